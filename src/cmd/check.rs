@@ -1,0 +1,136 @@
+//! `stakeshift check MODEL`: validate a model (including everything that can only fail
+//! when its trajectories are run) and say what it holds.
+
+use std::fmt::Write as _;
+
+use rust_decimal::Decimal;
+
+use super::{emit, run_model, CheckArgs};
+use crate::io;
+use crate::model::{Model, RevenueShare, TrajectorySource};
+use crate::report::fixed;
+
+pub fn run(args: &CheckArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    let loaded = io::load_model(Some(&args.model))?;
+    let comparison = run_model(&loaded, None)?;
+    let mut out = format!("{}: valid\n", loaded.label);
+    describe(&loaded.model, &mut out);
+    let _ = writeln!(out, "All {} trajectories run in both regimes.", comparison.trajectories.len());
+    emit(stdout, out.as_bytes())?;
+    Ok(())
+}
+
+fn pct(v: Decimal) -> String {
+    let s = fixed(v * Decimal::ONE_HUNDRED, 4);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    format!("{s}%")
+}
+
+fn plain(v: Decimal) -> String {
+    v.normalize().to_string()
+}
+
+fn revenue_share(r: &RevenueShare) -> String {
+    format!(
+        "revenue share {} of revenue {}-{}{}{}",
+        pct(r.rate),
+        r.from,
+        r.until,
+        r.total_cap.map(|c| format!(", capped at {} in all", plain(c))).unwrap_or_default(),
+        if r.ends_at_agi { ", ending at AGI" } else { "" }
+    )
+}
+
+/// What the model holds, in plain words.
+pub fn describe(m: &Model, out: &mut String) {
+    let _ = writeln!(out, "  name: {}", m.name);
+    let _ = writeln!(
+        out,
+        "  years {}-{} ({} years), amounts in {}, NPV as of {} at {} a year",
+        m.start_year,
+        m.end_year,
+        m.years(),
+        m.unit,
+        m.valuation_year,
+        pct(m.discount_rate)
+    );
+    let paid: Decimal = m.investor.contributions.iter().map(|c| c.amount).sum();
+    let _ = writeln!(
+        out,
+        "  investor `{}`: {} contributions, {} paid in",
+        m.party_name(m.investor.party),
+        m.investor.contributions.len(),
+        plain(paid)
+    );
+    let ps = &m.profit_share;
+    let _ = writeln!(
+        out,
+        "  profit share: residual `{}`; loss carryforward {}; investor rights end at AGI: {}",
+        m.party_name(ps.residual),
+        if ps.loss_carryforward { "on" } else { "off" },
+        if ps.investor_rights_end_at_agi { "yes" } else { "no" }
+    );
+    for (i, t) in ps.tiers.iter().enumerate() {
+        let shares: Vec<String> = t
+            .shares
+            .iter()
+            .map(|(p, s)| format!("{} {}", m.party_name(*p), pct(*s)))
+            .collect();
+        let until = if t.until.is_empty() {
+            "never done".to_string()
+        } else {
+            let caps: Vec<String> = t
+                .until
+                .iter()
+                .map(|(p, a)| format!("{} {}", m.party_name(*p), plain(*a)))
+                .collect();
+            let growth = if t.cap_growth.is_zero() {
+                String::new()
+            } else {
+                format!(", growing {} a year from {}", pct(t.cap_growth), t.cap_growth_from)
+            };
+            format!("until {}{growth}", caps.join(", "))
+        };
+        let _ = writeln!(out, "    tier {} `{}`: {}; {}", i, t.name, shares.join(", "), until);
+    }
+    if let Some(r) = &ps.revenue_share {
+        let _ = writeln!(out, "    {}", revenue_share(r));
+    }
+    let eq = &m.equity;
+    let _ = writeln!(
+        out,
+        "  equity: stake {} from {}, dividend payout {}, terminal discount {}",
+        pct(eq.stake),
+        eq.from_year,
+        pct(eq.dividend_payout),
+        pct(eq.terminal_discount)
+    );
+    for (i, r) in eq.rounds.iter().enumerate() {
+        let pre = r
+            .pre_money
+            .map(|p| format!("pre-money {}", plain(p)))
+            .unwrap_or_else(|| "pre-money = valuation - raise".into());
+        let _ = writeln!(
+            out,
+            "    round {}: {} raise {}, {}, investor puts in {}",
+            i,
+            r.year,
+            plain(r.raise),
+            pre,
+            plain(r.participation)
+        );
+    }
+    if let Some(r) = &eq.revenue_share {
+        let _ = writeln!(out, "    {}", revenue_share(r));
+    }
+    let _ = writeln!(out, "  trajectories ({}):", m.trajectories.len());
+    for t in &m.trajectories {
+        let source = match t.source {
+            TrajectorySource::Series { .. } => "series",
+            TrajectorySource::Table { .. } => "CSV",
+        };
+        let agi = t.agi_year.map(|y| format!(", AGI in {y}")).unwrap_or_default();
+        let desc = t.description.as_deref().map(|d| format!(": {d}")).unwrap_or_default();
+        let _ = writeln!(out, "    {} ({source}{agi}){desc}", t.name);
+    }
+}

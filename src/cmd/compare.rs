@@ -1,0 +1,64 @@
+//! `stakeshift compare`: run the model and print (and with --out, write) the comparison.
+
+use anyhow::Context;
+
+use super::{emit, run_model, CompareArgs, Format};
+use crate::error::Error;
+use crate::io;
+use crate::report;
+
+pub fn run(args: &CompareArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    let loaded = io::load_model(args.model.as_deref())?;
+    let model = &loaded.model;
+    let selected = select(model, &args.trajectories)?;
+    let comparison = run_model(&loaded, selected.as_deref())?;
+
+    // Render everything before writing anything.
+    let printed = match args.format {
+        Format::Table => report::table::render(model, &comparison, args.yearly).into_bytes(),
+        Format::Csv if args.yearly => report::csv::yearly(&comparison),
+        Format::Csv => report::csv::comparison(&comparison),
+        Format::Json => report::json::render(model, &loaded.label, &comparison, args.yearly),
+    };
+    if let Some(dir) = &args.out {
+        let files = vec![
+            ("summary.csv".to_string(), report::csv::summary(&comparison)),
+            ("yearly.csv".to_string(), report::csv::yearly(&comparison)),
+            ("comparison.csv".to_string(), report::csv::comparison(&comparison)),
+        ];
+        io::write_all(dir, &files)
+            .with_context(|| format!("writing the results into {}", dir.display()))?;
+    }
+    emit(stdout, &printed)?;
+    if let Some(dir) = &args.out {
+        eprintln!(
+            "wrote summary.csv, yearly.csv and comparison.csv to {}",
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+/// Indexes of the named trajectories, in the model's order; None for all.
+fn select(model: &crate::model::Model, names: &[String]) -> Result<Option<Vec<usize>>, Error> {
+    if names.is_empty() {
+        return Ok(None);
+    }
+    let all: Vec<&str> = model.trajectories.iter().map(|t| t.name.as_str()).collect();
+    for name in names {
+        if !all.contains(&name.as_str()) {
+            let hint = crate::model::nearest_name(name, &all)
+                .map(|n| format!("did you mean `{n}`? "))
+                .unwrap_or_default();
+            return Err(Error::Usage(format!(
+                "the model has no trajectory `{name}`; {hint}it has: {}",
+                all.join(", ")
+            )));
+        }
+    }
+    Ok(Some(
+        (0..all.len())
+            .filter(|i| names.iter().any(|n| n == all[*i]))
+            .collect(),
+    ))
+}

@@ -1,0 +1,124 @@
+//! The command line: clap's description of it, and one module per subcommand.
+
+pub mod check;
+pub mod compare;
+pub mod init;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::error::Error;
+use crate::io::LoadedModel;
+
+const EXAMPLES: &str = "\
+Examples:
+  stakeshift compare                          compare the deals in the built-in Microsoft-OpenAI model
+  stakeshift compare --trajectory base --yearly
+                                              one trajectory, year by year
+  stakeshift compare --out results            also write summary.csv, yearly.csv, comparison.csv
+  stakeshift compare my-deal.toml --format csv
+  stakeshift init my-deal.toml                write the built-in model out to edit
+  stakeshift check my-deal.toml               validate a model and say what it holds
+
+Amounts are in the model's unit (USD bn for the built-in model). The model format is
+described in docs/MODEL.md; exit codes: 0 success, 2 bad usage or a bad model file, 1 other.";
+
+/// Which deal is worth more to the investor: a capped profit share or an equity stake?
+#[derive(Debug, Parser)]
+#[command(
+    name = "stakeshift",
+    version,
+    about = "Compare a capped profit-sharing deal with an equity stake diluted by later rounds",
+    long_about = "stakeshift compares what an investor gets from a capped profit-sharing \
+waterfall with what it gets from an equity stake diluted by later funding rounds, year by \
+year, across trajectories for the company's revenue, margins and valuation. All money is \
+computed in exact decimals.",
+    after_help = EXAMPLES
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compare the two deals on every trajectory (the built-in model when no MODEL is given)
+    Compare(CompareArgs),
+    /// Validate a model file and say what it holds
+    Check(CheckArgs),
+    /// Write the built-in model out as a file to edit
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Model file (TOML); the built-in Microsoft-OpenAI model when omitted
+    pub model: Option<PathBuf>,
+    /// Only this trajectory (repeat for several)
+    #[arg(long = "trajectory", short = 't', value_name = "NAME")]
+    pub trajectories: Vec<String>,
+    /// Output format on stdout
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Also show year-by-year flows (table and JSON); the yearly rows as CSV with --format csv
+    #[arg(long)]
+    pub yearly: bool,
+    /// Write summary.csv, yearly.csv and comparison.csv into DIR (created if needed)
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Model file (TOML) to validate
+    pub model: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write the model
+    #[arg(default_value = "msft-openai.toml")]
+    pub path: PathBuf,
+    /// Overwrite the file if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Runs a parsed command line, writing its output to `stdout`.
+pub fn run(cli: Cli, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Compare(args) => compare::run(&args, stdout),
+        Command::Check(args) => check::run(&args, stdout),
+        Command::Init(args) => init::run(&args, stdout),
+    }
+}
+
+/// Runs the model's chosen trajectories, turning engine errors into model errors that
+/// name the file.
+pub(crate) fn run_model(
+    loaded: &LoadedModel,
+    selected: Option<&[usize]>,
+) -> Result<crate::compare::Comparison, Error> {
+    crate::compare::compare(&loaded.model, selected).map_err(|e| Error::Model {
+        file: loaded.label.clone(),
+        location: None,
+        field: e.field.clone(),
+        message: e.to_string(),
+    })
+}
+
+/// Writes to stdout, mapping the error into the crate's.
+pub(crate) fn emit(stdout: &mut dyn std::io::Write, bytes: &[u8]) -> Result<(), Error> {
+    stdout
+        .write_all(bytes)
+        .and_then(|_| stdout.flush())
+        .map_err(|e| Error::io("<stdout>", e))
+}

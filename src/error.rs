@@ -1,0 +1,156 @@
+//! The one error type of stakeshift, and how each kind maps to an exit code.
+//!
+//! Inside the library errors are typed; the binary adds context at the top and turns them
+//! into the SPEC's exit codes (2 for bad usage or a bad model file, 1 for anything else).
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// A place in a model file: 1-based line and column (in characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Location {
+    /// The line and column of a byte offset in `source`.
+    pub fn of_offset(source: &str, offset: usize) -> Location {
+        let offset = offset.min(source.len());
+        // Step back to a char boundary so a span inside a multi-byte character cannot panic.
+        let mut offset = offset;
+        while !source.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &source[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        Location { line, column }
+    }
+}
+
+/// What is wrong with a model, before it is tied to a file: the field path
+/// (`profit_share.tiers[1].shares`), the byte span where known, and the message, which says
+/// what is wrong and what would be valid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelIssue {
+    pub field: String,
+    pub span: Option<std::ops::Range<usize>>,
+    pub message: String,
+}
+
+impl ModelIssue {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ModelIssue {
+            field: field.into(),
+            span: None,
+            message: message.into(),
+        }
+    }
+
+    pub fn at(mut self, span: std::ops::Range<usize>) -> Self {
+        self.span = Some(span);
+        self
+    }
+}
+
+/// Every error stakeshift reports.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A model file that does not follow the SPEC, or that cannot be computed (a round
+    /// without a positive pre-money value, an amount too large to hold).
+    #[error("{}", render_model_error(file, location, field, message))]
+    Model {
+        file: String,
+        location: Option<Location>,
+        field: String,
+        message: String,
+    },
+    /// Bad usage of the command line that clap cannot see (an unknown trajectory name).
+    #[error("{0}")]
+    Usage(String),
+    /// Reading or writing a file failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Drawing a chart failed.
+    #[error("drawing {chart}: {message}")]
+    Chart { chart: String, message: String },
+}
+
+fn render_model_error(
+    file: &str,
+    location: &Option<Location>,
+    field: &str,
+    message: &str,
+) -> String {
+    let mut out = String::from(file);
+    if let Some(loc) = location {
+        out.push_str(&format!(", line {}, column {}", loc.line, loc.column));
+    }
+    out.push_str(": ");
+    if !field.is_empty() {
+        out.push_str(field);
+        out.push_str(": ");
+    }
+    out.push_str(message);
+    out
+}
+
+impl Error {
+    /// Ties a [`ModelIssue`] to the file it came from, turning its span into a line and column.
+    pub fn model(file: &str, source: &str, issue: ModelIssue) -> Error {
+        Error::Model {
+            file: file.to_string(),
+            location: issue
+                .span
+                .as_ref()
+                .map(|s| Location::of_offset(source, s.start)),
+            field: issue.field,
+            message: issue.message,
+        }
+    }
+
+    /// The SPEC's exit code for this error: 2 for bad usage or a bad model file, 1 otherwise.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Model { .. } | Error::Usage(_) => 2,
+            Error::Io { .. } | Error::Chart { .. } => 1,
+        }
+    }
+
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}, column {}", self.line, self.column)
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn location_counts_lines_and_characters() {
+        let src = "a = 1\nbé = 2\n";
+        assert_eq!(Location::of_offset(src, 0), Location { line: 1, column: 1 });
+        let at_eq = src.find("= 2").unwrap();
+        assert_eq!(Location::of_offset(src, at_eq), Location { line: 2, column: 4 });
+        // An offset inside a multi-byte character or past the end does not panic.
+        assert_eq!(Location::of_offset(src, 8).line, 2);
+        assert_eq!(Location::of_offset(src, 999).line, 3);
+    }
+}

@@ -1,0 +1,29 @@
+//! stakeshift: what an investor gets from a capped profit-sharing deal against an equity
+//! stake diluted by later rounds, year by year, across trajectories for the company.
+//!
+//! The library does the work; the binary only wires it to the command line.
+//! - [`model`]: the model file, read exactly and validated (SPEC sections 1 and 6);
+//! - [`series`], [`waterfall`], [`engine`], [`measures`]: the computation (sections 2 to 5),
+//!   free of I/O;
+//! - [`compare`]: every trajectory through both regimes;
+//! - [`report`]: results turned into bytes (table, CSV, JSON);
+//! - [`io`]: reading model files and writing output files atomically;
+//! - [`cmd`]: one module per subcommand.
+
+pub mod cmd;
+pub mod compare;
+pub mod engine;
+pub mod error;
+pub mod io;
+pub mod measures;
+pub mod model;
+pub mod report;
+pub mod series;
+pub mod waterfall;
+
+pub use error::{Error, Result};
+
+/// The built-in Microsoft-OpenAI model, compiled into the binary.
+pub const BUILTIN_MODEL: &str = include_str!("../models/msft-openai.toml");
+/// The name the built-in model is reported under.
+pub const BUILTIN_MODEL_NAME: &str = "models/msft-openai.toml (built in)";

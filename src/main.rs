@@ -1,0 +1,37 @@
+//! The `stakeshift` binary: parse the command line, run it, map errors to exit codes.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use stakeshift::cmd::{run, Cli};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // clap: 0 for --help and --version, 2 for bad usage.
+            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    // A panic is a bug; it still ends with a message and exit code 1, not an abort trace.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(cli, &mut stdout)));
+    match outcome {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(e)) => {
+            let typed = e.downcast_ref::<stakeshift::Error>();
+            if let Some(stakeshift::Error::Io { source, .. }) = typed {
+                if source.kind() == std::io::ErrorKind::BrokenPipe {
+                    return ExitCode::SUCCESS;
+                }
+            }
+            eprintln!("error: {e:#}");
+            ExitCode::from(typed.map_or(1, |t| t.exit_code()) as u8)
+        }
+        Err(_) => {
+            eprintln!("error: internal error (a bug in stakeshift); please report it with the model file");
+            ExitCode::from(1)
+        }
+    }
+}

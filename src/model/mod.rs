@@ -1,0 +1,159 @@
+//! The model: a deal's two regimes and the trajectories they are run on, as validated,
+//! typed values. Reading a model file into these types is [`parse`]'s job; nothing here does
+//! I/O, so a model can also be built in code (tests, benchmarks, simulations).
+
+mod parse;
+mod trajectories_csv;
+
+pub use parse::{nearest as nearest_name, parse_model, ModelSource};
+pub use trajectories_csv::parse_trajectories_csv;
+
+use rust_decimal::Decimal;
+
+/// A calendar year. Every flow happens at the end of its year.
+pub type Year = i32;
+
+/// Index of a party in [`Model::parties`].
+pub type PartyId = usize;
+
+/// A whole model, valid by construction when it comes from [`parse_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    pub name: String,
+    pub unit: String,
+    pub start_year: Year,
+    pub end_year: Year,
+    pub valuation_year: Year,
+    pub discount_rate: Decimal,
+    /// Every party the waterfall knows, in the order first named in the file: the investor,
+    /// the residual and each party of each tier.
+    pub parties: Vec<String>,
+    pub investor: Investor,
+    pub profit_share: ProfitShare,
+    pub equity: Equity,
+    pub trajectories: Vec<Trajectory>,
+}
+
+impl Model {
+    /// Number of projected years, start_year..=end_year.
+    pub fn years(&self) -> usize {
+        (self.end_year - self.start_year + 1) as usize
+    }
+
+    pub fn party_name(&self, id: PartyId) -> &str {
+        &self.parties[id]
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Investor {
+    /// The waterfall party whose receipts are the investor's.
+    pub party: PartyId,
+    /// Cash paid in, in file order.
+    pub contributions: Vec<Contribution>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Contribution {
+    pub year: Year,
+    pub amount: Decimal,
+}
+
+/// Regime A: the capped profit-sharing terms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfitShare {
+    /// Receives whatever no tier assigns.
+    pub residual: PartyId,
+    pub loss_carryforward: bool,
+    pub investor_rights_end_at_agi: bool,
+    pub tiers: Vec<Tier>,
+    pub revenue_share: Option<RevenueShare>,
+}
+
+/// One step of the waterfall.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tier {
+    pub name: String,
+    /// Each named party's share of what flows through this tier; the residual gets the rest.
+    pub shares: Vec<(PartyId, Decimal)>,
+    /// The cumulative receipts (all years, all tiers) at which each party is done here.
+    /// Empty: the tier is never done.
+    pub until: Vec<(PartyId, Decimal)>,
+    /// The `until` amounts grow by this rate a year from `cap_growth_from` on.
+    pub cap_growth: Decimal,
+    pub cap_growth_from: Year,
+}
+
+impl Tier {
+    pub fn share_of(&self, party: PartyId) -> Decimal {
+        self.shares
+            .iter()
+            .find(|(p, _)| *p == party)
+            .map_or(Decimal::ZERO, |(_, s)| *s)
+    }
+}
+
+/// A share of revenue paid to the investor, optionally capped in total.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RevenueShare {
+    pub rate: Decimal,
+    pub from: Year,
+    pub until: Year,
+    pub total_cap: Option<Decimal>,
+    pub ends_at_agi: bool,
+}
+
+/// Regime B: an equity stake that replaces the profit share from `from_year`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Equity {
+    pub from_year: Year,
+    pub stake: Decimal,
+    pub dividend_payout: Decimal,
+    pub terminal_discount: Decimal,
+    /// Funding rounds in file order; within a year they apply in this order.
+    pub rounds: Vec<Round>,
+    pub revenue_share: Option<RevenueShare>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Round {
+    pub year: Year,
+    pub raise: Decimal,
+    /// None: the trajectory's valuation that year minus the raise.
+    pub pre_money: Option<Decimal>,
+    /// What the investor itself puts into the round (a contribution that year).
+    pub participation: Decimal,
+}
+
+/// One possible future for the company.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trajectory {
+    pub name: String,
+    pub description: Option<String>,
+    pub agi_year: Option<Year>,
+    pub source: TrajectorySource,
+}
+
+/// Where a trajectory's yearly revenue, profit and valuation come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TrajectorySource {
+    /// Series written in the model file, interpolated per SPEC section 2.
+    Series {
+        revenue: Series,
+        margin: Series,
+        valuation: Series,
+    },
+    /// Yearly values read from `trajectories_csv`, one per year start_year..=end_year.
+    Table {
+        revenue: Vec<Decimal>,
+        profit: Vec<Decimal>,
+        valuation: Vec<Decimal>,
+    },
+}
+
+/// Points (strictly increasing years) and the growth rate after the last one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub points: Vec<(Year, Decimal)>,
+    pub growth: Decimal,
+}

@@ -1,0 +1,776 @@
+//! Reading a model file: TOML text -> raw values that remember where they stand in the file
+//! -> a valid [`Model`], or one [`ModelIssue`] that names the field, the place and what would
+//! be valid.
+//!
+//! Numbers are read exactly as written: each number is deserialized with its byte span, and
+//! the literal text at that span is parsed as a `Decimal`, so `0.49` is 0.49 and never the
+//! nearest binary fraction.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{
+    Contribution, Equity, Investor, Model, PartyId, ProfitShare, RevenueShare, Round, Series,
+    Tier, Trajectory, TrajectorySource, Year,
+};
+use crate::error::ModelIssue;
+
+/// The most years a model may project.
+pub const MAX_YEARS: i32 = 500;
+
+/// Where a model's text comes from, and how to load the files it names.
+pub struct ModelSource<'a> {
+    /// The TOML text.
+    pub text: &'a str,
+    /// Loads the text of a file the model names (`trajectories_csv`), given the path as
+    /// written in the model; an `Err` holds a message saying why it could not be read.
+    pub load: &'a mut dyn FnMut(&str) -> Result<String, String>,
+}
+
+/// Parses and validates a model file's text.
+pub fn parse_model(source: ModelSource<'_>) -> Result<Model, ModelIssue> {
+    let text = source.text;
+    let deserializer = toml::Deserializer::parse(text).map_err(|e| syntax_issue(text, &e))?;
+    let raw: RawModel =
+        serde_path_to_error::deserialize(deserializer).map_err(|e| serde_issue(&e))?;
+    Builder { text }.build(raw, source.load)
+}
+
+// ---------------------------------------------------------------------------------------
+// Raw shapes: exactly the SPEC's keys, each value with its span.
+
+type S<T> = Spanned<T>;
+type Points = S<Vec<S<Vec<S<Num>>>>>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawModel {
+    name: S<String>,
+    unit: S<String>,
+    start_year: S<Num>,
+    end_year: S<Num>,
+    valuation_year: S<Num>,
+    discount_rate: S<Num>,
+    investor: S<RawInvestor>,
+    profit_share: S<RawProfitShare>,
+    equity: S<RawEquity>,
+    trajectories: Option<S<Vec<S<RawTrajectory>>>>,
+    trajectories_csv: Option<S<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInvestor {
+    party: S<String>,
+    contributions: Option<Points>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProfitShare {
+    residual: S<String>,
+    loss_carryforward: Option<S<bool>>,
+    investor_rights_end_at_agi: Option<S<bool>>,
+    tiers: S<Vec<S<RawTier>>>,
+    revenue_share: Option<S<RawRevenueShare>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTier {
+    name: S<String>,
+    shares: S<IndexMap<String, S<Num>>>,
+    until: Option<S<IndexMap<String, S<Num>>>>,
+    cap_growth: Option<S<Num>>,
+    cap_growth_from: Option<S<Num>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRevenueShare {
+    rate: S<Num>,
+    from: S<Num>,
+    until: S<Num>,
+    total_cap: Option<S<Num>>,
+    ends_at_agi: Option<S<bool>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEquity {
+    from_year: S<Num>,
+    stake: S<Num>,
+    dividend_payout: Option<S<Num>>,
+    terminal_discount: Option<S<Num>>,
+    rounds: Option<S<Vec<S<RawRound>>>>,
+    revenue_share: Option<S<RawRevenueShare>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRound {
+    year: S<Num>,
+    raise: S<Num>,
+    pre_money: Option<S<Num>>,
+    participation: Option<S<Num>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTrajectory {
+    name: S<String>,
+    description: Option<S<String>>,
+    agi_year: Option<S<Num>>,
+    revenue: S<RawSeries>,
+    margin: S<RawSeries>,
+    valuation: S<RawSeries>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSeries {
+    points: Points,
+    growth: Option<S<Num>>,
+}
+
+/// A TOML number; its exact value is read back from the file's text at its span.
+enum Num {
+    Int(i64),
+    Float(f64),
+}
+
+impl<'de> Deserialize<'de> for Num {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Num;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a number")
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Num, E> {
+                Ok(Num::Int(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Num, E> {
+                i64::try_from(v)
+                    .map(Num::Int)
+                    .map_err(|_| E::custom("number too large"))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Num, E> {
+                Ok(Num::Float(v))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Turning toml and serde errors into issues.
+
+fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
+    let mut message = e.message().trim().to_string();
+    if message == "duplicate key" {
+        if let Some(span) = e.span() {
+            if let Some(key) = text.get(span) {
+                message = format!("duplicate key `{}`", key.trim());
+            }
+        }
+    }
+    let issue = ModelIssue::new(
+        "",
+        format!("the file is not valid TOML: {message}"),
+    );
+    match e.span() {
+        Some(span) => issue.at(span),
+        None => issue,
+    }
+}
+
+fn serde_issue(e: &serde_path_to_error::Error<toml::de::Error>) -> ModelIssue {
+    let path = clean_path(&e.path().to_string());
+    let inner = e.inner();
+    let message = inner.message().trim();
+    let (field, message) = if let Some(rest) = message.strip_prefix("unknown field ") {
+        unknown_key_message(&path, rest)
+    } else if let Some(rest) = message.strip_prefix("missing field ") {
+        let key = rest.trim_matches('`');
+        let field = join_path(&path, key);
+        let table = if path.is_empty() {
+            "the top level of the file".to_string()
+        } else {
+            format!("[{path}]")
+        };
+        (
+            field,
+            format!("this required key is missing from {table}; add `{key} = ...` (see docs/MODEL.md)"),
+        )
+    } else {
+        (path, describe_type_error(message))
+    };
+    let issue = ModelIssue::new(field, message);
+    match inner.span() {
+        Some(span) => issue.at(span),
+        None => issue,
+    }
+}
+
+/// serde_path_to_error sees the private fields `toml::Spanned` is made of; a reader should not.
+fn clean_path(path: &str) -> String {
+    let mut out = String::new();
+    for segment in path.split('.') {
+        let segment = match segment.find("$__serde_spanned") {
+            Some(0) => continue,
+            Some(i) => &segment[..i],
+            None => segment,
+        };
+        if segment == "?" || segment.is_empty() {
+            continue;
+        }
+        if !out.is_empty() && !segment.starts_with('[') {
+            out.push('.');
+        }
+        out.push_str(segment);
+    }
+    out
+}
+
+fn join_path(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// `rest` is serde's "`key`, expected one of `a`, `b`" (or "expected `a`", or
+/// "there are no fields").
+fn unknown_key_message(path: &str, rest: &str) -> (String, String) {
+    let mut names = rest.split('`').skip(1).step_by(2);
+    let key = names.next().unwrap_or_default().to_string();
+    let valid: Vec<&str> = names.collect();
+    let field = if path.ends_with(&key) {
+        path.to_string()
+    } else {
+        join_path(path, &key)
+    };
+    let message = match nearest(&key, &valid) {
+        Some(best) => format!(
+            "unknown key `{key}`; did you mean `{best}`? Valid keys here: {}",
+            valid
+                .iter()
+                .map(|v| format!("`{v}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        None => format!("unknown key `{key}`; no keys are allowed here"),
+    };
+    (field, message)
+}
+
+/// The valid name closest to `key` by edit distance (ties: the first in the list).
+pub fn nearest<'a>(key: &str, valid: &[&'a str]) -> Option<&'a str> {
+    let key = key.to_lowercase();
+    valid
+        .iter()
+        .min_by_key(|v| strsim::damerau_levenshtein(&key, &v.to_lowercase()))
+        .copied()
+}
+
+fn describe_type_error(message: &str) -> String {
+    // serde says "invalid type: string \"x\", expected a number"; say it the way a
+    // spreadsheet user would read it.
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        if let Some((found, expected)) = rest.split_once(", expected ") {
+            let expected = match expected {
+                "a sequence" => "an array `[...]`",
+                "a map" | "struct RawSeries" => "a table `{ ... }`",
+                "a boolean" => "true or false",
+                e if e.starts_with("struct ") => "a table",
+                e => e,
+            };
+            return format!("found {found}, but this must be {expected}");
+        }
+    }
+    message.to_string()
+}
+
+// ---------------------------------------------------------------------------------------
+// Validation: raw values -> Model.
+
+struct Builder<'t> {
+    text: &'t str,
+}
+
+type Check<T> = Result<T, ModelIssue>;
+
+fn fail<T>(field: impl Into<String>, span: Range<usize>, message: impl Into<String>) -> Check<T> {
+    Err(ModelIssue::new(field, message).at(span))
+}
+
+impl Builder<'_> {
+    /// The exact decimal value of a number as written.
+    fn decimal(&self, field: &str, num: &S<Num>) -> Check<Decimal> {
+        let span = num.span();
+        match num.get_ref() {
+            Num::Int(i) => Ok(Decimal::from(*i)),
+            Num::Float(f) => {
+                if !f.is_finite() {
+                    return fail(field, span, "must be a finite number, not inf or nan");
+                }
+                let literal: String = self
+                    .text
+                    .get(span.clone())
+                    .unwrap_or_default()
+                    .chars()
+                    .filter(|c| *c != '_' && *c != '+')
+                    .collect();
+                let parsed = if literal.contains(['e', 'E']) {
+                    Decimal::from_scientific(&literal).ok()
+                } else {
+                    Decimal::from_str_exact(&literal)
+                        .ok()
+                        .or_else(|| literal.parse::<Decimal>().ok())
+                };
+                match parsed {
+                    Some(d) => Ok(d),
+                    None if f.abs() >= 1e28 => fail(
+                        field,
+                        span,
+                        format!("{literal} is too large to hold; amounts must stay below 7.9e28"),
+                    ),
+                    None => {
+                        // A literal our decimal type cannot hold exactly (e.g. 1e-40):
+                        // the nearest value it can hold.
+                        Ok(Decimal::from_f64_retain(*f).unwrap_or(Decimal::ZERO))
+                    }
+                }
+            }
+        }
+    }
+
+    fn year(&self, field: &str, num: &S<Num>) -> Check<Year> {
+        match num.get_ref() {
+            Num::Int(i) if (-100_000..=100_000).contains(i) => Ok(*i as Year),
+            Num::Int(i) => fail(field, num.span(), format!("{i} is not a plausible year; write a whole calendar year such as 2025")),
+            Num::Float(_) => fail(
+                field,
+                num.span(),
+                format!(
+                    "{} is not a whole year; write a whole calendar year such as 2025",
+                    self.text.get(num.span()).unwrap_or("this")
+                ),
+            ),
+        }
+    }
+
+    fn in_range(
+        &self,
+        field: &str,
+        num: &S<Num>,
+        lo: Decimal,
+        hi: Decimal,
+    ) -> Check<Decimal> {
+        let v = self.decimal(field, num)?;
+        if v < lo || v > hi {
+            return fail(field, num.span(), format!("{v} is out of range; it must be between {lo} and {hi} (a fraction, 0.27 for 27%)"));
+        }
+        Ok(v)
+    }
+
+    fn positive(&self, field: &str, num: &S<Num>) -> Check<Decimal> {
+        let v = self.decimal(field, num)?;
+        if v <= Decimal::ZERO {
+            return fail(field, num.span(), format!("{v} must be greater than 0"));
+        }
+        Ok(v)
+    }
+
+    fn non_negative(&self, field: &str, num: &S<Num>) -> Check<Decimal> {
+        let v = self.decimal(field, num)?;
+        if v < Decimal::ZERO {
+            return fail(field, num.span(), format!("{v} must be 0 or more"));
+        }
+        Ok(v)
+    }
+
+    fn growth(&self, field: &str, num: Option<&S<Num>>) -> Check<Decimal> {
+        let Some(num) = num else {
+            return Ok(Decimal::ZERO);
+        };
+        let v = self.decimal(field, num)?;
+        if v <= -Decimal::ONE {
+            return fail(field, num.span(), format!("{v} must be greater than -1 (a yearly rate: 0.07 for 7%)"));
+        }
+        Ok(v)
+    }
+
+    fn name(&self, field: &str, s: &S<String>) -> Check<String> {
+        let v = s.get_ref().trim();
+        if v.is_empty() {
+            return fail(field, s.span(), "must not be empty");
+        }
+        Ok(v.to_string())
+    }
+
+    /// `[[year, value], ...]`, each entry a pair with a whole year.
+    fn pairs(&self, field: &str, points: &Points) -> Check<Vec<(Year, Decimal, Range<usize>)>> {
+        let mut out = Vec::with_capacity(points.get_ref().len());
+        for (i, pair) in points.get_ref().iter().enumerate() {
+            let f = format!("{field}[{i}]");
+            let [year, value] = pair.get_ref().as_slice() else {
+                return fail(f, pair.span(), format!("must be a pair [year, value], but it has {} entries", pair.get_ref().len()));
+            };
+            out.push((
+                self.year(&f, year)?,
+                self.decimal(&f, value)?,
+                pair.span(),
+            ));
+        }
+        Ok(out)
+    }
+
+    fn build(
+        &self,
+        raw: RawModel,
+        load: &mut dyn FnMut(&str) -> Result<String, String>,
+    ) -> Check<Model> {
+        let name = self.name("name", &raw.name)?;
+        let unit = self.name("unit", &raw.unit)?;
+        let start_year = self.year("start_year", &raw.start_year)?;
+        let end_year = self.year("end_year", &raw.end_year)?;
+        let valuation_year = self.year("valuation_year", &raw.valuation_year)?;
+        if start_year > end_year {
+            return fail("end_year", raw.end_year.span(), format!("end_year {end_year} is before start_year {start_year}; the horizon must end on or after its first year"));
+        }
+        if end_year - start_year + 1 > MAX_YEARS {
+            return fail("end_year", raw.end_year.span(), format!("{start_year}..={end_year} is {} years; a model may project at most {MAX_YEARS} years", end_year - start_year + 1));
+        }
+        if valuation_year < start_year || valuation_year > end_year {
+            return fail("valuation_year", raw.valuation_year.span(), format!("{valuation_year} is outside the years; it must be between start_year {start_year} and end_year {end_year}"));
+        }
+        let discount_rate = self.decimal("discount_rate", &raw.discount_rate)?;
+        if discount_rate <= -Decimal::ONE {
+            return fail("discount_rate", raw.discount_rate.span(), format!("{discount_rate} must be greater than -1 (a yearly rate: 0.09 for 9%)"));
+        }
+        let years = YearRange { start: start_year, end: end_year };
+
+        let mut parties = Parties::default();
+        let investor = self.investor(raw.investor.get_ref(), &years, &mut parties)?;
+        let profit_share =
+            self.profit_share(raw.profit_share.get_ref(), &mut parties, start_year)?;
+        let equity = self.equity(raw.equity.get_ref(), &years)?;
+
+        let mut trajectories = Vec::new();
+        let mut names = HashSet::new();
+        if let Some(list) = &raw.trajectories {
+            for (i, t) in list.get_ref().iter().enumerate() {
+                let field = format!("trajectories[{i}]");
+                let trajectory = self.trajectory(&field, t.get_ref())?;
+                if !names.insert(trajectory.name.clone()) {
+                    return fail(format!("{field}.name"), t.get_ref().name.span(), format!("the name `{}` is used twice; trajectory names must be unique", trajectory.name));
+                }
+                trajectories.push(trajectory);
+            }
+        }
+        if let Some(path) = &raw.trajectories_csv {
+            let text = load(path.get_ref()).map_err(|why| {
+                ModelIssue::new("trajectories_csv", format!("cannot read `{}`: {why}", path.get_ref())).at(path.span())
+            })?;
+            let table = super::parse_trajectories_csv(&text, start_year, end_year).map_err(|e| {
+                ModelIssue::new("trajectories_csv", format!("in `{}`, {e}", path.get_ref())).at(path.span())
+            })?;
+            for t in table {
+                if !names.insert(t.name.clone()) {
+                    return fail("trajectories_csv", path.span(), format!("the trajectory `{}` in `{}` has the name of another trajectory; names must be unique", t.name, path.get_ref()));
+                }
+                trajectories.push(t);
+            }
+        }
+        if trajectories.is_empty() {
+            let span = raw.trajectories.as_ref().map_or(0..0, |t| t.span());
+            return fail("trajectories", span, "the model has no trajectory; add at least one [[trajectories]] table (or a trajectories_csv file)");
+        }
+
+        Ok(Model {
+            name,
+            unit,
+            start_year,
+            end_year,
+            valuation_year,
+            discount_rate,
+            parties: parties.names,
+            investor,
+            profit_share,
+            equity,
+            trajectories,
+        })
+    }
+
+    fn investor(
+        &self,
+        raw: &RawInvestor,
+        years: &YearRange,
+        parties: &mut Parties,
+    ) -> Check<Investor> {
+        let party = parties.id(&self.name("investor.party", &raw.party)?);
+        let mut contributions = Vec::new();
+        if let Some(list) = &raw.contributions {
+            for (i, (year, amount, span)) in self
+                .pairs("investor.contributions", list)?
+                .into_iter()
+                .enumerate()
+            {
+                let field = format!("investor.contributions[{i}]");
+                years.check(&field, span.clone(), year)?;
+                if amount < Decimal::ZERO {
+                    return fail(field, span, format!("the amount {amount} is negative; contributions are amounts paid in, 0 or more"));
+                }
+                contributions.push(Contribution { year, amount });
+            }
+        }
+        Ok(Investor { party, contributions })
+    }
+
+    fn profit_share(
+        &self,
+        raw: &RawProfitShare,
+        parties: &mut Parties,
+        start_year: Year,
+    ) -> Check<ProfitShare> {
+        let residual_name = self.name("profit_share.residual", &raw.residual)?;
+        let residual = parties.id(&residual_name);
+        if raw.tiers.get_ref().is_empty() {
+            return fail("profit_share.tiers", raw.tiers.span(), "the profit share has no tier; add at least one [[profit_share.tiers]]");
+        }
+        let mut tiers = Vec::new();
+        for (i, tier) in raw.tiers.get_ref().iter().enumerate() {
+            tiers.push(self.tier(&format!("profit_share.tiers[{i}]"), tier.get_ref(), parties, (residual, &residual_name), start_year)?);
+        }
+        let revenue_share = raw
+            .revenue_share
+            .as_ref()
+            .map(|r| self.revenue_share("profit_share.revenue_share", r.get_ref()))
+            .transpose()?;
+        Ok(ProfitShare {
+            residual,
+            loss_carryforward: raw.loss_carryforward.as_ref().is_some_and(|b| *b.get_ref()),
+            investor_rights_end_at_agi: raw
+                .investor_rights_end_at_agi
+                .as_ref()
+                .is_some_and(|b| *b.get_ref()),
+            tiers,
+            revenue_share,
+        })
+    }
+
+    fn tier(
+        &self,
+        field: &str,
+        raw: &RawTier,
+        parties: &mut Parties,
+        (residual, residual_name): (PartyId, &str),
+        start_year: Year,
+    ) -> Check<Tier> {
+        let name = self.name(&format!("{field}.name"), &raw.name)?;
+        let mut shares = Vec::new();
+        let mut sum = Decimal::ZERO;
+        for (party, share) in raw.shares.get_ref() {
+            let f = format!("{field}.shares.{party}");
+            if party.trim().is_empty() {
+                return fail(f, share.span(), "a party name must not be empty");
+            }
+            let v = self.in_range(&f, share, Decimal::ZERO, Decimal::ONE)?;
+            sum += v;
+            shares.push((parties.id(party.trim()), v));
+        }
+        if sum > Decimal::ONE {
+            return fail(format!("{field}.shares"), raw.shares.span(), format!("the shares add up to {sum}; they must add up to at most 1 (the residual gets 1 minus their sum)"));
+        }
+        let mut until = Vec::new();
+        if let Some(raw_until) = &raw.until {
+            for (party, amount) in raw_until.get_ref() {
+                let f = format!("{field}.until.{party}");
+                let v = self.positive(&f, amount)?;
+                let id = parties.id(party.trim());
+                if id == residual {
+                    return fail(f, amount.span(), format!("`{residual_name}` is the residual, which takes what no tier assigns; it cannot have an `until` amount"));
+                }
+                if !shares.iter().any(|(p, s)| *p == id && *s > Decimal::ZERO) {
+                    return fail(f, amount.span(), format!("`{party}` has no share above 0 in this tier, so it could never reach its `until` amount; give it a share in `shares` or remove it from `until`"));
+                }
+                until.push((id, v));
+            }
+        }
+        let cap_growth = self.growth(&format!("{field}.cap_growth"), raw.cap_growth.as_ref())?;
+        let cap_growth_from = match &raw.cap_growth_from {
+            Some(y) => self.year(&format!("{field}.cap_growth_from"), y)?,
+            None => start_year,
+        };
+        Ok(Tier {
+            name,
+            shares,
+            until,
+            cap_growth,
+            cap_growth_from,
+        })
+    }
+
+    fn revenue_share(&self, field: &str, raw: &RawRevenueShare) -> Check<RevenueShare> {
+        let rate = self.in_range(&format!("{field}.rate"), &raw.rate, Decimal::ZERO, Decimal::ONE)?;
+        let from = self.year(&format!("{field}.from"), &raw.from)?;
+        let until = self.year(&format!("{field}.until"), &raw.until)?;
+        if from > until {
+            return fail(format!("{field}.until"), raw.until.span(), format!("until {until} is before from {from}; the revenue share runs from `from` to `until`, both included"));
+        }
+        let total_cap = raw
+            .total_cap
+            .as_ref()
+            .map(|c| self.non_negative(&format!("{field}.total_cap"), c))
+            .transpose()?;
+        Ok(RevenueShare {
+            rate,
+            from,
+            until,
+            total_cap,
+            ends_at_agi: raw.ends_at_agi.as_ref().is_some_and(|b| *b.get_ref()),
+        })
+    }
+
+    fn equity(&self, raw: &RawEquity, years: &YearRange) -> Check<Equity> {
+        let from_year = self.year("equity.from_year", &raw.from_year)?;
+        years.check("equity.from_year", raw.from_year.span(), from_year)?;
+        let unit = |f: &str, n: Option<&S<Num>>| -> Check<Decimal> {
+            n.map_or(Ok(Decimal::ZERO), |n| self.in_range(f, n, Decimal::ZERO, Decimal::ONE))
+        };
+        let stake = unit("equity.stake", Some(&raw.stake))?;
+        let dividend_payout = unit("equity.dividend_payout", raw.dividend_payout.as_ref())?;
+        let terminal_discount = unit("equity.terminal_discount", raw.terminal_discount.as_ref())?;
+        let mut rounds = Vec::new();
+        if let Some(list) = &raw.rounds {
+            for (i, r) in list.get_ref().iter().enumerate() {
+                let field = format!("equity.rounds[{i}]");
+                let r = r.get_ref();
+                let year = self.year(&format!("{field}.year"), &r.year)?;
+                if year < from_year || year > years.end {
+                    return fail(format!("{field}.year"), r.year.span(), format!("{year} is outside the stake's years; a round must fall in from_year {from_year} ..= end_year {}", years.end));
+                }
+                let raise = self.positive(&format!("{field}.raise"), &r.raise)?;
+                let pre_money = r
+                    .pre_money
+                    .as_ref()
+                    .map(|p| self.positive(&format!("{field}.pre_money"), p))
+                    .transpose()?;
+                let participation = match &r.participation {
+                    Some(p) => {
+                        let v = self.decimal(&format!("{field}.participation"), p)?;
+                        if v < Decimal::ZERO || v > raise {
+                            return fail(format!("{field}.participation"), p.span(), format!("{v} is out of range; the investor's participation must be between 0 and the raise, {raise}"));
+                        }
+                        v
+                    }
+                    None => Decimal::ZERO,
+                };
+                rounds.push(Round {
+                    year,
+                    raise,
+                    pre_money,
+                    participation,
+                });
+            }
+        }
+        let revenue_share = raw
+            .revenue_share
+            .as_ref()
+            .map(|r| self.revenue_share("equity.revenue_share", r.get_ref()))
+            .transpose()?;
+        Ok(Equity {
+            from_year,
+            stake,
+            dividend_payout,
+            terminal_discount,
+            rounds,
+            revenue_share,
+        })
+    }
+
+    fn trajectory(&self, field: &str, raw: &RawTrajectory) -> Check<Trajectory> {
+        let name = self.name(&format!("{field}.name"), &raw.name)?;
+        let description = raw.description.as_ref().map(|d| d.get_ref().trim().to_string());
+        let agi_year = raw
+            .agi_year
+            .as_ref()
+            .map(|y| self.year(&format!("{field}.agi_year"), y))
+            .transpose()?;
+        let revenue = self.series(&format!("{field}.revenue"), raw.revenue.get_ref(), true)?;
+        let margin = self.series(&format!("{field}.margin"), raw.margin.get_ref(), false)?;
+        let valuation = self.series(&format!("{field}.valuation"), raw.valuation.get_ref(), true)?;
+        Ok(Trajectory {
+            name,
+            description,
+            agi_year,
+            source: TrajectorySource::Series {
+                revenue,
+                margin,
+                valuation,
+            },
+        })
+    }
+
+    fn series(&self, field: &str, raw: &RawSeries, non_negative: bool) -> Check<Series> {
+        let points_field = format!("{field}.points");
+        let pairs = self.pairs(&points_field, &raw.points)?;
+        if pairs.is_empty() {
+            return fail(points_field, raw.points.span(), "has no points; give at least one [year, value] pair");
+        }
+        let mut points = Vec::with_capacity(pairs.len());
+        for (i, (year, value, span)) in pairs.into_iter().enumerate() {
+            if let Some((prev, _)) = points.last() {
+                if year <= *prev {
+                    return fail(format!("{points_field}[{i}]"), span, format!("year {year} follows year {prev}; the years of a series must be strictly increasing"));
+                }
+            }
+            if non_negative && value < Decimal::ZERO {
+                return fail(format!("{points_field}[{i}]"), span, format!("the value {value} is negative; revenue and valuation must be 0 or more"));
+            }
+            points.push((year, value));
+        }
+        let growth = self.growth(&format!("{field}.growth"), raw.growth.as_ref())?;
+        Ok(Series { points, growth })
+    }
+}
+
+struct YearRange {
+    start: Year,
+    end: Year,
+}
+
+impl YearRange {
+    fn check(&self, field: &str, span: Range<usize>, year: Year) -> Check<()> {
+        if year < self.start || year > self.end {
+            return fail(field, span, format!("{year} is outside the model's years; it must be between start_year {} and end_year {}", self.start, self.end));
+        }
+        Ok(())
+    }
+}
+
+/// Names to ids, in the order first seen.
+#[derive(Default)]
+struct Parties {
+    names: Vec<String>,
+}
+
+impl Parties {
+    fn id(&mut self, name: &str) -> PartyId {
+        match self.names.iter().position(|n| n == name) {
+            Some(i) => i,
+            None => {
+                self.names.push(name.to_string());
+                self.names.len() - 1
+            }
+        }
+    }
+}

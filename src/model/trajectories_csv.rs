@@ -1,0 +1,126 @@
+//! Trajectories given as yearly rows in a CSV file (`trajectories_csv`): the columns
+//! `trajectory,year,revenue,profit,valuation`, one row per trajectory and year.
+
+use std::collections::BTreeMap;
+
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+
+use super::{Trajectory, TrajectorySource, Year};
+
+const COLUMNS: [&str; 5] = ["trajectory", "year", "revenue", "profit", "valuation"];
+
+/// Parses the CSV text into trajectories covering `start..=end`. Rows outside those years are
+/// ignored; a repeated year or a missing one is an error. The error text names the line.
+pub fn parse_trajectories_csv(text: &str, start: Year, end: Year) -> Result<Vec<Trajectory>, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| format!("line 1: cannot read the header row: {e}"))?
+        .clone();
+    let mut index = [0usize; 5];
+    for (slot, name) in index.iter_mut().zip(COLUMNS) {
+        *slot = headers
+            .iter()
+            .position(|h| h.trim_start_matches('\u{feff}').eq_ignore_ascii_case(name))
+            .ok_or_else(|| format!("line 1: the header has no `{name}` column; the columns must be {}", COLUMNS.join(",")))?;
+    }
+
+    // name -> year -> (revenue, profit, valuation)
+    let mut rows: IndexMap<String, BTreeMap<Year, [Decimal; 3]>> = IndexMap::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| match e.position() {
+            Some(p) => format!("line {}: {e}", p.line()),
+            None => e.to_string(),
+        })?;
+        let line = record.position().map_or(0, |p| p.line());
+        let cell = |i: usize| record.get(index[i]).unwrap_or("");
+        let name = cell(0);
+        if name.is_empty() {
+            return Err(format!("line {line}: the `trajectory` cell is empty; name the trajectory"));
+        }
+        let year: Year = cell(1)
+            .parse()
+            .map_err(|_| format!("line {line}: the year `{}` is not a whole year such as 2025", cell(1)))?;
+        let mut values = [Decimal::ZERO; 3];
+        for (k, value) in values.iter_mut().enumerate() {
+            let column = COLUMNS[k + 2];
+            let raw = cell(k + 2);
+            *value = parse_decimal(raw)
+                .ok_or_else(|| format!("line {line}: the {column} `{raw}` is not a number (write it like 12.5, with `.` as the decimal point)"))?;
+            if column != "profit" && *value < Decimal::ZERO {
+                return Err(format!("line {line}: the {column} {value} is negative; it must be 0 or more"));
+            }
+        }
+        let years = rows.entry(name.to_string()).or_default();
+        if years.insert(year, values).is_some() {
+            return Err(format!("line {line}: trajectory `{name}` has year {year} twice"));
+        }
+    }
+
+    let mut out = Vec::with_capacity(rows.len());
+    for (name, years) in rows {
+        let mut revenue = Vec::new();
+        let mut profit = Vec::new();
+        let mut valuation = Vec::new();
+        for year in start..=end {
+            let [r, p, v] = years.get(&year).ok_or_else(|| {
+                format!("trajectory `{name}` has no row for {year}; its years must cover {start}..={end} without a gap")
+            })?;
+            revenue.push(*r);
+            profit.push(*p);
+            valuation.push(*v);
+        }
+        out.push(Trajectory {
+            name,
+            description: None,
+            agi_year: None,
+            source: TrajectorySource::Table {
+                revenue,
+                profit,
+                valuation,
+            },
+        });
+    }
+    if out.is_empty() {
+        return Err("it has no rows; give one row per trajectory and year".to_string());
+    }
+    Ok(out)
+}
+
+fn parse_decimal(raw: &str) -> Option<Decimal> {
+    if raw.contains(['e', 'E']) {
+        Decimal::from_scientific(raw).ok()
+    } else {
+        Decimal::from_str_exact(raw).ok().or_else(|| raw.parse().ok())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_rows_in_any_column_order_and_ignores_years_outside() {
+        let text = "year,trajectory,revenue,profit,valuation\n2019,a,1,-0.5,10\n2020,a,2.25,0.1,12\n2021,a,9,9,9\n";
+        let t = parse_trajectories_csv(text, 2019, 2020).unwrap();
+        assert_eq!(t.len(), 1);
+        let TrajectorySource::Table { revenue, profit, .. } = &t[0].source else {
+            panic!("expected a table")
+        };
+        assert_eq!(revenue, &vec![Decimal::ONE, Decimal::new(225, 2)]);
+        assert_eq!(profit[0], Decimal::new(-5, 1));
+    }
+
+    #[test]
+    fn a_gap_a_repeat_and_a_bad_cell_name_their_line() {
+        let gap = "trajectory,year,revenue,profit,valuation\na,2019,1,1,1\na,2021,1,1,1\n";
+        assert!(parse_trajectories_csv(gap, 2019, 2021).unwrap_err().contains("no row for 2020"));
+        let twice = "trajectory,year,revenue,profit,valuation\na,2019,1,1,1\na,2019,1,1,1\n";
+        assert!(parse_trajectories_csv(twice, 2019, 2019).unwrap_err().contains("line 3"));
+        let bad = "trajectory,year,revenue,profit,valuation\na,2019,x,1,1\n";
+        assert!(parse_trajectories_csv(bad, 2019, 2019).unwrap_err().contains("line 2"));
+    }
+}

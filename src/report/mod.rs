@@ -1,0 +1,78 @@
+//! Reports: results turned into bytes. Each format is its own module with pure functions
+//! (results in, bytes out), so each can be tested without touching the disk.
+//!
+//! The one rounding rule lives here: a value is rounded once, when it is printed, half away
+//! from zero (as a spreadsheet's ROUND), to 6 decimal places for amounts and 8 for rates,
+//! ratios, stakes and discount factors; a value that rounds to zero prints without a sign.
+
+pub mod csv;
+pub mod json;
+pub mod table;
+
+use rust_decimal::prelude::*;
+
+/// Decimal places of amounts in CSV and JSON.
+pub const AMOUNT_DP: u32 = 6;
+/// Decimal places of rates, ratios, stakes and discount factors in CSV and JSON.
+pub const RATIO_DP: u32 = 8;
+
+/// `value` rounded to `dp` places by the one rule, as plain text (no exponent, no thousands
+/// separator, `.` as the decimal point, exactly `dp` decimals).
+pub fn fixed(value: Decimal, dp: u32) -> String {
+    let mut r = value.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+    if r.is_zero() {
+        r.set_sign_positive(true);
+    }
+    // Display with a precision pads with zeros; the value is already rounded.
+    format!("{r:.prec$}", prec = dp as usize)
+}
+
+/// An amount to 6 places.
+pub fn amount(value: Decimal) -> String {
+    fixed(value, AMOUNT_DP)
+}
+
+/// A rate, ratio, stake or discount factor to 8 places.
+pub fn ratio(value: Decimal) -> String {
+    fixed(value, RATIO_DP)
+}
+
+/// An f64 statistic (IRR) to 8 places, or empty.
+pub fn rate_f64(value: Option<f64>) -> String {
+    value
+        .and_then(Decimal::from_f64)
+        .map(ratio)
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn rounds_half_away_from_zero_with_fixed_places() {
+        assert_eq!(amount(d("1.0000005")), "1.000001");
+        assert_eq!(amount(d("-1.0000005")), "-1.000001");
+        assert_eq!(amount(d("2.5")), "2.500000");
+        assert_eq!(ratio(d("0.27")), "0.27000000");
+        assert_eq!(amount(d("12345678901.1234564")), "12345678901.123456");
+    }
+
+    #[test]
+    fn no_negative_zero() {
+        assert_eq!(amount(d("-0.0000001")), "0.000000");
+        assert_eq!(ratio(d("-0")), "0.00000000");
+    }
+
+    #[test]
+    fn tiny_and_huge_values_print_without_exponent() {
+        assert_eq!(amount(d("1e-20")), "0.000000");
+        assert_eq!(amount(d("79228162514264337593543950335")), "79228162514264337593543950335.000000");
+        assert_eq!(rate_f64(Some(1e-12)), "0.00000000");
+        assert_eq!(rate_f64(None), "");
+    }
+}

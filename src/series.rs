@@ -1,0 +1,172 @@
+//! Yearly values of a trajectory: series interpolation (SPEC section 2) and the [`Path`] of
+//! revenue, profit and valuation that the engine runs on.
+//!
+//! Geometric interpolation needs a fractional power, which `Decimal` cannot take to the
+//! accuracy the SPEC asks (1e-12 relative). It is the one place the engine leaves decimals:
+//! the ratio and the exponent go to `f64`, `powf` takes the power (accurate to about 1e-16),
+//! and the factor comes back as a `Decimal` that multiplies the exact starting value.
+
+use rust_decimal::prelude::*;
+
+use crate::engine::EngineError;
+use crate::model::{Model, Series, Trajectory, TrajectorySource, Year};
+
+/// A trajectory's values for each year start_year..=end_year (index 0 is start_year).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Path {
+    pub revenue: Vec<Decimal>,
+    pub profit: Vec<Decimal>,
+    pub valuation: Vec<Decimal>,
+}
+
+/// How a series behaves between and after its points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Revenue and valuation: geometric between positive points, compounding after the last.
+    Compounding,
+    /// Margin: linear between points, held after the last.
+    Linear,
+}
+
+impl Path {
+    /// The path of `trajectory` over the model's years.
+    pub fn of(model: &Model, trajectory: &Trajectory) -> Result<Path, EngineError> {
+        let overflow = |year: Year, what: &str| EngineError {
+            trajectory: trajectory.name.clone(),
+            year: Some(year),
+            field: String::new(),
+            message: format!("the {what} is too large to hold in a 28-digit decimal; check the series' points and growth"),
+        };
+        match &trajectory.source {
+            TrajectorySource::Table {
+                revenue,
+                profit,
+                valuation,
+            } => Ok(Path {
+                revenue: revenue.clone(),
+                profit: profit.clone(),
+                valuation: valuation.clone(),
+            }),
+            TrajectorySource::Series {
+                revenue,
+                margin,
+                valuation,
+            } => {
+                let n = model.years();
+                let mut path = Path {
+                    revenue: Vec::with_capacity(n),
+                    profit: Vec::with_capacity(n),
+                    valuation: Vec::with_capacity(n),
+                };
+                for year in model.start_year..=model.end_year {
+                    let r = value_at(revenue, Kind::Compounding, year)
+                        .ok_or_else(|| overflow(year, "revenue"))?;
+                    let m = value_at(margin, Kind::Linear, year)
+                        .ok_or_else(|| overflow(year, "margin"))?;
+                    let v = value_at(valuation, Kind::Compounding, year)
+                        .ok_or_else(|| overflow(year, "valuation"))?;
+                    let p = r.checked_mul(m).ok_or_else(|| overflow(year, "profit"))?;
+                    path.revenue.push(r);
+                    path.profit.push(p);
+                    path.valuation.push(v);
+                }
+                Ok(path)
+            }
+        }
+    }
+}
+
+/// The value of `series` in `year` (SPEC section 2); None where it is too large to hold.
+pub fn value_at(series: &Series, kind: Kind, year: Year) -> Option<Decimal> {
+    let points = &series.points;
+    let (first_year, _) = *points.first()?;
+    if year < first_year {
+        return Some(Decimal::ZERO);
+    }
+    // The last point at or before `year`.
+    let i = points.partition_point(|(y, _)| *y <= year) - 1;
+    let (yi, vi) = points[i];
+    if yi == year {
+        return Some(vi);
+    }
+    match points.get(i + 1) {
+        Some(&(yj, vj)) => {
+            let dt = Decimal::from(year - yi);
+            let span = Decimal::from(yj - yi);
+            if kind == Kind::Compounding && vi > Decimal::ZERO && vj > Decimal::ZERO {
+                let ratio = (vj / vi).to_f64()?;
+                let factor = ratio.powf(f64::from(year - yi) / f64::from(yj - yi));
+                vi.checked_mul(Decimal::from_f64(factor)?)
+            } else {
+                vi.checked_add((vj - vi).checked_mul(dt)?.checked_div(span)?)
+            }
+        }
+        None => match kind {
+            Kind::Linear => Some(vi),
+            Kind::Compounding => {
+                if series.growth.is_zero() {
+                    return Some(vi);
+                }
+                let factor = (Decimal::ONE + series.growth).checked_powi(i64::from(year - yi))?;
+                vi.checked_mul(factor)
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    fn series(points: &[(Year, &str)], growth: &str) -> Series {
+        Series {
+            points: points.iter().map(|(y, v)| (*y, d(v))).collect(),
+            growth: d(growth),
+        }
+    }
+
+    #[test]
+    fn zero_before_the_first_point_and_exact_on_points() {
+        let s = series(&[(2020, "3.7"), (2022, "13.1")], "0");
+        assert_eq!(value_at(&s, Kind::Compounding, 2019), Some(Decimal::ZERO));
+        assert_eq!(value_at(&s, Kind::Compounding, 2020), Some(d("3.7")));
+        assert_eq!(value_at(&s, Kind::Compounding, 2022), Some(d("13.1")));
+    }
+
+    #[test]
+    fn geometric_between_positive_points_to_1e12() {
+        // 100 -> 400 over two years: the middle year is the geometric mean, 200.
+        let s = series(&[(2020, "100"), (2022, "400")], "0");
+        let mid = value_at(&s, Kind::Compounding, 2021).unwrap();
+        assert!((mid - d("200")).abs() < d("0.0000000001"), "{mid}");
+        // 3 -> 5 over 3 years, one year in: 3 * (5/3)^(1/3) = 3.5568933044900626...
+        let s = series(&[(2020, "3"), (2023, "5")], "0");
+        let v = value_at(&s, Kind::Compounding, 2021).unwrap();
+        assert!((v - d("3.5568933044900626")).abs() < d("0.000000000001"), "{v}");
+    }
+
+    #[test]
+    fn linear_where_an_end_is_zero_and_for_margins() {
+        let s = series(&[(2020, "0"), (2024, "8")], "0");
+        assert_eq!(value_at(&s, Kind::Compounding, 2021), Some(d("2")));
+        let m = series(&[(2020, "-1.35"), (2023, "0.15")], "0");
+        assert_eq!(value_at(&m, Kind::Linear, 2021), Some(d("-0.85")));
+        assert_eq!(value_at(&m, Kind::Linear, 2030), Some(d("0.15")));
+    }
+
+    #[test]
+    fn compounds_after_the_last_point() {
+        let s = series(&[(2020, "200")], "0.1");
+        assert_eq!(value_at(&s, Kind::Compounding, 2022), Some(d("242.00")));
+    }
+
+    #[test]
+    fn overflow_is_none_not_a_panic() {
+        let s = series(&[(2020, "1000")], "1000");
+        assert_eq!(value_at(&s, Kind::Compounding, 2400), None);
+    }
+}
