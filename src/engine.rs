@@ -157,10 +157,12 @@ pub fn discount_factors(model: &Model) -> Result<Vec<Decimal>, EngineError> {
     (model.start_year..=model.end_year)
         .map(|year| {
             let n = i64::from(year - model.valuation_year);
+            // After the valuation year, power the reciprocal: a factor that shrinks past the
+            // 28th decimal becomes 0 instead of overflowing as 1 / (1 + r)^n would.
             let df = if n <= 0 {
                 base.checked_powi(-n)
             } else {
-                base.checked_powi(n).and_then(|p| Decimal::ONE.checked_div(p))
+                Decimal::ONE.checked_div(base).and_then(|inv| inv.checked_powi(n))
             };
             df.ok_or_else(|| EngineError {
                 trajectory: String::new(),
@@ -394,6 +396,8 @@ fn check_sums_fit(model: &Model, path: &Path) -> Result<(), (Year, &'static str)
 }
 
 /// D_t: with loss carryforward, losses are earned back before anything is distributable.
+/// D_t is counted in the waterfall's unit (12 places, see [`crate::waterfall::WATERFALL_DP`])
+/// so that its split is exact.
 pub fn distributable(profit: &[Decimal], loss_carryforward: bool) -> Vec<Decimal> {
     let mut carried = Decimal::ZERO;
     profit
@@ -411,6 +415,7 @@ pub fn distributable(profit: &[Decimal], loss_carryforward: bool) -> Vec<Decimal
                 *p - paid_down
             }
         })
+        .map(crate::waterfall::to_unit)
         .collect()
 }
 

@@ -2,13 +2,30 @@
 //! distributable profit is split among the parties, tier by tier, with each party's cap met
 //! exactly at the point it is reached.
 //!
-//! Conservation is by construction: in every slice the residual gets the slice minus what
-//! the others got, so the year's receipts add up to the distributable profit to the last
-//! unit of the 28-digit decimal.
+//! Conservation is exact, by construction. The waterfall counts in units of 1e-12 of the
+//! model's unit ([`WATERFALL_DP`] places, far below the 6 that are printed): distributable
+//! profit, caps, slices and receipts are all whole multiples of that unit, so sums and
+//! differences never round. A slice that ends at a cap is rounded down to the unit, the
+//! party that reaches the cap gets exactly its remaining room, the others their shares of the
+//! slice rounded down, and the residual the rest of the slice; so every year the receipts add
+//! up to the distributable profit exactly, and no cap is passed.
 
 use rust_decimal::prelude::*;
 
 use crate::model::{PartyId, ProfitShare, Tier, Year};
+
+/// Decimal places the waterfall counts in (amounts below 1e16 of the model's unit are exact).
+pub const WATERFALL_DP: u32 = 12;
+
+/// `v` rounded to the waterfall's unit, towards zero.
+fn down(v: Decimal) -> Decimal {
+    v.round_dp_with_strategy(WATERFALL_DP, RoundingStrategy::ToZero)
+}
+
+/// `v` rounded to the waterfall's unit, half away from zero.
+pub fn to_unit(v: Decimal) -> Decimal {
+    v.round_dp_with_strategy(WATERFALL_DP, RoundingStrategy::MidpointAwayFromZero)
+}
 
 /// Something that happened in the waterfall, for charts and reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +72,7 @@ impl<'m> Waterfall<'m> {
         &self.received
     }
 
-    /// Splits `distributable` (>= 0) for `year`, adding each party's receipts to `out`
+    /// Splits `distributable` (>= 0, in whole units of [`WATERFALL_DP`]) for `year`, adding each party's receipts to `out`
     /// (indexed by party) and any events to `events`. `agi` is whether AGI has been declared
     /// by this year.
     pub fn distribute(
@@ -69,12 +86,12 @@ impl<'m> Waterfall<'m> {
         for (i, tier) in self.terms.tiers.iter().enumerate() {
             let factor = cap_factor(tier, year).ok_or(CapOverflow { tier: i })?;
             for (cap, (_, amount)) in self.caps[i].iter_mut().zip(&tier.until) {
-                *cap = amount.checked_mul(factor).ok_or(CapOverflow { tier: i })?;
+                *cap = to_unit(amount.checked_mul(factor).ok_or(CapOverflow { tier: i })?);
             }
         }
         let investor_out = agi && self.terms.investor_rights_end_at_agi;
         let residual = self.terms.residual;
-        let mut remaining = distributable;
+        let mut remaining = to_unit(distributable);
         // Within a year caps are fixed and receipts only grow, so the active tier never moves
         // back: each search starts where the last one ended.
         let mut first_open = 0;
@@ -97,7 +114,7 @@ impl<'m> Waterfall<'m> {
                 }
                 let room = self.caps[t][k] - self.received[party];
                 // A quotient too large to hold is a slice larger than any profit.
-                if let Some(at) = room.checked_div(share) {
+                if let Some(at) = room.checked_div(share).map(down) {
                     if at < slice {
                         slice = at;
                     }
@@ -116,17 +133,17 @@ impl<'m> Waterfall<'m> {
                             continue;
                         }
                         let room = self.caps[t][k] - self.received[party];
-                        let full = share * slice;
+                        let full = down(share * slice);
                         // The party that set the slice gets exactly its room, so the cap is
                         // met to the last unit, whatever the division above rounded to.
-                        if full >= room || room.checked_div(share) == Some(slice) {
+                        if full >= room || room.checked_div(share).map(down) == Some(slice) {
                             events.push(Event::CapReached { year, tier: t, party });
                             room
                         } else {
                             full
                         }
                     }
-                    None => share * slice,
+                    None => down(share * slice),
                 };
                 out[party] += amount;
                 self.received[party] += amount;
@@ -173,4 +190,121 @@ fn cap_factor(tier: &Tier, year: Year) -> Option<Decimal> {
         return Some(Decimal::ONE);
     }
     (Decimal::ONE + tier.cap_growth).checked_powi(n)
+}
+
+#[cfg(test)]
+mod tests {
+    //! Hand-calculated splits. Parties: 0 microsoft (investor), 1 nonprofit (residual),
+    //! 2 others.
+    use super::*;
+    use crate::model::Tier;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    fn tier(shares: &[(PartyId, &str)], until: &[(PartyId, &str)]) -> Tier {
+        Tier {
+            name: "t".into(),
+            shares: shares.iter().map(|(p, s)| (*p, d(s))).collect(),
+            until: until.iter().map(|(p, s)| (*p, d(s))).collect(),
+            cap_growth: Decimal::ZERO,
+            cap_growth_from: 2020,
+        }
+    }
+
+    /// The old Microsoft-OpenAI terms: 75% to 13, then 49/49/2 to 92 and 150.
+    fn msft_terms() -> ProfitShare {
+        ProfitShare {
+            residual: 1,
+            loss_carryforward: false,
+            investor_rights_end_at_agi: true,
+            tiers: vec![
+                tier(&[(0, "0.75")], &[(0, "13")]),
+                tier(&[(0, "0.49"), (2, "0.49"), (1, "0.02")], &[(0, "92"), (2, "150")]),
+            ],
+            revenue_share: None,
+        }
+    }
+
+    fn split(w: &mut Waterfall, year: Year, d_t: &str, agi: bool) -> (Vec<Decimal>, Vec<Event>) {
+        let mut out = vec![Decimal::ZERO; 3];
+        let mut events = Vec::new();
+        w.distribute(year, d(d_t), agi, &mut out, &mut events).unwrap();
+        (out, events)
+    }
+
+    #[test]
+    fn cap_reached_part_way_through_a_year_is_met_exactly() {
+        let terms = msft_terms();
+        let mut w = Waterfall::new(&terms, 0, 3);
+        // 20: tier 1 takes 13 / 0.75 = 17.333..., microsoft exactly 13, nonprofit the
+        // rest of that slice; the last 2.666... (= 8/3) goes 49/49/2.
+        let (out, events) = split(&mut w, 2020, "20", false);
+        // In the waterfall's 12-place unit: the slice is 17.333333333333 (rounded down), the
+        // tail 2.666666666667, microsoft's 49% of it 1.306666666666 (rounded down).
+        assert_eq!(out[0], d("14.306666666666"));
+        assert_eq!(out[2], d("1.306666666666"));
+        assert_eq!(out.iter().copied().sum::<Decimal>(), d("20"));
+        // Against exact arithmetic (13 + 0.49 * 8/3): within a few units of 1e-12.
+        assert!((out[0] - d("14.30666666666666666666666667")).abs() < d("1e-11"));
+        assert!(events.contains(&Event::CapReached { year: 2020, tier: 0, party: 0 }));
+        assert!(events.contains(&Event::TierDone { year: 2020, tier: 0 }));
+    }
+
+    #[test]
+    fn two_tiers_crossed_in_one_year_then_all_to_the_residual() {
+        let terms = ProfitShare {
+            tiers: vec![
+                tier(&[(0, "0.5")], &[(0, "10")]),
+                tier(&[(0, "0.25"), (2, "0.25")], &[(0, "15")]),
+            ],
+            ..msft_terms()
+        };
+        let mut w = Waterfall::new(&terms, 0, 3);
+        // 100: tier 1 uses 20 (10 each to microsoft and nonprofit); tier 2 needs 5 more for
+        // microsoft at 25%: a slice of 20 (5 microsoft, 5 others, 10 nonprofit); the last 60
+        // goes to the nonprofit.
+        let (out, _) = split(&mut w, 2020, "100", false);
+        assert_eq!(out, vec![d("15"), d("80"), d("5")]);
+    }
+
+    #[test]
+    fn agi_ends_the_investors_rights_mid_tier() {
+        let terms = msft_terms();
+        let mut w = Waterfall::new(&terms, 0, 3);
+        split(&mut w, 2020, "8", false); // microsoft 6, nonprofit 2
+        // AGI: microsoft's 13 counts as reached, tier 2 runs without it: others 49%,
+        // nonprofit 2% + microsoft's 49%.
+        let (out, _) = split(&mut w, 2021, "100", true);
+        assert_eq!(out, vec![d("0"), d("51"), d("49")]);
+    }
+
+    #[test]
+    fn a_growing_cap_reopens_a_done_tier() {
+        let mut terms = msft_terms();
+        terms.tiers[0].cap_growth = d("0.2");
+        terms.tiers[0].cap_growth_from = 2020;
+        terms.tiers.truncate(1);
+        let mut w = Waterfall::new(&terms, 0, 3);
+        let (out, _) = split(&mut w, 2020, "100", false);
+        assert_eq!(out[0], d("13"));
+        // 2022: the cap is 13 * 1.2^2 = 18.72; 5.72 more at 75%.
+        let (out, _) = split(&mut w, 2022, "100", false);
+        assert_eq!(out[0], d("5.72"));
+        assert_eq!(w.received()[0], d("18.72"));
+    }
+
+    #[test]
+    fn a_tier_without_until_is_never_done() {
+        let terms = ProfitShare {
+            tiers: vec![tier(&[(0, "0.1"), (2, "0.3")], &[])],
+            ..msft_terms()
+        };
+        let mut w = Waterfall::new(&terms, 0, 3);
+        for year in 2020..2030 {
+            let (out, _) = split(&mut w, year, "10", false);
+            assert_eq!(out, vec![d("1"), d("6"), d("3")]);
+        }
+    }
 }

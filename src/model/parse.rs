@@ -222,11 +222,15 @@ fn serde_issue(e: &serde_path_to_error::Error<toml::de::Error>) -> ModelIssue {
 fn clean_path(path: &str) -> String {
     let mut out = String::new();
     for segment in path.split('.') {
+        // `$__serde_spanned_private_value[0]` keeps its index; `rounds$__...` its name.
         let segment = match segment.find("$__serde_spanned") {
-            Some(0) => continue,
-            Some(i) => &segment[..i],
-            None => segment,
+            Some(i) => {
+                let index = segment[i..].find('[').map_or("", |j| &segment[i + j..]);
+                format!("{}{}", &segment[..i], index)
+            }
+            None => segment.to_string(),
         };
+        let segment = segment.as_str();
         if segment == "?" || segment.is_empty() {
             continue;
         }

@@ -23,8 +23,15 @@ pub fn fixed(value: Decimal, dp: u32) -> String {
     if r.is_zero() {
         r.set_sign_positive(true);
     }
-    // Display with a precision pads with zeros; the value is already rounded.
-    format!("{r:.prec$}", prec = dp as usize)
+    // Pad with zeros by hand: rust_decimal's `{:.N}` formatting overflows an internal buffer
+    // (a panic) on 29-digit values. The value is already rounded, so only padding is left.
+    let mut text = r.to_string();
+    let have = text.split_once('.').map_or(0, |(_, frac)| frac.len());
+    if dp > 0 && have == 0 {
+        text.push('.');
+    }
+    text.extend(std::iter::repeat_n('0', (dp as usize).saturating_sub(have)));
+    text
 }
 
 /// An amount to 6 places.

@@ -398,16 +398,63 @@ def case_is_robust(model_path, out60, stats):
 # --------------------------------------------------------------------------
 # hand-written cases, kept alongside the random ones
 
-def spec_example() -> str:
-    """The model of SPEC section 1 (less its empty `[equity.revenue_share]` table)."""
-    spec = os.path.join(HERE, "..", "..", "..", "shared", "SPEC.md")
-    if os.path.exists(spec):
-        text = open(spec, encoding="utf-8").read()
-        a = text.index("```toml") + len("```toml\n")
-        b = text.index("```", a)
-        body = text[a:b]
-        return body.replace("[equity.revenue_share]     # optional, same fields as profit_share.revenue_share\n", "")
-    return None
+# The model of SPEC section 1, less its empty `[equity.revenue_share]` table.
+SPEC_EXAMPLE = """\
+name = "Microsoft and OpenAI: capped profit share vs equity stake"
+unit = "USD bn"
+start_year = 2019          # first year projected
+end_year = 2045            # last year projected (the horizon), inclusive
+valuation_year = 2025      # NPV is stated as of the end of this year
+discount_rate = 0.09
+
+[investor]
+party = "microsoft"        # the waterfall party whose receipts are the investor's
+contributions = [[2019, 1.0], [2021, 2.0], [2023, 10.0]]   # cash paid in: [year, amount]
+
+[profit_share]             # regime A: the capped profit-sharing terms
+residual = "nonprofit"     # receives whatever no tier assigns
+loss_carryforward = true   # losses must be earned back before anything is distributed
+investor_rights_end_at_agi = true
+
+[[profit_share.tiers]]
+name = "Microsoft recoups its investment"
+shares = { microsoft = 0.75 }          # 1 - sum(shares) goes to the residual
+until = { microsoft = 13.0 }           # tier is done once microsoft has received 13 in all
+
+[[profit_share.tiers]]
+name = "Capped split"
+shares = { microsoft = 0.49, others = 0.49, nonprofit = 0.02 }
+until = { microsoft = 92.0, others = 150.0 }
+cap_growth = 0.0           # optional: the `until` amounts grow by this rate a year ...
+cap_growth_from = 2025     # ... from this year on (default: start_year)
+
+[profit_share.revenue_share]   # optional
+rate = 0.20
+from = 2023
+until = 2030
+total_cap = 38.0           # optional: cumulative cap on revenue-share receipts
+ends_at_agi = true         # optional, default false
+
+[equity]                   # regime B: an equity stake replaces the profit share
+from_year = 2025           # first year of the stake; before it, regime B follows regime A's waterfall
+stake = 0.27
+dividend_payout = 0.0      # optional: share of distributable profit paid out as dividends
+terminal_discount = 0.0    # optional: haircut on the horizon mark (illiquidity)
+
+[[equity.rounds]]          # optional: later funding rounds dilute the stake
+year = 2026
+raise = 122.0
+pre_money = 730.0          # optional: default is the trajectory's valuation that year minus raise
+participation = 0.0        # optional: what the investor itself puts into the round
+
+
+[[trajectories]]
+name = "base"
+agi_year = 2034            # optional: the year AGI is declared
+revenue   = { points = [[2024, 3.7], [2025, 13.1], [2030, 200.0]], growth = 0.10 }
+margin    = { points = [[2024, -1.35], [2029, 0.0], [2034, 0.30]] }
+valuation = { points = [[2025, 500.0], [2026, 852.0], [2030, 2000.0]], growth = 0.07 }
+"""
 
 
 FIXED = {
@@ -508,9 +555,7 @@ valuation = { points = [[2020, 400.0], [2022, 1000.0]] }
 
 def write_fixed():
     cases = dict(FIXED)
-    ex = spec_example()
-    if ex is not None:
-        cases["fixed_spec_example"] = ex
+    cases["fixed_spec_example"] = SPEC_EXAMPLE
     for name, text in cases.items():
         d = os.path.join(CASES_DIR, name)
         os.makedirs(d, exist_ok=True)

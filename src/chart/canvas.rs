@@ -1,0 +1,405 @@
+//! A drawing surface in logical units over a plotters drawing area, the same for the PNG
+//! (bitmap, drawn at twice the size and averaged down for anti-aliasing) and the SVG.
+//!
+//! Everything the charts draw goes through here: lines (solid or dashed, clipped to a
+//! rectangle), filled polygons and rectangles, and text placed by its baseline. Only `+ - * /`
+//! and `sqrt` are used on coordinates, so that the pixels come out the same on every machine.
+
+use plotters::coord::Shift;
+use plotters::drawing::DrawingArea;
+use plotters::element::{Circle, PathElement, Polygon, Rectangle};
+use plotters::prelude::DrawingBackend;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::{Color, FontDesc, FontFamily, FontStyle, RGBAColor, RGBColor, ShapeStyle};
+
+/// The family the vendored font is registered under. The name doubles as the SVG
+/// `font-family` list, so that an SVG viewer without Liberation Sans falls back gracefully.
+pub(crate) const FONT_FAMILY: &str = "Liberation Sans, Arial, Helvetica, sans-serif";
+
+/// Liberation Sans: units per em over (ascender - descender) of its `hhea` table,
+/// 2048 / (1854 + 434). ab_glyph scales a font so that ascender - descender is the pixel
+/// size; the SVG's `font-size` is an em.
+const EM_PER_SIZE: f64 = 2048.0 / 2288.0;
+
+/// What a drawing step returns: plotters' errors as text.
+pub(crate) type Draw = Result<(), String>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Align {
+    Left,
+    Center,
+    Right,
+}
+
+/// A font: size (ab_glyph's pixel size: ascender to descender), weight and colour.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Font {
+    pub size: f64,
+    pub bold: bool,
+    pub color: RGBColor,
+}
+
+impl Font {
+    pub fn new(size: f64, color: RGBColor) -> Font {
+        Font { size, bold: false, color }
+    }
+
+    pub fn bold(mut self) -> Font {
+        self.bold = true;
+        self
+    }
+
+    /// Height of a capital letter above the baseline.
+    pub fn cap_height(&self) -> f64 {
+        self.size * EM_PER_SIZE * 1409.0 / 2048.0
+    }
+}
+
+/// A rectangle in logical units: x0 < x1, y0 < y1 (y grows downwards).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Rect {
+    pub x0: f64,
+    pub y0: f64,
+    pub x1: f64,
+    pub y1: f64,
+}
+
+impl Rect {
+    pub fn width(&self) -> f64 {
+        self.x1 - self.x0
+    }
+
+    pub fn height(&self) -> f64 {
+        self.y1 - self.y0
+    }
+}
+
+pub(crate) struct Canvas<DB: DrawingBackend> {
+    area: DrawingArea<DB, Shift>,
+    /// Backend pixels per logical unit.
+    scale: f64,
+    svg: bool,
+    /// Size in logical units.
+    pub width: f64,
+    pub height: f64,
+}
+
+fn err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+impl<DB: DrawingBackend> Canvas<DB> {
+    pub fn new(area: DrawingArea<DB, Shift>, scale: f64, svg: bool) -> Self {
+        let (w, h) = area.dim_in_pixel();
+        Canvas {
+            area,
+            scale,
+            svg,
+            width: f64::from(w) / scale,
+            height: f64::from(h) / scale,
+        }
+    }
+
+    pub fn present(&self) -> Draw {
+        self.area.present().map_err(err)
+    }
+
+    fn px(&self, v: f64) -> i32 {
+        (v * self.scale).round() as i32
+    }
+
+    fn pt(&self, (x, y): (f64, f64)) -> (i32, i32) {
+        (self.px(x), self.px(y))
+    }
+
+    fn stroke(&self, width: f64) -> u32 {
+        ((width * self.scale).round() as u32).max(1)
+    }
+
+    pub fn fill_rect(&self, r: Rect, color: RGBAColor) -> Draw {
+        let style = ShapeStyle {
+            color,
+            filled: true,
+            stroke_width: 0,
+        };
+        self.area
+            .draw(&Rectangle::new([self.pt((r.x0, r.y0)), self.pt((r.x1, r.y1))], style))
+            .map_err(err)
+    }
+
+    /// A polyline of `width` logical units.
+    pub fn line(&self, points: &[(f64, f64)], color: RGBColor, width: f64) -> Draw {
+        if points.len() < 2 {
+            return Ok(());
+        }
+        let mut pts: Vec<(i32, i32)> = points.iter().map(|p| self.pt(*p)).collect();
+        pts.dedup();
+        if pts.len() < 2 {
+            return Ok(());
+        }
+        let style = ShapeStyle {
+            color: color.to_rgba(),
+            filled: false,
+            stroke_width: self.stroke(width),
+        };
+        self.area.draw(&PathElement::new(pts, style)).map_err(err)
+    }
+
+    /// A polyline drawn as dashes of `dash` with gaps of `gap` (logical units), restarting
+    /// the pattern at the first point.
+    pub fn dashed(&self, points: &[(f64, f64)], color: RGBColor, width: f64, dash: f64, gap: f64) -> Draw {
+        for piece in dashes(points, dash, gap) {
+            self.line(&piece, color, width)?;
+        }
+        Ok(())
+    }
+
+    /// A polyline clipped to `clip`, solid or dashed.
+    pub fn series(
+        &self,
+        points: &[(f64, f64)],
+        clip: Rect,
+        color: RGBColor,
+        width: f64,
+        dash: Option<(f64, f64)>,
+    ) -> Draw {
+        match dash {
+            // Dash the whole line first, so that the pattern does not restart at the clip edge.
+            Some((d, g)) => {
+                for piece in dashes(points, d, g) {
+                    for part in clip_polyline(&piece, clip) {
+                        self.line(&part, color, width)?;
+                    }
+                }
+                Ok(())
+            }
+            None => {
+                for part in clip_polyline(points, clip) {
+                    self.line(&part, color, width)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    pub fn polygon(&self, points: &[(f64, f64)], color: RGBAColor) -> Draw {
+        let pts: Vec<(i32, i32)> = points.iter().map(|p| self.pt(*p)).collect();
+        let style = ShapeStyle {
+            color,
+            filled: true,
+            stroke_width: 0,
+        };
+        self.area.draw(&Polygon::new(pts, style)).map_err(err)
+    }
+
+    pub fn circle(&self, center: (f64, f64), radius: f64, color: RGBColor, filled: bool, width: f64) -> Draw {
+        let style = ShapeStyle {
+            color: color.to_rgba(),
+            filled,
+            stroke_width: self.stroke(width),
+        };
+        let r = (radius * self.scale).round().max(1.0) as u32;
+        self.area.draw(&Circle::new(self.pt(center), r, style)).map_err(err)
+    }
+
+    /// The font's size in backend pixels: an even whole number, so that plotters' ab_glyph
+    /// drawing (which places the baseline at half the size) puts every glyph on one baseline.
+    fn backend_size(&self, font: &Font) -> f64 {
+        let s = (font.size * self.scale / 2.0).round() * 2.0;
+        s.max(2.0)
+    }
+
+    fn desc(&self, font: &Font, size: f64) -> FontDesc<'static> {
+        let style = if font.bold {
+            FontStyle::Bold
+        } else {
+            FontStyle::Normal
+        };
+        FontDesc::new(FontFamily::Name(FONT_FAMILY), size, style)
+    }
+
+    /// The width of `text` in logical units (the same for PNG and SVG: measured with the
+    /// vendored font).
+    pub fn text_width(&self, text: &str, font: &Font) -> f64 {
+        let size = self.backend_size(font);
+        let desc = self.desc(font, size);
+        match desc.box_size(text) {
+            Ok((w, _)) => f64::from(w) / self.scale,
+            // A font that cannot be measured fails when drawn, with the error reported there.
+            Err(_) => 0.0,
+        }
+    }
+
+    /// Draws `text` with its baseline at `y`, aligned at `x`.
+    pub fn text(&self, text: &str, x: f64, y: f64, font: &Font, align: Align) -> Draw {
+        if text.is_empty() {
+            return Ok(());
+        }
+        let size = self.backend_size(font);
+        let h = match align {
+            Align::Left => HPos::Left,
+            Align::Center => HPos::Center,
+            Align::Right => HPos::Right,
+        };
+        let (desc, top) = if self.svg {
+            // SVG: font-size is size / 1.24 (plotters) and the baseline sits 0.76 em below
+            // the anchor; scale the size so that the em matches the PNG's.
+            let em = size * EM_PER_SIZE;
+            (self.desc(font, em * 1.24), y * self.scale - 0.76 * em)
+        } else {
+            // ab_glyph in plotters: the baseline sits half the size below the anchor.
+            (self.desc(font, size), y * self.scale - size / 2.0)
+        };
+        let style = desc.color(&font.color).pos(Pos::new(h, VPos::Top));
+        self.area
+            .draw_text(text, &style, (self.px(x), top.round() as i32))
+            .map_err(err)
+    }
+
+    /// `text` shortened with an ellipsis to fit `max_width`.
+    pub fn fit(&self, text: &str, font: &Font, max_width: f64) -> String {
+        if self.text_width(text, font) <= max_width {
+            return text.to_string();
+        }
+        let chars: Vec<char> = text.chars().collect();
+        let mut n = chars.len();
+        while n > 0 {
+            n -= 1;
+            let s: String = chars[..n].iter().collect::<String>().trim_end().to_string() + "…";
+            if self.text_width(&s, font) <= max_width {
+                return s;
+            }
+        }
+        String::new()
+    }
+}
+
+/// Splits a polyline into dashes.
+pub(crate) fn dashes(points: &[(f64, f64)], dash: f64, gap: f64) -> Vec<Vec<(f64, f64)>> {
+    let mut out = Vec::new();
+    if points.len() < 2 || dash <= 0.0 {
+        return out;
+    }
+    let mut on = true;
+    let mut left = dash;
+    let mut current = vec![points[0]];
+    for w in points.windows(2) {
+        let (mut a, b) = (w[0], w[1]);
+        loop {
+            let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+            let len = (dx * dx + dy * dy).sqrt();
+            if len <= left {
+                left -= len;
+                if on {
+                    current.push(b);
+                }
+                break;
+            }
+            let t = left / len;
+            let p = (a.0 + dx * t, a.1 + dy * t);
+            if on {
+                current.push(p);
+                out.push(std::mem::take(&mut current));
+                left = gap;
+            } else {
+                current = vec![p];
+                left = dash;
+            }
+            on = !on;
+            a = p;
+        }
+    }
+    if on && current.len() > 1 {
+        out.push(current);
+    }
+    out
+}
+
+/// The parts of a polyline inside `clip` (Liang-Barsky on each segment).
+pub(crate) fn clip_polyline(points: &[(f64, f64)], clip: Rect) -> Vec<Vec<(f64, f64)>> {
+    let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut current: Vec<(f64, f64)> = Vec::new();
+    for w in points.windows(2) {
+        match clip_segment(w[0], w[1], clip) {
+            Some((p, q)) => {
+                if current.last() != Some(&p) {
+                    if current.len() > 1 {
+                        out.push(std::mem::take(&mut current));
+                    }
+                    current = vec![p];
+                }
+                current.push(q);
+                if q != w[1] {
+                    out.push(std::mem::take(&mut current));
+                }
+            }
+            None => {
+                if current.len() > 1 {
+                    out.push(std::mem::take(&mut current));
+                }
+                current.clear();
+            }
+        }
+    }
+    if current.len() > 1 {
+        out.push(current);
+    }
+    out
+}
+
+fn clip_segment(a: (f64, f64), b: (f64, f64), r: Rect) -> Option<((f64, f64), (f64, f64))> {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let mut t0: f64 = 0.0;
+    let mut t1: f64 = 1.0;
+    for (p, q) in [(-dx, a.0 - r.x0), (dx, r.x1 - a.0), (-dy, a.1 - r.y0), (dy, r.y1 - a.1)] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return None;
+            }
+        } else {
+            let t = q / p;
+            if p < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+        }
+    }
+    if t0 > t1 {
+        return None;
+    }
+    let at = |t: f64| {
+        if t == 0.0 {
+            a
+        } else if t == 1.0 {
+            b
+        } else {
+            (a.0 + dx * t, a.1 + dy * t)
+        }
+    };
+    Some((at(t0), at(t1)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dashes_alternate_and_cover_the_line() {
+        let d = dashes(&[(0.0, 0.0), (10.0, 0.0)], 3.0, 2.0);
+        assert_eq!(d, vec![vec![(0.0, 0.0), (3.0, 0.0)], vec![(5.0, 0.0), (8.0, 0.0)]]);
+        // A dash goes round a corner.
+        let d = dashes(&[(0.0, 0.0), (2.0, 0.0), (2.0, 2.0)], 3.0, 1.0);
+        assert_eq!(d[0], vec![(0.0, 0.0), (2.0, 0.0), (2.0, 1.0)]);
+    }
+
+    #[test]
+    fn clipping_keeps_the_inside() {
+        let r = Rect { x0: 0.0, y0: 0.0, x1: 10.0, y1: 10.0 };
+        let parts = clip_polyline(&[(-5.0, 5.0), (5.0, 5.0), (5.0, 20.0)], r);
+        assert_eq!(parts, vec![vec![(0.0, 5.0), (5.0, 5.0), (5.0, 10.0)]]);
+        let parts = clip_polyline(&[(1.0, 1.0), (1.0, 20.0), (2.0, 20.0), (2.0, 1.0)], r);
+        assert_eq!(parts, vec![vec![(1.0, 1.0), (1.0, 10.0)], vec![(2.0, 10.0), (2.0, 1.0)]]);
+        assert!(clip_polyline(&[(20.0, 20.0), (30.0, 30.0)], r).is_empty());
+    }
+}

@@ -1,0 +1,229 @@
+//! Axes: mapping values to positions, choosing round tick values, and writing numbers as a
+//! reader expects them (thousands grouped, a true minus sign, no needless decimals).
+
+use rust_decimal::Decimal;
+
+use crate::model::Year;
+use crate::report::fixed;
+
+/// A linear map from the domain [d0, d1] onto the range [r0, r1].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Linear {
+    pub d0: f64,
+    pub d1: f64,
+    pub r0: f64,
+    pub r1: f64,
+}
+
+impl Linear {
+    pub fn new((d0, d1): (f64, f64), (r0, r1): (f64, f64)) -> Linear {
+        Linear { d0, d1, r0, r1 }
+    }
+
+    pub fn map(&self, v: f64) -> f64 {
+        if self.d1 == self.d0 {
+            return (self.r0 + self.r1) / 2.0;
+        }
+        self.r0 + (v - self.d0) / (self.d1 - self.d0) * (self.r1 - self.r0)
+    }
+}
+
+/// Round ticks covering a range: the axis runs from `lo` to `hi`, both multiples of `step`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Ticks {
+    pub lo: f64,
+    pub hi: f64,
+    pub step: f64,
+    pub values: Vec<f64>,
+}
+
+/// A power of ten near `x` > 0 (the largest not above it), by multiplication only.
+fn pow10_below(x: f64) -> f64 {
+    let mut p = 1.0;
+    if x >= 1.0 {
+        while p * 10.0 <= x {
+            p *= 10.0;
+        }
+    } else {
+        while p > x && p > 1e-12 {
+            p /= 10.0;
+        }
+    }
+    p
+}
+
+/// About `target` round ticks over [min, max] (zero always included), the axis extended to
+/// the ticks on either side.
+pub(crate) fn nice_ticks(min: f64, max: f64, target: usize) -> Ticks {
+    let (mut lo, mut hi) = (min.min(0.0), max.max(0.0));
+    if !(lo.is_finite() && hi.is_finite()) {
+        lo = 0.0;
+        hi = 1.0;
+    }
+    if hi - lo < 1e-9 {
+        hi = lo + 1.0;
+    }
+    let raw = (hi - lo) / target.max(1) as f64;
+    let p = pow10_below(raw);
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * p)
+        .find(|s| *s >= raw * 0.999_999)
+        .unwrap_or(10.0 * p);
+    let first = (lo / step - 1e-9).floor() as i64;
+    let last = (hi / step + 1e-9).ceil() as i64;
+    let values = (first..=last).map(|i| i as f64 * step).collect();
+    Ticks {
+        lo: first as f64 * step,
+        hi: last as f64 * step,
+        step,
+        values,
+    }
+}
+
+/// Year ticks over [first, last]: every 1, 2, 5, 10, ... years, about `target` of them.
+pub(crate) fn year_ticks(first: Year, last: Year, target: usize) -> Vec<Year> {
+    let span = (last - first).max(1);
+    let step = [1, 2, 5, 10, 20, 25, 50, 100, 200, 500]
+        .into_iter()
+        .find(|s| span / s <= target as i32)
+        .unwrap_or(1000);
+    let start = first.div_euclid(step) * step;
+    (0..)
+        .map(|i| start + i * step)
+        .take_while(|y| *y <= last)
+        .filter(|y| *y >= first)
+        .collect()
+}
+
+/// Decimal places needed to write multiples of `step`.
+fn decimals_for(step: f64) -> usize {
+    let mut d = 0;
+    let mut s = step;
+    while d < 6 && (s - s.round()).abs() > 1e-6 * s.abs().max(1e-12) {
+        s *= 10.0;
+        d += 1;
+    }
+    d
+}
+
+/// A tick label: as many decimals as the step needs.
+pub(crate) fn tick_label(v: f64, step: f64) -> String {
+    let d = decimals_for(step);
+    let s = format!("{:.*}", d, v);
+    pretty(&s)
+}
+
+/// A percentage tick label (v is a fraction).
+pub(crate) fn percent_tick(v: f64, step: f64) -> String {
+    let d = decimals_for(step * 100.0);
+    format!("{}%", pretty(&format!("{:.*}", d, v * 100.0)))
+}
+
+/// Thousands grouped with commas, and a true minus sign; "-0" is written "0".
+pub(crate) fn pretty(s: &str) -> String {
+    let (neg, rest) = match s.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, s),
+    };
+    let (int, frac) = rest.split_once('.').unwrap_or((rest, ""));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let body = if frac.is_empty() {
+        grouped
+    } else {
+        format!("{grouped}.{frac}")
+    };
+    let zero = body.chars().all(|c| c == '0' || c == '.' || c == ',');
+    if neg && !zero {
+        format!("\u{2212}{body}")
+    } else {
+        body
+    }
+}
+
+/// An amount for a label, rounded as the table rounds (half away from zero), to a precision
+/// that suits its size: 2,392 / 441.6 / 12.8 / 2.70 / 0.350.
+pub(crate) fn amount(v: Decimal) -> String {
+    let a = v.abs();
+    let dp = if a >= Decimal::from(1000) {
+        0
+    } else if a >= Decimal::TEN {
+        1
+    } else if a >= Decimal::ONE {
+        2
+    } else {
+        3
+    };
+    pretty(&fixed(v, dp))
+}
+
+/// An amount with an explicit sign: +151.9 / −43.7.
+pub(crate) fn signed_amount(v: Decimal) -> String {
+    let s = amount(v);
+    if s.starts_with('\u{2212}') || s.chars().all(|c| c == '0' || c == '.') {
+        s
+    } else {
+        format!("+{s}")
+    }
+}
+
+/// A stake or share as a percentage with one decimal: 23.1%.
+pub(crate) fn percent(v: Decimal) -> String {
+    format!("{}%", pretty(&fixed(v * Decimal::ONE_HUNDRED, 1)))
+}
+
+/// A Decimal as f64, through its exact decimal text (correctly rounded on every machine).
+pub(crate) fn f(v: Decimal) -> f64 {
+    v.to_string().parse().unwrap_or(0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn ticks_are_round_and_cover_the_range() {
+        let t = nice_ticks(-12.8, 2392.4, 6);
+        assert_eq!(t.step, 500.0);
+        assert_eq!(t.lo, -500.0);
+        assert_eq!(t.hi, 2500.0);
+        assert!(t.values.contains(&0.0));
+        let t = nice_ticks(0.0, 0.27, 5);
+        assert_eq!(t.step, 0.1);
+        assert_eq!(tick_label(0.3, t.step), "0.3");
+        let t = nice_ticks(0.0, 0.0, 5);
+        assert!(t.hi > t.lo);
+    }
+
+    #[test]
+    fn year_ticks_step_in_round_years() {
+        assert_eq!(year_ticks(2019, 2045, 8), vec![2020, 2025, 2030, 2035, 2040, 2045]);
+        assert_eq!(year_ticks(2020, 2024, 8), vec![2020, 2021, 2022, 2023, 2024]);
+    }
+
+    #[test]
+    fn numbers_read_as_a_person_writes_them() {
+        assert_eq!(tick_label(1500.0, 500.0), "1,500");
+        assert_eq!(tick_label(-500.0, 500.0), "\u{2212}500");
+        assert_eq!(tick_label(-0.0, 0.5), "0.0");
+        assert_eq!(amount(d("2392.393709")), "2,392");
+        assert_eq!(amount(d("151.85")), "151.9");
+        assert_eq!(amount(d("2.7")), "2.70");
+        assert_eq!(amount(d("-43.67")), "\u{2212}43.7");
+        assert_eq!(signed_amount(d("151.85")), "+151.9");
+        assert_eq!(signed_amount(d("0")), "0.000");
+        assert_eq!(percent(d("0.23133803")), "23.1%");
+        assert_eq!(percent_tick(0.25, 0.05), "25%");
+        assert_eq!(f(d("0.1")), 0.1);
+    }
+}
