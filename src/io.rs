@@ -23,7 +23,13 @@ pub fn load_model(path: Option<&Path>) -> Result<LoadedModel> {
         return parse_text(crate::BUILTIN_MODEL.to_string(), crate::BUILTIN_MODEL_NAME.to_string(), None);
     };
     let label = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+        // Naming a file that is not there is bad usage (exit 2), like a bad model.
+        std::io::ErrorKind::NotFound => Error::Usage(format!(
+            "{label}: no such model file; give the path of a model (`stakeshift init` writes one)"
+        )),
+        _ => Error::io(path, e),
+    })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let location = crate::error::Location::of_offset(

@@ -192,6 +192,7 @@ fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
 
 fn serde_issue(e: &serde_path_to_error::Error<toml::de::Error>) -> ModelIssue {
     let path = clean_path(&e.path().to_string());
+    let top_level = path.is_empty();
     let inner = e.inner();
     let message = inner.message().trim();
     let (field, message) = if let Some(rest) = message.strip_prefix("unknown field ") {
@@ -213,8 +214,9 @@ fn serde_issue(e: &serde_path_to_error::Error<toml::de::Error>) -> ModelIssue {
     };
     let issue = ModelIssue::new(field, message);
     match inner.span() {
-        Some(span) => issue.at(span),
-        None => issue,
+        // A key missing from the top level has the whole file as its span: no place to name.
+        Some(span) if !(top_level && span.start == 0) => issue.at(span),
+        _ => issue,
     }
 }
 
@@ -295,6 +297,18 @@ fn describe_type_error(message: &str) -> String {
                 "a boolean" => "true or false",
                 e if e.starts_with("struct ") => "a table",
                 e => e,
+            };
+            let found = match found {
+                "sequence" => "an array".to_string(),
+                "map" => "a table".to_string(),
+                f => {
+                    let f = f
+                        .replace("floating point ", "the number ")
+                        .replace("integer ", "the number ")
+                        .replace("string ", "the text ")
+                        .replace("boolean ", "");
+                    f.replace('`', "")
+                }
             };
             return format!("found {found}, but this must be {expected}");
         }
