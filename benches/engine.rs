@@ -3,7 +3,7 @@
 //!
 //! Run: `cargo bench --bench engine`.
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
 use stakeshift::engine::{discount_factors, run_trajectory};
@@ -12,7 +12,11 @@ fn engine(c: &mut Criterion) {
     let loaded = stakeshift::io::load_model(None).unwrap();
     let model = &loaded.model;
     let df = discount_factors(model).unwrap();
-    let base = model.trajectories.iter().find(|t| t.name == "base").unwrap();
+    let base = model
+        .trajectories
+        .iter()
+        .find(|t| t.name == "base")
+        .unwrap();
 
     c.bench_function("run_trajectory(base)", |b| {
         b.iter(|| run_trajectory(black_box(model), black_box(&df), black_box(base)).unwrap())

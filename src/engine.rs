@@ -25,7 +25,11 @@ pub struct EngineError {
 impl std::fmt::Display for EngineError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match (&self.trajectory.is_empty(), self.year) {
-            (false, Some(y)) => write!(f, "in trajectory `{}`, {y}: {}", self.trajectory, self.message),
+            (false, Some(y)) => write!(
+                f,
+                "in trajectory `{}`, {y}: {}",
+                self.trajectory, self.message
+            ),
             (false, None) => write!(f, "in trajectory `{}`: {}", self.trajectory, self.message),
             (true, Some(y)) => write!(f, "in {y}: {}", self.message),
             (true, None) => f.write_str(&self.message),
@@ -188,7 +192,11 @@ pub fn run_trajectory(
     };
     let path = Path::of(model, trajectory)?;
     check_sums_fit(model, &path).map_err(|(year, what)| {
-        err(Some(year), "", format!("the running total of {what} is too large to hold in a 28-digit decimal"))
+        err(
+            Some(year),
+            "",
+            format!("the running total of {what} is too large to hold in a 28-digit decimal"),
+        )
     })?;
     let n = model.years();
     let start = model.start_year;
@@ -197,7 +205,11 @@ pub fn run_trajectory(
     let distributable = distributable(&path.profit, model.profit_share.loss_carryforward);
 
     // Regime A's waterfall, which regime B also follows before from_year.
-    let mut waterfall = Waterfall::new(&model.profit_share, model.investor.party, model.parties.len());
+    let mut waterfall = Waterfall::new(
+        &model.profit_share,
+        model.investor.party,
+        model.parties.len(),
+    );
     let mut record = WaterfallRecord {
         by_party: Vec::with_capacity(n),
         events: Vec::new(),
@@ -209,12 +221,19 @@ pub fn run_trajectory(
         waterfall
             .distribute(year, *d, declared, &mut split, &mut record.events)
             .map_err(|o| {
-                err(Some(year), &format!("profit_share.tiers[{}].cap_growth", o.tier), "the grown `until` amounts are too large to hold".to_string())
+                err(
+                    Some(year),
+                    &format!("profit_share.tiers[{}].cap_growth", o.tier),
+                    "the grown `until` amounts are too large to hold".to_string(),
+                )
             })?;
         record.by_party.push(split);
     }
-    let investor_receipts: Vec<Decimal> =
-        record.by_party.iter().map(|s| s[model.investor.party]).collect();
+    let investor_receipts: Vec<Decimal> = record
+        .by_party
+        .iter()
+        .map(|s| s[model.investor.party])
+        .collect();
 
     let mut contributions = vec![Decimal::ZERO; n];
     for c in &model.investor.contributions {
@@ -222,7 +241,12 @@ pub fn run_trajectory(
     }
 
     // Regime A.
-    let revenue_share_a = revenue_share(model.profit_share.revenue_share.as_ref(), &path.revenue, start, agi);
+    let revenue_share_a = revenue_share(
+        model.profit_share.revenue_share.as_ref(),
+        &path.revenue,
+        start,
+        agi,
+    );
     let rows_a: Vec<YearRow> = (0..n)
         .map(|i| Flows {
             contribution: contributions[i],
@@ -234,7 +258,13 @@ pub fn run_trajectory(
         .map(|(i, f)| f.row(start + i as Year, &path, &distributable, i))
         .collect();
     let profit_share = finish(Regime::ProfitShare, rows_a, Decimal::ZERO, discount, start)
-        .ok_or_else(|| err(None, "", "the profit share's totals are too large to hold".into()))?;
+        .ok_or_else(|| {
+            err(
+                None,
+                "",
+                "the profit share's totals are too large to hold".into(),
+            )
+        })?;
 
     // Regime B.
     let equity_terms = &model.equity;
@@ -244,7 +274,12 @@ pub fn run_trajectory(
             e.pre_money, e.valuation, e.raise
         ))
     })?;
-    let revenue_share_b = revenue_share(equity_terms.revenue_share.as_ref(), &path.revenue, start, agi);
+    let revenue_share_b = revenue_share(
+        equity_terms.revenue_share.as_ref(),
+        &path.revenue,
+        start,
+        agi,
+    );
     let from = (equity_terms.from_year - start) as usize;
     let mut rows_b = Vec::with_capacity(n);
     for i in 0..n {
@@ -253,26 +288,41 @@ pub fn run_trajectory(
         let stake = if held { stakes.stake[i] } else { Decimal::ZERO };
         let flows = Flows {
             contribution: contributions[i] + stakes.participation[i],
-            distribution: if held { Decimal::ZERO } else { investor_receipts[i] },
+            distribution: if held {
+                Decimal::ZERO
+            } else {
+                investor_receipts[i]
+            },
             revenue_share: revenue_share_b[i],
             dividend: if held {
                 (equity_terms.dividend_payout * distributable[i])
                     .checked_mul(stake)
-                    .ok_or_else(|| err(Some(year), "", "the dividend is too large to hold".into()))?
+                    .ok_or_else(|| {
+                        err(Some(year), "", "the dividend is too large to hold".into())
+                    })?
             } else {
                 Decimal::ZERO
             },
             stake,
-            holding_value: stake
-                .checked_mul(path.valuation[i])
-                .ok_or_else(|| err(Some(year), "", "the stake's value is too large to hold".into()))?,
+            holding_value: stake.checked_mul(path.valuation[i]).ok_or_else(|| {
+                err(
+                    Some(year),
+                    "",
+                    "the stake's value is too large to hold".into(),
+                )
+            })?,
         };
         rows_b.push(flows.row(year, &path, &distributable, i));
     }
     let holding_end = rows_b.last().map_or(Decimal::ZERO, |r| r.holding_value);
     let terminal = holding_end * (Decimal::ONE - equity_terms.terminal_discount);
-    let equity = finish(Regime::Equity, rows_b, terminal, discount, start)
-        .ok_or_else(|| err(None, "", "the equity stake's totals are too large to hold".into()))?;
+    let equity = finish(Regime::Equity, rows_b, terminal, discount, start).ok_or_else(|| {
+        err(
+            None,
+            "",
+            "the equity stake's totals are too large to hold".into(),
+        )
+    })?;
 
     let npv_advantage = equity.measures.npv - profit_share.measures.npv;
     let winner = if npv_advantage.round_dp(6).is_zero() {
@@ -283,7 +333,14 @@ pub fn run_trajectory(
         Winner::ProfitShare
     };
 
-    let breakeven_scale = breakeven_scale(model, discount, &path, &distributable, &equity, profit_share.measures.npv);
+    let breakeven_scale = breakeven_scale(
+        model,
+        discount,
+        &path,
+        &distributable,
+        &equity,
+        profit_share.measures.npv,
+    );
 
     Ok(TrajectoryResult {
         name: trajectory.name.clone(),
@@ -551,7 +608,8 @@ fn breakeven_scale(
         let mut npv = fixed;
         if !terms.dividend_payout.is_zero() {
             for i in from..path.valuation.len() {
-                let dividend = (terms.dividend_payout * distributable[i]).checked_mul(stakes.stake[i])?;
+                let dividend =
+                    (terms.dividend_payout * distributable[i]).checked_mul(stakes.stake[i])?;
                 npv = npv.checked_add(dividend.checked_mul(discount[i])?)?;
             }
         }

@@ -148,7 +148,10 @@ mod tests {
         let src = "a = 1\nbé = 2\n";
         assert_eq!(Location::of_offset(src, 0), Location { line: 1, column: 1 });
         let at_eq = src.find("= 2").unwrap();
-        assert_eq!(Location::of_offset(src, at_eq), Location { line: 2, column: 4 });
+        assert_eq!(
+            Location::of_offset(src, at_eq),
+            Location { line: 2, column: 4 }
+        );
         // An offset inside a multi-byte character or past the end does not panic.
         assert_eq!(Location::of_offset(src, 8).line, 2);
         assert_eq!(Location::of_offset(src, 999).line, 3);

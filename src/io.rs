@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::model::{parse_model, Model, ModelSource};
+use crate::model::{Model, ModelSource, parse_model};
 
 /// A model and where it came from.
 #[derive(Debug, Clone)]
@@ -20,7 +20,11 @@ pub struct LoadedModel {
 /// Reads and validates the model at `path`, or the built-in model when `path` is None.
 pub fn load_model(path: Option<&Path>) -> Result<LoadedModel> {
     let Some(path) = path else {
-        return parse_text(crate::BUILTIN_MODEL.to_string(), crate::BUILTIN_MODEL_NAME.to_string(), None);
+        return parse_text(
+            crate::BUILTIN_MODEL.to_string(),
+            crate::BUILTIN_MODEL_NAME.to_string(),
+            None,
+        );
     };
     let label = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| match e.kind() {
@@ -40,7 +44,8 @@ pub fn load_model(path: Option<&Path>) -> Result<LoadedModel> {
             file: label.clone(),
             location: Some(location),
             field: String::new(),
-            message: "the file is not UTF-8 text; a model file is TOML text (see docs/MODEL.md)".into(),
+            message: "the file is not UTF-8 text; a model file is TOML text (see docs/MODEL.md)"
+                .into(),
         }
     })?;
     parse_text(text, label, path.parent())

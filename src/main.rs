@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use stakeshift::cmd::{run, Cli};
+use stakeshift::cmd::{Cli, run};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -21,16 +21,19 @@ fn main() -> ExitCode {
         Ok(Ok(())) => ExitCode::SUCCESS,
         Ok(Err(e)) => {
             let typed = e.downcast_ref::<stakeshift::Error>();
-            if let Some(stakeshift::Error::Io { source, .. }) = typed {
-                if source.kind() == std::io::ErrorKind::BrokenPipe {
-                    return ExitCode::SUCCESS;
-                }
+            // A reader that stops early (`| head`) is not an error.
+            if let Some(stakeshift::Error::Io { source, .. }) = typed
+                && source.kind() == std::io::ErrorKind::BrokenPipe
+            {
+                return ExitCode::SUCCESS;
             }
             eprintln!("error: {e:#}");
             ExitCode::from(typed.map_or(1, |t| t.exit_code()) as u8)
         }
         Err(_) => {
-            eprintln!("error: internal error (a bug in stakeshift); please report it with the model file");
+            eprintln!(
+                "error: internal error (a bug in stakeshift); please report it with the model file"
+            );
             ExitCode::from(1)
         }
     }

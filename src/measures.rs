@@ -65,7 +65,11 @@ pub fn irr(flows: &[Decimal]) -> Option<f64> {
     let down = first_root(&c, f0, -1.0, -U_MIN);
     let rate = |u: f64| u.exp_m1();
     match (up, down) {
-        (Some(a), Some(b)) => Some(if rate(a).abs() <= rate(b).abs() { rate(a) } else { rate(b) }),
+        (Some(a), Some(b)) => Some(if rate(a).abs() <= rate(b).abs() {
+            rate(a)
+        } else {
+            rate(b)
+        }),
         (Some(u), None) | (None, Some(u)) => Some(rate(u)),
         (None, None) => None,
     }
@@ -168,7 +172,7 @@ pub fn root_nearest_one(
             match f(k) {
                 Some(v) if v.is_zero() => return Some(k),
                 Some(v) if v.is_sign_negative() != up_f.is_sign_negative() => {
-                    return Some(bisect_decimal(f, up_k, up_f, k))
+                    return Some(bisect_decimal(f, up_k, up_f, k));
                 }
                 Some(v) => {
                     up_k = k;
@@ -189,7 +193,7 @@ pub fn root_nearest_one(
             match f(k) {
                 Some(v) if v.is_zero() => return Some(k),
                 Some(v) if v.is_sign_negative() != down_f.is_sign_negative() => {
-                    return Some(bisect_decimal(f, k, v, down_k))
+                    return Some(bisect_decimal(f, k, v, down_k));
                 }
                 Some(v) => {
                     down_k = k;
@@ -272,7 +276,10 @@ mod tests {
 
     #[test]
     fn payback_needs_a_negative_first() {
-        assert_eq!(payback_year(2020, &flows(&["-10", "5", "5", "1"])), Some(2022));
+        assert_eq!(
+            payback_year(2020, &flows(&["-10", "5", "5", "1"])),
+            Some(2022)
+        );
         assert_eq!(payback_year(2020, &flows(&["1", "-1", "1"])), None);
         assert_eq!(payback_year(2020, &flows(&["-1", "-1"])), None);
     }
@@ -298,11 +305,17 @@ mod tests {
         let k = root_nearest_one(Decimal::ZERO, &mut |k| Some(d("3") * k - d("600"))).unwrap();
         assert!((k - d("200")).abs() < d("0.0000000001"), "{k}");
         // No root in (0, 1000].
-        assert_eq!(root_nearest_one(Decimal::ZERO, &mut |k| Some(k + Decimal::ONE)), None);
+        assert_eq!(
+            root_nearest_one(Decimal::ZERO, &mut |k| Some(k + Decimal::ONE)),
+            None
+        );
         // Domain k > 2 (1 is outside): root at 5.
         let k = root_nearest_one(d("2"), &mut |k| (k > d("2")).then(|| k - d("5"))).unwrap();
         assert!((k - d("5")).abs() < d("0.000000000001"), "{k}");
         // Zero everywhere: 1.
-        assert_eq!(root_nearest_one(Decimal::ZERO, &mut |_| Some(Decimal::ZERO)), Some(Decimal::ONE));
+        assert_eq!(
+            root_nearest_one(Decimal::ZERO, &mut |_| Some(Decimal::ZERO)),
+            Some(Decimal::ONE)
+        );
     }
 }

@@ -35,7 +35,9 @@ impl Path {
             trajectory: trajectory.name.clone(),
             year: Some(year),
             field: String::new(),
-            message: format!("the {what} is too large to hold in a 28-digit decimal; check the series' points and growth"),
+            message: format!(
+                "the {what} is too large to hold in a 28-digit decimal; check the series' points and growth"
+            ),
         };
         match &trajectory.source {
             TrajectorySource::Table {
@@ -146,7 +148,10 @@ mod tests {
         // 3 -> 5 over 3 years, one year in: 3 * (5/3)^(1/3) = 3.5568933044900626...
         let s = series(&[(2020, "3"), (2023, "5")], "0");
         let v = value_at(&s, Kind::Compounding, 2021).unwrap();
-        assert!((v - d("3.5568933044900626")).abs() < d("0.000000000001"), "{v}");
+        assert!(
+            (v - d("3.5568933044900626")).abs() < d("0.000000000001"),
+            "{v}"
+        );
     }
 
     #[test]

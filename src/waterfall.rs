@@ -31,7 +31,11 @@ pub fn to_unit(v: Decimal) -> Decimal {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Event {
     /// `party` reached its `until` amount in `tier` during `year`.
-    CapReached { year: Year, tier: usize, party: PartyId },
+    CapReached {
+        year: Year,
+        tier: usize,
+        party: PartyId,
+    },
     /// Every party in `tier`'s `until` had reached its amount by the end of a slice in `year`.
     TierDone { year: Year, tier: usize },
 }
@@ -96,7 +100,8 @@ impl<'m> Waterfall<'m> {
         // back: each search starts where the last one ended.
         let mut first_open = 0;
         while remaining > Decimal::ZERO {
-            let Some(t) = (first_open..self.terms.tiers.len()).find(|&t| !self.tier_done(t, investor_out))
+            let Some(t) =
+                (first_open..self.terms.tiers.len()).find(|&t| !self.tier_done(t, investor_out))
             else {
                 out[residual] += remaining;
                 self.received[residual] += remaining;
@@ -114,10 +119,10 @@ impl<'m> Waterfall<'m> {
                 }
                 let room = self.caps[t][k] - self.received[party];
                 // A quotient too large to hold is a slice larger than any profit.
-                if let Some(at) = room.checked_div(share).map(down) {
-                    if at < slice {
-                        slice = at;
-                    }
+                if let Some(at) = room.checked_div(share).map(down)
+                    && at < slice
+                {
+                    slice = at;
                 }
             }
 
@@ -137,7 +142,11 @@ impl<'m> Waterfall<'m> {
                         // The party that set the slice gets exactly its room, so the cap is
                         // met to the last unit, whatever the division above rounded to.
                         if full >= room || room.checked_div(share).map(down) == Some(slice) {
-                            events.push(Event::CapReached { year, tier: t, party });
+                            events.push(Event::CapReached {
+                                year,
+                                tier: t,
+                                party,
+                            });
                             room
                         } else {
                             full
@@ -178,8 +187,7 @@ impl<'m> Waterfall<'m> {
 
     fn tier_done(&self, t: usize, investor_out: bool) -> bool {
         let tier = &self.terms.tiers[t];
-        !tier.until.is_empty()
-            && (0..tier.until.len()).all(|k| self.capped(t, k, investor_out))
+        !tier.until.is_empty() && (0..tier.until.len()).all(|k| self.capped(t, k, investor_out))
     }
 }
 
@@ -221,7 +229,10 @@ mod tests {
             investor_rights_end_at_agi: true,
             tiers: vec![
                 tier(&[(0, "0.75")], &[(0, "13")]),
-                tier(&[(0, "0.49"), (2, "0.49"), (1, "0.02")], &[(0, "92"), (2, "150")]),
+                tier(
+                    &[(0, "0.49"), (2, "0.49"), (1, "0.02")],
+                    &[(0, "92"), (2, "150")],
+                ),
             ],
             revenue_share: None,
         }
@@ -230,7 +241,8 @@ mod tests {
     fn split(w: &mut Waterfall, year: Year, d_t: &str, agi: bool) -> (Vec<Decimal>, Vec<Event>) {
         let mut out = vec![Decimal::ZERO; 3];
         let mut events = Vec::new();
-        w.distribute(year, d(d_t), agi, &mut out, &mut events).unwrap();
+        w.distribute(year, d(d_t), agi, &mut out, &mut events)
+            .unwrap();
         (out, events)
     }
 
@@ -248,8 +260,15 @@ mod tests {
         assert_eq!(out.iter().copied().sum::<Decimal>(), d("20"));
         // Against exact arithmetic (13 + 0.49 * 8/3): within a few units of 1e-12.
         assert!((out[0] - d("14.30666666666666666666666667")).abs() < d("1e-11"));
-        assert!(events.contains(&Event::CapReached { year: 2020, tier: 0, party: 0 }));
-        assert!(events.contains(&Event::TierDone { year: 2020, tier: 0 }));
+        assert!(events.contains(&Event::CapReached {
+            year: 2020,
+            tier: 0,
+            party: 0
+        }));
+        assert!(events.contains(&Event::TierDone {
+            year: 2020,
+            tier: 0
+        }));
     }
 
     #[test]

@@ -18,11 +18,20 @@ const TRAJECTORIES: [&str; 5] = ["bust", "bear", "base", "bull", "early-agi"];
 
 #[test]
 fn compare_on_the_builtin_model_prints_a_table_with_unit_winners_and_conclusion() {
-    let out = stakeshift().arg("compare").assert().success().get_output().stdout.clone();
+    let out = stakeshift()
+        .arg("compare")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let text = String::from_utf8(out).unwrap();
     assert!(text.contains("USD bn"), "{text}");
     for name in TRAJECTORIES {
-        assert!(text.lines().any(|l| l.starts_with(name)), "no row for {name}:\n{text}");
+        assert!(
+            text.lines().any(|l| l.starts_with(name)),
+            "no row for {name}:\n{text}"
+        );
     }
     let last = text.trim_end().lines().last().unwrap();
     assert!(last.starts_with("Conclusion: "), "{last}");
@@ -36,18 +45,19 @@ fn version_and_help_with_examples() {
         .assert()
         .success()
         .stdout(predicate::str::contains(env!("CARGO_PKG_VERSION")));
-    stakeshift()
-        .arg("--help")
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("Examples:").and(predicate::str::contains("stakeshift compare")));
+    stakeshift().arg("--help").assert().success().stdout(
+        predicate::str::contains("Examples:").and(predicate::str::contains("stakeshift compare")),
+    );
     stakeshift().arg("compare").arg("--help").assert().success();
 }
 
 #[test]
 fn bad_usage_exits_2() {
     stakeshift().arg("frobnicate").assert().code(2);
-    stakeshift().args(["compare", "--format", "xml"]).assert().code(2);
+    stakeshift()
+        .args(["compare", "--format", "xml"])
+        .assert()
+        .code(2);
     stakeshift()
         .args(["compare", "--trajectory", "bsae"])
         .assert()
@@ -70,16 +80,32 @@ fn out_dir_gets_three_csvs_with_the_spec_columns() {
         .assert()
         .success();
     let expect = [
-        ("yearly.csv", "trajectory,regime,year,revenue,profit,valuation,distributable,contribution,distribution,revenue_share,dividend,stake,holding_value,cash_flow,cumulative_cash_flow,discount_factor,present_value"),
-        ("summary.csv", "trajectory,regime,contributions,inflows,terminal_value,npv,irr,moic,payback_year"),
-        ("comparison.csv", "trajectory,npv_profit_share,npv_equity,npv_advantage,winner,breakeven_scale"),
+        (
+            "yearly.csv",
+            "trajectory,regime,year,revenue,profit,valuation,distributable,contribution,distribution,revenue_share,dividend,stake,holding_value,cash_flow,cumulative_cash_flow,discount_factor,present_value",
+        ),
+        (
+            "summary.csv",
+            "trajectory,regime,contributions,inflows,terminal_value,npv,irr,moic,payback_year",
+        ),
+        (
+            "comparison.csv",
+            "trajectory,npv_profit_share,npv_equity,npv_advantage,winner,breakeven_scale",
+        ),
     ];
     for (file, header) in expect {
         let text = std::fs::read_to_string(nested.join(file)).unwrap();
-        assert!(text.starts_with(header), "{file} header: {}", text.lines().next().unwrap());
+        assert!(
+            text.starts_with(header),
+            "{file} header: {}",
+            text.lines().next().unwrap()
+        );
         // RFC 4180 line ends, no exponents, no thousands separators inside numbers.
         assert!(text.contains("\r\n"));
-        for cell in text.split(['\r', '\n', ',']).filter(|c| c.parse::<f64>().is_ok()) {
+        for cell in text
+            .split(['\r', '\n', ','])
+            .filter(|c| c.parse::<f64>().is_ok())
+        {
             assert!(!cell.contains(['e', 'E']), "{file}: exponent in {cell}");
         }
         let mut reader = csv::Reader::from_reader(text.as_bytes());
@@ -100,20 +126,42 @@ fn out_dir_gets_three_csvs_with_the_spec_columns() {
 
 #[test]
 fn csv_and_json_formats_parse() {
-    let out = stakeshift().args(["compare", "--format", "csv", "-t", "base", "-t", "bust"]).assert().success();
+    let out = stakeshift()
+        .args(["compare", "--format", "csv", "-t", "base", "-t", "bust"])
+        .assert()
+        .success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let names: Vec<String> = reader.records().map(|r| r.unwrap()[0].to_string()).collect();
+    let names: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[0].to_string())
+        .collect();
     // Model order, not command-line order.
     assert_eq!(names, ["bust", "base"]);
 
-    let out = stakeshift().args(["compare", "--format", "json", "--yearly"]).assert().success();
+    let out = stakeshift()
+        .args(["compare", "--format", "json", "--yearly"])
+        .assert()
+        .success();
     let doc: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
-    let base = doc["trajectories"].as_array().unwrap().iter().find(|t| t["name"] == "base").unwrap();
+    let base = doc["trajectories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "base")
+        .unwrap();
     assert_eq!(base["equity"]["yearly"].as_array().unwrap().len(), 27);
-    assert!(doc["conclusion"].as_str().unwrap().starts_with("Conclusion:"));
+    assert!(
+        doc["conclusion"]
+            .as_str()
+            .unwrap()
+            .starts_with("Conclusion:")
+    );
 
-    let out = stakeshift().args(["compare", "--format", "csv", "--yearly", "-t", "base"]).assert().success();
+    let out = stakeshift()
+        .args(["compare", "--format", "csv", "--yearly", "-t", "base"])
+        .assert()
+        .success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert_eq!(text.lines().count(), 1 + 27 * 2);
 }
@@ -127,8 +175,18 @@ fn init_writes_the_builtin_model_and_refuses_to_overwrite() {
         std::fs::read_to_string(&path).unwrap(),
         std::fs::read_to_string("models/msft-openai.toml").unwrap()
     );
-    stakeshift().arg("init").arg(&path).assert().code(2).stderr(predicate::str::contains("--force"));
-    stakeshift().arg("init").arg(&path).arg("--force").assert().success();
+    stakeshift()
+        .arg("init")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--force"));
+    stakeshift()
+        .arg("init")
+        .arg(&path)
+        .arg("--force")
+        .assert()
+        .success();
     stakeshift()
         .arg("check")
         .arg(&path)
@@ -136,8 +194,15 @@ fn init_writes_the_builtin_model_and_refuses_to_overwrite() {
         .success()
         .stdout(predicate::str::contains("valid"));
     // The written file gives the same numbers as the built-in model.
-    let builtin = stakeshift().args(["compare", "--format", "csv"]).assert().success();
-    let from_file = stakeshift().args(["compare", "--format", "csv"]).arg(&path).assert().success();
+    let builtin = stakeshift()
+        .args(["compare", "--format", "csv"])
+        .assert()
+        .success();
+    let from_file = stakeshift()
+        .args(["compare", "--format", "csv"])
+        .arg(&path)
+        .assert()
+        .success();
     assert_eq!(builtin.get_output().stdout, from_file.get_output().stdout);
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -188,6 +253,9 @@ stake = 0.1
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     // Profit share: -1 + 3 x 1 = 2 at 0%. Equity: -1 + 0.1 x 100 terminal = 9.
     let row = text.lines().nth(1).unwrap();
-    assert!(row.starts_with("flat,2.000000,9.000000,7.000000,equity,"), "{row}");
+    assert!(
+        row.starts_with("flat,2.000000,9.000000,7.000000,equity,"),
+        "{row}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -10,7 +10,9 @@ fn d(s: &str) -> Decimal {
 
 fn results() -> Vec<TrajectoryResult> {
     let loaded = stakeshift::io::load_model(None).expect("the built-in model is valid");
-    compare(&loaded.model, None).expect("the built-in model runs").trajectories
+    compare(&loaded.model, None)
+        .expect("the built-in model runs")
+        .trajectories
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 use rust_decimal::Decimal;
-use stakeshift::engine::{discount_factors, run_trajectory, TrajectoryResult};
+use stakeshift::engine::{TrajectoryResult, discount_factors, run_trajectory};
 use stakeshift::model::{
     Contribution, Equity, Investor, Model, ProfitShare, RevenueShare, Round, Tier, Trajectory,
     TrajectorySource,

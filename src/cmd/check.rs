@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
 
-use super::{emit, run_model, CheckArgs};
+use super::{CheckArgs, emit, run_model};
 use crate::io;
 use crate::model::{Model, RevenueShare, TrajectorySource};
 use crate::report::fixed;
@@ -15,7 +15,11 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<
     let comparison = run_model(&loaded, None)?;
     let mut out = format!("{}: valid\n", loaded.label);
     describe(&loaded.model, &mut out);
-    let _ = writeln!(out, "All {} trajectories run in both regimes.", comparison.trajectories.len());
+    let _ = writeln!(
+        out,
+        "All {} trajectories run in both regimes.",
+        comparison.trajectories.len()
+    );
     emit(stdout, out.as_bytes())?;
     Ok(())
 }
@@ -36,7 +40,9 @@ fn revenue_share(r: &RevenueShare) -> String {
         pct(r.rate),
         r.from,
         r.until,
-        r.total_cap.map(|c| format!(", capped at {} in all", plain(c))).unwrap_or_default(),
+        r.total_cap
+            .map(|c| format!(", capped at {} in all", plain(c)))
+            .unwrap_or_default(),
         if r.ends_at_agi { ", ending at AGI" } else { "" }
     )
 }
@@ -68,7 +74,11 @@ pub fn describe(m: &Model, out: &mut String) {
         "  profit share: residual `{}`; loss carryforward {}; investor rights end at AGI: {}",
         m.party_name(ps.residual),
         if ps.loss_carryforward { "on" } else { "off" },
-        if ps.investor_rights_end_at_agi { "yes" } else { "no" }
+        if ps.investor_rights_end_at_agi {
+            "yes"
+        } else {
+            "no"
+        }
     );
     for (i, t) in ps.tiers.iter().enumerate() {
         let shares: Vec<String> = t
@@ -87,11 +97,22 @@ pub fn describe(m: &Model, out: &mut String) {
             let growth = if t.cap_growth.is_zero() {
                 String::new()
             } else {
-                format!(", growing {} a year from {}", pct(t.cap_growth), t.cap_growth_from)
+                format!(
+                    ", growing {} a year from {}",
+                    pct(t.cap_growth),
+                    t.cap_growth_from
+                )
             };
             format!("until {}{growth}", caps.join(", "))
         };
-        let _ = writeln!(out, "    tier {} `{}`: {}; {}", i, t.name, shares.join(", "), until);
+        let _ = writeln!(
+            out,
+            "    tier {} `{}`: {}; {}",
+            i,
+            t.name,
+            shares.join(", "),
+            until
+        );
     }
     if let Some(r) = &ps.revenue_share {
         let _ = writeln!(out, "    {}", revenue_share(r));
@@ -129,8 +150,15 @@ pub fn describe(m: &Model, out: &mut String) {
             TrajectorySource::Series { .. } => "series",
             TrajectorySource::Table { .. } => "CSV",
         };
-        let agi = t.agi_year.map(|y| format!(", AGI in {y}")).unwrap_or_default();
-        let desc = t.description.as_deref().map(|d| format!(": {d}")).unwrap_or_default();
+        let agi = t
+            .agi_year
+            .map(|y| format!(", AGI in {y}"))
+            .unwrap_or_default();
+        let desc = t
+            .description
+            .as_deref()
+            .map(|d| format!(": {d}"))
+            .unwrap_or_default();
         let _ = writeln!(out, "    {} ({source}{agi}){desc}", t.name);
     }
 }

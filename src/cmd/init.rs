@@ -1,6 +1,6 @@
 //! `stakeshift init [PATH]`: write the built-in model out as a file to edit.
 
-use super::{emit, InitArgs};
+use super::{InitArgs, emit};
 use crate::error::Error;
 use crate::io;
 

@@ -5,7 +5,7 @@
 mod parse;
 mod trajectories_csv;
 
-pub use parse::{nearest as nearest_name, parse_model, ModelSource};
+pub use parse::{ModelSource, nearest as nearest_name, parse_model};
 pub use trajectories_csv::parse_trajectories_csv;
 
 use rust_decimal::Decimal;

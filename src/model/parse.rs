@@ -15,8 +15,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    Contribution, Equity, Investor, Model, PartyId, ProfitShare, RevenueShare, Round, Series,
-    Tier, Trajectory, TrajectorySource, Year,
+    Contribution, Equity, Investor, Model, PartyId, ProfitShare, RevenueShare, Round, Series, Tier,
+    Trajectory, TrajectorySource, Year,
 };
 use crate::error::ModelIssue;
 
@@ -173,17 +173,12 @@ impl<'de> Deserialize<'de> for Num {
 
 fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
     let mut message = e.message().trim().to_string();
-    if message == "duplicate key" {
-        if let Some(span) = e.span() {
-            if let Some(key) = text.get(span) {
-                message = format!("duplicate key `{}`", key.trim());
-            }
-        }
+    if message == "duplicate key"
+        && let Some(key) = e.span().and_then(|span| text.get(span))
+    {
+        message = format!("duplicate key `{}`", key.trim());
     }
-    let issue = ModelIssue::new(
-        "",
-        format!("the file is not valid TOML: {message}"),
-    );
+    let issue = ModelIssue::new("", format!("the file is not valid TOML: {message}"));
     match e.span() {
         Some(span) => issue.at(span),
         None => issue,
@@ -207,7 +202,9 @@ fn serde_issue(e: &serde_path_to_error::Error<toml::de::Error>) -> ModelIssue {
         };
         (
             field,
-            format!("this required key is missing from {table}; add `{key} = ...` (see docs/MODEL.md)"),
+            format!(
+                "this required key is missing from {table}; add `{key} = ...` (see docs/MODEL.md)"
+            ),
         )
     } else {
         (path, describe_type_error(message))
@@ -289,29 +286,29 @@ pub fn nearest<'a>(key: &str, valid: &[&'a str]) -> Option<&'a str> {
 fn describe_type_error(message: &str) -> String {
     // serde says "invalid type: string \"x\", expected a number"; say it the way a
     // spreadsheet user would read it.
-    if let Some(rest) = message.strip_prefix("invalid type: ") {
-        if let Some((found, expected)) = rest.split_once(", expected ") {
-            let expected = match expected {
-                "a sequence" => "an array `[...]`",
-                "a map" | "struct RawSeries" => "a table `{ ... }`",
-                "a boolean" => "true or false",
-                e if e.starts_with("struct ") => "a table",
-                e => e,
-            };
-            let found = match found {
-                "sequence" => "an array".to_string(),
-                "map" => "a table".to_string(),
-                f => {
-                    let f = f
-                        .replace("floating point ", "the number ")
-                        .replace("integer ", "the number ")
-                        .replace("string ", "the text ")
-                        .replace("boolean ", "");
-                    f.replace('`', "")
-                }
-            };
-            return format!("found {found}, but this must be {expected}");
-        }
+    if let Some(rest) = message.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        let expected = match expected {
+            "a sequence" => "an array `[...]`",
+            "a map" | "struct RawSeries" => "a table `{ ... }`",
+            "a boolean" => "true or false",
+            e if e.starts_with("struct ") => "a table",
+            e => e,
+        };
+        let found = match found {
+            "sequence" => "an array".to_string(),
+            "map" => "a table".to_string(),
+            f => {
+                let f = f
+                    .replace("floating point ", "the number ")
+                    .replace("integer ", "the number ")
+                    .replace("string ", "the text ")
+                    .replace("boolean ", "");
+                f.replace('`', "")
+            }
+        };
+        return format!("found {found}, but this must be {expected}");
     }
     message.to_string()
 }
@@ -373,7 +370,11 @@ impl Builder<'_> {
     fn year(&self, field: &str, num: &S<Num>) -> Check<Year> {
         match num.get_ref() {
             Num::Int(i) if (-100_000..=100_000).contains(i) => Ok(*i as Year),
-            Num::Int(i) => fail(field, num.span(), format!("{i} is not a plausible year; write a whole calendar year such as 2025")),
+            Num::Int(i) => fail(
+                field,
+                num.span(),
+                format!("{i} is not a plausible year; write a whole calendar year such as 2025"),
+            ),
             Num::Float(_) => fail(
                 field,
                 num.span(),
@@ -385,16 +386,16 @@ impl Builder<'_> {
         }
     }
 
-    fn in_range(
-        &self,
-        field: &str,
-        num: &S<Num>,
-        lo: Decimal,
-        hi: Decimal,
-    ) -> Check<Decimal> {
+    fn in_range(&self, field: &str, num: &S<Num>, lo: Decimal, hi: Decimal) -> Check<Decimal> {
         let v = self.decimal(field, num)?;
         if v < lo || v > hi {
-            return fail(field, num.span(), format!("{v} is out of range; it must be between {lo} and {hi} (a fraction, 0.27 for 27%)"));
+            return fail(
+                field,
+                num.span(),
+                format!(
+                    "{v} is out of range; it must be between {lo} and {hi} (a fraction, 0.27 for 27%)"
+                ),
+            );
         }
         Ok(v)
     }
@@ -421,7 +422,11 @@ impl Builder<'_> {
         };
         let v = self.decimal(field, num)?;
         if v <= -Decimal::ONE {
-            return fail(field, num.span(), format!("{v} must be greater than -1 (a yearly rate: 0.07 for 7%)"));
+            return fail(
+                field,
+                num.span(),
+                format!("{v} must be greater than -1 (a yearly rate: 0.07 for 7%)"),
+            );
         }
         Ok(v)
     }
@@ -440,13 +445,16 @@ impl Builder<'_> {
         for (i, pair) in points.get_ref().iter().enumerate() {
             let f = format!("{field}[{i}]");
             let [year, value] = pair.get_ref().as_slice() else {
-                return fail(f, pair.span(), format!("must be a pair [year, value], but it has {} entries", pair.get_ref().len()));
+                return fail(
+                    f,
+                    pair.span(),
+                    format!(
+                        "must be a pair [year, value], but it has {} entries",
+                        pair.get_ref().len()
+                    ),
+                );
             };
-            out.push((
-                self.year(&f, year)?,
-                self.decimal(&f, value)?,
-                pair.span(),
-            ));
+            out.push((self.year(&f, year)?, self.decimal(&f, value)?, pair.span()));
         }
         Ok(out)
     }
@@ -462,19 +470,45 @@ impl Builder<'_> {
         let end_year = self.year("end_year", &raw.end_year)?;
         let valuation_year = self.year("valuation_year", &raw.valuation_year)?;
         if start_year > end_year {
-            return fail("end_year", raw.end_year.span(), format!("end_year {end_year} is before start_year {start_year}; the horizon must end on or after its first year"));
+            return fail(
+                "end_year",
+                raw.end_year.span(),
+                format!(
+                    "end_year {end_year} is before start_year {start_year}; the horizon must end on or after its first year"
+                ),
+            );
         }
         if end_year - start_year + 1 > MAX_YEARS {
-            return fail("end_year", raw.end_year.span(), format!("{start_year}..={end_year} is {} years; a model may project at most {MAX_YEARS} years", end_year - start_year + 1));
+            return fail(
+                "end_year",
+                raw.end_year.span(),
+                format!(
+                    "{start_year}..={end_year} is {} years; a model may project at most {MAX_YEARS} years",
+                    end_year - start_year + 1
+                ),
+            );
         }
         if valuation_year < start_year || valuation_year > end_year {
-            return fail("valuation_year", raw.valuation_year.span(), format!("{valuation_year} is outside the years; it must be between start_year {start_year} and end_year {end_year}"));
+            return fail(
+                "valuation_year",
+                raw.valuation_year.span(),
+                format!(
+                    "{valuation_year} is outside the years; it must be between start_year {start_year} and end_year {end_year}"
+                ),
+            );
         }
         let discount_rate = self.decimal("discount_rate", &raw.discount_rate)?;
         if discount_rate <= -Decimal::ONE {
-            return fail("discount_rate", raw.discount_rate.span(), format!("{discount_rate} must be greater than -1 (a yearly rate: 0.09 for 9%)"));
+            return fail(
+                "discount_rate",
+                raw.discount_rate.span(),
+                format!("{discount_rate} must be greater than -1 (a yearly rate: 0.09 for 9%)"),
+            );
         }
-        let years = YearRange { start: start_year, end: end_year };
+        let years = YearRange {
+            start: start_year,
+            end: end_year,
+        };
 
         let mut parties = Parties::default();
         let investor = self.investor(raw.investor.get_ref(), &years, &mut parties)?;
@@ -489,28 +523,53 @@ impl Builder<'_> {
                 let field = format!("trajectories[{i}]");
                 let trajectory = self.trajectory(&field, t.get_ref())?;
                 if !names.insert(trajectory.name.clone()) {
-                    return fail(format!("{field}.name"), t.get_ref().name.span(), format!("the name `{}` is used twice; trajectory names must be unique", trajectory.name));
+                    return fail(
+                        format!("{field}.name"),
+                        t.get_ref().name.span(),
+                        format!(
+                            "the name `{}` is used twice; trajectory names must be unique",
+                            trajectory.name
+                        ),
+                    );
                 }
                 trajectories.push(trajectory);
             }
         }
         if let Some(path) = &raw.trajectories_csv {
             let text = load(path.get_ref()).map_err(|why| {
-                ModelIssue::new("trajectories_csv", format!("cannot read `{}`: {why}", path.get_ref())).at(path.span())
+                ModelIssue::new(
+                    "trajectories_csv",
+                    format!("cannot read `{}`: {why}", path.get_ref()),
+                )
+                .at(path.span())
             })?;
-            let table = super::parse_trajectories_csv(&text, start_year, end_year).map_err(|e| {
-                ModelIssue::new("trajectories_csv", format!("in `{}`, {e}", path.get_ref())).at(path.span())
-            })?;
+            let table =
+                super::parse_trajectories_csv(&text, start_year, end_year).map_err(|e| {
+                    ModelIssue::new("trajectories_csv", format!("in `{}`, {e}", path.get_ref()))
+                        .at(path.span())
+                })?;
             for t in table {
                 if !names.insert(t.name.clone()) {
-                    return fail("trajectories_csv", path.span(), format!("the trajectory `{}` in `{}` has the name of another trajectory; names must be unique", t.name, path.get_ref()));
+                    return fail(
+                        "trajectories_csv",
+                        path.span(),
+                        format!(
+                            "the trajectory `{}` in `{}` has the name of another trajectory; names must be unique",
+                            t.name,
+                            path.get_ref()
+                        ),
+                    );
                 }
                 trajectories.push(t);
             }
         }
         if trajectories.is_empty() {
             let span = raw.trajectories.as_ref().map_or(0..0, |t| t.span());
-            return fail("trajectories", span, "the model has no trajectory; add at least one [[trajectories]] table (or a trajectories_csv file)");
+            return fail(
+                "trajectories",
+                span,
+                "the model has no trajectory; add at least one [[trajectories]] table (or a trajectories_csv file)",
+            );
         }
 
         Ok(Model {
@@ -545,12 +604,21 @@ impl Builder<'_> {
                 let field = format!("investor.contributions[{i}]");
                 years.check(&field, span.clone(), year)?;
                 if amount < Decimal::ZERO {
-                    return fail(field, span, format!("the amount {amount} is negative; contributions are amounts paid in, 0 or more"));
+                    return fail(
+                        field,
+                        span,
+                        format!(
+                            "the amount {amount} is negative; contributions are amounts paid in, 0 or more"
+                        ),
+                    );
                 }
                 contributions.push(Contribution { year, amount });
             }
         }
-        Ok(Investor { party, contributions })
+        Ok(Investor {
+            party,
+            contributions,
+        })
     }
 
     fn profit_share(
@@ -562,11 +630,21 @@ impl Builder<'_> {
         let residual_name = self.name("profit_share.residual", &raw.residual)?;
         let residual = parties.id(&residual_name);
         if raw.tiers.get_ref().is_empty() {
-            return fail("profit_share.tiers", raw.tiers.span(), "the profit share has no tier; add at least one [[profit_share.tiers]]");
+            return fail(
+                "profit_share.tiers",
+                raw.tiers.span(),
+                "the profit share has no tier; add at least one [[profit_share.tiers]]",
+            );
         }
         let mut tiers = Vec::new();
         for (i, tier) in raw.tiers.get_ref().iter().enumerate() {
-            tiers.push(self.tier(&format!("profit_share.tiers[{i}]"), tier.get_ref(), parties, (residual, &residual_name), start_year)?);
+            tiers.push(self.tier(
+                &format!("profit_share.tiers[{i}]"),
+                tier.get_ref(),
+                parties,
+                (residual, &residual_name),
+                start_year,
+            )?);
         }
         let revenue_share = raw
             .revenue_share
@@ -606,7 +684,13 @@ impl Builder<'_> {
             shares.push((parties.id(party.trim()), v));
         }
         if sum > Decimal::ONE {
-            return fail(format!("{field}.shares"), raw.shares.span(), format!("the shares add up to {sum}; they must add up to at most 1 (the residual gets 1 minus their sum)"));
+            return fail(
+                format!("{field}.shares"),
+                raw.shares.span(),
+                format!(
+                    "the shares add up to {sum}; they must add up to at most 1 (the residual gets 1 minus their sum)"
+                ),
+            );
         }
         let mut until = Vec::new();
         if let Some(raw_until) = &raw.until {
@@ -615,10 +699,22 @@ impl Builder<'_> {
                 let v = self.positive(&f, amount)?;
                 let id = parties.id(party.trim());
                 if id == residual {
-                    return fail(f, amount.span(), format!("`{residual_name}` is the residual, which takes what no tier assigns; it cannot have an `until` amount"));
+                    return fail(
+                        f,
+                        amount.span(),
+                        format!(
+                            "`{residual_name}` is the residual, which takes what no tier assigns; it cannot have an `until` amount"
+                        ),
+                    );
                 }
                 if !shares.iter().any(|(p, s)| *p == id && *s > Decimal::ZERO) {
-                    return fail(f, amount.span(), format!("`{party}` has no share above 0 in this tier, so it could never reach its `until` amount; give it a share in `shares` or remove it from `until`"));
+                    return fail(
+                        f,
+                        amount.span(),
+                        format!(
+                            "`{party}` has no share above 0 in this tier, so it could never reach its `until` amount; give it a share in `shares` or remove it from `until`"
+                        ),
+                    );
                 }
                 until.push((id, v));
             }
@@ -638,11 +734,22 @@ impl Builder<'_> {
     }
 
     fn revenue_share(&self, field: &str, raw: &RawRevenueShare) -> Check<RevenueShare> {
-        let rate = self.in_range(&format!("{field}.rate"), &raw.rate, Decimal::ZERO, Decimal::ONE)?;
+        let rate = self.in_range(
+            &format!("{field}.rate"),
+            &raw.rate,
+            Decimal::ZERO,
+            Decimal::ONE,
+        )?;
         let from = self.year(&format!("{field}.from"), &raw.from)?;
         let until = self.year(&format!("{field}.until"), &raw.until)?;
         if from > until {
-            return fail(format!("{field}.until"), raw.until.span(), format!("until {until} is before from {from}; the revenue share runs from `from` to `until`, both included"));
+            return fail(
+                format!("{field}.until"),
+                raw.until.span(),
+                format!(
+                    "until {until} is before from {from}; the revenue share runs from `from` to `until`, both included"
+                ),
+            );
         }
         let total_cap = raw
             .total_cap
@@ -662,7 +769,9 @@ impl Builder<'_> {
         let from_year = self.year("equity.from_year", &raw.from_year)?;
         years.check("equity.from_year", raw.from_year.span(), from_year)?;
         let unit = |f: &str, n: Option<&S<Num>>| -> Check<Decimal> {
-            n.map_or(Ok(Decimal::ZERO), |n| self.in_range(f, n, Decimal::ZERO, Decimal::ONE))
+            n.map_or(Ok(Decimal::ZERO), |n| {
+                self.in_range(f, n, Decimal::ZERO, Decimal::ONE)
+            })
         };
         let stake = unit("equity.stake", Some(&raw.stake))?;
         let dividend_payout = unit("equity.dividend_payout", raw.dividend_payout.as_ref())?;
@@ -674,7 +783,14 @@ impl Builder<'_> {
                 let r = r.get_ref();
                 let year = self.year(&format!("{field}.year"), &r.year)?;
                 if year < from_year || year > years.end {
-                    return fail(format!("{field}.year"), r.year.span(), format!("{year} is outside the stake's years; a round must fall in from_year {from_year} ..= end_year {}", years.end));
+                    return fail(
+                        format!("{field}.year"),
+                        r.year.span(),
+                        format!(
+                            "{year} is outside the stake's years; a round must fall in from_year {from_year} ..= end_year {}",
+                            years.end
+                        ),
+                    );
                 }
                 let raise = self.positive(&format!("{field}.raise"), &r.raise)?;
                 let pre_money = r
@@ -686,7 +802,13 @@ impl Builder<'_> {
                     Some(p) => {
                         let v = self.decimal(&format!("{field}.participation"), p)?;
                         if v < Decimal::ZERO || v > raise {
-                            return fail(format!("{field}.participation"), p.span(), format!("{v} is out of range; the investor's participation must be between 0 and the raise, {raise}"));
+                            return fail(
+                                format!("{field}.participation"),
+                                p.span(),
+                                format!(
+                                    "{v} is out of range; the investor's participation must be between 0 and the raise, {raise}"
+                                ),
+                            );
                         }
                         v
                     }
@@ -717,7 +839,10 @@ impl Builder<'_> {
 
     fn trajectory(&self, field: &str, raw: &RawTrajectory) -> Check<Trajectory> {
         let name = self.name(&format!("{field}.name"), &raw.name)?;
-        let description = raw.description.as_ref().map(|d| d.get_ref().trim().to_string());
+        let description = raw
+            .description
+            .as_ref()
+            .map(|d| d.get_ref().trim().to_string());
         let agi_year = raw
             .agi_year
             .as_ref()
@@ -725,7 +850,8 @@ impl Builder<'_> {
             .transpose()?;
         let revenue = self.series(&format!("{field}.revenue"), raw.revenue.get_ref(), true)?;
         let margin = self.series(&format!("{field}.margin"), raw.margin.get_ref(), false)?;
-        let valuation = self.series(&format!("{field}.valuation"), raw.valuation.get_ref(), true)?;
+        let valuation =
+            self.series(&format!("{field}.valuation"), raw.valuation.get_ref(), true)?;
         Ok(Trajectory {
             name,
             description,
@@ -742,17 +868,33 @@ impl Builder<'_> {
         let points_field = format!("{field}.points");
         let pairs = self.pairs(&points_field, &raw.points)?;
         if pairs.is_empty() {
-            return fail(points_field, raw.points.span(), "has no points; give at least one [year, value] pair");
+            return fail(
+                points_field,
+                raw.points.span(),
+                "has no points; give at least one [year, value] pair",
+            );
         }
         let mut points = Vec::with_capacity(pairs.len());
         for (i, (year, value, span)) in pairs.into_iter().enumerate() {
-            if let Some((prev, _)) = points.last() {
-                if year <= *prev {
-                    return fail(format!("{points_field}[{i}]"), span, format!("year {year} follows year {prev}; the years of a series must be strictly increasing"));
-                }
+            if let Some((prev, _)) = points.last()
+                && year <= *prev
+            {
+                return fail(
+                    format!("{points_field}[{i}]"),
+                    span,
+                    format!(
+                        "year {year} follows year {prev}; the years of a series must be strictly increasing"
+                    ),
+                );
             }
             if non_negative && value < Decimal::ZERO {
-                return fail(format!("{points_field}[{i}]"), span, format!("the value {value} is negative; revenue and valuation must be 0 or more"));
+                return fail(
+                    format!("{points_field}[{i}]"),
+                    span,
+                    format!(
+                        "the value {value} is negative; revenue and valuation must be 0 or more"
+                    ),
+                );
             }
             points.push((year, value));
         }
@@ -769,7 +911,14 @@ struct YearRange {
 impl YearRange {
     fn check(&self, field: &str, span: Range<usize>, year: Year) -> Check<()> {
         if year < self.start || year > self.end {
-            return fail(field, span, format!("{year} is outside the model's years; it must be between start_year {} and end_year {}", self.start, self.end));
+            return fail(
+                field,
+                span,
+                format!(
+                    "{year} is outside the model's years; it must be between start_year {} and end_year {}",
+                    self.start, self.end
+                ),
+            );
         }
         Ok(())
     }

@@ -12,7 +12,11 @@ const COLUMNS: [&str; 5] = ["trajectory", "year", "revenue", "profit", "valuatio
 
 /// Parses the CSV text into trajectories covering `start..=end`. Rows outside those years are
 /// ignored; a repeated year or a missing one is an error. The error text names the line.
-pub fn parse_trajectories_csv(text: &str, start: Year, end: Year) -> Result<Vec<Trajectory>, String> {
+pub fn parse_trajectories_csv(
+    text: &str,
+    start: Year,
+    end: Year,
+) -> Result<Vec<Trajectory>, String> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
@@ -25,7 +29,12 @@ pub fn parse_trajectories_csv(text: &str, start: Year, end: Year) -> Result<Vec<
         *slot = headers
             .iter()
             .position(|h| h.trim_start_matches('\u{feff}').eq_ignore_ascii_case(name))
-            .ok_or_else(|| format!("line 1: the header has no `{name}` column; the columns must be {}", COLUMNS.join(",")))?;
+            .ok_or_else(|| {
+                format!(
+                    "line 1: the header has no `{name}` column; the columns must be {}",
+                    COLUMNS.join(",")
+                )
+            })?;
     }
 
     // name -> year -> (revenue, profit, valuation)
@@ -39,11 +48,16 @@ pub fn parse_trajectories_csv(text: &str, start: Year, end: Year) -> Result<Vec<
         let cell = |i: usize| record.get(index[i]).unwrap_or("");
         let name = cell(0);
         if name.is_empty() {
-            return Err(format!("line {line}: the `trajectory` cell is empty; name the trajectory"));
+            return Err(format!(
+                "line {line}: the `trajectory` cell is empty; name the trajectory"
+            ));
         }
-        let year: Year = cell(1)
-            .parse()
-            .map_err(|_| format!("line {line}: the year `{}` is not a whole year such as 2025", cell(1)))?;
+        let year: Year = cell(1).parse().map_err(|_| {
+            format!(
+                "line {line}: the year `{}` is not a whole year such as 2025",
+                cell(1)
+            )
+        })?;
         let mut values = [Decimal::ZERO; 3];
         for (k, value) in values.iter_mut().enumerate() {
             let column = COLUMNS[k + 2];
@@ -51,12 +65,16 @@ pub fn parse_trajectories_csv(text: &str, start: Year, end: Year) -> Result<Vec<
             *value = parse_decimal(raw)
                 .ok_or_else(|| format!("line {line}: the {column} `{raw}` is not a number (write it like 12.5, with `.` as the decimal point)"))?;
             if column != "profit" && *value < Decimal::ZERO {
-                return Err(format!("line {line}: the {column} {value} is negative; it must be 0 or more"));
+                return Err(format!(
+                    "line {line}: the {column} {value} is negative; it must be 0 or more"
+                ));
             }
         }
         let years = rows.entry(name.to_string()).or_default();
         if years.insert(year, values).is_some() {
-            return Err(format!("line {line}: trajectory `{name}` has year {year} twice"));
+            return Err(format!(
+                "line {line}: trajectory `{name}` has year {year} twice"
+            ));
         }
     }
 
@@ -94,7 +112,9 @@ fn parse_decimal(raw: &str) -> Option<Decimal> {
     if raw.contains(['e', 'E']) {
         Decimal::from_scientific(raw).ok()
     } else {
-        Decimal::from_str_exact(raw).ok().or_else(|| raw.parse().ok())
+        Decimal::from_str_exact(raw)
+            .ok()
+            .or_else(|| raw.parse().ok())
     }
 }
 
@@ -107,7 +127,10 @@ mod tests {
         let text = "year,trajectory,revenue,profit,valuation\n2019,a,1,-0.5,10\n2020,a,2.25,0.1,12\n2021,a,9,9,9\n";
         let t = parse_trajectories_csv(text, 2019, 2020).unwrap();
         assert_eq!(t.len(), 1);
-        let TrajectorySource::Table { revenue, profit, .. } = &t[0].source else {
+        let TrajectorySource::Table {
+            revenue, profit, ..
+        } = &t[0].source
+        else {
             panic!("expected a table")
         };
         assert_eq!(revenue, &vec![Decimal::ONE, Decimal::new(225, 2)]);
@@ -117,10 +140,22 @@ mod tests {
     #[test]
     fn a_gap_a_repeat_and_a_bad_cell_name_their_line() {
         let gap = "trajectory,year,revenue,profit,valuation\na,2019,1,1,1\na,2021,1,1,1\n";
-        assert!(parse_trajectories_csv(gap, 2019, 2021).unwrap_err().contains("no row for 2020"));
+        assert!(
+            parse_trajectories_csv(gap, 2019, 2021)
+                .unwrap_err()
+                .contains("no row for 2020")
+        );
         let twice = "trajectory,year,revenue,profit,valuation\na,2019,1,1,1\na,2019,1,1,1\n";
-        assert!(parse_trajectories_csv(twice, 2019, 2019).unwrap_err().contains("line 3"));
+        assert!(
+            parse_trajectories_csv(twice, 2019, 2019)
+                .unwrap_err()
+                .contains("line 3")
+        );
         let bad = "trajectory,year,revenue,profit,valuation\na,2019,x,1,1\n";
-        assert!(parse_trajectories_csv(bad, 2019, 2019).unwrap_err().contains("line 2"));
+        assert!(
+            parse_trajectories_csv(bad, 2019, 2019)
+                .unwrap_err()
+                .contains("line 2")
+        );
     }
 }

@@ -125,7 +125,10 @@ pub fn summary(comparison: &Comparison) -> Vec<u8> {
 
 /// One row per trajectory.
 pub fn comparison(comparison: &Comparison) -> Vec<u8> {
-    write(&COMPARISON_COLUMNS, comparison.trajectories.iter().map(comparison_row))
+    write(
+        &COMPARISON_COLUMNS,
+        comparison.trajectories.iter().map(comparison_row),
+    )
 }
 
 fn comparison_row(t: &TrajectoryResult) -> Vec<String> {

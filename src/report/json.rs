@@ -1,7 +1,7 @@
 //! JSON output: the same numbers as the CSV files (rounded by the same rule, written as JSON
 //! numbers with their fixed decimals), with the model's context, in one document.
 
-use serde_json::{json, Map, Number, Value};
+use serde_json::{Map, Number, Value, json};
 
 use crate::compare::Comparison;
 use crate::engine::{Measures, Regime, TrajectoryResult};
@@ -47,11 +47,17 @@ fn trajectory(t: &TrajectoryResult, yearly: bool) -> Value {
     obj.insert("name".into(), json!(t.name));
     obj.insert("description".into(), json!(t.description));
     obj.insert("agi_year".into(), json!(t.agi_year));
-    obj.insert("npv_profit_share".into(), num(amount(t.profit_share.measures.npv)));
+    obj.insert(
+        "npv_profit_share".into(),
+        num(amount(t.profit_share.measures.npv)),
+    );
     obj.insert("npv_equity".into(), num(amount(t.equity.measures.npv)));
     obj.insert("npv_advantage".into(), num(amount(t.npv_advantage)));
     obj.insert("winner".into(), json!(t.winner.as_str()));
-    obj.insert("breakeven_scale".into(), num(t.breakeven_scale.map(ratio).unwrap_or_default()));
+    obj.insert(
+        "breakeven_scale".into(),
+        num(t.breakeven_scale.map(ratio).unwrap_or_default()),
+    );
     for regime in [Regime::ProfitShare, Regime::Equity] {
         let result = t.regime(regime);
         let mut r = measures(&result.measures);

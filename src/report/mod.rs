@@ -78,7 +78,10 @@ mod tests {
     #[test]
     fn tiny_and_huge_values_print_without_exponent() {
         assert_eq!(amount(d("1e-20")), "0.000000");
-        assert_eq!(amount(d("79228162514264337593543950335")), "79228162514264337593543950335.000000");
+        assert_eq!(
+            amount(d("79228162514264337593543950335")),
+            "79228162514264337593543950335.000000"
+        );
         assert_eq!(rate_f64(Some(1e-12)), "0.00000000");
         assert_eq!(rate_f64(None), "");
     }

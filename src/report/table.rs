@@ -46,7 +46,9 @@ pub fn render(model: &Model, comparison: &Comparison, yearly: bool) -> String {
             money(b.npv),
             signed_money(t.npv_advantage),
             winner_label(t.winner).to_string(),
-            t.breakeven_scale.map(times).unwrap_or_else(|| "none".into()),
+            t.breakeven_scale
+                .map(times)
+                .unwrap_or_else(|| "none".into()),
             a.irr.map(percent_f64).unwrap_or_else(|| "-".into()),
             b.irr.map(percent_f64).unwrap_or_else(|| "-".into()),
             a.moic.map(times).unwrap_or_else(|| "-".into()),
@@ -131,12 +133,19 @@ fn yearly_table(model: &Model, t: &TrajectoryResult, regime: Regime) -> String {
 /// named `base`, else the first) with its margin and where the answer flips.
 pub fn conclusion(model: &Model, comparison: &Comparison) -> String {
     let all = &comparison.trajectories;
-    let Some(head) = all.iter().find(|t| t.name == "base").or_else(|| all.first()) else {
+    let Some(head) = all
+        .iter()
+        .find(|t| t.name == "base")
+        .or_else(|| all.first())
+    else {
         return "Conclusion: no trajectory was run.".into();
     };
     let investor = model.party_name(model.investor.party);
     let equity_wins = all.iter().filter(|t| t.winner == Winner::Equity).count();
-    let share_wins = all.iter().filter(|t| t.winner == Winner::ProfitShare).count();
+    let share_wins = all
+        .iter()
+        .filter(|t| t.winner == Winner::ProfitShare)
+        .count();
     let tally = format!(
         "the equity stake is worth more to {investor} in {equity_wins} of {} trajectories, the capped profit share in {share_wins}",
         all.len()
@@ -148,7 +157,12 @@ pub fn conclusion(model: &Model, comparison: &Comparison) -> String {
         percent(model.discount_rate, 2)
     );
     let margin = match head.winner {
-        Winner::Tie => format!("in `{}` the two are worth the same ({} {}, {at})", head.name, money(b), model.unit),
+        Winner::Tie => format!(
+            "in `{}` the two are worth the same ({} {}, {at})",
+            head.name,
+            money(b),
+            model.unit
+        ),
         Winner::Equity => format!(
             "in `{}` the stake is worth {} {} more ({} against {}, {at})",
             head.name,
@@ -260,35 +274,39 @@ impl Grid {
                 .unwrap_or(0)
         };
         let widths: Vec<usize> = (0..self.header.len()).map(width).collect();
-        let numeric = |s: &str| {
-            s.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+') && s != "-"
-                || s == "-"
+        let numeric_cell = |s: &str| {
+            s == "-"
                 || s == "none"
+                || s.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+')
         };
+        // A column is right-aligned, header included, when all its cells are numbers.
+        let right: Vec<bool> = (0..self.header.len())
+            .map(|i| !self.rows.is_empty() && self.rows.iter().all(|r| numeric_cell(&r[i])))
+            .collect();
         let mut out = String::new();
-        let line = |cells: &[String], out: &mut String, header: bool| {
+        let line = |cells: &[String], out: &mut String| {
             let mut text = String::new();
             for (i, cell) in cells.iter().enumerate() {
                 if i > 0 {
                     text.push_str("  ");
                 }
-                let pad = widths[i] - cell.chars().count();
-                if i > 0 && (header || numeric(cell)) {
-                    text.push_str(&" ".repeat(pad));
+                let pad = " ".repeat(widths[i] - cell.chars().count());
+                if right[i] {
+                    text.push_str(&pad);
                     text.push_str(cell);
                 } else {
                     text.push_str(cell);
-                    text.push_str(&" ".repeat(pad));
+                    text.push_str(&pad);
                 }
             }
             out.push_str(text.trim_end());
             out.push('\n');
         };
-        line(&self.header, &mut out, true);
+        line(&self.header, &mut out);
         let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
-        line(&rule, &mut out, true);
+        line(&rule, &mut out);
         for r in &self.rows {
-            line(r, &mut out, false);
+            line(r, &mut out);
         }
         out
     }
