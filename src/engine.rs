@@ -325,7 +325,10 @@ pub fn run_trajectory(
     })?;
 
     let npv_advantage = equity.measures.npv - profit_share.measures.npv;
-    let winner = if npv_advantage.round_dp(6).is_zero() {
+    let winner = if npv_advantage
+        .round_dp_with_strategy(6, RoundingStrategy::MidpointAwayFromZero)
+        .is_zero()
+    {
         Winner::Tie
     } else if npv_advantage > Decimal::ZERO {
         Winner::Equity

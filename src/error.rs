@@ -71,10 +71,10 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
     /// Reading or writing a file failed.
+    // The cause is part of the message, not a `#[source]`, so that it is printed once.
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
-        #[source]
         source: std::io::Error,
     },
     /// Drawing a chart failed.

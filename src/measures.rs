@@ -52,17 +52,32 @@ pub fn payback_year(first_year: Year, flows: &[Decimal]) -> Option<Year> {
 /// and the smaller |r| wins, so the answer does not depend on a starting guess.
 pub fn irr(flows: &[Decimal]) -> Option<f64> {
     let c: Vec<f64> = flows.iter().map(|f| f.to_f64().unwrap_or(0.0)).collect();
-    if c.iter().all(|x| *x == 0.0) {
-        return None;
-    }
-    let f0 = npv_sign_safe(&c, 0.0);
-    if f0 == 0.0 {
-        return Some(0.0);
-    }
+    // Leading zeros only multiply NPV by a positive power of 1/(1 + r), trailing ones add
+    // nothing: dropping both keeps every root and keeps the sums below from underflowing to
+    // a false zero far from r = 0.
+    let first = c.iter().position(|x| *x != 0.0)?;
+    let last = c.iter().rposition(|x| *x != 0.0)?;
+    let c = &c[first..=last];
     const U_MAX: f64 = 9.210_440_366_976_517; // ln(10001): r = 10000
     const U_MIN: f64 = -30.0; // r = -1 + 9.4e-14
-    let up = first_root(&c, f0, 1.0, U_MAX);
-    let down = first_root(&c, f0, -1.0, -U_MIN);
+    let f0 = npv_sign_safe(c, 0.0);
+    let (up, down) = if f0 == 0.0 {
+        // A root at r = 0 counts only where NPV changes sign there; where it only touches
+        // zero, look further out on each side from the first step.
+        let (fu, fd) = (npv_sign_safe(c, FIRST_STEP), npv_sign_safe(c, -FIRST_STEP));
+        if fu.signum() != fd.signum() {
+            return Some(0.0);
+        }
+        (
+            first_root(c, FIRST_STEP, fu, 1.0, U_MAX),
+            first_root(c, FIRST_STEP, fd, -1.0, -U_MIN),
+        )
+    } else {
+        (
+            first_root(c, 0.0, f0, 1.0, U_MAX),
+            first_root(c, 0.0, f0, -1.0, -U_MIN),
+        )
+    };
     let rate = |u: f64| u.exp_m1();
     match (up, down) {
         (Some(a), Some(b)) => Some(if rate(a).abs() <= rate(b).abs() {
@@ -75,14 +90,18 @@ pub fn irr(flows: &[Decimal]) -> Option<f64> {
     }
 }
 
-/// Steps u from 0 in `direction` up to `limit` and bisects the first sign change.
-fn first_root(c: &[f64], f0: f64, direction: f64, limit: f64) -> Option<f64> {
-    let mut prev_u = 0.0;
-    let mut prev_f = f0;
-    let mut step = 0.0;
+/// The grid step in u = ln(1 + r) near zero.
+const FIRST_STEP: f64 = 0.002;
+
+/// Steps u outward from `from` (>= 0, where NPV is `f_from`, not zero) in `direction` up
+/// to `limit` and bisects the first sign change.
+fn first_root(c: &[f64], from: f64, f_from: f64, direction: f64, limit: f64) -> Option<f64> {
+    let mut prev_u = direction * from;
+    let mut prev_f = f_from;
+    let mut step = from;
     while step < limit {
         // Fine steps near zero, where rates live; coarser far out.
-        step = (step + if step < 1.0 { 0.002 } else { 0.01 }).min(limit);
+        step = (step + if step < 1.0 { FIRST_STEP } else { 0.01 }).min(limit);
         let u = direction * step;
         let f = npv_sign_safe(c, u);
         if f == 0.0 {
@@ -119,7 +138,6 @@ fn bisect(c: &[f64], mut a: f64, fa: f64, mut b: f64) -> f64 {
 /// NPV at rate e^u - 1, scaled by a positive factor so that it cannot overflow: for u < 0
 /// the terms grow with the index, so the sum is divided by its largest factor.
 fn npv_sign_safe(c: &[f64], u: f64) -> f64 {
-    let n = c.len();
     if u >= 0.0 {
         // sum c_k x^k with x = e^-u <= 1, by Horner from the last term.
         let x = (-u).exp();
@@ -127,7 +145,7 @@ fn npv_sign_safe(c: &[f64], u: f64) -> f64 {
     } else {
         // divide by e^(-u (n-1)): sum c_k y^(n-1-k) with y = e^u < 1.
         let y = u.exp();
-        c.iter().fold(0.0, |acc, ck| acc * y + ck) * if n == 0 { 0.0 } else { 1.0 }
+        c.iter().fold(0.0, |acc, ck| acc * y + ck)
     }
 }
 
@@ -263,6 +281,25 @@ mod tests {
         assert!((r - 1.0).abs() < 1e-12, "{r}");
         // -100, 230, -132: (1+r) in {1.1, 1.2}: 10% is nearer zero than 20%.
         let r = irr(&flows(&["-100", "230", "-132"])).unwrap();
+        assert!((r - 0.1).abs() < 1e-12, "{r}");
+    }
+
+    #[test]
+    fn irr_is_empty_when_nothing_comes_back() {
+        // Regression: near r = -1 the sums underflowed to 0.0, read as a root at -100%.
+        let mut f = vec![d("-1"), d("0"), d("-2")];
+        f.extend(vec![d("0"); 40]);
+        assert_eq!(irr(&f), None);
+    }
+
+    #[test]
+    fn a_rate_where_npv_only_touches_zero_is_not_an_irr() {
+        // -100, 200, -100 = -100 (1 - x)^2: zero at r = 0 without a change of sign.
+        assert_eq!(irr(&flows(&["-100", "200", "-100"])), None);
+        // -100, 100 crosses zero at r = 0.
+        assert_eq!(irr(&flows(&["-100", "100"])), Some(0.0));
+        // Leading and trailing zeros change nothing.
+        let r = irr(&flows(&["0", "0", "-100", "0", "121", "0", "0"])).unwrap();
         assert!((r - 0.1).abs() < 1e-12, "{r}");
     }
 

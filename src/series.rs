@@ -96,11 +96,11 @@ pub fn value_at(series: &Series, kind: Kind, year: Year) -> Option<Decimal> {
             let dt = Decimal::from(year - yi);
             let span = Decimal::from(yj - yi);
             if kind == Kind::Compounding && vi > Decimal::ZERO && vj > Decimal::ZERO {
-                let ratio = (vj / vi).to_f64()?;
+                let ratio = vj.checked_div(vi)?.to_f64()?;
                 let factor = ratio.powf(f64::from(year - yi) / f64::from(yj - yi));
                 vi.checked_mul(Decimal::from_f64(factor)?)
             } else {
-                vi.checked_add((vj - vi).checked_mul(dt)?.checked_div(span)?)
+                vi.checked_add(vj.checked_sub(vi)?.checked_mul(dt)?.checked_div(span)?)
             }
         }
         None => match kind {

@@ -24,6 +24,15 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<
     Ok(())
 }
 
+/// "1 trajectory", "3 trajectories".
+fn plural(n: usize, noun: &str) -> String {
+    match (n, noun.strip_suffix('y')) {
+        (1, _) => format!("1 {noun}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        _ => format!("{n} {noun}s"),
+    }
+}
+
 fn pct(v: Decimal) -> String {
     let s = fixed(v * Decimal::ONE_HUNDRED, 4);
     let s = s.trim_end_matches('0').trim_end_matches('.');
@@ -63,10 +72,10 @@ pub fn describe(m: &Model, out: &mut String) {
     let paid: Decimal = m.investor.contributions.iter().map(|c| c.amount).sum();
     let _ = writeln!(
         out,
-        "  investor `{}`: {} contributions, {} paid in",
+        "  investor `{}`: {} paid in ({})",
         m.party_name(m.investor.party),
-        m.investor.contributions.len(),
-        plain(paid)
+        plain(paid),
+        plural(m.investor.contributions.len(), "contribution")
     );
     let ps = &m.profit_share;
     let _ = writeln!(
@@ -107,7 +116,7 @@ pub fn describe(m: &Model, out: &mut String) {
         };
         let _ = writeln!(
             out,
-            "    tier {} `{}`: {}; {}",
+            "    tiers[{}] `{}`: {}; {}",
             i,
             t.name,
             shares.join(", "),
@@ -133,7 +142,7 @@ pub fn describe(m: &Model, out: &mut String) {
             .unwrap_or_else(|| "pre-money = valuation - raise".into());
         let _ = writeln!(
             out,
-            "    round {}: {} raise {}, {}, investor puts in {}",
+            "    rounds[{}]: {} raise {}, {}, investor puts in {}",
             i,
             r.year,
             plain(r.raise),

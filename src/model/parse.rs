@@ -20,6 +20,12 @@ use super::{
 };
 use crate::error::ModelIssue;
 
+/// The largest magnitude of a number in a model file. Far above any real amount, it keeps
+/// every sum the engine forms (500 years of amounts) inside a 28-digit decimal.
+fn max_number() -> Decimal {
+    Decimal::from(1_000_000_000_000_000_000i64)
+}
+
 /// The most years a model may project.
 pub const MAX_YEARS: i32 = 500;
 
@@ -200,11 +206,17 @@ fn serde_issue(e: &serde_path_to_error::Error<toml::de::Error>) -> ModelIssue {
         } else {
             format!("[{path}]")
         };
+        let add = match key {
+            "investor" | "profit_share" | "equity" => format!("add an `[{key}]` table"),
+            "tiers" => "add a `[[profit_share.tiers]]` table".to_string(),
+            "revenue" | "margin" | "valuation" => {
+                format!("add `{key} = {{ points = [[year, value], ...] }}`")
+            }
+            _ => format!("add `{key} = ...`"),
+        };
         (
             field,
-            format!(
-                "this required key is missing from {table}; add `{key} = ...` (see docs/MODEL.md)"
-            ),
+            format!("this required key is missing from {table}; {add} (see docs/MODEL.md)"),
         )
     } else {
         (path, describe_type_error(message))
@@ -249,6 +261,56 @@ fn join_path(path: &str, key: &str) -> String {
     }
 }
 
+/// Where each key of the format lives, to tell a user who put a key under the wrong
+/// `[table]` header where it belongs.
+const KEY_HOMES: &[(&str, &[&str])] = &[
+    (
+        "the top level (before any [table])",
+        &[
+            "name",
+            "unit",
+            "start_year",
+            "end_year",
+            "valuation_year",
+            "discount_rate",
+            "trajectories_csv",
+        ],
+    ),
+    ("[investor]", &["party", "contributions"]),
+    (
+        "[profit_share]",
+        &[
+            "residual",
+            "loss_carryforward",
+            "investor_rights_end_at_agi",
+        ],
+    ),
+    (
+        "[[profit_share.tiers]]",
+        &["shares", "cap_growth", "cap_growth_from"],
+    ),
+    (
+        "[profit_share.revenue_share] or [equity.revenue_share]",
+        &["rate", "total_cap", "ends_at_agi"],
+    ),
+    (
+        "[equity]",
+        &["from_year", "stake", "dividend_payout", "terminal_discount"],
+    ),
+    (
+        "[[equity.rounds]]",
+        &["raise", "pre_money", "participation"],
+    ),
+    (
+        "[[trajectories]]",
+        &["description", "agi_year", "revenue", "margin", "valuation"],
+    ),
+    (
+        "a series (`revenue`, `margin` or `valuation`)",
+        &["points", "growth"],
+    ),
+];
+
 /// `rest` is serde's "`key`, expected one of `a`, `b`" (or "expected `a`", or
 /// "there are no fields").
 fn unknown_key_message(path: &str, rest: &str) -> (String, String) {
@@ -260,16 +322,32 @@ fn unknown_key_message(path: &str, rest: &str) -> (String, String) {
     } else {
         join_path(path, &key)
     };
-    let message = match nearest(&key, &valid) {
-        Some(best) => format!(
-            "unknown key `{key}`; did you mean `{best}`? Valid keys here: {}",
-            valid
-                .iter()
-                .map(|v| format!("`{v}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+    let list = valid
+        .iter()
+        .map(|v| format!("`{v}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // A close misspelling: name the key meant. A key of another table: say where it goes
+    // (in TOML every key after a `[table]` header belongs to that table). Else the list.
+    let close = nearest(&key, &valid).filter(|best| {
+        strsim::damerau_levenshtein(&key.to_lowercase(), &best.to_lowercase())
+            <= (key.chars().count() / 3).max(2)
+    });
+    let home = KEY_HOMES
+        .iter()
+        .find(|(_, keys)| keys.contains(&key.as_str()))
+        .map(|(home, _)| *home);
+    let message = match (close, home) {
+        (Some(best), _) => {
+            format!("unknown key `{key}`; did you mean `{best}`? Valid keys here: {list}")
+        }
+        (None, Some(home)) => format!(
+            "`{key}` does not belong here but in {home}; in TOML a key belongs to the last [table] header above it, so move it up. Valid keys here: {list}"
         ),
-        None => format!("unknown key `{key}`; no keys are allowed here"),
+        (None, None) if valid.is_empty() => {
+            format!("unknown key `{key}`; no keys are allowed here")
+        }
+        (None, None) => format!("unknown key `{key}`; valid keys here: {list}"),
     };
     (field, message)
 }
@@ -331,6 +409,11 @@ impl Builder<'_> {
     fn decimal(&self, field: &str, num: &S<Num>) -> Check<Decimal> {
         let span = num.span();
         match num.get_ref() {
+            Num::Int(i) if Decimal::from(*i).abs() > max_number() => fail(
+                field,
+                span,
+                format!("{i} is too large; numbers in a model must be at most 1e18 in size"),
+            ),
             Num::Int(i) => Ok(Decimal::from(*i)),
             Num::Float(f) => {
                 if !f.is_finite() {
@@ -351,6 +434,13 @@ impl Builder<'_> {
                         .or_else(|| literal.parse::<Decimal>().ok())
                 };
                 match parsed {
+                    Some(d) if d.abs() > max_number() => fail(
+                        field,
+                        span,
+                        format!(
+                            "{literal} is too large; numbers in a model must be at most 1e18 in size"
+                        ),
+                    ),
                     Some(d) => Ok(d),
                     None if f.abs() >= 1e28 => fail(
                         field,
