@@ -81,7 +81,7 @@ fn cells_agree(kind: Kind, expected: &str, got: &str) -> Result<bool, String> {
             let tolerance = match kind {
                 Kind::Amount => Decimal::new(2, 6).max(relative), // 2e-6
                 Kind::EightDecimals => Decimal::new(2, 8).max(relative), // 2e-8
-                _ => Decimal::new(1, 7), // irr: 1e-7
+                _ => Decimal::new(1, 7),                          // irr: 1e-7
             };
             Ok(diff <= tolerance)
         }
@@ -96,7 +96,11 @@ fn is_plain_decimal(s: &str) -> bool {
     let whole = parts.next().unwrap_or("");
     let fraction = parts.next();
     let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
-    digits(whole) && fraction.map_or(true, digits)
+    digits(whole)
+        && match fraction {
+            None => true,
+            Some(f) => digits(f),
+        }
 }
 
 struct Table {
@@ -125,8 +129,8 @@ fn read_table(path: &Path) -> Result<Table, String> {
 
 fn case_dirs() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/cases");
-    let entries = fs::read_dir(&root)
-        .unwrap_or_else(|e| panic!("cannot list {}: {e}", root.display()));
+    let entries =
+        fs::read_dir(&root).unwrap_or_else(|e| panic!("cannot list {}: {e}", root.display()));
     let mut dirs: Vec<PathBuf> = entries
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
         .filter(|path| path.join("model.toml").is_file())
@@ -194,11 +198,7 @@ fn compare_file(case: &str, file: &str, expected: &Table, got: &Table, out: &mut
             let (e, g) = (e_row[col].as_str(), g_row[col].as_str());
             let column = &expected.header[col];
             let problem = if e.is_empty() || g.is_empty() {
-                if e == g {
-                    None
-                } else {
-                    Some(String::new())
-                }
+                if e == g { None } else { Some(String::new()) }
             } else {
                 match cells_agree(kinds[col], e, g) {
                     Ok(true) => None,

@@ -25,6 +25,7 @@ import tempfile
 from decimal import Decimal as D
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # no __pycache__ next to the committed files
 sys.path.insert(0, HERE)
 import ref  # noqa: E402
 
