@@ -30,4 +30,23 @@ fn engine(c: &mut Criterion) {
 }
 
 criterion_group!(benches, engine);
-criterion_main!(benches);
+criterion_main!(benches, parts);
+
+fn measures(c: &mut Criterion) {
+    use rust_decimal::Decimal;
+    let loaded = stakeshift::io::load_model(None).unwrap();
+    let model = &loaded.model;
+    let df = discount_factors(model).unwrap();
+    let base = model.trajectories.iter().find(|t| t.name == "base").unwrap();
+    let r = run_trajectory(model, &df, base).unwrap();
+    let mut flows: Vec<Decimal> = r.equity.rows.iter().map(|row| row.cash_flow).collect();
+    *flows.last_mut().unwrap() += r.equity.measures.terminal_value;
+    c.bench_function("irr(base equity, 27 years)", |b| {
+        b.iter(|| stakeshift::measures::irr(black_box(&flows)))
+    });
+    c.bench_function("Path::of(base)", |b| {
+        b.iter(|| stakeshift::series::Path::of(black_box(model), black_box(base)).unwrap())
+    });
+}
+
+criterion_group!(parts, measures);

@@ -58,10 +58,8 @@ pub fn irr(flows: &[Decimal]) -> Option<f64> {
     let first = c.iter().position(|x| *x != 0.0)?;
     let last = c.iter().rposition(|x| *x != 0.0)?;
     let c = &c[first..=last];
-    const U_MAX: f64 = 9.210_440_366_976_517; // ln(10001): r = 10000
-    const U_MIN: f64 = -30.0; // r = -1 + 9.4e-14
     let f0 = npv_sign_safe(c, 0.0);
-    let (up, down) = if f0 == 0.0 {
+    let (mut up, mut down) = if f0 == 0.0 {
         // A root at r = 0 counts only where NPV changes sign there; where it only touches
         // zero, look further out on each side from the first step.
         let (fu, fd) = (npv_sign_safe(c, FIRST_STEP), npv_sign_safe(c, -FIRST_STEP));
@@ -69,51 +67,84 @@ pub fn irr(flows: &[Decimal]) -> Option<f64> {
             return Some(0.0);
         }
         (
-            first_root(c, FIRST_STEP, fu, 1.0, U_MAX),
-            first_root(c, FIRST_STEP, fd, -1.0, -U_MIN),
+            Scan::new(1.0, FIRST_STEP, fu),
+            Scan::new(-1.0, FIRST_STEP, fd),
         )
     } else {
-        (
-            first_root(c, 0.0, f0, 1.0, U_MAX),
-            first_root(c, 0.0, f0, -1.0, -U_MIN),
-        )
+        (Scan::new(1.0, 0.0, f0), Scan::new(-1.0, 0.0, f0))
     };
-    let rate = |u: f64| u.exp_m1();
-    match (up, down) {
-        (Some(a), Some(b)) => Some(if rate(a).abs() <= rate(b).abs() {
-            rate(a)
-        } else {
-            rate(b)
-        }),
-        (Some(u), None) | (None, Some(u)) => Some(rate(u)),
-        (None, None) => None,
+    // Step both sides in turn, each no further than the nearest root found so far, so the
+    // search ends soon after the root nearest zero.
+    let mut best: Option<f64> = None;
+    while !(up.done && down.done) {
+        for scan in [&mut up, &mut down] {
+            if let Some(u) = scan.step(c, best.map(f64::abs)) {
+                let r = u.exp_m1();
+                if best.is_none_or(|b| r.abs() < b.abs()) {
+                    best = Some(r);
+                }
+            }
+        }
     }
+    best
 }
 
 /// The grid step in u = ln(1 + r) near zero.
 const FIRST_STEP: f64 = 0.002;
 
-/// Steps u outward from `from` (>= 0, where NPV is `f_from`, not zero) in `direction` up
-/// to `limit` and bisects the first sign change.
-fn first_root(c: &[f64], from: f64, f_from: f64, direction: f64, limit: f64) -> Option<f64> {
-    let mut prev_u = direction * from;
-    let mut prev_f = f_from;
-    let mut step = from;
-    while step < limit {
+/// A walk outward from r = 0 along one side, in u = ln(1 + r), looking for a sign change.
+struct Scan {
+    direction: f64,
+    /// |u| reached so far.
+    at: f64,
+    prev_f: f64,
+    done: bool,
+}
+
+impl Scan {
+    const U_MAX: f64 = 9.210_440_366_976_517; // ln(10001): r = 10000
+    const U_MIN: f64 = -30.0; // r = -1 + 9.4e-14
+
+    fn new(direction: f64, at: f64, f_at: f64) -> Self {
+        Scan {
+            direction,
+            at,
+            prev_f: f_at,
+            done: false,
+        }
+    }
+
+    /// One step; the root's u where the step crosses zero. Stops at the end of the range,
+    /// at a root, or once |r| passes `bound`.
+    fn step(&mut self, c: &[f64], bound: Option<f64>) -> Option<f64> {
+        if self.done {
+            return None;
+        }
+        let limit = if self.direction > 0.0 {
+            Self::U_MAX
+        } else {
+            -Self::U_MIN
+        };
+        let prev_u = self.direction * self.at;
+        if self.at >= limit || bound.is_some_and(|b| prev_u.exp_m1().abs() >= b) {
+            self.done = true;
+            return None;
+        }
         // Fine steps near zero, where rates live; coarser far out.
-        step = (step + if step < 1.0 { FIRST_STEP } else { 0.01 }).min(limit);
-        let u = direction * step;
+        self.at = (self.at + if self.at < 1.0 { FIRST_STEP } else { 0.01 }).min(limit);
+        let u = self.direction * self.at;
         let f = npv_sign_safe(c, u);
         if f == 0.0 {
+            self.done = true;
             return Some(u);
         }
-        if f.signum() != prev_f.signum() {
-            return Some(bisect(c, prev_u, prev_f, u));
+        if f.signum() != self.prev_f.signum() {
+            self.done = true;
+            return Some(bisect(c, prev_u, self.prev_f, u));
         }
-        prev_u = u;
-        prev_f = f;
+        self.prev_f = f;
+        None
     }
-    None
 }
 
 fn bisect(c: &[f64], mut a: f64, fa: f64, mut b: f64) -> f64 {
@@ -190,7 +221,7 @@ pub fn root_nearest_one(
             match f(k) {
                 Some(v) if v.is_zero() => return Some(k),
                 Some(v) if v.is_sign_negative() != up_f.is_sign_negative() => {
-                    return Some(bisect_decimal(f, up_k, up_f, k));
+                    return Some(solve_bracket(f, (up_k, up_f), (k, v)));
                 }
                 Some(v) => {
                     up_k = k;
@@ -211,7 +242,7 @@ pub fn root_nearest_one(
             match f(k) {
                 Some(v) if v.is_zero() => return Some(k),
                 Some(v) if v.is_sign_negative() != down_f.is_sign_negative() => {
-                    return Some(bisect_decimal(f, k, v, down_k));
+                    return Some(solve_bracket(f, (k, v), (down_k, down_f)));
                 }
                 Some(v) => {
                     down_k = k;
@@ -224,23 +255,55 @@ pub fn root_nearest_one(
     None
 }
 
-fn bisect_decimal(
+/// The root of `f` in [a, b], where f(a) and f(b) have opposite signs: regula falsi with
+/// the Illinois modification (exact in one step where `f` is linear, as NPV(equity) is in k
+/// when no round takes its pre-money from the valuation), falling back to bisection where a
+/// trial point is out of reach. Stops when a step moves the estimate by less than 1e-15 of it.
+fn solve_bracket(
     f: &mut dyn FnMut(Decimal) -> Option<Decimal>,
-    mut a: Decimal,
-    fa: Decimal,
-    mut b: Decimal,
+    (mut a, mut fa): (Decimal, Decimal),
+    (mut b, mut fb): (Decimal, Decimal),
 ) -> Decimal {
     let tolerance = Decimal::new(1, 15);
-    for _ in 0..120 {
+    let mut last = None;
+    let mut kept = 0i8; // which end was kept last time: -1 a, 1 b
+    for _ in 0..200 {
+        let secant = fb
+            .checked_sub(fa)
+            .filter(|d| !d.is_zero())
+            .and_then(|d| fb.checked_mul(b - a)?.checked_div(d))
+            .map(|step| b - step)
+            .filter(|m| *m > a && *m < b);
+        let m = secant.unwrap_or((a + b) / Decimal::TWO);
+        if last.is_some_and(|l: Decimal| (m - l).abs() <= tolerance * m.abs()) {
+            return m;
+        }
+        last = Some(m);
+        let Some(fm) = f(m) else {
+            // Outside the domain (never for a bracket inside it): narrow from below.
+            a = m;
+            continue;
+        };
+        if fm.is_zero() {
+            return m;
+        }
+        if fm.is_sign_negative() == fb.is_sign_negative() {
+            b = m;
+            fb = fm;
+            if kept == -1 {
+                fa /= Decimal::TWO;
+            }
+            kept = -1;
+        } else {
+            a = m;
+            fa = fm;
+            if kept == 1 {
+                fb /= Decimal::TWO;
+            }
+            kept = 1;
+        }
         if b - a <= tolerance * b {
             break;
-        }
-        let m = (a + b) / Decimal::TWO;
-        match f(m) {
-            Some(v) if v.is_zero() => return m,
-            Some(v) if v.is_sign_negative() == fa.is_sign_negative() => a = m,
-            Some(_) => b = m,
-            None => a = m,
         }
     }
     (a + b) / Decimal::TWO
