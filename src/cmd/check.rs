@@ -17,8 +17,8 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<
     describe(&loaded.model, &mut out);
     let _ = writeln!(
         out,
-        "All {} trajectories run in both regimes.",
-        comparison.trajectories.len()
+        "{} run in both regimes without error.",
+        plural(comparison.trajectories.len(), "trajectory")
     );
     emit(stdout, out.as_bytes())?;
     Ok(())
