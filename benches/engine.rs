@@ -37,7 +37,11 @@ fn measures(c: &mut Criterion) {
     let loaded = stakeshift::io::load_model(None).unwrap();
     let model = &loaded.model;
     let df = discount_factors(model).unwrap();
-    let base = model.trajectories.iter().find(|t| t.name == "base").unwrap();
+    let base = model
+        .trajectories
+        .iter()
+        .find(|t| t.name == "base")
+        .unwrap();
     let r = run_trajectory(model, &df, base).unwrap();
     let mut flows: Vec<Decimal> = r.equity.rows.iter().map(|row| row.cash_flow).collect();
     *flows.last_mut().unwrap() += r.equity.measures.terminal_value;

@@ -7,9 +7,11 @@
 //!   free of I/O;
 //! - [`compare`]: every trajectory through both regimes;
 //! - [`report`]: results turned into bytes (table, CSV, JSON);
+//! - [`chart`]: results drawn as PNG and SVG bytes;
 //! - [`io`]: reading model files and writing output files atomically;
 //! - [`cmd`]: one module per subcommand.
 
+pub mod chart;
 pub mod cmd;
 pub mod compare;
 pub mod engine;

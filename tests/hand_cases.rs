@@ -63,8 +63,11 @@ struct ScratchDir {
 
 impl ScratchDir {
     fn new(case: &str) -> std::io::Result<ScratchDir> {
-        let path = Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .join(format!("hand_cases-{}-{}", std::process::id(), case));
+        let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+            "hand_cases-{}-{}",
+            std::process::id(),
+            case
+        ));
         if path.exists() {
             fs::remove_dir_all(&path)?;
         }
@@ -84,7 +87,9 @@ impl Drop for ScratchDir {
 }
 
 fn hand_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("hand")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("hand")
 }
 
 fn read_csv(path: &Path) -> Result<Table, String> {
@@ -100,8 +105,8 @@ fn read_csv(path: &Path) -> Result<Table, String> {
         .collect::<Vec<_>>();
     let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
-        let record =
-            record.map_err(|e| format!("cannot read row {} of {}: {}", i + 2, path.display(), e))?;
+        let record = record
+            .map_err(|e| format!("cannot read row {} of {}: {}", i + 2, path.display(), e))?;
         rows.push(record.iter().map(|c| c.to_string()).collect::<Vec<_>>());
     }
     Ok(Table { headers, rows })
@@ -165,11 +170,17 @@ fn compare_cell(column: &str, expected: &str, cell: &str) -> Option<String> {
         return if cell_number == expected_number {
             None
         } else {
-            Some(format!("expected {}, got {} (compared exactly)", expected, cell))
+            Some(format!(
+                "expected {}, got {} (compared exactly)",
+                expected, cell
+            ))
         };
     }
     if places > 27 {
-        return Some(format!("expected {}, got `{}` with too many decimals", expected, cell));
+        return Some(format!(
+            "expected {}, got `{}` with too many decimals",
+            expected, cell
+        ));
     }
     // 1.5 units in the cell's last decimal place: 15 * 10^-(places + 1).
     let tolerance = Decimal::new(15, places + 1);
@@ -190,21 +201,35 @@ fn check_case(case: &str, model: &Path, expect: &Path, problems: &mut Vec<String
     let text = match fs::read_to_string(expect) {
         Ok(t) => t,
         Err(e) => {
-            problems.push(format!("case `{}`: cannot read {}: {}", case, expect.display(), e));
+            problems.push(format!(
+                "case `{}`: cannot read {}: {}",
+                case,
+                expect.display(),
+                e
+            ));
             return 0;
         }
     };
     let expected: toml::Value = match toml::from_str(&text) {
         Ok(v) => v,
         Err(e) => {
-            problems.push(format!("case `{}`: {} is not valid TOML: {}", case, expect.display(), e));
+            problems.push(format!(
+                "case `{}`: {} is not valid TOML: {}",
+                case,
+                expect.display(),
+                e
+            ));
             return 0;
         }
     };
     let expected = match expected.as_table() {
         Some(t) => t.clone(),
         None => {
-            problems.push(format!("case `{}`: {} is not a table", case, expect.display()));
+            problems.push(format!(
+                "case `{}`: {} is not a table",
+                case,
+                expect.display()
+            ));
             return 0;
         }
     };
@@ -222,7 +247,10 @@ fn check_case(case: &str, model: &Path, expect: &Path, problems: &mut Vec<String
     let out = match ScratchDir::new(case) {
         Ok(d) => d,
         Err(e) => {
-            problems.push(format!("case `{}`: cannot make a temporary directory: {}", case, e));
+            problems.push(format!(
+                "case `{}`: cannot make a temporary directory: {}",
+                case, e
+            ));
             return 0;
         }
     };
@@ -231,7 +259,10 @@ fn check_case(case: &str, model: &Path, expect: &Path, problems: &mut Vec<String
     let mut command = match command {
         Ok(c) => c,
         Err(e) => {
-            problems.push(format!("case `{}`: cannot find the stakeshift binary: {}", case, e));
+            problems.push(format!(
+                "case `{}`: cannot find the stakeshift binary: {}",
+                case, e
+            ));
             return 0;
         }
     };
@@ -466,8 +497,16 @@ fn hand_calculated_cases() {
             continue;
         }
         let n = check_case(case, &model, &expect, &mut problems);
-        if n == 0 && !problems.iter().any(|p| p.starts_with(&format!("case `{}`", case))) {
-            problems.push(format!("case `{}`: {} checks nothing", case, expect.display()));
+        if n == 0
+            && !problems
+                .iter()
+                .any(|p| p.starts_with(&format!("case `{}`", case)))
+        {
+            problems.push(format!(
+                "case `{}`: {} checks nothing",
+                case,
+                expect.display()
+            ));
         }
         compared += n;
     }

@@ -2,7 +2,7 @@
 //! and valid models with numbers swapped for extreme ones.
 
 use proptest::prelude::*;
-use stakeshift::model::{parse_model, ModelSource};
+use stakeshift::model::{ModelSource, parse_model};
 
 const VALID: &str = include_str!("bad/_valid.toml");
 
@@ -11,7 +11,10 @@ fn read_and_run(text: &str) {
     let mut load = |_: &str| -> Result<String, String> {
         Ok("trajectory,year,revenue,profit,valuation\nx,2020,1,1,1\n".into())
     };
-    if let Ok(model) = parse_model(ModelSource { text, load: &mut load }) {
+    if let Ok(model) = parse_model(ModelSource {
+        text,
+        load: &mut load,
+    }) {
         let _ = stakeshift::compare::compare(&model, None);
     }
 }
@@ -22,7 +25,9 @@ fn number_spans(text: &str) -> Vec<std::ops::Range<usize>> {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric() && bytes[i - 1] != b'_') {
+        if bytes[i].is_ascii_digit()
+            && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric() && bytes[i - 1] != b'_')
+        {
             let start = i;
             while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
                 i += 1;
@@ -36,10 +41,30 @@ fn number_spans(text: &str) -> Vec<std::ops::Range<usize>> {
 }
 
 const EXTREMES: &[&str] = &[
-    "0", "0.0", "-0.0", "1", "-1", "-1.0000001", "0.999999999", "1000000000000000000",
-    "-1000000000000000000", "99999999999", "1e18", "1e-30", "1e300", "-1e300", "inf", "nan",
-    "0.0000000000000000000000000001", "2147483648", "-2147483649", "79228162514264337593543950335",
-    "1000", "500", "2019", "1970",
+    "0",
+    "0.0",
+    "-0.0",
+    "1",
+    "-1",
+    "-1.0000001",
+    "0.999999999",
+    "1000000000000000000",
+    "-1000000000000000000",
+    "99999999999",
+    "1e18",
+    "1e-30",
+    "1e300",
+    "-1e300",
+    "inf",
+    "nan",
+    "0.0000000000000000000000000001",
+    "2147483648",
+    "-2147483649",
+    "79228162514264337593543950335",
+    "1000",
+    "500",
+    "2019",
+    "1970",
 ];
 
 proptest! {
@@ -86,6 +111,10 @@ proptest! {
 #[test]
 fn the_valid_model_is_valid() {
     let mut load = |_: &str| -> Result<String, String> { Err("none".into()) };
-    let model = parse_model(ModelSource { text: VALID, load: &mut load }).unwrap();
+    let model = parse_model(ModelSource {
+        text: VALID,
+        load: &mut load,
+    })
+    .unwrap();
     stakeshift::compare::compare(&model, None).unwrap();
 }

@@ -5,7 +5,11 @@
 use assert_cmd::Command;
 
 fn run(args: &[&str]) -> String {
-    let out = Command::cargo_bin("stakeshift").unwrap().args(args).assert().success();
+    let out = Command::cargo_bin("stakeshift")
+        .unwrap()
+        .args(args)
+        .assert()
+        .success();
     String::from_utf8(out.get_output().stdout.clone()).unwrap()
 }
 

@@ -41,7 +41,16 @@ pub(crate) struct Font {
 
 impl Font {
     pub fn new(size: f64, color: RGBColor) -> Font {
-        Font { size, bold: false, color }
+        Font {
+            size,
+            bold: false,
+            color,
+        }
+    }
+
+    pub fn with_color(mut self, color: RGBColor) -> Font {
+        self.color = color;
+        self
     }
 
     pub fn bold(mut self) -> Font {
@@ -100,6 +109,23 @@ impl<DB: DrawingBackend> Canvas<DB> {
         }
     }
 
+    /// Paints the whole canvas white (the bitmap's buffer starts white: nothing to do).
+    pub fn clear(&self) -> Draw {
+        if !self.svg {
+            return Ok(());
+        }
+        let white = plotters::style::RGBColor(255, 255, 255).to_rgba();
+        self.fill_rect(
+            Rect {
+                x0: 0.0,
+                y0: 0.0,
+                x1: self.width,
+                y1: self.height,
+            },
+            white,
+        )
+    }
+
     pub fn present(&self) -> Draw {
         self.area.present().map_err(err)
     }
@@ -123,7 +149,10 @@ impl<DB: DrawingBackend> Canvas<DB> {
             stroke_width: 0,
         };
         self.area
-            .draw(&Rectangle::new([self.pt((r.x0, r.y0)), self.pt((r.x1, r.y1))], style))
+            .draw(&Rectangle::new(
+                [self.pt((r.x0, r.y0)), self.pt((r.x1, r.y1))],
+                style,
+            ))
             .map_err(err)
     }
 
@@ -147,7 +176,14 @@ impl<DB: DrawingBackend> Canvas<DB> {
 
     /// A polyline drawn as dashes of `dash` with gaps of `gap` (logical units), restarting
     /// the pattern at the first point.
-    pub fn dashed(&self, points: &[(f64, f64)], color: RGBColor, width: f64, dash: f64, gap: f64) -> Draw {
+    pub fn dashed(
+        &self,
+        points: &[(f64, f64)],
+        color: RGBColor,
+        width: f64,
+        dash: f64,
+        gap: f64,
+    ) -> Draw {
         for piece in dashes(points, dash, gap) {
             self.line(&piece, color, width)?;
         }
@@ -192,14 +228,23 @@ impl<DB: DrawingBackend> Canvas<DB> {
         self.area.draw(&Polygon::new(pts, style)).map_err(err)
     }
 
-    pub fn circle(&self, center: (f64, f64), radius: f64, color: RGBColor, filled: bool, width: f64) -> Draw {
+    pub fn circle(
+        &self,
+        center: (f64, f64),
+        radius: f64,
+        color: RGBColor,
+        filled: bool,
+        width: f64,
+    ) -> Draw {
         let style = ShapeStyle {
             color: color.to_rgba(),
             filled,
             stroke_width: self.stroke(width),
         };
         let r = (radius * self.scale).round().max(1.0) as u32;
-        self.area.draw(&Circle::new(self.pt(center), r, style)).map_err(err)
+        self.area
+            .draw(&Circle::new(self.pt(center), r, style))
+            .map_err(err)
     }
 
     /// The font's size in backend pixels: an even whole number, so that plotters' ab_glyph
@@ -351,7 +396,12 @@ fn clip_segment(a: (f64, f64), b: (f64, f64), r: Rect) -> Option<((f64, f64), (f
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
     let mut t0: f64 = 0.0;
     let mut t1: f64 = 1.0;
-    for (p, q) in [(-dx, a.0 - r.x0), (dx, r.x1 - a.0), (-dy, a.1 - r.y0), (dy, r.y1 - a.1)] {
+    for (p, q) in [
+        (-dx, a.0 - r.x0),
+        (dx, r.x1 - a.0),
+        (-dy, a.1 - r.y0),
+        (dy, r.y1 - a.1),
+    ] {
         if p == 0.0 {
             if q < 0.0 {
                 return None;
@@ -387,7 +437,10 @@ mod tests {
     #[test]
     fn dashes_alternate_and_cover_the_line() {
         let d = dashes(&[(0.0, 0.0), (10.0, 0.0)], 3.0, 2.0);
-        assert_eq!(d, vec![vec![(0.0, 0.0), (3.0, 0.0)], vec![(5.0, 0.0), (8.0, 0.0)]]);
+        assert_eq!(
+            d,
+            vec![vec![(0.0, 0.0), (3.0, 0.0)], vec![(5.0, 0.0), (8.0, 0.0)]]
+        );
         // A dash goes round a corner.
         let d = dashes(&[(0.0, 0.0), (2.0, 0.0), (2.0, 2.0)], 3.0, 1.0);
         assert_eq!(d[0], vec![(0.0, 0.0), (2.0, 0.0), (2.0, 1.0)]);
@@ -395,11 +448,19 @@ mod tests {
 
     #[test]
     fn clipping_keeps_the_inside() {
-        let r = Rect { x0: 0.0, y0: 0.0, x1: 10.0, y1: 10.0 };
+        let r = Rect {
+            x0: 0.0,
+            y0: 0.0,
+            x1: 10.0,
+            y1: 10.0,
+        };
         let parts = clip_polyline(&[(-5.0, 5.0), (5.0, 5.0), (5.0, 20.0)], r);
         assert_eq!(parts, vec![vec![(0.0, 5.0), (5.0, 5.0), (5.0, 10.0)]]);
         let parts = clip_polyline(&[(1.0, 1.0), (1.0, 20.0), (2.0, 20.0), (2.0, 1.0)], r);
-        assert_eq!(parts, vec![vec![(1.0, 1.0), (1.0, 10.0)], vec![(2.0, 10.0), (2.0, 1.0)]]);
+        assert_eq!(
+            parts,
+            vec![vec![(1.0, 1.0), (1.0, 10.0)], vec![(2.0, 10.0), (2.0, 1.0)]]
+        );
         assert!(clip_polyline(&[(20.0, 20.0), (30.0, 30.0)], r).is_empty());
     }
 }

@@ -70,11 +70,21 @@ pub(crate) fn nice_ticks(min: f64, max: f64, target: usize) -> Ticks {
         .map(|m| m * p)
         .find(|s| *s >= raw * 0.999_999)
         .unwrap_or(10.0 * p);
-    let first = (lo / step - 1e-9).floor() as i64;
-    let last = (hi / step + 1e-9).ceil() as i64;
-    let values = (first..=last).map(|i| i as f64 * step).collect();
+    let first = (lo / step + 1e-9).floor() as i64;
+    let last = (hi / step - 1e-9).ceil() as i64;
+    // Below zero, the axis ends a little under the lowest value rather than a whole step on.
+    let snapped = first as f64 * step;
+    let lo = if lo < 0.0 {
+        snapped.max(lo - 0.04 * (hi - lo))
+    } else {
+        snapped
+    };
+    let values = (first..=last)
+        .map(|i| i as f64 * step)
+        .filter(|v| *v >= lo - step * 1e-9)
+        .collect();
     Ticks {
-        lo: first as f64 * step,
+        lo,
         hi: last as f64 * step,
         step,
         values,
@@ -148,29 +158,22 @@ pub(crate) fn pretty(s: &str) -> String {
 }
 
 /// An amount for a label, rounded as the table rounds (half away from zero), to a precision
-/// that suits its size: 2,392 / 441.6 / 12.8 / 2.70 / 0.350.
+/// that suits its size: 2,392 / 441.6 / 12.8 / 2.70 / 0.35.
 pub(crate) fn amount(v: Decimal) -> String {
     let a = v.abs();
     let dp = if a >= Decimal::from(1000) {
         0
     } else if a >= Decimal::TEN {
         1
-    } else if a >= Decimal::ONE {
-        2
     } else {
-        3
+        2
     };
     pretty(&fixed(v, dp))
 }
 
-/// An amount with an explicit sign: +151.9 / −43.7.
-pub(crate) fn signed_amount(v: Decimal) -> String {
-    let s = amount(v);
-    if s.starts_with('\u{2212}') || s.chars().all(|c| c == '0' || c == '.') {
-        s
-    } else {
-        format!("+{s}")
-    }
+/// A number from the model as written there, thousands grouped: 122, 730, 32.94.
+pub(crate) fn plain(v: Decimal) -> String {
+    pretty(&v.normalize().to_string())
 }
 
 /// A stake or share as a percentage with one decimal: 23.1%.
@@ -195,9 +198,13 @@ mod tests {
     fn ticks_are_round_and_cover_the_range() {
         let t = nice_ticks(-12.8, 2392.4, 6);
         assert_eq!(t.step, 500.0);
-        assert_eq!(t.lo, -500.0);
+        assert!(t.lo < -12.8 && t.lo > -500.0, "{t:?}");
         assert_eq!(t.hi, 2500.0);
-        assert!(t.values.contains(&0.0));
+        assert_eq!(t.values, vec![0.0, 500.0, 1000.0, 1500.0, 2000.0, 2500.0]);
+        let t = nice_ticks(0.0, 441.6, 6);
+        assert_eq!((t.lo, t.hi, t.step), (0.0, 500.0, 100.0));
+        let t = nice_ticks(-300.0, 100.0, 4);
+        assert_eq!((t.lo, t.hi), (-300.0, 100.0));
         let t = nice_ticks(0.0, 0.27, 5);
         assert_eq!(t.step, 0.1);
         assert_eq!(tick_label(0.3, t.step), "0.3");
@@ -207,8 +214,14 @@ mod tests {
 
     #[test]
     fn year_ticks_step_in_round_years() {
-        assert_eq!(year_ticks(2019, 2045, 8), vec![2020, 2025, 2030, 2035, 2040, 2045]);
-        assert_eq!(year_ticks(2020, 2024, 8), vec![2020, 2021, 2022, 2023, 2024]);
+        assert_eq!(
+            year_ticks(2019, 2045, 8),
+            vec![2020, 2025, 2030, 2035, 2040, 2045]
+        );
+        assert_eq!(
+            year_ticks(2020, 2024, 8),
+            vec![2020, 2021, 2022, 2023, 2024]
+        );
     }
 
     #[test]
@@ -220,10 +233,10 @@ mod tests {
         assert_eq!(amount(d("151.85")), "151.9");
         assert_eq!(amount(d("2.7")), "2.70");
         assert_eq!(amount(d("-43.67")), "\u{2212}43.7");
-        assert_eq!(signed_amount(d("151.85")), "+151.9");
-        assert_eq!(signed_amount(d("0")), "0.000");
         assert_eq!(percent(d("0.23133803")), "23.1%");
         assert_eq!(percent_tick(0.25, 0.05), "25%");
         assert_eq!(f(d("0.1")), 0.1);
+        assert_eq!(plain(d("122.0")), "122");
+        assert_eq!(plain(d("1234.50")), "1,234.5");
     }
 }

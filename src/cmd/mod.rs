@@ -1,5 +1,6 @@
 //! The command line: clap's description of it, and one module per subcommand.
 
+pub mod chart;
 pub mod check;
 pub mod compare;
 pub mod init;
@@ -13,16 +14,16 @@ use crate::io::LoadedModel;
 
 const EXAMPLES: &str = "\
 Examples:
-  stakeshift compare                          compare the deals in the built-in Microsoft-OpenAI model
-  stakeshift compare --trajectory base --yearly
-                                              one trajectory, year by year
-  stakeshift compare --out results            also write summary.csv, yearly.csv, comparison.csv
-  stakeshift compare my-deal.toml --format csv
-  stakeshift init my-deal.toml                write the built-in model out to edit
-  stakeshift check my-deal.toml               validate a model and say what it holds
+  stakeshift compare                    the built-in Microsoft-OpenAI model
+  stakeshift compare -t base --yearly   one trajectory, year by year
+  stakeshift compare --out results      also write the CSV files and charts
+  stakeshift compare deal.toml --format csv
+  stakeshift init deal.toml             write the built-in model out to edit
+  stakeshift check deal.toml            validate a model, say what it holds
 
 Amounts are in the model's unit (USD bn for the built-in model). The model format is
-described in docs/MODEL.md; exit codes: 0 success, 2 bad usage or a bad model file, 1 other.";
+described in docs/MODEL.md. Exit codes: 0 success, 2 bad usage or a bad model file,
+1 anything else.";
 
 /// Which deal is worth more to the investor: a capped profit share or an equity stake?
 #[derive(Debug, Parser)]
@@ -45,6 +46,8 @@ pub struct Cli {
 pub enum Command {
     /// Compare the two deals on every trajectory (the built-in model when no MODEL is given)
     Compare(CompareArgs),
+    /// Draw the charts (value.png, npv.png, waterfall.png, stake.png) into a directory
+    Chart(ChartArgs),
     /// Validate a model file and say what it holds
     Check(CheckArgs),
     /// Write the built-in model out as a file to edit
@@ -64,9 +67,44 @@ pub struct CompareArgs {
     /// Also show year-by-year flows (table and JSON); the yearly rows as CSV with --format csv
     #[arg(long)]
     pub yearly: bool,
-    /// Write summary.csv, yearly.csv and comparison.csv into DIR (created if needed)
+    /// Write summary.csv, yearly.csv, comparison.csv and the charts (value.png, npv.png,
+    /// waterfall.png, stake.png) into DIR (created if needed)
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub charts: ChartOptions,
+}
+
+#[derive(Debug, Args)]
+pub struct ChartArgs {
+    /// Model file (TOML); the built-in Microsoft-OpenAI model when omitted
+    pub model: Option<PathBuf>,
+    /// The trajectory whose waterfall waterfall.png shows (default: `base`, else the first);
+    /// the other charts show every trajectory
+    #[arg(long, short = 't', value_name = "NAME")]
+    pub trajectory: Option<String>,
+    /// Directory to write the charts into (created if needed); files already there with the
+    /// same names are replaced
+    #[arg(long, value_name = "DIR", default_value = "charts")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub charts: ChartOptions,
+}
+
+/// How the charts are drawn, for `chart` and `compare --out`.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct ChartOptions {
+    /// Size of each chart in pixels, WIDTHxHEIGHT, from 960x540 to 3840x2160; type and lines
+    /// scale with it
+    #[arg(long, value_name = "WxH", default_value = "1600x900", value_parser = parse_size)]
+    pub size: crate::chart::Size,
+    /// Also write each chart as SVG (value.svg, ...)
+    #[arg(long)]
+    pub svg: bool,
+}
+
+fn parse_size(s: &str) -> Result<crate::chart::Size, String> {
+    s.parse()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -96,6 +134,7 @@ pub struct InitArgs {
 pub fn run(cli: Cli, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
     match cli.command {
         Command::Compare(args) => compare::run(&args, stdout),
+        Command::Chart(args) => chart::run(&args, stdout),
         Command::Check(args) => check::run(&args, stdout),
         Command::Init(args) => init::run(&args, stdout),
     }

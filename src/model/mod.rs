@@ -43,6 +43,19 @@ impl Model {
     pub fn party_name(&self, id: PartyId) -> &str {
         &self.parties[id]
     }
+
+    /// The investor as it reads in a sentence: `microsoft` -> "Microsoft", `investor` ->
+    /// "the investor".
+    pub fn investor_in_prose(&self) -> String {
+        let name = self.party_name(self.investor.party);
+        if name.eq_ignore_ascii_case("investor") {
+            return "the investor".into();
+        }
+        let mut chars = name.chars();
+        chars
+            .next()
+            .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

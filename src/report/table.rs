@@ -144,7 +144,7 @@ pub fn conclusion(model: &Model, comparison: &Comparison) -> String {
     else {
         return "Conclusion: no trajectory was run.".into();
     };
-    let investor = proper(model.party_name(model.investor.party));
+    let investor = model.investor_in_prose();
     let equity_wins = all.iter().filter(|t| t.winner == Winner::Equity).count();
     let share_wins = all
         .iter()
@@ -197,18 +197,6 @@ pub fn conclusion(model: &Model, comparison: &Comparison) -> String {
         None => "; no scaling of the valuations up to 1000x changes the answer".into(),
     };
     format!("Conclusion: {tally}; {margin}{flip}.")
-}
-
-/// A party's name as it reads in a sentence: `microsoft` -> `Microsoft`, `investor` -> `the
-/// investor`.
-fn proper(name: &str) -> String {
-    if name.eq_ignore_ascii_case("investor") {
-        return "the investor".into();
-    }
-    let mut chars = name.chars();
-    chars
-        .next()
-        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 fn winner_label(w: Winner) -> &'static str {

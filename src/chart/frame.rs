@@ -1,0 +1,554 @@
+//! What every chart shares: the palette, the type sizes, the title and footer, the legend
+//! column to the right of the plot, and the axes.
+
+use plotters::prelude::DrawingBackend;
+use plotters::style::{Color, RGBColor};
+
+use super::canvas::{Align, Canvas, Draw, Font, Rect};
+use super::scale::{self, Linear, Ticks};
+use crate::model::Year;
+
+/// Okabe and Ito's colour-blind-safe palette, in the order series take it (yellow last: it
+/// is hard to see as a line on white).
+pub(crate) const PALETTE: [RGBColor; 8] = [
+    RGBColor(0x00, 0x72, 0xB2), // blue
+    RGBColor(0xE6, 0x9F, 0x00), // orange
+    RGBColor(0x00, 0x9E, 0x73), // bluish green
+    RGBColor(0xCC, 0x79, 0xA7), // reddish purple
+    RGBColor(0xD5, 0x5E, 0x00), // vermillion
+    RGBColor(0x56, 0xB4, 0xE9), // sky blue
+    RGBColor(0x00, 0x00, 0x00), // black
+    RGBColor(0xF0, 0xE4, 0x42), // yellow
+];
+
+pub(crate) fn color(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+pub(crate) const INK: RGBColor = RGBColor(0x1A, 0x1A, 0x1A);
+pub(crate) const MUTED: RGBColor = RGBColor(0x55, 0x55, 0x55);
+pub(crate) const FAINT: RGBColor = RGBColor(0x80, 0x80, 0x80);
+pub(crate) const GRID: RGBColor = RGBColor(0xE4, 0xE4, 0xE4);
+pub(crate) const AXIS: RGBColor = RGBColor(0x90, 0x90, 0x90);
+pub(crate) const WHITE: RGBColor = RGBColor(0xFF, 0xFF, 0xFF);
+
+/// Mixes `c` with white: `t` = 0 is `c`, 1 is white.
+pub(crate) fn tint(c: RGBColor, t: f64) -> RGBColor {
+    let m = |v: u8| (f64::from(v) + (255.0 - f64::from(v)) * t).round() as u8;
+    RGBColor(m(c.0), m(c.1), m(c.2))
+}
+
+pub(crate) fn title_font() -> Font {
+    Font::new(34.0, INK).bold()
+}
+pub(crate) fn subtitle_font() -> Font {
+    Font::new(20.0, MUTED)
+}
+pub(crate) fn tick_font() -> Font {
+    Font::new(17.0, MUTED)
+}
+pub(crate) fn label_font() -> Font {
+    Font::new(18.0, INK)
+}
+pub(crate) fn legend_font() -> Font {
+    Font::new(18.0, INK)
+}
+pub(crate) fn small_font() -> Font {
+    Font::new(16.0, MUTED)
+}
+pub(crate) fn footer_font() -> Font {
+    Font::new(15.0, FAINT)
+}
+
+const MARGIN: f64 = 36.0;
+const LEGEND_WIDTH: f64 = 270.0;
+const LEGEND_GAP: f64 = 28.0;
+
+/// Where a chart draws: the plot region (axes and labels included) and the legend column.
+pub(crate) struct Layout {
+    pub content: Rect,
+    pub legend: Rect,
+}
+
+/// Draws the title, subtitle and footer; returns the regions left for the plot and legend.
+pub(crate) fn frame<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    title: &str,
+    subtitle: &str,
+    footer: &str,
+) -> Result<Layout, String> {
+    let (w, h) = (c.width, c.height);
+    c.clear()?;
+    let inner = w - 2.0 * MARGIN;
+    let tf = shrink_to_fit(c, title, title_font(), 26.0, inner);
+    c.text(&c.fit(title, &tf, inner), MARGIN, 52.0, &tf, Align::Left)?;
+    let sf = shrink_to_fit(c, subtitle, subtitle_font(), 16.0, inner);
+    c.text(&c.fit(subtitle, &sf, inner), MARGIN, 84.0, &sf, Align::Left)?;
+
+    let rule_y = (h - 40.0).round();
+    c.line(&[(MARGIN, rule_y), (w - MARGIN, rule_y)], GRID, 1.0)?;
+    let ff = footer_font();
+    c.text(
+        &c.fit(footer, &ff, inner),
+        MARGIN,
+        h - 16.0,
+        &ff,
+        Align::Left,
+    )?;
+
+    let legend_x0 = w - MARGIN - LEGEND_WIDTH;
+    Ok(Layout {
+        content: Rect {
+            x0: MARGIN,
+            y0: 112.0,
+            x1: legend_x0 - LEGEND_GAP,
+            y1: h - 56.0,
+        },
+        legend: Rect {
+            x0: legend_x0,
+            y0: 128.0,
+            x1: w - MARGIN,
+            y1: h - 56.0,
+        },
+    })
+}
+
+/// `font`, made smaller (down to `min`) until `text` fits `width`.
+fn shrink_to_fit<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    text: &str,
+    font: Font,
+    min: f64,
+    width: f64,
+) -> Font {
+    let mut f = font;
+    while f.size > min && c.text_width(text, &f) > width {
+        f.size -= 2.0;
+    }
+    f
+}
+
+/// One line of a legend.
+pub(crate) enum Item {
+    /// A section heading.
+    Heading(String),
+    /// A line sample: colour, dashed, width, label.
+    Line(RGBColor, bool, f64, String),
+    /// A filled square: fill colour, label.
+    Swatch(RGBColor, String),
+    /// A bar sample drawn as the NPV chart draws a regime: fill, outline, label.
+    Bar(RGBColor, RGBColor, bool, String),
+    /// Explanatory text, wrapped to the column.
+    Note(String),
+    /// Vertical space.
+    Gap,
+}
+
+const ROW: f64 = 27.0;
+const SAMPLE: f64 = 34.0;
+
+/// Draws a legend from the top of `area`; text that does not fit is shortened, rows that do
+/// not fit are left out (with a note saying how many).
+pub(crate) fn legend<DB: DrawingBackend>(c: &Canvas<DB>, area: Rect, items: &[Item]) -> Draw {
+    let lf = legend_font();
+    let hf = legend_font().bold();
+    let nf = small_font();
+    let mut y = area.y0 + lf.cap_height();
+    let text_x = area.x0 + SAMPLE + 10.0;
+    let text_w = area.x1 - text_x;
+    for (i, item) in items.iter().enumerate() {
+        if y > area.y1 {
+            let rest = items.len() - i;
+            c.text(
+                &format!("(+{rest} more)"),
+                area.x0,
+                area.y1,
+                &nf,
+                Align::Left,
+            )?;
+            break;
+        }
+        let mid = y - lf.cap_height() / 2.0;
+        match item {
+            Item::Heading(t) => {
+                c.text(&c.fit(t, &hf, area.width()), area.x0, y, &hf, Align::Left)?;
+                y += ROW + 2.0;
+            }
+            Item::Line(col, dashed, width, t) => {
+                let pts = [(area.x0, mid), (area.x0 + SAMPLE, mid)];
+                if *dashed {
+                    c.dashed(&pts, *col, *width, 7.0, 4.0)?;
+                } else {
+                    c.line(&pts, *col, *width)?;
+                }
+                c.text(&c.fit(t, &lf, text_w), text_x, y, &lf, Align::Left)?;
+                y += ROW;
+            }
+            Item::Swatch(col, t) => {
+                let s = 16.0;
+                c.fill_rect(
+                    Rect {
+                        x0: area.x0 + (SAMPLE - s) / 2.0,
+                        y0: mid - s / 2.0,
+                        x1: area.x0 + (SAMPLE + s) / 2.0,
+                        y1: mid + s / 2.0,
+                    },
+                    col.to_rgba(),
+                )?;
+                c.text(&c.fit(t, &lf, text_w), text_x, y, &lf, Align::Left)?;
+                y += ROW;
+            }
+            Item::Bar(fill, outline, dashed, t) => {
+                let r = Rect {
+                    x0: area.x0 + 8.0,
+                    y0: mid - 9.0,
+                    x1: area.x0 + SAMPLE - 8.0,
+                    y1: mid + 9.0,
+                };
+                c.fill_rect(r, fill.to_rgba())?;
+                outline_rect(c, r, *outline, 1.5, *dashed)?;
+                c.text(&c.fit(t, &lf, text_w), text_x, y, &lf, Align::Left)?;
+                y += ROW;
+            }
+            Item::Note(t) => {
+                for line in wrap(c, t, &nf, area.width()) {
+                    c.text(&line, area.x0, y, &nf, Align::Left)?;
+                    y += ROW - 5.0;
+                }
+                y += 3.0;
+            }
+            Item::Gap => y += ROW * 0.6,
+        }
+    }
+    Ok(())
+}
+
+/// Splits `text` into lines that fit `width`.
+pub(crate) fn wrap<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    text: &str,
+    font: &Font,
+    width: f64,
+) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let candidate = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
+        if c.text_width(&candidate, font) <= width || line.is_empty() {
+            line = candidate;
+        } else {
+            lines.push(std::mem::take(&mut line));
+            line = word.to_string();
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines.into_iter().map(|l| c.fit(&l, font, width)).collect()
+}
+
+pub(crate) fn outline_rect<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    r: Rect,
+    col: RGBColor,
+    width: f64,
+    dashed: bool,
+) -> Draw {
+    let pts = [
+        (r.x0, r.y0),
+        (r.x1, r.y0),
+        (r.x1, r.y1),
+        (r.x0, r.y1),
+        (r.x0, r.y0),
+    ];
+    if dashed {
+        c.dashed(&pts, col, width, 5.0, 3.0)
+    } else {
+        c.line(&pts, col, width)
+    }
+}
+
+/// The width the labels of `ticks` need on the y axis.
+pub(crate) fn y_label_width<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    ticks: &Ticks,
+    label: &dyn Fn(f64, f64) -> String,
+) -> f64 {
+    let tf = tick_font();
+    ticks
+        .values
+        .iter()
+        .map(|v| c.text_width(&label(*v, ticks.step), &tf))
+        .fold(0.0, f64::max)
+}
+
+/// Horizontal grid lines with their labels left of `plot`, a darker line at zero.
+pub(crate) fn y_axis<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    plot: Rect,
+    y: &Linear,
+    ticks: &Ticks,
+    label: &dyn Fn(f64, f64) -> String,
+) -> Draw {
+    let tf = tick_font();
+    for v in &ticks.values {
+        let py = y.map(*v).round();
+        let zero = v.abs() < ticks.step * 1e-6;
+        c.line(
+            &[(plot.x0, py), (plot.x1, py)],
+            if zero { AXIS } else { GRID },
+            1.0,
+        )?;
+        c.text(
+            &label(*v, ticks.step),
+            plot.x0 - 10.0,
+            py + tf.cap_height() / 2.0,
+            &tf,
+            Align::Right,
+        )?;
+    }
+    Ok(())
+}
+
+/// An axis title: above the plot's top edge `top`, from `left` (the left edge of the axis
+/// labels), no wider than up to `right`.
+pub(crate) fn y_axis_title<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    left: f64,
+    top: f64,
+    right: f64,
+    title: &str,
+) -> Draw {
+    let lf = small_font();
+    c.text(
+        &c.fit(title, &lf, right - left),
+        left,
+        top - 16.0,
+        &lf,
+        Align::Left,
+    )
+}
+
+/// Year labels under `plot`, with short tick marks.
+pub(crate) fn x_years<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    plot: Rect,
+    x: &Linear,
+    first: Year,
+    last: Year,
+) -> Draw {
+    let tf = tick_font();
+    c.line(&[(plot.x0, plot.y1), (plot.x1, plot.y1)], AXIS, 1.0)?;
+    let target = (plot.width() / 110.0).clamp(2.0, 8.0) as usize;
+    for year in scale::year_ticks(first, last, target) {
+        let px = x.map(f64::from(year)).round();
+        c.line(&[(px, plot.y1), (px, plot.y1 + 6.0)], AXIS, 1.0)?;
+        c.text(
+            &year.to_string(),
+            px,
+            plot.y1 + 8.0 + tf.cap_height(),
+            &tf,
+            Align::Center,
+        )?;
+    }
+    Ok(())
+}
+
+/// A vertical marker across `plot` at `px`, dotted.
+pub(crate) fn marker<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    plot: Rect,
+    px: f64,
+    col: RGBColor,
+) -> Draw {
+    let px = px.round();
+    c.dashed(&[(px, plot.y1), (px, plot.y0)], col, 1.0, 4.0, 4.0)
+}
+
+/// A label for a vertical marker line at `px`, placed in a row above the plot.
+pub(crate) struct Label {
+    pub px: f64,
+    pub text: String,
+    /// Text to the right of the line (else to its left).
+    pub right: bool,
+    pub row: usize,
+    x0: f64,
+    x1: f64,
+}
+
+impl Label {
+    /// Where the text starts, and its alignment.
+    pub fn anchor(&self) -> (f64, Align) {
+        if self.right {
+            (self.px + 8.0, Align::Left)
+        } else {
+            (self.px - 8.0, Align::Right)
+        }
+    }
+}
+
+/// Rows for marker labels, so that no label overlaps another and, as far as it can be
+/// helped, no marker line (which runs down from its label's row) crosses a label. Text goes
+/// right of its line where it fits before `hi`, else left of it. Labels to the left of their
+/// line take the top rows, latest first; the others follow, earliest first: that way no line
+/// crosses a label of its own kind. Returns the labels in the order of `marks`.
+/// None where a clean placement cannot be found.
+fn place_labels<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    marks: &[(f64, String)],
+    lo: f64,
+    hi: f64,
+    font: &Font,
+) -> Option<Vec<Label>> {
+    let mut labels: Vec<Label> = marks
+        .iter()
+        .map(|(px, text)| {
+            let px = px.round();
+            let text = c.fit(text, font, (hi - lo - 16.0).max(40.0));
+            let w = c.text_width(&text, font);
+            let right = px + 8.0 + w <= hi || px - 8.0 - w < lo;
+            let (x0, x1) = if right {
+                (px + 8.0, px + 8.0 + w)
+            } else {
+                (px - 8.0 - w, px - 8.0)
+            };
+            Label {
+                px,
+                text,
+                right,
+                row: 0,
+                x0,
+                x1,
+            }
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..labels.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (la, lb) = (&labels[a], &labels[b]);
+        match (la.right, lb.right) {
+            (false, true) => std::cmp::Ordering::Less,
+            (true, false) => std::cmp::Ordering::Greater,
+            (false, false) => lb.px.total_cmp(&la.px).then(a.cmp(&b)),
+            (true, true) => la.px.total_cmp(&lb.px).then(a.cmp(&b)),
+        }
+    });
+    let mut done: Vec<usize> = Vec::new();
+    for &i in &order {
+        let l = &labels[i];
+        let free = |row: usize| {
+            done.iter().all(|&j| {
+                let p = &labels[j];
+                let clash = if p.row == row {
+                    p.x0 < l.x1 + 14.0 && l.x0 < p.x1 + 14.0
+                        || (p.px > l.x0 - 4.0 && p.px < l.x1 + 4.0)
+                        || (l.px > p.x0 - 4.0 && l.px < p.x1 + 4.0)
+                } else if p.row < row {
+                    p.px > l.x0 - 4.0 && p.px < l.x1 + 4.0
+                } else {
+                    l.px > p.x0 - 4.0 && l.px < p.x1 + 4.0
+                };
+                !clash
+            })
+        };
+        let first = done.iter().map(|&j| labels[j].row).max().unwrap_or(0);
+        let last = done.iter().map(|&j| labels[j].row + 1).max().unwrap_or(0);
+        // Rows at or below the last one used, so that the order above holds.
+        let row = (first..=last).find(|r| free(*r))?;
+        labels[i].row = row;
+        done.push(i);
+    }
+    Some(labels)
+}
+
+/// Marker labels: the named text beside each line where it can be placed cleanly, else
+/// numbered badges on the lines (`numbered`), the texts then going in the legend.
+pub(crate) struct Markers {
+    pub labels: Vec<Label>,
+    pub numbered: bool,
+    pub rows: usize,
+}
+
+pub(crate) const BADGE: f64 = 10.0;
+
+pub(crate) fn markers<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    marks: &[(f64, String)],
+    lo: f64,
+    hi: f64,
+    font: &Font,
+) -> Markers {
+    let (labels, numbered) = match place_labels(c, marks, lo, hi, font) {
+        Some(labels) => (labels, false),
+        None => {
+            let mut labels: Vec<Label> = Vec::new();
+            for (i, (px, _)) in marks.iter().enumerate() {
+                let px = px.round();
+                // Badges stay clear of each other in their row, and off other badges' lines.
+                let free = |row: usize| {
+                    labels.iter().all(|p| {
+                        let d = (p.px - px).abs();
+                        !(p.row == row && d < 2.0 * BADGE + 6.0
+                            || p.row != row && d > 0.0 && d < BADGE + 3.0)
+                    })
+                };
+                let row = (0..=labels.len())
+                    .find(|r| free(*r))
+                    .unwrap_or(labels.len());
+                labels.push(Label {
+                    px,
+                    text: (i + 1).to_string(),
+                    right: true,
+                    row,
+                    x0: px - BADGE,
+                    x1: px + BADGE,
+                });
+            }
+            (labels, true)
+        }
+    };
+    let rows = labels.iter().map(|l| l.row + 1).max().unwrap_or(0);
+    Markers {
+        labels,
+        numbered,
+        rows,
+    }
+}
+
+impl Markers {
+    /// Draws label `i` (its line drawn by the caller) with its row's middle at `mid`.
+    pub fn draw_label<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        i: usize,
+        mid: f64,
+        col: RGBColor,
+        font: &Font,
+    ) -> Draw {
+        let l = &self.labels[i];
+        if self.numbered {
+            c.circle((l.px, mid), BADGE, col, true, 1.0)?;
+            let bf = Font::new(font.size * 0.9, WHITE).bold();
+            c.text(
+                &l.text,
+                l.px,
+                mid + bf.cap_height() / 2.0,
+                &bf,
+                Align::Center,
+            )
+        } else {
+            c.circle((l.px, mid), 2.5, col, true, 1.0)?;
+            let (tx, align) = l.anchor();
+            c.text(
+                &l.text,
+                tx,
+                mid + font.cap_height() / 2.0,
+                &font.with_color(INK),
+                align,
+            )
+        }
+    }
+}

@@ -1,0 +1,431 @@
+//! Charts: the engine's results drawn as PNG (and SVG) bytes. Like [`crate::report`], each
+//! chart is a pure function, results in and bytes out; it does no modelling of its own, it
+//! only draws what [`crate::compare`] computed.
+//!
+//! - [`value`]: the investor's value over time, every trajectory, both regimes;
+//! - [`npv`]: NPV under each regime, side by side, with the advantage and break-even scale;
+//! - [`waterfall`]: where each year's distributable profit goes, party by party;
+//! - [`stake`]: the investor's stake after each round, and its value.
+//!
+//! Text is drawn with Liberation Sans, compiled into the binary (`assets/fonts/`, SIL Open
+//! Font License), so a chart looks the same on a machine without any fonts. A PNG is drawn at
+//! twice its size and averaged down (plotters draws without anti-aliasing), and encoded in
+//! memory with fixed settings and no timestamp: the same inputs give the same bytes.
+
+mod canvas;
+mod frame;
+mod npv;
+mod scale;
+mod stake;
+mod value;
+mod waterfall;
+
+use std::fmt;
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+use plotters::prelude::{BitMapBackend, DrawingBackend, IntoDrawingArea, SVGBackend};
+use plotters::style::FontStyle;
+use sha2::{Digest, Sha256};
+
+use crate::compare::Comparison;
+use crate::engine::TrajectoryResult;
+use crate::error::Error;
+use crate::io::LoadedModel;
+use crate::model::Model;
+
+use canvas::{Canvas, Draw};
+
+const FONT_REGULAR: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Regular.ttf");
+const FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Bold.ttf");
+
+/// PNGs are drawn at this multiple of their size and averaged down.
+const SUPERSAMPLE: u32 = 2;
+
+/// The size of a chart in pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Size {
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Size {
+    pub const DEFAULT: Size = Size {
+        width: 1600,
+        height: 900,
+    };
+    pub const MIN: Size = Size {
+        width: 960,
+        height: 540,
+    };
+    pub const MAX: Size = Size {
+        width: 3840,
+        height: 2160,
+    };
+
+    /// How much larger than the 1600x900 design the chart's type and lines are drawn:
+    /// the chart scales as a whole, so a 3200x1800 chart is the 1600x900 one, sharper.
+    fn design_scale(self) -> f64 {
+        let k = (f64::from(self.width) / 1600.0).min(f64::from(self.height) / 900.0);
+        k.clamp(0.6, 2.4)
+    }
+}
+
+impl Default for Size {
+    fn default() -> Self {
+        Size::DEFAULT
+    }
+}
+
+impl fmt::Display for Size {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}x{}", self.width, self.height)
+    }
+}
+
+impl FromStr for Size {
+    type Err = String;
+
+    /// `WIDTHxHEIGHT` in pixels, each within [`Size::MIN`] and [`Size::MAX`].
+    fn from_str(s: &str) -> Result<Size, String> {
+        let bad = || format!("`{s}` is not a size: write WIDTHxHEIGHT in pixels, e.g. 1600x900");
+        let (w, h) = s.trim().split_once(['x', 'X']).ok_or_else(bad)?;
+        let w: u32 = w.trim().parse().map_err(|_| bad())?;
+        let h: u32 = h.trim().parse().map_err(|_| bad())?;
+        let (lo, hi) = (Size::MIN, Size::MAX);
+        if !(lo.width..=hi.width).contains(&w) || !(lo.height..=hi.height).contains(&h) {
+            return Err(format!(
+                "{w}x{h} is outside the sizes charts are drawn at: the width must be {} to {} pixels and the height {} to {}",
+                lo.width, hi.width, lo.height, hi.height
+            ));
+        }
+        Ok(Size {
+            width: w,
+            height: h,
+        })
+    }
+}
+
+/// What a chart needs besides the results: its size, the footer that traces it to its model,
+/// and the trajectory the waterfall is drawn for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartContext {
+    pub size: Size,
+    /// Drawn at the bottom of every chart: the model file, its hash, stakeshift's version.
+    pub footer: String,
+    /// The trajectory of `waterfall.png`; None: `base` if there is one, else the first.
+    pub trajectory: Option<String>,
+}
+
+impl ChartContext {
+    pub fn new(loaded: &LoadedModel, size: Size, trajectory: Option<String>) -> ChartContext {
+        ChartContext {
+            size,
+            footer: footer(&loaded.label, &loaded.text),
+            trajectory,
+        }
+    }
+}
+
+/// The first 12 hex digits of the SHA-256 of the model's text.
+pub fn short_hash(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .take(6)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The footer line: `Model: <file> · SHA-256 <12 hex> · stakeshift <version>` (the
+/// separators padded with no-break spaces, which an SVG viewer keeps).
+pub fn footer(label: &str, text: &str) -> String {
+    format!(
+        "Model: {label}\u{a0}\u{a0} \u{b7} \u{a0}\u{a0}SHA-256 {}\u{a0}\u{a0} \u{b7} \u{a0}\u{a0}stakeshift {}",
+        short_hash(text),
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// The four charts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Chart {
+    Value,
+    Npv,
+    Waterfall,
+    Stake,
+}
+
+impl Chart {
+    pub const ALL: [Chart; 4] = [Chart::Value, Chart::Npv, Chart::Waterfall, Chart::Stake];
+
+    /// The file name without extension: `value`, `npv`, `waterfall`, `stake`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Chart::Value => "value",
+            Chart::Npv => "npv",
+            Chart::Waterfall => "waterfall",
+            Chart::Stake => "stake",
+        }
+    }
+
+    /// The chart as PNG bytes.
+    pub fn png(
+        self,
+        model: &Model,
+        comparison: &Comparison,
+        ctx: &ChartContext,
+    ) -> Result<Vec<u8>, Error> {
+        render_png(self, model, comparison, ctx)
+    }
+
+    /// The chart as SVG bytes. Its text names the font family; a viewer without Liberation
+    /// Sans substitutes a similar one.
+    pub fn svg(
+        self,
+        model: &Model,
+        comparison: &Comparison,
+        ctx: &ChartContext,
+    ) -> Result<Vec<u8>, Error> {
+        render_svg(self, model, comparison, ctx)
+    }
+
+    fn draw<DB: DrawingBackend>(
+        self,
+        c: &Canvas<DB>,
+        model: &Model,
+        comparison: &Comparison,
+        ctx: &ChartContext,
+    ) -> Draw {
+        match self {
+            Chart::Value => value::draw(c, model, comparison, ctx),
+            Chart::Npv => npv::draw(c, model, comparison, ctx),
+            Chart::Waterfall => waterfall::draw(c, model, comparison, ctx),
+            Chart::Stake => stake::draw(c, model, comparison, ctx),
+        }
+    }
+}
+
+/// `value.png`: the investor's value over time, every trajectory, both regimes.
+pub fn value(model: &Model, comparison: &Comparison, ctx: &ChartContext) -> Result<Vec<u8>, Error> {
+    Chart::Value.png(model, comparison, ctx)
+}
+
+/// `npv.png`: NPV under each regime for every trajectory.
+pub fn npv(model: &Model, comparison: &Comparison, ctx: &ChartContext) -> Result<Vec<u8>, Error> {
+    Chart::Npv.png(model, comparison, ctx)
+}
+
+/// `waterfall.png`: where each year's distributable profit goes, for one trajectory.
+pub fn waterfall(
+    model: &Model,
+    comparison: &Comparison,
+    ctx: &ChartContext,
+) -> Result<Vec<u8>, Error> {
+    Chart::Waterfall.png(model, comparison, ctx)
+}
+
+/// `stake.png`: the investor's stake after each round, and the stake's value.
+pub fn stake(model: &Model, comparison: &Comparison, ctx: &ChartContext) -> Result<Vec<u8>, Error> {
+    Chart::Stake.png(model, comparison, ctx)
+}
+
+/// Every chart as `(file name, bytes)`: the PNGs, and with `svg` the SVGs too. The charts are
+/// drawn on parallel threads; the bytes do not depend on it.
+pub fn render_files(
+    model: &Model,
+    comparison: &Comparison,
+    ctx: &ChartContext,
+    svg: bool,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    // Checked here so that an unknown name is reported once, before anything is drawn.
+    waterfall_trajectory(comparison, ctx)?;
+    type Files = Vec<(String, Vec<u8>)>;
+    let results: Vec<Result<Files, Error>> = std::thread::scope(|s| {
+        let handles: Vec<_> = Chart::ALL
+            .iter()
+            .map(|&chart| {
+                s.spawn(move || {
+                    let mut files = vec![(
+                        format!("{}.png", chart.name()),
+                        chart.png(model, comparison, ctx)?,
+                    )];
+                    if svg {
+                        files.push((
+                            format!("{}.svg", chart.name()),
+                            chart.svg(model, comparison, ctx)?,
+                        ));
+                    }
+                    Ok(files)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .zip(Chart::ALL)
+            .map(|(h, chart)| {
+                h.join().unwrap_or_else(|_| {
+                    Err(Error::Chart {
+                        chart: format!("{}.png", chart.name()),
+                        message: "the drawing code panicked (a bug in stakeshift)".into(),
+                    })
+                })
+            })
+            .collect()
+    });
+    let mut files = Vec::new();
+    for r in results {
+        files.extend(r?);
+    }
+    Ok(files)
+}
+
+/// The trajectory whose waterfall is drawn: the one named in `ctx`, else `base`, else the first.
+pub(crate) fn waterfall_trajectory<'a>(
+    comparison: &'a Comparison,
+    ctx: &ChartContext,
+) -> Result<&'a TrajectoryResult, Error> {
+    let all = &comparison.trajectories;
+    match &ctx.trajectory {
+        Some(name) => all.iter().find(|t| &t.name == name).ok_or_else(|| {
+            let names: Vec<&str> = all.iter().map(|t| t.name.as_str()).collect();
+            Error::Usage(format!(
+                "the charts have no trajectory `{name}` to draw the waterfall of; they have: {}",
+                names.join(", ")
+            ))
+        }),
+        None => all
+            .iter()
+            .find(|t| t.name == "base")
+            .or_else(|| all.first())
+            .ok_or_else(|| Error::Chart {
+                chart: "waterfall.png".into(),
+                message: "there is no trajectory to draw".into(),
+            }),
+    }
+}
+
+fn fonts() -> Result<(), Error> {
+    static REGISTERED: OnceLock<Result<(), String>> = OnceLock::new();
+    REGISTERED
+        .get_or_init(|| {
+            for (style, bytes) in [
+                (FontStyle::Normal, FONT_REGULAR),
+                (FontStyle::Bold, FONT_BOLD),
+            ] {
+                plotters::style::register_font(canvas::FONT_FAMILY, style, bytes)
+                    .map_err(|_| "the built-in font could not be read".to_string())?;
+            }
+            Ok(())
+        })
+        .clone()
+        .map_err(|message| Error::Chart {
+            chart: "fonts".into(),
+            message,
+        })
+}
+
+fn chart_error(chart: Chart, ext: &str) -> impl Fn(String) -> Error {
+    move |message| Error::Chart {
+        chart: format!("{}.{ext}", chart.name()),
+        message,
+    }
+}
+
+fn render_png(
+    chart: Chart,
+    model: &Model,
+    comparison: &Comparison,
+    ctx: &ChartContext,
+) -> Result<Vec<u8>, Error> {
+    fonts()?;
+    let fail = chart_error(chart, "png");
+    let Size { width, height } = ctx.size;
+    let (sw, sh) = (width * SUPERSAMPLE, height * SUPERSAMPLE);
+    let mut big = vec![255u8; sw as usize * sh as usize * 3];
+    {
+        let area = BitMapBackend::with_buffer(&mut big, (sw, sh)).into_drawing_area();
+        let c = Canvas::new(
+            area,
+            ctx.size.design_scale() * f64::from(SUPERSAMPLE),
+            false,
+        );
+        chart.draw(&c, model, comparison, ctx).map_err(&fail)?;
+        c.present().map_err(&fail)?;
+    }
+    let small = downsample(&big, width as usize, height as usize);
+    encode_png(&small, width, height).map_err(fail)
+}
+
+fn render_svg(
+    chart: Chart,
+    model: &Model,
+    comparison: &Comparison,
+    ctx: &ChartContext,
+) -> Result<Vec<u8>, Error> {
+    fonts()?;
+    let fail = chart_error(chart, "svg");
+    let mut out = String::new();
+    {
+        let area = SVGBackend::with_string(&mut out, (ctx.size.width, ctx.size.height))
+            .into_drawing_area();
+        let c = Canvas::new(area, ctx.size.design_scale(), true);
+        chart.draw(&c, model, comparison, ctx).map_err(&fail)?;
+        c.present().map_err(&fail)?;
+    }
+    Ok(out.into_bytes())
+}
+
+/// Averages each 2x2 block of an RGB image twice the size of `width` x `height`. Runs of
+/// white (most of a chart) are copied in bulk.
+fn downsample(big: &[u8], width: usize, height: usize) -> Vec<u8> {
+    // 64 output pixels: 384 bytes of each input row.
+    const RUN: usize = 64 * 6;
+    const WHITE: [u8; RUN] = [255; RUN];
+    let stride = width * 2 * 3;
+    let mut out = vec![0u8; width * height * 3];
+    let avg = |a: u8, b: u8, c: u8, d: u8| {
+        ((u16::from(a) + u16::from(b) + u16::from(c) + u16::from(d) + 2) >> 2) as u8
+    };
+    for (row, pair) in out.chunks_mut(width * 3).zip(big.chunks_exact(2 * stride)) {
+        let (r0, r1) = pair.split_at(stride);
+        for ((o, a), b) in row
+            .chunks_mut(RUN / 2)
+            .zip(r0.chunks(RUN))
+            .zip(r1.chunks(RUN))
+        {
+            if a.len() == RUN && a == WHITE && b == WHITE {
+                o.fill(255);
+                continue;
+            }
+            for ((o, a), b) in o
+                .chunks_exact_mut(3)
+                .zip(a.chunks_exact(6))
+                .zip(b.chunks_exact(6))
+            {
+                o[0] = avg(a[0], a[3], b[0], b[3]);
+                o[1] = avg(a[1], a[4], b[1], b[4]);
+                o[2] = avg(a[2], a[5], b[2], b[5]);
+            }
+        }
+    }
+    out
+}
+
+/// RGB8 pixels as a PNG: fixed compression and filter, no timestamp or other metadata but
+/// the sRGB chunk.
+fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, String> {
+    let mut out = Vec::with_capacity(rgb.len() / 8);
+    let mut enc = png::Encoder::new(&mut out, width, height);
+    enc.set_color(png::ColorType::Rgb);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.set_source_srgb(png::SrgbRenderingIntent::Perceptual);
+    enc.set_deflate_compression(png::DeflateCompression::Level(2));
+    enc.set_filter(png::Filter::Adaptive);
+    let mut writer = enc.write_header().map_err(|e| e.to_string())?;
+    writer.write_image_data(rgb).map_err(|e| e.to_string())?;
+    writer.finish().map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,173 @@
+//! `npv.png`: the NPV of each deal, side by side for every trajectory: the profit share pale
+//! with a dashed edge, the equity stake solid, both in the trajectory's colour. Above each
+//! pair, the deal worth more and by how much; under it, the break-even scale.
+
+use plotters::prelude::DrawingBackend;
+use plotters::style::Color;
+use rust_decimal::Decimal;
+
+use super::ChartContext;
+use super::canvas::{Align, Canvas, Draw, Rect};
+use super::frame::{self, Item, Layout};
+use super::scale::{self, Linear, f};
+use crate::compare::Comparison;
+use crate::engine::Winner;
+use crate::model::Model;
+use crate::report::fixed;
+
+/// How pale the profit share's bar is.
+const PALE: f64 = 0.62;
+
+pub(crate) fn draw<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    model: &Model,
+    comparison: &Comparison,
+    ctx: &ChartContext,
+) -> Draw {
+    let investor = model.investor_in_prose();
+    let Layout { content, legend } = frame::frame(
+        c,
+        &model.name,
+        &format!(
+            "NPV to {investor} under each deal, in {}, as of the end of {} at {} a year; above each pair, the deal worth more and by how much",
+            model.unit,
+            model.valuation_year,
+            rate(model.discount_rate)
+        ),
+        &ctx.footer,
+    )?;
+    let all = &comparison.trajectories;
+
+    // Room under the plot for the names and break-even scales, above it for the labels.
+    let lf = frame::label_font().bold();
+    let sf = frame::small_font();
+    let bottom = lf.size + sf.size + 26.0;
+    let label_room = 78.0;
+    let approx_h = content.height() - 30.0 - bottom;
+    let values = all
+        .iter()
+        .flat_map(|t| [f(t.profit_share.measures.npv), f(t.equity.measures.npv)]);
+    let (min, max) = values.fold((0.0f64, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let span = (max - min).max(1e-9);
+    let top = max + span * label_room / (approx_h - label_room).max(1.0);
+    let low = if min < 0.0 {
+        min - span * 28.0 / approx_h.max(1.0)
+    } else {
+        min
+    };
+    let target = ((approx_h / 80.0) as usize).clamp(3, 10);
+    let ticks = scale::nice_ticks(low, top, target);
+    let label = |v: f64, step: f64| scale::tick_label(v, step);
+    let label_w = frame::y_label_width(c, &ticks, &label);
+    let plot = Rect {
+        x0: (content.x0 + label_w + 12.0).round(),
+        y0: (content.y0 + 30.0).round(),
+        x1: content.x1.round(),
+        y1: (content.y1 - bottom).round(),
+    };
+    let y = Linear::new((ticks.lo, ticks.hi), (plot.y1, plot.y0));
+    frame::y_axis(c, plot, &y, &ticks, &label)?;
+    frame::y_axis_title(
+        c,
+        content.x0,
+        plot.y0,
+        plot.x1,
+        &format!("NPV, {}", model.unit),
+    )?;
+
+    let n = all.len().max(1) as f64;
+    let group = plot.width() / n;
+    let bar = (group * 0.3).min(110.0);
+    let zero = y.map(0.0).round();
+    for (i, t) in all.iter().enumerate() {
+        let col = frame::color(i);
+        let cx = plot.x0 + group * (i as f64 + 0.5);
+        let bars = [
+            (
+                t.profit_share.measures.npv,
+                cx - bar - 2.0,
+                frame::tint(col, PALE),
+                true,
+            ),
+            (t.equity.measures.npv, cx + 2.0, col, false),
+        ];
+        let mut highest = zero;
+        for (npv, x0, fill, dashed) in bars {
+            let end = y.map(f(npv)).round();
+            let r = Rect {
+                x0: x0.round(),
+                y0: end.min(zero),
+                x1: (x0 + bar).round(),
+                y1: end.max(zero),
+            };
+            if r.height() > 0.0 {
+                c.fill_rect(r, fill.to_rgba())?;
+                frame::outline_rect(c, r, col, 1.5, dashed)?;
+            }
+            let text = scale::amount(npv);
+            // A value wider than its bar is left to the CSV rather than run into its neighbour.
+            let fits = c.text_width(&text, &sf) <= bar + 2.0;
+            let ty = if npv < Decimal::ZERO {
+                r.y1 + 6.0 + sf.cap_height()
+            } else {
+                r.y0 - 7.0
+            };
+            if fits {
+                c.text(&text, (r.x0 + r.x1) / 2.0, ty, &sf, Align::Center)?;
+            }
+            highest = highest.min(r.y0);
+        }
+        // The verdict above the pair, shortened where the pair is narrow.
+        let margin = scale::amount(t.npv_advantage.abs());
+        let (winner, long) = match t.winner {
+            Winner::Tie => ("a tie", "a tie"),
+            Winner::Equity => ("equity", "equity ahead"),
+            Winner::ProfitShare => ("profit share", "profit share ahead"),
+        };
+        let vf = frame::label_font().bold();
+        let vf2 = frame::label_font();
+        let base = highest - 14.0 - sf.cap_height();
+        let w = group - 8.0;
+        if t.winner == Winner::Tie {
+            c.text(&c.fit(winner, &vf, w), cx, base, &vf, Align::Center)?;
+        } else {
+            let (line1, line2) = if c.text_width(long, &vf) <= w {
+                (long.to_string(), format!("by {margin}"))
+            } else {
+                (winner.to_string(), format!("+{margin}"))
+            };
+            c.text(&c.fit(&line1, &vf, w), cx, base - 24.0, &vf, Align::Center)?;
+            c.text(&c.fit(&line2, &vf2, w), cx, base, &vf2, Align::Center)?;
+        }
+        // Name and break-even scale under the pair.
+        let name_y = plot.y1 + 12.0 + lf.cap_height();
+        c.text(&c.fit(&t.name, &lf, w), cx, name_y, &lf, Align::Center)?;
+        let be = match t.breakeven_scale {
+            Some(k) => format!("break-even {}\u{d7}", fixed(k, 2)),
+            None => "break-even: none".to_string(),
+        };
+        c.text(&c.fit(&be, &sf, w), cx, name_y + 24.0, &sf, Align::Center)?;
+    }
+    c.line(&[(plot.x0, zero), (plot.x1, zero)], frame::AXIS, 1.0)?;
+
+    let items = vec![
+        Item::Heading("Deal".into()),
+        Item::Bar(frame::tint(frame::INK, PALE), frame::INK, true, "profit share".into()),
+        Item::Bar(frame::INK, frame::INK, false, "equity stake".into()),
+        Item::Note("Each pair takes its trajectory's colour.".into()),
+        Item::Gap,
+        Item::Heading("Break-even".into()),
+        Item::Note(
+            "The factor on every valuation of the trajectory at which the two NPVs are equal; none where no factor up to 1000\u{d7} does it."
+                .into(),
+        ),
+    ];
+    frame::legend(c, legend, &items)
+}
+
+/// A rate as a percentage without needless zeros: 9%, 7.5%.
+fn rate(r: Decimal) -> String {
+    let s = fixed(r * Decimal::ONE_HUNDRED, 4);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    format!("{}%", scale::pretty(s))
+}

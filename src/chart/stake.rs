@@ -1,0 +1,252 @@
+//! `stake.png`: the investor's stake after each funding round (top), and what the stake is
+//! worth in every trajectory (bottom), from the year the stake is held. Both come from the
+//! equity rows (`stake`, `holding_value`); the rounds are named from the model's terms.
+
+use plotters::prelude::DrawingBackend;
+use plotters::style::RGBColor;
+use rust_decimal::Decimal;
+
+use super::ChartContext;
+use super::canvas::{Align, Canvas, Draw, Rect};
+use super::frame::{self, Item, Layout};
+use super::scale::{self, Linear, f};
+use crate::compare::Comparison;
+use crate::engine::TrajectoryResult;
+use crate::model::{Model, Year};
+
+const ROW: f64 = 24.0;
+
+pub(crate) fn draw<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    model: &Model,
+    comparison: &Comparison,
+    ctx: &ChartContext,
+) -> Draw {
+    let investor = model.investor_in_prose();
+    let from = model.equity.from_year;
+    let last = model.end_year;
+    let Layout { content, legend } = frame::frame(
+        c,
+        &model.name,
+        &format!(
+            "The stake {investor} holds after each funding round (top), and what it is worth (bottom, in {}), from {from}",
+            model.unit
+        ),
+        &ctx.footer,
+    )?;
+    let all = &comparison.trajectories;
+    let held = |t: &TrajectoryResult| -> Vec<(Year, Decimal, Decimal)> {
+        t.equity
+            .rows
+            .iter()
+            .filter(|r| r.year >= from)
+            .map(|r| (r.year, r.stake, r.holding_value))
+            .collect()
+    };
+    let series: Vec<Vec<(Year, Decimal, Decimal)>> = all.iter().map(held).collect();
+    let stakes: Vec<Vec<Decimal>> = series
+        .iter()
+        .map(|s| s.iter().map(|r| r.1).collect())
+        .collect();
+    let same = stakes.windows(2).all(|w| w[0] == w[1]);
+
+    let gap = 40.0;
+    let top_h = ((content.height() - gap) * 0.36).round();
+    let top_area = Rect {
+        y1: content.y0 + top_h,
+        ..content
+    };
+    let bottom_area = Rect {
+        y0: content.y0 + top_h + gap,
+        ..content
+    };
+
+    // Both panels share the x axis and the left edge of the plot.
+    let max_stake = stakes.iter().flatten().map(|s| f(*s)).fold(0.0, f64::max);
+    let stake_ticks = scale::nice_ticks(0.0, max_stake, 4);
+    let pct = |v: f64, step: f64| scale::percent_tick(v, step);
+    let max_value = series.iter().flatten().map(|r| f(r.2)).fold(0.0, f64::max);
+    let target = ((bottom_area.height() / 80.0) as usize).clamp(3, 8);
+    let value_ticks = scale::nice_ticks(0.0, max_value, target);
+    let amt = |v: f64, step: f64| scale::tick_label(v, step);
+    let label_w = frame::y_label_width(c, &stake_ticks, &pct).max(frame::y_label_width(
+        c,
+        &value_ticks,
+        &amt,
+    ));
+    let x0 = (content.x0 + label_w + 12.0).round();
+    let x1 = content.x1.round();
+    let x = Linear::new((f64::from(from), f64::from(last)), (x0, x1));
+
+    // Top: the stake, with the rounds named above it.
+    let rounds = round_labels(model);
+    let sf = frame::small_font();
+    let marks: Vec<(f64, String)> = rounds
+        .iter()
+        .map(|(y, t)| (x.map(f64::from(*y)), t.clone()))
+        .collect();
+    let placed = frame::markers(c, &marks, x0, x1, &sf);
+    let n_rows = placed.rows;
+    let top_plot = Rect {
+        x0,
+        y0: (top_area.y0 + 30.0).round(),
+        x1,
+        y1: top_area.y1.round(),
+    };
+    let band = n_rows as f64 * ROW + 8.0;
+    let sy = Linear::new(
+        (stake_ticks.lo, stake_ticks.hi),
+        (top_plot.y1, top_plot.y0 + band),
+    );
+    let data_rect = Rect {
+        y0: top_plot.y0 + band,
+        ..top_plot
+    };
+    frame::y_axis(c, data_rect, &sy, &stake_ticks, &pct)?;
+    frame::y_axis_title(
+        c,
+        content.x0,
+        top_plot.y0,
+        x1,
+        "stake after the year's rounds",
+    )?;
+
+    // Bottom: the stake's value.
+    let bottom_plot = Rect {
+        x0,
+        y0: (bottom_area.y0 + 30.0).round(),
+        x1,
+        y1: (bottom_area.y1 - 34.0).round(),
+    };
+    let vy = Linear::new(
+        (value_ticks.lo, value_ticks.hi),
+        (bottom_plot.y1, bottom_plot.y0),
+    );
+    frame::y_axis(c, bottom_plot, &vy, &value_ticks, &amt)?;
+    frame::y_axis_title(
+        c,
+        content.x0,
+        bottom_plot.y0,
+        x1,
+        &format!("value of the stake, {}", model.unit),
+    )?;
+    frame::x_years(c, bottom_plot, &x, from, last)?;
+
+    // Rounds: a dotted line through both panels, the label in the top band.
+    for (i, l) in placed.labels.iter().enumerate() {
+        let mid = top_plot.y0 + l.row as f64 * ROW + 4.0;
+        c.dashed(
+            &[(l.px, data_rect.y1), (l.px, mid)],
+            frame::FAINT,
+            1.5,
+            4.0,
+            3.0,
+        )?;
+        frame::marker(c, bottom_plot, l.px, frame::FAINT)?;
+        placed.draw_label(c, i, mid, frame::MUTED, &sf)?;
+    }
+
+    let clip = |r: Rect| Rect {
+        x0: r.x0 - 3.0,
+        y0: r.y0 - 3.0,
+        x1: r.x1 + 3.0,
+        y1: r.y1 + 3.0,
+    };
+    let step = |s: &[(Year, Decimal, Decimal)]| -> Vec<(f64, f64)> {
+        let mut pts = Vec::new();
+        for (i, r) in s.iter().enumerate() {
+            let v = sy.map(f(r.1));
+            if i > 0 {
+                pts.push((x.map(f64::from(r.0)), sy.map(f(s[i - 1].1))));
+            }
+            pts.push((x.map(f64::from(r.0)), v));
+        }
+        pts
+    };
+    if same {
+        if let Some(s) = series.first() {
+            let ink: RGBColor = frame::INK;
+            c.series(&step(s), clip(data_rect), ink, 3.0, None)?;
+            // The stake's value at the start and after each change.
+            for (i, r) in s.iter().enumerate() {
+                if i == 0 || r.1 != s[i - 1].1 {
+                    let px = x.map(f64::from(r.0));
+                    c.text(
+                        &scale::percent(r.1),
+                        px + 8.0,
+                        sy.map(f(r.1)) - 9.0,
+                        &frame::label_font().bold(),
+                        Align::Left,
+                    )?;
+                }
+            }
+        }
+    } else {
+        for (i, s) in series.iter().enumerate() {
+            c.series(&step(s), clip(data_rect), frame::color(i), 2.5, None)?;
+        }
+    }
+    for (i, s) in series.iter().enumerate() {
+        let pts: Vec<(f64, f64)> = s
+            .iter()
+            .map(|r| (x.map(f64::from(r.0)), vy.map(f(r.2))))
+            .collect();
+        c.series(&pts, clip(bottom_plot), frame::color(i), 2.5, None)?;
+    }
+
+    let mut items = vec![Item::Heading("Trajectory".into())];
+    for (i, t) in all.iter().enumerate() {
+        items.push(Item::Line(frame::color(i), false, 3.0, t.name.clone()));
+    }
+    items.push(Item::Gap);
+    if same {
+        items.push(Item::Line(frame::INK, false, 3.0, "stake".into()));
+        items.push(Item::Note(
+            "The stake is the same in every trajectory.".into(),
+        ));
+    }
+    if placed.numbered {
+        items.push(Item::Heading("Rounds".into()));
+        for (i, (_, text)) in rounds.iter().enumerate() {
+            items.push(Item::Note(format!("{}. {text}", i + 1)));
+        }
+        items.push(Item::Gap);
+    }
+    items.push(Item::Note(format!(
+        "Value: the stake times the trajectory's valuation that year, not discounted. Dotted lines: funding rounds; {investor}'s stake is diluted unless it takes part."
+    )));
+    frame::legend(c, legend, &items)
+}
+
+/// Each round year and its label: `2026 round: 122 raised at 730 pre-money`.
+fn round_labels(model: &Model) -> Vec<(Year, String)> {
+    let mut out: Vec<(Year, String)> = Vec::new();
+    for r in &model.equity.rounds {
+        let pre = match r.pre_money {
+            Some(p) => format!(" at {} pre-money", scale::plain(p)),
+            None => " at the valuation less the raise".to_string(),
+        };
+        let part = if r.participation > Decimal::ZERO {
+            format!(
+                ", {} of it from {}",
+                scale::plain(r.participation),
+                model.investor_in_prose()
+            )
+        } else {
+            String::new()
+        };
+        let text = format!(
+            "{} round: {} raised{pre}{part}",
+            r.year,
+            scale::plain(r.raise)
+        );
+        match out.iter_mut().find(|(y, _)| *y == r.year) {
+            Some((_, t)) => {
+                *t = format!("{} rounds", r.year);
+            }
+            None => out.push((r.year, text)),
+        }
+    }
+    out.sort_by_key(|(y, _)| *y);
+    out
+}

@@ -1,0 +1,94 @@
+//! Unit tests of the chart module: sizes, the footer, and every chart drawn in memory.
+
+use super::*;
+
+fn builtin() -> (LoadedModel, Comparison) {
+    let loaded = crate::io::load_model(None).unwrap();
+    let comparison = crate::compare::compare(&loaded.model, None).unwrap();
+    (loaded, comparison)
+}
+
+#[test]
+fn sizes_parse_and_are_checked() {
+    assert_eq!("1600x900".parse::<Size>(), Ok(Size::DEFAULT));
+    assert_eq!(
+        "1280X720".parse::<Size>(),
+        Ok(Size {
+            width: 1280,
+            height: 720
+        })
+    );
+    assert!("1600".parse::<Size>().unwrap_err().contains("WIDTHxHEIGHT"));
+    assert!("axb".parse::<Size>().is_err());
+    assert!("100x100".parse::<Size>().unwrap_err().contains("960"));
+    assert!("99999x900".parse::<Size>().is_err());
+    assert_eq!(Size::DEFAULT.to_string(), "1600x900");
+}
+
+#[test]
+fn footer_names_file_hash_and_version() {
+    let f = footer("deal.toml", "name = \"x\"\n");
+    assert!(f.starts_with("Model: deal.toml"));
+    assert!(f.contains(&short_hash("name = \"x\"\n")));
+    assert!(f.contains(env!("CARGO_PKG_VERSION")));
+    assert_eq!(short_hash("").len(), 12);
+    // SHA-256 of the empty string.
+    assert_eq!(short_hash(""), "e3b0c44298fc");
+}
+
+#[test]
+fn downsampling_averages_blocks() {
+    // 2x2 image of one pixel: white, black, white, black -> mid grey.
+    let big = [255, 255, 255, 0, 0, 0, 255, 255, 255, 0, 0, 0];
+    assert_eq!(downsample(&big, 1, 1), vec![128, 128, 128]);
+}
+
+#[test]
+fn downsampling_in_bulk_equals_pixel_by_pixel() {
+    // 150 x 3 output pixels: runs of white, a run with one dark pixel, a partial run.
+    let (w, h) = (150, 3);
+    let mut big = vec![255u8; w * 2 * h * 2 * 3];
+    for (i, v) in big.iter_mut().enumerate() {
+        if i % 997 == 0 || (i / 3) % 300 > 260 {
+            *v = (i % 251) as u8;
+        }
+    }
+    let mut naive = Vec::new();
+    for y in 0..h {
+        for x in 0..w {
+            for ch in 0..3 {
+                let at = |dx: usize, dy: usize| {
+                    u16::from(big[((2 * y + dy) * 2 * w + 2 * x + dx) * 3 + ch])
+                };
+                naive.push(((at(0, 0) + at(1, 0) + at(0, 1) + at(1, 1) + 2) / 4) as u8);
+            }
+        }
+    }
+    assert_eq!(downsample(&big, w, h), naive);
+}
+
+#[test]
+fn every_chart_renders_as_png_and_svg() {
+    let (loaded, comparison) = builtin();
+    let ctx = ChartContext::new(&loaded, Size::MIN, None);
+    for chart in Chart::ALL {
+        let png = chart.png(&loaded.model, &comparison, &ctx).unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{}", chart.name());
+        let svg = String::from_utf8(chart.svg(&loaded.model, &comparison, &ctx).unwrap()).unwrap();
+        assert!(svg.starts_with("<svg"), "{}", chart.name());
+        assert!(
+            svg.contains(&loaded.model.name),
+            "{}: no title",
+            chart.name()
+        );
+    }
+}
+
+#[test]
+fn an_unknown_waterfall_trajectory_is_a_usage_error() {
+    let (loaded, comparison) = builtin();
+    let ctx = ChartContext::new(&loaded, Size::DEFAULT, Some("nope".into()));
+    let err = render_files(&loaded.model, &comparison, &ctx, false).unwrap_err();
+    assert!(matches!(err, Error::Usage(_)), "{err}");
+    assert!(err.to_string().contains("base"));
+}

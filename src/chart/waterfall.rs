@@ -1,0 +1,261 @@
+//! `waterfall.png`: where each year's distributable profit goes under the profit share,
+//! party by party (stacked areas: the investor at the bottom, the residual on top), for one
+//! trajectory, with the years in which a tier is finished or a cap is reached marked and named.
+//! The data is the engine's waterfall record; nothing is recomputed.
+
+use plotters::prelude::DrawingBackend;
+use plotters::style::{Color, RGBColor};
+use rust_decimal::Decimal;
+
+use super::canvas::{Align, Canvas, Draw, Rect};
+use super::frame::{self, Item, Layout};
+use super::scale::{self, Linear, f};
+use super::{ChartContext, waterfall_trajectory};
+use crate::compare::Comparison;
+use crate::model::{Model, PartyId, Year};
+use crate::waterfall::Event;
+
+const ROW: f64 = 25.0;
+
+/// A named year on the chart.
+struct Mark {
+    year: Year,
+    text: String,
+    color: RGBColor,
+}
+
+pub(crate) fn draw<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    model: &Model,
+    comparison: &Comparison,
+    ctx: &ChartContext,
+) -> Draw {
+    let t = waterfall_trajectory(comparison, ctx).map_err(|e| e.to_string())?;
+    let Layout { content, legend } = frame::frame(
+        c,
+        &model.name,
+        &format!(
+            "Where each year's distributable profit goes under the profit share, trajectory `{}`, in {} a year",
+            t.name, model.unit
+        ),
+        &ctx.footer,
+    )?;
+
+    let investor = model.investor.party;
+    let residual = model.profit_share.residual;
+    // Stacking order: the investor at the bottom, the residual on top.
+    let mut order: Vec<PartyId> = vec![investor];
+    order.extend((0..model.parties.len()).filter(|p| *p != investor && *p != residual));
+    if residual != investor {
+        order.push(residual);
+    }
+    let party_color = |k: usize| frame::color(k);
+
+    let first = model.start_year;
+    let years: Vec<Year> = (0..t.waterfall.by_party.len())
+        .map(|i| first + i as Year)
+        .collect();
+    let last = *years.last().unwrap_or(&first);
+    // stacks[k][i]: the top of party order[k]'s band in year i.
+    let mut stacks: Vec<Vec<f64>> = Vec::with_capacity(order.len());
+    let mut running = vec![Decimal::ZERO; years.len()];
+    for &p in &order {
+        for (i, split) in t.waterfall.by_party.iter().enumerate() {
+            running[i] += split[p];
+        }
+        stacks.push(running.iter().map(|v| f(*v)).collect());
+    }
+    let max = stacks
+        .last()
+        .map_or(0.0, |s| s.iter().cloned().fold(0.0, f64::max));
+
+    let marks = marks(model, t);
+
+    // Vertical layout: axis title, then the rows of named years, then the plot.
+    let target = ((content.height() / 80.0) as usize).clamp(3, 10);
+    let ticks = scale::nice_ticks(0.0, max, target);
+    let label = |v: f64, step: f64| scale::tick_label(v, step);
+    let label_w = frame::y_label_width(c, &ticks, &label);
+    let x0 = (content.x0 + label_w + 12.0).round();
+    let x1 = content.x1.round();
+    let x = Linear::new((f64::from(first), f64::from(last)), (x0, x1));
+    let mf = frame::small_font();
+    let labelled: Vec<(f64, String)> = marks
+        .iter()
+        .map(|m| (x.map(f64::from(m.year)), m.text.clone()))
+        .collect();
+    let placed = frame::markers(c, &labelled, x0, x1, &mf);
+    let rows = placed.rows;
+    let band_top = content.y0 + 34.0;
+    let plot = Rect {
+        x0,
+        y0: (band_top + rows as f64 * ROW + 10.0).round(),
+        x1,
+        y1: (content.y1 - 34.0).round(),
+    };
+    let y = Linear::new((ticks.lo, ticks.hi), (plot.y1, plot.y0));
+    frame::y_axis(c, plot, &y, &ticks, &label)?;
+    frame::y_axis_title(
+        c,
+        content.x0,
+        band_top - 2.0,
+        plot.x1,
+        &format!("{} a year", model.unit),
+    )?;
+    frame::x_years(c, plot, &x, first, last)?;
+
+    // Areas, the total first and each lower band over it.
+    for (k, stack) in stacks.iter().enumerate().rev() {
+        let mut pts: Vec<(f64, f64)> = years
+            .iter()
+            .zip(stack)
+            .map(|(yr, v)| (x.map(f64::from(*yr)), y.map(*v)))
+            .collect();
+        if pts.is_empty() {
+            continue;
+        }
+        pts.push((x.map(f64::from(last)), y.map(0.0)));
+        pts.push((x.map(f64::from(first)), y.map(0.0)));
+        c.polygon(&pts, party_color(k).to_rgba())?;
+    }
+    c.line(
+        &[(plot.x0, y.map(0.0).round()), (plot.x1, y.map(0.0).round())],
+        frame::AXIS,
+        1.0,
+    )?;
+
+    // Nothing distributable at the start: say so in the empty space.
+    let total = stacks.last().cloned().unwrap_or_default();
+    let lead = total.iter().take_while(|v| **v <= 0.0).count();
+    if lead == years.len() {
+        c.text(
+            "no distributable profit in any year",
+            (plot.x0 + plot.x1) / 2.0,
+            (plot.y0 + plot.y1) / 2.0,
+            &frame::label_font(),
+            Align::Center,
+        )?;
+    } else if lead >= 2 {
+        let (a, b) = (x.map(f64::from(first)), x.map(f64::from(years[lead - 1])));
+        let text = format!("no distributable profit before {}", years[lead]);
+        let lf = frame::label_font();
+        if c.text_width(&text, &lf) < b - a - 20.0 {
+            c.text(
+                &text,
+                (a + b) / 2.0,
+                y.map(ticks.hi / 2.0),
+                &lf.with_color(frame::FAINT),
+                Align::Center,
+            )?;
+        }
+    }
+
+    // Named years: a dotted line from the plot's foot up to the label's row.
+    for (i, (p, m)) in placed.labels.iter().zip(&marks).enumerate() {
+        let mid = band_top + p.row as f64 * ROW + 5.0;
+        c.dashed(&[(p.px, plot.y1), (p.px, mid)], m.color, 1.5, 4.0, 3.0)?;
+        placed.draw_label(c, i, mid, m.color, &mf)?;
+    }
+
+    // Legend: the parties, top of the stack first, with what each receives in all.
+    let mut items = vec![Item::Heading("Party".into())];
+    for (k, &p) in order.iter().enumerate().rev() {
+        let role = if p == investor {
+            " (investor)"
+        } else if p == residual {
+            " (residual)"
+        } else {
+            ""
+        };
+        let total: Decimal = t.waterfall.by_party.iter().map(|s| s[p]).sum();
+        items.push(Item::Swatch(
+            party_color(k),
+            format!("{}{role}: {}", model.party_name(p), scale::amount(total)),
+        ));
+    }
+    items.push(Item::Note(format!(
+        "Amounts after the colon: received in all, {first}\u{2013}{last}."
+    )));
+    if placed.numbered {
+        items.push(Item::Gap);
+        items.push(Item::Heading("Marked years".into()));
+        for (i, m) in marks.iter().enumerate() {
+            items.push(Item::Note(format!("{}. {}", i + 1, m.text)));
+        }
+    }
+    items.push(Item::Gap);
+    items.push(Item::Heading("Tiers".into()));
+    for (i, tier) in model.profit_share.tiers.iter().enumerate() {
+        items.push(Item::Note(format!("{}. {}", i + 1, tier.name)));
+    }
+    items.push(Item::Gap);
+    items.push(Item::Note(
+        "Distributable profit is profit after any losses carried forward are earned back. Under the equity deal the same split applies until the stake is held.".into(),
+    ));
+    frame::legend(c, legend, &items)
+}
+
+/// The named years of trajectory `t`: tiers finished, caps reached, AGI declared.
+fn marks(model: &Model, t: &crate::engine::TrajectoryResult) -> Vec<Mark> {
+    let tiers = &model.profit_share.tiers;
+    let mut events: Vec<Event> = Vec::new();
+    for e in &t.waterfall.events {
+        if !events.contains(e) {
+            events.push(*e);
+        }
+    }
+    let mut out = Vec::new();
+    for e in &events {
+        match *e {
+            Event::TierDone { year, tier } => {
+                let next = if tier + 1 < tiers.len() {
+                    String::new()
+                } else {
+                    format!(
+                        ": the rest goes to {}",
+                        model.party_name(model.profit_share.residual)
+                    )
+                };
+                out.push(Mark {
+                    year,
+                    text: format!(
+                        "{year}: tier {} \u{201c}{}\u{201d} finished{next}",
+                        tier + 1,
+                        tiers[tier].name
+                    ),
+                    color: frame::INK,
+                });
+            }
+            Event::CapReached { year, tier, party } => {
+                // A cap reached in the year its tier finishes is said by the tier's end.
+                if !events.contains(&Event::TierDone { year, tier }) {
+                    out.push(Mark {
+                        year,
+                        text: format!(
+                            "{year}: tier {} cap reached by {}",
+                            tier + 1,
+                            model.party_name(party)
+                        ),
+                        color: frame::MUTED,
+                    });
+                }
+            }
+        }
+    }
+    if let Some(agi) = t.agi_year
+        && (model.start_year..=model.end_year).contains(&agi)
+    {
+        let rights = if model.profit_share.investor_rights_end_at_agi {
+            format!(": {}'s rights end", model.investor_in_prose())
+        } else {
+            String::new()
+        };
+        out.push(Mark {
+            year: agi,
+            text: format!("{agi}: AGI declared{rights}"),
+            color: frame::color(4),
+        });
+    }
+    out.sort_by_key(|m| m.year);
+    out
+}
