@@ -10,6 +10,20 @@
 //! - [`chart`]: results drawn as PNG and SVG bytes;
 //! - [`io`]: reading model files and writing output files atomically;
 //! - [`cmd`]: one module per subcommand.
+//!
+//! Running a model from code:
+//!
+//! ```
+//! use rust_decimal::Decimal;
+//!
+//! let loaded = stakeshift::io::load_model(None)?; // None: the built-in model
+//! let comparison = stakeshift::compare::compare(&loaded.model, None).expect("it runs");
+//! let base = comparison.trajectories.iter().find(|t| t.name == "base").unwrap();
+//! // The stake's 2025 value: 27% of 500 bn.
+//! let row = base.equity.rows.iter().find(|r| r.year == 2025).unwrap();
+//! assert_eq!(row.holding_value, Decimal::from(135));
+//! # Ok::<(), stakeshift::Error>(())
+//! ```
 
 pub mod chart;
 pub mod cmd;

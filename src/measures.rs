@@ -50,6 +50,14 @@ pub fn payback_year(first_year: Year, flows: &[Decimal]) -> Option<Year> {
 /// NPV is written in u = ln(1 + r), stepped outward from u = 0 on both sides until it
 /// changes sign; each bracket is then bisected to the limit of f64. Both sides are searched
 /// and the smaller |r| wins, so the answer does not depend on a starting guess.
+///
+/// ```
+/// use rust_decimal::Decimal;
+/// // Pay 100, get 121 two years later: 10% a year.
+/// let flows = [Decimal::from(-100), Decimal::ZERO, Decimal::from(121)];
+/// let r = stakeshift::measures::irr(&flows).unwrap();
+/// assert!((r - 0.10).abs() < 1e-12);
+/// ```
 pub fn irr(flows: &[Decimal]) -> Option<f64> {
     let c: Vec<f64> = flows.iter().map(|f| f.to_f64().unwrap_or(0.0)).collect();
     // Leading zeros only multiply NPV by a positive power of 1/(1 + r), trailing ones add

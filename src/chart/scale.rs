@@ -132,28 +132,13 @@ pub(crate) fn percent_tick(v: f64, step: f64) -> String {
 
 /// Thousands grouped with commas, and a true minus sign; "-0" is written "0".
 pub(crate) fn pretty(s: &str) -> String {
-    let (neg, rest) = match s.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, s),
-    };
-    let (int, frac) = rest.split_once('.').unwrap_or((rest, ""));
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
+    let grouped = crate::report::group_thousands(s);
+    match grouped.strip_prefix('-') {
+        Some(body) if !body.chars().all(|c| c == '0' || c == '.' || c == ',') => {
+            format!("\u{2212}{body}")
         }
-        grouped.push(c);
-    }
-    let body = if frac.is_empty() {
-        grouped
-    } else {
-        format!("{grouped}.{frac}")
-    };
-    let zero = body.chars().all(|c| c == '0' || c == '.' || c == ',');
-    if neg && !zero {
-        format!("\u{2212}{body}")
-    } else {
-        body
+        Some(body) => body.to_string(),
+        None => grouped,
     }
 }
 

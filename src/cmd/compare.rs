@@ -17,7 +17,7 @@ pub fn run(args: &CompareArgs, stdout: &mut dyn std::io::Write) -> anyhow::Resul
     }
     let loaded = io::load_model(args.model.as_deref())?;
     let model = &loaded.model;
-    let selected = select(model, &args.trajectories)?;
+    let selected = super::select_trajectories(model, &args.trajectories)?;
     let comparison = run_model(&loaded, selected.as_deref())?;
 
     // Render everything before writing anything.
@@ -56,28 +56,4 @@ pub fn run(args: &CompareArgs, stdout: &mut dyn std::io::Write) -> anyhow::Resul
         );
     }
     Ok(())
-}
-
-/// Indexes of the named trajectories, in the model's order; None for all.
-fn select(model: &crate::model::Model, names: &[String]) -> Result<Option<Vec<usize>>, Error> {
-    if names.is_empty() {
-        return Ok(None);
-    }
-    let all: Vec<&str> = model.trajectories.iter().map(|t| t.name.as_str()).collect();
-    for name in names {
-        if !all.contains(&name.as_str()) {
-            let hint = crate::model::nearest_name(name, &all)
-                .map(|n| format!("did you mean `{n}`? "))
-                .unwrap_or_default();
-            return Err(Error::Usage(format!(
-                "the model has no trajectory `{name}`; {hint}it has: {}",
-                all.join(", ")
-            )));
-        }
-    }
-    Ok(Some(
-        (0..all.len())
-            .filter(|i| names.iter().any(|n| n == all[*i]))
-            .collect(),
-    ))
 }

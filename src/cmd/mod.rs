@@ -161,3 +161,30 @@ pub(crate) fn emit(stdout: &mut dyn std::io::Write, bytes: &[u8]) -> Result<(), 
         .and_then(|_| stdout.flush())
         .map_err(|e| Error::io("<stdout>", e))
 }
+
+/// Indexes of the named trajectories, in the model's order; None for all.
+pub(crate) fn select_trajectories(
+    model: &crate::model::Model,
+    names: &[String],
+) -> Result<Option<Vec<usize>>, Error> {
+    if names.is_empty() {
+        return Ok(None);
+    }
+    let all: Vec<&str> = model.trajectories.iter().map(|t| t.name.as_str()).collect();
+    for name in names {
+        if !all.contains(&name.as_str()) {
+            let hint = crate::model::nearest_name(name, &all)
+                .map(|n| format!("did you mean `{n}`? "))
+                .unwrap_or_default();
+            return Err(Error::Usage(format!(
+                "the model has no trajectory `{name}`; {hint}it has: {}",
+                all.join(", ")
+            )));
+        }
+    }
+    Ok(Some(
+        (0..all.len())
+            .filter(|i| names.iter().any(|n| n == all[*i]))
+            .collect(),
+    ))
+}

@@ -34,6 +34,25 @@ pub fn fixed(value: Decimal, dp: u32) -> String {
     text
 }
 
+/// Digits before the decimal point grouped in thousands with commas, for reading (the table
+/// and chart labels; never CSV): "-1234567.89" -> "-1,234,567.89".
+pub fn group_thousands(s: &str) -> String {
+    let (sign, rest) = s.strip_prefix('-').map_or(("", s), |r| ("-", r));
+    let (int, frac) = rest.split_once('.').unwrap_or((rest, ""));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{frac}")
+    }
+}
+
 /// An amount to 6 places.
 pub fn amount(value: Decimal) -> String {
     fixed(value, AMOUNT_DP)

@@ -9,7 +9,7 @@ use rust_decimal::prelude::*;
 use crate::compare::Comparison;
 use crate::engine::{Regime, TrajectoryResult, Winner};
 use crate::model::Model;
-use crate::report::fixed;
+use crate::report::{fixed, group_thousands};
 
 /// The comparison table, and with `yearly` each trajectory's year-by-year flows.
 pub fn render(model: &Model, comparison: &Comparison, yearly: bool) -> String {
@@ -231,23 +231,6 @@ fn percent_f64(v: f64) -> String {
 
 fn times(v: Decimal) -> String {
     format!("{}x", fixed(v, 2))
-}
-
-fn group_thousands(s: &str) -> String {
-    let (sign, rest) = s.strip_prefix('-').map_or(("", s), |r| ("-", r));
-    let (int, frac) = rest.split_once('.').unwrap_or((rest, ""));
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    if frac.is_empty() {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped}.{frac}")
-    }
 }
 
 /// Columns aligned by width: text left, numbers right.
