@@ -71,11 +71,12 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
     /// Reading or writing a file failed.
-    // The cause is part of the message, not a `#[source]`, so that it is printed once.
-    #[error("{}: {source}", path.display())]
+    // The cause is part of the message, not a `#[source]` (thiserror would make a field
+    // named `source` one), so that `{:#}` prints it once.
+    #[error("{}: {cause}", path.display())]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// Drawing a chart failed.
     #[error("drawing {chart}: {message}")]
@@ -123,10 +124,10 @@ impl Error {
         }
     }
 
-    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+    pub fn io(path: impl Into<PathBuf>, cause: std::io::Error) -> Error {
         Error::Io {
             path: path.into(),
-            source,
+            cause,
         }
     }
 }

@@ -22,8 +22,8 @@ fn main() -> ExitCode {
         Ok(Err(e)) => {
             let typed = e.downcast_ref::<stakeshift::Error>();
             // A reader that stops early (`| head`) is not an error.
-            if let Some(stakeshift::Error::Io { source, .. }) = typed
-                && source.kind() == std::io::ErrorKind::BrokenPipe
+            if let Some(stakeshift::Error::Io { cause, .. }) = typed
+                && cause.kind() == std::io::ErrorKind::BrokenPipe
             {
                 return ExitCode::SUCCESS;
             }
