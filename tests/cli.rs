@@ -259,3 +259,50 @@ stake = 0.1
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn regression_io_errors_print_their_cause_once_and_exit_1() {
+    let dir = temp_dir("io");
+    let blocker = dir.join("file");
+    std::fs::write(&blocker, "not a directory").unwrap();
+    let out = stakeshift()
+        .args(["compare", "--out"])
+        .arg(blocker.join("sub"))
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(err.starts_with("error: "), "{err}");
+    assert_eq!(err.matches("(os error").count(), 1, "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn regression_output_files_are_readable_not_private_temp_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp_dir("perm");
+    stakeshift()
+        .args(["compare", "--out"])
+        .arg(&dir)
+        .assert()
+        .success();
+    for name in ["summary.csv", "yearly.csv", "comparison.csv", "value.png"] {
+        let mode = std::fs::metadata(dir.join(name))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode & 0o044, 0o044, "{name} has mode {mode:o}");
+    }
+    // No temporary file is left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with(".stakeshift-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
