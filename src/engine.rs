@@ -248,14 +248,15 @@ pub fn run_trajectory(
         agi,
     );
     let rows_a: Vec<YearRow> = (0..n)
-        .map(|i| Flows {
-            contribution: contributions[i],
-            distribution: investor_receipts[i],
-            revenue_share: revenue_share_a[i],
-            ..Flows::default()
+        .map(|i| {
+            let flows = Flows {
+                contribution: contributions[i],
+                distribution: investor_receipts[i],
+                revenue_share: revenue_share_a[i],
+                ..Flows::default()
+            };
+            flows.row(start + i as Year, &path, &distributable, i)
         })
-        .enumerate()
-        .map(|(i, f)| f.row(start + i as Year, &path, &distributable, i))
         .collect();
     let profit_share = finish(Regime::ProfitShare, rows_a, Decimal::ZERO, discount, start)
         .ok_or_else(|| {

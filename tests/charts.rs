@@ -174,29 +174,6 @@ fn every_chart_decodes_at_its_size_and_is_not_blank() {
     }
 }
 
-#[test]
-fn the_four_functions_are_the_four_charts() {
-    let (loaded, comparison) = load(Some(FIXTURE));
-    let ctx = ChartContext::new(&loaded, Size::MIN, None);
-    let (m, c) = (&loaded.model, &comparison);
-    assert_eq!(
-        chart::value(m, c, &ctx).unwrap(),
-        Chart::Value.png(m, c, &ctx).unwrap()
-    );
-    assert_eq!(
-        chart::npv(m, c, &ctx).unwrap(),
-        Chart::Npv.png(m, c, &ctx).unwrap()
-    );
-    assert_eq!(
-        chart::waterfall(m, c, &ctx).unwrap(),
-        Chart::Waterfall.png(m, c, &ctx).unwrap()
-    );
-    assert_eq!(
-        chart::stake(m, c, &ctx).unwrap(),
-        Chart::Stake.png(m, c, &ctx).unwrap()
-    );
-}
-
 /// The pinned charts: PNG and SVG of the fixture at the default size (drawn once for all
 /// the tests).
 fn fixture_files() -> &'static [(String, Vec<u8>)] {
@@ -328,17 +305,17 @@ fn the_waterfall_follows_the_named_trajectory() {
     let agi = ChartContext::new(&loaded, size, Some("agi".into()));
     let (m, c) = (&loaded.model, &comparison);
     assert_eq!(
-        chart::waterfall(m, c, &base).unwrap(),
-        chart::waterfall(m, c, &named).unwrap()
+        Chart::Waterfall.png(m, c, &base).unwrap(),
+        Chart::Waterfall.png(m, c, &named).unwrap()
     );
     assert_ne!(
-        chart::waterfall(m, c, &base).unwrap(),
-        chart::waterfall(m, c, &agi).unwrap()
+        Chart::Waterfall.png(m, c, &base).unwrap(),
+        Chart::Waterfall.png(m, c, &agi).unwrap()
     );
     // The other charts show every trajectory whatever is named.
     assert_eq!(
-        chart::npv(m, c, &base).unwrap(),
-        chart::npv(m, c, &agi).unwrap()
+        Chart::Npv.png(m, c, &base).unwrap(),
+        Chart::Npv.png(m, c, &agi).unwrap()
     );
 }
 
@@ -435,7 +412,7 @@ fn compare_out_draws_the_selected_trajectories() {
             .collect(),
     };
     let ctx = ChartContext::new(&loaded, Size::MIN, None);
-    let expected = chart::waterfall(&loaded.model, &only, &ctx).unwrap();
+    let expected = Chart::Waterfall.png(&loaded.model, &only, &ctx).unwrap();
     assert!(std::fs::read(dir.path().join("waterfall.png")).unwrap() == expected);
 }
 

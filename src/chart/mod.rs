@@ -205,30 +205,6 @@ impl Chart {
     }
 }
 
-/// `value.png`: the investor's value over time, every trajectory, both regimes.
-pub fn value(model: &Model, comparison: &Comparison, ctx: &ChartContext) -> Result<Vec<u8>, Error> {
-    Chart::Value.png(model, comparison, ctx)
-}
-
-/// `npv.png`: NPV under each regime for every trajectory.
-pub fn npv(model: &Model, comparison: &Comparison, ctx: &ChartContext) -> Result<Vec<u8>, Error> {
-    Chart::Npv.png(model, comparison, ctx)
-}
-
-/// `waterfall.png`: where each year's distributable profit goes, for one trajectory.
-pub fn waterfall(
-    model: &Model,
-    comparison: &Comparison,
-    ctx: &ChartContext,
-) -> Result<Vec<u8>, Error> {
-    Chart::Waterfall.png(model, comparison, ctx)
-}
-
-/// `stake.png`: the investor's stake after each round, and the stake's value.
-pub fn stake(model: &Model, comparison: &Comparison, ctx: &ChartContext) -> Result<Vec<u8>, Error> {
-    Chart::Stake.png(model, comparison, ctx)
-}
-
 /// Every chart as `(file name, bytes)`: the PNGs, and with `svg` the SVGs too. The charts are
 /// drawn on parallel threads; the bytes do not depend on it.
 pub fn render_files(
