@@ -40,10 +40,10 @@ fn engine(c: &mut Criterion) {
     let mut flows: Vec<Decimal> = r.equity.rows.iter().map(|row| row.cash_flow).collect();
     *flows.last_mut().unwrap() += r.equity.measures.terminal_value;
     c.bench_function("irr(base equity, 27 years)", |b| {
-        b.iter(|| stakeshift::measures::irr(black_box(&flows)))
+        b.iter(|| stakeshift::engine::measures::irr(black_box(&flows)))
     });
     c.bench_function("Path::of(base)", |b| {
-        b.iter(|| stakeshift::series::Path::of(black_box(&model), black_box(base)).unwrap())
+        b.iter(|| stakeshift::engine::series::Path::of(black_box(&model), black_box(base)).unwrap())
     });
 }
 

@@ -3,13 +3,11 @@
 //!
 //! The library does the work; the binary only wires it to the command line.
 //! - [`model`]: the model file, read exactly and validated (SPEC sections 1 and 6);
-//! - [`series`], [`waterfall`], [`engine`], [`measures`]: the computation (sections 2 to 5),
-//!   free of I/O;
+//! - [`engine`]: the computation (sections 2 to 5), free of I/O;
 //! - [`compare`]: every trajectory through both regimes;
 //! - [`report`]: results turned into bytes (table, CSV, JSON);
 //! - [`chart`]: results drawn as PNG and SVG bytes;
 //! - [`io`]: reading model files and writing output files atomically;
-//! - [`cmd`]: one module per subcommand.
 //!
 //! Running a model from code:
 //!
@@ -25,17 +23,16 @@
 //! # Ok::<(), stakeshift::Error>(())
 //! ```
 
+// The library never prints: the binary decides what reaches the terminal.
+#![deny(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro)]
+
 pub mod chart;
-pub mod cmd;
 pub mod compare;
 pub mod engine;
 pub mod error;
 pub mod io;
-pub mod measures;
 pub mod model;
 pub mod report;
-pub mod series;
-pub mod waterfall;
 
 pub use error::{Error, Result};
 

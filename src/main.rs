@@ -3,7 +3,9 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use stakeshift::cmd::{Cli, run};
+mod cmd;
+
+use cmd::{Cli, run};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {

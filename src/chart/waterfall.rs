@@ -12,8 +12,8 @@ use super::frame::{self, Item, Layout};
 use super::scale::{self, Linear, f};
 use super::{ChartContext, waterfall_trajectory};
 use crate::compare::Comparison;
+use crate::engine::waterfall::Event;
 use crate::model::{Model, PartyId, Year};
-use crate::waterfall::Event;
 
 const ROW: f64 = 25.0;
 

@@ -3,8 +3,8 @@
 use anyhow::Context;
 
 use super::{ChartArgs, emit, run_model};
-use crate::chart::{self, ChartContext};
-use crate::io;
+use stakeshift::chart::{self, ChartContext};
+use stakeshift::io;
 
 pub fn run(args: &ChartArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
     let loaded = io::load_model(args.model.as_deref())?;

@@ -6,9 +6,9 @@ use std::fmt::Write as _;
 use rust_decimal::Decimal;
 
 use super::{CheckArgs, emit, run_model};
-use crate::io;
-use crate::model::{Model, RevenueShare, TrajectorySource};
-use crate::report::fixed;
+use stakeshift::io;
+use stakeshift::model::{Model, RevenueShare, TrajectorySource};
+use stakeshift::report::fixed;
 
 pub fn run(args: &CheckArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
     let loaded = io::load_model(Some(&args.model))?;

@@ -3,10 +3,10 @@
 use anyhow::Context;
 
 use super::{CompareArgs, Format, emit, run_model};
-use crate::chart;
-use crate::error::Error;
-use crate::io;
-use crate::report;
+use stakeshift::chart;
+use stakeshift::error::Error;
+use stakeshift::io;
+use stakeshift::report;
 
 pub fn run(args: &CompareArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
     if args.out.is_none() && (args.charts.svg || args.charts.size != chart::Size::DEFAULT) {

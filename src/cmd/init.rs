@@ -1,8 +1,8 @@
 //! `stakeshift init [PATH]`: write the built-in model out as a file to edit.
 
 use super::{InitArgs, emit};
-use crate::error::Error;
-use crate::io;
+use stakeshift::error::Error;
+use stakeshift::io;
 
 pub fn run(args: &InitArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
     if args.path.exists() && !args.force {
@@ -12,7 +12,7 @@ pub fn run(args: &InitArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<(
         ))
         .into());
     }
-    io::write_atomic(&args.path, crate::BUILTIN_MODEL.as_bytes())?;
+    io::write_atomic(&args.path, stakeshift::BUILTIN_MODEL.as_bytes())?;
     let msg = format!(
         "wrote the built-in model to {}; edit it, then run `stakeshift compare {}`\n",
         args.path.display(),

@@ -9,8 +9,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::error::Error;
-use crate::io::LoadedModel;
+use stakeshift::error::Error;
+use stakeshift::io::LoadedModel;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -97,13 +97,13 @@ pub struct ChartOptions {
     /// Size of each chart in pixels, WIDTHxHEIGHT, from 960x540 to 3840x2160; type and lines
     /// scale with it
     #[arg(long, value_name = "WxH", default_value = "1600x900", value_parser = parse_size)]
-    pub size: crate::chart::Size,
+    pub size: stakeshift::chart::Size,
     /// Also write each chart as SVG (value.svg, ...)
     #[arg(long)]
     pub svg: bool,
 }
 
-fn parse_size(s: &str) -> Result<crate::chart::Size, String> {
+fn parse_size(s: &str) -> Result<stakeshift::chart::Size, String> {
     s.parse()
 }
 
@@ -145,8 +145,8 @@ pub fn run(cli: Cli, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
 pub(crate) fn run_model(
     loaded: &LoadedModel,
     selected: Option<&[usize]>,
-) -> Result<crate::compare::Comparison, Error> {
-    crate::compare::compare(&loaded.model, selected).map_err(|e| Error::Model {
+) -> Result<stakeshift::compare::Comparison, Error> {
+    stakeshift::compare::compare(&loaded.model, selected).map_err(|e| Error::Model {
         file: loaded.label.clone(),
         location: None,
         field: e.field.clone(),
@@ -164,7 +164,7 @@ pub(crate) fn emit(stdout: &mut dyn std::io::Write, bytes: &[u8]) -> Result<(), 
 
 /// Indexes of the named trajectories, in the model's order; None for all.
 pub(crate) fn select_trajectories(
-    model: &crate::model::Model,
+    model: &stakeshift::model::Model,
     names: &[String],
 ) -> Result<Option<Vec<usize>>, Error> {
     if names.is_empty() {
@@ -173,7 +173,7 @@ pub(crate) fn select_trajectories(
     let all: Vec<&str> = model.trajectories.iter().map(|t| t.name.as_str()).collect();
     for name in names {
         if !all.contains(&name.as_str()) {
-            let hint = crate::model::nearest_name(name, &all)
+            let hint = stakeshift::model::nearest_name(name, &all)
                 .map(|n| format!("did you mean `{n}`? "))
                 .unwrap_or_default();
             return Err(Error::Usage(format!(

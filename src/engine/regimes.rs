@@ -1,41 +1,15 @@
-//! The engine: both regimes, year by year, for one trajectory (SPEC sections 3 and 4), and
+//! Both regimes, year by year, for one trajectory (SPEC sections 3 and 4), and
 //! their measures (section 5). Pure computation on a [`Model`]: no I/O, no printing, no
 //! allocation that grows faster than years times parties, so that a simulation can call it
 //! in a tight loop.
 
 use rust_decimal::prelude::*;
 
-use crate::measures;
+use super::error::EngineError;
+use super::measures;
+use super::series::Path;
+use super::waterfall::{self, Event, Waterfall};
 use crate::model::{Equity, Model, RevenueShare, Trajectory, Year};
-use crate::series::Path;
-use crate::waterfall::{Event, Waterfall};
-
-/// A model that cannot be computed for a trajectory: an amount too large to hold, or a
-/// round left without a positive pre-money value. Names the trajectory and the year.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EngineError {
-    /// Empty for errors that do not depend on a trajectory (discount factors).
-    pub trajectory: String,
-    pub year: Option<Year>,
-    /// The model field at fault, where one is (`equity.rounds[0]`).
-    pub field: String,
-    pub message: String,
-}
-
-impl std::fmt::Display for EngineError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match (&self.trajectory.is_empty(), self.year) {
-            (false, Some(y)) => write!(
-                f,
-                "in trajectory `{}`, {y}: {}",
-                self.trajectory, self.message
-            ),
-            (false, None) => write!(f, "in trajectory `{}`: {}", self.trajectory, self.message),
-            (true, Some(y)) => write!(f, "in {y}: {}", self.message),
-            (true, None) => f.write_str(&self.message),
-        }
-    }
-}
 
 /// Which deal a result is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -457,7 +431,7 @@ fn check_sums_fit(model: &Model, path: &Path) -> Result<(), (Year, &'static str)
 }
 
 /// D_t: with loss carryforward, losses are earned back before anything is distributable.
-/// D_t is counted in the waterfall's unit (12 places, see [`crate::waterfall::WATERFALL_DP`])
+/// D_t is counted in the waterfall's unit (12 places, see [`waterfall::WATERFALL_DP`])
 /// so that its split is exact.
 pub fn distributable(profit: &[Decimal], loss_carryforward: bool) -> Vec<Decimal> {
     let mut carried = Decimal::ZERO;
@@ -476,7 +450,7 @@ pub fn distributable(profit: &[Decimal], loss_carryforward: bool) -> Vec<Decimal
                 *p - paid_down
             }
         })
-        .map(crate::waterfall::to_unit)
+        .map(waterfall::to_unit)
         .collect()
 }
 

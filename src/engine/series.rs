@@ -8,7 +8,7 @@
 
 use rust_decimal::prelude::*;
 
-use crate::engine::EngineError;
+use super::error::EngineError;
 use crate::model::{Model, Series, Trajectory, TrajectorySource, Year};
 
 /// A trajectory's values for each year start_year..=end_year (index 0 is start_year).
