@@ -3,7 +3,9 @@
 pub mod chart;
 pub mod check;
 pub mod compare;
+pub mod completions;
 pub mod init;
+pub mod man;
 
 use std::path::PathBuf;
 
@@ -52,6 +54,10 @@ pub enum Command {
     Check(CheckArgs),
     /// Write the built-in model out as a file to edit
     Init(InitArgs),
+    /// Print the shell completion script for bash, zsh, fish, powershell or elvish
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), or write every page into a directory with --out
+    Man(ManArgs),
 }
 
 #[derive(Debug, Args)]
@@ -130,6 +136,23 @@ pub struct InitArgs {
     pub force: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The subcommand whose page to print (`compare`, `check`, ...); stakeshift(1) when omitted
+    #[arg(conflicts_with = "out")]
+    pub command: Option<String>,
+    /// Write every page (stakeshift.1, stakeshift-compare.1, ...) into DIR instead
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
 /// Runs a parsed command line, writing its output to `stdout`.
 pub fn run(cli: Cli, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
     match cli.command {
@@ -137,6 +160,8 @@ pub fn run(cli: Cli, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
         Command::Chart(args) => chart::run(&args, stdout),
         Command::Check(args) => check::run(&args, stdout),
         Command::Init(args) => init::run(&args, stdout),
+        Command::Completions(args) => completions::run(&args, stdout),
+        Command::Man(args) => man::run(&args, stdout),
     }
 }
 

@@ -1,0 +1,177 @@
+//! Shell completions and manual pages: produced for every shell, naming every subcommand the
+//! binary has (read from its own `--help`, so a new subcommand is covered without editing
+//! this file), and well-formed where the machine has the tool to check them.
+
+use assert_cmd::Command;
+
+fn stakeshift() -> Command {
+    Command::cargo_bin("stakeshift").unwrap()
+}
+
+fn stdout_of(args: &[&str]) -> String {
+    let out = stakeshift()
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The subcommands listed under `Commands:` in `stakeshift --help`, less clap's `help`.
+fn subcommands() -> Vec<String> {
+    let help = stdout_of(&["--help"]);
+    let listed: Vec<String> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(str::to_string)
+        .collect();
+    for known in ["compare", "chart", "check", "init", "completions", "man"] {
+        assert!(
+            listed.iter().any(|n| n == known),
+            "{known} not in --help:\n{help}"
+        );
+    }
+    listed
+}
+
+fn on_path(tool: &str) -> bool {
+    std::process::Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn every_shell_gets_a_script_that_names_every_subcommand() {
+    let commands = subcommands();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let script = stdout_of(&["completions", shell]);
+        assert!(script.len() > 1000, "{shell}: {script}");
+        for command in &commands {
+            assert!(
+                script.contains(command.as_str()),
+                "{shell} script lacks {command}"
+            );
+        }
+        // Options of a subcommand are completed too, not only the names (fish spells a
+        // long option `-l trajectory`).
+        assert!(
+            script.contains("--trajectory") || script.contains("-l trajectory"),
+            "{shell} lacks --trajectory"
+        );
+    }
+}
+
+#[test]
+fn completion_scripts_parse_in_the_shells_present() {
+    for (shell, checker, flag) in [
+        ("bash", "bash", "-n"),
+        ("zsh", "zsh", "-n"),
+        ("fish", "fish", "-n"),
+    ] {
+        if !on_path(checker) {
+            println!("skipped: {checker} is not on PATH, its script is not syntax-checked");
+            continue;
+        }
+        let script = stdout_of(&["completions", shell]);
+        let file = std::env::temp_dir().join(format!(
+            "stakeshift-completion-{}.{shell}",
+            std::process::id()
+        ));
+        std::fs::write(&file, &script).unwrap();
+        let status = std::process::Command::new(checker)
+            .arg(flag)
+            .arg(&file)
+            .output()
+            .unwrap();
+        let _ = std::fs::remove_file(&file);
+        assert!(
+            status.status.success(),
+            "{shell}: {}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+    }
+}
+
+#[test]
+fn an_unknown_shell_is_bad_usage() {
+    stakeshift().args(["completions", "tcsh"]).assert().code(2);
+}
+
+#[test]
+fn the_man_page_has_a_title_and_lists_every_subcommand() {
+    let page = stdout_of(&["man"]);
+    assert!(
+        page.lines().any(|l| l.starts_with(".TH stakeshift 1 ")),
+        "{page}"
+    );
+    assert!(
+        page.contains(".SH NAME") && page.contains(".SH SYNOPSIS"),
+        "{page}"
+    );
+    for command in subcommands() {
+        // roff escapes the hyphen.
+        let reference = format!("stakeshift\\-{command}(1)");
+        assert!(page.contains(&reference), "no {reference} in:\n{page}");
+        let sub = stdout_of(&["man", &command]);
+        assert!(
+            sub.lines()
+                .any(|l| l.starts_with(&format!(".TH stakeshift-{command} 1 "))),
+            "{sub}"
+        );
+    }
+    let compare = stdout_of(&["man", "compare"]);
+    for option in [
+        "\\-\\-trajectory",
+        "\\-\\-format",
+        "\\-\\-yearly",
+        "\\-\\-out",
+    ] {
+        assert!(compare.contains(option), "compare page lacks {option}");
+    }
+    stakeshift().args(["man", "frobnicate"]).assert().code(2);
+}
+
+#[test]
+fn man_out_writes_every_page_and_groff_reads_them_without_warnings() {
+    let dir = std::env::temp_dir().join(format!("stakeshift-man-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    stakeshift()
+        .args(["man", "--out"])
+        .arg(&dir)
+        .assert()
+        .success();
+    let mut pages = vec!["stakeshift.1".to_string()];
+    pages.extend(subcommands().iter().map(|c| format!("stakeshift-{c}.1")));
+    for page in &pages {
+        let path = dir.join(page);
+        let roff = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{page}: {e}"));
+        // The file is the page `man COMMAND` prints.
+        let mut args = vec!["man"];
+        args.extend(
+            page.strip_prefix("stakeshift-")
+                .map(|p| p.trim_end_matches(".1")),
+        );
+        assert_eq!(roff, stdout_of(&args), "{page}");
+        if on_path("groff") {
+            let out = std::process::Command::new("groff")
+                .args(["-man", "-Tutf8", "-ww", "-z"])
+                .arg(&path)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success() && out.stderr.is_empty(),
+                "{page}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        } else {
+            println!("skipped: groff is not on PATH, {page} is not typeset");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
