@@ -1,10 +1,78 @@
 //! Input and output in one place: reading a model file (and the CSV it may name), and
-//! writing output files so that a failure never leaves a half-written file behind.
+//! writing output files so that a failure never leaves a half-written file, or a half-new
+//! set of files, behind.
+//!
+//! # Reading
+//!
+//! A model file and its `trajectories_csv` must be **regular files** (a symbolic link to one
+//! is fine) of at most [`MAX_INPUT_BYTES`] (64 MiB). The kind of file is checked before it is
+//! opened, so a FIFO, a device, a socket or a folder is refused without blocking or reading
+//! from it; the file is opened non-blocking and checked again on the open handle (so a file
+//! swapped for a FIFO in between cannot block either), and read through a reader that stops
+//! one byte past the limit (so a file that grows while it is read cannot exhaust memory).
+//! Each refusal is bad usage or a bad model (exit 2) and names the file.
+//!
+//! # Writing: what is promised
+//!
+//! [`write_set`] (used by `compare --out` and `chart --out`) and [`write_atomic`] (`init`)
+//! write in two phases:
+//!
+//! 1. **Stage.** Every file of the set is written in full to a temporary file in the target
+//!    folder (`.stakeshift-<pid>-<n>.tmp`) and synced to disk. Nothing visible changes
+//!    in this phase; a failure here (disk full, a read-only folder) removes the temporary
+//!    files and leaves every old file as it was.
+//! 2. **Put in place.** Each old file is first kept under a backup name (a hard link,
+//!    `.stakeshift-<pid>-<n>.bak`, so the old file stays in place meanwhile), then each
+//!    temporary file is renamed over its target (each rename is atomic on POSIX), and
+//!    set members that an earlier run wrote and this run does not (see below) are moved to
+//!    backup names. If any step fails, the steps already done are undone in reverse (the
+//!    backups renamed back, new files removed), so **an error that stakeshift reports
+//!    leaves every old file unchanged**; the error says so, or, if undoing itself failed,
+//!    names the backup that holds the old content.
+//!
+//! What POSIX cannot give is the atomic replacement of several files at once: while the
+//! renames run (a few milliseconds), a reader may see some new files beside some old ones,
+//! and if the process is killed or the machine stops during those renames, the folder keeps
+//! that mix (every file complete, old or new). Staging, which takes nearly all the time, is
+//! safe to kill at any moment.
+//!
+//! **Targets.** Only regular files are replaced. A target that is a folder, a device, a FIFO,
+//! a socket or a **symbolic link** is refused before anything is written (exit 2, naming
+//! it): stakeshift neither replaces a link nor writes through it, because either would
+//! surprise (a link replaced by a file, or a file outside the folder changed). A replaced
+//! file keeps its permission bits; a new one gets `rw-r--r--`.
+//!
+//! **Stale members.** `compare --out` and `chart --out` record the files they wrote in
+//! `.stakeshift.outputs` in the folder. A later run of a command removes the files that
+//! the record names, that this command could write (its *family*: for `chart`, the charts
+//! as PNG and SVG; for `compare`, those and the CSVs) and that this run did not write, such
+//! as the `value.svg` of an earlier `--svg` run beside newer PNGs. Files stakeshift did not
+//! record are never removed, whatever their names.
+//!
+//! **Temporary files of killed runs.** Before it writes, a run removes from the folder the
+//! temporary and backup files of runs that are no longer running: `.stakeshift-<pid>-…`
+//! files whose process `<pid>` no longer exists, and `.stakeshift-XXXXXX` files (the
+//! naming of earlier versions, which carried no process id) last modified before this run
+//! began. The process id makes the rule safe against runs going on at the same time in the
+//! same folder: their files are kept. (A run in another PID namespace, such as another
+//! container sharing the folder, cannot be seen; its temporary file may be removed, and
+//! that run then fails with an error rather than leave a bad file.)
 
+use std::fs::{self, File, Metadata};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::model::{Model, ModelSource, parse_model};
+
+/// The largest model file or trajectories CSV that is read: 64 MiB.
+pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The record of the files that `--out` runs wrote into a folder.
+pub const MANIFEST_NAME: &str = ".stakeshift.outputs";
+
+/// Every temporary and backup file stakeshift makes starts with this.
+const TEMP_PREFIX: &str = ".stakeshift-";
 
 /// A model and where it came from.
 #[derive(Debug, Clone)]
@@ -17,6 +85,104 @@ pub struct LoadedModel {
     pub text: String,
 }
 
+/// Why an input file was not read.
+#[derive(Debug)]
+enum ReadFailure {
+    Missing,
+    /// Not a regular file: what it is instead ("a folder", "a FIFO (named pipe)", ...).
+    NotRegular(&'static str),
+    TooLarge,
+    Io(std::io::Error),
+}
+
+impl ReadFailure {
+    /// The reason in words, for a file described as `what` ("a model file").
+    fn describe(&self, path: &Path, what: &str) -> String {
+        let shown = path.display();
+        match self {
+            ReadFailure::Missing => format!("{shown}: no such file"),
+            ReadFailure::NotRegular(kind) => {
+                format!("{shown} is {kind}, not a regular file; {what} must be a regular file")
+            }
+            ReadFailure::TooLarge => format!(
+                "{shown} is larger than 64 MiB ({MAX_INPUT_BYTES} bytes), the limit for {what}"
+            ),
+            ReadFailure::Io(e) => format!("{shown}: {e}"),
+        }
+    }
+}
+
+/// What kind of non-regular file `file_type` is, in words.
+fn kind_of(file_type: &std::fs::FileType) -> &'static str {
+    if file_type.is_dir() {
+        return "a folder";
+    }
+    if file_type.is_symlink() {
+        return "a symbolic link";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if file_type.is_char_device() {
+            return "a character device";
+        }
+        if file_type.is_block_device() {
+            return "a block device";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+    }
+    "not a regular file"
+}
+
+/// Opens `path` for reading without blocking on a FIFO (the open of a FIFO waits for a
+/// writer unless non-blocking; on a regular file the flag changes nothing).
+fn open_for_reading(path: &Path) -> std::io::Result<File> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
+}
+
+/// The bytes of the regular file at `path`, at most [`MAX_INPUT_BYTES`] of them.
+fn read_regular_file(path: &Path) -> std::result::Result<Vec<u8>, ReadFailure> {
+    let not_found = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::NotFound => ReadFailure::Missing,
+        _ => ReadFailure::Io(e),
+    };
+    // Checked before opening: opening a FIFO or a device can block or have effects.
+    let meta = fs::metadata(path).map_err(not_found)?;
+    if !meta.is_file() {
+        return Err(ReadFailure::NotRegular(kind_of(&meta.file_type())));
+    }
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(ReadFailure::TooLarge);
+    }
+    let file = open_for_reading(path).map_err(not_found)?;
+    // Checked again on the open file, in case the path was swapped since.
+    let meta = file.metadata().map_err(ReadFailure::Io)?;
+    if !meta.is_file() {
+        return Err(ReadFailure::NotRegular(kind_of(&meta.file_type())));
+    }
+    let mut bytes = Vec::with_capacity(meta.len().min(MAX_INPUT_BYTES) as usize);
+    // One byte past the limit tells a file that grew past it from one that ends at it.
+    file.take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadFailure::Io)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(ReadFailure::TooLarge);
+    }
+    Ok(bytes)
+}
+
 /// Reads and validates the model at `path`, or the built-in model when `path` is None.
 pub fn load_model(path: Option<&Path>) -> Result<LoadedModel> {
     let Some(path) = path else {
@@ -27,12 +193,15 @@ pub fn load_model(path: Option<&Path>) -> Result<LoadedModel> {
         );
     };
     let label = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+    let bytes = read_regular_file(path).map_err(|failure| match failure {
         // Naming a file that is not there is bad usage (exit 2), like a bad model.
-        std::io::ErrorKind::NotFound => Error::Usage(format!(
+        ReadFailure::Missing => Error::Usage(format!(
             "{label}: no such model file; give the path of a model (`stakeshift init` writes one)"
         )),
-        _ => Error::io(path, e),
+        ReadFailure::NotRegular(_) | ReadFailure::TooLarge => {
+            Error::Usage(failure.describe(path, "a model file"))
+        }
+        ReadFailure::Io(e) => Error::io(path, e),
     })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
@@ -52,12 +221,21 @@ pub fn load_model(path: Option<&Path>) -> Result<LoadedModel> {
 }
 
 fn parse_text(text: String, label: String, dir: Option<&Path>) -> Result<LoadedModel> {
+    // The trajectories CSV goes through the same checks and limit as the model file.
     let mut load = |relative: &str| -> std::result::Result<String, String> {
         let full: PathBuf = match dir {
             Some(d) => d.join(relative),
             None => PathBuf::from(relative),
         };
-        std::fs::read_to_string(&full).map_err(|e| format!("{} ({e})", full.display()))
+        let bytes =
+            read_regular_file(&full).map_err(|f| f.describe(&full, "a trajectories CSV"))?;
+        String::from_utf8(bytes).map_err(|e| {
+            format!(
+                "{} is not UTF-8 text (invalid byte at offset {}); a trajectories CSV is UTF-8 text",
+                full.display(),
+                e.utf8_error().valid_up_to()
+            )
+        })
     };
     let model = parse_model(ModelSource {
         text: &text,
@@ -67,38 +245,549 @@ fn parse_text(text: String, label: String, dir: Option<&Path>) -> Result<LoadedM
     Ok(LoadedModel { model, label, text })
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same directory, renamed into
-/// place only once it is complete and flushed.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let dir = match path.parent() {
+/// The folder `path` is in (`.` for a bare file name).
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".stakeshift-")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    // A temporary file is private (0600); an output file is for reading, like any other.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o777);
-        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode))
-            .map_err(|e| Error::io(path, e))?;
     }
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+}
+
+/// Writes `bytes` to `path`: staged in a temporary file in the same folder, synced, then
+/// renamed into place (see the module docs). The folder must exist; `path`, if it exists,
+/// must be a regular file, not a link.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = folder_of(path);
+    match fs::metadata(dir) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            return Err(Error::Usage(format!(
+                "cannot write {}: {} is a file, not a folder",
+                path.display(),
+                dir.display()
+            )));
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::Usage(format!(
+                "cannot write {}: the folder {} does not exist; create it first",
+                path.display(),
+                dir.display()
+            )));
+        }
+        Err(e) => return Err(Error::io(dir, e)),
+    }
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return Err(Error::Usage(format!(
+            "cannot write {}: give the path of a file, with a UTF-8 file name",
+            path.display()
+        )));
+    };
+    let files = [(name.to_string(), bytes.to_vec())];
+    commit_set(dir, &files, None, &mut |from, to| fs::rename(from, to))
+}
+
+/// The file at `path` if it may be replaced: None when there is none, its metadata when it
+/// is a regular file; an error naming it when it is anything else (a symbolic link too).
+pub fn replaceable(path: &Path) -> Result<Option<Metadata>> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_file() => Ok(Some(m)),
+        Ok(m) if m.file_type().is_symlink() => Err(Error::Usage(format!(
+            "{} is a symbolic link; stakeshift replaces only regular files and does not write \
+             through links: remove the link, or name the file it points to",
+            path.display()
+        ))),
+        Ok(m) => Err(Error::Usage(format!(
+            "{} is {}; stakeshift replaces only regular files: move it away or choose \
+             another path",
+            path.display(),
+            kind_of(&m.file_type())
+        ))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// Writes several files into `dir` (created if needed) as one set, all or nothing (see the
+/// module docs for exactly what is promised). Nothing is recorded or removed: for the
+/// outputs of a command, which replace an earlier run's, use [`write_set`].
+pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+    prepare_folder(dir)?;
+    commit_set(dir, files, None, &mut |from, to| fs::rename(from, to))
+}
+
+/// Writes `files` into `dir` (created if needed) as one set, all or nothing, records their
+/// names in [`MANIFEST_NAME`], and removes the files an earlier run recorded that belong to
+/// `family` (every name the command can write) but are not among `files`.
+pub fn write_set(dir: &Path, files: &[(String, Vec<u8>)], family: &[String]) -> Result<()> {
+    prepare_folder(dir)?;
+    commit_set(dir, files, Some(family), &mut |from, to| {
+        fs::rename(from, to)
+    })
+}
+
+/// Creates the output folder; an existing file in its place is bad usage.
+fn prepare_folder(dir: &Path) -> Result<()> {
+    if let Ok(m) = fs::metadata(dir)
+        && !m.is_dir()
+    {
+        return Err(Error::Usage(format!(
+            "{} is a file, not a folder; --out names a folder to write into (it is created if needed)",
+            dir.display()
+        )));
+    }
+    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))
+}
+
+/// The names a manifest lists (plain file names only: a line with a path separator or a
+/// leading dot is ignored, so a damaged record cannot point outside the folder).
+fn read_manifest(dir: &Path) -> Vec<String> {
+    let path = dir.join(MANIFEST_NAME);
+    // A record that is unreadable or odd is ignored: at worst stale files stay.
+    let Ok(bytes) = read_regular_file(&path) else {
+        return Vec::new();
+    };
+    String::from_utf8_lossy(&bytes)
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with('.'))
+        .filter(|l| !l.contains(['/', '\\']))
+        .map(str::to_string)
+        .collect()
+}
+
+/// One step of putting a set in place, as needed to undo it.
+enum Done {
+    /// `target` was replaced or created; its old content is in `backup` (None: it is new).
+    Placed {
+        target: PathBuf,
+        backup: Option<PathBuf>,
+    },
+    /// A stale `target` was moved to `backup`.
+    Removed { target: PathBuf, backup: PathBuf },
+}
+
+/// A fresh name in `dir` for a temporary or backup file: `.stakeshift-<pid>-<n>.<ext>`.
+fn private_name(dir: &Path, ext: &str) -> PathBuf {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    dir.join(format!(
+        "{TEMP_PREFIX}{}-{nanos:09}{n}.{ext}",
+        std::process::id()
+    ))
+}
+
+fn backup_name(dir: &Path) -> PathBuf {
+    private_name(dir, "bak")
+}
+
+/// Creates a new, private temporary file in `dir`, removed again when the returned path is
+/// dropped (unless kept). Its errors are the operating system's, without the temporary
+/// name, which would mean nothing to the reader.
+fn create_temp(dir: &Path) -> std::io::Result<(File, tempfile::TempPath)> {
+    for _ in 0..100 {
+        let path = private_name(dir, "tmp");
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        match options.open(&path) {
+            Ok(file) => {
+                return match tempfile::TempPath::try_from_path(&path) {
+                    Ok(guard) => Ok((file, guard)),
+                    Err(e) => {
+                        let _ = fs::remove_file(&path);
+                        Err(e)
+                    }
+                };
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other("no free temporary file name"))
+}
+
+/// Keeps the old content of `target` under a backup name, leaving `target` in place: a hard
+/// link where the file system has them, else a copy.
+fn keep_backup(dir: &Path, target: &Path) -> std::io::Result<PathBuf> {
+    for _ in 0..100 {
+        let backup = backup_name(dir);
+        match fs::hard_link(target, &backup) {
+            Ok(()) => return Ok(backup),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(_) => {
+                // No hard links here (some network or FAT file systems): a copy will do.
+                let mut out = fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&backup)?;
+                let mut from = File::open(target)?;
+                std::io::copy(&mut from, &mut out)?;
+                out.sync_all()?;
+                return Ok(backup);
+            }
+        }
+    }
+    Err(std::io::Error::other("no free backup name"))
+}
+
+/// Stages `files` in `dir`, then puts them in place (and, with a family, records them and
+/// removes stale members), undoing everything on failure. `rename` is `fs::rename`, or in
+/// tests one that fails on purpose.
+fn commit_set(
+    dir: &Path,
+    files: &[(String, Vec<u8>)],
+    family: Option<&[String]>,
+    rename: &mut dyn FnMut(&Path, &Path) -> std::io::Result<()>,
+) -> Result<()> {
+    remove_stale_temps(dir);
+
+    // The whole set: the files, and with a family the new record and the stale members.
+    let mut set: Vec<(String, Vec<u8>)> = files.to_vec();
+    let mut stale: Vec<PathBuf> = Vec::new();
+    if let Some(family) = family {
+        let recorded = read_manifest(dir);
+        let written = |name: &str| files.iter().any(|(n, _)| n == name);
+        let mut record: Vec<String> = Vec::new();
+        for name in &recorded {
+            let path = dir.join(name);
+            let is_regular = fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file());
+            if family.contains(name) && !written(name) {
+                if is_regular {
+                    stale.push(path);
+                }
+            } else if is_regular && !written(name) && !record.contains(name) {
+                record.push(name.clone());
+            }
+        }
+        record.extend(files.iter().map(|(n, _)| n.clone()));
+        let mut text = String::from(
+            "# Files that stakeshift wrote into this folder. A later run removes those of them\n\
+             # that it could write but did not (see docs/MODEL.md). Safe to delete.\n",
+        );
+        for name in &record {
+            text.push_str(name);
+            text.push('\n');
+        }
+        set.push((MANIFEST_NAME.to_string(), text.into_bytes()));
+    }
+
+    // Every target is checked before anything is written.
+    let mut modes = Vec::with_capacity(set.len());
+    for (name, _) in &set {
+        let old = replaceable(&dir.join(name))?;
+        modes.push(old.map(|m| permissions_of(&m)));
+    }
+
+    // Phase 1: stage every file in full; a failure drops (deletes) the temporary files.
+    let mut staged = Vec::with_capacity(set.len());
+    for ((name, bytes), mode) in set.iter().zip(&modes) {
+        let target = dir.join(name);
+        let (mut file, tmp) =
+            create_temp(dir).map_err(|e| unchanged(Error::io(&target, e), dir))?;
+        file.write_all(bytes)
+            .and_then(|()| file.sync_all())
+            .and_then(|()| set_permissions(&tmp, *mode))
+            .map_err(|e| unchanged(Error::io(&target, e), dir))?;
+        staged.push((tmp, target));
+    }
+
+    // Phase 2: put in place, keeping backups; undo on the first failure.
+    let mut done: Vec<Done> = Vec::new();
+    let mut step = || -> Result<()> {
+        for (tmp, target) in &staged {
+            let backup = match fs::symlink_metadata(target) {
+                Ok(_) => Some(keep_backup(dir, target).map_err(|e| Error::io(target, e))?),
+                Err(_) => None,
+            };
+            if let Err(e) = rename(tmp, target) {
+                if let Some(b) = backup {
+                    let _ = fs::remove_file(b);
+                }
+                return Err(Error::io(target, e));
+            }
+            done.push(Done::Placed {
+                target: target.clone(),
+                backup,
+            });
+        }
+        for target in &stale {
+            let backup = backup_name(dir);
+            rename(target, &backup).map_err(|e| Error::io(target, e))?;
+            done.push(Done::Removed {
+                target: target.clone(),
+                backup,
+            });
+        }
+        Ok(())
+    };
+    if let Err(error) = step() {
+        let failures = undo(&done);
+        return Err(if failures.is_empty() {
+            unchanged(error, dir)
+        } else {
+            with_note(error, &format!("undoing failed: {}", failures.join("; ")))
+        });
+    }
+    for (tmp, _) in staged {
+        // Renamed away: nothing is left to delete.
+        let _ = tmp.keep();
+    }
+    sync_folder(dir);
+    for d in done {
+        let backup = match d {
+            Done::Placed { backup, .. } => backup,
+            Done::Removed { backup, .. } => Some(backup),
+        };
+        if let Some(b) = backup {
+            // Left behind only if this fails; the next run removes it.
+            let _ = fs::remove_file(b);
+        }
+    }
     Ok(())
 }
 
-/// Writes several files into `dir` (created if needed). Every file is rendered before any is
-/// written, so an error in one leaves all the old files as they were.
-pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    for (name, bytes) in files {
-        write_atomic(&dir.join(name), bytes)?;
+/// Undoes the steps in reverse; the messages of those that could not be undone.
+fn undo(done: &[Done]) -> Vec<String> {
+    let mut failures = Vec::new();
+    for d in done.iter().rev() {
+        let (target, backup) = match d {
+            Done::Placed { target, backup } => (target, backup.as_ref()),
+            Done::Removed { target, backup } => (target, Some(backup)),
+        };
+        let result = match backup {
+            Some(b) => fs::rename(b, target),
+            None => fs::remove_file(target),
+        };
+        if let Err(e) = result {
+            failures.push(match backup {
+                Some(b) => format!(
+                    "{} (its old content is kept as {}): {e}",
+                    target.display(),
+                    b.display()
+                ),
+                None => format!("{} (new, could not be removed): {e}", target.display()),
+            });
+        }
     }
+    failures
+}
+
+/// Adds to an I/O error that the folder's files are as they were.
+fn unchanged(error: Error, dir: &Path) -> Error {
+    with_note(error, &format!("no file in {} was changed", dir.display()))
+}
+
+fn with_note(error: Error, note: &str) -> Error {
+    match error {
+        Error::Io { path, cause } => Error::Io {
+            path,
+            cause: std::io::Error::new(cause.kind(), format!("{cause}; {note}")),
+        },
+        other => other,
+    }
+}
+
+#[cfg(unix)]
+type Mode = u32;
+#[cfg(not(unix))]
+type Mode = ();
+
+#[cfg(unix)]
+fn permissions_of(m: &Metadata) -> Mode {
+    use std::os::unix::fs::PermissionsExt;
+    m.permissions().mode() & 0o777
+}
+#[cfg(not(unix))]
+fn permissions_of(_: &Metadata) -> Mode {}
+
+/// A temporary file is private (0600); an output file is for reading like any other: it
+/// keeps the mode of the file it replaces, or gets 0644.
+#[cfg(unix)]
+fn set_permissions(path: &Path, old: Option<Mode>) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(old.unwrap_or(0o644)))
+}
+#[cfg(not(unix))]
+fn set_permissions(_: &Path, _: Option<Mode>) -> std::io::Result<()> {
     Ok(())
+}
+
+/// Makes the renames durable (best effort: not every file system can sync a folder).
+fn sync_folder(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+/// Whether process `pid` is running (on this machine, in this PID namespace).
+#[cfg(unix)]
+fn process_is_running(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    if pid <= 0 {
+        return false;
+    }
+    // SAFETY: signal 0 only checks whether the process exists; nothing is sent.
+    let alive = unsafe { libc::kill(pid, 0) } == 0;
+    alive || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+#[cfg(not(unix))]
+fn process_is_running(_: u32) -> bool {
+    // Without a way to ask, every process counts as running: nothing is removed.
+    true
+}
+
+/// Whether `name` is a temporary or backup file of a run that is over (module docs).
+fn is_stale_temp(
+    name: &str,
+    modified: Option<std::time::SystemTime>,
+    started: std::time::SystemTime,
+) -> bool {
+    let Some(rest) = name.strip_prefix(TEMP_PREFIX) else {
+        return false;
+    };
+    if let Some((pid, _)) = rest.split_once('-')
+        && let Ok(pid) = pid.parse::<u32>()
+    {
+        return pid != std::process::id() && !process_is_running(pid);
+    }
+    // The naming of earlier versions: six random letters and digits, no process id.
+    rest.len() == 6
+        && rest.chars().all(|c| c.is_ascii_alphanumeric())
+        && modified.is_some_and(|m| m < started)
+}
+
+/// Removes from `dir` the temporary and backup files of runs that are over (best effort).
+fn remove_stale_temps(dir: &Path) {
+    let started = std::time::SystemTime::now();
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if !name.starts_with(TEMP_PREFIX) {
+            continue;
+        }
+        let Ok(meta) = entry.metadata() else { continue };
+        if meta.file_type().is_file() && is_stale_temp(name, meta.modified().ok(), started) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("stakeshift-io-{}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn listing(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut all: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (
+                    e.file_name().into_string().unwrap(),
+                    fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        all.sort();
+        all
+    }
+
+    fn files(names: &[&str], content: &str) -> Vec<(String, Vec<u8>)> {
+        names
+            .iter()
+            .map(|n| (n.to_string(), format!("{content} {n}").into_bytes()))
+            .collect()
+    }
+
+    fn family() -> Vec<String> {
+        ["a.csv", "b.csv", "c.png", "c.svg"]
+            .map(String::from)
+            .to_vec()
+    }
+
+    #[test]
+    fn regression_failed_rename_midway_leaves_every_old_file_unchanged() {
+        let dir = scratch("midway");
+        let old = files(&["a.csv", "b.csv", "c.png", "c.svg"], "old");
+        write_set(&dir, &old, &family()).unwrap();
+        let before = listing(&dir);
+        // The new set lacks c.svg (a stale member); fail each step in turn.
+        let new = files(&["a.csv", "b.csv", "c.png"], "new");
+        for fail_at in 0..5 {
+            let mut calls = 0;
+            let mut rename = |from: &Path, to: &Path| {
+                calls += 1;
+                if calls > fail_at {
+                    Err(std::io::Error::other("injected failure"))
+                } else {
+                    fs::rename(from, to)
+                }
+            };
+            let err = commit_set(&dir, &new, Some(&family()), &mut rename).unwrap_err();
+            let text = err.to_string();
+            assert!(text.contains("injected failure"), "{text}");
+            assert!(text.contains("no file in"), "{text}");
+            assert_eq!(listing(&dir), before, "after a failure at step {fail_at}");
+        }
+        // With no failure the new set is in place and the stale member is gone.
+        write_set(&dir, &new, &family()).unwrap();
+        let names: Vec<String> = listing(&dir).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, [MANIFEST_NAME, "a.csv", "b.csv", "c.png"]);
+        assert_eq!(fs::read(dir.join("a.csv")).unwrap(), b"new a.csv");
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn unrecorded_files_are_never_removed_and_other_commands_files_stay_recorded() {
+        let dir = scratch("unrecorded");
+        fs::write(dir.join("c.svg"), "the user's own").unwrap();
+        write_set(&dir, &files(&["a.csv", "c.png"], "one"), &family()).unwrap();
+        assert_eq!(fs::read(dir.join("c.svg")).unwrap(), b"the user's own");
+        // A command whose family is only the charts keeps a.csv on the record.
+        let charts = ["c.png".to_string(), "c.svg".to_string()];
+        write_set(&dir, &files(&["c.png"], "two"), &charts).unwrap();
+        assert!(read_manifest(&dir).contains(&"a.csv".to_string()));
+        assert!(dir.join("a.csv").is_file());
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn stale_temp_names() {
+        let now = std::time::SystemTime::now();
+        let earlier = now - std::time::Duration::from_secs(5);
+        let me = std::process::id();
+        assert!(!is_stale_temp(
+            &format!(".stakeshift-{me}-x.tmp"),
+            None,
+            now
+        ));
+        assert!(is_stale_temp(".stakeshift-aB3xY9", Some(earlier), now));
+        assert!(!is_stale_temp(".stakeshift-aB3xY9", Some(now), now));
+        assert!(!is_stale_temp(".stakeshift.outputs", Some(earlier), now));
+        assert!(!is_stale_temp("stakeshift-aB3xY9", Some(earlier), now));
+        // Too long for the old naming and no process id: not ours to remove.
+        assert!(!is_stale_temp(".stakeshift-notes.txt", Some(earlier), now));
+    }
 }

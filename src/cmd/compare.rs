@@ -8,6 +8,9 @@ use stakeshift::error::Error;
 use stakeshift::io;
 use stakeshift::report;
 
+/// The CSV files `compare --out` writes.
+const CSV_FILES: [&str; 3] = ["summary.csv", "yearly.csv", "comparison.csv"];
+
 pub fn run(args: &CompareArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
     if args.out.is_none() && (args.charts.svg || args.charts.size != chart::Size::DEFAULT) {
         return Err(Error::Usage(
@@ -20,19 +23,20 @@ pub fn run(args: &CompareArgs, stdout: &mut dyn std::io::Write) -> anyhow::Resul
     let selected = super::select_trajectories(model, &args.trajectories)?;
     let comparison = run_model(&loaded, selected.as_deref())?;
 
-    // Render everything before writing anything.
+    // Render everything before writing anything; JSON alone is streamed to stdout at the
+    // end, row by row, because with --yearly it can be far larger than the results.
     let printed = match args.format {
-        Format::Table => report::table::render(model, &comparison, args.yearly).into_bytes(),
-        Format::Csv if args.yearly => report::csv::yearly(&comparison),
-        Format::Csv => report::csv::comparison(&comparison),
-        Format::Json => report::json::render(model, &loaded.label, &comparison, args.yearly),
+        Format::Table => Some(report::table::render(model, &comparison, args.yearly).into_bytes()),
+        Format::Csv if args.yearly => Some(report::csv::yearly(&comparison)),
+        Format::Csv => Some(report::csv::comparison(&comparison)),
+        Format::Json => None,
     };
     if let Some(dir) = &args.out {
         let mut files = vec![
-            ("summary.csv".to_string(), report::csv::summary(&comparison)),
-            ("yearly.csv".to_string(), report::csv::yearly(&comparison)),
+            (CSV_FILES[0].to_string(), report::csv::summary(&comparison)),
+            (CSV_FILES[1].to_string(), report::csv::yearly(&comparison)),
             (
-                "comparison.csv".to_string(),
+                CSV_FILES[2].to_string(),
                 report::csv::comparison(&comparison),
             ),
         ];
@@ -44,16 +48,20 @@ pub fn run(args: &CompareArgs, stdout: &mut dyn std::io::Write) -> anyhow::Resul
             &ctx,
             args.charts.svg,
         )?);
-        io::write_all(dir, &files)
+        let mut family = super::chart_family();
+        family.extend(CSV_FILES.map(String::from));
+        io::write_set(dir, &files, &family)
             .with_context(|| format!("writing the results into {}", dir.display()))?;
+        super::report_written(dir, &files);
     }
-    emit(stdout, &printed)?;
-    if let Some(dir) = &args.out {
-        let svg = if args.charts.svg { " (and as SVG)" } else { "" };
-        eprintln!(
-            "wrote summary.csv, yearly.csv, comparison.csv and the charts value.png, npv.png, waterfall.png, stake.png{svg} to {}",
-            dir.display()
-        );
+    match printed {
+        Some(bytes) => emit(stdout, &bytes)?,
+        None => {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout);
+            report::json::write(model, &loaded.label, &comparison, args.yearly, &mut out)
+                .and_then(|()| std::io::Write::flush(&mut out))
+                .map_err(|e| Error::io("<stdout>", e))?;
+        }
     }
     Ok(())
 }

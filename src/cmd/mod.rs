@@ -187,6 +187,21 @@ pub(crate) fn emit(stdout: &mut dyn std::io::Write, bytes: &[u8]) -> Result<(), 
         .map_err(|e| Error::io("<stdout>", e))
 }
 
+/// Every file name the charts can have (each chart as PNG and SVG): the part of an output
+/// folder's set that `chart` owns.
+pub(crate) fn chart_family() -> Vec<String> {
+    stakeshift::chart::Chart::ALL
+        .iter()
+        .flat_map(|c| [format!("{}.png", c.name()), format!("{}.svg", c.name())])
+        .collect()
+}
+
+/// The one line that says what a run wrote, on stderr (stdout is for data).
+pub(crate) fn report_written(dir: &std::path::Path, files: &[(String, Vec<u8>)]) {
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    eprintln!("wrote {} to {}", names.join(", "), dir.display());
+}
+
 /// Indexes of the named trajectories, in the model's order; None for all.
 pub(crate) fn select_trajectories(
     model: &stakeshift::model::Model,

@@ -1,6 +1,12 @@
 //! The CSV files of SPEC section 8: `yearly.csv`, `summary.csv`, `comparison.csv`.
 //! RFC 4180 (comma-separated, CRLF line ends, quotes only where needed), a header row, `.` as
 //! the decimal point, no thousands separators or exponents, empty cells for empty values.
+//!
+//! Text cells (trajectory names, which come from the model) are neutralised against
+//! spreadsheet formula injection as OWASP advises: a text cell that begins with `=`, `+`,
+//! `-`, `@`, a tab or a carriage return gets a leading `'`, so that a spreadsheet shows it
+//! as text instead of running it (`=cmd|' /C calc'!A0` is written `'=cmd|' /C calc'!A0`).
+//! Number cells are never touched: `-1.500000` stays a number.
 
 use crate::compare::Comparison;
 use crate::engine::{Regime, TrajectoryResult};
@@ -68,6 +74,15 @@ fn write(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
     w.into_inner().expect("flush to memory")
 }
 
+/// A text cell from the model, neutralised against formula injection (module docs).
+pub fn text_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
 fn year(y: Option<i32>) -> String {
     y.map(|y| y.to_string()).unwrap_or_default()
 }
@@ -78,7 +93,7 @@ pub fn yearly(comparison: &Comparison) -> Vec<u8> {
         REGIMES.iter().flat_map(move |&regime| {
             t.regime(regime).rows.iter().map(move |r| {
                 vec![
-                    t.name.clone(),
+                    text_cell(&t.name),
                     regime.as_str().to_string(),
                     r.year.to_string(),
                     amount(r.revenue),
@@ -108,7 +123,7 @@ pub fn summary(comparison: &Comparison) -> Vec<u8> {
         REGIMES.iter().map(move |&regime| {
             let m = &t.regime(regime).measures;
             vec![
-                t.name.clone(),
+                text_cell(&t.name),
                 regime.as_str().to_string(),
                 amount(m.contributions),
                 amount(m.inflows),
@@ -134,7 +149,7 @@ pub fn comparison(comparison: &Comparison) -> Vec<u8> {
 fn comparison_row(t: &TrajectoryResult) -> Vec<String> {
     let (a, b) = (&t.profit_share.measures, &t.equity.measures);
     vec![
-        t.name.clone(),
+        text_cell(&t.name),
         amount(a.npv),
         amount(b.npv),
         amount(t.npv_advantage),
@@ -147,4 +162,21 @@ fn comparison_row(t: &TrajectoryResult) -> Vec<String> {
         year(a.payback_year),
         year(b.payback_year),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text_cell;
+
+    #[test]
+    fn regression_formula_injection_text_cells_are_neutralised() {
+        assert_eq!(text_cell("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
+        for lead in ["+", "-", "@", "\t", "\r"] {
+            assert_eq!(text_cell(&format!("{lead}x")), format!("'{lead}x"));
+        }
+        assert_eq!(text_cell("base"), "base");
+        assert_eq!(text_cell("early-agi"), "early-agi");
+        // A quote inside is kept; only the first character matters.
+        assert_eq!(text_cell("a=b"), "a=b");
+    }
 }

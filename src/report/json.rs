@@ -1,10 +1,15 @@
 //! JSON output: the same numbers as the CSV files (rounded by the same rule, written as JSON
 //! numbers with their fixed decimals), with the model's context, in one document.
+//!
+//! The document is streamed: each trajectory and each yearly row is serialized as it is
+//! reached, never gathered into one tree, so memory stays near that of the results
+//! themselves however many rows there are (200 trajectories x 500 years is 200,000 rows).
 
-use serde_json::{Map, Number, Value, json};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde_json::{Number, Value, json};
 
 use crate::compare::Comparison;
-use crate::engine::{Measures, Regime, TrajectoryResult};
+use crate::engine::{Measures, Regime, RegimeResult, TrajectoryResult, YearRow};
 use crate::model::Model;
 use crate::report::{amount, rate_f64, ratio, table};
 
@@ -16,90 +21,187 @@ fn num(text: String) -> Value {
     text.parse::<Number>().map_or(Value::Null, Value::Number)
 }
 
+/// Writes the document to `out`, pretty-printed, with a final newline.
+pub fn write(
+    model: &Model,
+    source: &str,
+    comparison: &Comparison,
+    yearly: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let doc = Document {
+        model,
+        source,
+        comparison,
+        yearly,
+    };
+    doc.serialize(&mut serde_json::Serializer::pretty(&mut *out))
+        .map_err(std::io::Error::from)?;
+    out.write_all(b"\n")
+}
+
+/// The document as bytes (for tests and small outputs).
 pub fn render(model: &Model, source: &str, comparison: &Comparison, yearly: bool) -> Vec<u8> {
-    let trajectories: Vec<Value> = comparison
-        .trajectories
-        .iter()
-        .map(|t| trajectory(t, yearly))
-        .collect();
-    let doc = json!({
-        "model": {
-            "name": model.name,
-            "file": source,
-            "unit": model.unit,
-            "investor": model.party_name(model.investor.party),
-            "start_year": model.start_year,
-            "end_year": model.end_year,
-            "valuation_year": model.valuation_year,
-            "discount_rate": num(ratio(model.discount_rate)),
-        },
-        "trajectories": trajectories,
-        "conclusion": table::conclusion(model, comparison),
-        "version": env!("CARGO_PKG_VERSION"),
-    });
-    let mut bytes = serde_json::to_vec_pretty(&doc).expect("JSON of plain values");
-    bytes.push(b'\n');
+    let mut bytes = Vec::new();
+    write(model, source, comparison, yearly, &mut bytes).expect("write to memory");
     bytes
 }
 
-fn trajectory(t: &TrajectoryResult, yearly: bool) -> Value {
-    let mut obj = Map::new();
-    obj.insert("name".into(), json!(t.name));
-    obj.insert("description".into(), json!(t.description));
-    obj.insert("agi_year".into(), json!(t.agi_year));
-    obj.insert(
-        "npv_profit_share".into(),
-        num(amount(t.profit_share.measures.npv)),
-    );
-    obj.insert("npv_equity".into(), num(amount(t.equity.measures.npv)));
-    obj.insert("npv_advantage".into(), num(amount(t.npv_advantage)));
-    obj.insert("winner".into(), json!(t.winner.as_str()));
-    obj.insert(
-        "breakeven_scale".into(),
-        num(t.breakeven_scale.map(ratio).unwrap_or_default()),
-    );
-    for regime in [Regime::ProfitShare, Regime::Equity] {
-        let result = t.regime(regime);
-        let mut r = measures(&result.measures);
-        if yearly {
-            let rows: Vec<Value> = result
-                .rows
-                .iter()
-                .map(|row| {
-                    json!({
-                        "year": row.year,
-                        "revenue": num(amount(row.revenue)),
-                        "profit": num(amount(row.profit)),
-                        "valuation": num(amount(row.valuation)),
-                        "distributable": num(amount(row.distributable)),
-                        "contribution": num(amount(row.contribution)),
-                        "distribution": num(amount(row.distribution)),
-                        "revenue_share": num(amount(row.revenue_share)),
-                        "dividend": num(amount(row.dividend)),
-                        "stake": num(ratio(row.stake)),
-                        "holding_value": num(amount(row.holding_value)),
-                        "cash_flow": num(amount(row.cash_flow)),
-                        "cumulative_cash_flow": num(amount(row.cumulative_cash_flow)),
-                        "discount_factor": num(ratio(row.discount_factor)),
-                        "present_value": num(amount(row.present_value)),
-                    })
-                })
-                .collect();
-            r.insert("yearly".into(), Value::Array(rows));
-        }
-        obj.insert(regime.as_str().into(), Value::Object(r));
-    }
-    Value::Object(obj)
+struct Document<'a> {
+    model: &'a Model,
+    source: &'a str,
+    comparison: &'a Comparison,
+    yearly: bool,
 }
 
-fn measures(m: &Measures) -> Map<String, Value> {
-    let mut r = Map::new();
-    r.insert("contributions".into(), num(amount(m.contributions)));
-    r.insert("inflows".into(), num(amount(m.inflows)));
-    r.insert("terminal_value".into(), num(amount(m.terminal_value)));
-    r.insert("npv".into(), num(amount(m.npv)));
-    r.insert("irr".into(), num(rate_f64(m.irr)));
-    r.insert("moic".into(), num(m.moic.map(ratio).unwrap_or_default()));
-    r.insert("payback_year".into(), json!(m.payback_year));
-    r
+impl Serialize for Document<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let model = self.model;
+        let mut map = s.serialize_map(Some(4))?;
+        map.serialize_entry(
+            "model",
+            &json!({
+                "name": model.name,
+                "file": self.source,
+                "unit": model.unit,
+                "investor": model.party_name(model.investor.party),
+                "start_year": model.start_year,
+                "end_year": model.end_year,
+                "valuation_year": model.valuation_year,
+                "discount_rate": num(ratio(model.discount_rate)),
+            }),
+        )?;
+        map.serialize_entry(
+            "trajectories",
+            &Trajectories {
+                all: &self.comparison.trajectories,
+                yearly: self.yearly,
+            },
+        )?;
+        map.serialize_entry(
+            "conclusion",
+            &table::conclusion_sentence(model, self.comparison),
+        )?;
+        map.serialize_entry("version", env!("CARGO_PKG_VERSION"))?;
+        map.end()
+    }
+}
+
+struct Trajectories<'a> {
+    all: &'a [TrajectoryResult],
+    yearly: bool,
+}
+
+impl Serialize for Trajectories<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.all.len()))?;
+        for t in self.all {
+            seq.serialize_element(&Trajectory {
+                t,
+                yearly: self.yearly,
+            })?;
+        }
+        seq.end()
+    }
+}
+
+struct Trajectory<'a> {
+    t: &'a TrajectoryResult,
+    yearly: bool,
+}
+
+impl Serialize for Trajectory<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let t = self.t;
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("name", &t.name)?;
+        map.serialize_entry("description", &t.description)?;
+        map.serialize_entry("agi_year", &t.agi_year)?;
+        map.serialize_entry(
+            "npv_profit_share",
+            &num(amount(t.profit_share.measures.npv)),
+        )?;
+        map.serialize_entry("npv_equity", &num(amount(t.equity.measures.npv)))?;
+        map.serialize_entry("npv_advantage", &num(amount(t.npv_advantage)))?;
+        map.serialize_entry("winner", t.winner.as_str())?;
+        map.serialize_entry(
+            "breakeven_scale",
+            &num(t.breakeven_scale.map(ratio).unwrap_or_default()),
+        )?;
+        for regime in [Regime::ProfitShare, Regime::Equity] {
+            map.serialize_entry(
+                regime.as_str(),
+                &RegimeJson {
+                    result: t.regime(regime),
+                    yearly: self.yearly,
+                },
+            )?;
+        }
+        map.end()
+    }
+}
+
+struct RegimeJson<'a> {
+    result: &'a RegimeResult,
+    yearly: bool,
+}
+
+impl Serialize for RegimeJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let m: &Measures = &self.result.measures;
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("contributions", &num(amount(m.contributions)))?;
+        map.serialize_entry("inflows", &num(amount(m.inflows)))?;
+        map.serialize_entry("terminal_value", &num(amount(m.terminal_value)))?;
+        map.serialize_entry("npv", &num(amount(m.npv)))?;
+        map.serialize_entry("irr", &num(rate_f64(m.irr)))?;
+        map.serialize_entry("moic", &num(m.moic.map(ratio).unwrap_or_default()))?;
+        map.serialize_entry("payback_year", &m.payback_year)?;
+        if self.yearly {
+            map.serialize_entry("yearly", &Rows(&self.result.rows))?;
+        }
+        map.end()
+    }
+}
+
+struct Rows<'a>(&'a [YearRow]);
+
+impl Serialize for Rows<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for row in self.0 {
+            seq.serialize_element(&Row(row))?;
+        }
+        seq.end()
+    }
+}
+
+struct Row<'a>(&'a YearRow);
+
+impl Serialize for Row<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let row = self.0;
+        let mut map = s.serialize_map(Some(15))?;
+        map.serialize_entry("year", &row.year)?;
+        let cells = [
+            ("revenue", amount(row.revenue)),
+            ("profit", amount(row.profit)),
+            ("valuation", amount(row.valuation)),
+            ("distributable", amount(row.distributable)),
+            ("contribution", amount(row.contribution)),
+            ("distribution", amount(row.distribution)),
+            ("revenue_share", amount(row.revenue_share)),
+            ("dividend", amount(row.dividend)),
+            ("stake", ratio(row.stake)),
+            ("holding_value", amount(row.holding_value)),
+            ("cash_flow", amount(row.cash_flow)),
+            ("cumulative_cash_flow", amount(row.cumulative_cash_flow)),
+            ("discount_factor", ratio(row.discount_factor)),
+            ("present_value", amount(row.present_value)),
+        ];
+        for (key, text) in cells {
+            map.serialize_entry(key, &num(text))?;
+        }
+        map.end()
+    }
 }

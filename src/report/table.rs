@@ -7,7 +7,7 @@
 use rust_decimal::prelude::*;
 
 use crate::compare::Comparison;
-use crate::engine::{Regime, TrajectoryResult, Winner};
+use crate::engine::{Regime, TrajectoryResult, Winner, YearRow};
 use crate::model::Model;
 use crate::report::{fixed, group_thousands};
 
@@ -73,6 +73,8 @@ pub fn render(model: &Model, comparison: &Comparison, yearly: bool) -> String {
 
     if yearly {
         for t in &comparison.trajectories {
+            out.push('\n');
+            out.push_str(&trajectory_table(model, t));
             for regime in [Regime::ProfitShare, Regime::Equity] {
                 out.push('\n');
                 out.push_str(&yearly_table(model, t, regime));
@@ -80,49 +82,87 @@ pub fn render(model: &Model, comparison: &Comparison, yearly: bool) -> String {
         }
     }
     out.push('\n');
+    out.push_str("Conclusion: ");
     out.push_str(&conclusion(model, comparison));
     out.push('\n');
     out
 }
 
-fn yearly_table(model: &Model, t: &TrajectoryResult, regime: Regime) -> String {
-    let mut grid = Grid::new(&[
-        "year",
-        "revenue",
-        "profit",
-        "valuation",
-        "distributable",
-        "paid in",
-        "distribution",
-        "revenue share",
-        "dividend",
-        "stake",
-        "holding value",
-        "cash flow",
-        "cumulative",
-        "present value",
-    ]);
-    let result = t.regime(regime);
-    for r in &result.rows {
+/// A trajectory's yearly inputs, the same under both regimes: shown once, before them.
+fn trajectory_table(model: &Model, t: &TrajectoryResult) -> String {
+    let mut grid = Grid::new(&["year", "revenue", "profit", "valuation", "distributable"]);
+    for r in &t.profit_share.rows {
         grid.row(vec![
             r.year.to_string(),
             money(r.revenue),
             money(r.profit),
             money(r.valuation),
             money(r.distributable),
-            money(r.contribution),
-            money(r.distribution),
-            money(r.revenue_share),
-            money(r.dividend),
-            percent(r.stake, 2),
-            money(r.holding_value),
-            money(r.cash_flow),
-            money(r.cumulative_cash_flow),
-            money(r.present_value),
         ]);
     }
-    let m = &result.measures;
     format!(
+        "{} - the trajectory ({}):\n{}",
+        t.name,
+        model.unit,
+        grid.render()
+    )
+}
+
+/// One regime's yearly flows. A column that is 0 in every year (a dividend without payout,
+/// the stake under the profit share) is left out and named below the table, so that the
+/// table fits 100 columns for ordinary amounts.
+fn yearly_table(model: &Model, t: &TrajectoryResult, regime: Regime) -> String {
+    /// A column: its header, its value (to tell an all-zero column) and its cell text.
+    type Column = (
+        &'static str,
+        fn(&YearRow) -> Decimal,
+        fn(&YearRow) -> String,
+    );
+    let columns: [Column; 9] = [
+        ("paid\nin", |r| r.contribution, |r| money(r.contribution)),
+        (
+            "distribution",
+            |r| r.distribution,
+            |r| money(r.distribution),
+        ),
+        (
+            "revenue\nshare",
+            |r| r.revenue_share,
+            |r| money(r.revenue_share),
+        ),
+        ("dividend", |r| r.dividend, |r| money(r.dividend)),
+        ("stake", |r| r.stake, |r| percent(r.stake, 2)),
+        (
+            "holding\nvalue",
+            |r| r.holding_value,
+            |r| money(r.holding_value),
+        ),
+        ("cash\nflow", |r| r.cash_flow, |r| money(r.cash_flow)),
+        (
+            "cumulative",
+            |r| r.cumulative_cash_flow,
+            |r| money(r.cumulative_cash_flow),
+        ),
+        (
+            "present\nvalue",
+            |r| r.present_value,
+            |r| money(r.present_value),
+        ),
+    ];
+    let result = t.regime(regime);
+    let (shown, zero): (Vec<_>, Vec<_>) = columns
+        .iter()
+        .partition(|(_, value, _)| result.rows.iter().any(|r| !value(r).is_zero()));
+    let mut header = vec!["year"];
+    header.extend(shown.iter().map(|(name, _, _)| *name));
+    let mut grid = Grid::new(&header);
+    for r in &result.rows {
+        let mut cells = vec![r.year.to_string()];
+        cells.extend(shown.iter().map(|(_, _, cell)| cell(r)));
+        grid.row(cells);
+    }
+    let m = &result.measures;
+    let mut text = format!(
         "{} - {} ({}):\n{}  terminal value {}, NPV {}\n",
         t.name,
         regime.label(),
@@ -130,11 +170,38 @@ fn yearly_table(model: &Model, t: &TrajectoryResult, regime: Regime) -> String {
         grid.render(),
         money(m.terminal_value),
         money(m.npv)
-    )
+    );
+    if !zero.is_empty() {
+        let names: Vec<String> = zero.iter().map(|(n, _, _)| n.replace('\n', " ")).collect();
+        text.push_str(&format!("  0 in every year: {}\n", names.join(", ")));
+    }
+    text
 }
 
-/// The sentence to quote: how often each regime wins, and the headline trajectory (the one
-/// named `base`, else the first) with its margin and where the answer flips.
+/// The conclusion as a sentence of its own, capitalised (for JSON).
+pub fn conclusion_sentence(model: &Model, comparison: &Comparison) -> String {
+    let text = conclusion(model, comparison);
+    // The text starts with stakeshift's own words ("the", "in"), never a name.
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
+/// The investor as named in prose: the party's name as written in the model (never
+/// recapitalised), or "the investor" for a party called that.
+fn investor_in_prose(model: &Model) -> String {
+    let name = model.party_name(model.investor.party);
+    if name.eq_ignore_ascii_case("investor") {
+        "the investor".into()
+    } else {
+        name.to_string()
+    }
+}
+
+/// The sentence to quote, after "Conclusion: ": how often each regime wins, and the
+/// headline trajectory (the one named `base`, else the first) with its margin and where the
+/// answer flips. With one trajectory there is no tally, only that trajectory's answer.
 pub fn conclusion(model: &Model, comparison: &Comparison) -> String {
     let all = &comparison.trajectories;
     let Some(head) = all
@@ -142,18 +209,28 @@ pub fn conclusion(model: &Model, comparison: &Comparison) -> String {
         .find(|t| t.name == "base")
         .or_else(|| all.first())
     else {
-        return "Conclusion: no trajectory was run.".into();
+        return "no trajectory was run.".into();
     };
-    let investor = model.investor_in_prose();
+    let investor = investor_in_prose(model);
     let equity_wins = all.iter().filter(|t| t.winner == Winner::Equity).count();
     let share_wins = all
         .iter()
         .filter(|t| t.winner == Winner::ProfitShare)
         .count();
-    let tally = format!(
-        "the equity stake is worth more to {investor} in {equity_wins} of {} trajectories, the capped profit share in {share_wins}",
-        all.len()
-    );
+    let tally = if all.len() == 1 {
+        None
+    } else {
+        Some(format!(
+            "the equity stake is worth more to {investor} in {equity_wins} of {} trajectories, the capped profit share in {share_wins}",
+            all.len()
+        ))
+    };
+    // Without a tally the investor is named in the margin instead.
+    let to = if tally.is_some() {
+        String::new()
+    } else {
+        format!(" to {investor}")
+    };
     let (a, b) = (head.profit_share.measures.npv, head.equity.measures.npv);
     let at = format!(
         "NPV as of {} at {}",
@@ -162,13 +239,13 @@ pub fn conclusion(model: &Model, comparison: &Comparison) -> String {
     );
     let margin = match head.winner {
         Winner::Tie => format!(
-            "in `{}` the two are worth the same ({} {}, {at})",
+            "in `{}` the two are worth the same{to} ({} {}, {at})",
             head.name,
             money(b),
             model.unit
         ),
         Winner::Equity => format!(
-            "in `{}` the stake is worth {} {} more ({} against {}, {at})",
+            "in `{}` the stake is worth {} {} more{to} ({} against {}, {at})",
             head.name,
             money(head.npv_advantage),
             model.unit,
@@ -176,7 +253,7 @@ pub fn conclusion(model: &Model, comparison: &Comparison) -> String {
             money(a)
         ),
         Winner::ProfitShare => format!(
-            "in `{}` the profit share is worth {} {} more ({} against {}, {at})",
+            "in `{}` the profit share is worth {} {} more{to} ({} against {}, {at})",
             head.name,
             money(-head.npv_advantage),
             model.unit,
@@ -196,7 +273,10 @@ pub fn conclusion(model: &Model, comparison: &Comparison) -> String {
         Some(k) => format!("; the two are equal at {} this path's valuations", times(k)),
         None => "; no scaling of the valuations up to 1000x changes the answer".into(),
     };
-    format!("Conclusion: {tally}; {margin}{flip}.")
+    match tally {
+        Some(tally) => format!("{tally}; {margin}{flip}."),
+        None => format!("{margin}{flip}."),
+    }
 }
 
 fn winner_label(w: Winner) -> &'static str {
@@ -233,7 +313,8 @@ fn times(v: Decimal) -> String {
     format!("{}x", fixed(v, 2))
 }
 
-/// Columns aligned by width: text left, numbers right.
+/// Columns aligned by width: text left, numbers right. A header may take several lines
+/// (`"cash\nflow"`), bottom-aligned, which keeps number columns narrow.
 struct Grid {
     header: Vec<String>,
     rows: Vec<Vec<String>>,
@@ -252,11 +333,34 @@ impl Grid {
     }
 
     fn render(&self) -> String {
+        let header_lines = self
+            .header
+            .iter()
+            .map(|h| h.lines().count())
+            .max()
+            .unwrap_or(1);
+        // Each header cell's lines, bottom-aligned: empty lines on top.
+        let header: Vec<Vec<String>> = (0..header_lines)
+            .map(|line| {
+                self.header
+                    .iter()
+                    .map(|h| {
+                        let parts: Vec<&str> = h.lines().collect();
+                        let skip = header_lines - parts.len();
+                        if line < skip {
+                            String::new()
+                        } else {
+                            parts[line - skip].to_string()
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
         let width = |i: usize| {
             self.rows
                 .iter()
+                .chain(&header)
                 .map(|r| r[i].chars().count())
-                .chain([self.header[i].chars().count()])
                 .max()
                 .unwrap_or(0)
         };
@@ -289,7 +393,9 @@ impl Grid {
             out.push_str(text.trim_end());
             out.push('\n');
         };
-        line(&self.header, &mut out);
+        for cells in &header {
+            line(cells, &mut out);
+        }
         let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
         line(&rule, &mut out);
         for r in &self.rows {

@@ -1,0 +1,588 @@
+//! End-to-end regression tests of issue 6's input and output faults, through the binary:
+//! special files as inputs, the output set's all-or-nothing, temporary files of killed runs,
+//! `--force` onto special files, formula injection in CSV, and the newcomer's messages.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use assert_cmd::Command;
+
+fn stakeshift() -> Command {
+    let mut cmd = Command::cargo_bin("stakeshift").unwrap();
+    // A hang is a failure, not a stuck test run.
+    cmd.timeout(Duration::from_secs(60));
+    cmd
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("stakeshift-io-e2e-{}-{name}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Every file in `dir` with its bytes, sorted by name.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut all: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().unwrap().is_file())
+        .map(|e| {
+            (
+                e.file_name().into_string().unwrap(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    all.sort();
+    all
+}
+
+fn temp_files(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with(".stakeshift-"))
+        .collect()
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+/// A small valid model whose `trajectories_csv` is `csv`.
+fn model_with_csv(csv: &str) -> String {
+    format!(
+        r#"
+name = "csv"
+unit = "USD m"
+start_year = 2020
+end_year = 2022
+valuation_year = 2020
+discount_rate = 0
+trajectories_csv = "{csv}"
+[investor]
+party = "inv"
+[profit_share]
+residual = "founders"
+[[profit_share.tiers]]
+name = "half"
+shares = {{ inv = 0.5 }}
+[equity]
+from_year = 2020
+stake = 0.1
+"#
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn regression_special_files_as_the_model_exit_2_without_reading_them() {
+    let dir = scratch("special-model");
+    let fifo = dir.join("model.fifo");
+    mkfifo(&fifo);
+    let cases: [(PathBuf, &str); 3] = [
+        (PathBuf::from("/dev/zero"), "a character device"),
+        (fifo, "a FIFO"),
+        (dir.clone(), "a folder"),
+    ];
+    for (path, kind) in cases {
+        for command in ["check", "compare"] {
+            let out = stakeshift().arg(command).arg(&path).output().unwrap();
+            let err = stderr_of(&out);
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "{command} {}: {err}",
+                path.display()
+            );
+            assert!(
+                err.contains(kind) && err.contains("not a regular file"),
+                "{err}"
+            );
+            assert!(err.contains(&path.display().to_string()), "{err}");
+        }
+    }
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn regression_model_over_64_mib_is_refused_with_the_limit() {
+    let dir = scratch("huge-model");
+    let path = dir.join("huge.toml");
+    // Sparse: 65 MiB long, no disk used.
+    fs::File::create(&path)
+        .unwrap()
+        .set_len(65 * 1024 * 1024)
+        .unwrap();
+    let out = stakeshift().arg("check").arg(&path).output().unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("64 MiB") && err.contains("huge.toml"), "{err}");
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn regression_special_or_huge_trajectories_csv_exits_2() {
+    let dir = scratch("special-csv");
+    mkfifo(&dir.join("t.fifo"));
+    fs::File::create(dir.join("huge.csv"))
+        .unwrap()
+        .set_len(65 * 1024 * 1024)
+        .unwrap();
+    fs::create_dir(dir.join("folder.csv")).unwrap();
+    let cases = [
+        ("/dev/zero", "a character device"),
+        ("t.fifo", "a FIFO"),
+        ("folder.csv", "a folder"),
+        ("huge.csv", "64 MiB"),
+    ];
+    for (csv, expect) in cases {
+        let model = dir.join("m.toml");
+        fs::write(&model, model_with_csv(csv)).unwrap();
+        let out = stakeshift().arg("check").arg(&model).output().unwrap();
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(2), "{csv}: {err}");
+        assert!(
+            err.contains("trajectories_csv") && err.contains(expect),
+            "{csv}: {err}"
+        );
+    }
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// Writes the built-in model's results into `out`, then returns what is there.
+fn good_run(out: &Path, svg: bool) -> Vec<(String, Vec<u8>)> {
+    let mut cmd = stakeshift();
+    cmd.args(["compare", "--out"]).arg(out);
+    if svg {
+        cmd.arg("--svg");
+    }
+    cmd.assert().success();
+    snapshot(out)
+}
+
+#[test]
+fn regression_directory_in_place_of_yearly_csv_changes_no_file() {
+    let dir = scratch("dir-yearly");
+    let out = dir.join("out");
+    good_run(&out, false);
+    fs::remove_file(out.join("yearly.csv")).unwrap();
+    fs::create_dir(out.join("yearly.csv")).unwrap();
+    let before = snapshot(&out);
+    let result = stakeshift()
+        .args(["compare", "models/revenue-note-vs-safe.toml", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = stderr_of(&result);
+    assert_eq!(result.status.code(), Some(2), "{err}");
+    assert!(err.contains("yearly.csv is a folder"), "{err}");
+    assert_eq!(snapshot(&out), before, "a file changed: {err}");
+    assert!(temp_files(&out).is_empty(), "{:?}", temp_files(&out));
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// A run whose writes fail part-way through the set, as on a full disk: a file size limit
+/// (`ulimit -f`, with SIGXFSZ ignored so that the write fails with EFBIG instead of killing
+/// the process). This works for root too, unlike a read-only folder.
+#[cfg(unix)]
+#[test]
+fn regression_disk_full_while_writing_the_set_changes_no_file() {
+    let dir = scratch("full");
+    let out = dir.join("out");
+    let before = good_run(&out, false);
+    let bin = assert_cmd::cargo::cargo_bin("stakeshift");
+    // 64 blocks (32 or 64 KiB by the shell's block size): smaller than the charts.
+    let result = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 64; exec \"$0\" compare models/revenue-note-vs-safe.toml --svg --out \"$1\"")
+        .arg(&bin)
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = stderr_of(&result);
+    assert_eq!(result.status.code(), Some(1), "{err}");
+    assert!(err.contains("no file in"), "{err}");
+    // The error names the output file, not a temporary file.
+    assert!(
+        err.contains("yearly.csv") || err.contains(".png") || err.contains(".svg"),
+        "{err}"
+    );
+    assert!(!err.contains(".stakeshift-"), "{err}");
+    assert_eq!(snapshot(&out), before, "a file changed: {err}");
+    assert!(temp_files(&out).is_empty(), "{:?}", temp_files(&out));
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn regression_read_only_folder_changes_no_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("read-only");
+    let out = dir.join("out");
+    let before = good_run(&out, false);
+    fs::set_permissions(&out, fs::Permissions::from_mode(0o555)).unwrap();
+    let probe = out.join("probe");
+    if fs::write(&probe, "x").is_ok() {
+        // Root ignores the mode: the folder is not read-only for this test run. The
+        // disk-full test above covers a failed write for root.
+        let _ = fs::remove_file(&probe);
+        eprintln!("running as root: a read-only folder cannot be simulated here");
+    } else {
+        let result = stakeshift()
+            .args(["compare", "models/revenue-note-vs-safe.toml", "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        let err = stderr_of(&result);
+        assert_eq!(result.status.code(), Some(1), "{err}");
+        assert_eq!(snapshot(&out), before, "a file changed: {err}");
+    }
+    fs::set_permissions(&out, fs::Permissions::from_mode(0o755)).unwrap();
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn regression_svg_of_an_earlier_run_does_not_stay_beside_newer_pngs() {
+    let dir = scratch("stale-svg");
+    let out = dir.join("out");
+    good_run(&out, true);
+    assert!(out.join("value.svg").is_file());
+    // A file of the user's own, named like no output, and one named like an output but
+    // not written by stakeshift into this folder's record, are kept.
+    fs::write(out.join("notes.svg"), "mine").unwrap();
+    stakeshift()
+        .args(["compare", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    for chart in ["value", "npv", "waterfall", "stake"] {
+        assert!(out.join(format!("{chart}.png")).is_file());
+        assert!(
+            !out.join(format!("{chart}.svg")).exists(),
+            "{chart}.svg is stale"
+        );
+    }
+    assert_eq!(fs::read(out.join("notes.svg")).unwrap(), b"mine");
+    // `chart` owns only the charts: the CSVs of `compare` stay.
+    stakeshift()
+        .args(["chart", "--svg", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    stakeshift()
+        .args(["chart", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(out.join("yearly.csv").is_file());
+    assert!(!out.join("value.svg").exists());
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn regression_temp_files_of_killed_runs_are_removed_by_the_next_run() {
+    let dir = scratch("killed");
+    let out = dir.join("out");
+    fs::create_dir_all(&out).unwrap();
+    // A process that has ended: its pid names no running process.
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let dead = child.id();
+    child.wait().unwrap();
+    let live = std::process::id();
+    let stale = [
+        format!(".stakeshift-{dead}-a1B2c3.tmp"),
+        format!(".stakeshift-{dead}-123456789.bak"),
+    ];
+    for name in &stale {
+        fs::write(out.join(name), "left by a killed run").unwrap();
+    }
+    // An earlier version's name (no pid), from before this run.
+    let legacy = out.join(".stakeshift-Ab3xY9");
+    fs::write(&legacy, "left by an old version").unwrap();
+    let hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+    fs::File::options()
+        .write(true)
+        .open(&legacy)
+        .unwrap()
+        .set_modified(hour_ago)
+        .unwrap();
+    // A run still going on (this test process) keeps its file.
+    let running = format!(".stakeshift-{live}-zZ9yY8.tmp");
+    fs::write(out.join(&running), "being written").unwrap();
+
+    stakeshift()
+        .args(["compare", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(temp_files(&out), [running]);
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn regression_force_never_replaces_a_special_file_or_a_link() {
+    let dir = scratch("force");
+    let fifo = dir.join("model.fifo");
+    mkfifo(&fifo);
+    let folder = dir.join("folder.toml");
+    fs::create_dir(&folder).unwrap();
+    let target = dir.join("target.toml");
+    fs::write(&target, "keep me").unwrap();
+    let link = dir.join("link.toml");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let dangling = dir.join("dangling.toml");
+    std::os::unix::fs::symlink(dir.join("nowhere.toml"), &dangling).unwrap();
+    let cases = [
+        (fifo.clone(), "a FIFO"),
+        (folder.clone(), "a folder"),
+        (link.clone(), "a symbolic link"),
+        (dangling.clone(), "a symbolic link"),
+        (PathBuf::from("/dev/null"), "a character device"),
+    ];
+    for (path, kind) in cases {
+        for force in [true, false] {
+            let mut cmd = stakeshift();
+            cmd.arg("init").arg(&path);
+            if force {
+                cmd.arg("--force");
+            }
+            let out = cmd.output().unwrap();
+            let err = stderr_of(&out);
+            assert_eq!(out.status.code(), Some(2), "{}: {err}", path.display());
+            assert!(
+                err.contains(kind) && err.contains(&path.display().to_string()),
+                "{err}"
+            );
+        }
+    }
+    use std::os::unix::fs::FileTypeExt;
+    assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        fs::symlink_metadata(&dangling)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(!dir.join("nowhere.toml").exists());
+    assert_eq!(fs::read(&target).unwrap(), b"keep me");
+    assert!(
+        fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+    // Output files of --out are held to the same rule.
+    let out = dir.join("out");
+    fs::create_dir(&out).unwrap();
+    std::os::unix::fs::symlink(&target, out.join("summary.csv")).unwrap();
+    let result = stakeshift()
+        .args(["compare", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = stderr_of(&result);
+    assert_eq!(result.status.code(), Some(2), "{err}");
+    assert!(err.contains("summary.csv is a symbolic link"), "{err}");
+    assert_eq!(fs::read(&target).unwrap(), b"keep me");
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn regression_init_into_a_missing_folder_names_the_folder_not_a_temp_file() {
+    let dir = scratch("init-missing");
+    let path = dir.join("nodir").join("x.toml");
+    let out = stakeshift().arg("init").arg(&path).output().unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("does not exist") && err.contains("nodir"),
+        "{err}"
+    );
+    assert!(!err.contains(".stakeshift-"), "{err}");
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn regression_out_onto_an_existing_file_says_it_is_a_file() {
+    let dir = scratch("out-file");
+    let file = dir.join("results");
+    fs::write(&file, "a file").unwrap();
+    for command in [&["compare", "--out"][..], &["chart", "--out"][..]] {
+        let out = stakeshift().args(command).arg(&file).output().unwrap();
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains("is a file, not a folder"), "{err}");
+    }
+    assert_eq!(fs::read(&file).unwrap(), b"a file");
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn regression_wrote_messages_go_to_stderr_and_stdout_keeps_the_data() {
+    let dir = scratch("streams");
+    let out = stakeshift()
+        .args(["chart", "--out"])
+        .arg(dir.join("c"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(
+        stderr_of(&out).starts_with("wrote value.png"),
+        "{}",
+        stderr_of(&out)
+    );
+    let out = stakeshift()
+        .args(["compare", "--format", "csv", "--out"])
+        .arg(dir.join("o"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout.clone()).unwrap();
+    assert!(
+        stdout.starts_with("trajectory,") && !stdout.contains("wrote"),
+        "{stdout}"
+    );
+    assert!(stderr_of(&out).starts_with("wrote summary.csv"));
+    let out = stakeshift()
+        .arg("init")
+        .arg(dir.join("m.toml"))
+        .output()
+        .unwrap();
+    assert!(out.status.success() && out.stdout.is_empty());
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn regression_formula_injection_names_are_neutralised_and_numbers_stay_numbers() {
+    let dir = scratch("inject");
+    let name = "=cmd|' /C calc'!A0";
+    let model = format!(
+        r#"
+name = "injection"
+unit = "USD m"
+start_year = 2020
+end_year = 2021
+valuation_year = 2020
+discount_rate = 0
+[investor]
+party = "inv"
+contributions = [[2020, 1.5]]
+[profit_share]
+residual = "founders"
+[[profit_share.tiers]]
+name = "half"
+shares = {{ inv = 0.5 }}
+[equity]
+from_year = 2020
+stake = 0.1
+[[trajectories]]
+name = "{name}"
+revenue = {{ points = [[2020, 0.0]] }}
+margin = {{ points = [[2020, 0.0]] }}
+valuation = {{ points = [[2020, 0.0]] }}
+[[trajectories]]
+name = "@SUM(1+1)"
+revenue = {{ points = [[2020, 0.0]] }}
+margin = {{ points = [[2020, 0.0]] }}
+valuation = {{ points = [[2020, 0.0]] }}
+"#
+    );
+    let path = dir.join("m.toml");
+    fs::write(&path, model).unwrap();
+    let out = dir.join("out");
+    stakeshift()
+        .arg("compare")
+        .arg(&path)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    for file in ["yearly.csv", "summary.csv", "comparison.csv"] {
+        let text = fs::read_to_string(out.join(file)).unwrap();
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+        assert!(!rows.is_empty());
+        for row in &rows {
+            let first = &row[0];
+            assert!(
+                first == format!("'{name}") || first == "'@SUM(1+1)",
+                "{file}: first cell {first:?}"
+            );
+        }
+        // -1.5 paid in with nothing back: the NPV (and the cash flow) stay plain numbers.
+        assert!(
+            rows.iter().any(|r| r.iter().any(|c| c == "-1.500000")),
+            "{file}: no -1.500000 cell:\n{text}"
+        );
+        assert!(!text.contains("'-"), "{file}: a number was quoted:\n{text}");
+    }
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn regression_conclusion_wording_one_trajectory_party_case_json_label() {
+    let out = stakeshift()
+        .args(["compare", "-t", "base"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let last = text.trim_end().lines().last().unwrap();
+    assert!(last.starts_with("Conclusion: in `base`"), "{last}");
+    assert!(!last.contains("1 of 1"), "{last}");
+    assert!(last.contains("more to microsoft"), "{last}");
+    let out = stakeshift()
+        .args(["compare", "--format", "json"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let conclusion = doc["conclusion"].as_str().unwrap();
+    assert!(!conclusion.contains("Conclusion"), "{conclusion}");
+    assert!(
+        conclusion.contains("to microsoft in 4 of 6 trajectories"),
+        "{conclusion}"
+    );
+}
+
+#[test]
+fn regression_yearly_table_fits_100_columns() {
+    let out = stakeshift().args(["compare", "--yearly"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    // From the first yearly table on, every line but the conclusion fits.
+    let start = text.find(" - the trajectory (").unwrap();
+    for line in text[start..]
+        .lines()
+        .filter(|l| !l.starts_with("Conclusion"))
+    {
+        assert!(
+            line.chars().count() <= 100,
+            "{} wide: {line}",
+            line.chars().count()
+        );
+    }
+}
