@@ -1,6 +1,7 @@
 //! Engine speed: one trajectory through both regimes (with its measures and break-even
-//! search), the whole built-in comparison, reading the model file, and the parts that cost
-//! most (IRR, series interpolation).
+//! search), the same path through the NPV-only run in exact decimals and in f64 (what a
+//! simulation runs per path), the whole built-in comparison, reading the model file, and
+//! the parts that cost most (IRR, series interpolation).
 //!
 //! Run: `cargo bench --bench engine`.
 
@@ -8,7 +9,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use rust_decimal::Decimal;
 use std::hint::black_box;
 
-use stakeshift::engine::{discount_factors, run_trajectory};
+use stakeshift::engine::series::Path;
+use stakeshift::engine::{Deal, RoundPolicy, Scratch, discount_factors, run_path, run_trajectory};
 use stakeshift::model::Model;
 
 /// The built-in model and its discount factors.
@@ -28,6 +30,37 @@ fn engine(c: &mut Criterion) {
 
     c.bench_function("run_trajectory(base)", |b| {
         b.iter(|| run_trajectory(black_box(&model), black_box(&df), black_box(base)).unwrap())
+    });
+    // The NPV-only run on a ready path, buffers reused: per path of a simulation.
+    let exact_path = Path::of(&model, base).unwrap();
+    let fast_path: Path<f64> = exact_path.convert();
+    let exact_deal = Deal::<Decimal>::of(&model, &df);
+    let fast_deal = Deal::<f64>::of(&model, &df);
+    let mut exact_scratch = Scratch::new(&exact_deal);
+    let mut fast_scratch = Scratch::new(&fast_deal);
+    c.bench_function("run_path(base, Decimal, NPVs only)", |b| {
+        b.iter(|| {
+            run_path(
+                black_box(&exact_deal),
+                exact_path.as_ref(base.agi_year),
+                RoundPolicy::Error,
+                &mut exact_scratch,
+                &mut (),
+            )
+            .unwrap()
+        })
+    });
+    c.bench_function("run_path(base, f64, NPVs only)", |b| {
+        b.iter(|| {
+            run_path(
+                black_box(&fast_deal),
+                fast_path.as_ref(base.agi_year),
+                RoundPolicy::Skip,
+                &mut fast_scratch,
+                &mut (),
+            )
+            .unwrap()
+        })
     });
     c.bench_function("compare(builtin, all trajectories)", |b| {
         b.iter(|| stakeshift::compare::compare(black_box(&model), None).unwrap())

@@ -285,4 +285,25 @@ proptest! {
             prop_assert!(gap <= size * Decimal::new(1, 9), "gap {} at k {}", gap, k);
         }
     }
+
+    /// The fast f64 run (NPVs and winner only) agrees with the exact run to 1e-9 of the
+    /// larger NPV or 1e-6 absolute: one set of rules in two number types.
+    #[test]
+    fn f64_run_agrees_with_the_exact_run((model, _) in model_strategy()) {
+        use rust_decimal::prelude::ToPrimitive;
+        let exact = run(&model);
+        let df = discount_factors(&model).unwrap();
+        let deal = stakeshift::engine::Deal::<f64>::of(&model, &df);
+        let fast = stakeshift::engine::run_outcome(&model, &deal, &model.trajectories[0]).unwrap();
+        let a = exact.profit_share.measures.npv.to_f64().unwrap();
+        let b = exact.equity.measures.npv.to_f64().unwrap();
+        let tolerance = 1e-6_f64.max(1e-9 * a.abs().max(b.abs()));
+        prop_assert!((fast.profit_share.npv - a).abs() <= tolerance, "{} vs {}", fast.profit_share.npv, a);
+        prop_assert!((fast.equity.npv - b).abs() <= tolerance, "{} vs {}", fast.equity.npv, b);
+        let adv = exact.npv_advantage.to_f64().unwrap();
+        prop_assert!((fast.npv_advantage - adv).abs() <= tolerance);
+        if (adv.abs() - 5e-7).abs() > tolerance {
+            prop_assert_eq!(fast.winner, exact.winner);
+        }
+    }
 }

@@ -1,17 +1,19 @@
 //! The measures of SPEC section 5, as pure functions of cash flows: NPV, IRR, MOIC, payback
 //! year, and the root search behind the break-even scale.
 //!
-//! Money stays in `Decimal`. IRR is a statistic, not an amount: its search runs in `f64`,
-//! the boundary being [`irr`]'s input (cash flows converted once) and output (a rate).
+//! Generic over the engine's number type ([`Num`]): money stays in that type. IRR is a
+//! statistic, not an amount: its search runs in `f64`, the boundary being [`irr`]'s input
+//! (cash flows converted once) and output (a rate).
 
 use rust_decimal::prelude::*;
 
+use super::number::Num;
 use crate::model::Year;
 
 /// Net present value: sum of flow * discount factor, plus the terminal value discounted
 /// from the last year. None where it cannot be held.
-pub fn npv(flows: &[Decimal], discount: &[Decimal], terminal: Decimal) -> Option<Decimal> {
-    let mut total = Decimal::ZERO;
+pub fn npv<N: Num>(flows: &[N], discount: &[N], terminal: N) -> Option<N> {
+    let mut total = N::ZERO;
     for (cf, df) in flows.iter().zip(discount) {
         total = total.checked_add(cf.checked_mul(*df)?)?;
     }
@@ -21,7 +23,7 @@ pub fn npv(flows: &[Decimal], discount: &[Decimal], terminal: Decimal) -> Option
 
 /// Multiple on invested capital: (inflows + terminal) / contributions; None when nothing was
 /// paid in.
-pub fn moic(inflows: Decimal, terminal: Decimal, contributions: Decimal) -> Option<Decimal> {
+pub fn moic<N: Num>(inflows: N, terminal: N, contributions: N) -> Option<N> {
     if contributions.is_zero() {
         return None;
     }
@@ -29,12 +31,12 @@ pub fn moic(inflows: Decimal, terminal: Decimal, contributions: Decimal) -> Opti
 }
 
 /// The first year whose cumulative cash flow is >= 0 after having been < 0 in an earlier year.
-pub fn payback_year(first_year: Year, flows: &[Decimal]) -> Option<Year> {
-    let mut cumulative = Decimal::ZERO;
+pub fn payback_year<N: Num>(first_year: Year, flows: &[N]) -> Option<Year> {
+    let mut cumulative = N::ZERO;
     let mut was_negative = false;
     for (i, cf) in flows.iter().enumerate() {
         cumulative += *cf;
-        if cumulative < Decimal::ZERO {
+        if cumulative < N::ZERO {
             was_negative = true;
         } else if was_negative {
             return Some(first_year + i as Year);
@@ -58,8 +60,8 @@ pub fn payback_year(first_year: Year, flows: &[Decimal]) -> Option<Year> {
 /// let r = stakeshift::engine::measures::irr(&flows).unwrap();
 /// assert!((r - 0.10).abs() < 1e-12);
 /// ```
-pub fn irr(flows: &[Decimal]) -> Option<f64> {
-    let c: Vec<f64> = flows.iter().map(|f| f.to_f64().unwrap_or(0.0)).collect();
+pub fn irr<N: Num>(flows: &[N]) -> Option<f64> {
+    let c: Vec<f64> = flows.iter().map(|f| f.to_f64()).collect();
     // Leading zeros only multiply NPV by a positive power of 1/(1 + r), trailing ones add
     // nothing: dropping both keeps every root and keeps the sums below from underflowing to
     // a false zero far from r = 0.

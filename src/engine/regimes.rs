@@ -1,15 +1,23 @@
-//! Both regimes, year by year, for one trajectory (SPEC sections 3 and 4), and
-//! their measures (section 5). Pure computation on a [`Model`]: no I/O, no printing, no
-//! allocation that grows faster than years times parties, so that a simulation can call it
-//! in a tight loop.
+//! Both regimes, year by year, on one path (SPEC sections 3 and 4), and their measures
+//! (section 5). Pure computation: no I/O, no printing.
+//!
+//! One loop, [`run_path`], holds the rules. It is generic over the number type ([`Num`]:
+//! `Decimal` for exact money, `f64` for simulations) and over a [`Recorder`], which is the
+//! detail level: `()` asks for the NPVs and the winner only (the loop then allocates
+//! nothing and builds no rows), [`FullRecord`] keeps every year's rows and the waterfall,
+//! and later ledgers (explain) can listen to each slice, round and revenue-share payment.
+//! [`run_trajectory`] is the exact run behind `compare`: the path of a trajectory, every row,
+//! and the measures that need the rows (IRR, MOIC, payback, break-even scale).
 
 use rust_decimal::prelude::*;
 
+use super::deal::{Deal, PreMoneyError, RoundPolicy, apply_rounds, stake_path};
 use super::error::EngineError;
 use super::measures;
+use super::number::Num;
 use super::series::Path;
-use super::waterfall::{self, Event, Waterfall};
-use crate::model::{Equity, Model, RevenueShare, Trajectory, Year};
+use super::waterfall::{Event, Observer, Waterfall};
+use crate::model::{Model, Trajectory, Year};
 
 /// Which deal a result is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -40,23 +48,23 @@ impl Regime {
 
 /// One year of one regime: the columns of `yearly.csv`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct YearRow {
+pub struct YearRow<N = Decimal> {
     pub year: Year,
-    pub revenue: Decimal,
-    pub profit: Decimal,
-    pub valuation: Decimal,
-    pub distributable: Decimal,
+    pub revenue: N,
+    pub profit: N,
+    pub valuation: N,
+    pub distributable: N,
     /// Paid in this year, as a positive amount.
-    pub contribution: Decimal,
-    pub distribution: Decimal,
-    pub revenue_share: Decimal,
-    pub dividend: Decimal,
-    pub stake: Decimal,
-    pub holding_value: Decimal,
-    pub cash_flow: Decimal,
-    pub cumulative_cash_flow: Decimal,
-    pub discount_factor: Decimal,
-    pub present_value: Decimal,
+    pub contribution: N,
+    pub distribution: N,
+    pub revenue_share: N,
+    pub dividend: N,
+    pub stake: N,
+    pub holding_value: N,
+    pub cash_flow: N,
+    pub cumulative_cash_flow: N,
+    pub discount_factor: N,
+    pub present_value: N,
 }
 
 /// The measures of one regime on one trajectory: the columns of `summary.csv`.
@@ -152,269 +160,505 @@ pub fn discount_factors(model: &Model) -> Result<Vec<Decimal>, EngineError> {
         .collect()
 }
 
-/// Runs both regimes on `trajectory`. `discount` comes from [`discount_factors`].
-pub fn run_trajectory(
-    model: &Model,
-    discount: &[Decimal],
-    trajectory: &Trajectory,
-) -> Result<TrajectoryResult, EngineError> {
-    let err = |year: Option<Year>, field: &str, message: String| EngineError {
-        trajectory: trajectory.name.clone(),
+/// A ready path for the engine: the company's yearly values (index 0 is start_year) and the
+/// years AGI is declared and the company fails, where they are.
+#[derive(Debug, Clone, Copy)]
+pub struct PathRef<'a, N> {
+    pub revenue: &'a [N],
+    pub profit: &'a [N],
+    pub valuation: &'a [N],
+    pub agi_year: Option<Year>,
+    /// From this year on the path's values are 0 (the caller zeroes them) and no round happens.
+    pub failure_year: Option<Year>,
+}
+
+/// What [`run_path`] reports to its caller as it goes: the detail level. Every method does
+/// nothing by default, and `()` is the recorder that wants nothing (NPVs and winner only).
+pub trait Recorder<N>: Observer<N> {
+    /// A regime's year, with its running totals (cumulative cash flow, present value).
+    fn row(&mut self, _regime: Regime, _row: &YearRow<N>) {}
+    /// Regime A's split of the year's distributable profit, by party.
+    fn split(&mut self, _year: Year, _by_party: &[N]) {}
+    /// The carried loss before and after the year's profit (with loss carryforward).
+    fn carried_loss(&mut self, _year: Year, _before: N, _after: N) {}
+    /// A regime's revenue share for the year, with the receipts so far after it.
+    fn revenue_share(&mut self, _regime: Regime, _year: Year, _amount: N, _paid_so_far: N) {}
+    /// The stake before and after the year's rounds, and how many rounds were left out.
+    fn rounds(&mut self, _year: Year, _stake_before: N, _stake_after: N, _skipped: u32) {}
+}
+
+impl<N> Recorder<N> for () {}
+
+/// Sums over one regime on one path.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Totals<N> {
+    pub contributions: N,
+    pub inflows: N,
+    pub terminal_value: N,
+    pub npv: N,
+}
+
+/// Both regimes on one path: what a simulation keeps of it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Outcome<N> {
+    pub profit_share: Totals<N>,
+    pub equity: Totals<N>,
+    /// NPV(equity) - NPV(profit share).
+    pub npv_advantage: N,
+    pub winner: Winner,
+    /// Rounds that did not happen (only under [`RoundPolicy::Skip`]).
+    pub skipped_rounds: u32,
+}
+
+/// What [`run_path`] reuses from one path to the next: the waterfall's state and the
+/// per-party split, so that a path costs no allocation.
+#[derive(Debug, Clone)]
+pub struct Scratch<N> {
+    waterfall: Waterfall<N>,
+    split: Vec<N>,
+}
+
+impl<N: Num> Scratch<N> {
+    pub fn new(deal: &Deal<N>) -> Self {
+        Scratch {
+            waterfall: deal.waterfall(),
+            split: vec![N::ZERO; deal.parties],
+        }
+    }
+}
+
+/// A running total of one regime, with the row it builds.
+struct Running<N> {
+    cumulative: N,
+    npv: N,
+    contributions: N,
+    inflows: N,
+}
+
+impl<N: Num> Running<N> {
+    fn new() -> Self {
+        Running {
+            cumulative: N::ZERO,
+            npv: N::ZERO,
+            contributions: N::ZERO,
+            inflows: N::ZERO,
+        }
+    }
+
+    /// Adds a year's flows; None where a total cannot be held.
+    fn add(&mut self, row: &mut YearRow<N>, df: N) -> Option<()> {
+        self.cumulative = self.cumulative.checked_add(row.cash_flow)?;
+        row.cumulative_cash_flow = self.cumulative;
+        row.discount_factor = df;
+        row.present_value = row.cash_flow.checked_mul(df)?;
+        self.npv = self.npv.checked_add(row.present_value)?;
+        self.contributions += row.contribution;
+        self.inflows += row.distribution + row.revenue_share + row.dividend;
+        Some(())
+    }
+
+    fn totals(&self, terminal_value: N, last_df: N) -> Option<Totals<N>> {
+        Some(Totals {
+            contributions: self.contributions,
+            inflows: self.inflows,
+            terminal_value,
+            npv: self.npv.checked_add(terminal_value.checked_mul(last_df)?)?,
+        })
+    }
+}
+
+/// An error of [`run_path`], before it is given the trajectory's name.
+fn path_error(year: Option<Year>, field: &str, message: impl Into<String>) -> EngineError {
+    EngineError {
+        trajectory: String::new(),
         year,
         field: field.to_string(),
-        message,
+        message: message.into(),
+    }
+}
+
+/// The message for a round that cannot happen.
+fn pre_money_error<N: Num>(e: PreMoneyError<N>) -> EngineError {
+    let message = if e.pre_money > N::ZERO {
+        "the round's post-money value is too large to hold".to_string()
+    } else {
+        format!(
+            "the round's pre-money value would be {} (valuation {} minus raise {}); it must be greater than 0: give the round a `pre_money` or raise the trajectory's valuation",
+            fmt_num(e.pre_money),
+            fmt_num(e.valuation),
+            fmt_num(e.raise)
+        )
     };
-    let path = Path::of(model, trajectory)?;
-    check_sums_fit(model, &path).map_err(|(year, what)| {
-        err(
+    path_error(
+        Some(e.year),
+        &format!("equity.rounds[{}]", e.round),
+        message,
+    )
+}
+
+/// A number in an error message: Decimal as written, f64 in its shortest form.
+fn fmt_num<N: Num>(v: N) -> String {
+    format!("{v:?}")
+}
+
+/// Runs both regimes on `path` (SPEC sections 3 to 5), telling `recorder` what it asks for.
+/// Errors name the year and field but not the trajectory (the caller knows it).
+pub fn run_path<N: Num, R: Recorder<N>>(
+    deal: &Deal<N>,
+    path: PathRef<'_, N>,
+    policy: RoundPolicy,
+    scratch: &mut Scratch<N>,
+    recorder: &mut R,
+) -> Result<Outcome<N>, EngineError> {
+    let n = deal.years();
+    let start = deal.start_year;
+    check_sums_fit(start, &path).map_err(|(year, what)| {
+        path_error(
             Some(year),
             "",
             format!("the running total of {what} is too large to hold in a 28-digit decimal"),
         )
     })?;
-    let n = model.years();
-    let start = model.start_year;
-    let agi = trajectory.agi_year;
+    let waterfall = &mut scratch.waterfall;
+    waterfall.reset();
+    let split = &mut scratch.split;
 
-    let distributable = distributable(&path.profit, model.profit_share.loss_carryforward);
-
-    // Regime A's waterfall, which regime B also follows before from_year.
-    let mut waterfall = Waterfall::new(
-        &model.profit_share,
-        model.investor.party,
-        model.parties.len(),
-    );
-    let mut record = WaterfallRecord {
-        by_party: Vec::with_capacity(n),
-        events: Vec::new(),
-    };
-    for (i, d) in distributable.iter().enumerate() {
-        let year = start + i as Year;
-        let mut split = vec![Decimal::ZERO; model.parties.len()];
-        let declared = agi.is_some_and(|a| year >= a);
-        waterfall
-            .distribute(year, *d, declared, &mut split, &mut record.events)
-            .map_err(|o| {
-                err(
-                    Some(year),
-                    &format!("profit_share.tiers[{}].cap_growth", o.tier),
-                    "the grown `until` amounts are too large to hold".to_string(),
-                )
-            })?;
-        record.by_party.push(split);
-    }
-    let investor_receipts: Vec<Decimal> = record
-        .by_party
-        .iter()
-        .map(|s| s[model.investor.party])
-        .collect();
-
-    let mut contributions = vec![Decimal::ZERO; n];
-    for c in &model.investor.contributions {
-        contributions[(c.year - start) as usize] += c.amount;
-    }
-
-    // Regime A.
-    let revenue_share_a = revenue_share(
-        model.profit_share.revenue_share.as_ref(),
-        &path.revenue,
-        start,
-        agi,
-    );
-    let rows_a: Vec<YearRow> = (0..n)
-        .map(|i| {
-            let flows = Flows {
-                contribution: contributions[i],
-                distribution: investor_receipts[i],
-                revenue_share: revenue_share_a[i],
-                ..Flows::default()
-            };
-            flows.row(start + i as Year, &path, &distributable, i)
-        })
-        .collect();
-    let profit_share = finish(Regime::ProfitShare, rows_a, Decimal::ZERO, discount, start)
-        .ok_or_else(|| {
-            err(
-                None,
-                "",
-                "the profit share's totals are too large to hold".into(),
-            )
-        })?;
-
-    // Regime B.
-    let equity_terms = &model.equity;
-    let stakes = stake_path(equity_terms, start, &path.valuation, Decimal::ONE).map_err(|e| {
-        err(Some(e.year), &format!("equity.rounds[{}]", e.round), format!(
-            "the round's pre-money value would be {} (valuation {} minus raise {}); it must be greater than 0: give the round a `pre_money` or raise the trajectory's valuation",
-            e.pre_money, e.valuation, e.raise
-        ))
-    })?;
-    let revenue_share_b = revenue_share(
-        equity_terms.revenue_share.as_ref(),
-        &path.revenue,
-        start,
-        agi,
-    );
-    let from = (equity_terms.from_year - start) as usize;
-    let mut rows_b = Vec::with_capacity(n);
-    for i in 0..n {
-        let year = start + i as Year;
-        let held = i >= from;
-        let stake = if held { stakes.stake[i] } else { Decimal::ZERO };
-        let flows = Flows {
-            contribution: contributions[i] + stakes.participation[i],
-            distribution: if held {
-                Decimal::ZERO
-            } else {
-                investor_receipts[i]
-            },
-            revenue_share: revenue_share_b[i],
-            dividend: if held {
-                (equity_terms.dividend_payout * distributable[i])
-                    .checked_mul(stake)
-                    .ok_or_else(|| {
-                        err(Some(year), "", "the dividend is too large to hold".into())
-                    })?
-            } else {
-                Decimal::ZERO
-            },
-            stake,
-            holding_value: stake.checked_mul(path.valuation[i]).ok_or_else(|| {
-                err(
-                    Some(year),
-                    "",
-                    "the stake's value is too large to hold".into(),
-                )
-            })?,
-        };
-        rows_b.push(flows.row(year, &path, &distributable, i));
-    }
-    let holding_end = rows_b.last().map_or(Decimal::ZERO, |r| r.holding_value);
-    let terminal = holding_end * (Decimal::ONE - equity_terms.terminal_discount);
-    let equity = finish(Regime::Equity, rows_b, terminal, discount, start).ok_or_else(|| {
-        err(
+    let mut carried = N::ZERO;
+    let mut paid_a = N::ZERO;
+    let mut paid_b = N::ZERO;
+    let mut stake = deal.stake;
+    let mut next_round = 0;
+    let mut skipped_rounds = 0;
+    let mut a = Running::new();
+    let mut b = Running::new();
+    let mut holding_end = N::ZERO;
+    let too_large = |regime: Regime| {
+        path_error(
             None,
             "",
-            "the equity stake's totals are too large to hold".into(),
+            format!("the {}'s totals are too large to hold", regime.label()),
         )
-    })?;
+    };
 
-    let npv_advantage = equity.measures.npv - profit_share.measures.npv;
-    let winner = if npv_advantage
-        .round_dp_with_strategy(6, RoundingStrategy::MidpointAwayFromZero)
-        .is_zero()
-    {
+    for i in 0..n {
+        let year = start + i as Year;
+        let agi = path.agi_year.is_some_and(|a| year >= a);
+        let failed = path.failure_year.is_some_and(|f| year >= f);
+        let (revenue, profit, valuation) = (path.revenue[i], path.profit[i], path.valuation[i]);
+        let df = deal.discount[i];
+
+        // D_t: with loss carryforward, losses are earned back before anything is
+        // distributable. D_t is counted in the waterfall's unit so that its split is exact.
+        let distributable = if deal.loss_carryforward {
+            let before = carried;
+            let d = if profit < N::ZERO {
+                carried -= profit;
+                N::ZERO
+            } else {
+                let paid_down = profit.min_of(carried);
+                carried -= paid_down;
+                profit - paid_down
+            };
+            recorder.carried_loss(year, before, carried);
+            d
+        } else {
+            profit.max_of(N::ZERO)
+        }
+        .to_unit();
+
+        // Regime A's waterfall, which regime B also follows before from_year.
+        split.fill(N::ZERO);
+        waterfall
+            .distribute(year, distributable, agi, split, recorder)
+            .map_err(|o| {
+                path_error(
+                    Some(year),
+                    &format!("profit_share.tiers[{}].cap_growth", o.tier),
+                    "the grown `until` amounts are too large to hold",
+                )
+            })?;
+        recorder.split(year, split);
+        let receipt = split[deal.investor];
+        let contribution = deal.contributions[i];
+
+        // Regime A.
+        let revenue_share = match &deal.revenue_share_a {
+            Some(t) => {
+                let amount = t.take(year, revenue, agi, &mut paid_a);
+                recorder.revenue_share(Regime::ProfitShare, year, amount, paid_a);
+                amount
+            }
+            None => N::ZERO,
+        };
+        let mut row = YearRow {
+            year,
+            revenue,
+            profit,
+            valuation,
+            distributable,
+            contribution,
+            distribution: receipt,
+            revenue_share,
+            dividend: N::ZERO,
+            stake: N::ZERO,
+            holding_value: N::ZERO,
+            cash_flow: -contribution + receipt + revenue_share + N::ZERO,
+            // Filled in by `Running::add`.
+            cumulative_cash_flow: N::ZERO,
+            discount_factor: N::ZERO,
+            present_value: N::ZERO,
+        };
+        a.add(&mut row, df)
+            .ok_or_else(|| too_large(Regime::ProfitShare))?;
+        recorder.row(Regime::ProfitShare, &row);
+
+        // Regime B.
+        let held = i >= deal.equity_from;
+        let mut participation = N::ZERO;
+        if held {
+            let before = stake;
+            let rounds = apply_rounds(
+                &deal.rounds,
+                &mut next_round,
+                year,
+                valuation,
+                failed,
+                policy,
+                &mut stake,
+            )
+            .map_err(pre_money_error)?;
+            participation = rounds.participation;
+            skipped_rounds += rounds.skipped;
+            recorder.rounds(year, before, stake, rounds.skipped);
+        }
+        let revenue_share = match &deal.revenue_share_b {
+            Some(t) => {
+                let amount = t.take(year, revenue, agi, &mut paid_b);
+                recorder.revenue_share(Regime::Equity, year, amount, paid_b);
+                amount
+            }
+            None => N::ZERO,
+        };
+        let (distribution, dividend, held_stake, holding_value) = if held {
+            let dividend = (deal.dividend_payout * distributable)
+                .checked_mul(stake)
+                .ok_or_else(|| path_error(Some(year), "", "the dividend is too large to hold"))?;
+            let holding = stake.checked_mul(valuation).ok_or_else(|| {
+                path_error(Some(year), "", "the stake's value is too large to hold")
+            })?;
+            (N::ZERO, dividend, stake, holding)
+        } else {
+            (receipt, N::ZERO, N::ZERO, N::ZERO)
+        };
+        let contribution = contribution + participation;
+        let mut row = YearRow {
+            year,
+            revenue,
+            profit,
+            valuation,
+            distributable,
+            contribution,
+            distribution,
+            revenue_share,
+            dividend,
+            stake: held_stake,
+            holding_value,
+            cash_flow: -contribution + distribution + revenue_share + dividend,
+            cumulative_cash_flow: N::ZERO,
+            discount_factor: N::ZERO,
+            present_value: N::ZERO,
+        };
+        b.add(&mut row, df)
+            .ok_or_else(|| too_large(Regime::Equity))?;
+        recorder.row(Regime::Equity, &row);
+        holding_end = holding_value;
+    }
+
+    let last_df = deal.discount.last().copied().unwrap_or(N::ONE);
+    let profit_share = a
+        .totals(N::ZERO, last_df)
+        .ok_or_else(|| too_large(Regime::ProfitShare))?;
+    let terminal = holding_end * deal.terminal_keep;
+    let equity = b
+        .totals(terminal, last_df)
+        .ok_or_else(|| too_large(Regime::Equity))?;
+    let npv_advantage = equity
+        .npv
+        .checked_sub(profit_share.npv)
+        .ok_or_else(|| path_error(None, "", "the NPV advantage is too large to hold"))?;
+    let winner = if npv_advantage.is_tie() {
         Winner::Tie
-    } else if npv_advantage > Decimal::ZERO {
+    } else if npv_advantage > N::ZERO {
         Winner::Equity
     } else {
         Winner::ProfitShare
     };
+    Ok(Outcome {
+        profit_share,
+        equity,
+        npv_advantage,
+        winner,
+        skipped_rounds,
+    })
+}
 
-    let breakeven_scale = breakeven_scale(
-        model,
-        discount,
-        &path,
-        &distributable,
-        &equity,
-        profit_share.measures.npv,
-    );
+/// Both regimes on `trajectory`'s own path in the number type of `deal`, NPVs and winner
+/// only (no rows): the fast run, and the exact one's twin for checking it.
+pub fn run_outcome<N: Num>(
+    model: &Model,
+    deal: &Deal<N>,
+    trajectory: &Trajectory,
+) -> Result<Outcome<N>, EngineError> {
+    let path: Path<N> = Path::of(model, trajectory)?.convert();
+    let mut scratch = Scratch::new(deal);
+    run_path(
+        deal,
+        path.as_ref(trajectory.agi_year),
+        RoundPolicy::Error,
+        &mut scratch,
+        &mut (),
+    )
+    .map_err(|mut e| {
+        e.trajectory = trajectory.name.clone();
+        e
+    })
+}
 
+/// Every year's rows of both regimes and regime A's waterfall: the recorder behind
+/// [`run_trajectory`].
+#[derive(Debug, Clone, Default)]
+pub struct FullRecord<N = Decimal> {
+    pub profit_share: Vec<YearRow<N>>,
+    pub equity: Vec<YearRow<N>>,
+    /// `by_party[year index][party]`.
+    pub by_party: Vec<Vec<N>>,
+    pub events: Vec<Event>,
+}
+
+impl<N> Observer<N> for FullRecord<N> {
+    fn event(&mut self, event: Event) {
+        self.events.push(event);
+    }
+}
+
+impl<N: Num> Recorder<N> for FullRecord<N> {
+    fn row(&mut self, regime: Regime, row: &YearRow<N>) {
+        match regime {
+            Regime::ProfitShare => self.profit_share.push(row.clone()),
+            Regime::Equity => self.equity.push(row.clone()),
+        }
+    }
+    fn split(&mut self, _year: Year, by_party: &[N]) {
+        self.by_party.push(by_party.to_vec());
+    }
+}
+
+/// Runs both regimes on `trajectory` in exact decimals, with every row and measure.
+/// `discount` comes from [`discount_factors`].
+pub fn run_trajectory(
+    model: &Model,
+    discount: &[Decimal],
+    trajectory: &Trajectory,
+) -> Result<TrajectoryResult, EngineError> {
+    let named = |mut e: EngineError| {
+        e.trajectory = trajectory.name.clone();
+        e
+    };
+    let path = Path::of(model, trajectory)?;
+    let deal = Deal::<Decimal>::of(model, discount);
+    let mut scratch = Scratch::new(&deal);
+    let n = model.years();
+    let mut record = FullRecord {
+        profit_share: Vec::with_capacity(n),
+        equity: Vec::with_capacity(n),
+        by_party: Vec::with_capacity(n),
+        events: Vec::new(),
+    };
+    let outcome = run_path(
+        &deal,
+        path.as_ref(trajectory.agi_year),
+        RoundPolicy::Error,
+        &mut scratch,
+        &mut record,
+    )
+    .map_err(named)?;
+    let start = model.start_year;
+    let profit_share = regime_result(
+        Regime::ProfitShare,
+        record.profit_share,
+        outcome.profit_share,
+        start,
+    )
+    .ok_or_else(|| {
+        named(path_error(
+            None,
+            "",
+            "the profit share's totals are too large to hold",
+        ))
+    })?;
+    let equity =
+        regime_result(Regime::Equity, record.equity, outcome.equity, start).ok_or_else(|| {
+            named(path_error(
+                None,
+                "",
+                "the equity stake's totals are too large to hold",
+            ))
+        })?;
+    let breakeven_scale = breakeven_scale(&deal, &path, &equity, profit_share.measures.npv);
     Ok(TrajectoryResult {
         name: trajectory.name.clone(),
         description: trajectory.description.clone(),
         agi_year: trajectory.agi_year,
         profit_share,
         equity,
-        waterfall: record,
-        npv_advantage,
-        winner,
+        waterfall: WaterfallRecord {
+            by_party: record.by_party,
+            events: record.events,
+        },
+        npv_advantage: outcome.npv_advantage,
+        winner: outcome.winner,
         breakeven_scale,
     })
 }
 
-/// One year's flows to the investor, before the running totals.
-#[derive(Default)]
-struct Flows {
-    contribution: Decimal,
-    distribution: Decimal,
-    revenue_share: Decimal,
-    dividend: Decimal,
-    stake: Decimal,
-    holding_value: Decimal,
-}
-
-impl Flows {
-    fn row(self, year: Year, path: &Path, distributable: &[Decimal], i: usize) -> YearRow {
-        YearRow {
-            year,
-            revenue: path.revenue[i],
-            profit: path.profit[i],
-            valuation: path.valuation[i],
-            distributable: distributable[i],
-            contribution: self.contribution,
-            distribution: self.distribution,
-            revenue_share: self.revenue_share,
-            dividend: self.dividend,
-            stake: self.stake,
-            holding_value: self.holding_value,
-            cash_flow: -self.contribution + self.distribution + self.revenue_share + self.dividend,
-            // Filled in by `finish`.
-            cumulative_cash_flow: Decimal::ZERO,
-            discount_factor: Decimal::ZERO,
-            present_value: Decimal::ZERO,
-        }
-    }
-}
-
-/// Running totals, discounting and measures of a regime's rows.
-fn finish(
+/// A regime's rows with the measures that need them (IRR, MOIC, payback).
+fn regime_result(
     regime: Regime,
-    mut rows: Vec<YearRow>,
-    terminal_value: Decimal,
-    discount: &[Decimal],
+    rows: Vec<YearRow>,
+    totals: Totals<Decimal>,
     start: Year,
 ) -> Option<RegimeResult> {
-    let mut cumulative = Decimal::ZERO;
-    let mut contributions = Decimal::ZERO;
-    let mut inflows = Decimal::ZERO;
-    for (row, df) in rows.iter_mut().zip(discount) {
-        cumulative = cumulative.checked_add(row.cash_flow)?;
-        row.cumulative_cash_flow = cumulative;
-        row.discount_factor = *df;
-        row.present_value = row.cash_flow.checked_mul(*df)?;
-        contributions += row.contribution;
-        inflows += row.distribution + row.revenue_share + row.dividend;
-    }
     let flows: Vec<Decimal> = rows.iter().map(|r| r.cash_flow).collect();
-    let npv = measures::npv(&flows, discount, terminal_value)?;
     let mut irr_flows = flows.clone();
     if let Some(last) = irr_flows.last_mut() {
-        *last = last.checked_add(terminal_value)?;
+        *last = last.checked_add(totals.terminal_value)?;
     }
     Some(RegimeResult {
         regime,
         measures: Measures {
-            contributions,
-            inflows,
-            terminal_value,
-            npv,
+            contributions: totals.contributions,
+            inflows: totals.inflows,
+            terminal_value: totals.terminal_value,
+            npv: totals.npv,
             irr: measures::irr(&irr_flows),
-            moic: measures::moic(inflows, terminal_value, contributions),
+            moic: measures::moic(totals.inflows, totals.terminal_value, totals.contributions),
             payback_year: measures::payback_year(start, &flows),
         },
         rows,
     })
 }
 
-/// Sums of the path's magnitudes must fit, so that running totals below cannot overflow.
-fn check_sums_fit(model: &Model, path: &Path) -> Result<(), (Year, &'static str)> {
-    let mut totals = [Decimal::ZERO; 3];
+/// Sums of the path's magnitudes must fit, so that running totals cannot overflow.
+fn check_sums_fit<N: Num>(start: Year, path: &PathRef<'_, N>) -> Result<(), (Year, &'static str)> {
+    let ten = N::from_decimal(Decimal::TEN);
+    let mut totals = [N::ZERO; 3];
     for i in 0..path.revenue.len() {
-        let year = model.start_year + i as Year;
+        let year = start + i as Year;
+        let profit = path.profit[i];
+        let abs_profit = if profit < N::ZERO { -profit } else { profit };
         for (k, (v, what)) in [
             (path.revenue[i], "revenue"),
-            (path.profit[i].abs(), "profit"),
+            (abs_profit, "profit"),
             (path.valuation[i], "valuation"),
         ]
         .into_iter()
@@ -423,138 +667,11 @@ fn check_sums_fit(model: &Model, path: &Path) -> Result<(), (Year, &'static str)
             // Headroom of 10x: receipts, contributions and stakes are sums of parts of these.
             totals[k] = totals[k]
                 .checked_add(v)
-                .filter(|t| t.checked_mul(Decimal::TEN).is_some())
+                .filter(|t| t.checked_mul(ten).is_some())
                 .ok_or((year, what))?;
         }
     }
     Ok(())
-}
-
-/// D_t: with loss carryforward, losses are earned back before anything is distributable.
-/// D_t is counted in the waterfall's unit (12 places, see [`waterfall::WATERFALL_DP`])
-/// so that its split is exact.
-pub fn distributable(profit: &[Decimal], loss_carryforward: bool) -> Vec<Decimal> {
-    let mut carried = Decimal::ZERO;
-    profit
-        .iter()
-        .map(|p| {
-            if !loss_carryforward {
-                return (*p).max(Decimal::ZERO);
-            }
-            if *p < Decimal::ZERO {
-                carried -= *p;
-                Decimal::ZERO
-            } else {
-                let paid_down = (*p).min(carried);
-                carried -= paid_down;
-                *p - paid_down
-            }
-        })
-        .map(waterfall::to_unit)
-        .collect()
-}
-
-/// Revenue share_t (SPEC 3.4): rate * revenue in from..=until (before agi_year when it ends
-/// at AGI), never past total_cap in all.
-pub fn revenue_share(
-    terms: Option<&RevenueShare>,
-    revenue: &[Decimal],
-    start: Year,
-    agi_year: Option<Year>,
-) -> Vec<Decimal> {
-    let mut out = vec![Decimal::ZERO; revenue.len()];
-    let Some(terms) = terms else {
-        return out;
-    };
-    let mut paid = Decimal::ZERO;
-    for (i, r) in revenue.iter().enumerate() {
-        let year = start + i as Year;
-        if year < terms.from || year > terms.until {
-            continue;
-        }
-        if terms.ends_at_agi && agi_year.is_some_and(|a| year >= a) {
-            continue;
-        }
-        let mut amount = terms.rate * *r;
-        if let Some(cap) = terms.total_cap {
-            amount = amount.min(cap - paid).max(Decimal::ZERO);
-        }
-        paid += amount;
-        out[i] = amount;
-    }
-    out
-}
-
-/// The investor's stake after each year's rounds, and its participations, by year index.
-pub struct StakePath {
-    pub stake: Vec<Decimal>,
-    pub participation: Vec<Decimal>,
-}
-
-/// A round whose pre-money value is not > 0.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct PreMoneyError {
-    pub round: usize,
-    pub year: Year,
-    pub valuation: Decimal,
-    pub raise: Decimal,
-    pub pre_money: Decimal,
-}
-
-/// s_t from from_year on (SPEC section 4), with every valuation multiplied by `scale`
-/// (1 for the trajectory itself; other values for the break-even search).
-pub fn stake_path(
-    terms: &Equity,
-    start: Year,
-    valuation: &[Decimal],
-    scale: Decimal,
-) -> Result<StakePath, PreMoneyError> {
-    let n = valuation.len();
-    let mut stake = vec![Decimal::ZERO; n];
-    let mut participation = vec![Decimal::ZERO; n];
-    let from = (terms.from_year - start) as usize;
-    let mut s = terms.stake;
-    // Rounds lie in from_year..=end_year (checked when the model is read); a stable sort by
-    // year keeps file order within a year.
-    let mut by_year: Vec<(usize, &crate::model::Round)> = terms.rounds.iter().enumerate().collect();
-    by_year.sort_by_key(|(_, r)| r.year);
-    let mut next = 0;
-    for i in from..n {
-        let year = start + i as Year;
-        while next < by_year.len() && by_year[next].1.year == year {
-            let (index, round) = by_year[next];
-            let too_large = PreMoneyError {
-                round: index,
-                year,
-                valuation: Decimal::MAX,
-                raise: round.raise,
-                pre_money: Decimal::MAX,
-            };
-            let scaled = valuation[i].checked_mul(scale).ok_or(too_large)?;
-            let pre = match round.pre_money {
-                Some(p) => p,
-                None => scaled - round.raise,
-            };
-            if pre <= Decimal::ZERO {
-                return Err(PreMoneyError {
-                    round: index,
-                    year,
-                    valuation: scaled,
-                    raise: round.raise,
-                    pre_money: pre,
-                });
-            }
-            let post = pre.checked_add(round.raise).ok_or(too_large)?;
-            s = (s * pre + round.participation) / post;
-            participation[i] += round.participation;
-            next += 1;
-        }
-        stake[i] = s;
-    }
-    Ok(StakePath {
-        stake,
-        participation,
-    })
 }
 
 /// The scale k on every valuation at which NPV(equity) = NPV(profit share).
@@ -563,16 +680,13 @@ pub fn stake_path(
 /// k-independent part of the equity NPV is taken from the computed rows once and each trial
 /// k costs one pass over the years.
 fn breakeven_scale(
-    model: &Model,
-    discount: &[Decimal],
+    deal: &Deal,
     path: &Path,
-    distributable: &[Decimal],
     equity: &RegimeResult,
     npv_profit_share: Decimal,
 ) -> Option<Decimal> {
-    let terms = &model.equity;
-    let start = model.start_year;
-    let from = (terms.from_year - start) as usize;
+    let discount = &deal.discount;
+    let from = deal.equity_from;
     // sum over years of (cash flow - dividend) * DF: contributions, distributions before
     // from_year and revenue share, none of which move with k.
     let mut fixed = Decimal::ZERO;
@@ -580,14 +694,14 @@ fn breakeven_scale(
         fixed = fixed.checked_add((row.cash_flow - row.dividend).checked_mul(*df)?)?;
     }
     let last = path.valuation.len() - 1;
-    let keep = Decimal::ONE - terms.terminal_discount;
+    let keep = deal.terminal_keep;
     let mut f = |k: Decimal| -> Option<Decimal> {
-        let stakes = stake_path(terms, start, &path.valuation, k).ok()?;
+        let stakes = stake_path(deal, &path.valuation, k).ok()?;
         let mut npv = fixed;
-        if !terms.dividend_payout.is_zero() {
-            for i in from..path.valuation.len() {
+        if !deal.dividend_payout.is_zero() {
+            for (i, row) in equity.rows.iter().enumerate().skip(from) {
                 let dividend =
-                    (terms.dividend_payout * distributable[i]).checked_mul(stakes.stake[i])?;
+                    (deal.dividend_payout * row.distributable).checked_mul(stakes.stake[i])?;
                 npv = npv.checked_add(dividend.checked_mul(discount[i])?)?;
             }
         }
@@ -599,8 +713,8 @@ fn breakeven_scale(
     };
     // The domain: k above which every default pre-money value is positive.
     let mut lower = Decimal::ZERO;
-    for round in terms.rounds.iter().filter(|r| r.pre_money.is_none()) {
-        let v = path.valuation[(round.year - start) as usize];
+    for round in deal.rounds.iter().filter(|r| r.pre_money.is_none()) {
+        let v = path.valuation[(round.year - deal.start_year) as usize];
         if v.is_zero() {
             return None;
         }

@@ -9,14 +9,40 @@
 use rust_decimal::prelude::*;
 
 use super::error::EngineError;
+use super::number::Num;
+use super::regimes::PathRef;
 use crate::model::{Model, Series, Trajectory, TrajectorySource, Year};
 
-/// A trajectory's values for each year start_year..=end_year (index 0 is start_year).
+/// A trajectory's values for each year start_year..=end_year (index 0 is start_year), in
+/// the engine's number type (exact decimals unless converted).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Path {
-    pub revenue: Vec<Decimal>,
-    pub profit: Vec<Decimal>,
-    pub valuation: Vec<Decimal>,
+pub struct Path<N = Decimal> {
+    pub revenue: Vec<N>,
+    pub profit: Vec<N>,
+    pub valuation: Vec<N>,
+}
+
+impl<N: Num> Path<N> {
+    /// The same path in another number type.
+    pub fn convert<M: Num>(&self) -> Path<M> {
+        let convert = |v: &[N]| v.iter().map(|x| M::from_decimal(x.to_decimal())).collect();
+        Path {
+            revenue: convert(&self.revenue),
+            profit: convert(&self.profit),
+            valuation: convert(&self.valuation),
+        }
+    }
+
+    /// The path as the engine takes it, with its AGI year (and no failure).
+    pub fn as_ref(&self, agi_year: Option<Year>) -> PathRef<'_, N> {
+        PathRef {
+            revenue: &self.revenue,
+            profit: &self.profit,
+            valuation: &self.valuation,
+            agi_year,
+            failure_year: None,
+        }
+    }
 }
 
 /// How a series behaves between and after its points.
@@ -29,7 +55,7 @@ pub enum Kind {
 }
 
 impl Path {
-    /// The path of `trajectory` over the model's years.
+    /// The path of `trajectory` over the model's years, in exact decimals.
     pub fn of(model: &Model, trajectory: &Trajectory) -> Result<Path, EngineError> {
         let overflow = |year: Year, what: &str| EngineError {
             trajectory: trajectory.name.clone(),
@@ -96,7 +122,7 @@ pub fn value_at(series: &Series, kind: Kind, year: Year) -> Option<Decimal> {
             let dt = Decimal::from(year - yi);
             let span = Decimal::from(yj - yi);
             if kind == Kind::Compounding && vi > Decimal::ZERO && vj > Decimal::ZERO {
-                let ratio = vj.checked_div(vi)?.to_f64()?;
+                let ratio = ToPrimitive::to_f64(&vj.checked_div(vi)?)?;
                 let factor = ratio.powf(f64::from(year - yi) / f64::from(yj - yi));
                 vi.checked_mul(Decimal::from_f64(factor)?)
             } else {

@@ -12,19 +12,13 @@
 
 use rust_decimal::prelude::*;
 
-use crate::model::{PartyId, ProfitShare, Tier, Year};
-
-/// Decimal places the waterfall counts in (amounts below 1e16 of the model's unit are exact).
-pub const WATERFALL_DP: u32 = 12;
-
-/// `v` rounded to the waterfall's unit, towards zero.
-fn down(v: Decimal) -> Decimal {
-    v.round_dp_with_strategy(WATERFALL_DP, RoundingStrategy::ToZero)
-}
+use super::number::Num;
+pub use super::number::WATERFALL_DP;
+use crate::model::{PartyId, ProfitShare, Year};
 
 /// `v` rounded to the waterfall's unit, half away from zero.
-pub fn to_unit(v: Decimal) -> Decimal {
-    v.round_dp_with_strategy(WATERFALL_DP, RoundingStrategy::MidpointAwayFromZero)
+pub fn to_unit<N: Num>(v: N) -> N {
+    v.to_unit()
 }
 
 /// Something that happened in the waterfall, for charts and reports.
@@ -40,15 +34,52 @@ pub enum Event {
     TierDone { year: Year, tier: usize },
 }
 
-/// What the waterfall carries from year to year: each party's receipts so far.
+/// What a caller may want to know of a year's split, slice by slice (the engine's own
+/// amounts, so that a ledger built from them adds up exactly). Every method does nothing by
+/// default: the simulation passes `()` and pays nothing for it.
+pub trait Observer<N> {
+    /// A slice of this year's distributable profit begins: `tier` is None once every tier is
+    /// done (the slice then all goes to the residual).
+    fn slice(&mut self, _year: Year, _tier: Option<usize>, _amount: N) {}
+    /// `party` gets `amount` of the current slice; `room` is what it could still receive in
+    /// the tier before this payment (None for a party without an `until` in it). The
+    /// payments of a slice add up to the slice.
+    fn paid(&mut self, _party: PartyId, _amount: N, _room: Option<N>) {}
+    fn event(&mut self, _event: Event) {}
+}
+
+impl<N> Observer<N> for () {}
+
+/// Collects the events only.
+impl<N> Observer<N> for Vec<Event> {
+    fn event(&mut self, event: Event) {
+        self.push(event);
+    }
+}
+
+/// A share of a tier: the party, its share, and where it is in the tier's `until`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Waterfall<'m> {
-    terms: &'m ProfitShare,
-    investor: PartyId,
-    /// Cumulative receipts, all years and tiers, by party.
-    received: Vec<Decimal>,
-    /// Per tier, aligned with its `until`: this year's cap amounts (grown by cap_growth).
-    caps: Vec<Vec<Decimal>>,
+struct Share<N> {
+    party: PartyId,
+    share: N,
+    until: Option<usize>,
+}
+
+/// A party's `until` amount in a tier, with its share there.
+#[derive(Debug, Clone, PartialEq)]
+struct Cap<N> {
+    party: PartyId,
+    amount: N,
+    share: N,
+}
+
+/// One tier in the engine's number type.
+#[derive(Debug, Clone, PartialEq)]
+struct TierTerms<N> {
+    shares: Vec<Share<N>>,
+    until: Vec<Cap<N>>,
+    /// 1 + cap_growth and cap_growth_from, where the caps grow.
+    growth: Option<(N, Year)>,
 }
 
 /// A cap amount that cannot be held (growth compounding past 7.9e28).
@@ -57,123 +88,203 @@ pub struct CapOverflow {
     pub tier: usize,
 }
 
-impl<'m> Waterfall<'m> {
-    pub fn new(terms: &'m ProfitShare, investor: PartyId, parties: usize) -> Self {
+/// The waterfall's terms and what it carries from year to year: each party's receipts so
+/// far. [`Waterfall::reset`] starts it over for another path without allocating.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Waterfall<N = Decimal> {
+    tiers: Vec<TierTerms<N>>,
+    investor: PartyId,
+    residual: PartyId,
+    investor_rights_end_at_agi: bool,
+    /// Cumulative receipts, all years and tiers, by party.
+    received: Vec<N>,
+    /// Per tier, aligned with its `until`: this year's cap amounts (grown by cap_growth).
+    caps: Vec<Vec<N>>,
+}
+
+impl<N: Num> Waterfall<N> {
+    pub fn new(terms: &ProfitShare, investor: PartyId, parties: usize) -> Self {
+        let tiers: Vec<TierTerms<N>> = terms
+            .tiers
+            .iter()
+            .map(|t| TierTerms {
+                shares: t
+                    .shares
+                    .iter()
+                    .map(|&(party, share)| Share {
+                        party,
+                        share: N::from_decimal(share),
+                        until: t.until.iter().position(|(p, _)| *p == party),
+                    })
+                    .collect(),
+                until: t
+                    .until
+                    .iter()
+                    .map(|&(party, amount)| Cap {
+                        party,
+                        amount: N::from_decimal(amount),
+                        share: N::from_decimal(t.share_of(party)),
+                    })
+                    .collect(),
+                growth: (!t.cap_growth.is_zero()).then(|| {
+                    (
+                        N::from_decimal(Decimal::ONE + t.cap_growth),
+                        t.cap_growth_from,
+                    )
+                }),
+            })
+            .collect();
+        let caps = tiers
+            .iter()
+            .map(|t| t.until.iter().map(|c| c.amount.to_unit()).collect())
+            .collect();
         Waterfall {
-            terms,
+            tiers,
             investor,
-            received: vec![Decimal::ZERO; parties],
-            caps: terms
-                .tiers
-                .iter()
-                .map(|t| t.until.iter().map(|(_, a)| *a).collect())
-                .collect(),
+            residual: terms.residual,
+            investor_rights_end_at_agi: terms.investor_rights_end_at_agi,
+            received: vec![N::ZERO; parties],
+            caps,
         }
+    }
+
+    /// Back to the first year: nothing received yet.
+    pub fn reset(&mut self) {
+        self.received.fill(N::ZERO);
     }
 
     /// Cumulative receipts so far, by party.
-    pub fn received(&self) -> &[Decimal] {
+    pub fn received(&self) -> &[N] {
         &self.received
     }
 
-    /// Splits `distributable` (>= 0, in whole units of [`WATERFALL_DP`]) for `year`, adding each party's receipts to `out`
-    /// (indexed by party) and any events to `events`. `agi` is whether AGI has been declared
-    /// by this year.
-    pub fn distribute(
+    /// Splits `distributable` (>= 0, in whole units of [`WATERFALL_DP`] for `Decimal`) for
+    /// `year`, adding each party's receipts to `out` (indexed by party) and telling
+    /// `observer` about each slice, payment and event. `agi` is whether AGI has been
+    /// declared by this year.
+    pub fn distribute<O: Observer<N>>(
         &mut self,
         year: Year,
-        distributable: Decimal,
+        distributable: N,
         agi: bool,
-        out: &mut [Decimal],
-        events: &mut Vec<Event>,
+        out: &mut [N],
+        observer: &mut O,
     ) -> Result<(), CapOverflow> {
-        for (i, tier) in self.terms.tiers.iter().enumerate() {
-            let factor = cap_factor(tier, year).ok_or(CapOverflow { tier: i })?;
-            for (cap, (_, amount)) in self.caps[i].iter_mut().zip(&tier.until) {
-                *cap = to_unit(amount.checked_mul(factor).ok_or(CapOverflow { tier: i })?);
+        for (i, tier) in self.tiers.iter().enumerate() {
+            let Some((base, from)) = tier.growth else {
+                continue;
+            };
+            let n = i64::from(year) - i64::from(from);
+            let factor = if n <= 0 {
+                N::ONE
+            } else {
+                base.checked_powi(n).ok_or(CapOverflow { tier: i })?
+            };
+            for (cap, c) in self.caps[i].iter_mut().zip(&tier.until) {
+                *cap = c
+                    .amount
+                    .checked_mul(factor)
+                    .ok_or(CapOverflow { tier: i })?
+                    .to_unit();
             }
         }
-        let investor_out = agi && self.terms.investor_rights_end_at_agi;
-        let residual = self.terms.residual;
-        let mut remaining = to_unit(distributable);
+        let investor_out = agi && self.investor_rights_end_at_agi;
+        let residual = self.residual;
+        let mut remaining = distributable.to_unit();
         // Within a year caps are fixed and receipts only grow, so the active tier never moves
         // back: each search starts where the last one ended.
         let mut first_open = 0;
-        while remaining > Decimal::ZERO {
+        while remaining > N::ZERO {
             let Some(t) =
-                (first_open..self.terms.tiers.len()).find(|&t| !self.tier_done(t, investor_out))
+                (first_open..self.tiers.len()).find(|&t| !self.tier_done(t, investor_out))
             else {
+                observer.slice(year, None, remaining);
+                observer.paid(residual, remaining, None);
                 out[residual] += remaining;
                 self.received[residual] += remaining;
                 break;
             };
             first_open = t;
-            let tier = &self.terms.tiers[t];
+            let tier = &self.tiers[t];
 
             // The slice: all that is left, or less where a party reaches its cap first.
             let mut slice = remaining;
-            for (k, &(party, _)) in tier.until.iter().enumerate() {
-                let share = tier.share_of(party);
-                if share.is_zero() || self.capped(t, k, investor_out) {
+            for (k, cap) in tier.until.iter().enumerate() {
+                if cap.share.is_zero() || self.capped(t, k, investor_out) {
                     continue;
                 }
-                let room = self.caps[t][k] - self.received[party];
+                let room = self.caps[t][k] - self.received[cap.party];
                 // A quotient too large to hold is a slice larger than any profit.
-                if let Some(at) = room.checked_div(share).map(down)
+                if let Some(at) = room.checked_div(cap.share).map(N::unit_down)
                     && at < slice
                 {
                     slice = at;
                 }
             }
+            observer.slice(year, Some(t), slice);
 
-            let mut given = Decimal::ZERO;
+            let mut given = N::ZERO;
             let mut last_paid: Option<PartyId> = None;
-            for &(party, share) in &tier.shares {
+            for s in &tier.shares {
+                let (party, share) = (s.party, s.share);
                 if share.is_zero() || (investor_out && party == self.investor) {
                     continue;
                 }
-                let amount = match tier.until.iter().position(|(p, _)| *p == party) {
+                let mut reached = false;
+                let (amount, room) = match s.until {
                     Some(k) => {
                         if self.capped(t, k, investor_out) {
                             continue;
                         }
                         let room = self.caps[t][k] - self.received[party];
-                        let full = down(share * slice);
+                        let full = (share * slice).unit_down();
                         // The party that set the slice gets exactly its room, so the cap is
                         // met to the last unit, whatever the division above rounded to.
-                        if full >= room || room.checked_div(share).map(down) == Some(slice) {
-                            events.push(Event::CapReached {
+                        let amount = if full >= room
+                            || room.checked_div(share).map(N::unit_down) == Some(slice)
+                        {
+                            observer.event(Event::CapReached {
                                 year,
                                 tier: t,
                                 party,
                             });
+                            reached = true;
                             room
                         } else {
                             full
-                        }
+                        };
+                        (amount, Some(room))
                     }
-                    None => down(share * slice),
+                    None => ((share * slice).unit_down(), None),
                 };
                 out[party] += amount;
                 self.received[party] += amount;
+                if reached && let Some(k) = s.until {
+                    // Exact in decimals; in f64 the sum may fall an ulp short of the cap,
+                    // and a cap reached must count as reached (or the loop would go on).
+                    self.received[party] = self.received[party].max_of(self.caps[t][k]);
+                }
                 given += amount;
                 last_paid = Some(party);
+                observer.paid(party, amount, room);
             }
             let mut rest = slice - given;
-            if rest < Decimal::ZERO {
+            if rest < N::ZERO {
                 // Rounding dust when the shares add up to exactly 1: take it back from the
                 // last payee so that nobody receives a negative amount.
                 if let Some(p) = last_paid {
                     out[p] += rest;
                     self.received[p] += rest;
+                    observer.paid(p, rest, None);
                 }
-                rest = Decimal::ZERO;
+                rest = N::ZERO;
             }
             out[residual] += rest;
             self.received[residual] += rest;
+            observer.paid(residual, rest, None);
             remaining -= slice;
             if self.tier_done(t, investor_out) {
-                events.push(Event::TierDone { year, tier: t });
+                observer.event(Event::TierDone { year, tier: t });
             }
         }
         Ok(())
@@ -181,23 +292,14 @@ impl<'m> Waterfall<'m> {
 
     /// Whether the `k`th party of tier `t`'s `until` has reached its amount this year.
     fn capped(&self, t: usize, k: usize, investor_out: bool) -> bool {
-        let party = self.terms.tiers[t].until[k].0;
+        let party = self.tiers[t].until[k].party;
         (investor_out && party == self.investor) || self.received[party] >= self.caps[t][k]
     }
 
     fn tier_done(&self, t: usize, investor_out: bool) -> bool {
-        let tier = &self.terms.tiers[t];
+        let tier = &self.tiers[t];
         !tier.until.is_empty() && (0..tier.until.len()).all(|k| self.capped(t, k, investor_out))
     }
-}
-
-/// (1 + cap_growth)^max(0, year - cap_growth_from); None where it cannot be held.
-fn cap_factor(tier: &Tier, year: Year) -> Option<Decimal> {
-    let n = i64::from(year) - i64::from(tier.cap_growth_from);
-    if tier.cap_growth.is_zero() || n <= 0 {
-        return Some(Decimal::ONE);
-    }
-    (Decimal::ONE + tier.cap_growth).checked_powi(n)
 }
 
 #[cfg(test)]

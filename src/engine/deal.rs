@@ -1,0 +1,260 @@
+//! The deal's terms in the engine's number type ([`Deal`]), converted once from the model
+//! and shared by every path run on it, and the two yearly rules that carry state from year
+//! to year besides the waterfall: the revenue share's cap (SPEC 3.4) and the stake's
+//! dilution by rounds (SPEC section 4).
+
+use rust_decimal::Decimal;
+
+use super::number::Num;
+use super::waterfall::Waterfall;
+use crate::model::{Model, PartyId, ProfitShare, RevenueShare, Year};
+
+/// Everything about the deal that does not depend on the path, in the number type `N`.
+#[derive(Debug, Clone)]
+pub struct Deal<N = Decimal> {
+    pub start_year: Year,
+    pub end_year: Year,
+    /// DF_t by year index (index 0 is start_year).
+    pub discount: Vec<N>,
+    /// What the investor pays in each year (index 0 is start_year), as a positive amount.
+    pub contributions: Vec<N>,
+    pub investor: PartyId,
+    pub parties: usize,
+    pub loss_carryforward: bool,
+    pub profit_share: ProfitShare,
+    pub revenue_share_a: Option<RevenueShareTerms<N>>,
+    pub revenue_share_b: Option<RevenueShareTerms<N>>,
+    /// Index of equity.from_year.
+    pub equity_from: usize,
+    pub stake: N,
+    pub dividend_payout: N,
+    /// 1 - terminal_discount.
+    pub terminal_keep: N,
+    /// The rounds, ordered by year and within a year in file order.
+    pub rounds: Vec<RoundTerms<N>>,
+}
+
+/// A revenue share's terms in `N`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RevenueShareTerms<N> {
+    pub rate: N,
+    pub from: Year,
+    pub until: Year,
+    pub total_cap: Option<N>,
+    pub ends_at_agi: bool,
+}
+
+/// A funding round's terms in `N`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RoundTerms<N> {
+    /// Its index in `equity.rounds` (for errors: `equity.rounds[i]`).
+    pub index: usize,
+    pub year: Year,
+    pub raise: N,
+    pub pre_money: Option<N>,
+    pub participation: N,
+}
+
+impl<N: Num> Deal<N> {
+    /// The model's deal in `N`; `discount` comes from [`super::discount_factors`].
+    pub fn of(model: &Model, discount: &[Decimal]) -> Deal<N> {
+        let n = model.years();
+        let start = model.start_year;
+        let mut contributions = vec![Decimal::ZERO; n];
+        for c in &model.investor.contributions {
+            contributions[(c.year - start) as usize] += c.amount;
+        }
+        let equity = &model.equity;
+        // A stable sort by year keeps file order within a year.
+        let mut rounds: Vec<RoundTerms<N>> = equity
+            .rounds
+            .iter()
+            .enumerate()
+            .map(|(index, r)| RoundTerms {
+                index,
+                year: r.year,
+                raise: N::from_decimal(r.raise),
+                pre_money: r.pre_money.map(N::from_decimal),
+                participation: N::from_decimal(r.participation),
+            })
+            .collect();
+        rounds.sort_by_key(|r| r.year);
+        Deal {
+            start_year: start,
+            end_year: model.end_year,
+            discount: discount.iter().map(|d| N::from_decimal(*d)).collect(),
+            contributions: contributions.into_iter().map(N::from_decimal).collect(),
+            investor: model.investor.party,
+            parties: model.parties.len(),
+            loss_carryforward: model.profit_share.loss_carryforward,
+            profit_share: model.profit_share.clone(),
+            revenue_share_a: model.profit_share.revenue_share.as_ref().map(terms),
+            revenue_share_b: equity.revenue_share.as_ref().map(terms),
+            equity_from: (equity.from_year - start) as usize,
+            stake: N::from_decimal(equity.stake),
+            dividend_payout: N::from_decimal(equity.dividend_payout),
+            terminal_keep: N::from_decimal(Decimal::ONE - equity.terminal_discount),
+            rounds,
+        }
+    }
+
+    /// Number of years, start_year..=end_year.
+    pub fn years(&self) -> usize {
+        self.discount.len()
+    }
+
+    /// A fresh waterfall for this deal's terms.
+    pub fn waterfall(&self) -> Waterfall<N> {
+        Waterfall::new(&self.profit_share, self.investor, self.parties)
+    }
+}
+
+fn terms<N: Num>(r: &RevenueShare) -> RevenueShareTerms<N> {
+    RevenueShareTerms {
+        rate: N::from_decimal(r.rate),
+        from: r.from,
+        until: r.until,
+        total_cap: r.total_cap.map(N::from_decimal),
+        ends_at_agi: r.ends_at_agi,
+    }
+}
+
+impl<N: Num> RevenueShareTerms<N> {
+    /// Revenue share_t (SPEC 3.4): rate * revenue in from..=until (before agi_year when it
+    /// ends at AGI), never taking `paid` (the receipts so far, updated) past total_cap.
+    pub fn take(&self, year: Year, revenue: N, agi_declared: bool, paid: &mut N) -> N {
+        if year < self.from || year > self.until || (self.ends_at_agi && agi_declared) {
+            return N::ZERO;
+        }
+        let mut amount = self.rate * revenue;
+        if let Some(cap) = self.total_cap {
+            amount = amount.min_of(cap - *paid).max_of(N::ZERO);
+        }
+        *paid += amount;
+        amount
+    }
+}
+
+/// A round whose pre-money value is not > 0.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PreMoneyError<N = Decimal> {
+    pub round: usize,
+    pub year: Year,
+    pub valuation: N,
+    pub raise: N,
+    pub pre_money: N,
+}
+
+/// Whether a round that cannot happen is an error (`compare`: the model is wrong for that
+/// trajectory) or is left out and counted (`simulate`, SPEC 10.6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoundPolicy {
+    Error,
+    Skip,
+}
+
+/// What a year's rounds did.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RoundsOutcome<N> {
+    /// What the investor put in.
+    pub participation: N,
+    /// Rounds left out (only under [`RoundPolicy::Skip`]).
+    pub skipped: u32,
+}
+
+/// Applies the rounds of `year` to the stake `s` (SPEC section 4): each in turn, with
+/// pre = pre_money, or else valuation - raise, s = (s * pre + participation) / (pre + raise).
+/// `rounds[*next..]` are the rounds not yet applied, ordered by year; `*next` moves past
+/// this year's. `valuation` is the year's valuation (times the break-even scale where one
+/// is tried). In a `failed` year no round happens (SPEC 10.5-10.6).
+#[allow(clippy::too_many_arguments)]
+pub fn apply_rounds<N: Num>(
+    rounds: &[RoundTerms<N>],
+    next: &mut usize,
+    year: Year,
+    valuation: N,
+    failed: bool,
+    policy: RoundPolicy,
+    s: &mut N,
+) -> Result<RoundsOutcome<N>, PreMoneyError<N>> {
+    let mut outcome = RoundsOutcome {
+        participation: N::ZERO,
+        skipped: 0,
+    };
+    while let Some(round) = rounds.get(*next).filter(|r| r.year == year) {
+        *next += 1;
+        let pre = match round.pre_money {
+            Some(p) => p,
+            None => valuation - round.raise,
+        };
+        let too_large = PreMoneyError {
+            round: round.index,
+            year,
+            valuation,
+            raise: round.raise,
+            pre_money: pre,
+        };
+        if failed || pre <= N::ZERO {
+            match policy {
+                RoundPolicy::Skip => {
+                    outcome.skipped += 1;
+                    continue;
+                }
+                RoundPolicy::Error => return Err(too_large),
+            }
+        }
+        let post = pre.checked_add(round.raise).ok_or(too_large)?;
+        *s = (*s * pre + round.participation) / post;
+        outcome.participation += round.participation;
+    }
+    Ok(outcome)
+}
+
+/// The investor's stake after each year's rounds, and its participations, by year index.
+pub struct StakePath<N = Decimal> {
+    pub stake: Vec<N>,
+    pub participation: Vec<N>,
+}
+
+/// s_t from from_year on (SPEC section 4), with every valuation multiplied by `scale`
+/// (1 for the trajectory itself; other values for the break-even search).
+pub fn stake_path<N: Num>(
+    deal: &Deal<N>,
+    valuation: &[N],
+    scale: N,
+) -> Result<StakePath<N>, PreMoneyError<N>> {
+    let n = valuation.len();
+    let mut stake = vec![N::ZERO; n];
+    let mut participation = vec![N::ZERO; n];
+    let mut s = deal.stake;
+    let mut next = 0;
+    for i in deal.equity_from..n {
+        let year = deal.start_year + i as Year;
+        let scaled = if deal.rounds.get(next).is_some_and(|r| r.year == year) {
+            valuation[i].checked_mul(scale).ok_or(PreMoneyError {
+                round: deal.rounds[next].index,
+                year,
+                valuation: valuation[i],
+                raise: deal.rounds[next].raise,
+                pre_money: valuation[i],
+            })?
+        } else {
+            valuation[i]
+        };
+        let outcome = apply_rounds(
+            &deal.rounds,
+            &mut next,
+            year,
+            scaled,
+            false,
+            RoundPolicy::Error,
+            &mut s,
+        )?;
+        participation[i] = outcome.participation;
+        stake[i] = s;
+    }
+    Ok(StakePath {
+        stake,
+        participation,
+    })
+}

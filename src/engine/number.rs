@@ -1,0 +1,205 @@
+//! The number type the engine computes in: [`Num`], implemented by `Decimal` (exact money,
+//! for `compare` and everything that reports amounts) and `f64` (for `simulate`, where a
+//! million paths must run in a fraction of a second).
+//!
+//! The rules of the deal are written once, generic over `Num`; what differs between the two
+//! types lives here and nowhere else:
+//! - overflow: `Decimal`'s checked operations return None past 7.9e28, which the engine turns
+//!   into an error naming the trajectory and year; `f64`'s return None only where the result
+//!   is not finite;
+//! - the waterfall's unit: `Decimal` rounds to whole units of 1e-12 of the model's unit so
+//!   that the waterfall's split is exact (see [`super::waterfall`]); `f64` does not round;
+//! - a tie: an advantage that rounds to zero at 6 decimal places (SPEC section 5).
+
+use std::fmt::Debug;
+use std::ops::{Add, AddAssign, Div, Mul, Neg, Sub, SubAssign};
+
+use rust_decimal::prelude::*;
+
+/// Decimal places the waterfall counts in (amounts below 1e16 of the model's unit are exact).
+pub const WATERFALL_DP: u32 = 12;
+
+/// A number the engine can run in. Plain operators are for sums whose size is bounded in
+/// advance (see `check_sums_fit` in [`super::regimes`]); products and quotients that can grow
+/// use the checked forms.
+pub trait Num:
+    Copy
+    + PartialOrd
+    + Debug
+    + Send
+    + Sync
+    + 'static
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+    + Neg<Output = Self>
+    + AddAssign
+    + SubAssign
+{
+    const ZERO: Self;
+    const ONE: Self;
+
+    /// A model value in this type (every `Decimal` is a finite `f64`).
+    fn from_decimal(value: Decimal) -> Self;
+    /// The value as an `f64` (for statistics such as the IRR, and for charts).
+    fn to_f64(self) -> f64;
+    /// The value as a `Decimal` (an `f64` to its shortest round-tripping digits; 0 where it
+    /// is out of range or not finite).
+    fn to_decimal(self) -> Decimal;
+
+    fn checked_add(self, other: Self) -> Option<Self>;
+    fn checked_sub(self, other: Self) -> Option<Self>;
+    fn checked_mul(self, other: Self) -> Option<Self>;
+    fn checked_div(self, other: Self) -> Option<Self>;
+    /// `self` to a whole power; None where it cannot be held.
+    fn checked_powi(self, exponent: i64) -> Option<Self>;
+
+    /// Rounded to the waterfall's unit, half away from zero (`f64`: unchanged).
+    fn to_unit(self) -> Self;
+    /// Rounded to the waterfall's unit, towards zero (`f64`: unchanged).
+    fn unit_down(self) -> Self;
+
+    /// Whether an NPV advantage counts as a tie: it rounds to zero at 6 decimal places.
+    fn is_tie(self) -> bool;
+
+    fn is_zero(self) -> bool {
+        self == Self::ZERO
+    }
+    fn max_of(self, other: Self) -> Self {
+        if other > self { other } else { self }
+    }
+    fn min_of(self, other: Self) -> Self {
+        if other < self { other } else { self }
+    }
+}
+
+impl Num for Decimal {
+    const ZERO: Self = Decimal::ZERO;
+    const ONE: Self = Decimal::ONE;
+
+    fn from_decimal(value: Decimal) -> Self {
+        value
+    }
+    fn to_f64(self) -> f64 {
+        ToPrimitive::to_f64(&self).unwrap_or(0.0)
+    }
+    fn to_decimal(self) -> Decimal {
+        self
+    }
+    fn checked_add(self, other: Self) -> Option<Self> {
+        Decimal::checked_add(self, other)
+    }
+    fn checked_sub(self, other: Self) -> Option<Self> {
+        Decimal::checked_sub(self, other)
+    }
+    fn checked_mul(self, other: Self) -> Option<Self> {
+        Decimal::checked_mul(self, other)
+    }
+    fn checked_div(self, other: Self) -> Option<Self> {
+        Decimal::checked_div(self, other)
+    }
+    fn checked_powi(self, exponent: i64) -> Option<Self> {
+        MathematicalOps::checked_powi(&self, exponent)
+    }
+    fn to_unit(self) -> Self {
+        self.round_dp_with_strategy(WATERFALL_DP, RoundingStrategy::MidpointAwayFromZero)
+    }
+    fn unit_down(self) -> Self {
+        self.round_dp_with_strategy(WATERFALL_DP, RoundingStrategy::ToZero)
+    }
+    fn is_tie(self) -> bool {
+        self.round_dp_with_strategy(6, RoundingStrategy::MidpointAwayFromZero)
+            .is_zero()
+    }
+}
+
+fn finite(v: f64) -> Option<f64> {
+    v.is_finite().then_some(v)
+}
+
+impl Num for f64 {
+    const ZERO: Self = 0.0;
+    const ONE: Self = 1.0;
+
+    fn from_decimal(value: Decimal) -> Self {
+        // Exact to half an ulp; |value| <= 7.9e28, so always finite.
+        ToPrimitive::to_f64(&value).unwrap_or(0.0)
+    }
+    fn to_f64(self) -> f64 {
+        self
+    }
+    fn to_decimal(self) -> Decimal {
+        // Decimal's own conversion keeps the shortest digits that read back as this f64.
+        Decimal::from_f64(self).unwrap_or(Decimal::ZERO)
+    }
+    fn checked_add(self, other: Self) -> Option<Self> {
+        finite(self + other)
+    }
+    fn checked_sub(self, other: Self) -> Option<Self> {
+        finite(self - other)
+    }
+    fn checked_mul(self, other: Self) -> Option<Self> {
+        finite(self * other)
+    }
+    fn checked_div(self, other: Self) -> Option<Self> {
+        finite(self / other)
+    }
+    fn checked_powi(self, exponent: i64) -> Option<Self> {
+        let exponent = i32::try_from(exponent).ok()?;
+        finite(self.powi(exponent))
+    }
+    fn to_unit(self) -> Self {
+        self
+    }
+    fn unit_down(self) -> Self {
+        self
+    }
+    fn is_tie(self) -> bool {
+        // |x| < 0.0000005 rounds to 0.000000 (half away from zero).
+        self.abs() < 5e-7
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tie_is_what_rounds_to_zero_at_six_places_in_both_types() {
+        for (text, tie) in [
+            ("0.00000049", true),
+            ("-0.00000049", true),
+            ("0.0000005", false),
+            ("-0.0000005", false),
+            ("0.000001", false),
+            ("0", true),
+        ] {
+            let d: Decimal = text.parse().unwrap();
+            assert_eq!(Num::is_tie(d), tie, "{text} as Decimal");
+            assert_eq!(Num::is_tie(Num::to_f64(d)), tie, "{text} as f64");
+        }
+    }
+
+    #[test]
+    fn overflow_is_none_in_both_types() {
+        assert_eq!(Num::checked_mul(Decimal::MAX, Decimal::TWO), None);
+        assert_eq!(Num::checked_mul(f64::MAX, 2.0), None);
+        assert_eq!(Num::checked_div(1.0, 0.0), None);
+        assert_eq!(
+            <f64 as Num>::from_decimal(Decimal::MAX),
+            7.922816251426434e28
+        );
+    }
+
+    #[test]
+    fn only_decimal_rounds_to_the_waterfall_unit() {
+        let third = Decimal::ONE / Decimal::from(3);
+        assert_eq!(third.unit_down().to_string(), "0.333333333333");
+        assert_eq!(
+            Num::to_unit(Decimal::new(5, 13)).to_string(),
+            "0.000000000001"
+        );
+        assert_eq!((1.0f64 / 3.0).unit_down(), 1.0 / 3.0);
+    }
+}
