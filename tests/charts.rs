@@ -110,6 +110,11 @@ fn sha256(bytes: &[u8]) -> String {
 /// Checks what a reader would notice first: the size, the white page with ink on it, the
 /// first series colour (Okabe-Ito blue) drawn, and the title and footer bands not empty.
 fn looks_like_a_chart(name: &str, png: &[u8], size: Size) {
+    looks_like_a_chart_in(name, png, size, [0x00, 0x72, 0xB2]);
+}
+
+/// As [`looks_like_a_chart`], with the colour its main series is drawn in.
+fn looks_like_a_chart_in(name: &str, png: &[u8], size: Size, main: [u8; 3]) {
     let img = Image::decode(png);
     assert_eq!(
         (img.width, img.height),
@@ -137,10 +142,10 @@ fn looks_like_a_chart(name: &str, png: &[u8], size: Size) {
         img.ink((0.74, 0.12, 0.99, 0.4)) > 0.005,
         "{name}: no legend"
     );
-    let blue = img.count([0x00, 0x72, 0xB2], 51);
+    let drawn = img.count(main, 51);
     assert!(
-        blue > 50,
-        "{name}: the first series colour is drawn on {blue} pixels only"
+        drawn > 50,
+        "{name}: the main series colour {main:02x?} is drawn on {drawn} pixels only"
     );
 }
 
@@ -458,4 +463,484 @@ fn the_default_directory_is_charts() {
                 .exists()
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// The charts of plain results: simulation (fan, distribution) and sensitivity (sweep,
+// tornado). They are drawn from small inputs built here, whose shape is known: the tests
+// check what a reader would check, and pin the bytes.
+
+use stakeshift::chart::{
+    DistributionChart, FanChart, FanRow, ModelLabels, Percentiles, SweepChart, SweepSeries,
+    TornadoChart, TornadoRow, VariedPath,
+};
+use stakeshift::engine::Regime;
+
+const RESULTS_PINNED: &str = "tests/charts/pinned-results.txt";
+
+fn labels() -> ModelLabels {
+    ModelLabels {
+        name: "Chart fixture: a fund's capped share vs a stake".into(),
+        unit: "EUR m".into(),
+        investor: "the fund".into(),
+    }
+}
+
+fn results_ctx(size: Size) -> ChartContext {
+    ChartContext {
+        size,
+        footer: chart::footer("tests/charts/model.toml", "results"),
+        trajectory: None,
+    }
+}
+
+/// A fan over 2025..=2050: equity's value grows 15% a year with a spread that widens with
+/// time; the profit share's grows slowly and narrowly.
+fn fan_rows() -> Vec<FanRow> {
+    let mut rows = Vec::new();
+    for (k, year) in (2025..=2050).enumerate() {
+        let t = k as f64;
+        let eq = -10.0 + 12.0 * 1.15f64.powf(t) - 12.0;
+        let spread = 1.0 + 0.12 * t;
+        rows.push(FanRow {
+            regime: Regime::Equity,
+            year,
+            p5: eq / spread - 8.0 * t,
+            p25: eq / spread.sqrt() - 2.0 * t,
+            p50: eq,
+            p75: eq * spread.sqrt(),
+            p95: eq * spread,
+            mean: eq * (1.0 + 0.06 * t),
+        });
+        let ps = -10.0 + 3.0 * t;
+        rows.push(FanRow {
+            regime: Regime::ProfitShare,
+            year,
+            p5: ps - 0.8 * t,
+            p25: ps - 0.3 * t,
+            p50: ps,
+            p75: ps + 0.4 * t,
+            p95: ps + 1.5 * t,
+            mean: ps + 0.2 * t,
+        });
+    }
+    rows
+}
+
+/// `n` advantages from a logistic distribution (location `mu`, scale `s`), sorted by
+/// construction: the quantiles at (i + 0.5) / n.
+fn logistic(n: usize, mu: f64, s: f64) -> Vec<f64> {
+    (0..n)
+        .map(|i| {
+            let u = (i as f64 + 0.5) / n as f64;
+            mu + s * (u / (1.0 - u)).ln()
+        })
+        .collect()
+}
+
+/// SPEC 10's percentile: rank (n - 1) q, interpolated.
+fn percentile(sorted: &[f64], q: f64) -> f64 {
+    let rank = (sorted.len() - 1) as f64 * q;
+    let i = rank.floor() as usize;
+    let j = (i + 1).min(sorted.len() - 1);
+    sorted[i] + (sorted[j] - sorted[i]) * (rank - i as f64)
+}
+
+fn distribution_png(adv: &[f64], size: Size) -> Vec<u8> {
+    let n = adv.len() as f64;
+    let p = adv.iter().filter(|v| **v > 0.0).count() as f64 / n;
+    let l = labels();
+    DistributionChart {
+        labels: &l,
+        advantages: adv,
+        p_equity_wins: p,
+        p_equity_wins_se: (p * (1.0 - p) / n).sqrt(),
+        percentiles: Percentiles {
+            p5: percentile(adv, 0.05),
+            p25: percentile(adv, 0.25),
+            p50: percentile(adv, 0.5),
+            p75: percentile(adv, 0.75),
+            p95: percentile(adv, 0.95),
+        },
+    }
+    .png(&results_ctx(size))
+    .unwrap()
+}
+
+const STAKES: [f64; 11] = [
+    0.1, 0.13, 0.16, 0.19, 0.22, 0.25, 0.28, 0.31, 0.34, 0.37, 0.4,
+];
+
+/// Three trajectories' advantage against the stake: lines through zero at 0.2, 0.3 and
+/// never (the third stays below).
+fn sweep_series() -> Vec<(String, Vec<f64>)> {
+    vec![
+        (
+            "base".into(),
+            STAKES.iter().map(|s| 500.0 * (s - 0.2)).collect(),
+        ),
+        (
+            "bull".into(),
+            STAKES
+                .iter()
+                .map(|s| 900.0 * (s - 0.3) * (1.0 + s))
+                .collect(),
+        ),
+        (
+            "bust".into(),
+            STAKES.iter().map(|s| -40.0 - 10.0 * s).collect(),
+        ),
+    ]
+}
+
+fn sweep_png(varied: &[VariedPath<'_>], series: &[(String, Vec<f64>)], size: Size) -> Vec<u8> {
+    let l = labels();
+    let series: Vec<SweepSeries<'_>> = series
+        .iter()
+        .map(|(t, a)| SweepSeries {
+            trajectory: t,
+            advantages: a,
+        })
+        .collect();
+    SweepChart {
+        labels: &l,
+        varied,
+        series: &series,
+        trajectory: None,
+    }
+    .png(&results_ctx(size))
+    .unwrap()
+}
+
+/// A 2-D grid: stake across (21 values), discount rate up (15 values); advantage
+/// 2000 (stake - 0.25) - 8000 (rate - 0.09) (rate - 0.02), whose zero line is a curve.
+fn heatmap_grid() -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    let xs: Vec<f64> = (0..21).map(|i| 0.1 + 0.015 * f64::from(i)).collect();
+    let ys: Vec<f64> = (0..15).map(|j| 0.04 + 0.005 * f64::from(j)).collect();
+    let mut adv = Vec::new();
+    for x in &xs {
+        for y in &ys {
+            adv.push(2000.0 * (x - 0.25) - 8000.0 * (y - 0.09) * (y - 0.02));
+        }
+    }
+    (xs, ys, adv)
+}
+
+fn tornado_rows() -> Vec<TornadoRow> {
+    let row = |input: &str, low: f64, high: f64, al: f64, ah: f64| TornadoRow {
+        input: input.into(),
+        low,
+        high,
+        advantage_low: al,
+        advantage_high: ah,
+        swing: (ah - al).abs(),
+    };
+    // Deliberately not in swing order: the chart sorts.
+    vec![
+        row("equity.stake", 0.225, 0.375, -20.0, 140.0),
+        row("discount_rate", 0.06, 0.1, 150.0, -10.0),
+        row("scale.valuation", 0.75, 1.25, -60.0, 220.0),
+        row("shift.margin", -0.05, 0.05, 70.0, 50.0),
+        row("profit_share.tiers[1].until.fund", 30.0, 50.0, 75.0, 45.0),
+        row("equity.rounds[0].participation", 3.75, 6.25, 58.0, 62.0),
+    ]
+}
+
+fn tornado_png(rows: &[TornadoRow], base: f64, size: Size) -> Vec<u8> {
+    let l = labels();
+    TornadoChart {
+        labels: &l,
+        trajectory: "base",
+        base_advantage: base,
+        rows,
+    }
+    .png(&results_ctx(size))
+    .unwrap()
+}
+
+/// Every chart of plain results at `size`, as `(file name, PNG)`.
+fn result_charts(size: Size) -> Vec<(String, Vec<u8>)> {
+    let l = labels();
+    let rows = fan_rows();
+    let fan = FanChart {
+        labels: &l,
+        rows: &rows,
+        paths: 1_000_000,
+        sample: Some(100_000),
+    }
+    .png(&results_ctx(size))
+    .unwrap();
+    let adv = logistic(100_000, 40.0, 60.0);
+    let sweep1 = sweep_png(
+        &[VariedPath {
+            path: "equity.stake",
+            values: &STAKES,
+            current: Some(0.27),
+        }],
+        &sweep_series(),
+        size,
+    );
+    let (xs, ys, grid) = heatmap_grid();
+    let sweep2 = sweep_png(
+        &[
+            VariedPath {
+                path: "equity.stake",
+                values: &xs,
+                current: Some(0.27),
+            },
+            VariedPath {
+                path: "discount_rate",
+                values: &ys,
+                current: Some(0.08),
+            },
+        ],
+        &[
+            ("bull".into(), vec![0.0; grid.len()]),
+            ("base".into(), grid),
+        ],
+        size,
+    );
+    vec![
+        ("fan.png".into(), fan),
+        ("distribution.png".into(), distribution_png(&adv, size)),
+        ("sweep-1d.png".into(), sweep1),
+        ("sweep-2d.png".into(), sweep2),
+        (
+            "tornado.png".into(),
+            tornado_png(&tornado_rows(), 60.0, size),
+        ),
+    ]
+}
+
+#[test]
+fn the_result_charts_decode_at_their_size_and_are_not_blank() {
+    for size in [Size::DEFAULT, Size::MIN] {
+        for (name, png) in result_charts(size) {
+            // The distribution's bars are the equity blue tinted a quarter of the way to
+            // white, the tornado's high-value bars 15% of the way.
+            let main = match name.as_str() {
+                "distribution.png" => [64, 149, 197],
+                "tornado.png" => [38, 135, 190],
+                _ => [0x00, 0x72, 0xB2],
+            };
+            looks_like_a_chart_in(&format!("{name} at {size}"), &png, size, main);
+        }
+    }
+}
+
+#[test]
+fn the_result_charts_are_the_pinned_bytes_and_the_same_twice() {
+    let first = result_charts(Size::DEFAULT);
+    let second = result_charts(Size::DEFAULT);
+    for ((name, a), (_, b)) in first.iter().zip(&second) {
+        assert!(a == b, "{name} differs between two runs");
+    }
+    let mut actual = String::from(
+        "# SHA-256 of each chart of plain results drawn by tests/charts.rs at 1600x900; regenerate with STAKESHIFT_BLESS=1 cargo test --test charts\n",
+    );
+    for (name, bytes) in &first {
+        let _ = writeln!(actual, "{name} {}", sha256(bytes));
+    }
+    if bless() {
+        std::fs::write(RESULTS_PINNED, &actual).unwrap();
+        return;
+    }
+    let pinned = std::fs::read_to_string(RESULTS_PINNED).unwrap_or_default();
+    let dir = std::env::temp_dir().join("stakeshift-charts-actual");
+    let mut failures = Vec::new();
+    for (name, bytes) in &first {
+        let line = format!("{name} {}", sha256(bytes));
+        if !pinned.lines().any(|l| l == line) {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join(name), bytes).unwrap();
+            failures.push(format!(
+                "{name} is not the pinned chart; what it draws now is in {}",
+                dir.join(name).display()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}\n{BLESS_HINT}", failures.join("\n"));
+}
+
+/// Decodes, has the size asked for and a white page with something drawn on it.
+fn decodes_at(name: &str, png: &[u8], size: Size) {
+    let img = Image::decode(png);
+    assert_eq!((img.width, img.height), (size.width, size.height), "{name}");
+    assert!(img.colours(10) >= 10, "{name}: blank?");
+    assert!(img.ink((0.02, 0.02, 0.5, 0.1)) > 0.01, "{name}: no title");
+}
+
+#[test]
+fn result_charts_of_edge_cases_draw_without_panicking() {
+    let size = Size::MIN;
+    let l = labels();
+    let ctx = results_ctx(size);
+    // Distribution: one path, all equal, extreme values, none, unsorted.
+    for (case, adv) in [
+        ("one path", vec![12.5]),
+        ("all equal", vec![3.0; 1000]),
+        ("all zero", vec![0.0; 50]),
+        ("extreme", logistic(1000, 1e15, 1e14)),
+        ("extreme both ways", vec![-1e15, -1.0, 0.0, 1.0, 1e15]),
+        (
+            "far from zero, fine spread",
+            (0..500).map(|i| 1e15 + f64::from(i)).collect(),
+        ),
+        ("one path in a million apart", {
+            let mut v = vec![1.0; 10_000];
+            v.push(1e15);
+            v
+        }),
+    ] {
+        decodes_at(case, &distribution_png(&adv, size), size);
+    }
+    let empty = DistributionChart {
+        labels: &l,
+        advantages: &[],
+        p_equity_wins: 0.0,
+        p_equity_wins_se: 0.0,
+        percentiles: Percentiles {
+            p5: 0.0,
+            p25: 0.0,
+            p50: 0.0,
+            p75: 0.0,
+            p95: 0.0,
+        },
+    };
+    decodes_at("no paths", &empty.png(&ctx).unwrap(), size);
+    let unsorted = [5.0, -3.0, f64::NAN, 1.0, 2.0];
+    let chart = DistributionChart {
+        advantages: &unsorted,
+        p_equity_wins: 0.75,
+        p_equity_wins_se: 0.2,
+        ..empty
+    };
+    decodes_at("unsorted, with a NaN", &chart.png(&ctx).unwrap(), size);
+    assert!(chart.svg(&ctx).unwrap().starts_with(b"<svg"));
+
+    // Fan: one year, no rows, extreme values.
+    let rows = fan_rows();
+    let one_year: Vec<FanRow> = rows.iter().filter(|r| r.year == 2030).copied().collect();
+    let extreme: Vec<FanRow> = rows
+        .iter()
+        .map(|r| FanRow {
+            p95: r.p95 * 1e15,
+            mean: r.mean * 1e12,
+            ..*r
+        })
+        .collect();
+    for (case, rows) in [
+        ("one year", one_year),
+        ("no rows", vec![]),
+        ("extreme", extreme),
+    ] {
+        let png = FanChart {
+            labels: &l,
+            rows: &rows,
+            paths: 1,
+            sample: None,
+        }
+        .png(&ctx)
+        .unwrap();
+        decodes_at(case, &png, size);
+    }
+
+    // Sweep: one grid value, no crossing, extreme values, 2-D with one step each way.
+    let one = [0.27];
+    let single = VariedPath {
+        path: "equity.stake",
+        values: &one,
+        current: Some(0.27),
+    };
+    decodes_at(
+        "sweep of one value",
+        &sweep_png(&[single], &[("base".into(), vec![5.0])], size),
+        size,
+    );
+    let stakes = VariedPath {
+        path: "equity.stake",
+        values: &STAKES,
+        current: Some(9.0),
+    };
+    let never: Vec<(String, Vec<f64>)> = vec![(
+        "base".into(),
+        STAKES.iter().map(|s| 1e15 * (1.0 + s)).collect(),
+    )];
+    decodes_at(
+        "sweep never crossing, 1e15",
+        &sweep_png(&[stakes], &never, size),
+        size,
+    );
+    decodes_at(
+        "2-D sweep of one value each way",
+        &sweep_png(&[single, single], &[("base".into(), vec![-3.0])], size),
+        size,
+    );
+    let (xs, ys, grid) = heatmap_grid();
+    let positive: Vec<f64> = grid.iter().map(|v| v.abs() + 1e15).collect();
+    decodes_at(
+        "2-D sweep never crossing",
+        &sweep_png(
+            &[
+                VariedPath {
+                    path: "a",
+                    values: &xs,
+                    current: None,
+                },
+                VariedPath {
+                    path: "b",
+                    values: &ys,
+                    current: Some(1e9),
+                },
+            ],
+            &[("base".into(), positive)],
+            size,
+        ),
+        size,
+    );
+    // Mismatched input is an error, not a panic.
+    let bad = SweepChart {
+        labels: &l,
+        varied: &[stakes],
+        series: &[SweepSeries {
+            trajectory: "base",
+            advantages: &[1.0, 2.0],
+        }],
+        trajectory: None,
+    };
+    assert!(
+        bad.png(&ctx)
+            .unwrap_err()
+            .to_string()
+            .contains("grid points")
+    );
+    let none = SweepChart {
+        varied: &[],
+        series: &[],
+        ..bad
+    };
+    assert!(none.png(&ctx).is_err());
+
+    // Tornado: empty, one row, extreme values.
+    decodes_at("empty tornado", &tornado_png(&[], 0.0, size), size);
+    let rows = tornado_rows();
+    decodes_at("one row", &tornado_png(&rows[..1], 60.0, size), size);
+    let extreme: Vec<TornadoRow> = rows
+        .iter()
+        .map(|r| TornadoRow {
+            advantage_high: r.advantage_high * 1e15,
+            swing: r.swing * 1e15,
+            ..r.clone()
+        })
+        .collect();
+    decodes_at("extreme tornado", &tornado_png(&extreme, 1e15, size), size);
+    let many: Vec<TornadoRow> = (0..200)
+        .map(|i| TornadoRow {
+            input: format!("input{i}"),
+            swing: f64::from(i),
+            advantage_low: -f64::from(i),
+            ..rows[0].clone()
+        })
+        .collect();
+    decodes_at("200 inputs", &tornado_png(&many, 0.0, size), size);
 }

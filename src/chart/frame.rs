@@ -358,6 +358,30 @@ pub(crate) fn x_years<DB: DrawingBackend>(
     Ok(())
 }
 
+/// Value labels under `plot` at `ticks`, with short tick marks and the axis line.
+pub(crate) fn x_axis<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    plot: Rect,
+    x: &Linear,
+    ticks: &Ticks,
+    label: &dyn Fn(f64, f64) -> String,
+) -> Draw {
+    let tf = tick_font();
+    c.line(&[(plot.x0, plot.y1), (plot.x1, plot.y1)], AXIS, 1.0)?;
+    for v in &ticks.values {
+        let px = x.map(*v).round();
+        c.line(&[(px, plot.y1), (px, plot.y1 + 6.0)], AXIS, 1.0)?;
+        c.text(
+            &label(*v, ticks.step),
+            px,
+            plot.y1 + 8.0 + tf.cap_height(),
+            &tf,
+            Align::Center,
+        )?;
+    }
+    Ok(())
+}
+
 /// A vertical marker across `plot` at `px`, dotted.
 pub(crate) fn marker<DB: DrawingBackend>(
     c: &Canvas<DB>,

@@ -13,12 +13,21 @@
 //! memory with fixed settings and no timestamp: the same inputs give the same bytes.
 
 mod canvas;
+mod distribution;
+mod fan;
 mod frame;
 mod npv;
 mod scale;
 mod stake;
+mod sweep;
+mod tornado;
 mod value;
 mod waterfall;
+
+pub use distribution::{DistributionChart, Percentiles};
+pub use fan::{FanChart, FanRow};
+pub use sweep::{SweepChart, SweepSeries, VariedPath};
+pub use tornado::{TornadoChart, TornadoRow};
 
 use std::fmt;
 use std::str::FromStr;
@@ -127,6 +136,26 @@ impl ChartContext {
     }
 }
 
+/// What the charts of plain results say about their model besides the numbers: the title
+/// (the model's name), the unit of amounts, and the investor as it reads in a sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelLabels {
+    pub name: String,
+    pub unit: String,
+    /// "Microsoft", "the investor".
+    pub investor: String,
+}
+
+impl ModelLabels {
+    pub fn of(model: &Model) -> ModelLabels {
+        ModelLabels {
+            name: model.name.clone(),
+            unit: model.unit.clone(),
+            investor: model.investor_in_prose(),
+        }
+    }
+}
+
 /// The first 12 hex digits of the SHA-256 of the model's text.
 pub fn short_hash(text: &str) -> String {
     Sha256::digest(text.as_bytes())
@@ -175,7 +204,12 @@ impl Chart {
         comparison: &Comparison,
         ctx: &ChartContext,
     ) -> Result<Vec<u8>, Error> {
-        render_png(self, model, comparison, ctx)
+        let figure = ModelChart {
+            chart: self,
+            model,
+            comparison,
+        };
+        render_png(&figure, ctx)
     }
 
     /// The chart as SVG bytes. Its text names the font family; a viewer without Liberation
@@ -186,17 +220,38 @@ impl Chart {
         comparison: &Comparison,
         ctx: &ChartContext,
     ) -> Result<Vec<u8>, Error> {
-        render_svg(self, model, comparison, ctx)
+        let figure = ModelChart {
+            chart: self,
+            model,
+            comparison,
+        };
+        render_svg(&figure, ctx)
+    }
+}
+
+/// Anything drawn on the chart frame: the four charts of a comparison, and the charts of
+/// plain results ([`FanChart`], [`DistributionChart`], [`SweepChart`], [`TornadoChart`]).
+pub(crate) trait Figure {
+    /// The file name without its extension, for error messages: `fan`.
+    fn stem(&self) -> &'static str;
+    fn draw<DB: DrawingBackend>(&self, c: &Canvas<DB>, ctx: &ChartContext) -> Draw;
+}
+
+/// One of the four charts of a comparison, with what it draws.
+struct ModelChart<'a> {
+    chart: Chart,
+    model: &'a Model,
+    comparison: &'a Comparison,
+}
+
+impl Figure for ModelChart<'_> {
+    fn stem(&self) -> &'static str {
+        self.chart.name()
     }
 
-    fn draw<DB: DrawingBackend>(
-        self,
-        c: &Canvas<DB>,
-        model: &Model,
-        comparison: &Comparison,
-        ctx: &ChartContext,
-    ) -> Draw {
-        match self {
+    fn draw<DB: DrawingBackend>(&self, c: &Canvas<DB>, ctx: &ChartContext) -> Draw {
+        let (model, comparison) = (self.model, self.comparison);
+        match self.chart {
             Chart::Value => value::draw(c, model, comparison, ctx),
             Chart::Npv => npv::draw(c, model, comparison, ctx),
             Chart::Waterfall => waterfall::draw(c, model, comparison, ctx),
@@ -300,21 +355,16 @@ fn fonts() -> Result<(), Error> {
         })
 }
 
-fn chart_error(chart: Chart, ext: &str) -> impl Fn(String) -> Error {
+fn chart_error(stem: &'static str, ext: &'static str) -> impl Fn(String) -> Error {
     move |message| Error::Chart {
-        chart: format!("{}.{ext}", chart.name()),
+        chart: format!("{stem}.{ext}"),
         message,
     }
 }
 
-fn render_png(
-    chart: Chart,
-    model: &Model,
-    comparison: &Comparison,
-    ctx: &ChartContext,
-) -> Result<Vec<u8>, Error> {
+pub(crate) fn render_png(figure: &impl Figure, ctx: &ChartContext) -> Result<Vec<u8>, Error> {
     fonts()?;
-    let fail = chart_error(chart, "png");
+    let fail = chart_error(figure.stem(), "png");
     let Size { width, height } = ctx.size;
     let (sw, sh) = (width * SUPERSAMPLE, height * SUPERSAMPLE);
     let mut big = vec![255u8; sw as usize * sh as usize * 3];
@@ -325,27 +375,22 @@ fn render_png(
             ctx.size.design_scale() * f64::from(SUPERSAMPLE),
             false,
         );
-        chart.draw(&c, model, comparison, ctx).map_err(&fail)?;
+        figure.draw(&c, ctx).map_err(&fail)?;
         c.present().map_err(&fail)?;
     }
     let small = downsample(&big, width as usize, height as usize);
     encode_png(&small, width, height).map_err(fail)
 }
 
-fn render_svg(
-    chart: Chart,
-    model: &Model,
-    comparison: &Comparison,
-    ctx: &ChartContext,
-) -> Result<Vec<u8>, Error> {
+pub(crate) fn render_svg(figure: &impl Figure, ctx: &ChartContext) -> Result<Vec<u8>, Error> {
     fonts()?;
-    let fail = chart_error(chart, "svg");
+    let fail = chart_error(figure.stem(), "svg");
     let mut out = String::new();
     {
         let area = SVGBackend::with_string(&mut out, (ctx.size.width, ctx.size.height))
             .into_drawing_area();
         let c = Canvas::new(area, ctx.size.design_scale(), true);
-        chart.draw(&c, model, comparison, ctx).map_err(&fail)?;
+        figure.draw(&c, ctx).map_err(&fail)?;
         c.present().map_err(&fail)?;
     }
     Ok(out.into_bytes())

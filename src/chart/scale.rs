@@ -91,6 +91,78 @@ pub(crate) fn nice_ticks(min: f64, max: f64, target: usize) -> Ticks {
     }
 }
 
+/// About `target` round ticks inside [min, max], zero not forced in: for an axis of input
+/// values (a stake from 0.1 to 0.4), which runs exactly from `min` to `max`.
+pub(crate) fn span_ticks(min: f64, max: f64, target: usize) -> Ticks {
+    let (lo, hi) = if min.is_finite() && max.is_finite() && max > min {
+        (min, max)
+    } else if min.is_finite() {
+        let pad = (min.abs() * 0.05).max(0.5);
+        (min - pad, min + pad)
+    } else {
+        (0.0, 1.0)
+    };
+    let raw = (hi - lo) / target.max(1) as f64;
+    let p = pow10_below(raw);
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * p)
+        .find(|s| *s >= raw * 0.999_999)
+        .unwrap_or(10.0 * p);
+    let first = (lo / step - 1e-9).ceil() as i64;
+    let last = (hi / step + 1e-9).floor() as i64;
+    let values = (first..=last).map(|i| i as f64 * step).collect();
+    Ticks {
+        lo,
+        hi,
+        step,
+        values,
+    }
+}
+
+/// An amount computed in f64 (a simulation or a sweep), written as [`amount`] writes a
+/// Decimal: 2,392 / 441.6 / 12.8 / 2.70.
+pub(crate) fn number(v: f64) -> String {
+    let a = v.abs();
+    let dp = if a >= 1000.0 {
+        0
+    } else if a >= 10.0 {
+        1
+    } else {
+        2
+    };
+    pretty(&format!("{v:.dp$}"))
+}
+
+/// An input's value (a stake, a rate, a year, a scale) with four significant digits and no
+/// trailing zeros: 0.2713, 1.25, 2031, 12,500. Four-digit whole numbers stay ungrouped, so
+/// that a year reads as a year.
+pub(crate) fn input_value(v: f64) -> String {
+    if !v.is_finite() {
+        return v.to_string();
+    }
+    let a = v.abs();
+    let mut dp = 0usize;
+    let mut scaled = a;
+    while dp < 8 && scaled < 1000.0 && scaled != 0.0 {
+        scaled *= 10.0;
+        dp += 1;
+    }
+    let s = format!("{v:.dp$}");
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    if (1000.0..10_000.0).contains(&a) && !s.contains('.') {
+        return match s.strip_prefix('-') {
+            Some(body) => format!("\u{2212}{body}"),
+            None => s,
+        };
+    }
+    pretty(&s)
+}
+
 /// Year ticks over [first, last]: every 1, 2, 5, 10, ... years, about `target` of them.
 pub(crate) fn year_ticks(first: Year, last: Year, target: usize) -> Vec<Year> {
     let span = (last - first).max(1);
@@ -198,6 +270,22 @@ mod tests {
     }
 
     #[test]
+    fn span_ticks_stay_inside_the_range() {
+        let t = span_ticks(0.1, 0.4, 6);
+        assert_eq!(t.step, 0.05);
+        assert_eq!((t.lo, t.hi), (0.1, 0.4));
+        assert_eq!(t.values.len(), 7);
+        assert!(
+            t.values
+                .iter()
+                .all(|v| *v >= 0.1 - 1e-12 && *v <= 0.4 + 1e-12)
+        );
+        // One value: a small range around it.
+        let t = span_ticks(2.0, 2.0, 5);
+        assert!(t.lo < 2.0 && t.hi > 2.0);
+    }
+
+    #[test]
     fn year_ticks_step_in_round_years() {
         assert_eq!(
             year_ticks(2019, 2045, 8),
@@ -223,5 +311,14 @@ mod tests {
         assert_eq!(f(d("0.1")), 0.1);
         assert_eq!(plain(d("122.0")), "122");
         assert_eq!(plain(d("1234.50")), "1,234.5");
+        assert_eq!(number(2392.4), "2,392");
+        assert_eq!(number(-43.67), "\u{2212}43.7");
+        assert_eq!(number(2.7), "2.70");
+        assert_eq!(input_value(0.271349), "0.2713");
+        assert_eq!(input_value(1.25), "1.25");
+        assert_eq!(input_value(2031.0), "2031");
+        assert_eq!(input_value(12500.0), "12,500");
+        assert_eq!(input_value(-0.05), "\u{2212}0.05");
+        assert_eq!(input_value(0.0), "0");
     }
 }

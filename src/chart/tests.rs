@@ -92,3 +92,75 @@ fn an_unknown_waterfall_trajectory_is_a_usage_error() {
     assert!(matches!(err, Error::Usage(_)), "{err}");
     assert!(err.to_string().contains("base"));
 }
+
+/// Measures what `f` costs in text measurement on this thread: (calls, characters).
+fn measured(f: impl FnOnce()) -> (u64, u64) {
+    canvas::MEASURED.with(|m| m.set((0, 0)));
+    f();
+    canvas::MEASURED.with(|m| m.get())
+}
+
+/// Issue 6, fault 4: fitting text dropped one character at a time and measured the whole
+/// string again each time, O(n^2) in the text's length: a 20,000-character trajectory name
+/// took 11 s of `chart`. Bisection measures O(log n) candidates.
+#[test]
+fn fitting_a_long_name_measures_it_a_logarithmic_number_of_times() {
+    fonts().unwrap();
+    let (w, h) = (400u32, 100u32);
+    let mut buf = vec![255u8; (w * h * 3) as usize];
+    let area = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+    let c = Canvas::new(area, 1.0, false);
+    let font = frame::legend_font();
+    let n = 200_000usize;
+    let name: String = "abcdefghij ".chars().cycle().take(n).collect();
+    let mut fitted = String::new();
+    let (calls, chars) = measured(|| fitted = c.fit(&name, &font, 300.0));
+    assert!(
+        fitted.ends_with('\u{2026}') && fitted.chars().count() < 100,
+        "{fitted}"
+    );
+    assert!(c.text_width(&fitted, &font) <= 300.0);
+    // One character more would not fit: the cut is the longest that does.
+    let kept = fitted.chars().count() - 1;
+    let longer: String = name.chars().take(kept + 1).collect::<String>();
+    let longer = format!("{}\u{2026}", longer.trim_end());
+    if longer != fitted {
+        assert!(c.text_width(&longer, &font) > 300.0, "{longer}");
+    }
+    // The whole text once, then at most 2 log2(n) candidates, each no longer than it.
+    let log2 = (n as f64).log2().ceil() as u64;
+    assert!(calls <= 2 + log2, "{calls} measurements for {n} characters");
+    assert!(
+        chars <= (2 + log2) * n as u64,
+        "{chars} characters measured for {n}"
+    );
+    // Short text is measured once and kept whole.
+    let (calls, _) = measured(|| assert_eq!(c.fit("base", &font, 300.0), "base"));
+    assert_eq!(calls, 1);
+    // Nothing fits: empty, not a panic.
+    assert_eq!(c.fit(&name, &font, 1.0), "");
+    assert_eq!(c.fit("", &font, 0.0), "");
+}
+
+/// The same fault through the charts: all four drawn for a trajectory with a 20,000-character
+/// name measure a bounded multiple of the name's length (quadratic fitting measured about
+/// 2 x 10^8 characters per label).
+#[test]
+fn charts_of_a_20000_character_trajectory_name_measure_it_a_few_times() {
+    let loaded =
+        crate::io::load_model(Some(std::path::Path::new("tests/charts/model.toml"))).unwrap();
+    let mut comparison = crate::compare::compare(&loaded.model, None).unwrap();
+    let n = 20_000usize;
+    comparison.trajectories[0].name = "x".repeat(n);
+    let ctx = ChartContext::new(&loaded, Size::DEFAULT, None);
+    for chart in Chart::ALL {
+        let (calls, chars) = measured(|| {
+            chart.png(&loaded.model, &comparison, &ctx).unwrap();
+        });
+        assert!(
+            chars <= 200 * n as u64,
+            "{}: {chars} characters measured in {calls} calls",
+            chart.name()
+        );
+    }
+}

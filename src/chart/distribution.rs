@@ -1,0 +1,427 @@
+//! `distribution.png`: how the NPV advantage (NPV of the equity stake less NPV of the profit
+//! share) is spread over the simulated paths, as a histogram of the share of paths in each
+//! bin: blue where equity is worth more, vermillion where the profit share is. Zero (a tie) is a
+//! solid line; the 5th, 25th, 50th, 75th and 95th percentiles are dashed lines labelled with
+//! their values; P(equity wins) and its 95% interval (p ± 1.96 standard errors) are written
+//! above the plot.
+//!
+//! The bins follow the Freedman-Diaconis rule (width 2 IQR / n^(1/3)), rounded to a 1-2-2.5-5
+//! step and clamped to 10..120 bins, with zero on a bin edge so that no bar mixes winners.
+//! The axis shows the middle 99% of paths (and zero, when that does not squeeze the bars
+//! into less than half the width); the paths beyond it are counted in the legend. The
+//! values are binned in one pass, so a million paths cost milliseconds.
+
+use std::borrow::Cow;
+
+use plotters::prelude::DrawingBackend;
+use plotters::style::Color;
+
+use super::canvas::{Align, Canvas, Draw, Rect};
+use super::fan::{EQUITY, PROFIT_SHARE};
+use super::frame::{self, Item, Layout};
+use super::scale::{self, Linear};
+use super::{ChartContext, Figure, ModelLabels};
+use crate::error::Error;
+
+/// Percentiles of the NPV advantage, as SPEC 10 computes them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Percentiles {
+    pub p5: f64,
+    pub p25: f64,
+    pub p50: f64,
+    pub p75: f64,
+    pub p95: f64,
+}
+
+/// The distribution chart's input.
+#[derive(Debug, Clone, Copy)]
+pub struct DistributionChart<'a> {
+    pub labels: &'a ModelLabels,
+    /// Every path's NPV advantage, in ascending order (values that are not finite are left
+    /// out; an unsorted slice is sorted in a copy).
+    pub advantages: &'a [f64],
+    /// The share of paths where equity is worth more, and its standard error.
+    pub p_equity_wins: f64,
+    pub p_equity_wins_se: f64,
+    pub percentiles: Percentiles,
+}
+
+impl DistributionChart<'_> {
+    /// The chart as PNG bytes.
+    pub fn png(&self, ctx: &ChartContext) -> Result<Vec<u8>, Error> {
+        super::render_png(self, ctx)
+    }
+
+    /// The chart as SVG bytes.
+    pub fn svg(&self, ctx: &ChartContext) -> Result<Vec<u8>, Error> {
+        super::render_svg(self, ctx)
+    }
+}
+
+const MIN_BINS: f64 = 10.0;
+const MAX_BINS: f64 = 120.0;
+/// The share of paths left off the axis on each side.
+const TAIL: f64 = 0.005;
+const ROW: f64 = 24.0;
+
+/// The value at rank (n - 1) q of sorted values, interpolated linearly (SPEC 10).
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let rank = (sorted.len() - 1) as f64 * q;
+    let i = rank.floor() as usize;
+    let j = (i + 1).min(sorted.len() - 1);
+    sorted[i] + (sorted[j] - sorted[i]) * (rank - i as f64)
+}
+
+/// A 1, 2, 2.5 or 5 times a power of ten, at least `raw` (> 0).
+fn nice_width(raw: f64) -> f64 {
+    let t = scale::span_ticks(0.0, raw, 1);
+    if t.step >= raw { t.step } else { t.step * 2.0 }
+}
+
+/// The histogram: bin edges `first + i * width`, the share of paths in each bin, and the
+/// paths below and above the drawn range.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Histogram {
+    pub first: f64,
+    pub width: f64,
+    pub counts: Vec<u64>,
+    pub below: u64,
+    pub above: u64,
+    /// Whether zero lies on the axis.
+    pub zero_shown: bool,
+}
+
+impl Histogram {
+    pub fn edge(&self, i: usize) -> f64 {
+        self.first + self.width * i as f64
+    }
+
+    pub fn last(&self) -> f64 {
+        self.edge(self.counts.len())
+    }
+
+    /// Bins `sorted` (ascending, finite, not empty).
+    pub fn of(sorted: &[f64]) -> Histogram {
+        let n = sorted.len();
+        let (mut lo, mut hi) = (quantile(sorted, TAIL), quantile(sorted, 1.0 - TAIL));
+        if hi - lo <= hi.abs().max(lo.abs()) * 1e-12 {
+            // All (or nearly all) paths alike: one bar in a range around the value.
+            let pad = (lo.abs() * 0.01).max(1.0);
+            lo -= pad;
+            hi += pad;
+        }
+        // Zero on the axis, unless that would squeeze the bars into less than half of it.
+        let span = hi - lo;
+        let zero_shown = if lo > 0.0 && hi <= 2.0 * span {
+            lo = 0.0;
+            true
+        } else if hi < 0.0 && -lo <= 2.0 * span {
+            hi = 0.0;
+            true
+        } else {
+            lo <= 0.0 && hi >= 0.0
+        };
+        let iqr = quantile(sorted, 0.75) - quantile(sorted, 0.25);
+        let target = if iqr > 0.0 {
+            (hi - lo) / (2.0 * iqr / (n as f64).cbrt())
+        } else {
+            (n as f64).log2() + 1.0
+        };
+        let raw = (hi - lo) / target.clamp(MIN_BINS, MAX_BINS);
+        let mut width = nice_width(raw);
+        let mut first = (lo / width).floor() * width;
+        let mut bins = ((hi - first) / width).ceil().max(1.0);
+        // Far from zero a bin can be narrower than the values' own precision: widen it.
+        if !(bins.is_finite() && bins <= 2.0 * MAX_BINS + 2.0) {
+            width = (hi - lo) / MAX_BINS;
+            first = lo;
+            bins = MAX_BINS;
+        }
+        let bins = bins as usize;
+        let mut hist = Histogram {
+            first,
+            width,
+            counts: vec![0; bins],
+            below: 0,
+            above: 0,
+            zero_shown,
+        };
+        let end = hist.last();
+        for &v in sorted {
+            if v < first {
+                hist.below += 1;
+            } else if v > end {
+                hist.above += 1;
+            } else {
+                let i = ((v - first) / width) as usize;
+                hist.counts[i.min(bins - 1)] += 1;
+            }
+        }
+        hist
+    }
+}
+
+/// A probability as a percentage: one decimal, two where the interval is narrower than that.
+fn pct(p: f64, decimals: usize) -> String {
+    format!("{:.*}%", decimals, p * 100.0)
+}
+
+impl Figure for DistributionChart<'_> {
+    fn stem(&self) -> &'static str {
+        "distribution"
+    }
+
+    fn draw<DB: DrawingBackend>(&self, c: &Canvas<DB>, ctx: &ChartContext) -> Draw {
+        let l = self.labels;
+        let sorted: Cow<[f64]> = if self.advantages.iter().all(|v| v.is_finite())
+            && self.advantages.windows(2).all(|w| w[0] <= w[1])
+        {
+            Cow::Borrowed(self.advantages)
+        } else {
+            let mut v: Vec<f64> = self
+                .advantages
+                .iter()
+                .copied()
+                .filter(|v| v.is_finite())
+                .collect();
+            v.sort_by(f64::total_cmp);
+            Cow::Owned(v)
+        };
+        let n = sorted.len();
+        let Layout { content, legend } = frame::frame(
+            c,
+            &l.name,
+            &format!(
+                "How much more the equity stake is worth to {} than the profit share (NPV, in {}), over {} simulated futures",
+                l.investor,
+                l.unit,
+                scale::pretty(&n.to_string())
+            ),
+            &ctx.footer,
+        )?;
+
+        // The headline: P(equity wins) and its 95% interval.
+        let p = self.p_equity_wins.clamp(0.0, 1.0);
+        let half = 1.96 * self.p_equity_wins_se.max(0.0);
+        let (lo, hi) = ((p - half).max(0.0), (p + half).min(1.0));
+        let dp = if hi - lo < 0.002 { 2 } else { 1 };
+        let headline = format!(
+            "Equity is worth more in {} of the paths (95% interval {} to {})",
+            pct(p, dp),
+            pct(lo, dp),
+            pct(hi, dp)
+        );
+        let hf = frame::label_font().bold();
+        c.text(
+            &c.fit(&headline, &hf, content.width()),
+            content.x0,
+            content.y0 + 14.0,
+            &hf,
+            Align::Left,
+        )?;
+
+        let mut items = vec![
+            Item::Heading("Paths where".into()),
+            Item::Swatch(frame::tint(EQUITY, 0.25), "equity is worth more".into()),
+            Item::Swatch(
+                frame::tint(PROFIT_SHARE, 0.25),
+                "the profit share is".into(),
+            ),
+            Item::Gap,
+            Item::Heading("Marks".into()),
+            Item::Line(frame::INK, false, 2.0, "zero: a tie".into()),
+            Item::Line(frame::MUTED, true, 1.5, "percentiles".into()),
+            Item::Gap,
+        ];
+        if n == 0 {
+            let f = frame::label_font();
+            c.text(
+                "No paths to draw.",
+                content.x0,
+                content.y0 + 80.0,
+                &f,
+                Align::Left,
+            )?;
+            return frame::legend(c, legend, &items);
+        }
+        let hist = Histogram::of(&sorted);
+
+        // Percentile and zero marks, labelled in rows above the plot.
+        let pc = self.percentiles;
+        let mut marks: Vec<(f64, String, bool)> = [
+            ("p5", pc.p5),
+            ("p25", pc.p25),
+            ("median", pc.p50),
+            ("p75", pc.p75),
+            ("p95", pc.p95),
+        ]
+        .into_iter()
+        .filter(|(_, v)| v.is_finite() && *v >= hist.first && *v <= hist.last())
+        .map(|(name, v)| (v, format!("{name} {}", scale::number(v)), false))
+        .collect();
+        if hist.zero_shown {
+            marks.push((0.0, "0".into(), true));
+        }
+        let ticks = scale::span_ticks(hist.first, hist.last(), 8);
+        let share_max = hist.counts.iter().copied().max().unwrap_or(0) as f64 / n as f64;
+        let y_ticks = scale::nice_ticks(0.0, share_max, 6);
+        let ylab = |v: f64, step: f64| scale::percent_tick(v, step);
+        let label_w = frame::y_label_width(c, &y_ticks, &ylab);
+        let plot = Rect {
+            x0: (content.x0 + label_w + 12.0).round(),
+            y0: (content.y0 + 64.0).round(),
+            x1: content.x1.round(),
+            y1: (content.y1 - 62.0).round(),
+        };
+        let x = Linear::new((hist.first, hist.last()), (plot.x0, plot.x1));
+        let sf = frame::small_font();
+        let mark_px: Vec<(f64, String)> = marks
+            .iter()
+            .map(|(v, t, _)| (x.map(*v), t.clone()))
+            .collect();
+        let placed = frame::markers(c, &mark_px, plot.x0, plot.x1, &sf);
+        let band = placed.rows as f64 * ROW + 8.0;
+        let data = Rect {
+            y0: plot.y0 + band,
+            ..plot
+        };
+        let y = Linear::new((y_ticks.lo, y_ticks.hi), (data.y1, data.y0));
+        frame::y_axis(c, data, &y, &y_ticks, &ylab)?;
+        frame::y_axis_title(c, content.x0, plot.y0, plot.x1, "share of paths")?;
+        let tick = |v: f64, step: f64| scale::tick_label(v, step);
+        frame::x_axis(c, data, &x, &ticks, &tick)?;
+        let tf = frame::tick_font();
+        c.text(
+            &format!(
+                "NPV advantage of the equity stake over the profit share, {}",
+                l.unit
+            ),
+            (plot.x0 + plot.x1) / 2.0,
+            data.y1 + 8.0 + tf.cap_height() + 30.0,
+            &sf,
+            Align::Center,
+        )?;
+
+        // The bars.
+        for (i, &count) in hist.counts.iter().enumerate() {
+            if count == 0 {
+                continue;
+            }
+            let (a, b) = (hist.edge(i), hist.edge(i + 1));
+            let col = if (a + b) / 2.0 > 0.0 {
+                EQUITY
+            } else {
+                PROFIT_SHARE
+            };
+            let r = Rect {
+                x0: x.map(a).round(),
+                x1: x.map(b).round().max(x.map(a).round() + 1.0),
+                y0: y.map(count as f64 / n as f64).round().min(data.y1 - 1.0),
+                y1: data.y1,
+            };
+            c.fill_rect(r, frame::tint(col, 0.25).to_rgba())?;
+        }
+
+        // The marks over the bars.
+        for (i, label) in placed.labels.iter().enumerate() {
+            let mid = plot.y0 + label.row as f64 * ROW + 4.0;
+            let zero = marks[i].2;
+            if zero {
+                c.line(&[(label.px, data.y1), (label.px, mid)], frame::INK, 2.0)?;
+            } else {
+                c.dashed(
+                    &[(label.px, data.y1), (label.px, mid)],
+                    frame::MUTED,
+                    1.5,
+                    5.0,
+                    4.0,
+                )?;
+            }
+            placed.draw_label(c, i, mid, frame::INK, &sf)?;
+        }
+        if placed.numbered {
+            for (i, (_, t, _)) in marks.iter().enumerate() {
+                items.push(Item::Note(format!("{}: {t}", i + 1)));
+            }
+            items.push(Item::Gap);
+        }
+
+        let mut notes = format!(
+            "Bars {} wide (Freedman-Diaconis rule).",
+            scale::input_value(hist.width)
+        );
+        let share = |k: u64| pct(k as f64 / n as f64, 1);
+        if hist.below + hist.above > 0 {
+            notes.push_str(&format!(
+                " Beyond the axis: {} of paths below {} and {} above {}.",
+                share(hist.below),
+                scale::number(hist.first),
+                share(hist.above),
+                scale::number(hist.last())
+            ));
+        }
+        if !hist.zero_shown {
+            notes.push_str(if hist.first > 0.0 {
+                " Zero lies far to the left of the axis."
+            } else {
+                " Zero lies far to the right of the axis."
+            });
+        }
+        items.push(Item::Note(notes));
+        frame::legend(c, legend, &items)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_interpolate_between_order_statistics() {
+        let v = [1.0, 2.0, 3.0, 4.0, 5.0];
+        assert_eq!(quantile(&v, 0.5), 3.0);
+        assert_eq!(quantile(&v, 0.25), 2.0);
+        assert_eq!(quantile(&v, 0.1), 1.4);
+        assert_eq!(quantile(&[7.0], 0.9), 7.0);
+    }
+
+    #[test]
+    fn bins_put_zero_on_an_edge_and_count_every_path() {
+        // 1000 values from -2 to 7.99.
+        let v: Vec<f64> = (0..1000).map(|i| -2.0 + f64::from(i) / 100.0).collect();
+        let h = Histogram::of(&v);
+        let total: u64 = h.counts.iter().sum::<u64>() + h.below + h.above;
+        assert_eq!(total, 1000);
+        // Zero is an edge: first is a whole number of widths below it.
+        let k = -h.first / h.width;
+        assert!((k - k.round()).abs() < 1e-9, "{h:?}");
+        assert!(h.zero_shown);
+        assert!(
+            h.counts.len() >= 10 && h.counts.len() <= 242,
+            "{}",
+            h.counts.len()
+        );
+        // The middle 99% are on the axis: at most 0.5% (5 paths) and a bin's width each side.
+        assert!(h.below <= 5 && h.above <= 5, "{h:?}");
+    }
+
+    #[test]
+    fn equal_values_make_one_bar() {
+        let v = vec![1e15; 1000];
+        let h = Histogram::of(&v);
+        assert_eq!(h.counts.iter().filter(|c| **c > 0).count(), 1);
+        assert_eq!(h.counts.iter().sum::<u64>(), 1000);
+        assert!(!h.zero_shown, "zero is 1e15 away: not on the axis");
+        let h = Histogram::of(&[0.0; 3]);
+        assert_eq!(h.counts.iter().sum::<u64>(), 3);
+        assert!(h.zero_shown);
+    }
+
+    #[test]
+    fn a_range_far_from_zero_with_fine_spread_still_bins() {
+        let v: Vec<f64> = (0..100).map(|i| 1e15 + f64::from(i)).collect();
+        let h = Histogram::of(&v);
+        assert!(h.counts.len() <= 242);
+        assert_eq!(h.counts.iter().sum::<u64>() + h.below + h.above, 100);
+    }
+}

@@ -1,0 +1,270 @@
+//! `fan.png`: the investor's value each year across simulated futures, for both deals: a
+//! pale band from the 5th to the 95th percentile, a deeper one from the 25th to the 75th,
+//! the median as a solid line and the mean dashed. The value is the cumulative cash flow,
+//! plus the stake's holding value under the equity deal, undiscounted (the rows of
+//! `fan.csv`, SPEC section 10). Equity in blue, the profit share in vermillion (Okabe-Ito).
+//! When the equity bands dwarf the profit share's, a second panel shows the profit share's
+//! range close up, as `value.png` does.
+
+use plotters::prelude::DrawingBackend;
+use plotters::style::{Color, RGBColor};
+
+use super::canvas::{Align, Canvas, Draw, Rect, clip_polygon};
+use super::frame::{self, Item, Layout};
+use super::scale::{self, Linear};
+use super::{ChartContext, Figure, ModelLabels};
+use crate::engine::Regime;
+use crate::error::Error;
+
+/// One row of `fan.csv`: the percentiles and mean of the investor's value in `year` under
+/// `regime`, over the simulated paths.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FanRow {
+    pub regime: Regime,
+    pub year: i32,
+    pub p5: f64,
+    pub p25: f64,
+    pub p50: f64,
+    pub p75: f64,
+    pub p95: f64,
+    pub mean: f64,
+}
+
+/// The fan chart's input: `fan.csv`'s rows (any order; rows with a value that is not finite
+/// are left out) and how many paths they describe.
+#[derive(Debug, Clone, Copy)]
+pub struct FanChart<'a> {
+    pub labels: &'a ModelLabels,
+    pub rows: &'a [FanRow],
+    /// How many paths the simulation ran.
+    pub paths: u64,
+    /// How many of them the rows were computed from, when that is a sample (said on the chart).
+    pub sample: Option<u64>,
+}
+
+impl FanChart<'_> {
+    /// The chart as PNG bytes.
+    pub fn png(&self, ctx: &ChartContext) -> Result<Vec<u8>, Error> {
+        super::render_png(self, ctx)
+    }
+
+    /// The chart as SVG bytes.
+    pub fn svg(&self, ctx: &ChartContext) -> Result<Vec<u8>, Error> {
+        super::render_svg(self, ctx)
+    }
+}
+
+pub(crate) const EQUITY: RGBColor = frame::PALETTE[0];
+pub(crate) const PROFIT_SHARE: RGBColor = frame::PALETTE[4];
+/// Opacity of the outer (5-95) and inner (25-75) bands.
+const OUTER: f64 = 0.16;
+const INNER: f64 = 0.30;
+const LINE: f64 = 2.5;
+const DASH: (f64, f64) = (8.0, 5.0);
+
+/// One regime's rows in year order.
+struct Fan {
+    color: RGBColor,
+    rows: Vec<FanRow>,
+}
+
+impl Fan {
+    fn of(regime: Regime, color: RGBColor, rows: &[FanRow]) -> Fan {
+        let mut rows: Vec<FanRow> = rows
+            .iter()
+            .filter(|r| r.regime == regime)
+            .filter(|r| {
+                [r.p5, r.p25, r.p50, r.p75, r.p95, r.mean]
+                    .iter()
+                    .all(|v| v.is_finite())
+            })
+            .copied()
+            .collect();
+        rows.sort_by_key(|r| r.year);
+        rows.dedup_by_key(|r| r.year);
+        Fan { color, rows }
+    }
+
+    fn range(&self) -> (f64, f64) {
+        self.rows.iter().fold((0.0f64, 0.0f64), |(lo, hi), r| {
+            (lo.min(r.p5).min(r.mean), hi.max(r.p95).max(r.mean))
+        })
+    }
+}
+
+impl Figure for FanChart<'_> {
+    fn stem(&self) -> &'static str {
+        "fan"
+    }
+
+    fn draw<DB: DrawingBackend>(&self, c: &Canvas<DB>, ctx: &ChartContext) -> Draw {
+        let l = self.labels;
+        let Layout { content, legend } = frame::frame(
+            c,
+            &l.name,
+            &format!(
+                "Value to {} each year across the simulated futures, in {}, not discounted: median, middle half and middle 90%",
+                l.investor, l.unit
+            ),
+            &ctx.footer,
+        )?;
+        // Profit share first: where the bands overlap, equity's are drawn over it.
+        let fans = [
+            Fan::of(Regime::ProfitShare, PROFIT_SHARE, self.rows),
+            Fan::of(Regime::Equity, EQUITY, self.rows),
+        ];
+        let years = fans.iter().flat_map(|f| f.rows.iter().map(|r| r.year));
+        let (first, last) = match (years.clone().min(), years.max()) {
+            (Some(a), Some(b)) => (a, b),
+            _ => {
+                let f = frame::label_font();
+                c.text(
+                    "No years to draw: the simulation gave no rows.",
+                    content.x0,
+                    content.y0 + 60.0,
+                    &f,
+                    Align::Left,
+                )?;
+                return frame::legend(c, legend, &self.legend_items());
+            }
+        };
+        let (ps_lo, ps_hi) = fans[0].range();
+        let (eq_lo, eq_hi) = fans[1].range();
+        let (min, max) = (ps_lo.min(eq_lo), ps_hi.max(eq_hi));
+        let close_up = !fans[0].rows.is_empty() && (ps_hi - min) * 3.0 < max - min;
+        let unit = &l.unit;
+        if close_up {
+            let gap = 56.0;
+            let split = content.x0 + (content.width() - gap) * 0.55;
+            let left = Rect {
+                x1: split,
+                ..content
+            };
+            let right = Rect {
+                x0: split + gap,
+                ..content
+            };
+            panel(
+                c,
+                left,
+                &fans,
+                (min, max),
+                (first, last),
+                &format!("{unit}, whole range"),
+            )?;
+            let span = (ps_hi - ps_lo).max(1e-9);
+            panel(
+                c,
+                right,
+                &fans,
+                (ps_lo - span * 0.05, ps_hi + span * 0.15),
+                (first, last),
+                &format!("{unit}, close-up on the profit share's range"),
+            )?;
+        } else {
+            panel(c, content, &fans, (min, max), (first, last), unit)?;
+        }
+        frame::legend(c, legend, &self.legend_items())
+    }
+}
+
+impl FanChart<'_> {
+    fn legend_items(&self) -> Vec<Item> {
+        let mut items = Vec::new();
+        for (regime, col) in [
+            (Regime::Equity, EQUITY),
+            (Regime::ProfitShare, PROFIT_SHARE),
+        ] {
+            items.push(Item::Heading(capitalised(regime.label())));
+            items.push(Item::Line(col, false, LINE, "median".into()));
+            items.push(Item::Line(col, true, 1.5, "mean".into()));
+            items.push(Item::Swatch(
+                frame::tint(col, (1.0 - OUTER) * (1.0 - INNER)),
+                "25th to 75th percentile".into(),
+            ));
+            items.push(Item::Swatch(
+                frame::tint(col, 1.0 - OUTER),
+                "5th to 95th percentile".into(),
+            ));
+            items.push(Item::Gap);
+        }
+        let paths = scale::pretty(&self.paths.to_string());
+        let over = match self.sample {
+            Some(n) if n < self.paths => format!(
+                "Percentiles and mean of a fixed sample of {} of the {paths} paths.",
+                scale::pretty(&n.to_string())
+            ),
+            _ => format!("Percentiles and mean over all {paths} paths."),
+        };
+        items.push(Item::Note(format!(
+            "Each year's value: cash received less cash paid in so far, plus the stake's value under the equity deal. {over}"
+        )));
+        items
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
+fn panel<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    area: Rect,
+    fans: &[Fan],
+    (min, max): (f64, f64),
+    (first, last): (i32, i32),
+    title: &str,
+) -> Draw {
+    let target = ((area.height() / 80.0) as usize).clamp(3, 10);
+    let ticks = scale::nice_ticks(min, max, target);
+    let label = |v: f64, step: f64| scale::tick_label(v, step);
+    let label_w = frame::y_label_width(c, &ticks, &label);
+    let plot = Rect {
+        x0: (area.x0 + label_w + 12.0).round(),
+        y0: (area.y0 + 30.0).round(),
+        x1: area.x1.round(),
+        y1: (area.y1 - 34.0).round(),
+    };
+    let x = Linear::new((f64::from(first), f64::from(last)), (plot.x0, plot.x1));
+    let y = Linear::new((ticks.lo, ticks.hi), (plot.y1, plot.y0));
+    frame::y_axis(c, plot, &y, &ticks, &label)?;
+    frame::y_axis_title(c, area.x0, plot.y0, plot.x1, title)?;
+    frame::x_years(c, plot, &x, first, last)?;
+    let clip = Rect {
+        x0: plot.x0 - 3.0,
+        y0: plot.y0 - 3.0,
+        x1: plot.x1 + 3.0,
+        y1: plot.y1 + 3.0,
+    };
+    let pt = |year: i32, v: f64| (x.map(f64::from(year)), y.map(v));
+    for fan in fans {
+        type Pick = fn(&FanRow) -> f64;
+        let bands: [(Pick, Pick, f64); 2] =
+            [(|r| r.p5, |r| r.p95, OUTER), (|r| r.p25, |r| r.p75, INNER)];
+        for (lo, hi, alpha) in bands {
+            let mut ring: Vec<(f64, f64)> = fan.rows.iter().map(|r| pt(r.year, hi(r))).collect();
+            ring.extend(fan.rows.iter().rev().map(|r| pt(r.year, lo(r))));
+            let ring = clip_polygon(&ring, plot);
+            if ring.len() >= 3 {
+                c.polygon(&ring, fan.color.mix(alpha))?;
+            }
+        }
+    }
+    for fan in fans {
+        let median: Vec<(f64, f64)> = fan.rows.iter().map(|r| pt(r.year, r.p50)).collect();
+        let mean: Vec<(f64, f64)> = fan.rows.iter().map(|r| pt(r.year, r.mean)).collect();
+        c.series(&mean, clip, fan.color, 1.5, Some(DASH))?;
+        c.series(&median, clip, fan.color, LINE, None)?;
+        // A single year has no line: a dot shows the median.
+        if let [only] = median.as_slice()
+            && only.1 >= plot.y0
+            && only.1 <= plot.y1
+        {
+            c.circle(*only, 4.0, fan.color, true, 1.0)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,665 @@
+//! `sweep.png`: the NPV advantage (equity less profit share) across a grid of input values
+//! (SPEC section 11).
+//!
+//! - One varied path: the advantage against the value, one line per trajectory (markers at
+//!   the grid points), zero drawn solid, and each zero crossing (linear between neighbouring
+//!   grid points) ringed and labelled with its value: where the deal flips. The model's own
+//!   value is a dotted line.
+//! - Two varied paths: a heatmap of the advantage for one trajectory, the first path across
+//!   and the second up, in a diverging palette symmetric about zero (vermillion where the
+//!   profit share is worth more, a neutral grey at zero, blue where equity is), the
+//!   break-even contour traced by marching squares over the grid, the model's own point
+//!   ringed, and a colour bar in the unit.
+
+use plotters::prelude::DrawingBackend;
+use plotters::style::{Color, RGBColor};
+
+use super::canvas::{Align, Canvas, Draw, Rect};
+use super::fan::{EQUITY, PROFIT_SHARE};
+use super::frame::{self, Item, Layout};
+use super::scale::{self, Linear};
+use super::{ChartContext, Figure, ModelLabels};
+use crate::error::Error;
+
+/// A varied input: its path (`equity.stake`), the grid's values in order, and the model's own
+/// value of it (None where it has none, e.g. a key the file leaves out).
+#[derive(Debug, Clone, Copy)]
+pub struct VariedPath<'a> {
+    pub path: &'a str,
+    pub values: &'a [f64],
+    pub current: Option<f64>,
+}
+
+/// One trajectory's NPV advantage at each grid point. With two varied paths the grid is
+/// row-major, the first path's index the row: `advantages[i * second.values.len() + j]`.
+#[derive(Debug, Clone, Copy)]
+pub struct SweepSeries<'a> {
+    pub trajectory: &'a str,
+    pub advantages: &'a [f64],
+}
+
+/// The sweep chart's input: one or two varied paths and a series per trajectory.
+#[derive(Debug, Clone, Copy)]
+pub struct SweepChart<'a> {
+    pub labels: &'a ModelLabels,
+    pub varied: &'a [VariedPath<'a>],
+    pub series: &'a [SweepSeries<'a>],
+    /// The heatmap's trajectory (two varied paths): None: `base` if there is one, else the first.
+    pub trajectory: Option<&'a str>,
+}
+
+impl SweepChart<'_> {
+    /// The chart as PNG bytes. An error if there are not one or two varied paths, if a
+    /// series has not one advantage per grid point, or if the named trajectory is missing.
+    pub fn png(&self, ctx: &ChartContext) -> Result<Vec<u8>, Error> {
+        self.check()?;
+        super::render_png(self, ctx)
+    }
+
+    /// The chart as SVG bytes (checked as [`SweepChart::png`]).
+    pub fn svg(&self, ctx: &ChartContext) -> Result<Vec<u8>, Error> {
+        self.check()?;
+        super::render_svg(self, ctx)
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        let fail = |message: String| {
+            Err(Error::Chart {
+                chart: "sweep.png".into(),
+                message,
+            })
+        };
+        let cells: usize = match self.varied {
+            [a] => a.values.len(),
+            [a, b] => a.values.len() * b.values.len(),
+            other => {
+                return fail(format!(
+                    "{} varied paths: one or two are drawn",
+                    other.len()
+                ));
+            }
+        };
+        if let Some(s) = self.series.iter().find(|s| s.advantages.len() != cells) {
+            return fail(format!(
+                "trajectory `{}` has {} advantages for {cells} grid points",
+                s.trajectory,
+                s.advantages.len()
+            ));
+        }
+        if self.varied.len() == 2 && self.heatmap_series().is_none() {
+            return fail(match self.trajectory {
+                Some(name) => format!("there is no trajectory `{name}` to draw"),
+                None => "there is no trajectory to draw".into(),
+            });
+        }
+        Ok(())
+    }
+
+    fn heatmap_series(&self) -> Option<&SweepSeries<'_>> {
+        match self.trajectory {
+            Some(name) => self.series.iter().find(|s| s.trajectory == name),
+            None => self
+                .series
+                .iter()
+                .find(|s| s.trajectory == "base")
+                .or_else(|| self.series.first()),
+        }
+    }
+}
+
+impl Figure for SweepChart<'_> {
+    fn stem(&self) -> &'static str {
+        "sweep"
+    }
+
+    fn draw<DB: DrawingBackend>(&self, c: &Canvas<DB>, ctx: &ChartContext) -> Draw {
+        match self.varied {
+            [a] => self.draw_lines(c, ctx, a),
+            [a, b] => self.draw_heatmap(c, ctx, a, b),
+            _ => Err("one or two varied paths are drawn".into()),
+        }
+    }
+}
+
+const ROW: f64 = 24.0;
+/// The break-even contour and the model's point.
+const CONTOUR: RGBColor = frame::INK;
+
+/// Where a series crosses zero between grid points (linearly), or touches it at one.
+pub(crate) fn zero_crossings(values: &[f64], advantages: &[f64]) -> Vec<f64> {
+    let mut out = Vec::new();
+    let pts: Vec<(f64, f64)> = values
+        .iter()
+        .zip(advantages)
+        .map(|(x, a)| (*x, *a))
+        .filter(|(x, a)| x.is_finite() && a.is_finite())
+        .collect();
+    for (i, &(x, a)) in pts.iter().enumerate() {
+        if a == 0.0 {
+            out.push(x);
+        }
+        if let Some(&(x2, b)) = pts.get(i + 1)
+            && ((a < 0.0 && b > 0.0) || (a > 0.0 && b < 0.0))
+        {
+            out.push(x + (x2 - x) * a / (a - b));
+        }
+    }
+    out
+}
+
+impl SweepChart<'_> {
+    fn draw_lines<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        ctx: &ChartContext,
+        varied: &VariedPath<'_>,
+    ) -> Draw {
+        let l = self.labels;
+        let Layout { content, legend } = frame::frame(
+            c,
+            &l.name,
+            &format!(
+                "NPV advantage of the equity stake over the profit share to {}, in {}, as {} varies; the rings mark where the deals break even",
+                l.investor, l.unit, varied.path
+            ),
+            &ctx.footer,
+        )?;
+        let xs = varied.values;
+        let finite = |v: &&f64| v.is_finite();
+        let (xmin, xmax) = xs
+            .iter()
+            .filter(finite)
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                (a.min(*v), b.max(*v))
+            });
+        let x_ticks = scale::span_ticks(xmin, xmax, 8);
+        let (amin, amax) = self
+            .series
+            .iter()
+            .flat_map(|s| s.advantages.iter())
+            .filter(finite)
+            .fold((0.0f64, 0.0f64), |(a, b), v| (a.min(*v), b.max(*v)));
+        let y_ticks = scale::nice_ticks(amin, amax, 7);
+        let ylab = |v: f64, step: f64| scale::tick_label(v, step);
+        let label_w = frame::y_label_width(c, &y_ticks, &ylab);
+        let plot = Rect {
+            x0: (content.x0 + label_w + 12.0).round(),
+            y0: (content.y0 + 30.0).round(),
+            x1: (content.x1 - 8.0).round(),
+            y1: (content.y1 - 62.0).round(),
+        };
+        let x = Linear::new((x_ticks.lo, x_ticks.hi), (plot.x0, plot.x1));
+
+        // Marks above the plot: each crossing, and the model's value.
+        let mut marks: Vec<(f64, String)> = Vec::new();
+        let mut rings: Vec<(f64, RGBColor)> = Vec::new();
+        for (i, s) in self.series.iter().enumerate() {
+            for v in zero_crossings(xs, s.advantages) {
+                marks.push((
+                    x.map(v),
+                    format!("{} {}", s.trajectory, scale::input_value(v)),
+                ));
+                rings.push((x.map(v), frame::color(i)));
+            }
+        }
+        let crossings = marks.len();
+        let current = varied
+            .current
+            .filter(|v| v.is_finite() && *v >= x_ticks.lo && *v <= x_ticks.hi);
+        if let Some(v) = current {
+            marks.push((x.map(v), format!("model {}", scale::input_value(v))));
+        }
+        let sf = frame::small_font();
+        let placed = frame::markers(c, &marks, plot.x0, plot.x1, &sf);
+        let band = placed.rows as f64 * ROW + 8.0;
+        let data = Rect {
+            y0: plot.y0 + band,
+            ..plot
+        };
+        let y = Linear::new((y_ticks.lo, y_ticks.hi), (data.y1, data.y0));
+        frame::y_axis(c, data, &y, &y_ticks, &ylab)?;
+        frame::y_axis_title(
+            c,
+            content.x0,
+            plot.y0,
+            plot.x1,
+            &format!("NPV advantage, {}", l.unit),
+        )?;
+        let xlab = |v: f64, _: f64| scale::input_value(v);
+        frame::x_axis(c, data, &x, &x_ticks, &xlab)?;
+        let tf = frame::tick_font();
+        c.text(
+            &c.fit(varied.path, &sf, plot.width()),
+            (plot.x0 + plot.x1) / 2.0,
+            data.y1 + 38.0 + tf.cap_height(),
+            &sf,
+            Align::Center,
+        )?;
+        let zero = y.map(0.0).round();
+        c.line(&[(data.x0, zero), (data.x1, zero)], frame::INK, 1.5)?;
+
+        for (i, label) in placed.labels.iter().enumerate() {
+            let mid = plot.y0 + label.row as f64 * ROW + 4.0;
+            let foot = if i < crossings { zero } else { data.y1 };
+            c.dashed(
+                &[(label.px, foot), (label.px, mid)],
+                frame::FAINT,
+                1.0,
+                4.0,
+                4.0,
+            )?;
+            placed.draw_label(c, i, mid, frame::MUTED, &sf)?;
+        }
+
+        let clip = Rect {
+            x0: data.x0 - 3.0,
+            y0: data.y0 - 3.0,
+            x1: data.x1 + 3.0,
+            y1: data.y1 + 3.0,
+        };
+        let dots = xs.len() <= 60;
+        let mut items = vec![Item::Heading("Trajectory".into())];
+        for (i, s) in self.series.iter().enumerate() {
+            let col = frame::color(i);
+            let pts: Vec<(f64, f64)> = xs
+                .iter()
+                .zip(s.advantages)
+                .filter(|(v, a)| v.is_finite() && a.is_finite())
+                .map(|(v, a)| (x.map(*v), y.map(*a)))
+                .collect();
+            c.series(&pts, clip, col, 2.5, None)?;
+            if dots || pts.len() == 1 {
+                for p in &pts {
+                    c.circle(*p, 3.5, col, true, 1.0)?;
+                }
+            }
+            items.push(Item::Line(col, false, 3.0, s.trajectory.to_string()));
+        }
+        for (px, col) in rings {
+            c.circle((px, zero), 7.0, frame::WHITE, true, 1.0)?;
+            c.circle((px, zero), 7.0, col, false, 2.5)?;
+        }
+        items.push(Item::Gap);
+        items.push(Item::Heading("Marks".into()));
+        items.push(Item::Line(
+            frame::FAINT,
+            true,
+            1.0,
+            "the model's value".into(),
+        ));
+        items.push(Item::Note(
+            "Rings: where a trajectory's advantage crosses zero, found linearly between grid points."
+                .into(),
+        ));
+        if crossings == 0 {
+            items.push(Item::Note(
+                "No trajectory's advantage changes sign on this grid.".into(),
+            ));
+        }
+        if placed.numbered {
+            for (i, (_, t)) in marks.iter().enumerate() {
+                items.push(Item::Note(format!("{}: {t}", i + 1)));
+            }
+        }
+        frame::legend(c, legend, &items)
+    }
+
+    fn draw_heatmap<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        ctx: &ChartContext,
+        across: &VariedPath<'_>,
+        up: &VariedPath<'_>,
+    ) -> Draw {
+        let l = self.labels;
+        let series = self
+            .heatmap_series()
+            .ok_or_else(|| "there is no trajectory to draw".to_string())?;
+        let Layout { content, legend } = frame::frame(
+            c,
+            &l.name,
+            &format!(
+                "NPV advantage of the equity stake over the profit share to {} in `{}`, in {}, as {} and {} vary; the black line is the break-even",
+                l.investor, series.trajectory, l.unit, across.path, up.path
+            ),
+            &ctx.footer,
+        )?;
+        let (nx, ny) = (across.values.len(), up.values.len());
+        let xe = cell_edges(across.values);
+        let ye = cell_edges(up.values);
+        let span = |e: &[(f64, f64)]| {
+            e.iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (lo, hi)| {
+                    (a.min(*lo), b.max(*hi))
+                })
+        };
+        let (x_lo, x_hi) = span(&xe);
+        let (y_lo, y_hi) = span(&ye);
+        let x_ticks = scale::span_ticks(x_lo, x_hi, 8);
+        let y_ticks = scale::span_ticks(y_lo, y_hi, 7);
+        let vlab = |v: f64, _: f64| scale::input_value(v);
+        let label_w = frame::y_label_width(c, &y_ticks, &vlab);
+        let plot = Rect {
+            x0: (content.x0 + label_w + 12.0).round(),
+            y0: (content.y0 + 30.0).round(),
+            x1: (content.x1 - 8.0).round(),
+            y1: (content.y1 - 62.0).round(),
+        };
+        let x = Linear::new((x_ticks.lo, x_ticks.hi), (plot.x0, plot.x1));
+        let y = Linear::new((y_ticks.lo, y_ticks.hi), (plot.y1, plot.y0));
+        let adv = |i: usize, j: usize| series.advantages[i * ny + j];
+        let max_abs = series
+            .advantages
+            .iter()
+            .filter(|v| v.is_finite())
+            .fold(0.0f64, |m, v| m.max(v.abs()));
+
+        // Cells.
+        for (i, (x0, x1)) in xe.iter().enumerate() {
+            for (j, (y0, y1)) in ye.iter().enumerate() {
+                let r = Rect {
+                    x0: x.map(*x0).round(),
+                    x1: x.map(*x1).round(),
+                    y0: y.map(*y1).round(),
+                    y1: y.map(*y0).round(),
+                };
+                c.fill_rect(r, diverging(adv(i, j), max_abs).to_rgba())?;
+            }
+        }
+        frame::outline_rect(c, plot, frame::AXIS, 1.0, false)?;
+        let tf = frame::tick_font();
+        for v in &y_ticks.values {
+            let py = y.map(*v).round();
+            c.line(&[(plot.x0 - 6.0, py), (plot.x0, py)], frame::AXIS, 1.0)?;
+            c.text(
+                &vlab(*v, y_ticks.step),
+                plot.x0 - 10.0,
+                py + tf.cap_height() / 2.0,
+                &tf,
+                Align::Right,
+            )?;
+        }
+        frame::y_axis_title(c, content.x0, plot.y0, plot.x1, up.path)?;
+        frame::x_axis(c, plot, &x, &x_ticks, &vlab)?;
+        let sf = frame::small_font();
+        c.text(
+            &c.fit(across.path, &sf, plot.width()),
+            (plot.x0 + plot.x1) / 2.0,
+            plot.y1 + 38.0 + tf.cap_height(),
+            &sf,
+            Align::Center,
+        )?;
+
+        // The break-even contour.
+        let to_px = |(u, v): (f64, f64)| (x.map(u), y.map(v));
+        let segments = contour(across.values, up.values, series.advantages);
+        for (a, b) in &segments {
+            c.line(&[to_px(*a), to_px(*b)], CONTOUR, 3.0)?;
+        }
+
+        // The model's own point.
+        let mut notes = Vec::new();
+        match (across.current, up.current) {
+            (Some(u), Some(v))
+                if u.is_finite()
+                    && v.is_finite()
+                    && (x_lo..=x_hi).contains(&u)
+                    && (y_lo..=y_hi).contains(&v) =>
+            {
+                let p = to_px((u, v));
+                c.circle(p, 9.0, frame::WHITE, true, 1.0)?;
+                c.circle(p, 9.0, CONTOUR, false, 2.5)?;
+                c.circle(p, 3.0, CONTOUR, true, 1.0)?;
+                let lf = frame::label_font().bold();
+                c.text(
+                    "model",
+                    p.0 + 14.0,
+                    p.1 - 10.0,
+                    &lf.with_color(CONTOUR),
+                    Align::Left,
+                )?;
+            }
+            (Some(u), Some(v)) => notes.push(format!(
+                "The model's point ({}, {}) lies outside the grid.",
+                scale::input_value(u),
+                scale::input_value(v)
+            )),
+            _ => {}
+        }
+        if segments.is_empty() {
+            notes.push("The advantage does not change sign on this grid: no break-even.".into());
+        }
+        if nx < 2 || ny < 2 {
+            notes.push(
+                "A single value along an axis: the break-even line needs two on each.".into(),
+            );
+        }
+
+        // The colour bar, then the legend under it.
+        let bar_top = legend.y0 + 34.0;
+        let bar = Rect {
+            x0: legend.x0 + 4.0,
+            y0: bar_top,
+            x1: legend.x0 + 30.0,
+            y1: (bar_top + 300.0).min(legend.y1 - 150.0).max(bar_top + 80.0),
+        };
+        let hf = frame::legend_font().bold();
+        c.text(
+            &c.fit(&format!("NPV advantage, {}", l.unit), &hf, legend.width()),
+            legend.x0,
+            legend.y0 + hf.cap_height(),
+            &hf,
+            Align::Left,
+        )?;
+        let m = if max_abs > 0.0 { max_abs } else { 1.0 };
+        let by = Linear::new((-m, m), (bar.y1, bar.y0));
+        let steps = (bar.height() as usize).max(2);
+        for k in 0..steps {
+            let t0 = bar.y0 + bar.height() * k as f64 / steps as f64;
+            let t1 = bar.y0 + bar.height() * (k + 1) as f64 / steps as f64;
+            let v = m - 2.0 * m * (k as f64 + 0.5) / steps as f64;
+            c.fill_rect(
+                Rect {
+                    y0: t0.floor(),
+                    y1: t1.ceil(),
+                    ..bar
+                },
+                diverging(v, m).to_rgba(),
+            )?;
+        }
+        frame::outline_rect(c, bar, frame::AXIS, 1.0, false)?;
+        let ticks = scale::nice_ticks(-m, m, 6);
+        for v in ticks.values.iter().filter(|v| v.abs() <= m * (1.0 + 1e-9)) {
+            let py = by.map(*v).round();
+            c.line(&[(bar.x1, py), (bar.x1 + 6.0, py)], frame::AXIS, 1.0)?;
+            c.text(
+                &scale::tick_label(*v, ticks.step),
+                bar.x1 + 10.0,
+                py + tf.cap_height() / 2.0,
+                &tf,
+                Align::Left,
+            )?;
+        }
+        let mut items = vec![
+            Item::Swatch(EQUITY, "equity worth more".into()),
+            Item::Swatch(PROFIT_SHARE, "profit share worth more".into()),
+            Item::Line(CONTOUR, false, 3.0, "break-even".into()),
+        ];
+        for n in notes {
+            items.push(Item::Note(n));
+        }
+        frame::legend(
+            c,
+            Rect {
+                y0: bar.y1 + 24.0,
+                ..legend
+            },
+            &items,
+        )
+    }
+}
+
+/// The span of each grid value's cell: halfway to its neighbours; a single value gets a cell
+/// of 10% of its size (at least 1) on each side.
+fn cell_edges(values: &[f64]) -> Vec<(f64, f64)> {
+    let n = values.len();
+    (0..n)
+        .map(|i| {
+            let v = values[i];
+            let half = |a: f64, b: f64| (b - a).abs() / 2.0;
+            let left = if i > 0 {
+                half(values[i - 1], v)
+            } else if n > 1 {
+                half(v, values[1])
+            } else {
+                (v.abs() * 0.1).max(1.0)
+            };
+            let right = if i + 1 < n {
+                half(v, values[i + 1])
+            } else if n > 1 {
+                half(values[n - 2], v)
+            } else {
+                (v.abs() * 0.1).max(1.0)
+            };
+            (v - left, v + right)
+        })
+        .collect()
+}
+
+/// The diverging colour of `v` on a scale symmetric about zero (`max` = |largest value|):
+/// a neutral grey at zero, deepening to blue for equity and vermillion for the profit share.
+pub(crate) fn diverging(v: f64, max: f64) -> RGBColor {
+    const NEUTRAL: RGBColor = RGBColor(0xF2, 0xF2, 0xF2);
+    if !v.is_finite() || max <= 0.0 {
+        return NEUTRAL;
+    }
+    let t = (v.abs() / max).clamp(0.0, 1.0);
+    let end = if v > 0.0 { EQUITY } else { PROFIT_SHARE };
+    let mix = |a: u8, b: u8| (f64::from(a) + (f64::from(b) - f64::from(a)) * t).round() as u8;
+    RGBColor(
+        mix(NEUTRAL.0, end.0),
+        mix(NEUTRAL.1, end.1),
+        mix(NEUTRAL.2, end.2),
+    )
+}
+
+/// The zero contour of a row-major grid (`adv[i * ys.len() + j]` at `(xs[i], ys[j])`) as line
+/// segments in value space, by marching squares: each cell's edges are cut where the
+/// advantage changes sign (linearly), and a saddle is resolved by the cell's mean.
+pub(crate) fn contour(xs: &[f64], ys: &[f64], adv: &[f64]) -> Vec<((f64, f64), (f64, f64))> {
+    let (nx, ny) = (xs.len(), ys.len());
+    let mut out = Vec::new();
+    if nx < 2 || ny < 2 || adv.len() != nx * ny {
+        return out;
+    }
+    let at = |i: usize, j: usize| adv[i * ny + j];
+    for i in 0..nx - 1 {
+        for j in 0..ny - 1 {
+            // Corners counter-clockwise from (i, j): bottom-left, bottom-right, top-right, top-left.
+            let corners = [
+                (xs[i], ys[j], at(i, j)),
+                (xs[i + 1], ys[j], at(i + 1, j)),
+                (xs[i + 1], ys[j + 1], at(i + 1, j + 1)),
+                (xs[i], ys[j + 1], at(i, j + 1)),
+            ];
+            if corners.iter().any(|c| !c.2.is_finite()) {
+                continue;
+            }
+            let above: Vec<bool> = corners.iter().map(|c| c.2 > 0.0).collect();
+            // The point where edge k (corner k to corner k+1) crosses zero, if it does.
+            let cut = |k: usize| -> Option<(f64, f64)> {
+                let (a, b) = (corners[k], corners[(k + 1) % 4]);
+                if above[k] == above[(k + 1) % 4] {
+                    return None;
+                }
+                let t = a.2 / (a.2 - b.2);
+                Some((a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t))
+            };
+            let cuts: Vec<(usize, (f64, f64))> =
+                (0..4).filter_map(|k| cut(k).map(|p| (k, p))).collect();
+            match cuts.as_slice() {
+                [(_, p), (_, q)] => out.push((*p, *q)),
+                [(_, p0), (_, p1), (_, p2), (_, p3)] => {
+                    // A saddle: corners 0 and 2 on one side, 1 and 3 on the other. Join the
+                    // cuts so that the centre (the mean) lies on the side it belongs to.
+                    let centre_above = corners.iter().map(|c| c.2).sum::<f64>() / 4.0 > 0.0;
+                    if centre_above == above[0] {
+                        // Corner 0's side connects through the centre: cut off corners 1 and 3.
+                        out.push((*p0, *p1));
+                        out.push((*p2, *p3));
+                    } else {
+                        out.push((*p3, *p0));
+                        out.push((*p1, *p2));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crossings_are_linear_between_grid_points() {
+        let xs = [0.0, 1.0, 2.0, 3.0];
+        // -1 at 0, +1 at 1: crosses at 0.5; 1 -> -3 between 2 and 3: at 2.25.
+        let a = [-1.0, 1.0, 1.0, -3.0];
+        assert_eq!(zero_crossings(&xs, &a), vec![0.5, 2.25]);
+        // Touching zero at a grid point counts once.
+        assert_eq!(zero_crossings(&xs, &[-1.0, 0.0, 1.0, 2.0]), vec![1.0]);
+        assert!(zero_crossings(&xs, &[1.0, 2.0, 3.0, 4.0]).is_empty());
+        assert!(zero_crossings(&[5.0], &[1.0]).is_empty());
+    }
+
+    #[test]
+    fn the_contour_of_a_plane_is_its_zero_line() {
+        // adv = x + y - 1 on a 3x3 grid over [0, 1]^2: the line x + y = 1.
+        let xs = [0.0, 0.5, 1.0];
+        let ys = [0.0, 0.5, 1.0];
+        let mut adv = Vec::new();
+        for x in xs {
+            for y in ys {
+                adv.push(x + y - 1.0);
+            }
+        }
+        let segs = contour(&xs, &ys, &adv);
+        assert!(!segs.is_empty());
+        for (a, b) in &segs {
+            assert!((a.0 + a.1 - 1.0).abs() < 1e-12, "{a:?}");
+            assert!((b.0 + b.1 - 1.0).abs() < 1e-12, "{b:?}");
+        }
+        // No sign change: no contour.
+        assert!(contour(&xs, &ys, &[1.0; 9]).is_empty());
+        // One value along an axis: nothing to trace, no panic.
+        assert!(contour(&[1.0], &ys, &[1.0, -1.0, 1.0]).is_empty());
+    }
+
+    #[test]
+    fn the_palette_is_symmetric_and_neutral_at_zero() {
+        assert_eq!(diverging(0.0, 5.0), RGBColor(0xF2, 0xF2, 0xF2));
+        assert_eq!(diverging(5.0, 5.0), EQUITY);
+        assert_eq!(diverging(-5.0, 5.0), PROFIT_SHARE);
+        // Equal distances from white-ish neutral at +x and -x.
+        let (p, n) = (diverging(2.0, 5.0), diverging(-2.0, 5.0));
+        let dist = |c: RGBColor| {
+            let d = |a: u8| (f64::from(a) - 242.0).powi(2);
+            (d(c.0) + d(c.1) + d(c.2)).sqrt()
+        };
+        let (dp, dn) = (dist(p), dist(n));
+        let (fp, fn_) = (dist(EQUITY), dist(PROFIT_SHARE));
+        assert!((dp / fp - dn / fn_).abs() < 0.01, "{dp} {fp} {dn} {fn_}");
+    }
+
+    #[test]
+    fn cells_meet_halfway() {
+        assert_eq!(
+            cell_edges(&[1.0, 2.0, 4.0]),
+            vec![(0.5, 1.5), (1.5, 3.0), (3.0, 5.0)]
+        );
+        assert_eq!(cell_edges(&[10.0]), vec![(9.0, 11.0)]);
+    }
+}

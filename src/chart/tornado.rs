@@ -1,0 +1,230 @@
+//! `tornado.png`: which inputs move the answer most, for one trajectory (SPEC section 11).
+//! One row per input, largest swing at the top: a bar from the model's NPV advantage to the
+//! advantage with the input at its low value (upper half of the row) and one to the
+//! advantage at its high value (lower half), each labelled at its end with the input's
+//! value. The model's own advantage is a vertical line; zero, where on the axis, a grey one.
+//! Inputs are named by their path (`equity.stake`).
+
+use plotters::prelude::DrawingBackend;
+use plotters::style::{Color, RGBColor};
+
+use super::canvas::{Align, Canvas, Draw, Rect};
+use super::frame::{self, Item, Layout};
+use super::scale::{self, Linear};
+use super::{ChartContext, Figure, ModelLabels};
+use crate::error::Error;
+
+/// One row of `tornado.csv` for the chart's trajectory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TornadoRow {
+    /// The input's path: `equity.stake`, `scale.valuation`.
+    pub input: String,
+    pub low: f64,
+    pub high: f64,
+    pub advantage_low: f64,
+    pub advantage_high: f64,
+    pub swing: f64,
+}
+
+/// The tornado chart's input: the rows (drawn largest swing first, whatever their order)
+/// and the model's own NPV advantage for the trajectory.
+#[derive(Debug, Clone, Copy)]
+pub struct TornadoChart<'a> {
+    pub labels: &'a ModelLabels,
+    pub trajectory: &'a str,
+    pub base_advantage: f64,
+    pub rows: &'a [TornadoRow],
+}
+
+impl TornadoChart<'_> {
+    /// The chart as PNG bytes.
+    pub fn png(&self, ctx: &ChartContext) -> Result<Vec<u8>, Error> {
+        super::render_png(self, ctx)
+    }
+
+    /// The chart as SVG bytes.
+    pub fn svg(&self, ctx: &ChartContext) -> Result<Vec<u8>, Error> {
+        super::render_svg(self, ctx)
+    }
+}
+
+/// The input at its low value, and at its high value.
+const LOW: RGBColor = frame::PALETTE[1];
+const HIGH: RGBColor = frame::PALETTE[0];
+const MIN_ROW: f64 = 26.0;
+const MAX_ROW: f64 = 64.0;
+
+impl Figure for TornadoChart<'_> {
+    fn stem(&self) -> &'static str {
+        "tornado"
+    }
+
+    fn draw<DB: DrawingBackend>(&self, c: &Canvas<DB>, ctx: &ChartContext) -> Draw {
+        let l = self.labels;
+        let Layout { content, legend } = frame::frame(
+            c,
+            &l.name,
+            &format!(
+                "What moves the NPV advantage of the equity stake over the profit share to {} most, in `{}`, in {}: each input alone at its low and high value",
+                l.investor, self.trajectory, l.unit
+            ),
+            &ctx.footer,
+        )?;
+        let mut rows: Vec<&TornadoRow> = self
+            .rows
+            .iter()
+            .filter(|r| r.advantage_low.is_finite() && r.advantage_high.is_finite())
+            .collect();
+        // Largest swing first; a swing that is not a number goes last.
+        rows.sort_by(|a, b| {
+            let key = |r: &TornadoRow| {
+                if r.swing.is_finite() {
+                    r.swing.abs()
+                } else {
+                    -1.0
+                }
+            };
+            key(b).total_cmp(&key(a))
+        });
+        let base = if self.base_advantage.is_finite() {
+            self.base_advantage
+        } else {
+            0.0
+        };
+        let mut items = vec![
+            Item::Heading("Input at its".into()),
+            Item::Swatch(frame::tint(LOW, 0.15), "low value".into()),
+            Item::Swatch(frame::tint(HIGH, 0.15), "high value".into()),
+            Item::Gap,
+            Item::Line(frame::INK, false, 2.0, "the model's advantage".into()),
+            Item::Line(frame::AXIS, false, 1.5, "zero: a tie".into()),
+            Item::Gap,
+        ];
+        if rows.is_empty() {
+            let f = frame::label_font();
+            c.text(
+                "No inputs to vary.",
+                content.x0,
+                content.y0 + 60.0,
+                &f,
+                Align::Left,
+            )?;
+            return frame::legend(c, legend, &items);
+        }
+
+        let lf = frame::label_font();
+        let sf = frame::small_font();
+        let names_w = rows
+            .iter()
+            .map(|r| c.text_width(&r.input, &lf))
+            .fold(0.0, f64::max)
+            .min(content.width() * 0.3);
+        let area = Rect {
+            x0: (content.x0 + names_w + 16.0).round(),
+            y0: (content.y0 + 44.0).round(),
+            x1: content.x1.round(),
+            y1: (content.y1 - 62.0).round(),
+        };
+        let fit_rows = ((area.height() / MIN_ROW) as usize).max(1);
+        let shown = rows.len().min(fit_rows);
+        if shown < rows.len() {
+            items.push(Item::Note(format!(
+                "{} inputs with smaller swings are not drawn.",
+                rows.len() - shown
+            )));
+        }
+        let rows = &rows[..shown];
+        let row_h = (area.height() / shown as f64).min(MAX_ROW);
+
+        let (lo, hi) = rows.iter().fold((base, base), |(a, b), r| {
+            (
+                a.min(r.advantage_low).min(r.advantage_high),
+                b.max(r.advantage_low).max(r.advantage_high),
+            )
+        });
+        // Room at either end for the value labels.
+        let span = (hi - lo).max(hi.abs().max(lo.abs()) * 1e-9).max(1e-9);
+        let value_w = rows
+            .iter()
+            .flat_map(|r| [r.low, r.high])
+            .map(|v| c.text_width(&scale::input_value(v), &sf))
+            .fold(0.0, f64::max)
+            + 12.0;
+        let pad = span * value_w / (area.width() - 2.0 * value_w).max(100.0);
+        let ticks = scale::span_ticks(lo - pad, hi + pad, 7);
+        let x = Linear::new((ticks.lo, ticks.hi), (area.x0, area.x1));
+        let plot = Rect {
+            y1: area.y0 + row_h * shown as f64,
+            ..area
+        };
+
+        // Grid, axis and the zero and model lines.
+        let tf = frame::tick_font();
+        for v in &ticks.values {
+            let px = x.map(*v).round();
+            c.line(&[(px, plot.y0), (px, plot.y1)], frame::GRID, 1.0)?;
+        }
+        let amt = |v: f64, step: f64| scale::tick_label(v, step);
+        frame::x_axis(c, plot, &x, &ticks, &amt)?;
+        c.text(
+            &format!("NPV advantage, {}", l.unit),
+            (plot.x0 + plot.x1) / 2.0,
+            plot.y1 + 38.0 + tf.cap_height(),
+            &sf,
+            Align::Center,
+        )?;
+        if (ticks.lo..=ticks.hi).contains(&0.0) {
+            let px = x.map(0.0).round();
+            c.line(&[(px, plot.y0), (px, plot.y1)], frame::AXIS, 1.5)?;
+        }
+
+        for (k, r) in rows.iter().enumerate() {
+            let top = plot.y0 + row_h * k as f64;
+            let mid = top + row_h / 2.0;
+            let bar_h = (row_h * 0.36).min(20.0);
+            c.text(
+                &c.fit(&r.input, &lf, names_w),
+                area.x0 - 16.0,
+                mid + lf.cap_height() / 2.0,
+                &lf,
+                Align::Right,
+            )?;
+            for (adv, value, col, y0) in [
+                (r.advantage_low, r.low, LOW, mid - bar_h),
+                (r.advantage_high, r.high, HIGH, mid),
+            ] {
+                let (a, b) = (x.map(base), x.map(adv));
+                let rect = Rect {
+                    x0: a.min(b).round(),
+                    x1: a.max(b).round().max(a.min(b).round() + 1.0),
+                    y0: y0.round(),
+                    y1: (y0 + bar_h).round(),
+                };
+                c.fill_rect(rect, frame::tint(col, 0.15).to_rgba())?;
+                let text = scale::input_value(value);
+                let ty = y0 + bar_h / 2.0 + sf.cap_height() / 2.0;
+                if adv >= base {
+                    c.text(&text, rect.x1 + 6.0, ty, &sf, Align::Left)?;
+                } else {
+                    c.text(&text, rect.x0 - 6.0, ty, &sf, Align::Right)?;
+                }
+            }
+        }
+        let bx = x.map(base).round();
+        c.line(&[(bx, plot.y0 - 8.0), (bx, plot.y1)], frame::INK, 2.0)?;
+        let bf = frame::label_font().bold();
+        let label = format!("model: {}", scale::number(base));
+        let w = c.text_width(&label, &bf);
+        let (tx, align) = if bx + 8.0 + w <= plot.x1 {
+            (bx + 8.0, Align::Left)
+        } else {
+            (bx - 8.0, Align::Right)
+        };
+        c.text(&label, tx, plot.y0 - 16.0, &bf, align)?;
+        items.push(Item::Note(
+            "Each bar runs from the model's advantage to the advantage with that input alone changed; the input's value is written at the bar's end."
+                .into(),
+        ));
+        frame::legend(c, legend, &items)
+    }
+}
