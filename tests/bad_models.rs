@@ -12,13 +12,15 @@
 //! the compare must leave no CSV file behind. All failures are collected and reported at once.
 //! The `_valid*.toml` files are the models the others were made from: they must pass `check`.
 
+mod common;
+
 use assert_cmd::Command;
+use common::ScratchDir;
 use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 /// Longest a single run may take before it counts as a hang.
 const TIMEOUT: Duration = Duration::from_secs(120);
@@ -32,37 +34,6 @@ fn bad_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests")
         .join("bad")
-}
-
-/// A fresh empty directory under the system's temporary directory, removed on drop.
-/// (std only, so that this test needs no dev-dependency beyond `assert_cmd`.)
-struct ScratchDir(PathBuf);
-
-impl ScratchDir {
-    fn new(tag: &str) -> std::io::Result<Self> {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
-        let path = std::env::temp_dir().join(format!(
-            "stakeshift-bad-{tag}-{}-{n}-{nanos}",
-            std::process::id()
-        ));
-        fs::create_dir(&path)?;
-        Ok(Self(path))
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for ScratchDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
 }
 
 /// What a bad model's message must contain, from its first line.
@@ -461,15 +432,7 @@ fn bad_models_fail_cleanly() {
 
         // stakeshift compare <file> --out <dir>
         runs += 1;
-        let out = match ScratchDir::new("compare") {
-            Ok(d) => d,
-            Err(e) => {
-                failures.push(format!(
-                    "--- {name}: cannot make a temporary directory: {e}\n"
-                ));
-                continue;
-            }
-        };
+        let out = ScratchDir::new("bad-compare");
         let args: Vec<OsString> = vec![
             "compare".into(),
             model.clone().into_os_string(),
@@ -521,7 +484,7 @@ fn bad_models_fail_cleanly() {
 #[test]
 fn failed_compare_leaves_earlier_output_intact() {
     let dir = bad_dir();
-    let tmp = ScratchDir::new("intact").expect("temporary directory");
+    let tmp = ScratchDir::new("bad-intact");
     let out = tmp.path().join("out");
 
     let good = run(&[

@@ -7,12 +7,14 @@
 //!     STAKESHIFT_BLESS=1 cargo test --test charts
 //! (or the gallery alone: cargo run --release -- chart --out charts).
 
+mod common;
+
 use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use assert_cmd::Command;
+use common::{ScratchDir, stakeshift};
 use sha2::{Digest, Sha256};
 use stakeshift::chart::{self, Chart, ChartContext, Size};
 use stakeshift::compare::{Comparison, compare};
@@ -324,15 +326,11 @@ fn the_waterfall_follows_the_named_trajectory() {
     );
 }
 
-fn stakeshift() -> Command {
-    Command::cargo_bin("stakeshift").unwrap()
-}
-
 /// Runs the binary with no environment at all (no HOME, no font configuration, no locale):
 /// the charts need none.
 #[test]
 fn chart_writes_the_four_charts_and_their_svgs() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = ScratchDir::new("charts");
     let out = dir.path().join("charts");
     stakeshift()
         .env_clear()
@@ -366,7 +364,7 @@ fn chart_writes_the_four_charts_and_their_svgs() {
 
 #[test]
 fn compare_out_writes_the_charts_beside_the_csvs() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = ScratchDir::new("charts");
     stakeshift()
         .args(["compare", FIXTURE, "--size", "1280x720", "--out"])
         .arg(dir.path())
@@ -394,7 +392,7 @@ fn compare_out_writes_the_charts_beside_the_csvs() {
 
 #[test]
 fn compare_out_draws_the_selected_trajectories() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = ScratchDir::new("charts");
     stakeshift()
         .args([
             "compare",
@@ -423,7 +421,7 @@ fn compare_out_draws_the_selected_trajectories() {
 
 #[test]
 fn a_bad_size_or_trajectory_is_a_usage_error() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = ScratchDir::new("charts");
     for (args, says) in [
         (vec!["chart", "--size", "12x9"], "960"),
         (vec!["chart", "--size", "wide"], "WIDTHxHEIGHT"),
@@ -449,7 +447,7 @@ fn a_bad_size_or_trajectory_is_a_usage_error() {
 
 #[test]
 fn the_default_directory_is_charts() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = ScratchDir::new("charts");
     stakeshift()
         .current_dir(dir.path())
         .args(["chart", "--size", "960x540"])

@@ -1,18 +1,9 @@
 //! End-to-end tests of the binary: what a new user types, what comes back, exit codes.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{ScratchDir, stakeshift};
 use predicates::prelude::*;
-
-fn stakeshift() -> Command {
-    Command::cargo_bin("stakeshift").unwrap()
-}
-
-fn temp_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("stakeshift-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 const TRAJECTORIES: [&str; 5] = ["bust", "bear", "base", "bull", "early-agi"];
 
@@ -72,7 +63,7 @@ fn bad_usage_exits_2() {
 
 #[test]
 fn out_dir_gets_three_csvs_with_the_spec_columns() {
-    let dir = temp_dir("out");
+    let dir = ScratchDir::new("cli-out");
     let nested = dir.join("a/b");
     stakeshift()
         .args(["compare", "--out"])
@@ -121,7 +112,6 @@ fn out_dir_gets_three_csvs_with_the_spec_columns() {
         .map(|r| r.unwrap()[0].to_string())
         .collect::<std::collections::BTreeSet<_>>();
     assert_eq!(yearly.lines().count() - 1, 27 * 2 * trajectories.len());
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -165,7 +155,7 @@ fn csv_and_json_formats_parse() {
 
 #[test]
 fn init_writes_the_builtin_model_and_refuses_to_overwrite() {
-    let dir = temp_dir("init");
+    let dir = ScratchDir::new("cli-init");
     let path = dir.join("model.toml");
     stakeshift().arg("init").arg(&path).assert().success();
     assert_eq!(
@@ -201,7 +191,6 @@ fn init_writes_the_builtin_model_and_refuses_to_overwrite() {
         .assert()
         .success();
     assert_eq!(builtin.get_output().stdout, from_file.get_output().stdout);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -217,7 +206,7 @@ fn every_model_in_the_repo_checks_and_compares() {
 
 #[test]
 fn trajectories_from_a_csv_file_run() {
-    let dir = temp_dir("csv");
+    let dir = ScratchDir::new("cli-csv");
     let csv = "trajectory,year,revenue,profit,valuation\n\
                flat,2020,10,2,100\nflat,2021,10,2,100\nflat,2022,10,2,100\n";
     std::fs::write(dir.join("t.csv"), csv).unwrap();
@@ -254,12 +243,11 @@ stake = 0.1
         row.starts_with("flat,2.000000,9.000000,7.000000,equity,"),
         "{row}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn regression_io_errors_print_their_cause_once_and_exit_1() {
-    let dir = temp_dir("io");
+    let dir = ScratchDir::new("cli-io");
     let blocker = dir.join("file");
     std::fs::write(&blocker, "not a directory").unwrap();
     let out = stakeshift()
@@ -273,14 +261,13 @@ fn regression_io_errors_print_their_cause_once_and_exit_1() {
     let err = String::from_utf8(out).unwrap();
     assert!(err.starts_with("error: "), "{err}");
     assert_eq!(err.matches("(os error").count(), 1, "{err}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[cfg(unix)]
 #[test]
 fn regression_output_files_are_readable_not_private_temp_files() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = temp_dir("perm");
+    let dir = ScratchDir::new("cli-perm");
     stakeshift()
         .args(["compare", "--out"])
         .arg(&dir)
@@ -301,5 +288,4 @@ fn regression_output_files_are_readable_not_private_temp_files() {
         .filter(|n| n.starts_with(".stakeshift-"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -27,11 +27,14 @@
 //! `winner`, and any expected value that is not a plain decimal, is compared as text.
 //! Every problem in every case is collected; the test fails once, listing them all.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use assert_cmd::Command;
+use common::{ScratchDir, TEXT_COLUMNS, read_csv};
 use rust_decimal::Decimal;
 
 /// (section in the expectation file, CSV file name, columns that locate a row)
@@ -41,75 +44,10 @@ const SECTIONS: [(&str, &str, &[&str]); 3] = [
     ("comparison", "comparison.csv", &["trajectory"]),
 ];
 
-/// Columns compared as text, never as numbers.
-const TEXT_COLUMNS: [&str; 3] = ["winner", "trajectory", "regime"];
-
-struct Table {
-    headers: Vec<String>,
-    rows: Vec<Vec<String>>,
-}
-
-impl Table {
-    fn column(&self, name: &str) -> Option<usize> {
-        self.headers.iter().position(|h| h == name)
-    }
-}
-
-/// A fresh, empty directory for one case's output under Cargo's scratch directory for
-/// integration tests (`CARGO_TARGET_TMPDIR`), removed again when dropped.
-struct ScratchDir {
-    path: PathBuf,
-}
-
-impl ScratchDir {
-    fn new(case: &str) -> std::io::Result<ScratchDir> {
-        let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
-            "hand_cases-{}-{}",
-            std::process::id(),
-            case
-        ));
-        if path.exists() {
-            fs::remove_dir_all(&path)?;
-        }
-        fs::create_dir_all(&path)?;
-        Ok(ScratchDir { path })
-    }
-
-    fn path(&self) -> &Path {
-        &self.path
-    }
-}
-
-impl Drop for ScratchDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.path);
-    }
-}
-
 fn hand_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests")
         .join("hand")
-}
-
-fn read_csv(path: &Path) -> Result<Table, String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_path(path)
-        .map_err(|e| format!("cannot open {}: {}", path.display(), e))?;
-    let headers = reader
-        .headers()
-        .map_err(|e| format!("cannot read the header row of {}: {}", path.display(), e))?
-        .iter()
-        .map(|h| h.to_string())
-        .collect::<Vec<_>>();
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let record = record
-            .map_err(|e| format!("cannot read row {} of {}: {}", i + 2, path.display(), e))?;
-        rows.push(record.iter().map(|c| c.to_string()).collect::<Vec<_>>());
-    }
-    Ok(Table { headers, rows })
 }
 
 /// The text of an expected value: strings as they are, integers (years) written out.
@@ -244,16 +182,7 @@ fn check_case(case: &str, model: &Path, expect: &Path, problems: &mut Vec<String
         }
     }
 
-    let out = match ScratchDir::new(case) {
-        Ok(d) => d,
-        Err(e) => {
-            problems.push(format!(
-                "case `{}`: cannot make a temporary directory: {}",
-                case, e
-            ));
-            return 0;
-        }
-    };
+    let out = ScratchDir::new(&format!("hand-{case}"));
     #[allow(deprecated)]
     let command = Command::cargo_bin("stakeshift");
     let mut command = match command {

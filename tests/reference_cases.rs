@@ -15,17 +15,18 @@
 //! All mismatches of all cases are collected and reported together.
 //! To regenerate the cases: `python3 tests/reference/gen.py` (see tests/reference/README.md).
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use assert_cmd::Command;
+use common::{INTEGER_COLUMNS, ScratchDir, TEXT_COLUMNS, Table, read_csv};
 use rust_decimal::Decimal;
 
 const FILES: [&str; 3] = ["yearly.csv", "summary.csv", "comparison.csv"];
 const KEY_COLUMNS: [&str; 3] = ["trajectory", "regime", "year"];
-const TEXT_COLUMNS: [&str; 4] = ["trajectory", "regime", "winner", "year"];
-const INTEGER_COLUMNS: [&str; 1] = ["payback_year"];
 const EIGHT_DECIMAL_COLUMNS: [&str; 4] = ["stake", "discount_factor", "moic", "breakeven_scale"];
 const IRR_COLUMN: &str = "irr";
 const MAX_LINES: usize = 50;
@@ -101,30 +102,6 @@ fn is_plain_decimal(s: &str) -> bool {
             None => true,
             Some(f) => digits(f),
         }
-}
-
-struct Table {
-    header: Vec<String>,
-    rows: Vec<Vec<String>>,
-}
-
-fn read_table(path: &Path) -> Result<Table, String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_path(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let header = reader
-        .headers()
-        .map_err(|e| format!("cannot read the header of {}: {e}", path.display()))?
-        .iter()
-        .map(str::to_owned)
-        .collect();
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        rows.push(record.iter().map(str::to_owned).collect());
-    }
-    Ok(Table { header, rows })
 }
 
 fn case_dirs() -> Vec<PathBuf> {
@@ -228,7 +205,7 @@ fn compare_matches_the_reference_implementation() {
             .file_name()
             .map(|name| name.to_string_lossy().into_owned())
             .unwrap_or_else(|| dir.display().to_string());
-        let out_dir = tempfile::tempdir().expect("cannot create a temporary directory");
+        let out_dir = ScratchDir::new(&format!("reference-{case}"));
         let output = Command::cargo_bin("stakeshift")
             .expect("the stakeshift binary is not built")
             .arg("compare")
@@ -247,14 +224,14 @@ fn compare_matches_the_reference_implementation() {
             continue;
         }
         for file in FILES {
-            let expected = match read_table(&dir.join(file)) {
+            let expected = match read_csv(&dir.join(file)) {
                 Ok(table) => table,
                 Err(e) => {
                     mismatches.push(format!("{case} {file}: reference file: {e}"));
                     continue;
                 }
             };
-            let got = match read_table(&out_dir.path().join(file)) {
+            let got = match read_csv(&out_dir.path().join(file)) {
                 Ok(table) => table,
                 Err(e) => {
                     mismatches.push(format!("{case} {file}: {e}"));

@@ -2,14 +2,10 @@
 //! the built-in model and the second example. A change to these is a change to what users
 //! read: review it (`cargo insta review`) rather than accept it blindly.
 
-use assert_cmd::Command;
+mod common;
 
 fn run(args: &[&str]) -> String {
-    let out = Command::cargo_bin("stakeshift")
-        .unwrap()
-        .args(args)
-        .assert()
-        .success();
+    let out = common::stakeshift().args(args).assert().success();
     String::from_utf8(out.get_output().stdout.clone()).unwrap()
 }
 

@@ -1,0 +1,106 @@
+//! Helpers shared by the integration tests: each `tests/*.rs` that needs them says
+//! `mod common;`. One copy of each, so that two tests cannot disagree on, say, which CSV
+//! columns hold text.
+
+// Each test binary compiles this module and uses only some of it.
+#![allow(dead_code)]
+
+use std::ffi::OsStr;
+use std::ops::Deref;
+use std::path::{Path, PathBuf};
+
+/// The stakeshift binary of this build, ready for arguments.
+pub fn stakeshift() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("stakeshift").expect("the stakeshift binary is built")
+}
+
+/// A path inside the repository, from its root.
+pub fn repo_path(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+/// A fresh, empty directory under Cargo's scratch directory for integration tests
+/// (`target/tmp`), named after `tag` and removed when dropped. It derefs to its `Path`, so
+/// `dir.join("x.csv")` and `.arg(&dir)` work.
+pub struct ScratchDir(tempfile::TempDir);
+
+impl ScratchDir {
+    pub fn new(tag: &str) -> ScratchDir {
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR"));
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("stakeshift-{tag}-"))
+            .tempdir_in(root)
+            .unwrap_or_else(|e| {
+                panic!("cannot make a scratch directory in {}: {e}", root.display())
+            });
+        ScratchDir(dir)
+    }
+
+    pub fn path(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+impl Deref for ScratchDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+impl AsRef<Path> for ScratchDir {
+    fn as_ref(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+impl AsRef<OsStr> for ScratchDir {
+    fn as_ref(&self) -> &OsStr {
+        self.0.path().as_os_str()
+    }
+}
+
+/// The columns of stakeshift's CSVs (and the reference's) that hold text, compared as text.
+/// Every other column holds a number (`year` and `payback_year` whole numbers).
+pub const TEXT_COLUMNS: [&str; 3] = ["trajectory", "regime", "winner"];
+
+/// The columns that hold whole numbers, compared exactly.
+pub const INTEGER_COLUMNS: [&str; 2] = ["year", "payback_year"];
+
+/// A CSV file read as text: its header and its rows.
+pub struct Table {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// The index of the column named `name`.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+}
+
+/// Reads a CSV file with a header row; every row must be as wide as the header.
+pub fn read_csv(path: &Path) -> Result<Table, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    parse_csv(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Parses CSV bytes (a header row, then rows as wide as the header).
+pub fn parse_csv(bytes: &[u8]) -> Result<Table, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(bytes);
+    let header = reader
+        .headers()
+        .map_err(|e| format!("cannot read the header row: {e}"))?
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| format!("cannot read row {}: {e}", i + 2))?;
+        rows.push(record.iter().map(str::to_owned).collect());
+    }
+    Ok(Table { header, rows })
+}
