@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Independent reference implementation of the stakeshift model contract.
 
-Reads a model TOML file (../../shared/SPEC.md sections 1-5, as read in
-docs/DECISIONS.md) and writes yearly.csv, summary.csv and comparison.csv as
+Reads a model TOML file (SPEC sections 1-5 as stated in docs/MODEL.md, read as
+in docs/DECISIONS.md) and writes yearly.csv, summary.csv and comparison.csv as
 SPEC section 8 describes.  Python 3.11 standard library only.
 
 All arithmetic is done with `decimal` at 60 significant digits (fractional
