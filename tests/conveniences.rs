@@ -2,11 +2,9 @@
 //! binary has (read from its own `--help`, so a new subcommand is covered without editing
 //! this file), and well-formed where the machine has the tool to check them.
 
-use assert_cmd::Command;
+mod common;
 
-fn stakeshift() -> Command {
-    Command::cargo_bin("stakeshift").unwrap()
-}
+use common::stakeshift;
 
 fn stdout_of(args: &[&str]) -> String {
     let out = stakeshift()
@@ -139,8 +137,7 @@ fn the_man_page_has_a_title_and_lists_every_subcommand() {
 
 #[test]
 fn man_out_writes_every_page_and_groff_reads_them_without_warnings() {
-    let dir = std::env::temp_dir().join(format!("stakeshift-man-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = common::ScratchDir::new("man");
     stakeshift()
         .args(["man", "--out"])
         .arg(&dir)
@@ -173,5 +170,4 @@ fn man_out_writes_every_page_and_groff_reads_them_without_warnings() {
             println!("skipped: groff is not on PATH, {page} is not typeset");
         }
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }

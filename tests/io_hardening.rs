@@ -6,20 +6,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use assert_cmd::Command;
+mod common;
 
-fn stakeshift() -> Command {
-    let mut cmd = Command::cargo_bin("stakeshift").unwrap();
-    // A hang is a failure, not a stuck test run.
-    cmd.timeout(Duration::from_secs(60));
-    cmd
-}
+use common::stakeshift;
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("stakeshift-io-e2e-{}-{name}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
+fn scratch(name: &str) -> common::ScratchDir {
+    common::ScratchDir::new(&format!("io-{name}"))
 }
 
 fn stderr_of(out: &std::process::Output) -> String {
@@ -94,7 +86,7 @@ fn regression_special_files_as_the_model_exit_2_without_reading_them() {
     let cases: [(PathBuf, &str); 3] = [
         (PathBuf::from("/dev/zero"), "a character device"),
         (fifo, "a FIFO"),
-        (dir.clone(), "a folder"),
+        (dir.to_path_buf(), "a folder"),
     ];
     for (path, kind) in cases {
         for command in ["check", "compare"] {
@@ -113,7 +105,6 @@ fn regression_special_files_as_the_model_exit_2_without_reading_them() {
             assert!(err.contains(&path.display().to_string()), "{err}");
         }
     }
-    let _ = fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -129,7 +120,6 @@ fn regression_model_over_64_mib_is_refused_with_the_limit() {
     let err = stderr_of(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("64 MiB") && err.contains("huge.toml"), "{err}");
-    let _ = fs::remove_dir_all(&dir);
 }
 
 #[cfg(unix)]
@@ -159,7 +149,6 @@ fn regression_special_or_huge_trajectories_csv_exits_2() {
             "{csv}: {err}"
         );
     }
-    let _ = fs::remove_dir_all(&dir);
 }
 
 /// Writes the built-in model's results into `out`, then returns what is there.
@@ -191,7 +180,6 @@ fn regression_directory_in_place_of_yearly_csv_changes_no_file() {
     assert!(err.contains("yearly.csv is a folder"), "{err}");
     assert_eq!(snapshot(&out), before, "a file changed: {err}");
     assert!(temp_files(&out).is_empty(), "{:?}", temp_files(&out));
-    let _ = fs::remove_dir_all(&dir);
 }
 
 /// A run whose writes fail part-way through the set, as on a full disk: a file size limit
@@ -223,7 +211,6 @@ fn regression_disk_full_while_writing_the_set_changes_no_file() {
     assert!(!err.contains(".stakeshift-"), "{err}");
     assert_eq!(snapshot(&out), before, "a file changed: {err}");
     assert!(temp_files(&out).is_empty(), "{:?}", temp_files(&out));
-    let _ = fs::remove_dir_all(&dir);
 }
 
 #[cfg(unix)]
@@ -251,7 +238,6 @@ fn regression_read_only_folder_changes_no_file() {
         assert_eq!(snapshot(&out), before, "a file changed: {err}");
     }
     fs::set_permissions(&out, fs::Permissions::from_mode(0o755)).unwrap();
-    let _ = fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -289,7 +275,6 @@ fn regression_svg_of_an_earlier_run_does_not_stay_beside_newer_pngs() {
         .success();
     assert!(out.join("yearly.csv").is_file());
     assert!(!out.join("value.svg").exists());
-    let _ = fs::remove_dir_all(&dir);
 }
 
 #[cfg(unix)]
@@ -330,7 +315,6 @@ fn regression_temp_files_of_killed_runs_are_removed_by_the_next_run() {
         .assert()
         .success();
     assert_eq!(temp_files(&out), [running]);
-    let _ = fs::remove_dir_all(&dir);
 }
 
 #[cfg(unix)]
@@ -405,7 +389,6 @@ fn regression_force_never_replaces_a_special_file_or_a_link() {
     assert_eq!(result.status.code(), Some(2), "{err}");
     assert!(err.contains("summary.csv is a symbolic link"), "{err}");
     assert_eq!(fs::read(&target).unwrap(), b"keep me");
-    let _ = fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -420,7 +403,6 @@ fn regression_init_into_a_missing_folder_names_the_folder_not_a_temp_file() {
         "{err}"
     );
     assert!(!err.contains(".stakeshift-"), "{err}");
-    let _ = fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -435,7 +417,6 @@ fn regression_out_onto_an_existing_file_says_it_is_a_file() {
         assert!(err.contains("is a file, not a folder"), "{err}");
     }
     assert_eq!(fs::read(&file).unwrap(), b"a file");
-    let _ = fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -475,7 +456,6 @@ fn regression_wrote_messages_go_to_stderr_and_stdout_keeps_the_data() {
         .output()
         .unwrap();
     assert!(out.status.success() && out.stdout.is_empty());
-    let _ = fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -542,7 +522,6 @@ valuation = {{ points = [[2020, 0.0]] }}
         );
         assert!(!text.contains("'-"), "{file}: a number was quoted:\n{text}");
     }
-    let _ = fs::remove_dir_all(&dir);
 }
 
 #[test]

@@ -9,9 +9,16 @@ use std::ffi::OsStr;
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
 
-/// The stakeshift binary of this build, ready for arguments.
+/// The longest one run of the binary may take in a test: a hang is a failure, not a stuck
+/// test run. Generous, for a busy machine.
+pub const RUN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// The stakeshift binary of this build, ready for arguments, killed after [`RUN_TIMEOUT`].
 pub fn stakeshift() -> assert_cmd::Command {
-    assert_cmd::Command::cargo_bin("stakeshift").expect("the stakeshift binary is built")
+    let mut cmd =
+        assert_cmd::Command::cargo_bin("stakeshift").expect("the stakeshift binary is built");
+    cmd.timeout(RUN_TIMEOUT);
+    cmd
 }
 
 /// A path inside the repository, from its root.
