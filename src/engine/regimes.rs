@@ -16,7 +16,7 @@ use super::error::EngineError;
 use super::measures;
 use super::number::Num;
 use super::series::Path;
-use super::waterfall::{Event, Observer, Waterfall};
+use super::waterfall::{Event, Observer, Waterfall, WaterfallError};
 use crate::model::{Model, Trajectory, Year};
 
 /// Which deal a result is for.
@@ -370,12 +370,17 @@ pub fn run_path<N: Num, R: Recorder<N>>(
         split.fill(N::ZERO);
         waterfall
             .distribute(year, distributable, agi, split, recorder)
-            .map_err(|o| {
-                path_error(
+            .map_err(|e| match e {
+                WaterfallError::CapOverflow { tier } => path_error(
                     Some(year),
-                    &format!("profit_share.tiers[{}].cap_growth", o.tier),
+                    &format!("profit_share.tiers[{tier}].cap_growth"),
                     "the grown `until` amounts are too large to hold",
-                )
+                ),
+                WaterfallError::NoProgress { tier } => path_error(
+                    Some(year),
+                    &format!("profit_share.tiers[{tier}]"),
+                    "the waterfall made a slice that closed no cap (a party named twice in the tier, or shares adding up to more than 1); the split was stopped",
+                ),
             })?;
         recorder.split(year, split);
         let receipt = split[deal.investor];

@@ -10,6 +10,8 @@
 //! slice rounded down, and the residual the rest of the slice; so every year the receipts add
 //! up to the distributable profit exactly, and no cap is passed.
 
+use std::collections::HashMap;
+
 use rust_decimal::prelude::*;
 
 use super::number::Num;
@@ -82,10 +84,15 @@ struct TierTerms<N> {
     growth: Option<(N, Year)>,
 }
 
-/// A cap amount that cannot be held (growth compounding past 7.9e28).
+/// Why a year's split could not be made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CapOverflow {
-    pub tier: usize,
+pub enum WaterfallError {
+    /// A cap amount that cannot be held (growth compounding past 7.9e28).
+    CapOverflow { tier: usize },
+    /// The split took more slices than there are caps, so some slice closed no cap: terms
+    /// that validation refuses (a party twice in a tier, shares adding up to more than 1).
+    /// An error rather than a loop that would run for ever.
+    NoProgress { tier: usize },
 }
 
 /// The waterfall's terms and what it carries from year to year: each party's receipts so
@@ -100,6 +107,9 @@ pub struct Waterfall<N = Decimal> {
     received: Vec<N>,
     /// Per tier, aligned with its `until`: this year's cap amounts (grown by cap_growth).
     caps: Vec<Vec<N>>,
+    /// Number of `until` entries over all tiers: the bound on slices per year (see
+    /// [`Waterfall::distribute`]).
+    cap_count: usize,
 }
 
 impl<N: Num> Waterfall<N> {
@@ -107,14 +117,28 @@ impl<N: Num> Waterfall<N> {
         let tiers: Vec<TierTerms<N>> = terms
             .tiers
             .iter()
-            .map(|t| TierTerms {
+            .map(|t| {
+                // Index maps, not list scans: a tier of many parties is set up in linear time.
+                // Where a party is listed twice (only a model built in code can), the first
+                // entry counts, as a scan from the front would find it.
+                let mut share_of: HashMap<PartyId, Decimal> = HashMap::new();
+                for &(party, share) in &t.shares {
+                    share_of.entry(party).or_insert(share);
+                }
+                let mut until_of: HashMap<PartyId, usize> = HashMap::new();
+                for (k, &(party, _)) in t.until.iter().enumerate() {
+                    until_of.entry(party).or_insert(k);
+                }
+                (t, share_of, until_of)
+            })
+            .map(|(t, share_of, until_of)| TierTerms {
                 shares: t
                     .shares
                     .iter()
                     .map(|&(party, share)| Share {
                         party,
                         share: N::from_decimal(share),
-                        until: t.until.iter().position(|(p, _)| *p == party),
+                        until: until_of.get(&party).copied(),
                     })
                     .collect(),
                 until: t
@@ -123,7 +147,9 @@ impl<N: Num> Waterfall<N> {
                     .map(|&(party, amount)| Cap {
                         party,
                         amount: N::from_decimal(amount),
-                        share: N::from_decimal(t.share_of(party)),
+                        share: N::from_decimal(
+                            share_of.get(&party).copied().unwrap_or(Decimal::ZERO),
+                        ),
                     })
                     .collect(),
                 growth: (!t.cap_growth.is_zero()).then(|| {
@@ -145,6 +171,7 @@ impl<N: Num> Waterfall<N> {
             investor_rights_end_at_agi: terms.investor_rights_end_at_agi,
             received: vec![N::ZERO; parties],
             caps,
+            cap_count: terms.tiers.iter().map(|t| t.until.len()).sum(),
         }
     }
 
@@ -169,7 +196,7 @@ impl<N: Num> Waterfall<N> {
         agi: bool,
         out: &mut [N],
         observer: &mut O,
-    ) -> Result<(), CapOverflow> {
+    ) -> Result<(), WaterfallError> {
         for (i, tier) in self.tiers.iter().enumerate() {
             let Some((base, from)) = tier.growth else {
                 continue;
@@ -178,13 +205,14 @@ impl<N: Num> Waterfall<N> {
             let factor = if n <= 0 {
                 N::ONE
             } else {
-                base.checked_powi(n).ok_or(CapOverflow { tier: i })?
+                base.checked_powi(n)
+                    .ok_or(WaterfallError::CapOverflow { tier: i })?
             };
             for (cap, c) in self.caps[i].iter_mut().zip(&tier.until) {
                 *cap = c
                     .amount
                     .checked_mul(factor)
-                    .ok_or(CapOverflow { tier: i })?
+                    .ok_or(WaterfallError::CapOverflow { tier: i })?
                     .to_unit();
             }
         }
@@ -194,6 +222,16 @@ impl<N: Num> Waterfall<N> {
         // Within a year caps are fixed and receipts only grow, so the active tier never moves
         // back: each search starts where the last one ended.
         let mut first_open = 0;
+        // Why this loop ends. A slice is either all that remains (the last slice) or ends
+        // where a capped party's room runs out: that party is given exactly its room, so its
+        // cap closes. Within a year caps are fixed and receipts only grow (the dust taken
+        // back below never comes from a party that has just reached its cap), so a closed
+        // cap stays closed. Hence every slice but the last closes at least one of the
+        // `cap_count` caps, and a year takes at most `cap_count + 1` slices. Terms that
+        // break the premises (which validation refuses, but a model can be built in code:
+        // a party twice in one tier) are stopped at that bound with an error, never looped on.
+        let max_slices = self.cap_count + 1;
+        let mut slices = 0;
         while remaining > N::ZERO {
             let Some(t) =
                 (first_open..self.tiers.len()).find(|&t| !self.tier_done(t, investor_out))
@@ -205,6 +243,10 @@ impl<N: Num> Waterfall<N> {
                 break;
             };
             first_open = t;
+            slices += 1;
+            if slices > max_slices {
+                return Err(WaterfallError::NoProgress { tier: t });
+            }
             let tier = &self.tiers[t];
 
             // The slice: all that is left, or less where a party reaches its cap first.
@@ -265,13 +307,17 @@ impl<N: Num> Waterfall<N> {
                     self.received[party] = self.received[party].max_of(self.caps[t][k]);
                 }
                 given += amount;
-                last_paid = Some(party);
+                if !reached {
+                    last_paid = Some(party);
+                }
                 observer.paid(party, amount, room);
             }
             let mut rest = slice - given;
             if rest < N::ZERO {
-                // Rounding dust when the shares add up to exactly 1: take it back from the
-                // last payee so that nobody receives a negative amount.
+                // Rounding dust when the shares add up to exactly 1 (in f64; in decimals the
+                // payments of a slice never exceed it when the shares add up to at most 1):
+                // take it back from the last payee that did not just reach its cap, so that
+                // nobody receives a negative amount and no closed cap reopens.
                 if let Some(p) = last_paid {
                     out[p] += rest;
                     self.received[p] += rest;
@@ -414,6 +460,69 @@ mod tests {
         let (out, _) = split(&mut w, 2022, "100", false);
         assert_eq!(out[0], d("5.72"));
         assert_eq!(w.received()[0], d("18.72"));
+    }
+
+    /// Fault 1 of issue 6: one party with two `until` entries (what `a` and `" a"` became
+    /// once trimmed). The first caps it, the second kept the tier open, and each slice moved
+    /// 2e-12 to the residual: a year of 100 took 5e13 slices. Now the split stops at the
+    /// bound of cap_count + 1 slices with an error.
+    #[test]
+    fn party_twice_in_until_stops_with_an_error_instead_of_looping() {
+        let terms = ProfitShare {
+            tiers: vec![tier(&[(0, "0.5")], &[(0, "1"), (0, "1.000000000001")])],
+            ..msft_terms()
+        };
+        let mut w: Waterfall = Waterfall::new(&terms, 0, 3);
+        let mut out = vec![Decimal::ZERO; 3];
+        let result = w.distribute(2020, d("100"), false, &mut out, &mut ());
+        assert_eq!(result, Err(WaterfallError::NoProgress { tier: 0 }));
+        // The same in f64, the simulation's number type.
+        let mut w: Waterfall<f64> = Waterfall::new(&terms, 0, 3);
+        let mut out = vec![0.0; 3];
+        let result = w.distribute(2020, 100.0, false, &mut out, &mut ());
+        assert_eq!(result, Err(WaterfallError::NoProgress { tier: 0 }));
+    }
+
+    /// The bound is not hit by valid terms with many caps: one slice per cap, then the rest.
+    #[test]
+    fn every_slice_closes_a_cap_so_many_caps_fit_the_bound() {
+        // Ten parties at 10% each (the shares add up to exactly 1), capped at 1, 2, ..., 10
+        // (parties 2..12; 0 and 1 are the investor and the residual). 1000 distributable:
+        // every cap closes, one per slice, then the residual takes the rest.
+        let shares: Vec<(PartyId, String)> = (2..12).map(|p| (p, "0.1".to_string())).collect();
+        let until: Vec<(PartyId, String)> = (2..12).map(|p| (p, format!("{}", p - 1))).collect();
+        let shares: Vec<(PartyId, &str)> = shares.iter().map(|(p, s)| (*p, s.as_str())).collect();
+        let until: Vec<(PartyId, &str)> = until.iter().map(|(p, s)| (*p, s.as_str())).collect();
+        let terms = ProfitShare {
+            tiers: vec![tier(&shares, &until)],
+            ..msft_terms()
+        };
+        let mut w: Waterfall = Waterfall::new(&terms, 0, 12);
+        let mut out = vec![Decimal::ZERO; 12];
+        let mut events = Vec::new();
+        w.distribute(2020, d("1000"), false, &mut out, &mut events)
+            .unwrap();
+        // Party p gets its cap p - 1; the residual the rest: 1000 - 55.
+        for (p, amount) in out.iter().enumerate().skip(2) {
+            assert_eq!(*amount, Decimal::from(p - 1), "party {p}");
+        }
+        assert_eq!(out[1], d("945"));
+        let caps = events
+            .iter()
+            .filter(|e| matches!(e, Event::CapReached { .. }))
+            .count();
+        assert_eq!(caps, 10);
+        // In f64 too the bound holds (and the caps are met to within rounding).
+        let mut w: Waterfall<f64> = Waterfall::new(&terms, 0, 12);
+        let mut out = vec![0.0; 12];
+        w.distribute(2020, 1000.0, false, &mut out, &mut ())
+            .unwrap();
+        for (p, amount) in out.iter().enumerate().skip(2) {
+            assert!(
+                (amount - (p - 1) as f64).abs() < 1e-9,
+                "party {p}: {amount}"
+            );
+        }
     }
 
     #[test]

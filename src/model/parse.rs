@@ -6,7 +6,7 @@
 //! the literal text at that span is parsed as a `Decimal`, so `0.49` is 0.49 and never the
 //! nearest binary fraction.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use indexmap::IndexMap;
@@ -683,7 +683,7 @@ impl Builder<'_> {
         years: &YearRange,
         parties: &mut Parties,
     ) -> Check<Investor> {
-        let party = parties.id(&self.name("investor.party", &raw.party)?);
+        let party = parties.id("investor.party", raw.party.get_ref(), raw.party.span())?;
         let mut contributions = Vec::new();
         if let Some(list) = &raw.contributions {
             for (i, (year, amount, span)) in self
@@ -717,8 +717,12 @@ impl Builder<'_> {
         parties: &mut Parties,
         start_year: Year,
     ) -> Check<ProfitShare> {
-        let residual_name = self.name("profit_share.residual", &raw.residual)?;
-        let residual = parties.id(&residual_name);
+        let residual = parties.id(
+            "profit_share.residual",
+            raw.residual.get_ref(),
+            raw.residual.span(),
+        )?;
+        let residual_name = raw.residual.get_ref().trim().to_string();
         if raw.tiers.get_ref().is_empty() {
             return fail(
                 "profit_share.tiers",
@@ -765,13 +769,11 @@ impl Builder<'_> {
         let mut shares = Vec::new();
         let mut sum = Decimal::ZERO;
         for (party, share) in raw.shares.get_ref() {
-            let f = format!("{field}.shares.{party}");
-            if party.trim().is_empty() {
-                return fail(f, share.span(), "a party name must not be empty");
-            }
+            let f = format!("{field}.shares.{}", key_text(party));
+            let id = parties.id(&f, party, share.span())?;
             let v = self.in_range(&f, share, Decimal::ZERO, Decimal::ONE)?;
             sum += v;
-            shares.push((parties.id(party.trim()), v));
+            shares.push((id, v));
         }
         if sum > Decimal::ONE {
             return fail(
@@ -785,9 +787,9 @@ impl Builder<'_> {
         let mut until = Vec::new();
         if let Some(raw_until) = &raw.until {
             for (party, amount) in raw_until.get_ref() {
-                let f = format!("{field}.until.{party}");
+                let f = format!("{field}.until.{}", key_text(party));
+                let id = parties.id(&f, party, amount.span())?;
                 let v = self.positive(&f, amount)?;
-                let id = parties.id(party.trim());
                 if id == residual {
                     return fail(
                         f,
@@ -1014,20 +1016,70 @@ impl YearRange {
     }
 }
 
-/// Names to ids, in the order first seen.
+/// Names to ids, in the order first seen. A party is known by its name with the spaces
+/// around it trimmed, and is spelled one way throughout the file: `a` and `" a"` in one
+/// `until` once made one party with two caps (issue 6, fault 1), so a second spelling of a
+/// name already seen is an error naming both.
 #[derive(Default)]
 struct Parties {
     names: Vec<String>,
+    ids: HashMap<String, PartyId>,
+    /// Per party: the name as first written, and the field it was written in.
+    first_written: Vec<(String, String)>,
 }
 
 impl Parties {
-    fn id(&mut self, name: &str) -> PartyId {
-        match self.names.iter().position(|n| n == name) {
-            Some(i) => i,
-            None => {
-                self.names.push(name.to_string());
-                self.names.len() - 1
+    fn id(&mut self, field: &str, written: &str, span: Range<usize>) -> Check<PartyId> {
+        let name = written.trim();
+        if name.is_empty() {
+            return fail(field, span, "a party name must not be empty");
+        }
+        if let Some(&id) = self.ids.get(name) {
+            let (first, first_field) = &self.first_written[id];
+            if first != written {
+                return fail(
+                    field,
+                    span,
+                    format!(
+                        "the party {} is written {} at {first_field}; names are compared with the spaces around them trimmed, so these are one party spelled two ways; spell it one way",
+                        quoted(written),
+                        quoted(first)
+                    ),
+                );
             }
+            return Ok(id);
+        }
+        let id = self.names.len();
+        self.names.push(name.to_string());
+        self.ids.insert(name.to_string(), id);
+        self.first_written
+            .push((written.to_string(), field.to_string()));
+        Ok(id)
+    }
+}
+
+/// `text` in double quotes, with quotes, backslashes and control characters escaped, so
+/// that spaces around it can be seen.
+fn quoted(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
         }
     }
+    out.push('"');
+    out
+}
+
+/// A key as it is written in a field path: bare where TOML allows it (`microsoft`), else
+/// quoted (`" a"`).
+fn key_text(key: &str) -> String {
+    let bare = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if bare { key.to_string() } else { quoted(key) }
 }
