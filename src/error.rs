@@ -81,6 +81,9 @@ pub enum Error {
     /// Drawing a chart failed.
     #[error("drawing {chart}: {message}")]
     Chart { chart: String, message: String },
+    /// Building an export file (the workbook) failed.
+    #[error("building {file}: {message}")]
+    Export { file: String, message: String },
 }
 
 fn render_model_error(
@@ -120,7 +123,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Model { .. } | Error::Usage(_) => 2,
-            Error::Io { .. } | Error::Chart { .. } => 1,
+            Error::Io { .. } | Error::Chart { .. } | Error::Export { .. } => 1,
         }
     }
 

@@ -39,6 +39,10 @@ pub fn run(args: &CompareArgs, stdout: &mut dyn std::io::Write) -> anyhow::Resul
                 CSV_FILES[2].to_string(),
                 report::csv::comparison(&comparison),
             ),
+            (
+                report::xlsx::FILE_NAME.to_string(),
+                report::xlsx::render(model, &comparison)?,
+            ),
         ];
         // The charts are drawn before any file is written, like the CSVs.
         let ctx = chart::ChartContext::new(&loaded, args.charts.size, None);
@@ -50,6 +54,7 @@ pub fn run(args: &CompareArgs, stdout: &mut dyn std::io::Write) -> anyhow::Resul
         )?);
         let mut family = super::chart_family();
         family.extend(CSV_FILES.map(String::from));
+        family.push(report::xlsx::FILE_NAME.to_string());
         io::write_set(dir, &files, &family)
             .with_context(|| format!("writing the results into {}", dir.display()))?;
         super::report_written(dir, &files);

@@ -73,8 +73,8 @@ pub struct CompareArgs {
     /// Also show year-by-year flows (table and JSON); the yearly rows as CSV with --format csv
     #[arg(long)]
     pub yearly: bool,
-    /// Write summary.csv, yearly.csv, comparison.csv and the charts (value.png, npv.png,
-    /// waterfall.png, stake.png) into DIR (created if needed)
+    /// Write summary.csv, yearly.csv, comparison.csv, the workbook stakeshift.xlsx and the
+    /// charts (value.png, npv.png, waterfall.png, stake.png) into DIR (created if needed)
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     #[command(flatten)]

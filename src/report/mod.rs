@@ -1,4 +1,4 @@
-//! Reports: results turned into bytes. Each format is its own module with pure functions
+//! Reports: results turned into bytes (table, CSV, JSON, the xlsx workbook). Each format is its own module with pure functions
 //! (results in, bytes out), so each can be tested without touching the disk.
 //!
 //! The one rounding rule lives here: a value is rounded once, when it is printed, half away
@@ -8,6 +8,7 @@
 pub mod csv;
 pub mod json;
 pub mod table;
+pub mod xlsx;
 
 use rust_decimal::prelude::*;
 

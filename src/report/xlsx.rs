@@ -1,0 +1,704 @@
+//! `stakeshift.xlsx` (SPEC section 14): a workbook an analyst can audit and play with.
+//!
+//! Its sheets, in order:
+//! - `Inputs`: the model's scalar inputs, one per row, named by the path `--set` would use
+//!   (`equity.stake`, `profit_share.tiers[1].until.microsoft`); the cells of `discount_rate`
+//!   and `valuation_year` carry workbook-wide defined names of the same spelling.
+//! - `Summary` (the sheet it opens on): per trajectory the two NPVs, the advantage and the
+//!   winner, all formulas on the trajectory sheets, the winner by the SPEC's tie rule (the
+//!   advantage rounds to zero at 6 places);
+//! - one sheet per trajectory: the yearly rows of both regimes with the columns of
+//!   `yearly.csv`, where `discount_factor` and `present_value` are formulas on those names,
+//!   and beside them (columns S to U) each regime's terminal value and NPV, the NPV a formula.
+//!
+//! So changing `discount_rate` in a spreadsheet recomputes every discount factor, present
+//! value, NPV, advantage and winner. The other inputs are shown for reference: they shape the
+//! yearly flows, which the engine computed, so changing them needs a rerun.
+//!
+//! Every formula also stores the value the engine computed, so viewers that do not recalculate
+//! still show the numbers. Numbers are written as numbers: the engine's `Decimal` becomes the
+//! nearest `f64` here, at the file's boundary (an xlsx cell holds an IEEE double), through
+//! its decimal text so the conversion is correctly rounded. Number formats only change how a
+//! cell looks (amounts 2 places, rates and stakes as percentages), never the value.
+//!
+//! Text (a trajectory's or party's name) goes into string cells, which a spreadsheet never
+//! evaluates, so a name such as `=HYPERLINK(...)` stays the text it is. Sheet names are made
+//! legal for Excel (none of `[]:*?/\`, at most 31 characters, no apostrophe at either end,
+//! unique ignoring case) and quoted wherever a formula names them.
+//!
+//! The bytes depend only on the results: the document's creation time is fixed, and the zip
+//! entries carry rust_xlsxwriter's fixed timestamp.
+
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet,
+    XlsxError,
+};
+
+use crate::compare::Comparison;
+use crate::engine::{Regime, TrajectoryResult, YearRow};
+use crate::error::Error;
+use crate::model::{Model, RevenueShare};
+
+/// The file name `compare --out` writes.
+pub const FILE_NAME: &str = "stakeshift.xlsx";
+
+/// The sheets that are not trajectories.
+pub const INPUTS_SHEET: &str = "Inputs";
+pub const SUMMARY_SHEET: &str = "Summary";
+
+/// The header of `Summary`.
+pub const SUMMARY_COLUMNS: [&str; 5] = [
+    "trajectory",
+    "npv_profit_share",
+    "npv_equity",
+    "npv_advantage",
+    "winner",
+];
+
+/// The columns of a trajectory sheet: those of `yearly.csv`, in its order.
+pub const YEARLY_COLUMNS: [&str; 17] = crate::report::csv::YEARLY_COLUMNS;
+
+// Columns (0-based) of a trajectory sheet that formulas refer to.
+const COL_YEAR: u16 = 2;
+const COL_CASH_FLOW: u16 = 13;
+const COL_DISCOUNT_FACTOR: u16 = 15;
+const COL_PRESENT_VALUE: u16 = 16;
+/// The NPV block sits right of the yearly rows, one blank column after them: regime,
+/// terminal value, NPV, one row per regime under a header.
+const COL_NPV_REGIME: u16 = 18;
+const COL_TERMINAL_VALUE: u16 = 19;
+const COL_NPV: u16 = 20;
+
+/// Excel's limit on a sheet name's length.
+const SHEET_NAME_MAX: usize = 31;
+
+/// The fixed creation time in the document properties (without it every run would stamp
+/// the clock into the file and no two runs would be byte-identical).
+const CREATED: (u16, u8, u8) = (2000, 1, 1);
+
+/// How a value is shown: the kind decides the number format and the column width.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Amount,
+    /// A rate, share or stake: a fraction shown as a percentage.
+    Rate,
+    /// A discount factor: a plain ratio, shown to 6 places.
+    Factor,
+    Year,
+    Text,
+}
+
+/// The kind of each column of a trajectory sheet.
+fn yearly_kind(column: &str) -> Kind {
+    match column {
+        "trajectory" | "regime" => Kind::Text,
+        "year" => Kind::Year,
+        "stake" => Kind::Rate,
+        "discount_factor" => Kind::Factor,
+        _ => Kind::Amount,
+    }
+}
+
+/// The cell formats, one per kind, plus the header's.
+struct Formats {
+    header: Format,
+    amount: Format,
+    rate: Format,
+    factor: Format,
+    year: Format,
+    text: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        Formats {
+            header: Format::new()
+                .set_bold()
+                .set_border_bottom(FormatBorder::Thin)
+                .set_align(FormatAlign::Center),
+            amount: Format::new().set_num_format("#,##0.00"),
+            rate: Format::new().set_num_format("0.00%"),
+            factor: Format::new().set_num_format("0.000000"),
+            year: Format::new().set_num_format("0"),
+            text: Format::new(),
+        }
+    }
+
+    fn of(&self, kind: Kind) -> &Format {
+        match kind {
+            Kind::Amount => &self.amount,
+            Kind::Rate => &self.rate,
+            Kind::Factor => &self.factor,
+            Kind::Year => &self.year,
+            Kind::Text => &self.text,
+        }
+    }
+}
+
+/// The engine's exact value as the nearest double: parsed from its decimal text, which is
+/// correctly rounded (rust_decimal's own `to_f64` can be off in the last place).
+pub fn to_f64(value: Decimal) -> f64 {
+    value.to_string().parse().unwrap_or(f64::NAN)
+}
+
+/// A number as the text of a formula's stored result: the shortest text that reads back as
+/// the same double, without an exponent.
+fn result_text(value: f64) -> String {
+    format!("{value}")
+}
+
+/// `stakeshift.xlsx` for `comparison` of `model`, as bytes.
+pub fn render(model: &Model, comparison: &Comparison) -> Result<Vec<u8>, Error> {
+    build(model, comparison).map_err(|e| Error::Export {
+        file: FILE_NAME.into(),
+        message: e.to_string(),
+    })
+}
+
+fn build(model: &Model, comparison: &Comparison) -> Result<Vec<u8>, XlsxError> {
+    let formats = Formats::new();
+    let mut workbook = Workbook::new();
+    let created = ExcelDateTime::from_ymd(CREATED.0, CREATED.1, CREATED.2)?;
+    workbook.set_properties(
+        &DocProperties::new()
+            .set_title(&model.name)
+            .set_comment("Written by stakeshift: discount factors, present values, NPVs, the advantage and the winner are formulas on the Inputs sheet's discount_rate and valuation_year.")
+            .set_creation_datetime(&created),
+    );
+
+    let names: Vec<&str> = comparison
+        .trajectories
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect();
+    let sheet_names = sheet_names(&names);
+
+    let inputs = inputs(model);
+    let sheet = workbook.add_worksheet();
+    write_inputs(sheet, &inputs, &formats)?;
+    for name in ["discount_rate", "valuation_year"] {
+        let row = inputs
+            .iter()
+            .position(|i| i.path == name)
+            .expect("both are always inputs");
+        // Row + 2: one header row, and Excel counts from 1.
+        workbook.define_name(name, &format!("={INPUTS_SHEET}!$B${}", row + 2))?;
+    }
+
+    let sheet = workbook.add_worksheet();
+    write_summary(sheet, comparison, &sheet_names, &formats)?;
+    // The workbook opens on the answer.
+    sheet.set_active(true);
+
+    for (t, sheet_name) in comparison.trajectories.iter().zip(&sheet_names) {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(sheet_name)?;
+        write_trajectory(sheet, t, &formats)?;
+    }
+
+    workbook.save_to_buffer()
+}
+
+/// One row of `Inputs`.
+struct Input {
+    path: String,
+    value: InputValue,
+    /// What the number is in: the model's unit for amounts, "fraction" for rates, ...
+    unit: String,
+}
+
+enum InputValue {
+    Number(Decimal, Kind),
+    Text(String),
+    Bool(bool),
+}
+
+/// The model's scalar inputs, in the order of the model file, named as `--set` names them.
+fn inputs(model: &Model) -> Vec<Input> {
+    let unit = model.unit.as_str();
+    let mut out = Vec::new();
+    let text = |path: String, value: &str| Input {
+        path,
+        value: InputValue::Text(value.to_string()),
+        unit: String::new(),
+    };
+    out.push(text("name".into(), &model.name));
+    out.push(text("unit".into(), unit));
+    let year = |path: &str, y: i32| Input {
+        path: path.to_string(),
+        value: InputValue::Number(Decimal::from(y), Kind::Year),
+        unit: "year".into(),
+    };
+    let amount = |path: String, v: Decimal| Input {
+        path,
+        value: InputValue::Number(v, Kind::Amount),
+        unit: unit.to_string(),
+    };
+    let rate = |path: String, v: Decimal| Input {
+        path,
+        value: InputValue::Number(v, Kind::Rate),
+        unit: "fraction (shown as %)".into(),
+    };
+    let flag = |path: String, v: bool| Input {
+        path,
+        value: InputValue::Bool(v),
+        unit: String::new(),
+    };
+    out.push(year("start_year", model.start_year));
+    out.push(year("end_year", model.end_year));
+    out.push(year("valuation_year", model.valuation_year));
+    out.push(rate("discount_rate".into(), model.discount_rate));
+    out.push(text(
+        "investor.party".into(),
+        model.party_name(model.investor.party),
+    ));
+    for (i, c) in model.investor.contributions.iter().enumerate() {
+        let mut row = amount(format!("investor.contributions[{i}]"), c.amount);
+        row.unit = format!("{unit}, paid in {}", c.year);
+        out.push(row);
+    }
+
+    let ps = &model.profit_share;
+    out.push(text(
+        "profit_share.residual".into(),
+        model.party_name(ps.residual),
+    ));
+    out.push(flag(
+        "profit_share.loss_carryforward".into(),
+        ps.loss_carryforward,
+    ));
+    out.push(flag(
+        "profit_share.investor_rights_end_at_agi".into(),
+        ps.investor_rights_end_at_agi,
+    ));
+    for (i, tier) in ps.tiers.iter().enumerate() {
+        let at = format!("profit_share.tiers[{i}]");
+        out.push(text(format!("{at}.name"), &tier.name));
+        for (party, share) in &tier.shares {
+            out.push(rate(
+                format!("{at}.shares.{}", model.party_name(*party)),
+                *share,
+            ));
+        }
+        for (party, until) in &tier.until {
+            out.push(amount(
+                format!("{at}.until.{}", model.party_name(*party)),
+                *until,
+            ));
+        }
+        out.push(rate(format!("{at}.cap_growth"), tier.cap_growth));
+        out.push(year(&format!("{at}.cap_growth_from"), tier.cap_growth_from));
+    }
+    let revenue_share = |out: &mut Vec<Input>, at: &str, rs: &RevenueShare| {
+        out.push(rate(format!("{at}.rate"), rs.rate));
+        out.push(year(&format!("{at}.from"), rs.from));
+        out.push(year(&format!("{at}.until"), rs.until));
+        if let Some(cap) = rs.total_cap {
+            out.push(amount(format!("{at}.total_cap"), cap));
+        }
+        out.push(flag(format!("{at}.ends_at_agi"), rs.ends_at_agi));
+    };
+    if let Some(rs) = &ps.revenue_share {
+        revenue_share(&mut out, "profit_share.revenue_share", rs);
+    }
+
+    let eq = &model.equity;
+    out.push(year("equity.from_year", eq.from_year));
+    out.push(rate("equity.stake".into(), eq.stake));
+    out.push(rate("equity.dividend_payout".into(), eq.dividend_payout));
+    out.push(rate(
+        "equity.terminal_discount".into(),
+        eq.terminal_discount,
+    ));
+    for (i, round) in eq.rounds.iter().enumerate() {
+        let at = format!("equity.rounds[{i}]");
+        out.push(year(&format!("{at}.year"), round.year));
+        out.push(amount(format!("{at}.raise"), round.raise));
+        if let Some(pre) = round.pre_money {
+            out.push(amount(format!("{at}.pre_money"), pre));
+        }
+        out.push(amount(format!("{at}.participation"), round.participation));
+    }
+    if let Some(rs) = &eq.revenue_share {
+        revenue_share(&mut out, "equity.revenue_share", rs);
+    }
+    for t in &model.trajectories {
+        if let Some(agi) = t.agi_year {
+            out.push(year(&format!("trajectories[{}].agi_year", t.name), agi));
+        }
+    }
+    out
+}
+
+fn write_header(
+    sheet: &mut Worksheet,
+    columns: &[&str],
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    for (col, name) in columns.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, *name, &formats.header)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+/// A column wide enough for its header and for `content` characters.
+fn set_width(
+    sheet: &mut Worksheet,
+    col: u16,
+    header: &str,
+    content: usize,
+) -> Result<(), XlsxError> {
+    let chars = header.chars().count().max(content).clamp(8, 60);
+    sheet.set_column_width(col, chars as f64 + 2.0)?;
+    Ok(())
+}
+
+fn write_inputs(
+    sheet: &mut Worksheet,
+    inputs: &[Input],
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    sheet.set_name(INPUTS_SHEET)?;
+    let header = ["input", "value", "unit"];
+    write_header(sheet, &header, formats)?;
+    for (i, input) in inputs.iter().enumerate() {
+        let row = i as u32 + 1;
+        sheet.write_string(row, 0, &input.path)?;
+        match &input.value {
+            InputValue::Number(v, kind) => {
+                sheet.write_number_with_format(row, 1, to_f64(*v), formats.of(*kind))?;
+            }
+            InputValue::Text(s) => {
+                sheet.write_string(row, 1, s)?;
+            }
+            InputValue::Bool(b) => {
+                sheet.write_boolean(row, 1, *b)?;
+            }
+        }
+        sheet.write_string(row, 2, &input.unit)?;
+    }
+    let note_row = inputs.len() as u32 + 2;
+    sheet.write_string(
+        note_row,
+        0,
+        "discount_rate and valuation_year drive every discount factor, present value, NPV, advantage and winner in this workbook: change them here and the workbook recomputes. The other inputs shape the yearly flows the engine computed; to change those, rerun stakeshift (compare --out).",
+    )?;
+    let widest = |f: fn(&Input) -> usize| inputs.iter().map(f).max().unwrap_or(0);
+    set_width(sheet, 0, header[0], widest(|i| i.path.chars().count()))?;
+    set_width(
+        sheet,
+        1,
+        header[1],
+        widest(|i| match &i.value {
+            InputValue::Text(s) => s.chars().count(),
+            _ => 14,
+        }),
+    )?;
+    set_width(sheet, 2, header[2], widest(|i| i.unit.chars().count()))?;
+    Ok(())
+}
+
+/// A cell's A1 name, relative (`P2`).
+fn cell(row: u32, col: u16) -> String {
+    format!("{}{}", column_letters(col), row + 1)
+}
+
+fn column_letters(col: u16) -> String {
+    let mut n = u32::from(col) + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(b'A' + rem as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).expect("ASCII letters")
+}
+
+/// The row of a regime's line in a trajectory sheet's NPV block.
+fn npv_row(regime: Regime) -> u32 {
+    match regime {
+        Regime::ProfitShare => 1,
+        Regime::Equity => 2,
+    }
+}
+
+fn yearly_value(row: &YearRow, column: &str) -> Decimal {
+    match column {
+        "year" => Decimal::from(row.year),
+        "revenue" => row.revenue,
+        "profit" => row.profit,
+        "valuation" => row.valuation,
+        "distributable" => row.distributable,
+        "contribution" => row.contribution,
+        "distribution" => row.distribution,
+        "revenue_share" => row.revenue_share,
+        "dividend" => row.dividend,
+        "stake" => row.stake,
+        "holding_value" => row.holding_value,
+        "cash_flow" => row.cash_flow,
+        "cumulative_cash_flow" => row.cumulative_cash_flow,
+        "discount_factor" => row.discount_factor,
+        "present_value" => row.present_value,
+        other => unreachable!("{other} is not a numeric yearly column"),
+    }
+}
+
+fn write_trajectory(
+    sheet: &mut Worksheet,
+    t: &TrajectoryResult,
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    write_header(sheet, &YEARLY_COLUMNS, formats)?;
+    // Keep the trajectory, regime and year in view when scrolling right.
+    sheet.set_freeze_panes(1, 3)?;
+    let mut row = 1u32;
+    for regime in [Regime::ProfitShare, Regime::Equity] {
+        let result = t.regime(regime);
+        let first = row;
+        for r in &result.rows {
+            for (col, name) in YEARLY_COLUMNS.iter().enumerate() {
+                let col = col as u16;
+                let format = formats.of(yearly_kind(name));
+                match *name {
+                    "trajectory" => {
+                        sheet.write_string(row, col, &t.name)?;
+                    }
+                    "regime" => {
+                        sheet.write_string(row, col, regime.as_str())?;
+                    }
+                    "discount_factor" => {
+                        let formula = format!(
+                            "=1/(1+discount_rate)^({}-valuation_year)",
+                            cell(row, COL_YEAR)
+                        );
+                        let value = Formula::new(formula)
+                            .set_result(result_text(to_f64(r.discount_factor)));
+                        sheet.write_formula_with_format(row, col, value, format)?;
+                    }
+                    "present_value" => {
+                        let formula = format!(
+                            "={}*{}",
+                            cell(row, COL_CASH_FLOW),
+                            cell(row, COL_DISCOUNT_FACTOR)
+                        );
+                        let value =
+                            Formula::new(formula).set_result(result_text(to_f64(r.present_value)));
+                        sheet.write_formula_with_format(row, col, value, format)?;
+                    }
+                    other => {
+                        sheet.write_number_with_format(
+                            row,
+                            col,
+                            to_f64(yearly_value(r, other)),
+                            format,
+                        )?;
+                    }
+                }
+            }
+            row += 1;
+        }
+        let last = row - 1;
+
+        // The NPV block: one row per regime.
+        let block_row = npv_row(regime);
+        sheet.write_string(block_row, COL_NPV_REGIME, regime.as_str())?;
+        sheet.write_number_with_format(
+            block_row,
+            COL_TERMINAL_VALUE,
+            to_f64(result.measures.terminal_value),
+            &formats.amount,
+        )?;
+        let formula = format!(
+            "=SUM({}:{})+{}*{}",
+            cell(first, COL_PRESENT_VALUE),
+            cell(last, COL_PRESENT_VALUE),
+            cell(block_row, COL_TERMINAL_VALUE),
+            cell(last, COL_DISCOUNT_FACTOR),
+        );
+        let value = Formula::new(formula).set_result(result_text(to_f64(result.measures.npv)));
+        sheet.write_formula_with_format(block_row, COL_NPV, value, &formats.amount)?;
+    }
+    for (col, name) in [
+        (COL_NPV_REGIME, "regime"),
+        (COL_TERMINAL_VALUE, "terminal_value"),
+        (COL_NPV, "npv"),
+    ] {
+        sheet.write_string_with_format(0, col, name, &formats.header)?;
+        set_width(sheet, col, name, 14)?;
+    }
+    for (col, name) in YEARLY_COLUMNS.iter().enumerate() {
+        let content = match yearly_kind(name) {
+            Kind::Text => t.name.chars().count().max("profit_share".len()),
+            Kind::Year => 4,
+            _ => 14,
+        };
+        set_width(sheet, col as u16, name, content)?;
+    }
+    Ok(())
+}
+
+/// A sheet name quoted for a formula: `'it''s'`.
+fn quoted(sheet: &str) -> String {
+    format!("'{}'", sheet.replace('\'', "''"))
+}
+
+fn write_summary(
+    sheet: &mut Worksheet,
+    comparison: &Comparison,
+    sheet_names: &[String],
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    sheet.set_name(SUMMARY_SHEET)?;
+    write_header(sheet, &SUMMARY_COLUMNS, formats)?;
+    for (i, (t, name)) in comparison.trajectories.iter().zip(sheet_names).enumerate() {
+        let row = i as u32 + 1;
+        let npv = |regime| format!("={}!{}", quoted(name), cell(npv_row(regime), COL_NPV));
+        sheet.write_string(row, 0, &t.name)?;
+        let npv_a = Formula::new(npv(Regime::ProfitShare))
+            .set_result(result_text(to_f64(t.profit_share.measures.npv)));
+        sheet.write_formula_with_format(row, 1, npv_a, &formats.amount)?;
+        let npv_b = Formula::new(npv(Regime::Equity))
+            .set_result(result_text(to_f64(t.equity.measures.npv)));
+        sheet.write_formula_with_format(row, 2, npv_b, &formats.amount)?;
+        let advantage = Formula::new(format!("={}-{}", cell(row, 2), cell(row, 1)))
+            .set_result(result_text(to_f64(t.npv_advantage)));
+        sheet.write_formula_with_format(row, 3, advantage, &formats.amount)?;
+        // The SPEC's tie: the advantage rounds to zero at 6 places (ROUND rounds half away
+        // from zero, as the engine does).
+        let d = cell(row, 3);
+        let winner = Formula::new(format!(
+            "=IF(ROUND({d},6)=0,\"tie\",IF({d}>0,\"equity\",\"profit_share\"))"
+        ))
+        .set_result(t.winner.as_str());
+        sheet.write_formula(row, 4, winner)?;
+    }
+    let longest = comparison
+        .trajectories
+        .iter()
+        .map(|t| t.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    set_width(sheet, 0, SUMMARY_COLUMNS[0], longest)?;
+    for (col, name) in SUMMARY_COLUMNS.iter().enumerate().skip(1) {
+        set_width(sheet, col as u16, name, 14)?;
+    }
+    Ok(())
+}
+
+/// Legal, unique sheet names for the trajectories, in their order: Excel's forbidden
+/// characters `[]:*?/\` (and control characters) become `_`, apostrophes at either end
+/// are dropped, names are cut to 31 characters, and a name equal (ignoring case) to an
+/// earlier one, to `Inputs`, `Summary` or Excel's reserved `History` gets ` (2)`, ` (3)`...
+pub fn sheet_names(trajectories: &[&str]) -> Vec<String> {
+    let mut taken: Vec<String> = [INPUTS_SHEET, SUMMARY_SHEET, "History"]
+        .iter()
+        .map(|s| s.to_lowercase())
+        .collect();
+    let mut out = Vec::with_capacity(trajectories.len());
+    for name in trajectories {
+        let cleaned: String = name
+            .chars()
+            .map(|c| {
+                if "[]:*?/\\".contains(c) || c.is_control() {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        let mut base = cleaned.trim_matches('\'').to_string();
+        if base.trim().is_empty() {
+            base = "trajectory".into();
+        }
+        let cut = |s: &str, n: usize| -> String { s.chars().take(n).collect() };
+        let mut candidate = cut(&base, SHEET_NAME_MAX);
+        let mut n = 2;
+        while taken.contains(&candidate.to_lowercase()) {
+            let suffix = format!(" ({n})");
+            let room = SHEET_NAME_MAX - suffix.chars().count();
+            // Cutting may leave an apostrophe at the end; the suffix keeps it off the end.
+            candidate = format!("{}{suffix}", cut(&base, room));
+            n += 1;
+        }
+        // Cutting may also leave an apostrophe at the end of an unsuffixed name.
+        while candidate.ends_with('\'') {
+            candidate.pop();
+            if candidate.is_empty() {
+                candidate = "trajectory".into();
+            }
+        }
+        taken.push(candidate.to_lowercase());
+        out.push(candidate);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_are_legal_and_unique() {
+        let long = "a-very-long-trajectory-name-beyond-excel-limits";
+        let names = sheet_names(&[
+            "base",
+            "BASE",
+            "a/b:c[d]*?\\",
+            "'quoted'",
+            long,
+            long,
+            "summary",
+            "history",
+            "",
+            "it's",
+        ]);
+        assert_eq!(names[0], "base");
+        assert_eq!(names[1], "BASE (2)");
+        assert_eq!(names[2], "a_b_c_d____");
+        assert_eq!(names[3], "quoted");
+        assert_eq!(names[4], "a-very-long-trajectory-name-bey");
+        assert_eq!(names[5], "a-very-long-trajectory-name (2)");
+        assert_eq!(names[6], "summary (2)");
+        assert_eq!(names[7], "history (2)");
+        assert_eq!(names[8], "trajectory");
+        assert_eq!(names[9], "it's");
+        for n in &names {
+            assert!(n.chars().count() <= 31, "{n}");
+            assert!(!n.starts_with('\'') && !n.ends_with('\''), "{n}");
+        }
+        let mut lower: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
+        lower.sort();
+        lower.dedup();
+        assert_eq!(lower.len(), names.len());
+    }
+
+    #[test]
+    fn a_cut_name_does_not_end_in_an_apostrophe() {
+        let name = format!("{}'xyz", "a".repeat(30));
+        assert_eq!(sheet_names(&[&name]), vec!["a".repeat(30)]);
+    }
+
+    #[test]
+    fn column_letters_count_like_excel() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(16), "Q");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(701), "ZZ");
+        assert_eq!(column_letters(702), "AAA");
+        assert_eq!(cell(0, 20), "U1");
+    }
+
+    #[test]
+    fn the_f64_boundary_is_correctly_rounded() {
+        let d: Decimal = "0.1".parse().unwrap();
+        assert_eq!(to_f64(d), 0.1);
+        let d: Decimal = "12345678901234567.890123456789".parse().unwrap();
+        assert_eq!(to_f64(d), 12345678901234567.890123456789_f64);
+        assert_eq!(result_text(1e-20), "0.00000000000000000001");
+        assert_eq!(result_text(-2.5), "-2.5");
+    }
+}

@@ -1,0 +1,704 @@
+//! `stakeshift.xlsx`, read back with calamine and checked against what is known without the
+//! workbook writer: the CSV files of the same run cell for cell, the model file's own values
+//! for `Inputs`, the SPEC's discount factor computed here, and (where LibreOffice is on the
+//! machine) a real spreadsheet's recalculation after the discount rate is changed, against
+//! `compare` run at that rate.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use calamine::{Data, Range, Reader, Xlsx, open_workbook};
+
+fn stakeshift() -> Command {
+    Command::cargo_bin("stakeshift").unwrap()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("stakeshift-workbook-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// Runs `compare MODEL --out DIR` and returns DIR.
+fn compare_out(model: &Path, name: &str) -> PathBuf {
+    let dir = temp_dir(name);
+    stakeshift()
+        .arg("compare")
+        .arg(model)
+        .arg("--out")
+        .arg(&dir)
+        .assert()
+        .success();
+    dir
+}
+
+/// A name as the workbook holds it, from the CSV's cell: the CSV neutralises text that a
+/// spreadsheet would take for a formula with a leading `'`; the workbook's string cells need
+/// no such prefix.
+fn name_from_csv(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => cell,
+    }
+}
+
+/// A CSV file as its header and rows of text.
+fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let header = reader.headers().unwrap().iter().map(String::from).collect();
+    let rows = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    (header, rows)
+}
+
+struct Book {
+    xlsx: Xlsx<std::io::BufReader<std::fs::File>>,
+}
+
+impl Book {
+    fn open(path: &Path) -> Book {
+        Book {
+            xlsx: open_workbook(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+        }
+    }
+    fn values(&mut self, sheet: &str) -> Range<Data> {
+        self.xlsx.worksheet_range(sheet).unwrap()
+    }
+    fn formulas(&mut self, sheet: &str) -> Range<String> {
+        self.xlsx.worksheet_formula(sheet).unwrap()
+    }
+    fn defined(&self, name: &str) -> String {
+        self.xlsx
+            .defined_names()
+            .iter()
+            .find(|(n, _)| n == name)
+            .unwrap_or_else(|| panic!("no defined name {name}"))
+            .1
+            .clone()
+    }
+}
+
+fn at(range: &Range<Data>, row: u32, col: u32) -> Data {
+    range.get_value((row, col)).cloned().unwrap_or(Data::Empty)
+}
+
+fn formula_at(range: &Range<String>, row: u32, col: u32) -> String {
+    range.get_value((row, col)).cloned().unwrap_or_default()
+}
+
+fn number(d: &Data) -> f64 {
+    match d {
+        Data::Float(f) => *f,
+        Data::Int(i) => *i as f64,
+        other => panic!("not a number: {other:?}"),
+    }
+}
+
+fn text(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.clone(),
+        other => panic!("not a string: {other:?}"),
+    }
+}
+
+/// Whether `value` is what the CSV printed: within half a unit of the CSV's last place (the
+/// CSV rounds once, the workbook keeps the full double).
+fn matches_printed(value: f64, printed: &str) -> bool {
+    let decimals = printed.split_once('.').map_or(0, |(_, f)| f.len());
+    let expected: f64 = printed.parse().unwrap();
+    let half_unit = 0.5 * 10f64.powi(-(decimals as i32));
+    (value - expected).abs() <= half_unit * (1.0 + 1e-9) + 1e-12 * expected.abs()
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-12 * a.abs().max(b.abs()).max(1.0)
+}
+
+/// The row (0-based) on `Inputs` that a defined name points at: `Inputs!$B$7` -> 6.
+fn defined_row(reference: &str) -> u32 {
+    let reference = reference.trim_start_matches('=');
+    let (sheet, cell) = reference.split_once('!').unwrap();
+    assert_eq!(sheet.trim_matches('\''), "Inputs", "{reference}");
+    assert!(cell.starts_with("$B$"), "{reference}");
+    cell[3..].parse::<u32>().unwrap() - 1
+}
+
+/// The first row of a trajectory sheet's rows under each regime, in yearly.csv's order.
+const YEARLY_HEADER: [&str; 17] = [
+    "trajectory",
+    "regime",
+    "year",
+    "revenue",
+    "profit",
+    "valuation",
+    "distributable",
+    "contribution",
+    "distribution",
+    "revenue_share",
+    "dividend",
+    "stake",
+    "holding_value",
+    "cash_flow",
+    "cumulative_cash_flow",
+    "discount_factor",
+    "present_value",
+];
+
+/// Checks every cell of the workbook in `dir` against the CSV files beside it and the SPEC.
+/// Returns the sheet name of each trajectory, in order.
+fn check_against_csv(dir: &Path) -> Vec<String> {
+    let (yearly_header, yearly) = read_csv(&dir.join("yearly.csv"));
+    let (_, summary) = read_csv(&dir.join("summary.csv"));
+    let (comparison_header, comparison) = read_csv(&dir.join("comparison.csv"));
+    assert_eq!(yearly_header, YEARLY_HEADER);
+    let mut book = Book::open(&dir.join("stakeshift.xlsx"));
+
+    let sheets = book.xlsx.sheet_names();
+    assert_eq!(sheets[0], "Inputs");
+    assert_eq!(sheets[1], "Summary");
+    let trajectory_sheets: Vec<String> = sheets[2..].to_vec();
+    assert_eq!(trajectory_sheets.len(), comparison.len());
+
+    // The defined names point at the inputs' cells.
+    let inputs = book.values("Inputs");
+    let rate_row = defined_row(&book.defined("discount_rate"));
+    let year_row = defined_row(&book.defined("valuation_year"));
+    assert_eq!(text(&at(&inputs, rate_row, 0)), "discount_rate");
+    assert_eq!(text(&at(&inputs, year_row, 0)), "valuation_year");
+    let rate = number(&at(&inputs, rate_row, 1));
+    let valuation_year = number(&at(&inputs, year_row, 1));
+
+    // Summary: the header, then comparison.csv's first five columns, as formulas.
+    let values = book.values("Summary");
+    let formulas = book.formulas("Summary");
+    for (col, name) in comparison_header[..5].iter().enumerate() {
+        assert_eq!(text(&at(&values, 0, col as u32)), *name);
+    }
+    for (i, (row_csv, sheet)) in comparison.iter().zip(&trajectory_sheets).enumerate() {
+        let r = i as u32 + 1;
+        let excel_row = r + 1;
+        assert_eq!(
+            text(&at(&values, r, 0)),
+            name_from_csv(&row_csv[0]),
+            "trajectory name"
+        );
+        assert_eq!(
+            formula_at(&formulas, r, 0),
+            "",
+            "the name is text, not a formula"
+        );
+        for col in 1..=3 {
+            let v = number(&at(&values, r, col));
+            assert!(
+                matches_printed(v, &row_csv[col as usize]),
+                "Summary row {r} col {col}: {v} vs {}",
+                row_csv[col as usize]
+            );
+        }
+        assert_eq!(text(&at(&values, r, 4)), row_csv[4], "winner");
+        let quoted = format!("'{}'", sheet.replace('\'', "''"));
+        assert_eq!(formula_at(&formulas, r, 1), format!("{quoted}!U2"));
+        assert_eq!(formula_at(&formulas, r, 2), format!("{quoted}!U3"));
+        assert_eq!(
+            formula_at(&formulas, r, 3),
+            format!("C{excel_row}-B{excel_row}")
+        );
+        assert_eq!(
+            formula_at(&formulas, r, 4),
+            format!(
+                "IF(ROUND(D{excel_row},6)=0,\"tie\",IF(D{excel_row}>0,\"equity\",\"profit_share\"))"
+            )
+        );
+    }
+
+    // Each trajectory sheet: yearly.csv's rows for that trajectory, profit share then equity.
+    for (t, (row_csv, sheet)) in comparison.iter().zip(&trajectory_sheets).enumerate() {
+        let name = &row_csv[0];
+        let rows: Vec<&Vec<String>> = yearly.iter().filter(|r| &r[0] == name).collect();
+        let values = book.values(sheet);
+        let formulas = book.formulas(sheet);
+        for (col, header) in YEARLY_HEADER.iter().enumerate() {
+            assert_eq!(text(&at(&values, 0, col as u32)), *header, "{sheet}");
+        }
+        let mut pv_sum = [0.0f64; 2];
+        let mut last_df = [0.0f64; 2];
+        let mut last_row = [0u32; 2];
+        for (i, csv_row) in rows.iter().enumerate() {
+            let r = i as u32 + 1;
+            let excel_row = r + 1;
+            for (col, printed) in csv_row.iter().enumerate() {
+                let cell = at(&values, r, col as u32);
+                if col < 2 {
+                    assert_eq!(
+                        text(&cell),
+                        name_from_csv(printed),
+                        "{sheet} row {r} col {col}"
+                    );
+                } else {
+                    assert!(
+                        matches_printed(number(&cell), printed),
+                        "{sheet} row {r} {}: {cell:?} vs {printed}",
+                        YEARLY_HEADER[col]
+                    );
+                }
+                let f = formula_at(&formulas, r, col as u32);
+                match YEARLY_HEADER[col] {
+                    "discount_factor" => assert_eq!(
+                        f,
+                        format!("1/(1+discount_rate)^(C{excel_row}-valuation_year)")
+                    ),
+                    "present_value" => assert_eq!(f, format!("N{excel_row}*P{excel_row}")),
+                    _ => assert_eq!(f, "", "{sheet} row {r} col {col} is a number"),
+                }
+            }
+            // The stored results are the SPEC's: DF = (1 + rate)^-(year - valuation_year),
+            // PV = cash flow * DF.
+            let year = number(&at(&values, r, 2));
+            let df = number(&at(&values, r, 15));
+            let cash_flow = number(&at(&values, r, 13));
+            let pv = number(&at(&values, r, 16));
+            assert!(
+                close(df, (1.0 + rate).powf(-(year - valuation_year))),
+                "{sheet} {year}: {df}"
+            );
+            assert!(close(pv, cash_flow * df), "{sheet} {year}: {pv}");
+            let regime = usize::from(csv_row[1] == "equity");
+            pv_sum[regime] += pv;
+            last_df[regime] = df;
+            last_row[regime] = excel_row;
+        }
+        // The NPV block: header, then one line per regime; NPV = sum(PV) + TV * DF_end.
+        for (col, header) in [(18, "regime"), (19, "terminal_value"), (20, "npv")] {
+            assert_eq!(text(&at(&values, 0, col)), header);
+        }
+        let first_row = [2, last_row[0] + 1];
+        for (regime, name_of) in ["profit_share", "equity"].into_iter().enumerate() {
+            let r = regime as u32 + 1;
+            let summary_row = summary
+                .iter()
+                .find(|s| &s[0] == name && s[1] == name_of)
+                .unwrap();
+            assert_eq!(text(&at(&values, r, 18)), name_of);
+            let terminal = number(&at(&values, r, 19));
+            let npv = number(&at(&values, r, 20));
+            assert!(matches_printed(terminal, &summary_row[4]), "{sheet} TV");
+            assert!(matches_printed(npv, &summary_row[5]), "{sheet} NPV");
+            let sum = pv_sum[regime] + terminal * last_df[regime];
+            assert!(
+                (npv - sum).abs() <= 1e-9 * npv.abs().max(1.0),
+                "{sheet} {name_of}: {npv} vs {sum}"
+            );
+            assert_eq!(
+                formula_at(&formulas, r, 20),
+                format!(
+                    "SUM(Q{}:Q{})+T{}*P{}",
+                    first_row[regime],
+                    last_row[regime],
+                    r + 1,
+                    last_row[regime]
+                )
+            );
+        }
+        assert_eq!(rows.len() as u32 + 1, values.end().unwrap().0 + 1, "{t}");
+    }
+    trajectory_sheets
+}
+
+/// The value at a `--set`-style path in a model's TOML: `a.b`, `x[0]`, `trajectories[NAME]`.
+fn toml_at<'a>(doc: &'a toml::Value, path: &str) -> Option<&'a toml::Value> {
+    let mut node = doc;
+    for part in path.split('.') {
+        let (key, index) = match part.split_once('[') {
+            Some((k, rest)) => (k, Some(rest.trim_end_matches(']'))),
+            None => (part, None),
+        };
+        node = node.get(key)?;
+        if let Some(index) = index {
+            node = match index.parse::<usize>() {
+                Ok(i) => node.get(i)?,
+                Err(_) => node
+                    .as_array()?
+                    .iter()
+                    .find(|t| t.get("name").and_then(|n| n.as_str()) == Some(index))?,
+            };
+        }
+    }
+    Some(node)
+}
+
+fn toml_number(v: &toml::Value) -> f64 {
+    match v {
+        toml::Value::Integer(i) => *i as f64,
+        toml::Value::Float(f) => *f,
+        // A contribution: [year, amount].
+        toml::Value::Array(pair) => toml_number(&pair[1]),
+        other => panic!("not a number: {other:?}"),
+    }
+}
+
+/// Every row of `Inputs` holds the model file's value at its path (or the SPEC's default
+/// where the file leaves an optional key out), and every scalar the file sets outside the
+/// series is on the sheet.
+fn check_inputs(dir: &Path, model_text: &str) {
+    let doc: toml::Value = toml::from_str(model_text).unwrap();
+    let mut book = Book::open(&dir.join("stakeshift.xlsx"));
+    let values = book.values("Inputs");
+    assert_eq!(text(&at(&values, 0, 0)), "input");
+    let mut shown = BTreeMap::new();
+    let mut r = 1;
+    while let Data::String(path) = at(&values, r, 0) {
+        if path.contains(' ') {
+            break; // the note under the inputs
+        }
+        shown.insert(path.clone(), at(&values, r, 1));
+        r += 1;
+    }
+    assert!(shown.len() > 20, "{shown:?}");
+    for (path, cell) in &shown {
+        match toml_at(&doc, path) {
+            Some(toml::Value::String(s)) => assert_eq!(&text(cell), s, "{path}"),
+            Some(toml::Value::Boolean(b)) => assert_eq!(cell, &Data::Bool(*b), "{path}"),
+            Some(v) => {
+                assert!(
+                    close(number(cell), toml_number(v)),
+                    "{path}: {cell:?} vs {v:?}"
+                )
+            }
+            None => {
+                // Left out of the file: the SPEC's default (false, 0, or start_year for
+                // cap_growth_from).
+                let default = match cell {
+                    Data::Bool(b) => !*b,
+                    _ if path.ends_with("cap_growth_from") => {
+                        number(cell) == toml_number(&doc["start_year"])
+                    }
+                    other => number(other) == 0.0,
+                };
+                assert!(
+                    default,
+                    "{path} is not in the file and {cell:?} is not its default"
+                );
+            }
+        }
+    }
+    // The other way: the file's scalars (outside trajectories' series) are all shown.
+    fn leaves(v: &toml::Value, at: String, out: &mut Vec<String>) {
+        match v {
+            toml::Value::Table(t) => {
+                for (k, v) in t {
+                    let path = if at.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{at}.{k}")
+                    };
+                    leaves(v, path, out);
+                }
+            }
+            toml::Value::Array(items) if items.iter().all(|i| i.is_table()) => {
+                for (i, item) in items.iter().enumerate() {
+                    leaves(item, format!("{at}[{i}]"), out);
+                }
+            }
+            toml::Value::Array(items) if at == "investor.contributions" => {
+                for i in 0..items.len() {
+                    out.push(format!("{at}[{i}]"));
+                }
+            }
+            _ => out.push(at),
+        }
+    }
+    let mut expected = Vec::new();
+    for section in ["investor", "profit_share", "equity"] {
+        if let Some(v) = doc.get(section) {
+            leaves(v, section.to_string(), &mut expected);
+        }
+    }
+    for key in [
+        "name",
+        "unit",
+        "start_year",
+        "end_year",
+        "valuation_year",
+        "discount_rate",
+    ] {
+        expected.push(key.to_string());
+    }
+    for t in doc
+        .get("trajectories")
+        .and_then(|t| t.as_array())
+        .into_iter()
+        .flatten()
+    {
+        if t.get("agi_year").is_some() {
+            expected.push(format!(
+                "trajectories[{}].agi_year",
+                t["name"].as_str().unwrap()
+            ));
+        }
+    }
+    for path in expected {
+        assert!(
+            shown.contains_key(&path),
+            "{path} is not on Inputs: {shown:?}"
+        );
+    }
+}
+
+fn models() -> Vec<PathBuf> {
+    let mut models: Vec<PathBuf> = std::fs::read_dir(repo("models"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    models.sort();
+    assert!(!models.is_empty());
+    models
+}
+
+#[test]
+fn the_workbook_holds_the_csv_values_and_the_spec_formulas() {
+    for (i, model) in models().into_iter().enumerate() {
+        let dir = compare_out(&model, &format!("model{i}"));
+        let sheets = check_against_csv(&dir);
+        check_inputs(&dir, &std::fs::read_to_string(&model).unwrap());
+        assert!(!sheets.is_empty());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+#[test]
+fn two_runs_write_identical_bytes() {
+    let model = repo("models/msft-openai.toml");
+    let (a, b) = (compare_out(&model, "same-a"), compare_out(&model, "same-b"));
+    let bytes = |d: &Path| std::fs::read(d.join("stakeshift.xlsx")).unwrap();
+    assert_eq!(bytes(&a), bytes(&b));
+    let _ = (std::fs::remove_dir_all(&a), std::fs::remove_dir_all(&b));
+}
+
+/// The built-in model with its trajectories renamed to names a spreadsheet must be careful
+/// with: formula-like text, characters Excel forbids in sheet names, a reserved sheet name,
+/// an apostrophe, and two long names alike in their first 31 characters.
+const HOSTILE_NAMES: [(&str, &str); 6] = [
+    ("bust", "=HYPERLINK(\"http://example.invalid\",\"x\")"),
+    ("bear", "a/b:c[1]*?"),
+    ("base", "Summary"),
+    ("bull", "it's"),
+    ("early-agi", "a-very-long-trajectory-name-for-excel-one"),
+    ("commoditized", "a-very-long-trajectory-name-for-excel-two"),
+];
+
+fn hostile_model(dir: &Path) -> PathBuf {
+    let mut text = stakeshift::BUILTIN_MODEL.to_string();
+    for (from, to) in HOSTILE_NAMES {
+        let line = format!("name = \"{from}\"\n");
+        assert_eq!(text.matches(&line).count(), 1, "{from}");
+        let escaped = to.replace('\\', "\\\\").replace('"', "\\\"");
+        text = text.replace(&line, &format!("name = \"{escaped}\"\n"));
+    }
+    let path = dir.join("hostile.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn hostile_trajectory_names_stay_text_and_get_legal_unique_sheet_names() {
+    let scratch = temp_dir("hostile-model");
+    let model = hostile_model(&scratch);
+    let dir = compare_out(&model, "hostile");
+    let sheets = check_against_csv(&dir);
+    assert_eq!(
+        sheets,
+        [
+            "=HYPERLINK(\"http___example.inva".to_string(),
+            "a_b_c_1___".to_string(),
+            "Summary (2)".to_string(),
+            "it's".to_string(),
+            "a-very-long-trajectory-name-for".to_string(),
+            "a-very-long-trajectory-name (2)".to_string(),
+        ]
+    );
+    // The formula-like name is a string cell on its sheet and on Summary, never a formula.
+    let mut book = Book::open(&dir.join("stakeshift.xlsx"));
+    let values = book.values(&sheets[0]);
+    assert_eq!(text(&at(&values, 1, 0)), HOSTILE_NAMES[0].1);
+    assert_eq!(formula_at(&book.formulas(&sheets[0]), 1, 0), "");
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&scratch);
+}
+
+// ---- LibreOffice: change the discount rate, recalculate, compare with `compare` ----
+
+fn soffice() -> Option<&'static str> {
+    ["soffice", "libreoffice"].into_iter().find(|tool| {
+        std::process::Command::new(tool)
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    })
+}
+
+/// A copy of the workbook at `from` with the Inputs cell of `discount_rate` set to `rate`,
+/// as an analyst would type it: only that cell's value changes (every stored result is left
+/// as the old rate computed it, for the spreadsheet to recalculate).
+fn with_discount_rate(from: &Path, to: &Path, rate: &str) {
+    let row = {
+        let book = Book::open(from);
+        defined_row(&book.defined("discount_rate")) + 1
+    };
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(from).unwrap()).unwrap();
+    let mut writer = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
+    let mut edited = false;
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        // Inputs is the first sheet.
+        if name == "xl/worksheets/sheet1.xml" {
+            let xml = String::from_utf8(bytes).unwrap();
+            let start = xml
+                .find(&format!("<c r=\"B{row}\""))
+                .expect("the rate's cell");
+            let v = start + xml[start..].find("<v>").unwrap() + 3;
+            let end = v + xml[v..].find("</v>").unwrap();
+            bytes = format!("{}{rate}{}", &xml[..v], &xml[end..]).into_bytes();
+            edited = true;
+        }
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        writer.start_file(name, options).unwrap();
+        writer.write_all(&bytes).unwrap();
+    }
+    writer.finish().unwrap();
+    assert!(edited);
+}
+
+/// LibreOffice opens `input`, recalculates every formula (its profile says: always, for
+/// OOXML files) and saves it as xlsx into `out_dir`.
+fn recalculate(tool: &str, input: &Path, out_dir: &Path, profile: &Path) -> PathBuf {
+    let user = profile.join("user");
+    std::fs::create_dir_all(&user).unwrap();
+    std::fs::write(
+        user.join("registrymodifications.xcu"),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"#,
+    )
+    .unwrap();
+    let mut child = std::process::Command::new(tool)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args([
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+        ])
+        .arg(out_dir)
+        .arg(input)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(180);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "{tool} failed: {status}");
+            break;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("{tool} did not finish converting within 180 s");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let out = out_dir.join(input.file_name().unwrap());
+    assert!(out.exists(), "{tool} wrote no {}", out.display());
+    out
+}
+
+#[test]
+fn libreoffice_recalculates_every_npv_after_the_discount_rate_changes() {
+    let Some(tool) = soffice() else {
+        println!(
+            "skipped: neither soffice nor libreoffice is on PATH, so no spreadsheet recalculates the workbook (install libreoffice-calc to run this test)"
+        );
+        return;
+    };
+    let scratch = temp_dir("libreoffice");
+    let new_rate = "0.12";
+    let builtin = scratch.join("msft-openai.toml");
+    std::fs::write(&builtin, stakeshift::BUILTIN_MODEL).unwrap();
+    for model in [builtin, hostile_model(&scratch)] {
+        let stem = model.file_stem().unwrap().to_string_lossy().to_string();
+        let original = compare_out(&model, &format!("lo-{stem}"));
+        let edited = scratch.join(format!("{stem}-edited.xlsx"));
+        with_discount_rate(&original.join("stakeshift.xlsx"), &edited, new_rate);
+        let converted = scratch.join(format!("{stem}-out"));
+        std::fs::create_dir_all(&converted).unwrap();
+        let recalculated = recalculate(tool, &edited, &converted, &scratch.join("profile"));
+
+        // What stakeshift says at the new rate (the model file with that one line changed).
+        let model_text = std::fs::read_to_string(&model).unwrap();
+        let line = model_text
+            .lines()
+            .find(|l| l.starts_with("discount_rate ="))
+            .unwrap();
+        let patched = scratch.join(format!("{stem}-at-new-rate.toml"));
+        std::fs::write(
+            &patched,
+            model_text.replacen(line, &format!("discount_rate = {new_rate}"), 1),
+        )
+        .unwrap();
+        let expected = compare_out(&patched, &format!("lo-{stem}-expected"));
+        let (_, rows) = read_csv(&expected.join("comparison.csv"));
+        let (_, before) = read_csv(&original.join("comparison.csv"));
+
+        let mut book = Book::open(&recalculated);
+        let summary = book.values("Summary");
+        for (i, (row, old)) in rows.iter().zip(&before).enumerate() {
+            let r = i as u32 + 1;
+            assert_eq!(text(&at(&summary, r, 0)), name_from_csv(&row[0]));
+            for col in 1..=3 {
+                let v = number(&at(&summary, r, col));
+                // LibreOffice saves 15 significant digits.
+                assert!(
+                    matches_printed(v, &row[col as usize]),
+                    "{stem} {} col {col}: LibreOffice {v}, stakeshift at {new_rate} {}",
+                    row[0],
+                    row[col as usize]
+                );
+                // It did recalculate: the value moved away from the old rate's.
+                if !matches_printed(0.0, &old[col as usize]) {
+                    assert!(
+                        !matches_printed(v, &old[col as usize]),
+                        "{stem} not recalculated"
+                    );
+                }
+            }
+            assert_eq!(text(&at(&summary, r, 4)), row[4], "{stem} winner");
+        }
+        let _ = std::fs::remove_dir_all(&original);
+        let _ = std::fs::remove_dir_all(&expected);
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+}
