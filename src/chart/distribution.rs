@@ -56,6 +56,12 @@ impl DistributionChart<'_> {
     pub fn svg(&self, ctx: &ChartContext) -> Result<Vec<u8>, Error> {
         super::render_svg(self, ctx)
     }
+
+    /// `distribution.png`, and with `svg` `distribution.svg`, as `(file name, bytes)` for
+    /// [`crate::io::write_all`].
+    pub fn files(&self, ctx: &ChartContext, svg: bool) -> Result<Vec<(String, Vec<u8>)>, Error> {
+        super::render_files_of(self, ctx, svg)
+    }
 }
 
 const MIN_BINS: f64 = 10.0;
@@ -89,6 +95,9 @@ pub(crate) struct Histogram {
     pub above: u64,
     /// Whether zero lies on the axis.
     pub zero_shown: bool,
+    /// The rule the bin count came from: Freedman-Diaconis, or Sturges' where the
+    /// interquartile range is zero.
+    pub rule: &'static str,
 }
 
 impl Histogram {
@@ -122,10 +131,13 @@ impl Histogram {
             lo <= 0.0 && hi >= 0.0
         };
         let iqr = quantile(sorted, 0.75) - quantile(sorted, 0.25);
-        let target = if iqr > 0.0 {
-            (hi - lo) / (2.0 * iqr / (n as f64).cbrt())
+        let (target, rule) = if iqr > 0.0 {
+            (
+                (hi - lo) / (2.0 * iqr / (n as f64).cbrt()),
+                "Freedman-Diaconis rule",
+            )
         } else {
-            (n as f64).log2() + 1.0
+            ((n as f64).log2() + 1.0, "Sturges' rule")
         };
         let raw = (hi - lo) / target.clamp(MIN_BINS, MAX_BINS);
         let mut width = nice_width(raw);
@@ -145,6 +157,7 @@ impl Histogram {
             below: 0,
             above: 0,
             zero_shown,
+            rule,
         };
         let end = hist.last();
         for &v in sorted {
@@ -192,10 +205,11 @@ impl Figure for DistributionChart<'_> {
             c,
             &l.name,
             &format!(
-                "How much more the equity stake is worth to {} than the profit share (NPV, in {}), over {} simulated futures",
+                "How much more the equity stake is worth to {} than the profit share (NPV, in {}), over {} simulated {}",
                 l.investor,
                 l.unit,
-                scale::pretty(&n.to_string())
+                scale::pretty(&n.to_string()),
+                if n == 1 { "future" } else { "futures" }
             ),
             &ctx.footer,
         )?;
@@ -347,13 +361,24 @@ impl Figure for DistributionChart<'_> {
         }
 
         let mut notes = format!(
-            "Bars {} wide (Freedman-Diaconis rule).",
-            scale::input_value(hist.width)
+            "Bars {} {} wide ({}).",
+            scale::input_value(hist.width),
+            l.unit,
+            hist.rule
         );
-        let share = |k: u64| pct(k as f64 / n as f64, 1);
+        let share = |k: u64| {
+            let paths = if k == 1 { "path" } else { "paths" };
+            let share = k as f64 / n as f64;
+            let share = if share > 0.0 && share < 0.001 {
+                "<0.1%".to_string()
+            } else {
+                pct(share, 1)
+            };
+            format!("{} {paths} ({share})", scale::pretty(&k.to_string()))
+        };
         if hist.below + hist.above > 0 {
             notes.push_str(&format!(
-                " Beyond the axis: {} of paths below {} and {} above {}.",
+                " Beyond the axis: {} below {} and {} above {}.",
                 share(hist.below),
                 scale::number(hist.first),
                 share(hist.above),

@@ -4,7 +4,7 @@
 //! plus the stake's holding value under the equity deal, undiscounted (the rows of
 //! `fan.csv`, SPEC section 10). Equity in blue, the profit share in vermillion (Okabe-Ito).
 //! When the equity bands dwarf the profit share's, a second panel shows the profit share's
-//! range close up, as `value.png` does.
+//! range close up, as `value.png` does (equity's lines drawn there, not its bands).
 
 use plotters::prelude::DrawingBackend;
 use plotters::style::{Color, RGBColor};
@@ -51,6 +51,11 @@ impl FanChart<'_> {
     /// The chart as SVG bytes.
     pub fn svg(&self, ctx: &ChartContext) -> Result<Vec<u8>, Error> {
         super::render_svg(self, ctx)
+    }
+
+    /// `fan.png`, and with `svg` `fan.svg`, as `(file name, bytes)` for [`crate::io::write_all`].
+    pub fn files(&self, ctx: &ChartContext, svg: bool) -> Result<Vec<(String, Vec<u8>)>, Error> {
+        super::render_files_of(self, ctx, svg)
     }
 }
 
@@ -147,22 +152,31 @@ impl Figure for FanChart<'_> {
             panel(
                 c,
                 left,
-                &fans,
+                &[(&fans[0], true), (&fans[1], true)],
                 (min, max),
                 (first, last),
                 &format!("{unit}, whole range"),
             )?;
             let span = (ps_hi - ps_lo).max(1e-9);
+            // The close-up is about the profit share: equity keeps its lines but not its
+            // bands, which would cover the profit share's.
             panel(
                 c,
                 right,
-                &fans,
+                &[(&fans[0], true), (&fans[1], false)],
                 (ps_lo - span * 0.05, ps_hi + span * 0.15),
                 (first, last),
                 &format!("{unit}, close-up on the profit share's range"),
             )?;
         } else {
-            panel(c, content, &fans, (min, max), (first, last), unit)?;
+            panel(
+                c,
+                content,
+                &[(&fans[0], true), (&fans[1], true)],
+                (min, max),
+                (first, last),
+                unit,
+            )?;
         }
         frame::legend(c, legend, &self.legend_items())
     }
@@ -194,6 +208,7 @@ impl FanChart<'_> {
                 "Percentiles and mean of a fixed sample of {} of the {paths} paths.",
                 scale::pretty(&n.to_string())
             ),
+            _ if self.paths == 1 => "Percentiles and mean of a single path.".to_string(),
             _ => format!("Percentiles and mean over all {paths} paths."),
         };
         items.push(Item::Note(format!(
@@ -213,7 +228,7 @@ fn capitalised(s: &str) -> String {
 fn panel<DB: DrawingBackend>(
     c: &Canvas<DB>,
     area: Rect,
-    fans: &[Fan],
+    fans: &[(&Fan, bool)],
     (min, max): (f64, f64),
     (first, last): (i32, i32),
     title: &str,
@@ -240,7 +255,7 @@ fn panel<DB: DrawingBackend>(
         y1: plot.y1 + 3.0,
     };
     let pt = |year: i32, v: f64| (x.map(f64::from(year)), y.map(v));
-    for fan in fans {
+    for (fan, _) in fans.iter().filter(|(_, bands)| *bands) {
         type Pick = fn(&FanRow) -> f64;
         let bands: [(Pick, Pick, f64); 2] =
             [(|r| r.p5, |r| r.p95, OUTER), (|r| r.p25, |r| r.p75, INNER)];
@@ -253,7 +268,7 @@ fn panel<DB: DrawingBackend>(
             }
         }
     }
-    for fan in fans {
+    for (fan, _) in fans {
         let median: Vec<(f64, f64)> = fan.rows.iter().map(|r| pt(r.year, r.p50)).collect();
         let mean: Vec<(f64, f64)> = fan.rows.iter().map(|r| pt(r.year, r.mean)).collect();
         c.series(&mean, clip, fan.color, 1.5, Some(DASH))?;

@@ -7,10 +7,31 @@
 //! - [`waterfall`]: where each year's distributable profit goes, party by party;
 //! - [`stake`]: the investor's stake after each round, and its value.
 //!
+//! The charts of the newer commands are drawn from plain data (numbers and names, no engine
+//! types but [`Regime`](crate::engine::Regime)), so that each command converts its own results
+//! and calls `png`, `svg` or `files` on the input struct:
+//!
+//! - [`FanChart`] (`fan.png`, `simulate`): the investor's value each year over the simulated
+//!   futures, both deals: 5-95 and 25-75 percentile bands, median and mean (`fan.csv` rows);
+//! - [`DistributionChart`] (`distribution.png`, `simulate`): a histogram of the NPV advantage
+//!   (Freedman-Diaconis bins, zero on a bin edge), zero and the percentiles marked,
+//!   P(equity wins) and its 95% interval written above;
+//! - [`SweepChart`] (`sweep.png`, `sweep`): one varied path, the advantage against it per
+//!   trajectory with the zero crossings ringed and labelled; two, a heatmap for one trajectory
+//!   in a diverging palette symmetric about zero, with the break-even contour (marching
+//!   squares), the model's own point and a colour bar;
+//! - [`TornadoChart`] (`tornado.png`, `tornado`): one row per input, largest swing on top,
+//!   bars from the model's advantage to the advantage at the input's low and high values.
+//!
+//! Every chart takes a [`ChartContext`] (size and footer; build the footer with [`footer`]
+//! from the model file's label and text) and [`ModelLabels`] (title, unit, investor).
+//!
 //! Text is drawn with Liberation Sans, compiled into the binary (`assets/fonts/`, SIL Open
 //! Font License), so a chart looks the same on a machine without any fonts. A PNG is drawn at
 //! twice its size and averaged down (plotters draws without anti-aliasing), and encoded in
-//! memory with fixed settings and no timestamp: the same inputs give the same bytes.
+//! memory with fixed settings and no timestamp: the same inputs give the same bytes. Long
+//! text is shortened with an ellipsis by bisection on the cut point (O(n log n) in its
+//! length).
 
 mod canvas;
 mod distribution;
@@ -380,6 +401,19 @@ pub(crate) fn render_png(figure: &impl Figure, ctx: &ChartContext) -> Result<Vec
     }
     let small = downsample(&big, width as usize, height as usize);
     encode_png(&small, width, height).map_err(fail)
+}
+
+/// A figure's PNG, and with `svg` its SVG, named after it.
+pub(crate) fn render_files_of(
+    figure: &impl Figure,
+    ctx: &ChartContext,
+    svg: bool,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let mut files = vec![(format!("{}.png", figure.stem()), render_png(figure, ctx)?)];
+    if svg {
+        files.push((format!("{}.svg", figure.stem()), render_svg(figure, ctx)?));
+    }
+    Ok(files)
 }
 
 pub(crate) fn render_svg(figure: &impl Figure, ctx: &ChartContext) -> Result<Vec<u8>, Error> {

@@ -62,6 +62,13 @@ impl SweepChart<'_> {
         super::render_svg(self, ctx)
     }
 
+    /// `sweep.png`, and with `svg` `sweep.svg`, as `(file name, bytes)` for
+    /// [`crate::io::write_all`] (checked as [`SweepChart::png`]).
+    pub fn files(&self, ctx: &ChartContext, svg: bool) -> Result<Vec<(String, Vec<u8>)>, Error> {
+        self.check()?;
+        super::render_files_of(self, ctx, svg)
+    }
+
     fn check(&self) -> Result<(), Error> {
         let fail = |message: String| {
             Err(Error::Chart {

@@ -46,13 +46,19 @@ impl TornadoChart<'_> {
     pub fn svg(&self, ctx: &ChartContext) -> Result<Vec<u8>, Error> {
         super::render_svg(self, ctx)
     }
+
+    /// `tornado.png`, and with `svg` `tornado.svg`, as `(file name, bytes)` for
+    /// [`crate::io::write_all`].
+    pub fn files(&self, ctx: &ChartContext, svg: bool) -> Result<Vec<(String, Vec<u8>)>, Error> {
+        super::render_files_of(self, ctx, svg)
+    }
 }
 
 /// The input at its low value, and at its high value.
 const LOW: RGBColor = frame::PALETTE[1];
 const HIGH: RGBColor = frame::PALETTE[0];
 const MIN_ROW: f64 = 26.0;
-const MAX_ROW: f64 = 64.0;
+const MAX_ROW: f64 = 84.0;
 
 impl Figure for TornadoChart<'_> {
     fn stem(&self) -> &'static str {
