@@ -68,18 +68,18 @@ pub enum Error {
         message: String,
     },
     /// Bad usage of the command line that clap cannot see (an unknown trajectory name).
-    #[error("{0}")]
+    #[error("{}", escape_controls(.0))]
     Usage(String),
     /// Reading or writing a file failed.
     // The cause is part of the message, not a `#[source]` (thiserror would make a field
     // named `source` one), so that `{:#}` prints it once.
-    #[error("{}: {cause}", path.display())]
+    #[error("{}: {}", escape_controls(&path.display().to_string()), escape_controls(&cause.to_string()))]
     Io {
         path: PathBuf,
         cause: std::io::Error,
     },
     /// Drawing a chart failed.
-    #[error("drawing {chart}: {message}")]
+    #[error("drawing {}: {}", escape_controls(chart), escape_controls(message))]
     Chart { chart: String, message: String },
     /// Building an export file (the workbook) failed.
     #[error("building {file}: {message}")]
@@ -102,7 +102,25 @@ fn render_model_error(
         out.push_str(": ");
     }
     out.push_str(message);
-    out
+    escape_controls(&out).into_owned()
+}
+
+/// `text` with every control character (Unicode category Cc: ESC, BEL, NUL, CR, newline,
+/// tab...) written as a Rust-style escape, `\u{1b}`. Error messages quote what the user
+/// wrote (names, keys, paths); raw, an ESC sequence could retitle or rewrite the terminal.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 impl Error {
@@ -146,6 +164,24 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Fault 7 of issue 6: control characters reached the terminal raw in error messages.
+    #[test]
+    fn regression_error_messages_escape_control_characters() {
+        let e = Error::Model {
+            file: "m\u{7}.toml".into(),
+            location: None,
+            field: "trajectories[0].name".into(),
+            message: "unknown key `a\u{1b}]0;pwned\u{7}`".into(),
+        };
+        let text = e.to_string();
+        assert!(!text.chars().any(char::is_control), "{text:?}");
+        assert!(text.contains("a\\u{1b}]0;pwned\\u{7}"), "{text}");
+        let usage = Error::Usage("no trajectory `x\u{0}\r`".into()).to_string();
+        assert_eq!(usage, "no trajectory `x\\u{0}\\u{d}`");
+        let io = Error::io("dir\u{1b}/f", std::io::Error::other("boom")).to_string();
+        assert_eq!(io, "dir\\u{1b}/f: boom");
+    }
 
     #[test]
     fn location_counts_lines_and_characters() {

@@ -29,7 +29,12 @@ fn main() -> ExitCode {
             {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {e:#}");
+            // Whatever the error quotes (a name, a key, a path), no control character
+            // reaches the terminal raw.
+            eprintln!(
+                "error: {}",
+                stakeshift::error::escape_controls(&format!("{e:#}"))
+            );
             ExitCode::from(typed.map_or(1, |t| t.exit_code()) as u8)
         }
         Err(_) => {

@@ -82,3 +82,83 @@ fn regression_party_spelled_two_ways_in_different_tables_is_refused() {
         assert!(err.contains(field), "{to}: {err}");
     }
 }
+
+/// Fault 7: control characters in names reached the terminal raw (an ESC sequence can
+/// retitle the window) and made the SVGs ill-formed. Every name, the description and the
+/// unit now refuse them, naming the field, and the message escapes what it quotes.
+#[test]
+fn regression_control_characters_in_names_and_unit_are_refused_and_never_echoed_raw() {
+    // An OSC sequence that would retitle a terminal window, then BEL.
+    let evil = "x\\u001b]0;pwned\\u0007";
+    let cases = [
+        (
+            "name = \"Corpus base model\"",
+            format!("name = \"{evil}\""),
+            "name",
+        ),
+        ("unit = \"USD bn\"", format!("unit = \"{evil}\""), "unit"),
+        (
+            "name = \"Recoup\"",
+            format!("name = \"{evil}\""),
+            "profit_share.tiers[0].name",
+        ),
+        (
+            "name = \"base\"",
+            format!("name = \"{evil}\""),
+            "trajectories[0].name",
+        ),
+        (
+            "name = \"base\"",
+            "name = \"base\"\ndescription = \"a\\rb\"".to_string(),
+            "trajectories[0].description",
+        ),
+        (
+            "party = \"investor\"",
+            "party = \"inv\\u0000estor\"".to_string(),
+            "investor.party",
+        ),
+        (
+            "residual = \"nonprofit\"",
+            "residual = \"non\\tprofit\"".to_string(),
+            "profit_share.residual",
+        ),
+        (
+            "others = 0.3 }",
+            format!("\"{evil}\" = 0.3 }}"),
+            "profit_share.tiers[0].shares.\"x\\u{1b}]0;pwned\\u{7}\"",
+        ),
+    ];
+    for (from, to, field) in cases {
+        let (code, err) = check("control", &model_with(from, &to));
+        assert_eq!(code, 2, "{to}: {err}");
+        assert!(err.contains(field), "{to}: {err}");
+        assert!(err.contains("control character"), "{to}: {err}");
+        assert!(
+            !err.trim_end().chars().any(char::is_control),
+            "{to}: {err:?}"
+        );
+    }
+}
+
+/// Fault 7: messages that quote user text (an unknown key, a trajectory asked for on the
+/// command line) escape control characters instead of printing them.
+#[test]
+fn regression_error_messages_quoting_user_text_escape_control_characters() {
+    let text = model_with(
+        "unit = \"USD bn\"",
+        "unit = \"USD bn\"\n\"dis\\u001bcount\" = 1",
+    );
+    let (code, err) = check("unknown-key", &text);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("dis\\u{1b}count"), "{err}");
+    assert!(!err.trim_end().chars().any(char::is_control), "{err:?}");
+
+    let out = stakeshift()
+        .args(["compare", "-t", "ba\u{1b}[2Jse"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("ba\\u{1b}[2Jse"), "{err}");
+    assert!(!err.trim_end().chars().any(char::is_control), "{err:?}");
+}

@@ -522,6 +522,7 @@ impl Builder<'_> {
     }
 
     fn name(&self, field: &str, s: &S<String>) -> Check<String> {
+        plain_text(field, s.span(), s.get_ref())?;
         let v = s.get_ref().trim();
         if v.is_empty() {
             return fail(field, s.span(), "must not be empty");
@@ -639,6 +640,19 @@ impl Builder<'_> {
                         .at(path.span())
                 })?;
             for t in table {
+                if let Some(c) = t.name.chars().find(|c| c.is_control()) {
+                    let shown: String = t.name.chars().take(60).collect();
+                    return fail(
+                        "trajectories_csv",
+                        path.span(),
+                        format!(
+                            "in `{}`, the trajectory name {} holds the control character U+{:04X}; names must be plain text, without control characters",
+                            path.get_ref(),
+                            quoted(&shown),
+                            c as u32
+                        ),
+                    );
+                }
                 if !names.insert(t.name.clone()) {
                     return fail(
                         "trajectories_csv",
@@ -931,10 +945,13 @@ impl Builder<'_> {
 
     fn trajectory(&self, field: &str, raw: &RawTrajectory) -> Check<Trajectory> {
         let name = self.name(&format!("{field}.name"), &raw.name)?;
-        let description = raw
-            .description
-            .as_ref()
-            .map(|d| d.get_ref().trim().to_string());
+        let description = match &raw.description {
+            Some(d) => {
+                plain_text(&format!("{field}.description"), d.span(), d.get_ref())?;
+                Some(d.get_ref().trim().to_string())
+            }
+            None => None,
+        };
         let agi_year = raw
             .agi_year
             .as_ref()
@@ -1030,6 +1047,7 @@ struct Parties {
 
 impl Parties {
     fn id(&mut self, field: &str, written: &str, span: Range<usize>) -> Check<PartyId> {
+        plain_text(field, span.clone(), written)?;
         let name = written.trim();
         if name.is_empty() {
             return fail(field, span, "a party name must not be empty");
@@ -1072,6 +1090,27 @@ fn quoted(text: &str) -> String {
     }
     out.push('"');
     out
+}
+
+/// Refuses text holding a control character (Unicode category Cc: ESC, BEL, NUL, CR, tab,
+/// newline...). Names and the unit are printed in tables, error messages and SVG charts,
+/// where an ESC sequence can rewrite the terminal and a NUL makes the XML ill-formed.
+fn plain_text(field: &str, span: Range<usize>, text: &str) -> Check<()> {
+    let Some(c) = text.chars().find(|c| c.is_control()) else {
+        return Ok(());
+    };
+    // Quote at most the first 60 characters: the message stays one short line.
+    let shown: String = text.chars().take(60).collect();
+    let more = if text.chars().count() > 60 { "..." } else { "" };
+    fail(
+        field,
+        span,
+        format!(
+            "{}{more} holds the control character U+{:04X}; names, descriptions and the unit must be plain text, without control characters (ESC, BEL, NUL, CR, tab, newline...)",
+            quoted(&shown),
+            c as u32
+        ),
+    )
 }
 
 /// A key as it is written in a field path: bare where TOML allows it (`microsoft`), else
