@@ -162,3 +162,32 @@ fn regression_error_messages_quoting_user_text_escape_control_characters() {
     assert!(err.contains("ba\\u{1b}[2Jse"), "{err}");
     assert!(!err.trim_end().chars().any(char::is_control), "{err:?}");
 }
+
+/// Fault 9: 2^96 was reported "as i128, but this must be a number", and numbers beyond 28
+/// significant digits were rounded silently though the docs say numbers are exact.
+#[test]
+fn regression_huge_integers_and_numbers_beyond_28_digits_are_refused_clearly() {
+    for (value, says) in [
+        ("79228162514264337593543950336", "is too large"),
+        ("9223372036854775808", "at most 1e18"),
+        (
+            "0.12345678901234567890123456789",
+            "more than 28 significant digits",
+        ),
+        ("1e-40", "28th decimal place"),
+    ] {
+        let text = model_with("discount_rate = 0.08", &format!("discount_rate = {value}"));
+        let (code, err) = check("numbers", &text);
+        assert_eq!(code, 2, "{value}: {err}");
+        assert!(err.contains("discount_rate"), "{value}: {err}");
+        assert!(err.contains(says), "{value}: {err}");
+        assert!(!err.contains("i128"), "{value}: {err}");
+    }
+    // Zeros before or after the digits do not count: exactly 0.08.
+    let text = model_with(
+        "discount_rate = 0.08",
+        "discount_rate = 0.0800000000000000000000000000000000",
+    );
+    let (code, err) = check("trailing-zeros", &text);
+    assert_eq!(code, 0, "{err}");
+}

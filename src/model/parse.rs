@@ -144,9 +144,79 @@ struct RawSeries {
     growth: Option<S<Num>>,
 }
 
+/// Why a number as written is not taken: stakeshift never rounds a number it reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NotExact {
+    TooLarge,
+    TooManyDigits,
+    TooManyPlaces,
+    Unreadable,
+}
+
+/// The exact value of a TOML float literal (`_` and `+` already removed: `-1.25e-3`), or
+/// why it cannot be held exactly: more than 1e18 in size, more than 28 significant digits,
+/// or digits past the 28th decimal place. Leading and trailing zeros do not count, so
+/// `0.100000000000000000000000000000` is 0.1.
+fn exact_decimal(literal: &str) -> Result<Decimal, NotExact> {
+    let (negative, unsigned) = match literal.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, literal),
+    };
+    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i64>().map_err(|_| NotExact::Unreadable)?),
+        None => (unsigned, 0),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if !whole
+        .bytes()
+        .chain(fraction.bytes())
+        .all(|b| b.is_ascii_digit())
+        || whole.len() + fraction.len() == 0
+    {
+        return Err(NotExact::Unreadable);
+    }
+    // value = digits * 10^exponent, digits without leading or trailing zeros.
+    let all: String = format!("{whole}{fraction}");
+    let mut exponent = exponent.saturating_sub(fraction.len() as i64);
+    let trimmed_end = all.trim_end_matches('0');
+    exponent = exponent.saturating_add((all.len() - trimmed_end.len()) as i64);
+    let digits = trimmed_end.trim_start_matches('0');
+    if digits.is_empty() {
+        return Ok(Decimal::ZERO);
+    }
+    // Size: digits has len digits, so the value is below 10^(len + exponent).
+    let magnitude = digits.len() as i64 + exponent;
+    if magnitude > 19 {
+        return Err(NotExact::TooLarge);
+    }
+    if digits.len() > 28 {
+        return Err(NotExact::TooManyDigits);
+    }
+    if exponent < -28 {
+        return Err(NotExact::TooManyPlaces);
+    }
+    let int: i128 = digits.parse().map_err(|_| NotExact::Unreadable)?;
+    let mut value = if exponent < 0 {
+        Decimal::try_from_i128_with_scale(int, (-exponent) as u32)
+            .map_err(|_| NotExact::TooManyDigits)?
+    } else {
+        Decimal::try_from_i128_with_scale(int, 0).map_err(|_| NotExact::TooManyDigits)?
+            * Decimal::from(10i64.pow(exponent as u32))
+    };
+    if negative {
+        value = -value;
+    }
+    if value.abs() > max_number() {
+        return Err(NotExact::TooLarge);
+    }
+    Ok(value)
+}
+
 /// A TOML number; its exact value is read back from the file's text at its span.
 enum Num {
-    Int(i64),
+    /// Any integer TOML gives (beyond i64 too, so that a huge one is reported as too large,
+    /// not as a type error).
+    Int(i128),
     Float(f64),
 }
 
@@ -159,12 +229,17 @@ impl<'de> Deserialize<'de> for Num {
                 f.write_str("a number")
             }
             fn visit_i64<E>(self, v: i64) -> Result<Num, E> {
+                Ok(Num::Int(v.into()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Num, E> {
+                Ok(Num::Int(v.into()))
+            }
+            fn visit_i128<E>(self, v: i128) -> Result<Num, E> {
                 Ok(Num::Int(v))
             }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Num, E> {
-                i64::try_from(v)
-                    .map(Num::Int)
-                    .map_err(|_| E::custom("number too large"))
+            fn visit_u128<E>(self, v: u128) -> Result<Num, E> {
+                // Beyond i128 is far beyond the limit anyway.
+                Ok(Num::Int(i128::try_from(v).unwrap_or(i128::MAX)))
             }
             fn visit_f64<E>(self, v: f64) -> Result<Num, E> {
                 Ok(Num::Float(v))
@@ -409,12 +484,15 @@ impl Builder<'_> {
     fn decimal(&self, field: &str, num: &S<Num>) -> Check<Decimal> {
         let span = num.span();
         match num.get_ref() {
-            Num::Int(i) if Decimal::from(*i).abs() > max_number() => fail(
+            Num::Int(i) if i.unsigned_abs() > 1_000_000_000_000_000_000 => fail(
                 field,
                 span,
-                format!("{i} is too large; numbers in a model must be at most 1e18 in size"),
+                format!(
+                    "{} is too large; numbers in a model must be at most 1e18 in size",
+                    self.text.get(num.span()).unwrap_or("the number")
+                ),
             ),
-            Num::Int(i) => Ok(Decimal::from(*i)),
+            Num::Int(i) => Ok(Decimal::from(*i as i64)),
             Num::Float(f) => {
                 if !f.is_finite() {
                     return fail(field, span, "must be a finite number, not inf or nan");
@@ -426,33 +504,21 @@ impl Builder<'_> {
                     .chars()
                     .filter(|c| *c != '_' && *c != '+')
                     .collect();
-                let parsed = if literal.contains(['e', 'E']) {
-                    Decimal::from_scientific(&literal).ok()
-                } else {
-                    Decimal::from_str_exact(&literal)
-                        .ok()
-                        .or_else(|| literal.parse::<Decimal>().ok())
-                };
-                match parsed {
-                    Some(d) if d.abs() > max_number() => fail(
-                        field,
-                        span,
-                        format!(
-                            "{literal} is too large; numbers in a model must be at most 1e18 in size"
-                        ),
-                    ),
-                    Some(d) => Ok(d),
-                    None if f.abs() >= 1e28 => fail(
-                        field,
-                        span,
-                        format!("{literal} is too large to hold; amounts must stay below 7.9e28"),
-                    ),
-                    None => {
-                        // A literal our decimal type cannot hold exactly (e.g. 1e-40):
-                        // the nearest value it can hold.
-                        Ok(Decimal::from_f64_retain(*f).unwrap_or(Decimal::ZERO))
-                    }
-                }
+                exact_decimal(&literal).map_err(|problem| {
+                    let why = match problem {
+                        NotExact::TooLarge => {
+                            "is too large; numbers in a model must be at most 1e18 in size"
+                        }
+                        NotExact::TooManyDigits => {
+                            "has more than 28 significant digits, which a model's exact decimals cannot hold; write it with at most 28 (rounding it yourself)"
+                        }
+                        NotExact::TooManyPlaces => {
+                            "has digits beyond the 28th decimal place, which a model's exact decimals cannot hold; write it with at most 28 decimal places"
+                        }
+                        NotExact::Unreadable => "cannot be read as a decimal number",
+                    };
+                    ModelIssue::new(field, format!("{literal} {why}")).at(span.clone())
+                })
             }
         }
     }
@@ -1121,4 +1187,45 @@ fn key_text(key: &str) -> String {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     if bare { key.to_string() } else { quoted(key) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn exact_decimal_keeps_every_digit_or_refuses() {
+        assert_eq!(exact_decimal("0.49"), Ok(d("0.49")));
+        assert_eq!(exact_decimal("-1.25e-3"), Ok(d("-0.00125")));
+        assert_eq!(exact_decimal("1.5E2"), Ok(d("150")));
+        assert_eq!(exact_decimal("0e-40"), Ok(Decimal::ZERO));
+        assert_eq!(exact_decimal("1e18"), Ok(d("1000000000000000000")));
+        // 28 significant digits are held exactly; 29 are refused, never rounded.
+        assert_eq!(
+            exact_decimal("0.1234567890123456789012345678"),
+            Ok(d("0.1234567890123456789012345678"))
+        );
+        assert_eq!(
+            exact_decimal("0.12345678901234567890123456789"),
+            Err(NotExact::TooManyDigits)
+        );
+        assert_eq!(
+            exact_decimal("1e-28"),
+            Ok(d("0.0000000000000000000000000001"))
+        );
+        assert_eq!(exact_decimal("1e-29"), Err(NotExact::TooManyPlaces));
+        assert_eq!(
+            exact_decimal("1.0000000000000000001e18"),
+            Err(NotExact::TooLarge)
+        );
+        assert_eq!(exact_decimal("1e400"), Err(NotExact::TooLarge));
+        assert_eq!(
+            exact_decimal("1e-99999999999999999999"),
+            Err(NotExact::Unreadable)
+        );
+    }
 }
