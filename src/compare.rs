@@ -3,21 +3,28 @@
 use crate::engine::{self, EngineError, TrajectoryResult};
 use crate::model::Model;
 
-/// The results for a model, in the order of its trajectories.
+/// The results for a model, in the order its trajectories were selected.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Comparison {
     pub trajectories: Vec<TrajectoryResult>,
 }
 
-/// Runs the trajectories whose index is in `selected` (all of them when it is None).
+/// Runs the trajectories whose index is in `selected`, in that order (all of them, in the
+/// model's order, when it is None).
 pub fn compare(model: &Model, selected: Option<&[usize]>) -> Result<Comparison, EngineError> {
     let discount = engine::discount_factors(model)?;
-    let trajectories = model
-        .trajectories
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| selected.is_none_or(|s| s.contains(i)))
-        .map(|(_, t)| engine::run_trajectory(model, &discount, t))
+    // The trajectories in the order they were selected (the order asked for on the
+    // command line), else the model's; an index past the model's names none.
+    let chosen: Vec<&crate::model::Trajectory> = match selected {
+        None => model.trajectories.iter().collect(),
+        Some(s) => s
+            .iter()
+            .filter_map(|&i| model.trajectories.get(i))
+            .collect(),
+    };
+    let trajectories = chosen
+        .into_iter()
+        .map(|t| engine::run_trajectory(model, &discount, t))
         .collect::<Result<_, _>>()?;
     Ok(Comparison { trajectories })
 }

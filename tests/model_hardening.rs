@@ -191,3 +191,38 @@ fn regression_huge_integers_and_numbers_beyond_28_digits_are_refused_clearly() {
     let (code, err) = check("trailing-zeros", &text);
     assert_eq!(code, 0, "{err}");
 }
+
+/// Newcomer: `-t base -t bear` printed bear first (the model's order), not as asked.
+#[test]
+fn regression_trajectories_print_in_the_order_asked_for() {
+    let out = stakeshift()
+        .args([
+            "compare", "-t", "base", "-t", "bust", "-t", "bear", "-t", "base", "--format", "csv",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let first_cells: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(first_cells, ["base", "bust", "bear"], "{text}");
+}
+
+/// Newcomer: `check` without a model refused to run, though `compare` and `chart` use the
+/// built-in model then.
+#[test]
+fn regression_check_without_a_model_checks_the_builtin_one() {
+    let out = stakeshift().arg("check").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("valid"), "{text}");
+    assert!(text.contains("Microsoft"), "{text}");
+}

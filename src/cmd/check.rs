@@ -11,7 +11,7 @@ use stakeshift::model::{Model, RevenueShare, TrajectorySource};
 use stakeshift::report::fixed;
 
 pub fn run(args: &CheckArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
-    let loaded = io::load_model(Some(&args.model))?;
+    let loaded = io::load_model(args.model.as_deref())?;
     let comparison = run_model(&loaded, None)?;
     let mut out = format!("{}: valid\n", loaded.label);
     describe(&loaded.model, &mut out);

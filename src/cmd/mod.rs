@@ -122,8 +122,8 @@ pub enum Format {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Model file (TOML) to validate
-    pub model: PathBuf,
+    /// Model file (TOML) to validate; the built-in Microsoft-OpenAI model when omitted
+    pub model: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -202,7 +202,8 @@ pub(crate) fn report_written(dir: &std::path::Path, files: &[(String, Vec<u8>)])
     eprintln!("wrote {} to {}", names.join(", "), dir.display());
 }
 
-/// Indexes of the named trajectories, in the model's order; None for all.
+/// Indexes of the named trajectories, in the order asked for (a name asked for twice
+/// counts once); None for all.
 pub(crate) fn select_trajectories(
     model: &stakeshift::model::Model,
     names: &[String],
@@ -222,9 +223,13 @@ pub(crate) fn select_trajectories(
             )));
         }
     }
-    Ok(Some(
-        (0..all.len())
-            .filter(|i| names.iter().any(|n| n == all[*i]))
-            .collect(),
-    ))
+    let mut chosen: Vec<usize> = Vec::with_capacity(names.len());
+    for name in names {
+        if let Some(i) = all.iter().position(|n| *n == name.as_str())
+            && !chosen.contains(&i)
+        {
+            chosen.push(i);
+        }
+    }
+    Ok(Some(chosen))
 }
