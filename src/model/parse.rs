@@ -209,7 +209,13 @@ fn exact_decimal(literal: &str) -> Result<Decimal, NotExact> {
     if value.abs() > max_number() {
         return Err(NotExact::TooLarge);
     }
-    Ok(value)
+    // Keep the places as written (`5.0` prints as 5.0), where the decimal type holds them.
+    let as_written = if literal.contains(['e', 'E']) {
+        Decimal::from_scientific(literal).ok()
+    } else {
+        Decimal::from_str_exact(literal).ok()
+    };
+    Ok(as_written.filter(|w| *w == value).unwrap_or(value))
 }
 
 /// A TOML number; its exact value is read back from the file's text at its span.
@@ -1200,6 +1206,11 @@ mod tests {
     #[test]
     fn exact_decimal_keeps_every_digit_or_refuses() {
         assert_eq!(exact_decimal("0.49"), Ok(d("0.49")));
+        // The places as written are kept: 5.0 prints as 5.0.
+        assert_eq!(
+            exact_decimal("5.0").map(|v| v.to_string()),
+            Ok("5.0".into())
+        );
         assert_eq!(exact_decimal("-1.25e-3"), Ok(d("-0.00125")));
         assert_eq!(exact_decimal("1.5E2"), Ok(d("150")));
         assert_eq!(exact_decimal("0e-40"), Ok(Decimal::ZERO));
