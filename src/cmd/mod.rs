@@ -50,8 +50,14 @@ pub struct Cli {
 pub enum Command {
     /// Compare the two deals on every trajectory (the built-in model when no MODEL is given)
     Compare(CompareArgs),
-    /// Take one year of one trajectory apart: carried loss, every waterfall slice, revenue
-    /// share, stake and rounds, cash flow and present value
+    /// Take one year of one trajectory apart, waterfall slice by slice, to its present value
+    #[command(
+        long_about = "Take one year of one trajectory apart: profit and the carried loss, every \
+waterfall slice (tier, amount, each party's amount, each capped party's room before and after, \
+the events), the revenue share and its cap room, the stake through each round, the holding \
+value and dividend, and the cash flow's parts, discount factor and present value. Every amount \
+is the exact engine's own, so the ledger adds up exactly."
+    )]
     Explain(ExplainArgs),
     /// Draw the charts (value.png, npv.png, waterfall.png, stake.png) into a directory
     Chart(ChartArgs),
