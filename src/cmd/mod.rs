@@ -4,6 +4,7 @@ pub mod chart;
 pub mod check;
 pub mod compare;
 pub mod completions;
+pub mod explain;
 pub mod init;
 pub mod man;
 
@@ -22,6 +23,7 @@ Examples:
   stakeshift compare deal.toml --format csv
   stakeshift init deal.toml             write the built-in model out to edit
   stakeshift check deal.toml            validate a model, say what it holds
+  stakeshift explain -t base --year 2030   one year taken apart, slice by slice
 
 Amounts are in the model's unit (USD bn for the built-in model). The model format is
 described in docs/MODEL.md. Exit codes: 0 success, 2 bad usage or a bad model file,
@@ -48,6 +50,15 @@ pub struct Cli {
 pub enum Command {
     /// Compare the two deals on every trajectory (the built-in model when no MODEL is given)
     Compare(CompareArgs),
+    /// Take one year of one trajectory apart, waterfall slice by slice, to its present value
+    #[command(
+        long_about = "Take one year of one trajectory apart: profit and the carried loss, every \
+waterfall slice (tier, amount, each party's amount, each capped party's room before and after, \
+the events), the revenue share and its cap room, the stake through each round, the holding \
+value and dividend, and the cash flow's parts, discount factor and present value. Every amount \
+is the exact engine's own, so the ledger adds up exactly."
+    )]
+    Explain(ExplainArgs),
     /// Draw the charts (value.png, npv.png, waterfall.png, stake.png) into a directory
     Chart(ChartArgs),
     /// Validate a model file and say what it holds
@@ -79,6 +90,37 @@ pub struct CompareArgs {
     pub out: Option<PathBuf>,
     #[command(flatten)]
     pub charts: ChartOptions,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Model file (TOML); the built-in Microsoft-OpenAI model when omitted
+    pub model: Option<PathBuf>,
+    /// The trajectory to explain
+    #[arg(long, short = 't', value_name = "NAME")]
+    pub trajectory: String,
+    /// The year to explain (one of the model's years)
+    #[arg(long, short = 'y', value_name = "YEAR", allow_negative_numbers = true)]
+    pub year: stakeshift::model::Year,
+    /// Only this regime (both when omitted)
+    #[arg(long, value_enum)]
+    pub regime: Option<RegimeArg>,
+    /// Output format on stdout
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RegimeArg {
+    #[value(name = "profit_share")]
+    ProfitShare,
+    Equity,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -157,6 +199,7 @@ pub struct ManArgs {
 pub fn run(cli: Cli, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
     match cli.command {
         Command::Compare(args) => compare::run(&args, stdout),
+        Command::Explain(args) => explain::run(&args, stdout),
         Command::Chart(args) => chart::run(&args, stdout),
         Command::Check(args) => check::run(&args, stdout),
         Command::Init(args) => init::run(&args, stdout),

@@ -162,6 +162,23 @@ pub struct RoundsOutcome<N> {
     pub skipped: u32,
 }
 
+/// One round as it was applied to the stake: its terms, the pre-money value it used and
+/// the stake before and after it (for the ledger of `explain`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RoundApplied<N = Decimal> {
+    /// Its index in `equity.rounds`.
+    pub index: usize,
+    pub year: Year,
+    /// The pre-money value used: `pre_money`, or else valuation - raise.
+    pub pre_money: N,
+    /// Whether `pre_money` was given in the model (else it is valuation - raise).
+    pub pre_money_given: bool,
+    pub raise: N,
+    pub participation: N,
+    pub stake_before: N,
+    pub stake_after: N,
+}
+
 /// Applies the rounds of `year` to the stake `s` (SPEC section 4): each in turn, with
 /// pre = pre_money, or else valuation - raise, s = (s * pre + participation) / (pre + raise).
 /// `rounds[*next..]` are the rounds not yet applied, ordered by year; `*next` moves past
@@ -176,6 +193,22 @@ pub fn apply_rounds<N: Num>(
     failed: bool,
     policy: RoundPolicy,
     s: &mut N,
+) -> Result<RoundsOutcome<N>, PreMoneyError<N>> {
+    apply_rounds_with(rounds, next, year, valuation, failed, policy, s, |_| {})
+}
+
+/// [`apply_rounds`], telling `on_round` about each round applied (rounds left out under
+/// [`RoundPolicy::Skip`] are not told).
+#[allow(clippy::too_many_arguments)]
+pub fn apply_rounds_with<N: Num>(
+    rounds: &[RoundTerms<N>],
+    next: &mut usize,
+    year: Year,
+    valuation: N,
+    failed: bool,
+    policy: RoundPolicy,
+    s: &mut N,
+    mut on_round: impl FnMut(&RoundApplied<N>),
 ) -> Result<RoundsOutcome<N>, PreMoneyError<N>> {
     let mut outcome = RoundsOutcome {
         participation: N::ZERO,
@@ -204,8 +237,19 @@ pub fn apply_rounds<N: Num>(
             }
         }
         let post = pre.checked_add(round.raise).ok_or(too_large)?;
+        let stake_before = *s;
         *s = (*s * pre + round.participation) / post;
         outcome.participation += round.participation;
+        on_round(&RoundApplied {
+            index: round.index,
+            year,
+            pre_money: pre,
+            pre_money_given: round.pre_money.is_some(),
+            raise: round.raise,
+            participation: round.participation,
+            stake_before,
+            stake_after: *s,
+        });
     }
     Ok(outcome)
 }

@@ -11,7 +11,7 @@
 
 use rust_decimal::prelude::*;
 
-use super::deal::{Deal, PreMoneyError, RoundPolicy, apply_rounds, stake_path};
+use super::deal::{Deal, PreMoneyError, RoundApplied, RoundPolicy, apply_rounds_with, stake_path};
 use super::error::EngineError;
 use super::measures;
 use super::number::Num;
@@ -185,6 +185,11 @@ pub trait Recorder<N>: Observer<N> {
     fn revenue_share(&mut self, _regime: Regime, _year: Year, _amount: N, _paid_so_far: N) {}
     /// The stake before and after the year's rounds, and how many rounds were left out.
     fn rounds(&mut self, _year: Year, _stake_before: N, _stake_after: N, _skipped: u32) {}
+    /// A year begins (before anything else of it is told): whether AGI has been declared
+    /// by it.
+    fn year(&mut self, _year: Year, _agi_declared: bool) {}
+    /// One round applied to the stake, in the order applied (before [`Recorder::rounds`]).
+    fn round(&mut self, _round: &RoundApplied<N>) {}
 }
 
 impl<N> Recorder<N> for () {}
@@ -346,6 +351,7 @@ pub fn run_path<N: Num, R: Recorder<N>>(
         let failed = path.failure_year.is_some_and(|f| year >= f);
         let (revenue, profit, valuation) = (path.revenue[i], path.profit[i], path.valuation[i]);
         let df = deal.discount[i];
+        recorder.year(year, agi);
 
         // D_t: with loss carryforward, losses are earned back before anything is
         // distributable. D_t is counted in the waterfall's unit so that its split is exact.
@@ -422,7 +428,7 @@ pub fn run_path<N: Num, R: Recorder<N>>(
         let mut participation = N::ZERO;
         if held {
             let before = stake;
-            let rounds = apply_rounds(
+            let rounds = apply_rounds_with(
                 &deal.rounds,
                 &mut next_round,
                 year,
@@ -430,6 +436,7 @@ pub fn run_path<N: Num, R: Recorder<N>>(
                 failed,
                 policy,
                 &mut stake,
+                |round| recorder.round(round),
             )
             .map_err(pre_money_error)?;
             participation = rounds.participation;

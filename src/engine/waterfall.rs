@@ -48,6 +48,15 @@ pub trait Observer<N> {
     /// payments of a slice add up to the slice.
     fn paid(&mut self, _party: PartyId, _amount: N, _room: Option<N>) {}
     fn event(&mut self, _event: Event) {}
+
+    /// Whether [`Observer::room`] is wanted: a const, so that the loops that report rooms
+    /// are compiled out for observers that do not want them.
+    const ROOMS: bool = false;
+    /// Where a party of the active tier's `until` stands: its room (the year's cap amount
+    /// minus its receipts so far) and whether it counts as having reached its amount (it
+    /// has, or its rights ended at AGI), once as the slice begins (`after` false) and once
+    /// after the slice's payments (`after` true). Only called when `ROOMS` is true.
+    fn room(&mut self, _party: PartyId, _room: N, _reached: bool, _after: bool) {}
 }
 
 impl<N> Observer<N> for () {}
@@ -264,6 +273,9 @@ impl<N: Num> Waterfall<N> {
                 }
             }
             observer.slice(year, Some(t), slice);
+            if O::ROOMS {
+                self.report_rooms(t, investor_out, false, observer);
+            }
 
             let mut given = N::ZERO;
             let mut last_paid: Option<PartyId> = None;
@@ -329,11 +341,28 @@ impl<N: Num> Waterfall<N> {
             self.received[residual] += rest;
             observer.paid(residual, rest, None);
             remaining -= slice;
+            if O::ROOMS {
+                self.report_rooms(t, investor_out, true, observer);
+            }
             if self.tier_done(t, investor_out) {
                 observer.event(Event::TierDone { year, tier: t });
             }
         }
         Ok(())
+    }
+
+    /// Tells `observer` the room of every party in tier `t`'s `until`.
+    fn report_rooms<O: Observer<N>>(
+        &self,
+        t: usize,
+        investor_out: bool,
+        after: bool,
+        observer: &mut O,
+    ) {
+        for (k, cap) in self.tiers[t].until.iter().enumerate() {
+            let room = self.caps[t][k] - self.received[cap.party];
+            observer.room(cap.party, room, self.capped(t, k, investor_out), after);
+        }
     }
 
     /// Whether the `k`th party of tier `t`'s `until` has reached its amount this year.

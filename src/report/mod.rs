@@ -6,6 +6,7 @@
 //! ratios, stakes and discount factors; a value that rounds to zero prints without a sign.
 
 pub mod csv;
+pub mod explain;
 pub mod json;
 pub mod table;
 pub mod xlsx;

@@ -1,0 +1,41 @@
+//! `stakeshift explain`: one year of one trajectory taken apart (SPEC section 12).
+
+use super::{ExplainArgs, ExplainFormat, RegimeArg, emit};
+use stakeshift::engine::Regime;
+use stakeshift::engine::ledger::{self, ExplainError};
+use stakeshift::error::Error;
+use stakeshift::io;
+use stakeshift::report;
+
+pub fn run(args: &ExplainArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    let loaded = io::load_model(args.model.as_deref())?;
+    let model = &loaded.model;
+    let selected = super::select_trajectories(model, std::slice::from_ref(&args.trajectory))?;
+    let Some(&index) = selected.as_deref().and_then(|s| s.first()) else {
+        return Err(
+            Error::Usage(format!("the model has no trajectory `{}`", args.trajectory)).into(),
+        );
+    };
+    let ledgers =
+        ledger::explain(model, &model.trajectories[index], args.year).map_err(|e| match e {
+            ExplainError::YearOutside { .. } => Error::Usage(e.to_string()),
+            ExplainError::Engine(e) => Error::Model {
+                file: loaded.label.clone(),
+                location: None,
+                field: e.field.clone(),
+                message: e.to_string(),
+            },
+        })?;
+    let regimes: &[Regime] = match args.regime {
+        None => &[Regime::ProfitShare, Regime::Equity],
+        Some(RegimeArg::ProfitShare) => &[Regime::ProfitShare],
+        Some(RegimeArg::Equity) => &[Regime::Equity],
+    };
+    let chosen: Vec<_> = regimes.iter().map(|r| ledgers.get(*r)).collect();
+    let bytes = match args.format {
+        ExplainFormat::Text => report::explain::text(model, &chosen).into_bytes(),
+        ExplainFormat::Json => report::explain::json(model, &chosen),
+    };
+    emit(stdout, &bytes)?;
+    Ok(())
+}

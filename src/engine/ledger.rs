@@ -1,0 +1,465 @@
+//! One year taken apart: the ledger behind `stakeshift explain` (SPEC section 12).
+//!
+//! Nothing here computes an amount. [`explain`] runs the same exact engine as `compare`
+//! ([`run_path`] in `Decimal`) with a recorder, [`LedgerRecorder`], that keeps what the
+//! engine tells it about one year: the carried loss, each waterfall slice as the engine cut
+//! it (its tier, amount, each party's payment, the rooms of the capped parties before and
+//! after it, the caps reached and tiers done), the revenue-share receipts, each round as it
+//! was applied to the stake, and both regimes' yearly rows. So the ledger adds up exactly
+//! wherever the engine does: the slices to the distributable profit, each slice's payments
+//! to the slice, and its totals equal the rows `compare` prints.
+
+use rust_decimal::Decimal;
+
+use super::deal::{Deal, RoundApplied, RoundPolicy};
+use super::error::EngineError;
+use super::regimes::{Recorder, Regime, Scratch, YearRow, discount_factors, run_path};
+use super::series::Path;
+use super::waterfall::{Event, Observer};
+use crate::model::{Model, PartyId, RevenueShare, Trajectory, Year};
+
+/// Why a year cannot be explained.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExplainError {
+    /// The year is not one of the model's (start_year..=end_year).
+    #[error("the model has no year {year}: its years are {first} to {last}")]
+    YearOutside { year: Year, first: Year, last: Year },
+    /// The engine cannot compute the trajectory (the same error `compare` gives).
+    #[error("{0}")]
+    Engine(EngineError),
+}
+
+impl From<EngineError> for ExplainError {
+    fn from(e: EngineError) -> Self {
+        ExplainError::Engine(e)
+    }
+}
+
+/// Something that happened in a slice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SliceEvent {
+    /// AGI was declared this year and ends the investor's rights: its shares go to the
+    /// residual and its `until` amounts count as reached (on the year's first slice).
+    AgiDeclared,
+    /// `party` reached its `until` amount in the slice's tier.
+    CapReached { party: PartyId },
+    /// Every party in the tier's `until` has reached its amount: the next slice goes on
+    /// in the next tier.
+    TierDone { tier: usize },
+}
+
+/// Where a party of the slice's tier `until` stood before and after the slice.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Room {
+    pub party: PartyId,
+    /// The year's cap amount minus the party's receipts so far, as the slice began.
+    pub before: Decimal,
+    /// The same after the slice's payments.
+    pub after: Decimal,
+    /// Whether it counted as having reached its amount as the slice began (it had, or its
+    /// rights had ended at AGI): then it gets nothing in the slice.
+    pub reached_before: bool,
+    pub reached_after: bool,
+}
+
+/// A slice of the year's distributable profit: the part that went through one tier (or, once
+/// every tier is done, all to the residual), cut where a party reached its cap.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Slice {
+    /// Index in `profit_share.tiers`; None once every tier is done.
+    pub tier: Option<usize>,
+    pub amount: Decimal,
+    /// Each party's amount, in the order the engine first paid it (the residual's own share
+    /// and the rest of the slice it takes are one amount). They add up to `amount`.
+    pub parties: Vec<(PartyId, Decimal)>,
+    /// Every party of the tier's `until` (none for the residual's slice).
+    pub rooms: Vec<Room>,
+    pub events: Vec<SliceEvent>,
+}
+
+/// The revenue share of a regime in the year: its terms and the cap's room.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RevenueShareLedger {
+    pub rate: Decimal,
+    pub from: Year,
+    pub until: Year,
+    pub ends_at_agi: bool,
+    pub total_cap: Option<Decimal>,
+    /// Cumulative receipts before the year and after it.
+    pub paid_before: Decimal,
+    pub paid_after: Decimal,
+    pub amount: Decimal,
+    pub status: RevenueShareStatus,
+}
+
+impl RevenueShareLedger {
+    /// What the cap still allows before the year's receipt (None without a cap).
+    pub fn room_before(&self) -> Option<Decimal> {
+        self.total_cap.map(|c| c - self.paid_before)
+    }
+    /// What the cap still allows after it.
+    pub fn room_after(&self) -> Option<Decimal> {
+        self.total_cap.map(|c| c - self.paid_after)
+    }
+}
+
+/// Why the revenue share is what it is this year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RevenueShareStatus {
+    /// The year is outside from..=until.
+    OutsideYears,
+    /// It ends at AGI, which has been declared.
+    EndedAtAgi,
+    /// total_cap is reached (this year or before): the amount is what was left of it.
+    CapReached,
+    /// rate * revenue, in full.
+    Paid,
+}
+
+/// One year of one regime, taken apart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YearLedger {
+    pub trajectory: String,
+    pub regime: Regime,
+    pub year: Year,
+    /// Whether AGI has been declared by this year, and whether this is the year it was.
+    pub agi_declared: bool,
+    pub agi_this_year: bool,
+    pub revenue: Decimal,
+    pub profit: Decimal,
+    pub valuation: Decimal,
+    pub loss_carryforward: bool,
+    /// The carried loss before and after this year's profit (0 without loss carryforward).
+    pub carried_loss_before: Decimal,
+    pub carried_loss_after: Decimal,
+    /// D_t.
+    pub distributable: Decimal,
+    /// Whether the regime's distribution comes from the waterfall this year (regime A every
+    /// year, regime B before equity.from_year): then `slices` holds the split of D_t.
+    pub waterfall: bool,
+    pub slices: Vec<Slice>,
+    /// What the investor received from the waterfall.
+    pub distribution: Decimal,
+    pub revenue_share: Decimal,
+    /// The revenue share's terms and cap room (None where the regime has none).
+    pub revenue_share_terms: Option<RevenueShareLedger>,
+    /// Whether the investor holds the stake this year (regime B from equity.from_year).
+    pub stake_held: bool,
+    /// The stake before and after this year's rounds (0 where none is held).
+    pub stake_before: Decimal,
+    pub stake_after: Decimal,
+    pub rounds: Vec<RoundApplied>,
+    pub holding_value: Decimal,
+    pub dividend_payout: Decimal,
+    pub dividend: Decimal,
+    /// What was paid in: `contribution` = `paid_in` (investor.contributions) +
+    /// `participation` (in rounds).
+    pub contribution: Decimal,
+    pub paid_in: Decimal,
+    pub participation: Decimal,
+    pub cash_flow: Decimal,
+    pub discount_factor: Decimal,
+    pub present_value: Decimal,
+    /// The horizon's mark (regime B in end_year only): holding value * (1 - terminal
+    /// discount), which the NPV adds at end_year's discount factor.
+    pub terminal_value: Option<Decimal>,
+}
+
+/// Both regimes' ledgers of one year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YearLedgers {
+    pub profit_share: YearLedger,
+    pub equity: YearLedger,
+}
+
+impl YearLedgers {
+    pub fn get(&self, regime: Regime) -> &YearLedger {
+        match regime {
+            Regime::ProfitShare => &self.profit_share,
+            Regime::Equity => &self.equity,
+        }
+    }
+}
+
+/// The recorder that keeps one year of the engine's run.
+#[derive(Debug, Clone, Default)]
+pub struct LedgerRecorder {
+    year: Year,
+    /// Whether the engine is in `year`.
+    current: bool,
+    agi_last_year: bool,
+    agi_declared: bool,
+    agi_this_year: bool,
+    carried: Option<(Decimal, Decimal)>,
+    slices: Vec<Slice>,
+    split: Vec<Decimal>,
+    /// (amount, receipts after), by regime: [A, B].
+    revenue_share: [Option<(Decimal, Decimal)>; 2],
+    stake: Option<(Decimal, Decimal)>,
+    rounds: Vec<RoundApplied>,
+    rows: [Option<YearRow>; 2],
+}
+
+impl LedgerRecorder {
+    /// A recorder that keeps `year`.
+    pub fn new(year: Year) -> Self {
+        LedgerRecorder {
+            year,
+            ..LedgerRecorder::default()
+        }
+    }
+}
+
+fn regime_index(regime: Regime) -> usize {
+    match regime {
+        Regime::ProfitShare => 0,
+        Regime::Equity => 1,
+    }
+}
+
+impl Observer<Decimal> for LedgerRecorder {
+    fn slice(&mut self, _year: Year, tier: Option<usize>, amount: Decimal) {
+        if !self.current {
+            return;
+        }
+        let events = if self.slices.is_empty() && self.agi_this_year && tier.is_some() {
+            vec![SliceEvent::AgiDeclared]
+        } else {
+            Vec::new()
+        };
+        self.slices.push(Slice {
+            tier,
+            amount,
+            parties: Vec::new(),
+            rooms: Vec::new(),
+            events,
+        });
+    }
+
+    fn paid(&mut self, party: PartyId, amount: Decimal, _room: Option<Decimal>) {
+        let Some(slice) = self.slices.last_mut().filter(|_| self.current) else {
+            return;
+        };
+        match slice.parties.iter_mut().find(|(p, _)| *p == party) {
+            Some((_, total)) => *total += amount,
+            None => slice.parties.push((party, amount)),
+        }
+    }
+
+    fn event(&mut self, event: Event) {
+        let Some(slice) = self.slices.last_mut().filter(|_| self.current) else {
+            return;
+        };
+        slice.events.push(match event {
+            Event::CapReached { party, .. } => SliceEvent::CapReached { party },
+            Event::TierDone { tier, .. } => SliceEvent::TierDone { tier },
+        });
+    }
+
+    const ROOMS: bool = true;
+
+    fn room(&mut self, party: PartyId, room: Decimal, reached: bool, after: bool) {
+        let Some(slice) = self.slices.last_mut().filter(|_| self.current) else {
+            return;
+        };
+        if after {
+            if let Some(r) = slice.rooms.iter_mut().find(|r| r.party == party) {
+                r.after = room;
+                r.reached_after = reached;
+            }
+        } else {
+            slice.rooms.push(Room {
+                party,
+                before: room,
+                after: room,
+                reached_before: reached,
+                reached_after: reached,
+            });
+        }
+    }
+}
+
+impl Recorder<Decimal> for LedgerRecorder {
+    fn year(&mut self, year: Year, agi_declared: bool) {
+        self.current = year == self.year;
+        if self.current {
+            self.agi_declared = agi_declared;
+            self.agi_this_year = agi_declared && !self.agi_last_year;
+        }
+        self.agi_last_year = agi_declared;
+    }
+    fn row(&mut self, regime: Regime, row: &YearRow) {
+        if self.current {
+            self.rows[regime_index(regime)] = Some(row.clone());
+        }
+    }
+    fn split(&mut self, _year: Year, by_party: &[Decimal]) {
+        if self.current {
+            self.split = by_party.to_vec();
+        }
+    }
+    fn carried_loss(&mut self, _year: Year, before: Decimal, after: Decimal) {
+        if self.current {
+            self.carried = Some((before, after));
+        }
+    }
+    fn revenue_share(&mut self, regime: Regime, _year: Year, amount: Decimal, paid: Decimal) {
+        if self.current {
+            self.revenue_share[regime_index(regime)] = Some((amount, paid));
+        }
+    }
+    fn rounds(&mut self, _year: Year, before: Decimal, after: Decimal, _skipped: u32) {
+        if self.current {
+            self.stake = Some((before, after));
+        }
+    }
+    fn round(&mut self, round: &RoundApplied) {
+        if self.current {
+            self.rounds.push(*round);
+        }
+    }
+}
+
+/// The ledgers of `year` on `trajectory`, both regimes, from one exact run of the engine.
+pub fn explain(
+    model: &Model,
+    trajectory: &Trajectory,
+    year: Year,
+) -> Result<YearLedgers, ExplainError> {
+    if year < model.start_year || year > model.end_year {
+        return Err(ExplainError::YearOutside {
+            year,
+            first: model.start_year,
+            last: model.end_year,
+        });
+    }
+    let named = |mut e: EngineError| {
+        e.trajectory = trajectory.name.clone();
+        ExplainError::Engine(e)
+    };
+    let discount = discount_factors(model)?;
+    let path = Path::of(model, trajectory)?;
+    let deal = Deal::<Decimal>::of(model, &discount);
+    let mut scratch = Scratch::new(&deal);
+    let mut record = LedgerRecorder::new(year);
+    let outcome = run_path(
+        &deal,
+        path.as_ref(trajectory.agi_year),
+        RoundPolicy::Error,
+        &mut scratch,
+        &mut record,
+    )
+    .map_err(named)?;
+    let missing = || {
+        named(EngineError {
+            trajectory: String::new(),
+            year: Some(year),
+            field: String::new(),
+            message: "the engine did not report this year (a bug in stakeshift)".into(),
+        })
+    };
+    let [Some(row_a), Some(row_b)] = record.rows.clone() else {
+        return Err(missing());
+    };
+    let index = (year - model.start_year) as usize;
+    let held = index >= deal.equity_from;
+    let (carried_before, carried_after) = record.carried.unwrap_or((Decimal::ZERO, Decimal::ZERO));
+    let paid_in = deal.contributions[index];
+    let revenue_share_terms = |regime: Regime, terms: Option<&RevenueShare>| {
+        let terms = terms?;
+        let (amount, paid_after) = record.revenue_share[regime_index(regime)]?;
+        let paid_before = paid_after - amount;
+        let status = if year < terms.from || year > terms.until {
+            RevenueShareStatus::OutsideYears
+        } else if terms.ends_at_agi && record.agi_declared {
+            RevenueShareStatus::EndedAtAgi
+        } else if terms.total_cap.is_some_and(|cap| paid_after >= cap) {
+            RevenueShareStatus::CapReached
+        } else {
+            RevenueShareStatus::Paid
+        };
+        Some(RevenueShareLedger {
+            rate: terms.rate,
+            from: terms.from,
+            until: terms.until,
+            ends_at_agi: terms.ends_at_agi,
+            total_cap: terms.total_cap,
+            paid_before,
+            paid_after,
+            amount,
+            status,
+        })
+    };
+    let ledger = |regime: Regime,
+                  row: &YearRow,
+                  waterfall: bool,
+                  stake_held: bool,
+                  terms: Option<&RevenueShare>| {
+        let (stake_before, stake_after) = match record.stake.filter(|_| stake_held) {
+            Some(s) => s,
+            None => (Decimal::ZERO, Decimal::ZERO),
+        };
+        YearLedger {
+            trajectory: trajectory.name.clone(),
+            regime,
+            year,
+            agi_declared: record.agi_declared,
+            agi_this_year: record.agi_this_year,
+            revenue: row.revenue,
+            profit: row.profit,
+            valuation: row.valuation,
+            loss_carryforward: deal.loss_carryforward,
+            carried_loss_before: carried_before,
+            carried_loss_after: carried_after,
+            distributable: row.distributable,
+            waterfall,
+            slices: if waterfall {
+                record.slices.clone()
+            } else {
+                Vec::new()
+            },
+            distribution: row.distribution,
+            revenue_share: row.revenue_share,
+            revenue_share_terms: revenue_share_terms(regime, terms),
+            stake_held,
+            stake_before,
+            stake_after,
+            rounds: if stake_held {
+                record.rounds.clone()
+            } else {
+                Vec::new()
+            },
+            holding_value: row.holding_value,
+            dividend_payout: if stake_held {
+                deal.dividend_payout
+            } else {
+                Decimal::ZERO
+            },
+            dividend: row.dividend,
+            contribution: row.contribution,
+            paid_in,
+            participation: row.contribution - paid_in,
+            cash_flow: row.cash_flow,
+            discount_factor: row.discount_factor,
+            present_value: row.present_value,
+            terminal_value: (regime == Regime::Equity && year == model.end_year)
+                .then_some(outcome.equity.terminal_value),
+        }
+    };
+    Ok(YearLedgers {
+        profit_share: ledger(
+            Regime::ProfitShare,
+            &row_a,
+            true,
+            false,
+            model.profit_share.revenue_share.as_ref(),
+        ),
+        equity: ledger(
+            Regime::Equity,
+            &row_b,
+            !held,
+            held,
+            model.equity.revenue_share.as_ref(),
+        ),
+    })
+}

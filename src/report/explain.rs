@@ -1,0 +1,508 @@
+//! The year's ledger of `stakeshift explain` (SPEC section 12) as text and as JSON.
+//!
+//! Both print what [`crate::engine::ledger`] recorded of the engine's run, nothing
+//! recomputed. The text rounds once, as it prints (amounts to 6 places, stakes and discount
+//! factors to 8, by the one rule of [`crate::report`]), and aligns every amount in one
+//! column. The JSON gives the engine's values exactly, as JSON numbers with all their
+//! digits (a Decimal has at most 28), so that a reader can check the ledger adds up to the
+//! last digit.
+
+use rust_decimal::Decimal;
+use serde_json::{Map, Number, Value, json};
+
+use crate::engine::Regime;
+use crate::engine::deal::RoundApplied;
+use crate::engine::ledger::{
+    RevenueShareLedger, RevenueShareStatus, Slice, SliceEvent, YearLedger,
+};
+use crate::model::Model;
+use crate::report::{amount, group_thousands, ratio};
+
+/// One line of the text: indented label, an amount (or nothing, for a heading) and a note.
+struct Line {
+    indent: usize,
+    label: String,
+    value: String,
+    note: String,
+}
+
+/// Lines whose values are aligned in one right-justified column.
+#[derive(Default)]
+struct Lines(Vec<Line>);
+
+impl Lines {
+    fn heading(&mut self, indent: usize, label: impl Into<String>) {
+        self.push(indent, label, String::new(), "");
+    }
+    fn push(
+        &mut self,
+        indent: usize,
+        label: impl Into<String>,
+        value: String,
+        note: impl Into<String>,
+    ) {
+        self.0.push(Line {
+            indent,
+            label: label.into(),
+            value,
+            note: note.into(),
+        });
+    }
+    fn money(&mut self, indent: usize, label: impl Into<String>, v: Decimal) {
+        self.push(indent, label, money(v), "");
+    }
+    fn blank(&mut self) {
+        self.heading(0, "");
+    }
+
+    fn render(&self, out: &mut String) {
+        let valued = || self.0.iter().filter(|l| !l.value.is_empty());
+        let label_width = valued()
+            .map(|l| l.indent + l.label.chars().count())
+            .max()
+            .unwrap_or(0);
+        // Values align on their decimal points (amounts have 6 places, stakes and discount
+        // factors 8).
+        let split = |v: &str| -> (usize, usize) {
+            v.split_once('.')
+                .map_or((v.len(), 0), |(int, frac)| (int.len(), frac.len() + 1))
+        };
+        let int_width = valued().map(|l| split(&l.value).0).max().unwrap_or(0);
+        let frac_width = valued().map(|l| split(&l.value).1).max().unwrap_or(0);
+        for l in &self.0 {
+            let mut line = format!("{:indent$}{}", "", l.label, indent = l.indent);
+            if !l.value.is_empty() {
+                let pad = label_width + 2 - (l.indent + l.label.chars().count());
+                let (int, frac) = split(&l.value);
+                line.push_str(&format!(
+                    "{:pad$}{:lead$}{}{:trail$}",
+                    "",
+                    "",
+                    l.value,
+                    "",
+                    lead = int_width - int,
+                    trail = frac_width - frac
+                ));
+            }
+            if !l.note.is_empty() {
+                line.push_str("  ");
+                line.push_str(&l.note);
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+    }
+}
+
+/// An amount to 6 places, grouped in thousands for reading.
+fn money(v: Decimal) -> String {
+    group_thousands(&amount(v))
+}
+
+fn tier_label(model: &Model, tier: Option<usize>) -> String {
+    match tier {
+        Some(t) => format!(
+            "{} [profit_share.tiers[{t}]]",
+            model.profit_share.tiers[t].name
+        ),
+        None => format!(
+            "every tier done: the rest to the residual, {}",
+            model.party_name(model.profit_share.residual)
+        ),
+    }
+}
+
+fn event_text(model: &Model, event: &SliceEvent) -> String {
+    match *event {
+        SliceEvent::AgiDeclared => {
+            "AGI declared: the investor's rights end (its caps count as reached)".into()
+        }
+        SliceEvent::CapReached { party } => {
+            format!("{} reached its cap", model.party_name(party))
+        }
+        SliceEvent::TierDone { tier } => {
+            format!("tier `{}` done", model.profit_share.tiers[tier].name)
+        }
+    }
+}
+
+fn slices_text(model: &Model, slices: &[Slice], lines: &mut Lines) {
+    if slices.is_empty() {
+        lines.heading(4, "no slices: nothing to distribute");
+    }
+    for (i, slice) in slices.iter().enumerate() {
+        lines.heading(
+            4,
+            format!("slice {}: {}", i + 1, tier_label(model, slice.tier)),
+        );
+        lines.money(6, "slice amount", slice.amount);
+        for &(party, paid) in &slice.parties {
+            let note = slice
+                .rooms
+                .iter()
+                .find(|r| r.party == party)
+                .map(|r| format!("room {} -> {}", money(r.before), money(r.after)))
+                .unwrap_or_default();
+            lines.push(6, model.party_name(party), money(paid), note);
+        }
+        for room in slice
+            .rooms
+            .iter()
+            .filter(|r| !slice.parties.iter().any(|(p, _)| *p == r.party))
+        {
+            lines.heading(
+                6,
+                format!(
+                    "{}: nothing (counts as having reached its cap; room {})",
+                    model.party_name(room.party),
+                    money(room.before)
+                ),
+            );
+        }
+        for event in &slice.events {
+            lines.heading(6, format!("event: {}", event_text(model, event)));
+        }
+    }
+}
+
+fn revenue_share_note(r: &RevenueShareLedger) -> String {
+    let mut note = format!(
+        "{}% of revenue, {}-{}",
+        group_thousands(&(r.rate * Decimal::ONE_HUNDRED).normalize().to_string()),
+        r.from,
+        r.until
+    );
+    if r.ends_at_agi {
+        note.push_str(", ends at AGI");
+    }
+    match r.status {
+        RevenueShareStatus::OutsideYears => note.push_str(": not this year"),
+        RevenueShareStatus::EndedAtAgi => note.push_str(": ended at AGI"),
+        RevenueShareStatus::CapReached => note.push_str(": cap reached"),
+        RevenueShareStatus::Paid => {}
+    }
+    note
+}
+
+fn round_text(r: &RoundApplied, lines: &mut Lines) {
+    lines.heading(
+        4,
+        format!(
+            "round equity.rounds[{}]: pre-money {} ({}), raise {}, participation {}",
+            r.index,
+            money(r.pre_money),
+            if r.pre_money_given {
+                "given"
+            } else {
+                "valuation minus raise"
+            },
+            money(r.raise),
+            money(r.participation),
+        ),
+    );
+    lines.push(
+        6,
+        "stake",
+        ratio(r.stake_after),
+        format!("from {}", ratio(r.stake_before)),
+    );
+}
+
+fn ledger_text(model: &Model, l: &YearLedger, lines: &mut Lines) {
+    let title = match l.regime {
+        Regime::ProfitShare => "Profit share (regime A)",
+        Regime::Equity => "Equity stake (regime B)",
+    };
+    lines.heading(0, title);
+    lines.money(2, "revenue", l.revenue);
+    lines.money(2, "profit", l.profit);
+    if l.loss_carryforward {
+        lines.money(2, "carried loss before", l.carried_loss_before);
+        lines.money(2, "carried loss after", l.carried_loss_after);
+    } else {
+        lines.heading(2, "no loss carryforward: D_t = max(0, profit)");
+    }
+    lines.money(2, "distributable profit D_t", l.distributable);
+    let investor = model.party_name(model.investor.party);
+
+    if l.waterfall {
+        lines.heading(2, "waterfall");
+        slices_text(model, &l.slices, lines);
+        lines.money(2, format!("distribution to {investor}"), l.distribution);
+    } else {
+        lines.heading(
+            2,
+            "no waterfall distribution under the stake; D_t is the dividends' base",
+        );
+    }
+
+    match &l.revenue_share_terms {
+        Some(r) => {
+            lines.push(
+                2,
+                "revenue share",
+                money(l.revenue_share),
+                revenue_share_note(r),
+            );
+            if let (Some(cap), Some(before), Some(after)) =
+                (r.total_cap, r.room_before(), r.room_after())
+            {
+                lines.push(
+                    4,
+                    "cap room",
+                    money(after),
+                    format!("from {} (total_cap {})", money(before), money(cap)),
+                );
+            }
+        }
+        None => lines.heading(2, "revenue share: none in this regime"),
+    }
+
+    if l.stake_held {
+        lines.heading(2, "stake");
+        lines.push(4, "before the year's rounds", ratio(l.stake_before), "");
+        for r in &l.rounds {
+            round_text(r, lines);
+        }
+        lines.push(4, "after the year's rounds", ratio(l.stake_after), "");
+        lines.money(4, "valuation", l.valuation);
+        lines.push(
+            4,
+            "holding value",
+            money(l.holding_value),
+            "stake x valuation",
+        );
+        lines.push(
+            4,
+            "dividend",
+            money(l.dividend),
+            format!("payout {} x D_t x stake", ratio(l.dividend_payout)),
+        );
+    } else if l.regime == Regime::Equity {
+        lines.heading(
+            2,
+            format!(
+                "stake: none held yet (from {}); the waterfall as in regime A",
+                model.equity.from_year
+            ),
+        );
+    }
+
+    lines.heading(2, "cash flow");
+    let contribution_note = if l.participation.is_zero() {
+        String::new()
+    } else {
+        format!(
+            "paid in {} + participation {}",
+            money(l.paid_in),
+            money(l.participation)
+        )
+    };
+    lines.push(
+        4,
+        "- contribution",
+        money(l.contribution),
+        contribution_note,
+    );
+    lines.money(4, "+ distribution", l.distribution);
+    lines.money(4, "+ revenue share", l.revenue_share);
+    lines.money(4, "+ dividend", l.dividend);
+    lines.money(4, "= cash flow", l.cash_flow);
+    lines.push(
+        2,
+        "discount factor",
+        ratio(l.discount_factor),
+        format!(
+            "(1 + {})^-({} - {})",
+            model.discount_rate.normalize(),
+            l.year,
+            model.valuation_year
+        ),
+    );
+    lines.push(
+        2,
+        "present value",
+        money(l.present_value),
+        "cash flow x discount factor",
+    );
+    if let Some(tv) = l.terminal_value {
+        lines.push(
+            2,
+            "terminal value",
+            money(tv),
+            format!(
+                "holding value x (1 - terminal_discount {}); the NPV adds it at this year's discount factor",
+                model.equity.terminal_discount.normalize()
+            ),
+        );
+    }
+}
+
+/// The ledgers as text: a header, then each regime's ledger with its amounts aligned.
+pub fn text(model: &Model, ledgers: &[&YearLedger]) -> String {
+    let mut out = String::new();
+    let Some(first) = ledgers.first() else {
+        return out;
+    };
+    out.push_str(&format!(
+        "{}\nTrajectory `{}`, year {}. Amounts in {}; stakes and discount factors as fractions.\n",
+        model.name, first.trajectory, first.year, model.unit
+    ));
+    let agi = match model
+        .trajectories
+        .iter()
+        .find(|t| t.name == first.trajectory)
+        .and_then(|t| t.agi_year)
+    {
+        Some(y) if first.agi_this_year => format!("AGI declared this year ({y})."),
+        Some(y) if first.agi_declared => format!("AGI declared in {y}."),
+        Some(y) => format!("AGI not yet declared (declared in {y})."),
+        None => "AGI never declared in this trajectory.".into(),
+    };
+    out.push_str(&agi);
+    out.push_str("\n\n");
+    let mut lines = Lines::default();
+    for (i, l) in ledgers.iter().enumerate() {
+        if i > 0 {
+            lines.blank();
+        }
+        ledger_text(model, l, &mut lines);
+    }
+    lines.render(&mut out);
+    out
+}
+
+/// An exact amount as a JSON number, with all its digits and no exponent.
+fn exact(v: Decimal) -> Value {
+    let text = if v.is_zero() {
+        "0".to_string()
+    } else {
+        v.normalize().to_string()
+    };
+    text.parse::<Number>().map_or(Value::Null, Value::Number)
+}
+
+fn slice_json(model: &Model, slice: &Slice) -> Value {
+    let parties: Map<String, Value> = slice
+        .parties
+        .iter()
+        .map(|&(p, a)| (model.party_name(p).to_string(), exact(a)))
+        .collect();
+    let rooms: Map<String, Value> = slice
+        .rooms
+        .iter()
+        .map(|r| {
+            (
+                model.party_name(r.party).to_string(),
+                json!({
+                    "before": exact(r.before),
+                    "after": exact(r.after),
+                    "reached_before": r.reached_before,
+                    "reached_after": r.reached_after,
+                }),
+            )
+        })
+        .collect();
+    let events: Vec<Value> = slice
+        .events
+        .iter()
+        .map(|e| match *e {
+            SliceEvent::AgiDeclared => json!({ "event": "agi_declared" }),
+            SliceEvent::CapReached { party } => {
+                json!({ "event": "cap_reached", "party": model.party_name(party) })
+            }
+            SliceEvent::TierDone { tier } => json!({
+                "event": "tier_done",
+                "tier": model.profit_share.tiers[tier].name,
+            }),
+        })
+        .collect();
+    json!({
+        "tier": slice.tier.map(|t| model.profit_share.tiers[t].name.clone()),
+        "tier_path": slice.tier.map(|t| format!("profit_share.tiers[{t}]")),
+        "amount": exact(slice.amount),
+        "parties": parties,
+        "rooms": rooms,
+        "events": events,
+    })
+}
+
+fn ledger_json(model: &Model, l: &YearLedger) -> Value {
+    let revenue_share_terms = l.revenue_share_terms.as_ref().map(|r| {
+        json!({
+            "rate": exact(r.rate),
+            "from": r.from,
+            "until": r.until,
+            "ends_at_agi": r.ends_at_agi,
+            "total_cap": r.total_cap.map(exact),
+            "paid_before": exact(r.paid_before),
+            "paid_after": exact(r.paid_after),
+            "cap_room_before": r.room_before().map(exact),
+            "cap_room_after": r.room_after().map(exact),
+            "status": match r.status {
+                RevenueShareStatus::OutsideYears => "outside_years",
+                RevenueShareStatus::EndedAtAgi => "ended_at_agi",
+                RevenueShareStatus::CapReached => "cap_reached",
+                RevenueShareStatus::Paid => "paid",
+            },
+        })
+    });
+    let rounds: Vec<Value> = l
+        .rounds
+        .iter()
+        .map(|r| {
+            json!({
+                "round": format!("equity.rounds[{}]", r.index),
+                "pre_money": exact(r.pre_money),
+                "pre_money_given": r.pre_money_given,
+                "raise": exact(r.raise),
+                "participation": exact(r.participation),
+                "stake_before": exact(r.stake_before),
+                "stake_after": exact(r.stake_after),
+            })
+        })
+        .collect();
+    json!({
+        "trajectory": l.trajectory,
+        "regime": l.regime.as_str(),
+        "year": l.year,
+        "unit": model.unit,
+        "agi_declared": l.agi_declared,
+        "agi_this_year": l.agi_this_year,
+        "revenue": exact(l.revenue),
+        "profit": exact(l.profit),
+        "valuation": exact(l.valuation),
+        "loss_carryforward": l.loss_carryforward,
+        "carried_loss_before": exact(l.carried_loss_before),
+        "carried_loss_after": exact(l.carried_loss_after),
+        "distributable": exact(l.distributable),
+        "waterfall": l.waterfall,
+        "slices": l.slices.iter().map(|s| slice_json(model, s)).collect::<Vec<_>>(),
+        "distribution": exact(l.distribution),
+        "revenue_share": exact(l.revenue_share),
+        "revenue_share_terms": revenue_share_terms,
+        "stake_held": l.stake_held,
+        "stake_before": exact(l.stake_before),
+        "stake_after": exact(l.stake_after),
+        "rounds": rounds,
+        "holding_value": exact(l.holding_value),
+        "dividend_payout": exact(l.dividend_payout),
+        "dividend": exact(l.dividend),
+        "contribution": exact(l.contribution),
+        "paid_in": exact(l.paid_in),
+        "participation": exact(l.participation),
+        "cash_flow": exact(l.cash_flow),
+        "discount_factor": exact(l.discount_factor),
+        "present_value": exact(l.present_value),
+        "terminal_value": l.terminal_value.map(exact),
+    })
+}
+
+/// The ledgers as a JSON array (one object per regime, in the order given), pretty-printed,
+/// with a final newline.
+pub fn json(model: &Model, ledgers: &[&YearLedger]) -> Vec<u8> {
+    let doc = Value::Array(ledgers.iter().map(|l| ledger_json(model, l)).collect());
+    let mut bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}

@@ -1,0 +1,551 @@
+//! `stakeshift explain` (SPEC section 12): the year's ledger.
+//!
+//! Through the library, for every year of every reference case (`tests/reference/cases`)
+//! and hand case (`tests/hand`): the slices add up to the distributable profit exactly,
+//! each slice's parties to the slice exactly, the slices' payments per party to the
+//! engine's split, and the ledger equals the yearly rows `compare` computes. Then ledgers
+//! worked by hand (the hand cases' own working, in their `.expect.toml` comments), and the
+//! binary end to end: a text snapshot, the JSON fields, and bad years and trajectories.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use rust_decimal::Decimal;
+use stakeshift::compare::compare;
+use stakeshift::engine::Regime;
+use stakeshift::engine::ledger::{ExplainError, SliceEvent, YearLedger, explain};
+use stakeshift::model::Model;
+
+fn d(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+fn load(path: &Path) -> Model {
+    stakeshift::io::load_model(Some(path))
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .model
+}
+
+/// Every model of the reference and hand cases.
+fn case_models() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let mut paths = Vec::new();
+    for entry in std::fs::read_dir(root.join("reference/cases")).unwrap() {
+        let model = entry.unwrap().path().join("model.toml");
+        if model.exists() {
+            paths.push(model);
+        }
+    }
+    for entry in std::fs::read_dir(root.join("hand")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name.ends_with(".toml") && !name.ends_with(".expect.toml") {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    assert!(paths.len() > 40, "too few cases found: {}", paths.len());
+    paths
+}
+
+#[test]
+fn every_years_ledger_adds_up_and_equals_the_yearly_rows_in_every_case() {
+    let mut problems = Vec::new();
+    let mut years_checked = 0;
+    for path in case_models() {
+        let model = load(&path);
+        let comparison = match compare(&model, None) {
+            Ok(c) => c,
+            // A case the engine refuses is `compare`'s business (bad_models, reference).
+            Err(_) => continue,
+        };
+        for (trajectory, result) in model.trajectories.iter().zip(&comparison.trajectories) {
+            for (i, year) in (model.start_year..=model.end_year).enumerate() {
+                let at = format!("{} `{}` {year}", path.display(), trajectory.name);
+                let ledgers = match explain(&model, trajectory, year) {
+                    Ok(l) => l,
+                    Err(e) => {
+                        problems.push(format!("{at}: {e}"));
+                        continue;
+                    }
+                };
+                years_checked += 1;
+                for regime in [Regime::ProfitShare, Regime::Equity] {
+                    let l = ledgers.get(regime);
+                    let row = &result.regime(regime).rows[i];
+                    let at = format!("{at} {}", regime.as_str());
+                    let mut check = |what: &str, got: Decimal, want: Decimal| {
+                        if got != want {
+                            problems.push(format!("{at}: {what} {got} != {want}"));
+                        }
+                    };
+                    check("profit", l.profit, row.profit);
+                    check("distributable", l.distributable, row.distributable);
+                    check("distribution", l.distribution, row.distribution);
+                    check("revenue_share", l.revenue_share, row.revenue_share);
+                    check("dividend", l.dividend, row.dividend);
+                    check("stake_after", l.stake_after, row.stake);
+                    check("holding_value", l.holding_value, row.holding_value);
+                    check("contribution", l.contribution, row.contribution);
+                    check("cash_flow", l.cash_flow, row.cash_flow);
+                    check("discount_factor", l.discount_factor, row.discount_factor);
+                    check("present_value", l.present_value, row.present_value);
+                    check(
+                        "cash flow's parts",
+                        -l.contribution + l.distribution + l.revenue_share + l.dividend,
+                        l.cash_flow,
+                    );
+                    check(
+                        "contribution's parts",
+                        l.paid_in + l.participation,
+                        l.contribution,
+                    );
+                    if !l.waterfall {
+                        if !l.slices.is_empty() {
+                            problems.push(format!("{at}: slices under the stake"));
+                        }
+                        continue;
+                    }
+                    let slices: Decimal = l.slices.iter().map(|s| s.amount).sum();
+                    check("sum of slices", slices, l.distributable);
+                    let mut by_party = vec![Decimal::ZERO; model.parties.len()];
+                    for (k, slice) in l.slices.iter().enumerate() {
+                        let parties: Decimal = slice.parties.iter().map(|(_, a)| *a).sum();
+                        check(&format!("slice {k}'s parties"), parties, slice.amount);
+                        for &(p, a) in &slice.parties {
+                            by_party[p] += a;
+                        }
+                        for room in &slice.rooms {
+                            let paid: Decimal = slice
+                                .parties
+                                .iter()
+                                .filter(|(p, _)| *p == room.party)
+                                .map(|(_, a)| *a)
+                                .sum();
+                            check(
+                                &format!("slice {k}'s room of party {}", room.party),
+                                room.before - paid,
+                                room.after,
+                            );
+                        }
+                    }
+                    for (p, (got, want)) in by_party
+                        .iter()
+                        .zip(&result.waterfall.by_party[i])
+                        .enumerate()
+                    {
+                        check(&format!("party {p}'s receipts"), *got, *want);
+                    }
+                    check(
+                        "the investor's slices",
+                        by_party[model.investor.party],
+                        l.distribution,
+                    );
+                }
+                if year == model.end_year {
+                    let tv = ledgers.equity.terminal_value;
+                    if tv != Some(result.equity.measures.terminal_value) {
+                        problems.push(format!("{at}: terminal value {tv:?}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(years_checked > 300, "only {years_checked} years checked");
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems[..problems.len().min(40)].join("\n")
+    );
+}
+
+fn hand(case: &str) -> Model {
+    load(&Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/hand/{case}.toml")))
+}
+
+fn ledger(model: &Model, trajectory: &str, year: i32, regime: Regime) -> YearLedger {
+    let t = model
+        .trajectories
+        .iter()
+        .find(|t| t.name == trajectory)
+        .unwrap();
+    explain(model, t, year).unwrap().get(regime).clone()
+}
+
+/// A slice as (tier, amount, [(party, amount)]), parties by name.
+type SliceByName = (Option<usize>, Decimal, Vec<(String, Decimal)>);
+
+/// The ledger's slices, parties by name (zero payments left out).
+fn slices(model: &Model, l: &YearLedger) -> Vec<SliceByName> {
+    l.slices
+        .iter()
+        .map(|s| {
+            (
+                s.tier,
+                s.amount,
+                s.parties
+                    .iter()
+                    .filter(|(_, a)| !a.is_zero())
+                    .map(|&(p, a)| (model.parties[p].clone(), a))
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+fn party(model: &Model, name: &str) -> usize {
+    model.parties.iter().position(|p| p == name).unwrap()
+}
+
+fn named(pairs: &[(&str, &str)]) -> Vec<(String, Decimal)> {
+    pairs.iter().map(|(p, a)| (p.to_string(), d(a))).collect()
+}
+
+#[test]
+fn cap_reached_mid_year_cuts_the_year_into_two_slices_worked_by_hand() {
+    // tests/hand/cap_reached_mid_year.expect.toml: 2023 D=50; inv's room 30-25 = 5 needs a
+    // slice of 5/0.5 = 10: inv 5, oth 3, np 2; tier 1 is done; the rest 40 goes through
+    // tier 2: inv 4, oth 24, np 12.
+    let model = hand("cap_reached_mid_year");
+    let l = ledger(&model, "t", 2023, Regime::ProfitShare);
+    assert_eq!(l.distributable, d("50"));
+    assert_eq!(
+        slices(&model, &l),
+        vec![
+            (
+                Some(0),
+                d("10"),
+                named(&[("inv", "5"), ("oth", "3"), ("np", "2")])
+            ),
+            (
+                Some(1),
+                d("40"),
+                named(&[("inv", "4"), ("oth", "24"), ("np", "12")])
+            ),
+        ]
+    );
+    let inv = party(&model, "inv");
+    let room = l.slices[0].rooms[0];
+    assert_eq!((room.party, room.before, room.after), (inv, d("5"), d("0")));
+    assert!(!room.reached_before && room.reached_after);
+    assert_eq!(
+        l.slices[0].events,
+        vec![
+            SliceEvent::CapReached { party: inv },
+            SliceEvent::TierDone { tier: 0 }
+        ]
+    );
+    // Tier 2 has no `until`: no rooms, no events.
+    assert!(l.slices[1].rooms.is_empty() && l.slices[1].events.is_empty());
+    assert_eq!(l.distribution, d("9"));
+    assert_eq!(l.cash_flow, d("9"));
+    // 1.1^-2 = 100/121; 9 * 100/121 = 900/121.
+    assert!((l.discount_factor - d("0.826446280991735537190")).abs() < d("1e-20"));
+    assert!((l.present_value - d("7.43801652892561983471")).abs() < d("1e-20"));
+
+    // 2022: D=30, inv's room 20 needs a slice of 40 > 30: one slice, room 20 -> 5.
+    let l = ledger(&model, "t", 2022, Regime::ProfitShare);
+    assert_eq!(
+        slices(&model, &l),
+        vec![(
+            Some(0),
+            d("30"),
+            named(&[("inv", "15"), ("oth", "9"), ("np", "6")])
+        )]
+    );
+    let room = l.slices[0].rooms[0];
+    assert_eq!((room.before, room.after), (d("20"), d("5")));
+    assert!(l.slices[0].events.is_empty());
+
+    // Regime B holds the stake from 2023: no slices, stake 0.1, holding 0.1 * 300.
+    let l = ledger(&model, "t", 2023, Regime::Equity);
+    assert!(!l.waterfall && l.slices.is_empty() && l.stake_held);
+    assert_eq!((l.stake_before, l.stake_after), (d("0.1"), d("0.1")));
+    assert_eq!(l.holding_value, d("30"));
+    assert_eq!(l.terminal_value, Some(d("30")));
+    // Before from_year regime B follows regime A's waterfall, slice for slice.
+    let b = ledger(&model, "t", 2022, Regime::Equity);
+    let a = ledger(&model, "t", 2022, Regime::ProfitShare);
+    assert!(b.waterfall && !b.stake_held);
+    assert_eq!(b.slices, a.slices);
+}
+
+#[test]
+fn another_partys_cap_reached_mid_year_worked_by_hand() {
+    // tests/hand/cap_reached_mid_year_other_party.expect.toml, 2022 D=40: oth's room 18
+    // -> slice 18/0.6 = 30: oth 18, inv 6, np 6; the rest 10 in tier 2: inv 5, oth 5.
+    let model = hand("cap_reached_mid_year_other_party");
+    let l = ledger(&model, "t", 2022, Regime::ProfitShare);
+    assert_eq!(
+        slices(&model, &l),
+        vec![
+            (
+                Some(0),
+                d("30"),
+                named(&[("inv", "6"), ("oth", "18"), ("np", "6")])
+            ),
+            (Some(1), d("10"), named(&[("inv", "5"), ("oth", "5")])),
+        ]
+    );
+    let oth = party(&model, "oth");
+    assert_eq!(
+        (
+            l.slices[0].rooms[0].party,
+            l.slices[0].rooms[0].before,
+            l.slices[0].rooms[0].after
+        ),
+        (oth, d("18"), d("0"))
+    );
+    assert_eq!(l.distribution, d("11"));
+}
+
+#[test]
+fn agi_ends_the_investors_rights_on_the_years_first_slice_worked_by_hand() {
+    // tests/hand/agi_mid_tier.expect.toml, trajectory "agi", 2023 (AGI): tier 1 is done
+    // at once (inv's `until` counts as reached); tier 2 takes all 40: inv 0, oth 16, np 24.
+    let model = hand("agi_mid_tier");
+    let l = ledger(&model, "agi", 2023, Regime::ProfitShare);
+    assert!(l.agi_declared && l.agi_this_year);
+    assert_eq!(
+        slices(&model, &l),
+        vec![(Some(1), d("40"), named(&[("oth", "16"), ("np", "24")]))]
+    );
+    assert_eq!(l.slices[0].events, vec![SliceEvent::AgiDeclared]);
+    // oth's room 50 - 8 = 42 -> 26.
+    let oth = party(&model, "oth");
+    let room = l.slices[0].rooms.iter().find(|r| r.party == oth).unwrap();
+    assert_eq!((room.before, room.after), (d("42"), d("26")));
+    // 2024: AGI was declared before; tier 2 for 65 (oth 26, np 39), tier 3 for 35.
+    let l = ledger(&model, "agi", 2024, Regime::ProfitShare);
+    assert!(l.agi_declared && !l.agi_this_year);
+    assert_eq!(
+        slices(&model, &l),
+        vec![
+            (Some(1), d("65"), named(&[("oth", "26"), ("np", "39")])),
+            (Some(2), d("35"), named(&[("oth", "17.5"), ("np", "17.5")])),
+        ]
+    );
+}
+
+#[test]
+fn each_round_moves_the_stake_worked_by_hand() {
+    // tests/hand/round_with_participation.expect.toml, 2023: first round, default pre-money
+    // 500 - 100 = 400: 0.18 -> 0.144; second, pre_money 900 and participation 20:
+    // (0.144 * 900 + 20) / 1000 = 0.1496. Dividend 0.5 * 10 * 0.1496 = 0.748.
+    let model = hand("round_with_participation");
+    let l = ledger(&model, "t", 2023, Regime::Equity);
+    let rounds: Vec<_> = l
+        .rounds
+        .iter()
+        .map(|r| {
+            (
+                r.pre_money,
+                r.pre_money_given,
+                r.raise,
+                r.participation,
+                r.stake_before,
+                r.stake_after,
+            )
+        })
+        .collect();
+    assert_eq!(
+        rounds,
+        vec![
+            (d("400"), false, d("100"), d("0"), d("0.18"), d("0.144")),
+            (d("900"), true, d("100"), d("20"), d("0.144"), d("0.1496")),
+        ]
+    );
+    assert_eq!((l.stake_before, l.stake_after), (d("0.18"), d("0.1496")));
+    assert_eq!(l.dividend, d("0.748"));
+    assert_eq!(
+        (l.paid_in, l.participation, l.contribution),
+        (d("0"), d("20"), d("20"))
+    );
+    // 0.1496 * 500
+    assert_eq!(l.holding_value, d("74.8"));
+}
+
+#[test]
+fn the_revenue_shares_cap_room_worked_by_hand() {
+    // tests/hand/revenue_cap_mid_year.expect.toml, "capped" 2025: receipts 12 so far, cap
+    // 14: min(4, 2) = 2, room 2 -> 0.
+    let model = hand("revenue_cap_mid_year");
+    let l = ledger(&model, "capped", 2025, Regime::ProfitShare);
+    let r = l.revenue_share_terms.as_ref().unwrap();
+    assert_eq!(l.revenue_share, d("2"));
+    assert_eq!((r.paid_before, r.paid_after), (d("12"), d("14")));
+    assert_eq!(
+        (r.room_before(), r.room_after()),
+        (Some(d("2")), Some(d("0")))
+    );
+    // "agi" 2025: nothing in the AGI year itself.
+    let l = ledger(&model, "agi", 2025, Regime::ProfitShare);
+    assert_eq!(l.revenue_share, d("0"));
+    assert_eq!(
+        l.revenue_share_terms.unwrap().status,
+        stakeshift::engine::ledger::RevenueShareStatus::EndedAtAgi
+    );
+    // Regime B has no revenue share.
+    assert!(
+        ledger(&model, "capped", 2025, Regime::Equity)
+            .revenue_share_terms
+            .is_none()
+    );
+}
+
+#[test]
+fn a_year_outside_the_model_is_refused_with_the_range() {
+    let model = hand("cap_reached_mid_year");
+    let t = &model.trajectories[0];
+    for year in [2020, 2024, i32::MIN, i32::MAX] {
+        assert_eq!(
+            explain(&model, t, year),
+            Err(ExplainError::YearOutside {
+                year,
+                first: 2021,
+                last: 2023
+            })
+        );
+    }
+}
+
+// ---------------------------------------------------------------- the binary
+
+fn stakeshift() -> Command {
+    Command::cargo_bin("stakeshift").unwrap()
+}
+
+fn stdout_of(args: &[&str]) -> String {
+    let out = stakeshift().args(args).assert().success();
+    String::from_utf8(out.get_output().stdout.clone()).unwrap()
+}
+
+#[test]
+fn text_of_one_year_of_the_builtin_model() {
+    // 2035 of `base`: microsoft's capped-split cap is met part-way through the year.
+    insta::assert_snapshot!(stdout_of(&["explain", "-t", "base", "--year", "2035"]));
+}
+
+#[test]
+fn text_of_a_round_year_under_the_stake() {
+    insta::assert_snapshot!(stdout_of(&[
+        "explain", "-t", "base", "--year", "2026", "--regime", "equity"
+    ]));
+}
+
+const SPEC_FIELDS: [&str; 19] = [
+    "trajectory",
+    "regime",
+    "year",
+    "profit",
+    "carried_loss_before",
+    "carried_loss_after",
+    "distributable",
+    "slices",
+    "distribution",
+    "revenue_share",
+    "dividend",
+    "stake_before",
+    "stake_after",
+    "holding_value",
+    "contribution",
+    "cash_flow",
+    "discount_factor",
+    "present_value",
+    "revenue_share_terms",
+];
+
+#[test]
+fn json_has_the_specs_fields_as_numbers_that_add_up() {
+    let text = stdout_of(&[
+        "explain", "-t", "base", "--year", "2035", "--format", "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let ledgers = doc.as_array().unwrap();
+    assert_eq!(ledgers.len(), 2);
+    for (l, regime) in ledgers.iter().zip(["profit_share", "equity"]) {
+        for field in SPEC_FIELDS {
+            assert!(l.get(field).is_some(), "no `{field}` in {l}");
+        }
+        assert_eq!(l["regime"], regime);
+        assert_eq!(l["trajectory"], "base");
+        assert_eq!(l["year"], 2035);
+        for field in [
+            "profit",
+            "distributable",
+            "cash_flow",
+            "discount_factor",
+            "present_value",
+        ] {
+            assert!(
+                l[field].is_number(),
+                "{field} is not a number: {}",
+                l[field]
+            );
+        }
+    }
+    // The JSON numbers are the engine's exact values: the slices add up to the last digit.
+    let a = &ledgers[0];
+    let num = |v: &serde_json::Value| -> Decimal { v.to_string().parse().unwrap() };
+    let slices = a["slices"].as_array().unwrap();
+    assert_eq!(slices.len(), 2, "{a}");
+    let total: Decimal = slices.iter().map(|s| num(&s["amount"])).sum();
+    assert_eq!(total, num(&a["distributable"]));
+    for s in slices {
+        assert!(s["tier"].is_string() && s["events"].is_array());
+        let parties: Decimal = s["parties"].as_object().unwrap().values().map(num).sum();
+        assert_eq!(parties, num(&s["amount"]));
+    }
+    assert_eq!(slices[0]["events"][0]["event"], "cap_reached");
+    assert_eq!(slices[0]["events"][0]["party"], "microsoft");
+
+    // --regime gives that regime only, still as a list.
+    let text = stdout_of(&[
+        "explain", "-t", "base", "--year", "2035", "--format", "json", "--regime", "equity",
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(doc.as_array().unwrap().len(), 1);
+    assert_eq!(doc[0]["regime"], "equity");
+    assert_eq!(doc[0]["slices"], serde_json::json!([]));
+}
+
+#[test]
+fn a_year_outside_the_model_exits_2_naming_it_and_the_range() {
+    for year in ["2018", "2046", "-5"] {
+        stakeshift()
+            .args(["explain", "-t", "base", "--year", year])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(format!("no year {year}")))
+            .stderr(predicate::str::contains("2019 to 2045"));
+    }
+    stakeshift()
+        .args(["explain", "-t", "base", "--year", "next"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn an_unknown_trajectory_exits_2_with_the_nearest_name() {
+    stakeshift()
+        .args(["explain", "-t", "bsae", "--year", "2030"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("did you mean `base`"));
+}
+
+#[test]
+fn trajectory_and_year_are_required() {
+    stakeshift()
+        .args(["explain", "--year", "2030"])
+        .assert()
+        .code(2);
+    stakeshift()
+        .args(["explain", "-t", "base"])
+        .assert()
+        .code(2);
+}
