@@ -1,4 +1,4 @@
-//! The checks FACTS.md asks of the built-in model, run on the model compiled into the binary.
+//! The checks that the public facts (docs/SOURCES.md) ask of the built-in model, run on the model compiled into the binary.
 
 use rust_decimal::Decimal;
 use stakeshift::compare::compare;
