@@ -80,5 +80,27 @@ fn engine(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, engine);
+/// A whole simulation of the built-in model (NPVs and winner per path, statistics), reported
+/// in path-years per second: paths x the model's years, both regimes on each.
+fn simulation(c: &mut Criterion) {
+    let model = stakeshift::io::load_model(None).unwrap().model;
+    let paths = 20_000u64;
+    let options = stakeshift::simulate::Options {
+        paths,
+        seed: 0,
+        selected: None,
+        fan: false,
+    };
+    let mut group = c.benchmark_group("simulate(builtin)");
+    group.throughput(criterion::Throughput::Elements(
+        paths * model.years() as u64,
+    ));
+    group.sample_size(10);
+    group.bench_function("20,000 paths", |b| {
+        b.iter(|| stakeshift::simulate::run(black_box(&model), &options, &|_| {}).unwrap())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, engine, simulation);
 criterion_main!(benches);

@@ -63,7 +63,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::model::{Model, ModelSource, parse_model};
+use crate::model::Model;
 
 /// The largest model file or trajectories CSV that is read: 64 MiB.
 pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
@@ -185,12 +185,63 @@ fn read_regular_file(path: &Path) -> std::result::Result<Vec<u8>, ReadFailure> {
 
 /// Reads and validates the model at `path`, or the built-in model when `path` is None.
 pub fn load_model(path: Option<&Path>) -> Result<LoadedModel> {
+    read_model_file(path)?.load(&[])
+}
+
+/// A model file's text, read but not yet validated, so that it can be loaded with
+/// overrides (`--set`), once or many times.
+#[derive(Debug, Clone)]
+pub struct ModelFile {
+    /// How the model is named in messages: the path as given, or the built-in model's name.
+    pub label: String,
+    pub text: String,
+    /// The directory that paths in the model (`trajectories_csv`) are relative to.
+    dir: Option<PathBuf>,
+}
+
+impl ModelFile {
+    /// Validates the model with `overrides` applied in order (SPEC section 9).
+    pub fn load(&self, overrides: &[crate::overrides::Override]) -> Result<LoadedModel> {
+        let patched = crate::overrides::patch_and_parse(
+            &self.label,
+            &self.text,
+            overrides,
+            &mut |relative| self.read_named(relative),
+        )?;
+        Ok(LoadedModel {
+            model: patched.model,
+            label: self.label.clone(),
+            text: patched.text,
+        })
+    }
+
+    /// The text of a file the model names (`trajectories_csv`), relative to the model file;
+    /// it goes through the same checks and limit as the model file.
+    pub fn read_named(&self, relative: &str) -> std::result::Result<String, String> {
+        let full: PathBuf = match &self.dir {
+            Some(d) => d.join(relative),
+            None => PathBuf::from(relative),
+        };
+        let bytes =
+            read_regular_file(&full).map_err(|f| f.describe(&full, "a trajectories CSV"))?;
+        String::from_utf8(bytes).map_err(|e| {
+            format!(
+                "{} is not UTF-8 text (invalid byte at offset {}); a trajectories CSV is UTF-8 text",
+                full.display(),
+                e.utf8_error().valid_up_to()
+            )
+        })
+    }
+}
+
+/// Reads the model file at `path` (the built-in model when None), without validating it.
+pub fn read_model_file(path: Option<&Path>) -> Result<ModelFile> {
     let Some(path) = path else {
-        return parse_text(
-            crate::BUILTIN_MODEL.to_string(),
-            crate::BUILTIN_MODEL_NAME.to_string(),
-            None,
-        );
+        return Ok(ModelFile {
+            label: crate::BUILTIN_MODEL_NAME.to_string(),
+            text: crate::BUILTIN_MODEL.to_string(),
+            dir: None,
+        });
     };
     let label = path.display().to_string();
     let bytes = read_regular_file(path).map_err(|failure| match failure {
@@ -217,32 +268,11 @@ pub fn load_model(path: Option<&Path>) -> Result<LoadedModel> {
                 .into(),
         }
     })?;
-    parse_text(text, label, path.parent())
-}
-
-fn parse_text(text: String, label: String, dir: Option<&Path>) -> Result<LoadedModel> {
-    // The trajectories CSV goes through the same checks and limit as the model file.
-    let mut load = |relative: &str| -> std::result::Result<String, String> {
-        let full: PathBuf = match dir {
-            Some(d) => d.join(relative),
-            None => PathBuf::from(relative),
-        };
-        let bytes =
-            read_regular_file(&full).map_err(|f| f.describe(&full, "a trajectories CSV"))?;
-        String::from_utf8(bytes).map_err(|e| {
-            format!(
-                "{} is not UTF-8 text (invalid byte at offset {}); a trajectories CSV is UTF-8 text",
-                full.display(),
-                e.utf8_error().valid_up_to()
-            )
-        })
-    };
-    let model = parse_model(ModelSource {
-        text: &text,
-        load: &mut load,
+    Ok(ModelFile {
+        label,
+        text,
+        dir: path.parent().map(Path::to_path_buf),
     })
-    .map_err(|issue| Error::model(&label, &text, issue))?;
-    Ok(LoadedModel { model, label, text })
 }
 
 /// The folder `path` is in (`.` for a bare file name).

@@ -6,8 +6,11 @@
 //! - [`engine`]: the computation (sections 2 to 5), free of I/O;
 //! - [`compare`]: every trajectory through both regimes;
 //! - [`report`]: results turned into bytes (table, CSV, JSON);
+//! - [`simulate`]: many random futures through the engine in f64, and their statistics;
 //! - [`chart`]: results drawn as PNG and SVG bytes;
 //! - [`io`]: reading model files and writing output files atomically;
+//! - [`sensitivity`]: `sweep`, `solve` and `tornado` (SPEC section 11);
+//! - [`overrides`]: `--set PATH=VALUE`, applied to the model's TOML before it is validated;
 //!
 //! Running a model from code:
 //!
@@ -32,7 +35,10 @@ pub mod engine;
 pub mod error;
 pub mod io;
 pub mod model;
+pub mod overrides;
 pub mod report;
+pub mod sensitivity;
+pub mod simulate;
 
 pub use error::{Error, Result};
 

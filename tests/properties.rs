@@ -133,6 +133,7 @@ prop_compose! {
                 agi_year: agi.map(|a| START + a),
                 source: TrajectorySource::Table { revenue, profit: profit.clone(), valuation },
             }],
+            simulation: Default::default(),
         };
         (model, profit)
     }

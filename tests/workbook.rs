@@ -500,7 +500,10 @@ const HOSTILE_NAMES: [(&str, &str); 6] = [
 ];
 
 fn hostile_model(dir: &Path) -> PathBuf {
-    let mut text = stakeshift::BUILTIN_MODEL.to_string();
+    // The built-in model up to its `[simulation]` section, whose weights name the
+    // trajectories renamed here.
+    let builtin = stakeshift::BUILTIN_MODEL;
+    let mut text = builtin[..builtin.find("\n[simulation]").unwrap_or(builtin.len())].to_string();
     for (from, to) in HOSTILE_NAMES {
         let line = format!("name = \"{from}\"\n");
         assert_eq!(text.matches(&line).count(), 1, "{from}");

@@ -7,7 +7,7 @@ use stakeshift::chart::{self, ChartContext};
 use stakeshift::io;
 
 pub fn run(args: &ChartArgs, _stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
-    let loaded = io::load_model(args.model.as_deref())?;
+    let loaded = args.overrides.load(args.model.as_deref())?;
     if let Some(name) = &args.trajectory {
         super::select_trajectories(&loaded.model, std::slice::from_ref(name))?;
     }

@@ -6,12 +6,11 @@ use std::fmt::Write as _;
 use rust_decimal::Decimal;
 
 use super::{CheckArgs, emit, run_model};
-use stakeshift::io;
 use stakeshift::model::{Model, RevenueShare, TrajectorySource};
 use stakeshift::report::fixed;
 
 pub fn run(args: &CheckArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
-    let loaded = io::load_model(args.model.as_deref())?;
+    let loaded = args.overrides.load(args.model.as_deref())?;
     let comparison = run_model(&loaded, None)?;
     let mut out = format!("{}: valid\n", loaded.label);
     describe(&loaded.model, &mut out);

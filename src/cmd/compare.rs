@@ -18,7 +18,7 @@ pub fn run(args: &CompareArgs, stdout: &mut dyn std::io::Write) -> anyhow::Resul
         )
         .into());
     }
-    let loaded = io::load_model(args.model.as_deref())?;
+    let loaded = args.overrides.load(args.model.as_deref())?;
     let model = &loaded.model;
     let selected = super::select_trajectories(model, &args.trajectories)?;
     let comparison = run_model(&loaded, selected.as_deref())?;

@@ -4,11 +4,10 @@ use super::{ExplainArgs, ExplainFormat, RegimeArg, emit};
 use stakeshift::engine::Regime;
 use stakeshift::engine::ledger::{self, ExplainError};
 use stakeshift::error::Error;
-use stakeshift::io;
 use stakeshift::report;
 
 pub fn run(args: &ExplainArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
-    let loaded = io::load_model(args.model.as_deref())?;
+    let loaded = args.overrides.load(args.model.as_deref())?;
     let model = &loaded.model;
     let selected = super::select_trajectories(model, std::slice::from_ref(&args.trajectory))?;
     let Some(&index) = selected.as_deref().and_then(|s| s.first()) else {

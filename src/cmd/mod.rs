@@ -7,13 +7,19 @@ pub mod completions;
 pub mod explain;
 pub mod init;
 pub mod man;
+pub mod schema;
+pub mod simulate;
+pub mod solve;
+pub mod sweep;
+pub mod tornado;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use stakeshift::error::Error;
 use stakeshift::io::LoadedModel;
+use stakeshift::overrides::Override;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -61,20 +67,58 @@ is the exact engine's own, so the ledger adds up exactly."
     Explain(ExplainArgs),
     /// Draw the charts (value.png, npv.png, waterfall.png, stake.png) into a directory
     Chart(ChartArgs),
+    /// Simulate many random futures of the deal and report the distribution of the answer
+    Simulate(SimulateArgs),
     /// Validate a model file and say what it holds
     Check(CheckArgs),
     /// Write the built-in model out as a file to edit
     Init(InitArgs),
+    /// Run the comparison on a grid of one or two inputs' values
+    Sweep(SweepArgs),
+    /// Find the value of an input at which the two deals tie (or differ by X)
+    Solve(SolveArgs),
+    /// Vary each input alone to a low and a high value, largest swing first
+    Tornado(TornadoArgs),
     /// Print the shell completion script for bash, zsh, fish, powershell or elvish
     Completions(CompletionsArgs),
     /// Print the manual page (roff), or write every page into a directory with --out
     Man(ManArgs),
+    /// Print the JSON Schema of the model file, for editors (see docs/MODEL.md)
+    Schema,
+}
+
+/// `--set PATH=VALUE`, for every command that reads a model.
+#[derive(Debug, Clone, Default, Args)]
+pub struct OverrideArgs {
+    /// Change a value of the model before it is checked and run: PATH=VALUE, repeatable,
+    /// applied in order (`equity.stake=0.3`, `trajectories[base].agi_year=2031`,
+    /// `scale.valuation[bull]=1.5`); see docs/MODEL.md
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+}
+
+impl OverrideArgs {
+    /// The overrides, parsed.
+    pub fn parsed(&self) -> Result<Vec<Override>, Error> {
+        self.set
+            .iter()
+            .map(|s| Override::parse(s).map_err(Error::from))
+            .collect()
+    }
+
+    /// Reads the model (the built-in one when `path` is None) with the overrides applied.
+    pub fn load(&self, path: Option<&Path>) -> Result<LoadedModel, Error> {
+        let overrides = self.parsed()?;
+        stakeshift::io::read_model_file(path)?.load(&overrides)
+    }
 }
 
 #[derive(Debug, Args)]
 pub struct CompareArgs {
     /// Model file (TOML); the built-in Microsoft-OpenAI model when omitted
     pub model: Option<PathBuf>,
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
     /// Only this trajectory (repeat for several)
     #[arg(long = "trajectory", short = 't', value_name = "NAME")]
     pub trajectories: Vec<String>,
@@ -96,6 +140,8 @@ pub struct CompareArgs {
 pub struct ExplainArgs {
     /// Model file (TOML); the built-in Microsoft-OpenAI model when omitted
     pub model: Option<PathBuf>,
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
     /// The trajectory to explain
     #[arg(long, short = 't', value_name = "NAME")]
     pub trajectory: String,
@@ -127,6 +173,8 @@ pub enum ExplainFormat {
 pub struct ChartArgs {
     /// Model file (TOML); the built-in Microsoft-OpenAI model when omitted
     pub model: Option<PathBuf>,
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
     /// The trajectory whose waterfall waterfall.png shows (default: `base`, else the first);
     /// the other charts show every trajectory
     #[arg(long, short = 't', value_name = "NAME")]
@@ -163,9 +211,127 @@ pub enum Format {
 }
 
 #[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Model file (TOML); the built-in Microsoft-OpenAI model when omitted
+    pub model: Option<PathBuf>,
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
+    /// A path and its grid: PATH=FROM..TO[:STEPS] (STEPS default 11, at least 2; value i is
+    /// FROM + i (TO - FROM) / (STEPS - 1), exact); once or twice
+    #[arg(
+        long = "vary",
+        value_name = "PATH=FROM..TO[:STEPS]",
+        required = true,
+        allow_hyphen_values = true
+    )]
+    pub vary: Vec<String>,
+    /// Only this trajectory (repeat for several)
+    #[arg(long = "trajectory", short = 't', value_name = "NAME")]
+    pub trajectories: Vec<String>,
+    /// Output format on stdout
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write sweep.csv and sweep.png into DIR (created if needed)
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SolveArgs {
+    /// [MODEL] PATH: the model file (the built-in model when omitted) and the path to solve
+    /// for (`equity.stake`, `scale.valuation`, `profit_share.tiers[1].until.microsoft`)
+    #[arg(value_name = "[MODEL] PATH", num_args = 1..=2, required = true)]
+    pub operands: Vec<String>,
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
+    /// The NPV advantage (equity minus profit share) wanted, in the model's unit
+    #[arg(long, value_name = "X", allow_hyphen_values = true)]
+    pub target: Option<String>,
+    /// Look for the value in FROM..TO (default: the key's valid range, amounts up to 1000
+    /// times the current value)
+    #[arg(long, value_name = "FROM..TO", allow_hyphen_values = true)]
+    pub within: Option<String>,
+    /// Only this trajectory (repeat for several)
+    #[arg(long = "trajectory", short = 't', value_name = "NAME")]
+    pub trajectories: Vec<String>,
+    /// Output format on stdout
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write solve.csv into DIR (created if needed)
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct TornadoArgs {
+    /// Model file (TOML); the built-in Microsoft-OpenAI model when omitted
+    pub model: Option<PathBuf>,
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
+    /// An input and its two values: PATH=LOW..HIGH (repeatable); without it, the default
+    /// inputs (see docs/MODEL.md)
+    #[arg(
+        long = "vary",
+        value_name = "PATH=LOW..HIGH",
+        allow_hyphen_values = true
+    )]
+    pub vary: Vec<String>,
+    /// Only this trajectory (repeat for several)
+    #[arg(long = "trajectory", short = 't', value_name = "NAME")]
+    pub trajectories: Vec<String>,
+    /// The trajectory that tornado.png shows (default: `base`, else the first)
+    #[arg(long, value_name = "NAME")]
+    pub chart_trajectory: Option<String>,
+    /// Output format on stdout
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write tornado.csv and tornado.png into DIR (created if needed)
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Model file (TOML); the built-in Microsoft-OpenAI model when omitted
+    pub model: Option<PathBuf>,
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
+    /// Number of simulated futures (default: `simulation.paths` in the model, else 10000)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=stakeshift::model::MAX_PATHS))]
+    pub paths: Option<u64>,
+    /// Seed of the random streams (default: `simulation.seed` in the model, else 0)
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Only this trajectory as a center (repeat for several)
+    #[arg(long = "trajectory", short = 't', value_name = "NAME")]
+    pub trajectories: Vec<String>,
+    /// Output format on stdout (csv: the rows of simulation.csv)
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write simulation.csv, fan.csv, fan.png and distribution.png (and paths.csv with
+    /// --paths-csv) into DIR (created if needed)
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// With --out, also write paths.csv: one row per path
+    #[arg(long, requires = "out")]
+    pub paths_csv: bool,
+    /// Print path N (0-based) as a [[trajectories]] table that `compare --yearly` reruns in
+    /// exact decimals, instead of the statistics
+    #[arg(long, value_name = "N")]
+    pub replay: Option<u64>,
+    /// No progress bar
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub charts: ChartOptions,
+}
+
+#[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Model file (TOML) to validate; the built-in Microsoft-OpenAI model when omitted
     pub model: Option<PathBuf>,
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
 }
 
 #[derive(Debug, Args)]
@@ -202,9 +368,14 @@ pub fn run(cli: Cli, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
         Command::Explain(args) => explain::run(&args, stdout),
         Command::Chart(args) => chart::run(&args, stdout),
         Command::Check(args) => check::run(&args, stdout),
+        Command::Simulate(args) => simulate::run(&args, stdout),
         Command::Init(args) => init::run(&args, stdout),
+        Command::Sweep(args) => sweep::run(&args, stdout),
+        Command::Solve(args) => solve::run(&args, stdout),
+        Command::Tornado(args) => tornado::run(&args, stdout),
         Command::Completions(args) => completions::run(&args, stdout),
         Command::Man(args) => man::run(&args, stdout),
+        Command::Schema => schema::run(stdout),
     }
 }
 
@@ -275,4 +446,13 @@ pub(crate) fn select_trajectories(
         }
     }
     Ok(Some(chosen))
+}
+
+/// Indexes of the named trajectories (all when none is named), in the model's order.
+pub(crate) fn selected_or_all(
+    model: &stakeshift::model::Model,
+    names: &[String],
+) -> Result<Vec<usize>, Error> {
+    Ok(select_trajectories(model, names)?
+        .unwrap_or_else(|| (0..model.trajectories.len()).collect()))
 }

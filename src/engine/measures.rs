@@ -190,76 +190,201 @@ fn npv_sign_safe(c: &[f64], u: f64) -> f64 {
     }
 }
 
-/// The root of a continuous `f` nearest 1 (smallest |ln k|) for k in (`lower`, 1000], where
-/// `lower` >= 0 is where the domain ends (it is not included). `f(k)` returns None outside
-/// the domain. Points are taken outward from 1, doubling the distance each step (up: k*2;
-/// down: halfway to `lower`), and the first bracket is bisected.
-pub fn root_nearest_one(
-    lower: Decimal,
+/// How a root search steps outward from its start.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Steps {
+    /// For a factor or an amount (start > 0, lower end >= 0): up by doubling, down halfway
+    /// to the lower end each step; distance is measured in ratios.
+    Geometric,
+    /// For a rate, a fraction or a shift: steps of this size, doubling each time, both
+    /// ways; distance is measured in differences.
+    Additive(Decimal),
+}
+
+/// Where [`root_nearest`] looks: from `start` outward, inside the domain from `lower`
+/// (excluded when `lower_open`) to `upper` (included).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Search {
+    pub start: Decimal,
+    pub lower: Decimal,
+    pub lower_open: bool,
+    pub upper: Decimal,
+    pub steps: Steps,
+}
+
+impl Search {
+    /// The break-even scale's search: from 1 in (lower, 1000], geometric.
+    pub fn scale(lower: Decimal) -> Search {
+        Search {
+            start: Decimal::ONE,
+            lower,
+            lower_open: true,
+            upper: Decimal::from(1000),
+            steps: Steps::Geometric,
+        }
+    }
+
+    /// How far `x` is from the start, in the search's own measure (for picking the nearer
+    /// of two roots found in the same round).
+    fn distance(&self, x: Decimal) -> Decimal {
+        match self.steps {
+            Steps::Geometric if x > Decimal::ZERO && self.start > Decimal::ZERO => {
+                let r = x / self.start;
+                if r >= Decimal::ONE {
+                    r
+                } else {
+                    Decimal::ONE / r
+                }
+            }
+            _ => (x - self.start).abs(),
+        }
+    }
+
+    fn inside(&self, x: Decimal) -> bool {
+        x <= self.upper
+            && if self.lower_open {
+                x > self.lower
+            } else {
+                x >= self.lower
+            }
+    }
+}
+
+/// The root of a continuous `f` nearest `search.start` inside the search's domain: the one
+/// public root finder, behind both the break-even scale and `solve`.
+///
+/// Points are taken outward from the start on both sides in turn (see [`Steps`]); `f`
+/// returns None outside its domain, which ends the search on that side. The first round in
+/// which a side's sign changes brackets a root; where both sides bracket one in the same
+/// round the nearer wins. The bracket is then solved by [`solve_bracket`] to about 1e-15
+/// relative. None where no sign change is found, and where `f` is never defined.
+pub fn root_nearest(
+    search: &Search,
     f: &mut dyn FnMut(Decimal) -> Option<Decimal>,
 ) -> Option<Decimal> {
-    const UPPER: Decimal = Decimal::from_parts(1000, 0, 0, false, 0);
-    let one = Decimal::ONE;
-    let f1 = if one > lower { f(one) } else { None };
-    match f1 {
-        Some(v) if v.is_zero() => return Some(one),
-        _ => {}
+    let two = Decimal::TWO;
+    let tiny = match search.steps {
+        Steps::Geometric => Decimal::new(1, 12),
+        Steps::Additive(step) => (step * Decimal::new(1, 12)).max(Decimal::new(1, 26)),
+    };
+    // The start, or the first point above it inside the domain where `f` is defined.
+    let mut start = search.start;
+    if !search.inside(start) {
+        start = if start > search.upper {
+            search.upper
+        } else {
+            match search.steps {
+                Steps::Geometric if search.lower > Decimal::ZERO => search.lower * two,
+                Steps::Geometric => search.lower + tiny,
+                Steps::Additive(step) if search.lower_open => search.lower + step,
+                Steps::Additive(_) => search.lower,
+            }
+        };
     }
-    // Start from the lowest point of the domain at or above 1 when 1 itself is outside it.
-    let (mut up_k, mut up_f) = match f1 {
-        Some(v) => (one, v),
-        None => {
-            let mut k = lower * Decimal::TWO;
-            loop {
-                if k > UPPER {
-                    return None;
+    if let Steps::Additive(step) = search.steps
+        && step <= Decimal::ZERO
+    {
+        return None;
+    }
+    let (start, f_start) = {
+        let mut x = start;
+        let mut step = match search.steps {
+            Steps::Additive(s) => s,
+            Steps::Geometric => Decimal::ZERO,
+        };
+        loop {
+            if x > search.upper || (search.steps == Steps::Geometric && x <= Decimal::ZERO) {
+                return None;
+            }
+            if let Some(v) = f(x) {
+                break (x, v);
+            }
+            match search.steps {
+                Steps::Geometric => x *= two,
+                Steps::Additive(_) => {
+                    x += step;
+                    step *= two;
                 }
-                if let Some(v) = f(k) {
-                    break (k, v);
-                }
-                k *= Decimal::TWO;
             }
         }
     };
-    let (mut down_k, mut down_f) = (up_k, up_f);
-    let tiny = Decimal::new(1, 12);
-    let mut up_open = up_k < UPPER;
+    if f_start.is_zero() {
+        return Some(start);
+    }
+    let tolerance = match search.steps {
+        Steps::Geometric => Decimal::ZERO,
+        Steps::Additive(step) => step * Decimal::new(1, 13),
+    };
+    let (mut up_x, mut up_f) = (start, f_start);
+    let (mut down_x, mut down_f) = (start, f_start);
+    let mut up_step = match search.steps {
+        Steps::Additive(s) => s,
+        Steps::Geometric => Decimal::ZERO,
+    };
+    let mut down_step = up_step;
+    let mut up_open = up_x < search.upper;
     let mut down_open = true;
     while up_open || down_open {
+        let mut found: Vec<Decimal> = Vec::with_capacity(2);
         if up_open {
-            let k = (up_k * Decimal::TWO).min(UPPER);
-            match f(k) {
-                Some(v) if v.is_zero() => return Some(k),
-                Some(v) if v.is_sign_negative() != up_f.is_sign_negative() => {
-                    return Some(solve_bracket(f, (up_k, up_f), (k, v)));
-                }
-                Some(v) => {
-                    up_k = k;
-                    up_f = v;
-                }
+            let next = match search.steps {
+                Steps::Geometric => up_x.checked_mul(two),
+                Steps::Additive(_) => up_x.checked_add(up_step),
+            };
+            up_step *= two;
+            match next.map(|x| x.min(search.upper)) {
                 None => up_open = false,
-            }
-            if up_k >= UPPER {
-                up_open = false;
+                Some(x) => match f(x) {
+                    Some(v) if v.is_zero() => found.push(x),
+                    Some(v) if v.is_sign_negative() != up_f.is_sign_negative() => {
+                        found.push(solve_bracket(f, (up_x, up_f), (x, v), tolerance));
+                    }
+                    Some(v) => {
+                        up_x = x;
+                        up_f = v;
+                        up_open = x < search.upper;
+                    }
+                    None => up_open = false,
+                },
             }
         }
         if down_open {
-            let k = lower + (down_k - lower) / Decimal::TWO;
-            if down_k - lower < tiny || k <= lower {
+            let halfway = search.lower + (down_x - search.lower) / two;
+            let next = match search.steps {
+                Steps::Geometric => halfway,
+                Steps::Additive(_) => {
+                    let x = down_x - down_step;
+                    if search.inside(x) {
+                        x
+                    } else if search.lower_open {
+                        halfway
+                    } else {
+                        search.lower
+                    }
+                }
+            };
+            down_step *= two;
+            if next >= down_x || down_x - search.lower < tiny || !search.inside(next) {
                 down_open = false;
-                continue;
-            }
-            match f(k) {
-                Some(v) if v.is_zero() => return Some(k),
-                Some(v) if v.is_sign_negative() != down_f.is_sign_negative() => {
-                    return Some(solve_bracket(f, (k, v), (down_k, down_f)));
+            } else {
+                match f(next) {
+                    Some(v) if v.is_zero() => found.push(next),
+                    Some(v) if v.is_sign_negative() != down_f.is_sign_negative() => {
+                        found.push(solve_bracket(f, (next, v), (down_x, down_f), tolerance));
+                    }
+                    Some(v) => {
+                        down_x = next;
+                        down_f = v;
+                        if next == search.lower {
+                            down_open = false;
+                        }
+                    }
+                    None => down_open = false,
                 }
-                Some(v) => {
-                    down_k = k;
-                    down_f = v;
-                }
-                None => down_open = false,
             }
+        }
+        if let Some(best) = found.into_iter().min_by_key(|x| search.distance(*x)) {
+            return Some(best);
         }
     }
     None
@@ -273,8 +398,12 @@ fn solve_bracket(
     f: &mut dyn FnMut(Decimal) -> Option<Decimal>,
     (mut a, mut fa): (Decimal, Decimal),
     (mut b, mut fb): (Decimal, Decimal),
+    absolute: Decimal,
 ) -> Decimal {
     let tolerance = Decimal::new(1, 15);
+    // The signs at the ends are kept apart from the values: the Illinois step halves a value,
+    // and a halved tiny value can round to zero and lose its sign.
+    let negative_b = fb.is_sign_negative();
     let mut last = None;
     let mut kept = 0i8; // which end was kept last time: -1 a, 1 b
     for _ in 0..200 {
@@ -282,10 +411,18 @@ fn solve_bracket(
             .checked_sub(fa)
             .filter(|d| !d.is_zero())
             .and_then(|d| fb.checked_mul(b - a)?.checked_div(d))
-            .map(|step| b - step)
-            .filter(|m| *m > a && *m < b);
-        let m = secant.unwrap_or((a + b) / Decimal::TWO);
-        if last.is_some_and(|l: Decimal| (m - l).abs() <= tolerance * m.abs()) {
+            .map(|step| b - step);
+        // A secant step too small to move an end: that end is the root, to the precision
+        // of the arithmetic.
+        if let Some(m) = secant
+            && (m == a || m == b)
+        {
+            return m;
+        }
+        let m = secant
+            .filter(|m| *m > a && *m < b)
+            .unwrap_or((a + b) / Decimal::TWO);
+        if last.is_some_and(|l: Decimal| (m - l).abs() <= (tolerance * m.abs()).max(absolute)) {
             return m;
         }
         last = Some(m);
@@ -297,7 +434,7 @@ fn solve_bracket(
         if fm.is_zero() {
             return m;
         }
-        if fm.is_sign_negative() == fb.is_sign_negative() {
+        if fm.is_sign_negative() == negative_b {
             b = m;
             fb = fm;
             if kept == -1 {
@@ -312,7 +449,7 @@ fn solve_bracket(
             }
             kept = 1;
         }
-        if b - a <= tolerance * b {
+        if b - a <= (tolerance * b.abs()).max(absolute) {
             break;
         }
     }
@@ -407,25 +544,89 @@ mod tests {
     }
 
     #[test]
-    fn root_nearest_one_finds_linear_roots_and_respects_the_domain() {
+    fn root_nearest_finds_linear_roots_and_respects_the_domain() {
+        let scale = Search::scale(Decimal::ZERO);
         // f(k) = 10k - 4: root 0.4.
-        let k = root_nearest_one(Decimal::ZERO, &mut |k| Some(d("10") * k - d("4"))).unwrap();
+        let k = root_nearest(&scale, &mut |k| Some(d("10") * k - d("4"))).unwrap();
         assert!((k - d("0.4")).abs() < d("0.000000000001"), "{k}");
         // Root above 1: 3k - 600 -> 200.
-        let k = root_nearest_one(Decimal::ZERO, &mut |k| Some(d("3") * k - d("600"))).unwrap();
+        let k = root_nearest(&scale, &mut |k| Some(d("3") * k - d("600"))).unwrap();
         assert!((k - d("200")).abs() < d("0.0000000001"), "{k}");
         // No root in (0, 1000].
-        assert_eq!(
-            root_nearest_one(Decimal::ZERO, &mut |k| Some(k + Decimal::ONE)),
-            None
-        );
+        assert_eq!(root_nearest(&scale, &mut |k| Some(k + Decimal::ONE)), None);
         // Domain k > 2 (1 is outside): root at 5.
-        let k = root_nearest_one(d("2"), &mut |k| (k > d("2")).then(|| k - d("5"))).unwrap();
+        let k = root_nearest(&Search::scale(d("2")), &mut |k| {
+            (k > d("2")).then(|| k - d("5"))
+        })
+        .unwrap();
         assert!((k - d("5")).abs() < d("0.000000000001"), "{k}");
-        // Zero everywhere: 1.
+        // Zero everywhere: the start.
         assert_eq!(
-            root_nearest_one(Decimal::ZERO, &mut |_| Some(Decimal::ZERO)),
+            root_nearest(&scale, &mut |_| Some(Decimal::ZERO)),
             Some(Decimal::ONE)
         );
+    }
+
+    #[test]
+    fn a_tiny_value_at_a_bracket_end_keeps_its_sign() {
+        // Regression: f(m) = -1e-26 at the first secant point; halving it (Illinois) rounded
+        // it to zero, its sign flipped, and the bracket closed on the wrong side (0.12634
+        // instead of 0.12647 for `solve equity.terminal_discount --target 122`).
+        let root = d("0.1264676078079203527409608515");
+        let search = Search {
+            start: Decimal::ZERO,
+            lower: Decimal::ZERO,
+            lower_open: false,
+            upper: Decimal::ONE,
+            steps: Steps::Additive(d("0.001")),
+        };
+        let mut f = |x: Decimal| {
+            Some(if x == root {
+                d("-0.00000000000000000000000001")
+            } else {
+                (root - x) * d("236.0378")
+            })
+        };
+        let x = root_nearest(&search, &mut f).unwrap();
+        assert!((x - root).abs() < d("0.000000000000001"), "{x}");
+    }
+
+    #[test]
+    fn root_nearest_picks_the_root_nearest_the_start() {
+        // (x - 0.2)(x - 0.7) on [0, 1] from 0.5: 0.7 is nearer than 0.2.
+        let search = Search {
+            start: d("0.5"),
+            lower: Decimal::ZERO,
+            lower_open: false,
+            upper: Decimal::ONE,
+            steps: Steps::Additive(d("0.001")),
+        };
+        let f = |x: Decimal| Some((x - d("0.2")) * (x - d("0.7")));
+        let x = root_nearest(&search, &mut { f }).unwrap();
+        assert!((x - d("0.7")).abs() < d("0.000000000001"), "{x}");
+        // From 0.4, 0.2 is nearer.
+        let x = root_nearest(
+            &Search {
+                start: d("0.4"),
+                ..search
+            },
+            &mut { f },
+        )
+        .unwrap();
+        assert!((x - d("0.2")).abs() < d("0.000000000001"), "{x}");
+        // A root at the closed lower end is found; a root outside the range is not.
+        let x = root_nearest(&search, &mut |x| Some(x)).unwrap();
+        assert_eq!(x, Decimal::ZERO);
+        assert_eq!(root_nearest(&search, &mut |x| Some(x + d("0.1"))), None);
+        // Negative roots with additive steps: x + 0.35 on [-1, 10] from 0.09.
+        let rate = Search {
+            start: d("0.09"),
+            lower: -Decimal::ONE,
+            lower_open: true,
+            upper: Decimal::TEN,
+            steps: Steps::Additive(d("0.011")),
+        };
+        let x = root_nearest(&rate, &mut |x| Some(x + d("0.35"))).unwrap();
+        assert!((x + d("0.35")).abs() < d("0.00000000000001"), "{x}");
     }
 }

@@ -39,6 +39,9 @@ pub trait Num:
 {
     const ZERO: Self;
     const ONE: Self;
+    /// Whether plain sums can overflow silently (`Decimal` panics past 7.9e28, so the engine
+    /// checks a path's totals first); `f64`'s checked operations catch what matters.
+    const BOUNDED: bool;
 
     /// A model value in this type (every `Decimal` is a finite `f64`).
     fn from_decimal(value: Decimal) -> Self;
@@ -77,6 +80,7 @@ pub trait Num:
 impl Num for Decimal {
     const ZERO: Self = Decimal::ZERO;
     const ONE: Self = Decimal::ONE;
+    const BOUNDED: bool = true;
 
     fn from_decimal(value: Decimal) -> Self {
         value
@@ -121,6 +125,7 @@ fn finite(v: f64) -> Option<f64> {
 impl Num for f64 {
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;
+    const BOUNDED: bool = false;
 
     fn from_decimal(value: Decimal) -> Self {
         // Exact to half an ulp; |value| <= 7.9e28, so always finite.

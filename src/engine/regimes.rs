@@ -13,7 +13,7 @@ use rust_decimal::prelude::*;
 
 use super::deal::{Deal, PreMoneyError, RoundApplied, RoundPolicy, apply_rounds_with, stake_path};
 use super::error::EngineError;
-use super::measures;
+use super::measures::{self, Search};
 use super::number::Num;
 use super::series::Path;
 use super::waterfall::{Event, Observer, Waterfall, WaterfallError};
@@ -317,7 +317,12 @@ pub fn run_path<N: Num, R: Recorder<N>>(
 ) -> Result<Outcome<N>, EngineError> {
     let n = deal.years();
     let start = deal.start_year;
-    check_sums_fit(start, &path).map_err(|(year, what)| {
+    if N::BOUNDED {
+        check_sums_fit(start, &path)
+    } else {
+        Ok(())
+    }
+    .map_err(|(year, what)| {
         path_error(
             Some(year),
             "",
@@ -697,6 +702,44 @@ fn breakeven_scale(
     equity: &RegimeResult,
     npv_profit_share: Decimal,
 ) -> Option<Decimal> {
+    scale_root(deal, path, equity, npv_profit_share, Decimal::ZERO, None)
+}
+
+/// The factor k on every valuation of trajectory `index` at which NPV(equity) -
+/// NPV(profit share) = `target`, inside `search`'s range: the break-even scale's own search
+/// (`solve scale.valuation`). With `target` 0 and [`Search::scale`]'s range it is exactly
+/// [`TrajectoryResult::breakeven_scale`].
+pub fn valuation_scale_root(
+    model: &Model,
+    index: usize,
+    target: Decimal,
+    search: &Search,
+) -> Result<Option<Decimal>, EngineError> {
+    let discount = discount_factors(model)?;
+    let trajectory = &model.trajectories[index];
+    let result = run_trajectory(model, &discount, trajectory)?;
+    let path = Path::of(model, trajectory)?;
+    let deal = Deal::<Decimal>::of(model, &discount);
+    Ok(scale_root(
+        &deal,
+        &path,
+        &result.equity,
+        result.profit_share.measures.npv,
+        target,
+        Some(search),
+    ))
+}
+
+/// The root search behind [`breakeven_scale`] and [`valuation_scale_root`]: `search` None is
+/// the break-even scale's own range, (lowest valid k, 1000].
+fn scale_root(
+    deal: &Deal,
+    path: &Path,
+    equity: &RegimeResult,
+    npv_profit_share: Decimal,
+    target: Decimal,
+    search: Option<&Search>,
+) -> Option<Decimal> {
     let discount = &deal.discount;
     let from = deal.equity_from;
     // sum over years of (cash flow - dividend) * DF: contributions, distributions before
@@ -721,7 +764,8 @@ fn breakeven_scale(
             .checked_mul(path.valuation[last].checked_mul(k)?)?
             .checked_mul(keep)?;
         npv.checked_add(terminal.checked_mul(discount[last])?)?
-            .checked_sub(npv_profit_share)
+            .checked_sub(npv_profit_share)?
+            .checked_sub(target)
     };
     // The domain: k above which every default pre-money value is positive.
     let mut lower = Decimal::ZERO;
@@ -732,5 +776,14 @@ fn breakeven_scale(
         }
         lower = lower.max(round.raise / v);
     }
-    measures::root_nearest_one(lower, &mut f)
+    let search = match search {
+        None => Search::scale(lower),
+        Some(s) if s.lower > lower || (s.lower == lower && !s.lower_open) => *s,
+        Some(s) => Search {
+            lower,
+            lower_open: true,
+            ..*s
+        },
+    };
+    measures::root_nearest(&search, &mut f)
 }

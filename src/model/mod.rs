@@ -3,9 +3,10 @@
 //! I/O, so a model can also be built in code (tests, benchmarks, simulations).
 
 mod parse;
+pub mod schema;
 mod trajectories_csv;
 
-pub use parse::{ModelSource, nearest as nearest_name, parse_model};
+pub use parse::{MAX_PATHS, ModelSource, nearest as nearest_name, parse_model};
 pub use trajectories_csv::parse_trajectories_csv;
 
 use rust_decimal::Decimal;
@@ -32,6 +33,8 @@ pub struct Model {
     pub profit_share: ProfitShare,
     pub equity: Equity,
     pub trajectories: Vec<Trajectory>,
+    /// `[simulation]`: how `simulate` draws random futures (defaults when absent).
+    pub simulation: Simulation,
 }
 
 impl Model {
@@ -169,4 +172,61 @@ pub enum TrajectorySource {
 pub struct Series {
     pub points: Vec<(Year, Decimal)>,
     pub growth: Decimal,
+}
+
+/// `[simulation]` (SPEC section 10): the random process `simulate` draws futures from.
+/// Every key is optional; [`Simulation::default`] holds the SPEC's defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Simulation {
+    pub paths: u64,
+    pub seed: u64,
+    /// The first random year; None: valuation_year + 1.
+    pub from_year: Option<Year>,
+    /// Weight of each trajectory as a center, by trajectory index; None: 1 on each.
+    /// Trajectories left out of a `weights` table have weight 0.
+    pub weights: Option<Vec<Decimal>>,
+    pub revenue_vol: Decimal,
+    pub revenue_persistence: Decimal,
+    pub margin_vol: Decimal,
+    pub margin_persistence: Decimal,
+    pub valuation_beta: Decimal,
+    pub valuation_vol: Decimal,
+    pub valuation_persistence: Decimal,
+    pub agi_hazard: Decimal,
+    pub failure_hazard: Decimal,
+}
+
+impl Default for Simulation {
+    fn default() -> Self {
+        Simulation {
+            paths: 10_000,
+            seed: 0,
+            from_year: None,
+            weights: None,
+            revenue_vol: Decimal::new(20, 2),
+            revenue_persistence: Decimal::ONE,
+            margin_vol: Decimal::new(5, 2),
+            margin_persistence: Decimal::new(8, 1),
+            valuation_beta: Decimal::ONE,
+            valuation_vol: Decimal::new(15, 2),
+            valuation_persistence: Decimal::ONE,
+            agi_hazard: Decimal::ZERO,
+            failure_hazard: Decimal::ZERO,
+        }
+    }
+}
+
+impl Simulation {
+    /// The first random year: `from_year`, or valuation_year + 1.
+    pub fn first_random_year(&self, model: &Model) -> Year {
+        self.from_year.unwrap_or(model.valuation_year + 1)
+    }
+
+    /// Each trajectory's weight as a center, in the model's order.
+    pub fn weights_of(&self, model: &Model) -> Vec<Decimal> {
+        match &self.weights {
+            Some(w) => w.clone(),
+            None => vec![Decimal::ONE; model.trajectories.len()],
+        }
+    }
 }

@@ -11,12 +11,13 @@ use std::ops::Range;
 
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    Contribution, Equity, Investor, Model, PartyId, ProfitShare, RevenueShare, Round, Series, Tier,
-    Trajectory, TrajectorySource, Year,
+    Contribution, Equity, Investor, Model, PartyId, ProfitShare, RevenueShare, Round, Series,
+    Simulation, Tier, Trajectory, TrajectorySource, Year,
 };
 use crate::error::ModelIssue;
 
@@ -28,6 +29,10 @@ fn max_number() -> Decimal {
 
 /// The most years a model may project.
 pub const MAX_YEARS: i32 = 500;
+
+/// The most paths a simulation may draw: a few numbers are kept per path, so memory stays
+/// near 50 bytes a path (0.5 GB at this bound).
+pub const MAX_PATHS: u64 = 10_000_000;
 
 /// Where a model's text comes from, and how to load the files it names.
 pub struct ModelSource<'a> {
@@ -67,6 +72,25 @@ struct RawModel {
     equity: S<RawEquity>,
     trajectories: Option<S<Vec<S<RawTrajectory>>>>,
     trajectories_csv: Option<S<String>>,
+    simulation: Option<S<RawSimulation>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSimulation {
+    paths: Option<S<Num>>,
+    seed: Option<S<Num>>,
+    from_year: Option<S<Num>>,
+    weights: Option<S<IndexMap<String, S<Num>>>>,
+    revenue_vol: Option<S<Num>>,
+    revenue_persistence: Option<S<Num>>,
+    margin_vol: Option<S<Num>>,
+    margin_persistence: Option<S<Num>>,
+    valuation_beta: Option<S<Num>>,
+    valuation_vol: Option<S<Num>>,
+    valuation_persistence: Option<S<Num>>,
+    agi_hazard: Option<S<Num>>,
+    failure_hazard: Option<S<Num>>,
 }
 
 #[derive(Deserialize)]
@@ -748,6 +772,11 @@ impl Builder<'_> {
             );
         }
 
+        let simulation = match &raw.simulation {
+            Some(s) => self.simulation(s.get_ref(), &years, &trajectories)?,
+            None => Simulation::default(),
+        };
+
         Ok(Model {
             name,
             unit,
@@ -760,7 +789,169 @@ impl Builder<'_> {
             profit_share,
             equity,
             trajectories,
+            simulation,
         })
+    }
+
+    /// `[simulation]` (SPEC 10): every key optional, each checked against its range.
+    fn simulation(
+        &self,
+        raw: &RawSimulation,
+        years: &YearRange,
+        trajectories: &[Trajectory],
+    ) -> Check<Simulation> {
+        let mut out = Simulation::default();
+        if let Some(n) = &raw.paths {
+            out.paths = self.whole("simulation.paths", n, 1, MAX_PATHS)?;
+        }
+        if let Some(n) = &raw.seed {
+            out.seed = self.whole("simulation.seed", n, 0, i64::MAX as u64)?;
+        }
+        if let Some(n) = &raw.from_year {
+            let year = self.year("simulation.from_year", n)?;
+            years.check("simulation.from_year", n.span(), year)?;
+            out.from_year = Some(year);
+        }
+
+        if let Some(w) = &raw.weights {
+            let names: Vec<&str> = trajectories.iter().map(|t| t.name.as_str()).collect();
+            let mut weights = vec![Decimal::ZERO; trajectories.len()];
+            for (name, value) in w.get_ref() {
+                let field = format!("simulation.weights.{name}");
+                let Some(i) = names.iter().position(|n| n == name) else {
+                    let hint = nearest(name, &names)
+                        .map(|n| format!("did you mean `{n}`? "))
+                        .unwrap_or_default();
+                    return fail(
+                        field,
+                        value.span(),
+                        format!(
+                            "the model has no trajectory `{name}`; {hint}weights name trajectories: {}",
+                            names.join(", ")
+                        ),
+                    );
+                };
+                weights[i] = self.non_negative(&field, value)?;
+            }
+            if weights.iter().all(|w| w.is_zero()) {
+                return fail(
+                    "simulation.weights",
+                    w.span(),
+                    "every weight is 0; at least one trajectory needs a weight greater than 0",
+                );
+            }
+            out.weights = Some(weights);
+        }
+        let range = |field: &str,
+                     n: &Option<S<Num>>,
+                     lo: i64,
+                     hi: i64,
+                     what: &str,
+                     into: &mut Decimal|
+         -> Check<()> {
+            if let Some(n) = n {
+                let v = self.decimal(field, n)?;
+                let (lo, hi) = (Decimal::from(lo), Decimal::from(hi));
+                if v < lo || v > hi {
+                    return fail(
+                        field,
+                        n.span(),
+                        format!("{v} is out of range; it must be between {lo} and {hi} ({what})"),
+                    );
+                }
+                *into = v;
+            }
+            Ok(())
+        };
+        let vol = "a yearly standard deviation: 0.2 for 20%";
+        let rho = "a persistence: 0 forgets last year's shock, 1 keeps all of it";
+        let hazard = "a yearly probability: 0.02 for 2%";
+        range(
+            "simulation.revenue_vol",
+            &raw.revenue_vol,
+            0,
+            3,
+            vol,
+            &mut out.revenue_vol,
+        )?;
+        range(
+            "simulation.revenue_persistence",
+            &raw.revenue_persistence,
+            0,
+            1,
+            rho,
+            &mut out.revenue_persistence,
+        )?;
+        range(
+            "simulation.margin_vol",
+            &raw.margin_vol,
+            0,
+            3,
+            vol,
+            &mut out.margin_vol,
+        )?;
+        range(
+            "simulation.margin_persistence",
+            &raw.margin_persistence,
+            0,
+            1,
+            rho,
+            &mut out.margin_persistence,
+        )?;
+        range(
+            "simulation.valuation_beta",
+            &raw.valuation_beta,
+            -10,
+            10,
+            "a multiple of the revenue shock, in log terms",
+            &mut out.valuation_beta,
+        )?;
+        range(
+            "simulation.valuation_vol",
+            &raw.valuation_vol,
+            0,
+            3,
+            vol,
+            &mut out.valuation_vol,
+        )?;
+        range(
+            "simulation.valuation_persistence",
+            &raw.valuation_persistence,
+            0,
+            1,
+            rho,
+            &mut out.valuation_persistence,
+        )?;
+        range(
+            "simulation.agi_hazard",
+            &raw.agi_hazard,
+            0,
+            1,
+            hazard,
+            &mut out.agi_hazard,
+        )?;
+        range(
+            "simulation.failure_hazard",
+            &raw.failure_hazard,
+            0,
+            1,
+            hazard,
+            &mut out.failure_hazard,
+        )?;
+        Ok(out)
+    }
+
+    /// A whole number in lo..=hi.
+    fn whole(&self, field: &str, num: &S<Num>, lo: u64, hi: u64) -> Check<u64> {
+        let v = self.decimal(field, num)?;
+        match v.to_u64() {
+            Some(n) if v.fract().is_zero() && (lo..=hi).contains(&n) => Ok(n),
+            _ => fail(
+                field,
+                num.span(),
+                format!("{v} is out of range; it must be a whole number from {lo} to {hi}"),
+            ),
+        }
     }
 
     fn investor(

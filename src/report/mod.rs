@@ -8,6 +8,7 @@
 pub mod csv;
 pub mod explain;
 pub mod json;
+pub mod sensitivity;
 pub mod table;
 pub mod xlsx;
 

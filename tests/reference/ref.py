@@ -9,8 +9,11 @@ All arithmetic is done with `decimal` at 60 significant digits (fractional
 powers via exp/ln in that context), so its values are more precise than the
 tool's 28-digit decimals.  Rounding happens once, when a value is printed.
 
-Usage: python3 ref.py MODEL.toml OUTDIR [--prec N]
-`trajectories_csv` is not supported; the model is assumed to be valid.
+Usage: python3 ref.py MODEL.toml OUTDIR [--prec N] [--set PATH=VALUE]...
+       python3 ref.py sweep|solve|tornado MODEL.toml OUTDIR ... (see sensitivity_main)
+The model is assumed to be valid.  Overrides (SPEC 9) are applied to the parsed TOML;
+the derived keys scale.valuation, scale.revenue and shift.margin act on every year's
+value (not on the points, as stakeshift does), so the two routes are independent.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import csv
 import decimal
 import math
 import os
+import re
 import sys
 import tomllib
 from decimal import Decimal as D
@@ -152,6 +156,44 @@ class Trajectory:
         self.revenue = Series(spec["revenue"], "revenue")
         self.margin = Series(spec["margin"], "margin")
         self.valuation = Series(spec["valuation"], "valuation")
+        # SPEC 9's derived keys, applied to every year's value (not to the points)
+        self.valuation_scale = ONE
+        self.revenue_scale = ONE
+        self.margin_shift = ZERO
+
+    def values(self, t: int):
+        """(revenue, profit, valuation) of year t."""
+        rev = self.revenue.value(t) * self.revenue_scale
+        mar = self.margin.value(t) + self.margin_shift
+        return rev, rev * mar, self.valuation.value(t) * self.valuation_scale
+
+
+class TableTrajectory:
+    """A trajectory from trajectories_csv: one row per year."""
+
+    def __init__(self, name: str, rows: dict):
+        self.name = name
+        self.agi_year = None
+        self.rows = rows  # year -> (revenue, profit, valuation)
+        self.valuation_scale = ONE
+        self.revenue_scale = ONE
+        self.margin_shift = ZERO
+
+    def values(self, t: int):
+        rev, prof, val = self.rows[t]
+        # margin = profit / revenue: a shift of the margin adds shift * revenue to profit
+        rev_s = rev * self.revenue_scale
+        return rev_s, prof * self.revenue_scale + self.margin_shift * rev_s, val * self.valuation_scale
+
+
+def read_trajectories_csv(path: str):
+    with open(path, encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    out = {}
+    for r in rows:
+        r = {k.strip().lower(): v.strip() for k, v in r.items()}
+        out.setdefault(r["trajectory"], {})[int(r["year"])] = (D(r["revenue"]), D(r["profit"]), D(r["valuation"]))
+    return [TableTrajectory(n, v) for n, v in out.items()]
 
 
 class Round:
@@ -163,7 +205,7 @@ class Round:
 
 
 class Model:
-    def __init__(self, m: dict):
+    def __init__(self, m: dict, base_dir: str = "."):
         self.name = m.get("name", "")
         self.start_year = int(m["start_year"])
         self.end_year = int(m["end_year"])
@@ -187,10 +229,20 @@ class Model:
         self.terminal_discount = num(eq.get("terminal_discount", 0))
         self.rounds = [Round(r) for r in eq.get("rounds", [])]
         self.eq_revenue_share = RevenueShare(eq.get("revenue_share"))
+        self.trajectories = [Trajectory(t) for t in m.get("trajectories", [])]
         if "trajectories_csv" in m:
-            raise SystemExit("ref.py: trajectories_csv is not supported by the reference")
-        self.trajectories = [Trajectory(t) for t in m["trajectories"]]
+            self.trajectories += read_trajectories_csv(os.path.join(base_dir, m["trajectories_csv"]))
         self.years = list(range(self.start_year, self.end_year + 1))
+        for kind, name, x in m.get("__derived__", []):
+            for tr in self.trajectories:
+                if name is not None and tr.name != name:
+                    continue
+                if kind == "scale.valuation":
+                    tr.valuation_scale *= x
+                elif kind == "scale.revenue":
+                    tr.revenue_scale *= x
+                else:
+                    tr.margin_shift += x
 
 
 # --------------------------------------------------------------------------
@@ -435,12 +487,14 @@ class TrajectoryResult:
     pass
 
 
-def compute(model: Model, traj: Trajectory):
+def compute(model: Model, traj: Trajectory, light: bool = False):
+    """Both regimes on one trajectory; `light` leaves out IRR, payback and the break-even
+    scale (the sensitivity commands need only the NPVs)."""
     years = model.years
-    rev = {t: traj.revenue.value(t) for t in years}
-    mar = {t: traj.margin.value(t) for t in years}
-    val = {t: traj.valuation.value(t) for t in years}
-    prof = {t: rev[t] * mar[t] for t in years}
+    vals = {t: traj.values(t) for t in years}
+    rev = {t: vals[t][0] for t in years}
+    prof = {t: vals[t][1] for t in years}
+    val = {t: vals[t][2] for t in years}
     dist, inv_dist, _ = waterfall(model, traj, prof)
     rs_a = model.ps_revenue_share.series(years, rev, traj.agi_year)
     rs_b = model.eq_revenue_share.series(years, rev, traj.agi_year)
@@ -453,7 +507,7 @@ def compute(model: Model, traj: Trajectory):
 
     res = TrajectoryResult()
     res.traj = traj
-    res.rev, res.mar, res.val, res.prof, res.dist = rev, mar, val, prof, dist
+    res.rev, res.val, res.prof, res.dist = rev, val, prof, dist
     res.dfs = dfs
 
     # Regime A
@@ -512,12 +566,14 @@ def compute(model: Model, traj: Trajectory):
         reg["moic"] = ((reg["inflows"] + reg["terminal"]) / reg["contributions"]) if reg["contributions"] != 0 else None
         flows = [reg["cash_flow"][t] for t in years]
         flows[-1] += reg["terminal"]
-        reg["irr"] = irr(flows)
-        reg["payback"] = payback_year(years, reg["cash_flow"])
+        reg["irr"] = None if light else irr(flows)
+        reg["payback"] = None if light else payback_year(years, reg["cash_flow"])
 
     res.advantage = res.b["npv"] - res.a["npv"]
     adv6 = round_half_away(res.advantage, 6)
     res.winner = "tie" if adv6 == 0 else ("equity" if res.advantage > 0 else "profit_share")
+    if light:
+        return res
 
     # Break-even scale
     npv_a = res.a["npv"]
@@ -676,10 +732,193 @@ def write_outputs(model: Model, results, out_dir: str) -> None:
             ])
 
 
-def load_model(path: str) -> Model:
+def read_raw(path: str) -> dict:
     with open(path, encoding="utf-8") as f:
-        text = f.read()
-    return Model(tomllib.loads(text, parse_float=D))
+        return tomllib.loads(f.read(), parse_float=D)
+
+
+def load_model(path: str, overrides=()) -> Model:
+    raw = read_raw(path)
+    for o in overrides:
+        apply_override(raw, o)
+    return Model(raw, os.path.dirname(path) or ".")
+
+
+# --------------------------------------------------------------------------
+# Overrides (SPEC 9) and the sensitivity commands (SPEC 11)
+
+DERIVED = ("scale.valuation", "scale.revenue", "shift.margin")
+
+
+def parse_path(path: str):
+    """[("key", k) | ("index", i) | ("name", n), ...]."""
+    segs = []
+    for part in re.findall(r"[^.\[\]]+|\[[^\]]*\]", path):
+        if part.startswith("["):
+            inner = part[1:-1]
+            segs.append(("index", int(inner)) if inner.isdigit() else ("name", inner))
+        else:
+            segs.append(("key", part))
+    return segs
+
+
+def derived_of(path: str):
+    for d in DERIVED:
+        if path == d:
+            return d, None
+        if path.startswith(d + "["):
+            return d, path[len(d) + 1 : -1]
+    return None
+
+
+def apply_override(raw: dict, assignment: str) -> None:
+    """PATH=VALUE on the parsed TOML (a dict), or a derived key noted for the Model."""
+    path, value_text = assignment.split("=", 1)
+    value = tomllib.loads("v = " + value_text, parse_float=D)["v"]
+    d = derived_of(path)
+    if d is not None:
+        raw.setdefault("__derived__", []).append((d[0], d[1], num(value)))
+        return
+    segs = parse_path(path)
+    node = raw
+    for i, (kind, x) in enumerate(segs):
+        last = i == len(segs) - 1
+        if kind == "name":
+            x = next(j for j, e in enumerate(node) if isinstance(e, dict) and e.get("name") == x)
+        if last:
+            node[x] = value
+        else:
+            node = node[x]
+
+
+def get_value(raw: dict, path: str):
+    d = derived_of(path)
+    if d is not None:
+        return ZERO if d[0] == "shift.margin" else ONE
+    node = raw
+    for kind, x in parse_path(path):
+        if kind == "name":
+            x = next(j for j, e in enumerate(node) if isinstance(e, dict) and e.get("name") == x)
+        node = node[x]
+    return num(node)
+
+
+def advantages(path: str, overrides, selected=None):
+    """Per trajectory, in the model's order, or in the order asked for with -t (as the
+    binary prints them)."""
+    model = load_model(path, overrides)
+    if selected is None:
+        chosen = model.trajectories
+    else:
+        by_name = {tr.name: tr for tr in model.trajectories}
+        chosen = [by_name[n] for n in dict.fromkeys(selected)]
+    return [(tr.name, compute(model, tr, light=True)) for tr in chosen]
+
+
+def grid(spec: str):
+    """FROM..TO[:STEPS] -> exact values (STEPS default 11)."""
+    span, _, steps = spec.partition(":")
+    lo, hi = (D(x) for x in span.split(".."))
+    n = int(steps) if steps else 11
+    return [lo + (hi - lo) * i / (n - 1) for i in range(n)]
+
+
+def plain(x: D) -> str:
+    s = format(x.normalize(), "f")
+    return "0" if s in ("-0", "0") else s
+
+
+def cmd_sweep(model_path, out_dir, varies, sets, selected):
+    axes = [(v.split("=", 1)[0], grid(v.split("=", 1)[1])) for v in varies]
+    points = [[x] for x in axes[0][1]]
+    if len(axes) == 2:
+        points = [[x, y] for x in axes[0][1] for y in axes[1][1]]
+    by_point = []
+    for values in points:
+        extra = [f"{p}={plain(v)}" for (p, _), v in zip(axes, values)]
+        by_point.append((values, advantages(model_path, list(sets) + extra, selected)))
+    names = [n for n, _ in by_point[0][1]]
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, "sweep.csv"), "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["trajectory"] + [p for p, _ in axes] + ["npv_profit_share", "npv_equity", "npv_advantage", "winner"])
+        for k, name in enumerate(names):
+            for values, res in by_point:
+                r = res[k][1]
+                w.writerow([name] + [plain(v) for v in values]
+                           + [fmt(r.a["npv"], 6), fmt(r.b["npv"], 6), fmt(r.advantage, 6), r.winner])
+
+
+def cmd_solve(model_path, out_dir, path, within, target, sets, selected):
+    """The root nearest the current value among the sign changes of advantage - target on a
+    grid of 200 steps over `within`, each bisected to 1e-20 relative."""
+    lo, hi = (D(x) for x in within.split(".."))
+    current = get_value(read_raw(model_path), path)
+    base = advantages(model_path, sets, selected)
+    n = 200
+    xs = [lo + (hi - lo) * i / n for i in range(n + 1)]
+    curves = [advantages(model_path, list(sets) + [f"{path}={plain(x)}"], selected) for x in xs]
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, "solve.csv"), "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["trajectory", "path", "target", "current_value", "current_advantage", "solution"])
+        for k, (name, now) in enumerate(base):
+            fn = lambda x, k=k: advantages(model_path, list(sets) + [f"{path}={plain(x)}"], [name])[0][1].advantage - target
+            vals = [c[k][1].advantage - target for c in curves]
+            signs = [(v > 0) - (v < 0) for v in vals]
+            roots = [x for x, v in zip(xs, vals) if v == 0]
+            for i, j in sign_change_brackets(xs, signs):
+                roots.append(bisect_decimal(fn, xs[i], xs[j], vals[i], D("1e-20") * max(abs(xs[j]), ONE), max_iter=120))
+            sol = min(roots, key=lambda x: abs(x - current)) if roots else None
+            w.writerow([name, path, fmt(target, 6), fmt(current, 8), fmt(now.advantage, 6), fmt(sol, 8)])
+
+
+def cmd_tornado(model_path, out_dir, varies, sets, selected):
+    inputs = []
+    for v in varies:
+        p, span = v.split("=", 1)
+        lo, hi = (D(x) for x in span.split(".."))
+        inputs.append((p, lo, hi))
+    base_names = [n for n, _ in advantages(model_path, sets, selected)]
+    rows = {n: [] for n in base_names}
+    for p, lo, hi in inputs:
+        low = advantages(model_path, list(sets) + [f"{p}={plain(lo)}"], selected)
+        high = advantages(model_path, list(sets) + [f"{p}={plain(hi)}"], selected)
+        for (n, rl), (_, rh) in zip(low, high):
+            rows[n].append((p, lo, hi, rl.advantage, rh.advantage, abs(rh.advantage - rl.advantage)))
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, "tornado.csv"), "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["trajectory", "input", "low", "high", "advantage_low", "advantage_high", "swing"])
+        for n in base_names:
+            for p, lo, hi, al, ah, sw in sorted(rows[n], key=lambda r: -round_half_away(r[5], 6)):
+                w.writerow([n, p, plain(lo), plain(hi), fmt(al, 6), fmt(ah, 6), fmt(sw, 6)])
+
+
+def sensitivity_main(args):
+    """ref.py sweep|solve|tornado MODEL OUTDIR [PATH] [--vary P=..]... [--set P=V]...
+    [--within A..B] [--target X] [-t NAME]..."""
+    command, model_path, out_dir = args[0], args[1], args[2]
+    rest = args[3:]
+    opts = {"--vary": [], "--set": [], "-t": [], "--within": [None], "--target": ["0"]}
+    positional = []
+    i = 0
+    while i < len(rest):
+        if rest[i] in opts:
+            opts[rest[i]].append(rest[i + 1])
+            i += 2
+        else:
+            positional.append(rest[i])
+            i += 1
+    selected = opts["-t"] or None
+    if command == "sweep":
+        cmd_sweep(model_path, out_dir, opts["--vary"], opts["--set"], selected)
+    elif command == "solve":
+        cmd_solve(model_path, out_dir, positional[0], opts["--within"][-1], D(opts["--target"][-1]),
+                  opts["--set"], selected)
+    else:
+        cmd_tornado(model_path, out_dir, opts["--vary"], opts["--set"], selected)
+    return 0
 
 
 def run(model_path: str, out_dir: str):
@@ -691,6 +930,8 @@ def run(model_path: str, out_dir: str):
 
 def main(argv):
     args = list(argv)
+    if args and args[0] in ("sweep", "solve", "tornado"):
+        return sensitivity_main(args)
     if "--prec" in args:
         i = args.index("--prec")
         set_precision(int(args[i + 1]))

@@ -1,0 +1,182 @@
+//! `stakeshift simulate`: many random futures of the deal (SPEC section 10), their
+//! statistics printed (table, CSV or JSON) and, with --out, written as files.
+
+use std::io::IsTerminal;
+
+use anyhow::Context;
+
+use super::{Format, SimulateArgs, emit};
+use stakeshift::chart;
+use stakeshift::error::Error;
+use stakeshift::io::{self, LoadedModel};
+use stakeshift::simulate::{self, Options, SimulateError};
+
+/// The files `simulate --out` can write.
+const FILES: [&str; 7] = [
+    "simulation.csv",
+    "fan.csv",
+    "paths.csv",
+    "fan.png",
+    "distribution.png",
+    "fan.svg",
+    "distribution.svg",
+];
+
+/// Below this many path-years a run takes well under a second: no progress bar.
+const LONG_RUN: u64 = 20_000_000;
+
+pub fn run(args: &SimulateArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    if args.out.is_none() && (args.charts.svg || args.charts.size != chart::Size::DEFAULT) {
+        return Err(Error::Usage(
+            "--svg and --size shape the charts that --out writes; add --out DIR".into(),
+        )
+        .into());
+    }
+    let loaded = args.overrides.load(args.model.as_deref())?;
+    let model = &loaded.model;
+    let selected = super::select_trajectories(model, &args.trajectories)?;
+    let options = Options {
+        paths: args.paths.unwrap_or(model.simulation.paths),
+        seed: args.seed.unwrap_or(model.simulation.seed),
+        selected,
+        fan: args.out.is_some(),
+    };
+
+    if let Some(p) = args.replay {
+        let replay = simulate::replay(model, &options, p).map_err(|e| model_error(&loaded, e))?;
+        return Ok(emit(
+            stdout,
+            simulate::replay::render(model, &replay).as_bytes(),
+        )?);
+    }
+
+    let total = options.paths;
+    let bar = (!args.quiet
+        && std::io::stderr().is_terminal()
+        && total.saturating_mul(model.years() as u64) >= LONG_RUN)
+        .then(|| {
+            let bar = indicatif::ProgressBar::new(total);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "simulating {bar:40} {human_pos}/{human_len} paths, {eta} left",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        });
+    let progress = |done: u64| {
+        if let Some(bar) = &bar {
+            bar.inc(done);
+        }
+    };
+    let results = simulate::run(model, &options, &progress).map_err(|e| model_error(&loaded, e))?;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+
+    let printed = match args.format {
+        Format::Table => simulate::table::render(model, &results).into_bytes(),
+        Format::Csv => simulate::csv::simulation(&results),
+        Format::Json => simulate::json::render(model, &loaded.label, &results),
+    };
+    if let Some(dir) = &args.out {
+        let mut files = vec![
+            (FILES[0].to_string(), simulate::csv::simulation(&results)),
+            (FILES[1].to_string(), simulate::csv::fan(&results)),
+        ];
+        if args.paths_csv {
+            files.push((FILES[2].to_string(), simulate::csv::paths(&results)));
+        }
+        // The charts are drawn before any file is written, like the CSVs.
+        files.extend(charts(&loaded, &results, args)?);
+        let family: Vec<String> = FILES.map(String::from).to_vec();
+        io::write_set(dir, &files, &family)
+            .with_context(|| format!("writing the results into {}", dir.display()))?;
+        super::report_written(dir, &files);
+    }
+    emit(stdout, &printed)?;
+    Ok(())
+}
+
+/// `fan.png` and `distribution.png` (and their SVGs with --svg).
+fn charts(
+    loaded: &LoadedModel,
+    results: &simulate::Results,
+    args: &SimulateArgs,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let ctx = chart::ChartContext::new(loaded, args.charts.size, None);
+    let labels = chart::ModelLabels::of(&loaded.model);
+    let rows: Vec<chart::FanRow> = results
+        .fan
+        .iter()
+        .map(|r| chart::FanRow {
+            regime: r.regime,
+            year: r.year,
+            p5: r.percentiles[0],
+            p25: r.percentiles[1],
+            p50: r.percentiles[2],
+            p75: r.percentiles[3],
+            p95: r.percentiles[4],
+            mean: r.mean,
+        })
+        .collect();
+    let fan = chart::FanChart {
+        labels: &labels,
+        rows: &rows,
+        paths: results.paths,
+        sample: (results.fan_paths < results.paths).then_some(results.fan_paths),
+    };
+    let all = &results.groups[0];
+    let p = all.npv_advantage.map_or([f64::NAN; 5], |s| s.percentiles);
+    let advantages = results.sorted_advantages();
+    let distribution = chart::DistributionChart {
+        labels: &labels,
+        advantages: &advantages,
+        p_equity_wins: all.p_equity_wins(),
+        p_equity_wins_se: all.p_equity_wins_se(),
+        percentiles: chart::Percentiles {
+            p5: p[0],
+            p25: p[1],
+            p50: p[2],
+            p75: p[3],
+            p95: p[4],
+        },
+    };
+    let mut files = vec![
+        (FILES[3].to_string(), fan.png(&ctx)?),
+        (FILES[4].to_string(), distribution.png(&ctx)?),
+    ];
+    if args.charts.svg {
+        files.push((FILES[5].to_string(), fan.svg(&ctx)?));
+        files.push((FILES[6].to_string(), distribution.svg(&ctx)?));
+    }
+    Ok(files)
+}
+
+/// A simulation that cannot run is a problem of the model (or of an option): exit 2, naming
+/// the file and the field.
+fn model_error(loaded: &LoadedModel, e: SimulateError) -> Error {
+    match e {
+        SimulateError::Options { field, message } if field.starts_with("--") => {
+            Error::Usage(format!("{field}: {message}"))
+        }
+        SimulateError::Options { field, message } => Error::Model {
+            file: loaded.label.clone(),
+            location: None,
+            field,
+            message,
+        },
+        SimulateError::Engine(e) => Error::Model {
+            file: loaded.label.clone(),
+            location: None,
+            field: e.field.clone(),
+            message: e.to_string(),
+        },
+        e @ SimulateError::Path { .. } => Error::Model {
+            file: loaded.label.clone(),
+            location: None,
+            field: "simulation".into(),
+            message: e.to_string(),
+        },
+    }
+}

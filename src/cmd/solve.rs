@@ -1,0 +1,73 @@
+//! `stakeshift solve`: per trajectory, the value of a path at which the NPV advantage is a
+//! target.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use rust_decimal::Decimal;
+
+use super::{Format, SolveArgs, emit};
+use stakeshift::error::Error;
+use stakeshift::io;
+use stakeshift::overrides::OverridePath;
+use stakeshift::report::sensitivity as report;
+use stakeshift::sensitivity::solve::{SolveSpec, solve};
+use stakeshift::sensitivity::{Base, Range};
+
+pub fn run(args: &SolveArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    let (model, path) = match args.operands.as_slice() {
+        [path] => (None, path),
+        [model, path] => (Some(PathBuf::from(model)), path),
+        _ => {
+            return Err(Error::Usage("solve takes [MODEL] PATH".into()).into());
+        }
+    };
+    let path = OverridePath::parse(path).map_err(|m| Error::Usage(format!("solve {path}: {m}")))?;
+    let target = match &args.target {
+        Some(t) => t.trim().parse::<Decimal>().map_err(|_| {
+            Error::Usage(format!(
+                "--target {t}: not a number; give the NPV advantage wanted, such as 0 or 25.5"
+            ))
+        })?,
+        None => Decimal::ZERO,
+    };
+    let within = match &args.within {
+        Some(w) => {
+            let r = Range::parse(w).map_err(|m| Error::Usage(format!("--within {w}: {m}")))?;
+            if r.steps.is_some() {
+                return Err(
+                    Error::Usage(format!("--within {w}: a range FROM..TO, without steps")).into(),
+                );
+            }
+            Some((r.from, r.to))
+        }
+        None => None,
+    };
+    let overrides = args.overrides.parsed()?;
+    let file = io::read_model_file(model.as_deref())?;
+    let base = Base::new(&file, &overrides)?;
+    let selected = super::selected_or_all(base.model(), &args.trajectories)?;
+    let rows = solve(
+        &base,
+        &SolveSpec {
+            path,
+            target,
+            within,
+        },
+        &selected,
+    )?;
+    let printed = match args.format {
+        Format::Table => report::solve_table(&rows).into_bytes(),
+        Format::Csv => report::solve_csv(&rows),
+        Format::Json => report::solve_json(&rows, &base.loaded.label),
+    };
+    if let Some(dir) = &args.out {
+        io::write_all(dir, &[("solve.csv".to_string(), report::solve_csv(&rows))])
+            .with_context(|| format!("writing the results into {}", dir.display()))?;
+    }
+    emit(stdout, &printed)?;
+    if let Some(dir) = &args.out {
+        eprintln!("wrote solve.csv to {}", dir.display());
+    }
+    Ok(())
+}

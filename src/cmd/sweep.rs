@@ -1,0 +1,124 @@
+//! `stakeshift sweep`: the comparison on a grid of one or two paths' values.
+
+use anyhow::Context;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
+use super::{Format, SweepArgs, emit};
+use stakeshift::chart::{self, ChartContext, ModelLabels, SweepChart, SweepSeries, VariedPath};
+use stakeshift::error::Error;
+use stakeshift::io;
+use stakeshift::overrides::OverridePath;
+use stakeshift::report::sensitivity as report;
+use stakeshift::sensitivity::sweep::{Axis, Sweep, sweep};
+use stakeshift::sensitivity::{Base, Range, Route};
+
+pub fn run(args: &SweepArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    let overrides = args.overrides.parsed()?;
+    let file = io::read_model_file(args.model.as_deref())?;
+    let axes: Vec<Axis> = args
+        .vary
+        .iter()
+        .map(|v| parse_axis(v))
+        .collect::<Result<_, _>>()?;
+    if axes.len() > 2 {
+        return Err(Error::Usage(
+            "sweep varies one or two paths; give --vary at most twice".into(),
+        )
+        .into());
+    }
+    let base = Base::new(&file, &overrides)?;
+    let selected = super::selected_or_all(base.model(), &args.trajectories)?;
+    let result = sweep(&base, &axes, &selected)?;
+    let printed = match args.format {
+        Format::Table => report::sweep_table(&result).into_bytes(),
+        Format::Csv => report::sweep_csv(&result),
+        Format::Json => report::sweep_json(&result, &base.loaded.label),
+    };
+    if let Some(dir) = &args.out {
+        let files = vec![
+            ("sweep.csv".to_string(), report::sweep_csv(&result)),
+            ("sweep.png".to_string(), chart_png(&base, &axes, &result)?),
+        ];
+        io::write_all(dir, &files)
+            .with_context(|| format!("writing the results into {}", dir.display()))?;
+        super::report_written(dir, &files);
+    }
+    emit(stdout, &printed)?;
+    Ok(())
+}
+
+/// `sweep.png`: the advantage against one path per trajectory, or a heatmap for two.
+fn chart_png(base: &Base, axes: &[Axis], result: &Sweep) -> anyhow::Result<Vec<u8>> {
+    let model = base.model();
+    let to_f64 = |v: &Decimal| v.to_f64().unwrap_or(f64::NAN);
+    let values: Vec<Vec<f64>> = axes
+        .iter()
+        .map(|a| a.values.iter().map(to_f64).collect())
+        .collect();
+    let mut currents = Vec::new();
+    for a in axes {
+        let current = match base.route(&a.origin, &a.path)? {
+            Route::Knob(k) => k.current(model).map(|v| to_f64(&v)),
+            Route::Document => None,
+        };
+        currents.push(current);
+    }
+    let varied: Vec<VariedPath> = axes
+        .iter()
+        .zip(&values)
+        .zip(&currents)
+        .map(|((a, v), c)| VariedPath {
+            path: &a.path.text,
+            values: v,
+            current: *c,
+        })
+        .collect();
+    let cells: usize = axes.iter().map(|a| a.values.len()).product();
+    let names: Vec<String> = result
+        .rows
+        .chunks(cells)
+        .map(|c| c[0].trajectory.clone())
+        .collect();
+    let advantages: Vec<Vec<f64>> = result
+        .rows
+        .chunks(cells)
+        .map(|c| c.iter().map(|r| to_f64(&r.outcome.npv_advantage)).collect())
+        .collect();
+    let series: Vec<SweepSeries> = names
+        .iter()
+        .zip(&advantages)
+        .map(|(n, a)| SweepSeries {
+            trajectory: n,
+            advantages: a,
+        })
+        .collect();
+    let labels = ModelLabels::of(model);
+    let ctx = ChartContext::new(&base.loaded, chart::Size::DEFAULT, None);
+    Ok(SweepChart {
+        labels: &labels,
+        varied: &varied,
+        series: &series,
+        trajectory: None,
+    }
+    .png(&ctx)?)
+}
+
+/// `PATH=FROM..TO[:STEPS]`.
+fn parse_axis(arg: &str) -> Result<Axis, Error> {
+    let origin = format!("--vary {arg}");
+    let (path, range) = arg.rsplit_once('=').ok_or_else(|| {
+        Error::Usage(format!(
+            "{origin}: expected PATH=FROM..TO[:STEPS], such as equity.stake=0.1..0.5:9"
+        ))
+    })?;
+    let path = OverridePath::parse(path).map_err(|m| Error::Usage(format!("{origin}: {m}")))?;
+    let values = Range::parse(range)
+        .and_then(|r| r.grid(11))
+        .map_err(|m| Error::Usage(format!("{origin}: {m}")))?;
+    Ok(Axis {
+        path,
+        origin,
+        values,
+    })
+}

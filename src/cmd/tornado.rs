@@ -1,0 +1,136 @@
+//! `stakeshift tornado`: each input alone at a low and a high value, sorted by the swing.
+
+use anyhow::Context;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
+use super::{Format, TornadoArgs, emit};
+use stakeshift::chart::{self, ChartContext, ModelLabels, TornadoChart};
+use stakeshift::error::Error;
+use stakeshift::io;
+use stakeshift::overrides::OverridePath;
+use stakeshift::report::sensitivity as report;
+use stakeshift::sensitivity::tornado::{Input, TornadoRow, default_inputs, tornado};
+use stakeshift::sensitivity::{Base, Range};
+
+pub fn run(args: &TornadoArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    let overrides = args.overrides.parsed()?;
+    let file = io::read_model_file(args.model.as_deref())?;
+    let base = Base::new(&file, &overrides)?;
+    let inputs = if args.vary.is_empty() {
+        default_inputs(base.model())
+    } else {
+        args.vary
+            .iter()
+            .map(|v| parse_input(v))
+            .collect::<Result<_, _>>()?
+    };
+    let selected = super::selected_or_all(base.model(), &args.trajectories)?;
+    let rows = tornado(&base, &inputs, &selected)?;
+    let printed = match args.format {
+        Format::Table => report::tornado_table(&rows).into_bytes(),
+        Format::Csv => report::tornado_csv(&rows),
+        Format::Json => report::tornado_json(&rows, &base.loaded.label),
+    };
+    if let Some(dir) = &args.out {
+        let files = vec![
+            ("tornado.csv".to_string(), report::tornado_csv(&rows)),
+            (
+                "tornado.png".to_string(),
+                chart_png(&base, &rows, &selected, args.chart_trajectory.as_deref())?,
+            ),
+        ];
+        io::write_all(dir, &files)
+            .with_context(|| format!("writing the results into {}", dir.display()))?;
+        super::report_written(dir, &files);
+    }
+    emit(stdout, &printed)?;
+    Ok(())
+}
+
+/// `tornado.png`: the bars of one trajectory (the one named, else `base`, else the first).
+fn chart_png(
+    base: &Base,
+    rows: &[TornadoRow],
+    selected: &[usize],
+    name: Option<&str>,
+) -> anyhow::Result<Vec<u8>> {
+    let model = base.model();
+    let names: Vec<&str> = selected
+        .iter()
+        .map(|t| model.trajectories[*t].name.as_str())
+        .collect();
+    let chosen = match name {
+        Some(n) => {
+            super::select_trajectories(model, &[n.to_string()])?;
+            if !names.contains(&n) {
+                return Err(Error::Usage(format!(
+                    "--chart-trajectory {n}: not among the trajectories chosen with -t"
+                ))
+                .into());
+            }
+            n
+        }
+        None => names
+            .iter()
+            .copied()
+            .find(|n| *n == "base")
+            .or_else(|| names.first().copied())
+            .unwrap_or_default(),
+    };
+    let index = model
+        .trajectories
+        .iter()
+        .position(|t| t.name == chosen)
+        .unwrap_or_default();
+    let own = stakeshift::sensitivity::run(model, &[index])
+        .map_err(|e| Error::Usage(e.to_string()))?[0]
+        .npv_advantage;
+    let f = |v: Decimal| v.to_f64().unwrap_or(f64::NAN);
+    let bars: Vec<chart::TornadoRow> = rows
+        .iter()
+        .filter(|r| r.trajectory == chosen)
+        .filter_map(|r| {
+            Some(chart::TornadoRow {
+                input: r.input.clone(),
+                low: f(r.low),
+                high: f(r.high),
+                advantage_low: f(r.advantage_low?),
+                advantage_high: f(r.advantage_high?),
+                swing: f(r.swing?),
+            })
+        })
+        .collect();
+    let labels = ModelLabels::of(model);
+    let ctx = ChartContext::new(&base.loaded, chart::Size::DEFAULT, Some(chosen.to_string()));
+    Ok(TornadoChart {
+        labels: &labels,
+        trajectory: chosen,
+        base_advantage: f(own),
+        rows: &bars,
+    }
+    .png(&ctx)?)
+}
+
+/// `PATH=LOW..HIGH`.
+fn parse_input(arg: &str) -> Result<Input, Error> {
+    let origin = format!("--vary {arg}");
+    let (path, range) = arg.rsplit_once('=').ok_or_else(|| {
+        Error::Usage(format!(
+            "{origin}: expected PATH=LOW..HIGH, such as equity.stake=0.2..0.35"
+        ))
+    })?;
+    let path = OverridePath::parse(path).map_err(|m| Error::Usage(format!("{origin}: {m}")))?;
+    let r = Range::parse(range).map_err(|m| Error::Usage(format!("{origin}: {m}")))?;
+    if r.steps.is_some() {
+        return Err(Error::Usage(format!(
+            "{origin}: a tornado input takes LOW..HIGH, without steps"
+        )));
+    }
+    Ok(Input {
+        path,
+        origin,
+        low: r.from,
+        high: r.to,
+    })
+}

@@ -1,0 +1,1126 @@
+//! Applying overrides to the model's TOML document (with `toml_edit`, which keeps every other
+//! byte of the file as it was), then validating the patched text as a model file.
+//!
+//! A `trajectories_csv` file is patched the same way, as text: the derived keys rewrite its
+//! rows (exact decimal products) before the model reads it. Such trajectories are addressed
+//! only by the derived keys (`scale.revenue[NAME]`); `trajectories[...]` names the file's
+//! own `[[trajectories]]` tables, counted from 0 among themselves.
+//!
+//! An error is told where it arose: a value that an override put there (or a check that
+//! the override failed, such as tier shares now adding up to more than 1) is reported
+//! against the `--set`; anything else against the file, at its line in the file as written.
+
+use std::ops::Range;
+
+use rust_decimal::Decimal;
+use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, TableLike, Value};
+
+use super::{Derived, Override, OverridePath, Segment, Target, render_segments};
+use crate::error::{Error, ModelIssue};
+use crate::model::{Model, ModelSource, Year, parse_model};
+
+/// What is wrong with an override, before or after the model is validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverrideError {
+    /// `--set PATH=VALUE` (or the `--vary` the value came from).
+    pub origin: String,
+    /// The field the message is about; usually the PATH.
+    pub field: String,
+    pub message: String,
+}
+
+impl OverrideError {
+    pub fn new(
+        origin: impl Into<String>,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        OverrideError {
+            origin: origin.into(),
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl From<OverrideError> for Error {
+    fn from(e: OverrideError) -> Error {
+        Error::Model {
+            file: e.origin,
+            location: None,
+            field: e.field,
+            message: e.message,
+        }
+    }
+}
+
+/// A model with its overrides applied, and the patched text (what the chart footer hashes).
+#[derive(Debug, Clone)]
+pub struct Patched {
+    pub model: Model,
+    pub text: String,
+}
+
+/// What one override changed, to tell which errors are its own.
+struct Applied {
+    /// Canonical paths (indexes, not names) of the values it set.
+    touched: Vec<String>,
+}
+
+/// Applies `overrides` in order to the model text `text` (named `label` in messages) and
+/// validates the result. `load` reads a file the model names, as for [`parse_model`].
+pub fn patch_and_parse(
+    label: &str,
+    text: &str,
+    overrides: &[Override],
+    load: &mut dyn FnMut(&str) -> Result<String, String>,
+) -> Result<Patched, Error> {
+    if overrides.is_empty() {
+        let model = parse_model(ModelSource { text, load })
+            .map_err(|issue| Error::model(label, text, issue))?;
+        return Ok(Patched {
+            model,
+            text: text.to_string(),
+        });
+    }
+    let Ok(mut doc) = text.parse::<DocumentMut>() else {
+        // Not TOML: the file's own error, with its line, comes first.
+        let issue = parse_model(ModelSource { text, load })
+            .err()
+            .unwrap_or_else(|| ModelIssue::new("", "the file is not valid TOML"));
+        return Err(Error::model(label, text, issue));
+    };
+    let mut applied = Vec::with_capacity(overrides.len());
+    let mut derived = Vec::new();
+    for o in overrides {
+        applied.push(apply(&mut doc, o)?);
+        if let Target::Derived(kind, name) = &o.path.target {
+            derived.push((o, *kind, name.clone(), derived_amount(o, *kind)?));
+        }
+    }
+    let patched = doc.to_string();
+
+    // The CSV trajectories: rewrite their rows as the derived keys say.
+    let mut csv_names: Vec<String> = Vec::new();
+    let mut csv_touched = false;
+    let result = {
+        let mut load_patched = |path: &str| -> Result<String, String> {
+            let csv = load(path)?;
+            if derived.is_empty() {
+                return Ok(csv);
+            }
+            let (out, names) = patch_csv(&csv, &derived);
+            csv_touched = true;
+            csv_names = names;
+            Ok(out)
+        };
+        parse_model(ModelSource {
+            text: &patched,
+            load: &mut load_patched,
+        })
+    };
+    // A derived key's [NAME] must name a trajectory of the file or of its CSV.
+    let doc_names = trajectory_names(&doc);
+    let missing_name = derived.iter().find_map(|(o, _, name, _)| {
+        let name = name.as_ref()?;
+        (!doc_names.contains(name) && !csv_names.contains(name)).then_some((o, name))
+    });
+    match result {
+        Ok(model) => {
+            if let Some((o, name)) = missing_name {
+                return Err(unknown_trajectory(o, name, &model));
+            }
+            Ok(Patched {
+                model,
+                text: patched,
+            })
+        }
+        Err(issue) => {
+            // The last override whose value the error is about owns it.
+            let owner = overrides.iter().zip(&applied).rev().find(|(o, a)| {
+                a.touched.iter().any(|t| concerns(&issue.field, t))
+                    || (csv_touched
+                        && issue.field == "trajectories_csv"
+                        && matches!(o.path.target, Target::Derived(..)))
+            });
+            if let Some((o, _)) = owner {
+                return Err(OverrideError::new(&o.origin, issue.field, issue.message).into());
+            }
+            if let Some((o, name)) = missing_name {
+                return Err(OverrideError::new(
+                    &o.origin,
+                    &o.path.text,
+                    format!(
+                        "the model has no trajectory `{name}`; trajectories: {}",
+                        doc_names.join(", ")
+                    ),
+                )
+                .into());
+            }
+            // Not an override's own value: if the file alone is invalid, say so as usual.
+            if let Err(original) = parse_model(ModelSource { text, load }) {
+                return Err(Error::model(label, text, original));
+            }
+            // Valid alone, invalid with the overrides: the file's place, and what changed.
+            let list: Vec<&str> = overrides.iter().map(|o| o.origin.as_str()).collect();
+            let location = locate(text, &issue.field);
+            let message = format!("{} (with {})", issue.message, list.join(", "));
+            let mut issue = ModelIssue::new(issue.field, message);
+            issue.span = location;
+            Err(Error::model(label, text, issue))
+        }
+    }
+}
+
+/// Whether an error about `field` is about the value at `touched`, or a check of the table
+/// that holds it (tier shares adding up to more than 1).
+fn concerns(field: &str, touched: &str) -> bool {
+    let within = |inner: &str, outer: &str| {
+        inner == outer
+            || inner
+                .strip_prefix(outer)
+                .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+    };
+    if within(field, touched) {
+        return true;
+    }
+    // An enclosing table's own check; not a top-level table as a whole.
+    within(touched, field) && (field.contains('.') || field.contains('['))
+}
+
+fn unknown_trajectory(o: &Override, name: &str, model: &Model) -> Error {
+    let names: Vec<&str> = model.trajectories.iter().map(|t| t.name.as_str()).collect();
+    let hint = crate::model::nearest_name(name, &names)
+        .map(|n| format!("did you mean `{n}`? "))
+        .unwrap_or_default();
+    OverrideError::new(
+        &o.origin,
+        &o.path.text,
+        format!(
+            "the model has no trajectory `{name}`; {hint}trajectories: {}",
+            names.join(", ")
+        ),
+    )
+    .into()
+}
+
+/// The exact decimal of a derived key's VALUE, which must be a number (a scale >= 0).
+fn derived_amount(o: &Override, kind: Derived) -> Result<Decimal, OverrideError> {
+    let err = |m: String| OverrideError::new(&o.origin, &o.path.text, m);
+    let value = parse_value(o)?;
+    let amount = number_of(&value).ok_or_else(|| {
+        err(format!(
+            "`{}` is not a number; {} takes a number such as {}",
+            o.value,
+            kind.as_str(),
+            if kind == Derived::ShiftMargin {
+                "0.05"
+            } else {
+                "1.5"
+            }
+        ))
+    })?;
+    if kind != Derived::ShiftMargin && amount < Decimal::ZERO {
+        return Err(err(format!(
+            "{amount} is negative; {} multiplies every {}, which must stay 0 or more, so it must be 0 or more",
+            kind.as_str(),
+            series_key(kind)
+        )));
+    }
+    if amount.abs() > Decimal::from(1_000_000_000i64) {
+        return Err(err(format!(
+            "{amount} is too large; a derived key must be at most 1e9 in size"
+        )));
+    }
+    Ok(amount)
+}
+
+fn parse_value(o: &Override) -> Result<Value, OverrideError> {
+    o.value.parse::<Value>().map_err(|e| {
+        let why = e.to_string();
+        let why = why.lines().last().unwrap_or_default().trim();
+        OverrideError::new(
+            &o.origin,
+            &o.path.text,
+            format!(
+                "`{}` is not a TOML value ({why}); write a number as 0.3 or 2031, text in quotes (\"nonprofit\"), true or false, an array as [[2025, 500.0], [2030, 900.0]]",
+                o.value
+            ),
+        )
+    })
+}
+
+/// The exact decimal a TOML number is written as; None for anything else (and inf, nan).
+pub fn number_of(value: &Value) -> Option<Decimal> {
+    match value {
+        Value::Integer(i) => Some(Decimal::from(*i.value())),
+        Value::Float(f) => {
+            if !f.value().is_finite() {
+                return None;
+            }
+            let literal: String = f
+                .display_repr()
+                .chars()
+                .filter(|c| *c != '_' && *c != '+')
+                .collect();
+            let literal = literal.trim();
+            if literal.contains(['e', 'E']) {
+                Decimal::from_scientific(literal).ok()
+            } else {
+                Decimal::from_str_exact(literal)
+                    .ok()
+                    .or_else(|| literal.parse().ok())
+            }
+        }
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Walking the document.
+
+/// Where the walk stands: an item of a table, a table of an array of tables, or a value
+/// inside an array or inline table.
+enum Node<'a> {
+    Item(&'a mut Item),
+    Table(&'a mut Table),
+    Value(&'a mut Value),
+}
+
+impl<'a> Node<'a> {
+    fn table_like(self) -> Option<&'a mut dyn TableLike> {
+        match self {
+            Node::Item(item) => item.as_table_like_mut(),
+            Node::Table(t) => Some(t),
+            Node::Value(Value::InlineTable(t)) => Some(t),
+            Node::Value(_) => None,
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            Node::Item(Item::Table(_)) | Node::Table(_) => "a table",
+            Node::Item(Item::ArrayOfTables(_)) => "an array of tables",
+            Node::Item(Item::Value(v)) => value_kind(v),
+            Node::Value(v) => value_kind(v),
+            Node::Item(Item::None) => "nothing",
+        }
+    }
+}
+
+fn value_kind(v: &Value) -> &'static str {
+    match v {
+        Value::String(_) => "text",
+        Value::Integer(_) | Value::Float(_) => "a number",
+        Value::Boolean(_) => "true or false",
+        Value::Datetime(_) => "a date",
+        Value::Array(_) => "an array",
+        Value::InlineTable(_) => "a table",
+    }
+}
+
+/// The tables of an array, either kind.
+enum Elements<'a> {
+    Tables(&'a mut ArrayOfTables),
+    Values(&'a mut toml_edit::Array),
+}
+
+impl Elements<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Elements::Tables(a) => a.len(),
+            Elements::Values(a) => a.len(),
+        }
+    }
+
+    fn names(&self) -> Vec<Option<String>> {
+        let name_of = |t: &dyn TableLike| {
+            t.get("name")
+                .and_then(|n| n.as_str())
+                .map(|s| s.trim().to_string())
+        };
+        match self {
+            Elements::Tables(a) => a.iter().map(|t| name_of(t)).collect(),
+            Elements::Values(a) => a
+                .iter()
+                .map(|v| v.as_inline_table().and_then(|t| name_of(t)))
+                .collect(),
+        }
+    }
+}
+
+fn elements<'a>(node: Node<'a>) -> Result<Elements<'a>, Node<'a>> {
+    match node {
+        Node::Item(Item::ArrayOfTables(a)) => Ok(Elements::Tables(a)),
+        Node::Item(Item::Value(Value::Array(a))) | Node::Value(Value::Array(a)) => {
+            Ok(Elements::Values(a))
+        }
+        other => Err(other),
+    }
+}
+
+/// Applies one override to the document.
+fn apply(doc: &mut DocumentMut, o: &Override) -> Result<Applied, OverrideError> {
+    match &o.path.target {
+        Target::Key(segments) => {
+            let value = parse_value(o)?;
+            let candidates = valid_paths(doc);
+            let fail = |m: String| {
+                let near = nearest_path(&o.path.text, &candidates)
+                    .map(|p| format!("; the nearest valid path is `{p}`"))
+                    .unwrap_or_default();
+                OverrideError::new(&o.origin, &o.path.text, format!("{m}{near}"))
+            };
+            let canonical = set_value(doc.as_table_mut(), segments, value).map_err(fail)?;
+            Ok(Applied {
+                touched: vec![canonical],
+            })
+        }
+        Target::Derived(kind, name) => {
+            let amount = derived_amount(o, *kind)?;
+            let mut touched = Vec::new();
+            apply_derived_to_document(doc, *kind, name.as_deref(), amount, &mut touched);
+            Ok(Applied { touched })
+        }
+    }
+}
+
+/// Sets the value at `segments`, returning the canonical path; the error says what part of
+/// the path is wrong.
+fn set_value(root: &mut Table, segments: &[Segment], value: Value) -> Result<String, String> {
+    let mut node = Node::Table(root);
+    let mut done: Vec<Segment> = Vec::new();
+    for (i, segment) in segments.iter().enumerate() {
+        let last = i + 1 == segments.len();
+        let here = render_segments(&done);
+        let place = if here.is_empty() {
+            "the top level".to_string()
+        } else {
+            format!("`{here}`")
+        };
+        match segment {
+            Segment::Key(key) => {
+                let kind = node.kind();
+                let Some(table) = node.table_like() else {
+                    return Err(format!(
+                        "{place} is {kind}, not a table, so it has no key `{key}`"
+                    ));
+                };
+                if !table.contains_key(key) {
+                    let shape = shape_of(&done);
+                    let allowed = match schema(&shape) {
+                        Some(Keys::Fixed(keys)) => keys.contains(&key.as_str()),
+                        Some(Keys::Open) => true,
+                        None => true,
+                    };
+                    if !allowed {
+                        return Err(format!("{place} has no key `{key}`"));
+                    }
+                    if !last {
+                        return Err(format!(
+                            "`{}` is not in the model; --set adds a key only to a table the file has (add the table to the file)",
+                            render_segments(&segments[..=i])
+                        ));
+                    }
+                    table.insert(key, Item::Value(clean(value)));
+                    done.push(segment.clone());
+                    return Ok(render_segments(&done));
+                }
+                if last {
+                    let slot = table.get_mut(key).expect("checked above");
+                    replace(slot, value);
+                    done.push(segment.clone());
+                    return Ok(render_segments(&done));
+                }
+                node = Node::Item(table.get_mut(key).expect("checked above"));
+                done.push(segment.clone());
+            }
+            Segment::Index(_) | Segment::Name(_) => {
+                let kind = node.kind();
+                let list = elements(node).map_err(|_| {
+                    format!(
+                        "{place} is {kind}, not an array, so it has no {}",
+                        render_segments(std::slice::from_ref(segment))
+                    )
+                })?;
+                let index = match segment {
+                    Segment::Index(i) => {
+                        if *i >= list.len() {
+                            return Err(match list.len() {
+                                0 => format!("{place} is empty, so it has no [{i}]"),
+                                n => format!(
+                                    "{place} has {n} entries, [0] to [{}], so it has no [{i}]",
+                                    n - 1
+                                ),
+                            });
+                        }
+                        *i
+                    }
+                    Segment::Name(name) => {
+                        let names = list.names();
+                        names
+                            .iter()
+                            .position(|n| n.as_deref() == Some(name.as_str()))
+                            .ok_or_else(|| {
+                                let known: Vec<&str> = names.iter().flatten().map(String::as_str).collect();
+                                if known.is_empty() {
+                                    format!("{place} has no entries with a `name`; pick one by position, [0]")
+                                } else {
+                                    format!("{place} has no entry named `{name}`; its names: {}", known.join(", "))
+                                }
+                            })?
+                    }
+                    Segment::Key(_) => unreachable!(),
+                };
+                done.push(Segment::Index(index));
+                match list {
+                    Elements::Tables(tables) => {
+                        if last {
+                            let Value::InlineTable(t) = value else {
+                                return Err(format!(
+                                    "`{}` is a table; its value must be a table {{ ... }}",
+                                    render_segments(&done)
+                                ));
+                            };
+                            *tables.get_mut(index).expect("in range") = t.into_table();
+                            return Ok(render_segments(&done));
+                        }
+                        node = Node::Table(tables.get_mut(index).expect("in range"));
+                    }
+                    Elements::Values(values) => {
+                        if last {
+                            values.replace_formatted(index, clean(value));
+                            return Ok(render_segments(&done));
+                        }
+                        node = Node::Value(values.get_mut(index).expect("in range"));
+                    }
+                }
+            }
+        }
+    }
+    Err("the PATH names no value".into())
+}
+
+/// A parsed value with the formatting of a freshly written one.
+fn clean(mut value: Value) -> Value {
+    value.decor_mut().clear();
+    value
+}
+
+fn replace(slot: &mut Item, value: Value) {
+    match (slot, value) {
+        // A `[table]` set to `{ ... }` stays a `[table]` (its sub-tables keep their place).
+        (slot @ Item::Table(_), Value::InlineTable(t)) => *slot = Item::Table(t.into_table()),
+        (Item::Value(v), value) => {
+            let decor = v.decor().clone();
+            *v = value;
+            *v.decor_mut() = decor;
+        }
+        (slot, value) => *slot = Item::Value(clean(value)),
+    }
+}
+
+/// The schema path of `done`: indexes as `[]` (`profit_share.tiers[].until`).
+fn shape_of(done: &[Segment]) -> String {
+    let mut out = String::new();
+    for s in done {
+        match s {
+            Segment::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Segment::Index(_) | Segment::Name(_) => out.push_str("[]"),
+        }
+    }
+    out
+}
+
+enum Keys {
+    Fixed(&'static [&'static str]),
+    /// Any key: a map of parties.
+    Open,
+}
+
+/// The keys a table of the model may hold (SPEC section 1). None: a table this module does
+/// not know, left to the model's own check.
+fn schema(shape: &str) -> Option<Keys> {
+    const REVENUE_SHARE: &[&str] = &["rate", "from", "until", "total_cap", "ends_at_agi"];
+    const SERIES: &[&str] = &["points", "growth"];
+    Some(Keys::Fixed(match shape {
+        "" => &[
+            "name",
+            "unit",
+            "start_year",
+            "end_year",
+            "valuation_year",
+            "discount_rate",
+            "trajectories_csv",
+        ],
+        "investor" => &["party", "contributions"],
+        "profit_share" => &[
+            "residual",
+            "loss_carryforward",
+            "investor_rights_end_at_agi",
+        ],
+        "profit_share.tiers[]" => &["name", "shares", "until", "cap_growth", "cap_growth_from"],
+        "profit_share.tiers[].shares" | "profit_share.tiers[].until" => return Some(Keys::Open),
+        "profit_share.revenue_share" | "equity.revenue_share" => REVENUE_SHARE,
+        "equity" => &["from_year", "stake", "dividend_payout", "terminal_discount"],
+        "equity.rounds[]" => &["year", "raise", "pre_money", "participation"],
+        "trajectories[]" => &[
+            "name",
+            "description",
+            "agi_year",
+            "revenue",
+            "margin",
+            "valuation",
+        ],
+        "trajectories[].revenue" | "trajectories[].margin" | "trajectories[].valuation" => SERIES,
+        _ => return None,
+    }))
+}
+
+/// Every path a `--set` could name in this document: its values and tables (arrays of
+/// tables by position and by name), the optional keys its tables leave out, the derived keys.
+fn valid_paths(doc: &DocumentMut) -> Vec<String> {
+    fn walk(table: &dyn TableLike, path: &str, shape: &str, out: &mut Vec<String>) {
+        if out.len() > 5000 {
+            return;
+        }
+        for (key, item) in table.iter() {
+            let p = if path.is_empty() {
+                key.to_string()
+            } else {
+                format!("{path}.{key}")
+            };
+            let s = if shape.is_empty() {
+                key.to_string()
+            } else {
+                format!("{shape}.{key}")
+            };
+            out.push(p.clone());
+            match item {
+                Item::ArrayOfTables(tables) => {
+                    for (i, t) in tables.iter().enumerate() {
+                        for form in element_forms(&p, i, t.get("name").and_then(|n| n.as_str())) {
+                            out.push(form.clone());
+                            walk(t, &form, &format!("{s}[]"), out);
+                        }
+                    }
+                }
+                Item::Value(Value::Array(values)) => {
+                    for (i, v) in values.iter().enumerate() {
+                        let name = v
+                            .as_inline_table()
+                            .and_then(|t| t.get("name"))
+                            .and_then(|n| n.as_str());
+                        for form in element_forms(&p, i, name) {
+                            out.push(form.clone());
+                            match v {
+                                Value::InlineTable(t) => walk(t, &form, &format!("{s}[]"), out),
+                                Value::Array(inner) => {
+                                    out.extend((0..inner.len()).map(|j| format!("{form}[{j}]")))
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+                other => {
+                    if let Some(t) = other.as_table_like() {
+                        walk(t, &p, &s, out);
+                    }
+                }
+            }
+        }
+        if let Some(Keys::Fixed(keys)) = schema(shape) {
+            for key in keys {
+                if !table.contains_key(key) {
+                    out.push(if path.is_empty() {
+                        key.to_string()
+                    } else {
+                        format!("{path}.{key}")
+                    });
+                }
+            }
+        }
+    }
+    fn element_forms(path: &str, i: usize, name: Option<&str>) -> Vec<String> {
+        let mut forms = vec![format!("{path}[{i}]")];
+        if let Some(n) = name {
+            forms.push(format!("{path}[{}]", n.trim()));
+        }
+        forms
+    }
+    let mut out = Vec::new();
+    walk(doc.as_table(), "", "", &mut out);
+    for d in Derived::ALL {
+        out.push(d.as_str().to_string());
+        for name in trajectory_names(doc) {
+            out.push(format!("{}[{name}]", d.as_str()));
+        }
+    }
+    out
+}
+
+/// The valid path nearest to `path` by edit distance; a path that only lacks its table
+/// (`stake` for `equity.stake`) finds it.
+fn nearest_path<'a>(path: &str, candidates: &'a [String]) -> Option<&'a str> {
+    let lower = path.to_lowercase();
+    let suffix = format!(".{lower}");
+    if let Some(c) = candidates
+        .iter()
+        .find(|c| c.to_lowercase().ends_with(&suffix))
+    {
+        return Some(c);
+    }
+    candidates
+        .iter()
+        .min_by_key(|c| {
+            (
+                strsim::damerau_levenshtein(&lower, &c.to_lowercase()),
+                c.len(),
+            )
+        })
+        .map(String::as_str)
+}
+
+fn trajectory_names(doc: &DocumentMut) -> Vec<String> {
+    let Some(item) = doc.get("trajectories") else {
+        return Vec::new();
+    };
+    let name = |t: &dyn TableLike| {
+        t.get("name")
+            .and_then(|n| n.as_str())
+            .map(|s| s.trim().to_string())
+    };
+    match item {
+        Item::ArrayOfTables(a) => a.iter().filter_map(|t| name(t)).collect(),
+        Item::Value(Value::Array(a)) => a
+            .iter()
+            .filter_map(|v| v.as_inline_table().and_then(|t| name(t)))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Derived keys.
+
+/// The series a derived key changes.
+fn series_key(kind: Derived) -> &'static str {
+    match kind {
+        Derived::ScaleValuation => "valuation",
+        Derived::ScaleRevenue => "revenue",
+        Derived::ShiftMargin => "margin",
+    }
+}
+
+fn apply_derived_to_document(
+    doc: &mut DocumentMut,
+    kind: Derived,
+    name: Option<&str>,
+    amount: Decimal,
+    touched: &mut Vec<String>,
+) {
+    let start_year = doc
+        .get("start_year")
+        .and_then(Item::as_integer)
+        .and_then(|y| Year::try_from(y).ok());
+    let Some(item) = doc.get_mut("trajectories") else {
+        return;
+    };
+    let key = series_key(kind);
+    let visit = |i: usize, t: &mut dyn TableLike, touched: &mut Vec<String>| {
+        let this = t.get("name").and_then(|n| n.as_str()).map(str::trim);
+        if name.is_some_and(|n| this != Some(n)) {
+            return;
+        }
+        touched.push(format!("trajectories[{i}].{key}"));
+        let Some(points) = t
+            .get_mut(key)
+            .and_then(|s| s.as_table_like_mut())
+            .and_then(|s| s.get_mut("points"))
+            .and_then(|p| p.as_array_mut())
+        else {
+            return;
+        };
+        let Some(pairs) = read_points(points) else {
+            return;
+        };
+        let Some(changed) = derive_series(kind, &pairs, amount, start_year) else {
+            return;
+        };
+        let mut array = toml_edit::Array::new();
+        for (year, value) in changed {
+            let mut pair = toml_edit::Array::new();
+            pair.push(i64::from(year));
+            pair.push_formatted(
+                super::decimal_literal(value)
+                    .parse::<Value>()
+                    .expect("a decimal is a TOML number"),
+            );
+            array.push(pair);
+        }
+        *points = array;
+    };
+    match item {
+        Item::ArrayOfTables(a) => {
+            for (i, t) in a.iter_mut().enumerate() {
+                visit(i, t, touched);
+            }
+        }
+        Item::Value(Value::Array(a)) => {
+            for (i, v) in a.iter_mut().enumerate() {
+                if let Some(t) = v.as_inline_table_mut() {
+                    visit(i, t, touched);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `[[year, value], ...]` as written; None if any entry is not such a pair (the model's own
+/// check then says what is wrong, unchanged).
+fn read_points(points: &toml_edit::Array) -> Option<Vec<(Year, Decimal)>> {
+    points
+        .iter()
+        .map(|pair| {
+            let pair = pair.as_array()?;
+            if pair.len() != 2 {
+                return None;
+            }
+            let year = Year::try_from(pair.get(0)?.as_integer()?).ok()?;
+            Some((year, number_of(pair.get(1)?)?))
+        })
+        .collect()
+}
+
+/// A series' points after a derived key: values times the scale, or margins plus the shift.
+/// A margin is 0 before its first point (SPEC 2), and the shift applies to every year: where
+/// the points start after `first_year`, two points hold the shifted 0 from `first_year` up
+/// to the year before the first point. `first_year` None: the points' own first year.
+/// None where a product is too large to hold.
+pub fn derive_series(
+    kind: Derived,
+    points: &[(Year, Decimal)],
+    amount: Decimal,
+    first_year: Option<Year>,
+) -> Option<Vec<(Year, Decimal)>> {
+    match kind {
+        Derived::ScaleValuation | Derived::ScaleRevenue => points
+            .iter()
+            .map(|(y, v)| Some((*y, super::fit_model_digits(v.checked_mul(amount)?))))
+            .collect(),
+        Derived::ShiftMargin => {
+            let mut out = Vec::with_capacity(points.len() + 2);
+            if let (Some(start), Some((first, _))) = (first_year, points.first())
+                && start < *first
+            {
+                out.push((start, amount));
+                if first - 1 > start {
+                    out.push((first - 1, amount));
+                }
+            }
+            for (y, v) in points {
+                out.push((*y, super::fit_model_digits(v.checked_add(amount)?)));
+            }
+            Some(out)
+        }
+    }
+}
+
+/// Rewrites the rows of a `trajectories_csv` text as the derived keys say, in order; returns
+/// the text and the trajectory names it holds. A cell that is not a number is left as it is
+/// (the model's check of the file reports it).
+fn patch_csv(
+    text: &str,
+    derived: &[(&Override, Derived, Option<String>, Decimal)],
+) -> (String, Vec<String>) {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let Some(Ok(header)) = records.next() else {
+        return (text.to_string(), Vec::new());
+    };
+    let column = |name: &str| {
+        header
+            .iter()
+            .position(|h| h.trim_start_matches('\u{feff}').eq_ignore_ascii_case(name))
+    };
+    let (Some(c_name), Some(c_revenue), Some(c_profit), Some(c_valuation)) = (
+        column("trajectory"),
+        column("revenue"),
+        column("profit"),
+        column("valuation"),
+    ) else {
+        return (text.to_string(), Vec::new());
+    };
+    let mut writer = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
+    let _ = writer.write_record(&header);
+    let mut names: Vec<String> = Vec::new();
+    for record in records {
+        let Ok(record) = record else {
+            // Leave a file the reader cannot take apart to the model's own check.
+            return (text.to_string(), names);
+        };
+        let mut cells: Vec<String> = record.iter().map(str::to_string).collect();
+        let name = cells.get(c_name).cloned().unwrap_or_default();
+        if !names.contains(&name) {
+            names.push(name.clone());
+        }
+        let cell =
+            |cells: &[String], c: usize| cells.get(c).and_then(|s| s.parse::<Decimal>().ok());
+        for (_, kind, target, amount) in derived {
+            if target.as_ref().is_some_and(|t| *t != name) {
+                continue;
+            }
+            let set = |cells: &mut Vec<String>, c: usize, v: Option<Decimal>| {
+                if let (Some(v), Some(slot)) = (v, cells.get_mut(c)) {
+                    *slot = super::decimal_literal(v);
+                }
+            };
+            match kind {
+                Derived::ScaleValuation => {
+                    let v = cell(&cells, c_valuation).and_then(|v| v.checked_mul(*amount));
+                    set(&mut cells, c_valuation, v);
+                }
+                Derived::ScaleRevenue => {
+                    let r = cell(&cells, c_revenue).and_then(|v| v.checked_mul(*amount));
+                    let p = cell(&cells, c_profit).and_then(|v| v.checked_mul(*amount));
+                    set(&mut cells, c_revenue, r);
+                    set(&mut cells, c_profit, p);
+                }
+                Derived::ShiftMargin => {
+                    // margin = profit / revenue, so margin + s means profit + s * revenue.
+                    let p = match (cell(&cells, c_profit), cell(&cells, c_revenue)) {
+                        (Some(p), Some(r)) => r.checked_mul(*amount).and_then(|x| p.checked_add(x)),
+                        _ => None,
+                    };
+                    set(&mut cells, c_profit, p);
+                }
+            }
+        }
+        let _ = writer.write_record(&cells);
+    }
+    let bytes = writer.into_inner().unwrap_or_default();
+    (
+        String::from_utf8(bytes).unwrap_or_else(|_| text.to_string()),
+        names,
+    )
+}
+
+/// Where the value at a canonical path (`trajectories[0].agi_year`) stands in `text`.
+fn locate(text: &str, field: &str) -> Option<Range<usize>> {
+    let doc = toml_edit::Document::parse(text).ok()?;
+    let segments = OverridePath::parse(field)
+        .ok()
+        .and_then(|p| match p.target {
+            Target::Key(s) => Some(s),
+            Target::Derived(..) => None,
+        })?;
+    enum At<'a> {
+        Item(&'a Item),
+        Table(&'a Table),
+        Value(&'a Value),
+    }
+    let mut at = At::Table(doc.as_table());
+    let mut span = None;
+    for s in &segments {
+        at = match (at, s) {
+            (At::Item(i), Segment::Key(k)) => At::Item(i.as_table_like()?.get(k)?),
+            (At::Table(t), Segment::Key(k)) => At::Item(t.get(k)?),
+            (At::Value(Value::InlineTable(t)), Segment::Key(k)) => At::Value(t.get(k)?),
+            (At::Item(Item::ArrayOfTables(a)), Segment::Index(i)) => At::Table(a.get(*i)?),
+            (At::Item(Item::Value(Value::Array(a))), Segment::Index(i))
+            | (At::Value(Value::Array(a)), Segment::Index(i)) => At::Value(a.get(*i)?),
+            _ => return span,
+        };
+        span = match &at {
+            At::Item(i) => i.span(),
+            At::Table(t) => t.span(),
+            At::Value(v) => v.span(),
+        }
+        .or(span);
+    }
+    span
+}
+
+/// The path a `--vary` or `--set` names, checked against the document without changing
+/// it: the canonical form (indexes for names), or an error naming the nearest valid path.
+pub fn canonical_path(
+    text: &str,
+    origin: &str,
+    path: &OverridePath,
+) -> Result<String, OverrideError> {
+    let Target::Key(segments) = &path.target else {
+        return Ok(path.text.clone());
+    };
+    let Ok(mut doc) = text.parse::<DocumentMut>() else {
+        return Ok(path.text.clone());
+    };
+    let candidates = valid_paths(&doc);
+    // Set the value to itself (or a placeholder): the walk is the check.
+    set_value(doc.as_table_mut(), segments, Value::from(0i64)).map_err(|m| {
+        let near = nearest_path(&path.text, &candidates)
+            .map(|p| format!("; the nearest valid path is `{p}`"))
+            .unwrap_or_default();
+        OverrideError::new(origin, &path.text, format!("{m}{near}"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BUILTIN: &str = crate::BUILTIN_MODEL;
+
+    fn load(overrides: &[&str]) -> Result<Patched, Error> {
+        let overrides: Vec<Override> = overrides
+            .iter()
+            .map(|s| Override::parse(s).unwrap())
+            .collect();
+        patch_and_parse("m.toml", BUILTIN, &overrides, &mut |_| {
+            Err("no files".into())
+        })
+    }
+
+    fn message(overrides: &[&str]) -> String {
+        load(overrides).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_value_is_set_and_read_exactly() {
+        let m = load(&["equity.stake=0.30", "discount_rate=0.1"])
+            .unwrap()
+            .model;
+        assert_eq!(m.equity.stake, "0.30".parse::<Decimal>().unwrap());
+        assert_eq!(m.discount_rate, "0.1".parse::<Decimal>().unwrap());
+    }
+
+    #[test]
+    fn names_pick_tables_and_later_overrides_win() {
+        let m = load(&[
+            "trajectories[base].agi_year=2031",
+            "trajectories[base].agi_year=2032",
+        ])
+        .unwrap()
+        .model;
+        let base = m.trajectories.iter().find(|t| t.name == "base").unwrap();
+        assert_eq!(base.agi_year, Some(2032));
+    }
+
+    #[test]
+    fn an_optional_key_is_added_where_its_table_exists() {
+        let m = load(&["equity.rounds[0].pre_money=700"]).unwrap().model;
+        assert_eq!(m.equity.rounds[0].pre_money, Some(Decimal::from(700)));
+    }
+
+    #[test]
+    fn errors_name_set_the_path_and_the_nearest_valid_path() {
+        let e = message(&["equity.stak=0.3"]);
+        assert!(e.starts_with("--set equity.stak=0.3: equity.stak:"), "{e}");
+        assert!(e.contains("`equity.stake`"), "{e}");
+        let e = message(&["profit_share.tiers[7].until.microsoft=5"]);
+        assert!(e.contains("[0] to [1]"), "{e}");
+        assert!(e.contains("nearest valid path"), "{e}");
+        let e = message(&["trajectories[nope].agi_year=2030"]);
+        assert!(e.contains("no entry named `nope`"), "{e}");
+        let e = message(&["equity.stake=1.5"]);
+        assert!(
+            e.starts_with("--set equity.stake=1.5: equity.stake: 1.5 is out of range"),
+            "{e}"
+        );
+        let e = message(&["equity.stake=\"a lot\""]);
+        assert!(
+            e.starts_with("--set equity.stake=\"a lot\": equity.stake:"),
+            "{e}"
+        );
+        let e = message(&["equity.stake=abc"]);
+        assert!(e.contains("is not a TOML value"), "{e}");
+        let e = message(&["scale.valuation[nope]=2"]);
+        assert!(e.contains("no trajectory `nope`"), "{e}");
+        let e = message(&["scale.valuation=-1"]);
+        assert!(e.contains("must be 0 or more"), "{e}");
+    }
+
+    #[test]
+    fn a_check_of_the_table_an_override_changed_is_the_overrides() {
+        let e = message(&["profit_share.tiers[1].shares.microsoft=0.9"]);
+        assert!(
+            e.starts_with(
+                "--set profit_share.tiers[1].shares.microsoft=0.9: profit_share.tiers[1].shares:"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn derived_keys_scale_and_shift_the_points() {
+        let base = load(&[]).unwrap().model;
+        let m = load(&["scale.valuation[base]=1.5", "shift.margin=0.05"])
+            .unwrap()
+            .model;
+        for (t0, t1) in base.trajectories.iter().zip(&m.trajectories) {
+            let (
+                crate::model::TrajectorySource::Series {
+                    valuation: v0,
+                    margin: m0,
+                    ..
+                },
+                crate::model::TrajectorySource::Series {
+                    valuation: v1,
+                    margin: m1,
+                    ..
+                },
+            ) = (&t0.source, &t1.source)
+            else {
+                panic!("series")
+            };
+            let k = if t0.name == "base" {
+                "1.5".parse().unwrap()
+            } else {
+                Decimal::ONE
+            };
+            for (a, b) in v0.points.iter().zip(&v1.points) {
+                assert_eq!(a.1 * k, b.1);
+            }
+            let shift: Decimal = "0.05".parse().unwrap();
+            assert_eq!(
+                m1.points.last().unwrap().1,
+                m0.points.last().unwrap().1 + shift
+            );
+        }
+    }
+
+    #[test]
+    fn shifting_a_margin_that_starts_late_shifts_the_years_before_it() {
+        let pts = [(2024, Decimal::ONE)];
+        let d: Decimal = "0.1".parse().unwrap();
+        assert_eq!(
+            derive_series(Derived::ShiftMargin, &pts, d, Some(2019)).unwrap(),
+            vec![(2019, d), (2023, d), (2024, Decimal::ONE + d)]
+        );
+        assert_eq!(
+            derive_series(Derived::ShiftMargin, &pts, d, Some(2023)).unwrap(),
+            vec![(2023, d), (2024, Decimal::ONE + d)]
+        );
+    }
+
+    #[test]
+    fn an_error_elsewhere_points_at_the_file_line() {
+        // Moving from_year past the round's year fails the round, which is in the file.
+        let e = message(&["equity.from_year=2030"]);
+        assert!(e.starts_with("m.toml, line "), "{e}");
+        assert!(e.contains("equity.rounds[0].year"), "{e}");
+        assert!(e.contains("(with --set equity.from_year=2030)"), "{e}");
+    }
+}

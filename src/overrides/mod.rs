@@ -1,0 +1,406 @@
+//! Overrides: `--set PATH=VALUE` (SPEC section 9), a change to a model without editing its
+//! file.
+//!
+//! An override is applied to the model's TOML document itself ([`document`]), and the
+//! patched text is validated as a file would be, so an overridden value gets exactly the
+//! checks and messages of a value written in the file; only the place named changes, from a
+//! line of the file to the `--set` that put the value there.
+//!
+//! - PATH: keys joined by `.`; `[i]` picks an array element (zero-based); `[NAME]` picks the
+//!   element of an array of tables whose `name` is NAME (`trajectories[base].agi_year`).
+//! - Three derived keys act on trajectories: `scale.valuation`, `scale.revenue` and
+//!   `shift.margin`, on all of them or, with `[NAME]`, on one.
+//!
+//! Sweeps, solves and tornados change one value thousands of times; for them [`typed`]
+//! resolves a path once to a field of the typed [`Model`](crate::model::Model) and sets it
+//! directly, after the value has been checked once through the document.
+
+pub mod document;
+pub mod typed;
+
+use rust_decimal::Decimal;
+
+pub use document::{OverrideError, patch_and_parse};
+pub use typed::Knob;
+
+/// One step of a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    /// A key of a table.
+    Key(String),
+    /// An array element by position, zero-based.
+    Index(usize),
+    /// The element of an array of tables whose `name` is this.
+    Name(String),
+}
+
+/// A derived key (SPEC 9): a change to every year of one series of the trajectories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Derived {
+    /// Multiplies every valuation.
+    ScaleValuation,
+    /// Multiplies every revenue (and so every profit).
+    ScaleRevenue,
+    /// Adds to every margin.
+    ShiftMargin,
+}
+
+impl Derived {
+    pub const ALL: [Derived; 3] = [
+        Derived::ScaleValuation,
+        Derived::ScaleRevenue,
+        Derived::ShiftMargin,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Derived::ScaleValuation => "scale.valuation",
+            Derived::ScaleRevenue => "scale.revenue",
+            Derived::ShiftMargin => "shift.margin",
+        }
+    }
+
+    /// The value that changes nothing: 1 for a scale, 0 for a shift.
+    pub fn identity(self) -> Decimal {
+        match self {
+            Derived::ShiftMargin => Decimal::ZERO,
+            _ => Decimal::ONE,
+        }
+    }
+}
+
+/// What a path names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A key of the model's TOML document.
+    Key(Vec<Segment>),
+    /// A derived key, on every trajectory (None) or the one named.
+    Derived(Derived, Option<String>),
+}
+
+/// A parsed PATH, with its text as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverridePath {
+    pub text: String,
+    pub target: Target,
+}
+
+/// One `PATH=VALUE`, as given on the command line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Override {
+    /// How the override is named in messages: `--set equity.stake=0.3`, or the `--vary` it
+    /// came from.
+    pub origin: String,
+    pub path: OverridePath,
+    /// The VALUE's text, a TOML value.
+    pub value: String,
+}
+
+impl Override {
+    /// Parses `PATH=VALUE` as given to `--set`.
+    pub fn parse(arg: &str) -> Result<Override, OverrideError> {
+        let origin = format!("--set {arg}");
+        let Some((path, value)) = split_assignment(arg) else {
+            return Err(OverrideError::new(
+                origin,
+                "",
+                "expected PATH=VALUE, such as `equity.stake=0.3` or `trajectories[base].agi_year=2031`",
+            ));
+        };
+        let path = OverridePath::parse(path).map_err(|m| OverrideError::new(&origin, path, m))?;
+        let value = value.trim();
+        if value.is_empty() {
+            return Err(OverrideError::new(
+                origin,
+                &path.text,
+                "the VALUE after `=` is empty; give a TOML value such as 0.3, 2031 or \"nonprofit\"",
+            ));
+        }
+        Ok(Override {
+            origin,
+            path,
+            value: value.to_string(),
+        })
+    }
+
+    /// An override of `path` with a number, as a sweep or solve makes them.
+    pub fn number(origin: impl Into<String>, path: &OverridePath, value: Decimal) -> Override {
+        Override {
+            origin: origin.into(),
+            path: path.clone(),
+            value: decimal_literal(value),
+        }
+    }
+}
+
+/// A decimal as a TOML number literal that reads back as the same decimal (TOML has no
+/// exponent-free form other than the plain digits). A value the model's reader would refuse
+/// for its digits (a derived product or a grid point with 29) is first fitted by
+/// [`fit_model_digits`].
+pub fn decimal_literal(value: Decimal) -> String {
+    fit_model_digits(value).to_string()
+}
+
+/// `value` with at most 28 significant digits, the most a model's number may have: a
+/// product such as `scale.valuation` times a point can reach 29, which the model's reader
+/// refuses (it never rounds what a user wrote), so derived values are rounded here, to
+/// nearest, a change below 1e-27 relative.
+pub fn fit_model_digits(value: Decimal) -> Decimal {
+    let significant = value.normalize().mantissa().unsigned_abs();
+    if significant >= 10u128.pow(28) {
+        value.round_sf(28).unwrap_or(value)
+    } else {
+        value
+    }
+}
+
+/// Splits at the first `=` outside brackets (a `[NAME]` may hold any character).
+fn split_assignment(arg: &str) -> Option<(&str, &str)> {
+    let mut depth = 0i32;
+    for (i, c) in arg.char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            '=' if depth <= 0 => return Some((&arg[..i], &arg[i + 1..])),
+            _ => {}
+        }
+    }
+    None
+}
+
+impl OverridePath {
+    /// Parses a PATH (without `=VALUE`); the error says what is wrong with its syntax.
+    pub fn parse(text: &str) -> Result<OverridePath, String> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err("the PATH is empty; name a key such as `equity.stake`".into());
+        }
+        let segments = parse_segments(text)?;
+        let target = match segments.as_slice() {
+            [Segment::Key(a), Segment::Key(b), rest @ ..] if a == "scale" || a == "shift" => {
+                let derived = Derived::ALL
+                    .into_iter()
+                    .find(|d| d.as_str() == format!("{a}.{b}"))
+                    .ok_or_else(|| {
+                        format!(
+                            "`{a}.{b}` is not a derived key; the derived keys are scale.valuation, scale.revenue and shift.margin"
+                        )
+                    })?;
+                match rest {
+                    [] => Target::Derived(derived, None),
+                    [Segment::Name(n)] => Target::Derived(derived, Some(n.clone())),
+                    [Segment::Index(i)] => Target::Derived(derived, Some(i.to_string())),
+                    _ => {
+                        return Err(format!(
+                            "a derived key takes at most a trajectory name: `{}` or `{}[NAME]`",
+                            derived.as_str(),
+                            derived.as_str()
+                        ));
+                    }
+                }
+            }
+            _ => Target::Key(segments),
+        };
+        Ok(OverridePath {
+            text: text.to_string(),
+            target,
+        })
+    }
+}
+
+fn parse_segments(text: &str) -> Result<Vec<Segment>, String> {
+    let mut out = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    let mut expect_key = true;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '[' {
+            let close = chars[i..]
+                .iter()
+                .position(|c| *c == ']')
+                .ok_or("a `[` is not closed by `]`")?;
+            let inner: String = chars[i + 1..i + close].iter().collect();
+            let inner = inner.trim();
+            if out.is_empty() {
+                return Err("a PATH starts with a key, not `[`".into());
+            }
+            if inner.is_empty() {
+                return Err(
+                    "`[]` is empty; write an index such as [0] or a name such as [base]".into(),
+                );
+            }
+            if inner.chars().all(|c| c.is_ascii_digit()) {
+                let index = inner
+                    .parse::<usize>()
+                    .map_err(|_| format!("the index [{inner}] is too large"))?;
+                out.push(Segment::Index(index));
+            } else {
+                out.push(Segment::Name(unquote(inner).to_string()));
+            }
+            i += close + 1;
+            expect_key = false;
+            continue;
+        }
+        if c == '.' {
+            if expect_key {
+                return Err("a `.` must be followed by a key and come after one".into());
+            }
+            expect_key = true;
+            i += 1;
+            if i == chars.len() {
+                return Err("the PATH ends with `.`".into());
+            }
+            continue;
+        }
+        if !expect_key {
+            return Err(format!("expected `.` or `[` before `{c}`"));
+        }
+        let key = if c == '"' {
+            let close = chars[i + 1..]
+                .iter()
+                .position(|c| *c == '"')
+                .ok_or("a quoted key is not closed by `\"`")?;
+            let key: String = chars[i + 1..i + 1 + close].iter().collect();
+            i += close + 2;
+            key
+        } else {
+            let start = i;
+            while i < chars.len() && !matches!(chars[i], '.' | '[' | ']') {
+                i += 1;
+            }
+            let key: String = chars[start..i].iter().collect();
+            let key = key.trim().to_string();
+            if key.is_empty()
+                || !key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                return Err(format!(
+                    "`{key}` is not a key: keys are letters, digits, `_` and `-` (quote any other key: \"big co\")"
+                ));
+            }
+            key
+        };
+        out.push(Segment::Key(key));
+        expect_key = false;
+    }
+    Ok(out)
+}
+
+fn unquote(s: &str) -> &str {
+    s.strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .unwrap_or(s)
+}
+
+/// A path in its canonical form: names resolved to indexes (`trajectories[0].agi_year`),
+/// the form the model's own error messages use.
+pub fn render_segments(segments: &[Segment]) -> String {
+    let mut out = String::new();
+    for s in segments {
+        match s {
+            Segment::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                if k.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                {
+                    out.push_str(k);
+                } else {
+                    out.push('"');
+                    out.push_str(k);
+                    out.push('"');
+                }
+            }
+            Segment::Index(i) => out.push_str(&format!("[{i}]")),
+            Segment::Name(n) => out.push_str(&format!("[{n}]")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(s: &str) -> Segment {
+        Segment::Key(s.into())
+    }
+
+    #[test]
+    fn paths_parse_into_keys_indexes_and_names() {
+        let p = OverridePath::parse("profit_share.tiers[1].until.microsoft").unwrap();
+        assert_eq!(
+            p.target,
+            Target::Key(vec![
+                key("profit_share"),
+                key("tiers"),
+                Segment::Index(1),
+                key("until"),
+                key("microsoft")
+            ])
+        );
+        let p = OverridePath::parse("trajectories[base].valuation.points[0][1]").unwrap();
+        assert_eq!(
+            p.target,
+            Target::Key(vec![
+                key("trajectories"),
+                Segment::Name("base".into()),
+                key("valuation"),
+                key("points"),
+                Segment::Index(0),
+                Segment::Index(1)
+            ])
+        );
+        assert_eq!(
+            OverridePath::parse("scale.valuation[bull]").unwrap().target,
+            Target::Derived(Derived::ScaleValuation, Some("bull".into()))
+        );
+        assert_eq!(
+            OverridePath::parse("shift.margin").unwrap().target,
+            Target::Derived(Derived::ShiftMargin, None)
+        );
+        assert_eq!(
+            OverridePath::parse("profit_share.tiers[0].shares.\"big co\"")
+                .unwrap()
+                .target,
+            Target::Key(vec![
+                key("profit_share"),
+                key("tiers"),
+                Segment::Index(0),
+                key("shares"),
+                key("big co")
+            ])
+        );
+    }
+
+    #[test]
+    fn bad_path_syntax_is_explained() {
+        for bad in [
+            "",
+            "a..b",
+            ".a",
+            "a.",
+            "a[",
+            "a[]",
+            "[0]",
+            "a b",
+            "scale.margin",
+            "a]b",
+            "scale.valuation.x",
+        ] {
+            assert!(OverridePath::parse(bad).is_err(), "{bad:?} parsed");
+        }
+    }
+
+    #[test]
+    fn the_assignment_splits_outside_brackets() {
+        let o = Override::parse("trajectories[a=b].agi_year=2030").unwrap();
+        assert_eq!(o.path.text, "trajectories[a=b].agi_year");
+        assert_eq!(o.value, "2030");
+        assert!(Override::parse("equity.stake").is_err());
+        assert!(Override::parse("equity.stake=").is_err());
+    }
+}

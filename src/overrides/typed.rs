@@ -1,0 +1,459 @@
+//! Typed overrides: a path resolved once to a field of the [`Model`], set directly.
+//!
+//! A sweep of 101 x 101 values cannot re-read the model file for each (reading it costs
+//! about as much as running it). Each value is checked once through the document
+//! ([`super::patch_and_parse`]), which gives it the file's checks and messages; then each run
+//! sets the field on a copy of the model. A knob sets exactly what the document route would
+//! have produced (the tests compare the two models), so both routes give the same numbers.
+//! Paths that name no knob (text, booleans, arrays, years other than `agi_year`) take the
+//! document route every time.
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
+use super::{Derived, OverridePath, Segment, Target, document::derive_series, fit_model_digits};
+use crate::model::{Model, Series, TrajectorySource};
+
+/// Which regime's revenue share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    ProfitShare,
+    Equity,
+}
+
+/// One of a trajectory's series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeriesKind {
+    Revenue,
+    Margin,
+    Valuation,
+}
+
+/// A number in the model that a path names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Knob {
+    DiscountRate,
+    /// The amount of `investor.contributions[i]`.
+    Contribution(usize),
+    TierShare {
+        tier: usize,
+        party: usize,
+    },
+    TierUntil {
+        tier: usize,
+        party: usize,
+    },
+    TierCapGrowth(usize),
+    RevenueShareRate(Side),
+    RevenueShareCap(Side),
+    Stake,
+    DividendPayout,
+    TerminalDiscount,
+    RoundRaise(usize),
+    RoundPreMoney(usize),
+    RoundParticipation(usize),
+    Growth {
+        trajectory: usize,
+        series: SeriesKind,
+    },
+    /// The value of `points[point]`.
+    Point {
+        trajectory: usize,
+        series: SeriesKind,
+        point: usize,
+    },
+    AgiYear(usize),
+    /// A derived key on one trajectory (by index) or all.
+    Derived(Derived, Option<usize>),
+}
+
+/// The values a knob may take (SPEC section 6), for `solve`'s default range.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Domain {
+    /// A fraction in [0, 1].
+    Fraction,
+    /// A yearly rate above -1.
+    Rate,
+    /// An amount above 0.
+    Positive,
+    /// An amount of 0 or more.
+    NonNegative,
+    /// An amount from 0 to the given most.
+    UpTo(Decimal),
+    /// Any number (a margin, a shift of margins).
+    Any,
+    /// A factor of 0 or more (scale.valuation, scale.revenue).
+    Scale,
+    /// A whole year.
+    Year,
+}
+
+impl Knob {
+    /// The knob of a canonical path (names resolved to indexes, as
+    /// [`super::document::canonical_path`] gives), or None where the path names no number
+    /// this module knows how to set.
+    pub fn resolve(model: &Model, path: &OverridePath, canonical: &str) -> Option<Knob> {
+        if let Target::Derived(kind, name) = &path.target {
+            let index = match name {
+                None => None,
+                Some(n) => Some(model.trajectories.iter().position(|t| t.name == *n)?),
+            };
+            return Some(Knob::Derived(*kind, index));
+        }
+        let parsed = OverridePath::parse(canonical).ok()?;
+        let Target::Key(segments) = parsed.target else {
+            return None;
+        };
+        let keys: Vec<KeyOrIndex> = segments
+            .iter()
+            .map(|s| match s {
+                Segment::Key(k) => Some(KeyOrIndex::Key(k.as_str())),
+                Segment::Index(i) => Some(KeyOrIndex::Index(*i)),
+                Segment::Name(_) => None,
+            })
+            .collect::<Option<_>>()?;
+        use KeyOrIndex::{Index as I, Key as K};
+        let party = |name: &str| model.parties.iter().position(|p| p == name);
+        let series_kind = |s: &str| match s {
+            "revenue" => Some(SeriesKind::Revenue),
+            "margin" => Some(SeriesKind::Margin),
+            "valuation" => Some(SeriesKind::Valuation),
+            _ => None,
+        };
+        let side = |s: &str| match s {
+            "profit_share" => Some(Side::ProfitShare),
+            "equity" => Some(Side::Equity),
+            _ => None,
+        };
+        let knob = match keys.as_slice() {
+            [K("discount_rate")] => Knob::DiscountRate,
+            [K("investor"), K("contributions"), I(i), I(1)]
+                if *i < model.investor.contributions.len() =>
+            {
+                Knob::Contribution(*i)
+            }
+            [K("profit_share"), K("tiers"), I(t), K("shares"), K(p)] => {
+                let party = party(p)?;
+                let tier = model.profit_share.tiers.get(*t)?;
+                tier.shares.iter().find(|(q, _)| *q == party)?;
+                Knob::TierShare { tier: *t, party }
+            }
+            [K("profit_share"), K("tiers"), I(t), K("until"), K(p)] => {
+                let party = party(p)?;
+                let tier = model.profit_share.tiers.get(*t)?;
+                tier.until.iter().find(|(q, _)| *q == party)?;
+                Knob::TierUntil { tier: *t, party }
+            }
+            [K("profit_share"), K("tiers"), I(t), K("cap_growth")]
+                if *t < model.profit_share.tiers.len() =>
+            {
+                Knob::TierCapGrowth(*t)
+            }
+            [K(s), K("revenue_share"), K(field)] => {
+                let side = side(s)?;
+                revenue_share(model, side).as_ref()?;
+                match *field {
+                    "rate" => Knob::RevenueShareRate(side),
+                    "total_cap" => Knob::RevenueShareCap(side),
+                    _ => return None,
+                }
+            }
+            [K("equity"), K("stake")] => Knob::Stake,
+            [K("equity"), K("dividend_payout")] => Knob::DividendPayout,
+            [K("equity"), K("terminal_discount")] => Knob::TerminalDiscount,
+            [K("equity"), K("rounds"), I(r), K(field)] if *r < model.equity.rounds.len() => {
+                match *field {
+                    "raise" => Knob::RoundRaise(*r),
+                    "pre_money" => Knob::RoundPreMoney(*r),
+                    "participation" => Knob::RoundParticipation(*r),
+                    _ => return None,
+                }
+            }
+            [K("trajectories"), I(t), rest @ ..] => {
+                let TrajectorySource::Series { .. } = &model.trajectories.get(*t)?.source else {
+                    return None;
+                };
+                match rest {
+                    [K("agi_year")] => Knob::AgiYear(*t),
+                    [K(s), K("growth")] => Knob::Growth {
+                        trajectory: *t,
+                        series: series_kind(s)?,
+                    },
+                    [K(s), K("points"), I(p), I(1)] => {
+                        let series = series_kind(s)?;
+                        if *p >= series_of(model, *t, series)?.points.len() {
+                            return None;
+                        }
+                        Knob::Point {
+                            trajectory: *t,
+                            series,
+                            point: *p,
+                        }
+                    }
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        };
+        Some(knob)
+    }
+
+    /// The knob's value in `model`; None for an optional value the model leaves out (a
+    /// default pre-money, no agi_year), or for a derived key, which has no value of its own
+    /// (its identity: 1 for a scale, 0 for a shift, is the model's own point).
+    pub fn current(&self, model: &Model) -> Option<Decimal> {
+        Some(match *self {
+            Knob::DiscountRate => model.discount_rate,
+            Knob::Contribution(i) => model.investor.contributions[i].amount,
+            Knob::TierShare { tier, party } => model.profit_share.tiers[tier].share_of(party),
+            Knob::TierUntil { tier, party } => {
+                model.profit_share.tiers[tier]
+                    .until
+                    .iter()
+                    .find(|(p, _)| *p == party)?
+                    .1
+            }
+            Knob::TierCapGrowth(t) => model.profit_share.tiers[t].cap_growth,
+            Knob::RevenueShareRate(s) => revenue_share(model, s).as_ref()?.rate,
+            Knob::RevenueShareCap(s) => revenue_share(model, s).as_ref()?.total_cap?,
+            Knob::Stake => model.equity.stake,
+            Knob::DividendPayout => model.equity.dividend_payout,
+            Knob::TerminalDiscount => model.equity.terminal_discount,
+            Knob::RoundRaise(r) => model.equity.rounds[r].raise,
+            Knob::RoundPreMoney(r) => model.equity.rounds[r].pre_money?,
+            Knob::RoundParticipation(r) => model.equity.rounds[r].participation,
+            Knob::Growth { trajectory, series } => series_of(model, trajectory, series)?.growth,
+            Knob::Point {
+                trajectory,
+                series,
+                point,
+            } => series_of(model, trajectory, series)?.points[point].1,
+            Knob::AgiYear(t) => Decimal::from(model.trajectories[t].agi_year?),
+            Knob::Derived(kind, _) => kind.identity(),
+        })
+    }
+
+    /// The values the knob may take.
+    pub fn domain(&self, model: &Model) -> Domain {
+        match *self {
+            Knob::DiscountRate | Knob::TierCapGrowth(_) | Knob::Growth { .. } => Domain::Rate,
+            Knob::Contribution(_) | Knob::RevenueShareCap(_) => Domain::NonNegative,
+            Knob::TierShare { .. }
+            | Knob::RevenueShareRate(_)
+            | Knob::Stake
+            | Knob::DividendPayout
+            | Knob::TerminalDiscount => Domain::Fraction,
+            Knob::TierUntil { .. } | Knob::RoundRaise(_) | Knob::RoundPreMoney(_) => {
+                Domain::Positive
+            }
+            Knob::RoundParticipation(r) => Domain::UpTo(model.equity.rounds[r].raise),
+            Knob::Point { series, .. } => match series {
+                SeriesKind::Margin => Domain::Any,
+                _ => Domain::NonNegative,
+            },
+            Knob::AgiYear(_) => Domain::Year,
+            Knob::Derived(Derived::ShiftMargin, _) => Domain::Any,
+            Knob::Derived(..) => Domain::Scale,
+        }
+    }
+
+    /// Sets the knob to `value` in `model`; None where a derived product is too large to
+    /// hold or a year is not whole (values checked through the document never are).
+    pub fn set(&self, model: &mut Model, value: Decimal) -> Option<()> {
+        match *self {
+            Knob::DiscountRate => model.discount_rate = value,
+            Knob::Contribution(i) => model.investor.contributions[i].amount = value,
+            Knob::TierShare { tier, party } => {
+                for (p, s) in &mut model.profit_share.tiers[tier].shares {
+                    if *p == party {
+                        *s = value;
+                    }
+                }
+            }
+            Knob::TierUntil { tier, party } => {
+                for (p, s) in &mut model.profit_share.tiers[tier].until {
+                    if *p == party {
+                        *s = value;
+                    }
+                }
+            }
+            Knob::TierCapGrowth(t) => model.profit_share.tiers[t].cap_growth = value,
+            Knob::RevenueShareRate(s) => revenue_share_mut(model, s).as_mut()?.rate = value,
+            Knob::RevenueShareCap(s) => {
+                revenue_share_mut(model, s).as_mut()?.total_cap = Some(value)
+            }
+            Knob::Stake => model.equity.stake = value,
+            Knob::DividendPayout => model.equity.dividend_payout = value,
+            Knob::TerminalDiscount => model.equity.terminal_discount = value,
+            Knob::RoundRaise(r) => model.equity.rounds[r].raise = value,
+            Knob::RoundPreMoney(r) => model.equity.rounds[r].pre_money = Some(value),
+            Knob::RoundParticipation(r) => model.equity.rounds[r].participation = value,
+            Knob::Growth { trajectory, series } => {
+                series_of_mut(model, trajectory, series)?.growth = value
+            }
+            Knob::Point {
+                trajectory,
+                series,
+                point,
+            } => series_of_mut(model, trajectory, series)?.points[point].1 = value,
+            Knob::AgiYear(t) => {
+                if !value.fract().is_zero() {
+                    return None;
+                }
+                model.trajectories[t].agi_year = Some(value.to_i32()?);
+            }
+            Knob::Derived(kind, one) => {
+                let start = model.start_year;
+                for (i, t) in model.trajectories.iter_mut().enumerate() {
+                    if one.is_some_and(|o| o != i) {
+                        continue;
+                    }
+                    derive_trajectory(&mut t.source, kind, value, start)?;
+                }
+            }
+        }
+        Some(())
+    }
+}
+
+#[derive(Clone, Copy)]
+enum KeyOrIndex<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn revenue_share(model: &Model, side: Side) -> &Option<crate::model::RevenueShare> {
+    match side {
+        Side::ProfitShare => &model.profit_share.revenue_share,
+        Side::Equity => &model.equity.revenue_share,
+    }
+}
+
+fn revenue_share_mut(model: &mut Model, side: Side) -> &mut Option<crate::model::RevenueShare> {
+    match side {
+        Side::ProfitShare => &mut model.profit_share.revenue_share,
+        Side::Equity => &mut model.equity.revenue_share,
+    }
+}
+
+fn series_of(model: &Model, t: usize, kind: SeriesKind) -> Option<&Series> {
+    match &model.trajectories.get(t)?.source {
+        TrajectorySource::Series {
+            revenue,
+            margin,
+            valuation,
+        } => Some(match kind {
+            SeriesKind::Revenue => revenue,
+            SeriesKind::Margin => margin,
+            SeriesKind::Valuation => valuation,
+        }),
+        TrajectorySource::Table { .. } => None,
+    }
+}
+
+fn series_of_mut(model: &mut Model, t: usize, kind: SeriesKind) -> Option<&mut Series> {
+    match &mut model.trajectories.get_mut(t)?.source {
+        TrajectorySource::Series {
+            revenue,
+            margin,
+            valuation,
+        } => Some(match kind {
+            SeriesKind::Revenue => revenue,
+            SeriesKind::Margin => margin,
+            SeriesKind::Valuation => valuation,
+        }),
+        TrajectorySource::Table { .. } => None,
+    }
+}
+
+/// A derived key on one trajectory, as the document route does it (the same arithmetic).
+fn derive_trajectory(
+    source: &mut TrajectorySource,
+    kind: Derived,
+    amount: Decimal,
+    start: crate::model::Year,
+) -> Option<()> {
+    match source {
+        TrajectorySource::Series {
+            revenue,
+            margin,
+            valuation,
+        } => {
+            let series = match kind {
+                Derived::ScaleValuation => valuation,
+                Derived::ScaleRevenue => revenue,
+                Derived::ShiftMargin => margin,
+            };
+            series.points = derive_series(kind, &series.points, amount, Some(start))?;
+        }
+        TrajectorySource::Table {
+            revenue,
+            profit,
+            valuation,
+        } => match kind {
+            Derived::ScaleValuation => {
+                for v in valuation.iter_mut() {
+                    *v = fit_model_digits(v.checked_mul(amount)?);
+                }
+            }
+            Derived::ScaleRevenue => {
+                for (r, p) in revenue.iter_mut().zip(profit.iter_mut()) {
+                    *r = fit_model_digits(r.checked_mul(amount)?);
+                    *p = fit_model_digits(p.checked_mul(amount)?);
+                }
+            }
+            Derived::ShiftMargin => {
+                for (r, p) in revenue.iter().zip(profit.iter_mut()) {
+                    *p = fit_model_digits(p.checked_add(r.checked_mul(amount)?)?);
+                }
+            }
+        },
+    }
+    Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Override, document::canonical_path, patch_and_parse};
+    use super::*;
+
+    /// Setting a knob gives the very model that the document route gives.
+    #[test]
+    fn a_knob_sets_what_the_document_would() {
+        let text = crate::BUILTIN_MODEL;
+        let mut no_files = |_: &str| -> Result<String, String> { Err("none".into()) };
+        let base = patch_and_parse("m", text, &[], &mut no_files)
+            .unwrap()
+            .model;
+        let cases = [
+            ("discount_rate", "0.12"),
+            ("investor.contributions[1][1]", "2.5"),
+            ("profit_share.tiers[1].shares.microsoft", "0.4"),
+            ("profit_share.tiers[1].until.microsoft", "120.5"),
+            ("profit_share.tiers[0].cap_growth", "0.02"),
+            ("equity.stake", "0.31"),
+            ("equity.dividend_payout", "0.2"),
+            ("equity.terminal_discount", "0.1"),
+            ("equity.rounds[0].pre_money", "650"),
+            ("equity.rounds[0].raise", "100"),
+            ("trajectories[base].valuation.growth", "0.05"),
+            ("trajectories[bull].revenue.points[1][1]", "20"),
+            ("trajectories[base].agi_year", "2031"),
+            ("scale.valuation", "1.25"),
+            ("scale.revenue[base]", "0.8"),
+            ("shift.margin", "-0.05"),
+        ];
+        for (path, value) in cases {
+            let o = Override::parse(&format!("{path}={value}")).unwrap();
+            let via_document = patch_and_parse("m", text, std::slice::from_ref(&o), &mut no_files)
+                .unwrap_or_else(|e| panic!("{path}: {e}"))
+                .model;
+            let canonical = canonical_path(text, &o.origin, &o.path).unwrap();
+            let knob = Knob::resolve(&base, &o.path, &canonical)
+                .unwrap_or_else(|| panic!("{path} has no knob"));
+            let mut typed = base.clone();
+            knob.set(&mut typed, value.parse().unwrap()).unwrap();
+            assert_eq!(typed, via_document, "{path}");
+        }
+    }
+}

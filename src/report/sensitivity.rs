@@ -1,0 +1,317 @@
+//! `sweep`, `solve` and `tornado` results as bytes: CSV (SPEC 8's rules), JSON and a table.
+//! Grid values and solutions print as exact decimals where they are the inputs (`sweep`'s
+//! varied values, `tornado`'s low and high), amounts to 6 places, solutions to 8.
+
+use rust_decimal::Decimal;
+use serde_json::{Map, Number, Value, json};
+
+use crate::report::{amount, fixed, group_thousands, ratio};
+use crate::sensitivity::solve::SolveRow;
+use crate::sensitivity::sweep::Sweep;
+use crate::sensitivity::tornado::TornadoRow;
+
+pub const SOLVE_COLUMNS: [&str; 6] = [
+    "trajectory",
+    "path",
+    "target",
+    "current_value",
+    "current_advantage",
+    "solution",
+];
+
+pub const TORNADO_COLUMNS: [&str; 7] = [
+    "trajectory",
+    "input",
+    "low",
+    "high",
+    "advantage_low",
+    "advantage_high",
+    "swing",
+];
+
+/// An input value as written: the exact decimal, without trailing zeros.
+fn exact(v: Decimal) -> String {
+    let mut v = v.normalize();
+    if v.is_zero() {
+        v.set_sign_positive(true);
+    }
+    v.to_string()
+}
+
+fn opt(v: Option<Decimal>, f: fn(Decimal) -> String) -> String {
+    v.map(f).unwrap_or_default()
+}
+
+fn csv_bytes(header: &[String], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    w.write_record(header).expect("writing to memory");
+    for row in rows {
+        w.write_record(&row).expect("writing to memory");
+    }
+    w.into_inner().expect("writing to memory")
+}
+
+fn num(text: String) -> Value {
+    if text.is_empty() {
+        return Value::Null;
+    }
+    text.parse::<Number>().map_or(Value::Null, Value::Number)
+}
+
+/// `sweep.csv`: trajectory, one column per varied path, npv_profit_share, npv_equity,
+/// npv_advantage, winner.
+pub fn sweep_csv(sweep: &Sweep) -> Vec<u8> {
+    let mut header = vec!["trajectory".to_string()];
+    header.extend(sweep.paths.iter().cloned());
+    header.extend(["npv_profit_share", "npv_equity", "npv_advantage", "winner"].map(String::from));
+    csv_bytes(
+        &header,
+        sweep.rows.iter().map(|r| {
+            let mut row = vec![r.trajectory.clone()];
+            row.extend(r.values.iter().map(|v| exact(*v)));
+            row.extend([
+                amount(r.outcome.npv_profit_share),
+                amount(r.outcome.npv_equity),
+                amount(r.outcome.npv_advantage),
+                r.outcome.winner.as_str().to_string(),
+            ]);
+            row
+        }),
+    )
+}
+
+pub fn sweep_json(sweep: &Sweep, model_file: &str) -> Vec<u8> {
+    let rows: Vec<Value> = sweep
+        .rows
+        .iter()
+        .map(|r| {
+            let mut values = Map::new();
+            for (p, v) in sweep.paths.iter().zip(&r.values) {
+                values.insert(p.clone(), num(exact(*v)));
+            }
+            json!({
+                "trajectory": r.trajectory,
+                "values": values,
+                "npv_profit_share": num(amount(r.outcome.npv_profit_share)),
+                "npv_equity": num(amount(r.outcome.npv_equity)),
+                "npv_advantage": num(amount(r.outcome.npv_advantage)),
+                "winner": r.outcome.winner.as_str(),
+            })
+        })
+        .collect();
+    pretty(json!({ "model": model_file, "varied": sweep.paths, "rows": rows }))
+}
+
+pub fn sweep_table(sweep: &Sweep) -> String {
+    let mut header: Vec<String> = vec!["trajectory".into()];
+    header.extend(sweep.paths.iter().cloned());
+    header.extend(
+        [
+            "NPV profit share",
+            "NPV equity",
+            "equity advantage",
+            "winner",
+        ]
+        .map(String::from),
+    );
+    let rows = sweep
+        .rows
+        .iter()
+        .map(|r| {
+            let mut row = vec![r.trajectory.clone()];
+            row.extend(r.values.iter().map(|v| exact(*v)));
+            row.extend([
+                money(r.outcome.npv_profit_share),
+                money(r.outcome.npv_equity),
+                signed(r.outcome.npv_advantage),
+                r.outcome.winner.as_str().replace('_', " "),
+            ]);
+            row
+        })
+        .collect();
+    table(&header, rows, 1 + sweep.paths.len())
+}
+
+/// `solve.csv`: trajectory, path, target, current_value, current_advantage, solution.
+pub fn solve_csv(rows: &[SolveRow]) -> Vec<u8> {
+    let header: Vec<String> = SOLVE_COLUMNS.iter().map(|s| s.to_string()).collect();
+    csv_bytes(
+        &header,
+        rows.iter().map(|r| {
+            vec![
+                r.trajectory.clone(),
+                r.path.clone(),
+                amount(r.target),
+                opt(r.current_value, ratio),
+                amount(r.current_advantage),
+                opt(r.solution, ratio),
+            ]
+        }),
+    )
+}
+
+pub fn solve_json(rows: &[SolveRow], model_file: &str) -> Vec<u8> {
+    let rows: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            json!({
+                "trajectory": r.trajectory,
+                "path": r.path,
+                "target": num(amount(r.target)),
+                "current_value": num(opt(r.current_value, ratio)),
+                "current_advantage": num(amount(r.current_advantage)),
+                "solution": num(opt(r.solution, ratio)),
+            })
+        })
+        .collect();
+    pretty(json!({ "model": model_file, "rows": rows }))
+}
+
+pub fn solve_table(rows: &[SolveRow]) -> String {
+    let header: Vec<String> = [
+        "trajectory",
+        "path",
+        "target advantage",
+        "current value",
+        "current advantage",
+        "solution",
+    ]
+    .map(String::from)
+    .to_vec();
+    let body = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.trajectory.clone(),
+                r.path.clone(),
+                signed(r.target),
+                opt(r.current_value, ratio),
+                signed(r.current_advantage),
+                r.solution.map(ratio).unwrap_or_else(|| "none".into()),
+            ]
+        })
+        .collect();
+    table(&header, body, 2)
+}
+
+/// `tornado.csv`: trajectory, input, low, high, advantage_low, advantage_high, swing.
+pub fn tornado_csv(rows: &[TornadoRow]) -> Vec<u8> {
+    let header: Vec<String> = TORNADO_COLUMNS.iter().map(|s| s.to_string()).collect();
+    csv_bytes(
+        &header,
+        rows.iter().map(|r| {
+            vec![
+                r.trajectory.clone(),
+                r.input.clone(),
+                exact(r.low),
+                exact(r.high),
+                opt(r.advantage_low, amount),
+                opt(r.advantage_high, amount),
+                opt(r.swing, amount),
+            ]
+        }),
+    )
+}
+
+pub fn tornado_json(rows: &[TornadoRow], model_file: &str) -> Vec<u8> {
+    let rows: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            json!({
+                "trajectory": r.trajectory,
+                "input": r.input,
+                "low": num(exact(r.low)),
+                "high": num(exact(r.high)),
+                "advantage_low": num(opt(r.advantage_low, amount)),
+                "advantage_high": num(opt(r.advantage_high, amount)),
+                "swing": num(opt(r.swing, amount)),
+            })
+        })
+        .collect();
+    pretty(json!({ "model": model_file, "rows": rows }))
+}
+
+pub fn tornado_table(rows: &[TornadoRow]) -> String {
+    let header: Vec<String> = [
+        "trajectory",
+        "input",
+        "low",
+        "high",
+        "advantage at low",
+        "advantage at high",
+        "swing",
+    ]
+    .map(String::from)
+    .to_vec();
+    let body = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.trajectory.clone(),
+                r.input.clone(),
+                exact(r.low),
+                exact(r.high),
+                r.advantage_low.map(signed).unwrap_or_default(),
+                r.advantage_high.map(signed).unwrap_or_default(),
+                r.swing.map(money).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    table(&header, body, 2)
+}
+
+fn pretty(doc: Value) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(&doc).expect("JSON of plain values");
+    bytes.push(b'\n');
+    bytes
+}
+
+fn money(v: Decimal) -> String {
+    group_thousands(&fixed(v, 2))
+}
+
+fn signed(v: Decimal) -> String {
+    let s = money(v);
+    if v.round_dp(2) > Decimal::ZERO {
+        format!("+{s}")
+    } else {
+        s
+    }
+}
+
+/// Columns aligned, the first `left` to the left, the rest to the right.
+fn table(header: &[String], rows: Vec<Vec<String>>, left: usize) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[String]| {
+        let parts: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(i, (c, w))| {
+                if i < left {
+                    format!("{c:<w$}")
+                } else {
+                    format!("{c:>w$}")
+                }
+            })
+            .collect();
+        parts.join("  ").trim_end().to_string()
+    };
+    let mut out = line(header);
+    out.push('\n');
+    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+    out.push_str(&rule.join("  "));
+    out.push('\n');
+    for row in &rows {
+        out.push_str(&line(row));
+        out.push('\n');
+    }
+    out
+}

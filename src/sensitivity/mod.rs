@@ -1,0 +1,204 @@
+//! Sensitivity (SPEC section 11): the exact engine run with one or two inputs changed.
+//! - [`sweep`]: a grid of values of one or two paths;
+//! - [`solve`]: the value of a path at which the NPV advantage is a target;
+//! - [`tornado`]: each input alone at a low and a high value, sorted by the swing.
+//!
+//! Every value is checked through the model's document once ([`crate::overrides`]), so a
+//! bad value gets the file's message; the runs then set the value on a copy of the typed
+//! model where the path has a [`Knob`], which costs far less than reading the file again.
+
+pub mod solve;
+pub mod sweep;
+pub mod tornado;
+
+use rust_decimal::Decimal;
+
+use crate::engine::{self, EngineError, Winner};
+use crate::error::Error;
+use crate::io::{LoadedModel, ModelFile};
+use crate::model::Model;
+use crate::overrides::document::canonical_path;
+use crate::overrides::{Knob, Override, OverridePath};
+
+/// What one run gives for one trajectory.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Outcome {
+    pub npv_profit_share: Decimal,
+    pub npv_equity: Decimal,
+    pub npv_advantage: Decimal,
+    pub winner: Winner,
+}
+
+/// A model with its `--set` overrides, ready for runs with one or two more values.
+pub struct Base<'a> {
+    pub file: &'a ModelFile,
+    pub overrides: &'a [Override],
+    /// The model with the overrides applied (its text is the patched text).
+    pub loaded: LoadedModel,
+}
+
+impl<'a> Base<'a> {
+    pub fn new(file: &'a ModelFile, overrides: &'a [Override]) -> Result<Base<'a>, Error> {
+        let loaded = file.load(overrides)?;
+        Ok(Base {
+            file,
+            overrides,
+            loaded,
+        })
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.loaded.model
+    }
+
+    /// The model with `extra` applied after the base overrides, through the document.
+    pub fn load_with(&self, extra: &[Override]) -> Result<Model, Error> {
+        let mut all = self.overrides.to_vec();
+        all.extend_from_slice(extra);
+        Ok(self.file.load(&all)?.model)
+    }
+
+    /// How values of `path` are set: its knob, or the document route; the error names the
+    /// nearest valid path.
+    pub fn route(&self, origin: &str, path: &OverridePath) -> Result<Route, Error> {
+        let canonical = canonical_path(&self.loaded.text, origin, path)?;
+        Ok(match Knob::resolve(self.model(), path, &canonical) {
+            Some(knob) => Route::Knob(knob),
+            None => Route::Document,
+        })
+    }
+}
+
+/// How a varied path's values reach the model.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Route {
+    Knob(Knob),
+    /// Patch and read the document for every value (paths with no knob).
+    Document,
+}
+
+/// `FROM..TO` or `FROM..TO:STEPS`, exact decimals.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Range {
+    pub from: Decimal,
+    pub to: Decimal,
+    pub steps: Option<usize>,
+}
+
+impl Range {
+    /// Parses the text after `PATH=`; the error says what is wrong.
+    pub fn parse(text: &str) -> Result<Range, String> {
+        let (span, steps) = match text.rsplit_once(':') {
+            Some((span, steps)) => {
+                let n: usize = steps.trim().parse().map_err(|_| {
+                    format!("`{steps}` is not a number of steps; write FROM..TO:STEPS, such as 0.1..0.5:11")
+                })?;
+                (span, Some(n))
+            }
+            None => (text, None),
+        };
+        let (from, to) = span
+            .split_once("..")
+            .ok_or_else(|| format!("`{text}` is not a range; write FROM..TO, such as 0.1..0.5"))?;
+        let number = |s: &str| -> Result<Decimal, String> {
+            let s = s.trim();
+            let parsed = if s.contains(['e', 'E']) {
+                Decimal::from_scientific(s).ok()
+            } else {
+                s.parse::<Decimal>().ok()
+            };
+            parsed.ok_or_else(|| format!("`{s}` is not a number"))
+        };
+        Ok(Range {
+            from: number(from)?,
+            to: number(to)?,
+            steps,
+        })
+    }
+
+    /// The grid: value i = FROM + i (TO - FROM) / (STEPS - 1), i = 0..STEPS, exact where a
+    /// decimal can hold it (the product is formed before the division).
+    pub fn grid(&self, default_steps: usize) -> Result<Vec<Decimal>, String> {
+        let steps = self.steps.unwrap_or(default_steps);
+        if steps < 2 {
+            return Err(format!(
+                "{steps} steps: a grid needs at least 2 (FROM and TO)"
+            ));
+        }
+        if steps > MAX_STEPS {
+            return Err(format!("{steps} steps: at most {MAX_STEPS} per path"));
+        }
+        let span = self
+            .to
+            .checked_sub(self.from)
+            .ok_or("the range is too wide to hold")?;
+        let last = Decimal::from(steps - 1);
+        (0..steps)
+            .map(|i| {
+                let offset = span
+                    .checked_mul(Decimal::from(i))
+                    .and_then(|x| x.checked_div(last))
+                    .ok_or("the range is too wide to hold")?;
+                let v = self
+                    .from
+                    .checked_add(offset)
+                    .ok_or("the range is too wide to hold")?;
+                Ok(v.normalize())
+            })
+            .collect()
+    }
+}
+
+/// The most values of one path in a sweep.
+pub const MAX_STEPS: usize = 10_001;
+
+/// Runs the trajectories `selected` (by index) of `model` in exact decimals, NPVs and
+/// winner only (the engine's lightest detail level: no rows, no IRR, no break-even); an
+/// engine error names the trajectory (and the caller says which values led to it).
+pub fn run(model: &Model, selected: &[usize]) -> Result<Vec<Outcome>, EngineError> {
+    let discount = engine::discount_factors(model)?;
+    let deal = engine::Deal::<Decimal>::of(model, &discount);
+    selected
+        .iter()
+        .map(|&t| {
+            let o = engine::run_outcome(model, &deal, &model.trajectories[t])?;
+            Ok(Outcome {
+                npv_profit_share: o.profit_share.npv,
+                npv_equity: o.equity.npv,
+                npv_advantage: o.npv_advantage,
+                winner: o.winner,
+            })
+        })
+        .collect()
+}
+
+/// `path=value` as one writes it in a message.
+pub fn assignment(path: &OverridePath, value: Decimal) -> String {
+    format!("{}={}", path.text, value.normalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn grids_are_exact_decimals() {
+        let r = Range::parse("0.1..0.5:5").unwrap();
+        assert_eq!(
+            r.grid(11).unwrap(),
+            vec![d("0.1"), d("0.2"), d("0.3"), d("0.4"), d("0.5")]
+        );
+        let r = Range::parse("0..1").unwrap();
+        assert_eq!(r.grid(11).unwrap()[3], d("0.3"));
+        let r = Range::parse("2..1:3").unwrap();
+        assert_eq!(r.grid(11).unwrap(), vec![d("2"), d("1.5"), d("1")]);
+        assert!(Range::parse("0..1:1").unwrap().grid(11).is_err());
+        assert!(Range::parse("0-1").is_err());
+        assert!(Range::parse("a..1").is_err());
+        assert!(Range::parse("0..1:x").is_err());
+    }
+}

@@ -1,0 +1,222 @@
+//! `solve`: per trajectory, the value of a path at which the NPV advantage is a target (0:
+//! the tie), the root nearest the model's own value, found by the engine's one root finder
+//! ([`measures::root_nearest`]). `scale.valuation` uses the break-even scale's own search,
+//! so `solve scale.valuation` is the break-even scale that `compare` reports, to the digit.
+
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+
+use super::{Base, Route, run};
+use crate::engine::measures::{self, Search, Steps};
+use crate::error::Error;
+use crate::model::{Model, Year};
+use crate::overrides::typed::Domain;
+use crate::overrides::{Derived, Knob, OverridePath};
+
+/// What to solve for.
+#[derive(Debug, Clone)]
+pub struct SolveSpec {
+    pub path: OverridePath,
+    /// The NPV advantage wanted (0: the tie).
+    pub target: Decimal,
+    /// Where to look (default: the key's valid range, amounts up to 1000 times the current
+    /// value).
+    pub within: Option<(Decimal, Decimal)>,
+}
+
+/// One trajectory's answer: the columns of `solve.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SolveRow {
+    pub trajectory: String,
+    pub path: String,
+    pub target: Decimal,
+    /// The model's own value (a default pre-money: the trajectory's; empty for a key the
+    /// model leaves out).
+    pub current_value: Option<Decimal>,
+    pub current_advantage: Decimal,
+    pub solution: Option<Decimal>,
+}
+
+/// The largest amount searched when the model has no value of its own (a `total_cap` it
+/// leaves out): 1e9 units.
+const OPEN_AMOUNT_LIMIT: i64 = 1_000_000_000;
+
+/// Solves on each trajectory of `selected` (indexes, in the model's order).
+pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<SolveRow>, Error> {
+    let origin = format!("solve {}", spec.path.text);
+    let knob = match base.route(&origin, &spec.path)? {
+        Route::Knob(k) => k,
+        Route::Document => {
+            return Err(Error::Usage(format!(
+                "solve {}: this path is not a number that solve can vary; solve takes a number of the model (a rate, share, stake, amount, growth, point value) or a derived key (see docs/MODEL.md)",
+                spec.path.text
+            )));
+        }
+    };
+    let model = base.model();
+    if knob.domain(model) == Domain::Year {
+        return Err(Error::Usage(format!(
+            "solve {}: a year moves the answer in whole steps, so it has no exact root; use `sweep` to see the answer year by year",
+            spec.path.text
+        )));
+    }
+    if let Some((lo, hi)) = spec.within
+        && lo >= hi
+    {
+        return Err(Error::Usage(format!(
+            "--within {lo}..{hi}: FROM must be below TO"
+        )));
+    }
+    let current = run(model, selected).map_err(|e| engine_error(base, &e))?;
+    selected
+        .par_iter()
+        .zip(current.par_iter())
+        .map(|(&t, now)| {
+            let trajectory = &model.trajectories[t];
+            let current_value = current_value(model, knob, t);
+            let solution = solve_one(model, knob, t, current_value, spec, now.npv_advantage)?;
+            Ok(SolveRow {
+                trajectory: trajectory.name.clone(),
+                path: spec.path.text.clone(),
+                target: spec.target,
+                current_value,
+                current_advantage: now.npv_advantage,
+                solution,
+            })
+        })
+        .collect()
+}
+
+fn engine_error(base: &Base, e: &crate::engine::EngineError) -> Error {
+    Error::Model {
+        file: base.loaded.label.clone(),
+        location: None,
+        field: e.field.clone(),
+        message: e.to_string(),
+    }
+}
+
+/// The knob's value on trajectory `t`: a default pre-money value is the trajectory's
+/// valuation that year minus the raise.
+fn current_value(model: &Model, knob: Knob, t: usize) -> Option<Decimal> {
+    if let Some(v) = knob.current(model) {
+        return Some(v);
+    }
+    if let Knob::RoundPreMoney(r) = knob {
+        let round = &model.equity.rounds[r];
+        let path = crate::engine::series::Path::of(model, &model.trajectories[t]).ok()?;
+        let v = path.valuation[(round.year - model.start_year) as usize];
+        return Some(v - round.raise);
+    }
+    None
+}
+
+fn solve_one(
+    model: &Model,
+    knob: Knob,
+    t: usize,
+    current: Option<Decimal>,
+    spec: &SolveSpec,
+    advantage_now: Decimal,
+) -> Result<Option<Decimal>, Error> {
+    // A derived key on another trajectory leaves this one as it is.
+    if let Knob::Derived(_, Some(one)) = knob
+        && one != t
+    {
+        return Ok((advantage_now == spec.target)
+            .then(|| knob.current(model))
+            .flatten());
+    }
+    if let Knob::Derived(Derived::ScaleValuation, _) = knob {
+        let search = search_for(model, knob, Some(Decimal::ONE), spec.within);
+        return crate::engine::valuation_scale_root(model, t, spec.target, &search).map_err(|e| {
+            Error::Model {
+                file: String::new(),
+                location: None,
+                field: e.field.clone(),
+                message: e.to_string(),
+            }
+        });
+    }
+    let search = search_for(model, knob, current, spec.within);
+    let mut f = |v: Decimal| -> Option<Decimal> {
+        let mut m = model.clone();
+        knob.set(&mut m, v)?;
+        let out = run(&m, &[t]).ok()?;
+        out[0].npv_advantage.checked_sub(spec.target)
+    };
+    Ok(measures::root_nearest(&search, &mut f))
+}
+
+/// The search for a knob: its valid range (or `within`, kept inside it), from its current
+/// value, geometric for amounts and factors, additive for rates, fractions and shifts.
+pub fn search_for(
+    model: &Model,
+    knob: Knob,
+    current: Option<Decimal>,
+    within: Option<(Decimal, Decimal)>,
+) -> Search {
+    let thousand = Decimal::from(1000);
+    let (mut lower, mut lower_open, mut upper, geometric) = match knob.domain(model) {
+        Domain::Fraction => {
+            let (lower_open, upper) = match knob {
+                // A tier's shares add up to at most 1; a party with an `until` needs a share.
+                Knob::TierShare { tier, party } => {
+                    let tier = &model.profit_share.tiers[tier];
+                    let others: Decimal = tier
+                        .shares
+                        .iter()
+                        .filter(|(p, _)| *p != party)
+                        .map(|(_, s)| *s)
+                        .sum();
+                    let capped = tier.until.iter().any(|(p, _)| *p == party);
+                    (capped, Decimal::ONE - others)
+                }
+                _ => (false, Decimal::ONE),
+            };
+            (Decimal::ZERO, lower_open, upper, false)
+        }
+        Domain::Rate => (-Decimal::ONE, true, Decimal::TEN, false),
+        Domain::Positive | Domain::NonNegative => {
+            let open = knob.domain(model) == Domain::Positive;
+            let upper = match current {
+                Some(c) if c > Decimal::ZERO => c.saturating_mul(thousand),
+                _ => Decimal::from(OPEN_AMOUNT_LIMIT),
+            };
+            (Decimal::ZERO, open, upper, true)
+        }
+        Domain::UpTo(most) => (Decimal::ZERO, false, most, true),
+        Domain::Any => {
+            let c = current.unwrap_or_default();
+            (c - Decimal::TEN, false, c + Decimal::TEN, false)
+        }
+        Domain::Scale => (Decimal::ZERO, true, thousand, true),
+        Domain::Year => (
+            Decimal::from(Year::MIN),
+            false,
+            Decimal::from(Year::MAX),
+            false,
+        ),
+    };
+    if let Some((lo, hi)) = within {
+        if lo > lower || (lo == lower && !lower_open) {
+            lower = lo;
+            lower_open = false;
+        }
+        upper = upper.min(hi);
+    }
+    let start = current.unwrap_or(if lower_open { upper } else { lower });
+    let start = start.clamp(lower, upper);
+    let steps = if geometric && start > Decimal::ZERO && lower >= Decimal::ZERO {
+        Steps::Geometric
+    } else {
+        Steps::Additive(((upper - lower) / thousand).max(Decimal::new(1, 9)))
+    };
+    Search {
+        start,
+        lower,
+        lower_open,
+        upper,
+        steps,
+    }
+}

@@ -1,0 +1,180 @@
+//! `sweep`: the exact engine on a grid of one or two paths' values.
+//!
+//! Every value of each path is first checked through the model's document (with the other
+//! path at the model's value), so an invalid value is an error before the grid runs. The
+//! grid then runs in parallel (rayon), each point on a copy of the model with the values
+//! set through their knobs; the rows come out in a fixed order (trajectory, then the first
+//! path's values, then the second's) whatever the number of threads. Two paths in the same
+//! tier or the same round can break a rule together (shares adding up to more than 1, a
+//! participation above the raise): such a grid takes the document route at every point.
+
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+
+use super::{Base, Outcome, Route, assignment};
+use crate::error::Error;
+use crate::model::Model;
+use crate::overrides::{Knob, Override, OverridePath};
+
+/// One varied path and its values.
+#[derive(Debug, Clone)]
+pub struct Axis {
+    pub path: OverridePath,
+    /// How the axis is named in messages: `--vary equity.stake=0.1..0.5:5`.
+    pub origin: String,
+    pub values: Vec<Decimal>,
+}
+
+/// The grid's results.
+#[derive(Debug, Clone)]
+pub struct Sweep {
+    /// The varied paths as written.
+    pub paths: Vec<String>,
+    pub rows: Vec<SweepRow>,
+}
+
+/// One trajectory at one grid point: a row of `sweep.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepRow {
+    pub trajectory: String,
+    /// One value per varied path.
+    pub values: Vec<Decimal>,
+    pub outcome: Outcome,
+}
+
+/// The most runs one sweep may make (grid points times trajectories).
+pub const MAX_RUNS: usize = 2_000_000;
+
+/// Runs the grid of `axes` (one or two) on the trajectories `selected`.
+pub fn sweep(base: &Base, axes: &[Axis], selected: &[usize]) -> Result<Sweep, Error> {
+    if axes.is_empty() || axes.len() > 2 {
+        return Err(Error::Usage(
+            "sweep varies one or two paths: give --vary PATH=FROM..TO[:STEPS] once or twice".into(),
+        ));
+    }
+    let points: usize = axes.iter().map(|a| a.values.len()).product();
+    if points.saturating_mul(selected.len()) > MAX_RUNS {
+        return Err(Error::Usage(format!(
+            "{points} grid points on {} trajectories is more than {MAX_RUNS} runs; use fewer steps or trajectories",
+            selected.len()
+        )));
+    }
+    let routes: Vec<Route> = axes
+        .iter()
+        .map(|a| base.route(&a.origin, &a.path))
+        .collect::<Result<_, _>>()?;
+
+    // Every value of every axis, checked through the document before anything runs.
+    let checks: Vec<(usize, Decimal)> = axes
+        .iter()
+        .enumerate()
+        .flat_map(|(i, a)| a.values.iter().map(move |v| (i, *v)))
+        .collect();
+    checks
+        .par_iter()
+        .map(|(i, v)| {
+            let a = &axes[*i];
+            base.load_with(&[value_override(a, *v)]).map(|_| ())
+        })
+        .collect::<Result<Vec<()>, Error>>()?;
+
+    let knobs: Option<Vec<Knob>> = routes
+        .iter()
+        .map(|r| match r {
+            Route::Knob(k) => Some(*k),
+            Route::Document => None,
+        })
+        .collect();
+    let knobs = knobs.filter(|k| !(k.len() == 2 && coupled(k[0], k[1])));
+
+    let grid: Vec<Vec<Decimal>> = match axes {
+        [a] => a.values.iter().map(|v| vec![*v]).collect(),
+        [a, b] => a
+            .values
+            .iter()
+            .flat_map(|x| b.values.iter().map(move |y| vec![*x, *y]))
+            .collect(),
+        _ => unreachable!(),
+    };
+    let model = base.model();
+    let results: Vec<Result<Vec<Outcome>, Error>> = grid
+        .par_iter()
+        .map(|values| {
+            let cell: Model = match &knobs {
+                Some(knobs) => {
+                    let mut m = model.clone();
+                    for (k, v) in knobs.iter().zip(values) {
+                        k.set(&mut m, *v).ok_or_else(|| {
+                            point_error(base, axes, values, "a value is too large to hold")
+                        })?;
+                    }
+                    m
+                }
+                None => {
+                    let extra: Vec<Override> = axes
+                        .iter()
+                        .zip(values)
+                        .map(|(a, v)| value_override(a, *v))
+                        .collect();
+                    base.load_with(&extra)?
+                }
+            };
+            super::run(&cell, selected).map_err(|e| point_error(base, axes, values, &e.to_string()))
+        })
+        .collect();
+    let mut outcomes = Vec::with_capacity(results.len());
+    for r in results {
+        outcomes.push(r?);
+    }
+    let mut rows = Vec::with_capacity(grid.len() * selected.len());
+    for (k, &t) in selected.iter().enumerate() {
+        for (values, out) in grid.iter().zip(&outcomes) {
+            rows.push(SweepRow {
+                trajectory: model.trajectories[t].name.clone(),
+                values: values.clone(),
+                outcome: out[k],
+            });
+        }
+    }
+    Ok(Sweep {
+        paths: axes.iter().map(|a| a.path.text.clone()).collect(),
+        rows,
+    })
+}
+
+/// The override that sets an axis to one of its values, named after the `--vary` and value.
+fn value_override(axis: &Axis, value: Decimal) -> Override {
+    Override::number(
+        format!("{} at {}", axis.origin, assignment(&axis.path, value)),
+        &axis.path,
+        value,
+    )
+}
+
+fn point_error(base: &Base, axes: &[Axis], values: &[Decimal], message: &str) -> Error {
+    let at: Vec<String> = axes
+        .iter()
+        .zip(values)
+        .map(|(a, v)| assignment(&a.path, *v))
+        .collect();
+    Error::Model {
+        file: base.loaded.label.clone(),
+        location: None,
+        field: String::new(),
+        message: format!("at the grid point {}: {message}", at.join(", ")),
+    }
+}
+
+/// Whether two knobs share a rule of SPEC 6 (a tier's shares and `until`s; a round's raise
+/// and participation), so that values valid alone may be invalid together.
+fn coupled(a: Knob, b: Knob) -> bool {
+    let tier = |k: Knob| match k {
+        Knob::TierShare { tier, .. } | Knob::TierUntil { tier, .. } => Some(tier),
+        _ => None,
+    };
+    let round = |k: Knob| match k {
+        Knob::RoundRaise(r) | Knob::RoundParticipation(r) => Some(r),
+        _ => None,
+    };
+    (tier(a).is_some() && tier(a) == tier(b)) || (round(a).is_some() && round(a) == round(b))
+}

@@ -1,0 +1,219 @@
+//! `tornado`: each input alone at a low and a high value, the others at the model's, and the
+//! NPV advantage at both; rows sorted by the swing |high - low|, largest first.
+//!
+//! The default inputs are SPEC 11's: discount_rate, equity.stake, the investor's `until` in
+//! each tier, each revenue share's rate and total_cap, each round's pre_money and
+//! participation, dividend_payout and terminal_discount, each +-25% of its value inside its
+//! valid range (a fraction or rate at 0 varies by +-0.05), then scale.valuation and
+//! scale.revenue 0.75..1.25 and shift.margin -0.05..0.05. A key the model leaves out (a
+//! default pre-money, no total_cap) has no value to vary and is not an input.
+
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+
+use super::{Base, Route, assignment};
+use crate::error::Error;
+use crate::model::Model;
+use crate::overrides::typed::Domain;
+use crate::overrides::{Knob, Override, OverridePath};
+
+/// One input and its two values.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub path: OverridePath,
+    /// How the input is named in messages: `--vary PATH=LOW..HIGH`, or `tornado input PATH`.
+    pub origin: String,
+    pub low: Decimal,
+    pub high: Decimal,
+}
+
+/// A row of `tornado.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TornadoRow {
+    pub trajectory: String,
+    pub input: String,
+    pub low: Decimal,
+    pub high: Decimal,
+    /// Empty where the run fails at that value (a round with no positive pre-money value).
+    pub advantage_low: Option<Decimal>,
+    pub advantage_high: Option<Decimal>,
+    /// |advantage_high - advantage_low|.
+    pub swing: Option<Decimal>,
+}
+
+/// SPEC 11's default inputs for `model`, in a fixed order.
+pub fn default_inputs(model: &Model) -> Vec<Input> {
+    let mut paths: Vec<String> = vec!["discount_rate".into(), "equity.stake".into()];
+    let investor = model.party_name(model.investor.party).to_string();
+    for (i, tier) in model.profit_share.tiers.iter().enumerate() {
+        if tier.until.iter().any(|(p, _)| *p == model.investor.party) {
+            paths.push(format!("profit_share.tiers[{i}].until.{investor}"));
+        }
+    }
+    for (side, rs) in [
+        ("profit_share", &model.profit_share.revenue_share),
+        ("equity", &model.equity.revenue_share),
+    ] {
+        if let Some(rs) = rs {
+            paths.push(format!("{side}.revenue_share.rate"));
+            if rs.total_cap.is_some() {
+                paths.push(format!("{side}.revenue_share.total_cap"));
+            }
+        }
+    }
+    for (i, round) in model.equity.rounds.iter().enumerate() {
+        if round.pre_money.is_some() {
+            paths.push(format!("equity.rounds[{i}].pre_money"));
+        }
+        paths.push(format!("equity.rounds[{i}].participation"));
+    }
+    paths.push("equity.dividend_payout".into());
+    paths.push("equity.terminal_discount".into());
+
+    let quarter = Decimal::new(25, 2);
+    let nudge = Decimal::new(5, 2);
+    let mut inputs: Vec<Input> = Vec::new();
+    for text in paths {
+        let Ok(path) = OverridePath::parse(&text) else {
+            continue;
+        };
+        let Some(knob) = Knob::resolve(model, &path, &text) else {
+            continue;
+        };
+        let Some(v) = knob.current(model) else {
+            continue;
+        };
+        let domain = knob.domain(model);
+        let (mut low, mut high) =
+            if v.is_zero() && matches!(domain, Domain::Fraction | Domain::Rate) {
+                (-nudge, nudge)
+            } else {
+                let d = (v * quarter).abs();
+                (v - d, v + d)
+            };
+        match domain {
+            Domain::Fraction => {
+                low = low.max(Decimal::ZERO);
+                high = high.min(Decimal::ONE);
+            }
+            Domain::UpTo(most) => {
+                low = low.max(Decimal::ZERO);
+                high = high.min(most);
+            }
+            Domain::NonNegative | Domain::Positive | Domain::Scale => low = low.max(Decimal::ZERO),
+            // Above -1: +-25% of a rate above -1 stays above -1 unless the rate is below
+            // -0.8; keep 1% of the way to -1 then.
+            Domain::Rate => {
+                low = low.max(-Decimal::ONE + (v + Decimal::ONE) / Decimal::ONE_HUNDRED)
+            }
+            Domain::Any | Domain::Year => {}
+        }
+        inputs.push(Input {
+            origin: format!("tornado input {text}"),
+            path,
+            low: low.normalize(),
+            high: high.normalize(),
+        });
+    }
+    for (text, low, high) in [
+        ("scale.valuation", Decimal::new(75, 2), Decimal::new(125, 2)),
+        ("scale.revenue", Decimal::new(75, 2), Decimal::new(125, 2)),
+        ("shift.margin", -nudge, nudge),
+    ] {
+        inputs.push(Input {
+            origin: format!("tornado input {text}"),
+            path: OverridePath::parse(text).expect("a derived key"),
+            low,
+            high,
+        });
+    }
+    inputs
+}
+
+/// Runs each input at its low and high value on the trajectories `selected`; rows grouped
+/// by trajectory (the model's order), each group sorted by swing, largest first (an empty
+/// swing last; swings equal to 6 places keep the inputs' order).
+pub fn tornado(
+    base: &Base,
+    inputs: &[Input],
+    selected: &[usize],
+) -> Result<Vec<TornadoRow>, Error> {
+    let model = base.model();
+    let routes: Vec<Route> = inputs
+        .iter()
+        .map(|i| base.route(&i.origin, &i.path))
+        .collect::<Result<_, _>>()?;
+    // Each input's two values: checked through the document, then run.
+    let jobs: Vec<(usize, Decimal)> = inputs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, input)| [(i, input.low), (i, input.high)])
+        .collect();
+    let runs: Vec<Result<Vec<Option<Decimal>>, Error>> = jobs
+        .par_iter()
+        .map(|(i, v)| {
+            let input = &inputs[*i];
+            let o = Override::number(
+                format!("{} at {}", input.origin, assignment(&input.path, *v)),
+                &input.path,
+                *v,
+            );
+            let checked = base.load_with(&[o])?;
+            let cell = match routes[*i] {
+                Route::Knob(k) => {
+                    let mut m = model.clone();
+                    match k.set(&mut m, *v) {
+                        Some(()) => m,
+                        None => checked,
+                    }
+                }
+                Route::Document => checked,
+            };
+            // One trajectory at a time, so that one that cannot run leaves only its cell empty.
+            Ok(selected
+                .iter()
+                .map(|t| {
+                    super::run(&cell, &[*t])
+                        .ok()
+                        .map(|out| out[0].npv_advantage)
+                })
+                .collect())
+        })
+        .collect();
+    let mut advantages = Vec::with_capacity(runs.len());
+    for r in runs {
+        advantages.push(r?);
+    }
+    let mut rows = Vec::new();
+    for (k, &t) in selected.iter().enumerate() {
+        let mut group: Vec<TornadoRow> = inputs
+            .iter()
+            .enumerate()
+            .map(|(i, input)| {
+                let low = advantages[2 * i][k];
+                let high = advantages[2 * i + 1][k];
+                TornadoRow {
+                    trajectory: model.trajectories[t].name.clone(),
+                    input: input.path.text.clone(),
+                    low: input.low,
+                    high: input.high,
+                    advantage_low: low,
+                    advantage_high: high,
+                    swing: low.zip(high).map(|(l, h)| (h - l).abs()),
+                }
+            })
+            .collect();
+        // Swings equal as printed (6 places) keep the inputs' order.
+        let printed = |v: Decimal| {
+            v.round_dp_with_strategy(6, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        };
+        group.sort_by(|a, b| match (a.swing, b.swing) {
+            (Some(x), Some(y)) => printed(y).cmp(&printed(x)),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        });
+        rows.extend(group);
+    }
+    Ok(rows)
+}

@@ -1,0 +1,201 @@
+//! One random future around the model's trajectories (SPEC 10, steps 1 to 5).
+//!
+//! Random numbers: ChaCha8 (the `rand_chacha` crate), a counter-based generator. Its
+//! 256-bit key is expanded from the seed by `rand`'s `seed_from_u64`, and path p reads
+//! stream p of that key from its start, so a path's draws depend on the seed and its own
+//! index only: the output is the same whatever the number of threads and whichever paths
+//! are run. Each path draws, in order: one uniform for its center, then for each year from
+//! `from_year` to `end_year` the normals e_r, e_m, e_v (ziggurat, `rand_distr`) and the
+//! uniforms u_a, u_f (53-bit, in [0, 1)). Every draw is taken whatever the parameters, so
+//! changing a vol or a hazard does not move the other draws (common random numbers).
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::StandardNormal;
+
+use crate::engine::series::{Kind, Path, value_at};
+use crate::engine::{EngineError, Num};
+use crate::model::{Model, TrajectorySource, Year};
+
+/// The process's parameters in f64 (from `[simulation]`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Process {
+    pub revenue_vol: f64,
+    pub revenue_persistence: f64,
+    pub margin_vol: f64,
+    pub margin_persistence: f64,
+    pub valuation_beta: f64,
+    pub valuation_vol: f64,
+    pub valuation_persistence: f64,
+    pub agi_hazard: f64,
+    pub failure_hazard: f64,
+}
+
+/// A trajectory as a center of the simulation: its yearly values in f64.
+#[derive(Debug, Clone)]
+pub struct Center {
+    /// Index in the model's trajectories.
+    pub trajectory: usize,
+    pub name: String,
+    pub agi_year: Option<Year>,
+    pub revenue: Vec<f64>,
+    pub profit: Vec<f64>,
+    /// margin^c_t: the margin series' value, or profit / revenue for a trajectories_csv
+    /// trajectory (0 where revenue is 0).
+    pub margin: Vec<f64>,
+    pub valuation: Vec<f64>,
+}
+
+impl Center {
+    pub fn of(model: &Model, trajectory: usize) -> Result<Center, EngineError> {
+        let t = &model.trajectories[trajectory];
+        let path: Path<f64> = Path::of(model, t)?.convert();
+        let margin = match &t.source {
+            TrajectorySource::Series { margin, .. } => (model.start_year..=model.end_year)
+                .map(|year| value_at(margin, Kind::Linear, year).map_or(0.0, Num::to_f64))
+                .collect(),
+            TrajectorySource::Table {
+                revenue, profit, ..
+            } => revenue
+                .iter()
+                .zip(profit)
+                .map(|(r, p)| if r.is_zero() { 0.0 } else { (*p / *r).to_f64() })
+                .collect(),
+        };
+        Ok(Center {
+            trajectory,
+            name: t.name.clone(),
+            agi_year: t.agi_year,
+            revenue: path.revenue,
+            profit: path.profit,
+            margin,
+            valuation: path.valuation,
+        })
+    }
+}
+
+/// The random streams of one simulation.
+#[derive(Debug, Clone)]
+pub struct Streams {
+    key: <ChaCha8Rng as SeedableRng>::Seed,
+}
+
+impl Streams {
+    pub fn new(seed: u64) -> Self {
+        Streams {
+            key: ChaCha8Rng::seed_from_u64(seed).get_seed(),
+        }
+    }
+
+    /// Path `p`'s own stream.
+    pub fn path(&self, p: u64) -> ChaCha8Rng {
+        let mut rng = ChaCha8Rng::from_seed(self.key);
+        rng.set_stream(p);
+        rng
+    }
+}
+
+/// A drawn path's yearly values, reused from path to path.
+#[derive(Debug, Clone)]
+pub struct PathValues {
+    pub revenue: Vec<f64>,
+    pub profit: Vec<f64>,
+    pub margin: Vec<f64>,
+    pub valuation: Vec<f64>,
+}
+
+impl PathValues {
+    pub fn new(years: usize) -> Self {
+        PathValues {
+            revenue: vec![0.0; years],
+            profit: vec![0.0; years],
+            margin: vec![0.0; years],
+            valuation: vec![0.0; years],
+        }
+    }
+}
+
+/// What was drawn besides the values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Drawn {
+    /// Index into the simulation's centers.
+    pub center: usize,
+    pub agi_year: Option<Year>,
+    pub failure_year: Option<Year>,
+}
+
+/// Draws the center and the values of one path (SPEC 10, steps 1 to 5) into `out`.
+/// `cumulative` holds the centers' cumulative weights, the last one 1; `from` is the index
+/// of the first random year.
+#[allow(clippy::too_many_arguments)]
+pub fn draw_path(
+    rng: &mut ChaCha8Rng,
+    centers: &[Center],
+    cumulative: &[f64],
+    process: &Process,
+    start_year: Year,
+    from: usize,
+    out: &mut PathValues,
+) -> Drawn {
+    let u: f64 = rng.random();
+    let center_index = cumulative
+        .iter()
+        .position(|c| u < *c)
+        .unwrap_or(centers.len() - 1);
+    let c = &centers[center_index];
+    let n = c.revenue.len();
+    let from = from.min(n);
+    out.revenue[..from].copy_from_slice(&c.revenue[..from]);
+    out.profit[..from].copy_from_slice(&c.profit[..from]);
+    out.margin[..from].copy_from_slice(&c.margin[..from]);
+    out.valuation[..from].copy_from_slice(&c.valuation[..from]);
+    let p = process;
+    let (mut x, mut y, mut w) = (0.0f64, 0.0f64, 0.0f64);
+    let mut agi_year = c.agi_year;
+    let mut failure_year = None;
+    for i in from..n {
+        let year = start_year + i as Year;
+        let e_r: f64 = rng.sample(StandardNormal);
+        let e_m: f64 = rng.sample(StandardNormal);
+        let e_v: f64 = rng.sample(StandardNormal);
+        let u_a: f64 = rng.random();
+        let u_f: f64 = rng.random();
+        x = p.revenue_persistence * x + p.revenue_vol * e_r;
+        y = p.margin_persistence * y + p.margin_vol * e_m;
+        w = p.valuation_persistence * w + p.valuation_vol * e_v;
+        if u_a < p.agi_hazard && agi_year.is_none_or(|a| a > year) {
+            agi_year = Some(year);
+        }
+        if failure_year.is_none() && u_f < p.failure_hazard {
+            failure_year = Some(year);
+        }
+        if failure_year.is_some() {
+            out.revenue[i] = 0.0;
+            out.profit[i] = 0.0;
+            out.margin[i] = 0.0;
+            out.valuation[i] = 0.0;
+            continue;
+        }
+        // exp(0) is exactly 1 and y is 0 with every vol 0: the path is then its center,
+        // exactly. profit = revenue * margin is computed as profit^c e^x + revenue * y, the
+        // same number, which also keeps a trajectories_csv center's profit where its revenue
+        // is 0.
+        let growth = x.exp();
+        let revenue = c.revenue[i] * growth;
+        let margin = c.margin[i] + y;
+        out.revenue[i] = revenue;
+        if margin > 1.0 {
+            out.margin[i] = 1.0;
+            out.profit[i] = revenue;
+        } else {
+            out.margin[i] = margin;
+            out.profit[i] = c.profit[i] * growth + revenue * y;
+        }
+        out.valuation[i] = c.valuation[i] * (p.valuation_beta * x + w).exp();
+    }
+    Drawn {
+        center: center_index,
+        agi_year,
+        failure_year,
+    }
+}

@@ -1,0 +1,90 @@
+//! `--replay N`: one simulated path as a `[[trajectories]]` table, with a point for every
+//! year (so no interpolation happens) and its AGI year, which `compare --yearly` reruns in
+//! exact decimals. Values are written with the shortest digits that read back as the same
+//! f64, so the exact rerun starts from the path's own numbers.
+
+use super::Replay;
+use crate::model::Model;
+
+/// An f64 as a TOML float literal: shortest round-trip digits, never an exponent, never a
+/// negative zero, always with a decimal point (a whole number past i64 is no TOML integer).
+fn literal(v: f64) -> String {
+    let v = if v == 0.0 { 0.0 } else { v };
+    let text = format!("{v}");
+    if text.contains('.') {
+        text
+    } else {
+        format!("{text}.0")
+    }
+}
+
+fn points(start: i32, values: &[f64]) -> String {
+    let items: Vec<String> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| format!("[{}, {}]", start + i as i32, literal(*v)))
+        .collect();
+    format!("{{ points = [{}] }}", items.join(", "))
+}
+
+/// The name the replayed trajectory gets.
+pub fn trajectory_name(path: u64) -> String {
+    format!("path_{path}")
+}
+
+pub fn render(model: &Model, replay: &Replay) -> String {
+    let name = trajectory_name(replay.path);
+    let o = &replay.outcome;
+    let mut out = String::new();
+    out.push_str(&format!(
+        "# Simulated path {} of `stakeshift simulate` (seed {}), drawn around trajectory `{}`.\n",
+        replay.path, replay.seed, replay.center
+    ));
+    out.push_str(&format!(
+        "# Its NPVs in f64 ({}, as of the end of {}): profit share {}, equity {}, advantage {}; winner: {}.\n",
+        model.unit,
+        model.valuation_year,
+        o.profit_share.npv,
+        o.equity.npv,
+        o.npv_advantage,
+        o.winner.as_str()
+    ));
+    if let Some(f) = replay.failure_year {
+        out.push_str(&format!(
+            "# The company fails in {f}: revenue, margin and valuation are 0 from then on.\n"
+        ));
+    }
+    if o.skipped_rounds > 0 {
+        out.push_str(&format!(
+            "# {} funding round(s) did not happen on this path (no positive pre-money value, or a failed company); `compare` runs every round, so its NPVs will differ.\n",
+            o.skipped_rounds
+        ));
+    }
+    out.push_str(&format!(
+        "# Add this table to the model and run: stakeshift compare MODEL --trajectory {name} --yearly\n"
+    ));
+    out.push_str("[[trajectories]]\n");
+    out.push_str(&format!("name = \"{name}\"\n"));
+    out.push_str(&format!(
+        "description = \"simulated path {} (seed {}) around `{}`\"\n",
+        replay.path,
+        replay.seed,
+        replay.center.replace(['"', '\\'], "")
+    ));
+    if let Some(a) = replay.agi_year {
+        out.push_str(&format!("agi_year = {a}\n"));
+    }
+    out.push_str(&format!(
+        "revenue = {}\n",
+        points(replay.start_year, &replay.revenue)
+    ));
+    out.push_str(&format!(
+        "margin = {}\n",
+        points(replay.start_year, &replay.margin)
+    ));
+    out.push_str(&format!(
+        "valuation = {}\n",
+        points(replay.start_year, &replay.valuation)
+    ));
+    out
+}

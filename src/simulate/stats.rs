@@ -1,0 +1,164 @@
+//! The statistics of a simulation (SPEC 10): shares with their standard errors, means,
+//! standard deviations and percentiles, computed the same way whatever the number of
+//! threads (sums in path order, percentiles from exact order statistics).
+
+/// The percentiles reported: p5, p25, p50, p75, p95.
+pub const QUANTILES: [f64; 5] = [0.05, 0.25, 0.50, 0.75, 0.95];
+
+/// Mean, standard deviation and percentiles of one quantity over a group of paths.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Summary {
+    pub mean: f64,
+    /// The sample standard deviation (divisor n - 1; 0 for a single path).
+    pub sd: f64,
+    /// At [`QUANTILES`].
+    pub percentiles: [f64; 5],
+}
+
+/// Sum with Neumaier's compensation: the mean of a million values stays accurate to the
+/// last digits printed, and the order (path order) is fixed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sum {
+    sum: f64,
+    compensation: f64,
+}
+
+impl Sum {
+    pub fn add(&mut self, x: f64) {
+        let t = self.sum + x;
+        if self.sum.abs() >= x.abs() {
+            self.compensation += (self.sum - t) + x;
+        } else {
+            self.compensation += (x - t) + self.sum;
+        }
+        self.sum = t;
+    }
+
+    pub fn value(&self) -> f64 {
+        self.sum + self.compensation
+    }
+}
+
+/// Mean and sample sd of `values` (two passes: the mean, then squared deviations).
+pub fn mean_sd(values: &[f64]) -> (f64, f64) {
+    let n = values.len();
+    if n == 0 {
+        return (f64::NAN, f64::NAN);
+    }
+    let mut sum = Sum::default();
+    values.iter().for_each(|v| sum.add(*v));
+    let mean = sum.value() / n as f64;
+    if n == 1 {
+        return (mean, 0.0);
+    }
+    let mut squares = Sum::default();
+    values
+        .iter()
+        .for_each(|v| squares.add((v - mean) * (v - mean)));
+    (mean, (squares.value() / (n - 1) as f64).sqrt())
+}
+
+/// The q-quantiles of `values` (reordered in place): linear between the order statistics
+/// at rank h = (n - 1) q, 0-based: x_floor(h) + (h - floor(h)) (x_floor(h)+1 - x_floor(h)).
+/// Each order statistic is found by selection, so the values need not be sorted.
+pub fn percentiles<const K: usize>(values: &mut [f64], quantiles: [f64; K]) -> [f64; K] {
+    let n = values.len();
+    let mut out = [f64::NAN; K];
+    if n == 0 {
+        return out;
+    }
+    // Select the order statistics from the highest rank down: each selection leaves the
+    // smaller values in front, where the next one looks.
+    let mut ranks: Vec<(usize, usize, f64)> = quantiles
+        .iter()
+        .enumerate()
+        .map(|(k, q)| {
+            let h = (n - 1) as f64 * q;
+            let lo = (h.floor() as usize).min(n - 1);
+            (k, lo, h - lo as f64)
+        })
+        .collect();
+    ranks.sort_by_key(|r| std::cmp::Reverse(r.1));
+    let mut end = n;
+    for (k, lo, fraction) in ranks {
+        // The (lo + 1)th statistic: the smallest of what lies above lo after selecting lo.
+        let (_, x_lo, above) = values[..end].select_nth_unstable_by(lo, f64::total_cmp);
+        let x_lo = *x_lo;
+        let x_hi = if fraction == 0.0 {
+            x_lo
+        } else if !above.is_empty() {
+            // It holds the last statistic selected, which is <= everything past `end`.
+            above.iter().copied().fold(f64::INFINITY, f64::min)
+        } else {
+            values[end..].iter().copied().fold(f64::INFINITY, f64::min)
+        };
+        out[k] = x_lo + fraction * (x_hi - x_lo);
+        end = lo + 1;
+    }
+    out
+}
+
+/// The 95% interval of a share `p` of `n`: p +- 1.96 standard errors (SPEC 10's
+/// sqrt(p (1 - p) / n)), kept inside [0, 1]; the same interval `distribution.png` writes.
+pub fn interval_95(p: f64, n: u64) -> (f64, f64) {
+    if n == 0 {
+        return (f64::NAN, f64::NAN);
+    }
+    let half = 1.959_963_984_540_054 * (p * (1.0 - p) / n as f64).sqrt();
+    ((p - half).max(0.0), (p + half).min(1.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_interpolate_between_order_statistics() {
+        // 0..=10: rank (n - 1) q = 10 q, so the q-quantile is 10 q exactly.
+        let mut v: Vec<f64> = (0..=10).rev().map(f64::from).collect();
+        let p = percentiles(&mut v, QUANTILES);
+        assert_eq!(p, [0.5, 2.5, 5.0, 7.5, 9.5]);
+        // 1, 2, 3, 4: p25 at rank 0.75 -> 1.75; p50 at 1.5 -> 2.5; p95 at 2.85 -> 3.85.
+        let mut v = vec![4.0, 1.0, 3.0, 2.0];
+        let p = percentiles(&mut v, QUANTILES);
+        assert!((p[0] - 1.15).abs() < 1e-12, "{p:?}");
+        assert!((p[1] - 1.75).abs() < 1e-12);
+        assert!((p[2] - 2.5).abs() < 1e-12);
+        assert!((p[4] - 3.85).abs() < 1e-12);
+        let mut one = vec![7.0];
+        assert_eq!(percentiles(&mut one, QUANTILES), [7.0; 5]);
+    }
+
+    #[test]
+    fn percentiles_agree_with_sorting_on_ties_and_random_orders() {
+        let mut v: Vec<f64> = (0..1001).map(|i| ((i * 7919) % 1009 / 3) as f64).collect();
+        let mut sorted = v.clone();
+        sorted.sort_by(f64::total_cmp);
+        let p = percentiles(&mut v, QUANTILES);
+        for (k, q) in QUANTILES.iter().enumerate() {
+            let h = 1000.0 * q;
+            let lo = h.floor() as usize;
+            let expected = sorted[lo] + (h - lo as f64) * (sorted[(lo + 1).min(1000)] - sorted[lo]);
+            assert_eq!(p[k], expected);
+        }
+    }
+
+    #[test]
+    fn mean_and_sd_by_hand() {
+        let (m, sd) = mean_sd(&[2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0]);
+        assert_eq!(m, 5.0);
+        // Sum of squared deviations 32, n - 1 = 7.
+        assert!((sd - (32.0f64 / 7.0).sqrt()).abs() < 1e-15);
+    }
+
+    #[test]
+    fn interval_is_p_plus_minus_1_96_se_inside_0_1() {
+        let (lo, hi) = interval_95(0.5, 10_000);
+        // 1.96 x sqrt(0.25 / 10000) = 1.959964 x 0.005 = 0.00979982.
+        assert!((lo - 0.490_200_180_077).abs() < 1e-11, "{lo}");
+        assert!((hi - 0.509_799_819_923).abs() < 1e-11, "{hi}");
+        assert_eq!(interval_95(1.0, 100), (1.0, 1.0));
+        let (lo, _) = interval_95(0.01, 100);
+        assert_eq!(lo, 0.0);
+    }
+}

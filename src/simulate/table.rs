@@ -1,0 +1,165 @@
+//! The simulation as a table for reading: P(equity wins) with its 95% interval per center
+//! and in all, the percentiles of both NPVs and of the advantage, what happened on the
+//! paths, and a one-sentence conclusion.
+
+use super::Results;
+use super::csv::fixed_f64;
+use super::stats::interval_95;
+use crate::model::Model;
+use crate::report::group_thousands;
+
+fn money(v: f64) -> String {
+    group_thousands(&fixed_f64(v, 1))
+}
+
+fn percent(v: f64) -> String {
+    format!("{}%", fixed_f64(100.0 * v, 1))
+}
+
+fn count(n: u64) -> String {
+    group_thousands(&n.to_string())
+}
+
+/// Columns left-aligned (first) and right-aligned (the rest), two spaces apart.
+fn align(rows: &[Vec<String>]) -> String {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let width: Vec<usize> = (0..columns)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for r in rows {
+        let mut line = String::new();
+        for (c, cell) in r.iter().enumerate() {
+            let pad = width[c] - cell.chars().count();
+            if c == 0 {
+                line.push_str(cell);
+                line.extend(std::iter::repeat_n(' ', pad));
+            } else {
+                line.push_str("  ");
+                line.extend(std::iter::repeat_n(' ', pad));
+                line.push_str(cell);
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The whole table.
+pub fn render(model: &Model, results: &Results) -> String {
+    let s = &model.simulation;
+    let mut out = String::new();
+    out.push_str(&format!("{}\n", model.name));
+    out.push_str(&format!(
+        "{} simulated futures (seed {}), random from {}: revenue vol {}, margin vol {}, valuation vol {}, AGI hazard {} and failure hazard {} a year.\nNPVs in {} as of the end of {}; advantage = NPV(equity stake) - NPV(profit share).\n\n",
+        count(results.paths),
+        results.seed,
+        s.first_random_year(model),
+        s.revenue_vol,
+        s.margin_vol,
+        s.valuation_vol,
+        s.agi_hazard,
+        s.failure_hazard,
+        model.unit,
+        model.valuation_year
+    ));
+
+    let mut rows = vec![
+        ["", "paths", "P(equity wins)", "95% interval", "P(tie)"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    for g in &results.groups {
+        if g.paths == 0 {
+            rows.push(vec![g.name.clone(), "0".into()]);
+            continue;
+        }
+        let (lo, hi) = interval_95(g.p_equity_wins(), g.paths);
+        rows.push(vec![
+            g.name.clone(),
+            count(g.paths),
+            percent(g.p_equity_wins()),
+            format!("{} to {}", percent(lo), percent(hi)),
+            percent(g.p_tie()),
+        ]);
+    }
+    out.push_str(&align(&rows));
+    out.push('\n');
+
+    let mut rows = vec![
+        ["", "", "p5", "p25", "p50", "p75", "p95", "mean", "sd"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    for g in &results.groups {
+        for (label, summary) in [
+            ("profit share", &g.npv_profit_share),
+            ("equity stake", &g.npv_equity),
+            ("advantage", &g.npv_advantage),
+        ] {
+            let Some(summary) = summary else { continue };
+            let mut row = vec![
+                if label == "profit share" {
+                    g.name.clone()
+                } else {
+                    String::new()
+                },
+                label.to_string(),
+            ];
+            row.extend(summary.percentiles.iter().map(|p| money(*p)));
+            row.push(money(summary.mean));
+            row.push(money(summary.sd));
+            rows.push(row);
+        }
+    }
+    out.push_str(&format!("NPV percentiles, {}:\n", model.unit));
+    out.push_str(&align(&rows));
+    out.push('\n');
+
+    let share = |n: u64| percent(n as f64 / results.paths as f64);
+    out.push_str(&format!(
+        "Paths: {} failed ({}), {} reached AGI by {} ({}); {} funding round{} did not happen (on {} path{}).\n\n",
+        count(results.failed),
+        share(results.failed),
+        count(results.reached_agi),
+        model.end_year,
+        share(results.reached_agi),
+        count(results.skipped_rounds),
+        if results.skipped_rounds == 1 { "" } else { "s" },
+        count(results.paths_with_skipped_rounds),
+        if results.paths_with_skipped_rounds == 1 { "" } else { "s" },
+    ));
+    out.push_str(&conclusion(model, results));
+    out.push('\n');
+    out
+}
+
+/// One sentence: how likely the stake is to be worth more, and by how much at the median.
+pub fn conclusion(model: &Model, results: &Results) -> String {
+    let all = &results.groups[0];
+    let (lo, hi) = interval_95(all.p_equity_wins(), all.paths);
+    let median = all.npv_advantage.map_or(f64::NAN, |s| s.percentiles[2]);
+    let (p5, p95) = all.npv_advantage.map_or((f64::NAN, f64::NAN), |s| {
+        (s.percentiles[0], s.percentiles[4])
+    });
+    let investor = model.investor_in_prose();
+    format!(
+        "In {} of {} simulated futures (95% interval {} to {}) the equity stake is worth more to {} than the capped profit share; the median advantage is {} {} (90% of paths between {} and {}).",
+        percent(all.p_equity_wins()),
+        count(all.paths),
+        percent(lo),
+        percent(hi),
+        investor,
+        money(median),
+        model.unit,
+        money(p5),
+        money(p95)
+    )
+}

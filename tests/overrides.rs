@@ -1,0 +1,259 @@
+//! `--set PATH=VALUE` end to end: an override gives the same answer as the edited file, and
+//! every bad override exits 2 with a message naming `--set`, the path and what is wrong.
+
+use assert_cmd::Command;
+use proptest::prelude::*;
+
+fn stakeshift() -> Command {
+    Command::cargo_bin("stakeshift").unwrap()
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "stakeshift-overrides-{}-{name}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn stdout(args: &[&str]) -> String {
+    let out = stakeshift()
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// An override and the same change written into the file give byte-identical output.
+#[test]
+fn an_override_gives_what_the_edited_file_gives() {
+    let dir = temp_dir("edited");
+    let text = stakeshift::BUILTIN_MODEL;
+    let cases = [
+        ("equity.stake=0.3", "stake = 0.27", "stake = 0.3"),
+        (
+            "discount_rate=0.12",
+            "discount_rate = 0.09",
+            "discount_rate = 0.12",
+        ),
+    ];
+    for (set, from, to) in cases {
+        assert!(text.contains(from), "{from}");
+        let edited = dir.join("edited.toml");
+        std::fs::write(&edited, text.replacen(from, to, 1)).unwrap();
+        let via_set = stdout(&["compare", "--format", "csv", "--set", set]);
+        let via_file = stdout(&["compare", edited.to_str().unwrap(), "--format", "csv"]);
+        assert_eq!(via_set, via_file, "{set}");
+    }
+}
+
+#[test]
+fn overrides_apply_in_order_and_reach_every_command() {
+    let a = stdout(&[
+        "compare",
+        "--format",
+        "csv",
+        "--set",
+        "equity.stake=0.5",
+        "--set",
+        "equity.stake=0.3",
+    ]);
+    let b = stdout(&["compare", "--format", "csv", "--set", "equity.stake=0.3"]);
+    assert_eq!(a, b);
+    let dir = temp_dir("check");
+    let model = dir.join("m.toml");
+    std::fs::write(&model, stakeshift::BUILTIN_MODEL).unwrap();
+    let check = stdout(&[
+        "check",
+        model.to_str().unwrap(),
+        "--set",
+        "equity.stake=0.3",
+    ]);
+    assert!(check.contains("stake 30%"), "{check}");
+    let charts = dir.join("charts");
+    stakeshift()
+        .args(["chart", "--set", "scale.valuation=1.1", "--out"])
+        .arg(&charts)
+        .assert()
+        .success();
+    assert!(charts.join("npv.png").exists());
+}
+
+/// Runs with one bad override; returns stderr after checking the exit code and that it
+/// names `--set` and the path.
+fn bad(set: &str, path: &str) -> String {
+    let out = stakeshift()
+        .args(["compare", "--set", set])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains(&format!("--set {set}")), "{set}: {err}");
+    assert!(err.contains(path), "{set}: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+#[test]
+fn every_bad_override_exits_2_naming_set_and_the_path() {
+    // Unknown key: the nearest valid path.
+    let e = bad("equity.stak=0.3", "equity.stak");
+    assert!(e.contains("nearest valid path is `equity.stake`"), "{e}");
+    let e = bad("stake=0.3", "stake");
+    assert!(e.contains("nearest valid path is `equity.stake`"), "{e}");
+    let e = bad("discount_rat=0.1", "discount_rat");
+    assert!(e.contains("`discount_rate`"), "{e}");
+    // Bad index, bad name.
+    let e = bad(
+        "profit_share.tiers[2].until.microsoft=5",
+        "profit_share.tiers[2]",
+    );
+    assert!(e.contains("[0] to [1]"), "{e}");
+    assert!(e.contains("nearest valid path"), "{e}");
+    let e = bad("trajectories[bsae].agi_year=2030", "trajectories[bsae]");
+    assert!(e.contains("its names: bust, bear, base"), "{e}");
+    assert!(
+        e.contains("nearest valid path is `trajectories[base]"),
+        "{e}"
+    );
+    // A table that the file lacks cannot be made by a key.
+    let e = bad(
+        "profit_share.tiers[0].shares.nobody.x=1",
+        "profit_share.tiers[0].shares.nobody",
+    );
+    assert!(e.contains("add the table to the file"), "{e}");
+    // Bad value type and out of range: the model's own check, at the --set.
+    let e = bad("equity.stake=\"high\"", "equity.stake");
+    assert!(e.contains("must be a number"), "{e}");
+    let e = bad("equity.stake=1.2", "equity.stake");
+    assert!(e.contains("between 0 and 1"), "{e}");
+    let e = bad("discount_rate=-1", "discount_rate");
+    assert!(e.contains("greater than -1"), "{e}");
+    let e = bad("trajectories[base].agi_year=2030.5", "agi_year");
+    assert!(e.contains("whole year"), "{e}");
+    // Not a TOML value; not an assignment; derived keys.
+    let e = bad("equity.stake=high", "equity.stake");
+    assert!(e.contains("not a TOML value"), "{e}");
+    bad("equity.stake", "equity.stake");
+    let e = bad("scale.valuation=-1", "scale.valuation");
+    assert!(e.contains("0 or more"), "{e}");
+    let e = bad("scale.valuation[nope]=2", "scale.valuation[nope]");
+    assert!(e.contains("no trajectory `nope`"), "{e}");
+    let e = bad("scale.margin=2", "scale.margin");
+    assert!(e.contains("derived keys are"), "{e}");
+}
+
+#[test]
+fn a_consequence_elsewhere_names_the_file_line_and_the_override() {
+    let out = stakeshift()
+        .args(["compare", "--set", "equity.from_year=2030"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("line "), "{err}");
+    assert!(err.contains("equity.rounds[0].year"), "{err}");
+    assert!(err.contains("with --set equity.from_year=2030"), "{err}");
+}
+
+/// trajectories_csv rows: scale.revenue scales revenue and profit, scale.valuation the
+/// valuation; checked against the same change written into the CSV.
+#[test]
+fn derived_keys_patch_trajectories_csv_rows() {
+    let dir = temp_dir("csv");
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad");
+    let model = std::fs::read_to_string(src.join("_valid_csv.toml")).unwrap();
+    let csv = std::fs::read_to_string(src.join("_valid_csv.csv")).unwrap();
+    std::fs::write(dir.join("_valid_csv.toml"), &model).unwrap();
+    std::fs::write(dir.join("_valid_csv.csv"), &csv).unwrap();
+    // The same rows, edited by hand: revenue and profit x2, valuation x0.5, for `fromcsv`.
+    let mut edited = String::new();
+    for (i, line) in csv.lines().enumerate() {
+        let cells: Vec<&str> = line.split(',').collect();
+        if i == 0 || cells[0] != "fromcsv" {
+            edited.push_str(line);
+        } else {
+            let x = |s: &str, k: f64| format!("{}", s.parse::<f64>().unwrap() * k);
+            edited.push_str(&format!(
+                "{},{},{},{},{}",
+                cells[0],
+                cells[1],
+                x(cells[2], 2.0),
+                x(cells[3], 2.0),
+                x(cells[4], 0.5)
+            ));
+        }
+        edited.push('\n');
+    }
+    let edited_dir = temp_dir("csv-edited");
+    std::fs::write(edited_dir.join("_valid_csv.toml"), &model).unwrap();
+    std::fs::write(edited_dir.join("_valid_csv.csv"), edited).unwrap();
+    let m = dir.join("_valid_csv.toml");
+    let via_set = stdout(&[
+        "compare",
+        m.to_str().unwrap(),
+        "--format",
+        "csv",
+        "--set",
+        "scale.revenue[fromcsv]=2",
+        "--set",
+        "scale.valuation[fromcsv]=0.5",
+    ]);
+    let e = edited_dir.join("_valid_csv.toml");
+    let via_file = stdout(&["compare", e.to_str().unwrap(), "--format", "csv"]);
+    assert_eq!(via_set, via_file);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// No `--set` string panics: it is read, applied and checked, or refused with an error.
+    #[test]
+    fn no_set_string_panics(path in "[a-z_\\.\\[\\]0-9\"=]{0,40}", value in "\\PC{0,20}") {
+        let arg = format!("{path}={value}");
+        if let Ok(o) = stakeshift::overrides::Override::parse(&arg) {
+            let _ = stakeshift::overrides::patch_and_parse(
+                "m", stakeshift::BUILTIN_MODEL, &[o], &mut |_| Err("none".into()));
+        }
+    }
+
+    /// Known paths with random values: never a panic, and an error always names --set.
+    #[test]
+    fn known_paths_with_any_value_never_panic(
+        path in prop::sample::select(vec![
+            "equity.stake", "discount_rate", "profit_share.tiers[1].until.microsoft",
+            "equity.rounds[0].pre_money", "trajectories[base].valuation.growth",
+            "trajectories[base].agi_year", "trajectories[bull].revenue.points",
+            "scale.valuation", "shift.margin[base]", "start_year", "investor.contributions[0]",
+        ]),
+        value in prop_oneof![
+            "-?[0-9]{1,30}(\\.[0-9]{1,30})?",
+            "\\[\\[[0-9]{4}, [0-9\\.]{1,8}\\]\\]",
+            "\"[a-z]{0,5}\"",
+            "\\PC{0,12}",
+        ],
+    ) {
+        let parsed = stakeshift::overrides::Override::parse(&format!("{path}={value}"));
+        prop_assume!(parsed.is_ok());
+        let o = parsed.unwrap();
+        if let Err(e) = stakeshift::overrides::patch_and_parse(
+            "m", stakeshift::BUILTIN_MODEL, &[o], &mut |_| Err("none".into()))
+        {
+            let text = e.to_string();
+            prop_assert!(text.starts_with("--set ") || text.starts_with("m"), "{}", text);
+        } else if let Ok(p) = stakeshift::overrides::patch_and_parse(
+            "m", stakeshift::BUILTIN_MODEL,
+            &[stakeshift::overrides::Override::parse(&format!("{path}={value}")).unwrap()],
+            &mut |_| Err("none".into()))
+        {
+            let _ = stakeshift::compare::compare(&p.model, None);
+        }
+    }
+}

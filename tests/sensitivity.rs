@@ -1,0 +1,374 @@
+//! `sweep`, `solve` and `tornado`: properties that know the answer without a reference
+//! (a solution gives the target; a grid point is `compare` with the same `--set`; `solve
+//! scale.valuation` is the break-even scale), SPEC 11's default tornado inputs by hand, and
+//! the errors of bad grids and paths.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+use stakeshift::io::{ModelFile, read_model_file};
+use stakeshift::overrides::{Override, OverridePath};
+use stakeshift::sensitivity::Base;
+use stakeshift::sensitivity::solve::{SolveSpec, solve};
+use stakeshift::sensitivity::sweep::{Axis, sweep};
+use stakeshift::sensitivity::tornado::default_inputs;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn d(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+/// Every valid model in the repository: the shipped ones, the reference cases and the
+/// corpus's valid models (one with a trajectories_csv).
+fn repository_models() -> Vec<PathBuf> {
+    let mut out = vec![
+        root().join("models/msft-openai.toml"),
+        root().join("models/revenue-note-vs-safe.toml"),
+        root().join("tests/bad/_valid.toml"),
+        root().join("tests/bad/_valid_csv.toml"),
+    ];
+    let cases = root().join("tests/reference/cases");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(cases)
+        .unwrap()
+        .map(|e| e.unwrap().path().join("model.toml"))
+        .filter(|p| p.exists())
+        .collect();
+    dirs.sort();
+    out.extend(dirs);
+    out
+}
+
+fn all(file: &ModelFile) -> Vec<usize> {
+    (0..file.load(&[]).unwrap().model.trajectories.len()).collect()
+}
+
+/// `solve scale.valuation` is the very break-even scale that `compare` reports, on every
+/// trajectory of every model in the repository.
+#[test]
+fn solving_scale_valuation_gives_the_break_even_scale_exactly() {
+    let mut checked = 0;
+    for path in repository_models() {
+        let file = read_model_file(Some(&path)).unwrap();
+        let base = Base::new(&file, &[]).unwrap();
+        let selected = all(&file);
+        let spec = SolveSpec {
+            path: OverridePath::parse("scale.valuation").unwrap(),
+            target: Decimal::ZERO,
+            within: None,
+        };
+        let rows = solve(&base, &spec, &selected).unwrap();
+        let comparison = stakeshift::compare::compare(base.model(), None).unwrap();
+        for (row, t) in rows.iter().zip(&comparison.trajectories) {
+            assert_eq!(row.trajectory, t.name);
+            assert_eq!(
+                row.solution,
+                t.breakeven_scale,
+                "{} {}",
+                path.display(),
+                t.name
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "{checked}");
+}
+
+/// The NPV advantage with `path` set to the solution is the target (to 1e-6 of the unit).
+fn assert_solution_gives_target(model: Option<&Path>, path: &str, target: Decimal) {
+    let file = read_model_file(model).unwrap();
+    let base = Base::new(&file, &[]).unwrap();
+    let selected = all(&file);
+    let spec = SolveSpec {
+        path: OverridePath::parse(path).unwrap(),
+        target,
+        within: None,
+    };
+    let rows = solve(&base, &spec, &selected).unwrap();
+    for row in rows {
+        let Some(x) = row.solution else { continue };
+        let o = Override::number("test", &spec.path, x);
+        let model = file.load(&[o]).unwrap().model;
+        let c = stakeshift::compare::compare(&model, None).unwrap();
+        let t = c
+            .trajectories
+            .iter()
+            .find(|t| t.name == row.trajectory)
+            .unwrap();
+        let miss = (t.npv_advantage - target).abs();
+        assert!(
+            miss <= d("0.000001").max(target.abs() * d("0.000000001")),
+            "{path} = {x} on {}: advantage {} for target {target}",
+            row.trajectory,
+            t.npv_advantage
+        );
+    }
+}
+
+#[test]
+fn a_solution_gives_the_target_advantage_on_the_builtin_model() {
+    for path in [
+        "equity.stake",
+        "discount_rate",
+        "scale.valuation",
+        "scale.revenue",
+        "shift.margin",
+        "profit_share.tiers[1].until.microsoft",
+        "equity.rounds[0].pre_money",
+        "trajectories[base].valuation.growth",
+    ] {
+        assert_solution_gives_target(None, path, Decimal::ZERO);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Any target, any of these paths: where solve finds a value, it gives the target.
+    #[test]
+    fn any_solution_gives_its_target(
+        path in prop::sample::select(vec![
+            "equity.stake", "discount_rate", "scale.valuation", "shift.margin",
+            "equity.terminal_discount", "profit_share.revenue_share.rate",
+        ]),
+        target in -200i64..200,
+    ) {
+        assert_solution_gives_target(None, path, Decimal::from(target));
+    }
+}
+
+/// Each grid point is exactly what `compare` gives with the same overrides, on models with
+/// series, with a trajectories_csv, and with default pre-money rounds.
+#[test]
+fn a_grid_point_is_compare_with_the_same_set() {
+    let cases: [(&str, &str, &str); 4] = [
+        (
+            "models/msft-openai.toml",
+            "equity.stake=0.1..0.4:4",
+            "scale.valuation[base]=0.8..1.2:3",
+        ),
+        (
+            "models/revenue-note-vs-safe.toml",
+            "equity.rounds[0].pre_money=10..40:3",
+            "shift.margin=-0.1..0.1:3",
+        ),
+        (
+            "tests/bad/_valid_csv.toml",
+            "scale.revenue=0.5..1.5:3",
+            "equity.rounds[0].participation=0..2:3",
+        ),
+        (
+            "tests/reference/cases/case_004/model.toml",
+            "equity.stake=0.2..0.6:3",
+            "discount_rate=0.05..0.15:3",
+        ),
+    ];
+    for (model, a, b) in cases {
+        let file = read_model_file(Some(&root().join(model))).unwrap();
+        let base = Base::new(&file, &[]).unwrap();
+        let selected = all(&file);
+        let axis = |s: &str| {
+            let (p, r) = s.split_once('=').unwrap();
+            Axis {
+                path: OverridePath::parse(p).unwrap(),
+                origin: format!("--vary {s}"),
+                values: stakeshift::sensitivity::Range::parse(r)
+                    .unwrap()
+                    .grid(11)
+                    .unwrap(),
+            }
+        };
+        let axes = [axis(a), axis(b)];
+        let result = sweep(&base, &axes, &selected).unwrap();
+        assert_eq!(
+            result.rows.len(),
+            axes[0].values.len() * axes[1].values.len() * selected.len()
+        );
+        for row in &result.rows {
+            let overrides: Vec<Override> = axes
+                .iter()
+                .zip(&row.values)
+                .map(|(a, v)| Override::number("test", &a.path, *v))
+                .collect();
+            let m = file.load(&overrides).unwrap().model;
+            let c = stakeshift::compare::compare(&m, None).unwrap();
+            let t = c
+                .trajectories
+                .iter()
+                .find(|t| t.name == row.trajectory)
+                .unwrap();
+            assert_eq!(
+                row.outcome.npv_profit_share, t.profit_share.measures.npv,
+                "{model} {row:?}"
+            );
+            assert_eq!(
+                row.outcome.npv_equity, t.equity.measures.npv,
+                "{model} {row:?}"
+            );
+            assert_eq!(row.outcome.winner, t.winner);
+        }
+    }
+}
+
+/// SPEC 11's default inputs on the built-in model, with their low and high values by hand
+/// (+-25% of the file's values; 0 fractions by +-0.05, kept in [0, 1]; regime A's revenue
+/// share has no total_cap in the file, so it is not an input).
+#[test]
+fn default_tornado_inputs_follow_spec_11() {
+    let model = stakeshift::io::load_model(None).unwrap().model;
+    let inputs: Vec<(String, String, String)> = default_inputs(&model)
+        .iter()
+        .map(|i| (i.path.text.clone(), i.low.to_string(), i.high.to_string()))
+        .collect();
+    let expected: Vec<(&str, &str, &str)> = vec![
+        ("discount_rate", "0.0675", "0.1125"),
+        ("equity.stake", "0.2025", "0.3375"),
+        ("profit_share.tiers[0].until.microsoft", "9.75", "16.25"),
+        ("profit_share.tiers[1].until.microsoft", "69", "115"),
+        ("profit_share.revenue_share.rate", "0.15", "0.25"),
+        ("equity.revenue_share.rate", "0.15", "0.25"),
+        ("equity.revenue_share.total_cap", "28.5", "47.5"),
+        ("equity.rounds[0].pre_money", "547.5", "912.5"),
+        ("equity.rounds[0].participation", "0", "0"),
+        ("equity.dividend_payout", "0", "0.05"),
+        ("equity.terminal_discount", "0", "0.05"),
+        ("scale.valuation", "0.75", "1.25"),
+        ("scale.revenue", "0.75", "1.25"),
+        ("shift.margin", "-0.05", "0.05"),
+    ];
+    let got: Vec<(&str, &str, &str)> = inputs
+        .iter()
+        .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+        .collect();
+    assert_eq!(got, expected);
+}
+
+fn stakeshift() -> Command {
+    Command::cargo_bin("stakeshift").unwrap()
+}
+
+fn failing(args: &[&str]) -> String {
+    let out = stakeshift()
+        .args(args)
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+#[test]
+fn bad_grids_and_paths_exit_2_naming_the_path() {
+    // A grid value that makes the model invalid: before anything runs, naming the value.
+    let e = failing(&["sweep", "--vary", "equity.stake=0.5..1.5:3"]);
+    assert!(
+        e.contains("--vary equity.stake=0.5..1.5:3 at equity.stake=1.5"),
+        "{e}"
+    );
+    assert!(e.contains("between 0 and 1"), "{e}");
+    let e = failing(&[
+        "sweep",
+        "--vary",
+        "trajectories[base].agi_year=2030..2031:3",
+    ]);
+    assert!(e.contains("trajectories[base].agi_year=2030.5"), "{e}");
+    // Unknown path: the nearest valid one.
+    let e = failing(&["sweep", "--vary", "equity.stak=0.1..0.2"]);
+    assert!(e.contains("nearest valid path is `equity.stake`"), "{e}");
+    let e = failing(&["solve", "equity.stak"]);
+    assert!(e.contains("nearest valid path is `equity.stake`"), "{e}");
+    let e = failing(&["tornado", "--vary", "discount_rat=0.05..0.1"]);
+    assert!(e.contains("discount_rate"), "{e}");
+    // Bad grid syntax, too few steps, three paths.
+    let e = failing(&["sweep", "--vary", "equity.stake=0.1-0.2"]);
+    assert!(e.contains("--vary equity.stake=0.1-0.2"), "{e}");
+    let e = failing(&["sweep", "--vary", "equity.stake=0.1..0.2:1"]);
+    assert!(e.contains("at least 2"), "{e}");
+    failing(&[
+        "sweep",
+        "--vary",
+        "equity.stake=0.1..0.2",
+        "--vary",
+        "discount_rate=0.1..0.2",
+        "--vary",
+        "shift.margin=0..0.1",
+    ]);
+    // solve on a year or a text value.
+    let e = failing(&["solve", "trajectories[base].agi_year"]);
+    assert!(e.contains("whole steps"), "{e}");
+    let e = failing(&["solve", "profit_share.residual"]);
+    assert!(e.contains("not a number that solve can vary"), "{e}");
+    // A bad --set reaches the new commands too.
+    let e = failing(&["tornado", "--set", "equity.stake=2"]);
+    assert!(e.contains("--set equity.stake=2"), "{e}");
+}
+
+/// The grid runs in parallel; its output does not depend on the number of threads.
+#[test]
+fn sweep_output_is_the_same_whatever_the_threads() {
+    let run = |threads: &str| {
+        let out = stakeshift()
+            .env("RAYON_NUM_THREADS", threads)
+            .args([
+                "sweep",
+                "--vary",
+                "equity.stake=0.1..0.5:9",
+                "--vary",
+                "scale.valuation=0.5..1.5:5",
+                "--format",
+                "csv",
+            ])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    let one = run("1");
+    assert_eq!(one, run("2"));
+    assert_eq!(one, run("4"));
+    assert_eq!(one.lines().count(), 1 + 9 * 5 * 6);
+    assert!(one.starts_with(
+        "trajectory,equity.stake,scale.valuation,npv_profit_share,npv_equity,npv_advantage,winner\r\n"
+    ));
+}
+
+#[test]
+fn out_writes_the_csv_files() {
+    let dir = std::env::temp_dir().join(format!("stakeshift-sens-out-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for (cmd, file) in [
+        (
+            vec!["sweep", "--vary", "equity.stake=0.2..0.3:3"],
+            "sweep.csv",
+        ),
+        (vec!["solve", "equity.stake"], "solve.csv"),
+        (vec!["tornado"], "tornado.csv"),
+    ] {
+        stakeshift()
+            .args(&cmd)
+            .arg("--out")
+            .arg(&dir)
+            .assert()
+            .success();
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        assert!(text.lines().count() > 1, "{file}");
+    }
+    let solve = std::fs::read_to_string(dir.join("solve.csv")).unwrap();
+    assert!(
+        solve.starts_with("trajectory,path,target,current_value,current_advantage,solution\r\n")
+    );
+    let tornado = std::fs::read_to_string(dir.join("tornado.csv")).unwrap();
+    assert!(
+        tornado.starts_with("trajectory,input,low,high,advantage_low,advantage_high,swing\r\n")
+    );
+}

@@ -1,0 +1,538 @@
+//! `stakeshift simulate` (SPEC section 10): tests that know the answer.
+//! - With every vol and hazard 0, each path is its center: its NPVs equal the exact
+//!   engine's for that trajectory (every reference case and shipped model).
+//! - Statistics against cases computable by hand, with distribution-free bounds (Hoeffding)
+//!   at a stated false-alarm rate.
+//! - The same bytes for 1 and 2 threads; different results for another seed.
+//! - `--replay N` reruns in exact decimals through `compare` to the path's own NPVs.
+//! - Bad `[simulation]` values exit 2 naming the field; `--paths 0` is bad usage.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use stakeshift::engine::{Winner, discount_factors, run_trajectory};
+use stakeshift::model::{Model, Simulation};
+use stakeshift::simulate::{self, Options, Results};
+
+/// False-alarm rate of each statistical check.
+const FALSE_ALARM: f64 = 1e-6;
+
+/// Hoeffding: |share - p| < t with probability at least 1 - FALSE_ALARM for n draws.
+fn hoeffding(n: u64) -> f64 {
+    ((2.0 / FALSE_ALARM).ln() / (2.0 * n as f64)).sqrt()
+}
+
+fn stakeshift() -> Command {
+    Command::cargo_bin("stakeshift").unwrap()
+}
+
+fn quiet() -> Simulation {
+    Simulation {
+        revenue_vol: Decimal::ZERO,
+        margin_vol: Decimal::ZERO,
+        valuation_vol: Decimal::ZERO,
+        agi_hazard: Decimal::ZERO,
+        failure_hazard: Decimal::ZERO,
+        ..Simulation::default()
+    }
+}
+
+fn run(model: &Model, paths: u64, seed: u64) -> Results {
+    let options = Options {
+        paths,
+        seed,
+        selected: None,
+        fan: true,
+    };
+    simulate::run(model, &options, &|_| {}).unwrap()
+}
+
+fn models() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("tests/reference/cases"))
+        .unwrap()
+        .map(|e| e.unwrap().path().join("model.toml"))
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    files.push(root.join("models/msft-openai.toml"));
+    files.push(root.join("models/revenue-note-vs-safe.toml"));
+    files
+}
+
+#[test]
+fn with_every_vol_and_hazard_zero_each_path_is_its_center() {
+    let mut checked = 0;
+    for file in models() {
+        let mut model = stakeshift::io::load_model(Some(&file)).unwrap().model;
+        model.simulation = quiet();
+        let df = discount_factors(&model).unwrap();
+        let exact: Vec<_> = model
+            .trajectories
+            .iter()
+            .map(|t| run_trajectory(&model, &df, t).unwrap())
+            .collect();
+        let results = run(&model, 64, 7);
+        for (i, p) in results.per_path.iter().enumerate() {
+            let center = &results.centers[p.center as usize];
+            let e = exact.iter().find(|t| &t.name == center).unwrap();
+            for (what, got, want) in [
+                (
+                    "profit share",
+                    p.npv_profit_share,
+                    e.profit_share.measures.npv,
+                ),
+                ("equity", p.npv_equity, e.equity.measures.npv),
+                ("advantage", p.npv_advantage, e.npv_advantage),
+            ] {
+                let want = want.to_f64().unwrap();
+                let scale = e
+                    .profit_share
+                    .measures
+                    .npv
+                    .abs()
+                    .max(e.equity.measures.npv.abs());
+                let tolerance = 1e-6_f64.max(1e-9 * scale.to_f64().unwrap());
+                assert!(
+                    (got - want).abs() <= tolerance,
+                    "{} path {i} ({center}) {what}: {got} vs compare's {want}",
+                    file.display()
+                );
+            }
+            if p.winner != e.winner {
+                assert!(
+                    e.npv_advantage.abs() < Decimal::new(1, 5),
+                    "{}",
+                    file.display()
+                );
+            }
+            assert_eq!(p.agi_year, e.agi_year);
+            assert_eq!(p.failure_year, None);
+        }
+        checked += 1;
+    }
+    assert!(checked >= 46);
+}
+
+/// A model where the profit share is worth a fixed amount and the stake is a lognormal:
+/// equity wins when exp(w_T) > threshold, w_T ~ N(0, sigma^2 k) over k random years.
+fn lognormal_model(sigma: &str, agi_hazard: &str, failure_hazard: &str) -> Model {
+    let text = format!(
+        r#"
+name = "lognormal"
+unit = "USD"
+start_year = 2020
+end_year = 2029
+valuation_year = 2020
+discount_rate = 0.0
+
+[investor]
+party = "investor"
+contributions = [[2020, 10.0]]
+
+[profit_share]
+residual = "rest"
+[[profit_share.tiers]]
+name = "all"
+shares = {{ investor = 0.5 }}
+
+[equity]
+from_year = 2021
+stake = 0.1
+
+[simulation]
+from_year = 2021
+revenue_vol = 0.0
+margin_vol = 0.0
+valuation_vol = {sigma}
+valuation_persistence = 1.0
+agi_hazard = {agi_hazard}
+failure_hazard = {failure_hazard}
+
+[[trajectories]]
+name = "flat"
+revenue = {{ points = [[2020, 0.0]] }}
+margin = {{ points = [[2020, 0.0]] }}
+valuation = {{ points = [[2020, 100.0]] }}
+"#
+    );
+    let mut load = |_: &str| Err("no files".to_string());
+    stakeshift::model::parse_model(stakeshift::model::ModelSource {
+        text: &text,
+        load: &mut load,
+    })
+    .unwrap()
+}
+
+/// Inverse of the standard normal CDF (Acklam's rational approximation, |error| < 1.2e-9).
+#[allow(clippy::excessive_precision)] // the published coefficients, as published
+fn normal_quantile(p: f64) -> f64 {
+    let a = [
+        -3.969683028665376e1,
+        2.209460984245205e2,
+        -2.759285104469687e2,
+        1.383577518672690e2,
+        -3.066479806614716e1,
+        2.506628277459239,
+    ];
+    let b = [
+        -5.447609879822406e1,
+        1.615858368580409e2,
+        -1.556989798598866e2,
+        6.680131188771972e1,
+        -1.328068155288572e1,
+    ];
+    let c = [
+        -7.784894002430293e-3,
+        -3.223964580411365e-1,
+        -2.400758277161838,
+        -2.549732539343734,
+        4.374664141464968,
+        2.938163982698783,
+    ];
+    let d = [
+        7.784695709041462e-3,
+        3.224671290700398e-1,
+        2.445134137142996,
+        3.754408661907416,
+    ];
+    let tail = |q: f64| {
+        (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
+            / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1.0)
+    };
+    if p < 0.02425 {
+        tail((-2.0 * p.ln()).sqrt())
+    } else if p > 1.0 - 0.02425 {
+        -tail((-2.0 * (1.0 - p).ln()).sqrt())
+    } else {
+        let q = p - 0.5;
+        let r = q * q;
+        (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
+            / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1.0)
+    }
+}
+
+#[test]
+fn p_equity_wins_and_percentiles_match_the_lognormal_case() {
+    // Profit share: -10 paid in, nothing back: NPV -10. Equity: -10, then 0.1 x 100 x
+    // exp(w_T) at 2029 (discount rate 0): advantage = 10 exp(w_T), w_T ~ N(0, 0.3^2 x 9).
+    // Every path: equity wins (advantage > 0). The advantage's q-quantile is
+    // 10 exp(0.9 z_q).
+    let model = lognormal_model("0.3", "0.0", "0.0");
+    let n = 20_000;
+    let results = run(&model, n, 11);
+    let all = &results.groups[0];
+    assert_eq!(all.paths, n);
+    assert_eq!(all.equity_wins, n);
+    let s = 0.3 * 3.0;
+    let quantile = |q: f64| 10.0 * (s * normal_quantile(q)).exp();
+    let adv = all.npv_advantage.unwrap();
+    // Distribution-free: the sample q-quantile lies between the true (q - t)- and
+    // (q + t)-quantiles unless the empirical CDF misses by t at one of those two points.
+    let t = hoeffding(n) + 1.0 / n as f64;
+    for (k, q) in simulate::stats::QUANTILES.iter().enumerate() {
+        let (lo, hi) = (quantile(q - t), quantile(q + t));
+        assert!(
+            adv.percentiles[k] >= lo && adv.percentiles[k] <= hi,
+            "p{}: {} outside [{lo}, {hi}]",
+            q * 100.0,
+            adv.percentiles[k]
+        );
+    }
+    // The mean of 10 exp(0.9 Z) is 10 exp(0.405); Chebyshev at the false-alarm rate.
+    let mean = 10.0 * (s * s / 2.0).exp();
+    let sd = 10.0 * ((s * s).exp() * ((s * s).exp() - 1.0)).sqrt();
+    let band = sd / (n as f64 * FALSE_ALARM).sqrt();
+    assert!((adv.mean - mean).abs() < band, "{} vs {mean}", adv.mean);
+}
+
+#[test]
+fn p_equity_wins_is_one_half_where_the_median_path_ties() {
+    // A profit share worth exactly the stake's median value: revenue 20 a year from 2021,
+    // margin 1, half to the investor (10 a year for 9 years = 90); the stake is worth
+    // 0.1 x 900 = 90 at the median. With only the valuation random, equity wins on exactly
+    // the paths where w_T > 0: P = 1/2.
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/simulate_half.toml"),
+    )
+    .unwrap();
+    let mut load = |_: &str| Err("no files".to_string());
+    let model = stakeshift::model::parse_model(stakeshift::model::ModelSource {
+        text: &text,
+        load: &mut load,
+    })
+    .unwrap();
+    let n = 20_000;
+    let results = run(&model, n, 3);
+    let all = &results.groups[0];
+    let p = all.p_equity_wins();
+    assert!((p - 0.5).abs() < hoeffding(n), "P(equity wins) {p}");
+    // The median advantage is 0 in theory; the sample median lies between the true
+    // (1/2 -+ t)-quantiles of 90 (exp(0.6 Z) - 1).
+    let t = hoeffding(n) + 1.0 / n as f64;
+    let q = |p: f64| 90.0 * ((0.2 * 3.0 * normal_quantile(p)).exp() - 1.0);
+    let median = all.npv_advantage.unwrap().percentiles[2];
+    assert!(
+        median >= q(0.5 - t) && median <= q(0.5 + t),
+        "median {median}"
+    );
+}
+
+#[test]
+fn agi_and_failure_counts_follow_their_hazards() {
+    // 9 random years (2021..=2029): P(AGI by 2029) = 1 - 0.9^9, P(failure) = 1 - 0.95^9.
+    let model = lognormal_model("0.1", "0.1", "0.05");
+    let n = 20_000;
+    let results = run(&model, n, 5);
+    let t = hoeffding(n);
+    let agi = results.reached_agi as f64 / n as f64;
+    let failed = results.failed as f64 / n as f64;
+    assert!((agi - (1.0 - 0.9f64.powi(9))).abs() < t, "AGI {agi}");
+    assert!(
+        (failed - (1.0 - 0.95f64.powi(9))).abs() < t,
+        "failed {failed}"
+    );
+    // A failed company's stake is worth nothing at the horizon: those paths lose 10.
+    for p in results.per_path.iter().filter(|p| p.failure_year.is_some()) {
+        assert!((p.npv_equity + 10.0).abs() < 1e-9, "{p:?}");
+        assert_eq!(p.winner, Winner::Tie);
+    }
+}
+
+fn simulate_bytes(threads: &str, seed: &str, dir: &Path) -> Vec<u8> {
+    let out = stakeshift()
+        .env("RAYON_NUM_THREADS", threads)
+        .args([
+            "simulate",
+            "--paths",
+            "3000",
+            "--seed",
+            seed,
+            "--format",
+            "json",
+            "--paths-csv",
+            "--quiet",
+            "--out",
+        ])
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut bytes = out.stdout;
+    for f in ["simulation.csv", "fan.csv", "paths.csv"] {
+        bytes.extend(std::fs::read(dir.join(f)).unwrap());
+    }
+    bytes
+}
+
+#[test]
+fn same_seed_same_bytes_for_one_and_two_threads_and_another_seed_differs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let one = simulate_bytes("1", "42", &tmp.path().join("one"));
+    let two = simulate_bytes("2", "42", &tmp.path().join("two"));
+    assert!(one == two, "1 and 2 threads gave different bytes");
+    let other = simulate_bytes("2", "43", &tmp.path().join("other"));
+    assert!(one != other, "another seed gave the same bytes");
+}
+
+/// The full-precision NPVs in a replay's comment: profit share, equity, advantage.
+fn replay_npvs(text: &str) -> [f64; 3] {
+    let line = text.lines().find(|l| l.starts_with("# Its NPVs")).unwrap();
+    let grab = |key: &str| -> f64 {
+        let rest = &line[line.find(key).unwrap() + key.len()..];
+        rest.split([',', ';'])
+            .next()
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap()
+    };
+    [grab("profit share "), grab("equity "), grab("advantage ")]
+}
+
+#[test]
+fn replay_reruns_in_exact_decimals_to_the_paths_npvs() {
+    let builtin = builtin_without_simulation();
+    let tmp = tempfile::tempdir().unwrap();
+    // With an AGI hazard, so that some paths have a drawn AGI year.
+    let base = tmp.path().join("model.toml");
+    let model_text = format!("{builtin}\n[simulation]\nagi_hazard = 0.05\nfailure_hazard = 0.02\n");
+    std::fs::write(&base, &model_text).unwrap();
+    let mut replayed = 0;
+    for path in ["0", "1", "17", "123", "499"] {
+        let out = stakeshift()
+            .args([
+                "simulate", "--paths", "500", "--seed", "9", "--replay", path,
+            ])
+            .arg(&base)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let replay = String::from_utf8(out.stdout).unwrap();
+        if replay.contains("did not happen") {
+            continue; // compare runs every round: not comparable by design
+        }
+        let want = replay_npvs(&replay);
+        let file = tmp.path().join(format!("replay_{path}.toml"));
+        std::fs::write(&file, format!("{model_text}\n{replay}")).unwrap();
+        let out = stakeshift()
+            .args([
+                "compare",
+                "--format",
+                "json",
+                "--trajectory",
+                &format!("path_{path}"),
+            ])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let text = doc.to_string();
+        let number = |key: &str| -> f64 {
+            let at = text
+                .find(&format!("\"{key}\":"))
+                .unwrap_or_else(|| panic!("{key} in {text}"));
+            let rest = &text[at + key.len() + 3..];
+            rest.split([',', '}'])
+                .next()
+                .unwrap()
+                .trim()
+                .parse()
+                .unwrap()
+        };
+        let got = [
+            number("npv_profit_share"),
+            number("npv_equity"),
+            number("npv_advantage"),
+        ];
+        for k in 0..3 {
+            let tolerance = 1e-6_f64.max(1e-9 * want[0].abs().max(want[1].abs()));
+            assert!(
+                (got[k] - want[k]).abs() <= tolerance,
+                "path {path}: {got:?} vs {want:?}"
+            );
+        }
+        replayed += 1;
+    }
+    assert!(replayed >= 3, "only {replayed} paths could be replayed");
+}
+
+/// The built-in model's text up to its `[simulation]` section (its last), so that a test can
+/// write its own.
+fn builtin_without_simulation() -> String {
+    let text = stakeshift::BUILTIN_MODEL;
+    let end = text.find("\n[simulation]").unwrap_or(text.len());
+    text[..end].to_string()
+}
+
+fn with_simulation(section: &str) -> PathBuf {
+    let builtin = builtin_without_simulation();
+    let dir = tempfile::tempdir().unwrap().keep();
+    let file = dir.join("model.toml");
+    std::fs::write(&file, format!("{builtin}\n[simulation]\n{section}\n")).unwrap();
+    file
+}
+
+#[test]
+fn bad_simulation_values_exit_2_naming_the_field() {
+    for (section, field, hint) in [
+        ("revnue_vol = 0.2", "revnue_vol", "revenue_vol"),
+        (
+            "revenue_vol = -0.1",
+            "simulation.revenue_vol",
+            "between 0 and 3",
+        ),
+        (
+            "margin_persistence = 1.5",
+            "simulation.margin_persistence",
+            "between 0 and 1",
+        ),
+        (
+            "failure_hazard = 2",
+            "simulation.failure_hazard",
+            "between 0 and 1",
+        ),
+        ("paths = 0", "simulation.paths", "whole number"),
+        ("paths = 2.5", "simulation.paths", "whole number"),
+        ("from_year = 1990", "simulation.from_year", "2019"),
+        (
+            "weights = { baes = 1.0 }",
+            "simulation.weights.baes",
+            "did you mean `base`",
+        ),
+        (
+            "weights = { base = -1.0 }",
+            "simulation.weights.base",
+            "0 or more",
+        ),
+        (
+            "weights = { base = 0.0 }",
+            "simulation.weights",
+            "greater than 0",
+        ),
+    ] {
+        let file = with_simulation(section);
+        let out = stakeshift()
+            .args(["simulate", "--quiet"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{section}: {stderr}");
+        assert!(stderr.contains(field), "{section}: {stderr}");
+        assert!(stderr.contains(hint), "{section}: {stderr}");
+    }
+}
+
+#[test]
+fn paths_zero_and_a_replay_past_the_end_are_bad_usage() {
+    let out = stakeshift()
+        .args(["simulate", "--paths", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = stakeshift()
+        .args(["simulate", "--paths", "10", "--replay", "10"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no path 10"));
+    let out = stakeshift()
+        .args(["simulate", "--paths-csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn trajectory_restricts_the_centers() {
+    let out = stakeshift()
+        .args([
+            "simulate", "--paths", "200", "--format", "csv", "-t", "base", "-t", "bear",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let groups: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(groups, ["all", "bear", "base"]);
+}
