@@ -89,11 +89,16 @@ fn every_years_ledger_adds_up_and_equals_the_yearly_rows_in_every_case() {
                     check("holding_value", l.holding_value, row.holding_value);
                     check("contribution", l.contribution, row.contribution);
                     check("cash_flow", l.cash_flow, row.cash_flow);
+                    check("cloud_income", l.cloud_income, row.cloud_income);
                     check("discount_factor", l.discount_factor, row.discount_factor);
                     check("present_value", l.present_value, row.present_value);
                     check(
                         "cash flow's parts",
-                        -l.contribution + l.distribution + l.revenue_share + l.dividend,
+                        -l.contribution
+                            + l.distribution
+                            + l.revenue_share
+                            + l.dividend
+                            + l.cloud_income,
                         l.cash_flow,
                     );
                     check(

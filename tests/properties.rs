@@ -132,8 +132,10 @@ prop_compose! {
                 description: None,
                 agi_year: agi.map(|a| START + a),
                 source: TrajectorySource::Table { revenue, profit: profit.clone(), valuation },
+                spend: None,
             }],
             simulation: Default::default(),
+            cloud: None,
         };
         (model, profit)
     }

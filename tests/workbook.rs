@@ -136,7 +136,7 @@ fn defined_row(reference: &str) -> u32 {
 }
 
 /// The first row of a trajectory sheet's rows under each regime, in yearly.csv's order.
-const YEARLY_HEADER: [&str; 17] = [
+const YEARLY_HEADER: [&str; 19] = [
     "trajectory",
     "regime",
     "year",
@@ -154,6 +154,8 @@ const YEARLY_HEADER: [&str; 17] = [
     "cumulative_cash_flow",
     "discount_factor",
     "present_value",
+    "cloud_purchases",
+    "cloud_income",
 ];
 
 /// Checks every cell of the workbook in `dir` against the CSV files beside it and the SPEC.
@@ -209,8 +211,8 @@ fn check_against_csv(dir: &Path) -> Vec<String> {
         }
         assert_eq!(text(&at(&values, r, 4)), row_csv[4], "winner");
         let quoted = format!("'{}'", sheet.replace('\'', "''"));
-        assert_eq!(formula_at(&formulas, r, 1), format!("{quoted}!U2"));
-        assert_eq!(formula_at(&formulas, r, 2), format!("{quoted}!U3"));
+        assert_eq!(formula_at(&formulas, r, 1), format!("{quoted}!W2"));
+        assert_eq!(formula_at(&formulas, r, 2), format!("{quoted}!W3"));
         assert_eq!(
             formula_at(&formulas, r, 3),
             format!("C{excel_row}-B{excel_row}")
@@ -280,7 +282,7 @@ fn check_against_csv(dir: &Path) -> Vec<String> {
             last_row[regime] = excel_row;
         }
         // The NPV block: header, then one line per regime; NPV = sum(PV) + TV * DF_end.
-        for (col, header) in [(18, "regime"), (19, "terminal_value"), (20, "npv")] {
+        for (col, header) in [(20, "regime"), (21, "terminal_value"), (22, "npv")] {
             assert_eq!(text(&at(&values, 0, col)), header);
         }
         let first_row = [2, last_row[0] + 1];
@@ -290,9 +292,9 @@ fn check_against_csv(dir: &Path) -> Vec<String> {
                 .iter()
                 .find(|s| &s[0] == name && s[1] == name_of)
                 .unwrap();
-            assert_eq!(text(&at(&values, r, 18)), name_of);
-            let terminal = number(&at(&values, r, 19));
-            let npv = number(&at(&values, r, 20));
+            assert_eq!(text(&at(&values, r, 20)), name_of);
+            let terminal = number(&at(&values, r, 21));
+            let npv = number(&at(&values, r, 22));
             assert!(matches_printed(terminal, &summary_row[4]), "{sheet} TV");
             assert!(matches_printed(npv, &summary_row[5]), "{sheet} NPV");
             let sum = pv_sum[regime] + terminal * last_df[regime];
@@ -301,9 +303,9 @@ fn check_against_csv(dir: &Path) -> Vec<String> {
                 "{sheet} {name_of}: {npv} vs {sum}"
             );
             assert_eq!(
-                formula_at(&formulas, r, 20),
+                formula_at(&formulas, r, 22),
                 format!(
-                    "SUM(Q{}:Q{})+T{}*P{}",
+                    "SUM(Q{}:Q{})+V{}*P{}",
                     first_row[regime],
                     last_row[regime],
                     r + 1,
@@ -393,8 +395,12 @@ fn check_inputs(dir: &Path, model_text: &str) {
             }
         }
     }
-    // The other way: the file's scalars (outside trajectories' series) are all shown.
+    // The other way: the file's scalars (outside trajectories' series and the cloud side's
+    // series) are all shown.
     fn leaves(v: &toml::Value, at: String, out: &mut Vec<String>) {
+        if at.ends_with("cloud.share") || at == "cloud.spend" {
+            return;
+        }
         match v {
             toml::Value::Table(t) => {
                 for (k, v) in t {
@@ -420,7 +426,7 @@ fn check_inputs(dir: &Path, model_text: &str) {
         }
     }
     let mut expected = Vec::new();
-    for section in ["investor", "profit_share", "equity"] {
+    for section in ["investor", "profit_share", "equity", "cloud"] {
         if let Some(v) = doc.get(section) {
             leaves(v, section.to_string(), &mut expected);
         }

@@ -6,6 +6,7 @@
 use rust_decimal::Decimal;
 
 use super::number::Num;
+use super::series::{Kind, value_at};
 use super::waterfall::Waterfall;
 use crate::model::{Model, PartyId, ProfitShare, RevenueShare, Year};
 
@@ -32,6 +33,80 @@ pub struct Deal<N = Decimal> {
     pub terminal_keep: N,
     /// The rounds, ordered by year and within a year in file order.
     pub rounds: Vec<RoundTerms<N>>,
+    /// The cloud side (SPEC 13), where the model has one.
+    pub cloud: Option<CloudDeal<N>>,
+}
+
+/// The cloud side's terms by year (index 0 is start_year), resolved for each regime:
+/// regime B's share is regime A's before equity.from_year.
+#[derive(Debug, Clone)]
+pub struct CloudDeal<N> {
+    pub margin: N,
+    /// The investor's share of the company's compute spend under regime A, by year.
+    pub share_a: Vec<N>,
+    /// The same under regime B.
+    pub share_b: Vec<N>,
+    /// Regime A's take-or-pay commitment, if any.
+    pub commitments_a: Vec<CommitmentTerms<N>>,
+    /// Regime B's: regime A's where it ends before equity.from_year (those years follow
+    /// regime A's terms), and its own.
+    pub commitments_b: Vec<CommitmentTerms<N>>,
+}
+
+/// A take-or-pay commitment in `N`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CommitmentTerms<N> {
+    pub total: N,
+    pub from: Year,
+    pub until: Year,
+}
+
+impl<N: Num> CloudDeal<N> {
+    fn of(model: &Model) -> Option<CloudDeal<N>> {
+        let cloud = model.cloud.as_ref()?;
+        let share = |terms: Option<&crate::model::CloudTerms>| -> Vec<N> {
+            (model.start_year..=model.end_year)
+                .map(|year| {
+                    terms
+                        .and_then(|t| value_at(&t.share, Kind::Linear, year))
+                        .map_or(N::ZERO, N::from_decimal)
+                })
+                .collect()
+        };
+        // Without `[equity.cloud]` regime B buys nothing from the investor from from_year
+        // on, as a regime without a revenue share gets none.
+        let share_a = share(cloud.profit_share.as_ref());
+        let from = (model.equity.from_year - model.start_year) as usize;
+        let own = share(cloud.equity.as_ref());
+        let share_b = share_a[..from]
+            .iter()
+            .chain(&own[from..])
+            .copied()
+            .collect();
+        let commitment = |terms: Option<&crate::model::CloudTerms>| {
+            terms.and_then(|t| t.commitment).map(|c| CommitmentTerms {
+                total: N::from_decimal(c.total),
+                from: c.from,
+                until: c.until,
+            })
+        };
+        let commitments_a: Vec<_> = commitment(cloud.profit_share.as_ref())
+            .into_iter()
+            .collect();
+        let commitments_b = commitments_a
+            .iter()
+            .filter(|c| c.until < model.equity.from_year)
+            .copied()
+            .chain(commitment(cloud.equity.as_ref()))
+            .collect();
+        Some(CloudDeal {
+            margin: N::from_decimal(cloud.margin),
+            share_a,
+            share_b,
+            commitments_a,
+            commitments_b,
+        })
+    }
 }
 
 /// A revenue share's terms in `N`.
@@ -95,6 +170,7 @@ impl<N: Num> Deal<N> {
             dividend_payout: N::from_decimal(equity.dividend_payout),
             terminal_keep: N::from_decimal(Decimal::ONE - equity.terminal_discount),
             rounds,
+            cloud: CloudDeal::of(model),
         }
     }
 

@@ -157,6 +157,10 @@ pub struct YearLedger {
     pub contribution: Decimal,
     pub paid_in: Decimal,
     pub participation: Decimal,
+    /// Compute bought from the investor this year (a take-or-pay shortfall included) and
+    /// the investor's margin on it (SPEC 13); 0 without a cloud side.
+    pub cloud_purchases: Decimal,
+    pub cloud_income: Decimal,
     pub cash_flow: Decimal,
     pub discount_factor: Decimal,
     pub present_value: Decimal,
@@ -439,6 +443,8 @@ pub fn explain(
             contribution: row.contribution,
             paid_in,
             participation: row.contribution - paid_in,
+            cloud_purchases: row.cloud_purchases,
+            cloud_income: row.cloud_income,
             cash_flow: row.cash_flow,
             discount_factor: row.discount_factor,
             present_value: row.present_value,

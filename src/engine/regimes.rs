@@ -11,7 +11,9 @@
 
 use rust_decimal::prelude::*;
 
-use super::deal::{Deal, PreMoneyError, RoundApplied, RoundPolicy, apply_rounds_with, stake_path};
+use super::deal::{
+    CloudDeal, Deal, PreMoneyError, RoundApplied, RoundPolicy, apply_rounds_with, stake_path,
+};
 use super::error::EngineError;
 use super::measures::{self, Search};
 use super::number::Num;
@@ -65,6 +67,11 @@ pub struct YearRow<N = Decimal> {
     pub cumulative_cash_flow: N,
     pub discount_factor: N,
     pub present_value: N,
+    /// Compute the company bought from the investor this year, a take-or-pay shortfall
+    /// included (SPEC 13); 0 without a cloud side.
+    pub cloud_purchases: N,
+    /// The investor's margin on those purchases, part of the cash flow.
+    pub cloud_income: N,
 }
 
 /// The measures of one regime on one trajectory: the columns of `summary.csv`.
@@ -74,6 +81,9 @@ pub struct Measures {
     pub inflows: Decimal,
     pub terminal_value: Decimal,
     pub npv: Decimal,
+    /// Cloud income over all years, and its present value (part of `inflows` and `npv`).
+    pub cloud_income: Decimal,
+    pub npv_cloud: Decimal,
     pub irr: Option<f64>,
     pub moic: Option<Decimal>,
     pub payback_year: Option<Year>,
@@ -167,6 +177,9 @@ pub struct PathRef<'a, N> {
     pub revenue: &'a [N],
     pub profit: &'a [N],
     pub valuation: &'a [N],
+    /// The company's compute spend each year (SPEC 13); may be empty when the deal has no
+    /// cloud side.
+    pub spend: &'a [N],
     pub agi_year: Option<Year>,
     /// From this year on the path's values are 0 (the caller zeroes them) and no round happens.
     pub failure_year: Option<Year>,
@@ -201,6 +214,9 @@ pub struct Totals<N> {
     pub inflows: N,
     pub terminal_value: N,
     pub npv: N,
+    /// Cloud income over all years, and its present value.
+    pub cloud_income: N,
+    pub npv_cloud: N,
 }
 
 /// Both regimes on one path: what a simulation keeps of it.
@@ -238,6 +254,10 @@ struct Running<N> {
     npv: N,
     contributions: N,
     inflows: N,
+    cloud_income: N,
+    npv_cloud: N,
+    /// Purchases so far inside each take-or-pay commitment's window.
+    committed: [N; 2],
 }
 
 impl<N: Num> Running<N> {
@@ -247,7 +267,40 @@ impl<N: Num> Running<N> {
             npv: N::ZERO,
             contributions: N::ZERO,
             inflows: N::ZERO,
+            cloud_income: N::ZERO,
+            npv_cloud: N::ZERO,
+            committed: [N::ZERO; 2],
         }
+    }
+
+    /// The year's cloud purchases and income (SPEC 13): share * spend, and in a
+    /// commitment's last year the shortfall of the window's purchases below its total,
+    /// unless the company has failed (an unmet commitment then lapses).
+    fn cloud(
+        &mut self,
+        cloud: &CloudDeal<N>,
+        regime: Regime,
+        i: usize,
+        year: Year,
+        spend: N,
+        failed: bool,
+    ) -> Option<(N, N)> {
+        let (share, commitments) = match regime {
+            Regime::ProfitShare => (cloud.share_a[i], &cloud.commitments_a),
+            Regime::Equity => (cloud.share_b[i], &cloud.commitments_b),
+        };
+        let bought = share.checked_mul(spend)?;
+        let mut purchases = bought;
+        for (c, so_far) in commitments.iter().zip(self.committed.iter_mut()) {
+            if year < c.from || year > c.until {
+                continue;
+            }
+            *so_far = so_far.checked_add(bought)?;
+            if year == c.until && !failed && *so_far < c.total {
+                purchases = purchases.checked_add(c.total - *so_far)?;
+            }
+        }
+        Some((purchases, cloud.margin.checked_mul(purchases)?))
     }
 
     /// Adds a year's flows; None where a total cannot be held.
@@ -258,7 +311,11 @@ impl<N: Num> Running<N> {
         row.present_value = row.cash_flow.checked_mul(df)?;
         self.npv = self.npv.checked_add(row.present_value)?;
         self.contributions += row.contribution;
-        self.inflows += row.distribution + row.revenue_share + row.dividend;
+        self.inflows += row.distribution + row.revenue_share + row.dividend + row.cloud_income;
+        self.cloud_income = self.cloud_income.checked_add(row.cloud_income)?;
+        self.npv_cloud = self
+            .npv_cloud
+            .checked_add(row.cloud_income.checked_mul(df)?)?;
         Some(())
     }
 
@@ -268,6 +325,8 @@ impl<N: Num> Running<N> {
             inflows: self.inflows,
             terminal_value,
             npv: self.npv.checked_add(terminal_value.checked_mul(last_df)?)?,
+            cloud_income: self.cloud_income,
+            npv_cloud: self.npv_cloud,
         })
     }
 }
@@ -280,6 +339,14 @@ fn path_error(year: Option<Year>, field: &str, message: impl Into<String>) -> En
         field: field.to_string(),
         message: message.into(),
     }
+}
+
+fn cloud_too_large(year: Year) -> EngineError {
+    path_error(
+        Some(year),
+        "cloud",
+        "the cloud purchases are too large to hold",
+    )
 }
 
 /// The message for a round that cannot happen.
@@ -406,6 +473,13 @@ pub fn run_path<N: Num, R: Recorder<N>>(
             }
             None => N::ZERO,
         };
+        let spend = path.spend.get(i).copied().unwrap_or(N::ZERO);
+        let (cloud_purchases, cloud_income) = match &deal.cloud {
+            Some(cloud) => a
+                .cloud(cloud, Regime::ProfitShare, i, year, spend, failed)
+                .ok_or_else(|| cloud_too_large(year))?,
+            None => (N::ZERO, N::ZERO),
+        };
         let mut row = YearRow {
             year,
             revenue,
@@ -418,11 +492,13 @@ pub fn run_path<N: Num, R: Recorder<N>>(
             dividend: N::ZERO,
             stake: N::ZERO,
             holding_value: N::ZERO,
-            cash_flow: -contribution + receipt + revenue_share + N::ZERO,
+            cash_flow: -contribution + receipt + revenue_share + cloud_income,
             // Filled in by `Running::add`.
             cumulative_cash_flow: N::ZERO,
             discount_factor: N::ZERO,
             present_value: N::ZERO,
+            cloud_purchases,
+            cloud_income,
         };
         a.add(&mut row, df)
             .ok_or_else(|| too_large(Regime::ProfitShare))?;
@@ -468,6 +544,12 @@ pub fn run_path<N: Num, R: Recorder<N>>(
             (receipt, N::ZERO, N::ZERO, N::ZERO)
         };
         let contribution = contribution + participation;
+        let (cloud_purchases, cloud_income) = match &deal.cloud {
+            Some(cloud) => b
+                .cloud(cloud, Regime::Equity, i, year, spend, failed)
+                .ok_or_else(|| cloud_too_large(year))?,
+            None => (N::ZERO, N::ZERO),
+        };
         let mut row = YearRow {
             year,
             revenue,
@@ -480,10 +562,12 @@ pub fn run_path<N: Num, R: Recorder<N>>(
             dividend,
             stake: held_stake,
             holding_value,
-            cash_flow: -contribution + distribution + revenue_share + dividend,
+            cash_flow: -contribution + distribution + revenue_share + dividend + cloud_income,
             cumulative_cash_flow: N::ZERO,
             discount_factor: N::ZERO,
             present_value: N::ZERO,
+            cloud_purchases,
+            cloud_income,
         };
         b.add(&mut row, df)
             .ok_or_else(|| too_large(Regime::Equity))?;
@@ -657,6 +741,8 @@ fn regime_result(
             inflows: totals.inflows,
             terminal_value: totals.terminal_value,
             npv: totals.npv,
+            cloud_income: totals.cloud_income,
+            npv_cloud: totals.npv_cloud,
             irr: measures::irr(&irr_flows),
             moic: measures::moic(totals.inflows, totals.terminal_value, totals.contributions),
             payback_year: measures::payback_year(start, &flows),

@@ -11,7 +11,7 @@ use rust_decimal::prelude::*;
 use super::error::EngineError;
 use super::number::Num;
 use super::regimes::PathRef;
-use crate::model::{Model, Series, Trajectory, TrajectorySource, Year};
+use crate::model::{Model, Series, Spend, Trajectory, TrajectorySource, Year};
 
 /// A trajectory's values for each year start_year..=end_year (index 0 is start_year), in
 /// the engine's number type (exact decimals unless converted).
@@ -20,6 +20,9 @@ pub struct Path<N = Decimal> {
     pub revenue: Vec<N>,
     pub profit: Vec<N>,
     pub valuation: Vec<N>,
+    /// The company's compute spend each year, in the model's unit (SPEC 13); empty when the
+    /// model has no cloud side.
+    pub spend: Vec<N>,
 }
 
 impl<N: Num> Path<N> {
@@ -30,6 +33,7 @@ impl<N: Num> Path<N> {
             revenue: convert(&self.revenue),
             profit: convert(&self.profit),
             valuation: convert(&self.valuation),
+            spend: convert(&self.spend),
         }
     }
 
@@ -39,6 +43,7 @@ impl<N: Num> Path<N> {
             revenue: &self.revenue,
             profit: &self.profit,
             valuation: &self.valuation,
+            spend: &self.spend,
             agi_year,
             failure_year: None,
         }
@@ -65,16 +70,17 @@ impl Path {
                 "the {what} is too large to hold in a 28-digit decimal; check the series' points and growth"
             ),
         };
-        match &trajectory.source {
+        let mut path = match &trajectory.source {
             TrajectorySource::Table {
                 revenue,
                 profit,
                 valuation,
-            } => Ok(Path {
+            } => Path {
                 revenue: revenue.clone(),
                 profit: profit.clone(),
                 valuation: valuation.clone(),
-            }),
+                spend: Vec::new(),
+            },
             TrajectorySource::Series {
                 revenue,
                 margin,
@@ -85,6 +91,7 @@ impl Path {
                     revenue: Vec::with_capacity(n),
                     profit: Vec::with_capacity(n),
                     valuation: Vec::with_capacity(n),
+                    spend: Vec::new(),
                 };
                 for year in model.start_year..=model.end_year {
                     let r = value_at(revenue, Kind::Compounding, year)
@@ -98,9 +105,32 @@ impl Path {
                     path.profit.push(p);
                     path.valuation.push(v);
                 }
-                Ok(path)
+                path
             }
+        };
+        if let Some(cloud) = &model.cloud {
+            // Compute spend: the trajectory's own amounts, or a fraction of revenue.
+            path.spend = match &trajectory.spend {
+                Some(Spend::Amounts(amounts)) => amounts.clone(),
+                own => {
+                    let ratio = match own {
+                        Some(Spend::Ratio(series)) => series,
+                        _ => &cloud.spend,
+                    };
+                    let mut spend = Vec::with_capacity(path.revenue.len());
+                    for (year, revenue) in (model.start_year..).zip(&path.revenue) {
+                        let share = value_at(ratio, Kind::Linear, year)
+                            .ok_or_else(|| overflow(year, "compute spend"))?;
+                        let amount = revenue
+                            .checked_mul(share)
+                            .ok_or_else(|| overflow(year, "compute spend"))?;
+                        spend.push(amount);
+                    }
+                    spend
+                }
+            };
         }
+        Ok(path)
     }
 }
 

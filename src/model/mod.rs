@@ -35,6 +35,9 @@ pub struct Model {
     pub trajectories: Vec<Trajectory>,
     /// `[simulation]`: how `simulate` draws random futures (defaults when absent).
     pub simulation: Simulation,
+    /// `[cloud]` with `[profit_share.cloud]` and `[equity.cloud]` (SPEC 13): the compute the
+    /// investor sells the company. None: no cloud side, and nothing changes.
+    pub cloud: Option<Cloud>,
 }
 
 impl Model {
@@ -148,6 +151,52 @@ pub struct Trajectory {
     pub description: Option<String>,
     pub agi_year: Option<Year>,
     pub source: TrajectorySource,
+    /// The trajectory's own compute spend (SPEC 13), replacing `[cloud].spend` for it.
+    pub spend: Option<Spend>,
+}
+
+/// A trajectory's compute spend.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Spend {
+    /// Spend as a fraction of revenue, a margin-like series.
+    Ratio(Series),
+    /// The spend itself, in the model's unit, one per year start_year..=end_year (the
+    /// `cloud_spend` column of `trajectories_csv`).
+    Amounts(Vec<Decimal>),
+}
+
+/// The cloud side (SPEC 13): the investor's margin on the compute the company buys from it,
+/// and how much of its compute the company buys from the investor under each regime.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cloud {
+    /// The investor's operating margin on the compute it sells, in [-1, 1].
+    pub margin: Decimal,
+    /// Compute spend as a fraction of revenue, a margin-like series (linear between points,
+    /// held after the last, 0 before the first), for trajectories without their own.
+    pub spend: Series,
+    /// `[profit_share.cloud]`; None: the company buys nothing from the investor under
+    /// regime A (share 0).
+    pub profit_share: Option<CloudTerms>,
+    /// `[equity.cloud]`, from equity.from_year (before it regime B has regime A's terms);
+    /// None: from from_year the company buys nothing from the investor under regime B.
+    pub equity: Option<CloudTerms>,
+}
+
+/// One regime's cloud terms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CloudTerms {
+    /// The investor's share of the company's compute spend, a margin-like series in [0, 1].
+    pub share: Series,
+    pub commitment: Option<Commitment>,
+}
+
+/// A take-or-pay commitment: in its `until` year, purchases of from..=until that add up to
+/// less than `total` are topped up to it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Commitment {
+    pub total: Decimal,
+    pub from: Year,
+    pub until: Year,
 }
 
 /// Where a trajectory's yearly revenue, profit and valuation come from.

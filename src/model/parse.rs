@@ -16,8 +16,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    Contribution, Equity, Investor, Model, PartyId, ProfitShare, RevenueShare, Round, Series,
-    Simulation, Tier, Trajectory, TrajectorySource, Year,
+    Cloud, CloudTerms, Commitment, Contribution, Equity, Investor, Model, PartyId, ProfitShare,
+    RevenueShare, Round, Series, Simulation, Spend, Tier, Trajectory, TrajectorySource, Year,
 };
 use crate::error::ModelIssue;
 
@@ -73,6 +73,29 @@ struct RawModel {
     trajectories: Option<S<Vec<S<RawTrajectory>>>>,
     trajectories_csv: Option<S<String>>,
     simulation: Option<S<RawSimulation>>,
+    cloud: Option<S<RawCloud>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCloud {
+    margin: S<Num>,
+    spend: S<RawSeries>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCloudTerms {
+    share: S<RawSeries>,
+    commitment: Option<S<RawCommitment>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCommitment {
+    total: S<Num>,
+    from: S<Num>,
+    until: S<Num>,
 }
 
 #[derive(Deserialize)]
@@ -108,6 +131,7 @@ struct RawProfitShare {
     investor_rights_end_at_agi: Option<S<bool>>,
     tiers: S<Vec<S<RawTier>>>,
     revenue_share: Option<S<RawRevenueShare>>,
+    cloud: Option<S<RawCloudTerms>>,
 }
 
 #[derive(Deserialize)]
@@ -139,6 +163,7 @@ struct RawEquity {
     terminal_discount: Option<S<Num>>,
     rounds: Option<S<Vec<S<RawRound>>>>,
     revenue_share: Option<S<RawRevenueShare>>,
+    cloud: Option<S<RawCloudTerms>>,
 }
 
 #[derive(Deserialize)]
@@ -159,6 +184,7 @@ struct RawTrajectory {
     revenue: S<RawSeries>,
     margin: S<RawSeries>,
     valuation: S<RawSeries>,
+    spend: Option<S<RawSeries>>,
 }
 
 #[derive(Deserialize)]
@@ -776,6 +802,7 @@ impl Builder<'_> {
             Some(s) => self.simulation(s.get_ref(), &years, &trajectories)?,
             None => Simulation::default(),
         };
+        let cloud = self.cloud(&raw, &years, &trajectories)?;
 
         Ok(Model {
             name,
@@ -790,7 +817,119 @@ impl Builder<'_> {
             equity,
             trajectories,
             simulation,
+            cloud,
         })
+    }
+
+    /// `[cloud]`, `[profit_share.cloud]` and `[equity.cloud]` (SPEC 13). A regime's cloud
+    /// table, or a trajectory's own spend, without `[cloud]` is an error.
+    fn cloud(
+        &self,
+        raw: &RawModel,
+        years: &YearRange,
+        trajectories: &[Trajectory],
+    ) -> Check<Option<Cloud>> {
+        let terms_a = raw.profit_share.get_ref().cloud.as_ref();
+        let terms_b = raw.equity.get_ref().cloud.as_ref();
+        let Some(cloud) = &raw.cloud else {
+            let needs = |field: &str, span: Range<usize>| -> Check<Option<Cloud>> {
+                fail(
+                    field,
+                    span,
+                    "there is no [cloud] table; add one with the investor's `margin` and the company's compute `spend` (SPEC 13), or remove this",
+                )
+            };
+            if let Some(t) = terms_a {
+                return needs("profit_share.cloud", t.span());
+            }
+            if let Some(t) = terms_b {
+                return needs("equity.cloud", t.span());
+            }
+            if let Some(list) = &raw.trajectories {
+                for (i, t) in list.get_ref().iter().enumerate() {
+                    if let Some(spend) = &t.get_ref().spend {
+                        return needs(&format!("trajectories[{i}].spend"), spend.span());
+                    }
+                }
+            }
+            if trajectories
+                .iter()
+                .any(|t| matches!(t.spend, Some(Spend::Amounts(_))))
+            {
+                let span = raw.trajectories_csv.as_ref().map_or(0..0, |p| p.span());
+                return needs("trajectories_csv", span);
+            }
+            return Ok(None);
+        };
+        let cloud = cloud.get_ref();
+        let margin = self.in_range("cloud.margin", &cloud.margin, -Decimal::ONE, Decimal::ONE)?;
+        let spend = self.share_series("cloud.spend", cloud.spend.get_ref(), None)?;
+        let terms = |field: &str, raw: Option<&S<RawCloudTerms>>| -> Check<Option<CloudTerms>> {
+            let Some(raw) = raw else { return Ok(None) };
+            let raw = raw.get_ref();
+            let share = self.share_series(
+                &format!("{field}.share"),
+                raw.share.get_ref(),
+                Some(Decimal::ONE),
+            )?;
+            let commitment = match &raw.commitment {
+                Some(c) => {
+                    let c = c.get_ref();
+                    let f = |k: &str| format!("{field}.commitment.{k}");
+                    let total = self.non_negative(&f("total"), &c.total)?;
+                    let from = self.year(&f("from"), &c.from)?;
+                    years.check(&f("from"), c.from.span(), from)?;
+                    let until = self.year(&f("until"), &c.until)?;
+                    years.check(&f("until"), c.until.span(), until)?;
+                    if from > until {
+                        return fail(
+                            f("until"),
+                            c.until.span(),
+                            format!(
+                                "until {until} is before from {from}; the commitment runs from `from` to `until`, both included"
+                            ),
+                        );
+                    }
+                    Some(Commitment { total, from, until })
+                }
+                None => None,
+            };
+            Ok(Some(CloudTerms { share, commitment }))
+        };
+        Ok(Some(Cloud {
+            margin,
+            spend,
+            profit_share: terms("profit_share.cloud", terms_a)?,
+            equity: terms("equity.cloud", terms_b)?,
+        }))
+    }
+
+    /// A margin-like series of fractions (SPEC 13's `spend` and `share`): values at least 0
+    /// and at most `max` where given; no growth (it holds its last value).
+    fn share_series(&self, field: &str, raw: &RawSeries, max: Option<Decimal>) -> Check<Series> {
+        if let Some(g) = &raw.growth {
+            return fail(
+                format!("{field}.growth"),
+                g.span(),
+                "a cloud series has no growth: it is linear between points and holds its last value; remove `growth`",
+            );
+        }
+        let series = self.series(field, raw, false)?;
+        for (i, ((_, value), pair)) in series.points.iter().zip(raw.points.get_ref()).enumerate() {
+            let out_of_range = *value < Decimal::ZERO || max.is_some_and(|m| *value > m);
+            if out_of_range {
+                let valid = match max {
+                    Some(m) => format!("between 0 and {m} (a fraction, 0.3 for 30%)"),
+                    None => "0 or more (a fraction of revenue, 0.5 for 50%)".to_string(),
+                };
+                return fail(
+                    format!("{field}.points[{i}]"),
+                    pair.span(),
+                    format!("the value {value} is out of range; it must be {valid}"),
+                );
+            }
+        }
+        Ok(series)
     }
 
     /// `[simulation]` (SPEC 10): every key optional, each checked against its range.
@@ -1224,10 +1363,17 @@ impl Builder<'_> {
         let margin = self.series(&format!("{field}.margin"), raw.margin.get_ref(), false)?;
         let valuation =
             self.series(&format!("{field}.valuation"), raw.valuation.get_ref(), true)?;
+        let spend = raw
+            .spend
+            .as_ref()
+            .map(|s| self.share_series(&format!("{field}.spend"), s.get_ref(), None))
+            .transpose()?
+            .map(Spend::Ratio);
         Ok(Trajectory {
             name,
             description,
             agi_year,
+            spend,
             source: TrajectorySource::Series {
                 revenue,
                 margin,

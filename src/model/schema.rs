@@ -117,6 +117,46 @@ fn by_party(description: &str, value: Value) -> Value {
     })
 }
 
+/// A margin-like series of fractions (SPEC 13): points only, no growth.
+fn share_series(description: &str, max: Option<f64>) -> Value {
+    let mut points = pairs(
+        "[year, value] pairs, years strictly increasing; linear between points, held after the last, 0 before the first",
+        number("a fraction", Some(0.0), max),
+    );
+    points["minItems"] = json!(1);
+    json!({
+        "type": "object",
+        "description": description,
+        "additionalProperties": false,
+        "required": ["points"],
+        "properties": { "points": points },
+    })
+}
+
+/// `[profit_share.cloud]` or `[equity.cloud]`.
+fn cloud_terms(description: &str) -> Value {
+    json!({
+        "type": "object",
+        "description": description,
+        "additionalProperties": false,
+        "required": ["share"],
+        "properties": {
+            "share": share_series("the investor's share of the company's compute spend, 0 to 1", Some(1.0)),
+            "commitment": {
+                "type": "object",
+                "description": "a take-or-pay commitment: in its `until` year, purchases of from..=until below `total` are topped up to it",
+                "additionalProperties": false,
+                "required": ["total", "from", "until"],
+                "properties": {
+                    "total": number("the committed total, in the model's unit", Some(0.0), None),
+                    "from": year("the commitment's first year, inside the model's years"),
+                    "until": year("its last year (inclusive, at least `from`), inside the model's years"),
+                },
+            },
+        },
+    })
+}
+
 /// The schema, as a JSON value.
 pub fn model_schema() -> Value {
     let tier = json!({
@@ -184,6 +224,7 @@ pub fn model_schema() -> Value {
                 number("valuation", Some(0.0), None),
                 "yearly growth after the last point (default 0), above -1",
             ),
+            "spend": share_series("this trajectory's compute spend as a fraction of revenue, replacing [cloud].spend (needs [cloud])", None),
         },
     });
     let vol = "a yearly standard deviation, 0 to 3: 0.2 for 20%";
@@ -280,6 +321,7 @@ pub fn model_schema() -> Value {
                         "items": tier,
                     },
                     "revenue_share": revenue_share("regime A's share of revenue (optional)"),
+                    "cloud": cloud_terms("regime A's cloud terms (needs [cloud]; default: the company buys nothing from the investor)"),
                 },
             },
             "equity": {
@@ -302,9 +344,20 @@ pub fn model_schema() -> Value {
                         "items": round,
                     },
                     "revenue_share": revenue_share("regime B's share of revenue (optional)"),
+                    "cloud": cloud_terms("regime B's cloud terms from equity.from_year, regime A's before (needs [cloud]; default: nothing bought from from_year)"),
                 },
             },
             "simulation": simulation,
+            "cloud": {
+                "type": "object",
+                "description": "the cloud side (SPEC section 13): compute the company buys from the investor, and the investor's margin on it; without it nothing changes",
+                "additionalProperties": false,
+                "required": ["margin", "spend"],
+                "properties": {
+                    "margin": number("the investor's operating margin on the compute it sells, -1 to 1", Some(-1.0), Some(1.0)),
+                    "spend": share_series("the company's compute spend as a fraction of its revenue (0 or more)", None),
+                },
+            },
             "trajectories": {
                 "type": "array",
                 "description": "the futures both regimes are run on; names unique",

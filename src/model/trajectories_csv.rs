@@ -1,12 +1,14 @@
 //! Trajectories given as yearly rows in a CSV file (`trajectories_csv`): the columns
-//! `trajectory,year,revenue,profit,valuation`, one row per trajectory and year.
+//! `trajectory,year,revenue,profit,valuation`, one row per trajectory and year, and
+//! optionally `cloud_spend` (SPEC 13: the company's compute spend that year, in the model's
+//! unit; with the column every row must have it).
 
 use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 
-use super::{Trajectory, TrajectorySource, Year};
+use super::{Spend, Trajectory, TrajectorySource, Year};
 
 const COLUMNS: [&str; 5] = ["trajectory", "year", "revenue", "profit", "valuation"];
 
@@ -37,8 +39,13 @@ pub fn parse_trajectories_csv(
             })?;
     }
 
-    // name -> year -> (revenue, profit, valuation)
-    let mut rows: IndexMap<String, BTreeMap<Year, [Decimal; 3]>> = IndexMap::new();
+    let cloud_spend = headers.iter().position(|h| {
+        h.trim_start_matches('\u{feff}')
+            .eq_ignore_ascii_case("cloud_spend")
+    });
+
+    // name -> year -> (revenue, profit, valuation, cloud_spend)
+    let mut rows: IndexMap<String, BTreeMap<Year, [Decimal; 4]>> = IndexMap::new();
     for record in reader.records() {
         let record = record.map_err(|e| match e.position() {
             Some(p) => format!("line {}: {e}", p.line()),
@@ -58,10 +65,15 @@ pub fn parse_trajectories_csv(
                 cell(1)
             )
         })?;
-        let mut values = [Decimal::ZERO; 3];
+        let mut values = [Decimal::ZERO; 4];
         for (k, value) in values.iter_mut().enumerate() {
-            let column = COLUMNS[k + 2];
-            let raw = cell(k + 2);
+            let (column, raw) = match k {
+                3 => match cloud_spend {
+                    Some(i) => ("cloud_spend", record.get(i).unwrap_or("")),
+                    None => break,
+                },
+                _ => (COLUMNS[k + 2], cell(k + 2)),
+            };
             *value = parse_decimal(raw)
                 .ok_or_else(|| format!("line {line}: the {column} `{raw}` is not a number (write it like 12.5, with `.` as the decimal point)"))?;
             if column != "profit" && *value < Decimal::ZERO {
@@ -83,18 +95,21 @@ pub fn parse_trajectories_csv(
         let mut revenue = Vec::new();
         let mut profit = Vec::new();
         let mut valuation = Vec::new();
+        let mut spend = Vec::new();
         for year in start..=end {
-            let [r, p, v] = years.get(&year).ok_or_else(|| {
+            let [r, p, v, c] = years.get(&year).ok_or_else(|| {
                 format!("trajectory `{name}` has no row for {year}; its years must cover {start}..={end} without a gap")
             })?;
             revenue.push(*r);
             profit.push(*p);
             valuation.push(*v);
+            spend.push(*c);
         }
         out.push(Trajectory {
             name,
             description: None,
             agi_year: None,
+            spend: cloud_spend.map(|_| Spend::Amounts(spend)),
             source: TrajectorySource::Table {
                 revenue,
                 profit,

@@ -10,38 +10,36 @@
 
 use crate::compare::Comparison;
 use crate::engine::{Regime, TrajectoryResult};
-use crate::report::{amount, rate_f64, ratio};
+use crate::report::{amount, columns, rate_f64, ratio};
 
-pub const YEARLY_COLUMNS: [&str; 17] = [
+/// The header of `yearly.csv` (described in [`super::columns`]).
+pub const YEARLY_COLUMNS: [&str; 19] = {
+    let mut names = [""; 19];
+    let mut i = 0;
+    while i < columns::YEARLY_KEYS.len() {
+        names[i] = columns::YEARLY_KEYS[i];
+        i += 1;
+    }
+    let mut j = 0;
+    while j < columns::YEARLY.len() {
+        names[i + j] = columns::YEARLY[j].name;
+        j += 1;
+    }
+    names
+};
+
+pub const SUMMARY_COLUMNS: [&str; 11] = [
     "trajectory",
     "regime",
-    "year",
-    "revenue",
-    "profit",
-    "valuation",
-    "distributable",
-    "contribution",
-    "distribution",
-    "revenue_share",
-    "dividend",
-    "stake",
-    "holding_value",
-    "cash_flow",
-    "cumulative_cash_flow",
-    "discount_factor",
-    "present_value",
-];
-
-pub const SUMMARY_COLUMNS: [&str; 9] = [
-    "trajectory",
-    "regime",
-    "contributions",
-    "inflows",
-    "terminal_value",
-    "npv",
+    columns::SUMMARY_AMOUNTS[0].name,
+    columns::SUMMARY_AMOUNTS[1].name,
+    columns::SUMMARY_AMOUNTS[2].name,
+    columns::SUMMARY_AMOUNTS[3].name,
     "irr",
     "moic",
     "payback_year",
+    columns::SUMMARY_CLOUD[0].name,
+    columns::SUMMARY_CLOUD[1].name,
 ];
 
 /// The SPEC's columns, then extras that a spreadsheet user wants beside them.
@@ -92,25 +90,13 @@ pub fn yearly(comparison: &Comparison) -> Vec<u8> {
     let rows = comparison.trajectories.iter().flat_map(|t| {
         REGIMES.iter().flat_map(move |&regime| {
             t.regime(regime).rows.iter().map(move |r| {
-                vec![
+                let keys = [
                     text_cell(&t.name),
                     regime.as_str().to_string(),
                     r.year.to_string(),
-                    amount(r.revenue),
-                    amount(r.profit),
-                    amount(r.valuation),
-                    amount(r.distributable),
-                    amount(r.contribution),
-                    amount(r.distribution),
-                    amount(r.revenue_share),
-                    amount(r.dividend),
-                    ratio(r.stake),
-                    amount(r.holding_value),
-                    amount(r.cash_flow),
-                    amount(r.cumulative_cash_flow),
-                    ratio(r.discount_factor),
-                    amount(r.present_value),
-                ]
+                ];
+                let values = columns::YEARLY.iter().map(|c| c.format.text((c.value)(r)));
+                keys.into_iter().chain(values).collect()
             })
         })
     });
@@ -122,17 +108,18 @@ pub fn summary(comparison: &Comparison) -> Vec<u8> {
     let rows = comparison.trajectories.iter().flat_map(|t| {
         REGIMES.iter().map(move |&regime| {
             let m = &t.regime(regime).measures;
-            vec![
-                text_cell(&t.name),
-                regime.as_str().to_string(),
-                amount(m.contributions),
-                amount(m.inflows),
-                amount(m.terminal_value),
-                amount(m.npv),
+            let amounts = |list: &[columns::SummaryColumn]| -> Vec<String> {
+                list.iter().map(|c| amount((c.value)(m))).collect()
+            };
+            let mut row = vec![text_cell(&t.name), regime.as_str().to_string()];
+            row.extend(amounts(&columns::SUMMARY_AMOUNTS));
+            row.extend([
                 rate_f64(m.irr),
                 m.moic.map(ratio).unwrap_or_default(),
                 year(m.payback_year),
-            ]
+            ]);
+            row.extend(amounts(&columns::SUMMARY_CLOUD));
+            row
         })
     });
     write(&SUMMARY_COLUMNS, rows)

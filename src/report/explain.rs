@@ -307,6 +307,17 @@ fn ledger_text(model: &Model, l: &YearLedger, lines: &mut Lines) {
     lines.money(4, "+ distribution", l.distribution);
     lines.money(4, "+ revenue share", l.revenue_share);
     lines.money(4, "+ dividend", l.dividend);
+    if model.cloud.is_some() {
+        lines.push(
+            4,
+            "+ cloud income",
+            money(l.cloud_income),
+            format!(
+                "margin on {} of compute bought from the investor",
+                money(l.cloud_purchases)
+            ),
+        );
+    }
     lines.money(4, "= cash flow", l.cash_flow);
     lines.push(
         2,
@@ -491,6 +502,8 @@ fn ledger_json(model: &Model, l: &YearLedger) -> Value {
         "contribution": exact(l.contribution),
         "paid_in": exact(l.paid_in),
         "participation": exact(l.participation),
+        "cloud_purchases": exact(l.cloud_purchases),
+        "cloud_income": exact(l.cloud_income),
         "cash_flow": exact(l.cash_flow),
         "discount_factor": exact(l.discount_factor),
         "present_value": exact(l.present_value),

@@ -11,7 +11,7 @@ use serde_json::{Number, Value, json};
 use crate::compare::Comparison;
 use crate::engine::{Measures, Regime, RegimeResult, TrajectoryResult, YearRow};
 use crate::model::Model;
-use crate::report::{amount, rate_f64, ratio, table};
+use crate::report::{amount, columns, rate_f64, ratio, table};
 
 /// A number from its printed form, or null for an empty value.
 fn num(text: String) -> Value {
@@ -150,13 +150,15 @@ impl Serialize for RegimeJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let m: &Measures = &self.result.measures;
         let mut map = s.serialize_map(None)?;
-        map.serialize_entry("contributions", &num(amount(m.contributions)))?;
-        map.serialize_entry("inflows", &num(amount(m.inflows)))?;
-        map.serialize_entry("terminal_value", &num(amount(m.terminal_value)))?;
-        map.serialize_entry("npv", &num(amount(m.npv)))?;
+        for c in &columns::SUMMARY_AMOUNTS {
+            map.serialize_entry(c.name, &num(amount((c.value)(m))))?;
+        }
         map.serialize_entry("irr", &num(rate_f64(m.irr)))?;
         map.serialize_entry("moic", &num(m.moic.map(ratio).unwrap_or_default()))?;
         map.serialize_entry("payback_year", &m.payback_year)?;
+        for c in &columns::SUMMARY_CLOUD {
+            map.serialize_entry(c.name, &num(amount((c.value)(m))))?;
+        }
         if self.yearly {
             map.serialize_entry("yearly", &Rows(&self.result.rows))?;
         }
@@ -181,26 +183,10 @@ struct Row<'a>(&'a YearRow);
 impl Serialize for Row<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let row = self.0;
-        let mut map = s.serialize_map(Some(15))?;
+        let mut map = s.serialize_map(Some(1 + columns::YEARLY.len()))?;
         map.serialize_entry("year", &row.year)?;
-        let cells = [
-            ("revenue", amount(row.revenue)),
-            ("profit", amount(row.profit)),
-            ("valuation", amount(row.valuation)),
-            ("distributable", amount(row.distributable)),
-            ("contribution", amount(row.contribution)),
-            ("distribution", amount(row.distribution)),
-            ("revenue_share", amount(row.revenue_share)),
-            ("dividend", amount(row.dividend)),
-            ("stake", ratio(row.stake)),
-            ("holding_value", amount(row.holding_value)),
-            ("cash_flow", amount(row.cash_flow)),
-            ("cumulative_cash_flow", amount(row.cumulative_cash_flow)),
-            ("discount_factor", ratio(row.discount_factor)),
-            ("present_value", amount(row.present_value)),
-        ];
-        for (key, text) in cells {
-            map.serialize_entry(key, &num(text))?;
+        for c in &columns::YEARLY {
+            map.serialize_entry(c.name, &num(c.format.text((c.value)(row))))?;
         }
         map.end()
     }

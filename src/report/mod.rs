@@ -5,6 +5,7 @@
 //! from zero (as a spreadsheet's ROUND), to 6 decimal places for amounts and 8 for rates,
 //! ratios, stakes and discount factors; a value that rounds to zero prints without a sign.
 
+pub mod columns;
 pub mod csv;
 pub mod explain;
 pub mod json;

@@ -26,11 +26,17 @@ pub fn render(model: &Model, comparison: &Comparison, yearly: bool) -> String {
         model.end_year,
     ));
 
-    let mut grid = Grid::new(&[
+    let cloud = model.cloud.is_some();
+    let mut header = vec![
         "trajectory",
         "NPV profit share",
         "NPV equity",
         "equity advantage",
+    ];
+    if cloud {
+        header.push("advantage without cloud");
+    }
+    header.extend([
         "winner",
         "break-even scale",
         "IRR profit share",
@@ -38,13 +44,19 @@ pub fn render(model: &Model, comparison: &Comparison, yearly: bool) -> String {
         "MOIC profit share",
         "MOIC equity",
     ]);
+    let mut grid = Grid::new(&header);
     for t in &comparison.trajectories {
         let (a, b) = (&t.profit_share.measures, &t.equity.measures);
-        grid.row(vec![
+        let mut cells = vec![
             t.name.clone(),
             money(a.npv),
             money(b.npv),
             signed_money(t.npv_advantage),
+        ];
+        if cloud {
+            cells.push(signed_money(advantage_without_cloud(t)));
+        }
+        cells.extend([
             winner_label(t.winner).to_string(),
             t.breakeven_scale
                 .map(times)
@@ -54,6 +66,7 @@ pub fn render(model: &Model, comparison: &Comparison, yearly: bool) -> String {
             a.moic.map(times).unwrap_or_else(|| "-".into()),
             b.moic.map(times).unwrap_or_else(|| "-".into()),
         ]);
+        grid.row(cells);
     }
     out.push_str(&grid.render());
     let mut described = false;
@@ -70,6 +83,12 @@ pub fn render(model: &Model, comparison: &Comparison, yearly: bool) -> String {
         "\nequity advantage = NPV(equity) - NPV(profit share). break-even scale: the factor on every \
          valuation of the trajectory at which the two NPVs are equal.\n",
     );
+    if cloud {
+        out.push_str(
+            "advantage without cloud: the same with each regime's cloud income (the investor's \
+             margin on the compute the company buys from it) left out.\n",
+        );
+    }
 
     if yearly {
         for t in &comparison.trajectories {
@@ -273,10 +292,38 @@ pub fn conclusion(model: &Model, comparison: &Comparison) -> String {
         Some(k) => format!("; the two are equal at {} this path's valuations", times(k)),
         None => "; no scaling of the valuations up to 1000x changes the answer".into(),
     };
+    let cloud = if model.cloud.is_some() {
+        let alone = advantage_without_cloud(head);
+        let side = |v: Decimal| {
+            if v >= Decimal::ZERO {
+                format!("the stake is worth {} {} more", money(v), model.unit)
+            } else {
+                format!(
+                    "the profit share is worth {} {} more",
+                    money(-v),
+                    model.unit
+                )
+            }
+        };
+        format!(
+            " In `{}`, without the cloud side {}; counting {}'s margin on the compute it sells, {}.",
+            head.name,
+            side(alone),
+            investor,
+            side(head.npv_advantage)
+        )
+    } else {
+        String::new()
+    };
     match tally {
-        Some(tally) => format!("{tally}; {margin}{flip}."),
-        None => format!("{margin}{flip}."),
+        Some(tally) => format!("{tally}; {margin}{flip}.{cloud}"),
+        None => format!("{margin}{flip}.{cloud}"),
     }
+}
+
+/// The NPV advantage with each regime's cloud income left out.
+pub fn advantage_without_cloud(t: &TrajectoryResult) -> Decimal {
+    t.npv_advantage - (t.equity.measures.npv_cloud - t.profit_share.measures.npv_cloud)
 }
 
 fn winner_label(w: Winner) -> &'static str {

@@ -57,7 +57,7 @@ pub const SUMMARY_COLUMNS: [&str; 5] = [
 ];
 
 /// The columns of a trajectory sheet: those of `yearly.csv`, in its order.
-pub const YEARLY_COLUMNS: [&str; 17] = crate::report::csv::YEARLY_COLUMNS;
+pub const YEARLY_COLUMNS: [&str; 19] = crate::report::csv::YEARLY_COLUMNS;
 
 // Columns (0-based) of a trajectory sheet that formulas refer to.
 const COL_YEAR: u16 = 2;
@@ -66,9 +66,9 @@ const COL_DISCOUNT_FACTOR: u16 = 15;
 const COL_PRESENT_VALUE: u16 = 16;
 /// The NPV block sits right of the yearly rows, one blank column after them: regime,
 /// terminal value, NPV, one row per regime under a header.
-const COL_NPV_REGIME: u16 = 18;
-const COL_TERMINAL_VALUE: u16 = 19;
-const COL_NPV: u16 = 20;
+const COL_NPV_REGIME: u16 = YEARLY_COLUMNS.len() as u16 + 1;
+const COL_TERMINAL_VALUE: u16 = COL_NPV_REGIME + 1;
+const COL_NPV: u16 = COL_NPV_REGIME + 2;
 
 /// Excel's limit on a sheet name's length.
 const SHEET_NAME_MAX: usize = 31;
@@ -323,6 +323,20 @@ fn inputs(model: &Model) -> Vec<Input> {
     if let Some(rs) = &eq.revenue_share {
         revenue_share(&mut out, "equity.revenue_share", rs);
     }
+    // The cloud side's scalars (its series, like the trajectories', are not inputs here).
+    if let Some(cloud) = &model.cloud {
+        out.push(rate("cloud.margin".into(), cloud.margin));
+        for (at, terms) in [
+            ("profit_share.cloud", &cloud.profit_share),
+            ("equity.cloud", &cloud.equity),
+        ] {
+            if let Some(c) = terms.as_ref().and_then(|t| t.commitment) {
+                out.push(amount(format!("{at}.commitment.total"), c.total));
+                out.push(year(&format!("{at}.commitment.from"), c.from));
+                out.push(year(&format!("{at}.commitment.until"), c.until));
+            }
+        }
+    }
     for t in &model.trajectories {
         if let Some(agi) = t.agi_year {
             out.push(year(&format!("trajectories[{}].agi_year", t.name), agi));
@@ -426,24 +440,8 @@ fn npv_row(regime: Regime) -> u32 {
 }
 
 fn yearly_value(row: &YearRow, column: &str) -> Decimal {
-    match column {
-        "year" => Decimal::from(row.year),
-        "revenue" => row.revenue,
-        "profit" => row.profit,
-        "valuation" => row.valuation,
-        "distributable" => row.distributable,
-        "contribution" => row.contribution,
-        "distribution" => row.distribution,
-        "revenue_share" => row.revenue_share,
-        "dividend" => row.dividend,
-        "stake" => row.stake,
-        "holding_value" => row.holding_value,
-        "cash_flow" => row.cash_flow,
-        "cumulative_cash_flow" => row.cumulative_cash_flow,
-        "discount_factor" => row.discount_factor,
-        "present_value" => row.present_value,
-        other => unreachable!("{other} is not a numeric yearly column"),
-    }
+    crate::report::columns::yearly_value(row, column)
+        .unwrap_or_else(|| unreachable!("{column} is not a numeric yearly column"))
 }
 
 fn write_trajectory(

@@ -44,6 +44,8 @@ pub struct Center {
     /// trajectory (0 where revenue is 0).
     pub margin: Vec<f64>,
     pub valuation: Vec<f64>,
+    /// The compute spend (SPEC 13); empty without a cloud side.
+    pub spend: Vec<f64>,
 }
 
 impl Center {
@@ -70,6 +72,7 @@ impl Center {
             profit: path.profit,
             margin,
             valuation: path.valuation,
+            spend: path.spend,
         })
     }
 }
@@ -102,6 +105,8 @@ pub struct PathValues {
     pub profit: Vec<f64>,
     pub margin: Vec<f64>,
     pub valuation: Vec<f64>,
+    /// The compute spend, following the path's revenue; empty without a cloud side.
+    pub spend: Vec<f64>,
 }
 
 impl PathValues {
@@ -111,6 +116,7 @@ impl PathValues {
             profit: vec![0.0; years],
             margin: vec![0.0; years],
             valuation: vec![0.0; years],
+            spend: Vec::new(),
         }
     }
 }
@@ -149,6 +155,14 @@ pub fn draw_path(
     out.profit[..from].copy_from_slice(&c.profit[..from]);
     out.margin[..from].copy_from_slice(&c.margin[..from]);
     out.valuation[..from].copy_from_slice(&c.valuation[..from]);
+    // Spend follows the path's revenue (SPEC 13): the center's spend times the same factor.
+    let cloud = !c.spend.is_empty();
+    if cloud {
+        out.spend.resize(n, 0.0);
+        out.spend[..from].copy_from_slice(&c.spend[..from]);
+    } else {
+        out.spend.clear();
+    }
     let p = process;
     let (mut x, mut y, mut w) = (0.0f64, 0.0f64, 0.0f64);
     let mut agi_year = c.agi_year;
@@ -174,6 +188,9 @@ pub fn draw_path(
             out.profit[i] = 0.0;
             out.margin[i] = 0.0;
             out.valuation[i] = 0.0;
+            if cloud {
+                out.spend[i] = 0.0;
+            }
             continue;
         }
         // exp(0) is exactly 1 and y is 0 with every vol 0: the path is then its center,
@@ -184,6 +201,9 @@ pub fn draw_path(
         let revenue = c.revenue[i] * growth;
         let margin = c.margin[i] + y;
         out.revenue[i] = revenue;
+        if cloud {
+            out.spend[i] = c.spend[i] * growth;
+        }
         if margin > 1.0 {
             out.margin[i] = 1.0;
             out.profit[i] = revenue;

@@ -270,6 +270,7 @@ impl Setup {
                 revenue: &values.revenue,
                 profit: &values.profit,
                 valuation: &values.valuation,
+                spend: &values.spend,
                 agi_year: drawn.agi_year,
                 failure_year: drawn.failure_year,
             },
@@ -485,6 +486,8 @@ pub struct Replay {
     pub revenue: Vec<f64>,
     pub margin: Vec<f64>,
     pub valuation: Vec<f64>,
+    /// Compute spend / revenue each year (0 where revenue is 0); empty without a cloud side.
+    pub spend_ratio: Vec<f64>,
     pub outcome: Outcome<f64>,
 }
 
@@ -511,6 +514,12 @@ pub fn replay(model: &Model, options: &Options, p: u64) -> Result<Replay, Simula
         start_year: setup.start_year,
         agi_year: drawn.agi_year,
         failure_year: drawn.failure_year,
+        spend_ratio: values
+            .spend
+            .iter()
+            .zip(&values.revenue)
+            .map(|(s, r)| if *r == 0.0 { 0.0 } else { s / r })
+            .collect(),
         revenue: values.revenue,
         margin: values.margin,
         valuation: values.valuation,

@@ -86,5 +86,13 @@ pub fn render(model: &Model, replay: &Replay) -> String {
         "valuation = {}\n",
         points(replay.start_year, &replay.valuation)
     ));
+    if !replay.spend_ratio.is_empty() {
+        // The path's compute spend as this trajectory's own (SPEC 13); where the company
+        // failed, a commitment that lapsed in the simulation is taken up by `compare`.
+        out.push_str(&format!(
+            "spend = {}\n",
+            points(replay.start_year, &replay.spend_ratio)
+        ));
+    }
     out
 }

@@ -554,9 +554,193 @@ valuation = { points = [[2020, 400.0], [2022, 1000.0]] }
 }
 
 
+# SPEC section 13: the model of section 1 with the cloud side of section 13 (its
+# take-or-pay commitment on equity.cloud, 2026..=2032)
+SPEC_CLOUD_EXAMPLE = (
+    SPEC_EXAMPLE
+    .replace("[profit_share]             #", """\
+[cloud]
+margin = 0.35            # the investor's operating margin on compute the company buys from it
+spend = { points = [[2023, 1.5], [2027, 0.9], [2035, 0.35]] }   # compute spend / revenue
+
+[profit_share]             #""", 1)
+    .replace("[equity]                   #", """\
+[profit_share.cloud]     # regime A: the investor's share of that spend
+share = { points = [[2019, 1.0]] }
+
+[equity]                   #""", 1)
+    .replace("[[trajectories]]", """\
+[equity.cloud]           # regime B, from equity.from_year (before it, regime A's terms)
+share = { points = [[2025, 1.0], [2027, 0.5], [2030, 0.3]] }
+commitment = { total = 250.0, from = 2026, until = 2032 }   # optional take-or-pay
+
+[[trajectories]]""", 1)
+)
+
+# SPEC section 13, cases small enough to check by hand
+CLOUD_FIXED = {
+    # flat revenue 100 and spend 0.2: regime A buys 20 a year; its commitment (60 over
+    # 2020..=2022) is met exactly, so nothing is added.  Regime B buys 20 a year before
+    # from_year (regime A's share), then 10 a year (share 0.5); its commitment (25 over
+    # 2023..=2024) is 5 short, added to 2024 (15).  Cloud margin 0.3.
+    "fixed_cloud_commitment_met": """\
+name = "cloud: one commitment met exactly, one short"
+unit = "USD bn"
+start_year = 2020
+end_year = 2025
+valuation_year = 2022
+discount_rate = 0.08
+
+[investor]
+party = "investor"
+contributions = [[2020, 30.0]]
+
+[cloud]
+margin = 0.3
+spend = { points = [[2020, 0.2]] }
+
+[profit_share]
+residual = "nonprofit"
+
+[[profit_share.tiers]]
+name = "investor first"
+shares = { investor = 0.5 }
+until = { investor = 12.0 }
+
+[profit_share.cloud]
+share = { points = [[2020, 1.0]] }
+commitment = { total = 60.0, from = 2020, until = 2022 }
+
+[equity]
+from_year = 2023
+stake = 0.2
+
+[equity.cloud]
+share = { points = [[2023, 0.5]] }
+commitment = { total = 25.0, from = 2023, until = 2024 }
+
+[[trajectories]]
+name = "flat"
+revenue = { points = [[2020, 100.0]] }
+margin = { points = [[2020, 0.1]] }
+valuation = { points = [[2020, 400.0]], growth = 0.05 }
+""",
+    # two trajectories, one with its own spend series; funding rounds at the default
+    # pre-money value (a non-linear break-even) with participation, dividends and a
+    # terminal discount; equity.cloud's share starts two years after from_year (0 before
+    # its first point) and falls linearly; regime A's share rises linearly and is held
+    "fixed_cloud_own_spend_rounds": """\
+name = "cloud: a trajectory's own spend, rounds and dividends"
+unit = "USD bn"
+start_year = 2020
+end_year = 2032
+valuation_year = 2024
+discount_rate = 0.1
+
+[investor]
+party = "investor"
+contributions = [[2020, 5.0], [2022, 8.0]]
+
+[cloud]
+margin = 0.25
+spend = { points = [[2021, 0.8], [2026, 0.4], [2030, 0.25]] }
+
+[profit_share]
+residual = "nonprofit"
+loss_carryforward = true
+
+[[profit_share.tiers]]
+name = "recoup"
+shares = { investor = 0.6 }
+until = { investor = 15.0 }
+
+[[profit_share.tiers]]
+name = "split"
+shares = { investor = 0.3, others = 0.3 }
+until = { investor = 60.0, others = 80.0 }
+
+[profit_share.cloud]
+share = { points = [[2020, 0.6], [2024, 1.0]] }
+
+[equity]
+from_year = 2024
+stake = 0.3
+dividend_payout = 0.4
+terminal_discount = 0.15
+
+[[equity.rounds]]
+year = 2026
+raise = 40.0
+participation = 10.0
+
+[[equity.rounds]]
+year = 2029
+raise = 90.0
+
+[equity.cloud]
+share = { points = [[2026, 0.9], [2031, 0.4]] }
+
+[[trajectories]]
+name = "base"
+revenue = { points = [[2020, 2.0], [2024, 20.0], [2028, 90.0]], growth = 0.06 }
+margin = { points = [[2020, -0.6], [2025, 0.0], [2029, 0.25]] }
+valuation = { points = [[2020, 30.0], [2025, 250.0], [2030, 700.0]], growth = 0.04 }
+
+[[trajectories]]
+name = "compute_heavy"
+revenue = { points = [[2021, 1.5], [2026, 40.0]], growth = 0.12 }
+margin = { points = [[2021, -1.0], [2027, 0.05], [2031, 0.3]] }
+valuation = { points = [[2021, 20.0], [2026, 300.0]], growth = 0.08 }
+spend = { points = [[2022, 1.4], [2025, 1.1], [2032, 0.5]] }
+""",
+    # [cloud] and profit_share.cloud but no equity.cloud: regime B buys at regime A's share
+    # before from_year and at share 0 from from_year on (a regime's missing cloud table is
+    # no share, as a missing revenue share is none; ref.py's reading of SPEC 13)
+    "fixed_cloud_no_equity_cloud": """\
+name = "cloud: no equity.cloud table"
+unit = "USD bn"
+start_year = 2021
+end_year = 2027
+valuation_year = 2023
+discount_rate = 0.07
+
+[investor]
+party = "investor"
+contributions = [[2021, 20.0]]
+
+[cloud]
+margin = 0.4
+spend = { points = [[2021, 0.5], [2025, 0.3]] }
+
+[profit_share]
+residual = "nonprofit"
+
+[[profit_share.tiers]]
+name = "investor first"
+shares = { investor = 0.4, others = 0.2 }
+until = { investor = 30.0 }
+
+[profit_share.cloud]
+share = { points = [[2021, 1.0], [2026, 0.6]] }
+
+[equity]
+from_year = 2024
+stake = 0.25
+
+[[trajectories]]
+name = "steady"
+revenue = { points = [[2021, 10.0], [2025, 60.0]], growth = 0.05 }
+margin = { points = [[2021, -0.2], [2023, 0.15]] }
+valuation = { points = [[2021, 120.0], [2027, 500.0]] }
+""",
+}
+
+
 def write_fixed():
     cases = dict(FIXED)
     cases["fixed_spec_example"] = SPEC_EXAMPLE
+    cases["fixed_spec_cloud_example"] = SPEC_CLOUD_EXAMPLE
+    cases.update(CLOUD_FIXED)
     for name, text in cases.items():
         d = os.path.join(CASES_DIR, name)
         os.makedirs(d, exist_ok=True)

@@ -156,6 +156,8 @@ class Trajectory:
         self.revenue = Series(spec["revenue"], "revenue")
         self.margin = Series(spec["margin"], "margin")
         self.valuation = Series(spec["valuation"], "valuation")
+        # SPEC 13: a trajectory's own compute spend (a fraction of revenue) replaces [cloud].spend
+        self.spend = Series(spec["spend"], "margin") if "spend" in spec else None
         # SPEC 9's derived keys, applied to every year's value (not to the points)
         self.valuation_scale = ONE
         self.revenue_scale = ONE
@@ -175,6 +177,7 @@ class TableTrajectory:
         self.name = name
         self.agi_year = None
         self.rows = rows  # year -> (revenue, profit, valuation)
+        self.spend = None  # the cloud_spend column (SPEC 13) is not supported here
         self.valuation_scale = ONE
         self.revenue_scale = ONE
         self.margin_shift = ZERO
@@ -194,6 +197,19 @@ def read_trajectories_csv(path: str):
         r = {k.strip().lower(): v.strip() for k, v in r.items()}
         out.setdefault(r["trajectory"], {})[int(r["year"])] = (D(r["revenue"]), D(r["profit"]), D(r["valuation"]))
     return [TableTrajectory(n, v) for n, v in out.items()]
+
+
+class CloudTerms:
+    """A regime's cloud table (SPEC 13): the investor's share of the company's compute spend,
+    a margin-like series, and an optional take-or-pay commitment."""
+
+    def __init__(self, spec: dict | None):
+        self.share = Series(spec["share"], "margin") if spec is not None else None
+        c = spec.get("commitment") if spec is not None else None
+        self.commitment = (num(c["total"]), int(c["from"]), int(c["until"])) if c is not None else None
+
+    def share_at(self, t: int) -> D:
+        return self.share.value(t) if self.share is not None else ZERO
 
 
 class Round:
@@ -229,6 +245,14 @@ class Model:
         self.terminal_discount = num(eq.get("terminal_discount", 0))
         self.rounds = [Round(r) for r in eq.get("rounds", [])]
         self.eq_revenue_share = RevenueShare(eq.get("revenue_share"))
+        # SPEC 13, the cloud side: absent [cloud] means no cloud income at all.  A regime
+        # without its own cloud table has share 0 (as an absent revenue share is none).
+        cl = m.get("cloud")
+        self.cloud = cl is not None
+        self.cloud_margin = num(cl["margin"]) if cl is not None else ZERO
+        self.cloud_spend = Series(cl["spend"], "margin") if cl is not None and "spend" in cl else None
+        self.ps_cloud = CloudTerms(ps.get("cloud"))
+        self.eq_cloud = CloudTerms(eq.get("cloud"))
         self.trajectories = [Trajectory(t) for t in m.get("trajectories", [])]
         if "trajectories_csv" in m:
             self.trajectories += read_trajectories_csv(os.path.join(base_dir, m["trajectories_csv"]))
@@ -487,6 +511,33 @@ class TrajectoryResult:
     pass
 
 
+def cloud_purchases(model: Model, traj, rev: dict):
+    """SPEC 13: purchases_t = share_t * spend_t * revenue_t for each regime, plus a
+    take-or-pay shortfall in the commitment's `until` year.  Regime B uses regime A's
+    share (and, for the commitment, only equity.cloud's) before equity.from_year and
+    equity.cloud's share from from_year on.  Without [cloud] every purchase is 0."""
+    years = model.years
+    if not model.cloud:
+        z = {t: ZERO for t in years}
+        return z, dict(z)
+    spend_series = traj.spend if traj.spend is not None else model.cloud_spend
+
+    def spend(t):
+        return spend_series.value(t) if spend_series is not None else ZERO
+
+    a = {t: model.ps_cloud.share_at(t) * spend(t) * rev[t] for t in years}
+    b = {t: (model.ps_cloud.share_at(t) if t < model.from_year else model.eq_cloud.share_at(t))
+         * spend(t) * rev[t] for t in years}
+    for purchases, terms in ((a, model.ps_cloud), (b, model.eq_cloud)):
+        if terms.commitment is None:
+            continue
+        total, c_from, c_until = terms.commitment
+        bought = sum((purchases[t] for t in years if c_from <= t <= c_until), ZERO)
+        if bought < total and c_until in purchases:
+            purchases[c_until] += total - bought
+    return a, b
+
+
 def compute(model: Model, traj: Trajectory, light: bool = False):
     """Both regimes on one trajectory; `light` leaves out IRR, payback and the break-even
     scale (the sensitivity commands need only the NPVs)."""
@@ -505,6 +556,9 @@ def compute(model: Model, traj: Trajectory, light: bool = False):
         rounds_by_year.setdefault(r.year, []).append(r)
     participation = {t: sum((r.participation for r in rounds_by_year.get(t, [])), ZERO) for t in years}
 
+    # SPEC 13: compute purchases and the investor's cloud income, per regime
+    cloud_a, cloud_b = cloud_purchases(model, traj, rev)
+
     res = TrajectoryResult()
     res.traj = traj
     res.rev, res.val, res.prof, res.dist = rev, val, prof, dist
@@ -519,6 +573,7 @@ def compute(model: Model, traj: Trajectory, light: bool = False):
     a["stake"] = {t: ZERO for t in years}
     a["holding_value"] = {t: ZERO for t in years}
     a["terminal"] = ZERO
+    a["cloud_purchases"] = cloud_a
     res.a = a
 
     # Regime B at scale k = 1
@@ -547,13 +602,15 @@ def compute(model: Model, traj: Trajectory, light: bool = False):
         b["stake"] = stakes
         b["holding_value"] = {t: stakes[t] * val[t] * k for t in years}
         b["terminal"] = b["holding_value"][model.end_year] * (ONE - model.terminal_discount)
+        b["cloud_purchases"] = cloud_b
         return b
 
     res.b = regime_b(ONE)
 
     for reg in (res.a, res.b):
+        reg["cloud_income"] = {t: model.cloud_margin * reg["cloud_purchases"][t] for t in years}
         reg["cash_flow"] = {t: -reg["contribution"][t] + reg["distribution"][t] + reg["revenue_share"][t]
-                            + reg["dividend"][t] for t in years}
+                            + reg["dividend"][t] + reg["cloud_income"][t] for t in years}
         cum = ZERO
         reg["cumulative"] = {}
         for t in years:
@@ -562,7 +619,10 @@ def compute(model: Model, traj: Trajectory, light: bool = False):
         reg["present_value"] = {t: reg["cash_flow"][t] * dfs[t] for t in years}
         reg["npv"] = sum(reg["present_value"].values(), ZERO) + reg["terminal"] * dfs[model.end_year]
         reg["contributions"] = sum(reg["contribution"].values(), ZERO)
-        reg["inflows"] = sum((reg["distribution"][t] + reg["revenue_share"][t] + reg["dividend"][t] for t in years), ZERO)
+        reg["inflows"] = sum((reg["distribution"][t] + reg["revenue_share"][t] + reg["dividend"][t]
+                              + reg["cloud_income"][t] for t in years), ZERO)
+        reg["cloud_income_total"] = sum(reg["cloud_income"].values(), ZERO)
+        reg["npv_cloud"] = sum((reg["cloud_income"][t] * dfs[t] for t in years), ZERO)
         reg["moic"] = ((reg["inflows"] + reg["terminal"]) / reg["contributions"]) if reg["contributions"] != 0 else None
         flows = [reg["cash_flow"][t] for t in years]
         flows[-1] += reg["terminal"]
@@ -580,7 +640,8 @@ def compute(model: Model, traj: Trajectory, light: bool = False):
     # the part of NPV(equity) that does not depend on the stake
     fixed = ZERO
     for t in years:
-        fixed += (-res.b["contribution"][t] + res.b["distribution"][t] + rs_b[t]) * dfs[t]
+        fixed += (-res.b["contribution"][t] + res.b["distribution"][t] + rs_b[t]
+                  + res.b["cloud_income"][t]) * dfs[t]
     div_w = {t: model.dividend_payout * dist[t] * dfs[t] for t in years if t >= model.from_year}
     term_w = (ONE - model.terminal_discount) * val[model.end_year] * dfs[model.end_year]
 
@@ -687,9 +748,10 @@ def fmt_int(x) -> str:
 
 YEARLY_HEADER = ["trajectory", "regime", "year", "revenue", "profit", "valuation", "distributable",
                  "contribution", "distribution", "revenue_share", "dividend", "stake", "holding_value",
-                 "cash_flow", "cumulative_cash_flow", "discount_factor", "present_value"]
+                 "cash_flow", "cumulative_cash_flow", "discount_factor", "present_value",
+                 "cloud_purchases", "cloud_income"]
 SUMMARY_HEADER = ["trajectory", "regime", "contributions", "inflows", "terminal_value", "npv", "irr",
-                  "moic", "payback_year"]
+                  "moic", "payback_year", "cloud_income", "npv_cloud"]
 COMPARISON_HEADER = ["trajectory", "npv_profit_share", "npv_equity", "npv_advantage", "winner",
                      "breakeven_scale"]
 
@@ -711,6 +773,7 @@ def write_outputs(model: Model, results, out_dir: str) -> None:
                         fmt(reg["stake"][t], R), fmt(reg["holding_value"][t], A),
                         fmt(reg["cash_flow"][t], A), fmt(reg["cumulative"][t], A),
                         fmt(res.dfs[t], R), fmt(reg["present_value"][t], A),
+                        fmt(reg["cloud_purchases"][t], A), fmt(reg["cloud_income"][t], A),
                     ])
     with open(os.path.join(out_dir, "summary.csv"), "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
@@ -721,6 +784,7 @@ def write_outputs(model: Model, results, out_dir: str) -> None:
                     res.traj.name, regime, fmt(reg["contributions"], A), fmt(reg["inflows"], A),
                     fmt(reg["terminal"], A), fmt(reg["npv"], A), fmt(reg["irr"], R),
                     fmt(reg["moic"], R), fmt_int(reg["payback"]),
+                    fmt(reg["cloud_income_total"], A), fmt(reg["npv_cloud"], A),
                 ])
     with open(os.path.join(out_dir, "comparison.csv"), "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")

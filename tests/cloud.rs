@@ -1,0 +1,213 @@
+//! The cloud side (SPEC 13) end to end: bad cloud terms exit 2 naming the field; a model
+//! without `[cloud]` has zero cloud columns and no cloud column in the table; the cloud
+//! income always adds up to margin x purchases and is part of the cash flow; and a
+//! `--set` on the cloud side moves the answer the way the rules say. The numbers of
+//! particular cases are checked in tests/hand (by hand) and tests/reference (ref.py).
+
+mod common;
+
+use common::{ScratchDir, parse_csv, stakeshift};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// A small model whose cloud side is given by `cloud` (TOML appended to the file).
+fn model(cloud: &str) -> String {
+    format!(
+        r#"name = "cloud"
+unit = "bn"
+start_year = 2020
+end_year = 2024
+valuation_year = 2020
+discount_rate = 0.1
+[investor]
+party = "inv"
+[profit_share]
+residual = "rest"
+[[profit_share.tiers]]
+name = "t"
+shares = {{ inv = 0.5 }}
+[equity]
+from_year = 2022
+stake = 0.3
+[[trajectories]]
+name = "base"
+revenue = {{ points = [[2020, 100.0]] }}
+margin = {{ points = [[2020, 0.1]] }}
+valuation = {{ points = [[2020, 1000.0]] }}
+{cloud}
+"#
+    )
+}
+
+const CLOUD: &str = r#"
+[cloud]
+margin = 0.2
+spend = { points = [[2020, 0.5]] }
+[profit_share.cloud]
+share = { points = [[2020, 1.0]] }
+[equity.cloud]
+share = { points = [[2022, 0.5]] }
+commitment = { total = 300.0, from = 2022, until = 2024 }
+"#;
+
+fn write(dir: &ScratchDir, text: &str) -> std::path::PathBuf {
+    let path = dir.join("model.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+#[test]
+fn bad_cloud_terms_exit_2_naming_the_field() {
+    let cases: [(&str, &str); 9] = [
+        (
+            &CLOUD.replace("margin = 0.2", "margin = 1.5"),
+            "cloud.margin",
+        ),
+        (
+            &CLOUD.replace("[[2020, 0.5]]", "[[2020, -0.5]]"),
+            "cloud.spend.points[0]",
+        ),
+        (
+            &CLOUD.replace("[[2020, 1.0]]", "[[2020, 1.2]]"),
+            "profit_share.cloud.share.points[0]",
+        ),
+        (
+            &CLOUD.replace("total = 300.0", "total = -1.0"),
+            "equity.cloud.commitment.total",
+        ),
+        (
+            &CLOUD.replace("from = 2022, until = 2024", "from = 2024, until = 2022"),
+            "equity.cloud.commitment.until",
+        ),
+        (
+            &CLOUD.replace("until = 2024", "until = 2031"),
+            "equity.cloud.commitment.until",
+        ),
+        (
+            &CLOUD.replace(
+                "[cloud]\nmargin = 0.2\nspend = { points = [[2020, 0.5]] }\n",
+                "",
+            ),
+            "profit_share.cloud",
+        ),
+        (&CLOUD.replace("margin = 0.2", "margn = 0.2"), "margn"),
+        (
+            &CLOUD.replace(
+                "spend = { points = [[2020, 0.5]] }",
+                "spend = { points = [[2020, 0.5]], growth = 0.1 }",
+            ),
+            "cloud.spend.growth",
+        ),
+    ];
+    let dir = ScratchDir::new("cloud-bad");
+    for (cloud, field) in cases {
+        let path = write(&dir, &model(cloud));
+        let out = stakeshift().arg("check").arg(&path).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{field}: {err}");
+        assert!(err.contains(field), "{field} not named in: {err}");
+        assert!(err.contains("model.toml"), "the file is not named: {err}");
+    }
+}
+
+#[test]
+fn a_trajectory_spend_without_cloud_is_refused() {
+    let dir = ScratchDir::new("cloud-spend-alone");
+    let text = model("").replace(
+        "valuation = { points = [[2020, 1000.0]] }",
+        "valuation = { points = [[2020, 1000.0]] }\nspend = { points = [[2020, 0.5]] }",
+    );
+    let out = stakeshift()
+        .arg("check")
+        .arg(write(&dir, &text))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("trajectories[0].spend"));
+}
+
+#[test]
+fn without_cloud_the_cloud_columns_are_zero_and_the_table_has_none() {
+    let dir = ScratchDir::new("cloud-none");
+    let path = write(&dir, &model(""));
+    let out = dir.join("out");
+    stakeshift()
+        .arg("compare")
+        .arg(&path)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let yearly = parse_csv(&std::fs::read(out.join("yearly.csv")).unwrap()).unwrap();
+    for name in ["cloud_purchases", "cloud_income"] {
+        let c = yearly.column(name).expect(name);
+        assert!(yearly.rows.iter().all(|r| d(&r[c]).is_zero()), "{name}");
+    }
+    let summary = parse_csv(&std::fs::read(out.join("summary.csv")).unwrap()).unwrap();
+    for name in ["cloud_income", "npv_cloud"] {
+        let c = summary.column(name).expect(name);
+        assert!(summary.rows.iter().all(|r| d(&r[c]).is_zero()), "{name}");
+    }
+    let table = stakeshift().arg("compare").arg(&path).output().unwrap();
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(
+        !text.contains("without cloud") && !text.contains("cloud side"),
+        "{text}"
+    );
+}
+
+#[test]
+fn cloud_income_is_margin_times_purchases_and_part_of_the_cash_flow() {
+    let dir = ScratchDir::new("cloud-adds-up");
+    let with = write(&dir, &model(CLOUD));
+    let csv = |path: &std::path::Path, extra: &[&str]| {
+        let out = stakeshift()
+            .arg("compare")
+            .arg(path)
+            .args(["--format", "csv", "--yearly"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        parse_csv(&out.stdout).unwrap()
+    };
+    let yearly = csv(&with, &[]);
+    let at = |name: &str| yearly.column(name).unwrap();
+    let (purchases, income, cash) = (at("cloud_purchases"), at("cloud_income"), at("cash_flow"));
+    // The same model with margin 0: every cash flow is lower by exactly the cloud income.
+    let without = csv(&with, &["--set", "cloud.margin=0"]);
+    for (r, w) in yearly.rows.iter().zip(&without.rows) {
+        assert_eq!(d(&r[income]), d("0.2") * d(&r[purchases]), "{r:?}");
+        assert_eq!(d(&r[cash]) - d(&w[cash]), d(&r[income]), "{r:?}");
+    }
+    // The commitment's shortfall lands in its `until` year only: regime B buys 25 a year
+    // in 2022-2024 (0.5 x 0.5 x 100), 75 against 300, so 2024 holds 25 + 225.
+    let row = |regime: &str, year: &str| {
+        yearly
+            .rows
+            .iter()
+            .find(|r| r[1] == regime && r[2] == year)
+            .unwrap()
+    };
+    assert_eq!(d(&row("equity", "2023")[purchases]), d("25"));
+    assert_eq!(d(&row("equity", "2024")[purchases]), d("250"));
+    // Before from_year regime B has regime A's terms.
+    assert_eq!(d(&row("equity", "2021")[purchases]), d("50"));
+    assert_eq!(d(&row("profit_share", "2024")[purchases]), d("50"));
+}
+
+#[test]
+fn the_conclusion_gives_the_answer_with_and_without_the_cloud_side() {
+    let dir = ScratchDir::new("cloud-conclusion");
+    let path = write(&dir, &model(CLOUD));
+    let out = stakeshift().arg("compare").arg(&path).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("advantage without cloud"), "{text}");
+    let last = text.trim_end().lines().last().unwrap();
+    assert!(last.contains("without the cloud side"), "{last}");
+    assert!(last.contains("counting inv's margin"), "{last}");
+}
