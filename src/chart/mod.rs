@@ -34,6 +34,7 @@
 //! length).
 
 mod canvas;
+mod cloud;
 mod distribution;
 mod fan;
 mod frame;
@@ -203,10 +204,26 @@ pub enum Chart {
     Npv,
     Waterfall,
     Stake,
+    /// Only for a model with a cloud side.
+    Cloud,
 }
 
 impl Chart {
-    pub const ALL: [Chart; 4] = [Chart::Value, Chart::Npv, Chart::Waterfall, Chart::Stake];
+    pub const ALL: [Chart; 5] = [
+        Chart::Value,
+        Chart::Npv,
+        Chart::Waterfall,
+        Chart::Stake,
+        Chart::Cloud,
+    ];
+
+    /// The charts drawn for `model`: `cloud` only where it has a cloud side.
+    pub fn for_model(model: &Model) -> Vec<Chart> {
+        Chart::ALL
+            .into_iter()
+            .filter(|c| *c != Chart::Cloud || model.cloud.is_some())
+            .collect()
+    }
 
     /// The file name without extension: `value`, `npv`, `waterfall`, `stake`.
     pub fn name(self) -> &'static str {
@@ -215,6 +232,7 @@ impl Chart {
             Chart::Npv => "npv",
             Chart::Waterfall => "waterfall",
             Chart::Stake => "stake",
+            Chart::Cloud => "cloud",
         }
     }
 
@@ -277,6 +295,7 @@ impl Figure for ModelChart<'_> {
             Chart::Npv => npv::draw(c, model, comparison, ctx),
             Chart::Waterfall => waterfall::draw(c, model, comparison, ctx),
             Chart::Stake => stake::draw(c, model, comparison, ctx),
+            Chart::Cloud => cloud::draw(c, model, comparison, ctx),
         }
     }
 }
@@ -292,8 +311,9 @@ pub fn render_files(
     // Checked here so that an unknown name is reported once, before anything is drawn.
     waterfall_trajectory(comparison, ctx)?;
     type Files = Vec<(String, Vec<u8>)>;
+    let charts = Chart::for_model(model);
     let results: Vec<Result<Files, Error>> = std::thread::scope(|s| {
-        let handles: Vec<_> = Chart::ALL
+        let handles: Vec<_> = charts
             .iter()
             .map(|&chart| {
                 s.spawn(move || {
@@ -313,7 +333,7 @@ pub fn render_files(
             .collect();
         handles
             .into_iter()
-            .zip(Chart::ALL)
+            .zip(charts.iter().copied())
             .map(|(h, chart)| {
                 h.join().unwrap_or_else(|_| {
                     Err(Error::Chart {

@@ -1,0 +1,140 @@
+//! `cloud.png` (SPEC 13): the investor's yearly cloud income under each deal on one
+//! trajectory (`base`, or the one named with `--trajectory`), with the take-or-pay
+//! commitment's window shaded. Drawn only for a model with a cloud side.
+
+use plotters::prelude::DrawingBackend;
+use plotters::style::Color;
+
+use super::ChartContext;
+use super::canvas::{Canvas, Draw, Rect};
+use super::frame::{self, Item, Layout};
+use super::scale::{self, Linear, f};
+use crate::compare::Comparison;
+use crate::model::Model;
+
+const LINE: f64 = 2.5;
+const DASH: (f64, f64) = (9.0, 5.0);
+
+pub(crate) fn draw<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    model: &Model,
+    comparison: &Comparison,
+    ctx: &ChartContext,
+) -> Draw {
+    let investor = model.investor_in_prose();
+    let t = super::waterfall_trajectory(comparison, ctx).map_err(|e| e.to_string())?;
+    let Layout { content, legend } = frame::frame(
+        c,
+        &model.name,
+        &format!(
+            "{investor}'s yearly income from compute sold to the company, in {}, on `{}`: its margin on what the company buys from it under each deal",
+            model.unit, t.name
+        ),
+        &ctx.footer,
+    )?;
+    let line = |rows: &[crate::engine::YearRow]| -> Vec<(f64, f64)> {
+        rows.iter()
+            .map(|r| (f64::from(r.year), f(r.cloud_income)))
+            .collect()
+    };
+    let equity = line(&t.equity.rows);
+    let profit_share = line(&t.profit_share.rows);
+    let (min, max) = equity
+        .iter()
+        .chain(&profit_share)
+        .fold((0.0f64, 0.0f64), |(lo, hi), p| (lo.min(p.1), hi.max(p.1)));
+
+    let (first, last) = (model.start_year, model.end_year);
+    let target = ((content.height() / 80.0) as usize).clamp(3, 10);
+    let ticks = scale::nice_ticks(min, max, target);
+    let label = |v: f64, step: f64| scale::tick_label(v, step);
+    let label_w = frame::y_label_width(c, &ticks, &label);
+    let plot = Rect {
+        x0: (content.x0 + label_w + 12.0).round(),
+        y0: (content.y0 + 30.0).round(),
+        x1: content.x1.round(),
+        y1: (content.y1 - 34.0).round(),
+    };
+    let x = Linear::new((f64::from(first), f64::from(last)), (plot.x0, plot.x1));
+    let y = Linear::new((ticks.lo, ticks.hi), (plot.y1, plot.y0));
+
+    // The commitments' windows, shaded behind everything (half a year either side, so a
+    // one-year window shows).
+    let commitments: Vec<(&str, crate::model::Commitment)> = model
+        .cloud
+        .iter()
+        .flat_map(|cloud| {
+            [
+                ("profit share", cloud.profit_share.as_ref()),
+                ("equity stake", cloud.equity.as_ref()),
+            ]
+        })
+        .filter_map(|(deal, terms)| Some((deal, terms?.commitment?)))
+        .collect();
+    let shade = frame::tint(frame::PALETTE[1], 0.85);
+    for (_, window) in &commitments {
+        let x0 = x.map(f64::from(window.from) - 0.5).max(plot.x0);
+        let x1 = x.map(f64::from(window.until) + 0.5).min(plot.x1);
+        if x1 > x0 {
+            c.fill_rect(
+                Rect {
+                    x0,
+                    y0: plot.y0,
+                    x1,
+                    y1: plot.y1,
+                },
+                shade.to_rgba(),
+            )?;
+        }
+    }
+    frame::y_axis(c, plot, &y, &ticks, &label)?;
+    frame::y_axis_title(c, content.x0, plot.y0, plot.x1, &model.unit)?;
+    frame::x_years(c, plot, &x, first, last)?;
+    let from = model.equity.from_year;
+    if from > first && from <= last {
+        frame::marker(c, plot, x.map(f64::from(from)), frame::FAINT)?;
+    }
+    let map = |pts: &[(f64, f64)]| -> Vec<(f64, f64)> {
+        pts.iter().map(|(a, b)| (x.map(*a), y.map(*b))).collect()
+    };
+    let clip = Rect {
+        x0: plot.x0 - 3.0,
+        y0: plot.y0 - 3.0,
+        x1: plot.x1 + 3.0,
+        y1: plot.y1 + 3.0,
+    };
+    let color = frame::color(0);
+    c.series(&map(&profit_share), clip, color, LINE, Some(DASH))?;
+    c.series(&map(&equity), clip, color, LINE, None)?;
+
+    let mut items = vec![
+        Item::Heading("Deal".into()),
+        Item::Line(color, false, LINE, "equity stake".into()),
+        Item::Line(color, true, LINE, "profit share".into()),
+    ];
+    if !commitments.is_empty() {
+        items.push(Item::Swatch(shade, "commitment window".into()));
+    }
+    items.push(Item::Gap);
+    let windows: Vec<String> = commitments
+        .iter()
+        .map(|(deal, w)| {
+            format!(
+                "under the {deal}, {} {} from {} to {}, any shortfall bought in {}",
+                scale::tick_label(f(w.total), 1.0),
+                model.unit,
+                w.from,
+                w.until,
+                w.until
+            )
+        })
+        .collect();
+    let mut note = format!(
+        "Cloud income = margin x the compute the company buys from {investor}. The stake is held from {from} (dotted line); before it both deals have the profit share's terms."
+    );
+    if !windows.is_empty() {
+        note.push_str(&format!(" Take-or-pay: {}.", windows.join("; ")));
+    }
+    items.push(Item::Note(note));
+    frame::legend(c, legend, &items)
+}
