@@ -211,3 +211,45 @@ fn the_conclusion_gives_the_answer_with_and_without_the_cloud_side() {
     assert!(last.contains("without the cloud side"), "{last}");
     assert!(last.contains("counting inv's margin"), "{last}");
 }
+
+#[test]
+fn solve_finds_the_cloud_margin_at_which_the_deals_tie() {
+    let dir = ScratchDir::new("cloud-solve");
+    // Without the commitment regime A buys more (share 1 against 0.5 from 2022), so a higher
+    // margin favours the profit share; a small stake puts the tie inside [-1, 1].
+    let text = model(&CLOUD.replace(
+        "commitment = { total = 300.0, from = 2022, until = 2024 }",
+        "",
+    ))
+    .replace("stake = 0.3", "stake = 0.05");
+    let path = write(&dir, &text);
+    let out = stakeshift()
+        .arg("solve")
+        .arg(&path)
+        .args(["cloud.margin", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = parse_csv(&out.stdout).unwrap();
+    let solution = &table.rows[0][table.column("solution").unwrap()];
+    assert!(!solution.is_empty(), "no tie found: {:?}", table.rows);
+    // At the solution the advantage is 0 (to the printed precision).
+    let check = stakeshift()
+        .arg("compare")
+        .arg(&path)
+        .args([
+            "--format",
+            "csv",
+            "--set",
+            &format!("cloud.margin={solution}"),
+        ])
+        .output()
+        .unwrap();
+    let comparison = parse_csv(&check.stdout).unwrap();
+    let advantage = d(&comparison.rows[0][comparison.column("npv_advantage").unwrap()]);
+    assert!(advantage.abs() <= d("0.00001"), "{solution}: {advantage}");
+}

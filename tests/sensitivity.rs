@@ -217,7 +217,7 @@ fn a_grid_point_is_compare_with_the_same_set() {
 
 /// SPEC 11's default inputs on the built-in model, with their low and high values by hand
 /// (+-25% of the file's values; 0 fractions by +-0.05, kept in [0, 1]; regime A's revenue
-/// share has no total_cap in the file, so it is not an input).
+/// share has no total_cap in the file, so it is not an input), then the cloud side's.
 #[test]
 fn default_tornado_inputs_follow_spec_11() {
     let model = stakeshift::io::load_model(None).unwrap().model;
@@ -237,6 +237,10 @@ fn default_tornado_inputs_follow_spec_11() {
         ("equity.rounds[0].participation", "0", "0"),
         ("equity.dividend_payout", "0", "0.05"),
         ("equity.terminal_discount", "0", "0.05"),
+        // The built-in model has a cloud side: its margin (0.35) and regime B's 250 bn
+        // commitment join the list (docs/MODEL.md section 16); regime A has no commitment.
+        ("cloud.margin", "0.2625", "0.4375"),
+        ("equity.cloud.commitment.total", "187.5", "312.5"),
         ("scale.valuation", "0.75", "1.25"),
         ("scale.revenue", "0.75", "1.25"),
         ("shift.margin", "-0.05", "0.05"),

@@ -63,6 +63,10 @@ pub enum Knob {
         point: usize,
     },
     AgiYear(usize),
+    /// `cloud.margin` (SPEC 13).
+    CloudMargin,
+    /// `profit_share.cloud.commitment.total` or `equity.cloud.commitment.total`.
+    CommitmentTotal(Side),
     /// A derived key on one trajectory (by index) or all.
     Derived(Derived, Option<usize>),
 }
@@ -86,6 +90,8 @@ pub enum Domain {
     Scale,
     /// A whole year.
     Year,
+    /// A margin in [-1, 1] (`cloud.margin`).
+    Margin,
 }
 
 impl Knob {
@@ -158,6 +164,12 @@ impl Knob {
                     _ => return None,
                 }
             }
+            [K("cloud"), K("margin")] if model.cloud.is_some() => Knob::CloudMargin,
+            [K(s), K("cloud"), K("commitment"), K("total")] => {
+                let side = side(s)?;
+                cloud_terms(model, side)?.commitment?;
+                Knob::CommitmentTotal(side)
+            }
             [K("equity"), K("stake")] => Knob::Stake,
             [K("equity"), K("dividend_payout")] => Knob::DividendPayout,
             [K("equity"), K("terminal_discount")] => Knob::TerminalDiscount,
@@ -229,6 +241,8 @@ impl Knob {
                 point,
             } => series_of(model, trajectory, series)?.points[point].1,
             Knob::AgiYear(t) => Decimal::from(model.trajectories[t].agi_year?),
+            Knob::CloudMargin => model.cloud.as_ref()?.margin,
+            Knob::CommitmentTotal(s) => cloud_terms(model, s)?.commitment?.total,
             Knob::Derived(kind, _) => kind.identity(),
         })
     }
@@ -237,7 +251,10 @@ impl Knob {
     pub fn domain(&self, model: &Model) -> Domain {
         match *self {
             Knob::DiscountRate | Knob::TierCapGrowth(_) | Knob::Growth { .. } => Domain::Rate,
-            Knob::Contribution(_) | Knob::RevenueShareCap(_) => Domain::NonNegative,
+            Knob::Contribution(_) | Knob::RevenueShareCap(_) | Knob::CommitmentTotal(_) => {
+                Domain::NonNegative
+            }
+            Knob::CloudMargin => Domain::Margin,
             Knob::TierShare { .. }
             | Knob::RevenueShareRate(_)
             | Knob::Stake
@@ -285,6 +302,15 @@ impl Knob {
             Knob::Stake => model.equity.stake = value,
             Knob::DividendPayout => model.equity.dividend_payout = value,
             Knob::TerminalDiscount => model.equity.terminal_discount = value,
+            Knob::CloudMargin => model.cloud.as_mut()?.margin = value,
+            Knob::CommitmentTotal(s) => {
+                let cloud = model.cloud.as_mut()?;
+                let terms = match s {
+                    Side::ProfitShare => cloud.profit_share.as_mut(),
+                    Side::Equity => cloud.equity.as_mut(),
+                };
+                terms?.commitment.as_mut()?.total = value
+            }
             Knob::RoundRaise(r) => model.equity.rounds[r].raise = value,
             Knob::RoundPreMoney(r) => model.equity.rounds[r].pre_money = Some(value),
             Knob::RoundParticipation(r) => model.equity.rounds[r].participation = value,
@@ -455,5 +481,14 @@ mod tests {
             knob.set(&mut typed, value.parse().unwrap()).unwrap();
             assert_eq!(typed, via_document, "{path}");
         }
+    }
+}
+
+/// A regime's cloud terms, where the model has them.
+fn cloud_terms(model: &Model, side: Side) -> Option<&crate::model::CloudTerms> {
+    let cloud = model.cloud.as_ref()?;
+    match side {
+        Side::ProfitShare => cloud.profit_share.as_ref(),
+        Side::Equity => cloud.equity.as_ref(),
     }
 }

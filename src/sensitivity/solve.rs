@@ -191,6 +191,7 @@ pub fn search_for(
             (c - Decimal::TEN, false, c + Decimal::TEN, false)
         }
         Domain::Scale => (Decimal::ZERO, true, thousand, true),
+        Domain::Margin => (-Decimal::ONE, false, Decimal::ONE, false),
         Domain::Year => (
             Decimal::from(Year::MIN),
             false,

@@ -69,6 +69,12 @@ pub fn default_inputs(model: &Model) -> Vec<Input> {
     }
     paths.push("equity.dividend_payout".into());
     paths.push("equity.terminal_discount".into());
+    // Beyond SPEC 11's list: with a cloud side, its margin and commitments move the answer too.
+    if model.cloud.is_some() {
+        paths.push("cloud.margin".into());
+        paths.push("profit_share.cloud.commitment.total".into());
+        paths.push("equity.cloud.commitment.total".into());
+    }
 
     let quarter = Decimal::new(25, 2);
     let nudge = Decimal::new(5, 2);
@@ -105,6 +111,10 @@ pub fn default_inputs(model: &Model) -> Vec<Input> {
             // -0.8; keep 1% of the way to -1 then.
             Domain::Rate => {
                 low = low.max(-Decimal::ONE + (v + Decimal::ONE) / Decimal::ONE_HUNDRED)
+            }
+            Domain::Margin => {
+                low = low.max(-Decimal::ONE);
+                high = high.min(Decimal::ONE);
             }
             Domain::Any | Domain::Year => {}
         }
