@@ -438,6 +438,15 @@ fn derive_trajectory(
     Some(())
 }
 
+/// A regime's cloud terms, where the model has them.
+fn cloud_terms(model: &Model, side: Side) -> Option<&crate::model::CloudTerms> {
+    let cloud = model.cloud.as_ref()?;
+    match side {
+        Side::ProfitShare => cloud.profit_share.as_ref(),
+        Side::Equity => cloud.equity.as_ref(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::{Override, document::canonical_path, patch_and_parse};
@@ -481,14 +490,5 @@ mod tests {
             knob.set(&mut typed, value.parse().unwrap()).unwrap();
             assert_eq!(typed, via_document, "{path}");
         }
-    }
-}
-
-/// A regime's cloud terms, where the model has them.
-fn cloud_terms(model: &Model, side: Side) -> Option<&crate::model::CloudTerms> {
-    let cloud = model.cloud.as_ref()?;
-    match side {
-        Side::ProfitShare => cloud.profit_share.as_ref(),
-        Side::Equity => cloud.equity.as_ref(),
     }
 }
