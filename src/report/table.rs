@@ -9,7 +9,7 @@ use rust_decimal::prelude::*;
 use crate::compare::Comparison;
 use crate::engine::{Regime, TrajectoryResult, Winner, YearRow};
 use crate::model::Model;
-use crate::report::{fixed, group_thousands};
+use crate::report::{columns, fixed, group_thousands};
 
 /// The comparison table, and with `yearly` each trajectory's year-by-year flows.
 pub fn render(model: &Model, comparison: &Comparison, yearly: bool) -> String {
@@ -131,53 +131,46 @@ fn trajectory_table(model: &Model, t: &TrajectoryResult) -> String {
 /// the stake under the profit share) is left out and named below the table, so that the
 /// table fits 100 columns for ordinary amounts.
 fn yearly_table(model: &Model, t: &TrajectoryResult, regime: Regime) -> String {
-    /// A column: its header, its value (to tell an all-zero column) and its cell text.
-    type Column = (
-        &'static str,
-        fn(&YearRow) -> Decimal,
-        fn(&YearRow) -> String,
-    );
-    let columns: [Column; 9] = [
-        ("paid\nin", |r| r.contribution, |r| money(r.contribution)),
-        (
-            "distribution",
-            |r| r.distribution,
-            |r| money(r.distribution),
-        ),
-        (
-            "revenue\nshare",
-            |r| r.revenue_share,
-            |r| money(r.revenue_share),
-        ),
-        ("dividend", |r| r.dividend, |r| money(r.dividend)),
-        ("stake", |r| r.stake, |r| percent(r.stake, 2)),
-        (
-            "holding\nvalue",
-            |r| r.holding_value,
-            |r| money(r.holding_value),
-        ),
-        ("cash\nflow", |r| r.cash_flow, |r| money(r.cash_flow)),
-        (
-            "cumulative",
-            |r| r.cumulative_cash_flow,
-            |r| money(r.cumulative_cash_flow),
-        ),
-        (
-            "present\nvalue",
-            |r| r.present_value,
-            |r| money(r.present_value),
-        ),
+    // The columns shown, by their name in the one description of the yearly columns
+    // (`report::columns`), with the table's shorter header; the cloud income only for a
+    // model with a cloud side.
+    const SHOWN: [(&str, &str); 10] = [
+        ("contribution", "paid\nin"),
+        ("distribution", "distribution"),
+        ("revenue_share", "revenue\nshare"),
+        ("dividend", "dividend"),
+        ("cloud_income", "cloud\nincome"),
+        ("stake", "stake"),
+        ("holding_value", "holding\nvalue"),
+        ("cash_flow", "cash\nflow"),
+        ("cumulative_cash_flow", "cumulative"),
+        ("present_value", "present\nvalue"),
     ];
+    let columns: Vec<(&str, &columns::YearlyColumn)> = SHOWN
+        .iter()
+        .filter(|(name, _)| *name != "cloud_income" || model.cloud.is_some())
+        .filter_map(|(name, header)| {
+            let column = columns::YEARLY.iter().find(|c| c.name == *name)?;
+            Some((*header, column))
+        })
+        .collect();
+    let cell = |column: &columns::YearlyColumn, r: &YearRow| -> String {
+        let v = (column.value)(r);
+        match column.format {
+            columns::Format::Amount => money(v),
+            columns::Format::Ratio => percent(v, 2),
+        }
+    };
     let result = t.regime(regime);
     let (shown, zero): (Vec<_>, Vec<_>) = columns
         .iter()
-        .partition(|(_, value, _)| result.rows.iter().any(|r| !value(r).is_zero()));
+        .partition(|(_, column)| result.rows.iter().any(|r| !(column.value)(r).is_zero()));
     let mut header = vec!["year"];
-    header.extend(shown.iter().map(|(name, _, _)| *name));
+    header.extend(shown.iter().map(|(name, _)| *name));
     let mut grid = Grid::new(&header);
     for r in &result.rows {
         let mut cells = vec![r.year.to_string()];
-        cells.extend(shown.iter().map(|(_, _, cell)| cell(r)));
+        cells.extend(shown.iter().map(|(_, column)| cell(column, r)));
         grid.row(cells);
     }
     let m = &result.measures;
@@ -191,7 +184,7 @@ fn yearly_table(model: &Model, t: &TrajectoryResult, regime: Regime) -> String {
         money(m.npv)
     );
     if !zero.is_empty() {
-        let names: Vec<String> = zero.iter().map(|(n, _, _)| n.replace('\n', " ")).collect();
+        let names: Vec<String> = zero.iter().map(|(n, _)| n.replace('\n', " ")).collect();
         text.push_str(&format!("  0 in every year: {}\n", names.join(", ")));
     }
     text
