@@ -8,7 +8,7 @@ use plotters::style::Color;
 use super::ChartContext;
 use super::canvas::{Canvas, Draw, Rect};
 use super::frame::{self, Item, Layout};
-use super::scale::{self, Linear, f};
+use super::scale::{self, f};
 use crate::compare::Comparison;
 use crate::model::Model;
 
@@ -45,18 +45,8 @@ pub(crate) fn draw<DB: DrawingBackend>(
         .fold((0.0f64, 0.0f64), |(lo, hi), p| (lo.min(p.1), hi.max(p.1)));
 
     let (first, last) = (model.start_year, model.end_year);
-    let target = ((content.height() / 80.0) as usize).clamp(3, 10);
-    let ticks = scale::nice_ticks(min, max, target);
-    let label = |v: f64, step: f64| scale::tick_label(v, step);
-    let label_w = frame::y_label_width(c, &ticks, &label);
-    let plot = Rect {
-        x0: (content.x0 + label_w + 12.0).round(),
-        y0: (content.y0 + 30.0).round(),
-        x1: content.x1.round(),
-        y1: (content.y1 - 34.0).round(),
-    };
-    let x = Linear::new((f64::from(first), f64::from(last)), (plot.x0, plot.x1));
-    let y = Linear::new((ticks.lo, ticks.hi), (plot.y1, plot.y0));
+    let panel = frame::YearPanel::new(c, content, (min, max), (first, last));
+    let (plot, x) = (panel.plot, &panel.x);
 
     // The commitments' windows, shaded behind everything (half a year either side, so a
     // one-year window shows).
@@ -87,25 +77,20 @@ pub(crate) fn draw<DB: DrawingBackend>(
             )?;
         }
     }
-    frame::y_axis(c, plot, &y, &ticks, &label)?;
-    frame::y_axis_title(c, content.x0, plot.y0, plot.x1, &model.unit)?;
-    frame::x_years(c, plot, &x, first, last)?;
+    panel.axes(c, &model.unit)?;
     let from = model.equity.from_year;
     if from > first && from <= last {
         frame::marker(c, plot, x.map(f64::from(from)), frame::FAINT)?;
     }
-    let map = |pts: &[(f64, f64)]| -> Vec<(f64, f64)> {
-        pts.iter().map(|(a, b)| (x.map(*a), y.map(*b))).collect()
-    };
-    let clip = Rect {
-        x0: plot.x0 - 3.0,
-        y0: plot.y0 - 3.0,
-        x1: plot.x1 + 3.0,
-        y1: plot.y1 + 3.0,
-    };
     let color = frame::color(0);
-    c.series(&map(&profit_share), clip, color, LINE, Some(DASH))?;
-    c.series(&map(&equity), clip, color, LINE, None)?;
+    c.series(
+        &panel.map(&profit_share),
+        panel.clip,
+        color,
+        LINE,
+        Some(DASH),
+    )?;
+    c.series(&panel.map(&equity), panel.clip, color, LINE, None)?;
 
     let mut items = vec![
         Item::Heading("Deal".into()),

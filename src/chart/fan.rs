@@ -11,7 +11,7 @@ use plotters::style::{Color, RGBColor};
 
 use super::canvas::{Align, Canvas, Draw, Rect, clip_polygon};
 use super::frame::{self, Item, Layout};
-use super::scale::{self, Linear};
+use super::scale;
 use super::{ChartContext, Figure, ModelLabels};
 use crate::engine::Regime;
 use crate::error::Error;
@@ -233,27 +233,9 @@ fn panel<DB: DrawingBackend>(
     (first, last): (i32, i32),
     title: &str,
 ) -> Draw {
-    let target = ((area.height() / 80.0) as usize).clamp(3, 10);
-    let ticks = scale::nice_ticks(min, max, target);
-    let label = |v: f64, step: f64| scale::tick_label(v, step);
-    let label_w = frame::y_label_width(c, &ticks, &label);
-    let plot = Rect {
-        x0: (area.x0 + label_w + 12.0).round(),
-        y0: (area.y0 + 30.0).round(),
-        x1: area.x1.round(),
-        y1: (area.y1 - 34.0).round(),
-    };
-    let x = Linear::new((f64::from(first), f64::from(last)), (plot.x0, plot.x1));
-    let y = Linear::new((ticks.lo, ticks.hi), (plot.y1, plot.y0));
-    frame::y_axis(c, plot, &y, &ticks, &label)?;
-    frame::y_axis_title(c, area.x0, plot.y0, plot.x1, title)?;
-    frame::x_years(c, plot, &x, first, last)?;
-    let clip = Rect {
-        x0: plot.x0 - 3.0,
-        y0: plot.y0 - 3.0,
-        x1: plot.x1 + 3.0,
-        y1: plot.y1 + 3.0,
-    };
+    let panel = frame::YearPanel::new(c, area, (min, max), (first, last));
+    panel.axes(c, title)?;
+    let (plot, x, y, clip) = (panel.plot, &panel.x, &panel.y, panel.clip);
     let pt = |year: i32, v: f64| (x.map(f64::from(year)), y.map(v));
     for (fan, _) in fans.iter().filter(|(_, bands)| *bands) {
         type Pick = fn(&FanRow) -> f64;

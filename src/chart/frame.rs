@@ -576,3 +576,67 @@ impl Markers {
         }
     }
 }
+
+/// A panel of values over the years (the value, fan and cloud charts): the plot inside
+/// `area` with room for the value labels on its left, a title row above and the years
+/// below; its scales; and the clip rectangle a little outside it, so that lines at the
+/// edge keep their full width.
+pub(crate) struct YearPanel {
+    pub plot: Rect,
+    pub clip: Rect,
+    pub x: Linear,
+    pub y: Linear,
+    ticks: Ticks,
+    area: Rect,
+    years: (Year, Year),
+}
+
+impl YearPanel {
+    /// The panel's geometry for values in `min..=max` over `first..=last`; draws nothing.
+    pub fn new<DB: DrawingBackend>(
+        c: &Canvas<DB>,
+        area: Rect,
+        (min, max): (f64, f64),
+        (first, last): (Year, Year),
+    ) -> YearPanel {
+        let target = ((area.height() / 80.0) as usize).clamp(3, 10);
+        let ticks = scale::nice_ticks(min, max, target);
+        let label_w = y_label_width(c, &ticks, &scale::tick_label);
+        let plot = Rect {
+            x0: (area.x0 + label_w + 12.0).round(),
+            y0: (area.y0 + 30.0).round(),
+            x1: area.x1.round(),
+            y1: (area.y1 - 34.0).round(),
+        };
+        YearPanel {
+            plot,
+            clip: Rect {
+                x0: plot.x0 - 3.0,
+                y0: plot.y0 - 3.0,
+                x1: plot.x1 + 3.0,
+                y1: plot.y1 + 3.0,
+            },
+            x: Linear::new((f64::from(first), f64::from(last)), (plot.x0, plot.x1)),
+            y: Linear::new((ticks.lo, ticks.hi), (plot.y1, plot.y0)),
+            ticks,
+            area,
+            years: (first, last),
+        }
+    }
+
+    /// The value axis with its grid and `title`, and the years below.
+    pub fn axes<DB: DrawingBackend>(&self, c: &Canvas<DB>, title: &str) -> Draw {
+        let p = self.plot;
+        y_axis(c, p, &self.y, &self.ticks, &scale::tick_label)?;
+        y_axis_title(c, self.area.x0, p.y0, p.x1, title)?;
+        x_years(c, p, &self.x, self.years.0, self.years.1)
+    }
+
+    /// (year, value) points in pixels.
+    pub fn map(&self, points: &[(f64, f64)]) -> Vec<(f64, f64)> {
+        points
+            .iter()
+            .map(|(a, b)| (self.x.map(*a), self.y.map(*b)))
+            .collect()
+    }
+}

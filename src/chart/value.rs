@@ -10,7 +10,7 @@ use plotters::style::RGBColor;
 use super::ChartContext;
 use super::canvas::{Canvas, Draw, Rect};
 use super::frame::{self, Item, Layout};
-use super::scale::{self, Linear, f};
+use super::scale::f;
 use crate::compare::Comparison;
 use crate::model::Model;
 
@@ -147,34 +147,13 @@ fn panel<DB: DrawingBackend>(
     from: i32,
     title: &str,
 ) -> Draw {
-    let target = ((area.height() / 80.0) as usize).clamp(3, 10);
-    let ticks = scale::nice_ticks(min, max, target);
-    let label = |v: f64, step: f64| scale::tick_label(v, step);
-    let label_w = frame::y_label_width(c, &ticks, &label);
-    let plot = Rect {
-        x0: (area.x0 + label_w + 12.0).round(),
-        y0: (area.y0 + 30.0).round(),
-        x1: area.x1.round(),
-        y1: (area.y1 - 34.0).round(),
-    };
-    let x = Linear::new((f64::from(first), f64::from(last)), (plot.x0, plot.x1));
-    let y = Linear::new((ticks.lo, ticks.hi), (plot.y1, plot.y0));
-    frame::y_axis(c, plot, &y, &ticks, &label)?;
-    frame::y_axis_title(c, area.x0, plot.y0, plot.x1, title)?;
-    frame::x_years(c, plot, &x, first, last)?;
+    let panel = frame::YearPanel::new(c, area, (min, max), (first, last));
+    panel.axes(c, title)?;
+    let (plot, x) = (panel.plot, &panel.x);
     if from > first && from <= last {
         frame::marker(c, plot, x.map(f64::from(from)), frame::FAINT)?;
     }
-    let map = |pts: &[(f64, f64)]| -> Vec<(f64, f64)> {
-        pts.iter().map(|(a, b)| (x.map(*a), y.map(*b))).collect()
-    };
-    // Clip a little outside the plot so that lines at the edge keep their full width.
-    let clip = Rect {
-        x0: plot.x0 - 3.0,
-        y0: plot.y0 - 3.0,
-        x1: plot.x1 + 3.0,
-        y1: plot.y1 + 3.0,
-    };
+    let (map, clip) = (|pts: &[(f64, f64)]| panel.map(pts), panel.clip);
     // Profit share first, so that where the lines meet (before the stake is held) the solid
     // equity line is on top.
     for l in lines {
