@@ -53,6 +53,10 @@ pub struct CloudDeal<N> {
     pub commitments_b: Vec<CommitmentTerms<N>>,
 }
 
+/// The most commitments a regime can be bound by: its own, and (regime B) regime A's where
+/// it ends before equity.from_year. The engine keeps one running sum per commitment.
+pub const MAX_COMMITMENTS: usize = 2;
+
 /// A take-or-pay commitment in `N`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CommitmentTerms<N> {
@@ -93,12 +97,14 @@ impl<N: Num> CloudDeal<N> {
         let commitments_a: Vec<_> = commitment(cloud.profit_share.as_ref())
             .into_iter()
             .collect();
-        let commitments_b = commitments_a
+        let commitments_b: Vec<_> = commitments_a
             .iter()
             .filter(|c| c.until < model.equity.from_year)
             .copied()
             .chain(commitment(cloud.equity.as_ref()))
             .collect();
+        debug_assert!(commitments_a.len() <= MAX_COMMITMENTS);
+        debug_assert!(commitments_b.len() <= MAX_COMMITMENTS);
         Some(CloudDeal {
             margin: N::from_decimal(cloud.margin),
             share_a,

@@ -12,7 +12,8 @@
 use rust_decimal::prelude::*;
 
 use super::deal::{
-    CloudDeal, Deal, PreMoneyError, RoundApplied, RoundPolicy, apply_rounds_with, stake_path,
+    CloudDeal, Deal, MAX_COMMITMENTS, PreMoneyError, RoundApplied, RoundPolicy, apply_rounds_with,
+    stake_path,
 };
 use super::error::EngineError;
 use super::measures::{self, Search};
@@ -257,7 +258,7 @@ struct Running<N> {
     cloud_income: N,
     npv_cloud: N,
     /// Purchases so far inside each take-or-pay commitment's window.
-    committed: [N; 2],
+    committed: [N; MAX_COMMITMENTS],
 }
 
 impl<N: Num> Running<N> {
@@ -269,7 +270,7 @@ impl<N: Num> Running<N> {
             inflows: N::ZERO,
             cloud_income: N::ZERO,
             npv_cloud: N::ZERO,
-            committed: [N::ZERO; 2],
+            committed: [N::ZERO; MAX_COMMITMENTS],
         }
     }
 
