@@ -536,3 +536,153 @@ fn trajectory_restricts_the_centers() {
         .collect();
     assert_eq!(groups, ["all", "bear", "base"]);
 }
+
+/// DKW: sup |F_n - F| < t with probability at least 1 - FALSE_ALARM for n draws.
+fn dkw(n: u64) -> f64 {
+    ((2.0 / FALSE_ALARM).ln() / (2.0 * n as f64)).sqrt()
+}
+
+/// stakeshift against an independent vectorized numpy implementation of SPEC 10
+/// (tests/reference/sim.py, written from the SPEC without reading src/; its results for a
+/// million paths are in tests/reference/sim/*.json, made by gen_sim.py with numpy's own
+/// random numbers). Two samples of the same distribution, compared without assuming its
+/// shape: for each of stakeshift's percentiles x at level q, the reference's empirical CDF at
+/// x (bracketed by its 1001 stored quantiles) must lie within the two samples' DKW bands of q;
+/// P(equity wins), P(tie) and the shares of failed, AGI and round-losing paths within the
+/// two Hoeffding bands; the means within Chebyshev's bound at the same false-alarm rate.
+#[test]
+fn agrees_in_distribution_with_the_independent_numpy_simulation() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let paths = 200_000u64;
+    let mut checks = 0;
+    for name in [
+        "msft-openai",
+        "hazards",
+        "margin_cap",
+        "weights",
+        "skipped_round",
+    ] {
+        let reference: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(root.join(format!("tests/reference/sim/{name}.json"))).unwrap(),
+        )
+        .unwrap();
+        let file = if name == "msft-openai" {
+            root.join("models/msft-openai.toml")
+        } else {
+            root.join(format!("tests/reference/sim/{name}.toml"))
+        };
+        let model = stakeshift::io::load_model(Some(&file)).unwrap().model;
+        let ours = run(&model, paths, 11);
+        let n_ref = reference["paths"].as_u64().unwrap();
+        let share = |count: u64, total: u64| count as f64 / total as f64;
+        let band = hoeffding(paths) + hoeffding(n_ref);
+        for (what, mine, theirs) in [
+            (
+                "failed",
+                share(ours.failed, paths),
+                share(reference["failed"].as_u64().unwrap(), n_ref),
+            ),
+            (
+                "reached AGI",
+                share(ours.reached_agi, paths),
+                share(reference["reached_agi"].as_u64().unwrap(), n_ref),
+            ),
+            (
+                "lost a round",
+                share(ours.paths_with_skipped_rounds, paths),
+                share(
+                    reference["paths_with_rounds_skipped"].as_u64().unwrap(),
+                    n_ref,
+                ),
+            ),
+        ] {
+            assert!(
+                (mine - theirs).abs() < band,
+                "{name}: share of paths that {what}: {mine} vs the reference's {theirs}"
+            );
+            checks += 1;
+        }
+        for group in &ours.groups {
+            let theirs = &reference["groups"][&group.name];
+            let n_theirs = theirs["paths"].as_u64().unwrap();
+            // A center's share of the paths is itself a draw.
+            assert!(
+                (share(group.paths, paths) - share(n_theirs, n_ref)).abs() < band,
+                "{name}/{}: {} paths of {paths} vs {n_theirs} of {n_ref}",
+                group.name,
+                group.paths
+            );
+            let band = hoeffding(group.paths) + hoeffding(n_theirs);
+            for (what, mine, theirs) in [
+                (
+                    "P(equity wins)",
+                    group.p_equity_wins(),
+                    theirs["p_equity_wins"].as_f64().unwrap(),
+                ),
+                ("P(tie)", group.p_tie(), theirs["p_tie"].as_f64().unwrap()),
+            ] {
+                assert!(
+                    (mine - theirs).abs() < band,
+                    "{name}/{}: {what} {mine} vs the reference's {theirs}",
+                    group.name
+                );
+                checks += 1;
+            }
+            let cdf_band = dkw(group.paths) + dkw(n_theirs) + 1.0 / group.paths as f64;
+            for (quantity, summary) in [
+                ("npv_profit_share", group.npv_profit_share),
+                ("npv_equity", group.npv_equity),
+                ("npv_advantage", group.npv_advantage),
+            ] {
+                let summary = summary.unwrap();
+                let grid: Vec<f64> = theirs[quantity]["quantiles"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_f64().unwrap())
+                    .collect();
+                assert_eq!(grid.len(), 1001);
+                let steps = (grid.len() - 1) as f64;
+                for (q, x) in stats_quantiles().into_iter().zip(summary.percentiles) {
+                    // The reference's quantile at level j / 1000 below x puts F(x) at or
+                    // above j / 1000 (less one path); one above x puts it at or below.
+                    let below = grid
+                        .iter()
+                        .rposition(|g| *g < x)
+                        .map_or(0.0, |j| j as f64 / steps);
+                    let above = grid
+                        .iter()
+                        .position(|g| *g > x)
+                        .map_or(1.0, |j| j as f64 / steps);
+                    let slack = cdf_band + 1.0 / n_theirs as f64;
+                    assert!(
+                        below - slack <= q && q <= above + slack,
+                        "{name}/{}: {quantity} p{}: stakeshift's {x} is at the reference's \
+                         levels {below}..{above}, not within {slack:.4} of {q}",
+                        group.name,
+                        q * 100.0
+                    );
+                    checks += 1;
+                }
+                // Chebyshev: |mean_n - mu| < sd / sqrt(n alpha) with probability 1 - alpha.
+                let sd = summary.sd.max(theirs[quantity]["sd"].as_f64().unwrap());
+                let mean_band = 1.05
+                    * sd
+                    * ((1.0 / (group.paths as f64 * FALSE_ALARM)).sqrt()
+                        + (1.0 / (n_theirs as f64 * FALSE_ALARM)).sqrt());
+                let their_mean = theirs[quantity]["mean"].as_f64().unwrap();
+                assert!(
+                    (summary.mean - their_mean).abs() <= mean_band + 1e-9,
+                    "{name}/{}: {quantity} mean {} vs the reference's {their_mean}",
+                    group.name,
+                    summary.mean
+                );
+            }
+        }
+    }
+    assert!(checks > 300, "{checks}");
+}
+
+fn stats_quantiles() -> [f64; 5] {
+    simulate::stats::QUANTILES
+}

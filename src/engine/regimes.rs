@@ -250,6 +250,7 @@ impl<N: Num> Scratch<N> {
 }
 
 /// A running total of one regime, with the row it builds.
+#[derive(Debug, Clone, Copy)]
 struct Running<N> {
     cumulative: N,
     npv: N,
@@ -374,6 +375,80 @@ fn fmt_num<N: Num>(v: N) -> String {
     format!("{v:?}")
 }
 
+/// Where a run on one path stands after its first years: everything the later years
+/// depend on. A simulation runs the years before its first random year once per center
+/// ([`run_years`]) and starts each of the center's paths from there ([`run_path_from`]):
+/// those years are the center's own on every path, so the result is the same as a run
+/// from the start, and their work is done once instead of once per path.
+#[derive(Debug, Clone)]
+pub struct Progress<N> {
+    /// The next year to run, as an index (0 is start_year).
+    next: usize,
+    carried: N,
+    paid_a: N,
+    paid_b: N,
+    stake: N,
+    next_round: usize,
+    skipped_rounds: u32,
+    a: Running<N>,
+    b: Running<N>,
+    holding_end: N,
+    /// The waterfall's cumulative receipts by party.
+    received: Vec<N>,
+}
+
+impl<N: Num> Progress<N> {
+    /// Before the first year.
+    pub fn start(deal: &Deal<N>) -> Self {
+        Progress {
+            next: 0,
+            carried: N::ZERO,
+            paid_a: N::ZERO,
+            paid_b: N::ZERO,
+            stake: deal.stake,
+            next_round: 0,
+            skipped_rounds: 0,
+            a: Running::new(),
+            b: Running::new(),
+            holding_end: N::ZERO,
+            received: vec![N::ZERO; deal.parties],
+        }
+    }
+
+    /// The next year to run, as an index (0 is start_year).
+    pub fn next_year_index(&self) -> usize {
+        self.next
+    }
+
+    /// Becomes `other`, reusing its own allocation (once per simulated path).
+    pub fn set_to(&mut self, other: &Progress<N>) {
+        let Progress {
+            next,
+            carried,
+            paid_a,
+            paid_b,
+            stake,
+            next_round,
+            skipped_rounds,
+            a,
+            b,
+            holding_end,
+            received,
+        } = other;
+        self.next = *next;
+        self.carried = *carried;
+        self.paid_a = *paid_a;
+        self.paid_b = *paid_b;
+        self.stake = *stake;
+        self.next_round = *next_round;
+        self.skipped_rounds = *skipped_rounds;
+        self.a = *a;
+        self.b = *b;
+        self.holding_end = *holding_end;
+        self.received.clone_from(received);
+    }
+}
+
 /// Runs both regimes on `path` (SPEC sections 3 to 5), telling `recorder` what it asks for.
 /// Errors name the year and field but not the trajectory (the caller knows it).
 pub fn run_path<N: Num, R: Recorder<N>>(
@@ -383,7 +458,57 @@ pub fn run_path<N: Num, R: Recorder<N>>(
     scratch: &mut Scratch<N>,
     recorder: &mut R,
 ) -> Result<Outcome<N>, EngineError> {
-    let n = deal.years();
+    let mut progress = Progress::start(deal);
+    run_years(
+        deal,
+        path,
+        deal.years(),
+        policy,
+        scratch,
+        &mut progress,
+        recorder,
+    )?;
+    finish(deal, &progress)
+}
+
+/// As [`run_path`], from where `from` stands: a [`Progress`] of the same deal that
+/// [`run_years`] made on a path whose years before `from`'s next year are this path's.
+/// `progress` is where the run's state is kept (reused from path to path).
+#[allow(clippy::too_many_arguments)]
+pub fn run_path_from<N: Num, R: Recorder<N>>(
+    deal: &Deal<N>,
+    path: PathRef<'_, N>,
+    policy: RoundPolicy,
+    scratch: &mut Scratch<N>,
+    from: &Progress<N>,
+    progress: &mut Progress<N>,
+    recorder: &mut R,
+) -> Result<Outcome<N>, EngineError> {
+    progress.set_to(from);
+    run_years(
+        deal,
+        path,
+        deal.years(),
+        policy,
+        scratch,
+        progress,
+        recorder,
+    )?;
+    finish(deal, progress)
+}
+
+/// Runs both regimes on `path` from `progress`'s next year up to (not including) the year
+/// index `until`, and leaves `progress` there.
+pub fn run_years<N: Num, R: Recorder<N>>(
+    deal: &Deal<N>,
+    path: PathRef<'_, N>,
+    until: usize,
+    policy: RoundPolicy,
+    scratch: &mut Scratch<N>,
+    progress: &mut Progress<N>,
+    recorder: &mut R,
+) -> Result<(), EngineError> {
+    let n = until.min(deal.years());
     let start = deal.start_year;
     if N::BOUNDED {
         check_sums_fit(start, &path)
@@ -398,18 +523,22 @@ pub fn run_path<N: Num, R: Recorder<N>>(
         )
     })?;
     let waterfall = &mut scratch.waterfall;
-    waterfall.reset();
+    waterfall.restore(&progress.received);
     let split = &mut scratch.split;
 
-    let mut carried = N::ZERO;
-    let mut paid_a = N::ZERO;
-    let mut paid_b = N::ZERO;
-    let mut stake = deal.stake;
-    let mut next_round = 0;
-    let mut skipped_rounds = 0;
-    let mut a = Running::new();
-    let mut b = Running::new();
-    let mut holding_end = N::ZERO;
+    let Progress {
+        next,
+        carried,
+        paid_a,
+        paid_b,
+        stake,
+        next_round,
+        skipped_rounds,
+        a,
+        b,
+        holding_end,
+        received,
+    } = progress;
     let too_large = |regime: Regime| {
         path_error(
             None,
@@ -418,7 +547,7 @@ pub fn run_path<N: Num, R: Recorder<N>>(
         )
     };
 
-    for i in 0..n {
+    for i in *next..n {
         let year = start + i as Year;
         let agi = path.agi_year.is_some_and(|a| year >= a);
         let failed = path.failure_year.is_some_and(|f| year >= f);
@@ -429,16 +558,16 @@ pub fn run_path<N: Num, R: Recorder<N>>(
         // D_t: with loss carryforward, losses are earned back before anything is
         // distributable. D_t is counted in the waterfall's unit so that its split is exact.
         let distributable = if deal.loss_carryforward {
-            let before = carried;
+            let before = *carried;
             let d = if profit < N::ZERO {
-                carried -= profit;
+                *carried -= profit;
                 N::ZERO
             } else {
-                let paid_down = profit.min_of(carried);
-                carried -= paid_down;
+                let paid_down = profit.min_of(*carried);
+                *carried -= paid_down;
                 profit - paid_down
             };
-            recorder.carried_loss(year, before, carried);
+            recorder.carried_loss(year, before, *carried);
             d
         } else {
             profit.max_of(N::ZERO)
@@ -468,8 +597,8 @@ pub fn run_path<N: Num, R: Recorder<N>>(
         // Regime A.
         let revenue_share = match &deal.revenue_share_a {
             Some(t) => {
-                let amount = t.take(year, revenue, agi, &mut paid_a);
-                recorder.revenue_share(Regime::ProfitShare, year, amount, paid_a);
+                let amount = t.take(year, revenue, agi, paid_a);
+                recorder.revenue_share(Regime::ProfitShare, year, amount, *paid_a);
                 amount
             }
             None => N::ZERO,
@@ -509,38 +638,38 @@ pub fn run_path<N: Num, R: Recorder<N>>(
         let held = i >= deal.equity_from;
         let mut participation = N::ZERO;
         if held {
-            let before = stake;
+            let before = *stake;
             let rounds = apply_rounds_with(
                 &deal.rounds,
-                &mut next_round,
+                next_round,
                 year,
                 valuation,
                 failed,
                 policy,
-                &mut stake,
+                stake,
                 |round| recorder.round(round),
             )
             .map_err(pre_money_error)?;
             participation = rounds.participation;
-            skipped_rounds += rounds.skipped;
-            recorder.rounds(year, before, stake, rounds.skipped);
+            *skipped_rounds += rounds.skipped;
+            recorder.rounds(year, before, *stake, rounds.skipped);
         }
         let revenue_share = match &deal.revenue_share_b {
             Some(t) => {
-                let amount = t.take(year, revenue, agi, &mut paid_b);
-                recorder.revenue_share(Regime::Equity, year, amount, paid_b);
+                let amount = t.take(year, revenue, agi, paid_b);
+                recorder.revenue_share(Regime::Equity, year, amount, *paid_b);
                 amount
             }
             None => N::ZERO,
         };
         let (distribution, dividend, held_stake, holding_value) = if held {
             let dividend = (deal.dividend_payout * distributable)
-                .checked_mul(stake)
+                .checked_mul(*stake)
                 .ok_or_else(|| path_error(Some(year), "", "the dividend is too large to hold"))?;
             let holding = stake.checked_mul(valuation).ok_or_else(|| {
                 path_error(Some(year), "", "the stake's value is too large to hold")
             })?;
-            (N::ZERO, dividend, stake, holding)
+            (N::ZERO, dividend, *stake, holding)
         } else {
             (receipt, N::ZERO, N::ZERO, N::ZERO)
         };
@@ -573,15 +702,32 @@ pub fn run_path<N: Num, R: Recorder<N>>(
         b.add(&mut row, df)
             .ok_or_else(|| too_large(Regime::Equity))?;
         recorder.row(Regime::Equity, &row);
-        holding_end = holding_value;
+        *holding_end = holding_value;
     }
 
+    received.clear();
+    received.extend_from_slice(waterfall.received());
+    *next = (*next).max(n);
+    Ok(())
+}
+
+/// The totals, NPVs and winner of a run that has reached its last year.
+fn finish<N: Num>(deal: &Deal<N>, progress: &Progress<N>) -> Result<Outcome<N>, EngineError> {
+    let too_large = |regime: Regime| {
+        path_error(
+            None,
+            "",
+            format!("the {}'s totals are too large to hold", regime.label()),
+        )
+    };
     let last_df = deal.discount.last().copied().unwrap_or(N::ONE);
-    let profit_share = a
+    let profit_share = progress
+        .a
         .totals(N::ZERO, last_df)
         .ok_or_else(|| too_large(Regime::ProfitShare))?;
-    let terminal = holding_end * deal.terminal_keep;
-    let equity = b
+    let terminal = progress.holding_end * deal.terminal_keep;
+    let equity = progress
+        .b
         .totals(terminal, last_df)
         .ok_or_else(|| too_large(Regime::Equity))?;
     let npv_advantage = equity
@@ -600,7 +746,7 @@ pub fn run_path<N: Num, R: Recorder<N>>(
         equity,
         npv_advantage,
         winner,
-        skipped_rounds,
+        skipped_rounds: progress.skipped_rounds,
     })
 }
 

@@ -189,6 +189,11 @@ impl<N: Num> Waterfall<N> {
         self.received.fill(N::ZERO);
     }
 
+    /// Back to where a run stood: `received` is [`Waterfall::received`] at that point.
+    pub fn restore(&mut self, received: &[N]) {
+        self.received.copy_from_slice(received);
+    }
+
     /// Cumulative receipts so far, by party.
     pub fn received(&self) -> &[N] {
         &self.received

@@ -24,8 +24,8 @@ use rayon::prelude::*;
 
 use crate::engine::waterfall::Observer;
 use crate::engine::{
-    self, Deal, EngineError, Num, Outcome, PathRef, Recorder, Regime, RoundPolicy, Scratch, Winner,
-    YearRow,
+    self, Deal, EngineError, Num, Outcome, PathRef, Progress, Recorder, Regime, RoundPolicy,
+    Scratch, Winner, YearRow,
 };
 use crate::model::{Model, Year};
 use draw::{Center, Drawn, PathValues, Process, Streams, draw_path};
@@ -158,6 +158,9 @@ pub enum SimulateError {
 struct Setup {
     deal: Deal<f64>,
     centers: Vec<Center>,
+    /// Each center's run up to the first random year: every path of that center starts
+    /// from it, since those years are the center's own (SPEC 10 step 2).
+    starts: Vec<Progress<f64>>,
     cumulative: Vec<f64>,
     process: Process,
     streams: Streams,
@@ -199,8 +202,39 @@ fn setup(model: &Model, options: &Options) -> Result<Setup, SimulateError> {
     let discount = engine::discount_factors(model).map_err(SimulateError::Engine)?;
     let from_year = spec.first_random_year(model);
     let f = |d: rust_decimal::Decimal| d.to_f64();
+    let deal = Deal::of(model, &discount);
+    let from = (from_year - model.start_year).max(0) as usize;
+    let mut scratch = Scratch::new(&deal);
+    let starts = centers
+        .iter()
+        .map(|c| {
+            let mut progress = Progress::start(&deal);
+            engine::run_years(
+                &deal,
+                PathRef {
+                    revenue: &c.revenue,
+                    profit: &c.profit,
+                    valuation: &c.valuation,
+                    spend: &c.spend,
+                    agi_year: c.agi_year,
+                    failure_year: None,
+                },
+                from,
+                RoundPolicy::Skip,
+                &mut scratch,
+                &mut progress,
+                &mut (),
+            )
+            .map_err(|mut e| {
+                e.trajectory = c.name.clone();
+                SimulateError::Engine(e)
+            })?;
+            Ok(progress)
+        })
+        .collect::<Result<Vec<_>, SimulateError>>()?;
     Ok(Setup {
-        deal: Deal::of(model, &discount),
+        deal,
+        starts,
         centers,
         cumulative,
         process: Process {
@@ -217,8 +251,25 @@ fn setup(model: &Model, options: &Options) -> Result<Setup, SimulateError> {
         streams: Streams::new(options.seed),
         start_year: model.start_year,
         end_year: model.end_year,
-        from: (from_year - model.start_year).max(0) as usize,
+        from,
     })
+}
+
+/// What a thread reuses from one path to the next, so that a path allocates nothing.
+struct Work {
+    values: PathValues,
+    scratch: Scratch<f64>,
+    progress: Progress<f64>,
+}
+
+impl Work {
+    fn new(deal: &Deal<f64>) -> Self {
+        Work {
+            values: PathValues::new(deal.years()),
+            scratch: Scratch::new(deal),
+            progress: Progress::start(deal),
+        }
+    }
 }
 
 /// A block of paths: its number, its results, and its part of the fan sample if any.
@@ -246,14 +297,21 @@ impl Recorder<f64> for FanRecorder<'_> {
 }
 
 impl Setup {
-    /// Draws path `p` and runs both regimes on it, NPVs and winner only.
+    /// Draws path `p` and runs both regimes on it, NPVs and winner only. With `resume`, the
+    /// run starts from its center's run up to the first random year (the same result, with
+    /// less work), and `recorder` hears of the random years only.
     fn run_one<R: Recorder<f64>>(
         &self,
         p: u64,
-        values: &mut PathValues,
-        scratch: &mut Scratch<f64>,
+        work: &mut Work,
+        resume: bool,
         recorder: &mut R,
     ) -> Result<(Drawn, Outcome<f64>), SimulateError> {
+        let Work {
+            values,
+            scratch,
+            progress,
+        } = work;
         let mut rng = self.streams.path(p);
         let drawn = draw_path(
             &mut rng,
@@ -264,20 +322,27 @@ impl Setup {
             self.from,
             values,
         );
-        let outcome = engine::run_path(
-            &self.deal,
-            PathRef {
-                revenue: &values.revenue,
-                profit: &values.profit,
-                valuation: &values.valuation,
-                spend: &values.spend,
-                agi_year: drawn.agi_year,
-                failure_year: drawn.failure_year,
-            },
-            RoundPolicy::Skip,
-            scratch,
-            recorder,
-        )
+        let path = PathRef {
+            revenue: &values.revenue,
+            profit: &values.profit,
+            valuation: &values.valuation,
+            spend: &values.spend,
+            agi_year: drawn.agi_year,
+            failure_year: drawn.failure_year,
+        };
+        let outcome = if resume {
+            engine::run_path_from(
+                &self.deal,
+                path,
+                RoundPolicy::Skip,
+                scratch,
+                &self.starts[drawn.center],
+                progress,
+                recorder,
+            )
+        } else {
+            engine::run_path(&self.deal, path, RoundPolicy::Skip, scratch, recorder)
+        }
         .map_err(|error| SimulateError::Path {
             path: p,
             center: self.centers[drawn.center].name.clone(),
@@ -328,25 +393,26 @@ pub fn run(
         let outcomes: Vec<Result<(), SimulateError>> = blocks
             .into_par_iter()
             .map_init(
-                || (PathValues::new(years), Scratch::new(&setup.deal)),
-                |(values, scratch), (b, chunk, mut fan)| {
+                || Work::new(&setup.deal),
+                |work, (b, chunk, mut fan)| {
                     for (j, result) in chunk.iter_mut().enumerate() {
                         let p = (b * BLOCK + j) as u64;
                         let sample = fan
                             .as_deref_mut()
                             .and_then(|f| f.get_mut(j * slot..(j + 1) * slot));
                         let (drawn, outcome) = match sample {
+                            // The fan needs every year's value: a full run.
                             Some(out) => setup.run_one(
                                 p,
-                                values,
-                                scratch,
+                                work,
+                                false,
                                 &mut FanRecorder {
                                     start: setup.start_year,
                                     years,
                                     out,
                                 },
                             )?,
-                            None => setup.run_one(p, values, scratch, &mut ())?,
+                            None => setup.run_one(p, work, true, &mut ())?,
                         };
                         *result = PathResult {
                             center: drawn.center as u32,
@@ -504,9 +570,9 @@ pub fn replay(model: &Model, options: &Options, p: u64) -> Result<Replay, Simula
         });
     }
     let setup = setup(model, options)?;
-    let mut values = PathValues::new(setup.deal.years());
-    let mut scratch = Scratch::new(&setup.deal);
-    let (drawn, outcome) = setup.run_one(p, &mut values, &mut scratch, &mut ())?;
+    let mut work = Work::new(&setup.deal);
+    let (drawn, outcome) = setup.run_one(p, &mut work, false, &mut ())?;
+    let values = work.values;
     Ok(Replay {
         path: p,
         seed: options.seed,
@@ -525,4 +591,54 @@ pub fn replay(model: &Model, options: &Options, p: u64) -> Result<Replay, Simula
         valuation: values.valuation,
         outcome,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ModelSource, parse_model};
+
+    fn builtin() -> Model {
+        parse_model(ModelSource {
+            text: crate::BUILTIN_MODEL,
+            load: &mut |_| Err("no files".into()),
+        })
+        .unwrap()
+    }
+
+    /// A path that starts from its center's run up to the first random year gives the bits
+    /// a run from the start gives: the fan sample's paths (full runs) and `--replay` (a full
+    /// run) agree with the rest.
+    #[test]
+    fn a_path_resumed_after_the_fixed_years_equals_its_full_run_bit_for_bit() {
+        let model = builtin();
+        let options = Options {
+            paths: 3000,
+            seed: 7,
+            selected: None,
+            fan: false,
+        };
+        let resumed = run(&model, &options, &|_| {}).unwrap();
+        let full = run(
+            &model,
+            &Options {
+                fan: true,
+                ..options.clone()
+            },
+            &|_| {},
+        )
+        .unwrap();
+        assert_eq!(resumed.per_path, full.per_path);
+        // The built-in model's hazards make some paths fail and some reach AGI.
+        assert!(resumed.failed > 0 && resumed.reached_agi > 0);
+        for p in [0, 1, 17, 999, 2999] {
+            let again = replay(&model, &options, p).unwrap();
+            let r = &resumed.per_path[p as usize];
+            assert_eq!(
+                again.outcome.profit_share.npv.to_bits(),
+                r.npv_profit_share.to_bits()
+            );
+            assert_eq!(again.outcome.equity.npv.to_bits(), r.npv_equity.to_bits());
+        }
+    }
 }
