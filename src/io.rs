@@ -85,6 +85,18 @@ pub struct LoadedModel {
     pub text: String,
 }
 
+impl LoadedModel {
+    /// The model's warnings (valid values that look like a slip), each as a line naming
+    /// the file, line, column and field, like an error's.
+    pub fn warnings(&self) -> Vec<String> {
+        self.model
+            .warnings
+            .iter()
+            .map(|w| Error::model(&self.label, &self.text, w.clone()).to_string())
+            .collect()
+    }
+}
+
 /// Why an input file was not read.
 #[derive(Debug)]
 enum ReadFailure {

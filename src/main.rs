@@ -20,7 +20,12 @@ fn main() -> ExitCode {
     // A panic is a bug; it still ends with a message and exit code 1, not an abort trace.
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(cli, &mut stdout)));
     match outcome {
-        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Ok(())) => {
+            for warning in cmd::take_warnings() {
+                eprintln!("warning: {warning}");
+            }
+            ExitCode::SUCCESS
+        }
         Ok(Err(e)) => {
             let typed = e.downcast_ref::<stakeshift::Error>();
             // A reader that stops early (`| head`) is not an error.

@@ -289,3 +289,86 @@ fn regression_output_files_are_readable_not_private_temp_files() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// Issue 6: `discount_rate = 9` ran silently at 900% a year. A rate of 100% or more (and a
+/// hazard of 1) is valid but warned about on stderr, naming the file, line and field; the
+/// output and exit code do not change, and a model without such values warns of nothing.
+#[test]
+fn regression_a_percent_written_for_a_rate_is_warned_about_with_its_line() {
+    let dir = ScratchDir::new("percent-warning");
+    let builtin = std::fs::read_to_string(common::repo_path("models/msft-openai.toml")).unwrap();
+    let line = builtin
+        .lines()
+        .position(|l| l.starts_with("discount_rate"))
+        .unwrap()
+        + 1;
+    let cases = [
+        ("discount_rate", "9", "900%", "write 0.09"),
+        ("discount_rate", "1.5", "150%", "write 0.015"),
+    ];
+    for (key, value, percent, advice) in cases {
+        let text: String = builtin
+            .lines()
+            .map(|l| {
+                if l.starts_with(key) {
+                    format!("{key} = {value}\n")
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect();
+        let model = dir.path().join("model.toml");
+        std::fs::write(&model, text).unwrap();
+        let out = stakeshift()
+            .args(["compare", "-t", "base"])
+            .arg(&model)
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            stderr.starts_with("warning: ")
+                && stderr.contains(&format!("model.toml, line {line}, column"))
+                && stderr.contains(&format!("{key}: {value} is a yearly rate of {percent}"))
+                && stderr.contains(advice),
+            "{stderr}"
+        );
+        assert!(!out.stdout.is_empty());
+    }
+    // Through --set as well, and for a series' growth and a hazard of 1.
+    for (set, field) in [
+        (
+            "discount_rate=12",
+            "discount_rate: 12 is a yearly rate of 1200%",
+        ),
+        (
+            "trajectories[bust].revenue.growth=7",
+            ".revenue.growth: 7 is a yearly rate of 700%",
+        ),
+        (
+            "simulation.failure_hazard=1",
+            "simulation.failure_hazard: 1 is a yearly probability",
+        ),
+    ] {
+        let out = stakeshift()
+            .args(["check", "--set", set])
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(stderr.contains(field), "--set {set}: {stderr}");
+    }
+    // No warning without such values.
+    stakeshift()
+        .args(["compare", "-t", "base"])
+        .assert()
+        .success()
+        .stderr("");
+    stakeshift()
+        .args(["check", "--set", "discount_rate=0.99"])
+        .assert()
+        .success()
+        .stderr("");
+}

@@ -136,6 +136,7 @@ prop_compose! {
             }],
             simulation: Default::default(),
             cloud: None,
+            warnings: Vec::new(),
         };
         (model, profit)
     }

@@ -107,10 +107,32 @@ impl OverrideArgs {
     }
 
     /// Reads the model (the built-in one when `path` is None) with the overrides applied.
+    /// Its warnings are shown when the command succeeds.
     pub fn load(&self, path: Option<&Path>) -> Result<LoadedModel, Error> {
         let overrides = self.parsed()?;
-        stakeshift::io::read_model_file(path)?.load(&overrides)
+        let loaded = stakeshift::io::read_model_file(path)?.load(&overrides)?;
+        show_warnings(&loaded);
+        Ok(loaded)
     }
+}
+
+/// The model's warnings (valid values that look like a slip, such as `discount_rate = 9`),
+/// kept until the command has run: a run that succeeds prints them on stderr after its
+/// output; one that fails prints only its one-line error (docs/MODEL.md section 13).
+pub fn show_warnings(loaded: &LoadedModel) {
+    let mut pending = PENDING_WARNINGS.lock().unwrap_or_else(|e| e.into_inner());
+    for warning in loaded.warnings() {
+        if !pending.contains(&warning) {
+            pending.push(warning);
+        }
+    }
+}
+
+static PENDING_WARNINGS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// The warnings kept by [`show_warnings`], once.
+pub fn take_warnings() -> Vec<String> {
+    std::mem::take(&mut *PENDING_WARNINGS.lock().unwrap_or_else(|e| e.into_inner()))
 }
 
 #[derive(Debug, Args)]

@@ -46,6 +46,7 @@ pub fn run(args: &SolveArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<
     let overrides = args.overrides.parsed()?;
     let file = io::read_model_file(model.as_deref())?;
     let base = Base::new(&file, &overrides)?;
+    super::show_warnings(&base.loaded);
     let selected = super::selected_or_all(base.model(), &args.trajectories)?;
     let rows = solve(
         &base,

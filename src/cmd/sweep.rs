@@ -28,6 +28,7 @@ pub fn run(args: &SweepArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<
         .into());
     }
     let base = Base::new(&file, &overrides)?;
+    super::show_warnings(&base.loaded);
     let selected = super::selected_or_all(base.model(), &args.trajectories)?;
     let result = sweep(&base, &axes, &selected)?;
     let printed = match args.format {

@@ -17,6 +17,7 @@ pub fn run(args: &TornadoArgs, stdout: &mut dyn std::io::Write) -> anyhow::Resul
     let overrides = args.overrides.parsed()?;
     let file = io::read_model_file(args.model.as_deref())?;
     let base = Base::new(&file, &overrides)?;
+    super::show_warnings(&base.loaded);
     let inputs = if args.vary.is_empty() {
         default_inputs(base.model())
     } else {

@@ -38,6 +38,9 @@ pub struct Model {
     /// `[cloud]` with `[profit_share.cloud]` and `[equity.cloud]` (SPEC 13): the compute the
     /// investor sells the company. None: no cloud side, and nothing changes.
     pub cloud: Option<Cloud>,
+    /// Valid values that look like a slip (a yearly rate of 100% or more, a hazard of 1),
+    /// each with the field and where it is written: shown as warnings, never refused.
+    pub warnings: Vec<crate::error::ModelIssue>,
 }
 
 impl Model {

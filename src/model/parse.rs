@@ -49,7 +49,11 @@ pub fn parse_model(source: ModelSource<'_>) -> Result<Model, ModelIssue> {
     let deserializer = toml::Deserializer::parse(text).map_err(|e| syntax_issue(text, &e))?;
     let raw: RawModel =
         serde_path_to_error::deserialize(deserializer).map_err(|e| serde_issue(&e))?;
-    Builder { text }.build(raw, source.load)
+    Builder {
+        text,
+        warnings: Default::default(),
+    }
+    .build(raw, source.load)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -527,6 +531,9 @@ fn describe_type_error(message: &str) -> String {
 
 struct Builder<'t> {
     text: &'t str,
+    /// Values that are valid but look like a slip (a percent written for a fraction): they
+    /// go back with the model, and the command line shows them.
+    warnings: std::cell::RefCell<Vec<ModelIssue>>,
 }
 
 type Check<T> = Result<T, ModelIssue>;
@@ -536,6 +543,30 @@ fn fail<T>(field: impl Into<String>, span: Range<usize>, message: impl Into<Stri
 }
 
 impl Builder<'_> {
+    /// Notes a valid value that looks like a slip.
+    fn warn(&self, field: impl Into<String>, span: Range<usize>, message: impl Into<String>) {
+        self.warnings
+            .borrow_mut()
+            .push(ModelIssue::new(field, message).at(span));
+    }
+
+    /// A yearly rate of 100% or more is valid but is most often a percent written where a
+    /// fraction belongs (`discount_rate = 9` for 9%, which would discount at 900%).
+    fn warn_if_percent_like(&self, field: &str, span: Range<usize>, rate: Decimal) {
+        if rate >= Decimal::ONE {
+            let rate = rate.normalize();
+            let percent = (rate * Decimal::ONE_HUNDRED).normalize();
+            let fraction = (rate / Decimal::ONE_HUNDRED).normalize();
+            self.warn(
+                field,
+                span,
+                format!(
+                    "{rate} is a yearly rate of {percent}%; if you meant {rate}%, write {fraction}"
+                ),
+            );
+        }
+    }
+
     /// The exact decimal value of a number as written.
     fn decimal(&self, field: &str, num: &S<Num>) -> Check<Decimal> {
         let span = num.span();
@@ -640,6 +671,7 @@ impl Builder<'_> {
                 format!("{v} must be greater than -1 (a yearly rate: 0.07 for 7%)"),
             );
         }
+        self.warn_if_percent_like(field, num.span(), v);
         Ok(v)
     }
 
@@ -718,6 +750,7 @@ impl Builder<'_> {
                 format!("{discount_rate} must be greater than -1 (a yearly rate: 0.09 for 9%)"),
             );
         }
+        self.warn_if_percent_like("discount_rate", raw.discount_rate.span(), discount_rate);
         let years = YearRange {
             start: start_year,
             end: end_year,
@@ -818,6 +851,7 @@ impl Builder<'_> {
             trajectories,
             simulation,
             cloud,
+            warnings: self.warnings.take(),
         })
     }
 
@@ -1077,6 +1111,26 @@ impl Builder<'_> {
             hazard,
             &mut out.failure_hazard,
         )?;
+        // A hazard of 1 is valid (the event happens in from_year on every path) but is more
+        // often "1%" written as a number.
+        for (field, raw_value, value) in [
+            ("simulation.agi_hazard", &raw.agi_hazard, out.agi_hazard),
+            (
+                "simulation.failure_hazard",
+                &raw.failure_hazard,
+                out.failure_hazard,
+            ),
+        ] {
+            if let Some(n) = raw_value
+                && value == Decimal::ONE
+            {
+                self.warn(
+                    field,
+                    n.span(),
+                    "1 is a yearly probability of 100%: it happens in from_year on every path; if you meant 1%, write 0.01",
+                );
+            }
+        }
         Ok(out)
     }
 
