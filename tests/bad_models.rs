@@ -12,7 +12,7 @@
 //! the compare must leave no CSV file behind. All failures are collected and reported at once.
 //! The `_valid*.toml` files are the models the others were made from: they must pass `check`.
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use common::ScratchDir;

@@ -4,10 +4,10 @@
 //! the binary writing them with `chart` and `compare --out`.
 //!
 //! When a chart is meant to change, look at it, then regenerate the pins and the gallery:
-//!     STAKESHIFT_BLESS=1 cargo test --test charts
+//!     STAKESHIFT_BLESS=1 cargo test --release --test suite charts::
 //! (or the gallery alone: cargo run --release -- chart --out charts).
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -23,7 +23,7 @@ use stakeshift::io::{LoadedModel, load_model};
 const FIXTURE: &str = "tests/charts/model.toml";
 const PINNED: &str = "tests/charts/pinned.txt";
 const GALLERY: &str = "charts";
-const BLESS_HINT: &str = "if the change is meant, look at the charts, then run `STAKESHIFT_BLESS=1 cargo test --test charts`";
+const BLESS_HINT: &str = "if the change is meant, look at the charts, then run `STAKESHIFT_BLESS=1 cargo test --release --test suite charts::`";
 
 fn bless() -> bool {
     std::env::var("STAKESHIFT_BLESS").is_ok_and(|v| v == "1")
@@ -197,7 +197,7 @@ fn fixture_files() -> &'static [(String, Vec<u8>)] {
 fn the_fixture_charts_are_the_pinned_bytes() {
     let files = fixture_files();
     let mut actual = String::from(
-        "# SHA-256 of each chart of tests/charts/model.toml at 1600x900; regenerate with STAKESHIFT_BLESS=1 cargo test --test charts\n",
+        "# SHA-256 of each chart of tests/charts/model.toml at 1600x900; regenerate with STAKESHIFT_BLESS=1 cargo test --release --test suite charts::\n",
     );
     for (name, bytes) in files {
         let _ = writeln!(actual, "{name} {}", sha256(bytes));
@@ -738,7 +738,7 @@ fn the_result_charts_are_the_pinned_bytes_and_the_same_twice() {
         assert!(a == b, "{name} differs between two runs");
     }
     let mut actual = String::from(
-        "# SHA-256 of each chart of plain results drawn by tests/charts.rs at 1600x900; regenerate with STAKESHIFT_BLESS=1 cargo test --test charts\n",
+        "# SHA-256 of each chart of plain results drawn by tests/charts.rs at 1600x900; regenerate with STAKESHIFT_BLESS=1 cargo test --release --test suite charts::\n",
     );
     for (name, bytes) in &first {
         let _ = writeln!(actual, "{name} {}", sha256(bytes));

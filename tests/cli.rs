@@ -1,6 +1,6 @@
 //! End-to-end tests of the binary: what a new user types, what comes back, exit codes.
 
-mod common;
+use crate::common;
 
 use common::{ScratchDir, stakeshift};
 use predicates::prelude::*;

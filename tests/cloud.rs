@@ -4,7 +4,7 @@
 //! `--set` on the cloud side moves the answer the way the rules say. The numbers of
 //! particular cases are checked in tests/hand (by hand) and tests/reference (ref.py).
 
-mod common;
+use crate::common;
 
 use common::{ScratchDir, parse_csv, stakeshift};
 use rust_decimal::Decimal;

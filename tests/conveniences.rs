@@ -2,7 +2,7 @@
 //! binary has (read from its own `--help`, so a new subcommand is covered without editing
 //! this file), and well-formed where the machine has the tool to check them.
 
-mod common;
+use crate::common;
 
 use common::stakeshift;
 

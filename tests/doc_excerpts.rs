@@ -12,15 +12,15 @@
 //!   example model that later commands run.
 //!
 //! When an output is meant to change, regenerate every marked block with
-//!     STAKESHIFT_BLESS=1 cargo test --release --test doc_excerpts
+//!     STAKESHIFT_BLESS=1 cargo test --release --test suite doc_excerpts
 //! and review the diff.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::process::Command;
 
-const BLESS_HINT: &str = "if the change is meant, run `STAKESHIFT_BLESS=1 cargo test --release --test doc_excerpts` and review the diff";
+const BLESS_HINT: &str = "if the change is meant, run `STAKESHIFT_BLESS=1 cargo test --release --test suite doc_excerpts` and review the diff";
 
 fn bless() -> bool {
     std::env::var("STAKESHIFT_BLESS").is_ok_and(|v| v == "1")

@@ -27,7 +27,7 @@
 //! `winner`, and any expected value that is not a plain decimal, is compared as text.
 //! Every problem in every case is collected; the test fails once, listing them all.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -15,7 +15,7 @@
 //! All mismatches of all cases are collected and reported together.
 //! To regenerate the cases: `python3 tests/reference/gen.py` (see tests/reference/README.md).
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::{Path, PathBuf};

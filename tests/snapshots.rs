@@ -2,7 +2,7 @@
 //! the built-in model and the second example. A change to these is a change to what users
 //! read: review it (`cargo insta review`) rather than accept it blindly.
 
-mod common;
+use crate::common;
 
 fn run(args: &[&str]) -> String {
     let out = common::stakeshift().args(args).assert().success();

@@ -3,7 +3,7 @@
 //! simulation runs per path), the whole built-in comparison, reading the model file, and
 //! the parts that cost most (IRR, series interpolation).
 //!
-//! Run: `cargo bench --bench engine`.
+//! Run: `cargo bench -p stakeshift-bench --bench engine`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use rust_decimal::Decimal;

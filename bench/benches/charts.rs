@@ -1,7 +1,7 @@
 //! Chart speed: all four charts of the built-in model at the default size, as the command
 //! line draws them (on threads, PNG only), each chart alone, and the SVGs.
 //!
-//! Run: `cargo bench --bench charts` (`-- --quick` for a short run). The target is all four
+//! Run: `cargo bench -p stakeshift-bench --bench charts` (`-- --quick` for a short run). The target is all four
 //! charts in under half a second in release.
 
 use criterion::{Criterion, criterion_group, criterion_main};

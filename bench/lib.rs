@@ -1,0 +1,1 @@
+//! Nothing: this package holds the criterion benchmarks in `benches/`.
