@@ -2,10 +2,10 @@
 //! chart is a pure function, results in and bytes out; it does no modelling of its own, it
 //! only draws what [`crate::compare`] computed.
 //!
-//! - [`value`]: the investor's value over time, every trajectory, both regimes;
-//! - [`npv`]: NPV under each regime, side by side, with the advantage and break-even scale;
-//! - [`waterfall`]: where each year's distributable profit goes, party by party;
-//! - [`stake`]: the investor's stake after each round, and its value.
+//! - `value`: the investor's value over time, every trajectory, both regimes;
+//! - `npv`: NPV under each regime, side by side, with the advantage and break-even scale;
+//! - `waterfall`: where each year's distributable profit goes, party by party;
+//! - `stake`: the investor's stake after each round, and its value.
 //!
 //! The charts of the newer commands are drawn from plain data (numbers and names, no engine
 //! types but [`Regime`](crate::engine::Regime)), so that each command converts its own results

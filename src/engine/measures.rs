@@ -256,7 +256,7 @@ impl Search {
 /// Points are taken outward from the start on both sides in turn (see [`Steps`]); `f`
 /// returns None outside its domain, which ends the search on that side. The first round in
 /// which a side's sign changes brackets a root; where both sides bracket one in the same
-/// round the nearer wins. The bracket is then solved by [`solve_bracket`] to about 1e-15
+/// round the nearer wins. The bracket is then solved by `solve_bracket` to about 1e-15
 /// relative. None where no sign change is found, and where `f` is never defined.
 pub fn root_nearest(
     search: &Search,

@@ -1,5 +1,5 @@
 //! The model: a deal's two regimes and the trajectories they are run on, as validated,
-//! typed values. Reading a model file into these types is [`parse`]'s job; nothing here does
+//! typed values. Reading a model file into these types is `parse`'s job; nothing here does
 //! I/O, so a model can also be built in code (tests, benchmarks, simulations).
 
 mod parse;

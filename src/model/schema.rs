@@ -4,7 +4,7 @@
 //! The schema says what a single key may hold: its type, its valid range (SPEC section 6),
 //! whether it is required, and what it means. Rules that tie keys together (the years in
 //! order, a tier's shares adding up to at most 1, a round inside the equity years, unique
-//! trajectory names) are beyond JSON Schema and stay with the validator in [`super::parse`],
+//! trajectory names) are beyond JSON Schema and stay with the validator in `model::parse`,
 //! which reports them when the model is read.
 //!
 //! It is written by hand beside the parser's raw types; tests/schema.rs keeps the two from

@@ -5,7 +5,7 @@
 //!   own counter-based random stream;
 //! - [`stats`]: shares, means, standard deviations and percentiles;
 //! - [`run`]: all paths in parallel (rayon) through the engine in `f64`, NPVs and winner
-//!   only, and their statistics; [`replay`]: one path again, for `--replay`.
+//!   only, and their statistics; [`replay()`]: one path again, for `--replay`.
 //!
 //! Deterministic: path p's draws depend only on the seed and p, results are kept in path
 //! order and summed in that order, and percentiles are exact order statistics; so the same

@@ -1,544 +1,23 @@
-//! Reading a model file: TOML text -> raw values that remember where they stand in the file
-//! -> a valid [`Model`], or one [`ModelIssue`] that names the field, the place and what would
-//! be valid.
-//!
-//! Numbers are read exactly as written: each number is deserialized with its byte span, and
-//! the literal text at that span is parsed as a `Decimal`, so `0.49` is 0.49 and never the
-//! nearest binary fraction.
+//! Validation: raw values to a [`Model`], or the first [`ModelIssue`], with the field,
+//! its place and what would be valid; and the warnings of valid values that look like a
+//! slip.
 
-use std::collections::{HashMap, HashSet};
-use std::ops::Range;
+use super::*;
 
-use indexmap::IndexMap;
-use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
-use serde::Deserialize;
-use toml::Spanned;
-
-use super::{
-    Cloud, CloudTerms, Commitment, Contribution, Equity, Investor, Model, PartyId, ProfitShare,
-    RevenueShare, Round, Series, Simulation, Spend, Tier, Trajectory, TrajectorySource, Year,
-};
-use crate::error::ModelIssue;
-
-/// The largest magnitude of a number in a model file. Far above any real amount, it keeps
-/// every sum the engine forms (500 years of amounts) inside a 28-digit decimal.
-fn max_number() -> Decimal {
-    Decimal::from(1_000_000_000_000_000_000i64)
-}
-
-/// The most years a model may project.
-pub const MAX_YEARS: i32 = 500;
-
-/// The most paths a simulation may draw: a few numbers are kept per path, so memory stays
-/// near 50 bytes a path (0.5 GB at this bound).
-pub const MAX_PATHS: u64 = 10_000_000;
-
-/// Where a model's text comes from, and how to load the files it names.
-pub struct ModelSource<'a> {
-    /// The TOML text.
-    pub text: &'a str,
-    /// Loads the text of a file the model names (`trajectories_csv`), given the path as
-    /// written in the model; an `Err` holds a message saying why it could not be read.
-    pub load: &'a mut dyn FnMut(&str) -> Result<String, String>,
-}
-
-/// Parses and validates a model file's text.
-pub fn parse_model(source: ModelSource<'_>) -> Result<Model, ModelIssue> {
-    let text = source.text;
-    let deserializer = toml::Deserializer::parse(text).map_err(|e| syntax_issue(text, &e))?;
-    let raw: RawModel =
-        serde_path_to_error::deserialize(deserializer).map_err(|e| serde_issue(&e))?;
-    Builder {
-        text,
-        warnings: Default::default(),
-    }
-    .build(raw, source.load)
-}
-
-// ---------------------------------------------------------------------------------------
-// Raw shapes: exactly the SPEC's keys, each value with its span.
-
-type S<T> = Spanned<T>;
-type Points = S<Vec<S<Vec<S<Num>>>>>;
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawModel {
-    name: S<String>,
-    unit: S<String>,
-    start_year: S<Num>,
-    end_year: S<Num>,
-    valuation_year: S<Num>,
-    discount_rate: S<Num>,
-    investor: S<RawInvestor>,
-    profit_share: S<RawProfitShare>,
-    equity: S<RawEquity>,
-    trajectories: Option<S<Vec<S<RawTrajectory>>>>,
-    trajectories_csv: Option<S<String>>,
-    simulation: Option<S<RawSimulation>>,
-    cloud: Option<S<RawCloud>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawCloud {
-    margin: S<Num>,
-    spend: S<RawSeries>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawCloudTerms {
-    share: S<RawSeries>,
-    commitment: Option<S<RawCommitment>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawCommitment {
-    total: S<Num>,
-    from: S<Num>,
-    until: S<Num>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSimulation {
-    paths: Option<S<Num>>,
-    seed: Option<S<Num>>,
-    from_year: Option<S<Num>>,
-    weights: Option<S<IndexMap<String, S<Num>>>>,
-    revenue_vol: Option<S<Num>>,
-    revenue_persistence: Option<S<Num>>,
-    margin_vol: Option<S<Num>>,
-    margin_persistence: Option<S<Num>>,
-    valuation_beta: Option<S<Num>>,
-    valuation_vol: Option<S<Num>>,
-    valuation_persistence: Option<S<Num>>,
-    agi_hazard: Option<S<Num>>,
-    failure_hazard: Option<S<Num>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawInvestor {
-    party: S<String>,
-    contributions: Option<Points>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawProfitShare {
-    residual: S<String>,
-    loss_carryforward: Option<S<bool>>,
-    investor_rights_end_at_agi: Option<S<bool>>,
-    tiers: S<Vec<S<RawTier>>>,
-    revenue_share: Option<S<RawRevenueShare>>,
-    cloud: Option<S<RawCloudTerms>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawTier {
-    name: S<String>,
-    shares: S<IndexMap<String, S<Num>>>,
-    until: Option<S<IndexMap<String, S<Num>>>>,
-    cap_growth: Option<S<Num>>,
-    cap_growth_from: Option<S<Num>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRevenueShare {
-    rate: S<Num>,
-    from: S<Num>,
-    until: S<Num>,
-    total_cap: Option<S<Num>>,
-    ends_at_agi: Option<S<bool>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawEquity {
-    from_year: S<Num>,
-    stake: S<Num>,
-    dividend_payout: Option<S<Num>>,
-    terminal_discount: Option<S<Num>>,
-    rounds: Option<S<Vec<S<RawRound>>>>,
-    revenue_share: Option<S<RawRevenueShare>>,
-    cloud: Option<S<RawCloudTerms>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRound {
-    year: S<Num>,
-    raise: S<Num>,
-    pre_money: Option<S<Num>>,
-    participation: Option<S<Num>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawTrajectory {
-    name: S<String>,
-    description: Option<S<String>>,
-    agi_year: Option<S<Num>>,
-    revenue: S<RawSeries>,
-    margin: S<RawSeries>,
-    valuation: S<RawSeries>,
-    spend: Option<S<RawSeries>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSeries {
-    points: Points,
-    growth: Option<S<Num>>,
-}
-
-/// Why a number as written is not taken: stakeshift never rounds a number it reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum NotExact {
-    TooLarge,
-    TooManyDigits,
-    TooManyPlaces,
-    Unreadable,
-}
-
-/// The exact value of a TOML float literal (`_` and `+` already removed: `-1.25e-3`), or
-/// why it cannot be held exactly: more than 1e18 in size, more than 28 significant digits,
-/// or digits past the 28th decimal place. Leading and trailing zeros do not count, so
-/// `0.100000000000000000000000000000` is 0.1.
-fn exact_decimal(literal: &str) -> Result<Decimal, NotExact> {
-    let (negative, unsigned) = match literal.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, literal),
-    };
-    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
-        Some((m, e)) => (m, e.parse::<i64>().map_err(|_| NotExact::Unreadable)?),
-        None => (unsigned, 0),
-    };
-    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    if !whole
-        .bytes()
-        .chain(fraction.bytes())
-        .all(|b| b.is_ascii_digit())
-        || whole.len() + fraction.len() == 0
-    {
-        return Err(NotExact::Unreadable);
-    }
-    // value = digits * 10^exponent, digits without leading or trailing zeros.
-    let all: String = format!("{whole}{fraction}");
-    let mut exponent = exponent.saturating_sub(fraction.len() as i64);
-    let trimmed_end = all.trim_end_matches('0');
-    exponent = exponent.saturating_add((all.len() - trimmed_end.len()) as i64);
-    let digits = trimmed_end.trim_start_matches('0');
-    if digits.is_empty() {
-        return Ok(Decimal::ZERO);
-    }
-    // Size: digits has len digits, so the value is below 10^(len + exponent).
-    let magnitude = digits.len() as i64 + exponent;
-    if magnitude > 19 {
-        return Err(NotExact::TooLarge);
-    }
-    if digits.len() > 28 {
-        return Err(NotExact::TooManyDigits);
-    }
-    if exponent < -28 {
-        return Err(NotExact::TooManyPlaces);
-    }
-    let int: i128 = digits.parse().map_err(|_| NotExact::Unreadable)?;
-    let mut value = if exponent < 0 {
-        Decimal::try_from_i128_with_scale(int, (-exponent) as u32)
-            .map_err(|_| NotExact::TooManyDigits)?
-    } else {
-        Decimal::try_from_i128_with_scale(int, 0).map_err(|_| NotExact::TooManyDigits)?
-            * Decimal::from(10i64.pow(exponent as u32))
-    };
-    if negative {
-        value = -value;
-    }
-    if value.abs() > max_number() {
-        return Err(NotExact::TooLarge);
-    }
-    // Keep the places as written (`5.0` prints as 5.0), where the decimal type holds them.
-    let as_written = if literal.contains(['e', 'E']) {
-        Decimal::from_scientific(literal).ok()
-    } else {
-        Decimal::from_str_exact(literal).ok()
-    };
-    Ok(as_written.filter(|w| *w == value).unwrap_or(value))
-}
-
-/// A TOML number; its exact value is read back from the file's text at its span.
-enum Num {
-    /// Any integer TOML gives (beyond i64 too, so that a huge one is reported as too large,
-    /// not as a type error).
-    Int(i128),
-    Float(f64),
-}
-
-impl<'de> Deserialize<'de> for Num {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
-            type Value = Num;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a number")
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<Num, E> {
-                Ok(Num::Int(v.into()))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<Num, E> {
-                Ok(Num::Int(v.into()))
-            }
-            fn visit_i128<E>(self, v: i128) -> Result<Num, E> {
-                Ok(Num::Int(v))
-            }
-            fn visit_u128<E>(self, v: u128) -> Result<Num, E> {
-                // Beyond i128 is far beyond the limit anyway.
-                Ok(Num::Int(i128::try_from(v).unwrap_or(i128::MAX)))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<Num, E> {
-                Ok(Num::Float(v))
-            }
-        }
-        d.deserialize_any(Visitor)
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// Turning toml and serde errors into issues.
-
-fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
-    let mut message = e.message().trim().to_string();
-    if message == "duplicate key"
-        && let Some(key) = e.span().and_then(|span| text.get(span))
-    {
-        message = format!("duplicate key `{}`", key.trim());
-    }
-    let issue = ModelIssue::new("", format!("the file is not valid TOML: {message}"));
-    match e.span() {
-        Some(span) => issue.at(span),
-        None => issue,
-    }
-}
-
-fn serde_issue(e: &serde_path_to_error::Error<toml::de::Error>) -> ModelIssue {
-    let path = clean_path(&e.path().to_string());
-    let top_level = path.is_empty();
-    let inner = e.inner();
-    let message = inner.message().trim();
-    let (field, message) = if let Some(rest) = message.strip_prefix("unknown field ") {
-        unknown_key_message(&path, rest)
-    } else if let Some(rest) = message.strip_prefix("missing field ") {
-        let key = rest.trim_matches('`');
-        let field = join_path(&path, key);
-        let table = if path.is_empty() {
-            "the top level of the file".to_string()
-        } else {
-            format!("[{path}]")
-        };
-        let add = match key {
-            "investor" | "profit_share" | "equity" => format!("add an `[{key}]` table"),
-            "tiers" => "add a `[[profit_share.tiers]]` table".to_string(),
-            "revenue" | "margin" | "valuation" => {
-                format!("add `{key} = {{ points = [[year, value], ...] }}`")
-            }
-            _ => format!("add `{key} = ...`"),
-        };
-        (
-            field,
-            format!("this required key is missing from {table}; {add} (see docs/MODEL.md)"),
-        )
-    } else {
-        (path, describe_type_error(message))
-    };
-    let issue = ModelIssue::new(field, message);
-    match inner.span() {
-        // A key missing from the top level has the whole file as its span: no place to name.
-        Some(span) if !(top_level && span.start == 0) => issue.at(span),
-        _ => issue,
-    }
-}
-
-/// serde_path_to_error sees the private fields `toml::Spanned` is made of; a reader should not.
-fn clean_path(path: &str) -> String {
-    let mut out = String::new();
-    for segment in path.split('.') {
-        // `$__serde_spanned_private_value[0]` keeps its index; `rounds$__...` its name.
-        let segment = match segment.find("$__serde_spanned") {
-            Some(i) => {
-                let index = segment[i..].find('[').map_or("", |j| &segment[i + j..]);
-                format!("{}{}", &segment[..i], index)
-            }
-            None => segment.to_string(),
-        };
-        let segment = segment.as_str();
-        if segment == "?" || segment.is_empty() {
-            continue;
-        }
-        if !out.is_empty() && !segment.starts_with('[') {
-            out.push('.');
-        }
-        out.push_str(segment);
-    }
-    out
-}
-
-fn join_path(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
-    }
-}
-
-/// Where each key of the format lives, to tell a user who put a key under the wrong
-/// `[table]` header where it belongs.
-const KEY_HOMES: &[(&str, &[&str])] = &[
-    (
-        "the top level (before any [table])",
-        &[
-            "name",
-            "unit",
-            "start_year",
-            "end_year",
-            "valuation_year",
-            "discount_rate",
-            "trajectories_csv",
-        ],
-    ),
-    ("[investor]", &["party", "contributions"]),
-    (
-        "[profit_share]",
-        &[
-            "residual",
-            "loss_carryforward",
-            "investor_rights_end_at_agi",
-        ],
-    ),
-    (
-        "[[profit_share.tiers]]",
-        &["shares", "cap_growth", "cap_growth_from"],
-    ),
-    (
-        "[profit_share.revenue_share] or [equity.revenue_share]",
-        &["rate", "total_cap", "ends_at_agi"],
-    ),
-    (
-        "[equity]",
-        &["from_year", "stake", "dividend_payout", "terminal_discount"],
-    ),
-    (
-        "[[equity.rounds]]",
-        &["raise", "pre_money", "participation"],
-    ),
-    (
-        "[[trajectories]]",
-        &["description", "agi_year", "revenue", "margin", "valuation"],
-    ),
-    (
-        "a series (`revenue`, `margin` or `valuation`)",
-        &["points", "growth"],
-    ),
-];
-
-/// `rest` is serde's "`key`, expected one of `a`, `b`" (or "expected `a`", or
-/// "there are no fields").
-fn unknown_key_message(path: &str, rest: &str) -> (String, String) {
-    let mut names = rest.split('`').skip(1).step_by(2);
-    let key = names.next().unwrap_or_default().to_string();
-    let valid: Vec<&str> = names.collect();
-    let field = if path.ends_with(&key) {
-        path.to_string()
-    } else {
-        join_path(path, &key)
-    };
-    let list = valid
-        .iter()
-        .map(|v| format!("`{v}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    // A close misspelling: name the key meant. A key of another table: say where it goes
-    // (in TOML every key after a `[table]` header belongs to that table). Else the list.
-    let close = nearest(&key, &valid).filter(|best| {
-        strsim::damerau_levenshtein(&key.to_lowercase(), &best.to_lowercase())
-            <= (key.chars().count() / 3).max(2)
-    });
-    let home = KEY_HOMES
-        .iter()
-        .find(|(_, keys)| keys.contains(&key.as_str()))
-        .map(|(home, _)| *home);
-    let message = match (close, home) {
-        (Some(best), _) => {
-            format!("unknown key `{key}`; did you mean `{best}`? Valid keys here: {list}")
-        }
-        (None, Some(home)) => format!(
-            "`{key}` does not belong here but in {home}; in TOML a key belongs to the last [table] header above it, so move it up. Valid keys here: {list}"
-        ),
-        (None, None) if valid.is_empty() => {
-            format!("unknown key `{key}`; no keys are allowed here")
-        }
-        (None, None) => format!("unknown key `{key}`; valid keys here: {list}"),
-    };
-    (field, message)
-}
-
-/// The valid name closest to `key` by edit distance (ties: the first in the list).
-pub fn nearest<'a>(key: &str, valid: &[&'a str]) -> Option<&'a str> {
-    let key = key.to_lowercase();
-    valid
-        .iter()
-        .min_by_key(|v| strsim::damerau_levenshtein(&key, &v.to_lowercase()))
-        .copied()
-}
-
-fn describe_type_error(message: &str) -> String {
-    // serde says "invalid type: string \"x\", expected a number"; say it the way a
-    // spreadsheet user would read it.
-    if let Some(rest) = message.strip_prefix("invalid type: ")
-        && let Some((found, expected)) = rest.split_once(", expected ")
-    {
-        let expected = match expected {
-            "a sequence" => "an array `[...]`",
-            "a map" | "struct RawSeries" => "a table `{ ... }`",
-            "a boolean" => "true or false",
-            e if e.starts_with("struct ") => "a table",
-            e => e,
-        };
-        let found = match found {
-            "sequence" => "an array".to_string(),
-            "map" => "a table".to_string(),
-            f => {
-                let f = f
-                    .replace("floating point ", "the number ")
-                    .replace("integer ", "the number ")
-                    .replace("string ", "the text ")
-                    .replace("boolean ", "");
-                f.replace('`', "")
-            }
-        };
-        return format!("found {found}, but this must be {expected}");
-    }
-    message.to_string()
-}
-
-// ---------------------------------------------------------------------------------------
-// Validation: raw values -> Model.
-
-struct Builder<'t> {
-    text: &'t str,
+pub(super) struct Builder<'t> {
+    pub(super) text: &'t str,
     /// Values that are valid but look like a slip (a percent written for a fraction): they
     /// go back with the model, and the command line shows them.
-    warnings: std::cell::RefCell<Vec<ModelIssue>>,
+    pub(super) warnings: std::cell::RefCell<Vec<ModelIssue>>,
 }
 
-type Check<T> = Result<T, ModelIssue>;
+pub(super) type Check<T> = Result<T, ModelIssue>;
 
-fn fail<T>(field: impl Into<String>, span: Range<usize>, message: impl Into<String>) -> Check<T> {
+pub(super) fn fail<T>(
+    field: impl Into<String>,
+    span: Range<usize>,
+    message: impl Into<String>,
+) -> Check<T> {
     Err(ModelIssue::new(field, message).at(span))
 }
 
@@ -704,7 +183,7 @@ impl Builder<'_> {
         Ok(out)
     }
 
-    fn build(
+    pub(super) fn build(
         &self,
         raw: RawModel,
         load: &mut dyn FnMut(&str) -> Result<String, String>,
@@ -790,7 +269,7 @@ impl Builder<'_> {
                 .at(path.span())
             })?;
             let table =
-                super::parse_trajectories_csv(&text, start_year, end_year).map_err(|e| {
+                crate::model::parse_trajectories_csv(&text, start_year, end_year).map_err(|e| {
                     ModelIssue::new("trajectories_csv", format!("in `{}`, {e}", path.get_ref()))
                         .at(path.span())
                 })?;
@@ -1475,9 +954,9 @@ impl Builder<'_> {
     }
 }
 
-struct YearRange {
-    start: Year,
-    end: Year,
+pub(super) struct YearRange {
+    pub(super) start: Year,
+    pub(super) end: Year,
 }
 
 impl YearRange {
@@ -1501,11 +980,11 @@ impl YearRange {
 /// `until` once made one party with two caps (issue 6, fault 1), so a second spelling of a
 /// name already seen is an error naming both.
 #[derive(Default)]
-struct Parties {
-    names: Vec<String>,
-    ids: HashMap<String, PartyId>,
+pub(super) struct Parties {
+    pub(super) names: Vec<String>,
+    pub(super) ids: HashMap<String, PartyId>,
     /// Per party: the name as first written, and the field it was written in.
-    first_written: Vec<(String, String)>,
+    pub(super) first_written: Vec<(String, String)>,
 }
 
 impl Parties {
@@ -1541,7 +1020,7 @@ impl Parties {
 
 /// `text` in double quotes, with quotes, backslashes and control characters escaped, so
 /// that spaces around it can be seen.
-fn quoted(text: &str) -> String {
+pub(super) fn quoted(text: &str) -> String {
     let mut out = String::from("\"");
     for c in text.chars() {
         match c {
@@ -1558,7 +1037,7 @@ fn quoted(text: &str) -> String {
 /// Refuses text holding a control character (Unicode category Cc: ESC, BEL, NUL, CR, tab,
 /// newline...). Names and the unit are printed in tables, error messages and SVG charts,
 /// where an ESC sequence can rewrite the terminal and a NUL makes the XML ill-formed.
-fn plain_text(field: &str, span: Range<usize>, text: &str) -> Check<()> {
+pub(super) fn plain_text(field: &str, span: Range<usize>, text: &str) -> Check<()> {
     let Some(c) = text.chars().find(|c| c.is_control()) else {
         return Ok(());
     };
@@ -1578,56 +1057,10 @@ fn plain_text(field: &str, span: Range<usize>, text: &str) -> Check<()> {
 
 /// A key as it is written in a field path: bare where TOML allows it (`microsoft`), else
 /// quoted (`" a"`).
-fn key_text(key: &str) -> String {
+pub(super) fn key_text(key: &str) -> String {
     let bare = !key.is_empty()
         && key
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     if bare { key.to_string() } else { quoted(key) }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(s: &str) -> Decimal {
-        s.parse().unwrap()
-    }
-
-    #[test]
-    fn exact_decimal_keeps_every_digit_or_refuses() {
-        assert_eq!(exact_decimal("0.49"), Ok(d("0.49")));
-        // The places as written are kept: 5.0 prints as 5.0.
-        assert_eq!(
-            exact_decimal("5.0").map(|v| v.to_string()),
-            Ok("5.0".into())
-        );
-        assert_eq!(exact_decimal("-1.25e-3"), Ok(d("-0.00125")));
-        assert_eq!(exact_decimal("1.5E2"), Ok(d("150")));
-        assert_eq!(exact_decimal("0e-40"), Ok(Decimal::ZERO));
-        assert_eq!(exact_decimal("1e18"), Ok(d("1000000000000000000")));
-        // 28 significant digits are held exactly; 29 are refused, never rounded.
-        assert_eq!(
-            exact_decimal("0.1234567890123456789012345678"),
-            Ok(d("0.1234567890123456789012345678"))
-        );
-        assert_eq!(
-            exact_decimal("0.12345678901234567890123456789"),
-            Err(NotExact::TooManyDigits)
-        );
-        assert_eq!(
-            exact_decimal("1e-28"),
-            Ok(d("0.0000000000000000000000000001"))
-        );
-        assert_eq!(exact_decimal("1e-29"), Err(NotExact::TooManyPlaces));
-        assert_eq!(
-            exact_decimal("1.0000000000000000001e18"),
-            Err(NotExact::TooLarge)
-        );
-        assert_eq!(exact_decimal("1e400"), Err(NotExact::TooLarge));
-        assert_eq!(
-            exact_decimal("1e-99999999999999999999"),
-            Err(NotExact::Unreadable)
-        );
-    }
 }

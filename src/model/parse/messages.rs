@@ -1,0 +1,218 @@
+//! Turning toml and serde errors into a [`ModelIssue`] a reader can act on: the field
+//! path as the file writes it, the nearest valid key, where a misplaced key belongs.
+
+use super::*;
+
+pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
+    let mut message = e.message().trim().to_string();
+    if message == "duplicate key"
+        && let Some(key) = e.span().and_then(|span| text.get(span))
+    {
+        message = format!("duplicate key `{}`", key.trim());
+    }
+    let issue = ModelIssue::new("", format!("the file is not valid TOML: {message}"));
+    match e.span() {
+        Some(span) => issue.at(span),
+        None => issue,
+    }
+}
+
+pub(super) fn serde_issue(e: &serde_path_to_error::Error<toml::de::Error>) -> ModelIssue {
+    let path = clean_path(&e.path().to_string());
+    let top_level = path.is_empty();
+    let inner = e.inner();
+    let message = inner.message().trim();
+    let (field, message) = if let Some(rest) = message.strip_prefix("unknown field ") {
+        unknown_key_message(&path, rest)
+    } else if let Some(rest) = message.strip_prefix("missing field ") {
+        let key = rest.trim_matches('`');
+        let field = join_path(&path, key);
+        let table = if path.is_empty() {
+            "the top level of the file".to_string()
+        } else {
+            format!("[{path}]")
+        };
+        let add = match key {
+            "investor" | "profit_share" | "equity" => format!("add an `[{key}]` table"),
+            "tiers" => "add a `[[profit_share.tiers]]` table".to_string(),
+            "revenue" | "margin" | "valuation" => {
+                format!("add `{key} = {{ points = [[year, value], ...] }}`")
+            }
+            _ => format!("add `{key} = ...`"),
+        };
+        (
+            field,
+            format!("this required key is missing from {table}; {add} (see docs/MODEL.md)"),
+        )
+    } else {
+        (path, describe_type_error(message))
+    };
+    let issue = ModelIssue::new(field, message);
+    match inner.span() {
+        // A key missing from the top level has the whole file as its span: no place to name.
+        Some(span) if !(top_level && span.start == 0) => issue.at(span),
+        _ => issue,
+    }
+}
+
+/// serde_path_to_error sees the private fields `toml::Spanned` is made of; a reader should not.
+pub(super) fn clean_path(path: &str) -> String {
+    let mut out = String::new();
+    for segment in path.split('.') {
+        // `$__serde_spanned_private_value[0]` keeps its index; `rounds$__...` its name.
+        let segment = match segment.find("$__serde_spanned") {
+            Some(i) => {
+                let index = segment[i..].find('[').map_or("", |j| &segment[i + j..]);
+                format!("{}{}", &segment[..i], index)
+            }
+            None => segment.to_string(),
+        };
+        let segment = segment.as_str();
+        if segment == "?" || segment.is_empty() {
+            continue;
+        }
+        if !out.is_empty() && !segment.starts_with('[') {
+            out.push('.');
+        }
+        out.push_str(segment);
+    }
+    out
+}
+
+pub(super) fn join_path(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// Where each key of the format lives, to tell a user who put a key under the wrong
+/// `[table]` header where it belongs.
+pub(super) const KEY_HOMES: &[(&str, &[&str])] = &[
+    (
+        "the top level (before any [table])",
+        &[
+            "name",
+            "unit",
+            "start_year",
+            "end_year",
+            "valuation_year",
+            "discount_rate",
+            "trajectories_csv",
+        ],
+    ),
+    ("[investor]", &["party", "contributions"]),
+    (
+        "[profit_share]",
+        &[
+            "residual",
+            "loss_carryforward",
+            "investor_rights_end_at_agi",
+        ],
+    ),
+    (
+        "[[profit_share.tiers]]",
+        &["shares", "cap_growth", "cap_growth_from"],
+    ),
+    (
+        "[profit_share.revenue_share] or [equity.revenue_share]",
+        &["rate", "total_cap", "ends_at_agi"],
+    ),
+    (
+        "[equity]",
+        &["from_year", "stake", "dividend_payout", "terminal_discount"],
+    ),
+    (
+        "[[equity.rounds]]",
+        &["raise", "pre_money", "participation"],
+    ),
+    (
+        "[[trajectories]]",
+        &["description", "agi_year", "revenue", "margin", "valuation"],
+    ),
+    (
+        "a series (`revenue`, `margin` or `valuation`)",
+        &["points", "growth"],
+    ),
+];
+
+/// `rest` is serde's "`key`, expected one of `a`, `b`" (or "expected `a`", or
+/// "there are no fields").
+pub(super) fn unknown_key_message(path: &str, rest: &str) -> (String, String) {
+    let mut names = rest.split('`').skip(1).step_by(2);
+    let key = names.next().unwrap_or_default().to_string();
+    let valid: Vec<&str> = names.collect();
+    let field = if path.ends_with(&key) {
+        path.to_string()
+    } else {
+        join_path(path, &key)
+    };
+    let list = valid
+        .iter()
+        .map(|v| format!("`{v}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // A close misspelling: name the key meant. A key of another table: say where it goes
+    // (in TOML every key after a `[table]` header belongs to that table). Else the list.
+    let close = nearest(&key, &valid).filter(|best| {
+        strsim::damerau_levenshtein(&key.to_lowercase(), &best.to_lowercase())
+            <= (key.chars().count() / 3).max(2)
+    });
+    let home = KEY_HOMES
+        .iter()
+        .find(|(_, keys)| keys.contains(&key.as_str()))
+        .map(|(home, _)| *home);
+    let message = match (close, home) {
+        (Some(best), _) => {
+            format!("unknown key `{key}`; did you mean `{best}`? Valid keys here: {list}")
+        }
+        (None, Some(home)) => format!(
+            "`{key}` does not belong here but in {home}; in TOML a key belongs to the last [table] header above it, so move it up. Valid keys here: {list}"
+        ),
+        (None, None) if valid.is_empty() => {
+            format!("unknown key `{key}`; no keys are allowed here")
+        }
+        (None, None) => format!("unknown key `{key}`; valid keys here: {list}"),
+    };
+    (field, message)
+}
+
+/// The valid name closest to `key` by edit distance (ties: the first in the list).
+pub fn nearest<'a>(key: &str, valid: &[&'a str]) -> Option<&'a str> {
+    let key = key.to_lowercase();
+    valid
+        .iter()
+        .min_by_key(|v| strsim::damerau_levenshtein(&key, &v.to_lowercase()))
+        .copied()
+}
+
+pub(super) fn describe_type_error(message: &str) -> String {
+    // serde says "invalid type: string \"x\", expected a number"; say it the way a
+    // spreadsheet user would read it.
+    if let Some(rest) = message.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        let expected = match expected {
+            "a sequence" => "an array `[...]`",
+            "a map" | "struct RawSeries" => "a table `{ ... }`",
+            "a boolean" => "true or false",
+            e if e.starts_with("struct ") => "a table",
+            e => e,
+        };
+        let found = match found {
+            "sequence" => "an array".to_string(),
+            "map" => "a table".to_string(),
+            f => {
+                let f = f
+                    .replace("floating point ", "the number ")
+                    .replace("integer ", "the number ")
+                    .replace("string ", "the text ")
+                    .replace("boolean ", "");
+                f.replace('`', "")
+            }
+        };
+        return format!("found {found}, but this must be {expected}");
+    }
+    message.to_string()
+}

@@ -1,0 +1,117 @@
+//! Reading a model file: TOML text -> raw values that remember where they stand in the file
+//! -> a valid [`Model`], or one [`ModelIssue`] that names the field, the place and what would
+//! be valid.
+//!
+//! Numbers are read exactly as written: each number is deserialized with its byte span, and
+//! the literal text at that span is parsed as a `Decimal`, so `0.49` is 0.49 and never the
+//! nearest binary fraction.
+//!
+//! - [`raw`]: the raw shapes (serde), each value with its span, and exact numbers;
+//! - [`messages`]: toml's and serde's errors rewritten for a reader (field paths, the
+//!   nearest valid key, where a misplaced key belongs);
+//! - [`validate`]: the checks of SPEC section 6, raw values to a [`Model`], and the warnings.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{
+    Cloud, CloudTerms, Commitment, Contribution, Equity, Investor, Model, PartyId, ProfitShare,
+    RevenueShare, Round, Series, Simulation, Spend, Tier, Trajectory, TrajectorySource, Year,
+};
+use crate::error::ModelIssue;
+
+/// The largest magnitude of a number in a model file. Far above any real amount, it keeps
+/// every sum the engine forms (500 years of amounts) inside a 28-digit decimal.
+fn max_number() -> Decimal {
+    Decimal::from(1_000_000_000_000_000_000i64)
+}
+
+/// The most years a model may project.
+pub const MAX_YEARS: i32 = 500;
+
+/// The most paths a simulation may draw: a few numbers are kept per path, so memory stays
+/// near 50 bytes a path (0.5 GB at this bound).
+pub const MAX_PATHS: u64 = 10_000_000;
+
+/// Where a model's text comes from, and how to load the files it names.
+pub struct ModelSource<'a> {
+    /// The TOML text.
+    pub text: &'a str,
+    /// Loads the text of a file the model names (`trajectories_csv`), given the path as
+    /// written in the model; an `Err` holds a message saying why it could not be read.
+    pub load: &'a mut dyn FnMut(&str) -> Result<String, String>,
+}
+
+/// Parses and validates a model file's text.
+pub fn parse_model(source: ModelSource<'_>) -> Result<Model, ModelIssue> {
+    let text = source.text;
+    let deserializer = toml::Deserializer::parse(text).map_err(|e| syntax_issue(text, &e))?;
+    let raw: RawModel =
+        serde_path_to_error::deserialize(deserializer).map_err(|e| serde_issue(&e))?;
+    Builder {
+        text,
+        warnings: Default::default(),
+    }
+    .build(raw, source.load)
+}
+
+mod messages;
+mod raw;
+mod validate;
+
+pub use messages::nearest;
+use messages::*;
+use raw::*;
+use validate::*;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn exact_decimal_keeps_every_digit_or_refuses() {
+        assert_eq!(exact_decimal("0.49"), Ok(d("0.49")));
+        // The places as written are kept: 5.0 prints as 5.0.
+        assert_eq!(
+            exact_decimal("5.0").map(|v| v.to_string()),
+            Ok("5.0".into())
+        );
+        assert_eq!(exact_decimal("-1.25e-3"), Ok(d("-0.00125")));
+        assert_eq!(exact_decimal("1.5E2"), Ok(d("150")));
+        assert_eq!(exact_decimal("0e-40"), Ok(Decimal::ZERO));
+        assert_eq!(exact_decimal("1e18"), Ok(d("1000000000000000000")));
+        // 28 significant digits are held exactly; 29 are refused, never rounded.
+        assert_eq!(
+            exact_decimal("0.1234567890123456789012345678"),
+            Ok(d("0.1234567890123456789012345678"))
+        );
+        assert_eq!(
+            exact_decimal("0.12345678901234567890123456789"),
+            Err(NotExact::TooManyDigits)
+        );
+        assert_eq!(
+            exact_decimal("1e-28"),
+            Ok(d("0.0000000000000000000000000001"))
+        );
+        assert_eq!(exact_decimal("1e-29"), Err(NotExact::TooManyPlaces));
+        assert_eq!(
+            exact_decimal("1.0000000000000000001e18"),
+            Err(NotExact::TooLarge)
+        );
+        assert_eq!(exact_decimal("1e400"), Err(NotExact::TooLarge));
+        assert_eq!(
+            exact_decimal("1e-99999999999999999999"),
+            Err(NotExact::Unreadable)
+        );
+    }
+}

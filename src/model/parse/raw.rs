@@ -1,0 +1,254 @@
+//! The raw shapes of a model file: exactly the SPEC's keys, each value with its byte
+//! span, and numbers read back exactly from the text at their span.
+
+use super::*;
+
+pub(super) type S<T> = Spanned<T>;
+pub(super) type Points = S<Vec<S<Vec<S<Num>>>>>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawModel {
+    pub(super) name: S<String>,
+    pub(super) unit: S<String>,
+    pub(super) start_year: S<Num>,
+    pub(super) end_year: S<Num>,
+    pub(super) valuation_year: S<Num>,
+    pub(super) discount_rate: S<Num>,
+    pub(super) investor: S<RawInvestor>,
+    pub(super) profit_share: S<RawProfitShare>,
+    pub(super) equity: S<RawEquity>,
+    pub(super) trajectories: Option<S<Vec<S<RawTrajectory>>>>,
+    pub(super) trajectories_csv: Option<S<String>>,
+    pub(super) simulation: Option<S<RawSimulation>>,
+    pub(super) cloud: Option<S<RawCloud>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCloud {
+    pub(super) margin: S<Num>,
+    pub(super) spend: S<RawSeries>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCloudTerms {
+    pub(super) share: S<RawSeries>,
+    pub(super) commitment: Option<S<RawCommitment>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCommitment {
+    pub(super) total: S<Num>,
+    pub(super) from: S<Num>,
+    pub(super) until: S<Num>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSimulation {
+    pub(super) paths: Option<S<Num>>,
+    pub(super) seed: Option<S<Num>>,
+    pub(super) from_year: Option<S<Num>>,
+    pub(super) weights: Option<S<IndexMap<String, S<Num>>>>,
+    pub(super) revenue_vol: Option<S<Num>>,
+    pub(super) revenue_persistence: Option<S<Num>>,
+    pub(super) margin_vol: Option<S<Num>>,
+    pub(super) margin_persistence: Option<S<Num>>,
+    pub(super) valuation_beta: Option<S<Num>>,
+    pub(super) valuation_vol: Option<S<Num>>,
+    pub(super) valuation_persistence: Option<S<Num>>,
+    pub(super) agi_hazard: Option<S<Num>>,
+    pub(super) failure_hazard: Option<S<Num>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawInvestor {
+    pub(super) party: S<String>,
+    pub(super) contributions: Option<Points>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawProfitShare {
+    pub(super) residual: S<String>,
+    pub(super) loss_carryforward: Option<S<bool>>,
+    pub(super) investor_rights_end_at_agi: Option<S<bool>>,
+    pub(super) tiers: S<Vec<S<RawTier>>>,
+    pub(super) revenue_share: Option<S<RawRevenueShare>>,
+    pub(super) cloud: Option<S<RawCloudTerms>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawTier {
+    pub(super) name: S<String>,
+    pub(super) shares: S<IndexMap<String, S<Num>>>,
+    pub(super) until: Option<S<IndexMap<String, S<Num>>>>,
+    pub(super) cap_growth: Option<S<Num>>,
+    pub(super) cap_growth_from: Option<S<Num>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRevenueShare {
+    pub(super) rate: S<Num>,
+    pub(super) from: S<Num>,
+    pub(super) until: S<Num>,
+    pub(super) total_cap: Option<S<Num>>,
+    pub(super) ends_at_agi: Option<S<bool>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawEquity {
+    pub(super) from_year: S<Num>,
+    pub(super) stake: S<Num>,
+    pub(super) dividend_payout: Option<S<Num>>,
+    pub(super) terminal_discount: Option<S<Num>>,
+    pub(super) rounds: Option<S<Vec<S<RawRound>>>>,
+    pub(super) revenue_share: Option<S<RawRevenueShare>>,
+    pub(super) cloud: Option<S<RawCloudTerms>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRound {
+    pub(super) year: S<Num>,
+    pub(super) raise: S<Num>,
+    pub(super) pre_money: Option<S<Num>>,
+    pub(super) participation: Option<S<Num>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawTrajectory {
+    pub(super) name: S<String>,
+    pub(super) description: Option<S<String>>,
+    pub(super) agi_year: Option<S<Num>>,
+    pub(super) revenue: S<RawSeries>,
+    pub(super) margin: S<RawSeries>,
+    pub(super) valuation: S<RawSeries>,
+    pub(super) spend: Option<S<RawSeries>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSeries {
+    pub(super) points: Points,
+    pub(super) growth: Option<S<Num>>,
+}
+
+/// Why a number as written is not taken: stakeshift never rounds a number it reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum NotExact {
+    TooLarge,
+    TooManyDigits,
+    TooManyPlaces,
+    Unreadable,
+}
+
+/// The exact value of a TOML float literal (`_` and `+` already removed: `-1.25e-3`), or
+/// why it cannot be held exactly: more than 1e18 in size, more than 28 significant digits,
+/// or digits past the 28th decimal place. Leading and trailing zeros do not count, so
+/// `0.100000000000000000000000000000` is 0.1.
+pub(super) fn exact_decimal(literal: &str) -> Result<Decimal, NotExact> {
+    let (negative, unsigned) = match literal.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, literal),
+    };
+    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i64>().map_err(|_| NotExact::Unreadable)?),
+        None => (unsigned, 0),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if !whole
+        .bytes()
+        .chain(fraction.bytes())
+        .all(|b| b.is_ascii_digit())
+        || whole.len() + fraction.len() == 0
+    {
+        return Err(NotExact::Unreadable);
+    }
+    // value = digits * 10^exponent, digits without leading or trailing zeros.
+    let all: String = format!("{whole}{fraction}");
+    let mut exponent = exponent.saturating_sub(fraction.len() as i64);
+    let trimmed_end = all.trim_end_matches('0');
+    exponent = exponent.saturating_add((all.len() - trimmed_end.len()) as i64);
+    let digits = trimmed_end.trim_start_matches('0');
+    if digits.is_empty() {
+        return Ok(Decimal::ZERO);
+    }
+    // Size: digits has len digits, so the value is below 10^(len + exponent).
+    let magnitude = digits.len() as i64 + exponent;
+    if magnitude > 19 {
+        return Err(NotExact::TooLarge);
+    }
+    if digits.len() > 28 {
+        return Err(NotExact::TooManyDigits);
+    }
+    if exponent < -28 {
+        return Err(NotExact::TooManyPlaces);
+    }
+    let int: i128 = digits.parse().map_err(|_| NotExact::Unreadable)?;
+    let mut value = if exponent < 0 {
+        Decimal::try_from_i128_with_scale(int, (-exponent) as u32)
+            .map_err(|_| NotExact::TooManyDigits)?
+    } else {
+        Decimal::try_from_i128_with_scale(int, 0).map_err(|_| NotExact::TooManyDigits)?
+            * Decimal::from(10i64.pow(exponent as u32))
+    };
+    if negative {
+        value = -value;
+    }
+    if value.abs() > max_number() {
+        return Err(NotExact::TooLarge);
+    }
+    // Keep the places as written (`5.0` prints as 5.0), where the decimal type holds them.
+    let as_written = if literal.contains(['e', 'E']) {
+        Decimal::from_scientific(literal).ok()
+    } else {
+        Decimal::from_str_exact(literal).ok()
+    };
+    Ok(as_written.filter(|w| *w == value).unwrap_or(value))
+}
+
+/// A TOML number; its exact value is read back from the file's text at its span.
+pub(super) enum Num {
+    /// Any integer TOML gives (beyond i64 too, so that a huge one is reported as too large,
+    /// not as a type error).
+    Int(i128),
+    Float(f64),
+}
+
+impl<'de> Deserialize<'de> for Num {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Num;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a number")
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Num, E> {
+                Ok(Num::Int(v.into()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Num, E> {
+                Ok(Num::Int(v.into()))
+            }
+            fn visit_i128<E>(self, v: i128) -> Result<Num, E> {
+                Ok(Num::Int(v))
+            }
+            fn visit_u128<E>(self, v: u128) -> Result<Num, E> {
+                // Beyond i128 is far beyond the limit anyway.
+                Ok(Num::Int(i128::try_from(v).unwrap_or(i128::MAX)))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Num, E> {
+                Ok(Num::Float(v))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
