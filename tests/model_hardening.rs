@@ -226,3 +226,50 @@ fn regression_check_without_a_model_checks_the_builtin_one() {
     assert!(text.contains("valid"), "{text}");
     assert!(text.contains("Microsoft"), "{text}");
 }
+
+/// `until` entries, `n` parties of one tier each with its own tiny cap, on a share of
+/// 0.5 / n, so that the caps close one slice at a time.
+fn many_capped_parties(n: usize) -> String {
+    let share = format!("{:.12}", 0.5 / n as f64);
+    let shares: Vec<String> = (0..n).map(|i| format!("p{i} = {share}")).collect();
+    let until: Vec<String> = (0..n)
+        .map(|i| format!("p{i} = 0.000000001{:06}", i + 1))
+        .collect();
+    model_with(
+        "shares = { investor = 0.5, others = 0.3 }\nuntil = { investor = 10.0 }",
+        &format!(
+            "shares = {{ investor = 0.4, {} }}\nuntil = {{ investor = 10.0, {} }}\ncap_growth = 1.0",
+            shares.join(", "),
+            until.join(", ")
+        ),
+    )
+}
+
+/// Fault 4 of issue 6, its last quadratic part: a year's split takes a slice per cap that
+/// closes, and each slice pays every party of the tier, so 150,000 parties each with its
+/// own cap took minutes. The waterfall's work over the run is bounded when the model is
+/// read, with an error naming the tiers; a tier of many parties without their own caps (the
+/// issue's 150,000-party case) and a few hundred capped parties still run.
+#[test]
+fn regression_a_waterfall_of_many_capped_parties_is_refused_not_run_for_minutes() {
+    let (code, err) = check("many-capped", &many_capped_parties(150_000));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("profit_share.tiers:") && err.contains("steps") && err.contains("`until`"),
+        "{err}"
+    );
+    // Under the bound: 300 capped parties whose caps double every year, all closing again
+    // in each of the 11 years.
+    let (code, err) = check("some-capped", &many_capped_parties(300));
+    assert_eq!(code, 0, "{err}");
+    // 150,000 parties with shares and no caps of their own: linear, and valid.
+    let n = 150_000;
+    let share = format!("{:.12}", 0.5 / n as f64);
+    let shares: Vec<String> = (0..n).map(|i| format!("p{i} = {share}")).collect();
+    let text = model_with(
+        "shares = { investor = 0.5, others = 0.3 }",
+        &format!("shares = {{ investor = 0.4, {} }}", shares.join(", ")),
+    );
+    let (code, err) = check("many-uncapped", &text);
+    assert_eq!(code, 0, "{err}");
+}

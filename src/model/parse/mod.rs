@@ -35,6 +35,12 @@ fn max_number() -> Decimal {
 /// The most years a model may project.
 pub const MAX_YEARS: i32 = 500;
 
+/// The most work the waterfall may do over a run: years x the sum over tiers of (`until`
+/// entries + 1) x parties with a share. A real deal (a handful of parties) is far below it;
+/// 400 parties each with its own cap over 50 years fit. Beyond it a year's split grows
+/// with the square of the parties, and a run could take minutes.
+pub const MAX_WATERFALL_STEPS: usize = 10_000_000;
+
 /// The most paths a simulation may draw: a few numbers are kept per path, so memory stays
 /// near 50 bytes a path (0.5 GB at this bound).
 pub const MAX_PATHS: u64 = 10_000_000;

@@ -237,8 +237,12 @@ impl Builder<'_> {
 
         let mut parties = Parties::default();
         let investor = self.investor(raw.investor.get_ref(), &years, &mut parties)?;
-        let profit_share =
-            self.profit_share(raw.profit_share.get_ref(), &mut parties, start_year)?;
+        let profit_share = self.profit_share(
+            raw.profit_share.get_ref(),
+            &mut parties,
+            start_year,
+            (end_year - start_year + 1) as usize,
+        )?;
         let equity = self.equity(raw.equity.get_ref(), &years)?;
 
         let mut trajectories = Vec::new();
@@ -665,6 +669,7 @@ impl Builder<'_> {
         raw: &RawProfitShare,
         parties: &mut Parties,
         start_year: Year,
+        years: usize,
     ) -> Check<ProfitShare> {
         let residual = parties.id(
             "profit_share.residual",
@@ -677,6 +682,29 @@ impl Builder<'_> {
                 "profit_share.tiers",
                 raw.tiers.span(),
                 "the profit share has no tier; add at least one [[profit_share.tiers]]",
+            );
+        }
+        // The waterfall's work in a year is at most, per tier, (`until` entries + 1) slices
+        // that each pay every party of the tier (caps grown by cap_growth can close again
+        // every year). Bounded over the run, so that no model, however built, makes a run
+        // take minutes (issue 6: 150,000 parties each with its own cap).
+        let steps: usize = raw
+            .tiers
+            .get_ref()
+            .iter()
+            .map(|t| {
+                let t = t.get_ref();
+                (t.until.as_ref().map_or(0, |u| u.get_ref().len()) + 1)
+                    .saturating_mul(t.shares.get_ref().len())
+            })
+            .fold(0, usize::saturating_add);
+        if steps.saturating_mul(years) > MAX_WATERFALL_STEPS {
+            return fail(
+                "profit_share.tiers",
+                raw.tiers.span(),
+                format!(
+                    "the waterfall would take up to {steps} steps a year over {years} years (per tier, its `until` entries plus one, times its parties); at most {MAX_WATERFALL_STEPS} steps in all are allowed: give fewer parties their own `until`, or use fewer parties or years"
+                ),
             );
         }
         let mut tiers = Vec::new();
