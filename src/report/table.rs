@@ -26,25 +26,27 @@ pub fn render(model: &Model, comparison: &Comparison, yearly: bool) -> String {
         model.end_year,
     ));
 
+    // Two tables of at most 100 columns rather than one of 177: the NPVs and the answer,
+    // then the returns. Headers take two lines to keep number columns narrow.
     let cloud = model.cloud.is_some();
     let mut header = vec![
         "trajectory",
-        "NPV profit share",
-        "NPV equity",
-        "equity advantage",
+        "NPV\nprofit share",
+        "NPV\nequity",
+        "equity\nadvantage",
     ];
     if cloud {
-        header.push("advantage without cloud");
+        header.push("advantage\nwithout cloud");
     }
-    header.extend([
-        "winner",
-        "break-even scale",
-        "IRR profit share",
-        "IRR equity",
-        "MOIC profit share",
-        "MOIC equity",
-    ]);
+    header.extend(["winner", "break-even\nscale"]);
     let mut grid = Grid::new(&header);
+    let mut returns = Grid::new(&[
+        "trajectory",
+        "IRR\nprofit share",
+        "IRR\nequity",
+        "MOIC\nprofit share",
+        "MOIC\nequity",
+    ]);
     for t in &comparison.trajectories {
         let (a, b) = (&t.profit_share.measures, &t.equity.measures);
         let mut cells = vec![
@@ -61,14 +63,19 @@ pub fn render(model: &Model, comparison: &Comparison, yearly: bool) -> String {
             t.breakeven_scale
                 .map(times)
                 .unwrap_or_else(|| "none".into()),
+        ]);
+        grid.row(cells);
+        returns.row(vec![
+            t.name.clone(),
             a.irr.map(percent_f64).unwrap_or_else(|| "-".into()),
             b.irr.map(percent_f64).unwrap_or_else(|| "-".into()),
             a.moic.map(times).unwrap_or_else(|| "-".into()),
             b.moic.map(times).unwrap_or_else(|| "-".into()),
         ]);
-        grid.row(cells);
     }
     out.push_str(&grid.render());
+    out.push('\n');
+    out.push_str(&returns.render());
     let mut described = false;
     for t in &comparison.trajectories {
         if let Some(d) = &t.description {
