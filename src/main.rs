@@ -7,6 +7,9 @@ mod cmd;
 
 use cmd::{Cli, run};
 
+/// The most warnings printed one by one.
+const MAX_WARNINGS_SHOWN: usize = 10;
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -21,8 +24,17 @@ fn main() -> ExitCode {
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(cli, &mut stdout)));
     match outcome {
         Ok(Ok(())) => {
-            for warning in cmd::take_warnings() {
+            // A model can hold many slips (a growth on every series): the first few, then
+            // how many more, so that stderr stays readable.
+            let warnings = cmd::take_warnings();
+            for warning in warnings.iter().take(MAX_WARNINGS_SHOWN) {
                 eprintln!("warning: {warning}");
+            }
+            if warnings.len() > MAX_WARNINGS_SHOWN {
+                eprintln!(
+                    "warning: {} more warnings like these",
+                    warnings.len() - MAX_WARNINGS_SHOWN
+                );
             }
             ExitCode::SUCCESS
         }

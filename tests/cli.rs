@@ -372,3 +372,26 @@ fn regression_a_percent_written_for_a_rate_is_warned_about_with_its_line() {
         .success()
         .stderr("");
 }
+
+/// Many slips make ten warning lines and a count, not one line each.
+#[test]
+fn many_warnings_are_cut_to_ten_and_a_count() {
+    let mut args = vec!["check".to_string()];
+    for t in ["bust", "bear", "base", "bull", "early-agi", "commoditized"] {
+        for series in ["revenue", "valuation"] {
+            args.push("--set".into());
+            args.push(format!("trajectories[{t}].{series}.growth=2"));
+        }
+    }
+    let out = stakeshift()
+        .args(&args)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 11, "{stderr}");
+    assert!(lines.iter().all(|l| l.starts_with("warning: ")), "{stderr}");
+    assert_eq!(lines[10], "warning: 2 more warnings like these", "{stderr}");
+}
