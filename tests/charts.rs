@@ -169,7 +169,7 @@ fn every_chart_decodes_at_its_size_and_is_not_blank() {
         ),
     ] {
         let (loaded, comparison) = load(path);
-        let ctx = ChartContext::new(&loaded, size, None);
+        let ctx = ChartContext::new(&loaded.label, &loaded.text, size, None);
         // The cloud chart is drawn only for a model with a cloud side.
         for c in Chart::for_model(&loaded.model) {
             let png = c.png(&loaded.model, &comparison, &ctx).unwrap();
@@ -188,7 +188,7 @@ fn fixture_files() -> &'static [(String, Vec<u8>)] {
     static FILES: OnceLock<Vec<(String, Vec<u8>)>> = OnceLock::new();
     FILES.get_or_init(|| {
         let (loaded, comparison) = load(Some(FIXTURE));
-        let ctx = ChartContext::new(&loaded, Size::DEFAULT, None);
+        let ctx = ChartContext::new(&loaded.label, &loaded.text, Size::DEFAULT, None);
         chart::render_files(&loaded.model, &comparison, &ctx, true).unwrap()
     })
 }
@@ -238,7 +238,7 @@ fn gallery_files() -> &'static [(String, Vec<u8>)] {
     static FILES: OnceLock<Vec<(String, Vec<u8>)>> = OnceLock::new();
     FILES.get_or_init(|| {
         let (loaded, comparison) = load(None);
-        let ctx = ChartContext::new(&loaded, Size::DEFAULT, None);
+        let ctx = ChartContext::new(&loaded.label, &loaded.text, Size::DEFAULT, None);
         chart::render_files(&loaded.model, &comparison, &ctx, false).unwrap()
     })
 }
@@ -264,7 +264,7 @@ fn the_gallery_matches_what_the_code_draws() {
 #[test]
 fn the_same_inputs_draw_the_same_bytes() {
     let (loaded, comparison) = load(None);
-    let ctx = ChartContext::new(&loaded, Size::MIN, Some("bull".into()));
+    let ctx = ChartContext::new(&loaded.label, &loaded.text, Size::MIN, Some("bull".into()));
     for c in Chart::ALL {
         let a = c.png(&loaded.model, &comparison, &ctx).unwrap();
         let b = c.png(&loaded.model, &comparison, &ctx).unwrap();
@@ -281,7 +281,7 @@ fn the_same_inputs_draw_the_same_bytes() {
 #[test]
 fn the_footer_traces_the_chart_to_its_model() {
     let (loaded, _) = load(Some(FIXTURE));
-    let ctx = ChartContext::new(&loaded, Size::DEFAULT, None);
+    let ctx = ChartContext::new(&loaded.label, &loaded.text, Size::DEFAULT, None);
     assert!(ctx.footer.contains(FIXTURE), "{}", ctx.footer);
     assert!(
         ctx.footer.contains(&sha256(loaded.text.as_bytes())[..12]),
@@ -309,9 +309,9 @@ fn the_footer_traces_the_chart_to_its_model() {
 fn the_waterfall_follows_the_named_trajectory() {
     let (loaded, comparison) = load(Some(FIXTURE));
     let size = Size::MIN;
-    let base = ChartContext::new(&loaded, size, None);
-    let named = ChartContext::new(&loaded, size, Some("base".into()));
-    let agi = ChartContext::new(&loaded, size, Some("agi".into()));
+    let base = ChartContext::new(&loaded.label, &loaded.text, size, None);
+    let named = ChartContext::new(&loaded.label, &loaded.text, size, Some("base".into()));
+    let agi = ChartContext::new(&loaded.label, &loaded.text, size, Some("agi".into()));
     let (m, c) = (&loaded.model, &comparison);
     assert_eq!(
         Chart::Waterfall.png(m, c, &base).unwrap(),
@@ -418,7 +418,7 @@ fn compare_out_draws_the_selected_trajectories() {
             .filter(|t| t.name == "agi")
             .collect(),
     };
-    let ctx = ChartContext::new(&loaded, Size::MIN, None);
+    let ctx = ChartContext::new(&loaded.label, &loaded.text, Size::MIN, None);
     let expected = Chart::Waterfall.png(&loaded.model, &only, &ctx).unwrap();
     assert!(std::fs::read(dir.path().join("waterfall.png")).unwrap() == expected);
 }

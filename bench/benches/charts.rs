@@ -13,7 +13,7 @@ fn charts(c: &mut Criterion) {
     let loaded = stakeshift::io::load_model(None).unwrap();
     let model = &loaded.model;
     let comparison = stakeshift::compare::compare(model, None).unwrap();
-    let ctx = ChartContext::new(&loaded, Size::DEFAULT, None);
+    let ctx = ChartContext::new(&loaded.label, &loaded.text, Size::DEFAULT, None);
 
     let mut group = c.benchmark_group("charts");
     group.sample_size(10);

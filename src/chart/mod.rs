@@ -62,7 +62,6 @@ use sha2::{Digest, Sha256};
 use crate::compare::Comparison;
 use crate::engine::TrajectoryResult;
 use crate::error::Error;
-use crate::io::LoadedModel;
 use crate::model::Model;
 
 use canvas::{Canvas, Draw};
@@ -149,10 +148,12 @@ pub struct ChartContext {
 }
 
 impl ChartContext {
-    pub fn new(loaded: &LoadedModel, size: Size, trajectory: Option<String>) -> ChartContext {
+    /// The context of the charts of the model named `label` (a path, or the built-in
+    /// model's name) whose file's text is `text`: the footer traces each chart to both.
+    pub fn new(label: &str, text: &str, size: Size, trajectory: Option<String>) -> ChartContext {
         ChartContext {
             size,
-            footer: footer(&loaded.label, &loaded.text),
+            footer: footer(label, text),
             trajectory,
         }
     }
@@ -358,12 +359,17 @@ pub(crate) fn waterfall_trajectory<'a>(
 ) -> Result<&'a TrajectoryResult, Error> {
     let all = &comparison.trajectories;
     match &ctx.trajectory {
+        // The command line checks the name against the model first (a usage error there);
+        // here it is a chart that cannot be drawn.
         Some(name) => all.iter().find(|t| &t.name == name).ok_or_else(|| {
             let names: Vec<&str> = all.iter().map(|t| t.name.as_str()).collect();
-            Error::Usage(format!(
-                "the charts have no trajectory `{name}` to draw the waterfall of; they have: {}",
-                names.join(", ")
-            ))
+            Error::Chart {
+                chart: "waterfall.png".into(),
+                message: format!(
+                    "the results have no trajectory `{name}` to draw the waterfall of; they have: {}",
+                    names.join(", ")
+                ),
+            }
         }),
         None => all
             .iter()

@@ -1,4 +1,5 @@
 //! Unit tests of the chart module: sizes, the footer, and every chart drawn in memory.
+use crate::io::LoadedModel;
 
 use super::*;
 
@@ -70,7 +71,7 @@ fn downsampling_in_bulk_equals_pixel_by_pixel() {
 #[test]
 fn every_chart_renders_as_png_and_svg() {
     let (loaded, comparison) = builtin();
-    let ctx = ChartContext::new(&loaded, Size::MIN, None);
+    let ctx = ChartContext::new(&loaded.label, &loaded.text, Size::MIN, None);
     for chart in Chart::ALL {
         let png = chart.png(&loaded.model, &comparison, &ctx).unwrap();
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{}", chart.name());
@@ -85,11 +86,17 @@ fn every_chart_renders_as_png_and_svg() {
 }
 
 #[test]
-fn an_unknown_waterfall_trajectory_is_a_usage_error() {
+fn an_unknown_waterfall_trajectory_is_a_chart_error_naming_the_trajectories() {
     let (loaded, comparison) = builtin();
-    let ctx = ChartContext::new(&loaded, Size::DEFAULT, Some("nope".into()));
+    let ctx = ChartContext::new(
+        &loaded.label,
+        &loaded.text,
+        Size::DEFAULT,
+        Some("nope".into()),
+    );
     let err = render_files(&loaded.model, &comparison, &ctx, false).unwrap_err();
-    assert!(matches!(err, Error::Usage(_)), "{err}");
+    // The library knows nothing of usage: the command line refuses the name first (exit 2).
+    assert!(matches!(err, Error::Chart { .. }), "{err}");
     assert!(err.to_string().contains("base"));
 }
 
@@ -152,7 +159,7 @@ fn charts_of_a_20000_character_trajectory_name_measure_it_a_few_times() {
     let mut comparison = crate::compare::compare(&loaded.model, None).unwrap();
     let n = 20_000usize;
     comparison.trajectories[0].name = "x".repeat(n);
-    let ctx = ChartContext::new(&loaded, Size::DEFAULT, None);
+    let ctx = ChartContext::new(&loaded.label, &loaded.text, Size::DEFAULT, None);
     for chart in Chart::ALL {
         let (calls, chars) = measured(|| {
             chart.png(&loaded.model, &comparison, &ctx).unwrap();

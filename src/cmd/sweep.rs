@@ -95,7 +95,12 @@ fn chart_png(base: &Base, axes: &[Axis], result: &Sweep) -> anyhow::Result<Vec<u
         })
         .collect();
     let labels = ModelLabels::of(model);
-    let ctx = ChartContext::new(&base.loaded, chart::Size::DEFAULT, None);
+    let ctx = ChartContext::new(
+        &base.loaded.label,
+        &base.loaded.text,
+        chart::Size::DEFAULT,
+        None,
+    );
     Ok(SweepChart {
         labels: &labels,
         varied: &varied,

@@ -103,7 +103,12 @@ fn chart_png(
         })
         .collect();
     let labels = ModelLabels::of(model);
-    let ctx = ChartContext::new(&base.loaded, chart::Size::DEFAULT, Some(chosen.to_string()));
+    let ctx = ChartContext::new(
+        &base.loaded.label,
+        &base.loaded.text,
+        chart::Size::DEFAULT,
+        Some(chosen.to_string()),
+    );
     Ok(TornadoChart {
         labels: &labels,
         trajectory: chosen,
