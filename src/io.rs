@@ -83,17 +83,16 @@ pub struct LoadedModel {
     pub label: String,
     /// The model file's text, for hashing.
     pub text: String,
+    /// The model's warnings, placed and worded (see [`LoadedModel::warnings`]).
+    warnings: Vec<String>,
 }
 
 impl LoadedModel {
     /// The model's warnings (valid values that look like a slip), each as a line naming
-    /// the file, line, column and field, like an error's.
-    pub fn warnings(&self) -> Vec<String> {
-        self.model
-            .warnings
-            .iter()
-            .map(|w| Error::model(&self.label, &self.text, w.clone()).to_string())
-            .collect()
+    /// where the value was written and the field, like an error's: the file's line and
+    /// column, or the `--set` that wrote it.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 }
 
@@ -224,6 +223,7 @@ impl ModelFile {
             model: patched.model,
             label: self.label.clone(),
             text: patched.text,
+            warnings: patched.warnings,
         })
     }
 

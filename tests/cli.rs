@@ -395,3 +395,46 @@ fn many_warnings_are_cut_to_ten_and_a_count() {
     assert!(lines.iter().all(|l| l.starts_with("warning: ")), "{stderr}");
     assert_eq!(lines[10], "warning: 2 more warnings like these", "{stderr}");
 }
+
+/// A warning is placed where its value was written: against the `--set` that wrote it, or
+/// at its line in the file as the user has it, even when an override inserted a line above
+/// it (the patched text's lines are not the file's).
+#[test]
+fn warnings_name_the_set_that_wrote_the_value_or_its_line_in_the_file() {
+    let dir = ScratchDir::new("warning-place");
+    let text = std::fs::read_to_string(common::repo_path("tests/bad/_valid.toml"))
+        .unwrap()
+        .replace(
+            "revenue = { points = [[2020, 1.0], [2025, 10.0]], growth = 0.05 }",
+            "revenue = { points = [[2020, 1.0], [2025, 10.0]], growth = 1.5 }",
+        );
+    let line = text
+        .lines()
+        .position(|l| l.contains("growth = 1.5"))
+        .unwrap()
+        + 1;
+    let column = text.lines().nth(line - 1).unwrap().find("1.5").unwrap() + 1;
+    let model = dir.path().join("model.toml");
+    std::fs::write(&model, &text).unwrap();
+    let out = stakeshift()
+        .arg("check")
+        .arg(&model)
+        .args(["--set", "profit_share.investor_rights_end_at_agi=true"])
+        .args(["--set", "discount_rate=2"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains(&format!(
+            "model.toml, line {line}, column {column}: trajectories[0].revenue.growth: 1.5 is a yearly rate of 150%"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr
+            .contains("warning: --set discount_rate=2: discount_rate: 2 is a yearly rate of 200%"),
+        "{stderr}"
+    );
+}

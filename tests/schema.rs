@@ -144,8 +144,20 @@ impl Schema {
     }
 }
 
-fn number(v: &serde_json::Value) -> f64 {
-    v.as_f64().unwrap_or(f64::NAN)
+/// Numbers compare mathematically (2020-12): as exact decimals where both can be held in
+/// one (every number of a model file is), else as f64.
+fn compare(a: &serde_json::Value, b: &serde_json::Value) -> Option<std::cmp::Ordering> {
+    use rust_decimal::Decimal;
+    let exact = |v: &serde_json::Value| {
+        let text = v.to_string();
+        text.parse::<Decimal>()
+            .ok()
+            .or_else(|| Decimal::from_scientific(&text).ok())
+    };
+    match (exact(a), exact(b)) {
+        (Some(x), Some(y)) => Some(x.cmp(&y)),
+        _ => a.as_f64()?.partial_cmp(&b.as_f64()?),
+    }
 }
 
 fn has_type(instance: &serde_json::Value, name: &str) -> bool {
@@ -253,19 +265,18 @@ fn validate(
         out.push(format!("{at}: shorter than {min} characters"));
     }
     if instance.is_number() {
-        let x = number(instance);
         if let Some(m) = map.get("minimum")
-            && x.partial_cmp(&number(m)).is_none_or(|o| o.is_lt())
+            && compare(instance, m).is_none_or(|o| o.is_lt())
         {
             out.push(format!("{at}: {instance} is less than the minimum {m}"));
         }
         if let Some(m) = map.get("maximum")
-            && x.partial_cmp(&number(m)).is_none_or(|o| o.is_gt())
+            && compare(instance, m).is_none_or(|o| o.is_gt())
         {
             out.push(format!("{at}: {instance} is more than the maximum {m}"));
         }
         if let Some(m) = map.get("exclusiveMinimum")
-            && x.partial_cmp(&number(m)).is_none_or(|o| o.is_le())
+            && compare(instance, m).is_none_or(|o| o.is_le())
         {
             out.push(format!("{at}: {instance} is not more than {m}"));
         }
@@ -298,6 +309,14 @@ fn the_validator_knows_its_keywords() {
         (json!({"a": 1, "b": []}), false),
         (json!({"a": 1, "b": ["a"]}), false),
         (json!({"a": 1, "b": ["ab", 0]}), false),
+        (
+            serde_json::from_str(r#"{"a": 1, "b": ["ab", 0.00000000000000000001]}"#).unwrap(),
+            true,
+        ),
+        (
+            serde_json::from_str(r#"{"a": 3.00000000000000000001}"#).unwrap(),
+            false,
+        ),
         (json!({"a": 1, "b": [1]}), false),
         (json!({"a": 1, "c": true}), true),
         (json!({"a": 1, "c": null}), true),

@@ -549,7 +549,8 @@ fn dkw(n: u64) -> f64 {
 /// shape: for each of stakeshift's percentiles x at level q, the reference's empirical CDF at
 /// x (bracketed by its 1001 stored quantiles) must lie within the two samples' DKW bands of q;
 /// P(equity wins), P(tie) and the shares of failed, AGI and round-losing paths within the
-/// two Hoeffding bands; the means within Chebyshev's bound at the same false-alarm rate.
+/// two Hoeffding bands. The means are held within Chebyshev's bound with the samples' own
+/// sds (a coarse check: it catches a gross error, nothing finer).
 #[test]
 fn agrees_in_distribution_with_the_independent_numpy_simulation() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -572,7 +573,15 @@ fn agrees_in_distribution_with_the_independent_numpy_simulation() {
             root.join(format!("tests/reference/sim/{name}.toml"))
         };
         let model = stakeshift::io::load_model(Some(&file)).unwrap().model;
-        let ours = run(&model, paths, 11);
+        // Without the fan sample, every path starts from its center's fixed years (the fast
+        // path); with it, the first 100,000 would be full runs.
+        let options = Options {
+            paths,
+            seed: 11,
+            selected: None,
+            fan: false,
+        };
+        let ours = simulate::run(&model, &options, &|_| {}).unwrap();
         let n_ref = reference["paths"].as_u64().unwrap();
         let share = |count: u64, total: u64| count as f64 / total as f64;
         let band = hoeffding(paths) + hoeffding(n_ref);
@@ -646,13 +655,16 @@ fn agrees_in_distribution_with_the_independent_numpy_simulation() {
                 for (q, x) in stats_quantiles().into_iter().zip(summary.percentiles) {
                     // The reference's quantile at level j / 1000 below x puts F(x) at or
                     // above j / 1000 (less one path); one above x puts it at or below.
+                    // Values equal but for rounding (an atom of the distribution, such as
+                    // every failed path's NPV, computed in another order) count as equal.
+                    let tol = 1e-9 * x.abs().max(1.0);
                     let below = grid
                         .iter()
-                        .rposition(|g| *g < x)
+                        .rposition(|g| *g < x - tol)
                         .map_or(0.0, |j| j as f64 / steps);
                     let above = grid
                         .iter()
-                        .position(|g| *g > x)
+                        .position(|g| *g > x + tol)
                         .map_or(1.0, |j| j as f64 / steps);
                     let slack = cdf_band + 1.0 / n_theirs as f64;
                     assert!(

@@ -122,8 +122,8 @@ impl OverrideArgs {
 pub fn show_warnings(loaded: &LoadedModel) {
     let mut pending = PENDING_WARNINGS.lock().unwrap_or_else(|e| e.into_inner());
     for warning in loaded.warnings() {
-        if !pending.contains(&warning) {
-            pending.push(warning);
+        if !pending.contains(warning) {
+            pending.push(warning.clone());
         }
     }
 }

@@ -1,10 +1,12 @@
 //! Both regimes, year by year, on one path (SPEC sections 3 and 4), and their measures
 //! (section 5). Pure computation: no I/O, no printing.
 //!
-//! One loop, [`run_path`], holds the rules. It is generic over the number type ([`Num`]:
+//! One loop, [`run_years`], holds the rules; [`run_path`] runs it over a whole path and
+//! [`run_path_from`] from a saved [`Progress`]. It is generic over the number type ([`Num`]:
 //! `Decimal` for exact money, `f64` for simulations) and over a [`Recorder`], which is the
 //! detail level: `()` asks for the NPVs and the winner only (the loop then allocates
-//! nothing and builds no rows), [`FullRecord`] keeps every year's rows and the waterfall,
+//! nothing and builds no rows; `run_path` allocates one small per-party vector for its
+//! state, `run_path_from` none), [`FullRecord`] keeps every year's rows and the waterfall,
 //! and later ledgers (explain) can listen to each slice, round and revenue-share payment.
 //! [`run_trajectory`] is the exact run behind `compare`: the path of a trajectory, every row,
 //! and the measures that need the rows (IRR, MOIC, payback, break-even scale).
@@ -233,7 +235,7 @@ pub struct Outcome<N> {
 }
 
 /// What [`run_path`] reuses from one path to the next: the waterfall's state and the
-/// per-party split, so that a path costs no allocation.
+/// per-party split, so that a path costs no allocation in the loop.
 #[derive(Debug, Clone)]
 pub struct Scratch<N> {
     waterfall: Waterfall<N>,
@@ -420,6 +422,11 @@ impl<N: Num> Progress<N> {
         self.next
     }
 
+    /// What the waterfall has paid so far, all parties together.
+    pub fn paid_out(&self) -> N {
+        self.received.iter().fold(N::ZERO, |sum, r| sum + *r)
+    }
+
     /// Becomes `other`, reusing its own allocation (once per simulated path).
     pub fn set_to(&mut self, other: &Progress<N>) {
         let Progress {
@@ -498,7 +505,8 @@ pub fn run_path_from<N: Num, R: Recorder<N>>(
 }
 
 /// Runs both regimes on `path` from `progress`'s next year up to (not including) the year
-/// index `until`, and leaves `progress` there.
+/// index `until`, and leaves `progress` there. After an error `progress` is left part-way
+/// through a year and must not be resumed.
 pub fn run_years<N: Num, R: Recorder<N>>(
     deal: &Deal<N>,
     path: PathRef<'_, N>,

@@ -59,6 +59,9 @@ impl From<OverrideError> for Error {
 pub struct Patched {
     pub model: Model,
     pub text: String,
+    /// The model's warnings, each placed as an error would be: against the `--set` that
+    /// wrote the value, or at the value's line and column in the file as the user wrote it.
+    pub warnings: Vec<String>,
 }
 
 /// What one override changed, to tell which errors are its own.
@@ -78,9 +81,15 @@ pub fn patch_and_parse(
     if overrides.is_empty() {
         let model = parse_model(ModelSource { text, load })
             .map_err(|issue| Error::model(label, text, issue))?;
+        let warnings = model
+            .warnings
+            .iter()
+            .map(|w| Error::model(label, text, w.clone()).to_string())
+            .collect();
         return Ok(Patched {
             model,
             text: text.to_string(),
+            warnings,
         });
     }
     let Ok(mut doc) = text.parse::<DocumentMut>() else {
@@ -130,9 +139,36 @@ pub fn patch_and_parse(
             if let Some((o, name)) = missing_name {
                 return Err(unknown_trajectory(o, name, &model));
             }
+            // A warning about a value an override wrote is that override's; any other is
+            // placed in the file as written (the patched text's lines can differ from it).
+            let warnings = model
+                .warnings
+                .iter()
+                .map(|w| {
+                    let owner = overrides
+                        .iter()
+                        .zip(&applied)
+                        .rev()
+                        .find(|(_, a)| a.touched.iter().any(|t| concerns(&w.field, t)));
+                    match owner {
+                        Some((o, _)) => Error::from(OverrideError::new(
+                            &o.origin,
+                            w.field.clone(),
+                            w.message.clone(),
+                        ))
+                        .to_string(),
+                        None => {
+                            let mut issue = ModelIssue::new(w.field.clone(), w.message.clone());
+                            issue.span = locate(text, &w.field);
+                            Error::model(label, text, issue).to_string()
+                        }
+                    }
+                })
+                .collect();
             Ok(Patched {
                 model,
                 text: patched,
+                warnings,
             })
         }
         Err(issue) => {

@@ -135,8 +135,9 @@ pub struct Drawn {
 /// fdlibm's algorithm (as in musl and Go): x = k ln2 + r with |r| <= ln2 / 2, e^r from a
 /// rational approximation, times 2^k. A path takes two exponentials a year, and glibc's
 /// `exp` (a call through the PLT, with its error handling) was a seventh of a simulation's
-/// time; this one is inlined. Outside (-708, 709), where e^x is subnormal or overflows, and
-/// for NaN, it defers to the standard library.
+/// time; this one is inlined. Outside (-708, 709) (near where e^x leaves the normal range
+/// or overflows, far beyond any path's shocks) and for NaN, it defers to the standard
+/// library.
 #[inline]
 pub fn exp(x: f64) -> f64 {
     // fdlibm's constants, by their bits (as musl writes them): ln 2 in two parts, the

@@ -35,10 +35,11 @@ fn max_number() -> Decimal {
 /// The most years a model may project.
 pub const MAX_YEARS: i32 = 500;
 
-/// The most work the waterfall may do over a run: years x the sum over tiers of (`until`
-/// entries + 1) x parties with a share. A real deal (a handful of parties) is far below it;
-/// 400 parties each with its own cap over 50 years fit. Beyond it a year's split grows
-/// with the square of the parties, and a run could take minutes.
+/// The most work the waterfall may do over a run: the sum over tiers of its slices (a fixed
+/// cap closes once: `until` entries + years; with cap_growth a cap can close every year:
+/// years x (`until` entries + 1)) times its parties. A real deal (a handful of parties) is
+/// far below it; a thousand parties with fixed caps fit, or 400 with growing caps over 50
+/// years. Beyond it a year's split grows with the square of the parties.
 pub const MAX_WATERFALL_STEPS: usize = 10_000_000;
 
 /// The most paths a simulation may draw: a few numbers are kept per path, so memory stays

@@ -596,12 +596,18 @@ impl Builder<'_> {
         )?;
         // A hazard of 1 is valid (the event happens in from_year on every path) but is more
         // often "1%" written as a number.
-        for (field, raw_value, value) in [
-            ("simulation.agi_hazard", &raw.agi_hazard, out.agi_hazard),
+        for (field, raw_value, value, what) in [
+            (
+                "simulation.agi_hazard",
+                &raw.agi_hazard,
+                out.agi_hazard,
+                "AGI is declared by from_year on every path",
+            ),
             (
                 "simulation.failure_hazard",
                 &raw.failure_hazard,
                 out.failure_hazard,
+                "the company fails in from_year on every path",
             ),
         ] {
             if let Some(n) = raw_value
@@ -610,7 +616,9 @@ impl Builder<'_> {
                 self.warn(
                     field,
                     n.span(),
-                    "1 is a yearly probability of 100%: it happens in from_year on every path; if you meant 1%, write 0.01",
+                    format!(
+                        "1 is a yearly probability of 100%: {what}; if you meant 1%, write 0.01"
+                    ),
                 );
             }
         }
@@ -684,26 +692,34 @@ impl Builder<'_> {
                 "the profit share has no tier; add at least one [[profit_share.tiers]]",
             );
         }
-        // The waterfall's work in a year is at most, per tier, (`until` entries + 1) slices
-        // that each pay every party of the tier (caps grown by cap_growth can close again
-        // every year). Bounded over the run, so that no model, however built, makes a run
-        // take minutes (issue 6: 150,000 parties each with its own cap).
+        // A year's split takes a slice for each cap that closes, and each slice pays every
+        // party of its tier. A fixed cap closes once in a run, so a tier costs at most
+        // (`until` entries + years) x parties; a cap that grows (cap_growth) can close again
+        // every year: years x (`until` entries + 1) x parties. Bounded here, so that no
+        // model, however built, makes a run take minutes (issue 6: 150,000 parties each
+        // with its own cap).
         let steps: usize = raw
             .tiers
             .get_ref()
             .iter()
             .map(|t| {
                 let t = t.get_ref();
-                (t.until.as_ref().map_or(0, |u| u.get_ref().len()) + 1)
-                    .saturating_mul(t.shares.get_ref().len())
+                let caps = t.until.as_ref().map_or(0, |u| u.get_ref().len());
+                let parties = t.shares.get_ref().len();
+                let slices = if t.cap_growth.is_some() {
+                    years.saturating_mul(caps + 1)
+                } else {
+                    caps.saturating_add(years)
+                };
+                slices.saturating_mul(parties)
             })
             .fold(0, usize::saturating_add);
-        if steps.saturating_mul(years) > MAX_WATERFALL_STEPS {
+        if steps > MAX_WATERFALL_STEPS {
             return fail(
                 "profit_share.tiers",
                 raw.tiers.span(),
                 format!(
-                    "the waterfall would take up to {steps} steps a year over {years} years (per tier, its `until` entries plus one, times its parties); at most {MAX_WATERFALL_STEPS} steps in all are allowed: give fewer parties their own `until`, or use fewer parties or years"
+                    "the waterfall could take {steps} steps over the {years} years (a slice for each cap that closes, paying every party of its tier: per tier, (`until` entries + years) x parties, or years x (`until` entries + 1) x parties with cap_growth); at most {MAX_WATERFALL_STEPS} are allowed: give fewer parties their own `until`, or use fewer parties or years"
                 ),
             );
         }
