@@ -280,6 +280,7 @@ impl<N: Num> Running<N> {
     /// The year's cloud purchases and income (SPEC 13): share * spend, and in a
     /// commitment's last year the shortfall of the window's purchases below its total,
     /// unless the company has failed (an unmet commitment then lapses).
+    #[inline]
     fn cloud(
         &mut self,
         cloud: &CloudDeal<N>,
@@ -555,12 +556,16 @@ pub fn run_years<N: Num, R: Recorder<N>>(
         )
     };
 
+    // Sliced to the years run, so that the loop's indexing needs no bounds checks.
+    let (revenues, profits, valuations) =
+        (&path.revenue[..n], &path.profit[..n], &path.valuation[..n]);
+    let (discount, contributions) = (&deal.discount[..n], &deal.contributions[..n]);
     for i in *next..n {
         let year = start + i as Year;
         let agi = path.agi_year.is_some_and(|a| year >= a);
         let failed = path.failure_year.is_some_and(|f| year >= f);
-        let (revenue, profit, valuation) = (path.revenue[i], path.profit[i], path.valuation[i]);
-        let df = deal.discount[i];
+        let (revenue, profit, valuation) = (revenues[i], profits[i], valuations[i]);
+        let df = discount[i];
         recorder.year(year, agi);
 
         // D_t: with loss carryforward, losses are earned back before anything is
@@ -600,7 +605,7 @@ pub fn run_years<N: Num, R: Recorder<N>>(
             })?;
         recorder.split(year, split);
         let receipt = split[deal.investor];
-        let contribution = deal.contributions[i];
+        let contribution = contributions[i];
 
         // Regime A.
         let revenue_share = match &deal.revenue_share_a {

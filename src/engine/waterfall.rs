@@ -371,11 +371,13 @@ impl<N: Num> Waterfall<N> {
     }
 
     /// Whether the `k`th party of tier `t`'s `until` has reached its amount this year.
+    #[inline]
     fn capped(&self, t: usize, k: usize, investor_out: bool) -> bool {
         let party = self.tiers[t].until[k].party;
         (investor_out && party == self.investor) || self.received[party] >= self.caps[t][k]
     }
 
+    #[inline]
     fn tier_done(&self, t: usize, investor_out: bool) -> bool {
         let tier = &self.tiers[t];
         !tier.until.is_empty() && (0..tier.until.len()).all(|k| self.capped(t, k, investor_out))

@@ -202,6 +202,19 @@ pub fn draw_path(
         out.spend.clear();
     }
     let p = process;
+    // Sliced to the path's years, so that the loop's indexing needs no bounds checks.
+    let (o_revenue, o_profit, o_margin, o_valuation) = (
+        &mut out.revenue[..n],
+        &mut out.profit[..n],
+        &mut out.margin[..n],
+        &mut out.valuation[..n],
+    );
+    let (c_revenue, c_profit, c_margin, c_valuation) = (
+        &c.revenue[..n],
+        &c.profit[..n],
+        &c.margin[..n],
+        &c.valuation[..n],
+    );
     let (mut x, mut y, mut w) = (0.0f64, 0.0f64, 0.0f64);
     let mut agi_year = c.agi_year;
     let mut failure_year = None;
@@ -222,10 +235,10 @@ pub fn draw_path(
             failure_year = Some(year);
         }
         if failure_year.is_some() {
-            out.revenue[i] = 0.0;
-            out.profit[i] = 0.0;
-            out.margin[i] = 0.0;
-            out.valuation[i] = 0.0;
+            o_revenue[i] = 0.0;
+            o_profit[i] = 0.0;
+            o_margin[i] = 0.0;
+            o_valuation[i] = 0.0;
             if cloud {
                 out.spend[i] = 0.0;
             }
@@ -236,20 +249,20 @@ pub fn draw_path(
         // same number, which also keeps a trajectories_csv center's profit where its revenue
         // is 0.
         let growth = exp(x);
-        let revenue = c.revenue[i] * growth;
-        let margin = c.margin[i] + y;
-        out.revenue[i] = revenue;
+        let revenue = c_revenue[i] * growth;
+        let margin = c_margin[i] + y;
+        o_revenue[i] = revenue;
         if cloud {
             out.spend[i] = c.spend[i] * growth;
         }
         if margin > 1.0 {
-            out.margin[i] = 1.0;
-            out.profit[i] = revenue;
+            o_margin[i] = 1.0;
+            o_profit[i] = revenue;
         } else {
-            out.margin[i] = margin;
-            out.profit[i] = c.profit[i] * growth + revenue * y;
+            o_margin[i] = margin;
+            o_profit[i] = c_profit[i] * growth + revenue * y;
         }
-        out.valuation[i] = c.valuation[i] * exp(p.valuation_beta * x + w);
+        o_valuation[i] = c_valuation[i] * exp(p.valuation_beta * x + w);
     }
     Drawn {
         center: center_index,
