@@ -1,6 +1,7 @@
 //! Fuzz target `pipeline`: bytes -> model -> both regimes for every trajectory -> every
 //! report the command line writes (the tables with and without `--yearly`, the conclusion,
-//! the three CSVs, the JSON with and without yearly rows) and the four charts as SVG.
+//! the three CSVs, the JSON with and without yearly rows) and the four charts as SVG; and
+//! `simulate` on 64 paths of the model's own `[simulation]`, with its table, CSVs and JSON.
 //! PNGs are left out: rasterising 960x540 four times would cut the executions per second
 //! by a large factor, and the SVG path runs the same layout and text-fitting code.
 //!
@@ -57,5 +58,26 @@ fuzz_target!(|data: &[u8]| {
     for chart in Chart::ALL {
         // A chart may refuse a model (an error, not a panic); both are fine here.
         let _ = chart.svg(&model, &comparison, &ctx);
+    }
+
+    // The simulation, on a few paths (the model's own count could be millions).
+    let options = stakeshift::simulate::Options {
+        paths: 64,
+        seed: model.simulation.seed,
+        selected: None,
+        fan: true,
+    };
+    match stakeshift::simulate::run(&model, &options, &|_| {}) {
+        Ok(results) => {
+            let _ = stakeshift::simulate::table::render(&model, &results);
+            let json = stakeshift::simulate::json::render(&model, &text, &results);
+            serde_json::from_slice::<serde_json::Value>(&json)
+                .unwrap_or_else(|e| panic!("simulate JSON does not parse: {e}"));
+            assert_rectangular_csv("simulation.csv", &stakeshift::simulate::csv::simulation(&results));
+            assert_rectangular_csv("fan.csv", &stakeshift::simulate::csv::fan(&results));
+            assert_rectangular_csv("paths.csv", &stakeshift::simulate::csv::paths(&results));
+            let _ = stakeshift::simulate::replay(&model, &options, 63);
+        }
+        Err(e) => assert!(!e.to_string().is_empty(), "an empty simulation error"),
     }
 });
