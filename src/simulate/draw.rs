@@ -107,6 +107,13 @@ pub struct PathValues {
     pub valuation: Vec<f64>,
     /// The compute spend, following the path's revenue; empty without a cloud side.
     pub spend: Vec<f64>,
+    /// Each year's shocks: x_t, y_t and beta x_t + w_t (SPEC 10, step 3).
+    revenue_shock: Vec<f64>,
+    margin_shock: Vec<f64>,
+    valuation_shock: Vec<f64>,
+    /// e^x_t and e^(beta x_t + w_t): the factors on revenue and valuation.
+    growth: Vec<f64>,
+    valuation_factor: Vec<f64>,
 }
 
 impl PathValues {
@@ -117,6 +124,11 @@ impl PathValues {
             margin: vec![0.0; years],
             valuation: vec![0.0; years],
             spend: Vec::new(),
+            revenue_shock: vec![0.0; years],
+            margin_shock: vec![0.0; years],
+            valuation_shock: vec![0.0; years],
+            growth: vec![0.0; years],
+            valuation_factor: vec![0.0; years],
         }
     }
 }
@@ -130,42 +142,77 @@ pub struct Drawn {
     pub failure_year: Option<Year>,
 }
 
-/// e^x, to within an ulp of the correctly rounded value, with exp(0) exactly 1.
-///
-/// fdlibm's algorithm (as in musl and Go): x = k ln2 + r with |r| <= ln2 / 2, e^r from a
-/// rational approximation, times 2^k. A path takes two exponentials a year, and glibc's
-/// `exp` (a call through the PLT, with its error handling) was a seventh of a simulation's
-/// time; this one is inlined. Outside (-708, 709) (near where e^x leaves the normal range
-/// or overflows, far beyond any path's shocks) and for NaN, it defers to the standard
-/// library.
-#[inline]
-pub fn exp(x: f64) -> f64 {
-    // fdlibm's constants, by their bits (as musl writes them): ln 2 in two parts, the
-    // high one with trailing zeros so that k * LN2_HI is exact.
-    const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
-    const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
-    const INV_LN2: f64 = std::f64::consts::LOG2_E;
-    // 1.5 * 2^52: adding and subtracting it rounds to the nearest integer (ties to even),
-    // without a call to `round`, for |v| < 2^51.
-    const ROUND: f64 = 6_755_399_441_055_744.0;
-    const P1: f64 = f64::from_bits(0x3fc5_5555_5555_553e);
-    const P2: f64 = f64::from_bits(0xbf66_c16c_16be_bd93);
-    const P3: f64 = f64::from_bits(0x3f11_566a_af25_de2c);
-    const P4: f64 = f64::from_bits(0xbebb_bd41_c5d2_6bf1);
-    const P5: f64 = f64::from_bits(0x3e66_3769_72be_a4d0);
-    if !(x > -708.0 && x < 709.0) {
-        return x.exp();
-    }
-    let k = (x * INV_LN2 + ROUND) - ROUND;
+// fdlibm's constants, by their bits (as musl writes them): ln 2 in two parts, the high one
+// with trailing zeros so that k * LN2_HI is exact.
+const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
+const INV_LN2: f64 = std::f64::consts::LOG2_E;
+// 1.5 * 2^52: adding it rounds to the nearest integer k (ties to even) for |v| < 2^51, and
+// leaves k in the low bits of the sum (its bits are 0x4338_0000_0000_0000 + k).
+const ROUND: f64 = 6_755_399_441_055_744.0;
+const P1: f64 = f64::from_bits(0x3fc5_5555_5555_553e);
+const P2: f64 = f64::from_bits(0xbf66_c16c_16be_bd93);
+const P3: f64 = f64::from_bits(0x3f11_566a_af25_de2c);
+const P4: f64 = f64::from_bits(0xbebb_bd41_c5d2_6bf1);
+const P5: f64 = f64::from_bits(0x3e66_3769_72be_a4d0);
+
+/// Whether [`exp_core`] holds for `x`: inside (-708, 709) (false for NaN).
+#[inline(always)]
+fn in_core_range(x: f64) -> bool {
+    x > -708.0 && x < 709.0
+}
+
+/// fdlibm's e^x for x in (-708, 709), without a branch, so that a loop over many x is
+/// vectorized: x = k ln2 + r with |r| <= ln2 / 2, e^r from a rational approximation, times
+/// 2^k built from k's bits.
+#[inline(always)]
+fn exp_core(x: f64) -> f64 {
+    let k_bits = x * INV_LN2 + ROUND;
+    let k = k_bits - ROUND;
     let hi = x - k * LN2_HI;
     let lo = k * LN2_LO;
     let r = hi - lo;
     let t = r * r;
     let c = r - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
     let y = 1.0 - ((lo - (r * c) / (2.0 - c)) - hi);
-    // 2^k as a float: k is in [-1021, 1023] here, so the exponent field is in range.
-    let scale = f64::from_bits(((1023 + k as i64) as u64) << 52);
+    // 2^k: k + 1023 is in [2, 2046] here, so the low 12 bits of k_bits + 1023, shifted to
+    // the top, are exactly the exponent field of 2^k with a zero sign.
+    let scale = f64::from_bits(k_bits.to_bits().wrapping_add(1023) << 52);
     y * scale
+}
+
+/// e^x, to within an ulp of the correctly rounded value, with exp(0) exactly 1.
+///
+/// fdlibm's algorithm (as in musl and Go), inlined: glibc's `exp` (a call through the PLT,
+/// with its error handling) was a seventh of a simulation's time. Outside (-708, 709) (near
+/// where e^x leaves the normal range or overflows, far beyond any path's shocks) and for
+/// NaN, it defers to the standard library.
+#[inline]
+pub fn exp(x: f64) -> f64 {
+    if in_core_range(x) {
+        exp_core(x)
+    } else {
+        x.exp()
+    }
+}
+
+/// `out[i]` = [`exp`]`(xs[i])`: the same numbers, bit for bit, computed a vector of values
+/// at a time (the first loop has no branch and no call).
+pub fn exp_into(xs: &[f64], out: &mut [f64]) {
+    let out = &mut out[..xs.len()];
+    for (x, e) in xs.iter().zip(out.iter_mut()) {
+        // Clamped to where the formula holds (k + 1023 stays in [2, 2046]); values outside
+        // (-708, 709) and NaN are redone below.
+        // Not `clamp`: its NaN handling keeps this loop from being vectorized.
+        #[allow(clippy::manual_clamp)]
+        let x = x.max(-708.0).min(709.0);
+        *e = exp_core(x);
+    }
+    for (x, e) in xs.iter().zip(out.iter_mut()) {
+        if !in_core_range(*x) {
+            *e = x.exp();
+        }
+    }
 }
 
 /// Draws the center and the values of one path (SPEC 10, steps 1 to 5) into `out`.
@@ -202,24 +249,28 @@ pub fn draw_path(
         out.spend.clear();
     }
     let p = process;
-    // Sliced to the path's years, so that the loop's indexing needs no bounds checks.
-    let (o_revenue, o_profit, o_margin, o_valuation) = (
-        &mut out.revenue[..n],
-        &mut out.profit[..n],
-        &mut out.margin[..n],
-        &mut out.valuation[..n],
+    let m = n - from;
+    let PathValues {
+        revenue_shock,
+        margin_shock,
+        valuation_shock,
+        growth,
+        valuation_factor,
+        ..
+    } = out;
+    let (x_t, y_t, v_t) = (
+        &mut revenue_shock[from..n],
+        &mut margin_shock[from..n],
+        &mut valuation_shock[from..n],
     );
-    let (c_revenue, c_profit, c_margin, c_valuation) = (
-        &c.revenue[..n],
-        &c.profit[..n],
-        &c.margin[..n],
-        &c.valuation[..n],
-    );
+
+    // The draws, in their order (the stream is read one year after another), with the
+    // shocks' recursions and the hazards.
     let (mut x, mut y, mut w) = (0.0f64, 0.0f64, 0.0f64);
     let mut agi_year = c.agi_year;
     let mut failure_year = None;
-    for i in from..n {
-        let year = start_year + i as Year;
+    for j in 0..m {
+        let year = start_year + (from + j) as Year;
         let e_r: f64 = rng.sample(StandardNormal);
         let e_m: f64 = rng.sample(StandardNormal);
         let e_v: f64 = rng.sample(StandardNormal);
@@ -228,41 +279,74 @@ pub fn draw_path(
         x = p.revenue_persistence * x + p.revenue_vol * e_r;
         y = p.margin_persistence * y + p.margin_vol * e_m;
         w = p.valuation_persistence * w + p.valuation_vol * e_v;
+        x_t[j] = x;
+        y_t[j] = y;
+        v_t[j] = p.valuation_beta * x + w;
         if u_a < p.agi_hazard && agi_year.is_none_or(|a| a > year) {
             agi_year = Some(year);
         }
         if failure_year.is_none() && u_f < p.failure_hazard {
             failure_year = Some(year);
         }
-        if failure_year.is_some() {
-            o_revenue[i] = 0.0;
-            o_profit[i] = 0.0;
-            o_margin[i] = 0.0;
-            o_valuation[i] = 0.0;
-            if cloud {
-                out.spend[i] = 0.0;
-            }
-            continue;
-        }
-        // exp(0) is exactly 1 and y is 0 with every vol 0: the path is then its center,
-        // exactly. profit = revenue * margin is computed as profit^c e^x + revenue * y, the
-        // same number, which also keeps a trajectories_csv center's profit where its revenue
-        // is 0.
-        let growth = exp(x);
-        let revenue = c_revenue[i] * growth;
-        let margin = c_margin[i] + y;
-        o_revenue[i] = revenue;
-        if cloud {
-            out.spend[i] = c.spend[i] * growth;
-        }
-        if margin > 1.0 {
-            o_margin[i] = 1.0;
-            o_profit[i] = revenue;
+    }
+
+    // The values, a year at a time but without a dependence between years, so that these
+    // loops run on vectors. exp(0) is exactly 1 and y is 0 with every vol 0: the path is then
+    // its center, exactly. profit = revenue * margin is computed as profit^c e^x + revenue * y,
+    // the same number, which also keeps a trajectories_csv center's profit where its revenue
+    // is 0.
+    let (g_t, f_t) = (&mut growth[from..n], &mut valuation_factor[from..n]);
+    exp_into(x_t, g_t);
+    exp_into(v_t, f_t);
+    let (o_revenue, o_profit, o_margin, o_valuation) = (
+        &mut out.revenue[from..n],
+        &mut out.profit[from..n],
+        &mut out.margin[from..n],
+        &mut out.valuation[from..n],
+    );
+    let (c_revenue, c_profit, c_margin, c_valuation) = (
+        &c.revenue[from..n],
+        &c.profit[from..n],
+        &c.margin[from..n],
+        &c.valuation[from..n],
+    );
+    for j in 0..m {
+        let revenue = c_revenue[j] * g_t[j];
+        let margin = c_margin[j] + y_t[j];
+        let capped = margin > 1.0;
+        o_revenue[j] = revenue;
+        o_margin[j] = if capped { 1.0 } else { margin };
+        o_profit[j] = if capped {
+            revenue
         } else {
-            o_margin[i] = margin;
-            o_profit[i] = c_profit[i] * growth + revenue * y;
+            c_profit[j] * g_t[j] + revenue * y_t[j]
+        };
+        o_valuation[j] = c_valuation[j] * f_t[j];
+    }
+    // Spend follows the path's revenue (SPEC 13): the center's spend times the same factor.
+    if cloud {
+        for ((o, c), g) in out.spend[from..n]
+            .iter_mut()
+            .zip(&c.spend[from..n])
+            .zip(&*g_t)
+        {
+            *o = c * g;
         }
-        o_valuation[i] = c_valuation[i] * exp(p.valuation_beta * x + w);
+    }
+    // From the year it fails, the company has nothing.
+    if let Some(failed) = failure_year {
+        let f = (failed - start_year) as usize;
+        for v in [
+            &mut out.revenue,
+            &mut out.profit,
+            &mut out.margin,
+            &mut out.valuation,
+        ] {
+            v[f..n].fill(0.0);
+        }
+        if cloud {
+            out.spend[f..n].fill(0.0);
+        }
     }
     Drawn {
         center: center_index,
@@ -273,7 +357,7 @@ pub fn draw_path(
 
 #[cfg(test)]
 mod tests {
-    use super::exp;
+    use super::{exp, exp_into};
 
     /// Distance in units in the last place between two positive finite floats.
     fn ulps(a: f64, b: f64) -> u64 {
@@ -304,6 +388,34 @@ mod tests {
             }
         }
         assert!(worst <= 1);
+    }
+
+    #[test]
+    fn exp_into_is_exp_bit_for_bit_inside_and_outside_its_range() {
+        let mut xs: Vec<f64> = (0..4001).map(|i| -2000.0 + i as f64 * 0.7357).collect();
+        xs.extend([
+            0.0,
+            -0.0,
+            708.9,
+            709.0,
+            -708.0,
+            -707.9,
+            f64::NAN,
+            f64::INFINITY,
+        ]);
+        xs.extend([f64::NEG_INFINITY, 1e-300, -1e-300, 3.7e-9]);
+        // Odd lengths too: the vectorized loop's remainder.
+        for len in [xs.len(), xs.len() - 1, 3, 1, 0] {
+            let mut out = vec![f64::NAN; len];
+            exp_into(&xs[..len], &mut out);
+            for (x, e) in xs[..len].iter().zip(&out) {
+                if x.is_nan() {
+                    assert!(e.is_nan());
+                } else {
+                    assert_eq!(e.to_bits(), exp(*x).to_bits(), "exp_into at {x:e}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -20,6 +20,9 @@ pub mod replay;
 pub mod stats;
 pub mod table;
 
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use rayon::prelude::*;
 
 use crate::engine::waterfall::Observer;
@@ -35,7 +38,8 @@ use stats::{QUANTILES, Summary};
 /// 100,000); everything else covers all paths.
 pub const FAN_SAMPLE: u64 = 100_000;
 
-/// Paths are run in blocks of this many, each block by one thread, in order.
+/// Paths are handed to the threads in runs of at least this many, and progress is told a
+/// block at a time.
 const BLOCK: usize = 1024;
 
 /// What to simulate: `[simulation]` with the command line's overrides applied.
@@ -61,6 +65,20 @@ pub struct PathResult {
     pub npv_equity: f64,
     pub npv_advantage: f64,
     pub winner: Winner,
+}
+
+impl PathResult {
+    /// The result of a path not run because an earlier one failed (never reported).
+    const SKIPPED: PathResult = PathResult {
+        center: 0,
+        skipped_rounds: 0,
+        agi_year: None,
+        failure_year: None,
+        npv_profit_share: 0.0,
+        npv_equity: 0.0,
+        npv_advantage: 0.0,
+        winner: Winner::Tie,
+    };
 }
 
 /// The statistics of a group of paths (all, or one center's): a row of `simulation.csv`.
@@ -272,9 +290,6 @@ impl Work {
     }
 }
 
-/// A block of paths: its number, its results, and its part of the fan sample if any.
-type Block<'a> = (usize, &'a mut [PathResult], Option<&'a mut [f64]>);
-
 /// Records the investor's value each year (cumulative cash flow, plus the holding value
 /// under the stake) into one path's slot of the fan sample: [regime][year index].
 struct FanRecorder<'a> {
@@ -370,70 +385,79 @@ pub fn run(
     } else {
         0
     };
-    let placeholder = PathResult {
-        center: 0,
-        skipped_rounds: 0,
-        agi_year: None,
-        failure_year: None,
-        npv_profit_share: 0.0,
-        npv_equity: 0.0,
-        npv_advantage: 0.0,
-        winner: Winner::Tie,
-    };
-    let mut per_path = vec![placeholder; n];
     let slot = 2 * years;
-    let mut fan_values = vec![0.0f64; fan_paths * slot];
-    {
-        let mut fan_blocks = fan_values.chunks_mut(BLOCK * slot.max(1));
-        let blocks: Vec<Block<'_>> = per_path
-            .chunks_mut(BLOCK)
-            .enumerate()
-            .map(|(b, chunk)| (b, chunk, fan_blocks.next()))
-            .collect();
-        let outcomes: Vec<Result<(), SimulateError>> = blocks
-            .into_par_iter()
-            .map_init(
-                || Work::new(&setup.deal),
-                |work, (b, chunk, mut fan)| {
-                    for (j, result) in chunk.iter_mut().enumerate() {
-                        let p = (b * BLOCK + j) as u64;
-                        let sample = fan
-                            .as_deref_mut()
-                            .and_then(|f| f.get_mut(j * slot..(j + 1) * slot));
-                        let (drawn, outcome) = match sample {
-                            // The fan needs every year's value: a full run.
-                            Some(out) => setup.run_one(
-                                p,
-                                work,
-                                false,
-                                &mut FanRecorder {
-                                    start: setup.start_year,
-                                    years,
-                                    out,
-                                },
-                            )?,
-                            None => setup.run_one(p, work, true, &mut ())?,
-                        };
-                        *result = PathResult {
-                            center: drawn.center as u32,
-                            skipped_rounds: outcome.skipped_rounds,
-                            agi_year: drawn.agi_year,
-                            failure_year: drawn.failure_year,
-                            npv_profit_share: outcome.profit_share.npv,
-                            npv_equity: outcome.equity.npv,
-                            npv_advantage: outcome.npv_advantage,
-                            winner: outcome.winner,
-                        };
-                    }
-                    progress(chunk.len() as u64);
-                    Ok(())
-                },
-            )
-            .collect();
-        // The first failing path, whichever thread met it first.
-        if let Some(e) = outcomes.into_iter().find_map(Result::err) {
-            return Err(e);
+    // The results are written by the threads straight into their places (rayon's indexed
+    // collect), so that the pages of a million results are touched in parallel and never
+    // zeroed first. A path the engine cannot compute stops the run: the first (lowest)
+    // failing path met is reported, and the paths still to come are skipped.
+    let first_error: Mutex<Option<(u64, SimulateError)>> = Mutex::new(None);
+    let stop = AtomicBool::new(false);
+    let record = |p: u64, outcome: Result<(Drawn, Outcome<f64>), SimulateError>| {
+        // Progress a block at a time: one call per BLOCK paths, and the last partial block.
+        let done = p + 1;
+        if done.is_multiple_of(BLOCK as u64) {
+            progress(BLOCK as u64);
+        } else if done == n as u64 {
+            progress(done % BLOCK as u64);
         }
+        match outcome {
+            Ok((drawn, outcome)) => PathResult {
+                center: drawn.center as u32,
+                skipped_rounds: outcome.skipped_rounds,
+                agi_year: drawn.agi_year,
+                failure_year: drawn.failure_year,
+                npv_profit_share: outcome.profit_share.npv,
+                npv_equity: outcome.equity.npv,
+                npv_advantage: outcome.npv_advantage,
+                winner: outcome.winner,
+            },
+            Err(e) => {
+                stop.store(true, Ordering::Relaxed);
+                let mut first = first_error.lock().unwrap_or_else(|e| e.into_inner());
+                if first.as_ref().is_none_or(|(q, _)| p < *q) {
+                    *first = Some((p, e));
+                }
+                PathResult::SKIPPED
+            }
+        }
+    };
+
+    // The fan's sample, the first paths: full runs, each year's values kept.
+    let mut fan_values = vec![0.0f64; fan_paths * slot];
+    let mut per_path: Vec<PathResult> = Vec::with_capacity(n);
+    fan_values
+        .par_chunks_mut(slot.max(1))
+        .enumerate()
+        .with_min_len(BLOCK)
+        .map_init(
+            || Work::new(&setup.deal),
+            |work, (p, out)| {
+                let p = p as u64;
+                if stop.load(Ordering::Relaxed) {
+                    return PathResult::SKIPPED;
+                }
+                let mut recorder = FanRecorder {
+                    start: setup.start_year,
+                    years,
+                    out,
+                };
+                record(p, setup.run_one(p, work, false, &mut recorder))
+            },
+        )
+        .collect_into_vec(&mut per_path);
+    // The rest, each resumed at the first random year.
+    per_path.par_extend((fan_paths..n).into_par_iter().with_min_len(BLOCK).map_init(
+        || Work::new(&setup.deal),
+        |work, p| {
+            let p = p as u64;
+            if stop.load(Ordering::Relaxed) {
+                return PathResult::SKIPPED;
+            }
+            record(p, setup.run_one(p, work, true, &mut ()))
+        },
+    ));
+    if let Some((_, e)) = first_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        return Err(e);
     }
 
     let centers: Vec<String> = setup.centers.iter().map(|c| c.name.clone()).collect();
@@ -460,41 +484,56 @@ pub fn run(
 
 /// The statistics of all paths and of each center's.
 fn groups(per_path: &[PathResult], centers: &[String]) -> Vec<Group> {
-    // Values per group and quantity, in path order: [group][quantity].
-    let mut values: Vec<[Vec<f64>; 3]> = (0..=centers.len())
-        .map(|_| [Vec::new(), Vec::new(), Vec::new()])
-        .collect();
-    let mut counts = vec![(0u64, 0u64); centers.len() + 1];
+    let mut counts = vec![(0u64, 0u64, 0u64); centers.len() + 1];
     for p in per_path {
         for g in [0, p.center as usize + 1] {
-            values[g][0].push(p.npv_profit_share);
-            values[g][1].push(p.npv_equity);
-            values[g][2].push(p.npv_advantage);
+            counts[g].0 += 1;
             match p.winner {
-                Winner::Equity => counts[g].0 += 1,
-                Winner::Tie => counts[g].1 += 1,
+                Winner::Equity => counts[g].1 += 1,
+                Winner::Tie => counts[g].2 += 1,
                 Winner::ProfitShare => {}
             }
         }
     }
-    let summaries: Vec<Option<Summary>> = values
-        .par_iter_mut()
-        .flat_map_iter(|qs| qs.iter_mut())
-        .map(|v| summarize(v))
-        .collect::<Vec<_>>();
+    // Each group's values of each quantity, in path order, gathered and summarized as one
+    // task: the tasks run in parallel, and only those running hold their values.
+    let quantities: [fn(&PathResult) -> f64; 3] = [
+        |p| p.npv_profit_share,
+        |p| p.npv_equity,
+        |p| p.npv_advantage,
+    ];
+    let tasks: Vec<(usize, usize)> = (0..=centers.len())
+        .flat_map(|g| (0..3).map(move |q| (g, q)))
+        .collect();
+    let summaries: Vec<Option<Summary>> = tasks
+        .into_par_iter()
+        .map(|(g, q)| {
+            let value = quantities[q];
+            let mut values: Vec<f64> = if g == 0 {
+                per_path.iter().map(value).collect()
+            } else {
+                per_path
+                    .iter()
+                    .filter(|p| p.center as usize + 1 == g)
+                    .map(value)
+                    .collect()
+            };
+            summarize(&mut values)
+        })
+        .collect();
     let mut summaries = summaries.into_iter();
-    values
+    counts
         .iter()
         .enumerate()
-        .map(|(g, v)| Group {
+        .map(|(g, &(paths, equity_wins, ties))| Group {
             name: if g == 0 {
                 "all".to_string()
             } else {
                 centers[g - 1].clone()
             },
-            paths: v[0].len() as u64,
-            equity_wins: counts[g].0,
-            ties: counts[g].1,
+            paths,
+            equity_wins,
+            ties,
             npv_profit_share: summaries.next().flatten(),
             npv_equity: summaries.next().flatten(),
             npv_advantage: summaries.next().flatten(),
