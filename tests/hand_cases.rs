@@ -413,8 +413,8 @@ fn hand_calculated_cases() {
             ));
         }
     }
-    let mut compared = 0;
-    for case in models.iter() {
+    let results = common::in_parallel(&models, |case| {
+        let mut problems: Vec<String> = Vec::new();
         let model = dir.join(format!("{}.toml", case));
         let expect = dir.join(format!("{}.expect.toml", case));
         if !expect.is_file() {
@@ -423,21 +423,22 @@ fn hand_calculated_cases() {
                 case,
                 expect.display()
             ));
-            continue;
+            return (0, problems);
         }
         let n = check_case(case, &model, &expect, &mut problems);
-        if n == 0
-            && !problems
-                .iter()
-                .any(|p| p.starts_with(&format!("case `{}`", case)))
-        {
+        if n == 0 && problems.is_empty() {
             problems.push(format!(
                 "case `{}`: {} checks nothing",
                 case,
                 expect.display()
             ));
         }
+        (n, problems)
+    });
+    let mut compared = 0;
+    for (n, case_problems) in results {
         compared += n;
+        problems.extend(case_problems);
     }
     println!(
         "hand cases: {} case(s), {} cell(s) compared, {} problem(s)",

@@ -199,8 +199,8 @@ fn compare_matches_the_reference_implementation() {
         !cases.is_empty(),
         "no cases found under tests/reference/cases (run python3 tests/reference/gen.py)"
     );
-    let mut mismatches: Vec<String> = Vec::new();
-    for dir in &cases {
+    let per_case = common::in_parallel(&cases, |dir| {
+        let mut mismatches: Vec<String> = Vec::new();
         let case = dir
             .file_name()
             .map(|name| name.to_string_lossy().into_owned())
@@ -221,7 +221,7 @@ fn compare_matches_the_reference_implementation() {
                 "{case}: `stakeshift compare` failed ({}): {first}",
                 output.status
             ));
-            continue;
+            return mismatches;
         }
         for file in FILES {
             let expected = match read_csv(&dir.join(file)) {
@@ -240,7 +240,9 @@ fn compare_matches_the_reference_implementation() {
             };
             compare_file(&case, file, &expected, &got, &mut mismatches);
         }
-    }
+        mismatches
+    });
+    let mismatches: Vec<String> = per_case.into_iter().flatten().collect();
     if !mismatches.is_empty() {
         let total = mismatches.len();
         // at most MAX_LINES lines in all: a heading, then the mismatches

@@ -111,3 +111,32 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Table, String> {
     }
     Ok(Table { header, rows })
 }
+
+/// `f` of every item, on as many threads as the machine has (at most four), in the items'
+/// order: for tests that run the binary once per case, so that the suite's last test is not
+/// one long serial loop.
+pub fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
+    let next = AtomicUsize::new(0);
+    let done: Mutex<Vec<(usize, R)>> = Mutex::new(Vec::with_capacity(items.len()));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    let result = f(item);
+                    done.lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push((i, result));
+                }
+            });
+        }
+    });
+    let mut done = done.into_inner().unwrap_or_else(|e| e.into_inner());
+    done.sort_by_key(|(i, _)| *i);
+    assert_eq!(done.len(), items.len(), "a case's thread panicked");
+    done.into_iter().map(|(_, r)| r).collect()
+}
