@@ -120,3 +120,62 @@ fn f64_agrees_with_decimal_on_every_reference_case_and_model() {
         bad.join("\n")
     );
 }
+
+/// The f64 run checks its totals once a path instead of at every step: a path whose
+/// amounts leave f64's range (an infinite revenue, an infinite or NaN valuation, in any
+/// year) must still be an error naming the regime, never an infinite or NaN NPV.
+#[test]
+fn a_path_whose_amounts_are_not_finite_is_an_error_not_an_infinite_npv() {
+    use stakeshift::engine::{PathRef, RoundPolicy, Scratch, run_path};
+    let model = stakeshift::model::parse_model(stakeshift::model::ModelSource {
+        text: stakeshift::BUILTIN_MODEL,
+        load: &mut |_| Err("no files".into()),
+    })
+    .unwrap();
+    let discount = discount_factors(&model).unwrap();
+    let deal = Deal::<f64>::of(&model, &discount);
+    let n = deal.years();
+    let finite = vec![1.0f64; n];
+    for bad in [f64::INFINITY, f64::NEG_INFINITY, f64::NAN, f64::MAX] {
+        for year in [0, n / 2, n - 1] {
+            for field in ["revenue", "profit", "valuation", "spend"] {
+                let mut values: Vec<Vec<f64>> = vec![finite.clone(); 4];
+                let k = ["revenue", "profit", "valuation", "spend"]
+                    .iter()
+                    .position(|f| *f == field)
+                    .unwrap();
+                values[k][year] = bad;
+                // f64::MAX is finite, but a product or sum with it is not.
+                if bad == f64::MAX {
+                    values[k][year.saturating_sub(1)] = bad;
+                }
+                let path = PathRef {
+                    revenue: &values[0],
+                    profit: &values[1],
+                    valuation: &values[2],
+                    spend: &values[3],
+                    agi_year: None,
+                    failure_year: None,
+                };
+                let mut scratch = Scratch::new(&deal);
+                match run_path(&deal, path, RoundPolicy::Skip, &mut scratch, &mut ()) {
+                    Err(e) => assert!(
+                        e.message.contains("too large to hold"),
+                        "{field} {bad} in year {year}: {}",
+                        e.message
+                    ),
+                    Ok(o) => {
+                        // A value no rule uses in that year (revenue outside the revenue
+                        // shares' years, say) may leave the NPVs finite: then they must be.
+                        assert!(
+                            o.profit_share.npv.is_finite()
+                                && o.equity.npv.is_finite()
+                                && o.npv_advantage.is_finite(),
+                            "{field} {bad} in year {year}: {o:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

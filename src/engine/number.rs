@@ -6,7 +6,7 @@
 //! types lives here and nowhere else:
 //! - overflow: `Decimal`'s checked operations return None past 7.9e28, which the engine turns
 //!   into an error naming the trajectory and year; `f64`'s return None only where the result
-//!   is not finite;
+//!   is not finite, and its running totals are checked once, at the end of a path;
 //! - the waterfall's unit: `Decimal` rounds to whole units of 1e-12 of the model's unit so
 //!   that the waterfall's split is exact (see [`super::waterfall`]); `f64` does not round;
 //! - a tie: an advantage that rounds to zero at 6 decimal places (SPEC section 5).
@@ -58,6 +58,17 @@ pub trait Num:
     /// `self` to a whole power; None where it cannot be held.
     fn checked_powi(self, exponent: i64) -> Option<Self>;
 
+    /// `self + other` for a running total of a path. `Decimal`: [`Num::checked_add`].
+    /// `f64`: never None; a total that leaves the finite range stays infinite or NaN to the
+    /// end of the path, where the engine checks the path's totals once with
+    /// [`Num::is_finite`] (a check at every step was a sixth of a simulation's time).
+    fn total_add(self, other: Self) -> Option<Self>;
+    /// `self * other` for an amount that goes into a path's totals: as
+    /// [`Num::total_add`].
+    fn total_mul(self, other: Self) -> Option<Self>;
+    /// Whether the value is finite (`Decimal`: always).
+    fn is_finite(self) -> bool;
+
     /// Rounded to the waterfall's unit, half away from zero (`f64`: unchanged).
     fn to_unit(self) -> Self;
     /// Rounded to the waterfall's unit, towards zero (`f64`: unchanged).
@@ -106,6 +117,15 @@ impl Num for Decimal {
     fn checked_powi(self, exponent: i64) -> Option<Self> {
         MathematicalOps::checked_powi(&self, exponent)
     }
+    fn total_add(self, other: Self) -> Option<Self> {
+        Decimal::checked_add(self, other)
+    }
+    fn total_mul(self, other: Self) -> Option<Self> {
+        Decimal::checked_mul(self, other)
+    }
+    fn is_finite(self) -> bool {
+        true
+    }
     fn to_unit(self) -> Self {
         self.round_dp_with_strategy(WATERFALL_DP, RoundingStrategy::MidpointAwayFromZero)
     }
@@ -153,6 +173,15 @@ impl Num for f64 {
     fn checked_powi(self, exponent: i64) -> Option<Self> {
         let exponent = i32::try_from(exponent).ok()?;
         finite(self.powi(exponent))
+    }
+    fn total_add(self, other: Self) -> Option<Self> {
+        Some(self + other)
+    }
+    fn total_mul(self, other: Self) -> Option<Self> {
+        Some(self * other)
+    }
+    fn is_finite(self) -> bool {
+        f64::is_finite(self)
     }
     fn to_unit(self) -> Self {
         self

@@ -294,45 +294,58 @@ impl<N: Num> Running<N> {
             Regime::ProfitShare => (cloud.share_a[i], &cloud.commitments_a),
             Regime::Equity => (cloud.share_b[i], &cloud.commitments_b),
         };
-        let bought = share.checked_mul(spend)?;
+        let bought = share.total_mul(spend)?;
         let mut purchases = bought;
         for (c, so_far) in commitments.iter().zip(self.committed.iter_mut()) {
             if year < c.from || year > c.until {
                 continue;
             }
-            *so_far = so_far.checked_add(bought)?;
+            *so_far = so_far.total_add(bought)?;
             if year == c.until && !failed && *so_far < c.total {
-                purchases = purchases.checked_add(c.total - *so_far)?;
+                purchases = purchases.total_add(c.total - *so_far)?;
             }
         }
-        Some((purchases, cloud.margin.checked_mul(purchases)?))
+        Some((purchases, cloud.margin.total_mul(purchases)?))
     }
 
     /// Adds a year's flows; None where a total cannot be held.
     fn add(&mut self, row: &mut YearRow<N>, df: N) -> Option<()> {
-        self.cumulative = self.cumulative.checked_add(row.cash_flow)?;
+        self.cumulative = self.cumulative.total_add(row.cash_flow)?;
         row.cumulative_cash_flow = self.cumulative;
         row.discount_factor = df;
-        row.present_value = row.cash_flow.checked_mul(df)?;
-        self.npv = self.npv.checked_add(row.present_value)?;
+        row.present_value = row.cash_flow.total_mul(df)?;
+        self.npv = self.npv.total_add(row.present_value)?;
         self.contributions += row.contribution;
         self.inflows += row.distribution + row.revenue_share + row.dividend + row.cloud_income;
-        self.cloud_income = self.cloud_income.checked_add(row.cloud_income)?;
-        self.npv_cloud = self
-            .npv_cloud
-            .checked_add(row.cloud_income.checked_mul(df)?)?;
+        self.cloud_income = self.cloud_income.total_add(row.cloud_income)?;
+        self.npv_cloud = self.npv_cloud.total_add(row.cloud_income.total_mul(df)?)?;
         Some(())
     }
 
+    /// The regime's totals; None where one cannot be held (for `f64`, where one is not
+    /// finite: the once-a-path check of [`Num::total_add`]).
     fn totals(&self, terminal_value: N, last_df: N) -> Option<Totals<N>> {
-        Some(Totals {
+        let totals = Totals {
             contributions: self.contributions,
             inflows: self.inflows,
             terminal_value,
-            npv: self.npv.checked_add(terminal_value.checked_mul(last_df)?)?,
+            npv: self.npv.total_add(terminal_value.total_mul(last_df)?)?,
             cloud_income: self.cloud_income,
             npv_cloud: self.npv_cloud,
-        })
+        };
+        // Every running total of the regime flows into one of these (a cash flow that is
+        // not finite makes the NPV so, the discount factors being finite and > 0).
+        [
+            totals.contributions,
+            totals.inflows,
+            totals.terminal_value,
+            totals.npv,
+            totals.cloud_income,
+            totals.npv_cloud,
+        ]
+        .iter()
+        .all(|v| v.is_finite())
+        .then_some(totals)
     }
 }
 
@@ -677,9 +690,9 @@ pub fn run_years<N: Num, R: Recorder<N>>(
         };
         let (distribution, dividend, held_stake, holding_value) = if held {
             let dividend = (deal.dividend_payout * distributable)
-                .checked_mul(*stake)
+                .total_mul(*stake)
                 .ok_or_else(|| path_error(Some(year), "", "the dividend is too large to hold"))?;
-            let holding = stake.checked_mul(valuation).ok_or_else(|| {
+            let holding = stake.total_mul(valuation).ok_or_else(|| {
                 path_error(Some(year), "", "the stake's value is too large to hold")
             })?;
             (N::ZERO, dividend, *stake, holding)
