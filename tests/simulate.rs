@@ -341,6 +341,43 @@ fn same_seed_same_bytes_for_one_and_two_threads_and_another_seed_differs() {
     assert!(one != other, "another seed gave the same bytes");
 }
 
+/// A run whose paths can leave f64's range (a valuation that follows revenue shocks tenfold,
+/// for a century) fails naming the lowest failing path, whatever the number of threads:
+/// once a path fails only the paths above it are skipped.
+#[test]
+fn a_failing_run_names_the_same_lowest_path_on_any_number_of_threads() {
+    let stderr_with = |threads: &str| {
+        let out = stakeshift()
+            .env("RAYON_NUM_THREADS", threads)
+            .args([
+                "simulate",
+                "--paths",
+                "60000",
+                "--quiet",
+                "--set",
+                "end_year=2120",
+                "--set",
+                "simulation.valuation_beta=10",
+                "--set",
+                "simulation.revenue_vol=3",
+                "--set",
+                "simulation.revenue_persistence=1",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "threads {threads}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let one = stderr_with("1");
+    assert!(
+        one.contains("on simulated path ") && one.contains("too large to hold"),
+        "{one}"
+    );
+    for threads in ["2", "3", "4"] {
+        assert_eq!(stderr_with(threads), one, "threads {threads}");
+    }
+}
+
 /// The full-precision NPVs in a replay's comment: profit share, equity, advantage.
 fn replay_npvs(text: &str) -> [f64; 3] {
     let line = text.lines().find(|l| l.starts_with("# Its NPVs")).unwrap();

@@ -240,7 +240,7 @@ pub fn draw_path(
     out.profit[..from].copy_from_slice(&c.profit[..from]);
     out.margin[..from].copy_from_slice(&c.margin[..from]);
     out.valuation[..from].copy_from_slice(&c.valuation[..from]);
-    // Spend follows the path's revenue (SPEC 13): the center's spend times the same factor.
+    // The years before the first random one are the center's own.
     let cloud = !c.spend.is_empty();
     if cloud {
         out.spend.resize(n, 0.0);

@@ -9,7 +9,8 @@
 //!
 //! Deterministic: path p's draws depend only on the seed and p, results are kept in path
 //! order and summed in that order, and percentiles are exact order statistics; so the same
-//! model, seed and path count give the same bytes whatever the number of threads.
+//! model, seed and path count give the same bytes whatever the number of threads (and a
+//! run that fails names the same, lowest, failing path).
 //! Memory is bounded by a few numbers per path (a million paths: about 50 MB), never per
 //! path and year, except for the fan chart's fixed sample of at most [`FAN_SAMPLE`] paths.
 
@@ -21,7 +22,7 @@ pub mod stats;
 pub mod table;
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
@@ -380,18 +381,21 @@ pub fn run(
         message: "too many paths for this machine".into(),
     })?;
     let years = setup.deal.years();
-    let fan_paths = if options.fan {
+    let slot = 2 * years;
+    // (A model has at least one year; without, there would be no fan to sample.)
+    let fan_paths = if options.fan && slot > 0 {
         n.min(FAN_SAMPLE as usize)
     } else {
         0
     };
-    let slot = 2 * years;
     // The results are written by the threads straight into their places (rayon's indexed
     // collect), so that the pages of a million results are touched in parallel and never
-    // zeroed first. A path the engine cannot compute stops the run: the first (lowest)
-    // failing path met is reported, and the paths still to come are skipped.
+    // zeroed first. A path the engine cannot compute stops the run with an error naming
+    // the lowest failing path, whatever the number of threads: once a path has failed,
+    // only the paths above it are skipped, so every path below it still runs.
     let first_error: Mutex<Option<(u64, SimulateError)>> = Mutex::new(None);
-    let stop = AtomicBool::new(false);
+    let lowest_failure = AtomicU64::new(u64::MAX);
+    let skip = |p: u64| p > lowest_failure.load(Ordering::Relaxed);
     let record = |p: u64, outcome: Result<(Drawn, Outcome<f64>), SimulateError>| {
         // Progress a block at a time: one call per BLOCK paths, and the last partial block.
         let done = p + 1;
@@ -412,7 +416,7 @@ pub fn run(
                 winner: outcome.winner,
             },
             Err(e) => {
-                stop.store(true, Ordering::Relaxed);
+                lowest_failure.fetch_min(p, Ordering::Relaxed);
                 let mut first = first_error.lock().unwrap_or_else(|e| e.into_inner());
                 if first.as_ref().is_none_or(|(q, _)| p < *q) {
                     *first = Some((p, e));
@@ -426,14 +430,14 @@ pub fn run(
     let mut fan_values = vec![0.0f64; fan_paths * slot];
     let mut per_path: Vec<PathResult> = Vec::with_capacity(n);
     fan_values
-        .par_chunks_mut(slot.max(1))
+        .par_chunks_mut(slot)
         .enumerate()
         .with_min_len(BLOCK)
         .map_init(
             || Work::new(&setup.deal),
             |work, (p, out)| {
                 let p = p as u64;
-                if stop.load(Ordering::Relaxed) {
+                if skip(p) {
                     return PathResult::SKIPPED;
                 }
                 let mut recorder = FanRecorder {
@@ -450,7 +454,7 @@ pub fn run(
         || Work::new(&setup.deal),
         |work, p| {
             let p = p as u64;
-            if stop.load(Ordering::Relaxed) {
+            if skip(p) {
                 return PathResult::SKIPPED;
             }
             record(p, setup.run_one(p, work, true, &mut ()))
@@ -509,15 +513,17 @@ fn groups(per_path: &[PathResult], centers: &[String]) -> Vec<Group> {
         .into_par_iter()
         .map(|(g, q)| {
             let value = quantities[q];
-            let mut values: Vec<f64> = if g == 0 {
-                per_path.iter().map(value).collect()
+            let mut values: Vec<f64> = Vec::with_capacity(counts[g].0 as usize);
+            if g == 0 {
+                values.extend(per_path.iter().map(value));
             } else {
-                per_path
-                    .iter()
-                    .filter(|p| p.center as usize + 1 == g)
-                    .map(value)
-                    .collect()
-            };
+                values.extend(
+                    per_path
+                        .iter()
+                        .filter(|p| p.center as usize + 1 == g)
+                        .map(value),
+                );
+            }
             summarize(&mut values)
         })
         .collect();

@@ -135,8 +135,8 @@ pub fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) ->
             });
         }
     });
+    // (A case that panicked has already failed the test: `scope` panics once its threads end.)
     let mut done = done.into_inner().unwrap_or_else(|e| e.into_inner());
     done.sort_by_key(|(i, _)| *i);
-    assert_eq!(done.len(), items.len(), "a case's thread panicked");
     done.into_iter().map(|(_, r)| r).collect()
 }
