@@ -8,8 +8,16 @@ use super::stats::interval_95;
 use crate::model::Model;
 use crate::report::group_thousands;
 
+/// An amount to one decimal, thousands grouped; from 1e15 on (beyond f64's exact integers,
+/// reached only with extreme `[simulation]` values) in scientific notation to four
+/// significant digits, rather than a hundred digits of which only the first 16 mean
+/// anything. CSV and JSON keep every value in full.
 fn money(v: f64) -> String {
-    group_thousands(&fixed_f64(v, 1))
+    if v.is_finite() && v.abs() >= 1e15 {
+        format!("{v:.3e}")
+    } else {
+        group_thousands(&fixed_f64(v, 1))
+    }
 }
 
 fn percent(v: f64) -> String {
@@ -162,4 +170,18 @@ pub fn conclusion(model: &Model, results: &Results) -> String {
         money(p5),
         money(p95)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::money;
+
+    #[test]
+    fn amounts_beyond_1e15_are_printed_in_scientific_notation_not_in_a_hundred_digits() {
+        assert_eq!(money(38.14), "38.1");
+        assert_eq!(money(-1_747_705.0), "-1,747,705.0");
+        assert_eq!(money(999_999_999_999_999.0), "999,999,999,999,999.0");
+        assert_eq!(money(1.582_432_692e122), "1.582e122");
+        assert_eq!(money(-2.5e15), "-2.500e15");
+    }
 }
