@@ -265,11 +265,16 @@ impl<N: Num> Waterfall<N> {
 
             // The slice: all that is left, or less where a party reaches its cap first.
             let mut slice = remaining;
-            for (k, cap) in tier.until.iter().enumerate() {
-                if cap.share.is_zero() || self.capped(t, k, investor_out) {
+            for (cap, &amount) in tier.until.iter().zip(&self.caps[t]) {
+                if cap.share.is_zero() || (investor_out && cap.party == self.investor) {
                     continue;
                 }
-                let room = self.caps[t][k] - self.received[cap.party];
+                // The room left; a party with none has reached its cap (`capped`: the
+                // receipts are at least the cap exactly when the difference is not > 0).
+                let room = amount - self.received[cap.party];
+                if room <= N::ZERO {
+                    continue;
+                }
                 // A quotient too large to hold is a slice larger than any profit.
                 if let Some(at) = room.checked_div(cap.share).map(N::unit_down)
                     && at < slice
