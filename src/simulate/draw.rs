@@ -236,11 +236,11 @@ pub fn draw_path(
     let c = &centers[center_index];
     let n = c.revenue.len();
     let from = from.min(n);
+    // The years before the first random one are the center's own.
     out.revenue[..from].copy_from_slice(&c.revenue[..from]);
     out.profit[..from].copy_from_slice(&c.profit[..from]);
     out.margin[..from].copy_from_slice(&c.margin[..from]);
     out.valuation[..from].copy_from_slice(&c.valuation[..from]);
-    // The years before the first random one are the center's own.
     let cloud = !c.spend.is_empty();
     if cloud {
         out.spend.resize(n, 0.0);
