@@ -183,11 +183,11 @@ fn exp_core(x: f64) -> f64 {
 
 /// e^x, to within an ulp of the correctly rounded value, with exp(0) exactly 1.
 ///
-/// fdlibm's algorithm (as in musl and Go), inlined: glibc's `exp` (a call through the PLT,
-/// with its error handling) was a seventh of a simulation's time. Outside (-708, 709) (near
-/// where e^x leaves the normal range or overflows, far beyond any path's shocks) and for
-/// NaN, it defers to the standard library.
-#[inline]
+/// fdlibm's algorithm (as in musl and Go), one value at a time: the definition that
+/// [`exp_into`], which the simulation uses, matches bit for bit (glibc's `exp`, a call
+/// through the PLT with its error handling, was a seventh of a simulation's time). Outside
+/// (-708, 709) (near where e^x leaves the normal range or overflows, far beyond any path's
+/// shocks) and for NaN, it defers to the standard library.
 pub fn exp(x: f64) -> f64 {
     if in_core_range(x) {
         exp_core(x)
