@@ -1,7 +1,9 @@
 //! stakeshift: what an investor gets from a capped profit-sharing deal against an equity
 //! stake diluted by later rounds, year by year, across trajectories for the company.
 //!
-//! The library does the work; the binary only wires it to the command line.
+//! The library does the work; the binary only wires it to the command line. The rules
+//! themselves (engine, compare, simulate's runs, the model's types) are the crate
+//! `stakeshift-core` (core/), re-exported here under the same names.
 //! - [`model`]: the model file, read exactly and validated (SPEC sections 1 and 6);
 //! - [`engine`]: the computation (sections 2 to 5), free of I/O;
 //! - [`compare`]: every trajectory through both regimes;
@@ -29,10 +31,12 @@
 // The library never prints: the binary decides what reaches the terminal.
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro)]
 
+// The rules (and the types they work on) are a crate of their own, built fully optimised
+// while this one is built for a quick first build: see Cargo.toml. Re-exported here, so
+// that `stakeshift::engine` is the one path to them.
+pub use stakeshift_core::{compare, engine, error};
+
 pub mod chart;
-pub mod compare;
-pub mod engine;
-pub mod error;
 pub mod io;
 pub mod model;
 pub mod overrides;

@@ -735,3 +735,84 @@ fn agrees_in_distribution_with_the_independent_numpy_simulation() {
 fn stats_quantiles() -> [f64; 5] {
     simulate::stats::QUANTILES
 }
+
+/// Models whose fixed years (before the first random one) carry state into the random
+/// ones: the built-in model as it is, and with the first random year moved to 2029 (its
+/// cloud commitment of 2026-2032 straddles it) and to 2035 (the waterfall has paid out and
+/// the commitment has closed); and the small models of tests/reference/sim (a cap that
+/// grows, rounds before and after, hazards, a trajectories_csv center).
+fn models_with_fixed_years() -> Vec<(String, Model)> {
+    let builtin = || stakeshift::io::load_model(None).unwrap().model;
+    let mut out = vec![("built-in".to_string(), builtin())];
+    for year in [2029, 2035] {
+        let mut m = builtin();
+        m.simulation.from_year = Some(year);
+        out.push((format!("built-in from {year}"), m));
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for name in ["hazards", "margin_cap", "skipped_round", "weights"] {
+        let path = root.join(format!("tests/reference/sim/{name}.toml"));
+        out.push((
+            name.to_string(),
+            stakeshift::io::load_model(Some(&path)).unwrap().model,
+        ));
+    }
+    out
+}
+
+/// A path that starts from its center's run up to the first random year gives the bits a
+/// run from the start gives: the fan sample's paths (full runs) and `--replay` (a full run)
+/// agree with the rest.
+#[test]
+fn a_path_resumed_after_the_fixed_years_equals_its_full_run_bit_for_bit() {
+    for (name, model) in models_with_fixed_years() {
+        let options = Options {
+            paths: 2000,
+            seed: 7,
+            selected: None,
+            fan: false,
+        };
+        let resumed = simulate::run(&model, &options, &|_| {}).unwrap();
+        let full = simulate::run(
+            &model,
+            &Options {
+                fan: true,
+                ..options.clone()
+            },
+            &|_| {},
+        )
+        .unwrap();
+        assert_eq!(resumed.per_path, full.per_path, "{name}");
+        for p in [0, 1, 17, 999, 1999] {
+            let again = simulate::replay(&model, &options, p).unwrap();
+            let r = &resumed.per_path[p as usize];
+            assert_eq!(
+                again.outcome.profit_share.npv.to_bits(),
+                r.npv_profit_share.to_bits(),
+                "{name} path {p}"
+            );
+            assert_eq!(
+                again.outcome.equity.npv.to_bits(),
+                r.npv_equity.to_bits(),
+                "{name} path {p}"
+            );
+        }
+    }
+}
+
+/// The fixed years must carry state for the test above to mean anything: with the first
+/// random year at 2035, the waterfall has paid the investor before it in some center.
+#[test]
+fn the_fixed_years_of_those_models_carry_state() {
+    let models = models_with_fixed_years();
+    let (name, late) = &models[2];
+    assert_eq!(name, "built-in from 2035");
+    let comparison = stakeshift::compare::compare(late, None).unwrap();
+    let paid_before = comparison.trajectories.iter().any(|t| {
+        t.profit_share
+            .rows
+            .iter()
+            .any(|r| r.year < 2035 && r.distribution > Decimal::ZERO)
+    });
+    assert!(paid_before, "no waterfall receipts before 2035");
+}

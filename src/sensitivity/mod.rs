@@ -13,7 +13,7 @@ pub mod tornado;
 
 use rust_decimal::Decimal;
 
-use crate::engine::{self, EngineError, Winner};
+use crate::engine::{EngineError, Winner};
 use crate::error::Error;
 use crate::io::{LoadedModel, ModelFile};
 use crate::model::Model;
@@ -156,20 +156,17 @@ pub const MAX_STEPS: usize = 10_001;
 /// winner only (the engine's lightest detail level: no rows, no IRR, no break-even); an
 /// engine error names the trajectory (and the caller says which values led to it).
 pub fn run(model: &Model, selected: &[usize]) -> Result<Vec<Outcome>, EngineError> {
-    let discount = engine::discount_factors(model)?;
-    let deal = engine::Deal::<Decimal>::of(model, &discount);
-    selected
-        .iter()
-        .map(|&t| {
-            let o = engine::run_outcome(model, &deal, &model.trajectories[t])?;
-            Ok(Outcome {
-                npv_profit_share: o.profit_share.npv,
-                npv_equity: o.equity.npv,
-                npv_advantage: o.npv_advantage,
-                winner: o.winner,
-            })
+    // In stakeshift-core, so that the engine runs as built there (fully optimised).
+    let outcomes = crate::compare::outcomes(model, selected)?;
+    Ok(outcomes
+        .into_iter()
+        .map(|o| Outcome {
+            npv_profit_share: o.profit_share.npv,
+            npv_equity: o.equity.npv,
+            npv_advantage: o.npv_advantage,
+            winner: o.winner,
         })
-        .collect()
+        .collect())
 }
 
 /// `path=value` as one writes it in a message.

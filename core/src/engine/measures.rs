@@ -57,7 +57,7 @@ pub fn payback_year<N: Num>(first_year: Year, flows: &[N]) -> Option<Year> {
 /// use rust_decimal::Decimal;
 /// // Pay 100, get 121 two years later: 10% a year.
 /// let flows = [Decimal::from(-100), Decimal::ZERO, Decimal::from(121)];
-/// let r = stakeshift::engine::measures::irr(&flows).unwrap();
+/// let r = stakeshift_core::engine::measures::irr(&flows).unwrap();
 /// assert!((r - 0.10).abs() < 1e-12);
 /// ```
 pub fn irr<N: Num>(flows: &[N]) -> Option<f64> {

@@ -1,6 +1,8 @@
 //! The comparison: every chosen trajectory of a model run through both regimes.
 
-use crate::engine::{self, EngineError, TrajectoryResult};
+use rust_decimal::Decimal;
+
+use crate::engine::{self, EngineError, Outcome, TrajectoryResult};
 use crate::model::Model;
 
 /// The results for a model, in the order its trajectories were selected.
@@ -27,4 +29,18 @@ pub fn compare(model: &Model, selected: Option<&[usize]>) -> Result<Comparison, 
         .map(|t| engine::run_trajectory(model, &discount, t))
         .collect::<Result<_, _>>()?;
     Ok(Comparison { trajectories })
+}
+
+/// Runs the trajectories `selected` (by index; an index past the model's is skipped) in
+/// exact decimals, NPVs and winner only: the engine's lightest detail level (no rows, no
+/// IRR, no break-even search), for the many runs of a sweep, a tornado or a solve. An engine
+/// error names the trajectory.
+pub fn outcomes(model: &Model, selected: &[usize]) -> Result<Vec<Outcome<Decimal>>, EngineError> {
+    let discount = engine::discount_factors(model)?;
+    let deal = engine::Deal::<Decimal>::of(model, &discount);
+    selected
+        .iter()
+        .filter_map(|&t| model.trajectories.get(t))
+        .map(|t| engine::run_outcome(model, &deal, t))
+        .collect()
 }

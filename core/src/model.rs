@@ -1,0 +1,278 @@
+//! The model: a deal's two regimes and the trajectories they are run on, as validated,
+//! typed values. Reading a model file into these types is the `stakeshift` crate's job
+//! (`stakeshift::model::parse_model`); nothing here does I/O, so a model can also be built in
+//! code (tests, benchmarks, simulations).
+
+use rust_decimal::Decimal;
+
+/// A calendar year. Every flow happens at the end of its year.
+pub type Year = i32;
+
+/// Index of a party in [`Model::parties`].
+pub type PartyId = usize;
+
+/// A whole model, valid by construction when it comes from `stakeshift::model::parse_model`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    pub name: String,
+    pub unit: String,
+    pub start_year: Year,
+    pub end_year: Year,
+    pub valuation_year: Year,
+    pub discount_rate: Decimal,
+    /// Every party the waterfall knows, in the order first named in the file: the investor,
+    /// the residual and each party of each tier.
+    pub parties: Vec<String>,
+    pub investor: Investor,
+    pub profit_share: ProfitShare,
+    pub equity: Equity,
+    pub trajectories: Vec<Trajectory>,
+    /// `[simulation]`: how `simulate` draws random futures (defaults when absent).
+    pub simulation: Simulation,
+    /// `[cloud]` with `[profit_share.cloud]` and `[equity.cloud]` (SPEC 13): the compute the
+    /// investor sells the company. None: no cloud side, and nothing changes.
+    pub cloud: Option<Cloud>,
+    /// Valid values that look like a slip (a yearly rate of 100% or more, a hazard of 1),
+    /// each with the field and where it is written: shown as warnings, never refused.
+    pub warnings: Vec<crate::error::ModelIssue>,
+}
+
+impl Model {
+    /// Number of projected years, start_year..=end_year.
+    pub fn years(&self) -> usize {
+        (self.end_year - self.start_year + 1) as usize
+    }
+
+    pub fn party_name(&self, id: PartyId) -> &str {
+        &self.parties[id]
+    }
+
+    /// The investor as it reads in a sentence: `microsoft` -> "Microsoft", `investor` ->
+    /// "the investor".
+    pub fn investor_in_prose(&self) -> String {
+        let name = self.party_name(self.investor.party);
+        if name.eq_ignore_ascii_case("investor") {
+            return "the investor".into();
+        }
+        let mut chars = name.chars();
+        chars
+            .next()
+            .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Investor {
+    /// The waterfall party whose receipts are the investor's.
+    pub party: PartyId,
+    /// Cash paid in, in file order.
+    pub contributions: Vec<Contribution>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Contribution {
+    pub year: Year,
+    pub amount: Decimal,
+}
+
+/// Regime A: the capped profit-sharing terms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfitShare {
+    /// Receives whatever no tier assigns.
+    pub residual: PartyId,
+    pub loss_carryforward: bool,
+    pub investor_rights_end_at_agi: bool,
+    pub tiers: Vec<Tier>,
+    pub revenue_share: Option<RevenueShare>,
+}
+
+/// One step of the waterfall.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tier {
+    pub name: String,
+    /// Each named party's share of what flows through this tier; the residual gets the rest.
+    pub shares: Vec<(PartyId, Decimal)>,
+    /// The cumulative receipts (all years, all tiers) at which each party is done here.
+    /// Empty: the tier is never done.
+    pub until: Vec<(PartyId, Decimal)>,
+    /// The `until` amounts grow by this rate a year from `cap_growth_from` on.
+    pub cap_growth: Decimal,
+    pub cap_growth_from: Year,
+}
+
+impl Tier {
+    pub fn share_of(&self, party: PartyId) -> Decimal {
+        self.shares
+            .iter()
+            .find(|(p, _)| *p == party)
+            .map_or(Decimal::ZERO, |(_, s)| *s)
+    }
+}
+
+/// A share of revenue paid to the investor, optionally capped in total.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RevenueShare {
+    pub rate: Decimal,
+    pub from: Year,
+    pub until: Year,
+    pub total_cap: Option<Decimal>,
+    pub ends_at_agi: bool,
+}
+
+/// Regime B: an equity stake that replaces the profit share from `from_year`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Equity {
+    pub from_year: Year,
+    pub stake: Decimal,
+    pub dividend_payout: Decimal,
+    pub terminal_discount: Decimal,
+    /// Funding rounds in file order; within a year they apply in this order.
+    pub rounds: Vec<Round>,
+    pub revenue_share: Option<RevenueShare>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Round {
+    pub year: Year,
+    pub raise: Decimal,
+    /// None: the trajectory's valuation that year minus the raise.
+    pub pre_money: Option<Decimal>,
+    /// What the investor itself puts into the round (a contribution that year).
+    pub participation: Decimal,
+}
+
+/// One possible future for the company.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trajectory {
+    pub name: String,
+    pub description: Option<String>,
+    pub agi_year: Option<Year>,
+    pub source: TrajectorySource,
+    /// The trajectory's own compute spend (SPEC 13), replacing `[cloud].spend` for it.
+    pub spend: Option<Spend>,
+}
+
+/// A trajectory's compute spend.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Spend {
+    /// Spend as a fraction of revenue, a margin-like series.
+    Ratio(Series),
+    /// The spend itself, in the model's unit, one per year start_year..=end_year (the
+    /// `cloud_spend` column of `trajectories_csv`).
+    Amounts(Vec<Decimal>),
+}
+
+/// The cloud side (SPEC 13): the investor's margin on the compute the company buys from it,
+/// and how much of its compute the company buys from the investor under each regime.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cloud {
+    /// The investor's operating margin on the compute it sells, in [-1, 1].
+    pub margin: Decimal,
+    /// Compute spend as a fraction of revenue, a margin-like series (linear between points,
+    /// held after the last, 0 before the first), for trajectories without their own.
+    pub spend: Series,
+    /// `[profit_share.cloud]`; None: the company buys nothing from the investor under
+    /// regime A (share 0).
+    pub profit_share: Option<CloudTerms>,
+    /// `[equity.cloud]`, from equity.from_year (before it regime B has regime A's terms);
+    /// None: from from_year the company buys nothing from the investor under regime B.
+    pub equity: Option<CloudTerms>,
+}
+
+/// One regime's cloud terms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CloudTerms {
+    /// The investor's share of the company's compute spend, a margin-like series in [0, 1].
+    pub share: Series,
+    pub commitment: Option<Commitment>,
+}
+
+/// A take-or-pay commitment: in its `until` year, purchases of from..=until that add up to
+/// less than `total` are topped up to it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Commitment {
+    pub total: Decimal,
+    pub from: Year,
+    pub until: Year,
+}
+
+/// Where a trajectory's yearly revenue, profit and valuation come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TrajectorySource {
+    /// Series written in the model file, interpolated per SPEC section 2.
+    Series {
+        revenue: Series,
+        margin: Series,
+        valuation: Series,
+    },
+    /// Yearly values read from `trajectories_csv`, one per year start_year..=end_year.
+    Table {
+        revenue: Vec<Decimal>,
+        profit: Vec<Decimal>,
+        valuation: Vec<Decimal>,
+    },
+}
+
+/// Points (strictly increasing years) and the growth rate after the last one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub points: Vec<(Year, Decimal)>,
+    pub growth: Decimal,
+}
+
+/// `[simulation]` (SPEC section 10): the random process `simulate` draws futures from.
+/// Every key is optional; [`Simulation::default`] holds the SPEC's defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Simulation {
+    pub paths: u64,
+    pub seed: u64,
+    /// The first random year; None: valuation_year + 1.
+    pub from_year: Option<Year>,
+    /// Weight of each trajectory as a center, by trajectory index; None: 1 on each.
+    /// Trajectories left out of a `weights` table have weight 0.
+    pub weights: Option<Vec<Decimal>>,
+    pub revenue_vol: Decimal,
+    pub revenue_persistence: Decimal,
+    pub margin_vol: Decimal,
+    pub margin_persistence: Decimal,
+    pub valuation_beta: Decimal,
+    pub valuation_vol: Decimal,
+    pub valuation_persistence: Decimal,
+    pub agi_hazard: Decimal,
+    pub failure_hazard: Decimal,
+}
+
+impl Default for Simulation {
+    fn default() -> Self {
+        Simulation {
+            paths: 10_000,
+            seed: 0,
+            from_year: None,
+            weights: None,
+            revenue_vol: Decimal::new(20, 2),
+            revenue_persistence: Decimal::ONE,
+            margin_vol: Decimal::new(5, 2),
+            margin_persistence: Decimal::new(8, 1),
+            valuation_beta: Decimal::ONE,
+            valuation_vol: Decimal::new(15, 2),
+            valuation_persistence: Decimal::ONE,
+            agi_hazard: Decimal::ZERO,
+            failure_hazard: Decimal::ZERO,
+        }
+    }
+}
+
+impl Simulation {
+    /// The first random year: `from_year`, or valuation_year + 1.
+    pub fn first_random_year(&self, model: &Model) -> Year {
+        self.from_year.unwrap_or(model.valuation_year + 1)
+    }
+
+    /// Each trajectory's weight as a center, in the model's order.
+    pub fn weights_of(&self, model: &Model) -> Vec<Decimal> {
+        match &self.weights {
+            Some(w) => w.clone(),
+            None => vec![Decimal::ONE; model.trajectories.len()],
+        }
+    }
+}

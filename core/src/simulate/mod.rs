@@ -1,0 +1,636 @@
+//! `simulate` (SPEC section 10): many random futures around the model's trajectories, both
+//! regimes on each, and the distribution of the answer.
+//!
+//! - [`draw`]: one path: its center, its yearly values, its AGI and failure years, from its
+//!   own counter-based random stream;
+//! - [`stats`]: shares, means, standard deviations and percentiles;
+//! - [`run`]: all paths in parallel (rayon) through the engine in `f64`, NPVs and winner
+//!   only, and their statistics; [`replay()`]: one path again, for `--replay`.
+//!
+//! Deterministic: path p's draws depend only on the seed and p, results are kept in path
+//! order and summed in that order, and percentiles are exact order statistics; so the same
+//! model, seed and path count give the same bytes whatever the number of threads (and a
+//! run that fails names the same, lowest, failing path).
+//! Memory is bounded by a few numbers per path (a million paths: about 50 MB), never per
+//! path and year, except for the fan chart's fixed sample of at most [`FAN_SAMPLE`] paths.
+
+pub mod draw;
+pub mod replay;
+pub mod stats;
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rayon::prelude::*;
+
+use crate::engine::waterfall::Observer;
+use crate::engine::{
+    self, Deal, EngineError, Num, Outcome, PathRef, Progress, Recorder, Regime, RoundPolicy,
+    Scratch, Winner, YearRow,
+};
+use crate::model::{Model, Year};
+use draw::{Center, Drawn, PathValues, Process, Streams, draw_path};
+use stats::{QUANTILES, Summary};
+
+/// The fan chart's percentiles come from the first this many paths (issue 7: at most
+/// 100,000); everything else covers all paths.
+pub const FAN_SAMPLE: u64 = 100_000;
+
+/// Paths are handed to the threads in runs of at least this many, and progress is told a
+/// block at a time.
+const BLOCK: usize = 1024;
+
+/// What to simulate: `[simulation]` with the command line's overrides applied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    pub paths: u64,
+    pub seed: u64,
+    /// Trajectory indexes allowed as centers (`--trajectory`); None for all.
+    pub selected: Option<Vec<usize>>,
+    /// Keep each year's investor value for the fan chart (costs time on the sample).
+    pub fan: bool,
+}
+
+/// One path's result: what `paths.csv` has for it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PathResult {
+    /// Index into [`Results::centers`].
+    pub center: u32,
+    pub skipped_rounds: u32,
+    pub agi_year: Option<Year>,
+    pub failure_year: Option<Year>,
+    pub npv_profit_share: f64,
+    pub npv_equity: f64,
+    pub npv_advantage: f64,
+    pub winner: Winner,
+}
+
+impl PathResult {
+    /// The result of a path not run because an earlier one failed (never reported).
+    const SKIPPED: PathResult = PathResult {
+        center: 0,
+        skipped_rounds: 0,
+        agi_year: None,
+        failure_year: None,
+        npv_profit_share: 0.0,
+        npv_equity: 0.0,
+        npv_advantage: 0.0,
+        winner: Winner::Tie,
+    };
+}
+
+/// The statistics of a group of paths (all, or one center's): a row of `simulation.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// `all` or the center's name.
+    pub name: String,
+    pub paths: u64,
+    pub equity_wins: u64,
+    pub ties: u64,
+    /// None for a group without paths.
+    pub npv_profit_share: Option<Summary>,
+    pub npv_equity: Option<Summary>,
+    pub npv_advantage: Option<Summary>,
+}
+
+impl Group {
+    /// P(equity wins).
+    pub fn p_equity_wins(&self) -> f64 {
+        self.equity_wins as f64 / self.paths as f64
+    }
+    /// Its standard error sqrt(p (1 - p) / n).
+    pub fn p_equity_wins_se(&self) -> f64 {
+        let p = self.p_equity_wins();
+        (p * (1.0 - p) / self.paths as f64).sqrt()
+    }
+    pub fn p_tie(&self) -> f64 {
+        self.ties as f64 / self.paths as f64
+    }
+}
+
+/// One row of `fan.csv`: the investor's value in a year (cumulative cash flow, plus the
+/// holding value under the stake), undiscounted, over the fan sample.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FanRow {
+    pub regime: Regime,
+    pub year: Year,
+    /// At [`QUANTILES`].
+    pub percentiles: [f64; 5],
+    pub mean: f64,
+}
+
+/// A whole simulation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Results {
+    pub paths: u64,
+    pub seed: u64,
+    /// The centers that can be drawn (weight > 0), in the model's order.
+    pub centers: Vec<String>,
+    /// `all` first, then each center.
+    pub groups: Vec<Group>,
+    /// Paths whose company failed.
+    pub failed: u64,
+    /// Paths on which AGI was declared within the horizon.
+    pub reached_agi: u64,
+    /// Rounds that did not happen, over all paths (SPEC 10.6), and the paths that lost one.
+    pub skipped_rounds: u64,
+    pub paths_with_skipped_rounds: u64,
+    /// Empty unless asked for.
+    pub fan: Vec<FanRow>,
+    /// Paths in the fan sample.
+    pub fan_paths: u64,
+    /// Every path, in order.
+    pub per_path: Vec<PathResult>,
+}
+
+impl Results {
+    /// The NPV advantages of all paths, sorted (for the distribution chart).
+    pub fn sorted_advantages(&self) -> Vec<f64> {
+        let mut v: Vec<f64> = self.per_path.iter().map(|p| p.npv_advantage).collect();
+        v.par_sort_unstable_by(f64::total_cmp);
+        v
+    }
+}
+
+/// A simulation that cannot run: bad options, or a path the engine cannot compute.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SimulateError {
+    /// Names the offending option or `[simulation]` field.
+    #[error("{message}")]
+    Options { field: String, message: String },
+    /// A center the engine cannot compute (an amount too large to hold).
+    #[error("{0}")]
+    Engine(EngineError),
+    /// A simulated path the engine cannot compute.
+    #[error("on simulated path {path} (center `{center}`){}: {}", .error.year.map(|y| format!(", {y}")).unwrap_or_default(), .error.message)]
+    Path {
+        path: u64,
+        center: String,
+        error: EngineError,
+    },
+}
+
+/// Everything a path needs that does not change from path to path.
+struct Setup {
+    deal: Deal<f64>,
+    centers: Vec<Center>,
+    /// Each center's run up to the first random year: every path of that center starts
+    /// from it, since those years are the center's own (SPEC 10 step 2).
+    starts: Vec<Progress<f64>>,
+    cumulative: Vec<f64>,
+    process: Process,
+    streams: Streams,
+    start_year: Year,
+    end_year: Year,
+    from: usize,
+}
+
+fn setup(model: &Model, options: &Options) -> Result<Setup, SimulateError> {
+    let spec = &model.simulation;
+    let weights: Vec<f64> = spec.weights_of(model).iter().map(|w| w.to_f64()).collect();
+    let mut centers = Vec::new();
+    let mut chosen = Vec::new();
+    for (i, w) in weights.iter().enumerate() {
+        let allowed = options.selected.as_ref().is_none_or(|s| s.contains(&i));
+        if allowed && *w > 0.0 {
+            centers.push(Center::of(model, i).map_err(SimulateError::Engine)?);
+            chosen.push(*w);
+        }
+    }
+    if centers.is_empty() {
+        return Err(SimulateError::Options {
+            field: "simulation.weights".into(),
+            message: "no trajectory can be drawn: every chosen trajectory has weight 0 in `simulation.weights`".into(),
+        });
+    }
+    let total: f64 = chosen.iter().sum();
+    let mut running = 0.0;
+    let mut cumulative: Vec<f64> = chosen
+        .iter()
+        .map(|w| {
+            running += w;
+            running / total
+        })
+        .collect();
+    if let Some(last) = cumulative.last_mut() {
+        *last = 1.0;
+    }
+    let discount = engine::discount_factors(model).map_err(SimulateError::Engine)?;
+    let from_year = spec.first_random_year(model);
+    let f = |d: rust_decimal::Decimal| d.to_f64();
+    let deal = Deal::of(model, &discount);
+    let from = (from_year - model.start_year).max(0) as usize;
+    let mut scratch = Scratch::new(&deal);
+    let starts = centers
+        .iter()
+        .map(|c| {
+            let mut progress = Progress::start(&deal);
+            engine::run_years(
+                &deal,
+                PathRef {
+                    revenue: &c.revenue,
+                    profit: &c.profit,
+                    valuation: &c.valuation,
+                    spend: &c.spend,
+                    agi_year: c.agi_year,
+                    failure_year: None,
+                },
+                from,
+                RoundPolicy::Skip,
+                &mut scratch,
+                &mut progress,
+                &mut (),
+            )
+            .map_err(|mut e| {
+                e.trajectory = c.name.clone();
+                SimulateError::Engine(e)
+            })?;
+            Ok(progress)
+        })
+        .collect::<Result<Vec<_>, SimulateError>>()?;
+    Ok(Setup {
+        deal,
+        starts,
+        centers,
+        cumulative,
+        process: Process {
+            revenue_vol: f(spec.revenue_vol),
+            revenue_persistence: f(spec.revenue_persistence),
+            margin_vol: f(spec.margin_vol),
+            margin_persistence: f(spec.margin_persistence),
+            valuation_beta: f(spec.valuation_beta),
+            valuation_vol: f(spec.valuation_vol),
+            valuation_persistence: f(spec.valuation_persistence),
+            agi_hazard: f(spec.agi_hazard),
+            failure_hazard: f(spec.failure_hazard),
+        },
+        streams: Streams::new(options.seed),
+        start_year: model.start_year,
+        end_year: model.end_year,
+        from,
+    })
+}
+
+/// What a thread reuses from one path to the next, so that a path allocates nothing.
+struct Work {
+    values: PathValues,
+    scratch: Scratch<f64>,
+    progress: Progress<f64>,
+}
+
+impl Work {
+    fn new(deal: &Deal<f64>) -> Self {
+        Work {
+            values: PathValues::new(deal.years()),
+            scratch: Scratch::new(deal),
+            progress: Progress::start(deal),
+        }
+    }
+}
+
+/// Records the investor's value each year (cumulative cash flow, plus the holding value
+/// under the stake) into one path's slot of the fan sample: [regime][year index].
+struct FanRecorder<'a> {
+    start: Year,
+    years: usize,
+    out: &'a mut [f64],
+}
+
+impl Observer<f64> for FanRecorder<'_> {}
+
+impl Recorder<f64> for FanRecorder<'_> {
+    fn row(&mut self, regime: Regime, row: &YearRow<f64>) {
+        let offset = match regime {
+            Regime::ProfitShare => 0,
+            Regime::Equity => self.years,
+        };
+        self.out[offset + (row.year - self.start) as usize] =
+            row.cumulative_cash_flow + row.holding_value;
+    }
+}
+
+impl Setup {
+    /// Draws path `p` and runs both regimes on it, NPVs and winner only. With `resume`, the
+    /// run starts from its center's run up to the first random year (the same result, with
+    /// less work), and `recorder` hears of the random years only.
+    fn run_one<R: Recorder<f64>>(
+        &self,
+        p: u64,
+        work: &mut Work,
+        resume: bool,
+        recorder: &mut R,
+    ) -> Result<(Drawn, Outcome<f64>), SimulateError> {
+        let Work {
+            values,
+            scratch,
+            progress,
+        } = work;
+        let mut rng = self.streams.path(p);
+        let drawn = draw_path(
+            &mut rng,
+            &self.centers,
+            &self.cumulative,
+            &self.process,
+            self.start_year,
+            self.from,
+            values,
+        );
+        let path = PathRef {
+            revenue: &values.revenue,
+            profit: &values.profit,
+            valuation: &values.valuation,
+            spend: &values.spend,
+            agi_year: drawn.agi_year,
+            failure_year: drawn.failure_year,
+        };
+        let outcome = if resume {
+            engine::run_path_from(
+                &self.deal,
+                path,
+                RoundPolicy::Skip,
+                scratch,
+                &self.starts[drawn.center],
+                progress,
+                recorder,
+            )
+        } else {
+            engine::run_path(&self.deal, path, RoundPolicy::Skip, scratch, recorder)
+        }
+        .map_err(|error| SimulateError::Path {
+            path: p,
+            center: self.centers[drawn.center].name.clone(),
+            error,
+        })?;
+        Ok((drawn, outcome))
+    }
+}
+
+/// Runs `options.paths` paths of `model` and their statistics. `progress` is told how many
+/// more paths are done, a block at a time, from any thread.
+pub fn run(
+    model: &Model,
+    options: &Options,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Results, SimulateError> {
+    let setup = setup(model, options)?;
+    let n = usize::try_from(options.paths).map_err(|_| SimulateError::Options {
+        field: "--paths".into(),
+        message: "too many paths for this machine".into(),
+    })?;
+    let years = setup.deal.years();
+    let slot = 2 * years;
+    // (A model has at least one year; without, there would be no fan to sample.)
+    let fan_paths = if options.fan && slot > 0 {
+        n.min(FAN_SAMPLE as usize)
+    } else {
+        0
+    };
+    // The results are written by the threads straight into their places (rayon's indexed
+    // collect), so that the pages of a million results are touched in parallel and never
+    // zeroed first. A path the engine cannot compute stops the run with an error naming
+    // the lowest failing path, whatever the number of threads: once a path has failed,
+    // only the paths above it are skipped, so every path below it still runs.
+    let first_error: Mutex<Option<(u64, SimulateError)>> = Mutex::new(None);
+    let lowest_failure = AtomicU64::new(u64::MAX);
+    let skip = |p: u64| p > lowest_failure.load(Ordering::Relaxed);
+    let record = |p: u64, outcome: Result<(Drawn, Outcome<f64>), SimulateError>| {
+        // Progress a block at a time: one call per BLOCK paths, and the last partial block.
+        let done = p + 1;
+        if done.is_multiple_of(BLOCK as u64) {
+            progress(BLOCK as u64);
+        } else if done == n as u64 {
+            progress(done % BLOCK as u64);
+        }
+        match outcome {
+            Ok((drawn, outcome)) => PathResult {
+                center: drawn.center as u32,
+                skipped_rounds: outcome.skipped_rounds,
+                agi_year: drawn.agi_year,
+                failure_year: drawn.failure_year,
+                npv_profit_share: outcome.profit_share.npv,
+                npv_equity: outcome.equity.npv,
+                npv_advantage: outcome.npv_advantage,
+                winner: outcome.winner,
+            },
+            Err(e) => {
+                lowest_failure.fetch_min(p, Ordering::Relaxed);
+                let mut first = first_error.lock().unwrap_or_else(|e| e.into_inner());
+                if first.as_ref().is_none_or(|(q, _)| p < *q) {
+                    *first = Some((p, e));
+                }
+                PathResult::SKIPPED
+            }
+        }
+    };
+
+    // The fan's sample, the first paths: full runs, each year's values kept.
+    let mut fan_values = vec![0.0f64; fan_paths * slot];
+    let mut per_path: Vec<PathResult> = Vec::with_capacity(n);
+    fan_values
+        .par_chunks_mut(slot)
+        .enumerate()
+        .with_min_len(BLOCK)
+        .map_init(
+            || Work::new(&setup.deal),
+            |work, (p, out)| {
+                let p = p as u64;
+                if skip(p) {
+                    return PathResult::SKIPPED;
+                }
+                let mut recorder = FanRecorder {
+                    start: setup.start_year,
+                    years,
+                    out,
+                };
+                record(p, setup.run_one(p, work, false, &mut recorder))
+            },
+        )
+        .collect_into_vec(&mut per_path);
+    // The rest, each resumed at the first random year.
+    per_path.par_extend((fan_paths..n).into_par_iter().with_min_len(BLOCK).map_init(
+        || Work::new(&setup.deal),
+        |work, p| {
+            let p = p as u64;
+            if skip(p) {
+                return PathResult::SKIPPED;
+            }
+            record(p, setup.run_one(p, work, true, &mut ()))
+        },
+    ));
+    if let Some((_, e)) = first_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        return Err(e);
+    }
+
+    let centers: Vec<String> = setup.centers.iter().map(|c| c.name.clone()).collect();
+    let groups = groups(&per_path, &centers);
+    let end = setup.end_year;
+    let fan = fan_rows(&fan_values, fan_paths, setup.start_year, years);
+    Ok(Results {
+        paths: options.paths,
+        seed: options.seed,
+        groups,
+        failed: per_path.iter().filter(|p| p.failure_year.is_some()).count() as u64,
+        reached_agi: per_path
+            .iter()
+            .filter(|p| p.agi_year.is_some_and(|a| a <= end))
+            .count() as u64,
+        skipped_rounds: per_path.iter().map(|p| u64::from(p.skipped_rounds)).sum(),
+        paths_with_skipped_rounds: per_path.iter().filter(|p| p.skipped_rounds > 0).count() as u64,
+        centers,
+        fan,
+        fan_paths: fan_paths as u64,
+        per_path,
+    })
+}
+
+/// The statistics of all paths and of each center's.
+fn groups(per_path: &[PathResult], centers: &[String]) -> Vec<Group> {
+    let mut counts = vec![(0u64, 0u64, 0u64); centers.len() + 1];
+    for p in per_path {
+        for g in [0, p.center as usize + 1] {
+            counts[g].0 += 1;
+            match p.winner {
+                Winner::Equity => counts[g].1 += 1,
+                Winner::Tie => counts[g].2 += 1,
+                Winner::ProfitShare => {}
+            }
+        }
+    }
+    // Each group's values of each quantity, in path order, gathered and summarized as one
+    // task: the tasks run in parallel, and only those running hold their values.
+    let quantities: [fn(&PathResult) -> f64; 3] = [
+        |p| p.npv_profit_share,
+        |p| p.npv_equity,
+        |p| p.npv_advantage,
+    ];
+    let tasks: Vec<(usize, usize)> = (0..=centers.len())
+        .flat_map(|g| (0..3).map(move |q| (g, q)))
+        .collect();
+    let summaries: Vec<Option<Summary>> = tasks
+        .into_par_iter()
+        .map(|(g, q)| {
+            let value = quantities[q];
+            let mut values: Vec<f64> = Vec::with_capacity(counts[g].0 as usize);
+            if g == 0 {
+                values.extend(per_path.iter().map(value));
+            } else {
+                values.extend(
+                    per_path
+                        .iter()
+                        .filter(|p| p.center as usize + 1 == g)
+                        .map(value),
+                );
+            }
+            summarize(&mut values)
+        })
+        .collect();
+    let mut summaries = summaries.into_iter();
+    counts
+        .iter()
+        .enumerate()
+        .map(|(g, &(paths, equity_wins, ties))| Group {
+            name: if g == 0 {
+                "all".to_string()
+            } else {
+                centers[g - 1].clone()
+            },
+            paths,
+            equity_wins,
+            ties,
+            npv_profit_share: summaries.next().flatten(),
+            npv_equity: summaries.next().flatten(),
+            npv_advantage: summaries.next().flatten(),
+        })
+        .collect()
+}
+
+/// Mean and sd (in the values' order), then the percentiles (which reorder them).
+fn summarize(values: &mut [f64]) -> Option<Summary> {
+    if values.is_empty() {
+        return None;
+    }
+    let (mean, sd) = stats::mean_sd(values);
+    Some(Summary {
+        mean,
+        sd,
+        percentiles: stats::percentiles(values, QUANTILES),
+    })
+}
+
+/// `fan.csv`'s rows from the sample: [path][regime][year index].
+fn fan_rows(sample: &[f64], paths: usize, start: Year, years: usize) -> Vec<FanRow> {
+    if paths == 0 {
+        return Vec::new();
+    }
+    let slot = 2 * years;
+    let keys: Vec<(Regime, usize)> = [Regime::ProfitShare, Regime::Equity]
+        .into_iter()
+        .flat_map(|r| (0..years).map(move |i| (r, i)))
+        .collect();
+    keys.into_par_iter()
+        .map(|(regime, i)| {
+            let offset = if regime == Regime::Equity { years } else { 0 } + i;
+            let mut v: Vec<f64> = (0..paths).map(|p| sample[p * slot + offset]).collect();
+            let (mean, _) = stats::mean_sd(&v);
+            FanRow {
+                regime,
+                year: start + i as Year,
+                percentiles: stats::percentiles(&mut v, QUANTILES),
+                mean,
+            }
+        })
+        .collect()
+}
+
+/// One path drawn again, with its yearly values: what `--replay` prints.
+#[derive(Debug, Clone)]
+pub struct Replay {
+    pub path: u64,
+    pub seed: u64,
+    pub center: String,
+    pub start_year: Year,
+    pub agi_year: Option<Year>,
+    pub failure_year: Option<Year>,
+    pub revenue: Vec<f64>,
+    pub margin: Vec<f64>,
+    pub valuation: Vec<f64>,
+    /// Compute spend / revenue each year (0 where revenue is 0); empty without a cloud side.
+    pub spend_ratio: Vec<f64>,
+    pub outcome: Outcome<f64>,
+}
+
+/// Path `p` of the simulation `options` describes, drawn and run again on its own.
+pub fn replay(model: &Model, options: &Options, p: u64) -> Result<Replay, SimulateError> {
+    if p >= options.paths {
+        return Err(SimulateError::Options {
+            field: "--replay".into(),
+            message: format!(
+                "there is no path {p}: paths are numbered 0 to {} (--paths {})",
+                options.paths.saturating_sub(1),
+                options.paths
+            ),
+        });
+    }
+    let setup = setup(model, options)?;
+    let mut work = Work::new(&setup.deal);
+    let (drawn, outcome) = setup.run_one(p, &mut work, false, &mut ())?;
+    let values = work.values;
+    Ok(Replay {
+        path: p,
+        seed: options.seed,
+        center: setup.centers[drawn.center].name.clone(),
+        start_year: setup.start_year,
+        agi_year: drawn.agi_year,
+        failure_year: drawn.failure_year,
+        spend_ratio: values
+            .spend
+            .iter()
+            .zip(&values.revenue)
+            .map(|(s, r)| if *r == 0.0 { 0.0 } else { s / r })
+            .collect(),
+        revenue: values.revenue,
+        margin: values.margin,
+        valuation: values.valuation,
+        outcome,
+    })
+}
