@@ -2,8 +2,9 @@
 //! stake diluted by later rounds, year by year, across trajectories for the company.
 //!
 //! The library does the work; the binary only wires it to the command line. The rules
-//! themselves (engine, compare, simulate's runs, the model's types) are the crate
-//! `stakeshift-core` (core/), re-exported here under the same names.
+//! themselves (the model and its parser, engine, compare, simulate's runs, errors, and the
+//! charts' pixel averaging) are the crate `stakeshift-core` (core/), fully optimised, and
+//! re-exported here under the same names; the rest is built for a quick first build.
 //! - [`model`]: the model file, read exactly and validated (SPEC sections 1 and 6);
 //! - [`engine`]: the computation (sections 2 to 5), free of I/O;
 //! - [`compare`]: every trajectory through both regimes;

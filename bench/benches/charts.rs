@@ -2,7 +2,9 @@
 //! line draws them (on threads, PNG only), each chart alone, and the SVGs.
 //!
 //! Run: `cargo bench -p stakeshift-bench --bench charts` (`-- --quick` for a short run). The target is all four
-//! charts in under half a second in release.
+//! charts in under half a second in release. Since 981fe3c the drawing code is built at
+//! opt-level 0 (the `stakeshift` crate; Cargo.toml says why), the bench profile included:
+//! figures from before are not comparable.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;

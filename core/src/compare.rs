@@ -31,16 +31,19 @@ pub fn compare(model: &Model, selected: Option<&[usize]>) -> Result<Comparison, 
     Ok(Comparison { trajectories })
 }
 
-/// Runs the trajectories `selected` (by index; an index past the model's is skipped) in
-/// exact decimals, NPVs and winner only: the engine's lightest detail level (no rows, no
-/// IRR, no break-even search), for the many runs of a sweep, a tornado or a solve. An engine
-/// error names the trajectory.
+/// Runs the trajectories `selected` (by index) in exact decimals, NPVs and winner only: the
+/// engine's lightest detail level (no rows, no IRR, no break-even search), for the many runs
+/// of a sweep, a tornado or a solve; one outcome per index, in that order. An engine error
+/// names the trajectory.
+///
+/// # Panics
+/// When an index is past the model's trajectories (the callers' indices come from looking
+/// names up in this model).
 pub fn outcomes(model: &Model, selected: &[usize]) -> Result<Vec<Outcome<Decimal>>, EngineError> {
     let discount = engine::discount_factors(model)?;
     let deal = engine::Deal::<Decimal>::of(model, &discount);
     selected
         .iter()
-        .filter_map(|&t| model.trajectories.get(t))
-        .map(|t| engine::run_outcome(model, &deal, t))
+        .map(|&t| engine::run_outcome(model, &deal, &model.trajectories[t]))
         .collect()
 }

@@ -1,15 +1,18 @@
 //! stakeshift-core: the rules of stakeshift, free of I/O, in exact decimals or in `f64`.
 //!
-//! This crate is the part of stakeshift whose speed a user notices: the engine that runs a
-//! capped profit share and a diluted equity stake year by year, and the simulation that runs
-//! it a million times. It is built fully optimised; the `stakeshift` crate around it
-//! (reading model files, tables, CSV, JSON, workbooks, charts, the command line) is built for
-//! a quick first build, and re-exports every module here under the same name.
-//! - [`model`]: the validated model (a deal's terms and its trajectories), as typed values;
+//! This crate is the part of stakeshift whose speed a user notices: reading a model's text
+//! (a sweep reads it once per point), the engine that runs a capped profit share and a
+//! diluted equity stake year by year, and the simulation that runs it a million times. It is
+//! built fully optimised; the `stakeshift` crate around it (files, overrides, tables, CSV,
+//! JSON, workbooks, drawing the charts, the command line) is built for a quick first build,
+//! and re-exports every module here under the same name.
+//! - [`model`]: the model (a deal's terms and its trajectories) as typed values, and
+//!   `parse_model`, which reads a model's text into them exactly and validates it;
 //! - [`engine`]: the computation (SPEC sections 2 to 5), generic over the number type;
 //! - [`compare`]: every trajectory through both regimes, in exact decimals;
 //! - [`simulate`]: many random futures through the engine in `f64`, and their statistics;
-//! - [`raster`]: the per-pixel work behind the charts (averaging a supersampled image);
+//! - [`raster`]: the charts' one per-pixel loop of our own (averaging the supersampled image;
+//!   the drawing itself, generic over plotters' backends, is compiled in `stakeshift`);
 //! - [`error`]: the error type and its exit codes.
 //!
 //! The rules live once, generic over [`engine::Num`]: the same function gives the exact

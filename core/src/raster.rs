@@ -1,6 +1,7 @@
-//! Pixel work behind the charts that runs once per pixel of a supersampled image: kept in
-//! this crate, which is built fully optimised, while the drawing itself lives in the
-//! `stakeshift` crate. Pure functions over byte slices, no I/O.
+//! The charts' own per-pixel loop: averaging the 2x supersampled image down to its size,
+//! kept in this crate, which is built fully optimised. The drawing itself (the `stakeshift`
+//! crate's `chart` module over plotters, generic over the backend) is compiled in that crate,
+//! at opt-level 0. Pure functions over byte slices, no I/O.
 //!
 //! ```
 //! // One output pixel from a 2x2 block: white, black / white, black -> mid grey.

@@ -13,7 +13,7 @@
 
 use serde_json::{Value, json};
 
-use super::parse::{MAX_PATHS, MAX_YEARS};
+use super::{MAX_PATHS, MAX_YEARS};
 
 /// The largest magnitude of a number the validator accepts (docs/DECISIONS.md).
 const MAX_NUMBER: f64 = 1e18;

@@ -1,7 +1,15 @@
 //! The model: a deal's two regimes and the trajectories they are run on, as validated,
-//! typed values. Reading a model file into these types is the `stakeshift` crate's job
-//! (`stakeshift::model::parse_model`); nothing here does I/O, so a model can also be built in
-//! code (tests, benchmarks, simulations).
+//! typed values, and reading a model's text into them (`parse`: the raw serde types, the
+//! rewriting of serde's messages, and the validation; `trajectories_csv`: the yearly values a
+//! trajectory reads from a CSV file). Nothing here does I/O (a model's files come through
+//! the caller's `load`), so a model can also be built in code (tests, benchmarks,
+//! simulations).
+
+mod parse;
+mod trajectories_csv;
+
+pub use parse::{MAX_PATHS, MAX_YEARS, ModelSource, nearest as nearest_name, parse_model};
+pub use trajectories_csv::parse_trajectories_csv;
 
 use rust_decimal::Decimal;
 
@@ -11,7 +19,7 @@ pub type Year = i32;
 /// Index of a party in [`Model::parties`].
 pub type PartyId = usize;
 
-/// A whole model, valid by construction when it comes from `stakeshift::model::parse_model`.
+/// A whole model, valid by construction when it comes from [`parse_model`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
     pub name: String,
