@@ -8,7 +8,10 @@
 mod parse;
 mod trajectories_csv;
 
-pub use parse::{MAX_PATHS, MAX_YEARS, ModelSource, nearest as nearest_name, parse_model};
+pub use parse::{
+    MAX_PATHS, MAX_YEARS, ModelSource, NotExact, exact_decimal, nearest as nearest_name,
+    parse_model,
+};
 pub use trajectories_csv::parse_trajectories_csv;
 
 use rust_decimal::Decimal;

@@ -185,6 +185,19 @@ struct Setup {
     from: usize,
 }
 
+/// Where each chosen center's paths start from: the index of the first random year, and
+/// what the waterfall had paid the investor by then on the center's own fixed years. For
+/// tests and diagnostics: a model whose fixed years carry no state makes resuming there
+/// trivially right.
+pub fn starts(model: &Model, options: &Options) -> Result<Vec<(usize, f64)>, SimulateError> {
+    let setup = setup(model, options)?;
+    Ok(setup
+        .starts
+        .iter()
+        .map(|s| (s.next_year_index(), s.paid_out()))
+        .collect())
+}
+
 fn setup(model: &Model, options: &Options) -> Result<Setup, SimulateError> {
     let spec = &model.simulation;
     let weights: Vec<f64> = spec.weights_of(model).iter().map(|w| w.to_f64()).collect();
@@ -633,112 +646,4 @@ pub fn replay(model: &Model, options: &Options, p: u64) -> Result<Replay, Simula
         valuation: values.valuation,
         outcome,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{ModelSource, parse_model};
-
-    fn builtin() -> Model {
-        parse_model(ModelSource {
-            text: include_str!("../../../models/msft-openai.toml"),
-            load: &mut |_| Err("no files".into()),
-        })
-        .unwrap()
-    }
-
-    /// A model of tests/reference/sim, with the files it names read beside it.
-    fn reference_model(path: &std::path::Path) -> Model {
-        let text = std::fs::read_to_string(path).unwrap();
-        let dir = path.parent().unwrap().to_path_buf();
-        parse_model(ModelSource {
-            text: &text,
-            load: &mut |name| std::fs::read_to_string(dir.join(name)).map_err(|e| e.to_string()),
-        })
-        .unwrap()
-    }
-
-    /// Models whose fixed years (before the first random one) carry state into the random
-    /// ones: the built-in model as it is, and with the first random year moved to 2029 (its
-    /// cloud commitment of 2026-2032 straddles it) and to 2035 (the waterfall has paid out
-    /// and the commitment has closed); and the small models of tests/reference/sim (a cap
-    /// that grows, rounds before and after, hazards, a trajectories_csv center).
-    fn models_with_fixed_years() -> Vec<(String, Model)> {
-        let mut out = vec![("built-in".to_string(), builtin())];
-        for year in [2029, 2035] {
-            let mut m = builtin();
-            m.simulation.from_year = Some(year);
-            out.push((format!("built-in from {year}"), m));
-        }
-        // The repository's root, above this crate's folder.
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        for name in ["hazards", "margin_cap", "skipped_round", "weights"] {
-            let path = root.join(format!("tests/reference/sim/{name}.toml"));
-            out.push((name.to_string(), reference_model(&path)));
-        }
-        out
-    }
-
-    /// A path that starts from its center's run up to the first random year gives the bits
-    /// a run from the start gives: the fan sample's paths (full runs) and `--replay` (a full
-    /// run) agree with the rest.
-    #[test]
-    fn a_path_resumed_after_the_fixed_years_equals_its_full_run_bit_for_bit() {
-        for (name, model) in models_with_fixed_years() {
-            let options = Options {
-                paths: 2000,
-                seed: 7,
-                selected: None,
-                fan: false,
-            };
-            let resumed = run(&model, &options, &|_| {}).unwrap();
-            let full = run(
-                &model,
-                &Options {
-                    fan: true,
-                    ..options.clone()
-                },
-                &|_| {},
-            )
-            .unwrap();
-            assert_eq!(resumed.per_path, full.per_path, "{name}");
-            for p in [0, 1, 17, 999, 1999] {
-                let again = replay(&model, &options, p).unwrap();
-                let r = &resumed.per_path[p as usize];
-                assert_eq!(
-                    again.outcome.profit_share.npv.to_bits(),
-                    r.npv_profit_share.to_bits(),
-                    "{name} path {p}"
-                );
-                assert_eq!(
-                    again.outcome.equity.npv.to_bits(),
-                    r.npv_equity.to_bits(),
-                    "{name} path {p}"
-                );
-            }
-        }
-    }
-
-    /// The fixed years must carry state for the test above to mean anything: money paid by
-    /// the waterfall before the first random year, and a commitment window across it.
-    #[test]
-    fn the_fixed_years_of_those_models_carry_state() {
-        let models = models_with_fixed_years();
-        let (_, late) = &models[2];
-        let options = Options {
-            paths: 1,
-            seed: 0,
-            selected: None,
-            fan: false,
-        };
-        let setup = setup(late, &options).unwrap();
-        assert!(
-            setup
-                .starts
-                .iter()
-                .any(|s| s.next_year_index() > 0 && s.paid_out() > 0.0),
-            "no waterfall receipts before 2035"
-        );
-    }
 }

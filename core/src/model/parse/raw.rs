@@ -144,7 +144,7 @@ pub(super) struct RawSeries {
 
 /// Why a number as written is not taken: stakeshift never rounds a number it reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum NotExact {
+pub enum NotExact {
     TooLarge,
     TooManyDigits,
     TooManyPlaces,
@@ -155,7 +155,7 @@ pub(super) enum NotExact {
 /// why it cannot be held exactly: more than 1e18 in size, more than 28 significant digits,
 /// or digits past the 28th decimal place. Leading and trailing zeros do not count, so
 /// `0.100000000000000000000000000000` is 0.1.
-pub(super) fn exact_decimal(literal: &str) -> Result<Decimal, NotExact> {
+pub fn exact_decimal(literal: &str) -> Result<Decimal, NotExact> {
     let (negative, unsigned) = match literal.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, literal),

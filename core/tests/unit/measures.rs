@@ -1,0 +1,172 @@
+use rust_decimal::Decimal;
+use stakeshift_core::engine::measures::*;
+
+fn d(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+fn flows(v: &[&str]) -> Vec<Decimal> {
+    v.iter().map(|s| d(s)).collect()
+}
+
+#[test]
+fn irr_of_a_loan_at_ten_percent() {
+    // -100 now, +121 two years later: (1.1)^2 = 1.21.
+    let r = irr(&flows(&["-100", "0", "121"])).unwrap();
+    assert!((r - 0.1).abs() < 1e-12, "{r}");
+}
+
+#[test]
+fn irr_negative_and_none() {
+    let r = irr(&flows(&["-100", "50"])).unwrap();
+    assert!((r + 0.5).abs() < 1e-12, "{r}");
+    assert_eq!(irr(&flows(&["-1", "-2", "-3"])), None);
+    assert_eq!(irr(&flows(&["0", "0"])), None);
+    assert_eq!(irr(&flows(&["0", "0", "5"])), None);
+}
+
+#[test]
+fn irr_picks_the_root_nearest_zero() {
+    // -1, +5, -6 has NPV zero at x = 1/(1+r) in {1/2, 1/3}: r = 1 and r = 2.
+    let r = irr(&flows(&["-1", "5", "-6"])).unwrap();
+    assert!((r - 1.0).abs() < 1e-12, "{r}");
+    // -100, 230, -132: (1+r) in {1.1, 1.2}: 10% is nearer zero than 20%.
+    let r = irr(&flows(&["-100", "230", "-132"])).unwrap();
+    assert!((r - 0.1).abs() < 1e-12, "{r}");
+}
+
+#[test]
+fn irr_is_empty_when_nothing_comes_back() {
+    // Regression: near r = -1 the sums underflowed to 0.0, read as a root at -100%.
+    let mut f = vec![d("-1"), d("0"), d("-2")];
+    f.extend(vec![d("0"); 40]);
+    assert_eq!(irr(&f), None);
+}
+
+#[test]
+fn a_rate_where_npv_only_touches_zero_is_not_an_irr() {
+    // -100, 200, -100 = -100 (1 - x)^2: zero at r = 0 without a change of sign.
+    assert_eq!(irr(&flows(&["-100", "200", "-100"])), None);
+    // -100, 100 crosses zero at r = 0.
+    assert_eq!(irr(&flows(&["-100", "100"])), Some(0.0));
+    // Leading and trailing zeros change nothing.
+    let r = irr(&flows(&["0", "0", "-100", "0", "121", "0", "0"])).unwrap();
+    assert!((r - 0.1).abs() < 1e-12, "{r}");
+}
+
+#[test]
+fn irr_does_not_overflow_on_long_horizons() {
+    let mut f = vec![d("-1"); 499];
+    f.push(d("1000000"));
+    let r = irr(&f).unwrap();
+    assert!(r.is_finite());
+}
+
+#[test]
+fn payback_needs_a_negative_first() {
+    assert_eq!(
+        payback_year(2020, &flows(&["-10", "5", "5", "1"])),
+        Some(2022)
+    );
+    assert_eq!(payback_year(2020, &flows(&["1", "-1", "1"])), None);
+    assert_eq!(payback_year(2020, &flows(&["-1", "-1"])), None);
+}
+
+#[test]
+fn moic_empty_without_contributions() {
+    assert_eq!(moic(d("5"), d("5"), Decimal::ZERO), None);
+    assert_eq!(moic(d("5"), d("10"), d("5")), Some(d("3")));
+}
+
+#[test]
+fn npv_discounts_terminal_from_the_last_year() {
+    let df = flows(&["1", "0.5", "0.25"]);
+    assert_eq!(npv(&flows(&["-4", "2", "4"]), &df, d("8")), Some(d("0")));
+}
+
+#[test]
+fn root_nearest_finds_linear_roots_and_respects_the_domain() {
+    let scale = Search::scale(Decimal::ZERO);
+    // f(k) = 10k - 4: root 0.4.
+    let k = root_nearest(&scale, &mut |k| Some(d("10") * k - d("4"))).unwrap();
+    assert!((k - d("0.4")).abs() < d("0.000000000001"), "{k}");
+    // Root above 1: 3k - 600 -> 200.
+    let k = root_nearest(&scale, &mut |k| Some(d("3") * k - d("600"))).unwrap();
+    assert!((k - d("200")).abs() < d("0.0000000001"), "{k}");
+    // No root in (0, 1000].
+    assert_eq!(root_nearest(&scale, &mut |k| Some(k + Decimal::ONE)), None);
+    // Domain k > 2 (1 is outside): root at 5.
+    let k = root_nearest(&Search::scale(d("2")), &mut |k| {
+        (k > d("2")).then(|| k - d("5"))
+    })
+    .unwrap();
+    assert!((k - d("5")).abs() < d("0.000000000001"), "{k}");
+    // Zero everywhere: the start.
+    assert_eq!(
+        root_nearest(&scale, &mut |_| Some(Decimal::ZERO)),
+        Some(Decimal::ONE)
+    );
+}
+
+#[test]
+fn a_tiny_value_at_a_bracket_end_keeps_its_sign() {
+    // Regression: f(m) = -1e-26 at the first secant point; halving it (Illinois) rounded
+    // it to zero, its sign flipped, and the bracket closed on the wrong side (0.12634
+    // instead of 0.12647 for `solve equity.terminal_discount --target 122`).
+    let root = d("0.1264676078079203527409608515");
+    let search = Search {
+        start: Decimal::ZERO,
+        lower: Decimal::ZERO,
+        lower_open: false,
+        upper: Decimal::ONE,
+        steps: Steps::Additive(d("0.001")),
+    };
+    let mut f = |x: Decimal| {
+        Some(if x == root {
+            d("-0.00000000000000000000000001")
+        } else {
+            (root - x) * d("236.0378")
+        })
+    };
+    let x = root_nearest(&search, &mut f).unwrap();
+    assert!((x - root).abs() < d("0.000000000000001"), "{x}");
+}
+
+#[test]
+fn root_nearest_picks_the_root_nearest_the_start() {
+    // (x - 0.2)(x - 0.7) on [0, 1] from 0.5: 0.7 is nearer than 0.2.
+    let search = Search {
+        start: d("0.5"),
+        lower: Decimal::ZERO,
+        lower_open: false,
+        upper: Decimal::ONE,
+        steps: Steps::Additive(d("0.001")),
+    };
+    let f = |x: Decimal| Some((x - d("0.2")) * (x - d("0.7")));
+    let x = root_nearest(&search, &mut { f }).unwrap();
+    assert!((x - d("0.7")).abs() < d("0.000000000001"), "{x}");
+    // From 0.4, 0.2 is nearer.
+    let x = root_nearest(
+        &Search {
+            start: d("0.4"),
+            ..search
+        },
+        &mut { f },
+    )
+    .unwrap();
+    assert!((x - d("0.2")).abs() < d("0.000000000001"), "{x}");
+    // A root at the closed lower end is found; a root outside the range is not.
+    let x = root_nearest(&search, &mut |x| Some(x)).unwrap();
+    assert_eq!(x, Decimal::ZERO);
+    assert_eq!(root_nearest(&search, &mut |x| Some(x + d("0.1"))), None);
+    // Negative roots with additive steps: x + 0.35 on [-1, 10] from 0.09.
+    let rate = Search {
+        start: d("0.09"),
+        lower: -Decimal::ONE,
+        lower_open: true,
+        upper: Decimal::TEN,
+        steps: Steps::Additive(d("0.011")),
+    };
+    let x = root_nearest(&rate, &mut |x| Some(x + d("0.35"))).unwrap();
+    assert!((x + d("0.35")).abs() < d("0.00000000000001"), "{x}");
+}

@@ -1,0 +1,190 @@
+//! Hand-calculated splits. Parties: 0 microsoft (investor), 1 nonprofit (residual),
+//! 2 others.
+
+use rust_decimal::Decimal;
+use stakeshift_core::engine::waterfall::*;
+use stakeshift_core::model::Tier;
+use stakeshift_core::model::{PartyId, ProfitShare, Year};
+
+fn d(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+fn tier(shares: &[(PartyId, &str)], until: &[(PartyId, &str)]) -> Tier {
+    Tier {
+        name: "t".into(),
+        shares: shares.iter().map(|(p, s)| (*p, d(s))).collect(),
+        until: until.iter().map(|(p, s)| (*p, d(s))).collect(),
+        cap_growth: Decimal::ZERO,
+        cap_growth_from: 2020,
+    }
+}
+
+/// The old Microsoft-OpenAI terms: 75% to 13, then 49/49/2 to 92 and 150.
+fn msft_terms() -> ProfitShare {
+    ProfitShare {
+        residual: 1,
+        loss_carryforward: false,
+        investor_rights_end_at_agi: true,
+        tiers: vec![
+            tier(&[(0, "0.75")], &[(0, "13")]),
+            tier(
+                &[(0, "0.49"), (2, "0.49"), (1, "0.02")],
+                &[(0, "92"), (2, "150")],
+            ),
+        ],
+        revenue_share: None,
+    }
+}
+
+fn split(w: &mut Waterfall, year: Year, d_t: &str, agi: bool) -> (Vec<Decimal>, Vec<Event>) {
+    let mut out = vec![Decimal::ZERO; 3];
+    let mut events = Vec::new();
+    w.distribute(year, d(d_t), agi, &mut out, &mut events)
+        .unwrap();
+    (out, events)
+}
+
+#[test]
+fn cap_reached_part_way_through_a_year_is_met_exactly() {
+    let terms = msft_terms();
+    let mut w = Waterfall::new(&terms, 0, 3);
+    // 20: tier 1 takes 13 / 0.75 = 17.333..., microsoft exactly 13, nonprofit the
+    // rest of that slice; the last 2.666... (= 8/3) goes 49/49/2.
+    let (out, events) = split(&mut w, 2020, "20", false);
+    // In the waterfall's 12-place unit: the slice is 17.333333333333 (rounded down), the
+    // tail 2.666666666667, microsoft's 49% of it 1.306666666666 (rounded down).
+    assert_eq!(out[0], d("14.306666666666"));
+    assert_eq!(out[2], d("1.306666666666"));
+    assert_eq!(out.iter().copied().sum::<Decimal>(), d("20"));
+    // Against exact arithmetic (13 + 0.49 * 8/3): within a few units of 1e-12.
+    assert!((out[0] - d("14.30666666666666666666666667")).abs() < d("1e-11"));
+    assert!(events.contains(&Event::CapReached {
+        year: 2020,
+        tier: 0,
+        party: 0
+    }));
+    assert!(events.contains(&Event::TierDone {
+        year: 2020,
+        tier: 0
+    }));
+}
+
+#[test]
+fn two_tiers_crossed_in_one_year_then_all_to_the_residual() {
+    let terms = ProfitShare {
+        tiers: vec![
+            tier(&[(0, "0.5")], &[(0, "10")]),
+            tier(&[(0, "0.25"), (2, "0.25")], &[(0, "15")]),
+        ],
+        ..msft_terms()
+    };
+    let mut w = Waterfall::new(&terms, 0, 3);
+    // 100: tier 1 uses 20 (10 each to microsoft and nonprofit); tier 2 needs 5 more for
+    // microsoft at 25%: a slice of 20 (5 microsoft, 5 others, 10 nonprofit); the last 60
+    // goes to the nonprofit.
+    let (out, _) = split(&mut w, 2020, "100", false);
+    assert_eq!(out, vec![d("15"), d("80"), d("5")]);
+}
+
+#[test]
+fn agi_ends_the_investors_rights_mid_tier() {
+    let terms = msft_terms();
+    let mut w = Waterfall::new(&terms, 0, 3);
+    split(&mut w, 2020, "8", false); // microsoft 6, nonprofit 2
+    // AGI: microsoft's 13 counts as reached, tier 2 runs without it: others 49%,
+    // nonprofit 2% + microsoft's 49%.
+    let (out, _) = split(&mut w, 2021, "100", true);
+    assert_eq!(out, vec![d("0"), d("51"), d("49")]);
+}
+
+#[test]
+fn a_growing_cap_reopens_a_done_tier() {
+    let mut terms = msft_terms();
+    terms.tiers[0].cap_growth = d("0.2");
+    terms.tiers[0].cap_growth_from = 2020;
+    terms.tiers.truncate(1);
+    let mut w = Waterfall::new(&terms, 0, 3);
+    let (out, _) = split(&mut w, 2020, "100", false);
+    assert_eq!(out[0], d("13"));
+    // 2022: the cap is 13 * 1.2^2 = 18.72; 5.72 more at 75%.
+    let (out, _) = split(&mut w, 2022, "100", false);
+    assert_eq!(out[0], d("5.72"));
+    assert_eq!(w.received()[0], d("18.72"));
+}
+
+/// Fault 1 of issue 6: one party with two `until` entries (what `a` and `" a"` became
+/// once trimmed). The first caps it, the second kept the tier open, and each slice moved
+/// 2e-12 to the residual: a year of 100 took 5e13 slices. Now the split stops at the
+/// bound of cap_count + 1 slices with an error.
+#[test]
+fn party_twice_in_until_stops_with_an_error_instead_of_looping() {
+    let terms = ProfitShare {
+        tiers: vec![tier(&[(0, "0.5")], &[(0, "1"), (0, "1.000000000001")])],
+        ..msft_terms()
+    };
+    let mut w: Waterfall = Waterfall::new(&terms, 0, 3);
+    let mut out = vec![Decimal::ZERO; 3];
+    let result = w.distribute(2020, d("100"), false, &mut out, &mut ());
+    assert_eq!(result, Err(WaterfallError::NoProgress { tier: 0 }));
+    // The same in f64, the simulation's number type.
+    let mut w: Waterfall<f64> = Waterfall::new(&terms, 0, 3);
+    let mut out = vec![0.0; 3];
+    let result = w.distribute(2020, 100.0, false, &mut out, &mut ());
+    assert_eq!(result, Err(WaterfallError::NoProgress { tier: 0 }));
+}
+
+/// The bound is not hit by valid terms with many caps: one slice per cap, then the rest.
+#[test]
+fn every_slice_closes_a_cap_so_many_caps_fit_the_bound() {
+    // Ten parties at 10% each (the shares add up to exactly 1), capped at 1, 2, ..., 10
+    // (parties 2..12; 0 and 1 are the investor and the residual). 1000 distributable:
+    // every cap closes, one per slice, then the residual takes the rest.
+    let shares: Vec<(PartyId, String)> = (2..12).map(|p| (p, "0.1".to_string())).collect();
+    let until: Vec<(PartyId, String)> = (2..12).map(|p| (p, format!("{}", p - 1))).collect();
+    let shares: Vec<(PartyId, &str)> = shares.iter().map(|(p, s)| (*p, s.as_str())).collect();
+    let until: Vec<(PartyId, &str)> = until.iter().map(|(p, s)| (*p, s.as_str())).collect();
+    let terms = ProfitShare {
+        tiers: vec![tier(&shares, &until)],
+        ..msft_terms()
+    };
+    let mut w: Waterfall = Waterfall::new(&terms, 0, 12);
+    let mut out = vec![Decimal::ZERO; 12];
+    let mut events = Vec::new();
+    w.distribute(2020, d("1000"), false, &mut out, &mut events)
+        .unwrap();
+    // Party p gets its cap p - 1; the residual the rest: 1000 - 55.
+    for (p, amount) in out.iter().enumerate().skip(2) {
+        assert_eq!(*amount, Decimal::from(p - 1), "party {p}");
+    }
+    assert_eq!(out[1], d("945"));
+    let caps = events
+        .iter()
+        .filter(|e| matches!(e, Event::CapReached { .. }))
+        .count();
+    assert_eq!(caps, 10);
+    // In f64 too the bound holds (and the caps are met to within rounding).
+    let mut w: Waterfall<f64> = Waterfall::new(&terms, 0, 12);
+    let mut out = vec![0.0; 12];
+    w.distribute(2020, 1000.0, false, &mut out, &mut ())
+        .unwrap();
+    for (p, amount) in out.iter().enumerate().skip(2) {
+        assert!(
+            (amount - (p - 1) as f64).abs() < 1e-9,
+            "party {p}: {amount}"
+        );
+    }
+}
+
+#[test]
+fn a_tier_without_until_is_never_done() {
+    let terms = ProfitShare {
+        tiers: vec![tier(&[(0, "0.1"), (2, "0.3")], &[])],
+        ..msft_terms()
+    };
+    let mut w = Waterfall::new(&terms, 0, 3);
+    for year in 2020..2030 {
+        let (out, _) = split(&mut w, year, "10", false);
+        assert_eq!(out, vec![d("1"), d("6"), d("3")]);
+    }
+}
