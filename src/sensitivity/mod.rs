@@ -155,6 +155,9 @@ pub const MAX_STEPS: usize = 10_001;
 /// Runs the trajectories `selected` (by index) of `model` in exact decimals, NPVs and
 /// winner only (the engine's lightest detail level: no rows, no IRR, no break-even); an
 /// engine error names the trajectory (and the caller says which values led to it).
+///
+/// # Panics
+/// When an index is past the model's trajectories (as `compare::outcomes`).
 pub fn run(model: &Model, selected: &[usize]) -> Result<Vec<Outcome>, EngineError> {
     // In stakeshift-core, so that the engine runs as built there (fully optimised).
     let outcomes = crate::compare::outcomes(model, selected)?;

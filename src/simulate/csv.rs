@@ -128,7 +128,7 @@ pub fn paths(results: &Results) -> Vec<u8> {
         .iter()
         .map(|c| csv_field(&text_cell(c)))
         .collect();
-    let mut out = write(&header, std::iter::empty());
+    let head = write(&header, std::iter::empty());
     let blocks: Vec<Vec<u8>> = results
         .per_path
         .par_chunks(PATHS_PER_BLOCK)
@@ -158,6 +158,8 @@ pub fn paths(results: &Results) -> Vec<u8> {
             bytes
         })
         .collect();
+    let mut out = Vec::with_capacity(head.len() + blocks.iter().map(Vec::len).sum::<usize>());
+    out.extend_from_slice(&head);
     for block in blocks {
         out.extend_from_slice(&block);
     }
@@ -235,6 +237,10 @@ mod tests {
             "-bear",
             " lead",
             "x\u{e9}",
+            "",
+            "two\r\nlines",
+            "\ttab",
+            "trailing ",
         ];
         let values = [
             0.0,

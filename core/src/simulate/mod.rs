@@ -185,10 +185,12 @@ struct Setup {
     from: usize,
 }
 
-/// Where each chosen center's paths start from: the index of the first random year, and
-/// what the waterfall had paid the investor by then on the center's own fixed years. For
-/// tests and diagnostics: a model whose fixed years carry no state makes resuming there
-/// trivially right.
+/// Where the paths of each center that can be drawn start from, in the order of
+/// [`Results::centers`] (the model's trajectories with a weight above 0, among those
+/// `options` selects): the index of the year the run resumes at (the first random year, or
+/// the number of years when there is none), and what the waterfall had paid out by then,
+/// to every party, on the center's own fixed years. For tests and diagnostics: a model
+/// whose fixed years carry no state makes resuming there trivially right.
 pub fn starts(model: &Model, options: &Options) -> Result<Vec<(usize, f64)>, SimulateError> {
     let setup = setup(model, options)?;
     Ok(setup

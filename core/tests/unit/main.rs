@@ -1,7 +1,8 @@
-//! stakeshift-core's unit tests: one module per module of the crate, through its public
-//! API. They live here rather than beside the code because a crate's own test harness
-//! compiles the whole crate a second time, at opt-level 3, which was the longest step of
-//! the first `cargo test --release` (Cargo.toml says why the library has `test = false`).
+//! stakeshift-core's unit tests: one module per module of the crate that has them, through
+//! its public API. They live here rather than beside the code because a crate's own test
+//! harness compiles the whole crate a second time, at opt-level 3: 12 s, the longest step of
+//! the first `cargo test --release` on two cores. Hence `test = false` for the library in
+//! core/Cargo.toml.
 
 mod draw;
 mod error;

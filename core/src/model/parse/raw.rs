@@ -142,18 +142,28 @@ pub(super) struct RawSeries {
     pub(super) growth: Option<S<Num>>,
 }
 
-/// Why a number as written is not taken: stakeshift never rounds a number it reads.
+/// Why a number as written is not taken: stakeshift never rounds a number it reads. (The
+/// model's error messages for each are written where the model is validated.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum NotExact {
+    /// More than 1e18 in size.
     TooLarge,
+    /// More than 28 significant digits.
     TooManyDigits,
+    /// Digits past the 28th decimal place.
     TooManyPlaces,
+    /// Not of the form below.
     Unreadable,
 }
 
-/// The exact value of a TOML float literal (`_` and `+` already removed: `-1.25e-3`), or
-/// why it cannot be held exactly: more than 1e18 in size, more than 28 significant digits,
-/// or digits past the 28th decimal place. Leading and trailing zeros do not count, so
+/// The exact value of a number as TOML writes it, once the TOML parser has read it as a
+/// float: its text with any `_` and leading `+` removed by the caller (`-1.25e-3`, `1e18`,
+/// `0.49`), that is an optional `-`, digits with at most one `.`, and an optional exponent
+/// (`e` or `E`, an optional sign, digits). This function does not check the rest of TOML's
+/// grammar (it takes `.5` and `007`), nor `inf` and `nan` (Unreadable). Or why it cannot be
+/// held exactly: more than 1e18 in size, more than 28 significant digits, or digits past the
+/// 28th decimal place. Leading and trailing zeros do not count, so
 /// `0.100000000000000000000000000000` is 0.1.
 pub fn exact_decimal(literal: &str) -> Result<Decimal, NotExact> {
     let (negative, unsigned) = match literal.strip_prefix('-') {
