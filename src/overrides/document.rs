@@ -11,6 +11,7 @@
 //! against the `--set`; anything else against the file, at its line in the file as written.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use rust_decimal::Decimal;
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, TableLike, Value};
@@ -453,9 +454,9 @@ fn set_value(root: &mut Table, segments: &[Segment], value: Value) -> Result<Str
                         return Err(format!("{place} has no key `{key}`"));
                     }
                     if !last {
+                        let table = render_segments(&segments[..=i]);
                         return Err(format!(
-                            "`{}` is not in the model; --set adds a key only to a table the file has (add the table to the file)",
-                            render_segments(&segments[..=i])
+                            "`{table}` is not in the model; --set adds a key only to a table the file has: set the whole table (`{table}={{ ... }}`) or add it to the file"
                         ));
                     }
                     table.insert(key, Item::Value(clean(value)));
@@ -574,48 +575,34 @@ fn shape_of(done: &[Segment]) -> String {
 }
 
 enum Keys {
-    Fixed(&'static [&'static str]),
-    /// Any key: a map of parties.
+    Fixed(Vec<&'static str>),
+    /// Any key: a map of parties or of trajectories.
     Open,
 }
 
-/// The keys a table of the model may hold (SPEC section 1). None: a table this module does
-/// not know, left to the model's own check.
+/// The keys a table of the model may hold, read from the model's JSON Schema
+/// (`model::schema`, SPEC sections 1, 10 and 13), so that `--set` knows every key the file
+/// format has, tables and arrays of tables included (`equity.rounds`, `cloud`, a
+/// trajectory's `spend`), from the one description of it. `shape` is a path with indexes as
+/// `[]` (`profit_share.tiers[].until`). None: a shape the schema does not describe, left to
+/// the model's own check.
 fn schema(shape: &str) -> Option<Keys> {
-    const REVENUE_SHARE: &[&str] = &["rate", "from", "until", "total_cap", "ends_at_agi"];
-    const SERIES: &[&str] = &["points", "growth"];
-    Some(Keys::Fixed(match shape {
-        "" => &[
-            "name",
-            "unit",
-            "start_year",
-            "end_year",
-            "valuation_year",
-            "discount_rate",
-            "trajectories_csv",
-        ],
-        "investor" => &["party", "contributions"],
-        "profit_share" => &[
-            "residual",
-            "loss_carryforward",
-            "investor_rights_end_at_agi",
-        ],
-        "profit_share.tiers[]" => &["name", "shares", "until", "cap_growth", "cap_growth_from"],
-        "profit_share.tiers[].shares" | "profit_share.tiers[].until" => return Some(Keys::Open),
-        "profit_share.revenue_share" | "equity.revenue_share" => REVENUE_SHARE,
-        "equity" => &["from_year", "stake", "dividend_payout", "terminal_discount"],
-        "equity.rounds[]" => &["year", "raise", "pre_money", "participation"],
-        "trajectories[]" => &[
-            "name",
-            "description",
-            "agi_year",
-            "revenue",
-            "margin",
-            "valuation",
-        ],
-        "trajectories[].revenue" | "trajectories[].margin" | "trajectories[].valuation" => SERIES,
-        _ => return None,
-    }))
+    static SCHEMA: OnceLock<serde_json::Value> = OnceLock::new();
+    let mut node = SCHEMA.get_or_init(crate::model::schema::model_schema);
+    for part in shape.split('.').filter(|p| !p.is_empty()) {
+        let key = part.trim_end_matches("[]");
+        node = node.get("properties")?.get(key)?;
+        for _ in 0..(part.len() - key.len()) / 2 {
+            node = node.get("items")?;
+        }
+    }
+    if let Some(properties) = node.get("properties").and_then(|p| p.as_object()) {
+        return Some(Keys::Fixed(properties.keys().map(String::as_str).collect()));
+    }
+    match node.get("additionalProperties") {
+        Some(serde_json::Value::Object(_)) => Some(Keys::Open),
+        _ => None,
+    }
 }
 
 /// Every path a `--set` could name in this document: its values and tables (arrays of
