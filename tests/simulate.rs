@@ -735,3 +735,107 @@ fn agrees_in_distribution_with_the_independent_numpy_simulation() {
 fn stats_quantiles() -> [f64; 5] {
     simulate::stats::QUANTILES
 }
+
+/// A trajectories_csv center with a loss in a year without revenue (2023), the first random
+/// year 2021, loss carryforward on.
+const ZERO_REVENUE_CSV: &str = "trajectory,year,revenue,profit,valuation\n\
+t,2020,100,10,50\nt,2021,80,-12.5,50\nt,2022,90,9,60\nt,2023,0,-5,40\nt,2024,120,30,70\n";
+
+fn zero_revenue_model(revenue_vol: &str, margin_vol: &str) -> String {
+    format!(
+        "trajectories_csv = \"t.csv\"\nname = \"tiny\"\nunit = \"X\"\nstart_year = 2020\n\
+         end_year = 2024\nvaluation_year = 2022\ndiscount_rate = 0.1\n\n\
+         [investor]\nparty = \"inv\"\ncontributions = [[2020, 10.0]]\n\n\
+         [profit_share]\nresidual = \"np\"\nloss_carryforward = true\n\n\
+         [[profit_share.tiers]]\nname = \"t1\"\nshares = {{ inv = 0.5 }}\n\n\
+         [equity]\nfrom_year = 2022\nstake = 0.2\n\n\
+         [simulation]\nfrom_year = 2021\nrevenue_vol = {revenue_vol}\nmargin_vol = {margin_vol}\n\
+         valuation_vol = 0.0\n"
+    )
+}
+
+/// Regression (found by a tester working from the SPEC alone): for a trajectories_csv center,
+/// SPEC 10.3 takes margin^c = profit^c / revenue^c, 0 where revenue is 0, and profit =
+/// revenue * margin; the simulation kept the center's own profit there instead (a loss
+/// without revenue), so `--replay`'s table (revenue and margin) reran in `compare` to other
+/// NPVs than the path's. By hand, every vol 0: profits 10 (2020, the center's own), -12.5,
+/// 9, 0 (not -5), 30; the carried loss 12.5 - 9 = 3.5 leaves 26.5 distributable in 2024;
+/// the investor's half: 5 in 2020 (less 10 paid in) and 13.25 in 2024, so npv_profit_share
+/// = -5 * 1.21 + 13.25 / 1.21 = 4.900413. (`compare` of the center itself keeps its -5, as
+/// its file says: here the path parts from its center, as with a center margin above 1.)
+#[test]
+fn regression_a_csv_centers_year_without_revenue_has_no_profit_on_its_paths() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("t.csv"), ZERO_REVENUE_CSV).unwrap();
+    let still = tmp.path().join("still.toml");
+    std::fs::write(&still, zero_revenue_model("0.0", "0.0")).unwrap();
+    let out = stakeshift()
+        .args(["simulate", "--paths", "3", "--format", "csv"])
+        .arg(&still)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let all = csv.lines().find(|l| l.starts_with("all,")).unwrap();
+    let cells: Vec<&str> = all.split(',').collect();
+    // npv_profit_share mean and p50.
+    assert_eq!((cells[5], cells[9]), ("4.900413", "4.900413"), "{csv}");
+
+    // With vols, each path's replay reruns in `compare` to the path's NPVs.
+    let moving = tmp.path().join("moving.toml");
+    let model_text = zero_revenue_model("0.2", "0.05");
+    std::fs::write(&moving, &model_text).unwrap();
+    for path in 0..6 {
+        let out = stakeshift()
+            .args(["simulate", "--paths", "6", "--replay", &path.to_string()])
+            .arg(&moving)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let replay = String::from_utf8(out.stdout).unwrap();
+        let want = replay_npvs(&replay);
+        let file = tmp.path().join(format!("replay_{path}.toml"));
+        std::fs::write(&file, format!("{model_text}\n{replay}")).unwrap();
+        let out = stakeshift()
+            .args([
+                "compare",
+                "--format",
+                "csv",
+                "--trajectory",
+                &format!("path_{path}"),
+            ])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let csv = String::from_utf8(out.stdout).unwrap();
+        let row: Vec<f64> = csv
+            .lines()
+            .nth(1)
+            .unwrap()
+            .split(',')
+            .skip(1)
+            .take(3)
+            .map(|c| c.parse().unwrap())
+            .collect();
+        for k in 0..3 {
+            // compare prints 6 places.
+            assert!(
+                (row[k] - want[k]).abs() <= 5.1e-7 + 1e-9 * want[k].abs(),
+                "path {path}: compare {row:?}, the path {want:?}"
+            );
+        }
+    }
+}

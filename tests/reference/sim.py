@@ -419,10 +419,10 @@ def simulate(p: Plan, sp: dict, centers=None, trace=None):
             rev = rc * g
             mc = p.mar_c[:, i][centers]
             margin = np.minimum(mc + y, 1.0)  # margin_t = min(margin^c_t + y_t, 1)
-            # profit = revenue * margin.  Reading: a trajectories_csv center with revenue 0
-            # and profit != 0 keeps profit^c * e^x (the SPEC's margin 0 would break its own
-            # rule that a path with every vol 0 is its center).
-            prof = np.where(rc != 0, rev * margin, pc * g)
+            # profit = revenue * margin, as SPEC 10.3 writes it: a trajectories_csv center's
+            # year with revenue 0 has margin 0, so the path's profit there is 0, even with
+            # every vol 0 (where the path then parts from its center, as with a margin > 1).
+            prof = rev * margin
             val = vc * np.exp(beta * x + w_)
             # 10.4 / 10.5: hazards from from_year on
             agi_hz = np.where((u[0] < h_agi) & (agi_hz == NEVER), t, agi_hz)
@@ -717,7 +717,7 @@ def replay_process(p: Plan, sp: dict, c: int, draws):
             continue
         r = rc * math.exp(x)
         rev.append(r)
-        prof.append(r * min(mc + y, 1.0) if rc != 0 else pc * math.exp(x))
+        prof.append(r * min(mc + y, 1.0))  # 0 where the center's revenue is 0 (SPEC 10.3)
         val.append(vc * math.exp(sp["valuation_beta"] * x + w))
     return rev, prof, val, agi, fail
 

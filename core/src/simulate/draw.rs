@@ -293,8 +293,11 @@ pub fn draw_path(
     // The values, a year at a time but without a dependence between years, so that these
     // loops run on vectors. exp(0) is exactly 1 and y is 0 with every vol 0: the path is then
     // its center, exactly. profit = revenue * margin is computed as profit^c e^x + revenue * y,
-    // the same number, which also keeps a trajectories_csv center's profit where its revenue
-    // is 0.
+    // the same number. Two corners follow SPEC 10.3 to the letter, though with every vol 0
+    // they part from the center: where a trajectories_csv center's revenue is 0, its margin
+    // is 0 and so is the path's profit (the center's own profit, a loss without revenue, is
+    // not carried: a `--replay` table, revenue and margin, could not carry it either); and a
+    // margin above 1 is held at 1.
     let (g_t, f_t) = (&mut growth[from..n], &mut valuation_factor[from..n]);
     exp_into(x_t, g_t);
     exp_into(v_t, f_t);
@@ -318,6 +321,8 @@ pub fn draw_path(
         o_margin[j] = if capped { 1.0 } else { margin };
         o_profit[j] = if capped {
             revenue
+        } else if c_revenue[j] == 0.0 {
+            0.0
         } else {
             c_profit[j] * g_t[j] + revenue * y_t[j]
         };
