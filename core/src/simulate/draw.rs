@@ -40,6 +40,9 @@ pub struct Center {
     pub agi_year: Option<Year>,
     pub revenue: Vec<f64>,
     pub profit: Vec<f64>,
+    /// profit^c_t where revenue^c_t is not 0, else 0: the profit a random year starts from
+    /// (SPEC 10.3: margin^c is 0 where revenue is 0, so a path's profit is 0 there).
+    pub profit_drawn: Vec<f64>,
     /// margin^c_t: the margin series' value, or profit / revenue for a trajectories_csv
     /// trajectory (0 where revenue is 0).
     pub margin: Vec<f64>,
@@ -64,12 +67,19 @@ impl Center {
                 .map(|(r, p)| if r.is_zero() { 0.0 } else { (*p / *r).to_f64() })
                 .collect(),
         };
+        let profit_drawn = path
+            .revenue
+            .iter()
+            .zip(&path.profit)
+            .map(|(&r, &p)| if r == 0.0 { 0.0 } else { p })
+            .collect();
         Ok(Center {
             trajectory,
             name: t.name.clone(),
             agi_year: t.agi_year,
             revenue: path.revenue,
             profit: path.profit,
+            profit_drawn,
             margin,
             valuation: path.valuation,
             spend: path.spend,
@@ -309,7 +319,7 @@ pub fn draw_path(
     );
     let (c_revenue, c_profit, c_margin, c_valuation) = (
         &c.revenue[from..n],
-        &c.profit[from..n],
+        &c.profit_drawn[from..n],
         &c.margin[from..n],
         &c.valuation[from..n],
     );
@@ -321,8 +331,6 @@ pub fn draw_path(
         o_margin[j] = if capped { 1.0 } else { margin };
         o_profit[j] = if capped {
             revenue
-        } else if c_revenue[j] == 0.0 {
-            0.0
         } else {
             c_profit[j] * g_t[j] + revenue * y_t[j]
         };
