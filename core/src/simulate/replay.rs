@@ -27,6 +27,19 @@ fn points(start: i32, values: &[f64]) -> String {
     format!("{{ points = [{}] }}", items.join(", "))
 }
 
+/// The last year of a regime's cloud commitment that a company failing in `failed` does not
+/// live through (SPEC 13: in `simulate` its unmet part lapses), if any.
+fn lapsed_commitment(model: &Model, failed: i32) -> Option<i32> {
+    let cloud = model.cloud.as_ref()?;
+    [&cloud.profit_share, &cloud.equity]
+        .into_iter()
+        .flatten()
+        .filter_map(|terms| terms.commitment.as_ref())
+        .map(|c| c.until)
+        .filter(|&until| until >= failed)
+        .max()
+}
+
 /// The name the replayed trajectory gets.
 pub fn trajectory_name(path: u64) -> String {
     format!("path_{path}")
@@ -52,6 +65,14 @@ pub fn render(model: &Model, replay: &Replay) -> String {
     if let Some(f) = replay.failure_year {
         out.push_str(&format!(
             "# The company fails in {f}: revenue, margin and valuation are 0 from then on.\n"
+        ));
+    }
+    if let Some(until) = replay
+        .failure_year
+        .and_then(|f| lapsed_commitment(model, f))
+    {
+        out.push_str(&format!(
+            "# The company fails by the last year of its cloud commitment ({until}): on this path what is left of the commitment lapses (a failed company buys nothing more); `compare` charges the shortfall in {until}, so its NPVs may differ.\n"
         ));
     }
     if o.skipped_rounds > 0 {
