@@ -273,3 +273,96 @@ fn regression_a_waterfall_of_many_capped_parties_is_refused_not_run_for_minutes(
     let (code, err) = check("many-uncapped", &text);
     assert_eq!(code, 0, "{err}");
 }
+
+/// Runs the binary with `args`: (exit code, stdout, stderr).
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = stakeshift().args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Regression (found by a tester of the command line): names longer than 65,535 characters
+/// made the sensitivity tables and `explain`'s text panic ("Formatting argument out of
+/// range": `{:<w$}` takes a width up to u16::MAX). A trajectory and a party of 70,000
+/// characters now go through every table.
+#[test]
+fn regression_names_past_65535_characters_do_not_panic_the_tables() {
+    let long_trajectory = "L".repeat(70_000);
+    let long_party = "P".repeat(70_000);
+    let text = stakeshift::BUILTIN_MODEL
+        .replace("\"bear\"", &format!("\"{long_trajectory}\""))
+        .replace("bear = ", &format!("{long_trajectory} = "))
+        .replace("others", &long_party);
+    let path = write_model("long-names", &text);
+    let model = path.to_str().unwrap();
+    let trajectory = long_trajectory.as_str();
+    for args in [
+        vec!["tornado", model],
+        vec!["solve", model, "equity.stake"],
+        vec!["sweep", model, "--vary", "equity.stake=0.1..0.2:2"],
+        vec!["explain", model, "-t", trajectory, "--year", "2030"],
+    ] {
+        let (code, out, err) = run(&args);
+        assert_eq!(code, 0, "{}: {err}", args[0]);
+        assert!(!err.contains("panicked"), "{}: {err}", args[0]);
+        assert!(out.contains(&long_trajectory[..100]), "{}", args[0]);
+    }
+    // In 2035 the base trajectory's split pays the long-named party (a label of its own).
+    let (code, out, err) = run(&["explain", model, "-t", "base", "--year", "2035"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(&long_party),
+        "explain 2035 names no long party"
+    );
+    let _ = std::fs::remove_dir_all(path.parent().unwrap());
+}
+
+/// Regression (found by a tester of the command line): `solve --within` wholly outside the
+/// key's valid range panicked (`clamp` with its ends crossed); it is bad usage, exit 2,
+/// naming the range that would be valid.
+#[test]
+fn regression_solve_within_outside_the_valid_range_is_bad_usage() {
+    for (path, within, valid) in [
+        ("equity.stake", "--within=2..3", "[0, 1]"),
+        ("equity.stake", "--within=-5..-1", "[0, 1]"),
+        ("discount_rate", "--within=-5..-2", "(-1, 10]"),
+        ("scale.valuation", "--within=2000..3000", "(0, 1000]"),
+    ] {
+        let (code, _, err) = run(&["solve", path, within]);
+        assert_eq!(code, 2, "{path} {within}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(err.contains(valid) && err.contains(path), "{err}");
+    }
+    // A range that meets the valid one still solves.
+    let (code, out, err) = run(&[
+        "solve",
+        "equity.stake",
+        "--within=0.1..2",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.lines().count() > 1, "{out}");
+}
+
+/// Regression (found by a tester of the command line): `sweep` took the same path twice
+/// and showed the second value's results under both columns. Two `--vary` that name one
+/// value (however written: `[base]` or `[2]`) are bad usage.
+#[test]
+fn regression_sweep_refuses_the_same_path_twice() {
+    for (a, b) in [
+        ("equity.stake=0.1..0.5:3", "equity.stake=0.1..0.5:3"),
+        (
+            "trajectories[base].agi_year=2030..2032:3",
+            "trajectories[2].agi_year=2030..2031:2",
+        ),
+    ] {
+        let (code, out, err) = run(&["sweep", "--vary", a, "--vary", b, "--format", "csv"]);
+        assert_eq!(code, 2, "{err}");
+        assert!(out.is_empty(), "{out}");
+        assert!(err.contains("vary the same value"), "{err}");
+    }
+}

@@ -70,19 +70,14 @@ impl Lines {
         let int_width = valued().map(|l| split(&l.value).0).max().unwrap_or(0);
         let frac_width = valued().map(|l| split(&l.value).1).max().unwrap_or(0);
         for l in &self.0 {
-            let mut line = format!("{:indent$}{}", "", l.label, indent = l.indent);
+            // Padded by hand: `{:w$}` panics past a width of 65,535 (a long party name).
+            let mut line = format!("{}{}", " ".repeat(l.indent), l.label);
             if !l.value.is_empty() {
                 let pad = label_width + 2 - (l.indent + l.label.chars().count());
                 let (int, frac) = split(&l.value);
-                line.push_str(&format!(
-                    "{:pad$}{:lead$}{}{:trail$}",
-                    "",
-                    "",
-                    l.value,
-                    "",
-                    lead = int_width - int,
-                    trail = frac_width - frac
-                ));
+                line.push_str(&" ".repeat(pad + int_width - int));
+                line.push_str(&l.value);
+                line.push_str(&" ".repeat(frac_width - frac));
             }
             if !l.note.is_empty() {
                 line.push_str("  ");

@@ -295,10 +295,12 @@ fn table(header: &[String], rows: Vec<Vec<String>>, left: usize) -> String {
             .zip(&widths)
             .enumerate()
             .map(|(i, (c, w))| {
+                // Padded by hand: `{:<w$}` panics past a width of 65,535 (a long name).
+                let pad = " ".repeat(w - c.chars().count());
                 if i < left {
-                    format!("{c:<w$}")
+                    format!("{c}{pad}")
                 } else {
-                    format!("{c:>w$}")
+                    format!("{pad}{c}")
                 }
             })
             .collect();

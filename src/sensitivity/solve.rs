@@ -128,7 +128,8 @@ fn solve_one(
             .flatten());
     }
     if let Knob::Derived(Derived::ScaleValuation, _) = knob {
-        let search = search_for(model, knob, Some(Decimal::ONE), spec.within);
+        let search =
+            search_for(model, knob, Some(Decimal::ONE), spec.within).map_err(|r| r.error(spec))?;
         return crate::engine::valuation_scale_root(model, t, spec.target, &search).map_err(|e| {
             Error::Model {
                 file: String::new(),
@@ -138,7 +139,7 @@ fn solve_one(
             }
         });
     }
-    let search = search_for(model, knob, current, spec.within);
+    let search = search_for(model, knob, current, spec.within).map_err(|r| r.error(spec))?;
     let mut f = |v: Decimal| -> Option<Decimal> {
         let mut m = model.clone();
         knob.set(&mut m, v)?;
@@ -148,14 +149,38 @@ fn solve_one(
     Ok(measures::root_nearest(&search, &mut f))
 }
 
+/// The valid range of a knob that `--within` lies wholly outside of.
+#[derive(Debug, Clone, Copy)]
+pub struct OutsideRange {
+    lower: Decimal,
+    lower_open: bool,
+    upper: Decimal,
+}
+
+impl OutsideRange {
+    fn error(self, spec: &SolveSpec) -> Error {
+        let (lo, hi) = spec.within.unwrap_or_default();
+        let bracket = if self.lower_open { "(" } else { "[" };
+        Error::Usage(format!(
+            "--within {}..{}: {} is searched only inside its valid range {bracket}{}, {}], which this range does not meet",
+            lo.normalize(),
+            hi.normalize(),
+            spec.path.text,
+            self.lower.normalize(),
+            self.upper.normalize()
+        ))
+    }
+}
+
 /// The search for a knob: its valid range (or `within`, kept inside it), from its current
 /// value, geometric for amounts and factors, additive for rates, fractions and shifts.
+/// Err: `within` and the valid range, which is given, do not meet.
 pub fn search_for(
     model: &Model,
     knob: Knob,
     current: Option<Decimal>,
     within: Option<(Decimal, Decimal)>,
-) -> Search {
+) -> Result<Search, OutsideRange> {
     let thousand = Decimal::from(1000);
     let (mut lower, mut lower_open, mut upper, geometric) = match knob.domain(model) {
         Domain::Fraction => {
@@ -200,11 +225,19 @@ pub fn search_for(
         ),
     };
     if let Some((lo, hi)) = within {
+        let valid = OutsideRange {
+            lower,
+            lower_open,
+            upper,
+        };
         if lo > lower || (lo == lower && !lower_open) {
             lower = lo;
             lower_open = false;
         }
         upper = upper.min(hi);
+        if lower > upper || (lower == upper && lower_open) {
+            return Err(valid);
+        }
     }
     let start = current.unwrap_or(if lower_open { upper } else { lower });
     let start = start.clamp(lower, upper);
@@ -213,11 +246,11 @@ pub fn search_for(
     } else {
         Steps::Additive(((upper - lower) / thousand).max(Decimal::new(1, 9)))
     };
-    Search {
+    Ok(Search {
         start,
         lower,
         lower_open,
         upper,
         steps,
-    }
+    })
 }

@@ -52,6 +52,18 @@ pub fn sweep(base: &Base, axes: &[Axis], selected: &[usize]) -> Result<Sweep, Er
             "sweep varies one or two paths: give --vary PATH=FROM..TO[:STEPS] once or twice".into(),
         ));
     }
+    if let [a, b] = axes {
+        let same = |x: &Axis| {
+            crate::overrides::document::canonical_path(&base.loaded.text, &x.origin, &x.path)
+        };
+        let (path_a, path_b) = (same(a)?, same(b)?);
+        if path_a == path_b {
+            return Err(Error::Usage(format!(
+                "{} and {} vary the same value ({path_a}); give each path once",
+                a.origin, b.origin
+            )));
+        }
+    }
     let points: usize = axes.iter().map(|a| a.values.len()).product();
     if points.saturating_mul(selected.len()) > MAX_RUNS {
         return Err(Error::Usage(format!(
