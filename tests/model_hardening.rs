@@ -366,3 +366,34 @@ fn regression_sweep_refuses_the_same_path_twice() {
         assert!(err.contains("vary the same value"), "{err}");
     }
 }
+
+/// Regression (found by a tester of the command line): `tornado` on a trajectory that cannot
+/// run at the model's own values printed a table of empty cells and exited 0 (with `--out`
+/// it failed): it is the model's error, exit 2, as for `compare`. And `simulate --replay`
+/// ignored `--out` and `--format` silently: bad usage.
+#[test]
+fn regression_tornado_of_a_model_that_cannot_run_and_replay_with_out_are_errors() {
+    let sets = [
+        "--set",
+        "trajectories[base].revenue.growth=10",
+        "--set",
+        "end_year=2300",
+    ];
+    let (code, _, compare_err) = run(&[&["compare", "-t", "base"][..], &sets].concat());
+    assert_eq!(code, 2, "{compare_err}");
+    let (code, out, err) =
+        run(&[&["tornado", "-t", "base", "--format", "csv"][..], &sets].concat());
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty(), "{out}");
+    assert!(err.contains("too large to hold"), "{err}");
+    for extra in [["--out", "never-written"], ["--format", "csv"]] {
+        let (code, _, err) = run(&[
+            &["simulate", "-q", "--paths", "10", "--replay", "3"][..],
+            &extra,
+        ]
+        .concat());
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("cannot be used with"), "{err}");
+    }
+    assert!(!std::path::Path::new("never-written").exists());
+}

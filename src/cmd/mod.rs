@@ -338,8 +338,8 @@ pub struct SimulateArgs {
     #[arg(long, requires = "out")]
     pub paths_csv: bool,
     /// Print path N (0-based) as a [[trajectories]] table that `compare --yearly` reruns in
-    /// exact decimals, instead of the statistics
-    #[arg(long, value_name = "N")]
+    /// exact decimals, instead of the statistics (so not with --out or --format)
+    #[arg(long, value_name = "N", conflicts_with_all = ["out", "format"])]
     pub replay: Option<u64>,
     /// No progress bar
     #[arg(long, short = 'q')]

@@ -87,7 +87,7 @@ pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<So
         .collect()
 }
 
-fn engine_error(base: &Base, e: &crate::engine::EngineError) -> Error {
+pub(super) fn engine_error(base: &Base, e: &crate::engine::EngineError) -> Error {
     Error::Model {
         file: base.loaded.label.clone(),
         location: None,

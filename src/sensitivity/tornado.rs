@@ -149,6 +149,10 @@ pub fn tornado(
     selected: &[usize],
 ) -> Result<Vec<TornadoRow>, Error> {
     let model = base.model();
+    // The model's own values must run, as for `compare`: a trajectory that cannot is an
+    // error, not a row of empty cells (a value of an input it cannot run at leaves that
+    // cell empty, below).
+    super::run(model, selected).map_err(|e| super::solve::engine_error(base, &e))?;
     let routes: Vec<Route> = inputs
         .iter()
         .map(|i| base.route(&i.origin, &i.path))
