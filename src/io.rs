@@ -345,8 +345,26 @@ pub fn replaceable(path: &Path) -> Result<Option<Metadata>> {
             kind_of(&m.file_type())
         ))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
+            Err(file_in_the_way(path, "cannot write"))
+        }
         Err(e) => Err(Error::io(path, e)),
     }
+}
+
+/// The error for a path through a file (`notes.txt/out`): the part of `path` that is a
+/// file, not a folder, named. Bad usage, as a file given where a folder is meant.
+fn file_in_the_way(path: &Path, doing: &str) -> Error {
+    let file = path
+        .ancestors()
+        .skip(1)
+        .find(|p| fs::metadata(p).is_ok_and(|m| !m.is_dir()))
+        .unwrap_or(path);
+    Error::Usage(format!(
+        "{doing} {}: {} is a file, not a folder",
+        path.display(),
+        file.display()
+    ))
 }
 
 /// Writes several files into `dir` (created if needed) as one set, all or nothing (see the
@@ -367,7 +385,8 @@ pub fn write_set(dir: &Path, files: &[(String, Vec<u8>)], family: &[String]) -> 
     })
 }
 
-/// Creates the output folder; an existing file in its place is bad usage.
+/// Creates the output folder; an existing file in its place, or on the way to it
+/// (`notes.txt/out`), is bad usage.
 fn prepare_folder(dir: &Path) -> Result<()> {
     if let Ok(m) = fs::metadata(dir)
         && !m.is_dir()
@@ -377,7 +396,13 @@ fn prepare_folder(dir: &Path) -> Result<()> {
             dir.display()
         )));
     }
-    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))
+    fs::create_dir_all(dir).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotADirectory {
+            file_in_the_way(dir, "cannot create the folder")
+        } else {
+            Error::io(dir, e)
+        }
+    })
 }
 
 /// The names a manifest lists (plain file names only: a line with a path separator or a

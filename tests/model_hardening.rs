@@ -397,3 +397,46 @@ fn regression_tornado_of_a_model_that_cannot_run_and_replay_with_out_are_errors(
     }
     assert!(!std::path::Path::new("never-written").exists());
 }
+
+/// Regression (found by a tester of the command line): a path through a file
+/// (`notes.txt/out`) was a raw OS error with exit 1 (`Not a directory (os error 20)`), where
+/// the file itself in place of the folder was bad usage; and `--target -1e30` said "not a
+/// number". Both are bad usage now, saying what is wrong.
+#[test]
+fn regression_a_path_through_a_file_and_a_huge_target_are_bad_usage_that_says_why() {
+    let dir = std::env::temp_dir().join(format!("stakeshift-through-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("notes.txt");
+    std::fs::write(&file, "keep me").unwrap();
+    let through = |rest: &str| file.join(rest).to_str().unwrap().to_string();
+    for args in [
+        vec!["init".to_string(), through("model.toml")],
+        vec!["compare".to_string(), "--out".to_string(), through("out")],
+        vec![
+            "compare".to_string(),
+            "--out".to_string(),
+            through("out/deeper"),
+        ],
+    ] {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, _, err) = run(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(
+            err.contains(&format!("{} is a file, not a folder", file.display())),
+            "{err}"
+        );
+        assert!(!err.contains("os error"), "{err}");
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
+    let _ = std::fs::remove_dir_all(&dir);
+
+    for huge in ["-1e30", "1e400"] {
+        let (code, _, err) = run(&["solve", "equity.stake", "--target", huge]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("too large to hold exactly"), "{err}");
+    }
+    let (code, _, err) = run(&["solve", "equity.stake", "--target", "abc"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not a number"), "{err}");
+}

@@ -25,9 +25,13 @@ pub fn run(args: &SolveArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<
     let path = OverridePath::parse(path).map_err(|m| Error::Usage(format!("solve {path}: {m}")))?;
     let target = match &args.target {
         Some(t) => t.trim().parse::<Decimal>().map_err(|_| {
-            Error::Usage(format!(
-                "--target {t}: not a number; give the NPV advantage wanted, such as 0 or 25.5"
-            ))
+            // A number, but past what an exact decimal holds (28 digits).
+            let too_large = t.trim().parse::<f64>().is_ok_and(|v| !v.is_nan());
+            Error::Usage(if too_large {
+                format!("--target {t}: too large to hold exactly (at most 28 digits); give the NPV advantage wanted, such as 0 or 25.5")
+            } else {
+                format!("--target {t}: not a number; give the NPV advantage wanted, such as 0 or 25.5")
+            })
         })?,
         None => Decimal::ZERO,
     };
