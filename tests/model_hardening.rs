@@ -440,3 +440,18 @@ fn regression_a_path_through_a_file_and_a_huge_target_are_bad_usage_that_says_wh
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("not a number"), "{err}");
 }
+
+/// Regression (found by a tester of the command line): a right-to-left override (U+202E) in
+/// a name passed into the table and the CSV, where it shows the numbers after it reversed.
+/// Bidirectional formatting characters are refused like control characters, and the
+/// message shows them escaped.
+#[test]
+fn regression_bidirectional_formatting_characters_in_names_are_refused() {
+    for c in ['\u{202E}', '\u{2066}', '\u{200F}'] {
+        let text = model_with("name = \"base\"", &format!("name = \"ba{c}se\""));
+        let (code, err) = check("bidi", &text);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains(&format!("\\u{{{:x}}}", c as u32)), "{err}");
+        assert!(!err.contains(c), "echoed raw: {err}");
+    }
+}

@@ -278,13 +278,13 @@ impl Builder<'_> {
                         .at(path.span())
                 })?;
             for t in table {
-                if let Some(c) = t.name.chars().find(|c| c.is_control()) {
+                if let Some(c) = t.name.chars().find(|&c| not_plain(c)) {
                     let shown: String = t.name.chars().take(60).collect();
                     return fail(
                         "trajectories_csv",
                         path.span(),
                         format!(
-                            "in `{}`, the trajectory name {} holds the control character U+{:04X}; names must be plain text, without control characters",
+                            "in `{}`, the trajectory name {} holds the control character U+{:04X}; names must be plain text, without control or bidirectional formatting characters",
                             path.get_ref(),
                             quoted(&shown),
                             c as u32
@@ -1070,7 +1070,7 @@ pub(super) fn quoted(text: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if not_plain(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
     }
@@ -1078,11 +1078,23 @@ pub(super) fn quoted(text: &str) -> String {
     out
 }
 
-/// Refuses text holding a control character (Unicode category Cc: ESC, BEL, NUL, CR, tab,
-/// newline...). Names and the unit are printed in tables, error messages and SVG charts,
-/// where an ESC sequence can rewrite the terminal and a NUL makes the XML ill-formed.
+/// A character that plain text refuses: a control character (Unicode category Cc: ESC, BEL,
+/// NUL, CR, tab, newline...) or a bidirectional formatting character (U+061C, U+200E,
+/// U+200F, U+202A-U+202E, U+2066-U+2069), which makes text display in another order than it
+/// is written: a name could show the numbers after it reversed.
+pub(super) fn not_plain(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Refuses text holding a character [`not_plain`]. Names and the unit are printed in
+/// tables, error messages and SVG charts, where an ESC sequence can rewrite the terminal, a
+/// NUL makes the XML ill-formed, and a right-to-left override reverses what follows.
 pub(super) fn plain_text(field: &str, span: Range<usize>, text: &str) -> Check<()> {
-    let Some(c) = text.chars().find(|c| c.is_control()) else {
+    let Some(c) = text.chars().find(|&c| not_plain(c)) else {
         return Ok(());
     };
     // Quote at most the first 60 characters: the message stays one short line.
@@ -1092,7 +1104,7 @@ pub(super) fn plain_text(field: &str, span: Range<usize>, text: &str) -> Check<(
         field,
         span,
         format!(
-            "{}{more} holds the control character U+{:04X}; names, descriptions and the unit must be plain text, without control characters (ESC, BEL, NUL, CR, tab, newline...)",
+            "{}{more} holds the control character U+{:04X}; names, descriptions and the unit must be plain text, without control characters (ESC, BEL, NUL, CR, tab, newline...) or bidirectional formatting characters (U+202E...)",
             quoted(&shown),
             c as u32
         ),
