@@ -151,7 +151,8 @@ pub struct CompareArgs {
     #[arg(long)]
     pub yearly: bool,
     /// Write summary.csv, yearly.csv, comparison.csv, the workbook stakeshift.xlsx and the
-    /// charts (value.png, npv.png, waterfall.png, stake.png) into DIR (created if needed)
+    /// charts (value.png, npv.png, waterfall.png, stake.png, and cloud.png with a cloud side)
+    /// into DIR (created if needed)
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     #[command(flatten)]
@@ -201,8 +202,9 @@ pub struct ChartArgs {
     /// the other charts show every trajectory
     #[arg(long, short = 't', value_name = "NAME")]
     pub trajectory: Option<String>,
-    /// Directory to write the charts into (created if needed); files already there with the
-    /// same names are replaced
+    /// Directory to write the charts into (created if needed): value.png, npv.png,
+    /// waterfall.png, stake.png, and cloud.png for a model with a cloud side; files already
+    /// there with the same names are replaced
     #[arg(long, value_name = "DIR", default_value = "charts")]
     pub out: PathBuf,
     #[command(flatten)]
