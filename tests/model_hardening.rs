@@ -455,3 +455,57 @@ fn regression_bidirectional_formatting_characters_in_names_are_refused() {
         assert!(!err.contains(c), "echoed raw: {err}");
     }
 }
+
+/// Regression (found by a tester of the command line): a 52 MB trajectories_csv of 420,000
+/// trajectories took 1.7 GB to check (and 100,000 trajectories 14 s). Trajectories times
+/// years is bounded (MAX_TRAJECTORY_YEARS, 250,000): the CSV is refused as it is read, at
+/// the first trajectory past the bound, and so is a `[[trajectories]]` table past it.
+#[test]
+fn regression_trajectory_years_are_bounded_in_the_csv_and_the_file() {
+    let max = stakeshift::model::MAX_TRAJECTORY_YEARS;
+    let dir = std::env::temp_dir().join(format!("stakeshift-bounded-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    // Five years (2020-2024): max / 5 trajectories fit, one more does not.
+    let base = valid_model();
+    let head = &base[..base.find("[[trajectories]]").unwrap()];
+    let head = head.replace("end_year = 2030", "end_year = 2024");
+    let fit = max / 5;
+    let csv_of = |n: usize| {
+        let mut csv = String::from("trajectory,year,revenue,profit,valuation\n");
+        for i in 0..n {
+            for y in 2020..=2024 {
+                csv.push_str(&format!("t{i},{y},100,10,50\n"));
+            }
+        }
+        csv
+    };
+    std::fs::write(dir.join("over.csv"), csv_of(fit + 1)).unwrap();
+    let model = dir.join("over.toml");
+    std::fs::write(&model, format!("trajectories_csv = \"over.csv\"\n{head}")).unwrap();
+    let (code, _, err) = run(&["check", model.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!("trajectory `t{fit}` is one more than the {fit}"))
+            && err.contains(&format!("line {}", 5 * fit + 2)),
+        "{err}"
+    );
+    // In the file: 500 years leave room for 500 trajectories.
+    let long = valid_model().replace("end_year = 2030", "end_year = 2519");
+    let one = &long[long.find("[[trajectories]]").unwrap()..];
+    let mut text = long[..long.find("[[trajectories]]").unwrap()].to_string();
+    for i in 0..=max / 500 {
+        text.push_str(&one.replacen("name = \"base\"", &format!("name = \"t{i}\""), 1));
+        text.push('\n');
+    }
+    let path = write_model("too-many", &text);
+    let (code, _, err) = run(&["check", path.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!("trajectories[{}]", max / 500))
+            && err.contains(&format!("one trajectory more than the {}", max / 500)),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(path.parent().unwrap());
+    let _ = std::fs::remove_dir_all(&dir);
+}

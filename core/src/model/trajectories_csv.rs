@@ -18,6 +18,7 @@ pub fn parse_trajectories_csv(
     text: &str,
     start: Year,
     end: Year,
+    max_trajectories: usize,
 ) -> Result<Vec<Trajectory>, String> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
@@ -81,6 +82,14 @@ pub fn parse_trajectories_csv(
                     "line {line}: the {column} {value} is negative; it must be 0 or more"
                 ));
             }
+        }
+        if !rows.contains_key(name) && rows.len() == max_trajectories {
+            // Refused as it is read: the rows of the trajectories past the bound are never
+            // held.
+            return Err(format!(
+                "line {line}: trajectory `{name}` is one more than the {max_trajectories} this model can hold; a model may hold at most {} trajectory-years (trajectories times the years start_year..=end_year)",
+                crate::model::MAX_TRAJECTORY_YEARS
+            ));
         }
         let years = rows.entry(name.to_string()).or_default();
         if years.insert(year, values).is_some() {

@@ -35,6 +35,13 @@ fn max_number() -> Decimal {
 /// The most years a model may project.
 pub const MAX_YEARS: i32 = 500;
 
+/// The most trajectory-years (trajectories times projected years) a model may hold. Each
+/// becomes an engine step and two rows of results in exact decimals, a few hundred bytes:
+/// at this bound `check` and `compare` stay near 200 MB and a few seconds, where a 50 MB
+/// trajectories_csv of 400,000 trajectories took 1.7 GB. 200 trajectories over 500 years,
+/// or 10,000 over 25, fit.
+pub const MAX_TRAJECTORY_YEARS: usize = 250_000;
+
 /// The most work the waterfall may do over a run: the sum over tiers of its slices (a fixed
 /// cap closes once: `until` entries + years; with cap_growth a cap can close every year:
 /// years x (`until` entries + 1)) times its parties. A real deal (a handful of parties) is

@@ -247,9 +247,20 @@ impl Builder<'_> {
 
         let mut trajectories = Vec::new();
         let mut names = HashSet::new();
+        // Trajectories x years is bounded (MAX_TRAJECTORY_YEARS): so many trajectories fit.
+        let max_trajectories = MAX_TRAJECTORY_YEARS / ((end_year - start_year + 1).max(1) as usize);
         if let Some(list) = &raw.trajectories {
             for (i, t) in list.get_ref().iter().enumerate() {
                 let field = format!("trajectories[{i}]");
+                if i == max_trajectories {
+                    return fail(
+                        field,
+                        t.span(),
+                        format!(
+                            "one trajectory more than the {max_trajectories} this model can hold; a model may hold at most {MAX_TRAJECTORY_YEARS} trajectory-years (trajectories times the years start_year..=end_year)"
+                        ),
+                    );
+                }
                 let trajectory = self.trajectory(&field, t.get_ref())?;
                 if !names.insert(trajectory.name.clone()) {
                     return fail(
@@ -272,11 +283,16 @@ impl Builder<'_> {
                 )
                 .at(path.span())
             })?;
-            let table =
-                crate::model::parse_trajectories_csv(&text, start_year, end_year).map_err(|e| {
-                    ModelIssue::new("trajectories_csv", format!("in `{}`, {e}", path.get_ref()))
-                        .at(path.span())
-                })?;
+            let table = crate::model::parse_trajectories_csv(
+                &text,
+                start_year,
+                end_year,
+                max_trajectories - trajectories.len(),
+            )
+            .map_err(|e| {
+                ModelIssue::new("trajectories_csv", format!("in `{}`, {e}", path.get_ref()))
+                    .at(path.span())
+            })?;
             for t in table {
                 if let Some(c) = t.name.chars().find(|&c| not_plain(c)) {
                     let shown: String = t.name.chars().take(60).collect();
