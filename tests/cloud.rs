@@ -253,3 +253,48 @@ fn solve_finds_the_cloud_margin_at_which_the_deals_tie() {
     let advantage = d(&comparison.rows[0][comparison.column("npv_advantage").unwrap()]);
     assert!(advantage.abs() <= d("0.00001"), "{solution}: {advantage}");
 }
+
+/// Regression (found by a tester working from the SPEC alone): `check`, which "says what
+/// [a model] holds" (SPEC 7), said nothing of the cloud side: the margin, the spend, each
+/// regime's share and commitment, a trajectory's own spend.
+#[test]
+fn check_describes_the_cloud_side() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = stakeshift()
+        .arg("check")
+        .arg(root.join("tests/hand/cloud_trajectory_spend.toml"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains(
+            "cloud: the investor's margin 20% on the compute it sells; spend / revenue 2021: 50%"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("profit share: investor's share of the spend 2021: 100%"),
+        "{text}"
+    );
+    assert!(
+        text.contains("equity: investor's share of the spend 2021: 50%"),
+        "{text}"
+    );
+    assert!(text.contains("own (series, its own cloud spend)"), "{text}");
+    let out = stakeshift()
+        .arg("check")
+        .arg(root.join("tests/hand/cloud_commitment_short.toml"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("commitment 60 over 2023-2024 (take-or-pay)"),
+        "{text}"
+    );
+}

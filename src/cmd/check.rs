@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use rust_decimal::Decimal;
 
 use super::{CheckArgs, emit, run_model};
-use stakeshift::model::{Model, RevenueShare, TrajectorySource};
+use stakeshift::model::{CloudTerms, Model, RevenueShare, Series, Spend, TrajectorySource};
 use stakeshift::report::fixed;
 
 pub fn run(args: &CheckArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
@@ -152,6 +152,17 @@ pub fn describe(m: &Model, out: &mut String) {
     if let Some(r) = &eq.revenue_share {
         let _ = writeln!(out, "    {}", revenue_share(r));
     }
+    if let Some(c) = &m.cloud {
+        let _ = writeln!(
+            out,
+            "  cloud: the investor's margin {} on the compute it sells; spend / revenue {}",
+            pct(c.margin),
+            points(&c.spend)
+        );
+        for (regime, terms) in [("profit share", &c.profit_share), ("equity", &c.equity)] {
+            let _ = writeln!(out, "    {regime}: {}", cloud_terms(terms.as_ref()));
+        }
+    }
     let _ = writeln!(out, "  trajectories ({}):", m.trajectories.len());
     for t in &m.trajectories {
         let source = match t.source {
@@ -167,6 +178,44 @@ pub fn describe(m: &Model, out: &mut String) {
             .as_deref()
             .map(|d| format!(": {d}"))
             .unwrap_or_default();
-        let _ = writeln!(out, "    {} ({source}{agi}){desc}", t.name);
+        let spend = match &t.spend {
+            Some(Spend::Ratio(_)) => ", its own cloud spend",
+            Some(Spend::Amounts(_)) => ", its own cloud_spend column",
+            None => "",
+        };
+        let _ = writeln!(out, "    {} ({source}{agi}{spend}){desc}", t.name);
     }
+}
+
+/// A margin-like series as its points (`2023: 150%, 2027: 90%`), held after the last.
+fn points(s: &Series) -> String {
+    let items: Vec<String> = s
+        .points
+        .iter()
+        .map(|(y, v)| format!("{y}: {}", pct(*v)))
+        .collect();
+    items.join(", ")
+}
+
+/// A regime's cloud terms: its share of the spend and any take-or-pay commitment.
+fn cloud_terms(terms: Option<&CloudTerms>) -> String {
+    let Some(t) = terms else {
+        return "buys nothing from the investor".into();
+    };
+    let commitment = t
+        .commitment
+        .as_ref()
+        .map(|c| {
+            format!(
+                "; commitment {} over {}-{} (take-or-pay)",
+                plain(c.total),
+                c.from,
+                c.until
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "investor's share of the spend {}{commitment}",
+        points(&t.share)
+    )
 }
