@@ -259,16 +259,19 @@ fn solve_finds_the_cloud_margin_at_which_the_deals_tie() {
 /// regime's share and commitment, a trajectory's own spend.
 #[test]
 fn check_describes_the_cloud_side() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = stakeshift()
-        .arg("check")
-        .arg(root.join("tests/hand/cloud_trajectory_spend.toml"))
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let check = |model: &str| -> String {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let out = stakeshift()
+            .arg("check")
+            .arg(root.join(model))
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    let text = check("tests/hand/cloud_trajectory_spend.toml");
     assert!(
         text.contains(
             "cloud: the investor's margin 20% on the compute it sells; spend / revenue 2021: 50%"
@@ -284,15 +287,7 @@ fn check_describes_the_cloud_side() {
         "{text}"
     );
     assert!(text.contains("own (series, its own cloud spend)"), "{text}");
-    let out = stakeshift()
-        .arg("check")
-        .arg(root.join("tests/hand/cloud_commitment_short.toml"))
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let text = check("tests/hand/cloud_commitment_short.toml");
     assert!(
         text.contains("commitment 60 over 2023-2024 (take-or-pay)"),
         "{text}"

@@ -393,6 +393,38 @@ fn replay_npvs(text: &str) -> [f64; 3] {
     [grab("profit share "), grab("equity "), grab("advantage ")]
 }
 
+/// A replay's table appended to `model_text` and rerun by `compare` (in exact decimals):
+/// its npv_profit_share, npv_equity and npv_advantage as printed (6 places).
+fn rerun_replay(
+    dir: &Path,
+    model_text: &str,
+    replay: &str,
+    path: impl std::fmt::Display,
+) -> [f64; 3] {
+    let file = dir.join(format!("replay_{path}.toml"));
+    std::fs::write(&file, format!("{model_text}\n{replay}")).unwrap();
+    let out = stakeshift()
+        .args([
+            "compare",
+            "--format",
+            "csv",
+            "--trajectory",
+            &format!("path_{path}"),
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let row = csv.lines().nth(1).expect("a row for the replayed path");
+    let mut cells = row.split(',').skip(1).map(|c| c.parse::<f64>().unwrap());
+    [(); 3].map(|()| cells.next().unwrap())
+}
+
 #[test]
 fn replay_reruns_in_exact_decimals_to_the_paths_npvs() {
     let builtin = builtin_without_simulation();
@@ -422,43 +454,7 @@ fn replay_reruns_in_exact_decimals_to_the_paths_npvs() {
             continue;
         }
         let want = replay_npvs(&replay);
-        let file = tmp.path().join(format!("replay_{path}.toml"));
-        std::fs::write(&file, format!("{model_text}\n{replay}")).unwrap();
-        let out = stakeshift()
-            .args([
-                "compare",
-                "--format",
-                "json",
-                "--trajectory",
-                &format!("path_{path}"),
-            ])
-            .arg(&file)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        let text = doc.to_string();
-        let number = |key: &str| -> f64 {
-            let at = text
-                .find(&format!("\"{key}\":"))
-                .unwrap_or_else(|| panic!("{key} in {text}"));
-            let rest = &text[at + key.len() + 3..];
-            rest.split([',', '}'])
-                .next()
-                .unwrap()
-                .trim()
-                .parse()
-                .unwrap()
-        };
-        let got = [
-            number("npv_profit_share"),
-            number("npv_equity"),
-            number("npv_advantage"),
-        ];
+        let got = rerun_replay(tmp.path(), &model_text, &replay, path);
         for k in 0..3 {
             let tolerance = 1e-6_f64.max(1e-9 * want[0].abs().max(want[1].abs()));
             assert!(
@@ -804,34 +800,7 @@ fn regression_a_csv_centers_year_without_revenue_has_no_profit_on_its_paths() {
         );
         let replay = String::from_utf8(out.stdout).unwrap();
         let want = replay_npvs(&replay);
-        let file = tmp.path().join(format!("replay_{path}.toml"));
-        std::fs::write(&file, format!("{model_text}\n{replay}")).unwrap();
-        let out = stakeshift()
-            .args([
-                "compare",
-                "--format",
-                "csv",
-                "--trajectory",
-                &format!("path_{path}"),
-            ])
-            .arg(&file)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let csv = String::from_utf8(out.stdout).unwrap();
-        let row: Vec<f64> = csv
-            .lines()
-            .nth(1)
-            .unwrap()
-            .split(',')
-            .skip(1)
-            .take(3)
-            .map(|c| c.parse().unwrap())
-            .collect();
+        let row = rerun_replay(tmp.path(), &model_text, &replay, path);
         for k in 0..3 {
             // compare prints 6 places.
             assert!(

@@ -108,21 +108,23 @@ pub fn fan(results: &Results) -> Vec<u8> {
 /// many, and joined in path order.
 const PATHS_PER_BLOCK: usize = 16_384;
 
+/// The columns of `paths.csv`, in order.
+pub const PATHS_COLUMNS: [&str; 8] = [
+    "path",
+    "center",
+    "agi_year",
+    "failure_year",
+    "npv_profit_share",
+    "npv_equity",
+    "npv_advantage",
+    "winner",
+];
+
 /// `paths.csv`: one row per path. A million rows: the rows are written straight into bytes,
 /// blocks of them in parallel, not as a record of strings each, and give the bytes the csv
 /// writer would (the text fields are quoted by it, once; numbers never need quoting).
 pub fn paths(results: &Results) -> Vec<u8> {
-    let header = [
-        "path",
-        "center",
-        "agi_year",
-        "failure_year",
-        "npv_profit_share",
-        "npv_equity",
-        "npv_advantage",
-        "winner",
-    ]
-    .map(String::from);
+    let header = PATHS_COLUMNS.map(String::from);
     let centers: Vec<Vec<u8>> = results
         .centers
         .iter()
@@ -198,17 +200,7 @@ mod tests {
     /// `paths.csv` as it was written before it was written in blocks: a record of strings
     /// per path through the csv writer.
     fn paths_record_by_record(results: &Results) -> Vec<u8> {
-        let header = [
-            "path",
-            "center",
-            "agi_year",
-            "failure_year",
-            "npv_profit_share",
-            "npv_equity",
-            "npv_advantage",
-            "winner",
-        ]
-        .map(String::from);
+        let header = PATHS_COLUMNS.map(String::from);
         let year = |y: Option<i32>| y.map(|y| y.to_string()).unwrap_or_default();
         write(
             &header,
