@@ -240,6 +240,8 @@ pub struct Outcome<N> {
 pub struct Scratch<N> {
     waterfall: Waterfall<N>,
     split: Vec<N>,
+    /// Whether `split` is all zeros (so that a year without a split need not clear it).
+    split_zero: bool,
 }
 
 impl<N: Num> Scratch<N> {
@@ -247,6 +249,7 @@ impl<N: Num> Scratch<N> {
         Scratch {
             waterfall: deal.waterfall(),
             split: vec![N::ZERO; deal.parties],
+            split_zero: true,
         }
     }
 }
@@ -547,6 +550,7 @@ pub fn run_years<N: Num, R: Recorder<N>>(
     let waterfall = &mut scratch.waterfall;
     waterfall.restore(&progress.received);
     let split = &mut scratch.split;
+    let split_zero = &mut scratch.split_zero;
 
     let Progress {
         next,
@@ -600,22 +604,29 @@ pub fn run_years<N: Num, R: Recorder<N>>(
         }
         .to_unit();
 
-        // Regime A's waterfall, which regime B also follows before from_year.
-        split.fill(N::ZERO);
-        waterfall
-            .distribute(year, distributable, agi, split, recorder)
-            .map_err(|e| match e {
-                WaterfallError::CapOverflow { tier } => path_error(
-                    Some(year),
-                    &format!("profit_share.tiers[{tier}].cap_growth"),
-                    "the grown `until` amounts are too large to hold",
-                ),
-                WaterfallError::NoProgress { tier } => path_error(
-                    Some(year),
-                    &format!("profit_share.tiers[{tier}]"),
-                    "the waterfall made a slice that closed no cap (a party named twice in the tier, or shares adding up to more than 1); the split was stopped",
-                ),
-            })?;
+        // Regime A's waterfall, which regime B also follows before from_year. A year with
+        // nothing to distribute splits nothing: the waterfall is run only where it has work.
+        if distributable > N::ZERO || waterfall.works_on_nothing() {
+            split.fill(N::ZERO);
+            *split_zero = false;
+            waterfall
+                .distribute(year, distributable, agi, split, recorder)
+                .map_err(|e| match e {
+                    WaterfallError::CapOverflow { tier } => path_error(
+                        Some(year),
+                        &format!("profit_share.tiers[{tier}].cap_growth"),
+                        "the grown `until` amounts are too large to hold",
+                    ),
+                    WaterfallError::NoProgress { tier } => path_error(
+                        Some(year),
+                        &format!("profit_share.tiers[{tier}]"),
+                        "the waterfall made a slice that closed no cap (a party named twice in the tier, or shares adding up to more than 1); the split was stopped",
+                    ),
+                })?;
+        } else if !*split_zero {
+            split.fill(N::ZERO);
+            *split_zero = true;
+        }
         recorder.split(year, split);
         let receipt = split[deal.investor];
         let contribution = contributions[i];

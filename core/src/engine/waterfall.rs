@@ -119,6 +119,19 @@ pub struct Waterfall<N = Decimal> {
     /// Number of `until` entries over all tiers: the bound on slices per year (see
     /// [`Waterfall::distribute`]).
     cap_count: usize,
+    /// Whether any tier's caps grow (cap_growth), so that a year's caps can fail to be held.
+    caps_grow: bool,
+    /// Per party of the active tier's `until`: room / share as the slice was computed from
+    /// it (so that the payments need not divide again); None where it was not computed.
+    quotients: Vec<Option<Quotient<N>>>,
+}
+
+/// room / share rounded down to the unit (None where it cannot be held), with its operands.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Quotient<N> {
+    room: N,
+    share: N,
+    at: Option<N>,
 }
 
 impl<N: Num> Waterfall<N> {
@@ -174,14 +187,34 @@ impl<N: Num> Waterfall<N> {
             .map(|t| t.until.iter().map(|c| c.amount.to_unit()).collect())
             .collect();
         Waterfall {
-            tiers,
             investor,
             residual: terms.residual,
             investor_rights_end_at_agi: terms.investor_rights_end_at_agi,
             received: vec![N::ZERO; parties],
             caps,
             cap_count: terms.tiers.iter().map(|t| t.until.len()).sum(),
+            caps_grow: tiers.iter().any(|t| t.growth.is_some()),
+            quotients: vec![None; tiers.iter().map(|t| t.until.len()).max().unwrap_or(0)],
+            tiers,
         }
+    }
+
+    /// room / share rounded down to the unit, for the `k`th party of the active tier's
+    /// `until`: as computed for the slice where it was computed with these very numbers (as
+    /// it always is for valid terms), else again.
+    #[inline(always)]
+    fn room_over_share(&self, k: usize, room: N, share: N) -> Option<N> {
+        match self.quotients[k] {
+            Some(q) if q.room == room && q.share == share => q.at,
+            _ => room.checked_div(share).map(N::unit_down),
+        }
+    }
+
+    /// Whether [`Waterfall::distribute`] does anything in a year with nothing to
+    /// distribute: only where caps grow (their growth is computed, and can fail to be held,
+    /// every year); else such a year pays nobody and tells the observer nothing.
+    pub fn works_on_nothing(&self) -> bool {
+        self.caps_grow
     }
 
     /// Back to the first year: nothing received yet.
@@ -203,6 +236,8 @@ impl<N: Num> Waterfall<N> {
     /// `year`, adding each party's receipts to `out` (indexed by party) and telling
     /// `observer` about each slice, payment and event. `agi` is whether AGI has been
     /// declared by this year.
+    // Inlined into the engine's yearly loop, where it is called every year with profit.
+    #[inline]
     pub fn distribute<O: Observer<N>>(
         &mut self,
         year: Year,
@@ -211,24 +246,8 @@ impl<N: Num> Waterfall<N> {
         out: &mut [N],
         observer: &mut O,
     ) -> Result<(), WaterfallError> {
-        for (i, tier) in self.tiers.iter().enumerate() {
-            let Some((base, from)) = tier.growth else {
-                continue;
-            };
-            let n = i64::from(year) - i64::from(from);
-            let factor = if n <= 0 {
-                N::ONE
-            } else {
-                base.checked_powi(n)
-                    .ok_or(WaterfallError::CapOverflow { tier: i })?
-            };
-            for (cap, c) in self.caps[i].iter_mut().zip(&tier.until) {
-                *cap = c
-                    .amount
-                    .checked_mul(factor)
-                    .ok_or(WaterfallError::CapOverflow { tier: i })?
-                    .to_unit();
-            }
+        if self.caps_grow {
+            self.grow_caps(year)?;
         }
         let investor_out = agi && self.investor_rights_end_at_agi;
         let residual = self.residual;
@@ -247,16 +266,16 @@ impl<N: Num> Waterfall<N> {
         let max_slices = self.cap_count + 1;
         let mut slices = 0;
         while remaining > N::ZERO {
-            let Some(t) =
-                (first_open..self.tiers.len()).find(|&t| !self.tier_done(t, investor_out))
-            else {
+            while first_open < self.tiers.len() && self.tier_done(first_open, investor_out) {
+                first_open += 1;
+            }
+            let Some(t) = (first_open < self.tiers.len()).then_some(first_open) else {
                 observer.slice(year, None, remaining);
                 observer.paid(residual, remaining, None);
                 out[residual] += remaining;
                 self.received[residual] += remaining;
                 break;
             };
-            first_open = t;
             slices += 1;
             if slices > max_slices {
                 return Err(WaterfallError::NoProgress { tier: t });
@@ -265,7 +284,13 @@ impl<N: Num> Waterfall<N> {
 
             // The slice: all that is left, or less where a party reaches its cap first.
             let mut slice = remaining;
-            for (cap, &amount) in tier.until.iter().zip(&self.caps[t]) {
+            for ((cap, &amount), quotient) in tier
+                .until
+                .iter()
+                .zip(&self.caps[t])
+                .zip(self.quotients.iter_mut())
+            {
+                *quotient = None;
                 if cap.share.is_zero() || (investor_out && cap.party == self.investor) {
                     continue;
                 }
@@ -276,7 +301,13 @@ impl<N: Num> Waterfall<N> {
                     continue;
                 }
                 // A quotient too large to hold is a slice larger than any profit.
-                if let Some(at) = room.checked_div(cap.share).map(N::unit_down)
+                let at = room.checked_div(cap.share).map(N::unit_down);
+                *quotient = Some(Quotient {
+                    room,
+                    share: cap.share,
+                    at,
+                });
+                if let Some(at) = at
                     && at < slice
                 {
                     slice = at;
@@ -305,7 +336,7 @@ impl<N: Num> Waterfall<N> {
                         // The party that set the slice gets exactly its room, so the cap is
                         // met to the last unit, whatever the division above rounded to.
                         let amount = if full >= room
-                            || room.checked_div(share).map(N::unit_down) == Some(slice)
+                            || self.room_over_share(k, room, share) == Some(slice)
                         {
                             observer.event(Event::CapReached {
                                 year,
@@ -361,6 +392,30 @@ impl<N: Num> Waterfall<N> {
         Ok(())
     }
 
+    /// This year's cap amounts, each `until` amount grown by its tier's cap_growth.
+    fn grow_caps(&mut self, year: Year) -> Result<(), WaterfallError> {
+        for (i, tier) in self.tiers.iter().enumerate() {
+            let Some((base, from)) = tier.growth else {
+                continue;
+            };
+            let n = i64::from(year) - i64::from(from);
+            let factor = if n <= 0 {
+                N::ONE
+            } else {
+                base.checked_powi(n)
+                    .ok_or(WaterfallError::CapOverflow { tier: i })?
+            };
+            for (cap, c) in self.caps[i].iter_mut().zip(&tier.until) {
+                *cap = c
+                    .amount
+                    .checked_mul(factor)
+                    .ok_or(WaterfallError::CapOverflow { tier: i })?
+                    .to_unit();
+            }
+        }
+        Ok(())
+    }
+
     /// Tells `observer` the room of every party in tier `t`'s `until`.
     fn report_rooms<O: Observer<N>>(
         &self,
@@ -376,15 +431,26 @@ impl<N: Num> Waterfall<N> {
     }
 
     /// Whether the `k`th party of tier `t`'s `until` has reached its amount this year.
-    #[inline]
+    #[inline(always)]
     fn capped(&self, t: usize, k: usize, investor_out: bool) -> bool {
         let party = self.tiers[t].until[k].party;
         (investor_out && party == self.investor) || self.received[party] >= self.caps[t][k]
     }
 
-    #[inline]
+    #[inline(always)]
     fn tier_done(&self, t: usize, investor_out: bool) -> bool {
         let tier = &self.tiers[t];
-        !tier.until.is_empty() && (0..tier.until.len()).all(|k| self.capped(t, k, investor_out))
+        if tier.until.is_empty() {
+            return false;
+        }
+        // A plain loop: as an iterator's `all` it was not inlined.
+        for (cap, &amount) in tier.until.iter().zip(&self.caps[t]) {
+            let reached =
+                (investor_out && cap.party == self.investor) || self.received[cap.party] >= amount;
+            if !reached {
+                return false;
+            }
+        }
+        true
     }
 }

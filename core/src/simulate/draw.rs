@@ -5,14 +5,15 @@
 //! stream p of that key from its start, so a path's draws depend on the seed and its own
 //! index only: the output is the same whatever the number of threads and whichever paths
 //! are run. Each path draws, in order: one uniform for its center, then for each year from
-//! `from_year` to `end_year` the normals e_r, e_m, e_v (ziggurat, `rand_distr`) and the
+//! `from_year` to `end_year` the normals e_r, e_m, e_v (ziggurat, `rand_distr`'s `StandardNormal`,
+//! drawn by [`super::normal`], which gives the same numbers) and the
 //! uniforms u_a, u_f (53-bit, in [0, 1)). Every draw is taken whatever the parameters, so
 //! changing a vol or a hazard does not move the other draws (common random numbers).
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rand_distr::StandardNormal;
 
+use super::normal::standard_normal;
 use crate::engine::series::{Kind, Path, value_at};
 use crate::engine::{EngineError, Num};
 use crate::model::{Model, TrajectorySource, Year};
@@ -218,9 +219,13 @@ pub fn exp_into(xs: &[f64], out: &mut [f64]) {
         let x = x.max(-708.0).min(709.0);
         *e = exp_core(x);
     }
-    for (x, e) in xs.iter().zip(out.iter_mut()) {
-        if !in_core_range(*x) {
-            *e = x.exp();
+    // `&`, not `all`: a reduction without an early exit is vectorized.
+    let inside = xs.iter().fold(true, |inside, x| inside & in_core_range(*x));
+    if !inside {
+        for (x, e) in xs.iter().zip(out.iter_mut()) {
+            if !in_core_range(*x) {
+                *e = x.exp();
+            }
         }
     }
 }
@@ -277,13 +282,13 @@ pub fn draw_path(
     // The draws, in their order (the stream is read one year after another), with the
     // shocks' recursions and the hazards.
     let (mut x, mut y, mut w) = (0.0f64, 0.0f64, 0.0f64);
-    let mut agi_year = c.agi_year;
-    let mut failure_year = None;
+    // The first random year (as an index from `from`) in which AGI is declared, and the
+    // company fails; m for none.
+    let (mut agi_at, mut failed_at) = (m, m);
     for j in 0..m {
-        let year = start_year + (from + j) as Year;
-        let e_r: f64 = rng.sample(StandardNormal);
-        let e_m: f64 = rng.sample(StandardNormal);
-        let e_v: f64 = rng.sample(StandardNormal);
+        let e_r = standard_normal(rng);
+        let e_m = standard_normal(rng);
+        let e_v = standard_normal(rng);
         let u_a: f64 = rng.random();
         let u_f: f64 = rng.random();
         x = p.revenue_persistence * x + p.revenue_vol * e_r;
@@ -292,13 +297,22 @@ pub fn draw_path(
         x_t[j] = x;
         y_t[j] = y;
         v_t[j] = p.valuation_beta * x + w;
-        if u_a < p.agi_hazard && agi_year.is_none_or(|a| a > year) {
-            agi_year = Some(year);
+        if agi_at == m && u_a < p.agi_hazard {
+            agi_at = j;
         }
-        if failure_year.is_none() && u_f < p.failure_hazard {
-            failure_year = Some(year);
+        if failed_at == m && u_f < p.failure_hazard {
+            failed_at = j;
         }
     }
+    let year_at = |j: usize| start_year + (from + j) as Year;
+    // AGI comes with the first year drawn, or the center's own year if that is earlier.
+    let agi_year = match (c.agi_year, agi_at < m) {
+        (Some(a), true) => Some(a.min(year_at(agi_at))),
+        (Some(a), false) => Some(a),
+        (None, true) => Some(year_at(agi_at)),
+        (None, false) => None,
+    };
+    let failure_year = (failed_at < m).then(|| year_at(failed_at));
 
     // The values, a year at a time but without a dependence between years, so that these
     // loops run on vectors. exp(0) is exactly 1 and y is 0 with every vol 0: the path is then

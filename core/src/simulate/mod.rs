@@ -15,6 +15,7 @@
 //! path and year, except for the fan chart's fixed sample of at most [`FAN_SAMPLE`] paths.
 
 pub mod draw;
+pub mod normal;
 pub mod replay;
 pub mod stats;
 

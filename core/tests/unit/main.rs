@@ -7,6 +7,7 @@
 mod draw;
 mod error;
 mod measures;
+mod normal;
 mod number;
 mod parse;
 mod raster;
