@@ -7,7 +7,11 @@ use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use stakeshift::engine::{Deal, discount_factors, run_outcome, run_trajectory};
+use stakeshift::engine::series::Path as EnginePath;
+use stakeshift::engine::{
+    Deal, NpvOnly, Outcome, RoundPolicy, Scratch, discount_factors, run_outcome, run_path,
+    run_trajectory,
+};
 use stakeshift::model::Model;
 
 /// |fast - exact| within 1e-6 absolute or 1e-9 of `scale` (the larger NPV's size: an
@@ -67,6 +71,13 @@ fn check(label: &str, model: &Model) -> Vec<String> {
                 bad.push(format!("{label} `{}` {what}: f64 {f} vs exact {e}", t.name));
             }
         }
+        // The simulation's recorder, NpvOnly, skips the other running sums: the same NPVs,
+        // bit for bit, in both number types, and the totals it does not keep are 0.
+        let path = EnginePath::of(model, t).unwrap();
+        let lean_exact = npv_only(&exact_deal, path.clone(), t.agi_year);
+        same_npvs(&lean_exact, &lean, &format!("{label} `{}` Decimal", t.name));
+        let lean_fast = npv_only(&fast_deal, path.convert(), t.agi_year);
+        same_npvs(&lean_fast, &fast, &format!("{label} `{}` f64", t.name));
         // The winner agrees unless the advantage is within rounding of the tie line.
         let near_tie = (exact.npv_advantage.abs().to_f64().unwrap() - 5e-7).abs() < 1e-6;
         if fast.winner != exact.winner && !near_tie {
@@ -77,6 +88,49 @@ fn check(label: &str, model: &Model) -> Vec<String> {
         }
     }
     bad
+}
+
+/// A run with the simulation's recorder.
+fn npv_only<N: stakeshift::engine::Num>(
+    deal: &Deal<N>,
+    path: EnginePath<N>,
+    agi_year: Option<stakeshift::model::Year>,
+) -> Outcome<N> {
+    run_path(
+        deal,
+        path.as_ref(agi_year),
+        RoundPolicy::Error,
+        &mut Scratch::new(deal),
+        &mut NpvOnly,
+    )
+    .unwrap()
+}
+
+/// `lean` (an [`NpvOnly`] run) has `full`'s NPVs, winner and terminal value exactly, and 0
+/// for the totals it does not keep.
+fn same_npvs<N: stakeshift::engine::Num>(lean: &Outcome<N>, full: &Outcome<N>, what: &str) {
+    assert_eq!(lean.profit_share.npv, full.profit_share.npv, "{what}");
+    assert_eq!(lean.equity.npv, full.equity.npv, "{what}");
+    assert_eq!(lean.npv_advantage, full.npv_advantage, "{what}");
+    assert_eq!(lean.winner, full.winner, "{what}");
+    assert_eq!(lean.skipped_rounds, full.skipped_rounds, "{what}");
+    assert_eq!(
+        lean.equity.terminal_value, full.equity.terminal_value,
+        "{what}"
+    );
+    for totals in [&lean.profit_share, &lean.equity] {
+        for v in [
+            totals.contributions,
+            totals.inflows,
+            totals.cloud_income,
+            totals.npv_cloud,
+        ] {
+            assert!(
+                N::is_zero(v),
+                "{what}: a total NpvOnly does not keep is {v:?}"
+            );
+        }
+    }
 }
 
 fn models_in(dir: &Path, name: &str) -> Vec<PathBuf> {

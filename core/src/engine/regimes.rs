@@ -206,9 +206,26 @@ pub trait Recorder<N>: Observer<N> {
     fn year(&mut self, _year: Year, _agi_declared: bool) {}
     /// One round applied to the stake, in the order applied (before [`Recorder::rounds`]).
     fn round(&mut self, _round: &RoundApplied<N>) {}
+
+    /// Whether the run keeps every total of [`Totals`] (and the rows' cumulative cash
+    /// flow): a const, so that a recorder that wants the NPVs only ([`NpvOnly`]) runs
+    /// without the other running sums.
+    const TOTALS: bool = true;
 }
 
 impl<N> Recorder<N> for () {}
+
+/// The recorder of a simulation's paths: the NPVs, the winner and the rounds left out, and
+/// nothing else. Of the [`Totals`] it keeps `npv` and `terminal_value`; the others are 0
+/// (not summed: a seventh of a path's work), and the rows' `cumulative_cash_flow` is 0.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NpvOnly;
+
+impl<N> Observer<N> for NpvOnly {}
+
+impl<N> Recorder<N> for NpvOnly {
+    const TOTALS: bool = false;
+}
 
 /// Sums over one regime on one path.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -311,30 +328,36 @@ impl<N: Num> Running<N> {
         Some((purchases, cloud.margin.total_mul(purchases)?))
     }
 
-    /// Adds a year's flows; None where a total cannot be held.
-    fn add(&mut self, row: &mut YearRow<N>, df: N) -> Option<()> {
-        self.cumulative = self.cumulative.total_add(row.cash_flow)?;
-        row.cumulative_cash_flow = self.cumulative;
+    /// Adds a year's flows (with `all` false, to the NPV only); None where a total cannot
+    /// be held.
+    #[inline(always)]
+    fn add(&mut self, row: &mut YearRow<N>, df: N, all: bool) -> Option<()> {
         row.discount_factor = df;
         row.present_value = row.cash_flow.total_mul(df)?;
         self.npv = self.npv.total_add(row.present_value)?;
-        self.contributions += row.contribution;
-        self.inflows += row.distribution + row.revenue_share + row.dividend + row.cloud_income;
-        self.cloud_income = self.cloud_income.total_add(row.cloud_income)?;
-        self.npv_cloud = self.npv_cloud.total_add(row.cloud_income.total_mul(df)?)?;
+        if all {
+            self.cumulative = self.cumulative.total_add(row.cash_flow)?;
+            row.cumulative_cash_flow = self.cumulative;
+            self.contributions += row.contribution;
+            self.inflows += row.distribution + row.revenue_share + row.dividend + row.cloud_income;
+            self.cloud_income = self.cloud_income.total_add(row.cloud_income)?;
+            self.npv_cloud = self.npv_cloud.total_add(row.cloud_income.total_mul(df)?)?;
+        }
         Some(())
     }
 
     /// The regime's totals; None where one cannot be held (for `f64`, where one is not
-    /// finite: the once-a-path check of [`Num::total_add`]).
-    fn totals(&self, terminal_value: N, last_df: N) -> Option<Totals<N>> {
+    /// finite: the once-a-path check of [`Num::total_add`]). With `all` false, only the NPV
+    /// and the terminal value (the others, not summed by [`Running::add`], are 0).
+    fn totals(&self, terminal_value: N, last_df: N, all: bool) -> Option<Totals<N>> {
+        let kept = |v: N| if all { v } else { N::ZERO };
         let totals = Totals {
-            contributions: self.contributions,
-            inflows: self.inflows,
+            contributions: kept(self.contributions),
+            inflows: kept(self.inflows),
             terminal_value,
             npv: self.npv.total_add(terminal_value.total_mul(last_df)?)?,
-            cloud_income: self.cloud_income,
-            npv_cloud: self.npv_cloud,
+            cloud_income: kept(self.cloud_income),
+            npv_cloud: kept(self.npv_cloud),
         };
         // Every running total of the regime flows into one of these (a cash flow that is
         // not finite makes the NPV so, the discount factors being finite and > 0).
@@ -475,6 +498,7 @@ impl<N: Num> Progress<N> {
 
 /// Runs both regimes on `path` (SPEC sections 3 to 5), telling `recorder` what it asks for.
 /// Errors name the year and field but not the trajectory (the caller knows it).
+#[inline(always)]
 pub fn run_path<N: Num, R: Recorder<N>>(
     deal: &Deal<N>,
     path: PathRef<'_, N>,
@@ -492,13 +516,14 @@ pub fn run_path<N: Num, R: Recorder<N>>(
         &mut progress,
         recorder,
     )?;
-    finish(deal, &progress)
+    finish(deal, &progress, R::TOTALS)
 }
 
 /// As [`run_path`], from where `from` stands: a [`Progress`] of the same deal that
 /// [`run_years`] made on a path whose years before `from`'s next year are this path's.
 /// `progress` is where the run's state is kept (reused from path to path).
 #[allow(clippy::too_many_arguments)]
+#[inline(always)]
 pub fn run_path_from<N: Num, R: Recorder<N>>(
     deal: &Deal<N>,
     path: PathRef<'_, N>,
@@ -518,12 +543,13 @@ pub fn run_path_from<N: Num, R: Recorder<N>>(
         progress,
         recorder,
     )?;
-    finish(deal, progress)
+    finish(deal, progress, R::TOTALS)
 }
 
 /// Runs both regimes on `path` from `progress`'s next year up to (not including) the year
 /// index `until`, and leaves `progress` there. After an error `progress` is left part-way
 /// through a year and must not be resumed.
+#[inline(always)]
 pub fn run_years<N: Num, R: Recorder<N>>(
     deal: &Deal<N>,
     path: PathRef<'_, N>,
@@ -667,7 +693,7 @@ pub fn run_years<N: Num, R: Recorder<N>>(
             cloud_purchases,
             cloud_income,
         };
-        a.add(&mut row, df)
+        a.add(&mut row, df, R::TOTALS)
             .ok_or_else(|| too_large(Regime::ProfitShare))?;
         recorder.row(Regime::ProfitShare, &row);
 
@@ -736,7 +762,7 @@ pub fn run_years<N: Num, R: Recorder<N>>(
             cloud_purchases,
             cloud_income,
         };
-        b.add(&mut row, df)
+        b.add(&mut row, df, R::TOTALS)
             .ok_or_else(|| too_large(Regime::Equity))?;
         recorder.row(Regime::Equity, &row);
         *holding_end = holding_value;
@@ -749,7 +775,12 @@ pub fn run_years<N: Num, R: Recorder<N>>(
 }
 
 /// The totals, NPVs and winner of a run that has reached its last year.
-fn finish<N: Num>(deal: &Deal<N>, progress: &Progress<N>) -> Result<Outcome<N>, EngineError> {
+/// `all`: whether to report every total ([`Recorder::TOTALS`]).
+fn finish<N: Num>(
+    deal: &Deal<N>,
+    progress: &Progress<N>,
+    all: bool,
+) -> Result<Outcome<N>, EngineError> {
     let too_large = |regime: Regime| {
         path_error(
             None,
@@ -760,12 +791,12 @@ fn finish<N: Num>(deal: &Deal<N>, progress: &Progress<N>) -> Result<Outcome<N>, 
     let last_df = deal.discount.last().copied().unwrap_or(N::ONE);
     let profit_share = progress
         .a
-        .totals(N::ZERO, last_df)
+        .totals(N::ZERO, last_df, all)
         .ok_or_else(|| too_large(Regime::ProfitShare))?;
     let terminal = progress.holding_end * deal.terminal_keep;
     let equity = progress
         .b
-        .totals(terminal, last_df)
+        .totals(terminal, last_df, all)
         .ok_or_else(|| too_large(Regime::Equity))?;
     let npv_advantage = equity
         .npv

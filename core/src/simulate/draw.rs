@@ -209,6 +209,7 @@ pub fn exp(x: f64) -> f64 {
 
 /// `out[i]` = [`exp`]`(xs[i])`: the same numbers, bit for bit, computed a vector of values
 /// at a time (the first loop has no branch and no call).
+#[inline(always)]
 pub fn exp_into(xs: &[f64], out: &mut [f64]) {
     let out = &mut out[..xs.len()];
     for (x, e) in xs.iter().zip(out.iter_mut()) {
@@ -234,6 +235,7 @@ pub fn exp_into(xs: &[f64], out: &mut [f64]) {
 /// `cumulative` holds the centers' cumulative weights, the last one 1; `from` is the index
 /// of the first random year.
 #[allow(clippy::too_many_arguments)]
+#[inline(always)]
 pub fn draw_path(
     rng: &mut ChaCha8Rng,
     centers: &[Center],

@@ -26,8 +26,8 @@ use rayon::prelude::*;
 
 use crate::engine::waterfall::Observer;
 use crate::engine::{
-    self, Deal, EngineError, Num, Outcome, PathRef, Progress, Recorder, Regime, RoundPolicy,
-    Scratch, Winner, YearRow,
+    self, Deal, EngineError, NpvOnly, Num, Outcome, PathRef, Progress, Recorder, Regime,
+    RoundPolicy, Scratch, Winner, YearRow,
 };
 use crate::model::{Model, Year};
 use draw::{Center, Drawn, PathValues, Process, Streams, draw_path};
@@ -184,6 +184,9 @@ struct Setup {
     start_year: Year,
     end_year: Year,
     from: usize,
+    /// Whether to run the paths with AVX2 ([`Setup::run_one_avx2`]): where the CPU has it,
+    /// unless a test asks for the portable code ([`run_portable`]).
+    avx2: bool,
 }
 
 /// Where the paths of each center that can be drawn start from, in the order of
@@ -284,7 +287,20 @@ fn setup(model: &Model, options: &Options) -> Result<Setup, SimulateError> {
         start_year: model.start_year,
         end_year: model.end_year,
         from,
+        avx2: avx2_detected(),
     })
+}
+
+/// Whether this CPU has AVX2.
+fn avx2_detected() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
 }
 
 /// What a thread reuses from one path to the next, so that a path allocates nothing.
@@ -330,6 +346,37 @@ impl Setup {
     /// run starts from its center's run up to the first random year (the same result, with
     /// less work), and `recorder` hears of the random years only.
     fn run_one<R: Recorder<f64>>(
+        &self,
+        p: u64,
+        work: &mut Work,
+        resume: bool,
+        recorder: &mut R,
+    ) -> Result<(Drawn, Outcome<f64>), SimulateError> {
+        #[cfg(target_arch = "x86_64")]
+        if self.avx2 {
+            // SAFETY: the CPU has AVX2 (`avx2` is only true where `avx2_detected` said so).
+            return unsafe { self.run_one_avx2(p, work, resume, recorder) };
+        }
+        self.run_one_here(p, work, resume, recorder)
+    }
+
+    /// [`Setup::run_one`] compiled for AVX2, where the CPU has it: the same operations on
+    /// wider vectors (Rust never fuses a multiply and an add unless asked to), so the same
+    /// numbers, bit for bit, in fewer instructions (a twelfth fewer per path).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn run_one_avx2<R: Recorder<f64>>(
+        &self,
+        p: u64,
+        work: &mut Work,
+        resume: bool,
+        recorder: &mut R,
+    ) -> Result<(Drawn, Outcome<f64>), SimulateError> {
+        self.run_one_here(p, work, resume, recorder)
+    }
+
+    #[inline(always)]
+    fn run_one_here<R: Recorder<f64>>(
         &self,
         p: u64,
         work: &mut Work,
@@ -388,7 +435,27 @@ pub fn run(
     options: &Options,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Results, SimulateError> {
-    let setup = setup(model, options)?;
+    run_setup(setup(model, options)?, options, progress)
+}
+
+/// [`run`] with the portable code only, never the AVX2 build of the paths' loop: for the
+/// test that holds the two to the same bytes.
+#[doc(hidden)]
+pub fn run_portable(
+    model: &Model,
+    options: &Options,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Results, SimulateError> {
+    let mut setup = setup(model, options)?;
+    setup.avx2 = false;
+    run_setup(setup, options, progress)
+}
+
+fn run_setup(
+    setup: Setup,
+    options: &Options,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Results, SimulateError> {
     let n = usize::try_from(options.paths).map_err(|_| SimulateError::Options {
         field: "--paths".into(),
         message: "too many paths for this machine".into(),
@@ -470,7 +537,7 @@ pub fn run(
             if skip(p) {
                 return PathResult::SKIPPED;
             }
-            record(p, setup.run_one(p, work, true, &mut ()))
+            record(p, setup.run_one(p, work, true, &mut NpvOnly))
         },
     ));
     if let Some((_, e)) = first_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
