@@ -59,43 +59,67 @@ pub fn mean_sd(values: &[f64]) -> (f64, f64) {
 }
 
 /// The q-quantiles of `values` (reordered in place): linear between the order statistics
-/// at rank h = (n - 1) q, 0-based: x_floor(h) + (h - floor(h)) (x_floor(h)+1 - x_floor(h)).
-/// Each order statistic is found by selection, so the values need not be sorted.
+/// at rank h = (n - 1) q, 0-based: x_floor(h) + (h - floor(h)) (x_floor(h)+1 - x_floor(h)),
+/// in `f64::total_cmp`'s order.
+///
+/// Each order statistic x_floor(h) is found by selection, so the values need not be
+/// sorted: the middle one of the ranks wanted over all the values, then the ranks below it
+/// among the values below it and those above among those above (for the five percentiles
+/// about 2.5 passes over the values, where selecting from the highest rank down took 3.45).
+/// Once every rank is in place, the values between two of them lie between them, so
+/// x_floor(h)+1 is the least of those just above x_floor(h).
 pub fn percentiles<const K: usize>(values: &mut [f64], quantiles: [f64; K]) -> [f64; K] {
     let n = values.len();
     let mut out = [f64::NAN; K];
     if n == 0 {
         return out;
     }
-    // Select the order statistics from the highest rank down: each selection leaves the
-    // smaller values in front, where the next one looks.
-    let mut ranks: Vec<(usize, usize, f64)> = quantiles
-        .iter()
-        .enumerate()
-        .map(|(k, q)| {
-            let h = (n - 1) as f64 * q;
-            let lo = (h.floor() as usize).min(n - 1);
-            (k, lo, h - lo as f64)
-        })
-        .collect();
-    ranks.sort_by_key(|r| std::cmp::Reverse(r.1));
-    let mut end = n;
-    for (k, lo, fraction) in ranks {
-        // The (lo + 1)th statistic: the smallest of what lies above lo after selecting lo.
-        let (_, x_lo, above) = values[..end].select_nth_unstable_by(lo, f64::total_cmp);
-        let x_lo = *x_lo;
-        let x_hi = if fraction == 0.0 {
+    let rank = |q: f64| {
+        let h = (n - 1) as f64 * q;
+        let lo = (h.floor() as usize).min(n - 1);
+        (lo, h - lo as f64)
+    };
+    let mut ranks: Vec<usize> = quantiles.iter().map(|&q| rank(q).0).collect();
+    ranks.sort_unstable();
+    ranks.dedup();
+    select_ranks(values, 0, &ranks);
+    for (k, &q) in quantiles.iter().enumerate() {
+        let (lo, fraction) = rank(q);
+        let x_lo = values[lo];
+        let x_hi = if fraction == 0.0 || lo + 1 == n {
             x_lo
-        } else if !above.is_empty() {
-            // It holds the last statistic selected, which is <= everything past `end`.
-            above.iter().copied().fold(f64::INFINITY, f64::min)
         } else {
-            values[end..].iter().copied().fold(f64::INFINITY, f64::min)
+            // Up to and including the next rank in place (or the end).
+            let next = ranks.iter().copied().find(|&r| r > lo).map_or(n, |r| r + 1);
+            least(&values[lo + 1..next])
         };
         out[k] = x_lo + fraction * (x_hi - x_lo);
-        end = lo + 1;
     }
     out
+}
+
+/// Puts the values of the ascending `ranks` (offsets from `offset`, the position of
+/// `values[0]` in the whole) in place, middle rank first.
+fn select_ranks(values: &mut [f64], offset: usize, ranks: &[usize]) {
+    if ranks.is_empty() {
+        return;
+    }
+    let middle = ranks.len() / 2;
+    let at = ranks[middle] - offset;
+    let (below, _, above) = values.select_nth_unstable_by(at, f64::total_cmp);
+    select_ranks(below, offset, &ranks[..middle]);
+    select_ranks(above, offset + at + 1, &ranks[middle + 1..]);
+}
+
+/// The least of `values` in `f64::total_cmp`'s order (+infinity for none).
+fn least(values: &[f64]) -> f64 {
+    values.iter().copied().fold(f64::INFINITY, |least, v| {
+        if v.total_cmp(&least).is_lt() {
+            v
+        } else {
+            least
+        }
+    })
 }
 
 /// The 95% interval of a share `p` of `n`: p +- 1.96 standard errors (SPEC 10's

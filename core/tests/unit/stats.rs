@@ -49,3 +49,70 @@ fn interval_is_p_plus_minus_1_96_se_inside_0_1() {
     let (lo, _) = interval_95(0.01, 100);
     assert_eq!(lo, 0.0);
 }
+
+/// Against sorting, bit for bit, for every size up to 400: values with many ties, both
+/// zeros and wide ranges, in random orders, at the reported percentiles and at random
+/// quantiles (0 and 1 among them, some repeated, two on neighbouring ranks).
+#[test]
+fn percentiles_equal_sorting_for_every_size_and_quantile_set() {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+    let by_sorting = |values: &[f64], quantiles: &[f64]| -> Vec<f64> {
+        let mut sorted = values.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let n = sorted.len();
+        quantiles
+            .iter()
+            .map(|q| {
+                let h = (n - 1) as f64 * q;
+                let lo = (h.floor() as usize).min(n - 1);
+                let hi = (lo + 1).min(n - 1);
+                sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+            })
+            .collect()
+    };
+    for n in 1..=400usize {
+        for kind in 0..3 {
+            let values: Vec<f64> = (0..n)
+                .map(|_| match kind {
+                    0 => f64::from(rng.random_range(0..5u8)),
+                    1 => [0.0, -0.0, 1.5, -2.0][rng.random_range(0..4)],
+                    _ => (rng.random::<f64>() - 0.5) * 10f64.powi(rng.random_range(-3..6)),
+                })
+                .collect();
+            let mut v = values.clone();
+            let got = percentiles(&mut v, QUANTILES);
+            let want = by_sorting(&values, &QUANTILES);
+            for (g, w) in got.iter().zip(&want) {
+                assert_eq!(
+                    g.to_bits(),
+                    w.to_bits(),
+                    "n {n} kind {kind}: {got:?} vs {want:?}"
+                );
+            }
+            let mut quantiles = [0.0; 7];
+            for q in quantiles.iter_mut() {
+                *q = rng.random();
+            }
+            quantiles[0] = 0.0;
+            quantiles[1] = 1.0;
+            quantiles[2] = quantiles[3];
+            if n > 2 {
+                // Two ranks side by side, the lower one between two order statistics.
+                let k = rng.random_range(0..n - 2) as f64;
+                quantiles[4] = (k + 0.5) / (n - 1) as f64;
+                quantiles[5] = (k + 1.25) / (n - 1) as f64;
+            }
+            let mut v = values.clone();
+            let got = percentiles(&mut v, quantiles);
+            let want = by_sorting(&values, &quantiles);
+            for (g, w) in got.iter().zip(&want) {
+                assert_eq!(
+                    g.to_bits(),
+                    w.to_bits(),
+                    "n {n} kind {kind} at {quantiles:?}"
+                );
+            }
+        }
+    }
+}
