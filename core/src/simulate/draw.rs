@@ -91,19 +91,22 @@ impl Center {
 /// The random streams of one simulation.
 #[derive(Debug, Clone)]
 pub struct Streams {
-    key: <ChaCha8Rng as SeedableRng>::Seed,
+    /// Stream 0 of the seed's key, at its start: each path's stream is a copy of it with
+    /// the stream number changed (the key is expanded once, not once per path).
+    start: ChaCha8Rng,
 }
 
 impl Streams {
     pub fn new(seed: u64) -> Self {
         Streams {
-            key: ChaCha8Rng::seed_from_u64(seed).get_seed(),
+            start: ChaCha8Rng::from_seed(ChaCha8Rng::seed_from_u64(seed).get_seed()),
         }
     }
 
     /// Path `p`'s own stream.
     pub fn path(&self, p: u64) -> ChaCha8Rng {
-        let mut rng = ChaCha8Rng::from_seed(self.key);
+        let mut rng = self.start.clone();
+        // Nothing has been drawn from `start`, so this only sets the stream number.
         rng.set_stream(p);
         rng
     }
@@ -233,7 +236,8 @@ pub fn exp_into(xs: &[f64], out: &mut [f64]) {
 
 /// Draws the center and the values of one path (SPEC 10, steps 1 to 5) into `out`.
 /// `cumulative` holds the centers' cumulative weights, the last one 1; `from` is the index
-/// of the first random year.
+/// of the first random year. With `fixed_years` false the years before `from` (the
+/// center's own) are not written: for a run that resumes at `from` and never reads them.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
 pub fn draw_path(
@@ -243,6 +247,7 @@ pub fn draw_path(
     process: &Process,
     start_year: Year,
     from: usize,
+    fixed_years: bool,
     out: &mut PathValues,
 ) -> Drawn {
     let u: f64 = rng.random();
@@ -254,14 +259,18 @@ pub fn draw_path(
     let n = c.revenue.len();
     let from = from.min(n);
     // The years before the first random one are the center's own.
-    out.revenue[..from].copy_from_slice(&c.revenue[..from]);
-    out.profit[..from].copy_from_slice(&c.profit[..from]);
-    out.margin[..from].copy_from_slice(&c.margin[..from]);
-    out.valuation[..from].copy_from_slice(&c.valuation[..from]);
+    if fixed_years {
+        out.revenue[..from].copy_from_slice(&c.revenue[..from]);
+        out.profit[..from].copy_from_slice(&c.profit[..from]);
+        out.margin[..from].copy_from_slice(&c.margin[..from]);
+        out.valuation[..from].copy_from_slice(&c.valuation[..from]);
+    }
     let cloud = !c.spend.is_empty();
     if cloud {
         out.spend.resize(n, 0.0);
-        out.spend[..from].copy_from_slice(&c.spend[..from]);
+        if fixed_years {
+            out.spend[..from].copy_from_slice(&c.spend[..from]);
+        }
     } else {
         out.spend.clear();
     }

@@ -396,6 +396,7 @@ impl Setup {
             &self.process,
             self.start_year,
             self.from,
+            !resume,
             values,
         );
         let path = PathRef {

@@ -82,23 +82,49 @@ pub fn percentiles<const K: usize>(values: &mut [f64], quantiles: [f64; K]) -> [
     let mut ranks: Vec<usize> = quantiles.iter().map(|&q| rank(q).0).collect();
     ranks.sort_unstable();
     ranks.dedup();
+    // Selected as integers whose order is total_cmp's (comparing integers is cheaper than
+    // total_cmp): each value's bits are replaced by its key, and put back at the end.
+    values
+        .iter_mut()
+        .for_each(|v| *v = f64::from_bits(order_key(*v) as u64));
     select_ranks(values, 0, &ranks);
     for (k, &q) in quantiles.iter().enumerate() {
         let (lo, fraction) = rank(q);
-        let x_lo = values[lo];
+        let x_lo = from_key(values[lo]);
         let x_hi = if fraction == 0.0 || lo + 1 == n {
             x_lo
         } else {
             // Up to and including the next rank in place (or the end).
             let next = ranks.iter().copied().find(|&r| r > lo).map_or(n, |r| r + 1);
-            least(&values[lo + 1..next])
+            from_key(least(&values[lo + 1..next]))
         };
         out[k] = x_lo + fraction * (x_hi - x_lo);
     }
+    values.iter_mut().for_each(|v| *v = from_key(*v));
     out
 }
 
-/// Puts the values of the ascending `ranks` (offsets from `offset`, the position of
+/// `v`'s bits as an integer ordered as `f64::total_cmp` orders the values: negative values
+/// have their magnitude bits flipped (an involution: applied twice it gives `v` back).
+#[inline(always)]
+fn order_key(v: f64) -> i64 {
+    let bits = v.to_bits() as i64;
+    bits ^ (((bits >> 63) as u64) >> 1) as i64
+}
+
+/// The value whose [`order_key`] `key` holds in its bits.
+#[inline(always)]
+fn from_key(key: f64) -> f64 {
+    f64::from_bits(order_key(key) as u64)
+}
+
+/// The key a value's bits hold.
+#[inline(always)]
+fn key_of(v: &f64) -> i64 {
+    v.to_bits() as i64
+}
+
+/// Puts the keys of the ascending `ranks` (offsets from `offset`, the position of
 /// `values[0]` in the whole) in place, middle rank first.
 fn select_ranks(values: &mut [f64], offset: usize, ranks: &[usize]) {
     if ranks.is_empty() {
@@ -106,20 +132,15 @@ fn select_ranks(values: &mut [f64], offset: usize, ranks: &[usize]) {
     }
     let middle = ranks.len() / 2;
     let at = ranks[middle] - offset;
-    let (below, _, above) = values.select_nth_unstable_by(at, f64::total_cmp);
+    let (below, _, above) = values.select_nth_unstable_by_key(at, key_of);
     select_ranks(below, offset, &ranks[..middle]);
     select_ranks(above, offset + at + 1, &ranks[middle + 1..]);
 }
 
-/// The least of `values` in `f64::total_cmp`'s order (+infinity for none).
+/// The least key held in `values` (as a value holds it: see [`order_key`]; for none, the
+/// key of NaN with every bit set, the greatest).
 fn least(values: &[f64]) -> f64 {
-    values.iter().copied().fold(f64::INFINITY, |least, v| {
-        if v.total_cmp(&least).is_lt() {
-            v
-        } else {
-            least
-        }
-    })
+    f64::from_bits(values.iter().map(key_of).min().unwrap_or(i64::MAX) as u64)
 }
 
 /// The 95% interval of a share `p` of `n`: p +- 1.96 standard errors (SPEC 10's
