@@ -74,3 +74,20 @@ fn exp_defers_to_the_standard_library_at_the_edges() {
     }
     assert!(exp(f64::NAN).is_nan());
 }
+
+/// The hazard uniforms of a year: the high and low 32 bits of one draw, each k / 2^32.
+#[test]
+fn two_uniforms_are_the_halves_of_one_draw() {
+    use stakeshift_core::simulate::draw::two_uniforms;
+    assert_eq!(two_uniforms(0), (0.0, 0.0));
+    assert_eq!(
+        two_uniforms(0x8000_0000_0000_0001),
+        (0.5, 1.0 / 4_294_967_296.0)
+    );
+    let top = 1.0 - 1.0 / 4_294_967_296.0;
+    assert_eq!(two_uniforms(u64::MAX), (top, top));
+    assert_eq!(
+        two_uniforms(0x0000_0001_4000_0000),
+        (1.0 / 4_294_967_296.0, 0.25)
+    );
+}
