@@ -549,17 +549,32 @@ fn run_setup(
     let groups = groups(&per_path, &centers);
     let end = setup.end_year;
     let fan = fan_rows(&fan_values, fan_paths, setup.start_year, years);
+    // Failures, AGI and rounds left out, counted in one parallel pass.
+    let [
+        failed,
+        reached_agi,
+        skipped_rounds,
+        paths_with_skipped_rounds,
+    ] = per_path
+        .par_iter()
+        .with_min_len(BLOCK)
+        .map(|p| {
+            [
+                u64::from(p.failure_year.is_some()),
+                u64::from(p.agi_year.is_some_and(|a| a <= end)),
+                u64::from(p.skipped_rounds),
+                u64::from(p.skipped_rounds > 0),
+            ]
+        })
+        .reduce(|| [0; 4], |a, b| std::array::from_fn(|k| a[k] + b[k]));
     Ok(Results {
         paths: options.paths,
         seed: options.seed,
         groups,
-        failed: per_path.iter().filter(|p| p.failure_year.is_some()).count() as u64,
-        reached_agi: per_path
-            .iter()
-            .filter(|p| p.agi_year.is_some_and(|a| a <= end))
-            .count() as u64,
-        skipped_rounds: per_path.iter().map(|p| u64::from(p.skipped_rounds)).sum(),
-        paths_with_skipped_rounds: per_path.iter().filter(|p| p.skipped_rounds > 0).count() as u64,
+        failed,
+        reached_agi,
+        skipped_rounds,
+        paths_with_skipped_rounds,
         centers,
         fan,
         fan_paths: fan_paths as u64,
@@ -582,31 +597,39 @@ fn groups(per_path: &[PathResult], centers: &[String]) -> Vec<Group> {
     }
     // Each group's values of each quantity, in path order, gathered and summarized as one
     // task: the tasks run in parallel, and only those running hold their values.
-    let quantities: [fn(&PathResult) -> f64; 3] = [
-        |p| p.npv_profit_share,
-        |p| p.npv_equity,
-        |p| p.npv_advantage,
-    ];
-    let tasks: Vec<(usize, usize)> = (0..=centers.len())
-        .flat_map(|g| (0..3).map(move |q| (g, q)))
-        .collect();
-    let summaries: Vec<Option<Summary>> = tasks
+    // Each group's three quantities, in path order, gathered in one pass over the results
+    // (a million are 56 MB: a pass per group and quantity was most of the statistics'
+    // time), all paths' on one thread while the centers' are gathered on another.
+    let columns =
+        |n: u64| -> [Vec<f64>; 3] { std::array::from_fn(|_| Vec::with_capacity(n as usize)) };
+    let push = |columns: &mut [Vec<f64>; 3], p: &PathResult| {
+        columns[0].push(p.npv_profit_share);
+        columns[1].push(p.npv_equity);
+        columns[2].push(p.npv_advantage);
+    };
+    let (all, by_center) = rayon::join(
+        || {
+            let mut all = columns(counts[0].0);
+            per_path.iter().for_each(|p| push(&mut all, p));
+            all
+        },
+        || {
+            let mut by_center: Vec<[Vec<f64>; 3]> =
+                counts[1..].iter().map(|c| columns(c.0)).collect();
+            per_path
+                .iter()
+                .for_each(|p| push(&mut by_center[p.center as usize], p));
+            by_center
+        },
+    );
+    // Group by group, quantity by quantity: the tasks run in parallel, and each frees its
+    // values when done.
+    let summaries: Vec<Option<Summary>> = std::iter::once(all)
+        .chain(by_center)
+        .flatten()
+        .collect::<Vec<Vec<f64>>>()
         .into_par_iter()
-        .map(|(g, q)| {
-            let value = quantities[q];
-            let mut values: Vec<f64> = Vec::with_capacity(counts[g].0 as usize);
-            if g == 0 {
-                values.extend(per_path.iter().map(value));
-            } else {
-                values.extend(
-                    per_path
-                        .iter()
-                        .filter(|p| p.center as usize + 1 == g)
-                        .map(value),
-                );
-            }
-            summarize(&mut values)
-        })
+        .map(|mut values| summarize(&mut values))
         .collect();
     let mut summaries = summaries.into_iter();
     counts
