@@ -124,13 +124,12 @@ pub struct PathValues {
     pub valuation: Vec<f64>,
     /// The compute spend, following the path's revenue; empty without a cloud side.
     pub spend: Vec<f64>,
-    /// Each year's shocks: x_t, y_t and beta x_t + w_t (SPEC 10, step 3).
-    revenue_shock: Vec<f64>,
+    /// The random years' shocks (SPEC 10, step 3): x_t, then beta x_t + w_t, one after the
+    /// other (so that one call takes all their exponentials); and y_t.
+    exponents: Vec<f64>,
     margin_shock: Vec<f64>,
-    valuation_shock: Vec<f64>,
-    /// e^x_t and e^(beta x_t + w_t): the factors on revenue and valuation.
-    growth: Vec<f64>,
-    valuation_factor: Vec<f64>,
+    /// e^x_t, then e^(beta x_t + w_t): the factors on revenue and valuation.
+    factors: Vec<f64>,
 }
 
 impl PathValues {
@@ -141,11 +140,9 @@ impl PathValues {
             margin: vec![0.0; years],
             valuation: vec![0.0; years],
             spend: Vec::new(),
-            revenue_shock: vec![0.0; years],
+            exponents: vec![0.0; 2 * years],
             margin_shock: vec![0.0; years],
-            valuation_shock: vec![0.0; years],
-            growth: vec![0.0; years],
-            valuation_factor: vec![0.0; years],
+            factors: vec![0.0; 2 * years],
         }
     }
 }
@@ -290,18 +287,13 @@ pub fn draw_path(
     let p = process;
     let m = n - from;
     let PathValues {
-        revenue_shock,
+        exponents,
         margin_shock,
-        valuation_shock,
-        growth,
-        valuation_factor,
+        factors,
         ..
     } = out;
-    let (x_t, y_t, v_t) = (
-        &mut revenue_shock[from..n],
-        &mut margin_shock[from..n],
-        &mut valuation_shock[from..n],
-    );
+    let (x_t, v_t) = exponents[..2 * m].split_at_mut(m);
+    let y_t = &mut margin_shock[..m];
 
     // The draws, in their order (the stream is read one year after another), with the
     // shocks' recursions and the hazards.
@@ -345,9 +337,8 @@ pub fn draw_path(
     // is 0 and so is the path's profit (the center's own profit, a loss without revenue, is
     // not carried: a `--replay` table, revenue and margin, could not carry it either); and a
     // margin above 1 is held at 1.
-    let (g_t, f_t) = (&mut growth[from..n], &mut valuation_factor[from..n]);
-    exp_into(x_t, g_t);
-    exp_into(v_t, f_t);
+    exp_into(&exponents[..2 * m], &mut factors[..2 * m]);
+    let (g_t, f_t) = factors[..2 * m].split_at(m);
     let (o_revenue, o_profit, o_margin, o_valuation) = (
         &mut out.revenue[from..n],
         &mut out.profit[from..n],

@@ -11,7 +11,8 @@
 //! order and summed in that order, and percentiles are exact order statistics; so the same
 //! model, seed and path count give the same bytes whatever the number of threads (and a
 //! run that fails names the same, lowest, failing path).
-//! Memory is bounded by a few numbers per path (a million paths: about 50 MB), never per
+//! Memory is bounded by a few numbers per path (a million paths: about 110 MB at the peak,
+//! while the statistics hold every group's values), never per
 //! path and year, except for the fan chart's fixed sample of at most [`FAN_SAMPLE`] paths.
 
 pub mod draw;
@@ -595,8 +596,6 @@ fn groups(per_path: &[PathResult], centers: &[String]) -> Vec<Group> {
             }
         }
     }
-    // Each group's values of each quantity, in path order, gathered and summarized as one
-    // task: the tasks run in parallel, and only those running hold their values.
     // Each group's three quantities, in path order, gathered in one pass over the results
     // (a million are 56 MB: a pass per group and quantity was most of the statistics'
     // time), all paths' on one thread while the centers' are gathered on another.
