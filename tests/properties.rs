@@ -310,4 +310,36 @@ proptest! {
             prop_assert_eq!(fast.winner, exact.winner);
         }
     }
+
+    /// The simulation's recorder (NpvOnly) skips the running sums it does not report and the
+    /// years in which the investor can receive nothing more from the waterfall (its rights
+    /// ended at AGI, or capped in every tier that pays it): the NPVs, winner and rounds left
+    /// out are the full run's, bit for bit, in both number types.
+    #[test]
+    fn npv_only_runs_give_the_full_runs_npvs_exactly((model, _) in model_strategy()) {
+        use stakeshift::engine::{Deal, NpvOnly, RoundPolicy, Scratch, run_path, series::Path};
+        let df = discount_factors(&model).unwrap();
+        let t = &model.trajectories[0];
+        let exact: Path = Path::of(&model, t).unwrap();
+        let fast: Path<f64> = exact.convert();
+        let deal = Deal::<Decimal>::of(&model, &df);
+        let full = run_path(&deal, exact.as_ref(t.agi_year), RoundPolicy::Skip, &mut Scratch::new(&deal), &mut ());
+        let lean = run_path(&deal, exact.as_ref(t.agi_year), RoundPolicy::Skip, &mut Scratch::new(&deal), &mut NpvOnly);
+        match (full, lean) {
+            (Ok(full), Ok(lean)) => {
+                prop_assert_eq!(full.profit_share.npv, lean.profit_share.npv);
+                prop_assert_eq!(full.equity.npv, lean.equity.npv);
+                prop_assert_eq!(full.winner, lean.winner);
+                prop_assert_eq!(full.skipped_rounds, lean.skipped_rounds);
+            }
+            (full, lean) => prop_assert_eq!(full.is_ok(), lean.is_ok()),
+        }
+        let deal = Deal::<f64>::of(&model, &df);
+        let full = run_path(&deal, fast.as_ref(t.agi_year), RoundPolicy::Skip, &mut Scratch::new(&deal), &mut ()).unwrap();
+        let lean = run_path(&deal, fast.as_ref(t.agi_year), RoundPolicy::Skip, &mut Scratch::new(&deal), &mut NpvOnly).unwrap();
+        prop_assert_eq!(full.profit_share.npv.to_bits(), lean.profit_share.npv.to_bits());
+        prop_assert_eq!(full.equity.npv.to_bits(), lean.equity.npv.to_bits());
+        prop_assert_eq!(full.winner, lean.winner);
+        prop_assert_eq!(full.skipped_rounds, lean.skipped_rounds);
+    }
 }

@@ -211,6 +211,14 @@ pub trait Recorder<N>: Observer<N> {
     /// flow): a const, so that a recorder that wants the NPVs only ([`NpvOnly`]) runs
     /// without the other running sums.
     const TOTALS: bool = true;
+
+    /// Whether the run splits regime A's distributable profit in a year in which the
+    /// investor can receive nothing more from the waterfall
+    /// ([`Waterfall::investor_receives_nothing_more`]). Where false such years are not
+    /// split (the investor's receipt is 0, as the split would give), [`Recorder::split`]
+    /// is not told of them and the other parties' receipts stop being counted, so the run
+    /// must not be resumed from: a recorder of NPVs ([`NpvOnly`]) needs nothing more.
+    const SPLITS: bool = true;
 }
 
 impl<N> Recorder<N> for () {}
@@ -225,6 +233,7 @@ impl<N> Observer<N> for NpvOnly {}
 
 impl<N> Recorder<N> for NpvOnly {
     const TOTALS: bool = false;
+    const SPLITS: bool = false;
 }
 
 /// Sums over one regime on one path.
@@ -631,30 +640,40 @@ pub fn run_years<N: Num, R: Recorder<N>>(
         .to_unit();
 
         // Regime A's waterfall, which regime B also follows before from_year. A year with
-        // nothing to distribute splits nothing: the waterfall is run only where it has work.
-        if distributable > N::ZERO || waterfall.works_on_nothing() {
-            split.fill(N::ZERO);
-            *split_zero = false;
-            waterfall
-                .distribute(year, distributable, agi, split, recorder)
-                .map_err(|e| match e {
-                    WaterfallError::CapOverflow { tier } => path_error(
-                        Some(year),
-                        &format!("profit_share.tiers[{tier}].cap_growth"),
-                        "the grown `until` amounts are too large to hold",
-                    ),
-                    WaterfallError::NoProgress { tier } => path_error(
-                        Some(year),
-                        &format!("profit_share.tiers[{tier}]"),
-                        "the waterfall made a slice that closed no cap (a party named twice in the tier, or shares adding up to more than 1); the split was stopped",
-                    ),
-                })?;
-        } else if !*split_zero {
-            split.fill(N::ZERO);
-            *split_zero = true;
-        }
-        recorder.split(year, split);
-        let receipt = split[deal.investor];
+        // nothing to distribute splits nothing: the waterfall is run only where it has work
+        // (and, for a recorder that does not want the split, only while the investor can
+        // still receive something from it).
+        let receipt = if distributable > N::ZERO || waterfall.works_on_nothing() {
+            if !R::SPLITS && waterfall.investor_receives_nothing_more(agi) {
+                N::ZERO
+            } else {
+                split.fill(N::ZERO);
+                *split_zero = false;
+                waterfall
+                    .distribute(year, distributable, agi, split, recorder)
+                    .map_err(|e| match e {
+                        WaterfallError::CapOverflow { tier } => path_error(
+                            Some(year),
+                            &format!("profit_share.tiers[{tier}].cap_growth"),
+                            "the grown `until` amounts are too large to hold",
+                        ),
+                        WaterfallError::NoProgress { tier } => path_error(
+                            Some(year),
+                            &format!("profit_share.tiers[{tier}]"),
+                            "the waterfall made a slice that closed no cap (a party named twice in the tier, or shares adding up to more than 1); the split was stopped",
+                        ),
+                    })?;
+                recorder.split(year, split);
+                split[deal.investor]
+            }
+        } else {
+            if !*split_zero {
+                split.fill(N::ZERO);
+                *split_zero = true;
+            }
+            recorder.split(year, split);
+            split[deal.investor]
+        };
         let contribution = contributions[i];
 
         // Regime A.

@@ -210,6 +210,29 @@ impl<N: Num> Waterfall<N> {
         }
     }
 
+    /// Whether the investor can receive nothing more from the waterfall, in this year and
+    /// every later one of the path: it is not the residual, the caps do not grow (their
+    /// growth is computed every year, and can fail), and its rights have ended at AGI
+    /// (`agi`: declared by this year) or it has reached its `until` amount in every tier
+    /// that gives it a share. Receipts only grow, AGI once declared stays declared, and
+    /// fixed caps never reopen, so once true it stays true.
+    #[inline]
+    pub fn investor_receives_nothing_more(&self, agi: bool) -> bool {
+        if self.residual == self.investor || self.caps_grow {
+            return false;
+        }
+        if agi && self.investor_rights_end_at_agi {
+            return true;
+        }
+        self.tiers.iter().zip(&self.caps).all(|(tier, caps)| {
+            tier.shares.iter().all(|s| {
+                s.party != self.investor
+                    || s.share.is_zero()
+                    || s.until.is_some_and(|k| self.received[s.party] >= caps[k])
+            })
+        })
+    }
+
     /// Whether [`Waterfall::distribute`] does anything in a year with nothing to
     /// distribute: only where caps grow (their growth is computed, and can fail to be held,
     /// every year); else such a year pays nobody and tells the observer nothing.

@@ -369,7 +369,7 @@ pub fn draw_path(
         for ((o, c), g) in out.spend[from..n]
             .iter_mut()
             .zip(&c.spend[from..n])
-            .zip(&*g_t)
+            .zip(g_t)
         {
             *o = c * g;
         }
