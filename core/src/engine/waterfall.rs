@@ -121,6 +121,9 @@ pub struct Waterfall<N = Decimal> {
     cap_count: usize,
     /// Whether any tier's caps grow (cap_growth), so that a year's caps can fail to be held.
     caps_grow: bool,
+    /// The (tier, index in its `until`) of the investor's cap in every tier that gives it a
+    /// share; None where a tier gives it a share without a cap.
+    investor_caps: Option<Vec<(usize, usize)>>,
     /// Per party of the active tier's `until`: room / share as the slice was computed from
     /// it (so that the payments need not divide again); None where it was not computed.
     quotients: Vec<Option<Quotient<N>>>,
@@ -194,6 +197,16 @@ impl<N: Num> Waterfall<N> {
             caps,
             cap_count: terms.tiers.iter().map(|t| t.until.len()).sum(),
             caps_grow: tiers.iter().any(|t| t.growth.is_some()),
+            investor_caps: tiers
+                .iter()
+                .enumerate()
+                .flat_map(|(t, tier)| {
+                    tier.shares
+                        .iter()
+                        .filter(|s| s.party == investor && !s.share.is_zero())
+                        .map(move |s| s.until.map(|k| (t, k)))
+                })
+                .collect(),
             quotients: vec![None; tiers.iter().map(|t| t.until.len()).max().unwrap_or(0)],
             tiers,
         }
@@ -224,13 +237,13 @@ impl<N: Num> Waterfall<N> {
         if agi && self.investor_rights_end_at_agi {
             return true;
         }
-        self.tiers.iter().zip(&self.caps).all(|(tier, caps)| {
-            tier.shares.iter().all(|s| {
-                s.party != self.investor
-                    || s.share.is_zero()
-                    || s.until.is_some_and(|k| self.received[s.party] >= caps[k])
-            })
-        })
+        match &self.investor_caps {
+            Some(caps) => {
+                let received = self.received[self.investor];
+                caps.iter().all(|&(t, k)| received >= self.caps[t][k])
+            }
+            None => false,
+        }
     }
 
     /// Whether [`Waterfall::distribute`] does anything in a year with nothing to
