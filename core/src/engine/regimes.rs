@@ -476,8 +476,9 @@ impl<N: Num> Progress<N> {
         self.received.iter().fold(N::ZERO, |sum, r| sum + *r)
     }
 
-    /// Becomes `other`, reusing its own allocation (once per simulated path).
-    pub fn set_to(&mut self, other: &Progress<N>) {
+    /// Becomes `other` except for the waterfall's receipts (once per simulated path: a run
+    /// resumed for the last time reads them from where it resumes, see [`Receipts`]).
+    fn set_all_but_receipts_to(&mut self, other: &Progress<N>) {
         let Progress {
             next,
             carried,
@@ -489,7 +490,7 @@ impl<N: Num> Progress<N> {
             a,
             b,
             holding_end,
-            received,
+            received: _,
         } = other;
         self.next = *next;
         self.carried = *carried;
@@ -501,8 +502,18 @@ impl<N: Num> Progress<N> {
         self.a = *a;
         self.b = *b;
         self.holding_end = *holding_end;
-        self.received.clone_from(received);
     }
+}
+
+/// Where [`run_years`] finds the waterfall's receipts so far, and whether it keeps them in
+/// the progress at the end: a run resumed for the last time ([`run_path_from`]) reads them
+/// from the progress it resumes from and keeps nothing (two copies a path fewer).
+#[derive(Clone, Copy)]
+enum Receipts<'a, N> {
+    /// In the progress itself, kept there at the end.
+    Kept,
+    /// These, not kept at the end.
+    From(&'a [N]),
 }
 
 /// Runs both regimes on `path` (SPEC sections 3 to 5), telling `recorder` what it asks for.
@@ -530,7 +541,9 @@ pub fn run_path<N: Num, R: Recorder<N>>(
 
 /// As [`run_path`], from where `from` stands: a [`Progress`] of the same deal that
 /// [`run_years`] made on a path whose years before `from`'s next year are this path's.
-/// `progress` is where the run's state is kept (reused from path to path).
+/// `progress` is where the run's state is kept (reused from path to path); it ends at the
+/// path's end except for the waterfall's receipts, which it does not keep (so it is not a
+/// progress to resume from).
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
 pub fn run_path_from<N: Num, R: Recorder<N>>(
@@ -542,14 +555,15 @@ pub fn run_path_from<N: Num, R: Recorder<N>>(
     progress: &mut Progress<N>,
     recorder: &mut R,
 ) -> Result<Outcome<N>, EngineError> {
-    progress.set_to(from);
-    run_years(
+    progress.set_all_but_receipts_to(from);
+    years(
         deal,
         path,
         deal.years(),
         policy,
         scratch,
         progress,
+        Receipts::From(&from.received),
         recorder,
     )?;
     finish(deal, progress, R::TOTALS)
@@ -568,6 +582,31 @@ pub fn run_years<N: Num, R: Recorder<N>>(
     progress: &mut Progress<N>,
     recorder: &mut R,
 ) -> Result<(), EngineError> {
+    years(
+        deal,
+        path,
+        until,
+        policy,
+        scratch,
+        progress,
+        Receipts::Kept,
+        recorder,
+    )
+}
+
+/// [`run_years`], with the waterfall's receipts where `receipts` says.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn years<N: Num, R: Recorder<N>>(
+    deal: &Deal<N>,
+    path: PathRef<'_, N>,
+    until: usize,
+    policy: RoundPolicy,
+    scratch: &mut Scratch<N>,
+    progress: &mut Progress<N>,
+    receipts: Receipts<'_, N>,
+    recorder: &mut R,
+) -> Result<(), EngineError> {
     let n = until.min(deal.years());
     let start = deal.start_year;
     if N::BOUNDED {
@@ -583,7 +622,10 @@ pub fn run_years<N: Num, R: Recorder<N>>(
         )
     })?;
     let waterfall = &mut scratch.waterfall;
-    waterfall.restore(&progress.received);
+    match receipts {
+        Receipts::Kept => waterfall.restore(&progress.received),
+        Receipts::From(received) => waterfall.restore(received),
+    }
     let split = &mut scratch.split;
     let split_zero = &mut scratch.split_zero;
 
@@ -787,8 +829,10 @@ pub fn run_years<N: Num, R: Recorder<N>>(
         *holding_end = holding_value;
     }
 
-    received.clear();
-    received.extend_from_slice(waterfall.received());
+    if let Receipts::Kept = receipts {
+        received.clear();
+        received.extend_from_slice(waterfall.received());
+    }
     *next = (*next).max(n);
     Ok(())
 }
