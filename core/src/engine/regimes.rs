@@ -225,7 +225,8 @@ impl<N> Recorder<N> for () {}
 
 /// The recorder of a simulation's paths: the NPVs, the winner and the rounds left out, and
 /// nothing else. Of the [`Totals`] it keeps `npv` and `terminal_value`; the others are 0
-/// (not summed: a seventh of a path's work), and the rows' `cumulative_cash_flow` is 0.
+/// (not summed: a seventh of a path's work; nor checked for being finite, which the NPV is
+/// wherever a cash flow is), and the rows' `cumulative_cash_flow` is 0.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NpvOnly;
 

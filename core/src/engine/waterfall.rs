@@ -121,12 +121,29 @@ pub struct Waterfall<N = Decimal> {
     cap_count: usize,
     /// Whether any tier's caps grow (cap_growth), so that a year's caps can fail to be held.
     caps_grow: bool,
+    /// Whether a year's split can ever be left out for an investor that can receive
+    /// nothing more: it is not the residual, no tier's caps grow, and the terms are ones
+    /// validation accepts (no party twice in a tier's shares or `until`, shares adding up
+    /// to at most 1; [`Waterfall::distribute`] may stop other terms' split with an error,
+    /// which a year left out would not raise).
+    can_leave_out: bool,
     /// The (tier, index in its `until`) of the investor's cap in every tier that gives it a
     /// share; None where a tier gives it a share without a cap.
     investor_caps: Option<Vec<(usize, usize)>>,
     /// Per party of the active tier's `until`: room / share as the slice was computed from
     /// it (so that the payments need not divide again); None where it was not computed.
     quotients: Vec<Option<Quotient<N>>>,
+}
+
+/// Whether a tier's terms are ones validation accepts: no party twice in its shares or in
+/// its `until`, and shares adding up to at most 1.
+fn well_formed(tier: &crate::model::Tier) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    let shares_once = tier.shares.iter().all(|(p, _)| seen.insert(*p));
+    seen.clear();
+    let caps_once = tier.until.iter().all(|(p, _)| seen.insert(*p));
+    let total: Decimal = tier.shares.iter().map(|(_, s)| *s).sum();
+    shares_once && caps_once && total <= Decimal::ONE
 }
 
 /// room / share rounded down to the unit (None where it cannot be held), with its operands.
@@ -197,6 +214,9 @@ impl<N: Num> Waterfall<N> {
             caps,
             cap_count: terms.tiers.iter().map(|t| t.until.len()).sum(),
             caps_grow: tiers.iter().any(|t| t.growth.is_some()),
+            can_leave_out: terms.residual != investor
+                && tiers.iter().all(|t| t.growth.is_none())
+                && terms.tiers.iter().all(well_formed),
             investor_caps: tiers
                 .iter()
                 .enumerate()
@@ -224,14 +244,16 @@ impl<N: Num> Waterfall<N> {
     }
 
     /// Whether the investor can receive nothing more from the waterfall, in this year and
-    /// every later one of the path: it is not the residual, the caps do not grow (their
-    /// growth is computed every year, and can fail), and its rights have ended at AGI
-    /// (`agi`: declared by this year) or it has reached its `until` amount in every tier
-    /// that gives it a share. Receipts only grow, AGI once declared stays declared, and
-    /// fixed caps never reopen, so once true it stays true.
+    /// every later one of the path: it is not the residual, no tier's caps grow (their
+    /// growth is computed every year, and can fail), the terms are ones validation accepts,
+    /// and its rights have ended at AGI (`agi`: declared by this year) or it has reached its
+    /// `until` amount in every tier that gives it a share. Its receipts never fall (the dust
+    /// taken back in f64 comes from a party paid and not capped in that slice), AGI once
+    /// declared stays declared, and fixed caps never reopen, so once true it stays true; and
+    /// a split of such a year would pay it nothing and raise no error.
     #[inline]
     pub fn investor_receives_nothing_more(&self, agi: bool) -> bool {
-        if self.residual == self.investor || self.caps_grow {
+        if !self.can_leave_out {
             return false;
         }
         if agi && self.investor_rights_end_at_agi {

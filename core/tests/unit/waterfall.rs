@@ -188,3 +188,48 @@ fn a_tier_without_until_is_never_done() {
         assert_eq!(out, vec![d("1"), d("6"), d("3")]);
     }
 }
+
+/// When the investor can receive nothing more (so that a simulation need not split the
+/// year): rights ended at AGI, or capped in every tier that pays it; never as the residual,
+/// with a tier that pays it without a cap, with caps that grow, or with terms validation
+/// refuses.
+#[test]
+fn when_the_investor_can_receive_nothing_more() {
+    let nothing_more = |terms: &ProfitShare, paid: &[&str], agi: bool| {
+        let mut w: Waterfall = Waterfall::new(terms, 0, 3);
+        for d_t in paid {
+            split(&mut w, 2030, d_t, false);
+        }
+        w.investor_receives_nothing_more(agi)
+    };
+    let msft = msft_terms();
+    // Before any payment: only AGI (with rights that end there) ends it.
+    assert!(!nothing_more(&msft, &[], false));
+    assert!(nothing_more(&msft, &[], true));
+    let mut no_end = msft_terms();
+    no_end.investor_rights_end_at_agi = false;
+    assert!(!nothing_more(&no_end, &[], true));
+    // Capped in tier 1 (13) but not tier 2 (92): 13 / 0.75 = 17.33..., then 79 / 0.49.
+    assert!(!nothing_more(&msft, &["20"], false));
+    assert!(nothing_more(&msft, &["20", "200"], false));
+    // A tier that pays it without a cap: never.
+    let mut open = msft_terms();
+    open.tiers.push(tier(&[(0, "0.1")], &[]));
+    assert!(!nothing_more(&open, &["20", "200", "1000"], false));
+    // A zero share without a cap does not pay it.
+    let mut zero = msft_terms();
+    zero.tiers.push(tier(&[(0, "0"), (2, "0.5")], &[]));
+    assert!(nothing_more(&zero, &["20", "200"], false));
+    // The investor as the residual: never, AGI or not.
+    let mut residual = msft_terms();
+    residual.residual = 0;
+    assert!(!nothing_more(&residual, &["20", "200"], true));
+    // Caps that grow: never (their growth is computed, and can fail, every year).
+    let mut growing = msft_terms();
+    growing.tiers[0].cap_growth = d("0.01");
+    assert!(!nothing_more(&growing, &[], true));
+    // Terms validation refuses (a party twice in a tier's until): never.
+    let mut twice = msft_terms();
+    twice.tiers[1].until.push((2, d("200")));
+    assert!(!nothing_more(&twice, &[], true));
+}
