@@ -206,6 +206,7 @@ impl<N: Num> Waterfall<N> {
             .iter()
             .map(|t| t.until.iter().map(|c| c.amount.to_unit()).collect())
             .collect();
+        let caps_grow = tiers.iter().any(|t| t.growth.is_some());
         Waterfall {
             investor,
             residual: terms.residual,
@@ -213,9 +214,9 @@ impl<N: Num> Waterfall<N> {
             received: vec![N::ZERO; parties],
             caps,
             cap_count: terms.tiers.iter().map(|t| t.until.len()).sum(),
-            caps_grow: tiers.iter().any(|t| t.growth.is_some()),
+            caps_grow,
             can_leave_out: terms.residual != investor
-                && tiers.iter().all(|t| t.growth.is_none())
+                && !caps_grow
                 && terms.tiers.iter().all(well_formed),
             investor_caps: tiers
                 .iter()
@@ -294,7 +295,7 @@ impl<N: Num> Waterfall<N> {
     /// `year`, adding each party's receipts to `out` (indexed by party) and telling
     /// `observer` about each slice, payment and event. `agi` is whether AGI has been
     /// declared by this year.
-    // Inlined into the engine's yearly loop, where it is called every year with profit.
+    // Called every year with profit: offered for inlining into the engine's yearly loop.
     #[inline]
     pub fn distribute<O: Observer<N>>(
         &mut self,
