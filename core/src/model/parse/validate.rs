@@ -643,13 +643,24 @@ impl Builder<'_> {
 
     /// A whole number in lo..=hi.
     fn whole(&self, field: &str, num: &S<Num>, lo: u64, hi: u64) -> Check<u64> {
-        let v = self.decimal(field, num)?;
-        match v.to_u64() {
-            Some(n) if v.fract().is_zero() && (lo..=hi).contains(&n) => Ok(n),
+        // An integer is taken whatever its size (a count or a seed, not an amount: the 1e18
+        // bound on a model's amounts is not its range, which `lo` and `hi` give).
+        let (value, written) = match num.get_ref() {
+            Num::Int(i) => (u64::try_from(*i).ok(), i.to_string()),
+            Num::Float(_) => {
+                let v = self.decimal(field, num)?;
+                (
+                    v.fract().is_zero().then(|| v.to_u64()).flatten(),
+                    v.to_string(),
+                )
+            }
+        };
+        match value {
+            Some(n) if (lo..=hi).contains(&n) => Ok(n),
             _ => fail(
                 field,
                 num.span(),
-                format!("{v} is out of range; it must be a whole number from {lo} to {hi}"),
+                format!("{written} is out of range; it must be a whole number from {lo} to {hi}"),
             ),
         }
     }
