@@ -686,10 +686,11 @@ fn years<N: Num, R: Recorder<N>>(
         // nothing to distribute splits nothing: the waterfall is run only where it has work
         // (and, for a recorder that does not want the split, only while the investor can
         // still receive something from it).
-        let receipt = if distributable > N::ZERO || waterfall.works_on_nothing() {
-            if !R::SPLITS && waterfall.investor_receives_nothing_more(agi) {
-                N::ZERO
-            } else {
+        let has_work = distributable > N::ZERO || waterfall.works_on_nothing();
+        let receipt = if has_work && !R::SPLITS && waterfall.investor_receives_nothing_more(agi) {
+            N::ZERO
+        } else {
+            if has_work {
                 split.fill(N::ZERO);
                 *split_zero = false;
                 waterfall
@@ -706,11 +707,7 @@ fn years<N: Num, R: Recorder<N>>(
                             "the waterfall made a slice that closed no cap (a party named twice in the tier, or shares adding up to more than 1); the split was stopped",
                         ),
                     })?;
-                recorder.split(year, split);
-                split[deal.investor]
-            }
-        } else {
-            if !*split_zero {
+            } else if !*split_zero {
                 split.fill(N::ZERO);
                 *split_zero = true;
             }
