@@ -49,5 +49,15 @@ pub use error::{Error, Result};
 
 /// The built-in Microsoft-OpenAI model, compiled into the binary.
 pub const BUILTIN_MODEL: &str = include_str!("../models/msft-openai.toml");
+/// The built-in model as `init` writes it out: without its first line, the `#:schema`
+/// directive that points editors at `docs/` from `models/` in this repository, where a
+/// copy elsewhere would point at nothing (`stakeshift schema` prints the schema to use).
+pub fn model_to_edit() -> &'static str {
+    match BUILTIN_MODEL.split_once('\n') {
+        Some((first, rest)) if first.starts_with("#:schema ") => rest,
+        _ => BUILTIN_MODEL,
+    }
+}
+
 /// The name the built-in model is reported under.
 pub const BUILTIN_MODEL_NAME: &str = "models/msft-openai.toml (built in)";

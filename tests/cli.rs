@@ -158,10 +158,25 @@ fn init_writes_the_builtin_model_and_refuses_to_overwrite() {
     let dir = ScratchDir::new("cli-init");
     let path = dir.join("model.toml");
     stakeshift().arg("init").arg(&path).assert().success();
+    // The built-in model, less its `#:schema` line (which points from models/ to docs/ in
+    // this repository, and at nothing from a copy elsewhere).
+    let builtin_text = std::fs::read_to_string("models/msft-openai.toml").unwrap();
+    let (schema_line, rest) = builtin_text.split_once('\n').unwrap();
+    assert!(schema_line.starts_with("#:schema "), "{schema_line}");
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(written, rest);
+    assert!(!written.contains("#:schema"));
+    // `-` is standard output, and writes no file named `-`.
+    let out = stakeshift()
+        .current_dir(dir.path())
+        .args(["init", "-"])
+        .assert()
+        .success();
     assert_eq!(
-        std::fs::read_to_string(&path).unwrap(),
-        std::fs::read_to_string("models/msft-openai.toml").unwrap()
+        String::from_utf8(out.get_output().stdout.clone()).unwrap(),
+        rest
     );
+    assert!(!dir.join("-").exists());
     stakeshift()
         .arg("init")
         .arg(&path)

@@ -5,6 +5,11 @@ use stakeshift::error::Error;
 use stakeshift::io;
 
 pub fn run(args: &InitArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    // `-` is standard output, the usual convention (`stakeshift init - | less`).
+    if args.path.as_os_str() == "-" {
+        stdout.write_all(stakeshift::model_to_edit().as_bytes())?;
+        return Ok(());
+    }
     // Only a regular file is ever replaced, --force or not: a device, a folder or a symbolic
     // link in its place is refused, naming it.
     if io::replaceable(&args.path)?.is_some() && !args.force {
@@ -14,11 +19,10 @@ pub fn run(args: &InitArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<(
         ))
         .into());
     }
-    io::write_atomic(&args.path, stakeshift::BUILTIN_MODEL.as_bytes())?;
+    io::write_atomic(&args.path, stakeshift::model_to_edit().as_bytes())?;
     // What was written is a message, not data: stderr, like `compare --out` and `chart`.
-    let _ = stdout;
     eprintln!(
-        "wrote the built-in model to {}; edit it, then run `stakeshift compare {}`",
+        "wrote the built-in model to {}; edit it, then run `stakeshift compare {}` (for completion in an editor: `stakeshift schema > stakeshift.schema.json`, and `#:schema stakeshift.schema.json` as the file's first line)",
         args.path.display(),
         args.path.display()
     );

@@ -360,7 +360,7 @@ pub struct CheckArgs {
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// Where to write the model
+    /// Where to write the model (`-` for standard output)
     #[arg(default_value = "msft-openai.toml")]
     pub path: PathBuf,
     /// Overwrite the file if it exists

@@ -5,15 +5,63 @@ use super::*;
 
 pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
     let mut message = e.message().trim().to_string();
+    let mut field = String::new();
     if message == "duplicate key"
-        && let Some(key) = e.span().and_then(|span| text.get(span))
+        && let Some(span) = e.span()
+        && let Some(key) = text.get(span.clone())
     {
-        message = format!("duplicate key `{}`", key.trim());
+        match duplicate_key_path(text, span) {
+            Some(path) => {
+                message = "this key is given twice (a key, or a [table], may appear once in its table; a list of tables is written [[name]])".to_string();
+                field = path;
+            }
+            None => message = format!("duplicate key `{}`", key.trim()),
+        }
     }
-    let issue = ModelIssue::new("", format!("the file is not valid TOML: {message}"));
+    let issue = ModelIssue::new(field, format!("the file is not valid TOML: {message}"));
     match e.span() {
         Some(span) => issue.at(span),
         None => issue,
+    }
+}
+
+/// The field path (as `profit_share.tiers[0].shares.microsoft`) of the duplicate key the
+/// TOML parser found at `span`: the file is read again with that one key renamed to a
+/// placeholder, and the placeholder is looked for; None where the file still does not
+/// parse (another error further on) or the placeholder cannot be found.
+fn duplicate_key_path(text: &str, span: std::ops::Range<usize>) -> Option<String> {
+    const PLACEHOLDER: &str = "stakeshift-duplicate-key-1f7c";
+    let key = text.get(span.clone())?.trim();
+    let mut renamed = String::with_capacity(text.len() + PLACEHOLDER.len());
+    renamed.push_str(text.get(..span.start)?);
+    renamed.push_str(PLACEHOLDER);
+    renamed.push_str(text.get(span.end..)?);
+    let table: toml::Table = renamed.parse().ok()?;
+    let mut path = find_key(&toml::Value::Table(table), PLACEHOLDER, "")?;
+    // The key as the file writes it, unquoted.
+    let name = key.trim_matches(|c| c == '"' || c == '\'');
+    path.truncate(path.len() - PLACEHOLDER.len());
+    path.push_str(name);
+    Some(path)
+}
+
+/// The path of the first key named `wanted` below `value`, tables by name and arrays by
+/// index.
+fn find_key(value: &toml::Value, wanted: &str, prefix: &str) -> Option<String> {
+    match value {
+        toml::Value::Table(table) => table.iter().find_map(|(k, v)| {
+            let path = join_path(prefix, k);
+            if k == wanted {
+                Some(path)
+            } else {
+                find_key(v, wanted, &path)
+            }
+        }),
+        toml::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| find_key(v, wanted, &format!("{prefix}[{i}]"))),
+        _ => None,
     }
 }
 
