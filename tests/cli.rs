@@ -457,3 +457,56 @@ fn warnings_name_the_set_that_wrote_the_value_or_its_line_in_the_file() {
         "{stderr}"
     );
 }
+
+/// Regression: the text tables padded cells by their count of chars, so a name in a wide
+/// script (each CJK character takes two columns on a terminal) pushed its row's columns out
+/// of line. Every line of a table, from its rule down, now ends at the same column.
+#[test]
+fn regression_tables_align_names_in_wide_scripts() {
+    use unicode_width::UnicodeWidthStr;
+    let dir = ScratchDir::new("cli-wide-names");
+    let builtin = std::fs::read_to_string(common::repo_path("models/msft-openai.toml")).unwrap();
+    let wide = "基本ケース";
+    let text = builtin
+        .replace("name = \"base\"", &format!("name = \"{wide}\""))
+        .replace("weights = { base =", &format!("weights = {{ \"{wide}\" ="));
+    assert_ne!(text, builtin);
+    let model = dir.join("wide.toml");
+    std::fs::write(&model, text).unwrap();
+    let model = model.to_str().unwrap();
+    let runs: [&[&str]; 3] = [
+        &["compare", model],
+        &["tornado", model, "--trajectory", wide],
+        &["simulate", model, "--paths", "300", "--quiet"],
+    ];
+    for args in runs {
+        let out = stakeshift().args(args).assert().success();
+        let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        assert!(stdout.contains(wide), "{args:?}:\n{stdout}");
+        // The first table: from its rule (a line of dashes and spaces) to the first blank line.
+        let lines: Vec<&str> = stdout
+            .lines()
+            .skip_while(|l| !l.starts_with("--"))
+            .take_while(|l| !l.is_empty())
+            .collect();
+        // simulate's first table has no rule: its lines run from the header to a blank line.
+        let lines = if lines.is_empty() {
+            stdout
+                .lines()
+                .skip_while(|l| !l.contains("P(equity wins)"))
+                .take_while(|l| !l.is_empty())
+                .collect()
+        } else {
+            lines
+        };
+        assert!(lines.len() > 2, "{args:?}:\n{stdout}");
+        assert!(
+            lines.iter().any(|l| l.contains(wide)),
+            "{args:?}:\n{stdout}"
+        );
+        let width = lines[0].width();
+        for line in &lines {
+            assert_eq!(line.width(), width, "{args:?}: `{line}` in\n{stdout}");
+        }
+    }
+}

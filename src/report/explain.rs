@@ -58,7 +58,7 @@ impl Lines {
     fn render(&self, out: &mut String) {
         let valued = || self.0.iter().filter(|l| !l.value.is_empty());
         let label_width = valued()
-            .map(|l| l.indent + l.label.chars().count())
+            .map(|l| l.indent + super::display_width(&l.label))
             .max()
             .unwrap_or(0);
         // Values align on their decimal points (amounts have 6 places, stakes and discount
@@ -73,7 +73,7 @@ impl Lines {
             // Padded by hand: `{:w$}` panics past a width of 65,535 (a long party name).
             let mut line = format!("{}{}", " ".repeat(l.indent), l.label);
             if !l.value.is_empty() {
-                let pad = label_width + 2 - (l.indent + l.label.chars().count());
+                let pad = label_width + 2 - (l.indent + super::display_width(&l.label));
                 let (int, frac) = split(&l.value);
                 line.push_str(&" ".repeat(pad + int_width - int));
                 line.push_str(&l.value);

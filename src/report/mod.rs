@@ -75,6 +75,13 @@ pub fn rate_f64(value: Option<f64>) -> String {
         .unwrap_or_default()
 }
 
+/// How many columns `text` takes on a terminal: a wide (CJK) character two, a combining
+/// mark none; what the text tables pad by, so that a name in any script keeps the columns
+/// aligned (a count of chars does not).
+pub fn display_width(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

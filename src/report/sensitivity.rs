@@ -283,10 +283,10 @@ fn signed(v: Decimal) -> String {
 
 /// Columns aligned, the first `left` to the left, the rest to the right.
 fn table(header: &[String], rows: Vec<Vec<String>>, left: usize) -> String {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| super::display_width(h)).collect();
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
+            *w = (*w).max(super::display_width(cell));
         }
     }
     let line = |cells: &[String]| {
@@ -296,7 +296,7 @@ fn table(header: &[String], rows: Vec<Vec<String>>, left: usize) -> String {
             .enumerate()
             .map(|(i, (c, w))| {
                 // Padded by hand: `{:<w$}` panics past a width of 65,535 (a long name).
-                let pad = " ".repeat(w - c.chars().count());
+                let pad = " ".repeat(w - super::display_width(c));
                 if i < left {
                     format!("{c}{pad}")
                 } else {

@@ -407,7 +407,7 @@ impl Grid {
             self.rows
                 .iter()
                 .chain(&header)
-                .map(|r| r[i].chars().count())
+                .map(|r| super::display_width(&r[i]))
                 .max()
                 .unwrap_or(0)
         };
@@ -428,7 +428,7 @@ impl Grid {
                 if i > 0 {
                     text.push_str("  ");
                 }
-                let pad = " ".repeat(widths[i] - cell.chars().count());
+                let pad = " ".repeat(widths[i] - super::display_width(cell));
                 if right[i] {
                     text.push_str(&pad);
                     text.push_str(cell);

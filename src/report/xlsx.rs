@@ -357,14 +357,14 @@ fn write_header(
     Ok(())
 }
 
-/// A column wide enough for its header and for `content` characters.
+/// A column wide enough for its header and for `content` columns of text.
 fn set_width(
     sheet: &mut Worksheet,
     col: u16,
     header: &str,
     content: usize,
 ) -> Result<(), XlsxError> {
-    let chars = header.chars().count().max(content).clamp(8, 60);
+    let chars = super::display_width(header).max(content).clamp(8, 60);
     sheet.set_column_width(col, chars as f64 + 2.0)?;
     Ok(())
 }
@@ -400,17 +400,27 @@ fn write_inputs(
         "discount_rate and valuation_year drive every discount factor, present value, NPV, advantage and winner in this workbook: change them here and the workbook recomputes. The other inputs shape the yearly flows the engine computed; to change those, rerun stakeshift (compare --out).",
     )?;
     let widest = |f: fn(&Input) -> usize| inputs.iter().map(f).max().unwrap_or(0);
-    set_width(sheet, 0, header[0], widest(|i| i.path.chars().count()))?;
+    set_width(
+        sheet,
+        0,
+        header[0],
+        widest(|i| super::display_width(&i.path)),
+    )?;
     set_width(
         sheet,
         1,
         header[1],
         widest(|i| match &i.value {
-            InputValue::Text(s) => s.chars().count(),
+            InputValue::Text(s) => super::display_width(s),
             _ => 14,
         }),
     )?;
-    set_width(sheet, 2, header[2], widest(|i| i.unit.chars().count()))?;
+    set_width(
+        sheet,
+        2,
+        header[2],
+        widest(|i| super::display_width(&i.unit)),
+    )?;
     Ok(())
 }
 
@@ -529,7 +539,7 @@ fn write_trajectory(
     }
     for (col, name) in YEARLY_COLUMNS.iter().enumerate() {
         let content = match yearly_kind(name) {
-            Kind::Text => t.name.chars().count().max("profit_share".len()),
+            Kind::Text => super::display_width(&t.name).max("profit_share".len()),
             Kind::Year => 4,
             _ => 14,
         };
@@ -576,7 +586,7 @@ fn write_summary(
     let longest = comparison
         .trajectories
         .iter()
-        .map(|t| t.name.chars().count())
+        .map(|t| super::display_width(&t.name))
         .max()
         .unwrap_or(0);
     set_width(sheet, 0, SUMMARY_COLUMNS[0], longest)?;

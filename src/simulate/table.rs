@@ -6,7 +6,7 @@ use super::Results;
 use super::csv::fixed_f64;
 use super::stats::interval_95;
 use crate::model::Model;
-use crate::report::group_thousands;
+use crate::report::{display_width, group_thousands};
 
 /// An amount to one decimal, thousands grouped; from 1e15 on (beyond f64's exact integers,
 /// reached only with extreme `[simulation]` values) in scientific notation to four
@@ -35,7 +35,7 @@ fn align(rows: &[Vec<String>]) -> String {
         .map(|c| {
             rows.iter()
                 .filter_map(|r| r.get(c))
-                .map(|s| s.chars().count())
+                .map(|s| display_width(s))
                 .max()
                 .unwrap_or(0)
         })
@@ -44,7 +44,7 @@ fn align(rows: &[Vec<String>]) -> String {
     for r in rows {
         let mut line = String::new();
         for (c, cell) in r.iter().enumerate() {
-            let pad = width[c] - cell.chars().count();
+            let pad = width[c] - display_width(cell);
             if c == 0 {
                 line.push_str(cell);
                 line.extend(std::iter::repeat_n(' ', pad));
