@@ -32,8 +32,9 @@ Examples:
   stakeshift explain -t base --year 2030   one year taken apart, slice by slice
 
 Amounts are in the model's unit (USD bn for the built-in model). The model format is
-described in docs/MODEL.md. Exit codes: 0 success, 2 bad usage or a bad model file,
-1 anything else.";
+described in docs/MODEL.md in the source repository; `stakeshift init` writes the built-in
+model, commented, as an example to edit, and `stakeshift schema` the JSON Schema.
+Exit codes: 0 success, 2 bad usage or a bad model file, 1 anything else.";
 
 /// Which deal is worth more to the investor: a capped profit share or an equity stake?
 #[derive(Debug, Parser)]
