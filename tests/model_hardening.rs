@@ -329,7 +329,13 @@ fn regression_solve_within_outside_the_valid_range_is_bad_usage() {
         ("equity.stake", "--within=2..3", "[0, 1]"),
         ("equity.stake", "--within=-5..-1", "[0, 1]"),
         ("discount_rate", "--within=-5..-2", "(-1, 10]"),
-        ("scale.valuation", "--within=2000..3000", "(0, 1000]"),
+        // A range given replaces the default search's cap (1000 for a scale): the valid
+        // range of a scale is the largest `--set` takes, 1e9.
+        (
+            "scale.valuation",
+            "--within=2000000000..3000000000",
+            "(0, 1000000000]",
+        ),
     ] {
         let (code, _, err) = run(&["solve", path, within]);
         assert_eq!(code, 2, "{path} {within}: {err}");

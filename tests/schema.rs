@@ -40,6 +40,7 @@ const BEYOND_THE_SCHEMA: &[&str] = &[
     "tier_shares_sum_over_one.toml",
     "tier_shares_sum_over_one_second_tier.toml",
     "tier_until_names_residual.toml",
+    "tier_until_party_misspelt.toml",
     "tier_until_party_without_share.toml",
     "tier_until_party_zero_share.toml",
     "too_many_years.toml",

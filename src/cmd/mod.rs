@@ -129,6 +129,14 @@ pub fn show_warnings(loaded: &LoadedModel) {
     }
 }
 
+/// A warning of the command itself (not of the model), shown as the model's are.
+pub fn warn(warning: String) {
+    let mut pending = PENDING_WARNINGS.lock().unwrap_or_else(|e| e.into_inner());
+    if !pending.contains(&warning) {
+        pending.push(warning);
+    }
+}
+
 static PENDING_WARNINGS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
 
 /// The warnings kept by [`show_warnings`], once.
@@ -272,8 +280,8 @@ pub struct SolveArgs {
     /// The NPV advantage (equity minus profit share) wanted, in the model's unit
     #[arg(long, value_name = "X", allow_hyphen_values = true)]
     pub target: Option<String>,
-    /// Look for the value in FROM..TO (default: the key's valid range, amounts up to 1000
-    /// times the current value)
+    /// Look for the value in FROM..TO, kept inside the key's valid range (default: the valid
+    /// range, amounts up to 1000 times the current value)
     #[arg(long, value_name = "FROM..TO", allow_hyphen_values = true)]
     pub within: Option<String>,
     /// Only this trajectory (repeat for several)

@@ -28,6 +28,22 @@ pub fn run(args: &TornadoArgs, stdout: &mut dyn std::io::Write) -> anyhow::Resul
     };
     let selected = super::selected_or_all(base.model(), &args.trajectories)?;
     let rows = tornado(&base, &inputs, &selected)?;
+    // A value at which a trajectory cannot run leaves its cells empty (DECISIONS S7): say
+    // which, and how to see why, rather than leave a blank to be read as nothing.
+    for row in &rows {
+        for (value, advantage) in [(row.low, row.advantage_low), (row.high, row.advantage_high)] {
+            if advantage.is_none() {
+                super::warn(format!(
+                    "tornado: trajectory `{}` cannot run with {}={}, so its cells are empty (`compare` with `--set {}={}` says why)",
+                    row.trajectory,
+                    row.input,
+                    value.normalize(),
+                    row.input,
+                    value.normalize(),
+                ));
+            }
+        }
+    }
     let printed = match args.format {
         Format::Table => report::tornado_table(&rows).into_bytes(),
         Format::Csv => report::tornado_csv(&rows),

@@ -13,6 +13,9 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
+/// The largest size of a derived key's value (`scale.*`, `shift.*`), as `--set` takes it.
+pub const DERIVED_LIMIT: i64 = 1_000_000_000;
+
 use rust_decimal::Decimal;
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, TableLike, Value};
 
@@ -245,6 +248,24 @@ fn unknown_trajectory(o: &Override, name: &str, model: &Model) -> Error {
 fn derived_amount(o: &Override, kind: Derived) -> Result<Decimal, OverrideError> {
     let err = |m: String| OverrideError::new(&o.origin, &o.path.text, m);
     let value = parse_value(o)?;
+    // A number too large or too fine for an exact decimal (`1e30`, `1e-40`) is a number
+    // still: say what is wrong with it, as for a key of the model.
+    if let Value::Float(f) = &value
+        && f.value().is_finite()
+        && number_of(&value).is_none()
+    {
+        return Err(err(if f.value().abs() > DERIVED_LIMIT as f64 {
+            format!(
+                "{} is too large; a derived key must be at most 1e9 in size",
+                o.value
+            )
+        } else {
+            format!(
+                "{} has more digits than a model's exact decimals hold (28); write it with fewer",
+                o.value
+            )
+        }));
+    }
     let amount = number_of(&value).ok_or_else(|| {
         err(format!(
             "`{}` is not a number; {} takes a number such as {}",
@@ -264,7 +285,7 @@ fn derived_amount(o: &Override, kind: Derived) -> Result<Decimal, OverrideError>
             series_key(kind)
         )));
     }
-    if amount.abs() > Decimal::from(1_000_000_000i64) {
+    if amount.abs() > Decimal::from(DERIVED_LIMIT) {
         return Err(err(format!(
             "{amount} is too large; a derived key must be at most 1e9 in size"
         )));

@@ -47,6 +47,21 @@ pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<So
     let knob = match base.route(&origin, &spec.path)? {
         Route::Knob(k) => k,
         Route::Document => {
+            // A derived key with no knob names a trajectory the model lacks: the error the
+            // same path gets from `--set` says so (and names the nearest trajectory).
+            let text = &spec.path.text;
+            if text.starts_with("scale.") || text.starts_with("shift.") {
+                let neutral = if text.starts_with("shift.") {
+                    Decimal::ZERO
+                } else {
+                    Decimal::ONE
+                };
+                base.load_with(&[crate::overrides::Override::number(
+                    origin.clone(),
+                    &spec.path,
+                    neutral,
+                )])?;
+            }
             return Err(Error::Usage(format!(
                 "solve {}: this path is not a number that solve can vary; solve takes a number of the model (a rate, share, stake, amount, growth, point value) or a derived key (see docs/MODEL.md)",
                 spec.path.text
@@ -182,6 +197,11 @@ pub fn search_for(
     within: Option<(Decimal, Decimal)>,
 ) -> Result<Search, OutsideRange> {
     let thousand = Decimal::from(1000);
+    // The caps of the default search (1000 times an amount's current value, a scale up to
+    // 1000, a margin point within 10 of its value) bound where solve looks on its own; a
+    // `--within` range replaces them and is kept inside the valid range only.
+    let capped = within.is_none();
+    let largest = Decimal::from(stakeshift_core::model::MAX_NUMBER);
     let (mut lower, mut lower_open, mut upper, geometric) = match knob.domain(model) {
         Domain::Fraction => {
             let (lower_open, upper) = match knob {
@@ -205,16 +225,24 @@ pub fn search_for(
         Domain::Positive | Domain::NonNegative => {
             let open = knob.domain(model) == Domain::Positive;
             let upper = match current {
+                _ if !capped => largest,
                 Some(c) if c > Decimal::ZERO => c.saturating_mul(thousand),
                 _ => Decimal::from(OPEN_AMOUNT_LIMIT),
             };
             (Decimal::ZERO, open, upper, true)
         }
         Domain::UpTo(most) => (Decimal::ZERO, false, most, true),
+        Domain::Any if !capped => (-largest, false, largest, false),
         Domain::Any => {
             let c = current.unwrap_or_default();
             (c - Decimal::TEN, false, c + Decimal::TEN, false)
         }
+        Domain::Scale if !capped => (
+            Decimal::ZERO,
+            true,
+            Decimal::from(crate::overrides::document::DERIVED_LIMIT),
+            true,
+        ),
         Domain::Scale => (Decimal::ZERO, true, thousand, true),
         Domain::Margin => (-Decimal::ONE, false, Decimal::ONE, false),
         Domain::Year => (

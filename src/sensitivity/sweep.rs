@@ -82,13 +82,16 @@ pub fn sweep(base: &Base, axes: &[Axis], selected: &[usize]) -> Result<Sweep, Er
         .enumerate()
         .flat_map(|(i, a)| a.values.iter().map(move |v| (i, *v)))
         .collect();
-    checks
+    // In parallel, but the error reported is the first in grid order, whichever thread
+    // finds one first (rayon's collect into a Result keeps whichever error came first).
+    let checked: Vec<Result<(), Error>> = checks
         .par_iter()
         .map(|(i, v)| {
             let a = &axes[*i];
             base.load_with(&[value_override(a, *v)]).map(|_| ())
         })
-        .collect::<Result<Vec<()>, Error>>()?;
+        .collect();
+    checked.into_iter().collect::<Result<Vec<()>, Error>>()?;
 
     let knobs: Option<Vec<Knob>> = routes
         .iter()

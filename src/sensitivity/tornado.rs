@@ -69,12 +69,8 @@ pub fn default_inputs(model: &Model) -> Vec<Input> {
     }
     paths.push("equity.dividend_payout".into());
     paths.push("equity.terminal_discount".into());
-    // Beyond SPEC 11's list: with a cloud side, its margin and commitments move the answer too.
-    if model.cloud.is_some() {
-        paths.push("cloud.margin".into());
-        paths.push("profit_share.cloud.commitment.total".into());
-        paths.push("equity.cloud.commitment.total".into());
-    }
+    // SPEC 11's list and nothing more, with or without a cloud side (SPEC 13 adds nothing
+    // to it): `--vary cloud.margin=LOW..HIGH` asks for the cloud side's inputs.
 
     let quarter = Decimal::new(25, 2);
     let nudge = Decimal::new(5, 2);
@@ -153,6 +149,23 @@ pub fn tornado(
     // error, not a row of empty cells (a value of an input it cannot run at leaves that
     // cell empty, below).
     super::run(model, selected).map_err(|e| super::solve::engine_error(base, &e))?;
+    // An input given twice (perhaps under two spellings of its path) would be two rows of
+    // the same value: refused, as `sweep` refuses it.
+    let mut seen: Vec<(String, &str)> = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let path = crate::overrides::document::canonical_path(
+            &base.loaded.text,
+            &input.origin,
+            &input.path,
+        )?;
+        if let Some((_, first)) = seen.iter().find(|(p, _)| *p == path) {
+            return Err(Error::Usage(format!(
+                "{first} and {} vary the same value ({path}); give each path once",
+                input.origin
+            )));
+        }
+        seen.push((path, &input.origin));
+    }
     let routes: Vec<Route> = inputs
         .iter()
         .map(|i| base.route(&i.origin, &i.path))

@@ -9,7 +9,7 @@ mod parse;
 mod trajectories_csv;
 
 pub use parse::{
-    MAX_PATHS, MAX_TRAJECTORY_YEARS, MAX_YEARS, ModelSource, NotExact, exact_decimal,
+    MAX_NUMBER, MAX_PATHS, MAX_TRAJECTORY_YEARS, MAX_YEARS, ModelSource, NotExact, exact_decimal,
     nearest as nearest_name, parse_model,
 };
 pub use trajectories_csv::parse_trajectories_csv;

@@ -28,8 +28,10 @@ use crate::error::ModelIssue;
 
 /// The largest magnitude of a number in a model file. Far above any real amount, it keeps
 /// every sum the engine forms (500 years of amounts) inside a 28-digit decimal.
+pub const MAX_NUMBER: i64 = 1_000_000_000_000_000_000;
+
 fn max_number() -> Decimal {
-    Decimal::from(1_000_000_000_000_000_000i64)
+    Decimal::from(MAX_NUMBER)
 }
 
 /// The most years a model may project.

@@ -820,11 +820,24 @@ impl Builder<'_> {
                     );
                 }
                 if !shares.iter().any(|(p, s)| *p == id && *s > Decimal::ZERO) {
+                    // A slip of the keyboard (`micrsoft`) is likelier than a party meant to
+                    // have no share: name the sharing party it is nearest to.
+                    let sharing: Vec<&str> = raw
+                        .shares
+                        .get_ref()
+                        .keys()
+                        .map(|k| k.as_str())
+                        .filter(|k| *k != party.as_str())
+                        .collect();
+                    let hint = nearest(party, &sharing)
+                        .filter(|n| strsim::damerau_levenshtein(party, n) <= 2)
+                        .map(|n| format!("did you mean `{n}`? "))
+                        .unwrap_or_default();
                     return fail(
                         f,
                         amount.span(),
                         format!(
-                            "`{party}` has no share above 0 in this tier, so it could never reach its `until` amount; give it a share in `shares` or remove it from `until`"
+                            "`{party}` has no share above 0 in this tier, so it could never reach its `until` amount; {hint}give it a share in `shares` or remove it from `until`"
                         ),
                     );
                 }
