@@ -62,7 +62,7 @@ fn d(s: &str) -> Decimal {
 
 #[test]
 fn bad_cloud_terms_exit_2_naming_the_field() {
-    let cases: [(&str, &str); 9] = [
+    let cases: [(&str, &str); 10] = [
         (
             &CLOUD.replace("margin = 0.2", "margin = 1.5"),
             "cloud.margin",
@@ -95,12 +95,19 @@ fn bad_cloud_terms_exit_2_naming_the_field() {
             "profit_share.cloud",
         ),
         (&CLOUD.replace("margin = 0.2", "margn = 0.2"), "margn"),
+        // A growth is allowed (SPEC 2) but must still be a growth.
         (
             &CLOUD.replace(
                 "spend = { points = [[2020, 0.5]] }",
-                "spend = { points = [[2020, 0.5]], growth = 0.1 }",
+                "spend = { points = [[2020, 0.5]], growth = -2.0 }",
             ),
             "cloud.spend.growth",
+        ),
+        // The hint for a missing margin is a number, not a series (it said
+        // `margin = { points = ... }`).
+        (
+            &CLOUD.replace("margin = 0.2\n", ""),
+            "cloud.margin: this required key is missing from [cloud]; add `margin = 0.35`",
         ),
     ];
     let dir = ScratchDir::new("cloud-bad");
@@ -112,6 +119,39 @@ fn bad_cloud_terms_exit_2_naming_the_field() {
         assert!(err.contains(field), "{field} not named in: {err}");
         assert!(err.contains("model.toml"), "the file is not named: {err}");
     }
+}
+
+/// SPEC 2 gives every series an optional `growth`; the cloud side's margin-like series take
+/// it and ignore it, as `margin` does (they hold their last value): the same numbers.
+#[test]
+fn a_growth_on_a_cloud_series_is_accepted_and_changes_nothing() {
+    let dir = ScratchDir::new("cloud-growth");
+    let run = |cloud: &str| {
+        let path = write(&dir, &model(cloud));
+        let out = stakeshift()
+            .args(["compare", "--yearly", "--format", "csv"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let plain = run(CLOUD);
+    let grown = run(&CLOUD
+        .replace(
+            "spend = { points = [[2020, 0.5]] }",
+            "spend = { points = [[2020, 0.5]], growth = 0.3 }",
+        )
+        .replace(
+            "share = { points = [[2022, 0.5]] }",
+            "share = { points = [[2022, 0.5]], growth = 0.1 }",
+        ));
+    assert_eq!(plain, grown);
 }
 
 #[test]

@@ -117,7 +117,8 @@ fn by_party(description: &str, value: Value) -> Value {
     })
 }
 
-/// A margin-like series of fractions (SPEC 13): points only, no growth.
+/// A margin-like series of fractions (SPEC 13): points, and a growth accepted and ignored
+/// (as a margin's: the series holds its last value).
 fn share_series(description: &str, max: Option<f64>) -> Value {
     let mut points = pairs(
         "[year, value] pairs, years strictly increasing; linear between points, held after the last, 0 before the first",
@@ -129,7 +130,10 @@ fn share_series(description: &str, max: Option<f64>) -> Value {
         "description": description,
         "additionalProperties": false,
         "required": ["points"],
-        "properties": { "points": points },
+        "properties": {
+            "points": points,
+            "growth": number_above("accepted and ignored: the series holds its last value", -1.0),
+        },
     })
 }
 

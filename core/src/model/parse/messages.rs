@@ -83,6 +83,11 @@ pub(super) fn serde_issue(e: &serde_path_to_error::Error<toml::de::Error>) -> Mo
         let add = match key {
             "investor" | "profit_share" | "equity" => format!("add an `[{key}]` table"),
             "tiers" => "add a `[[profit_share.tiers]]` table".to_string(),
+            // `[cloud]`'s margin is one number, not a series.
+            "margin" if path == "cloud" => {
+                "add `margin = 0.35` (the investor's operating margin on compute, a fraction)"
+                    .to_string()
+            }
             "revenue" | "margin" | "valuation" => {
                 format!("add `{key} = {{ points = [[year, value], ...] }}`")
             }

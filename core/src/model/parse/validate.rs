@@ -438,16 +438,11 @@ impl Builder<'_> {
     }
 
     /// A margin-like series of fractions (SPEC 13's `spend` and `share`): values at least 0
-    /// and at most `max` where given; no growth (it holds its last value).
+    /// and at most `max` where given. Its `growth`, which SPEC 2 allows on every series, is
+    /// checked and then ignored, as a margin's is: the series holds its last value.
     fn share_series(&self, field: &str, raw: &RawSeries, max: Option<Decimal>) -> Check<Series> {
-        if let Some(g) = &raw.growth {
-            return fail(
-                format!("{field}.growth"),
-                g.span(),
-                "a cloud series has no growth: it is linear between points and holds its last value; remove `growth`",
-            );
-        }
-        let series = self.series(field, raw, false)?;
+        let mut series = self.series(field, raw, false)?;
+        series.growth = Decimal::ZERO;
         for (i, ((_, value), pair)) in series.points.iter().zip(raw.points.get_ref()).enumerate() {
             let out_of_range = *value < Decimal::ZERO || max.is_some_and(|m| *value > m);
             if out_of_range {
