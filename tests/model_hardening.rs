@@ -328,7 +328,11 @@ fn regression_solve_within_outside_the_valid_range_is_bad_usage() {
     for (path, within, valid) in [
         ("equity.stake", "--within=2..3", "[0, 1]"),
         ("equity.stake", "--within=-5..-1", "[0, 1]"),
-        ("discount_rate", "--within=-5..-2", "(-1, 10]"),
+        (
+            "discount_rate",
+            "--within=-5..-2",
+            "(-1, 1000000000000000000]",
+        ),
         // A range given replaces the default search's cap (1000 for a scale): the valid
         // range of a scale is the largest `--set` takes, 1e9.
         (
@@ -514,4 +518,62 @@ fn regression_trajectory_years_are_bounded_in_the_csv_and_the_file() {
     );
     let _ = std::fs::remove_dir_all(path.parent().unwrap());
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A key given twice is the TOML parser's error, which names the key but not where it
+/// lives; the message now names the field as every other error does (SPEC 7), written as
+/// the file writes it: quoted where the key is not bare, escapes read, and even where the
+/// file already holds the placeholder the path is found with.
+#[test]
+fn a_key_given_twice_names_its_field() {
+    let cases: [(&str, String, &str); 6] = [
+        (
+            "tier-share",
+            model_with(
+                "shares = { investor = 0.5, others = 0.3 }",
+                "shares = { investor = 0.5, others = 0.3, others = 0.1 }",
+            ),
+            "profit_share.tiers[0].shares.others:",
+        ),
+        (
+            "top-level",
+            model_with("discount_rate = ", "discount_rate = 0.1\ndiscount_rate = "),
+            "discount_rate:",
+        ),
+        (
+            "table-twice",
+            format!("{}\n[equity]\nstake = 0.1\n", valid_model()),
+            "equity:",
+        ),
+        (
+            "escaped",
+            model_with(
+                "shares = { investor = 0.5, others = 0.3 }",
+                "shares = { investor = 0.5, others = 0.3, \"inv\\u0065stor\" = 0.1 }",
+            ),
+            "profit_share.tiers[0].shares.investor:",
+        ),
+        (
+            "quoted-dot",
+            model_with(
+                "shares = { investor = 0.5, others = 0.3 }",
+                "shares = { investor = 0.5, \"o.k\" = 0.1, \"o.k\" = 0.2 }",
+            ),
+            "profit_share.tiers[0].shares.\"o.k\":",
+        ),
+        (
+            "placeholder-in-file",
+            format!(
+                "{}\n[unknown]\nstakeshift-duplicate-key = 1\nx = 1\nx = 2\n",
+                valid_model()
+            ),
+            "unknown.x:",
+        ),
+    ];
+    for (tag, text, field) in cases {
+        let (code, err) = check(tag, &text);
+        assert_eq!(code, 2, "{tag}: {err}");
+        assert!(err.contains(field), "{tag}: `{field}` not in: {err}");
+        assert!(err.contains("given twice"), "{tag}: {err}");
+    }
 }

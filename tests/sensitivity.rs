@@ -320,7 +320,7 @@ fn bad_grids_and_paths_exit_2_naming_the_path() {
     let e = failing(&["compare", "--set", "scale.valuation=1e30"]);
     assert!(e.contains("1e30 is too large"), "{e}");
     let e = failing(&["compare", "--set", "shift.margin=1e-40"]);
-    assert!(e.contains("more digits"), "{e}");
+    assert!(e.contains("beyond the 28th decimal place"), "{e}");
     // tornado, as sweep, takes each path once.
     let e = failing(&[
         "tornado",
@@ -483,5 +483,71 @@ fn tornado_warns_of_the_cells_it_leaves_empty() {
         ),
         "{stderr}"
     );
-    assert!(stderr.contains("`--set scale.valuation=0.75`"), "{stderr}");
+    assert!(
+        stderr.contains("`--set 'scale.valuation=0.75'`"),
+        "{stderr}"
+    );
+}
+
+/// Regression (found in review): a `--within` range on a key without bounds (margin points,
+/// `shift.margin`) as wide as the valid range (+-1e18) made the search's first step 2e15 and
+/// its tolerance 200: roots were missed or wrong (`shift.margin` gave -5.12, where the
+/// advantage is +13.6). The steps now start on the scale of the default range. So a wide
+/// range finds the same roots as the default search where those are inside it, and every
+/// root found gives the target (checked by `compare` at the printed root).
+#[test]
+fn regression_solve_within_a_huge_range_finds_the_same_roots() {
+    let solutions = |extra: &[&str]| -> Vec<String> {
+        let out = stakeshift()
+            .args(["solve", "shift.margin", "--format", "csv"])
+            .args(extra)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(|l| l.rsplit(',').next().unwrap().to_string())
+            .collect()
+    };
+    let default = solutions(&[]);
+    let huge = solutions(&["--within=-1000000000000000000..1000000000000000000"]);
+    let wide = solutions(&["--within=-1000000..1000000"]);
+    assert_eq!(default.len(), 6);
+    assert!(
+        default.iter().filter(|s| !s.is_empty()).count() >= 3,
+        "{default:?}"
+    );
+    for (k, d) in default.iter().enumerate() {
+        if !d.is_empty() {
+            assert_eq!(&huge[k], d, "trajectory {k}");
+            assert_eq!(&wide[k], d, "trajectory {k}");
+        }
+    }
+    for s in huge.iter().filter(|s| !s.is_empty()) {
+        let out = stakeshift()
+            .args(["compare", "--format", "csv", "--set"])
+            .arg(format!("shift.margin={s}"))
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let text = String::from_utf8(out).unwrap();
+        // Some trajectory has its tie there: |advantage| within the 8-place rounding's reach.
+        let nearest = text
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').nth(3).unwrap().parse::<f64>().unwrap().abs())
+            .fold(f64::INFINITY, f64::min);
+        assert!(nearest < 1e-4, "shift.margin={s}: {text}");
+    }
+    // A rate's default search stops at 10; a range given above it is searched (no error).
+    stakeshift()
+        .args(["solve", "discount_rate", "--within", "11..20", "-t", "base"])
+        .assert()
+        .success();
 }

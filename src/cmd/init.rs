@@ -7,7 +7,9 @@ use stakeshift::io;
 pub fn run(args: &InitArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
     // `-` is standard output, the usual convention (`stakeshift init - | less`).
     if args.path.as_os_str() == "-" {
-        stdout.write_all(stakeshift::model_to_edit().as_bytes())?;
+        // Through `emit`, as every command's output: a reader that closes the pipe early
+        // (`| head`) is not an error, and a failed write names <stdout>.
+        super::emit(stdout, stakeshift::model_to_edit().as_bytes())?;
         return Ok(());
     }
     // Only a regular file is ever replaced, --force or not: a device, a folder or a symbolic

@@ -34,7 +34,7 @@ pub fn run(args: &TornadoArgs, stdout: &mut dyn std::io::Write) -> anyhow::Resul
         for (value, advantage) in [(row.low, row.advantage_low), (row.high, row.advantage_high)] {
             if advantage.is_none() {
                 super::warn(format!(
-                    "tornado: trajectory `{}` cannot run with {}={}, so its cells are empty (`compare` with `--set {}={}` says why)",
+                    "tornado: trajectory `{}` cannot run with {}={}, so its cells are empty (`compare` with this command's model and --set options and `--set '{}={}'` says why)",
                     row.trajectory,
                     row.input,
                     value.normalize(),

@@ -261,7 +261,7 @@ fn derived_amount(o: &Override, kind: Derived) -> Result<Decimal, OverrideError>
             )
         } else {
             format!(
-                "{} has more digits than a model's exact decimals hold (28); write it with fewer",
+                "{} has digits beyond the 28th decimal place, which a model's exact decimals cannot hold; write it with at most 28 decimal places",
                 o.value
             )
         }));

@@ -198,11 +198,10 @@ pub fn search_for(
 ) -> Result<Search, OutsideRange> {
     let thousand = Decimal::from(1000);
     // The caps of the default search (1000 times an amount's current value, a scale up to
-    // 1000, a margin point within 10 of its value) bound where solve looks on its own; a
-    // `--within` range replaces them and is kept inside the valid range only.
-    let capped = within.is_none();
+    // 1000, a rate up to 10, a margin point within 10 of its value) bound where solve looks
+    // on its own; a `--within` range replaces them and is kept inside the valid range only.
     let largest = Decimal::from(stakeshift_core::model::MAX_NUMBER);
-    let (mut lower, mut lower_open, mut upper, geometric) = match knob.domain(model) {
+    let range = |capped: bool| match knob.domain(model) {
         Domain::Fraction => {
             let (lower_open, upper) = match knob {
                 // A tier's shares add up to at most 1; a party with an `until` needs a share.
@@ -221,6 +220,7 @@ pub fn search_for(
             };
             (Decimal::ZERO, lower_open, upper, false)
         }
+        Domain::Rate if !capped => (-Decimal::ONE, true, largest, false),
         Domain::Rate => (-Decimal::ONE, true, Decimal::TEN, false),
         Domain::Positive | Domain::NonNegative => {
             let open = knob.domain(model) == Domain::Positive;
@@ -252,6 +252,13 @@ pub fn search_for(
             false,
         ),
     };
+    let (mut lower, mut lower_open, mut upper, geometric) = range(within.is_none());
+    // An additive search steps by a thousandth of the default range at most, however wide
+    // the range given: its steps double outward, so a wide range is still crossed in a few
+    // dozen steps, while the first steps (and the bracket's tolerance, a fraction of the
+    // step) stay on the scale of the key's own values.
+    let (default_lower, _, default_upper, _) = range(true);
+    let default_width = default_upper - default_lower;
     if let Some((lo, hi)) = within {
         let valid = OutsideRange {
             lower,
@@ -272,7 +279,7 @@ pub fn search_for(
     let steps = if geometric && start > Decimal::ZERO && lower >= Decimal::ZERO {
         Steps::Geometric
     } else {
-        Steps::Additive(((upper - lower) / thousand).max(Decimal::new(1, 9)))
+        Steps::Additive(((upper - lower).min(default_width) / thousand).max(Decimal::new(1, 9)))
     };
     Ok(Search {
         start,

@@ -149,8 +149,9 @@ pub fn tornado(
     // error, not a row of empty cells (a value of an input it cannot run at leaves that
     // cell empty, below).
     super::run(model, selected).map_err(|e| super::solve::engine_error(base, &e))?;
-    // An input given twice (perhaps under two spellings of its path) would be two rows of
-    // the same value: refused, as `sweep` refuses it.
+    // An input given twice (also as `[0]` and `[name]`, or quoted and bare) would be two
+    // rows of the same value: refused, as `sweep` refuses it. (`scale.valuation` and
+    // `scale.valuation[base]` are different inputs, though equal on `base`.)
     let mut seen: Vec<(String, &str)> = Vec::with_capacity(inputs.len());
     for input in inputs {
         let path = crate::overrides::document::canonical_path(

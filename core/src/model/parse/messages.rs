@@ -27,22 +27,32 @@ pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
 
 /// The field path (as `profit_share.tiers[0].shares.microsoft`) of the duplicate key the
 /// TOML parser found at `span`: the file is read again with that one key renamed to a
-/// placeholder, and the placeholder is looked for; None where the file still does not
-/// parse (another error further on) or the placeholder cannot be found.
+/// placeholder the file does not hold, and the placeholder is looked for; None where the
+/// file still does not parse (another error further on) or the placeholder cannot be found.
+/// One more parse of the file, whatever its size.
 fn duplicate_key_path(text: &str, span: std::ops::Range<usize>) -> Option<String> {
-    const PLACEHOLDER: &str = "stakeshift-duplicate-key-1f7c";
+    let mut placeholder = String::from("stakeshift-duplicate-key");
+    while text.contains(&placeholder) {
+        placeholder.push('-');
+    }
     let key = text.get(span.clone())?.trim();
-    let mut renamed = String::with_capacity(text.len() + PLACEHOLDER.len());
+    let mut renamed = String::with_capacity(text.len() + placeholder.len());
     renamed.push_str(text.get(..span.start)?);
-    renamed.push_str(PLACEHOLDER);
+    renamed.push_str(&placeholder);
     renamed.push_str(text.get(span.end..)?);
     let table: toml::Table = renamed.parse().ok()?;
-    let mut path = find_key(&toml::Value::Table(table), PLACEHOLDER, "")?;
-    // The key as the file writes it, unquoted.
-    let name = key.trim_matches(|c| c == '"' || c == '\'');
-    path.truncate(path.len() - PLACEHOLDER.len());
-    path.push_str(name);
-    Some(path)
+    let path = find_key(&toml::Value::Table(table), &placeholder, "")?;
+    // The key's own name, its quotes and escapes read as TOML reads them.
+    let name = format!("{key} = 0")
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|t| match t.iter().next() {
+            Some((name, toml::Value::Integer(_))) if t.len() == 1 => Some(name.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| key.to_string());
+    let parent = path.strip_suffix(&placeholder)?.trim_end_matches('.');
+    Some(join_path(parent, &super::validate::key_text(&name)))
 }
 
 /// The path of the first key named `wanted` below `value`, tables by name and arrays by
@@ -50,7 +60,14 @@ fn duplicate_key_path(text: &str, span: std::ops::Range<usize>) -> Option<String
 fn find_key(value: &toml::Value, wanted: &str, prefix: &str) -> Option<String> {
     match value {
         toml::Value::Table(table) => table.iter().find_map(|(k, v)| {
-            let path = join_path(prefix, k);
+            // The placeholder as it is; other keys as the messages write them (quoted where
+            // not bare).
+            let shown = if k == wanted {
+                k.clone()
+            } else {
+                super::validate::key_text(k)
+            };
+            let path = join_path(prefix, &shown);
             if k == wanted {
                 Some(path)
             } else {
