@@ -57,6 +57,30 @@
 //! same folder: their files are kept. (A run in another PID namespace, such as another
 //! container sharing the folder, cannot be seen; its temporary file may be removed, and
 //! that run then fails with an error rather than leave a bad file.)
+//!
+//! # Example
+//!
+//! The built-in model written out as `init` writes it, then read back as a model file:
+//!
+//! ```
+//! use rust_decimal::Decimal;
+//! use stakeshift::io;
+//!
+//! let dir = std::env::temp_dir().join(format!("stakeshift-doc-{}", std::process::id()));
+//! std::fs::create_dir_all(&dir).unwrap();
+//! let path = dir.join("deal.toml");
+//! io::write_atomic(&path, stakeshift::model_to_edit().as_bytes())?;
+//! let file = io::read_model_file(Some(&path))?;
+//! assert_eq!(file.text, stakeshift::model_to_edit()); // the bytes written, read back
+//! assert_eq!(file.label, path.display().to_string()); // named by its path in messages
+//! let loaded = file.load(&[])?; // validated, no overrides
+//! assert_eq!(loaded.model.equity.stake, Decimal::new(27, 2));
+//! // A folder is not a regular file: refused before it is opened (bad usage, exit 2).
+//! let refused = io::read_model_file(Some(&dir)).unwrap_err();
+//! assert!(matches!(refused, stakeshift::Error::Usage(_)));
+//! std::fs::remove_dir_all(&dir).unwrap();
+//! # Ok::<(), stakeshift::Error>(())
+//! ```
 
 use std::fs::{self, File, Metadata};
 use std::io::{Read, Write};

@@ -1,4 +1,37 @@
 //! The comparison: every chosen trajectory of a model run through both regimes.
+//!
+//! ```
+//! use rust_decimal::Decimal;
+//! use stakeshift_core::compare::compare;
+//! use stakeshift_core::model::{ModelSource, parse_model};
+//!
+//! let text = r#"name = "Tiny"
+//! unit = "USD m"
+//! start_year = 2024
+//! end_year = 2025
+//! valuation_year = 2024
+//! discount_rate = 0.25
+//! investor = { party = "fund", contributions = [[2024, 10.0]] }
+//! equity = { from_year = 2025, stake = 0.2 }
+//! [profit_share]
+//! residual = "founders"
+//! tiers = [{ name = "Half", shares = { fund = 0.5 } }]
+//! [[trajectories]]
+//! name = "only"
+//! revenue = { points = [[2024, 100.0]] }
+//! margin = { points = [[2024, 0.0], [2025, 0.25]] }
+//! valuation = { points = [[2024, 100.0], [2025, 125.0]] }"#;
+//! let source = ModelSource { text, load: &mut |_| Err("no files".into()) };
+//! let only = &compare(&parse_model(source).unwrap(), None).unwrap().trajectories[0];
+//! // 10 paid in 2024; 2025's profit of 100 x 0.25 = 25 is discounted by 1/1.25 = 0.8.
+//! // Profit share, half the profit:    -10 + 12.5 x 0.8 = 0.
+//! // Equity, 20% of the 125 valuation: -10 + 25 x 0.8 = 10.
+//! assert_eq!(only.profit_share.measures.npv, Decimal::ZERO);
+//! assert_eq!(only.equity.measures.npv, Decimal::TEN);
+//! assert_eq!(only.winner.as_str(), "equity");
+//! // The NPVs are equal with every valuation halved: -10 + (0.2 x 125 x 0.5) x 0.8 = 0.
+//! assert_eq!(only.breakeven_scale, Some(Decimal::new(5, 1)));
+//! ```
 
 use rust_decimal::Decimal;
 

@@ -2,6 +2,22 @@
 //!
 //! Inside the library errors are typed; the binary adds context at the top and turns them
 //! into the SPEC's exit codes (2 for bad usage or a bad model file, 1 for anything else).
+//!
+//! ```
+//! use stakeshift_core::Error;
+//! use stakeshift_core::model::{ModelSource, parse_model};
+//!
+//! // `USD m` is not quoted: the bad value is on line 2, after `unit = `, at column 8.
+//! let text = "name = \"Tiny\"\nunit = USD m\n";
+//! let issue = parse_model(ModelSource { text, load: &mut |_| Err("no files".into()) });
+//! let error = Error::model("tiny.toml", text, issue.unwrap_err());
+//! assert!(error.to_string().starts_with("tiny.toml, line 2, column 8: "));
+//! // A bad model file or bad usage exits with 2, anything else with 1.
+//! assert_eq!(error.exit_code(), 2);
+//! assert_eq!(Error::Usage("no trajectory `baes`".into()).exit_code(), 2);
+//! let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+//! assert_eq!(Error::io("out/summary.csv", denied).exit_code(), 1);
+//! ```
 
 use std::fmt;
 use std::path::PathBuf;

@@ -32,6 +32,28 @@
 //! memory with fixed settings and no timestamp: the same inputs give the same bytes. Long
 //! text is shortened with an ellipsis by bisection on the cut point (O(n log n) in its
 //! length).
+//!
+//! The built-in model's charts, one drawn as a PNG of the size asked for:
+//!
+//! ```
+//! use stakeshift::chart::{Chart, ChartContext, Size};
+//!
+//! let loaded = stakeshift::io::load_model(None)?; // None: the built-in model
+//! let comparison = stakeshift::compare::compare(&loaded.model, None).expect("it runs");
+//! // The four charts, and `cloud`: the built-in model has a cloud side.
+//! let charts = Chart::for_model(&loaded.model);
+//! let names: Vec<&str> = charts.iter().map(|c| c.name()).collect();
+//! assert_eq!(names, ["value", "npv", "waterfall", "stake", "cloud"]);
+//! let size: Size = "960x540".parse().unwrap();
+//! let ctx = ChartContext::new(&loaded.label, &loaded.text, size, None);
+//! let png = Chart::Npv.png(&loaded.model, &comparison, &ctx)?;
+//! assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+//! // The header chunk (IHDR) holds the width and height, big-endian, at bytes 16 to 24.
+//! assert_eq!(png[16..24], [960u32.to_be_bytes(), 540u32.to_be_bytes()].concat());
+//! // The footer traces the chart to the model: its SHA-256, first 12 hex digits.
+//! assert!(ctx.footer.contains(&stakeshift::chart::short_hash(stakeshift::BUILTIN_MODEL)));
+//! # Ok::<(), stakeshift::Error>(())
+//! ```
 
 mod canvas;
 mod cloud;

@@ -10,6 +10,23 @@
 //! It is written by hand beside the parser's raw types; tests/schema.rs keeps the two from
 //! drifting apart: every model in the repository must pass it, and every broken model in
 //! tests/bad must fail it unless it is listed there as breaking a rule the schema cannot say.
+//!
+//! The schema is JSON, and names what the built-in model writes:
+//!
+//! ```
+//! use serde_json::Value;
+//! use stakeshift::model::schema::model_schema_text;
+//!
+//! let schema: Value = serde_json::from_str(&model_schema_text()).expect("valid JSON");
+//! assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+//! let required = schema["required"].as_array().unwrap();
+//! assert!(required.iter().any(|k| k == "discount_rate"));
+//! // SPEC 6: a discount rate above -1.
+//! assert_eq!(schema["properties"]["discount_rate"]["exclusiveMinimum"], -1.0);
+//! // Every top-level key of the built-in model is one the schema knows.
+//! let model: toml::Table = toml::from_str(stakeshift::BUILTIN_MODEL).unwrap();
+//! assert!(model.keys().all(|k| schema["properties"].get(k).is_some()));
+//! ```
 
 use serde_json::{Value, json};
 

@@ -14,6 +14,30 @@
 //! Sweeps, solves and tornados change one value thousands of times; for them [`typed`]
 //! resolves a path once to a field of the typed [`Model`](crate::model::Model) and sets it
 //! directly, after the value has been checked once through the document.
+//!
+//! Two overrides of the built-in model, a key and a derived key:
+//!
+//! ```
+//! use rust_decimal::Decimal;
+//! use stakeshift::overrides::Override;
+//!
+//! let file = stakeshift::io::read_model_file(None)?; // None: the built-in model
+//! let stake = Override::parse("equity.stake=0.3")?;
+//! assert_eq!((stake.path.text.as_str(), stake.value.as_str()), ("equity.stake", "0.3"));
+//! assert_eq!(file.load(&[])?.model.equity.stake, Decimal::new(27, 2)); // as in the file
+//! let double = Override::parse("scale.valuation[base]=2")?;
+//! let model = file.load(&[stake, double])?.model;
+//! assert_eq!(model.equity.stake, Decimal::new(3, 1));
+//! // 2025, the first year of the stake: 0.3 of base's valuation, 500 bn doubled.
+//! let comparison = stakeshift::compare::compare(&model, None).expect("it runs");
+//! let base = comparison.trajectories.iter().find(|t| t.name == "base").unwrap();
+//! let row = base.equity.rows.iter().find(|r| r.year == 2025).unwrap();
+//! assert_eq!(row.holding_value, Decimal::from(300));
+//! // A value the file could not hold gets the file's check, naming the `--set`.
+//! let bad = file.load(&[Override::parse("equity.stake=1.5")?]).unwrap_err();
+//! assert!(bad.to_string().contains("--set equity.stake=1.5"));
+//! # Ok::<(), stakeshift::Error>(())
+//! ```
 
 pub mod document;
 pub mod typed;

@@ -7,6 +7,31 @@
 //! `-`, `@`, a tab or a carriage return gets a leading `'`, so that a spreadsheet shows it
 //! as text instead of running it (`=cmd|' /C calc'!A0` is written `'=cmd|' /C calc'!A0`).
 //! Number cells are never touched: `-1.500000` stays a number.
+//!
+//! `yearly.csv` of the built-in model, checked against MODEL.md (sections 10.1, 11, 12.2):
+//!
+//! ```
+//! use stakeshift::report::csv;
+//!
+//! let loaded = stakeshift::io::load_model(None)?; // None: the built-in model
+//! let comparison = stakeshift::compare::compare(&loaded.model, None).expect("it runs");
+//! let text = String::from_utf8(csv::yearly(&comparison)).unwrap();
+//! let rows: Vec<&str> = text.split("\r\n").collect(); // CRLF line ends
+//! assert_eq!(rows[0], "trajectory,regime,year,revenue,profit,valuation,distributable,\
+//!     contribution,distribution,revenue_share,dividend,stake,holding_value,cash_flow,\
+//!     cumulative_cash_flow,discount_factor,present_value,cloud_purchases,cloud_income");
+//! let cell = |row: &str, column: &str| {
+//!     let at = rows[0].split(',').position(|c| c == column).unwrap();
+//!     let row = rows.iter().find(|r| r.starts_with(row)).unwrap();
+//!     row.split(',').nth(at).unwrap().to_string()
+//! };
+//! // After the 2026 round (122 bn at 730 pre-money, no participation): 0.27 x 730 / 852.
+//! assert_eq!(cell("base,equity,2026,", "stake"), "0.23133803");
+//! // DF_2019 = 1.09^6, to 8 places.
+//! assert_eq!(cell("base,profit_share,2019,", "discount_factor"), "1.67710011");
+//! assert_eq!(csv::text_cell("-high"), "'-high"); // a name, not a formula
+//! # Ok::<(), stakeshift::Error>(())
+//! ```
 
 use crate::compare::Comparison;
 use crate::engine::{Regime, TrajectoryResult};

@@ -4,6 +4,28 @@
 //! The document is streamed: each trajectory and each yearly row is serialized as it is
 //! reached, never gathered into one tree, so memory stays near that of the results
 //! themselves however many rows there are (200 trajectories x 500 years is 200,000 rows).
+//!
+//! The built-in model's document, checked against the model file and MODEL.md (12.2, 12.3):
+//!
+//! ```
+//! use stakeshift::report::json;
+//!
+//! let loaded = stakeshift::io::load_model(None)?; // None: the built-in model
+//! let comparison = stakeshift::compare::compare(&loaded.model, None).expect("it runs");
+//! let bytes = json::render(&loaded.model, &loaded.label, &comparison, false);
+//! let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+//! assert_eq!(doc["model"]["investor"], "microsoft");
+//! // Numbers keep their fixed decimals: a rate to 8 places, amounts to 6.
+//! assert_eq!(doc["model"]["discount_rate"].to_string(), "0.09000000");
+//! let base = &doc["trajectories"][2];
+//! assert_eq!(base["name"], "base");
+//! // 1 + 2 + 10 + 0.75 paid in; the profit share has no terminal value.
+//! assert_eq!(base["profit_share"]["contributions"].to_string(), "13.750000");
+//! assert_eq!(base["profit_share"]["terminal_value"].to_string(), "0.000000");
+//! assert!(base["equity"].get("yearly").is_none()); // yearly rows only when asked for
+//! assert_eq!(doc["version"], env!("CARGO_PKG_VERSION"));
+//! # Ok::<(), stakeshift::Error>(())
+//! ```
 
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Number, Value, json};

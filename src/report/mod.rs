@@ -4,6 +4,20 @@
 //! The one rounding rule lives here: a value is rounded once, when it is printed, half away
 //! from zero (as a spreadsheet's ROUND), to 6 decimal places for amounts and 8 for rates,
 //! ratios, stakes and discount factors; a value that rounds to zero prints without a sign.
+//!
+//! The rule, on the values of MODEL.md section 12.4, and the table's grouping:
+//!
+//! ```
+//! use rust_decimal::Decimal;
+//! use stakeshift::report::{amount, group_thousands, ratio};
+//!
+//! let d = |s: &str| s.parse::<Decimal>().unwrap();
+//! assert_eq!(amount(d("1.0000005")), "1.000001"); // half away from zero
+//! assert_eq!(amount(d("-1.0000005")), "-1.000001");
+//! assert_eq!(amount(d("-0.0000001")), "0.000000"); // no negative zero
+//! assert_eq!(ratio(d("0.27")), "0.27000000"); // a stake: 8 places
+//! assert_eq!(group_thousands("-1234567.89"), "-1,234,567.89");
+//! ```
 
 pub mod columns;
 pub mod csv;

@@ -3,6 +3,33 @@
 //!
 //! Amounts here are rounded to 2 places by the same rule as the CSV (half away from zero)
 //! and grouped in thousands for reading; CSV and JSON carry the full 6 places.
+//!
+//! The built-in model's table opens with its name and terms, as the model file gives them:
+//!
+//! ```
+//! use stakeshift::engine::Winner;
+//! use stakeshift::report::table;
+//!
+//! let loaded = stakeshift::io::load_model(None)?; // None: the built-in model
+//! let model = &loaded.model;
+//! let comparison = stakeshift::compare::compare(model, None).expect("it runs");
+//! let text = table::render(model, &comparison, false);
+//! let mut lines = text.lines();
+//! let name = "Microsoft and OpenAI: capped profit share vs equity stake";
+//! assert_eq!(lines.next(), Some(name));
+//! assert_eq!(
+//!     lines.next(),
+//!     Some("Investor: microsoft. Amounts in USD bn. NPV at 9.00% a year as of the end of \
+//!           2025; years 2019-2045.")
+//! );
+//! // The conclusion tallies the 6 trajectories' winners, then speaks of `base`.
+//! let all = &comparison.trajectories;
+//! let wins = all.iter().filter(|t| t.winner == Winner::Equity).count();
+//! let conclusion = table::conclusion(model, &comparison);
+//! let tally = format!("the equity stake is worth more to microsoft in {wins} of 6");
+//! assert!(conclusion.starts_with(&tally) && conclusion.contains("; in `base` the "));
+//! # Ok::<(), stakeshift::Error>(())
+//! ```
 
 use rust_decimal::prelude::*;
 

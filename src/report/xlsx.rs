@@ -28,6 +28,29 @@
 //!
 //! The bytes depend only on the results: the document's creation time is fixed, and the zip
 //! entries carry rust_xlsxwriter's fixed timestamp.
+//!
+//! The built-in model's workbook:
+//!
+//! ```
+//! use stakeshift::report::xlsx;
+//!
+//! let loaded = stakeshift::io::load_model(None)?; // None: the built-in model
+//! let comparison = stakeshift::compare::compare(&loaded.model, None).expect("it runs");
+//! let bytes = xlsx::render(&loaded.model, &comparison)?;
+//! assert!(bytes.starts_with(b"PK\x03\x04")); // an xlsx file is a zip archive
+//! // `Inputs`, `Summary` and one sheet per trajectory: 8 sheets for the 6 trajectories.
+//! let has = |n: u32| {
+//!     let name = format!("xl/worksheets/sheet{n}.xml");
+//!     bytes.windows(name.len()).any(|w| w == name.as_bytes())
+//! };
+//! assert!(has(8) && !has(9));
+//! // The same results give the same bytes: no clock in the file.
+//! assert!(xlsx::render(&loaded.model, &comparison)? == bytes);
+//! // Sheet names legal for Excel, unique ignoring case (`Summary` is taken).
+//! let names = xlsx::sheet_names(&["base", "a/b", "summary", "BASE"]);
+//! assert_eq!(names, ["base", "a_b", "summary (2)", "BASE (2)"]);
+//! # Ok::<(), stakeshift::Error>(())
+//! ```
 
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{

@@ -6,6 +6,29 @@
 //! Every value is checked through the model's document once ([`crate::overrides`]), so a
 //! bad value gets the file's message; the runs then set the value on a copy of the typed
 //! model where the path has a [`Knob`], which costs far less than reading the file again.
+//!
+//! A [`Base`] with one `--set`, run on every trajectory:
+//!
+//! ```
+//! use rust_decimal::Decimal;
+//! use stakeshift::overrides::Override;
+//! use stakeshift::sensitivity::{Base, run};
+//!
+//! let file = stakeshift::io::read_model_file(None)?; // None: the built-in model
+//! let set = [Override::parse("equity.stake=0.3")?];
+//! let base = Base::new(&file, &set)?;
+//! assert_eq!(base.model().equity.stake, Decimal::new(3, 1));
+//! let all: Vec<usize> = (0..base.model().trajectories.len()).collect();
+//! let before = run(&file.load(&[])?.model, &all).expect("it runs"); // the stake at 0.27
+//! let after = run(base.model(), &all).expect("it runs");
+//! for (b, a) in before.iter().zip(&after) {
+//!     // The profit share does not depend on the stake; a larger stake is worth more.
+//!     assert_eq!(a.npv_profit_share, b.npv_profit_share);
+//!     assert!(a.npv_equity > b.npv_equity);
+//!     assert_eq!(a.npv_advantage, a.npv_equity - a.npv_profit_share);
+//! }
+//! # Ok::<(), stakeshift::Error>(())
+//! ```
 
 pub mod solve;
 pub mod sweep;

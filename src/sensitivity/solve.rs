@@ -2,6 +2,33 @@
 //! the tie), the root nearest the model's own value, found by the engine's one root finder
 //! ([`measures::root_nearest`]). `scale.valuation` uses the break-even scale's own search,
 //! so `solve scale.valuation` is the break-even scale that `compare` reports, to the digit.
+//!
+//! The stake at which the built-in model's `base` trajectory ties, set back to check it:
+//!
+//! ```
+//! use rust_decimal::Decimal;
+//! use stakeshift::overrides::{Override, OverridePath};
+//! use stakeshift::sensitivity::solve::{SolveSpec, solve};
+//! use stakeshift::sensitivity::{Base, run};
+//!
+//! let file = stakeshift::io::read_model_file(None)?; // None: the built-in model
+//! let base = Base::new(&file, &[])?;
+//! let path = OverridePath::parse("equity.stake").unwrap();
+//! let spec = SolveSpec { path, target: Decimal::ZERO, within: None };
+//! let rows = solve(&base, &spec, &[2])?; // [2]: `base`
+//! assert_eq!(rows[0].current_value, Some(Decimal::new(27, 2)));
+//! let stake = rows[0].solution.expect("a root in [0, 1]");
+//! // At that stake the two NPVs are equal: the advantage rounds to 0 at 6 places.
+//! let tied = base.load_with(&[Override::number("--set", &spec.path, stake)])?;
+//! let advantage = run(&tied, &[2]).expect("it runs")[0].npv_advantage;
+//! assert!(advantage.abs() < Decimal::new(5, 7));
+//! // `solve scale.valuation` is `compare`'s break-even scale, to the digit.
+//! let path = OverridePath::parse("scale.valuation").unwrap();
+//! let scale = solve(&base, &SolveSpec { path, ..spec }, &[2])?[0].solution;
+//! let compared = stakeshift::compare::compare(base.model(), None).expect("it runs");
+//! assert_eq!(scale, compared.trajectories[2].breakeven_scale);
+//! # Ok::<(), stakeshift::Error>(())
+//! ```
 
 use rayon::prelude::*;
 use rust_decimal::Decimal;

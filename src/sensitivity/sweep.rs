@@ -7,6 +7,33 @@
 //! path's values, then the second's) whatever the number of threads. Two paths in the same
 //! tier or the same round can break a rule together (shares adding up to more than 1, a
 //! participation above the raise): such a grid takes the document route at every point.
+//!
+//! `equity.stake` from 0.2 to 0.3 in 5 steps on the built-in model's `base` trajectory:
+//!
+//! ```
+//! use rust_decimal::Decimal;
+//! use stakeshift::overrides::OverridePath;
+//! use stakeshift::sensitivity::sweep::{Axis, sweep};
+//! use stakeshift::sensitivity::{Base, Range};
+//!
+//! let file = stakeshift::io::read_model_file(None)?; // None: the built-in model
+//! let base = Base::new(&file, &[])?;
+//! // Value i = FROM + i (TO - FROM) / (STEPS - 1), exact: 0.2 + i x 0.025.
+//! let values = Range::parse("0.2..0.3:5").unwrap().grid(11).unwrap();
+//! let d = |s: &str| s.parse::<Decimal>().unwrap();
+//! assert_eq!(values, ["0.2", "0.225", "0.25", "0.275", "0.3"].map(d));
+//! let path = OverridePath::parse("equity.stake").unwrap();
+//! let origin = "--vary equity.stake=0.2..0.3:5".to_string();
+//! let grid = sweep(&base, &[Axis { path, origin, values }], &[2])?; // [2]: `base`
+//! assert_eq!(grid.rows.len(), 5);
+//! assert!(grid.rows.iter().all(|r| r.trajectory == "base"));
+//! // The profit share does not depend on the stake; the stake is worth more as it grows.
+//! for w in grid.rows.windows(2) {
+//!     assert_eq!(w[0].outcome.npv_profit_share, w[1].outcome.npv_profit_share);
+//!     assert!(w[0].outcome.npv_equity < w[1].outcome.npv_equity);
+//! }
+//! # Ok::<(), stakeshift::Error>(())
+//! ```
 
 use rayon::prelude::*;
 use rust_decimal::Decimal;

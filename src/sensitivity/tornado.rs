@@ -7,6 +7,35 @@
 //! valid range (a fraction or rate at 0 varies by +-0.05), then scale.valuation and
 //! scale.revenue 0.75..1.25 and shift.margin -0.05..0.05. A key the model leaves out (a
 //! default pre-money, no total_cap) has no value to vary and is not an input.
+//!
+//! The default inputs of the built-in model, and its `base` trajectory's tornado:
+//!
+//! ```
+//! use rust_decimal::Decimal;
+//! use stakeshift::sensitivity::Base;
+//! use stakeshift::sensitivity::tornado::{default_inputs, tornado};
+//!
+//! let file = stakeshift::io::read_model_file(None)?; // None: the built-in model
+//! let base = Base::new(&file, &[])?;
+//! let inputs = default_inputs(base.model());
+//! // 11 keys (the rate, the stake, 2 tiers' `until`, 2 rates and a total_cap, the round's
+//! // pre_money and participation, the payout and the discount), then the 3 derived keys.
+//! assert_eq!(inputs.len(), 14);
+//! let input = |p: &str| inputs.iter().find(|i| i.path.text == p).unwrap();
+//! let d = |s: &str| s.parse::<Decimal>().unwrap();
+//! let range = |p: &str| (input(p).low, input(p).high);
+//! assert_eq!(range("discount_rate"), (d("0.0675"), d("0.1125"))); // 0.09 +- 25%
+//! assert_eq!(range("equity.dividend_payout"), (d("0"), d("0.05"))); // a fraction at 0
+//! assert_eq!(range("equity.rounds[0].participation"), (d("0"), d("0"))); // an amount at 0
+//! assert_eq!(inputs[13].path.text, "shift.margin");
+//! let rows = tornado(&base, &inputs, &[2])?; // [2]: `base`
+//! assert_eq!(rows.len(), 14);
+//! // Sorted by swing, largest first: 0..0 changes nothing, so the participation is last.
+//! assert!(rows.iter().all(|r| r.swing <= rows[0].swing));
+//! assert_eq!(rows[13].input, "equity.rounds[0].participation");
+//! assert_eq!(rows[13].swing, Some(Decimal::ZERO));
+//! # Ok::<(), stakeshift::Error>(())
+//! ```
 
 use rayon::prelude::*;
 use rust_decimal::Decimal;

@@ -3,6 +3,27 @@
 //! - [`csv`]: `simulation.csv`, `fan.csv` and `paths.csv`, their columns described once;
 //! - [`json`]: the same as one JSON document;
 //! - [`table`]: the table and the one-sentence conclusion.
+//!
+//! 500 paths of the built-in model, whose `[simulation]` weighs all 6 trajectories:
+//!
+//! ```
+//! use stakeshift::simulate::{Options, csv, run};
+//!
+//! let model = stakeshift::io::load_model(None)?.model; // None: the built-in model
+//! let options = Options { paths: 500, seed: 7, selected: None, fan: false };
+//! let results = run(&model, &options, &|_| {}).expect("it runs");
+//! assert_eq!(results.per_path.len(), 500);
+//! // `all` first, then one group per center; each path has exactly one center.
+//! assert_eq!(results.groups.len(), 1 + 6);
+//! assert_eq!((results.groups[0].name.as_str(), results.groups[0].paths), ("all", 500));
+//! assert_eq!(results.groups[1..].iter().map(|g| g.paths).sum::<u64>(), 500);
+//! // The same model, seed and paths give the same results.
+//! assert_eq!(run(&model, &options, &|_| {}).expect("it runs"), results);
+//! let text = String::from_utf8(csv::simulation(&results)).unwrap();
+//! assert!(text.starts_with("group,paths,p_equity_wins,p_equity_wins_se,p_tie,"));
+//! assert_eq!(text.lines().count(), 1 + 7); // the header, then a row per group
+//! # Ok::<(), stakeshift::Error>(())
+//! ```
 
 pub mod csv;
 pub mod json;

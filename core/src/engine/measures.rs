@@ -4,6 +4,27 @@
 //! Generic over the engine's number type ([`Num`]): money stays in that type. IRR is a
 //! statistic, not an amount: its search runs in `f64`, the boundary being [`irr`]'s input
 //! (cash flows converted once) and output (a rate).
+//!
+//! ```
+//! use rust_decimal::Decimal;
+//! use stakeshift_core::engine::measures::{irr, moic, npv, payback_year};
+//!
+//! // Pay 100 in 2024, get 25 in 2025 and 125 in 2026 (a 25% coupon, then the principal).
+//! let flows = [Decimal::from(-100), Decimal::from(25), Decimal::from(125)];
+//! // At 25% a year the factors are 1, 1/1.25 = 0.8 and 0.8^2 = 0.64: -100 + 20 + 80 = 0.
+//! let factors = [Decimal::ONE, Decimal::new(8, 1), Decimal::new(64, 2)];
+//! assert_eq!(npv(&flows, &factors, Decimal::ZERO), Some(Decimal::ZERO));
+//! // A terminal value is discounted from the last year: 50 x 0.64 = 32.
+//! assert_eq!(npv(&flows, &factors, Decimal::from(50)), Some(Decimal::from(32)));
+//! // So the rate at which the flows are worth 0 is 25%.
+//! assert!((irr(&flows).unwrap() - 0.25).abs() < 1e-12);
+//! // (25 + 125) / 100 = 1.5 times the money paid in; no multiple without money paid in.
+//! let (inflows, paid_in) = (Decimal::from(150), Decimal::from(100));
+//! assert_eq!(moic(inflows, Decimal::ZERO, paid_in), Some(Decimal::new(15, 1)));
+//! assert_eq!(moic(inflows, Decimal::ZERO, Decimal::ZERO), None);
+//! // Cumulative cash -100, -75, +50: the money is back in 2026.
+//! assert_eq!(payback_year(2024, &flows), Some(2026));
+//! ```
 
 use rust_decimal::prelude::*;
 

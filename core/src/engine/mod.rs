@@ -6,6 +6,40 @@
 //! - [`regimes`]: both regimes, year by year, on one path;
 //! - [`ledger`]: one year taken apart from the engine's own amounts (`explain`);
 //! - [`measures`]: NPV, IRR, MOIC, payback and the root search behind the break-even scale.
+//!
+//! ```
+//! use rust_decimal::Decimal;
+//! use stakeshift_core::engine::{Deal, discount_factors, run_outcome};
+//! use stakeshift_core::model::{ModelSource, parse_model};
+//!
+//! let text = r#"name = "Tiny"
+//! unit = "USD m"
+//! start_year = 2024
+//! end_year = 2025
+//! valuation_year = 2024
+//! discount_rate = 0.25
+//! investor = { party = "fund", contributions = [[2024, 10.0]] }
+//! equity = { from_year = 2025, stake = 0.2 }
+//! [profit_share]
+//! residual = "founders"
+//! tiers = [{ name = "Half", shares = { fund = 0.5 } }]
+//! [[trajectories]]
+//! name = "only"
+//! revenue = { points = [[2024, 100.0]] }
+//! margin = { points = [[2024, 0.0], [2025, 0.25]] }
+//! valuation = { points = [[2024, 100.0], [2025, 125.0]] }"#;
+//! let source = ModelSource { text, load: &mut |_| Err("no files".into()) };
+//! let model = parse_model(source).unwrap();
+//! // One rule, in exact decimals and in fast f64.
+//! // 10 paid in 2024; 2025's profit of 100 x 0.25 = 25 is discounted by 1/1.25 = 0.8.
+//! // Profit share, half the profit:    -10 + 12.5 x 0.8 = 0.
+//! // Equity, 20% of the 125 valuation: -10 + 25 x 0.8 = 10.
+//! let (discount, only) = (discount_factors(&model).unwrap(), &model.trajectories[0]);
+//! let exact = run_outcome(&model, &Deal::<Decimal>::of(&model, &discount), only).unwrap();
+//! let fast = run_outcome(&model, &Deal::<f64>::of(&model, &discount), only).unwrap();
+//! assert_eq!((exact.profit_share.npv, exact.equity.npv), (Decimal::ZERO, Decimal::TEN));
+//! assert!(fast.profit_share.npv.abs() < 1e-12 && (fast.equity.npv - 10.0).abs() < 1e-12);
+//! ```
 
 pub mod deal;
 pub mod error;

@@ -10,6 +10,31 @@
 //! - the waterfall's unit: `Decimal` rounds to whole units of 1e-12 of the model's unit so
 //!   that the waterfall's split is exact (see [`super::waterfall`]); `f64` does not round;
 //! - a tie: an advantage that rounds to zero at 6 decimal places (SPEC section 5).
+//!
+//! ```
+//! use rust_decimal::Decimal;
+//! use stakeshift_core::engine::Num;
+//!
+//! // A rule written once: an amount compounded at `rate` for `years`.
+//! fn grown<N: Num>(amount: N, rate: N, years: i64) -> Option<N> {
+//!     amount.checked_mul((N::ONE + rate).checked_powi(years)?)
+//! }
+//! // 100 x 1.1^2 = 121: exact in Decimal; in f64 to rounding (1.1 is no binary fraction).
+//! let exact = grown(Decimal::ONE_HUNDRED, Decimal::new(1, 1), 2);
+//! assert_eq!(exact, Some(Decimal::from(121)));
+//! assert!((grown(100.0, 0.1, 2).unwrap() - 121.0).abs() < 1e-12);
+//! // Decimal stops past 7.9e28 with None; f64 goes on while the result is finite.
+//! let big = Decimal::from(10_u64.pow(15));
+//! assert_eq!(Num::checked_mul(big, big), None);
+//! assert_eq!(Num::checked_mul(1e15, 1e15), Some(1e30));
+//! // A tie: an advantage that rounds to 0 at 6 places; 0.0000004 does, 0.0000005 does not.
+//! assert!(Decimal::new(4, 7).is_tie() && !Decimal::new(5, 7).is_tie());
+//! assert!(4e-7_f64.is_tie() && !5e-7_f64.is_tie());
+//! // The waterfall's unit, 1e-12: 2/3 rounds to 0.666666666667, or down to 0.666666666666.
+//! let two_thirds = Decimal::TWO / Decimal::from(3);
+//! assert_eq!(two_thirds.to_unit(), Decimal::new(666_666_666_667, 12));
+//! assert_eq!(two_thirds.unit_down(), Decimal::new(666_666_666_666, 12));
+//! ```
 
 use std::fmt::Debug;
 use std::ops::{Add, AddAssign, Div, Mul, Neg, Sub, SubAssign};

@@ -10,6 +10,42 @@
 //! and later ledgers (explain) can listen to each slice, round and revenue-share payment.
 //! [`run_trajectory`] is the exact run behind `compare`: the path of a trajectory, every row,
 //! and the measures that need the rows (IRR, MOIC, payback, break-even scale).
+//!
+//! ```
+//! use rust_decimal::Decimal;
+//! use stakeshift_core::engine::{discount_factors, run_trajectory};
+//! use stakeshift_core::model::{ModelSource, parse_model};
+//!
+//! let text = r#"name = "Tiny"
+//! unit = "USD m"
+//! start_year = 2024
+//! end_year = 2025
+//! valuation_year = 2024
+//! discount_rate = 0.25
+//! investor = { party = "fund", contributions = [[2024, 10.0]] }
+//! equity = { from_year = 2025, stake = 0.2 }
+//! [profit_share]
+//! residual = "founders"
+//! tiers = [{ name = "Half", shares = { fund = 0.5 } }]
+//! [[trajectories]]
+//! name = "only"
+//! revenue = { points = [[2024, 100.0]] }
+//! margin = { points = [[2024, 0.0], [2025, 0.25]] }
+//! valuation = { points = [[2024, 100.0], [2025, 125.0]] }"#;
+//! let source = ModelSource { text, load: &mut |_| Err("no files".into()) };
+//! let model = parse_model(source).unwrap();
+//! let discount = discount_factors(&model).unwrap();
+//! let result = run_trajectory(&model, &discount, &model.trajectories[0]).unwrap();
+//! // Profit share: -10 in 2024, then half of 2025's profit of 100 x 0.25, 12.5. Its IRR
+//! // solves -10 + 12.5 / (1 + r) = 0: r = 25%; MOIC 12.5 / 10 = 1.25; payback in 2025.
+//! let a = &result.profit_share.measures;
+//! assert!((a.irr.unwrap() - 0.25).abs() < 1e-12);
+//! assert_eq!((a.moic, a.payback_year), (Some(Decimal::new(125, 2)), Some(2025)));
+//! // Equity: no cash, but a terminal value of 20% of the 125 valuation, 25. Its IRR solves
+//! // -10 + 25 / (1 + r) = 0: r = 150%.
+//! let b = &result.equity.measures;
+//! assert!(b.terminal_value == Decimal::from(25) && (b.irr.unwrap() - 1.5).abs() < 1e-12);
+//! ```
 
 use rust_decimal::prelude::*;
 

@@ -5,6 +5,27 @@
 //! accuracy the SPEC asks (1e-12 relative). It is the one place the engine leaves decimals:
 //! the ratio and the exponent go to `f64`, `powf` takes the power (accurate to about 1e-16),
 //! and the factor comes back as a `Decimal` that multiplies the exact starting value.
+//!
+//! ```
+//! use rust_decimal::Decimal;
+//! use stakeshift_core::engine::series::{Kind, value_at};
+//! use stakeshift_core::model::Series;
+//!
+//! // A valuation of 50 in 2024 and 200 in 2026, growing 10% a year after.
+//! let points = vec![(2024, Decimal::from(50)), (2026, Decimal::from(200))];
+//! let valuation = Series { points, growth: Decimal::new(1, 1) };
+//! let at = |year| value_at(&valuation, Kind::Compounding, year).unwrap();
+//! // Geometric between points, 50 x (200/50)^(1/2) = 100 (not the 125 of a straight line);
+//! // compounding after the last, 200 x 1.1 = 220; 0 before the first.
+//! assert_eq!(at(2025), Decimal::from(100));
+//! assert_eq!(at(2027), Decimal::from(220));
+//! assert_eq!(at(2023), Decimal::ZERO);
+//! // A margin of -0.1 in 2024 and 0.3 in 2026: a straight line, held after the last point.
+//! let points = vec![(2024, Decimal::new(-1, 1)), (2026, Decimal::new(3, 1))];
+//! let margin = Series { points, growth: Decimal::ZERO };
+//! assert_eq!(value_at(&margin, Kind::Linear, 2025), Some(Decimal::new(1, 1)));
+//! assert_eq!(value_at(&margin, Kind::Linear, 2030), Some(Decimal::new(3, 1)));
+//! ```
 
 use rust_decimal::prelude::*;
 

@@ -9,6 +9,42 @@
 //! party that reaches the cap gets exactly its remaining room, the others their shares of the
 //! slice rounded down, and the residual the rest of the slice; so every year the receipts add
 //! up to the distributable profit exactly, and no cap is passed.
+//!
+//! ```
+//! use rust_decimal::Decimal;
+//! use stakeshift_core::engine::waterfall::Waterfall;
+//! use stakeshift_core::model::{ModelSource, parse_model};
+//!
+//! let text = r#"name = "Tiny"
+//! unit = "USD m"
+//! start_year = 2024
+//! end_year = 2025
+//! valuation_year = 2024
+//! discount_rate = 0.25
+//! investor = { party = "fund", contributions = [[2024, 10.0]] }
+//! equity = { from_year = 2025, stake = 0.2 }
+//! [profit_share]
+//! residual = "founders"
+//! tiers = [{ name = "Half", shares = { fund = 0.5 }, until = { fund = 10.0 } }]
+//! [[trajectories]]
+//! name = "only"
+//! revenue = { points = [[2024, 100.0]] }
+//! margin = { points = [[2024, 0.0], [2025, 0.25]] }
+//! valuation = { points = [[2024, 100.0], [2025, 125.0]] }"#;
+//! let source = ModelSource { text, load: &mut |_| Err("no files".into()) };
+//! let model = parse_model(source).unwrap();
+//! let (terms, fund) = (&model.profit_share, model.investor.party);
+//! let mut waterfall = Waterfall::<Decimal>::new(terms, fund, model.parties.len());
+//! let mut paid = [vec![Decimal::ZERO; 2], vec![Decimal::ZERO; 2]];
+//! // Parties: 0 the fund (the investor), 1 the founders (the residual).
+//! // 16 in 2024: half each; the fund is 2 short of its 10.
+//! waterfall.distribute(2024, Decimal::from(16), false, &mut paid[0], &mut ()).unwrap();
+//! // 10 in 2025: a slice of 2 / 0.5 = 4 brings the fund to exactly 10 (2 each); the tier
+//! // is done, and the other 6 go to the residual.
+//! waterfall.distribute(2025, Decimal::TEN, false, &mut paid[1], &mut ()).unwrap();
+//! let [two, eight] = [Decimal::TWO, Decimal::from(8)];
+//! assert_eq!(paid, [[eight, eight], [two, eight]]);
+//! ```
 
 use std::collections::HashMap;
 

@@ -4,6 +4,40 @@
 //! trajectory reads from a CSV file). Nothing here does I/O (a model's files come through
 //! the caller's `load`), so a model can also be built in code (tests, benchmarks,
 //! simulations).
+//!
+//! ```
+//! use rust_decimal::Decimal;
+//! use stakeshift_core::model::{ModelSource, TrajectorySource, parse_model};
+//!
+//! let text = r#"name = "From a CSV"
+//! unit = "USD m"
+//! start_year = 2024
+//! end_year = 2025
+//! valuation_year = 2024
+//! discount_rate = 0.1
+//! investor = { party = "fund", contributions = [[2024, 10.0]] }
+//! equity = { from_year = 2025, stake = 0.2 }
+//! trajectories_csv = "paths.csv"
+//! [profit_share]
+//! residual = "founders"
+//! tiers = [{ name = "Half", shares = { fund = 0.5 } }]"#;
+//! // The caller loads the files a model names: here from memory, not from the disk.
+//! let csv = "trajectory,year,revenue,profit,valuation\n\
+//!            flat,2024,100,-5,90\nflat,2025,100,25,120";
+//! let mut load = |path: &str| match path {
+//!     "paths.csv" => Ok(csv.to_string()),
+//!     _ => Err(format!("no file {path}")),
+//! };
+//! let model = parse_model(ModelSource { text, load: &mut load }).unwrap();
+//! // Numbers are read exactly as written: 0.1 is a tenth, not the nearest binary fraction.
+//! assert_eq!(model.discount_rate, Decimal::new(1, 1));
+//! // Parties in the order first named: the investor, the residual, then the tiers' others.
+//! assert_eq!(model.parties, ["fund", "founders"]);
+//! let TrajectorySource::Table { profit, .. } = &model.trajectories[0].source else {
+//!     panic!("a trajectory of trajectories_csv is a table")
+//! };
+//! assert_eq!(profit, &[Decimal::from(-5), Decimal::from(25)]);
+//! ```
 
 mod parse;
 mod trajectories_csv;

@@ -14,6 +14,45 @@
 //! Memory is bounded by a few numbers per path (a million paths: about 110 MB at the peak,
 //! while the statistics hold every group's values), never per
 //! path and year, except for the fan chart's fixed sample of at most [`FAN_SAMPLE`] paths.
+//!
+//! ```
+//! use stakeshift_core::compare::compare;
+//! use stakeshift_core::engine::Num;
+//! use stakeshift_core::model::{ModelSource, parse_model};
+//! use stakeshift_core::simulate::{Options, run};
+//!
+//! let text = r#"name = "Tiny"
+//! unit = "USD m"
+//! start_year = 2024
+//! end_year = 2025
+//! valuation_year = 2024
+//! discount_rate = 0.25
+//! investor = { party = "fund", contributions = [[2024, 10.0]] }
+//! equity = { from_year = 2025, stake = 0.2 }
+//! simulation = { revenue_vol = 0.0, margin_vol = 0.0, valuation_vol = 0.0 }
+//! [profit_share]
+//! residual = "founders"
+//! tiers = [{ name = "Half", shares = { fund = 0.5 } }]
+//! [[trajectories]]
+//! name = "only"
+//! revenue = { points = [[2024, 100.0]] }
+//! margin = { points = [[2024, 0.0], [2025, 0.25]] }
+//! valuation = { points = [[2024, 100.0], [2025, 125.0]] }"#;
+//! let source = ModelSource { text, load: &mut |_| Err("no files".into()) };
+//! let model = parse_model(source).unwrap();
+//! let options = Options { paths: 100, seed: 7, selected: None, fan: false };
+//! let results = run(&model, &options, &|_paths_done| {}).unwrap();
+//! // Every vol is 0 (the hazards are 0 by default): each path is its center, and gives the
+//! // advantage compare gives, in f64.
+//! // 10 paid in 2024; 2025's profit of 100 x 0.25 = 25 is discounted by 1/1.25 = 0.8.
+//! // Profit share, half the profit:    -10 + 12.5 x 0.8 = 0.
+//! // Equity, 20% of the 125 valuation: -10 + 25 x 0.8 = 10.
+//! let center = compare(&model, None).unwrap().trajectories[0].npv_advantage.to_f64();
+//! assert_eq!(center, 10.0);
+//! assert!(results.per_path.iter().all(|p| (p.npv_advantage - center).abs() < 1e-12));
+//! let all = &results.groups[0];
+//! assert_eq!((all.name.as_str(), all.paths, all.equity_wins), ("all", 100, 100));
+//! ```
 
 pub mod draw;
 pub mod normal;

@@ -2,6 +2,46 @@
 //! year (so no interpolation happens) and its AGI year, which `compare --yearly` reruns in
 //! exact decimals. Values are written with the shortest digits that read back as the same
 //! f64, so the exact rerun starts from the path's own numbers.
+//!
+//! ```
+//! use rust_decimal::Decimal;
+//! use stakeshift_core::compare::compare;
+//! use stakeshift_core::model::{Model, ModelSource, parse_model};
+//! use stakeshift_core::simulate::{Options, replay, replay::render};
+//!
+//! let text = r#"name = "Tiny"
+//! unit = "USD m"
+//! start_year = 2024
+//! end_year = 2025
+//! valuation_year = 2024
+//! discount_rate = 0.25
+//! investor = { party = "fund", contributions = [[2024, 10.0]] }
+//! equity = { from_year = 2025, stake = 0.2 }
+//! simulation = { revenue_vol = 0.0, margin_vol = 0.0, valuation_vol = 0.0 }
+//! [profit_share]
+//! residual = "founders"
+//! tiers = [{ name = "Half", shares = { fund = 0.5 } }]
+//! [[trajectories]]
+//! name = "only"
+//! revenue = { points = [[2024, 100.0]] }
+//! margin = { points = [[2024, 0.0], [2025, 0.25]] }
+//! valuation = { points = [[2024, 100.0], [2025, 125.0]] }"#;
+//! let parse = |text: &str| -> Model {
+//!     parse_model(ModelSource { text, load: &mut |_| Err("no files".into()) }).unwrap()
+//! };
+//! let model = parse(text);
+//! let options = Options { paths: 10, seed: 0, selected: None, fan: false };
+//! let table = render(&model, &replay(&model, &options, 3).unwrap());
+//! // With every vol 0 path 3 is its center, written with a point for every year.
+//! assert!(table.contains("margin = { points = [[2024, 0.0], [2025, 0.25]] }\n"));
+//! // Added to the model, compare reruns it in exact decimals, with the center's advantage.
+//! // 10 paid in 2024; 2025's profit of 100 x 0.25 = 25 is discounted by 1/1.25 = 0.8.
+//! // Profit share, half the profit:    -10 + 12.5 x 0.8 = 0.
+//! // Equity, 20% of the 125 valuation: -10 + 25 x 0.8 = 10.
+//! let model = parse(&format!("{text}\n{table}"));
+//! let rerun = &compare(&model, Some(&[1])).unwrap().trajectories[0];
+//! assert_eq!((rerun.name.as_str(), rerun.npv_advantage), ("path_3", Decimal::TEN));
+//! ```
 
 use super::Replay;
 use crate::model::Model;

@@ -1,6 +1,20 @@
 //! The statistics of a simulation (SPEC 10): shares with their standard errors, means,
 //! standard deviations and percentiles, computed the same way whatever the number of
 //! threads (sums in path order, percentiles from exact order statistics).
+//!
+//! ```
+//! use stakeshift_core::simulate::stats::{QUANTILES, mean_sd, percentiles};
+//!
+//! let mut values = [4.0, 1.0, 3.0, 5.0, 2.0];
+//! // Mean 3; squared deviations 1 + 4 + 0 + 4 + 1 = 10, over n - 1 = 4: sd = sqrt(2.5).
+//! assert_eq!(mean_sd(&values), (3.0, 2.5_f64.sqrt()));
+//! // Percentiles at rank h = (n - 1) q = 4q (0-based) in the sorted 1, 2, 3, 4, 5:
+//! // p5 at h = 0.2 is 1 + 0.2 x (2 - 1) = 1.2; p25, p50, p75 at h = 1, 2, 3 are 2, 3, 4;
+//! // p95 at h = 3.8 is 4 + 0.8 x (5 - 4) = 4.8.
+//! let p = percentiles(&mut values, QUANTILES);
+//! let expected = [1.2, 2.0, 3.0, 4.0, 4.8];
+//! assert!(p.iter().zip(expected).all(|(got, want)| (got - want).abs() < 1e-12));
+//! ```
 
 /// The percentiles reported: p5, p25, p50, p75, p95.
 pub const QUANTILES: [f64; 5] = [0.05, 0.25, 0.50, 0.75, 0.95];
