@@ -121,11 +121,8 @@ impl OverrideArgs {
 /// kept until the command has run: a run that succeeds prints them on stderr after its
 /// output; one that fails prints only its one-line error (docs/MODEL.md section 13).
 pub fn show_warnings(loaded: &LoadedModel) {
-    let mut pending = PENDING_WARNINGS.lock().unwrap_or_else(|e| e.into_inner());
     for warning in loaded.warnings() {
-        if !pending.contains(warning) {
-            pending.push(warning.clone());
-        }
+        warn(warning.clone());
     }
 }
 

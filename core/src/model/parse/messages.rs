@@ -60,18 +60,11 @@ fn duplicate_key_path(text: &str, span: std::ops::Range<usize>) -> Option<String
 fn find_key(value: &toml::Value, wanted: &str, prefix: &str) -> Option<String> {
     match value {
         toml::Value::Table(table) => table.iter().find_map(|(k, v)| {
-            // The placeholder as it is; other keys as the messages write them (quoted where
-            // not bare).
-            let shown = if k == wanted {
-                k.clone()
-            } else {
-                super::validate::key_text(k)
-            };
-            let path = join_path(prefix, &shown);
             if k == wanted {
-                Some(path)
+                Some(join_path(prefix, k))
             } else {
-                find_key(v, wanted, &path)
+                // Keys as the messages write them: quoted where not bare.
+                find_key(v, wanted, &join_path(prefix, &super::validate::key_text(k)))
             }
         }),
         toml::Value::Array(items) => items
