@@ -1,5 +1,35 @@
 //! What every chart shares: the palette, the type sizes, the title and footer, the legend
 //! column to the right of the plot, and the axes.
+//!
+//! Seen in the built-in model's `value.svg` at its default size, 1600 x 900 (its text
+//! elements, each with its x):
+//!
+//! ```
+//! use stakeshift::chart::{Chart, ChartContext, Size};
+//!
+//! let loaded = stakeshift::io::load_model(None)?; // None: the built-in model
+//! let comparison = stakeshift::compare::compare(&loaded.model, None).expect("it runs");
+//! let ctx = ChartContext::new(&loaded.label, &loaded.text, Size::DEFAULT, None);
+//! let svg = Chart::Value.svg(&loaded.model, &comparison, &ctx)?;
+//! let svg = String::from_utf8(svg).unwrap();
+//! let texts: Vec<(&str, &str)> = svg.split("<text x=\"").skip(1).map(|t| {
+//!     let (x, rest) = t.split_once('"').unwrap();
+//!     (x, rest[rest.find('>').unwrap() + 1..rest.find("</text>").unwrap()].trim())
+//! }).collect();
+//! // The title (the model's name) and the footer start at the 36 px margin.
+//! assert_eq!(texts[0], ("36", loaded.model.name.as_str()));
+//! assert!(texts.contains(&("36", ctx.footer.as_str())));
+//! // The legend column, 270 px wide inside the right margin, starts at 1600 - 36 - 270.
+//! assert!(texts.contains(&("1294", "Trajectory")));
+//! // 2019 to 2045 in at most 8 ticks: every 5 years (26 / 5 = 5 steps), on round years.
+//! let years: Vec<&str> = texts.iter().map(|t| t.1).filter(|t| t.starts_with("20"))
+//!     .collect();
+//! assert_eq!(years, ["2020", "2025", "2030", "2035", "2040", "2045"]);
+//! // Six trajectories take the palette's first six colours: not its black nor yellow.
+//! assert!(svg.contains("#0072B2") && svg.contains("#56B4E9")); // blue .. sky blue
+//! assert!(!svg.contains("#000000") && !svg.contains("#F0E442"));
+//! # Ok::<(), stakeshift::Error>(())
+//! ```
 
 use plotters::prelude::DrawingBackend;
 use plotters::style::{Color, RGBColor};

@@ -1,5 +1,38 @@
 //! Axes: mapping values to positions, choosing round tick values, and writing numbers as a
 //! reader expects them (thousands grouped, a true minus sign, no needless decimals).
+//!
+//! Seen in a sweep chart drawn from plain numbers: a stake from 0.1 to 0.4 against an
+//! advantage from -1,200 to 2,300 (the text of its SVG):
+//!
+//! ```
+//! use stakeshift::chart::{ChartContext, ModelLabels, Size};
+//! use stakeshift::chart::{SweepChart, SweepSeries, VariedPath};
+//!
+//! let labels = ModelLabels::of(&stakeshift::io::load_model(None)?.model); // built in
+//! let values = [0.1, 0.2, 0.3, 0.4];
+//! let stake = VariedPath { path: "equity.stake", values: &values, current: Some(0.27) };
+//! let advantages = [-1200.0, -200.0, 800.0, 2300.0];
+//! let series = [SweepSeries { trajectory: "base", advantages: &advantages }];
+//! let chart = SweepChart { labels: &labels, varied: &[stake], series: &series,
+//!     trajectory: None };
+//! let svg = chart.svg(&ChartContext::new("m.toml", "", Size::DEFAULT, None))?;
+//! let svg = String::from_utf8(svg).unwrap();
+//! let texts: Vec<&str> = svg.split("<text").skip(1)
+//!     .map(|t| t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].trim()).collect();
+//! // 3,500 / about 7 ticks: 500 a step, thousands grouped, a true minus sign (U+2212).
+//! for tick in ["\u{2212}1,000", "\u{2212}500", "0", "500", "1,000", "2,500"] {
+//!     assert!(texts.contains(&tick), "{tick}");
+//! }
+//! // The axis ends a little under -1,200 (4% of the range), not a whole step on.
+//! assert!(!texts.contains(&"\u{2212}1,500"));
+//! // 0.3 / about 8 ticks: 0.05 a step, inside the range; no needless zeros.
+//! for tick in ["0.1", "0.15", "0.2", "0.25", "0.3", "0.35", "0.4"] {
+//!     assert!(texts.contains(&tick), "{tick}");
+//! }
+//! // -200 at 0.2 and 800 at 0.3: zero is crossed at 0.2 + 0.1 x 200 / 1,000 = 0.22.
+//! assert!(texts.contains(&"base 0.22") && texts.contains(&"model 0.27"));
+//! # Ok::<(), stakeshift::Error>(())
+//! ```
 
 use rust_decimal::Decimal;
 

@@ -9,6 +9,34 @@
 //! An error is told where it arose: a value that an override put there (or a check that
 //! the override failed, such as tier shares now adding up to more than 1) is reported
 //! against the `--set`; anything else against the file, at its line in the file as written.
+//!
+//! The built-in model with overrides: one line changed, a name resolved, an error placed:
+//!
+//! ```
+//! use stakeshift::overrides::document::canonical_path;
+//! use stakeshift::overrides::{Override, patch_and_parse};
+//!
+//! let file = stakeshift::io::read_model_file(None)?; // None: the built-in model
+//! let mut load = |path: &str| file.read_named(path);
+//! let set = [Override::parse("equity.stake=0.3")?];
+//! let patched = patch_and_parse("m.toml", &file.text, &set, &mut load)?;
+//! // The value's own line changes, its comment kept; every other byte is as written.
+//! let line = file.text.lines().find(|l| l.starts_with("stake = 0.27 ")).unwrap();
+//! let expected = file.text.replacen(line, &line.replacen("0.27", "0.3", 1), 1);
+//! assert_eq!(patched.text, expected);
+//! // `[base]` picks the table whose `name` is base: the third `[[trajectories]]`.
+//! let path = Override::parse("trajectories[base].agi_year=2031")?.path;
+//! assert_eq!(canonical_path(&file.text, "--set", &path)?, "trajectories[2].agi_year");
+//! // A from_year after the 2026 round fails the round's year, which the file wrote: the
+//! // error is placed at that line of the file, and says which --set made it fail.
+//! let late = [Override::parse("equity.from_year=2030")?];
+//! let e = patch_and_parse("m.toml", &file.text, &late, &mut load).unwrap_err();
+//! let round = 1 + file.text.lines().position(|l| l == "year = 2026").unwrap();
+//! let e = e.to_string();
+//! assert!(e.starts_with(&format!("m.toml, line {round}, ")), "{e}");
+//! assert!(e.contains("(with --set equity.from_year=2030)"), "{e}");
+//! # Ok::<(), stakeshift::Error>(())
+//! ```
 
 use std::ops::Range;
 use std::sync::OnceLock;

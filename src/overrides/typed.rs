@@ -7,6 +7,38 @@
 //! have produced (the tests compare the two models), so both routes give the same numbers.
 //! Paths that name no knob (text, booleans, arrays, years other than `agi_year`) take the
 //! document route every time.
+//!
+//! Knobs of the built-in model, resolved once; one set on a copy as `--set` would set it:
+//!
+//! ```
+//! use rust_decimal::Decimal;
+//! use stakeshift::overrides::document::canonical_path;
+//! use stakeshift::overrides::typed::Domain;
+//! use stakeshift::overrides::{Knob, Override, OverridePath};
+//!
+//! let file = stakeshift::io::read_model_file(None)?; // None: the built-in model
+//! let model = file.load(&[])?.model;
+//! let resolve = |text: &str| {
+//!     let path = OverridePath::parse(text).unwrap();
+//!     let canonical = canonical_path(&file.text, "--vary", &path).unwrap();
+//!     (Knob::resolve(&model, &path, &canonical), path)
+//! };
+//! // `[base]` is trajectory 2, which declares no AGI: the knob has no current value.
+//! let agi = resolve("trajectories[base].agi_year").0.unwrap();
+//! assert_eq!((agi, agi.current(&model)), (Knob::AgiYear(2), None));
+//! // SPEC 6: 0 <= participation <= raise, and the 2026 round raises 122.
+//! let (Some(part), path) = resolve("equity.rounds[0].participation") else { panic!() };
+//! assert_eq!(part.domain(&model), Domain::UpTo(Decimal::from(122)));
+//! // 0.27 x 122 = 32.94 keeps the stake at (0.27 x 730 + 32.94) / 852 = 0.27. Set on a
+//! // copy, it gives exactly the model that `--set` gives.
+//! let (mut typed, value) = (model.clone(), Decimal::new(3294, 2));
+//! part.set(&mut typed, value).expect("a number");
+//! assert_eq!(typed, file.load(&[Override::number("--set", &path, value)])?.model);
+//! let run = stakeshift::compare::compare(&typed, Some(&[2])).expect("it runs");
+//! let row = run.trajectories[0].equity.rows.iter().find(|r| r.year == 2026).unwrap();
+//! assert_eq!(row.stake, Decimal::new(27, 2));
+//! # Ok::<(), stakeshift::Error>(())
+//! ```
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;

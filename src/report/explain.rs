@@ -6,6 +6,39 @@
 //! column. The JSON gives the engine's values exactly, as JSON numbers with all their
 //! digits (a Decimal has at most 28), so that a reader can check the ledger adds up to the
 //! last digit.
+//!
+//! The built-in model's `base` in 2033, regime A: the first year with profit to distribute
+//! (the loss carried from earlier years is paid off in it), so all of Microsoft's 13 in
+//! tier 0 is still to come:
+//!
+//! ```
+//! use rust_decimal::Decimal;
+//! use serde_json::Value;
+//! use stakeshift::engine::ledger::explain;
+//!
+//! let model = stakeshift::io::read_model_file(None)?.load(&[])?.model; // built in
+//! let ledgers = explain(&model, &model.trajectories[2], 2033).expect("a year of `base`");
+//! let bytes = stakeshift::report::explain::json(&model, &[&ledgers.profit_share]);
+//! let l = &serde_json::from_slice::<Value>(&bytes).unwrap()[0];
+//! let fields = "trajectory regime year profit carried_loss_before carried_loss_after \
+//!     distributable slices distribution revenue_share dividend stake_before stake_after \
+//!     holding_value contribution cash_flow discount_factor present_value"; // SPEC 12
+//! assert!(fields.split(' ').all(|key| l.get(key).is_some()));
+//! let exact = |v: &Value| v.to_string().parse::<Decimal>().unwrap(); // all the digits
+//! // The tier gives Microsoft exactly its room, 13; the slice goes on in the next tier.
+//! let slices = l["slices"].as_array().unwrap();
+//! assert_eq!(slices[0]["tier"], "Microsoft recoups its investment");
+//! assert_eq!(exact(&slices[0]["parties"]["microsoft"]), Decimal::from(13));
+//! assert_eq!(slices[1]["tier"], "Capped split");
+//! // SPEC 12: the slices add up to D_t, and each slice's parties to its amount.
+//! let total: Decimal = slices.iter().map(|s| exact(&s["amount"])).sum();
+//! assert_eq!(total, exact(&l["distributable"]));
+//! for s in slices {
+//!     let paid = s["parties"].as_object().unwrap().values().map(exact).sum::<Decimal>();
+//!     assert_eq!(paid, exact(&s["amount"]));
+//! }
+//! # Ok::<(), stakeshift::Error>(())
+//! ```
 
 use rust_decimal::Decimal;
 use serde_json::{Map, Number, Value, json};

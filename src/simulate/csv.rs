@@ -1,5 +1,39 @@
 //! The simulation's CSV files (SPEC sections 8 and 10): `simulation.csv`, `fan.csv` and
 //! `paths.csv`. Amounts to 6 decimal places, shares to 8, as the other CSV files.
+//!
+//! With every vol and hazard 0 each path is its center, and its NPVs are `compare`'s
+//! (SPEC 10): 4 paths of the built-in model's `base`.
+//!
+//! ```
+//! use stakeshift::overrides::Override;
+//! use stakeshift::simulate::{Options, csv, run};
+//!
+//! let zero = ["revenue_vol", "margin_vol", "valuation_vol", "agi_hazard",
+//!     "failure_hazard"].map(|k| Override::parse(&format!("simulation.{k}=0")).unwrap());
+//! let model = stakeshift::io::read_model_file(None)?.load(&zero)?.model; // built in
+//! let options = Options { paths: 4, seed: 0, selected: Some(vec![2]), fan: false };
+//! let results = run(&model, &options, &|_| {}).expect("it runs");
+//! let text = String::from_utf8(csv::simulation(&results)).unwrap();
+//! let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
+//! // SPEC 10: five columns, then {npv_profit_share, ...}_{mean, sd, p5, ..., p95}.
+//! let mut columns = ["group", "paths", "p_equity_wins", "p_equity_wins_se", "p_tie"]
+//!     .map(String::from).to_vec();
+//! for q in ["npv_profit_share", "npv_equity", "npv_advantage"] {
+//!     let stats = ["mean", "sd", "p5", "p25", "p50", "p75", "p95"];
+//!     columns.extend(stats.map(|s| format!("{q}_{s}")));
+//! }
+//! assert_eq!(rows[0], columns);
+//! // `base` loses to the profit share (`compare`): P(equity wins) 0 on every path.
+//! assert_eq!(rows[1][..5], ["all", "4", "0.00000000", "0.00000000", "0.00000000"]);
+//! assert_eq!(rows[2][1..], rows[1][1..]); // one center: `base` is all of them
+//! let at = |c: &str| columns.iter().position(|x| x == c).unwrap();
+//! let cell = |c: &str| rows[1][at(c)].parse::<f64>();
+//! let base = stakeshift::compare::compare(&model, Some(&[2])).expect("it runs");
+//! let advantage: f64 = base.trajectories[0].npv_advantage.to_string().parse().unwrap();
+//! assert!((cell("npv_advantage_p50").unwrap() - advantage).abs() <= 1e-6);
+//! assert_eq!(cell("npv_advantage_sd"), Ok(0.0)); // the same on every path
+//! # Ok::<(), stakeshift::Error>(())
+//! ```
 
 use std::fmt::Write as _;
 use std::io::Write as _;

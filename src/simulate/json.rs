@@ -1,5 +1,35 @@
 //! The simulation as JSON: the rows of `simulation.csv` (with each share's 95% interval),
 //! the counts, the conclusion and, when it was computed, the fan.
+//!
+//! 8 paths of the built-in model's `base` and `bull`, every vol and hazard 0, so that each
+//! path is its center and has `compare`'s winner (SPEC 10): `base` loses, `bull` wins.
+//!
+//! ```
+//! use serde_json::Value;
+//! use stakeshift::overrides::Override;
+//! use stakeshift::simulate::{Options, json, run, table};
+//!
+//! let zero = ["revenue_vol", "margin_vol", "valuation_vol", "agi_hazard",
+//!     "failure_hazard"].map(|k| Override::parse(&format!("simulation.{k}=0")).unwrap());
+//! let model = stakeshift::io::read_model_file(None)?.load(&zero)?.model; // built in
+//! let options = Options { paths: 8, seed: 0, selected: Some(vec![2, 3]), fan: false };
+//! let results = run(&model, &options, &|_| {}).expect("it runs");
+//! let doc: Value = serde_json::from_slice(&json::render(&model, "m", &results)).unwrap();
+//! assert_eq!((doc["paths"].as_u64(), doc["from_year"].as_i64()), (Some(8), Some(2026)));
+//! assert_eq!(doc["conclusion"], table::conclusion(&model, &results));
+//! assert!(doc.get("fan").is_none()); // not asked for
+//! let groups = doc["groups"].as_array().unwrap();
+//! let names: Vec<&str> = groups.iter().map(|g| g["group"].as_str().unwrap()).collect();
+//! assert_eq!(names, ["all", "base", "bull"]);
+//! let paths: Vec<u64> = groups.iter().map(|g| g["paths"].as_u64().unwrap()).collect();
+//! assert_eq!(paths[1] + paths[2], 8);
+//! // Equity wins on exactly the `bull` paths; a share of 0 or 1 is its own interval.
+//! let p = groups[0]["p_equity_wins"].as_f64().unwrap();
+//! assert_eq!(p, paths[2] as f64 / 8.0);
+//! assert_eq!(groups[1]["p_equity_wins_95"].to_string(), "[0.00000000,0.00000000]");
+//! assert_eq!(groups[2]["p_equity_wins_95"].to_string(), "[1.00000000,1.00000000]");
+//! # Ok::<(), stakeshift::Error>(())
+//! ```
 
 use serde_json::{Map, Number, Value, json};
 

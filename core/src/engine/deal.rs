@@ -2,6 +2,54 @@
 //! and shared by every path run on it, and the two yearly rules that carry state from year
 //! to year besides the waterfall: the revenue share's cap (SPEC 3.4) and the stake's
 //! dilution by rounds (SPEC section 4).
+//!
+//! ```
+//! use rust_decimal::Decimal;
+//! use stakeshift_core::engine::deal::{Deal, stake_path};
+//! use stakeshift_core::engine::discount_factors;
+//! use stakeshift_core::model::{ModelSource, parse_model};
+//!
+//! let text = r#"name = "Tiny"
+//! unit = "USD m"
+//! start_year = 2024
+//! end_year = 2025
+//! valuation_year = 2024
+//! discount_rate = 0.25
+//! investor = { party = "fund", contributions = [[2024, 10.0]] }
+//! [equity]
+//! from_year = 2025
+//! stake = 0.2
+//! rounds = [{ year = 2025, raise = 25.0, participation = 2.5 }]
+//! [profit_share]
+//! residual = "founders"
+//! tiers = [{ name = "Half", shares = { fund = 0.5 } }]
+//! revenue_share = { rate = 0.1, from = 2024, until = 2025, total_cap = 15.0 }
+//! [[trajectories]]
+//! name = "only"
+//! revenue = { points = [[2024, 100.0]] }
+//! margin = { points = [[2024, 0.0], [2025, 0.25]] }
+//! valuation = { points = [[2024, 100.0], [2025, 125.0]] }"#;
+//! let source = ModelSource { text, load: &mut |_| Err("no files".into()) };
+//! let model = parse_model(source).unwrap();
+//! let deal = Deal::<Decimal>::of(&model, &discount_factors(&model).unwrap());
+//! // 2024 is the valuation year; 2025 is discounted by 1 / 1.25 = 0.8.
+//! assert_eq!(deal.discount, [Decimal::ONE, Decimal::new(8, 1)]);
+//! // 10% of a revenue of 100 is 10 in 2024; the cap of 15 leaves only 5 of 2025's 10.
+//! let (terms, mut paid) = (deal.revenue_share_a.unwrap(), Decimal::ZERO);
+//! let hundred = Decimal::ONE_HUNDRED;
+//! assert_eq!(terms.take(2024, hundred, false, &mut paid), Decimal::TEN);
+//! assert_eq!(terms.take(2025, hundred, false, &mut paid), Decimal::from(5));
+//! assert_eq!(paid, Decimal::from(15));
+//! // The 2025 round raises 25 at a valuation of 125: pre-money 125 - 25 = 100, and the
+//! // fund puts in 2.5, so its stake becomes (0.2 x 100 + 2.5) / (100 + 25) = 0.18.
+//! let valuation = [hundred, Decimal::from(125)];
+//! let path = stake_path(&deal, &valuation, Decimal::ONE).unwrap();
+//! assert_eq!(path.stake, [Decimal::ZERO, Decimal::new(18, 2)]);
+//! assert_eq!(path.participation, [Decimal::ZERO, Decimal::new(25, 1)]);
+//! // Valuations scaled by 0.2 leave the round a pre-money of 25 - 25 = 0: an error.
+//! let err = stake_path(&deal, &valuation, Decimal::new(2, 1)).err().unwrap();
+//! assert_eq!((err.round, err.year, err.pre_money), (0, 2025, Decimal::ZERO));
+//! ```
 
 use rust_decimal::Decimal;
 

@@ -8,6 +8,55 @@
 //! was applied to the stake, and both regimes' yearly rows. So the ledger adds up exactly
 //! wherever the engine does: the slices to the distributable profit, each slice's payments
 //! to the slice, and its totals equal the rows `compare` prints.
+//!
+//! ```
+//! use rust_decimal::Decimal;
+//! use stakeshift_core::engine::ledger::{SliceEvent, explain};
+//! use stakeshift_core::model::{ModelSource, parse_model};
+//!
+//! let text = r#"name = "Tiny"
+//! unit = "USD m"
+//! start_year = 2024
+//! end_year = 2025
+//! valuation_year = 2024
+//! discount_rate = 0.25
+//! investor = { party = "fund", contributions = [[2024, 10.0]] }
+//! equity = { from_year = 2025, stake = 0.2 }
+//! [profit_share]
+//! residual = "founders"
+//! tiers = [{ name = "Half", shares = { fund = 0.5 }, until = { fund = 10.0 } }]
+//! [[trajectories]]
+//! name = "only"
+//! revenue = { points = [[2024, 100.0]] }
+//! margin = { points = [[2024, 0.0], [2025, 0.25]] }
+//! valuation = { points = [[2024, 100.0], [2025, 125.0]] }"#;
+//! let source = ModelSource { text, load: &mut |_| Err("no files".into()) };
+//! let model = parse_model(source).unwrap();
+//! let ledgers = explain(&model, &model.trajectories[0], 2025).unwrap();
+//! // Parties: 0 the fund, 1 the founders. 2025's profit is 100 x 0.25 = 25, and 2024 paid
+//! // the fund nothing, so it has 10 to go: a first slice of 10 / 0.5 = 20 is split 10 and
+//! // 10 and ends the tier; the other 5 go to the founders as the residual.
+//! let a = &ledgers.profit_share;
+//! assert_eq!(a.distributable, Decimal::from(25));
+//! let [first, rest] = &a.slices[..] else { panic!("two slices") };
+//! assert_eq!((first.tier, first.amount), (Some(0), Decimal::from(20)));
+//! assert_eq!(first.parties, [(0, Decimal::TEN), (1, Decimal::TEN)]);
+//! let room = first.rooms[0];
+//! assert_eq!((room.party, room.before, room.after), (0, Decimal::TEN, Decimal::ZERO));
+//! let done = [SliceEvent::CapReached { party: 0 }, SliceEvent::TierDone { tier: 0 }];
+//! assert_eq!(first.events, done);
+//! assert_eq!((rest.tier, rest.amount), (None, Decimal::from(5)));
+//! assert_eq!(rest.parties, [(1, Decimal::from(5))]);
+//! // The fund's 10 at 2025's discount factor 1 / 1.25 = 0.8 is worth 8.
+//! assert_eq!((a.distribution, a.present_value), (Decimal::TEN, Decimal::from(8)));
+//! // Regime B holds its 20% from 2025, no waterfall: the horizon's mark is 0.2 x 125 = 25.
+//! let b = &ledgers.equity;
+//! assert!(b.stake_held && !b.waterfall && b.slices.is_empty());
+//! assert_eq!(b.terminal_value, Some(Decimal::from(25)));
+//! // Only the model's years can be explained.
+//! let outside = explain(&model, &model.trajectories[0], 2026).unwrap_err().to_string();
+//! assert_eq!(outside, "the model has no year 2026: its years are 2024 to 2025");
+//! ```
 
 use rust_decimal::Decimal;
 

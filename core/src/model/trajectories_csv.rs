@@ -2,6 +2,36 @@
 //! `trajectory,year,revenue,profit,valuation`, one row per trajectory and year, and
 //! optionally `cloud_spend` (SPEC 13: the company's compute spend that year, in the model's
 //! unit; with the column every row must have it).
+//!
+//! ```
+//! use rust_decimal::Decimal;
+//! use stakeshift_core::model::{Spend, TrajectorySource, parse_trajectories_csv};
+//!
+//! // Any column order and case, spaces trimmed, rows in any order.
+//! let csv = "Trajectory, Year, Profit, Revenue, Valuation, cloud_spend
+//!            bull, 2025, 30, 120, 150, 12
+//!            bull, 2024, -5, 100, 90, 10
+//!            bear, 2024, -10, 80, 60, 8
+//!            bear, 2025, -20, 60, 40, 6
+//!            bear, 2026, -25, 50, 30, 5";
+//! // For 2024..=2025: trajectories in the order first named, values in year order, and the
+//! // 2026 row ignored.
+//! let [bull, bear] = &parse_trajectories_csv(csv, 2024, 2025, 10).unwrap()[..] else {
+//!     panic!("two trajectories")
+//! };
+//! assert_eq!((bull.name.as_str(), bear.name.as_str()), ("bull", "bear"));
+//! let TrajectorySource::Table { revenue, profit, .. } = &bull.source else {
+//!     panic!("a table")
+//! };
+//! assert_eq!(revenue, &[Decimal::ONE_HUNDRED, Decimal::from(120)]);
+//! assert_eq!(profit, &[Decimal::from(-5), Decimal::from(30)]);
+//! assert_eq!(bear.spend, Some(Spend::Amounts(vec![Decimal::from(8), Decimal::from(6)])));
+//! // Every year must have its row; and an error in a row names its line (the header is 1).
+//! let gap = parse_trajectories_csv(csv, 2024, 2026, 10).unwrap_err();
+//! assert!(gap.starts_with("trajectory `bull` has no row for 2026"));
+//! let one = parse_trajectories_csv(csv, 2024, 2025, 1).unwrap_err();
+//! assert!(one.starts_with("line 4: trajectory `bear` is one more than the 1 this model"));
+//! ```
 
 use std::collections::BTreeMap;
 
