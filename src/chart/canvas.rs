@@ -4,6 +4,38 @@
 //! Everything the charts draw goes through here: lines (solid or dashed, clipped to a
 //! rectangle), filled polygons and rectangles, and text placed by its baseline. Only `+ - * /`
 //! and `sqrt` are used on coordinates, so that the pixels come out the same on every machine.
+//!
+//! Seen in the built-in model's `npv.svg` at 1600 x 900 and at 3200 x 1800: the title, in
+//! logical units at the 36 margin with its baseline 52 down, in a 34-unit font, lands on
+//! twice the pixels in the larger chart; and the PNG comes out the same, byte for byte:
+//!
+//! ```
+//! use stakeshift::chart::{Chart, ChartContext, Size};
+//!
+//! let loaded = stakeshift::io::load_model(None)?; // None: the built-in model
+//! let comparison = stakeshift::compare::compare(&loaded.model, None).expect("it runs");
+//! for (size, k) in [(Size::DEFAULT, 1.0), (Size { width: 3200, height: 1800 }, 2.0)] {
+//!     let ctx = ChartContext::new(&loaded.label, &loaded.text, size, None);
+//!     let svg = Chart::Npv.svg(&loaded.model, &comparison, &ctx)?;
+//!     let svg = String::from_utf8(svg).unwrap();
+//!     let title = &svg[svg.find("<text").unwrap()..];
+//!     let attr = |name: &str| -> f64 {
+//!         let v = title.split(&format!(" {name}=\"")).nth(1).unwrap();
+//!         v[..v.find('"').unwrap()].parse().unwrap()
+//!     };
+//!     // Liberation Sans' em is 2048 / 2288 of the font's size (ascender to descender),
+//!     // and the baseline sits 0.76 em below the y written (`dy="0.76em"`).
+//!     assert_eq!(attr("x"), 36.0 * k);
+//!     assert!((attr("font-size") - 34.0 * k * 2048.0 / 2288.0).abs() < 1e-9);
+//!     assert!((attr("y") + 0.76 * attr("font-size") - 52.0 * k).abs() < 0.5);
+//! }
+//! let ctx = ChartContext::new(&loaded.label, &loaded.text, Size::MIN, None);
+//! let png = Chart::Npv.png(&loaded.model, &comparison, &ctx)?;
+//! assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+//! assert_eq!(png[16..24], [960u32.to_be_bytes(), 540u32.to_be_bytes()].concat());
+//! assert_eq!(png, Chart::Npv.png(&loaded.model, &comparison, &ctx)?); // the same bytes
+//! # Ok::<(), stakeshift::Error>(())
+//! ```
 
 use plotters::coord::Shift;
 use plotters::drawing::DrawingArea;

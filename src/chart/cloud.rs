@@ -1,6 +1,35 @@
 //! `cloud.png` (SPEC 13): the investor's yearly cloud income under each deal on one
 //! trajectory (`base`, or the one named with `--trajectory`), with the take-or-pay
 //! commitment's window shaded. Drawn only for a model with a cloud side.
+//!
+//! The built-in model has a cloud side, and a take-or-pay commitment of 250 under the stake
+//! from 2026 to 2032; its chart for `bull`, named as `--trajectory bull` would name it:
+//!
+//! ```
+//! use stakeshift::chart::{Chart, ChartContext, Size};
+//!
+//! let loaded = stakeshift::io::load_model(None)?; // None: the built-in model
+//! assert!(Chart::for_model(&loaded.model).contains(&Chart::Cloud));
+//! let comparison = stakeshift::compare::compare(&loaded.model, None).expect("it runs");
+//! let bull = Some("bull".to_string());
+//! let ctx = ChartContext::new(&loaded.label, &loaded.text, Size::DEFAULT, bull);
+//! let svg = Chart::Cloud.svg(&loaded.model, &comparison, &ctx)?;
+//! let svg = String::from_utf8(svg).unwrap();
+//! let texts: Vec<&str> = svg.split("<text").skip(1)
+//!     .map(|t| t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].trim()).collect();
+//! assert!(texts[1].starts_with("Microsoft&apos;s yearly income from compute sold to the \
+//!     company, in USD bn, on `bull`: "));
+//! let at = texts.iter().position(|t| *t == "Deal").unwrap();
+//! assert_eq!(texts[at + 1..at + 4],
+//!     ["equity stake", "profit share", "commitment window"]);
+//! // The legend's note, its lines joined: the window as the model gives it.
+//! assert!(texts.join(" ").contains("Take-or-pay: under the equity stake, 250 USD bn from \
+//!     2026 to 2032, any shortfall bought in 2032."));
+//! let png = Chart::Cloud.png(&loaded.model, &comparison, &ctx)?;
+//! assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+//! assert_eq!(png[16..24], [1600u32.to_be_bytes(), 900u32.to_be_bytes()].concat());
+//! # Ok::<(), stakeshift::Error>(())
+//! ```
 
 use plotters::prelude::DrawingBackend;
 use plotters::style::Color;

@@ -5,6 +5,38 @@
 //! `fan.csv`, SPEC section 10). Equity in blue, the profit share in vermillion (Okabe-Ito).
 //! When the equity bands dwarf the profit share's, a second panel shows the profit share's
 //! range close up, as `value.png` does (equity's lines drawn there, not its bands).
+//!
+//! Six years of made-up rows: the profit share's median rises by 20 a year to 100, its 5-95
+//! band 10 either side; equity's five times as much. The profit share then spans 160 of
+//! the 600 that the whole range spans (-50 to 550), under a third: a close-up is drawn.
+//!
+//! ```
+//! use stakeshift::chart::{ChartContext, FanChart, FanRow, ModelLabels, Size};
+//! use stakeshift::engine::Regime;
+//!
+//! let labels = ModelLabels::of(&stakeshift::io::load_model(None)?.model); // built in
+//! let fan = |(regime, k): (Regime, f64)| (2025..=2030).map(move |year| {
+//!     let m = k * 20.0 * f64::from(year - 2025);
+//!     FanRow { regime, year, p5: m - 10.0 * k, p25: m - 5.0 * k, p50: m, p75: m + 5.0 * k,
+//!         p95: m + 10.0 * k, mean: m + k }
+//! });
+//! let rows: Vec<FanRow> = [(Regime::Equity, 5.0), (Regime::ProfitShare, 1.0)]
+//!     .into_iter().flat_map(fan).collect();
+//! let chart = FanChart { labels: &labels, rows: &rows, paths: 10000, sample: Some(1000) };
+//! let ctx = ChartContext::new("m.toml", "", Size::DEFAULT, None);
+//! let svg = String::from_utf8(chart.svg(&ctx)?).unwrap();
+//! let texts: Vec<&str> = svg.split("<text").skip(1)
+//!     .map(|t| t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].trim()).collect();
+//! assert!(texts.contains(&"USD bn, close-up on the profit share&apos;s range"));
+//! let legend = texts.join(" ");
+//! assert!(legend.contains("Equity stake median mean 25th to 75th percentile"));
+//! assert!(legend.contains("a fixed sample of 1,000 of the 10,000 paths."));
+//! assert!(svg.contains("#0072B2") && svg.contains("#D55E00")); // blue, vermillion
+//! let png = chart.png(&ctx)?;
+//! assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+//! assert_eq!(png[16..24], [1600u32.to_be_bytes(), 900u32.to_be_bytes()].concat());
+//! # Ok::<(), stakeshift::Error>(())
+//! ```
 
 use plotters::prelude::DrawingBackend;
 use plotters::style::{Color, RGBColor};

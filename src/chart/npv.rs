@@ -1,6 +1,36 @@
 //! `npv.png`: the NPV of each deal, side by side for every trajectory: the profit share pale
 //! with a dashed edge, the equity stake solid, both in the trajectory's colour. Above each
 //! pair, the deal worth more and by how much; under it, the break-even scale.
+//!
+//! The built-in model's chart: NPVs as of the end of its valuation_year at its discount
+//! rate, and for `base` the pair's labels as `stakeshift compare` gives its numbers:
+//!
+//! ```
+//! use rust_decimal::Decimal;
+//! use stakeshift::chart::{Chart, ChartContext, Size};
+//!
+//! let loaded = stakeshift::io::load_model(None)?; // None: the built-in model
+//! let comparison = stakeshift::compare::compare(&loaded.model, None).expect("it runs");
+//! let ctx = ChartContext::new(&loaded.label, &loaded.text, Size::DEFAULT, None);
+//! let svg = String::from_utf8(Chart::Npv.svg(&loaded.model, &comparison, &ctx)?).unwrap();
+//! let texts: Vec<&str> = svg.split("<text").skip(1)
+//!     .map(|t| t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].trim()).collect();
+//! assert!(texts[1].contains("as of the end of 2025 at 9% a year")); // 2025, 0.09
+//! let base = comparison.trajectories.iter().find(|t| t.name == "base").unwrap();
+//! let round = |d: Decimal| d.round_dp(1).to_string();
+//! let (ps, eq) = (&base.profit_share.measures.npv, &base.equity.measures.npv);
+//! assert_eq!((round(*ps), round(*eq), round(base.npv_advantage)), ("554.1".into(),
+//!     "524.9".into(), "-29.3".into()));
+//! // Under the pair's name: the profit share's bar, then equity's, the verdict; under it,
+//! // the break-even scale, above 1 as the profit share is ahead.
+//! let at = texts.iter().position(|t| *t == "base").unwrap();
+//! assert_eq!(texts[at - 4..at + 2], ["554.1", "524.9", "profit share ahead", "by 29.3",
+//!     "base", "break-even 1.12\u{d7}"]);
+//! let png = Chart::Npv.png(&loaded.model, &comparison, &ctx)?;
+//! assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+//! assert_eq!(png[16..24], [1600u32.to_be_bytes(), 900u32.to_be_bytes()].concat());
+//! # Ok::<(), stakeshift::Error>(())
+//! ```
 
 use plotters::prelude::DrawingBackend;
 use plotters::style::Color;

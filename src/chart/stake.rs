@@ -1,6 +1,34 @@
 //! `stake.png`: the investor's stake after each funding round (top), and what the stake is
 //! worth in every trajectory (bottom), from the year the stake is held. Both come from the
 //! equity rows (`stake`, `holding_value`); the rounds are named from the model's terms.
+//!
+//! The built-in model: a 27% stake from 2025, diluted by the 2026 round (122 raised at 730
+//! pre-money) to 0.27 x 730 / (730 + 122) = 23.1%, the same in every trajectory:
+//!
+//! ```
+//! use stakeshift::chart::{Chart, ChartContext, Size};
+//!
+//! let loaded = stakeshift::io::load_model(None)?; // None: the built-in model
+//! let comparison = stakeshift::compare::compare(&loaded.model, None).expect("it runs");
+//! let ctx = ChartContext::new(&loaded.label, &loaded.text, Size::DEFAULT, None);
+//! let svg = Chart::Stake.svg(&loaded.model, &comparison, &ctx)?;
+//! let svg = String::from_utf8(svg).unwrap();
+//! let texts: Vec<&str> = svg.split("<text").skip(1)
+//!     .map(|t| t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].trim()).collect();
+//! let at = texts.iter().position(|t| *t == "27.0%").unwrap();
+//! assert_eq!(texts[at - 1..at + 2], ["2026 round: 122 raised at 730 pre-money", "27.0%",
+//!     "23.1%"]);
+//! assert!(texts.contains(&"The stake is the same in every trajectory."));
+//! // The stake's axis: 0 to 27% in steps of 10%; the years from 2025, when it is held.
+//! for tick in ["0%", "10%", "20%", "30%", "2025", "2030", "2045"] {
+//!     assert!(texts.contains(&tick), "{tick}");
+//! }
+//! assert!(!texts.contains(&"2020"));
+//! let png = Chart::Stake.png(&loaded.model, &comparison, &ctx)?;
+//! assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+//! assert_eq!(png[16..24], [1600u32.to_be_bytes(), 900u32.to_be_bytes()].concat());
+//! # Ok::<(), stakeshift::Error>(())
+//! ```
 
 use plotters::prelude::DrawingBackend;
 use plotters::style::RGBColor;

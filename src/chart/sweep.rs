@@ -10,6 +10,38 @@
 //!   profit share is worth more, a neutral grey at zero, blue where equity is), the
 //!   break-even contour traced by marching squares over the grid, the model's own point
 //!   ringed, and a colour bar in the unit.
+//!
+//! A heatmap from plain numbers: stake 0.2, 0.3, 0.4 across and a valuation scale of 0.5,
+//! 1, 1.5 up; the advantage 400 a stake step plus 200 a scale step, 0 in the middle, where
+//! the break-even line passes (the grid is row-major: stake 0.2 at each scale first):
+//!
+//! ```
+//! use stakeshift::chart::{ChartContext, ModelLabels, Size};
+//! use stakeshift::chart::{SweepChart, SweepSeries, VariedPath};
+//!
+//! let labels = ModelLabels::of(&stakeshift::io::load_model(None)?.model); // built in
+//! let (stakes, scales) = ([0.2, 0.3, 0.4], [0.5, 1.0, 1.5]);
+//! let varied = [VariedPath { path: "equity.stake", values: &stakes, current: Some(0.27) },
+//!     VariedPath { path: "scale.valuation", values: &scales, current: Some(1.0) }];
+//! let grid = [-600.0, -400.0, -200.0, -200.0, 0.0, 200.0, 200.0, 400.0, 600.0];
+//! let series = [SweepSeries { trajectory: "bear", advantages: &[1.0; 9] },
+//!     SweepSeries { trajectory: "base", advantages: &grid }];
+//! let chart = SweepChart { labels: &labels, varied: &varied, series: &series,
+//!     trajectory: None };
+//! let svg = chart.svg(&ChartContext::new("m.toml", "", Size::DEFAULT, None))?;
+//! let svg = String::from_utf8(svg).unwrap();
+//! let texts: Vec<&str> = svg.split("<text").skip(1)
+//!     .map(|t| t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].trim()).collect();
+//! assert!(texts[1].contains("in `base`")); // none named: `base`, not the first series
+//! assert!(texts.contains(&"model")); // the model's own point, ringed
+//! // The colour bar, symmetric about zero up to the largest |advantage|, 600:
+//! assert!(texts.join(" ").contains("NPV advantage, USD bn \u{2212}600 \u{2212}400 \
+//!     \u{2212}200 0 200 400 600"));
+//! // 600 is full blue, -600 full vermillion (each also a legend swatch), 0 a neutral grey.
+//! let count = |c| svg.matches(c).count();
+//! assert_eq!([count("#0072B2"), count("#D55E00"), count("#F2F2F2")], [2, 2, 1]);
+//! # Ok::<(), stakeshift::Error>(())
+//! ```
 
 use plotters::prelude::DrawingBackend;
 use plotters::style::{Color, RGBColor};

@@ -4,6 +4,36 @@
 //! advantage at its high value (lower half), each labelled at its end with the input's
 //! value. The model's own advantage is a vertical line; zero, where on the axis, a grey one.
 //! Inputs are named by their path (`equity.stake`).
+//!
+//! Three inputs, given in no order: the rows are drawn by swing, its sign ignored:
+//!
+//! ```
+//! use stakeshift::chart::{ChartContext, ModelLabels, Size, TornadoChart, TornadoRow};
+//!
+//! let labels = ModelLabels::of(&stakeshift::io::load_model(None)?.model); // built in
+//! let row = |input: &str, low, high, advantage_low, advantage_high: f64| TornadoRow {
+//!     input: input.into(), low, high, advantage_low, advantage_high,
+//!     swing: advantage_high - advantage_low };
+//! let rows = [
+//!     row("equity.stake", 0.2025, 0.3375, 10.0, 70.0), // 0.27 +- 25%: swing 60
+//!     row("scale.valuation", 0.75, 1.25, -20.0, 100.0), // swing 120
+//!     row("discount_rate", 0.0675, 0.1125, 90.0, 5.0), // swing -85
+//! ];
+//! let chart = TornadoChart { labels: &labels, trajectory: "base", base_advantage: 40.0,
+//!     rows: &rows };
+//! let ctx = ChartContext::new("m.toml", "", Size::DEFAULT, None);
+//! let svg = String::from_utf8(chart.svg(&ctx)?).unwrap();
+//! let texts: Vec<&str> = svg.split("<text").skip(1)
+//!     .map(|t| t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].trim()).collect();
+//! // Each input's name, then its low and high value at the ends of its bars.
+//! let at = texts.iter().position(|t| *t == "scale.valuation").unwrap();
+//! assert_eq!(texts[at..at + 10], ["scale.valuation", "0.75", "1.25", "discount_rate",
+//!     "0.0675", "0.1125", "equity.stake", "0.2025", "0.3375", "model: 40.0"]);
+//! let png = chart.png(&ctx)?;
+//! assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+//! assert_eq!(png[16..24], [1600u32.to_be_bytes(), 900u32.to_be_bytes()].concat());
+//! # Ok::<(), stakeshift::Error>(())
+//! ```
 
 use plotters::prelude::DrawingBackend;
 use plotters::style::{Color, RGBColor};

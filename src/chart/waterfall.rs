@@ -2,6 +2,38 @@
 //! party by party (stacked areas: the investor at the bottom, the residual on top), for one
 //! trajectory, with the years in which a tier is finished or a cap is reached marked and named.
 //! The data is the engine's waterfall record; nothing is recomputed.
+//!
+//! The built-in model's `base`, drawn when no trajectory is named. Microsoft's caps are met
+//! exactly: 13 in tier 1, 92 in all (SPEC 3.2). In tier 2 `others` takes 49% of each slice
+//! as Microsoft does, so Microsoft, with 79 to go, is capped before `others` reaches 150;
+//! then the nonprofit, the residual, takes the rest:
+//!
+//! ```
+//! use stakeshift::chart::{Chart, ChartContext, Size};
+//!
+//! let loaded = stakeshift::io::load_model(None)?; // None: the built-in model
+//! let comparison = stakeshift::compare::compare(&loaded.model, None).expect("it runs");
+//! let ctx = ChartContext::new(&loaded.label, &loaded.text, Size::DEFAULT, None);
+//! let svg = Chart::Waterfall.svg(&loaded.model, &comparison, &ctx)?;
+//! let svg = String::from_utf8(svg).unwrap();
+//! let texts: Vec<&str> = svg.split("<text").skip(1)
+//!     .map(|t| t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].trim()).collect();
+//! assert!(texts[1].ends_with("profit share, trajectory `base`, in USD bn a year"));
+//! // Losses carried forward (SPEC 3.1) are earned back in 2033, and tier 1 ends then.
+//! let named = texts.iter().position(|t| t.starts_with("no distributable")).unwrap();
+//! assert_eq!(texts[named..named + 4], ["no distributable profit before 2033",
+//!     "2033: tier 1 \u{201c}Microsoft recoups its investment\u{201d} finished",
+//!     "2035: tier 2 cap reached by microsoft",
+//!     "2036: tier 2 \u{201c}Capped split\u{201d} finished: the rest goes to nonprofit"]);
+//! // The parties, top of the stack first, with what each receives in 2019-2045.
+//! let at = texts.iter().position(|t| *t == "Party").unwrap();
+//! assert!(texts[at + 1].starts_with("nonprofit (residual): "));
+//! assert_eq!(texts[at + 2..at + 4], ["others: 150.0", "microsoft (investor): 92.0"]);
+//! let png = Chart::Waterfall.png(&loaded.model, &comparison, &ctx)?;
+//! assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+//! assert_eq!(png[16..24], [1600u32.to_be_bytes(), 900u32.to_be_bytes()].concat());
+//! # Ok::<(), stakeshift::Error>(())
+//! ```
 
 use plotters::prelude::DrawingBackend;
 use plotters::style::{Color, RGBColor};

@@ -1,5 +1,31 @@
 //! Turning toml and serde errors into a [`ModelIssue`] a reader can act on: the field
 //! path as the file writes it, the nearest valid key, where a misplaced key belongs.
+//!
+//! A misspelt key, a key under the wrong header, and a key given twice (the parse stops at
+//! the first problem, so these fragments of a model are enough):
+//!
+//! ```
+//! use stakeshift_core::error::Location;
+//! use stakeshift_core::model::{ModelSource, parse_model};
+//!
+//! let issue = |text| parse_model(ModelSource { text, load: &mut |_| Err("none".into()) });
+//! // Misspelt: named by its path, with the valid key nearest to it.
+//! let misspelt = issue("[equity]\nstak = 0.27\n").unwrap_err();
+//! assert_eq!(misspelt.field, "equity.stak");
+//! assert!(misspelt.message.starts_with("unknown key `stak`; did you mean `stake`? "));
+//! // After `[equity]`, TOML puts a key in [equity]: a top-level key is told where it goes.
+//! let misplaced = issue("[equity]\ndiscount_rate = 0.09\n").unwrap_err();
+//! assert_eq!(misplaced.field, "equity.discount_rate");
+//! assert!(misplaced.message.starts_with("`discount_rate` does not belong here but in the \
+//!     top level (before any [table])"));
+//! // Given twice: TOML says only "duplicate key"; the message adds the path, and the span
+//! // is the second one, on line 3.
+//! let text = "[equity]\nstake = 0.27\nstake = 0.3\n";
+//! let twice = issue(text).unwrap_err();
+//! assert_eq!(twice.field, "equity.stake");
+//! assert!(twice.message.contains("this key is given twice"));
+//! assert_eq!(Location::of_offset(text, twice.span.unwrap().start).line, 3);
+//! ```
 
 use super::*;
 

@@ -10,6 +10,37 @@
 //! - [`messages`]: toml's and serde's errors rewritten for a reader (field paths, the
 //!   nearest valid key, where a misplaced key belongs);
 //! - [`validate`]: the checks of SPEC section 6, raw values to a [`Model`], and the warnings.
+//!
+//! Read exactly, a share of 0.1 and one of 0.2 add up to 0.3, as they do on paper (in f64,
+//! 0.1 + 0.2 is 0.30000000000000004):
+//!
+//! ```
+//! use rust_decimal::Decimal;
+//! use stakeshift_core::model::{ModelSource, parse_model};
+//!
+//! let text = r#"name = "Tiny"
+//! unit = "USD m"
+//! start_year = 2024
+//! end_year = 2026
+//! valuation_year = 2024
+//! discount_rate = 0.1
+//! investor = { party = "fund" }
+//! equity = { from_year = 2025, stake = 0.49 }
+//! [profit_share]
+//! residual = "founders"
+//! tiers = [{ name = "Split", shares = { fund = 0.1, staff = 0.2 } }]
+//! [[trajectories]]
+//! name = "base"
+//! revenue = { points = [[2024, 10.0]] }
+//! margin = { points = [[2024, 0.2]] }
+//! valuation = { points = [[2024, 50.0]] }"#;
+//! let model = parse_model(ModelSource { text, load: &mut |_| Err("none".into()) });
+//! let model = model.unwrap();
+//! assert_eq!(model.equity.stake, Decimal::new(49, 2)); // 49 hundredths, exactly
+//! assert_eq!(model.discount_rate.to_string(), "0.1");
+//! let shares = model.profit_share.tiers[0].shares.iter().map(|(_, s)| *s);
+//! assert_eq!(shares.sum::<Decimal>(), Decimal::new(3, 1)); // the residual gets 0.7
+//! ```
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;

@@ -1,5 +1,31 @@
 //! The raw shapes of a model file: exactly the SPEC's keys, each value with its byte
 //! span, and numbers read back exactly from the text at their span.
+//!
+//! A value of the wrong type is named by its path in the file, array entries counted from
+//! 0; and a number is taken only where its text can be held exactly:
+//!
+//! ```
+//! use rust_decimal::Decimal;
+//! use stakeshift_core::model::{ModelSource, NotExact, exact_decimal, parse_model};
+//!
+//! let issue = |text| parse_model(ModelSource { text, load: &mut |_| Err("none".into()) });
+//! // The second contribution's amount, quoted: text where a number belongs.
+//! let text = "[investor]\ncontributions = [[2019, 1.0], [2021, \"2.0\"]]\n";
+//! let quoted = issue(text).unwrap_err();
+//! assert_eq!(quoted.field, "investor.contributions[1][1]");
+//! assert_eq!(quoted.message, "found the text \"2.0\", but this must be a number");
+//! assert_eq!(&text[quoted.span.unwrap()], "\"2.0\"");
+//! // One round written as a table where the SPEC has a list of them.
+//! let table = issue("[equity]\nrounds = { year = 2026 }\n").unwrap_err();
+//! assert_eq!(table.field, "equity.rounds");
+//! assert_eq!(table.message, "found a table, but this must be an array `[...]`");
+//! // The text of a number, read exactly; too large, or too many digits, it is refused.
+//! assert_eq!(exact_decimal("0.49"), Ok(Decimal::new(49, 2)));
+//! assert_eq!(exact_decimal("2.5e-3"), Ok(Decimal::new(25, 4)));
+//! assert_eq!(exact_decimal("1e19"), Err(NotExact::TooLarge)); // the limit is 1e18
+//! let digits = "0.1000000000000000000000000000001"; // 31 significant digits
+//! assert_eq!(exact_decimal(digits), Err(NotExact::TooManyDigits)); // 28 at most
+//! ```
 
 use super::*;
 

@@ -1,6 +1,38 @@
 //! Validation: raw values to a [`Model`], or the first [`ModelIssue`], with the field,
 //! its place and what would be valid; and the warnings of valid values that look like a
 //! slip.
+//!
+//! A rule that ties values together: a tier's shares may add up to at most 1 (SPEC section
+//! 6). Each share below is valid alone, but 0.6 + 0.5 = 1.1: the sum is reported against
+//! the `shares` table, at its `{` (line 11, column 37):
+//!
+//! ```
+//! use stakeshift_core::Error;
+//! use stakeshift_core::model::{ModelSource, parse_model};
+//!
+//! let text = r#"name = "Tiny"
+//! unit = "USD m"
+//! start_year = 2024
+//! end_year = 2026
+//! valuation_year = 2024
+//! discount_rate = 0.1
+//! investor = { party = "fund" }
+//! equity = { from_year = 2025, stake = 0.2 }
+//! [profit_share]
+//! residual = "founders"
+//! tiers = [{ name = "Split", shares = { fund = 0.6, staff = 0.5 } }]
+//! [[trajectories]]
+//! name = "base"
+//! revenue = { points = [[2024, 10.0]] }
+//! margin = { points = [[2024, 0.2]] }
+//! valuation = { points = [[2024, 50.0]] }"#;
+//! let issue = parse_model(ModelSource { text, load: &mut |_| Err("none".into()) });
+//! let issue = issue.unwrap_err();
+//! let expected = "tiny.toml, line 11, column 37: profit_share.tiers[0].shares: the \
+//!     shares add up to 1.1; they must add up to at most 1 (the residual gets 1 minus \
+//!     their sum)";
+//! assert_eq!(Error::model("tiny.toml", text, issue).to_string(), expected);
+//! ```
 
 use super::*;
 
