@@ -33,13 +33,10 @@ pub fn run(args: &TornadoArgs, stdout: &mut dyn std::io::Write) -> anyhow::Resul
     for row in &rows {
         for (value, advantage) in [(row.low, row.advantage_low), (row.high, row.advantage_high)] {
             if advantage.is_none() {
+                let set = format!("{}={}", row.input, value.normalize());
                 super::warn(format!(
-                    "tornado: trajectory `{}` cannot run with {}={}, so its cells are empty (`compare` with this command's model and --set options and `--set '{}={}'` says why)",
+                    "tornado: trajectory `{}` cannot run with {set}, so its cells are empty (`compare` with this command's model and --set options and `--set '{set}'` says why)",
                     row.trajectory,
-                    row.input,
-                    value.normalize(),
-                    row.input,
-                    value.normalize(),
                 ));
             }
         }

@@ -38,7 +38,7 @@ use crate::engine::measures::{self, Search, Steps};
 use crate::error::Error;
 use crate::model::{Model, Year};
 use crate::overrides::typed::Domain;
-use crate::overrides::{Derived, Knob, OverridePath};
+use crate::overrides::{Derived, Knob, OverridePath, Target};
 
 /// What to solve for.
 #[derive(Debug, Clone)]
@@ -76,17 +76,11 @@ pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<So
         Route::Document => {
             // A derived key with no knob names a trajectory the model lacks: the error the
             // same path gets from `--set` says so (and names the nearest trajectory).
-            let text = &spec.path.text;
-            if text.starts_with("scale.") || text.starts_with("shift.") {
-                let neutral = if text.starts_with("shift.") {
-                    Decimal::ZERO
-                } else {
-                    Decimal::ONE
-                };
+            if let Target::Derived(derived, _) = &spec.path.target {
                 base.load_with(&[crate::overrides::Override::number(
                     origin.clone(),
                     &spec.path,
-                    neutral,
+                    derived.identity(),
                 )])?;
             }
             return Err(Error::Usage(format!(
