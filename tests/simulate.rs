@@ -897,3 +897,169 @@ fn regression_a_seed_above_1e18_in_the_file_is_taken() {
         "{stderr}"
     );
 }
+
+/// Runs `simulate --replay PATH` on `file` and returns the table, asserting success.
+fn replay_text(file: &Path, paths: &str, path: &str) -> String {
+    let out = stakeshift()
+        .args(["simulate", "--paths", paths, "--replay", path])
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Regression (found by a tester working from the SPEC alone): a trajectories_csv center's
+/// loss in a year without revenue, before the first random year, is the path's own (SPEC 10
+/// step 2: those years are the center's values, exactly), but the replay's table of revenue
+/// and margin cannot carry it; `compare` reran the table to other NPVs and the replay said
+/// nothing. It now names the year and the profit. By hand, every vol 0 and 2024 the first
+/// random year, the path is its center: profits 10, -12.5, 9, -5, 30; the carried loss
+/// 12.5 - 9 + 5 = 8.5 leaves 21.5 in 2024, the investor's half 10.75; 5 in 2020 less 10
+/// paid in: npv_profit_share = -5 * 1.21 + 10.75 / 1.21 = 2.834298. The table has no
+/// profit in 2023: carried 3.5, 26.5 in 2024, -6.05 + 13.25 / 1.21 = 4.900413.
+#[test]
+fn regression_a_replay_names_a_profit_without_revenue_that_its_table_cannot_carry() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("t.csv"), ZERO_REVENUE_CSV).unwrap();
+    let model_text =
+        zero_revenue_model("0.0", "0.0").replace("from_year = 2021", "from_year = 2024");
+    let file = tmp.path().join("fixed.toml");
+    std::fs::write(&file, &model_text).unwrap();
+    let replay = replay_text(&file, "3", "1");
+    assert!(
+        replay.contains("# The path has a profit without revenue in 2023 (-5.0):"),
+        "{replay}"
+    );
+    let want = replay_npvs(&replay);
+    assert!((want[0] - 2.834298).abs() < 1e-6, "{want:?}");
+    let rerun = rerun_replay(tmp.path(), &model_text, &replay, 1);
+    assert_eq!(rerun[0], 4.900413);
+
+    // From the first year on the path's own values are drawn (SPEC 10 step 3: no profit
+    // where there is no revenue): nothing to say.
+    let model_text = zero_revenue_model("0.2", "0.05");
+    std::fs::write(&file, &model_text).unwrap();
+    let replay = replay_text(&file, "3", "1");
+    assert!(!replay.contains("profit without revenue"), "{replay}");
+}
+
+/// A small model with two rounds: 2023's pre-money the valuation minus the raise, 2024's
+/// given; the company worth 5 in 2023, less than that round's raise of 10.
+fn rounds_model(simulation: &str) -> String {
+    format!(
+        "name = \"rounds\"\nunit = \"X\"\nstart_year = 2020\nend_year = 2024\n\
+         valuation_year = 2021\ndiscount_rate = 0.1\n\n\
+         [investor]\nparty = \"inv\"\ncontributions = [[2020, 10.0]]\n\n\
+         [profit_share]\nresidual = \"np\"\n\n\
+         [[profit_share.tiers]]\nname = \"t1\"\nshares = {{ inv = 0.5 }}\n\n\
+         [equity]\nfrom_year = 2022\nstake = 0.2\n\n\
+         [[equity.rounds]]\nyear = 2023\nraise = 10.0\n\n\
+         [[equity.rounds]]\nyear = 2024\nraise = 5.0\npre_money = 100.0\nparticipation = 1.0\n\n\
+         [[trajectories]]\nname = \"c\"\n\
+         revenue = {{ points = [[2020, 50.0]] }}\nmargin = {{ points = [[2020, 0.2]] }}\n\
+         valuation = {{ points = [[2020, 40.0], [2022, 40.0], [2023, 5.0], [2024, 60.0]] }}\n\n\
+         [simulation]\nrevenue_vol = 0.0\nmargin_vol = 0.0\nvaluation_vol = 0.0\n{simulation}\n"
+    )
+}
+
+/// Found by a tester working from the SPEC alone: a replayed path that lost a round said
+/// `compare` "will differ", but where the round's pre-money is the valuation minus the raise
+/// `compare` refuses the table (SPEC 6's error), and the replay did not say which rounds.
+/// It now names them, why each did not happen, and what `compare` does with each; and
+/// without them the table reruns to the path's NPVs.
+#[test]
+fn a_replay_names_the_rounds_that_did_not_happen_and_what_compare_does_with_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("rounds.toml");
+    // Every path fails in 2023, its first random year: neither round happens.
+    let failing = rounds_model("from_year = 2023\nfailure_hazard = 1.0");
+    std::fs::write(&file, &failing).unwrap();
+    let replay = replay_text(&file, "2", "0");
+    assert!(
+        replay.contains(
+            "# Funding rounds that did not happen on this path: equity.rounds[0] (2023, the company had failed), equity.rounds[1] (2024, the company had failed). `compare` runs every round: on this table it stops with an error at those whose pre-money is the valuation minus the raise, and applies those with a pre_money. To rerun the path as simulated, remove them from a copy of the model."
+        ),
+        "{replay}"
+    );
+    // What it says `compare` does: it stops at round 0...
+    let with_rounds = tmp.path().join("with_rounds.toml");
+    std::fs::write(&with_rounds, format!("{failing}\n{replay}")).unwrap();
+    let out = stakeshift()
+        .args(["compare", "--trajectory", "path_0"])
+        .arg(&with_rounds)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("equity.rounds[0]"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // ...and without the rounds it gives the path's NPVs.
+    let start = failing.find("[[equity.rounds]]").unwrap();
+    let end = failing.find("[[trajectories]]").unwrap();
+    let without = format!("{}{}", &failing[..start], &failing[end..]);
+    let want = replay_npvs(&replay);
+    let got = rerun_replay(tmp.path(), &without, &replay, 0);
+    for k in 0..3 {
+        assert!((got[k] - want[k]).abs() <= 5.1e-7, "{got:?} vs {want:?}");
+    }
+
+    // Without failures, the 2023 round has no positive pre-money (5 - 10) and the 2024 one
+    // happens: one round named, and `compare` stops at it.
+    std::fs::write(&file, rounds_model("from_year = 2023")).unwrap();
+    let replay = replay_text(&file, "2", "0");
+    assert!(
+        replay.contains(
+            "# Funding rounds that did not happen on this path: equity.rounds[0] (2023, no positive pre-money value). `compare` runs every round: on this table it stops with an error at it (its pre-money, the valuation minus the raise, is not positive). To rerun the path as simulated, remove it from a copy of the model."
+        ),
+        "{replay}"
+    );
+    // The built-in model's paths without failures keep their 2026 round: nothing to say.
+    let file = with_simulation("failure_hazard = 0.0");
+    assert!(!replay_text(&file, "5", "3").contains("did not happen"));
+}
+
+/// Found by a tester working from the SPEC alone: with valuation_year = end_year the default
+/// first random year (valuation_year + 1) lies past the horizon, and the run silently had
+/// nothing random (a from_year given outside the model's years is an error).
+#[test]
+fn simulate_warns_when_the_default_first_random_year_is_past_the_horizon() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("late.toml");
+    let text = rounds_model("")
+        .replace("valuation_year = 2021", "valuation_year = 2024")
+        .replace("revenue_vol = 0.0", "revenue_vol = 0.3");
+    std::fs::write(&file, &text).unwrap();
+    let out = stakeshift()
+        .args(["simulate", "--paths", "20", "--quiet"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: simulation.from_year: the first random year defaults to valuation_year + 1 = 2025, after end_year 2024: no year is random"),
+        "{stderr}"
+    );
+    // With a first random year inside the model, no warning.
+    let out = stakeshift()
+        .args([
+            "simulate",
+            "--paths",
+            "20",
+            "--quiet",
+            "--set",
+            "simulation.from_year=2024",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("from_year"));
+}

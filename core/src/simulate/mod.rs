@@ -739,10 +739,28 @@ pub struct Replay {
     pub failure_year: Option<Year>,
     pub revenue: Vec<f64>,
     pub margin: Vec<f64>,
+    /// The path's profit: revenue x margin, except in a fixed year of a trajectories_csv
+    /// center with a profit and no revenue, which a revenue-and-margin table cannot carry.
+    pub profit: Vec<f64>,
     pub valuation: Vec<f64>,
     /// Compute spend / revenue each year (0 where revenue is 0); empty without a cloud side.
     pub spend_ratio: Vec<f64>,
     pub outcome: Outcome<f64>,
+    /// The rounds that did not happen on the path (SPEC 10.6), as indexes into
+    /// `equity.rounds`, in the order of the rounds.
+    pub skipped_rounds: Vec<usize>,
+}
+
+/// Hears which rounds a path applied (the others in its years did not happen).
+#[derive(Default)]
+struct AppliedRounds(Vec<usize>);
+
+impl Observer<f64> for AppliedRounds {}
+
+impl Recorder<f64> for AppliedRounds {
+    fn round(&mut self, round: &engine::deal::RoundApplied<f64>) {
+        self.0.push(round.index);
+    }
 }
 
 /// Path `p` of the simulation `options` describes, drawn and run again on its own.
@@ -759,7 +777,13 @@ pub fn replay(model: &Model, options: &Options, p: u64) -> Result<Replay, Simula
     }
     let setup = setup(model, options)?;
     let mut work = Work::new(&setup.deal);
-    let (drawn, outcome) = setup.run_one(p, &mut work, false, &mut ())?;
+    let mut applied = AppliedRounds::default();
+    let (drawn, outcome) = setup.run_one(p, &mut work, false, &mut applied)?;
+    // Every round falls in the stake's years, which the path runs through: those not
+    // applied did not happen.
+    let skipped_rounds: Vec<usize> = (0..model.equity.rounds.len())
+        .filter(|k| !applied.0.contains(k))
+        .collect();
     let values = work.values;
     Ok(Replay {
         path: p,
@@ -776,7 +800,9 @@ pub fn replay(model: &Model, options: &Options, p: u64) -> Result<Replay, Simula
             .collect(),
         revenue: values.revenue,
         margin: values.margin,
+        profit: values.profit,
         valuation: values.valuation,
         outcome,
+        skipped_rounds,
     })
 }

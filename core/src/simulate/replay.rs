@@ -1,7 +1,9 @@
 //! `--replay N`: one simulated path as a `[[trajectories]]` table, with a point for every
 //! year (so no interpolation happens) and its AGI year, which `compare --yearly` reruns in
 //! exact decimals. Values are written with the shortest digits that read back as the same
-//! f64, so the exact rerun starts from the path's own numbers.
+//! f64, so the exact rerun starts from the path's own numbers. Where `compare` cannot rerun
+//! the path as it was simulated (a round that did not happen, a cloud commitment that
+//! lapsed, a profit without revenue in a fixed year), a comment above the table says so.
 //!
 //! ```
 //! use rust_decimal::Decimal;
@@ -80,6 +82,75 @@ fn lapsed_commitment(model: &Model, failed: i32) -> Option<i32> {
         .max()
 }
 
+/// What to do about the rounds that did not happen on the path (SPEC 10.6): `compare`
+/// runs every round, so on the replayed table it stops with an error at one whose pre-money
+/// is the valuation minus the raise (not positive there), and applies one with a given
+/// `pre_money`.
+fn skipped_rounds_note(model: &Model, replay: &Replay) -> Option<String> {
+    if replay.skipped_rounds.is_empty() {
+        return None;
+    }
+    let rounds = &model.equity.rounds;
+    let named: Vec<String> = replay
+        .skipped_rounds
+        .iter()
+        .map(|&k| {
+            let year = rounds[k].year;
+            let why = if replay.failure_year.is_some_and(|f| f <= year) {
+                "the company had failed"
+            } else {
+                "no positive pre-money value"
+            };
+            format!("equity.rounds[{k}] ({year}, {why})")
+        })
+        .collect();
+    let defaults = replay
+        .skipped_rounds
+        .iter()
+        .any(|&k| rounds[k].pre_money.is_none());
+    let given = replay
+        .skipped_rounds
+        .iter()
+        .any(|&k| rounds[k].pre_money.is_some());
+    let (them, their) = if named.len() == 1 {
+        ("it", "its")
+    } else {
+        ("them", "their")
+    };
+    let consequence = match (defaults, given) {
+        (true, false) => format!(
+            "on this table it stops with an error at {them} ({their} pre-money, the valuation minus the raise, is not positive)"
+        ),
+        (false, true) => format!("on this table it applies {them}, so its NPVs differ"),
+        _ => "on this table it stops with an error at those whose pre-money is the valuation minus the raise, and applies those with a pre_money".to_string(),
+    };
+    Some(format!(
+        "# Funding rounds that did not happen on this path: {}. `compare` runs every round: {consequence}. To rerun the path as simulated, remove {them} from a copy of the model.\n",
+        named.join(", ")
+    ))
+}
+
+/// The years in which the path has a profit and no revenue (a trajectories_csv center's
+/// own figures, in a year before the first random one): a revenue-and-margin table
+/// cannot carry them, so `compare` sees no profit there.
+fn profit_without_revenue_note(replay: &Replay) -> Option<String> {
+    let years: Vec<String> = replay
+        .revenue
+        .iter()
+        .zip(&replay.profit)
+        .enumerate()
+        .filter(|(_, (r, p))| **r == 0.0 && **p != 0.0)
+        .map(|(i, (_, p))| format!("{} ({})", replay.start_year + i as i32, literal(*p)))
+        .collect();
+    if years.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "# The path has a profit without revenue in {}: its trajectory's own figures, which a table of revenue and margin cannot carry; `compare` sees no profit there, so its NPVs will differ.\n",
+        years.join(", ")
+    ))
+}
+
 /// The name the replayed trajectory gets.
 pub fn trajectory_name(path: u64) -> String {
     format!("path_{path}")
@@ -115,11 +186,11 @@ pub fn render(model: &Model, replay: &Replay) -> String {
             "# The company fails by the last year of its cloud commitment ({until}): on this path what is left of the commitment lapses (a failed company buys nothing more); `compare` charges the shortfall in {until}, so its NPVs may differ.\n"
         ));
     }
-    if o.skipped_rounds > 0 {
-        out.push_str(&format!(
-            "# {} funding round(s) did not happen on this path (no positive pre-money value, or a failed company); `compare` runs every round, so its NPVs will differ.\n",
-            o.skipped_rounds
-        ));
+    if let Some(note) = skipped_rounds_note(model, replay) {
+        out.push_str(&note);
+    }
+    if let Some(note) = profit_without_revenue_note(replay) {
+        out.push_str(&note);
     }
     out.push_str(&format!(
         "# Add this table to the model and run: stakeshift compare MODEL --trajectory {name} --yearly\n"
