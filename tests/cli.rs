@@ -510,3 +510,67 @@ fn regression_tables_align_names_in_wide_scripts() {
         }
     }
 }
+
+/// Found by a tester working from the SPEC alone: SPEC 6 makes a model whose round has no
+/// positive pre-money value in *some* trajectory a bad model, and SPEC 7 gives a bad model
+/// exit 2; `compare -t x` (and `explain`, `sweep`, `solve`, `tornado` with `-t x`) ran the
+/// chosen trajectory only and exited 0 on a file that `check` and `compare` refuse.
+/// `--trajectory` now chooses what is shown, not what is checked.
+#[test]
+fn a_choice_of_trajectories_does_not_hide_an_invalid_one() {
+    let dir = ScratchDir::new("unchosen");
+    let model = dir.path().join("model.toml");
+    // `y` is worth 0 in 2030, so the 2030 round's default pre-money there is 0 - 7.
+    std::fs::write(
+        &model,
+        "name = \"two\"\nunit = \"u\"\nstart_year = 2030\nend_year = 2031\nvaluation_year = 2030\n\
+         discount_rate = 0.1\n\n[investor]\nparty = \"inv\"\ncontributions = [[2030, 3.0]]\n\n\
+         [profit_share]\nresidual = \"r\"\n\n[[profit_share.tiers]]\nname = \"only\"\n\
+         shares = { inv = 0.5 }\n\n[equity]\nfrom_year = 2030\nstake = 0.2\n\n\
+         [[equity.rounds]]\nyear = 2030\nraise = 7.0\n\n\
+         [[trajectories]]\nname = \"x\"\nrevenue = { points = [[2030, 10.0]] }\n\
+         margin = { points = [[2030, 0.5]] }\nvaluation = { points = [[2030, 14.0]] }\n\n\
+         [[trajectories]]\nname = \"y\"\nrevenue = { points = [[2030, 10.0]] }\n\
+         margin = { points = [[2030, 0.5]] }\nvaluation = { points = [[2030, 0.0]] }\n",
+    )
+    .unwrap();
+    let refused = "in trajectory `y`, 2030: the round's pre-money value would be -7.0";
+    for args in [
+        vec!["compare", "-t", "x"],
+        vec!["compare", "-t", "x", "--format", "csv"],
+        vec!["compare", "-t", "y"],
+        vec!["compare"],
+        vec!["check"],
+        vec!["explain", "-t", "x", "--year", "2031"],
+        vec!["sweep", "-t", "x", "--vary", "discount_rate=0..0.2:3"],
+        vec!["solve", "-t", "x", "discount_rate"],
+        vec!["tornado", "-t", "x"],
+    ] {
+        stakeshift()
+            .arg(args[0])
+            .arg(&model)
+            .args(&args[1..])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(refused));
+    }
+    // With `y`'s round given a pre-money, both run, chosen or not.
+    let text = std::fs::read_to_string(&model)
+        .unwrap()
+        .replace("raise = 7.0\n", "raise = 7.0\npre_money = 10.0\n");
+    std::fs::write(&model, text).unwrap();
+    for args in [
+        vec!["compare", "-t", "x"],
+        vec!["explain", "-t", "x", "--year", "2031"],
+        vec!["sweep", "-t", "x", "--vary", "discount_rate=0..0.2:3"],
+        vec!["tornado", "-t", "x"],
+    ] {
+        stakeshift()
+            .arg(args[0])
+            .arg(&model)
+            .args(&args[1..])
+            .assert()
+            .success();
+    }
+}

@@ -334,6 +334,42 @@ fn agi_ends_the_investors_rights_on_the_years_first_slice_worked_by_hand() {
     );
 }
 
+/// Regression (found by a tester working from the SPEC alone): with an agi_year before
+/// start_year, the first year's ledger said "AGI declared this year (1990)" while
+/// explaining 2000, and marked its first slice `agi_declared`: the run's first year was
+/// taken for the year AGI came. AGI is declared "this year" only in the AGI year itself.
+#[test]
+fn regression_agi_declared_before_start_year_is_not_declared_in_the_first_year() {
+    let mut model = hand("agi_mid_tier");
+    let agi = model
+        .trajectories
+        .iter_mut()
+        .find(|t| t.name == "agi")
+        .unwrap();
+    agi.agi_year = Some(2015);
+    for year in [2021, 2022] {
+        let l = ledger(&model, "agi", year, Regime::ProfitShare);
+        assert!(l.agi_declared && !l.agi_this_year, "{year}");
+        assert!(
+            l.slices
+                .iter()
+                .all(|s| !s.events.contains(&SliceEvent::AgiDeclared)),
+            "{year}"
+        );
+    }
+    // In the start year itself it is this year's.
+    let agi = model
+        .trajectories
+        .iter_mut()
+        .find(|t| t.name == "agi")
+        .unwrap();
+    agi.agi_year = Some(2021);
+    let l = ledger(&model, "agi", 2021, Regime::ProfitShare);
+    assert!(l.agi_declared && l.agi_this_year);
+    let l = ledger(&model, "agi", 2022, Regime::ProfitShare);
+    assert!(l.agi_declared && !l.agi_this_year);
+}
+
 #[test]
 fn each_round_moves_the_stake_worked_by_hand() {
     // tests/hand/round_with_participation.expect.toml, 2023: first round, default pre-money

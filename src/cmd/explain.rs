@@ -25,6 +25,7 @@ pub fn run(args: &ExplainArgs, stdout: &mut dyn std::io::Write) -> anyhow::Resul
                 message: e.to_string(),
             },
         })?;
+    super::check_unchosen_trajectories(&loaded, Some(&[index]))?;
     let regimes: &[Regime] = match args.regime {
         None => &[Regime::ProfitShare, Regime::Equity],
         Some(RegimeArg::ProfitShare) => &[Regime::ProfitShare],

@@ -410,17 +410,49 @@ pub fn run(cli: Cli, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
 }
 
 /// Runs the model's chosen trajectories, turning engine errors into model errors that
-/// name the file.
+/// name the file; with a choice, the others are run too, for their errors only
+/// ([`check_unchosen_trajectories`]).
 pub(crate) fn run_model(
     loaded: &LoadedModel,
     selected: Option<&[usize]>,
 ) -> Result<stakeshift::compare::Comparison, Error> {
-    stakeshift::compare::compare(&loaded.model, selected).map_err(|e| Error::Model {
+    let comparison = stakeshift::compare::compare(&loaded.model, selected)
+        .map_err(|e| engine_error(loaded, e))?;
+    check_unchosen_trajectories(loaded, selected)?;
+    Ok(comparison)
+}
+
+/// SPEC 6: a model in which some trajectory has a round without a positive pre-money
+/// value, or an amount too large to hold, is a bad model (exit 2), whichever trajectories a
+/// command reports: `--trajectory` chooses what is shown, not what is checked (`check`
+/// and `compare` without a choice would refuse the same file). So the trajectories not
+/// chosen are run as well, and only their errors kept.
+pub(crate) fn check_unchosen_trajectories(
+    loaded: &LoadedModel,
+    selected: Option<&[usize]>,
+) -> Result<(), Error> {
+    let Some(selected) = selected else {
+        return Ok(());
+    };
+    let unchosen: Vec<usize> = (0..loaded.model.trajectories.len())
+        .filter(|i| !selected.contains(i))
+        .collect();
+    if unchosen.is_empty() {
+        return Ok(());
+    }
+    stakeshift::compare::compare(&loaded.model, Some(&unchosen))
+        .map(|_| ())
+        .map_err(|e| engine_error(loaded, e))
+}
+
+/// An engine error as a model error naming the file.
+fn engine_error(loaded: &LoadedModel, e: stakeshift::engine::EngineError) -> Error {
+    Error::Model {
         file: loaded.label.clone(),
         location: None,
         field: e.field.clone(),
         message: e.to_string(),
-    })
+    }
 }
 
 /// Writes to stdout, mapping the error into the crate's.

@@ -52,6 +52,7 @@ pub fn run(args: &SolveArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<
     let base = Base::new(&file, &overrides)?;
     super::show_warnings(&base.loaded);
     let selected = super::selected_or_all(base.model(), &args.trajectories)?;
+    super::check_unchosen_trajectories(&base.loaded, Some(&selected))?;
     let rows = solve(
         &base,
         &SolveSpec {

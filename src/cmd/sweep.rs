@@ -30,6 +30,7 @@ pub fn run(args: &SweepArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<
     let base = Base::new(&file, &overrides)?;
     super::show_warnings(&base.loaded);
     let selected = super::selected_or_all(base.model(), &args.trajectories)?;
+    super::check_unchosen_trajectories(&base.loaded, Some(&selected))?;
     let result = sweep(&base, &axes, &selected)?;
     let printed = match args.format {
         Format::Table => report::sweep_table(&result).into_bytes(),

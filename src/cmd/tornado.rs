@@ -27,6 +27,7 @@ pub fn run(args: &TornadoArgs, stdout: &mut dyn std::io::Write) -> anyhow::Resul
             .collect::<Result<_, _>>()?
     };
     let selected = super::selected_or_all(base.model(), &args.trajectories)?;
+    super::check_unchosen_trajectories(&base.loaded, Some(&selected))?;
     let rows = tornado(&base, &inputs, &selected)?;
     // A value at which a trajectory cannot run leaves its cells empty (DECISIONS S7): say
     // which, and how to see why, rather than leave a blank to be read as nothing.

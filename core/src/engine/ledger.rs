@@ -240,7 +240,9 @@ pub struct LedgerRecorder {
     year: Year,
     /// Whether the engine is in `year`.
     current: bool,
-    agi_last_year: bool,
+    /// The trajectory's AGI year: AGI is declared "this year" only in it (a year before
+    /// start_year makes every year of the run one after it).
+    agi_year: Option<Year>,
     agi_declared: bool,
     agi_this_year: bool,
     carried: Option<(Decimal, Decimal)>,
@@ -254,10 +256,11 @@ pub struct LedgerRecorder {
 }
 
 impl LedgerRecorder {
-    /// A recorder that keeps `year`.
-    pub fn new(year: Year) -> Self {
+    /// A recorder that keeps `year` of a run whose AGI year is `agi_year`.
+    pub fn new(year: Year, agi_year: Option<Year>) -> Self {
         LedgerRecorder {
             year,
+            agi_year,
             ..LedgerRecorder::default()
         }
     }
@@ -337,9 +340,8 @@ impl Recorder<Decimal> for LedgerRecorder {
         self.current = year == self.year;
         if self.current {
             self.agi_declared = agi_declared;
-            self.agi_this_year = agi_declared && !self.agi_last_year;
+            self.agi_this_year = agi_declared && self.agi_year == Some(year);
         }
-        self.agi_last_year = agi_declared;
     }
     fn row(&mut self, regime: Regime, row: &YearRow) {
         if self.current {
@@ -394,7 +396,7 @@ pub fn explain(
     let path = Path::of(model, trajectory)?;
     let deal = Deal::<Decimal>::of(model, &discount);
     let mut scratch = Scratch::new(&deal);
-    let mut record = LedgerRecorder::new(year);
+    let mut record = LedgerRecorder::new(year, trajectory.agi_year);
     let outcome = run_path(
         &deal,
         path.as_ref(trajectory.agi_year),
