@@ -26,4 +26,5 @@ mod sensitivity;
 mod sensitivity_reference;
 mod simulate;
 mod snapshots;
+mod unit_scale;
 mod workbook;

@@ -53,10 +53,10 @@
 
 use rust_decimal::Decimal;
 
-use super::number::Num;
+use super::number::{Num, WATERFALL_DP};
 use super::series::{Kind, value_at};
 use super::waterfall::Waterfall;
-use crate::model::{Model, PartyId, ProfitShare, RevenueShare, Year};
+use crate::model::{Model, PartyId, ProfitShare, RevenueShare, TrajectorySource, Year};
 
 /// Everything about the deal that does not depend on the path, in the number type `N`.
 #[derive(Debug, Clone)]
@@ -83,6 +83,8 @@ pub struct Deal<N = Decimal> {
     pub rounds: Vec<RoundTerms<N>>,
     /// The cloud side (SPEC 13), where the model has one.
     pub cloud: Option<CloudDeal<N>>,
+    /// The decimal places of the unit the waterfall counts in ([`waterfall_dp`]).
+    pub waterfall_dp: u32,
 }
 
 /// The cloud side's terms by year (index 0 is start_year), resolved for each regime:
@@ -225,6 +227,7 @@ impl<N: Num> Deal<N> {
             terminal_keep: N::from_decimal(Decimal::ONE - equity.terminal_discount),
             rounds,
             cloud: CloudDeal::of(model),
+            waterfall_dp: waterfall_dp(model),
         }
     }
 
@@ -235,7 +238,12 @@ impl<N: Num> Deal<N> {
 
     /// A fresh waterfall for this deal's terms.
     pub fn waterfall(&self) -> Waterfall<N> {
-        Waterfall::new(&self.profit_share, self.investor, self.parties)
+        Waterfall::new(
+            &self.profit_share,
+            self.investor,
+            self.parties,
+            self.waterfall_dp,
+        )
     }
 }
 
@@ -434,4 +442,43 @@ pub fn stake_path<N: Num>(
         stake,
         participation,
     })
+}
+
+/// The decimal places of the unit the waterfall counts in for `model` (`Decimal` only):
+/// [`WATERFALL_DP`] (1e-12 of the model's unit), and one more for each power of ten by which
+/// the largest amount the waterfall is sized by (revenue, a trajectories_csv profit, an
+/// `until` amount) lies below 1, up to 28. So the unit stays at most 1e-12 of the model's
+/// amounts, and a model restated in a unit 10^k times larger (USD tn for USD m) splits to
+/// the same digits, its amounts 10^k times smaller; a model whose amounts reach 1 counts in
+/// 1e-12 of its unit.
+pub fn waterfall_dp(model: &Model) -> u32 {
+    let revenue_and_profit = model.trajectories.iter().flat_map(|t| {
+        let values: Box<dyn Iterator<Item = Decimal>> = match &t.source {
+            TrajectorySource::Series { revenue, .. } => {
+                Box::new(revenue.points.iter().map(|(_, v)| *v))
+            }
+            TrajectorySource::Table {
+                revenue, profit, ..
+            } => Box::new(revenue.iter().chain(profit).copied()),
+        };
+        values
+    });
+    let until = model
+        .profit_share
+        .tiers
+        .iter()
+        .flat_map(|t| t.until.iter().map(|(_, amount)| *amount));
+    let largest = revenue_and_profit
+        .chain(until)
+        .map(|v| v.abs())
+        .filter(|v| !v.is_zero())
+        .max();
+    let below_one = largest.map_or(0, |m| (-decimal_exponent(m)).max(0));
+    (i64::from(WATERFALL_DP) + below_one).min(28) as u32
+}
+
+/// floor(log10(|v|)) for v other than 0: the power of ten of its leading digit.
+fn decimal_exponent(v: Decimal) -> i64 {
+    let digits = i64::from(v.mantissa().unsigned_abs().ilog10()) + 1;
+    digits - 1 - i64::from(v.scale())
 }

@@ -7,8 +7,9 @@
 //! - overflow: `Decimal`'s checked operations return None past 7.9e28, which the engine turns
 //!   into an error naming the trajectory and year; `f64`'s return None only where the result
 //!   is not finite, and its running totals are checked once, at the end of a path;
-//! - the waterfall's unit: `Decimal` rounds to whole units of 1e-12 of the model's unit so
-//!   that the waterfall's split is exact (see [`super::waterfall`]); `f64` does not round;
+//! - the waterfall's unit: `Decimal` rounds to whole units of 1e-12 of the model's unit (finer
+//!   for a model whose amounts are all below 1: [`super::deal::waterfall_dp`]) so that the
+//!   waterfall's split is exact (see [`super::waterfall`]); `f64` does not round;
 //! - a tie: an advantage that rounds to zero at 6 decimal places (SPEC section 5).
 //!
 //! ```
@@ -32,8 +33,8 @@
 //! assert!(4e-7_f64.is_tie() && !5e-7_f64.is_tie());
 //! // The waterfall's unit, 1e-12: 2/3 rounds to 0.666666666667, or down to 0.666666666666.
 //! let two_thirds = Decimal::TWO / Decimal::from(3);
-//! assert_eq!(two_thirds.to_unit(), Decimal::new(666_666_666_667, 12));
-//! assert_eq!(two_thirds.unit_down(), Decimal::new(666_666_666_666, 12));
+//! assert_eq!(two_thirds.to_unit(12), Decimal::new(666_666_666_667, 12));
+//! assert_eq!(two_thirds.unit_down(12), Decimal::new(666_666_666_666, 12));
 //! ```
 
 use std::fmt::Debug;
@@ -41,7 +42,9 @@ use std::ops::{Add, AddAssign, Div, Mul, Neg, Sub, SubAssign};
 
 use rust_decimal::prelude::*;
 
-/// Decimal places the waterfall counts in (amounts below 1e16 of the model's unit are exact).
+/// Decimal places the waterfall counts in at the least (amounts below 1e16 of the model's
+/// unit are exact); a model whose amounts are all below 1 counts in more
+/// ([`super::deal::waterfall_dp`]).
 pub const WATERFALL_DP: u32 = 12;
 
 /// A number the engine can run in. Plain operators are for sums whose size is bounded in
@@ -94,10 +97,11 @@ pub trait Num:
     /// Whether the value is finite (`Decimal`: always).
     fn is_finite(self) -> bool;
 
-    /// Rounded to the waterfall's unit, half away from zero (`f64`: unchanged).
-    fn to_unit(self) -> Self;
-    /// Rounded to the waterfall's unit, towards zero (`f64`: unchanged).
-    fn unit_down(self) -> Self;
+    /// Rounded to the waterfall's unit, `dp` decimal places, half away from zero (`f64`:
+    /// unchanged).
+    fn to_unit(self, dp: u32) -> Self;
+    /// Rounded to the waterfall's unit, `dp` decimal places, towards zero (`f64`: unchanged).
+    fn unit_down(self, dp: u32) -> Self;
 
     /// Whether an NPV advantage counts as a tie: it rounds to zero at 6 decimal places.
     fn is_tie(self) -> bool;
@@ -151,11 +155,11 @@ impl Num for Decimal {
     fn is_finite(self) -> bool {
         true
     }
-    fn to_unit(self) -> Self {
-        self.round_dp_with_strategy(WATERFALL_DP, RoundingStrategy::MidpointAwayFromZero)
+    fn to_unit(self, dp: u32) -> Self {
+        self.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
     }
-    fn unit_down(self) -> Self {
-        self.round_dp_with_strategy(WATERFALL_DP, RoundingStrategy::ToZero)
+    fn unit_down(self, dp: u32) -> Self {
+        self.round_dp_with_strategy(dp, RoundingStrategy::ToZero)
     }
     fn is_tie(self) -> bool {
         self.round_dp_with_strategy(6, RoundingStrategy::MidpointAwayFromZero)
@@ -208,10 +212,10 @@ impl Num for f64 {
     fn is_finite(self) -> bool {
         f64::is_finite(self)
     }
-    fn to_unit(self) -> Self {
+    fn to_unit(self, _dp: u32) -> Self {
         self
     }
-    fn unit_down(self) -> Self {
+    fn unit_down(self, _dp: u32) -> Self {
         self
     }
     fn is_tie(self) -> bool {

@@ -716,7 +716,7 @@ fn years<N: Num, R: Recorder<N>>(
         } else {
             profit.max_of(N::ZERO)
         }
-        .to_unit();
+        .to_unit(deal.waterfall_dp);
 
         // Regime A's waterfall, which regime B also follows before from_year. A year with
         // nothing to distribute splits nothing: the waterfall is run only where it has work

@@ -3,7 +3,9 @@
 //! exactly at the point it is reached.
 //!
 //! Conservation is exact, by construction. The waterfall counts in units of 1e-12 of the
-//! model's unit ([`WATERFALL_DP`] places, far below the 6 that are printed): distributable
+//! model's unit ([`WATERFALL_DP`] places, far below the 6 that are printed; finer where the
+//! model's amounts are all below 1, so that the unit stays within 1e-12 of them:
+//! [`super::deal::waterfall_dp`]): distributable
 //! profit, caps, slices and receipts are all whole multiples of that unit, so sums and
 //! differences never round. A slice that ends at a cap is rounded down to the unit, the
 //! party that reaches the cap gets exactly its remaining room, the others their shares of the
@@ -12,6 +14,7 @@
 //!
 //! ```
 //! use rust_decimal::Decimal;
+//! use stakeshift_core::engine::deal::waterfall_dp;
 //! use stakeshift_core::engine::waterfall::Waterfall;
 //! use stakeshift_core::model::{ModelSource, parse_model};
 //!
@@ -34,7 +37,9 @@
 //! let source = ModelSource { text, load: &mut |_| Err("no files".into()) };
 //! let model = parse_model(source).unwrap();
 //! let (terms, fund) = (&model.profit_share, model.investor.party);
-//! let mut waterfall = Waterfall::<Decimal>::new(terms, fund, model.parties.len());
+//! // Its amounts reach 1 (revenue 100): the unit is 1e-12.
+//! assert_eq!(waterfall_dp(&model), 12);
+//! let mut waterfall = Waterfall::<Decimal>::new(terms, fund, model.parties.len(), 12);
 //! let mut paid = [vec![Decimal::ZERO; 2], vec![Decimal::ZERO; 2]];
 //! // Parties: 0 the fund (the investor), 1 the founders (the residual).
 //! // 16 in 2024: half each; the fund is 2 short of its 10.
@@ -53,11 +58,6 @@ use rust_decimal::prelude::*;
 use super::number::Num;
 pub use super::number::WATERFALL_DP;
 use crate::model::{PartyId, ProfitShare, Year};
-
-/// `v` rounded to the waterfall's unit, half away from zero.
-pub fn to_unit<N: Num>(v: N) -> N {
-    v.to_unit()
-}
 
 /// Something that happened in the waterfall, for charts and reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,6 +169,8 @@ pub struct Waterfall<N = Decimal> {
     /// Per party of the active tier's `until`: room / share as the slice was computed from
     /// it (so that the payments need not divide again); None where it was not computed.
     quotients: Vec<Option<Quotient<N>>>,
+    /// The decimal places of the unit it counts in ([`super::deal::waterfall_dp`]).
+    dp: u32,
 }
 
 /// Whether a tier's terms are ones validation accepts: no party twice in its shares or in
@@ -191,7 +193,8 @@ struct Quotient<N> {
 }
 
 impl<N: Num> Waterfall<N> {
-    pub fn new(terms: &ProfitShare, investor: PartyId, parties: usize) -> Self {
+    /// The waterfall of `terms`, counting in units of `dp` decimal places (for `Decimal`).
+    pub fn new(terms: &ProfitShare, investor: PartyId, parties: usize, dp: u32) -> Self {
         let tiers: Vec<TierTerms<N>> = terms
             .tiers
             .iter()
@@ -240,7 +243,7 @@ impl<N: Num> Waterfall<N> {
             .collect();
         let caps = tiers
             .iter()
-            .map(|t| t.until.iter().map(|c| c.amount.to_unit()).collect())
+            .map(|t| t.until.iter().map(|c| c.amount.to_unit(dp)).collect())
             .collect();
         let caps_grow = tiers.iter().any(|t| t.growth.is_some());
         Waterfall {
@@ -266,6 +269,7 @@ impl<N: Num> Waterfall<N> {
                 .collect(),
             quotients: vec![None; tiers.iter().map(|t| t.until.len()).max().unwrap_or(0)],
             tiers,
+            dp,
         }
     }
 
@@ -276,7 +280,7 @@ impl<N: Num> Waterfall<N> {
     fn room_over_share(&self, k: usize, room: N, share: N) -> Option<N> {
         match self.quotients[k] {
             Some(q) if q.room == room && q.share == share => q.at,
-            _ => room.checked_div(share).map(N::unit_down),
+            _ => room.checked_div(share).map(|q| q.unit_down(self.dp)),
         }
     }
 
@@ -346,7 +350,7 @@ impl<N: Num> Waterfall<N> {
         }
         let investor_out = agi && self.investor_rights_end_at_agi;
         let residual = self.residual;
-        let mut remaining = distributable.to_unit();
+        let mut remaining = distributable.to_unit(self.dp);
         // Within a year caps are fixed and receipts only grow, so the active tier never moves
         // back: each search starts where the last one ended.
         let mut first_open = 0;
@@ -396,7 +400,7 @@ impl<N: Num> Waterfall<N> {
                     continue;
                 }
                 // A quotient too large to hold is a slice larger than any profit.
-                let at = room.checked_div(cap.share).map(N::unit_down);
+                let at = room.checked_div(cap.share).map(|q| q.unit_down(self.dp));
                 *quotient = Some(Quotient {
                     room,
                     share: cap.share,
@@ -427,7 +431,7 @@ impl<N: Num> Waterfall<N> {
                             continue;
                         }
                         let room = self.caps[t][k] - self.received[party];
-                        let full = (share * slice).unit_down();
+                        let full = (share * slice).unit_down(self.dp);
                         // The party that set the slice gets exactly its room, so the cap is
                         // met to the last unit, whatever the division above rounded to.
                         let amount = if full >= room
@@ -445,7 +449,7 @@ impl<N: Num> Waterfall<N> {
                         };
                         (amount, Some(room))
                     }
-                    None => ((share * slice).unit_down(), None),
+                    None => ((share * slice).unit_down(self.dp), None),
                 };
                 out[party] += amount;
                 self.received[party] += amount;
@@ -505,7 +509,7 @@ impl<N: Num> Waterfall<N> {
                     .amount
                     .checked_mul(factor)
                     .ok_or(WaterfallError::CapOverflow { tier: i })?
-                    .to_unit();
+                    .to_unit(self.dp);
             }
         }
         Ok(())

@@ -31,10 +31,11 @@ fn overflow_is_none_in_both_types() {
 #[test]
 fn only_decimal_rounds_to_the_waterfall_unit() {
     let third = Decimal::ONE / Decimal::from(3);
-    assert_eq!(third.unit_down().to_string(), "0.333333333333");
+    assert_eq!(third.unit_down(12).to_string(), "0.333333333333");
+    assert_eq!(third.unit_down(14).to_string(), "0.33333333333333");
     assert_eq!(
-        Num::to_unit(Decimal::new(5, 13)).to_string(),
+        Num::to_unit(Decimal::new(5, 13), 12).to_string(),
         "0.000000000001"
     );
-    assert_eq!((1.0f64 / 3.0).unit_down(), 1.0 / 3.0);
+    assert_eq!((1.0f64 / 3.0).unit_down(12), 1.0 / 3.0);
 }

@@ -48,7 +48,7 @@ fn split(w: &mut Waterfall, year: Year, d_t: &str, agi: bool) -> (Vec<Decimal>, 
 #[test]
 fn cap_reached_part_way_through_a_year_is_met_exactly() {
     let terms = msft_terms();
-    let mut w = Waterfall::new(&terms, 0, 3);
+    let mut w = Waterfall::new(&terms, 0, 3, WATERFALL_DP);
     // 20: tier 1 takes 13 / 0.75 = 17.333..., microsoft exactly 13, nonprofit the
     // rest of that slice; the last 2.666... (= 8/3) goes 49/49/2.
     let (out, events) = split(&mut w, 2020, "20", false);
@@ -79,7 +79,7 @@ fn two_tiers_crossed_in_one_year_then_all_to_the_residual() {
         ],
         ..msft_terms()
     };
-    let mut w = Waterfall::new(&terms, 0, 3);
+    let mut w = Waterfall::new(&terms, 0, 3, WATERFALL_DP);
     // 100: tier 1 uses 20 (10 each to microsoft and nonprofit); tier 2 needs 5 more for
     // microsoft at 25%: a slice of 20 (5 microsoft, 5 others, 10 nonprofit); the last 60
     // goes to the nonprofit.
@@ -90,7 +90,7 @@ fn two_tiers_crossed_in_one_year_then_all_to_the_residual() {
 #[test]
 fn agi_ends_the_investors_rights_mid_tier() {
     let terms = msft_terms();
-    let mut w = Waterfall::new(&terms, 0, 3);
+    let mut w = Waterfall::new(&terms, 0, 3, WATERFALL_DP);
     split(&mut w, 2020, "8", false); // microsoft 6, nonprofit 2
     // AGI: microsoft's 13 counts as reached, tier 2 runs without it: others 49%,
     // nonprofit 2% + microsoft's 49%.
@@ -104,7 +104,7 @@ fn a_growing_cap_reopens_a_done_tier() {
     terms.tiers[0].cap_growth = d("0.2");
     terms.tiers[0].cap_growth_from = 2020;
     terms.tiers.truncate(1);
-    let mut w = Waterfall::new(&terms, 0, 3);
+    let mut w = Waterfall::new(&terms, 0, 3, WATERFALL_DP);
     let (out, _) = split(&mut w, 2020, "100", false);
     assert_eq!(out[0], d("13"));
     // 2022: the cap is 13 * 1.2^2 = 18.72; 5.72 more at 75%.
@@ -123,12 +123,12 @@ fn party_twice_in_until_stops_with_an_error_instead_of_looping() {
         tiers: vec![tier(&[(0, "0.5")], &[(0, "1"), (0, "1.000000000001")])],
         ..msft_terms()
     };
-    let mut w: Waterfall = Waterfall::new(&terms, 0, 3);
+    let mut w: Waterfall = Waterfall::new(&terms, 0, 3, WATERFALL_DP);
     let mut out = vec![Decimal::ZERO; 3];
     let result = w.distribute(2020, d("100"), false, &mut out, &mut ());
     assert_eq!(result, Err(WaterfallError::NoProgress { tier: 0 }));
     // The same in f64, the simulation's number type.
-    let mut w: Waterfall<f64> = Waterfall::new(&terms, 0, 3);
+    let mut w: Waterfall<f64> = Waterfall::new(&terms, 0, 3, WATERFALL_DP);
     let mut out = vec![0.0; 3];
     let result = w.distribute(2020, 100.0, false, &mut out, &mut ());
     assert_eq!(result, Err(WaterfallError::NoProgress { tier: 0 }));
@@ -148,7 +148,7 @@ fn every_slice_closes_a_cap_so_many_caps_fit_the_bound() {
         tiers: vec![tier(&shares, &until)],
         ..msft_terms()
     };
-    let mut w: Waterfall = Waterfall::new(&terms, 0, 12);
+    let mut w: Waterfall = Waterfall::new(&terms, 0, 12, WATERFALL_DP);
     let mut out = vec![Decimal::ZERO; 12];
     let mut events = Vec::new();
     w.distribute(2020, d("1000"), false, &mut out, &mut events)
@@ -164,7 +164,7 @@ fn every_slice_closes_a_cap_so_many_caps_fit_the_bound() {
         .count();
     assert_eq!(caps, 10);
     // In f64 too the bound holds (and the caps are met to within rounding).
-    let mut w: Waterfall<f64> = Waterfall::new(&terms, 0, 12);
+    let mut w: Waterfall<f64> = Waterfall::new(&terms, 0, 12, WATERFALL_DP);
     let mut out = vec![0.0; 12];
     w.distribute(2020, 1000.0, false, &mut out, &mut ())
         .unwrap();
@@ -182,7 +182,7 @@ fn a_tier_without_until_is_never_done() {
         tiers: vec![tier(&[(0, "0.1"), (2, "0.3")], &[])],
         ..msft_terms()
     };
-    let mut w = Waterfall::new(&terms, 0, 3);
+    let mut w = Waterfall::new(&terms, 0, 3, WATERFALL_DP);
     for year in 2020..2030 {
         let (out, _) = split(&mut w, year, "10", false);
         assert_eq!(out, vec![d("1"), d("6"), d("3")]);
@@ -196,7 +196,7 @@ fn a_tier_without_until_is_never_done() {
 #[test]
 fn when_the_investor_can_receive_nothing_more() {
     let nothing_more = |terms: &ProfitShare, paid: &[&str], agi: bool| {
-        let mut w: Waterfall = Waterfall::new(terms, 0, 3);
+        let mut w: Waterfall = Waterfall::new(terms, 0, 3, WATERFALL_DP);
         for d_t in paid {
             split(&mut w, 2030, d_t, false);
         }
