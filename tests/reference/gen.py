@@ -521,7 +521,8 @@ margin = { points = [[2020, 1.0]] }
 valuation = { points = [[2020, 400.0], [2022, 1000.0]] }
 """,
     # regime A's flows are -100, +200, -100: NPV(r) = -100 (1 - 1/(1+r))^2 only touches zero
-    # at r = 0, which is not an IRR (DECISIONS 6); payback in 2021 (cumulative exactly 0)
+    # at r = 0, a rate that solves it: the IRR is 0 (DECISIONS 6); payback in 2021
+    # (cumulative exactly 0)
     "fixed_touching_irr": """\
 name = "a touching root"
 unit = "USD bn"

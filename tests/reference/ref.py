@@ -460,9 +460,39 @@ IRR_TOL = D("1e-15")
 IRR_ROOTS_LOG = []  # all roots found, for the generator's diagnostics
 
 
+def touching_roots(flows, fn):
+    """Rates where NPV touches zero without crossing it (DECISIONS item 6): the extrema of
+    NPV in u = ln(1 + r), where its slope sum(-k f_k (1+r)^-k) is zero (sign changes of the
+    slope on the grid, bisected in decimals, or a grid point where it is exactly zero), at
+    which NPV is zero to within 1e-12 of the size of its terms."""
+    slope = [-k * f for k, f in enumerate(flows)]
+    slope_f = [float(x) for x in slope]
+    slope_fn = lambda r: npv_at(slope, r)
+    size = lambda r: npv_at([abs(f) for f in flows], r)
+    signs = [npv_sign_float(slope_f, u) for u in IRR_GRID]
+    turns = []
+    for i, j in sign_change_brackets(IRR_GRID, signs):
+        lo = D(math.exp(IRR_GRID[i])) - 1
+        hi = D(math.exp(IRR_GRID[j])) - 1
+        slo, shi = slope_fn(lo), slope_fn(hi)
+        if slo == 0:
+            turns.append(lo)
+        elif shi == 0:
+            turns.append(hi)
+        elif (slo > 0) != (shi > 0):
+            turns.append(bisect_decimal(slope_fn, lo, hi, slo, IRR_TOL))
+    for u, sign in zip(IRR_GRID, signs):
+        if sign == 0:
+            r = D(math.exp(u)) - 1
+            if slope_fn(r) == 0:
+                turns.append(r)
+    return [r for r in turns if abs(fn(r)) <= D("1e-12") * size(r)]
+
+
 def irr(flows):
     """flows[k] is the flow of year start_year + k (terminal included).
-    Of the sign changes of NPV(r) for r in (-1, 10000], the root nearest zero."""
+    Of the sign changes of NPV(r) for r in (-1, 10000], and the rates where it touches zero,
+    the root nearest zero."""
     if all(f == 0 for f in flows):
         IRR_ROOTS_LOG.append([])
         return None
@@ -486,6 +516,7 @@ def irr(flows):
         elif (flo > 0) != (fhi > 0):
             roots.append(bisect_decimal(fn, lo, hi, flo, IRR_TOL))
         # else: float noise, not a sign change in exact arithmetic
+    roots.extend(touching_roots(flows, fn))
     IRR_ROOTS_LOG.append(sorted(roots))
     if not roots:
         return None

@@ -68,11 +68,14 @@ pub fn payback_year<N: Num>(first_year: Year, flows: &[N]) -> Option<Year> {
 
 /// The internal rate of return of yearly `flows` (index 0 is the first year, discounted by
 /// (1 + r)^-index): the root of NPV(r) nearest zero, searched for r in (-1, 10000].
-/// None where NPV(r) never changes sign there, and for flows that are all zero.
+/// None where NPV(r) has no root there, and for flows that are all zero.
 ///
 /// NPV is written in u = ln(1 + r), stepped outward from u = 0 on both sides until it
-/// changes sign; each bracket is then bisected to the limit of f64. Both sides are searched
-/// and the smaller |r| wins, so the answer does not depend on a starting guess.
+/// changes sign; each bracket is then bisected to the limit of f64. Where NPV comes nearer
+/// zero and turns away again between steps without changing sign, the turn is looked into:
+/// a root where NPV only touches zero (-1, 2.2, -1.21 at 10%, a double root) or two roots
+/// closer together than a step. Both sides are searched and the smaller |r| wins, so the
+/// answer does not depend on a starting guess.
 ///
 /// ```
 /// use rust_decimal::Decimal;
@@ -90,20 +93,17 @@ pub fn irr<N: Num>(flows: &[N]) -> Option<f64> {
     let last = c.iter().rposition(|x| *x != 0.0)?;
     let c = &c[first..=last];
     let f0 = npv_sign_safe(c, 0.0);
-    let (mut up, mut down) = if f0 == 0.0 {
-        // A root at r = 0 counts only where NPV changes sign there; where it only touches
-        // zero, look further out on each side from the first step.
-        let (fu, fd) = (npv_sign_safe(c, FIRST_STEP), npv_sign_safe(c, -FIRST_STEP));
-        if fu.signum() != fd.signum() {
-            return Some(0.0);
-        }
-        (
-            Scan::new(1.0, FIRST_STEP, fu),
-            Scan::new(-1.0, FIRST_STEP, fd),
-        )
-    } else {
-        (Scan::new(1.0, 0.0, f0), Scan::new(-1.0, 0.0, f0))
-    };
+    if f0 == 0.0 {
+        // A root at r = 0, crossed or touched: none is nearer zero.
+        return Some(0.0);
+    }
+    // Each side's first step also looks back across zero, so that a turn of NPV towards
+    // zero around r = 0 is seen.
+    let (fu, fd) = (npv_sign_safe(c, FIRST_STEP), npv_sign_safe(c, -FIRST_STEP));
+    let mut up = Scan::new(1.0, 0.0, f0);
+    up.before = Some((-FIRST_STEP, fd));
+    let mut down = Scan::new(-1.0, 0.0, f0);
+    down.before = Some((FIRST_STEP, fu));
     // Step both sides in turn, each no further than the nearest root found so far, so the
     // search ends soon after the root nearest zero.
     let mut best: Option<f64> = None;
@@ -129,6 +129,8 @@ struct Scan {
     /// |u| reached so far.
     at: f64,
     prev_f: f64,
+    /// The point before the last, (u, f), for telling a turn of NPV towards zero.
+    before: Option<(f64, f64)>,
     done: bool,
 }
 
@@ -141,6 +143,7 @@ impl Scan {
             direction,
             at,
             prev_f: f_at,
+            before: None,
             done: false,
         }
     }
@@ -173,8 +176,61 @@ impl Scan {
             self.done = true;
             return Some(bisect(c, prev_u, self.prev_f, u));
         }
+        // |NPV| fell to the last point and rose again: a turn towards zero between the
+        // point before it and this one, which may reach zero.
+        if let Some((before_u, before_f)) = self.before
+            && self.prev_f.abs() < before_f.abs()
+            && self.prev_f.abs() < f.abs()
+            && let Some(root) = root_at_turn(c, before_u, before_f, u)
+        {
+            self.done = true;
+            return Some(root);
+        }
+        self.before = Some((prev_u, self.prev_f));
         self.prev_f = f;
         None
+    }
+}
+
+/// Where NPV, of the same sign `fa` at `a` and at `b`, turns towards zero between them: the
+/// root nearer `a` if it gets there, else None. The turn is where NPV's slope changes sign
+/// (bisected, as a root is). Touching zero, to within the rounding of the sum (1e-12 of
+/// the size of its terms), the turn is the root (a double one); past zero there are two
+/// roots, and the one between `a` and the turn is bisected.
+fn root_at_turn(c: &[f64], a: f64, fa: f64, b: f64) -> Option<f64> {
+    // d/du sum c_k e^(-k u) = sum -k c_k e^(-k u): the same sum with these terms, scaled
+    // by the same positive factor.
+    let slope: Vec<f64> = c
+        .iter()
+        .enumerate()
+        .map(|(k, ck)| -(k as f64) * ck)
+        .collect();
+    let (slope_a, slope_b) = (npv_sign_safe(&slope, a), npv_sign_safe(&slope, b));
+    if slope_a.signum() == slope_b.signum() {
+        return None;
+    }
+    let turn = bisect(&slope, a, slope_a, b);
+    let f_turn = npv_sign_safe(c, turn);
+    if f_turn.abs() <= 1e-12 * terms_size(c, turn) {
+        // Zero to within the sum's rounding: where the two roots are (if two) is not
+        // known better than the turn.
+        Some(turn)
+    } else if f_turn.signum() != fa.signum() {
+        Some(bisect(c, a, fa, turn))
+    } else {
+        None
+    }
+}
+
+/// The size of NPV's terms at u, scaled as [`npv_sign_safe`] scales them: the sum of
+/// their magnitudes.
+fn terms_size(c: &[f64], u: f64) -> f64 {
+    if u >= 0.0 {
+        let x = (-u).exp();
+        c.iter().rev().fold(0.0, |acc, ck| acc * x + ck.abs())
+    } else {
+        let y = u.exp();
+        c.iter().fold(0.0, |acc, ck| acc * y + ck.abs())
     }
 }
 

@@ -25,6 +25,51 @@ fn irr_negative_and_none() {
     assert_eq!(irr(&flows(&["0", "0", "5"])), None);
 }
 
+/// NPV's flows for roots at these rates, as a polynomial in x = 1/(1+r): -(x - x_1)...(x - x_n),
+/// highest power last (the flow of year n).
+fn flows_with_roots(rates: &[f64]) -> Vec<f64> {
+    let mut c = vec![-1.0];
+    for r in rates {
+        let root = 1.0 / (1.0 + r);
+        // c(x) * (x - root)
+        let mut next = vec![0.0; c.len() + 1];
+        for (k, ck) in c.iter().enumerate() {
+            next[k + 1] += ck;
+            next[k] -= ck * root;
+        }
+        c = next;
+    }
+    c
+}
+
+/// Found by a tester working from the SPEC alone ("where several rates solve it, the one
+/// nearest zero"): a rate at which NPV only touches zero (a double root) was not found,
+/// -1, 2.2, -1.21 giving no IRR for 10%; nor were two roots closer together than the
+/// search's step (NPV of one sign at both steps).
+#[test]
+fn regression_irr_finds_a_root_that_only_touches_zero_and_two_close_roots() {
+    // -(1 - 1.1 x)^2 = -1 + 2.2 x - 1.21 x^2: zero only at x = 1/1.1, r = 10%.
+    let r = irr(&flows(&["-1", "2.2", "-1.21"])).unwrap();
+    assert!((r - 0.1).abs() < 1e-12, "{r}");
+    // A double root at 5% before a simple one at 50%: 5% is the nearest zero.
+    let r = irr(&flows_with_roots(&[0.05, 0.05, 0.5])).unwrap();
+    assert!((r - 0.05).abs() < 1e-9, "{r}");
+    // The same below zero: -20% (double) and -60%.
+    let r = irr(&flows_with_roots(&[-0.2, -0.2, -0.6])).unwrap();
+    assert!((r + 0.2).abs() < 1e-9, "{r}");
+    // Two simple roots 0.05 points apart, within one step of the search (u = ln(1+r) from
+    // 0.0953 to 0.0958, between the steps at 0.094 and 0.096): the nearer, 10%.
+    let r = irr(&flows_with_roots(&[0.1, 0.1005])).unwrap();
+    assert!((r - 0.1).abs() < 1e-12, "{r}");
+    // A double root right by zero, between the first steps on either side.
+    let r = irr(&flows_with_roots(&[0.0005, 0.0005])).unwrap();
+    assert!((r - 0.0005).abs() < 1e-9, "{r}");
+    // r = 0 touched: -1, 2, -1 = -(1 - x)^2.
+    assert_eq!(irr(&flows(&["-1", "2", "-1"])), Some(0.0));
+    // Nearly touching but not: -(1 - 1.1 x)^2 - 1e-7 x^2 < 0 everywhere: no IRR.
+    assert_eq!(irr(&flows(&["-1", "2.2", "-1.2100001"])), None);
+}
+
 #[test]
 fn irr_picks_the_root_nearest_zero() {
     // -1, +5, -6 has NPV zero at x = 1/(1+r) in {1/2, 1/3}: r = 1 and r = 2.
@@ -44,9 +89,10 @@ fn irr_is_empty_when_nothing_comes_back() {
 }
 
 #[test]
-fn a_rate_where_npv_only_touches_zero_is_not_an_irr() {
-    // -100, 200, -100 = -100 (1 - x)^2: zero at r = 0 without a change of sign.
-    assert_eq!(irr(&flows(&["-100", "200", "-100"])), None);
+fn a_root_at_zero_crossed_or_touched_is_the_irr() {
+    // -100, 200, -100 = -100 (1 - x)^2: zero at r = 0 without a change of sign, a rate
+    // that solves it all the same (SPEC 5), and none is nearer zero.
+    assert_eq!(irr(&flows(&["-100", "200", "-100"])), Some(0.0));
     // -100, 100 crosses zero at r = 0.
     assert_eq!(irr(&flows(&["-100", "100"])), Some(0.0));
     // Leading and trailing zeros change nothing.
