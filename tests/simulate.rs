@@ -932,7 +932,7 @@ fn regression_a_replay_names_a_profit_without_revenue_that_its_table_cannot_carr
     std::fs::write(&file, &model_text).unwrap();
     let replay = replay_text(&file, "3", "1");
     assert!(
-        replay.contains("# The path has a profit without revenue in 2023 (-5.0):"),
+        replay.contains("# The path has amounts without revenue in 2023 (profit -5.0):"),
         "{replay}"
     );
     let want = replay_npvs(&replay);
@@ -945,7 +945,7 @@ fn regression_a_replay_names_a_profit_without_revenue_that_its_table_cannot_carr
     let model_text = zero_revenue_model("0.2", "0.05");
     std::fs::write(&file, &model_text).unwrap();
     let replay = replay_text(&file, "3", "1");
-    assert!(!replay.contains("profit without revenue"), "{replay}");
+    assert!(!replay.contains("without revenue"), "{replay}");
 }
 
 /// A small model with two rounds: 2023's pre-money the valuation minus the raise, 2024's
@@ -982,7 +982,7 @@ fn a_replay_names_the_rounds_that_did_not_happen_and_what_compare_does_with_them
     let replay = replay_text(&file, "2", "0");
     assert!(
         replay.contains(
-            "# Funding rounds that did not happen on this path: equity.rounds[0] (2023, the company had failed), equity.rounds[1] (2024, the company had failed). `compare` runs every round: on this table it stops with an error at those whose pre-money is the valuation minus the raise, and applies those with a pre_money. To rerun the path as simulated, remove them from a copy of the model."
+            "# Funding rounds that did not happen on this path: equity.rounds[0] (2023, the company had failed), equity.rounds[1] (2024, the company had failed). `compare` runs every round: on this table it stops with an error at those whose pre-money is the valuation minus the raise. To rerun the path as simulated, remove them from a copy of the model."
         ),
         "{replay}"
     );
@@ -996,9 +996,16 @@ fn a_replay_names_the_rounds_that_did_not_happen_and_what_compare_does_with_them
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("equity.rounds[0]"),
+        String::from_utf8_lossy(&out.stderr)
+            .contains("equity.rounds[0]: in trajectory `path_0`, 2023"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+    // The center itself (worth 5 in 2023 against a raise of 10) is one `compare` refuses,
+    // which `simulate` runs (SPEC 10.6): the replay says the table needs a model without it.
+    assert!(
+        replay.contains("# `compare` refuses this model as it is, whichever trajectories it is asked for: trajectory `c` cannot run (equity.rounds[0]: in trajectory `c`, 2023:"),
+        "{replay}"
     );
     // ...and without the rounds it gives the path's NPVs.
     let start = failing.find("[[equity.rounds]]").unwrap();
@@ -1062,4 +1069,32 @@ fn simulate_warns_when_the_default_first_random_year_is_past_the_horizon() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert!(!String::from_utf8_lossy(&out.stderr).contains("from_year"));
+}
+
+/// Found by a review: a trajectories_csv compute spend in a year without revenue (before the
+/// first random year) is the path's own, but the replay's spend ratio there is 0, so
+/// `compare` of the table loses those purchases; the replay now names it too.
+#[test]
+fn a_replay_names_a_compute_spend_without_revenue() {
+    let tmp = tempfile::tempdir().unwrap();
+    let csv = ZERO_REVENUE_CSV
+        .replace("valuation\n", "valuation,cloud_spend\n")
+        .replace(",50\nt,2021", ",50,5\nt,2021")
+        .replace(",50\nt,2022", ",50,4\nt,2022")
+        .replace(",60\nt,2023", ",60,4\nt,2023")
+        .replace(",40\nt,2024", ",40,2\nt,2024")
+        .replace(",70\n", ",70,6\n");
+    std::fs::write(tmp.path().join("t.csv"), csv).unwrap();
+    let text = zero_revenue_model("0.0", "0.0").replace("from_year = 2021", "from_year = 2024")
+        + "\n[cloud]\nmargin = 0.3\nspend = { points = [[2020, 0.1]] }\n\
+           [profit_share.cloud]\nshare = { points = [[2020, 1.0]] }\n";
+    let file = tmp.path().join("cloud.toml");
+    std::fs::write(&file, &text).unwrap();
+    let replay = replay_text(&file, "2", "0");
+    assert!(
+        replay.contains(
+            "# The path has amounts without revenue in 2023 (profit -5.0, compute spend 2.0):"
+        ),
+        "{replay}"
+    );
 }

@@ -440,9 +440,18 @@ pub(crate) fn check_unchosen_trajectories(
     if unchosen.is_empty() {
         return Ok(());
     }
-    stakeshift::compare::compare(&loaded.model, Some(&unchosen))
+    // The engine's run without rows, IRRs or break-even searches: the same errors.
+    stakeshift::compare::outcomes(&loaded.model, &unchosen)
         .map(|_| ())
-        .map_err(|e| engine_error(loaded, e))
+        .map_err(|e| {
+            let mut error = engine_error(loaded, e);
+            if let Error::Model { message, .. } = &mut error {
+                message.push_str(
+                    " (a trajectory not chosen with --trajectory: every trajectory of a model must run)",
+                );
+            }
+            error
+        })
 }
 
 /// An engine error as a model error naming the file.

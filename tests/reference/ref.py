@@ -464,29 +464,40 @@ def touching_roots(flows, fn):
     """Rates where NPV touches zero without crossing it (DECISIONS item 6): the extrema of
     NPV in u = ln(1 + r), where its slope sum(-k f_k (1+r)^-k) is zero (sign changes of the
     slope on the grid, bisected in decimals, or a grid point where it is exactly zero), at
-    which NPV is zero to within 1e-12 of the size of its terms."""
+    which NPV is zero to within 1e-12 of the size of its terms; and where NPV is past zero at
+    such a turn between two grid points, the two roots on either side of it."""
     slope = [-k * f for k, f in enumerate(flows)]
     slope_f = [float(x) for x in slope]
     slope_fn = lambda r: npv_at(slope, r)
     size = lambda r: npv_at([abs(f) for f in flows], r)
     signs = [npv_sign_float(slope_f, u) for u in IRR_GRID]
     turns = []
+    roots = []
     for i, j in sign_change_brackets(IRR_GRID, signs):
         lo = D(math.exp(IRR_GRID[i])) - 1
         hi = D(math.exp(IRR_GRID[j])) - 1
         slo, shi = slope_fn(lo), slope_fn(hi)
         if slo == 0:
-            turns.append(lo)
+            turn = lo
         elif shi == 0:
-            turns.append(hi)
+            turn = hi
         elif (slo > 0) != (shi > 0):
-            turns.append(bisect_decimal(slope_fn, lo, hi, slo, IRR_TOL))
+            turn = bisect_decimal(slope_fn, lo, hi, slo, IRR_TOL)
+        else:
+            continue
+        f_lo, f_turn = fn(lo), fn(turn)
+        if f_turn != 0 and f_lo != 0 and (f_turn > 0) != (f_lo > 0):
+            # past zero between two grid points: two roots, each side of the turn
+            roots.append(bisect_decimal(fn, lo, turn, f_lo, IRR_TOL))
+            roots.append(bisect_decimal(fn, turn, hi, f_turn, IRR_TOL))
+        elif abs(f_turn) <= D("1e-12") * size(turn):
+            roots.append(turn)
     for u, sign in zip(IRR_GRID, signs):
         if sign == 0:
             r = D(math.exp(u)) - 1
-            if slope_fn(r) == 0:
-                turns.append(r)
-    return [r for r in turns if abs(fn(r)) <= D("1e-12") * size(r)]
+            if slope_fn(r) == 0 and abs(fn(r)) <= D("1e-12") * size(r):
+                roots.append(r)
+    return roots
 
 
 def irr(flows):

@@ -54,9 +54,10 @@
 use rust_decimal::Decimal;
 
 use super::number::{Num, WATERFALL_DP};
+use super::series::Path;
 use super::series::{Kind, value_at};
 use super::waterfall::Waterfall;
-use crate::model::{Model, PartyId, ProfitShare, RevenueShare, TrajectorySource, Year};
+use crate::model::{Model, PartyId, ProfitShare, RevenueShare, Year};
 
 /// Everything about the deal that does not depend on the path, in the number type `N`.
 #[derive(Debug, Clone)]
@@ -83,8 +84,6 @@ pub struct Deal<N = Decimal> {
     pub rounds: Vec<RoundTerms<N>>,
     /// The cloud side (SPEC 13), where the model has one.
     pub cloud: Option<CloudDeal<N>>,
-    /// The decimal places of the unit the waterfall counts in ([`waterfall_dp`]).
-    pub waterfall_dp: u32,
 }
 
 /// The cloud side's terms by year (index 0 is start_year), resolved for each regime:
@@ -227,7 +226,6 @@ impl<N: Num> Deal<N> {
             terminal_keep: N::from_decimal(Decimal::ONE - equity.terminal_discount),
             rounds,
             cloud: CloudDeal::of(model),
-            waterfall_dp: waterfall_dp(model),
         }
     }
 
@@ -236,13 +234,14 @@ impl<N: Num> Deal<N> {
         self.discount.len()
     }
 
-    /// A fresh waterfall for this deal's terms.
+    /// A fresh waterfall for this deal's terms, counting in units of 1e-12 (a run in
+    /// `Decimal` sets its path's own unit: [`super::Scratch::set_waterfall_unit`]).
     pub fn waterfall(&self) -> Waterfall<N> {
         Waterfall::new(
             &self.profit_share,
             self.investor,
             self.parties,
-            self.waterfall_dp,
+            WATERFALL_DP,
         )
     }
 }
@@ -444,31 +443,23 @@ pub fn stake_path<N: Num>(
     })
 }
 
-/// The decimal places of the unit the waterfall counts in for `model` (`Decimal` only):
-/// [`WATERFALL_DP`] (1e-12 of the model's unit), and one more for each power of ten by which
-/// the largest amount the waterfall is sized by (revenue, a trajectories_csv profit, an
-/// `until` amount) lies below 1, up to 28. So the unit stays at most 1e-12 of the model's
-/// amounts, and a model restated in a unit 10^k times larger (USD tn for USD m) splits to
-/// the same digits, its amounts 10^k times smaller; a model whose amounts reach 1 counts in
-/// 1e-12 of its unit.
-pub fn waterfall_dp(model: &Model) -> u32 {
-    let revenue_and_profit = model.trajectories.iter().flat_map(|t| {
-        let values: Box<dyn Iterator<Item = Decimal>> = match &t.source {
-            TrajectorySource::Series { revenue, .. } => {
-                Box::new(revenue.points.iter().map(|(_, v)| *v))
-            }
-            TrajectorySource::Table {
-                revenue, profit, ..
-            } => Box::new(revenue.iter().chain(profit).copied()),
-        };
-        values
-    });
+/// The decimal places of the unit the waterfall counts in on `path` (a run in `Decimal`):
+/// [`WATERFALL_DP`] (1e-12 of the model's unit), and one more for each power of ten by
+/// which the largest amount the waterfall is sized by on this path (its yearly revenue and
+/// profit, the model's `until` amounts) lies below 1, up to 28. So the unit stays within
+/// 1e-12 of those amounts, and a model restated in a unit 10^k times larger (USD tn for USD
+/// m) splits its small amounts to the same digits; a path whose amounts reach 1 counts in
+/// 1e-12 of the unit, as before.
+pub fn waterfall_dp(model: &Model, path: &Path) -> u32 {
     let until = model
         .profit_share
         .tiers
         .iter()
-        .flat_map(|t| t.until.iter().map(|(_, amount)| *amount));
-    let largest = revenue_and_profit
+        .flat_map(|t| t.until.iter().map(|(_, amount)| amount));
+    let largest = path
+        .revenue
+        .iter()
+        .chain(&path.profit)
         .chain(until)
         .map(|v| v.abs())
         .filter(|v| !v.is_zero())

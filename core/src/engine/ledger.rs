@@ -396,6 +396,7 @@ pub fn explain(
     let path = Path::of(model, trajectory)?;
     let deal = Deal::<Decimal>::of(model, &discount);
     let mut scratch = Scratch::new(&deal);
+    scratch.set_waterfall_unit(super::deal::waterfall_dp(model, &path));
     let mut record = LedgerRecorder::new(year, trajectory.agi_year);
     let outcome = run_path(
         &deal,

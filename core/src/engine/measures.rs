@@ -192,11 +192,11 @@ impl Scan {
     }
 }
 
-/// Where NPV, of the same sign `fa` at `a` and at `b`, turns towards zero between them: the
-/// root nearer `a` if it gets there, else None. The turn is where NPV's slope changes sign
-/// (bisected, as a root is). Touching zero, to within the rounding of the sum (1e-12 of
-/// the size of its terms), the turn is the root (a double one); past zero there are two
-/// roots, and the one between `a` and the turn is bisected.
+/// Where |NPV| turns towards zero between `a` (NPV `fa` there) and `b`: the root nearer `a`
+/// if NPV gets there, else None. The turn is where NPV's slope changes sign (bisected, as a
+/// root is). Past zero (by more than the sum's rounding) there are two roots, and the one
+/// between `a` and the turn is bisected; touching zero, or short of it by no more than
+/// 1e-12 of the size of its terms, the turn is the root (a double one).
 fn root_at_turn(c: &[f64], a: f64, fa: f64, b: f64) -> Option<f64> {
     // d/du sum c_k e^(-k u) = sum -k c_k e^(-k u): the same sum with these terms, scaled
     // by the same positive factor.
@@ -211,14 +211,15 @@ fn root_at_turn(c: &[f64], a: f64, fa: f64, b: f64) -> Option<f64> {
     }
     let turn = bisect(&slope, a, slope_a, b);
     let f_turn = npv_sign_safe(c, turn);
-    if f_turn.abs() <= 1e-12 * terms_size(c, turn) {
-        // Zero to within the sum's rounding: where the two roots are (if two) is not
-        // known better than the turn.
-        Some(turn)
-    } else if f_turn.signum() != fa.signum() {
+    let size = terms_size(c, turn);
+    // What the sum's rounding can move it by (Horner's bound, with room).
+    let noise = 8.0 * c.len() as f64 * f64::EPSILON * size;
+    if f_turn.signum() != fa.signum() && f_turn.abs() > noise {
+        // Past zero: two roots, however close; the nearer one is bisected.
         Some(bisect(c, a, fa, turn))
     } else {
-        None
+        // Zero, or short of it by no more than 1e-12 of its terms: a double root.
+        (f_turn.abs() <= 1e-12 * size).then_some(turn)
     }
 }
 

@@ -8,7 +8,7 @@
 //!   into an error naming the trajectory and year; `f64`'s return None only where the result
 //!   is not finite, and its running totals are checked once, at the end of a path;
 //! - the waterfall's unit: `Decimal` rounds to whole units of 1e-12 of the model's unit (finer
-//!   for a model whose amounts are all below 1: [`super::deal::waterfall_dp`]) so that the
+//!   on a path whose amounts are all below 1: [`super::deal::waterfall_dp`]) so that the
 //!   waterfall's split is exact (see [`super::waterfall`]); `f64` does not round;
 //! - a tie: an advantage that rounds to zero at 6 decimal places (SPEC section 5).
 //!
@@ -43,8 +43,9 @@ use std::ops::{Add, AddAssign, Div, Mul, Neg, Sub, SubAssign};
 use rust_decimal::prelude::*;
 
 /// Decimal places the waterfall counts in at the least (amounts below 1e16 of the model's
-/// unit are exact); a model whose amounts are all below 1 counts in more
-/// ([`super::deal::waterfall_dp`]).
+/// unit are then exact); a path whose amounts are all below 1 counts in more, one place for
+/// each power of ten (at 12 + k places, amounts below 1e16 x 10^-k are exact:
+/// [`super::deal::waterfall_dp`]).
 pub const WATERFALL_DP: u32 = 12;
 
 /// A number the engine can run in. Plain operators are for sums whose size is bounded in

@@ -315,6 +315,12 @@ impl<N: Num> Scratch<N> {
             split_zero: true,
         }
     }
+
+    /// The waterfall counts in units of `dp` decimal places on the next paths
+    /// ([`super::deal::waterfall_dp`]; only `Decimal` rounds to it).
+    pub fn set_waterfall_unit(&mut self, dp: u32) {
+        self.waterfall.set_unit(dp);
+    }
 }
 
 /// A running total of one regime, with the row it builds.
@@ -716,7 +722,7 @@ fn years<N: Num, R: Recorder<N>>(
         } else {
             profit.max_of(N::ZERO)
         }
-        .to_unit(deal.waterfall_dp);
+        .to_unit(waterfall.dp());
 
         // Regime A's waterfall, which regime B also follows before from_year. A year with
         // nothing to distribute splits nothing: the waterfall is run only where it has work
@@ -922,8 +928,10 @@ pub fn run_outcome<N: Num>(
     deal: &Deal<N>,
     trajectory: &Trajectory,
 ) -> Result<Outcome<N>, EngineError> {
-    let path: Path<N> = Path::of(model, trajectory)?.convert();
+    let exact = Path::of(model, trajectory)?;
+    let path: Path<N> = exact.convert();
     let mut scratch = Scratch::new(deal);
+    scratch.set_waterfall_unit(super::deal::waterfall_dp(model, &exact));
     run_path(
         deal,
         path.as_ref(trajectory.agi_year),
@@ -980,6 +988,7 @@ pub fn run_trajectory(
     let path = Path::of(model, trajectory)?;
     let deal = Deal::<Decimal>::of(model, discount);
     let mut scratch = Scratch::new(&deal);
+    scratch.set_waterfall_unit(super::deal::waterfall_dp(model, &path));
     let n = model.years();
     let mut record = FullRecord {
         profit_share: Vec::with_capacity(n),

@@ -3,8 +3,8 @@
 //! exactly at the point it is reached.
 //!
 //! Conservation is exact, by construction. The waterfall counts in units of 1e-12 of the
-//! model's unit ([`WATERFALL_DP`] places, far below the 6 that are printed; finer where the
-//! model's amounts are all below 1, so that the unit stays within 1e-12 of them:
+//! model's unit ([`WATERFALL_DP`] places, far below the 6 that are printed; finer on a path
+//! whose amounts are all below 1, so that the unit stays within 1e-12 of them:
 //! [`super::deal::waterfall_dp`]): distributable
 //! profit, caps, slices and receipts are all whole multiples of that unit, so sums and
 //! differences never round. A slice that ends at a cap is rounded down to the unit, the
@@ -15,6 +15,7 @@
 //! ```
 //! use rust_decimal::Decimal;
 //! use stakeshift_core::engine::deal::waterfall_dp;
+//! use stakeshift_core::engine::series::Path;
 //! use stakeshift_core::engine::waterfall::Waterfall;
 //! use stakeshift_core::model::{ModelSource, parse_model};
 //!
@@ -38,7 +39,8 @@
 //! let model = parse_model(source).unwrap();
 //! let (terms, fund) = (&model.profit_share, model.investor.party);
 //! // Its amounts reach 1 (revenue 100): the unit is 1e-12.
-//! assert_eq!(waterfall_dp(&model), 12);
+//! let path = Path::of(&model, &model.trajectories[0]).unwrap();
+//! assert_eq!(waterfall_dp(&model, &path), 12);
 //! let mut waterfall = Waterfall::<Decimal>::new(terms, fund, model.parties.len(), 12);
 //! let mut paid = [vec![Decimal::ZERO; 2], vec![Decimal::ZERO; 2]];
 //! // Parties: 0 the fund (the investor), 1 the founders (the residual).
@@ -270,6 +272,22 @@ impl<N: Num> Waterfall<N> {
             quotients: vec![None; tiers.iter().map(|t| t.until.len()).max().unwrap_or(0)],
             tiers,
             dp,
+        }
+    }
+
+    /// The decimal places of the unit it counts in.
+    pub fn dp(&self) -> u32 {
+        self.dp
+    }
+
+    /// Counts in units of `dp` decimal places from now on (for a new path: the caps are
+    /// rounded to the new unit again).
+    pub fn set_unit(&mut self, dp: u32) {
+        self.dp = dp;
+        for (caps, tier) in self.caps.iter_mut().zip(&self.tiers) {
+            for (cap, c) in caps.iter_mut().zip(&tier.until) {
+                *cap = c.amount.to_unit(dp);
+            }
         }
     }
 

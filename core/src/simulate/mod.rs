@@ -745,10 +745,16 @@ pub struct Replay {
     pub valuation: Vec<f64>,
     /// Compute spend / revenue each year (0 where revenue is 0); empty without a cloud side.
     pub spend_ratio: Vec<f64>,
+    /// The compute spend itself; empty without a cloud side.
+    pub spend: Vec<f64>,
     pub outcome: Outcome<f64>,
     /// The rounds that did not happen on the path (SPEC 10.6), as indexes into
     /// `equity.rounds`, in the order of the rounds.
     pub skipped_rounds: Vec<usize>,
+    /// The model's own trajectories that `compare` refuses (a round without a positive
+    /// pre-money value, which `simulate` skips), with the engine's message: the table
+    /// cannot be rerun in a model that holds them.
+    pub refused_trajectories: Vec<(String, String)>,
 }
 
 /// Hears which rounds a path applied (the others in its years did not happen).
@@ -785,6 +791,22 @@ pub fn replay(model: &Model, options: &Options, p: u64) -> Result<Replay, Simula
         .filter(|k| !applied.0.contains(k))
         .collect();
     let values = work.values;
+    let discount = engine::discount_factors(model).map_err(SimulateError::Engine)?;
+    let exact = Deal::<rust_decimal::Decimal>::of(model, &discount);
+    let refused_trajectories = model
+        .trajectories
+        .iter()
+        .filter_map(|t| {
+            engine::run_outcome(model, &exact, t).err().map(|e| {
+                let message = if e.field.is_empty() {
+                    e.to_string()
+                } else {
+                    format!("{}: {e}", e.field)
+                };
+                (t.name.clone(), message)
+            })
+        })
+        .collect();
     Ok(Replay {
         path: p,
         seed: options.seed,
@@ -798,11 +820,13 @@ pub fn replay(model: &Model, options: &Options, p: u64) -> Result<Replay, Simula
             .zip(&values.revenue)
             .map(|(s, r)| if *r == 0.0 { 0.0 } else { s / r })
             .collect(),
+        spend: values.spend,
         revenue: values.revenue,
         margin: values.margin,
         profit: values.profit,
         valuation: values.valuation,
         outcome,
         skipped_rounds,
+        refused_trajectories,
     })
 }

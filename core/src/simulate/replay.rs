@@ -3,7 +3,8 @@
 //! exact decimals. Values are written with the shortest digits that read back as the same
 //! f64, so the exact rerun starts from the path's own numbers. Where `compare` cannot rerun
 //! the path as it was simulated (a round that did not happen, a cloud commitment that
-//! lapsed, a profit without revenue in a fixed year), a comment above the table says so.
+//! lapsed, a profit or compute spend without revenue in a fixed year, a trajectory of the
+//! model that `compare` refuses), a comment above the table says so.
 //!
 //! ```
 //! use rust_decimal::Decimal;
@@ -112,6 +113,8 @@ fn skipped_rounds_note(model: &Model, replay: &Replay) -> Option<String> {
         .skipped_rounds
         .iter()
         .any(|&k| rounds[k].pre_money.is_some());
+    // `compare` stops at the first round it cannot run: where one is such, what it would do
+    // with the others does not matter.
     let (them, their) = if named.len() == 1 {
         ("it", "its")
     } else {
@@ -121,8 +124,8 @@ fn skipped_rounds_note(model: &Model, replay: &Replay) -> Option<String> {
         (true, false) => format!(
             "on this table it stops with an error at {them} ({their} pre-money, the valuation minus the raise, is not positive)"
         ),
-        (false, true) => format!("on this table it applies {them}, so its NPVs differ"),
-        _ => "on this table it stops with an error at those whose pre-money is the valuation minus the raise, and applies those with a pre_money".to_string(),
+        (false, _) => format!("on this table it applies {them}, so its NPVs differ"),
+        (true, true) => "on this table it stops with an error at those whose pre-money is the valuation minus the raise".to_string(),
     };
     Some(format!(
         "# Funding rounds that did not happen on this path: {}. `compare` runs every round: {consequence}. To rerun the path as simulated, remove {them} from a copy of the model.\n",
@@ -130,23 +133,35 @@ fn skipped_rounds_note(model: &Model, replay: &Replay) -> Option<String> {
     ))
 }
 
-/// The years in which the path has a profit and no revenue (a trajectories_csv center's
-/// own figures, in a year before the first random one): a revenue-and-margin table
-/// cannot carry them, so `compare` sees no profit there.
-fn profit_without_revenue_note(replay: &Replay) -> Option<String> {
-    let years: Vec<String> = replay
-        .revenue
-        .iter()
-        .zip(&replay.profit)
-        .enumerate()
-        .filter(|(_, (r, p))| **r == 0.0 && **p != 0.0)
-        .map(|(i, (_, p))| format!("{} ({})", replay.start_year + i as i32, literal(*p)))
-        .collect();
+/// The years in which the path has a profit, or a compute spend, and no revenue (a
+/// trajectories_csv center's own figures, in a year before the first random one): a table
+/// of revenue, margin and spend ratio cannot carry them, so `compare` sees none there.
+fn without_revenue_note(replay: &Replay) -> Option<String> {
+    let mut years = Vec::new();
+    for (i, r) in replay.revenue.iter().enumerate() {
+        if *r != 0.0 {
+            continue;
+        }
+        let mut what = Vec::new();
+        if let Some(p) = replay.profit.get(i).filter(|p| **p != 0.0) {
+            what.push(format!("profit {}", literal(*p)));
+        }
+        if let Some(s) = replay.spend.get(i).filter(|s| **s != 0.0) {
+            what.push(format!("compute spend {}", literal(*s)));
+        }
+        if !what.is_empty() {
+            years.push(format!(
+                "{} ({})",
+                replay.start_year + i as i32,
+                what.join(", ")
+            ));
+        }
+    }
     if years.is_empty() {
         return None;
     }
     Some(format!(
-        "# The path has a profit without revenue in {}: its trajectory's own figures, which a table of revenue and margin cannot carry; `compare` sees no profit there, so its NPVs will differ.\n",
+        "# The path has amounts without revenue in {}: its trajectory's own figures, which a table of revenue and ratios to it cannot carry; `compare` sees none there, so its NPVs will differ.\n",
         years.join(", ")
     ))
 }
@@ -189,8 +204,13 @@ pub fn render(model: &Model, replay: &Replay) -> String {
     if let Some(note) = skipped_rounds_note(model, replay) {
         out.push_str(&note);
     }
-    if let Some(note) = profit_without_revenue_note(replay) {
+    if let Some(note) = without_revenue_note(replay) {
         out.push_str(&note);
+    }
+    for (name, error) in &replay.refused_trajectories {
+        out.push_str(&format!(
+            "# `compare` refuses this model as it is, whichever trajectories it is asked for: trajectory `{name}` cannot run ({error}); add the table to a copy of the model without it.\n"
+        ));
     }
     out.push_str(&format!(
         "# Add this table to the model and run: stakeshift compare MODEL --trajectory {name} --yearly\n"

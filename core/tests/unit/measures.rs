@@ -61,6 +61,10 @@ fn regression_irr_finds_a_root_that_only_touches_zero_and_two_close_roots() {
     // 0.0953 to 0.0958, between the steps at 0.094 and 0.096): the nearer, 10%.
     let r = irr(&flows_with_roots(&[0.1, 0.1005])).unwrap();
     assert!((r - 0.1).abs() < 1e-12, "{r}");
+    // Two roots a millionth apart: the nearer, not their midpoint 0.1000005 (so close, f64
+    // places a root to about 1e-10: NPV's slope there is a millionth of its terms).
+    let r = irr(&flows_with_roots(&[0.1, 0.100001])).unwrap();
+    assert!((r - 0.1).abs() < 1e-9, "{r}");
     // A double root right by zero, between the first steps on either side.
     let r = irr(&flows_with_roots(&[0.0005, 0.0005])).unwrap();
     assert!((r - 0.0005).abs() < 1e-9, "{r}");
