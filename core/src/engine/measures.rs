@@ -71,11 +71,11 @@ pub fn payback_year<N: Num>(first_year: Year, flows: &[N]) -> Option<Year> {
 /// None where NPV(r) has no root there, and for flows that are all zero.
 ///
 /// NPV is written in u = ln(1 + r), stepped outward from u = 0 on both sides until it
-/// changes sign; each bracket is then bisected to the limit of f64. Where NPV comes nearer
-/// zero and turns away again between steps without changing sign, the turn is looked into:
-/// a root where NPV only touches zero (-1, 2.2, -1.21 at 10%, a double root) or two roots
-/// closer together than a step. Both sides are searched and the smaller |r| wins, so the
-/// answer does not depend on a starting guess.
+/// changes sign; each bracket is then bisected to the limit of f64. Where NPV's slope
+/// changes sign inside a step, the turn is looked into first: a root where NPV only touches
+/// zero (-1, 2.2, -1.21 at 10%, a double root), or two roots closer together than a step.
+/// Both sides are searched and the smaller |r| wins, so the answer does not depend on a
+/// starting guess.
 ///
 /// ```
 /// use rust_decimal::Decimal;
@@ -97,19 +97,23 @@ pub fn irr<N: Num>(flows: &[N]) -> Option<f64> {
         // A root at r = 0, crossed or touched: none is nearer zero.
         return Some(0.0);
     }
-    // Each side's first step also looks back across zero, so that a turn of NPV towards
-    // zero around r = 0 is seen.
-    let (fu, fd) = (npv_sign_safe(c, FIRST_STEP), npv_sign_safe(c, -FIRST_STEP));
-    let mut up = Scan::new(1.0, 0.0, f0);
-    up.before = Some((-FIRST_STEP, fd));
-    let mut down = Scan::new(-1.0, 0.0, f0);
-    down.before = Some((FIRST_STEP, fu));
+    // d/du sum c_k e^(-k u) = sum -k c_k e^(-k u): the same sum with these terms, scaled
+    // by the same positive factor, so its sign is the slope's.
+    let slope: Vec<f64> = c
+        .iter()
+        .enumerate()
+        .map(|(k, ck)| -(k as f64) * ck)
+        .collect();
+    let sums = Sums { c, slope: &slope };
+    let s0 = npv_sign_safe(&slope, 0.0);
+    let mut up = Scan::new(1.0, f0, s0);
+    let mut down = Scan::new(-1.0, f0, s0);
     // Step both sides in turn, each no further than the nearest root found so far, so the
     // search ends soon after the root nearest zero.
     let mut best: Option<f64> = None;
     while !(up.done && down.done) {
         for scan in [&mut up, &mut down] {
-            if let Some(u) = scan.step(c, best.map(f64::abs)) {
+            if let Some(u) = scan.step(&sums, best.map(f64::abs)) {
                 let r = u.exp_m1();
                 if best.is_none_or(|b| r.abs() < b.abs()) {
                     best = Some(r);
@@ -123,14 +127,20 @@ pub fn irr<N: Num>(flows: &[N]) -> Option<f64> {
 /// The grid step in u = ln(1 + r) near zero.
 const FIRST_STEP: f64 = 0.002;
 
-/// A walk outward from r = 0 along one side, in u = ln(1 + r), looking for a sign change.
+/// NPV's terms and its slope's, in u = ln(1 + r).
+struct Sums<'a> {
+    c: &'a [f64],
+    slope: &'a [f64],
+}
+
+/// A walk outward from r = 0 along one side, in u = ln(1 + r), looking for a root.
 struct Scan {
     direction: f64,
     /// |u| reached so far.
     at: f64,
+    /// NPV and its slope there.
     prev_f: f64,
-    /// The point before the last, (u, f), for telling a turn of NPV towards zero.
-    before: Option<(f64, f64)>,
+    prev_slope: f64,
     done: bool,
 }
 
@@ -138,19 +148,19 @@ impl Scan {
     const U_MAX: f64 = 9.210_440_366_976_517; // ln(10001): r = 10000
     const U_MIN: f64 = -30.0; // r = -1 + 9.4e-14
 
-    fn new(direction: f64, at: f64, f_at: f64) -> Self {
+    fn new(direction: f64, f_at: f64, slope_at: f64) -> Self {
         Scan {
             direction,
-            at,
+            at: 0.0,
             prev_f: f_at,
-            before: None,
+            prev_slope: slope_at,
             done: false,
         }
     }
 
-    /// One step; the root's u where the step crosses zero. Stops at the end of the range,
-    /// at a root, or once |r| passes `bound`.
-    fn step(&mut self, c: &[f64], bound: Option<f64>) -> Option<f64> {
+    /// One step; the u of the step's root nearest zero, if it has one. Stops at the end of
+    /// the range, at a root, or once |r| passes `bound`.
+    fn step(&mut self, sums: &Sums, bound: Option<f64>) -> Option<f64> {
         if self.done {
             return None;
         }
@@ -167,59 +177,55 @@ impl Scan {
         // Fine steps near zero, where rates live; coarser far out.
         self.at = (self.at + if self.at < 1.0 { FIRST_STEP } else { 0.01 }).min(limit);
         let u = self.direction * self.at;
-        let f = npv_sign_safe(c, u);
-        if f == 0.0 {
-            self.done = true;
-            return Some(u);
-        }
-        if f.signum() != self.prev_f.signum() {
-            self.done = true;
-            return Some(bisect(c, prev_u, self.prev_f, u));
-        }
-        // |NPV| fell to the last point and rose again: a turn towards zero between the
-        // point before it and this one, which may reach zero.
-        if let Some((before_u, before_f)) = self.before
-            && self.prev_f.abs() < before_f.abs()
-            && self.prev_f.abs() < f.abs()
-            && let Some(root) = root_at_turn(c, before_u, before_f, u)
-        {
-            self.done = true;
-            return Some(root);
-        }
-        self.before = Some((prev_u, self.prev_f));
+        let (f, slope) = (npv_sign_safe(sums.c, u), npv_sign_safe(sums.slope, u));
+        let root = if f == 0.0 {
+            Some(u)
+        } else if self.prev_slope != 0.0 && slope.signum() != self.prev_slope.signum() {
+            // NPV turns inside the step: a root where it only touches zero, or two
+            // crossings, may hide between two points of one sign.
+            root_in_turning_step(sums, prev_u, self.prev_f, self.prev_slope, u, f)
+        } else if f.signum() != self.prev_f.signum() {
+            Some(bisect(sums.c, prev_u, self.prev_f, u))
+        } else {
+            None
+        };
         self.prev_f = f;
-        None
+        self.prev_slope = slope;
+        if root.is_some() {
+            self.done = true;
+        }
+        root
     }
 }
 
-/// Where |NPV| turns towards zero between `a` (NPV `fa` there) and `b`: the root nearer `a`
-/// if NPV gets there, else None. The turn is where NPV's slope changes sign (bisected, as a
-/// root is). Past zero (by more than the sum's rounding) there are two roots, and the one
-/// between `a` and the turn is bisected; touching zero, or short of it by no more than
-/// 1e-12 of the size of its terms, the turn is the root (a double one).
-fn root_at_turn(c: &[f64], a: f64, fa: f64, b: f64) -> Option<f64> {
-    // d/du sum c_k e^(-k u) = sum -k c_k e^(-k u): the same sum with these terms, scaled
-    // by the same positive factor.
-    let slope: Vec<f64> = c
-        .iter()
-        .enumerate()
-        .map(|(k, ck)| -(k as f64) * ck)
-        .collect();
-    let (slope_a, slope_b) = (npv_sign_safe(&slope, a), npv_sign_safe(&slope, b));
-    if slope_a.signum() == slope_b.signum() {
-        return None;
-    }
-    let turn = bisect(&slope, a, slope_a, b);
+/// The root nearest `a` in a step from `a` (NPV `fa`, slope `slope_a`) to `b` (NPV `fb`)
+/// in which NPV's slope changes sign. The turn is where it does (bisected, as a root is).
+/// NPV past zero there (by more than the sum's rounding) puts a root between `a` and the
+/// turn; touching zero, or short of it by no more than 1e-12 of the size of its terms, the
+/// turn is a root (a double one); else a root lies between the turn and `b` where NPV
+/// changes sign there.
+fn root_in_turning_step(
+    sums: &Sums,
+    a: f64,
+    fa: f64,
+    slope_a: f64,
+    b: f64,
+    fb: f64,
+) -> Option<f64> {
+    let c = sums.c;
+    let turn = bisect(sums.slope, a, slope_a, b);
     let f_turn = npv_sign_safe(c, turn);
     let size = terms_size(c, turn);
     // What the sum's rounding can move it by (Horner's bound, with room).
     let noise = 8.0 * c.len() as f64 * f64::EPSILON * size;
     if f_turn.signum() != fa.signum() && f_turn.abs() > noise {
-        // Past zero: two roots, however close; the nearer one is bisected.
         Some(bisect(c, a, fa, turn))
+    } else if f_turn.abs() <= 1e-12 * size {
+        Some(turn)
+    } else if fb.signum() != f_turn.signum() {
+        Some(bisect(c, turn, f_turn, b))
     } else {
-        // Zero, or short of it by no more than 1e-12 of its terms: a double root.
-        (f_turn.abs() <= 1e-12 * size).then_some(turn)
+        None
     }
 }
 
@@ -234,6 +240,7 @@ fn terms_size(c: &[f64], u: f64) -> f64 {
         c.iter().fold(0.0, |acc, ck| acc * y + ck.abs())
     }
 }
+
 
 fn bisect(c: &[f64], mut a: f64, fa: f64, mut b: f64) -> f64 {
     for _ in 0..200 {

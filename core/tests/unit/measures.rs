@@ -65,6 +65,12 @@ fn regression_irr_finds_a_root_that_only_touches_zero_and_two_close_roots() {
     // places a root to about 1e-10: NPV's slope there is a millionth of its terms).
     let r = irr(&flows_with_roots(&[0.1, 0.100001])).unwrap();
     assert!((r - 0.1).abs() < 1e-9, "{r}");
+    // A double root two thousandths from a simple one (found by a review: the crossing was
+    // bisected and the nearer, touching, root passed over).
+    let r = irr(&flows_with_roots(&[0.05, 0.05, 0.052])).unwrap();
+    assert!((r - 0.05).abs() < 1e-9, "{r}");
+    let r = irr(&flows_with_roots(&[-0.001, -0.001, 0.0015])).unwrap();
+    assert!((r + 0.001).abs() < 1e-9, "{r}");
     // A double root right by zero, between the first steps on either side.
     let r = irr(&flows_with_roots(&[0.0005, 0.0005])).unwrap();
     assert!((r - 0.0005).abs() < 1e-9, "{r}");
