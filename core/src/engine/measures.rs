@@ -241,7 +241,6 @@ fn terms_size(c: &[f64], u: f64) -> f64 {
     }
 }
 
-
 fn bisect(c: &[f64], mut a: f64, fa: f64, mut b: f64) -> f64 {
     for _ in 0..200 {
         let m = 0.5 * (a + b);
