@@ -133,6 +133,23 @@ struct Sums<'a> {
     slope: &'a [f64],
 }
 
+impl Sums<'_> {
+    /// NPV and its slope at u, as [`npv_sign_safe`] computes each (the same operations, in
+    /// one pass: the scan's cost is in these sums).
+    fn at(&self, u: f64) -> (f64, f64) {
+        let pairs = self.c.iter().zip(self.slope);
+        if u >= 0.0 {
+            let x = (-u).exp();
+            pairs
+                .rev()
+                .fold((0.0, 0.0), |(f, s), (ck, sk)| (f * x + ck, s * x + sk))
+        } else {
+            let y = u.exp();
+            pairs.fold((0.0, 0.0), |(f, s), (ck, sk)| (f * y + ck, s * y + sk))
+        }
+    }
+}
+
 /// A walk outward from r = 0 along one side, in u = ln(1 + r), looking for a root.
 struct Scan {
     direction: f64,
@@ -177,7 +194,7 @@ impl Scan {
         // Fine steps near zero, where rates live; coarser far out.
         self.at = (self.at + if self.at < 1.0 { FIRST_STEP } else { 0.01 }).min(limit);
         let u = self.direction * self.at;
-        let (f, slope) = (npv_sign_safe(sums.c, u), npv_sign_safe(sums.slope, u));
+        let (f, slope) = sums.at(u);
         let root = if f == 0.0 {
             Some(u)
         } else if self.prev_slope != 0.0 && slope.signum() != self.prev_slope.signum() {
