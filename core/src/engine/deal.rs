@@ -54,8 +54,7 @@
 use rust_decimal::Decimal;
 
 use super::number::{Num, WATERFALL_DP};
-use super::series::Path;
-use super::series::{Kind, value_at};
+use super::series::{Kind, Path, value_at};
 use super::waterfall::Waterfall;
 use crate::model::{Model, PartyId, ProfitShare, RevenueShare, Year};
 
