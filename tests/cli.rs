@@ -535,6 +535,14 @@ fn a_choice_of_trajectories_does_not_hide_an_invalid_one() {
     )
     .unwrap();
     let refused = "in trajectory `y`, 2030: the round's pre-money value would be -7.0";
+    // The subcommand, the model, then the options (solve's PATH follows the model).
+    let run = |args: &[&str]| {
+        stakeshift()
+            .arg(args[0])
+            .arg(&model)
+            .args(&args[1..])
+            .assert()
+    };
     for args in [
         vec!["compare", "-t", "x"],
         vec!["compare", "-t", "x", "--format", "csv"],
@@ -546,11 +554,7 @@ fn a_choice_of_trajectories_does_not_hide_an_invalid_one() {
         vec!["solve", "-t", "x", "discount_rate"],
         vec!["tornado", "-t", "x"],
     ] {
-        stakeshift()
-            .arg(args[0])
-            .arg(&model)
-            .args(&args[1..])
-            .assert()
+        run(&args)
             .code(2)
             .stdout("")
             .stderr(predicate::str::contains(refused));
@@ -566,11 +570,6 @@ fn a_choice_of_trajectories_does_not_hide_an_invalid_one() {
         vec!["sweep", "-t", "x", "--vary", "discount_rate=0..0.2:3"],
         vec!["tornado", "-t", "x"],
     ] {
-        stakeshift()
-            .arg(args[0])
-            .arg(&model)
-            .args(&args[1..])
-            .assert()
-            .success();
+        run(&args).success();
     }
 }

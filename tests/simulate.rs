@@ -788,17 +788,7 @@ fn regression_a_csv_centers_year_without_revenue_has_no_profit_on_its_paths() {
     let model_text = zero_revenue_model("0.2", "0.05");
     std::fs::write(&moving, &model_text).unwrap();
     for path in 0..6 {
-        let out = stakeshift()
-            .args(["simulate", "--paths", "6", "--replay", &path.to_string()])
-            .arg(&moving)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let replay = String::from_utf8(out.stdout).unwrap();
+        let replay = replay_text(&moving, "6", &path.to_string());
         let want = replay_npvs(&replay);
         let row = rerun_replay(tmp.path(), &model_text, &replay, path);
         for k in 0..3 {
@@ -828,17 +818,7 @@ fn regression_a_replay_says_when_a_cloud_commitment_lapsed_on_its_path() {
             ),
         )
         .unwrap();
-        let out = stakeshift()
-            .args(["simulate", "--paths", "10", "--replay", "0"])
-            .arg(&file)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
+        replay_text(&file, "10", "0")
     };
     // The built-in model's commitment runs 2026-2032 (equity.cloud).
     let failing = replay_of("failure_hazard = 0.9");
