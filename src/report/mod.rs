@@ -37,7 +37,7 @@ pub const RATIO_DP: u32 = 8;
 /// `value` rounded to `dp` places by the one rule, as plain text (no exponent, no thousands
 /// separator, `.` as the decimal point, exactly `dp` decimals).
 pub fn fixed(value: Decimal, dp: u32) -> String {
-    let mut r = value.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+    let mut r = stakeshift_core::engine::number::printed(value, dp);
     if r.is_zero() {
         r.set_sign_positive(true);
     }

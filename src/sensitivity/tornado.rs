@@ -261,9 +261,7 @@ pub fn tornado(
             })
             .collect();
         // Swings equal as printed (6 places) keep the inputs' order.
-        let printed = |v: Decimal| {
-            v.round_dp_with_strategy(6, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-        };
+        let printed = |v: Decimal| stakeshift_core::engine::number::printed(v, 6);
         group.sort_by(|a, b| match (a.swing, b.swing) {
             (Some(x), Some(y)) => printed(y).cmp(&printed(x)),
             (Some(_), None) => std::cmp::Ordering::Less,

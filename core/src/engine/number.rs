@@ -48,6 +48,25 @@ use rust_decimal::prelude::*;
 /// [`super::deal::waterfall_dp`]).
 pub const WATERFALL_DP: u32 = 12;
 
+/// Significant digits a value keeps before it is rounded to the places printed: the last
+/// digits of a 28-digit result carry the rounding of its quotients (13.1688375, an exact
+/// half, comes out of 0.68 - 0.17 x 8/15 as 13.168837499999999999999999999), so a value
+/// within 1e-24 of itself of a half is taken for that half. A model's own numbers have
+/// fewer digits than this.
+pub const PRINTED_SIGNIFICANT_DIGITS: u32 = 24;
+
+/// `value` rounded as printed: to [`PRINTED_SIGNIFICANT_DIGITS`], then to `dp` places, both
+/// half away from zero (the one rounding rule, DECISIONS 4).
+pub fn printed(value: Decimal, dp: u32) -> Decimal {
+    value
+        .round_sf_with_strategy(
+            PRINTED_SIGNIFICANT_DIGITS,
+            RoundingStrategy::MidpointAwayFromZero,
+        )
+        .unwrap_or(value)
+        .round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
+}
+
 /// A number the engine can run in. Plain operators are for sums whose size is bounded in
 /// advance (see `check_sums_fit` in [`super::regimes`]); products and quotients that can grow
 /// use the checked forms.
@@ -163,8 +182,7 @@ impl Num for Decimal {
         self.round_dp_with_strategy(dp, RoundingStrategy::ToZero)
     }
     fn is_tie(self) -> bool {
-        self.round_dp_with_strategy(6, RoundingStrategy::MidpointAwayFromZero)
-            .is_zero()
+        printed(self, 6).is_zero()
     }
 }
 

@@ -39,3 +39,26 @@ fn only_decimal_rounds_to_the_waterfall_unit() {
     );
     assert_eq!((1.0f64 / 3.0).unit_down(12), 1.0 / 3.0);
 }
+
+/// Found by a tester working from the SPEC alone: an exact half reached through a
+/// non-terminating quotient printed one unit low (a cloud purchase of exactly 13.1688375
+/// held as 13.168837499999999999999999999 printed 13.168837). 1/3 x 3 is
+/// 0.9999999999999999999999999999 in 28 digits, so (1/3 x 3) x 13.1688375 lands just
+/// below the half; half away from zero it prints 13.168838.
+#[test]
+fn regression_a_half_reached_through_a_quotient_rounds_as_the_half() {
+    use stakeshift_core::engine::number::printed;
+    let d = |s: &str| s.parse::<Decimal>().unwrap();
+    let one = Decimal::ONE / Decimal::from(3) * Decimal::from(3);
+    let v = one * d("13.1688375");
+    assert!(
+        v < d("13.1688375"),
+        "the arithmetic's own rounding is what is tested: {v}"
+    );
+    assert_eq!(printed(v, 6), d("13.168838"));
+    // A value really below the half, by more than the guard digits, stays below.
+    assert_eq!(printed(d("13.16883749999999999999"), 6), d("13.168837"));
+    // A tie (SPEC 5) is decided on the same rule.
+    assert!(d("0.00000049999999999999").is_tie());
+    assert!(!(one * d("0.000000500000001")).is_tie());
+}
