@@ -341,12 +341,11 @@ fn agi_ends_the_investors_rights_on_the_years_first_slice_worked_by_hand() {
 #[test]
 fn regression_agi_declared_before_start_year_is_not_declared_in_the_first_year() {
     let mut model = hand("agi_mid_tier");
-    let agi = model
-        .trajectories
-        .iter_mut()
-        .find(|t| t.name == "agi")
-        .unwrap();
-    agi.agi_year = Some(2015);
+    let set_agi_year = |model: &mut Model, year: i32| {
+        let agi = model.trajectories.iter_mut().find(|t| t.name == "agi");
+        agi.unwrap().agi_year = Some(year);
+    };
+    set_agi_year(&mut model, 2015);
     for year in [2021, 2022] {
         let l = ledger(&model, "agi", year, Regime::ProfitShare);
         assert!(l.agi_declared && !l.agi_this_year, "{year}");
@@ -358,12 +357,7 @@ fn regression_agi_declared_before_start_year_is_not_declared_in_the_first_year()
         );
     }
     // In the start year itself it is this year's.
-    let agi = model
-        .trajectories
-        .iter_mut()
-        .find(|t| t.name == "agi")
-        .unwrap();
-    agi.agi_year = Some(2021);
+    set_agi_year(&mut model, 2021);
     let l = ledger(&model, "agi", 2021, Regime::ProfitShare);
     assert!(l.agi_declared && l.agi_this_year);
     let l = ledger(&model, "agi", 2022, Regime::ProfitShare);

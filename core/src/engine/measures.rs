@@ -249,13 +249,8 @@ fn root_in_turning_step(
 /// The size of NPV's terms at u, scaled as [`npv_sign_safe`] scales them: the sum of
 /// their magnitudes.
 fn terms_size(c: &[f64], u: f64) -> f64 {
-    if u >= 0.0 {
-        let x = (-u).exp();
-        c.iter().rev().fold(0.0, |acc, ck| acc * x + ck.abs())
-    } else {
-        let y = u.exp();
-        c.iter().fold(0.0, |acc, ck| acc * y + ck.abs())
-    }
+    let magnitudes: Vec<f64> = c.iter().map(|ck| ck.abs()).collect();
+    npv_sign_safe(&magnitudes, u)
 }
 
 fn bisect(c: &[f64], mut a: f64, fa: f64, mut b: f64) -> f64 {
