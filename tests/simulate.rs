@@ -1016,7 +1016,7 @@ fn a_replay_names_the_rounds_that_did_not_happen_and_what_compare_does_with_them
 /// first random year (valuation_year + 1) lies past the horizon, and the run silently had
 /// nothing random (a from_year given outside the model's years is an error).
 #[test]
-fn simulate_warns_when_the_default_first_random_year_is_past_the_horizon() {
+fn simulate_and_check_warn_when_the_default_first_random_year_is_past_the_horizon() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("late.toml");
     let text = rounds_model("")
@@ -1049,6 +1049,26 @@ fn simulate_warns_when_the_default_first_random_year_is_past_the_horizon() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert!(!String::from_utf8_lossy(&out.stderr).contains("from_year"));
+    // `check` says it too (found by a review: it was simulate's only), and describes it;
+    // on the model with its 2023 round given a pre-money value (else `check` refuses it).
+    let checked = tmp.path().join("checked.toml");
+    std::fs::write(
+        &checked,
+        text.replace("raise = 10.0\n", "raise = 10.0\npre_money = 50.0\n"),
+    )
+    .unwrap();
+    let out = stakeshift().arg("check").arg(&checked).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: simulation.from_year: the first random year defaults to valuation_year + 1 = 2025, after end_year 2024"),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("seed 0, no random year (the first would be 2025, after end_year)"),
+        "{stdout}"
+    );
 }
 
 /// Found by a review: a trajectories_csv compute spend in a year without revenue (before the

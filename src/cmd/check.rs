@@ -12,6 +12,7 @@ use stakeshift::report::fixed;
 pub fn run(args: &CheckArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
     let loaded = args.overrides.load(args.model.as_deref())?;
     let comparison = run_model(&loaded, None)?;
+    super::warn_if_nothing_random(&loaded.model);
     let mut out = format!("{}: valid\n", loaded.label);
     describe(&loaded.model, &mut out);
     let _ = writeln!(
@@ -185,6 +186,46 @@ pub fn describe(m: &Model, out: &mut String) {
         };
         let _ = writeln!(out, "    {} ({source}{agi}{spend}){desc}", t.name);
     }
+    simulation(m, out);
+}
+
+/// What `simulate` draws: `[simulation]`, or its defaults.
+fn simulation(m: &Model, out: &mut String) {
+    let s = &m.simulation;
+    let weights = s.weights_of(m);
+    let centers: Vec<String> = m
+        .trajectories
+        .iter()
+        .zip(&weights)
+        .filter(|(_, w)| !w.is_zero())
+        .map(|(t, w)| format!("{} {}", t.name, plain(*w)))
+        .collect();
+    let first = s.first_random_year(m);
+    let random = if first > m.end_year {
+        format!("no random year (the first would be {first}, after end_year)")
+    } else {
+        format!("random from {first}")
+    };
+    let _ = writeln!(
+        out,
+        "  simulation: {} paths, seed {}, {random}; centers weighted {}",
+        s.paths,
+        s.seed,
+        centers.join(", ")
+    );
+    let _ = writeln!(
+        out,
+        "    yearly shocks: revenue sd {} (persistence {}), margin sd {} (persistence {}), valuation beta {} and sd {} (persistence {}); hazards: AGI {}, failure {}",
+        plain(s.revenue_vol),
+        plain(s.revenue_persistence),
+        plain(s.margin_vol),
+        plain(s.margin_persistence),
+        plain(s.valuation_beta),
+        plain(s.valuation_vol),
+        plain(s.valuation_persistence),
+        pct(s.agi_hazard),
+        pct(s.failure_hazard)
+    );
 }
 
 /// A margin-like series as its points (`2023: 150%, 2027: 90%`), held after the last.

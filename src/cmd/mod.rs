@@ -127,6 +127,19 @@ pub fn show_warnings(loaded: &LoadedModel) {
 }
 
 /// A warning of the command itself (not of the model), shown as the model's are.
+/// Warns where `simulate` would draw nothing: only the default first random year can fall
+/// past the horizon (a from_year given is checked to be a year of the model), when
+/// valuation_year is end_year. `check` and `simulate` both say so.
+pub fn warn_if_nothing_random(model: &stakeshift::model::Model) {
+    let first_random_year = model.simulation.first_random_year(model);
+    if first_random_year > model.end_year {
+        warn(format!(
+            "simulation.from_year: the first random year defaults to valuation_year + 1 = {first_random_year}, after end_year {}: no year is random and every path is its center; set `simulation.from_year` (or `--set simulation.from_year=YEAR`) to a year of the model",
+            model.end_year
+        ));
+    }
+}
+
 pub fn warn(warning: String) {
     let mut pending = PENDING_WARNINGS.lock().unwrap_or_else(|e| e.into_inner());
     if !pending.contains(&warning) {

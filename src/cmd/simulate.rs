@@ -35,15 +35,7 @@ pub fn run(args: &SimulateArgs, stdout: &mut dyn std::io::Write) -> anyhow::Resu
     let loaded = args.overrides.load(args.model.as_deref())?;
     let model = &loaded.model;
     let selected = super::select_trajectories(model, &args.trajectories)?;
-    // Only the default can fall past the horizon (a from_year given is checked to be a
-    // year of the model): with valuation_year = end_year nothing would be random.
-    let first_random_year = model.simulation.first_random_year(model);
-    if first_random_year > model.end_year {
-        super::warn(format!(
-            "simulation.from_year: the first random year defaults to valuation_year + 1 = {first_random_year}, after end_year {}: no year is random and every path is its center; set `simulation.from_year` (or `--set simulation.from_year=YEAR`) to a year of the model",
-            model.end_year
-        ));
-    }
+    super::warn_if_nothing_random(model);
     let options = Options {
         paths: args.paths.unwrap_or(model.simulation.paths),
         seed: args.seed.unwrap_or(model.simulation.seed),
