@@ -4,7 +4,8 @@
 //! 256-bit key is expanded from the seed by `rand`'s `seed_from_u64`, and path p reads
 //! stream p of that key from its start, so a path's draws depend on the seed and its own
 //! index only: the output is the same whatever the number of threads and whichever paths
-//! are run. Each path draws, in order: one uniform for its center (53 bits, in [0, 1)),
+//! are run. The simulation makes those words 16 paths at a time ([`super::words`]), the
+//! same numbers as `rand_chacha`'s, bit for bit. Each path draws, in order: one uniform for its center (53 bits, in [0, 1)),
 //! then for each year from `from_year` to `end_year` the normals e_r, e_m, e_v (ziggurat,
 //! `rand_distr`'s `StandardNormal`, drawn by [`super::normal`], which gives the same
 //! numbers) and one 64-bit number whose high and low halves are the uniforms u_a and u_f
@@ -116,13 +117,30 @@ pub struct Streams {
     /// Stream 0 of the seed's key, at its start: each path's stream is a copy of it with
     /// the stream number changed (the key is expanded once, not once per path).
     start: ChaCha8Rng,
+    /// The key as ChaCha's eight 32-bit key words (little-endian), for [`super::words`].
+    key: [u32; 8],
 }
 
 impl Streams {
     pub fn new(seed: u64) -> Self {
+        let seed = ChaCha8Rng::seed_from_u64(seed).get_seed();
+        let key = std::array::from_fn(|j| {
+            u32::from_le_bytes([
+                seed[4 * j],
+                seed[4 * j + 1],
+                seed[4 * j + 2],
+                seed[4 * j + 3],
+            ])
+        });
         Streams {
-            start: ChaCha8Rng::from_seed(ChaCha8Rng::seed_from_u64(seed).get_seed()),
+            start: ChaCha8Rng::from_seed(seed),
+            key,
         }
+    }
+
+    /// The seed's key as ChaCha's key words.
+    pub fn key(&self) -> &[u32; 8] {
+        &self.key
     }
 
     /// Path `p`'s own stream.
@@ -269,8 +287,8 @@ pub fn two_uniforms(bits: u64) -> (f64, f64) {
 /// center's own) are not written: for a run that resumes at `from` and never reads them.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-pub fn draw_path(
-    rng: &mut ChaCha8Rng,
+pub fn draw_path<R: RngCore>(
+    rng: &mut R,
     centers: &[Center],
     cumulative: &[f64],
     process: &Process,

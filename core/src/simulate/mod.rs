@@ -58,6 +58,7 @@ pub mod draw;
 pub mod normal;
 pub mod replay;
 pub mod stats;
+pub mod words;
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -72,6 +73,7 @@ use crate::engine::{
 use crate::model::{Model, Year};
 use draw::{Center, Drawn, PathValues, Process, Streams, draw_path};
 use stats::{QUANTILES, Summary};
+use words::{ChunkWords, PathStream};
 
 /// The fan chart's percentiles come from the first this many paths (issue 7: at most
 /// 100,000); everything else covers all paths.
@@ -224,6 +226,8 @@ struct Setup {
     start_year: Year,
     end_year: Year,
     from: usize,
+    /// ChaCha blocks made in advance for each path (its draws without a rejection).
+    blocks: usize,
     /// Whether to run the paths with AVX2 ([`Setup::run_one_avx2`]): where the CPU has it,
     /// unless a test asks for the portable code ([`run_portable`]).
     avx2: bool,
@@ -327,6 +331,8 @@ fn setup(model: &Model, options: &Options) -> Result<Setup, SimulateError> {
         start_year: model.start_year,
         end_year: model.end_year,
         from,
+        // A center word, then each random year's three normals and two hazards' word.
+        blocks: ChunkWords::blocks_for(1 + 4 * (model.years() - from.min(model.years()))),
         avx2: avx2_detected(),
     })
 }
@@ -348,14 +354,17 @@ struct Work {
     values: PathValues,
     scratch: Scratch<f64>,
     progress: Progress<f64>,
+    words: ChunkWords,
 }
 
 impl Work {
-    fn new(deal: &Deal<f64>) -> Self {
+    fn new(setup: &Setup) -> Self {
+        let deal = &setup.deal;
         Work {
             values: PathValues::new(deal.years()),
             scratch: Scratch::new(deal),
             progress: Progress::start(deal),
+            words: ChunkWords::new(setup.blocks),
         }
     }
 }
@@ -428,8 +437,9 @@ impl Setup {
             values,
             scratch,
             progress,
+            words,
         } = work;
-        let mut rng = self.streams.path(p);
+        let mut rng = PathStream::new(&self.streams, p, words.path(&self.streams, p));
         let drawn = draw_path(
             &mut rng,
             &self.centers,
@@ -556,7 +566,7 @@ fn run_setup(
         .enumerate()
         .with_min_len(BLOCK)
         .map_init(
-            || Work::new(&setup.deal),
+            || Work::new(&setup),
             |work, (p, out)| {
                 let p = p as u64;
                 if skip(p) {
@@ -573,7 +583,7 @@ fn run_setup(
         .collect_into_vec(&mut per_path);
     // The rest, each resumed at the first random year.
     per_path.par_extend((fan_paths..n).into_par_iter().with_min_len(BLOCK).map_init(
-        || Work::new(&setup.deal),
+        || Work::new(&setup),
         |work, p| {
             let p = p as u64;
             if skip(p) {
@@ -782,7 +792,7 @@ pub fn replay(model: &Model, options: &Options, p: u64) -> Result<Replay, Simula
         });
     }
     let setup = setup(model, options)?;
-    let mut work = Work::new(&setup.deal);
+    let mut work = Work::new(&setup);
     let mut applied = AppliedRounds::default();
     let (drawn, outcome) = setup.run_one(p, &mut work, false, &mut applied)?;
     // Every round falls in the stake's years, which the path runs through: those not

@@ -16,3 +16,4 @@ mod simulate;
 mod stats;
 mod trajectories_csv;
 mod waterfall;
+mod words;
