@@ -162,19 +162,23 @@ fn draws(c: &mut Criterion) {
             (0..words).fold(0u64, |x, _| x ^ rng.next_u64())
         })
     });
-    let mut chunk = stakeshift::simulate::words::ChunkWords::new(
-        stakeshift::simulate::words::ChunkWords::blocks_for(words),
-    );
-    c.bench_function(
-        &format!("random words of one path ({words}), made 16 paths at a time"),
-        |b| {
-            b.iter(|| {
-                p += 1;
-                let words = chunk.path(&streams, p);
-                (0..words.len()).fold(0u64, |x, i| x ^ words.get(i).unwrap_or(0))
-            })
-        },
-    );
+    // Made 16 paths at a time, by each kernel this CPU has.
+    use stakeshift::simulate::words::{ChunkWords, Kernel};
+    for kernel in Kernel::available() {
+        let Some(mut chunk) = ChunkWords::with_kernel(ChunkWords::blocks_for(words), kernel) else {
+            continue;
+        };
+        c.bench_function(
+            &format!("random words of one path ({words}), made 16 paths at a time, {kernel:?}"),
+            |b| {
+                b.iter(|| {
+                    p += 1;
+                    let words = chunk.path(&streams, p);
+                    (0..words.len()).fold(0u64, |x, i| x ^ words.get(i).unwrap_or(0))
+                })
+            },
+        );
+    }
 }
 
 criterion_group!(benches, engine, simulation, draws);

@@ -108,13 +108,7 @@ impl ChunkWords {
     pub fn path(&mut self, streams: &Streams, p: u64) -> PathWords<'_> {
         let first = p - p % CHUNK;
         if self.first != Some(first) {
-            fill(
-                self.kernel,
-                streams.key(),
-                first,
-                self.blocks,
-                &mut self.words,
-            );
+            fill(self.kernel, streams, first, self.blocks, &mut self.words);
             self.first = Some(first);
         }
         PathWords {
@@ -128,7 +122,7 @@ impl ChunkWords {
 /// same words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kernel {
-    /// Whatever the build's baseline gives (SSE2 on x86-64: four lanes a vector).
+    /// Each path's own `ChaCha8Rng`, one after another.
     Portable,
     /// Eight lanes a vector.
     Avx2,
@@ -161,58 +155,75 @@ impl Kernel {
 }
 
 /// Fills `words` with paths `first ..` `first + CHUNK`'s first `blocks` blocks.
-fn fill(kernel: Kernel, key: &[u32; 8], first: u64, blocks: usize, words: &mut [u64]) {
+fn fill(kernel: Kernel, streams: &Streams, first: u64, blocks: usize, words: &mut [u64]) {
     #[cfg(target_arch = "x86_64")]
     match kernel {
         // SAFETY: `Kernel::available` offers each only where the CPU has its features.
-        Kernel::Avx512 => return unsafe { fill_avx512(key, first, blocks, words) },
-        Kernel::Avx2 => return unsafe { fill_avx2(key, first, blocks, words) },
+        Kernel::Avx512 => return unsafe { fill_avx512(streams.key(), first, blocks, words) },
+        Kernel::Avx2 => return unsafe { fill_avx2(streams.key(), first, blocks, words) },
         Kernel::Portable => {}
     }
     #[cfg(not(target_arch = "x86_64"))]
     let _ = kernel;
-    fill_portable(key, first, blocks, words)
+    fill_portable(streams, first, blocks, words)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512vl")]
 fn fill_avx512(key: &[u32; 8], first: u64, blocks: usize, words: &mut [u64]) {
-    fill_portable(key, first, blocks, words)
+    fill_lanes::<LANES>(key, first, blocks, words)
 }
 
+/// Eight lanes at a time: with sixteen, the state (16 rows of two 256-bit vectors) would
+/// not fit AVX2's sixteen registers.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 fn fill_avx2(key: &[u32; 8], first: u64, blocks: usize, words: &mut [u64]) {
-    fill_portable(key, first, blocks, words)
+    fill_lanes::<8>(key, first, blocks, words)
 }
 
-#[inline(always)]
-fn fill_portable(key: &[u32; 8], first: u64, blocks: usize, words: &mut [u64]) {
-    for (block, out) in words.chunks_exact_mut(8 * LANES).take(blocks).enumerate() {
-        chacha8(key, block as u64, first, out);
+/// Each path's own `ChaCha8Rng` (whose SSE2 or NEON code is better than sixteen lanes in
+/// 128-bit vectors, which spill out of the registers).
+fn fill_portable(streams: &Streams, first: u64, blocks: usize, words: &mut [u64]) {
+    for lane in 0..LANES {
+        let mut rng = streams.path(first.wrapping_add(lane as u64));
+        for w in words.iter_mut().skip(lane).step_by(LANES).take(8 * blocks) {
+            *w = rng.next_u64();
+        }
     }
 }
 
-/// Block `block` of streams `first ..` `first + LANES` of `key` into `out`, word k of lane
-/// l's block at `k * LANES + l`. ChaCha with 8 rounds, its 64-bit block counter in state
-/// words 12 and 13 and the 64-bit stream in words 14 and 15, as `rand_chacha` lays them
-/// out; a 64-bit word is two consecutive 32-bit words, the first the low half.
+/// The chunk's blocks, `L` lanes (paths) at a time.
 #[inline(always)]
-fn chacha8(key: &[u32; 8], block: u64, first: u64, out: &mut [u64]) {
+fn fill_lanes<const L: usize>(key: &[u32; 8], first: u64, blocks: usize, words: &mut [u64]) {
+    for (block, out) in words.chunks_exact_mut(8 * LANES).take(blocks).enumerate() {
+        for part in 0..LANES / L {
+            chacha8::<L>(key, block as u64, first, part * L, out);
+        }
+    }
+}
+
+/// Block `block` of streams `first + lane ..` `first + lane + L` of `key`, word k of lane
+/// l's block at `out[k * LANES + l]`. ChaCha with 8 rounds, its 64-bit block counter in
+/// state words 12 and 13 and the 64-bit stream in words 14 and 15, as `rand_chacha` lays
+/// them out; a 64-bit word is two consecutive 32-bit words, the first the low half.
+#[inline(always)]
+fn chacha8<const L: usize>(key: &[u32; 8], block: u64, first: u64, lane: usize, out: &mut [u64]) {
     let out = &mut out[..8 * LANES];
     // The input, row by row; rebuilt at the end rather than kept (it would hold as many
     // vector registers as the state).
     let input = |j: usize, l: usize| -> u32 {
+        let stream = first.wrapping_add((lane + l) as u64);
         match j {
             0..4 => CONSTANTS[j],
             4..12 => key[j - 4],
             12 => block as u32,
             13 => (block >> 32) as u32,
-            14 => first.wrapping_add(l as u64) as u32,
-            _ => (first.wrapping_add(l as u64) >> 32) as u32,
+            14 => stream as u32,
+            _ => (stream >> 32) as u32,
         }
     };
-    let mut x = [[0u32; LANES]; 16];
+    let mut x = [[0u32; L]; 16];
     for (j, row) in x.iter_mut().enumerate() {
         for (l, v) in row.iter_mut().enumerate() {
             *v = input(j, l);
@@ -229,10 +240,10 @@ fn chacha8(key: &[u32; 8], block: u64, first: u64, out: &mut [u64]) {
         quarter(&mut x, 3, 4, 9, 14);
     }
     for k in 0..8 {
-        for l in 0..LANES {
+        for l in 0..L {
             let low = x[2 * k][l].wrapping_add(input(2 * k, l));
             let high = x[2 * k + 1][l].wrapping_add(input(2 * k + 1, l));
-            out[k * LANES + l] = u64::from(low) | (u64::from(high) << 32);
+            out[k * LANES + lane + l] = u64::from(low) | (u64::from(high) << 32);
         }
     }
 }
@@ -240,7 +251,7 @@ fn chacha8(key: &[u32; 8], block: u64, first: u64, out: &mut [u64]) {
 /// ChaCha's quarter round on rows a, b, c, d, every lane: each step one loop over the lanes,
 /// one vector operation.
 #[inline(always)]
-fn quarter(x: &mut [[u32; LANES]; 16], a: usize, b: usize, c: usize, d: usize) {
+fn quarter<const L: usize>(x: &mut [[u32; L]; 16], a: usize, b: usize, c: usize, d: usize) {
     for (p, q, r, bits) in [(a, b, d, 16), (c, d, b, 12), (a, b, d, 8), (c, d, b, 7)] {
         let added = x[q];
         for (v, w) in x[p].iter_mut().zip(added) {
