@@ -392,6 +392,58 @@ fn regression_a_percent_written_for_a_rate_is_warned_about_with_its_line() {
         .stderr("");
 }
 
+/// Found by a tester working from the SPEC alone: a `growth` on a margin (or on the cloud
+/// side's spend and share, margin-like series) is valid (SPEC 2 allows it on every series)
+/// but changes nothing, since such a series holds its last value; it was taken silently.
+#[test]
+fn a_growth_on_a_margin_like_series_is_warned_about() {
+    for (set, field) in [
+        (
+            "trajectories[base].margin.growth=0.05",
+            "trajectories[2].margin.growth: has no effect: a margin-like series holds its last value",
+        ),
+        (
+            "cloud.spend.growth=0.1",
+            "cloud.spend.growth: has no effect",
+        ),
+        (
+            "equity.cloud.share.growth=0.1",
+            "equity.cloud.share.growth: has no effect",
+        ),
+    ] {
+        let out = stakeshift()
+            .args(["check", "--set", set])
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(stderr.contains(field), "--set {set}: {stderr}");
+        // The results are those without it.
+        let with = stakeshift()
+            .args(["compare", "--format", "csv", "--set", set])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let without = stakeshift()
+            .args(["compare", "--format", "csv"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        assert_eq!(with, without, "--set {set}");
+    }
+    // A growth of 0 says nothing.
+    stakeshift()
+        .args(["check", "--set", "trajectories[base].margin.growth=0"])
+        .assert()
+        .success()
+        .stderr("");
+}
+
 /// Many slips make ten warning lines and a count, not one line each.
 #[test]
 fn many_warnings_are_cut_to_ten_and_a_count() {

@@ -170,6 +170,23 @@ impl Builder<'_> {
         Ok(v)
     }
 
+    /// A margin-like series holds its last value after its last point (SPEC 2): a growth
+    /// other than 0 on one is valid but changes nothing, which its writer may not expect.
+    fn warn_growth_held(&self, field: &str, raw: &RawSeries, series: &Series) {
+        if let Some(num) = &raw.growth
+            && !series.growth.is_zero()
+        {
+            self.warn(
+                format!("{field}.growth"),
+                num.span(),
+                format!(
+                    "has no effect: a margin-like series holds its last value after its last point (only revenue and valuation grow); remove it, or add points for the years after {}",
+                    series.points.last().map_or(0, |(y, _)| *y)
+                ),
+            );
+        }
+    }
+
     fn growth(&self, field: &str, num: Option<&S<Num>>) -> Check<Decimal> {
         let Some(num) = num else {
             return Ok(Decimal::ZERO);
@@ -474,6 +491,7 @@ impl Builder<'_> {
     /// checked and then ignored, as a margin's is: the series holds its last value.
     fn share_series(&self, field: &str, raw: &RawSeries, max: Option<Decimal>) -> Check<Series> {
         let mut series = self.series(field, raw, false)?;
+        self.warn_growth_held(field, raw, &series);
         series.growth = Decimal::ZERO;
         for (i, ((_, value), pair)) in series.points.iter().zip(raw.points.get_ref()).enumerate() {
             let out_of_range = *value < Decimal::ZERO || max.is_some_and(|m| *value > m);
@@ -1005,6 +1023,7 @@ impl Builder<'_> {
             .transpose()?;
         let revenue = self.series(&format!("{field}.revenue"), raw.revenue.get_ref(), true)?;
         let margin = self.series(&format!("{field}.margin"), raw.margin.get_ref(), false)?;
+        self.warn_growth_held(&format!("{field}.margin"), raw.margin.get_ref(), &margin);
         let valuation =
             self.series(&format!("{field}.valuation"), raw.valuation.get_ref(), true)?;
         let spend = raw
