@@ -106,34 +106,21 @@ fn simulation(c: &mut Criterion) {
 /// normals, hazards and yearly values), and the random words alone, per path.
 fn draws(c: &mut Criterion) {
     use rand::RngCore;
-    use stakeshift::simulate::draw::{Center, PathValues, Process, Streams, draw_path};
+    use stakeshift::simulate::draw::{
+        Center, PathValues, Process, Streams, cumulative_weights, draw_path,
+    };
     let model = stakeshift::io::load_model(None).unwrap().model;
     let spec = &model.simulation;
-    let f = |d: Decimal| -> f64 { d.try_into().unwrap() };
     let centers: Vec<Center> = (0..model.trajectories.len())
         .map(|i| Center::of(&model, i).unwrap())
         .collect();
-    let weights: Vec<f64> = spec.weights_of(&model).into_iter().map(f).collect();
-    let total: f64 = weights.iter().sum();
-    let mut running = 0.0;
-    let cumulative: Vec<f64> = weights
-        .iter()
-        .map(|w| {
-            running += w;
-            running / total
-        })
+    let weights: Vec<f64> = spec
+        .weights_of(&model)
+        .into_iter()
+        .map(|w| w.try_into().unwrap())
         .collect();
-    let process = Process {
-        revenue_vol: f(spec.revenue_vol),
-        revenue_persistence: f(spec.revenue_persistence),
-        margin_vol: f(spec.margin_vol),
-        margin_persistence: f(spec.margin_persistence),
-        valuation_beta: f(spec.valuation_beta),
-        valuation_vol: f(spec.valuation_vol),
-        valuation_persistence: f(spec.valuation_persistence),
-        agi_hazard: f(spec.agi_hazard),
-        failure_hazard: f(spec.failure_hazard),
-    };
+    let cumulative = cumulative_weights(&weights);
+    let process = Process::of(spec);
     let from = (spec.first_random_year(&model) - model.start_year) as usize;
     let streams = Streams::new(0);
     let mut values = PathValues::new(model.years());

@@ -192,39 +192,42 @@ pub fn describe(m: &Model, out: &mut String) {
 /// What `simulate` draws: `[simulation]`, or its defaults.
 fn simulation(m: &Model, out: &mut String) {
     let s = &m.simulation;
-    let weights = s.weights_of(m);
-    let centers: Vec<String> = m
-        .trajectories
-        .iter()
-        .zip(&weights)
-        .filter(|(_, w)| !w.is_zero())
-        .map(|(t, w)| format!("{} {}", t.name, plain(*w)))
-        .collect();
+    // Exact: a hazard of 0.0000001 is not 0%.
+    let exact_pct = |v: Decimal| format!("{}%", plain(v * Decimal::ONE_HUNDRED));
+    let centers = match &s.weights {
+        None => "1 each (the default)".to_string(),
+        Some(weights) => m
+            .trajectories
+            .iter()
+            .zip(weights)
+            .filter(|(_, w)| !w.is_zero())
+            .map(|(t, w)| format!("{} {}", t.name, plain(*w)))
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
     let first = s.first_random_year(m);
     let random = if first > m.end_year {
         format!("no random year (the first would be {first}, after end_year)")
     } else {
-        format!("random from {first}")
+        format!("first random year {first}")
     };
     let _ = writeln!(
         out,
-        "  simulation: {} paths, seed {}, {random}; centers weighted {}",
-        s.paths,
-        s.seed,
-        centers.join(", ")
+        "  simulation: {} paths, seed {}, {random}; centers weighted {centers}",
+        s.paths, s.seed
     );
     let _ = writeln!(
         out,
-        "    yearly shocks: revenue sd {} (persistence {}), margin sd {} (persistence {}), valuation beta {} and sd {} (persistence {}); hazards: AGI {}, failure {}",
-        plain(s.revenue_vol),
+        "    yearly shocks (sd): revenue {} (persistence {}), margin {} (persistence {}), valuation {} (persistence {}) plus {} x revenue's; yearly hazards: AGI {}, failure {}",
+        exact_pct(s.revenue_vol),
         plain(s.revenue_persistence),
-        plain(s.margin_vol),
+        exact_pct(s.margin_vol),
         plain(s.margin_persistence),
-        plain(s.valuation_beta),
-        plain(s.valuation_vol),
+        exact_pct(s.valuation_vol),
         plain(s.valuation_persistence),
-        pct(s.agi_hazard),
-        pct(s.failure_hazard)
+        plain(s.valuation_beta),
+        exact_pct(s.agi_hazard),
+        exact_pct(s.failure_hazard)
     );
 }
 

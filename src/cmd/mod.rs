@@ -126,7 +126,6 @@ pub fn show_warnings(loaded: &LoadedModel) {
     }
 }
 
-/// A warning of the command itself (not of the model), shown as the model's are.
 /// Warns where `simulate` would draw nothing: only the default first random year can fall
 /// past the horizon (a from_year given is checked to be a year of the model), when
 /// valuation_year is end_year. `check` and `simulate` both say so.
@@ -140,6 +139,7 @@ pub fn warn_if_nothing_random(model: &stakeshift::model::Model) {
     }
 }
 
+/// A warning of the command itself (not of the model), shown as the model's are.
 pub fn warn(warning: String) {
     let mut pending = PENDING_WARNINGS.lock().unwrap_or_else(|e| e.into_inner());
     if !pending.contains(&warning) {

@@ -5,12 +5,12 @@
 //! stream p of that key from its start, so a path's draws depend on the seed and its own
 //! index only: the output is the same whatever the number of threads and whichever paths
 //! are run. The simulation makes those words 16 paths at a time ([`super::words`]), the
-//! same numbers as `rand_chacha`'s, bit for bit. Each path draws, in order: one uniform for its center (53 bits, in [0, 1)),
-//! then for each year from `from_year` to `end_year` the normals e_r, e_m, e_v (ziggurat,
-//! `rand_distr`'s `StandardNormal`, drawn by [`super::normal`], which gives the same
-//! numbers) and one 64-bit number whose high and low halves are the uniforms u_a and u_f
-//! (k / 2^32, in [0, 1): a hazard is resolved to 2.3e-10, and a path of 20 random years
-//! reads 81 numbers, which ChaCha8 makes 32 at a time, instead of 101: a twentieth of a
+//! same numbers as `rand_chacha`'s, bit for bit. Each path draws, in order: one uniform for
+//! its center (53 bits, in [0, 1)), then for each year from `from_year` to `end_year` the
+//! normals e_r, e_m, e_v (ziggurat, `rand_distr`'s `StandardNormal`, drawn by
+//! [`super::normal`], which gives the same numbers) and one 64-bit number whose high and
+//! low halves are the uniforms u_a and u_f (k / 2^32, in [0, 1): a hazard is resolved to
+//! 2.3e-10, and a path of 20 random years reads 81 numbers instead of 101: a twentieth of a
 //! simulation's time). Every draw is taken whatever the parameters, so changing a vol or a
 //! hazard does not move the other draws (common random numbers).
 //!
@@ -53,6 +53,42 @@ pub struct Process {
     pub valuation_persistence: f64,
     pub agi_hazard: f64,
     pub failure_hazard: f64,
+}
+
+impl Process {
+    /// `[simulation]`'s process parameters in f64.
+    pub fn of(spec: &crate::model::Simulation) -> Process {
+        let f = |d: rust_decimal::Decimal| d.to_f64();
+        Process {
+            revenue_vol: f(spec.revenue_vol),
+            revenue_persistence: f(spec.revenue_persistence),
+            margin_vol: f(spec.margin_vol),
+            margin_persistence: f(spec.margin_persistence),
+            valuation_beta: f(spec.valuation_beta),
+            valuation_vol: f(spec.valuation_vol),
+            valuation_persistence: f(spec.valuation_persistence),
+            agi_hazard: f(spec.agi_hazard),
+            failure_hazard: f(spec.failure_hazard),
+        }
+    }
+}
+
+/// The cumulative shares of `weights` (each over their sum), the last exactly 1: center i is
+/// drawn where a uniform u in [0, 1) is below the i-th and not below the one before.
+pub fn cumulative_weights(weights: &[f64]) -> Vec<f64> {
+    let total: f64 = weights.iter().sum();
+    let mut running = 0.0;
+    let mut cumulative: Vec<f64> = weights
+        .iter()
+        .map(|w| {
+            running += w;
+            running / total
+        })
+        .collect();
+    if let Some(last) = cumulative.last_mut() {
+        *last = 1.0;
+    }
+    cumulative
 }
 
 /// A trajectory as a center of the simulation: its yearly values in f64.

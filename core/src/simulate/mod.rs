@@ -63,6 +63,7 @@ pub mod words;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use rand::RngCore;
 use rayon::prelude::*;
 
 use crate::engine::waterfall::Observer;
@@ -266,21 +267,9 @@ fn setup(model: &Model, options: &Options) -> Result<Setup, SimulateError> {
             message: "no trajectory can be drawn: every chosen trajectory has weight 0 in `simulation.weights`".into(),
         });
     }
-    let total: f64 = chosen.iter().sum();
-    let mut running = 0.0;
-    let mut cumulative: Vec<f64> = chosen
-        .iter()
-        .map(|w| {
-            running += w;
-            running / total
-        })
-        .collect();
-    if let Some(last) = cumulative.last_mut() {
-        *last = 1.0;
-    }
+    let cumulative = draw::cumulative_weights(&chosen);
     let discount = engine::discount_factors(model).map_err(SimulateError::Engine)?;
     let from_year = spec.first_random_year(model);
-    let f = |d: rust_decimal::Decimal| d.to_f64();
     let deal = Deal::of(model, &discount);
     let from = (from_year - model.start_year).max(0) as usize;
     let mut scratch = Scratch::new(&deal);
@@ -316,17 +305,7 @@ fn setup(model: &Model, options: &Options) -> Result<Setup, SimulateError> {
         starts,
         centers,
         cumulative,
-        process: Process {
-            revenue_vol: f(spec.revenue_vol),
-            revenue_persistence: f(spec.revenue_persistence),
-            margin_vol: f(spec.margin_vol),
-            margin_persistence: f(spec.margin_persistence),
-            valuation_beta: f(spec.valuation_beta),
-            valuation_vol: f(spec.valuation_vol),
-            valuation_persistence: f(spec.valuation_persistence),
-            agi_hazard: f(spec.agi_hazard),
-            failure_hazard: f(spec.failure_hazard),
-        },
+        process: Process::of(spec),
         streams: Streams::new(options.seed),
         start_year: model.start_year,
         end_year: model.end_year,
@@ -351,20 +330,28 @@ fn avx2_detected() -> bool {
 
 /// What a thread reuses from one path to the next, so that a path allocates nothing.
 struct Work {
+    /// The random words of the chunk of paths last drawn (with AVX2).
+    words: ChunkWords,
+    path: PathWork,
+}
+
+/// A path's values and the engine's state.
+struct PathWork {
     values: PathValues,
     scratch: Scratch<f64>,
     progress: Progress<f64>,
-    words: ChunkWords,
 }
 
 impl Work {
     fn new(setup: &Setup) -> Self {
         let deal = &setup.deal;
         Work {
-            values: PathValues::new(deal.years()),
-            scratch: Scratch::new(deal),
-            progress: Progress::start(deal),
             words: ChunkWords::new(setup.blocks),
+            path: PathWork {
+                values: PathValues::new(deal.years()),
+                scratch: Scratch::new(deal),
+                progress: Progress::start(deal),
+            },
         }
     }
 }
@@ -406,13 +393,18 @@ impl Setup {
             // SAFETY: the CPU has AVX2 (`avx2` is only true where `avx2_detected` said so).
             return unsafe { self.run_one_avx2(p, work, resume, recorder) };
         }
-        self.run_one_here(p, work, resume, recorder)
+        // Without AVX2, the path's own generator: making its words with other paths' in
+        // narrow vectors is slower than `rand_chacha`'s own code (see `words`).
+        let mut rng = self.streams.path(p);
+        self.run_one_here(&mut rng, p, &mut work.path, resume, recorder)
     }
 
     /// [`Setup::run_one`] compiled for AVX2, where the CPU has it: the same operations on
     /// wider vectors (Rust never fuses a multiply and an add unless asked to), so the same
     /// numbers, bit for bit, in about 5% fewer instructions and time per path (the
-    /// exponentials and the path's values run four to a vector instead of two).
+    /// exponentials and the path's values run four to a vector instead of two); and the
+    /// path's random words read from those made for its chunk of paths ([`words`]), the
+    /// same words as its own generator's.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     fn run_one_avx2<R: Recorder<f64>>(
@@ -422,26 +414,28 @@ impl Setup {
         resume: bool,
         recorder: &mut R,
     ) -> Result<(Drawn, Outcome<f64>), SimulateError> {
-        self.run_one_here(p, work, resume, recorder)
+        let Work { words, path } = work;
+        let mut rng = PathStream::new(&self.streams, p, words.path(&self.streams, p));
+        self.run_one_here(&mut rng, p, path, resume, recorder)
     }
 
+    /// Path `p` drawn from `rng`, its stream.
     #[inline(always)]
-    fn run_one_here<R: Recorder<f64>>(
+    fn run_one_here<G: RngCore, R: Recorder<f64>>(
         &self,
+        rng: &mut G,
         p: u64,
-        work: &mut Work,
+        work: &mut PathWork,
         resume: bool,
         recorder: &mut R,
     ) -> Result<(Drawn, Outcome<f64>), SimulateError> {
-        let Work {
+        let PathWork {
             values,
             scratch,
             progress,
-            words,
         } = work;
-        let mut rng = PathStream::new(&self.streams, p, words.path(&self.streams, p));
         let drawn = draw_path(
-            &mut rng,
+            rng,
             &self.centers,
             &self.cumulative,
             &self.process,
@@ -800,7 +794,7 @@ pub fn replay(model: &Model, options: &Options, p: u64) -> Result<Replay, Simula
     let skipped_rounds: Vec<usize> = (0..model.equity.rounds.len())
         .filter(|k| !applied.0.contains(k))
         .collect();
-    let values = work.values;
+    let values = work.path.values;
     let discount = engine::discount_factors(model).map_err(SimulateError::Engine)?;
     let exact = Deal::<rust_decimal::Decimal>::of(model, &discount);
     let refused_trajectories = model

@@ -34,6 +34,13 @@ use super::draw::Streams;
 pub const CHUNK: u64 = 16;
 const LANES: usize = CHUNK as usize;
 
+/// Words made for a path beyond those its draws read without a rejected normal.
+pub const SPARE_WORDS: usize = 7;
+
+/// The most blocks made for a path in advance: 1 MiB for a chunk (a 500-year model's paths
+/// read about 250).
+pub const MAX_BLOCKS: usize = 1024;
+
 /// "expand 32-byte k".
 const CONSTANTS: [u32; 4] = [0x6170_7865, 0x3320_646e, 0x7962_2d32, 0x6b20_6574];
 
@@ -80,8 +87,10 @@ impl PathWords<'_> {
 }
 
 impl ChunkWords {
-    /// For paths that read `blocks` blocks (8 words each) from their streams' start.
+    /// For paths that read `blocks` blocks (8 words each) from their streams' start (at most
+    /// [`MAX_BLOCKS`] are made; a path reads on from its own generator).
     pub fn new(blocks: usize) -> Self {
+        let blocks = blocks.min(MAX_BLOCKS);
         ChunkWords {
             kernel: Kernel::detected(),
             blocks,
@@ -99,9 +108,12 @@ impl ChunkWords {
         })
     }
 
-    /// The blocks a path drawing `words` 64-bit words reads (at least one).
+    /// The blocks to make for a path that draws `words` 64-bit words when none of its
+    /// normals is rejected: with at least [`SPARE_WORDS`] more, so that a path reads past
+    /// them rarely (a rejected normal reads two more words or so; about 0.7% of the
+    /// built-in model's paths read more than 7 more).
     pub fn blocks_for(words: usize) -> usize {
-        words.div_ceil(8).max(1)
+        words.saturating_add(SPARE_WORDS).div_ceil(8)
     }
 
     /// Path `p`'s first `8 * blocks` words of `streams`.
@@ -203,17 +215,23 @@ fn fill_lanes<const L: usize>(key: &[u32; 8], first: u64, blocks: usize, words: 
     }
 }
 
-/// Block `block` of streams `first + lane ..` `first + lane + L` of `key`, word k of lane
-/// l's block at `out[k * LANES + l]`. ChaCha with 8 rounds, its 64-bit block counter in
+/// Block `block` of streams `first + first_lane ..` `first + first_lane + L` of `key`, word
+/// k of the stream `first + l`'s block at `out[k * LANES + l]`. ChaCha with 8 rounds, its 64-bit block counter in
 /// state words 12 and 13 and the 64-bit stream in words 14 and 15, as `rand_chacha` lays
 /// them out; a 64-bit word is two consecutive 32-bit words, the first the low half.
 #[inline(always)]
-fn chacha8<const L: usize>(key: &[u32; 8], block: u64, first: u64, lane: usize, out: &mut [u64]) {
+fn chacha8<const L: usize>(
+    key: &[u32; 8],
+    block: u64,
+    first: u64,
+    first_lane: usize,
+    out: &mut [u64],
+) {
     let out = &mut out[..8 * LANES];
     // The input, row by row; rebuilt at the end rather than kept (it would hold as many
     // vector registers as the state).
     let input = |j: usize, l: usize| -> u32 {
-        let stream = first.wrapping_add((lane + l) as u64);
+        let stream = first.wrapping_add((first_lane + l) as u64);
         match j {
             0..4 => CONSTANTS[j],
             4..12 => key[j - 4],
@@ -243,7 +261,7 @@ fn chacha8<const L: usize>(key: &[u32; 8], block: u64, first: u64, lane: usize, 
         for l in 0..L {
             let low = x[2 * k][l].wrapping_add(input(2 * k, l));
             let high = x[2 * k + 1][l].wrapping_add(input(2 * k + 1, l));
-            out[k * LANES + lane + l] = u64::from(low) | (u64::from(high) << 32);
+            out[k * LANES + first_lane + l] = u64::from(low) | (u64::from(high) << 32);
         }
     }
 }
@@ -265,12 +283,18 @@ fn quarter<const L: usize>(x: &mut [[u32; L]; 16], a: usize, b: usize, c: usize,
 }
 
 /// One path's stream, read from its words made in advance: a random number generator that
-/// gives what `ChaCha8Rng` gives on that stream, 64 bits at a time. Past the words made
-/// (a path whose draws were rejected more often than usual), it goes on with the path's own
-/// `ChaCha8Rng`, set to where the words end.
+/// gives what `ChaCha8Rng` gives on that stream, call for call (64-bit, 32-bit and byte
+/// reads alike, as `rand_core`'s block buffer serves them: a 64-bit read takes the next two
+/// 32-bit words, low first; bytes take whole 32-bit words, little-endian). Past the words
+/// made (a path whose draws were rejected more often than usual), it goes on with the
+/// path's own `ChaCha8Rng`, set to where the words end.
 pub struct PathStream<'a> {
     words: PathWords<'a>,
+    /// The next whole 64-bit word to read.
     next: usize,
+    /// The high half of the word a 32-bit read took the low half of: what the next read
+    /// starts with.
+    high_half: Option<u32>,
     streams: &'a Streams,
     path: u64,
     beyond: Option<ChaCha8Rng>,
@@ -282,47 +306,72 @@ impl<'a> PathStream<'a> {
         PathStream {
             words,
             next: 0,
+            high_half: None,
             streams,
             path,
             beyond: None,
         }
     }
 
+    /// The path's own generator at the first 32-bit word not made.
+    fn beyond(&mut self) -> &mut ChaCha8Rng {
+        let (streams, path, made) = (self.streams, self.path, self.words.len());
+        self.beyond.get_or_insert_with(|| {
+            let mut rng = streams.path(path);
+            // Positions count 32-bit words.
+            rng.set_word_pos(2 * made as u128);
+            rng
+        })
+    }
+
+    /// The next 32-bit word.
+    fn read_u32(&mut self) -> u32 {
+        if let Some(high) = self.high_half.take() {
+            return high;
+        }
+        match self.words.get(self.next) {
+            Some(w) => {
+                self.next += 1;
+                self.high_half = Some((w >> 32) as u32);
+                w as u32
+            }
+            None => self.beyond().next_u32(),
+        }
+    }
+
+    /// A 64-bit read that is not one whole word made: it starts on a word's high half, or
+    /// it reaches past the words made.
     #[cold]
     #[inline(never)]
-    fn beyond_u64(&mut self) -> u64 {
-        let (streams, path, made) = (self.streams, self.path, self.words.len());
-        self.beyond
-            .get_or_insert_with(|| {
-                let mut rng = streams.path(path);
-                // Positions count 32-bit words.
-                rng.set_word_pos(2 * made as u128);
-                rng
-            })
-            .next_u64()
+    fn next_u64_slow(&mut self) -> u64 {
+        if self.high_half.is_none() {
+            return self.beyond().next_u64();
+        }
+        let low = self.read_u32();
+        let high = self.read_u32();
+        u64::from(low) | (u64::from(high) << 32)
     }
 }
 
 impl RngCore for PathStream<'_> {
     #[inline(always)]
     fn next_u64(&mut self) -> u64 {
-        match self.words.get(self.next) {
-            Some(w) => {
-                self.next += 1;
-                w
-            }
-            None => self.beyond_u64(),
+        if self.high_half.is_none()
+            && let Some(w) = self.words.get(self.next)
+        {
+            self.next += 1;
+            return w;
         }
+        self.next_u64_slow()
     }
 
-    /// The low half of the next 64-bit word (the draws read whole words only).
     fn next_u32(&mut self) -> u32 {
-        self.next_u64() as u32
+        self.read_u32()
     }
 
     fn fill_bytes(&mut self, dst: &mut [u8]) {
-        for chunk in dst.chunks_mut(8) {
-            chunk.copy_from_slice(&self.next_u64().to_le_bytes()[..chunk.len()]);
+        for chunk in dst.chunks_mut(4) {
+            chunk.copy_from_slice(&self.read_u32().to_le_bytes()[..chunk.len()]);
         }
     }
 }

@@ -13,8 +13,9 @@ fn reference(seed: u64, p: u64, n: usize) -> Vec<u64> {
     (0..n).map(|_| rng.next_u64()).collect()
 }
 
-/// Paths around every edge a chunk or a stream number has: chunk boundaries, the stream's
-/// low 32-bit word rolling over inside a chunk, and the last streams.
+/// Paths around every edge a chunk or a stream number has: chunk boundaries, the chunks on
+/// either side of the stream's low 32-bit word rolling over (2^32 is a chunk boundary) and
+/// of 2^63, and the last streams.
 fn paths() -> Vec<u64> {
     let mut paths = vec![0, 1, 15, 16, 17, 31, 1_000_003];
     for edge in [1u64 << 32, 1 << 63] {
@@ -60,28 +61,69 @@ fn a_path_stream_goes_on_past_the_words_made() {
     }
 }
 
-/// Only whole 64-bit words are read by the draws; a 32-bit read takes a word's low half
-/// and bytes come from whole words, little-endian.
+/// Whatever mix of 64-bit, 32-bit and byte reads, a path's stream gives what its own
+/// ChaCha8Rng gives, across the end of the words made (found by a review: 32-bit and byte
+/// reads had taken whole 64-bit words, which the draws never do, but a new draw might).
 #[test]
-fn a_path_stream_reads_whole_words() {
-    let streams = Streams::new(3);
-    let mut chunk = ChunkWords::new(2);
-    let words = reference(3, 9, 4);
-    let mut stream = PathStream::new(&streams, 9, chunk.path(&streams, 9));
-    assert_eq!(stream.next_u32(), words[0] as u32);
-    let mut bytes = [0u8; 12];
-    stream.fill_bytes(&mut bytes);
-    assert_eq!(bytes[..8], words[1].to_le_bytes());
-    assert_eq!(bytes[8..], words[2].to_le_bytes()[..4]);
-    assert_eq!(stream.next_u64(), words[3]);
+fn a_path_stream_is_its_chacha8rng_for_every_kind_of_read() {
+    let streams = Streams::new(11);
+    // A fixed pseudo-random sequence of calls (a linear congruential generator: no other
+    // randomness in a test).
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = |n: u64| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) % n
+    };
+    for blocks in [1, 2, 5] {
+        let mut chunk = ChunkWords::new(blocks);
+        for p in [3, 16, 77] {
+            let mut rng = ChaCha8Rng::from_seed(ChaCha8Rng::seed_from_u64(11).get_seed());
+            rng.set_stream(p);
+            let mut stream = PathStream::new(&streams, p, chunk.path(&streams, p));
+            for call in 0..300 {
+                match next(3) {
+                    0 => assert_eq!(stream.next_u64(), rng.next_u64(), "path {p}, call {call}"),
+                    1 => assert_eq!(stream.next_u32(), rng.next_u32(), "path {p}, call {call}"),
+                    _ => {
+                        let len = next(13) as usize;
+                        let (mut mine, mut theirs) = (vec![0u8; len], vec![0u8; len]);
+                        stream.fill_bytes(&mut mine);
+                        rng.fill_bytes(&mut theirs);
+                        assert_eq!(mine, theirs, "path {p}, call {call}, {len} bytes");
+                    }
+                }
+            }
+        }
+    }
 }
 
 #[test]
-fn blocks_cover_the_words_a_path_draws() {
+fn blocks_cover_the_words_a_path_draws_and_some_spare() {
     assert_eq!(ChunkWords::blocks_for(0), 1);
     assert_eq!(ChunkWords::blocks_for(1), 1);
-    assert_eq!(ChunkWords::blocks_for(8), 1);
-    assert_eq!(ChunkWords::blocks_for(9), 2);
-    // The built-in model: a center word and 20 random years of four words each.
+    assert_eq!(ChunkWords::blocks_for(2), 2);
+    // The built-in model: a center word and 20 random years of four words each, 88 made.
     assert_eq!(ChunkWords::blocks_for(81), 11);
+    // 19 random years: 77 words, 88 made (with 80, an odd number of years left 3 spare).
+    assert_eq!(ChunkWords::blocks_for(77), 11);
+    assert_eq!(ChunkWords::blocks_for(usize::MAX), usize::MAX / 8 + 1);
+}
+
+/// A public constructor takes any size without panicking: at most MAX_BLOCKS are made, and
+/// a path reads on from its own generator.
+#[test]
+fn a_huge_chunk_is_capped_and_read_on() {
+    let streams = Streams::new(2);
+    let mut chunk = ChunkWords::new(usize::MAX);
+    let words = chunk.path(&streams, 1);
+    assert_eq!(
+        words.len(),
+        8 * stakeshift_core::simulate::words::MAX_BLOCKS
+    );
+    let made = words.len();
+    let mut stream = PathStream::new(&streams, 1, words);
+    let drawn: Vec<u64> = (0..made + 20).map(|_| stream.next_u64()).collect();
+    assert_eq!(drawn, reference(2, 1, made + 20));
 }
