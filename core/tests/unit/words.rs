@@ -127,3 +127,23 @@ fn a_huge_chunk_is_capped_and_read_on() {
     let drawn: Vec<u64> = (0..made + 20).map(|_| stream.next_u64()).collect();
     assert_eq!(drawn, reference(2, 1, made + 20));
 }
+
+/// The widest kernel is the one used: a detection that quietly fell back to the portable
+/// code would give the same words, slower, and no other test would notice.
+#[test]
+fn the_widest_kernel_this_cpu_has_is_detected() {
+    let available = Kernel::available();
+    assert_eq!(Some(&Kernel::detected()), available.last());
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            assert!(available.contains(&Kernel::Avx2));
+            assert_ne!(Kernel::detected(), Kernel::Portable);
+        }
+        if std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("avx512vl")
+        {
+            assert_eq!(Kernel::detected(), Kernel::Avx512);
+        }
+    }
+}
