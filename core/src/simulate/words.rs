@@ -290,15 +290,21 @@ fn quarter<const L: usize>(x: &mut [[u32; L]; 16], a: usize, b: usize, c: usize,
 /// path's own `ChaCha8Rng`, set to where the words end.
 pub struct PathStream<'a> {
     words: PathWords<'a>,
-    /// The next whole 64-bit word to read.
+    /// The next whole 64-bit word to read; [`PENDING`] after a 32-bit read that took a
+    /// word's low half (so that a 64-bit read's one test, whether the word is there, also
+    /// sends that case to the slow path).
     next: usize,
-    /// The high half of the word a 32-bit read took the low half of: what the next read
-    /// starts with.
-    high_half: Option<u32>,
+    /// With `next` at [`PENDING`]: the high half still to read, and the word after it.
+    high_half: u32,
+    resume: usize,
     streams: &'a Streams,
     path: u64,
     beyond: Option<ChaCha8Rng>,
 }
+
+/// `next` while a word's high half is pending: an index far past any words made (and whose
+/// place in the chunk, `i * 16 + lane`, does not overflow).
+const PENDING: usize = usize::MAX / (4 * LANES);
 
 impl<'a> PathStream<'a> {
     /// Path `path`'s stream of `streams`, whose first words are `words`.
@@ -306,7 +312,8 @@ impl<'a> PathStream<'a> {
         PathStream {
             words,
             next: 0,
-            high_half: None,
+            high_half: 0,
+            resume: 0,
             streams,
             path,
             beyond: None,
@@ -326,13 +333,15 @@ impl<'a> PathStream<'a> {
 
     /// The next 32-bit word.
     fn read_u32(&mut self) -> u32 {
-        if let Some(high) = self.high_half.take() {
-            return high;
+        if self.next == PENDING {
+            self.next = self.resume;
+            return self.high_half;
         }
         match self.words.get(self.next) {
             Some(w) => {
-                self.next += 1;
-                self.high_half = Some((w >> 32) as u32);
+                self.high_half = (w >> 32) as u32;
+                self.resume = self.next + 1;
+                self.next = PENDING;
                 w as u32
             }
             None => self.beyond().next_u32(),
@@ -344,7 +353,7 @@ impl<'a> PathStream<'a> {
     #[cold]
     #[inline(never)]
     fn next_u64_slow(&mut self) -> u64 {
-        if self.high_half.is_none() {
+        if self.next != PENDING {
             return self.beyond().next_u64();
         }
         let low = self.read_u32();
@@ -356,13 +365,13 @@ impl<'a> PathStream<'a> {
 impl RngCore for PathStream<'_> {
     #[inline(always)]
     fn next_u64(&mut self) -> u64 {
-        if self.high_half.is_none()
-            && let Some(w) = self.words.get(self.next)
-        {
-            self.next += 1;
-            return w;
+        match self.words.get(self.next) {
+            Some(w) => {
+                self.next += 1;
+                w
+            }
+            None => self.next_u64_slow(),
         }
-        self.next_u64_slow()
     }
 
     fn next_u32(&mut self) -> u32 {
