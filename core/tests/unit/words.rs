@@ -147,3 +147,14 @@ fn the_widest_kernel_this_cpu_has_is_detected() {
         }
     }
 }
+
+/// A chunk asked for the same paths of another seed makes that seed's words (it keeps
+/// the chunk of one key only).
+#[test]
+fn a_chunk_asked_for_another_seed_makes_its_words() {
+    let mut chunk = ChunkWords::new(2);
+    for seed in [1, 2, 1] {
+        let streams = Streams::new(seed);
+        assert_eq!(chunk.path(&streams, 4).to_vec(), reference(seed, 4, 16));
+    }
+}
