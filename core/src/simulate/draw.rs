@@ -4,15 +4,16 @@
 //! 256-bit key is expanded from the seed by `rand`'s `seed_from_u64`, and path p reads
 //! stream p of that key from its start, so a path's draws depend on the seed and its own
 //! index only: the output is the same whatever the number of threads and whichever paths
-//! are run. The simulation makes those words 16 paths at a time ([`super::words`]), the
-//! same numbers as `rand_chacha`'s, bit for bit. Each path draws, in order: one uniform for
-//! its center (53 bits, in [0, 1)), then for each year from `from_year` to `end_year` the
-//! normals e_r, e_m, e_v (ziggurat, `rand_distr`'s `StandardNormal`, drawn by
-//! [`super::normal`], which gives the same numbers) and one 64-bit number whose high and
-//! low halves are the uniforms u_a and u_f (k / 2^32, in [0, 1): a hazard is resolved to
-//! 2.3e-10, and a path of 20 random years reads 81 numbers instead of 101: a twentieth of a
-//! simulation's time). Every draw is taken whatever the parameters, so changing a vol or a
-//! hazard does not move the other draws (common random numbers).
+//! are run. Where the CPU has AVX2, the simulation makes those words 16 paths at a time
+//! ([`super::words`]), the same numbers as `rand_chacha`'s, bit for bit. Each path draws,
+//! in order: one uniform for its center (53 bits, in [0, 1)), then for each year from
+//! `from_year` to `end_year` the normals e_r, e_m, e_v (ziggurat, `rand_distr`'s
+//! `StandardNormal`, drawn by [`super::normal`], which gives the same numbers) and one
+//! 64-bit number whose high and low halves are the uniforms u_a and u_f (k / 2^32, in [0,
+//! 1): a hazard is resolved to 2.3e-10, and a path of 20 random years reads 81 numbers
+//! instead of 101: a twentieth of a simulation's time). Every draw is taken whatever the
+//! parameters, so changing a vol or a hazard does not move the other draws (common random
+//! numbers).
 //!
 //! ```
 //! use rand::RngCore;

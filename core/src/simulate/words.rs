@@ -8,8 +8,9 @@
 //! computed together, one vector lane a path, so that each step of ChaCha's rounds is one
 //! operation on 8 or 16 blocks: the state is `[[u32; lanes]; 16]` and every step a loop over
 //! the lanes, which the compiler turns into vector instructions (AVX-512 or AVX2 where the
-//! CPU has it, chosen at run time). The arithmetic is on integers, so the words are the same
-//! whatever the vector width; tests hold them to `rand_chacha`'s.
+//! CPU has it, chosen at run time; without AVX2 the simulation draws from each path's own
+//! `ChaCha8Rng`, whose code for narrower vectors is faster). The arithmetic is on integers,
+//! so the words are the same whatever the vector width; tests hold them to `rand_chacha`'s.
 //!
 //! ```
 //! use rand::RngCore;
@@ -217,9 +218,10 @@ fn fill_lanes<const L: usize>(key: &[u32; 8], first: u64, blocks: usize, words: 
 }
 
 /// Block `block` of streams `first + first_lane ..` `first + first_lane + L` of `key`, word
-/// k of the stream `first + l`'s block at `out[k * LANES + l]`. ChaCha with 8 rounds, its 64-bit block counter in
-/// state words 12 and 13 and the 64-bit stream in words 14 and 15, as `rand_chacha` lays
-/// them out; a 64-bit word is two consecutive 32-bit words, the first the low half.
+/// k of the stream `first + l`'s block at `out[k * LANES + l]`. ChaCha with 8 rounds, its
+/// 64-bit block counter in state words 12 and 13 and the 64-bit stream in words 14 and 15,
+/// as `rand_chacha` lays them out; a 64-bit word is two consecutive 32-bit words, the first
+/// the low half.
 #[inline(always)]
 fn chacha8<const L: usize>(
     key: &[u32; 8],
