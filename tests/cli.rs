@@ -370,13 +370,7 @@ fn regression_a_percent_written_for_a_rate_is_warned_about_with_its_line() {
             "simulation.failure_hazard: 1 is a yearly probability",
         ),
     ] {
-        let out = stakeshift()
-            .args(["check", "--set", set])
-            .assert()
-            .success()
-            .get_output()
-            .clone();
-        let stderr = String::from_utf8(out.stderr).unwrap();
+        let stderr = check_with_set_warns(set);
         assert!(stderr.contains(field), "--set {set}: {stderr}");
     }
     // No warning without such values.
@@ -390,6 +384,17 @@ fn regression_a_percent_written_for_a_rate_is_warned_about_with_its_line() {
         .assert()
         .success()
         .stderr("");
+}
+
+/// `check --set SET` on the built-in model, which succeeds: its stderr.
+fn check_with_set_warns(set: &str) -> String {
+    let out = stakeshift()
+        .args(["check", "--set", set])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    String::from_utf8(out.stderr).unwrap()
 }
 
 /// Found by a tester working from the SPEC alone: a `growth` on a margin (or on the cloud
@@ -411,13 +416,7 @@ fn a_growth_on_a_margin_like_series_is_warned_about() {
             "equity.cloud.share.growth: has no effect",
         ),
     ] {
-        let out = stakeshift()
-            .args(["check", "--set", set])
-            .assert()
-            .success()
-            .get_output()
-            .clone();
-        let stderr = String::from_utf8(out.stderr).unwrap();
+        let stderr = check_with_set_warns(set);
         assert!(stderr.contains(field), "--set {set}: {stderr}");
         // The results are those without it.
         let with = stakeshift()
