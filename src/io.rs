@@ -109,9 +109,31 @@ pub struct LoadedModel {
     pub text: String,
     /// The model's warnings, placed and worded (see [`LoadedModel::warnings`]).
     warnings: Vec<String>,
+    /// How each override it was loaded with is named (`--set equity.stake=0.3`), in order.
+    overridden_by: Vec<String>,
 }
 
 impl LoadedModel {
+    /// An error of the engine on this model, naming the file and, where the model was
+    /// changed by overrides, them too: an amount the engine cannot compute (a round whose
+    /// pre-money value would not be > 0 after `--set scale.valuation=0`) may come from one.
+    pub fn engine_error(&self, e: &crate::engine::EngineError) -> Error {
+        Error::Model {
+            file: self.label.clone(),
+            location: None,
+            field: e.field.clone(),
+            message: self.with_overrides(e.to_string()),
+        }
+    }
+
+    /// `message`, followed by the overrides the model was loaded with, if any.
+    pub fn with_overrides(&self, mut message: String) -> String {
+        if !self.overridden_by.is_empty() {
+            message.push_str(&format!(" (with {})", self.overridden_by.join(", ")));
+        }
+        message
+    }
+
     /// The model's warnings (valid values that look like a slip), each as a line naming
     /// where the value was written and the field, like an error's: the file's line and
     /// column, or the `--set` that wrote it.
@@ -248,6 +270,7 @@ impl ModelFile {
             label: self.label.clone(),
             text: patched.text,
             warnings: patched.warnings,
+            overridden_by: overrides.iter().map(|o| o.origin.clone()).collect(),
         })
     }
 

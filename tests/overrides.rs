@@ -399,3 +399,73 @@ fn a_table_added_by_set_gives_what_the_same_table_in_the_file_gives() {
         "{err}"
     );
 }
+
+/// helper-36's find: a model that `--set` makes impossible to compute (a round whose default
+/// pre-money value, valuation minus raise, is not > 0 once every valuation is scaled to 0)
+/// failed in the engine with a message that did not name the `--set`. The file alone runs.
+#[test]
+fn regression_an_engine_error_after_set_names_the_set() {
+    let dir = temp_dir("engine-error");
+    let model = dir.join("round.toml");
+    std::fs::write(
+        &model,
+        r#"name = "Round"
+unit = "USD m"
+start_year = 2024
+end_year = 2025
+valuation_year = 2024
+discount_rate = 0.25
+investor = { party = "fund", contributions = [[2024, 10.0]] }
+equity = { from_year = 2024, stake = 0.2, rounds = [{ year = 2025, raise = 5.0 }] }
+[profit_share]
+residual = "founders"
+tiers = [{ name = "Half", shares = { fund = 0.5 } }]
+[[trajectories]]
+name = "only"
+revenue = { points = [[2024, 100.0]] }
+margin = { points = [[2024, 0.0], [2025, 0.25]] }
+valuation = { points = [[2024, 100.0], [2025, 300.0]] }
+"#,
+    )
+    .unwrap();
+    let model = model.to_str().unwrap();
+    stdout(&["compare", model]);
+    for command in ["compare", "explain", "tornado"] {
+        let mut args = vec![command, model, "--set", "scale.valuation=0"];
+        if command == "explain" {
+            args.extend(["--trajectory", "only", "--year", "2025"]);
+        }
+        let out = stakeshift()
+            .args(&args)
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
+        let err = String::from_utf8(out.stderr).unwrap();
+        if command == "tornado" {
+            // tornado varies from the model as set: it cannot start.
+            assert!(
+                err.contains("(with --set scale.valuation=0)"),
+                "{command}: {err}"
+            );
+            continue;
+        }
+        assert!(
+            err.contains("pre-money value would be -5"),
+            "{command}: {err}"
+        );
+        assert!(
+            err.ends_with("(with --set scale.valuation=0)\n"),
+            "{command}: {err}"
+        );
+    }
+    let out = stakeshift()
+        .args(["solve", model, "equity.stake", "--set", "scale.valuation=0"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("(with --set scale.valuation=0)"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -303,6 +303,10 @@ fn bad_grids_and_paths_exit_2_naming_the_path() {
         "--vary",
         "shift.margin=0..0.1",
     ]);
+    // A model file without a PATH is said to be that (it was read as a path of the
+    // built-in model: "the top level has no key `m1`").
+    let e = failing(&["solve", "models/msft-openai.toml"]);
+    assert!(e.contains("no PATH to solve for"), "{e}");
     // solve on a year or a text value.
     let e = failing(&["solve", "trajectories[base].agi_year"]);
     assert!(e.contains("whole steps"), "{e}");
@@ -321,6 +325,16 @@ fn bad_grids_and_paths_exit_2_naming_the_path() {
     assert!(e.contains("1e30 is too large"), "{e}");
     let e = failing(&["compare", "--set", "shift.margin=1e-40"]);
     assert!(e.contains("beyond the 28th decimal place"), "{e}");
+    // The same for a range's ends (helper-36: `-1e30`, `1e-30` were "not a number").
+    let e = failing(&["sweep", "--vary", "discount_rate=-1e30..1e30:3"]);
+    assert!(e.contains("`-1e30` is too large to hold exactly"), "{e}");
+    let e = failing(&["solve", "equity.stake", "--within", "1e-30..0.5"]);
+    assert!(
+        e.contains("`1e-30` has digits beyond the 28th decimal place"),
+        "{e}"
+    );
+    let e = failing(&["tornado", "--vary", "equity.stake=nan..0.5"]);
+    assert!(e.contains("`nan` is not a number"), "{e}");
     // tornado, as sweep, takes each path once.
     let e = failing(&[
         "tornado",
@@ -550,4 +564,60 @@ fn regression_solve_within_a_huge_range_finds_the_same_roots() {
         .args(["solve", "discount_rate", "--within", "11..20", "-t", "base"])
         .assert()
         .success();
+}
+
+/// helper-36's find: a solution printed to 8 places only (0.00002341 for a root of
+/// 2.3409829e-5; 0.00000000 for one of 7.8e-10) is not SPEC 11's "to 1e-8 relative".
+/// By hand: 10 paid in 2024; in 2025 half the profit of 25, 12.5, discounted by 1/1.25 =
+/// 0.8, gives the profit share an NPV of 0; a stake s of the 2025 valuation V gives -10 +
+/// s V 0.8. They tie at s = 12.5 / V: at V = 3e8, s = 4.1666...e-8, which 8 places print as
+/// 0.00000004 (4% off) and 9 significant digits as 0.0000000416666667.
+#[test]
+fn regression_solve_prints_a_small_root_to_9_significant_digits() {
+    let dir = crate::common::ScratchDir::new("small-root");
+    let model = dir.join("small.toml");
+    std::fs::write(
+        &model,
+        r#"name = "Small root"
+unit = "USD m"
+start_year = 2024
+end_year = 2025
+valuation_year = 2024
+discount_rate = 0.25
+investor = { party = "fund", contributions = [[2024, 10.0]] }
+equity = { from_year = 2025, stake = 0.2 }
+[profit_share]
+residual = "founders"
+tiers = [{ name = "Half", shares = { fund = 0.5 } }]
+[[trajectories]]
+name = "only"
+revenue = { points = [[2024, 100.0]] }
+margin = { points = [[2024, 0.0], [2025, 0.25]] }
+valuation = { points = [[2024, 100.0], [2025, 300000000.0]] }
+"#,
+    )
+    .unwrap();
+    let run = |format: &str| -> String {
+        let out = stakeshift()
+            .arg("solve")
+            .arg(&model)
+            .args(["equity.stake", "--format", format])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    let csv = run("csv");
+    let row: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+    assert_eq!(row[5], "0.0000000416666667", "{csv}");
+    // The current value is printed alike: 9 significant digits, so 9 places below 1.
+    assert_eq!(row[3], "0.200000000", "{csv}");
+    let exact = 12.5 / 3e8;
+    let got: f64 = row[5].parse().unwrap();
+    assert!((got - exact).abs() <= 1e-8 * exact, "{got} vs {exact}");
+    let json = run("json");
+    assert!(json.contains("\"solution\": 0.0000000416666667"), "{json}");
+    assert!(run("table").contains("0.0000000416666667"));
 }

@@ -1098,3 +1098,70 @@ fn a_replay_names_a_compute_spend_without_revenue() {
         "{replay}"
     );
 }
+
+/// helper-37's note: where SPEC 10 step 3 makes a center's paths part from it whatever the
+/// vols (a margin above 1 held at 1; a trajectories_csv profit without revenue dropped), a
+/// user who sets every vol to 0 to see `compare`'s numbers got different ones silently.
+/// `simulate` now says which center and years; a model without either says nothing.
+#[test]
+fn simulate_warns_where_spec_10_parts_a_path_from_its_center() {
+    let stderr = |args: &[&str]| -> String {
+        let out = stakeshift()
+            .args(args)
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let quiet = ["simulate", "--paths", "20", "--quiet"];
+    assert!(!stderr(&quiet).contains("warning"));
+    // base's margin 1.5 in every year: the 20 random years 2026 to 2045.
+    let set = ["--set", "trajectories[base].margin.points=[[2020, 1.5]]"];
+    let e = stderr(&[&quiet[..], &set[..]].concat());
+    assert!(
+        e.contains("center `base` has a margin above 1 in 2026, 2027, 2028 and 17 more years"),
+        "{e}"
+    );
+    // Not a center when --trajectory leaves it out.
+    let e = stderr(&[&quiet[..], &set[..], &["-t", "bear"][..]].concat());
+    assert!(!e.contains("margin above 1"), "{e}");
+
+    // A trajectories_csv center with a profit of 0.4 and no revenue in 2027 (a random
+    // year: from_year defaults to valuation_year + 1 = 2023), and profit above revenue in
+    // 2029 and 2030.
+    let dir = std::env::temp_dir().join(format!("stakeshift-departures-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let model =
+        std::fs::read_to_string(crate::common::repo_path("tests/bad/_valid_csv.toml")).unwrap();
+    std::fs::write(dir.join("m.toml"), model.replace("_valid_csv.csv", "m.csv")).unwrap();
+    let mut csv = String::from("trajectory,year,revenue,profit,valuation\n");
+    for (year, revenue, profit) in [
+        (2020, 1.0, 0.0),
+        (2021, 2.0, 0.1),
+        (2022, 3.0, 0.2),
+        (2023, 4.0, 0.3),
+        (2024, 5.0, 0.4),
+        (2025, 6.0, 0.5),
+        (2026, 7.0, 0.6),
+        (2027, 0.0, 0.4),
+        (2028, 9.0, 0.8),
+        (2029, 1.0, 2.0),
+        (2030, 1.0, 3.0),
+    ] {
+        csv.push_str(&format!("fromcsv,{year},{revenue},{profit},100.0\n"));
+    }
+    std::fs::write(dir.join("m.csv"), csv).unwrap();
+    let m = dir.join("m.toml");
+    let e = stderr(&[&quiet[..], &[m.to_str().unwrap()][..]].concat());
+    assert!(
+        e.contains("center `fromcsv` has a profit without revenue in 2027"),
+        "{e}"
+    );
+    assert!(
+        e.contains("center `fromcsv` has a margin above 1 in 2029 and 2030"),
+        "{e}"
+    );
+    assert!(!e.contains("center `base`"), "{e}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -18,12 +18,7 @@ pub fn run(args: &ExplainArgs, stdout: &mut dyn std::io::Write) -> anyhow::Resul
     let ledgers =
         ledger::explain(model, &model.trajectories[index], args.year).map_err(|e| match e {
             ExplainError::YearOutside { .. } => Error::Usage(e.to_string()),
-            ExplainError::Engine(e) => Error::Model {
-                file: loaded.label.clone(),
-                location: None,
-                field: e.field.clone(),
-                message: e.to_string(),
-            },
+            ExplainError::Engine(e) => loaded.engine_error(&e),
         })?;
     super::check_unchosen_trajectories(&loaded, Some(&[index]))?;
     let regimes: &[Regime] = match args.regime {

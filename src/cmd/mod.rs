@@ -430,7 +430,7 @@ pub(crate) fn run_model(
     selected: Option<&[usize]>,
 ) -> Result<stakeshift::compare::Comparison, Error> {
     let comparison = stakeshift::compare::compare(&loaded.model, selected)
-        .map_err(|e| engine_error(loaded, e))?;
+        .map_err(|e| loaded.engine_error(&e))?;
     check_unchosen_trajectories(loaded, selected)?;
     Ok(comparison)
 }
@@ -457,7 +457,7 @@ pub(crate) fn check_unchosen_trajectories(
     stakeshift::compare::outcomes(&loaded.model, &unchosen)
         .map(|_| ())
         .map_err(|e| {
-            let mut error = engine_error(loaded, e);
+            let mut error = loaded.engine_error(&e);
             if let Error::Model { message, .. } = &mut error {
                 message.push_str(
                     " (a trajectory not chosen with --trajectory: every trajectory of a model must run)",
@@ -465,16 +465,6 @@ pub(crate) fn check_unchosen_trajectories(
             }
             error
         })
-}
-
-/// An engine error as a model error naming the file.
-fn engine_error(loaded: &LoadedModel, e: stakeshift::engine::EngineError) -> Error {
-    Error::Model {
-        file: loaded.label.clone(),
-        location: None,
-        field: e.field.clone(),
-        message: e.to_string(),
-    }
 }
 
 /// Writes to stdout, mapping the error into the crate's.

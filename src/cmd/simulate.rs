@@ -11,6 +11,44 @@ use stakeshift::error::Error;
 use stakeshift::io::{self, LoadedModel};
 use stakeshift::simulate::{self, Options, SimulateError};
 
+/// Warns of the centers whose paths part from them whatever the vols (SPEC 10 step 3 to
+/// the letter: a margin held at 1, a profit without revenue dropped), so that a user who
+/// sets every vol to 0 expecting `compare`'s numbers learns why they differ. (A model the
+/// simulation refuses is said so by the run itself.)
+fn warn_of_departures(model: &stakeshift::model::Model, options: &Options) {
+    let Ok(departures) = simulate::departures(model, options) else {
+        return;
+    };
+    for d in departures {
+        if !d.margin_above_one.is_empty() {
+            super::warn(format!(
+                "simulate: center `{}` has a margin above 1 in {}: a simulated path holds its margin at 1 there (SPEC 10, step 3), so its paths differ from the trajectory `compare` runs, even with every vol 0",
+                d.center,
+                years(&d.margin_above_one)
+            ));
+        }
+        if !d.profit_without_revenue.is_empty() {
+            super::warn(format!(
+                "simulate: center `{}` has a profit without revenue in {}: a simulated path's margin is 0 where revenue is 0 (SPEC 10, step 3), so its profit there is 0, not the trajectory's",
+                d.center,
+                years(&d.profit_without_revenue)
+            ));
+        }
+    }
+}
+
+/// "2030", "2030 and 2031", "2030, 2031, 2032 and 5 more years".
+fn years(years: &[stakeshift::model::Year]) -> String {
+    let shown: Vec<String> = years.iter().take(3).map(|y| y.to_string()).collect();
+    match (years.len(), shown.as_slice()) {
+        (1, [a]) => a.clone(),
+        (2, [a, b]) => format!("{a} and {b}"),
+        (3, [a, b, c]) => format!("{a}, {b} and {c}"),
+        (n, [a, b, c]) => format!("{a}, {b}, {c} and {} more years", n - 3),
+        _ => String::new(),
+    }
+}
+
 /// The files `simulate --out` can write.
 const FILES: [&str; 7] = [
     "simulation.csv",
@@ -42,6 +80,7 @@ pub fn run(args: &SimulateArgs, stdout: &mut dyn std::io::Write) -> anyhow::Resu
         selected,
         fan: args.out.is_some(),
     };
+    warn_of_departures(model, &options);
 
     if let Some(p) = args.replay {
         let replay = simulate::replay(model, &options, p).map_err(|e| model_error(&loaded, e))?;
@@ -167,17 +206,12 @@ fn model_error(loaded: &LoadedModel, e: SimulateError) -> Error {
             field,
             message,
         },
-        SimulateError::Engine(e) => Error::Model {
-            file: loaded.label.clone(),
-            location: None,
-            field: e.field.clone(),
-            message: e.to_string(),
-        },
+        SimulateError::Engine(e) => loaded.engine_error(&e),
         e @ SimulateError::Path { .. } => Error::Model {
             file: loaded.label.clone(),
             location: None,
             field: "simulation".into(),
-            message: e.to_string(),
+            message: loaded.with_overrides(e.to_string()),
         },
     }
 }

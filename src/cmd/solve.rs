@@ -16,6 +16,14 @@ use stakeshift::sensitivity::{Base, Range};
 
 pub fn run(args: &SolveArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
     let (model, path) = match args.operands.as_slice() {
+        // A model file given without the PATH: say that, rather than read the file's name
+        // as a path of the built-in model.
+        [file] if file.ends_with(".toml") || std::path::Path::new(file).is_file() => {
+            return Err(Error::Usage(format!(
+                "solve {file}: a model file, but no PATH to solve for; write `stakeshift solve {file} PATH`, such as `stakeshift solve {file} equity.stake`"
+            ))
+            .into());
+        }
         [path] => (None, path),
         [model, path] => (Some(PathBuf::from(model)), path),
         _ => {

@@ -1,6 +1,7 @@
 //! `sweep`, `solve` and `tornado` results as bytes: CSV (SPEC 8's rules), JSON and a table.
 //! Grid values and solutions print as exact decimals where they are the inputs (`sweep`'s
-//! varied values, `tornado`'s low and high), amounts to 6 places, solutions to 8.
+//! varied values, `tornado`'s low and high), amounts to 6 places, solutions to 8, or to 9
+//! significant digits where that takes more places ([`solution`]).
 //!
 //! `sweep.csv` of the built-in model's `base` over three stakes:
 //!
@@ -36,7 +37,7 @@
 use rust_decimal::Decimal;
 use serde_json::{Map, Number, Value, json};
 
-use crate::report::{amount, fixed, group_thousands, ratio};
+use crate::report::{amount, fixed, group_thousands};
 use crate::sensitivity::solve::SolveRow;
 use crate::sensitivity::sweep::Sweep;
 use crate::sensitivity::tornado::TornadoRow;
@@ -67,6 +68,40 @@ fn exact(v: Decimal) -> String {
         v.set_sign_positive(true);
     }
     v.to_string()
+}
+
+/// Significant digits a solution keeps at the least: SPEC 11 finds it to 1e-8 relative
+/// (the search itself to 1e-15), and 9 digits round it by at most 5e-9 of itself.
+pub const SOLUTION_DIGITS: i64 = 9;
+
+/// A solution as printed: to 8 places like a rate or stake (SPEC 8), or to more where 8 would
+/// keep fewer than [`SOLUTION_DIGITS`] significant digits (a root of 2.3409829e-5 is
+/// 0.0000234098290, not 0.00002341, 4e-5 of itself off; one of 7.8e-10 is not 0.00000000).
+///
+/// ```
+/// use rust_decimal::Decimal;
+/// use stakeshift::report::sensitivity::solution;
+///
+/// assert_eq!(solution(Decimal::new(23409829, 12)), "0.0000234098290"); // 2.3409829e-5
+/// assert_eq!(solution(Decimal::new(-30347015, 8)), "-0.303470150"); // 9 places below 1
+/// assert_eq!(solution(Decimal::new(272, 1)), "27.20000000"); // 8 places from 1 up
+/// assert_eq!(solution(Decimal::ZERO), "0.00000000");
+/// ```
+pub fn solution(value: Decimal) -> String {
+    fixed(value, solution_places(value))
+}
+
+/// The places that keep [`SOLUTION_DIGITS`] significant digits of `value`, at least 8 (at
+/// most 28, all a `Decimal` has).
+fn solution_places(value: Decimal) -> u32 {
+    let mantissa = value.mantissa().unsigned_abs();
+    if mantissa == 0 {
+        return crate::report::RATIO_DP;
+    }
+    // value = mantissa x 10^-scale, so its leading digit is at 10^(digits - 1 - scale).
+    let digits = i64::from(mantissa.ilog10()) + 1;
+    let leading = digits - 1 - i64::from(value.scale());
+    (SOLUTION_DIGITS - 1 - leading).clamp(i64::from(crate::report::RATIO_DP), 28) as u32
 }
 
 fn opt(v: Option<Decimal>, f: fn(Decimal) -> String) -> String {
@@ -175,9 +210,9 @@ pub fn solve_csv(rows: &[SolveRow]) -> Vec<u8> {
                 r.trajectory.clone(),
                 r.path.clone(),
                 amount(r.target),
-                opt(r.current_value, ratio),
+                opt(r.current_value, solution),
                 amount(r.current_advantage),
-                opt(r.solution, ratio),
+                opt(r.solution, solution),
             ]
         }),
     )
@@ -191,9 +226,9 @@ pub fn solve_json(rows: &[SolveRow], model_file: &str) -> Vec<u8> {
                 "trajectory": r.trajectory,
                 "path": r.path,
                 "target": num(amount(r.target)),
-                "current_value": num(opt(r.current_value, ratio)),
+                "current_value": num(opt(r.current_value, solution)),
                 "current_advantage": num(amount(r.current_advantage)),
-                "solution": num(opt(r.solution, ratio)),
+                "solution": num(opt(r.solution, solution)),
             })
         })
         .collect();
@@ -218,9 +253,9 @@ pub fn solve_table(rows: &[SolveRow]) -> String {
                 r.trajectory.clone(),
                 r.path.clone(),
                 signed(r.target),
-                opt(r.current_value, ratio),
+                opt(r.current_value, solution),
                 signed(r.current_advantage),
-                r.solution.map(ratio).unwrap_or_else(|| "none".into()),
+                r.solution.map(solution).unwrap_or_else(|| "none".into()),
             ]
         })
         .collect();

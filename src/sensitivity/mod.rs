@@ -130,7 +130,16 @@ impl Range {
             } else {
                 s.parse::<Decimal>().ok()
             };
-            parsed.ok_or_else(|| format!("`{s}` is not a number"))
+            // A number an exact decimal cannot hold is told apart from text that is none.
+            parsed.ok_or_else(|| match s.parse::<f64>() {
+                Ok(v) if v.is_finite() && v.abs() >= 1.0 => format!(
+                    "`{s}` is too large to hold exactly: a value may be at most about 7.9e28 in size"
+                ),
+                Ok(v) if v.is_finite() => format!(
+                    "`{s}` has digits beyond the 28th decimal place, which exact decimals cannot hold; write it with at most 28 decimal places"
+                ),
+                _ => format!("`{s}` is not a number"),
+            })
         };
         Ok(Range {
             from: number(from)?,

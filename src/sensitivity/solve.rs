@@ -124,12 +124,7 @@ pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<So
 }
 
 pub(super) fn engine_error(base: &Base, e: &crate::engine::EngineError) -> Error {
-    Error::Model {
-        file: base.loaded.label.clone(),
-        location: None,
-        field: e.field.clone(),
-        message: e.to_string(),
-    }
+    base.loaded.engine_error(e)
 }
 
 /// The knob's value on trajectory `t`: a default pre-money value is the trajectory's

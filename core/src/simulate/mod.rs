@@ -249,7 +249,9 @@ pub fn starts(model: &Model, options: &Options) -> Result<Vec<(usize, f64)>, Sim
         .collect())
 }
 
-fn setup(model: &Model, options: &Options) -> Result<Setup, SimulateError> {
+/// The centers that can be drawn (the trajectories `options` selects with a weight above
+/// 0, in the model's order), with their weights.
+fn centers(model: &Model, options: &Options) -> Result<(Vec<Center>, Vec<f64>), SimulateError> {
     let spec = &model.simulation;
     let weights: Vec<f64> = spec.weights_of(model).iter().map(|w| w.to_f64()).collect();
     let mut centers = Vec::new();
@@ -267,6 +269,46 @@ fn setup(model: &Model, options: &Options) -> Result<Setup, SimulateError> {
             message: "no trajectory can be drawn: every chosen trajectory has weight 0 in `simulation.weights`".into(),
         });
     }
+    Ok((centers, chosen))
+}
+
+/// Where a center's paths part from it whatever the vols, because SPEC 10 step 3 says so:
+/// the random years in which its margin is above 1 (a path's margin is held at 1), and,
+/// for a trajectories_csv center, those with a profit but no revenue (its margin is 0
+/// there, and so is a path's profit). With every vol 0 such paths are not the trajectory
+/// `compare` runs (docs/MODEL.md, section 15).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Departure {
+    pub center: String,
+    pub margin_above_one: Vec<Year>,
+    pub profit_without_revenue: Vec<Year>,
+}
+
+/// The [`Departure`]s of the centers `options` can draw (those with none left out).
+pub fn departures(model: &Model, options: &Options) -> Result<Vec<Departure>, SimulateError> {
+    let (centers, _) = centers(model, options)?;
+    let from = (model.simulation.first_random_year(model) - model.start_year).max(0) as usize;
+    let year = |i: usize| model.start_year + i as Year;
+    Ok(centers
+        .iter()
+        .map(|c| Departure {
+            center: c.name.clone(),
+            margin_above_one: (from..c.margin.len())
+                .filter(|&i| c.margin[i] > 1.0)
+                .map(year)
+                .collect(),
+            profit_without_revenue: (from..c.revenue.len())
+                .filter(|&i| c.revenue[i] == 0.0 && c.profit[i] != 0.0)
+                .map(year)
+                .collect(),
+        })
+        .filter(|d| !d.margin_above_one.is_empty() || !d.profit_without_revenue.is_empty())
+        .collect())
+}
+
+fn setup(model: &Model, options: &Options) -> Result<Setup, SimulateError> {
+    let spec = &model.simulation;
+    let (centers, chosen) = centers(model, options)?;
     let cumulative = draw::cumulative_weights(&chosen);
     let discount = engine::discount_factors(model).map_err(SimulateError::Engine)?;
     let from_year = spec.first_random_year(model);
