@@ -459,13 +459,22 @@ valuation = { points = [[2024, 100.0], [2025, 300.0]] }
             "{command}: {err}"
         );
     }
-    let out = stakeshift()
-        .args(["solve", model, "equity.stake", "--set", "scale.valuation=0"])
-        .assert()
-        .code(2)
-        .get_output()
-        .clone();
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("(with --set scale.valuation=0)"), "{err}");
+    for args in [
+        &["solve", model, "equity.stake"][..],
+        &["sweep", model, "--vary", "equity.stake=0.1..0.2:2"][..],
+    ] {
+        let out = stakeshift()
+            .args(args)
+            .args(["--set", "scale.valuation=0"])
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.contains("(with --set scale.valuation=0)"),
+            "{args:?}: {err}"
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -203,7 +203,9 @@ fn point_error(base: &Base, axes: &[Axis], values: &[Decimal], message: &str) ->
         file: base.loaded.label.clone(),
         location: None,
         field: String::new(),
-        message: format!("at the grid point {}: {message}", at.join(", ")),
+        message: base
+            .loaded
+            .with_overrides(format!("at the grid point {}: {message}", at.join(", "))),
     }
 }
 
