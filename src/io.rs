@@ -5,7 +5,8 @@
 //! # Reading
 //!
 //! A model file and its `trajectories_csv` must be **regular files** (a symbolic link to one
-//! is fine) of at most [`MAX_INPUT_BYTES`] (64 MiB). The kind of file is checked before it is
+//! is fine) of at most [`MAX_MODEL_BYTES`] (8 MiB) for a model file and [`MAX_CSV_BYTES`]
+//! (64 MiB) for a trajectories CSV. The kind of file is checked before it is
 //! opened, so a FIFO, a device, a socket or a folder is refused without blocking or reading
 //! from it; the file is opened non-blocking and checked again on the open handle (so a file
 //! swapped for a FIFO in between cannot block either), and read through a reader that stops
@@ -89,8 +90,14 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::model::Model;
 
-/// The largest model file or trajectories CSV that is read: 64 MiB.
-pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+/// The largest model file that is read: 8 MiB, 400 times the built-in model. Parsing TOML
+/// keeps about a hundred bytes for each value it holds (a file of 12 MB of `1,` took 1.1 GB
+/// to refuse), so this bounds a hostile file's memory at under 1 GB; a model with more data
+/// than this puts it in a trajectories CSV, which is read in far less.
+pub const MAX_MODEL_BYTES: u64 = 8 * 1024 * 1024;
+
+/// The largest trajectories CSV that is read: 64 MiB (about 40 bytes of memory a value).
+pub const MAX_CSV_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The record of the files that `--out` runs wrote into a folder.
 pub const MANIFEST_NAME: &str = ".stakeshift.outputs";
@@ -148,7 +155,8 @@ enum ReadFailure {
     Missing,
     /// Not a regular file: what it is instead ("a folder", "a FIFO (named pipe)", ...).
     NotRegular(&'static str),
-    TooLarge,
+    /// Larger than the limit, in bytes.
+    TooLarge(u64),
     Io(std::io::Error),
 }
 
@@ -161,8 +169,9 @@ impl ReadFailure {
             ReadFailure::NotRegular(kind) => {
                 format!("{shown} is {kind}, not a regular file; {what} must be a regular file")
             }
-            ReadFailure::TooLarge => format!(
-                "{shown} is larger than 64 MiB ({MAX_INPUT_BYTES} bytes), the limit for {what}"
+            ReadFailure::TooLarge(limit) => format!(
+                "{shown} is larger than {} MiB ({limit} bytes), the limit for {what}",
+                limit / (1024 * 1024)
             ),
             ReadFailure::Io(e) => format!("{shown}: {e}"),
         }
@@ -209,8 +218,8 @@ fn open_for_reading(path: &Path) -> std::io::Result<File> {
     options.open(path)
 }
 
-/// The bytes of the regular file at `path`, at most [`MAX_INPUT_BYTES`] of them.
-fn read_regular_file(path: &Path) -> std::result::Result<Vec<u8>, ReadFailure> {
+/// The bytes of the regular file at `path`, at most `limit` of them.
+fn read_regular_file(path: &Path, limit: u64) -> std::result::Result<Vec<u8>, ReadFailure> {
     let not_found = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::NotFound => ReadFailure::Missing,
         _ => ReadFailure::Io(e),
@@ -220,8 +229,8 @@ fn read_regular_file(path: &Path) -> std::result::Result<Vec<u8>, ReadFailure> {
     if !meta.is_file() {
         return Err(ReadFailure::NotRegular(kind_of(&meta.file_type())));
     }
-    if meta.len() > MAX_INPUT_BYTES {
-        return Err(ReadFailure::TooLarge);
+    if meta.len() > limit {
+        return Err(ReadFailure::TooLarge(limit));
     }
     let file = open_for_reading(path).map_err(not_found)?;
     // Checked again on the open file, in case the path was swapped since.
@@ -229,13 +238,13 @@ fn read_regular_file(path: &Path) -> std::result::Result<Vec<u8>, ReadFailure> {
     if !meta.is_file() {
         return Err(ReadFailure::NotRegular(kind_of(&meta.file_type())));
     }
-    let mut bytes = Vec::with_capacity(meta.len().min(MAX_INPUT_BYTES) as usize);
+    let mut bytes = Vec::with_capacity(meta.len().min(limit) as usize);
     // One byte past the limit tells a file that grew past it from one that ends at it.
-    file.take(MAX_INPUT_BYTES + 1)
+    file.take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(ReadFailure::Io)?;
-    if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(ReadFailure::TooLarge);
+    if bytes.len() as u64 > limit {
+        return Err(ReadFailure::TooLarge(limit));
     }
     Ok(bytes)
 }
@@ -281,8 +290,8 @@ impl ModelFile {
             Some(d) => d.join(relative),
             None => PathBuf::from(relative),
         };
-        let bytes =
-            read_regular_file(&full).map_err(|f| f.describe(&full, "a trajectories CSV"))?;
+        let bytes = read_regular_file(&full, MAX_CSV_BYTES)
+            .map_err(|f| f.describe(&full, "a trajectories CSV"))?;
         String::from_utf8(bytes).map_err(|e| {
             format!(
                 "{} is not UTF-8 text (invalid byte at offset {}); a trajectories CSV is UTF-8 text",
@@ -303,12 +312,12 @@ pub fn read_model_file(path: Option<&Path>) -> Result<ModelFile> {
         });
     };
     let label = path.display().to_string();
-    let bytes = read_regular_file(path).map_err(|failure| match failure {
+    let bytes = read_regular_file(path, MAX_MODEL_BYTES).map_err(|failure| match failure {
         // Naming a file that is not there is bad usage (exit 2), like a bad model.
         ReadFailure::Missing => Error::Usage(format!(
             "{label}: no such model file; give the path of a model (`stakeshift init` writes one)"
         )),
-        ReadFailure::NotRegular(_) | ReadFailure::TooLarge => {
+        ReadFailure::NotRegular(_) | ReadFailure::TooLarge(_) => {
             Error::Usage(failure.describe(path, "a model file"))
         }
         ReadFailure::Io(e) => Error::io(path, e),
@@ -457,7 +466,7 @@ fn prepare_folder(dir: &Path) -> Result<()> {
 fn read_manifest(dir: &Path) -> Vec<String> {
     let path = dir.join(MANIFEST_NAME);
     // A record that is unreadable or odd is ignored: at worst stale files stay.
-    let Ok(bytes) = read_regular_file(&path) else {
+    let Ok(bytes) = read_regular_file(&path, MAX_MODEL_BYTES) else {
         return Vec::new();
     };
     String::from_utf8_lossy(&bytes)
