@@ -390,7 +390,8 @@ def sign_change_brackets(xs, signs):
 
 
 def irr_grid():
-    """u = ln(1 + r) on (ln 1e-12, ln 10001]: step 1e-4 for |u| <= 0.5, 1e-3 beyond."""
+    """u = ln(1 + r) on (ln 1e-12, 700]: step 1e-4 for |u| <= 0.5, 1e-3 beyond, and past
+    ln 10001 (r = 10000) each point 1.05 times the last, to 700 (r = 1e304)."""
     grid = []
     u_min, u_max = math.log(1e-12), math.log(10001.0)
     i = 0
@@ -410,6 +411,11 @@ def irr_grid():
         grid.append(u)
         i += 1
     grid.append(u_max)
+    u = u_max * 1.05
+    while u < 700.0:
+        grid.append(u)
+        u *= 1.05
+    grid.append(700.0)
     return grid
 
 
@@ -502,7 +508,7 @@ def touching_roots(flows, fn):
 
 def irr(flows):
     """flows[k] is the flow of year start_year + k (terminal included).
-    Of the sign changes of NPV(r) for r in (-1, 10000], and the rates where it touches zero,
+    Of the sign changes of NPV(r) for r in (-1, e^700 - 1], and the rates where it touches zero,
     the root nearest zero."""
     if all(f == 0 for f in flows):
         IRR_ROOTS_LOG.append([])

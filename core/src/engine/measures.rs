@@ -67,7 +67,8 @@ pub fn payback_year<N: Num>(first_year: Year, flows: &[N]) -> Option<Year> {
 }
 
 /// The internal rate of return of yearly `flows` (index 0 is the first year, discounted by
-/// (1 + r)^-index): the root of NPV(r) nearest zero, searched for r in (-1, 10000].
+/// (1 + r)^-index): the root of NPV(r) nearest zero, searched for r in (-1, e^700 - 1]
+/// (about 1e304: every rate an f64 holds).
 /// None where NPV(r) has no root there, and for flows that are all zero.
 ///
 /// NPV is written in u = ln(1 + r), stepped outward from u = 0 on both sides until it
@@ -162,7 +163,11 @@ struct Scan {
 }
 
 impl Scan {
-    const U_MAX: f64 = 9.210_440_366_976_517; // ln(10001): r = 10000
+    /// Up to here (r = 10000) the steps are fine; beyond, each is 5% of u (a rate 1.65
+    /// times the last at u = 10): far out a root is rare, and the scan of flows without
+    /// any root must still end soon.
+    const U_FINE: f64 = 9.210_440_366_976_517; // ln(10001): r = 10000
+    const U_MAX: f64 = 700.0; // r = 1e304
     const U_MIN: f64 = -30.0; // r = -1 + 9.4e-14
 
     fn new(direction: f64, f_at: f64, slope_at: f64) -> Self {
@@ -192,7 +197,14 @@ impl Scan {
             return None;
         }
         // Fine steps near zero, where rates live; coarser far out.
-        self.at = (self.at + if self.at < 1.0 { FIRST_STEP } else { 0.01 }).min(limit);
+        let step = if self.at < 1.0 {
+            FIRST_STEP
+        } else if self.at < Self::U_FINE {
+            0.01
+        } else {
+            0.05 * self.at
+        };
+        self.at = (self.at + step).min(limit);
         let u = self.direction * self.at;
         let (f, slope) = sums.at(u);
         let root = if f == 0.0 {

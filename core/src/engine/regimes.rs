@@ -437,6 +437,20 @@ fn path_error(year: Option<Year>, field: &str, message: impl Into<String>) -> En
     }
 }
 
+/// A regime's running totals (present values, sums) past what the number type holds: in
+/// exact decimals usually a discount factor grown huge (a rate near -1 far from the
+/// valuation year), or amounts near 7.9e28.
+fn totals_too_large(regime: Regime, year: Option<Year>) -> EngineError {
+    path_error(
+        year,
+        "",
+        format!(
+            "the {}'s totals (its present values and sums) are too large to hold; use a discount rate nearer 0 (the discount factor (1 + discount_rate)^-(t - valuation_year) grows fast for a rate near -1) or smaller amounts",
+            regime.label()
+        ),
+    )
+}
+
 fn cloud_too_large(year: Year) -> EngineError {
     path_error(
         Some(year),
@@ -685,13 +699,7 @@ fn years<N: Num, R: Recorder<N>>(
         holding_end,
         received,
     } = progress;
-    let too_large = |regime: Regime| {
-        path_error(
-            None,
-            "",
-            format!("the {}'s totals are too large to hold", regime.label()),
-        )
-    };
+    let too_large = |regime: Regime, year: Year| totals_too_large(regime, Some(year));
 
     // Sliced to the years run, so that the loop's indexing needs no bounds checks.
     let (revenues, profits, valuations) =
@@ -795,7 +803,7 @@ fn years<N: Num, R: Recorder<N>>(
             cloud_income,
         };
         a.add(&mut row, df, R::TOTALS)
-            .ok_or_else(|| too_large(Regime::ProfitShare))?;
+            .ok_or_else(|| too_large(Regime::ProfitShare, year))?;
         recorder.row(Regime::ProfitShare, &row);
 
         // Regime B.
@@ -864,7 +872,7 @@ fn years<N: Num, R: Recorder<N>>(
             cloud_income,
         };
         b.add(&mut row, df, R::TOTALS)
-            .ok_or_else(|| too_large(Regime::Equity))?;
+            .ok_or_else(|| too_large(Regime::Equity, year))?;
         recorder.row(Regime::Equity, &row);
         *holding_end = holding_value;
     }
@@ -884,13 +892,11 @@ fn finish<N: Num>(
     progress: &Progress<N>,
     all: bool,
 ) -> Result<Outcome<N>, EngineError> {
-    let too_large = |regime: Regime| {
-        path_error(
-            None,
-            "",
-            format!("the {}'s totals are too large to hold", regime.label()),
-        )
-    };
+    // In exact decimals every yearly total was checked as it was added, so only the
+    // terminal value's present value, at end_year, is new here; in f64 a total that left
+    // the finite range may have done so in any year.
+    let end_year = deal.start_year + deal.years() as Year - 1;
+    let too_large = |regime: Regime| totals_too_large(regime, N::BOUNDED.then_some(end_year));
     let last_df = deal.discount.last().copied().unwrap_or(N::ONE);
     let profit_share = progress
         .a

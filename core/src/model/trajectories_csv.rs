@@ -42,6 +42,57 @@ use super::{Spend, Trajectory, TrajectorySource, Year};
 
 const COLUMNS: [&str; 5] = ["trajectory", "year", "revenue", "profit", "valuation"];
 
+/// The line numbers of records, from their byte offsets, counted once over the text. (The
+/// csv reader's own line count is one short after a CRLF line end, Excel's: a record's
+/// position is taken before the LF that ends the line before it.)
+struct Lines<'a> {
+    text: &'a [u8],
+    /// Where counting has reached, and the line there (1-based).
+    at: usize,
+    line: u64,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Self {
+        Lines {
+            text: text.as_bytes(),
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the record that starts at `byte` (records come in order).
+    fn at(&mut self, byte: u64) -> u64 {
+        let mut start = (byte as usize).min(self.text.len());
+        // Past the line end (or blank lines) before the record's first byte.
+        while start < self.text.len() && matches!(self.text[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start >= self.at {
+            self.line += self.text[self.at..start]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+            self.at = start;
+        }
+        self.line
+    }
+}
+
+/// A record's error in words: a row with more or fewer cells than the header says so (the
+/// csv reader's own words count "fields").
+fn unequal_lengths(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!(
+            "the row has {len} cells, the header {expected_len}; every row has one cell per column of the header ({} and, optionally, cloud_spend)",
+            COLUMNS.join(",")
+        ),
+        _ => e.to_string(),
+    }
+}
+
 /// Parses the CSV text into trajectories covering `start..=end`. Rows outside those years are
 /// ignored; a repeated year or a missing one is an error. The error text names the line.
 pub fn parse_trajectories_csv(
@@ -77,12 +128,13 @@ pub fn parse_trajectories_csv(
 
     // name -> year -> (revenue, profit, valuation, cloud_spend)
     let mut rows: IndexMap<String, BTreeMap<Year, [Decimal; 4]>> = IndexMap::new();
+    let mut lines = Lines::new(text);
     for record in reader.records() {
         let record = record.map_err(|e| match e.position() {
-            Some(p) => format!("line {}: {e}", p.line()),
+            Some(p) => format!("line {}: {}", lines.at(p.byte()), unequal_lengths(&e)),
             None => e.to_string(),
         })?;
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| lines.at(p.byte()));
         let cell = |i: usize| record.get(index[i]).unwrap_or("");
         let name = cell(0);
         if name.is_empty() {

@@ -226,3 +226,23 @@ fn root_nearest_picks_the_root_nearest_the_start() {
     let x = root_nearest(&rate, &mut |x| Some(x + d("0.35"))).unwrap();
     assert!((x + d("0.35")).abs() < d("0.00000000000001"), "{x}");
 }
+
+/// helper-38's find: pay 1, get X a year later: the IRR is X - 1, and it was left empty
+/// for X above 10,001 (the search stopped at r = 10000) though SPEC 5 empties it only
+/// where no rate solves it. By hand: -1 + X / (1 + r) = 0 at r = X - 1.
+#[test]
+fn regression_irr_above_10000_is_found() {
+    for x in [10_002.0, 20_000.0, 100_000.0, 1e7, 1e12, 1e100] {
+        let r = irr(&[-1.0, x]).unwrap_or_else(|| panic!("no IRR for -1, {x}"));
+        assert!(((r - (x - 1.0)) / (x - 1.0)).abs() < 1e-9, "-1, {x}: {r}");
+    }
+    // Two years: -1, 0, X: (1 + r)^2 = X.
+    let r = irr(&[-1.0, 0.0, 1e10]).unwrap();
+    assert!((r - 99_999.0).abs() < 1e-6 * 99_999.0, "{r}");
+    // Still none where none is: all flows of one sign.
+    assert_eq!(irr(&[1.0, 2.0, 1e9]), None);
+    // The nearest root still wins: -1, then 2.2, then -1.21 has roots at 10% only (a double
+    // root), whatever lies far out.
+    let r = irr(&[-1.0, 2.2, -1.21]).unwrap();
+    assert!((r - 0.1).abs() < 1e-6, "{r}");
+}

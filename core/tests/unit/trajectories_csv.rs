@@ -37,3 +37,47 @@ fn a_gap_a_repeat_and_a_bad_cell_name_their_line() {
             .contains("line 2")
     );
 }
+
+/// helper-38's find: with CRLF line ends (RFC 4180's, and Excel's) every error named the
+/// line before the bad row (a bad first row was "line 1", the header). The same rows with
+/// LF, CRLF, a blank line and a quoted cell spanning two lines name the right line.
+#[test]
+fn regression_errors_name_the_right_line_with_crlf() {
+    let rows = [
+        "trajectory,year,revenue,profit,valuation",
+        "a,2020,1,1,1",
+        "a,2021,1,1,1",
+        "a,2022,abc,1,1",
+    ];
+    for end in ["\n", "\r\n"] {
+        let text = rows.join(end) + end;
+        let e = parse_trajectories_csv(&text, 2020, 2022, 100).unwrap_err();
+        assert!(e.starts_with("line 4: the revenue `abc`"), "{end:?}: {e}");
+        // The first row bad: line 2, not the header's 1.
+        let text = [rows[0], "a,2020,-1,1,1"].join(end) + end;
+        let e = parse_trajectories_csv(&text, 2020, 2020, 100).unwrap_err();
+        assert!(
+            e.starts_with("line 2: the revenue -1 is negative"),
+            "{end:?}: {e}"
+        );
+        // A blank line and a quoted name over two lines before the bad row.
+        let text = [
+            rows[0],
+            "a,2020,1,1,1",
+            "",
+            &format!("\"b{end}c\",2020,1,1,1"),
+            "a,2021,x,1,1",
+        ]
+        .join(end)
+            + end;
+        let e = parse_trajectories_csv(&text, 2020, 2021, 100).unwrap_err();
+        assert!(e.starts_with("line 6: the revenue `x`"), "{end:?}: {e}");
+        // A row with a cell too many says so in cells, on its line.
+        let text = [rows[0], "a,2020,1,1,1", "a,2021,1,1,1,9"].join(end) + end;
+        let e = parse_trajectories_csv(&text, 2020, 2021, 100).unwrap_err();
+        assert!(
+            e.starts_with("line 3: the row has 6 cells, the header 5"),
+            "{end:?}: {e}"
+        );
+    }
+}
