@@ -27,6 +27,7 @@ const BEYOND_THE_SCHEMA: &[&str] = &[
     "csv_not_a_number.toml",
     "equity_from_year_after_end.toml",
     "equity_from_year_before_start.toml",
+    "overflow_present_value.toml",
     "overflow_revenue_growth.toml",
     "overflow_valuation_growth.toml",
     "revenue_share_from_after_until.toml",

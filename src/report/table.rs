@@ -236,7 +236,7 @@ pub fn conclusion_sentence(model: &Model, comparison: &Comparison) -> String {
 
 /// The investor as named in prose: the party's name as written in the model (never
 /// recapitalised), or "the investor" for a party called that.
-fn investor_in_prose(model: &Model) -> String {
+pub(crate) fn investor_in_prose(model: &Model) -> String {
     let name = model.party_name(model.investor.party);
     if name.eq_ignore_ascii_case("investor") {
         "the investor".into()

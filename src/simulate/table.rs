@@ -17,7 +17,7 @@
 //! assert_eq!(
 //!     table::conclusion(&model, &results),
 //!     "In 100.0% of 8 simulated futures (95% interval 100.0% to 100.0%) the equity stake \
-//!      is worth more to Microsoft than the capped profit share; the median advantage is \
+//!      is worth more to microsoft than the capped profit share; the median advantage is \
 //!      7.5 USD bn (90% of paths between 7.5 and 7.5)."
 //! );
 //! let text = table::render(&model, &results);
@@ -184,7 +184,8 @@ pub fn conclusion(model: &Model, results: &Results) -> String {
     let (p5, p95) = all.npv_advantage.map_or((f64::NAN, f64::NAN), |s| {
         (s.percentiles[0], s.percentiles[4])
     });
-    let investor = model.investor_in_prose();
+    // As `compare`'s conclusion names it: as written in the model (charts capitalise it).
+    let investor = crate::report::table::investor_in_prose(model);
     format!(
         "In {} of {} simulated futures (95% interval {} to {}) the equity stake is worth more to {} than the capped profit share; the median advantage is {} {} (90% of paths between {} and {}).",
         percent(all.p_equity_wins()),

@@ -38,7 +38,7 @@ use std::collections::BTreeMap;
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 
-use super::{Spend, Trajectory, TrajectorySource, Year};
+use super::{NotExact, Spend, Trajectory, TrajectorySource, Year, exact_decimal};
 
 const COLUMNS: [&str; 5] = ["trajectory", "year", "revenue", "profit", "valuation"];
 
@@ -157,8 +157,11 @@ pub fn parse_trajectories_csv(
                 },
                 _ => (COLUMNS[k + 2], cell(k + 2)),
             };
-            *value = parse_decimal(raw)
-                .ok_or_else(|| format!("line {line}: the {column} `{raw}` is not a number (write it like 12.5, with `.` as the decimal point)"))?;
+            *value = parse_decimal(raw).map_err(|problem| match problem {
+                NotExact::Unreadable => format!("line {line}: the {column} `{raw}` is not a number (write it like 12.5, with `.` as the decimal point)"),
+                // As a number in the model file: never rounded, at most 1e18.
+                _ => format!("line {line}: the {column} `{raw}` {}", problem.why()),
+            })?;
             if column != "profit" && *value < Decimal::ZERO {
                 return Err(format!(
                     "line {line}: the {column} {value} is negative; it must be 0 or more"
@@ -214,12 +217,8 @@ pub fn parse_trajectories_csv(
     Ok(out)
 }
 
-fn parse_decimal(raw: &str) -> Option<Decimal> {
-    if raw.contains(['e', 'E']) {
-        Decimal::from_scientific(raw).ok()
-    } else {
-        Decimal::from_str_exact(raw)
-            .ok()
-            .or_else(|| raw.parse().ok())
-    }
+/// A cell's number, exactly as the model file's numbers are read ([`exact_decimal`]: never
+/// rounded; a leading `+` allowed).
+fn parse_decimal(raw: &str) -> Result<Decimal, NotExact> {
+    exact_decimal(raw.strip_prefix('+').unwrap_or(raw))
 }

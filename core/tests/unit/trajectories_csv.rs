@@ -81,3 +81,43 @@ fn regression_errors_name_the_right_line_with_crlf() {
         );
     }
 }
+
+/// helper-39's find: a cell of 37 significant digits was taken (rounded) though the same
+/// number in the model file is refused, and a 40-digit integer was "not a number". The
+/// CSV's numbers are now read as the model file's: never rounded, at most 1e18.
+#[test]
+fn regression_csv_numbers_are_read_as_the_model_files_are() {
+    let with_profit =
+        |profit: &str| format!("trajectory,year,revenue,profit,valuation\na,2020,1,{profit},1\n");
+    let e = parse_trajectories_csv(
+        &with_profit("0.1000000000000000000000000000000000001"),
+        2020,
+        2020,
+        100,
+    )
+    .unwrap_err();
+    assert!(e.contains("has more than 28 significant digits"), "{e}");
+    let e =
+        parse_trajectories_csv(&with_profit(&"1234567890".repeat(4)), 2020, 2020, 100).unwrap_err();
+    assert!(
+        e.contains("is too large; numbers in a model must be at most 1e18"),
+        "{e}"
+    );
+    let e = parse_trajectories_csv(&with_profit("1e-30"), 2020, 2020, 100).unwrap_err();
+    assert!(e.contains("beyond the 28th decimal place"), "{e}");
+    let e = parse_trajectories_csv(&with_profit("twelve"), 2020, 2020, 100).unwrap_err();
+    assert!(e.contains("is not a number (write it like 12.5"), "{e}");
+    // Written in any of the ways a number is: the same values.
+    for (written, value) in [
+        ("+2.50", "2.50"),
+        ("-1e3", "-1000"),
+        ("0.1000000000000000000000000000", "0.1"),
+        (".5", "0.5"),
+    ] {
+        let t = parse_trajectories_csv(&with_profit(written), 2020, 2020, 100).unwrap();
+        let TrajectorySource::Table { profit, .. } = &t[0].source else {
+            panic!("expected a table")
+        };
+        assert_eq!(profit[0], value.parse::<Decimal>().unwrap(), "{written}");
+    }
+}

@@ -183,6 +183,22 @@ pub enum NotExact {
     Unreadable,
 }
 
+impl NotExact {
+    /// Why, in words that follow the number in a message ("`1e30` is too large; ...").
+    pub fn why(self) -> &'static str {
+        match self {
+            NotExact::TooLarge => "is too large; numbers in a model must be at most 1e18 in size",
+            NotExact::TooManyDigits => {
+                "has more than 28 significant digits, which a model's exact decimals cannot hold; write it with at most 28 (rounding it yourself)"
+            }
+            NotExact::TooManyPlaces => {
+                "has digits beyond the 28th decimal place, which a model's exact decimals cannot hold; write it with at most 28 decimal places"
+            }
+            NotExact::Unreadable => "cannot be read as a decimal number",
+        }
+    }
+}
+
 /// The exact value of a number as TOML writes it, once the TOML parser has read it as a
 /// float: its text with any `_` and leading `+` removed by the caller (`-1.25e-3`, `1e18`,
 /// `0.49`), that is an optional `-`, digits with at most one `.`, and an optional exponent

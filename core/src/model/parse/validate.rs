@@ -103,19 +103,7 @@ impl Builder<'_> {
                     .filter(|c| *c != '_' && *c != '+')
                     .collect();
                 exact_decimal(&literal).map_err(|problem| {
-                    let why = match problem {
-                        NotExact::TooLarge => {
-                            "is too large; numbers in a model must be at most 1e18 in size"
-                        }
-                        NotExact::TooManyDigits => {
-                            "has more than 28 significant digits, which a model's exact decimals cannot hold; write it with at most 28 (rounding it yourself)"
-                        }
-                        NotExact::TooManyPlaces => {
-                            "has digits beyond the 28th decimal place, which a model's exact decimals cannot hold; write it with at most 28 decimal places"
-                        }
-                        NotExact::Unreadable => "cannot be read as a decimal number",
-                    };
-                    ModelIssue::new(field, format!("{literal} {why}")).at(span.clone())
+                    ModelIssue::new(field, format!("{literal} {}", problem.why())).at(span.clone())
                 })
             }
         }
