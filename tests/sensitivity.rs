@@ -335,6 +335,10 @@ fn bad_grids_and_paths_exit_2_naming_the_path() {
     );
     let e = failing(&["tornado", "--vary", "equity.stake=nan..0.5"]);
     assert!(e.contains("`nan` is not a number"), "{e}");
+    // --chart-trajectory shapes what --out writes: without it, said (helper-39: a
+    // misspelt name passed in silence).
+    let e = failing(&["tornado", "--chart-trajectory", "nope"]);
+    assert!(e.contains("add --out DIR"), "{e}");
     // tornado, as sweep, takes each path once.
     let e = failing(&[
         "tornado",

@@ -14,6 +14,13 @@ use stakeshift::sensitivity::tornado::{Input, TornadoRow, default_inputs, tornad
 use stakeshift::sensitivity::{Base, Range};
 
 pub fn run(args: &TornadoArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    if let (Some(name), None) = (&args.chart_trajectory, &args.out) {
+        // Said, rather than ignored (it was: a misspelt name passed silently).
+        return Err(Error::Usage(format!(
+            "--chart-trajectory {name}: it picks the trajectory of tornado.png, which --out writes; add --out DIR"
+        ))
+        .into());
+    }
     let overrides = args.overrides.parsed()?;
     let file = io::read_model_file(args.model.as_deref())?;
     let base = Base::new(&file, &overrides)?;

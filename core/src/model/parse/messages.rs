@@ -44,7 +44,10 @@ pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
             None => message = format!("duplicate key `{}`", key.trim()),
         }
     }
-    let issue = ModelIssue::new(field, format!("the file is not valid TOML: {message}"));
+    let issue = ModelIssue::new(
+        field,
+        format!("the file is not valid TOML: {}", parser_words(&message)),
+    );
     match e.span() {
         Some(span) => issue.at(span),
         None => issue,
@@ -276,7 +279,21 @@ pub fn nearest<'a>(key: &str, valid: &[&'a str]) -> Option<&'a str> {
         .copied()
 }
 
+/// The TOML reader's own words for two limits, said with what would be valid.
+fn parser_words(message: &str) -> String {
+    if message.contains("floating-point number overflowed") {
+        "the number is too large to read (beyond a float's range); numbers in a model must be at most 1e18 in size".into()
+    } else if message.contains("max recursion depth") {
+        "arrays or tables are nested too deeply for the reader (a model's deepest value, a series' [[year, value], ...], nests 3 levels)".into()
+    } else {
+        message.to_string()
+    }
+}
+
 pub(super) fn describe_type_error(message: &str) -> String {
+    if message.contains("floating-point number overflowed") || message.contains("max recursion") {
+        return parser_words(message);
+    }
     // serde says "invalid type: string \"x\", expected a number"; say it the way a
     // spreadsheet user would read it.
     if let Some(rest) = message.strip_prefix("invalid type: ")
