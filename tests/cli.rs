@@ -624,3 +624,46 @@ fn a_choice_of_trajectories_does_not_hide_an_invalid_one() {
         run(&args).success();
     }
 }
+
+/// helper-39: a trajectories_csv row for a year outside the model's was ignored in silence
+/// (a mistyped 2301 for 2031 would vanish). It is still ignored, and warned about with the
+/// file, the line and the year; the results are those without the row.
+#[test]
+fn trajectories_csv_rows_outside_the_models_years_are_warned_about() {
+    let dir = crate::common::ScratchDir::new("csv-outside");
+    let model =
+        std::fs::read_to_string(crate::common::repo_path("tests/bad/_valid_csv.toml")).unwrap();
+    std::fs::write(dir.join("m.toml"), &model).unwrap();
+    let csv =
+        std::fs::read_to_string(crate::common::repo_path("tests/bad/_valid_csv.csv")).unwrap();
+    std::fs::write(dir.join("_valid_csv.csv"), &csv).unwrap();
+    let run = |args: &[&str]| {
+        let out = stakeshift()
+            .current_dir(&*dir)
+            .args(args)
+            .assert()
+            .success();
+        let out = out.get_output();
+        (
+            String::from_utf8(out.stdout.clone()).unwrap(),
+            String::from_utf8(out.stderr.clone()).unwrap(),
+        )
+    };
+    let (clean, quiet) = run(&["compare", "m.toml", "--format", "csv"]);
+    assert!(!quiet.contains("warning"), "{quiet}");
+    let lines = csv.lines().count();
+    std::fs::write(
+        dir.join("_valid_csv.csv"),
+        format!("{csv}fromcsv,2301,1.0,0.1,1.0\n"),
+    )
+    .unwrap();
+    let (with, warned) = run(&["compare", "m.toml", "--format", "csv"]);
+    assert!(
+        warned.contains(&format!(
+            "in `_valid_csv.csv`, the row for 2301 (line {}) lies outside the model's years 2020..=2030 and is ignored",
+            lines + 1
+        )),
+        "{warned}"
+    );
+    assert_eq!(with, clean);
+}

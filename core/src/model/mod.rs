@@ -46,7 +46,7 @@ pub use parse::{
     MAX_NUMBER, MAX_PATHS, MAX_TRAJECTORY_YEARS, MAX_YEARS, ModelSource, NotExact, exact_decimal,
     nearest as nearest_name, parse_model,
 };
-pub use trajectories_csv::parse_trajectories_csv;
+pub use trajectories_csv::{RowsOutside, parse_trajectories_csv, read_trajectories_csv};
 
 use rust_decimal::Decimal;
 

@@ -93,6 +93,15 @@ fn unequal_lengths(e: &csv::Error) -> String {
     }
 }
 
+/// Rows of a trajectories CSV for years outside the model's, which are ignored: how many,
+/// and the first of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowsOutside {
+    pub rows: usize,
+    pub first_line: u64,
+    pub first_year: Year,
+}
+
 /// Parses the CSV text into trajectories covering `start..=end`. Rows outside those years are
 /// ignored; a repeated year or a missing one is an error. The error text names the line.
 pub fn parse_trajectories_csv(
@@ -101,6 +110,18 @@ pub fn parse_trajectories_csv(
     end: Year,
     max_trajectories: usize,
 ) -> Result<Vec<Trajectory>, String> {
+    read_trajectories_csv(text, start, end, max_trajectories).map(|(table, _)| table)
+}
+
+/// [`parse_trajectories_csv`], and the rows it ignored for years outside `start..=end`
+/// (for a warning: a year mistyped, or a file meant for another horizon).
+pub fn read_trajectories_csv(
+    text: &str,
+    start: Year,
+    end: Year,
+    max_trajectories: usize,
+) -> Result<(Vec<Trajectory>, Option<RowsOutside>), String> {
+    let mut outside: Option<RowsOutside> = None;
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
@@ -148,6 +169,18 @@ pub fn parse_trajectories_csv(
                 cell(1)
             )
         })?;
+        if !(start..=end).contains(&year) {
+            match &mut outside {
+                Some(o) => o.rows += 1,
+                None => {
+                    outside = Some(RowsOutside {
+                        rows: 1,
+                        first_line: line,
+                        first_year: year,
+                    })
+                }
+            }
+        }
         let mut values = [Decimal::ZERO; 4];
         for (k, value) in values.iter_mut().enumerate() {
             let (column, raw) = match k {
@@ -214,7 +247,7 @@ pub fn parse_trajectories_csv(
     if out.is_empty() {
         return Err("it has no rows; give one row per trajectory and year".to_string());
     }
-    Ok(out)
+    Ok((out, outside))
 }
 
 /// A cell's number, exactly as the model file's numbers are read ([`exact_decimal`]: never

@@ -121,3 +121,25 @@ fn regression_csv_numbers_are_read_as_the_model_files_are() {
         assert_eq!(profit[0], value.parse::<Decimal>().unwrap(), "{written}");
     }
 }
+
+/// helper-39: rows for years outside the model's were ignored in silence (a mistyped year
+/// vanished). They are still ignored, and counted with the first one's line and year, for
+/// a warning.
+#[test]
+fn rows_outside_the_models_years_are_counted() {
+    let text = "trajectory,year,revenue,profit,valuation\na,2019,1,1,1\na,2020,1,1,1\na,2201,1,1,1\nb,2020,1,1,1\n";
+    let (table, outside) = read_trajectories_csv(text, 2020, 2020, 100).unwrap();
+    assert_eq!(table.len(), 2);
+    assert_eq!(
+        outside,
+        Some(RowsOutside {
+            rows: 2,
+            first_line: 2,
+            first_year: 2019
+        })
+    );
+    // Every row inside: nothing to tell.
+    let inside = "trajectory,year,revenue,profit,valuation\na,2020,1,1,1\na,2021,1,1,1\n";
+    let (table, none) = read_trajectories_csv(inside, 2020, 2021, 100).unwrap();
+    assert_eq!((table.len(), none), (1, None));
+}

@@ -320,7 +320,7 @@ impl Builder<'_> {
                 )
                 .at(path.span())
             })?;
-            let table = crate::model::parse_trajectories_csv(
+            let (table, outside) = crate::model::read_trajectories_csv(
                 &text,
                 start_year,
                 end_year,
@@ -330,6 +330,25 @@ impl Builder<'_> {
                 ModelIssue::new("trajectories_csv", format!("in `{}`, {e}", path.get_ref()))
                     .at(path.span())
             })?;
+            if let Some(o) = outside {
+                let (year, line) = (o.first_year, o.first_line);
+                let what = match o.rows {
+                    1 => format!(
+                        "the row for {year} (line {line}) lies outside the model's years {start_year}..={end_year} and is ignored"
+                    ),
+                    n => format!(
+                        "{n} rows lie outside the model's years {start_year}..={end_year} and are ignored (the first for {year}, line {line})"
+                    ),
+                };
+                self.warn(
+                    "trajectories_csv",
+                    path.span(),
+                    format!(
+                        "in `{}`, {what}; remove them, or widen start_year..=end_year",
+                        path.get_ref()
+                    ),
+                );
+            }
             for t in table {
                 if let Some(c) = t.name.chars().find(|&c| not_plain(c)) {
                     let shown: String = t.name.chars().take(60).collect();
