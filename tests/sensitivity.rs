@@ -307,6 +307,14 @@ fn bad_grids_and_paths_exit_2_naming_the_path() {
     // built-in model: "the top level has no key `m1`").
     let e = failing(&["solve", "models/msft-openai.toml"]);
     assert!(e.contains("no PATH to solve for"), "{e}");
+    // And PATH before MODEL (helper-40: "`models/msft-openai` is not a key").
+    let e = failing(&["solve", "equity.stake", "models/msft-openai.toml"]);
+    assert!(
+        e.contains(
+            "the model comes first; write `stakeshift solve models/msft-openai.toml equity.stake`"
+        ),
+        "{e}"
+    );
     // solve on a year or a text value.
     let e = failing(&["solve", "trajectories[base].agi_year"]);
     assert!(e.contains("whole steps"), "{e}");
@@ -624,4 +632,54 @@ valuation = { points = [[2024, 100.0], [2025, 300000000.0]] }
     let json = run("json");
     assert!(json.contains("\"solution\": 0.0000000416666667"), "{json}");
     assert!(run("table").contains("0.0000000416666667"));
+}
+
+/// helper-40's find: tornado's default inputs left out the investor's `until` where the
+/// party's name is not a bare key ("Big Corp"): its path did not parse unquoted. By hand
+/// (one year, discount factor 1, 10 paid in by both regimes, profit 30): the investor gets
+/// half the profit up to its `until`, so the profit share's NPV is until - 10 while the
+/// stake's is 0.2 x 50 - 10 = 0; at until 7.5 and 12.5 the advantage is +2.5 and -2.5.
+#[test]
+fn regression_tornado_defaults_include_a_quoted_investors_until() {
+    let dir = crate::common::ScratchDir::new("quoted-party");
+    let model = dir.join("big.toml");
+    std::fs::write(
+        &model,
+        r#"name = "one year"
+unit = "USD"
+start_year = 2020
+end_year = 2020
+valuation_year = 2020
+discount_rate = 0.10
+investor = { party = "Big Corp", contributions = [[2020, 10.0]] }
+equity = { from_year = 2020, stake = 0.2 }
+[profit_share]
+residual = "rest"
+tiers = [{ name = "t1", shares = { "Big Corp" = 0.5 }, until = { "Big Corp" = 10.0 } }]
+[[trajectories]]
+name = "only"
+revenue = { points = [[2020, 100.0]] }
+margin = { points = [[2020, 0.3]] }
+valuation = { points = [[2020, 50.0]] }
+"#,
+    )
+    .unwrap();
+    let out = stakeshift()
+        .arg("tornado")
+        .arg(&model)
+        .args(["--format", "csv"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let csv = String::from_utf8(out).unwrap();
+    let row = csv
+        .lines()
+        .find(|l| l.contains("until"))
+        .unwrap_or_else(|| panic!("no until row: {csv}"));
+    assert_eq!(
+        row,
+        r#"only,"profit_share.tiers[0].until.""Big Corp""",7.5,12.5,2.500000,-2.500000,5.000000"#
+    );
 }

@@ -1123,6 +1123,20 @@ fn simulate_warns_where_spec_10_parts_a_path_from_its_center() {
         e.contains("center `base` has a margin above 1 in 2026, 2027, 2028 and 17 more years"),
         "{e}"
     );
+    // A center named `all`, as simulation.csv's group of every path (helper-40).
+    let e = stderr(
+        &[
+            &quiet[..],
+            &[
+                "--set",
+                "trajectories[bust].name=\"all\"",
+                "--set",
+                "simulation.weights={ all = 1, base = 1 }",
+            ][..],
+        ]
+        .concat(),
+    );
+    assert!(e.contains("a trajectory is named `all`"), "{e}");
     // Not a center when --trajectory leaves it out.
     let e = stderr(&[&quiet[..], &set[..], &["-t", "bear"][..]].concat());
     assert!(!e.contains("margin above 1"), "{e}");

@@ -25,6 +25,17 @@ pub fn run(args: &SolveArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<
             .into());
         }
         [path] => (None, path),
+        // PATH then MODEL: said, rather than "`m` is not a key".
+        [path, file]
+            if (file.ends_with(".toml") || std::path::Path::new(file).is_file())
+                && !path.ends_with(".toml")
+                && !std::path::Path::new(path).is_file() =>
+        {
+            return Err(Error::Usage(format!(
+                "solve {path} {file}: the model comes first; write `stakeshift solve {file} {path}`"
+            ))
+            .into());
+        }
         [model, path] => (Some(PathBuf::from(model)), path),
         _ => {
             return Err(Error::Usage("solve takes [MODEL] PATH".into()).into());
