@@ -230,14 +230,14 @@ pub struct ChartArgs {
     pub charts: ChartOptions,
 }
 
-/// How the charts are drawn, for `chart` and `compare --out`.
+/// How the charts are drawn, for `chart`, `compare --out` and `simulate --out`.
 #[derive(Debug, Clone, Copy, Args)]
 pub struct ChartOptions {
     /// Size of each chart in pixels, WIDTHxHEIGHT, from 960x540 to 3840x2160; type and lines
     /// scale with it
     #[arg(long, value_name = "WxH", default_value = "1600x900", value_parser = parse_size)]
     pub size: stakeshift::chart::Size,
-    /// Also write each chart as SVG (value.svg, ...)
+    /// Also write each chart as SVG beside its PNG (value.svg beside value.png, ...)
     #[arg(long)]
     pub svg: bool,
 }

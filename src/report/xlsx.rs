@@ -621,7 +621,8 @@ fn write_summary(
 
 /// Legal, unique sheet names for the trajectories, in their order: Excel's forbidden
 /// characters `[]:*?/\` (and control characters) become `_`, apostrophes at either end
-/// are dropped, names are cut to 31 characters, and a name equal (ignoring case) to an
+/// are dropped, names are cut to 31 characters (as Excel counts them, in UTF-16 units: an
+/// emoji is two), and a name equal (ignoring case) to an
 /// earlier one, to `Inputs`, `Summary` or Excel's reserved `History` gets ` (2)`, ` (3)`...
 pub fn sheet_names(trajectories: &[&str]) -> Vec<String> {
     let mut taken: Vec<String> = [INPUTS_SHEET, SUMMARY_SHEET, "History"]
@@ -644,7 +645,17 @@ pub fn sheet_names(trajectories: &[&str]) -> Vec<String> {
         if base.trim().is_empty() {
             base = "trajectory".into();
         }
-        let cut = |s: &str, n: usize| -> String { s.chars().take(n).collect() };
+        // Excel counts a name's length in UTF-16 units (an emoji is two): cut by those, and
+        // never inside a character.
+        let cut = |s: &str, n: usize| -> String {
+            let mut units = 0;
+            s.chars()
+                .take_while(|c| {
+                    units += c.len_utf16();
+                    units <= n
+                })
+                .collect()
+        };
         let mut candidate = cut(&base, SHEET_NAME_MAX);
         let mut n = 2;
         while taken.contains(&candidate.to_lowercase()) {
@@ -697,13 +708,33 @@ mod tests {
         assert_eq!(names[8], "trajectory");
         assert_eq!(names[9], "it's");
         for n in &names {
-            assert!(n.chars().count() <= 31, "{n}");
+            assert!(n.encode_utf16().count() <= 31, "{n}");
             assert!(!n.starts_with('\'') && !n.ends_with('\''), "{n}");
         }
         let mut lower: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
         lower.sort();
         lower.dedup();
         assert_eq!(lower.len(), names.len());
+    }
+
+    /// helper-43's find: a name with an emoji among its first 31 characters was cut to 31
+    /// characters, 32 of Excel's UTF-16 units, and the workbook (and with it `compare
+    /// --out`'s every file) failed to build.
+    #[test]
+    fn regression_a_name_with_an_emoji_is_cut_in_utf16_units() {
+        let name = format!("{}\u{1F600}tail", "a".repeat(30));
+        let names = sheet_names(&[&name, &name, "\u{1F600}".repeat(20).as_str()]);
+        assert_eq!(names[0], "a".repeat(30));
+        assert_eq!(names[1], format!("{} (2)", "a".repeat(27)));
+        assert_eq!(names[2], "\u{1F600}".repeat(15));
+        for n in &names {
+            assert!(n.encode_utf16().count() <= 31, "{n}");
+        }
+        // And the workbook builds.
+        let mut book = rust_xlsxwriter::Workbook::new();
+        for n in &names {
+            book.add_worksheet().set_name(n).unwrap();
+        }
     }
 
     #[test]
