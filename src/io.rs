@@ -5,7 +5,7 @@
 //! # Reading
 //!
 //! A model file and its `trajectories_csv` must be **regular files** (a symbolic link to one
-//! is fine) of at most [`MAX_MODEL_BYTES`] (8 MiB) for a model file and [`MAX_CSV_BYTES`]
+//! is fine) of at most [`MAX_MODEL_BYTES`] (32 MiB) for a model file and [`MAX_CSV_BYTES`]
 //! (64 MiB) for a trajectories CSV. The kind of file is checked before it is
 //! opened, so a FIFO, a device, a socket or a folder is refused without blocking or reading
 //! from it; the file is opened non-blocking and checked again on the open handle (so a file
@@ -90,11 +90,12 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::model::Model;
 
-/// The largest model file that is read: 8 MiB, 400 times the built-in model. Parsing TOML
-/// keeps about a hundred bytes for each value it holds (a file of 12 MB of `1,` took 1.1 GB
-/// to refuse), so this bounds a hostile file's memory at under 1 GB; a model with more data
-/// than this puts it in a trajectories CSV, which is read in far less.
-pub const MAX_MODEL_BYTES: u64 = 8 * 1024 * 1024;
+/// The largest model file that is read: 32 MiB, beyond the largest valid model (250,000
+/// trajectory-years with a point for every year of three series is about 20 MB). What
+/// bounds the memory parsing takes is the count of values, checked before any parse
+/// ([`crate::model::MAX_VALUE_MARKS`]: a file of 12 MB of `1,` took 1.1 GB to refuse when
+/// only the size was limited, at 64 MiB).
+pub const MAX_MODEL_BYTES: u64 = 32 * 1024 * 1024;
 
 /// The largest trajectories CSV that is read: 64 MiB (about 40 bytes of memory a value).
 pub const MAX_CSV_BYTES: u64 = 64 * 1024 * 1024;
@@ -335,6 +336,14 @@ pub fn read_model_file(path: Option<&Path>) -> Result<ModelFile> {
             message: "the file is not UTF-8 text; a model file is TOML text (see docs/MODEL.md)"
                 .into(),
         }
+    })?;
+    // Before any parse (overrides parse the text too): the count of values bounds the
+    // memory parsing takes.
+    crate::model::check_value_marks(&text).map_err(|issue| Error::Model {
+        file: label.clone(),
+        location: None,
+        field: issue.field,
+        message: issue.message,
     })?;
     Ok(ModelFile {
         label,

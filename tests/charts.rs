@@ -946,3 +946,29 @@ fn result_charts_of_edge_cases_draw_without_panicking() {
         .collect();
     decodes_at("200 inputs", &tornado_png(&many, 0.0, size), size);
 }
+
+/// helper-43's find: a stake held for one year only (equity.from_year = end_year) drew
+/// nothing in either panel of stake.png: a line of one point is no line. A series of one
+/// point is now a dot, in the trajectory's colour, inside the plot (left of the legend).
+#[test]
+fn regression_a_one_year_stake_is_drawn_as_a_dot() {
+    let dir = ScratchDir::new("one-year-stake");
+    stakeshift()
+        .args(["chart", "tests/hand/measures.toml", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let png = std::fs::read(dir.path().join("stake.png")).unwrap();
+    let image = Image::decode(&png);
+    // The first trajectory's colour (the palette's blue), left of the legend.
+    let blue = [0x00, 0x72, 0xB2];
+    let plot_width = image.width * 3 / 4;
+    let dots = (0..image.height)
+        .flat_map(|y| (0..plot_width).map(move |x| (x, y)))
+        .filter(|&(x, y)| image.pixel(x, y) == blue)
+        .count();
+    assert!(
+        dots >= 20,
+        "{dots} pixels of the trajectory's colour in the plot"
+    );
+}

@@ -335,7 +335,29 @@ fn bad_grids_and_paths_exit_2_naming_the_path() {
     assert!(e.contains("beyond the 28th decimal place"), "{e}");
     // The same for a range's ends (helper-36: `-1e30`, `1e-30` were "not a number").
     let e = failing(&["sweep", "--vary", "discount_rate=-1e30..1e30:3"]);
-    assert!(e.contains("`-1e30` is too large to hold exactly"), "{e}");
+    assert!(
+        e.contains("`-1e30` is too large; numbers in a model must be at most 1e18"),
+        "{e}"
+    );
+    let e = failing(&["sweep", "--vary", "discount_rate=0..1e400:3"]);
+    assert!(e.contains("`1e400` is too large"), "{e}");
+    let e = failing(&[
+        "solve",
+        "equity.stake",
+        "--within",
+        "0.00000000000000000000000000001..0.5",
+    ]);
+    assert!(e.contains("beyond the 28th decimal place"), "{e}");
+    // 0e-50 is 0, exactly (it was "beyond the 28th decimal place").
+    let out = stakeshift()
+        .args(["sweep", "--vary", "equity.stake=0e-50..0.5:2", "-t", "base"])
+        .args(["--format", "csv"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(String::from_utf8(out).unwrap().contains("\nbase,0,"));
     let e = failing(&["solve", "equity.stake", "--within", "1e-30..0.5"]);
     assert!(
         e.contains("`1e-30` has digits beyond the 28th decimal place"),
@@ -624,8 +646,8 @@ valuation = { points = [[2024, 100.0], [2025, 300000000.0]] }
     let csv = run("csv");
     let row: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
     assert_eq!(row[5], "0.0000000416666667", "{csv}");
-    // The current value is printed alike: 9 significant digits, so 9 places below 1.
-    assert_eq!(row[3], "0.200000000", "{csv}");
+    // The current value, the model's own, to 8 places as a stake (SPEC 8).
+    assert_eq!(row[3], "0.20000000", "{csv}");
     let exact = 12.5 / 3e8;
     let got: f64 = row[5].parse().unwrap();
     assert!((got - exact).abs() <= 1e-8 * exact, "{got} vs {exact}");
@@ -682,4 +704,17 @@ valuation = { points = [[2020, 50.0]] }
         row,
         r#"only,"profit_share.tiers[0].until.""Big Corp""",7.5,12.5,2.500000,-2.500000,5.000000"#
     );
+}
+
+/// helper-42's review: `solve equity.stake` was taken for a model without a PATH wherever a
+/// file of that name was in the folder. A PATH that parses is a PATH.
+#[test]
+fn regression_solve_path_beside_a_file_of_that_name_is_a_path() {
+    let dir = crate::common::ScratchDir::new("path-file");
+    std::fs::write(dir.join("equity.stake"), "not a model").unwrap();
+    stakeshift()
+        .current_dir(&*dir)
+        .args(["solve", "equity.stake", "-t", "base"])
+        .assert()
+        .success();
 }

@@ -238,6 +238,13 @@ impl<DB: DrawingBackend> Canvas<DB> {
         width: f64,
         dash: Option<(f64, f64)>,
     ) -> Draw {
+        // A series of one point (a stake held for one year only) is a dot, not nothing.
+        if let [p] = points {
+            if clip.x0 <= p.0 && p.0 <= clip.x1 && clip.y0 <= p.1 && p.1 <= clip.y1 {
+                return self.circle(*p, 1.5 * width, color, true, 0.0);
+            }
+            return Ok(());
+        }
         match dash {
             // Dash the whole line first, so that the pattern does not restart at the clip edge.
             Some((d, g)) => {

@@ -14,11 +14,19 @@ use stakeshift::report::sensitivity as report;
 use stakeshift::sensitivity::solve::{SolveSpec, solve};
 use stakeshift::sensitivity::{Base, Range};
 
+/// Whether an operand is surely a model file rather than a PATH: it ends in `.toml`, or
+/// it names a file and is no PATH (a file that happens to be called `equity.stake` does
+/// not make `solve equity.stake` a model without a PATH).
+fn looks_like_a_model(operand: &str) -> bool {
+    operand.ends_with(".toml")
+        || (std::path::Path::new(operand).is_file() && OverridePath::parse(operand).is_err())
+}
+
 pub fn run(args: &SolveArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
     let (model, path) = match args.operands.as_slice() {
         // A model file given without the PATH: say that, rather than read the file's name
         // as a path of the built-in model.
-        [file] if file.ends_with(".toml") || std::path::Path::new(file).is_file() => {
+        [file] if looks_like_a_model(file) => {
             return Err(Error::Usage(format!(
                 "solve {file}: a model file, but no PATH to solve for; write `stakeshift solve {file} PATH`, such as `stakeshift solve {file} equity.stake`"
             ))
@@ -26,11 +34,7 @@ pub fn run(args: &SolveArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<
         }
         [path] => (None, path),
         // PATH then MODEL: said, rather than "`m` is not a key".
-        [path, file]
-            if (file.ends_with(".toml") || std::path::Path::new(file).is_file())
-                && !path.ends_with(".toml")
-                && !std::path::Path::new(path).is_file() =>
-        {
+        [path, file] if looks_like_a_model(file) && !looks_like_a_model(path) => {
             return Err(Error::Usage(format!(
                 "solve {path} {file}: the model comes first; write `stakeshift solve {file} {path}`"
             ))

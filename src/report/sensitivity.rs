@@ -1,7 +1,8 @@
 //! `sweep`, `solve` and `tornado` results as bytes: CSV (SPEC 8's rules), JSON and a table.
 //! Grid values and solutions print as exact decimals where they are the inputs (`sweep`'s
 //! varied values, `tornado`'s low and high), amounts to 6 places, solutions to 8, or to 9
-//! significant digits where that takes more places ([`solution`]).
+//! significant digits where that takes more places ([`solution`]), `solve`'s current value
+//! (the model's own) to 8.
 //!
 //! `sweep.csv` of the built-in model's `base` over three stakes:
 //!
@@ -37,7 +38,7 @@
 use rust_decimal::Decimal;
 use serde_json::{Map, Number, Value, json};
 
-use crate::report::{amount, fixed, group_thousands};
+use crate::report::{amount, fixed, group_thousands, ratio};
 use crate::sensitivity::solve::SolveRow;
 use crate::sensitivity::sweep::Sweep;
 use crate::sensitivity::tornado::TornadoRow;
@@ -210,7 +211,7 @@ pub fn solve_csv(rows: &[SolveRow]) -> Vec<u8> {
                 r.trajectory.clone(),
                 r.path.clone(),
                 amount(r.target),
-                opt(r.current_value, solution),
+                opt(r.current_value, ratio),
                 amount(r.current_advantage),
                 opt(r.solution, solution),
             ]
@@ -226,7 +227,7 @@ pub fn solve_json(rows: &[SolveRow], model_file: &str) -> Vec<u8> {
                 "trajectory": r.trajectory,
                 "path": r.path,
                 "target": num(amount(r.target)),
-                "current_value": num(opt(r.current_value, solution)),
+                "current_value": num(opt(r.current_value, ratio)),
                 "current_advantage": num(amount(r.current_advantage)),
                 "solution": num(opt(r.solution, solution)),
             })
@@ -253,7 +254,7 @@ pub fn solve_table(rows: &[SolveRow]) -> String {
                 r.trajectory.clone(),
                 r.path.clone(),
                 signed(r.target),
-                opt(r.current_value, solution),
+                opt(r.current_value, ratio),
                 signed(r.current_advantage),
                 r.solution.map(solution).unwrap_or_else(|| "none".into()),
             ]

@@ -123,22 +123,15 @@ impl Range {
         let (from, to) = span
             .split_once("..")
             .ok_or_else(|| format!("`{text}` is not a range; write FROM..TO, such as 0.1..0.5"))?;
+        // Read as a number of the model file is: exactly (`0e-50` is 0), never rounded,
+        // and at most 1e18 in size (`1e400` is too large, not "not a number").
         let number = |s: &str| -> Result<Decimal, String> {
             let s = s.trim();
-            let parsed = if s.contains(['e', 'E']) {
-                Decimal::from_scientific(s).ok()
-            } else {
-                s.parse::<Decimal>().ok()
-            };
-            // A number an exact decimal cannot hold is told apart from text that is none.
-            parsed.ok_or_else(|| match s.parse::<f64>() {
-                Ok(v) if v.is_finite() && v.abs() >= 1.0 => format!(
-                    "`{s}` is too large to hold exactly: a value may be at most about 7.9e28 in size"
-                ),
-                Ok(v) if v.is_finite() => format!(
-                    "`{s}` has digits beyond the 28th decimal place, which exact decimals cannot hold; write it with at most 28 decimal places"
-                ),
-                _ => format!("`{s}` is not a number"),
+            let unsigned = s.strip_prefix('+').unwrap_or(s);
+            let literal: String = unsigned.chars().filter(|c| *c != '_').collect();
+            crate::model::exact_decimal(&literal).map_err(|problem| match problem {
+                crate::model::NotExact::Unreadable => format!("`{s}` is not a number"),
+                _ => format!("`{s}` {}", problem.why()),
             })
         };
         Ok(Range {

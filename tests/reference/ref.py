@@ -391,7 +391,7 @@ def sign_change_brackets(xs, signs):
 
 def irr_grid():
     """u = ln(1 + r) on (ln 1e-12, 700]: step 1e-4 for |u| <= 0.5, 1e-3 beyond, and past
-    ln 10001 (r = 10000) each point 1.05 times the last, to 700 (r = 1e304)."""
+    ln 10001 (r = 10000) each point 1.01 times the last, to 700 (r = 1e304)."""
     grid = []
     u_min, u_max = math.log(1e-12), math.log(10001.0)
     i = 0
@@ -411,10 +411,10 @@ def irr_grid():
         grid.append(u)
         i += 1
     grid.append(u_max)
-    u = u_max * 1.05
+    u = u_max * 1.01
     while u < 700.0:
         grid.append(u)
-        u *= 1.05
+        u *= 1.01
     grid.append(700.0)
     return grid
 

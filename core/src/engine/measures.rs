@@ -68,7 +68,7 @@ pub fn payback_year<N: Num>(first_year: Year, flows: &[N]) -> Option<Year> {
 
 /// The internal rate of return of yearly `flows` (index 0 is the first year, discounted by
 /// (1 + r)^-index): the root of NPV(r) nearest zero, searched for r in (-1, e^700 - 1]
-/// (about 1e304: every rate an f64 holds).
+/// (about 1e304).
 /// None where NPV(r) has no root there, and for flows that are all zero.
 ///
 /// NPV is written in u = ln(1 + r), stepped outward from u = 0 on both sides until it
@@ -163,12 +163,15 @@ struct Scan {
 }
 
 impl Scan {
-    /// Up to here (r = 10000) the steps are fine; beyond, each is 5% of u (a rate 1.65
-    /// times the last at u = 10): far out a root is rare, and the scan of flows without
-    /// any root must still end soon.
+    /// Upward, up to here (r = 10000) the steps are fine; beyond, each is 5% of u (a rate
+    /// 1.65 times the last at u = 10), so that the scan of flows without any root still ends
+    /// soon; a coarse step in which NPV changes sign or turns is walked again in fine steps,
+    /// so that the root found is still the nearest. Downward the steps stay fine to U_MIN.
     const U_FINE: f64 = 9.210_440_366_976_517; // ln(10001): r = 10000
     const U_MAX: f64 = 700.0; // r = 1e304
     const U_MIN: f64 = -30.0; // r = -1 + 9.4e-14
+    /// The fine step beyond |u| = 1.
+    const STEP: f64 = 0.01;
 
     fn new(direction: f64, f_at: f64, slope_at: f64) -> Self {
         Scan {
@@ -196,15 +199,37 @@ impl Scan {
             self.done = true;
             return None;
         }
-        // Fine steps near zero, where rates live; coarser far out.
+        // Fine steps near zero, where rates live; coarser far out, upward only.
+        if self.direction > 0.0 && self.at >= Self::U_FINE {
+            let to = (self.at + 0.05 * self.at).min(limit);
+            let (f, slope) = sums.at(to);
+            let changes = f == 0.0
+                || f.signum() != self.prev_f.signum()
+                || (self.prev_slope != 0.0 && slope.signum() != self.prev_slope.signum());
+            if !changes {
+                (self.at, self.prev_f, self.prev_slope) = (to, f, slope);
+                return None;
+            }
+            while self.at < to {
+                let next = (self.at + Self::STEP).min(to);
+                if let Some(root) = self.advance(sums, next) {
+                    return Some(root);
+                }
+            }
+            return None;
+        }
         let step = if self.at < 1.0 {
             FIRST_STEP
-        } else if self.at < Self::U_FINE {
-            0.01
         } else {
-            0.05 * self.at
+            Self::STEP
         };
-        self.at = (self.at + step).min(limit);
+        self.advance(sums, (self.at + step).min(limit))
+    }
+
+    /// From where the scan is to |u| = `to`: the root of that step nearest zero, if any.
+    fn advance(&mut self, sums: &Sums, to: f64) -> Option<f64> {
+        let prev_u = self.direction * self.at;
+        self.at = to;
         let u = self.direction * self.at;
         let (f, slope) = sums.at(u);
         let root = if f == 0.0 {

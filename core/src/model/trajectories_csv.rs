@@ -69,9 +69,16 @@ impl<'a> Lines<'a> {
             start += 1;
         }
         if start >= self.at {
-            self.line += self.text[self.at..start]
+            // A line ends at LF, at CRLF (counted at its LF), or at a CR alone (old Mac
+            // files, which the csv reader takes too).
+            let text = self.text;
+            let from = self.at;
+            self.line += text[from..start]
                 .iter()
-                .filter(|&&b| b == b'\n')
+                .enumerate()
+                .filter(|&(i, &b)| {
+                    b == b'\n' || (b == b'\r' && text.get(from + i + 1) != Some(&b'\n'))
+                })
                 .count() as u64;
             self.at = start;
         }
@@ -86,7 +93,8 @@ fn unequal_lengths(e: &csv::Error) -> String {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => format!(
-            "the row has {len} cells, the header {expected_len}; every row has one cell per column of the header ({} and, optionally, cloud_spend)",
+            "the row has {len} {}, the header {expected_len}; every row has one cell per column of the header ({} and, optionally, cloud_spend)",
+            if *len == 1 { "cell" } else { "cells" },
             COLUMNS.join(",")
         ),
         _ => e.to_string(),
@@ -253,5 +261,10 @@ pub fn read_trajectories_csv(
 /// A cell's number, exactly as the model file's numbers are read ([`exact_decimal`]: never
 /// rounded; a leading `+` allowed).
 fn parse_decimal(raw: &str) -> Result<Decimal, NotExact> {
-    exact_decimal(raw.strip_prefix('+').unwrap_or(raw))
+    let unsigned = raw.strip_prefix('+').unwrap_or(raw);
+    if unsigned.len() < raw.len() && unsigned.starts_with(['+', '-']) {
+        // `+-0.5`, `++1`: one sign only.
+        return Err(NotExact::Unreadable);
+    }
+    exact_decimal(unsigned)
 }

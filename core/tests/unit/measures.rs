@@ -246,3 +246,18 @@ fn regression_irr_above_10000_is_found() {
     let r = irr(&[-1.0, 2.2, -1.21]).unwrap();
     assert!((r - 0.1).abs() < 1e-6, "{r}");
 }
+
+/// helper-42's review: the coarse steps beyond |u| = ln(10001) were taken downward too (to
+/// r near -1), and a coarse step holding three roots gave the farthest. Downward the steps
+/// are fine again, and upward a coarse step with a change is walked in fine steps.
+/// NPV = (1 - a x)(1 - b x)(1 - d x) in x = 1/(1 + r) has roots 1 + r = a, b, d.
+#[test]
+fn regression_irr_far_out_is_still_the_root_nearest_zero() {
+    let (a, b, d) = ((-10.6f64).exp(), (-10.4f64).exp(), (-10.2f64).exp());
+    let flows = [1.0, -(a + b + d), a * b + a * d + b * d, -a * b * d];
+    let r = irr(&flows).unwrap();
+    assert!((r - (d - 1.0)).abs() < 1e-12, "{r} vs {}", d - 1.0);
+    // Three roots above 10000, within one coarse step: the nearest, 26902.
+    let r = irr(&flows_with_roots(&[26_902.0, 32_859.0, 40_134.0])).unwrap();
+    assert!((r / 26_902.0 - 1.0).abs() < 1e-6, "{r}");
+}

@@ -49,7 +49,8 @@ fn regression_errors_name_the_right_line_with_crlf() {
         "a,2021,1,1,1",
         "a,2022,abc,1,1",
     ];
-    for end in ["\n", "\r\n"] {
+    // (And a CR alone, old Mac files: every error was "line 1".)
+    for end in ["\n", "\r\n", "\r"] {
         let text = rows.join(end) + end;
         let e = parse_trajectories_csv(&text, 2020, 2022, 100).unwrap_err();
         assert!(e.starts_with("line 4: the revenue `abc`"), "{end:?}: {e}");
@@ -105,8 +106,13 @@ fn regression_csv_numbers_are_read_as_the_model_files_are() {
     );
     let e = parse_trajectories_csv(&with_profit("1e-30"), 2020, 2020, 100).unwrap_err();
     assert!(e.contains("beyond the 28th decimal place"), "{e}");
-    let e = parse_trajectories_csv(&with_profit("twelve"), 2020, 2020, 100).unwrap_err();
-    assert!(e.contains("is not a number (write it like 12.5"), "{e}");
+    for bad in ["twelve", "+-0.5", "++1", "1_000"] {
+        let e = parse_trajectories_csv(&with_profit(bad), 2020, 2020, 100).unwrap_err();
+        assert!(
+            e.contains("is not a number (write it like 12.5"),
+            "{bad}: {e}"
+        );
+    }
     // Written in any of the ways a number is: the same values.
     for (written, value) in [
         ("+2.50", "2.50"),

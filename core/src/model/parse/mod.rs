@@ -86,6 +86,36 @@ pub const MAX_WATERFALL_STEPS: usize = 10_000_000;
 /// near 50 bytes a path (0.5 GB at this bound).
 pub const MAX_PATHS: u64 = 10_000_000;
 
+/// The most value marks (`,` `=` `[` and line ends, [`value_marks`]) a model file may hold:
+/// a model of the most trajectory-years, three series with a point for every year, one
+/// point a line, has about 3 million. Parsing TOML keeps about 200 bytes for each value,
+/// so the count bounds the memory a file can take before it is validated (a hostile file
+/// of 4 million `1,` peaks near 0.8 GB), whatever its size.
+pub const MAX_VALUE_MARKS: usize = 4_000_000;
+
+/// The marks that come with each value, key and table of a TOML text: a bound, within a
+/// small factor, on how many values it holds (nesting `[[[...]]]` is bounded by the
+/// reader's depth limit).
+pub fn value_marks(text: &str) -> usize {
+    text.bytes()
+        .filter(|b| matches!(b, b',' | b'=' | b'[' | b'\n'))
+        .count()
+}
+
+/// A text with more than [`MAX_VALUE_MARKS`] value marks is refused before it is parsed.
+pub fn check_value_marks(text: &str) -> Result<(), ModelIssue> {
+    let marks = value_marks(text);
+    if marks > MAX_VALUE_MARKS {
+        return Err(ModelIssue::new(
+            "",
+            format!(
+                "the file holds about {marks} values, keys and lines (counted by its `,` `=` `[` and line ends), more than the {MAX_VALUE_MARKS} a model can use (at most {MAX_TRAJECTORY_YEARS} trajectory-years, of three series each); put a large table of trajectories in a trajectories_csv file"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Where a model's text comes from, and how to load the files it names.
 pub struct ModelSource<'a> {
     /// The TOML text.
@@ -98,6 +128,7 @@ pub struct ModelSource<'a> {
 /// Parses and validates a model file's text.
 pub fn parse_model(source: ModelSource<'_>) -> Result<Model, ModelIssue> {
     let text = source.text;
+    check_value_marks(text)?;
     let deserializer = toml::Deserializer::parse(text).map_err(|e| syntax_issue(text, &e))?;
     let raw: RawModel =
         serde_path_to_error::deserialize(deserializer).map_err(|e| serde_issue(&e))?;
