@@ -331,6 +331,11 @@ fn bad_grids_and_paths_exit_2_naming_the_path() {
     // a number" (as 1e30 was said to be).
     let e = failing(&["compare", "--set", "scale.valuation=1e30"]);
     assert!(e.contains("1e30 is too large"), "{e}");
+    let e = failing(&["compare", "--set", "equity.stake=1e400"]);
+    assert!(
+        e.contains("`1e400` is too large; numbers in a model must be at most 1e18"),
+        "{e}"
+    );
     let e = failing(&["compare", "--set", "shift.margin=1e-40"]);
     assert!(e.contains("beyond the 28th decimal place"), "{e}");
     // The same for a range's ends (helper-36: `-1e30`, `1e-30` were "not a number").
@@ -703,6 +708,15 @@ valuation = { points = [[2020, 50.0]] }
     assert_eq!(
         row,
         r#"only,"profit_share.tiers[0].until.""Big Corp""",7.5,12.5,2.500000,-2.500000,5.000000"#
+    );
+    // A name with a `"`, which no PATH can quote: left out, and said.
+    let text = std::fs::read_to_string(&model).unwrap();
+    std::fs::write(&model, text.replace("\"Big Corp\"", "'Big\"Corp'")).unwrap();
+    let out = stakeshift().arg("tornado").arg(&model).assert().success();
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("holds a `\"`, which a PATH cannot quote"),
+        "{err}"
     );
 }
 

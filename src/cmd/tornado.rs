@@ -26,7 +26,14 @@ pub fn run(args: &TornadoArgs, stdout: &mut dyn std::io::Write) -> anyhow::Resul
     let base = Base::new(&file, &overrides)?;
     super::show_warnings(&base.loaded);
     let inputs = if args.vary.is_empty() {
-        default_inputs(base.model())
+        let model = base.model();
+        let investor = model.party_name(model.investor.party);
+        if investor.contains('"') {
+            super::warn(format!(
+                "tornado: the investor `{investor}` holds a `\"`, which a PATH cannot quote, so its `until` in each tier is left out of the default inputs; rename the party to vary it"
+            ));
+        }
+        default_inputs(model)
     } else {
         args.vary
             .iter()

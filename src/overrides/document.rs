@@ -325,6 +325,17 @@ fn parse_value(o: &Override) -> Result<Value, OverrideError> {
     o.value.parse::<Value>().map_err(|e| {
         let why = e.to_string();
         let why = why.lines().last().unwrap_or_default().trim();
+        if why.contains("floating-point number overflowed") {
+            // As the model file says it (`1e400`).
+            return OverrideError::new(
+                &o.origin,
+                &o.path.text,
+                format!(
+                    "`{}` is too large; numbers in a model must be at most 1e18 in size",
+                    o.value
+                ),
+            );
+        }
         OverrideError::new(
             &o.origin,
             &o.path.text,

@@ -79,6 +79,8 @@ pub fn default_inputs(model: &Model) -> Vec<Input> {
     let bare = name
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    // (A name holding `"` cannot be written as a PATH, which has no escapes: its `until`
+    // is left out, and `stakeshift tornado` says so.)
     let investor = if bare {
         name.to_string()
     } else {
