@@ -16,14 +16,14 @@ use stakeshift::simulate::{self, Options, SimulateError};
 /// sets every vol to 0 expecting `compare`'s numbers learns why they differ. (A model the
 /// simulation refuses is said so by the run itself.)
 fn warn_of_departures(model: &stakeshift::model::Model, options: &Options) {
-    // simulation.csv's group column says `all` for every path: a center of that name would
-    // make two rows alike.
-    if model
-        .trajectories
-        .iter()
-        .enumerate()
-        .any(|(i, t)| t.name == "all" && options.selected.as_ref().is_none_or(|s| s.contains(&i)))
-    {
+    // simulation.csv's group column says `all` for every path: a center of that name (one
+    // chosen, with a weight above 0) would make two rows alike.
+    let weights = model.simulation.weights_of(model);
+    if model.trajectories.iter().enumerate().any(|(i, t)| {
+        t.name == "all"
+            && weights.get(i).is_some_and(|w| !w.is_zero())
+            && options.selected.as_ref().is_none_or(|s| s.contains(&i))
+    }) {
         super::warn(
             "simulate: a trajectory is named `all`, as simulation.csv's group of every path is: its row and that group's both say `all` (the first is every path's); rename it to tell them apart".to_string(),
         );

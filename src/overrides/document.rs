@@ -331,8 +331,9 @@ fn parse_value(o: &Override) -> Result<Value, OverrideError> {
                 &o.origin,
                 &o.path.text,
                 format!(
-                    "`{}` is too large; numbers in a model must be at most 1e18 in size",
-                    o.value
+                    "`{}` {}",
+                    o.value,
+                    crate::model::NotExact::TooLarge.why()
                 ),
             );
         }

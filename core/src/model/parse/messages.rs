@@ -282,7 +282,7 @@ pub fn nearest<'a>(key: &str, valid: &[&'a str]) -> Option<&'a str> {
 /// The TOML reader's own words for two limits, said with what would be valid.
 fn parser_words(message: &str) -> String {
     if message.contains("floating-point number overflowed") {
-        "the number is too large to read (beyond a float's range); numbers in a model must be at most 1e18 in size".into()
+        format!("the number {}", NotExact::TooLarge.why())
     } else if message.contains("max recursion depth") {
         "arrays or tables are nested too deeply for the reader (a model's deepest value, a series' [[year, value], ...], nests 3 levels)".into()
     } else {
