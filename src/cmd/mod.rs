@@ -237,7 +237,7 @@ pub struct ChartOptions {
     /// scale with it
     #[arg(long, value_name = "WxH", default_value = "1600x900", value_parser = parse_size)]
     pub size: stakeshift::chart::Size,
-    /// Also write each chart as SVG beside its PNG (value.svg beside value.png, ...)
+    /// Also write each chart as SVG beside its PNG (the same name, ending .svg)
     #[arg(long)]
     pub svg: bool,
 }
