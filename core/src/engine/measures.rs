@@ -67,8 +67,8 @@ pub fn payback_year<N: Num>(first_year: Year, flows: &[N]) -> Option<Year> {
 }
 
 /// The internal rate of return of yearly `flows` (index 0 is the first year, discounted by
-/// (1 + r)^-index): the root of NPV(r) nearest zero, searched for r in (-1, e^700 - 1]
-/// (about 1e304).
+/// (1 + r)^-index): the root of NPV(r) nearest zero, searched for r in
+/// (-1 + e^-700, e^700 - 1], as far as the flows allow a root ([`root_bounds`]).
 /// None where NPV(r) has no root there, and for flows that are all zero.
 ///
 /// NPV is written in u = ln(1 + r), stepped outward from u = 0 on both sides until it
@@ -107,8 +107,9 @@ pub fn irr<N: Num>(flows: &[N]) -> Option<f64> {
         .collect();
     let sums = Sums { c, slope: &slope };
     let s0 = npv_sign_safe(&slope, 0.0);
-    let mut up = Scan::new(1.0, f0, s0);
-    let mut down = Scan::new(-1.0, f0, s0);
+    let (above, below) = root_bounds(c);
+    let mut up = Scan::new(1.0, above, f0, s0);
+    let mut down = Scan::new(-1.0, below, f0, s0);
     // Step both sides in turn, each no further than the nearest root found so far, so the
     // search ends soon after the root nearest zero.
     let mut best: Option<f64> = None;
@@ -154,6 +155,8 @@ impl Sums<'_> {
 /// A walk outward from r = 0 along one side, in u = ln(1 + r), looking for a root.
 struct Scan {
     direction: f64,
+    /// How far it goes, as |u| ([`root_bounds`]).
+    limit: f64,
     /// |u| reached so far.
     at: f64,
     /// NPV and its slope there.
@@ -162,20 +165,51 @@ struct Scan {
     done: bool,
 }
 
+/// How far from u = 0 the roots of NPV(u) = sum c_k e^(-k u) can lie, upward and downward
+/// (as distances, each at most [`U_LIMIT`]). In x = e^-u = 1/(1 + r), NPV is the
+/// polynomial sum c_k x^k with c_0 and c_n not 0. Where every term but c_0's is below
+/// |c_0| / n in size, they cannot cancel c_0: so no root has x below
+/// min_k (|c_0| / (n |c_k|))^(1/k), that is u above max_k (ln(n |c_k|) - ln|c_0|) / k;
+/// likewise, with c_n leading, no root has u below -max_k (ln(n |c_k|) - ln|c_n|) / (n - k).
+/// The scan stops at these bounds (with a margin) instead of at fixed limits: it finds a
+/// root however far out (an IRR of 99,999 for -1 then 100,000; r = -1 + 1e-14), in fine
+/// steps throughout, and ends early for flows whose roots are all near zero.
+fn root_bounds(c: &[f64]) -> (f64, f64) {
+    let n = c.len() - 1;
+    if n == 0 {
+        return (0.0, 0.0);
+    }
+    let ln_n = (n as f64).ln();
+    let (ln_first, ln_last) = (c[0].abs().ln(), c[n].abs().ln());
+    let mut above = 0.0f64;
+    let mut below = 0.0f64;
+    for (k, ck) in c.iter().enumerate().filter(|(_, ck)| **ck != 0.0) {
+        let ln_ck = ck.abs().ln();
+        if k > 0 {
+            above = above.max((ln_n + ln_ck - ln_first) / k as f64);
+        }
+        if k < n {
+            below = below.max((ln_n + ln_ck - ln_last) / (n - k) as f64);
+        }
+    }
+    let margin = |u: f64| (u + 0.01 + 1e-9 * u.abs()).clamp(0.0, U_LIMIT);
+    (margin(above), margin(below))
+}
+
+/// The farthest the scan goes from u = 0 either way: r = e^700 - 1 (about 1e304) upward,
+/// and r = -1 + e^-700 downward, all an f64 holds.
+const U_LIMIT: f64 = 700.0;
+
 impl Scan {
-    /// Upward, up to here (r = 10000) the steps are fine; beyond, each is 5% of u (a rate
-    /// 1.65 times the last at u = 10), so that the scan of flows without any root still ends
-    /// soon; a coarse step in which NPV changes sign or turns is walked again in fine steps,
-    /// so that the root found is still the nearest. Downward the steps stay fine to U_MIN.
-    const U_FINE: f64 = 9.210_440_366_976_517; // ln(10001): r = 10000
-    const U_MAX: f64 = 700.0; // r = 1e304
-    const U_MIN: f64 = -30.0; // r = -1 + 9.4e-14
     /// The fine step beyond |u| = 1.
     const STEP: f64 = 0.01;
 
-    fn new(direction: f64, f_at: f64, slope_at: f64) -> Self {
+    /// A scan in `direction` (1 up, -1 down) to |u| = `limit`, from NPV `f_at` and slope
+    /// `slope_at` at u = 0.
+    fn new(direction: f64, limit: f64, f_at: f64, slope_at: f64) -> Self {
         Scan {
             direction,
+            limit,
             at: 0.0,
             prev_f: f_at,
             prev_slope: slope_at,
@@ -189,48 +223,20 @@ impl Scan {
         if self.done {
             return None;
         }
-        let limit = if self.direction > 0.0 {
-            Self::U_MAX
-        } else {
-            -Self::U_MIN
-        };
         let prev_u = self.direction * self.at;
-        if self.at >= limit || bound.is_some_and(|b| prev_u.exp_m1().abs() >= b) {
+        if self.at >= self.limit || bound.is_some_and(|b| prev_u.exp_m1().abs() >= b) {
             self.done = true;
             return None;
         }
-        // Fine steps near zero, where rates live; coarser far out, upward only.
-        if self.direction > 0.0 && self.at >= Self::U_FINE {
-            let to = (self.at + 0.05 * self.at).min(limit);
-            let (f, slope) = sums.at(to);
-            let changes = f == 0.0
-                || f.signum() != self.prev_f.signum()
-                || (self.prev_slope != 0.0 && slope.signum() != self.prev_slope.signum());
-            if !changes {
-                (self.at, self.prev_f, self.prev_slope) = (to, f, slope);
-                return None;
-            }
-            while self.at < to {
-                let next = (self.at + Self::STEP).min(to);
-                if let Some(root) = self.advance(sums, next) {
-                    return Some(root);
-                }
-            }
-            return None;
-        }
+        // Fine steps near zero, where rates live; 0.01 in u beyond.
         let step = if self.at < 1.0 {
             FIRST_STEP
         } else {
             Self::STEP
         };
-        self.advance(sums, (self.at + step).min(limit))
-    }
-
-    /// From where the scan is to |u| = `to`: the root of that step nearest zero, if any.
-    fn advance(&mut self, sums: &Sums, to: f64) -> Option<f64> {
-        let prev_u = self.direction * self.at;
+        let to = (self.at + step).min(self.limit);
         self.at = to;
-        let u = self.direction * self.at;
+        let u = self.direction * to;
         let (f, slope) = sums.at(u);
         let root = if f == 0.0 {
             Some(u)

@@ -261,3 +261,27 @@ fn regression_irr_far_out_is_still_the_root_nearest_zero() {
     let r = irr(&flows_with_roots(&[26_902.0, 32_859.0, 40_134.0])).unwrap();
     assert!((r / 26_902.0 - 1.0).abs() < 1e-6, "{r}");
 }
+
+/// helper-44's review: a coarse step past r = 10000 in which NPV turned twice was not
+/// looked into (a farther root, or none, for integer flows), and a root below u = -30 (r
+/// within 1e-13 of -1) was never looked for. The scan now goes, in fine steps, exactly as
+/// far as a root can lie for the flows (`root_bounds`). Roots checked with numpy.
+#[test]
+fn regression_irr_finds_far_roots_that_turn_within_a_stride() {
+    // Roots at r = 10703, 10944 and 16553.
+    let r = irr(&[-1.0, 38_203.0, -475_532_826.0, 1_939_388_505_120.0]).unwrap();
+    assert!((r / 10_703.0 - 1.0).abs() < 1e-3, "{r}");
+    // Real roots at r = 13017 and 13502 (and a complex pair).
+    let flows = [
+        1.0,
+        -59_995.0,
+        1_344_121_380.0,
+        -13_325_267_916_408.0,
+        49_320_115_191_974_088.0,
+    ];
+    let r = irr(&flows).unwrap();
+    assert!((r / 13_017.0 - 1.0).abs() < 1e-3, "{r}");
+    // 1 now, -1e-14 a year later: 1 + r = 1e-14 (r as close as an f64 near -1 holds).
+    let r = irr(&[1.0, -1e-14]).unwrap();
+    assert!((r - (1e-14 - 1.0)).abs() <= 4.0 * f64::EPSILON, "{r}");
+}

@@ -86,20 +86,31 @@ pub const MAX_WATERFALL_STEPS: usize = 10_000_000;
 /// near 50 bytes a path (0.5 GB at this bound).
 pub const MAX_PATHS: u64 = 10_000_000;
 
-/// The most value marks (`,` `=` `[` and line ends, [`value_marks`]) a model file may hold:
-/// a model of the most trajectory-years, three series with a point for every year, one
-/// point a line, has about 3 million. Parsing TOML keeps about 200 bytes for each value,
-/// so the count bounds the memory a file can take before it is validated (a hostile file
-/// of 4 million `1,` peaks near 0.8 GB), whatever its size.
-pub const MAX_VALUE_MARKS: usize = 4_000_000;
+/// The most value marks ([`value_marks`]) a model file may hold. A model of the most
+/// trajectory-years, four series (revenue, margin, valuation and spend) with a point for
+/// every year, one point a line, has about 5 million. Parsing TOML keeps about 200 bytes for
+/// each value and 600 for each part of a dotted key, so the count bounds the memory a file
+/// can take before it is validated (a hostile file of 6 million `1,` peaks near 1.2 GB),
+/// whatever its size.
+pub const MAX_VALUE_MARKS: usize = 6_000_000;
 
 /// The marks that come with each value, key and table of a TOML text: a bound, within a
-/// small factor, on how many values it holds (nesting `[[[...]]]` is bounded by the
-/// reader's depth limit).
+/// small factor, on the memory parsing it takes. `,` `=` `[` and line ends count 1; a `.`
+/// counts 5 unless it is a decimal point (between two digits), for each part of a dotted
+/// key (`a.b.c = 1`) makes a table. (Nesting `[[[...]]]` is bounded by the reader's depth
+/// limit.)
 pub fn value_marks(text: &str) -> usize {
-    text.bytes()
-        .filter(|b| matches!(b, b',' | b'=' | b'[' | b'\n'))
-        .count()
+    let bytes = text.as_bytes();
+    let digit = |i: Option<usize>| i.and_then(|i| bytes.get(i)).is_some_and(u8::is_ascii_digit);
+    bytes
+        .iter()
+        .enumerate()
+        .map(|(i, b)| match b {
+            b',' | b'=' | b'[' | b'\n' => 1,
+            b'.' if !(digit(i.checked_sub(1)) && digit(Some(i + 1))) => 5,
+            _ => 0,
+        })
+        .sum()
 }
 
 /// A text with more than [`MAX_VALUE_MARKS`] value marks is refused before it is parsed.
@@ -109,7 +120,7 @@ pub fn check_value_marks(text: &str) -> Result<(), ModelIssue> {
         return Err(ModelIssue::new(
             "",
             format!(
-                "the file holds about {marks} values, keys and lines (counted by its `,` `=` `[` and line ends), more than the {MAX_VALUE_MARKS} a model can use (at most {MAX_TRAJECTORY_YEARS} trajectory-years, of three series each); put a large table of trajectories in a trajectories_csv file"
+                "the file holds about {marks} values, keys and lines (counted by its `,` `=` `[`, line ends and the dots of dotted keys), more than the {MAX_VALUE_MARKS} a model can use (at most {MAX_TRAJECTORY_YEARS} trajectory-years, of four series each); put a large table of trajectories in a trajectories_csv file"
             ),
         ));
     }
