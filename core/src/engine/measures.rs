@@ -68,7 +68,7 @@ pub fn payback_year<N: Num>(first_year: Year, flows: &[N]) -> Option<Year> {
 
 /// The internal rate of return of yearly `flows` (index 0 is the first year, discounted by
 /// (1 + r)^-index): the root of NPV(r) nearest zero, searched for r in
-/// (-1 + e^-700, e^700 - 1], as far as the flows allow a root ([`root_bounds`]).
+/// (-1 + e^-700, e^700 - 1], as far as the flows allow a root (see `root_bounds`).
 /// None where NPV(r) has no root there, and for flows that are all zero.
 ///
 /// NPV is written in u = ln(1 + r), stepped outward from u = 0 on both sides until it
