@@ -440,6 +440,8 @@ fn path_error(year: Option<Year>, field: &str, message: impl Into<String>) -> En
 /// A regime's running totals (present values, sums) past what the number type holds: in
 /// exact decimals usually a discount factor grown huge (a rate near -1 far from the
 /// valuation year), or amounts near 7.9e28.
+#[cold]
+#[inline(never)]
 fn totals_too_large(regime: Regime, year: Option<Year>) -> EngineError {
     path_error(
         year,
