@@ -167,7 +167,34 @@ fn a_trajectory_spend_without_cloud_is_refused() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("trajectories[0].spend"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("trajectories[0].spend"), "{err}");
+    // It says what to remove (helper-48: "... or remove this", and for a CSV's column,
+    // nothing more).
+    assert!(err.contains("or remove this trajectory's `spend`"), "{err}");
+    let csv_model = model("").replace(
+        "discount_rate = 0.1",
+        "discount_rate = 0.1\ntrajectories_csv = \"t.csv\"",
+    );
+    let rows: String = (2020..=2024)
+        .map(|y| format!("c,{y},10,1,100,2\n"))
+        .collect();
+    std::fs::write(
+        dir.join("t.csv"),
+        format!("trajectory,year,revenue,profit,valuation,cloud_spend\n{rows}"),
+    )
+    .unwrap();
+    let out = stakeshift()
+        .arg("check")
+        .arg(write(&dir, &csv_model))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("or remove the CSV's `cloud_spend` column"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -1179,3 +1179,48 @@ fn simulate_warns_where_spec_10_parts_a_path_from_its_center() {
     assert!(!e.contains("center `base`"), "{e}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// helper-47's find: paths of 500 years with yearly shocks of sd 3 take values near 1e300;
+/// the fan chart's dashed mean, far off its axis, was cut into more dashes than memory
+/// holds (an abort, or the OS killing the run after a minute). Lines are now dashed only
+/// within a margin around the plot.
+#[test]
+fn regression_a_fan_far_off_its_axis_is_drawn_in_bounded_memory() {
+    let dir = crate::common::ScratchDir::new("fan-far");
+    let model = dir.join("far.toml");
+    std::fs::write(
+        &model,
+        r#"name = "far"
+unit = "X"
+start_year = 1600
+end_year = 2099
+valuation_year = 2099
+discount_rate = 0.0
+investor = { party = "inv", contributions = [[1600, 1.0]] }
+equity = { from_year = 1600, stake = 0.2 }
+simulation = { revenue_vol = 3, valuation_vol = 3, margin_vol = 3, from_year = 1601 }
+[profit_share]
+residual = "res"
+tiers = [{ name = "t1", shares = { inv = 0.5 } }]
+[[trajectories]]
+name = "one"
+revenue = { points = [[1600, 100.0]] }
+margin = { points = [[1600, 0.1]] }
+valuation = { points = [[1600, 1000.0]] }
+"#,
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let started = std::time::Instant::now();
+    stakeshift()
+        .arg("simulate")
+        .arg(&model)
+        .args(["--paths", "5", "--quiet", "--out"])
+        .arg(&out)
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .success();
+    assert!(out.join("fan.png").exists() && out.join("simulation.csv").exists());
+    // Well under the minute the unbounded dashing ran before it was killed.
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+}

@@ -113,6 +113,11 @@ pub(crate) struct Rect {
 }
 
 impl Rect {
+    /// Whether `p` lies inside (edges included; never for a point not finite).
+    pub fn holds(&self, p: (f64, f64)) -> bool {
+        self.x0 <= p.0 && p.0 <= self.x1 && self.y0 <= p.1 && p.1 <= self.y1
+    }
+
     pub fn width(&self) -> f64 {
         self.x1 - self.x0
     }
@@ -240,15 +245,30 @@ impl<DB: DrawingBackend> Canvas<DB> {
     ) -> Draw {
         // A series of one point (a stake held for one year only) is a dot, not nothing.
         if let [p] = points {
-            if clip.x0 <= p.0 && p.0 <= clip.x1 && clip.y0 <= p.1 && p.1 <= clip.y1 {
+            if clip.holds(*p) {
                 return self.circle(*p, 1.5 * width, color, true, 0.0);
             }
             return Ok(());
         }
         match dash {
-            // Dash the whole line first, so that the pattern does not restart at the clip edge.
+            // Dash the whole line first, so that the pattern does not restart at the clip edge;
+            // but only within a margin around the clip (helper-47: a simulated mean far off
+            // the axis, 1e18 pixels long, was cut into more dashes than memory holds). Inside
+            // that margin, where every ordinary chart's lines are, nothing changes.
             Some((d, g)) => {
-                for piece in dashes(points, d, g) {
+                let (w, h) = (clip.x1 - clip.x0, clip.y1 - clip.y0);
+                let around = Rect {
+                    x0: clip.x0 - 2.0 * (w + h),
+                    y0: clip.y0 - 2.0 * (w + h),
+                    x1: clip.x1 + 2.0 * (w + h),
+                    y1: clip.y1 + 2.0 * (w + h),
+                };
+                let near: Vec<Vec<(f64, f64)>> = if points.iter().all(|p| around.holds(*p)) {
+                    vec![points.to_vec()]
+                } else {
+                    clip_polyline(points, around)
+                };
+                for piece in near.iter().flat_map(|part| dashes(part, d, g)) {
                     for part in clip_polyline(&piece, clip) {
                         self.line(&part, color, width)?;
                     }
@@ -398,6 +418,10 @@ pub(crate) fn dashes(points: &[(f64, f64)], dash: f64, gap: f64) -> Vec<Vec<(f64
         loop {
             let (dx, dy) = (b.0 - a.0, b.1 - a.1);
             let len = (dx * dx + dy * dy).sqrt();
+            // A point not finite ends the dashing (it would never be walked past).
+            if !len.is_finite() {
+                return out;
+            }
             if len <= left {
                 left -= len;
                 if on {

@@ -153,6 +153,22 @@ pub(crate) fn span_ticks(min: f64, max: f64, target: usize) -> Ticks {
     }
 }
 
+/// `ticks` for an axis of whole values only (years): no tick between two of them (a tick
+/// at 2023.5 was labelled 2024), so a step of at least 1, on whole numbers.
+pub(crate) fn whole_steps(ticks: Ticks, values: &[f64]) -> Ticks {
+    let whole = values.iter().all(|v| !v.is_finite() || v.fract() == 0.0);
+    if !whole || ticks.step >= 1.0 {
+        return ticks;
+    }
+    let first = (ticks.lo - 1e-9).ceil() as i64;
+    let last = (ticks.hi + 1e-9).floor() as i64;
+    Ticks {
+        step: 1.0,
+        values: (first..=last).map(|i| i as f64).collect(),
+        ..ticks
+    }
+}
+
 /// An amount computed in f64 (a simulation or a sweep), written as [`amount`] writes a
 /// Decimal: 2,392 / 441.6 / 12.8 / 2.70.
 pub(crate) fn number(v: f64) -> String {
@@ -300,6 +316,22 @@ mod tests {
         assert_eq!(tick_label(0.3, t.step), "0.3");
         let t = nice_ticks(0.0, 0.0, 5);
         assert!(t.hi > t.lo);
+    }
+
+    #[test]
+    fn whole_values_get_whole_ticks() {
+        // helper-48: years 2022..2026 got ticks every half year, labelled 2022, 2022,
+        // 2023, 2024, 2024, ...
+        let years = [2022.0, 2023.0, 2024.0, 2025.0, 2026.0];
+        let t = whole_steps(span_ticks(2022.0, 2026.0, 8), &years);
+        assert_eq!(t.values, years.to_vec());
+        assert_eq!(t.step, 1.0);
+        // Values that are not whole keep their ticks.
+        let t = whole_steps(span_ticks(0.1, 0.5, 8), &[0.1, 0.3, 0.5]);
+        assert!(t.step < 1.0);
+        // Wide whole ranges keep their coarser steps.
+        let t = whole_steps(span_ticks(2000.0, 2400.0, 8), &[2000.0, 2400.0]);
+        assert_eq!(t.step, 50.0);
     }
 
     #[test]

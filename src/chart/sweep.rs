@@ -211,7 +211,7 @@ impl SweepChart<'_> {
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
                 (a.min(*v), b.max(*v))
             });
-        let x_ticks = scale::span_ticks(xmin, xmax, 8);
+        let x_ticks = scale::whole_steps(scale::span_ticks(xmin, xmax, 8), xs);
         let (amin, amax) = self
             .series
             .iter()
@@ -374,8 +374,8 @@ impl SweepChart<'_> {
         };
         let (x_lo, x_hi) = span(&xe);
         let (y_lo, y_hi) = span(&ye);
-        let x_ticks = scale::span_ticks(x_lo, x_hi, 8);
-        let y_ticks = scale::span_ticks(y_lo, y_hi, 7);
+        let x_ticks = scale::whole_steps(scale::span_ticks(x_lo, x_hi, 8), across.values);
+        let y_ticks = scale::whole_steps(scale::span_ticks(y_lo, y_hi, 7), up.values);
         let vlab = |v: f64, _: f64| scale::input_value(v);
         let label_w = frame::y_label_width(c, &y_ticks, &vlab);
         let plot = Rect {

@@ -421,23 +421,31 @@ impl Builder<'_> {
         let terms_a = raw.profit_share.get_ref().cloud.as_ref();
         let terms_b = raw.equity.get_ref().cloud.as_ref();
         let Some(cloud) = &raw.cloud else {
-            let needs = |field: &str, span: Range<usize>| -> Check<Option<Cloud>> {
+            // What needs the table, and what to remove instead (the margin is the cloud
+            // side's one number that nothing else gives).
+            let needs = |field: &str, span: Range<usize>, what: &str| -> Check<Option<Cloud>> {
                 fail(
                     field,
                     span,
-                    "there is no [cloud] table; add one with the investor's `margin` and the company's compute `spend` (SPEC 13), or remove this",
+                    format!(
+                        "there is no [cloud] table; add one with the investor's `margin` and the company's compute `spend` (SPEC 13), or remove {what}"
+                    ),
                 )
             };
             if let Some(t) = terms_a {
-                return needs("profit_share.cloud", t.span());
+                return needs("profit_share.cloud", t.span(), "this table");
             }
             if let Some(t) = terms_b {
-                return needs("equity.cloud", t.span());
+                return needs("equity.cloud", t.span(), "this table");
             }
             if let Some(list) = &raw.trajectories {
                 for (i, t) in list.get_ref().iter().enumerate() {
                     if let Some(spend) = &t.get_ref().spend {
-                        return needs(&format!("trajectories[{i}].spend"), spend.span());
+                        return needs(
+                            &format!("trajectories[{i}].spend"),
+                            spend.span(),
+                            "this trajectory's `spend`",
+                        );
                     }
                 }
             }
@@ -446,7 +454,7 @@ impl Builder<'_> {
                 .any(|t| matches!(t.spend, Some(Spend::Amounts(_))))
             {
                 let span = raw.trajectories_csv.as_ref().map_or(0..0, |p| p.span());
-                return needs("trajectories_csv", span);
+                return needs("trajectories_csv", span, "the CSV's `cloud_spend` column");
             }
             return Ok(None);
         };
