@@ -732,3 +732,41 @@ fn regression_solve_path_beside_a_file_of_that_name_is_a_path() {
         .assert()
         .success();
 }
+
+/// helper-47's find: compare's and simulate's CSVs neutralise a name that a spreadsheet
+/// would read as a formula (`=1+2` is written `'=1+2`, docs/DECISIONS.md), but sweep.csv,
+/// tornado.csv and solve.csv wrote it raw, so a join on trajectory between them failed.
+#[test]
+fn regression_sensitivity_csvs_neutralise_formula_names_as_compare_does() {
+    let set = [
+        "--set",
+        "trajectories[bust].name=\"=1+2\"",
+        "--set",
+        "simulation.weights={ base = 1 }",
+        "-t",
+        "=1+2",
+        "--format",
+        "csv",
+    ];
+    let first_cell = |args: &[&str]| -> String {
+        let out = stakeshift()
+            .args(args)
+            .args(set)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let text = String::from_utf8(out).unwrap();
+        let row = text.lines().nth(1).unwrap_or_default().to_string();
+        row.split(',').next().unwrap_or_default().to_string()
+    };
+    for args in [
+        &["compare"][..],
+        &["sweep", "--vary", "equity.stake=0.2..0.3:2"][..],
+        &["tornado", "--vary", "equity.stake=0.2..0.3"][..],
+        &["solve", "equity.stake"][..],
+    ] {
+        assert_eq!(first_cell(args), "'=1+2", "{args:?}");
+    }
+}

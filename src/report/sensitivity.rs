@@ -38,6 +38,7 @@
 use rust_decimal::Decimal;
 use serde_json::{Map, Number, Value, json};
 
+use crate::report::csv::text_cell;
 use crate::report::{amount, fixed, group_thousands, ratio};
 use crate::sensitivity::solve::SolveRow;
 use crate::sensitivity::sweep::Sweep;
@@ -136,7 +137,7 @@ pub fn sweep_csv(sweep: &Sweep) -> Vec<u8> {
     csv_bytes(
         &header,
         sweep.rows.iter().map(|r| {
-            let mut row = vec![r.trajectory.clone()];
+            let mut row = vec![text_cell(&r.trajectory)];
             row.extend(r.values.iter().map(|v| exact(*v)));
             row.extend([
                 amount(r.outcome.npv_profit_share),
@@ -208,7 +209,7 @@ pub fn solve_csv(rows: &[SolveRow]) -> Vec<u8> {
         &header,
         rows.iter().map(|r| {
             vec![
-                r.trajectory.clone(),
+                text_cell(&r.trajectory),
                 r.path.clone(),
                 amount(r.target),
                 opt(r.current_value, ratio),
@@ -270,7 +271,7 @@ pub fn tornado_csv(rows: &[TornadoRow]) -> Vec<u8> {
         &header,
         rows.iter().map(|r| {
             vec![
-                r.trajectory.clone(),
+                text_cell(&r.trajectory),
                 r.input.clone(),
                 exact(r.low),
                 exact(r.high),

@@ -9,7 +9,7 @@
 //!   advantage rounds to zero at 6 places);
 //! - one sheet per trajectory: the yearly rows of both regimes with the columns of
 //!   `yearly.csv`, where `discount_factor` and `present_value` are formulas on those names,
-//!   and beside them (columns S to U) each regime's terminal value and NPV, the NPV a formula.
+//!   and beside them (columns U to W) each regime's terminal value and NPV, the NPV a formula.
 //!
 //! So changing `discount_rate` in a spreadsheet recomputes every discount factor, present
 //! value, NPV, advantage and winner. The other inputs are shown for reference: they shape the
