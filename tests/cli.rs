@@ -637,18 +637,7 @@ fn trajectories_csv_rows_outside_the_models_years_are_warned_about() {
     let csv =
         std::fs::read_to_string(crate::common::repo_path("tests/bad/_valid_csv.csv")).unwrap();
     std::fs::write(dir.join("_valid_csv.csv"), &csv).unwrap();
-    let run = |args: &[&str]| {
-        let out = stakeshift()
-            .current_dir(&*dir)
-            .args(args)
-            .assert()
-            .success();
-        let out = out.get_output();
-        (
-            String::from_utf8(out.stdout.clone()).unwrap(),
-            String::from_utf8(out.stderr.clone()).unwrap(),
-        )
-    };
+    let run = |args: &[&str]| crate::common::succeeds(stakeshift().current_dir(&*dir).args(args));
     let (clean, quiet) = run(&["compare", "m.toml", "--format", "csv"]);
     assert!(!quiet.contains("warning"), "{quiet}");
     let lines = csv.lines().count();

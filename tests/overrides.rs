@@ -406,9 +406,9 @@ fn a_table_added_by_set_gives_what_the_same_table_in_the_file_gives() {
 #[test]
 fn regression_an_engine_error_after_set_names_the_set() {
     let dir = temp_dir("engine-error");
-    let model = dir.join("round.toml");
-    std::fs::write(
-        &model,
+    let model = crate::common::write_file(
+        &dir,
+        "round.toml",
         r#"name = "Round"
 unit = "USD m"
 start_year = 2024
@@ -426,8 +426,7 @@ revenue = { points = [[2024, 100.0]] }
 margin = { points = [[2024, 0.0], [2025, 0.25]] }
 valuation = { points = [[2024, 100.0], [2025, 300.0]] }
 "#,
-    )
-    .unwrap();
+    );
     let model = model.to_str().unwrap();
     stdout(&["compare", model]);
     for command in ["compare", "explain", "tornado"] {
@@ -435,13 +434,7 @@ valuation = { points = [[2024, 100.0], [2025, 300.0]] }
         if command == "explain" {
             args.extend(["--trajectory", "only", "--year", "2025"]);
         }
-        let out = stakeshift()
-            .args(&args)
-            .assert()
-            .code(2)
-            .get_output()
-            .clone();
-        let err = String::from_utf8(out.stderr).unwrap();
+        let err = crate::common::fails_with_2(stakeshift().args(&args));
         if command == "tornado" {
             // tornado varies from the model as set: it cannot start.
             assert!(
@@ -463,14 +456,9 @@ valuation = { points = [[2024, 100.0], [2025, 300.0]] }
         &["solve", model, "equity.stake"][..],
         &["sweep", model, "--vary", "equity.stake=0.1..0.2:2"][..],
     ] {
-        let out = stakeshift()
-            .args(args)
-            .args(["--set", "scale.valuation=0"])
-            .assert()
-            .code(2)
-            .get_output()
-            .clone();
-        let err = String::from_utf8(out.stderr).unwrap();
+        let err = crate::common::fails_with_2(
+            stakeshift().args(args).args(["--set", "scale.valuation=0"]),
+        );
         assert!(
             err.contains("(with --set scale.valuation=0)"),
             "{args:?}: {err}"

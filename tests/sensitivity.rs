@@ -614,9 +614,9 @@ fn regression_solve_within_a_huge_range_finds_the_same_roots() {
 #[test]
 fn regression_solve_prints_a_small_root_to_9_significant_digits() {
     let dir = crate::common::ScratchDir::new("small-root");
-    let model = dir.join("small.toml");
-    std::fs::write(
-        &model,
+    let model = crate::common::write_file(
+        &dir,
+        "small.toml",
         r#"name = "Small root"
 unit = "USD m"
 start_year = 2024
@@ -634,19 +634,11 @@ revenue = { points = [[2024, 100.0]] }
 margin = { points = [[2024, 0.0], [2025, 0.25]] }
 valuation = { points = [[2024, 100.0], [2025, 300000000.0]] }
 "#,
-    )
-    .unwrap();
+    );
     let run = |format: &str| -> String {
-        let out = stakeshift()
-            .arg("solve")
-            .arg(&model)
-            .args(["equity.stake", "--format", format])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        String::from_utf8(out).unwrap()
+        let mut solve = stakeshift();
+        solve.arg("solve").arg(&model);
+        crate::common::succeeds(solve.args(["equity.stake", "--format", format])).0
     };
     let csv = run("csv");
     let row: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
@@ -669,9 +661,9 @@ valuation = { points = [[2024, 100.0], [2025, 300000000.0]] }
 #[test]
 fn regression_tornado_defaults_include_a_quoted_investors_until() {
     let dir = crate::common::ScratchDir::new("quoted-party");
-    let model = dir.join("big.toml");
-    std::fs::write(
-        &model,
+    let model = crate::common::write_file(
+        &dir,
+        "big.toml",
         r#"name = "one year"
 unit = "USD"
 start_year = 2020
@@ -689,18 +681,13 @@ revenue = { points = [[2020, 100.0]] }
 margin = { points = [[2020, 0.3]] }
 valuation = { points = [[2020, 50.0]] }
 "#,
-    )
-    .unwrap();
-    let out = stakeshift()
-        .arg("tornado")
-        .arg(&model)
-        .args(["--format", "csv"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let csv = String::from_utf8(out).unwrap();
+    );
+    let (csv, _) = crate::common::succeeds(
+        stakeshift()
+            .arg("tornado")
+            .arg(&model)
+            .args(["--format", "csv"]),
+    );
     let row = csv
         .lines()
         .find(|l| l.contains("until"))
@@ -712,8 +699,7 @@ valuation = { points = [[2020, 50.0]] }
     // A name with a `"`, which no PATH can quote: left out, and said.
     let text = std::fs::read_to_string(&model).unwrap();
     std::fs::write(&model, text.replace("\"Big Corp\"", "'Big\"Corp'")).unwrap();
-    let out = stakeshift().arg("tornado").arg(&model).assert().success();
-    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let (_, err) = crate::common::succeeds(stakeshift().arg("tornado").arg(&model));
     assert!(
         err.contains("holds a `\"`, which a PATH cannot quote"),
         "{err}"
@@ -749,15 +735,7 @@ fn regression_sensitivity_csvs_neutralise_formula_names_as_compare_does() {
         "csv",
     ];
     let first_cell = |args: &[&str]| -> String {
-        let out = stakeshift()
-            .args(args)
-            .args(set)
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        let text = String::from_utf8(out).unwrap();
+        let (text, _) = crate::common::succeeds(stakeshift().args(args).args(set));
         let row = text.lines().nth(1).unwrap_or_default().to_string();
         row.split(',').next().unwrap_or_default().to_string()
     };

@@ -1105,15 +1105,7 @@ fn a_replay_names_a_compute_spend_without_revenue() {
 /// `simulate` now says which center and years; a model without either says nothing.
 #[test]
 fn simulate_warns_where_spec_10_parts_a_path_from_its_center() {
-    let stderr = |args: &[&str]| -> String {
-        let out = stakeshift()
-            .args(args)
-            .assert()
-            .success()
-            .get_output()
-            .clone();
-        String::from_utf8(out.stderr).unwrap()
-    };
+    let stderr = |args: &[&str]| crate::common::succeeds(stakeshift().args(args)).1;
     let quiet = ["simulate", "--paths", "20", "--quiet"];
     assert!(!stderr(&quiet).contains("warning"));
     // base's margin 1.5 in every year: the 20 random years 2026 to 2045.
@@ -1187,9 +1179,9 @@ fn simulate_warns_where_spec_10_parts_a_path_from_its_center() {
 #[test]
 fn regression_a_fan_far_off_its_axis_is_drawn_in_bounded_memory() {
     let dir = crate::common::ScratchDir::new("fan-far");
-    let model = dir.join("far.toml");
-    std::fs::write(
-        &model,
+    let model = crate::common::write_file(
+        &dir,
+        "far.toml",
         r#"name = "far"
 unit = "X"
 start_year = 1600
@@ -1208,8 +1200,7 @@ revenue = { points = [[1600, 100.0]] }
 margin = { points = [[1600, 0.1]] }
 valuation = { points = [[1600, 1000.0]] }
 "#,
-    )
-    .unwrap();
+    );
     let out = dir.join("out");
     let started = std::time::Instant::now();
     stakeshift()

@@ -21,6 +21,29 @@ pub fn stakeshift() -> assert_cmd::Command {
     cmd
 }
 
+/// Writes `text` to the file `name` in `dir` (a model, a CSV it names) and returns its path.
+pub fn write_file(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+    path
+}
+
+/// What a run that must succeed printed: its stdout and stderr, as text.
+pub fn succeeds(cmd: &mut assert_cmd::Command) -> (String, String) {
+    let out = cmd.assert().success();
+    let out = out.get_output();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// What a run that must exit 2 (a bad model or bad usage) printed on stderr.
+pub fn fails_with_2(cmd: &mut assert_cmd::Command) -> String {
+    let out = cmd.assert().code(2);
+    String::from_utf8_lossy(&out.get_output().stderr).into_owned()
+}
+
 /// A path inside the repository, from its root.
 pub fn repo_path(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
