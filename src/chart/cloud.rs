@@ -51,7 +51,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
     ctx: &ChartContext,
 ) -> Draw {
     let investor = model.investor_in_prose();
-    let t = super::waterfall_trajectory(comparison, ctx).map_err(|e| e.to_string())?;
+    let t = super::featured_trajectory(comparison, ctx).map_err(|e| e.to_string())?;
     let Layout { content, legend } = frame::frame(
         c,
         &model.name,

@@ -1,19 +1,22 @@
 //! `distribution.png`: how the NPV advantage (NPV of the equity stake less NPV of the profit
 //! share) is spread over the simulated paths, as a histogram of the share of paths in each
-//! bin: blue where equity is worth more, vermillion where the profit share is. Zero (a tie) is a
-//! solid line; the 5th, 25th, 50th, 75th and 95th percentiles are dashed lines labelled with
+//! bin: blue where equity is worth more, vermillion where the profit share is, grey for the
+//! ties (an advantage that rounds to 0 at 6 decimal places, as the simulation counts them),
+//! so that the blue parts add up to P(equity wins). Zero is a solid line; the 5th, 25th, 50th, 75th and 95th percentiles are dashed lines labelled with
 //! their values; P(equity wins) and its 95% interval (p ± 1.96 standard errors) are written
 //! above the plot.
 //!
 //! The bins follow the Freedman-Diaconis rule (width 2 IQR / n^(1/3)), rounded to a 1-2-2.5-5
-//! step and clamped to 10..120 bins, with zero on a bin edge so that no bar mixes winners.
+//! step and clamped to 10..120 bins, with zero on a bin edge so that no bar mixes winners
+//! (the ties, a spike at zero, are the grey foot of the bar beside it).
 //! The axis shows the middle 99% of paths (and zero, when that does not squeeze the bars
 //! into less than half the width); the paths beyond it are counted in the legend. The
 //! values are binned in one pass, so a million paths cost milliseconds.
 //!
-//! 1,001 paths with advantages -100, -99, ..., 900: 900 of them above zero. The percentiles
-//! at rank 1,000 q are -50, 150, 400, 650 and 850, and 2 IQR / n^(1/3) = 1,000 / 10.0 gives
-//! bars 100 wide: one below zero, nine above it (the last one takes 900):
+//! 1,001 paths with advantages -100, -99, ..., 900: 900 of them above zero, one a tie. The
+//! percentiles at rank 1,000 q are -50, 150, 400, 650 and 850, and 2 IQR / n^(1/3) = 1,000 /
+//! 10.0 gives bars 100 wide: one below zero, nine above it (the last one takes 900; the
+//! first, from 0, stands on the tie):
 //!
 //! ```
 //! use stakeshift::chart::{ChartContext, DistributionChart, ModelLabels, Size};
@@ -35,8 +38,10 @@
 //! let marks = "p5 \u{2212}50.0 p25 150.0 median 400.0 p75 650.0 p95 850.0 0"; // 0: a tie
 //! assert!(texts.join(" ").contains(marks));
 //! assert!(texts.join(" ").contains("Bars 100 USD bn wide (Freedman-Diaconis rule)."));
-//! // Bars at a 25% tint: blue above zero, vermillion below; and a legend swatch each.
-//! assert_eq!((svg.matches("#4095C5").count(), svg.matches("#E08640").count()), (10, 2));
+//! // Bars tinted: blue above zero, vermillion below, grey for the tie; a legend swatch each.
+//! let count = |colour: &str| svg.matches(colour).count();
+//! assert_eq!((count("#4095C5"), count("#E08640"), count("#A0A0A0")), (10, 2, 2));
+//! assert!(texts.contains(&"they are worth the same"));
 //! let png = chart.png(&ctx)?;
 //! assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
 //! assert_eq!(png[16..24], [1600u32.to_be_bytes(), 900u32.to_be_bytes()].concat());
@@ -46,13 +51,14 @@
 use std::borrow::Cow;
 
 use plotters::prelude::DrawingBackend;
-use plotters::style::Color;
+use plotters::style::{Color, RGBColor};
 
 use super::canvas::{Align, Canvas, Draw, Rect};
 use super::fan::{EQUITY, PROFIT_SHARE};
 use super::frame::{self, Item, Layout};
 use super::scale::{self, Linear};
 use super::{ChartContext, Figure, ModelLabels};
+use crate::engine::Winner;
 use crate::error::Error;
 
 /// Percentiles of the NPV advantage, as SPEC 10 computes them.
@@ -96,6 +102,8 @@ impl DistributionChart<'_> {
     }
 }
 
+/// The parts of bars that are ties: neutral, neither regime's colour.
+const TIE: RGBColor = frame::FAINT;
 const MIN_BINS: f64 = 10.0;
 const MAX_BINS: f64 = 120.0;
 /// The share of paths left off the axis on each side.
@@ -116,13 +124,29 @@ fn nice_width(raw: f64) -> f64 {
     if t.step >= raw { t.step } else { t.step * 2.0 }
 }
 
-/// The histogram: bin edges `first + i * width`, the share of paths in each bin, and the
-/// paths below and above the drawn range.
+/// A bin's paths by winner (decided as the simulation decides it, [`Winner::of`]): a bar is
+/// drawn in these parts, so that its colours say who won and a tie, a spike at zero, is not
+/// counted for either regime.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct BinCounts {
+    pub profit_share: u64,
+    pub tie: u64,
+    pub equity: u64,
+}
+
+impl BinCounts {
+    pub fn total(&self) -> u64 {
+        self.profit_share + self.tie + self.equity
+    }
+}
+
+/// The histogram: bin edges `first + i * width`, the paths in each bin, and the paths below
+/// and above the drawn range.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Histogram {
     pub first: f64,
     pub width: f64,
-    pub counts: Vec<u64>,
+    pub counts: Vec<BinCounts>,
     pub below: u64,
     pub above: u64,
     /// Whether zero lies on the axis.
@@ -185,7 +209,7 @@ impl Histogram {
         let mut hist = Histogram {
             first,
             width,
-            counts: vec![0; bins],
+            counts: vec![BinCounts::default(); bins],
             below: 0,
             above: 0,
             zero_shown,
@@ -198,8 +222,12 @@ impl Histogram {
             } else if v > end {
                 hist.above += 1;
             } else {
-                let i = ((v - first) / width) as usize;
-                hist.counts[i.min(bins - 1)] += 1;
+                let bin = &mut hist.counts[(((v - first) / width) as usize).min(bins - 1)];
+                match Winner::of(v) {
+                    Winner::ProfitShare => bin.profit_share += 1,
+                    Winner::Tie => bin.tie += 1,
+                    Winner::Equity => bin.equity += 1,
+                }
             }
         }
         hist
@@ -291,6 +319,12 @@ impl Figure for DistributionChart<'_> {
             return frame::legend(c, legend, &items);
         }
         let hist = Histogram::of(&sorted);
+        if hist.counts.iter().any(|bin| bin.tie > 0) {
+            items.insert(
+                3,
+                Item::Swatch(frame::tint(TIE, 0.25), "they are worth the same".into()),
+            );
+        }
 
         // Percentile and zero marks, labelled in rows above the plot.
         let pc = self.percentiles;
@@ -309,7 +343,8 @@ impl Figure for DistributionChart<'_> {
             marks.push((0.0, "0".into(), true));
         }
         let ticks = scale::span_ticks(hist.first, hist.last(), 8);
-        let share_max = hist.counts.iter().copied().max().unwrap_or(0) as f64 / n as f64;
+        let share_max =
+            hist.counts.iter().map(BinCounts::total).max().unwrap_or(0) as f64 / n as f64;
         let y_ticks = scale::nice_ticks(0.0, share_max, 6);
         let ylab = |v: f64, step: f64| scale::percent_tick(v, step);
         let label_w = frame::y_label_width(c, &y_ticks, &ylab);
@@ -348,24 +383,41 @@ impl Figure for DistributionChart<'_> {
             Align::Center,
         )?;
 
-        // The bars.
-        for (i, &count) in hist.counts.iter().enumerate() {
-            if count == 0 {
-                continue;
-            }
+        // The bars, each in parts by winner: ties at the bottom (a bar beside zero holds
+        // them), then the paths of the regime that won. Each part's top is its cumulative
+        // share rounded to a pixel, so the parts meet exactly and the bar's height is its
+        // whole share.
+        for (i, bin) in hist.counts.iter().enumerate() {
             let (a, b) = (hist.edge(i), hist.edge(i + 1));
-            let col = if (a + b) / 2.0 > 0.0 {
-                EQUITY
-            } else {
-                PROFIT_SHARE
-            };
-            let r = Rect {
-                x0: x.map(a).round(),
-                x1: x.map(b).round().max(x.map(a).round() + 1.0),
-                y0: y.map(count as f64 / n as f64).round().min(data.y1 - 1.0),
-                y1: data.y1,
-            };
-            c.fill_rect(r, frame::tint(col, 0.25).to_rgba())?;
+            let (x0, x1) = (
+                x.map(a).round(),
+                x.map(b).round().max(x.map(a).round() + 1.0),
+            );
+            let mut below = 0;
+            for (count, colour) in [
+                (bin.tie, TIE),
+                (bin.profit_share, PROFIT_SHARE),
+                (bin.equity, EQUITY),
+            ] {
+                if count == 0 {
+                    continue;
+                }
+                let top = below + count;
+                let r = Rect {
+                    x0,
+                    x1,
+                    y0: y.map(top as f64 / n as f64).round().min(data.y1 - 1.0),
+                    y1: if below == 0 {
+                        data.y1
+                    } else {
+                        y.map(below as f64 / n as f64).round().min(data.y1 - 1.0)
+                    },
+                };
+                if r.y1 > r.y0 {
+                    c.fill_rect(r, frame::tint(colour, 0.25).to_rgba())?;
+                }
+                below = top;
+            }
         }
 
         // The marks over the bars.
@@ -447,7 +499,7 @@ mod tests {
         // 1000 values from -2 to 7.99.
         let v: Vec<f64> = (0..1000).map(|i| -2.0 + f64::from(i) / 100.0).collect();
         let h = Histogram::of(&v);
-        let total: u64 = h.counts.iter().sum::<u64>() + h.below + h.above;
+        let total: u64 = h.counts.iter().map(BinCounts::total).sum::<u64>() + h.below + h.above;
         assert_eq!(total, 1000);
         // Zero is an edge: first is a whole number of widths below it.
         let k = -h.first / h.width;
@@ -466,12 +518,38 @@ mod tests {
     fn equal_values_make_one_bar() {
         let v = vec![1e15; 1000];
         let h = Histogram::of(&v);
-        assert_eq!(h.counts.iter().filter(|c| **c > 0).count(), 1);
-        assert_eq!(h.counts.iter().sum::<u64>(), 1000);
+        assert_eq!(h.counts.iter().filter(|c| c.total() > 0).count(), 1);
+        assert_eq!(h.counts.iter().map(|c| c.equity).sum::<u64>(), 1000);
         assert!(!h.zero_shown, "zero is 1e15 away: not on the axis");
         let h = Histogram::of(&[0.0; 3]);
-        assert_eq!(h.counts.iter().sum::<u64>(), 3);
+        assert_eq!(h.counts.iter().map(|c| c.tie).sum::<u64>(), 3, "0 is a tie");
         assert!(h.zero_shown);
+    }
+
+    /// Regression (helper-51): a tie, advantage 0 on the edge of the bar from 0, was drawn
+    /// blue with that bar, so the blue bars added up to more than P(equity wins).
+    #[test]
+    fn regression_ties_are_not_counted_as_equity_wins() {
+        // 40 ties (0 and within 5e-7 either side), 60 paths where equity wins by 1..60, 100
+        // where the profit share wins by 1..100.
+        let mut v: Vec<f64> = (0..40).map(|i| f64::from(i - 20) * 2e-8).collect();
+        v.extend((1..=60).map(f64::from));
+        v.extend((1..=100).map(|i| -f64::from(i)));
+        v.sort_by(f64::total_cmp);
+        let h = Histogram::of(&v);
+        let sum = |f: fn(&BinCounts) -> u64| h.counts.iter().map(f).sum::<u64>();
+        assert_eq!((h.below, h.above), (0, 0), "{h:?}");
+        assert_eq!(
+            (sum(|c| c.equity), sum(|c| c.tie), sum(|c| c.profit_share)),
+            (60, 40, 100)
+        );
+        // Every bar holds one regime's winners: ties beside zero only.
+        for (i, c) in h.counts.iter().enumerate() {
+            assert!(c.equity == 0 || c.profit_share == 0, "bar {i}: {c:?}");
+            if c.tie > 0 {
+                assert!(h.edge(i) == 0.0 || h.edge(i + 1) == 0.0, "bar {i}: {c:?}");
+            }
+        }
     }
 
     #[test]
@@ -479,6 +557,9 @@ mod tests {
         let v: Vec<f64> = (0..100).map(|i| 1e15 + f64::from(i)).collect();
         let h = Histogram::of(&v);
         assert!(h.counts.len() <= 242);
-        assert_eq!(h.counts.iter().sum::<u64>() + h.below + h.above, 100);
+        assert_eq!(
+            h.counts.iter().map(BinCounts::total).sum::<u64>() + h.below + h.above,
+            100
+        );
     }
 }

@@ -167,7 +167,8 @@ pub struct ChartContext {
     pub size: Size,
     /// Drawn at the bottom of every chart: the model file, its hash, stakeshift's version.
     pub footer: String,
-    /// The trajectory of `waterfall.png`; None: `base` if there is one, else the first.
+    /// The trajectory of `waterfall.png` and `cloud.png`; None: `base` if there is one, else
+    /// the first.
     pub trajectory: Option<String>,
 }
 
@@ -334,7 +335,7 @@ pub fn render_files(
     svg: bool,
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
     // Checked here so that an unknown name is reported once, before anything is drawn.
-    waterfall_trajectory(comparison, ctx)?;
+    featured_trajectory(comparison, ctx)?;
     type Files = Vec<(String, Vec<u8>)>;
     let charts = Chart::for_model(model);
     let results: Vec<Result<Files, Error>> = std::thread::scope(|s| {
@@ -376,8 +377,9 @@ pub fn render_files(
     Ok(files)
 }
 
-/// The trajectory whose waterfall is drawn: the one named in `ctx`, else `base`, else the first.
-pub(crate) fn waterfall_trajectory<'a>(
+/// The trajectory drawn on its own (`waterfall.png`, `cloud.png`): the one named in `ctx`,
+/// else `base`, else the first.
+pub(crate) fn featured_trajectory<'a>(
     comparison: &'a Comparison,
     ctx: &ChartContext,
 ) -> Result<&'a TrajectoryResult, Error> {
@@ -390,7 +392,7 @@ pub(crate) fn waterfall_trajectory<'a>(
             Error::Chart {
                 chart: "waterfall.png".into(),
                 message: format!(
-                    "the results have no trajectory `{name}` to draw the waterfall of; they have: {}",
+                    "the results have no trajectory `{name}` to draw waterfall.png and cloud.png for; they have: {}",
                     names.join(", ")
                 ),
             }

@@ -55,7 +55,7 @@ fn every_chart_renders_as_png_and_svg() {
 }
 
 #[test]
-fn an_unknown_waterfall_trajectory_is_a_chart_error_naming_the_trajectories() {
+fn an_unknown_featured_trajectory_is_a_chart_error_naming_the_trajectories() {
     let (loaded, comparison) = builtin();
     let ctx = ChartContext::new(
         &loaded.label,

@@ -42,7 +42,7 @@ use rust_decimal::Decimal;
 use super::canvas::{Align, Canvas, Draw, Rect};
 use super::frame::{self, Item, Layout};
 use super::scale::{self, Linear, f};
-use super::{ChartContext, waterfall_trajectory};
+use super::{ChartContext, featured_trajectory};
 use crate::compare::Comparison;
 use crate::engine::waterfall::Event;
 use crate::model::{Model, PartyId, Year};
@@ -62,7 +62,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
     comparison: &Comparison,
     ctx: &ChartContext,
 ) -> Draw {
-    let t = waterfall_trajectory(comparison, ctx).map_err(|e| e.to_string())?;
+    let t = featured_trajectory(comparison, ctx).map_err(|e| e.to_string())?;
     let Layout { content, legend } = frame::frame(
         c,
         &model.name,

@@ -66,7 +66,7 @@ value and dividend, and the cash flow's parts, discount factor and present value
 is the exact engine's own, so the ledger adds up exactly."
     )]
     Explain(ExplainArgs),
-    /// Draw the charts (value.png, npv.png, waterfall.png, stake.png) into a directory
+    /// Draw the charts (value, npv, waterfall, stake, cloud) as PNG files into a directory
     Chart(ChartArgs),
     /// Simulate many random futures of the deal and report the distribution of the answer
     Simulate(SimulateArgs),
@@ -217,8 +217,8 @@ pub struct ChartArgs {
     pub model: Option<PathBuf>,
     #[command(flatten)]
     pub overrides: OverrideArgs,
-    /// The trajectory whose waterfall waterfall.png shows (default: `base`, else the first);
-    /// the other charts show every trajectory
+    /// The trajectory that waterfall.png and cloud.png show (default: `base`, else the
+    /// first); the other charts show every trajectory
     #[arg(long, short = 't', value_name = "NAME")]
     pub trajectory: Option<String>,
     /// Directory to write the charts into (created if needed): value.png, npv.png,

@@ -144,6 +144,18 @@ pub enum Winner {
 }
 
 impl Winner {
+    /// The winner an NPV advantage (equity less profit share) gives (SPEC 5): a tie where
+    /// it rounds to 0 at 6 decimal places, else the regime it favours.
+    pub fn of<N: Num>(npv_advantage: N) -> Winner {
+        if npv_advantage.is_tie() {
+            Winner::Tie
+        } else if npv_advantage > N::ZERO {
+            Winner::Equity
+        } else {
+            Winner::ProfitShare
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Winner::Equity => "equity",
@@ -913,13 +925,7 @@ fn finish<N: Num>(
         .npv
         .checked_sub(profit_share.npv)
         .ok_or_else(|| path_error(None, "", "the NPV advantage is too large to hold"))?;
-    let winner = if npv_advantage.is_tie() {
-        Winner::Tie
-    } else if npv_advantage > N::ZERO {
-        Winner::Equity
-    } else {
-        Winner::ProfitShare
-    };
+    let winner = Winner::of(npv_advantage);
     Ok(Outcome {
         profit_share,
         equity,
