@@ -34,14 +34,14 @@ fn warn_of_departures(model: &stakeshift::model::Model, options: &Options) {
     for d in departures {
         if !d.margin_above_one.is_empty() {
             super::warn(format!(
-                "simulate: center `{}` has a margin above 1 in {}: a simulated path holds its margin at 1 there (SPEC 10, step 3), so its paths differ from the trajectory `compare` runs, even with every vol 0",
+                "simulate: center `{}` has a margin above 1 in {}: a simulated path holds its margin at 1 there (docs/MODEL.md section 15, step 3), so its paths differ from the trajectory `compare` runs, even with every vol 0",
                 d.center,
                 years(&d.margin_above_one)
             ));
         }
         if !d.profit_without_revenue.is_empty() {
             super::warn(format!(
-                "simulate: center `{}` has a profit without revenue in {}: a simulated path's margin is 0 where revenue is 0 (SPEC 10, step 3), so its profit there is 0, not the trajectory's",
+                "simulate: center `{}` has a profit without revenue in {}: a simulated path's margin is 0 where revenue is 0 (docs/MODEL.md section 15, step 3), so its profit there is 0, not the trajectory's",
                 d.center,
                 years(&d.profit_without_revenue)
             ));

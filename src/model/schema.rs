@@ -89,7 +89,7 @@ fn pairs(description: &str, value: Value) -> Value {
 /// A series: points and the growth after the last one. `value` checks each point's value.
 fn series(description: &str, value: Value, has_growth: &str) -> Value {
     let mut points = pairs(
-        "[year, value] pairs, years strictly increasing; values interpolate between points (SPEC section 2)",
+        "[year, value] pairs, years strictly increasing; values interpolate between points (docs/MODEL.md section 8)",
         value,
     );
     points["minItems"] = json!(1);
@@ -253,7 +253,7 @@ pub fn model_schema() -> Value {
     let hazard = "a yearly probability, 0 to 1, from simulation.from_year: 0.02 for 2%";
     let simulation = json!({
         "type": "object",
-        "description": "how `stakeshift simulate` draws random futures around the trajectories (SPEC section 10); every key optional",
+        "description": "how `stakeshift simulate` draws random futures around the trajectories (docs/MODEL.md section 15); every key optional",
         "additionalProperties": false,
         "properties": {
             "paths": {
@@ -371,7 +371,7 @@ pub fn model_schema() -> Value {
             "simulation": simulation,
             "cloud": {
                 "type": "object",
-                "description": "the cloud side (SPEC section 13): compute the company buys from the investor, and the investor's margin on it; without it nothing changes",
+                "description": "the cloud side (docs/MODEL.md section 16): compute the company buys from the investor, and the investor's margin on it; without it nothing changes",
                 "additionalProperties": false,
                 "required": ["margin", "spend"],
                 "properties": {

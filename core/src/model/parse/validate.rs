@@ -428,7 +428,7 @@ impl Builder<'_> {
                     field,
                     span,
                     format!(
-                        "there is no [cloud] table; add one with the investor's `margin` and the company's compute `spend` (SPEC 13), or remove {what}"
+                        "there is no [cloud] table; add one with the investor's `margin` and the company's compute `spend` (docs/MODEL.md section 16), or remove {what}"
                     ),
                 )
             };
