@@ -7,6 +7,9 @@ mod cmd;
 
 use cmd::{Cli, run};
 
+/// The first panic's message and place, kept by the panic hook for the one error line.
+static PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
 /// The most warnings printed one by one.
 const MAX_WARNINGS_SHOWN: usize = 10;
 
@@ -20,7 +23,13 @@ fn main() -> ExitCode {
         }
     };
     let mut stdout = std::io::stdout().lock();
-    // A panic is a bug; it still ends with a message and exit code 1, not an abort trace.
+    // A panic is a bug; it still ends with one message and exit code 1, not Rust's panic
+    // report and backtrace: the hook keeps what panicked and where (from any thread: a
+    // simulation's paths run on rayon's), and the message below says it.
+    std::panic::set_hook(Box::new(|info| {
+        let mut first = PANIC.lock().unwrap_or_else(|e| e.into_inner());
+        first.get_or_insert_with(|| info.to_string().replace('\n', " "));
+    }));
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(cli, &mut stdout)));
     match outcome {
         Ok(Ok(())) => {
@@ -55,8 +64,10 @@ fn main() -> ExitCode {
             ExitCode::from(typed.map_or(1, |t| t.exit_code()) as u8)
         }
         Err(_) => {
+            let what = PANIC.lock().unwrap_or_else(|e| e.into_inner()).take();
             eprintln!(
-                "error: internal error (a bug in stakeshift); please report it with the model file"
+                "error: internal error (a bug in stakeshift: {}); please report it with the model file",
+                stakeshift::error::escape_controls(what.as_deref().unwrap_or("a panic"))
             );
             ExitCode::from(1)
         }

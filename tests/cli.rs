@@ -656,3 +656,62 @@ fn trajectories_csv_rows_outside_the_models_years_are_warned_about() {
     );
     assert_eq!(with, clean);
 }
+
+/// Regression (helper-50's review): an IRR beyond what `Decimal` holds (as a percentage, or
+/// at all) made `compare`'s table panic ("Multiplication overflowed", exit 1) and the CSV
+/// print an empty cell, which says "no rate solves it". One year of 1e-12 paid in, then a
+/// stake of 1 in a company worth V: the equity IRR solves -1e-12 + V / (1 + r) = 0, r = V /
+/// 1e-12 - 1.
+#[test]
+fn regression_an_irr_beyond_decimal_prints_instead_of_panicking() {
+    let dir = ScratchDir::new("huge-irr");
+    for (valuation, irr) in [("1e15", 1e27), ("1e17", 1e29)] {
+        let model = common::write_file(
+            dir.path(),
+            &format!("m{valuation}.toml"),
+            &format!(
+                r#"name = "Huge IRR"
+unit = "USD m"
+start_year = 2024
+end_year = 2025
+valuation_year = 2024
+discount_rate = 0.1
+investor = {{ party = "fund", contributions = [[2024, 1e-12]] }}
+equity = {{ from_year = 2025, stake = 1.0 }}
+[profit_share]
+residual = "founders"
+tiers = [{{ name = "Half", shares = {{ fund = 0.5 }} }}]
+[[trajectories]]
+name = "only"
+revenue = {{ points = [[2024, 100.0]] }}
+margin = {{ points = [[2024, 0.0], [2025, 0.1]] }}
+valuation = {{ points = [[2024, 100.0], [2025, {valuation}]] }}
+"#
+            ),
+        );
+        let (table, _) = common::succeeds(stakeshift().arg("compare").arg(&model));
+        // The IRR column as a percentage: 100 r, in full.
+        let percent = table
+            .split_whitespace()
+            .filter_map(|w| w.strip_suffix('%'))
+            .filter_map(|w| w.replace(',', "").parse::<f64>().ok())
+            .find(|p| *p > 1e20)
+            .unwrap_or_else(|| panic!("no IRR of {irr:e} in:\n{table}"));
+        assert!(
+            (percent / (100.0 * irr) - 1.0).abs() < 1e-9,
+            "{percent} in:\n{table}"
+        );
+        let (csv, _) = common::succeeds(
+            stakeshift()
+                .args(["compare", "--format", "csv"])
+                .arg(&model),
+        );
+        let table = common::parse_csv(csv.as_bytes()).unwrap();
+        let cell = &table.rows[0][table.column("irr_equity").unwrap()];
+        let r: f64 = cell
+            .parse()
+            .unwrap_or_else(|_| panic!("irr_equity {cell:?}"));
+        assert!((r / irr - 1.0).abs() < 1e-9, "irr_equity {cell}");
+        assert!(!cell.contains('e'), "no exponent: {cell}");
+    }
+}

@@ -81,12 +81,31 @@ pub fn ratio(value: Decimal) -> String {
     fixed(value, RATIO_DP)
 }
 
-/// An f64 statistic (IRR) to 8 places, or empty.
+/// An f64 statistic (IRR) to 8 places, or empty where there is none. Through `Decimal`
+/// (the one rounding rule) where it fits one; an IRR can reach e^700 (DECISIONS 6), far
+/// beyond, and is then printed from the f64 itself.
 pub fn rate_f64(value: Option<f64>) -> String {
-    value
-        .and_then(Decimal::from_f64)
-        .map(ratio)
-        .unwrap_or_default()
+    value.map_or_else(String::new, |v| {
+        Decimal::from_f64(v).map_or_else(|| fixed_f64(v, RATIO_DP), ratio)
+    })
+}
+
+/// An f64 to `dp` places, no exponent, no negative zero; empty where it is not a number.
+/// (f64's own fixed formatting rounds the exact binary value, which is never a tie at 6 or
+/// 8 places, so it agrees with the reports' half-away-from-zero rule.)
+pub fn fixed_f64(v: f64, dp: u32) -> String {
+    if !v.is_finite() {
+        return String::new();
+    }
+    without_negative_zero(&format!("{v:.prec$}", prec = dp as usize)).to_string()
+}
+
+/// `text`, a number, without its minus sign where every digit is 0.
+pub fn without_negative_zero(text: &str) -> &str {
+    match text.strip_prefix('-') {
+        Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest,
+        _ => text,
+    }
 }
 
 /// How many columns `text` takes on a terminal: a wide (CJK) character two, a combining

@@ -36,7 +36,7 @@ use rust_decimal::prelude::*;
 use crate::compare::Comparison;
 use crate::engine::{Regime, TrajectoryResult, Winner, YearRow};
 use crate::model::Model;
-use crate::report::{columns, fixed, group_thousands};
+use crate::report::{columns, fixed, fixed_f64, group_thousands};
 
 /// The comparison table, and with `yearly` each trajectory's year-by-year flows.
 pub fn render(model: &Model, comparison: &Comparison, yearly: bool) -> String {
@@ -375,12 +375,21 @@ fn signed_money(v: Decimal) -> String {
     }
 }
 
+/// `v` as a percentage to `dp` places; from the f64 where a hundred times `v` is beyond
+/// `Decimal` (an IRR can reach e^700).
 fn percent(v: Decimal, dp: u32) -> String {
-    format!("{}%", fixed(v * Decimal::ONE_HUNDRED, dp))
+    match v.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(p) => format!("{}%", fixed(p, dp)),
+        None => format!("{}%", fixed_f64(v.to_f64().unwrap_or_default() * 100.0, dp)),
+    }
 }
 
 fn percent_f64(v: f64) -> String {
-    Decimal::from_f64(v).map_or_else(|| "-".into(), |d| percent(d, 2))
+    match Decimal::from_f64(v) {
+        Some(d) => percent(d, 2),
+        None if v.is_finite() => format!("{}%", fixed_f64(v * 100.0, 2)),
+        None => "-".into(),
+    }
 }
 
 fn times(v: Decimal) -> String {

@@ -42,21 +42,7 @@ use rayon::prelude::*;
 
 use super::{Group, Results};
 use crate::report::csv::text_cell;
-use crate::report::{AMOUNT_DP, RATIO_DP};
-
-/// An f64 to `dp` places, no exponent, no negative zero; empty where it is not a number.
-/// (f64's own fixed formatting rounds the exact binary value, which is never a tie at 6 or
-/// 8 places, so it agrees with the reports' half-away-from-zero rule.)
-pub fn fixed_f64(v: f64, dp: u32) -> String {
-    if !v.is_finite() {
-        return String::new();
-    }
-    let text = format!("{v:.prec$}", prec = dp as usize);
-    match text.strip_prefix('-') {
-        Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_string(),
-        _ => text,
-    }
-}
+use crate::report::{AMOUNT_DP, RATIO_DP, fixed_f64, without_negative_zero};
 
 pub fn amount(v: f64) -> String {
     fixed_f64(v, AMOUNT_DP)
@@ -218,11 +204,7 @@ fn push_fixed(out: &mut Vec<u8>, buffer: &mut String, v: f64, dp: u32) {
     }
     buffer.clear();
     let _ = write!(buffer, "{v:.prec$}", prec = dp as usize);
-    let text = match buffer.strip_prefix('-') {
-        Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest,
-        _ => buffer.as_str(),
-    };
-    out.extend_from_slice(text.as_bytes());
+    out.extend_from_slice(without_negative_zero(buffer).as_bytes());
 }
 
 #[cfg(test)]

@@ -30,10 +30,9 @@
 //! ```
 
 use super::Results;
-use super::csv::fixed_f64;
 use super::stats::interval_95;
 use crate::model::Model;
-use crate::report::{display_width, group_thousands};
+use crate::report::{display_width, fixed_f64, group_thousands};
 
 /// An amount to one decimal, thousands grouped; from 1e15 on (beyond f64's exact integers,
 /// reached only with extreme `[simulation]` values) in scientific notation to four
