@@ -748,3 +748,52 @@ fn regression_sensitivity_csvs_neutralise_formula_names_as_compare_does() {
         assert_eq!(first_cell(args), "'=1+2", "{args:?}");
     }
 }
+
+/// Regression (helper-50's review): `solve equity.rounds[0].raise` searched every raise above
+/// 0 and reported a root below the round's participation, a raise the model refuses
+/// (`--set` to it is an error). By hand: 10 paid in 2024; in 2025 a round of R at a
+/// pre-money of 100 in which the fund puts in 2, so its stake becomes (0.2 x 100 + 2) / (100
+/// + R) = 22 / (100 + R) of a company worth 125; the profit share's NPV is -10 + 12.5 x 0.8 =
+/// 0, so the advantage is 0.8 (2750 / (100 + R) - 2) - 10, and target T is met at R = 2750 /
+/// ((T + 10) / 0.8 + 2) - 100: for T = 10.2 at R = 0.917 (below the participation: no
+/// valid root), for T = 5 at R = 32.530120...
+#[test]
+fn regression_solve_never_reports_a_raise_below_the_participation() {
+    let dir = crate::common::ScratchDir::new("raise-root");
+    let model = crate::common::write_file(
+        &dir,
+        "raise.toml",
+        r#"name = "Raise"
+unit = "USD m"
+start_year = 2024
+end_year = 2025
+valuation_year = 2024
+discount_rate = 0.25
+investor = { party = "fund", contributions = [[2024, 10.0]] }
+equity = { from_year = 2025, stake = 0.2, rounds = [{ year = 2025, raise = 50.0, pre_money = 100.0, participation = 2.0 }] }
+[profit_share]
+residual = "founders"
+tiers = [{ name = "Half", shares = { fund = 0.5 } }]
+[[trajectories]]
+name = "only"
+revenue = { points = [[2024, 100.0]] }
+margin = { points = [[2024, 0.0], [2025, 0.25]] }
+valuation = { points = [[2024, 100.0], [2025, 125.0]] }
+"#,
+    );
+    let solution = |target: &str| -> String {
+        let mut solve = stakeshift();
+        solve.arg("solve").arg(&model).arg("equity.rounds[0].raise");
+        let csv = crate::common::succeeds(solve.args(["--target", target, "--format", "csv"])).0;
+        let table = crate::common::parse_csv(csv.as_bytes()).unwrap();
+        table.rows[0][table.column("solution").unwrap()].clone()
+    };
+    assert_eq!(
+        solution("10.2"),
+        "",
+        "the only root, 0.917, is below the participation"
+    );
+    let exact = 2750.0 / (15.0 / 0.8 + 2.0) - 100.0;
+    let got: f64 = solution("5").parse().unwrap();
+    assert!((got - exact).abs() <= 1e-8 * exact, "{got} vs {exact}");
+}

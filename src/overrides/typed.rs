@@ -116,6 +116,9 @@ pub enum Domain {
     NonNegative,
     /// An amount from 0 to the given most.
     UpTo(Decimal),
+    /// An amount of at least the given least, which is above 0 (a round's raise, which
+    /// must cover the investor's participation).
+    AtLeast(Decimal),
     /// Any number (a margin, a shift of margins).
     Any,
     /// A factor of 0 or more (scale.valuation, scale.revenue).
@@ -292,6 +295,9 @@ impl Knob {
             | Knob::Stake
             | Knob::DividendPayout
             | Knob::TerminalDiscount => Domain::Fraction,
+            Knob::RoundRaise(r) if model.equity.rounds[r].participation > Decimal::ZERO => {
+                Domain::AtLeast(model.equity.rounds[r].participation)
+            }
             Knob::TierUntil { .. } | Knob::RoundRaise(_) | Knob::RoundPreMoney(_) => {
                 Domain::Positive
             }

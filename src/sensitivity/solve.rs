@@ -38,7 +38,7 @@ use crate::engine::measures::{self, Search, Steps};
 use crate::error::Error;
 use crate::model::{Model, Year};
 use crate::overrides::typed::Domain;
-use crate::overrides::{Derived, Knob, OverridePath, Target};
+use crate::overrides::{Derived, Knob, Override, OverridePath, Target};
 
 /// What to solve for.
 #[derive(Debug, Clone)]
@@ -77,7 +77,7 @@ pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<So
             // A derived key with no knob names a trajectory the model lacks: the error the
             // same path gets from `--set` says so (and names the nearest trajectory).
             if let Target::Derived(derived, _) = &spec.path.target {
-                base.load_with(&[crate::overrides::Override::number(
+                base.load_with(&[Override::number(
                     origin.clone(),
                     &spec.path,
                     derived.identity(),
@@ -111,6 +111,20 @@ pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<So
             let trajectory = &model.trajectories[t];
             let current_value = current_value(model, knob, t);
             let solution = solve_one(model, knob, t, current_value, spec, now.npv_advantage)?;
+            // The search sets the value on the model read, past the file's checks: a value
+            // those checks refuse (a rule tying two keys that the key's range missed) is
+            // reported as such, never as a solution.
+            if let Some(v) = solution {
+                base.load_with(&[Override::number(origin.clone(), &spec.path, v)])
+                    .map_err(|e| {
+                        Error::Usage(format!(
+                            "solve {}: the root found on `{}`, {}, is not a valid value: {e:#}; narrow the search with --within",
+                            spec.path.text,
+                            trajectory.name,
+                            v.normalize()
+                        ))
+                    })?;
+            }
             Ok(SolveRow {
                 trajectory: trajectory.name.clone(),
                 path: spec.path.text.clone(),
@@ -238,14 +252,17 @@ pub fn search_for(
         }
         Domain::Rate if !capped => (-Decimal::ONE, true, largest, false),
         Domain::Rate => (-Decimal::ONE, true, Decimal::TEN, false),
-        Domain::Positive | Domain::NonNegative => {
-            let open = knob.domain(model) == Domain::Positive;
+        domain @ (Domain::Positive | Domain::NonNegative | Domain::AtLeast(_)) => {
+            let (lower, open) = match domain {
+                Domain::AtLeast(least) => (least, false),
+                _ => (Decimal::ZERO, domain == Domain::Positive),
+            };
             let upper = match current {
                 _ if !capped => largest,
                 Some(c) if c > Decimal::ZERO => c.saturating_mul(thousand),
                 _ => Decimal::from(OPEN_AMOUNT_LIMIT),
             };
-            (Decimal::ZERO, open, upper, true)
+            (lower, open, upper.max(lower), true)
         }
         Domain::UpTo(most) => (Decimal::ZERO, false, most, true),
         Domain::Any if !capped => (-largest, false, largest, false),

@@ -144,6 +144,7 @@ pub fn default_inputs(model: &Model) -> Vec<Input> {
                 high = high.min(most);
             }
             Domain::NonNegative | Domain::Positive | Domain::Scale => low = low.max(Decimal::ZERO),
+            Domain::AtLeast(least) => low = low.max(least),
             // Above -1: +-25% of a rate above -1 stays above -1 unless the rate is below
             // -0.8; keep 1% of the way to -1 then.
             Domain::Rate => {
