@@ -752,11 +752,11 @@ fn regression_sensitivity_csvs_neutralise_formula_names_as_compare_does() {
 /// Regression (helper-50's review): `solve equity.rounds[0].raise` searched every raise above
 /// 0 and reported a root below the round's participation, a raise the model refuses
 /// (`--set` to it is an error). By hand: 10 paid in 2024; in 2025 a round of R at a
-/// pre-money of 100 in which the fund puts in 2, so its stake becomes (0.2 x 100 + 2) / (100
-/// + R) = 22 / (100 + R) of a company worth 125; the profit share's NPV is -10 + 12.5 x 0.8 =
-/// 0, so the advantage is 0.8 (2750 / (100 + R) - 2) - 10, and target T is met at R = 2750 /
-/// ((T + 10) / 0.8 + 2) - 100: for T = 10.2 at R = 0.917 (below the participation: no
-/// valid root), for T = 5 at R = 32.530120...
+/// pre-money of 100 in which the fund puts in 2, so its stake becomes
+/// (0.2 x 100 + 2) / (100 + R) = 22 / (100 + R) of a company worth 125; the profit share's
+/// NPV is -10 + 12.5 x 0.8 = 0, so the advantage is 0.8 (2750 / (100 + R) - 2) - 10, and
+/// target T is met at R = 2750 / ((T + 10) / 0.8 + 2) - 100: for T = 10.2 at R = 0.917
+/// (below the participation: no valid root), for T = 5 at R = 32.530120...
 #[test]
 fn regression_solve_never_reports_a_raise_below_the_participation() {
     let dir = crate::common::ScratchDir::new("raise-root");
