@@ -30,18 +30,45 @@ pub struct Location {
 }
 
 impl Location {
-    /// The line and column of a byte offset in `source`.
+    /// The line and column of a byte offset in `source` (for many offsets into one text,
+    /// [`LineStarts`] finds each without reading the text again).
     pub fn of_offset(source: &str, offset: usize) -> Location {
-        let offset = offset.min(source.len());
+        LineStarts::new(source).location(offset)
+    }
+}
+
+/// Where each line of a text starts: the text read once, then any number of byte offsets
+/// turned into lines and columns, each by a binary search (a model's warnings, one per
+/// trajectory of a 40,000-trajectory file, were each placed by reading the file from its
+/// start: minutes).
+#[derive(Debug, Clone)]
+pub struct LineStarts<'a> {
+    source: &'a str,
+    /// The byte offset of each line's first character; the first is 0.
+    starts: Vec<usize>,
+}
+
+impl<'a> LineStarts<'a> {
+    pub fn new(source: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineStarts { source, starts }
+    }
+
+    /// The line and column (in characters) of byte `offset`.
+    pub fn location(&self, offset: usize) -> Location {
+        let source = self.source;
         // Step back to a char boundary so a span inside a multi-byte character cannot panic.
-        let mut offset = offset;
+        let mut offset = offset.min(source.len());
         while !source.is_char_boundary(offset) {
             offset -= 1;
         }
-        let before = &source[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before[line_start..].chars().count() + 1;
+        // The last line starting at or before the offset (a line starts after a '\n', so
+        // an offset on a '\n' is the end of the line before).
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let line_start = self.starts[line - 1];
+        let column = source[line_start..offset].chars().count() + 1;
         Location { line, column }
     }
 }
@@ -142,12 +169,14 @@ pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
 impl Error {
     /// Ties a [`ModelIssue`] to the file it came from, turning its span into a line and column.
     pub fn model(file: &str, source: &str, issue: ModelIssue) -> Error {
+        Error::model_in(file, &LineStarts::new(source), issue)
+    }
+
+    /// [`Error::model`] for one of many issues of the same text.
+    pub fn model_in(file: &str, lines: &LineStarts<'_>, issue: ModelIssue) -> Error {
         Error::Model {
             file: file.to_string(),
-            location: issue
-                .span
-                .as_ref()
-                .map(|s| Location::of_offset(source, s.start)),
+            location: issue.span.as_ref().map(|s| lines.location(s.start)),
             field: issue.field,
             message: issue.message,
         }

@@ -142,16 +142,18 @@ pub fn warn_if_nothing_random(model: &stakeshift::model::Model) {
 /// A warning of the command itself (not of the model), shown as the model's are.
 pub fn warn(warning: String) {
     let mut pending = PENDING_WARNINGS.lock().unwrap_or_else(|e| e.into_inner());
-    if !pending.contains(&warning) {
-        pending.push(warning);
-    }
+    // Each once, in the order first given (a set: a model can hold tens of thousands).
+    pending.insert(warning);
 }
 
-static PENDING_WARNINGS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+static PENDING_WARNINGS: std::sync::LazyLock<std::sync::Mutex<indexmap::IndexSet<String>>> =
+    std::sync::LazyLock::new(Default::default);
 
 /// The warnings kept by [`show_warnings`], once.
 pub fn take_warnings() -> Vec<String> {
     std::mem::take(&mut *PENDING_WARNINGS.lock().unwrap_or_else(|e| e.into_inner()))
+        .into_iter()
+        .collect()
 }
 
 #[derive(Debug, Args)]

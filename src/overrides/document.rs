@@ -48,7 +48,7 @@ use rust_decimal::Decimal;
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, TableLike, Value};
 
 use super::{Derived, Override, OverridePath, Segment, Target, render_segments};
-use crate::error::{Error, ModelIssue};
+use crate::error::{Error, LineStarts, ModelIssue};
 use crate::model::{Model, ModelSource, Year, parse_model};
 
 /// What is wrong with an override, before or after the model is validated.
@@ -113,10 +113,11 @@ pub fn patch_and_parse(
     if overrides.is_empty() {
         let model = parse_model(ModelSource { text, load })
             .map_err(|issue| Error::model(label, text, issue))?;
+        let lines = LineStarts::new(text);
         let warnings = model
             .warnings
             .iter()
-            .map(|w| Error::model(label, text, w.clone()).to_string())
+            .map(|w| Error::model_in(label, &lines, w.clone()).to_string())
             .collect();
         return Ok(Patched {
             model,
@@ -173,6 +174,11 @@ pub fn patch_and_parse(
             }
             // A warning about a value an override wrote is that override's; any other is
             // placed in the file as written (the patched text's lines can differ from it).
+            // The file is read for places once, whatever the number of warnings.
+            let lines = LineStarts::new(text);
+            let spans = (!model.warnings.is_empty())
+                .then(|| toml_edit::Document::parse(text).ok())
+                .flatten();
             let warnings = model
                 .warnings
                 .iter()
@@ -191,8 +197,8 @@ pub fn patch_and_parse(
                         .to_string(),
                         None => {
                             let mut issue = ModelIssue::new(w.field.clone(), w.message.clone());
-                            issue.span = locate(text, &w.field);
-                            Error::model(label, text, issue).to_string()
+                            issue.span = spans.as_ref().and_then(|doc| locate_in(doc, &w.field));
+                            Error::model_in(label, &lines, issue).to_string()
                         }
                     }
                 })
@@ -1004,7 +1010,11 @@ fn patch_csv(
 
 /// Where the value at a canonical path (`trajectories[0].agi_year`) stands in `text`.
 fn locate(text: &str, field: &str) -> Option<Range<usize>> {
-    let doc = toml_edit::Document::parse(text).ok()?;
+    locate_in(&toml_edit::Document::parse(text).ok()?, field)
+}
+
+/// [`locate`] in a document already parsed (with its spans).
+fn locate_in(doc: &toml_edit::Document<&str>, field: &str) -> Option<Range<usize>> {
     let segments = OverridePath::parse(field)
         .ok()
         .and_then(|p| match p.target {
