@@ -113,7 +113,9 @@ pub struct LoadedModel {
     /// How the model is named in messages and chart footers: the path as given, or the
     /// built-in model's name.
     pub label: String,
-    /// The model file's text, for hashing.
+    /// [`crate::chart::short_hash`] of the model file's text, as read (before any override).
+    pub file_hash: String,
+    /// The model's text as run: the file's, with the overrides applied.
     pub text: String,
     /// The model's warnings, placed and worded (see [`LoadedModel::warnings`]).
     warnings: Vec<String>,
@@ -131,6 +133,25 @@ impl LoadedModel {
             location: None,
             field: e.field.clone(),
             message: self.with_overrides(e.to_string()),
+        }
+    }
+
+    /// The context of this model's charts: the footer names the file, the overrides it was
+    /// loaded with, and the file's hash, so that the chart can be traced to the file and
+    /// drawn again from it.
+    pub fn chart_context(
+        &self,
+        size: crate::chart::Size,
+        trajectory: Option<String>,
+    ) -> crate::chart::ChartContext {
+        let mut label = self.label.clone();
+        if !self.overridden_by.is_empty() {
+            label.push_str(&format!(", with {}", self.overridden_by.join(", ")));
+        }
+        crate::chart::ChartContext {
+            size,
+            footer: crate::chart::footer_of(&label, &self.file_hash),
+            trajectory,
         }
     }
 
@@ -262,6 +283,8 @@ pub struct ModelFile {
     /// How the model is named in messages: the path as given, or the built-in model's name.
     pub label: String,
     pub text: String,
+    /// [`crate::chart::short_hash`] of `text`: what chart footers trace a chart to.
+    hash: String,
     /// The directory that paths in the model (`trajectories_csv`) are relative to.
     dir: Option<PathBuf>,
 }
@@ -278,6 +301,7 @@ impl ModelFile {
         Ok(LoadedModel {
             model: patched.model,
             label: self.label.clone(),
+            file_hash: self.hash.clone(),
             text: patched.text,
             warnings: patched.warnings,
             overridden_by: overrides.iter().map(|o| o.origin.clone()).collect(),
@@ -309,6 +333,7 @@ pub fn read_model_file(path: Option<&Path>) -> Result<ModelFile> {
         return Ok(ModelFile {
             label: crate::BUILTIN_MODEL_NAME.to_string(),
             text: crate::BUILTIN_MODEL.to_string(),
+            hash: crate::chart::short_hash(crate::BUILTIN_MODEL),
             dir: None,
         });
     };
@@ -347,6 +372,7 @@ pub fn read_model_file(path: Option<&Path>) -> Result<ModelFile> {
     })?;
     Ok(ModelFile {
         label,
+        hash: crate::chart::short_hash(&text),
         text,
         dir: path.parent().map(Path::to_path_buf),
     })

@@ -216,9 +216,13 @@ pub fn short_hash(text: &str) -> String {
 /// The footer line: `Model: <file> · SHA-256 <12 hex> · stakeshift <version>` (the
 /// separators padded with no-break spaces, which an SVG viewer keeps).
 pub fn footer(label: &str, text: &str) -> String {
+    footer_of(label, &short_hash(text))
+}
+
+/// The footer line of a model whose text's [`short_hash`] is `hash`.
+pub fn footer_of(label: &str, hash: &str) -> String {
     format!(
-        "Model: {label}\u{a0}\u{a0} \u{b7} \u{a0}\u{a0}SHA-256 {}\u{a0}\u{a0} \u{b7} \u{a0}\u{a0}stakeshift {}",
-        short_hash(text),
+        "Model: {label}\u{a0}\u{a0} \u{b7} \u{a0}\u{a0}SHA-256 {hash}\u{a0}\u{a0} \u{b7} \u{a0}\u{a0}stakeshift {}",
         env!("CARGO_PKG_VERSION")
     )
 }

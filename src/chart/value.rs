@@ -9,13 +9,13 @@
 //! -12.45, is under a third of the range, so the profit share gets a close-up:
 //!
 //! ```
-//! use stakeshift::chart::{Chart, ChartContext, Size, short_hash};
+//! use stakeshift::chart::{Chart, Size, short_hash};
 //! use stakeshift::overrides::Override;
 //!
 //! let file = stakeshift::io::read_model_file(None)?; // None: the built-in model
 //! let loaded = file.load(&[Override::parse("scale.valuation=3")?])?;
 //! let comparison = stakeshift::compare::compare(&loaded.model, None).expect("it runs");
-//! let ctx = ChartContext::new(&loaded.label, &loaded.text, Size::DEFAULT, None);
+//! let ctx = loaded.chart_context(Size::DEFAULT, None);
 //! let svg = Chart::Value.svg(&loaded.model, &comparison, &ctx)?;
 //! let svg = String::from_utf8(svg).unwrap();
 //! let texts: Vec<&str> = svg.split("<text").skip(1)
@@ -25,9 +25,9 @@
 //! let at = texts.iter().position(|t| *t == "Trajectory").unwrap();
 //! assert_eq!(texts[at + 1..at + 10], ["bust", "bear", "base", "bull", "early-agi",
 //!     "commoditized", "Deal", "equity stake", "profit share"]);
-//! // The footer traces the chart to the model as changed, not to the built-in file.
-//! assert!(ctx.footer.contains(&short_hash(&loaded.text)));
-//! assert!(!ctx.footer.contains(&short_hash(stakeshift::BUILTIN_MODEL)));
+//! // The footer traces the chart to the file and the change: its hash, and the --set.
+//! assert!(ctx.footer.contains(&short_hash(stakeshift::BUILTIN_MODEL)));
+//! assert!(ctx.footer.contains("(built in), with --set scale.valuation=3"));
 //! let png = Chart::Value.png(&loaded.model, &comparison, &ctx)?;
 //! assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
 //! assert_eq!(png[16..24], [1600u32.to_be_bytes(), 900u32.to_be_bytes()].concat());

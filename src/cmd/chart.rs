@@ -3,7 +3,7 @@
 use anyhow::Context;
 
 use super::{ChartArgs, run_model};
-use stakeshift::chart::{self, ChartContext};
+use stakeshift::chart;
 use stakeshift::io;
 
 pub fn run(args: &ChartArgs, _stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
@@ -12,12 +12,7 @@ pub fn run(args: &ChartArgs, _stdout: &mut dyn std::io::Write) -> anyhow::Result
         super::select_trajectories(&loaded.model, std::slice::from_ref(name))?;
     }
     let comparison = run_model(&loaded, None)?;
-    let ctx = ChartContext::new(
-        &loaded.label,
-        &loaded.text,
-        args.charts.size,
-        args.trajectory.clone(),
-    );
+    let ctx = loaded.chart_context(args.charts.size, args.trajectory.clone());
     // Every chart is drawn before any file is written; then the set is put in place as one
     // (an earlier run's SVGs go when this run writes none).
     let files = chart::render_files(&loaded.model, &comparison, &ctx, args.charts.svg)?;

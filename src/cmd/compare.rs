@@ -45,7 +45,7 @@ pub fn run(args: &CompareArgs, stdout: &mut dyn std::io::Write) -> anyhow::Resul
             ),
         ];
         // The charts are drawn before any file is written, like the CSVs.
-        let ctx = chart::ChartContext::new(&loaded.label, &loaded.text, args.charts.size, None);
+        let ctx = loaded.chart_context(args.charts.size, None);
         files.extend(chart::render_files(
             model,
             &comparison,

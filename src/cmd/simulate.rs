@@ -156,7 +156,7 @@ fn charts(
     results: &simulate::Results,
     args: &SimulateArgs,
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
-    let ctx = chart::ChartContext::new(&loaded.label, &loaded.text, args.charts.size, None);
+    let ctx = loaded.chart_context(args.charts.size, None);
     let labels = chart::ModelLabels::of(&loaded.model);
     let rows: Vec<chart::FanRow> = results
         .fan

@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::{Format, SweepArgs, emit};
-use stakeshift::chart::{self, ChartContext, ModelLabels, SweepChart, SweepSeries, VariedPath};
+use stakeshift::chart::{self, ModelLabels, SweepChart, SweepSeries, VariedPath};
 use stakeshift::error::Error;
 use stakeshift::io;
 use stakeshift::overrides::OverridePath;
@@ -96,12 +96,7 @@ fn chart_png(base: &Base, axes: &[Axis], result: &Sweep) -> anyhow::Result<Vec<u
         })
         .collect();
     let labels = ModelLabels::of(model);
-    let ctx = ChartContext::new(
-        &base.loaded.label,
-        &base.loaded.text,
-        chart::Size::DEFAULT,
-        None,
-    );
+    let ctx = base.loaded.chart_context(chart::Size::DEFAULT, None);
     Ok(SweepChart {
         labels: &labels,
         varied: &varied,

@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::{Format, TornadoArgs, emit};
-use stakeshift::chart::{self, ChartContext, ModelLabels, TornadoChart};
+use stakeshift::chart::{self, ModelLabels, TornadoChart};
 use stakeshift::error::Error;
 use stakeshift::io;
 use stakeshift::overrides::OverridePath;
@@ -131,12 +131,9 @@ fn chart_png(
         })
         .collect();
     let labels = ModelLabels::of(model);
-    let ctx = ChartContext::new(
-        &base.loaded.label,
-        &base.loaded.text,
-        chart::Size::DEFAULT,
-        Some(chosen.to_string()),
-    );
+    let ctx = base
+        .loaded
+        .chart_context(chart::Size::DEFAULT, Some(chosen.to_string()));
     Ok(TornadoChart {
         labels: &labels,
         trajectory: chosen,
