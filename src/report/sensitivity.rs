@@ -39,7 +39,8 @@ use rust_decimal::Decimal;
 use serde_json::{Map, Number, Value, json};
 
 use crate::report::csv::text_cell;
-use crate::report::{amount, fixed, group_thousands, ratio};
+use crate::report::table::{money, signed_money};
+use crate::report::{amount, fixed, ratio};
 use crate::sensitivity::solve::SolveRow;
 use crate::sensitivity::sweep::Sweep;
 use crate::sensitivity::tornado::TornadoRow;
@@ -193,7 +194,7 @@ pub fn sweep_table(sweep: &Sweep) -> String {
             row.extend([
                 money(r.outcome.npv_profit_share),
                 money(r.outcome.npv_equity),
-                signed(r.outcome.npv_advantage),
+                signed_money(r.outcome.npv_advantage),
                 r.outcome.winner.as_str().replace('_', " "),
             ]);
             row
@@ -254,9 +255,9 @@ pub fn solve_table(rows: &[SolveRow]) -> String {
             vec![
                 r.trajectory.clone(),
                 r.path.clone(),
-                signed(r.target),
+                signed_money(r.target),
                 opt(r.current_value, ratio),
-                signed(r.current_advantage),
+                signed_money(r.current_advantage),
                 r.solution.map(solution).unwrap_or_else(|| "none".into()),
             ]
         })
@@ -321,8 +322,8 @@ pub fn tornado_table(rows: &[TornadoRow]) -> String {
                 r.input.clone(),
                 exact(r.low),
                 exact(r.high),
-                r.advantage_low.map(signed).unwrap_or_default(),
-                r.advantage_high.map(signed).unwrap_or_default(),
+                r.advantage_low.map(signed_money).unwrap_or_default(),
+                r.advantage_high.map(signed_money).unwrap_or_default(),
                 r.swing.map(money).unwrap_or_default(),
             ]
         })
@@ -334,19 +335,6 @@ fn pretty(doc: Value) -> Vec<u8> {
     let mut bytes = serde_json::to_vec_pretty(&doc).expect("JSON of plain values");
     bytes.push(b'\n');
     bytes
-}
-
-fn money(v: Decimal) -> String {
-    group_thousands(&fixed(v, 2))
-}
-
-fn signed(v: Decimal) -> String {
-    let s = money(v);
-    if v.round_dp(2) > Decimal::ZERO {
-        format!("+{s}")
-    } else {
-        s
-    }
 }
 
 /// Columns aligned, the first `left` to the left, the rest to the right.

@@ -362,11 +362,13 @@ fn winner_label(w: Winner) -> &'static str {
 }
 
 /// 2 places, thousands grouped: 1,234.57.
-fn money(v: Decimal) -> String {
+/// An amount to 2 places, thousands grouped: the tables' figures.
+pub(crate) fn money(v: Decimal) -> String {
     group_thousands(&fixed(v, 2))
 }
 
-fn signed_money(v: Decimal) -> String {
+/// [`money`] with a + on what prints above zero (as printed: 0.005 is +0.01).
+pub(crate) fn signed_money(v: Decimal) -> String {
     let s = money(v);
     if s.starts_with('-') || s == "0.00" {
         s
@@ -498,5 +500,19 @@ mod tests {
         assert_eq!(group_thousands("-123.40"), "-123.40");
         assert_eq!(group_thousands("-1234.00"), "-1,234.00");
         assert_eq!(money(Decimal::new(-5, 3)), "-0.01");
+    }
+
+    /// Regression (helper-50's review): the sensitivity tables decided the + by banker's
+    /// rounding to 2 places but printed half away from zero, so 0.005 printed "0.01"
+    /// without its + (and 0.015 "+0.02"). They now share this one.
+    #[test]
+    fn regression_the_sign_follows_the_printed_value() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(signed_money(d("0.005")), "+0.01");
+        assert_eq!(signed_money(d("0.015")), "+0.02");
+        assert_eq!(signed_money(d("0.0049")), "0.00");
+        assert_eq!(signed_money(d("-0.0049")), "0.00");
+        assert_eq!(signed_money(d("-0.005")), "-0.01");
+        assert_eq!(signed_money(d("1234.5")), "+1,234.50");
     }
 }
