@@ -113,7 +113,7 @@ fn chart_png(
         .position(|t| t.name == chosen)
         .unwrap_or_default();
     let own = stakeshift::sensitivity::run(model, &[index])
-        .map_err(|e| Error::Usage(e.to_string()))?[0]
+        .map_err(|e| base.loaded.engine_error(&e))?[0]
         .npv_advantage;
     let f = |v: Decimal| v.to_f64().unwrap_or(f64::NAN);
     let bars: Vec<chart::TornadoRow> = rows

@@ -110,7 +110,7 @@ pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<So
         .map(|(&t, now)| {
             let trajectory = &model.trajectories[t];
             let current_value = current_value(model, knob, t);
-            let solution = solve_one(model, knob, t, current_value, spec, now.npv_advantage)?;
+            let solution = solve_one(base, knob, t, current_value, spec, now.npv_advantage)?;
             // The search sets the value on the model read, past the file's checks: a value
             // those checks refuse (a rule tying two keys that the key's range missed) is
             // reported as such, never as a solution.
@@ -157,13 +157,14 @@ fn current_value(model: &Model, knob: Knob, t: usize) -> Option<Decimal> {
 }
 
 fn solve_one(
-    model: &Model,
+    base: &Base,
     knob: Knob,
     t: usize,
     current: Option<Decimal>,
     spec: &SolveSpec,
     advantage_now: Decimal,
 ) -> Result<Option<Decimal>, Error> {
+    let model = base.model();
     // A derived key on another trajectory leaves this one as it is.
     if let Knob::Derived(_, Some(one)) = knob
         && one != t
@@ -175,14 +176,8 @@ fn solve_one(
     if let Knob::Derived(Derived::ScaleValuation, _) = knob {
         let search =
             search_for(model, knob, Some(Decimal::ONE), spec.within).map_err(|r| r.error(spec))?;
-        return crate::engine::valuation_scale_root(model, t, spec.target, &search).map_err(|e| {
-            Error::Model {
-                file: String::new(),
-                location: None,
-                field: e.field.clone(),
-                message: e.to_string(),
-            }
-        });
+        return crate::engine::valuation_scale_root(model, t, spec.target, &search)
+            .map_err(|e| engine_error(base, &e));
     }
     let search = search_for(model, knob, current, spec.within).map_err(|r| r.error(spec))?;
     let mut f = |v: Decimal| -> Option<Decimal> {
