@@ -5,7 +5,8 @@
 //! diluted equity stake year by year, and the simulation that runs it a million times. It is
 //! built fully optimised; the `stakeshift` crate around it (files, overrides, tables, CSV,
 //! JSON, workbooks, drawing the charts, the command line) is built for a quick first build,
-//! and re-exports every module here under the same name.
+//! and offers these modules under the same names (all but [`raster`], which only its charts
+//! use).
 //! - [`model`]: the model (a deal's terms and its trajectories) as typed values, and
 //!   `parse_model`, which reads a model's text into them exactly and validates it;
 //! - [`engine`]: the computation (SPEC sections 2 to 5), generic over the number type;

@@ -5,7 +5,9 @@
 //! - `value`: the investor's value over time, every trajectory, both regimes;
 //! - `npv`: NPV under each regime, side by side, with the advantage and break-even scale;
 //! - `waterfall`: where each year's distributable profit goes, party by party;
-//! - `stake`: the investor's stake after each round, and its value.
+//! - `stake`: the investor's stake after each round, and its value;
+//! - `cloud`: the investor's yearly income from compute it sells the company, under each
+//!   deal (a model with a cloud side only).
 //!
 //! The charts of the newer commands are drawn from plain data (numbers and names, no engine
 //! types but [`Regime`](crate::engine::Regime)), so that each command converts its own results
@@ -227,7 +229,7 @@ pub fn footer_of(label: &str, hash: &str) -> String {
     )
 }
 
-/// The four charts.
+/// The charts of a comparison: four, and `cloud` for a model with a cloud side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Chart {
     Value,

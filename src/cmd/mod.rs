@@ -524,7 +524,8 @@ pub(crate) fn select_trajectories(
     Ok(Some(chosen))
 }
 
-/// Indexes of the named trajectories (all when none is named), in the model's order.
+/// Indexes of the named trajectories, in the order named (all, in the model's order, when
+/// none is named).
 pub(crate) fn selected_or_all(
     model: &stakeshift::model::Model,
     names: &[String],

@@ -68,7 +68,7 @@ pub struct SolveRow {
 /// leaves out): 1e9 units.
 const OPEN_AMOUNT_LIMIT: i64 = 1_000_000_000;
 
-/// Solves on each trajectory of `selected` (indexes, in the model's order).
+/// Solves on each trajectory of `selected` (indexes), a row each in that order.
 pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<SolveRow>, Error> {
     let origin = format!("solve {}", spec.path.text);
     let knob = match base.route(&origin, &spec.path)? {
