@@ -715,3 +715,55 @@ valuation = {{ points = [[2024, 100.0], [2025, {valuation}]] }}
         assert!(!cell.contains('e'), "no exponent: {cell}");
     }
 }
+
+/// Found by a tester trying the tool as an analyst: slips that change the answer a lot were
+/// accepted without a word (helper-51): an investor spelt otherwise than in the tiers, a
+/// margin or spend written as a percent, a year mistyped far outside the model, a tier
+/// `until` below the same party's in an earlier tier. Each is valid by the SPEC, so each is
+/// a warning, naming the field and what to write; the built-in model has none of them.
+#[test]
+fn likely_slips_in_a_model_are_warned_about() {
+    for (set, expected) in [
+        (
+            "investor.party=\"Microsoft\"",
+            "investor.party: \"Microsoft\" has no share in any tier of the profit share and is not its residual, so the waterfall pays it nothing; did you mean \"microsoft\"?",
+        ),
+        (
+            "trajectories[base].margin.points=[[2023, -0.1], [2030, 25]]",
+            "trajectories[2].margin.points[1]: a margin of 25 in 2030 is a profit of 2500% of revenue; margins are fractions: if you meant 25%, write 0.25",
+        ),
+        (
+            "trajectories[base].margin.points=[[2023, -40]]",
+            "a margin of -40 in 2023 is a loss of 4000% of revenue",
+        ),
+        (
+            "cloud.spend.points=[[2023, 140]]",
+            "cloud.spend.points[0]: a compute spend of 140 is 14000% of revenue; spend is a fraction of revenue: if you meant 140%, write 1.4",
+        ),
+        (
+            "trajectories[base].valuation.points=[[2023, 29.0], [2300, 900.0]]",
+            "trajectories[2].valuation.points[1]: the point for 2300 lies 255 years after end_year 2045",
+        ),
+        (
+            "trajectories[base].agi_year=20300",
+            "trajectories[2].agi_year: 20300 lies 18255 years after end_year 2045",
+        ),
+        (
+            "profit_share.tiers[1].until.microsoft=13",
+            "profit_share.tiers[1].until.microsoft: 13 is not above the 13 that tiers[0] gives \"microsoft\" as its `until`",
+        ),
+    ] {
+        let stderr = check_with_set_warns(set);
+        assert!(stderr.contains(expected), "--set {set}: {stderr}");
+    }
+    // Not for what is usual: a loss of 1.35 times revenue, a spend of 1.4 times it, a point
+    // a few years past the end, a tier's `until` above the earlier one.
+    for set in [
+        "trajectories[base].margin.points=[[2023, -1.35], [2030, 0.2]]",
+        "cloud.spend.points=[[2023, 1.4]]",
+        "trajectories[base].valuation.points=[[2023, 29.0], [2060, 9000.0]]",
+        "profit_share.tiers[1].until.microsoft=13.5",
+    ] {
+        assert_eq!(check_with_set_warns(set), "", "--set {set}");
+    }
+}

@@ -175,6 +175,131 @@ impl Builder<'_> {
         }
     }
 
+    /// A series point more than [`FAR_YEARS`] years outside the model is valid (it shapes
+    /// the years before it by interpolation) but is most often a mistyped year (2300 for
+    /// 2030).
+    fn warn_far_points(&self, field: &str, raw: &RawSeries, series: &Series, years: &YearRange) {
+        for (i, ((year, _), pair)) in series.points.iter().zip(raw.points.get_ref()).enumerate() {
+            if let Some(far) = years.far_outside(*year) {
+                self.warn(
+                    format!("{field}.points[{i}]"),
+                    pair.span(),
+                    format!("the point for {year} lies {far}; it still shapes the model's years by interpolation, so check the year"),
+                );
+            }
+        }
+    }
+
+    /// A margin above 1 (profit above revenue) or below -10 is valid but most often a
+    /// percent written for a fraction (`25` for 25%).
+    fn warn_margin_points(&self, field: &str, raw: &RawSeries, series: &Series) {
+        for (i, ((year, margin), pair)) in
+            series.points.iter().zip(raw.points.get_ref()).enumerate()
+        {
+            if *margin > Decimal::ONE || *margin < MARGIN_BELOW_WARNED {
+                let margin = margin.normalize();
+                let what = if margin > Decimal::ZERO {
+                    "a profit"
+                } else {
+                    "a loss"
+                };
+                self.warn(
+                    format!("{field}.points[{i}]"),
+                    pair.span(),
+                    format!(
+                        "a margin of {margin} in {year} is {what} of {}% of revenue; margins are fractions: if you meant {margin}%, write {}",
+                        (margin.abs() * Decimal::ONE_HUNDRED).normalize(),
+                        (margin / Decimal::ONE_HUNDRED).normalize()
+                    ),
+                );
+            }
+        }
+    }
+
+    /// A tier's `until` for a party at or below the party's `until` in an earlier tier is
+    /// valid but pays the party nothing in it: `until` counts receipts from all tiers, and
+    /// the earlier tier was done only once the party had reached its amount there. (Not
+    /// where either tier's amounts grow.)
+    fn warn_dead_caps(&self, raw: &RawProfitShare, terms: &ProfitShare, parties: &Parties) {
+        for (k, tier) in terms.tiers.iter().enumerate() {
+            let Some(raw_until) = &raw.tiers.get_ref()[k].get_ref().until else {
+                continue;
+            };
+            for ((party, amount), (written, raw_amount)) in
+                tier.until.iter().zip(raw_until.get_ref())
+            {
+                let earlier = terms.tiers[..k].iter().enumerate().find_map(|(j, t)| {
+                    let before = t.until.iter().find(|(p, _)| p == party)?.1;
+                    let fixed = t.cap_growth.is_zero() && tier.cap_growth.is_zero();
+                    (fixed && before >= *amount).then_some((j, before))
+                });
+                if let Some((j, before)) = earlier {
+                    self.warn(
+                        format!("profit_share.tiers[{k}].until.{}", key_text(written)),
+                        raw_amount.span(),
+                        format!(
+                            "{} is not above the {} that tiers[{j}] gives {} as its `until`; `until` counts what a party has received from all tiers, so {} has reached it before this tier begins and gets nothing here: give the total it is to reach by the end of this tier",
+                            amount.normalize(),
+                            before.normalize(),
+                            quoted(&parties.names[*party]),
+                            quoted(&parties.names[*party]),
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    /// An investor that is not the residual and has no share in any tier is valid (the
+    /// profit share then pays it only its revenue share), but most often a name spelt
+    /// differently in `investor.party` and the tiers.
+    fn warn_investor_unpaid(
+        &self,
+        raw: &RawModel,
+        investor: PartyId,
+        terms: &ProfitShare,
+        parties: &Parties,
+    ) {
+        let shared = terms.tiers.iter().any(|t| {
+            t.shares
+                .iter()
+                .any(|(p, s)| *p == investor && *s > Decimal::ZERO)
+        });
+        if shared || terms.residual == investor {
+            return;
+        }
+        let name = &parties.names[investor];
+        let named: Vec<&str> = terms
+            .tiers
+            .iter()
+            .flat_map(|t| t.shares.iter().map(|(p, _)| parties.names[*p].as_str()))
+            .fold(Vec::new(), |mut names, n| {
+                if !names.contains(&n) {
+                    names.push(n);
+                }
+                names
+            });
+        let hint = named
+            .iter()
+            .find(|n| n.eq_ignore_ascii_case(name) || strsim::levenshtein(n, name) <= 2)
+            .map(|n| {
+                format!(
+                    "; did you mean {}? (party names are compared exactly)",
+                    quoted(n)
+                )
+            })
+            .unwrap_or_default();
+        let investor_raw = &raw.investor.get_ref().party;
+        self.warn(
+            "investor.party",
+            investor_raw.span(),
+            format!(
+                "{} has no share in any tier of the profit share and is not its residual, so the waterfall pays it nothing{hint}",
+                quoted(name)
+            ),
+        );
+    }
+
     fn growth(&self, field: &str, num: Option<&S<Num>>) -> Check<Decimal> {
         let Some(num) = num else {
             return Ok(Decimal::ZERO);
@@ -281,6 +406,8 @@ impl Builder<'_> {
             (end_year - start_year + 1) as usize,
         )?;
         let equity = self.equity(raw.equity.get_ref(), &years)?;
+        self.warn_dead_caps(raw.profit_share.get_ref(), &profit_share, &parties);
+        self.warn_investor_unpaid(&raw, investor.party, &profit_share, &parties);
 
         let mut trajectories = Vec::new();
         let mut names = HashSet::new();
@@ -298,7 +425,7 @@ impl Builder<'_> {
                         ),
                     );
                 }
-                let trajectory = self.trajectory(&field, t.get_ref())?;
+                let trajectory = self.trajectory(&field, t.get_ref(), &years)?;
                 if !names.insert(trajectory.name.clone()) {
                     return fail(
                         format!("{field}.name"),
@@ -519,6 +646,20 @@ impl Builder<'_> {
                     format!("{field}.points[{i}]"),
                     pair.span(),
                     format!("the value {value} is out of range; it must be {valid}"),
+                );
+            }
+            // A spend (the one series without a most) of more than ten times revenue is
+            // valid but most often a percent written for a fraction.
+            if max.is_none() && *value > SPEND_ABOVE_WARNED {
+                let value = value.normalize();
+                self.warn(
+                    format!("{field}.points[{i}]"),
+                    pair.span(),
+                    format!(
+                        "a compute spend of {value} is {}% of revenue; spend is a fraction of revenue: if you meant {value}%, write {}",
+                        (value * Decimal::ONE_HUNDRED).normalize(),
+                        (value / Decimal::ONE_HUNDRED).normalize()
+                    ),
                 );
             }
         }
@@ -1022,7 +1163,7 @@ impl Builder<'_> {
         })
     }
 
-    fn trajectory(&self, field: &str, raw: &RawTrajectory) -> Check<Trajectory> {
+    fn trajectory(&self, field: &str, raw: &RawTrajectory, years: &YearRange) -> Check<Trajectory> {
         let name = self.name(&format!("{field}.name"), &raw.name)?;
         let description = match &raw.description {
             Some(d) => {
@@ -1036,11 +1177,33 @@ impl Builder<'_> {
             .as_ref()
             .map(|y| self.year(&format!("{field}.agi_year"), y))
             .transpose()?;
+        if let (Some(year), Some(raw_year)) = (agi_year, &raw.agi_year)
+            && let Some(far) = years.far_outside(year)
+        {
+            self.warn(
+                format!("{field}.agi_year"),
+                raw_year.span(),
+                format!("{year} lies {far}: AGI is then never declared within the model, as without an agi_year; check the year"),
+            );
+        }
         let revenue = self.series(&format!("{field}.revenue"), raw.revenue.get_ref(), true)?;
         let margin = self.series(&format!("{field}.margin"), raw.margin.get_ref(), false)?;
         self.warn_growth_held(&format!("{field}.margin"), raw.margin.get_ref(), &margin);
+        self.warn_margin_points(&format!("{field}.margin"), raw.margin.get_ref(), &margin);
         let valuation =
             self.series(&format!("{field}.valuation"), raw.valuation.get_ref(), true)?;
+        for (name, raw_series, series) in [
+            ("revenue", &raw.revenue, &revenue),
+            ("margin", &raw.margin, &margin),
+            ("valuation", &raw.valuation, &valuation),
+        ] {
+            self.warn_far_points(
+                &format!("{field}.{name}"),
+                raw_series.get_ref(),
+                series,
+                years,
+            );
+        }
         let spend = raw
             .spend
             .as_ref()
@@ -1104,7 +1267,36 @@ pub(super) struct YearRange {
     pub(super) end: Year,
 }
 
+/// How far outside the model's years a year given for a point in time (a series point,
+/// an agi_year) is warned about as a likely slip.
+const FAR_YEARS: Year = 50;
+
+/// Margins below this are warned about: a loss of ten times revenue.
+const MARGIN_BELOW_WARNED: Decimal = Decimal::from_parts(10, 0, 0, true, 0);
+
+/// Compute spend above this multiple of revenue is warned about.
+const SPEND_ABOVE_WARNED: Decimal = Decimal::from_parts(10, 0, 0, false, 0);
+
 impl YearRange {
+    /// Where `year` lies more than [`FAR_YEARS`] outside the years, how far, in words.
+    fn far_outside(&self, year: Year) -> Option<String> {
+        if year > self.end.saturating_add(FAR_YEARS) {
+            Some(format!(
+                "{} years after end_year {}",
+                i64::from(year) - i64::from(self.end),
+                self.end
+            ))
+        } else if year < self.start.saturating_sub(FAR_YEARS) {
+            Some(format!(
+                "{} years before start_year {}",
+                i64::from(self.start) - i64::from(year),
+                self.start
+            ))
+        } else {
+            None
+        }
+    }
+
     fn check(&self, field: &str, span: Range<usize>, year: Year) -> Check<()> {
         if year < self.start || year > self.end {
             return fail(
