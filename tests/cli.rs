@@ -585,7 +585,7 @@ fn a_choice_of_trajectories_does_not_hide_an_invalid_one() {
          margin = { points = [[2030, 0.5]] }\nvaluation = { points = [[2030, 0.0]] }\n",
     )
     .unwrap();
-    let refused = "in trajectory `y`, 2030: the round's pre-money value would be -7.0";
+    let refused = "in trajectory `y`, 2030: the round's pre-money value would be -7 (valuation 0 minus raise 7)";
     // The subcommand, the model, then the options (solve's PATH follows the model).
     let run = |args: &[&str]| {
         stakeshift()
@@ -765,5 +765,55 @@ fn likely_slips_in_a_model_are_warned_about() {
         "profit_share.tiers[1].until.microsoft=13.5",
     ] {
         assert_eq!(check_with_set_warns(set), "", "--set {set}");
+    }
+}
+
+/// Found by a tester trying the tool as an analyst (helper-51): a number written as a
+/// spreadsheet shows it, `15%` or `1,250.0`, got the TOML reader's words ("string values
+/// must be quoted", "expected newline"), which name neither the mistake nor the fix.
+#[test]
+fn regression_a_percent_sign_or_thousands_separator_gets_its_fix() {
+    let dir = ScratchDir::new("spreadsheet-habits");
+    let builtin = stakeshift::BUILTIN_MODEL;
+    for (from, to, line, expected) in [
+        (
+            "stake = 0.27 ",
+            "stake = 27% ",
+            "stake = 0.27 ",
+            "`27%`: TOML has no percent sign; write the fraction, 0.27",
+        ),
+        (
+            "shares = { microsoft = 0.75 }",
+            "shares = { microsoft = 75% }",
+            "shares = { microsoft = 0.75 }",
+            "`75%`: TOML has no percent sign; write the fraction, 0.75",
+        ),
+        (
+            "raise = 122.0 ",
+            "raise = 1,122.0 ",
+            "raise = 122.0 ",
+            "`1,122.0`: TOML numbers have no thousands separator; write 1122.0 (or 1_122.0)",
+        ),
+    ] {
+        let number = 1 + builtin.lines().position(|l| l.starts_with(line)).unwrap();
+        let model = common::write_file(dir.path(), "m.toml", &builtin.replacen(from, to, 1));
+        let stderr = common::fails_with_2(stakeshift().arg("check").arg(&model));
+        assert!(
+            stderr.contains(&format!("m.toml, line {number}, column")) && stderr.contains(expected),
+            "{to}: {stderr}"
+        );
+    }
+    for (set, expected) in [
+        (
+            "equity.stake=15%",
+            "`15%`: TOML has no percent sign; write the fraction, 0.15",
+        ),
+        (
+            "equity.rounds[0].raise=1,250.0",
+            "`1,250.0`: TOML numbers have no thousands separator; write 1250.0 (or 1_250.0)",
+        ),
+    ] {
+        let stderr = common::fails_with_2(stakeshift().args(["check", "--set", set]));
+        assert!(stderr.contains(expected), "--set {set}: {stderr}");
     }
 }

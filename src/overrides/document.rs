@@ -343,6 +343,11 @@ fn parse_value(o: &Override) -> Result<Value, OverrideError> {
                 ),
             );
         }
+        // A number as a spreadsheet shows it (`15%`, `1,250.0`): the fix, as the model
+        // file's reader says it.
+        if let Some(habit) = crate::model::spreadsheet_habit(&o.value, 0) {
+            return OverrideError::new(&o.origin, &o.path.text, habit);
+        }
         OverrideError::new(
             &o.origin,
             &o.path.text,

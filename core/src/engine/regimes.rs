@@ -492,9 +492,18 @@ fn pre_money_error<N: Num>(e: PreMoneyError<N>) -> EngineError {
     )
 }
 
-/// A number in an error message: Decimal as written, f64 in its shortest form.
+/// A number in an error message, as the outputs print an amount: to 6 places at most, no
+/// trailing zeros (an interpolated valuation carries 16 places: 643.5259006574430000 said
+/// 643.525901); beyond what a Decimal holds (an f64 only), in scientific notation.
 fn fmt_num<N: Num>(v: N) -> String {
-    format!("{v:?}")
+    let f = v.to_f64();
+    if f.abs() < 1e27 {
+        super::number::printed(v.to_decimal(), 6)
+            .normalize()
+            .to_string()
+    } else {
+        format!("{f:e}")
+    }
 }
 
 /// Where a run on one path stands after its first years: everything the later years

@@ -44,7 +44,8 @@ mod trajectories_csv;
 
 pub use parse::{
     MAX_NUMBER, MAX_PATHS, MAX_TRAJECTORY_YEARS, MAX_VALUE_MARKS, MAX_YEARS, ModelSource, NotExact,
-    check_value_marks, exact_decimal, nearest as nearest_name, parse_model, value_marks,
+    check_value_marks, exact_decimal, nearest as nearest_name, parse_model, spreadsheet_habit,
+    value_marks,
 };
 pub use trajectories_csv::{RowsOutside, parse_trajectories_csv, read_trajectories_csv};
 

@@ -44,6 +44,11 @@ pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
             None => message = format!("duplicate key `{}`", key.trim()),
         }
     }
+    if let Some(span) = e.span()
+        && let Some(habit) = spreadsheet_habit(text, span.start)
+    {
+        message = habit;
+    }
     let issue = ModelIssue::new(
         field,
         format!("the file is not valid TOML: {}", parser_words(&message)),
@@ -277,6 +282,53 @@ pub fn nearest<'a>(key: &str, valid: &[&'a str]) -> Option<&'a str> {
         .iter()
         .min_by_key(|v| strsim::damerau_levenshtein(&key, &v.to_lowercase()))
         .copied()
+}
+
+/// Where the TOML reader stopped on a number written as a spreadsheet shows it, the fix:
+/// a percent sign (`15%`) or thousands separators (`1,250.0`), which TOML does not read
+/// (it says "string values must be quoted" or "expected newline"). `at` is where it
+/// stopped, inside or at the start of the number.
+pub fn spreadsheet_habit(text: &str, at: usize) -> Option<String> {
+    let in_number = |c: char| c.is_ascii_digit() || matches!(c, '.' | ',' | '_' | '%' | '+' | '-');
+    let at = at.min(text.len());
+    let start = text
+        .get(..at)?
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| in_number(*c))
+        .last()
+        .map_or(at, |(i, _)| i);
+    let end = text
+        .get(at..)?
+        .char_indices()
+        .find(|(_, c)| !in_number(*c))
+        .map_or(text.len(), |(i, _)| at + i);
+    let word = text.get(start..end)?.trim_end_matches(',');
+    let unsigned = word.trim_start_matches(['+', '-']);
+    if let Some(number) = word.strip_suffix('%')
+        && let Ok(v) = number.parse::<Decimal>()
+    {
+        return Some(format!(
+            "`{word}`: TOML has no percent sign; write the fraction, {}",
+            (v / Decimal::ONE_HUNDRED).normalize()
+        ));
+    }
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let mut groups = whole.split(',');
+    let first = groups.next()?;
+    let grouped = whole.contains(',')
+        && (1..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_digit())
+        && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
+        && fraction.bytes().all(|b| b.is_ascii_digit());
+    if grouped {
+        let plain = word.replace(',', "");
+        let underscored = word.replace(',', "_");
+        return Some(format!(
+            "`{word}`: TOML numbers have no thousands separator; write {plain} (or {underscored})"
+        ));
+    }
+    None
 }
 
 /// The TOML reader's own words for two limits, said with what would be valid.

@@ -154,8 +154,8 @@ mod messages;
 mod raw;
 mod validate;
 
-pub use messages::nearest;
 use messages::*;
+pub use messages::{nearest, spreadsheet_habit};
 use raw::*;
 pub use raw::{NotExact, exact_decimal};
 use validate::*;
