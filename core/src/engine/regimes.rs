@@ -492,17 +492,20 @@ fn pre_money_error<N: Num>(e: PreMoneyError<N>) -> EngineError {
     )
 }
 
-/// A number in an error message, as the outputs print an amount: to 6 places at most, no
-/// trailing zeros (an interpolated valuation carries 16 places: 643.5259006574430000 said
-/// 643.525901); beyond what a Decimal holds (an f64 only), in scientific notation.
+/// A number in an error message: as the model writes it (125.0) where it has at most 6
+/// places; else rounded as the outputs print an amount, to 6 places without trailing zeros
+/// (an interpolated valuation carries 16: 643.5259006574430000 is said 643.525901); beyond
+/// what a Decimal holds (an f64 only), in scientific notation.
 fn fmt_num<N: Num>(v: N) -> String {
     let f = v.to_f64();
-    if f.abs() < 1e27 {
-        super::number::printed(v.to_decimal(), 6)
-            .normalize()
-            .to_string()
+    if f.abs() >= 1e27 {
+        return format!("{f:e}");
+    }
+    let d = v.to_decimal();
+    if d.scale() <= 6 {
+        d.to_string()
     } else {
-        format!("{f:e}")
+        super::number::printed(d, 6).normalize().to_string()
     }
 }
 
