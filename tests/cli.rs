@@ -585,7 +585,7 @@ fn a_choice_of_trajectories_does_not_hide_an_invalid_one() {
          margin = { points = [[2030, 0.5]] }\nvaluation = { points = [[2030, 0.0]] }\n",
     )
     .unwrap();
-    let refused = "in trajectory `y`, 2030: the round's pre-money value would be -7.0 (valuation 0.0 minus raise 7.0)";
+    let refused = "in trajectory `y`, 2030: the round's pre-money value would be -7.0 (valuation 0 minus raise 7.0)";
     // The subcommand, the model, then the options (solve's PATH follows the model).
     let run = |args: &[&str]| {
         stakeshift()
