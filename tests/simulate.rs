@@ -1215,3 +1215,69 @@ valuation = { points = [[1600, 1000.0]] }
     // Well under the minute the unbounded dashing ran before it was killed.
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
 }
+
+/// Found by a tester with an independent simulation (helper-49): when a failed path lapsed
+/// the cloud commitments of both regimes, `--replay`'s note named only the later one, so a
+/// reader comparing `compare`'s rerun with the path could not tell why the profit share's
+/// NPV differed too. Every path fails in 2024 here (a hazard of 1), before both commitments'
+/// last years.
+#[test]
+fn regression_replay_names_every_lapsed_commitment() {
+    let dir = crate::common::ScratchDir::new("lapsed");
+    let model = |profit_share_commitment: &str| {
+        format!(
+            r#"name = "Lapses"
+unit = "USD bn"
+start_year = 2020
+end_year = 2036
+valuation_year = 2023
+discount_rate = 0.09
+investor = {{ party = "cl", contributions = [[2020, 3.0]] }}
+[profit_share]
+residual = "np"
+tiers = [{{ name = "only", shares = {{ cl = 0.4 }} }}]
+[profit_share.cloud]
+share = {{ points = [[2020, 1.0]] }}
+{profit_share_commitment}
+[equity]
+from_year = 2024
+stake = 0.25
+[equity.cloud]
+share = {{ points = [[2024, 0.6]] }}
+commitment = {{ total = 80.0, from = 2025, until = 2031 }}
+[cloud]
+margin = 0.3
+spend = {{ points = [[2020, 0.8]] }}
+[simulation]
+failure_hazard = 1.0
+[[trajectories]]
+name = "only"
+revenue = {{ points = [[2020, 1.0], [2030, 15.0]] }}
+margin = {{ points = [[2020, -1.0], [2030, 0.1]] }}
+valuation = {{ points = [[2020, 20.0], [2030, 80.0]] }}
+"#
+        )
+    };
+    let replay = |text: &str| {
+        let path = crate::common::write_file(dir.path(), "m.toml", text);
+        let mut cmd = stakeshift();
+        crate::common::succeeds(
+            cmd.arg("simulate")
+                .arg(&path)
+                .args(["--paths", "3", "--replay", "1"]),
+        )
+        .0
+    };
+    let both = replay(&model(
+        "commitment = { total = 40.0, from = 2026, until = 2029 }",
+    ));
+    assert!(
+        both.contains("# The company fails by the last year of the profit share's (2029) and the equity stake's (2031) cloud commitments: on this path what is left of each lapses"),
+        "{both}"
+    );
+    let one = replay(&model(""));
+    assert!(
+        one.contains("# The company fails by the last year of the equity stake's (2031) cloud commitment: on this path what is left of it lapses"),
+        "{one}"
+    );
+}

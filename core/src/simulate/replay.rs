@@ -47,6 +47,7 @@
 //! ```
 
 use super::Replay;
+use crate::engine::Regime;
 use crate::model::Model;
 
 /// An f64 as a TOML float literal: shortest round-trip digits, never an exponent, never a
@@ -70,17 +71,23 @@ fn points(start: i32, values: &[f64]) -> String {
     format!("{{ points = [{}] }}", items.join(", "))
 }
 
-/// The last year of a regime's cloud commitment that a company failing in `failed` does not
-/// live through (SPEC 13: in `simulate` its unmet part lapses), if any.
-fn lapsed_commitment(model: &Model, failed: i32) -> Option<i32> {
-    let cloud = model.cloud.as_ref()?;
-    [&cloud.profit_share, &cloud.equity]
-        .into_iter()
-        .flatten()
-        .filter_map(|terms| terms.commitment.as_ref())
-        .map(|c| c.until)
-        .filter(|&until| until >= failed)
-        .max()
+/// The cloud commitments, as "the profit share's (2029)", whose last year a company
+/// failing in `failed` does not live through (SPEC 13: in `simulate` their unmet part
+/// lapses), in the regimes' order.
+fn lapsed_commitments(model: &Model, failed: i32) -> Vec<String> {
+    let Some(cloud) = model.cloud.as_ref() else {
+        return Vec::new();
+    };
+    [
+        (&cloud.profit_share, Regime::ProfitShare),
+        (&cloud.equity, Regime::Equity),
+    ]
+    .into_iter()
+    .filter_map(|(terms, regime)| {
+        let until = terms.as_ref()?.commitment.as_ref()?.until;
+        (until >= failed).then(|| format!("the {}'s ({until})", regime.label()))
+    })
+    .collect()
 }
 
 /// What to do about the rounds that did not happen on the path (SPEC 10.6): `compare`
@@ -193,12 +200,21 @@ pub fn render(model: &Model, replay: &Replay) -> String {
             "# The company fails in {f}: revenue, margin and valuation are 0 from then on.\n"
         ));
     }
-    if let Some(until) = replay
+    let lapsed = replay
         .failure_year
-        .and_then(|f| lapsed_commitment(model, f))
-    {
+        .map(|f| lapsed_commitments(model, f))
+        .unwrap_or_default();
+    if !lapsed.is_empty() {
+        let (which, them, when) = match lapsed.len() {
+            1 => (format!("{} cloud commitment", lapsed[0]), "it", "that year"),
+            _ => (
+                format!("{} cloud commitments", lapsed.join(" and ")),
+                "each",
+                "each one's last year",
+            ),
+        };
         out.push_str(&format!(
-            "# The company fails by the last year of its cloud commitment ({until}): on this path what is left of the commitment lapses (a failed company buys nothing more); `compare` charges the shortfall in {until}, so its NPVs may differ.\n"
+            "# The company fails by the last year of {which}: on this path what is left of {them} lapses (a failed company buys nothing more); `compare` charges the shortfall in {when}, so its NPVs may differ.\n"
         ));
     }
     if let Some(note) = skipped_rounds_note(model, replay) {
