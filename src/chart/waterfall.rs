@@ -1,6 +1,7 @@
 //! `waterfall.png`: where each year's distributable profit goes under the profit share,
-//! party by party (stacked areas: the investor at the bottom, the residual on top), for one
-//! trajectory, with the years in which a tier is finished or a cap is reached marked and named.
+//! party by party (a stacked bar a year, since each year's split is its own amount: the
+//! investor at the bottom, the residual on top), for one trajectory, with the years in which
+//! a tier is finished or a cap is reached marked and named.
 //! The data is the engine's waterfall record; nothing is recomputed.
 //!
 //! The built-in model's `base`, drawn when no trajectory is named. Microsoft's caps are met
@@ -110,7 +111,8 @@ pub(crate) fn draw<DB: DrawingBackend>(
     let label_w = frame::y_label_width(c, &ticks, &label);
     let x0 = (content.x0 + label_w + 12.0).round();
     let x1 = content.x1.round();
-    let x = Linear::new((f64::from(first), f64::from(last)), (x0, x1));
+    // Half a year of room either side, so that the first and last years' bars fit.
+    let x = Linear::new((f64::from(first) - 0.5, f64::from(last) + 0.5), (x0, x1));
     let mf = frame::small_font();
     let labelled: Vec<(f64, String)> = marks
         .iter()
@@ -136,19 +138,27 @@ pub(crate) fn draw<DB: DrawingBackend>(
     )?;
     frame::x_years(c, plot, &x, first, last)?;
 
-    // Areas, the total first and each lower band over it.
-    for (k, stack) in stacks.iter().enumerate().rev() {
-        let mut pts: Vec<(f64, f64)> = years
-            .iter()
-            .zip(stack)
-            .map(|(yr, v)| (x.map(f64::from(*yr)), y.map(*v)))
-            .collect();
-        if pts.is_empty() {
-            continue;
+    // A bar a year, 0.8 of a year wide, each party's band from the top of the one below
+    // (tops rounded to the pixel, so that the bands meet exactly).
+    for (i, year) in years.iter().enumerate() {
+        let (left, right) = (
+            x.map(f64::from(*year) - 0.4).round(),
+            x.map(f64::from(*year) + 0.4).round(),
+        );
+        let mut below = y.map(0.0).round();
+        for (k, stack) in stacks.iter().enumerate() {
+            let top = y.map(stack[i]).round();
+            if top < below {
+                let band = Rect {
+                    x0: left,
+                    y0: top,
+                    x1: right.max(left + 1.0),
+                    y1: below,
+                };
+                c.fill_rect(band, party_color(k).to_rgba())?;
+                below = top;
+            }
         }
-        pts.push((x.map(f64::from(last)), y.map(0.0)));
-        pts.push((x.map(f64::from(first)), y.map(0.0)));
-        c.polygon(&pts, party_color(k).to_rgba())?;
     }
     c.line(
         &[(plot.x0, y.map(0.0).round()), (plot.x1, y.map(0.0).round())],
