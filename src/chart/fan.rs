@@ -3,8 +3,10 @@
 //! the median as a solid line and the mean dashed. The value is the cumulative cash flow,
 //! plus the stake's holding value under the equity deal, undiscounted (the rows of
 //! `fan.csv`, SPEC section 10). Equity in blue, the profit share in vermillion (Okabe-Ito).
-//! When the equity bands dwarf the profit share's, a second panel shows the profit share's
-//! range close up, as `value.png` does (equity's lines drawn there, not its bands).
+//! Two panels side by side, each with one deal's bands and both deals' lines, so that no
+//! band is drawn over the other's (where they overlapped, their tints blended into a colour
+//! no legend names): on one scale, or, when the equity bands dwarf the profit share's, the
+//! second a close-up on the profit share's range, as in `value.png`.
 //!
 //! Six years of made-up rows: the profit share's median rises by 20 a year to 100, its 5-95
 //! band 10 either side; equity's five times as much. The profit share then spans 160 of
@@ -27,7 +29,8 @@
 //! let svg = String::from_utf8(chart.svg(&ctx)?).unwrap();
 //! let texts: Vec<&str> = svg.split("<text").skip(1)
 //!     .map(|t| t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].trim()).collect();
-//! assert!(texts.contains(&"USD bn, close-up on the profit share&apos;s range"));
+//! assert!(texts.contains(&"USD bn, bands: equity stake"));
+//! assert!(texts.contains(&"USD bn, bands: profit share (close-up on its range)"));
 //! let legend = texts.join(" ");
 //! assert!(legend.contains("Equity stake median mean 25th to 75th percentile"));
 //! assert!(legend.contains("a fixed sample of 1,000 of the 10,000 paths."));
@@ -145,7 +148,6 @@ impl Figure for FanChart<'_> {
             ),
             &ctx.footer,
         )?;
-        // Profit share first: where the bands overlap, equity's are drawn over it.
         let fans = [
             Fan::of(Regime::ProfitShare, PROFIT_SHARE, self.rows),
             Fan::of(Regime::Equity, EQUITY, self.rows),
@@ -170,46 +172,43 @@ impl Figure for FanChart<'_> {
         let (min, max) = (ps_lo.min(eq_lo), ps_hi.max(eq_hi));
         let close_up = !fans[0].rows.is_empty() && (ps_hi - min) * 3.0 < max - min;
         let unit = &l.unit;
-        if close_up {
-            let gap = 56.0;
-            let split = content.x0 + (content.width() - gap) * 0.55;
-            let left = Rect {
-                x1: split,
-                ..content
-            };
-            let right = Rect {
-                x0: split + gap,
-                ..content
-            };
-            panel(
-                c,
-                left,
-                &[(&fans[0], true), (&fans[1], true)],
-                (min, max),
-                (first, last),
-                &format!("{unit}, whole range"),
-            )?;
+        let gap = 56.0;
+        let split = content.x0 + (content.width() - gap) * if close_up { 0.55 } else { 0.5 };
+        let left = Rect {
+            x1: split,
+            ..content
+        };
+        let right = Rect {
+            x0: split + gap,
+            ..content
+        };
+        // Left, the equity stake's bands; right, the profit share's; both deals' lines in
+        // each.
+        panel(
+            c,
+            left,
+            &[(&fans[0], false), (&fans[1], true)],
+            (min, max),
+            (first, last),
+            &format!("{unit}, bands: equity stake"),
+        )?;
+        let (range, title) = if close_up {
             let span = (ps_hi - ps_lo).max(1e-9);
-            // The close-up is about the profit share: equity keeps its lines but not its
-            // bands, which would cover the profit share's.
-            panel(
-                c,
-                right,
-                &[(&fans[0], true), (&fans[1], false)],
+            (
                 (ps_lo - span * 0.05, ps_hi + span * 0.15),
-                (first, last),
-                &format!("{unit}, close-up on the profit share's range"),
-            )?;
+                format!("{unit}, bands: profit share (close-up on its range)"),
+            )
         } else {
-            panel(
-                c,
-                content,
-                &[(&fans[0], true), (&fans[1], true)],
-                (min, max),
-                (first, last),
-                unit,
-            )?;
-        }
+            ((min, max), format!("{unit}, bands: profit share"))
+        };
+        panel(
+            c,
+            right,
+            &[(&fans[0], true), (&fans[1], false)],
+            range,
+            (first, last),
+            &title,
+        )?;
         frame::legend(c, legend, &self.legend_items())
     }
 }
