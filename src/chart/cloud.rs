@@ -50,7 +50,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
     comparison: &Comparison,
     ctx: &ChartContext,
 ) -> Draw {
-    let investor = model.investor_in_prose();
+    let investor = model.investor_title();
     let t = super::featured_trajectory(comparison, ctx).map_err(|e| e.to_string())?;
     let Layout { content, legend } = frame::frame(
         c,

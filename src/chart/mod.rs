@@ -201,7 +201,7 @@ impl ModelLabels {
         ModelLabels {
             name: model.name.clone(),
             unit: model.unit.clone(),
-            investor: model.investor_in_prose(),
+            investor: model.investor_title(),
         }
     }
 }
@@ -403,11 +403,7 @@ pub(crate) fn featured_trajectory<'a>(
                 ),
             }
         }),
-        None => all
-            .iter()
-            .find(|t| t.name == "base")
-            .or_else(|| all.first())
-            .ok_or_else(|| Error::Chart {
+        None => crate::model::headline(all, |t| &t.name).ok_or_else(|| Error::Chart {
                 chart: "waterfall.png".into(),
                 message: "there is no trajectory to draw".into(),
             }),

@@ -54,7 +54,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
     comparison: &Comparison,
     ctx: &ChartContext,
 ) -> Draw {
-    let investor = model.investor_in_prose();
+    let investor = model.investor_title();
     let Layout { content, legend } = frame::frame(
         c,
         &model.name,

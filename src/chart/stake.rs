@@ -50,7 +50,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
     comparison: &Comparison,
     ctx: &ChartContext,
 ) -> Draw {
-    let investor = model.investor_in_prose();
+    let investor = model.investor_title();
     let from = model.equity.from_year;
     let last = model.end_year;
     let Layout { content, legend } = frame::frame(
@@ -258,7 +258,7 @@ fn round_labels(model: &Model) -> Vec<(Year, String)> {
             format!(
                 ", {} of it from {}",
                 scale::plain(r.participation),
-                model.investor_in_prose()
+                model.investor_title()
             )
         } else {
             String::new()

@@ -137,11 +137,7 @@ impl SweepChart<'_> {
     fn heatmap_series(&self) -> Option<&SweepSeries<'_>> {
         match self.trajectory {
             Some(name) => self.series.iter().find(|s| s.trajectory == name),
-            None => self
-                .series
-                .iter()
-                .find(|s| s.trajectory == "base")
-                .or_else(|| self.series.first()),
+            None => crate::model::headline(self.series, |s| s.trajectory),
         }
     }
 }

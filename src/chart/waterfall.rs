@@ -288,7 +288,7 @@ fn marks(model: &Model, t: &crate::engine::TrajectoryResult) -> Vec<Mark> {
         && (model.start_year..=model.end_year).contains(&agi)
     {
         let rights = if model.profit_share.investor_rights_end_at_agi {
-            format!(": {}'s rights end", model.investor_in_prose())
+            format!(": {}'s rights end", model.investor_title())
         } else {
             String::new()
         };

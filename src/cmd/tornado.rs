@@ -100,11 +100,8 @@ fn chart_png(
             }
             n
         }
-        None => names
-            .iter()
+        None => stakeshift::model::headline(&names, |n| n)
             .copied()
-            .find(|n| *n == "base")
-            .or_else(|| names.first().copied())
             .unwrap_or_default(),
     };
     let index = model

@@ -12,7 +12,7 @@
 //! assert_eq!((model.unit.as_str(), model.years()), ("USD bn", 27)); // 2019..=2045
 //! // Parties in the order first named: the investor, the residual, then the tiers' others.
 //! assert_eq!(model.parties, ["microsoft", "nonprofit", "others"]);
-//! assert_eq!(model.investor_in_prose(), "Microsoft");
+//! assert_eq!(model.investor_title(), "Microsoft");
 //! // Numbers exactly as written: the capped split's 0.49 for `others` (party 2).
 //! assert_eq!(model.profit_share.tiers[1].share_of(2), Decimal::new(49, 2));
 //! let names: Vec<&str> = model.trajectories.iter().map(|t| t.name.as_str()).collect();

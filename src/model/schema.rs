@@ -32,8 +32,8 @@ use serde_json::{Value, json};
 
 use super::{MAX_PATHS, MAX_YEARS};
 
-/// The largest magnitude of a number the validator accepts (docs/DECISIONS.md).
-const MAX_NUMBER: f64 = 1e18;
+/// The validator's largest number, as JSON Schema states it (1e18 is exact in f64).
+const MAX_NUMBER: f64 = super::MAX_NUMBER as f64;
 
 /// A year: a whole number.
 fn year(description: &str) -> Value {

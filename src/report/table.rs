@@ -234,30 +234,15 @@ pub fn conclusion_sentence(model: &Model, comparison: &Comparison) -> String {
         .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
-/// The investor as named in prose: the party's name as written in the model (never
-/// recapitalised), or "the investor" for a party called that.
-pub(crate) fn investor_in_prose(model: &Model) -> String {
-    let name = model.party_name(model.investor.party);
-    if name.eq_ignore_ascii_case("investor") {
-        "the investor".into()
-    } else {
-        name.to_string()
-    }
-}
-
 /// The sentence to quote, after "Conclusion: ": how often each regime wins, and the
 /// headline trajectory (the one named `base`, else the first) with its margin and where the
 /// answer flips. With one trajectory there is no tally, only that trajectory's answer.
 pub fn conclusion(model: &Model, comparison: &Comparison) -> String {
     let all = &comparison.trajectories;
-    let Some(head) = all
-        .iter()
-        .find(|t| t.name == "base")
-        .or_else(|| all.first())
-    else {
+    let Some(head) = crate::model::headline(all, |t| &t.name) else {
         return "no trajectory was run.".into();
     };
-    let investor = investor_in_prose(model);
+    let investor = model.investor_as_written();
     let equity_wins = all.iter().filter(|t| t.winner == Winner::Equity).count();
     let share_wins = all
         .iter()

@@ -184,7 +184,7 @@ pub fn conclusion(model: &Model, results: &Results) -> String {
         (s.percentiles[0], s.percentiles[4])
     });
     // As `compare`'s conclusion names it: as written in the model (charts capitalise it).
-    let investor = crate::report::table::investor_in_prose(model);
+    let investor = model.investor_as_written();
     format!(
         "In {} of {} simulated futures (95% interval {} to {}) the equity stake is worth more to {} than the capped profit share; the median advantage is {} {} (90% of paths between {} and {}).",
         percent(all.p_equity_wins()),

@@ -47,6 +47,18 @@ pub use parse::{
     check_value_marks, exact_decimal, nearest as nearest_name, parse_model, spreadsheet_habit,
     value_marks,
 };
+/// The trajectory a report features when none is named: the one called this, else the first.
+pub const HEADLINE_TRAJECTORY: &str = "base";
+
+/// The item of `items` that a report features when none is named (`name` gives an item's
+/// trajectory name): the one named [`HEADLINE_TRAJECTORY`], else the first.
+pub fn headline<T>(items: &[T], name: impl Fn(&T) -> &str) -> Option<&T> {
+    items
+        .iter()
+        .find(|t| name(t) == HEADLINE_TRAJECTORY)
+        .or_else(|| items.first())
+}
+
 pub use trajectories_csv::{RowsOutside, parse_trajectories_csv, read_trajectories_csv};
 
 use rust_decimal::Decimal;
@@ -93,12 +105,23 @@ impl Model {
         &self.parties[id]
     }
 
-    /// The investor as it reads in a sentence: `microsoft` -> "Microsoft", `investor` ->
-    /// "the investor".
-    pub fn investor_in_prose(&self) -> String {
+    /// The investor as the tables' and conclusions' sentences name it: as written
+    /// (`microsoft`), or "the investor" for a party called `investor`.
+    pub fn investor_as_written(&self) -> String {
         let name = self.party_name(self.investor.party);
         if name.eq_ignore_ascii_case("investor") {
-            return "the investor".into();
+            "the investor".into()
+        } else {
+            name.to_string()
+        }
+    }
+
+    /// The investor as the charts' titles and labels name it, as a proper noun:
+    /// `microsoft` -> "Microsoft"; "the investor" for a party called `investor`.
+    pub fn investor_title(&self) -> String {
+        let name = self.investor_as_written();
+        if name == "the investor" {
+            return name;
         }
         let mut chars = name.chars();
         chars

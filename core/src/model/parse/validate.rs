@@ -82,7 +82,7 @@ impl Builder<'_> {
     fn decimal(&self, field: &str, num: &S<Num>) -> Check<Decimal> {
         let span = num.span();
         match num.get_ref() {
-            Num::Int(i) if i.unsigned_abs() > 1_000_000_000_000_000_000 => fail(
+            Num::Int(i) if i.unsigned_abs() > u128::from(MAX_NUMBER.unsigned_abs()) => fail(
                 field,
                 span,
                 format!(
