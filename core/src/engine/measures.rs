@@ -1,9 +1,13 @@
 //! The measures of SPEC section 5, as pure functions of cash flows: NPV, IRR, MOIC, payback
-//! year, and the root search behind the break-even scale.
+//! year, and the root search behind the break-even scale and `solve` ([`root_nearest`]).
 //!
 //! Generic over the engine's number type ([`Num`]): money stays in that type. IRR is a
 //! statistic, not an amount: its search runs in `f64`, the boundary being [`irr`]'s input
 //! (cash flows converted once) and output (a rate).
+//!
+//! Every root is found in two layers: a scan outward from a start that brackets a sign
+//! change ([`irr`]'s in u = ln(1 + r), [`root_nearest`]'s in the value searched), then one
+//! bracket solver, shared by both and generic over [`Num`], that closes in on the root.
 //!
 //! ```
 //! use rust_decimal::Decimal;
@@ -72,9 +76,10 @@ pub fn payback_year<N: Num>(first_year: Year, flows: &[N]) -> Option<Year> {
 /// None where NPV(r) has no root there, and for flows that are all zero.
 ///
 /// NPV is written in u = ln(1 + r), stepped outward from u = 0 on both sides until it
-/// changes sign; each bracket is then bisected to the limit of f64. Where NPV's slope
-/// changes sign inside a step, the turn is looked into first: a root where NPV only touches
-/// zero (-1, 2.2, -1.21 at 10%, a double root), or two roots closer together than a step.
+/// changes sign; each bracket is then solved to the limit of f64 by the bracket solver that
+/// [`root_nearest`] uses too (Illinois regula falsi). Where NPV's slope changes sign inside
+/// a step, the turn is looked into first: a root where NPV only touches zero (-1, 2.2,
+/// -1.21 at 10%, a double root), or two roots closer together than a step.
 /// Both sides are searched and the smaller |r| wins, so the answer does not depend on a
 /// starting guess.
 ///
@@ -243,9 +248,9 @@ impl Scan {
         } else if self.prev_slope != 0.0 && slope.signum() != self.prev_slope.signum() {
             // NPV turns inside the step: a root where it only touches zero, or two
             // crossings, may hide between two points of one sign.
-            root_in_turning_step(sums, prev_u, self.prev_f, self.prev_slope, u, f)
+            root_in_turning_step(sums, (prev_u, self.prev_f, self.prev_slope), (u, f, slope))
         } else if f.signum() != self.prev_f.signum() {
-            Some(bisect(sums.c, prev_u, self.prev_f, u))
+            Some(root_between(sums.c, (prev_u, self.prev_f), (u, f)))
         } else {
             None
         };
@@ -258,32 +263,29 @@ impl Scan {
     }
 }
 
-/// The root nearest `a` in a step from `a` (NPV `fa`, slope `slope_a`) to `b` (NPV `fb`)
-/// in which NPV's slope changes sign. The turn is where it does (bisected, as a root is).
-/// NPV past zero there (by more than the sum's rounding) puts a root between `a` and the
-/// turn; touching zero, or short of it by no more than 1e-12 of the size of its terms, the
-/// turn is a root (a double one); else a root lies between the turn and `b` where NPV
-/// changes sign there.
+/// The root nearest `a` in a step from `a` (NPV `fa`, slope `slope_a`) to `b` (NPV `fb`,
+/// slope `slope_b`) in which NPV's slope changes sign. The turn is where it does (solved
+/// for, as a root is). NPV past zero there (by more than the sum's rounding) puts a root
+/// between `a` and the turn; touching zero, or short of it by no more than 1e-12 of the
+/// size of its terms, the turn is a root (a double one); else a root lies between the turn
+/// and `b` where NPV changes sign there.
 fn root_in_turning_step(
     sums: &Sums,
-    a: f64,
-    fa: f64,
-    slope_a: f64,
-    b: f64,
-    fb: f64,
+    (a, fa, slope_a): (f64, f64, f64),
+    (b, fb, slope_b): (f64, f64, f64),
 ) -> Option<f64> {
     let c = sums.c;
-    let turn = bisect(sums.slope, a, slope_a, b);
+    let turn = root_between(sums.slope, (a, slope_a), (b, slope_b));
     let f_turn = npv_sign_safe(c, turn);
     let size = terms_size(c, turn);
     // What the sum's rounding can move it by (Horner's bound, with room).
     let noise = 8.0 * c.len() as f64 * f64::EPSILON * size;
     if f_turn.signum() != fa.signum() && f_turn.abs() > noise {
-        Some(bisect(c, a, fa, turn))
+        Some(root_between(c, (a, fa), (turn, f_turn)))
     } else if f_turn.abs() <= 1e-12 * size {
         Some(turn)
     } else if fb.signum() != f_turn.signum() {
-        Some(bisect(c, turn, f_turn, b))
+        Some(root_between(c, (turn, f_turn), (b, fb)))
     } else {
         None
     }
@@ -296,23 +298,16 @@ fn terms_size(c: &[f64], u: f64) -> f64 {
     npv_sign_safe(&magnitudes, u)
 }
 
-fn bisect(c: &[f64], mut a: f64, fa: f64, mut b: f64) -> f64 {
-    for _ in 0..200 {
-        let m = 0.5 * (a + b);
-        if m == a || m == b {
-            break;
-        }
-        let fm = npv_sign_safe(c, m);
-        if fm == 0.0 {
-            return m;
-        }
-        if fm.signum() == fa.signum() {
-            a = m;
-        } else {
-            b = m;
-        }
-    }
-    0.5 * (a + b)
+/// The root in u of the sum with terms `c` (NPV or its slope, as [`npv_sign_safe`] scales
+/// it) between two points of opposite signs, in either order (a downward scan meets them
+/// from above): [`solve_bracket`] to the limit of f64.
+fn root_between(c: &[f64], (a, fa): (f64, f64), (b, fb): (f64, f64)) -> f64 {
+    let (low, high) = if a < b {
+        ((a, fa), (b, fb))
+    } else {
+        ((b, fb), (a, fa))
+    };
+    solve_bracket(&mut |u| Some(npv_sign_safe(c, u)), low, high, 0.0, 0.0)
 }
 
 /// NPV at rate e^u - 1, scaled by a positive factor so that it cannot overflow: for u < 0
@@ -387,6 +382,33 @@ impl Search {
                 x >= self.lower
             }
     }
+
+    /// How close to the lower end the downward walk gets, and how far above an open lower
+    /// end of a geometric search the first point lies.
+    fn tiny(&self) -> Decimal {
+        match self.steps {
+            Steps::Geometric => Decimal::new(1, 12),
+            Steps::Additive(step) => (step * Decimal::new(1, 12)).max(Decimal::new(1, 26)),
+        }
+    }
+
+    /// How near a bracket's root is close enough besides 1e-15 of it: for additive steps a
+    /// fraction of the step, since a rate or a shift can be 0 (a geometric search's values
+    /// are above 0).
+    fn absolute_tolerance(&self) -> Decimal {
+        match self.steps {
+            Steps::Geometric => Decimal::ZERO,
+            Steps::Additive(step) => step * Decimal::new(1, 13),
+        }
+    }
+
+    /// The first additive step (0 for a geometric search, which doubles and halves instead).
+    fn first_step(&self) -> Decimal {
+        match self.steps {
+            Steps::Additive(step) => step,
+            Steps::Geometric => Decimal::ZERO,
+        }
+    }
 }
 
 /// The root of a continuous `f` nearest `search.start` inside the search's domain: the one
@@ -401,148 +423,180 @@ pub fn root_nearest(
     search: &Search,
     f: &mut dyn FnMut(Decimal) -> Option<Decimal>,
 ) -> Option<Decimal> {
-    let two = Decimal::TWO;
-    let tiny = match search.steps {
-        Steps::Geometric => Decimal::new(1, 12),
-        Steps::Additive(step) => (step * Decimal::new(1, 12)).max(Decimal::new(1, 26)),
-    };
-    // The start, or the first point above it inside the domain where `f` is defined.
-    let mut start = search.start;
-    if !search.inside(start) {
-        start = if start > search.upper {
-            search.upper
-        } else {
-            match search.steps {
-                Steps::Geometric if search.lower > Decimal::ZERO => search.lower * two,
-                Steps::Geometric => search.lower + tiny,
-                Steps::Additive(step) if search.lower_open => search.lower + step,
-                Steps::Additive(_) => search.lower,
-            }
-        };
-    }
     if let Steps::Additive(step) = search.steps
         && step <= Decimal::ZERO
     {
         return None;
     }
-    let (start, f_start) = {
-        let mut x = start;
-        let mut step = match search.steps {
-            Steps::Additive(s) => s,
-            Steps::Geometric => Decimal::ZERO,
-        };
-        loop {
-            if x > search.upper || (search.steps == Steps::Geometric && x <= Decimal::ZERO) {
-                return None;
-            }
-            if let Some(v) = f(x) {
-                break (x, v);
-            }
-            match search.steps {
-                Steps::Geometric => x *= two,
-                Steps::Additive(_) => {
-                    x += step;
-                    step *= two;
-                }
-            }
-        }
-    };
+    let (start, f_start) = first_defined(search, f)?;
     if f_start.is_zero() {
         return Some(start);
     }
-    let tolerance = match search.steps {
-        Steps::Geometric => Decimal::ZERO,
-        Steps::Additive(step) => step * Decimal::new(1, 13),
-    };
-    let (mut up_x, mut up_f) = (start, f_start);
-    let (mut down_x, mut down_f) = (start, f_start);
-    let mut up_step = match search.steps {
-        Steps::Additive(s) => s,
-        Steps::Geometric => Decimal::ZERO,
-    };
-    let mut down_step = up_step;
-    let mut up_open = up_x < search.upper;
-    let mut down_open = true;
-    while up_open || down_open {
-        let mut found: Vec<Decimal> = Vec::with_capacity(2);
-        if up_open {
-            let next = match search.steps {
-                Steps::Geometric => up_x.checked_mul(two),
-                Steps::Additive(_) => up_x.checked_add(up_step),
-            };
-            up_step *= two;
-            match next.map(|x| x.min(search.upper)) {
-                None => up_open = false,
-                Some(x) => match f(x) {
-                    Some(v) if v.is_zero() => found.push(x),
-                    Some(v) if v.is_sign_negative() != up_f.is_sign_negative() => {
-                        found.push(solve_bracket(f, (up_x, up_f), (x, v), tolerance));
-                    }
-                    Some(v) => {
-                        up_x = x;
-                        up_f = v;
-                        up_open = x < search.upper;
-                    }
-                    None => up_open = false,
-                },
-            }
-        }
-        if down_open {
-            let halfway = search.lower + (down_x - search.lower) / two;
-            let next = match search.steps {
-                Steps::Geometric => halfway,
-                Steps::Additive(_) => {
-                    let x = down_x - down_step;
-                    if search.inside(x) {
-                        x
-                    } else if search.lower_open {
-                        halfway
-                    } else {
-                        search.lower
-                    }
-                }
-            };
-            down_step *= two;
-            if next >= down_x || down_x - search.lower < tiny || !search.inside(next) {
-                down_open = false;
-            } else {
-                match f(next) {
-                    Some(v) if v.is_zero() => found.push(next),
-                    Some(v) if v.is_sign_negative() != down_f.is_sign_negative() => {
-                        found.push(solve_bracket(f, (next, v), (down_x, down_f), tolerance));
-                    }
-                    Some(v) => {
-                        down_x = next;
-                        down_f = v;
-                        if next == search.lower {
-                            down_open = false;
-                        }
-                    }
-                    None => down_open = false,
-                }
-            }
-        }
-        if let Some(best) = found.into_iter().min_by_key(|x| search.distance(*x)) {
+    let mut up = Side::new(true, start, f_start, search);
+    let mut down = Side::new(false, start, f_start, search);
+    while up.open || down.open {
+        // Up first: of two roots as near, the upper wins.
+        let found = [up.walk(search, f), down.walk(search, f)];
+        if let Some(best) = found
+            .into_iter()
+            .flatten()
+            .min_by_key(|x| search.distance(*x))
+        {
             return Some(best);
         }
     }
     None
 }
 
-/// The root of `f` in [a, b], where f(a) and f(b) have opposite signs: regula falsi with
-/// the Illinois modification (exact in one step where `f` is linear, as NPV(equity) is in k
-/// when no round takes its pre-money from the valuation), falling back to bisection where a
-/// trial point is out of reach. Stops when a step moves the estimate by less than 1e-15 of it.
-fn solve_bracket(
+/// Where [`root_nearest`] starts: the start, or the first point above it inside the domain,
+/// stepped up until `f` is defined there; with f's value. None where it never is in range.
+fn first_defined(
+    search: &Search,
     f: &mut dyn FnMut(Decimal) -> Option<Decimal>,
-    (mut a, mut fa): (Decimal, Decimal),
-    (mut b, mut fb): (Decimal, Decimal),
-    absolute: Decimal,
-) -> Decimal {
-    let tolerance = Decimal::new(1, 15);
+) -> Option<(Decimal, Decimal)> {
+    let two = Decimal::TWO;
+    let mut x = search.start;
+    if !search.inside(x) {
+        x = if x > search.upper {
+            search.upper
+        } else {
+            match search.steps {
+                Steps::Geometric if search.lower > Decimal::ZERO => search.lower * two,
+                Steps::Geometric => search.lower + search.tiny(),
+                Steps::Additive(step) if search.lower_open => search.lower + step,
+                Steps::Additive(_) => search.lower,
+            }
+        };
+    }
+    let mut step = search.first_step();
+    loop {
+        if x > search.upper || (search.steps == Steps::Geometric && x <= Decimal::ZERO) {
+            return None;
+        }
+        if let Some(v) = f(x) {
+            return Some((x, v));
+        }
+        match search.steps {
+            Steps::Geometric => x *= two,
+            Steps::Additive(_) => {
+                x += step;
+                step *= two;
+            }
+        }
+    }
+}
+
+/// One side of [`root_nearest`]'s walk outward from the start.
+struct Side {
+    upward: bool,
+    /// The last point reached, and f there (never 0: a zero ends the search).
+    x: Decimal,
+    fx: Decimal,
+    /// The next additive step (doubled at each).
+    step: Decimal,
+    open: bool,
+}
+
+impl Side {
+    fn new(upward: bool, start: Decimal, f_start: Decimal, search: &Search) -> Side {
+        Side {
+            upward,
+            x: start,
+            fx: f_start,
+            step: search.first_step(),
+            open: !upward || start < search.upper,
+        }
+    }
+
+    /// The next point outward, None where this side ends: up by doubling or by the step,
+    /// capped at the upper end; down halfway to the lower end or by the step, halfway
+    /// where the step would leave the domain (to the lower end itself where it is closed).
+    fn next(&self, search: &Search) -> Option<Decimal> {
+        if self.upward {
+            let next = match search.steps {
+                Steps::Geometric => self.x.checked_mul(Decimal::TWO),
+                Steps::Additive(_) => self.x.checked_add(self.step),
+            };
+            return next.map(|x| x.min(search.upper));
+        }
+        let halfway = search.lower + (self.x - search.lower) / Decimal::TWO;
+        let next = match search.steps {
+            Steps::Geometric => halfway,
+            Steps::Additive(_) => {
+                let x = self.x - self.step;
+                if search.inside(x) {
+                    x
+                } else if search.lower_open {
+                    halfway
+                } else {
+                    search.lower
+                }
+            }
+        };
+        let ended = next >= self.x || self.x - search.lower < search.tiny() || !search.inside(next);
+        (!ended).then_some(next)
+    }
+
+    /// One step outward: the root, solved, where `f` is zero at the new point or changes
+    /// sign on the way to it. A point where `f` is not defined ends the side.
+    fn walk(
+        &mut self,
+        search: &Search,
+        f: &mut dyn FnMut(Decimal) -> Option<Decimal>,
+    ) -> Option<Decimal> {
+        if !self.open {
+            return None;
+        }
+        let next = self.next(search);
+        self.step *= Decimal::TWO;
+        let Some((x, fx)) = next.and_then(|x| Some((x, f(x)?))) else {
+            self.open = false;
+            return None;
+        };
+        if fx.is_zero() {
+            return Some(x);
+        }
+        if fx.is_sign_negative() != self.fx.is_sign_negative() {
+            let (near, far) = ((self.x, self.fx), (x, fx));
+            let (low, high) = if self.upward {
+                (near, far)
+            } else {
+                (far, near)
+            };
+            let absolute = search.absolute_tolerance();
+            return Some(solve_bracket(f, low, high, Decimal::new(1, 15), absolute));
+        }
+        (self.x, self.fx) = (x, fx);
+        self.open = if self.upward {
+            x < search.upper
+        } else {
+            x != search.lower
+        };
+        None
+    }
+}
+
+/// The one bracket solver, shared by [`irr`] (in f64) and [`root_nearest`] (in Decimal): the
+/// root of `f` in [a, b], a < b, where f(a) and f(b) have opposite signs. Regula falsi with
+/// the Illinois modification (exact in one step where `f` is linear, as NPV(equity) is in k
+/// when no round takes its pre-money from the valuation; superlinear near a simple root),
+/// falling back to bisection where a trial point is out of reach. Stops when a step moves
+/// the estimate, or the bracket has shrunk, to within `relative` of the estimate or
+/// `absolute`, whichever is larger (both 0: to the limit of the arithmetic, where a
+/// secant step no longer moves an end).
+fn solve_bracket<N: Num>(
+    f: &mut dyn FnMut(N) -> Option<N>,
+    (mut a, mut fa): (N, N),
+    (mut b, mut fb): (N, N),
+    relative: N,
+    absolute: N,
+) -> N {
+    let two = N::ONE + N::ONE;
+    let within =
+        |distance: N, of: N| magnitude(distance) <= (relative * magnitude(of)).max_of(absolute);
     // The signs at the ends are kept apart from the values: the Illinois step halves a value,
     // and a halved tiny value can round to zero and lose its sign.
-    let negative_b = fb.is_sign_negative();
+    let negative_b = fb < N::ZERO;
     let mut last = None;
     let mut kept = 0i8; // which end was kept last time: -1 a, 1 b
     for _ in 0..200 {
@@ -558,10 +612,8 @@ fn solve_bracket(
         {
             return m;
         }
-        let m = secant
-            .filter(|m| *m > a && *m < b)
-            .unwrap_or((a + b) / Decimal::TWO);
-        if last.is_some_and(|l: Decimal| (m - l).abs() <= (tolerance * m.abs()).max(absolute)) {
+        let m = secant.filter(|m| *m > a && *m < b).unwrap_or((a + b) / two);
+        if last.is_some_and(|l: N| within(m - l, m)) {
             return m;
         }
         last = Some(m);
@@ -573,24 +625,28 @@ fn solve_bracket(
         if fm.is_zero() {
             return m;
         }
-        if fm.is_sign_negative() == negative_b {
+        if (fm < N::ZERO) == negative_b {
             b = m;
             fb = fm;
             if kept == -1 {
-                fa /= Decimal::TWO;
+                fa = fa / two;
             }
             kept = -1;
         } else {
             a = m;
             fa = fm;
             if kept == 1 {
-                fb /= Decimal::TWO;
+                fb = fb / two;
             }
             kept = 1;
         }
-        if b - a <= (tolerance * b.abs()).max(absolute) {
+        if within(b - a, b) {
             break;
         }
     }
-    (a + b) / Decimal::TWO
+    (a + b) / two
+}
+
+fn magnitude<N: Num>(x: N) -> N {
+    if x < N::ZERO { -x } else { x }
 }

@@ -285,3 +285,30 @@ fn regression_irr_finds_far_roots_that_turn_within_a_stride() {
     let r = irr(&[1.0, -1e-14]).unwrap();
     assert!((r - (1e-14 - 1.0)).abs() <= 4.0 * f64::EPSILON, "{r}");
 }
+
+/// IRR and `root_nearest` close their brackets with the same solver (in f64 and in Decimal):
+/// on the same NPV they find the same rate. -100, 50, 60: 100 y^2 - 50 y - 60 = 0 in
+/// y = 1 + r, so r = (sqrt(26500) - 150) / 200.
+#[test]
+fn irr_and_root_nearest_agree_on_a_rate() {
+    let exact = (26_500f64.sqrt() - 150.0) / 200.0;
+    let r = irr(&flows(&["-100", "50", "60"])).unwrap();
+    assert!((r - exact).abs() < 1e-15, "{r} vs {exact}");
+    let rate = Search {
+        start: Decimal::ZERO,
+        lower: -Decimal::ONE,
+        lower_open: true,
+        upper: Decimal::TEN,
+        steps: Steps::Additive(d("0.011")),
+    };
+    let mut npv_at = |r: Decimal| {
+        let y = Decimal::ONE + r;
+        Some(d("-100") + d("50") / y + d("60") / (y * y))
+    };
+    let x = root_nearest(&rate, &mut npv_at).unwrap();
+    let x = x.to_string().parse::<f64>().unwrap();
+    assert!((x - exact).abs() < 1e-15, "{x} vs {exact}");
+    // To the limit of f64 at a rate that is no binary fraction: -1, then 1.1 a year later.
+    let r = irr(&[-1.0, 1.1]).unwrap();
+    assert!((r - 0.1).abs() < 4.0 * f64::EPSILON, "{r}");
+}
