@@ -4,6 +4,10 @@
 //! significant digits where that takes more places ([`solution`]), `solve`'s current value
 //! (the model's own) to 8.
 //!
+//! Each output's columns are described once ([`SWEEP`], [`SOLVE`], [`TORNADO`], as
+//! [`super::columns::Column`]s) and the CSV, the JSON and the table read them; the tables
+//! keep their own headings where those read better than the names.
+//!
 //! `sweep.csv` of the built-in model's `base` over three stakes:
 //!
 //! ```

@@ -11,6 +11,9 @@
 //!   `yearly.csv`, where `discount_factor` and `present_value` are formulas on those names,
 //!   and beside them (columns U to W) each regime's terminal value and NPV, the NPV a formula.
 //!
+//! The columns, their number formats and the cells the formulas refer to come from the one
+//! description of the outputs' columns ([`super::columns`]), found there by name.
+//!
 //! So changing `discount_rate` in a spreadsheet recomputes every discount factor, present
 //! value, NPV, advantage and winner. The other inputs are shown for reference: they shape the
 //! yearly flows, which the engine computed, so changing them needs a rerun.
@@ -522,7 +525,7 @@ fn write_trajectory(
 ) -> Result<(), XlsxError> {
     write_header(sheet, &YEARLY_COLUMNS, formats)?;
     // Keep the trajectory, regime and year in view when scrolling right.
-    sheet.set_freeze_panes(1, 3)?;
+    sheet.set_freeze_panes(1, columns::YEARLY_KEYS.len() as u16)?;
     let mut row = 1u32;
     for regime in REGIMES {
         let result = t.regime(regime);
