@@ -161,15 +161,19 @@ fn charts(
     let rows: Vec<chart::FanRow> = results
         .fan
         .iter()
-        .map(|r| chart::FanRow {
-            regime: r.regime,
-            year: r.year,
-            p5: r.percentiles[0],
-            p25: r.percentiles[1],
-            p50: r.percentiles[2],
-            p75: r.percentiles[3],
-            p95: r.percentiles[4],
-            mean: r.mean,
+        .map(|r| {
+            // The percentiles at QUANTILES, in its order (simulate::PERCENTILES names them).
+            let [p5, p25, p50, p75, p95] = r.percentiles;
+            chart::FanRow {
+                regime: r.regime,
+                year: r.year,
+                p5,
+                p25,
+                p50,
+                p75,
+                p95,
+                mean: r.mean,
+            }
         })
         .collect();
     let fan = chart::FanChart {
@@ -179,7 +183,9 @@ fn charts(
         sample: (results.fan_paths < results.paths).then_some(results.fan_paths),
     };
     let all = &results.groups[0];
-    let p = all.npv_advantage.map_or([f64::NAN; 5], |s| s.percentiles);
+    let [p5, p25, p50, p75, p95] = all
+        .npv_advantage
+        .map_or([f64::NAN; simulate::PERCENTILES.len()], |s| s.percentiles);
     let advantages = results.sorted_advantages();
     let distribution = chart::DistributionChart {
         labels: &labels,
@@ -187,11 +193,11 @@ fn charts(
         p_equity_wins: all.p_equity_wins(),
         p_equity_wins_se: all.p_equity_wins_se(),
         percentiles: chart::Percentiles {
-            p5: p[0],
-            p25: p[1],
-            p50: p[2],
-            p75: p[3],
-            p95: p[4],
+            p5,
+            p25,
+            p50,
+            p75,
+            p95,
         },
     };
     let mut files = vec![

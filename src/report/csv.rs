@@ -34,58 +34,13 @@
 //! ```
 
 use crate::compare::Comparison;
-use crate::engine::{Regime, TrajectoryResult};
-use crate::report::{amount, columns, rate_f64, ratio};
+use crate::engine::TrajectoryResult;
+use crate::report::columns::{self, Column, Format, REGIMES, Value};
 
 /// The header of `yearly.csv` (described in [`super::columns`]).
-pub const YEARLY_COLUMNS: [&str; 19] = {
-    let mut names = [""; 19];
-    let mut i = 0;
-    while i < columns::YEARLY_KEYS.len() {
-        names[i] = columns::YEARLY_KEYS[i];
-        i += 1;
-    }
-    let mut j = 0;
-    while j < columns::YEARLY.len() {
-        names[i + j] = columns::YEARLY[j].name;
-        j += 1;
-    }
-    names
-};
+pub const YEARLY_COLUMNS: [&str; 19] = columns::YEARLY_HEADER;
 
-pub const SUMMARY_COLUMNS: [&str; 11] = [
-    "trajectory",
-    "regime",
-    columns::SUMMARY_AMOUNTS[0].name,
-    columns::SUMMARY_AMOUNTS[1].name,
-    columns::SUMMARY_AMOUNTS[2].name,
-    columns::SUMMARY_AMOUNTS[3].name,
-    "irr",
-    "moic",
-    "payback_year",
-    columns::SUMMARY_CLOUD[0].name,
-    columns::SUMMARY_CLOUD[1].name,
-];
-
-/// The SPEC's columns, then extras that a spreadsheet user wants beside them.
-pub const COMPARISON_COLUMNS: [&str; 12] = [
-    "trajectory",
-    "npv_profit_share",
-    "npv_equity",
-    "npv_advantage",
-    "winner",
-    "breakeven_scale",
-    "irr_profit_share",
-    "irr_equity",
-    "moic_profit_share",
-    "moic_equity",
-    "payback_year_profit_share",
-    "payback_year_equity",
-];
-
-const REGIMES: [Regime; 2] = [Regime::ProfitShare, Regime::Equity];
-
-fn write(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+fn write<H: AsRef<[u8]>>(header: &[H], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
@@ -106,8 +61,17 @@ pub fn text_cell(text: &str) -> String {
     }
 }
 
-fn year(y: Option<i32>) -> String {
-    y.map(|y| y.to_string()).unwrap_or_default()
+/// A value as a CSV cell: printed by its format, a name from the model neutralised.
+pub fn cell(format: Format, value: Value) -> String {
+    match (format, value) {
+        (Format::Name, Value::Text(text)) => text_cell(text),
+        (format, value) => format.text(value),
+    }
+}
+
+/// The cell of `column` in `row`.
+pub fn column_cell<R>(column: &Column<R>, row: &R) -> String {
+    cell(column.format, (column.value)(row))
 }
 
 /// One row per trajectory, regime and year.
@@ -115,17 +79,24 @@ pub fn yearly(comparison: &Comparison) -> Vec<u8> {
     let rows = comparison.trajectories.iter().flat_map(|t| {
         REGIMES.iter().flat_map(move |&regime| {
             t.regime(regime).rows.iter().map(move |r| {
-                let keys = [
-                    text_cell(&t.name),
-                    regime.as_str().to_string(),
-                    r.year.to_string(),
-                ];
-                let values = columns::YEARLY.iter().map(|c| c.format.text((c.value)(r)));
-                keys.into_iter().chain(values).collect()
+                let keys = columns::YEARLY_KEYS
+                    .iter()
+                    .zip(columns::yearly_keys(&t.name, regime, r))
+                    .map(|(k, v)| cell(k.format, v));
+                let values = columns::YEARLY.iter().map(|c| column_cell(c, r));
+                keys.chain(values).collect()
             })
         })
     });
     write(&YEARLY_COLUMNS, rows)
+}
+
+/// The header of `summary.csv`: `trajectory`, `regime`, then [`columns::summary`].
+pub fn summary_header() -> Vec<&'static str> {
+    [columns::TRAJECTORY.name, columns::REGIME.name]
+        .into_iter()
+        .chain(columns::summary().map(|c| c.name))
+        .collect()
 }
 
 /// One row per trajectory and regime.
@@ -133,47 +104,37 @@ pub fn summary(comparison: &Comparison) -> Vec<u8> {
     let rows = comparison.trajectories.iter().flat_map(|t| {
         REGIMES.iter().map(move |&regime| {
             let m = &t.regime(regime).measures;
-            let amounts = |list: &[columns::SummaryColumn]| -> Vec<String> {
-                list.iter().map(|c| amount((c.value)(m))).collect()
-            };
-            let mut row = vec![text_cell(&t.name), regime.as_str().to_string()];
-            row.extend(amounts(&columns::SUMMARY_AMOUNTS));
-            row.extend([
-                rate_f64(m.irr),
-                m.moic.map(ratio).unwrap_or_default(),
-                year(m.payback_year),
-            ]);
-            row.extend(amounts(&columns::SUMMARY_CLOUD));
-            row
+            let keys = [
+                cell(columns::TRAJECTORY.format, Value::Text(&t.name)),
+                cell(columns::REGIME.format, Value::Text(regime.as_str())),
+            ];
+            keys.into_iter()
+                .chain(columns::summary().map(|c| column_cell(c, m)))
+                .collect()
         })
     });
-    write(&SUMMARY_COLUMNS, rows)
+    write(&summary_header(), rows)
 }
 
 /// One row per trajectory.
 pub fn comparison(comparison: &Comparison) -> Vec<u8> {
     write(
-        &COMPARISON_COLUMNS,
+        &columns::comparison_header(),
         comparison.trajectories.iter().map(comparison_row),
     )
 }
 
 fn comparison_row(t: &TrajectoryResult) -> Vec<String> {
-    let (a, b) = (&t.profit_share.measures, &t.equity.measures);
-    vec![
-        text_cell(&t.name),
-        amount(a.npv),
-        amount(b.npv),
-        amount(t.npv_advantage),
-        t.winner.as_str().to_string(),
-        t.breakeven_scale.map(ratio).unwrap_or_default(),
-        rate_f64(a.irr),
-        rate_f64(b.irr),
-        a.moic.map(ratio).unwrap_or_default(),
-        b.moic.map(ratio).unwrap_or_default(),
-        year(a.payback_year),
-        year(b.payback_year),
-    ]
+    let mut row = vec![cell(columns::TRAJECTORY.format, Value::Text(&t.name))];
+    row.extend(columns::COMPARISON.iter().map(|c| column_cell(c, t)));
+    for c in &columns::SUMMARY_RETURNS {
+        row.extend(
+            REGIMES
+                .iter()
+                .map(|&regime| column_cell(c, &t.regime(regime).measures)),
+        );
+    }
+    row
 }
 
 #[cfg(test)]

@@ -31,9 +31,10 @@ use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Number, Value, json};
 
 use crate::compare::Comparison;
-use crate::engine::{Measures, Regime, RegimeResult, TrajectoryResult, YearRow};
+use crate::engine::{Measures, RegimeResult, TrajectoryResult, YearRow};
 use crate::model::Model;
-use crate::report::{amount, columns, rate_f64, ratio, table};
+use crate::report::columns::{self, Column, Format, REGIMES};
+use crate::report::{ratio, table};
 
 /// A number from its printed form, or null for an empty value.
 fn num(text: String) -> Value {
@@ -41,6 +42,21 @@ fn num(text: String) -> Value {
         return Value::Null;
     }
     text.parse::<Number>().map_or(Value::Null, Value::Number)
+}
+
+/// A value as JSON: text as a string, a number as printed (its fixed decimals kept), null
+/// where there is none.
+pub fn to_json(format: Format, value: columns::Value) -> Value {
+    match value {
+        columns::Value::Text(text) => Value::String(text.to_string()),
+        columns::Value::Winner(w) => Value::String(w.as_str().to_string()),
+        number => num(format.text(number)),
+    }
+}
+
+/// The value of `column` in `row`, as JSON.
+pub fn column_value<R>(column: &Column<R>, row: &R) -> Value {
+    to_json(column.format, (column.value)(row))
 }
 
 /// Writes the document to `out`, pretty-printed, with a final newline.
@@ -139,18 +155,10 @@ impl Serialize for Trajectory<'_> {
         map.serialize_entry("name", &t.name)?;
         map.serialize_entry("description", &t.description)?;
         map.serialize_entry("agi_year", &t.agi_year)?;
-        map.serialize_entry(
-            "npv_profit_share",
-            &num(amount(t.profit_share.measures.npv)),
-        )?;
-        map.serialize_entry("npv_equity", &num(amount(t.equity.measures.npv)))?;
-        map.serialize_entry("npv_advantage", &num(amount(t.npv_advantage)))?;
-        map.serialize_entry("winner", t.winner.as_str())?;
-        map.serialize_entry(
-            "breakeven_scale",
-            &num(t.breakeven_scale.map(ratio).unwrap_or_default()),
-        )?;
-        for regime in [Regime::ProfitShare, Regime::Equity] {
+        for c in &columns::COMPARISON {
+            map.serialize_entry(c.name, &column_value(c, t))?;
+        }
+        for regime in REGIMES {
             map.serialize_entry(
                 regime.as_str(),
                 &RegimeJson {
@@ -172,14 +180,8 @@ impl Serialize for RegimeJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let m: &Measures = &self.result.measures;
         let mut map = s.serialize_map(None)?;
-        for c in &columns::SUMMARY_AMOUNTS {
-            map.serialize_entry(c.name, &num(amount((c.value)(m))))?;
-        }
-        map.serialize_entry("irr", &num(rate_f64(m.irr)))?;
-        map.serialize_entry("moic", &num(m.moic.map(ratio).unwrap_or_default()))?;
-        map.serialize_entry("payback_year", &m.payback_year)?;
-        for c in &columns::SUMMARY_CLOUD {
-            map.serialize_entry(c.name, &num(amount((c.value)(m))))?;
+        for c in columns::summary() {
+            map.serialize_entry(c.name, &column_value(c, m))?;
         }
         if self.yearly {
             map.serialize_entry("yearly", &Rows(&self.result.rows))?;
@@ -206,9 +208,9 @@ impl Serialize for Row<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let row = self.0;
         let mut map = s.serialize_map(Some(1 + columns::YEARLY.len()))?;
-        map.serialize_entry("year", &row.year)?;
+        map.serialize_entry(columns::YEAR.name, &row.year)?;
         for c in &columns::YEARLY {
-            map.serialize_entry(c.name, &num(c.format.text((c.value)(row))))?;
+            map.serialize_entry(c.name, &column_value(c, row))?;
         }
         map.end()
     }

@@ -4,6 +4,10 @@
 //! significant digits where that takes more places ([`solution`]), `solve`'s current value
 //! (the model's own) to 8.
 //!
+//! Each output's columns are described once ([`SWEEP`], [`SOLVE`], [`TORNADO`], as
+//! [`super::columns::Column`]s) and the CSV, the JSON and the table read them; the tables
+//! keep their own headings where those read better than the names.
+//!
 //! `sweep.csv` of the built-in model's `base` over three stakes:
 //!
 //! ```
@@ -38,34 +42,204 @@
 use rust_decimal::Decimal;
 use serde_json::{Map, Number, Value, json};
 
-use crate::report::csv::text_cell;
+use crate::report::columns::{self, Column, Format, names};
+use crate::report::csv::{cell, column_cell};
+use crate::report::fixed;
+use crate::report::json::column_value;
 use crate::report::table::{money, signed_money};
-use crate::report::{amount, fixed, ratio};
+use crate::sensitivity::Outcome;
 use crate::sensitivity::solve::SolveRow;
 use crate::sensitivity::sweep::Sweep;
 use crate::sensitivity::tornado::TornadoRow;
 
-pub const SOLVE_COLUMNS: [&str; 6] = [
-    "trajectory",
-    "path",
-    "target",
-    "current_value",
-    "current_advantage",
-    "solution",
+/// The columns of `sweep.csv` after `trajectory` and the varied paths (one column each,
+/// named by the path, the value [`Format::Exact`]).
+pub const SWEEP: [Column<Outcome>; 4] = [
+    Column {
+        name: "npv_profit_share",
+        format: Format::Amount,
+        value: |o| o.npv_profit_share.into(),
+    },
+    Column {
+        name: "npv_equity",
+        format: Format::Amount,
+        value: |o| o.npv_equity.into(),
+    },
+    Column {
+        name: "npv_advantage",
+        format: Format::Advantage,
+        value: |o| o.npv_advantage.into(),
+    },
+    Column {
+        name: "winner",
+        format: Format::Text,
+        value: |o| o.winner.into(),
+    },
 ];
 
-pub const TORNADO_COLUMNS: [&str; 7] = [
-    "trajectory",
-    "input",
-    "low",
-    "high",
-    "advantage_low",
-    "advantage_high",
-    "swing",
+/// The table's headings where they are not the column's name.
+const SWEEP_HEADINGS: [(&str, &str); 3] = [
+    ("npv_profit_share", "NPV profit share"),
+    ("npv_equity", "NPV equity"),
+    ("npv_advantage", "equity advantage"),
 ];
+
+/// The columns of `solve.csv`.
+pub const SOLVE: [Column<SolveRow>; 6] = [
+    Column {
+        name: "trajectory",
+        format: Format::Name,
+        value: |r| r.trajectory.as_str().into(),
+    },
+    Column {
+        name: "path",
+        format: Format::Text,
+        value: |r| r.path.as_str().into(),
+    },
+    Column {
+        name: "target",
+        format: Format::Advantage,
+        value: |r| r.target.into(),
+    },
+    Column {
+        name: "current_value",
+        format: Format::Ratio,
+        value: |r| r.current_value.into(),
+    },
+    Column {
+        name: "current_advantage",
+        format: Format::Advantage,
+        value: |r| r.current_advantage.into(),
+    },
+    Column {
+        name: "solution",
+        format: Format::Solution,
+        value: |r| r.solution.into(),
+    },
+];
+
+pub const SOLVE_COLUMNS: [&str; 6] = names(&SOLVE);
+
+/// The table's headings where they are not the column's name.
+const SOLVE_HEADINGS: [(&str, &str); 3] = [
+    ("target", "target advantage"),
+    ("current_value", "current value"),
+    ("current_advantage", "current advantage"),
+];
+
+/// The columns of `tornado.csv`.
+pub const TORNADO: [Column<TornadoRow>; 7] = [
+    Column {
+        name: "trajectory",
+        format: Format::Name,
+        value: |r| r.trajectory.as_str().into(),
+    },
+    Column {
+        name: "input",
+        format: Format::Text,
+        value: |r| r.input.as_str().into(),
+    },
+    Column {
+        name: "low",
+        format: Format::Exact,
+        value: |r| r.low.into(),
+    },
+    Column {
+        name: "high",
+        format: Format::Exact,
+        value: |r| r.high.into(),
+    },
+    Column {
+        name: "advantage_low",
+        format: Format::Advantage,
+        value: |r| r.advantage_low.into(),
+    },
+    Column {
+        name: "advantage_high",
+        format: Format::Advantage,
+        value: |r| r.advantage_high.into(),
+    },
+    Column {
+        name: "swing",
+        format: Format::Amount,
+        value: |r| r.swing.into(),
+    },
+];
+
+pub const TORNADO_COLUMNS: [&str; 7] = names(&TORNADO);
+
+/// The table's headings where they are not the column's name.
+const TORNADO_HEADINGS: [(&str, &str); 2] = [
+    ("advantage_low", "advantage at low"),
+    ("advantage_high", "advantage at high"),
+];
+
+/// A table's heading of the column `name`: its own where `headings` gives one, else the name.
+fn heading(name: &'static str, headings: &[(&str, &'static str)]) -> String {
+    headings
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or(name, |(_, h)| *h)
+        .to_string()
+}
+
+/// A value as the tables show it: amounts for reading, advantages signed as `compare` signs
+/// them, a winner in words, "none" where `solve` found no solution.
+fn table_cell<R>(column: &Column<R>, row: &R) -> String {
+    match ((column.value)(row), column.format) {
+        (columns::Value::Decimal(Some(v)), Format::Amount) => money(v),
+        (columns::Value::Decimal(Some(v)), Format::Advantage) => signed_money(v),
+        (columns::Value::Decimal(None), Format::Solution) => "none".into(),
+        (columns::Value::Winner(w), _) => w.as_str().replace('_', " "),
+        (value, format) => format.text(value),
+    }
+}
+
+/// How many columns of `columns` a table aligns to the left: the text before the numbers.
+fn text_columns<R>(columns: &[Column<R>]) -> usize {
+    columns
+        .iter()
+        .take_while(|c| matches!(c.format, Format::Name | Format::Text))
+        .count()
+}
+
+/// A CSV file of `columns`, one row per row.
+fn csv_of<R>(columns: &[Column<R>], rows: &[R]) -> Vec<u8> {
+    let header: Vec<String> = columns.iter().map(|c| c.name.to_string()).collect();
+    csv_bytes(
+        &header,
+        rows.iter()
+            .map(|r| columns.iter().map(|c| column_cell(c, r)).collect()),
+    )
+}
+
+/// The JSON document of `columns`: the model file and one object per row.
+fn json_of<R>(columns: &[Column<R>], rows: &[R], model_file: &str) -> Vec<u8> {
+    let rows: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            let object: Map<String, serde_json::Value> = columns
+                .iter()
+                .map(|c| (c.name.to_string(), column_value(c, r)))
+                .collect();
+            serde_json::Value::Object(object)
+        })
+        .collect();
+    pretty(json!({ "model": model_file, "rows": rows }))
+}
+
+/// The table of `columns`, with `headings` where the table's differ from the names.
+fn table_of<R>(columns: &[Column<R>], headings: &[(&str, &'static str)], rows: &[R]) -> String {
+    let header: Vec<String> = columns.iter().map(|c| heading(c.name, headings)).collect();
+    let body = rows
+        .iter()
+        .map(|r| columns.iter().map(|c| table_cell(c, r)).collect())
+        .collect();
+    table(&header, body, text_columns(columns))
+}
 
 /// An input value as written: the exact decimal, without trailing zeros.
-fn exact(v: Decimal) -> String {
+pub(crate) fn exact(v: Decimal) -> String {
     let mut v = v.normalize();
     if v.is_zero() {
         v.set_sign_positive(true);
@@ -107,10 +281,6 @@ fn solution_places(value: Decimal) -> u32 {
     (SOLUTION_DIGITS - 1 - leading).clamp(i64::from(crate::report::RATIO_DP), 28) as u32
 }
 
-fn opt(v: Option<Decimal>, f: fn(Decimal) -> String) -> String {
-    v.map(f).unwrap_or_default()
-}
-
 fn csv_bytes(header: &[String], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
@@ -129,23 +299,18 @@ fn num(text: String) -> Value {
     text.parse::<Number>().map_or(Value::Null, Value::Number)
 }
 
-/// `sweep.csv`: trajectory, one column per varied path, npv_profit_share, npv_equity,
-/// npv_advantage, winner.
+/// `sweep.csv`: trajectory, one column per varied path, then [`SWEEP`].
 pub fn sweep_csv(sweep: &Sweep) -> Vec<u8> {
-    let mut header = vec!["trajectory".to_string()];
+    let mut header = vec![columns::TRAJECTORY.name.to_string()];
     header.extend(sweep.paths.iter().cloned());
-    header.extend(["npv_profit_share", "npv_equity", "npv_advantage", "winner"].map(String::from));
+    header.extend(SWEEP.iter().map(|c| c.name.to_string()));
     csv_bytes(
         &header,
         sweep.rows.iter().map(|r| {
-            let mut row = vec![text_cell(&r.trajectory)];
+            let trajectory = columns::Value::Text(&r.trajectory);
+            let mut row = vec![cell(columns::TRAJECTORY.format, trajectory)];
             row.extend(r.values.iter().map(|v| exact(*v)));
-            row.extend([
-                amount(r.outcome.npv_profit_share),
-                amount(r.outcome.npv_equity),
-                amount(r.outcome.npv_advantage),
-                r.outcome.winner.as_str().to_string(),
-            ]);
+            row.extend(SWEEP.iter().map(|c| column_cell(c, &r.outcome)));
             row
         }),
     )
@@ -160,175 +325,59 @@ pub fn sweep_json(sweep: &Sweep, model_file: &str) -> Vec<u8> {
             for (p, v) in sweep.paths.iter().zip(&r.values) {
                 values.insert(p.clone(), num(exact(*v)));
             }
-            json!({
-                "trajectory": r.trajectory,
-                "values": values,
-                "npv_profit_share": num(amount(r.outcome.npv_profit_share)),
-                "npv_equity": num(amount(r.outcome.npv_equity)),
-                "npv_advantage": num(amount(r.outcome.npv_advantage)),
-                "winner": r.outcome.winner.as_str(),
-            })
+            let mut row = Map::new();
+            row.insert(columns::TRAJECTORY.name.into(), json!(r.trajectory));
+            row.insert("values".into(), Value::Object(values));
+            for c in &SWEEP {
+                row.insert(c.name.into(), column_value(c, &r.outcome));
+            }
+            Value::Object(row)
         })
         .collect();
     pretty(json!({ "model": model_file, "varied": sweep.paths, "rows": rows }))
 }
 
 pub fn sweep_table(sweep: &Sweep) -> String {
-    let mut header: Vec<String> = vec!["trajectory".into()];
+    let mut header: Vec<String> = vec![columns::TRAJECTORY.name.into()];
     header.extend(sweep.paths.iter().cloned());
-    header.extend(
-        [
-            "NPV profit share",
-            "NPV equity",
-            "equity advantage",
-            "winner",
-        ]
-        .map(String::from),
-    );
+    header.extend(SWEEP.iter().map(|c| heading(c.name, &SWEEP_HEADINGS)));
     let rows = sweep
         .rows
         .iter()
         .map(|r| {
             let mut row = vec![r.trajectory.clone()];
             row.extend(r.values.iter().map(|v| exact(*v)));
-            row.extend([
-                money(r.outcome.npv_profit_share),
-                money(r.outcome.npv_equity),
-                signed_money(r.outcome.npv_advantage),
-                r.outcome.winner.as_str().replace('_', " "),
-            ]);
+            row.extend(SWEEP.iter().map(|c| table_cell(c, &r.outcome)));
             row
         })
         .collect();
     table(&header, rows, 1 + sweep.paths.len())
 }
 
-/// `solve.csv`: trajectory, path, target, current_value, current_advantage, solution.
+/// `solve.csv`: [`SOLVE`].
 pub fn solve_csv(rows: &[SolveRow]) -> Vec<u8> {
-    let header: Vec<String> = SOLVE_COLUMNS.iter().map(|s| s.to_string()).collect();
-    csv_bytes(
-        &header,
-        rows.iter().map(|r| {
-            vec![
-                text_cell(&r.trajectory),
-                r.path.clone(),
-                amount(r.target),
-                opt(r.current_value, ratio),
-                amount(r.current_advantage),
-                opt(r.solution, solution),
-            ]
-        }),
-    )
+    csv_of(&SOLVE, rows)
 }
 
 pub fn solve_json(rows: &[SolveRow], model_file: &str) -> Vec<u8> {
-    let rows: Vec<Value> = rows
-        .iter()
-        .map(|r| {
-            json!({
-                "trajectory": r.trajectory,
-                "path": r.path,
-                "target": num(amount(r.target)),
-                "current_value": num(opt(r.current_value, ratio)),
-                "current_advantage": num(amount(r.current_advantage)),
-                "solution": num(opt(r.solution, solution)),
-            })
-        })
-        .collect();
-    pretty(json!({ "model": model_file, "rows": rows }))
+    json_of(&SOLVE, rows, model_file)
 }
 
 pub fn solve_table(rows: &[SolveRow]) -> String {
-    let header: Vec<String> = [
-        "trajectory",
-        "path",
-        "target advantage",
-        "current value",
-        "current advantage",
-        "solution",
-    ]
-    .map(String::from)
-    .to_vec();
-    let body = rows
-        .iter()
-        .map(|r| {
-            vec![
-                r.trajectory.clone(),
-                r.path.clone(),
-                signed_money(r.target),
-                opt(r.current_value, ratio),
-                signed_money(r.current_advantage),
-                r.solution.map(solution).unwrap_or_else(|| "none".into()),
-            ]
-        })
-        .collect();
-    table(&header, body, 2)
+    table_of(&SOLVE, &SOLVE_HEADINGS, rows)
 }
 
-/// `tornado.csv`: trajectory, input, low, high, advantage_low, advantage_high, swing.
+/// `tornado.csv`: [`TORNADO`].
 pub fn tornado_csv(rows: &[TornadoRow]) -> Vec<u8> {
-    let header: Vec<String> = TORNADO_COLUMNS.iter().map(|s| s.to_string()).collect();
-    csv_bytes(
-        &header,
-        rows.iter().map(|r| {
-            vec![
-                text_cell(&r.trajectory),
-                r.input.clone(),
-                exact(r.low),
-                exact(r.high),
-                opt(r.advantage_low, amount),
-                opt(r.advantage_high, amount),
-                opt(r.swing, amount),
-            ]
-        }),
-    )
+    csv_of(&TORNADO, rows)
 }
 
 pub fn tornado_json(rows: &[TornadoRow], model_file: &str) -> Vec<u8> {
-    let rows: Vec<Value> = rows
-        .iter()
-        .map(|r| {
-            json!({
-                "trajectory": r.trajectory,
-                "input": r.input,
-                "low": num(exact(r.low)),
-                "high": num(exact(r.high)),
-                "advantage_low": num(opt(r.advantage_low, amount)),
-                "advantage_high": num(opt(r.advantage_high, amount)),
-                "swing": num(opt(r.swing, amount)),
-            })
-        })
-        .collect();
-    pretty(json!({ "model": model_file, "rows": rows }))
+    json_of(&TORNADO, rows, model_file)
 }
 
 pub fn tornado_table(rows: &[TornadoRow]) -> String {
-    let header: Vec<String> = [
-        "trajectory",
-        "input",
-        "low",
-        "high",
-        "advantage at low",
-        "advantage at high",
-        "swing",
-    ]
-    .map(String::from)
-    .to_vec();
-    let body = rows
-        .iter()
-        .map(|r| {
-            vec![
-                r.trajectory.clone(),
-                r.input.clone(),
-                exact(r.low),
-                exact(r.high),
-                r.advantage_low.map(signed_money).unwrap_or_default(),
-                r.advantage_high.map(signed_money).unwrap_or_default(),
-                r.swing.map(money).unwrap_or_default(),
-            ]
-        })
-        .collect();
-    table(&header, body, 2)
+    table_of(&TORNADO, &TORNADO_HEADINGS, rows)
 }
 
 fn pretty(doc: Value) -> Vec<u8> {
@@ -372,4 +421,27 @@ fn table(header: &[String], rows: Vec<Vec<String>>, left: usize) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tables_own_headings_name_columns_of_the_description() {
+        let sweep = names(&SWEEP);
+        for (lists, headings) in [
+            (&sweep[..], &SWEEP_HEADINGS[..]),
+            (&SOLVE_COLUMNS[..], &SOLVE_HEADINGS[..]),
+            (&TORNADO_COLUMNS[..], &TORNADO_HEADINGS[..]),
+        ] {
+            for (name, _) in headings {
+                assert!(lists.contains(name), "{name}");
+            }
+        }
+        assert_eq!(heading("target", &SOLVE_HEADINGS), "target advantage");
+        assert_eq!(heading("solution", &SOLVE_HEADINGS), "solution");
+        // The text columns come first, aligned left.
+        assert_eq!((text_columns(&SOLVE), text_columns(&TORNADO)), (2, 2));
+    }
 }

@@ -188,17 +188,21 @@ fn yearly_table(model: &Model, t: &TrajectoryResult, regime: Regime) -> String {
             Some((*header, column))
         })
         .collect();
+    let value = |column: &columns::YearlyColumn, r: &YearRow| -> Decimal {
+        (column.value)(r).decimal().unwrap_or_default()
+    };
     let cell = |column: &columns::YearlyColumn, r: &YearRow| -> String {
-        let v = (column.value)(r);
+        let v = value(column, r);
         match column.format {
-            columns::Format::Amount => money(v),
             columns::Format::Ratio => percent(v, 2),
+            // The other columns shown are amounts.
+            _ => money(v),
         }
     };
     let result = t.regime(regime);
     let (shown, zero): (Vec<_>, Vec<_>) = columns
         .iter()
-        .partition(|(_, column)| result.rows.iter().any(|r| !(column.value)(r).is_zero()));
+        .partition(|(_, column)| result.rows.iter().any(|r| !value(column, r).is_zero()));
     let mut header = vec!["year"];
     header.extend(shown.iter().map(|(name, _)| *name));
     let mut grid = Grid::new(&header);

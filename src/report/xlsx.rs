@@ -11,6 +11,9 @@
 //!   `yearly.csv`, where `discount_factor` and `present_value` are formulas on those names,
 //!   and beside them (columns U to W) each regime's terminal value and NPV, the NPV a formula.
 //!
+//! The columns, their number formats and the cells the formulas refer to come from the one
+//! description of the outputs' columns ([`super::columns`]), found there by name.
+//!
 //! So changing `discount_rate` in a spreadsheet recomputes every discount factor, present
 //! value, NPV, advantage and winner. The other inputs are shown for reference: they shape the
 //! yearly flows, which the engine computed, so changing them needs a rerun.
@@ -59,9 +62,10 @@ use rust_xlsxwriter::{
 };
 
 use crate::compare::Comparison;
-use crate::engine::{Regime, TrajectoryResult, YearRow};
+use crate::engine::{Regime, TrajectoryResult};
 use crate::error::Error;
 use crate::model::{Model, RevenueShare};
+use crate::report::columns::{self, COMPARISON, Column, REGIMES, Value};
 
 /// The file name `compare --out` writes.
 pub const FILE_NAME: &str = "stakeshift.xlsx";
@@ -70,23 +74,42 @@ pub const FILE_NAME: &str = "stakeshift.xlsx";
 pub const INPUTS_SHEET: &str = "Inputs";
 pub const SUMMARY_SHEET: &str = "Summary";
 
+/// The columns of `Summary` after `trajectory`: those of `comparison.csv` through the winner
+/// (the two NPVs, the advantage, the winner), described in [`columns::COMPARISON`].
+const SUMMARY_SHOWN: &[Column<TrajectoryResult>] = COMPARISON
+    .as_slice()
+    .split_at(columns::position(&columns::names(&COMPARISON), "winner") + 1)
+    .0;
+
 /// The header of `Summary`.
-pub const SUMMARY_COLUMNS: [&str; 5] = [
-    "trajectory",
-    "npv_profit_share",
-    "npv_equity",
-    "npv_advantage",
-    "winner",
-];
+pub const SUMMARY_COLUMNS: [&str; 1 + SUMMARY_SHOWN.len()] = {
+    let mut names = [columns::TRAJECTORY.name; 1 + SUMMARY_SHOWN.len()];
+    let mut i = 0;
+    while i < SUMMARY_SHOWN.len() {
+        names[1 + i] = SUMMARY_SHOWN[i].name;
+        i += 1;
+    }
+    names
+};
 
 /// The columns of a trajectory sheet: those of `yearly.csv`, in its order.
-pub const YEARLY_COLUMNS: [&str; 19] = crate::report::csv::YEARLY_COLUMNS;
+pub const YEARLY_COLUMNS: [&str; 19] = columns::YEARLY_HEADER;
 
-// Columns (0-based) of a trajectory sheet that formulas refer to.
-const COL_YEAR: u16 = 2;
-const COL_CASH_FLOW: u16 = 13;
-const COL_DISCOUNT_FACTOR: u16 = 15;
-const COL_PRESENT_VALUE: u16 = 16;
+// Columns (0-based) that formulas refer to, found by name in the descriptions: on a
+// trajectory sheet,
+const COL_YEAR: u16 = columns::yearly_position("year") as u16;
+const COL_CASH_FLOW: u16 = columns::yearly_position("cash_flow") as u16;
+const COL_DISCOUNT_FACTOR: u16 = columns::yearly_position("discount_factor") as u16;
+const COL_PRESENT_VALUE: u16 = columns::yearly_position("present_value") as u16;
+// and on `Summary`.
+const fn summary_position(name: &str) -> u16 {
+    columns::position(&SUMMARY_COLUMNS, name) as u16
+}
+const SUMMARY_TRAJECTORY: u16 = summary_position(columns::TRAJECTORY.name);
+const SUMMARY_NPV_PROFIT_SHARE: u16 = summary_position("npv_profit_share");
+const SUMMARY_NPV_EQUITY: u16 = summary_position("npv_equity");
+const SUMMARY_ADVANTAGE: u16 = summary_position("npv_advantage");
+const SUMMARY_WINNER: u16 = summary_position("winner");
 /// The NPV block sits right of the yearly rows, one blank column after them: regime,
 /// terminal value, NPV, one row per regime under a header.
 const COL_NPV_REGIME: u16 = YEARLY_COLUMNS.len() as u16 + 1;
@@ -112,14 +135,37 @@ enum Kind {
     Text,
 }
 
-/// The kind of each column of a trajectory sheet.
-fn yearly_kind(column: &str) -> Kind {
-    match column {
-        "trajectory" | "regime" => Kind::Text,
-        "year" => Kind::Year,
-        "stake" => Kind::Rate,
-        "discount_factor" => Kind::Factor,
-        _ => Kind::Amount,
+impl Kind {
+    /// How a column of that format is shown.
+    fn of(format: columns::Format) -> Kind {
+        match format {
+            columns::Format::Name | columns::Format::Text => Kind::Text,
+            columns::Format::Year => Kind::Year,
+            columns::Format::Amount | columns::Format::Advantage => Kind::Amount,
+            columns::Format::Ratio => Kind::Rate,
+            // (Inputs' values and solutions are not in the workbook.)
+            columns::Format::Factor | columns::Format::Exact | columns::Format::Solution => {
+                Kind::Factor
+            }
+        }
+    }
+}
+
+/// Each column of a trajectory sheet with its kind, in order.
+fn yearly_kinds() -> impl Iterator<Item = (&'static str, Kind)> {
+    let keys = columns::YEARLY_KEYS
+        .iter()
+        .map(|k| (k.name, Kind::of(k.format)));
+    keys.chain(columns::YEARLY.iter().map(|c| (c.name, Kind::of(c.format))))
+}
+
+/// A number as the workbook holds it (NaN where there is none, which no column has).
+fn number(value: Value) -> f64 {
+    match value {
+        Value::Decimal(Some(d)) => to_f64(d),
+        Value::Integer(Some(n)) => n as f64,
+        Value::Float(Some(f)) => f,
+        _ => f64::NAN,
     }
 }
 
@@ -472,11 +518,6 @@ fn npv_row(regime: Regime) -> u32 {
     }
 }
 
-fn yearly_value(row: &YearRow, column: &str) -> Decimal {
-    crate::report::columns::yearly_value(row, column)
-        .unwrap_or_else(|| unreachable!("{column} is not a numeric yearly column"))
-}
-
 fn write_trajectory(
     sheet: &mut Worksheet,
     t: &TrajectoryResult,
@@ -484,48 +525,43 @@ fn write_trajectory(
 ) -> Result<(), XlsxError> {
     write_header(sheet, &YEARLY_COLUMNS, formats)?;
     // Keep the trajectory, regime and year in view when scrolling right.
-    sheet.set_freeze_panes(1, 3)?;
+    sheet.set_freeze_panes(1, columns::YEARLY_KEYS.len() as u16)?;
     let mut row = 1u32;
-    for regime in [Regime::ProfitShare, Regime::Equity] {
+    for regime in REGIMES {
         let result = t.regime(regime);
         let first = row;
         for r in &result.rows {
-            for (col, name) in YEARLY_COLUMNS.iter().enumerate() {
+            let keys = columns::YEARLY_KEYS
+                .iter()
+                .map(|k| k.format)
+                .zip(columns::yearly_keys(&t.name, regime, r));
+            let values = columns::YEARLY.iter().map(|c| (c.format, (c.value)(r)));
+            for (col, (format, value)) in keys.chain(values).enumerate() {
                 let col = col as u16;
-                let format = formats.of(yearly_kind(name));
-                match *name {
-                    "trajectory" => {
-                        sheet.write_string(row, col, &t.name)?;
+                let format = formats.of(Kind::of(format));
+                match (col, value) {
+                    (_, Value::Text(text)) => {
+                        sheet.write_string(row, col, text)?;
                     }
-                    "regime" => {
-                        sheet.write_string(row, col, regime.as_str())?;
-                    }
-                    "discount_factor" => {
+                    (COL_DISCOUNT_FACTOR, value) => {
                         let formula = format!(
                             "=1/(1+discount_rate)^({}-valuation_year)",
                             cell(row, COL_YEAR)
                         );
-                        let value = Formula::new(formula)
-                            .set_result(result_text(to_f64(r.discount_factor)));
+                        let value = Formula::new(formula).set_result(result_text(number(value)));
                         sheet.write_formula_with_format(row, col, value, format)?;
                     }
-                    "present_value" => {
+                    (COL_PRESENT_VALUE, value) => {
                         let formula = format!(
                             "={}*{}",
                             cell(row, COL_CASH_FLOW),
                             cell(row, COL_DISCOUNT_FACTOR)
                         );
-                        let value =
-                            Formula::new(formula).set_result(result_text(to_f64(r.present_value)));
+                        let value = Formula::new(formula).set_result(result_text(number(value)));
                         sheet.write_formula_with_format(row, col, value, format)?;
                     }
-                    other => {
-                        sheet.write_number_with_format(
-                            row,
-                            col,
-                            to_f64(yearly_value(r, other)),
-                            format,
-                        )?;
+                    (_, value) => {
+                        sheet.write_number_with_format(row, col, number(value), format)?;
                     }
                 }
             }
@@ -560,8 +596,8 @@ fn write_trajectory(
         sheet.write_string_with_format(0, col, name, &formats.header)?;
         set_width(sheet, col, name, 14)?;
     }
-    for (col, name) in YEARLY_COLUMNS.iter().enumerate() {
-        let content = match yearly_kind(name) {
+    for (col, (name, kind)) in yearly_kinds().enumerate() {
+        let content = match kind {
             Kind::Text => super::display_width(&t.name).max("profit_share".len()),
             Kind::Year => 4,
             _ => 14,
@@ -587,24 +623,42 @@ fn write_summary(
     for (i, (t, name)) in comparison.trajectories.iter().zip(sheet_names).enumerate() {
         let row = i as u32 + 1;
         let npv = |regime| format!("={}!{}", quoted(name), cell(npv_row(regime), COL_NPV));
-        sheet.write_string(row, 0, &t.name)?;
-        let npv_a = Formula::new(npv(Regime::ProfitShare))
-            .set_result(result_text(to_f64(t.profit_share.measures.npv)));
-        sheet.write_formula_with_format(row, 1, npv_a, &formats.amount)?;
-        let npv_b = Formula::new(npv(Regime::Equity))
-            .set_result(result_text(to_f64(t.equity.measures.npv)));
-        sheet.write_formula_with_format(row, 2, npv_b, &formats.amount)?;
-        let advantage = Formula::new(format!("={}-{}", cell(row, 2), cell(row, 1)))
-            .set_result(result_text(to_f64(t.npv_advantage)));
-        sheet.write_formula_with_format(row, 3, advantage, &formats.amount)?;
-        // The SPEC's tie: the advantage rounds to zero at 6 places (ROUND rounds half away
-        // from zero, as the engine does).
-        let d = cell(row, 3);
-        let winner = Formula::new(format!(
-            "=IF(ROUND({d},6)=0,\"tie\",IF({d}>0,\"equity\",\"profit_share\"))"
-        ))
-        .set_result(t.winner.as_str());
-        sheet.write_formula(row, 4, winner)?;
+        sheet.write_string(row, SUMMARY_TRAJECTORY, &t.name)?;
+        for c in SUMMARY_SHOWN {
+            let col = summary_position(c.name);
+            let result = result_text(number((c.value)(t)));
+            let format = formats.of(Kind::of(c.format));
+            match col {
+                SUMMARY_NPV_PROFIT_SHARE => {
+                    let npv_a = Formula::new(npv(Regime::ProfitShare)).set_result(result);
+                    sheet.write_formula_with_format(row, col, npv_a, format)?;
+                }
+                SUMMARY_NPV_EQUITY => {
+                    let npv_b = Formula::new(npv(Regime::Equity)).set_result(result);
+                    sheet.write_formula_with_format(row, col, npv_b, format)?;
+                }
+                SUMMARY_ADVANTAGE => {
+                    let advantage = Formula::new(format!(
+                        "={}-{}",
+                        cell(row, SUMMARY_NPV_EQUITY),
+                        cell(row, SUMMARY_NPV_PROFIT_SHARE)
+                    ))
+                    .set_result(result);
+                    sheet.write_formula_with_format(row, col, advantage, format)?;
+                }
+                SUMMARY_WINNER => {
+                    // The SPEC's tie: the advantage rounds to zero at 6 places (ROUND rounds
+                    // half away from zero, as the engine does).
+                    let d = cell(row, SUMMARY_ADVANTAGE);
+                    let winner = Formula::new(format!(
+                        "=IF(ROUND({d},6)=0,\"tie\",IF({d}>0,\"equity\",\"profit_share\"))"
+                    ))
+                    .set_result(c.text(t));
+                    sheet.write_formula(row, col, winner)?;
+                }
+                _ => unreachable!("a column of Summary without a formula: {}", c.name),
+            }
+        }
     }
     let longest = comparison
         .trajectories
@@ -612,9 +666,14 @@ fn write_summary(
         .map(|t| super::display_width(&t.name))
         .max()
         .unwrap_or(0);
-    set_width(sheet, 0, SUMMARY_COLUMNS[0], longest)?;
-    for (col, name) in SUMMARY_COLUMNS.iter().enumerate().skip(1) {
-        set_width(sheet, col as u16, name, 14)?;
+    set_width(
+        sheet,
+        SUMMARY_TRAJECTORY,
+        SUMMARY_COLUMNS[usize::from(SUMMARY_TRAJECTORY)],
+        longest,
+    )?;
+    for c in SUMMARY_SHOWN {
+        set_width(sheet, summary_position(c.name), c.name, 14)?;
     }
     Ok(())
 }
@@ -752,6 +811,118 @@ mod tests {
         assert_eq!(column_letters(701), "ZZ");
         assert_eq!(column_letters(702), "AAA");
         assert_eq!(cell(0, 20), "U1");
+    }
+
+    #[test]
+    fn the_formula_columns_are_found_by_name_in_the_description() {
+        assert_eq!(YEARLY_COLUMNS[usize::from(COL_YEAR)], "year");
+        assert_eq!(YEARLY_COLUMNS[usize::from(COL_CASH_FLOW)], "cash_flow");
+        assert_eq!(
+            YEARLY_COLUMNS[usize::from(COL_DISCOUNT_FACTOR)],
+            "discount_factor"
+        );
+        assert_eq!(
+            YEARLY_COLUMNS[usize::from(COL_PRESENT_VALUE)],
+            "present_value"
+        );
+        let summary = |col: u16| SUMMARY_COLUMNS[usize::from(col)];
+        assert_eq!(summary(SUMMARY_TRAJECTORY), "trajectory");
+        assert_eq!(summary(SUMMARY_NPV_PROFIT_SHARE), "npv_profit_share");
+        assert_eq!(summary(SUMMARY_NPV_EQUITY), "npv_equity");
+        assert_eq!(summary(SUMMARY_ADVANTAGE), "npv_advantage");
+        assert_eq!(summary(SUMMARY_WINNER), "winner");
+        // `Summary` shows comparison.csv's first columns, through the winner.
+        let comparison = columns::comparison_header();
+        assert_eq!(SUMMARY_COLUMNS, comparison[..SUMMARY_COLUMNS.len()]);
+    }
+
+    /// Every formula of the built-in model's workbook, read back, refers to the cells of the
+    /// columns whose headers name what it needs: were a column moved in the description and
+    /// a position not follow it, a formula would point at the wrong cells.
+    #[test]
+    fn the_workbook_formulas_refer_to_the_columns_they_name() {
+        use calamine::{Data, Reader, Xlsx};
+
+        let loaded = crate::io::load_model(None).unwrap();
+        let comparison = crate::compare::compare(&loaded.model, None).expect("it runs");
+        let bytes = render(&loaded.model, &comparison).unwrap();
+        let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        // The letter of the column whose header (row 1) is `name`.
+        let letter = |values: &calamine::Range<Data>, name: &str| {
+            let width = values.end().unwrap().1 + 1;
+            let col = (0..width)
+                .find(|&c| values.get_value((0, c)) == Some(&Data::String(name.into())))
+                .unwrap_or_else(|| panic!("no column {name}"));
+            column_letters(col as u16)
+        };
+
+        let names: Vec<&str> = comparison
+            .trajectories
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect();
+        let sheet = &sheet_names(&names)[0];
+        let values = book.worksheet_range(sheet).unwrap();
+        let formulas = book.worksheet_formula(sheet).unwrap();
+        let formula = |row: u32, name: &str| {
+            let col = YEARLY_COLUMNS.iter().position(|c| *c == name).unwrap();
+            formulas
+                .get_value((row, col as u32))
+                .cloned()
+                .unwrap_or_default()
+        };
+        let (year, cash_flow, discount_factor, present_value) = (
+            letter(&values, "year"),
+            letter(&values, "cash_flow"),
+            letter(&values, "discount_factor"),
+            letter(&values, "present_value"),
+        );
+        let rows = t_rows(&comparison.trajectories[0]);
+        for row in 1..=rows {
+            let excel = row + 1;
+            assert_eq!(
+                formula(row, "discount_factor"),
+                format!("1/(1+discount_rate)^({year}{excel}-valuation_year)")
+            );
+            assert_eq!(
+                formula(row, "present_value"),
+                format!("{cash_flow}{excel}*{discount_factor}{excel}")
+            );
+            for name in ["cash_flow", "year", "stake", "revenue"] {
+                assert_eq!(formula(row, name), "", "{name} is a number");
+            }
+        }
+        // The NPV block sums the present values and discounts the terminal value by the last
+        // discount factor.
+        let npv = formulas
+            .get_value((1, u32::from(COL_NPV)))
+            .cloned()
+            .unwrap();
+        let last = comparison.trajectories[0].profit_share.rows.len() + 1;
+        let tv = column_letters(COL_TERMINAL_VALUE);
+        assert_eq!(
+            npv,
+            format!("SUM({present_value}2:{present_value}{last})+{tv}2*{discount_factor}{last}")
+        );
+
+        let values = book.worksheet_range(SUMMARY_SHEET).unwrap();
+        let formulas = book.worksheet_formula(SUMMARY_SHEET).unwrap();
+        let (a, b, d) = (
+            letter(&values, "npv_profit_share"),
+            letter(&values, "npv_equity"),
+            letter(&values, "npv_advantage"),
+        );
+        let at = |name: &str| {
+            let col = SUMMARY_COLUMNS.iter().position(|c| *c == name).unwrap();
+            formulas.get_value((1, col as u32)).cloned().unwrap()
+        };
+        assert_eq!(at("npv_advantage"), format!("{b}2-{a}2"));
+        assert!(at("winner").starts_with(&format!("IF(ROUND({d}2,6)=0,")));
+    }
+
+    /// The yearly rows of both regimes of `t`: a trajectory sheet's rows below its header.
+    fn t_rows(t: &TrajectoryResult) -> u32 {
+        (t.profit_share.rows.len() + t.equity.rows.len()) as u32
     }
 
     #[test]

@@ -40,7 +40,9 @@ use std::io::Write as _;
 
 use rayon::prelude::*;
 
-use super::{Group, Results};
+use super::stats::Summary;
+use super::{FanRow, Group, PERCENTILES, Results};
+use crate::report::columns;
 use crate::report::csv::text_cell;
 use crate::report::{AMOUNT_DP, RATIO_DP, fixed_f64, without_negative_zero};
 
@@ -52,7 +54,7 @@ pub fn ratio(v: f64) -> String {
     fixed_f64(v, RATIO_DP)
 }
 
-fn write(header: &[String], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+fn write<H: AsRef<[u8]>>(header: &[H], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
@@ -64,61 +66,155 @@ fn write(header: &[String], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> 
     w.into_inner().expect("flush to memory")
 }
 
-/// The quantities summarized per group, as named in the columns.
-pub const QUANTITIES: [&str; 3] = ["npv_profit_share", "npv_equity", "npv_advantage"];
-/// The statistics of each quantity, as named in the columns.
-pub const STATISTICS: [&str; 7] = ["mean", "sd", "p5", "p25", "p50", "p75", "p95"];
+/// A number column of the simulation's outputs: its name and its value in a row `R`.
+pub struct Stat<R> {
+    pub name: &'static str,
+    pub value: fn(&R) -> f64,
+}
+
+/// The column naming a group: `all`, or a center (a trajectory's name).
+pub const GROUP: &str = "group";
+/// The column of a group's count of paths.
+pub const PATHS: &str = "paths";
+
+/// The shares of a group's paths, after [`GROUP`] and [`PATHS`] (ratios, to 8 places);
+/// empty for a group without paths.
+pub const SHARES: [Stat<Group>; 3] = [
+    Stat {
+        name: "p_equity_wins",
+        value: Group::p_equity_wins,
+    },
+    Stat {
+        name: "p_equity_wins_se",
+        value: Group::p_equity_wins_se,
+    },
+    Stat {
+        name: "p_tie",
+        value: Group::p_tie,
+    },
+];
+
+/// A quantity summarized per group: the columns `{quantity}_{statistic}` of
+/// `simulation.csv`, an object of the JSON.
+pub struct Quantity {
+    pub name: &'static str,
+    pub summary: fn(&Group) -> Option<Summary>,
+}
+
+/// The quantities summarized per group, after [`SHARES`].
+pub const QUANTITIES: [Quantity; 3] = [
+    Quantity {
+        name: "npv_profit_share",
+        summary: |g| g.npv_profit_share,
+    },
+    Quantity {
+        name: "npv_equity",
+        summary: |g| g.npv_equity,
+    },
+    Quantity {
+        name: "npv_advantage",
+        summary: |g| g.npv_advantage,
+    },
+];
+
+/// The percentile `K` of a summary, named by [`PERCENTILES`].
+const fn summary_percentile<const K: usize>() -> Stat<Summary> {
+    Stat {
+        name: PERCENTILES[K],
+        value: |s| s.percentiles[K],
+    }
+}
+
+/// The statistics of each quantity (amounts, to 6 places): the mean, the standard deviation,
+/// then the percentiles.
+pub const STATISTICS: [Stat<Summary>; 2 + PERCENTILES.len()] = [
+    Stat {
+        name: "mean",
+        value: |s| s.mean,
+    },
+    Stat {
+        name: "sd",
+        value: |s| s.sd,
+    },
+    summary_percentile::<0>(),
+    summary_percentile::<1>(),
+    summary_percentile::<2>(),
+    summary_percentile::<3>(),
+    summary_percentile::<4>(),
+];
+
+/// The header of `simulation.csv`: [`GROUP`], [`PATHS`], [`SHARES`], then each of
+/// [`STATISTICS`] of each of [`QUANTITIES`].
+pub fn simulation_header() -> Vec<String> {
+    let mut header = vec![GROUP.to_string(), PATHS.to_string()];
+    header.extend(SHARES.iter().map(|s| s.name.to_string()));
+    for q in &QUANTITIES {
+        for s in &STATISTICS {
+            header.push(format!("{}_{}", q.name, s.name));
+        }
+    }
+    header
+}
 
 /// `simulation.csv`: one row for all paths, then one per center.
 pub fn simulation(results: &Results) -> Vec<u8> {
-    let mut header: Vec<String> = [
-        "group",
-        "paths",
-        "p_equity_wins",
-        "p_equity_wins_se",
-        "p_tie",
-    ]
-    .map(String::from)
-    .to_vec();
-    for q in QUANTITIES {
-        for s in STATISTICS {
-            header.push(format!("{q}_{s}"));
-        }
-    }
-    write(&header, results.groups.iter().map(group_row))
+    write(&simulation_header(), results.groups.iter().map(group_row))
 }
 
 fn group_row(g: &Group) -> Vec<String> {
     let mut row = vec![text_cell(&g.name), g.paths.to_string()];
     if g.paths == 0 {
-        row.extend(std::iter::repeat_n(String::new(), 3 + 21));
+        let numbers = SHARES.len() + QUANTITIES.len() * STATISTICS.len();
+        row.extend(std::iter::repeat_n(String::new(), numbers));
         return row;
     }
-    row.push(ratio(g.p_equity_wins()));
-    row.push(ratio(g.p_equity_wins_se()));
-    row.push(ratio(g.p_tie()));
-    for s in [&g.npv_profit_share, &g.npv_equity, &g.npv_advantage] {
-        match s {
-            Some(s) => {
-                row.push(amount(s.mean));
-                row.push(amount(s.sd));
-                row.extend(s.percentiles.iter().map(|p| amount(*p)));
-            }
-            None => row.extend(std::iter::repeat_n(String::new(), 7)),
+    row.extend(SHARES.iter().map(|s| ratio((s.value)(g))));
+    for q in &QUANTITIES {
+        match (q.summary)(g) {
+            Some(summary) => row.extend(STATISTICS.iter().map(|s| amount((s.value)(&summary)))),
+            None => row.extend(std::iter::repeat_n(String::new(), STATISTICS.len())),
         }
     }
     row
 }
 
+/// The columns of `fan.csv` that say where a row is: the regime and the year.
+pub const FAN_KEYS: [&str; 2] = [columns::REGIME.name, columns::YEAR.name];
+
+/// The percentile `K` of a fan row, named by [`PERCENTILES`].
+const fn fan_percentile<const K: usize>() -> Stat<FanRow> {
+    Stat {
+        name: PERCENTILES[K],
+        value: |r| r.percentiles[K],
+    }
+}
+
+/// The columns of `fan.csv` after [`FAN_KEYS`] (amounts, to 6 places): the percentiles,
+/// then the mean.
+pub const FAN: [Stat<FanRow>; PERCENTILES.len() + 1] = [
+    fan_percentile::<0>(),
+    fan_percentile::<1>(),
+    fan_percentile::<2>(),
+    fan_percentile::<3>(),
+    fan_percentile::<4>(),
+    Stat {
+        name: "mean",
+        value: |r| r.mean,
+    },
+];
+
 /// `fan.csv`: the investor's value by regime and year over the fan sample.
 pub fn fan(results: &Results) -> Vec<u8> {
-    let header = ["regime", "year", "p5", "p25", "p50", "p75", "p95", "mean"].map(String::from);
+    let header: Vec<&str> = FAN_KEYS
+        .iter()
+        .chain(FAN.iter().map(|s| &s.name))
+        .copied()
+        .collect();
     write(
         &header,
         results.fan.iter().map(|r| {
             let mut row = vec![r.regime.as_str().to_string(), r.year.to_string()];
-            row.extend(r.percentiles.iter().map(|p| amount(*p)));
-            row.push(amount(r.mean));
+            row.extend(FAN.iter().map(|s| amount((s.value)(r))));
             row
         }),
     )
@@ -293,6 +389,38 @@ mod tests {
             String::from_utf8(paths(&results)).unwrap(),
             String::from_utf8(paths_record_by_record(&results)).unwrap()
         );
+    }
+
+    #[test]
+    fn a_group_row_has_a_cell_per_column_with_or_without_paths() {
+        let summary = Summary {
+            mean: 1.0,
+            sd: 0.5,
+            percentiles: [0.0, 0.5, 1.0, 1.5, 2.0],
+        };
+        let group = |paths| Group {
+            name: "all".into(),
+            paths,
+            equity_wins: paths / 2,
+            ties: 0,
+            npv_profit_share: (paths > 0).then_some(summary),
+            npv_equity: (paths > 0).then_some(summary),
+            npv_advantage: None,
+        };
+        let header = simulation_header();
+        for paths in [0, 4] {
+            assert_eq!(
+                group_row(&group(paths)).len(),
+                header.len(),
+                "{paths} paths"
+            );
+        }
+        let row = group_row(&group(4));
+        let at = |name: &str| &row[header.iter().position(|h| h == name).unwrap()];
+        assert_eq!(at("npv_equity_p75"), "1.500000");
+        assert_eq!(at("npv_equity_mean"), "1.000000");
+        assert_eq!(at("p_equity_wins"), "0.50000000");
+        assert_eq!(at("npv_advantage_p5"), "");
     }
 
     #[test]

@@ -33,7 +33,7 @@
 
 use serde_json::{Map, Number, Value, json};
 
-use super::csv::{QUANTITIES, STATISTICS, amount, ratio};
+use super::csv::{FAN, FAN_KEYS, GROUP, PATHS, QUANTITIES, SHARES, STATISTICS, amount, ratio};
 use super::stats::interval_95;
 use super::{Results, table};
 use crate::model::Model;
@@ -50,34 +50,32 @@ pub fn render(model: &Model, source: &str, results: &Results) -> Vec<u8> {
         .iter()
         .map(|g| {
             let mut o = Map::new();
-            o.insert("group".into(), json!(g.name));
-            o.insert("paths".into(), json!(g.paths));
+            o.insert(GROUP.into(), json!(g.name));
+            o.insert(PATHS.into(), json!(g.paths));
             if g.paths > 0 {
-                let (lo, hi) = interval_95(g.p_equity_wins(), g.paths);
-                o.insert("p_equity_wins".into(), num(ratio(g.p_equity_wins())));
-                o.insert("p_equity_wins_se".into(), num(ratio(g.p_equity_wins_se())));
-                o.insert(
-                    "p_equity_wins_95".into(),
-                    json!([num(ratio(lo)), num(ratio(hi))]),
-                );
-                o.insert("p_tie".into(), num(ratio(g.p_tie())));
+                for share in &SHARES {
+                    let p = (share.value)(g);
+                    o.insert(share.name.into(), num(ratio(p)));
+                    // The JSON alone also gives P(equity wins)'s 95% interval, after its
+                    // standard error.
+                    if share.name == "p_equity_wins_se" {
+                        let (lo, hi) = interval_95(g.p_equity_wins(), g.paths);
+                        o.insert(
+                            "p_equity_wins_95".into(),
+                            json!([num(ratio(lo)), num(ratio(hi))]),
+                        );
+                    }
+                }
             }
-            for (q, s) in
-                QUANTITIES
-                    .iter()
-                    .zip([&g.npv_profit_share, &g.npv_equity, &g.npv_advantage])
-            {
-                let Some(s) = s else { continue };
-                let values = [s.mean, s.sd]
-                    .into_iter()
-                    .chain(s.percentiles)
-                    .map(|v| num(amount(v)));
+            for q in &QUANTITIES {
+                let Some(summary) = (q.summary)(g) else {
+                    continue;
+                };
                 let stats: Map<String, Value> = STATISTICS
                     .iter()
-                    .map(|k| k.to_string())
-                    .zip(values)
+                    .map(|s| (s.name.to_string(), num(amount((s.value)(&summary)))))
                     .collect();
-                o.insert(q.to_string(), Value::Object(stats));
+                o.insert(q.name.to_string(), Value::Object(stats));
             }
             Value::Object(o)
         })
@@ -86,16 +84,13 @@ pub fn render(model: &Model, source: &str, results: &Results) -> Vec<u8> {
         .fan
         .iter()
         .map(|r| {
-            json!({
-                "regime": r.regime.as_str(),
-                "year": r.year,
-                "p5": num(amount(r.percentiles[0])),
-                "p25": num(amount(r.percentiles[1])),
-                "p50": num(amount(r.percentiles[2])),
-                "p75": num(amount(r.percentiles[3])),
-                "p95": num(amount(r.percentiles[4])),
-                "mean": num(amount(r.mean)),
-            })
+            let mut o = Map::new();
+            o.insert(FAN_KEYS[0].into(), json!(r.regime.as_str()));
+            o.insert(FAN_KEYS[1].into(), json!(r.year));
+            for s in &FAN {
+                o.insert(s.name.into(), num(amount((s.value)(r))));
+            }
+            Value::Object(o)
         })
         .collect();
     let mut doc = json!({

@@ -1,6 +1,7 @@
 //! `simulate` (SPEC section 10): the runs and their statistics are
 //! `stakeshift_core::simulate` (re-exported here); this module turns them into bytes:
-//! - [`csv`]: `simulation.csv`, `fan.csv` and `paths.csv`, their columns described once;
+//! - [`csv`]: `simulation.csv`, `fan.csv` and `paths.csv`, their columns described once
+//!   (which [`json`] and [`table`] read too; the percentiles named by [`PERCENTILES`]);
 //! - [`json`]: the same as one JSON document;
 //! - [`table`]: the table and the one-sentence conclusion.
 //!
@@ -30,3 +31,19 @@ pub mod json;
 pub mod table;
 
 pub use stakeshift_core::simulate::*;
+
+/// The percentiles' names in every output (columns, keys, headings), one per
+/// [`stats::QUANTILES`], in its order: `p5` is the percentile at 0.05.
+pub const PERCENTILES: [&str; stats::QUANTILES.len()] = ["p5", "p25", "p50", "p75", "p95"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_percentiles_are_named_by_their_quantiles() {
+        for (name, q) in PERCENTILES.iter().zip(stats::QUANTILES) {
+            assert_eq!(*name, format!("p{}", (q * 100.0).round()));
+        }
+    }
+}

@@ -29,8 +29,9 @@
 //! # Ok::<(), stakeshift::Error>(())
 //! ```
 
-use super::Results;
-use super::stats::interval_95;
+use super::csv::{STATISTICS, Stat};
+use super::stats::{Summary, interval_95};
+use super::{PERCENTILES, Results};
 use crate::model::Model;
 use crate::report::{display_width, fixed_f64, group_thousands};
 
@@ -127,11 +128,12 @@ pub fn render(model: &Model, results: &Results) -> String {
     out.push_str(&align(&rows));
     out.push('\n');
 
-    let mut rows = vec![
-        ["", "", "p5", "p25", "p50", "p75", "p95", "mean", "sd"]
-            .map(String::from)
-            .to_vec(),
-    ];
+    // The columns of simulation.csv's statistics, the percentiles first.
+    let (moments, percentiles) = STATISTICS.split_at(STATISTICS.len() - PERCENTILES.len());
+    let statistics: Vec<&Stat<Summary>> = percentiles.iter().chain(moments).collect();
+    let mut header = vec![String::new(), String::new()];
+    header.extend(statistics.iter().map(|s| s.name.to_string()));
+    let mut rows = vec![header];
     for g in &results.groups {
         for (label, summary) in [
             ("profit share", &g.npv_profit_share),
@@ -147,9 +149,7 @@ pub fn render(model: &Model, results: &Results) -> String {
                 },
                 label.to_string(),
             ];
-            row.extend(summary.percentiles.iter().map(|p| money(*p)));
-            row.push(money(summary.mean));
-            row.push(money(summary.sd));
+            row.extend(statistics.iter().map(|s| money((s.value)(summary))));
             rows.push(row);
         }
     }
