@@ -43,9 +43,8 @@
 //! // The 2025 round raises 25 at a valuation of 125: pre-money 125 - 25 = 100, and the
 //! // fund puts in 2.5, so its stake becomes (0.2 x 100 + 2.5) / (100 + 25) = 0.18.
 //! let valuation = [hundred, Decimal::from(125)];
-//! let path = stake_path(&deal, &valuation, Decimal::ONE).unwrap();
-//! assert_eq!(path.stake, [Decimal::ZERO, Decimal::new(18, 2)]);
-//! assert_eq!(path.participation, [Decimal::ZERO, Decimal::new(25, 1)]);
+//! let stakes = stake_path(&deal, &valuation, Decimal::ONE).unwrap();
+//! assert_eq!(stakes, [Decimal::ZERO, Decimal::new(18, 2)]);
 //! // Valuations scaled by 0.2 leave the round a pre-money of 25 - 25 = 0: an error.
 //! let err = stake_path(&deal, &valuation, Decimal::new(2, 1)).err().unwrap();
 //! assert_eq!((err.round, err.year, err.pre_money), (0, 2025, Decimal::ZERO));
@@ -393,22 +392,15 @@ pub fn apply_rounds_with<N: Num>(
     Ok(outcome)
 }
 
-/// The investor's stake after each year's rounds, and its participations, by year index.
-pub struct StakePath<N = Decimal> {
-    pub stake: Vec<N>,
-    pub participation: Vec<N>,
-}
-
 /// s_t from from_year on (SPEC section 4), with every valuation multiplied by `scale`
 /// (1 for the trajectory itself; other values for the break-even search).
 pub fn stake_path<N: Num>(
     deal: &Deal<N>,
     valuation: &[N],
     scale: N,
-) -> Result<StakePath<N>, PreMoneyError<N>> {
+) -> Result<Vec<N>, PreMoneyError<N>> {
     let n = valuation.len();
     let mut stake = vec![N::ZERO; n];
-    let mut participation = vec![N::ZERO; n];
     let mut s = deal.stake;
     let mut next = 0;
     for i in deal.equity_from..n {
@@ -424,7 +416,7 @@ pub fn stake_path<N: Num>(
         } else {
             valuation[i]
         };
-        let outcome = apply_rounds(
+        apply_rounds(
             &deal.rounds,
             &mut next,
             year,
@@ -433,13 +425,9 @@ pub fn stake_path<N: Num>(
             RoundPolicy::Error,
             &mut s,
         )?;
-        participation[i] = outcome.participation;
         stake[i] = s;
     }
-    Ok(StakePath {
-        stake,
-        participation,
-    })
+    Ok(stake)
 }
 
 /// The decimal places of the unit the waterfall counts in on `path` (a run in `Decimal`):

@@ -861,10 +861,9 @@ fn years<N: Num, R: Recorder<N>>(
             None => N::ZERO,
         };
         let (distribution, dividend, held_stake, holding_value) = if held {
-            let dividend = (deal.dividend_payout * distributable)
-                .total_mul(*stake)
+            let dividend = dividend_of(deal, distributable, *stake)
                 .ok_or_else(|| path_error(Some(year), "", "the dividend is too large to hold"))?;
-            let holding = stake.total_mul(valuation).ok_or_else(|| {
+            let holding = stake_value(*stake, valuation).ok_or_else(|| {
                 path_error(Some(year), "", "the stake's value is too large to hold")
             })?;
             (N::ZERO, dividend, *stake, holding)
@@ -928,7 +927,7 @@ fn finish<N: Num>(
         .a
         .totals(N::ZERO, last_df, all)
         .ok_or_else(|| too_large(Regime::ProfitShare))?;
-    let terminal = progress.holding_end * deal.terminal_keep;
+    let terminal = terminal_value(deal, progress.holding_end);
     let equity = progress
         .b
         .totals(terminal, last_df, all)
@@ -1163,6 +1162,28 @@ pub fn valuation_scale_root(
     ))
 }
 
+// Regime B's amounts that move with the valuations (SPEC 4), in one place: the yearly run
+// and the break-even search, which reruns only these, both compute them here.
+
+/// A year's dividend: the payout share of the year's distributable profit, times the stake.
+#[inline(always)]
+fn dividend_of<N: Num>(deal: &Deal<N>, distributable: N, stake: N) -> Option<N> {
+    (deal.dividend_payout * distributable).total_mul(stake)
+}
+
+/// What the stake is worth: stake times the valuation.
+#[inline(always)]
+fn stake_value<N: Num>(stake: N, valuation: N) -> Option<N> {
+    stake.total_mul(valuation)
+}
+
+/// The terminal value: the holding value at end_year less the terminal discount (a keep of
+/// at most 1, so the product cannot grow).
+#[inline(always)]
+fn terminal_value<N: Num>(deal: &Deal<N>, holding_end: N) -> N {
+    holding_end * deal.terminal_keep
+}
+
 /// The root search behind [`breakeven_scale`] and [`valuation_scale_root`]: `search` None is
 /// the break-even scale's own range, (lowest valid k, 1000].
 fn scale_root(
@@ -1182,20 +1203,17 @@ fn scale_root(
         fixed = fixed.checked_add((row.cash_flow - row.dividend).checked_mul(*df)?)?;
     }
     let last = path.valuation.len() - 1;
-    let keep = deal.terminal_keep;
     let mut f = |k: Decimal| -> Option<Decimal> {
         let stakes = stake_path(deal, &path.valuation, k).ok()?;
         let mut npv = fixed;
         if !deal.dividend_payout.is_zero() {
             for (i, row) in equity.rows.iter().enumerate().skip(from) {
-                let dividend =
-                    (deal.dividend_payout * row.distributable).checked_mul(stakes.stake[i])?;
+                let dividend = dividend_of(deal, row.distributable, stakes[i])?;
                 npv = npv.checked_add(dividend.checked_mul(discount[i])?)?;
             }
         }
-        let terminal = stakes.stake[last]
-            .checked_mul(path.valuation[last].checked_mul(k)?)?
-            .checked_mul(keep)?;
+        let holding = stake_value(stakes[last], path.valuation[last].checked_mul(k)?)?;
+        let terminal = terminal_value(deal, holding);
         npv.checked_add(terminal.checked_mul(discount[last])?)?
             .checked_sub(npv_profit_share)?
             .checked_sub(target)
