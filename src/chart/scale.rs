@@ -287,9 +287,9 @@ pub(crate) fn percent(v: Decimal) -> String {
     format!("{}%", pretty(&fixed(v * Decimal::ONE_HUNDRED, 1)))
 }
 
-/// A Decimal as f64, through its exact decimal text (correctly rounded on every machine).
+/// A Decimal as the nearest f64 ([`crate::engine::Num::to_f64`], correctly rounded).
 pub(crate) fn f(v: Decimal) -> f64 {
-    v.to_string().parse().unwrap_or(0.0)
+    crate::engine::Num::to_f64(v)
 }
 
 #[cfg(test)]

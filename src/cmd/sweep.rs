@@ -2,7 +2,6 @@
 
 use anyhow::Context;
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 
 use super::{Format, SweepArgs, emit};
 use stakeshift::chart::{self, ModelLabels, SweepChart, SweepSeries, VariedPath};
@@ -53,7 +52,7 @@ pub fn run(args: &SweepArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<
 /// `sweep.png`: the advantage against one path per trajectory, or a heatmap for two.
 fn chart_png(base: &Base, axes: &[Axis], result: &Sweep) -> anyhow::Result<Vec<u8>> {
     let model = base.model();
-    let to_f64 = |v: &Decimal| v.to_f64().unwrap_or(f64::NAN);
+    let to_f64 = |v: &Decimal| stakeshift::engine::Num::to_f64(*v);
     let values: Vec<Vec<f64>> = axes
         .iter()
         .map(|a| a.values.iter().map(to_f64).collect())

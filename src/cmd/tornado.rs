@@ -1,8 +1,6 @@
 //! `stakeshift tornado`: each input alone at a low and a high value, sorted by the swing.
 
 use anyhow::Context;
-use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 
 use super::{Format, TornadoArgs, emit};
 use stakeshift::chart::{self, ModelLabels, TornadoChart};
@@ -112,7 +110,7 @@ fn chart_png(
     let own = stakeshift::sensitivity::run(model, &[index])
         .map_err(|e| base.loaded.engine_error(&e))?[0]
         .npv_advantage;
-    let f = |v: Decimal| v.to_f64().unwrap_or(f64::NAN);
+    let f = stakeshift::engine::Num::to_f64;
     let bars: Vec<chart::TornadoRow> = rows
         .iter()
         .filter(|r| r.trajectory == chosen)

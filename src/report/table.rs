@@ -34,7 +34,7 @@
 use rust_decimal::prelude::*;
 
 use crate::compare::Comparison;
-use crate::engine::{Regime, TrajectoryResult, Winner, YearRow};
+use crate::engine::{Num, Regime, TrajectoryResult, Winner, YearRow};
 use crate::model::Model;
 use crate::report::{columns, fixed, fixed_f64, group_thousands};
 
@@ -371,7 +371,7 @@ pub(crate) fn signed_money(v: Decimal) -> String {
 fn percent(v: Decimal, dp: u32) -> String {
     match v.checked_mul(Decimal::ONE_HUNDRED) {
         Some(p) => format!("{}%", fixed(p, dp)),
-        None => format!("{}%", fixed_f64(v.to_f64().unwrap_or_default() * 100.0, dp)),
+        None => format!("{}%", fixed_f64(Num::to_f64(v) * 100.0, dp)),
     }
 }
 

@@ -62,7 +62,7 @@ use rust_xlsxwriter::{
 };
 
 use crate::compare::Comparison;
-use crate::engine::{Regime, TrajectoryResult};
+use crate::engine::{Num, Regime, TrajectoryResult};
 use crate::error::Error;
 use crate::model::{Model, RevenueShare};
 use crate::report::columns::{self, COMPARISON, Column, REGIMES, Value};
@@ -205,10 +205,9 @@ impl Formats {
     }
 }
 
-/// The engine's exact value as the nearest double: parsed from its decimal text, which is
-/// correctly rounded (rust_decimal's own `to_f64` can be off in the last place).
+/// The engine's exact value as the nearest double ([`Num::to_f64`], correctly rounded).
 pub fn to_f64(value: Decimal) -> f64 {
-    value.to_string().parse().unwrap_or(f64::NAN)
+    Num::to_f64(value)
 }
 
 /// A number as the text of a formula's stored result: the shortest text that reads back as

@@ -145,8 +145,11 @@ impl Num for Decimal {
     fn from_decimal(value: Decimal) -> Self {
         value
     }
+    /// The nearest double, parsed from the exact decimal text (which Rust's parser rounds
+    /// correctly; rust_decimal's own `to_f64` divides by a power of ten in floating point
+    /// and can be off in the last place).
     fn to_f64(self) -> f64 {
-        ToPrimitive::to_f64(&self).unwrap_or(0.0)
+        self.to_string().parse().unwrap_or(0.0)
     }
     fn to_decimal(self) -> Decimal {
         self
