@@ -70,26 +70,31 @@ fn out_dir_gets_three_csvs_with_the_spec_columns() {
         .arg(&nested)
         .assert()
         .success();
+    // SPEC 8's columns in its order, then SPEC 13's (the cloud side), then, in
+    // comparison.csv, the measures per regime that docs/MODEL.md section 12 adds.
     let expect = [
         (
             "yearly.csv",
             "trajectory,regime,year,revenue,profit,valuation,distributable,contribution,distribution,revenue_share,dividend,stake,holding_value,cash_flow,cumulative_cash_flow,discount_factor,present_value",
+            ",cloud_purchases,cloud_income",
         ),
         (
             "summary.csv",
             "trajectory,regime,contributions,inflows,terminal_value,npv,irr,moic,payback_year",
+            ",cloud_income,npv_cloud",
         ),
         (
             "comparison.csv",
             "trajectory,npv_profit_share,npv_equity,npv_advantage,winner,breakeven_scale",
+            ",irr_profit_share,irr_equity,moic_profit_share,moic_equity,payback_year_profit_share,payback_year_equity",
         ),
     ];
-    for (file, header) in expect {
+    for (file, spec, more) in expect {
         let text = std::fs::read_to_string(nested.join(file)).unwrap();
-        assert!(
-            text.starts_with(header),
-            "{file} header: {}",
-            text.lines().next().unwrap()
+        assert_eq!(
+            text.lines().next().unwrap(),
+            format!("{spec}{more}"),
+            "{file} header"
         );
         // RFC 4180 line ends, no exponents, no thousands separators inside numbers.
         assert!(text.contains("\r\n"));
