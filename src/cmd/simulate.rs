@@ -215,10 +215,11 @@ fn charts(
 /// the file and the field.
 fn model_error(loaded: &LoadedModel, e: SimulateError) -> Error {
     match e {
-        SimulateError::Options { field, message } if field.starts_with("--") => {
-            Error::Usage(format!("{field}: {message}"))
+        SimulateError::TooManyPaths => Error::Usage(format!("--paths: {e}")),
+        SimulateError::NoSuchPath { paths, .. } => {
+            Error::Usage(format!("--replay: {e} (--paths {paths})"))
         }
-        SimulateError::Options { field, message } => Error::Model {
+        SimulateError::Field { field, message } => Error::Model {
             file: loaded.label.clone(),
             location: None,
             field,

@@ -3,7 +3,8 @@
 //! - [`csv`]: `simulation.csv`, `fan.csv` and `paths.csv`, their columns described once
 //!   (which [`json`] and [`table`] read too; the percentiles named by [`PERCENTILES`]);
 //! - [`json`]: the same as one JSON document;
-//! - [`table`]: the table and the one-sentence conclusion.
+//! - [`table`]: the table and the one-sentence conclusion;
+//! - [`replay`]: one path as a `[[trajectories]]` table for `compare` (`--replay N`).
 //!
 //! 500 paths of the built-in model, whose `[simulation]` weighs all 6 trajectories:
 //!
@@ -28,6 +29,7 @@
 
 pub mod csv;
 pub mod json;
+pub mod replay;
 pub mod table;
 
 pub use stakeshift_core::simulate::*;

@@ -5,7 +5,8 @@
 //!   own counter-based random stream;
 //! - [`stats`]: shares, means, standard deviations and percentiles;
 //! - [`run`]: all paths in parallel (rayon) through the engine in `f64`, NPVs and winner
-//!   only, and their statistics; [`replay()`]: one path again, for `--replay`.
+//!   only, and their statistics; [`replay()`]: one path again, for `--replay` (which the
+//!   `stakeshift` crate writes out as a `[[trajectories]]` table).
 //!
 //! Deterministic: path p's draws depend only on the seed and p, results are kept in path
 //! order and summed in that order, and percentiles are exact order statistics; so the same
@@ -56,7 +57,6 @@
 
 pub mod draw;
 pub mod normal;
-pub mod replay;
 pub mod stats;
 pub mod words;
 
@@ -196,12 +196,20 @@ impl Results {
     }
 }
 
-/// A simulation that cannot run: bad options, or a path the engine cannot compute.
+/// A simulation that cannot run: a `[simulation]` field, a count of paths, or a path the
+/// engine cannot compute. (How a caller's options are named, the command line's flags, is
+/// the caller's to say.)
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SimulateError {
-    /// Names the offending option or `[simulation]` field.
+    /// Names the offending `[simulation]` field.
     #[error("{message}")]
-    Options { field: String, message: String },
+    Field { field: String, message: String },
+    /// More paths than this machine can index.
+    #[error("too many paths for this machine")]
+    TooManyPaths,
+    /// A path asked for again that the simulation does not have.
+    #[error("there is no path {path}: paths are numbered 0 to {}", .paths.saturating_sub(1))]
+    NoSuchPath { path: u64, paths: u64 },
     /// A center the engine cannot compute (an amount too large to hold).
     #[error("{0}")]
     Engine(EngineError),
@@ -264,7 +272,7 @@ fn centers(model: &Model, options: &Options) -> Result<(Vec<Center>, Vec<f64>), 
         }
     }
     if centers.is_empty() {
-        return Err(SimulateError::Options {
+        return Err(SimulateError::Field {
             field: "simulation.weights".into(),
             message: "no trajectory can be drawn: every chosen trajectory has weight 0 in `simulation.weights`".into(),
         });
@@ -544,10 +552,7 @@ fn run_setup(
     options: &Options,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Results, SimulateError> {
-    let n = usize::try_from(options.paths).map_err(|_| SimulateError::Options {
-        field: "--paths".into(),
-        message: "too many paths for this machine".into(),
-    })?;
+    let n = usize::try_from(options.paths).map_err(|_| SimulateError::TooManyPaths)?;
     let years = setup.deal.years();
     let slot = 2 * years;
     // (A model has at least one year; without, there would be no fan to sample.)
@@ -818,13 +823,9 @@ impl Recorder<f64> for AppliedRounds {
 /// Path `p` of the simulation `options` describes, drawn and run again on its own.
 pub fn replay(model: &Model, options: &Options, p: u64) -> Result<Replay, SimulateError> {
     if p >= options.paths {
-        return Err(SimulateError::Options {
-            field: "--replay".into(),
-            message: format!(
-                "there is no path {p}: paths are numbered 0 to {} (--paths {})",
-                options.paths.saturating_sub(1),
-                options.paths
-            ),
+        return Err(SimulateError::NoSuchPath {
+            path: p,
+            paths: options.paths,
         });
     }
     let setup = setup(model, options)?;

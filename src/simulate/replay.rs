@@ -8,9 +8,9 @@
 //!
 //! ```
 //! use rust_decimal::Decimal;
-//! use stakeshift_core::compare::compare;
-//! use stakeshift_core::model::{Model, ModelSource, parse_model};
-//! use stakeshift_core::simulate::{Options, replay, replay::render};
+//! use stakeshift::compare::compare;
+//! use stakeshift::model::{Model, ModelSource, parse_model};
+//! use stakeshift::simulate::{Options, replay, replay::render};
 //!
 //! let text = r#"name = "Tiny"
 //! unit = "USD m"
