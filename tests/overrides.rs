@@ -255,7 +255,7 @@ proptest! {
                 let text = e.to_string();
                 prop_assert!(
                     text.starts_with("--set ")
-                        || (text.starts_with("m: ") && text.contains("(with --set ")),
+                        || (text.starts_with("m") && text.contains("(with --set ")),
                     "{}", text
                 );
             }

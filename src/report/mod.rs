@@ -21,6 +21,7 @@
 
 pub mod columns;
 pub mod csv;
+pub mod describe;
 pub mod explain;
 pub mod json;
 pub mod sensitivity;
