@@ -584,3 +584,41 @@ fn trajectory_and_year_are_required() {
         .assert()
         .code(2);
 }
+
+/// Found by a tester reading `explain` as an analyst (helper-51): a take-or-pay shortfall
+/// was folded into the year's purchases without a word, so the ledger could not say why
+/// that year's cloud income jumps. tests/hand/cloud_commitment_short.toml, worked by hand:
+/// regime B's purchases over 2023..=2024 are 24.2 + 26.62 = 50.82 < 60, so 2024 carries the
+/// shortfall 9.18 on top of its own 26.62: 35.8 in all; other years and regime A have none.
+#[test]
+fn regression_the_ledger_names_the_take_or_pay_shortfall() {
+    let model = hand("cloud_commitment_short");
+    let l = ledger(&model, "t", 2024, Regime::Equity);
+    assert_eq!(
+        (l.cloud_purchases, l.cloud_shortfall),
+        (d("35.8"), d("9.18"))
+    );
+    for (year, regime) in [
+        (2023, Regime::Equity),
+        (2025, Regime::Equity),
+        (2024, Regime::ProfitShare),
+    ] {
+        assert_eq!(
+            ledger(&model, "t", year, regime).cloud_shortfall,
+            Decimal::ZERO
+        );
+    }
+    let path = crate::common::repo_path("tests/hand/cloud_commitment_short.toml");
+    let text = crate::common::succeeds(
+        Command::cargo_bin("stakeshift")
+            .unwrap()
+            .arg("explain")
+            .arg(&path)
+            .args(["-t", "t", "--year", "2024", "--regime", "equity"]),
+    )
+    .0;
+    assert!(
+        text.contains("margin on 35.800000 of compute bought from the investor, 9.180000 of it the commitment's take-or-pay shortfall"),
+        "{text}"
+    );
+}

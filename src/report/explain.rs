@@ -340,10 +340,18 @@ fn ledger_text(model: &Model, l: &YearLedger, lines: &mut Lines) {
             4,
             "+ cloud income",
             money(l.cloud_income),
-            format!(
-                "margin on {} of compute bought from the investor",
-                money(l.cloud_purchases)
-            ),
+            if l.cloud_shortfall.is_zero() {
+                format!(
+                    "margin on {} of compute bought from the investor",
+                    money(l.cloud_purchases)
+                )
+            } else {
+                format!(
+                    "margin on {} of compute bought from the investor, {} of it the commitment's take-or-pay shortfall",
+                    money(l.cloud_purchases),
+                    money(l.cloud_shortfall)
+                )
+            },
         );
     }
     lines.money(4, "= cash flow", l.cash_flow);
@@ -531,6 +539,7 @@ fn ledger_json(model: &Model, l: &YearLedger) -> Value {
         "paid_in": exact(l.paid_in),
         "participation": exact(l.participation),
         "cloud_purchases": exact(l.cloud_purchases),
+        "cloud_shortfall": exact(l.cloud_shortfall),
         "cloud_income": exact(l.cloud_income),
         "cash_flow": exact(l.cash_flow),
         "discount_factor": exact(l.discount_factor),

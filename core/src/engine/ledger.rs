@@ -209,6 +209,9 @@ pub struct YearLedger {
     /// Compute bought from the investor this year (a take-or-pay shortfall included) and
     /// the investor's margin on it (SPEC 13); 0 without a cloud side.
     pub cloud_purchases: Decimal,
+    /// The part of `cloud_purchases` that is a commitment's take-or-pay shortfall (0 but in
+    /// a commitment's last year).
+    pub cloud_shortfall: Decimal,
     pub cloud_income: Decimal,
     pub cash_flow: Decimal,
     pub discount_factor: Decimal,
@@ -253,6 +256,8 @@ pub struct LedgerRecorder {
     stake: Option<(Decimal, Decimal)>,
     rounds: Vec<RoundApplied>,
     rows: [Option<YearRow>; 2],
+    /// The take-or-pay shortfall in this year's purchases, by regime: [A, B].
+    cloud_shortfall: [Decimal; 2],
 }
 
 impl LedgerRecorder {
@@ -371,6 +376,11 @@ impl Recorder<Decimal> for LedgerRecorder {
     fn round(&mut self, round: &RoundApplied) {
         if self.current {
             self.rounds.push(*round);
+        }
+    }
+    fn cloud_shortfall(&mut self, regime: Regime, _year: Year, shortfall: Decimal) {
+        if self.current {
+            self.cloud_shortfall[regime_index(regime)] += shortfall;
         }
     }
 }
@@ -496,6 +506,7 @@ pub fn explain(
             paid_in,
             participation: row.contribution - paid_in,
             cloud_purchases: row.cloud_purchases,
+            cloud_shortfall: record.cloud_shortfall[regime_index(regime)],
             cloud_income: row.cloud_income,
             cash_flow: row.cash_flow,
             discount_factor: row.discount_factor,

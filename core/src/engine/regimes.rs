@@ -254,6 +254,9 @@ pub trait Recorder<N>: Observer<N> {
     fn year(&mut self, _year: Year, _agi_declared: bool) {}
     /// One round applied to the stake, in the order applied (before [`Recorder::rounds`]).
     fn round(&mut self, _round: &RoundApplied<N>) {}
+    /// A regime's take-or-pay shortfall added to the year's cloud purchases (SPEC 13), in a
+    /// year that has one.
+    fn cloud_shortfall(&mut self, _regime: Regime, _year: Year, _shortfall: N) {}
 
     /// Whether the run keeps every total of [`Totals`] (and the rows' cumulative cash
     /// flow): a const, so that a recorder that wants the NPVs only ([`NpvOnly`]) runs
@@ -363,9 +366,11 @@ impl<N: Num> Running<N> {
 
     /// The year's cloud purchases and income (SPEC 13): share * spend, and in a
     /// commitment's last year the shortfall of the window's purchases below its total,
-    /// unless the company has failed (an unmet commitment then lapses).
+    /// unless the company has failed (an unmet commitment then lapses); `recorder` hears of
+    /// a shortfall.
     #[inline]
-    fn cloud(
+    #[allow(clippy::too_many_arguments)]
+    fn cloud<R: Recorder<N>>(
         &mut self,
         cloud: &CloudDeal<N>,
         regime: Regime,
@@ -373,6 +378,7 @@ impl<N: Num> Running<N> {
         year: Year,
         spend: N,
         failed: bool,
+        recorder: &mut R,
     ) -> Option<(N, N)> {
         let (share, commitments) = match regime {
             Regime::ProfitShare => (cloud.share_a[i], &cloud.commitments_a),
@@ -386,7 +392,9 @@ impl<N: Num> Running<N> {
             }
             *so_far = so_far.total_add(bought)?;
             if year == c.until && !failed && *so_far < c.total {
-                purchases = purchases.total_add(c.total - *so_far)?;
+                let shortfall = c.total - *so_far;
+                recorder.cloud_shortfall(regime, year, shortfall);
+                purchases = purchases.total_add(shortfall)?;
             }
         }
         Some((purchases, cloud.margin.total_mul(purchases)?))
@@ -804,7 +812,7 @@ fn years<N: Num, R: Recorder<N>>(
         let spend = path.spend.get(i).copied().unwrap_or(N::ZERO);
         let (cloud_purchases, cloud_income) = match &deal.cloud {
             Some(cloud) => a
-                .cloud(cloud, Regime::ProfitShare, i, year, spend, failed)
+                .cloud(cloud, Regime::ProfitShare, i, year, spend, failed, recorder)
                 .ok_or_else(|| cloud_too_large(year))?,
             None => (N::ZERO, N::ZERO),
         };
@@ -873,7 +881,7 @@ fn years<N: Num, R: Recorder<N>>(
         let contribution = contribution + participation;
         let (cloud_purchases, cloud_income) = match &deal.cloud {
             Some(cloud) => b
-                .cloud(cloud, Regime::Equity, i, year, spend, failed)
+                .cloud(cloud, Regime::Equity, i, year, spend, failed, recorder)
                 .ok_or_else(|| cloud_too_large(year))?,
             None => (N::ZERO, N::ZERO),
         };
