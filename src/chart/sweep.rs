@@ -270,8 +270,10 @@ impl SweepChart<'_> {
             &sf,
             Align::Center,
         )?;
+        // Zero in the axis grey, under the series: a trajectory whose advantage runs along
+        // it stays visible (in ink it hid one).
         let zero = y.map(0.0).round();
-        c.line(&[(data.x0, zero), (data.x1, zero)], frame::INK, 1.5)?;
+        c.line(&[(data.x0, zero), (data.x1, zero)], frame::AXIS, 1.5)?;
 
         for (i, label) in placed.labels.iter().enumerate() {
             let mid = plot.y0 + label.row as f64 * ROW + 4.0;

@@ -85,6 +85,8 @@ impl TornadoChart<'_> {
 }
 
 /// The input at its low value, and at its high value.
+/// The legend's name for the zero line.
+const ZERO_LABEL: &str = "zero: a tie";
 const LOW: RGBColor = frame::PALETTE[1];
 const HIGH: RGBColor = frame::PALETTE[0];
 const MIN_ROW: f64 = 26.0;
@@ -133,7 +135,7 @@ impl Figure for TornadoChart<'_> {
             Item::Swatch(frame::tint(HIGH, 0.15), "high value".into()),
             Item::Gap,
             Item::Line(frame::INK, false, 2.0, "the model's advantage".into()),
-            Item::Line(frame::AXIS, false, 1.5, "zero: a tie".into()),
+            Item::Line(frame::AXIS, false, 1.5, ZERO_LABEL.into()),
             Item::Gap,
         ];
         if rows.is_empty() {
@@ -212,6 +214,9 @@ impl Figure for TornadoChart<'_> {
         if (ticks.lo..=ticks.hi).contains(&0.0) {
             let px = x.map(0.0).round();
             c.line(&[(px, plot.y0), (px, plot.y1)], frame::AXIS, 1.5)?;
+        } else {
+            // No zero line on this axis: the legend names none (helper-51).
+            items.retain(|item| !matches!(item, Item::Line(_, _, _, t) if t == ZERO_LABEL));
         }
 
         for (k, r) in rows.iter().enumerate() {
