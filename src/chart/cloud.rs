@@ -106,7 +106,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
             )?;
         }
     }
-    panel.axes(c, &model.unit)?;
+    panel.axes(c, &format!("{} a year", model.unit))?;
     let from = model.equity.from_year;
     if from > first && from <= last {
         frame::marker(c, plot, x.map(f64::from(from)), frame::FAINT)?;
