@@ -173,7 +173,7 @@ pub fn value_at(series: &Series, kind: Kind, year: Year) -> Option<Decimal> {
             let dt = Decimal::from(year - yi);
             let span = Decimal::from(yj - yi);
             if kind == Kind::Compounding && vi > Decimal::ZERO && vj > Decimal::ZERO {
-                let ratio = ToPrimitive::to_f64(&vj.checked_div(vi)?)?;
+                let ratio = Num::to_f64(vj.checked_div(vi)?);
                 let factor = ratio.powf(f64::from(year - yi) / f64::from(yj - yi));
                 vi.checked_mul(Decimal::from_f64(factor)?)
             } else {
