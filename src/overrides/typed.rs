@@ -282,6 +282,16 @@ impl Knob {
         })
     }
 
+    /// Whether a rule of the model ties this key's valid values to another key's (a
+    /// round's raise covers its participation; a tier's shares add up to at most 1): its
+    /// [`Knob::domain`] follows the other key as the model has it.
+    pub fn tied_to_another_key(&self) -> bool {
+        matches!(
+            self,
+            Knob::RoundRaise(_) | Knob::RoundParticipation(_) | Knob::TierShare { .. }
+        )
+    }
+
     /// The values the knob may take.
     pub fn domain(&self, model: &Model) -> Domain {
         match *self {

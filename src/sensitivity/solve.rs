@@ -111,10 +111,15 @@ pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<So
             let trajectory = &model.trajectories[t];
             let current_value = current_value(model, knob, t);
             let solution = solve_one(base, knob, t, current_value, spec, now.npv_advantage)?;
-            // The search sets the value on the model read, past the file's checks: a value
-            // those checks refuse (a rule tying two keys that the key's range missed) is
-            // reported as such, never as a solution.
-            if let Some(v) = solution {
+            // The search sets the value on the model read, past the file's checks. Where a
+            // rule ties the key to another (a round's raise and participation, a tier's
+            // shares), a root those checks refuse is reported as such, never as a
+            // solution; the key's range is meant to keep it inside, and this holds it to
+            // that (reading the model again, so only for such keys: on thousands of
+            // trajectories, once a root for every key was minutes).
+            if let Some(v) = solution
+                && knob.tied_to_another_key()
+            {
                 base.load_with(&[Override::number(origin.clone(), &spec.path, v)])
                     .map_err(|e| {
                         Error::Usage(format!(
