@@ -731,7 +731,7 @@ fn likely_slips_in_a_model_are_warned_about() {
     for (set, expected) in [
         (
             "investor.party=\"Microsoft\"",
-            "investor.party: \"Microsoft\" has no share in any tier of the profit share and is not its residual, so the waterfall pays it nothing; did you mean \"microsoft\"?",
+            "investor.party: \"Microsoft\" has no share in any tier of the profit share and is not its residual, so the waterfall pays it nothing (a revenue share still would); did you mean \"microsoft\"?",
         ),
         (
             "trajectories[base].margin.points=[[2023, -0.1], [2030, 25]]",
@@ -751,7 +751,11 @@ fn likely_slips_in_a_model_are_warned_about() {
         ),
         (
             "trajectories[base].agi_year=20300",
-            "trajectories[2].agi_year: 20300 lies 18255 years after end_year 2045",
+            "trajectories[2].agi_year: 20300 lies 18255 years after end_year 2045: AGI is then never declared within the model",
+        ),
+        (
+            "trajectories[base].agi_year=1930",
+            "trajectories[2].agi_year: 1930 lies 89 years before start_year 2019: AGI is then declared from start_year on",
         ),
         (
             "profit_share.tiers[1].until.microsoft=13",
@@ -761,6 +765,15 @@ fn likely_slips_in_a_model_are_warned_about() {
         let stderr = check_with_set_warns(set);
         assert!(stderr.contains(expected), "--set {set}: {stderr}");
     }
+    // The nearest name is suggested only where it is near (helper-54): `ms` is no slip for
+    // `others` or `nonprofit`, `microsft` is one for `microsoft`.
+    let far = check_with_set_warns("investor.party=\"ms\"");
+    assert!(
+        far.contains("has no share in any tier") && !far.contains("did you mean"),
+        "{far}"
+    );
+    let near = check_with_set_warns("investor.party=\"microsft\"");
+    assert!(near.contains("did you mean \"microsoft\"?"), "{near}");
     // Not for what is usual: a loss of 1.35 times revenue, a spend of 1.4 times it, a point
     // a few years past the end, a tier's `until` above the earlier one.
     for set in [

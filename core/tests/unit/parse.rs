@@ -41,3 +41,53 @@ fn exact_decimal_keeps_every_digit_or_refuses() {
         Err(NotExact::Unreadable)
     );
 }
+
+/// helper-54's review: the warning for an investor the waterfall never pays suggested the
+/// investor's own name where it had a share of 0 (`did you mean "fund"?`), and any name two
+/// letters away however short (`MS` for `OA`). Now only a party paid something, near enough
+/// to be a slip.
+#[test]
+fn regression_an_unpaid_investor_is_offered_only_a_near_name_paid_by_a_tier() {
+    let model = |party: &str, shares: &str| {
+        format!(
+            r#"name = "Unpaid"
+unit = "USD m"
+start_year = 2024
+end_year = 2025
+valuation_year = 2024
+discount_rate = 0.1
+investor = {{ party = "{party}", contributions = [[2024, 1.0]] }}
+equity = {{ from_year = 2025, stake = 0.2 }}
+[profit_share]
+residual = "founders"
+tiers = [{{ name = "Only", shares = {shares} }}]
+[[trajectories]]
+name = "t"
+revenue = {{ points = [[2024, 10.0]] }}
+margin = {{ points = [[2024, 0.1]] }}
+valuation = {{ points = [[2024, 100.0]] }}
+"#
+        )
+    };
+    let warnings = |text: String| -> Vec<String> {
+        let m = parse_model(ModelSource {
+            text: &text,
+            load: &mut |_| Err("no files".into()),
+        })
+        .unwrap();
+        m.warnings.iter().map(|w| w.message.clone()).collect()
+    };
+    let zero = warnings(model("fund", "{ fund = 0.0, others = 0.75 }"));
+    assert_eq!(zero.len(), 1, "{zero:?}");
+    assert!(!zero[0].contains("did you mean"), "{zero:?}");
+    let short = warnings(model("MS", "{ OA = 0.5 }"));
+    assert!(!short[0].contains("did you mean"), "{short:?}");
+    let slip = warnings(model("Fund", "{ fund = 0.5 }"));
+    assert!(
+        slip[0].ends_with("; did you mean \"fund\"? (party names are compared exactly)"),
+        "{slip:?}"
+    );
+    // Paid in a tier, or the residual: nothing to say.
+    assert!(warnings(model("fund", "{ fund = 0.5 }")).is_empty());
+    assert!(warnings(model("founders", "{ fund = 0.5 }")).is_empty());
+}

@@ -184,7 +184,7 @@ impl Builder<'_> {
                 self.warn(
                     format!("{field}.points[{i}]"),
                     pair.span(),
-                    format!("the point for {year} lies {far}; it still shapes the model's years by interpolation, so check the year"),
+                    format!("the point for {year} lies {far}; check the year (a point outside the years still bends the series toward it where it is the nearest point)"),
                 );
             }
         }
@@ -269,19 +269,25 @@ impl Builder<'_> {
             return;
         }
         let name = &parties.names[investor];
-        let named: Vec<&str> = terms
+        // The parties the tiers pay, other than the investor: the one nearest its name, if
+        // near enough to be a slip (a third of its letters, at least one, may differ).
+        let paid: Vec<&str> = terms
             .tiers
             .iter()
-            .flat_map(|t| t.shares.iter().map(|(p, _)| parties.names[*p].as_str()))
+            .flat_map(|t| t.shares.iter())
+            .filter(|(p, s)| *p != investor && *s > Decimal::ZERO)
+            .map(|(p, _)| parties.names[*p].as_str())
             .fold(Vec::new(), |mut names, n| {
                 if !names.contains(&n) {
                     names.push(n);
                 }
                 names
             });
-        let hint = named
-            .iter()
-            .find(|n| n.eq_ignore_ascii_case(name) || strsim::levenshtein(n, name) <= 2)
+        let hint = super::messages::nearest(name, &paid)
+            .filter(|n| {
+                let apart = strsim::damerau_levenshtein(&n.to_lowercase(), &name.to_lowercase());
+                apart <= (name.chars().count() / 3).max(1)
+            })
             .map(|n| {
                 format!(
                     "; did you mean {}? (party names are compared exactly)",
@@ -294,7 +300,7 @@ impl Builder<'_> {
             "investor.party",
             investor_raw.span(),
             format!(
-                "{} has no share in any tier of the profit share and is not its residual, so the waterfall pays it nothing{hint}",
+                "{} has no share in any tier of the profit share and is not its residual, so the waterfall pays it nothing (a revenue share still would){hint}",
                 quoted(name)
             ),
         );
@@ -1180,10 +1186,15 @@ impl Builder<'_> {
         if let (Some(year), Some(raw_year)) = (agi_year, &raw.agi_year)
             && let Some(far) = years.far_outside(year)
         {
+            let then = if year > years.end {
+                "AGI is then never declared within the model, as without an agi_year"
+            } else {
+                "AGI is then declared from start_year on, as for any year before it"
+            };
             self.warn(
                 format!("{field}.agi_year"),
                 raw_year.span(),
-                format!("{year} lies {far}: AGI is then never declared within the model, as without an agi_year; check the year"),
+                format!("{year} lies {far}: {then}; check the year"),
             );
         }
         let revenue = self.series(&format!("{field}.revenue"), raw.revenue.get_ref(), true)?;
