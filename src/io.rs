@@ -144,13 +144,18 @@ impl LoadedModel {
         size: crate::chart::Size,
         trajectory: Option<String>,
     ) -> crate::chart::ChartContext {
-        let mut label = self.label.clone();
+        let mut footer = crate::chart::footer_of(&self.label, &self.file_hash);
+        // The overrides last: a footer too long for the chart is cut at its end, and the
+        // file, its hash and the version must survive.
         if !self.overridden_by.is_empty() {
-            label.push_str(&format!(", with {}", self.overridden_by.join(", ")));
+            footer.push_str(&format!(
+                "\u{a0}\u{a0} \u{b7} \u{a0}\u{a0}with {}",
+                self.overridden_by.join(", ")
+            ));
         }
         crate::chart::ChartContext {
             size,
-            footer: crate::chart::footer_of(&label, &self.file_hash),
+            footer,
             trajectory,
         }
     }

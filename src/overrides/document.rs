@@ -86,7 +86,8 @@ impl From<OverrideError> for Error {
     }
 }
 
-/// A model with its overrides applied, and the patched text (what the chart footer hashes).
+/// A model with its overrides applied, and the patched text (what sweeps and tornadoes read
+/// paths against).
 #[derive(Debug, Clone)]
 pub struct Patched {
     pub model: Model,

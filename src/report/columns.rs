@@ -306,29 +306,12 @@ pub const YEARLY_HEADER: [&str; YEARLY_KEYS.len() + YEARLY.len()] = {
     names
 };
 
-/// Every header of `yearly.csv`: the keys, then [`YEARLY`].
-pub fn yearly_header() -> Vec<&'static str> {
-    YEARLY_HEADER.to_vec()
-}
-
 /// Where the column `name` is in [`YEARLY_HEADER`] (0-based): the workbook's formulas refer
 /// to cells by it.
 pub const fn yearly_position(name: &str) -> usize {
     position(&YEARLY_HEADER, name)
 }
 
-/// The numeric value of a yearly column by name (`year` included).
-pub fn yearly_value(row: &YearRow, name: &str) -> Option<Decimal> {
-    if name == YEAR.name {
-        return Some(Decimal::from(row.year));
-    }
-    YEARLY
-        .iter()
-        .find(|c| c.name == name)
-        .and_then(|c| (c.value)(row).decimal())
-}
-
-/// A column of `summary.csv` after `trajectory` and `regime`.
 pub type SummaryColumn = Column<Measures>;
 
 macro_rules! measures {

@@ -82,23 +82,38 @@ pub fn ratio(value: Decimal) -> String {
     fixed(value, RATIO_DP)
 }
 
-/// An f64 statistic (IRR) to 8 places, or empty where there is none. Through `Decimal`
-/// (the one rounding rule) where it fits one; an IRR can reach e^700 (DECISIONS 6), far
-/// beyond, and is then printed from the f64 itself.
-pub fn rate_f64(value: Option<f64>) -> String {
-    value.map_or_else(String::new, |v| {
-        Decimal::from_f64(v).map_or_else(|| fixed_f64(v, RATIO_DP), ratio)
-    })
-}
-
-/// An f64 to `dp` places, no exponent, no negative zero; empty where it is not a number.
-/// (f64's own fixed formatting rounds the exact binary value, which is never a tie at 6 or
-/// 8 places, so it agrees with the reports' half-away-from-zero rule.)
+/// An f64 to `dp` places, no exponent, no negative zero; empty where it is not a number;
+/// rounded by the reports' one rule, half away from zero. (f64's own fixed formatting
+/// rounds the exact binary value half to even: the two differ only where that value lies
+/// exactly half-way, 0.0078125 at 6 places, which is then rounded again from its exact
+/// digits.)
 pub fn fixed_f64(v: f64, dp: u32) -> String {
     if !v.is_finite() {
         return String::new();
     }
-    without_negative_zero(&format!("{v:.prec$}", prec = dp as usize)).to_string()
+    let text = format!("{v:.prec$}", prec = dp as usize);
+    match exact_half_way(v, dp) {
+        Some(half) => fixed(half, dp),
+        None => without_negative_zero(&text).to_string(),
+    }
+}
+
+/// `v` as a decimal where its exact binary value lies exactly half-way between two numbers
+/// of `dp` places (its digits end in a 5 at place dp + 1); else None. A tie is an odd
+/// number of half units of the dp-th place, so its product by 2 x 10^dp is an odd whole
+/// number: that cheap test comes first (it can pass on a rounded product), and the exact
+/// digits decide.
+pub(crate) fn exact_half_way(v: f64, dp: u32) -> Option<Decimal> {
+    let scaled = v * 2.0 * 10f64.powi(dp as i32);
+    if scaled.fract() != 0.0 || scaled.abs() >= 9.0e15 || (scaled as i64) % 2 == 0 {
+        return None;
+    }
+    // The exact digits to dp + 1 places, then nothing but zeros: a tie.
+    let exact = format!("{v:.prec$}", prec = dp as usize + 30);
+    let (head, tail) = exact.split_at(exact.len() - 29);
+    (head.ends_with('5') && tail.bytes().all(|b| b == b'0'))
+        .then(|| head.parse().ok())
+        .flatten()
 }
 
 /// `text`, a number, without its minus sign where every digit is 0.
@@ -139,6 +154,24 @@ mod tests {
         assert_eq!(ratio(d("-0")), "0.00000000");
     }
 
+    /// helper-54's review: f64 figures (the simulation's, an IRR beyond Decimal) were
+    /// rounded by Rust's formatting, half to even, where the binary value lies exactly
+    /// half-way: 0.0078125 printed 0.007812, while the one rule gives 0.007813.
+    #[test]
+    fn regression_an_f64_exactly_half_way_rounds_away_from_zero() {
+        assert_eq!(fixed_f64(0.0078125, 6), "0.007813");
+        assert_eq!(fixed_f64(-0.0078125, 6), "-0.007813");
+        assert_eq!(fixed_f64(0.0000005, 6), "0.000000"); // just below half-way in binary
+        assert_eq!(fixed_f64(1.5, 0), "2");
+        assert_eq!(fixed_f64(2.5, 0), "3");
+        assert_eq!(fixed_f64(0.125, 2), "0.13");
+        assert_eq!(fixed_f64(0.375, 2), "0.38");
+        // Not half-way: as Rust prints it.
+        assert_eq!(fixed_f64(0.1, 6), "0.100000");
+        assert_eq!(fixed_f64(0.0078126, 6), "0.007813");
+        assert_eq!(fixed_f64(1e20 + 0.5, 6), "100000000000000000000.000000");
+    }
+
     #[test]
     fn tiny_and_huge_values_print_without_exponent() {
         assert_eq!(amount(d("1e-20")), "0.000000");
@@ -146,7 +179,5 @@ mod tests {
             amount(d("79228162514264337593543950335")),
             "79228162514264337593543950335.000000"
         );
-        assert_eq!(rate_f64(Some(1e-12)), "0.00000000");
-        assert_eq!(rate_f64(None), "");
     }
 }

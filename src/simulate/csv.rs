@@ -299,8 +299,14 @@ fn push_fixed(out: &mut Vec<u8>, buffer: &mut String, v: f64, dp: u32) {
         return;
     }
     buffer.clear();
-    let _ = write!(buffer, "{v:.prec$}", prec = dp as usize);
-    out.extend_from_slice(without_negative_zero(buffer).as_bytes());
+    match crate::report::exact_half_way(v, dp) {
+        // Half-way exactly: the reports' rule, half away from zero (see `fixed_f64`).
+        Some(half) => out.extend_from_slice(crate::report::fixed(half, dp).as_bytes()),
+        None => {
+            let _ = write!(buffer, "{v:.prec$}", prec = dp as usize);
+            out.extend_from_slice(without_negative_zero(buffer).as_bytes());
+        }
+    }
 }
 
 #[cfg(test)]
