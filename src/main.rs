@@ -26,7 +26,13 @@ fn main() -> ExitCode {
     // A panic is a bug; it still ends with one message and exit code 1, not Rust's panic
     // report and backtrace: the hook keeps what panicked and where (from any thread: a
     // simulation's paths run on rayon's), and the message below says it.
-    std::panic::set_hook(Box::new(|info| {
+    // With RUST_BACKTRACE set (someone debugging), Rust's own report is printed as well.
+    let rust_report = std::panic::take_hook();
+    let debugging = std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0");
+    std::panic::set_hook(Box::new(move |info| {
+        if debugging {
+            rust_report(info);
+        }
         let mut first = PANIC.lock().unwrap_or_else(|e| e.into_inner());
         first.get_or_insert_with(|| info.to_string().replace('\n', " "));
     }));

@@ -346,7 +346,8 @@ fn parse_value(o: &Override) -> Result<Value, OverrideError> {
         }
         // A number as a spreadsheet shows it (`15%`, `1,250.0`): the fix, as the model
         // file's reader says it.
-        if let Some(habit) = crate::model::spreadsheet_habit(&o.value, 0) {
+        let at = e.span().map_or(0, |s| s.start);
+        if let Some(habit) = crate::model::spreadsheet_habit(&o.value, at) {
             return OverrideError::new(&o.origin, &o.path.text, habit);
         }
         OverrideError::new(

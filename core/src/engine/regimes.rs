@@ -506,7 +506,7 @@ fn pre_money_error<N: Num>(e: PreMoneyError<N>) -> EngineError {
 /// what a Decimal holds (an f64 only), in scientific notation.
 fn fmt_num<N: Num>(v: N) -> String {
     let f = v.to_f64();
-    if f.abs() >= 1e27 {
+    if !f.is_finite() || f.abs() >= 1e27 {
         return format!("{f:e}");
     }
     let d = v.to_decimal();
