@@ -827,6 +827,10 @@ fn regression_a_percent_sign_or_thousands_separator_gets_its_fix() {
             "`15%`: TOML has no percent sign; write the fraction, 0.15",
         ),
         (
+            "trajectories[base].margin.points=[[2030, 25%]]",
+            "`25%`: TOML has no percent sign; write the fraction, 0.25",
+        ),
+        (
             "equity.rounds[0].raise=1,250.0",
             "`1,250.0`: TOML numbers have no thousands separator; write 1250.0 (or 1_250.0)",
         ),
