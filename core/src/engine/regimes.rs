@@ -50,8 +50,8 @@
 use rust_decimal::prelude::*;
 
 use super::deal::{
-    CloudDeal, Deal, MAX_COMMITMENTS, PreMoneyError, RoundApplied, RoundPolicy, apply_rounds_with,
-    stake_path,
+    CloudDeal, Deal, MAX_COMMITMENTS, PreMoneyError, RevenueShareTerms, RoundApplied, RoundPolicy,
+    apply_rounds_with, stake_path,
 };
 use super::error::EngineError;
 use super::measures::{self, Search};
@@ -400,6 +400,28 @@ impl<N: Num> Running<N> {
         Some((purchases, cloud.margin.total_mul(purchases)?))
     }
 
+    /// [`Running::cloud`] for the deal's cloud side, if it has one ((0, 0) without); an
+    /// amount too large to hold is an error naming the year.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn cloud_flows<R: Recorder<N>>(
+        &mut self,
+        deal: &Deal<N>,
+        regime: Regime,
+        i: usize,
+        year: Year,
+        spend: N,
+        failed: bool,
+        recorder: &mut R,
+    ) -> Result<(N, N), EngineError> {
+        match &deal.cloud {
+            Some(cloud) => self
+                .cloud(cloud, regime, i, year, spend, failed, recorder)
+                .ok_or_else(|| cloud_too_large(year)),
+            None => Ok((N::ZERO, N::ZERO)),
+        }
+    }
+
     /// Adds a year's flows (with `all` false, to the NPV only); None where a total cannot
     /// be held.
     #[inline(always)]
@@ -444,6 +466,82 @@ impl<N: Num> Running<N> {
         .iter()
         .all(|v| v.is_finite())
         .then_some(totals)
+    }
+}
+
+/// What both regimes' rows of a year share: the path's values and D_t.
+#[derive(Clone, Copy)]
+struct YearBasis<N> {
+    year: Year,
+    revenue: N,
+    profit: N,
+    valuation: N,
+    distributable: N,
+}
+
+/// A regime's flows in a year (SPEC 3 and 4; regime A's dividend, stake and holding value
+/// are 0); `cloud` is (purchases, income).
+struct Flows<N> {
+    contribution: N,
+    distribution: N,
+    revenue_share: N,
+    dividend: N,
+    stake: N,
+    holding_value: N,
+    cloud: (N, N),
+}
+
+impl<N: Num> YearBasis<N> {
+    /// The regime's row of the year: its cash flow, written once for both regimes, is what
+    /// comes in (distribution, revenue share, dividend, cloud income) less what is paid in.
+    /// The running totals are filled in by [`Running::add`].
+    #[inline(always)]
+    fn row(self, f: Flows<N>) -> YearRow<N> {
+        let (cloud_purchases, cloud_income) = f.cloud;
+        YearRow {
+            year: self.year,
+            revenue: self.revenue,
+            profit: self.profit,
+            valuation: self.valuation,
+            distributable: self.distributable,
+            contribution: f.contribution,
+            distribution: f.distribution,
+            revenue_share: f.revenue_share,
+            dividend: f.dividend,
+            stake: f.stake,
+            holding_value: f.holding_value,
+            cash_flow: -f.contribution
+                + f.distribution
+                + f.revenue_share
+                + f.dividend
+                + cloud_income,
+            cumulative_cash_flow: N::ZERO,
+            discount_factor: N::ZERO,
+            present_value: N::ZERO,
+            cloud_purchases,
+            cloud_income,
+        }
+    }
+}
+
+/// A regime's revenue share of the year (SPEC 3.4), told to `recorder`; 0 without one.
+#[inline(always)]
+fn take_revenue_share<N: Num, R: Recorder<N>>(
+    terms: Option<&RevenueShareTerms<N>>,
+    regime: Regime,
+    year: Year,
+    revenue: N,
+    agi: bool,
+    paid: &mut N,
+    recorder: &mut R,
+) -> N {
+    match terms {
+        Some(t) => {
+            let amount = t.take(year, revenue, agi, paid);
+            recorder.revenue_share(regime, year, amount, *paid);
+            amount
+        }
+        None => N::ZERO,
     }
 }
 
@@ -800,42 +898,36 @@ fn years<N: Num, R: Recorder<N>>(
         };
         let contribution = contributions[i];
 
-        // Regime A.
-        let revenue_share = match &deal.revenue_share_a {
-            Some(t) => {
-                let amount = t.take(year, revenue, agi, paid_a);
-                recorder.revenue_share(Regime::ProfitShare, year, amount, *paid_a);
-                amount
-            }
-            None => N::ZERO,
-        };
-        let spend = path.spend.get(i).copied().unwrap_or(N::ZERO);
-        let (cloud_purchases, cloud_income) = match &deal.cloud {
-            Some(cloud) => a
-                .cloud(cloud, Regime::ProfitShare, i, year, spend, failed, recorder)
-                .ok_or_else(|| cloud_too_large(year))?,
-            None => (N::ZERO, N::ZERO),
-        };
-        let mut row = YearRow {
+        // What both regimes' rows of the year share.
+        let the_year = YearBasis {
             year,
             revenue,
             profit,
             valuation,
             distributable,
+        };
+        let spend = path.spend.get(i).copied().unwrap_or(N::ZERO);
+
+        // Regime A.
+        let revenue_share = take_revenue_share(
+            deal.revenue_share_a.as_ref(),
+            Regime::ProfitShare,
+            year,
+            revenue,
+            agi,
+            paid_a,
+            recorder,
+        );
+        let cloud = a.cloud_flows(deal, Regime::ProfitShare, i, year, spend, failed, recorder)?;
+        let mut row = the_year.row(Flows {
             contribution,
             distribution: receipt,
             revenue_share,
             dividend: N::ZERO,
             stake: N::ZERO,
             holding_value: N::ZERO,
-            cash_flow: -contribution + receipt + revenue_share + cloud_income,
-            // Filled in by `Running::add`.
-            cumulative_cash_flow: N::ZERO,
-            discount_factor: N::ZERO,
-            present_value: N::ZERO,
-            cloud_purchases,
-            cloud_income,
-        };
+            cloud,
+        });
         a.add(&mut row, df, R::TOTALS)
             .ok_or_else(|| too_large(Regime::ProfitShare, year))?;
         recorder.row(Regime::ProfitShare, &row);
@@ -860,14 +952,15 @@ fn years<N: Num, R: Recorder<N>>(
             *skipped_rounds += rounds.skipped;
             recorder.rounds(year, before, *stake, rounds.skipped);
         }
-        let revenue_share = match &deal.revenue_share_b {
-            Some(t) => {
-                let amount = t.take(year, revenue, agi, paid_b);
-                recorder.revenue_share(Regime::Equity, year, amount, *paid_b);
-                amount
-            }
-            None => N::ZERO,
-        };
+        let revenue_share = take_revenue_share(
+            deal.revenue_share_b.as_ref(),
+            Regime::Equity,
+            year,
+            revenue,
+            agi,
+            paid_b,
+            recorder,
+        );
         let (distribution, dividend, held_stake, holding_value) = if held {
             let dividend = dividend_of(deal, distributable, *stake)
                 .ok_or_else(|| path_error(Some(year), "", "the dividend is too large to hold"))?;
@@ -878,32 +971,16 @@ fn years<N: Num, R: Recorder<N>>(
         } else {
             (receipt, N::ZERO, N::ZERO, N::ZERO)
         };
-        let contribution = contribution + participation;
-        let (cloud_purchases, cloud_income) = match &deal.cloud {
-            Some(cloud) => b
-                .cloud(cloud, Regime::Equity, i, year, spend, failed, recorder)
-                .ok_or_else(|| cloud_too_large(year))?,
-            None => (N::ZERO, N::ZERO),
-        };
-        let mut row = YearRow {
-            year,
-            revenue,
-            profit,
-            valuation,
-            distributable,
-            contribution,
+        let cloud = b.cloud_flows(deal, Regime::Equity, i, year, spend, failed, recorder)?;
+        let mut row = the_year.row(Flows {
+            contribution: contribution + participation,
             distribution,
             revenue_share,
             dividend,
             stake: held_stake,
             holding_value,
-            cash_flow: -contribution + distribution + revenue_share + dividend + cloud_income,
-            cumulative_cash_flow: N::ZERO,
-            discount_factor: N::ZERO,
-            present_value: N::ZERO,
-            cloud_purchases,
-            cloud_income,
-        };
+            cloud,
+        });
         b.add(&mut row, df, R::TOTALS)
             .ok_or_else(|| too_large(Regime::Equity, year))?;
         recorder.row(Regime::Equity, &row);
