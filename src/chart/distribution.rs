@@ -84,23 +84,7 @@ pub struct DistributionChart<'a> {
     pub percentiles: Percentiles,
 }
 
-impl DistributionChart<'_> {
-    /// The chart as PNG bytes.
-    pub fn png(&self, ctx: &ChartContext) -> Result<Vec<u8>, Error> {
-        super::render_png(self, ctx)
-    }
-
-    /// The chart as SVG bytes.
-    pub fn svg(&self, ctx: &ChartContext) -> Result<Vec<u8>, Error> {
-        super::render_svg(self, ctx)
-    }
-
-    /// `distribution.png`, and with `svg` `distribution.svg`, as `(file name, bytes)` for
-    /// [`crate::io::write_all`].
-    pub fn files(&self, ctx: &ChartContext, svg: bool) -> Result<Vec<(String, Vec<u8>)>, Error> {
-        super::render_files_of(self, ctx, svg)
-    }
-}
+super::plain_data_chart!(DistributionChart<'_>, "distribution");
 
 /// The parts of bars that are ties: neutral, neither regime's colour.
 const TIE: RGBColor = frame::FAINT;

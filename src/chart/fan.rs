@@ -77,22 +77,7 @@ pub struct FanChart<'a> {
     pub sample: Option<u64>,
 }
 
-impl FanChart<'_> {
-    /// The chart as PNG bytes.
-    pub fn png(&self, ctx: &ChartContext) -> Result<Vec<u8>, Error> {
-        super::render_png(self, ctx)
-    }
-
-    /// The chart as SVG bytes.
-    pub fn svg(&self, ctx: &ChartContext) -> Result<Vec<u8>, Error> {
-        super::render_svg(self, ctx)
-    }
-
-    /// `fan.png`, and with `svg` `fan.svg`, as `(file name, bytes)` for [`crate::io::write_all`].
-    pub fn files(&self, ctx: &ChartContext, svg: bool) -> Result<Vec<(String, Vec<u8>)>, Error> {
-        super::render_files_of(self, ctx, svg)
-    }
-}
+super::plain_data_chart!(FanChart<'_>, "fan");
 
 pub(crate) const EQUITY: RGBColor = frame::PALETTE[0];
 pub(crate) const PROFIT_SHARE: RGBColor = frame::PALETTE[4];

@@ -306,7 +306,40 @@ pub(crate) trait Figure {
     /// The file name without its extension, for error messages: `fan`.
     fn stem(&self) -> &'static str;
     fn draw<DB: DrawingBackend>(&self, c: &Canvas<DB>, ctx: &ChartContext) -> Draw;
+    /// Whether the input can be drawn at all, before anything is: an error naming what
+    /// is wrong with it (by default every input can).
+    fn check(&self) -> Result<(), Error> {
+        Ok(())
+    }
 }
+
+/// The public `png`, `svg` and `files` of a chart drawn from plain data (a [`Figure`]
+/// named `$stem`), each checking its input first ([`Figure::check`]).
+macro_rules! plain_data_chart {
+    ($chart:ty, $stem:literal) => {
+        impl $chart {
+            #[doc = concat!("The chart as PNG bytes (`", $stem, ".png`).")]
+            pub fn png(&self, ctx: &ChartContext) -> Result<Vec<u8>, Error> {
+                super::render_png(self, ctx)
+            }
+
+            #[doc = concat!("The chart as SVG bytes (`", $stem, ".svg`).")]
+            pub fn svg(&self, ctx: &ChartContext) -> Result<Vec<u8>, Error> {
+                super::render_svg(self, ctx)
+            }
+
+            #[doc = concat!("`", $stem, ".png`, and with `svg` `", $stem, ".svg`, as `(file name, bytes)` for [`crate::io::write_all`].")]
+            pub fn files(
+                &self,
+                ctx: &ChartContext,
+                svg: bool,
+            ) -> Result<Vec<(String, Vec<u8>)>, Error> {
+                super::render_files_of(self, ctx, svg)
+            }
+        }
+    };
+}
+pub(crate) use plain_data_chart;
 
 /// One of the four charts of a comparison, with what it draws.
 struct ModelChart<'a> {
@@ -438,6 +471,7 @@ fn chart_error(stem: &'static str, ext: &'static str) -> impl Fn(String) -> Erro
 }
 
 pub(crate) fn render_png(figure: &impl Figure, ctx: &ChartContext) -> Result<Vec<u8>, Error> {
+    figure.check()?;
     fonts()?;
     let fail = chart_error(figure.stem(), "png");
     let Size { width, height } = ctx.size;
@@ -471,6 +505,7 @@ pub(crate) fn render_files_of(
 }
 
 pub(crate) fn render_svg(figure: &impl Figure, ctx: &ChartContext) -> Result<Vec<u8>, Error> {
+    figure.check()?;
     fonts()?;
     let fail = chart_error(figure.stem(), "svg");
     let mut out = String::new();

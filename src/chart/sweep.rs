@@ -80,27 +80,24 @@ pub struct SweepChart<'a> {
     pub trajectory: Option<&'a str>,
 }
 
+super::plain_data_chart!(SweepChart<'_>, "sweep");
+
 impl SweepChart<'_> {
-    /// The chart as PNG bytes. An error if there are not one or two varied paths, if a
-    /// series has not one advantage per grid point, or if the named trajectory is missing.
-    pub fn png(&self, ctx: &ChartContext) -> Result<Vec<u8>, Error> {
-        self.check()?;
-        super::render_png(self, ctx)
+    fn heatmap_series(&self) -> Option<&SweepSeries<'_>> {
+        match self.trajectory {
+            Some(name) => self.series.iter().find(|s| s.trajectory == name),
+            None => crate::model::headline(self.series, |s| s.trajectory),
+        }
+    }
+}
+
+impl Figure for SweepChart<'_> {
+    fn stem(&self) -> &'static str {
+        "sweep"
     }
 
-    /// The chart as SVG bytes (checked as [`SweepChart::png`]).
-    pub fn svg(&self, ctx: &ChartContext) -> Result<Vec<u8>, Error> {
-        self.check()?;
-        super::render_svg(self, ctx)
-    }
-
-    /// `sweep.png`, and with `svg` `sweep.svg`, as `(file name, bytes)` for
-    /// [`crate::io::write_all`] (checked as [`SweepChart::png`]).
-    pub fn files(&self, ctx: &ChartContext, svg: bool) -> Result<Vec<(String, Vec<u8>)>, Error> {
-        self.check()?;
-        super::render_files_of(self, ctx, svg)
-    }
-
+    /// An error if there are not one or two varied paths, if a series has not one
+    /// advantage per grid point, or if the named trajectory is missing.
     fn check(&self) -> Result<(), Error> {
         let fail = |message: String| {
             Err(Error::Chart {
@@ -132,19 +129,6 @@ impl SweepChart<'_> {
             });
         }
         Ok(())
-    }
-
-    fn heatmap_series(&self) -> Option<&SweepSeries<'_>> {
-        match self.trajectory {
-            Some(name) => self.series.iter().find(|s| s.trajectory == name),
-            None => crate::model::headline(self.series, |s| s.trajectory),
-        }
-    }
-}
-
-impl Figure for SweepChart<'_> {
-    fn stem(&self) -> &'static str {
-        "sweep"
     }
 
     fn draw<DB: DrawingBackend>(&self, c: &Canvas<DB>, ctx: &ChartContext) -> Draw {

@@ -66,23 +66,7 @@ pub struct TornadoChart<'a> {
     pub rows: &'a [TornadoRow],
 }
 
-impl TornadoChart<'_> {
-    /// The chart as PNG bytes.
-    pub fn png(&self, ctx: &ChartContext) -> Result<Vec<u8>, Error> {
-        super::render_png(self, ctx)
-    }
-
-    /// The chart as SVG bytes.
-    pub fn svg(&self, ctx: &ChartContext) -> Result<Vec<u8>, Error> {
-        super::render_svg(self, ctx)
-    }
-
-    /// `tornado.png`, and with `svg` `tornado.svg`, as `(file name, bytes)` for
-    /// [`crate::io::write_all`].
-    pub fn files(&self, ctx: &ChartContext, svg: bool) -> Result<Vec<(String, Vec<u8>)>, Error> {
-        super::render_files_of(self, ctx, svg)
-    }
-}
+super::plain_data_chart!(TornadoChart<'_>, "tornado");
 
 /// The input at its low value, and at its high value.
 /// The legend's name for the zero line.

@@ -4,7 +4,7 @@
 //!   (which [`json`] and [`table`] read too; the percentiles named by [`PERCENTILES`]);
 //! - [`json`]: the same as one JSON document;
 //! - [`table`]: the table and the one-sentence conclusion;
-//! - [`replay`]: one path as a `[[trajectories]]` table for `compare` (`--replay N`).
+//! - [`replay`](mod@replay): one path as a `[[trajectories]]` table for `compare` (`--replay N`).
 //!
 //! 500 paths of the built-in model, whose `[simulation]` weighs all 6 trajectories:
 //!
