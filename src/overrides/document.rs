@@ -173,37 +173,7 @@ pub fn patch_and_parse(
             if let Some((o, name)) = missing_name {
                 return Err(unknown_trajectory(o, name, &model));
             }
-            // A warning about a value an override wrote is that override's; any other is
-            // placed in the file as written (the patched text's lines can differ from it).
-            // The file is read for places once, whatever the number of warnings.
-            let lines = LineStarts::new(text);
-            let spans = (!model.warnings.is_empty())
-                .then(|| toml_edit::Document::parse(text).ok())
-                .flatten();
-            let warnings = model
-                .warnings
-                .iter()
-                .map(|w| {
-                    let owner = overrides
-                        .iter()
-                        .zip(&applied)
-                        .rev()
-                        .find(|(_, a)| a.touched.iter().any(|t| concerns(&w.field, t)));
-                    match owner {
-                        Some((o, _)) => Error::from(OverrideError::new(
-                            &o.origin,
-                            w.field.clone(),
-                            w.message.clone(),
-                        ))
-                        .to_string(),
-                        None => {
-                            let mut issue = ModelIssue::new(w.field.clone(), w.message.clone());
-                            issue.span = spans.as_ref().and_then(|doc| locate_in(doc, &w.field));
-                            Error::model_in(label, &lines, issue).to_string()
-                        }
-                    }
-                })
-                .collect();
+            let warnings = placed_warnings(label, text, &model.warnings, overrides, &applied);
             Ok(Patched {
                 model,
                 text: patched,
@@ -1013,6 +983,46 @@ fn patch_csv(
         String::from_utf8(bytes).unwrap_or_else(|_| text.to_string()),
         names,
     )
+}
+
+/// The model's warnings, each worded as the command line shows it: one about a value an
+/// override wrote is that override's; any other is placed in the file as written (the
+/// patched text's lines can differ from it). The file is read for places once, whatever
+/// the number of warnings.
+fn placed_warnings(
+    label: &str,
+    text: &str,
+    warnings: &[ModelIssue],
+    overrides: &[Override],
+    applied: &[Applied],
+) -> Vec<String> {
+    let lines = LineStarts::new(text);
+    let spans = (!warnings.is_empty())
+        .then(|| toml_edit::Document::parse(text).ok())
+        .flatten();
+    warnings
+        .iter()
+        .map(|w| {
+            let owner = overrides
+                .iter()
+                .zip(applied)
+                .rev()
+                .find(|(_, a)| a.touched.iter().any(|t| concerns(&w.field, t)));
+            match owner {
+                Some((o, _)) => Error::from(OverrideError::new(
+                    &o.origin,
+                    w.field.clone(),
+                    w.message.clone(),
+                ))
+                .to_string(),
+                None => {
+                    let mut issue = ModelIssue::new(w.field.clone(), w.message.clone());
+                    issue.span = spans.as_ref().and_then(|doc| locate_in(doc, &w.field));
+                    Error::model_in(label, &lines, issue).to_string()
+                }
+            }
+        })
+        .collect()
 }
 
 /// Where the value at a canonical path (`trajectories[0].agi_year`) stands in `text`.
