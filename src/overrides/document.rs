@@ -524,35 +524,7 @@ fn set_value(root: &mut Table, segments: &[Segment], value: Value) -> Result<Str
                         render_segments(std::slice::from_ref(segment))
                     )
                 })?;
-                let index = match segment {
-                    Segment::Index(i) => {
-                        if *i >= list.len() {
-                            return Err(match list.len() {
-                                0 => format!("{place} is empty, so it has no [{i}]"),
-                                n => format!(
-                                    "{place} has {n} entries, [0] to [{}], so it has no [{i}]",
-                                    n - 1
-                                ),
-                            });
-                        }
-                        *i
-                    }
-                    Segment::Name(name) => {
-                        let names = list.names();
-                        names
-                            .iter()
-                            .position(|n| n.as_deref() == Some(name.as_str()))
-                            .ok_or_else(|| {
-                                let known: Vec<&str> = names.iter().flatten().map(String::as_str).collect();
-                                if known.is_empty() {
-                                    format!("{place} has no entries with a `name`; pick one by position, [0]")
-                                } else {
-                                    format!("{place} has no entry named `{name}`; its names: {}", known.join(", "))
-                                }
-                            })?
-                    }
-                    Segment::Key(_) => unreachable!(),
-                };
+                let index = element_index(&list, segment, &place)?;
                 done.push(Segment::Index(index));
                 match list {
                     Elements::Tables(tables) => {
@@ -580,6 +552,39 @@ fn set_value(root: &mut Table, segments: &[Segment], value: Value) -> Result<Str
         }
     }
     Err("the PATH names no value".into())
+}
+
+/// The position in `list` that an `[i]` or `[NAME]` segment picks; the error says what
+/// `place` holds instead.
+fn element_index(list: &Elements<'_>, segment: &Segment, place: &str) -> Result<usize, String> {
+    match segment {
+        Segment::Index(i) if *i < list.len() => Ok(*i),
+        Segment::Index(i) => Err(match list.len() {
+            0 => format!("{place} is empty, so it has no [{i}]"),
+            n => format!(
+                "{place} has {n} entries, [0] to [{}], so it has no [{i}]",
+                n - 1
+            ),
+        }),
+        Segment::Name(name) => {
+            let names = list.names();
+            names
+                .iter()
+                .position(|n| n.as_deref() == Some(name.as_str()))
+                .ok_or_else(|| {
+                    let known: Vec<&str> = names.iter().flatten().map(String::as_str).collect();
+                    if known.is_empty() {
+                        format!("{place} has no entries with a `name`; pick one by position, [0]")
+                    } else {
+                        format!(
+                            "{place} has no entry named `{name}`; its names: {}",
+                            known.join(", ")
+                        )
+                    }
+                })
+        }
+        Segment::Key(key) => Err(format!("{place} is an array, so it has no key `{key}`")),
+    }
 }
 
 /// A parsed value with the formatting of a freshly written one.
