@@ -601,6 +601,41 @@ fn keep_backup(dir: &Path, target: &Path) -> std::io::Result<PathBuf> {
     Err(std::io::Error::other("no free backup name"))
 }
 
+/// The new record of what stakeshift wrote into `dir` (the manifest's bytes), and the
+/// members of `family` it recorded before that this run does not write (stale: to be
+/// removed). Names the record holds that are not of this family, and still files, stay in
+/// it.
+fn manifest_plan(
+    dir: &Path,
+    files: &[(String, Vec<u8>)],
+    family: &[String],
+) -> (Vec<u8>, Vec<PathBuf>) {
+    let written = |name: &str| files.iter().any(|(n, _)| n == name);
+    let mut record: Vec<String> = Vec::new();
+    let mut stale = Vec::new();
+    for name in &read_manifest(dir) {
+        let path = dir.join(name);
+        let is_regular = fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file());
+        if family.contains(name) && !written(name) {
+            if is_regular {
+                stale.push(path);
+            }
+        } else if is_regular && !written(name) && !record.contains(name) {
+            record.push(name.clone());
+        }
+    }
+    record.extend(files.iter().map(|(n, _)| n.clone()));
+    let mut text = String::from(
+        "# Files that stakeshift wrote into this folder. A later run removes those of them\n\
+         # that it could write but did not (see docs/MODEL.md). Safe to delete.\n",
+    );
+    for name in &record {
+        text.push_str(name);
+        text.push('\n');
+    }
+    (text.into_bytes(), stale)
+}
+
 /// Stages `files` in `dir`, then puts them in place (and, with a family, records them and
 /// removes stale members), undoing everything on failure. `rename` is `fs::rename`, or in
 /// tests one that fails on purpose.
@@ -616,30 +651,9 @@ fn commit_set(
     let mut set: Vec<(String, Vec<u8>)> = files.to_vec();
     let mut stale: Vec<PathBuf> = Vec::new();
     if let Some(family) = family {
-        let recorded = read_manifest(dir);
-        let written = |name: &str| files.iter().any(|(n, _)| n == name);
-        let mut record: Vec<String> = Vec::new();
-        for name in &recorded {
-            let path = dir.join(name);
-            let is_regular = fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file());
-            if family.contains(name) && !written(name) {
-                if is_regular {
-                    stale.push(path);
-                }
-            } else if is_regular && !written(name) && !record.contains(name) {
-                record.push(name.clone());
-            }
-        }
-        record.extend(files.iter().map(|(n, _)| n.clone()));
-        let mut text = String::from(
-            "# Files that stakeshift wrote into this folder. A later run removes those of them\n\
-             # that it could write but did not (see docs/MODEL.md). Safe to delete.\n",
-        );
-        for name in &record {
-            text.push_str(name);
-            text.push('\n');
-        }
-        set.push((MANIFEST_NAME.to_string(), text.into_bytes()));
+        let (manifest, members) = manifest_plan(dir, files, family);
+        set.push((MANIFEST_NAME.to_string(), manifest));
+        stale = members;
     }
 
     // Every target is checked before anything is written.
