@@ -136,9 +136,9 @@ impl LoadedModel {
         }
     }
 
-    /// The context of this model's charts: the footer names the file, the overrides it was
-    /// loaded with, and the file's hash, so that the chart can be traced to the file and
-    /// drawn again from it.
+    /// The context of this model's charts: the footer names the file, the file's hash, the
+    /// version and then the overrides it was loaded with, so that the chart can be traced
+    /// to the file and drawn again from it.
     pub fn chart_context(
         &self,
         size: crate::chart::Size,

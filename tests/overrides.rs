@@ -471,3 +471,26 @@ valuation = { points = [[2024, 100.0], [2025, 300.0]] }
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Found by helper-56: a derived value that is a whole number of 2^63 or more was written
+/// back as a TOML integer, which TOML cannot hold: a panic ("integer number overflowed").
+/// It is now written as a float, which the model's reader refuses as too large, naming the
+/// --set.
+#[test]
+fn regression_a_derived_value_beyond_i64_is_an_error_not_a_panic() {
+    let mut cmd = stakeshift();
+    cmd.arg("check")
+        .arg(crate::common::repo_path("docs/mini.toml"))
+        .args([
+            "--set",
+            "trajectories[only].revenue.points=[[2024, 4e10]]",
+            "--set",
+            "scale.revenue=1e9",
+        ]);
+    let stderr = crate::common::fails_with_2(&mut cmd);
+    assert!(
+        stderr.contains("--set scale.revenue=1e9")
+            && stderr.contains("40000000000000000000.0 is too large"),
+        "{stderr}"
+    );
+}

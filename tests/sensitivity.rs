@@ -797,3 +797,48 @@ valuation = { points = [[2024, 100.0], [2025, 125.0]] }
     let got: f64 = solution("5").parse().unwrap();
     assert!((got - exact).abs() <= 1e-8 * exact, "{got} vs {exact}");
 }
+
+/// Found by helper-56 reviewing the session's change: once solve stopped reading the model
+/// again for every root, it reported roots the model refuses for keys whose search ran past
+/// the largest number a model holds (1e18): an amount's default range (1000 times its value)
+/// and a derived scale whose products pass it. Neither has a valid root here: a pre-money of
+/// 6.2e18, and points of 2,017 x 1e15.
+#[test]
+fn regression_solve_never_reports_a_root_beyond_what_a_model_holds() {
+    let mini = crate::common::repo_path("docs/mini.toml");
+    let solution = |args: &[&str]| -> String {
+        let mut solve = stakeshift();
+        solve
+            .arg("solve")
+            .arg(&mini)
+            .args(args)
+            .args(["--format", "csv"]);
+        let csv = crate::common::succeeds(&mut solve).0;
+        let table = crate::common::parse_csv(csv.as_bytes()).unwrap();
+        table.rows[0][table.column("solution").unwrap()].clone()
+    };
+    assert_eq!(
+        solution(&[
+            "equity.rounds[0].pre_money",
+            "--set",
+            "equity.rounds[0].raise=1e16",
+            "--set",
+            "equity.rounds[0].pre_money=1e16",
+            "--target",
+            "16.2",
+        ]),
+        ""
+    );
+    assert_eq!(
+        solution(&[
+            "scale.revenue",
+            "--set",
+            "trajectories[only].revenue.points=[[2024,4e14],[2025,8e14],[2026,1e15]]",
+            "--target",
+            "5e16",
+            "--within",
+            "1..10000",
+        ]),
+        ""
+    );
+}

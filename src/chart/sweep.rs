@@ -70,7 +70,9 @@ pub struct SweepSeries<'a> {
     pub advantages: &'a [f64],
 }
 
-/// The sweep chart's input: one or two varied paths and a series per trajectory.
+/// The sweep chart's input: one or two varied paths and a series per trajectory. Its `png`,
+/// `svg` and `files` are an error if there are not one or two varied paths, if a series has
+/// not one advantage per grid point, or if the named trajectory is missing.
 #[derive(Debug, Clone, Copy)]
 pub struct SweepChart<'a> {
     pub labels: &'a ModelLabels,

@@ -162,7 +162,16 @@ impl Override {
 /// for its digits (a derived product or a grid point with 29) is first fitted by
 /// [`fit_model_digits`].
 pub fn decimal_literal(value: Decimal) -> String {
-    fit_model_digits(value).to_string()
+    let fitted = fit_model_digits(value);
+    let text = fitted.to_string();
+    // A whole number beyond i64 as written would be a TOML integer TOML cannot hold (a
+    // panic where it was read back; helper-56): written with a point it is a float, which
+    // the model's reader takes exactly and refuses as too large, naming the field.
+    if fitted.scale() == 0 && fitted.abs() > Decimal::from(i64::MAX) {
+        format!("{text}.0")
+    } else {
+        text
+    }
 }
 
 /// `value` with at most 28 significant digits, the most a model's number may have: a

@@ -284,7 +284,8 @@ impl Knob {
 
     /// Whether a rule of the model ties this key's valid values to another key's (a
     /// round's raise covers its participation; a tier's shares add up to at most 1): its
-    /// [`Knob::domain`] follows the other key as the model has it.
+    /// valid range then depends on the other key as the model has it (`solve`'s search
+    /// range follows it).
     pub fn tied_to_another_key(&self) -> bool {
         matches!(
             self,
@@ -458,7 +459,11 @@ fn derive_trajectory(
                 Derived::ScaleRevenue => revenue,
                 Derived::ShiftMargin => margin,
             };
-            series.points = derive_series(kind, &series.points, amount, Some(start))?;
+            let points = derive_series(kind, &series.points, amount, Some(start))?;
+            if points.iter().any(|(_, v)| !within_model(*v)) {
+                return None;
+            }
+            series.points = points;
         }
         TrajectorySource::Table {
             revenue,
@@ -467,23 +472,35 @@ fn derive_trajectory(
         } => match kind {
             Derived::ScaleValuation => {
                 for v in valuation.iter_mut() {
-                    *v = fit_model_digits(v.checked_mul(amount)?);
+                    *v = in_model(fit_model_digits(v.checked_mul(amount)?))?;
                 }
             }
             Derived::ScaleRevenue => {
                 for (r, p) in revenue.iter_mut().zip(profit.iter_mut()) {
-                    *r = fit_model_digits(r.checked_mul(amount)?);
-                    *p = fit_model_digits(p.checked_mul(amount)?);
+                    *r = in_model(fit_model_digits(r.checked_mul(amount)?))?;
+                    *p = in_model(fit_model_digits(p.checked_mul(amount)?))?;
                 }
             }
             Derived::ShiftMargin => {
                 for (r, p) in revenue.iter().zip(profit.iter_mut()) {
-                    *p = fit_model_digits(p.checked_add(r.checked_mul(amount)?)?);
+                    *p = in_model(fit_model_digits(p.checked_add(r.checked_mul(amount)?)?))?;
                 }
             }
         },
     }
     Some(())
+}
+
+/// Whether a value a derived key writes is one a model may hold (at most 1e18 in size):
+/// beyond, the model's reader refuses it, so a search must not count it (helper-56: solve
+/// reported a `scale.revenue` whose points the model refuses).
+fn within_model(v: Decimal) -> bool {
+    v.abs() <= Decimal::from(crate::model::MAX_NUMBER)
+}
+
+/// `v` where [`within_model`], else None.
+fn in_model(v: Decimal) -> Option<Decimal> {
+    within_model(v).then_some(v)
 }
 
 /// A regime's cloud terms, where the model has them.

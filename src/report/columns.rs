@@ -33,7 +33,6 @@
 //! ```
 
 use rust_decimal::Decimal;
-use rust_decimal::prelude::FromPrimitive;
 
 use crate::engine::{Measures, Regime, TrajectoryResult, Winner, YearRow};
 
@@ -74,13 +73,11 @@ impl Format {
             Value::Winner(w) => w.as_str().to_string(),
             Value::Integer(n) => n.map(|n| n.to_string()).unwrap_or_default(),
             Value::Decimal(v) => v.map(|v| self.decimal(v)).unwrap_or_default(),
-            // Through `Decimal` (the one rounding rule) where it fits one; an IRR can reach
-            // e^700 (DECISIONS 6), far beyond, and is then printed from the f64 itself.
+            // From the f64's own exact value, rounded once by the one rule (through a
+            // `Decimal` it was rounded twice: rust_decimal's from_f64 drops digits first;
+            // helper-56), and in full however large (an IRR can reach e^700, DECISIONS 6).
             Value::Float(v) => v
-                .map(|v| {
-                    Decimal::from_f64(v)
-                        .map_or_else(|| super::fixed_f64(v, self.places()), |d| self.decimal(d))
-                })
+                .map(|v| super::fixed_f64(v, self.places()))
                 .unwrap_or_default(),
         }
     }

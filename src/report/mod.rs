@@ -88,31 +88,49 @@ pub fn ratio(value: Decimal) -> String {
 /// exactly half-way, 0.0078125 at 6 places, which is then rounded again from its exact
 /// digits.)
 pub fn fixed_f64(v: f64, dp: u32) -> String {
+    let mut text = String::new();
+    write_fixed_f64(&mut text, v, dp);
+    text
+}
+
+/// [`fixed_f64`] into `buffer` (cleared first; left empty where `v` is not a number), for
+/// a writer of many figures that reuses one buffer.
+pub(crate) fn write_fixed_f64(buffer: &mut String, v: f64, dp: u32) {
+    use std::fmt::Write as _;
+    buffer.clear();
     if !v.is_finite() {
-        return String::new();
+        return;
     }
-    let text = format!("{v:.prec$}", prec = dp as usize);
     match exact_half_way(v, dp) {
-        Some(half) => fixed(half, dp),
-        None => without_negative_zero(&text).to_string(),
+        Some(half) => buffer.push_str(&fixed(half, dp)),
+        None => {
+            let _ = write!(buffer, "{v:.prec$}", prec = dp as usize);
+            if without_negative_zero(buffer).len() < buffer.len() {
+                buffer.remove(0);
+            }
+        }
     }
 }
 
 /// `v` as a decimal where its exact binary value lies exactly half-way between two numbers
-/// of `dp` places (its digits end in a 5 at place dp + 1); else None. A tie is an odd
-/// number of half units of the dp-th place, so its product by 2 x 10^dp is an odd whole
-/// number: that cheap test comes first (it can pass on a rounded product), and the exact
-/// digits decide.
+/// of `dp` places; else None. With v = m 2^e, m odd, v 2 10^dp = m 5^dp 2^(e + dp + 1) is
+/// an odd whole number, which is what half-way means, exactly when e = -(dp + 1); v then
+/// has exactly dp + 1 decimals, which its fixed formatting at dp + 1 places gives as they
+/// are.
 pub(crate) fn exact_half_way(v: f64, dp: u32) -> Option<Decimal> {
-    let scaled = v * 2.0 * 10f64.powi(dp as i32);
-    if scaled.fract() != 0.0 || scaled.abs() >= 9.0e15 || (scaled as i64) % 2 == 0 {
+    if !v.is_finite() || v == 0.0 {
         return None;
     }
-    // The exact digits to dp + 1 places, then nothing but zeros: a tie.
-    let exact = format!("{v:.prec$}", prec = dp as usize + 30);
-    let (head, tail) = exact.split_at(exact.len() - 29);
-    (head.ends_with('5') && tail.bytes().all(|b| b == b'0'))
-        .then(|| head.parse().ok())
+    let bits = v.to_bits();
+    let (biased, fraction) = ((bits >> 52) & 0x7ff, bits & ((1 << 52) - 1));
+    let (m, e) = if biased == 0 {
+        (fraction, -1074)
+    } else {
+        (fraction | (1 << 52), biased as i32 - 1075)
+    };
+    let e = e + m.trailing_zeros() as i32;
+    (e == -(dp as i32 + 1))
+        .then(|| format!("{v:.prec$}", prec = dp as usize + 1).parse().ok())
         .flatten()
 }
 
@@ -169,7 +187,13 @@ mod tests {
         // Not half-way: as Rust prints it.
         assert_eq!(fixed_f64(0.1, 6), "0.100000");
         assert_eq!(fixed_f64(0.0078126, 6), "0.007813");
-        assert_eq!(fixed_f64(1e20 + 0.5, 6), "100000000000000000000.000000");
+        // Ties far from zero too (helper-56: a cheap test stopped at 4.5e9).
+        assert_eq!(fixed_f64(4500000000.0078125, 6), "4500000000.007813");
+        let far = -(2f64.powi(39) + 2f64.powi(-7)); // -549755813888.0078125, exact
+        assert_eq!(fixed_f64(far, 6), "-549755813888.007813");
+        assert_eq!(fixed_f64(45000000.001953125, 8), "45000000.00195313");
+        // Beyond 2^53 every f64 is whole: no tie at any places.
+        assert_eq!(fixed_f64(1e20, 6), "100000000000000000000.000000");
     }
 
     #[test]

@@ -257,9 +257,11 @@ pub fn search_for(
                 Domain::AtLeast(least) => (least, false),
                 _ => (Decimal::ZERO, domain == Domain::Positive),
             };
+            // Never past the largest number a model may hold (a root there is one the model
+            // refuses; helper-56).
             let upper = match current {
                 _ if !capped => largest,
-                Some(c) if c > Decimal::ZERO => c.saturating_mul(thousand),
+                Some(c) if c > Decimal::ZERO => c.saturating_mul(thousand).min(largest),
                 _ => Decimal::from(OPEN_AMOUNT_LIMIT),
             };
             (lower, open, upper.max(lower), true)

@@ -35,7 +35,6 @@
 //! # Ok::<(), stakeshift::Error>(())
 //! ```
 
-use std::fmt::Write as _;
 use std::io::Write as _;
 
 use rayon::prelude::*;
@@ -44,7 +43,7 @@ use super::stats::Summary;
 use super::{FanRow, Group, PERCENTILES, Results};
 use crate::report::columns;
 use crate::report::csv::text_cell;
-use crate::report::{AMOUNT_DP, RATIO_DP, fixed_f64, without_negative_zero};
+use crate::report::{AMOUNT_DP, RATIO_DP, fixed_f64};
 
 pub fn amount(v: f64) -> String {
     fixed_f64(v, AMOUNT_DP)
@@ -295,18 +294,8 @@ fn csv_field(text: &str) -> Vec<u8> {
 
 /// [`fixed_f64`] appended to `out`, through a reused buffer.
 fn push_fixed(out: &mut Vec<u8>, buffer: &mut String, v: f64, dp: u32) {
-    if !v.is_finite() {
-        return;
-    }
-    buffer.clear();
-    match crate::report::exact_half_way(v, dp) {
-        // Half-way exactly: the reports' rule, half away from zero (see `fixed_f64`).
-        Some(half) => out.extend_from_slice(crate::report::fixed(half, dp).as_bytes()),
-        None => {
-            let _ = write!(buffer, "{v:.prec$}", prec = dp as usize);
-            out.extend_from_slice(without_negative_zero(buffer).as_bytes());
-        }
-    }
+    crate::report::write_fixed_f64(buffer, v, dp);
+    out.extend_from_slice(buffer.as_bytes());
 }
 
 #[cfg(test)]

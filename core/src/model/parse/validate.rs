@@ -175,16 +175,16 @@ impl Builder<'_> {
         }
     }
 
-    /// A series point more than [`FAR_YEARS`] years outside the model is valid (it shapes
-    /// the years before it by interpolation) but is most often a mistyped year (2300 for
-    /// 2030).
+    /// A series point more than [`FAR_YEARS`] years outside the model is valid (the series
+    /// interpolates toward it, or is 0 until it where it is the first) but is most often a
+    /// mistyped year (2300 for 2030).
     fn warn_far_points(&self, field: &str, raw: &RawSeries, series: &Series, years: &YearRange) {
         for (i, ((year, _), pair)) in series.points.iter().zip(raw.points.get_ref()).enumerate() {
             if let Some(far) = years.far_outside(*year) {
                 self.warn(
                     format!("{field}.points[{i}]"),
                     pair.span(),
-                    format!("the point for {year} lies {far}; check the year (a point outside the years still bends the series toward it where it is the nearest point)"),
+                    format!("the point for {year} lies {far}; check the year"),
                 );
             }
         }
