@@ -157,16 +157,7 @@ impl Figure for FanChart<'_> {
         let (min, max) = (ps_lo.min(eq_lo), ps_hi.max(eq_hi));
         let close_up = !fans[0].rows.is_empty() && (ps_hi - min) * 3.0 < max - min;
         let unit = &l.unit;
-        let gap = 56.0;
-        let split = content.x0 + (content.width() - gap) * if close_up { 0.55 } else { 0.5 };
-        let left = Rect {
-            x1: split,
-            ..content
-        };
-        let right = Rect {
-            x0: split + gap,
-            ..content
-        };
+        let (left, right) = frame::two_panels(content, if close_up { 0.55 } else { 0.5 });
         // Left, the equity stake's bands; right, the profit share's; both deals' lines in
         // each.
         panel(

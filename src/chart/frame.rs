@@ -670,3 +670,21 @@ impl YearPanel {
             .collect()
     }
 }
+
+/// `content` cut into two panels side by side, the left taking `left_share` of the width
+/// that the 56 px gap between them leaves (a chart's whole range and its close-up, or one
+/// deal's bands and the other's).
+pub(crate) fn two_panels(content: Rect, left_share: f64) -> (Rect, Rect) {
+    const GAP: f64 = 56.0;
+    let split = content.x0 + (content.width() - GAP) * left_share;
+    (
+        Rect {
+            x1: split,
+            ..content
+        },
+        Rect {
+            x0: split + GAP,
+            ..content
+        },
+    )
+}

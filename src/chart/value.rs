@@ -113,16 +113,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
     let from = model.equity.from_year;
     let unit = &model.unit;
     if close_up {
-        let gap = 56.0;
-        let split = content.x0 + (content.width() - gap) * 0.55;
-        let left = Rect {
-            x1: split,
-            ..content
-        };
-        let right = Rect {
-            x0: split + gap,
-            ..content
-        };
+        let (left, right) = frame::two_panels(content, 0.55);
         panel(
             c,
             left,
