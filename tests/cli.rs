@@ -839,3 +839,47 @@ fn regression_a_percent_sign_or_thousands_separator_gets_its_fix() {
         assert!(stderr.contains(expected), "--set {set}: {stderr}");
     }
 }
+
+/// A window whose `from` is a typo far outside the model's years (2205 for 2025) was
+/// blamed on its `until` ("until 2030 is before from 2205"): the error now names `from`,
+/// and a window whose `until` is the slip still names `until`.
+#[test]
+fn regression_a_window_blames_the_year_outside_the_model() {
+    let dir = ScratchDir::new("window-blame");
+    let builtin = stakeshift::BUILTIN_MODEL;
+    let a = "[profit_share.revenue_share]";
+    let at = builtin.find(a).unwrap();
+    let (head, tail) = builtin.split_at(at);
+    for (from, to, field, expected) in [
+        (
+            "from = 2023 ",
+            "from = 2203 ",
+            "profit_share.revenue_share.from",
+            "from 2203 is after until 2030 and after end_year 2045",
+        ),
+        (
+            "until = 2030 ",
+            "until = 2020 ",
+            "profit_share.revenue_share.until",
+            "until 2020 is before from 2023",
+        ),
+    ] {
+        let text = format!("{head}{}", tail.replacen(from, to, 1));
+        let number = 1 + text.lines().position(|l| l.starts_with(to)).unwrap();
+        let model = common::write_file(dir.path(), "m.toml", &text);
+        let stderr = common::fails_with_2(stakeshift().arg("check").arg(&model));
+        assert!(
+            stderr.contains(&format!("m.toml, line {number}, column"))
+                && stderr.contains(&format!("{field}: {expected}")),
+            "{to}: {stderr}"
+        );
+    }
+    // A commitment's years must lie inside the model's, so there the `until` is named.
+    let text = builtin.replacen("from = 2026, until = 2032", "from = 2030, until = 2026", 1);
+    let model = common::write_file(dir.path(), "m.toml", &text);
+    let stderr = common::fails_with_2(stakeshift().arg("check").arg(&model));
+    assert!(
+        stderr.contains("equity.cloud.commitment.until: until 2026 is before from 2030"),
+        "{stderr}"
+    );
+}

@@ -611,15 +611,11 @@ impl Builder<'_> {
                     years.check(&f("from"), c.from.span(), from)?;
                     let until = self.year(&f("until"), &c.until)?;
                     years.check(&f("until"), c.until.span(), until)?;
-                    if from > until {
-                        return fail(
-                            f("until"),
-                            c.until.span(),
-                            format!(
-                                "until {until} is before from {from}; the commitment runs from `from` to `until`, both included"
-                            ),
-                        );
-                    }
+                    years.check_window(
+                        "commitment",
+                        (&f("from"), c.from.span(), from),
+                        (&f("until"), c.until.span(), until),
+                    )?;
                     Some(Commitment { total, from, until })
                 }
                 None => None,
@@ -970,7 +966,13 @@ impl Builder<'_> {
         let revenue_share = raw
             .revenue_share
             .as_ref()
-            .map(|r| self.revenue_share("profit_share.revenue_share", r.get_ref()))
+            .map(|r| {
+                let years = YearRange {
+                    start: start_year,
+                    end: start_year + years as Year - 1,
+                };
+                self.revenue_share("profit_share.revenue_share", r.get_ref(), &years)
+            })
             .transpose()?;
         Ok(ProfitShare {
             residual,
@@ -1065,7 +1067,12 @@ impl Builder<'_> {
         })
     }
 
-    fn revenue_share(&self, field: &str, raw: &RawRevenueShare) -> Check<RevenueShare> {
+    fn revenue_share(
+        &self,
+        field: &str,
+        raw: &RawRevenueShare,
+        years: &YearRange,
+    ) -> Check<RevenueShare> {
         let rate = self.in_range(
             &format!("{field}.rate"),
             &raw.rate,
@@ -1074,15 +1081,11 @@ impl Builder<'_> {
         )?;
         let from = self.year(&format!("{field}.from"), &raw.from)?;
         let until = self.year(&format!("{field}.until"), &raw.until)?;
-        if from > until {
-            return fail(
-                format!("{field}.until"),
-                raw.until.span(),
-                format!(
-                    "until {until} is before from {from}; the revenue share runs from `from` to `until`, both included"
-                ),
-            );
-        }
+        years.check_window(
+            "revenue share",
+            (&format!("{field}.from"), raw.from.span(), from),
+            (&format!("{field}.until"), raw.until.span(), until),
+        )?;
         let total_cap = raw
             .total_cap
             .as_ref()
@@ -1157,7 +1160,7 @@ impl Builder<'_> {
         let revenue_share = raw
             .revenue_share
             .as_ref()
-            .map(|r| self.revenue_share("equity.revenue_share", r.get_ref()))
+            .map(|r| self.revenue_share("equity.revenue_share", r.get_ref(), years))
             .transpose()?;
         Ok(Equity {
             from_year,
@@ -1289,6 +1292,39 @@ const MARGIN_BELOW_WARNED: Decimal = Decimal::from_parts(10, 0, 0, true, 0);
 const SPEND_ABOVE_WARNED: Decimal = Decimal::from_parts(10, 0, 0, false, 0);
 
 impl YearRange {
+    /// A window's `from` must not be after its `until`. Where it is, the error names the
+    /// year that is more likely the slip: `from` where it alone lies outside the model's
+    /// years (a typo such as 2205 for 2025), else `until`.
+    fn check_window(
+        &self,
+        what: &str,
+        (from_field, from_span, from): (&str, Range<usize>, Year),
+        (until_field, until_span, until): (&str, Range<usize>, Year),
+    ) -> Check<()> {
+        if from <= until {
+            return Ok(());
+        }
+        let inside = |year: Year| (self.start..=self.end).contains(&year);
+        let rule = format!("the {what} runs from `from` to `until`, both included");
+        if !inside(from) && inside(until) {
+            let side = if from > self.end {
+                format!("after end_year {}", self.end)
+            } else {
+                format!("before start_year {}", self.start)
+            };
+            return fail(
+                from_field.to_string(),
+                from_span,
+                format!("from {from} is after until {until} and {side}; {rule}"),
+            );
+        }
+        fail(
+            until_field.to_string(),
+            until_span,
+            format!("until {until} is before from {from}; {rule}"),
+        )
+    }
+
     /// Where `year` lies more than [`FAR_YEARS`] outside the years, how far, in words.
     fn far_outside(&self, year: Year) -> Option<String> {
         if year > self.end.saturating_add(FAR_YEARS) {
