@@ -168,6 +168,12 @@ pub struct Waterfall<N = Decimal> {
     /// The (tier, index in its `until`) of the investor's cap in every tier that gives it a
     /// share; None where a tier gives it a share without a cap.
     investor_caps: Option<Vec<(usize, usize)>>,
+    /// Where the investor has reached its `until` amount in every tier that gives it a
+    /// share, from `investor_caps` and the caps in the unit counted in: receipts of at least
+    /// the largest of those caps (`Some(None)` where no tier gives it a share); None where
+    /// never. Kept with the caps ([`Waterfall::set_unit`]), which do not grow where it is
+    /// used (`can_leave_out`).
+    investor_full_at: Option<Option<N>>,
     /// Per party of the active tier's `until`: room / share as the slice was computed from
     /// it (so that the payments need not divide again); None where it was not computed.
     quotients: Vec<Option<Quotient<N>>>,
@@ -248,7 +254,7 @@ impl<N: Num> Waterfall<N> {
             .map(|t| t.until.iter().map(|c| c.amount.to_unit(dp)).collect())
             .collect();
         let caps_grow = tiers.iter().any(|t| t.growth.is_some());
-        Waterfall {
+        let mut waterfall = Waterfall {
             investor,
             residual: terms.residual,
             investor_rights_end_at_agi: terms.investor_rights_end_at_agi,
@@ -269,10 +275,22 @@ impl<N: Num> Waterfall<N> {
                         .map(move |s| s.until.map(|k| (t, k)))
                 })
                 .collect(),
+            investor_full_at: None,
             quotients: vec![None; tiers.iter().map(|t| t.until.len()).max().unwrap_or(0)],
             tiers,
             dp,
-        }
+        };
+        waterfall.set_investor_full_at();
+        waterfall
+    }
+
+    /// [`Waterfall::investor_full_at`] for the present caps.
+    fn set_investor_full_at(&mut self) {
+        self.investor_full_at = self.investor_caps.as_ref().map(|caps| {
+            caps.iter()
+                .map(|&(t, k)| self.caps[t][k])
+                .reduce(|a, b| a.max_of(b))
+        });
     }
 
     /// The decimal places of the unit it counts in.
@@ -289,6 +307,7 @@ impl<N: Num> Waterfall<N> {
                 *cap = c.amount.to_unit(dp);
             }
         }
+        self.set_investor_full_at();
     }
 
     /// room / share rounded down to the unit, for the `k`th party of the active tier's
@@ -318,11 +337,10 @@ impl<N: Num> Waterfall<N> {
         if agi && self.investor_rights_end_at_agi {
             return true;
         }
-        match &self.investor_caps {
-            Some(caps) => {
-                let received = self.received[self.investor];
-                caps.iter().all(|&(t, k)| received >= self.caps[t][k])
-            }
+        // Reached in every such tier: at least the largest of their caps.
+        match self.investor_full_at {
+            Some(Some(cap)) => self.received[self.investor] >= cap,
+            Some(None) => true,
             None => false,
         }
     }
