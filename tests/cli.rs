@@ -841,37 +841,57 @@ fn regression_a_percent_sign_or_thousands_separator_gets_its_fix() {
 }
 
 /// A window whose `from` is a typo far outside the model's years (2205 for 2025) was
-/// blamed on its `until` ("until 2030 is before from 2205"): the error now names `from`,
-/// and a window whose `until` is the slip still names `until`.
+/// blamed on its `until` ("until 2030 is before from 2205"): the error now names the year
+/// further outside the model's years (2019..=2045 here), and `until` where neither is.
 #[test]
 fn regression_a_window_blames_the_year_outside_the_model() {
     let dir = ScratchDir::new("window-blame");
     let builtin = stakeshift::BUILTIN_MODEL;
-    let a = "[profit_share.revenue_share]";
-    let at = builtin.find(a).unwrap();
-    let (head, tail) = builtin.split_at(at);
-    for (from, to, field, expected) in [
+    for (section, from, until, field, expected) in [
         (
-            "from = 2023 ",
+            "[profit_share.revenue_share]",
             "from = 2203 ",
+            "until = 2030 ",
             "profit_share.revenue_share.from",
             "from 2203 is after until 2030 and after end_year 2045",
         ),
         (
-            "until = 2030 ",
+            // `until` may lie past the model too: 2205 is still the further out.
+            "[equity.revenue_share]",
+            "from = 2205 ",
+            "until = 2050 ",
+            "equity.revenue_share.from",
+            "from 2205 is after until 2050 and after end_year 2045",
+        ),
+        (
+            "[profit_share.revenue_share]",
+            "from = 2023 ",
             "until = 2020 ",
             "profit_share.revenue_share.until",
             "until 2020 is before from 2023",
         ),
+        (
+            // Both before the model: `until` is the further out.
+            "[profit_share.revenue_share]",
+            "from = 2018 ",
+            "until = 2010 ",
+            "profit_share.revenue_share.until",
+            "until 2010 is before from 2018",
+        ),
     ] {
-        let text = format!("{head}{}", tail.replacen(from, to, 1));
-        let number = 1 + text.lines().position(|l| l.starts_with(to)).unwrap();
+        let (head, tail) = builtin.split_at(builtin.find(section).unwrap());
+        let tail = tail
+            .replacen("from = 2023 ", from, 1)
+            .replacen("until = 2030 ", until, 1);
+        let text = format!("{head}{tail}");
+        let named = if field.ends_with("from") { from } else { until };
+        let number = 1 + text.lines().position(|l| l.starts_with(named)).unwrap();
         let model = common::write_file(dir.path(), "m.toml", &text);
         let stderr = common::fails_with_2(stakeshift().arg("check").arg(&model));
         assert!(
             stderr.contains(&format!("m.toml, line {number}, column"))
                 && stderr.contains(&format!("{field}: {expected}")),
-            "{to}: {stderr}"
+            "{from}/{until}: {stderr}"
         );
     }
     // A commitment's years must lie inside the model's, so there the `until` is named.

@@ -1292,9 +1292,15 @@ const MARGIN_BELOW_WARNED: Decimal = Decimal::from_parts(10, 0, 0, true, 0);
 const SPEND_ABOVE_WARNED: Decimal = Decimal::from_parts(10, 0, 0, false, 0);
 
 impl YearRange {
+    /// How many years `year` lies outside start..=end (0 inside).
+    fn years_outside(&self, year: Year) -> i64 {
+        let (year, start, end) = (i64::from(year), i64::from(self.start), i64::from(self.end));
+        (start - year).max(year - end).max(0)
+    }
+
     /// A window's `from` must not be after its `until`. Where it is, the error names the
-    /// year that is more likely the slip: `from` where it alone lies outside the model's
-    /// years (a typo such as 2205 for 2025), else `until`.
+    /// year that is more likely the slip: the one further outside the model's years (a
+    /// typo such as 2205 for 2025 in `from`), `until` where neither is further.
     fn check_window(
         &self,
         what: &str,
@@ -1304,18 +1310,17 @@ impl YearRange {
         if from <= until {
             return Ok(());
         }
-        let inside = |year: Year| (self.start..=self.end).contains(&year);
         let rule = format!("the {what} runs from `from` to `until`, both included");
-        if !inside(from) && inside(until) {
-            let side = if from > self.end {
-                format!("after end_year {}", self.end)
-            } else {
-                format!("before start_year {}", self.start)
-            };
+        // Here until < from, so `from` can only be the further outside by lying after
+        // end_year.
+        if self.years_outside(from) > self.years_outside(until) {
             return fail(
                 from_field.to_string(),
                 from_span,
-                format!("from {from} is after until {until} and {side}; {rule}"),
+                format!(
+                    "from {from} is after until {until} and after end_year {}; {rule}",
+                    self.end
+                ),
             );
         }
         fail(
