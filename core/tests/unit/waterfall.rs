@@ -233,3 +233,39 @@ fn when_the_investor_can_receive_nothing_more() {
     twice.tiers[1].until.push((2, d("200")));
     assert!(!nothing_more(&twice, &[], true));
 }
+
+/// Whether the investor can receive nothing more is decided by its largest cap, whichever
+/// tier holds it, in the unit the waterfall counts in ([`Waterfall::set_unit`]) and in
+/// either number type: from receipts of exactly that cap on, not a unit before.
+#[test]
+fn nothing_more_from_the_largest_cap_in_the_unit_counted_in() {
+    let mut terms = msft_terms();
+    // The larger cap in the first tier: 92.4, then 13.
+    terms.tiers[0].until = vec![(0, d("92.4"))];
+    terms.tiers[1].until = vec![(0, d("13")), (2, d("150"))];
+    let exact = |dp: u32, received: &str| {
+        let mut w: Waterfall = Waterfall::new(&terms, 0, 3, WATERFALL_DP);
+        w.set_unit(dp);
+        w.restore(&[d(received), Decimal::ZERO, Decimal::ZERO]);
+        w.investor_receives_nothing_more(false)
+    };
+    assert!(!exact(WATERFALL_DP, "92.399999999999"));
+    assert!(exact(WATERFALL_DP, "92.4"));
+    // Counted in whole units the cap is 92: reached at 92, not at 91.9.
+    assert!(exact(0, "92"));
+    assert!(!exact(0, "91.9"));
+    // Back to the finer unit: 92 no longer reaches 92.4.
+    let mut w: Waterfall = Waterfall::new(&terms, 0, 3, WATERFALL_DP);
+    w.set_unit(0);
+    w.set_unit(WATERFALL_DP);
+    w.restore(&[d("92"), Decimal::ZERO, Decimal::ZERO]);
+    assert!(!w.investor_receives_nothing_more(false));
+    // In f64: 13 is not enough, 92.4 is; a receipt that is not a number never is.
+    let fast = |received: f64| {
+        let mut w: Waterfall<f64> = Waterfall::new(&terms, 0, 3, WATERFALL_DP);
+        w.restore(&[received, 0.0, 0.0]);
+        w.investor_receives_nothing_more(false)
+    };
+    assert!(!fast(13.0) && !fast(92.39) && fast(92.4) && fast(f64::INFINITY));
+    assert!(!fast(f64::NAN));
+}
