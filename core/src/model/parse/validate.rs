@@ -405,12 +405,7 @@ impl Builder<'_> {
 
         let mut parties = Parties::default();
         let investor = self.investor(raw.investor.get_ref(), &years, &mut parties)?;
-        let profit_share = self.profit_share(
-            raw.profit_share.get_ref(),
-            &mut parties,
-            start_year,
-            (end_year - start_year + 1) as usize,
-        )?;
+        let profit_share = self.profit_share(raw.profit_share.get_ref(), &mut parties, &years)?;
         let equity = self.equity(raw.equity.get_ref(), &years)?;
         self.warn_dead_caps(raw.profit_share.get_ref(), &profit_share, &parties);
         self.warn_investor_unpaid(&raw, investor.party, &profit_share, &parties);
@@ -906,9 +901,12 @@ impl Builder<'_> {
         &self,
         raw: &RawProfitShare,
         parties: &mut Parties,
-        start_year: Year,
-        years: usize,
+        model_years: &YearRange,
     ) -> Check<ProfitShare> {
+        let (start_year, years) = (
+            model_years.start,
+            (model_years.end - model_years.start + 1) as usize,
+        );
         let residual = parties.id(
             "profit_share.residual",
             raw.residual.get_ref(),
@@ -966,13 +964,7 @@ impl Builder<'_> {
         let revenue_share = raw
             .revenue_share
             .as_ref()
-            .map(|r| {
-                let years = YearRange {
-                    start: start_year,
-                    end: start_year + years as Year - 1,
-                };
-                self.revenue_share("profit_share.revenue_share", r.get_ref(), &years)
-            })
+            .map(|r| self.revenue_share("profit_share.revenue_share", r.get_ref(), model_years))
             .transpose()?;
         Ok(ProfitShare {
             residual,
