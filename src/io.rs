@@ -144,20 +144,13 @@ impl LoadedModel {
         size: crate::chart::Size,
         trajectory: Option<String>,
     ) -> crate::chart::ChartContext {
-        let mut footer = crate::chart::footer_of(&self.label, &self.file_hash);
-        // The overrides last: a footer too long for the chart is cut at its end, and the
-        // file, its hash and the version must survive.
-        if !self.overridden_by.is_empty() {
-            footer.push_str(&format!(
-                "\u{a0}\u{a0} \u{b7} \u{a0}\u{a0}with {}",
-                self.overridden_by.join(", ")
-            ));
-        }
         crate::chart::ChartContext {
             size,
-            footer,
+            footer: crate::chart::footer_of(&self.label, &self.file_hash),
             trajectory,
+            overrides: Vec::new(),
         }
+        .with_overrides(&self.overridden_by)
     }
 
     /// `message`, followed by the overrides the model was loaded with, if any.

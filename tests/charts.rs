@@ -493,6 +493,7 @@ fn results_ctx(size: Size) -> ChartContext {
         size,
         footer: chart::footer("tests/charts/model.toml", "results"),
         trajectory: None,
+        overrides: Vec::new(),
     }
 }
 
@@ -971,4 +972,51 @@ fn regression_a_one_year_stake_is_drawn_as_a_dot() {
         dots >= 20,
         "{dots} pixels of the trajectory's colour in the plot"
     );
+}
+
+/// A footer with more `--set`s than the chart's width holds was cut mid-override ("...
+/// --set profit_share.ti…"), so the chart could not be made again from it and nothing
+/// said that overrides were missing: the overrides that fit are shown whole, then how
+/// many more there are.
+#[test]
+fn regression_a_footer_too_long_for_its_overrides_says_how_many_more() {
+    let dir = ScratchDir::new("footer-overrides");
+    let sets = [
+        "equity.stake=0.25",
+        "discount_rate=0.1",
+        "profit_share.tiers[1].until.microsoft=100",
+        "profit_share.tiers[0].until.microsoft=14",
+        "trajectories[base].agi_year=2031",
+        "scale.valuation[bull]=1.5",
+        "scale.valuation[bear]=0.9",
+    ];
+    let mut command = stakeshift();
+    command.args(["chart", "--svg", "--out"]).arg(dir.path());
+    for set in sets {
+        command.args(["--set", set]);
+    }
+    let output = command.output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let svg = std::fs::read_to_string(dir.path().join("value.svg")).unwrap();
+    let footer = svg
+        .split('>')
+        .find_map(|t| t.trim_start().strip_prefix("Model: "))
+        .and_then(|t| t.split('<').next())
+        .map(str::trim_end)
+        .expect("a footer");
+    let (shown_part, more) = footer
+        .rsplit_once(" and ")
+        .unwrap_or_else(|| panic!("no count of the rest: {footer}"));
+    let more: usize = more
+        .strip_suffix(" more")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{footer}"));
+    let shown = shown_part.matches("--set ").count();
+    assert!(shown >= 1 && more >= 1, "{footer}");
+    assert_eq!(shown + more, sets.len(), "{footer}");
+    // Those shown are whole and in order.
+    for set in &sets[..shown] {
+        assert!(shown_part.contains(&format!("--set {set}")), "{footer}");
+    }
+    assert!(!footer.contains('\u{2026}'), "{footer}");
 }

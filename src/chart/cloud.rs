@@ -59,7 +59,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
             "{investor}'s yearly income from compute sold to the company, in {}, on `{}`: its margin on what the company buys from it under each deal",
             model.unit, t.name
         ),
-        &ctx.footer,
+        ctx,
     )?;
     let line = |rows: &[crate::engine::YearRow]| -> Vec<(f64, f64)> {
         rows.iter()

@@ -255,7 +255,7 @@ impl Figure for DistributionChart<'_> {
                 scale::pretty(&n.to_string()),
                 if n == 1 { "future" } else { "futures" }
             ),
-            &ctx.footer,
+            ctx,
         )?;
 
         // The headline: P(equity wins) and its 95% interval.

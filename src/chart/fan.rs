@@ -131,7 +131,7 @@ impl Figure for FanChart<'_> {
                 "Value to {} each year across the simulated futures, in {}, not discounted: median, middle half and middle 90%",
                 l.investor, l.unit
             ),
-            &ctx.footer,
+            ctx,
         )?;
         let fans = [
             Fan::of(Regime::ProfitShare, PROFIT_SHARE, self.rows),

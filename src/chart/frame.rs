@@ -100,12 +100,32 @@ pub(crate) struct Layout {
     pub legend: Rect,
 }
 
+/// The footer as drawn in `width`: whole where it fits; else with as many of its overrides
+/// as fit and how many more there are (a reader must know the list is cut, or the chart
+/// cannot be made again from it); else cut.
+fn footer_line<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    ctx: &super::ChartContext,
+    font: &Font,
+    width: f64,
+) -> String {
+    let fits = |text: &str| c.text_width(text, font) <= width;
+    if fits(&ctx.footer) {
+        return ctx.footer.clone();
+    }
+    (0..ctx.overrides.len())
+        .rev()
+        .map(|shown| ctx.footer_with_first(shown))
+        .find(|line| fits(line))
+        .unwrap_or_else(|| c.fit(&ctx.footer_with_first(0), font, width))
+}
+
 /// Draws the title, subtitle and footer; returns the regions left for the plot and legend.
 pub(crate) fn frame<DB: DrawingBackend>(
     c: &Canvas<DB>,
     title: &str,
     subtitle: &str,
-    footer: &str,
+    ctx: &super::ChartContext,
 ) -> Result<Layout, String> {
     let (w, h) = (c.width, c.height);
     c.clear()?;
@@ -119,7 +139,7 @@ pub(crate) fn frame<DB: DrawingBackend>(
     c.line(&[(MARGIN, rule_y), (w - MARGIN, rule_y)], GRID, 1.0)?;
     let ff = footer_font();
     c.text(
-        &c.fit(footer, &ff, inner),
+        &footer_line(c, ctx, &ff, inner),
         MARGIN,
         h - 16.0,
         &ff,

@@ -167,12 +167,19 @@ impl FromStr for Size {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChartContext {
     pub size: Size,
-    /// Drawn at the bottom of every chart: the model file, its hash, stakeshift's version.
+    /// Drawn at the bottom of every chart: the model file, its hash, stakeshift's version,
+    /// then the overrides it was run with ([`ChartContext::with_overrides`]).
     pub footer: String,
     /// The trajectory of `waterfall.png` and `cloud.png`; None: `base` if there is one, else
     /// the first.
     pub trajectory: Option<String>,
+    /// The overrides at the footer's end (`--set PATH=VALUE`, as given): where the footer is
+    /// too long for the chart, the last of them give way to how many more there are.
+    pub overrides: Vec<String>,
 }
+
+/// What separates the footer's parts.
+const FOOTER_SEPARATOR: &str = "\u{a0}\u{a0} \u{b7} \u{a0}\u{a0}";
 
 impl ChartContext {
     /// The context of the charts of the model named `label` (a path, or the built-in
@@ -182,6 +189,37 @@ impl ChartContext {
             size,
             footer: footer(label, text),
             trajectory,
+            overrides: Vec::new(),
+        }
+    }
+
+    /// The same, run with `overrides` (each `--set PATH=VALUE`): the footer names them
+    /// last, so that a footer too long for the chart loses them before the file, its hash
+    /// and the version.
+    pub fn with_overrides(mut self, overrides: &[String]) -> ChartContext {
+        if !overrides.is_empty() {
+            self.footer
+                .push_str(&format!("{FOOTER_SEPARATOR}with {}", overrides.join(", ")));
+            self.overrides = overrides.to_vec();
+        }
+        self
+    }
+
+    /// The footer with only the first `shown` overrides, and how many more there are.
+    pub(crate) fn footer_with_first(&self, shown: usize) -> String {
+        let all = format!("{FOOTER_SEPARATOR}with {}", self.overrides.join(", "));
+        let base = self.footer.strip_suffix(&all).unwrap_or(&self.footer);
+        let more = self.overrides.len().saturating_sub(shown);
+        let first = &self.overrides[..shown.min(self.overrides.len())];
+        match (first.is_empty(), more) {
+            (_, 0) => self.footer.clone(),
+            (true, _) => {
+                format!("{base}{FOOTER_SEPARATOR}with {more} overrides (--set), not shown")
+            }
+            (false, _) => format!(
+                "{base}{FOOTER_SEPARATOR}with {} and {more} more",
+                first.join(", ")
+            ),
         }
     }
 }
@@ -224,7 +262,7 @@ pub fn footer(label: &str, text: &str) -> String {
 /// The footer line of a model whose text's [`short_hash`] is `hash`.
 pub fn footer_of(label: &str, hash: &str) -> String {
     format!(
-        "Model: {label}\u{a0}\u{a0} \u{b7} \u{a0}\u{a0}SHA-256 {hash}\u{a0}\u{a0} \u{b7} \u{a0}\u{a0}stakeshift {}",
+        "Model: {label}{FOOTER_SEPARATOR}SHA-256 {hash}{FOOTER_SEPARATOR}stakeshift {}",
         env!("CARGO_PKG_VERSION")
     )
 }

@@ -64,7 +64,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
             model.valuation_year,
             rate(model.discount_rate)
         ),
-        &ctx.footer,
+        ctx,
     )?;
     let all = &comparison.trajectories;
 

@@ -60,7 +60,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
             "The stake {investor} holds after each funding round (top), and what it is worth (bottom, in {}), from {from}",
             model.unit
         ),
-        &ctx.footer,
+        ctx,
     )?;
     let all = &comparison.trajectories;
     let held = |t: &TrajectoryResult| -> Vec<(Year, Decimal, Decimal)> {

@@ -183,7 +183,7 @@ impl SweepChart<'_> {
                 "NPV advantage of the equity stake over the profit share to {}, in {}, as {} varies; the rings mark where the deals break even",
                 l.investor, l.unit, varied.path
             ),
-            &ctx.footer,
+            ctx,
         )?;
         let xs = varied.values;
         let finite = |v: &&f64| v.is_finite();
@@ -345,7 +345,7 @@ impl SweepChart<'_> {
                 "NPV advantage of the equity stake over the profit share to {} in `{}`, in {}, as {} and {} vary; the black line is the break-even",
                 l.investor, series.trajectory, l.unit, across.path, up.path
             ),
-            &ctx.footer,
+            ctx,
         )?;
         let (nx, ny) = (across.values.len(), up.values.len());
         let xe = cell_edges(across.values);

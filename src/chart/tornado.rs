@@ -90,7 +90,7 @@ impl Figure for TornadoChart<'_> {
                 "What moves the NPV advantage of the equity stake over the profit share to {} most, in `{}`, in {}: each input alone at its low and high value",
                 l.investor, self.trajectory, l.unit
             ),
-            &ctx.footer,
+            ctx,
         )?;
         let mut rows: Vec<&TornadoRow> = self
             .rows

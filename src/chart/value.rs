@@ -68,7 +68,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
             "Value to {investor} over time, in {}: cash received less cash paid in, plus the stake's value under the equity deal",
             model.unit
         ),
-        &ctx.footer,
+        ctx,
     )?;
 
     let lines: Vec<Lines> = comparison

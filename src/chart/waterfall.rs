@@ -71,7 +71,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
             "Where each year's distributable profit goes under the profit share, trajectory `{}`, in {} a year",
             t.name, model.unit
         ),
-        &ctx.footer,
+        ctx,
     )?;
 
     let investor = model.investor.party;
