@@ -128,6 +128,11 @@ impl Schema {
                     "{here}"
                 ),
                 "minItems" | "minLength" => assert!(value.is_u64(), "{here}"),
+                "not" | "propertyNames" => Schema::check_keywords(value, &here),
+                // Only the shapes `Pattern` reads.
+                "pattern" => {
+                    Pattern::of(value.as_str().expect("a pattern is a string"));
+                }
                 "minimum" | "maximum" | "exclusiveMinimum" => assert!(value.is_number(), "{here}"),
                 other => panic!("{here}: the test's validator does not know the keyword `{other}`"),
             }
@@ -266,6 +271,29 @@ fn validate(
     {
         out.push(format!("{at}: shorter than {min} characters"));
     }
+    if let Value::String(text) = instance
+        && let Some(pattern) = map.get("pattern").and_then(Value::as_str)
+        && !Pattern::of(pattern).matches(text)
+    {
+        out.push(format!("{at}: {instance} does not match {pattern}"));
+    }
+    if let Some(sub) = map.get("not") {
+        let mut errors = Vec::new();
+        validate(sub, instance, at, &mut errors);
+        if errors.is_empty() {
+            out.push(format!("{at}: {instance} matches what `not` forbids"));
+        }
+    }
+    if let (Value::Object(object), Some(sub)) = (instance, map.get("propertyNames")) {
+        for key in object.keys() {
+            validate(
+                sub,
+                &Value::String(key.clone()),
+                &format!("{at}/{key}"),
+                out,
+            );
+        }
+    }
     if instance.is_number() {
         if let Some(m) = map.get("minimum")
             && compare(instance, m).is_none_or(|o| o.is_lt())
@@ -282,6 +310,59 @@ fn validate(
         {
             out.push(format!("{at}: {instance} is not more than {m}"));
         }
+    }
+}
+
+/// A `pattern` of the two shapes the schema writes, read as ECMA-262 reads them: `^[^C]*$`
+/// (no character of the class C) and `^[^C]*[^C\s][^C]*$` (also one that is neither in C
+/// nor white space), C a list of `\uXXXX` and `\uXXXX-\uXXXX`. Any other pattern is
+/// refused, as an unknown keyword is.
+struct Pattern {
+    excluded: Vec<(char, char)>,
+    needs_non_space: bool,
+}
+
+impl Pattern {
+    fn of(pattern: &str) -> Pattern {
+        let refuse = || -> ! { panic!("the test's validator cannot read the pattern {pattern:?}") };
+        let rest = pattern.strip_prefix("^[^").unwrap_or_else(|| refuse());
+        let (class, rest) = rest.split_once("]*").unwrap_or_else(|| refuse());
+        let needs_non_space = match rest {
+            "$" => false,
+            _ if rest == format!("[^{class}\\s][^{class}]*$") => true,
+            _ => refuse(),
+        };
+        let code = |hex: &str| {
+            u32::from_str_radix(hex, 16)
+                .ok()
+                .and_then(char::from_u32)
+                .unwrap_or_else(|| refuse())
+        };
+        let mut excluded = Vec::new();
+        let mut units = class.split("\\u").skip(1).peekable();
+        if !class.starts_with("\\u") {
+            refuse();
+        }
+        while let Some(unit) = units.next() {
+            match unit.split_once('-') {
+                Some((low, "")) => {
+                    let high = units.next().unwrap_or_else(|| refuse());
+                    excluded.push((code(low), code(high)));
+                }
+                None if unit.len() == 4 => excluded.push((code(unit), code(unit))),
+                _ => refuse(),
+            }
+        }
+        Pattern {
+            excluded,
+            needs_non_space,
+        }
+    }
+
+    fn matches(&self, text: &str) -> bool {
+        let excluded = |c: char| self.excluded.iter().any(|&(a, b)| (a..=b).contains(&c));
+        !text.chars().any(excluded)
+            && (!self.needs_non_space || text.chars().any(|c| !c.is_whitespace()))
     }
 }
 
@@ -327,8 +408,33 @@ fn the_validator_knows_its_keywords() {
     ] {
         assert_eq!(schema.is_valid(&instance), valid, "{instance}");
     }
-    let unknown = std::panic::catch_unwind(|| Schema::new(json!({"pattern": "x"})));
+    // `not`, `propertyNames` and the patterns the schema writes.
+    let names = Schema::new(json!({
+        "type": "object",
+        "propertyNames": {"pattern": "^[^\\u0000-\\u001F\\u202E]*[^\\u0000-\\u001F\\u202E\\s][^\\u0000-\\u001F\\u202E]*$"},
+        "not": {"additionalProperties": {"maximum": 0}},
+        "additionalProperties": {"type": "number"},
+    }));
+    for (instance, valid) in [
+        (json!({"a b": 1}), true),
+        (json!({"a": 0, "b": 2}), true),
+        (json!({"a": 0}), false),
+        (json!({}), false),
+        (json!({" ": 1}), false),
+        (json!({"": 1}), false),
+        (json!({"a\u{1b}": 1}), false),
+        (json!({"a\u{202e}b": 1}), false),
+        (json!({"caf\u{e9}": 1}), true),
+    ] {
+        assert_eq!(names.is_valid(&instance), valid, "{instance}");
+    }
+    let plain = Schema::new(json!({"pattern": "^[^\\u0000-\\u001F]*$"}));
+    assert!(plain.is_valid(&json!("")) && plain.is_valid(&json!(" x ")));
+    assert!(!plain.is_valid(&json!("x\ny")));
+    let unknown = std::panic::catch_unwind(|| Schema::new(json!({"format": "x"})));
     assert!(unknown.is_err(), "an unknown keyword must be refused");
+    let unread = std::panic::catch_unwind(|| Schema::new(json!({"pattern": "x"})));
+    assert!(unread.is_err(), "a pattern it cannot read must be refused");
 }
 
 /// A model file as the JSON an editor checks: None where it is not TOML at all.

@@ -30,14 +30,19 @@
 
 use serde_json::{Value, json};
 
-use super::{MAX_PATHS, MAX_YEARS};
+use super::{MAX_PATHS, MAX_YEAR, MAX_YEARS};
 
 /// The validator's largest number, as JSON Schema states it (1e18 is exact in f64).
 const MAX_NUMBER: f64 = super::MAX_NUMBER as f64;
 
-/// A year: a whole number.
+/// A year: a whole number (written without a decimal point), -MAX_YEAR to MAX_YEAR.
 fn year(description: &str) -> Value {
-    json!({ "type": "integer", "description": description })
+    json!({
+        "type": "integer",
+        "description": description,
+        "minimum": -MAX_YEAR,
+        "maximum": MAX_YEAR,
+    })
 }
 
 /// A number in [min, max] (both optional, inclusive).
@@ -70,6 +75,27 @@ fn boolean(description: &str) -> Value {
 
 fn text(description: &str) -> Value {
     json!({ "type": "string", "minLength": 1, "description": description })
+}
+
+/// The characters the validator refuses in names and descriptions (`not_plain`): control
+/// characters and the bidirectional marks, embeddings, overrides and isolates, as a regular
+/// expression's class body.
+const NOT_PLAIN: &str =
+    "\\u0000-\\u001F\\u007F-\\u009F\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069";
+
+/// A name (of the model, a party, a tier, a trajectory) or the unit: plain text with at
+/// least one character that is neither space nor control.
+fn name_pattern() -> String {
+    format!("^[^{NOT_PLAIN}]*[^{NOT_PLAIN}\\s][^{NOT_PLAIN}]*$")
+}
+
+fn name(description: &str) -> Value {
+    json!({
+        "type": "string",
+        "minLength": 1,
+        "pattern": name_pattern(),
+        "description": description,
+    })
 }
 
 /// `[[year, value], ...]` with each value checked by `value`.
@@ -130,6 +156,7 @@ fn by_party(description: &str, value: Value) -> Value {
     json!({
         "type": "object",
         "description": description,
+        "propertyNames": { "pattern": name_pattern() },
         "additionalProperties": value,
     })
 }
@@ -186,7 +213,7 @@ pub fn model_schema() -> Value {
         "additionalProperties": false,
         "required": ["name", "shares"],
         "properties": {
-            "name": text("the tier's name, for reports"),
+            "name": name("the tier's name, for reports"),
             "shares": by_party(
                 "each party's share of what flows through this tier; they add up to at most 1 and the residual gets the rest",
                 fraction("the party's share"),
@@ -227,8 +254,12 @@ pub fn model_schema() -> Value {
         "additionalProperties": false,
         "required": ["name", "revenue", "margin", "valuation"],
         "properties": {
-            "name": text("the trajectory's name, unique in the model"),
-            "description": { "type": "string", "description": "a line saying what this future is" },
+            "name": name("the trajectory's name, unique in the model"),
+            "description": {
+                "type": "string",
+                "pattern": format!("^[^{NOT_PLAIN}]*$"),
+                "description": "a line saying what this future is (no control characters)",
+            },
             "agi_year": year("the year AGI is declared (default: never)"),
             "revenue": series(
                 "the company's revenue, in the model's unit: geometric between positive points, compounding at `growth` after the last",
@@ -251,6 +282,12 @@ pub fn model_schema() -> Value {
     let vol = "a yearly standard deviation, 0 to 3: 0.2 for 20%";
     let persistence = "a persistence, 0 to 1: 0 forgets last year's shock, 1 keeps all of it";
     let hazard = "a yearly probability, 0 to 1, from simulation.from_year: 0.02 for 2%";
+    // At least one weight above 0: not every weight at most 0 (which `{}` also is).
+    let mut weights = by_party(
+        "each trajectory's weight as a center, by name (default 1 each); at least one above 0",
+        number("the trajectory's weight", Some(0.0), None),
+    );
+    weights["not"] = json!({ "additionalProperties": { "maximum": 0 } });
     let simulation = json!({
         "type": "object",
         "description": "how `stakeshift simulate` draws random futures around the trajectories (docs/MODEL.md section 15); every key optional",
@@ -268,10 +305,7 @@ pub fn model_schema() -> Value {
                 "minimum": 0,
             },
             "from_year": year("the first random year, inside the model's years (default valuation_year + 1)"),
-            "weights": by_party(
-                "each trajectory's weight as a center, by name (default 1 each); at least one above 0",
-                number("the trajectory's weight", Some(0.0), None),
-            ),
+            "weights": weights,
             "revenue_vol": number(&format!("sd of the yearly log-revenue shock (default 0.2); {vol}"), Some(0.0), Some(3.0)),
             "revenue_persistence": fraction(&format!("how much of last year's revenue shock stays (default 1); {persistence}")),
             "margin_vol": number(&format!("sd of the yearly additive margin shock (default 0.05); {vol}"), Some(0.0), Some(3.0)),
@@ -293,13 +327,15 @@ pub fn model_schema() -> Value {
             "name", "unit", "start_year", "end_year", "valuation_year", "discount_rate",
             "investor", "profit_share", "equity",
         ],
+        // Trajectories in the file (at least one), or from a CSV (the file's list may then
+        // be empty).
         "anyOf": [
-            { "required": ["trajectories"] },
+            { "required": ["trajectories"], "properties": { "trajectories": { "minItems": 1 } } },
             { "required": ["trajectories_csv"] },
         ],
         "properties": {
-            "name": text("the model's name, for reports"),
-            "unit": text("the unit of every amount, such as \"USD bn\""),
+            "name": name("the model's name, for reports"),
+            "unit": name("the unit of every amount, such as \"USD bn\""),
             "start_year": year("the first year projected"),
             "end_year": year(&format!(
                 "the last year projected (the horizon), inclusive; at most {MAX_YEARS} years from start_year"
@@ -315,7 +351,7 @@ pub fn model_schema() -> Value {
                 "additionalProperties": false,
                 "required": ["party"],
                 "properties": {
-                    "party": text("the waterfall party whose receipts are the investor's"),
+                    "party": name("the waterfall party whose receipts are the investor's"),
                     "contributions": pairs(
                         "cash paid in: [year, amount] pairs, years inside the model (default: none)",
                         number("amount paid in, in the model's unit", Some(0.0), None),
@@ -328,7 +364,7 @@ pub fn model_schema() -> Value {
                 "additionalProperties": false,
                 "required": ["residual", "tiers"],
                 "properties": {
-                    "residual": text("the party that receives whatever no tier assigns"),
+                    "residual": name("the party that receives whatever no tier assigns"),
                     "loss_carryforward": boolean(
                         "losses must be earned back before anything is distributed (default false)",
                     ),
@@ -381,8 +417,7 @@ pub fn model_schema() -> Value {
             },
             "trajectories": {
                 "type": "array",
-                "description": "the futures both regimes are run on; names unique",
-                "minItems": 1,
+                "description": "the futures both regimes are run on; names unique; at least one unless trajectories_csv gives them",
                 "items": trajectory,
             },
         },

@@ -68,6 +68,10 @@ fn max_number() -> Decimal {
 /// The most years a model may project.
 pub const MAX_YEARS: i32 = 500;
 
+/// A year in a model file lies in -MAX_YEAR..=MAX_YEAR (any calendar year; the bound
+/// catches an amount written where a year belongs).
+pub const MAX_YEAR: i32 = 100_000;
+
 /// The most trajectory-years (trajectories times projected years) a model may hold. Each
 /// becomes an engine step and two rows of results in exact decimals, a few hundred bytes:
 /// at this bound `check` and `compare` stay near 200 MB and a few seconds, where a 50 MB

@@ -111,7 +111,9 @@ impl Builder<'_> {
 
     fn year(&self, field: &str, num: &S<Num>) -> Check<Year> {
         match num.get_ref() {
-            Num::Int(i) if (-100_000..=100_000).contains(i) => Ok(*i as Year),
+            Num::Int(i) if (-i128::from(MAX_YEAR)..=i128::from(MAX_YEAR)).contains(i) => {
+                Ok(*i as Year)
+            }
             Num::Int(i) => fail(
                 field,
                 num.span(),
