@@ -219,6 +219,26 @@ impl Histogram {
 }
 
 /// A probability as a percentage: one decimal, two where the interval is narrower than that.
+/// A value on the advantage's axis, with at least the decimals that tell one bar of `width`
+/// from the next (with bars 0.005 wide, a median of 0.0044 printed "0.00" read as a tie, and
+/// an axis that ends at 0.095 was said to end at 0.10).
+fn on_axis(v: f64, width: f64) -> String {
+    let dp = if width > 0.0 && width.is_finite() {
+        ((-width.log10()).ceil().max(0.0) as usize).min(8)
+    } else {
+        0
+    };
+    let a = v.abs();
+    let usual = if a >= 1000.0 {
+        0
+    } else if a >= 10.0 {
+        1
+    } else {
+        2
+    };
+    scale::pretty(&format!("{v:.*}", usual.max(dp)))
+}
+
 fn pct(p: f64, decimals: usize) -> String {
     format!("{:.*}%", decimals, p * 100.0)
 }
@@ -321,7 +341,7 @@ impl Figure for DistributionChart<'_> {
         ]
         .into_iter()
         .filter(|(_, v)| v.is_finite() && *v >= hist.first && *v <= hist.last())
-        .map(|(name, v)| (v, format!("{name} {}", scale::number(v)), false))
+        .map(|(name, v)| (v, format!("{name} {}", on_axis(v, hist.width)), false))
         .collect();
         if hist.zero_shown {
             marks.push((0.0, "0".into(), true));
@@ -448,9 +468,9 @@ impl Figure for DistributionChart<'_> {
             notes.push_str(&format!(
                 " Beyond the axis: {} below {} and {} above {}.",
                 share(hist.below),
-                scale::number(hist.first),
+                on_axis(hist.first, hist.width),
                 share(hist.above),
-                scale::number(hist.last())
+                on_axis(hist.last(), hist.width)
             ));
         }
         if !hist.zero_shown {
@@ -468,6 +488,20 @@ impl Figure for DistributionChart<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// With bars 0.005 wide a median of 0.004372 was labelled "median 0.00" (a tie, to a
+    /// reader), and an axis ending at 0.095 was said to end at "0.10": labels carry the
+    /// decimals of the bar width, and keep the usual ones where bars are wide.
+    #[test]
+    fn regression_small_amounts_are_labelled_to_the_bar_width() {
+        assert_eq!(on_axis(0.004372, 0.005), "0.004");
+        assert_eq!(on_axis(0.095, 0.005), "0.095");
+        assert_eq!(on_axis(0.0000123, 0.00001), "0.00001");
+        // Wide bars: as every chart's numbers (2 places below 10, 1 below 1000, else 0).
+        assert_eq!(on_axis(3.14159, 0.5), "3.14");
+        assert_eq!(on_axis(401.34, 20.0), "401.3");
+        assert_eq!(on_axis(2392.4, 100.0), "2,392");
+    }
 
     #[test]
     fn quantiles_interpolate_between_order_statistics() {
