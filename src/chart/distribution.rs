@@ -498,7 +498,7 @@ mod tests {
         assert_eq!(on_axis(0.095, 0.005), "0.095");
         assert_eq!(on_axis(0.0000123, 0.00001), "0.00001");
         // Wide bars: as every chart's numbers (2 places below 10, 1 below 1000, else 0).
-        assert_eq!(on_axis(3.14159, 0.5), "3.14");
+        assert_eq!(on_axis(7.25481, 0.5), "7.25");
         assert_eq!(on_axis(401.34, 20.0), "401.3");
         assert_eq!(on_axis(2392.4, 100.0), "2,392");
     }
