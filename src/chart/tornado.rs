@@ -92,27 +92,38 @@ impl Figure for TornadoChart<'_> {
             ),
             ctx,
         )?;
-        let mut rows: Vec<&TornadoRow> = self
-            .rows
-            .iter()
-            .filter(|r| r.advantage_low.is_finite() && r.advantage_high.is_finite())
-            .collect();
-        // Largest swing first; a swing that is not a number goes last.
-        rows.sort_by(|a, b| {
-            let key = |r: &TornadoRow| {
-                if r.swing.is_finite() {
-                    r.swing.abs()
-                } else {
-                    -1.0
-                }
-            };
-            key(b).total_cmp(&key(a))
-        });
         let base = if self.base_advantage.is_finite() {
             self.base_advantage
         } else {
             0.0
         };
+        // An input with a value the model cannot run (its advantage is empty in
+        // tornado.csv) is drawn on its other side; one with neither is left out, and the
+        // legend says so (such a row vanished without a word, though its one side could be
+        // the largest effect of all).
+        let (mut rows, unrun): (Vec<&TornadoRow>, Vec<&TornadoRow>) = self
+            .rows
+            .iter()
+            .partition(|r| r.advantage_low.is_finite() || r.advantage_high.is_finite());
+        let one_sided = rows
+            .iter()
+            .filter(|r| !(r.advantage_low.is_finite() && r.advantage_high.is_finite()))
+            .count();
+        // Largest swing first; a row drawn on one side by how far that side reaches.
+        rows.sort_by(|a, b| {
+            let key = |r: &TornadoRow| {
+                if r.swing.is_finite() {
+                    r.swing.abs()
+                } else {
+                    [r.advantage_low, r.advantage_high]
+                        .iter()
+                        .filter(|a| a.is_finite())
+                        .map(|a| (a - base).abs())
+                        .fold(-1.0, f64::max)
+                }
+            };
+            key(b).total_cmp(&key(a))
+        });
         let mut items = vec![
             Item::Heading("Input at its".into()),
             Item::Swatch(frame::tint(LOW, 0.15), "low value".into()),
@@ -122,6 +133,22 @@ impl Figure for TornadoChart<'_> {
             Item::Line(frame::AXIS, false, 1.5, ZERO_LABEL.into()),
             Item::Gap,
         ];
+        if one_sided > 0 {
+            items.push(Item::Note(format!(
+                "{one_sided} {} at a value the model cannot run (\"no result\"): drawn on the other side only.",
+                if one_sided == 1 { "input" } else { "inputs" }
+            )));
+        }
+        if !unrun.is_empty() {
+            items.push(Item::Note(format!(
+                "Not drawn, the model cannot run at either value: {}.",
+                unrun
+                    .iter()
+                    .map(|r| r.input.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
         if rows.is_empty() {
             let f = frame::label_font();
             c.text(
@@ -214,10 +241,22 @@ impl Figure for TornadoChart<'_> {
                 &lf,
                 Align::Right,
             )?;
-            for (adv, value, col, y0) in [
-                (r.advantage_low, r.low, LOW, mid - bar_h),
-                (r.advantage_high, r.high, HIGH, mid),
+            for (adv, value, col, y0, left) in [
+                (r.advantage_low, r.low, LOW, mid - bar_h, true),
+                (r.advantage_high, r.high, HIGH, mid, false),
             ] {
+                if !adv.is_finite() {
+                    // No bar: the value, and that it has no result, beside the model's line.
+                    let text = format!("{}: no result", scale::input_value(value));
+                    let ty = y0 + bar_h / 2.0 + sf.cap_height() / 2.0;
+                    let bx = x.map(base);
+                    if left {
+                        c.text(&text, bx - 6.0, ty, &sf, Align::Right)?;
+                    } else {
+                        c.text(&text, bx + 6.0, ty, &sf, Align::Left)?;
+                    }
+                    continue;
+                }
                 let (a, b) = (x.map(base), x.map(adv));
                 let rect = Rect {
                     x0: a.min(b).round(),
@@ -251,5 +290,78 @@ impl Figure for TornadoChart<'_> {
                 .into(),
         ));
         frame::legend(c, legend, &items)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chart::Size;
+
+    fn texts(svg: &str) -> Vec<String> {
+        svg.split("<text")
+            .skip(1)
+            .map(|t| {
+                t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()]
+                    .trim()
+                    .to_string()
+            })
+            .collect()
+    }
+
+    /// An input the model could not run at one of its values (an empty cell in
+    /// tornado.csv) vanished from the chart without a word, though its other side was the
+    /// largest effect of all: it is drawn on that side, ranked by how far it reaches, its
+    /// missing value marked "no result"; an input with neither side is named in the legend.
+    #[test]
+    fn regression_an_input_that_cannot_run_at_one_value_is_still_drawn() {
+        let labels = ModelLabels {
+            name: "m".into(),
+            unit: "EUR m".into(),
+            investor: "the fund".into(),
+        };
+        let row = |input: &str, advantage_low: f64, advantage_high: f64| TornadoRow {
+            input: input.into(),
+            low: 0.75,
+            high: 1.25,
+            advantage_low,
+            advantage_high,
+            swing: advantage_high - advantage_low,
+        };
+        let rows = [
+            row("equity.stake", 0.0, 2.0),
+            row("scale.valuation", f64::NAN, 5.1),
+            row("scale.revenue", f64::NAN, f64::NAN),
+        ];
+        let chart = TornadoChart {
+            labels: &labels,
+            trajectory: "flop",
+            base_advantage: 1.0,
+            rows: &rows,
+        };
+        let ctx = ChartContext::new("m.toml", "", Size::DEFAULT, None);
+        let texts = texts(&String::from_utf8(chart.svg(&ctx).unwrap()).unwrap());
+        // Largest first: scale.valuation reaches 4.1 from the model's 1.0, the stake 1.0.
+        let at = texts.iter().position(|t| t == "scale.valuation").unwrap();
+        assert_eq!(
+            texts[at..at + 6],
+            [
+                "scale.valuation",
+                "0.75: no result",
+                "1.25",
+                "equity.stake",
+                "0.75",
+                "1.25"
+            ]
+        );
+        let all = texts.join(" ");
+        assert!(
+            all.contains("cannot run at either value: scale.revenue"),
+            "{all}"
+        );
+        assert!(
+            all.contains("1 input at a value the model cannot run"),
+            "{all}"
+        );
     }
 }

@@ -114,15 +114,14 @@ fn chart_png(
     let bars: Vec<chart::TornadoRow> = rows
         .iter()
         .filter(|r| r.trajectory == chosen)
-        .filter_map(|r| {
-            Some(chart::TornadoRow {
-                input: r.input.clone(),
-                low: f(r.low),
-                high: f(r.high),
-                advantage_low: f(r.advantage_low?),
-                advantage_high: f(r.advantage_high?),
-                swing: f(r.swing?),
-            })
+        // An end the model cannot run is NaN: the chart draws the other end and says so.
+        .map(|r| chart::TornadoRow {
+            input: r.input.clone(),
+            low: f(r.low),
+            high: f(r.high),
+            advantage_low: r.advantage_low.map_or(f64::NAN, f),
+            advantage_high: r.advantage_high.map_or(f64::NAN, f),
+            swing: r.swing.map_or(f64::NAN, f),
         })
         .collect();
     let labels = ModelLabels::of(model);
