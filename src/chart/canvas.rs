@@ -404,6 +404,44 @@ impl<DB: DrawingBackend> Canvas<DB> {
     }
 }
 
+impl<DB: DrawingBackend> Canvas<DB> {
+    /// A name cut to fit `max_width` in its middle, its end kept: two long names that differ
+    /// only at the end ("... modest exit (A)", "(B)") stay apart, where [`Canvas::fit`]
+    /// would cut both to the same beginning. The end kept is the last 12 characters, or a
+    /// third of the name if shorter; where not even that fits, the name is cut at its end.
+    pub fn fit_name(&self, text: &str, font: &Font, max_width: f64) -> String {
+        if self.text_width(text, font) <= max_width {
+            return text.to_string();
+        }
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let tail_len = (chars.len() / 3).min(12);
+        if tail_len == 0 {
+            return self.fit(text, font, max_width);
+        }
+        let tail = text[chars[chars.len() - tail_len].0..].trim_start();
+        let head_cuts = chars.len() - tail_len;
+        let candidate = |n: usize| {
+            let head = &text[..chars.get(n).map_or(text.len(), |c| c.0)];
+            format!("{}\u{2026}{tail}", head.trim_end())
+        };
+        let fits = |n: usize| self.text_width(&candidate(n), font) <= max_width;
+        if !fits(0) {
+            return self.fit(text, font, max_width);
+        }
+        // fits(lo) holds; fits(head_cuts) would be the whole name with an ellipsis inside.
+        let (mut lo, mut hi) = (0, head_cuts);
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if fits(mid) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        candidate(lo)
+    }
+}
+
 /// Splits a polyline into dashes.
 pub(crate) fn dashes(points: &[(f64, f64)], dash: f64, gap: f64) -> Vec<Vec<(f64, f64)>> {
     let mut out = Vec::new();

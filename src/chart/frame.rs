@@ -231,7 +231,7 @@ pub(crate) fn legend<DB: DrawingBackend>(c: &Canvas<DB>, area: Rect, items: &[It
                 } else {
                     c.line(&pts, *col, *width)?;
                 }
-                c.text(&c.fit(t, &lf, text_w), text_x, y, &lf, Align::Left)?;
+                c.text(&c.fit_name(t, &lf, text_w), text_x, y, &lf, Align::Left)?;
                 y += ROW;
             }
             Item::Swatch(col, t) => {
@@ -245,7 +245,7 @@ pub(crate) fn legend<DB: DrawingBackend>(c: &Canvas<DB>, area: Rect, items: &[It
                     },
                     col.to_rgba(),
                 )?;
-                c.text(&c.fit(t, &lf, text_w), text_x, y, &lf, Align::Left)?;
+                c.text(&c.fit_name(t, &lf, text_w), text_x, y, &lf, Align::Left)?;
                 y += ROW;
             }
             Item::Bar(fill, outline, dashed, t) => {
@@ -257,7 +257,7 @@ pub(crate) fn legend<DB: DrawingBackend>(c: &Canvas<DB>, area: Rect, items: &[It
                 };
                 c.fill_rect(r, fill.to_rgba())?;
                 outline_rect(c, r, *outline, 1.5, *dashed)?;
-                c.text(&c.fit(t, &lf, text_w), text_x, y, &lf, Align::Left)?;
+                c.text(&c.fit_name(t, &lf, text_w), text_x, y, &lf, Align::Left)?;
                 y += ROW;
             }
             Item::Note(t) => {

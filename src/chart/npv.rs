@@ -171,7 +171,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
         }
         // Name and break-even scale under the pair.
         let name_y = plot.y1 + 12.0 + lf.cap_height();
-        c.text(&c.fit(&t.name, &lf, w), cx, name_y, &lf, Align::Center)?;
+        c.text(&c.fit_name(&t.name, &lf, w), cx, name_y, &lf, Align::Center)?;
         let be = match t.breakeven_scale {
             Some(k) => format!("break-even {}\u{d7}", fixed(k, 2)),
             None => "break-even: none".to_string(),

@@ -140,3 +140,45 @@ fn charts_of_a_20000_character_trajectory_name_measure_it_a_few_times() {
         );
     }
 }
+
+/// Two long trajectory names that differ only at their end were cut to the same beginning
+/// in legends and under the NPV bars ("Scenario where the company grows steadily an…"), so
+/// only colour told them apart: names are cut in the middle, their end kept.
+#[test]
+fn regression_long_names_cut_alike_stay_apart() {
+    fonts().unwrap();
+    let (w, h) = (400u32, 100u32);
+    let mut buf = vec![255u8; (w * h * 3) as usize];
+    let area = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+    let c = Canvas::new(area, 1.0, false);
+    let font = frame::legend_font();
+    let a = "Scenario where the company grows steadily and then sells in a modest exit (A)";
+    let b = "Scenario where the company grows steadily and then sells in a modest exit (B)";
+    let (fa, fb) = (c.fit_name(a, &font, 250.0), c.fit_name(b, &font, 250.0));
+    assert_ne!(fa, fb);
+    for (fitted, end) in [(&fa, "exit (A)"), (&fb, "exit (B)")] {
+        assert!(
+            fitted.starts_with("Scenario") && fitted.ends_with(end),
+            "{fitted}"
+        );
+        assert!(
+            fitted.contains('\u{2026}') && c.text_width(fitted, &font) <= 250.0,
+            "{fitted}"
+        );
+    }
+    // As long as fits: one character more of the beginning would not.
+    let head = fa.split('\u{2026}').next().unwrap();
+    let longer = format!(
+        "{}\u{2026}{}",
+        &a[..head.len() + 1],
+        fa.split('\u{2026}').nth(1).unwrap()
+    );
+    assert!(
+        c.text_width(&longer, &font) > 250.0 || longer.trim() == fa,
+        "{longer}"
+    );
+    // Short names whole; nothing fits: the end cut of `fit`, never a panic.
+    assert_eq!(c.fit_name("base", &font, 250.0), "base");
+    assert_eq!(c.fit_name(a, &font, 1.0), "");
+    assert_eq!(c.fit_name("", &font, 0.0), "");
+}
