@@ -320,7 +320,7 @@ pub fn model_schema() -> Value {
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "stakeshift model",
-        "description": "A stakeshift model file: a capped profit share against an equity stake, and the futures they are compared on. Amounts are in `unit`; rates, shares, margins and stakes are fractions (0.27, not 27). Rules tying keys together (years in order, shares adding up to at most 1, unique names) are checked by `stakeshift check`. See docs/MODEL.md.",
+        "description": "A stakeshift model file: a capped profit share against an equity stake, and the futures they are compared on. Amounts are in `unit`; rates, shares, margins and stakes are fractions (0.27, not 27). Rules tying keys together (years in order, shares adding up to at most 1, unique names) are checked by `stakeshift check`, as are rules on numbers that JSON Schema cannot state: every number finite (no nan or inf) and exact in 28 significant digits, with no digit beyond the 28th decimal place, and every year written without a decimal point (2025, not 2025.0). See docs/MODEL.md.",
         "type": "object",
         "additionalProperties": false,
         "required": [
