@@ -390,18 +390,24 @@ impl<DB: DrawingBackend> Canvas<DB> {
         if cuts.is_empty() || !fits(0) {
             return String::new();
         }
-        // fits(lo) holds; n = cuts.len() (the whole text and an ellipsis) would not.
-        let (mut lo, mut hi) = (0, cuts.len());
-        while hi - lo > 1 {
-            let mid = lo + (hi - lo) / 2;
-            if fits(mid) {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        candidate(lo)
+        // n = cuts.len() (the whole text and an ellipsis) would not fit.
+        candidate(longest(cuts.len(), fits))
     }
+}
+
+/// The largest n below `end` for which `fits(n)` holds, by bisection, given that `fits(0)`
+/// holds and that `fits` holds up to some n and not after it.
+fn longest(end: usize, fits: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, end);
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if fits(mid) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
 }
 
 impl<DB: DrawingBackend> Canvas<DB> {
@@ -428,17 +434,8 @@ impl<DB: DrawingBackend> Canvas<DB> {
         if !fits(0) {
             return self.fit(text, font, max_width);
         }
-        // fits(lo) holds; fits(head_cuts) would be the whole name with an ellipsis inside.
-        let (mut lo, mut hi) = (0, head_cuts);
-        while hi - lo > 1 {
-            let mid = lo + (hi - lo) / 2;
-            if fits(mid) {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        candidate(lo)
+        // head_cuts would be the whole name with an ellipsis inside.
+        candidate(longest(head_cuts, fits))
     }
 }
 

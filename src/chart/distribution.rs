@@ -228,15 +228,7 @@ fn on_axis(v: f64, width: f64) -> String {
     } else {
         0
     };
-    let a = v.abs();
-    let usual = if a >= 1000.0 {
-        0
-    } else if a >= 10.0 {
-        1
-    } else {
-        2
-    };
-    scale::pretty(&format!("{v:.*}", usual.max(dp)))
+    scale::pretty(&format!("{v:.*}", scale::number_places(v).max(dp)))
 }
 
 fn pct(p: f64, decimals: usize) -> String {

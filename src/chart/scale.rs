@@ -172,15 +172,20 @@ pub(crate) fn whole_steps(ticks: Ticks, values: &[f64]) -> Ticks {
 /// An amount computed in f64 (a simulation or a sweep), written as [`amount`] writes a
 /// Decimal: 2,392 / 441.6 / 12.8 / 2.70.
 pub(crate) fn number(v: f64) -> String {
+    let dp = number_places(v);
+    pretty(&format!("{v:.dp$}"))
+}
+
+/// The decimal places [`number`] prints `v` with: 0 from 1,000, 1 from 10, else 2.
+pub(crate) fn number_places(v: f64) -> usize {
     let a = v.abs();
-    let dp = if a >= 1000.0 {
+    if a >= 1000.0 {
         0
     } else if a >= 10.0 {
         1
     } else {
         2
-    };
-    pretty(&format!("{v:.dp$}"))
+    }
 }
 
 /// An input's value (a stake, a rate, a year, a scale) with four significant digits and no
