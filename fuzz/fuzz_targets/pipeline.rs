@@ -54,6 +54,7 @@ fuzz_target!(|data: &[u8]| {
         size: Size::MIN,
         footer: footer(input::LABEL, &text),
         trajectory: None,
+        overrides: Vec::new(),
     };
     for chart in Chart::ALL {
         // A chart may refuse a model (an error, not a panic); both are fine here.
