@@ -489,12 +489,7 @@ fn labels() -> ModelLabels {
 }
 
 fn results_ctx(size: Size) -> ChartContext {
-    ChartContext {
-        size,
-        footer: chart::footer("tests/charts/model.toml", "results"),
-        trajectory: None,
-        overrides: Vec::new(),
-    }
+    ChartContext::new("tests/charts/model.toml", "results", size, None)
 }
 
 /// A fan over 2025..=2050: equity's value grows 15% a year with a spread that widens with

@@ -10,7 +10,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use stakeshift::chart::{Chart, ChartContext, Size, footer};
+use stakeshift::chart::{Chart, ChartContext, Size};
 use stakeshift::report;
 
 mod input;
@@ -50,12 +50,7 @@ fuzz_target!(|data: &[u8]| {
     assert_rectangular_csv("summary.csv", &report::csv::summary(&comparison));
     assert_rectangular_csv("comparison.csv", &report::csv::comparison(&comparison));
 
-    let ctx = ChartContext {
-        size: Size::MIN,
-        footer: footer(input::LABEL, &text),
-        trajectory: None,
-        overrides: Vec::new(),
-    };
+    let ctx = ChartContext::new(input::LABEL, &text, Size::MIN, None);
     for chart in Chart::ALL {
         // A chart may refuse a model (an error, not a panic); both are fine here.
         let _ = chart.svg(&model, &comparison, &ctx);

@@ -174,8 +174,9 @@ pub struct ChartContext {
     /// the first.
     pub trajectory: Option<String>,
     /// The overrides at the footer's end (`--set PATH=VALUE`, as given): where the footer is
-    /// too long for the chart, the last of them give way to how many more there are.
-    pub overrides: Vec<String>,
+    /// too long for the chart, the last of them give way to how many more there are. Set
+    /// only by [`ChartContext::with_overrides`], which writes them into the footer too.
+    pub(crate) overrides: Vec<String>,
 }
 
 /// What separates the footer's parts.

@@ -69,6 +69,15 @@ fn an_unknown_featured_trajectory_is_a_chart_error_naming_the_trajectories() {
     assert!(err.to_string().contains("base"));
 }
 
+/// Runs `f` on a 400 x 100 canvas with the legend's font, for tests of fitting text.
+fn on_small_canvas(f: impl FnOnce(&Canvas<BitMapBackend<'_>>, &canvas::Font)) {
+    fonts().unwrap();
+    let (w, h) = (400u32, 100u32);
+    let mut buf = vec![255u8; (w * h * 3) as usize];
+    let area = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+    f(&Canvas::new(area, 1.0, false), &frame::legend_font());
+}
+
 /// Measures what `f` costs in text measurement on this thread: (calls, characters).
 fn measured(f: impl FnOnce()) -> (u64, u64) {
     canvas::MEASURED.with(|m| m.set((0, 0)));
@@ -81,41 +90,37 @@ fn measured(f: impl FnOnce()) -> (u64, u64) {
 /// took 11 s of `chart`. Bisection measures O(log n) candidates.
 #[test]
 fn fitting_a_long_name_measures_it_a_logarithmic_number_of_times() {
-    fonts().unwrap();
-    let (w, h) = (400u32, 100u32);
-    let mut buf = vec![255u8; (w * h * 3) as usize];
-    let area = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
-    let c = Canvas::new(area, 1.0, false);
-    let font = frame::legend_font();
-    let n = 200_000usize;
-    let name: String = "abcdefghij ".chars().cycle().take(n).collect();
-    let mut fitted = String::new();
-    let (calls, chars) = measured(|| fitted = c.fit(&name, &font, 300.0));
-    assert!(
-        fitted.ends_with('\u{2026}') && fitted.chars().count() < 100,
-        "{fitted}"
-    );
-    assert!(c.text_width(&fitted, &font) <= 300.0);
-    // One character more would not fit: the cut is the longest that does.
-    let kept = fitted.chars().count() - 1;
-    let longer: String = name.chars().take(kept + 1).collect::<String>();
-    let longer = format!("{}\u{2026}", longer.trim_end());
-    if longer != fitted {
-        assert!(c.text_width(&longer, &font) > 300.0, "{longer}");
-    }
-    // The whole text once, then at most 2 log2(n) candidates, each no longer than it.
-    let log2 = (n as f64).log2().ceil() as u64;
-    assert!(calls <= 2 + log2, "{calls} measurements for {n} characters");
-    assert!(
-        chars <= (2 + log2) * n as u64,
-        "{chars} characters measured for {n}"
-    );
-    // Short text is measured once and kept whole.
-    let (calls, _) = measured(|| assert_eq!(c.fit("base", &font, 300.0), "base"));
-    assert_eq!(calls, 1);
-    // Nothing fits: empty, not a panic.
-    assert_eq!(c.fit(&name, &font, 1.0), "");
-    assert_eq!(c.fit("", &font, 0.0), "");
+    on_small_canvas(|c, font| {
+        let n = 200_000usize;
+        let name: String = "abcdefghij ".chars().cycle().take(n).collect();
+        let mut fitted = String::new();
+        let (calls, chars) = measured(|| fitted = c.fit(&name, font, 300.0));
+        assert!(
+            fitted.ends_with('\u{2026}') && fitted.chars().count() < 100,
+            "{fitted}"
+        );
+        assert!(c.text_width(&fitted, font) <= 300.0);
+        // One character more would not fit: the cut is the longest that does.
+        let kept = fitted.chars().count() - 1;
+        let longer: String = name.chars().take(kept + 1).collect::<String>();
+        let longer = format!("{}\u{2026}", longer.trim_end());
+        if longer != fitted {
+            assert!(c.text_width(&longer, font) > 300.0, "{longer}");
+        }
+        // The whole text once, then at most 2 log2(n) candidates, each no longer than it.
+        let log2 = (n as f64).log2().ceil() as u64;
+        assert!(calls <= 2 + log2, "{calls} measurements for {n} characters");
+        assert!(
+            chars <= (2 + log2) * n as u64,
+            "{chars} characters measured for {n}"
+        );
+        // Short text is measured once and kept whole.
+        let (calls, _) = measured(|| assert_eq!(c.fit("base", font, 300.0), "base"));
+        assert_eq!(calls, 1);
+        // Nothing fits: empty, not a panic.
+        assert_eq!(c.fit(&name, font, 1.0), "");
+        assert_eq!(c.fit("", font, 0.0), "");
+    });
 }
 
 /// The same fault through the charts: all four drawn for a trajectory with a 20,000-character
@@ -146,39 +151,35 @@ fn charts_of_a_20000_character_trajectory_name_measure_it_a_few_times() {
 /// only colour told them apart: names are cut in the middle, their end kept.
 #[test]
 fn regression_long_names_cut_alike_stay_apart() {
-    fonts().unwrap();
-    let (w, h) = (400u32, 100u32);
-    let mut buf = vec![255u8; (w * h * 3) as usize];
-    let area = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
-    let c = Canvas::new(area, 1.0, false);
-    let font = frame::legend_font();
-    let a = "Scenario where the company grows steadily and then sells in a modest exit (A)";
-    let b = "Scenario where the company grows steadily and then sells in a modest exit (B)";
-    let (fa, fb) = (c.fit_name(a, &font, 250.0), c.fit_name(b, &font, 250.0));
-    assert_ne!(fa, fb);
-    for (fitted, end) in [(&fa, "exit (A)"), (&fb, "exit (B)")] {
-        assert!(
-            fitted.starts_with("Scenario") && fitted.ends_with(end),
-            "{fitted}"
+    on_small_canvas(|c, font| {
+        let a = "Scenario where the company grows steadily and then sells in a modest exit (A)";
+        let b = "Scenario where the company grows steadily and then sells in a modest exit (B)";
+        let (fa, fb) = (c.fit_name(a, font, 250.0), c.fit_name(b, font, 250.0));
+        assert_ne!(fa, fb);
+        for (fitted, end) in [(&fa, "exit (A)"), (&fb, "exit (B)")] {
+            assert!(
+                fitted.starts_with("Scenario") && fitted.ends_with(end),
+                "{fitted}"
+            );
+            assert!(
+                fitted.contains('\u{2026}') && c.text_width(fitted, font) <= 250.0,
+                "{fitted}"
+            );
+        }
+        // As long as fits: one character more of the beginning would not.
+        let head = fa.split('\u{2026}').next().unwrap();
+        let longer = format!(
+            "{}\u{2026}{}",
+            &a[..head.len() + 1],
+            fa.split('\u{2026}').nth(1).unwrap()
         );
         assert!(
-            fitted.contains('\u{2026}') && c.text_width(fitted, &font) <= 250.0,
-            "{fitted}"
+            c.text_width(&longer, font) > 250.0 || longer.trim() == fa,
+            "{longer}"
         );
-    }
-    // As long as fits: one character more of the beginning would not.
-    let head = fa.split('\u{2026}').next().unwrap();
-    let longer = format!(
-        "{}\u{2026}{}",
-        &a[..head.len() + 1],
-        fa.split('\u{2026}').nth(1).unwrap()
-    );
-    assert!(
-        c.text_width(&longer, &font) > 250.0 || longer.trim() == fa,
-        "{longer}"
-    );
-    // Short names whole; nothing fits: the end cut of `fit`, never a panic.
-    assert_eq!(c.fit_name("base", &font, 250.0), "base");
-    assert_eq!(c.fit_name(a, &font, 1.0), "");
-    assert_eq!(c.fit_name("", &font, 0.0), "");
+        // Short names whole; nothing fits: the end cut of `fit`, never a panic.
+        assert_eq!(c.fit_name("base", font, 250.0), "base");
+        assert_eq!(c.fit_name(a, font, 1.0), "");
+        assert_eq!(c.fit_name("", font, 0.0), "");
+    });
 }
