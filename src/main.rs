@@ -36,12 +36,15 @@ fn main() -> ExitCode {
         let mut first = PANIC.lock().unwrap_or_else(|e| e.into_inner());
         first.get_or_insert_with(|| info.to_string().replace('\n', " "));
     }));
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(cli, &mut stdout)));
+    let mut warnings = cmd::Warnings::default();
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        run(cli, &mut stdout, &mut warnings)
+    }));
     match outcome {
         Ok(Ok(())) => {
             // A model can hold many slips (a growth on every series): the first few, then
             // how many more, so that stderr stays readable.
-            let warnings = cmd::take_warnings();
+            let warnings = warnings.into_vec();
             for warning in warnings.iter().take(MAX_WARNINGS_SHOWN) {
                 eprintln!("warning: {warning}");
             }

@@ -6,8 +6,8 @@ use super::{ChartArgs, run_model};
 use stakeshift::chart;
 use stakeshift::io;
 
-pub fn run(args: &ChartArgs, _stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
-    let loaded = args.overrides.load(args.model.as_deref())?;
+pub fn run(args: &ChartArgs, warnings: &mut super::Warnings) -> anyhow::Result<()> {
+    let loaded = args.overrides.load(args.model.as_deref(), warnings)?;
     if let Some(name) = &args.trajectory {
         super::select_trajectories(&loaded.model, std::slice::from_ref(name))?;
     }

@@ -6,10 +6,14 @@ use std::fmt::Write as _;
 use super::{CheckArgs, emit, run_model};
 use stakeshift::report::describe::{describe, plural};
 
-pub fn run(args: &CheckArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
-    let loaded = args.overrides.load(args.model.as_deref())?;
+pub fn run(
+    args: &CheckArgs,
+    stdout: &mut dyn std::io::Write,
+    warnings: &mut super::Warnings,
+) -> anyhow::Result<()> {
+    let loaded = args.overrides.load(args.model.as_deref(), warnings)?;
     let comparison = run_model(&loaded, None)?;
-    super::warn_if_nothing_random(&loaded.model);
+    super::warn_if_nothing_random(&loaded.model, warnings);
     let mut out = format!("{}: valid\n", loaded.label);
     out.push_str(&describe(&loaded.model));
     let _ = writeln!(

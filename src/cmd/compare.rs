@@ -11,14 +11,18 @@ use stakeshift::report;
 /// The CSV files `compare --out` writes.
 const CSV_FILES: [&str; 3] = ["summary.csv", "yearly.csv", "comparison.csv"];
 
-pub fn run(args: &CompareArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
+pub fn run(
+    args: &CompareArgs,
+    stdout: &mut dyn std::io::Write,
+    warnings: &mut super::Warnings,
+) -> anyhow::Result<()> {
     if args.out.is_none() && (args.charts.svg || args.charts.size != chart::Size::DEFAULT) {
         return Err(Error::Usage(
             "--svg and --size shape the charts that --out writes; add --out DIR (or use `stakeshift chart`)".into(),
         )
         .into());
     }
-    let loaded = args.overrides.load(args.model.as_deref())?;
+    let loaded = args.overrides.load(args.model.as_deref(), warnings)?;
     let model = &loaded.model;
     let selected = super::select_trajectories(model, &args.trajectories)?;
     let comparison = run_model(&loaded, selected.as_deref())?;

@@ -6,8 +6,12 @@ use stakeshift::engine::ledger::{self, ExplainError};
 use stakeshift::error::Error;
 use stakeshift::report;
 
-pub fn run(args: &ExplainArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
-    let loaded = args.overrides.load(args.model.as_deref())?;
+pub fn run(
+    args: &ExplainArgs,
+    stdout: &mut dyn std::io::Write,
+    warnings: &mut super::Warnings,
+) -> anyhow::Result<()> {
+    let loaded = args.overrides.load(args.model.as_deref(), warnings)?;
     let model = &loaded.model;
     let selected = super::select_trajectories(model, std::slice::from_ref(&args.trajectory))?;
     let Some(&index) = selected.as_deref().and_then(|s| s.first()) else {

@@ -107,53 +107,54 @@ impl OverrideArgs {
             .collect()
     }
 
-    /// Reads the model (the built-in one when `path` is None) with the overrides applied.
-    /// Its warnings are shown when the command succeeds.
-    pub fn load(&self, path: Option<&Path>) -> Result<LoadedModel, Error> {
+    /// Reads the model (the built-in one when `path` is None) with the overrides applied;
+    /// its warnings go to `warnings`.
+    pub fn load(&self, path: Option<&Path>, warnings: &mut Warnings) -> Result<LoadedModel, Error> {
         let overrides = self.parsed()?;
         let loaded = stakeshift::io::read_model_file(path)?.load(&overrides)?;
-        show_warnings(&loaded);
+        warnings.of_model(&loaded);
         Ok(loaded)
     }
 }
 
-/// The model's warnings (valid values that look like a slip, such as `discount_rate = 9`),
-/// kept until the command has run: a run that succeeds prints them on stderr after its
-/// output; one that fails prints only its one-line error (docs/MODEL.md section 13).
-pub fn show_warnings(loaded: &LoadedModel) {
-    for warning in loaded.warnings() {
-        warn(warning.clone());
+/// A command's warnings: the model's (valid values that look like a slip, such as
+/// `discount_rate = 9`) and the command's own, kept until the command has run: a run that
+/// succeeds prints them on stderr after its output; one that fails prints only its
+/// one-line error (docs/MODEL.md section 13). Each is kept once, in the order first given
+/// (a set: a model can hold tens of thousands).
+#[derive(Debug, Default)]
+pub struct Warnings(indexmap::IndexSet<String>);
+
+impl Warnings {
+    /// A warning of the command itself (not of the model), shown as the model's are.
+    pub fn warn(&mut self, warning: String) {
+        self.0.insert(warning);
+    }
+
+    /// The model's warnings.
+    pub fn of_model(&mut self, loaded: &LoadedModel) {
+        for warning in loaded.warnings() {
+            self.warn(warning.clone());
+        }
+    }
+
+    /// The warnings, each once, in the order first given.
+    pub fn into_vec(self) -> Vec<String> {
+        self.0.into_iter().collect()
     }
 }
 
 /// Warns where `simulate` would draw nothing: only the default first random year can fall
 /// past the horizon (a from_year given is checked to be a year of the model), when
 /// valuation_year is end_year. `check` and `simulate` both say so.
-pub fn warn_if_nothing_random(model: &stakeshift::model::Model) {
+pub fn warn_if_nothing_random(model: &stakeshift::model::Model, warnings: &mut Warnings) {
     let first_random_year = model.simulation.first_random_year(model);
     if first_random_year > model.end_year {
-        warn(format!(
+        warnings.warn(format!(
             "simulation.from_year: the first random year defaults to valuation_year + 1 = {first_random_year}, after end_year {}: no year is random and every path is its center; set `simulation.from_year` (or `--set simulation.from_year=YEAR`) to a year of the model",
             model.end_year
         ));
     }
-}
-
-/// A warning of the command itself (not of the model), shown as the model's are.
-pub fn warn(warning: String) {
-    let mut pending = PENDING_WARNINGS.lock().unwrap_or_else(|e| e.into_inner());
-    // Each once, in the order first given (a set: a model can hold tens of thousands).
-    pending.insert(warning);
-}
-
-static PENDING_WARNINGS: std::sync::LazyLock<std::sync::Mutex<indexmap::IndexSet<String>>> =
-    std::sync::LazyLock::new(Default::default);
-
-/// The warnings kept by [`show_warnings`], once.
-pub fn take_warnings() -> Vec<String> {
-    std::mem::take(&mut *PENDING_WARNINGS.lock().unwrap_or_else(|e| e.into_inner()))
-        .into_iter()
-        .collect()
 }
 
 #[derive(Debug, Args)]
@@ -406,18 +407,23 @@ pub struct ManArgs {
     pub out: Option<PathBuf>,
 }
 
-/// Runs a parsed command line, writing its output to `stdout`.
-pub fn run(cli: Cli, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
+/// Runs a parsed command line, writing its output to `stdout` and its warnings to
+/// `warnings`.
+pub fn run(
+    cli: Cli,
+    stdout: &mut dyn std::io::Write,
+    warnings: &mut Warnings,
+) -> anyhow::Result<()> {
     match cli.command {
-        Command::Compare(args) => compare::run(&args, stdout),
-        Command::Explain(args) => explain::run(&args, stdout),
-        Command::Chart(args) => chart::run(&args, stdout),
-        Command::Check(args) => check::run(&args, stdout),
-        Command::Simulate(args) => simulate::run(&args, stdout),
+        Command::Compare(args) => compare::run(&args, stdout, warnings),
+        Command::Explain(args) => explain::run(&args, stdout, warnings),
+        Command::Chart(args) => chart::run(&args, warnings),
+        Command::Check(args) => check::run(&args, stdout, warnings),
+        Command::Simulate(args) => simulate::run(&args, stdout, warnings),
         Command::Init(args) => init::run(&args, stdout),
-        Command::Sweep(args) => sweep::run(&args, stdout),
-        Command::Solve(args) => solve::run(&args, stdout),
-        Command::Tornado(args) => tornado::run(&args, stdout),
+        Command::Sweep(args) => sweep::run(&args, stdout, warnings),
+        Command::Solve(args) => solve::run(&args, stdout, warnings),
+        Command::Tornado(args) => tornado::run(&args, stdout, warnings),
         Command::Completions(args) => completions::run(&args, stdout),
         Command::Man(args) => man::run(&args, stdout),
         Command::Schema => schema::run(stdout),
@@ -532,4 +538,18 @@ pub(crate) fn selected_or_all(
 ) -> Result<Vec<usize>, Error> {
     Ok(select_trajectories(model, names)?
         .unwrap_or_else(|| (0..model.trajectories.len()).collect()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Warnings;
+
+    #[test]
+    fn warnings_are_kept_once_in_the_order_first_given() {
+        let mut warnings = Warnings::default();
+        for w in ["b", "a", "b", "c", "a"] {
+            warnings.warn(w.to_string());
+        }
+        assert_eq!(warnings.into_vec(), ["b", "a", "c"]);
+    }
 }

@@ -15,7 +15,11 @@ use stakeshift::simulate::{self, Options, SimulateError};
 /// the letter: a margin held at 1, a profit without revenue dropped), so that a user who
 /// sets every vol to 0 expecting `compare`'s numbers learns why they differ. (A model the
 /// simulation refuses is said so by the run itself.)
-fn warn_of_departures(model: &stakeshift::model::Model, options: &Options) {
+fn warn_of_departures(
+    model: &stakeshift::model::Model,
+    options: &Options,
+    warnings: &mut super::Warnings,
+) {
     // simulation.csv's group column says `all` for every path: a center of that name (one
     // chosen, with a weight above 0) would make two rows alike.
     let weights = model.simulation.weights_of(model);
@@ -24,7 +28,7 @@ fn warn_of_departures(model: &stakeshift::model::Model, options: &Options) {
             && weights.get(i).is_some_and(|w| !w.is_zero())
             && options.selected.as_ref().is_none_or(|s| s.contains(&i))
     }) {
-        super::warn(
+        warnings.warn(
             "simulate: a trajectory is named `all`, as simulation.csv's group of every path is: its row and that group's both say `all` (the first is every path's); rename it to tell them apart".to_string(),
         );
     }
@@ -33,14 +37,14 @@ fn warn_of_departures(model: &stakeshift::model::Model, options: &Options) {
     };
     for d in departures {
         if !d.margin_above_one.is_empty() {
-            super::warn(format!(
+            warnings.warn(format!(
                 "simulate: center `{}` has a margin above 1 in {}: a simulated path holds its margin at 1 there (docs/MODEL.md section 15, step 3), so its paths differ from the trajectory `compare` runs, even with every vol 0",
                 d.center,
                 years(&d.margin_above_one)
             ));
         }
         if !d.profit_without_revenue.is_empty() {
-            super::warn(format!(
+            warnings.warn(format!(
                 "simulate: center `{}` has a profit without revenue in {}: a simulated path's margin is 0 where revenue is 0 (docs/MODEL.md section 15, step 3), so its profit there is 0, not the trajectory's",
                 d.center,
                 years(&d.profit_without_revenue)
@@ -75,24 +79,28 @@ const FILES: [&str; 7] = [
 /// Below this many path-years a run takes well under a second: no progress bar.
 const LONG_RUN: u64 = 20_000_000;
 
-pub fn run(args: &SimulateArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
+pub fn run(
+    args: &SimulateArgs,
+    stdout: &mut dyn std::io::Write,
+    warnings: &mut super::Warnings,
+) -> anyhow::Result<()> {
     if args.out.is_none() && (args.charts.svg || args.charts.size != chart::Size::DEFAULT) {
         return Err(Error::Usage(
             "--svg and --size shape the charts that --out writes; add --out DIR".into(),
         )
         .into());
     }
-    let loaded = args.overrides.load(args.model.as_deref())?;
+    let loaded = args.overrides.load(args.model.as_deref(), warnings)?;
     let model = &loaded.model;
     let selected = super::select_trajectories(model, &args.trajectories)?;
-    super::warn_if_nothing_random(model);
+    super::warn_if_nothing_random(model, warnings);
     let options = Options {
         paths: args.paths.unwrap_or(model.simulation.paths),
         seed: args.seed.unwrap_or(model.simulation.seed),
         selected,
         fan: args.out.is_some(),
     };
-    warn_of_departures(model, &options);
+    warn_of_departures(model, &options, warnings);
 
     if let Some(p) = args.replay {
         let replay = simulate::replay(model, &options, p).map_err(|e| model_error(&loaded, e))?;

@@ -22,7 +22,11 @@ fn looks_like_a_model(operand: &str) -> bool {
         || (std::path::Path::new(operand).is_file() && OverridePath::parse(operand).is_err())
 }
 
-pub fn run(args: &SolveArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
+pub fn run(
+    args: &SolveArgs,
+    stdout: &mut dyn std::io::Write,
+    warnings: &mut super::Warnings,
+) -> anyhow::Result<()> {
     let (model, path) = match args.operands.as_slice() {
         // A model file given without the PATH: say that, rather than read the file's name
         // as a path of the built-in model.
@@ -73,7 +77,7 @@ pub fn run(args: &SolveArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<
     let overrides = args.overrides.parsed()?;
     let file = io::read_model_file(model.as_deref())?;
     let base = Base::new(&file, &overrides)?;
-    super::show_warnings(&base.loaded);
+    warnings.of_model(&base.loaded);
     let selected = super::selected_or_all(base.model(), &args.trajectories)?;
     super::check_unchosen_trajectories(&base.loaded, Some(&selected))?;
     let rows = solve(

@@ -12,7 +12,11 @@ use stakeshift::report::sensitivity as report;
 use stakeshift::sensitivity::sweep::{Axis, Sweep, sweep};
 use stakeshift::sensitivity::{Base, Range, Route};
 
-pub fn run(args: &SweepArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
+pub fn run(
+    args: &SweepArgs,
+    stdout: &mut dyn std::io::Write,
+    warnings: &mut super::Warnings,
+) -> anyhow::Result<()> {
     let overrides = args.overrides.parsed()?;
     let file = io::read_model_file(args.model.as_deref())?;
     let axes: Vec<Axis> = args
@@ -27,7 +31,7 @@ pub fn run(args: &SweepArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<
         .into());
     }
     let base = Base::new(&file, &overrides)?;
-    super::show_warnings(&base.loaded);
+    warnings.of_model(&base.loaded);
     let selected = super::selected_or_all(base.model(), &args.trajectories)?;
     super::check_unchosen_trajectories(&base.loaded, Some(&selected))?;
     let result = sweep(&base, &axes, &selected)?;

@@ -11,7 +11,11 @@ use stakeshift::report::sensitivity as report;
 use stakeshift::sensitivity::tornado::{Input, TornadoRow, default_inputs, tornado};
 use stakeshift::sensitivity::{Base, Range};
 
-pub fn run(args: &TornadoArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
+pub fn run(
+    args: &TornadoArgs,
+    stdout: &mut dyn std::io::Write,
+    warnings: &mut super::Warnings,
+) -> anyhow::Result<()> {
     if let (Some(name), None) = (&args.chart_trajectory, &args.out) {
         // Said, rather than ignored (it was: a misspelt name passed silently).
         return Err(Error::Usage(format!(
@@ -22,12 +26,12 @@ pub fn run(args: &TornadoArgs, stdout: &mut dyn std::io::Write) -> anyhow::Resul
     let overrides = args.overrides.parsed()?;
     let file = io::read_model_file(args.model.as_deref())?;
     let base = Base::new(&file, &overrides)?;
-    super::show_warnings(&base.loaded);
+    warnings.of_model(&base.loaded);
     let inputs = if args.vary.is_empty() {
         let model = base.model();
         let investor = model.party_name(model.investor.party);
         if investor.contains('"') {
-            super::warn(format!(
+            warnings.warn(format!(
                 "tornado: the investor `{investor}` holds a `\"`, which a PATH cannot quote, so its `until` in each tier is left out of the default inputs; rename the party to vary it"
             ));
         }
@@ -47,7 +51,7 @@ pub fn run(args: &TornadoArgs, stdout: &mut dyn std::io::Write) -> anyhow::Resul
         for (value, advantage) in [(row.low, row.advantage_low), (row.high, row.advantage_high)] {
             if advantage.is_none() {
                 let set = format!("{}={}", row.input, value.normalize());
-                super::warn(format!(
+                warnings.warn(format!(
                     "tornado: trajectory `{}` cannot run with {set}, so its cells are empty (`compare` with this command's model and --set options and `--set '{set}'` says why)",
                     row.trajectory,
                 ));
