@@ -44,12 +44,13 @@
 use plotters::prelude::DrawingBackend;
 use plotters::style::{Color, RGBColor};
 
-use super::canvas::{Align, Canvas, Draw, Rect, clip_polygon};
+use super::canvas::{Align, Canvas, Draw, clip_polygon};
 use super::frame::{self, Item, Layout};
 use super::scale;
 use super::{ChartContext, Figure, ModelLabels};
 use crate::engine::Regime;
 use crate::error::Error;
+use crate::model::Year;
 
 /// One row of `fan.csv`: the percentiles and mean of the investor's value in `year` under
 /// `regime`, over the simulated paths.
@@ -160,12 +161,11 @@ impl Figure for FanChart<'_> {
         let (left, right) = frame::two_panels(content, if close_up { 0.55 } else { 0.5 });
         // Left, the equity stake's bands; right, the profit share's; both deals' lines in
         // each.
+        let left = frame::YearPanel::new(c, left, (min, max), (first, last));
         panel(
             c,
-            left,
+            &left,
             &[(&fans[0], false), (&fans[1], true)],
-            (min, max),
-            (first, last),
             &format!("{unit}, bands: equity stake"),
         )?;
         let (range, title) = if close_up {
@@ -177,14 +177,9 @@ impl Figure for FanChart<'_> {
         } else {
             ((min, max), format!("{unit}, bands: profit share"))
         };
-        panel(
-            c,
-            right,
-            &[(&fans[0], true), (&fans[1], false)],
-            range,
-            (first, last),
-            &title,
-        )?;
+        let mut right = frame::YearPanel::new(c, right, range, (first, last));
+        right.years = shared_years(c, &left.years, &right);
+        panel(c, &right, &[(&fans[0], true), (&fans[1], false)], &title)?;
         frame::legend(c, legend, &self.legend_items())
     }
 }
@@ -232,15 +227,36 @@ fn capitalised(s: &str) -> String {
         .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
+/// The right panel's years: the left panel's, where their labels stay at least two labels'
+/// widths apart on its axis, else its own. (The close-up, narrower than the left panel,
+/// had fewer years labelled than the panel beside it: 2030, 2040, 2050 against every five
+/// years.)
+fn shared_years<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    left: &[Year],
+    right: &frame::YearPanel,
+) -> Vec<Year> {
+    let tf = frame::tick_font();
+    let widest = left
+        .iter()
+        .map(|y| c.text_width(&y.to_string(), &tf))
+        .fold(0.0, f64::max);
+    let apart = left
+        .windows(2)
+        .all(|w| right.x.map(f64::from(w[1])) - right.x.map(f64::from(w[0])) >= 2.0 * widest);
+    if apart {
+        left.to_vec()
+    } else {
+        right.years.clone()
+    }
+}
+
 fn panel<DB: DrawingBackend>(
     c: &Canvas<DB>,
-    area: Rect,
+    panel: &frame::YearPanel,
     fans: &[(&Fan, bool)],
-    (min, max): (f64, f64),
-    (first, last): (i32, i32),
     title: &str,
 ) -> Draw {
-    let panel = frame::YearPanel::new(c, area, (min, max), (first, last));
     panel.axes(c, title)?;
     let (plot, x, y, clip) = (panel.plot, &panel.x, &panel.y, panel.clip);
     let pt = |year: i32, v: f64| (x.map(f64::from(year)), y.map(v));
@@ -271,4 +287,86 @@ fn panel<DB: DrawingBackend>(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chart::Size;
+
+    /// The year labels under each panel, left then right, from the chart's SVG: the
+    /// four-digit texts after each panel's title.
+    fn panel_years(svg: &str, titles: [&str; 2]) -> [Vec<String>; 2] {
+        let texts: Vec<String> = svg
+            .split("<text")
+            .skip(1)
+            .map(|t| {
+                t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()]
+                    .trim()
+                    .to_string()
+            })
+            .collect();
+        titles.map(|title| {
+            let at = texts.iter().position(|t| t == title).unwrap();
+            texts[at + 1..]
+                .iter()
+                .skip_while(|t| !(t.len() == 4 && t.chars().all(|c| c.is_ascii_digit())))
+                .take_while(|t| t.len() == 4 && t.chars().all(|c| c.is_ascii_digit()))
+                .cloned()
+                .collect()
+        })
+    }
+
+    /// The close-up on the profit share's range, the narrower panel, had fewer years
+    /// labelled than the panel beside it (2030, 2040, 2050 against every five years from
+    /// 2025): it has the left panel's years where they fit, and at the smallest size, at
+    /// least as many as half the left's.
+    #[test]
+    fn regression_the_close_up_has_as_many_year_ticks_as_the_left_panel() {
+        let labels = ModelLabels {
+            name: "m".into(),
+            unit: "EUR m".into(),
+            investor: "the fund".into(),
+        };
+        let rows: Vec<FanRow> = (2025..=2050)
+            .flat_map(|year| {
+                let t = f64::from(year - 2025);
+                let row = |regime, m: f64, k: f64| FanRow {
+                    regime,
+                    year,
+                    p5: m - 2.0 * k,
+                    p25: m - k,
+                    p50: m,
+                    p75: m + k,
+                    p95: m + 2.0 * k,
+                    mean: m,
+                };
+                [
+                    row(Regime::Equity, 12.0 * 1.15f64.powf(t), 3.0 * t),
+                    row(Regime::ProfitShare, 3.0 * t, 0.5 * t),
+                ]
+            })
+            .collect();
+        let chart = FanChart {
+            labels: &labels,
+            rows: &rows,
+            paths: 1000,
+            sample: None,
+        };
+        let titles = [
+            "EUR m, bands: equity stake",
+            "EUR m, bands: profit share (close-up on its range)",
+        ];
+        for size in [Size::DEFAULT, Size::MIN] {
+            let ctx = ChartContext::new("m.toml", "", size, None);
+            let svg = String::from_utf8(chart.svg(&ctx).unwrap()).unwrap();
+            let [left, right] = panel_years(&svg, titles);
+            assert!(left.len() >= 3, "{size}: {left:?}");
+            if size == Size::DEFAULT {
+                assert_eq!(left, right, "{size}");
+            } else {
+                assert!(2 * right.len() >= left.len(), "{size}: {left:?} {right:?}");
+            }
+        }
+    }
 }

@@ -383,7 +383,14 @@ pub(crate) fn y_axis_title<DB: DrawingBackend>(
     )
 }
 
-/// Year labels under `plot`, with short tick marks.
+/// The years labelled under a plot `width` px wide over `first..=last`: round years, about
+/// one per 110 px.
+pub(crate) fn year_ticks(width: f64, first: Year, last: Year) -> Vec<Year> {
+    let target = (width / 110.0).clamp(2.0, 8.0) as usize;
+    scale::year_ticks(first, last, target)
+}
+
+/// Year labels under `plot`, with short tick marks: [`year_ticks`] for its width.
 pub(crate) fn x_years<DB: DrawingBackend>(
     c: &Canvas<DB>,
     plot: Rect,
@@ -391,10 +398,19 @@ pub(crate) fn x_years<DB: DrawingBackend>(
     first: Year,
     last: Year,
 ) -> Draw {
+    x_years_at(c, plot, x, &year_ticks(plot.width(), first, last))
+}
+
+/// Labels under `plot` for the years `years`, with short tick marks.
+pub(crate) fn x_years_at<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    plot: Rect,
+    x: &Linear,
+    years: &[Year],
+) -> Draw {
     let tf = tick_font();
     c.line(&[(plot.x0, plot.y1), (plot.x1, plot.y1)], AXIS, 1.0)?;
-    let target = (plot.width() / 110.0).clamp(2.0, 8.0) as usize;
-    for year in scale::year_ticks(first, last, target) {
+    for &year in years {
         let px = x.map(f64::from(year)).round();
         c.line(&[(px, plot.y1), (px, plot.y1 + 6.0)], AXIS, 1.0)?;
         c.text(
@@ -638,7 +654,8 @@ pub(crate) struct YearPanel {
     pub y: Linear,
     ticks: Ticks,
     area: Rect,
-    years: (Year, Year),
+    /// The years labelled under the plot: [`year_ticks`] for its width, unless set.
+    pub years: Vec<Year>,
 }
 
 impl YearPanel {
@@ -670,7 +687,7 @@ impl YearPanel {
             y: Linear::new((ticks.lo, ticks.hi), (plot.y1, plot.y0)),
             ticks,
             area,
-            years: (first, last),
+            years: year_ticks(plot.width(), first, last),
         }
     }
 
@@ -679,7 +696,7 @@ impl YearPanel {
         let p = self.plot;
         y_axis(c, p, &self.y, &self.ticks, &scale::tick_label)?;
         y_axis_title(c, self.area.x0, p.y0, p.x1, title)?;
-        x_years(c, p, &self.x, self.years.0, self.years.1)
+        x_years_at(c, p, &self.x, &self.years)
     }
 
     /// (year, value) points in pixels.

@@ -7,9 +7,11 @@
 //!   value is a dotted line.
 //! - Two varied paths: a heatmap of the advantage for one trajectory, the first path across
 //!   and the second up, in a diverging palette symmetric about zero (vermillion where the
-//!   profit share is worth more, a neutral grey at zero, blue where equity is), the
-//!   break-even contour traced by marching squares over the grid, the model's own point
-//!   ringed, and a colour bar in the unit.
+//!   profit share is worth more, blue where equity is, a neutral grey only for a tie: an
+//!   advantage that rounds to 0 at 6 places); any other cell is tinted at least a fifth of
+//!   the way to its deal's colour, so that a small win's sign shows. The break-even
+//!   contour is traced by marching squares over the grid, the model's own point ringed,
+//!   and a colour bar in the unit.
 //!
 //! A heatmap from plain numbers: stake 0.2, 0.3, 0.4 across and a valuation scale of 0.5,
 //! 1, 1.5 up; the advantage 400 a stake step plus 200 a scale step, 0 in the middle, where
@@ -37,9 +39,10 @@
 //! // The colour bar, symmetric about zero up to the largest |advantage|, 600:
 //! assert!(texts.join(" ").contains("NPV advantage, USD bn \u{2212}600 \u{2212}400 \
 //!     \u{2212}200 0 200 400 600"));
-//! // 600 is full blue, -600 full vermillion (each also a legend swatch), 0 a neutral grey.
+//! // 600 is full blue, -600 full vermillion, 0 (a tie) the neutral grey; each also a
+//! // legend swatch.
 //! let count = |c| svg.matches(c).count();
-//! assert_eq!([count("#0072B2"), count("#D55E00"), count("#F2F2F2")], [2, 2, 1]);
+//! assert_eq!([count("#0072B2"), count("#D55E00"), count("#F2F2F2")], [2, 2, 2]);
 //! # Ok::<(), stakeshift::Error>(())
 //! ```
 
@@ -51,6 +54,7 @@ use super::fan::{EQUITY, PROFIT_SHARE};
 use super::frame::{self, Item, Layout};
 use super::scale::{self, Linear};
 use super::{ChartContext, Figure, ModelLabels};
+use crate::engine::Num;
 use crate::error::Error;
 
 /// A varied input: its path (`equity.stake`), the grid's values in order, and the model's own
@@ -506,7 +510,12 @@ impl SweepChart<'_> {
         let mut items = vec![
             Item::Swatch(EQUITY, "equity worth more".into()),
             Item::Swatch(PROFIT_SHARE, "profit share worth more".into()),
+            Item::Swatch(NEUTRAL, "a tie".into()),
             Item::Line(CONTOUR, false, 3.0, "break-even".into()),
+            Item::Note(format!(
+                "A tie: an advantage that rounds to 0 at 6 decimal places. Any other cell is at least {:.0}% of the way to its deal's colour, so that the sign of a small advantage shows.",
+                MIN_TINT * 100.0
+            )),
         ];
         for n in notes {
             items.push(Item::Note(n));
@@ -549,14 +558,28 @@ fn cell_edges(values: &[f64]) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// A tie's colour on the heatmap: neither deal's.
+pub(crate) const NEUTRAL: RGBColor = RGBColor(0xF2, 0xF2, 0xF2);
+/// The least tint of a cell that is not a tie, as a share of the way from the neutral grey
+/// to its deal's colour: a win by 0.6 on a scale of 1,187 is still plainly blue or
+/// vermillion (it was drawn all but white, and which deal won could not be told).
+pub(crate) const MIN_TINT: f64 = 0.2;
+
 /// The diverging colour of `v` on a scale symmetric about zero (`max` = |largest value|):
-/// a neutral grey at zero, deepening to blue for equity and vermillion for the profit share.
+/// the neutral grey for a tie (an advantage that rounds to 0 at 6 places, SPEC 11's rule)
+/// or a value that is not finite, else blue for equity and vermillion for the profit share,
+/// from [`MIN_TINT`] of the way there just off a tie to the full colour at |v| = `max`,
+/// deepening in step with |v| in between (so that small advantages still differ).
 pub(crate) fn diverging(v: f64, max: f64) -> RGBColor {
-    const NEUTRAL: RGBColor = RGBColor(0xF2, 0xF2, 0xF2);
-    if !v.is_finite() || max <= 0.0 {
+    if !v.is_finite() || v.is_tie() {
         return NEUTRAL;
     }
-    let t = (v.abs() / max).clamp(0.0, 1.0);
+    let share = if max > 0.0 {
+        (v.abs() / max).clamp(0.0, 1.0)
+    } else {
+        1.0
+    };
+    let t = MIN_TINT + (1.0 - MIN_TINT) * share;
     let end = if v > 0.0 { EQUITY } else { PROFIT_SHARE };
     let mix = |a: u8, b: u8| (f64::from(a) + (f64::from(b) - f64::from(a)) * t).round() as u8;
     RGBColor(
@@ -663,7 +686,7 @@ mod tests {
 
     #[test]
     fn the_palette_is_symmetric_and_neutral_at_zero() {
-        assert_eq!(diverging(0.0, 5.0), RGBColor(0xF2, 0xF2, 0xF2));
+        assert_eq!(diverging(0.0, 5.0), NEUTRAL);
         assert_eq!(diverging(5.0, 5.0), EQUITY);
         assert_eq!(diverging(-5.0, 5.0), PROFIT_SHARE);
         // Equal distances from white-ish neutral at +x and -x.
@@ -675,6 +698,48 @@ mod tests {
         let (dp, dn) = (dist(p), dist(n));
         let (fp, fn_) = (dist(EQUITY), dist(PROFIT_SHARE));
         assert!((dp / fp - dn / fn_).abs() < 0.01, "{dp} {fp} {dn} {fn_}");
+    }
+
+    /// A cell where the profit share won by 0.6 on a colour scale of +-1,187 was drawn
+    /// 0.05% of the way from the neutral grey to vermillion: near-white, and which deal won
+    /// could not be told. Any cell that is not a tie is tinted at least `MIN_TINT` of the
+    /// way to its deal's colour; only a tie (|advantage| < 0.0000005) is the neutral grey.
+    #[test]
+    fn regression_a_small_win_on_the_heatmap_is_not_near_white() {
+        // How far a colour is from the neutral grey, as a share of the way to `end`.
+        let share = |c: RGBColor, end: RGBColor| {
+            let d = |a: RGBColor, b: RGBColor| {
+                let sq = |x: u8, y: u8| (f64::from(x) - f64::from(y)).powi(2);
+                (sq(a.0, b.0) + sq(a.1, b.1) + sq(a.2, b.2)).sqrt()
+            };
+            d(c, NEUTRAL) / d(end, NEUTRAL)
+        };
+        for (v, end) in [(-0.6, PROFIT_SHARE), (0.6, EQUITY), (-5e-7, PROFIT_SHARE)] {
+            let c = diverging(v, 1187.0);
+            // About a fifth of the way, less the rounding to whole levels (it was 0.0005
+            // of the way for 0.6).
+            assert!(
+                share(c, end) >= 0.18,
+                "{v}: {c:?} is only {:.3} of the way to {end:?}",
+                share(c, end)
+            );
+            // The deal's own hue: blue has more blue than red, vermillion more red.
+            assert_eq!(c.2 > c.0, v > 0.0, "{v}: {c:?}");
+        }
+        // Ties, by the SPEC's rule, and only they, are neutral.
+        for v in [0.0, -0.0, 4.9e-7, -4.9e-7] {
+            assert_eq!(diverging(v, 1187.0), NEUTRAL, "{v}");
+        }
+        assert_eq!(diverging(f64::NAN, 1187.0), NEUTRAL);
+        // Beyond that the scale still deepens with |advantage|, to the full colour at the
+        // scale's end: a larger advantage is never paler.
+        let shares: Vec<f64> = [1.0, 100.0, 300.0, 600.0, 1187.0]
+            .iter()
+            .map(|v| share(diverging(-v, 1187.0), PROFIT_SHARE))
+            .collect();
+        assert!(shares.windows(2).all(|w| w[0] < w[1]), "{shares:?}");
+        assert_eq!(diverging(1187.0, 1187.0), EQUITY);
+        assert_eq!(diverging(-1187.0, 1187.0), PROFIT_SHARE);
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! `tornado.png`: which inputs move the answer most, for one trajectory (SPEC section 11).
 //! One row per input, largest swing at the top: a bar from the model's NPV advantage to the
 //! advantage with the input at its low value (upper half of the row) and one to the
-//! advantage at its high value (lower half), each labelled at its end with the input's
-//! value. The model's own advantage is a vertical line; zero, where on the axis, a grey one.
+//! advantage at its high value (lower half), each labelled past its end with the input's
+//! value, clear of the bar and of the lines (past the zero line where it would sit on it).
+//! The model's own advantage is a vertical line; zero, where on the axis, a grey one.
 //! Inputs are named by their path (`equity.stake`).
 //!
 //! Three inputs, given in no order: the rows are drawn by swing, its sign ignored:
@@ -222,9 +223,14 @@ impl Figure for TornadoChart<'_> {
             &sf,
             Align::Center,
         )?;
+        // The vertical lines a value label keeps clear of: the model's, and zero's.
+        let mut lines = vec![x.map(base).round()];
+        // Value labels stay on the chart, out of the names' column.
+        let bounds = (area.x0 - 8.0, content.x1);
         if (ticks.lo..=ticks.hi).contains(&0.0) {
             let px = x.map(0.0).round();
             c.line(&[(px, plot.y0), (px, plot.y1)], frame::AXIS, 1.5)?;
+            lines.push(px);
         } else {
             // No zero line on this axis: the legend names none (helper-51).
             items.retain(|item| !matches!(item, Item::Line(_, _, _, t) if t == ZERO_LABEL));
@@ -250,11 +256,9 @@ impl Figure for TornadoChart<'_> {
                     let text = format!("{}: no result", scale::input_value(value));
                     let ty = y0 + bar_h / 2.0 + sf.cap_height() / 2.0;
                     let bx = x.map(base);
-                    if left {
-                        c.text(&text, bx - 6.0, ty, &sf, Align::Right)?;
-                    } else {
-                        c.text(&text, bx + 6.0, ty, &sf, Align::Left)?;
-                    }
+                    let (tx, align) =
+                        value_label((bx, bx), !left, c.text_width(&text, &sf), &lines, bounds);
+                    c.text(&text, tx, ty, &sf, align)?;
                     continue;
                 }
                 let (a, b) = (x.map(base), x.map(adv));
@@ -267,11 +271,14 @@ impl Figure for TornadoChart<'_> {
                 c.fill_rect(rect, frame::tint(col, 0.15).to_rgba())?;
                 let text = scale::input_value(value);
                 let ty = y0 + bar_h / 2.0 + sf.cap_height() / 2.0;
-                if adv >= base {
-                    c.text(&text, rect.x1 + 6.0, ty, &sf, Align::Left)?;
-                } else {
-                    c.text(&text, rect.x0 - 6.0, ty, &sf, Align::Right)?;
-                }
+                let (tx, align) = value_label(
+                    (rect.x0, rect.x1),
+                    adv >= base,
+                    c.text_width(&text, &sf),
+                    &lines,
+                    bounds,
+                );
+                c.text(&text, tx, ty, &sf, align)?;
             }
         }
         let bx = x.map(base).round();
@@ -293,6 +300,79 @@ impl Figure for TornadoChart<'_> {
     }
 }
 
+/// The room between a value label and its bar.
+const LABEL_GAP: f64 = 6.0;
+/// How near a value label may come to the centre of the zero or the model's line: the line
+/// is 1.5 or 2 px wide, and a label this near is clear of it.
+const LINE_CLEAR: f64 = 4.0;
+
+/// Where a bar's value label goes, `width` px wide: its x and alignment (`Left`: x is its
+/// left edge; `Right`: its right edge). The bar spans `x0..x1` from the model's advantage
+/// (its inner end) to the input's (its outer end, on the right when `right`). The label
+/// goes past the outer end, clear of the bar; where that puts it on one of `lines` (the
+/// zero and the model's line; it sat on the zero line and the line ran through its
+/// digits), it moves on past the line. Where that would take it out of `bounds`, it goes on
+/// the inner side of the model's line instead, the half-row's other side, which is empty
+/// (each row's low bar is in its upper half and its high bar in the lower).
+pub(crate) fn value_label(
+    (x0, x1): (f64, f64),
+    right: bool,
+    width: f64,
+    lines: &[f64],
+    (lo, hi): (f64, f64),
+) -> (f64, Align) {
+    // The label's left edge past `from` (or its right edge before it), stepped past any line
+    // it would sit on; None if it leaves `lo..hi`.
+    let place = |right: bool, from: f64| -> Option<f64> {
+        let mut left = if right {
+            from + LABEL_GAP
+        } else {
+            from - LABEL_GAP - width
+        };
+        for _ in 0..=lines.len() {
+            let on = lines
+                .iter()
+                .filter(|l| left < **l + LINE_CLEAR && left + width > **l - LINE_CLEAR)
+                .fold(None, |far: Option<f64>, l| {
+                    Some(match far {
+                        Some(f) if right => f.max(*l),
+                        Some(f) => f.min(*l),
+                        None => *l,
+                    })
+                });
+            match on {
+                None => break,
+                Some(l) if right => left = l + LINE_CLEAR + 2.0,
+                Some(l) => left = l - LINE_CLEAR - 2.0 - width,
+            }
+        }
+        (left >= lo && left + width <= hi).then_some(left)
+    };
+    let at = |left: f64, right: bool| {
+        if right {
+            (left, Align::Left)
+        } else {
+            (left + width, Align::Right)
+        }
+    };
+    let (outer, inner) = if right { (x1, x0) } else { (x0, x1) };
+    if let Some(left) = place(right, outer) {
+        at(left, right)
+    } else if let Some(left) = place(!right, inner) {
+        at(left, !right)
+    } else {
+        // No room anywhere clear: past the bar's end, as it always was.
+        at(
+            if right {
+                outer + LABEL_GAP
+            } else {
+                outer - LABEL_GAP - width
+            },
+            right,
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -307,6 +387,65 @@ mod tests {
                     .to_string()
             })
             .collect()
+    }
+
+    /// A bar whose end came just short of the zero line had its value label set across
+    /// the line, which ran through the digits: the label is moved past the line, and
+    /// where that leaves the chart, to the model's side of the bar; never on a line or on
+    /// its own bar.
+    #[test]
+    fn regression_a_value_label_is_clear_of_the_zero_line_and_its_bar() {
+        let clear = |(x, align): (f64, Align), width: f64, bar: (f64, f64), lines: &[f64]| {
+            let left = if align == Align::Left { x } else { x - width };
+            let right = left + width;
+            for l in lines {
+                assert!(
+                    right <= l - 3.0 || left >= l + 3.0,
+                    "label {left}..{right} on the line at {l}"
+                );
+            }
+            assert!(
+                right <= bar.0 || left >= bar.1,
+                "label {left}..{right} on its bar {bar:?}"
+            );
+            (left, right)
+        };
+        let bounds = (0.0, 1000.0);
+        // Model at 100, zero at 320; a bar to the right ending at 300, a label 40 wide: at
+        // 306..346 it sat across zero. It goes past zero, on the same side.
+        let lines = [100.0, 320.0];
+        let bar = (100.0, 300.0);
+        let placed = value_label(bar, true, 40.0, &lines, bounds);
+        let (left, _) = clear(placed, 40.0, bar, &lines);
+        assert!(left > 320.0 && left < 340.0, "{placed:?}");
+        // The mirror image: a bar to the left ending at 340, zero at 320.
+        let lines = [600.0, 320.0];
+        let bar = (340.0, 600.0);
+        let placed = value_label(bar, false, 40.0, &lines, bounds);
+        let (_, right) = clear(placed, 40.0, bar, &lines);
+        assert!(right < 320.0 && right > 300.0, "{placed:?}");
+        // Past zero is off the chart: the label goes on the model's side of the bar.
+        let lines = [500.0, 970.0];
+        let bar = (500.0, 950.0);
+        let placed = value_label(bar, true, 40.0, &lines, bounds);
+        let (_, right) = clear(placed, 40.0, bar, &lines);
+        assert!(right < 500.0, "{placed:?}");
+        // A bar of no length at the model's line (an input that changes nothing), and a
+        // label with no line near: where they always were, 6 px past the bar's end.
+        let lines = [500.0, 320.0];
+        assert_eq!(
+            value_label((500.0, 501.0), true, 40.0, &lines, bounds),
+            (507.0, Align::Left)
+        );
+        assert_eq!(
+            value_label((400.0, 500.0), false, 40.0, &lines, bounds),
+            (394.0, Align::Right)
+        );
+        // Two lines in a row: past both.
+        let lines = [100.0, 310.0, 330.0];
+        let bar = (100.0, 300.0);
+        let placed = value_label(bar, true, 40.0, &lines, bounds);
+        clear(placed, 40.0, bar, &lines);
     }
 
     /// An input the model could not run at one of its values (an empty cell in

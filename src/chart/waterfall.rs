@@ -1,11 +1,12 @@
 //! `waterfall.png`: where each year's distributable profit goes under the profit share,
 //! party by party (a stacked bar a year, since each year's split is its own amount: the
 //! investor at the bottom, the residual on top), for one trajectory, with the years in which
-//! a tier is finished or a cap is reached marked and named.
+//! a tier is finished or a cap is reached marked and named. Tiers are named as `check`,
+//! `explain` and the error messages name them, counting from 0: ``tiers[0] `Recoup` ``.
 //! The data is the engine's waterfall record; nothing is recomputed.
 //!
 //! The built-in model's `base`, drawn when no trajectory is named. Microsoft's caps are met
-//! exactly: 13 in tier 1, 92 in all (SPEC 3.2). In tier 2 `others` takes 49% of each slice
+//! exactly: 13 in `tiers[0]`, 92 in all (SPEC 3.2). In `tiers[1]` `others` takes 49% of each slice
 //! as Microsoft does, so Microsoft, with 79 to go, is capped before `others` reaches 150;
 //! then the nonprofit, the residual, takes the rest:
 //!
@@ -20,12 +21,16 @@
 //! let texts: Vec<&str> = svg.split("<text").skip(1)
 //!     .map(|t| t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].trim()).collect();
 //! assert!(texts[1].ends_with("profit share, trajectory `base`, in USD bn a year"));
-//! // Losses carried forward (SPEC 3.1) are earned back in 2033, and tier 1 ends then.
+//! // Losses carried forward (SPEC 3.1) are earned back in 2033, and tiers[0] ends then.
 //! let named = texts.iter().position(|t| t.starts_with("no distributable")).unwrap();
 //! assert_eq!(texts[named..named + 4], ["no distributable profit before 2033",
-//!     "2033: tier 1 \u{201c}Microsoft recoups its investment\u{201d} finished",
-//!     "2035: tier 2 cap reached by microsoft",
-//!     "2036: tier 2 \u{201c}Capped split\u{201d} finished: the rest goes to nonprofit"]);
+//!     "2033: tiers[0] `Microsoft recoups its investment` finished",
+//!     "2035: tiers[1] cap reached by microsoft",
+//!     "2036: tiers[1] `Capped split` finished: the rest goes to nonprofit"]);
+//! // The legend's list of tiers, named the same way.
+//! let at = texts.iter().position(|t| *t == "Tiers").unwrap();
+//! assert_eq!(texts[at + 1..at + 3], ["tiers[0] `Microsoft recoups its investment`",
+//!     "tiers[1] `Capped split`"]);
 //! // The parties, top of the stack first, with what each receives in 2019-2045.
 //! let at = texts.iter().position(|t| *t == "Party").unwrap();
 //! assert!(texts[at + 1].starts_with("nonprofit (residual): "));
@@ -228,13 +233,20 @@ pub(crate) fn draw<DB: DrawingBackend>(
     items.push(Item::Gap);
     items.push(Item::Heading("Tiers".into()));
     for (i, tier) in model.profit_share.tiers.iter().enumerate() {
-        items.push(Item::Note(format!("{}. {}", i + 1, tier.name)));
+        items.push(Item::Note(tier_ref(i, &tier.name)));
     }
     items.push(Item::Gap);
     items.push(Item::Note(
         "Distributable profit is profit after any losses carried forward are earned back. Under the equity deal the same split applies until the stake is held.".into(),
     ));
     frame::legend(c, legend, &items)
+}
+
+/// A tier as `check`, `explain` and the error messages name it, counting from 0:
+/// ``tiers[0] `Recoup` ``. (The chart numbered tiers from 1, so that its "tier 1" was the
+/// rest of the tool's `tiers[0]`.)
+fn tier_ref(index: usize, name: &str) -> String {
+    format!("tiers[{index}] `{name}`")
 }
 
 /// The named years of trajectory `t`: tiers finished, caps reached, AGI declared.
@@ -261,9 +273,8 @@ fn marks(model: &Model, t: &crate::engine::TrajectoryResult) -> Vec<Mark> {
                 out.push(Mark {
                     year,
                     text: format!(
-                        "{year}: tier {} \u{201c}{}\u{201d} finished{next}",
-                        tier + 1,
-                        tiers[tier].name
+                        "{year}: {} finished{next}",
+                        tier_ref(tier, &tiers[tier].name)
                     ),
                     color: frame::INK,
                 });
@@ -274,8 +285,7 @@ fn marks(model: &Model, t: &crate::engine::TrajectoryResult) -> Vec<Mark> {
                     out.push(Mark {
                         year,
                         text: format!(
-                            "{year}: tier {} cap reached by {}",
-                            tier + 1,
+                            "{year}: tiers[{tier}] cap reached by {}",
                             model.party_name(party)
                         ),
                         color: frame::MUTED,
@@ -300,4 +310,40 @@ fn marks(model: &Model, t: &crate::engine::TrajectoryResult) -> Vec<Mark> {
     }
     out.sort_by_key(|m| m.year);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The chart numbered tiers from 1 ("tier 1 … finished", "1. Microsoft recoups its
+    /// investment") while `check`, `explain` and the error messages call the same tier
+    /// `tiers[0]`: a reader could not match them. The marks and the legend name each tier
+    /// as `check` does.
+    #[test]
+    fn regression_tiers_are_named_as_check_names_them() {
+        let loaded = crate::io::load_model(None).unwrap();
+        let model = &loaded.model;
+        let comparison = crate::compare::compare(model, None).unwrap();
+        let base = comparison
+            .trajectories
+            .iter()
+            .find(|t| t.name == "base")
+            .unwrap();
+        let texts: Vec<String> = marks(model, base).into_iter().map(|m| m.text).collect();
+        assert_eq!(
+            texts,
+            [
+                "2033: tiers[0] `Microsoft recoups its investment` finished",
+                "2035: tiers[1] cap reached by microsoft",
+                "2036: tiers[1] `Capped split` finished: the rest goes to nonprofit",
+            ]
+        );
+        // Each tier as the chart's legend names it is in `check`'s description.
+        let check = crate::report::describe::describe(model);
+        for (i, tier) in model.profit_share.tiers.iter().enumerate() {
+            let named = tier_ref(i, &tier.name);
+            assert!(check.contains(&format!("{named}:")), "{named}\n{check}");
+        }
+    }
 }
