@@ -112,19 +112,7 @@ pub fn patch_and_parse(
     load: &mut dyn FnMut(&str) -> Result<String, String>,
 ) -> Result<Patched, Error> {
     if overrides.is_empty() {
-        let model = parse_model(ModelSource { text, load })
-            .map_err(|issue| Error::model(label, text, issue))?;
-        let lines = LineStarts::new(text);
-        let warnings = model
-            .warnings
-            .iter()
-            .map(|w| Error::model_in(label, &lines, w.clone()).to_string())
-            .collect();
-        return Ok(Patched {
-            model,
-            text: text.to_string(),
-            warnings,
-        });
+        return parse_unpatched(label, text, load);
     }
     let Ok(mut doc) = text.parse::<DocumentMut>() else {
         // Not TOML: the file's own error, with its line, comes first.
@@ -142,31 +130,12 @@ pub fn patch_and_parse(
         }
     }
     let patched = doc.to_string();
-
-    // The CSV trajectories: rewrite their rows as the derived keys say.
-    let mut csv_names: Vec<String> = Vec::new();
-    let mut csv_touched = false;
-    let result = {
-        let mut load_patched = |path: &str| -> Result<String, String> {
-            let csv = load(path)?;
-            if derived.is_empty() {
-                return Ok(csv);
-            }
-            let (out, names) = patch_csv(&csv, &derived);
-            csv_touched = true;
-            csv_names = names;
-            Ok(out)
-        };
-        parse_model(ModelSource {
-            text: &patched,
-            load: &mut load_patched,
-        })
-    };
+    let (result, csv) = parse_patched(&patched, &derived, load);
     // A derived key's [NAME] must name a trajectory of the file or of its CSV.
     let doc_names = trajectory_names(&doc);
     let missing_name = derived.iter().find_map(|(o, _, name, _)| {
         let name = name.as_ref()?;
-        (!doc_names.contains(name) && !csv_names.contains(name)).then_some((o, name))
+        (!doc_names.contains(name) && !csv.names.contains(name)).then_some((*o, name.as_str()))
     });
     match result {
         Ok(model) => {
@@ -181,39 +150,133 @@ pub fn patch_and_parse(
             })
         }
         Err(issue) => {
-            // The last override whose value the error is about owns it.
-            let owner = overrides.iter().zip(&applied).rev().find(|(o, a)| {
+            let attempt = Attempt {
+                overrides,
+                applied: &applied,
+                csv_touched: csv.touched,
+                missing_name,
+                doc_names: &doc_names,
+            };
+            Err(attempt.blame(label, text, load, issue))
+        }
+    }
+}
+
+/// The model without overrides: the file as it is, its warnings placed at their lines.
+fn parse_unpatched(
+    label: &str,
+    text: &str,
+    load: &mut dyn FnMut(&str) -> Result<String, String>,
+) -> Result<Patched, Error> {
+    let model = parse_model(ModelSource { text, load })
+        .map_err(|issue| Error::model(label, text, issue))?;
+    let lines = LineStarts::new(text);
+    let warnings = model
+        .warnings
+        .iter()
+        .map(|w| Error::model_in(label, &lines, w.clone()).to_string())
+        .collect();
+    Ok(Patched {
+        model,
+        text: text.to_string(),
+        warnings,
+    })
+}
+
+/// What the derived keys did to the model's CSV trajectories: whether any rows were
+/// rewritten, and the CSV's trajectory names.
+#[derive(Default)]
+struct CsvPatch {
+    touched: bool,
+    names: Vec<String>,
+}
+
+/// A derived override: the override, what it derives, the trajectory it names (all when
+/// None) and its amount.
+type DerivedOverride<'a> = (&'a Override, Derived, Option<String>, Decimal);
+
+/// Parses the patched text, the CSV trajectories' rows rewritten as the derived keys say.
+fn parse_patched(
+    patched: &str,
+    derived: &[DerivedOverride<'_>],
+    load: &mut dyn FnMut(&str) -> Result<String, String>,
+) -> (Result<Model, ModelIssue>, CsvPatch) {
+    let mut csv = CsvPatch::default();
+    let mut load_patched = |path: &str| -> Result<String, String> {
+        let text = load(path)?;
+        if derived.is_empty() {
+            return Ok(text);
+        }
+        let (out, names) = patch_csv(&text, derived);
+        csv.touched = true;
+        csv.names = names;
+        Ok(out)
+    };
+    let result = parse_model(ModelSource {
+        text: patched,
+        load: &mut load_patched,
+    });
+    (result, csv)
+}
+
+/// The overrides as applied, for naming the one an error is about.
+struct Attempt<'a> {
+    overrides: &'a [Override],
+    applied: &'a [Applied],
+    csv_touched: bool,
+    /// A derived key that names no trajectory, and the name.
+    missing_name: Option<(&'a Override, &'a str)>,
+    doc_names: &'a [String],
+}
+
+impl Attempt<'_> {
+    /// The error for a model that the overrides made invalid: the override the error is
+    /// about, else the file's own error where the file alone is invalid, else the file's
+    /// place with the overrides listed.
+    fn blame(
+        &self,
+        label: &str,
+        text: &str,
+        load: &mut dyn FnMut(&str) -> Result<String, String>,
+        issue: ModelIssue,
+    ) -> Error {
+        // The last override whose value the error is about owns it.
+        let owner = self
+            .overrides
+            .iter()
+            .zip(self.applied)
+            .rev()
+            .find(|(o, a)| {
                 a.touched.iter().any(|t| concerns(&issue.field, t))
-                    || (csv_touched
+                    || (self.csv_touched
                         && issue.field == "trajectories_csv"
                         && matches!(o.path.target, Target::Derived(..)))
             });
-            if let Some((o, _)) = owner {
-                return Err(OverrideError::new(&o.origin, issue.field, issue.message).into());
-            }
-            if let Some((o, name)) = missing_name {
-                return Err(OverrideError::new(
-                    &o.origin,
-                    &o.path.text,
-                    format!(
-                        "the model has no trajectory `{name}`; trajectories: {}",
-                        doc_names.join(", ")
-                    ),
-                )
-                .into());
-            }
-            // Not an override's own value: if the file alone is invalid, say so as usual.
-            if let Err(original) = parse_model(ModelSource { text, load }) {
-                return Err(Error::model(label, text, original));
-            }
-            // Valid alone, invalid with the overrides: the file's place, and what changed.
-            let list: Vec<&str> = overrides.iter().map(|o| o.origin.as_str()).collect();
-            let location = locate(text, &issue.field);
-            let message = format!("{} (with {})", issue.message, list.join(", "));
-            let mut issue = ModelIssue::new(issue.field, message);
-            issue.span = location;
-            Err(Error::model(label, text, issue))
+        if let Some((o, _)) = owner {
+            return OverrideError::new(&o.origin, issue.field, issue.message).into();
         }
+        if let Some((o, name)) = self.missing_name {
+            return OverrideError::new(
+                &o.origin,
+                &o.path.text,
+                format!(
+                    "the model has no trajectory `{name}`; trajectories: {}",
+                    self.doc_names.join(", ")
+                ),
+            )
+            .into();
+        }
+        // Not an override's own value: if the file alone is invalid, say so as usual.
+        if let Err(original) = parse_model(ModelSource { text, load }) {
+            return Error::model(label, text, original);
+        }
+        // Valid alone, invalid with the overrides: the file's place, and what changed.
+        let list: Vec<&str> = self.overrides.iter().map(|o| o.origin.as_str()).collect();
+        let location = locate(text, &issue.field);
+        let message = format!("{} (with {})", issue.message, list.join(", "));
+        let mut issue = ModelIssue::new(issue.field, message);
+        issue.span = location;
+        Error::model(label, text, issue)
     }
 }
 
