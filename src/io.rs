@@ -655,50 +655,9 @@ fn commit_set(
         let old = replaceable(&dir.join(name))?;
         modes.push(old.map(|m| permissions_of(&m)));
     }
-
-    // Phase 1: stage every file in full; a failure drops (deletes) the temporary files.
-    let mut staged = Vec::with_capacity(set.len());
-    for ((name, bytes), mode) in set.iter().zip(&modes) {
-        let target = dir.join(name);
-        let (mut file, tmp) =
-            create_temp(dir).map_err(|e| unchanged(Error::io(&target, e), dir))?;
-        file.write_all(bytes)
-            .and_then(|()| file.sync_all())
-            .and_then(|()| set_permissions(&tmp, *mode))
-            .map_err(|e| unchanged(Error::io(&target, e), dir))?;
-        staged.push((tmp, target));
-    }
-
-    // Phase 2: put in place, keeping backups; undo on the first failure.
+    let staged = stage(dir, &set, &modes)?;
     let mut done: Vec<Done> = Vec::new();
-    let mut step = || -> Result<()> {
-        for (tmp, target) in &staged {
-            let backup = match fs::symlink_metadata(target) {
-                Ok(_) => Some(keep_backup(dir, target).map_err(|e| Error::io(target, e))?),
-                Err(_) => None,
-            };
-            if let Err(e) = rename(tmp, target) {
-                if let Some(b) = backup {
-                    let _ = fs::remove_file(b);
-                }
-                return Err(Error::io(target, e));
-            }
-            done.push(Done::Placed {
-                target: target.clone(),
-                backup,
-            });
-        }
-        for target in &stale {
-            let backup = backup_name(dir);
-            rename(target, &backup).map_err(|e| Error::io(target, e))?;
-            done.push(Done::Removed {
-                target: target.clone(),
-                backup,
-            });
-        }
-        Ok(())
-    };
-    if let Err(error) = step() {
+    if let Err(error) = place(dir, &staged, &stale, rename, &mut done) {
         let failures = undo(&done);
         return Err(if failures.is_empty() {
             unchanged(error, dir)
@@ -711,6 +670,71 @@ fn commit_set(
         let _ = tmp.keep();
     }
     sync_folder(dir);
+    remove_backups(done);
+    Ok(())
+}
+
+/// Phase 1 of [`commit_set`]: every file written in full to a temporary file beside its
+/// target, with the permissions it will have (`modes`); a failure drops (deletes) the
+/// temporary files written so far, leaving the folder as it was.
+fn stage(
+    dir: &Path,
+    set: &[(String, Vec<u8>)],
+    modes: &[Option<Mode>],
+) -> Result<Vec<(tempfile::TempPath, PathBuf)>> {
+    let mut staged = Vec::with_capacity(set.len());
+    for ((name, bytes), mode) in set.iter().zip(modes) {
+        let target = dir.join(name);
+        let (mut file, tmp) =
+            create_temp(dir).map_err(|e| unchanged(Error::io(&target, e), dir))?;
+        file.write_all(bytes)
+            .and_then(|()| file.sync_all())
+            .and_then(|()| set_permissions(&tmp, *mode))
+            .map_err(|e| unchanged(Error::io(&target, e), dir))?;
+        staged.push((tmp, target));
+    }
+    Ok(staged)
+}
+
+/// Phase 2 of [`commit_set`]: each staged file renamed over its target (an old one kept as
+/// a backup first), then each stale member moved to a backup; every step is recorded in
+/// `done`, so that the caller can undo them all on the first failure.
+fn place(
+    dir: &Path,
+    staged: &[(tempfile::TempPath, PathBuf)],
+    stale: &[PathBuf],
+    rename: &mut dyn FnMut(&Path, &Path) -> std::io::Result<()>,
+    done: &mut Vec<Done>,
+) -> Result<()> {
+    for (tmp, target) in staged {
+        let backup = match fs::symlink_metadata(target) {
+            Ok(_) => Some(keep_backup(dir, target).map_err(|e| Error::io(target, e))?),
+            Err(_) => None,
+        };
+        if let Err(e) = rename(tmp, target) {
+            if let Some(b) = backup {
+                let _ = fs::remove_file(b);
+            }
+            return Err(Error::io(target, e));
+        }
+        done.push(Done::Placed {
+            target: target.clone(),
+            backup,
+        });
+    }
+    for target in stale {
+        let backup = backup_name(dir);
+        rename(target, &backup).map_err(|e| Error::io(target, e))?;
+        done.push(Done::Removed {
+            target: target.clone(),
+            backup,
+        });
+    }
+    Ok(())
+}
+
+/// After a set is in place, the backups of what it replaced are no longer needed.
+fn remove_backups(done: Vec<Done>) {
     for d in done {
         let backup = match d {
             Done::Placed { backup, .. } => backup,
@@ -721,7 +745,6 @@ fn commit_set(
             let _ = fs::remove_file(b);
         }
     }
-    Ok(())
 }
 
 /// Undoes the steps in reverse; the messages of those that could not be undone.
