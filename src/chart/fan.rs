@@ -50,7 +50,6 @@ use super::scale;
 use super::{ChartContext, Figure, ModelLabels};
 use crate::engine::Regime;
 use crate::error::Error;
-use crate::model::Year;
 
 /// One row of `fan.csv`: the percentiles and mean of the investor's value in `year` under
 /// `regime`, over the simulated paths.
@@ -178,7 +177,7 @@ impl Figure for FanChart<'_> {
             ((min, max), format!("{unit}, bands: profit share"))
         };
         let mut right = frame::YearPanel::new(c, right, range, (first, last));
-        right.years = shared_years(c, &left.years, &right);
+        right.share_years(c, &left);
         panel(c, &right, &[(&fans[0], true), (&fans[1], false)], &title)?;
         frame::legend(c, legend, &self.legend_items())
     }
@@ -227,30 +226,6 @@ fn capitalised(s: &str) -> String {
         .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
-/// The right panel's years: the left panel's, where their labels stay at least two labels'
-/// widths apart on its axis, else its own. (The close-up, narrower than the left panel,
-/// had fewer years labelled than the panel beside it: 2030, 2040, 2050 against every five
-/// years.)
-fn shared_years<DB: DrawingBackend>(
-    c: &Canvas<DB>,
-    left: &[Year],
-    right: &frame::YearPanel,
-) -> Vec<Year> {
-    let tf = frame::tick_font();
-    let widest = left
-        .iter()
-        .map(|y| c.text_width(&y.to_string(), &tf))
-        .fold(0.0, f64::max);
-    let apart = left
-        .windows(2)
-        .all(|w| right.x.map(f64::from(w[1])) - right.x.map(f64::from(w[0])) >= 2.0 * widest);
-    if apart {
-        left.to_vec()
-    } else {
-        right.years.clone()
-    }
-}
-
 fn panel<DB: DrawingBackend>(
     c: &Canvas<DB>,
     panel: &frame::YearPanel,
@@ -293,29 +268,6 @@ fn panel<DB: DrawingBackend>(
 mod tests {
     use super::*;
     use crate::chart::Size;
-
-    /// The year labels under each panel, left then right, from the chart's SVG: the
-    /// four-digit texts after each panel's title.
-    fn panel_years(svg: &str, titles: [&str; 2]) -> [Vec<String>; 2] {
-        let texts: Vec<String> = svg
-            .split("<text")
-            .skip(1)
-            .map(|t| {
-                t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()]
-                    .trim()
-                    .to_string()
-            })
-            .collect();
-        titles.map(|title| {
-            let at = texts.iter().position(|t| t == title).unwrap();
-            texts[at + 1..]
-                .iter()
-                .skip_while(|t| !(t.len() == 4 && t.chars().all(|c| c.is_ascii_digit())))
-                .take_while(|t| t.len() == 4 && t.chars().all(|c| c.is_ascii_digit()))
-                .cloned()
-                .collect()
-        })
-    }
 
     /// The close-up on the profit share's range, the narrower panel, had fewer years
     /// labelled than the panel beside it (2030, 2040, 2050 against every five years from
@@ -360,7 +312,7 @@ mod tests {
         for size in [Size::DEFAULT, Size::MIN] {
             let ctx = ChartContext::new("m.toml", "", size, None);
             let svg = String::from_utf8(chart.svg(&ctx).unwrap()).unwrap();
-            let [left, right] = panel_years(&svg, titles);
+            let [left, right] = crate::chart::tests::panel_years(&svg, titles);
             assert!(left.len() >= 3, "{size}: {left:?}");
             if size == Size::DEFAULT {
                 assert_eq!(left, right, "{size}");

@@ -699,6 +699,26 @@ impl YearPanel {
         x_years_at(c, p, &self.x, &self.years)
     }
 
+    /// Labels the years of `other` (the panel beside it) where their labels stay at least
+    /// two labels' widths apart on this panel's axis, else keeps its own: a close-up,
+    /// narrower than the panel beside it, had fewer years labelled (2030, 2040, 2050
+    /// against every five years).
+    pub fn share_years<DB: DrawingBackend>(&mut self, c: &Canvas<DB>, other: &YearPanel) {
+        let tf = tick_font();
+        let widest = other
+            .years
+            .iter()
+            .map(|y| c.text_width(&y.to_string(), &tf))
+            .fold(0.0, f64::max);
+        let apart = other
+            .years
+            .windows(2)
+            .all(|w| self.x.map(f64::from(w[1])) - self.x.map(f64::from(w[0])) >= 2.0 * widest);
+        if apart {
+            self.years = other.years.clone();
+        }
+    }
+
     /// (year, value) points in pixels.
     pub fn map(&self, points: &[(f64, f64)]) -> Vec<(f64, f64)> {
         points

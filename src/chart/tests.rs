@@ -3,6 +3,56 @@ use crate::io::LoadedModel;
 
 use super::*;
 
+/// The year labels under each panel, left then right, from a chart's SVG: the four-digit
+/// texts after each panel's title.
+pub(crate) fn panel_years(svg: &str, titles: [&str; 2]) -> [Vec<String>; 2] {
+    let texts: Vec<String> = svg
+        .split("<text")
+        .skip(1)
+        .map(|t| {
+            t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()]
+                .trim()
+                .to_string()
+        })
+        .collect();
+    let is_year = |t: &String| t.len() == 4 && t.chars().all(|c| c.is_ascii_digit());
+    titles.map(|title| {
+        let at = texts.iter().position(|t| t == title).unwrap();
+        texts[at + 1..]
+            .iter()
+            .skip_while(|t| !is_year(t))
+            .take_while(|t| is_year(t))
+            .cloned()
+            .collect()
+    })
+}
+
+/// value.png's close-up on the profit share's range, the narrower panel, had fewer years
+/// labelled than the whole range beside it (as fan.png's had): it has the left panel's
+/// years where they fit, and at the smallest size at least half as many.
+#[test]
+fn regression_the_value_close_up_has_as_many_year_ticks_as_the_left_panel() {
+    let file = crate::io::read_model_file(None).unwrap();
+    let tripled = crate::overrides::Override::parse("scale.valuation=3").unwrap();
+    let loaded = file.load(&[tripled]).unwrap();
+    let comparison = crate::compare::compare(&loaded.model, None).unwrap();
+    let titles = [
+        "USD bn, whole range",
+        "USD bn, close-up on the profit share&apos;s range",
+    ];
+    for size in [Size::DEFAULT, Size::MIN] {
+        let ctx = loaded.chart_context(size, None);
+        let svg = Chart::Value.svg(&loaded.model, &comparison, &ctx).unwrap();
+        let [left, right] = panel_years(&String::from_utf8(svg).unwrap(), titles);
+        assert!(left.len() >= 3, "{size}: {left:?}");
+        if size == Size::DEFAULT {
+            assert_eq!(left, right, "{size}");
+        } else {
+            assert!(2 * right.len() >= left.len(), "{size}: {left:?} {right:?}");
+        }
+    }
+}
+
 fn builtin() -> (LoadedModel, Comparison) {
     let loaded = crate::io::load_model(None).unwrap();
     let comparison = crate::compare::compare(&loaded.model, None).unwrap();

@@ -38,7 +38,7 @@ use plotters::prelude::DrawingBackend;
 use plotters::style::RGBColor;
 
 use super::ChartContext;
-use super::canvas::{Canvas, Draw, Rect};
+use super::canvas::{Canvas, Draw};
 use super::frame::{self, Item, Layout};
 use super::scale::f;
 use crate::compare::Comparison;
@@ -111,34 +111,21 @@ pub(crate) fn draw<DB: DrawingBackend>(
 
     let (first, last) = (model.start_year, model.end_year);
     let from = model.equity.from_year;
+    // The year the stake is held from, marked where it falls after the first year.
+    let marked = (from > first && from <= last).then_some(from);
     let unit = &model.unit;
     if close_up {
         let (left, right) = frame::two_panels(content, 0.55);
-        panel(
-            c,
-            left,
-            &lines,
-            min,
-            max,
-            first,
-            last,
-            from,
-            &format!("{unit}, whole range"),
-        )?;
+        let left = frame::YearPanel::new(c, left, (min, max), (first, last));
+        panel(c, &left, &lines, marked, &format!("{unit}, whole range"))?;
         let hi = ps_max * 1.15;
-        panel(
-            c,
-            right,
-            &lines,
-            min,
-            hi,
-            first,
-            last,
-            from,
-            &format!("{unit}, close-up on the profit share's range"),
-        )?;
+        let mut right = frame::YearPanel::new(c, right, (min, hi), (first, last));
+        right.share_years(c, &left);
+        let title = format!("{unit}, close-up on the profit share's range");
+        panel(c, &right, &lines, marked, &title)?;
     } else {
-        panel(c, content, &lines, min, max, first, last, from, unit)?;
+        let whole = frame::YearPanel::new(c, content, (min, max), (first, last));
+        panel(c, &whole, &lines, marked, unit)?;
     }
 
     let mut items = vec![Item::Heading("Trajectory".into())];
@@ -156,22 +143,16 @@ pub(crate) fn draw<DB: DrawingBackend>(
     frame::legend(c, legend, &items)
 }
 
-#[allow(clippy::too_many_arguments)]
 fn panel<DB: DrawingBackend>(
     c: &Canvas<DB>,
-    area: Rect,
+    panel: &frame::YearPanel,
     lines: &[Lines],
-    min: f64,
-    max: f64,
-    first: i32,
-    last: i32,
-    from: i32,
+    from: Option<i32>,
     title: &str,
 ) -> Draw {
-    let panel = frame::YearPanel::new(c, area, (min, max), (first, last));
     panel.axes(c, title)?;
     let (plot, x) = (panel.plot, &panel.x);
-    if from > first && from <= last {
+    if let Some(from) = from {
         frame::marker(c, plot, x.map(f64::from(from)), frame::FAINT)?;
     }
     let (map, clip) = (|pts: &[(f64, f64)]| panel.map(pts), panel.clip);
