@@ -577,3 +577,43 @@ fn a_key_given_twice_names_its_field() {
         assert!(err.contains("given twice"), "{tag}: {err}");
     }
 }
+
+/// An unknown key or `--set` path of 100,000 characters took minutes to be refused (217 s
+/// for `compare --set <130,000 x's>=1`): the "did you mean" search measured its edit
+/// distance to every valid name, in time proportional to the product of the lengths. A key
+/// far longer than every valid name gets no suggestion, at once.
+#[test]
+fn regression_a_very_long_unknown_key_or_path_is_refused_at_once() {
+    let long = "x".repeat(130_000);
+    let quick = Duration::from_secs(20);
+    for args in [
+        vec!["compare".to_string(), "--set".into(), format!("{long}=1")],
+        vec!["compare".into(), "--set".into(), format!("equity.{long}=1")],
+        vec![
+            "compare".into(),
+            "--set".into(),
+            format!("trajectories[{long}].agi_year=2030"),
+        ],
+        vec!["solve".into(), format!("equity.{long}")],
+    ] {
+        let out = stakeshift().timeout(quick).args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", &args[0]);
+    }
+    let path = write_model(
+        "long-key",
+        &model_with("[equity]\n", &format!("[equity]\n{long} = 1\n")),
+    );
+    let out = stakeshift()
+        .timeout(quick)
+        .arg("check")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("unknown key") && stderr.contains("valid keys here"),
+        "{}",
+        &stderr[..200.min(stderr.len())]
+    );
+}

@@ -803,6 +803,10 @@ fn valid_paths(doc: &DocumentMut) -> Vec<String> {
 /// The valid path nearest to `path` by edit distance; a path that only lacks its table
 /// (`stake` for `equity.stake`) finds it.
 fn nearest_path<'a>(path: &str, candidates: &'a [String]) -> Option<&'a str> {
+    let lengths = candidates.iter().map(|c| c.chars().count());
+    if crate::model::too_long_to_be_a_slip(path, lengths) {
+        return None;
+    }
     let lower = path.to_lowercase();
     let suffix = format!(".{lower}");
     if let Some(c) = candidates

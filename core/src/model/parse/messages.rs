@@ -275,13 +275,27 @@ pub(super) fn unknown_key_message(path: &str, rest: &str) -> (String, String) {
     (field, message)
 }
 
-/// The valid name closest to `key` by edit distance (ties: the first in the list).
+/// The valid name closest to `key` by edit distance (ties: the first in the list); none
+/// for a key far longer than every name ([`too_long_to_be_a_slip`]).
 pub fn nearest<'a>(key: &str, valid: &[&'a str]) -> Option<&'a str> {
+    if too_long_to_be_a_slip(key, valid.iter().map(|v| v.chars().count())) {
+        return None;
+    }
     let key = key.to_lowercase();
     valid
         .iter()
         .min_by_key(|v| strsim::damerau_levenshtein(&key, &v.to_lowercase()))
         .copied()
+}
+
+/// Whether `key` is so much longer than the longest of the names (their lengths in
+/// characters) that it cannot be a slip for one: more than twice as long and 16 characters
+/// more. The edit distance takes time and memory in proportion to the product of the two
+/// lengths, so a hostile key of 100,000 characters took minutes to be told it is unknown;
+/// no suggestion is worth that, and none would be close.
+pub fn too_long_to_be_a_slip(key: &str, names: impl Iterator<Item = usize>) -> bool {
+    let longest = names.max().unwrap_or(0);
+    key.chars().count() > 2 * longest + 16
 }
 
 /// Where the TOML reader stopped on a number written as a spreadsheet shows it, the fix:
