@@ -617,3 +617,51 @@ fn regression_a_very_long_unknown_key_or_path_is_refused_at_once() {
         &stderr[..200.min(stderr.len())]
     );
 }
+
+/// An array where a table belongs (`revenue = []`, `investor = []`, `--set
+/// equity.revenue_share=[1, 2]`) was told in the reader's own type names: "invalid length
+/// 0, expected struct RawSeries with 2 elements". It is said as every other wrong type is.
+#[test]
+fn regression_an_array_where_a_table_belongs_is_not_told_in_rust_type_names() {
+    let cases = [
+        (
+            "revenue-array",
+            model_with(
+                "revenue = { points = [[2020, 1.0], [2025, 10.0]], growth = 0.05 }",
+                "revenue = []",
+            ),
+            "found an array, but this must be a table `{ ... }`",
+        ),
+        (
+            "investor-array",
+            model_with(
+                "[investor]\nparty = \"investor\"\ncontributions = [[2020, 1.0], [2021, 2.0]]\n",
+                "investor = []\n",
+            ),
+            "found an array, but this must be a table",
+        ),
+    ];
+    for (tag, text, expected) in cases {
+        let (code, stderr) = check(tag, &text);
+        assert_eq!(code, 2, "{tag}: {stderr}");
+        assert!(stderr.contains(expected), "{tag}: {stderr}");
+        assert!(
+            !stderr.contains("Raw") && !stderr.contains("struct"),
+            "{tag}: {stderr}"
+        );
+    }
+    let out = stakeshift()
+        .args(["compare", "--set", "equity.revenue_share=[1, 2]"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("found an array, but this must be a table"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("Raw") && !stderr.contains("struct"),
+        "{stderr}"
+    );
+}
