@@ -842,3 +842,36 @@ fn regression_solve_never_reports_a_root_beyond_what_a_model_holds() {
         ""
     );
 }
+
+/// Regression (black-box audit): a root between the search's last valid point and the end
+/// of the values the model allows was missed. On tests/sensitivity/domain_end.toml the
+/// second round's raise is valid only below 300 (its default pre-money, valuation - raise,
+/// must stay above 0); the walk went from 240 to 480, found the model invalid there and
+/// gave up, though the advantage changes sign at 262.98951049 (worked out independently
+/// from the SPEC: +3.26 at 240, -5.11 at 299). The same downward: the last valuation point
+/// solved for an advantage of -4 (valid above 30, root 36.25855502). The walk now halves
+/// its way towards the point where the model stopped being valid.
+#[test]
+fn regression_solve_finds_a_root_near_the_end_of_the_valid_values() {
+    let model = root().join("tests/sensitivity/domain_end.toml");
+    let solve = |args: &[&str]| -> String {
+        let out = stakeshift()
+            .arg("solve")
+            .arg(&model)
+            .args(args)
+            .args(["-t", "base", "--format", "csv"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let text = String::from_utf8(out).unwrap();
+        let row = text.lines().nth(1).unwrap().to_string();
+        row.rsplit(',').next().unwrap().to_string()
+    };
+    assert_eq!(solve(&["equity.rounds[1].raise"]), "262.98951049");
+    assert_eq!(
+        solve(&["trajectories[base].valuation.points[3][1]", "--target=-4.0"]),
+        "36.25855502"
+    );
+}

@@ -495,6 +495,11 @@ struct Side {
     /// The next additive step (doubled at each).
     step: Decimal,
     open: bool,
+    /// A point beyond `x` where `f` is not defined (a default pre-money no longer above 0):
+    /// the side then halves its way towards it, so that a root between its last point and
+    /// the end of `f`'s domain is found (it ended at the first such point, and a root
+    /// between 240 and 300 was missed when the step went from 240 to 480).
+    undefined_at: Option<Decimal>,
 }
 
 impl Side {
@@ -505,7 +510,20 @@ impl Side {
             fx: f_start,
             step: search.first_step(),
             open: !upward || start < search.upper,
+            undefined_at: None,
         }
+    }
+
+    /// Halfway from the last point to where `f` is not defined, while they are apart by
+    /// more than the search's resolution.
+    fn towards_undefined(&self, search: &Search, undefined: Decimal) -> Option<Decimal> {
+        let gap = (undefined - self.x).abs();
+        let resolution = search
+            .tiny()
+            .max(search.absolute_tolerance())
+            .max(self.x.abs() * Decimal::new(1, 15));
+        let halfway = self.x + (undefined - self.x) / Decimal::TWO;
+        (gap > resolution && halfway != self.x && halfway != undefined).then_some(halfway)
     }
 
     /// The next point outward, None where this side ends: up by doubling or by the step,
@@ -538,7 +556,8 @@ impl Side {
     }
 
     /// One step outward: the root, solved, where `f` is zero at the new point or changes
-    /// sign on the way to it. A point where `f` is not defined ends the side.
+    /// sign on the way to it. Past a point where `f` is not defined, the side halves its
+    /// way towards that point, and ends when it is as near as the search resolves.
     fn walk(
         &mut self,
         search: &Search,
@@ -547,10 +566,20 @@ impl Side {
         if !self.open {
             return None;
         }
-        let next = self.next(search);
-        self.step *= Decimal::TWO;
-        let Some((x, fx)) = next.and_then(|x| Some((x, f(x)?))) else {
+        let next = match self.undefined_at {
+            Some(undefined) => self.towards_undefined(search, undefined),
+            None => {
+                let next = self.next(search);
+                self.step = self.step.saturating_mul(Decimal::TWO);
+                next
+            }
+        };
+        let Some(x) = next else {
             self.open = false;
+            return None;
+        };
+        let Some(fx) = f(x) else {
+            self.undefined_at = Some(x);
             return None;
         };
         if fx.is_zero() {
@@ -567,7 +596,9 @@ impl Side {
             return Some(solve_bracket(f, low, high, Decimal::new(1, 15), absolute));
         }
         (self.x, self.fx) = (x, fx);
-        self.open = if self.upward {
+        self.open = if self.undefined_at.is_some() {
+            true
+        } else if self.upward {
             x < search.upper
         } else {
             x != search.lower
