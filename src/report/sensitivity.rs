@@ -316,25 +316,45 @@ pub fn sweep_csv(sweep: &Sweep) -> Vec<u8> {
     )
 }
 
+/// The sweep as JSON: `{ "model", "varied", "rows": [...] }`, pretty-printed. The rows are
+/// written one at a time, not gathered into one document first: a grid of 2,000,000 runs
+/// (the most a sweep takes) held as one JSON document took 8.5 GB.
 pub fn sweep_json(sweep: &Sweep, model_file: &str) -> Vec<u8> {
-    let rows: Vec<Value> = sweep
-        .rows
-        .iter()
-        .map(|r| {
-            let mut values = Map::new();
-            for (p, v) in sweep.paths.iter().zip(&r.values) {
-                values.insert(p.clone(), num(exact(*v)));
+    let head = pretty(json!({ "model": model_file, "varied": sweep.paths, "rows": [] }));
+    if sweep.rows.is_empty() {
+        return head;
+    }
+    // The head ends `"rows": []` and the closing brace; the rows go between the brackets,
+    // each indented as it would be inside the whole document.
+    let open = head.len() - b"[]\n}\n".len();
+    debug_assert!(head[open..].starts_with(b"[]"));
+    let mut out = head[..open].to_vec();
+    out.extend_from_slice(b"[\n");
+    for (i, r) in sweep.rows.iter().enumerate() {
+        let mut values = Map::new();
+        for (p, v) in sweep.paths.iter().zip(&r.values) {
+            values.insert(p.clone(), num(exact(*v)));
+        }
+        let mut row = Map::new();
+        row.insert(columns::TRAJECTORY.name.into(), json!(r.trajectory));
+        row.insert("values".into(), Value::Object(values));
+        for c in &SWEEP {
+            row.insert(c.name.into(), column_value(c, &r.outcome));
+        }
+        let text = serde_json::to_vec_pretty(&Value::Object(row)).expect("JSON of plain values");
+        if i > 0 {
+            out.extend_from_slice(b",\n");
+        }
+        for (k, line) in text.split(|b| *b == b'\n').enumerate() {
+            if k > 0 {
+                out.push(b'\n');
             }
-            let mut row = Map::new();
-            row.insert(columns::TRAJECTORY.name.into(), json!(r.trajectory));
-            row.insert("values".into(), Value::Object(values));
-            for c in &SWEEP {
-                row.insert(c.name.into(), column_value(c, &r.outcome));
-            }
-            Value::Object(row)
-        })
-        .collect();
-    pretty(json!({ "model": model_file, "varied": sweep.paths, "rows": rows }))
+            out.extend_from_slice(b"    ");
+            out.extend_from_slice(line);
+        }
+    }
+    out.extend_from_slice(b"\n  ]\n}\n");
+    out
 }
 
 pub fn sweep_table(sweep: &Sweep) -> String {
