@@ -875,3 +875,42 @@ fn regression_solve_finds_a_root_near_the_end_of_the_valid_values() {
         "36.25855502"
     );
 }
+
+/// Regression (black-box audit): `sweep --format json` built the whole document before
+/// writing it, 8.5 GB for the largest grid a sweep takes; its rows are now written one at a
+/// time. The bytes must be those of the whole document pretty-printed, which serde_json
+/// gives back from the output read in (keys in order, numbers as printed).
+#[test]
+fn regression_sweep_json_written_row_by_row_is_the_whole_document() {
+    for args in [
+        vec!["--vary", "equity.stake=0.1..0.4:4"],
+        vec![
+            "--vary",
+            "equity.stake=0.1..0.4:3",
+            "--vary",
+            "discount_rate=0.05..0.1:3",
+            "-t",
+            "base",
+            "-t",
+            "bear",
+        ],
+    ] {
+        let out = stakeshift()
+            .arg("sweep")
+            .args(&args)
+            .args(["--format", "json"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert!(doc["rows"].as_array().is_some_and(|r| !r.is_empty()));
+        let mut whole = serde_json::to_vec_pretty(&doc).unwrap();
+        whole.push(b'\n');
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(whole).unwrap()
+        );
+    }
+}
