@@ -444,7 +444,16 @@ fn regression_a_path_through_a_file_and_a_huge_target_are_bad_usage_that_says_wh
     for huge in ["-1e30", "1e400"] {
         let (code, _, err) = run(&["solve", "equity.stake", "--target", huge]);
         assert_eq!(code, 2, "{err}");
-        assert!(err.contains("too large to hold exactly"), "{err}");
+        assert!(err.contains("is too large"), "{err}");
+    }
+    // A target too fine for an exact decimal is not "too large" (it said so for 1e-29).
+    for (fine, why) in [
+        ("1e-29", "beyond the 28th decimal place"),
+        ("0.1234567890123456789012345678901", "more than 28 significant digits"),
+    ] {
+        let (code, _, err) = run(&["solve", "equity.stake", "--target", fine]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains(why) && !err.contains("too large"), "{err}");
     }
     let (code, _, err) = run(&["solve", "equity.stake", "--target", "abc"]);
     assert_eq!(code, 2, "{err}");

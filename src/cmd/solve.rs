@@ -51,13 +51,15 @@ pub fn run(
     };
     let path = OverridePath::parse(path).map_err(|m| Error::Usage(format!("solve {path}: {m}")))?;
     let target = match &args.target {
-        Some(t) => t.trim().parse::<Decimal>().map_err(|_| {
-            // A number, but past what an exact decimal holds (28 digits).
-            let too_large = t.trim().parse::<f64>().is_ok_and(|v| !v.is_nan());
-            Error::Usage(if too_large {
-                format!("--target {t}: too large to hold exactly (at most 28 digits); give the NPV advantage wanted, such as 0 or 25.5")
-            } else {
-                format!("--target {t}: not a number; give the NPV advantage wanted, such as 0 or 25.5")
+        // Read as a model's numbers are: exact, or refused saying why (too large, too many
+        // digits, too many places: 1e-29 is not "too large").
+        Some(t) => stakeshift::model::exact_decimal(t.trim()).map_err(|why| {
+            let wanted = "give the NPV advantage wanted, such as 0 or 25.5";
+            Error::Usage(match why {
+                stakeshift::model::NotExact::Unreadable => {
+                    format!("--target {t}: not a number; {wanted}")
+                }
+                why => format!("--target {t}: {t} {}; {wanted}", why.why()),
             })
         })?,
         None => Decimal::ZERO,
