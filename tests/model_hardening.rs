@@ -449,7 +449,10 @@ fn regression_a_path_through_a_file_and_a_huge_target_are_bad_usage_that_says_wh
     // A target too fine for an exact decimal is not "too large" (it said so for 1e-29).
     for (fine, why) in [
         ("1e-29", "beyond the 28th decimal place"),
-        ("0.1234567890123456789012345678901", "more than 28 significant digits"),
+        (
+            "0.1234567890123456789012345678901",
+            "more than 28 significant digits",
+        ),
     ] {
         let (code, _, err) = run(&["solve", "equity.stake", "--target", fine]);
         assert_eq!(code, 2, "{err}");
@@ -671,6 +674,41 @@ fn regression_an_array_where_a_table_belongs_is_not_told_in_rust_type_names() {
     );
     assert!(
         !stderr.contains("Raw") && !stderr.contains("struct"),
+        "{stderr}"
+    );
+}
+
+/// A round's error quoted a valuation of 1e-28 as "valuation 0" (rounded to the 6 places
+/// amounts print with), so the pre-money looked like 0 - 30 for no reason. A number that 6
+/// places would show as 0 is quoted in scientific notation.
+#[test]
+fn regression_a_tiny_valuation_in_an_error_is_not_said_to_be_0() {
+    let text = r#"name = "tiny"
+unit = "USD m"
+start_year = 2024
+end_year = 2026
+valuation_year = 2024
+discount_rate = 0.1
+investor = { party = "inv", contributions = [[2024, 1.0]] }
+[profit_share]
+residual = "res"
+tiers = [{ name = "Half", shares = { inv = 0.5 } }]
+[equity]
+from_year = 2025
+stake = 0.2
+[[equity.rounds]]
+year = 2026
+raise = 30.0
+[[trajectories]]
+name = "only"
+revenue = { points = [[2024, 10.0]] }
+margin = { points = [[2024, 0.1]] }
+valuation = { points = [[2024, 100.0], [2026, 0.0000000000000000000000000001]] }
+"#;
+    let (code, stderr) = check("tiny-valuation", text);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("(valuation 1e-28 minus raise 30.0)"),
         "{stderr}"
     );
 }

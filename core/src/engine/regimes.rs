@@ -604,7 +604,8 @@ fn pre_money_error<N: Num>(e: PreMoneyError<N>) -> EngineError {
 /// A number in an error message: as the model writes it (125.0) where it has at most 6
 /// places; else rounded as the outputs print an amount, to 6 places without trailing zeros
 /// (an interpolated valuation carries 16: 643.5259006574430000 is said 643.525901); beyond
-/// what a Decimal holds (an f64 only), in scientific notation.
+/// what a Decimal holds (an f64 only), or too small for 6 places to show, in scientific
+/// notation.
 fn fmt_num<N: Num>(v: N) -> String {
     let f = v.to_f64();
     if !f.is_finite() || f.abs() >= 1e27 {
@@ -612,9 +613,14 @@ fn fmt_num<N: Num>(v: N) -> String {
     }
     let d = v.to_decimal();
     if d.scale() <= 6 {
-        d.to_string()
+        return d.to_string();
+    }
+    let shown = super::number::printed(d, 6).normalize();
+    if shown.is_zero() && !d.is_zero() {
+        // Below what 6 places show (a valuation of 1e-28 was said "0"): its own digits.
+        format!("{f:e}")
     } else {
-        super::number::printed(d, 6).normalize().to_string()
+        shown.to_string()
     }
 }
 
