@@ -712,3 +712,28 @@ valuation = { points = [[2024, 100.0], [2026, 0.0000000000000000000000000001]] }
         "{stderr}"
     );
 }
+
+/// Two tiers named alike: `--set 'profit_share.tiers[Recoup].until.investor=9'` changed the
+/// first without a word. A name that picks more than one entry is refused, naming both.
+#[test]
+fn regression_a_name_shared_by_two_tiers_is_refused_in_a_set_path() {
+    let text = model_with(
+        "[profit_share.revenue_share]",
+        "[[profit_share.tiers]]\nname = \"Recoup\"\nshares = { investor = 0.4 }\nuntil = { investor = 20.0 }\n\n[profit_share.revenue_share]",
+    );
+    let path = write_model("two-recoups", &text);
+    let (code, _) = check("two-recoups-valid", &text);
+    assert_eq!(code, 0, "the model itself is valid");
+    let out = stakeshift()
+        .arg("compare")
+        .arg(&path)
+        .args(["--set", "profit_share.tiers[Recoup].until.investor=9"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("more than one entry named `Recoup` ([0] and [1])"),
+        "{stderr}"
+    );
+}

@@ -631,20 +631,31 @@ fn element_index(list: &Elements<'_>, segment: &Segment, place: &str) -> Result<
         }),
         Segment::Name(name) => {
             let names = list.names();
-            names
+            let named = |n: &Option<String>| n.as_deref() == Some(name.as_str());
+            // Two entries of one name (tiers may share one): which is meant cannot be told,
+            // and taking the first without a word could change the wrong one.
+            if let [first, second, ..] = names
                 .iter()
-                .position(|n| n.as_deref() == Some(name.as_str()))
-                .ok_or_else(|| {
-                    let known: Vec<&str> = names.iter().flatten().map(String::as_str).collect();
-                    if known.is_empty() {
-                        format!("{place} has no entries with a `name`; pick one by position, [0]")
-                    } else {
-                        format!(
-                            "{place} has no entry named `{name}`; its names: {}",
-                            known.join(", ")
-                        )
-                    }
-                })
+                .enumerate()
+                .filter(|(_, n)| named(n))
+                .map(|(i, _)| i)
+                .collect::<Vec<_>>()[..]
+            {
+                return Err(format!(
+                    "{place} has more than one entry named `{name}` ([{first}] and [{second}]); pick one by position, [{first}]"
+                ));
+            }
+            names.iter().position(named).ok_or_else(|| {
+                let known: Vec<&str> = names.iter().flatten().map(String::as_str).collect();
+                if known.is_empty() {
+                    format!("{place} has no entries with a `name`; pick one by position, [0]")
+                } else {
+                    format!(
+                        "{place} has no entry named `{name}`; its names: {}",
+                        known.join(", ")
+                    )
+                }
+            })
         }
         Segment::Key(key) => Err(format!("{place} is an array, so it has no key `{key}`")),
     }
