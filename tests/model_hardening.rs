@@ -737,3 +737,37 @@ fn regression_a_name_shared_by_two_tiers_is_refused_in_a_set_path() {
         "{stderr}"
     );
 }
+
+/// A TOML date where a number belongs (`year = 2024-01-01`, `--set equity.stake=1979-05-27`)
+/// was said to be "a table" (the reader's view of a date). It is said to be a date.
+#[test]
+fn regression_a_date_where_a_number_belongs_is_said_to_be_a_date() {
+    let (code, stderr) = check(
+        "date-year",
+        &model_with("year = 2024\n", "year = 2024-01-01\n"),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("equity.rounds[0].year: found the date or time 2024-01-01, but this must be a number (a year is a whole number"),
+        "{stderr}"
+    );
+    let (code, stderr) = check(
+        "date-stake",
+        &model_with("stake = 0.3", "stake = 1979-05-27"),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("found the date or time 1979-05-27"),
+        "{stderr}"
+    );
+    let out = stakeshift()
+        .args(["compare", "--set", "equity.stake=1979-05-27"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("`1979-05-27` is a TOML date or time"),
+        "{stderr}"
+    );
+}

@@ -362,6 +362,23 @@ fn derived_amount(o: &Override, kind: Derived) -> Result<Decimal, OverrideError>
 }
 
 fn parse_value(o: &Override) -> Result<Value, OverrideError> {
+    let value = parse_toml_value(o)?;
+    // A TOML date or time (`1979-05-27`) is no key's value; the model's reader, which sees
+    // one as a table, would say "found a table".
+    if value.is_datetime() {
+        return Err(OverrideError::new(
+            &o.origin,
+            &o.path.text,
+            format!(
+                "`{}` is a TOML date or time, which no key of a model takes; years are whole numbers, such as 2031",
+                o.value
+            ),
+        ));
+    }
+    Ok(value)
+}
+
+fn parse_toml_value(o: &Override) -> Result<Value, OverrideError> {
     o.value.parse::<Value>().map_err(|e| {
         let why = e.to_string();
         let why = why.lines().last().unwrap_or_default().trim();

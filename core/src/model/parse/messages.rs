@@ -356,6 +356,33 @@ fn parser_words(message: &str) -> String {
     }
 }
 
+/// The reader sees a TOML date or time (`year = 2024-01-01`) as a table, so the message
+/// says "found a table"; where the value at the issue's place is a date or time, it says so.
+pub(super) fn dates_said_as_dates(text: &str, mut issue: ModelIssue) -> ModelIssue {
+    let Some(written) = issue.span.clone().and_then(|span| text.get(span)) else {
+        return issue;
+    };
+    if let Some(rest) = issue
+        .message
+        .strip_prefix("found a table, but this must be ")
+        && written.trim().parse::<toml::value::Datetime>().is_ok()
+    {
+        issue.message = format!(
+            "found the date or time {}, but this must be {rest}{}",
+            written.trim(),
+            if issue.field.ends_with("year")
+                || issue.field.ends_with("from")
+                || issue.field.ends_with("until")
+            {
+                " (a year is a whole number, such as 2031)"
+            } else {
+                ""
+            }
+        );
+    }
+    issue
+}
+
 pub(super) fn describe_type_error(message: &str) -> String {
     if message.contains("floating-point number overflowed") || message.contains("max recursion") {
         return parser_words(message);

@@ -145,8 +145,8 @@ pub fn parse_model(source: ModelSource<'_>) -> Result<Model, ModelIssue> {
     let text = source.text;
     check_value_marks(text)?;
     let deserializer = toml::Deserializer::parse(text).map_err(|e| syntax_issue(text, &e))?;
-    let raw: RawModel =
-        serde_path_to_error::deserialize(deserializer).map_err(|e| serde_issue(&e))?;
+    let raw: RawModel = serde_path_to_error::deserialize(deserializer)
+        .map_err(|e| messages::dates_said_as_dates(text, serde_issue(&e)))?;
     Builder {
         text,
         warnings: Default::default(),
