@@ -360,3 +360,57 @@ fn check_describes_the_cloud_side() {
         "{text}"
     );
 }
+
+/// Regression (black-box audit): `scale.revenue` scaled a series trajectory's compute
+/// purchases (its spend is a share of revenue) but not a trajectories_csv trajectory's,
+/// whose `cloud_spend` column is an amount. Both follow revenue now, as in `simulate`.
+#[test]
+fn regression_scale_revenue_scales_a_csv_cloud_spend_as_a_series_spend() {
+    let dir = ScratchDir::new("cloud-csv-scale");
+    let text = model(CLOUD).replace(
+        "discount_rate = 0.1",
+        "discount_rate = 0.1\ntrajectories_csv = \"t.csv\"",
+    );
+    let rows: String = (2020..=2024)
+        .map(|y| format!("c,{y},10,1,100,{}\n", y - 2018))
+        .collect();
+    std::fs::write(
+        dir.join("t.csv"),
+        format!("trajectory,year,revenue,profit,valuation,cloud_spend\n{rows}"),
+    )
+    .unwrap();
+    let path = write(&dir, &text);
+    let purchases = |set: &str, trajectory: &str| -> Vec<Decimal> {
+        let out = stakeshift()
+            .arg("compare")
+            .arg(&path)
+            .args([
+                "--set", set, "-t", trajectory, "--yearly", "--format", "csv",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let yearly = parse_csv(&out.stdout).unwrap();
+        let (c, r) = (
+            yearly.column("cloud_purchases").unwrap(),
+            yearly.column("regime").unwrap(),
+        );
+        yearly
+            .rows
+            .iter()
+            .filter(|row| row[r] == "profit_share")
+            .map(|row| d(&row[c]))
+            .collect()
+    };
+    for trajectory in ["c", "base"] {
+        let once = purchases("scale.revenue=1", trajectory);
+        let twice = purchases("scale.revenue=2", trajectory);
+        assert!(once.iter().any(|p| !p.is_zero()), "{trajectory}: {once:?}");
+        let doubled: Vec<Decimal> = once.iter().map(|p| p * Decimal::TWO).collect();
+        assert_eq!(twice, doubled, "{trajectory}");
+    }
+}

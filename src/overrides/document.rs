@@ -1029,6 +1029,9 @@ fn patch_csv(
     ) else {
         return (text.to_string(), Vec::new());
     };
+    // A compute spend given as an amount follows revenue under `scale.revenue`, as a series
+    // trajectory's (a share of revenue) does, and as a simulation's does (SPEC 13).
+    let c_spend = column("cloud_spend");
     let mut writer = csv::WriterBuilder::new()
         .flexible(true)
         .from_writer(Vec::new());
@@ -1065,6 +1068,10 @@ fn patch_csv(
                     let p = cell(&cells, c_profit).and_then(|v| v.checked_mul(*amount));
                     set(&mut cells, c_revenue, r);
                     set(&mut cells, c_profit, p);
+                    if let Some(c_spend) = c_spend {
+                        let s = cell(&cells, c_spend).and_then(|v| v.checked_mul(*amount));
+                        set(&mut cells, c_spend, s);
+                    }
                 }
                 Derived::ShiftMargin => {
                     // margin = profit / revenue, so margin + s means profit + s * revenue.
