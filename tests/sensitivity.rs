@@ -289,6 +289,15 @@ fn bad_grids_and_paths_exit_2_naming_the_path() {
     assert!(e.contains("nearest valid path is `equity.stake`"), "{e}");
     let e = failing(&["tornado", "--vary", "discount_rat=0.05..0.1"]);
     assert!(e.contains("discount_rate"), "{e}");
+    // Three dots (a black-box audit: `0...1` ran as 0..0.1) are refused.
+    for args in [
+        ["sweep", "--vary", "equity.stake=0...1"],
+        ["tornado", "--vary", "equity.stake=0...1"],
+        ["solve", "equity.stake", "--within=0...1"],
+    ] {
+        let e = failing(&args);
+        assert!(e.contains("has three dots"), "{e}");
+    }
     // Bad grid syntax, too few steps, three paths.
     let e = failing(&["sweep", "--vary", "equity.stake=0.1-0.2"]);
     assert!(e.contains("--vary equity.stake=0.1-0.2"), "{e}");

@@ -120,6 +120,12 @@ impl Range {
             }
             None => (text, None),
         };
+        // `0...1` would read as 0 to .1, which is hardly what was meant.
+        if span.contains("...") {
+            return Err(format!(
+                "`{span}` has three dots; write FROM..TO with two, such as 0..1 or 0..0.1"
+            ));
+        }
         let (from, to) = span
             .split_once("..")
             .ok_or_else(|| format!("`{text}` is not a range; write FROM..TO, such as 0.1..0.5"))?;
