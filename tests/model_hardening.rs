@@ -458,6 +458,11 @@ fn regression_a_path_through_a_file_and_a_huge_target_are_bad_usage_that_says_wh
         assert_eq!(code, 2, "{err}");
         assert!(err.contains(why) && !err.contains("too large"), "{err}");
     }
+    // Written as `--set` and `--vary` numbers may be: a leading +, _ between digits.
+    for written in ["+5", "1_000"] {
+        let (code, _, err) = run(&["solve", "equity.stake", "--target", written]);
+        assert_eq!(code, 0, "{written}: {err}");
+    }
     let (code, _, err) = run(&["solve", "equity.stake", "--target", "abc"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("not a number"), "{err}");
@@ -736,6 +741,8 @@ fn regression_a_name_shared_by_two_tiers_is_refused_in_a_set_path() {
         stderr.contains("more than one entry named `Recoup` ([0] and [1])"),
         "{stderr}"
     );
+    // Not followed by "the nearest valid path is" the very path refused (a review).
+    assert!(!stderr.contains("nearest valid path"), "{stderr}");
 }
 
 /// A TOML date where a number belongs (`year = 2024-01-01`, `--set equity.stake=1979-05-27`)

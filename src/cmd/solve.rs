@@ -53,14 +53,10 @@ pub fn run(
     let target = match &args.target {
         // Read as a model's numbers are: exact, or refused saying why (too large, too many
         // digits, too many places: 1e-29 is not "too large").
-        Some(t) => stakeshift::model::exact_decimal(t.trim()).map_err(|why| {
-            let wanted = "give the NPV advantage wanted, such as 0 or 25.5";
-            Error::Usage(match why {
-                stakeshift::model::NotExact::Unreadable => {
-                    format!("--target {t}: not a number; {wanted}")
-                }
-                why => format!("--target {t}: {t} {}; {wanted}", why.why()),
-            })
+        Some(t) => stakeshift::sensitivity::read_number(t).map_err(|why| {
+            Error::Usage(format!(
+                "--target {t}: {why}; give the NPV advantage wanted, such as 0 or 25.5"
+            ))
         })?,
         None => Decimal::ZERO,
     };

@@ -362,23 +362,6 @@ fn derived_amount(o: &Override, kind: Derived) -> Result<Decimal, OverrideError>
 }
 
 fn parse_value(o: &Override) -> Result<Value, OverrideError> {
-    let value = parse_toml_value(o)?;
-    // A TOML date or time (`1979-05-27`) is no key's value; the model's reader, which sees
-    // one as a table, would say "found a table".
-    if value.is_datetime() {
-        return Err(OverrideError::new(
-            &o.origin,
-            &o.path.text,
-            format!(
-                "`{}` is a TOML date or time, which no key of a model takes; years are whole numbers, such as 2031",
-                o.value
-            ),
-        ));
-    }
-    Ok(value)
-}
-
-fn parse_toml_value(o: &Override) -> Result<Value, OverrideError> {
     o.value.parse::<Value>().map_err(|e| {
         let why = e.to_string();
         let why = why.lines().last().unwrap_or_default().trim();
@@ -528,10 +511,26 @@ fn apply(doc: &mut DocumentMut, o: &Override) -> Result<Applied, OverrideError> 
             let candidates = valid_paths(doc);
             let fail = |m: String| {
                 let near = nearest_path(&o.path.text, &candidates)
+                    .filter(|p| *p != o.path.text)
                     .map(|p| format!("; the nearest valid path is `{p}`"))
                     .unwrap_or_default();
                 OverrideError::new(&o.origin, &o.path.text, format!("{m}{near}"))
             };
+            if value.is_datetime() {
+                // A TOML date or time (`1979-05-27`) is no key's value (the model's reader,
+                // which sees one as a table, would say "found a table"); a path that is
+                // wrong is said first, as for any other value.
+                let mut probe = doc.clone();
+                set_value(probe.as_table_mut(), segments, Value::from(0i64)).map_err(fail)?;
+                return Err(OverrideError::new(
+                    &o.origin,
+                    &o.path.text,
+                    format!(
+                        "`{}` is a TOML date or time, which no key of a model takes: a year is a whole number (2031), text is written in quotes (\"{}\")",
+                        o.value, o.value
+                    ),
+                ));
+            }
             let canonical = set_value(doc.as_table_mut(), segments, value).map_err(fail)?;
             Ok(Applied {
                 touched: vec![canonical],
@@ -1189,6 +1188,7 @@ pub fn canonical_path(
     // Set the value to itself (or a placeholder): the walk is the check.
     set_value(doc.as_table_mut(), segments, Value::from(0i64)).map_err(|m| {
         let near = nearest_path(&path.text, &candidates)
+            .filter(|p| *p != path.text)
             .map(|p| format!("; the nearest valid path is `{p}`"))
             .unwrap_or_default();
         OverrideError::new(origin, &path.text, format!("{m}{near}"))

@@ -384,6 +384,15 @@ impl Knob {
                         continue;
                     }
                     derive_trajectory(&mut t.source, kind, value, start)?;
+                    // A compute spend given as amounts (a `cloud_spend` column) follows
+                    // revenue, as the document route scales the column.
+                    if let (Derived::ScaleRevenue, Some(crate::model::Spend::Amounts(spend))) =
+                        (kind, t.spend.as_mut())
+                    {
+                        for s in spend.iter_mut() {
+                            *s = in_model(fit_model_digits(s.checked_mul(value)?))?;
+                        }
+                    }
                 }
             }
         }

@@ -108,6 +108,19 @@ pub struct Range {
     pub steps: Option<usize>,
 }
 
+/// A number given on the command line (a range's ends, `solve --target`), read as a number
+/// of the model file is: exactly (`0e-50` is 0), never rounded, at most 1e18 in size (`1e400`
+/// is too large, not "not a number"), with a leading `+` and `_` separators allowed.
+pub fn read_number(text: &str) -> Result<Decimal, String> {
+    let s = text.trim();
+    let unsigned = s.strip_prefix('+').unwrap_or(s);
+    let literal: String = unsigned.chars().filter(|c| *c != '_').collect();
+    crate::model::exact_decimal(&literal).map_err(|problem| match problem {
+        crate::model::NotExact::Unreadable => format!("`{s}` is not a number"),
+        _ => format!("`{s}` {}", problem.why()),
+    })
+}
+
 impl Range {
     /// Parses the text after `PATH=`; the error says what is wrong.
     pub fn parse(text: &str) -> Result<Range, String> {
@@ -129,20 +142,9 @@ impl Range {
         let (from, to) = span
             .split_once("..")
             .ok_or_else(|| format!("`{text}` is not a range; write FROM..TO, such as 0.1..0.5"))?;
-        // Read as a number of the model file is: exactly (`0e-50` is 0), never rounded,
-        // and at most 1e18 in size (`1e400` is too large, not "not a number").
-        let number = |s: &str| -> Result<Decimal, String> {
-            let s = s.trim();
-            let unsigned = s.strip_prefix('+').unwrap_or(s);
-            let literal: String = unsigned.chars().filter(|c| *c != '_').collect();
-            crate::model::exact_decimal(&literal).map_err(|problem| match problem {
-                crate::model::NotExact::Unreadable => format!("`{s}` is not a number"),
-                _ => format!("`{s}` {}", problem.why()),
-            })
-        };
         Ok(Range {
-            from: number(from)?,
-            to: number(to)?,
+            from: read_number(from)?,
+            to: read_number(to)?,
             steps,
         })
     }
