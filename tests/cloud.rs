@@ -449,3 +449,85 @@ fn regression_scale_revenue_scales_a_csv_cloud_spend_as_a_series_spend() {
     ]);
     assert_eq!(swept, set);
 }
+
+/// Regime B owes regime A's commitment where it ends before equity.from_year, and its own.
+/// A shortfall is a purchase of its year (SPEC 13: "added to that year's purchases"), so it
+/// counts towards the other commitment whose window holds the year; B paid both (a
+/// black-box tester: 115 in 2021 where 90 is owed). Worked by hand:
+/// spend = revenue 100 x (0.1 .. 0.3 from 2020 to 2024) = 10, 15, 20, 25, 30; A's share 1, so
+/// before 2022 B buys 10, 15, from 2022 half of 20, 25, 30. A's commitment 100 over 2020-2021: short 100 - 25 = 75 in 2021,
+/// which B owes too: B's 2021 is 15 + 75 = 90.
+/// - B's own 50 over 2020-2021: 10 + 90 = 100 >= 50, nothing more; 2021 stays 90.
+/// - B's own 150 over 2020-2023: 10 + 90 + 10 + 12.5 =
+///   122.5, short 27.5 in 2023: 12.5 + 27.5 = 40.
+#[test]
+fn regression_a_shortfall_counts_towards_the_other_commitment() {
+    let dir = ScratchDir::new("cloud-two-commitments");
+    let text = r#"name = "two commitments"
+unit = "USD bn"
+start_year = 2020
+end_year = 2024
+valuation_year = 2022
+discount_rate = 0.1
+[investor]
+party = "ms"
+[profit_share]
+residual = "np"
+[[profit_share.tiers]]
+name = "t"
+shares = { ms = 0.5 }
+[profit_share.cloud]
+share = { points = [[2020, 1.0]] }
+commitment = { total = 100.0, from = 2020, until = 2021 }
+[equity]
+from_year = 2022
+stake = 0.1
+[equity.cloud]
+share = { points = [[2022, 0.5]] }
+commitment = { total = 50.0, from = 2020, until = 2021 }
+[cloud]
+margin = 0.5
+spend = { points = [[2020, 0.1], [2024, 0.3]] }
+[[trajectories]]
+name = "base"
+revenue = { points = [[2020, 100.0]] }
+margin = { points = [[2020, 0.0]] }
+valuation = { points = [[2020, 1000.0]] }
+"#;
+    let path = write(&dir, text);
+    let equity_purchases = |sets: &[&str]| -> Vec<Decimal> {
+        let mut cmd = stakeshift();
+        cmd.arg("compare").arg(&path);
+        for s in sets {
+            cmd.args(["--set", s]);
+        }
+        let out = cmd.args(["--yearly", "--format", "csv"]).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let yearly = parse_csv(&out.stdout).unwrap();
+        let (c, r) = (
+            yearly.column("cloud_purchases").unwrap(),
+            yearly.column("regime").unwrap(),
+        );
+        yearly
+            .rows
+            .iter()
+            .filter(|row| row[r] == "equity")
+            .map(|row| d(&row[c]))
+            .collect()
+    };
+    assert_eq!(
+        equity_purchases(&[]),
+        [d("10"), d("90"), d("10"), d("12.5"), d("15")]
+    );
+    assert_eq!(
+        equity_purchases(&[
+            "equity.cloud.commitment.total=150",
+            "equity.cloud.commitment.until=2023"
+        ]),
+        [d("10"), d("90"), d("10"), d("40"), d("15")]
+    );
+}

@@ -386,15 +386,27 @@ impl<N: Num> Running<N> {
         };
         let bought = share.total_mul(spend)?;
         let mut purchases = bought;
-        for (c, so_far) in commitments.iter().zip(self.committed.iter_mut()) {
-            if year < c.from || year > c.until {
+        let holds = |c: &super::deal::CommitmentTerms<N>| c.from <= year && year <= c.until;
+        for (k, c) in commitments.iter().enumerate() {
+            if !holds(c) {
                 continue;
             }
-            *so_far = so_far.total_add(bought)?;
-            if year == c.until && !failed && *so_far < c.total {
-                let shortfall = c.total - *so_far;
+            self.committed[k] = self.committed[k].total_add(bought)?;
+            let so_far = self.committed[k];
+            if year == c.until && !failed && so_far < c.total {
+                let shortfall = c.total - so_far;
                 recorder.cloud_shortfall(regime, year, shortfall);
                 purchases = purchases.total_add(shortfall)?;
+                // The shortfall is a purchase of the year (SPEC 13: added to that year's
+                // purchases), so it counts towards the regime's other commitments whose
+                // windows hold the year: regime B's own, where regime A's (which B also
+                // owes, ending before from_year) ends inside it. (They are listed by when
+                // they end, A's first, so a later one sees it before its own last year.)
+                for (j, other) in commitments.iter().enumerate().skip(k + 1) {
+                    if holds(other) {
+                        self.committed[j] = self.committed[j].total_add(shortfall)?;
+                    }
+                }
             }
         }
         Some((purchases, cloud.margin.total_mul(purchases)?))
