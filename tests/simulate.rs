@@ -1281,3 +1281,49 @@ valuation = {{ points = [[2020, 20.0], [2030, 80.0]] }}
         "{one}"
     );
 }
+
+/// The replayed trajectory was always named `path_N`: appended to a model that has a
+/// trajectory of that name, `compare` refused the file (two trajectories of one name). It
+/// takes the next free name, `path_N_replay`.
+#[test]
+fn regression_a_replay_does_not_take_a_name_the_model_has() {
+    let builtin = builtin_without_simulation();
+    assert!(builtin.contains("name = \"bust\""));
+    let model_text = format!(
+        "{}\n[simulation]\nrevenue_vol = 0.2\n",
+        builtin.replacen("name = \"bust\"", "name = \"path_3\"", 1)
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path().join("model.toml");
+    std::fs::write(&base, &model_text).unwrap();
+    let out = stakeshift()
+        .args(["simulate", "--paths", "10", "--replay", "3"])
+        .arg(&base)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let replay = String::from_utf8(out.stdout).unwrap();
+    assert!(replay.contains("name = \"path_3_replay\""), "{replay}");
+    let file = tmp.path().join("with_replay.toml");
+    std::fs::write(&file, format!("{model_text}\n{replay}")).unwrap();
+    let out = stakeshift()
+        .args([
+            "compare",
+            "--trajectory",
+            "path_3_replay",
+            "--format",
+            "csv",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -173,13 +173,30 @@ fn without_revenue_note(replay: &Replay) -> Option<String> {
     ))
 }
 
-/// The name the replayed trajectory gets.
-pub fn trajectory_name(path: u64) -> String {
-    format!("path_{path}")
+/// The name the replayed trajectory gets: `path_N`, or where the model has a trajectory of
+/// that name already (the table is appended to the model, which would then hold two),
+/// `path_N_replay`, `path_N_replay_2`, ...
+pub fn trajectory_name(model: &Model, path: u64) -> String {
+    let taken = |name: &str| model.trajectories.iter().any(|t| t.name == name);
+    let plain = format!("path_{path}");
+    if !taken(&plain) {
+        return plain;
+    }
+    let replay = format!("{plain}_replay");
+    (1..)
+        .map(|k| {
+            if k == 1 {
+                replay.clone()
+            } else {
+                format!("{replay}_{k}")
+            }
+        })
+        .find(|name| !taken(name))
+        .unwrap_or(replay)
 }
 
 pub fn render(model: &Model, replay: &Replay) -> String {
-    let name = trajectory_name(replay.path);
+    let name = trajectory_name(model, replay.path);
     let o = &replay.outcome;
     let mut out = String::new();
     out.push_str(&format!(
