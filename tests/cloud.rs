@@ -56,6 +56,33 @@ fn write(dir: &ScratchDir, text: &str) -> std::path::PathBuf {
     path
 }
 
+/// One regime's `cloud_purchases` by year from `compare MODEL ARGS --yearly --format csv`.
+fn yearly_purchases(model: &std::path::Path, args: &[&str], regime: &str) -> Vec<Decimal> {
+    let out = stakeshift()
+        .arg("compare")
+        .arg(model)
+        .args(args)
+        .args(["--yearly", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let yearly = parse_csv(&out.stdout).unwrap();
+    let (c, r) = (
+        yearly.column("cloud_purchases").unwrap(),
+        yearly.column("regime").unwrap(),
+    );
+    yearly
+        .rows
+        .iter()
+        .filter(|row| row[r] == regime)
+        .map(|row| d(&row[c]))
+        .collect()
+}
+
 fn d(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
 }
@@ -380,31 +407,8 @@ fn regression_scale_revenue_scales_a_csv_cloud_spend_as_a_series_spend() {
     )
     .unwrap();
     let path = write(&dir, &text);
-    let purchases = |set: &str, trajectory: &str| -> Vec<Decimal> {
-        let out = stakeshift()
-            .arg("compare")
-            .arg(&path)
-            .args([
-                "--set", set, "-t", trajectory, "--yearly", "--format", "csv",
-            ])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let yearly = parse_csv(&out.stdout).unwrap();
-        let (c, r) = (
-            yearly.column("cloud_purchases").unwrap(),
-            yearly.column("regime").unwrap(),
-        );
-        yearly
-            .rows
-            .iter()
-            .filter(|row| row[r] == "profit_share")
-            .map(|row| d(&row[c]))
-            .collect()
+    let purchases = |set: &str, trajectory: &str| {
+        yearly_purchases(&path, &["--set", set, "-t", trajectory], "profit_share")
     };
     for trajectory in ["c", "base"] {
         let once = purchases("scale.revenue=1", trajectory);
@@ -495,29 +499,9 @@ margin = { points = [[2020, 0.0]] }
 valuation = { points = [[2020, 1000.0]] }
 "#;
     let path = write(&dir, text);
-    let equity_purchases = |sets: &[&str]| -> Vec<Decimal> {
-        let mut cmd = stakeshift();
-        cmd.arg("compare").arg(&path);
-        for s in sets {
-            cmd.args(["--set", s]);
-        }
-        let out = cmd.args(["--yearly", "--format", "csv"]).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let yearly = parse_csv(&out.stdout).unwrap();
-        let (c, r) = (
-            yearly.column("cloud_purchases").unwrap(),
-            yearly.column("regime").unwrap(),
-        );
-        yearly
-            .rows
-            .iter()
-            .filter(|row| row[r] == "equity")
-            .map(|row| d(&row[c]))
-            .collect()
+    let equity_purchases = |sets: &[&str]| {
+        let args: Vec<&str> = sets.iter().flat_map(|s| ["--set", s]).collect();
+        yearly_purchases(&path, &args, "equity")
     };
     assert_eq!(
         equity_purchases(&[]),
