@@ -458,12 +458,12 @@ fn regression_scale_revenue_scales_a_csv_cloud_spend_as_a_series_spend() {
 /// A shortfall is a purchase of its year (SPEC 13: "added to that year's purchases"), so it
 /// counts towards the other commitment whose window holds the year; B paid both (a
 /// black-box tester: 115 in 2021 where 90 is owed). Worked by hand:
-/// spend = revenue 100 x (0.1 .. 0.3 from 2020 to 2024) = 10, 15, 20, 25, 30; A's share 1, so
-/// before 2022 B buys 10, 15, from 2022 half of 20, 25, 30. A's commitment 100 over 2020-2021: short 100 - 25 = 75 in 2021,
-/// which B owes too: B's 2021 is 15 + 75 = 90.
+/// spend = revenue 100 x (0.1 .. 0.3 from 2020 to 2024) = 10, 15, 20, 25, 30; A's share 1,
+/// so before 2022 B buys 10, 15, and from 2022 half of 20, 25, 30. A's commitment, 100 over
+/// 2020-2021, is short 100 - 25 = 75 in 2021, which B owes too: B's 2021 is 15 + 75 = 90.
 /// - B's own 50 over 2020-2021: 10 + 90 = 100 >= 50, nothing more; 2021 stays 90.
-/// - B's own 150 over 2020-2023: 10 + 90 + 10 + 12.5 =
-///   122.5, short 27.5 in 2023: 12.5 + 27.5 = 40.
+/// - B's own 150 over 2020-2023: 10 + 90 + 10 + 12.5 = 122.5, short 27.5 in 2023:
+///   12.5 + 27.5 = 40.
 #[test]
 fn regression_a_shortfall_counts_towards_the_other_commitment() {
     let dir = ScratchDir::new("cloud-two-commitments");

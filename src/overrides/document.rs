@@ -509,13 +509,7 @@ fn apply(doc: &mut DocumentMut, o: &Override) -> Result<Applied, OverrideError> 
         Target::Key(segments) => {
             let value = parse_value(o)?;
             let candidates = valid_paths(doc);
-            let fail = |m: String| {
-                let near = nearest_path(&o.path.text, &candidates)
-                    .filter(|p| *p != o.path.text)
-                    .map(|p| format!("; the nearest valid path is `{p}`"))
-                    .unwrap_or_default();
-                OverrideError::new(&o.origin, &o.path.text, format!("{m}{near}"))
-            };
+            let fail = |m: String| wrong_path(&o.origin, &o.path.text, &candidates, &m);
             if value.is_datetime() {
                 // A TOML date or time (`1979-05-27`) is no key's value (the model's reader,
                 // which sees one as a table, would say "found a table"); a path that is
@@ -1186,13 +1180,18 @@ pub fn canonical_path(
     };
     let candidates = valid_paths(&doc);
     // Set the value to itself (or a placeholder): the walk is the check.
-    set_value(doc.as_table_mut(), segments, Value::from(0i64)).map_err(|m| {
-        let near = nearest_path(&path.text, &candidates)
-            .filter(|p| *p != path.text)
-            .map(|p| format!("; the nearest valid path is `{p}`"))
-            .unwrap_or_default();
-        OverrideError::new(origin, &path.text, format!("{m}{near}"))
-    })
+    set_value(doc.as_table_mut(), segments, Value::from(0i64))
+        .map_err(|m| wrong_path(origin, &path.text, &candidates, &m))
+}
+
+/// A path the document does not have: `message`, and the nearest valid path (unless that
+/// is the path itself, as for a name two entries share).
+fn wrong_path(origin: &str, path: &str, candidates: &[String], message: &str) -> OverrideError {
+    let near = nearest_path(path, candidates)
+        .filter(|p| *p != path)
+        .map(|p| format!("; the nearest valid path is `{p}`"))
+        .unwrap_or_default();
+    OverrideError::new(origin, path, format!("{message}{near}"))
 }
 
 #[cfg(test)]
