@@ -683,6 +683,60 @@ fn regression_an_array_where_a_table_belongs_is_not_told_in_rust_type_names() {
     );
 }
 
+/// An array of as many values as a table has keys was read as those keys in order (serde's
+/// reading of a struct from a sequence): `commitment = [250.0, 2026, 2032]` ran as a 250
+/// commitment from 2026 to 2032, `revenue = [[[2020, 1.0]], 0.05]` as points and growth, a
+/// round `[2024, 10.0, 90.0, 1.0]` as year, raise, pre-money and participation. A model
+/// must name each key: each is refused, in the file and through `--set`.
+#[test]
+fn regression_an_array_of_a_tables_values_in_order_is_refused() {
+    let cases = [
+        (
+            "series-in-order",
+            "revenue = { points = [[2020, 1.0], [2025, 10.0]], growth = 0.05 }",
+            "revenue = [[[2020, 1.0], [2025, 10.0]], 0.05]",
+            "trajectories[0].revenue: found an array",
+        ),
+        (
+            "round-in-order",
+            "terminal_discount = 0.2\n\n[[equity.rounds]]\nyear = 2024\nraise = 10.0\npre_money = 90.0\nparticipation = 1.0\n",
+            "terminal_discount = 0.2\nrounds = [[2024, 10.0, 90.0, 1.0]]\n",
+            "equity.rounds[0]: found an array",
+        ),
+        (
+            "revenue-share-in-order",
+            "[equity]\n",
+            "[equity]\nrevenue_share = [0.2, 2021, 2030]\n",
+            "equity.revenue_share: found an array",
+        ),
+    ];
+    for (tag, from, to, expected) in cases {
+        let text = model_with(from, to);
+        assert!(
+            text.contains(to),
+            "{tag}: the fixture must contain the change"
+        );
+        let (code, stderr) = check(tag, &text);
+        assert_eq!(code, 2, "{tag}: {stderr}");
+        assert!(stderr.contains(expected), "{tag}: {stderr}");
+        assert!(stderr.contains("this must be a table"), "{tag}: {stderr}");
+    }
+    let out = stakeshift()
+        .args([
+            "compare",
+            "--set",
+            "equity.cloud.commitment=[250.0, 2026, 2032]",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("found an array, but this must be a table"),
+        "{stderr}"
+    );
+}
+
 /// A round's error quoted a valuation of 1e-28 as "valuation 0" (rounded to the 6 places
 /// amounts print with), so the pre-money looked like 0 - 30 for no reason. A number that 6
 /// places would show as 0 is quoted in scientific notation.

@@ -394,7 +394,8 @@ pub(super) fn describe_type_error(message: &str) -> String {
     {
         let expected = match expected {
             "a sequence" => "an array `[...]`",
-            "a map" | "struct RawSeries" => "a table `{ ... }`",
+            // Every table but the file itself is read as a map (raw::Table).
+            "a map" => "a table `{ ... }`",
             "a boolean" => "true or false",
             e if e.starts_with("struct ") => "a table",
             e => e,
@@ -412,19 +413,6 @@ pub(super) fn describe_type_error(message: &str) -> String {
             }
         };
         return format!("found {found}, but this must be {expected}");
-    }
-    // A table's keys may be given as an array in serde's reading (its fields in order), so
-    // an array where a table belongs is "invalid length 0, expected struct RawSeries with
-    // 2 elements": the reader's own type names, which mean nothing to a user.
-    if let Some(rest) = message.strip_prefix("invalid length ")
-        && let Some((_, expected)) = rest.split_once(", expected struct ")
-    {
-        let expected = if expected.starts_with("RawSeries ") {
-            "a table `{ ... }`"
-        } else {
-            "a table"
-        };
-        return format!("found an array, but this must be {expected}");
     }
     message.to_string()
 }

@@ -32,6 +32,40 @@ use super::*;
 pub(super) type S<T> = Spanned<T>;
 pub(super) type Points = S<Vec<S<Vec<S<Num>>>>>;
 
+/// A table of the model file read as `T`'s keys, and only as a table. serde's derived
+/// reader of a struct also takes an array of its fields in order, so without this
+/// `commitment = [250.0, 2026, 2032]` would run as `{ total = 250.0, from = 2026, until =
+/// 2032 }`, and `revenue = [[[2020, 100.0]], 0.5]` as `{ points = ..., growth = 0.5 }`: a
+/// model must say which key each number is for.
+pub(super) struct Table<T>(pub(super) T);
+
+impl<T> std::ops::Deref for Table<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Table<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct OnlyMaps<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for OnlyMaps<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                // Said to the user as "a table `{ ... }`" (messages::describe_type_error).
+                f.write_str("a map")
+            }
+            // Every other kind of value, an array included, is refused by the defaults.
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        deserializer
+            .deserialize_map(OnlyMaps(std::marker::PhantomData))
+            .map(Table)
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawModel {
@@ -41,27 +75,27 @@ pub(super) struct RawModel {
     pub(super) end_year: S<Num>,
     pub(super) valuation_year: S<Num>,
     pub(super) discount_rate: S<Num>,
-    pub(super) investor: S<RawInvestor>,
-    pub(super) profit_share: S<RawProfitShare>,
-    pub(super) equity: S<RawEquity>,
-    pub(super) trajectories: Option<S<Vec<S<RawTrajectory>>>>,
+    pub(super) investor: S<Table<RawInvestor>>,
+    pub(super) profit_share: S<Table<RawProfitShare>>,
+    pub(super) equity: S<Table<RawEquity>>,
+    pub(super) trajectories: Option<S<Vec<S<Table<RawTrajectory>>>>>,
     pub(super) trajectories_csv: Option<S<String>>,
-    pub(super) simulation: Option<S<RawSimulation>>,
-    pub(super) cloud: Option<S<RawCloud>>,
+    pub(super) simulation: Option<S<Table<RawSimulation>>>,
+    pub(super) cloud: Option<S<Table<RawCloud>>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawCloud {
     pub(super) margin: S<Num>,
-    pub(super) spend: S<RawSeries>,
+    pub(super) spend: S<Table<RawSeries>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawCloudTerms {
-    pub(super) share: S<RawSeries>,
-    pub(super) commitment: Option<S<RawCommitment>>,
+    pub(super) share: S<Table<RawSeries>>,
+    pub(super) commitment: Option<S<Table<RawCommitment>>>,
 }
 
 #[derive(Deserialize)]
@@ -103,9 +137,9 @@ pub(super) struct RawProfitShare {
     pub(super) residual: S<String>,
     pub(super) loss_carryforward: Option<S<bool>>,
     pub(super) investor_rights_end_at_agi: Option<S<bool>>,
-    pub(super) tiers: S<Vec<S<RawTier>>>,
-    pub(super) revenue_share: Option<S<RawRevenueShare>>,
-    pub(super) cloud: Option<S<RawCloudTerms>>,
+    pub(super) tiers: S<Vec<S<Table<RawTier>>>>,
+    pub(super) revenue_share: Option<S<Table<RawRevenueShare>>>,
+    pub(super) cloud: Option<S<Table<RawCloudTerms>>>,
 }
 
 #[derive(Deserialize)]
@@ -135,9 +169,9 @@ pub(super) struct RawEquity {
     pub(super) stake: S<Num>,
     pub(super) dividend_payout: Option<S<Num>>,
     pub(super) terminal_discount: Option<S<Num>>,
-    pub(super) rounds: Option<S<Vec<S<RawRound>>>>,
-    pub(super) revenue_share: Option<S<RawRevenueShare>>,
-    pub(super) cloud: Option<S<RawCloudTerms>>,
+    pub(super) rounds: Option<S<Vec<S<Table<RawRound>>>>>,
+    pub(super) revenue_share: Option<S<Table<RawRevenueShare>>>,
+    pub(super) cloud: Option<S<Table<RawCloudTerms>>>,
 }
 
 #[derive(Deserialize)]
@@ -155,10 +189,10 @@ pub(super) struct RawTrajectory {
     pub(super) name: S<String>,
     pub(super) description: Option<S<String>>,
     pub(super) agi_year: Option<S<Num>>,
-    pub(super) revenue: S<RawSeries>,
-    pub(super) margin: S<RawSeries>,
-    pub(super) valuation: S<RawSeries>,
-    pub(super) spend: Option<S<RawSeries>>,
+    pub(super) revenue: S<Table<RawSeries>>,
+    pub(super) margin: S<Table<RawSeries>>,
+    pub(super) valuation: S<Table<RawSeries>>,
+    pub(super) spend: Option<S<Table<RawSeries>>>,
 }
 
 #[derive(Deserialize)]

@@ -591,34 +591,35 @@ impl Builder<'_> {
         let cloud = cloud.get_ref();
         let margin = self.in_range("cloud.margin", &cloud.margin, -Decimal::ONE, Decimal::ONE)?;
         let spend = self.share_series("cloud.spend", cloud.spend.get_ref(), None)?;
-        let terms = |field: &str, raw: Option<&S<RawCloudTerms>>| -> Check<Option<CloudTerms>> {
-            let Some(raw) = raw else { return Ok(None) };
-            let raw = raw.get_ref();
-            let share = self.share_series(
-                &format!("{field}.share"),
-                raw.share.get_ref(),
-                Some(Decimal::ONE),
-            )?;
-            let commitment = match &raw.commitment {
-                Some(c) => {
-                    let c = c.get_ref();
-                    let f = |k: &str| format!("{field}.commitment.{k}");
-                    let total = self.non_negative(&f("total"), &c.total)?;
-                    let from = self.year(&f("from"), &c.from)?;
-                    years.check(&f("from"), c.from.span(), from)?;
-                    let until = self.year(&f("until"), &c.until)?;
-                    years.check(&f("until"), c.until.span(), until)?;
-                    years.check_window(
-                        "commitment",
-                        (&f("from"), c.from.span(), from),
-                        (&f("until"), c.until.span(), until),
-                    )?;
-                    Some(Commitment { total, from, until })
-                }
-                None => None,
+        let terms =
+            |field: &str, raw: Option<&S<Table<RawCloudTerms>>>| -> Check<Option<CloudTerms>> {
+                let Some(raw) = raw else { return Ok(None) };
+                let raw = raw.get_ref();
+                let share = self.share_series(
+                    &format!("{field}.share"),
+                    raw.share.get_ref(),
+                    Some(Decimal::ONE),
+                )?;
+                let commitment = match &raw.commitment {
+                    Some(c) => {
+                        let c = c.get_ref();
+                        let f = |k: &str| format!("{field}.commitment.{k}");
+                        let total = self.non_negative(&f("total"), &c.total)?;
+                        let from = self.year(&f("from"), &c.from)?;
+                        years.check(&f("from"), c.from.span(), from)?;
+                        let until = self.year(&f("until"), &c.until)?;
+                        years.check(&f("until"), c.until.span(), until)?;
+                        years.check_window(
+                            "commitment",
+                            (&f("from"), c.from.span(), from),
+                            (&f("until"), c.until.span(), until),
+                        )?;
+                        Some(Commitment { total, from, until })
+                    }
+                    None => None,
+                };
+                Ok(Some(CloudTerms { share, commitment }))
             };
-            Ok(Some(CloudTerms { share, commitment }))
-        };
         Ok(Some(Cloud {
             margin,
             spend,
