@@ -189,7 +189,9 @@ fn solve_one(
         let mut m = model.clone();
         knob.set(&mut m, v)?;
         let out = run(&m, &[t]).ok()?;
-        out[0].npv_advantage.checked_sub(spec.target)
+        let size = out[0].npv_equity.abs() + out[0].npv_profit_share.abs() + spec.target.abs();
+        let difference = out[0].npv_advantage.checked_sub(spec.target)?;
+        measures::resolved(difference, size, v == search.start)
     };
     Ok(measures::root_nearest(&search, &mut f))
 }

@@ -411,6 +411,31 @@ impl Search {
     }
 }
 
+/// A root search's objective at one point, `value` = a difference of amounts of about
+/// `size`, as far as 28-digit decimals resolve it; None where they cannot. 28-digit
+/// decimals carry rounding in their last digits through every product and quotient:
+/// - where the amounts reach 5e19, the 28th digit is past the 6th decimal place, so the
+///   difference's sign at the places printed is rounding: the point is treated as outside
+///   the search's domain (case_027's `bull` at a discount rate of -0.99999994, NPVs of
+///   1e22, gave a "root" where the advantage, about -5e-8, rounded to 0);
+/// - at the search's `start`, a difference within 1e-20 of the size is 0: two NPVs equal in
+///   exact arithmetic can differ by 1e-25 of their size, and a search that trusted that
+///   sign went on to "roots" wherever the noise changed sign (a break-even scale of 0.527
+///   where the two NPVs are equal at every scale). A root that near the start prints as
+///   the start. (Not elsewhere: a small difference far from the start can be real.)
+pub fn resolved(value: Decimal, size: Decimal, at_start: bool) -> Option<Decimal> {
+    const LIMIT: Decimal = Decimal::from_parts(0xB188_0000, 0xB5E3_AF16, 0x2, false, 0); // 5e19
+    const NOISE: Decimal = Decimal::from_parts(1, 0, 0, false, 20); // 1e-20
+    let size = size.abs();
+    if size >= LIMIT {
+        None
+    } else if at_start && value.abs() <= size * NOISE {
+        Some(Decimal::ZERO)
+    } else {
+        Some(value)
+    }
+}
+
 /// The root of a continuous `f` nearest `search.start` inside the search's domain: the one
 /// public root finder, behind both the break-even scale and `solve`.
 ///
@@ -486,6 +511,11 @@ fn first_defined(
     }
 }
 
+/// The parts each doubling step of [`root_nearest`]'s walk is looked at in: two roots of
+/// the break-even scale between 2 and 4 (2.09 and 3.79, a round with participation and
+/// dividends) were not seen when only the step's ends were.
+const SUBSTEPS: u32 = 8;
+
 /// One side of [`root_nearest`]'s walk outward from the start.
 struct Side {
     upward: bool,
@@ -558,6 +588,36 @@ impl Side {
         (!ended).then_some(next)
     }
 
+    /// f at `point`, the next point outward: the root where f is 0 there or changes sign
+    /// between the last point and it (solved); else `point` becomes the last point. Where
+    /// f is not defined there, the side notes it (`undefined_at`).
+    fn look_at(
+        &mut self,
+        search: &Search,
+        f: &mut dyn FnMut(Decimal) -> Option<Decimal>,
+        point: Decimal,
+    ) -> Option<Decimal> {
+        let Some(fx) = f(point) else {
+            self.undefined_at = Some(point);
+            return None;
+        };
+        if fx.is_zero() {
+            return Some(point);
+        }
+        if fx.is_sign_negative() != self.fx.is_sign_negative() {
+            let (near, far) = ((self.x, self.fx), (point, fx));
+            let (low, high) = if self.upward {
+                (near, far)
+            } else {
+                (far, near)
+            };
+            let absolute = search.absolute_tolerance();
+            return Some(solve_bracket(f, low, high, Decimal::new(1, 15), absolute));
+        }
+        (self.x, self.fx) = (point, fx);
+        None
+    }
+
     /// One step outward: the root, solved, where `f` is zero at the new point or changes
     /// sign on the way to it. Past a point where `f` is not defined, the side halves its
     /// way towards that point, and ends when it is as near as the search resolves.
@@ -569,36 +629,35 @@ impl Side {
         if !self.open {
             return None;
         }
-        let next = match self.undefined_at {
-            Some(undefined) => self.towards_undefined(search, undefined),
+        let (next, substeps) = match self.undefined_at {
+            Some(undefined) => (self.towards_undefined(search, undefined), 1),
             None => {
                 let next = self.next(search);
                 self.step = self.step.saturating_mul(Decimal::TWO);
-                next
+                (next, SUBSTEPS)
             }
         };
         let Some(x) = next else {
             self.open = false;
             return None;
         };
-        let Some(fx) = f(x) else {
-            self.undefined_at = Some(x);
-            return None;
-        };
-        if fx.is_zero() {
-            return Some(x);
-        }
-        if fx.is_sign_negative() != self.fx.is_sign_negative() {
-            let (near, far) = ((self.x, self.fx), (x, fx));
-            let (low, high) = if self.upward {
-                (near, far)
+        // The step is looked at in `substeps` equal parts, nearest first, so that two roots
+        // inside one doubling step (an even number of sign changes between its ends) are
+        // seen unless they are within one part of each other.
+        let (from, span) = (self.x, x - self.x);
+        for i in 1..=substeps {
+            let point = if i == substeps {
+                x
             } else {
-                (far, near)
+                from + span * Decimal::from(i) / Decimal::from(substeps)
             };
-            let absolute = search.absolute_tolerance();
-            return Some(solve_bracket(f, low, high, Decimal::new(1, 15), absolute));
+            if let Some(root) = self.look_at(search, f, point) {
+                return Some(root);
+            }
+            if self.undefined_at == Some(point) {
+                return None;
+            }
         }
-        (self.x, self.fx) = (x, fx);
         self.open = if self.undefined_at.is_some() {
             true
         } else if self.upward {

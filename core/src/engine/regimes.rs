@@ -1312,17 +1312,24 @@ fn scale_root(
     let mut f = |k: Decimal| -> Option<Decimal> {
         let stakes = stake_path(deal, &path.valuation, k).ok()?;
         let mut npv = fixed;
+        // The size of the terms, for what is rounding noise in their difference.
+        let mut size = fixed.abs() + npv_profit_share.abs() + target.abs();
         if !deal.dividend_payout.is_zero() {
             for (i, row) in equity.rows.iter().enumerate().skip(from) {
                 let dividend = dividend_of(deal, row.distributable, stakes[i])?;
-                npv = npv.checked_add(dividend.checked_mul(discount[i])?)?;
+                let present = dividend.checked_mul(discount[i])?;
+                npv = npv.checked_add(present)?;
+                size = size.checked_add(present.abs())?;
             }
         }
         let holding = stake_value(stakes[last], path.valuation[last].checked_mul(k)?)?;
-        let terminal = terminal_value(deal, holding);
-        npv.checked_add(terminal.checked_mul(discount[last])?)?
+        let terminal = terminal_value(deal, holding).checked_mul(discount[last])?;
+        size = size.checked_add(terminal.abs())?;
+        let difference = npv
+            .checked_add(terminal)?
             .checked_sub(npv_profit_share)?
-            .checked_sub(target)
+            .checked_sub(target)?;
+        measures::resolved(difference, size, k == Decimal::ONE)
     };
     // The domain: k above which every default pre-money value is positive.
     let mut lower = Decimal::ZERO;

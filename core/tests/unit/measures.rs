@@ -312,3 +312,21 @@ fn irr_and_root_nearest_agree_on_a_rate() {
     let r = irr(&[-1.0, 1.1]).unwrap();
     assert!((r - 0.1).abs() < 4.0 * f64::EPSILON, "{r}");
 }
+
+/// The limits of a root search's objective (`resolved`): amounts from 5e19 are past what
+/// 28 digits resolve at 6 places; at the start, a difference within 1e-20 of the size is 0.
+#[test]
+fn resolved_limits_are_5e19_and_1e_20_at_the_start_only() {
+    let d = |s: &str| s.parse::<Decimal>().unwrap();
+    assert_eq!(
+        resolved(d("1"), d("49999999999999999999"), false),
+        Some(d("1"))
+    );
+    assert_eq!(resolved(d("1"), d("50000000000000000000"), false), None);
+    assert_eq!(resolved(d("1"), d("-50000000000000000000"), true), None);
+    let e = |n: i64| Decimal::new(n, 20);
+    assert_eq!(resolved(e(1), d("1"), true), Some(Decimal::ZERO));
+    assert_eq!(resolved(e(-1), d("1"), true), Some(Decimal::ZERO));
+    assert_eq!(resolved(e(2), d("1"), true), Some(e(2)));
+    assert_eq!(resolved(e(1), d("1"), false), Some(e(1)));
+}
