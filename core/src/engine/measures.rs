@@ -511,10 +511,16 @@ fn first_defined(
     }
 }
 
-/// The parts each doubling step of [`root_nearest`]'s walk is looked at in: two roots of
-/// the break-even scale between 2 and 4 (2.09 and 3.79, a round with participation and
-/// dividends) were not seen when only the step's ends were.
-const SUBSTEPS: u32 = 8;
+/// The parts each of the first [`FINE_STEPS`] doubling steps of [`root_nearest`]'s walk is
+/// looked at in: two roots of the break-even scale between 2 and 4 (2.09 and 3.79, a round
+/// with participation and dividends) were not seen when only the step's ends were.
+const SUBSTEPS: u32 = 4;
+
+/// The steps looked at in parts: ten doublings reach a factor of 1024 from the start (a
+/// geometric search's whole range up, 1000) and 1023 first steps from it (an additive
+/// search's whole default range); beyond, towards a lower end of 0 (a scale of 1e-12), each
+/// step is looked at at its end only, as the search costs an objective's run per point.
+const FINE_STEPS: u32 = 10;
 
 /// One side of [`root_nearest`]'s walk outward from the start.
 struct Side {
@@ -530,6 +536,8 @@ struct Side {
     /// the end of `f`'s domain is found (it ended at the first such point, and a root
     /// between 240 and 300 was missed when the step went from 240 to 480).
     undefined_at: Option<Decimal>,
+    /// The doubling steps taken so far.
+    steps_taken: u32,
 }
 
 impl Side {
@@ -541,6 +549,7 @@ impl Side {
             step: search.first_step(),
             open: !upward || start < search.upper,
             undefined_at: None,
+            steps_taken: 0,
         }
     }
 
@@ -634,7 +643,13 @@ impl Side {
             None => {
                 let next = self.next(search);
                 self.step = self.step.saturating_mul(Decimal::TWO);
-                (next, SUBSTEPS)
+                self.steps_taken += 1;
+                let parts = if self.steps_taken <= FINE_STEPS {
+                    SUBSTEPS
+                } else {
+                    1
+                };
+                (next, parts)
             }
         };
         let Some(x) = next else {
