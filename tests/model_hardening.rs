@@ -737,6 +737,46 @@ fn regression_an_array_of_a_tables_values_in_order_is_refused() {
     );
 }
 
+/// A key written short (`discount`, `payout`, `loss_carry`) was told "unknown key" with the
+/// list of every valid key but no "did you mean": too far from its name by edit distance.
+/// The one valid key that holds it is named (SPEC 6: "name the nearest valid key").
+#[test]
+fn regression_a_key_written_short_is_told_the_key_it_is_part_of() {
+    let cases = [
+        (
+            "discount",
+            "discount_rate = ",
+            "discount = ",
+            "did you mean `discount_rate`?",
+        ),
+        (
+            "payout",
+            "dividend_payout = ",
+            "payout = ",
+            "did you mean `dividend_payout`?",
+        ),
+        (
+            "loss-carry",
+            "residual = ",
+            "loss_carry = true\nresidual = ",
+            "did you mean `loss_carryforward`?",
+        ),
+    ];
+    for (tag, from, to, expected) in cases {
+        let (code, stderr) = check(tag, &model_with(from, to));
+        assert_eq!(code, 2, "{tag}: {stderr}");
+        assert!(stderr.contains(expected), "{tag}: {stderr}");
+    }
+    // A part of several keys names none of them: `year` is in `start_year`, `end_year` and
+    // `valuation_year`.
+    let (code, stderr) = check(
+        "year",
+        &model_with("discount_rate = ", "year = 1\ndiscount_rate = "),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(!stderr.contains("did you mean"), "{stderr}");
+}
+
 /// A round's error quoted a valuation of 1e-28 as "valuation 0" (rounded to the 6 places
 /// amounts print with), so the pre-money looked like 0 - 30 for no reason. A number that 6
 /// places would show as 0 is quoted in scientific notation.

@@ -252,10 +252,12 @@ pub(super) fn unknown_key_message(path: &str, rest: &str) -> (String, String) {
         .join(", ");
     // A close misspelling: name the key meant. A key of another table: say where it goes
     // (in TOML every key after a `[table]` header belongs to that table). Else the list.
-    let close = nearest(&key, &valid).filter(|best| {
-        strsim::damerau_levenshtein(&key.to_lowercase(), &best.to_lowercase())
-            <= (key.chars().count() / 3).max(2)
-    });
+    let close = nearest(&key, &valid)
+        .filter(|best| {
+            strsim::damerau_levenshtein(&key.to_lowercase(), &best.to_lowercase())
+                <= (key.chars().count() / 3).max(2)
+        })
+        .or_else(|| part_of_one(&key, &valid));
     let home = KEY_HOMES
         .iter()
         .find(|(_, keys)| keys.contains(&key.as_str()))
@@ -273,6 +275,22 @@ pub(super) fn unknown_key_message(path: &str, rest: &str) -> (String, String) {
         (None, None) => format!("unknown key `{key}`; valid keys here: {list}"),
     };
     (field, message)
+}
+
+/// The one valid name that holds `key` (3 characters or more) as a part, ignoring case: a
+/// key written short (`discount` for `discount_rate`, `payout` for `dividend_payout`,
+/// `loss_carry` for `loss_carryforward`) is too far from its name by edit distance to be
+/// called a slip. None where no name or several hold it.
+fn part_of_one<'a>(key: &str, valid: &[&'a str]) -> Option<&'a str> {
+    let key = key.to_lowercase();
+    if key.chars().count() < 3 {
+        return None;
+    }
+    let mut holding = valid.iter().filter(|v| v.to_lowercase().contains(&key));
+    match (holding.next(), holding.next()) {
+        (Some(one), None) => Some(*one),
+        _ => None,
+    }
 }
 
 /// The valid name closest to `key` by edit distance (ties: the first in the list); none
