@@ -222,9 +222,10 @@ pub fn model_schema() -> Value {
                 "the cumulative receipts (all years and tiers) at which each party is done in this tier (default: the tier is never done); every party named has a share > 0 here, and the residual is never named",
                 number_above("amount in the model's unit", 0.0),
             ),
-            "cap_growth": number_above(
-                "the `until` amounts grow by this rate a year (default 0)",
-                -1.0,
+            "cap_growth": number(
+                "the `until` amounts grow by this rate a year (default 0); -1 or more (-1: caps of 0 after the first year of growth)",
+                Some(-1.0),
+                None,
             ),
             "cap_growth_from": year("the year the growth starts (default: start_year)"),
         },

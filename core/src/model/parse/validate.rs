@@ -308,16 +308,24 @@ impl Builder<'_> {
         );
     }
 
-    fn growth(&self, field: &str, num: Option<&S<Num>>) -> Check<Decimal> {
+    /// A yearly growth rate: > -1, or >= -1 where `minus_one` (a tier's `cap_growth`: -1
+    /// leaves a cap of 0 after its first year of growth, which has a meaning; a series'
+    /// growth of -1 would put a 0 where the series goes on geometrically from it).
+    fn growth(&self, field: &str, num: Option<&S<Num>>, minus_one: bool) -> Check<Decimal> {
         let Some(num) = num else {
             return Ok(Decimal::ZERO);
         };
         let v = self.decimal(field, num)?;
-        if v <= -Decimal::ONE {
+        if v < -Decimal::ONE || (v == -Decimal::ONE && !minus_one) {
+            let bound = if minus_one {
+                "-1 or more"
+            } else {
+                "greater than -1"
+            };
             return fail(
                 field,
                 num.span(),
-                format!("{v} must be greater than -1 (a yearly rate: 0.07 for 7%)"),
+                format!("{v} must be {bound} (a yearly rate: 0.07 for 7%)"),
             );
         }
         self.warn_if_percent_like(field, num.span(), v);
@@ -1048,7 +1056,11 @@ impl Builder<'_> {
                 until.push((id, v));
             }
         }
-        let cap_growth = self.growth(&format!("{field}.cap_growth"), raw.cap_growth.as_ref())?;
+        let cap_growth = self.growth(
+            &format!("{field}.cap_growth"),
+            raw.cap_growth.as_ref(),
+            true,
+        )?;
         let cap_growth_from = match &raw.cap_growth_from {
             Some(y) => self.year(&format!("{field}.cap_growth_from"), y)?,
             None => start_year,
@@ -1266,7 +1278,7 @@ impl Builder<'_> {
             }
             points.push((year, value));
         }
-        let growth = self.growth(&format!("{field}.growth"), raw.growth.as_ref())?;
+        let growth = self.growth(&format!("{field}.growth"), raw.growth.as_ref(), false)?;
         Ok(Series { points, growth })
     }
 }
