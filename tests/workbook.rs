@@ -645,6 +645,63 @@ fn recalculate(tool: &str, input: &Path, out_dir: &Path, profile: &Path) -> Path
     out
 }
 
+/// Has LibreOffice recalculate the workbook `compare --out` writes for `model` after its
+/// `discount_rate` is set to `new_rate` on `Inputs`, and checks every row of `Summary`
+/// against `compare` run at that rate (the model file with its `discount_rate = ` line
+/// changed).
+fn check_recalculated_at(tool: &str, model: &Path, new_rate: &str, scratch: &Path) {
+    let stem = model.file_stem().unwrap().to_string_lossy().to_string();
+    let original = compare_out(model, &format!("lo-{stem}"));
+    let edited = scratch.join(format!("{stem}-edited.xlsx"));
+    with_discount_rate(&original.join("stakeshift.xlsx"), &edited, new_rate);
+    let converted = scratch.join(format!("{stem}-out"));
+    std::fs::create_dir_all(&converted).unwrap();
+    let recalculated = recalculate(tool, &edited, &converted, &scratch.join("profile"));
+
+    // What stakeshift says at the new rate (the model file with that one line changed).
+    let model_text = std::fs::read_to_string(model).unwrap();
+    let line = model_text
+        .lines()
+        .find(|l| l.starts_with("discount_rate ="))
+        .unwrap();
+    let patched = scratch.join(format!("{stem}-at-new-rate.toml"));
+    std::fs::write(
+        &patched,
+        model_text.replacen(line, &format!("discount_rate = {new_rate}"), 1),
+    )
+    .unwrap();
+    let expected = compare_out(&patched, &format!("lo-{stem}-expected"));
+    let (_, rows) = read_csv(&expected.join("comparison.csv"));
+    let (_, before) = read_csv(&original.join("comparison.csv"));
+
+    let mut book = Book::open(&recalculated);
+    let summary = book.values("Summary");
+    for (i, (row, old)) in rows.iter().zip(&before).enumerate() {
+        let r = i as u32 + 1;
+        assert_eq!(text(&at(&summary, r, 0)), name_from_csv(&row[0]));
+        for col in 1..=3 {
+            let v = number(&at(&summary, r, col));
+            // LibreOffice saves 15 significant digits.
+            assert!(
+                matches_printed(v, &row[col as usize]),
+                "{stem} {} col {col}: LibreOffice {v}, stakeshift at {new_rate} {}",
+                row[0],
+                row[col as usize]
+            );
+            // It did recalculate: the value moved away from the old rate's.
+            if !matches_printed(0.0, &old[col as usize]) {
+                assert!(
+                    !matches_printed(v, &old[col as usize]),
+                    "{stem} not recalculated"
+                );
+            }
+        }
+        assert_eq!(text(&at(&summary, r, 4)), row[4], "{stem} winner");
+    }
+    let _ = std::fs::remove_dir_all(&original);
+    let _ = std::fs::remove_dir_all(&expected);
+}
+
 #[test]
 fn libreoffice_recalculates_every_npv_after_the_discount_rate_changes() {
     let Some(tool) = soffice() else {
@@ -654,60 +711,114 @@ fn libreoffice_recalculates_every_npv_after_the_discount_rate_changes() {
         return;
     };
     let scratch = temp_dir("libreoffice");
-    let new_rate = "0.12";
     let builtin = scratch.join("msft-openai.toml");
     std::fs::write(&builtin, stakeshift::BUILTIN_MODEL).unwrap();
     for model in [builtin, hostile_model(&scratch)] {
-        let stem = model.file_stem().unwrap().to_string_lossy().to_string();
-        let original = compare_out(&model, &format!("lo-{stem}"));
-        let edited = scratch.join(format!("{stem}-edited.xlsx"));
-        with_discount_rate(&original.join("stakeshift.xlsx"), &edited, new_rate);
-        let converted = scratch.join(format!("{stem}-out"));
-        std::fs::create_dir_all(&converted).unwrap();
-        let recalculated = recalculate(tool, &edited, &converted, &scratch.join("profile"));
+        check_recalculated_at(tool, &model, "0.12", &scratch);
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+}
 
-        // What stakeshift says at the new rate (the model file with that one line changed).
-        let model_text = std::fs::read_to_string(&model).unwrap();
-        let line = model_text
-            .lines()
-            .find(|l| l.starts_with("discount_rate ="))
-            .unwrap();
-        let patched = scratch.join(format!("{stem}-at-new-rate.toml"));
-        std::fs::write(
-            &patched,
-            model_text.replacen(line, &format!("discount_rate = {new_rate}"), 1),
-        )
-        .unwrap();
-        let expected = compare_out(&patched, &format!("lo-{stem}-expected"));
-        let (_, rows) = read_csv(&expected.join("comparison.csv"));
-        let (_, before) = read_csv(&original.join("comparison.csv"));
+// ---- Regressions ----
 
-        let mut book = Book::open(&recalculated);
-        let summary = book.values("Summary");
-        for (i, (row, old)) in rows.iter().zip(&before).enumerate() {
-            let r = i as u32 + 1;
-            assert_eq!(text(&at(&summary, r, 0)), name_from_csv(&row[0]));
-            for col in 1..=3 {
-                let v = number(&at(&summary, r, col));
-                // LibreOffice saves 15 significant digits.
-                assert!(
-                    matches_printed(v, &row[col as usize]),
-                    "{stem} {} col {col}: LibreOffice {v}, stakeshift at {new_rate} {}",
-                    row[0],
-                    row[col as usize]
-                );
-                // It did recalculate: the value moved away from the old rate's.
-                if !matches_printed(0.0, &old[col as usize]) {
-                    assert!(
-                        !matches_printed(v, &old[col as usize]),
-                        "{stem} not recalculated"
-                    );
-                }
-            }
-            assert_eq!(text(&at(&summary, r, 4)), row[4], "{stem} winner");
+/// A TOML string literal holding `s` exactly.
+fn toml_string(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// A small model (2024-2026, one tier, a stake from 2025) named `name`, with one trajectory
+/// per name in `trajectories`, each with a revenue of its own (so its own NPVs).
+fn small_model(name: &str, trajectories: &[&str]) -> String {
+    let mut text = format!(
+        r#"name = {}
+unit = "USD m"
+start_year = 2024
+end_year = 2026
+valuation_year = 2024
+discount_rate = 0.10
+
+[investor]
+party = "fund"
+contributions = [[2024, 10.0]]
+
+[profit_share]
+residual = "founders"
+
+[[profit_share.tiers]]
+name = "Split"
+shares = {{ fund = 0.5 }}
+
+[equity]
+from_year = 2025
+stake = 0.20
+"#,
+        toml_string(name)
+    );
+    for (i, t) in trajectories.iter().enumerate() {
+        text.push_str(&format!(
+            r#"
+[[trajectories]]
+name = {}
+revenue   = {{ points = [[2024, {}.0], [2026, 100.0]] }}
+margin    = {{ points = [[2024, -0.1], [2026, 0.4]] }}
+valuation = {{ points = [[2024, 50.0], [2026, 200.0]] }}
+"#,
+            toml_string(t),
+            40 + i
+        ));
+    }
+    text
+}
+
+/// Writes `text` as `file` in `dir` and returns its path.
+fn model_file(dir: &Path, file: &str, text: &str) -> PathBuf {
+    let path = dir.join(file);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Trajectory names alike under one case mapping only: `YILDIZ` and `Yıldız` upper-case
+/// alike (`ı` -> `I`) but lower-case apart (`I` -> `i`); so do `Σ` and `ς`, `ﬀ` and `FF`.
+/// The sheet names were compared lower-cased, so both kept their names; LibreOffice (which
+/// compares upper-cased) took them for one sheet, renamed one on load, and `Summary` then
+/// read the other trajectory's NPVs. Now either mapping makes them the same, and the later
+/// gets ` (2)`.
+#[test]
+fn regression_sheet_names_equal_under_one_case_mapping_were_kept_apart() {
+    use stakeshift::report::xlsx::sheet_names;
+    assert_eq!(sheet_names(&["YILDIZ", "Yıldız"]), ["YILDIZ", "Yıldız (2)"]);
+    assert_eq!(sheet_names(&["Σ", "ς", "σ"]), ["Σ", "ς (2)", "σ (3)"]);
+    assert_eq!(sheet_names(&["ﬀ", "FF", "ff"]), ["ﬀ", "FF (2)", "ff (3)"]);
+    assert_eq!(sheet_names(&["i", "ı", "I"]), ["i", "ı (2)", "I (3)"]);
+    // `Inputs` and `Summary` are taken the same way.
+    assert_eq!(
+        sheet_names(&["ınputs", "ſummary"]),
+        ["ınputs (2)", "ſummary (2)"]
+    );
+
+    let scratch = temp_dir("case-mappings");
+    let turk = model_file(
+        &scratch,
+        "turk.toml",
+        &small_model("edge names", &["YILDIZ", "Yıldız"]),
+    );
+    let casefold = model_file(
+        &scratch,
+        "casefold.toml",
+        &small_model("edge names", &["Σ", "ς", "i", "ı", "ﬀ", "FF"]),
+    );
+    let dir = compare_out(&turk, "turk");
+    assert_eq!(check_against_csv(&dir), ["YILDIZ", "Yıldız (2)"]);
+    let dir = compare_out(&casefold, "casefold");
+    assert_eq!(
+        check_against_csv(&dir),
+        ["Σ", "ς (2)", "i", "ı (2)", "ﬀ", "FF (2)"]
+    );
+    // A spreadsheet that compares sheet names upper-cased reads each trajectory's own NPVs.
+    if let Some(tool) = soffice() {
+        for model in [&turk, &casefold] {
+            check_recalculated_at(tool, model, "0.12", &scratch);
         }
-        let _ = std::fs::remove_dir_all(&original);
-        let _ = std::fs::remove_dir_all(&expected);
     }
     let _ = std::fs::remove_dir_all(&scratch);
 }

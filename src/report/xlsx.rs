@@ -27,7 +27,7 @@
 //! Text (a trajectory's or party's name) goes into string cells, which a spreadsheet never
 //! evaluates, so a name such as `=HYPERLINK(...)` stays the text it is. Sheet names are made
 //! legal for Excel (none of `[]:*?/\`, at most 31 characters, no apostrophe at either end,
-//! unique ignoring case) and quoted wherever a formula names them.
+//! unique ignoring case under either case mapping) and quoted wherever a formula names them.
 //!
 //! The bytes depend only on the results: the document's creation time is fixed, and the zip
 //! entries carry rust_xlsxwriter's fixed timestamp.
@@ -492,6 +492,19 @@ fn write_inputs(
     Ok(())
 }
 
+/// The longest start of `s` that is at most `units` UTF-16 units long (Excel counts text in
+/// those: an emoji is two), never cut inside a character.
+fn cut_utf16(s: &str, units: usize) -> &str {
+    let mut used = 0;
+    for (i, c) in s.char_indices() {
+        used += c.len_utf16();
+        if used > units {
+            return &s[..i];
+        }
+    }
+    s
+}
+
 /// A cell's A1 name, relative (`P2`).
 fn cell(row: u32, col: u16) -> String {
     format!("{}{}", column_letters(col), row + 1)
@@ -690,15 +703,21 @@ fn write_summary(
 }
 
 /// Legal, unique sheet names for the trajectories, in their order: Excel's forbidden
-/// characters `[]:*?/\` (and control characters) become `_`, apostrophes at either end
-/// are dropped, names are cut to 31 characters (as Excel counts them, in UTF-16 units: an
-/// emoji is two), and a name equal (ignoring case) to an
-/// earlier one, to `Inputs`, `Summary` or Excel's reserved `History` gets ` (2)`, ` (3)`...
+/// characters `[]:*?/\` (and control characters) become `_`, apostrophes at either end are
+/// dropped, names are cut to 31 characters (as Excel counts them, in UTF-16 units: an emoji
+/// is two), and a name the same ignoring case as an earlier one, as `Inputs`, `Summary` or
+/// Excel's reserved `History` gets ` (2)`, ` (3)`...
+///
+/// "The same ignoring case" is either case mapping: two names are the same when they agree
+/// lower-cased then upper-cased, or upper-cased then lower-cased ([`case_keys`]). Lower-casing
+/// alone kept `YILDIZ` and `Yıldız` (also `Σ` and `ς`, `ﬀ` and `FF`) apart, which
+/// LibreOffice, comparing upper-cased, takes for one sheet: it renamed one on load and
+/// `Summary`'s formulas read the other trajectory's NPVs.
 pub fn sheet_names(trajectories: &[&str]) -> Vec<String> {
-    let mut taken: Vec<String> = [INPUTS_SHEET, SUMMARY_SHEET, "History"]
-        .iter()
-        .map(|s| s.to_lowercase())
-        .collect();
+    let mut taken = std::collections::HashSet::new();
+    for reserved in [INPUTS_SHEET, SUMMARY_SHEET, "History"] {
+        taken.extend(case_keys(reserved));
+    }
     let mut out = Vec::with_capacity(trajectories.len());
     for name in trajectories {
         let cleaned: String = name
@@ -715,24 +734,13 @@ pub fn sheet_names(trajectories: &[&str]) -> Vec<String> {
         if base.trim().is_empty() {
             base = "trajectory".into();
         }
-        // Excel counts a name's length in UTF-16 units (an emoji is two): cut by those, and
-        // never inside a character.
-        let cut = |s: &str, n: usize| -> String {
-            let mut units = 0;
-            s.chars()
-                .take_while(|c| {
-                    units += c.len_utf16();
-                    units <= n
-                })
-                .collect()
-        };
-        let mut candidate = cut(&base, SHEET_NAME_MAX);
+        let mut candidate = cut_utf16(&base, SHEET_NAME_MAX).to_string();
         let mut n = 2;
-        while taken.contains(&candidate.to_lowercase()) {
+        while case_keys(&candidate).iter().any(|k| taken.contains(k)) {
             let suffix = format!(" ({n})");
             let room = SHEET_NAME_MAX - suffix.chars().count();
             // Cutting may leave an apostrophe at the end; the suffix keeps it off the end.
-            candidate = format!("{}{suffix}", cut(&base, room));
+            candidate = format!("{}{suffix}", cut_utf16(&base, room));
             n += 1;
         }
         // Cutting may also leave an apostrophe at the end of an unsuffixed name.
@@ -742,10 +750,21 @@ pub fn sheet_names(trajectories: &[&str]) -> Vec<String> {
                 candidate = "trajectory".into();
             }
         }
-        taken.push(candidate.to_lowercase());
+        taken.extend(case_keys(&candidate));
         out.push(candidate);
     }
     out
+}
+
+/// The two keys under which a sheet name is taken: lower-cased then upper-cased, and
+/// upper-cased then lower-cased. Two names clash when either key is the same (`Yıldız` and
+/// `YILDIZ` upper-case alike; so do `ς` and `Σ`, `ﬀ` and `FF`). The keys are kept apart by
+/// a tag, so that one name's first key never meets another's second.
+fn case_keys(name: &str) -> [(bool, String); 2] {
+    [
+        (false, name.to_lowercase().to_uppercase()),
+        (true, name.to_uppercase().to_lowercase()),
+    ]
 }
 
 #[cfg(test)]
