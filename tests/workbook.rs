@@ -822,3 +822,85 @@ fn regression_sheet_names_equal_under_one_case_mapping_were_kept_apart() {
     }
     let _ = std::fs::remove_dir_all(&scratch);
 }
+
+/// Whether every character of an XML document is one XML 1.0 allows (its `Char`
+/// production), written or as a character reference (`&#xFFFF;`).
+fn xml_chars_allowed(xml: &str) -> Result<(), String> {
+    let allowed = |c: u32| matches!(c, 0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF);
+    if let Some(c) = xml.chars().find(|c| !allowed(u32::from(*c))) {
+        return Err(format!("the character U+{:04X}", u32::from(c)));
+    }
+    for reference in xml.split("&#").skip(1) {
+        let body = reference.split(';').next().unwrap();
+        let code = match body.strip_prefix('x') {
+            Some(hex) => u32::from_str_radix(hex, 16),
+            None => body.parse(),
+        }
+        .map_err(|_| format!("a malformed character reference &#{body};"))?;
+        if !allowed(code) {
+            return Err(format!("the character reference &#{body};"));
+        }
+    }
+    Ok(())
+}
+
+/// U+FFFE and U+FFFF, which XML 1.0 forbids, in a trajectory's name went raw into the sheet's
+/// name in `xl/workbook.xml` (an XML attribute, which rust_xlsxwriter does not escape them
+/// in), and the file was malformed. Now a sheet name has `_` for them, the document's title
+/// U+FFFD; cells keep them, in the `_xFFFF_` escape.
+#[test]
+fn regression_xml_forbidden_characters_in_a_name_made_the_workbook_malformed() {
+    let scratch = temp_dir("xml-chars-model");
+    let model_text = small_model("edge\u{FFFF} names\u{FFFE}", &["a\u{FFFF}b", "c\u{FFFE}"])
+        .replace("\"USD m\"", "\"USD\u{FFFF} m\"")
+        .replace("\"Split\"", "\"Sp\u{FFFE}lit\"")
+        .replace("\"founders\"", "\"foun\u{FFFF}ders\"");
+    let model = model_file(&scratch, "ffff.toml", &model_text);
+    let dir = compare_out(&model, "xml-chars");
+    let workbook = dir.join("stakeshift.xlsx");
+
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&workbook).unwrap()).unwrap();
+    let mut parts = 0;
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        if name.ends_with(".xml") || name.ends_with(".rels") {
+            let mut xml = String::new();
+            entry.read_to_string(&mut xml).unwrap();
+            if let Err(what) = xml_chars_allowed(&xml) {
+                panic!("{name} holds {what}, which XML 1.0 does not allow");
+            }
+            parts += 1;
+        }
+    }
+    assert!(parts > 5, "{parts} XML parts");
+
+    // The sheet names, and every cell against the CSV (the names kept whole in cells).
+    assert_eq!(check_against_csv(&dir), ["a_b", "c_"]);
+    let mut book = Book::open(&workbook);
+    let inputs = book.values("Inputs");
+    assert_eq!(text(&at(&inputs, 1, 1)), "edge\u{FFFF} names\u{FFFE}");
+    // The document's title (escaped as element text, but `_xFFFF_` is the escape of cells,
+    // not of the document's properties) has U+FFFD for them.
+    let mut core = String::new();
+    zip::ZipArchive::new(std::fs::File::open(&workbook).unwrap())
+        .unwrap()
+        .by_name("docProps/core.xml")
+        .unwrap()
+        .read_to_string(&mut core)
+        .unwrap();
+    assert!(
+        core.contains("<dc:title>edge\u{FFFD} names\u{FFFD}</dc:title>"),
+        "{core}"
+    );
+    // And a spreadsheet opens it: LibreOffice converts it with the same sheets.
+    if let Some(tool) = soffice() {
+        let out = scratch.join("converted");
+        std::fs::create_dir_all(&out).unwrap();
+        let converted = recalculate(tool, &workbook, &out, &scratch.join("profile"));
+        let book = Book::open(&converted);
+        assert_eq!(book.xlsx.sheet_names(), ["Inputs", "Summary", "a_b", "c_"]);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&scratch);
+}

@@ -230,7 +230,7 @@ fn build(model: &Model, comparison: &Comparison) -> Result<Vec<u8>, XlsxError> {
     let created = ExcelDateTime::from_ymd(CREATED.0, CREATED.1, CREATED.2)?;
     workbook.set_properties(
         &DocProperties::new()
-            .set_title(&model.name)
+            .set_title(xml_legal(&model.name).as_ref())
             .set_comment("Written by stakeshift: discount factors, present values, NPVs, the advantage and the winner are formulas on the Inputs sheet's discount_rate and valuation_year.")
             .set_creation_datetime(&created),
     );
@@ -505,6 +505,26 @@ fn cut_utf16(s: &str, units: usize) -> &str {
     s
 }
 
+/// `s` with the characters XML 1.0 does not allow in a document, U+FFFE and U+FFFF, as
+/// U+FFFD (the replacement character). The model refuses control characters in its text but
+/// not these two; rust_xlsxwriter escapes them in cells (`_xFFFF_`) but writes text in XML
+/// attributes (a sheet's name in `xl/workbook.xml`) as it is, which made the file malformed.
+fn xml_legal(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains(is_xml_illegal) {
+        s.chars()
+            .map(|c| if is_xml_illegal(c) { '\u{FFFD}' } else { c })
+            .collect::<String>()
+            .into()
+    } else {
+        s.into()
+    }
+}
+
+/// A character XML 1.0 forbids that a model's text may hold (it refuses control characters).
+fn is_xml_illegal(c: char) -> bool {
+    matches!(c, '\u{FFFE}' | '\u{FFFF}')
+}
+
 /// A cell's A1 name, relative (`P2`).
 fn cell(row: u32, col: u16) -> String {
     format!("{}{}", column_letters(col), row + 1)
@@ -703,10 +723,11 @@ fn write_summary(
 }
 
 /// Legal, unique sheet names for the trajectories, in their order: Excel's forbidden
-/// characters `[]:*?/\` (and control characters) become `_`, apostrophes at either end are
-/// dropped, names are cut to 31 characters (as Excel counts them, in UTF-16 units: an emoji
-/// is two), and a name the same ignoring case as an earlier one, as `Inputs`, `Summary` or
-/// Excel's reserved `History` gets ` (2)`, ` (3)`...
+/// characters `[]:*?/\` (and control characters, and U+FFFE and U+FFFF, which XML forbids)
+/// become `_`, apostrophes at either end are dropped, names are cut to 31 characters (as
+/// Excel counts them, in UTF-16 units: an emoji is two), and a name the same ignoring case
+/// as an earlier one, as `Inputs`, `Summary` or Excel's reserved `History` gets ` (2)`,
+/// ` (3)`...
 ///
 /// "The same ignoring case" is either case mapping: two names are the same when they agree
 /// lower-cased then upper-cased, or upper-cased then lower-cased ([`case_keys`]). Lower-casing
@@ -723,7 +744,7 @@ pub fn sheet_names(trajectories: &[&str]) -> Vec<String> {
         let cleaned: String = name
             .chars()
             .map(|c| {
-                if "[]:*?/\\".contains(c) || c.is_control() {
+                if "[]:*?/\\".contains(c) || c.is_control() || is_xml_illegal(c) {
                     '_'
                 } else {
                     c
