@@ -259,7 +259,7 @@ fn check_against_csv(dir: &Path) -> Vec<String> {
                 match YEARLY_HEADER[col] {
                     "discount_factor" => assert_eq!(
                         f,
-                        format!("1/(1+discount_rate)^(C{excel_row}-valuation_year)")
+                        format!("EXP((valuation_year-C{excel_row})*LN(1+discount_rate))")
                     ),
                     "present_value" => assert_eq!(f, format!("N{excel_row}*P{excel_row}")),
                     _ => assert_eq!(f, "", "{sheet} row {r} col {col} is a number"),
@@ -902,5 +902,104 @@ fn regression_xml_forbidden_characters_in_a_name_made_the_workbook_malformed() {
         assert_eq!(book.xlsx.sheet_names(), ["Inputs", "Summary", "a_b", "c_"]);
     }
     let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&scratch);
+}
+
+/// Every cell of every sheet of the workbook at `path` that is a spreadsheet error.
+fn error_cells(path: &Path) -> Vec<String> {
+    let mut book = Book::open(path);
+    let mut errors = Vec::new();
+    for sheet in book.xlsx.sheet_names() {
+        let values = book.values(&sheet);
+        for (row, col, cell) in values.used_cells() {
+            if let Data::Error(e) = cell {
+                errors.push(format!("{sheet}!R{}C{}: {e:?}", row + 1, col + 1));
+            }
+        }
+    }
+    errors
+}
+
+/// The discount factor was `=1/(1+discount_rate)^(year-valuation_year)`: where (1+r)^n is
+/// beyond a double (a rate of 4 over 500 years; -0.9 with the valuation year the last), the
+/// power overflowed to #NUM! in a spreadsheet and with it every present value and NPV, while
+/// stakeshift's NPVs were finite. `(1+discount_rate)^(valuation_year-year)` is no cure in
+/// LibreOffice, whose `^` is #NUM! on underflow too;
+/// `=EXP((valuation_year-year)*LN(1+discount_rate))` is the same value and underflows to 0.
+#[test]
+fn regression_a_discount_factor_beyond_a_double_was_a_spreadsheet_error() {
+    let scratch = temp_dir("df-overflow");
+    let far = r#"name = "long horizon high rate"
+unit = "USD m"
+start_year = 2000
+end_year = 2499
+valuation_year = 2000
+discount_rate = 4.0
+
+[investor]
+party = "fund"
+contributions = [[2000, 10.0]]
+
+[profit_share]
+residual = "founders"
+
+[[profit_share.tiers]]
+name = "Split"
+shares = { fund = 0.5 }
+
+[equity]
+from_year = 2001
+stake = 0.20
+
+[[trajectories]]
+name = "flat"
+revenue   = { points = [[2000, 40.0]] }
+margin    = { points = [[2000, 0.2]] }
+valuation = { points = [[2000, 100.0]] }
+"#;
+    let near_minus_one = far
+        .replace("valuation_year = 2000", "valuation_year = 2499")
+        .replace("discount_rate = 4.0", "discount_rate = -0.9");
+    for (file, text) in [
+        ("dfover.toml", far.to_string()),
+        ("dfunder.toml", near_minus_one),
+    ] {
+        let model = model_file(&scratch, file, &text);
+        let dir = compare_out(&model, file);
+        check_against_csv(&dir);
+        let Some(tool) = soffice() else { continue };
+        let out = scratch.join(format!("{file}-recalculated"));
+        std::fs::create_dir_all(&out).unwrap();
+        let recalculated = recalculate(
+            tool,
+            &dir.join("stakeshift.xlsx"),
+            &out,
+            &scratch.join("profile"),
+        );
+        assert_eq!(error_cells(&recalculated), Vec::<String>::new(), "{file}");
+        // The recalculated NPVs are stakeshift's.
+        let (_, comparison) = read_csv(&dir.join("comparison.csv"));
+        let (_, summary) = read_csv(&dir.join("summary.csv"));
+        let mut book = Book::open(&recalculated);
+        let values = book.values("Summary");
+        for col in 1..=3 {
+            let v = number(&at(&values, 1, col));
+            let printed = &comparison[0][col as usize];
+            assert!(
+                matches_printed(v, printed),
+                "{file} col {col}: {v} vs {printed}"
+            );
+        }
+        let values = book.values("flat");
+        for (r, regime) in [(1, "profit_share"), (2, "equity")] {
+            let npv = number(&at(&values, r, 22));
+            let printed = &summary.iter().find(|s| s[1] == regime).unwrap()[5];
+            assert!(
+                matches_printed(npv, printed),
+                "{file} {regime}: {npv} vs {printed}"
+            );
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     let _ = std::fs::remove_dir_all(&scratch);
 }

@@ -588,8 +588,13 @@ fn write_trajectory(
                         sheet.write_string(row, col, text)?;
                     }
                     (COL_DISCOUNT_FACTOR, value) => {
+                        // (1+r)^-(year - valuation_year) as EXP of its logarithm: where the
+                        // power is beyond a double (a rate of 4 over 500 years; -0.9 with
+                        // the valuation year the last) the factor is below 1e-308 and EXP
+                        // underflows to 0, while `1/(1+r)^n` overflows to #NUM! and, in
+                        // LibreOffice, so does `(1+r)^-n` (its `^` is an error on underflow).
                         let formula = format!(
-                            "=1/(1+discount_rate)^({}-valuation_year)",
+                            "=EXP((valuation_year-{})*LN(1+discount_rate))",
                             cell(row, COL_YEAR)
                         );
                         let value = Formula::new(formula).set_result(result_text(number(value)));
@@ -933,7 +938,7 @@ mod tests {
             let excel = row + 1;
             assert_eq!(
                 formula(row, "discount_factor"),
-                format!("1/(1+discount_rate)^({year}{excel}-valuation_year)")
+                format!("EXP((valuation_year-{year}{excel})*LN(1+discount_rate))")
             );
             assert_eq!(
                 formula(row, "present_value"),
