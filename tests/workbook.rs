@@ -1003,3 +1003,52 @@ valuation = { points = [[2000, 100.0]] }
     }
     let _ = std::fs::remove_dir_all(&scratch);
 }
+
+/// A name longer than Excel's 32,767 characters for a cell's text (a valid model: names have
+/// no limit) failed `compare --out` as a whole ("String exceeds Excel's limit"), writing no
+/// file at all. Now the workbook cuts text to the limit (counted in UTF-16 units, as
+/// rust_xlsxwriter counts) and the CSV files keep the whole name.
+#[test]
+fn regression_a_name_beyond_excels_cell_limit_failed_compare_out() {
+    let scratch = temp_dir("long-name-model");
+    let model_name = "M".repeat(40_000);
+    let long = "L".repeat(40_000);
+    // An emoji is two UTF-16 units: at unit 32,767 it does not fit and is left out whole.
+    let emoji = format!("{}\u{1F600}tail", "L".repeat(32_766));
+    let model = model_file(
+        &scratch,
+        "longname.toml",
+        &small_model(&model_name, &[&long, &emoji]),
+    );
+    let dir = compare_out(&model, "long-name");
+    for file in [
+        "summary.csv",
+        "yearly.csv",
+        "comparison.csv",
+        "stakeshift.xlsx",
+    ] {
+        assert!(dir.join(file).exists(), "{file}");
+    }
+    let (_, comparison) = read_csv(&dir.join("comparison.csv"));
+    assert_eq!(comparison[0][0], long);
+    assert_eq!(comparison[1][0], emoji);
+    let (_, yearly) = read_csv(&dir.join("yearly.csv"));
+    assert_eq!(yearly[0][0], long);
+
+    let mut book = Book::open(&dir.join("stakeshift.xlsx"));
+    let sheets = book.xlsx.sheet_names();
+    assert_eq!(
+        sheets[2..],
+        ["L".repeat(31), format!("{} (2)", "L".repeat(27))]
+    );
+    let summary = book.values("Summary");
+    assert_eq!(text(&at(&summary, 1, 0)), "L".repeat(32_767));
+    assert_eq!(text(&at(&summary, 2, 0)), "L".repeat(32_766));
+    let inputs = book.values("Inputs");
+    assert_eq!(text(&at(&inputs, 1, 0)), "name");
+    assert_eq!(text(&at(&inputs, 1, 1)), "M".repeat(32_767));
+    let first = book.values(&sheets[2]);
+    assert_eq!(text(&at(&first, 1, 0)), "L".repeat(32_767));
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&scratch);
+}

@@ -25,9 +25,11 @@
 //! cell looks (amounts 2 places, rates and stakes as percentages), never the value.
 //!
 //! Text (a trajectory's or party's name) goes into string cells, which a spreadsheet never
-//! evaluates, so a name such as `=HYPERLINK(...)` stays the text it is. Sheet names are made
-//! legal for Excel (none of `[]:*?/\`, at most 31 characters, no apostrophe at either end,
-//! unique ignoring case under either case mapping) and quoted wherever a formula names them.
+//! evaluates, so a name such as `=HYPERLINK(...)` stays the text it is; text beyond Excel's
+//! 32,767 characters for a cell is cut there (the CSV files keep it whole). Sheet names are
+//! made legal for Excel (none of `[]:*?/\`, at most 31 characters, no apostrophe at either
+//! end, unique ignoring case under either case mapping) and quoted wherever a formula names
+//! them.
 //!
 //! The bytes depend only on the results: the document's creation time is fixed, and the zip
 //! entries carry rust_xlsxwriter's fixed timestamp.
@@ -118,6 +120,9 @@ const COL_NPV: u16 = COL_NPV_REGIME + 2;
 
 /// Excel's limit on a sheet name's length.
 const SHEET_NAME_MAX: usize = 31;
+
+/// Excel's limit on a cell's text, in UTF-16 units (rust_xlsxwriter refuses longer text).
+const CELL_TEXT_MAX: usize = 32_767;
 
 /// The fixed creation time in the document properties (without it every run would stamp
 /// the clock into the file and no two runs would be byte-identical).
@@ -419,7 +424,7 @@ fn write_header(
     formats: &Formats,
 ) -> Result<(), XlsxError> {
     for (col, name) in columns.iter().enumerate() {
-        sheet.write_string_with_format(0, col as u16, *name, &formats.header)?;
+        write_text(sheet, 0, col as u16, name, Some(&formats.header))?;
     }
     sheet.set_freeze_panes(1, 0)?;
     Ok(())
@@ -447,25 +452,27 @@ fn write_inputs(
     write_header(sheet, &header, formats)?;
     for (i, input) in inputs.iter().enumerate() {
         let row = i as u32 + 1;
-        sheet.write_string(row, 0, &input.path)?;
+        write_text(sheet, row, 0, &input.path, None)?;
         match &input.value {
             InputValue::Number(v, kind) => {
                 sheet.write_number_with_format(row, 1, to_f64(*v), formats.of(*kind))?;
             }
             InputValue::Text(s) => {
-                sheet.write_string(row, 1, s)?;
+                write_text(sheet, row, 1, s, None)?;
             }
             InputValue::Bool(b) => {
                 sheet.write_boolean(row, 1, *b)?;
             }
         }
-        sheet.write_string(row, 2, &input.unit)?;
+        write_text(sheet, row, 2, &input.unit, None)?;
     }
     let note_row = inputs.len() as u32 + 2;
-    sheet.write_string(
+    write_text(
+        sheet,
         note_row,
         0,
         "discount_rate and valuation_year drive every discount factor, present value, NPV, advantage and winner in this workbook: change them here and the workbook recomputes. The other inputs shape the yearly flows the engine computed; to change those, rerun stakeshift (compare --out).",
+        None,
     )?;
     let widest = |f: fn(&Input) -> usize| inputs.iter().map(f).max().unwrap_or(0);
     set_width(
@@ -489,6 +496,25 @@ fn write_inputs(
         header[2],
         widest(|i| super::display_width(&i.unit)),
     )?;
+    Ok(())
+}
+
+/// Every text cell of the workbook is written here: cut to Excel's limit for a cell's text,
+/// 32,767 UTF-16 units as rust_xlsxwriter counts them (an emoji is two), never inside a
+/// character. Only the workbook is cut: a model's names have no limit, and the CSV and JSON
+/// files keep them whole; without the cut a longer name failed the whole of `compare --out`.
+fn write_text(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    text: &str,
+    format: Option<&Format>,
+) -> Result<(), XlsxError> {
+    let text = cut_utf16(text, CELL_TEXT_MAX);
+    match format {
+        Some(format) => sheet.write_string_with_format(row, col, text, format)?,
+        None => sheet.write_string(row, col, text)?,
+    };
     Ok(())
 }
 
@@ -585,7 +611,7 @@ fn write_trajectory(
                 let col = col as u16;
                 match (col, value) {
                     (_, Value::Text(text)) => {
-                        sheet.write_string(row, col, text)?;
+                        write_text(sheet, row, col, text, None)?;
                     }
                     (COL_DISCOUNT_FACTOR, value) => {
                         // (1+r)^-(year - valuation_year) as EXP of its logarithm: where the
@@ -620,7 +646,7 @@ fn write_trajectory(
 
         // The NPV block: one row per regime.
         let block_row = npv_row(regime);
-        sheet.write_string(block_row, COL_NPV_REGIME, regime.as_str())?;
+        write_text(sheet, block_row, COL_NPV_REGIME, regime.as_str(), None)?;
         sheet.write_number_with_format(
             block_row,
             COL_TERMINAL_VALUE,
@@ -642,7 +668,7 @@ fn write_trajectory(
         (COL_TERMINAL_VALUE, "terminal_value"),
         (COL_NPV, "npv"),
     ] {
-        sheet.write_string_with_format(0, col, name, &formats.header)?;
+        write_text(sheet, 0, col, name, Some(&formats.header))?;
         set_width(sheet, col, name, 14)?;
     }
     for (col, (name, kind)) in yearly_kinds().enumerate() {
@@ -672,7 +698,7 @@ fn write_summary(
     for (i, (t, name)) in comparison.trajectories.iter().zip(sheet_names).enumerate() {
         let row = i as u32 + 1;
         let npv = |regime| format!("={}!{}", quoted(name), cell(npv_row(regime), COL_NPV));
-        sheet.write_string(row, SUMMARY_TRAJECTORY, &t.name)?;
+        write_text(sheet, row, SUMMARY_TRAJECTORY, &t.name, None)?;
         for c in SUMMARY_SHOWN {
             let col = summary_position(c.name);
             let result = result_text(number((c.value)(t)));
