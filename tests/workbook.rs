@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use calamine::{Data, Range, Reader, Xlsx, open_workbook};
+use stakeshift::overrides::{OverridePath, Segment, Target, key_segment, name_segment};
 
 fn stakeshift() -> Command {
     Command::cargo_bin("stakeshift").unwrap()
@@ -318,24 +319,23 @@ fn check_against_csv(dir: &Path) -> Vec<String> {
     trajectory_sheets
 }
 
-/// The value at a `--set`-style path in a model's TOML: `a.b`, `x[0]`, `trajectories[NAME]`.
+/// The value at a `--set` path in a model's TOML, the path read by the override path parser
+/// itself (`a.b`, `x[0]`, `trajectories[NAME]`, `shares."other guys"`).
 fn toml_at<'a>(doc: &'a toml::Value, path: &str) -> Option<&'a toml::Value> {
+    let parsed = OverridePath::parse(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let Target::Key(segments) = parsed.target else {
+        panic!("{path} is a derived key");
+    };
     let mut node = doc;
-    for part in path.split('.') {
-        let (key, index) = match part.split_once('[') {
-            Some((k, rest)) => (k, Some(rest.trim_end_matches(']'))),
-            None => (part, None),
+    for segment in segments {
+        node = match segment {
+            Segment::Key(key) => node.get(key.as_str())?,
+            Segment::Index(i) => node.get(i)?,
+            Segment::Name(name) => node
+                .as_array()?
+                .iter()
+                .find(|t| t.get("name").and_then(|n| n.as_str()) == Some(name.as_str()))?,
         };
-        node = node.get(key)?;
-        if let Some(index) = index {
-            node = match index.parse::<usize>() {
-                Ok(i) => node.get(i)?,
-                Err(_) => node
-                    .as_array()?
-                    .iter()
-                    .find(|t| t.get("name").and_then(|n| n.as_str()) == Some(index))?,
-            };
-        }
     }
     Some(node)
 }
@@ -344,8 +344,6 @@ fn toml_number(v: &toml::Value) -> f64 {
     match v {
         toml::Value::Integer(i) => *i as f64,
         toml::Value::Float(f) => *f,
-        // A contribution: [year, amount].
-        toml::Value::Array(pair) => toml_number(&pair[1]),
         other => panic!("not a number: {other:?}"),
     }
 }
@@ -360,10 +358,8 @@ fn check_inputs(dir: &Path, model_text: &str) {
     assert_eq!(text(&at(&values, 0, 0)), "input");
     let mut shown = BTreeMap::new();
     let mut r = 1;
+    // (A blank row separates the inputs from the note under them.)
     while let Data::String(path) = at(&values, r, 0) {
-        if path.contains(' ') {
-            break; // the note under the inputs
-        }
         shown.insert(path.clone(), at(&values, r, 1));
         r += 1;
     }
@@ -404,8 +400,9 @@ fn check_inputs(dir: &Path, model_text: &str) {
         match v {
             toml::Value::Table(t) => {
                 for (k, v) in t {
+                    let k = key_segment(k);
                     let path = if at.is_empty() {
-                        k.clone()
+                        k
                     } else {
                         format!("{at}.{k}")
                     };
@@ -419,7 +416,7 @@ fn check_inputs(dir: &Path, model_text: &str) {
             }
             toml::Value::Array(items) if at == "investor.contributions" => {
                 for i in 0..items.len() {
-                    out.push(format!("{at}[{i}]"));
+                    out.push(format!("{at}[{i}][1]")); // the amount
                 }
             }
             _ => out.push(at),
@@ -449,8 +446,8 @@ fn check_inputs(dir: &Path, model_text: &str) {
     {
         if t.get("agi_year").is_some() {
             expected.push(format!(
-                "trajectories[{}].agi_year",
-                t["name"].as_str().unwrap()
+                "trajectories{}.agi_year",
+                name_segment(t["name"].as_str().unwrap())
             ));
         }
     }
@@ -1050,5 +1047,75 @@ fn regression_a_name_beyond_excels_cell_limit_failed_compare_out() {
     let first = book.values(&sheets[2]);
     assert_eq!(text(&at(&first, 1, 0)), "L".repeat(32_767));
     let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&scratch);
+}
+
+/// `Inputs` names each input by the path `--set` takes, but wrote a key that is not a bare
+/// TOML key bare (`profit_share.tiers[1].shares.other guys`, where `--set` needs
+/// `shares."other guys"`), a trajectory named by digits bare (`trajectories[2030]`, which
+/// `--set` reads as the index 2030), and a contribution's amount under the contribution's
+/// path (`investor.contributions[0]`, which `--set` takes for the `[year, amount]` pair).
+/// Now every label, with the value beside it, is a `--set` that changes nothing.
+#[test]
+fn regression_inputs_labels_were_not_paths_set_reads() {
+    let scratch = temp_dir("labels-model");
+    let builtin = stakeshift::BUILTIN_MODEL;
+    let mut model_text = builtin[..builtin.find("\n[simulation]").unwrap()].to_string();
+    assert_eq!(model_text.matches(" others = ").count(), 2);
+    model_text = model_text.replace(" others = ", " \"other guys\" = ");
+    assert_eq!(model_text.matches("name = \"early-agi\"\n").count(), 1);
+    model_text = model_text.replace("name = \"early-agi\"\n", "name = \"2030\"\n");
+    let model = model_file(&scratch, "other-guys.toml", &model_text);
+    let dir = compare_out(&model, "labels");
+    check_inputs(&dir, &model_text);
+
+    let mut book = Book::open(&dir.join("stakeshift.xlsx"));
+    let inputs = book.values("Inputs");
+    let mut sets = Vec::new();
+    let mut labels = Vec::new();
+    let mut r = 1;
+    while let Data::String(label) = at(&inputs, r, 0) {
+        if let Err(e) = OverridePath::parse(&label) {
+            panic!("Inputs row {}: {label} is not a --set path: {e}", r + 1);
+        }
+        let value = match at(&inputs, r, 1) {
+            Data::String(s) => toml_string(&s),
+            Data::Bool(b) => b.to_string(),
+            Data::Float(f) => f.to_string(),
+            Data::Int(i) => i.to_string(),
+            other => panic!("{label}: {other:?}"),
+        };
+        sets.push(format!("{label}={value}"));
+        labels.push(label);
+        r += 1;
+    }
+    for expected in [
+        "profit_share.tiers[1].shares.\"other guys\"",
+        "profit_share.tiers[1].until.\"other guys\"",
+        "trajectories[\"2030\"].agi_year",
+        "investor.contributions[0][1]",
+    ] {
+        assert!(
+            labels.iter().any(|l| l == expected),
+            "{expected}: {labels:?}"
+        );
+    }
+    // Each label with its value is a `--set` that runs and changes nothing.
+    let again = temp_dir("labels-set");
+    let mut command = stakeshift();
+    command.arg("compare").arg(&model).arg("--out").arg(&again);
+    for set in &sets {
+        command.arg("--set").arg(set);
+    }
+    command.assert().success();
+    for file in ["comparison.csv", "summary.csv", "yearly.csv"] {
+        assert_eq!(
+            std::fs::read_to_string(dir.join(file)).unwrap(),
+            std::fs::read_to_string(again.join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&again);
     let _ = std::fs::remove_dir_all(&scratch);
 }

@@ -67,6 +67,7 @@ use crate::compare::Comparison;
 use crate::engine::{Num, Regime, TrajectoryResult};
 use crate::error::Error;
 use crate::model::{Model, RevenueShare};
+use crate::overrides::{key_segment, name_segment};
 use crate::report::columns::{self, COMPARISON, Column, REGIMES, Value};
 
 /// The file name `compare --out` writes.
@@ -327,7 +328,9 @@ fn inputs(model: &Model) -> Vec<Input> {
         model.party_name(model.investor.party),
     ));
     for (i, c) in model.investor.contributions.iter().enumerate() {
-        let mut row = amount(format!("investor.contributions[{i}]"), c.amount);
+        // The amount's own path (a contribution is `[year, amount]`), so that the label is a
+        // `--set` path for the value beside it; the year goes in the unit.
+        let mut row = amount(format!("investor.contributions[{i}][1]"), c.amount);
         row.unit = format!("{unit}, paid in {}", c.year);
         out.push(row);
     }
@@ -350,13 +353,13 @@ fn inputs(model: &Model) -> Vec<Input> {
         out.push(text(format!("{at}.name"), &tier.name));
         for (party, share) in &tier.shares {
             out.push(rate(
-                format!("{at}.shares.{}", model.party_name(*party)),
+                format!("{at}.shares.{}", key_segment(model.party_name(*party))),
                 *share,
             ));
         }
         for (party, until) in &tier.until {
             out.push(amount(
-                format!("{at}.until.{}", model.party_name(*party)),
+                format!("{at}.until.{}", key_segment(model.party_name(*party))),
                 *until,
             ));
         }
@@ -412,7 +415,10 @@ fn inputs(model: &Model) -> Vec<Input> {
     }
     for t in &model.trajectories {
         if let Some(agi) = t.agi_year {
-            out.push(year(&format!("trajectories[{}].agi_year", t.name), agi));
+            out.push(year(
+                &format!("trajectories{}.agi_year", name_segment(&t.name)),
+                agi,
+            ));
         }
     }
     out
