@@ -1119,3 +1119,28 @@ fn regression_inputs_labels_were_not_paths_set_reads() {
     let _ = std::fs::remove_dir_all(&again);
     let _ = std::fs::remove_dir_all(&scratch);
 }
+
+/// A name cut to 31 characters that ended in an apostrophe lost it after being checked
+/// against the names taken, so `aaa...a'x` (30 a's) became `aaa...a`, the sheet name of an
+/// earlier trajectory `aaa...a`, and the workbook, with the whole of `compare --out`, failed
+/// ("Worksheet name ... has already been used"). The apostrophe is now dropped first.
+#[test]
+fn regression_a_name_cut_before_an_apostrophe_took_a_sheet_name_already_taken() {
+    use stakeshift::report::xlsx::sheet_names;
+    let a30 = "a".repeat(30);
+    let quoted = format!("{a30}'x");
+    assert_eq!(
+        sheet_names(&[&a30, &quoted]),
+        [a30.clone(), format!("{} (2)", "a".repeat(27))]
+    );
+    let scratch = temp_dir("apostrophe-model");
+    let model = model_file(
+        &scratch,
+        "apostrophe.toml",
+        &small_model("x", &[&a30, &quoted]),
+    );
+    let dir = compare_out(&model, "apostrophe");
+    check_against_csv(&dir);
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&scratch);
+}

@@ -792,21 +792,19 @@ pub fn sheet_names(trajectories: &[&str]) -> Vec<String> {
         if base.trim().is_empty() {
             base = "trajectory".into();
         }
-        let mut candidate = cut_utf16(&base, SHEET_NAME_MAX).to_string();
+        // The name cut to `room` units, without the apostrophes cutting may leave at its
+        // end (dropped before the name is checked against those taken: dropped after, they
+        // could make it one already taken, and the workbook failed to build).
+        let fit = |room: usize| {
+            let cut = cut_utf16(&base, room).trim_end_matches('\'');
+            if cut.is_empty() { "trajectory" } else { cut }.to_string()
+        };
+        let mut candidate = fit(SHEET_NAME_MAX);
         let mut n = 2;
         while case_keys(&candidate).iter().any(|k| taken.contains(k)) {
             let suffix = format!(" ({n})");
-            let room = SHEET_NAME_MAX - suffix.chars().count();
-            // Cutting may leave an apostrophe at the end; the suffix keeps it off the end.
-            candidate = format!("{}{suffix}", cut_utf16(&base, room));
+            candidate = format!("{}{suffix}", fit(SHEET_NAME_MAX - suffix.len()));
             n += 1;
-        }
-        // Cutting may also leave an apostrophe at the end of an unsuffixed name.
-        while candidate.ends_with('\'') {
-            candidate.pop();
-            if candidate.is_empty() {
-                candidate = "trajectory".into();
-            }
         }
         taken.extend(case_keys(&candidate));
         out.push(candidate);
