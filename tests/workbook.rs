@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use calamine::{Data, Range, Reader, Xlsx, open_workbook};
+use stakeshift::overrides::{OverridePath, Segment, Target, key_segment, name_segment};
 
 fn stakeshift() -> Command {
     Command::cargo_bin("stakeshift").unwrap()
@@ -259,7 +260,7 @@ fn check_against_csv(dir: &Path) -> Vec<String> {
                 match YEARLY_HEADER[col] {
                     "discount_factor" => assert_eq!(
                         f,
-                        format!("1/(1+discount_rate)^(C{excel_row}-valuation_year)")
+                        format!("EXP((valuation_year-C{excel_row})*LN(1+discount_rate))")
                     ),
                     "present_value" => assert_eq!(f, format!("N{excel_row}*P{excel_row}")),
                     _ => assert_eq!(f, "", "{sheet} row {r} col {col} is a number"),
@@ -318,24 +319,23 @@ fn check_against_csv(dir: &Path) -> Vec<String> {
     trajectory_sheets
 }
 
-/// The value at a `--set`-style path in a model's TOML: `a.b`, `x[0]`, `trajectories[NAME]`.
+/// The value at a `--set` path in a model's TOML, the path read by the override path parser
+/// itself (`a.b`, `x[0]`, `trajectories[NAME]`, `shares."other guys"`).
 fn toml_at<'a>(doc: &'a toml::Value, path: &str) -> Option<&'a toml::Value> {
+    let parsed = OverridePath::parse(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let Target::Key(segments) = parsed.target else {
+        panic!("{path} is a derived key");
+    };
     let mut node = doc;
-    for part in path.split('.') {
-        let (key, index) = match part.split_once('[') {
-            Some((k, rest)) => (k, Some(rest.trim_end_matches(']'))),
-            None => (part, None),
+    for segment in segments {
+        node = match segment {
+            Segment::Key(key) => node.get(key.as_str())?,
+            Segment::Index(i) => node.get(i)?,
+            Segment::Name(name) => node
+                .as_array()?
+                .iter()
+                .find(|t| t.get("name").and_then(|n| n.as_str()) == Some(name.as_str()))?,
         };
-        node = node.get(key)?;
-        if let Some(index) = index {
-            node = match index.parse::<usize>() {
-                Ok(i) => node.get(i)?,
-                Err(_) => node
-                    .as_array()?
-                    .iter()
-                    .find(|t| t.get("name").and_then(|n| n.as_str()) == Some(index))?,
-            };
-        }
     }
     Some(node)
 }
@@ -344,8 +344,6 @@ fn toml_number(v: &toml::Value) -> f64 {
     match v {
         toml::Value::Integer(i) => *i as f64,
         toml::Value::Float(f) => *f,
-        // A contribution: [year, amount].
-        toml::Value::Array(pair) => toml_number(&pair[1]),
         other => panic!("not a number: {other:?}"),
     }
 }
@@ -360,10 +358,8 @@ fn check_inputs(dir: &Path, model_text: &str) {
     assert_eq!(text(&at(&values, 0, 0)), "input");
     let mut shown = BTreeMap::new();
     let mut r = 1;
+    // (A blank row separates the inputs from the note under them.)
     while let Data::String(path) = at(&values, r, 0) {
-        if path.contains(' ') {
-            break; // the note under the inputs
-        }
         shown.insert(path.clone(), at(&values, r, 1));
         r += 1;
     }
@@ -404,8 +400,9 @@ fn check_inputs(dir: &Path, model_text: &str) {
         match v {
             toml::Value::Table(t) => {
                 for (k, v) in t {
+                    let k = key_segment(k);
                     let path = if at.is_empty() {
-                        k.clone()
+                        k
                     } else {
                         format!("{at}.{k}")
                     };
@@ -419,7 +416,7 @@ fn check_inputs(dir: &Path, model_text: &str) {
             }
             toml::Value::Array(items) if at == "investor.contributions" => {
                 for i in 0..items.len() {
-                    out.push(format!("{at}[{i}]"));
+                    out.push(format!("{at}[{i}][1]")); // the amount
                 }
             }
             _ => out.push(at),
@@ -449,8 +446,8 @@ fn check_inputs(dir: &Path, model_text: &str) {
     {
         if t.get("agi_year").is_some() {
             expected.push(format!(
-                "trajectories[{}].agi_year",
-                t["name"].as_str().unwrap()
+                "trajectories{}.agi_year",
+                name_segment(t["name"].as_str().unwrap())
             ));
         }
     }
@@ -645,6 +642,63 @@ fn recalculate(tool: &str, input: &Path, out_dir: &Path, profile: &Path) -> Path
     out
 }
 
+/// Has LibreOffice recalculate the workbook `compare --out` writes for `model` after its
+/// `discount_rate` is set to `new_rate` on `Inputs`, and checks every row of `Summary`
+/// against `compare` run at that rate (the model file with its `discount_rate = ` line
+/// changed).
+fn check_recalculated_at(tool: &str, model: &Path, new_rate: &str, scratch: &Path) {
+    let stem = model.file_stem().unwrap().to_string_lossy().to_string();
+    let original = compare_out(model, &format!("lo-{stem}"));
+    let edited = scratch.join(format!("{stem}-edited.xlsx"));
+    with_discount_rate(&original.join("stakeshift.xlsx"), &edited, new_rate);
+    let converted = scratch.join(format!("{stem}-out"));
+    std::fs::create_dir_all(&converted).unwrap();
+    let recalculated = recalculate(tool, &edited, &converted, &scratch.join("profile"));
+
+    // What stakeshift says at the new rate (the model file with that one line changed).
+    let model_text = std::fs::read_to_string(model).unwrap();
+    let line = model_text
+        .lines()
+        .find(|l| l.starts_with("discount_rate ="))
+        .unwrap();
+    let patched = scratch.join(format!("{stem}-at-new-rate.toml"));
+    std::fs::write(
+        &patched,
+        model_text.replacen(line, &format!("discount_rate = {new_rate}"), 1),
+    )
+    .unwrap();
+    let expected = compare_out(&patched, &format!("lo-{stem}-expected"));
+    let (_, rows) = read_csv(&expected.join("comparison.csv"));
+    let (_, before) = read_csv(&original.join("comparison.csv"));
+
+    let mut book = Book::open(&recalculated);
+    let summary = book.values("Summary");
+    for (i, (row, old)) in rows.iter().zip(&before).enumerate() {
+        let r = i as u32 + 1;
+        assert_eq!(text(&at(&summary, r, 0)), name_from_csv(&row[0]));
+        for col in 1..=3 {
+            let v = number(&at(&summary, r, col));
+            // LibreOffice saves 15 significant digits.
+            assert!(
+                matches_printed(v, &row[col as usize]),
+                "{stem} {} col {col}: LibreOffice {v}, stakeshift at {new_rate} {}",
+                row[0],
+                row[col as usize]
+            );
+            // It did recalculate: the value moved away from the old rate's.
+            if !matches_printed(0.0, &old[col as usize]) {
+                assert!(
+                    !matches_printed(v, &old[col as usize]),
+                    "{stem} not recalculated"
+                );
+            }
+        }
+        assert_eq!(text(&at(&summary, r, 4)), row[4], "{stem} winner");
+    }
+    let _ = std::fs::remove_dir_all(&original);
+    let _ = std::fs::remove_dir_all(&expected);
+}
+
 #[test]
 fn libreoffice_recalculates_every_npv_after_the_discount_rate_changes() {
     let Some(tool) = soffice() else {
@@ -654,60 +708,439 @@ fn libreoffice_recalculates_every_npv_after_the_discount_rate_changes() {
         return;
     };
     let scratch = temp_dir("libreoffice");
-    let new_rate = "0.12";
     let builtin = scratch.join("msft-openai.toml");
     std::fs::write(&builtin, stakeshift::BUILTIN_MODEL).unwrap();
     for model in [builtin, hostile_model(&scratch)] {
-        let stem = model.file_stem().unwrap().to_string_lossy().to_string();
-        let original = compare_out(&model, &format!("lo-{stem}"));
-        let edited = scratch.join(format!("{stem}-edited.xlsx"));
-        with_discount_rate(&original.join("stakeshift.xlsx"), &edited, new_rate);
-        let converted = scratch.join(format!("{stem}-out"));
-        std::fs::create_dir_all(&converted).unwrap();
-        let recalculated = recalculate(tool, &edited, &converted, &scratch.join("profile"));
-
-        // What stakeshift says at the new rate (the model file with that one line changed).
-        let model_text = std::fs::read_to_string(&model).unwrap();
-        let line = model_text
-            .lines()
-            .find(|l| l.starts_with("discount_rate ="))
-            .unwrap();
-        let patched = scratch.join(format!("{stem}-at-new-rate.toml"));
-        std::fs::write(
-            &patched,
-            model_text.replacen(line, &format!("discount_rate = {new_rate}"), 1),
-        )
-        .unwrap();
-        let expected = compare_out(&patched, &format!("lo-{stem}-expected"));
-        let (_, rows) = read_csv(&expected.join("comparison.csv"));
-        let (_, before) = read_csv(&original.join("comparison.csv"));
-
-        let mut book = Book::open(&recalculated);
-        let summary = book.values("Summary");
-        for (i, (row, old)) in rows.iter().zip(&before).enumerate() {
-            let r = i as u32 + 1;
-            assert_eq!(text(&at(&summary, r, 0)), name_from_csv(&row[0]));
-            for col in 1..=3 {
-                let v = number(&at(&summary, r, col));
-                // LibreOffice saves 15 significant digits.
-                assert!(
-                    matches_printed(v, &row[col as usize]),
-                    "{stem} {} col {col}: LibreOffice {v}, stakeshift at {new_rate} {}",
-                    row[0],
-                    row[col as usize]
-                );
-                // It did recalculate: the value moved away from the old rate's.
-                if !matches_printed(0.0, &old[col as usize]) {
-                    assert!(
-                        !matches_printed(v, &old[col as usize]),
-                        "{stem} not recalculated"
-                    );
-                }
-            }
-            assert_eq!(text(&at(&summary, r, 4)), row[4], "{stem} winner");
-        }
-        let _ = std::fs::remove_dir_all(&original);
-        let _ = std::fs::remove_dir_all(&expected);
+        check_recalculated_at(tool, &model, "0.12", &scratch);
     }
+    let _ = std::fs::remove_dir_all(&scratch);
+}
+
+// ---- Regressions ----
+
+/// A TOML string literal holding `s` exactly.
+fn toml_string(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// A small model (2024-2026, one tier, a stake from 2025) named `name`, with one trajectory
+/// per name in `trajectories`, each with a revenue of its own (so its own NPVs).
+fn small_model(name: &str, trajectories: &[&str]) -> String {
+    let mut text = format!(
+        r#"name = {}
+unit = "USD m"
+start_year = 2024
+end_year = 2026
+valuation_year = 2024
+discount_rate = 0.10
+
+[investor]
+party = "fund"
+contributions = [[2024, 10.0]]
+
+[profit_share]
+residual = "founders"
+
+[[profit_share.tiers]]
+name = "Split"
+shares = {{ fund = 0.5 }}
+
+[equity]
+from_year = 2025
+stake = 0.20
+"#,
+        toml_string(name)
+    );
+    for (i, t) in trajectories.iter().enumerate() {
+        text.push_str(&format!(
+            r#"
+[[trajectories]]
+name = {}
+revenue   = {{ points = [[2024, {}.0], [2026, 100.0]] }}
+margin    = {{ points = [[2024, -0.1], [2026, 0.4]] }}
+valuation = {{ points = [[2024, 50.0], [2026, 200.0]] }}
+"#,
+            toml_string(t),
+            40 + i
+        ));
+    }
+    text
+}
+
+/// Writes `text` as `file` in `dir` and returns its path.
+fn model_file(dir: &Path, file: &str, text: &str) -> PathBuf {
+    let path = dir.join(file);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Trajectory names alike under one case mapping only: `YILDIZ` and `Yıldız` upper-case
+/// alike (`ı` -> `I`) but lower-case apart (`I` -> `i`); so do `Σ` and `ς`, `ﬀ` and `FF`.
+/// The sheet names were compared lower-cased, so both kept their names; LibreOffice (which
+/// compares upper-cased) took them for one sheet, renamed one on load, and `Summary` then
+/// read the other trajectory's NPVs. Now either mapping makes them the same, and the later
+/// gets ` (2)`.
+#[test]
+fn regression_sheet_names_equal_under_one_case_mapping_were_kept_apart() {
+    use stakeshift::report::xlsx::sheet_names;
+    assert_eq!(sheet_names(&["YILDIZ", "Yıldız"]), ["YILDIZ", "Yıldız (2)"]);
+    assert_eq!(sheet_names(&["Σ", "ς", "σ"]), ["Σ", "ς (2)", "σ (3)"]);
+    assert_eq!(sheet_names(&["ﬀ", "FF", "ff"]), ["ﬀ", "FF (2)", "ff (3)"]);
+    assert_eq!(sheet_names(&["i", "ı", "I"]), ["i", "ı (2)", "I (3)"]);
+    // `Inputs` and `Summary` are taken the same way.
+    assert_eq!(
+        sheet_names(&["ınputs", "ſummary"]),
+        ["ınputs (2)", "ſummary (2)"]
+    );
+
+    let scratch = temp_dir("case-mappings");
+    let turk = model_file(
+        &scratch,
+        "turk.toml",
+        &small_model("edge names", &["YILDIZ", "Yıldız"]),
+    );
+    let casefold = model_file(
+        &scratch,
+        "casefold.toml",
+        &small_model("edge names", &["Σ", "ς", "i", "ı", "ﬀ", "FF"]),
+    );
+    let dir = compare_out(&turk, "turk");
+    assert_eq!(check_against_csv(&dir), ["YILDIZ", "Yıldız (2)"]);
+    let dir = compare_out(&casefold, "casefold");
+    assert_eq!(
+        check_against_csv(&dir),
+        ["Σ", "ς (2)", "i", "ı (2)", "ﬀ", "FF (2)"]
+    );
+    // A spreadsheet that compares sheet names upper-cased reads each trajectory's own NPVs.
+    if let Some(tool) = soffice() {
+        for model in [&turk, &casefold] {
+            check_recalculated_at(tool, model, "0.12", &scratch);
+        }
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+}
+
+/// Whether every character of an XML document is one XML 1.0 allows (its `Char`
+/// production), written or as a character reference (`&#xFFFF;`).
+fn xml_chars_allowed(xml: &str) -> Result<(), String> {
+    let allowed = |c: u32| matches!(c, 0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF);
+    if let Some(c) = xml.chars().find(|c| !allowed(u32::from(*c))) {
+        return Err(format!("the character U+{:04X}", u32::from(c)));
+    }
+    for reference in xml.split("&#").skip(1) {
+        let body = reference.split(';').next().unwrap();
+        let code = match body.strip_prefix('x') {
+            Some(hex) => u32::from_str_radix(hex, 16),
+            None => body.parse(),
+        }
+        .map_err(|_| format!("a malformed character reference &#{body};"))?;
+        if !allowed(code) {
+            return Err(format!("the character reference &#{body};"));
+        }
+    }
+    Ok(())
+}
+
+/// U+FFFE and U+FFFF, which XML 1.0 forbids, in a trajectory's name went raw into the sheet's
+/// name in `xl/workbook.xml` (an XML attribute, which rust_xlsxwriter does not escape them
+/// in), and the file was malformed. Now a sheet name has `_` for them, the document's title
+/// U+FFFD; cells keep them, in the `_xFFFF_` escape.
+#[test]
+fn regression_xml_forbidden_characters_in_a_name_made_the_workbook_malformed() {
+    let scratch = temp_dir("xml-chars-model");
+    let model_text = small_model("edge\u{FFFF} names\u{FFFE}", &["a\u{FFFF}b", "c\u{FFFE}"])
+        .replace("\"USD m\"", "\"USD\u{FFFF} m\"")
+        .replace("\"Split\"", "\"Sp\u{FFFE}lit\"")
+        .replace("\"founders\"", "\"foun\u{FFFF}ders\"");
+    let model = model_file(&scratch, "ffff.toml", &model_text);
+    let dir = compare_out(&model, "xml-chars");
+    let workbook = dir.join("stakeshift.xlsx");
+
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&workbook).unwrap()).unwrap();
+    let mut parts = 0;
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        if name.ends_with(".xml") || name.ends_with(".rels") {
+            let mut xml = String::new();
+            entry.read_to_string(&mut xml).unwrap();
+            if let Err(what) = xml_chars_allowed(&xml) {
+                panic!("{name} holds {what}, which XML 1.0 does not allow");
+            }
+            parts += 1;
+        }
+    }
+    assert!(parts > 5, "{parts} XML parts");
+
+    // The sheet names, and every cell against the CSV (the names kept whole in cells).
+    assert_eq!(check_against_csv(&dir), ["a_b", "c_"]);
+    let mut book = Book::open(&workbook);
+    let inputs = book.values("Inputs");
+    assert_eq!(text(&at(&inputs, 1, 1)), "edge\u{FFFF} names\u{FFFE}");
+    // The document's title (escaped as element text, but `_xFFFF_` is the escape of cells,
+    // not of the document's properties) has U+FFFD for them.
+    let mut core = String::new();
+    zip::ZipArchive::new(std::fs::File::open(&workbook).unwrap())
+        .unwrap()
+        .by_name("docProps/core.xml")
+        .unwrap()
+        .read_to_string(&mut core)
+        .unwrap();
+    assert!(
+        core.contains("<dc:title>edge\u{FFFD} names\u{FFFD}</dc:title>"),
+        "{core}"
+    );
+    // And a spreadsheet opens it: LibreOffice converts it with the same sheets.
+    if let Some(tool) = soffice() {
+        let out = scratch.join("converted");
+        std::fs::create_dir_all(&out).unwrap();
+        let converted = recalculate(tool, &workbook, &out, &scratch.join("profile"));
+        let book = Book::open(&converted);
+        assert_eq!(book.xlsx.sheet_names(), ["Inputs", "Summary", "a_b", "c_"]);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&scratch);
+}
+
+/// Every cell of every sheet of the workbook at `path` that is a spreadsheet error.
+fn error_cells(path: &Path) -> Vec<String> {
+    let mut book = Book::open(path);
+    let mut errors = Vec::new();
+    for sheet in book.xlsx.sheet_names() {
+        let values = book.values(&sheet);
+        for (row, col, cell) in values.used_cells() {
+            if let Data::Error(e) = cell {
+                errors.push(format!("{sheet}!R{}C{}: {e:?}", row + 1, col + 1));
+            }
+        }
+    }
+    errors
+}
+
+/// The discount factor was `=1/(1+discount_rate)^(year-valuation_year)`: where (1+r)^n is
+/// beyond a double (a rate of 4 over 500 years; -0.9 with the valuation year the last), the
+/// power overflowed to #NUM! in a spreadsheet and with it every present value and NPV, while
+/// stakeshift's NPVs were finite. `(1+discount_rate)^(valuation_year-year)` is no cure in
+/// LibreOffice, whose `^` is #NUM! on underflow too;
+/// `=EXP((valuation_year-year)*LN(1+discount_rate))` is the same value and underflows to 0.
+#[test]
+fn regression_a_discount_factor_beyond_a_double_was_a_spreadsheet_error() {
+    let scratch = temp_dir("df-overflow");
+    let far = r#"name = "long horizon high rate"
+unit = "USD m"
+start_year = 2000
+end_year = 2499
+valuation_year = 2000
+discount_rate = 4.0
+
+[investor]
+party = "fund"
+contributions = [[2000, 10.0]]
+
+[profit_share]
+residual = "founders"
+
+[[profit_share.tiers]]
+name = "Split"
+shares = { fund = 0.5 }
+
+[equity]
+from_year = 2001
+stake = 0.20
+
+[[trajectories]]
+name = "flat"
+revenue   = { points = [[2000, 40.0]] }
+margin    = { points = [[2000, 0.2]] }
+valuation = { points = [[2000, 100.0]] }
+"#;
+    let near_minus_one = far
+        .replace("valuation_year = 2000", "valuation_year = 2499")
+        .replace("discount_rate = 4.0", "discount_rate = -0.9");
+    for (file, text) in [
+        ("dfover.toml", far.to_string()),
+        ("dfunder.toml", near_minus_one),
+    ] {
+        let model = model_file(&scratch, file, &text);
+        let dir = compare_out(&model, file);
+        check_against_csv(&dir);
+        let Some(tool) = soffice() else { continue };
+        let out = scratch.join(format!("{file}-recalculated"));
+        std::fs::create_dir_all(&out).unwrap();
+        let recalculated = recalculate(
+            tool,
+            &dir.join("stakeshift.xlsx"),
+            &out,
+            &scratch.join("profile"),
+        );
+        assert_eq!(error_cells(&recalculated), Vec::<String>::new(), "{file}");
+        // The recalculated NPVs are stakeshift's.
+        let (_, comparison) = read_csv(&dir.join("comparison.csv"));
+        let (_, summary) = read_csv(&dir.join("summary.csv"));
+        let mut book = Book::open(&recalculated);
+        let values = book.values("Summary");
+        for col in 1..=3 {
+            let v = number(&at(&values, 1, col));
+            let printed = &comparison[0][col as usize];
+            assert!(
+                matches_printed(v, printed),
+                "{file} col {col}: {v} vs {printed}"
+            );
+        }
+        let values = book.values("flat");
+        for (r, regime) in [(1, "profit_share"), (2, "equity")] {
+            let npv = number(&at(&values, r, 22));
+            let printed = &summary.iter().find(|s| s[1] == regime).unwrap()[5];
+            assert!(
+                matches_printed(npv, printed),
+                "{file} {regime}: {npv} vs {printed}"
+            );
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+}
+
+/// A name longer than Excel's 32,767 characters for a cell's text (a valid model: names have
+/// no limit) failed `compare --out` as a whole ("String exceeds Excel's limit"), writing no
+/// file at all. Now the workbook cuts text to the limit (counted in UTF-16 units, as
+/// rust_xlsxwriter counts) and the CSV files keep the whole name.
+#[test]
+fn regression_a_name_beyond_excels_cell_limit_failed_compare_out() {
+    let scratch = temp_dir("long-name-model");
+    let model_name = "M".repeat(40_000);
+    let long = "L".repeat(40_000);
+    // An emoji is two UTF-16 units: at unit 32,767 it does not fit and is left out whole.
+    let emoji = format!("{}\u{1F600}tail", "L".repeat(32_766));
+    let model = model_file(
+        &scratch,
+        "longname.toml",
+        &small_model(&model_name, &[&long, &emoji]),
+    );
+    let dir = compare_out(&model, "long-name");
+    for file in [
+        "summary.csv",
+        "yearly.csv",
+        "comparison.csv",
+        "stakeshift.xlsx",
+    ] {
+        assert!(dir.join(file).exists(), "{file}");
+    }
+    let (_, comparison) = read_csv(&dir.join("comparison.csv"));
+    assert_eq!(comparison[0][0], long);
+    assert_eq!(comparison[1][0], emoji);
+    let (_, yearly) = read_csv(&dir.join("yearly.csv"));
+    assert_eq!(yearly[0][0], long);
+
+    let mut book = Book::open(&dir.join("stakeshift.xlsx"));
+    let sheets = book.xlsx.sheet_names();
+    assert_eq!(
+        sheets[2..],
+        ["L".repeat(31), format!("{} (2)", "L".repeat(27))]
+    );
+    let summary = book.values("Summary");
+    assert_eq!(text(&at(&summary, 1, 0)), "L".repeat(32_767));
+    assert_eq!(text(&at(&summary, 2, 0)), "L".repeat(32_766));
+    let inputs = book.values("Inputs");
+    assert_eq!(text(&at(&inputs, 1, 0)), "name");
+    assert_eq!(text(&at(&inputs, 1, 1)), "M".repeat(32_767));
+    let first = book.values(&sheets[2]);
+    assert_eq!(text(&at(&first, 1, 0)), "L".repeat(32_767));
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&scratch);
+}
+
+/// `Inputs` names each input by the path `--set` takes, but wrote a key that is not a bare
+/// TOML key bare (`profit_share.tiers[1].shares.other guys`, where `--set` needs
+/// `shares."other guys"`), a trajectory named by digits bare (`trajectories[2030]`, which
+/// `--set` reads as the index 2030), and a contribution's amount under the contribution's
+/// path (`investor.contributions[0]`, which `--set` takes for the `[year, amount]` pair).
+/// Now every label, with the value beside it, is a `--set` that changes nothing.
+#[test]
+fn regression_inputs_labels_were_not_paths_set_reads() {
+    let scratch = temp_dir("labels-model");
+    let builtin = stakeshift::BUILTIN_MODEL;
+    let mut model_text = builtin[..builtin.find("\n[simulation]").unwrap()].to_string();
+    assert_eq!(model_text.matches(" others = ").count(), 2);
+    model_text = model_text.replace(" others = ", " \"other guys\" = ");
+    assert_eq!(model_text.matches("name = \"early-agi\"\n").count(), 1);
+    model_text = model_text.replace("name = \"early-agi\"\n", "name = \"2030\"\n");
+    let model = model_file(&scratch, "other-guys.toml", &model_text);
+    let dir = compare_out(&model, "labels");
+    check_inputs(&dir, &model_text);
+
+    let mut book = Book::open(&dir.join("stakeshift.xlsx"));
+    let inputs = book.values("Inputs");
+    let mut sets = Vec::new();
+    let mut labels = Vec::new();
+    let mut r = 1;
+    while let Data::String(label) = at(&inputs, r, 0) {
+        if let Err(e) = OverridePath::parse(&label) {
+            panic!("Inputs row {}: {label} is not a --set path: {e}", r + 1);
+        }
+        let value = match at(&inputs, r, 1) {
+            Data::String(s) => toml_string(&s),
+            Data::Bool(b) => b.to_string(),
+            Data::Float(f) => f.to_string(),
+            Data::Int(i) => i.to_string(),
+            other => panic!("{label}: {other:?}"),
+        };
+        sets.push(format!("{label}={value}"));
+        labels.push(label);
+        r += 1;
+    }
+    for expected in [
+        "profit_share.tiers[1].shares.\"other guys\"",
+        "profit_share.tiers[1].until.\"other guys\"",
+        "trajectories[\"2030\"].agi_year",
+        "investor.contributions[0][1]",
+    ] {
+        assert!(
+            labels.iter().any(|l| l == expected),
+            "{expected}: {labels:?}"
+        );
+    }
+    // Each label with its value is a `--set` that runs and changes nothing.
+    let again = temp_dir("labels-set");
+    let mut command = stakeshift();
+    command.arg("compare").arg(&model).arg("--out").arg(&again);
+    for set in &sets {
+        command.arg("--set").arg(set);
+    }
+    command.assert().success();
+    for file in ["comparison.csv", "summary.csv", "yearly.csv"] {
+        assert_eq!(
+            std::fs::read_to_string(dir.join(file)).unwrap(),
+            std::fs::read_to_string(again.join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&again);
+    let _ = std::fs::remove_dir_all(&scratch);
+}
+
+/// A name cut to 31 characters that ended in an apostrophe lost it after being checked
+/// against the names taken, so `aaa...a'x` (30 a's) became `aaa...a`, the sheet name of an
+/// earlier trajectory `aaa...a`, and the workbook, with the whole of `compare --out`, failed
+/// ("Worksheet name ... has already been used"). The apostrophe is now dropped first.
+#[test]
+fn regression_a_name_cut_before_an_apostrophe_took_a_sheet_name_already_taken() {
+    use stakeshift::report::xlsx::sheet_names;
+    let a30 = "a".repeat(30);
+    let quoted = format!("{a30}'x");
+    assert_eq!(
+        sheet_names(&[&a30, &quoted]),
+        [a30.clone(), format!("{} (2)", "a".repeat(27))]
+    );
+    let scratch = temp_dir("apostrophe-model");
+    let model = model_file(
+        &scratch,
+        "apostrophe.toml",
+        &small_model("x", &[&a30, &quoted]),
+    );
+    let dir = compare_out(&model, "apostrophe");
+    check_against_csv(&dir);
+    let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&scratch);
 }

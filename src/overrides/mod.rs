@@ -327,6 +327,43 @@ fn unquote(s: &str) -> &str {
         .unwrap_or(s)
 }
 
+/// Whether `key` may be written bare in a PATH: a TOML bare key, letters, digits, `_` and
+/// `-` ([`OverridePath::parse`] takes nothing else unquoted).
+fn is_bare_key(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// A key as a PATH names it, the way [`OverridePath::parse`] reads it back: bare if it is a
+/// bare key (`microsoft`), else in double quotes (`"other guys"`). The parser has no escapes:
+/// a key holding `"` cannot be named (nor one holding `=` or `[`, where `--set` splits
+/// `PATH=VALUE`).
+pub fn key_segment(key: &str) -> String {
+    if is_bare_key(key) {
+        key.to_string()
+    } else {
+        format!("\"{key}\"")
+    }
+}
+
+/// A `[NAME]` as a PATH names an element by its `name`, read back by
+/// [`OverridePath::parse`] as that name: bare where the parser keeps it as written (`[base]`,
+/// `[Yıldız]`), in double quotes where it would not: all digits (an index), empty, spaces at
+/// either end (trimmed), or quotes at both ends (stripped). A name holding `]` cannot be
+/// named (the first `]` closes it).
+pub fn name_segment(name: &str) -> String {
+    let read_otherwise = name.chars().all(|c| c.is_ascii_digit())
+        || name.trim() != name
+        || (name.starts_with('"') && name.ends_with('"'));
+    if read_otherwise {
+        format!("[\"{name}\"]")
+    } else {
+        format!("[{name}]")
+    }
+}
+
 /// A path in its canonical form: names resolved to indexes (`trajectories[0].agi_year`),
 /// the form the model's own error messages use.
 pub fn render_segments(segments: &[Segment]) -> String {
@@ -337,18 +374,10 @@ pub fn render_segments(segments: &[Segment]) -> String {
                 if !out.is_empty() {
                     out.push('.');
                 }
-                if k.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-                {
-                    out.push_str(k);
-                } else {
-                    out.push('"');
-                    out.push_str(k);
-                    out.push('"');
-                }
+                out.push_str(&key_segment(k));
             }
             Segment::Index(i) => out.push_str(&format!("[{i}]")),
-            Segment::Name(n) => out.push_str(&format!("[{n}]")),
+            Segment::Name(n) => out.push_str(&name_segment(n)),
         }
     }
     out
@@ -426,6 +455,54 @@ mod tests {
         ] {
             assert!(OverridePath::parse(bad).is_err(), "{bad:?} parsed");
         }
+    }
+
+    /// Every key and name written by [`key_segment`] and [`name_segment`] parses back as
+    /// itself.
+    #[test]
+    fn quoted_segments_parse_back() {
+        for k in [
+            "microsoft",
+            "big-co_2",
+            "other guys",
+            "Yıldız",
+            "a.b",
+            "",
+            "x[0]",
+            "a'b",
+        ] {
+            let path = format!("shares.{}", key_segment(k));
+            assert_eq!(
+                OverridePath::parse(&path).unwrap().target,
+                Target::Key(vec![key("shares"), key(k)]),
+                "{path}"
+            );
+        }
+        for n in [
+            "base",
+            "2030",
+            "",
+            " padded ",
+            "\"q\"",
+            "other guys",
+            "a.b",
+            "Σ",
+            "a\"b",
+        ] {
+            let path = format!("trajectories{}.agi_year", name_segment(n));
+            assert_eq!(
+                OverridePath::parse(&path).unwrap().target,
+                Target::Key(vec![
+                    key("trajectories"),
+                    Segment::Name(n.into()),
+                    key("agi_year")
+                ]),
+                "{path}"
+            );
+        }
+        assert_eq!(name_segment("base"), "[base]");
+        assert_eq!(name_segment("2030"), "[\"2030\"]");
+        assert_eq!(key_segment("other guys"), "\"other guys\"");
     }
 
     #[test]

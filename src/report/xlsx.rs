@@ -25,9 +25,11 @@
 //! cell looks (amounts 2 places, rates and stakes as percentages), never the value.
 //!
 //! Text (a trajectory's or party's name) goes into string cells, which a spreadsheet never
-//! evaluates, so a name such as `=HYPERLINK(...)` stays the text it is. Sheet names are made
-//! legal for Excel (none of `[]:*?/\`, at most 31 characters, no apostrophe at either end,
-//! unique ignoring case) and quoted wherever a formula names them.
+//! evaluates, so a name such as `=HYPERLINK(...)` stays the text it is; text beyond Excel's
+//! 32,767 characters for a cell is cut there (the CSV files keep it whole). Sheet names are
+//! made legal for Excel (none of `[]:*?/\`, at most 31 characters, no apostrophe at either
+//! end, unique ignoring case under either case mapping) and quoted wherever a formula names
+//! them.
 //!
 //! The bytes depend only on the results: the document's creation time is fixed, and the zip
 //! entries carry rust_xlsxwriter's fixed timestamp.
@@ -65,6 +67,7 @@ use crate::compare::Comparison;
 use crate::engine::{Num, Regime, TrajectoryResult};
 use crate::error::Error;
 use crate::model::{Model, RevenueShare};
+use crate::overrides::{key_segment, name_segment};
 use crate::report::columns::{self, COMPARISON, Column, REGIMES, Value};
 
 /// The file name `compare --out` writes.
@@ -118,6 +121,9 @@ const COL_NPV: u16 = COL_NPV_REGIME + 2;
 
 /// Excel's limit on a sheet name's length.
 const SHEET_NAME_MAX: usize = 31;
+
+/// Excel's limit on a cell's text, in UTF-16 units (rust_xlsxwriter refuses longer text).
+const CELL_TEXT_MAX: usize = 32_767;
 
 /// The fixed creation time in the document properties (without it every run would stamp
 /// the clock into the file and no two runs would be byte-identical).
@@ -230,7 +236,7 @@ fn build(model: &Model, comparison: &Comparison) -> Result<Vec<u8>, XlsxError> {
     let created = ExcelDateTime::from_ymd(CREATED.0, CREATED.1, CREATED.2)?;
     workbook.set_properties(
         &DocProperties::new()
-            .set_title(&model.name)
+            .set_title(xml_legal(&model.name).as_ref())
             .set_comment("Written by stakeshift: discount factors, present values, NPVs, the advantage and the winner are formulas on the Inputs sheet's discount_rate and valuation_year.")
             .set_creation_datetime(&created),
     );
@@ -322,7 +328,9 @@ fn inputs(model: &Model) -> Vec<Input> {
         model.party_name(model.investor.party),
     ));
     for (i, c) in model.investor.contributions.iter().enumerate() {
-        let mut row = amount(format!("investor.contributions[{i}]"), c.amount);
+        // The amount's own path (a contribution is `[year, amount]`), so that the label is a
+        // `--set` path for the value beside it; the year goes in the unit.
+        let mut row = amount(format!("investor.contributions[{i}][1]"), c.amount);
         row.unit = format!("{unit}, paid in {}", c.year);
         out.push(row);
     }
@@ -345,13 +353,13 @@ fn inputs(model: &Model) -> Vec<Input> {
         out.push(text(format!("{at}.name"), &tier.name));
         for (party, share) in &tier.shares {
             out.push(rate(
-                format!("{at}.shares.{}", model.party_name(*party)),
+                format!("{at}.shares.{}", key_segment(model.party_name(*party))),
                 *share,
             ));
         }
         for (party, until) in &tier.until {
             out.push(amount(
-                format!("{at}.until.{}", model.party_name(*party)),
+                format!("{at}.until.{}", key_segment(model.party_name(*party))),
                 *until,
             ));
         }
@@ -407,7 +415,10 @@ fn inputs(model: &Model) -> Vec<Input> {
     }
     for t in &model.trajectories {
         if let Some(agi) = t.agi_year {
-            out.push(year(&format!("trajectories[{}].agi_year", t.name), agi));
+            out.push(year(
+                &format!("trajectories{}.agi_year", name_segment(&t.name)),
+                agi,
+            ));
         }
     }
     out
@@ -419,7 +430,7 @@ fn write_header(
     formats: &Formats,
 ) -> Result<(), XlsxError> {
     for (col, name) in columns.iter().enumerate() {
-        sheet.write_string_with_format(0, col as u16, *name, &formats.header)?;
+        write_text(sheet, 0, col as u16, name, Some(&formats.header))?;
     }
     sheet.set_freeze_panes(1, 0)?;
     Ok(())
@@ -447,25 +458,27 @@ fn write_inputs(
     write_header(sheet, &header, formats)?;
     for (i, input) in inputs.iter().enumerate() {
         let row = i as u32 + 1;
-        sheet.write_string(row, 0, &input.path)?;
+        write_text(sheet, row, 0, &input.path, None)?;
         match &input.value {
             InputValue::Number(v, kind) => {
                 sheet.write_number_with_format(row, 1, to_f64(*v), formats.of(*kind))?;
             }
             InputValue::Text(s) => {
-                sheet.write_string(row, 1, s)?;
+                write_text(sheet, row, 1, s, None)?;
             }
             InputValue::Bool(b) => {
                 sheet.write_boolean(row, 1, *b)?;
             }
         }
-        sheet.write_string(row, 2, &input.unit)?;
+        write_text(sheet, row, 2, &input.unit, None)?;
     }
     let note_row = inputs.len() as u32 + 2;
-    sheet.write_string(
+    write_text(
+        sheet,
         note_row,
         0,
         "discount_rate and valuation_year drive every discount factor, present value, NPV, advantage and winner in this workbook: change them here and the workbook recomputes. The other inputs shape the yearly flows the engine computed; to change those, rerun stakeshift (compare --out).",
+        None,
     )?;
     let widest = |f: fn(&Input) -> usize| inputs.iter().map(f).max().unwrap_or(0);
     set_width(
@@ -490,6 +503,58 @@ fn write_inputs(
         widest(|i| super::display_width(&i.unit)),
     )?;
     Ok(())
+}
+
+/// Every text cell of the workbook is written here: cut to Excel's limit for a cell's text,
+/// 32,767 UTF-16 units as rust_xlsxwriter counts them (an emoji is two), never inside a
+/// character. Only the workbook is cut: a model's names have no limit, and the CSV and JSON
+/// files keep them whole; without the cut a longer name failed the whole of `compare --out`.
+fn write_text(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    text: &str,
+    format: Option<&Format>,
+) -> Result<(), XlsxError> {
+    let text = cut_utf16(text, CELL_TEXT_MAX);
+    match format {
+        Some(format) => sheet.write_string_with_format(row, col, text, format)?,
+        None => sheet.write_string(row, col, text)?,
+    };
+    Ok(())
+}
+
+/// The longest start of `s` that is at most `units` UTF-16 units long (Excel counts text in
+/// those: an emoji is two), never cut inside a character.
+fn cut_utf16(s: &str, units: usize) -> &str {
+    let mut used = 0;
+    for (i, c) in s.char_indices() {
+        used += c.len_utf16();
+        if used > units {
+            return &s[..i];
+        }
+    }
+    s
+}
+
+/// `s` with the characters XML 1.0 does not allow in a document, U+FFFE and U+FFFF, as
+/// U+FFFD (the replacement character). The model refuses control characters in its text but
+/// not these two; rust_xlsxwriter escapes them in cells (`_xFFFF_`) but writes text in XML
+/// attributes (a sheet's name in `xl/workbook.xml`) as it is, which made the file malformed.
+fn xml_legal(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains(is_xml_illegal) {
+        s.chars()
+            .map(|c| if is_xml_illegal(c) { '\u{FFFD}' } else { c })
+            .collect::<String>()
+            .into()
+    } else {
+        s.into()
+    }
+}
+
+/// A character XML 1.0 forbids that a model's text may hold (it refuses control characters).
+fn is_xml_illegal(c: char) -> bool {
+    matches!(c, '\u{FFFE}' | '\u{FFFF}')
 }
 
 /// A cell's A1 name, relative (`P2`).
@@ -552,11 +617,16 @@ fn write_trajectory(
                 let col = col as u16;
                 match (col, value) {
                     (_, Value::Text(text)) => {
-                        sheet.write_string(row, col, text)?;
+                        write_text(sheet, row, col, text, None)?;
                     }
                     (COL_DISCOUNT_FACTOR, value) => {
+                        // (1+r)^-(year - valuation_year) as EXP of its logarithm: where the
+                        // power is beyond a double (a rate of 4 over 500 years; -0.9 with
+                        // the valuation year the last) the factor is below 1e-308 and EXP
+                        // underflows to 0, while `1/(1+r)^n` overflows to #NUM! and, in
+                        // LibreOffice, so does `(1+r)^-n` (its `^` is an error on underflow).
                         let formula = format!(
-                            "=1/(1+discount_rate)^({}-valuation_year)",
+                            "=EXP((valuation_year-{})*LN(1+discount_rate))",
                             cell(row, COL_YEAR)
                         );
                         let value = Formula::new(formula).set_result(result_text(number(value)));
@@ -582,7 +652,7 @@ fn write_trajectory(
 
         // The NPV block: one row per regime.
         let block_row = npv_row(regime);
-        sheet.write_string(block_row, COL_NPV_REGIME, regime.as_str())?;
+        write_text(sheet, block_row, COL_NPV_REGIME, regime.as_str(), None)?;
         sheet.write_number_with_format(
             block_row,
             COL_TERMINAL_VALUE,
@@ -604,7 +674,7 @@ fn write_trajectory(
         (COL_TERMINAL_VALUE, "terminal_value"),
         (COL_NPV, "npv"),
     ] {
-        sheet.write_string_with_format(0, col, name, &formats.header)?;
+        write_text(sheet, 0, col, name, Some(&formats.header))?;
         set_width(sheet, col, name, 14)?;
     }
     for (col, (name, kind)) in yearly_kinds().enumerate() {
@@ -634,7 +704,7 @@ fn write_summary(
     for (i, (t, name)) in comparison.trajectories.iter().zip(sheet_names).enumerate() {
         let row = i as u32 + 1;
         let npv = |regime| format!("={}!{}", quoted(name), cell(npv_row(regime), COL_NPV));
-        sheet.write_string(row, SUMMARY_TRAJECTORY, &t.name)?;
+        write_text(sheet, row, SUMMARY_TRAJECTORY, &t.name, None)?;
         for c in SUMMARY_SHOWN {
             let col = summary_position(c.name);
             let result = result_text(number((c.value)(t)));
@@ -690,21 +760,28 @@ fn write_summary(
 }
 
 /// Legal, unique sheet names for the trajectories, in their order: Excel's forbidden
-/// characters `[]:*?/\` (and control characters) become `_`, apostrophes at either end
-/// are dropped, names are cut to 31 characters (as Excel counts them, in UTF-16 units: an
-/// emoji is two), and a name equal (ignoring case) to an
-/// earlier one, to `Inputs`, `Summary` or Excel's reserved `History` gets ` (2)`, ` (3)`...
+/// characters `[]:*?/\` (and control characters, and U+FFFE and U+FFFF, which XML forbids)
+/// become `_`, apostrophes at either end are dropped, names are cut to 31 characters (as
+/// Excel counts them, in UTF-16 units: an emoji is two), and a name the same ignoring case
+/// as an earlier one, as `Inputs`, `Summary` or Excel's reserved `History` gets ` (2)`,
+/// ` (3)`...
+///
+/// "The same ignoring case" is either case mapping: two names are the same when they agree
+/// lower-cased then upper-cased, or upper-cased then lower-cased ([`case_keys`]). Lower-casing
+/// alone kept `YILDIZ` and `Yıldız` (also `Σ` and `ς`, `ﬀ` and `FF`) apart, which
+/// LibreOffice, comparing upper-cased, takes for one sheet: it renamed one on load and
+/// `Summary`'s formulas read the other trajectory's NPVs.
 pub fn sheet_names(trajectories: &[&str]) -> Vec<String> {
-    let mut taken: Vec<String> = [INPUTS_SHEET, SUMMARY_SHEET, "History"]
-        .iter()
-        .map(|s| s.to_lowercase())
-        .collect();
+    let mut taken = std::collections::HashSet::new();
+    for reserved in [INPUTS_SHEET, SUMMARY_SHEET, "History"] {
+        taken.extend(case_keys(reserved));
+    }
     let mut out = Vec::with_capacity(trajectories.len());
     for name in trajectories {
         let cleaned: String = name
             .chars()
             .map(|c| {
-                if "[]:*?/\\".contains(c) || c.is_control() {
+                if "[]:*?/\\".contains(c) || c.is_control() || is_xml_illegal(c) {
                     '_'
                 } else {
                     c
@@ -715,37 +792,35 @@ pub fn sheet_names(trajectories: &[&str]) -> Vec<String> {
         if base.trim().is_empty() {
             base = "trajectory".into();
         }
-        // Excel counts a name's length in UTF-16 units (an emoji is two): cut by those, and
-        // never inside a character.
-        let cut = |s: &str, n: usize| -> String {
-            let mut units = 0;
-            s.chars()
-                .take_while(|c| {
-                    units += c.len_utf16();
-                    units <= n
-                })
-                .collect()
+        // The name cut to `room` units, without the apostrophes cutting may leave at its
+        // end (dropped before the name is checked against those taken: dropped after, they
+        // could make it one already taken, and the workbook failed to build).
+        let fit = |room: usize| {
+            let cut = cut_utf16(&base, room).trim_end_matches('\'');
+            if cut.is_empty() { "trajectory" } else { cut }.to_string()
         };
-        let mut candidate = cut(&base, SHEET_NAME_MAX);
+        let mut candidate = fit(SHEET_NAME_MAX);
         let mut n = 2;
-        while taken.contains(&candidate.to_lowercase()) {
+        while case_keys(&candidate).iter().any(|k| taken.contains(k)) {
             let suffix = format!(" ({n})");
-            let room = SHEET_NAME_MAX - suffix.chars().count();
-            // Cutting may leave an apostrophe at the end; the suffix keeps it off the end.
-            candidate = format!("{}{suffix}", cut(&base, room));
+            candidate = format!("{}{suffix}", fit(SHEET_NAME_MAX - suffix.len()));
             n += 1;
         }
-        // Cutting may also leave an apostrophe at the end of an unsuffixed name.
-        while candidate.ends_with('\'') {
-            candidate.pop();
-            if candidate.is_empty() {
-                candidate = "trajectory".into();
-            }
-        }
-        taken.push(candidate.to_lowercase());
+        taken.extend(case_keys(&candidate));
         out.push(candidate);
     }
     out
+}
+
+/// The two keys under which a sheet name is taken: lower-cased then upper-cased, and
+/// upper-cased then lower-cased. Two names clash when either key is the same (`Yıldız` and
+/// `YILDIZ` upper-case alike; so do `ς` and `Σ`, `ﬀ` and `FF`). The keys are kept apart by
+/// a tag, so that one name's first key never meets another's second.
+fn case_keys(name: &str) -> [(bool, String); 2] {
+    [
+        (false, name.to_lowercase().to_uppercase()),
+        (true, name.to_uppercase().to_lowercase()),
+    ]
 }
 
 #[cfg(test)]
@@ -893,7 +968,7 @@ mod tests {
             let excel = row + 1;
             assert_eq!(
                 formula(row, "discount_factor"),
-                format!("1/(1+discount_rate)^({year}{excel}-valuation_year)")
+                format!("EXP((valuation_year-{year}{excel})*LN(1+discount_rate))")
             );
             assert_eq!(
                 formula(row, "present_value"),
