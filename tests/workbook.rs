@@ -1144,3 +1144,24 @@ fn regression_a_name_cut_before_an_apostrophe_took_a_sheet_name_already_taken() 
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&scratch);
 }
+
+/// The trajectory sheets keep their rows in a temporary file (low-memory mode: the largest
+/// model's workbook took 2.3 GB in memory). Where no temporary file can be made (TMPDIR a
+/// directory that does not exist) `compare --out` failed with "Temporary file error"; the
+/// workbook is then built in memory, with the same cells, checked here against the CSVs as
+/// every workbook is.
+#[test]
+fn regression_without_a_writable_temporary_directory_the_workbook_is_still_written() {
+    let dir = temp_dir("no-tmpdir");
+    stakeshift()
+        .env("TMPDIR", dir.join("does-not-exist"))
+        .arg("compare")
+        .arg(repo("models/msft-openai.toml"))
+        .arg("--out")
+        .arg(&dir)
+        .assert()
+        .success();
+    let sheets = check_against_csv(&dir);
+    assert_eq!(sheets.len(), 6);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -64,7 +64,7 @@ use rust_xlsxwriter::{
 };
 
 use crate::compare::Comparison;
-use crate::engine::{Num, Regime, TrajectoryResult};
+use crate::engine::{Num, Regime, TrajectoryResult, YearRow};
 use crate::error::Error;
 use crate::model::{Model, RevenueShare};
 use crate::overrides::{key_segment, name_segment};
@@ -224,13 +224,29 @@ fn result_text(value: f64) -> String {
 
 /// `stakeshift.xlsx` for `comparison` of `model`, as bytes.
 pub fn render(model: &Model, comparison: &Comparison) -> Result<Vec<u8>, Error> {
-    build(model, comparison).map_err(|e| Error::Export {
+    // Trajectory sheets keep one row in memory and the rest in temporary files; where none
+    // can be made (no writable temporary directory), the workbook is built in memory.
+    match build(model, comparison, Sheets::LowMemory) {
+        Err(XlsxError::TempFileError(..)) => build(model, comparison, Sheets::InMemory),
+        built => built,
+    }
+    .map_err(|e| Error::Export {
         file: FILE_NAME.into(),
         message: e.to_string(),
     })
 }
 
-fn build(model: &Model, comparison: &Comparison) -> Result<Vec<u8>, XlsxError> {
+/// How the trajectory sheets hold their cells until the workbook is saved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sheets {
+    /// One row in memory, the rows before it in a temporary file: a 500-trajectory,
+    /// 500-year model's workbook (12.5 million cells) took 2.3 GB in memory, 0.5 GB so.
+    LowMemory,
+    /// Every cell in memory.
+    InMemory,
+}
+
+fn build(model: &Model, comparison: &Comparison, sheets: Sheets) -> Result<Vec<u8>, XlsxError> {
     let formats = Formats::new();
     let mut workbook = Workbook::new();
     let created = ExcelDateTime::from_ymd(CREATED.0, CREATED.1, CREATED.2)?;
@@ -266,7 +282,10 @@ fn build(model: &Model, comparison: &Comparison) -> Result<Vec<u8>, XlsxError> {
     sheet.set_active(true);
 
     for (t, sheet_name) in comparison.trajectories.iter().zip(&sheet_names) {
-        let sheet = workbook.add_worksheet();
+        let sheet = match sheets {
+            Sheets::LowMemory => workbook.add_worksheet_with_low_memory()?,
+            Sheets::InMemory => workbook.add_worksheet(),
+        };
         sheet.set_name(sheet_name)?;
         write_trajectory(sheet, t, &formats)?;
     }
@@ -587,88 +606,11 @@ fn write_trajectory(
     t: &TrajectoryResult,
     formats: &Formats,
 ) -> Result<(), XlsxError> {
+    // The sheet keeps one row in memory (`add_worksheet_with_low_memory`: a 500-trajectory,
+    // 500-year model's workbook held 12.5 million cells, 2 GB), so everything is written in
+    // row order: the header row, then each yearly row with the NPV block's line that sits
+    // beside it (rows 1 and 2, one per regime).
     write_header(sheet, &YEARLY_COLUMNS, formats)?;
-    // Keep the trajectory, regime and year in view when scrolling right.
-    sheet.set_freeze_panes(1, columns::YEARLY_KEYS.len() as u16)?;
-    // Each column's number format is the column's, which its cells written without a format
-    // take (rust_xlsxwriter writes it into each cell): looking a cell's format up by value
-    // hashed the whole `Format` once a cell, a third of the time of a large workbook (500
-    // trajectories of 500 years).
-    for (col, (_, kind)) in yearly_kinds().enumerate() {
-        if kind != Kind::Text {
-            sheet.set_column_format(col as u16, formats.of(kind))?;
-        }
-    }
-    let mut row = 1u32;
-    for regime in REGIMES {
-        let result = t.regime(regime);
-        let first = row;
-        for r in &result.rows {
-            let keys = columns::YEARLY_KEYS
-                .iter()
-                .map(|k| k.format)
-                .zip(columns::yearly_keys(&t.name, regime, r));
-            let values = columns::YEARLY.iter().map(|c| (c.format, (c.value)(r)));
-            for (col, value) in keys
-                .map(|(_, v)| v)
-                .chain(values.map(|(_, v)| v))
-                .enumerate()
-            {
-                let col = col as u16;
-                match (col, value) {
-                    (_, Value::Text(text)) => {
-                        write_text(sheet, row, col, text, None)?;
-                    }
-                    (COL_DISCOUNT_FACTOR, value) => {
-                        // (1+r)^-(year - valuation_year) as EXP of its logarithm: where the
-                        // power is beyond a double (a rate of 4 over 500 years; -0.9 with
-                        // the valuation year the last) the factor is below 1e-308 and EXP
-                        // underflows to 0, while `1/(1+r)^n` overflows to #NUM! and, in
-                        // LibreOffice, so does `(1+r)^-n` (its `^` is an error on underflow).
-                        let formula = format!(
-                            "=EXP((valuation_year-{})*LN(1+discount_rate))",
-                            cell(row, COL_YEAR)
-                        );
-                        let value = Formula::new(formula).set_result(result_text(number(value)));
-                        sheet.write_formula(row, col, value)?;
-                    }
-                    (COL_PRESENT_VALUE, value) => {
-                        let formula = format!(
-                            "={}*{}",
-                            cell(row, COL_CASH_FLOW),
-                            cell(row, COL_DISCOUNT_FACTOR)
-                        );
-                        let value = Formula::new(formula).set_result(result_text(number(value)));
-                        sheet.write_formula(row, col, value)?;
-                    }
-                    (_, value) => {
-                        sheet.write_number(row, col, number(value))?;
-                    }
-                }
-            }
-            row += 1;
-        }
-        let last = row - 1;
-
-        // The NPV block: one row per regime.
-        let block_row = npv_row(regime);
-        write_text(sheet, block_row, COL_NPV_REGIME, regime.as_str(), None)?;
-        sheet.write_number_with_format(
-            block_row,
-            COL_TERMINAL_VALUE,
-            to_f64(result.measures.terminal_value),
-            &formats.amount,
-        )?;
-        let formula = format!(
-            "=SUM({}:{})+{}*{}",
-            cell(first, COL_PRESENT_VALUE),
-            cell(last, COL_PRESENT_VALUE),
-            cell(block_row, COL_TERMINAL_VALUE),
-            cell(last, COL_DISCOUNT_FACTOR),
-        );
-        let value = Formula::new(formula).set_result(result_text(to_f64(result.measures.npv)));
-        sheet.write_formula_with_format(block_row, COL_NPV, value, &formats.amount)?;
-    }
     for (col, name) in [
         (COL_NPV_REGIME, "regime"),
         (COL_TERMINAL_VALUE, "terminal_value"),
@@ -685,6 +627,114 @@ fn write_trajectory(
         };
         set_width(sheet, col as u16, name, content)?;
     }
+    // Keep the trajectory, regime and year in view when scrolling right.
+    sheet.set_freeze_panes(1, columns::YEARLY_KEYS.len() as u16)?;
+    // Each column's number format is the column's, which its cells written without a format
+    // take (rust_xlsxwriter writes it into each cell): looking a cell's format up by value
+    // hashed the whole `Format` once a cell, a third of the time of a large workbook (500
+    // trajectories of 500 years).
+    for (col, (_, kind)) in yearly_kinds().enumerate() {
+        if kind != Kind::Text {
+            sheet.set_column_format(col as u16, formats.of(kind))?;
+        }
+    }
+    // Each regime's first and last row (every regime has a row for every year, at least one).
+    let mut spans = Vec::new();
+    let mut next = 1u32;
+    for regime in REGIMES {
+        let rows = t.regime(regime).rows.len() as u32;
+        spans.push((regime, next, next + rows.max(1) - 1));
+        next += rows;
+    }
+    let mut row = 1u32;
+    for regime in REGIMES {
+        for r in &t.regime(regime).rows {
+            write_yearly_row(sheet, row, &t.name, regime, r)?;
+            if let Some(&(block, first, last)) = spans.iter().find(|(g, _, _)| npv_row(*g) == row) {
+                write_npv_line(sheet, t, block, first, last, formats)?;
+            }
+            row += 1;
+        }
+    }
+    Ok(())
+}
+
+/// One yearly row of a trajectory sheet: the columns of `yearly.csv`, with the discount
+/// factor and the present value as formulas.
+fn write_yearly_row(
+    sheet: &mut Worksheet,
+    row: u32,
+    trajectory: &str,
+    regime: Regime,
+    r: &YearRow,
+) -> Result<(), XlsxError> {
+    let keys = columns::yearly_keys(trajectory, regime, r);
+    let values = columns::YEARLY.iter().map(|c| (c.value)(r));
+    for (col, value) in keys.into_iter().chain(values).enumerate() {
+        let col = col as u16;
+        match (col, value) {
+            (_, Value::Text(text)) => {
+                write_text(sheet, row, col, text, None)?;
+            }
+            (COL_DISCOUNT_FACTOR, value) => {
+                // (1+r)^-(year - valuation_year) as EXP of its logarithm: where the power is
+                // beyond a double (a rate of 4 over 500 years; -0.9 with the valuation year
+                // the last) the factor is below 1e-308 and EXP underflows to 0, while
+                // `1/(1+r)^n` overflows to #NUM! and, in LibreOffice, so does `(1+r)^-n` (its
+                // `^` is an error on underflow).
+                let formula = format!(
+                    "=EXP((valuation_year-{})*LN(1+discount_rate))",
+                    cell(row, COL_YEAR)
+                );
+                let value = Formula::new(formula).set_result(result_text(number(value)));
+                sheet.write_formula(row, col, value)?;
+            }
+            (COL_PRESENT_VALUE, value) => {
+                let formula = format!(
+                    "={}*{}",
+                    cell(row, COL_CASH_FLOW),
+                    cell(row, COL_DISCOUNT_FACTOR)
+                );
+                let value = Formula::new(formula).set_result(result_text(number(value)));
+                sheet.write_formula(row, col, value)?;
+            }
+            (_, value) => {
+                sheet.write_number(row, col, number(value))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A regime's line of the NPV block, right of the yearly rows: the regime, its terminal
+/// value, and its NPV as the sum of its rows' present values (rows `first..=last`) plus the
+/// terminal value discounted with the last row's factor.
+fn write_npv_line(
+    sheet: &mut Worksheet,
+    t: &TrajectoryResult,
+    regime: Regime,
+    first: u32,
+    last: u32,
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    let result = t.regime(regime);
+    let row = npv_row(regime);
+    write_text(sheet, row, COL_NPV_REGIME, regime.as_str(), None)?;
+    sheet.write_number_with_format(
+        row,
+        COL_TERMINAL_VALUE,
+        to_f64(result.measures.terminal_value),
+        &formats.amount,
+    )?;
+    let formula = format!(
+        "=SUM({}:{})+{}*{}",
+        cell(first, COL_PRESENT_VALUE),
+        cell(last, COL_PRESENT_VALUE),
+        cell(row, COL_TERMINAL_VALUE),
+        cell(last, COL_DISCOUNT_FACTOR),
+    );
+    let value = Formula::new(formula).set_result(result_text(to_f64(result.measures.npv)));
+    sheet.write_formula_with_format(row, COL_NPV, value, &formats.amount)?;
     Ok(())
 }
 
