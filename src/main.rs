@@ -14,6 +14,15 @@ static PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
 const MAX_WARNINGS_SHOWN: usize = 10;
 
 fn main() -> ExitCode {
+    // A file size limit (`ulimit -f`) reached while writing killed the process by SIGXFSZ,
+    // leaving its staged files for the next run to remove; ignored, the write fails with
+    // EFBIG like any other failed write (a full disk), and the run stops cleanly, exit 1,
+    // every earlier output untouched and its own temporary files removed.
+    #[cfg(unix)]
+    // SAFETY: setting a signal to be ignored, before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -284,6 +284,31 @@ fn regression_disk_full_while_writing_the_set_changes_no_file() {
     assert!(temp_files(&out).is_empty(), "{:?}", temp_files(&out));
 }
 
+/// The same limit without SIGXFSZ ignored by the caller (a shell's `ulimit -f`): the signal
+/// killed the process part-way through the set, leaving its staged files in the folder
+/// (removed only by a later run). stakeshift ignores the signal itself: exit 1, the earlier
+/// files unchanged, no temporary file left.
+#[cfg(unix)]
+#[test]
+fn regression_a_file_size_limit_does_not_kill_the_run() {
+    let dir = scratch("fsize-signal");
+    let out = dir.join("out");
+    let before = good_run(&out, false);
+    let bin = assert_cmd::cargo::cargo_bin("stakeshift");
+    let result = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("trap - XFSZ; ulimit -f 64; exec \"$0\" compare models/revenue-note-vs-safe.toml --svg --out \"$1\"")
+        .arg(&bin)
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = stderr_of(&result);
+    assert_eq!(result.status.code(), Some(1), "{err}");
+    assert!(err.contains("no file in"), "{err}");
+    assert_eq!(snapshot(&out), before, "a file changed: {err}");
+    assert!(temp_files(&out).is_empty(), "{:?}", temp_files(&out));
+}
+
 #[cfg(unix)]
 #[test]
 fn regression_read_only_folder_changes_no_file() {
