@@ -938,3 +938,25 @@ fn regression_sweep_json_written_row_by_row_is_the_whole_document() {
         );
     }
 }
+
+/// Regression (a property test, 2026-12-05): `solve discount_rate --target=-50` walked down
+/// towards -1, where both NPVs approach a decimal's largest, and the size of the two (for
+/// what is rounding in their difference) overflowed: "internal error ... Addition
+/// overflowed". The size saturates; the answers are those of before that size existed.
+#[test]
+fn regression_solve_towards_a_rate_of_minus_one_does_not_overflow() {
+    let out = stakeshift()
+        .args(["solve", "discount_rate", "--target=-50", "--format", "csv"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    // (Each checked against compare --set by any_solution_gives_its_target's helper.)
+    assert!(
+        text.lines()
+            .any(|l| l == "base,discount_rate,-50.000000,0.09000000,-29.260083,0.101553032"),
+        "{text}"
+    );
+    assert_solution_gives_target(None, "discount_rate", Decimal::from(-50));
+}

@@ -166,13 +166,17 @@ fn a_model_restated_in_another_unit_is_the_same_deal() {
                         bad.push(format!("{t}: payback year"));
                     }
                 }
-                bad.extend(close(
-                    a.breakeven_scale.and_then(d),
-                    b.breakeven_scale.and_then(d),
-                    "breakeven_scale",
-                    1e-8,
-                    1.0,
-                ));
+                // So does the break-even scale: at a tie it is 1, the model's own valuations
+                // (an advantage of 0.3 restated x 1e-6 prints as 0).
+                if clear {
+                    bad.extend(close(
+                        a.breakeven_scale.and_then(d),
+                        b.breakeven_scale.and_then(d),
+                        "breakeven_scale",
+                        1e-8,
+                        1.0,
+                    ));
+                }
             }
         }
     }

@@ -189,9 +189,18 @@ fn solve_one(
         let mut m = model.clone();
         knob.set(&mut m, v)?;
         let out = run(&m, &[t]).ok()?;
-        let size = out[0].npv_equity.abs() + out[0].npv_profit_share.abs() + spec.target.abs();
+        // Saturating: two NPVs near a decimal's largest can sum, in size, past it.
+        let size = out[0]
+            .npv_equity
+            .abs()
+            .saturating_add(out[0].npv_profit_share.abs())
+            .saturating_add(spec.target.abs());
         let difference = out[0].npv_advantage.checked_sub(spec.target)?;
-        measures::resolved(difference, size, v == search.start)
+        Some(if v == search.start {
+            measures::zero_if_rounding(difference, size)
+        } else {
+            difference
+        })
     };
     Ok(measures::root_nearest(&search, &mut f))
 }

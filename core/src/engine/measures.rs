@@ -411,28 +411,21 @@ impl Search {
     }
 }
 
-/// A root search's objective at one point, `value` = a difference of amounts of about
-/// `size`, as far as 28-digit decimals resolve it; None where they cannot. 28-digit
-/// decimals carry rounding in their last digits through every product and quotient:
-/// - where the amounts reach 5e19, the 28th digit is past the 6th decimal place, so the
-///   difference's sign at the places printed is rounding: the point is treated as outside
-///   the search's domain (case_027's `bull` at a discount rate of -0.99999994, NPVs of
-///   1e22, gave a "root" where the advantage, about -5e-8, rounded to 0);
-/// - at the search's `start`, a difference within 1e-20 of the size is 0: two NPVs equal in
-///   exact arithmetic can differ by 1e-25 of their size, and a search that trusted that
-///   sign went on to "roots" wherever the noise changed sign (a break-even scale of 0.527
-///   where the two NPVs are equal at every scale). A root that near the start prints as
-///   the start. (Not elsewhere: a small difference far from the start can be real.)
-pub fn resolved(value: Decimal, size: Decimal, at_start: bool) -> Option<Decimal> {
-    const LIMIT: Decimal = Decimal::from_parts(0xB188_0000, 0xB5E3_AF16, 0x2, false, 0); // 5e19
+/// A root search's objective at its start, `value` = a difference of amounts of about
+/// `size`: 0 where it is within the rounding of 28-digit decimals (1e-20 of the size) and
+/// prints as 0 (below 0.0000005). Two NPVs equal in exact arithmetic can differ in their
+/// last digits (by 1e-25 of their size), and a search that trusted that sign went on to
+/// "roots" wherever the rounding changed sign: a break-even scale of 0.527 where the two
+/// NPVs are equal at every scale. (Only at the start, where a tie means the start is the
+/// answer; and not where the difference shows at the places printed, as 0.3 does beside
+/// NPVs of 1e19.)
+pub fn zero_if_rounding(value: Decimal, size: Decimal) -> Decimal {
     const NOISE: Decimal = Decimal::from_parts(1, 0, 0, false, 20); // 1e-20
-    let size = size.abs();
-    if size >= LIMIT {
-        None
-    } else if at_start && value.abs() <= size * NOISE {
-        Some(Decimal::ZERO)
+    const PRINTS_AS_ZERO: Decimal = Decimal::from_parts(5, 0, 0, false, 7); // 0.0000005
+    if value.abs() <= size.abs() * NOISE && value.abs() < PRINTS_AS_ZERO {
+        Decimal::ZERO
     } else {
-        Some(value)
+        value
     }
 }
 
@@ -571,30 +564,33 @@ impl Side {
     /// The next point outward, None where this side ends: up by doubling or by the step,
     /// capped at the upper end; down halfway to the lower end or by the step, halfway
     /// where the step would leave the domain (to the lower end itself where it is closed).
-    fn next(&self, search: &Search) -> Option<Decimal> {
+    ///
+    /// With it, whether it is a step of the walk's own size (not one halving the way to an
+    /// additive search's lower end, which a step would have passed).
+    fn next(&self, search: &Search) -> Option<(Decimal, bool)> {
         if self.upward {
             let next = match search.steps {
                 Steps::Geometric => self.x.checked_mul(Decimal::TWO),
                 Steps::Additive(_) => self.x.checked_add(self.step),
             };
-            return next.map(|x| x.min(search.upper));
+            return next.map(|x| (x.min(search.upper), true));
         }
         let halfway = search.lower + (self.x - search.lower) / Decimal::TWO;
-        let next = match search.steps {
-            Steps::Geometric => halfway,
+        let (next, full) = match search.steps {
+            Steps::Geometric => (halfway, true),
             Steps::Additive(_) => {
                 let x = self.x - self.step;
                 if search.inside(x) {
-                    x
+                    (x, true)
                 } else if search.lower_open {
-                    halfway
+                    (halfway, false)
                 } else {
-                    search.lower
+                    (search.lower, false)
                 }
             }
         };
         let ended = next >= self.x || self.x - search.lower < search.tiny() || !search.inside(next);
-        (!ended).then_some(next)
+        (!ended).then_some((next, full))
     }
 
     /// f at `point`, the next point outward: the root where f is 0 there or changes sign
@@ -644,12 +640,15 @@ impl Side {
                 let next = self.next(search);
                 self.step = self.step.saturating_mul(Decimal::TWO);
                 self.steps_taken += 1;
-                let parts = if self.steps_taken <= FINE_STEPS {
-                    SUBSTEPS
-                } else {
-                    1
+                // Not the halvings towards an additive search's lower end: a rate's walk
+                // down towards -1, where amounts grow past what 28 digits resolve and an
+                // advantage of -5e-8 comes out 0 (case_027's `bull` was given a root at
+                // -0.99999994 when those halvings were looked at in parts).
+                let parts = match next {
+                    Some((_, true)) if self.steps_taken <= FINE_STEPS => SUBSTEPS,
+                    _ => 1,
                 };
-                (next, parts)
+                (next.map(|(x, _)| x), parts)
             }
         };
         let Some(x) = next else {

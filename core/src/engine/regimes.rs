@@ -1312,24 +1312,32 @@ fn scale_root(
     let mut f = |k: Decimal| -> Option<Decimal> {
         let stakes = stake_path(deal, &path.valuation, k).ok()?;
         let mut npv = fixed;
-        // The size of the terms, for what is rounding noise in their difference.
-        let mut size = fixed.abs() + npv_profit_share.abs() + target.abs();
+        // The size of the terms, for what is rounding noise in their difference (saturating:
+        // terms that cancel can sum, in size, to more than a decimal holds).
+        let mut size = fixed
+            .abs()
+            .saturating_add(npv_profit_share.abs())
+            .saturating_add(target.abs());
         if !deal.dividend_payout.is_zero() {
             for (i, row) in equity.rows.iter().enumerate().skip(from) {
                 let dividend = dividend_of(deal, row.distributable, stakes[i])?;
                 let present = dividend.checked_mul(discount[i])?;
                 npv = npv.checked_add(present)?;
-                size = size.checked_add(present.abs())?;
+                size = size.saturating_add(present.abs());
             }
         }
         let holding = stake_value(stakes[last], path.valuation[last].checked_mul(k)?)?;
         let terminal = terminal_value(deal, holding).checked_mul(discount[last])?;
-        size = size.checked_add(terminal.abs())?;
+        size = size.saturating_add(terminal.abs());
         let difference = npv
             .checked_add(terminal)?
             .checked_sub(npv_profit_share)?
             .checked_sub(target)?;
-        measures::resolved(difference, size, k == Decimal::ONE)
+        Some(if k == Decimal::ONE {
+            measures::zero_if_rounding(difference, size)
+        } else {
+            difference
+        })
     };
     // The domain: k above which every default pre-money value is positive.
     let mut lower = Decimal::ZERO;
