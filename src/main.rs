@@ -10,6 +10,29 @@ use cmd::{Cli, run};
 /// The first panic's message and place, kept by the panic hook for the one error line.
 static PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
 
+/// Raises the soft limit on open files to the hard one: a large workbook keeps a temporary
+/// file open for each trajectory sheet (500 for the largest model), beyond macOS's default
+/// of 256; past the limit it is built in memory instead (2.3 GB), so raising it only
+/// spares memory. Nothing is said if it cannot be raised.
+fn raise_open_files_limit() {
+    #[cfg(unix)]
+    {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit and setrlimit read and write the struct passed, nothing else.
+        unsafe {
+            if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0
+                && limit.rlim_cur < limit.rlim_max
+            {
+                limit.rlim_cur = limit.rlim_max;
+                libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+            }
+        }
+    }
+}
+
 /// The most warnings printed one by one.
 const MAX_WARNINGS_SHOWN: usize = 10;
 
@@ -23,6 +46,7 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
+    raise_open_files_limit();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

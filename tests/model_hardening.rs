@@ -767,6 +767,29 @@ fn regression_a_key_written_short_is_told_the_key_it_is_part_of() {
         assert_eq!(code, 2, "{tag}: {stderr}");
         assert!(stderr.contains(expected), "{tag}: {stderr}");
     }
+    // A key of another table is told where it belongs, not a key here that holds it:
+    // `valuation` above the first table is a trajectory's, not `valuation_year`.
+    let (code, stderr) = check(
+        "home",
+        &model_with("discount_rate = ", "valuation = 5\ndiscount_rate = "),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("does not belong here but in [[trajectories]]"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("did you mean"), "{stderr}");
+    // `--set` names the same key for a path written short.
+    let out = stakeshift()
+        .args(["compare", "--set", "equity.payout=1"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the nearest valid path is `equity.dividend_payout`"),
+        "{stderr}"
+    );
     // A part of several keys names none of them: `year` is in `start_year`, `end_year` and
     // `valuation_year`.
     let (code, stderr) = check(

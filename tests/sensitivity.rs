@@ -960,3 +960,25 @@ fn regression_solve_towards_a_rate_of_minus_one_does_not_overflow() {
     );
     assert_solution_gives_target(None, "discount_rate", Decimal::from(-50));
 }
+
+/// Regression (a review, 2026-12-05): `cap_growth = -1` is valid (caps of 0 after the first
+/// year of growth), but `solve` searched it in (-1, 10], so from -1 itself it started a
+/// step above and, on the flat stretch there, answered -0.989 for a target the model's own
+/// value gives. Worked by hand in tests/hand/cap_growth_minus_one.expect.toml: advantage
+/// 10 at -1.
+#[test]
+fn regression_solve_searches_cap_growth_from_minus_one_itself() {
+    let out = stakeshift()
+        .arg("solve")
+        .arg(root().join("tests/hand/cap_growth_minus_one.toml"))
+        .args(["profit_share.tiers[0].cap_growth", "--target", "10"])
+        .args(["--format", "csv"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.lines().any(|l| l.ends_with(",10.000000,-1.00000000")),
+        "{text}"
+    );
+}

@@ -1145,23 +1145,51 @@ fn regression_a_name_cut_before_an_apostrophe_took_a_sheet_name_already_taken() 
     let _ = std::fs::remove_dir_all(&scratch);
 }
 
-/// The trajectory sheets keep their rows in a temporary file (low-memory mode: the largest
-/// model's workbook took 2.3 GB in memory). Where no temporary file can be made (TMPDIR a
-/// directory that does not exist) `compare --out` failed with "Temporary file error"; the
-/// workbook is then built in memory, with the same cells, checked here against the CSVs as
-/// every workbook is.
+/// The built-in model's workbook built both ways: in memory, and (as a workbook above
+/// `LOW_MEMORY_CELLS` is) with its trajectory sheets in low-memory mode, written row by row
+/// with the NPV block beside rows 2 and 3. Each is checked cell by cell against the CSVs.
+fn both_workbooks(name: &str) -> (PathBuf, Vec<u8>, Vec<u8>) {
+    let dir = compare_out(&repo("models/msft-openai.toml"), name);
+    let loaded = stakeshift::io::load_model(Some(&repo("models/msft-openai.toml"))).unwrap();
+    let comparison = stakeshift::compare::compare(&loaded.model, None).unwrap();
+    let render = |cells: usize, tempdir: Option<&Path>| {
+        stakeshift::report::xlsx::render_with(&loaded.model, &comparison, cells, tempdir).unwrap()
+    };
+    (dir, render(0, None), render(usize::MAX, None))
+}
+
 #[test]
-fn regression_without_a_writable_temporary_directory_the_workbook_is_still_written() {
-    let dir = temp_dir("no-tmpdir");
-    stakeshift()
-        .env("TMPDIR", dir.join("does-not-exist"))
-        .arg("compare")
-        .arg(repo("models/msft-openai.toml"))
-        .arg("--out")
-        .arg(&dir)
-        .assert()
-        .success();
+fn low_memory_trajectory_sheets_hold_the_same_cells() {
+    let (dir, low, in_memory) = both_workbooks("low-memory");
+    // `compare --out` wrote the in-memory one (the built-in model is small).
+    assert_eq!(
+        std::fs::read(dir.join("stakeshift.xlsx")).unwrap(),
+        in_memory
+    );
+    // The low-memory build numbers its styles in another order: it did run.
+    assert_ne!(low, in_memory);
+    std::fs::write(dir.join("stakeshift.xlsx"), &low).unwrap();
     let sheets = check_against_csv(&dir);
     assert_eq!(sheets.len(), 6);
+    check_inputs(
+        &dir,
+        &std::fs::read_to_string(repo("models/msft-openai.toml")).unwrap(),
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Where no temporary file can be made (here a directory that does not exist), a workbook
+/// large enough for low-memory mode failed with "Temporary file error"; it is built in
+/// memory instead: the very bytes of the in-memory build.
+#[test]
+fn regression_without_a_writable_temporary_directory_the_workbook_is_still_written() {
+    let (dir, _, in_memory) = both_workbooks("no-tmpdir");
+    let loaded = stakeshift::io::load_model(Some(&repo("models/msft-openai.toml"))).unwrap();
+    let comparison = stakeshift::compare::compare(&loaded.model, None).unwrap();
+    let missing = dir.join("does-not-exist");
+    let fallback =
+        stakeshift::report::xlsx::render_with(&loaded.model, &comparison, 0, Some(&missing))
+            .unwrap();
+    assert_eq!(fallback, in_memory);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -836,6 +836,25 @@ fn nearest_path<'a>(path: &str, candidates: &'a [String]) -> Option<&'a str> {
     {
         return Some(c);
     }
+    // A last key written short (`equity.payout` for `equity.dividend_payout`): the one key of
+    // the same table that holds it, as the file's unknown keys are told.
+    if let Some((table, key)) = path.rsplit_once('.') {
+        let prefix = format!("{}.", table.to_lowercase());
+        let keys: Vec<&str> = candidates
+            .iter()
+            .filter_map(|c| {
+                let rest = c.get(prefix.len()..)?;
+                (c.to_lowercase().starts_with(&prefix) && !rest.contains(['.', '[']))
+                    .then_some(c.as_str())
+            })
+            .collect();
+        let last: Vec<&str> = keys.iter().map(|c| &c[prefix.len()..]).collect();
+        if let Some(found) = crate::model::part_of_one(key, &last)
+            && let Some(i) = last.iter().position(|k| *k == found)
+        {
+            return Some(keys[i]);
+        }
+    }
     candidates
         .iter()
         .min_by_key(|c| {

@@ -110,6 +110,8 @@ pub enum Domain {
     Fraction,
     /// A yearly rate above -1.
     Rate,
+    /// A yearly rate of -1 or more (a tier's `cap_growth`: -1 leaves caps of 0).
+    RateFromMinusOne,
     /// An amount above 0.
     Positive,
     /// An amount of 0 or more.
@@ -296,7 +298,8 @@ impl Knob {
     /// The values the knob may take.
     pub fn domain(&self, model: &Model) -> Domain {
         match *self {
-            Knob::DiscountRate | Knob::TierCapGrowth(_) | Knob::Growth { .. } => Domain::Rate,
+            Knob::DiscountRate | Knob::Growth { .. } => Domain::Rate,
+            Knob::TierCapGrowth(_) => Domain::RateFromMinusOne,
             Knob::Contribution(_) | Knob::RevenueShareCap(_) | Knob::CommitmentTotal(_) => {
                 Domain::NonNegative
             }

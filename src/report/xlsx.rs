@@ -224,31 +224,70 @@ fn result_text(value: f64) -> String {
 
 /// `stakeshift.xlsx` for `comparison` of `model`, as bytes.
 pub fn render(model: &Model, comparison: &Comparison) -> Result<Vec<u8>, Error> {
-    // Trajectory sheets keep one row in memory and the rest in temporary files; where none
-    // can be made (no writable temporary directory), the workbook is built in memory.
-    match build(model, comparison, Sheets::LowMemory) {
-        Err(XlsxError::TempFileError(..)) => build(model, comparison, Sheets::InMemory),
-        built => built,
-    }
-    .map_err(|e| Error::Export {
+    render_with(model, comparison, LOW_MEMORY_CELLS, None)
+}
+
+/// [`render`] with the size above which the trajectory sheets are written in low-memory
+/// mode, and the directory for their temporary files (None: the system's): for the tests
+/// that hold the two modes to the same cells and try the fallback.
+#[doc(hidden)]
+pub fn render_with(
+    model: &Model,
+    comparison: &Comparison,
+    low_memory_cells: usize,
+    tempdir: Option<&std::path::Path>,
+) -> Result<Vec<u8>, Error> {
+    let cells: usize = comparison
+        .trajectories
+        .iter()
+        .map(|t| (t.profit_share.rows.len() + t.equity.rows.len()) * YEARLY_COLUMNS.len())
+        .sum();
+    let built = if cells > low_memory_cells {
+        // A large workbook's trajectory sheets keep one row in memory and the rest in
+        // temporary files. Where none can be made (no writable temporary directory, no file
+        // descriptor left), or a write to one fails (rust_xlsxwriter panics on a full
+        // temporary directory), the workbook is built in memory after all.
+        let low = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            build(model, comparison, Sheets::LowMemory(tempdir))
+        }));
+        match low {
+            Ok(Err(XlsxError::TempFileError(..))) | Err(_) => {
+                build(model, comparison, Sheets::InMemory)
+            }
+            Ok(built) => built,
+        }
+    } else {
+        build(model, comparison, Sheets::InMemory)
+    };
+    built.map_err(|e| Error::Export {
         file: FILE_NAME.into(),
         message: e.to_string(),
     })
 }
 
+/// The trajectory sheets' cells above which they are written in low-memory mode: about 60
+/// trajectories of 500 years, 400 MB held in memory (a workbook of 12.5 million cells, the
+/// largest model's, took 2.3 GB). Below, the workbook is built in memory, and its bytes do
+/// not depend on a temporary directory.
+const LOW_MEMORY_CELLS: usize = 2_000_000;
+
 /// How the trajectory sheets hold their cells until the workbook is saved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Sheets {
-    /// One row in memory, the rows before it in a temporary file: a 500-trajectory,
-    /// 500-year model's workbook (12.5 million cells) took 2.3 GB in memory, 0.5 GB so.
-    LowMemory,
+enum Sheets<'a> {
+    /// One row in memory, the rows before it in a temporary file (in this directory, or
+    /// the system's): a 500-trajectory, 500-year model's workbook (12.5 million cells) took
+    /// 2.3 GB in memory, 0.5 GB so.
+    LowMemory(Option<&'a std::path::Path>),
     /// Every cell in memory.
     InMemory,
 }
 
 fn build(model: &Model, comparison: &Comparison, sheets: Sheets) -> Result<Vec<u8>, XlsxError> {
-    let formats = Formats::new();
     let mut workbook = Workbook::new();
+    if let Sheets::LowMemory(Some(dir)) = sheets {
+        workbook.set_tempdir(dir)?;
+    }
+    let formats = Formats::new();
     let created = ExcelDateTime::from_ymd(CREATED.0, CREATED.1, CREATED.2)?;
     workbook.set_properties(
         &DocProperties::new()
@@ -283,7 +322,7 @@ fn build(model: &Model, comparison: &Comparison, sheets: Sheets) -> Result<Vec<u
 
     for (t, sheet_name) in comparison.trajectories.iter().zip(&sheet_names) {
         let sheet = match sheets {
-            Sheets::LowMemory => workbook.add_worksheet_with_low_memory()?,
+            Sheets::LowMemory(_) => workbook.add_worksheet_with_low_memory()?,
             Sheets::InMemory => workbook.add_worksheet(),
         };
         sheet.set_name(sheet_name)?;

@@ -263,6 +263,8 @@ pub fn search_for(
         }
         Domain::Rate if !capped => (-Decimal::ONE, true, largest, false),
         Domain::Rate => (-Decimal::ONE, true, Decimal::TEN, false),
+        Domain::RateFromMinusOne if !capped => (-Decimal::ONE, false, largest, false),
+        Domain::RateFromMinusOne => (-Decimal::ONE, false, Decimal::TEN, false),
         domain @ (Domain::Positive | Domain::NonNegative | Domain::AtLeast(_)) => {
             let (lower, open) = match domain {
                 Domain::AtLeast(least) => (least, false),

@@ -127,13 +127,16 @@ pub fn default_inputs(model: &Model) -> Vec<Input> {
             continue;
         };
         let domain = knob.domain(model);
-        let (mut low, mut high) =
-            if v.is_zero() && matches!(domain, Domain::Fraction | Domain::Rate) {
-                (-nudge, nudge)
-            } else {
-                let d = (v * quarter).abs();
-                (v - d, v + d)
-            };
+        let (mut low, mut high) = if v.is_zero()
+            && matches!(
+                domain,
+                Domain::Fraction | Domain::Rate | Domain::RateFromMinusOne
+            ) {
+            (-nudge, nudge)
+        } else {
+            let d = (v * quarter).abs();
+            (v - d, v + d)
+        };
         match domain {
             Domain::Fraction => {
                 low = low.max(Decimal::ZERO);
@@ -150,6 +153,7 @@ pub fn default_inputs(model: &Model) -> Vec<Input> {
             Domain::Rate => {
                 low = low.max(-Decimal::ONE + (v + Decimal::ONE) / Decimal::ONE_HUNDRED)
             }
+            Domain::RateFromMinusOne => low = low.max(-Decimal::ONE),
             Domain::Margin => {
                 low = low.max(-Decimal::ONE);
                 high = high.min(Decimal::ONE);

@@ -252,16 +252,17 @@ pub(super) fn unknown_key_message(path: &str, rest: &str) -> (String, String) {
         .join(", ");
     // A close misspelling: name the key meant. A key of another table: say where it goes
     // (in TOML every key after a `[table]` header belongs to that table). Else the list.
-    let close = nearest(&key, &valid)
-        .filter(|best| {
-            strsim::damerau_levenshtein(&key.to_lowercase(), &best.to_lowercase())
-                <= (key.chars().count() / 3).max(2)
-        })
-        .or_else(|| part_of_one(&key, &valid));
+    let close = nearest(&key, &valid).filter(|best| {
+        strsim::damerau_levenshtein(&key.to_lowercase(), &best.to_lowercase())
+            <= (key.chars().count() / 3).max(2)
+    });
     let home = KEY_HOMES
         .iter()
         .find(|(_, keys)| keys.contains(&key.as_str()))
         .map(|(home, _)| *home);
+    // A key written short, after a slip and a key of another table (`valuation` above the
+    // first table is a trajectory's, not `valuation_year`).
+    let close = close.or_else(|| home.is_none().then(|| part_of_one(&key, &valid)).flatten());
     let message = match (close, home) {
         (Some(best), _) => {
             format!("unknown key `{key}`; did you mean `{best}`? Valid keys here: {list}")
@@ -281,7 +282,7 @@ pub(super) fn unknown_key_message(path: &str, rest: &str) -> (String, String) {
 /// key written short (`discount` for `discount_rate`, `payout` for `dividend_payout`,
 /// `loss_carry` for `loss_carryforward`) is too far from its name by edit distance to be
 /// called a slip. None where no name or several hold it.
-fn part_of_one<'a>(key: &str, valid: &[&'a str]) -> Option<&'a str> {
+pub fn part_of_one<'a>(key: &str, valid: &[&'a str]) -> Option<&'a str> {
     let key = key.to_lowercase();
     if key.chars().count() < 3 {
         return None;
