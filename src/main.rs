@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 mod cmd;
 
-use cmd::{Cli, run};
+use cmd::{Cli, run, say};
 
 /// The first panic's message and place, kept by the panic hook for the one error line.
 static PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
@@ -50,9 +50,17 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
-            // clap: 0 for --help and --version, 2 for bad usage.
-            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+            let printed = e.print();
+            // clap: 0 for --help and --version, 2 for bad usage. Help that could not be
+            // written (`>/dev/full`) is a failure, as data that could not be is; a reader
+            // that stops early (`| head`) is not.
+            let code = e.exit_code().clamp(0, 255) as u8;
+            return match printed {
+                Err(err) if code == 0 && err.kind() != std::io::ErrorKind::BrokenPipe => {
+                    ExitCode::from(1)
+                }
+                _ => ExitCode::from(code),
+            };
         }
     };
     let mut stdout = std::io::stdout().lock();
@@ -79,13 +87,13 @@ fn main() -> ExitCode {
             // how many more, so that stderr stays readable.
             let warnings = warnings.into_vec();
             for warning in warnings.iter().take(MAX_WARNINGS_SHOWN) {
-                eprintln!("warning: {warning}");
+                say(format_args!("warning: {warning}"));
             }
             if warnings.len() > MAX_WARNINGS_SHOWN {
-                eprintln!(
+                say(format_args!(
                     "warning: {} more warnings like these",
                     warnings.len() - MAX_WARNINGS_SHOWN
-                );
+                ));
             }
             ExitCode::SUCCESS
         }
@@ -99,18 +107,18 @@ fn main() -> ExitCode {
             }
             // Whatever the error quotes (a name, a key, a path), no control character
             // reaches the terminal raw.
-            eprintln!(
+            say(format_args!(
                 "error: {}",
                 stakeshift::error::escape_controls(&format!("{e:#}"))
-            );
+            ));
             ExitCode::from(typed.map_or(1, |t| t.exit_code()) as u8)
         }
         Err(_) => {
             let what = PANIC.lock().unwrap_or_else(|e| e.into_inner()).take();
-            eprintln!(
+            say(format_args!(
                 "error: internal error (a bug in stakeshift: {}); please report it with the model file",
                 stakeshift::error::escape_controls(what.as_deref().unwrap_or("a panic"))
-            );
+            ));
             ExitCode::from(1)
         }
     }

@@ -903,3 +903,65 @@ fn regression_a_window_blames_the_year_outside_the_model() {
         "{stderr}"
     );
 }
+
+/// A stderr that cannot be written (`2>/dev/full`; a pipe whose reader has gone) made every
+/// message panic (`eprintln!`): exit 101, even after the files of `--out` were written. The
+/// message is lost; the exit code is the run's. And `man --out` said what it wrote on
+/// stdout, where every other command says it on stderr.
+#[cfg(target_os = "linux")]
+#[test]
+fn regression_an_unwritable_stderr_does_not_change_the_exit_code() {
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
+    let dir = ScratchDir::new("stderr-full");
+    let cases: [(Vec<String>, i32); 4] = [
+        (vec!["compare".into(), "-t".into(), "nope".into()], 2),
+        (
+            vec!["check".into(), "--set".into(), "discount_rate=9".into()],
+            0,
+        ),
+        (
+            vec![
+                "compare".into(),
+                "--out".into(),
+                dir.path().join("out").display().to_string(),
+            ],
+            0,
+        ),
+        (vec!["check".into(), "does-not-exist.toml".into()], 2),
+    ];
+    for (args, code) in cases {
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("stakeshift"))
+            .args(&args)
+            .stdout(std::process::Stdio::null())
+            .stderr(full())
+            .status()
+            .unwrap();
+        assert_eq!(out.code(), Some(code), "{args:?}");
+    }
+    assert!(dir.path().join("out/stakeshift.xlsx").is_file());
+    // `--help` whose text is lost did not do its job.
+    let help = std::process::Command::new(assert_cmd::cargo::cargo_bin("stakeshift"))
+        .arg("--help")
+        .stdout(full())
+        .status()
+        .unwrap();
+    assert_eq!(help.code(), Some(1));
+    let man = stakeshift()
+        .args(["man", "--out"])
+        .arg(dir.path().join("man"))
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert!(
+        man.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&man.stdout)
+    );
+    assert!(String::from_utf8_lossy(&man.stderr).starts_with("wrote stakeshift.1"));
+}

@@ -1327,3 +1327,34 @@ fn regression_a_replay_does_not_take_a_name_the_model_has() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A center drawn on no path left every statistics key out of its JSON group
+/// (`{"group": "bust", "paths": 0}`), so the keys of a group depended on the draws; it has
+/// them all, each null, as compare's JSON has null for an empty value (a black-box audit).
+#[test]
+fn regression_a_center_on_no_path_has_every_json_key_null() {
+    let out = stakeshift()
+        .args(["simulate", "--paths", "1", "--format", "json", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let groups = doc["groups"].as_array().unwrap();
+    let keys =
+        |g: &serde_json::Value| -> Vec<String> { g.as_object().unwrap().keys().cloned().collect() };
+    let drawn = groups
+        .iter()
+        .find(|g| g["paths"] == 1 && g["group"] != "all");
+    let empty: Vec<_> = groups.iter().filter(|g| g["paths"] == 0).collect();
+    assert!(!empty.is_empty() && drawn.is_some(), "{doc}");
+    for g in empty {
+        assert_eq!(keys(g), keys(drawn.unwrap()), "{g}");
+        assert!(
+            g["p_equity_wins"].is_null() && g["p_equity_wins_95"].is_null(),
+            "{g}"
+        );
+        let stats = g["npv_advantage"].as_object().unwrap();
+        assert_eq!(stats.len(), 7, "{g}");
+        assert!(stats.values().all(|v| v.is_null()), "{g}");
+    }
+}

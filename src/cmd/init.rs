@@ -23,10 +23,10 @@ pub fn run(args: &InitArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<(
     }
     io::write_atomic(&args.path, stakeshift::model_to_edit().as_bytes())?;
     // What was written is a message, not data: stderr, like `compare --out` and `chart`.
-    eprintln!(
+    super::say(format_args!(
         "wrote the built-in model to {}; edit it, then run `stakeshift compare {}` (for completion in an editor: `stakeshift schema > stakeshift.schema.json`, and `#:schema stakeshift.schema.json` as the file's first line)",
         args.path.display(),
         args.path.display()
-    );
+    ));
     Ok(())
 }

@@ -35,9 +35,8 @@ pub fn run(args: &ManArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()
     if let Some(dir) = &args.out {
         stakeshift::io::write_all(dir, &pages)
             .with_context(|| format!("writing the manual pages into {}", dir.display()))?;
-        let names: Vec<&str> = pages.iter().map(|(name, _)| name.as_str()).collect();
-        let msg = format!("wrote {} to {}\n", names.join(", "), dir.display());
-        emit(stdout, msg.as_bytes())?;
+        // What was written is a message, on stderr like every other command's.
+        super::report_written(dir, &pages);
         return Ok(());
     }
     let wanted = match &args.command {

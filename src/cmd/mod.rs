@@ -495,7 +495,19 @@ pub(crate) fn chart_family() -> Vec<String> {
 /// The one line that says what a run wrote, on stderr (stdout is for data).
 pub(crate) fn report_written(dir: &std::path::Path, files: &[(String, Vec<u8>)]) {
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-    eprintln!("wrote {} to {}", names.join(", "), dir.display());
+    say(format_args!(
+        "wrote {} to {}",
+        names.join(", "),
+        dir.display()
+    ));
+}
+
+/// Writes one line of a message (an error, a warning, what was written) on stderr. A stderr
+/// that cannot be written (`2>/dev/full`, a pipe whose reader has gone) loses the message,
+/// not the run: `eprintln!` panicked there, exit 101 after files were written correctly.
+pub(crate) fn say(line: std::fmt::Arguments) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 /// Indexes of the named trajectories, in the order asked for (a name asked for twice

@@ -98,7 +98,7 @@ pub fn run(
     }
     emit(stdout, &printed)?;
     if let Some(dir) = &args.out {
-        eprintln!("wrote solve.csv to {}", dir.display());
+        super::say(format_args!("wrote solve.csv to {}", dir.display()));
     }
     Ok(())
 }

@@ -52,28 +52,29 @@ pub fn render(model: &Model, source: &str, results: &Results) -> Vec<u8> {
             let mut o = Map::new();
             o.insert(GROUP.into(), json!(g.name));
             o.insert(PATHS.into(), json!(g.paths));
-            if g.paths > 0 {
-                for share in &SHARES {
-                    let p = (share.value)(g);
-                    o.insert(share.name.into(), num(ratio(p)));
-                    // The JSON alone also gives P(equity wins)'s 95% interval, after its
-                    // standard error.
-                    if share.name == "p_equity_wins_se" {
+            // A center drawn on no path has every key, each null (as compare's JSON has
+            // null for an empty value), so that every group has the same shape.
+            for share in &SHARES {
+                let value = (g.paths > 0).then(|| num(ratio((share.value)(g))));
+                o.insert(share.name.into(), value.unwrap_or(Value::Null));
+                // The JSON alone also gives P(equity wins)'s 95% interval, after its
+                // standard error.
+                if share.name == "p_equity_wins_se" {
+                    let interval = (g.paths > 0).then(|| {
                         let (lo, hi) = interval_95(g.p_equity_wins(), g.paths);
-                        o.insert(
-                            "p_equity_wins_95".into(),
-                            json!([num(ratio(lo)), num(ratio(hi))]),
-                        );
-                    }
+                        json!([num(ratio(lo)), num(ratio(hi))])
+                    });
+                    o.insert("p_equity_wins_95".into(), interval.unwrap_or(Value::Null));
                 }
             }
             for q in &QUANTITIES {
-                let Some(summary) = (q.summary)(g) else {
-                    continue;
-                };
+                let summary = (q.summary)(g);
                 let stats: Map<String, Value> = STATISTICS
                     .iter()
-                    .map(|s| (s.name.to_string(), num(amount((s.value)(&summary)))))
+                    .map(|s| {
+                        let value = summary.map(|m| num(amount((s.value)(&m))));
+                        (s.name.to_string(), value.unwrap_or(Value::Null))
+                    })
                     .collect();
                 o.insert(q.name.to_string(), Value::Object(stats));
             }
