@@ -27,6 +27,11 @@ fn raise_open_files_limit() {
                 && limit.rlim_cur < limit.rlim_max
             {
                 limit.rlim_cur = limit.rlim_max;
+                // macOS refuses more than OPEN_MAX (10240) whatever the hard limit says.
+                #[cfg(target_os = "macos")]
+                {
+                    limit.rlim_cur = limit.rlim_cur.min(10240);
+                }
                 libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
             }
         }

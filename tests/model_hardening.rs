@@ -775,7 +775,7 @@ fn regression_a_key_written_short_is_told_the_key_it_is_part_of() {
     );
     assert_eq!(code, 2, "{stderr}");
     assert!(
-        stderr.contains("does not belong here but in [[trajectories]]"),
+        stderr.contains("does not belong at the top of the file but in [[trajectories]]: write it under that table's header"),
         "{stderr}"
     );
     assert!(!stderr.contains("did you mean"), "{stderr}");

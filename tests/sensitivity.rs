@@ -898,6 +898,87 @@ fn regression_solve_finds_a_root_near_the_end_of_the_valid_values() {
         .clone();
     let text = String::from_utf8(out).unwrap();
     assert!(text.lines().nth(1).unwrap().ends_with(','), "{text}");
+    // Nor with another range, whose steps land elsewhere (a review found -0.999999936 with
+    // `--within -1..0.1`: the NPVs there are -8.5e21, and an advantage of about -6e-8 came
+    // out 0, which is rounding, not a root).
+    for within in ["-1..0.1", "-1..0.11", "-1..0.5"] {
+        let out = stakeshift()
+            .arg("solve")
+            .arg(root().join("tests/reference/cases/case_027/model.toml"))
+            .args([
+                "discount_rate",
+                "-t",
+                "bull",
+                "--within",
+                within,
+                "--format",
+                "csv",
+            ])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.lines().nth(1).unwrap().ends_with(','),
+            "{within}: {text}"
+        );
+    }
+}
+
+/// Regressions (a review, 2026-12-05), on tests/hand/breakeven_amounts_of_1e18.toml, whose
+/// advantage is 4e17 - 6 x revenue (worked there: NPV(profit share) 30 r, NPV(equity)
+/// 24 r + 4e17): the advantage 4e17 is reached at a revenue of 0.
+/// - The search's measure of distance, the ratio of the larger value to the smaller,
+///   divided by a ratio that rounded to 0 for a value below 1e-28 of the start: "internal
+///   error ... Division by zero".
+/// - A walk down to a closed lower end (an amount of 0 or more) stopped 1e-12 above it, so a
+///   root at 0 itself was not found (here with the revenue at 100: advantage 4e17 - 600).
+#[test]
+fn regression_solve_reaches_an_amount_of_0_without_dividing_by_0() {
+    let model = root().join("tests/hand/breakeven_amounts_of_1e18.toml");
+    let path = "trajectories[0].revenue.points[0][1]";
+    let out = stakeshift()
+        .arg("solve")
+        .arg(&model)
+        .args([path, "--target=400000000000000000", "--format", "csv"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // 0, or a revenue so small that the advantage is 4e17 to every digit a decimal holds.
+    let solution = d(text.lines().nth(1).unwrap().rsplit(',').next().unwrap());
+    assert!(solution < d("0.000000001"), "{text}");
+
+    let dir = std::env::temp_dir().join(format!("stakeshift-zero-end-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let small = dir.join("model.toml");
+    let text = std::fs::read_to_string(&model).unwrap();
+    std::fs::write(&small, text.replace("1000000000000000000", "100")).unwrap();
+    let out = stakeshift()
+        .arg("solve")
+        .arg(&small)
+        .args([path, "--target=40", "--format", "csv"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.lines().nth(1).unwrap().ends_with(",0.00000000"),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Regression (black-box audit): `sweep --format json` built the whole document before

@@ -247,9 +247,15 @@ pub fn render_with(
         // temporary files. Where none can be made (no writable temporary directory, no file
         // descriptor left), or a write to one fails (rust_xlsxwriter panics on a full
         // temporary directory), the workbook is built in memory after all.
+        // The panic is expected and handled here: the binary's panic hook (which keeps a
+        // panic's message for its "internal error" line, and prints Rust's report where
+        // RUST_BACKTRACE is set) is set aside meanwhile, and put back.
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
         let low = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             build(model, comparison, Sheets::LowMemory(tempdir))
         }));
+        std::panic::set_hook(hook);
         match low {
             Ok(Err(XlsxError::TempFileError(..))) | Err(_) => {
                 build(model, comparison, Sheets::InMemory)
@@ -265,8 +271,8 @@ pub fn render_with(
     })
 }
 
-/// The trajectory sheets' cells above which they are written in low-memory mode: about 60
-/// trajectories of 500 years, 400 MB held in memory (a workbook of 12.5 million cells, the
+/// The trajectory sheets' cells above which they are written in low-memory mode: 106
+/// trajectories of 500 years (19 columns, two regimes), 400 MB held in memory (a workbook of 12.5 million cells, the
 /// largest model's, took 2.3 GB). Below, the workbook is built in memory, and its bytes do
 /// not depend on a temporary directory.
 const LOW_MEMORY_CELLS: usize = 2_000_000;

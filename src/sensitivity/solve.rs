@@ -196,11 +196,7 @@ fn solve_one(
             .saturating_add(out[0].npv_profit_share.abs())
             .saturating_add(spec.target.abs());
         let difference = out[0].npv_advantage.checked_sub(spec.target)?;
-        Some(if v == search.start {
-            measures::zero_if_rounding(difference, size)
-        } else {
-            difference
-        })
+        measures::resolved(difference, size, v == search.start)
     };
     Ok(measures::root_nearest(&search, &mut f))
 }

@@ -363,12 +363,14 @@ impl Search {
     fn distance(&self, x: Decimal) -> Decimal {
         match self.steps {
             Steps::Geometric if x > Decimal::ZERO && self.start > Decimal::ZERO => {
-                let r = x / self.start;
-                if r >= Decimal::ONE {
-                    r
+                // The ratio of the larger to the smaller: a root below 1e-28 of the start
+                // makes x / start round to 0, and 1 / 0 panicked.
+                let (large, small) = if x >= self.start {
+                    (x, self.start)
                 } else {
-                    Decimal::ONE / r
-                }
+                    (self.start, x)
+                };
+                large.checked_div(small).unwrap_or(Decimal::MAX)
             }
             _ => (x - self.start).abs(),
         }
@@ -411,22 +413,29 @@ impl Search {
     }
 }
 
-/// A root search's objective at its start, `value` = a difference of amounts of about
-/// `size`: 0 where it is within the rounding of 28-digit decimals (1e-20 of the size) and
-/// prints as 0 (below 0.0000005). Two NPVs equal in exact arithmetic can differ in their
-/// last digits (by 1e-25 of their size), and a search that trusted that sign went on to
-/// "roots" wherever the rounding changed sign: a break-even scale of 0.527 where the two
-/// NPVs are equal at every scale. (Only at the start, where a tie means the start is the
-/// answer; and not where the difference shows at the places printed, as 0.3 does beside
-/// NPVs of 1e19.)
-pub fn zero_if_rounding(value: Decimal, size: Decimal) -> Decimal {
-    const NOISE: Decimal = Decimal::from_parts(1, 0, 0, false, 20); // 1e-20
-    const PRINTS_AS_ZERO: Decimal = Decimal::from_parts(5, 0, 0, false, 7); // 0.0000005
-    if value.abs() <= size.abs() * NOISE && value.abs() < PRINTS_AS_ZERO {
-        Decimal::ZERO
-    } else {
-        value
+/// A root search's objective at one point: `value`, a difference of amounts whose terms
+/// are about `size`, as far as 28-digit decimals and the places printed resolve it.
+/// - At the search's `start`, a difference that prints as 0 (below 0.0000005, SPEC 5's tie)
+///   is 0: the start is the answer. Two NPVs equal in exact arithmetic differ in their last
+///   digits (a stake of 1 / (V k) is rounded at the 28th decimal place and multiplied back
+///   by V k), and a search that followed the sign of that rounding found "roots" wherever
+///   it changed: a break-even scale of 0.527 where the NPVs are equal at every scale.
+/// - Elsewhere, where the terms are so large that their rounding (1e-26 of them) passes half
+///   a printed unit (terms from 5e19), a difference within that rounding is unresolved:
+///   None, as a point where the model cannot run. case_027's `bull` at a discount rate of
+///   -0.99999994 has NPVs of -8.5e21 and an advantage of about -6e-8 that came out 0, a
+///   "root" with no sign change around it.
+pub fn resolved(value: Decimal, size: Decimal, at_start: bool) -> Option<Decimal> {
+    const NOISE: Decimal = Decimal::from_parts(1, 0, 0, false, 26); // 1e-26
+    const HALF_UNIT: Decimal = Decimal::from_parts(5, 0, 0, false, 7); // 0.0000005
+    if at_start && value.abs() < HALF_UNIT {
+        return Some(Decimal::ZERO);
     }
+    let noise = size.abs() * NOISE;
+    if noise > HALF_UNIT && value.abs() <= noise {
+        return None;
+    }
+    Some(value)
 }
 
 /// The root of a continuous `f` nearest `search.start` inside the search's domain: the one
@@ -564,33 +573,41 @@ impl Side {
     /// The next point outward, None where this side ends: up by doubling or by the step,
     /// capped at the upper end; down halfway to the lower end or by the step, halfway
     /// where the step would leave the domain (to the lower end itself where it is closed).
-    ///
-    /// With it, whether it is a step of the walk's own size (not one halving the way to an
-    /// additive search's lower end, which a step would have passed).
-    fn next(&self, search: &Search) -> Option<(Decimal, bool)> {
+    /// A geometric walk down to a closed lower end (an amount of 0 or more) takes the end
+    /// itself once it is as near as it resolves (it stopped 1e-12 short, so a root at the
+    /// end, an amount of 0, was never found).
+    fn next(&self, search: &Search) -> Option<Decimal> {
         if self.upward {
             let next = match search.steps {
                 Steps::Geometric => self.x.checked_mul(Decimal::TWO),
                 Steps::Additive(_) => self.x.checked_add(self.step),
             };
-            return next.map(|x| (x.min(search.upper), true));
+            return next.map(|x| x.min(search.upper));
+        }
+        let near_the_end = self.x - search.lower < search.tiny();
+        if search.steps == Steps::Geometric
+            && !search.lower_open
+            && near_the_end
+            && self.x != search.lower
+        {
+            return Some(search.lower);
         }
         let halfway = search.lower + (self.x - search.lower) / Decimal::TWO;
-        let (next, full) = match search.steps {
-            Steps::Geometric => (halfway, true),
+        let next = match search.steps {
+            Steps::Geometric => halfway,
             Steps::Additive(_) => {
                 let x = self.x - self.step;
                 if search.inside(x) {
-                    (x, true)
+                    x
                 } else if search.lower_open {
-                    (halfway, false)
+                    halfway
                 } else {
-                    (search.lower, false)
+                    search.lower
                 }
             }
         };
-        let ended = next >= self.x || self.x - search.lower < search.tiny() || !search.inside(next);
-        (!ended).then_some((next, full))
+        let ended = next >= self.x || near_the_end || !search.inside(next);
+        (!ended).then_some(next)
     }
 
     /// f at `point`, the next point outward: the root where f is 0 there or changes sign
@@ -640,15 +657,12 @@ impl Side {
                 let next = self.next(search);
                 self.step = self.step.saturating_mul(Decimal::TWO);
                 self.steps_taken += 1;
-                // Not the halvings towards an additive search's lower end: a rate's walk
-                // down towards -1, where amounts grow past what 28 digits resolve and an
-                // advantage of -5e-8 comes out 0 (case_027's `bull` was given a root at
-                // -0.99999994 when those halvings were looked at in parts).
-                let parts = match next {
-                    Some((_, true)) if self.steps_taken <= FINE_STEPS => SUBSTEPS,
-                    _ => 1,
+                let parts = if self.steps_taken <= FINE_STEPS {
+                    SUBSTEPS
+                } else {
+                    1
                 };
-                (next.map(|(x, _)| x), parts)
+                (next, parts)
             }
         };
         let Some(x) = next else {

@@ -1333,11 +1333,7 @@ fn scale_root(
             .checked_add(terminal)?
             .checked_sub(npv_profit_share)?
             .checked_sub(target)?;
-        Some(if k == Decimal::ONE {
-            measures::zero_if_rounding(difference, size)
-        } else {
-            difference
-        })
+        measures::resolved(difference, size, k == Decimal::ONE)
     };
     // The domain: k above which every default pre-money value is positive.
     let mut lower = Decimal::ZERO;

@@ -313,22 +313,34 @@ fn irr_and_root_nearest_agree_on_a_rate() {
     assert!((r - 0.1).abs() < 4.0 * f64::EPSILON, "{r}");
 }
 
-/// A difference at a root search's start is 0 where it is rounding (within 1e-20 of the
-/// size) and prints as 0 (below 0.0000005); else it stands.
+/// A root search's objective (`resolved`): at the start a difference that prints as 0 is
+/// 0; elsewhere, where the terms' rounding (1e-26 of them) passes half a printed unit, a
+/// difference within it is unresolved (None); else the difference stands.
 #[test]
-fn zero_if_rounding_needs_both_the_rounding_and_a_printed_zero() {
+fn resolved_ties_the_start_and_leaves_out_rounding_beyond_the_printed_places() {
     let d = |s: &str| s.parse::<Decimal>().unwrap();
-    let e = |n: i64| Decimal::new(n, 20);
-    assert_eq!(zero_if_rounding(e(1), d("1")), Decimal::ZERO);
-    assert_eq!(zero_if_rounding(e(-1), d("1")), Decimal::ZERO);
-    assert_eq!(zero_if_rounding(e(2), d("1")), e(2));
-    // 0.3 beside terms of 4e19 is within 1e-20 of them, but prints: not a tie.
+    // At the start: below 0.0000005 is 0, whatever the size; 0.0000005 prints, and stands.
+    assert_eq!(resolved(d("0.0000004"), d("1"), true), Some(Decimal::ZERO));
     assert_eq!(
-        zero_if_rounding(d("0.3"), d("40000000000000000000")),
-        d("0.3")
+        resolved(d("-0.0000004"), d("1e3"), true),
+        Some(Decimal::ZERO)
     );
+    assert_eq!(resolved(d("0.0000005"), d("1"), true), Some(d("0.0000005")));
+    // Elsewhere a small difference stands where the terms resolve it...
     assert_eq!(
-        zero_if_rounding(d("0.0000004"), d("40000000000000000000")),
-        Decimal::ZERO
+        resolved(d("0.0000004"), d("1"), false),
+        Some(d("0.0000004"))
+    );
+    assert_eq!(resolved(Decimal::ZERO, d("10"), false), Some(Decimal::ZERO));
+    // ... and is unresolved where their rounding passes half a unit: terms of 1e20 round
+    // at 1e-6.
+    let big = d("100000000000000000000");
+    assert_eq!(resolved(Decimal::ZERO, big, false), None);
+    assert_eq!(resolved(d("0.000001"), big, false), None);
+    assert_eq!(resolved(d("0.0000011"), big, false), Some(d("0.0000011")));
+    // Terms of 4e19 round at 4e-7, below half a unit: resolved.
+    assert_eq!(
+        resolved(Decimal::ZERO, d("40000000000000000000"), false),
+        Some(Decimal::ZERO)
     );
 }

@@ -267,6 +267,10 @@ pub(super) fn unknown_key_message(path: &str, rest: &str) -> (String, String) {
         (Some(best), _) => {
             format!("unknown key `{key}`; did you mean `{best}`? Valid keys here: {list}")
         }
+        // At the top of the file no header is above the key: it goes under its table's.
+        (None, Some(home)) if !field.contains(['.', '[']) => format!(
+            "`{key}` does not belong at the top of the file but in {home}: write it under that table's header. Valid keys here: {list}"
+        ),
         (None, Some(home)) => format!(
             "`{key}` does not belong here but in {home}; in TOML a key belongs to the last [table] header above it, so move it up. Valid keys here: {list}"
         ),
