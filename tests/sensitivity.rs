@@ -937,47 +937,37 @@ fn regression_solve_finds_a_root_near_the_end_of_the_valid_values() {
 ///   root at 0 itself was not found (here with the revenue at 100: advantage 4e17 - 600).
 #[test]
 fn regression_solve_reaches_an_amount_of_0_without_dividing_by_0() {
-    let model = root().join("tests/hand/breakeven_amounts_of_1e18.toml");
     let path = "trajectories[0].revenue.points[0][1]";
-    let out = stakeshift()
-        .arg("solve")
-        .arg(&model)
-        .args([path, "--target=400000000000000000", "--format", "csv"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    // The solution `solve` prints for `path` on `model`, which must run (exit 0).
+    let solution = |model: &Path, target: &str| -> String {
+        let out = stakeshift()
+            .arg("solve")
+            .arg(model)
+            .args([path, &format!("--target={target}"), "--format", "csv"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        text.lines()
+            .nth(1)
+            .unwrap()
+            .rsplit(',')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let model = root().join("tests/hand/breakeven_amounts_of_1e18.toml");
     // 0, or a revenue so small that the advantage is 4e17 to every digit a decimal holds.
-    let solution = d(text.lines().nth(1).unwrap().rsplit(',').next().unwrap());
-    assert!(solution < d("0.000000001"), "{text}");
+    let found = solution(&model, "400000000000000000");
+    assert!(d(&found) < d("0.000000001"), "{found}");
 
     let dir = std::env::temp_dir().join(format!("stakeshift-zero-end-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let small = dir.join("model.toml");
     let text = std::fs::read_to_string(&model).unwrap();
     std::fs::write(&small, text.replace("1000000000000000000", "100")).unwrap();
-    let out = stakeshift()
-        .arg("solve")
-        .arg(&small)
-        .args([path, "--target=40", "--format", "csv"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        text.lines().nth(1).unwrap().ends_with(",0.00000000"),
-        "{text}"
-    );
+    assert_eq!(solution(&small, "40"), "0.00000000");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
