@@ -862,7 +862,7 @@ fn write_summary(
 /// ` (3)`...
 ///
 /// "The same ignoring case" is either case mapping: two names are the same when they agree
-/// lower-cased then upper-cased, or upper-cased then lower-cased ([`case_keys`]). Lower-casing
+/// lower-cased then upper-cased, or upper-cased then lower-cased (`case_keys`). Lower-casing
 /// alone kept `YILDIZ` and `Yıldız` (also `Σ` and `ς`, `ﬀ` and `FF`) apart, which
 /// LibreOffice, comparing upper-cased, takes for one sheet: it renamed one on load and
 /// `Summary`'s formulas read the other trajectory's NPVs.
