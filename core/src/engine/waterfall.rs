@@ -9,10 +9,8 @@
 //! profit, caps, slices and receipts are all whole multiples of that unit, so sums and
 //! differences never round. A slice that ends at a cap is rounded down to the unit, the
 //! party that reaches the cap gets exactly its remaining room, the others their shares of the
-//! tier's slices so far this year rounded down, less what those slices gave them before (a
-//! share of several slices is rounded once, not once a slice), and the residual the rest of
-//! the slice; so every year the receipts add up to the distributable profit exactly, and no
-//! cap is passed.
+//! slice rounded down, and the residual the rest of the slice; so every year the receipts add
+//! up to the distributable profit exactly, and no cap is passed.
 //!
 //! ```
 //! use rust_decimal::Decimal;
@@ -181,10 +179,6 @@ pub struct Waterfall<N = Decimal> {
     quotients: Vec<Option<Quotient<N>>>,
     /// The decimal places of the unit it counts in ([`super::deal::waterfall_dp`]).
     dp: u32,
-    /// Per share of the tier being paid this year (aligned with its `shares`): what it has
-    /// received from the tier's slices so far this year, each payment being its share of
-    /// all those slices rounded down to the unit, less this (see `distribute`).
-    run_given: Vec<N>,
 }
 
 /// Whether a tier's terms are ones validation accepts: no party twice in its shares or in
@@ -283,7 +277,6 @@ impl<N: Num> Waterfall<N> {
                 .collect(),
             investor_full_at: None,
             quotients: vec![None; tiers.iter().map(|t| t.until.len()).max().unwrap_or(0)],
-            run_given: vec![N::ZERO; tiers.iter().map(|t| t.shares.len()).max().unwrap_or(0)],
             tiers,
             dp,
         };
@@ -407,14 +400,6 @@ impl<N: Num> Waterfall<N> {
         // a party twice in one tier) are stopped at that bound with an error, never looped on.
         let max_slices = self.cap_count + 1;
         let mut slices = 0;
-        // The tier whose slices are being paid this year, and their total so far: a party's
-        // payment from a slice is its share of the run's total rounded down to the unit,
-        // less what it has had from the run's earlier slices, so that a party paid from
-        // several slices of a tier in a year gets its share of their sum rounded down once,
-        // not once a slice (which put 2.000000499999 where 0.5 x 4.000001 = 2.0000005 is
-        // owed, and printed 2.000000 for 2.000001).
-        let mut run_tier = usize::MAX;
-        let mut run_total = N::ZERO;
         while remaining > N::ZERO {
             while first_open < self.tiers.len() && self.tier_done(first_open, investor_out) {
                 first_open += 1;
@@ -431,11 +416,6 @@ impl<N: Num> Waterfall<N> {
                 return Err(WaterfallError::NoProgress { tier: t });
             }
             let tier = &self.tiers[t];
-            if t != run_tier {
-                run_tier = t;
-                run_total = N::ZERO;
-                self.run_given.fill(N::ZERO);
-            }
 
             // The slice: all that is left, or less where a party reaches its cap first.
             let mut slice = remaining;
@@ -474,15 +454,12 @@ impl<N: Num> Waterfall<N> {
             }
 
             let mut given = N::ZERO;
-            let mut last_paid: Option<(PartyId, usize)> = None;
-            let run_after = run_total + slice;
-            for (j, s) in tier.shares.iter().enumerate() {
+            let mut last_paid: Option<PartyId> = None;
+            for s in &tier.shares {
                 let (party, share) = (s.party, s.share);
                 if share.is_zero() || (investor_out && party == self.investor) {
                     continue;
                 }
-                // The share of the run's slices up to this one, less what they gave before.
-                let owed = (share * run_after).unit_down(self.dp) - self.run_given[j];
                 let mut reached = false;
                 let (amount, room) = match s.until {
                     Some(k) => {
@@ -490,7 +467,7 @@ impl<N: Num> Waterfall<N> {
                             continue;
                         }
                         let room = self.caps[t][k] - self.received[party];
-                        let full = owed;
+                        let full = (share * slice).unit_down(self.dp);
                         // The party that set the slice gets exactly its room, so the cap is
                         // met to the last unit, whatever the division above rounded to.
                         let amount = if full >= room
@@ -508,9 +485,8 @@ impl<N: Num> Waterfall<N> {
                         };
                         (amount, Some(room))
                     }
-                    None => (owed, None),
+                    None => ((share * slice).unit_down(self.dp), None),
                 };
-                self.run_given[j] += amount;
                 out[party] += amount;
                 self.received[party] += amount;
                 if reached && let Some(k) = s.until {
@@ -520,7 +496,7 @@ impl<N: Num> Waterfall<N> {
                 }
                 given += amount;
                 if !reached {
-                    last_paid = Some((party, j));
+                    last_paid = Some(party);
                 }
                 observer.paid(party, amount, room);
             }
@@ -530,10 +506,9 @@ impl<N: Num> Waterfall<N> {
                 // payments of a slice never exceed it when the shares add up to at most 1):
                 // take it back from the last payee that did not just reach its cap, so that
                 // nobody receives a negative amount and no closed cap reopens.
-                if let Some((p, j)) = last_paid {
+                if let Some(p) = last_paid {
                     out[p] += rest;
                     self.received[p] += rest;
-                    self.run_given[j] += rest;
                     observer.paid(p, rest, None);
                 }
                 rest = N::ZERO;
@@ -542,7 +517,6 @@ impl<N: Num> Waterfall<N> {
             self.received[residual] += rest;
             observer.paid(residual, rest, None);
             remaining -= slice;
-            run_total = run_after;
             if O::ROOMS {
                 self.report_rooms(t, investor_out, true, observer);
             }
