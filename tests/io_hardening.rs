@@ -253,20 +253,22 @@ fn regression_directory_in_place_of_yearly_csv_changes_no_file() {
     assert!(temp_files(&out).is_empty(), "{:?}", temp_files(&out));
 }
 
-/// A run whose writes fail part-way through the set, as on a full disk: a file size limit
-/// (`ulimit -f`, with SIGXFSZ ignored so that the write fails with EFBIG instead of killing
-/// the process). This works for root too, unlike a read-only folder.
+/// Runs `compare --out` over an earlier good run's files under a file size limit of 64
+/// blocks (32 or 64 KiB by the shell's block size: smaller than the charts), the shell's
+/// SIGXFSZ set by `trap` (`''` ignored, `-` the default), and checks that the run failed
+/// cleanly: exit 1, "no file in", every earlier file unchanged, no temporary file left.
+/// Returns its stderr.
 #[cfg(unix)]
-#[test]
-fn regression_disk_full_while_writing_the_set_changes_no_file() {
-    let dir = scratch("full");
+fn under_a_file_size_limit(tag: &str, trap: &str) -> String {
+    let dir = scratch(tag);
     let out = dir.join("out");
     let before = good_run(&out, false);
     let bin = assert_cmd::cargo::cargo_bin("stakeshift");
-    // 64 blocks (32 or 64 KiB by the shell's block size): smaller than the charts.
     let result = std::process::Command::new("sh")
         .arg("-c")
-        .arg("trap '' XFSZ; ulimit -f 64; exec \"$0\" compare models/revenue-note-vs-safe.toml --svg --out \"$1\"")
+        .arg(format!(
+            "trap {trap} XFSZ; ulimit -f 64; exec \"$0\" compare models/revenue-note-vs-safe.toml --svg --out \"$1\""
+        ))
         .arg(&bin)
         .arg(&out)
         .output()
@@ -274,14 +276,24 @@ fn regression_disk_full_while_writing_the_set_changes_no_file() {
     let err = stderr_of(&result);
     assert_eq!(result.status.code(), Some(1), "{err}");
     assert!(err.contains("no file in"), "{err}");
+    assert_eq!(snapshot(&out), before, "a file changed: {err}");
+    assert!(temp_files(&out).is_empty(), "{:?}", temp_files(&out));
+    err
+}
+
+/// A run whose writes fail part-way through the set, as on a full disk: a file size limit
+/// (`ulimit -f`, with SIGXFSZ ignored so that the write fails with EFBIG instead of killing
+/// the process). This works for root too, unlike a read-only folder.
+#[cfg(unix)]
+#[test]
+fn regression_disk_full_while_writing_the_set_changes_no_file() {
+    let err = under_a_file_size_limit("full", "''");
     // The error names the output file, not a temporary file.
     assert!(
         err.contains("yearly.csv") || err.contains(".png") || err.contains(".svg"),
         "{err}"
     );
     assert!(!err.contains(".stakeshift-"), "{err}");
-    assert_eq!(snapshot(&out), before, "a file changed: {err}");
-    assert!(temp_files(&out).is_empty(), "{:?}", temp_files(&out));
 }
 
 /// The same limit without SIGXFSZ ignored by the caller (a shell's `ulimit -f`): the signal
@@ -291,22 +303,7 @@ fn regression_disk_full_while_writing_the_set_changes_no_file() {
 #[cfg(unix)]
 #[test]
 fn regression_a_file_size_limit_does_not_kill_the_run() {
-    let dir = scratch("fsize-signal");
-    let out = dir.join("out");
-    let before = good_run(&out, false);
-    let bin = assert_cmd::cargo::cargo_bin("stakeshift");
-    let result = std::process::Command::new("sh")
-        .arg("-c")
-        .arg("trap - XFSZ; ulimit -f 64; exec \"$0\" compare models/revenue-note-vs-safe.toml --svg --out \"$1\"")
-        .arg(&bin)
-        .arg(&out)
-        .output()
-        .unwrap();
-    let err = stderr_of(&result);
-    assert_eq!(result.status.code(), Some(1), "{err}");
-    assert!(err.contains("no file in"), "{err}");
-    assert_eq!(snapshot(&out), before, "a file changed: {err}");
-    assert!(temp_files(&out).is_empty(), "{:?}", temp_files(&out));
+    under_a_file_size_limit("fsize-signal", "-");
 }
 
 #[cfg(unix)]
