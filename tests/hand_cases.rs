@@ -456,3 +456,37 @@ fn hand_calculated_cases() {
         );
     }
 }
+
+/// Regression (a black-box audit, 2026-12-05): a party paid its half of D = 4.000001 over
+/// two slices (another party's cap closing between them) got each slice's half rounded down
+/// to the waterfall's 1e-12 on its own, 2.000000499999 in all, which printed 2.000000 for
+/// the 2.0000005 owed (2.000001, half away from zero). The hand case's comparison allows
+/// 1.5 units of the last place, so the printed text is held here exactly.
+#[test]
+fn regression_a_share_paid_over_two_slices_prints_as_its_exact_value() {
+    let model = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/hand/waterfall_share_over_two_slices.toml");
+    for (args, wanted) in [
+        (
+            vec!["--format", "csv"],
+            "a,2.000001,0.000000,-2.000001,profit_share,",
+        ),
+        (
+            vec!["--format", "csv", "--yearly"],
+            "a,profit_share,2020,4.000001,4.000001,1.000000,4.000001,0.000000,2.000001,",
+        ),
+    ] {
+        let out = Command::cargo_bin("stakeshift")
+            .unwrap()
+            .arg("compare")
+            .arg(&model)
+            .args(&args)
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.lines().any(|l| l.starts_with(wanted)),
+            "{args:?}:\n{text}"
+        );
+    }
+}

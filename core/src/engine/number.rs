@@ -90,6 +90,9 @@ pub trait Num:
     /// Whether plain sums can overflow silently (`Decimal` panics past 7.9e28, so the engine
     /// checks a path's totals first); `f64`'s checked operations catch what matters.
     const BOUNDED: bool;
+    /// Whether sums and differences of whole units are exact (`Decimal`, counting in the
+    /// waterfall's unit), so that rounding is the waterfall's own, by the unit; not `f64`.
+    const EXACT: bool;
 
     /// A model value in this type (every `Decimal` is a finite `f64`).
     fn from_decimal(value: Decimal) -> Self;
@@ -141,6 +144,7 @@ impl Num for Decimal {
     const ZERO: Self = Decimal::ZERO;
     const ONE: Self = Decimal::ONE;
     const BOUNDED: bool = true;
+    const EXACT: bool = true;
 
     fn from_decimal(value: Decimal) -> Self {
         value
@@ -197,6 +201,7 @@ impl Num for f64 {
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;
     const BOUNDED: bool = false;
+    const EXACT: bool = false;
 
     fn from_decimal(value: Decimal) -> Self {
         // The nearest double (the one conversion, `Decimal`'s `to_f64`); |value| <= 7.9e28,

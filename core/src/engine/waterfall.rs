@@ -9,8 +9,10 @@
 //! profit, caps, slices and receipts are all whole multiples of that unit, so sums and
 //! differences never round. A slice that ends at a cap is rounded down to the unit, the
 //! party that reaches the cap gets exactly its remaining room, the others their shares of the
-//! slice rounded down, and the residual the rest of the slice; so every year the receipts add
-//! up to the distributable profit exactly, and no cap is passed.
+//! tier's slices so far this year rounded down, less what those slices gave them before (a
+//! share of several slices is rounded once, not once a slice), and the residual the rest of
+//! the slice; so every year the receipts add up to the distributable profit exactly, and no
+//! cap is passed.
 //!
 //! ```
 //! use rust_decimal::Decimal;
@@ -83,7 +85,8 @@ pub trait Observer<N> {
     fn slice(&mut self, _year: Year, _tier: Option<usize>, _amount: N) {}
     /// `party` gets `amount` of the current slice; `room` is what it could still receive in
     /// the tier before this payment (None for a party without an `until` in it). The
-    /// payments of a slice add up to the slice.
+    /// payments of a slice add up to the slice; only the residual's can be below 0 (by a
+    /// unit or so, where a short slice pays out what the tier's earlier slices left it).
     fn paid(&mut self, _party: PartyId, _amount: N, _room: Option<N>) {}
     fn event(&mut self, _event: Event) {}
 
@@ -179,6 +182,10 @@ pub struct Waterfall<N = Decimal> {
     quotients: Vec<Option<Quotient<N>>>,
     /// The decimal places of the unit it counts in ([`super::deal::waterfall_dp`]).
     dp: u32,
+    /// Per share of the tier being paid this year (aligned with its `shares`): what it has
+    /// received from the tier's slices so far this year, each payment being its share of
+    /// all those slices rounded down to the unit, less this (see `distribute`).
+    run_given: Vec<N>,
 }
 
 /// Whether a tier's terms are ones validation accepts: no party twice in its shares or in
@@ -277,6 +284,7 @@ impl<N: Num> Waterfall<N> {
                 .collect(),
             investor_full_at: None,
             quotients: vec![None; tiers.iter().map(|t| t.until.len()).max().unwrap_or(0)],
+            run_given: vec![N::ZERO; tiers.iter().map(|t| t.shares.len()).max().unwrap_or(0)],
             tiers,
             dp,
         };
@@ -387,19 +395,28 @@ impl<N: Num> Waterfall<N> {
         let investor_out = agi && self.investor_rights_end_at_agi;
         let residual = self.residual;
         let mut remaining = distributable.to_unit(self.dp);
-        // Within a year caps are fixed and receipts only grow, so the active tier never moves
-        // back: each search starts where the last one ended.
+        // Within a year caps are fixed and the receipts of every capped party only grow (only
+        // the residual, which has no cap, can be paid below 0), so the active tier never
+        // moves back: each search starts where the last one ended.
         let mut first_open = 0;
         // Why this loop ends. A slice is either all that remains (the last slice) or ends
         // where a capped party's room runs out: that party is given exactly its room, so its
-        // cap closes. Within a year caps are fixed and receipts only grow (the dust taken
-        // back below never comes from a party that has just reached its cap), so a closed
-        // cap stays closed. Hence every slice but the last closes at least one of the
+        // cap closes. Within a year caps are fixed and capped parties' receipts only grow (the
+        // f64 dust taken back below never comes from a party that has just reached its cap),
+        // so a closed cap stays closed. Hence every slice but the last closes at least one of the
         // `cap_count` caps, and a year takes at most `cap_count + 1` slices. Terms that
         // break the premises (which validation refuses, but a model can be built in code:
         // a party twice in one tier) are stopped at that bound with an error, never looped on.
         let max_slices = self.cap_count + 1;
         let mut slices = 0;
+        // The tier whose slices are being paid this year, and their total so far: a party's
+        // payment from a slice is its share of the run's total rounded down to the unit,
+        // less what it has had from the run's earlier slices, so that a party paid from
+        // several slices of a tier in a year gets its share of their sum rounded down once,
+        // not once a slice (which put 2.000000499999 where 0.5 x 4.000001 = 2.0000005 is
+        // owed, and printed 2.000000 for 2.000001).
+        let mut run_tier = usize::MAX;
+        let mut run_total = N::ZERO;
         while remaining > N::ZERO {
             while first_open < self.tiers.len() && self.tier_done(first_open, investor_out) {
                 first_open += 1;
@@ -416,6 +433,11 @@ impl<N: Num> Waterfall<N> {
                 return Err(WaterfallError::NoProgress { tier: t });
             }
             let tier = &self.tiers[t];
+            if t != run_tier {
+                run_tier = t;
+                run_total = N::ZERO;
+                self.run_given.fill(N::ZERO);
+            }
 
             // The slice: all that is left, or less where a party reaches its cap first.
             let mut slice = remaining;
@@ -454,12 +476,15 @@ impl<N: Num> Waterfall<N> {
             }
 
             let mut given = N::ZERO;
-            let mut last_paid: Option<PartyId> = None;
-            for s in &tier.shares {
+            let mut last_paid: Option<(PartyId, usize)> = None;
+            let run_after = run_total + slice;
+            for (j, s) in tier.shares.iter().enumerate() {
                 let (party, share) = (s.party, s.share);
                 if share.is_zero() || (investor_out && party == self.investor) {
                     continue;
                 }
+                // The share of the run's slices up to this one, less what they gave before.
+                let owed = (share * run_after).unit_down(self.dp) - self.run_given[j];
                 let mut reached = false;
                 let (amount, room) = match s.until {
                     Some(k) => {
@@ -467,10 +492,9 @@ impl<N: Num> Waterfall<N> {
                             continue;
                         }
                         let room = self.caps[t][k] - self.received[party];
-                        let full = (share * slice).unit_down(self.dp);
                         // The party that set the slice gets exactly its room, so the cap is
                         // met to the last unit, whatever the division above rounded to.
-                        let amount = if full >= room
+                        let amount = if owed >= room
                             || self.room_over_share(k, room, share) == Some(slice)
                         {
                             observer.event(Event::CapReached {
@@ -481,12 +505,13 @@ impl<N: Num> Waterfall<N> {
                             reached = true;
                             room
                         } else {
-                            full
+                            owed
                         };
                         (amount, Some(room))
                     }
-                    None => ((share * slice).unit_down(self.dp), None),
+                    None => (owed, None),
                 };
+                self.run_given[j] += amount;
                 out[party] += amount;
                 self.received[party] += amount;
                 if reached && let Some(k) = s.until {
@@ -496,19 +521,29 @@ impl<N: Num> Waterfall<N> {
                 }
                 given += amount;
                 if !reached {
-                    last_paid = Some(party);
+                    last_paid = Some((party, j));
                 }
                 observer.paid(party, amount, room);
             }
             let mut rest = slice - given;
-            if rest < N::ZERO {
-                // Rounding dust when the shares add up to exactly 1 (in f64; in decimals the
-                // payments of a slice never exceed it when the shares add up to at most 1):
-                // take it back from the last payee that did not just reach its cap, so that
-                // nobody receives a negative amount and no closed cap reopens.
-                if let Some(p) = last_paid {
+            // In decimals the residual takes the rest of the slice even where the payments
+            // came to more than it: a party's payment is its share of the run rounded down
+            // less what it had, so a short slice can pay out units the run's earlier slices
+            // left over, which the residual had been given. Its own total from the run is
+            // never below 0 (each party's receipts from the run are at most its share of
+            // the run's total, and the party that set a slice gets less than a unit more),
+            // and nothing is taken back from a party, so no payment to another party is
+            // negative and no closed cap reopens. (Taking it back from the last payee, as
+            // below, broke conservation where every payee had just reached its cap, made a
+            // payment of -1e-12, and reopened a cap: a review, 2026-12-05.)
+            if rest < N::ZERO && !N::EXACT {
+                // Rounding dust in f64 when the shares add up to exactly 1: take it back from
+                // the last payee that did not just reach its cap, so that nobody receives a
+                // negative amount and no closed cap reopens.
+                if let Some((p, j)) = last_paid {
                     out[p] += rest;
                     self.received[p] += rest;
+                    self.run_given[j] += rest;
                     observer.paid(p, rest, None);
                 }
                 rest = N::ZERO;
@@ -517,6 +552,7 @@ impl<N: Num> Waterfall<N> {
             self.received[residual] += rest;
             observer.paid(residual, rest, None);
             remaining -= slice;
+            run_total = run_after;
             if O::ROOMS {
                 self.report_rooms(t, investor_out, true, observer);
             }
