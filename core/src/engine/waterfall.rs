@@ -417,6 +417,8 @@ impl<N: Num> Waterfall<N> {
         // owed, and printed 2.000000 for 2.000001).
         let mut run_tier = usize::MAX;
         let mut run_total = N::ZERO;
+        // What the residual has had as the rest of the run's slices.
+        let mut residual_rest = N::ZERO;
         while remaining > N::ZERO {
             while first_open < self.tiers.len() && self.tier_done(first_open, investor_out) {
                 first_open += 1;
@@ -436,6 +438,7 @@ impl<N: Num> Waterfall<N> {
             if t != run_tier {
                 run_tier = t;
                 run_total = N::ZERO;
+                residual_rest = N::ZERO;
                 self.run_given.fill(N::ZERO);
             }
 
@@ -527,27 +530,33 @@ impl<N: Num> Waterfall<N> {
             }
             let mut rest = slice - given;
             // In decimals the residual takes the rest of the slice even where the payments
-            // came to more than it: a party's payment is its share of the run rounded down
-            // less what it had, so a short slice can pay out units the run's earlier slices
-            // left over, which the residual had been given. Its own total from the run is
-            // never below 0 (each party's receipts from the run are at most its share of
-            // the run's total, and the party that set a slice gets less than a unit more),
-            // and nothing is taken back from a party, so no payment to another party is
-            // negative and no closed cap reopens. (Taking it back from the last payee, as
-            // below, broke conservation where every payee had just reached its cap, made a
-            // payment of -1e-12, and reopened a cap: a review, 2026-12-05.)
-            if rest < N::ZERO && !N::EXACT {
-                // Rounding dust in f64 when the shares add up to exactly 1: take it back from
-                // the last payee that did not just reach its cap, so that nobody receives a
-                // negative amount and no closed cap reopens.
+            // came to more than it, down to 0 for its rest over the run: a party's payment is
+            // its share of the run rounded down less what it had, so a short slice can pay
+            // out units that the run's earlier slices left to the residual. With exact
+            // products its rest over the run never goes below 0 (each party's receipts from
+            // the run are at most its share of the run's total, and the party that set a
+            // slice gets less than a unit more), so nothing is taken back from a party: no
+            // other payment is negative and no closed cap reopens. (Taking the excess back
+            // from the last payee every time, as f64 does with its dust, broke conservation
+            // where every payee had just reached its cap, paid -1e-12 and reopened a cap: a
+            // review, 2026-12-05.) Where a product was rounded up at the 28th place (a unit
+            // of 1e-28, amounts below 1e-16: a second review), the excess beyond the
+            // residual's rest is taken back as f64's dust is.
+            let least = if N::EXACT { -residual_rest } else { N::ZERO };
+            if rest < least {
+                // Rounding dust (in f64 when the shares add up to exactly 1): take it back
+                // from the last payee that did not just reach its cap, so that nobody
+                // receives a negative amount and no closed cap reopens.
                 if let Some((p, j)) = last_paid {
-                    out[p] += rest;
-                    self.received[p] += rest;
-                    self.run_given[j] += rest;
-                    observer.paid(p, rest, None);
+                    let dust = rest - least;
+                    out[p] += dust;
+                    self.received[p] += dust;
+                    self.run_given[j] += dust;
+                    observer.paid(p, dust, None);
                 }
-                rest = N::ZERO;
+                rest = least;
             }
+            residual_rest += rest;
             out[residual] += rest;
             self.received[residual] += rest;
             observer.paid(residual, rest, None);

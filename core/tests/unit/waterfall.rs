@@ -382,3 +382,28 @@ fn shares_of_a_run_conserve_and_never_go_negative_or_reopen_a_cap() {
     }
     assert_eq!(years_checked, 40_000);
 }
+
+/// Regression (a second review, 2026-12-05): at the finest unit, 1e-28 (amounts below
+/// 1e-16), a share times the run's total needs more than 28 places and is rounded half-even,
+/// not down, so four parties at 0.25 of D = 1.00000000003e-17 were each owed a unit more
+/// than their exact share and the residual's year came to -1e-28. The excess beyond the
+/// residual's rest is taken back from the last payee, as before the change: the residual
+/// gets 0, every year adds up to D.
+#[test]
+fn a_product_rounded_up_at_the_28th_place_leaves_the_residual_at_0() {
+    let quarter = |p: PartyId| (p, "0.25");
+    let terms = ProfitShare {
+        residual: 1,
+        loss_carryforward: false,
+        investor_rights_end_at_agi: false,
+        tiers: vec![tier(&[quarter(0), quarter(2), quarter(3), quarter(4)], &[])],
+        revenue_share: None,
+    };
+    let mut w = Waterfall::new(&terms, 0, 5, 28);
+    let mut out = vec![Decimal::ZERO; 5];
+    let d_t = d("0.0000000000000000100000000003");
+    w.distribute(2020, d_t, false, &mut out, &mut ()).unwrap();
+    assert_eq!(out.iter().copied().sum::<Decimal>(), d_t);
+    assert!(out.iter().all(|v| *v >= Decimal::ZERO), "{out:?}");
+    assert_eq!(out[1], Decimal::ZERO, "{out:?}");
+}
