@@ -401,9 +401,9 @@ impl<N: Num> Waterfall<N> {
         let mut first_open = 0;
         // Why this loop ends. A slice is either all that remains (the last slice) or ends
         // where a capped party's room runs out: that party is given exactly its room, so its
-        // cap closes. Within a year caps are fixed and capped parties' receipts only grow (the
-        // f64 dust taken back below never comes from a party that has just reached its cap),
-        // so a closed cap stays closed. Hence every slice but the last closes at least one of the
+        // cap closes. Within a year caps are fixed and capped parties' receipts only grow
+        // (dust taken back below never comes from a party that has just reached its cap), so
+        // a closed cap stays closed. Hence every slice but the last closes at least one of the
         // `cap_count` caps, and a year takes at most `cap_count + 1` slices. Terms that
         // break the premises (which validation refuses, but a model can be built in code:
         // a party twice in one tier) are stopped at that bound with an error, never looped on.
