@@ -1358,3 +1358,60 @@ fn regression_a_center_on_no_path_has_every_json_key_null() {
         assert!(stats.values().all(|v| v.is_null()), "{g}");
     }
 }
+
+/// helper-75: a path whose f64 advantage is the double nearest 0.0000005 (just below it)
+/// printed an advantage of 0.000000 beside the winner `equity`, and was no tie in
+/// `simulation.csv`. Every path here is its center (from_year is after end_year): stake 1
+/// of a valuation of 0.0000005 against a profit share of nothing.
+#[test]
+fn regression_a_path_printed_with_an_advantage_of_zero_is_a_tie() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = crate::common::write_file(
+        tmp.path(),
+        "tie.toml",
+        r#"name = "tie"
+unit = "USD"
+start_year = 2020
+end_year = 2021
+valuation_year = 2021
+discount_rate = 0.0
+[investor]
+party = "inv"
+[profit_share]
+residual = "r"
+[[profit_share.tiers]]
+name = "t"
+shares = { inv = 0.5 }
+[equity]
+from_year = 2020
+stake = 1.0
+[[trajectories]]
+name = "a"
+revenue = { points = [[2020, 1.0]] }
+margin = { points = [[2020, 0.0]] }
+valuation = { points = [[2020, 0.0000005]] }
+"#,
+    );
+    let out = tmp.path().join("out");
+    stakeshift()
+        .arg("simulate")
+        .arg(&model)
+        .args(["--paths", "2", "--paths-csv", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let paths = crate::common::read_csv(&out.join("paths.csv")).unwrap();
+    let (advantage, winner) = (
+        paths.column("npv_advantage").unwrap(),
+        paths.column("winner").unwrap(),
+    );
+    for row in &paths.rows {
+        assert_eq!((&*row[advantage], &*row[winner]), ("0.000000", "tie"));
+    }
+    let groups = crate::common::read_csv(&out.join("simulation.csv")).unwrap();
+    let all = &groups.rows[0];
+    let column = |name: &str| &all[groups.column(name).unwrap()];
+    assert_eq!(column("group"), "all");
+    assert_eq!(column("p_tie").parse::<f64>().unwrap(), 1.0);
+    assert_eq!(column("p_equity_wins").parse::<f64>().unwrap(), 0.0);
+}

@@ -28,9 +28,10 @@
 //! let big = Decimal::from(10_u64.pow(15));
 //! assert_eq!(Num::checked_mul(big, big), None);
 //! assert_eq!(Num::checked_mul(1e15, 1e15), Some(1e30));
-//! // A tie: an advantage that rounds to 0 at 6 places; 0.0000004 does, 0.0000005 does not.
+//! // A tie: an advantage that rounds to 0 at 6 places; 0.0000004 does, 0.0000005 does not
+//! // (half away from zero). The double nearest 0.0000005 lies just below it, so it does.
 //! assert!(Decimal::new(4, 7).is_tie() && !Decimal::new(5, 7).is_tie());
-//! assert!(4e-7_f64.is_tie() && !5e-7_f64.is_tie());
+//! assert!(4e-7_f64.is_tie() && 5e-7_f64.is_tie() && !6e-7_f64.is_tie());
 //! // The waterfall's unit, 1e-12: 2/3 rounds to 0.666666666667, or down to 0.666666666666.
 //! let two_thirds = Decimal::TWO / Decimal::from(3);
 //! assert_eq!(two_thirds.to_unit(12), Decimal::new(666_666_666_667, 12));
@@ -247,7 +248,10 @@ impl Num for f64 {
         self
     }
     fn is_tie(self) -> bool {
-        // |x| < 0.0000005 rounds to 0.000000 (half away from zero).
-        self.abs() < 5e-7
+        // |x| < 0.0000005 rounds to 0.000000 (half away from zero). The literal 5e-7 is
+        // the double just below 0.0000005, so `<=`: that double itself prints 0.000000 (its
+        // exact value, as the amounts are printed) and is a tie; with `<` a path printed an
+        // advantage of 0.000000 beside the winner `equity` (helper-75).
+        self.abs() <= 5e-7
     }
 }

@@ -3,17 +3,34 @@ use stakeshift_core::engine::number::*;
 
 #[test]
 fn a_tie_is_what_rounds_to_zero_at_six_places_in_both_types() {
-    for (text, tie) in [
-        ("0.00000049", true),
-        ("-0.00000049", true),
-        ("0.0000005", false),
-        ("-0.0000005", false),
-        ("0.000001", false),
-        ("0", true),
+    // (text, tie as a Decimal, tie as the nearest f64). 0.0000005's nearest double is
+    // 4.99999999999999977e-7, which itself rounds to 0.000000: a tie in f64, as its
+    // printed advantage says.
+    for (text, tie_decimal, tie_f64) in [
+        ("0.00000049", true, true),
+        ("-0.00000049", true, true),
+        ("0.0000005", false, true),
+        ("-0.0000005", false, true),
+        ("0.0000005000000000001", false, false),
+        ("0.000001", false, false),
+        ("0", true, true),
     ] {
         let d: Decimal = text.parse().unwrap();
-        assert_eq!(Num::is_tie(d), tie, "{text} as Decimal");
-        assert_eq!(Num::is_tie(Num::to_f64(d)), tie, "{text} as f64");
+        assert_eq!(Num::is_tie(d), tie_decimal, "{text} as Decimal");
+        assert_eq!(Num::is_tie(Num::to_f64(d)), tie_f64, "{text} as f64");
+    }
+    let above = f64::from_bits(5e-7_f64.to_bits() + 1);
+    assert!(!above.is_tie() && !(-above).is_tie());
+}
+
+/// helper-75: the double nearest 0.0000005 printed as an advantage of 0.000000 (from its
+/// exact value) beside the winner `equity`; a tie is now decided on that same value.
+#[test]
+fn regression_an_advantage_printed_as_zero_was_not_a_tie() {
+    for v in [5e-7_f64, -5e-7, 4.999_999_999_999_999e-7] {
+        assert!(v.is_tie(), "{v:e}");
+        let exact = rust_decimal::Decimal::from_f64_retain(v).unwrap();
+        assert!(exact.abs() < "0.0000005".parse().unwrap(), "{exact}");
     }
 }
 
