@@ -737,6 +737,48 @@ fn regression_an_array_of_a_tables_values_in_order_is_refused() {
     );
 }
 
+/// helper-75: a key written long (`revenue_volatility` for `revenue_vol`) was told every
+/// valid key but not the one it holds; now the longest valid key it holds, where that is at
+/// least half of it, is named, in the file and in `--set`.
+#[test]
+fn regression_a_key_written_long_is_told_the_key_it_holds() {
+    let (code, stderr) = check(
+        "long",
+        &model_with(
+            "discount_rate = ",
+            "discount_rate_yearly = 0.1\ndiscount_rate = ",
+        ),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("did you mean `discount_rate`?"), "{stderr}");
+    let out = stakeshift()
+        .args([
+            "simulate",
+            "--paths",
+            "1",
+            "--set",
+            "simulation.revenue_volatility=0.2",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the nearest valid path is `simulation.revenue_vol`"),
+        "{stderr}"
+    );
+    // A short name in a long key is no suggestion: `name` is a fifth of this one.
+    let (code, stderr) = check(
+        "short-in-long",
+        &model_with(
+            "discount_rate = ",
+            "trajectory_nickname = 1\ndiscount_rate = ",
+        ),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(!stderr.contains("did you mean `name`"), "{stderr}");
+}
+
 /// A key written short (`discount`, `payout`, `loss_carry`) was told "unknown key" with the
 /// list of every valid key but no "did you mean": too far from its name by edit distance.
 /// The one valid key that holds it is named (SPEC 6: "name the nearest valid key").

@@ -285,15 +285,29 @@ pub(super) fn unknown_key_message(path: &str, rest: &str) -> (String, String) {
 /// The one valid name that holds `key` (3 characters or more) as a part, ignoring case: a
 /// key written short (`discount` for `discount_rate`, `payout` for `dividend_payout`,
 /// `loss_carry` for `loss_carryforward`) is too far from its name by edit distance to be
-/// called a slip. None where no name or several hold it.
+/// called a slip. Else the one longest valid name that `key` holds, where it is at least
+/// half of the key: a key written long (`revenue_volatility` for `revenue_vol`; a
+/// `trajectory_name` is not taken for `name`). None where no name or several fit.
 pub fn part_of_one<'a>(key: &str, valid: &[&'a str]) -> Option<&'a str> {
     let key = key.to_lowercase();
-    if key.chars().count() < 3 {
+    let length = key.chars().count();
+    if length < 3 {
         return None;
     }
     let mut holding = valid.iter().filter(|v| v.to_lowercase().contains(&key));
     match (holding.next(), holding.next()) {
-        (Some(one), None) => Some(*one),
+        (Some(one), None) => return Some(*one),
+        (Some(_), Some(_)) => return None,
+        _ => {}
+    }
+    let held: Vec<&'a str> = valid
+        .iter()
+        .copied()
+        .filter(|v| 2 * v.chars().count() >= length && key.contains(&v.to_lowercase()))
+        .collect();
+    let longest = held.iter().map(|v| v.chars().count()).max()?;
+    match held.iter().filter(|v| v.chars().count() == longest).count() {
+        1 => held.into_iter().find(|v| v.chars().count() == longest),
         _ => None,
     }
 }
