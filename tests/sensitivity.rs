@@ -186,10 +186,10 @@ fn a_grid_point_is_compare_with_the_same_set() {
         let axes = [axis(a), axis(b)];
         let result = sweep(&base, &axes, &selected).unwrap();
         assert_eq!(
-            result.rows.len(),
+            result.rows().len(),
             axes[0].values.len() * axes[1].values.len() * selected.len()
         );
-        for row in &result.rows {
+        for row in result.rows() {
             let overrides: Vec<Override> = axes
                 .iter()
                 .zip(&row.values)

@@ -79,16 +79,12 @@ fn chart_png(base: &Base, axes: &[Axis], result: &Sweep) -> anyhow::Result<Vec<u
             current: *c,
         })
         .collect();
-    let cells: usize = axes.iter().map(|a| a.values.len()).product();
-    let names: Vec<String> = result
-        .rows
-        .chunks(cells)
-        .map(|c| c[0].trajectory.clone())
-        .collect();
+    let cells = result.points();
+    let names = &result.trajectories;
     let advantages: Vec<Vec<f64>> = result
-        .rows
-        .chunks(cells)
-        .map(|c| c.iter().map(|r| to_f64(&r.outcome.npv_advantage)).collect())
+        .outcomes
+        .chunks(cells.max(1))
+        .map(|c| c.iter().map(|o| to_f64(&o.npv_advantage)).collect())
         .collect();
     let series: Vec<SweepSeries> = names
         .iter()

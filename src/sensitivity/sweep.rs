@@ -25,10 +25,12 @@
 //! let path = OverridePath::parse("equity.stake").unwrap();
 //! let origin = "--vary equity.stake=0.2..0.3:5".to_string();
 //! let grid = sweep(&base, &[Axis { path, origin, values }], &[2])?; // [2]: `base`
-//! assert_eq!(grid.rows.len(), 5);
-//! assert!(grid.rows.iter().all(|r| r.trajectory == "base"));
+//! let rows: Vec<_> = grid.rows().collect();
+//! assert_eq!(rows.len(), 5);
+//! assert!(rows.iter().all(|r| r.trajectory == "base"));
+//! assert_eq!(rows[1].values, [d("0.225")]);
 //! // The profit share does not depend on the stake; the stake is worth more as it grows.
-//! for w in grid.rows.windows(2) {
+//! for w in rows.windows(2) {
 //!     assert_eq!(w[0].outcome.npv_profit_share, w[1].outcome.npv_profit_share);
 //!     assert!(w[0].outcome.npv_equity < w[1].outcome.npv_equity);
 //! }
@@ -52,21 +54,57 @@ pub struct Axis {
     pub values: Vec<Decimal>,
 }
 
-/// The grid's results.
+/// The grid's results, held as their values once and their outcomes (56 bytes a run);
+/// [`Sweep::rows`] gives them as the rows of `sweep.csv`.
 #[derive(Debug, Clone)]
 pub struct Sweep {
     /// The varied paths as written.
     pub paths: Vec<String>,
-    pub rows: Vec<SweepRow>,
+    /// The names of the trajectories run, in order.
+    pub trajectories: Vec<String>,
+    /// Each varied path's values, in order.
+    pub values: Vec<Vec<Decimal>>,
+    /// Trajectory k at grid point i: `outcomes[k * points + i]`, the points in grid order
+    /// (the first path's values, then the second's).
+    pub outcomes: Vec<Outcome>,
 }
 
 /// One trajectory at one grid point: a row of `sweep.csv`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SweepRow {
-    pub trajectory: String,
+pub struct SweepRow<'a> {
+    pub trajectory: &'a str,
     /// One value per varied path.
     pub values: Vec<Decimal>,
     pub outcome: Outcome,
+}
+
+impl Sweep {
+    /// The number of grid points.
+    pub fn points(&self) -> usize {
+        self.values.iter().map(Vec::len).product()
+    }
+
+    /// The grid's values at point `i` (in grid order), one per varied path.
+    pub fn point(&self, i: usize) -> Vec<Decimal> {
+        match &self.values[..] {
+            [a] => vec![a[i]],
+            [a, b] => vec![a[i / b.len()], b[i % b.len()]],
+            _ => Vec::new(),
+        }
+    }
+
+    /// The rows in order: trajectory, then the first path's values, then the second's.
+    pub fn rows(&self) -> impl ExactSizeIterator<Item = SweepRow<'_>> + '_ {
+        let points = self.points();
+        self.outcomes
+            .iter()
+            .enumerate()
+            .map(move |(n, outcome)| SweepRow {
+                trajectory: &self.trajectories[n / points],
+                values: self.point(n % points),
+                outcome: *outcome,
+            })
+    }
 }
 
 /// The most runs one sweep may make (grid points times trajectories).
@@ -129,25 +167,24 @@ pub fn sweep(base: &Base, axes: &[Axis], selected: &[usize]) -> Result<Sweep, Er
         .collect();
     let knobs = knobs.filter(|k| !(k.len() == 2 && coupled(k[0], k[1])));
 
-    let grid: Vec<Vec<Decimal>> = match axes {
-        [a] => a.values.iter().map(|v| vec![*v]).collect(),
-        [a, b] => a
-            .values
-            .iter()
-            .flat_map(|x| b.values.iter().map(move |y| vec![*x, *y]))
-            .collect(),
-        _ => unreachable!(),
+    let values: Vec<Vec<Decimal>> = axes.iter().map(|a| a.values.clone()).collect();
+    let mut result = Sweep {
+        paths: axes.iter().map(|a| a.path.text.clone()).collect(),
+        trajectories: Vec::new(),
+        values,
+        outcomes: Vec::new(),
     };
     let model = base.model();
-    let results: Vec<Result<Vec<Outcome>, Error>> = grid
-        .par_iter()
-        .map(|values| {
+    let results: Vec<Result<Vec<Outcome>, Error>> = (0..result.points())
+        .into_par_iter()
+        .map(|i| {
+            let values = result.point(i);
             let cell: Model = match &knobs {
                 Some(knobs) => {
                     let mut m = model.clone();
-                    for (k, v) in knobs.iter().zip(values) {
+                    for (k, v) in knobs.iter().zip(&values) {
                         k.set(&mut m, *v).ok_or_else(|| {
-                            point_error(base, axes, values, "a value is too large to hold")
+                            point_error(base, axes, &values, "a value is too large to hold")
                         })?;
                     }
                     m
@@ -155,33 +192,28 @@ pub fn sweep(base: &Base, axes: &[Axis], selected: &[usize]) -> Result<Sweep, Er
                 None => {
                     let extra: Vec<Override> = axes
                         .iter()
-                        .zip(values)
+                        .zip(&values)
                         .map(|(a, v)| value_override(a, *v))
                         .collect();
                     base.load_with(&extra)?
                 }
             };
-            super::run(&cell, selected).map_err(|e| point_error(base, axes, values, &e.to_string()))
+            super::run(&cell, selected)
+                .map_err(|e| point_error(base, axes, &values, &e.to_string()))
         })
         .collect();
     let mut outcomes = Vec::with_capacity(results.len());
     for r in results {
         outcomes.push(r?);
     }
-    let mut rows = Vec::with_capacity(grid.len() * selected.len());
-    for (k, &t) in selected.iter().enumerate() {
-        for (values, out) in grid.iter().zip(&outcomes) {
-            rows.push(SweepRow {
-                trajectory: model.trajectories[t].name.clone(),
-                values: values.clone(),
-                outcome: out[k],
-            });
-        }
-    }
-    Ok(Sweep {
-        paths: axes.iter().map(|a| a.path.text.clone()).collect(),
-        rows,
-    })
+    result.outcomes = (0..selected.len())
+        .flat_map(|k| outcomes.iter().map(move |out| out[k]))
+        .collect();
+    result.trajectories = selected
+        .iter()
+        .map(|&t| model.trajectories[t].name.clone())
+        .collect();
+    Ok(result)
 }
 
 /// The override that sets an axis to one of its values, named after the `--vary` and value.
