@@ -1034,3 +1034,47 @@ fn regression_solve_searches_cap_growth_from_minus_one_itself() {
         "{text}"
     );
 }
+
+/// helper-76: of two roots on either side of the current value, solve gave the one a
+/// smaller ratio away (1.98 of the scale, 1980 of the valuation), not the nearer (0.45,
+/// 45). Roots worked by hand in `tests/hand/breakeven_nearest_root_below.expect.toml`:
+/// k^2 - 2.43 k + 0.891 = 0 at k = 0.45 and 1.98 (of a valuation of 100).
+#[test]
+fn regression_solve_gives_the_nearest_root_not_the_nearest_ratio() {
+    let model = crate::common::repo_path("tests/hand/breakeven_nearest_root_below.toml");
+    let solution = |args: &[&str]| -> f64 {
+        let mut solve = stakeshift();
+        solve
+            .arg("solve")
+            .arg(&model)
+            .args(args)
+            .args(["--format", "csv"]);
+        let csv = crate::common::succeeds(&mut solve).0;
+        let table = crate::common::parse_csv(csv.as_bytes()).unwrap();
+        table.rows[0][table.column("solution").unwrap()]
+            .parse()
+            .unwrap()
+    };
+    let near = |got: f64, want: f64| assert!((got - want).abs() <= 1e-8 * want, "{got} vs {want}");
+    near(solution(&["scale.valuation"]), 0.45);
+    near(solution(&["trajectories[a].valuation.points[0][1]"]), 45.0);
+    // Above the lower root the upper is nearer: from a valuation of 160 (k = 1.6), 1.98
+    // is 0.38 away and 0.45 is 1.15 away.
+    near(
+        solution(&[
+            "trajectories[a].valuation.points[0][1]",
+            "--set",
+            "trajectories[a].valuation.points[0][1]=160",
+        ]),
+        198.0,
+    );
+    // Either side of their midpoint, 121.5: from 122 the upper (76 away against 77), from
+    // 121 the lower.
+    for (from, want) in [("122", 198.0), ("121", 45.0)] {
+        let set = format!("trajectories[a].valuation.points[0][1]={from}");
+        near(
+            solution(&["trajectories[a].valuation.points[0][1]", "--set", &set]),
+            want,
+        );
+    }
+}

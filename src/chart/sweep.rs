@@ -714,7 +714,13 @@ mod tests {
             };
             d(c, NEUTRAL) / d(end, NEUTRAL)
         };
-        for (v, end) in [(-0.6, PROFIT_SHARE), (0.6, EQUITY), (-5e-7, PROFIT_SHARE)] {
+        // -5.000000000000001e-7: the first double beyond -0.0000005 (the double nearest
+        // -0.0000005 lies inside it and is a tie, as it prints -0.000000).
+        for (v, end) in [
+            (-0.6, PROFIT_SHARE),
+            (0.6, EQUITY),
+            (-5.000_000_000_000_001e-7, PROFIT_SHARE),
+        ] {
             let c = diverging(v, 1187.0);
             // About a fifth of the way, less the rounding to whole levels (it was 0.0005
             // of the way for 0.6).
@@ -727,7 +733,7 @@ mod tests {
             assert_eq!(c.2 > c.0, v > 0.0, "{v}: {c:?}");
         }
         // Ties, by the SPEC's rule, and only they, are neutral.
-        for v in [0.0, -0.0, 4.9e-7, -4.9e-7] {
+        for v in [0.0, -0.0, 4.9e-7, -4.9e-7, -5e-7] {
             assert_eq!(diverging(v, 1187.0), NEUTRAL, "{v}");
         }
         assert_eq!(diverging(f64::NAN, 1187.0), NEUTRAL);

@@ -328,10 +328,10 @@ fn npv_sign_safe(c: &[f64], u: f64) -> f64 {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Steps {
     /// For a factor or an amount (start > 0, lower end >= 0): up by doubling, down halfway
-    /// to the lower end each step; distance is measured in ratios.
+    /// to the lower end each step.
     Geometric,
     /// For a rate, a fraction or a shift: steps of this size, doubling each time, both
-    /// ways; distance is measured in differences.
+    /// ways.
     Additive(Decimal),
 }
 
@@ -358,22 +358,11 @@ impl Search {
         }
     }
 
-    /// How far `x` is from the start, in the search's own measure (for picking the nearer
-    /// of two roots found in the same round).
+    /// How far `x` is from the start: |x - start| (SPEC 11, "the root nearest the model's
+    /// current value"; a geometric search took ratios, so that of the break-even scales
+    /// 0.45 and 1.89 it gave 1.89, helper-76).
     fn distance(&self, x: Decimal) -> Decimal {
-        match self.steps {
-            Steps::Geometric if x > Decimal::ZERO && self.start > Decimal::ZERO => {
-                // The ratio of the larger to the smaller: a root below 1e-28 of the start
-                // makes x / start round to 0, and 1 / 0 panicked.
-                let (large, small) = if x >= self.start {
-                    (x, self.start)
-                } else {
-                    (self.start, x)
-                };
-                large.checked_div(small).unwrap_or(Decimal::MAX)
-            }
-            _ => (x - self.start).abs(),
-        }
+        x.checked_sub(self.start).map_or(Decimal::MAX, |d| d.abs())
     }
 
     fn inside(&self, x: Decimal) -> bool {
@@ -442,10 +431,12 @@ pub fn resolved(value: Decimal, size: Decimal, at_start: bool) -> Option<Decimal
 /// public root finder, behind both the break-even scale and `solve`.
 ///
 /// Points are taken outward from the start on both sides in turn (see [`Steps`]); `f`
-/// returns None outside its domain, which ends the search on that side. The first round in
-/// which a side's sign changes brackets a root; where both sides bracket one in the same
-/// round the nearer wins. The bracket is then solved by `solve_bracket` to about 1e-15
-/// relative. None where no sign change is found, and where `f` is never defined.
+/// returns None outside its domain, which ends the search on that side. The first sign
+/// change on a side brackets that side's nearest root, solved by `solve_bracket` to about
+/// 1e-15 relative. Once one side has a root, the other walks on while its points are nearer
+/// the start than that root (the sides' steps differ: a geometric search doubles up but
+/// halves down), and the nearer of the two is the answer (the upper where they are as
+/// near). None where no sign change is found, and where `f` is never defined.
 pub fn root_nearest(
     search: &Search,
     f: &mut dyn FnMut(Decimal) -> Option<Decimal>,
@@ -459,20 +450,33 @@ pub fn root_nearest(
     if f_start.is_zero() {
         return Some(start);
     }
-    let mut up = Side::new(true, start, f_start, search);
-    let mut down = Side::new(false, start, f_start, search);
-    while up.open || down.open {
+    let mut sides = [
+        Side::new(true, start, f_start, search),
+        Side::new(false, start, f_start, search),
+    ];
+    let mut roots: [Option<Decimal>; 2] = [None, None];
+    while roots == [None, None] && sides.iter().any(|s| s.open) {
         // Up first: of two roots as near, the upper wins.
-        let found = [up.walk(search, f), down.walk(search, f)];
-        if let Some(best) = found
-            .into_iter()
-            .flatten()
-            .min_by_key(|x| search.distance(*x))
-        {
-            return Some(best);
+        for (side, root) in sides.iter_mut().zip(&mut roots) {
+            *root = side.walk(search, f);
         }
     }
-    None
+    let nearest = |roots: &[Option<Decimal>; 2]| {
+        roots
+            .iter()
+            .flatten()
+            .copied()
+            .min_by_key(|x| search.distance(*x))
+    };
+    let found = nearest(&roots)?;
+    // The side without a root walks on while its last point is nearer than the root found;
+    // a root it then finds may still lie beyond, so the nearer of the two is taken.
+    for (side, root) in sides.iter_mut().zip(&mut roots) {
+        while root.is_none() && side.open && search.distance(side.x) < search.distance(found) {
+            *root = side.walk(search, f);
+        }
+    }
+    nearest(&roots)
 }
 
 /// Where [`root_nearest`] starts: the start, or the first point above it inside the domain,
