@@ -515,3 +515,54 @@ valuation = { points = [[2020, 1000.0]] }
         [d("10"), d("90"), d("10"), d("40"), d("15")]
     );
 }
+
+/// helper-77: regime B owing regime A's commitment (2020-2021, ending before from_year) and
+/// its own ending first (2020) paid its own shortfall of 10 in 2020 and then A's in full in
+/// 2021, though A's window already held those 10 (a shortfall is a purchase of its year,
+/// DECISIONS C1). Worked by hand: spend 0, so B's purchases are its shortfalls: 10 in
+/// 2020 (own: 0 bought of 10), 0 in 2021 (A's: 10 bought of 10), 0 in 2022.
+#[test]
+fn regression_a_shortfall_counts_towards_the_other_commitment_whichever_ends_first() {
+    let dir = ScratchDir::new("cloud-own-commitment-first");
+    let text = r#"name = "commit order"
+unit = "u"
+start_year = 2020
+end_year = 2022
+valuation_year = 2020
+discount_rate = 0.0
+[investor]
+party = "inv"
+[profit_share]
+residual = "np"
+[[profit_share.tiers]]
+name = "t0"
+shares = { inv = 0.5 }
+[equity]
+from_year = 2022
+stake = 0.1
+[cloud]
+margin = 1
+spend = { points = [[2020, 0.0]] }
+[profit_share.cloud]
+share = { points = [[2020, 1.0]] }
+commitment = { total = 10.0, from = 2020, until = 2021 }
+[equity.cloud]
+share = { points = [[2020, 1.0]] }
+commitment = { total = 10.0, from = 2020, until = 2020 }
+[[trajectories]]
+name = "a"
+revenue = { points = [[2020, 10.0]] }
+margin = { points = [[2020, 0.0]] }
+valuation = { points = [[2020, 100.0]] }
+"#;
+    let path = write(&dir, text);
+    assert_eq!(
+        yearly_purchases(&path, &[], "equity"),
+        [d("10"), d("0"), d("0")]
+    );
+    // Regime A owes its own only: 10 in 2021.
+    assert_eq!(
+        yearly_purchases(&path, &[], "profit_share"),
+        [d("0"), d("10"), d("0")]
+    );
+}

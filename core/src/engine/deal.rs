@@ -96,7 +96,7 @@ pub struct CloudDeal<N> {
     /// Regime A's take-or-pay commitment, if any.
     pub commitments_a: Vec<CommitmentTerms<N>>,
     /// Regime B's: regime A's where it ends before equity.from_year (those years follow
-    /// regime A's terms), and its own.
+    /// regime A's terms), and its own; in the order they settle.
     pub commitments_b: Vec<CommitmentTerms<N>>,
 }
 
@@ -144,12 +144,17 @@ impl<N: Num> CloudDeal<N> {
         let commitments_a: Vec<_> = commitment(cloud.profit_share.as_ref())
             .into_iter()
             .collect();
-        let commitments_b: Vec<_> = commitments_a
+        let mut commitments_b: Vec<_> = commitments_a
             .iter()
             .filter(|c| c.until < model.equity.from_year)
             .copied()
             .chain(commitment(cloud.equity.as_ref()))
             .collect();
+        // By the year they settle (stably: regime A's first in the same year), so that a
+        // shortfall counts towards the other commitment whose window holds its year
+        // whichever ends first ([`super::regimes`]); B's own ending first was paid twice
+        // (helper-77).
+        commitments_b.sort_by_key(|c| c.until);
         debug_assert!(commitments_a.len() <= MAX_COMMITMENTS);
         debug_assert!(commitments_b.len() <= MAX_COMMITMENTS);
         Some(CloudDeal {

@@ -400,8 +400,9 @@ impl<N: Num> Running<N> {
                 // The shortfall is a purchase of the year (SPEC 13: added to that year's
                 // purchases), so it counts towards the regime's other commitments whose
                 // windows hold the year: regime B's own, where regime A's (which B also
-                // owes, ending before from_year) ends inside it. (They are listed by when
-                // they end, A's first, so a later one sees it before its own last year.)
+                // owes, ending before from_year) ends inside it, or A's, where B's own ends
+                // first. (They are listed by when they settle, so a later one sees it before
+                // its own last year.)
                 for (j, other) in commitments.iter().enumerate().skip(k + 1) {
                     if holds(other) {
                         self.committed[j] = self.committed[j].total_add(shortfall)?;
