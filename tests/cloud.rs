@@ -565,4 +565,10 @@ valuation = { points = [[2020, 100.0]] }
         yearly_purchases(&path, &[], "profit_share"),
         [d("0"), d("10"), d("0")]
     );
+    // B's own commitment lies wholly before from_year: valid, owed, and warned of.
+    let (_, stderr) = crate::common::succeeds(stakeshift().arg("check").arg(&path));
+    assert!(
+        stderr.contains("equity.cloud.commitment.until: regime B's commitment ends in 2020, before equity.from_year (2022)"),
+        "{stderr}"
+    );
 }

@@ -121,8 +121,43 @@ fn a_solution_gives_the_target_advantage_on_the_builtin_model() {
         "profit_share.tiers[1].until.microsoft",
         "equity.rounds[0].pre_money",
         "trajectories[base].valuation.growth",
+        "profit_share.cloud.share.points[2][1]",
+        "equity.cloud.share.points[1][1]",
+        "cloud.spend.points[1][1]",
     ] {
         assert_solution_gives_target(None, path, Decimal::ZERO);
+    }
+}
+
+/// helper-76: solve refused the cloud side's series points ("not a number that solve can
+/// vary"), which `--set`, `sweep` and `tornado` take. Which trajectories have a root is the
+/// auditor's own search (bisection on `compare` of edited files): base, bull and bust for
+/// regime A's share in 2027, bust and bull for regime B's in 2027.
+#[test]
+fn regression_solve_varies_the_cloud_series_points() {
+    let file = read_model_file(None).unwrap();
+    let base = Base::new(&file, &[]).unwrap();
+    let selected = all(&file);
+    for (path, solved) in [
+        (
+            "profit_share.cloud.share.points[2][1]",
+            vec!["bust", "base", "bull"],
+        ),
+        ("equity.cloud.share.points[1][1]", vec!["bust", "bull"]),
+    ] {
+        let spec = SolveSpec {
+            path: OverridePath::parse(path).unwrap(),
+            target: Decimal::ZERO,
+            within: None,
+        };
+        let rows = solve(&base, &spec, &selected).unwrap();
+        let with_root: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.solution.is_some())
+            .map(|r| r.trajectory.as_str())
+            .collect();
+        assert_eq!(with_root, solved, "{path}");
+        assert!(rows.iter().all(|r| r.current_value.is_some()), "{path}");
     }
 }
 

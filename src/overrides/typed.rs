@@ -61,6 +61,17 @@ pub enum SeriesKind {
     Valuation,
 }
 
+/// A margin-like series of the cloud side (SPEC 13).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloudSeries {
+    /// `cloud.spend`.
+    Spend,
+    /// A regime's `share`: `profit_share.cloud.share` or `equity.cloud.share`.
+    Share(Side),
+    /// A trajectory's own `spend` series (by index).
+    TrajectorySpend(usize),
+}
+
 /// A number in the model that a path names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Knob {
@@ -99,6 +110,11 @@ pub enum Knob {
     CloudMargin,
     /// `profit_share.cloud.commitment.total` or `equity.cloud.commitment.total`.
     CommitmentTotal(Side),
+    /// The value of `points[point]` of a cloud series (SPEC 13).
+    CloudPoint {
+        series: CloudSeries,
+        point: usize,
+    },
     /// A derived key on one trajectory (by index) or all.
     Derived(Derived, Option<usize>),
 }
@@ -202,6 +218,15 @@ impl Knob {
                 }
             }
             [K("cloud"), K("margin")] if model.cloud.is_some() => Knob::CloudMargin,
+            [K("cloud"), K("spend"), K("points"), I(p), I(1)] => {
+                cloud_point(model, CloudSeries::Spend, *p)?
+            }
+            [K(s), K("cloud"), K("share"), K("points"), I(p), I(1)] => {
+                cloud_point(model, CloudSeries::Share(side(s)?), *p)?
+            }
+            [K("trajectories"), I(t), K("spend"), K("points"), I(p), I(1)] => {
+                cloud_point(model, CloudSeries::TrajectorySpend(*t), *p)?
+            }
             [K(s), K("cloud"), K("commitment"), K("total")] => {
                 let side = side(s)?;
                 cloud_terms(model, side)?.commitment?;
@@ -280,6 +305,7 @@ impl Knob {
             Knob::AgiYear(t) => Decimal::from(model.trajectories[t].agi_year?),
             Knob::CloudMargin => model.cloud.as_ref()?.margin,
             Knob::CommitmentTotal(s) => cloud_terms(model, s)?.commitment?.total,
+            Knob::CloudPoint { series, point } => cloud_series(model, series)?.points[point].1,
             Knob::Derived(kind, _) => kind.identity(),
         })
     }
@@ -304,6 +330,11 @@ impl Knob {
                 Domain::NonNegative
             }
             Knob::CloudMargin => Domain::Margin,
+            Knob::CloudPoint {
+                series: CloudSeries::Share(_),
+                ..
+            } => Domain::Fraction,
+            Knob::CloudPoint { .. } => Domain::NonNegative,
             Knob::TierShare { .. }
             | Knob::RevenueShareRate(_)
             | Knob::Stake
@@ -355,6 +386,9 @@ impl Knob {
             Knob::DividendPayout => model.equity.dividend_payout = value,
             Knob::TerminalDiscount => model.equity.terminal_discount = value,
             Knob::CloudMargin => model.cloud.as_mut()?.margin = value,
+            Knob::CloudPoint { series, point } => {
+                cloud_series_mut(model, series)?.points[point].1 = value
+            }
             Knob::CommitmentTotal(s) => {
                 let cloud = model.cloud.as_mut()?;
                 let terms = match s {
@@ -516,6 +550,42 @@ fn in_model(v: Decimal) -> Option<Decimal> {
 }
 
 /// A regime's cloud terms, where the model has them.
+/// The knob of a cloud series' point, where the model has that series and point.
+fn cloud_point(model: &Model, series: CloudSeries, point: usize) -> Option<Knob> {
+    (point < cloud_series(model, series)?.points.len())
+        .then_some(Knob::CloudPoint { series, point })
+}
+
+fn cloud_series(model: &Model, series: CloudSeries) -> Option<&crate::model::Series> {
+    let cloud = model.cloud.as_ref()?;
+    match series {
+        CloudSeries::Spend => Some(&cloud.spend),
+        CloudSeries::Share(side) => Some(&cloud_terms(model, side)?.share),
+        CloudSeries::TrajectorySpend(t) => match model.trajectories.get(t)?.spend.as_ref()? {
+            crate::model::Spend::Ratio(series) => Some(series),
+            crate::model::Spend::Amounts(_) => None,
+        },
+    }
+}
+
+fn cloud_series_mut(model: &mut Model, series: CloudSeries) -> Option<&mut crate::model::Series> {
+    let cloud = model.cloud.as_mut()?;
+    match series {
+        CloudSeries::Spend => Some(&mut cloud.spend),
+        CloudSeries::Share(side) => {
+            let terms = match side {
+                Side::ProfitShare => cloud.profit_share.as_mut(),
+                Side::Equity => cloud.equity.as_mut(),
+            };
+            Some(&mut terms?.share)
+        }
+        CloudSeries::TrajectorySpend(t) => match model.trajectories.get_mut(t)?.spend.as_mut()? {
+            crate::model::Spend::Ratio(series) => Some(series),
+            crate::model::Spend::Amounts(_) => None,
+        },
+    }
+}
+
 fn cloud_terms(model: &Model, side: Side) -> Option<&crate::model::CloudTerms> {
     let cloud = model.cloud.as_ref()?;
     match side {
@@ -554,6 +624,11 @@ mod tests {
             ("scale.valuation", "1.25"),
             ("scale.revenue[base]", "0.8"),
             ("shift.margin", "-0.05"),
+            ("cloud.margin", "0.3"),
+            ("cloud.spend.points[1][1]", "0.7"),
+            ("profit_share.cloud.share.points[0][1]", "0.9"),
+            ("equity.cloud.share.points[2][1]", "0.25"),
+            ("equity.cloud.commitment.total", "200"),
         ];
         for (path, value) in cases {
             let o = Override::parse(&format!("{path}={value}")).unwrap();

@@ -628,11 +628,29 @@ impl Builder<'_> {
                 };
                 Ok(Some(CloudTerms { share, commitment }))
             };
+        let equity = terms("equity.cloud", terms_b)?;
+        // Regime B's own commitment over years on regime A's terms (before from_year) is
+        // valid, and owed (DECISIONS C1), but most often a year written wrong.
+        let from_year = self.year("equity.from_year", &raw.equity.get_ref().from_year)?;
+        if let (Some(c), Some(raw_c)) = (
+            equity.as_ref().and_then(|t| t.commitment),
+            terms_b.and_then(|t| t.get_ref().commitment.as_ref()),
+        ) && c.until < from_year
+        {
+            self.warn(
+                "equity.cloud.commitment.until",
+                raw_c.get_ref().until.span(),
+                format!(
+                    "regime B's commitment ends in {}, before equity.from_year ({from_year}), in years when regime B follows regime A's terms; it is still owed under regime B",
+                    c.until
+                ),
+            );
+        }
         Ok(Some(Cloud {
             margin,
             spend,
             profit_share: terms("profit_share.cloud", terms_a)?,
-            equity: terms("equity.cloud", terms_b)?,
+            equity,
         }))
     }
 
