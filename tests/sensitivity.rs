@@ -1113,3 +1113,81 @@ fn regression_solve_gives_the_nearest_root_not_the_nearest_ratio() {
         );
     }
 }
+
+/// helper-76: `sweep -t hi` ran a raise of 50, which leaves trajectory `lo` (valuation 40,
+/// no pre_money) a pre-money of -10, a model SPEC 6 makes invalid and `compare -t hi --set`
+/// refuses; SPEC 11: "A grid value that makes the model invalid is an error before anything
+/// runs". Now exit 2 naming the grid point and the trajectory, and nothing written.
+#[test]
+fn regression_sweep_of_one_trajectory_refuses_a_value_another_cannot_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = crate::common::write_file(
+        dir.path(),
+        "two.toml",
+        r#"name = "two valuations"
+unit = "m"
+start_year = 2020
+end_year = 2022
+valuation_year = 2020
+discount_rate = 0.1
+[investor]
+party = "inv"
+[profit_share]
+residual = "co"
+[[profit_share.tiers]]
+name = "all"
+shares = { inv = 0.25 }
+[equity]
+from_year = 2020
+stake = 0.1
+[[equity.rounds]]
+year = 2021
+raise = 10.0
+[[trajectories]]
+name = "hi"
+revenue = { points = [[2020, 100.0]] }
+margin = { points = [[2020, 0.1]] }
+valuation = { points = [[2020, 100.0]] }
+[[trajectories]]
+name = "lo"
+revenue = { points = [[2020, 100.0]] }
+margin = { points = [[2020, 0.1]] }
+valuation = { points = [[2020, 40.0]] }
+"#,
+    );
+    let out_dir = dir.path().join("out");
+    let out = stakeshift()
+        .arg("sweep")
+        .arg(&model)
+        .args([
+            "-t",
+            "hi",
+            "--vary",
+            "equity.rounds[0].raise=10..50:5",
+            "--out",
+        ])
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    // 40 leaves a pre-money of 0 in `lo`: the first grid value it cannot run.
+    assert!(
+        stderr.contains("at the grid point equity.rounds[0].raise=40: in trajectory `lo`"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty() && !out_dir.exists());
+    // Up to 30 both run, and `hi` alone is shown.
+    let csv = crate::common::succeeds(stakeshift().arg("sweep").arg(&model).args([
+        "-t",
+        "hi",
+        "--vary",
+        "equity.rounds[0].raise=10..30:3",
+        "--format",
+        "csv",
+    ]))
+    .0;
+    let table = crate::common::parse_csv(csv.as_bytes()).unwrap();
+    assert_eq!(table.rows.len(), 3);
+    assert!(table.rows.iter().all(|r| r[0] == "hi"));
+}

@@ -175,6 +175,12 @@ pub fn sweep(base: &Base, axes: &[Axis], selected: &[usize]) -> Result<Sweep, Er
         outcomes: Vec::new(),
     };
     let model = base.model();
+    // The trajectories not asked about run too, for their errors only: a grid value that
+    // makes the model invalid in any trajectory is an error (SPEC 11), as `compare -t`
+    // refuses a model invalid in a trajectory it does not show (helper-76).
+    let others: Vec<usize> = (0..model.trajectories.len())
+        .filter(|t| !selected.contains(t))
+        .collect();
     let results: Vec<Result<Vec<Outcome>, Error>> = (0..result.points())
         .into_par_iter()
         .map(|i| {
@@ -198,8 +204,21 @@ pub fn sweep(base: &Base, axes: &[Axis], selected: &[usize]) -> Result<Sweep, Er
                     base.load_with(&extra)?
                 }
             };
-            super::run(&cell, selected)
-                .map_err(|e| point_error(base, axes, &values, &e.to_string()))
+            let at_point = |e: crate::engine::EngineError| {
+                point_error(base, axes, &values, &e.to_string())
+            };
+            let outcomes = super::run(&cell, selected).map_err(at_point)?;
+            if !others.is_empty() {
+                super::run(&cell, &others).map_err(|e| {
+                    point_error(
+                        base,
+                        axes,
+                        &values,
+                        &format!("{e} (a trajectory not chosen with --trajectory: every trajectory of a model must run)"),
+                    )
+                })?;
+            }
+            Ok(outcomes)
         })
         .collect();
     let mut outcomes = Vec::with_capacity(results.len());
