@@ -176,7 +176,10 @@ impl Range {
                     .from
                     .checked_add(offset)
                     .ok_or("the range is too wide to hold")?;
-                Ok(v.normalize())
+                // At most 28 significant digits, as a model's numbers are: a 29th (the
+                // quotient's last, 333333333333.33333333333333333) printed a value that
+                // `--set` and a file refuse (helper-76), and the run used the 28-digit one.
+                Ok(crate::overrides::fit_model_digits(v).normalize())
             })
             .collect()
     }
@@ -236,5 +239,17 @@ mod tests {
         assert!(Range::parse("0-1").is_err());
         assert!(Range::parse("a..1").is_err());
         assert!(Range::parse("0..1:x").is_err());
+    }
+
+    /// helper-76: 1e12 / 3 came out with 29 significant digits, which no model holds.
+    #[test]
+    fn regression_a_grid_value_has_at_most_28_significant_digits() {
+        let values = Range::parse("0..1000000000000:4").unwrap().grid(11).unwrap();
+        assert_eq!(values[1], d("333333333333.3333333333333333"));
+        assert_eq!(values[2], d("666666666666.6666666666666667"));
+        for v in values {
+            let digits = v.mantissa().unsigned_abs().to_string().len();
+            assert!(digits <= 28, "{v}: {digits} digits");
+        }
     }
 }
