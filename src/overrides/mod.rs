@@ -187,15 +187,35 @@ pub fn fit_model_digits(value: Decimal) -> Decimal {
     }
 }
 
-/// Splits at the first `=` outside brackets (a `[NAME]` may hold any character).
+/// Splits at the first `=` outside brackets and quotes (a `[NAME]` may hold any character,
+/// and a quoted name or key any at all: `["a]=b"]`).
 fn split_assignment(arg: &str) -> Option<(&str, &str)> {
     let mut depth = 0i32;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    // A quote opens a quoted key or name only where one starts (first, after `.` or `[`),
+    // as the path's parser reads it: `[q"uote]` is a name holding a quote.
+    let mut may_open = true;
     for (i, c) in arg.char_indices() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' && q == '"' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
         match c {
+            '"' | '\'' if may_open => quote = Some(c),
             '[' => depth += 1,
             ']' => depth -= 1,
             '=' if depth <= 0 => return Some((&arg[..i], &arg[i + 1..])),
             _ => {}
+        }
+        if c != ' ' {
+            may_open = matches!(c, '.' | '[');
         }
     }
     None
@@ -249,15 +269,36 @@ fn parse_segments(text: &str) -> Result<Vec<Segment>, String> {
     while i < chars.len() {
         let c = chars[i];
         if c == '[' {
+            if out.is_empty() {
+                return Err("a PATH starts with a key, not `[`".into());
+            }
+            let mut j = i + 1;
+            while j < chars.len() && chars[j] == ' ' {
+                j += 1;
+            }
+            if matches!(chars.get(j), Some('"' | '\'')) {
+                // A quoted name: any characters, `]` and `.` included.
+                let (name, after) = quoted(&chars, j)?;
+                let mut k = after;
+                while k < chars.len() && chars[k] == ' ' {
+                    k += 1;
+                }
+                if chars.get(k) != Some(&']') {
+                    return Err(format!(
+                        "a quoted name in `[...]` must be followed by `]`: [\"{name}\"]"
+                    ));
+                }
+                out.push(Segment::Name(name));
+                i = k + 1;
+                expect_key = false;
+                continue;
+            }
             let close = chars[i..]
                 .iter()
                 .position(|c| *c == ']')
                 .ok_or("a `[` is not closed by `]`")?;
             let inner: String = chars[i + 1..i + close].iter().collect();
             let inner = inner.trim();
-            if out.is_empty() {
-                return Err("a PATH starts with a key, not `[`".into());
-            }
             if inner.is_empty() {
                 return Err(
                     "`[]` is empty; write an index such as [0] or a name such as [base]".into(),
@@ -269,7 +310,7 @@ fn parse_segments(text: &str) -> Result<Vec<Segment>, String> {
                     .map_err(|_| format!("the index [{inner}] is too large"))?;
                 out.push(Segment::Index(index));
             } else {
-                out.push(Segment::Name(unquote(inner).to_string()));
+                out.push(Segment::Name(inner.to_string()));
             }
             i += close + 1;
             expect_key = false;
@@ -289,13 +330,9 @@ fn parse_segments(text: &str) -> Result<Vec<Segment>, String> {
         if !expect_key {
             return Err(format!("expected `.` or `[` before `{c}`"));
         }
-        let key = if c == '"' {
-            let close = chars[i + 1..]
-                .iter()
-                .position(|c| *c == '"')
-                .ok_or("a quoted key is not closed by `\"`")?;
-            let key: String = chars[i + 1..i + 1 + close].iter().collect();
-            i += close + 2;
+        let key = if c == '"' || c == '\'' {
+            let (key, after) = quoted(&chars, i)?;
+            i = after;
             key
         } else {
             let start = i;
@@ -321,10 +358,53 @@ fn parse_segments(text: &str) -> Result<Vec<Segment>, String> {
     Ok(out)
 }
 
-fn unquote(s: &str) -> &str {
-    s.strip_prefix('"')
-        .and_then(|s| s.strip_suffix('"'))
-        .unwrap_or(s)
+/// The quoted string opening at `chars[at]`, as TOML reads it: `"..."` with TOML's escapes
+/// (`\"`, `\\`, `\n`, `\t`, `\uXXXX`, ...), `'...'` as written; and the index after its
+/// closing quote.
+fn quoted(chars: &[char], at: usize) -> Result<(String, usize), String> {
+    let quote = chars[at];
+    let mut out = String::new();
+    let mut i = at + 1;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == quote {
+            return Ok((out, i + 1));
+        }
+        if c == '\\' && quote == '"' {
+            let escape = chars.get(i + 1).ok_or("a quoted name ends with `\\`")?;
+            let hex = |n: usize| -> Result<char, String> {
+                let digits: String = chars.get(i + 2..i + 2 + n).unwrap_or(&[]).iter().collect();
+                u32::from_str_radix(&digits, 16)
+                    .ok()
+                    .filter(|_| digits.len() == n)
+                    .and_then(char::from_u32)
+                    .ok_or_else(|| format!("`\\{escape}{digits}` is not a character"))
+            };
+            let (ch, used) = match escape {
+                '"' => ('"', 2),
+                '\\' => ('\\', 2),
+                'n' => ('\n', 2),
+                't' => ('\t', 2),
+                'r' => ('\r', 2),
+                'b' => ('\u{8}', 2),
+                'f' => ('\u{c}', 2),
+                'e' => ('\u{1b}', 2),
+                'u' => (hex(4)?, 6),
+                'U' => (hex(8)?, 10),
+                other => {
+                    return Err(format!(
+                        "`\\{other}` is not an escape TOML knows (\\\", \\\\, \\n, \\t, \\uXXXX, ...)"
+                    ));
+                }
+            };
+            out.push(ch);
+            i += used;
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    Err(format!("a quoted name or key is not closed by `{quote}`"))
 }
 
 /// Whether `key` may be written bare in a PATH: a TOML bare key, letters, digits, `_` and
@@ -337,31 +417,46 @@ fn is_bare_key(key: &str) -> bool {
 }
 
 /// A key as a PATH names it, the way [`OverridePath::parse`] reads it back: bare if it is a
-/// bare key (`microsoft`), else in double quotes (`"other guys"`). The parser has no escapes:
-/// a key holding `"` cannot be named (nor one holding `=` or `[`, where `--set` splits
-/// `PATH=VALUE`).
+/// bare key (`microsoft`), else in double quotes with TOML's escapes (`"other guys"`,
+/// `"say \"hi\""`).
 pub fn key_segment(key: &str) -> String {
     if is_bare_key(key) {
         key.to_string()
     } else {
-        format!("\"{key}\"")
+        quote(key)
     }
 }
 
 /// A `[NAME]` as a PATH names an element by its `name`, read back by
 /// [`OverridePath::parse`] as that name: bare where the parser keeps it as written (`[base]`,
-/// `[Yıldız]`), in double quotes where it would not: all digits (an index), empty, spaces at
-/// either end (trimmed), or quotes at both ends (stripped). A name holding `]` cannot be
-/// named (the first `]` closes it).
+/// `[Yıldız]`), quoted where it would not: all digits (an index), empty, spaces at either
+/// end (trimmed), a quote first, or a bracket, `=` or a character below a space anywhere.
 pub fn name_segment(name: &str) -> String {
     let read_otherwise = name.chars().all(|c| c.is_ascii_digit())
         || name.trim() != name
-        || (name.starts_with('"') && name.ends_with('"'));
+        || name.starts_with(['"', '\''])
+        || name.contains(['[', ']', '=', '\\'])
+        || name.chars().any(char::is_control);
     if read_otherwise {
-        format!("[\"{name}\"]")
+        format!("[{}]", quote(name))
     } else {
         format!("[{name}]")
     }
+}
+
+/// `text` as a TOML basic string: in double quotes, `"`, `\` and control characters escaped.
+fn quote(text: &str) -> String {
+    let mut out = String::from('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// A path in its canonical form: names resolved to indexes (`trajectories[0].agi_year`),
@@ -503,6 +598,80 @@ mod tests {
         assert_eq!(name_segment("base"), "[base]");
         assert_eq!(name_segment("2030"), "[\"2030\"]");
         assert_eq!(key_segment("other guys"), "\"other guys\"");
+    }
+
+    /// helper-76: a name holding `]` or `[` could not be named even in quotes, and a quoted
+    /// name's escapes were not read (`["q\"uote"]` named `q\"uote`). Every name and key,
+    /// whatever its characters, now goes through `--set` PATH=VALUE and back.
+    #[test]
+    fn regression_any_name_or_key_round_trips_through_a_set() {
+        let names = [
+            "a]b",
+            "t.1[x]",
+            "q\"uote",
+            "back\\slash",
+            "x=y]=",
+            "'single'",
+            "[",
+            "]",
+            "\t\n",
+            "\u{7f}",
+            "\"",
+            "end\\",
+            "Σ]",
+        ];
+        for n in names {
+            let arg = format!("trajectories{}.agi_year=2030", name_segment(n));
+            let o = Override::parse(&arg).unwrap_or_else(|e| panic!("{arg}: {e:?}"));
+            assert_eq!(
+                o.path.target,
+                Target::Key(vec![
+                    key("trajectories"),
+                    Segment::Name(n.into()),
+                    key("agi_year")
+                ]),
+                "{arg}"
+            );
+            let arg = format!("profit_share.tiers[0].shares.{}=0.5", key_segment(n));
+            let o = Override::parse(&arg).unwrap_or_else(|e| panic!("{arg}: {e:?}"));
+            assert_eq!(
+                o.path.target,
+                Target::Key(vec![
+                    key("profit_share"),
+                    key("tiers"),
+                    Segment::Index(0),
+                    key("shares"),
+                    key(n)
+                ]),
+                "{arg}"
+            );
+        }
+        // As written by hand: TOML's escapes in double quotes, none in single quotes.
+        for (written, name) in [
+            (r#"["a]b"]"#, "a]b"),
+            (r#"[ "a]b" ]"#, "a]b"),
+            (r#"["q\"uote"]"#, "q\"uote"),
+            (r#"['q\"uote']"#, "q\\\"uote"),
+            (r#"["\u00e9t\u00E9"]"#, "été"),
+        ] {
+            let path = OverridePath::parse(&format!("trajectories{written}.agi_year")).unwrap();
+            assert_eq!(
+                path.target,
+                Target::Key(vec![
+                    key("trajectories"),
+                    Segment::Name(name.into()),
+                    key("agi_year")
+                ]),
+                "{written}"
+            );
+        }
+        for bad in [
+            r#"trajectories["a].x"#,
+            r#"trajectories["\q"].x"#,
+            r#"trajectories["a"b].x"#,
+        ] {
+            assert!(OverridePath::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

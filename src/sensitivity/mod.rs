@@ -244,7 +244,10 @@ mod tests {
     /// helper-76: 1e12 / 3 came out with 29 significant digits, which no model holds.
     #[test]
     fn regression_a_grid_value_has_at_most_28_significant_digits() {
-        let values = Range::parse("0..1000000000000:4").unwrap().grid(11).unwrap();
+        let values = Range::parse("0..1000000000000:4")
+            .unwrap()
+            .grid(11)
+            .unwrap();
         assert_eq!(values[1], d("333333333333.3333333333333333"));
         assert_eq!(values[2], d("666666666666.6666666666666667"));
         for v in values {
