@@ -1191,3 +1191,21 @@ valuation = { points = [[2020, 40.0]] }
     assert_eq!(table.rows.len(), 3);
     assert!(table.rows.iter().all(|r| r[0] == "hi"));
 }
+
+/// helper-76: a year written with a point in a range (`2030.0..2032.0`) was the year 2030
+/// to `sweep` but "not a whole year" to `tornado`; both now write the value without
+/// trailing zeros.
+#[test]
+fn regression_tornado_takes_a_year_written_with_a_point_as_sweep_does() {
+    for (command, range) in [("tornado", "2030.0..2032.0"), ("sweep", "2030.0..2032.0:3")] {
+        let vary = format!("trajectories[base].agi_year={range}");
+        let csv = crate::common::succeeds(
+            stakeshift().args([command, "-t", "base", "--vary", &vary, "--format", "csv"]),
+        )
+        .0;
+        assert!(
+            csv.lines().nth(1).unwrap().contains(",2030,"),
+            "{command}: {csv}"
+        );
+    }
+}

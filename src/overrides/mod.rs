@@ -162,7 +162,9 @@ impl Override {
 /// for its digits (a derived product or a grid point with 29) is first fitted by
 /// [`fit_model_digits`].
 pub fn decimal_literal(value: Decimal) -> String {
-    let fitted = fit_model_digits(value);
+    // Without trailing zeros: `2030.0` from a range written `2030.0..2032.0` is the year
+    // 2030, which sweep took and tornado refused as "not a whole year" (helper-76).
+    let fitted = fit_model_digits(value).normalize();
     let text = fitted.to_string();
     // A whole number beyond i64 as written would be a TOML integer TOML cannot hold (a
     // panic where it was read back; helper-56): written with a point it is a float, which
