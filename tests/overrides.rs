@@ -494,3 +494,26 @@ fn regression_a_derived_value_beyond_i64_is_an_error_not_a_panic() {
         "{stderr}"
     );
 }
+
+/// helper-76: an integer past what TOML holds (i64) in a `--set` said "not a TOML value
+/// (integer number overflowed)", where the same number in the file says it is too large
+/// (SPEC 9: an override is checked like a value in the file).
+#[test]
+fn regression_an_integer_too_large_for_toml_is_too_large_as_in_the_file() {
+    let out = stakeshift()
+        .args([
+            "compare",
+            "--set",
+            "profit_share.tiers[0].until.microsoft=99999999999999999999999",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "`99999999999999999999999` is too large; numbers in a model must be at most 1e18"
+        ),
+        "{stderr}"
+    );
+}

@@ -365,8 +365,10 @@ fn parse_value(o: &Override) -> Result<Value, OverrideError> {
     o.value.parse::<Value>().map_err(|e| {
         let why = e.to_string();
         let why = why.lines().last().unwrap_or_default().trim();
-        if why.contains("floating-point number overflowed") {
-            // As the model file says it (`1e400`).
+        if why.contains("floating-point number overflowed")
+            || why.contains("integer number overflowed")
+        {
+            // As the model file says it (`1e400`, an integer past i64: helper-76).
             return OverrideError::new(
                 &o.origin,
                 &o.path.text,
