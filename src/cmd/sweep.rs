@@ -35,11 +35,9 @@ pub fn run(
     let selected = super::selected_or_all(base.model(), &args.trajectories)?;
     super::check_unchosen_trajectories(&base.loaded, Some(&selected))?;
     let result = sweep(&base, &axes, &selected)?;
-    let printed = match args.format {
-        Format::Table => report::sweep_table(&result).into_bytes(),
-        Format::Csv => report::sweep_csv(&result),
-        Format::Json => report::sweep_json(&result, &base.loaded.label),
-    };
+    // The files first, and what is printed after (the CSV's bytes once where both are the
+    // CSV): a 2,000,000-run sweep's CSV is 200 MB.
+    let mut csv = None;
     if let Some(dir) = &args.out {
         let files = vec![
             ("sweep.csv".to_string(), report::sweep_csv(&result)),
@@ -48,7 +46,15 @@ pub fn run(
         io::write_all(dir, &files)
             .with_context(|| format!("writing the results into {}", dir.display()))?;
         super::report_written(dir, &files);
+        if matches!(args.format, Format::Csv) {
+            csv = files.into_iter().next().map(|(_, bytes)| bytes);
+        }
     }
+    let printed = match args.format {
+        Format::Table => report::sweep_table(&result).into_bytes(),
+        Format::Csv => csv.unwrap_or_else(|| report::sweep_csv(&result)),
+        Format::Json => report::sweep_json(&result, &base.loaded.label),
+    };
     emit(stdout, &printed)?;
     Ok(())
 }
