@@ -157,12 +157,21 @@ fn least(values: &[f64]) -> f64 {
     f64::from_bits(values.iter().map(key_of).min().unwrap_or(i64::MAX) as u64)
 }
 
-/// The 95% interval of a share `p` of `n`: p +- 1.96 standard errors (SPEC 10's
-/// sqrt(p (1 - p) / n)), kept inside [0, 1]; the same interval `distribution.png` writes.
+/// The 95% interval of a share `p` of `n`: Wilson's score interval, (p + z²/2n ± z
+/// sqrt(p (1 - p) / n + z²/4n²)) / (1 + z²/n) with z = 1.96; the interval `distribution.png`
+/// writes. Not p ± 1.96 standard errors (SPEC 10's sqrt(p (1 - p) / n), reported beside
+/// it): that collapses to a point where p is 0 or 1 (1 path of 1: "0.00% to 0.00%", a
+/// chart audit) and leaves [0, 1] for few paths; Wilson's stays inside and is wide where
+/// the paths are few.
 pub fn interval_95(p: f64, n: u64) -> (f64, f64) {
     if n == 0 {
         return (f64::NAN, f64::NAN);
     }
-    let half = 1.959_963_984_540_054 * (p * (1.0 - p) / n as f64).sqrt();
-    ((p - half).max(0.0), (p + half).min(1.0))
+    const Z: f64 = 1.959_963_984_540_054;
+    let n = n as f64;
+    let z2 = Z * Z;
+    let denominator = 1.0 + z2 / n;
+    let center = (p + z2 / (2.0 * n)) / denominator;
+    let half = Z / denominator * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+    ((center - half).max(0.0), (center + half).min(1.0))
 }

@@ -39,15 +39,47 @@ fn mean_and_sd_by_hand() {
     assert!((sd - (32.0f64 / 7.0).sqrt()).abs() < 1e-15);
 }
 
+/// Wilson's score interval at z = 1.959963984540054, worked independently at 30 digits
+/// (mpmath): (p + z²/2n ± z sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n).
 #[test]
-fn interval_is_p_plus_minus_1_96_se_inside_0_1() {
-    let (lo, hi) = interval_95(0.5, 10_000);
-    // 1.96 x sqrt(0.25 / 10000) = 1.959964 x 0.005 = 0.00979982.
-    assert!((lo - 0.490_200_180_077).abs() < 1e-11, "{lo}");
-    assert!((hi - 0.509_799_819_923).abs() < 1e-11, "{hi}");
-    assert_eq!(interval_95(1.0, 100), (1.0, 1.0));
-    let (lo, _) = interval_95(0.01, 100);
+fn interval_is_wilsons_score_interval() {
+    for (p, n, lo, hi) in [
+        (
+            0.5,
+            10_000,
+            0.490_202_061_815_404_8,
+            0.509_797_938_184_595_2,
+        ),
+        (1.0, 100, 0.963_006_501_793_014_3, 1.0),
+        (
+            0.01,
+            100,
+            0.001_767_432_064_140_648,
+            0.054_486_196_178_705_31,
+        ),
+        (0.5, 2, 0.094_531_205_734_230_73, 0.905_468_794_265_769_3),
+    ] {
+        let (l, h) = interval_95(p, n);
+        assert!(
+            (l - lo).abs() < 1e-12 && (h - hi).abs() < 1e-12,
+            "{p} of {n}: {l} {h}"
+        );
+    }
+    assert!(interval_95(0.5, 0).0.is_nan());
+}
+
+/// A chart audit: one path of one gave "0.00% to 0.00%" (p +- 1.96 se collapses at 0 and
+/// 1); Wilson's interval for 0 of 1 is 0 to 0.7935.
+#[test]
+fn regression_a_share_of_0_or_1_has_an_interval_of_some_width() {
+    let (lo, hi) = interval_95(0.0, 1);
     assert_eq!(lo, 0.0);
+    assert!((hi - 0.793_450_685_622_762_6).abs() < 1e-12, "{hi}");
+    let (lo, hi) = interval_95(1.0, 1);
+    assert!(
+        (lo - 0.206_549_314_377_237_4).abs() < 1e-12 && hi == 1.0,
+        "{lo}"
+    );
 }
 
 /// Against sorting, bit for bit, for every size up to 400: values with many ties, both
