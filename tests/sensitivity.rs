@@ -1209,3 +1209,73 @@ fn regression_tornado_takes_a_year_written_with_a_point_as_sweep_does() {
         );
     }
 }
+
+/// docs/mini.toml with `extra` inserted before its trajectory.
+fn mini_with(extra: &str) -> String {
+    let text = std::fs::read_to_string(crate::common::repo_path("docs/mini.toml")).unwrap();
+    let at = text.find("[[trajectories]]").unwrap();
+    format!("{}{extra}\n{}", &text[..at], &text[at..])
+}
+
+/// helper-78: nothing bounded the time of `sweep` and `tornado` but the number of runs:
+/// a model of 10,000 tiers swept in 10,001 steps would have run for hours, and a tornado
+/// over a 5 MB model of 100,000 rounds (two inputs a round, each value read through the
+/// whole document) for days. Now refused before anything runs, naming the work and the fix;
+/// the same commands at a size that takes seconds still run.
+#[test]
+fn regression_sweep_and_tornado_refuse_work_of_hours_before_running() {
+    let dir = tempfile::tempdir().unwrap();
+    let tiers: String = (0..3000)
+        .map(|i| {
+            format!(
+                "[[profit_share.tiers]]\nname = \"x{i}\"\nshares = {{ fund = 0.1 }}\nuntil = {{ fund = {} }}\n",
+                100 + i
+            )
+        })
+        .collect();
+    let many_tiers = crate::common::write_file(dir.path(), "tiers.toml", &mini_with(&tiers));
+    let rounds: String = (0..20_000)
+        .map(|_| "[[equity.rounds]]\nyear = 2026\nraise = 1.0\npre_money = 100.0\n".to_string())
+        .collect();
+    let many_rounds = crate::common::write_file(dir.path(), "rounds.toml", &mini_with(&rounds));
+    for (args, fewer) in [
+        (
+            vec!["sweep", "--vary", "equity.stake=0..1:10001"],
+            "use fewer steps",
+        ),
+        (
+            vec!["tornado"],
+            "name fewer inputs with --vary, or fewer trajectories with --trajectory",
+        ),
+    ] {
+        let model = if args[0] == "sweep" {
+            &many_tiers
+        } else {
+            &many_rounds
+        };
+        let started = std::time::Instant::now();
+        let out = stakeshift()
+            .arg(args[0])
+            .arg(model)
+            .args(&args[1..])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("units in all); at most 1000000000 are allowed")
+                && stderr.contains(fewer),
+            "{args:?}: {stderr}"
+        );
+        assert!(out.stdout.is_empty(), "{args:?}");
+        // Refused up front: reading the model is all it did (a generous bound).
+        assert!(started.elapsed().as_secs() < 30, "{args:?}");
+    }
+    // Three steps of the same sweep run.
+    crate::common::succeeds(stakeshift().arg("sweep").arg(&many_tiers).args([
+        "--vary",
+        "equity.stake=0..1:3",
+        "--format",
+        "csv",
+    ]));
+}

@@ -272,6 +272,23 @@ impl Knob {
         Some(knob)
     }
 
+    /// The one trajectory (its index) the knob acts on, where it acts on one only: a value
+    /// of its series, its `agi_year`, its own spend, a derived key on it. Such a value
+    /// cannot make another trajectory fail to run.
+    pub fn trajectory(&self) -> Option<usize> {
+        match *self {
+            Knob::Growth { trajectory, .. }
+            | Knob::Point { trajectory, .. }
+            | Knob::AgiYear(trajectory)
+            | Knob::CloudPoint {
+                series: CloudSeries::TrajectorySpend(trajectory),
+                ..
+            }
+            | Knob::Derived(_, Some(trajectory)) => Some(trajectory),
+            _ => None,
+        }
+    }
+
     /// The knob's value in `model`; None for an optional value the model leaves out (a
     /// default pre-money, no agi_year), or for a derived key, which has no value of its own
     /// (its identity: 1 for a scale, 0 for a shift, is the model's own point).

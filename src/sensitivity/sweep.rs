@@ -129,17 +129,58 @@ pub fn sweep(base: &Base, axes: &[Axis], selected: &[usize]) -> Result<Sweep, Er
             )));
         }
     }
-    let points: usize = axes.iter().map(|a| a.values.len()).product();
-    if points.saturating_mul(selected.len()) > MAX_RUNS {
-        return Err(Error::Usage(format!(
-            "{points} grid points on {} trajectories is more than {MAX_RUNS} runs; use fewer steps or trajectories",
-            selected.len()
-        )));
-    }
+    let points: usize = axes
+        .iter()
+        .map(|a| a.values.len())
+        .fold(1, usize::saturating_mul);
     let routes: Vec<Route> = axes
         .iter()
         .map(|a| base.route(&a.origin, &a.path))
         .collect::<Result<_, _>>()?;
+    let knobs: Option<Vec<Knob>> = routes
+        .iter()
+        .map(|r| match r {
+            Route::Knob(k) => Some(*k),
+            Route::Document => None,
+        })
+        .collect();
+    let knobs = knobs.filter(|k| !(k.len() == 2 && coupled(k[0], k[1])));
+    // The trajectories not asked about run too, for their errors only (a grid value that
+    // makes the model invalid in any trajectory is an error, SPEC 11, as `compare -t`
+    // refuses a model invalid in a trajectory it does not show: helper-76); not where every
+    // varied key acts on one chosen trajectory alone, which cannot break another.
+    let model = base.model();
+    let one_trajectory = knobs.as_ref().is_some_and(|k| {
+        k.iter()
+            .all(|k| k.trajectory().is_some_and(|t| selected.contains(&t)))
+    });
+    let others: Vec<usize> = if one_trajectory {
+        Vec::new()
+    } else {
+        (0..model.trajectories.len())
+            .filter(|t| !selected.contains(t))
+            .collect()
+    };
+    let runs = points.saturating_mul(selected.len() + others.len());
+    if runs > MAX_RUNS {
+        return Err(Error::Usage(format!(
+            "{points} grid points on {} trajectories is more than {MAX_RUNS} runs; use fewer steps or trajectories",
+            selected.len() + others.len()
+        )));
+    }
+    let checks: usize = axes.iter().map(|a| a.values.len()).sum();
+    let loads = if knobs.is_some() {
+        checks
+    } else {
+        checks + points
+    };
+    super::check_work(
+        base,
+        runs as u64,
+        loads as u64,
+        &format!("a grid of {points} points"),
+        "use fewer steps",
+    )?;
 
     // Every value of every axis, checked through the document before anything runs.
     let checks: Vec<(usize, Decimal)> = axes
@@ -158,15 +199,6 @@ pub fn sweep(base: &Base, axes: &[Axis], selected: &[usize]) -> Result<Sweep, Er
         .collect();
     checked.into_iter().collect::<Result<Vec<()>, Error>>()?;
 
-    let knobs: Option<Vec<Knob>> = routes
-        .iter()
-        .map(|r| match r {
-            Route::Knob(k) => Some(*k),
-            Route::Document => None,
-        })
-        .collect();
-    let knobs = knobs.filter(|k| !(k.len() == 2 && coupled(k[0], k[1])));
-
     let values: Vec<Vec<Decimal>> = axes.iter().map(|a| a.values.clone()).collect();
     let mut result = Sweep {
         paths: axes.iter().map(|a| a.path.text.clone()).collect(),
@@ -174,13 +206,6 @@ pub fn sweep(base: &Base, axes: &[Axis], selected: &[usize]) -> Result<Sweep, Er
         values,
         outcomes: Vec::new(),
     };
-    let model = base.model();
-    // The trajectories not asked about run too, for their errors only: a grid value that
-    // makes the model invalid in any trajectory is an error (SPEC 11), as `compare -t`
-    // refuses a model invalid in a trajectory it does not show (helper-76).
-    let others: Vec<usize> = (0..model.trajectories.len())
-        .filter(|t| !selected.contains(t))
-        .collect();
     let results: Vec<Result<Vec<Outcome>, Error>> = (0..result.points())
         .into_par_iter()
         .map(|i| {

@@ -191,6 +191,17 @@ pub fn tornado(
     selected: &[usize],
 ) -> Result<Vec<TornadoRow>, Error> {
     let model = base.model();
+    super::check_work(
+        base,
+        (2 * inputs.len() as u64 + 1).saturating_mul(selected.len() as u64),
+        2 * inputs.len() as u64,
+        &format!(
+            "a tornado of {} inputs on {} trajectories",
+            inputs.len(),
+            selected.len()
+        ),
+        "name fewer inputs with --vary, or fewer trajectories with --trajectory",
+    )?;
     // The model's own values must run, as for `compare`: a trajectory that cannot is an
     // error, not a row of empty cells (a value of an input it cannot run at leaves that
     // cell empty, below).
