@@ -124,12 +124,16 @@ impl Override {
     /// Parses `PATH=VALUE` as given to `--set`.
     pub fn parse(arg: &str) -> Result<Override, OverrideError> {
         let origin = format!("--set {arg}");
-        let Some((path, value)) = split_assignment(arg) else {
-            return Err(OverrideError::new(
-                origin,
-                "",
-                "expected PATH=VALUE, such as `equity.stake=0.3` or `trajectories[base].agi_year=2031`",
-            ));
+        let (path, value) = match split_assignment(arg) {
+            Ok(split) => split,
+            Err(unclosed) => {
+                let message = if unclosed {
+                    "a quoted name or key in the PATH is not closed by its quote, so there is no `=` after it: expected PATH=VALUE, such as `trajectories[\"a]b\"].agi_year=2031`"
+                } else {
+                    "expected PATH=VALUE, such as `equity.stake=0.3` or `trajectories[base].agi_year=2031`"
+                };
+                return Err(OverrideError::new(origin, "", message));
+            }
         };
         let path = OverridePath::parse(path).map_err(|m| OverrideError::new(&origin, path, m))?;
         let value = value.trim();
@@ -190,13 +194,14 @@ pub fn fit_model_digits(value: Decimal) -> Decimal {
 }
 
 /// Splits at the first `=` outside brackets and quotes (a `[NAME]` may hold any character,
-/// and a quoted name or key any at all: `["a]=b"]`).
-fn split_assignment(arg: &str) -> Option<(&str, &str)> {
+/// and a quoted name or key any at all: `["a]=b"]`). A quote opens a quoted part only
+/// where the path's parser reads one: a key's first character (first, or after `.` outside
+/// brackets) or a name's (after `[` and any spaces); elsewhere it is a character of a bare
+/// name (`[v.'25]`, `[q"uote]`). Err(true) where a quoted part is not closed.
+fn split_assignment(arg: &str) -> Result<(&str, &str), bool> {
     let mut depth = 0i32;
     let mut quote: Option<char> = None;
     let mut escaped = false;
-    // A quote opens a quoted key or name only where one starts (first, after `.` or `[`),
-    // as the path's parser reads it: `[q"uote]` is a name holding a quote.
     let mut may_open = true;
     for (i, c) in arg.char_indices() {
         if let Some(q) = quote {
@@ -210,17 +215,21 @@ fn split_assignment(arg: &str) -> Option<(&str, &str)> {
             continue;
         }
         match c {
-            '"' | '\'' if may_open => quote = Some(c),
+            '"' | '\'' if may_open => {
+                quote = Some(c);
+                continue;
+            }
             '[' => depth += 1,
             ']' => depth -= 1,
-            '=' if depth <= 0 => return Some((&arg[..i], &arg[i + 1..])),
+            '=' if depth <= 0 => return Ok((&arg[..i], &arg[i + 1..])),
             _ => {}
         }
-        if c != ' ' {
-            may_open = matches!(c, '.' | '[');
+        if c == ' ' && may_open {
+            continue;
         }
+        may_open = c == '[' || (c == '.' && depth <= 0);
     }
-    None
+    Err(quote.is_some())
 }
 
 impl OverridePath {
@@ -378,7 +387,7 @@ fn quoted(chars: &[char], at: usize) -> Result<(String, usize), String> {
                 let digits: String = chars.get(i + 2..i + 2 + n).unwrap_or(&[]).iter().collect();
                 u32::from_str_radix(&digits, 16)
                     .ok()
-                    .filter(|_| digits.len() == n)
+                    .filter(|_| digits.len() == n && digits.chars().all(|d| d.is_ascii_hexdigit()))
                     .and_then(char::from_u32)
                     .ok_or_else(|| format!("`\\{escape}{digits}` is not a character"))
             };
@@ -671,9 +680,32 @@ mod tests {
             r#"trajectories["a].x"#,
             r#"trajectories["\q"].x"#,
             r#"trajectories["a"b].x"#,
+            r#"trajectories["\u+041"].x"#,
         ] {
             assert!(OverridePath::parse(bad).is_err(), "{bad}");
         }
+        // helper-79: a quote inside a bare name (not its first character) is the name's
+        // own, as before quoted names were read: these split at their `=`.
+        for (arg, name) in [
+            ("trajectories[v.'25].agi_year=2020", "v.'25"),
+            ("trajectories[q\"uote].agi_year=2020", "q\"uote"),
+        ] {
+            let o = Override::parse(arg).unwrap_or_else(|e| panic!("{arg}: {e:?}"));
+            assert_eq!(
+                o.path.target,
+                Target::Key(vec![
+                    key("trajectories"),
+                    Segment::Name(name.into()),
+                    key("agi_year")
+                ]),
+                "{arg}"
+            );
+        }
+        let unclosed = Override::parse("trajectories[\"a].agi_year=2020").unwrap_err();
+        assert!(
+            format!("{unclosed:?}").contains("is not closed"),
+            "{unclosed:?}"
+        );
     }
 
     #[test]
