@@ -23,11 +23,20 @@
 //! assert_eq!(names, ["all", "base", "bull"]);
 //! let paths: Vec<u64> = groups.iter().map(|g| g["paths"].as_u64().unwrap()).collect();
 //! assert_eq!(paths[1] + paths[2], 8);
-//! // Equity wins on exactly the `bull` paths; a share of 0 or 1 is its own interval.
+//! // Equity wins on exactly the `bull` paths. Wilson's 95% interval of a share of 0 of n
+//! // is [0, z²/(n + z²)], of n of n [n/(n + z²), 1] (z = 1.96), to 8 places.
 //! let p = groups[0]["p_equity_wins"].as_f64().unwrap();
 //! assert_eq!(p, paths[2] as f64 / 8.0);
-//! assert_eq!(groups[1]["p_equity_wins_95"].to_string(), "[0.00000000,0.00000000]");
-//! assert_eq!(groups[2]["p_equity_wins_95"].to_string(), "[1.00000000,1.00000000]");
+//! let z2 = 1.959_963_984_540_054_f64.powi(2);
+//! let ends = |g: usize| -> Vec<f64> {
+//!     let e = groups[g]["p_equity_wins_95"].as_array().unwrap();
+//!     e.iter().map(|v| v.as_f64().unwrap()).collect()
+//! };
+//! let (base, bull) = (paths[1] as f64, paths[2] as f64);
+//! assert_eq!(ends(1)[0], 0.0);
+//! assert!((ends(1)[1] - z2 / (base + z2)).abs() < 1e-8);
+//! assert!((ends(2)[0] - bull / (bull + z2)).abs() < 1e-8);
+//! assert_eq!(ends(2)[1], 1.0);
 //! # Ok::<(), stakeshift::Error>(())
 //! ```
 

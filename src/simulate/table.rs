@@ -14,9 +14,10 @@
 //! let model = stakeshift::io::read_model_file(None)?.load(&zero)?.model; // built in
 //! let options = Options { paths: 8, seed: 0, selected: Some(vec![3]), fan: false };
 //! let results = run(&model, &options, &|_| {}).expect("it runs");
+//! // Wilson's interval of 8 of 8: from 8 / (8 + 1.96²) = 0.676.
 //! assert_eq!(
 //!     table::conclusion(&model, &results),
-//!     "In 100.0% of 8 simulated futures (95% interval 100.0% to 100.0%) the equity stake \
+//!     "In 100.0% of 8 simulated futures (95% interval 67.6% to 100.0%) the equity stake \
 //!      is worth more to microsoft than the capped profit share; the median advantage is \
 //!      7.5 USD bn (90% of paths between 7.5 and 7.5)."
 //! );

@@ -461,12 +461,20 @@ pub fn root_nearest(
             *root = side.walk(search, f);
         }
     }
-    let nearest = |roots: &[Option<Decimal>; 2]| {
-        roots
-            .iter()
-            .flatten()
-            .copied()
-            .min_by_key(|x| search.distance(*x))
+    // Of two roots as near (to the precision they are solved to, 1e-15 of them, with room),
+    // the upper: each solved only so far, the lower came out a hair nearer where they lie
+    // symmetrically about the start (helper-79).
+    let nearest = |roots: &[Option<Decimal>; 2]| match *roots {
+        [Some(up), Some(down)] => {
+            let slack =
+                up.abs().max(down.abs()) * Decimal::new(1, 12) + search.absolute_tolerance();
+            Some(if search.distance(down) + slack < search.distance(up) {
+                down
+            } else {
+                up
+            })
+        }
+        [one, None] | [None, one] => one,
     };
     let found = nearest(&roots)?;
     // The side without a root walks on while its last point is nearer than the root found;

@@ -344,3 +344,33 @@ fn resolved_ties_the_start_and_leaves_out_rounding_beyond_the_printed_places() {
         Some(Decimal::ZERO)
     );
 }
+
+/// helper-79: of two roots symmetric about the start, "the upper" (MODEL 18) was decided
+/// by the last digits each was solved to, and the lower came out. (k - a)(k - b) x 3.7 from
+/// 1: roots a and b = 2 - a, equally far; the nearer of two unequal ones is still taken.
+#[test]
+fn regression_of_two_roots_as_near_the_upper_is_taken() {
+    let close = |x: Decimal, want: &str| (x - d(want)).abs() < d("0.000000001");
+    for (a, b) in [
+        ("0.7", "1.3"),
+        ("0.6", "1.4"),
+        ("0.3", "1.7"),
+        ("0.1", "1.9"),
+        ("0.45", "1.55"),
+        ("0.33", "1.67"),
+    ] {
+        let (ka, kb) = (d(a), d(b));
+        let k = root_nearest(&Search::scale(Decimal::ZERO), &mut |k| {
+            Some((k - ka) * (k - kb) * d("3.7"))
+        })
+        .unwrap();
+        assert!(close(k, b), "{a} and {b}: {k}");
+        // Moved a hundredth nearer the start, the lower one is taken.
+        let nearer = ka + d("0.01");
+        let k = root_nearest(&Search::scale(Decimal::ZERO), &mut |k| {
+            Some((k - nearer) * (k - kb) * d("3.7"))
+        })
+        .unwrap();
+        assert!(close(k, &nearer.to_string()), "{nearer} and {b}: {k}");
+    }
+}
