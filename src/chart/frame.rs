@@ -186,6 +186,11 @@ pub(crate) enum Item {
     Line(RGBColor, bool, f64, String),
     /// A filled square: fill colour, label.
     Swatch(RGBColor, String),
+    /// A filled square labelled `name: amount`: fill colour, name, the amount in full, the
+    /// amount written short ([`scale::compact`]). Where the label does not fit, the name is
+    /// shortened, never the amount; where the amount in full leaves too little room for the
+    /// name, it is written short.
+    Amount(RGBColor, String, String, String),
     /// A bar sample drawn as the NPV chart draws a regime: fill, outline, label.
     Bar(RGBColor, RGBColor, bool, String),
     /// Explanatory text, wrapped to the column.
@@ -234,7 +239,7 @@ pub(crate) fn legend<DB: DrawingBackend>(c: &Canvas<DB>, area: Rect, items: &[It
                 c.text(&c.fit_name(t, &lf, text_w), text_x, y, &lf, Align::Left)?;
                 y += ROW;
             }
-            Item::Swatch(col, t) => {
+            Item::Swatch(col, _) | Item::Amount(col, ..) => {
                 let s = 16.0;
                 c.fill_rect(
                     Rect {
@@ -245,7 +250,14 @@ pub(crate) fn legend<DB: DrawingBackend>(c: &Canvas<DB>, area: Rect, items: &[It
                     },
                     col.to_rgba(),
                 )?;
-                c.text(&c.fit_name(t, &lf, text_w), text_x, y, &lf, Align::Left)?;
+                let text = match item {
+                    Item::Amount(_, name, full, short) => {
+                        name_and_amount(c, name, [full, short], &lf, text_w)
+                    }
+                    Item::Swatch(_, t) => c.fit_name(t, &lf, text_w),
+                    _ => unreachable!("a swatch"),
+                };
+                c.text(&text, text_x, y, &lf, Align::Left)?;
                 y += ROW;
             }
             Item::Bar(fill, outline, dashed, t) => {
@@ -271,6 +283,38 @@ pub(crate) fn legend<DB: DrawingBackend>(c: &Canvas<DB>, area: Rect, items: &[It
         }
     }
     Ok(())
+}
+
+/// The least room a shortened name is given beside its amount before the amount is written
+/// short: a name cut to one letter and an ellipsis tells nothing.
+const NAME_ROOM: f64 = 70.0;
+
+/// `name: amount` in `width`: whole where it fits; else the name shortened beside the amount
+/// in full, or, where that leaves the name less than [`NAME_ROOM`], beside the amount
+/// written short; else the short amount alone after an ellipsis. The amount is never cut
+/// (helper: `fund (investor):…,527,117,068` for 3,184,888,527,117,068).
+pub(crate) fn name_and_amount<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    name: &str,
+    [full, short]: [&str; 2],
+    font: &Font,
+    width: f64,
+) -> String {
+    let whole = format!("{name}: {full}");
+    if c.text_width(&whole, font) <= width {
+        return whole;
+    }
+    for amount in [full, short] {
+        let suffix = format!(": {amount}");
+        let room = width - c.text_width(&suffix, font);
+        if room >= NAME_ROOM.min(c.text_width(name, font)) {
+            let fitted = c.fit_name(name, font, room);
+            if !fitted.is_empty() {
+                return format!("{fitted}{suffix}");
+            }
+        }
+    }
+    format!("\u{2026}: {short}")
 }
 
 /// Splits `text` into lines that fit `width`.

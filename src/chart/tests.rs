@@ -233,3 +233,60 @@ fn regression_long_names_cut_alike_stay_apart() {
         assert_eq!(c.fit_name("", font, 0.0), "");
     });
 }
+
+/// The texts of an SVG, in order.
+pub(crate) fn svg_texts(svg: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(svg)
+        .split("<text")
+        .skip(1)
+        .map(|t| {
+            t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()]
+                .trim()
+                .to_string()
+        })
+        .collect()
+}
+
+/// The audit's D3: waterfall.png's legend of a model with huge amounts shortened the
+/// NUMBER in the middle, dropping its leading digits (`fund (investor):…,527,117,068` for
+/// 3,184,888,527,117,068). The name is shortened instead, or the amount written short; the
+/// amount is never cut.
+#[test]
+fn regression_a_legend_amount_is_never_cut() {
+    let loaded =
+        crate::io::load_model(Some(std::path::Path::new("tests/charts/audit/huge.toml"))).unwrap();
+    let comparison = crate::compare::compare(&loaded.model, None).unwrap();
+    let base =
+        featured_trajectory(&comparison, &loaded.chart_context(Size::DEFAULT, None)).unwrap();
+    let investor = loaded.model.investor.party;
+    let total: rust_decimal::Decimal = base.waterfall.by_party.iter().map(|s| s[investor]).sum();
+    let (full, short) = (scale::amount(total), scale::compact(scale::f(total)));
+    assert!(full.len() > 20, "{full}: the amount is huge");
+    for size in [Size::DEFAULT, Size::MIN] {
+        let ctx = loaded.chart_context(size, None);
+        let svg = Chart::Waterfall
+            .svg(&loaded.model, &comparison, &ctx)
+            .unwrap();
+        let texts = svg_texts(&svg);
+        let entry = texts
+            .iter()
+            .find(|t| {
+                t.contains("(investor)") || t.starts_with("fund") || t.starts_with('\u{2026}')
+            })
+            .unwrap_or_else(|| panic!("{size}: no investor entry in {texts:?}"));
+        let (_, amount) = entry.rsplit_once(": ").unwrap_or_else(|| panic!("{entry}"));
+        assert!(
+            amount == full || amount == short,
+            "{size}: {entry} does not end in {full} or {short}"
+        );
+    }
+    // Whatever the width, the amount after the colon is whole.
+    on_small_canvas(|c, font| {
+        let name = "a party with a rather long name (investor)";
+        for width in [400.0, 300.0, 200.0, 120.0, 60.0, 10.0] {
+            let text = frame::name_and_amount(c, name, [&full, &short], font, width);
+            let (_, amount) = text.rsplit_once(": ").unwrap();
+            assert!(amount == full || amount == short, "{width}: {text}");
+        }
+    });
+}
