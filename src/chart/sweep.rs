@@ -335,12 +335,18 @@ impl SweepChart<'_> {
         let mut marks: Vec<(f64, String)> = Vec::new();
         let mut rings: Vec<(f64, RGBColor)> = Vec::new();
         let mut estimated = false;
+        let sf = frame::small_font();
+        // A long name is shortened (in its middle) so that the label keeps its value: cut at
+        // its end with the label, a 200-character name lost the number and ran off the chart
+        // (the audit's D2).
+        let name_w = (plot.width() / 4.0).max(80.0);
         for s in self.series {
+            let name = c.fit_name(s.trajectory, &sf, name_w);
             for cr in crossings_of(xs, s) {
                 estimated |= !cr.exact;
                 marks.push((
                     x.map(cr.value),
-                    format!("{} {}", s.trajectory, crossing_label(cr, xs)),
+                    format!("{name} {}", crossing_label(cr, xs)),
                 ));
                 rings.push((x.map(cr.value), frame::color(s.index)));
             }
@@ -358,7 +364,6 @@ impl SweepChart<'_> {
         if let Some(v) = current {
             marks.push((x.map(v), format!("model {}", scale::input_value(v))));
         }
-        let sf = frame::small_font();
         let placed = frame::markers(c, &marks, plot.x0, plot.x1, &sf);
         let band = placed.rows as f64 * ROW + 8.0;
         let data = Rect {
@@ -866,6 +871,60 @@ mod tests {
         );
         let all = texts.join(" ");
         assert!(all.contains("tie at every grid value"), "{all}");
+    }
+
+    /// The audit's D2: a 200-character trajectory name was not shortened in the sweep's
+    /// break-even label: cut at the label's end, it lost its value and ran off the chart.
+    /// The name is shortened in its middle; the value stays whole.
+    #[test]
+    fn regression_a_long_name_is_shortened_in_the_break_even_label() {
+        let labels = ModelLabels {
+            name: "Long names".into(),
+            unit: "USD m".into(),
+            investor: "the investor".into(),
+        };
+        let long = "Trajectory_with_a_very_long_name_".repeat(6) + "Tr";
+        let xs = [0.8, 1.0, 1.2, 1.4];
+        let adv = [-30.0, -10.0, 10.0, 30.0];
+        let exact = [Crossing {
+            value: 1.1,
+            exact: true,
+        }];
+        for crossings in [None, Some(&exact[..])] {
+            let series = [SweepSeries {
+                trajectory: &long,
+                advantages: &adv,
+                index: 0,
+                crossings,
+            }];
+            let chart = SweepChart {
+                labels: &labels,
+                varied: &[VariedPath {
+                    path: "scale.valuation",
+                    values: &xs,
+                    current: None,
+                }],
+                series: &series,
+                trajectory: None,
+            };
+            for size in [crate::chart::Size::DEFAULT, crate::chart::Size::MIN] {
+                let ctx = ChartContext::new("names.toml", "", size, None);
+                let texts = crate::chart::tests::svg_texts(&chart.svg(&ctx).unwrap());
+                let value = if crossings.is_some() {
+                    "1.1"
+                } else {
+                    "\u{2248}1.1"
+                };
+                let label = texts
+                    .iter()
+                    .find(|t| t.starts_with("Trajectory_with") && t.ends_with(&format!(" {value}")))
+                    .unwrap_or_else(|| panic!("{size}: no label ending in {value}: {texts:?}"));
+                assert!(
+                    label.contains('\u{2026}') && label.chars().count() < 80,
+                    "{label}"
+                );
+            }
+        }
     }
 
     /// The audit's D8: a crossing estimated linearly between grid points was labelled to
