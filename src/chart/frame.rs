@@ -202,8 +202,108 @@ pub(crate) enum Item {
 const ROW: f64 = 27.0;
 const SAMPLE: f64 = 34.0;
 
-/// Draws a legend from the top of `area`; text that does not fit is shortened, rows that do
-/// not fit are left out (with a note saying how many).
+impl Item {
+    /// An entry of a list (a trajectory, a party, a deal): what "(+N more)" counts.
+    fn is_entry(&self) -> bool {
+        matches!(
+            self,
+            Item::Line(..) | Item::Swatch(..) | Item::Amount(..) | Item::Bar(..)
+        )
+    }
+}
+
+/// A row of a legend as drawn: an item, or the note of how many entries of a list are left
+/// out.
+#[derive(Clone, Copy)]
+enum Row<'a> {
+    Item(&'a Item),
+    More(usize),
+}
+
+/// The height a legend row takes, from its baseline to the next one's.
+fn row_height<DB: DrawingBackend>(c: &Canvas<DB>, row: &Row<'_>, width: f64) -> f64 {
+    match row {
+        Row::Item(Item::Heading(_)) => ROW + 2.0,
+        Row::Item(Item::Note(t)) => {
+            wrap(c, t, &small_font(), width).len() as f64 * (ROW - 5.0) + 3.0
+        }
+        Row::Item(Item::Gap) => ROW * 0.6,
+        Row::Item(_) => ROW,
+        Row::More(_) => ROW - 2.0,
+    }
+}
+
+/// The rows of a legend that fit `area`: every item where they all fit; else the longest
+/// list of entries (the trajectories) cut short, with a row saying how many are left out,
+/// so that what follows it (the key to line styles, the notes) stays in view; else, where
+/// even one entry of that list leaves too little room, the items from the top that fit and
+/// a last row for how many entries are left out.
+fn legend_rows<'a, DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    area: Rect,
+    items: &'a [Item],
+) -> Vec<Row<'a>> {
+    let top = area.y0 + legend_font().cap_height();
+    // Whether each row's baseline lies within the area.
+    let fits = |rows: &[Row<'_>]| {
+        let mut y = top;
+        for r in rows {
+            if y > area.y1 {
+                return false;
+            }
+            y += row_height(c, r, area.width());
+        }
+        true
+    };
+    let all: Vec<Row<'a>> = items.iter().map(Row::Item).collect();
+    if fits(&all) {
+        return all;
+    }
+    // The longest run of entries.
+    let mut best = (0, 0);
+    let mut i = 0;
+    while i < items.len() {
+        let j = (i..items.len())
+            .find(|&j| !items[j].is_entry())
+            .unwrap_or(items.len());
+        if j - i > best.1 - best.0 {
+            best = (i, j);
+        }
+        i = j.max(i + 1);
+    }
+    let (start, end) = best;
+    let cut = |keep: usize| -> Vec<Row<'a>> {
+        let mut rows: Vec<Row<'a>> = items[..start + keep].iter().map(Row::Item).collect();
+        rows.push(Row::More(end - start - keep));
+        rows.extend(items[end..].iter().map(Row::Item));
+        rows
+    };
+    if end - start >= 2 && fits(&cut(1)) {
+        // The most entries that fit with the rest.
+        let keep = (1..end - start).rev().find(|&k| fits(&cut(k))).unwrap_or(1);
+        return cut(keep);
+    }
+    // From the top, as many as fit with a last row for the entries left out.
+    let mut rows: Vec<Row<'a>> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let mut candidate = rows.clone();
+        candidate.push(Row::Item(item));
+        let left = items[i + 1..].iter().filter(|it| it.is_entry()).count();
+        candidate.push(Row::More(left));
+        if !fits(&candidate) {
+            rows.push(Row::More(
+                items[i..].iter().filter(|it| it.is_entry()).count(),
+            ));
+            return rows;
+        }
+        rows.push(Row::Item(item));
+    }
+    rows
+}
+
+/// Draws a legend from the top of `area`; text that does not fit is shortened; where the
+/// rows do not all fit, the longest list of entries is cut short with a row saying how many
+/// of it are left out ([`legend_rows`]).
 pub(crate) fn legend<DB: DrawingBackend>(c: &Canvas<DB>, area: Rect, items: &[Item]) -> Draw {
     let lf = legend_font();
     let hf = legend_font().bold();
@@ -211,18 +311,19 @@ pub(crate) fn legend<DB: DrawingBackend>(c: &Canvas<DB>, area: Rect, items: &[It
     let mut y = area.y0 + lf.cap_height();
     let text_x = area.x0 + SAMPLE + 10.0;
     let text_w = area.x1 - text_x;
-    for (i, item) in items.iter().enumerate() {
-        if y > area.y1 {
-            let rest = items.len() - i;
-            c.text(
-                &format!("(+{rest} more)"),
-                area.x0,
-                area.y1,
-                &nf,
-                Align::Left,
-            )?;
-            break;
-        }
+    for row in legend_rows(c, area, items) {
+        let item = match row {
+            Row::Item(item) => item,
+            Row::More(n) => {
+                let text = match n {
+                    0 => "(more not shown)".to_string(),
+                    n => format!("(+{n} more)"),
+                };
+                c.text(&text, area.x0, y, &nf, Align::Left)?;
+                y += row_height(c, &Row::More(n), area.width());
+                continue;
+            }
+        };
         let mid = y - lf.cap_height() / 2.0;
         match item {
             Item::Heading(t) => {

@@ -290,3 +290,91 @@ fn regression_a_legend_amount_is_never_cut() {
         }
     });
 }
+
+/// The texts of an SVG with the baseline each is drawn on (its `y` plus the 0.76 em the
+/// canvas puts the baseline below it), in order.
+fn svg_texts_at(svg: &[u8]) -> Vec<(String, f64)> {
+    svg_texts_xy(svg)
+        .into_iter()
+        .map(|(t, _, y)| (t, y))
+        .collect()
+}
+
+/// The texts of an SVG with their anchor's x and baseline y, in order.
+pub(crate) fn svg_texts_xy(svg: &[u8]) -> Vec<(String, f64, f64)> {
+    let svg = String::from_utf8_lossy(svg);
+    svg.split("<text")
+        .skip(1)
+        .map(|t| {
+            let attr = |name: &str| -> f64 {
+                let v = t.split(&format!(" {name}=\"")).nth(1).unwrap();
+                v[..v.find('"').unwrap()].parse().unwrap()
+            };
+            let text = t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].trim();
+            (
+                text.to_string(),
+                attr("x"),
+                attr("y") + 0.76 * attr("font-size"),
+            )
+        })
+        .collect()
+}
+
+/// The audit's D5: with 30 trajectories the legend's last entry was drawn over the
+/// "(+N more)" note, N counted every item left (notes, gaps, the Deal key: +10, +6, +8
+/// where 4 trajectories were left), and value.png's Deal key (solid = equity, dashed =
+/// profit share) was pushed off. The list of trajectories is cut short instead, N is the
+/// number of trajectories left out, the note has its own row, and the key stays.
+#[test]
+fn regression_a_long_legend_cuts_its_list_and_counts_what_is_left() {
+    let loaded =
+        crate::io::load_model(Some(std::path::Path::new("tests/charts/audit/thirty.toml")))
+            .unwrap();
+    let comparison = crate::compare::compare(&loaded.model, None).unwrap();
+    let names: Vec<&str> = loaded
+        .model
+        .trajectories
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect();
+    assert_eq!(names.len(), 30);
+    for size in [Size::DEFAULT, Size::MIN] {
+        let ctx = loaded.chart_context(size, None);
+        for chart in [Chart::Value, Chart::Stake] {
+            let svg = chart.svg(&loaded.model, &comparison, &ctx).unwrap();
+            let texts = svg_texts_at(&svg);
+            let at = texts
+                .iter()
+                .position(|(t, _)| t == "Trajectory")
+                .unwrap_or_else(|| panic!("{size} {}: no legend", chart.name()));
+            let more = texts
+                .iter()
+                .position(|(t, _)| t.starts_with("(+") && t.ends_with(" more)"))
+                .unwrap_or_else(|| panic!("{size} {}: no (+N more) in {texts:?}", chart.name()));
+            let n: usize = texts[more].0[2..texts[more].0.len() - 6].parse().unwrap();
+            let shown = &texts[at + 1..more];
+            assert!(
+                shown.iter().all(|(t, _)| names.contains(&t.as_str())),
+                "{size} {}: {shown:?}",
+                chart.name()
+            );
+            assert_eq!(shown.len() + n, 30, "{size} {}", chart.name());
+            // The note has a row of its own: below the last entry shown, not on it.
+            let last = shown.last().unwrap().1;
+            assert!(
+                texts[more].1 - last >= 15.0,
+                "{size} {}: the note at {} is drawn over the entry at {last}",
+                chart.name(),
+                texts[more].1
+            );
+            if chart == Chart::Value {
+                for key in ["Deal", "equity stake", "profit share"] {
+                    assert!(
+                        texts[more..].iter().any(|(t, _)| t == key),
+                        "{size}: value.png has no `{key}` after the list"
+                    );
+                }
+            }
+        }
+    }
+}
