@@ -579,9 +579,13 @@ pub(crate) fn x_axis<DB: DrawingBackend>(
 ) -> Draw {
     let tf = tick_font();
     c.line(&[(plot.x0, plot.y1), (plot.x1, plot.y1)], AXIS, 1.0)?;
+    let every = label_every(c, x, ticks, label);
     for v in &ticks.values {
         let px = x.map(*v).round();
         c.line(&[(px, plot.y1), (px, plot.y1 + 6.0)], AXIS, 1.0)?;
+        if ((v / ticks.step).round() as i64).rem_euclid(every) != 0 {
+            continue;
+        }
         c.text(
             &label(*v, ticks.step),
             px,
@@ -591,6 +595,35 @@ pub(crate) fn x_axis<DB: DrawingBackend>(
         )?;
     }
     Ok(())
+}
+
+/// The least gap between two value labels under an axis.
+const LABEL_GAP: f64 = 16.0;
+
+/// Which ticks' labels fit side by side: every `k`-th step (1, 2, 5, 10, ...: ticks at
+/// multiples of `k` steps, so zero keeps its label), the least `k` whose labels stay
+/// [`LABEL_GAP`] apart. Huge amounts' labels ran together
+/// (`10,000,000,000,000,00012,500,...`, the audit's D4); every tick keeps its mark.
+pub(crate) fn label_every<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    x: &Linear,
+    ticks: &Ticks,
+    label: &dyn Fn(f64, f64) -> String,
+) -> i64 {
+    let tf = tick_font();
+    let widest = ticks
+        .values
+        .iter()
+        .map(|v| c.text_width(&label(*v, ticks.step), &tf))
+        .fold(0.0, f64::max);
+    let spacing = (x.map(ticks.step) - x.map(0.0)).abs();
+    if spacing.is_nan() || spacing <= 0.0 {
+        return 1;
+    }
+    (0..7)
+        .flat_map(|p| [1, 2, 5].map(|m| m * 10i64.pow(p)))
+        .find(|k| spacing * *k as f64 >= widest + LABEL_GAP)
+        .unwrap_or(1)
 }
 
 /// A vertical marker across `plot` at `px`, dotted.

@@ -320,6 +320,95 @@ pub(crate) fn svg_texts_xy(svg: &[u8]) -> Vec<(String, f64, f64)> {
         .collect()
 }
 
+/// The labels under a chart's x axis: the texts that are numbers (digits, group commas,
+/// a point, a minus sign) on the lowest baseline that has two or more of them, by x.
+pub(crate) fn x_tick_labels(svg: &[u8]) -> Vec<(String, f64)> {
+    let numeric = |t: &str| {
+        !t.is_empty()
+            && t.chars()
+                .all(|c| c.is_ascii_digit() || c == ',' || c == '.' || c == '\u{2212}')
+    };
+    let texts: Vec<(String, f64, f64)> = svg_texts_xy(svg)
+        .into_iter()
+        .filter(|(t, ..)| numeric(t))
+        .collect();
+    let mut rows: Vec<f64> = texts.iter().map(|t| t.2).collect();
+    rows.sort_by(|a, b| b.total_cmp(a));
+    rows.dedup();
+    let row = rows
+        .into_iter()
+        .find(|y| texts.iter().filter(|t| t.2 == *y).count() >= 2)
+        .expect("an axis of numbers");
+    let mut labels: Vec<(String, f64)> = texts
+        .into_iter()
+        .filter(|t| t.2 == row)
+        .map(|(t, x, _)| (t, x))
+        .collect();
+    labels.sort_by(|a, b| a.1.total_cmp(&b.1));
+    labels
+}
+
+/// Whether centred labels at their x, measured in the tick font, keep apart.
+fn labels_apart(labels: &[(String, f64)]) -> Result<(), String> {
+    let mut result = Ok(());
+    on_small_canvas(|c, _| {
+        let tf = frame::tick_font();
+        for w in labels.windows(2) {
+            let (a, b) = (&w[0], &w[1]);
+            let room = (c.text_width(&a.0, &tf) + c.text_width(&b.0, &tf)) / 2.0;
+            if b.1 - a.1 < room + 4.0 {
+                result = Err(format!("{} at {} and {} at {} overlap", a.0, a.1, b.0, b.1));
+            }
+        }
+    });
+    result
+}
+
+/// The audit's D4: distribution.png's x-axis labels of huge amounts ran together
+/// (`10,000,000,000,000,00012,500,...`). Where they would, only every 2nd, 5th, 10th...
+/// tick is labelled (zero's among them); every tick keeps its mark.
+#[test]
+fn regression_axis_labels_of_huge_amounts_do_not_run_together() {
+    let labels = ModelLabels {
+        name: "Huge amounts".into(),
+        unit: "USD".into(),
+        investor: "the fund".into(),
+    };
+    // 2,000 paths spread evenly from -1e15 to 1.7e16, about as the audit's huge.toml
+    // simulated: ticks every 2.5e15, each label 22 characters.
+    let advantages: Vec<f64> = (0..2000)
+        .map(|i| -1e15 + 1.8e16 * (f64::from(i) + 0.5) / 2000.0)
+        .collect();
+    let at = |q: f64| advantages[((advantages.len() - 1) as f64 * q) as usize];
+    let chart = DistributionChart {
+        labels: &labels,
+        advantages: &advantages,
+        p_equity_wins: 0.6,
+        p_equity_wins_se: 0.01,
+        percentiles: Percentiles {
+            p5: at(0.05),
+            p25: at(0.25),
+            p50: at(0.5),
+            p75: at(0.75),
+            p95: at(0.95),
+        },
+    };
+    for size in [Size::DEFAULT, Size::MIN] {
+        let ctx = ChartContext::new("huge.toml", "", size, None);
+        // In logical units, as the labels are measured.
+        let ticks: Vec<(String, f64)> = x_tick_labels(&chart.svg(&ctx).unwrap())
+            .into_iter()
+            .map(|(t, x)| (t, x / size.design_scale()))
+            .collect();
+        assert!(ticks.len() >= 2, "{size}: {ticks:?}");
+        assert!(
+            ticks.iter().all(|(t, _)| t.len() >= 20 || t == "0"),
+            "{size}: {ticks:?}"
+        );
+        labels_apart(&ticks).unwrap_or_else(|e| panic!("{size}: {e}"));
+    }
+}
+
 /// The audit's D5: with 30 trajectories the legend's last entry was drawn over the
 /// "(+N more)" note, N counted every item left (notes, gaps, the Deal key: +10, +6, +8
 /// where 4 trajectories were left), and value.png's Deal key (solid = equity, dashed =
