@@ -467,3 +467,95 @@ fn regression_a_long_legend_cuts_its_list_and_counts_what_is_left() {
         }
     }
 }
+
+fn tornado_row(input: &str, low: f64, high: f64, al: f64, ah: f64) -> TornadoRow {
+    TornadoRow {
+        input: input.into(),
+        low,
+        high,
+        advantage_low: al,
+        advantage_high: ah,
+        swing: (ah - al).abs(),
+    }
+}
+
+/// The audit's D10: a tornado whose advantages are all zero had five x ticks all reading
+/// "0.000000" (an axis a billionth wide). It gets a usable range about zero, as the other
+/// charts' all-zero axes do, its ticks distinct.
+#[test]
+fn regression_an_all_zero_tornado_has_distinct_ticks() {
+    let labels = ModelLabels {
+        name: "All zero".into(),
+        unit: "USD m".into(),
+        investor: "the fund".into(),
+    };
+    let rows = [
+        tornado_row("equity.stake", 0.15, 0.25, 0.0, 0.0),
+        tornado_row("discount_rate", 0.075, 0.125, 0.0, 0.0),
+    ];
+    let chart = TornadoChart {
+        labels: &labels,
+        trajectory: "zero",
+        base_advantage: 0.0,
+        rows: &rows,
+    };
+    let ctx = ChartContext::new("zero.toml", "", Size::DEFAULT, None);
+    let ticks = x_tick_labels(&chart.svg(&ctx).unwrap());
+    let mut distinct: Vec<&str> = ticks.iter().map(|(t, _)| t.as_str()).collect();
+    distinct.dedup();
+    assert!(
+        distinct.len() == ticks.len() && ticks.len() >= 3,
+        "{ticks:?}"
+    );
+    assert!(
+        ticks.iter().any(|(t, _)| t == "0" || t == "0.0"),
+        "{ticks:?}"
+    );
+}
+
+/// The audit's D13: a tornado whose axis leaves zero out (15 to 35) did not say so, and
+/// its left end read as zero. The legend says where zero lies, as distribution.png does.
+#[test]
+fn regression_a_tornado_without_zero_says_where_zero_lies() {
+    let labels = ModelLabels {
+        name: "Single year".into(),
+        unit: "USD m".into(),
+        investor: "the fund".into(),
+    };
+    for (rows, base, side) in [
+        (
+            vec![tornado_row("equity.stake", 0.15, 0.25, 15.0, 35.0)],
+            25.0,
+            "left",
+        ),
+        (
+            vec![tornado_row("equity.stake", 0.15, 0.25, -35.0, -15.0)],
+            -25.0,
+            "right",
+        ),
+    ] {
+        let chart = TornadoChart {
+            labels: &labels,
+            trajectory: "base",
+            base_advantage: base,
+            rows: &rows,
+        };
+        let ctx = ChartContext::new("single.toml", "", Size::DEFAULT, None);
+        let all = svg_texts(&chart.svg(&ctx).unwrap()).join(" ");
+        assert!(
+            all.contains(&format!("Zero lies to the {side} of the axis")),
+            "{all}"
+        );
+    }
+    // With zero on the axis, no such note.
+    let rows = [tornado_row("equity.stake", 0.15, 0.25, -5.0, 35.0)];
+    let chart = TornadoChart {
+        labels: &labels,
+        trajectory: "base",
+        base_advantage: 25.0,
+        rows: &rows,
+    };
+    let ctx = ChartContext::new("single.toml", "", Size::DEFAULT, None);
+    let all = svg_texts(&chart.svg(&ctx).unwrap()).join(" ");
+    assert!(!all.contains("Zero lies"), "{all}");
+}
