@@ -244,14 +244,19 @@ fn legend_rows<'a, DB: DrawingBackend>(
     items: &'a [Item],
 ) -> Vec<Row<'a>> {
     let top = area.y0 + legend_font().cap_height();
-    // Whether each row's baseline lies within the area.
+    // Whether each row's last baseline (a note's last line's) lies within the area.
     let fits = |rows: &[Row<'_>]| {
         let mut y = top;
         for r in rows {
-            if y > area.y1 {
+            let h = row_height(c, r, area.width());
+            let last = match r {
+                Row::Item(Item::Note(_)) => y + h - 3.0 - (ROW - 5.0),
+                _ => y,
+            };
+            if last > area.y1 {
                 return false;
             }
-            y += row_height(c, r, area.width());
+            y += h;
         }
         true
     };
