@@ -107,11 +107,30 @@ fn chart_png(
         .collect();
     // One varied path: each crossing solved exactly where it can be.
     let crossings: Vec<Option<Vec<Crossing>>> = match axes {
-        [axis] => advantages
-            .iter()
-            .zip(selected)
-            .map(|(a, &t)| Some(exact_crossings(base, axis, &values[0], a, t)))
-            .collect(),
+        [axis] => {
+            // The first MAX_SOLVED changes of sign in all, in the series' order.
+            let mut left = MAX_SOLVED;
+            let budgets: Vec<usize> = advantages
+                .iter()
+                .map(|a| {
+                    let between = chart::zero_brackets(&values[0], a)
+                        .iter()
+                        .filter(|b| matches!(b, Bracket::Between { .. }))
+                        .count();
+                    let solved = between.min(left);
+                    left -= solved;
+                    solved
+                })
+                .collect();
+            advantages
+                .par_iter()
+                .zip(selected)
+                .zip(&budgets)
+                .map(|((a, &t), &solved)| {
+                    Some(exact_crossings(base, axis, &values[0], a, t, solved))
+                })
+                .collect()
+        }
         _ => vec![None; advantages.len()],
     };
     let series: Vec<SweepSeries> = names
@@ -137,29 +156,37 @@ fn chart_png(
     .png(&ctx)?)
 }
 
-/// The most crossings solved for one chart: each costs a root search (tens of runs of the
-/// model); past this many the chart could not label them apart anyway, and the rest are
-/// estimated between grid points (and labelled so).
+/// The most crossings solved for one chart, over all its trajectories: each costs a root
+/// search (tens of runs of the model); past this many the chart could not label them apart
+/// anyway, and the rest are estimated between grid points (and labelled so).
 const MAX_SOLVED: usize = 200;
 
 /// Where trajectory `t`'s advantage is zero along `axis`: at a grid value where the deals
 /// tie; between two where it changes sign, the root `solve` finds there (the project's one
 /// root finder, `--within` the two grid values), or where solve cannot be used for the path
 /// (a year, a key it does not vary) or finds none, the straight-line estimate, marked as
-/// such.
+/// such. Only the first `solved` changes of sign are solved; the rest are estimates.
 fn exact_crossings(
     base: &Base,
     axis: &Axis,
     values: &[f64],
     advantages: &[f64],
     t: usize,
+    solved: usize,
 ) -> Vec<Crossing> {
-    let brackets = chart::zero_brackets(values, advantages);
+    let mut between = 0;
+    let brackets: Vec<(Bracket, bool)> = chart::zero_brackets(values, advantages)
+        .into_iter()
+        .map(|b| {
+            let solve_it = matches!(b, Bracket::Between { .. }) && between < solved;
+            between += usize::from(matches!(b, Bracket::Between { .. }));
+            (b, solve_it)
+        })
+        .collect();
     brackets
         .par_iter()
-        .enumerate()
-        .map(|(k, b)| match *b {
-            Bracket::Between { lo, hi, .. } if k < MAX_SOLVED => {
+        .map(|&(b, solve_it)| match b {
+            Bracket::Between { lo, hi, .. } if solve_it => {
                 let (from, to) = (axis.values[lo], axis.values[hi]);
                 let spec = SolveSpec {
                     path: axis.path.clone(),
@@ -230,7 +257,7 @@ mod tests {
                     .iter()
                     .map(|o| stakeshift::engine::Num::to_f64(o.npv_advantage))
                     .collect();
-                exact_crossings(&base, &axis, &values, &a, t)
+                exact_crossings(&base, &axis, &values, &a, t, MAX_SOLVED)
             })
             .collect()
     }
@@ -286,5 +313,29 @@ mod tests {
             panic!("{found:?}")
         };
         assert!(!c.exact && c.value > 2032.0 && c.value < 2033.0, "{c:?}");
+    }
+
+    /// Past the budget of root searches, a change of sign is estimated, and says so.
+    #[test]
+    fn crossings_past_the_budget_are_estimates() {
+        let file = io::read_model_file(None).unwrap();
+        let base = Base::new(&file, &[]).unwrap();
+        let axis = parse_axis("discount_rate=0.02..0.2:4").unwrap();
+        let values = [0.02, 0.08, 0.14, 0.2];
+        let bull = base
+            .model()
+            .trajectories
+            .iter()
+            .position(|t| t.name == "bull")
+            .unwrap();
+        let advantages = [790.0, 55.0, -110.0, -130.0];
+        let [c] = exact_crossings(&base, &axis, &values, &advantages, bull, 0)[..] else {
+            panic!()
+        };
+        assert!(!c.exact, "{c:?}");
+        let [c] = exact_crossings(&base, &axis, &values, &advantages, bull, 1)[..] else {
+            panic!()
+        };
+        assert!(c.exact && (c.value - 0.0918).abs() < 1e-3, "{c:?}");
     }
 }
