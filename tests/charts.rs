@@ -595,9 +595,12 @@ fn sweep_png(varied: &[VariedPath<'_>], series: &[(String, Vec<f64>)], size: Siz
     let l = labels();
     let series: Vec<SweepSeries<'_>> = series
         .iter()
-        .map(|(t, a)| SweepSeries {
+        .enumerate()
+        .map(|(index, (t, a))| SweepSeries {
             trajectory: t,
             advantages: a,
+            index,
+            crossings: None,
         })
         .collect();
     SweepChart {
@@ -903,6 +906,8 @@ fn result_charts_of_edge_cases_draw_without_panicking() {
         series: &[SweepSeries {
             trajectory: "base",
             advantages: &[1.0, 2.0],
+            index: 0,
+            crossings: None,
         }],
         trajectory: None,
     };
@@ -1014,4 +1019,49 @@ fn regression_a_footer_too_long_for_its_overrides_says_how_many_more() {
         assert!(shown_part.contains(&format!("--set {set}")), "{footer}");
     }
     assert!(!footer.contains('\u{2026}'), "{footer}");
+}
+
+/// The audit's D9: a trajectory's colour in sweep.png depended on the `-t` selection
+/// (`-t base` drew base in the palette's first colour, blue, where value.png, npv.png and
+/// stake.png draw it in its own, the model's third: green). It keeps its colour in the
+/// model whatever is selected.
+#[test]
+fn regression_a_sweep_colours_a_trajectory_as_the_other_charts_do() {
+    let dir = ScratchDir::new("sweep-colour");
+    stakeshift()
+        .args([
+            "sweep",
+            "--vary",
+            "equity.stake=0.1..0.5:5",
+            "-t",
+            "base",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let (loaded, _) = load(None);
+    let index = loaded
+        .model
+        .trajectories
+        .iter()
+        .position(|t| t.name == "base")
+        .unwrap();
+    assert_ne!(index, 0, "base is not the model's first trajectory");
+    let png = std::fs::read(dir.path().join("sweep.png")).unwrap();
+    let image = Image::decode(&png);
+    // The palette as value.png takes it (Okabe-Ito, blue first).
+    const PALETTE: [[u8; 3]; 3] = [[0x00, 0x72, 0xB2], [0xE6, 0x9F, 0x00], [0x00, 0x9E, 0x73]];
+    let own = PALETTE[index];
+    assert!(
+        image.count(own, 200) >= 200,
+        "base is not drawn in its colour {own:02x?}"
+    );
+    for (i, other) in PALETTE.iter().enumerate().filter(|(i, _)| *i != index) {
+        assert_eq!(
+            image.count(*other, 1),
+            0,
+            "the colour of the model's trajectory {i} is drawn"
+        );
+    }
 }

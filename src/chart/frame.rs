@@ -186,6 +186,11 @@ pub(crate) enum Item {
     Line(RGBColor, bool, f64, String),
     /// A filled square: fill colour, label.
     Swatch(RGBColor, String),
+    /// A filled square labelled `name: amount`: fill colour, name, the amount in full, the
+    /// amount written short ([`scale::compact`]). Where the label does not fit, the name is
+    /// shortened, never the amount; where the amount in full leaves too little room for the
+    /// name, it is written short.
+    Amount(RGBColor, String, String, String),
     /// A bar sample drawn as the NPV chart draws a regime: fill, outline, label.
     Bar(RGBColor, RGBColor, bool, String),
     /// Explanatory text, wrapped to the column.
@@ -197,8 +202,113 @@ pub(crate) enum Item {
 const ROW: f64 = 27.0;
 const SAMPLE: f64 = 34.0;
 
-/// Draws a legend from the top of `area`; text that does not fit is shortened, rows that do
-/// not fit are left out (with a note saying how many).
+impl Item {
+    /// An entry of a list (a trajectory, a party, a deal): what "(+N more)" counts.
+    fn is_entry(&self) -> bool {
+        matches!(
+            self,
+            Item::Line(..) | Item::Swatch(..) | Item::Amount(..) | Item::Bar(..)
+        )
+    }
+}
+
+/// A row of a legend as drawn: an item, or the note of how many entries of a list are left
+/// out.
+#[derive(Clone, Copy)]
+enum Row<'a> {
+    Item(&'a Item),
+    More(usize),
+}
+
+/// The height a legend row takes, from its baseline to the next one's.
+fn row_height<DB: DrawingBackend>(c: &Canvas<DB>, row: &Row<'_>, width: f64) -> f64 {
+    match row {
+        Row::Item(Item::Heading(_)) => ROW + 2.0,
+        Row::Item(Item::Note(t)) => {
+            wrap(c, t, &small_font(), width).len() as f64 * (ROW - 5.0) + 3.0
+        }
+        Row::Item(Item::Gap) => ROW * 0.6,
+        Row::Item(_) => ROW,
+        Row::More(_) => ROW - 2.0,
+    }
+}
+
+/// The rows of a legend that fit `area`: every item where they all fit; else the longest
+/// list of entries (the trajectories) cut short, with a row saying how many are left out,
+/// so that what follows it (the key to line styles, the notes) stays in view; else, where
+/// even one entry of that list leaves too little room, the items from the top that fit and
+/// a last row for how many entries are left out.
+fn legend_rows<'a, DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    area: Rect,
+    items: &'a [Item],
+) -> Vec<Row<'a>> {
+    let top = area.y0 + legend_font().cap_height();
+    // Whether each row's last baseline (a note's last line's) lies within the area.
+    let fits = |rows: &[Row<'_>]| {
+        let mut y = top;
+        for r in rows {
+            let h = row_height(c, r, area.width());
+            let last = match r {
+                Row::Item(Item::Note(_)) => y + h - 3.0 - (ROW - 5.0),
+                _ => y,
+            };
+            if last > area.y1 {
+                return false;
+            }
+            y += h;
+        }
+        true
+    };
+    let all: Vec<Row<'a>> = items.iter().map(Row::Item).collect();
+    if fits(&all) {
+        return all;
+    }
+    // The longest run of entries.
+    let mut best = (0, 0);
+    let mut i = 0;
+    while i < items.len() {
+        let j = (i..items.len())
+            .find(|&j| !items[j].is_entry())
+            .unwrap_or(items.len());
+        if j - i > best.1 - best.0 {
+            best = (i, j);
+        }
+        i = j.max(i + 1);
+    }
+    let (start, end) = best;
+    let cut = |keep: usize| -> Vec<Row<'a>> {
+        let mut rows: Vec<Row<'a>> = items[..start + keep].iter().map(Row::Item).collect();
+        rows.push(Row::More(end - start - keep));
+        rows.extend(items[end..].iter().map(Row::Item));
+        rows
+    };
+    if end - start >= 2 && fits(&cut(1)) {
+        // The most entries that fit with the rest.
+        let keep = (1..end - start).rev().find(|&k| fits(&cut(k))).unwrap_or(1);
+        return cut(keep);
+    }
+    // From the top, as many as fit with a last row for the entries left out.
+    let mut rows: Vec<Row<'a>> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let mut candidate = rows.clone();
+        candidate.push(Row::Item(item));
+        let left = items[i + 1..].iter().filter(|it| it.is_entry()).count();
+        candidate.push(Row::More(left));
+        if !fits(&candidate) {
+            rows.push(Row::More(
+                items[i..].iter().filter(|it| it.is_entry()).count(),
+            ));
+            return rows;
+        }
+        rows.push(Row::Item(item));
+    }
+    rows
+}
+
+/// Draws a legend from the top of `area`; text that does not fit is shortened; where the
+/// rows do not all fit, the longest list of entries is cut short with a row saying how many
+/// of it are left out ([`legend_rows`]).
 pub(crate) fn legend<DB: DrawingBackend>(c: &Canvas<DB>, area: Rect, items: &[Item]) -> Draw {
     let lf = legend_font();
     let hf = legend_font().bold();
@@ -206,18 +316,19 @@ pub(crate) fn legend<DB: DrawingBackend>(c: &Canvas<DB>, area: Rect, items: &[It
     let mut y = area.y0 + lf.cap_height();
     let text_x = area.x0 + SAMPLE + 10.0;
     let text_w = area.x1 - text_x;
-    for (i, item) in items.iter().enumerate() {
-        if y > area.y1 {
-            let rest = items.len() - i;
-            c.text(
-                &format!("(+{rest} more)"),
-                area.x0,
-                area.y1,
-                &nf,
-                Align::Left,
-            )?;
-            break;
-        }
+    for row in legend_rows(c, area, items) {
+        let item = match row {
+            Row::Item(item) => item,
+            Row::More(n) => {
+                let text = match n {
+                    0 => "(more not shown)".to_string(),
+                    n => format!("(+{n} more)"),
+                };
+                c.text(&text, area.x0, y, &nf, Align::Left)?;
+                y += row_height(c, &Row::More(n), area.width());
+                continue;
+            }
+        };
         let mid = y - lf.cap_height() / 2.0;
         match item {
             Item::Heading(t) => {
@@ -234,7 +345,7 @@ pub(crate) fn legend<DB: DrawingBackend>(c: &Canvas<DB>, area: Rect, items: &[It
                 c.text(&c.fit_name(t, &lf, text_w), text_x, y, &lf, Align::Left)?;
                 y += ROW;
             }
-            Item::Swatch(col, t) => {
+            Item::Swatch(col, _) | Item::Amount(col, ..) => {
                 let s = 16.0;
                 c.fill_rect(
                     Rect {
@@ -245,7 +356,14 @@ pub(crate) fn legend<DB: DrawingBackend>(c: &Canvas<DB>, area: Rect, items: &[It
                     },
                     col.to_rgba(),
                 )?;
-                c.text(&c.fit_name(t, &lf, text_w), text_x, y, &lf, Align::Left)?;
+                let text = match item {
+                    Item::Amount(_, name, full, short) => {
+                        name_and_amount(c, name, [full, short], &lf, text_w)
+                    }
+                    Item::Swatch(_, t) => c.fit_name(t, &lf, text_w),
+                    _ => unreachable!("a swatch"),
+                };
+                c.text(&text, text_x, y, &lf, Align::Left)?;
                 y += ROW;
             }
             Item::Bar(fill, outline, dashed, t) => {
@@ -271,6 +389,38 @@ pub(crate) fn legend<DB: DrawingBackend>(c: &Canvas<DB>, area: Rect, items: &[It
         }
     }
     Ok(())
+}
+
+/// The least room a shortened name is given beside its amount before the amount is written
+/// short: a name cut to one letter and an ellipsis tells nothing.
+const NAME_ROOM: f64 = 70.0;
+
+/// `name: amount` in `width`: whole where it fits; else the name shortened beside the amount
+/// in full, or, where that leaves the name less than [`NAME_ROOM`], beside the amount
+/// written short; else the short amount alone after an ellipsis. The amount is never cut
+/// (helper: `fund (investor):…,527,117,068` for 3,184,888,527,117,068).
+pub(crate) fn name_and_amount<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    name: &str,
+    [full, short]: [&str; 2],
+    font: &Font,
+    width: f64,
+) -> String {
+    let whole = format!("{name}: {full}");
+    if c.text_width(&whole, font) <= width {
+        return whole;
+    }
+    for amount in [full, short] {
+        let suffix = format!(": {amount}");
+        let room = width - c.text_width(&suffix, font);
+        if room >= NAME_ROOM.min(c.text_width(name, font)) {
+            let fitted = c.fit_name(name, font, room);
+            if !fitted.is_empty() {
+                return format!("{fitted}{suffix}");
+            }
+        }
+    }
+    format!("\u{2026}: {short}")
 }
 
 /// Splits `text` into lines that fit `width`.
@@ -434,9 +584,13 @@ pub(crate) fn x_axis<DB: DrawingBackend>(
 ) -> Draw {
     let tf = tick_font();
     c.line(&[(plot.x0, plot.y1), (plot.x1, plot.y1)], AXIS, 1.0)?;
+    let every = label_every(c, x, ticks, label);
     for v in &ticks.values {
         let px = x.map(*v).round();
         c.line(&[(px, plot.y1), (px, plot.y1 + 6.0)], AXIS, 1.0)?;
+        if ((v / ticks.step).round() as i64).rem_euclid(every) != 0 {
+            continue;
+        }
         c.text(
             &label(*v, ticks.step),
             px,
@@ -446,6 +600,35 @@ pub(crate) fn x_axis<DB: DrawingBackend>(
         )?;
     }
     Ok(())
+}
+
+/// The least gap between two value labels under an axis.
+const LABEL_GAP: f64 = 16.0;
+
+/// Which ticks' labels fit side by side: every `k`-th step (1, 2, 5, 10, ...: ticks at
+/// multiples of `k` steps, so zero keeps its label), the least `k` whose labels stay
+/// [`LABEL_GAP`] apart. Huge amounts' labels ran together
+/// (`10,000,000,000,000,00012,500,...`, the audit's D4); every tick keeps its mark.
+pub(crate) fn label_every<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    x: &Linear,
+    ticks: &Ticks,
+    label: &dyn Fn(f64, f64) -> String,
+) -> i64 {
+    let tf = tick_font();
+    let widest = ticks
+        .values
+        .iter()
+        .map(|v| c.text_width(&label(*v, ticks.step), &tf))
+        .fold(0.0, f64::max);
+    let spacing = (x.map(ticks.step) - x.map(0.0)).abs();
+    if spacing.is_nan() || spacing <= 0.0 {
+        return 1;
+    }
+    (0..7)
+        .flat_map(|p| [1, 2, 5].map(|m| m * 10i64.pow(p)))
+        .find(|k| spacing * *k as f64 >= widest + LABEL_GAP)
+        .unwrap_or(1)
 }
 
 /// A vertical marker across `plot` at `px`, dotted.

@@ -72,7 +72,9 @@ mod waterfall;
 
 pub use distribution::{DistributionChart, Percentiles};
 pub use fan::{FanChart, FanRow};
-pub use sweep::{SweepChart, SweepSeries, VariedPath};
+pub use sweep::{
+    Bracket, Crossing, SweepChart, SweepSeries, VariedPath, ties_everywhere, zero_brackets,
+};
 pub use tornado::{TornadoChart, TornadoRow};
 
 use std::fmt;

@@ -26,8 +26,9 @@
 //! let varied = [VariedPath { path: "equity.stake", values: &stakes, current: Some(0.27) },
 //!     VariedPath { path: "scale.valuation", values: &scales, current: Some(1.0) }];
 //! let grid = [-600.0, -400.0, -200.0, -200.0, 0.0, 200.0, 200.0, 400.0, 600.0];
-//! let series = [SweepSeries { trajectory: "bear", advantages: &[1.0; 9] },
-//!     SweepSeries { trajectory: "base", advantages: &grid }];
+//! let series = [SweepSeries { trajectory: "bear", advantages: &[1.0; 9], index: 0,
+//!     crossings: None },
+//!     SweepSeries { trajectory: "base", advantages: &grid, index: 1, crossings: None }];
 //! let chart = SweepChart { labels: &labels, varied: &varied, series: &series,
 //!     trajectory: None };
 //! let svg = chart.svg(&ChartContext::new("m.toml", "", Size::DEFAULT, None))?;
@@ -72,6 +73,92 @@ pub struct VariedPath<'a> {
 pub struct SweepSeries<'a> {
     pub trajectory: &'a str,
     pub advantages: &'a [f64],
+    /// The trajectory's index in the model: its colour, as in `value.png`, `npv.png` and
+    /// `stake.png` (not its place among the series drawn, which depends on `-t`).
+    pub index: usize,
+    /// Where the advantage is zero (one varied path), found by the caller (`sweep` solves
+    /// each [`zero_brackets`] pair with the root finder `solve` uses). None: the chart
+    /// estimates each linearly between grid points, and labels it so (≈).
+    pub crossings: Option<&'a [Crossing]>,
+}
+
+/// Where a series' advantage is zero: the value, and whether it is exact (a grid value
+/// where the deals tie, or a root found by the root finder) or a straight-line estimate
+/// between grid points, labelled "≈" with the digits the grid's spacing supports.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Crossing {
+    pub value: f64,
+    pub exact: bool,
+}
+
+/// Where a series' advantage is zero on a one-path grid, by index into its values.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Bracket {
+    /// The deals tie at this grid value (an advantage that rounds to 0 at 6 places).
+    At(usize),
+    /// The advantage changes sign between these neighbouring grid values (neither a tie):
+    /// `estimate` is the straight line's zero between them.
+    Between { lo: usize, hi: usize, estimate: f64 },
+}
+
+/// Where the advantage crosses or touches zero along a one-path grid: a tie at a grid
+/// value, or a change of sign between neighbours (non-finite points skipped). None where
+/// the deals tie at every grid value: every point a "break-even" tells nothing (the
+/// audit's D7).
+pub fn zero_brackets(values: &[f64], advantages: &[f64]) -> Vec<Bracket> {
+    let pts: Vec<usize> = (0..values.len().min(advantages.len()))
+        .filter(|&i| values[i].is_finite() && advantages[i].is_finite())
+        .collect();
+    if ties_everywhere(values, advantages) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (k, &i) in pts.iter().enumerate() {
+        let a = advantages[i];
+        if a.is_tie() {
+            out.push(Bracket::At(i));
+            continue;
+        }
+        if let Some(&j) = pts.get(k + 1) {
+            let b = advantages[j];
+            if !b.is_tie() && ((a < 0.0 && b > 0.0) || (a > 0.0 && b < 0.0)) {
+                let (x, x2) = (values[i], values[j]);
+                out.push(Bracket::Between {
+                    lo: i,
+                    hi: j,
+                    estimate: x + (x2 - x) * a / (a - b),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Whether the deals tie at every (finite) grid value, of which there is at least one.
+pub fn ties_everywhere(values: &[f64], advantages: &[f64]) -> bool {
+    let mut finite = values
+        .iter()
+        .zip(advantages)
+        .filter(|(x, a)| x.is_finite() && a.is_finite())
+        .peekable();
+    finite.peek().is_some() && finite.all(|(_, a)| a.is_tie())
+}
+
+impl Bracket {
+    /// The crossing as estimated from the grid alone: a tie at a grid value is exact, a
+    /// change of sign between two is linear.
+    pub fn estimated(self, values: &[f64]) -> Crossing {
+        match self {
+            Bracket::At(i) => Crossing {
+                value: values[i],
+                exact: true,
+            },
+            Bracket::Between { estimate, .. } => Crossing {
+                value: estimate,
+                exact: false,
+            },
+        }
+    }
 }
 
 /// The sweep chart's input: one or two varied paths and a series per trajectory. Its `png`,
@@ -150,26 +237,55 @@ const ROW: f64 = 24.0;
 /// The break-even contour and the model's point.
 const CONTOUR: RGBColor = frame::INK;
 
-/// Where a series crosses zero between grid points (linearly), or touches it at one.
-pub(crate) fn zero_crossings(values: &[f64], advantages: &[f64]) -> Vec<f64> {
-    let mut out = Vec::new();
-    let pts: Vec<(f64, f64)> = values
-        .iter()
-        .zip(advantages)
-        .map(|(x, a)| (*x, *a))
-        .filter(|(x, a)| x.is_finite() && a.is_finite())
-        .collect();
-    for (i, &(x, a)) in pts.iter().enumerate() {
-        if a == 0.0 {
-            out.push(x);
-        }
-        if let Some(&(x2, b)) = pts.get(i + 1)
-            && ((a < 0.0 && b > 0.0) || (a > 0.0 && b < 0.0))
-        {
-            out.push(x + (x2 - x) * a / (a - b));
-        }
+/// Where a series crosses zero: the caller's crossings, else [`zero_brackets`] estimated
+/// from the grid.
+fn crossings_of(values: &[f64], s: &SweepSeries<'_>) -> Vec<Crossing> {
+    match s.crossings {
+        Some(c) => c.to_vec(),
+        None => zero_brackets(values, s.advantages)
+            .into_iter()
+            .map(|b| b.estimated(values))
+            .collect(),
     }
-    out
+}
+
+/// A crossing's value as labelled: an exact one as [`scale::input_value`] writes an input;
+/// an estimate "≈" and rounded to the power of ten below half the grid's spacing there (a straight
+/// line between grid points is good to about that, not to four digits).
+fn crossing_label(c: Crossing, values: &[f64]) -> String {
+    if c.exact {
+        return scale::input_value(c.value);
+    }
+    // The spacing of the grid values around the estimate.
+    let below = values
+        .iter()
+        .filter(|v| v.is_finite() && **v <= c.value)
+        .fold(f64::NEG_INFINITY, |a, v| a.max(*v));
+    let above = values
+        .iter()
+        .filter(|v| v.is_finite() && **v >= c.value)
+        .fold(f64::INFINITY, |a, v| a.min(*v));
+    let gap = above - below;
+    let rounded = if gap.is_finite() && gap > 0.0 {
+        // The power of ten at or below half the spacing.
+        let half = gap / 2.0;
+        let mut p = 1.0;
+        while p > half {
+            p /= 10.0;
+        }
+        while p * 10.0 <= half {
+            p *= 10.0;
+        }
+        let r = (c.value / p).round() * p;
+        // Printed with the decimals of p, so that 0.1 + float dust reads 0.1.
+        let dp = (0..10)
+            .find(|d| (p * 10f64.powi(*d) - (p * 10f64.powi(*d)).round()).abs() < 1e-9)
+            .unwrap_or(9) as usize;
+        format!("{r:.dp$}").parse::<f64>().unwrap_or(r)
+    } else {
+        c.value
+    };
+    format!("\u{2248}{}", scale::input_value(rounded))
 }
 
 impl SweepChart<'_> {
@@ -218,15 +334,29 @@ impl SweepChart<'_> {
         // Marks above the plot: each crossing, and the model's value.
         let mut marks: Vec<(f64, String)> = Vec::new();
         let mut rings: Vec<(f64, RGBColor)> = Vec::new();
-        for (i, s) in self.series.iter().enumerate() {
-            for v in zero_crossings(xs, s.advantages) {
+        let mut estimated = false;
+        let sf = frame::small_font();
+        // A long name is shortened (in its middle) so that the label keeps its value: cut at
+        // its end with the label, a 200-character name lost the number and ran off the chart
+        // (the audit's D2).
+        let name_w = (plot.width() / 4.0).max(80.0);
+        for s in self.series {
+            let name = c.fit_name(s.trajectory, &sf, name_w);
+            for cr in crossings_of(xs, s) {
+                estimated |= !cr.exact;
                 marks.push((
-                    x.map(v),
-                    format!("{} {}", s.trajectory, scale::input_value(v)),
+                    x.map(cr.value),
+                    format!("{name} {}", crossing_label(cr, xs)),
                 ));
-                rings.push((x.map(v), frame::color(i)));
+                rings.push((x.map(cr.value), frame::color(s.index)));
             }
         }
+        let tied: Vec<&str> = self
+            .series
+            .iter()
+            .filter(|s| ties_everywhere(xs, s.advantages))
+            .map(|s| s.trajectory)
+            .collect();
         let crossings = marks.len();
         let current = varied
             .current
@@ -234,7 +364,6 @@ impl SweepChart<'_> {
         if let Some(v) = current {
             marks.push((x.map(v), format!("model {}", scale::input_value(v))));
         }
-        let sf = frame::small_font();
         let placed = frame::markers(c, &marks, plot.x0, plot.x1, &sf);
         let band = placed.rows as f64 * ROW + 8.0;
         let data = Rect {
@@ -286,8 +415,8 @@ impl SweepChart<'_> {
         };
         let dots = xs.len() <= 60;
         let mut items = vec![Item::Heading("Trajectory".into())];
-        for (i, s) in self.series.iter().enumerate() {
-            let col = frame::color(i);
+        for s in self.series {
+            let col = frame::color(s.index);
             let pts: Vec<(f64, f64)> = xs
                 .iter()
                 .zip(s.advantages)
@@ -314,14 +443,27 @@ impl SweepChart<'_> {
             1.0,
             "the model's value".into(),
         ));
-        items.push(Item::Note(
-            "Rings: where a trajectory's advantage crosses zero, found linearly between grid points."
-                .into(),
-        ));
-        if crossings == 0 {
+        items.push(Item::Note(if estimated {
+            "Rings: where a trajectory's advantage is zero. \u{2248}: estimated on a straight line between grid points, to the grid's spacing."
+                .into()
+        } else {
+            "Rings: where a trajectory's advantage is zero.".into()
+        }));
+        if !tied.is_empty() && tied.len() == self.series.len() {
             items.push(Item::Note(
-                "No trajectory's advantage changes sign on this grid.".into(),
+                "The deals tie at every grid value: no break-even to mark.".into(),
             ));
+        } else {
+            for t in &tied {
+                items.push(Item::Note(format!(
+                    "`{t}`: the deals tie at every grid value."
+                )));
+            }
+            if crossings == 0 {
+                items.push(Item::Note(
+                    "No trajectory's advantage changes sign on this grid.".into(),
+                ));
+            }
         }
         if placed.numbered {
             for (i, (_, t)) in marks.iter().enumerate() {
@@ -649,16 +791,165 @@ pub(crate) fn contour(xs: &[f64], ys: &[f64], adv: &[f64]) -> Vec<((f64, f64), (
 mod tests {
     use super::*;
 
+    fn zero_crossings(xs: &[f64], a: &[f64]) -> Vec<f64> {
+        zero_brackets(xs, a)
+            .into_iter()
+            .map(|b| b.estimated(xs).value)
+            .collect()
+    }
+
     #[test]
     fn crossings_are_linear_between_grid_points() {
         let xs = [0.0, 1.0, 2.0, 3.0];
         // -1 at 0, +1 at 1: crosses at 0.5; 1 -> -3 between 2 and 3: at 2.25.
         let a = [-1.0, 1.0, 1.0, -3.0];
         assert_eq!(zero_crossings(&xs, &a), vec![0.5, 2.25]);
+        assert_eq!(
+            zero_brackets(&xs, &a)[1],
+            Bracket::Between {
+                lo: 2,
+                hi: 3,
+                estimate: 2.25
+            }
+        );
         // Touching zero at a grid point counts once.
         assert_eq!(zero_crossings(&xs, &[-1.0, 0.0, 1.0, 2.0]), vec![1.0]);
         assert!(zero_crossings(&xs, &[1.0, 2.0, 3.0, 4.0]).is_empty());
         assert!(zero_crossings(&[5.0], &[1.0]).is_empty());
+    }
+
+    /// The audit's D7: where the advantage is exactly 0 at every grid value (all ties),
+    /// every grid point was ringed and labelled as a break-even. None is; the chart says
+    /// the deals tie at every grid value (as the heatmap says "no break-even").
+    #[test]
+    fn regression_all_ties_mark_no_break_even() {
+        let xs = [0.5, 0.75, 1.0, 1.25];
+        assert!(zero_brackets(&xs, &[0.0; 4]).is_empty());
+        assert!(zero_brackets(&xs, &[0.0, -0.0, 4e-7, f64::NAN]).is_empty());
+        assert!(ties_everywhere(&xs, &[0.0; 4]));
+        // A tie at some grid values only is still marked there.
+        assert_eq!(zero_brackets(&xs, &[-1.0, 0.0, 0.0, 1.0]).len(), 2);
+        assert!(!ties_everywhere(&xs, &[f64::NAN; 4]));
+        // The chart: no ring's label, and the note.
+        let labels = ModelLabels {
+            name: "All zero".into(),
+            unit: "USD m".into(),
+            investor: "the investor".into(),
+        };
+        let zeros = [0.0; 4];
+        let series = [
+            SweepSeries {
+                trajectory: "zero",
+                advantages: &zeros,
+                index: 0,
+                crossings: None,
+            },
+            SweepSeries {
+                trajectory: "zero2",
+                advantages: &zeros,
+                index: 1,
+                crossings: None,
+            },
+        ];
+        let chart = SweepChart {
+            labels: &labels,
+            varied: &[VariedPath {
+                path: "scale.valuation",
+                values: &xs,
+                current: Some(1.0),
+            }],
+            series: &series,
+            trajectory: None,
+        };
+        let ctx = ChartContext::new("zero.toml", "", crate::chart::Size::DEFAULT, None);
+        let texts = crate::chart::tests::svg_texts(&chart.svg(&ctx).unwrap());
+        assert!(
+            !texts
+                .iter()
+                .any(|t| t.starts_with("zero ") || t.starts_with("zero2 ")),
+            "{texts:?}"
+        );
+        let all = texts.join(" ");
+        assert!(all.contains("tie at every grid value"), "{all}");
+    }
+
+    /// The audit's D2: a 200-character trajectory name was not shortened in the sweep's
+    /// break-even label: cut at the label's end, it lost its value and ran off the chart.
+    /// The name is shortened in its middle; the value stays whole.
+    #[test]
+    fn regression_a_long_name_is_shortened_in_the_break_even_label() {
+        let labels = ModelLabels {
+            name: "Long names".into(),
+            unit: "USD m".into(),
+            investor: "the investor".into(),
+        };
+        let long = "Trajectory_with_a_very_long_name_".repeat(6) + "Tr";
+        let xs = [0.8, 1.0, 1.2, 1.4];
+        let adv = [-30.0, -10.0, 10.0, 30.0];
+        let exact = [Crossing {
+            value: 1.1,
+            exact: true,
+        }];
+        for crossings in [None, Some(&exact[..])] {
+            let series = [SweepSeries {
+                trajectory: &long,
+                advantages: &adv,
+                index: 0,
+                crossings,
+            }];
+            let chart = SweepChart {
+                labels: &labels,
+                varied: &[VariedPath {
+                    path: "scale.valuation",
+                    values: &xs,
+                    current: None,
+                }],
+                series: &series,
+                trajectory: None,
+            };
+            for size in [crate::chart::Size::DEFAULT, crate::chart::Size::MIN] {
+                let ctx = ChartContext::new("names.toml", "", size, None);
+                let texts = crate::chart::tests::svg_texts(&chart.svg(&ctx).unwrap());
+                let value = if crossings.is_some() {
+                    "1.1"
+                } else {
+                    "\u{2248}1.1"
+                };
+                let label = texts
+                    .iter()
+                    .find(|t| t.starts_with("Trajectory_with") && t.ends_with(&format!(" {value}")))
+                    .unwrap_or_else(|| panic!("{size}: no label ending in {value}: {texts:?}"));
+                assert!(
+                    label.contains('\u{2026}') && label.chars().count() < 80,
+                    "{label}"
+                );
+            }
+        }
+    }
+
+    /// The audit's D8: a crossing estimated linearly between grid points was labelled to
+    /// four digits (`bull 0.1004` where the root is 0.0918). An estimate is labelled "≈"
+    /// and rounded to the grid's spacing; an exact crossing keeps its digits.
+    #[test]
+    fn regression_an_estimated_crossing_says_so_with_fewer_digits() {
+        let xs = [0.02, 0.08, 0.14, 0.2];
+        let estimate = Crossing {
+            value: 0.100_4,
+            exact: false,
+        };
+        assert_eq!(crossing_label(estimate, &xs), "\u{2248}0.1");
+        let exact = Crossing {
+            value: 0.091_83,
+            exact: true,
+        };
+        assert_eq!(crossing_label(exact, &xs), "0.09183");
+        // Years two apart: a whole year, ungrouped.
+        let years = [2028.0, 2030.0, 2032.0];
+        let c = Crossing {
+            value: 2030.6,
+            exact: false,
+        };
+        assert_eq!(crossing_label(c, &years), "\u{2248}2031");
     }
 
     #[test]

@@ -233,3 +233,329 @@ fn regression_long_names_cut_alike_stay_apart() {
         assert_eq!(c.fit_name("", font, 0.0), "");
     });
 }
+
+/// The texts of an SVG, in order.
+pub(crate) fn svg_texts(svg: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(svg)
+        .split("<text")
+        .skip(1)
+        .map(|t| {
+            t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()]
+                .trim()
+                .to_string()
+        })
+        .collect()
+}
+
+/// The audit's D3: waterfall.png's legend of a model with huge amounts shortened the
+/// NUMBER in the middle, dropping its leading digits (`fund (investor):…,527,117,068` for
+/// 3,184,888,527,117,068). The name is shortened instead, or the amount written short; the
+/// amount is never cut.
+#[test]
+fn regression_a_legend_amount_is_never_cut() {
+    let loaded =
+        crate::io::load_model(Some(std::path::Path::new("tests/charts/audit/huge.toml"))).unwrap();
+    let comparison = crate::compare::compare(&loaded.model, None).unwrap();
+    let base =
+        featured_trajectory(&comparison, &loaded.chart_context(Size::DEFAULT, None)).unwrap();
+    let investor = loaded.model.investor.party;
+    let total: rust_decimal::Decimal = base.waterfall.by_party.iter().map(|s| s[investor]).sum();
+    let (full, short) = (scale::amount(total), scale::compact(scale::f(total)));
+    assert!(full.len() > 20, "{full}: the amount is huge");
+    for size in [Size::DEFAULT, Size::MIN] {
+        let ctx = loaded.chart_context(size, None);
+        let svg = Chart::Waterfall
+            .svg(&loaded.model, &comparison, &ctx)
+            .unwrap();
+        let texts = svg_texts(&svg);
+        let entry = texts
+            .iter()
+            .find(|t| {
+                t.contains("(investor)") || t.starts_with("fund") || t.starts_with('\u{2026}')
+            })
+            .unwrap_or_else(|| panic!("{size}: no investor entry in {texts:?}"));
+        let (_, amount) = entry.rsplit_once(": ").unwrap_or_else(|| panic!("{entry}"));
+        assert!(
+            amount == full || amount == short,
+            "{size}: {entry} does not end in {full} or {short}"
+        );
+    }
+    // Whatever the width, the amount after the colon is whole.
+    on_small_canvas(|c, font| {
+        let name = "a party with a rather long name (investor)";
+        for width in [400.0, 300.0, 200.0, 120.0, 60.0, 10.0] {
+            let text = frame::name_and_amount(c, name, [&full, &short], font, width);
+            let (_, amount) = text.rsplit_once(": ").unwrap();
+            assert!(amount == full || amount == short, "{width}: {text}");
+        }
+    });
+}
+
+/// The texts of an SVG with the baseline each is drawn on (its `y` plus the 0.76 em the
+/// canvas puts the baseline below it), in order.
+fn svg_texts_at(svg: &[u8]) -> Vec<(String, f64)> {
+    svg_texts_xy(svg)
+        .into_iter()
+        .map(|(t, _, y)| (t, y))
+        .collect()
+}
+
+/// The texts of an SVG with their anchor's x and baseline y, in order.
+pub(crate) fn svg_texts_xy(svg: &[u8]) -> Vec<(String, f64, f64)> {
+    let svg = String::from_utf8_lossy(svg);
+    svg.split("<text")
+        .skip(1)
+        .map(|t| {
+            let attr = |name: &str| -> f64 {
+                let v = t.split(&format!(" {name}=\"")).nth(1).unwrap();
+                v[..v.find('"').unwrap()].parse().unwrap()
+            };
+            let text = t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].trim();
+            (
+                text.to_string(),
+                attr("x"),
+                attr("y") + 0.76 * attr("font-size"),
+            )
+        })
+        .collect()
+}
+
+/// The labels under a chart's x axis: the texts that are numbers (digits, group commas,
+/// a point, a minus sign) on the lowest baseline that has two or more of them, by x.
+pub(crate) fn x_tick_labels(svg: &[u8]) -> Vec<(String, f64)> {
+    let numeric = |t: &str| {
+        !t.is_empty()
+            && t.chars()
+                .all(|c| c.is_ascii_digit() || c == ',' || c == '.' || c == '\u{2212}')
+    };
+    let texts: Vec<(String, f64, f64)> = svg_texts_xy(svg)
+        .into_iter()
+        .filter(|(t, ..)| numeric(t))
+        .collect();
+    let mut rows: Vec<f64> = texts.iter().map(|t| t.2).collect();
+    rows.sort_by(|a, b| b.total_cmp(a));
+    rows.dedup();
+    let row = rows
+        .into_iter()
+        .find(|y| texts.iter().filter(|t| t.2 == *y).count() >= 2)
+        .expect("an axis of numbers");
+    let mut labels: Vec<(String, f64)> = texts
+        .into_iter()
+        .filter(|t| t.2 == row)
+        .map(|(t, x, _)| (t, x))
+        .collect();
+    labels.sort_by(|a, b| a.1.total_cmp(&b.1));
+    labels
+}
+
+/// Whether centred labels at their x, measured in the tick font, keep apart.
+fn labels_apart(labels: &[(String, f64)]) -> Result<(), String> {
+    let mut result = Ok(());
+    on_small_canvas(|c, _| {
+        let tf = frame::tick_font();
+        for w in labels.windows(2) {
+            let (a, b) = (&w[0], &w[1]);
+            let room = (c.text_width(&a.0, &tf) + c.text_width(&b.0, &tf)) / 2.0;
+            if b.1 - a.1 < room + 4.0 {
+                result = Err(format!("{} at {} and {} at {} overlap", a.0, a.1, b.0, b.1));
+            }
+        }
+    });
+    result
+}
+
+/// The audit's D4: distribution.png's x-axis labels of huge amounts ran together
+/// (`10,000,000,000,000,00012,500,...`). Where they would, only every 2nd, 5th, 10th...
+/// tick is labelled (zero's among them); every tick keeps its mark.
+#[test]
+fn regression_axis_labels_of_huge_amounts_do_not_run_together() {
+    let labels = ModelLabels {
+        name: "Huge amounts".into(),
+        unit: "USD".into(),
+        investor: "the fund".into(),
+    };
+    // 2,000 paths spread evenly from -1e15 to 1.7e16, about as the audit's huge.toml
+    // simulated: ticks every 2.5e15, each label 22 characters.
+    let advantages: Vec<f64> = (0..2000)
+        .map(|i| -1e15 + 1.8e16 * (f64::from(i) + 0.5) / 2000.0)
+        .collect();
+    let at = |q: f64| advantages[((advantages.len() - 1) as f64 * q) as usize];
+    let chart = DistributionChart {
+        labels: &labels,
+        advantages: &advantages,
+        p_equity_wins: 0.6,
+        p_equity_wins_se: 0.01,
+        percentiles: Percentiles {
+            p5: at(0.05),
+            p25: at(0.25),
+            p50: at(0.5),
+            p75: at(0.75),
+            p95: at(0.95),
+        },
+    };
+    for size in [Size::DEFAULT, Size::MIN] {
+        let ctx = ChartContext::new("huge.toml", "", size, None);
+        // In logical units, as the labels are measured.
+        let ticks: Vec<(String, f64)> = x_tick_labels(&chart.svg(&ctx).unwrap())
+            .into_iter()
+            .map(|(t, x)| (t, x / size.design_scale()))
+            .collect();
+        assert!(ticks.len() >= 2, "{size}: {ticks:?}");
+        assert!(
+            ticks.iter().all(|(t, _)| t.len() >= 20 || t == "0"),
+            "{size}: {ticks:?}"
+        );
+        labels_apart(&ticks).unwrap_or_else(|e| panic!("{size}: {e}"));
+    }
+}
+
+/// The audit's D5: with 30 trajectories the legend's last entry was drawn over the
+/// "(+N more)" note, N counted every item left (notes, gaps, the Deal key: +10, +6, +8
+/// where 4 trajectories were left), and value.png's Deal key (solid = equity, dashed =
+/// profit share) was pushed off. The list of trajectories is cut short instead, N is the
+/// number of trajectories left out, the note has its own row, and the key stays.
+#[test]
+fn regression_a_long_legend_cuts_its_list_and_counts_what_is_left() {
+    let loaded =
+        crate::io::load_model(Some(std::path::Path::new("tests/charts/audit/thirty.toml")))
+            .unwrap();
+    let comparison = crate::compare::compare(&loaded.model, None).unwrap();
+    let names: Vec<&str> = loaded
+        .model
+        .trajectories
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect();
+    assert_eq!(names.len(), 30);
+    for size in [Size::DEFAULT, Size::MIN] {
+        let ctx = loaded.chart_context(size, None);
+        for chart in [Chart::Value, Chart::Stake] {
+            let svg = chart.svg(&loaded.model, &comparison, &ctx).unwrap();
+            let texts = svg_texts_at(&svg);
+            let at = texts
+                .iter()
+                .position(|(t, _)| t == "Trajectory")
+                .unwrap_or_else(|| panic!("{size} {}: no legend", chart.name()));
+            let more = texts
+                .iter()
+                .position(|(t, _)| t.starts_with("(+") && t.ends_with(" more)"))
+                .unwrap_or_else(|| panic!("{size} {}: no (+N more) in {texts:?}", chart.name()));
+            let n: usize = texts[more].0[2..texts[more].0.len() - 6].parse().unwrap();
+            let shown = &texts[at + 1..more];
+            assert!(
+                shown.iter().all(|(t, _)| names.contains(&t.as_str())),
+                "{size} {}: {shown:?}",
+                chart.name()
+            );
+            assert_eq!(shown.len() + n, 30, "{size} {}", chart.name());
+            // The note has a row of its own: below the last entry shown, not on it.
+            let last = shown.last().unwrap().1;
+            assert!(
+                texts[more].1 - last >= 15.0,
+                "{size} {}: the note at {} is drawn over the entry at {last}",
+                chart.name(),
+                texts[more].1
+            );
+            if chart == Chart::Value {
+                for key in ["Deal", "equity stake", "profit share"] {
+                    assert!(
+                        texts[more..].iter().any(|(t, _)| t == key),
+                        "{size}: value.png has no `{key}` after the list"
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn tornado_row(input: &str, low: f64, high: f64, al: f64, ah: f64) -> TornadoRow {
+    TornadoRow {
+        input: input.into(),
+        low,
+        high,
+        advantage_low: al,
+        advantage_high: ah,
+        swing: (ah - al).abs(),
+    }
+}
+
+/// The audit's D10: a tornado whose advantages are all zero had five x ticks all reading
+/// "0.000000" (an axis a billionth wide). It gets a usable range about zero, as the other
+/// charts' all-zero axes do, its ticks distinct.
+#[test]
+fn regression_an_all_zero_tornado_has_distinct_ticks() {
+    let labels = ModelLabels {
+        name: "All zero".into(),
+        unit: "USD m".into(),
+        investor: "the fund".into(),
+    };
+    let rows = [
+        tornado_row("equity.stake", 0.15, 0.25, 0.0, 0.0),
+        tornado_row("discount_rate", 0.075, 0.125, 0.0, 0.0),
+    ];
+    let chart = TornadoChart {
+        labels: &labels,
+        trajectory: "zero",
+        base_advantage: 0.0,
+        rows: &rows,
+    };
+    let ctx = ChartContext::new("zero.toml", "", Size::DEFAULT, None);
+    let ticks = x_tick_labels(&chart.svg(&ctx).unwrap());
+    let mut distinct: Vec<&str> = ticks.iter().map(|(t, _)| t.as_str()).collect();
+    distinct.dedup();
+    assert!(
+        distinct.len() == ticks.len() && ticks.len() >= 3,
+        "{ticks:?}"
+    );
+    assert!(
+        ticks.iter().any(|(t, _)| t == "0" || t == "0.0"),
+        "{ticks:?}"
+    );
+}
+
+/// The audit's D13: a tornado whose axis leaves zero out (15 to 35) did not say so, and
+/// its left end read as zero. The legend says where zero lies, as distribution.png does.
+#[test]
+fn regression_a_tornado_without_zero_says_where_zero_lies() {
+    let labels = ModelLabels {
+        name: "Single year".into(),
+        unit: "USD m".into(),
+        investor: "the fund".into(),
+    };
+    for (rows, base, side) in [
+        (
+            vec![tornado_row("equity.stake", 0.15, 0.25, 15.0, 35.0)],
+            25.0,
+            "left",
+        ),
+        (
+            vec![tornado_row("equity.stake", 0.15, 0.25, -35.0, -15.0)],
+            -25.0,
+            "right",
+        ),
+    ] {
+        let chart = TornadoChart {
+            labels: &labels,
+            trajectory: "base",
+            base_advantage: base,
+            rows: &rows,
+        };
+        let ctx = ChartContext::new("single.toml", "", Size::DEFAULT, None);
+        let all = svg_texts(&chart.svg(&ctx).unwrap()).join(" ");
+        assert!(
+            all.contains(&format!("Zero lies to the {side} of the axis")),
+            "{all}"
+        );
+    }
+    // With zero on the axis, no such note.
+    let rows = [tornado_row("equity.stake", 0.15, 0.25, -5.0, 35.0)];
+    let chart = TornadoChart {
+        labels: &labels,
+        trajectory: "base",
+        base_advantage: 25.0,
+        rows: &rows,
+    };
+    let ctx = ChartContext::new("single.toml", "", Size::DEFAULT, None);
+    let all = svg_texts(&chart.svg(&ctx).unwrap()).join(" ");
+    assert!(!all.contains("Zero lies"), "{all}");
+}

@@ -192,6 +192,14 @@ impl Figure for TornadoChart<'_> {
                 b.max(r.advantage_low).max(r.advantage_high),
             )
         });
+        // Every advantage the same (all zero, say): a range around it, as the other charts
+        // give an all-zero axis, not one a billionth wide whose ticks all read the same.
+        let (lo, hi) = if hi - lo <= 1e-9 * hi.abs().max(lo.abs()).max(1.0) {
+            let d = (hi.abs().max(lo.abs()) * 0.05).max(1.0);
+            (lo - d, hi + d)
+        } else {
+            (lo, hi)
+        };
         // Room at either end for the value labels.
         let span = (hi - lo).max(hi.abs().max(lo.abs()) * 1e-9).max(1e-9);
         let value_w = rows
@@ -232,8 +240,18 @@ impl Figure for TornadoChart<'_> {
             c.line(&[(px, plot.y0), (px, plot.y1)], frame::AXIS, 1.5)?;
             lines.push(px);
         } else {
-            // No zero line on this axis: the legend names none (helper-51).
+            // No zero line on this axis: the legend names none (helper-51), and says where
+            // zero is, as distribution.png does (the audit's D13: a reader took the axis's
+            // left end for zero).
             items.retain(|item| !matches!(item, Item::Line(_, _, _, t) if t == ZERO_LABEL));
+            items.push(Item::Note(
+                if ticks.lo > 0.0 {
+                    "Zero lies to the left of the axis, off the chart."
+                } else {
+                    "Zero lies to the right of the axis, off the chart."
+                }
+                .into(),
+            ));
         }
 
         for (k, r) in rows.iter().enumerate() {

@@ -215,9 +215,11 @@ pub(crate) fn draw<DB: DrawingBackend>(
             ""
         };
         let total: Decimal = t.waterfall.by_party.iter().map(|s| s[p]).sum();
-        items.push(Item::Swatch(
+        items.push(Item::Amount(
             party_color(k),
-            format!("{}{role}: {}", model.party_name(p), scale::amount(total)),
+            format!("{}{role}", model.party_name(p)),
+            scale::amount(total),
+            scale::compact(f(total)),
         ));
     }
     items.push(Item::Note(format!(

@@ -4,11 +4,15 @@ use anyhow::Context;
 use rust_decimal::Decimal;
 
 use super::{Format, SweepArgs, emit};
-use stakeshift::chart::{self, ModelLabels, SweepChart, SweepSeries, VariedPath};
+use rayon::prelude::*;
+use stakeshift::chart::{
+    self, Bracket, Crossing, ModelLabels, SweepChart, SweepSeries, VariedPath,
+};
 use stakeshift::error::Error;
 use stakeshift::io;
 use stakeshift::overrides::OverridePath;
 use stakeshift::report::sensitivity as report;
+use stakeshift::sensitivity::solve::{SolveSpec, solve};
 use stakeshift::sensitivity::sweep::{Axis, Sweep, sweep};
 use stakeshift::sensitivity::{Base, Range, Route};
 
@@ -41,7 +45,10 @@ pub fn run(
     if let Some(dir) = &args.out {
         let files = vec![
             ("sweep.csv".to_string(), report::sweep_csv(&result)),
-            ("sweep.png".to_string(), chart_png(&base, &axes, &result)?),
+            (
+                "sweep.png".to_string(),
+                chart_png(&base, &axes, &result, &selected)?,
+            ),
         ];
         io::write_all(dir, &files)
             .with_context(|| format!("writing the results into {}", dir.display()))?;
@@ -60,7 +67,13 @@ pub fn run(
 }
 
 /// `sweep.png`: the advantage against one path per trajectory, or a heatmap for two.
-fn chart_png(base: &Base, axes: &[Axis], result: &Sweep) -> anyhow::Result<Vec<u8>> {
+/// `selected`: the model's index of each trajectory of `result`, in its order.
+fn chart_png(
+    base: &Base,
+    axes: &[Axis],
+    result: &Sweep,
+    selected: &[usize],
+) -> anyhow::Result<Vec<u8>> {
     let model = base.model();
     let to_f64 = |v: &Decimal| stakeshift::engine::Num::to_f64(*v);
     let values: Vec<Vec<f64>> = axes
@@ -92,12 +105,44 @@ fn chart_png(base: &Base, axes: &[Axis], result: &Sweep) -> anyhow::Result<Vec<u
         .chunks(cells.max(1))
         .map(|c| c.iter().map(|o| to_f64(&o.npv_advantage)).collect())
         .collect();
+    // One varied path: each crossing solved exactly where it can be.
+    let crossings: Vec<Option<Vec<Crossing>>> = match axes {
+        [axis] => {
+            // The first MAX_SOLVED changes of sign in all, in the series' order.
+            let mut left = MAX_SOLVED;
+            let budgets: Vec<usize> = advantages
+                .iter()
+                .map(|a| {
+                    let between = chart::zero_brackets(&values[0], a)
+                        .iter()
+                        .filter(|b| matches!(b, Bracket::Between { .. }))
+                        .count();
+                    let solved = between.min(left);
+                    left -= solved;
+                    solved
+                })
+                .collect();
+            advantages
+                .par_iter()
+                .zip(selected)
+                .zip(&budgets)
+                .map(|((a, &t), &solved)| {
+                    Some(exact_crossings(base, axis, &values[0], a, t, solved))
+                })
+                .collect()
+        }
+        _ => vec![None; advantages.len()],
+    };
     let series: Vec<SweepSeries> = names
         .iter()
         .zip(&advantages)
-        .map(|(n, a)| SweepSeries {
+        .zip(selected)
+        .zip(&crossings)
+        .map(|(((n, a), &index), c)| SweepSeries {
             trajectory: n,
             advantages: a,
+            index,
+            crossings: c.as_deref(),
         })
         .collect();
     let labels = ModelLabels::of(model);
@@ -109,6 +154,61 @@ fn chart_png(base: &Base, axes: &[Axis], result: &Sweep) -> anyhow::Result<Vec<u
         trajectory: None,
     }
     .png(&ctx)?)
+}
+
+/// The most crossings solved for one chart, over all its trajectories: each costs a root
+/// search (tens of runs of the model); past this many the chart could not label them apart
+/// anyway, and the rest are estimated between grid points (and labelled so).
+const MAX_SOLVED: usize = 200;
+
+/// Where trajectory `t`'s advantage is zero along `axis`: at a grid value where the deals
+/// tie; between two where it changes sign, the root `solve` finds there (the project's one
+/// root finder, `--within` the two grid values), or where solve cannot be used for the path
+/// (a year, a key it does not vary) or finds none, the straight-line estimate, marked as
+/// such. Only the first `solved` changes of sign are solved; the rest are estimates.
+fn exact_crossings(
+    base: &Base,
+    axis: &Axis,
+    values: &[f64],
+    advantages: &[f64],
+    t: usize,
+    solved: usize,
+) -> Vec<Crossing> {
+    let mut between = 0;
+    let brackets: Vec<(Bracket, bool)> = chart::zero_brackets(values, advantages)
+        .into_iter()
+        .map(|b| {
+            let solve_it = matches!(b, Bracket::Between { .. }) && between < solved;
+            between += usize::from(matches!(b, Bracket::Between { .. }));
+            (b, solve_it)
+        })
+        .collect();
+    brackets
+        .par_iter()
+        .map(|&(b, solve_it)| match b {
+            Bracket::Between { lo, hi, .. } if solve_it => {
+                let (from, to) = (axis.values[lo], axis.values[hi]);
+                let spec = SolveSpec {
+                    path: axis.path.clone(),
+                    target: Decimal::ZERO,
+                    within: Some((from.min(to), from.max(to))),
+                };
+                let root = solve(base, &spec, &[t])
+                    .ok()
+                    .and_then(|rows| rows.into_iter().next())
+                    .and_then(|row| row.solution)
+                    .filter(|v| *v >= from.min(to) && *v <= from.max(to));
+                match root {
+                    Some(v) => Crossing {
+                        value: stakeshift::engine::Num::to_f64(v),
+                        exact: true,
+                    },
+                    None => b.estimated(values),
+                }
+            }
+            _ => b.estimated(values),
+        })
+        .collect()
 }
 
 /// `PATH=FROM..TO[:STEPS]`.
@@ -128,4 +228,114 @@ fn parse_axis(arg: &str) -> Result<Axis, Error> {
         origin,
         values,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The crossings `sweep.png` is drawn with, for the built-in model's trajectories
+    /// `names`, along `vary`.
+    fn crossings(vary: &str, names: &[&str]) -> Vec<Vec<Crossing>> {
+        let file = io::read_model_file(None).unwrap();
+        let base = Base::new(&file, &[]).unwrap();
+        let axis = parse_axis(vary).unwrap();
+        let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        let selected = super::super::selected_or_all(base.model(), &names).unwrap();
+        let result = sweep(&base, std::slice::from_ref(&axis), &selected).unwrap();
+        let values: Vec<f64> = axis
+            .values
+            .iter()
+            .map(|v| stakeshift::engine::Num::to_f64(*v))
+            .collect();
+        result
+            .outcomes
+            .chunks(result.points())
+            .zip(&selected)
+            .map(|(c, &t)| {
+                let a: Vec<f64> = c
+                    .iter()
+                    .map(|o| stakeshift::engine::Num::to_f64(o.npv_advantage))
+                    .collect();
+                exact_crossings(&base, &axis, &values, &a, t, MAX_SOLVED)
+            })
+            .collect()
+    }
+
+    /// The audit's D8: `sweep --vary discount_rate=0.02..0.2:4 -t base -t bull -t
+    /// early-agi` labelled bull's crossing 0.1004 and early-agi's 0.1203, straight-line
+    /// estimates between grid points 0.06 apart, where `solve` finds 0.0918 and 0.1092.
+    /// Each crossing is now solved between its grid points with solve's root finder.
+    #[test]
+    fn regression_sweep_crossings_are_the_roots_solve_finds() {
+        let found = crossings("discount_rate=0.02..0.2:4", &["base", "bull", "early-agi"]);
+        let file = io::read_model_file(None).unwrap();
+        let base = Base::new(&file, &[]).unwrap();
+        for (k, name) in ["base", "bull", "early-agi"].iter().enumerate() {
+            let t = base
+                .model()
+                .trajectories
+                .iter()
+                .position(|t| t.name == *name)
+                .unwrap();
+            let spec = SolveSpec {
+                path: stakeshift::overrides::OverridePath::parse("discount_rate").unwrap(),
+                target: Decimal::ZERO,
+                within: Some((Decimal::new(2, 2), Decimal::new(2, 1))),
+            };
+            let solved = solve(&base, &spec, &[t]).unwrap()[0].solution;
+            match solved {
+                Some(root) => {
+                    let root = stakeshift::engine::Num::to_f64(root);
+                    assert_eq!(found[k].len(), 1, "{name}: {:?}", found[k]);
+                    let c = found[k][0];
+                    assert!(c.exact, "{name}: {c:?}");
+                    assert!((c.value - root).abs() < 1e-6, "{name}: {c:?}, solve {root}");
+                }
+                None => assert!(found[k].is_empty(), "{name}: {:?}", found[k]),
+            }
+        }
+        // bull and early-agi cross, near where `solve` puts them.
+        assert!((found[1][0].value - 0.0918).abs() < 1e-3, "{:?}", found[1]);
+        assert!((found[2][0].value - 0.1092).abs() < 1e-3, "{:?}", found[2]);
+    }
+
+    /// Where solve cannot vary the path (a year), the crossing is the straight-line
+    /// estimate, marked as one.
+    #[test]
+    fn regression_a_crossing_solve_cannot_find_is_an_estimate() {
+        // early-agi's advantage: +20.93 in 2032, -8.81 in 2033.
+        let found = crossings(
+            "trajectories[early-agi].agi_year=2026..2040:15",
+            &["early-agi"],
+        );
+        let [c] = found[0][..] else {
+            panic!("{found:?}")
+        };
+        assert!(!c.exact && c.value > 2032.0 && c.value < 2033.0, "{c:?}");
+    }
+
+    /// Past the budget of root searches, a change of sign is estimated, and says so.
+    #[test]
+    fn crossings_past_the_budget_are_estimates() {
+        let file = io::read_model_file(None).unwrap();
+        let base = Base::new(&file, &[]).unwrap();
+        let axis = parse_axis("discount_rate=0.02..0.2:4").unwrap();
+        let values = [0.02, 0.08, 0.14, 0.2];
+        let bull = base
+            .model()
+            .trajectories
+            .iter()
+            .position(|t| t.name == "bull")
+            .unwrap();
+        let advantages = [790.0, 55.0, -110.0, -130.0];
+        let [c] = exact_crossings(&base, &axis, &values, &advantages, bull, 0)[..] else {
+            panic!()
+        };
+        assert!(!c.exact, "{c:?}");
+        let [c] = exact_crossings(&base, &axis, &values, &advantages, bull, 1)[..] else {
+            panic!()
+        };
+        assert!(c.exact && (c.value - 0.0918).abs() < 1e-3, "{c:?}");
+    }
 }
