@@ -66,6 +66,28 @@ pub fn run(
     Ok(())
 }
 
+/// An advantage as the chart draws it: the f64 nearest the exact one, except that a tie
+/// (by the exact advantage, SPEC 5) is 0 and no other is drawn as one. The double nearest
+/// an exact 0.0000005, which is no tie, lies below it and is a tie in f64 (a heatmap cell
+/// drawn grey, "a tie", where sweep.csv said equity: helper-79).
+fn chart_advantage(outcome: &stakeshift::sensitivity::Outcome) -> f64 {
+    use stakeshift::engine::{Num, Winner};
+    let v = Num::to_f64(outcome.npv_advantage);
+    match outcome.winner {
+        Winner::Tie => 0.0,
+        _ if v.is_tie() => {
+            // The first double beyond the tie's edge, on the advantage's side.
+            let edge = f64::from_bits(5e-7_f64.to_bits() + 1);
+            if outcome.npv_advantage.is_sign_negative() {
+                -edge
+            } else {
+                edge
+            }
+        }
+        _ => v,
+    }
+}
+
 /// `sweep.png`: the advantage against one path per trajectory, or a heatmap for two.
 /// `selected`: the model's index of each trajectory of `result`, in its order.
 fn chart_png(
@@ -103,7 +125,7 @@ fn chart_png(
     let advantages: Vec<Vec<f64>> = result
         .outcomes
         .chunks(cells.max(1))
-        .map(|c| c.iter().map(|o| to_f64(&o.npv_advantage)).collect())
+        .map(|c| c.iter().map(chart_advantage).collect())
         .collect();
     // One varied path: each crossing solved exactly where it can be.
     let crossings: Vec<Option<Vec<Crossing>>> = match axes {
@@ -233,6 +255,26 @@ fn parse_axis(arg: &str) -> Result<Axis, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// helper-79: an exact advantage of 0.0000005 (no tie: it prints 0.000001, equity) was
+    /// drawn grey on the heatmap, "a tie", since its nearest double is one.
+    #[test]
+    fn regression_an_exact_non_tie_is_never_drawn_as_a_tie() {
+        use stakeshift::engine::{Num, Winner};
+        use stakeshift::sensitivity::Outcome;
+        let outcome = |advantage: &str, winner| Outcome {
+            npv_profit_share: Decimal::ZERO,
+            npv_equity: Decimal::ZERO,
+            npv_advantage: advantage.parse().unwrap(),
+            winner,
+        };
+        let up = chart_advantage(&outcome("0.0000005", Winner::Equity));
+        let down = chart_advantage(&outcome("-0.0000005", Winner::ProfitShare));
+        assert!(up > 5e-7 && !up.is_tie(), "{up:e}");
+        assert!(down < -5e-7 && !down.is_tie(), "{down:e}");
+        assert_eq!(chart_advantage(&outcome("0.0000004", Winner::Tie)), 0.0);
+        assert_eq!(chart_advantage(&outcome("2.5", Winner::Equity)), 2.5);
+    }
 
     /// The crossings `sweep.png` is drawn with, for the built-in model's trajectories
     /// `names`, along `vary`.
