@@ -7,6 +7,93 @@ mod cmd;
 
 use cmd::{Cli, run, say};
 
+/// The system allocator, except that memory it cannot give ends the run with one line and
+/// exit code 1, as every other failure: Rust's own handling printed "memory allocation of
+/// N bytes failed" and aborted (SIGABRT, exit 134; a tester's `ulimit -v`). Nothing of
+/// ours asks for memory it can do without (no `try_reserve`), so a refused allocation is
+/// always the end. Outputs are staged and committed by renames, so what was there before
+/// stays whole; staged files left behind are removed by the next run into the folder.
+struct ExitWhenOutOfMemory;
+
+// SAFETY: every call is passed to the system allocator as it is; only a null result (no
+// memory) is turned into an exit.
+unsafe impl std::alloc::GlobalAlloc for ExitWhenOutOfMemory {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        // SAFETY: the caller's contract is the system allocator's.
+        let p = unsafe { std::alloc::System.alloc(layout) };
+        if p.is_null() {
+            out_of_memory(layout.size());
+        }
+        p
+    }
+    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
+        // SAFETY: as `alloc`.
+        let p = unsafe { std::alloc::System.alloc_zeroed(layout) };
+        if p.is_null() {
+            out_of_memory(layout.size());
+        }
+        p
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: as `alloc`.
+        let p = unsafe { std::alloc::System.realloc(ptr, layout, new_size) };
+        if p.is_null() {
+            out_of_memory(new_size);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        // SAFETY: as `alloc`.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: ExitWhenOutOfMemory = ExitWhenOutOfMemory;
+
+/// Says that `size` bytes could not be had and exits 1, without asking for memory (the
+/// message is made in a buffer on the stack and written straight to stderr).
+fn out_of_memory(size: usize) -> ! {
+    // One line, though several threads may run out at once.
+    static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if SAID.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        #[cfg(unix)]
+        // SAFETY: _exit(2) allocates nothing.
+        unsafe {
+            libc::_exit(1);
+        }
+    }
+    let mut line = [0u8; 160];
+    let mut at = 0;
+    let mut put = |bytes: &[u8]| {
+        let n = bytes.len().min(line.len() - at);
+        line[at..at + n].copy_from_slice(&bytes[..n]);
+        at += n;
+    };
+    put(b"error: out of memory: ");
+    let mut digits = [0u8; 20];
+    let mut d = digits.len();
+    let mut n = size;
+    loop {
+        d -= 1;
+        digits[d] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    put(&digits[d..]);
+    put(b" bytes more could not be had (a memory limit, or a run too large for this machine)\n");
+    #[cfg(unix)]
+    // SAFETY: write(2) and _exit(2) take plain bytes and allocate nothing.
+    unsafe {
+        libc::write(2, line.as_ptr().cast(), at);
+        libc::_exit(1);
+    }
+    #[cfg(not(unix))]
+    std::process::exit(1);
+}
+
 /// The first panic's message and place, kept by the panic hook for the one error line.
 static PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
 
@@ -120,6 +207,18 @@ fn main() -> ExitCode {
         }
         Err(_) => {
             let what = PANIC.lock().unwrap_or_else(|e| e.into_inner()).take();
+            // Threads that could not be started (a memory or process limit) are no bug:
+            // rayon panics on its first use, std where a thread is spawned.
+            let no_threads = what.as_deref().is_some_and(|w| {
+                w.contains("The global thread pool has not been initialized")
+                    || w.contains("failed to spawn thread")
+            });
+            if no_threads {
+                say(format_args!(
+                    "error: the threads this run needs could not be started (a memory or process limit: `ulimit -v`, `ulimit -u`)"
+                ));
+                return ExitCode::from(1);
+            }
             say(format_args!(
                 "error: internal error (a bug in stakeshift: {}); please report it with the model file",
                 stakeshift::error::escape_controls(what.as_deref().unwrap_or("a panic"))

@@ -658,3 +658,56 @@ fn regression_yearly_table_fits_100_columns() {
         );
     }
 }
+
+/// helper-78: memory the system would not give (`ulimit -v`) ended a run with Rust's
+/// "memory allocation of N bytes failed" and SIGABRT (exit 134), and threads that could
+/// not be started with a panic. Now one line and exit 1, and what `--out` held before is
+/// untouched. (Linux: other systems do not enforce `ulimit -v` this way.)
+#[cfg(target_os = "linux")]
+#[test]
+fn regression_running_out_of_memory_or_threads_is_exit_1_with_one_line() {
+    let dir = scratch("out-of-memory");
+    let out = dir.join("out");
+    let before = good_run(&out, false);
+    let bin = assert_cmd::cargo::cargo_bin("stakeshift");
+    let limited = |limit_kb: u32, args: &str| {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("ulimit -v {limit_kb}; exec \"$0\" {args}"))
+            .arg(&bin)
+            .env("RUST_BACKTRACE", "0")
+            .output()
+            .unwrap()
+    };
+    // The simulation's buffers for ten million paths (560 MB) under a 300 MB limit.
+    let result = limited(300_000, "simulate --quiet --paths 10000000");
+    let err = stderr_of(&result);
+    assert_eq!(result.status.code(), Some(1), "{err}");
+    assert!(err.starts_with("error: out of memory: "), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    // The workbook's memory under a 60 MB limit, writing into a folder of good outputs.
+    let result = limited(
+        60_000,
+        &format!(
+            "compare models/revenue-note-vs-safe.toml --svg --out {}",
+            out.display()
+        ),
+    );
+    let err = stderr_of(&result);
+    if result.status.code() != Some(0) {
+        assert_eq!(result.status.code(), Some(1), "{err}");
+        assert!(
+            !err.contains("panicked") && err.lines().count() == 1,
+            "{err}"
+        );
+        assert_eq!(snapshot(&out), before, "a file changed: {err}");
+    }
+    // Too little to start the simulation's threads (or, on some systems, to start at all:
+    // the loader's own failure is no message of ours).
+    let result = limited(20_000, "simulate --quiet --paths 1000");
+    let err = stderr_of(&result);
+    assert!(!err.contains("panicked") && !err.contains("a bug"), "{err}");
+    if result.status.code() == Some(1) {
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+}
