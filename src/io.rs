@@ -106,6 +106,46 @@ pub const MANIFEST_NAME: &str = ".stakeshift.outputs";
 /// Every temporary and backup file stakeshift makes starts with this.
 const TEMP_PREFIX: &str = ".stakeshift-";
 
+/// A stop asked for by a signal (its number; 0: none), set by the binary's handler while a
+/// set of outputs is being written ([`WRITING`]): the writing stops at its next step and
+/// undoes what it did, so that the folder holds the old set whole, with no staged files
+/// left (an interrupted run left `.tmp` and `.bak` files, and once a mix of old and new
+/// outputs: helper-78). Outside a write the binary stops at once.
+pub static STOP_REQUESTED: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+
+/// Whether a set of outputs is being written (see [`STOP_REQUESTED`]).
+pub static WRITING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Marks a set as being written while it lives.
+struct Writing;
+
+impl Writing {
+    fn start() -> Writing {
+        WRITING.store(true, std::sync::atomic::Ordering::SeqCst);
+        Writing
+    }
+}
+
+impl Drop for Writing {
+    fn drop(&mut self) {
+        WRITING.store(false, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// An error where a stop was asked for.
+fn check_stop(dir: &Path) -> Result<()> {
+    match STOP_REQUESTED.load(std::sync::atomic::Ordering::SeqCst) {
+        0 => Ok(()),
+        signal => Err(Error::io(
+            dir,
+            std::io::Error::new(
+                std::io::ErrorKind::Interrupted,
+                format!("stopped by signal {signal} while writing"),
+            ),
+        )),
+    }
+}
+
 /// A model and where it came from.
 #[derive(Debug, Clone)]
 pub struct LoadedModel {
@@ -638,6 +678,8 @@ fn commit_set(
     family: Option<&[String]>,
     rename: &mut dyn FnMut(&Path, &Path) -> std::io::Result<()>,
 ) -> Result<()> {
+    let _writing = Writing::start();
+    check_stop(dir)?;
     remove_stale_temps(dir);
 
     // The whole set: the files, and with a family the new record and the stale members.
@@ -684,6 +726,7 @@ fn stage(
 ) -> Result<Vec<(tempfile::TempPath, PathBuf)>> {
     let mut staged = Vec::with_capacity(set.len());
     for ((name, bytes), mode) in set.iter().zip(modes) {
+        check_stop(dir).map_err(|e| unchanged(e, dir))?;
         let target = dir.join(name);
         let (mut file, tmp) =
             create_temp(dir).map_err(|e| unchanged(Error::io(&target, e), dir))?;
@@ -707,6 +750,7 @@ fn place(
     done: &mut Vec<Done>,
 ) -> Result<()> {
     for (tmp, target) in staged {
+        check_stop(dir)?;
         let backup = match fs::symlink_metadata(target) {
             Ok(_) => Some(keep_backup(dir, target).map_err(|e| Error::io(target, e))?),
             Err(_) => None,
@@ -723,6 +767,7 @@ fn place(
         });
     }
     for target in stale {
+        check_stop(dir)?;
         let backup = backup_name(dir);
         rename(target, &backup).map_err(|e| Error::io(target, e))?;
         done.push(Done::Removed {

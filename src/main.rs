@@ -125,6 +125,30 @@ fn raise_open_files_limit() {
     }
 }
 
+/// SIGINT, SIGTERM, SIGHUP: outside a write the run stops at once (exit 128 + the
+/// signal, as the shell's own); while a set of outputs is being written the writer is told
+/// ([`stakeshift::io::STOP_REQUESTED`]), stops at its next step and undoes what it did, so
+/// that no staged file and no mix of old and new outputs is left (helper-78), and the run
+/// then exits the same way.
+#[cfg(unix)]
+extern "C" fn on_stop_signal(signal: libc::c_int) {
+    use std::sync::atomic::Ordering;
+    if stakeshift::io::WRITING.load(Ordering::SeqCst) {
+        stakeshift::io::STOP_REQUESTED.store(signal, Ordering::SeqCst);
+    } else {
+        // SAFETY: _exit(2) is async-signal-safe.
+        unsafe { libc::_exit(128 + signal) };
+    }
+}
+
+/// The exit code of a run stopped by a signal, if one was.
+fn stopped() -> Option<ExitCode> {
+    match stakeshift::io::STOP_REQUESTED.load(std::sync::atomic::Ordering::SeqCst) {
+        0 => None,
+        signal => Some(ExitCode::from((128 + signal).clamp(0, 255) as u8)),
+    }
+}
+
 /// The most warnings printed one by one.
 const MAX_WARNINGS_SHOWN: usize = 10;
 
@@ -134,9 +158,14 @@ fn main() -> ExitCode {
     // EFBIG like any other failed write (a full disk), and the run stops cleanly, exit 1,
     // every earlier output untouched and its own temporary files removed.
     #[cfg(unix)]
-    // SAFETY: setting a signal to be ignored, before any other thread exists.
+    // SAFETY: setting signals to be ignored or to a handler that only touches atomics and
+    // calls _exit (async-signal-safe), before any other thread exists.
     unsafe {
         libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+        let handler = on_stop_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
+        for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+            libc::signal(signal, handler);
+        }
     }
     raise_open_files_limit();
     let cli = match Cli::try_parse() {
@@ -173,6 +202,16 @@ fn main() -> ExitCode {
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         run(cli, &mut stdout, &mut warnings)
     }));
+    if let (Some(code), Ok(_)) = (stopped(), &outcome) {
+        // What the writer said (nothing was changed), or nothing where the set was whole.
+        if let Ok(Err(e)) = &outcome {
+            say(format_args!(
+                "error: {}",
+                stakeshift::error::escape_controls(&format!("{e:#}"))
+            ));
+        }
+        return code;
+    }
     match outcome {
         Ok(Ok(())) => {
             // A model can hold many slips (a growth on every series): the first few, then

@@ -711,3 +711,71 @@ fn regression_running_out_of_memory_or_threads_is_exit_1_with_one_line() {
         assert_eq!(err.lines().count(), 1, "{err}");
     }
 }
+
+/// helper-78: SIGINT or SIGTERM while `--out` was being written left the staged `.tmp` and
+/// `.bak` files, and, between two renames, a folder of old and new outputs mixed. Now the
+/// writer stops at its next step and undoes what it did: the old set whole, nothing left,
+/// exit 128 + the signal. The process is frozen (SIGSTOP) the moment a staged file (`.tmp`,
+/// while staging) or a backup (`.bak`, while renaming) appears, sent the signal, and let go.
+#[cfg(target_os = "linux")]
+#[test]
+fn regression_a_signal_while_writing_leaves_the_old_outputs_whole_and_no_staged_file() {
+    let dir = scratch("signal-while-writing");
+    let out = dir.join("out");
+    let before = good_run(&out, false);
+    let bin = assert_cmd::cargo::cargo_bin("stakeshift");
+    let staged = |ext: &str| {
+        std::fs::read_dir(&out)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .any(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                name.starts_with(".stakeshift-") && name.ends_with(ext)
+            })
+    };
+    for (ext, signal) in [(".tmp", libc::SIGINT), (".bak", libc::SIGTERM)] {
+        let mut caught = false;
+        for _ in 0..50 {
+            // Another discount rate: every output differs from the good run's.
+            let mut child = std::process::Command::new(&bin)
+                .args(["compare", "--set", "discount_rate=0.31", "--out"])
+                .arg(&out)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            let pid = child.id() as libc::pid_t;
+            let mut hit = false;
+            while child.try_wait().unwrap().is_none() {
+                if staged(ext) {
+                    // SAFETY: signals to our own child, still running (not yet reaped).
+                    unsafe {
+                        libc::kill(pid, libc::SIGSTOP);
+                        libc::kill(pid, signal);
+                        libc::kill(pid, libc::SIGCONT);
+                    }
+                    hit = true;
+                    break;
+                }
+            }
+            let result = child.wait_with_output().unwrap();
+            let err = stderr_of(&result);
+            if !hit {
+                // Written before it was seen: put the good set back and try again.
+                assert_eq!(result.status.code(), Some(0), "{err}");
+                good_run(&out, false);
+                continue;
+            }
+            assert_eq!(result.status.code(), Some(128 + signal), "{ext}: {err}");
+            assert!(err.contains("no file in"), "{ext}: {err}");
+            assert_eq!(snapshot(&out), before, "{ext}: a file changed: {err}");
+            assert!(
+                !staged(".tmp") && !staged(".bak"),
+                "{ext}: staged files left"
+            );
+            caught = true;
+            break;
+        }
+        assert!(caught, "no run was caught writing a {ext} file in 50 tries");
+    }
+}
