@@ -278,6 +278,21 @@ fn open_for_reading(path: &Path) -> std::io::Result<File> {
     options.open(path)
 }
 
+/// Whether a failure to read says the path cannot name a file at all.
+fn names_no_file(e: &std::io::Error) -> bool {
+    if e.kind() == std::io::ErrorKind::NotADirectory {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        matches!(e.raw_os_error(), Some(libc::ELOOP | libc::ENAMETOOLONG))
+    }
+    #[cfg(not(unix))]
+    {
+        false
+    }
+}
+
 /// The bytes of the regular file at `path`, at most `limit` of them.
 fn read_regular_file(path: &Path, limit: u64) -> std::result::Result<Vec<u8>, ReadFailure> {
     let not_found = |e: std::io::Error| match e.kind() {
@@ -384,6 +399,12 @@ pub fn read_model_file(path: Option<&Path>) -> Result<ModelFile> {
         ReadFailure::NotRegular(_) | ReadFailure::TooLarge(_) => {
             Error::Usage(failure.describe(path, "a model file"))
         }
+        // A path that cannot name a file (through a file, a loop of links, a name too
+        // long) is a bad path as a missing file is (helper-78: exit 1 with the bare OS
+        // message); other failures to read are the system's, exit 1.
+        ReadFailure::Io(e) if names_no_file(&e) => Error::Usage(format!(
+            "{label}: {e}; give the path of a model (`stakeshift init` writes one)"
+        )),
         ReadFailure::Io(e) => Error::io(path, e),
     })?;
     let text = String::from_utf8(bytes).map_err(|e| {

@@ -937,3 +937,49 @@ fn regression_a_date_where_a_number_belongs_is_said_to_be_a_date() {
         "{stderr}"
     );
 }
+
+/// helper-78: a model path that cannot name a file (through a file, a loop of links, a
+/// name too long) exited 1 with the bare system message, where a missing file is bad usage
+/// (exit 2); a number of a thousand digits was echoed whole, and an integer past TOML's
+/// range was told only "integer number overflowed".
+#[test]
+fn regression_bad_model_paths_are_usage_and_huge_numbers_are_said_briefly() {
+    let dir = tempfile::tempdir().unwrap();
+    let long_name = dir.path().join("a".repeat(300));
+    let mut paths = vec![
+        crate::common::repo_path("docs/mini.toml").join("x"),
+        long_name,
+    ];
+    #[cfg(unix)]
+    {
+        let (a, b) = (dir.path().join("loop-a"), dir.path().join("loop-b"));
+        std::os::unix::fs::symlink(&b, &a).unwrap();
+        std::os::unix::fs::symlink(&a, &b).unwrap();
+        paths.push(a);
+    }
+    for path in paths {
+        let out = stakeshift().arg("check").arg(&path).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{}: {stderr}", path.display());
+        assert!(stderr.contains("give the path of a model"), "{stderr}");
+    }
+    let thousand = "1".repeat(1000);
+    for (value, said) in [
+        (
+            format!("0.{thousand}"),
+            "0.1111111111111111111111111111... (1002 characters) has more than 28 significant digits",
+        ),
+        (
+            thousand.clone(),
+            "the number is too large; numbers in a model must be at most 1e18",
+        ),
+    ] {
+        let (code, stderr) = check(
+            "thousand-digits",
+            &model_with("discount_rate = 0.08", &format!("discount_rate = {value}")),
+        );
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains(said), "{stderr}");
+        assert!(stderr.len() < 400, "{stderr}");
+    }
+}

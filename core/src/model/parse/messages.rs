@@ -384,10 +384,16 @@ pub fn spreadsheet_habit(text: &str, at: usize) -> Option<String> {
 
 /// The TOML reader's own words for two limits, said with what would be valid.
 fn parser_words(message: &str) -> String {
-    if message.contains("floating-point number overflowed") {
+    if message.contains("floating-point number overflowed")
+        || message.contains("integer number overflowed")
+    {
+        // An integer past what TOML holds (i64) too (helper-78: 1000 digits were told
+        // only "integer number overflowed").
         format!("the number {}", NotExact::TooLarge.why())
-    } else if message.contains("max recursion depth") {
-        "arrays or tables are nested too deeply for the reader (a model's deepest value, a series' [[year, value], ...], nests 3 levels)".into()
+    } else if message.contains("max recursion depth") || message.contains("recursion limit") {
+        // Also dotted keys and [a.a.a...] headers hundreds of levels deep (helper-78: "the
+        // file is not valid TOML: recursion limit", nothing more).
+        "arrays, tables or dotted keys are nested too deeply for the reader (a model's deepest value, a series' [[year, value], ...], nests 3 levels; its deepest key, trajectories.valuation.points, 3)".into()
     } else {
         message.to_string()
     }
@@ -421,7 +427,11 @@ pub(super) fn dates_said_as_dates(text: &str, mut issue: ModelIssue) -> ModelIss
 }
 
 pub(super) fn describe_type_error(message: &str) -> String {
-    if message.contains("floating-point number overflowed") || message.contains("max recursion") {
+    if message.contains("floating-point number overflowed")
+        || message.contains("integer number overflowed")
+        || message.contains("max recursion")
+        || message.contains("recursion limit")
+    {
         return parser_words(message);
     }
     // serde says "invalid type: string \"x\", expected a number"; say it the way a

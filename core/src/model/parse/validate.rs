@@ -103,7 +103,16 @@ impl Builder<'_> {
                     .filter(|c| *c != '_' && *c != '+')
                     .collect();
                 exact_decimal(&literal).map_err(|problem| {
-                    ModelIssue::new(field, format!("{literal} {}", problem.why())).at(span.clone())
+                    // A number of a thousand digits is not echoed whole (helper-78): its
+                    // first 30 characters and how many there are.
+                    let count = literal.chars().count();
+                    let shown = if count > 40 {
+                        let head: String = literal.chars().take(30).collect();
+                        format!("{head}... ({count} characters)")
+                    } else {
+                        literal.clone()
+                    };
+                    ModelIssue::new(field, format!("{shown} {}", problem.why())).at(span.clone())
                 })
             }
         }
