@@ -1415,3 +1415,32 @@ valuation = { points = [[2020, 0.0000005]] }
     assert_eq!(column("p_tie").parse::<f64>().unwrap(), 1.0);
     assert_eq!(column("p_equity_wins").parse::<f64>().unwrap(), 0.0);
 }
+
+/// helper-78: `--paths` or `--seed` past 2^64 - 1 was told "number too large to fit in
+/// target type", with no range; now every bad value says what would be valid (exit 2).
+#[test]
+fn regression_paths_and_seed_out_of_range_say_what_is_valid() {
+    for (args, said) in [
+        (
+            ["--paths", "18446744073709551616"],
+            "is too large; give a whole number of paths from 1 to 10000000",
+        ),
+        (
+            ["--paths", "0"],
+            "0 is outside 1..=10000000; give a whole number of paths from 1 to 10000000",
+        ),
+        (
+            ["--seed", "18446744073709551616"],
+            "give a whole number from 0 to 18446744073709551615",
+        ),
+        (
+            ["--seed", "1.5"],
+            "`1.5` is not a whole number; give a whole number from 0 to 18446744073709551615",
+        ),
+    ] {
+        let out = stakeshift().arg("simulate").args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(said), "{args:?}: {stderr}");
+    }
+}

@@ -343,10 +343,10 @@ pub struct SimulateArgs {
     #[command(flatten)]
     pub overrides: OverrideArgs,
     /// Number of simulated futures (default: `simulation.paths` in the model, else 10000)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=stakeshift::model::MAX_PATHS))]
+    #[arg(long, value_name = "N", value_parser = parse_paths)]
     pub paths: Option<u64>,
     /// Seed of the random streams (default: `simulation.seed` in the model, else 0)
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", value_parser = parse_seed)]
     pub seed: Option<u64>,
     /// Only this trajectory as a center (repeat for several)
     #[arg(long = "trajectory", short = 't', value_name = "NAME")]
@@ -405,6 +405,37 @@ pub struct ManArgs {
     /// Write every page (stakeshift.1, stakeshift-compare.1, ...) into DIR instead
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+}
+
+/// `--paths`: a whole number from 1 to [`stakeshift::model::MAX_PATHS`], said so for any
+/// other text (a number past u64 was "number too large to fit in target type": helper-78).
+fn parse_paths(text: &str) -> Result<u64, String> {
+    let most = stakeshift::model::MAX_PATHS;
+    let within = format!("a whole number of paths from 1 to {most}");
+    match text.trim().parse::<u64>() {
+        Ok(n) if (1..=most).contains(&n) => Ok(n),
+        Ok(_) => Err(format!("{text} is outside 1..={most}; give {within}")),
+        Err(_) if is_whole(text) => Err(format!("{text} is too large; give {within}")),
+        Err(_) => Err(format!("`{text}` is not a number; give {within}")),
+    }
+}
+
+/// `--seed`: any whole number from 0 to 2^64 - 1, said so for any other text.
+fn parse_seed(text: &str) -> Result<u64, String> {
+    let within = format!("a whole number from 0 to {}", u64::MAX);
+    match text.trim().parse::<u64>() {
+        Ok(n) => Ok(n),
+        Err(_) if is_whole(text) => {
+            Err(format!("{text} is outside 0..={}; give {within}", u64::MAX))
+        }
+        Err(_) => Err(format!("`{text}` is not a whole number; give {within}")),
+    }
+}
+
+/// Whether `text` is written as a whole number (a sign, then digits).
+fn is_whole(text: &str) -> bool {
+    let digits = text.trim().trim_start_matches(['-', '+']);
+    !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
 }
 
 /// Runs a parsed command line, writing its output to `stdout` and its warnings to
