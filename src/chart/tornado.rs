@@ -396,17 +396,6 @@ mod tests {
     use super::*;
     use crate::chart::Size;
 
-    fn texts(svg: &str) -> Vec<String> {
-        svg.split("<text")
-            .skip(1)
-            .map(|t| {
-                t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()]
-                    .trim()
-                    .to_string()
-            })
-            .collect()
-    }
-
     /// A bar whose end came just short of the zero line had its value label set across
     /// the line, which ran through the digits: the label is moved past the line, and
     /// where that leaves the chart, to the model's side of the bar; never on a line or on
@@ -497,7 +486,7 @@ mod tests {
             rows: &rows,
         };
         let ctx = ChartContext::new("m.toml", "", Size::DEFAULT, None);
-        let texts = texts(&String::from_utf8(chart.svg(&ctx).unwrap()).unwrap());
+        let texts = crate::chart::tests::svg_texts(&chart.svg(&ctx).unwrap());
         // Largest first: scale.valuation reaches 4.1 from the model's 1.0, the stake 1.0.
         let at = texts.iter().position(|t| t == "scale.valuation").unwrap();
         assert_eq!(
