@@ -618,7 +618,7 @@ fn regression_the_ledger_names_the_take_or_pay_shortfall() {
     )
     .0;
     assert!(
-        text.contains("margin on 35.800000 of compute bought from the investor, 9.180000 of it the commitment's take-or-pay shortfall"),
+        text.contains("margin on 35.800000 of compute bought from the investor, 9.180000 of it take-or-pay shortfall (what a commitment's purchases fell short of its total)"),
         "{text}"
     );
 }

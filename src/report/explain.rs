@@ -347,7 +347,7 @@ fn ledger_text(model: &Model, l: &YearLedger, lines: &mut Lines) {
                 )
             } else {
                 format!(
-                    "margin on {} of compute bought from the investor, {} of it the commitment's take-or-pay shortfall",
+                    "margin on {} of compute bought from the investor, {} of it take-or-pay shortfall (what a commitment's purchases fell short of its total)",
                     money(l.cloud_purchases),
                     money(l.cloud_shortfall)
                 )
