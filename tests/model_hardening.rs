@@ -983,3 +983,41 @@ fn regression_bad_model_paths_are_usage_and_huge_numbers_are_said_briefly() {
         assert!(stderr.len() < 400, "{stderr}");
     }
 }
+
+/// helper-78: `check` listed every tier of a model of 100,000 tiers, 100,000 lines; it lists
+/// the first 100 of the tiers, rounds and trajectories and counts the rest.
+#[test]
+fn regression_check_lists_at_most_100_tiers_and_counts_the_rest() {
+    let tiers: String = (0..120)
+        .map(|i| {
+            format!("[[profit_share.tiers]]\nname = \"x{i}\"\nshares = {{ others = 0.001 }}\n")
+        })
+        .collect();
+    let text = valid_model();
+    let at = text.find("[equity]").unwrap();
+    let path = write_model(
+        "many-tiers",
+        &format!("{}{tiers}\n{}", &text[..at], &text[at..]),
+    );
+    let out = stakeshift().arg("check").arg(&path).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listed = stdout
+        .lines()
+        .filter(|l| l.starts_with("    tiers["))
+        .count();
+    assert_eq!(listed, 100, "{stdout}");
+    let total = 120 + text.matches("[[profit_share.tiers]]").count();
+    assert!(
+        stdout.contains(&format!(
+            "    ... and {} more tiers (the first 100 are listed)",
+            total - 100
+        )),
+        "{stdout}"
+    );
+}

@@ -90,7 +90,7 @@ pub fn describe(m: &Model) -> String {
             "no"
         }
     );
-    for (i, t) in ps.tiers.iter().enumerate() {
+    for (i, t) in ps.tiers.iter().enumerate().take(MAX_LISTED) {
         let shares: Vec<String> = t
             .shares
             .iter()
@@ -124,6 +124,7 @@ pub fn describe(m: &Model) -> String {
             until
         );
     }
+    more(out, ps.tiers.len(), "tiers");
     if let Some(r) = &ps.revenue_share {
         let _ = writeln!(out, "    {}", revenue_share(r));
     }
@@ -136,7 +137,7 @@ pub fn describe(m: &Model) -> String {
         percent(eq.dividend_payout),
         percent(eq.terminal_discount)
     );
-    for (i, r) in eq.rounds.iter().enumerate() {
+    for (i, r) in eq.rounds.iter().enumerate().take(MAX_LISTED) {
         let pre = r
             .pre_money
             .map(|p| format!("pre-money {}", plain(p)))
@@ -151,6 +152,7 @@ pub fn describe(m: &Model) -> String {
             plain(r.participation)
         );
     }
+    more(out, eq.rounds.len(), "rounds");
     if let Some(r) = &eq.revenue_share {
         let _ = writeln!(out, "    {}", revenue_share(r));
     }
@@ -166,7 +168,7 @@ pub fn describe(m: &Model) -> String {
         }
     }
     let _ = writeln!(out, "  trajectories ({}):", m.trajectories.len());
-    for t in &m.trajectories {
+    for t in m.trajectories.iter().take(MAX_LISTED) {
         let source = match t.source {
             TrajectorySource::Series { .. } => "series",
             TrajectorySource::Table { .. } => "CSV",
@@ -187,8 +189,24 @@ pub fn describe(m: &Model) -> String {
         };
         let _ = writeln!(out, "    {} ({source}{agi}{spend}){desc}", t.name);
     }
+    more(out, m.trajectories.len(), "trajectories");
     simulation(m, out);
     text
+}
+
+/// The most tiers, rounds and trajectories listed one by one: a model of 100,000 tiers
+/// printed 100,000 lines (helper-78); the rest are counted.
+const MAX_LISTED: usize = 100;
+
+/// "... and N more" for a list of `count` of which [`MAX_LISTED`] were shown.
+fn more(out: &mut String, count: usize, what: &str) {
+    if count > MAX_LISTED {
+        let _ = writeln!(
+            out,
+            "    ... and {} more {what} (the first {MAX_LISTED} are listed)",
+            count - MAX_LISTED
+        );
+    }
 }
 
 /// What `simulate` draws: `[simulation]`, or its defaults.
