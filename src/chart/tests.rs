@@ -559,3 +559,75 @@ fn regression_a_tornado_without_zero_says_where_zero_lies() {
     let all = svg_texts(&chart.svg(&ctx).unwrap()).join(" ");
     assert!(!all.contains("Zero lies"), "{all}");
 }
+
+/// The circles of an SVG: (centre x, centre y, fill, stroke).
+fn svg_circles(svg: &[u8]) -> Vec<(f64, f64, String, String)> {
+    let svg = String::from_utf8_lossy(svg);
+    svg.split("<circle")
+        .skip(1)
+        .map(|t| {
+            let attr = |name: &str| {
+                let v = t.split(&format!(" {name}=\"")).nth(1).unwrap();
+                v[..v.find('"').unwrap()].to_string()
+            };
+            (
+                attr("cx").parse().unwrap(),
+                attr("cy").parse().unwrap(),
+                attr("fill"),
+                attr("stroke"),
+            )
+        })
+        .collect()
+}
+
+/// The audit's D12: value.png of a single-year model drew every value as the same dot,
+/// so a trajectory's equity value (base: 30) could not be told from its profit share's
+/// (5), and the Deal key showed solid and dashed lines that were nowhere. Equity is a
+/// filled disc, the profit share a ring, in the trajectory's colour, and the key shows
+/// the two markers.
+#[test]
+fn regression_a_single_year_value_chart_marks_each_deal_apart() {
+    let loaded =
+        crate::io::load_model(Some(std::path::Path::new("tests/charts/audit/single.toml")))
+            .unwrap();
+    let comparison = crate::compare::compare(&loaded.model, None).unwrap();
+    let ctx = loaded.chart_context(Size::DEFAULT, None);
+    let svg = Chart::Value.svg(&loaded.model, &comparison, &ctx).unwrap();
+    // In the plot (left of the legend at 1294): per trajectory, one disc and one ring.
+    let plot: Vec<_> = svg_circles(&svg)
+        .into_iter()
+        .filter(|c| c.0 < 1200.0)
+        .collect();
+    for colour in ["#0072B2", "#E69F00"] {
+        let discs: Vec<_> = plot.iter().filter(|c| c.2 == colour).collect();
+        let rings: Vec<_> = plot
+            .iter()
+            .filter(|c| c.3 == colour && c.2 == "none")
+            .collect();
+        assert_eq!((discs.len(), rings.len()), (1, 1), "{colour}: {plot:?}");
+        assert!(discs[0].1 != rings[0].1, "{colour}: the deals differ");
+    }
+    // base: equity 30 above the profit share's 5 (y grows downwards).
+    let at = |fill: &str| plot.iter().find(|c| c.2 == fill).unwrap().1;
+    let ring = |stroke: &str| {
+        plot.iter()
+            .find(|c| c.3 == stroke && c.2 == "none")
+            .unwrap()
+            .1
+    };
+    assert!(at("#0072B2") < ring("#0072B2"));
+    // The key: a disc for equity, a ring for the profit share, beside their names.
+    let texts = svg_texts_at(&svg);
+    let key: Vec<_> = svg_circles(&svg)
+        .into_iter()
+        .filter(|c| c.0 > 1294.0 && c.2 != "#FFFFFF")
+        .collect();
+    for (name, filled) in [("equity stake", true), ("profit share", false)] {
+        let y = texts.iter().find(|(t, _)| t == name).unwrap().1;
+        assert!(
+            key.iter()
+                .any(|c| (c.1 - y).abs() < 12.0 && (c.2 != "none") == filled),
+            "{name}: {key:?}"
+        );
+    }
+}
