@@ -133,10 +133,17 @@ impl Figure for FanChart<'_> {
         let Layout { content, legend } = frame::frame(
             c,
             &l.name,
-            &format!(
-                "Value to {} each year across the simulated futures, in {}, not discounted: median, middle half and middle 90%",
-                l.investor, l.unit
-            ),
+            &if self.one_path() {
+                format!(
+                    "Value to {} each year in the one simulated future, in {}, not discounted",
+                    l.investor, l.unit
+                )
+            } else {
+                format!(
+                    "Value to {} each year across the simulated futures, in {}, not discounted: median, middle half and middle 90%",
+                    l.investor, l.unit
+                )
+            },
             ctx,
         )?;
         let fans = [
@@ -163,17 +170,42 @@ impl Figure for FanChart<'_> {
         let (min, max) = (ps_lo.min(eq_lo), ps_hi.max(eq_hi));
         let close_up = !fans[0].rows.is_empty() && (ps_hi - min) * 3.0 < max - min;
         let unit = &l.unit;
+        let one = self.one_path();
+        if one && !close_up {
+            // One path: no bands to keep apart, both deals' values in one panel (the two
+            // panels were titled by bands that were not there).
+            let whole = frame::YearPanel::new(c, content, (min, max), (first, last));
+            panel(
+                c,
+                &whole,
+                &[(&fans[0], false), (&fans[1], false)],
+                unit,
+                one,
+            )?;
+            return frame::legend(c, legend, &self.legend_items());
+        }
         let (left, right) = frame::two_panels(content, if close_up { 0.55 } else { 0.5 });
         // Left, the equity stake's bands; right, the profit share's; both deals' lines in
-        // each.
+        // each. One path has no bands: the whole range, and the profit share's close up.
         let left = frame::YearPanel::new(c, left, (min, max), (first, last));
         panel(
             c,
             &left,
-            &[(&fans[0], false), (&fans[1], true)],
-            &format!("{unit}, bands: equity stake"),
+            &[(&fans[0], false), (&fans[1], !one)],
+            &if one {
+                format!("{unit}, whole range")
+            } else {
+                format!("{unit}, bands: equity stake")
+            },
+            one,
         )?;
-        let (range, title) = if close_up {
+        let (range, title) = if one {
+            let span = (ps_hi - ps_lo).max(1e-9);
+            (
+                (ps_lo - span * 0.05, ps_hi + span * 0.15),
+                format!("{unit}, close-up on the profit share's range"),
+            )
+        } else if close_up {
             let span = (ps_hi - ps_lo).max(1e-9);
             (
                 (ps_lo - span * 0.05, ps_hi + span * 0.15),
@@ -184,14 +216,39 @@ impl Figure for FanChart<'_> {
         };
         let mut right = frame::YearPanel::new(c, right, range, (first, last));
         right.share_years(c, &left);
-        panel(c, &right, &[(&fans[0], true), (&fans[1], false)], &title)?;
+        panel(
+            c,
+            &right,
+            &[(&fans[0], !one), (&fans[1], false)],
+            &title,
+            one,
+        )?;
         frame::legend(c, legend, &self.legend_items())
     }
 }
 
 impl FanChart<'_> {
+    /// Whether the rows describe a single path: its value, with no spread, no bands and no
+    /// mean apart from it.
+    fn one_path(&self) -> bool {
+        self.sample
+            .filter(|n| *n < self.paths)
+            .unwrap_or(self.paths)
+            == 1
+    }
+
     fn legend_items(&self) -> Vec<Item> {
         let mut items = Vec::new();
+        if self.one_path() {
+            items.push(Item::Heading("Deal".into()));
+            items.push(Item::Line(EQUITY, false, LINE, "equity stake".into()));
+            items.push(Item::Line(PROFIT_SHARE, false, LINE, "profit share".into()));
+            items.push(Item::Gap);
+            items.push(Item::Note(
+                "Each year's value: cash received less cash paid in so far, plus the stake's value under the equity deal. A single path: no spread to show.".into(),
+            ));
+            return items;
+        }
         for (regime, col) in [
             (Regime::Equity, EQUITY),
             (Regime::ProfitShare, PROFIT_SHARE),
@@ -215,7 +272,6 @@ impl FanChart<'_> {
                 "Percentiles and mean of a fixed sample of {} of the {paths} paths.",
                 scale::pretty(&n.to_string())
             ),
-            _ if self.paths == 1 => "Percentiles and mean of a single path.".to_string(),
             _ => format!("Percentiles and mean over all {paths} paths."),
         };
         items.push(Item::Note(format!(
@@ -237,6 +293,7 @@ fn panel<DB: DrawingBackend>(
     panel: &frame::YearPanel,
     fans: &[(&Fan, bool)],
     title: &str,
+    one_path: bool,
 ) -> Draw {
     panel.axes(c, title)?;
     let (plot, x, y, clip) = (panel.plot, &panel.x, &panel.y, panel.clip);
@@ -288,7 +345,10 @@ fn panel<DB: DrawingBackend>(
                 rows.iter().map(|r| pt(r.year, r.mean)).collect(),
             ),
         };
-        c.series(&mean, clip, fan.color, 1.5, Some(DASH))?;
+        // One path's mean is its value: not drawn apart from it.
+        if !one_path {
+            c.series(&mean, clip, fan.color, 1.5, Some(DASH))?;
+        }
         c.series(&median, clip, fan.color, LINE, None)?;
     }
     Ok(())
@@ -455,6 +515,55 @@ mod tests {
                 .filter(|s| s.0 == colour && s.1 == "2" && s.3 < SINGLE_YEAR / 2.0)
                 .count();
             assert!(dashes >= 2 * 3, "{colour}: {dashes} dashes of the mean");
+        }
+    }
+
+    /// The audit's L5: a fan of one path said "median, middle half and middle 90%", titled
+    /// its panels by bands and listed percentiles and a mean in its legend, though one path
+    /// has no spread. It says it is one path and draws each deal's value, keyed by deal.
+    #[test]
+    fn regression_a_one_path_fan_does_not_describe_bands() {
+        let labels = ModelLabels {
+            name: "One path".into(),
+            unit: "USD m".into(),
+            investor: "the fund".into(),
+        };
+        let rows: Vec<FanRow> = (2025..=2030)
+            .flat_map(|year| {
+                let v = f64::from(year - 2024);
+                [(Regime::Equity, 5.0 * v), (Regime::ProfitShare, 4.0 * v)].map(|(regime, m)| {
+                    FanRow {
+                        regime,
+                        year,
+                        p5: m,
+                        p25: m,
+                        p50: m,
+                        p75: m,
+                        p95: m,
+                        mean: m,
+                    }
+                })
+            })
+            .collect();
+        for (paths, sample) in [(1, None), (1000, Some(1))] {
+            let chart = FanChart {
+                labels: &labels,
+                rows: &rows,
+                paths,
+                sample,
+            };
+            let ctx = ChartContext::new("one.toml", "", Size::DEFAULT, None);
+            let svg = String::from_utf8(chart.svg(&ctx).unwrap()).unwrap();
+            let texts = crate::chart::tests::svg_texts(svg.as_bytes()).join(" ");
+            for word in ["median", "mean", "percentile", "bands", "middle"] {
+                assert!(
+                    !texts.contains(word),
+                    "{paths} {sample:?}: `{word}` in {texts}"
+                );
+            }
+            assert!(texts.contains("one simulated future"), "{texts}");
+            assert!(texts.contains("equity stake") && texts.contains("profit share"));
+            assert!(!svg.contains("<polygon"), "bands drawn");
         }
     }
 }

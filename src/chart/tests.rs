@@ -631,3 +631,62 @@ fn regression_a_single_year_value_chart_marks_each_deal_apart() {
         );
     }
 }
+
+/// The audit's L7: fixed notes described things not drawn: stake.png's "Dotted lines:
+/// funding rounds" for a model without rounds, value.png's and cloud.png's "(dotted line)"
+/// where the stake is held from the first year (no line is drawn there), and the
+/// waterfall's "until the stake is held" where no year comes before it. Each says only what
+/// the chart draws; the built-in model, with rounds and a stake from 2025, keeps them all.
+#[test]
+fn regression_notes_say_only_what_is_drawn() {
+    let text_of = |loaded: &LoadedModel, chart: Chart| -> String {
+        let comparison = crate::compare::compare(&loaded.model, None).unwrap();
+        let ctx = loaded.chart_context(Size::DEFAULT, None);
+        svg_texts(&chart.svg(&loaded.model, &comparison, &ctx).unwrap()).join(" ")
+    };
+    let single =
+        crate::io::load_model(Some(std::path::Path::new("tests/charts/audit/single.toml")))
+            .unwrap();
+    assert!(single.model.equity.rounds.is_empty());
+    let file = crate::io::read_model_file(None).unwrap();
+    let from_first = file
+        .load(&[crate::overrides::Override::parse("equity.from_year=2019").unwrap()])
+        .unwrap();
+    assert_eq!(from_first.model.start_year, 2019);
+    let builtin = crate::io::load_model(None).unwrap();
+    let rounds = "Dotted lines: funding rounds";
+    let line = "(dotted line)";
+    let before = "until the stake is held";
+    for (loaded, chart, phrase) in [
+        (&single, Chart::Stake, rounds),
+        (&single, Chart::Value, line),
+        (&single, Chart::Waterfall, before),
+        (&from_first, Chart::Value, line),
+        (&from_first, Chart::Cloud, line),
+        (&from_first, Chart::Waterfall, before),
+    ] {
+        let text = text_of(loaded, chart);
+        assert!(
+            !text.contains(phrase),
+            "{} of {}: {phrase}",
+            chart.name(),
+            loaded.model.name
+        );
+        assert!(
+            text.contains("held from") || chart != Chart::Value,
+            "{text}"
+        );
+    }
+    for (chart, phrase) in [
+        (Chart::Stake, rounds),
+        (Chart::Value, line),
+        (Chart::Cloud, line),
+        (Chart::Waterfall, before),
+    ] {
+        assert!(
+            text_of(&builtin, chart).contains(phrase),
+            "{}: {phrase}",
+            chart.name()
+        );
+    }
+}

@@ -151,8 +151,13 @@ pub(crate) fn draw<DB: DrawingBackend>(
         items.push(Item::Line(frame::INK, true, LINE, "profit share".into()));
     }
     items.push(Item::Gap);
+    // The year the stake is held from is a dotted line only where it is marked.
+    let held = match marked {
+        Some(_) => format!("The stake is held from {from} (dotted line)."),
+        None => format!("The stake is held from {from}."),
+    };
     items.push(Item::Note(format!(
-        "Equity: cumulative cash flow plus the stake's value that year. Profit share: cumulative cash flow. Not discounted. The stake is held from {from} (dotted line)."
+        "Equity: cumulative cash flow plus the stake's value that year. Profit share: cumulative cash flow. Not discounted. {held}"
     )));
     frame::legend(c, legend, &items)
 }
