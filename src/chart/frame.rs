@@ -146,8 +146,15 @@ pub(crate) fn frame<DB: DrawingBackend>(
         Align::Left,
     )?;
 
+    Ok(layout(c))
+}
+
+/// The regions [`frame`] leaves for the plot and the legend, without drawing anything: for
+/// a chart whose subtitle depends on what fits in them.
+pub(crate) fn layout<DB: DrawingBackend>(c: &Canvas<DB>) -> Layout {
+    let (w, h) = (c.width, c.height);
     let legend_x0 = w - MARGIN - LEGEND_WIDTH;
-    Ok(Layout {
+    Layout {
         content: Rect {
             x0: MARGIN,
             y0: 112.0,
@@ -160,7 +167,7 @@ pub(crate) fn frame<DB: DrawingBackend>(
             x1: w - MARGIN,
             y1: h - 56.0,
         },
-    })
+    }
 }
 
 /// `font`, made smaller (down to `min`) until `text` fits `width`.

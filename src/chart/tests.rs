@@ -690,3 +690,43 @@ fn regression_notes_say_only_what_is_drawn() {
         );
     }
 }
+
+/// The audit's D6: npv.png of 30 trajectories cut every verdict to "p…" or "e…", every
+/// margin to "+…" and every break-even to "br…", showed `base` as "…e", and no bar carried
+/// its value. Where the pairs are too narrow for their labels, the bars go unlabelled, the
+/// legend says so and where the numbers are, and every name is whole (alternating between
+/// two rows where it needs the room); nothing is cut to an ellipsis.
+#[test]
+fn regression_thirty_npv_pairs_are_not_labelled_with_ellipses() {
+    let loaded =
+        crate::io::load_model(Some(std::path::Path::new("tests/charts/audit/thirty.toml")))
+            .unwrap();
+    let comparison = crate::compare::compare(&loaded.model, None).unwrap();
+    for size in [Size::DEFAULT, Size::MIN] {
+        let ctx = loaded.chart_context(size, None);
+        let svg = Chart::Npv.svg(&loaded.model, &comparison, &ctx).unwrap();
+        let texts = svg_texts(&svg);
+        let cut: Vec<&String> = texts.iter().filter(|t| t.contains('\u{2026}')).collect();
+        assert!(cut.is_empty(), "{size}: {cut:?}");
+        for t in &loaded.model.trajectories {
+            assert!(
+                texts.contains(&t.name),
+                "{size}: {} not shown whole",
+                t.name
+            );
+        }
+        let all = texts.join(" ");
+        assert!(
+            all.contains("30 pairs are too many to label"),
+            "{size}: {all}"
+        );
+        assert!(
+            !texts.iter().any(|t| t.starts_with("break-even")),
+            "{size}: {all}"
+        );
+        assert!(
+            !all.contains("above each pair, the deal worth more"),
+            "{size}: {all}"
+        );
+    }
+}
