@@ -489,9 +489,11 @@ fn regression_an_all_zero_tornado_has_distinct_ticks() {
         unit: "USD m".into(),
         investor: "the fund".into(),
     };
+    // Advantages a trillionth from zero: rows exactly at the model's advantage at both
+    // values are no longer drawn at all (the audit's L8).
     let rows = [
-        tornado_row("equity.stake", 0.15, 0.25, 0.0, 0.0),
-        tornado_row("discount_rate", 0.075, 0.125, 0.0, 0.0),
+        tornado_row("equity.stake", 0.15, 0.25, -1e-12, 1e-12),
+        tornado_row("discount_rate", 0.075, 0.125, 1e-12, -1e-12),
     ];
     let chart = TornadoChart {
         labels: &labels,
@@ -728,5 +730,68 @@ fn regression_thirty_npv_pairs_are_not_labelled_with_ellipses() {
             !all.contains("above each pair, the deal worth more"),
             "{size}: {all}"
         );
+    }
+}
+
+/// The audit's L8: a tornado drew rows whose input leaves the advantage as it is at both
+/// values (the built-in model's `equity.rounds[0].participation`, 0..0; `discount_rate` in a
+/// single-year model), empty rows with their values at the model's line. They are left
+/// out of the chart (tornado.csv keeps them), and the legend says how many and which; where
+/// no row is left, the chart says no input changes the advantage and keys nothing.
+#[test]
+fn regression_a_tornado_leaves_out_inputs_that_change_nothing() {
+    let labels = ModelLabels {
+        name: "Single year".into(),
+        unit: "USD m".into(),
+        investor: "the fund".into(),
+    };
+    let rows = [
+        tornado_row("equity.stake", 0.15, 0.25, 15.0, 35.0),
+        tornado_row("discount_rate", 0.075, 0.125, 25.0, 25.0),
+        tornado_row("equity.rounds[0].participation", 0.0, 0.0, 25.0, 25.0),
+        // Swing 0, but both values move the advantage: drawn.
+        tornado_row("shift.margin", -0.05, 0.05, 27.0, 27.0),
+    ];
+    let chart = TornadoChart {
+        labels: &labels,
+        trajectory: "base",
+        base_advantage: 25.0,
+        rows: &rows,
+    };
+    let ctx = ChartContext::new("single.toml", "", Size::DEFAULT, None);
+    let texts = svg_texts(&chart.svg(&ctx).unwrap());
+    assert!(texts.iter().any(|t| t == "equity.stake"), "{texts:?}");
+    assert!(texts.iter().any(|t| t == "shift.margin"), "{texts:?}");
+    for left_out in ["discount_rate", "equity.rounds[0].participation"] {
+        assert!(
+            !texts.iter().any(|t| t == left_out),
+            "{left_out}: {texts:?}"
+        );
+    }
+    let all = texts.join(" ");
+    assert!(
+        all.contains("2 inputs not drawn, as they leave the advantage as it is at both their values (tornado.csv has them): discount_rate, equity.rounds[0].participation."),
+        "{all}"
+    );
+    // Every input changes nothing: no bars, no key, a sentence saying so.
+    let still = [rows[1].clone(), rows[2].clone()];
+    let chart = TornadoChart {
+        rows: &still,
+        ..chart
+    };
+    let texts = svg_texts(&chart.svg(&ctx).unwrap());
+    assert!(
+        texts
+            .iter()
+            .any(|t| t == "No input changes the advantage at its low or high value."),
+        "{texts:?}"
+    );
+    for key in [
+        "low value",
+        "high value",
+        "the model&apos;s advantage",
+        "zero: a tie",
+    ] {
+        assert!(!texts.iter().any(|t| t == key), "`{key}` in {texts:?}");
     }
 }
