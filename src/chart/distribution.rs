@@ -465,16 +465,17 @@ impl Figure for DistributionChart<'_> {
             let bar_px = (x.map(hist.width) - x.map(0.0)).abs();
             let half = (bar_px * 0.35).clamp(4.0, 8.0).round();
             let top = y.map(ties as f64 / n as f64).round().min(data.y1 - 1.0);
+            // Zero at an end of the axis: the spike stays within the plot.
             let spike = Rect {
-                x0: px - half,
+                x0: (px - half).max(data.x0),
                 y0: top,
-                x1: px + half,
+                x1: (px + half).min(data.x1),
                 y1: data.y1,
             };
             let edge = Rect {
-                x0: spike.x0 - 2.0,
+                x0: (spike.x0 - 2.0).max(data.x0),
                 y0: spike.y0 - 2.0,
-                x1: spike.x1 + 2.0,
+                x1: (spike.x1 + 2.0).min(data.x1),
                 y1: spike.y1,
             };
             c.fill_rect(edge, frame::WHITE.to_rgba())?;
