@@ -108,7 +108,8 @@ pub(crate) fn draw<DB: DrawingBackend>(
     }
     panel.axes(c, &format!("{} a year", model.unit))?;
     let from = model.equity.from_year;
-    if from > first && from <= last {
+    let marked = from > first && from <= last;
+    if marked {
         frame::marker(c, plot, x.map(f64::from(from)), frame::FAINT)?;
     }
     let color = frame::color(0);
@@ -143,9 +144,17 @@ pub(crate) fn draw<DB: DrawingBackend>(
             )
         })
         .collect();
-    let mut note = format!(
-        "Cloud income = margin x the compute the company buys from {investor}. The stake is held from {from} (dotted line); before it both deals have the profit share's terms."
-    );
+    // Only a year marked on the chart is called a dotted line; held from the first year,
+    // there is no "before it".
+    let held = if marked {
+        format!(
+            "The stake is held from {from} (dotted line); before it both deals have the profit share's terms."
+        )
+    } else {
+        format!("The stake is held from {from}.")
+    };
+    let mut note =
+        format!("Cloud income = margin x the compute the company buys from {investor}. {held}");
     if !windows.is_empty() {
         note.push_str(&format!(" Take-or-pay: {}.", windows.join("; ")));
     }

@@ -1,22 +1,22 @@
 //! `distribution.png`: how the NPV advantage (NPV of the equity stake less NPV of the profit
 //! share) is spread over the simulated paths, as a histogram of the share of paths in each
-//! bin: blue where equity is worth more, vermillion where the profit share is, grey for the
-//! ties (an advantage that rounds to 0 at 6 decimal places, as the simulation counts them),
-//! so that the blue parts add up to P(equity wins). Zero is a solid line; the 5th, 25th, 50th, 75th and 95th percentiles are dashed lines labelled with
+//! bin: blue where equity is worth more, vermillion where the profit share is, and the ties
+//! (an advantage that rounds to 0 at 6 decimal places, as the simulation counts them) a
+//! grey spike centred on zero, in no bar, so that the blue bars add up to P(equity wins).
+//! Where every path ties, the headline says so. Zero is a solid line; the 5th, 25th, 50th, 75th and 95th percentiles are dashed lines labelled with
 //! their values; P(equity wins) and its 95% interval (p ± 1.96 standard errors) are written
 //! above the plot.
 //!
 //! The bins follow the Freedman-Diaconis rule (width 2 IQR / n^(1/3)), rounded to a 1-2-2.5-5
-//! step and clamped to 10..120 bins, with zero on a bin edge so that no bar mixes winners
-//! (the ties, a spike at zero, are the grey foot of the bar beside it).
+//! step and clamped to 10..120 bins, with zero on a bin edge so that no bar mixes winners.
 //! The axis shows the middle 99% of paths (and zero, when that does not squeeze the bars
 //! into less than half the width); the paths beyond it are counted in the legend. The
 //! values are binned in one pass, so a million paths cost milliseconds.
 //!
 //! 1,001 paths with advantages -100, -99, ..., 900: 900 of them above zero, one a tie. The
 //! percentiles at rank 1,000 q are -50, 150, 400, 650 and 850, and 2 IQR / n^(1/3) = 1,000 /
-//! 10.0 gives bars 100 wide: one below zero, nine above it (the last one takes 900; the
-//! first, from 0, stands on the tie):
+//! 10.0 gives bars 100 wide: one below zero, nine above it (the last one takes 900), and
+//! the tie a spike on zero:
 //!
 //! ```
 //! use stakeshift::chart::{ChartContext, DistributionChart, ModelLabels, Size};
@@ -119,6 +119,7 @@ pub(crate) struct BinCounts {
 }
 
 impl BinCounts {
+    #[cfg(test)]
     pub fn total(&self) -> u64 {
         self.profit_share + self.tie + self.equity
     }
@@ -153,7 +154,10 @@ impl Histogram {
     pub fn of(sorted: &[f64]) -> Histogram {
         let n = sorted.len();
         let (mut lo, mut hi) = (quantile(sorted, TAIL), quantile(sorted, 1.0 - TAIL));
-        if hi - lo <= hi.abs().max(lo.abs()) * 1e-12 {
+        // Closer than a millionth (the 6 decimal places of the CSV files, the ties'
+        // tolerance) is alike too: an axis of ties a ten-millionth wide read 0.000000 at
+        // every tick.
+        if hi - lo <= (hi.abs().max(lo.abs()) * 1e-12).max(1e-6) {
             // All (or nearly all) paths alike: one bar in a range around the value.
             let pad = (lo.abs() * 0.01).max(1.0);
             lo -= pad;
@@ -231,6 +235,18 @@ fn on_axis(v: f64, width: f64) -> String {
     scale::pretty(&format!("{v:.*}", scale::number_places(v).max(dp)))
 }
 
+/// `k` paths of `n` with their share: `87 paths (0.9%)`.
+fn share_of(k: u64, n: usize) -> String {
+    let paths = if k == 1 { "path" } else { "paths" };
+    let share = k as f64 / n as f64;
+    let share = if share > 0.0 && share < 0.001 {
+        "<0.1%".to_string()
+    } else {
+        pct(share, 1)
+    };
+    format!("{} {paths} ({share})", scale::pretty(&k.to_string()))
+}
+
 fn pct(p: f64, decimals: usize) -> String {
     format!("{:.*}%", decimals, p * 100.0)
 }
@@ -270,17 +286,26 @@ impl Figure for DistributionChart<'_> {
             ctx,
         )?;
 
+        // Every path a tie: said so, not "Equity is worth more in 0.00% of the paths".
+        let all_tie = n > 0 && sorted.iter().all(|v| Winner::of(*v) == Winner::Tie);
         // The headline: P(equity wins) and its 95% interval.
         let p = self.p_equity_wins.clamp(0.0, 1.0);
         let half = 1.96 * self.p_equity_wins_se.max(0.0);
         let (lo, hi) = ((p - half).max(0.0), (p + half).min(1.0));
         let dp = if hi - lo < 0.002 { 2 } else { 1 };
-        let headline = format!(
-            "Equity is worth more in {} of the paths (95% interval {} to {})",
-            pct(p, dp),
-            pct(lo, dp),
-            pct(hi, dp)
-        );
+        let headline = match n {
+            1 if all_tie => "The one path is a tie: the two deals are worth the same".to_string(),
+            _ if all_tie => format!(
+                "Every path is a tie: the two deals are worth the same in all {} paths",
+                scale::pretty(&n.to_string())
+            ),
+            _ => format!(
+                "Equity is worth more in {} of the paths (95% interval {} to {})",
+                pct(p, dp),
+                pct(lo, dp),
+                pct(hi, dp)
+            ),
+        };
         let hf = frame::label_font().bold();
         c.text(
             &c.fit(&headline, &hf, content.width()),
@@ -315,11 +340,20 @@ impl Figure for DistributionChart<'_> {
             return frame::legend(c, legend, &items);
         }
         let hist = Histogram::of(&sorted);
-        if hist.counts.iter().any(|bin| bin.tie > 0) {
-            items.insert(
-                3,
-                Item::Swatch(frame::tint(TIE, 0.25), "they are worth the same".into()),
-            );
+        let ties: u64 = hist.counts.iter().map(|bin| bin.tie).sum();
+        let tie_swatch = Item::Swatch(frame::tint(TIE, 0.25), "they are worth the same".into());
+        if all_tie {
+            // Nothing but the ties and zero is drawn: the legend lists nothing else.
+            items = vec![
+                Item::Heading("Paths where".into()),
+                tie_swatch,
+                Item::Gap,
+                Item::Heading("Marks".into()),
+                Item::Line(frame::INK, false, 2.0, "zero: a tie".into()),
+                Item::Gap,
+            ];
+        } else if ties > 0 {
+            items.insert(3, tie_swatch);
         }
 
         // Percentile and zero marks, labelled in rows above the plot.
@@ -332,6 +366,8 @@ impl Figure for DistributionChart<'_> {
             ("p95", pc.p95),
         ]
         .into_iter()
+        // Where every path ties, every percentile is the zero mark.
+        .filter(|_| !all_tie)
         .filter(|(_, v)| v.is_finite() && *v >= hist.first && *v <= hist.last())
         .map(|(name, v)| (v, format!("{name} {}", on_axis(v, hist.width)), false))
         .collect();
@@ -339,8 +375,15 @@ impl Figure for DistributionChart<'_> {
             marks.push((0.0, "0".into(), true));
         }
         let ticks = scale::span_ticks(hist.first, hist.last(), 8);
-        let share_max =
-            hist.counts.iter().map(BinCounts::total).max().unwrap_or(0) as f64 / n as f64;
+        // The ties are a spike of their own at zero; the bars hold the winners.
+        let share_max = hist
+            .counts
+            .iter()
+            .map(|bin| bin.profit_share + bin.equity)
+            .chain([ties])
+            .max()
+            .unwrap_or(0) as f64
+            / n as f64;
         let y_ticks = scale::nice_ticks(0.0, share_max, 6);
         let ylab = |v: f64, step: f64| scale::percent_tick(v, step);
         let label_w = frame::y_label_width(c, &y_ticks, &ylab);
@@ -379,10 +422,11 @@ impl Figure for DistributionChart<'_> {
             Align::Center,
         )?;
 
-        // The bars, each in parts by winner: ties at the bottom (a bar beside zero holds
-        // them), then the paths of the regime that won. Each part's top is its cumulative
-        // share rounded to a pixel, so the parts meet exactly and the bar's height is its
-        // whole share.
+        // The bars, each in parts by winner (a bar holds one regime's winners but where a
+        // value rounds across zero). Each part's top is its cumulative share rounded to a
+        // pixel, so the parts meet exactly. The ties are not in them: they were the grey
+        // foot of the bar from 0, drawn as if their advantage lay between 0 and a bar's
+        // width; they are a spike on the zero line, drawn after the bars.
         for (i, bin) in hist.counts.iter().enumerate() {
             let (a, b) = (hist.edge(i), hist.edge(i + 1));
             let (x0, x1) = (
@@ -390,11 +434,7 @@ impl Figure for DistributionChart<'_> {
                 x.map(b).round().max(x.map(a).round() + 1.0),
             );
             let mut below = 0;
-            for (count, colour) in [
-                (bin.tie, TIE),
-                (bin.profit_share, PROFIT_SHARE),
-                (bin.equity, EQUITY),
-            ] {
+            for (count, colour) in [(bin.profit_share, PROFIT_SHARE), (bin.equity, EQUITY)] {
                 if count == 0 {
                     continue;
                 }
@@ -416,12 +456,39 @@ impl Figure for DistributionChart<'_> {
             }
         }
 
+        // The zero line stands on the ties' spike, not through it.
+        let mut zero_foot = data.y1;
+        if ties > 0 {
+            // A narrow spike centred on zero, a white edge keeping it apart from the bars
+            // either side.
+            let px = x.map(0.0).round();
+            let bar_px = (x.map(hist.width) - x.map(0.0)).abs();
+            let half = (bar_px * 0.35).clamp(4.0, 8.0).round();
+            let top = y.map(ties as f64 / n as f64).round().min(data.y1 - 1.0);
+            // Zero at an end of the axis: the spike stays within the plot.
+            let spike = Rect {
+                x0: (px - half).max(data.x0),
+                y0: top,
+                x1: (px + half).min(data.x1),
+                y1: data.y1,
+            };
+            let edge = Rect {
+                x0: (spike.x0 - 2.0).max(data.x0),
+                y0: spike.y0 - 2.0,
+                x1: (spike.x1 + 2.0).min(data.x1),
+                y1: spike.y1,
+            };
+            c.fill_rect(edge, frame::WHITE.to_rgba())?;
+            c.fill_rect(spike, frame::tint(TIE, 0.25).to_rgba())?;
+            zero_foot = edge.y0;
+        }
+
         // The marks over the bars.
         for (i, label) in placed.labels.iter().enumerate() {
             let mid = plot.y0 + label.row as f64 * ROW + 4.0;
             let zero = marks[i].2;
             if zero {
-                c.line(&[(label.px, data.y1), (label.px, mid)], frame::INK, 2.0)?;
+                c.line(&[(label.px, zero_foot), (label.px, mid)], frame::INK, 2.0)?;
             } else {
                 c.dashed(
                     &[(label.px, data.y1), (label.px, mid)],
@@ -440,22 +507,24 @@ impl Figure for DistributionChart<'_> {
             items.push(Item::Gap);
         }
 
-        let mut notes = format!(
-            "Bars {} {} wide ({}).",
-            scale::input_value(hist.width),
-            l.unit,
-            hist.rule
-        );
-        let share = |k: u64| {
-            let paths = if k == 1 { "path" } else { "paths" };
-            let share = k as f64 / n as f64;
-            let share = if share > 0.0 && share < 0.001 {
-                "<0.1%".to_string()
-            } else {
-                pct(share, 1)
-            };
-            format!("{} {paths} ({share})", scale::pretty(&k.to_string()))
+        let mut notes = if all_tie {
+            "Every path's advantage rounds to 0 at 6 decimal places, and so does every percentile."
+                .to_string()
+        } else {
+            format!(
+                "Bars {} {} wide ({}).",
+                scale::input_value(hist.width),
+                l.unit,
+                hist.rule
+            )
         };
+        if ties > 0 && !all_tie {
+            notes.push_str(&format!(
+                " Ties: the grey spike at zero, {}.",
+                share_of(ties, n)
+            ));
+        }
+        let share = |k: u64| share_of(k, n);
         if hist.below + hist.above > 0 {
             notes.push_str(&format!(
                 " Beyond the axis: {} below {} and {} above {}.",
@@ -570,6 +639,126 @@ mod tests {
         assert_eq!(
             h.counts.iter().map(BinCounts::total).sum::<u64>() + h.below + h.above,
             100
+        );
+    }
+
+    /// The grey rectangles of a chart's SVG left of the legend: (x, width, height).
+    fn tie_rects(svg: &[u8]) -> Vec<(f64, f64, f64)> {
+        let svg = String::from_utf8_lossy(svg);
+        svg.split("<rect")
+            .skip(1)
+            .filter(|r| r.contains("fill=\"#A0A0A0\""))
+            .map(|r| {
+                let attr = |name: &str| -> f64 {
+                    let v = r.split(&format!(" {name}=\"")).nth(1).unwrap();
+                    v[..v.find('"').unwrap()].parse().unwrap()
+                };
+                (attr("x"), attr("width"), attr("height"))
+            })
+            .filter(|r| r.0 < 1250.0)
+            .collect()
+    }
+
+    /// Where the x axis puts zero: its tick label's x.
+    fn zero_x(svg: &[u8]) -> f64 {
+        crate::chart::tests::x_tick_labels(svg)
+            .into_iter()
+            .find(|(t, _)| t.trim_start_matches(['0', '.']).is_empty())
+            .expect("a zero tick")
+            .1
+    }
+
+    fn labels() -> ModelLabels {
+        ModelLabels {
+            name: "All zero".into(),
+            unit: "USD m".into(),
+            investor: "the fund".into(),
+        }
+    }
+
+    /// The audit's L4: where every path ties, the ties were drawn as a bar from 0 to 0.2
+    /// (the equity side) under the headline "Equity is worth more in 0.00% of the paths
+    /// (95% interval 0.00% to 0.00%)". The headline says every path ties, the ties are a
+    /// spike on zero, and nothing else (no percentiles, no regimes) is listed.
+    #[test]
+    fn regression_when_every_path_ties_the_chart_says_so() {
+        let advantages: Vec<f64> = (0..2000).map(|i| f64::from(i - 1000) * 1e-10).collect();
+        let chart = DistributionChart {
+            labels: &labels(),
+            advantages: &advantages,
+            p_equity_wins: 0.0,
+            p_equity_wins_se: 0.0,
+            percentiles: Percentiles {
+                p5: 0.0,
+                p25: 0.0,
+                p50: 0.0,
+                p75: 0.0,
+                p95: 0.0,
+            },
+        };
+        let ctx = ChartContext::new("zero.toml", "", crate::chart::Size::DEFAULT, None);
+        let svg = chart.svg(&ctx).unwrap();
+        let texts = crate::chart::tests::svg_texts(&svg).join(" ");
+        assert!(
+            texts.contains(
+                "Every path is a tie: the two deals are worth the same in all 2,000 paths"
+            ),
+            "{texts}"
+        );
+        for not_drawn in [
+            "Equity is worth more",
+            "equity is worth more",
+            "the profit share is",
+            "median",
+            "percentiles",
+            "Bars ",
+        ] {
+            assert!(!texts.contains(not_drawn), "`{not_drawn}` in {texts}");
+        }
+        let ties = tie_rects(&svg);
+        assert_eq!(ties.len(), 1, "{ties:?}");
+        let (x, w, _) = ties[0];
+        assert!(
+            (x + w / 2.0 - zero_x(&svg)).abs() <= 1.0,
+            "{ties:?} about {}",
+            zero_x(&svg)
+        );
+    }
+
+    /// The audit's L4 on the built-in model: its 87 ties of 10,000 paths (paths.csv, all
+    /// 0.000000) were the grey foot of the bar from 0 to 20, drawn as if their advantage
+    /// lay on the equity side. They are a spike centred on zero, narrower than a bar, and
+    /// the bar from 0 holds only equity's wins.
+    #[test]
+    fn regression_ties_are_drawn_on_zero_not_in_the_first_equity_bar() {
+        let mut v: Vec<f64> = vec![0.0; 40];
+        v.extend((1..=60).map(f64::from));
+        v.extend((1..=100).map(|i| -f64::from(i)));
+        v.sort_by(f64::total_cmp);
+        let chart = DistributionChart {
+            labels: &labels(),
+            advantages: &v,
+            p_equity_wins: 0.3,
+            p_equity_wins_se: 0.03,
+            percentiles: Percentiles {
+                p5: -90.0,
+                p25: -50.0,
+                p50: -10.0,
+                p75: 10.0,
+                p95: 50.0,
+            },
+        };
+        let ctx = ChartContext::new("ties.toml", "", crate::chart::Size::DEFAULT, None);
+        let svg = chart.svg(&ctx).unwrap();
+        let ties = tie_rects(&svg);
+        assert_eq!(ties.len(), 1, "{ties:?}");
+        let (x, w, _) = ties[0];
+        let zero = zero_x(&svg);
+        assert!((x + w / 2.0 - zero).abs() <= 1.0, "{ties:?} about {zero}");
+        let texts = crate::chart::tests::svg_texts(&svg).join(" ");
+        assert!(
+            texts.contains("Ties: the grey spike at zero, 40 paths (20.0%)."),
+            "{texts}"
         );
     }
 }

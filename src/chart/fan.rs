@@ -6,7 +6,9 @@
 //! Two panels side by side, each with one deal's bands and both deals' lines, so that no
 //! band is drawn over the other's (where they overlapped, their tints blended into a colour
 //! no legend names): on one scale, or, when the equity bands dwarf the profit share's, the
-//! second a close-up on the profit share's range, as in `value.png`.
+//! second a close-up on the profit share's range, as in `value.png`. A single year has no
+//! band to sweep along the years: its bands are a bar at that year, the median and mean
+//! marks across it.
 //!
 //! Six years of made-up rows: the profit share's median rises by 20 a year to 100, its 5-95
 //! band 10 either side; equity's five times as much. The profit share then spans 160 of
@@ -86,6 +88,10 @@ const OUTER: f64 = 0.16;
 const INNER: f64 = 0.30;
 const LINE: f64 = 2.5;
 const DASH: (f64, f64) = (8.0, 5.0);
+/// A line's points, in pixels.
+type Points = Vec<(f64, f64)>;
+/// The width of a single year's bar and of its median and mean marks.
+const SINGLE_YEAR: f64 = 42.0;
 
 /// One regime's rows in year order.
 struct Fan {
@@ -127,10 +133,17 @@ impl Figure for FanChart<'_> {
         let Layout { content, legend } = frame::frame(
             c,
             &l.name,
-            &format!(
-                "Value to {} each year across the simulated futures, in {}, not discounted: median, middle half and middle 90%",
-                l.investor, l.unit
-            ),
+            &if self.one_path() {
+                format!(
+                    "Value to {} each year in the one simulated future, in {}, not discounted",
+                    l.investor, l.unit
+                )
+            } else {
+                format!(
+                    "Value to {} each year across the simulated futures, in {}, not discounted: median, middle half and middle 90%",
+                    l.investor, l.unit
+                )
+            },
             ctx,
         )?;
         let fans = [
@@ -157,17 +170,42 @@ impl Figure for FanChart<'_> {
         let (min, max) = (ps_lo.min(eq_lo), ps_hi.max(eq_hi));
         let close_up = !fans[0].rows.is_empty() && (ps_hi - min) * 3.0 < max - min;
         let unit = &l.unit;
+        let one = self.one_path();
+        if one && !close_up {
+            // One path: no bands to keep apart, both deals' values in one panel (the two
+            // panels were titled by bands that were not there).
+            let whole = frame::YearPanel::new(c, content, (min, max), (first, last));
+            panel(
+                c,
+                &whole,
+                &[(&fans[0], false), (&fans[1], false)],
+                unit,
+                one,
+            )?;
+            return frame::legend(c, legend, &self.legend_items());
+        }
         let (left, right) = frame::two_panels(content, if close_up { 0.55 } else { 0.5 });
         // Left, the equity stake's bands; right, the profit share's; both deals' lines in
-        // each.
+        // each. One path has no bands: the whole range, and the profit share's close up.
         let left = frame::YearPanel::new(c, left, (min, max), (first, last));
         panel(
             c,
             &left,
-            &[(&fans[0], false), (&fans[1], true)],
-            &format!("{unit}, bands: equity stake"),
+            &[(&fans[0], false), (&fans[1], !one)],
+            &if one {
+                format!("{unit}, whole range")
+            } else {
+                format!("{unit}, bands: equity stake")
+            },
+            one,
         )?;
-        let (range, title) = if close_up {
+        let (range, title) = if one {
+            let span = (ps_hi - ps_lo).max(1e-9);
+            (
+                (ps_lo - span * 0.05, ps_hi + span * 0.15),
+                format!("{unit}, close-up on the profit share's range"),
+            )
+        } else if close_up {
             let span = (ps_hi - ps_lo).max(1e-9);
             (
                 (ps_lo - span * 0.05, ps_hi + span * 0.15),
@@ -178,14 +216,39 @@ impl Figure for FanChart<'_> {
         };
         let mut right = frame::YearPanel::new(c, right, range, (first, last));
         right.share_years(c, &left);
-        panel(c, &right, &[(&fans[0], true), (&fans[1], false)], &title)?;
+        panel(
+            c,
+            &right,
+            &[(&fans[0], !one), (&fans[1], false)],
+            &title,
+            one,
+        )?;
         frame::legend(c, legend, &self.legend_items())
     }
 }
 
 impl FanChart<'_> {
+    /// Whether the rows describe a single path: its value, with no spread, no bands and no
+    /// mean apart from it.
+    fn one_path(&self) -> bool {
+        self.sample
+            .filter(|n| *n < self.paths)
+            .unwrap_or(self.paths)
+            == 1
+    }
+
     fn legend_items(&self) -> Vec<Item> {
         let mut items = Vec::new();
+        if self.one_path() {
+            items.push(Item::Heading("Deal".into()));
+            items.push(Item::Line(EQUITY, false, LINE, "equity stake".into()));
+            items.push(Item::Line(PROFIT_SHARE, false, LINE, "profit share".into()));
+            items.push(Item::Gap);
+            items.push(Item::Note(
+                "Each year's value: cash received less cash paid in so far, plus the stake's value under the equity deal. A single path: no spread to show.".into(),
+            ));
+            return items;
+        }
         for (regime, col) in [
             (Regime::Equity, EQUITY),
             (Regime::ProfitShare, PROFIT_SHARE),
@@ -209,7 +272,6 @@ impl FanChart<'_> {
                 "Percentiles and mean of a fixed sample of {} of the {paths} paths.",
                 scale::pretty(&n.to_string())
             ),
-            _ if self.paths == 1 => "Percentiles and mean of a single path.".to_string(),
             _ => format!("Percentiles and mean over all {paths} paths."),
         };
         items.push(Item::Note(format!(
@@ -231,6 +293,7 @@ fn panel<DB: DrawingBackend>(
     panel: &frame::YearPanel,
     fans: &[(&Fan, bool)],
     title: &str,
+    one_path: bool,
 ) -> Draw {
     panel.axes(c, title)?;
     let (plot, x, y, clip) = (panel.plot, &panel.x, &panel.y, panel.clip);
@@ -240,8 +303,22 @@ fn panel<DB: DrawingBackend>(
         let bands: [(Pick, Pick, f64); 2] =
             [(|r| r.p5, |r| r.p95, OUTER), (|r| r.p25, |r| r.p75, INNER)];
         for (lo, hi, alpha) in bands {
-            let mut ring: Vec<(f64, f64)> = fan.rows.iter().map(|r| pt(r.year, hi(r))).collect();
-            ring.extend(fan.rows.iter().rev().map(|r| pt(r.year, lo(r))));
+            let ring: Vec<(f64, f64)> = match fan.rows.as_slice() {
+                // A single year has no band to sweep along the years: its percentiles are a
+                // bar at that year, as wide as the median's and the mean's marks (D12: only
+                // the median and mean were drawn, as dots, the legend listing the bands).
+                [r] => {
+                    let (cx, top, foot) = (x.map(f64::from(r.year)), y.map(hi(r)), y.map(lo(r)));
+                    let (x0, x1) = (cx - SINGLE_YEAR / 2.0, cx + SINGLE_YEAR / 2.0);
+                    vec![(x0, top), (x1, top), (x1, foot), (x0, foot)]
+                }
+                rows => {
+                    let mut ring: Vec<(f64, f64)> =
+                        rows.iter().map(|r| pt(r.year, hi(r))).collect();
+                    ring.extend(rows.iter().rev().map(|r| pt(r.year, lo(r))));
+                    ring
+                }
+            };
             let ring = clip_polygon(&ring, plot);
             if ring.len() >= 3 {
                 c.polygon(&ring, fan.color.mix(alpha))?;
@@ -249,17 +326,30 @@ fn panel<DB: DrawingBackend>(
         }
     }
     for (fan, _) in fans {
-        let median: Vec<(f64, f64)> = fan.rows.iter().map(|r| pt(r.year, r.p50)).collect();
-        let mean: Vec<(f64, f64)> = fan.rows.iter().map(|r| pt(r.year, r.mean)).collect();
-        c.series(&mean, clip, fan.color, 1.5, Some(DASH))?;
-        c.series(&median, clip, fan.color, LINE, None)?;
-        // A single year has no line: a dot shows the median.
-        if let [only] = median.as_slice()
-            && only.1 >= plot.y0
-            && only.1 <= plot.y1
-        {
-            c.circle(*only, 4.0, fan.color, true, 1.0)?;
+        let (median, mean): (Points, Points) = match fan.rows.as_slice() {
+            // A single year has no line: the median and the mean are marks across its bar,
+            // solid and dashed as the legend shows them (they were dots, told apart by size
+            // alone).
+            [r] => {
+                let cx = x.map(f64::from(r.year));
+                let across = |v: f64| {
+                    vec![
+                        (cx - SINGLE_YEAR / 2.0, y.map(v)),
+                        (cx + SINGLE_YEAR / 2.0, y.map(v)),
+                    ]
+                };
+                (across(r.p50), across(r.mean))
+            }
+            rows => (
+                rows.iter().map(|r| pt(r.year, r.p50)).collect(),
+                rows.iter().map(|r| pt(r.year, r.mean)).collect(),
+            ),
+        };
+        // One path's mean is its value: not drawn apart from it.
+        if !one_path {
+            c.series(&mean, clip, fan.color, 1.5, Some(DASH))?;
         }
+        c.series(&median, clip, fan.color, LINE, None)?;
     }
     Ok(())
 }
@@ -319,6 +409,161 @@ mod tests {
             } else {
                 assert!(2 * right.len() >= left.len(), "{size}: {left:?} {right:?}");
             }
+        }
+    }
+
+    /// The audit's D12: a single-year fan drew only two dots per deal (median and mean, told
+    /// apart by size alone), its 5-95 and 25-75 bands nowhere though the legend listed them
+    /// (equity's p5 of 6 was not drawn). The bands are a bar at the year, one per deal in its
+    /// panel, and the median and mean are solid and dashed marks across it, as the legend's
+    /// samples.
+    #[test]
+    fn regression_a_single_year_fan_draws_its_bands_as_a_bar() {
+        let labels = ModelLabels {
+            name: "Single year".into(),
+            unit: "USD m".into(),
+            investor: "the fund".into(),
+        };
+        let row = |regime, p5, p25, p50, p75, p95, mean| FanRow {
+            regime,
+            year: 2025,
+            p5,
+            p25,
+            p50,
+            p75,
+            p95,
+            mean,
+        };
+        let rows = [
+            row(Regime::Equity, 6.0, 12.0, 30.0, 30.0, 30.0, 18.5),
+            row(Regime::ProfitShare, -7.5, -7.5, 5.0, 5.0, 8.0, -1.0),
+        ];
+        let chart = FanChart {
+            labels: &labels,
+            rows: &rows,
+            paths: 2000,
+            sample: None,
+        };
+        let ctx = ChartContext::new("single.toml", "", Size::DEFAULT, None);
+        let svg = String::from_utf8(chart.svg(&ctx).unwrap()).unwrap();
+        // Each deal's two bands, each a rectangle: (fill, opacity, top, bottom).
+        let polygons: Vec<(String, String, f64, f64)> = svg
+            .split("<polygon")
+            .skip(1)
+            .map(|p| {
+                let attr = |name: &str| {
+                    let v = p.split(&format!(" {name}=\"")).nth(1).unwrap();
+                    v[..v.find('"').unwrap()].to_string()
+                };
+                let ys: Vec<f64> = attr("points")
+                    .split_whitespace()
+                    .map(|xy| xy.split_once(',').unwrap().1.parse().unwrap())
+                    .collect();
+                let top = ys.iter().copied().fold(f64::INFINITY, f64::min);
+                let foot = ys.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                (attr("fill"), attr("opacity"), top, foot)
+            })
+            .collect();
+        for colour in ["#0072B2", "#D55E00"] {
+            let bands: Vec<_> = polygons.iter().filter(|p| p.0 == colour).collect();
+            assert_eq!(bands.len(), 2, "{colour}: {polygons:?}");
+            let (outer, inner) = (bands[0], bands[1]);
+            assert_eq!((outer.1.as_str(), inner.1.as_str()), ("0.16", "0.3"));
+            // The 5-95 band holds the 25-75 one and is tall (equity: 6 to 30 of -10 to 30; no close-up).
+            assert!(
+                outer.2 <= inner.2 && inner.3 <= outer.3,
+                "{outer:?} {inner:?}"
+            );
+            assert!(outer.3 - outer.2 > 100.0, "{colour}: {outer:?}");
+        }
+        let equity = polygons.iter().find(|p| p.0 == "#0072B2").unwrap();
+        let inner = polygons.iter().filter(|p| p.0 == "#0072B2").nth(1).unwrap();
+        assert!(inner.3 < equity.3, "p25 (12) is above p5 (6)");
+        // The median and the mean are marks across the bar, not dots.
+        assert!(!svg.contains("<circle"), "dots drawn");
+        // Horizontal strokes (colour, width, y, length) left of the legend.
+        let strokes: Vec<(String, String, f64, f64)> = svg
+            .split("<polyline")
+            .skip(1)
+            .filter_map(|p| {
+                let attr = |name: &str| {
+                    let v = p.split(&format!(" {name}=\"")).nth(1).unwrap();
+                    v[..v.find('"').unwrap()].to_string()
+                };
+                let pts: Vec<(f64, f64)> = attr("points")
+                    .split_whitespace()
+                    .map(|xy| {
+                        let (x, y) = xy.split_once(',').unwrap();
+                        (x.parse().unwrap(), y.parse().unwrap())
+                    })
+                    .collect();
+                let [a, b] = pts[..] else { return None };
+                (a.1 == b.1 && b.0 < 1250.0)
+                    .then(|| (attr("stroke"), attr("stroke-width"), a.1, b.0 - a.0))
+            })
+            .collect();
+        for colour in ["#0072B2", "#D55E00"] {
+            // In both panels: the median a solid mark as wide as the bar, the mean dashes
+            // at one height.
+            let median: Vec<_> = strokes
+                .iter()
+                .filter(|s| s.0 == colour && s.1 == "3" && s.3 == SINGLE_YEAR)
+                .collect();
+            assert_eq!(median.len(), 2, "{colour}: {strokes:?}");
+            let dashes = strokes
+                .iter()
+                .filter(|s| s.0 == colour && s.1 == "2" && s.3 < SINGLE_YEAR / 2.0)
+                .count();
+            assert!(dashes >= 2 * 3, "{colour}: {dashes} dashes of the mean");
+        }
+    }
+
+    /// The audit's L5: a fan of one path said "median, middle half and middle 90%", titled
+    /// its panels by bands and listed percentiles and a mean in its legend, though one path
+    /// has no spread. It says it is one path and draws each deal's value, keyed by deal.
+    #[test]
+    fn regression_a_one_path_fan_does_not_describe_bands() {
+        let labels = ModelLabels {
+            name: "One path".into(),
+            unit: "USD m".into(),
+            investor: "the fund".into(),
+        };
+        let rows: Vec<FanRow> = (2025..=2030)
+            .flat_map(|year| {
+                let v = f64::from(year - 2024);
+                [(Regime::Equity, 5.0 * v), (Regime::ProfitShare, 4.0 * v)].map(|(regime, m)| {
+                    FanRow {
+                        regime,
+                        year,
+                        p5: m,
+                        p25: m,
+                        p50: m,
+                        p75: m,
+                        p95: m,
+                        mean: m,
+                    }
+                })
+            })
+            .collect();
+        for (paths, sample) in [(1, None), (1000, Some(1))] {
+            let chart = FanChart {
+                labels: &labels,
+                rows: &rows,
+                paths,
+                sample,
+            };
+            let ctx = ChartContext::new("one.toml", "", Size::DEFAULT, None);
+            let svg = String::from_utf8(chart.svg(&ctx).unwrap()).unwrap();
+            let texts = crate::chart::tests::svg_texts(svg.as_bytes()).join(" ");
+            for word in ["median", "mean", "percentile", "bands", "middle"] {
+                assert!(
+                    !texts.contains(word),
+                    "{paths} {sample:?}: `{word}` in {texts}"
+                );
+            }
+            assert!(texts.contains("one simulated future"), "{texts}");
+            assert!(texts.contains("equity stake") && texts.contains("profit share"));
+            assert!(!svg.contains("<polygon"), "bands drawn");
         }
     }
 }

@@ -146,8 +146,15 @@ pub(crate) fn frame<DB: DrawingBackend>(
         Align::Left,
     )?;
 
+    Ok(layout(c))
+}
+
+/// The regions [`frame`] leaves for the plot and the legend, without drawing anything: for
+/// a chart whose subtitle depends on what fits in them.
+pub(crate) fn layout<DB: DrawingBackend>(c: &Canvas<DB>) -> Layout {
+    let (w, h) = (c.width, c.height);
     let legend_x0 = w - MARGIN - LEGEND_WIDTH;
-    Ok(Layout {
+    Layout {
         content: Rect {
             x0: MARGIN,
             y0: 112.0,
@@ -160,7 +167,7 @@ pub(crate) fn frame<DB: DrawingBackend>(
             x1: w - MARGIN,
             y1: h - 56.0,
         },
-    })
+    }
 }
 
 /// `font`, made smaller (down to `min`) until `text` fits `width`.
@@ -191,6 +198,8 @@ pub(crate) enum Item {
     /// shortened, never the amount; where the amount in full leaves too little room for the
     /// name, it is written short.
     Amount(RGBColor, String, String, String),
+    /// A point marker: colour, filled (else a ring), label.
+    Dot(RGBColor, bool, String),
     /// A bar sample drawn as the NPV chart draws a regime: fill, outline, label.
     Bar(RGBColor, RGBColor, bool, String),
     /// Explanatory text, wrapped to the column.
@@ -207,7 +216,7 @@ impl Item {
     fn is_entry(&self) -> bool {
         matches!(
             self,
-            Item::Line(..) | Item::Swatch(..) | Item::Amount(..) | Item::Bar(..)
+            Item::Line(..) | Item::Swatch(..) | Item::Amount(..) | Item::Dot(..) | Item::Bar(..)
         )
     }
 }
@@ -366,6 +375,11 @@ pub(crate) fn legend<DB: DrawingBackend>(c: &Canvas<DB>, area: Rect, items: &[It
                 c.text(&text, text_x, y, &lf, Align::Left)?;
                 y += ROW;
             }
+            Item::Dot(col, filled, t) => {
+                dot(c, (area.x0 + SAMPLE / 2.0, mid), *col, *filled)?;
+                c.text(&c.fit_name(t, &lf, text_w), text_x, y, &lf, Align::Left)?;
+                y += ROW;
+            }
             Item::Bar(fill, outline, dashed, t) => {
                 let r = Rect {
                     x0: area.x0 + 8.0,
@@ -389,6 +403,22 @@ pub(crate) fn legend<DB: DrawingBackend>(c: &Canvas<DB>, area: Rect, items: &[It
         }
     }
     Ok(())
+}
+
+/// A point's marker where a series has a single point: a filled disc, or a ring (the
+/// other deal's point, told apart by its shape as well as by the legend).
+pub(crate) fn dot<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    at: (f64, f64),
+    col: RGBColor,
+    filled: bool,
+) -> Draw {
+    if filled {
+        c.circle(at, 6.0, col, true, 0.0)
+    } else {
+        c.circle(at, 6.5, WHITE, true, 0.0)?;
+        c.circle(at, 6.5, col, false, 2.5)
+    }
 }
 
 /// The least room a shortened name is given beside its amount before the amount is written

@@ -1,6 +1,9 @@
 //! `npv.png`: the NPV of each deal, side by side for every trajectory: the profit share pale
 //! with a dashed edge, the equity stake solid, both in the trajectory's colour. Above each
-//! pair, the deal worth more and by how much; under it, the break-even scale.
+//! pair, the deal worth more and by how much; under it, the break-even scale. Where the
+//! pairs are too narrow for those labels (thirty trajectories), the bars go unlabelled,
+//! the legend says where the numbers are, and names too wide for their pair alternate
+//! between two rows.
 //!
 //! The built-in model's chart: NPVs as of the end of its valuation_year at its discount
 //! rate, and for `base` the pair's labels as `stakeshift compare` gives its numbers:
@@ -55,46 +58,83 @@ pub(crate) fn draw<DB: DrawingBackend>(
     ctx: &ChartContext,
 ) -> Draw {
     let investor = model.investor_title();
-    let Layout { content, legend } = frame::frame(
-        c,
-        &model.name,
-        &format!(
-            "NPV to {investor} under each deal, in {}, as of the end of {} at {} a year; above each pair, the deal worth more and by how much",
-            model.unit,
-            model.valuation_year,
-            rate(model.discount_rate)
-        ),
-        ctx,
-    )?;
     let all = &comparison.trajectories;
+    let Layout { content, legend } = frame::layout(c);
 
     // Room under the plot for the names and break-even scales, above it for the labels.
     let lf = frame::label_font().bold();
     let sf = frame::small_font();
+    let vf = frame::label_font().bold();
+    let vf2 = frame::label_font();
     let bottom = lf.size + sf.size + 26.0;
-    let label_room = 78.0;
-    let approx_h = content.height() - 30.0 - bottom;
     let values = all
         .iter()
         .flat_map(|t| [f(t.profit_share.measures.npv), f(t.equity.measures.npv)]);
     let (min, max) = values.fold((0.0f64, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
-    let span = (max - min).max(1e-9);
-    let top = max + span * label_room / (approx_h - label_room).max(1.0);
-    let low = if min < 0.0 {
-        min - span * 28.0 / approx_h.max(1.0)
-    } else {
-        min
-    };
-    let target = ((approx_h / 80.0) as usize).clamp(3, 10);
-    let ticks = scale::nice_ticks(low, top, target);
     let label = |v: f64, step: f64| scale::tick_label(v, step);
-    let label_w = frame::y_label_width(c, &ticks, &label);
-    let plot = Rect {
-        x0: (content.x0 + label_w + 12.0).round(),
-        y0: (content.y0 + 30.0).round(),
-        x1: content.x1.round(),
-        y1: (content.y1 - bottom).round(),
+    // The value axis and the plot, with `label_room` above the bars for their labels.
+    let axis = |label_room: f64| {
+        let approx_h = content.height() - 30.0 - bottom;
+        let span = (max - min).max(1e-9);
+        let top = max + span * label_room / (approx_h - label_room).max(1.0);
+        let low = if min < 0.0 {
+            min - span * 28.0 / approx_h.max(1.0)
+        } else {
+            min
+        };
+        let target = ((approx_h / 80.0) as usize).clamp(3, 10);
+        let ticks = scale::nice_ticks(low, top, target);
+        let label_w = frame::y_label_width(c, &ticks, &label);
+        let plot = Rect {
+            x0: (content.x0 + label_w + 12.0).round(),
+            y0: (content.y0 + 30.0).round(),
+            x1: content.x1.round(),
+            y1: (content.y1 - bottom).round(),
+        };
+        (ticks, plot)
     };
+    let (mut ticks, mut plot) = axis(78.0);
+    let n = all.len().max(1) as f64;
+    let w = plot.width() / n - 8.0;
+    // Too many pairs for their labels (the audit's D6: 30 trajectories, every verdict cut to
+    // "p…" or "e…", every break-even to "br…", no bar with its value): the bars go
+    // unlabelled and the legend says where the numbers are, rather than cut every label.
+    let crowded = all.iter().any(|t| {
+        let (verdict, margin) = match t.winner {
+            Winner::Tie => ("a tie", String::new()),
+            Winner::Equity => (
+                "equity",
+                format!("+{}", scale::amount(t.npv_advantage.abs())),
+            ),
+            Winner::ProfitShare => (
+                "profit share",
+                format!("+{}", scale::amount(t.npv_advantage.abs())),
+            ),
+        };
+        c.text_width(verdict, &vf) > w
+            || c.text_width(&margin, &vf2) > w
+            || c.text_width(&break_even(t.breakeven_scale), &sf) > w
+    });
+    if crowded {
+        (ticks, plot) = axis(12.0);
+    }
+    let subtitle = if crowded {
+        format!(
+            "NPV to {investor} under each deal, in {}, as of the end of {} at {} a year",
+            model.unit,
+            model.valuation_year,
+            rate(model.discount_rate)
+        )
+    } else {
+        format!(
+            "NPV to {investor} under each deal, in {}, as of the end of {} at {} a year; above each pair, the deal worth more and by how much",
+            model.unit,
+            model.valuation_year,
+            rate(model.discount_rate)
+        )
+    };
+    frame::frame(c, &model.name, &subtitle, ctx)?;
+
     let y = Linear::new((ticks.lo, ticks.hi), (plot.y1, plot.y0));
     frame::y_axis(c, plot, &y, &ticks, &label)?;
     frame::y_axis_title(
@@ -105,10 +145,13 @@ pub(crate) fn draw<DB: DrawingBackend>(
         &format!("NPV, {}", model.unit),
     )?;
 
-    let n = all.len().max(1) as f64;
     let group = plot.width() / n;
+    let w = group - 8.0;
     let bar = (group * 0.3).min(110.0);
     let zero = y.map(0.0).round();
+    // Names that do not fit under their pair alternate between two rows, each with the
+    // room of two pairs.
+    let staggered = all.iter().any(|t| c.text_width(&t.name, &lf) > w);
     for (i, t) in all.iter().enumerate() {
         let col = frame::color(i);
         let cx = plot.x0 + group * (i as f64 + 0.5);
@@ -136,7 +179,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
             }
             let text = scale::amount(npv);
             // A value wider than its bar is left to the CSV rather than run into its neighbour.
-            let fits = c.text_width(&text, &sf) <= bar + 2.0;
+            let fits = !crowded && c.text_width(&text, &sf) <= bar + 2.0;
             let ty = if npv < Decimal::ZERO {
                 r.y1 + 6.0 + sf.cap_height()
             } else {
@@ -147,6 +190,23 @@ pub(crate) fn draw<DB: DrawingBackend>(
             }
             highest = highest.min(r.y0);
         }
+        let name_y = plot.y1 + 12.0 + lf.cap_height();
+        if crowded {
+            // The name alone under the pair, in one of two rows where names are wide.
+            let (row, room) = if staggered {
+                ((i % 2) as f64 * 24.0, 2.0 * group - 8.0)
+            } else {
+                (0.0, w)
+            };
+            c.text(
+                &c.fit_name(&t.name, &lf, room),
+                cx,
+                name_y + row,
+                &lf,
+                Align::Center,
+            )?;
+            continue;
+        }
         // The verdict above the pair, shortened where the pair is narrow.
         let margin = scale::amount(t.npv_advantage.abs());
         let (winner, long) = match t.winner {
@@ -154,10 +214,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
             Winner::Equity => ("equity", "equity ahead"),
             Winner::ProfitShare => ("profit share", "profit share ahead"),
         };
-        let vf = frame::label_font().bold();
-        let vf2 = frame::label_font();
         let base = highest - 14.0 - sf.cap_height();
-        let w = group - 8.0;
         if t.winner == Winner::Tie {
             c.text(&c.fit(winner, &vf, w), cx, base, &vf, Align::Center)?;
         } else {
@@ -170,29 +227,45 @@ pub(crate) fn draw<DB: DrawingBackend>(
             c.text(&c.fit(&line2, &vf2, w), cx, base, &vf2, Align::Center)?;
         }
         // Name and break-even scale under the pair.
-        let name_y = plot.y1 + 12.0 + lf.cap_height();
         c.text(&c.fit_name(&t.name, &lf, w), cx, name_y, &lf, Align::Center)?;
-        let be = match t.breakeven_scale {
-            Some(k) => format!("break-even {}\u{d7}", fixed(k, 2)),
-            None => "break-even: none".to_string(),
-        };
+        let be = break_even(t.breakeven_scale);
         c.text(&c.fit(&be, &sf, w), cx, name_y + 24.0, &sf, Align::Center)?;
     }
     c.line(&[(plot.x0, zero), (plot.x1, zero)], frame::AXIS, 1.0)?;
 
-    let items = vec![
+    let mut items = vec![
         Item::Heading("Deal".into()),
-        Item::Bar(frame::tint(frame::INK, PALE), frame::INK, true, "profit share".into()),
+        Item::Bar(
+            frame::tint(frame::INK, PALE),
+            frame::INK,
+            true,
+            "profit share".into(),
+        ),
         Item::Bar(frame::INK, frame::INK, false, "equity stake".into()),
         Item::Note("Each pair takes its trajectory's colour.".into()),
         Item::Gap,
-        Item::Heading("Break-even".into()),
-        Item::Note(
+    ];
+    if crowded {
+        items.push(Item::Note(format!(
+            "{} pairs are too many to label: each pair's NPVs, the deal worth more and by how much, and the break-even scale are in comparison.csv (compare --out).",
+            all.len()
+        )));
+    } else {
+        items.push(Item::Heading("Break-even".into()));
+        items.push(Item::Note(
             "The factor on every valuation of the trajectory at which the two NPVs are equal; none where no factor up to 1000\u{d7} does it."
                 .into(),
-        ),
-    ];
+        ));
+    }
     frame::legend(c, legend, &items)
+}
+
+/// The break-even scale as written under a pair.
+fn break_even(scale: Option<Decimal>) -> String {
+    match scale {
+        Some(k) => format!("break-even {}\u{d7}", fixed(k, 2)),
+        None => "break-even: none".to_string(),
+    }
 }
 
 /// A rate as a percentage without needless zeros: 9%, 7.5%.

@@ -240,8 +240,16 @@ pub(crate) fn draw<DB: DrawingBackend>(
         }
         items.push(Item::Gap);
     }
+    // The rounds' key only where there are rounds to draw.
+    let rounds_note = if placed.labels.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " Dotted lines: funding rounds; {investor}'s stake is diluted unless it takes part."
+        )
+    };
     items.push(Item::Note(format!(
-        "Value: the stake times the trajectory's valuation that year, not discounted. Dotted lines: funding rounds; {investor}'s stake is diluted unless it takes part."
+        "Value: the stake times the trajectory's valuation that year, not discounted.{rounds_note}"
     )));
     frame::legend(c, legend, &items)
 }

@@ -489,9 +489,11 @@ fn regression_an_all_zero_tornado_has_distinct_ticks() {
         unit: "USD m".into(),
         investor: "the fund".into(),
     };
+    // Advantages a trillionth from zero: rows exactly at the model's advantage at both
+    // values are no longer drawn at all (the audit's L8).
     let rows = [
-        tornado_row("equity.stake", 0.15, 0.25, 0.0, 0.0),
-        tornado_row("discount_rate", 0.075, 0.125, 0.0, 0.0),
+        tornado_row("equity.stake", 0.15, 0.25, -1e-12, 1e-12),
+        tornado_row("discount_rate", 0.075, 0.125, 1e-12, -1e-12),
     ];
     let chart = TornadoChart {
         labels: &labels,
@@ -558,4 +560,238 @@ fn regression_a_tornado_without_zero_says_where_zero_lies() {
     let ctx = ChartContext::new("single.toml", "", Size::DEFAULT, None);
     let all = svg_texts(&chart.svg(&ctx).unwrap()).join(" ");
     assert!(!all.contains("Zero lies"), "{all}");
+}
+
+/// The circles of an SVG: (centre x, centre y, fill, stroke).
+fn svg_circles(svg: &[u8]) -> Vec<(f64, f64, String, String)> {
+    let svg = String::from_utf8_lossy(svg);
+    svg.split("<circle")
+        .skip(1)
+        .map(|t| {
+            let attr = |name: &str| {
+                let v = t.split(&format!(" {name}=\"")).nth(1).unwrap();
+                v[..v.find('"').unwrap()].to_string()
+            };
+            (
+                attr("cx").parse().unwrap(),
+                attr("cy").parse().unwrap(),
+                attr("fill"),
+                attr("stroke"),
+            )
+        })
+        .collect()
+}
+
+/// The audit's D12: value.png of a single-year model drew every value as the same dot,
+/// so a trajectory's equity value (base: 30) could not be told from its profit share's
+/// (5), and the Deal key showed solid and dashed lines that were nowhere. Equity is a
+/// filled disc, the profit share a ring, in the trajectory's colour, and the key shows
+/// the two markers.
+#[test]
+fn regression_a_single_year_value_chart_marks_each_deal_apart() {
+    let loaded =
+        crate::io::load_model(Some(std::path::Path::new("tests/charts/audit/single.toml")))
+            .unwrap();
+    let comparison = crate::compare::compare(&loaded.model, None).unwrap();
+    let ctx = loaded.chart_context(Size::DEFAULT, None);
+    let svg = Chart::Value.svg(&loaded.model, &comparison, &ctx).unwrap();
+    // In the plot (left of the legend at 1294): per trajectory, one disc and one ring.
+    let plot: Vec<_> = svg_circles(&svg)
+        .into_iter()
+        .filter(|c| c.0 < 1200.0)
+        .collect();
+    for colour in ["#0072B2", "#E69F00"] {
+        let discs: Vec<_> = plot.iter().filter(|c| c.2 == colour).collect();
+        let rings: Vec<_> = plot
+            .iter()
+            .filter(|c| c.3 == colour && c.2 == "none")
+            .collect();
+        assert_eq!((discs.len(), rings.len()), (1, 1), "{colour}: {plot:?}");
+        assert!(discs[0].1 != rings[0].1, "{colour}: the deals differ");
+    }
+    // base: equity 30 above the profit share's 5 (y grows downwards).
+    let at = |fill: &str| plot.iter().find(|c| c.2 == fill).unwrap().1;
+    let ring = |stroke: &str| {
+        plot.iter()
+            .find(|c| c.3 == stroke && c.2 == "none")
+            .unwrap()
+            .1
+    };
+    assert!(at("#0072B2") < ring("#0072B2"));
+    // The key: a disc for equity, a ring for the profit share, beside their names.
+    let texts = svg_texts_at(&svg);
+    let key: Vec<_> = svg_circles(&svg)
+        .into_iter()
+        .filter(|c| c.0 > 1294.0 && c.2 != "#FFFFFF")
+        .collect();
+    for (name, filled) in [("equity stake", true), ("profit share", false)] {
+        let y = texts.iter().find(|(t, _)| t == name).unwrap().1;
+        assert!(
+            key.iter()
+                .any(|c| (c.1 - y).abs() < 12.0 && (c.2 != "none") == filled),
+            "{name}: {key:?}"
+        );
+    }
+}
+
+/// The audit's L7: fixed notes described things not drawn: stake.png's "Dotted lines:
+/// funding rounds" for a model without rounds, value.png's and cloud.png's "(dotted line)"
+/// where the stake is held from the first year (no line is drawn there), and the
+/// waterfall's "until the stake is held" where no year comes before it. Each says only what
+/// the chart draws; the built-in model, with rounds and a stake from 2025, keeps them all.
+#[test]
+fn regression_notes_say_only_what_is_drawn() {
+    let text_of = |loaded: &LoadedModel, chart: Chart| -> String {
+        let comparison = crate::compare::compare(&loaded.model, None).unwrap();
+        let ctx = loaded.chart_context(Size::DEFAULT, None);
+        svg_texts(&chart.svg(&loaded.model, &comparison, &ctx).unwrap()).join(" ")
+    };
+    let single =
+        crate::io::load_model(Some(std::path::Path::new("tests/charts/audit/single.toml")))
+            .unwrap();
+    assert!(single.model.equity.rounds.is_empty());
+    let file = crate::io::read_model_file(None).unwrap();
+    let from_first = file
+        .load(&[crate::overrides::Override::parse("equity.from_year=2019").unwrap()])
+        .unwrap();
+    assert_eq!(from_first.model.start_year, 2019);
+    let builtin = crate::io::load_model(None).unwrap();
+    let rounds = "Dotted lines: funding rounds";
+    let line = "(dotted line)";
+    let before = "until the stake is held";
+    for (loaded, chart, phrase) in [
+        (&single, Chart::Stake, rounds),
+        (&single, Chart::Value, line),
+        (&single, Chart::Waterfall, before),
+        (&from_first, Chart::Value, line),
+        (&from_first, Chart::Cloud, line),
+        (&from_first, Chart::Waterfall, before),
+    ] {
+        let text = text_of(loaded, chart);
+        assert!(
+            !text.contains(phrase),
+            "{} of {}: {phrase}",
+            chart.name(),
+            loaded.model.name
+        );
+        assert!(
+            text.contains("held from") || chart != Chart::Value,
+            "{text}"
+        );
+    }
+    for (chart, phrase) in [
+        (Chart::Stake, rounds),
+        (Chart::Value, line),
+        (Chart::Cloud, line),
+        (Chart::Waterfall, before),
+    ] {
+        assert!(
+            text_of(&builtin, chart).contains(phrase),
+            "{}: {phrase}",
+            chart.name()
+        );
+    }
+}
+
+/// The audit's D6: npv.png of 30 trajectories cut every verdict to "p…" or "e…", every
+/// margin to "+…" and every break-even to "br…", showed `base` as "…e", and no bar carried
+/// its value. Where the pairs are too narrow for their labels, the bars go unlabelled, the
+/// legend says so and where the numbers are, and every name is whole (alternating between
+/// two rows where it needs the room); nothing is cut to an ellipsis.
+#[test]
+fn regression_thirty_npv_pairs_are_not_labelled_with_ellipses() {
+    let loaded =
+        crate::io::load_model(Some(std::path::Path::new("tests/charts/audit/thirty.toml")))
+            .unwrap();
+    let comparison = crate::compare::compare(&loaded.model, None).unwrap();
+    for size in [Size::DEFAULT, Size::MIN] {
+        let ctx = loaded.chart_context(size, None);
+        let svg = Chart::Npv.svg(&loaded.model, &comparison, &ctx).unwrap();
+        let texts = svg_texts(&svg);
+        let cut: Vec<&String> = texts.iter().filter(|t| t.contains('\u{2026}')).collect();
+        assert!(cut.is_empty(), "{size}: {cut:?}");
+        for t in &loaded.model.trajectories {
+            assert!(
+                texts.contains(&t.name),
+                "{size}: {} not shown whole",
+                t.name
+            );
+        }
+        let all = texts.join(" ");
+        assert!(
+            all.contains("30 pairs are too many to label"),
+            "{size}: {all}"
+        );
+        assert!(
+            !texts.iter().any(|t| t.starts_with("break-even")),
+            "{size}: {all}"
+        );
+        assert!(
+            !all.contains("above each pair, the deal worth more"),
+            "{size}: {all}"
+        );
+    }
+}
+
+/// The audit's L8: a tornado drew rows whose input leaves the advantage as it is at both
+/// values (the built-in model's `equity.rounds[0].participation`, 0..0; `discount_rate` in a
+/// single-year model), empty rows with their values at the model's line. They are left
+/// out of the chart (tornado.csv keeps them), and the legend says how many and which; where
+/// no row is left, the chart says no input changes the advantage and keys nothing.
+#[test]
+fn regression_a_tornado_leaves_out_inputs_that_change_nothing() {
+    let labels = ModelLabels {
+        name: "Single year".into(),
+        unit: "USD m".into(),
+        investor: "the fund".into(),
+    };
+    let rows = [
+        tornado_row("equity.stake", 0.15, 0.25, 15.0, 35.0),
+        tornado_row("discount_rate", 0.075, 0.125, 25.0, 25.0),
+        tornado_row("equity.rounds[0].participation", 0.0, 0.0, 25.0, 25.0),
+        // Swing 0, but both values move the advantage: drawn.
+        tornado_row("shift.margin", -0.05, 0.05, 27.0, 27.0),
+    ];
+    let chart = TornadoChart {
+        labels: &labels,
+        trajectory: "base",
+        base_advantage: 25.0,
+        rows: &rows,
+    };
+    let ctx = ChartContext::new("single.toml", "", Size::DEFAULT, None);
+    let texts = svg_texts(&chart.svg(&ctx).unwrap());
+    assert!(texts.iter().any(|t| t == "equity.stake"), "{texts:?}");
+    assert!(texts.iter().any(|t| t == "shift.margin"), "{texts:?}");
+    for left_out in ["discount_rate", "equity.rounds[0].participation"] {
+        assert!(
+            !texts.iter().any(|t| t == left_out),
+            "{left_out}: {texts:?}"
+        );
+    }
+    let all = texts.join(" ");
+    assert!(
+        all.contains("2 inputs not drawn, as they leave the advantage as it is at both their values (tornado.csv has them): discount_rate, equity.rounds[0].participation."),
+        "{all}"
+    );
+    // Every input changes nothing: no bars, no key, a sentence saying so.
+    let still = [rows[1].clone(), rows[2].clone()];
+    let chart = TornadoChart {
+        rows: &still,
+        ..chart
+    };
+    let texts = svg_texts(&chart.svg(&ctx).unwrap());
+    assert!(
+        texts
+            .iter()
+            .any(|t| t == "No input changes the advantage at its low or high value."),
+        "{texts:?}"
+    );
+    for key in [
+        "low value",
+        "high value",
+        "the model&apos;s advantage",
+        "zero: a tie",
+    ] {
+        assert!(!texts.iter().any(|t| t == key), "`{key}` in {texts:?}");
+    }
 }

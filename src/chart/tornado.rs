@@ -4,7 +4,9 @@
 //! advantage at its high value (lower half), each labelled past its end with the input's
 //! value, clear of the bar and of the lines (past the zero line where it would sit on it).
 //! The model's own advantage is a vertical line; zero, where on the axis, a grey one.
-//! Inputs are named by their path (`equity.stake`).
+//! Inputs are named by their path (`equity.stake`). An input that leaves the advantage as
+//! it is at both values (a participation of 0..0) has no bar: it is left out, and the
+//! legend says how many are and which.
 //!
 //! Three inputs, given in no order: the rows are drawn by swing, its sign ignored:
 //!
@@ -102,10 +104,17 @@ impl Figure for TornadoChart<'_> {
         // tornado.csv) is drawn on its other side; one with neither is left out, and the
         // legend says so (such a row vanished without a word, though its one side could be
         // the largest effect of all).
-        let (mut rows, unrun): (Vec<&TornadoRow>, Vec<&TornadoRow>) = self
+        let (rows, unrun): (Vec<&TornadoRow>, Vec<&TornadoRow>) = self
             .rows
             .iter()
             .partition(|r| r.advantage_low.is_finite() || r.advantage_high.is_finite());
+        // An input that moves nothing (the advantage at both its values is the model's, as
+        // for a participation of 0..0) has no bar: it was drawn as an empty row, with
+        // its values at the model's line. It is left out, and counted in the legend; it
+        // stays in tornado.csv.
+        let (mut rows, still): (Vec<&TornadoRow>, Vec<&TornadoRow>) = rows
+            .into_iter()
+            .partition(|r| !(r.advantage_low == base && r.advantage_high == base));
         let one_sided = rows
             .iter()
             .filter(|r| !(r.advantage_low.is_finite() && r.advantage_high.is_finite()))
@@ -140,6 +149,22 @@ impl Figure for TornadoChart<'_> {
                 if one_sided == 1 { "input" } else { "inputs" }
             )));
         }
+        if !still.is_empty() {
+            let names: Vec<&str> = still.iter().map(|r| r.input.as_str()).collect();
+            items.push(Item::Note(match names.len() {
+                1 => format!(
+                    "1 input not drawn, as it leaves the advantage as it is at both its values (tornado.csv has it): {}.",
+                    names[0]
+                ),
+                k if k <= 3 => format!(
+                    "{k} inputs not drawn, as they leave the advantage as it is at both their values (tornado.csv has them): {}.",
+                    names.join(", ")
+                ),
+                k => format!(
+                    "{k} inputs not drawn, as they leave the advantage as it is at both their values (tornado.csv has them)."
+                ),
+            }));
+        }
         if !unrun.is_empty() {
             items.push(Item::Note(format!(
                 "Not drawn, the model cannot run at either value: {}.",
@@ -151,9 +176,15 @@ impl Figure for TornadoChart<'_> {
             )));
         }
         if rows.is_empty() {
+            // No bar and no line is drawn: the legend keeps only its notes.
+            items.retain(|item| matches!(item, Item::Note(_)));
             let f = frame::label_font();
             c.text(
-                "No inputs to vary.",
+                if still.is_empty() {
+                    "No inputs to vary."
+                } else {
+                    "No input changes the advantage at its low or high value."
+                },
                 content.x0,
                 content.y0 + 60.0,
                 &f,

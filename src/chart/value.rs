@@ -2,7 +2,8 @@
 //! trajectory. Profit share: the cumulative cash flow. Equity: the cumulative cash flow plus
 //! the stake's value that year. One colour per trajectory; equity solid, profit share dashed.
 //! When the equity lines dwarf the profit share's, a second panel shows the profit share's
-//! range close up, so that the crossings stay visible.
+//! range close up, so that the crossings stay visible. A single-year model has no lines:
+//! equity is a disc and the profit share a ring, in the trajectory's colour.
 //!
 //! The built-in model with every valuation tripled (`--set scale.valuation=3`): equity then
 //! reaches 8,394 (`bull`, 2045) and the profit share 2,239, which from the lowest value,
@@ -128,17 +129,35 @@ pub(crate) fn draw<DB: DrawingBackend>(
         panel(c, &whole, &lines, marked, unit)?;
     }
 
+    // A single year has no lines: each deal's value is a point, equity a disc and the
+    // profit share a ring (D12: both were the same dot, so a trajectory's equity value
+    // could not be told from its profit share).
+    let single = first == last;
     let mut items = vec![Item::Heading("Trajectory".into())];
     for (t, l) in comparison.trajectories.iter().zip(&lines) {
-        items.push(Item::Line(l.color, false, 3.0, t.name.clone()));
+        items.push(if single {
+            Item::Dot(l.color, true, t.name.clone())
+        } else {
+            Item::Line(l.color, false, 3.0, t.name.clone())
+        });
     }
     items.push(Item::Gap);
     items.push(Item::Heading("Deal".into()));
-    items.push(Item::Line(frame::INK, false, LINE, "equity stake".into()));
-    items.push(Item::Line(frame::INK, true, LINE, "profit share".into()));
+    if single {
+        items.push(Item::Dot(frame::INK, true, "equity stake".into()));
+        items.push(Item::Dot(frame::INK, false, "profit share".into()));
+    } else {
+        items.push(Item::Line(frame::INK, false, LINE, "equity stake".into()));
+        items.push(Item::Line(frame::INK, true, LINE, "profit share".into()));
+    }
     items.push(Item::Gap);
+    // The year the stake is held from is a dotted line only where it is marked.
+    let held = match marked {
+        Some(_) => format!("The stake is held from {from} (dotted line)."),
+        None => format!("The stake is held from {from}."),
+    };
     items.push(Item::Note(format!(
-        "Equity: cumulative cash flow plus the stake's value that year. Profit share: cumulative cash flow. Not discounted. The stake is held from {from} (dotted line)."
+        "Equity: cumulative cash flow plus the stake's value that year. Profit share: cumulative cash flow. Not discounted. {held}"
     )));
     frame::legend(c, legend, &items)
 }
@@ -159,10 +178,18 @@ fn panel<DB: DrawingBackend>(
     // Profit share first, so that where the lines meet (before the stake is held) the solid
     // equity line is on top.
     for l in lines {
-        c.series(&map(&l.profit_share), clip, l.color, LINE, Some(DASH))?;
+        match map(&l.profit_share).as_slice() {
+            [p] if clip.holds(*p) => frame::dot(c, *p, l.color, false)?,
+            [_] => {}
+            pts => c.series(pts, clip, l.color, LINE, Some(DASH))?,
+        }
     }
     for l in lines {
-        c.series(&map(&l.equity), clip, l.color, LINE, None)?;
+        match map(&l.equity).as_slice() {
+            [p] if clip.holds(*p) => frame::dot(c, *p, l.color, true)?,
+            [_] => {}
+            pts => c.series(pts, clip, l.color, LINE, None)?,
+        }
     }
     Ok(())
 }

@@ -238,9 +238,16 @@ pub(crate) fn draw<DB: DrawingBackend>(
         items.push(Item::Note(tier_ref(i, &tier.name)));
     }
     items.push(Item::Gap);
-    items.push(Item::Note(
-        "Distributable profit is profit after any losses carried forward are earned back. Under the equity deal the same split applies until the stake is held.".into(),
-    ));
+    // Where the stake is held from the first year, no year has the split under the equity
+    // deal: the sentence about it would describe nothing.
+    let before_stake = if model.equity.from_year > first {
+        " Under the equity deal the same split applies until the stake is held."
+    } else {
+        ""
+    };
+    items.push(Item::Note(format!(
+        "Distributable profit is profit after any losses carried forward are earned back.{before_stake}"
+    )));
     frame::legend(c, legend, &items)
 }
 
