@@ -57,10 +57,16 @@ fn out_of_memory(size: usize) -> ! {
     // One line, though several threads may run out at once.
     static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
     if SAID.swap(true, std::sync::atomic::Ordering::SeqCst) {
-        #[cfg(unix)]
-        // SAFETY: _exit(2) allocates nothing.
-        unsafe {
-            libc::_exit(1);
+        // Another thread is saying it and will end the process; wait for it, so that the
+        // line is not lost to an earlier exit.
+        loop {
+            // SAFETY: pause(2) allocates nothing (std's park may, on a thread's first use).
+            #[cfg(unix)]
+            unsafe {
+                libc::pause();
+            }
+            #[cfg(not(unix))]
+            std::thread::sleep(std::time::Duration::from_secs(1));
         }
     }
     let mut line = [0u8; 160];
@@ -125,27 +131,65 @@ fn raise_open_files_limit() {
     }
 }
 
-/// SIGINT, SIGTERM, SIGHUP: outside a write the run stops at once (exit 128 + the
-/// signal, as the shell's own); while a set of outputs is being written the writer is told
-/// ([`stakeshift::io::STOP_REQUESTED`]), stops at its next step and undoes what it did, so
-/// that no staged file and no mix of old and new outputs is left (helper-78), and the run
-/// then exits the same way.
+/// SIGINT, SIGTERM, SIGHUP: outside a write the run ends at once, killed by the signal as
+/// it would be without a handler (so a shell loop stops on Ctrl-C: a child that exits 130
+/// is taken to have handled it, helper-82); while a set of outputs is being written the
+/// writer is told ([`stakeshift::io::STOP_REQUESTED`]), stops at its next step and undoes
+/// what it did, so that no staged file and no mix of old and new outputs is left
+/// (helper-78), and the run then ends by the signal the same way.
 #[cfg(unix)]
 extern "C" fn on_stop_signal(signal: libc::c_int) {
     use std::sync::atomic::Ordering;
     if stakeshift::io::WRITING.load(Ordering::SeqCst) {
         stakeshift::io::STOP_REQUESTED.store(signal, Ordering::SeqCst);
     } else {
-        // SAFETY: _exit(2) is async-signal-safe.
-        unsafe { libc::_exit(128 + signal) };
+        die_by(signal);
     }
 }
 
-/// The exit code of a run stopped by a signal, if one was.
-fn stopped() -> Option<ExitCode> {
+/// Ends the process by `signal` with its default action (termination), as if no handler
+/// had been set; `_exit(128 + signal)` where that somehow returns.
+#[cfg(unix)]
+fn die_by(signal: libc::c_int) -> ! {
+    // SAFETY: signal(2), sigprocmask(2), raise(3) and _exit(2) are async-signal-safe;
+    // the set is a local.
+    unsafe {
+        libc::signal(signal, libc::SIG_DFL);
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, signal);
+        libc::sigprocmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
+        libc::raise(signal);
+        libc::_exit(128 + signal)
+    }
+}
+
+/// Sets [`on_stop_signal`] for SIGINT, SIGTERM and SIGHUP, except where the signal is
+/// ignored already (`nohup`, a background job of a script): those stay ignored, as a
+/// program is expected to leave them (helper-82: `nohup stakeshift ...` died on SIGHUP).
+#[cfg(unix)]
+fn set_stop_handlers() {
+    let handler = on_stop_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
+    for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+        // SAFETY: sigaction(2) reads the current action into a zeroed local struct;
+        // signal(2) sets a handler that only touches atomics and async-signal-safe calls.
+        unsafe {
+            let mut current: libc::sigaction = std::mem::zeroed();
+            if libc::sigaction(signal, std::ptr::null(), &mut current) == 0
+                && current.sa_sigaction == libc::SIG_IGN
+            {
+                continue;
+            }
+            libc::signal(signal, handler);
+        }
+    }
+}
+
+/// The signal a run was stopped by while it wrote, if one was.
+fn stopped() -> Option<libc::c_int> {
     match stakeshift::io::STOP_REQUESTED.load(std::sync::atomic::Ordering::SeqCst) {
         0 => None,
-        signal => Some(ExitCode::from((128 + signal).clamp(0, 255) as u8)),
+        signal => Some(signal),
     }
 }
 
@@ -162,11 +206,9 @@ fn main() -> ExitCode {
     // calls _exit (async-signal-safe), before any other thread exists.
     unsafe {
         libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
-        let handler = on_stop_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
-        for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
-            libc::signal(signal, handler);
-        }
     }
+    #[cfg(unix)]
+    set_stop_handlers();
     raise_open_files_limit();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -202,7 +244,8 @@ fn main() -> ExitCode {
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         run(cli, &mut stdout, &mut warnings)
     }));
-    if let (Some(code), Ok(_)) = (stopped(), &outcome) {
+    #[cfg(unix)]
+    if let (Some(signal), Ok(_)) = (stopped(), &outcome) {
         // What the writer said (nothing was changed), or nothing where the set was whole.
         if let Ok(Err(e)) = &outcome {
             say(format_args!(
@@ -210,7 +253,7 @@ fn main() -> ExitCode {
                 stakeshift::error::escape_controls(&format!("{e:#}"))
             ));
         }
-        return code;
+        die_by(signal);
     }
     match outcome {
         Ok(Ok(())) => {
