@@ -157,6 +157,9 @@ pub struct LoadedModel {
     pub file_hash: String,
     /// The model's text as run: the file's, with the overrides applied.
     pub text: String,
+    /// The bytes of the files the model names (`trajectories_csv`), read again with the
+    /// text at every load (what a sensitivity run's values read through the document cost).
+    pub named_bytes: usize,
     /// The model's warnings, placed and worded (see [`LoadedModel::warnings`]).
     warnings: Vec<String>,
     /// How each override it was loaded with is named (`--set equity.stake=0.3`), in order.
@@ -345,16 +348,22 @@ pub struct ModelFile {
 impl ModelFile {
     /// Validates the model with `overrides` applied in order (SPEC section 9).
     pub fn load(&self, overrides: &[crate::overrides::Override]) -> Result<LoadedModel> {
+        let mut named_bytes = 0usize;
         let patched = crate::overrides::patch_and_parse(
             &self.label,
             &self.text,
             overrides,
-            &mut |relative| self.read_named(relative),
+            &mut |relative| {
+                let text = self.read_named(relative)?;
+                named_bytes += text.len();
+                Ok(text)
+            },
         )?;
         Ok(LoadedModel {
             model: patched.model,
             label: self.label.clone(),
             file_hash: self.hash.clone(),
+            named_bytes,
             text: patched.text,
             warnings: patched.warnings,
             overridden_by: overrides.iter().map(|o| o.origin.clone()).collect(),

@@ -1225,7 +1225,7 @@ fn mini_with(extra: &str) -> String {
 #[test]
 fn regression_sweep_and_tornado_refuse_work_of_hours_before_running() {
     let dir = tempfile::tempdir().unwrap();
-    let tiers: String = (0..3000)
+    let tiers: String = (0..6000)
         .map(|i| {
             format!(
                 "[[profit_share.tiers]]\nname = \"x{i}\"\nshares = {{ fund = 0.1 }}\nuntil = {{ fund = {} }}\n",
@@ -1263,7 +1263,7 @@ fn regression_sweep_and_tornado_refuse_work_of_hours_before_running() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(
-            stderr.contains("units in all); at most 1000000000 are allowed")
+            stderr.contains("units in all); at most 2000000000 are allowed")
                 && stderr.contains(fewer),
             "{args:?}: {stderr}"
         );
@@ -1278,4 +1278,35 @@ fn regression_sweep_and_tornado_refuse_work_of_hours_before_running() {
         "--format",
         "csv",
     ]));
+}
+
+/// helper-82: `solve` had no bound on its time (49 s a trajectory on a model of one tier of
+/// 2,200 capped parties; hours on many), and the work of a run counted each tier's parties
+/// once a year where the waterfall pays every party in each of its slices. A tier of 3,000
+/// capped parties over 3 years: (3,000 caps + 3 years) x 3,001 parties = 9.0e6 units a run,
+/// 3.6e9 for a root search's 400 runs: refused before it starts.
+#[test]
+fn regression_solve_refuses_a_search_of_hours_before_running() {
+    let dir = tempfile::tempdir().unwrap();
+    let shares: Vec<String> = (0..3000).map(|i| format!("p{i} = 0.0001")).collect();
+    let until: Vec<String> = (0..3000).map(|i| format!("p{i} = 0.5")).collect();
+    let tier = format!(
+        "[[profit_share.tiers]]\nname = \"wide\"\nshares = {{ {} }}\nuntil = {{ {} }}\n",
+        shares.join(", "),
+        until.join(", ")
+    );
+    let model = crate::common::write_file(dir.path(), "wide.toml", &mini_with(&tier));
+    let out = stakeshift()
+        .arg("solve")
+        .arg(&model)
+        .arg("equity.stake")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("solving on 1 trajectories would take 400 runs")
+            && stderr.contains("choose fewer trajectories with --trajectory"),
+        "{stderr}"
+    );
 }

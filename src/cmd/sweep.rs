@@ -130,8 +130,17 @@ fn chart_png(
     // One varied path: each crossing solved exactly where it can be.
     let crossings: Vec<Option<Vec<Crossing>>> = match axes {
         [axis] => {
-            // The first MAX_SOLVED changes of sign in all, in the series' order.
-            let mut left = MAX_SOLVED;
+            // The first MAX_SOLVED changes of sign in all, in the series' order, and no
+            // more than the work limit allows beside the grid's own (each solve is a root
+            // search and a reading of the model: helper-82, 9 minutes of solves on a model
+            // of 30,000 trajectories whose grid took 17 s).
+            let per_solve = stakeshift::sensitivity::SOLVE_RUNS
+                .saturating_mul(stakeshift::sensitivity::run_work(model))
+                .saturating_add((base.loaded.text.len() + base.loaded.named_bytes) as u64)
+                .max(1);
+            let mut left = MAX_SOLVED.min(
+                (stakeshift::sensitivity::MAX_WORK / per_solve).min(usize::MAX as u64) as usize,
+            );
             let budgets: Vec<usize> = advantages
                 .iter()
                 .map(|a| {

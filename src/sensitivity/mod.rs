@@ -211,32 +211,45 @@ pub fn run(model: &Model, selected: &[usize]) -> Result<Vec<Outcome>, EngineErro
         .collect())
 }
 
-/// The most work one `sweep` or `tornado` may take, in units: a trajectory's run is
-/// [`run_work`] units, and a value checked through the model's document (read again with
-/// it set) a unit a byte of the document. As measured, a unit is 0.1 to 1.5 microseconds of
-/// one core (the built-in model's 306-unit run takes 52 us; a run of a model of 10,000
-/// tiers, 360,000 units, about 0.3 s; reading a 55 KB model again, 15 ms), so at most
-/// minutes on two cores. The built-in model's largest sweep (2,000,000 runs) is 0.62e9. A
-/// hostile tester's 10,000 tiers swept in 10,001 steps (3.6e9 units, hours) and a tornado
-/// over a 5 MB model of 100,000 rounds (200,000 values each checked through the document:
-/// 1e12, days) are refused before anything runs.
-pub const MAX_WORK: u64 = 1_000_000_000;
+/// The most work one `sweep`, `tornado` or `solve` may take, in units: a trajectory's run
+/// is [`run_work`] units, and a value checked through the model's document (read again
+/// with it set) a unit a byte of the document and the files it names. As measured, a unit
+/// of a run is about 0.1 microseconds of one core (the built-in model's 501-unit run takes
+/// 52 us; a run of a tier of 2,200 capped parties, 4.9 million units, 0.6 s) and a byte
+/// read 0.3 (a 55 KB model read again, 15 ms), so at most some minutes on two cores. The
+/// built-in model's largest sweep (2,000,000 runs) is 1.0e9. A hostile tester's 10,000
+/// tiers swept in 10,001 steps, and a tornado over a 5 MB model of 100,000 rounds (200,000
+/// values each read through the document: 1e12 units, days), are refused before anything
+/// runs.
+pub const MAX_WORK: u64 = 2_000_000_000;
 
 /// One trajectory's run in units of work: each year visits every tier, its shares and its
-/// caps; each round and each contribution once.
+/// caps, and the waterfall pays every party of a tier in each slice, a slice for each cap
+/// that closes: per tier (`until` entries + years) x parties, or years x (`until` entries
+/// + 1) x parties with `cap_growth` (the bound SPEC 6's model limit takes; counting shares
+/// once a year left a tier of 2,200 capped parties at 8,809 units where a run takes 0.6 s:
+/// helper-82); each round and each contribution once.
 pub fn run_work(model: &Model) -> u64 {
     let years = model.years() as u64;
-    let tiers: u64 = model
-        .profit_share
-        .tiers
-        .iter()
-        .map(|t| 1 + t.shares.len() as u64 + t.until.len() as u64)
-        .sum();
-    years
-        .saturating_mul(1 + tiers)
-        .saturating_add(model.equity.rounds.len() as u64)
+    let mut work = years;
+    for t in &model.profit_share.tiers {
+        let (caps, parties) = (t.until.len() as u64, t.shares.len() as u64 + 1);
+        let slices = if t.cap_growth.is_zero() {
+            caps.saturating_add(years)
+        } else {
+            years.saturating_mul(caps + 1)
+        };
+        work = work
+            .saturating_add(years.saturating_mul(1 + parties + caps))
+            .saturating_add(slices.saturating_mul(parties));
+    }
+    work.saturating_add(model.equity.rounds.len() as u64)
         .saturating_add(model.investor.contributions.len() as u64)
 }
+
+/// The objective's runs one root search may make for a trajectory: ten doubling steps a
+/// side in four parts, the walks on to the ends of the range, and the bracket's solve.
+pub const SOLVE_RUNS: u64 = 400;
 
 /// Refuses a command that would make `runs` trajectory runs and check `loads` values
 /// through the document for more than [`MAX_WORK`], saying how to make it smaller.
@@ -249,7 +262,7 @@ pub fn check_work(
 ) -> Result<(), Error> {
     let model = base.model();
     let per_run = run_work(model);
-    let per_load = base.loaded.text.len() as u64;
+    let per_load = (base.loaded.text.len() + base.loaded.named_bytes) as u64;
     let work = runs
         .saturating_mul(per_run)
         .saturating_add(loads.saturating_mul(per_load));
