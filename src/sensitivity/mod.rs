@@ -225,10 +225,10 @@ pub const MAX_WORK: u64 = 2_000_000_000;
 
 /// One trajectory's run in units of work: each year visits every tier, its shares and its
 /// caps, and the waterfall pays every party of a tier in each slice, a slice for each cap
-/// that closes: per tier (`until` entries + years) x parties, or years x (`until` entries
-/// + 1) x parties with `cap_growth` (the bound SPEC 6's model limit takes; counting shares
-/// once a year left a tier of 2,200 capped parties at 8,809 units where a run takes 0.6 s:
-/// helper-82); each round and each contribution once.
+/// that closes: per tier (`until` entries + years) x parties, or years x (1 + `until`
+/// entries) x parties with `cap_growth` (the bound SPEC 6's model limit takes; counting
+/// shares once a year left a tier of 2,200 capped parties at 8,809 units where a run takes
+/// 0.6 s: helper-82); each round and each contribution once.
 pub fn run_work(model: &Model) -> u64 {
     let years = model.years() as u64;
     let mut work = years;
