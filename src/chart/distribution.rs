@@ -3,9 +3,9 @@
 //! bin: blue where equity is worth more, vermillion where the profit share is, and the ties
 //! (an advantage that rounds to 0 at 6 decimal places, as the simulation counts them) a
 //! grey spike centred on zero, in no bar, so that the blue bars add up to P(equity wins).
-//! Where every path ties, the headline says so. Zero is a solid line; the 5th, 25th, 50th, 75th and 95th percentiles are dashed lines labelled with
-//! their values; P(equity wins) and its 95% interval (p ± 1.96 standard errors) are written
-//! above the plot.
+//! Where every path ties, the headline says so. Zero is a solid line; the 5th, 25th, 50th,
+//! 75th and 95th percentiles are dashed lines labelled with their values; P(equity wins)
+//! and its 95% interval (Wilson's score interval) are written above the plot.
 //!
 //! The bins follow the Freedman-Diaconis rule (width 2 IQR / n^(1/3)), rounded to a 1-2-2.5-5
 //! step and clamped to 10..120 bins, with zero on a bin edge so that no bar mixes winners.
