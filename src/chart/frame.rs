@@ -658,7 +658,9 @@ pub(crate) fn label_every<DB: DrawingBackend>(
     (0..7)
         .flat_map(|p| [1, 2, 5].map(|m| m * 10i64.pow(p)))
         .find(|k| spacing * *k as f64 >= widest + LABEL_GAP)
-        .unwrap_or(1)
+        // Where even every 5,000,000th would overlap (ticks a hair apart), the fewest labels
+        // (a review: it fell back to labelling every tick).
+        .unwrap_or(5_000_000)
 }
 
 /// A vertical marker across `plot` at `px`, dotted.
