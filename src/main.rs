@@ -186,6 +186,7 @@ fn set_stop_handlers() {
 }
 
 /// The signal a run was stopped by while it wrote, if one was.
+#[cfg(unix)]
 fn stopped() -> Option<libc::c_int> {
     match stakeshift::io::STOP_REQUESTED.load(std::sync::atomic::Ordering::SeqCst) {
         0 => None,
@@ -202,8 +203,7 @@ fn main() -> ExitCode {
     // EFBIG like any other failed write (a full disk), and the run stops cleanly, exit 1,
     // every earlier output untouched and its own temporary files removed.
     #[cfg(unix)]
-    // SAFETY: setting signals to be ignored or to a handler that only touches atomics and
-    // calls _exit (async-signal-safe), before any other thread exists.
+    // SAFETY: setting a signal to be ignored, before any other thread exists.
     unsafe {
         libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
