@@ -57,17 +57,17 @@ fn out_of_memory(size: usize) -> ! {
     // One line, though several threads may run out at once.
     static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
     if SAID.swap(true, std::sync::atomic::Ordering::SeqCst) {
-        // Another thread is saying it and will end the process; wait for it, so that the
-        // line is not lost to an earlier exit.
-        loop {
-            // SAFETY: pause(2) allocates nothing (std's park may, on a thread's first use).
-            #[cfg(unix)]
-            unsafe {
-                libc::pause();
-            }
-            #[cfg(not(unix))]
-            std::thread::sleep(std::time::Duration::from_secs(1));
+        // Another thread is saying it and will end the process: give it a moment, so that
+        // the line is not lost to an earlier exit, but no more (its write may block on a
+        // full pipe: helper-84).
+        #[cfg(unix)]
+        // SAFETY: sleep(3) and _exit(2) allocate nothing.
+        unsafe {
+            libc::sleep(2);
+            libc::_exit(1);
         }
+        #[cfg(not(unix))]
+        std::process::exit(1);
     }
     let mut line = [0u8; 160];
     let mut at = 0;

@@ -1280,11 +1280,13 @@ fn regression_sweep_and_tornado_refuse_work_of_hours_before_running() {
     ]));
 }
 
-/// helper-82: `solve` had no bound on its time (49 s a trajectory on a model of one tier of
-/// 2,200 capped parties; hours on many), and the work of a run counted each tier's parties
-/// once a year where the waterfall pays every party in each of its slices. A tier of 3,000
-/// capped parties over 3 years: (3,000 caps + 3 years) x 3,001 parties = 9.0e6 units a run,
-/// 3.6e9 for a root search's 400 runs: refused before it starts.
+/// helper-82, helper-84: `solve` had no bound on its time (hours on models of thousands of
+/// trajectories or of thousands of capped parties), and a run's work counted each tier's
+/// parties once a year where the waterfall pays every party in each of its slices. A tier
+/// of 3,000 capped parties over 3 years: (3,000 caps + 3 years) x 3,001 parties = 9.0e6
+/// units a run, 1.35e9 for a root search's 150; on ten trajectories 1.35e10, refused before
+/// it starts, while one of them (`-t`) is searched. The limit is checked after the path and
+/// the range are (helper-84: it hid their errors).
 #[test]
 fn regression_solve_refuses_a_search_of_hours_before_running() {
     let dir = tempfile::tempdir().unwrap();
@@ -1295,18 +1297,40 @@ fn regression_solve_refuses_a_search_of_hours_before_running() {
         shares.join(", "),
         until.join(", ")
     );
-    let model = crate::common::write_file(dir.path(), "wide.toml", &mini_with(&tier));
-    let out = stakeshift()
-        .arg("solve")
-        .arg(&model)
-        .arg("equity.stake")
-        .output()
-        .unwrap();
+    let mut text = mini_with(&tier);
+    let at = text.find("[[trajectories]]").unwrap();
+    let one = text[at..].to_string();
+    for i in 1..10 {
+        text.push_str(&one.replace("name = \"only\"", &format!("name = \"only{i}\"")));
+    }
+    let model = crate::common::write_file(dir.path(), "wide.toml", &text);
+    let solve = |args: &[&str]| {
+        stakeshift()
+            .arg("solve")
+            .arg(&model)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = solve(&["equity.stake"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains("solving on 1 trajectories would take 400 runs")
+        stderr.contains("solving on 10 trajectories would take 1500 runs")
             && stderr.contains("choose fewer trajectories with --trajectory"),
         "{stderr}"
+    );
+    // A path that is no key is told so, not the work.
+    let out = solve(&["equity.nonsense"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains("units in all"), "{stderr}");
+    // One trajectory is searched.
+    let out = solve(&["equity.stake", "-t", "only", "--format", "csv"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }

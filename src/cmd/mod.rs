@@ -415,7 +415,10 @@ fn parse_paths(text: &str) -> Result<u64, String> {
     match text.trim().parse::<u64>() {
         Ok(n) if (1..=most).contains(&n) => Ok(n),
         Ok(_) => Err(format!("{text} is outside 1..={most}; give {within}")),
-        Err(_) if is_whole(text) => Err(format!("{text} is too large; give {within}")),
+        Err(_) if is_whole(text) && !text.trim().starts_with('-') => {
+            Err(format!("{text} is too large; give {within}"))
+        }
+        Err(_) if is_whole(text) => Err(format!("{text} is outside 1..={most}; give {within}")),
         Err(_) => Err(format!("`{text}` is not a number; give {within}")),
     }
 }

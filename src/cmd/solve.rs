@@ -78,15 +78,6 @@ pub fn run(
     warnings.of_model(&base.loaded);
     let selected = super::selected_or_all(base.model(), &args.trajectories)?;
     super::check_unchosen_trajectories(&base.loaded, Some(&selected))?;
-    // A root search runs the model some hundreds of times a trajectory (helper-82: 49 s a
-    // trajectory on a model of 2,200 capped parties, so hours on a thousand of them).
-    stakeshift::sensitivity::check_work(
-        &base,
-        stakeshift::sensitivity::SOLVE_RUNS.saturating_mul(selected.len() as u64),
-        1,
-        &format!("solving on {} trajectories", selected.len()),
-        "choose fewer trajectories with --trajectory",
-    )?;
     let rows = solve(
         &base,
         &SolveSpec {

@@ -134,13 +134,18 @@ fn chart_png(
             // more than the work limit allows beside the grid's own (each solve is a root
             // search and a reading of the model: helper-82, 9 minutes of solves on a model
             // of 30,000 trajectories whose grid took 17 s).
-            let per_solve = stakeshift::sensitivity::SOLVE_RUNS
-                .saturating_mul(stakeshift::sensitivity::run_work(model))
-                .saturating_add((base.loaded.text.len() + base.loaded.named_bytes) as u64)
-                .max(1);
-            let mut left = MAX_SOLVED.min(
-                (stakeshift::sensitivity::MAX_WORK / per_solve).min(usize::MAX as u64) as usize,
+            use stakeshift::sensitivity::{MAX_WORK, SOLVE_RUNS, work};
+            let per_solve = work(base, SOLVE_RUNS, SOLVE_RUNS, 1).max(1);
+            // What the grid itself took (every trajectory at every point, a copy a point).
+            let points = result.points() as u64;
+            let grid = work(
+                base,
+                points.saturating_mul(model.trajectories.len() as u64),
+                points,
+                0,
             );
+            let room = MAX_WORK.saturating_sub(grid) / per_solve;
+            let mut left = MAX_SOLVED.min(room.min(usize::MAX as u64) as usize);
             let budgets: Vec<usize> = advantages
                 .iter()
                 .map(|a| {

@@ -124,7 +124,7 @@ pub fn describe(m: &Model) -> String {
             until
         );
     }
-    more(out, ps.tiers.len(), "tiers");
+    more(out, ps.tiers.len(), "tier");
     if let Some(r) = &ps.revenue_share {
         let _ = writeln!(out, "    {}", revenue_share(r));
     }
@@ -152,7 +152,7 @@ pub fn describe(m: &Model) -> String {
             plain(r.participation)
         );
     }
-    more(out, eq.rounds.len(), "rounds");
+    more(out, eq.rounds.len(), "round");
     if let Some(r) = &eq.revenue_share {
         let _ = writeln!(out, "    {}", revenue_share(r));
     }
@@ -189,7 +189,7 @@ pub fn describe(m: &Model) -> String {
         };
         let _ = writeln!(out, "    {} ({source}{agi}{spend}){desc}", t.name);
     }
-    more(out, m.trajectories.len(), "trajectories");
+    more(out, m.trajectories.len(), "trajectory");
     simulation(m, out);
     text
 }
@@ -201,10 +201,11 @@ const MAX_LISTED: usize = 100;
 /// "... and N more" for a list of `count` of which [`MAX_LISTED`] were shown.
 fn more(out: &mut String, count: usize, what: &str) {
     if count > MAX_LISTED {
+        let counted = plural(count - MAX_LISTED, what);
+        let (n, noun) = counted.split_once(' ').unwrap_or((&counted, what));
         let _ = writeln!(
             out,
-            "    ... and {} more {what} (the first {MAX_LISTED} are listed)",
-            count - MAX_LISTED
+            "    ... and {n} more {noun} (the first {MAX_LISTED} are listed)"
         );
     }
 }

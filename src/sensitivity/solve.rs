@@ -39,6 +39,7 @@ use crate::error::Error;
 use crate::model::{Model, Year};
 use crate::overrides::typed::Domain;
 use crate::overrides::{Derived, Knob, Override, OverridePath, Target};
+use crate::report::describe::plural;
 
 /// What to solve for.
 #[derive(Debug, Clone)]
@@ -103,6 +104,26 @@ pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<So
             "--within {lo}..{hi}: FROM must be below TO"
         )));
     }
+    // A root search runs a copy of the model a hundred times or so a trajectory it searches
+    // (a key of one trajectory searches that one only), and a key tied to another reads the
+    // model again for each root (helper-82, helper-84: hours on models of thousands of
+    // trajectories or of thousands of capped parties).
+    let searched = match knob.trajectory() {
+        Some(t) => u64::from(selected.contains(&t)),
+        None => selected.len() as u64,
+    };
+    let runs = super::SOLVE_RUNS.saturating_mul(searched);
+    let loads = if knob.tied_to_another_key() {
+        searched
+    } else {
+        0
+    };
+    super::check_work(
+        base,
+        (runs, runs, loads),
+        &format!("solving on {}", plural(searched as usize, "trajectory")),
+        "choose fewer trajectories with --trajectory",
+    )?;
     let current = run(model, selected).map_err(|e| engine_error(base, &e))?;
     selected
         .par_iter()

@@ -177,10 +177,11 @@ pub fn sweep(base: &Base, axes: &[Axis], selected: &[usize]) -> Result<Sweep, Er
     } else {
         checks + points
     };
+    // A point on the fast route works on a copy of the model.
+    let copies = if knobs.is_some() { points } else { 0 };
     super::check_work(
         base,
-        runs as u64,
-        loads as u64,
+        (runs as u64, copies as u64, loads as u64),
         &format!("a grid of {points} points"),
         "use fewer steps",
     )?;

@@ -193,8 +193,11 @@ pub fn tornado(
     let model = base.model();
     super::check_work(
         base,
-        (2 * inputs.len() as u64 + 1).saturating_mul(selected.len() as u64),
-        2 * inputs.len() as u64,
+        (
+            (2 * inputs.len() as u64 + 1).saturating_mul(selected.len() as u64),
+            2 * inputs.len() as u64,
+            2 * inputs.len() as u64,
+        ),
         &format!(
             "a tornado of {} inputs on {} trajectories",
             inputs.len(),
