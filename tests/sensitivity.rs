@@ -825,13 +825,8 @@ margin = { points = [[2024, 0.0], [2025, 0.25]] }
 valuation = { points = [[2024, 100.0], [2025, 125.0]] }
 "#,
     );
-    let solution = |target: &str| -> String {
-        let mut solve = stakeshift();
-        solve.arg("solve").arg(&model).arg("equity.rounds[0].raise");
-        let csv = crate::common::succeeds(solve.args(["--target", target, "--format", "csv"])).0;
-        let table = crate::common::parse_csv(csv.as_bytes()).unwrap();
-        table.rows[0][table.column("solution").unwrap()].clone()
-    };
+    let solution =
+        |target: &str| first_solution(&model, &["equity.rounds[0].raise", "--target", target]);
     assert_eq!(
         solution("10.2"),
         "",
@@ -850,17 +845,7 @@ valuation = { points = [[2024, 100.0], [2025, 125.0]] }
 #[test]
 fn regression_solve_never_reports_a_root_beyond_what_a_model_holds() {
     let mini = crate::common::repo_path("docs/mini.toml");
-    let solution = |args: &[&str]| -> String {
-        let mut solve = stakeshift();
-        solve
-            .arg("solve")
-            .arg(&mini)
-            .args(args)
-            .args(["--format", "csv"]);
-        let csv = crate::common::succeeds(&mut solve).0;
-        let table = crate::common::parse_csv(csv.as_bytes()).unwrap();
-        table.rows[0][table.column("solution").unwrap()].clone()
-    };
+    let solution = |args: &[&str]| first_solution(&mini, args);
     assert_eq!(
         solution(&[
             "equity.rounds[0].pre_money",
@@ -1077,19 +1062,7 @@ fn regression_solve_searches_cap_growth_from_minus_one_itself() {
 #[test]
 fn regression_solve_gives_the_nearest_root_not_the_nearest_ratio() {
     let model = crate::common::repo_path("tests/hand/breakeven_nearest_root_below.toml");
-    let solution = |args: &[&str]| -> f64 {
-        let mut solve = stakeshift();
-        solve
-            .arg("solve")
-            .arg(&model)
-            .args(args)
-            .args(["--format", "csv"]);
-        let csv = crate::common::succeeds(&mut solve).0;
-        let table = crate::common::parse_csv(csv.as_bytes()).unwrap();
-        table.rows[0][table.column("solution").unwrap()]
-            .parse()
-            .unwrap()
-    };
+    let solution = |args: &[&str]| -> f64 { first_solution(&model, args).parse().unwrap() };
     let near = |got: f64, want: f64| assert!((got - want).abs() <= 1e-8 * want, "{got} vs {want}");
     near(solution(&["scale.valuation"]), 0.45);
     near(solution(&["trajectories[a].valuation.points[0][1]"]), 45.0);
@@ -1208,6 +1181,20 @@ fn regression_tornado_takes_a_year_written_with_a_point_as_sweep_does() {
             "{command}: {csv}"
         );
     }
+}
+
+/// The first row's `solution` cell of `stakeshift solve MODEL ARGS --format csv` (which
+/// must succeed).
+fn first_solution(model: &Path, args: &[&str]) -> String {
+    let mut solve = stakeshift();
+    solve
+        .arg("solve")
+        .arg(model)
+        .args(args)
+        .args(["--format", "csv"]);
+    let csv = crate::common::succeeds(&mut solve).0;
+    let table = crate::common::parse_csv(csv.as_bytes()).unwrap();
+    table.rows[0][table.column("solution").unwrap()].clone()
 }
 
 /// docs/mini.toml with `extra` inserted before its trajectory.
