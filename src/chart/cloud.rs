@@ -91,9 +91,22 @@ pub(crate) fn draw<DB: DrawingBackend>(
         .filter_map(|(deal, terms)| Some((deal, terms?.commitment?)))
         .collect();
     let shade = frame::tint(frame::PALETTE[1], 0.85);
+    // A single-year model's axis has no width in years: a window holding its year is the
+    // whole plot (half a year either side mapped to nothing, so it was not shaded).
+    let single = first == last;
     for (_, window) in &commitments {
-        let x0 = x.map(f64::from(window.from) - 0.5).max(plot.x0);
-        let x1 = x.map(f64::from(window.until) + 0.5).min(plot.x1);
+        let (x0, x1) = if single {
+            if window.from <= first && first <= window.until {
+                (plot.x0, plot.x1)
+            } else {
+                continue;
+            }
+        } else {
+            (
+                x.map(f64::from(window.from) - 0.5).max(plot.x0),
+                x.map(f64::from(window.until) + 0.5).min(plot.x1),
+            )
+        };
         if x1 > x0 {
             c.fill_rect(
                 Rect {
@@ -113,20 +126,28 @@ pub(crate) fn draw<DB: DrawingBackend>(
         frame::marker(c, plot, x.map(f64::from(from)), frame::FAINT)?;
     }
     let color = frame::color(0);
-    c.series(
-        &panel.map(&profit_share),
-        panel.clip,
-        color,
-        LINE,
-        Some(DASH),
-    )?;
-    c.series(&panel.map(&equity), panel.clip, color, LINE, None)?;
+    // A single year has no lines: each deal's income is a point, equity a disc and the
+    // profit share a ring (both were the same dot, and the legend showed lines).
+    let clip = panel.clip;
+    match panel.map(&profit_share).as_slice() {
+        [p] if clip.holds(*p) => frame::dot(c, *p, color, false)?,
+        [_] => {}
+        pts => c.series(pts, clip, color, LINE, Some(DASH))?,
+    }
+    match panel.map(&equity).as_slice() {
+        [p] if clip.holds(*p) => frame::dot(c, *p, color, true)?,
+        [_] => {}
+        pts => c.series(pts, clip, color, LINE, None)?,
+    }
 
-    let mut items = vec![
-        Item::Heading("Deal".into()),
-        Item::Line(color, false, LINE, "equity stake".into()),
-        Item::Line(color, true, LINE, "profit share".into()),
-    ];
+    let mut items = vec![Item::Heading("Deal".into())];
+    if single {
+        items.push(Item::Dot(color, true, "equity stake".into()));
+        items.push(Item::Dot(color, false, "profit share".into()));
+    } else {
+        items.push(Item::Line(color, false, LINE, "equity stake".into()));
+        items.push(Item::Line(color, true, LINE, "profit share".into()));
+    }
     if !commitments.is_empty() {
         items.push(Item::Swatch(shade, "commitment window".into()));
     }

@@ -795,3 +795,57 @@ fn regression_a_tornado_leaves_out_inputs_that_change_nothing() {
         assert!(!texts.iter().any(|t| t == key), "`{key}` in {texts:?}");
     }
 }
+
+/// The audit's single-year cloud.png (left over from session 19): both deals' income were
+/// the same dot in the same colour, the key showed solid and dashed lines that were
+/// nowhere, and a commitment window holding the only year was not shaded (half a year
+/// either side of a year axis with no width mapped to nothing). Equity is a disc, the
+/// profit share a ring, the key shows the two markers, and the window is the whole plot.
+#[test]
+fn regression_a_single_year_cloud_chart_marks_each_deal_and_shades_its_window() {
+    let loaded = crate::io::load_model(Some(std::path::Path::new(
+        "tests/charts/audit/single_cloud.toml",
+    )))
+    .unwrap();
+    let comparison = crate::compare::compare(&loaded.model, None).unwrap();
+    let ctx = loaded.chart_context(Size::DEFAULT, None);
+    let svg = Chart::Cloud.svg(&loaded.model, &comparison, &ctx).unwrap();
+    let plot: Vec<_> = svg_circles(&svg)
+        .into_iter()
+        .filter(|c| c.0 < 1200.0 && c.2 != "#FFFFFF")
+        .collect();
+    let discs: Vec<_> = plot.iter().filter(|c| c.2 != "none").collect();
+    let rings: Vec<_> = plot.iter().filter(|c| c.2 == "none").collect();
+    assert_eq!((discs.len(), rings.len()), (1, 1), "{plot:?}");
+    // Worked by hand: spend 0.4 x revenue 40 = 16 a year; equity buys 0.5 x 16 = 8 and
+    // the shortfall of its 30 commitment, 22, so 30 at margin 0.35 = 10.5; the profit
+    // share 0.9 x 16 = 14.4, at 0.35 = 5.04. Equity's disc is above the ring.
+    assert!(discs[0].1 < rings[0].1, "{plot:?}");
+    let texts = svg_texts_at(&svg);
+    let key: Vec<_> = svg_circles(&svg)
+        .into_iter()
+        .filter(|c| c.0 > 1294.0 && c.2 != "#FFFFFF")
+        .collect();
+    for (name, filled) in [("equity stake", true), ("profit share", false)] {
+        let y = texts.iter().find(|(t, _)| t == name).unwrap().1;
+        assert!(
+            key.iter()
+                .any(|c| (c.1 - y).abs() < 12.0 && (c.2 != "none") == filled),
+            "{name}: {key:?}"
+        );
+    }
+    // The window's shade spans the plot: a rect of its tint wider than half the chart.
+    let shade = frame::tint(frame::PALETTE[1], 0.85);
+    let fill = format!("#{:02X}{:02X}{:02X}", shade.0, shade.1, shade.2);
+    let text = String::from_utf8(svg).unwrap();
+    let widths: Vec<f64> = text
+        .split("<rect")
+        .skip(1)
+        .filter(|r| r.contains(&format!("fill=\"{fill}\"")))
+        .filter_map(|r| {
+            let w = r.split("width=\"").nth(1)?;
+            w[..w.find('"')?].parse().ok()
+        })
+        .collect();
+    assert!(widths.iter().any(|w| *w > 800.0), "{fill}: {widths:?}");
+}
