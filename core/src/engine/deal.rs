@@ -98,6 +98,11 @@ pub struct CloudDeal<N> {
     /// Regime B's: regime A's where it ends before equity.from_year (those years follow
     /// regime A's terms), and its own; in the order they settle.
     pub commitments_b: Vec<CommitmentTerms<N>>,
+    /// By year: whether any of regime A's commitments holds it (most years, none does, and
+    /// the engine then skips the commitments altogether).
+    pub bound_a: Vec<bool>,
+    /// The same for regime B.
+    pub bound_b: Vec<bool>,
 }
 
 /// The most commitments a regime can be bound by: its own, and (regime B) regime A's where
@@ -157,8 +162,19 @@ impl<N: Num> CloudDeal<N> {
         commitments_b.sort_by_key(|c| c.until);
         debug_assert!(commitments_a.len() <= MAX_COMMITMENTS);
         debug_assert!(commitments_b.len() <= MAX_COMMITMENTS);
+        let bound = |commitments: &[CommitmentTerms<N>]| -> Vec<bool> {
+            (model.start_year..=model.end_year)
+                .map(|year| {
+                    commitments
+                        .iter()
+                        .any(|c| c.from <= year && year <= c.until)
+                })
+                .collect()
+        };
         Some(CloudDeal {
             margin: N::from_decimal(cloud.margin),
+            bound_a: bound(&commitments_a),
+            bound_b: bound(&commitments_b),
             share_a,
             share_b,
             commitments_a,
