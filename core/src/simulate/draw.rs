@@ -312,9 +312,11 @@ pub fn exp_into(xs: &[f64], out: &mut [f64]) {
 #[inline(always)]
 pub fn two_uniforms(bits: u64) -> (f64, f64) {
     const SCALE: f64 = 1.0 / 4_294_967_296.0;
+    // Through i64, whose conversion is one instruction (an unsigned one takes several
+    // without AVX-512); both halves are below 2^32, so the same numbers.
     (
-        (bits >> 32) as f64 * SCALE,
-        (bits & 0xffff_ffff) as f64 * SCALE,
+        (bits >> 32) as i64 as f64 * SCALE,
+        (bits & 0xffff_ffff) as i64 as f64 * SCALE,
     )
 }
 

@@ -293,11 +293,12 @@ fn quarter<const L: usize>(x: &mut [[u32; L]; 16], a: usize, b: usize, c: usize,
 /// path's own `ChaCha8Rng`, set to where the words end.
 pub struct PathStream<'a> {
     words: PathWords<'a>,
-    /// The next whole 64-bit word to read; [`PENDING`] after a 32-bit read that took a
+    /// Where the next whole 64-bit word is in the chunk (`i * CHUNK + lane` for word `i`:
+    /// a read is one step, not a product); [`PENDING`] after a 32-bit read that took a
     /// word's low half (so that a 64-bit read's one test, whether the word is there, also
     /// sends that case to the slow path).
-    next: usize,
-    /// With `next` at [`PENDING`]: the high half still to read, and the word after it.
+    at: usize,
+    /// With `at` at [`PENDING`]: the high half still to read, and where the word after it is.
     high_half: u32,
     resume: usize,
     streams: &'a Streams,
@@ -305,16 +306,16 @@ pub struct PathStream<'a> {
     beyond: Option<ChaCha8Rng>,
 }
 
-/// `next` while a word's high half is pending: an index far past any words made (and whose
-/// place in the chunk, `i * 16 + lane`, does not overflow).
-const PENDING: usize = usize::MAX / (4 * LANES);
+/// `at` while a word's high half is pending: past any chunk's words (at most
+/// [`MAX_BLOCKS`] blocks of 8 words for each of its [`CHUNK`] paths).
+const PENDING: usize = usize::MAX;
 
 impl<'a> PathStream<'a> {
     /// Path `path`'s stream of `streams`, whose first words are `words`.
     pub fn new(streams: &'a Streams, path: u64, words: PathWords<'a>) -> Self {
         PathStream {
+            at: words.lane,
             words,
-            next: 0,
             high_half: 0,
             resume: 0,
             streams,
@@ -336,15 +337,15 @@ impl<'a> PathStream<'a> {
 
     /// The next 32-bit word.
     fn read_u32(&mut self) -> u32 {
-        if self.next == PENDING {
-            self.next = self.resume;
+        if self.at == PENDING {
+            self.at = self.resume;
             return self.high_half;
         }
-        match self.words.get(self.next) {
-            Some(w) => {
+        match self.words.chunk.get(self.at) {
+            Some(&w) => {
                 self.high_half = (w >> 32) as u32;
-                self.resume = self.next + 1;
-                self.next = PENDING;
+                self.resume = self.at + LANES;
+                self.at = PENDING;
                 w as u32
             }
             None => self.beyond().next_u32(),
@@ -356,7 +357,7 @@ impl<'a> PathStream<'a> {
     #[cold]
     #[inline(never)]
     fn next_u64_slow(&mut self) -> u64 {
-        if self.next != PENDING {
+        if self.at != PENDING {
             return self.beyond().next_u64();
         }
         let low = self.read_u32();
@@ -368,9 +369,9 @@ impl<'a> PathStream<'a> {
 impl RngCore for PathStream<'_> {
     #[inline(always)]
     fn next_u64(&mut self) -> u64 {
-        match self.words.get(self.next) {
-            Some(w) => {
-                self.next += 1;
+        match self.words.chunk.get(self.at) {
+            Some(&w) => {
+                self.at += LANES;
                 w
             }
             None => self.next_u64_slow(),
