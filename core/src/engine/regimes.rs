@@ -437,9 +437,10 @@ impl<N: Num> Running<N> {
 
     /// [`Running::cloud`] for the deal's cloud side, if it has one ((0, 0) without); an
     /// amount too large to hold is an error naming the year. (Kept apart from `cloud`,
-    /// whose body stays a plain `Option` function the compiler may leave out of line: the
-    /// two merged into one, errors built inside the loop, made a million paths 3-4% slower,
-    /// `bench/alternate.py`, 16 runs, 2026-12-05.)
+    /// whose body stays a plain `Option` function: the two merged into one, errors built
+    /// inside the loop, made a million paths 3-4% slower, `bench/alternate.py`, 16 runs,
+    /// 2026-12-05. What stays out of line is the commitments' bookkeeping,
+    /// [`Running::commit`].)
     #[inline(always)]
     #[allow(clippy::too_many_arguments)]
     fn cloud_flows<R: Recorder<N>>(
