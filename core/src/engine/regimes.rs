@@ -1206,10 +1206,19 @@ fn regime_result(
     start: Year,
 ) -> Option<RegimeResult> {
     let flows: Vec<Decimal> = rows.iter().map(|r| r.cash_flow).collect();
-    let mut irr_flows = flows.clone();
-    if let Some(last) = irr_flows.last_mut() {
-        *last = last.checked_add(totals.terminal_value)?;
-    }
+    let last = rows.len().checked_sub(1);
+    let irr_flows = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let terminal = if Some(i) == last {
+                totals.terminal_value
+            } else {
+                Decimal::ZERO
+            };
+            irr_flow(r, terminal)
+        })
+        .collect::<Option<Vec<Decimal>>>()?;
     Some(RegimeResult {
         regime,
         measures: Measures {
@@ -1224,6 +1233,35 @@ fn regime_result(
             payback_year: measures::payback_year(start, &flows),
         },
         rows,
+    })
+}
+
+/// A year's flow for the IRR: its cash flow plus `terminal` (the terminal value, in the
+/// last year), taken as 0 where it is below 1e-24 of the amounts it nets. Amounts that
+/// cancel exactly can leave such dust after 28-digit rounding (a stake of 3/7 held at a
+/// valuation of 7 is worth 3 less 1e-27, against a participation of 3), and a root of dust
+/// is no rate: -1, then a flow of 1e-27, "solve" at r = -1 + 1e-27, and over a 500-year
+/// horizon at -12% (helper-86: IRRs of -1.00000000 and -0.99999983 printed where the exact
+/// flows have none). The noise of 28-digit arithmetic is about 1e-27 of the amounts, so a
+/// real flow is never so small beside the amounts it nets.
+fn irr_flow(row: &YearRow, terminal: Decimal) -> Option<Decimal> {
+    let flow = row.cash_flow.checked_add(terminal)?;
+    let netted = [
+        row.contribution,
+        row.distribution,
+        row.revenue_share,
+        row.dividend,
+        row.cloud_income,
+        terminal,
+    ]
+    .iter()
+    .try_fold(Decimal::ZERO, |sum, a| sum.checked_add(a.abs()))?;
+    let dust = Decimal::from_i128_with_scale(1, 24);
+    // |flow| < 1e-24 x netted, without a product that could overflow.
+    Some(if flow.abs() < netted * dust {
+        Decimal::ZERO
+    } else {
+        flow
     })
 }
 
