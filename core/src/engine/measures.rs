@@ -91,27 +91,52 @@ pub fn payback_year<N: Num>(first_year: Year, flows: &[N]) -> Option<Year> {
 /// assert!((r - 0.10).abs() < 1e-12);
 /// ```
 pub fn irr<N: Num>(flows: &[N]) -> Option<f64> {
-    let c: Vec<f64> = flows.iter().map(|f| f.to_f64()).collect();
     // Leading zeros only multiply NPV by a positive power of 1/(1 + r), trailing ones add
     // nothing: dropping both keeps every root and keeps the sums below from underflowing to
     // a false zero far from r = 0.
-    let first = c.iter().position(|x| *x != 0.0)?;
-    let last = c.iter().rposition(|x| *x != 0.0)?;
-    let c = &c[first..=last];
-    let f0 = npv_sign_safe(c, 0.0);
-    if f0 == 0.0 {
-        // A root at r = 0, crossed or touched: none is nearer zero.
+    let first = flows.iter().position(|x| !x.is_zero())?;
+    let last = flows.iter().rposition(|x| !x.is_zero())?;
+    let flows = &flows[first..=last];
+    // A root at r = 0, crossed or touched: none is nearer zero. (Decided on the flows
+    // themselves: their sum in doubles can miss an exact 0, or make one.)
+    let sum = flows.iter().try_fold(N::ZERO, |sum, f| sum.checked_add(*f));
+    if sum.is_some_and(|s| s.is_zero()) {
         return Some(0.0);
     }
+    // Each flow as a pair of doubles (about 30 digits), for the sums where f64 cannot
+    // resolve the sign (near a turn, and closing in on a root); the scan's steps use the
+    // nearest doubles.
+    let pairs: Vec<Pair> = flows.iter().map(|f| f.to_f64_pair()).collect();
+    let c: Vec<f64> = pairs.iter().map(|p| p.0).collect();
+    let c = &c[..];
     // d/du sum c_k e^(-k u) = sum -k c_k e^(-k u): the same sum with these terms, scaled
     // by the same positive factor, so its sign is the slope's.
-    let slope: Vec<f64> = c
+    let slope_pairs: Vec<Pair> = pairs
         .iter()
         .enumerate()
-        .map(|(k, ck)| -(k as f64) * ck)
+        .map(|(k, &(hi, lo))| {
+            let (p, e) = two_product(-(k as f64), hi);
+            (p, e - (k as f64) * lo)
+        })
         .collect();
-    let sums = Sums { c, slope: &slope };
-    let s0 = npv_sign_safe(&slope, 0.0);
+    let slope: Vec<f64> = slope_pairs.iter().map(|p| p.0).collect();
+    let sums = Sums {
+        c,
+        slope: &slope,
+        c_pairs: &pairs,
+        slope_pairs: &slope_pairs,
+        // How closely the flows are known, as a share of their size: 28-digit decimals
+        // (with what their own rounding left, see `touch` in `root_in_turning_step`), or
+        // doubles, each rounded by up to 1.1e-16 (Horner's bound on what that moves the
+        // sum by, with room).
+        known_to: if N::EXACT {
+            1e-24
+        } else {
+            8.0 * c.len() as f64 * f64::EPSILON
+        },
+    };
+    let f0 = npv_precise(&pairs, 0.0);
+    let s0 = npv_precise(&slope_pairs, 0.0);
     let (above, below) = root_bounds(c);
     let mut up = Scan::new(1.0, above, f0, s0);
     let mut down = Scan::new(-1.0, below, f0, s0);
@@ -134,10 +159,16 @@ pub fn irr<N: Num>(flows: &[N]) -> Option<f64> {
 /// The grid step in u = ln(1 + r) near zero.
 const FIRST_STEP: f64 = 0.002;
 
-/// NPV's terms and its slope's, in u = ln(1 + r).
+/// NPV's terms and its slope's, in u = ln(1 + r): as doubles for the scan, and as pairs
+/// of doubles for [`npv_precise`].
 struct Sums<'a> {
     c: &'a [f64],
     slope: &'a [f64],
+    c_pairs: &'a [Pair],
+    slope_pairs: &'a [Pair],
+    /// How closely the flows are known, relative to the size of NPV's terms: a turn of NPV
+    /// nearer zero than that touches it.
+    known_to: f64,
 }
 
 impl Sums<'_> {
@@ -250,7 +281,7 @@ impl Scan {
             // crossings, may hide between two points of one sign.
             root_in_turning_step(sums, (prev_u, self.prev_f, self.prev_slope), (u, f, slope))
         } else if f.signum() != self.prev_f.signum() {
-            Some(root_between(sums.c, (prev_u, self.prev_f), (u, f)))
+            Some(root_between(sums.c_pairs, (prev_u, self.prev_f), (u, f)))
         } else {
             None
         };
@@ -274,15 +305,18 @@ fn root_in_turning_step(
     (a, fa, slope_a): (f64, f64, f64),
     (b, fb, slope_b): (f64, f64, f64),
 ) -> Option<f64> {
-    let c = sums.c;
-    let turn = root_between(sums.slope, (a, slope_a), (b, slope_b));
-    let f_turn = npv_sign_safe(c, turn);
-    let size = terms_size(c, turn);
-    // What the sum's rounding can move it by (Horner's bound, with room).
-    let noise = 8.0 * c.len() as f64 * f64::EPSILON * size;
-    if f_turn.signum() != fa.signum() && f_turn.abs() > noise {
+    let c = sums.c_pairs;
+    let turn = root_between(sums.slope_pairs, (a, slope_a), (b, slope_b));
+    let f_turn = npv_precise(c, turn);
+    let size = terms_size(sums.c, turn);
+    // NPV at the turn as near zero as the flows are known touches zero: for decimal flows
+    // within 1e-24 of its terms (28 digits, and what their own rounding left), far closer
+    // than the 1e-12 this was until helper-86 (-1, 2.2, -1.210000000001 "touched" at 10%,
+    // where no rate solves them; two roots 1e-7 apart gave the turn between them).
+    let touch = sums.known_to * size;
+    if f_turn.signum() != fa.signum() && f_turn.abs() > touch {
         Some(root_between(c, (a, fa), (turn, f_turn)))
-    } else if f_turn.abs() <= 1e-12 * size {
+    } else if f_turn.abs() <= touch {
         Some(turn)
     } else if fb.signum() != f_turn.signum() {
         Some(root_between(c, (turn, f_turn), (b, fb)))
@@ -300,14 +334,53 @@ fn terms_size(c: &[f64], u: f64) -> f64 {
 
 /// The root in u of the sum with terms `c` (NPV or its slope, as [`npv_sign_safe`] scales
 /// it) between two points of opposite signs, in either order (a downward scan meets them
-/// from above): [`solve_bracket`] to the limit of f64.
-fn root_between(c: &[f64], (a, fa): (f64, f64), (b, fb): (f64, f64)) -> f64 {
+/// from above): [`solve_bracket`] to the limit of f64, on the sum in pairs of doubles.
+fn root_between(c: &[Pair], (a, fa): (f64, f64), (b, fb): (f64, f64)) -> f64 {
     let (low, high) = if a < b {
         ((a, fa), (b, fb))
     } else {
         ((b, fb), (a, fa))
     };
-    solve_bracket(&mut |u| Some(npv_sign_safe(c, u)), low, high, 0.0, 0.0)
+    solve_bracket(&mut |u| Some(npv_precise(c, u)), low, high, 0.0, 0.0)
+}
+
+/// A number as the unevaluated sum of two doubles, `hi + lo` ([`Num::to_f64_pair`]).
+type Pair = (f64, f64);
+
+/// `a * b` as a pair: the rounded product and its rounding error, exactly (by a fused
+/// multiply-add).
+fn two_product(a: f64, b: f64) -> Pair {
+    let p = a * b;
+    (p, a.mul_add(b, -p))
+}
+
+/// `a + b` as a pair: the rounded sum and its rounding error, exactly (Knuth).
+fn two_sum(a: f64, b: f64) -> Pair {
+    let s = a + b;
+    let bb = s - a;
+    (s, (a - (s - bb)) + (b - bb))
+}
+
+/// [`npv_sign_safe`] with terms given as pairs and Horner's steps carried in pairs
+/// (compensated: each product's and sum's rounding error kept), so that the sum is as good
+/// as about 30 digits of arithmetic make it: right in sign where the terms cancel to
+/// 1e-16 of their size and beyond, as beside two close roots or a double one.
+fn npv_precise(c: &[Pair], u: f64) -> f64 {
+    let step = |(hi, lo): Pair, x: f64, &(c_hi, c_lo): &Pair| -> Pair {
+        let (p, p_err) = two_product(hi, x);
+        let (s, s_err) = two_sum(p, c_hi);
+        let low = lo * x + p_err + s_err + c_lo;
+        let top = s + low;
+        (top, low - (top - s))
+    };
+    let (hi, lo) = if u >= 0.0 {
+        let x = (-u).exp();
+        c.iter().rev().fold((0.0, 0.0), |acc, ck| step(acc, x, ck))
+    } else {
+        let y = u.exp();
+        c.iter().fold((0.0, 0.0), |acc, ck| step(acc, y, ck))
+    };
+    hi + lo
 }
 
 /// NPV at rate e^u - 1, scaled by a positive factor so that it cannot overflow: for u < 0

@@ -99,6 +99,10 @@ pub trait Num:
     fn from_decimal(value: Decimal) -> Self;
     /// The value as an `f64` (for statistics such as the IRR, and for charts).
     fn to_f64(self) -> f64;
+    /// The value as two doubles, `hi + lo`: `hi` the nearest double, `lo` what is left of
+    /// the value beside it (to 28 digits): about 30 significant digits, for the IRR's
+    /// search where f64 alone cannot tell two close roots from none. `f64`: the value, 0.
+    fn to_f64_pair(self) -> (f64, f64);
     /// The value as a `Decimal` (an `f64` to its shortest round-tripping digits; 0 where it
     /// is out of range or not finite).
     fn to_decimal(self) -> Decimal;
@@ -156,6 +160,13 @@ impl Num for Decimal {
     fn to_f64(self) -> f64 {
         self.to_string().parse().unwrap_or(0.0)
     }
+    fn to_f64_pair(self) -> (f64, f64) {
+        let hi = Num::to_f64(self);
+        let lo = Decimal::from_f64_retain(hi)
+            .and_then(|h| self.checked_sub(h))
+            .map_or(0.0, Num::to_f64);
+        (hi, lo)
+    }
     fn to_decimal(self) -> Decimal {
         self
     }
@@ -211,6 +222,9 @@ impl Num for f64 {
     }
     fn to_f64(self) -> f64 {
         self
+    }
+    fn to_f64_pair(self) -> (f64, f64) {
+        (self, 0.0)
     }
     fn to_decimal(self) -> Decimal {
         // Decimal's own conversion keeps the shortest digits that read back as this f64.

@@ -80,6 +80,26 @@ fn regression_irr_finds_a_root_that_only_touches_zero_and_two_close_roots() {
     assert_eq!(irr(&flows(&["-1", "2.2", "-1.2100001"])), None);
 }
 
+/// helper-86 (an independent implementation from the SPEC): a turn of NPV within 1e-12 of
+/// its terms counted as touching zero, so -1, 2.2, -1.210000000001, below zero at every
+/// rate (by 1e-12 x^2 at best), had an IRR of 10%; and of two roots 1e-7 apart (10% and
+/// 10.00001%) the turn between them, 10.000005%, was given. Worked by hand: in
+/// x = 1/(1 + r), -(1 - 1.1x)^2 - 1e-12 x^2 < 0; and 1 - 2.2000001x + 1.21000011x^2 =
+/// (1 - 1.1x)(1 - 1.1000001x). In decimals the flows are known to 28 digits, and NPV is
+/// summed in pairs of doubles where f64 cannot tell.
+#[test]
+fn regression_irr_of_decimal_flows_tells_a_near_touch_and_two_close_roots_from_a_double_root() {
+    assert_eq!(irr(&flows(&["-1", "2.2", "-1.210000000001"])), None);
+    let r = irr(&flows(&["1", "-2.2000001", "1.21000011"])).unwrap();
+    assert!((r - 0.1).abs() < 1e-12, "{r}");
+    // The exact double root is still one: -(1 - 1.1x)^2.
+    let r = irr(&flows(&["-1", "2.2", "-1.21"])).unwrap();
+    assert!((r - 0.1).abs() < 1e-12, "{r}");
+    // Flows that sum to exactly 0 have the root r = 0, though their doubles do not sum
+    // to 0 (0.1 + 0.2 - 0.3 in f64 is 5.6e-17).
+    assert_eq!(irr(&flows(&["0.1", "0.2", "-0.3"])), Some(0.0));
+}
+
 #[test]
 fn irr_picks_the_root_nearest_zero() {
     // -1, +5, -6 has NPV zero at x = 1/(1+r) in {1/2, 1/3}: r = 1 and r = 2.
