@@ -609,6 +609,11 @@ const SUBSTEPS: u32 = 4;
 /// step is looked at at its end only, as the search costs an objective's run per point.
 const FINE_STEPS: u32 = 10;
 
+/// The most runs of the objective spent looking into one dip of |f| between points of one
+/// sign ([`Side::look_into_dip`]): golden-section search narrows the dip by 0.618 a run, to a
+/// millionth of it in 30.
+const DIP_POINTS: u32 = 30;
+
 /// One side of [`root_nearest`]'s walk outward from the start.
 struct Side {
     upward: bool,
@@ -625,6 +630,8 @@ struct Side {
     undefined_at: Option<Decimal>,
     /// The doubling steps taken so far.
     steps_taken: u32,
+    /// The point before `x` on this side, of the same sign (None at the start).
+    before: Option<(Decimal, Decimal)>,
 }
 
 impl Side {
@@ -637,6 +644,7 @@ impl Side {
             open: !upward || start < search.upper,
             undefined_at: None,
             steps_taken: 0,
+            before: None,
         }
     }
 
@@ -721,7 +729,83 @@ impl Side {
             let absolute = search.absolute_tolerance();
             return Some(solve_bracket(f, low, high, Decimal::new(1, 15), absolute));
         }
+        // f came nearer zero at the last point than on either side of it, by half at least:
+        // it may cross zero and back between points of one sign (helper-86: -63 + 10k +
+        // 99.2/k, below zero only between 3.1 and 3.2, was missed between 3 and 3.5).
+        let twice = self.fx.abs().checked_mul(Decimal::TWO);
+        if let (Some(before), Some(twice)) = (self.before, twice)
+            && twice < before.1.abs()
+            && twice < fx.abs()
+            && let Some(root) = self.look_into_dip(search, f, before, (point, fx))
+        {
+            return Some(root);
+        }
+        self.before = Some((self.x, self.fx));
         (self.x, self.fx) = (point, fx);
+        None
+    }
+
+    /// Looks for where f turns between `before` and `after` (the points either side of the
+    /// last point, all of one sign) by golden-section search on |f|, and, where f crosses
+    /// zero there, gives the crossing nearer the start, solved. At most [`DIP_POINTS`] runs
+    /// of f; None where f keeps its sign (or is not defined).
+    fn look_into_dip(
+        &self,
+        search: &Search,
+        f: &mut dyn FnMut(Decimal) -> Option<Decimal>,
+        before: (Decimal, Decimal),
+        after: (Decimal, Decimal),
+    ) -> Option<Decimal> {
+        let negative = self.fx.is_sign_negative();
+        // In outward order: `before` is the inner end, `after` the outer.
+        let (mut inner, mut outer) = (before, after);
+        let (mut mid, mut f_mid) = (self.x, self.fx);
+        let ratio = Decimal::new(381_966_011_250_105, 15); // (3 - sqrt 5) / 2
+        for _ in 0..DIP_POINTS {
+            // Probe the larger of the two parts, at the golden ratio from `mid`.
+            let (to_outer, to_inner) = (outer.0.checked_sub(mid)?, mid.checked_sub(inner.0)?);
+            let (probe, probe_is_outer) = if to_outer.abs() > to_inner.abs() {
+                (mid.checked_add(to_outer.checked_mul(ratio)?)?, true)
+            } else {
+                (mid.checked_sub(to_inner.checked_mul(ratio)?)?, false)
+            };
+            if probe == mid || probe == inner.0 || probe == outer.0 {
+                return None;
+            }
+            let fp = f(probe)?;
+            if fp.is_zero() {
+                return Some(probe);
+            }
+            if fp.is_sign_negative() != negative {
+                // Crossed: the nearer root lies between the last point of f's first sign
+                // inward of `probe` and `probe`.
+                let start_side = if probe_is_outer { (mid, f_mid) } else { inner };
+                let (low, high) = if self.upward {
+                    (start_side, (probe, fp))
+                } else {
+                    ((probe, fp), start_side)
+                };
+                let absolute = search.absolute_tolerance();
+                return Some(solve_bracket(f, low, high, Decimal::new(1, 15), absolute));
+            }
+            // Keep the three points around the smallest |f|.
+            if fp.abs() < f_mid.abs() {
+                if probe_is_outer {
+                    inner = (mid, f_mid);
+                } else {
+                    outer = (mid, f_mid);
+                }
+                (mid, f_mid) = (probe, fp);
+            } else if probe_is_outer {
+                outer = (probe, fp);
+            } else {
+                inner = (probe, fp);
+            }
+            let width = outer.0.checked_sub(inner.0)?.abs();
+            if width <= mid.abs() * Decimal::new(1, 12) + search.absolute_tolerance() {
+                return None;
+            }
+        }
         None
     }
 
