@@ -414,6 +414,13 @@ pub fn read_model_file(path: Option<&Path>) -> Result<ModelFile> {
         ReadFailure::Io(e) if names_no_file(&e) => Error::Usage(format!(
             "{label}: {e}; give the path of a model (`stakeshift init` writes one)"
         )),
+        // A model that may not be read is a bad model file too, as an unreadable
+        // trajectories_csv is (helper-88: it was exit 1, the CSV's exit 2).
+        ReadFailure::Io(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            Error::Usage(format!(
+                "{label}: {e}; the model file must be readable by this user (its permissions: `ls -l`, `chmod u+r`)"
+            ))
+        }
         ReadFailure::Io(e) => Error::io(path, e),
     })?;
     let text = String::from_utf8(bytes).map_err(|e| {

@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use clap::error::ErrorKind;
 mod cmd;
 
 use cmd::{Cli, run, say};
@@ -194,6 +195,28 @@ fn stopped() -> Option<libc::c_int> {
     }
 }
 
+/// clap's report of bad usage as one line: its message, with what it lists below it (the
+/// arguments missing) and its tip, then where to read more; the usage line is left out.
+fn one_line_usage_error(rendered: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for line in rendered.lines().map(str::trim) {
+        if line.starts_with("Usage:") || line.starts_with("For more information") {
+            break;
+        }
+        if !line.is_empty() {
+            parts.push(line);
+        }
+    }
+    let mut text = String::new();
+    for part in parts {
+        if !text.is_empty() {
+            text.push_str(if part.starts_with("tip:") { "; " } else { " " });
+        }
+        text.push_str(part);
+    }
+    format!("{text} (see --help)")
+}
+
 /// The most warnings printed one by one.
 const MAX_WARNINGS_SHOWN: usize = 10;
 
@@ -212,6 +235,19 @@ fn main() -> ExitCode {
     raise_open_files_limit();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
+        Err(e)
+            if e.use_stderr()
+                && e.kind() != ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
+        {
+            // Bad usage: one line, as every error of ours (clap's own spreads it over a
+            // tip, the usage and a pointer to --help; helper-88).
+            let line = one_line_usage_error(&e.render().to_string());
+            say(format_args!(
+                "{}",
+                stakeshift::error::escape_controls(&line)
+            ));
+            return ExitCode::from(2);
+        }
         Err(e) => {
             let printed = e.print();
             // clap: 0 for --help and --version, 2 for bad usage. Help that could not be
@@ -220,6 +256,7 @@ fn main() -> ExitCode {
             let code = e.exit_code().clamp(0, 255) as u8;
             return match printed {
                 Err(err) if code == 0 && err.kind() != std::io::ErrorKind::BrokenPipe => {
+                    say(format_args!("error: <stdout>: {err}"));
                     ExitCode::from(1)
                 }
                 _ => ExitCode::from(code),

@@ -965,3 +965,110 @@ fn regression_an_unwritable_stderr_does_not_change_the_exit_code() {
     );
     assert!(String::from_utf8_lossy(&man.stderr).starts_with("wrote stakeshift.1"));
 }
+
+/// helper-88: bad usage was clap's report over several lines (the message, a blank, a tip,
+/// the usage, "For more information"), against the rule that an error is one line on
+/// stderr. It is one line now, with what clap lists below its message and its tip.
+#[test]
+fn regression_bad_usage_is_one_line_on_stderr() {
+    for (args, wanted) in [
+        (
+            &["compare", "--bogus"][..],
+            "error: unexpected argument '--bogus' found; tip: ",
+        ),
+        (
+            &["explain", "-t", "base"][..],
+            "error: the following required arguments were not provided: --year <YEAR> (see --help)",
+        ),
+        (
+            &["compare", "--sett", "x"][..],
+            "error: unexpected argument '--sett' found; tip: a similar argument exists: '--set' (see --help)",
+        ),
+        (
+            &["compare", "--format", "csv", "--format", "json"][..],
+            "error: the argument '--format <FORMAT>' cannot be used multiple times (see --help)",
+        ),
+    ] {
+        let out = stakeshift().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.starts_with(wanted), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty());
+    }
+    // Help asked for, or a bare `stakeshift`, is still the help.
+    let out = stakeshift().output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("Usage: stakeshift <COMMAND>")
+    );
+}
+
+/// helper-88: help that could not be written (`--help > /dev/full`) exited 1 saying
+/// nothing; it says why, as a command's output that cannot be written does.
+#[cfg(target_os = "linux")]
+#[test]
+fn regression_help_into_a_full_disk_says_so() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("stakeshift"))
+        .arg("--help")
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "error: <stdout>: No space left on device (os error 28)\n"
+    );
+}
+
+/// helper-88: a model file that may not be read exited 1 (the system's failure), while a
+/// missing one and an unreadable trajectories_csv exit 2 (a bad model file, SPEC 7). It is
+/// exit 2, saying what would do. Run as an unprivileged user where the tests run as root
+/// (root reads any file), through setpriv.
+#[cfg(target_os = "linux")]
+#[test]
+fn regression_an_unreadable_model_file_is_exit_2() {
+    use std::os::unix::fs::PermissionsExt;
+    let path =
+        std::env::temp_dir().join(format!("stakeshift-unreadable-{}.toml", std::process::id()));
+    std::fs::write(&path, include_str!("../docs/mini.toml")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let mut binary = assert_cmd::cargo::cargo_bin("stakeshift");
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    if root {
+        // A copy the unprivileged user can reach (the build may be under a private home).
+        let copy =
+            std::env::temp_dir().join(format!("stakeshift-unreadable-{}", std::process::id()));
+        std::fs::copy(&binary, &copy).unwrap();
+        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
+        binary = copy;
+    }
+    let mut command = if root {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&binary);
+        c
+    } else {
+        std::process::Command::new(&binary)
+    };
+    let out = command.arg("check").arg(&path).output();
+    std::fs::remove_file(&path).unwrap();
+    if root {
+        std::fs::remove_file(&binary).unwrap();
+    }
+    let out = out.expect("setpriv runs (util-linux)");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("Permission denied") && stderr.contains("must be readable"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
