@@ -162,9 +162,14 @@ impl Num for Decimal {
     }
     fn to_f64_pair(self) -> (f64, f64) {
         let hi = Num::to_f64(self);
-        let lo = Decimal::from_f64_retain(hi)
-            .and_then(|h| self.checked_sub(h))
-            .map_or(0.0, Num::to_f64);
+        let lo = match Decimal::from_f64_retain(hi) {
+            Some(h) => self.checked_sub(h).map_or(0.0, Num::to_f64),
+            // The nearest double to a decimal near the largest can lie just past it: the
+            // difference taken in halves (each exact as a decimal but for the 29th digit).
+            None => Decimal::from_f64_retain(hi / 2.0)
+                .and_then(|h| (self / Decimal::TWO).checked_sub(h))
+                .map_or(0.0, |r| 2.0 * Num::to_f64(r)),
+        };
         (hi, lo)
     }
     fn to_decimal(self) -> Decimal {

@@ -113,3 +113,42 @@ fn regression_decimal_to_f64_is_the_nearest_double() {
     let two_roundings = rust_decimal::prelude::ToPrimitive::to_f64(&d).unwrap();
     assert_eq!(two_roundings, 3.2326225372027806);
 }
+
+/// `to_f64_pair` (the IRR's flows to about 30 digits): hi is the nearest double and
+/// hi + lo is the decimal to within its last place or 1e-27 of it, from the smallest
+/// decimal to the largest; f64's pair is itself and 0.
+#[test]
+fn a_decimal_as_a_pair_of_doubles_holds_about_30_digits() {
+    for text in [
+        "0.0000000000000000000000000001",
+        "0.0000000000000000000000012345",
+        "0.1",
+        "1.0000015",
+        "2.2",
+        "-1.210000000001",
+        "3.1415926535897932384626433833",
+        "123456789.123456789123456789",
+        "-98765432109876543210.12345678",
+        "79228162514264337593543950335",
+        "-79228162514264337593543950335",
+    ] {
+        let d: Decimal = text.parse().unwrap();
+        let (hi, lo) = Num::to_f64_pair(d);
+        assert_eq!(hi, Num::to_f64(d), "{text}");
+        assert!(
+            lo.abs() <= hi.abs() * 1.2e-16,
+            "{text}: lo {lo} beside {hi}"
+        );
+        // What is left after both, in decimals, taken in halves (the nearest double to the
+        // largest decimal lies past it): d/2 less hi/2 and lo/2 back as decimals.
+        let half = |x: f64| Decimal::from_f64_retain(x / 2.0).unwrap();
+        let left = ((d / Decimal::TWO - half(hi) - half(lo)) * Decimal::TWO).abs();
+        // (Two units of the last place: halving a 28th-place digit rounds.)
+        let unit = Decimal::new(2, d.scale());
+        assert!(
+            left <= unit.max(d.abs() * Decimal::new(1, 27)),
+            "{text}: {hi} + {lo} leaves {left}"
+        );
+    }
+    assert_eq!(Num::to_f64_pair(2.2f64), (2.2, 0.0));
+}
