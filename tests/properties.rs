@@ -237,7 +237,24 @@ proptest! {
                 prop_assert_eq!(row.present_value, row.cash_flow * row.discount_factor);
             }
         }
-        prop_assert_eq!(r.npv_advantage, r.equity.measures.npv - r.profit_share.measures.npv);
+        // The advantage is the NPVs' difference summed year by year (so that NPVs too large
+        // to hold its 6th decimal do not lose it: helper-87): exactly that sum, and the
+        // difference of the two NPVs to within their 28-digit rounding.
+        let last_df = r.equity.rows.last().map_or(Decimal::ONE, |row| row.discount_factor);
+        let by_years = r
+            .equity
+            .rows
+            .iter()
+            .zip(r.profit_share.rows.iter())
+            .fold(Decimal::ZERO, |sum, (b, a)| sum + (b.cash_flow - a.cash_flow) * b.discount_factor)
+            + r.equity.measures.terminal_value * last_df;
+        prop_assert_eq!(r.npv_advantage, by_years);
+        let difference = r.equity.measures.npv - r.profit_share.measures.npv;
+        let size = r.equity.measures.npv.abs() + r.profit_share.measures.npv.abs();
+        prop_assert!(
+            (r.npv_advantage - difference).abs() <= size * Decimal::new(1, 24) + Decimal::new(1, 24),
+            "{} against {}", r.npv_advantage, difference
+        );
     }
 
     /// Raising profits never leaves the investor with less from the waterfall, year by year

@@ -678,6 +678,12 @@ pub struct Progress<N> {
     a: Running<N>,
     b: Running<N>,
     holding_end: N,
+    /// In exact decimals, the NPV advantage so far summed year by year, sum (cash flow
+    /// under the stake - cash flow under the profit share) x discount factor: the
+    /// difference of the two NPVs without their size (NPVs of 7.6e25 hold 3 decimals, and
+    /// their difference printed -0.001000 for -0.00125; helper-87). None where a partial
+    /// sum could not be held (the NPVs' difference is then used); 0 and unused in f64.
+    advantage: Option<N>,
     /// The waterfall's cumulative receipts by party.
     received: Vec<N>,
 }
@@ -696,6 +702,7 @@ impl<N: Num> Progress<N> {
             a: Running::new(),
             b: Running::new(),
             holding_end: N::ZERO,
+            advantage: Some(N::ZERO),
             received: vec![N::ZERO; deal.parties],
         }
     }
@@ -724,6 +731,7 @@ impl<N: Num> Progress<N> {
             a,
             b,
             holding_end,
+            advantage,
             received: _,
         } = other;
         self.next = *next;
@@ -736,6 +744,7 @@ impl<N: Num> Progress<N> {
         self.a = *a;
         self.b = *b;
         self.holding_end = *holding_end;
+        self.advantage = *advantage;
     }
 }
 
@@ -874,6 +883,7 @@ fn years<N: Num, R: Recorder<N>>(
         a,
         b,
         holding_end,
+        advantage,
         received,
     } = progress;
     let too_large = |regime: Regime, year: Year| totals_too_large(regime, Some(year));
@@ -976,6 +986,7 @@ fn years<N: Num, R: Recorder<N>>(
         a.add(&mut row, df, R::TOTALS)
             .ok_or_else(|| too_large(Regime::ProfitShare, year))?;
         recorder.row(Regime::ProfitShare, &row);
+        let cash_flow_a = row.cash_flow;
 
         // Regime B.
         let held = i >= deal.equity_from;
@@ -1030,6 +1041,11 @@ fn years<N: Num, R: Recorder<N>>(
             .ok_or_else(|| too_large(Regime::Equity, year))?;
         recorder.row(Regime::Equity, &row);
         *holding_end = holding_value;
+        if N::EXACT {
+            *advantage = advantage.and_then(|sum| {
+                sum.checked_add(row.cash_flow.checked_sub(cash_flow_a)?.checked_mul(df)?)
+            });
+        }
     }
 
     if let Receipts::Kept = receipts {
@@ -1062,10 +1078,19 @@ fn finish<N: Num>(
         .b
         .totals(terminal, last_df, all)
         .ok_or_else(|| too_large(Regime::Equity))?;
-    let npv_advantage = equity
-        .npv
-        .checked_sub(profit_share.npv)
-        .ok_or_else(|| path_error(None, "", "the NPV advantage is too large to hold"))?;
+    // In exact decimals, summed year by year (see `Progress::advantage`), where it could be
+    // held; else the NPVs' difference.
+    let by_years = progress
+        .advantage
+        .filter(|_| N::EXACT)
+        .and_then(|sum| sum.checked_add(terminal.checked_mul(last_df)?));
+    let npv_advantage = match by_years {
+        Some(advantage) => advantage,
+        None => equity
+            .npv
+            .checked_sub(profit_share.npv)
+            .ok_or_else(|| path_error(None, "", "the NPV advantage is too large to hold"))?,
+    };
     let winner = Winner::of(npv_advantage);
     Ok(Outcome {
         profit_share,
@@ -1181,7 +1206,7 @@ pub fn run_trajectory(
                 "the equity stake's totals are too large to hold",
             ))
         })?;
-    let breakeven_scale = breakeven_scale(&deal, &path, &equity, profit_share.measures.npv);
+    let breakeven_scale = breakeven_scale(&deal, &path, &equity, &profit_share);
     Ok(TrajectoryResult {
         name: trajectory.name.clone(),
         description: trajectory.description.clone(),
@@ -1300,9 +1325,9 @@ fn breakeven_scale(
     deal: &Deal,
     path: &Path,
     equity: &RegimeResult,
-    npv_profit_share: Decimal,
+    profit_share: &RegimeResult,
 ) -> Option<Decimal> {
-    scale_root(deal, path, equity, npv_profit_share, Decimal::ZERO, None)
+    scale_root(deal, path, equity, profit_share, Decimal::ZERO, None)
 }
 
 /// The factor k on every valuation of trajectory `index` at which NPV(equity) -
@@ -1324,7 +1349,7 @@ pub fn valuation_scale_root(
         &deal,
         &path,
         &result.equity,
-        result.profit_share.measures.npv,
+        &result.profit_share,
         target,
         Some(search),
     ))
@@ -1358,43 +1383,46 @@ fn scale_root(
     deal: &Deal,
     path: &Path,
     equity: &RegimeResult,
-    npv_profit_share: Decimal,
+    profit_share: &RegimeResult,
     target: Decimal,
     search: Option<&Search>,
 ) -> Option<Decimal> {
     let discount = &deal.discount;
     let from = deal.equity_from;
-    // sum over years of (cash flow - dividend) * DF: contributions, distributions before
-    // from_year and revenue share, none of which move with k.
+    // sum over years of (cash flow - dividend - the profit share's cash flow) * DF: the
+    // stake's contributions, distributions before from_year and revenue share, none of
+    // which move with k, less the profit share's flows, year by year as the advantage is
+    // summed (`Progress::advantage`: NPVs of 7.6e25 hold 3 decimals, their difference
+    // less); with the size of the terms for what is rounding in it.
     let mut fixed = Decimal::ZERO;
-    for (row, df) in equity.rows.iter().zip(discount) {
-        fixed = fixed.checked_add((row.cash_flow - row.dividend).checked_mul(*df)?)?;
+    let mut fixed_size = Decimal::ZERO;
+    for ((row, row_a), df) in equity.rows.iter().zip(&profit_share.rows).zip(discount) {
+        let own = row.cash_flow - row.dividend;
+        fixed = fixed.checked_add(own.checked_sub(row_a.cash_flow)?.checked_mul(*df)?)?;
+        fixed_size = fixed_size
+            .saturating_add(own.abs().saturating_mul(*df))
+            .saturating_add(row_a.cash_flow.abs().saturating_mul(*df));
     }
     let last = path.valuation.len() - 1;
     let mut f = |k: Decimal| -> Option<Decimal> {
         let stakes = stake_path(deal, &path.valuation, k).ok()?;
-        let mut npv = fixed;
+        // The advantage at k, from the fixed part, the dividends and the terminal value.
+        let mut advantage = fixed;
         // The size of the terms, for what is rounding noise in their difference (saturating:
         // terms that cancel can sum, in size, to more than a decimal holds).
-        let mut size = fixed
-            .abs()
-            .saturating_add(npv_profit_share.abs())
-            .saturating_add(target.abs());
+        let mut size = fixed_size.saturating_add(target.abs());
         if !deal.dividend_payout.is_zero() {
             for (i, row) in equity.rows.iter().enumerate().skip(from) {
                 let dividend = dividend_of(deal, row.distributable, stakes[i])?;
                 let present = dividend.checked_mul(discount[i])?;
-                npv = npv.checked_add(present)?;
+                advantage = advantage.checked_add(present)?;
                 size = size.saturating_add(present.abs());
             }
         }
         let holding = stake_value(stakes[last], path.valuation[last].checked_mul(k)?)?;
         let terminal = terminal_value(deal, holding).checked_mul(discount[last])?;
         size = size.saturating_add(terminal.abs());
-        let difference = npv
-            .checked_add(terminal)?
-            .checked_sub(npv_profit_share)?
-            .checked_sub(target)?;
+        let difference = advantage.checked_add(terminal)?.checked_sub(target)?;
         measures::resolved(difference, size, k == Decimal::ONE)
     };
     // The domain: k above which every default pre-money value is positive.
