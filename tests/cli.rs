@@ -1063,7 +1063,15 @@ fn regression_an_unreadable_model_file_is_exit_2() {
     if root {
         std::fs::remove_file(&binary).unwrap();
     }
-    let out = out.expect("setpriv runs (util-linux)");
+    // Without util-linux's setpriv, or where the unprivileged user cannot run the copy,
+    // there is no unprivileged run to make: said, not failed.
+    let out = match out {
+        Ok(out) if !(root && matches!(out.status.code(), Some(126 | 127))) => out,
+        other => {
+            eprintln!("skipped: no unprivileged run could be made ({other:?})");
+            return;
+        }
+    };
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(

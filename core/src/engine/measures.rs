@@ -134,6 +134,7 @@ pub fn irr<N: Num>(flows: &[N]) -> Option<f64> {
         } else {
             8.0 * c.len() as f64 * f64::EPSILON
         },
+        exact: N::EXACT,
     };
     let f0 = npv_precise(&pairs, 0.0);
     let s0 = npv_precise(&slope_pairs, 0.0);
@@ -169,6 +170,8 @@ struct Sums<'a> {
     /// How closely the flows are known, relative to the size of NPV's terms: a turn of NPV
     /// nearer zero than that touches it.
     known_to: f64,
+    /// Whether the flows are decimals, each also known only to its 28th decimal place.
+    exact: bool,
 }
 
 impl Sums<'_> {
@@ -296,10 +299,10 @@ impl Scan {
 
 /// The root nearest `a` in a step from `a` (NPV `fa`, slope `slope_a`) to `b` (NPV `fb`,
 /// slope `slope_b`) in which NPV's slope changes sign. The turn is where it does (solved
-/// for, as a root is). NPV past zero there (by more than the sum's rounding) puts a root
-/// between `a` and the turn; touching zero, or short of it by no more than 1e-12 of the
-/// size of its terms, the turn is a root (a double one); else a root lies between the turn
-/// and `b` where NPV changes sign there.
+/// for, as a root is). NPV past zero there, by more than the flows are known to (see
+/// `touch` below), puts a root between `a` and the turn; within that of zero, the turn is
+/// a root (a double one); else a root lies between the turn and `b` where NPV changes
+/// sign there.
 fn root_in_turning_step(
     sums: &Sums,
     (a, fa, slope_a): (f64, f64, f64),
@@ -310,10 +313,18 @@ fn root_in_turning_step(
     let f_turn = npv_precise(c, turn);
     let size = terms_size(sums.c, turn);
     // NPV at the turn as near zero as the flows are known touches zero: for decimal flows
-    // within 1e-24 of its terms (28 digits, and what their own rounding left), far closer
-    // than the 1e-12 this was until helper-86 (-1, 2.2, -1.210000000001 "touched" at 10%,
-    // where no rate solves them; two roots 1e-7 apart gave the turn between them).
-    let touch = sums.known_to * size;
+    // within 1e-24 of its terms (28 significant digits, and what their own rounding left)
+    // and 1e-27 of each flow's place in the sum (a decimal is held to its 28th decimal
+    // place, an absolute 1e-28: flows of 9.3e-6 x (-1, 2.2, -1.21) lost their double root
+    // at 10% without it; helper-89); far closer than the 1e-12 this was until helper-86
+    // (-1, 2.2, -1.210000000001 "touched" at 10%, where no rate solves them; two roots
+    // 1e-7 apart gave the turn between them).
+    let places = if sums.exact {
+        terms_size(&vec![1e-27; sums.c.len()], turn)
+    } else {
+        0.0
+    };
+    let touch = sums.known_to * size + places;
     if f_turn.signum() != fa.signum() && f_turn.abs() > touch {
         Some(root_between(c, (a, fa), (turn, f_turn)))
     } else if f_turn.abs() <= touch {
@@ -528,10 +539,25 @@ pub fn root_nearest(
         Side::new(false, start, f_start, search),
     ];
     let mut roots: [Option<Decimal>; 2] = [None, None];
+    let mut start_dip_runs = DIP_RUNS;
     while roots == [None, None] && sides.iter().any(|s| s.open) {
         // Up first: of two roots as near, the upper wins.
         for (side, root) in sides.iter_mut().zip(&mut roots) {
             *root = side.walk(search, f);
+        }
+        // The start itself nearer zero than the first points either side: a dip there is
+        // looked into once (helper-89: roots 1.01 and 1.02 of the break-even scale, the
+        // advantage at 1 of one sign with both, were given none).
+        if roots == [None, None]
+            && start_dip_runs == DIP_RUNS
+            && let (Some(up), Some(down)) = (sides[0].first, sides[1].first)
+            && dips(down.1, f_start, up.1)
+        {
+            let three = [down, (start, f_start), up];
+            if let Some(root) = look_into_dip(search, f, start, three, &mut start_dip_runs) {
+                roots[usize::from(root < start)] = Some(root);
+            }
+            start_dip_runs = 0;
         }
     }
     // Of two roots as near (to the precision they are solved to, 1e-15 of them, with room),
@@ -609,10 +635,99 @@ const SUBSTEPS: u32 = 4;
 /// step is looked at at its end only, as the search costs an objective's run per point.
 const FINE_STEPS: u32 = 10;
 
-/// The most runs of the objective spent looking into one dip of |f| between points of one
-/// sign ([`Side::look_into_dip`]): golden-section search narrows the dip by 0.618 a run, to a
-/// millionth of it in 30.
-const DIP_POINTS: u32 = 30;
+/// The most runs of the objective a side of the walk spends looking into dips of |f|
+/// between points of one sign ([`look_into_dip`]), and the start's dip as much again:
+/// golden-section search narrows a dip by 0.618 a run, to a millionth of it in 30, and a
+/// wavy objective dips at every step (a review counted 471 runs for 111 without a bound).
+const DIP_RUNS: u32 = 60;
+
+/// Looks for where f turns between `low` and `high`, with `mid` between them nearer zero
+/// than either (all three of one sign, `low < mid < high`), by golden-section search on
+/// |f|; where f crosses zero there, gives the crossing nearest `start`, solved (between the
+/// crossing point and the point of f's first sign next to it towards `start`). Spends at
+/// most `budget`'s runs of f, taking them from it; None where f keeps its sign, is not
+/// defined, or the budget runs out.
+fn look_into_dip(
+    search: &Search,
+    f: &mut dyn FnMut(Decimal) -> Option<Decimal>,
+    start: Decimal,
+    [mut low, mut mid, mut high]: [(Decimal, Decimal); 3],
+    budget: &mut u32,
+) -> Option<Decimal> {
+    let negative = mid.1.is_sign_negative();
+    let ratio = Decimal::new(381_966_011_250_105, 15); // (3 - sqrt 5) / 2
+    while *budget > 0 {
+        // Probe the larger of the two parts, at the golden ratio from `mid`.
+        let (up, down) = (high.0.checked_sub(mid.0)?, mid.0.checked_sub(low.0)?);
+        let (probe, above) = if up > down {
+            (mid.0.checked_add(up.checked_mul(ratio)?)?, true)
+        } else {
+            (mid.0.checked_sub(down.checked_mul(ratio)?)?, false)
+        };
+        if probe == mid.0 || probe == low.0 || probe == high.0 {
+            return None;
+        }
+        *budget -= 1;
+        let fp = f(probe)?;
+        if fp.is_zero() {
+            return Some(probe);
+        }
+        if fp.is_sign_negative() != negative {
+            // Crossed: the root nearest `start` lies between `probe` and the point of the
+            // first sign next to it on `start`'s side (f keeps one sign from `start` to
+            // there: the walk found no crossing before it).
+            let towards_start = |x: Decimal| {
+                if start <= probe {
+                    x >= start.min(probe) && x < probe
+                } else {
+                    x > probe && x <= start
+                }
+            };
+            let side = [low, mid, high]
+                .into_iter()
+                .filter(|p| towards_start(p.0))
+                .min_by_key(|p| (p.0 - probe).abs())
+                .or_else(|| {
+                    [low, mid, high]
+                        .into_iter()
+                        .min_by_key(|p| (p.0 - probe).abs())
+                })?;
+            let (a, b) = if side.0 < probe {
+                (side, (probe, fp))
+            } else {
+                ((probe, fp), side)
+            };
+            let absolute = search.absolute_tolerance();
+            return Some(solve_bracket(f, a, b, Decimal::new(1, 15), absolute));
+        }
+        // Keep the three points around the smallest |f|.
+        if fp.abs() < mid.1.abs() {
+            if above {
+                low = mid;
+            } else {
+                high = mid;
+            }
+            mid = (probe, fp);
+        } else if above {
+            high = (probe, fp);
+        } else {
+            low = (probe, fp);
+        }
+        let width = high.0.checked_sub(low.0)?;
+        if width <= mid.0.abs() * Decimal::new(1, 12) + search.absolute_tolerance() {
+            return None;
+        }
+    }
+    None
+}
+
+/// Whether `mid` is nearer zero than `a` and `b`, by half at least (all of one sign): a
+/// dip worth looking into.
+fn dips(a: Decimal, mid: Decimal, b: Decimal) -> bool {
+    mid.abs()
+        .checked_mul(Decimal::TWO)
+        .is_some_and(|twice| twice < a.abs() && twice < b.abs())
+}
 
 /// One side of [`root_nearest`]'s walk outward from the start.
 struct Side {
@@ -632,6 +747,10 @@ struct Side {
     steps_taken: u32,
     /// The point before `x` on this side, of the same sign (None at the start).
     before: Option<(Decimal, Decimal)>,
+    /// The first point after the start, and f there (for a dip at the start itself).
+    first: Option<(Decimal, Decimal)>,
+    /// The runs of f this side may still spend looking into dips.
+    dip_runs: u32,
 }
 
 impl Side {
@@ -645,6 +764,8 @@ impl Side {
             undefined_at: None,
             steps_taken: 0,
             before: None,
+            first: None,
+            dip_runs: DIP_RUNS,
         }
     }
 
@@ -732,80 +853,24 @@ impl Side {
         // f came nearer zero at the last point than on either side of it, by half at least:
         // it may cross zero and back between points of one sign (helper-86: -63 + 10k +
         // 99.2/k, below zero only between 3.1 and 3.2, was missed between 3 and 3.5).
-        let twice = self.fx.abs().checked_mul(Decimal::TWO);
-        if let (Some(before), Some(twice)) = (self.before, twice)
-            && twice < before.1.abs()
-            && twice < fx.abs()
-            && let Some(root) = self.look_into_dip(search, f, before, (point, fx))
+        if let Some(before) = self.before
+            && dips(before.1, self.fx, fx)
         {
-            return Some(root);
+            let (low, high) = if before.0 < point {
+                (before, (point, fx))
+            } else {
+                ((point, fx), before)
+            };
+            let three = [low, (self.x, self.fx), high];
+            if let Some(root) = look_into_dip(search, f, search.start, three, &mut self.dip_runs) {
+                return Some(root);
+            }
+        }
+        if self.before.is_none() {
+            self.first = Some((point, fx));
         }
         self.before = Some((self.x, self.fx));
         (self.x, self.fx) = (point, fx);
-        None
-    }
-
-    /// Looks for where f turns between `before` and `after` (the points either side of the
-    /// last point, all of one sign) by golden-section search on |f|, and, where f crosses
-    /// zero there, gives the crossing nearer the start, solved. At most [`DIP_POINTS`] runs
-    /// of f; None where f keeps its sign (or is not defined).
-    fn look_into_dip(
-        &self,
-        search: &Search,
-        f: &mut dyn FnMut(Decimal) -> Option<Decimal>,
-        before: (Decimal, Decimal),
-        after: (Decimal, Decimal),
-    ) -> Option<Decimal> {
-        let negative = self.fx.is_sign_negative();
-        // In outward order: `before` is the inner end, `after` the outer.
-        let (mut inner, mut outer) = (before, after);
-        let (mut mid, mut f_mid) = (self.x, self.fx);
-        let ratio = Decimal::new(381_966_011_250_105, 15); // (3 - sqrt 5) / 2
-        for _ in 0..DIP_POINTS {
-            // Probe the larger of the two parts, at the golden ratio from `mid`.
-            let (to_outer, to_inner) = (outer.0.checked_sub(mid)?, mid.checked_sub(inner.0)?);
-            let (probe, probe_is_outer) = if to_outer.abs() > to_inner.abs() {
-                (mid.checked_add(to_outer.checked_mul(ratio)?)?, true)
-            } else {
-                (mid.checked_sub(to_inner.checked_mul(ratio)?)?, false)
-            };
-            if probe == mid || probe == inner.0 || probe == outer.0 {
-                return None;
-            }
-            let fp = f(probe)?;
-            if fp.is_zero() {
-                return Some(probe);
-            }
-            if fp.is_sign_negative() != negative {
-                // Crossed: the nearer root lies between the last point of f's first sign
-                // inward of `probe` and `probe`.
-                let start_side = if probe_is_outer { (mid, f_mid) } else { inner };
-                let (low, high) = if self.upward {
-                    (start_side, (probe, fp))
-                } else {
-                    ((probe, fp), start_side)
-                };
-                let absolute = search.absolute_tolerance();
-                return Some(solve_bracket(f, low, high, Decimal::new(1, 15), absolute));
-            }
-            // Keep the three points around the smallest |f|.
-            if fp.abs() < f_mid.abs() {
-                if probe_is_outer {
-                    inner = (mid, f_mid);
-                } else {
-                    outer = (mid, f_mid);
-                }
-                (mid, f_mid) = (probe, fp);
-            } else if probe_is_outer {
-                outer = (probe, fp);
-            } else {
-                inner = (probe, fp);
-            }
-            let width = outer.0.checked_sub(inner.0)?.abs();
-            if width <= mid.abs() * Decimal::new(1, 12) + search.absolute_tolerance() {
-                return None;
-            }
-        }
         None
     }
 

@@ -100,8 +100,9 @@ pub trait Num:
     /// The value as an `f64` (for statistics such as the IRR, and for charts).
     fn to_f64(self) -> f64;
     /// The value as two doubles, `hi + lo`: `hi` the nearest double, `lo` what is left of
-    /// the value beside it (to 28 digits): about 30 significant digits, for the IRR's
-    /// search where f64 alone cannot tell two close roots from none. `f64`: the value, 0.
+    /// the value beside `hi` held as a decimal (to its 28th decimal place): the value to
+    /// about 30 significant digits, or to 1e-28 where it is small, for the IRR's search
+    /// where f64 alone cannot tell two close roots from none. `f64`: the value, 0.
     fn to_f64_pair(self) -> (f64, f64);
     /// The value as a `Decimal` (an `f64` to its shortest round-tripping digits; 0 where it
     /// is out of range or not finite).

@@ -1262,28 +1262,35 @@ fn regime_result(
 }
 
 /// A year's flow for the IRR: its cash flow plus `terminal` (the terminal value, in the
-/// last year), taken as 0 where it is below 1e-24 of the amounts it nets. Amounts that
-/// cancel exactly can leave such dust after 28-digit rounding (a stake of 3/7 held at a
-/// valuation of 7 is worth 3 less 1e-27, against a participation of 3), and a root of dust
-/// is no rate: -1, then a flow of 1e-27, "solve" at r = -1 + 1e-27, and over a 500-year
-/// horizon at -12% (helper-86: IRRs of -1.00000000 and -0.99999983 printed where the exact
-/// flows have none). The noise of 28-digit arithmetic is about 1e-27 of the amounts, so a
-/// real flow is never so small beside the amounts it nets.
+/// last year), taken as 0 where it is no more than what 28-digit rounding can leave of
+/// amounts that cancel exactly: 1e-24 of the amounts it nets, and 1e-27 of the year's
+/// valuation and distributable profit (a stake is held to its 28th decimal place, an
+/// absolute 1e-28, and multiplied by them: a stake of 2/300000 at a valuation of 300000
+/// left 1e-23 beside its 2; helper-89). A stake of 3/7 held at a valuation of 7 is worth
+/// 3 less 1e-27, against a participation of 3, and a root of such dust is no rate: -1,
+/// then a flow of 1e-27, "solve" at r = -1 + 1e-27, and over a 500-year horizon at -12%
+/// (helper-86: IRRs of -1.00000000 and -0.99999983 printed where the exact flows have
+/// none).
 fn irr_flow(row: &YearRow, terminal: Decimal) -> Option<Decimal> {
     let flow = row.cash_flow.checked_add(terminal)?;
-    let netted = [
+    let sum_of = |amounts: &[Decimal]| {
+        amounts
+            .iter()
+            .try_fold(Decimal::ZERO, |sum, a| sum.checked_add(a.abs()))
+    };
+    let netted = sum_of(&[
         row.contribution,
         row.distribution,
         row.revenue_share,
         row.dividend,
         row.cloud_income,
         terminal,
-    ]
-    .iter()
-    .try_fold(Decimal::ZERO, |sum, a| sum.checked_add(a.abs()))?;
-    let dust = Decimal::from_i128_with_scale(1, 24);
-    // |flow| < 1e-24 x netted, without a product that could overflow.
-    Some(if flow.abs() < netted * dust {
+    ])?;
+    let held_against = sum_of(&[row.valuation, row.distributable])?;
+    // Without a product that could overflow: both factors are below 1.
+    let dust = (netted * Decimal::from_i128_with_scale(1, 24))
+        .checked_add(held_against * Decimal::from_i128_with_scale(1, 27))?;
+    Some(if flow.abs() <= dust {
         Decimal::ZERO
     } else {
         flow

@@ -1,4 +1,5 @@
 use rust_decimal::Decimal;
+use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use stakeshift_core::engine::measures::*;
 
 fn d(s: &str) -> Decimal {
@@ -98,6 +99,24 @@ fn regression_irr_of_decimal_flows_tells_a_near_touch_and_two_close_roots_from_a
     // Flows that sum to exactly 0 have the root r = 0, though their doubles do not sum
     // to 0 (0.1 + 0.2 - 0.3 in f64 is 5.6e-17).
     assert_eq!(irr(&flows(&["0.1", "0.2", "-0.3"])), Some(0.0));
+}
+
+/// helper-89: the touch was relative to the terms alone, and a decimal is held to an
+/// absolute 1e-28, so flows a x (-1, 2.2, -1.21) with a below about 1e-4 lost their
+/// double root at 10% (128 of 200 scales from 1 to 1e-24). Worked by hand: the flows
+/// are a x -(1 - 1.1x)^2, zero only at x = 1/1.1 whatever a.
+#[test]
+fn regression_irr_finds_a_double_root_of_flows_at_any_scale() {
+    for exponent in 0..=22u32 {
+        for mantissa in ["1", "9.3", "3.7", "5"] {
+            let a: Decimal = mantissa.parse::<Decimal>().unwrap()
+                / Decimal::from(10u64.pow(exponent.min(19)))
+                / Decimal::from(10u64.pow(exponent.saturating_sub(19)));
+            let flows = [-a, a * d("2.2"), -(a * d("1.21"))];
+            let r = irr(&flows);
+            assert!(r.is_some_and(|r| (r - 0.1).abs() < 1e-9), "a = {a}: {r:?}");
+        }
+    }
 }
 
 #[test]
@@ -393,4 +412,28 @@ fn regression_of_two_roots_as_near_the_upper_is_taken() {
         .unwrap();
         assert!(close(k, &nearer.to_string()), "{nearer} and {b}: {k}");
     }
+}
+
+/// helper-89: looking into dips had no bound, and a wavy objective dips at nearly every
+/// step of the walk (1.01 + sin(40k), never 0: 471 runs where the walk alone takes 111).
+/// Each side spends at most 60 runs on dips and the start's dip 60 more. And a dip at the
+/// start itself is looked into: roots 1.01 and 1.02 of 10k + 10.302/k - 20.3 (worked by
+/// hand: 10k^2 - 20.3k + 10.302 = 0, k = (20.3 +- 0.1)/20), the start of one sign with
+/// both and nearer zero than the walk's first points, were found by neither side.
+#[test]
+fn regression_dips_are_looked_into_at_the_start_and_within_a_budget() {
+    let scale = Search::scale(Decimal::ZERO);
+    let mut runs = 0u32;
+    let wavy = root_nearest(&scale, &mut |k| {
+        runs += 1;
+        let x = k.to_f64().unwrap();
+        Decimal::from_f64(1.01 + (40.0 * x).sin())
+    });
+    assert_eq!(wavy, None);
+    assert!(runs <= 111 + 3 * 60, "{runs} runs");
+    let k = root_nearest(&scale, &mut |k| {
+        Some(d("10") * k + d("10.302") / k - d("20.3"))
+    })
+    .unwrap();
+    assert!((k - d("1.01")).abs() < d("0.000000001"), "{k}");
 }
