@@ -209,13 +209,11 @@ fn solve_one(
     let mut f = |v: Decimal| -> Option<Decimal> {
         let mut m = model.clone();
         knob.set(&mut m, v)?;
-        let out = run(&m, &[t]).ok()?;
-        // Saturating: two NPVs near a decimal's largest can sum, in size, past it.
-        let size = out[0]
-            .npv_equity
-            .abs()
-            .saturating_add(out[0].npv_profit_share.abs())
-            .saturating_add(spec.target.abs());
+        let out = crate::compare::outcomes(&m, &[t]).ok()?;
+        // The size of what the advantage was summed from (the years the deals differ in,
+        // not the NPVs: NPVs of 7.6e25 made every advantage under 0.76 "unresolved";
+        // helper-90). Saturating: sizes near a decimal's largest can sum past it.
+        let size = out[0].advantage_size.saturating_add(spec.target.abs());
         let difference = out[0].npv_advantage.checked_sub(spec.target)?;
         measures::resolved(difference, size, v == search.start)
     };

@@ -307,6 +307,10 @@ pub struct Outcome<N> {
     pub equity: Totals<N>,
     /// NPV(equity) - NPV(profit share).
     pub npv_advantage: N,
+    /// The size of what `npv_advantage` was summed from, for what in it is rounding (see
+    /// [`measures::resolved`]): in exact decimals the magnitudes of the years in which the
+    /// two deals' flows differ and of the terminal value, discounted; else the two NPVs'.
+    pub advantage_size: N,
     pub winner: Winner,
     /// Rounds that did not happen (only under [`RoundPolicy::Skip`]).
     pub skipped_rounds: u32,
@@ -680,10 +684,15 @@ pub struct Progress<N> {
     holding_end: N,
     /// In exact decimals, the NPV advantage so far summed year by year, sum (cash flow
     /// under the stake - cash flow under the profit share) x discount factor: the
-    /// difference of the two NPVs without their size (NPVs of 7.6e25 hold 3 decimals, and
+    /// difference of the two NPVs without their size (NPVs of 7.6e25 hold 2 decimals, and
     /// their difference printed -0.001000 for -0.00125; helper-87). None where a partial
     /// sum could not be held (the NPVs' difference is then used); 0 and unused in f64.
     advantage: Option<N>,
+    /// The size of what `advantage` sums: sum over years in which the two deals' cash
+    /// flows differ of (|one| + |the other|) x discount factor (years they share, such as
+    /// those before from_year, cancel exactly and carry no rounding into it). None where it
+    /// could not be held (the NPVs' sizes are then used).
+    advantage_size: Option<N>,
     /// The waterfall's cumulative receipts by party.
     received: Vec<N>,
 }
@@ -703,6 +712,7 @@ impl<N: Num> Progress<N> {
             b: Running::new(),
             holding_end: N::ZERO,
             advantage: Some(N::ZERO),
+            advantage_size: Some(N::ZERO),
             received: vec![N::ZERO; deal.parties],
         }
     }
@@ -732,6 +742,7 @@ impl<N: Num> Progress<N> {
             b,
             holding_end,
             advantage,
+            advantage_size,
             received: _,
         } = other;
         self.next = *next;
@@ -745,6 +756,7 @@ impl<N: Num> Progress<N> {
         self.b = *b;
         self.holding_end = *holding_end;
         self.advantage = *advantage;
+        self.advantage_size = *advantage_size;
     }
 }
 
@@ -884,6 +896,7 @@ fn years<N: Num, R: Recorder<N>>(
         b,
         holding_end,
         advantage,
+        advantage_size,
         received,
     } = progress;
     let too_large = |regime: Regime, year: Year| totals_too_large(regime, Some(year));
@@ -1041,9 +1054,14 @@ fn years<N: Num, R: Recorder<N>>(
             .ok_or_else(|| too_large(Regime::Equity, year))?;
         recorder.row(Regime::Equity, &row);
         *holding_end = holding_value;
-        if N::EXACT {
+        if N::EXACT && row.cash_flow != cash_flow_a {
             *advantage = advantage.and_then(|sum| {
                 sum.checked_add(row.cash_flow.checked_sub(cash_flow_a)?.checked_mul(df)?)
+            });
+            let magnitude = |v: N| if v < N::ZERO { -v } else { v };
+            *advantage_size = advantage_size.and_then(|sum| {
+                let year = magnitude(row.cash_flow).checked_add(magnitude(cash_flow_a))?;
+                sum.checked_add(year.checked_mul(df)?)
             });
         }
     }
@@ -1080,22 +1098,35 @@ fn finish<N: Num>(
         .ok_or_else(|| too_large(Regime::Equity))?;
     // In exact decimals, summed year by year (see `Progress::advantage`), where it could be
     // held; else the NPVs' difference.
+    let terminal_present = terminal.checked_mul(last_df);
     let by_years = progress
         .advantage
         .filter(|_| N::EXACT)
-        .and_then(|sum| sum.checked_add(terminal.checked_mul(last_df)?));
-    let npv_advantage = match by_years {
-        Some(advantage) => advantage,
-        None => equity
-            .npv
-            .checked_sub(profit_share.npv)
-            .ok_or_else(|| path_error(None, "", "the NPV advantage is too large to hold"))?,
+        .and_then(|sum| sum.checked_add(terminal_present?));
+    let magnitude = |v: N| if v < N::ZERO { -v } else { v };
+    let by_years_size = progress
+        .advantage_size
+        .zip(terminal_present)
+        .and_then(|(sum, present)| sum.checked_add(magnitude(present)));
+    let (npv_advantage, advantage_size) = match (by_years, by_years_size) {
+        (Some(advantage), Some(size)) => (advantage, size),
+        _ => (
+            equity
+                .npv
+                .checked_sub(profit_share.npv)
+                .ok_or_else(|| path_error(None, "", "the NPV advantage is too large to hold"))?,
+            // (Saturating, as a decimal's largest where the sum cannot be held.)
+            magnitude(equity.npv)
+                .checked_add(magnitude(profit_share.npv))
+                .unwrap_or_else(|| magnitude(equity.npv).max_of(magnitude(profit_share.npv))),
+        ),
     };
     let winner = Winner::of(npv_advantage);
     Ok(Outcome {
         profit_share,
         equity,
         npv_advantage,
+        advantage_size,
         winner,
         skipped_rounds: progress.skipped_rounds,
     })
@@ -1286,7 +1317,20 @@ fn irr_flow(row: &YearRow, terminal: Decimal) -> Option<Decimal> {
         row.cloud_income,
         terminal,
     ])?;
-    let held_against = sum_of(&[row.valuation, row.distributable])?;
+    // The stake's rounding reaches a flow through the terminal value (the valuation) and a
+    // dividend (the distributable profit) only (helper-90: counted in every row, a flow of
+    // 1e-9 beside a valuation of 1e18 was taken as dust).
+    let valuation = if terminal.is_zero() {
+        Decimal::ZERO
+    } else {
+        row.valuation
+    };
+    let distributable = if row.dividend.is_zero() {
+        Decimal::ZERO
+    } else {
+        row.distributable
+    };
+    let held_against = sum_of(&[valuation, distributable])?;
     // Without a product that could overflow: both factors are below 1.
     let dust = (netted * Decimal::from_i128_with_scale(1, 24))
         .checked_add(held_against * Decimal::from_i128_with_scale(1, 27))?;
@@ -1399,12 +1443,18 @@ fn scale_root(
     // sum over years of (cash flow - dividend - the profit share's cash flow) * DF: the
     // stake's contributions, distributions before from_year and revenue share, none of
     // which move with k, less the profit share's flows, year by year as the advantage is
-    // summed (`Progress::advantage`: NPVs of 7.6e25 hold 3 decimals, their difference
+    // summed (`Progress::advantage`: NPVs of 7.6e25 hold 2 decimals, their difference
     // less); with the size of the terms for what is rounding in it.
     let mut fixed = Decimal::ZERO;
     let mut fixed_size = Decimal::ZERO;
     for ((row, row_a), df) in equity.rows.iter().zip(&profit_share.rows).zip(discount) {
         let own = row.cash_flow - row.dividend;
+        if own == row_a.cash_flow {
+            // The same flow under both deals (before from_year, a contribution alone):
+            // nothing to sum, and no rounding (its size made real roots "unresolved";
+            // helper-90).
+            continue;
+        }
         fixed = fixed.checked_add(own.checked_sub(row_a.cash_flow)?.checked_mul(*df)?)?;
         fixed_size = fixed_size
             .saturating_add(own.abs().saturating_mul(*df))

@@ -436,4 +436,15 @@ fn regression_dips_are_looked_into_at_the_start_and_within_a_budget() {
     })
     .unwrap();
     assert!((k - d("1.01")).abs() < d("0.000000001"), "{k}");
+    // helper-90: the start's dip was looked into only where the first step found nothing,
+    // so with a third root further out (1.6, or 0.6) that one was given. Worked by hand:
+    // (k - 1.01)(k - 1.02)(k - r) is of one sign at 0.875, 1 and 1.25 and crosses zero
+    // first at 1.01.
+    for far in ["1.6", "0.6"] {
+        let k = root_nearest(&scale, &mut |k| {
+            Some((k - d("1.01")) * (k - d("1.02")) * (k - d(far)))
+        })
+        .unwrap();
+        assert!((k - d("1.01")).abs() < d("0.000000001"), "{far}: {k}");
+    }
 }
