@@ -685,15 +685,15 @@ fn look_into_dip(
                     x > probe && x <= start
                 }
             };
+            // (Checked: two ends of a search over the whole range of a decimal are further
+            // apart than a decimal holds.)
+            let distance =
+                |p: &(Decimal, Decimal)| p.0.checked_sub(probe).map_or(Decimal::MAX, |d| d.abs());
             let side = [low, mid, high]
                 .into_iter()
                 .filter(|p| towards_start(p.0))
-                .min_by_key(|p| (p.0 - probe).abs())
-                .or_else(|| {
-                    [low, mid, high]
-                        .into_iter()
-                        .min_by_key(|p| (p.0 - probe).abs())
-                })?;
+                .min_by_key(distance)
+                .or_else(|| [low, mid, high].into_iter().min_by_key(distance))?;
             let (a, b) = if side.0 < probe {
                 (side, (probe, fp))
             } else {
