@@ -1321,3 +1321,23 @@ fn regression_solve_refuses_a_search_of_hours_before_running() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// helper-91: the noise test of `solve` was sized by the years the deals' flows differ in,
+/// and a tiny stake's own rounding (held to its 28th decimal place, times a valuation of
+/// 1e17 and a discount factor of 1e10) made "roots" of a participation and a scale where
+/// the advantage is the same at every value (worked by hand in
+/// tests/hand/breakeven_with_a_tiny_stake_at_a_large_discount_factor.expect.toml).
+#[test]
+fn regression_solve_finds_no_root_in_a_tiny_stakes_rounding() {
+    let model = "tests/hand/breakeven_with_a_tiny_stake_at_a_large_discount_factor.toml";
+    for path in ["equity.rounds[0].participation", "scale.valuation"] {
+        let out = stakeshift()
+            .args(["solve", model, path, "--format", "csv"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{path}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        let row = text.lines().nth(1).unwrap();
+        assert!(row.ends_with(','), "{path}: a solution in {row}");
+    }
+}

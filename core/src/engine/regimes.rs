@@ -900,6 +900,7 @@ fn years<N: Num, R: Recorder<N>>(
         received,
     } = progress;
     let too_large = |regime: Regime, year: Year| totals_too_large(regime, Some(year));
+    let stake_reach = N::from_decimal(stake_rounding_reach(deal.rounds.len()));
 
     // Sliced to the years run, so that the loop's indexing needs no bounds checks.
     let (revenues, profits, valuations) =
@@ -1054,15 +1055,34 @@ fn years<N: Num, R: Recorder<N>>(
             .ok_or_else(|| too_large(Regime::Equity, year))?;
         recorder.row(Regime::Equity, &row);
         *holding_end = holding_value;
-        if N::EXACT && row.cash_flow != cash_flow_a {
-            *advantage = advantage.and_then(|sum| {
-                sum.checked_add(row.cash_flow.checked_sub(cash_flow_a)?.checked_mul(df)?)
-            });
+        if N::EXACT {
             let magnitude = |v: N| if v < N::ZERO { -v } else { v };
-            *advantage_size = advantage_size.and_then(|sum| {
-                let year = magnitude(row.cash_flow).checked_add(magnitude(cash_flow_a))?;
-                sum.checked_add(year.checked_mul(df)?)
-            });
+            if row.cash_flow != cash_flow_a {
+                *advantage = advantage.and_then(|sum| {
+                    sum.checked_add(row.cash_flow.checked_sub(cash_flow_a)?.checked_mul(df)?)
+                });
+                *advantage_size = advantage_size.and_then(|sum| {
+                    let year = magnitude(row.cash_flow).checked_add(magnitude(cash_flow_a))?;
+                    sum.checked_add(year.checked_mul(df)?)
+                });
+            }
+            // What the stake's own rounding reaches: a stake is held to its 28th decimal
+            // place (an absolute 5e-29 a round), so a dividend carries payout x D of it and
+            // the terminal value the valuation (x what is kept); counted as a size whose
+            // 1e-26 covers that (helper-91: a stake of 1e-17 at a discount factor of 1e10
+            // made a "root" of what was rounding once its shared flows no longer did).
+            if held {
+                let dividends = deal.dividend_payout * magnitude(distributable);
+                let terminal = if i + 1 == deal.years() {
+                    magnitude(valuation) * deal.terminal_keep
+                } else {
+                    N::ZERO
+                };
+                *advantage_size = advantage_size.and_then(|sum| {
+                    let reach = dividends.checked_add(terminal)?.checked_mul(stake_reach)?;
+                    sum.checked_add(reach.checked_mul(df)?)
+                });
+            }
         }
     }
 
@@ -1108,17 +1128,21 @@ fn finish<N: Num>(
         .advantage_size
         .zip(terminal_present)
         .and_then(|(sum, present)| sum.checked_add(magnitude(present)));
-    let (npv_advantage, advantage_size) = match (by_years, by_years_size) {
-        (Some(advantage), Some(size)) => (advantage, size),
-        _ => (
+    let npv_sizes = || {
+        magnitude(equity.npv)
+            .checked_add(magnitude(profit_share.npv))
+            .unwrap_or_else(|| magnitude(equity.npv).max_of(magnitude(profit_share.npv)))
+    };
+    let (npv_advantage, advantage_size) = match by_years {
+        // (A size that could not be held is taken as the NPVs': its terms have no decimals
+        // left to lose; helper-91.)
+        Some(advantage) => (advantage, by_years_size.unwrap_or_else(npv_sizes)),
+        None => (
             equity
                 .npv
                 .checked_sub(profit_share.npv)
                 .ok_or_else(|| path_error(None, "", "the NPV advantage is too large to hold"))?,
-            // (Saturating, as a decimal's largest where the sum cannot be held.)
-            magnitude(equity.npv)
-                .checked_add(magnitude(profit_share.npv))
-                .unwrap_or_else(|| magnitude(equity.npv).max_of(magnitude(profit_share.npv))),
+            npv_sizes(),
         ),
     };
     let winner = Winner::of(npv_advantage);
@@ -1424,6 +1448,14 @@ fn stake_value<N: Num>(stake: N, valuation: N) -> Option<N> {
 /// The terminal value: the holding value at end_year less the terminal discount (a keep of
 /// at most 1, so the product cannot grow).
 #[inline(always)]
+/// The share of a dividend's distributable profit, or of a terminal value's valuation,
+/// whose 1e-26 ([`measures::resolved`]'s noise) covers the stake's rounding: the stake is
+/// held to its 28th decimal place, 5e-29 at most a round and once more for the stake
+/// itself, so 0.005 a round and one more.
+fn stake_rounding_reach(rounds: usize) -> Decimal {
+    Decimal::new(5, 3) * Decimal::from(rounds as u64 + 1)
+}
+
 fn terminal_value<N: Num>(deal: &Deal<N>, holding_end: N) -> N {
     holding_end * deal.terminal_keep
 }
@@ -1468,17 +1500,27 @@ fn scale_root(
         // The size of the terms, for what is rounding noise in their difference (saturating:
         // terms that cancel can sum, in size, to more than a decimal holds).
         let mut size = fixed_size.saturating_add(target.abs());
+        // And what the stake's own rounding reaches (see `stake_rounding_reach`).
+        let reach = stake_rounding_reach(deal.rounds.len());
         if !deal.dividend_payout.is_zero() {
             for (i, row) in equity.rows.iter().enumerate().skip(from) {
                 let dividend = dividend_of(deal, row.distributable, stakes[i])?;
                 let present = dividend.checked_mul(discount[i])?;
                 advantage = advantage.checked_add(present)?;
-                size = size.saturating_add(present.abs());
+                // (The reach first: a size of 1e29 saturated before it was taken.)
+                let rounding = (deal.dividend_payout * row.distributable.abs())
+                    .saturating_mul(reach)
+                    .saturating_mul(discount[i]);
+                size = size.saturating_add(present.abs()).saturating_add(rounding);
             }
         }
-        let holding = stake_value(stakes[last], path.valuation[last].checked_mul(k)?)?;
+        let valuation = path.valuation[last].checked_mul(k)?;
+        let holding = stake_value(stakes[last], valuation)?;
         let terminal = terminal_value(deal, holding).checked_mul(discount[last])?;
-        size = size.saturating_add(terminal.abs());
+        let rounding = (valuation.abs() * deal.terminal_keep)
+            .saturating_mul(reach)
+            .saturating_mul(discount[last]);
+        size = size.saturating_add(terminal.abs()).saturating_add(rounding);
         let difference = advantage.checked_add(terminal)?.checked_sub(target)?;
         measures::resolved(difference, size, k == Decimal::ONE)
     };
