@@ -1004,6 +1004,7 @@ fn solve_bracket<N: Num>(
     (a + b) / two
 }
 
-fn magnitude<N: Num>(x: N) -> N {
+/// |x|, for any number type.
+pub(crate) fn magnitude<N: Num>(x: N) -> N {
     if x < N::ZERO { -x } else { x }
 }

@@ -54,7 +54,7 @@ use super::deal::{
     apply_rounds_with, stake_path,
 };
 use super::error::EngineError;
-use super::measures::{self, Search};
+use super::measures::{self, Search, magnitude};
 use super::number::Num;
 use super::series::Path;
 use super::waterfall::{Event, Observer, Waterfall, WaterfallError};
@@ -1056,7 +1056,6 @@ fn years<N: Num, R: Recorder<N>>(
         recorder.row(Regime::Equity, &row);
         *holding_end = holding_value;
         if N::EXACT {
-            let magnitude = |v: N| if v < N::ZERO { -v } else { v };
             if row.cash_flow != cash_flow_a {
                 *advantage = advantage.and_then(|sum| {
                     sum.checked_add(row.cash_flow.checked_sub(cash_flow_a)?.checked_mul(df)?)
@@ -1123,7 +1122,6 @@ fn finish<N: Num>(
         .advantage
         .filter(|_| N::EXACT)
         .and_then(|sum| sum.checked_add(terminal_present?));
-    let magnitude = |v: N| if v < N::ZERO { -v } else { v };
     let by_years_size = progress
         .advantage_size
         .zip(terminal_present)
