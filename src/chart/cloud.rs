@@ -129,16 +129,9 @@ pub(crate) fn draw<DB: DrawingBackend>(
     // A single year has no lines: each deal's income is a point, equity a disc and the
     // profit share a ring (both were the same dot, and the legend showed lines).
     let clip = panel.clip;
-    match panel.map(&profit_share).as_slice() {
-        [p] if clip.holds(*p) => frame::dot(c, *p, color, false)?,
-        [_] => {}
-        pts => c.series(pts, clip, color, LINE, Some(DASH))?,
-    }
-    match panel.map(&equity).as_slice() {
-        [p] if clip.holds(*p) => frame::dot(c, *p, color, true)?,
-        [_] => {}
-        pts => c.series(pts, clip, color, LINE, None)?,
-    }
+    let profit_share = panel.map(&profit_share);
+    frame::deal_series(c, &profit_share, clip, color, LINE, Some(DASH), false)?;
+    frame::deal_series(c, &panel.map(&equity), clip, color, LINE, None, true)?;
 
     let mut items = vec![Item::Heading("Deal".into())];
     if single {

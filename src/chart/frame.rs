@@ -405,6 +405,26 @@ pub(crate) fn legend<DB: DrawingBackend>(c: &Canvas<DB>, area: Rect, items: &[It
     Ok(())
 }
 
+/// A deal's series: its line, or where it has a single point (a single-year model), that
+/// point's marker, a disc (`filled`, equity) or a ring (the profit share); nothing where
+/// the one point is off the plot.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn deal_series<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    points: &[(f64, f64)],
+    clip: Rect,
+    col: RGBColor,
+    width: f64,
+    dash: Option<(f64, f64)>,
+    filled: bool,
+) -> Draw {
+    match points {
+        [p] if clip.holds(*p) => dot(c, *p, col, filled),
+        [_] => Ok(()),
+        points => c.series(points, clip, col, width, dash),
+    }
+}
+
 /// A point's marker where a series has a single point: a filled disc, or a ring (the
 /// other deal's point, told apart by its shape as well as by the legend).
 pub(crate) fn dot<DB: DrawingBackend>(

@@ -178,18 +178,18 @@ fn panel<DB: DrawingBackend>(
     // Profit share first, so that where the lines meet (before the stake is held) the solid
     // equity line is on top.
     for l in lines {
-        match map(&l.profit_share).as_slice() {
-            [p] if clip.holds(*p) => frame::dot(c, *p, l.color, false)?,
-            [_] => {}
-            pts => c.series(pts, clip, l.color, LINE, Some(DASH))?,
-        }
+        frame::deal_series(
+            c,
+            &map(&l.profit_share),
+            clip,
+            l.color,
+            LINE,
+            Some(DASH),
+            false,
+        )?;
     }
     for l in lines {
-        match map(&l.equity).as_slice() {
-            [p] if clip.holds(*p) => frame::dot(c, *p, l.color, true)?,
-            [_] => {}
-            pts => c.series(pts, clip, l.color, LINE, None)?,
-        }
+        frame::deal_series(c, &map(&l.equity), clip, l.color, LINE, None, true)?;
     }
     Ok(())
 }
