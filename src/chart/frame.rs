@@ -408,7 +408,6 @@ pub(crate) fn legend<DB: DrawingBackend>(c: &Canvas<DB>, area: Rect, items: &[It
 /// A deal's series: its line, or where it has a single point (a single-year model), that
 /// point's marker, a disc (`filled`, equity) or a ring (the profit share); nothing where
 /// the one point is off the plot.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn deal_series<DB: DrawingBackend>(
     c: &Canvas<DB>,
     points: &[(f64, f64)],
