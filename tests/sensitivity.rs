@@ -1326,11 +1326,26 @@ fn regression_solve_refuses_a_search_of_hours_before_running() {
 /// and a tiny stake's own rounding (held to its 28th decimal place, times a valuation of
 /// 1e17 and a discount factor of 1e10) made "roots" of a participation and a scale where
 /// the advantage is the same at every value (worked by hand in
-/// tests/hand/breakeven_with_a_tiny_stake_at_a_large_discount_factor.expect.toml).
+/// tests/hand/breakeven_with_a_tiny_stake_at_a_large_discount_factor.expect.toml); and
+/// helper-92: at a discount factor of 1e14 the size of that rounding passed what a decimal
+/// holds, and saturated it allowed too little (tests/sensitivity/tiny_stake_at_a_discount_
+/// factor_of_1e14.toml: years 2020-2027, rate -0.99, DF 1e14 in 2027; the 2027 round's
+/// stake 1/(1e17 k) times the valuation 1e17 k is 1, netting the participation of 1 at
+/// every k; the profit share's receipts, about 100, move with no valuation: no root, and
+/// compare's break-even is empty too).
 #[test]
 fn regression_solve_finds_no_root_in_a_tiny_stakes_rounding() {
-    let model = "tests/hand/breakeven_with_a_tiny_stake_at_a_large_discount_factor.toml";
-    for path in ["equity.rounds[0].participation", "scale.valuation"] {
+    for (model, path) in [
+        "tests/hand/breakeven_with_a_tiny_stake_at_a_large_discount_factor.toml",
+        "tests/sensitivity/tiny_stake_at_a_discount_factor_of_1e14.toml",
+    ]
+    .into_iter()
+    .flat_map(|m| {
+        [
+            (m, "equity.rounds[0].participation"),
+            (m, "scale.valuation"),
+        ]
+    }) {
         let out = stakeshift()
             .args(["solve", model, path, "--format", "csv"])
             .output()
@@ -1339,5 +1354,12 @@ fn regression_solve_finds_no_root_in_a_tiny_stakes_rounding() {
         let text = String::from_utf8(out.stdout).unwrap();
         let row = text.lines().nth(1).unwrap();
         assert!(row.ends_with(','), "{path}: a solution in {row}");
+        let out = stakeshift()
+            .args(["compare", model, "--format", "csv"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        let breakeven = text.lines().nth(1).unwrap().split(',').nth(5).unwrap();
+        assert_eq!(breakeven, "", "{model}");
     }
 }

@@ -210,12 +210,14 @@ fn solve_one(
         let mut m = model.clone();
         knob.set(&mut m, v)?;
         let out = crate::compare::outcomes(&m, &[t]).ok()?;
-        // The size of what the advantage was summed from (the years the deals differ in,
-        // not the NPVs: NPVs of 7.6e25 made every advantage under 0.76 "unresolved";
-        // helper-90). Saturating: sizes near a decimal's largest can sum past it.
-        let size = out[0].advantage_size.saturating_add(spec.target.abs());
+        // What rounding can have left in the advantage, from the years the deals differ in
+        // and the stake's own rounding (not the NPVs: NPVs of 7.6e25 made every advantage
+        // under 0.76 "unresolved"; helper-90, helper-92).
+        let noise = out[0]
+            .advantage_noise
+            .saturating_add(spec.target.abs() * measures::ROUNDING);
         let difference = out[0].npv_advantage.checked_sub(spec.target)?;
-        measures::resolved(difference, size, v == search.start)
+        measures::resolved(difference, noise, v == search.start)
     };
     Ok(measures::root_nearest(&search, &mut f))
 }

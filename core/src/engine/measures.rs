@@ -486,25 +486,38 @@ impl Search {
     }
 }
 
-/// A root search's objective at one point: `value`, a difference of amounts whose terms
-/// are about `size`, as far as 28-digit decimals and the places printed resolve it.
+/// What 28-digit decimals can leave of rounding in a sum of terms: 1e-26 of their size.
+pub const ROUNDING: Decimal = Decimal::from_parts(1, 0, 0, false, 26);
+
+/// What a stake's own rounding can leave in an amount it multiplies, for each unit of that
+/// amount (a valuation, a dividend's distributable profit): a stake is held to its 28th
+/// decimal place, 5e-29 at most for each round and once more for the stake itself; taken
+/// as 1e-28 each (the least a decimal holds).
+pub fn stake_rounding(rounds: usize) -> Decimal {
+    Decimal::from_parts(1, 0, 0, false, 28).saturating_mul(Decimal::from(rounds as u64 + 1))
+}
+
+/// A root search's objective at one point: `value`, a difference of amounts that rounding
+/// can have moved by up to `noise` (the sum, over the terms it was made from, of each
+/// term's [`ROUNDING`] and of what a stake's rounding reaches in it, [`stake_rounding`]),
+/// as far as 28-digit decimals and the places printed resolve it.
 /// - At the search's `start`, a difference that prints as 0 (below 0.0000005, SPEC 5's tie)
 ///   is 0: the start is the answer. Two NPVs equal in exact arithmetic differ in their last
 ///   digits (a stake of 1 / (V k) is rounded at the 28th decimal place and multiplied back
 ///   by V k), and a search that followed the sign of that rounding found "roots" wherever
 ///   it changed: a break-even scale of 0.527 where the NPVs are equal at every scale.
-/// - Elsewhere, where the terms are so large that their rounding (1e-26 of them) passes half
-///   a printed unit (terms from 5e19), a difference within that rounding is unresolved:
-///   None, as a point where the model cannot run. case_027's `bull` at a discount rate of
-///   -0.99999994 has NPVs of -8.5e21 and an advantage of about -6e-8 that came out 0, a
-///   "root" with no sign change around it.
-pub fn resolved(value: Decimal, size: Decimal, at_start: bool) -> Option<Decimal> {
-    const NOISE: Decimal = Decimal::from_parts(1, 0, 0, false, 26); // 1e-26
+/// - Elsewhere, where that rounding passes half a printed unit (terms from 5e19, or a tiny
+///   stake times a large valuation and discount factor), a difference within it is
+///   unresolved: None, as a point where the model cannot run. case_027's `bull` at a
+///   discount rate of -0.99999994 has NPVs of -8.5e21 and an advantage of about -6e-8 that
+///   came out 0, a "root" with no sign change around it. The noise is carried as such, not
+///   as a size: a size of the valuation times the discount factor passed what a decimal
+///   holds and, saturated, allowed too little (helper-92).
+pub fn resolved(value: Decimal, noise: Decimal, at_start: bool) -> Option<Decimal> {
     const HALF_UNIT: Decimal = Decimal::from_parts(5, 0, 0, false, 7); // 0.0000005
     if at_start && value.abs() < HALF_UNIT {
         return Some(Decimal::ZERO);
     }
-    let noise = size.abs() * NOISE;
     if noise > HALF_UNIT && value.abs() <= noise {
         return None;
     }

@@ -307,10 +307,11 @@ pub struct Outcome<N> {
     pub equity: Totals<N>,
     /// NPV(equity) - NPV(profit share).
     pub npv_advantage: N,
-    /// The size of what `npv_advantage` was summed from, for what in it is rounding (see
-    /// [`measures::resolved`]): in exact decimals the magnitudes of the years in which the
-    /// two deals' flows differ and of the terminal value, discounted; else the two NPVs'.
-    pub advantage_size: N,
+    /// What rounding can have left in `npv_advantage` (see [`measures::resolved`]): in
+    /// exact decimals, 1e-26 of the years in which the two deals' flows differ and of the
+    /// terminal value, and what the stake's own rounding reaches, discounted; else 1e-26 of
+    /// the two NPVs. A decimal's largest where it could not be held.
+    pub advantage_noise: N,
     pub winner: Winner,
     /// Rounds that did not happen (only under [`RoundPolicy::Skip`]).
     pub skipped_rounds: u32,
@@ -688,11 +689,12 @@ pub struct Progress<N> {
     /// their difference printed -0.001000 for -0.00125; helper-87). None where a partial
     /// sum could not be held (the NPVs' difference is then used); 0 and unused in f64.
     advantage: Option<N>,
-    /// The size of what `advantage` sums: sum over years in which the two deals' cash
-    /// flows differ of (|one| + |the other|) x discount factor (years they share, such as
-    /// those before from_year, cancel exactly and carry no rounding into it). None where it
-    /// could not be held (the NPVs' sizes are then used).
-    advantage_size: Option<N>,
+    /// What rounding can have left in `advantage`: sum over years in which the two deals'
+    /// cash flows differ of 1e-26 (|one| + |the other|) x discount factor (years they share,
+    /// such as those before from_year, cancel exactly and carry no rounding into it), and
+    /// of what the stake's own rounding reaches ([`measures::stake_rounding`]). None where
+    /// it could not be held (then nothing near it is resolved).
+    advantage_noise: Option<N>,
     /// The waterfall's cumulative receipts by party.
     received: Vec<N>,
 }
@@ -712,7 +714,7 @@ impl<N: Num> Progress<N> {
             b: Running::new(),
             holding_end: N::ZERO,
             advantage: Some(N::ZERO),
-            advantage_size: Some(N::ZERO),
+            advantage_noise: Some(N::ZERO),
             received: vec![N::ZERO; deal.parties],
         }
     }
@@ -742,7 +744,7 @@ impl<N: Num> Progress<N> {
             b,
             holding_end,
             advantage,
-            advantage_size,
+            advantage_noise,
             received: _,
         } = other;
         self.next = *next;
@@ -756,7 +758,7 @@ impl<N: Num> Progress<N> {
         self.b = *b;
         self.holding_end = *holding_end;
         self.advantage = *advantage;
-        self.advantage_size = *advantage_size;
+        self.advantage_noise = *advantage_noise;
     }
 }
 
@@ -896,11 +898,14 @@ fn years<N: Num, R: Recorder<N>>(
         b,
         holding_end,
         advantage,
-        advantage_size,
+        advantage_noise,
         received,
     } = progress;
     let too_large = |regime: Regime, year: Year| totals_too_large(regime, Some(year));
-    let stake_reach = N::from_decimal(stake_rounding_reach(deal.rounds.len()));
+    let (rounding, stake_rounding) = (
+        N::from_decimal(measures::ROUNDING),
+        N::from_decimal(measures::stake_rounding(deal.rounds.len())),
+    );
 
     // Sliced to the years run, so that the loop's indexing needs no bounds checks.
     let (revenues, profits, valuations) =
@@ -1060,16 +1065,15 @@ fn years<N: Num, R: Recorder<N>>(
                 *advantage = advantage.and_then(|sum| {
                     sum.checked_add(row.cash_flow.checked_sub(cash_flow_a)?.checked_mul(df)?)
                 });
-                *advantage_size = advantage_size.and_then(|sum| {
+                // (The small factor first, so that what is summed stays small.)
+                *advantage_noise = advantage_noise.and_then(|sum| {
                     let year = magnitude(row.cash_flow).checked_add(magnitude(cash_flow_a))?;
-                    sum.checked_add(year.checked_mul(df)?)
+                    sum.checked_add(year.checked_mul(rounding)?.checked_mul(df)?)
                 });
             }
-            // What the stake's own rounding reaches: a stake is held to its 28th decimal
-            // place (an absolute 5e-29 a round), so a dividend carries payout x D of it and
-            // the terminal value the valuation (x what is kept); counted as a size whose
-            // 1e-26 covers that (helper-91: a stake of 1e-17 at a discount factor of 1e10
-            // made a "root" of what was rounding once its shared flows no longer did).
+            // What the stake's own rounding reaches: a dividend carries payout x D of it and
+            // the terminal value the valuation (x what is kept) (helper-91: a stake of 1e-17
+            // at a discount factor of 1e10 made a "root" of its rounding).
             if held {
                 let dividends = deal.dividend_payout * magnitude(distributable);
                 let terminal = if i + 1 == deal.years() {
@@ -1077,8 +1081,10 @@ fn years<N: Num, R: Recorder<N>>(
                 } else {
                     N::ZERO
                 };
-                *advantage_size = advantage_size.and_then(|sum| {
-                    let reach = dividends.checked_add(terminal)?.checked_mul(stake_reach)?;
+                *advantage_noise = advantage_noise.and_then(|sum| {
+                    let reach = dividends
+                        .checked_add(terminal)?
+                        .checked_mul(stake_rounding)?;
                     sum.checked_add(reach.checked_mul(df)?)
                 });
             }
@@ -1122,25 +1128,29 @@ fn finish<N: Num>(
         .advantage
         .filter(|_| N::EXACT)
         .and_then(|sum| sum.checked_add(terminal_present?));
-    let by_years_size = progress
-        .advantage_size
+    let rounding = N::from_decimal(measures::ROUNDING);
+    // Noise that cannot be held leaves nothing near it resolved.
+    let unbounded = N::from_decimal(Decimal::MAX);
+    let by_years_noise = progress
+        .advantage_noise
         .zip(terminal_present)
-        .and_then(|(sum, present)| sum.checked_add(magnitude(present)));
-    let npv_sizes = || {
-        magnitude(equity.npv)
-            .checked_add(magnitude(profit_share.npv))
-            .unwrap_or_else(|| magnitude(equity.npv).max_of(magnitude(profit_share.npv)))
+        .and_then(|(sum, present)| sum.checked_add(magnitude(present).checked_mul(rounding)?))
+        .unwrap_or(unbounded);
+    let npv_noise = || {
+        let noise = |npv: N| magnitude(npv).checked_mul(rounding);
+        noise(equity.npv)
+            .zip(noise(profit_share.npv))
+            .and_then(|(a, b)| a.checked_add(b))
+            .unwrap_or(unbounded)
     };
-    let (npv_advantage, advantage_size) = match by_years {
-        // (A size that could not be held is taken as the NPVs': its terms have no decimals
-        // left to lose; helper-91.)
-        Some(advantage) => (advantage, by_years_size.unwrap_or_else(npv_sizes)),
+    let (npv_advantage, advantage_noise) = match by_years {
+        Some(advantage) => (advantage, by_years_noise),
         None => (
             equity
                 .npv
                 .checked_sub(profit_share.npv)
                 .ok_or_else(|| path_error(None, "", "the NPV advantage is too large to hold"))?,
-            npv_sizes(),
+            npv_noise(),
         ),
     };
     let winner = Winner::of(npv_advantage);
@@ -1148,7 +1158,7 @@ fn finish<N: Num>(
         profit_share,
         equity,
         npv_advantage,
-        advantage_size,
+        advantage_noise,
         winner,
         skipped_rounds: progress.skipped_rounds,
     })
@@ -1446,14 +1456,6 @@ fn stake_value<N: Num>(stake: N, valuation: N) -> Option<N> {
 /// The terminal value: the holding value at end_year less the terminal discount (a keep of
 /// at most 1, so the product cannot grow).
 #[inline(always)]
-/// The share of a dividend's distributable profit, or of a terminal value's valuation,
-/// whose 1e-26 ([`measures::resolved`]'s noise) covers the stake's rounding: the stake is
-/// held to its 28th decimal place, 5e-29 at most a round and once more for the stake
-/// itself, so 0.005 a round and one more.
-fn stake_rounding_reach(rounds: usize) -> Decimal {
-    Decimal::new(5, 3) * Decimal::from(rounds as u64 + 1)
-}
-
 fn terminal_value<N: Num>(deal: &Deal<N>, holding_end: N) -> N {
     holding_end * deal.terminal_keep
 }
@@ -1474,9 +1476,12 @@ fn scale_root(
     // stake's contributions, distributions before from_year and revenue share, none of
     // which move with k, less the profit share's flows, year by year as the advantage is
     // summed (`Progress::advantage`: NPVs of 7.6e25 hold 2 decimals, their difference
-    // less); with the size of the terms for what is rounding in it.
+    // less); with what rounding can have left in it (`measures::resolved`; saturating: a
+    // decimal's largest leaves nothing near it resolved).
+    let rounding = measures::ROUNDING;
+    let stake_rounding = measures::stake_rounding(deal.rounds.len());
     let mut fixed = Decimal::ZERO;
-    let mut fixed_size = Decimal::ZERO;
+    let mut fixed_noise = Decimal::ZERO;
     for ((row, row_a), df) in equity.rows.iter().zip(&profit_share.rows).zip(discount) {
         let own = row.cash_flow - row.dividend;
         if own == row_a.cash_flow {
@@ -1486,41 +1491,38 @@ fn scale_root(
             continue;
         }
         fixed = fixed.checked_add(own.checked_sub(row_a.cash_flow)?.checked_mul(*df)?)?;
-        fixed_size = fixed_size
-            .saturating_add(own.abs().saturating_mul(*df))
-            .saturating_add(row_a.cash_flow.abs().saturating_mul(*df));
+        // (The small factor first, so that what is summed stays small; helper-92.)
+        let year = (own.abs().saturating_add(row_a.cash_flow.abs())) * rounding;
+        fixed_noise = fixed_noise.saturating_add(year.saturating_mul(*df));
     }
     let last = path.valuation.len() - 1;
     let mut f = |k: Decimal| -> Option<Decimal> {
         let stakes = stake_path(deal, &path.valuation, k).ok()?;
         // The advantage at k, from the fixed part, the dividends and the terminal value.
         let mut advantage = fixed;
-        // The size of the terms, for what is rounding noise in their difference (saturating:
-        // terms that cancel can sum, in size, to more than a decimal holds).
-        let mut size = fixed_size.saturating_add(target.abs());
-        // And what the stake's own rounding reaches (see `stake_rounding_reach`).
-        let reach = stake_rounding_reach(deal.rounds.len());
+        // What rounding can have left in it: 1e-26 of each term, and what the stake's own
+        // rounding reaches in the dividends and the terminal value (helper-91, helper-92).
+        let mut noise = fixed_noise.saturating_add(target.abs() * rounding);
         if !deal.dividend_payout.is_zero() {
             for (i, row) in equity.rows.iter().enumerate().skip(from) {
                 let dividend = dividend_of(deal, row.distributable, stakes[i])?;
                 let present = dividend.checked_mul(discount[i])?;
                 advantage = advantage.checked_add(present)?;
-                // (The reach first: a size of 1e29 saturated before it was taken.)
-                let rounding = (deal.dividend_payout * row.distributable.abs())
-                    .saturating_mul(reach)
-                    .saturating_mul(discount[i]);
-                size = size.saturating_add(present.abs()).saturating_add(rounding);
+                let reach = deal.dividend_payout * row.distributable.abs() * stake_rounding;
+                noise = noise
+                    .saturating_add(present.abs() * rounding)
+                    .saturating_add(reach.saturating_mul(discount[i]));
             }
         }
         let valuation = path.valuation[last].checked_mul(k)?;
         let holding = stake_value(stakes[last], valuation)?;
         let terminal = terminal_value(deal, holding).checked_mul(discount[last])?;
-        let rounding = (valuation.abs() * deal.terminal_keep)
-            .saturating_mul(reach)
-            .saturating_mul(discount[last]);
-        size = size.saturating_add(terminal.abs()).saturating_add(rounding);
+        let reach = valuation.abs() * deal.terminal_keep * stake_rounding;
+        noise = noise
+            .saturating_add(terminal.abs() * rounding)
+            .saturating_add(reach.saturating_mul(discount[last]));
         let difference = advantage.checked_add(terminal)?.checked_sub(target)?;
-        measures::resolved(difference, size, k == Decimal::ONE)
+        measures::resolved(difference, noise, k == Decimal::ONE)
     };
     // The domain: k above which every default pre-money value is positive.
     let mut lower = Decimal::ZERO;

@@ -358,6 +358,9 @@ fn irr_and_root_nearest_agree_on_a_rate() {
 #[test]
 fn resolved_ties_the_start_and_leaves_out_rounding_beyond_the_printed_places() {
     let d = |s: &str| s.parse::<Decimal>().unwrap();
+    // The noise of terms of a size: 1e-26 of it (what 28-digit decimals leave).
+    let resolved =
+        |value: Decimal, size: Decimal, at_start: bool| resolved(value, size * ROUNDING, at_start);
     // At the start: below 0.0000005 is 0, whatever the size; 0.0000005 prints, and stands.
     assert_eq!(resolved(d("0.0000004"), d("1"), true), Some(Decimal::ZERO));
     assert_eq!(
