@@ -364,16 +364,21 @@ fn labels_apart(labels: &[(String, f64)]) -> Result<(), String> {
     result
 }
 
+/// The labels of a test chart's model: its name and unit, the investor "the fund".
+fn fund_labels(name: &str, unit: &str) -> ModelLabels {
+    ModelLabels {
+        name: name.into(),
+        unit: unit.into(),
+        investor: "the fund".into(),
+    }
+}
+
 /// The audit's D4: distribution.png's x-axis labels of huge amounts ran together
 /// (`10,000,000,000,000,00012,500,...`). Where they would, only every 2nd, 5th, 10th...
 /// tick is labelled (zero's among them); every tick keeps its mark.
 #[test]
 fn regression_axis_labels_of_huge_amounts_do_not_run_together() {
-    let labels = ModelLabels {
-        name: "Huge amounts".into(),
-        unit: "USD".into(),
-        investor: "the fund".into(),
-    };
+    let labels = fund_labels("Huge amounts", "USD");
     // 2,000 paths spread evenly from -1e15 to 1.7e16, about as the audit's huge.toml
     // simulated: ticks every 2.5e15, each label 22 characters.
     let advantages: Vec<f64> = (0..2000)
@@ -484,11 +489,7 @@ fn tornado_row(input: &str, low: f64, high: f64, al: f64, ah: f64) -> TornadoRow
 /// charts' all-zero axes do, its ticks distinct.
 #[test]
 fn regression_an_all_zero_tornado_has_distinct_ticks() {
-    let labels = ModelLabels {
-        name: "All zero".into(),
-        unit: "USD m".into(),
-        investor: "the fund".into(),
-    };
+    let labels = fund_labels("All zero", "USD m");
     // Advantages a trillionth from zero: rows exactly at the model's advantage at both
     // values are no longer drawn at all (the audit's L8).
     let rows = [
@@ -519,11 +520,7 @@ fn regression_an_all_zero_tornado_has_distinct_ticks() {
 /// its left end read as zero. The legend says where zero lies, as distribution.png does.
 #[test]
 fn regression_a_tornado_without_zero_says_where_zero_lies() {
-    let labels = ModelLabels {
-        name: "Single year".into(),
-        unit: "USD m".into(),
-        investor: "the fund".into(),
-    };
+    let labels = fund_labels("Single year", "USD m");
     for (rows, base, side) in [
         (
             vec![tornado_row("equity.stake", 0.15, 0.25, 15.0, 35.0)],
@@ -745,11 +742,7 @@ fn regression_thirty_npv_pairs_are_not_labelled_with_ellipses() {
 /// no row is left, the chart says no input changes the advantage and keys nothing.
 #[test]
 fn regression_a_tornado_leaves_out_inputs_that_change_nothing() {
-    let labels = ModelLabels {
-        name: "Single year".into(),
-        unit: "USD m".into(),
-        investor: "the fund".into(),
-    };
+    let labels = fund_labels("Single year", "USD m");
     let rows = [
         tornado_row("equity.stake", 0.15, 0.25, 15.0, 35.0),
         tornado_row("discount_rate", 0.075, 0.125, 25.0, 25.0),
