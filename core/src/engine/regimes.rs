@@ -902,10 +902,7 @@ fn years<N: Num, R: Recorder<N>>(
         received,
     } = progress;
     let too_large = |regime: Regime, year: Year| totals_too_large(regime, Some(year));
-    let (rounding, stake_rounding) = (
-        N::from_decimal(measures::ROUNDING),
-        N::from_decimal(measures::stake_rounding(deal.rounds.len())),
-    );
+    let (rounding, stake_rounding) = (deal.noise.rounding, deal.noise.stake_rounding);
 
     // Sliced to the years run, so that the loop's indexing needs no bounds checks.
     let (revenues, profits, valuations) =
@@ -1128,9 +1125,9 @@ fn finish<N: Num>(
         .advantage
         .filter(|_| N::EXACT)
         .and_then(|sum| sum.checked_add(terminal_present?));
-    let rounding = N::from_decimal(measures::ROUNDING);
+    let rounding = deal.noise.rounding;
     // Noise that cannot be held leaves nothing near it resolved.
-    let unbounded = N::from_decimal(Decimal::MAX);
+    let unbounded = deal.noise.unbounded;
     let by_years_noise = progress
         .advantage_noise
         .zip(terminal_present)
