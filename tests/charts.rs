@@ -587,7 +587,7 @@ fn distribution_png(adv: &[f64], size: Size) -> Vec<u8> {
         labels: &l,
         advantages: adv,
         p_equity_wins: p,
-        p_equity_wins_se: (p * (1.0 - p) / n).sqrt(),
+        p_equity_wins_95: stakeshift::simulate::stats::interval_95(p, adv.len() as u64),
         percentiles: Percentiles {
             p5: percentile(adv, 0.05),
             p25: percentile(adv, 0.25),
@@ -834,7 +834,7 @@ fn result_charts_of_edge_cases_draw_without_panicking() {
         labels: &l,
         advantages: &[],
         p_equity_wins: 0.0,
-        p_equity_wins_se: 0.0,
+        p_equity_wins_95: (f64::NAN, f64::NAN),
         percentiles: Percentiles {
             p5: 0.0,
             p25: 0.0,
@@ -848,7 +848,7 @@ fn result_charts_of_edge_cases_draw_without_panicking() {
     let chart = DistributionChart {
         advantages: &unsorted,
         p_equity_wins: 0.75,
-        p_equity_wins_se: 0.2,
+        p_equity_wins_95: (0.35, 1.0),
         ..empty
     };
     decodes_at("unsorted, with a NaN", &chart.png(&ctx).unwrap(), size);

@@ -1444,3 +1444,33 @@ fn regression_paths_and_seed_out_of_range_say_what_is_valid() {
         assert!(stderr.contains(said), "{args:?}: {stderr}");
     }
 }
+
+/// Regression (a tester working from the SPEC, 2026-12-05): distribution.png's headline
+/// gave p +- 1.96 standard errors (which collapses to a point at p = 0 or 1) while the table
+/// and the JSON gave Wilson's interval, though DECISIONS S6 says all three give Wilson's.
+/// One path: p is 0 or 1 and, by hand, Wilson's interval at z = 1.959964 is [0, z²/(1 +
+/// z²)] = 0.0% to 79.3%, or [1/(1 + z²), 1] = 20.7% to 100.0%.
+#[test]
+fn regression_the_distribution_charts_interval_is_the_tables() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = stakeshift()
+        .args(["simulate", "--paths", "1", "--svg", "--out"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = String::from_utf8(out.stdout).unwrap();
+    let svg = std::fs::read_to_string(tmp.path().join("distribution.svg")).unwrap();
+    let interval = if table.contains("20.7% to 100.0%") {
+        "20.7% to 100.0%"
+    } else {
+        "0.0% to 79.3%"
+    };
+    let all = table.lines().find(|l| l.starts_with("all ")).unwrap();
+    assert!(all.contains(interval), "{table}");
+    assert!(svg.contains(&format!("(95% interval {interval})")), "{svg}");
+}

@@ -24,17 +24,17 @@
 //! let labels = ModelLabels::of(&stakeshift::io::load_model(None)?.model); // built in
 //! let advantages: Vec<f64> = (0..=1000).map(|i| f64::from(i) - 100.0).collect();
 //! let p = 900.0 / 1001.0; // 89.9%
-//! let se = (p * (1.0 - p) / 1001.0f64).sqrt(); // sqrt(p (1 - p) / n): 0.95 points
+//! let interval = stakeshift::simulate::stats::interval_95(p, 1001); // Wilson's
 //! let percentiles = stakeshift::chart::Percentiles { p5: -50.0, p25: 150.0, p50: 400.0,
 //!     p75: 650.0, p95: 850.0 };
 //! let chart = DistributionChart { labels: &labels, advantages: &advantages,
-//!     p_equity_wins: p, p_equity_wins_se: se, percentiles };
+//!     p_equity_wins: p, p_equity_wins_95: interval, percentiles };
 //! let ctx = ChartContext::new("m.toml", "", Size::DEFAULT, None);
 //! let svg = String::from_utf8(chart.svg(&ctx)?).unwrap();
 //! let texts: Vec<&str> = svg.split("<text").skip(1)
 //!     .map(|t| t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].trim()).collect();
 //! assert!(texts.contains(&"Equity is worth more in 89.9% of the paths (95% interval \
-//!     88.0% to 91.8%)")); // 89.9% -+ 1.96 x 0.95 points
+//!     87.9% to 91.6%)")); // worked by hand: 0.878890 to 0.916260
 //! let marks = "p5 \u{2212}50.0 p25 150.0 median 400.0 p75 650.0 p95 850.0 0"; // 0: a tie
 //! assert!(texts.join(" ").contains(marks));
 //! assert!(texts.join(" ").contains("Bars 100 USD bn wide (Freedman-Diaconis rule)."));
@@ -78,9 +78,10 @@ pub struct DistributionChart<'a> {
     /// Every path's NPV advantage, in ascending order (values that are not finite are left
     /// out; an unsorted slice is sorted in a copy).
     pub advantages: &'a [f64],
-    /// The share of paths where equity is worth more, and its standard error.
+    /// The share of paths where equity is worth more, and its 95% interval (Wilson's, as
+    /// the table gives it: [`stakeshift_core::simulate::Group::p_equity_wins_95`]).
     pub p_equity_wins: f64,
-    pub p_equity_wins_se: f64,
+    pub p_equity_wins_95: (f64, f64),
     pub percentiles: Percentiles,
 }
 
@@ -290,8 +291,8 @@ impl Figure for DistributionChart<'_> {
         let all_tie = n > 0 && sorted.iter().all(|v| Winner::of(*v) == Winner::Tie);
         // The headline: P(equity wins) and its 95% interval.
         let p = self.p_equity_wins.clamp(0.0, 1.0);
-        let half = 1.96 * self.p_equity_wins_se.max(0.0);
-        let (lo, hi) = ((p - half).max(0.0), (p + half).min(1.0));
+        let (lo, hi) = self.p_equity_wins_95;
+        let (lo, hi) = (lo.clamp(0.0, 1.0), hi.clamp(0.0, 1.0));
         let dp = if hi - lo < 0.002 { 2 } else { 1 };
         let headline = match n {
             1 if all_tie => "The one path is a tie: the two deals are worth the same".to_string(),
@@ -687,7 +688,7 @@ mod tests {
             labels: &labels(),
             advantages: &advantages,
             p_equity_wins: 0.0,
-            p_equity_wins_se: 0.0,
+            p_equity_wins_95: (0.0, 0.0018),
             percentiles: Percentiles {
                 p5: 0.0,
                 p25: 0.0,
@@ -739,7 +740,7 @@ mod tests {
             labels: &labels(),
             advantages: &v,
             p_equity_wins: 0.3,
-            p_equity_wins_se: 0.03,
+            p_equity_wins_95: (0.24, 0.36),
             percentiles: Percentiles {
                 p5: -90.0,
                 p25: -50.0,

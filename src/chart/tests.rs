@@ -389,7 +389,7 @@ fn regression_axis_labels_of_huge_amounts_do_not_run_together() {
         labels: &labels,
         advantages: &advantages,
         p_equity_wins: 0.6,
-        p_equity_wins_se: 0.01,
+        p_equity_wins_95: (0.58, 0.62),
         percentiles: Percentiles {
             p5: at(0.05),
             p25: at(0.25),

@@ -199,7 +199,7 @@ fn charts(
         labels: &labels,
         advantages: &advantages,
         p_equity_wins: all.p_equity_wins(),
-        p_equity_wins_se: all.p_equity_wins_se(),
+        p_equity_wins_95: all.p_equity_wins_95(),
         percentiles: chart::Percentiles {
             p5,
             p25,

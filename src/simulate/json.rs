@@ -24,7 +24,7 @@
 //! let paths: Vec<u64> = groups.iter().map(|g| g["paths"].as_u64().unwrap()).collect();
 //! assert_eq!(paths[1] + paths[2], 8);
 //! // Equity wins on exactly the `bull` paths. Wilson's 95% interval of a share of 0 of n
-//! // is [0, z²/(n + z²)], of n of n [n/(n + z²), 1] (z = 1.96), to 8 places.
+//! // is [0, z²/(n + z²)], of n of n [n/(n + z²), 1] (z = 1.959964), to 8 places.
 //! let p = groups[0]["p_equity_wins"].as_f64().unwrap();
 //! assert_eq!(p, paths[2] as f64 / 8.0);
 //! let z2 = 1.959_963_984_540_054_f64.powi(2);
@@ -43,7 +43,6 @@
 use serde_json::{Map, Number, Value, json};
 
 use super::csv::{FAN, FAN_KEYS, GROUP, PATHS, QUANTITIES, SHARES, STATISTICS, amount, ratio};
-use super::stats::interval_95;
 use super::{Results, table};
 use crate::model::Model;
 
@@ -70,7 +69,7 @@ pub fn render(model: &Model, source: &str, results: &Results) -> Vec<u8> {
                 // standard error.
                 if share.name == "p_equity_wins_se" {
                     let interval = (g.paths > 0).then(|| {
-                        let (lo, hi) = interval_95(g.p_equity_wins(), g.paths);
+                        let (lo, hi) = g.p_equity_wins_95();
                         json!([num(ratio(lo)), num(ratio(hi))])
                     });
                     o.insert("p_equity_wins_95".into(), interval.unwrap_or(Value::Null));

@@ -1,6 +1,6 @@
-//! The simulation as a table for reading: P(equity wins) with its 95% interval per center
-//! and in all, the percentiles of both NPVs and of the advantage, what happened on the
-//! paths, and a one-sentence conclusion.
+//! The simulation as a table for reading: P(equity wins) with its standard error and 95%
+//! interval per center and in all, the percentiles of both NPVs and of the advantage, what
+//! happened on the paths, and a one-sentence conclusion.
 //!
 //! 8 paths of the built-in model's `bull` with every vol and hazard 0: each path is `bull`
 //! itself, where the stake wins by 7.507322 (`compare`), so the sentence is exact:
@@ -14,7 +14,7 @@
 //! let model = stakeshift::io::read_model_file(None)?.load(&zero)?.model; // built in
 //! let options = Options { paths: 8, seed: 0, selected: Some(vec![3]), fan: false };
 //! let results = run(&model, &options, &|_| {}).expect("it runs");
-//! // Wilson's interval of 8 of 8: from 8 / (8 + 1.96²) = 0.676.
+//! // Wilson's interval of 8 of 8: from 8 / (8 + z²) = 0.676, z = 1.959964.
 //! assert_eq!(
 //!     table::conclusion(&model, &results),
 //!     "In 100.0% of 8 simulated futures (95% interval 67.6% to 100.0%) the equity stake \
@@ -31,7 +31,7 @@
 //! ```
 
 use super::csv::{STATISTICS, Stat};
-use super::stats::{Summary, interval_95};
+use super::stats::Summary;
 use super::{PERCENTILES, Results};
 use crate::model::Model;
 use crate::report::{display_width, fixed_f64, group_thousands};
@@ -108,20 +108,29 @@ pub fn render(model: &Model, results: &Results) -> String {
     ));
 
     let mut rows = vec![
-        ["", "paths", "P(equity wins)", "95% interval", "P(tie)"]
-            .map(String::from)
-            .to_vec(),
+        [
+            "",
+            "paths",
+            "P(equity wins)",
+            "se",
+            "95% interval",
+            "P(tie)",
+        ]
+        .map(String::from)
+        .to_vec(),
     ];
     for g in &results.groups {
         if g.paths == 0 {
             rows.push(vec![g.name.clone(), "0".into()]);
             continue;
         }
-        let (lo, hi) = interval_95(g.p_equity_wins(), g.paths);
+        let (lo, hi) = g.p_equity_wins_95();
         rows.push(vec![
             g.name.clone(),
             count(g.paths),
             percent(g.p_equity_wins()),
+            // SPEC 10's standard error, in points to two places (a million paths' is 0.04).
+            format!("{}%", fixed_f64(100.0 * g.p_equity_wins_se(), 2)),
             format!("{} to {}", percent(lo), percent(hi)),
             percent(g.p_tie()),
         ]);
@@ -179,7 +188,7 @@ pub fn render(model: &Model, results: &Results) -> String {
 /// One sentence: how likely the stake is to be worth more, and by how much at the median.
 pub fn conclusion(model: &Model, results: &Results) -> String {
     let all = &results.groups[0];
-    let (lo, hi) = interval_95(all.p_equity_wins(), all.paths);
+    let (lo, hi) = all.p_equity_wins_95();
     let median = all.npv_advantage.map_or(f64::NAN, |s| s.percentiles[2]);
     let (p5, p95) = all.npv_advantage.map_or((f64::NAN, f64::NAN), |s| {
         (s.percentiles[0], s.percentiles[4])

@@ -147,6 +147,11 @@ impl Group {
         let p = self.p_equity_wins();
         (p * (1.0 - p) / self.paths as f64).sqrt()
     }
+    /// Its 95% interval, Wilson's ([`stats::interval_95`]): the one the table, the JSON and
+    /// `distribution.png` give.
+    pub fn p_equity_wins_95(&self) -> (f64, f64) {
+        stats::interval_95(self.p_equity_wins(), self.paths)
+    }
     pub fn p_tie(&self) -> f64 {
         self.ties as f64 / self.paths as f64
     }

@@ -158,8 +158,8 @@ fn least(values: &[f64]) -> f64 {
 }
 
 /// The 95% interval of a share `p` of `n`: Wilson's score interval, (p + z²/2n ± z
-/// sqrt(p (1 - p) / n + z²/4n²)) / (1 + z²/n) with z = 1.96; the interval `distribution.png`
-/// writes. Not p ± 1.96 standard errors (SPEC 10's sqrt(p (1 - p) / n), reported beside
+/// sqrt(p (1 - p) / n + z²/4n²)) / (1 + z²/n) with z = 1.959964 (the normal's 97.5th
+/// percentile); the interval the table, the JSON and `distribution.png` give. Not p ± 1.96 standard errors (SPEC 10's sqrt(p (1 - p) / n), reported beside
 /// it): that collapses to a point where p is 0 or 1 (1 path of 1: "0.00% to 0.00%", a
 /// chart audit) and leaves [0, 1] for few paths; Wilson's stays inside and is wide where
 /// the paths are few.
