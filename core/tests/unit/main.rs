@@ -4,6 +4,7 @@
 //! the first `cargo test --release` on two cores. Hence `test = false` for the library in
 //! core/Cargo.toml.
 
+mod allocations;
 mod draw;
 mod error;
 mod measures;
