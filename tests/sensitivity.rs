@@ -1363,3 +1363,30 @@ fn regression_solve_finds_no_root_in_a_tiny_stakes_rounding() {
         assert_eq!(breakeven, "", "{model}");
     }
 }
+
+/// Regression (helper-94, a tester working from the SPEC with an exact implementation of
+/// its own): docs/mini.toml with every amount x 1e-8 has an advantage of 1.45e-7 at its
+/// current values, which prints as 0, and `solve` gave the current value as the root (and
+/// `compare` a break-even scale of 1). A restated unit moves no root: the roots are the
+/// unscaled model's, which the tester's implementation found too (stake 0.109669237,
+/// scale 0.562709457, rate 1.42034068).
+#[test]
+fn regression_solve_does_not_take_an_advantage_that_prints_as_0_for_a_root() {
+    let model = "tests/sensitivity/mini_in_a_unit_1e8_times_larger.toml";
+    for (path, root) in [
+        ("equity.stake", "0.109669237"),
+        ("scale.valuation", "0.562709457"),
+        ("discount_rate", "1.42034068"),
+    ] {
+        for file in [model, "docs/mini.toml"] {
+            let out = stakeshift()
+                .args(["solve", file, path, "--format", "csv"])
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{file} {path}");
+            let text = String::from_utf8(out.stdout).unwrap();
+            let row = text.lines().nth(1).unwrap();
+            assert!(row.ends_with(&format!(",{root}")), "{file} {path}: {row}");
+        }
+    }
+}

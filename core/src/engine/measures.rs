@@ -501,11 +501,14 @@ pub fn stake_rounding(rounds: usize) -> Decimal {
 /// can have moved by up to `noise` (the sum, over the terms it was made from, of each
 /// term's [`ROUNDING`] and of what a stake's rounding reaches in it, [`stake_rounding`]),
 /// as far as 28-digit decimals and the places printed resolve it.
-/// - At the search's `start`, a difference that prints as 0 (below 0.0000005, SPEC 5's tie)
-///   is 0: the start is the answer. Two NPVs equal in exact arithmetic differ in their last
-///   digits (a stake of 1 / (V k) is rounded at the 28th decimal place and multiplied back
-///   by V k), and a search that followed the sign of that rounding found "roots" wherever
-///   it changed: a break-even scale of 0.527 where the NPVs are equal at every scale.
+/// - At the search's `start`, a difference within `noise` that prints as 0 (below
+///   0.0000005, SPEC 5's tie) is 0: the start is the answer. Two NPVs equal in exact
+///   arithmetic differ in their last digits (a stake of 1 / (V k) is rounded at the 28th
+///   decimal place and multiplied back by V k), and a search that followed the sign of that
+///   rounding found "roots" wherever it changed: a break-even scale of 0.527 where the NPVs
+///   are equal at every scale. A difference beyond the noise is no root, though it print as
+///   0: amounts scaled by 1e-8 made the start "the root" where the advantage was 1.45e-7
+///   (helper-94), so that the answer depended on the unit.
 /// - Elsewhere, where that rounding passes half a printed unit (terms from 5e19, or a tiny
 ///   stake times a large valuation and discount factor), a difference within it is
 ///   unresolved: None, as a point where the model cannot run. case_027's `bull` at a
@@ -515,7 +518,7 @@ pub fn stake_rounding(rounds: usize) -> Decimal {
 ///   holds and, saturated, allowed too little (helper-92).
 pub fn resolved(value: Decimal, noise: Decimal, at_start: bool) -> Option<Decimal> {
     const HALF_UNIT: Decimal = Decimal::from_parts(5, 0, 0, false, 7); // 0.0000005
-    if at_start && value.abs() < HALF_UNIT {
+    if at_start && value.abs() <= noise.min(HALF_UNIT) {
         return Some(Decimal::ZERO);
     }
     if noise > HALF_UNIT && value.abs() <= noise {

@@ -352,21 +352,25 @@ fn irr_and_root_nearest_agree_on_a_rate() {
     assert!((r - 0.1).abs() < 4.0 * f64::EPSILON, "{r}");
 }
 
-/// A root search's objective (`resolved`): at the start a difference that prints as 0 is
-/// 0; elsewhere, where the terms' rounding (1e-26 of them) passes half a printed unit, a
-/// difference within it is unresolved (None); else the difference stands.
+/// A root search's objective (`resolved`): at the start a difference within what rounding
+/// leaves (and below half a printed unit) is 0; elsewhere, where the terms' rounding (1e-26
+/// of them) passes half a printed unit, a difference within it is unresolved (None); else
+/// the difference stands.
 #[test]
 fn resolved_ties_the_start_and_leaves_out_rounding_beyond_the_printed_places() {
     let d = |s: &str| s.parse::<Decimal>().unwrap();
     // The noise of terms of a size: 1e-26 of it (what 28-digit decimals leave).
     let resolved =
         |value: Decimal, size: Decimal, at_start: bool| resolved(value, size * ROUNDING, at_start);
-    // At the start: below 0.0000005 is 0, whatever the size; 0.0000005 prints, and stands.
-    assert_eq!(resolved(d("0.0000004"), d("1"), true), Some(Decimal::ZERO));
-    assert_eq!(
-        resolved(d("-0.0000004"), d("1e3"), true),
-        Some(Decimal::ZERO)
-    );
+    // At the start: within the rounding (1e-26 of terms of 1e3: 1e-23) is 0; a difference
+    // the terms resolve stands even where it prints as 0 (helper-94: amounts scaled by 1e-8
+    // made the start "the root" of solve and of the break-even scale, an advantage of
+    // 1.45e-7 that is no root); and rounding above half a unit leaves the start unresolved.
+    assert_eq!(resolved(d("1e-27"), d("1"), true), Some(Decimal::ZERO));
+    assert_eq!(resolved(d("-1e-23"), d("1e3"), true), Some(Decimal::ZERO));
+    assert_eq!(resolved(d("0.0000004"), d("1"), true), Some(d("0.0000004")));
+    assert_eq!(resolved(d("1e-7"), d("1e22"), true), Some(Decimal::ZERO));
+    assert_eq!(resolved(d("1e-6"), d("1e22"), true), None);
     assert_eq!(resolved(d("0.0000005"), d("1"), true), Some(d("0.0000005")));
     // Elsewhere a small difference stands where the terms resolve it...
     assert_eq!(
