@@ -732,6 +732,7 @@ fn regression_a_signal_while_writing_leaves_the_old_outputs_whole_and_no_staged_
         .success();
     let after = snapshot(&elsewhere);
     let bin = assert_cmd::cargo::cargo_bin("stakeshift");
+    const TRIES: usize = 300;
     let staged = |ext: &str| {
         std::fs::read_dir(&out)
             .unwrap()
@@ -745,7 +746,9 @@ fn regression_a_signal_while_writing_leaves_the_old_outputs_whole_and_no_staged_
     // which the child inherits and keeps.
     for (ext, signal) in [(".tmp", libc::SIGTERM), (".bak", libc::SIGHUP)] {
         let mut caught = false;
-        for _ in 0..50 {
+        // Tries: the poll must see a staged file in the few milliseconds it exists; on a
+        // busy machine (other builds on both cores) 50 were once not enough.
+        for _ in 0..TRIES {
             // Another discount rate: every output differs from the good run's.
             let mut child = std::process::Command::new(&bin)
                 .args(["compare", "--set", "discount_rate=0.31", "--out"])
@@ -798,7 +801,10 @@ fn regression_a_signal_while_writing_leaves_the_old_outputs_whole_and_no_staged_
             caught = true;
             break;
         }
-        assert!(caught, "no run was caught writing a {ext} file in 50 tries");
+        assert!(
+            caught,
+            "no run was caught writing a {ext} file in {TRIES} tries"
+        );
     }
 }
 

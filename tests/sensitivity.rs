@@ -1390,3 +1390,28 @@ fn regression_solve_does_not_take_an_advantage_that_prints_as_0_for_a_root() {
         }
     }
 }
+
+/// Regression (helper-94): an advantage that touches zero without crossing it (a double
+/// root) was found only from some starts. Worked by hand: no profit (margin 0), so regime
+/// A gets nothing; regime B pays 1 in 2020 and 1.21 in 2022 (round participations, stake 0,
+/// valuation 0) and gets the 2021 revenue of 2.2 (a revenue share of 1 in 2021 alone):
+/// with x = 1 / (1 + r), the advantage is -1 + 2.2 x - 1.21 x² = -(1.1 x - 1)², zero at r
+/// = 0.1 only. From every start, solve finds 0.1.
+#[test]
+fn regression_solve_finds_a_root_where_the_advantage_touches_zero() {
+    let model = "tests/sensitivity/advantage_touches_zero_at_a_rate_of_10_percent.toml";
+    for start in [
+        "0", "0.02", "0.05", "0.08", "0.095", "0.105", "0.15", "0.5", "1",
+    ] {
+        let out = stakeshift()
+            .args(["solve", model, "discount_rate", "--format", "csv", "--set"])
+            .arg(format!("discount_rate={start}"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{start}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        let row = text.lines().nth(1).unwrap();
+        let root: f64 = row.rsplit(',').next().unwrap().parse().unwrap_or(f64::NAN);
+        assert!((root - 0.1).abs() < 1e-9, "from {start}: {row}");
+    }
+}

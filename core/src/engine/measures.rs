@@ -569,7 +569,7 @@ pub fn root_nearest(
         if start_dip_runs == DIP_RUNS
             && let (Some(up), Some(down)) = (sides[0].first, sides[1].first)
         {
-            if dips(down.1, f_start, up.1) {
+            if turns(down.1, f_start, up.1) {
                 let three = [down, (start, f_start), up];
                 if let Some(root) = look_into_dip(search, f, start, three, &mut start_dip_runs) {
                     roots[usize::from(root < start)] = Some(root);
@@ -674,7 +674,17 @@ fn look_into_dip(
 ) -> Option<Decimal> {
     let negative = mid.1.is_sign_negative();
     let ratio = Decimal::new(381_966_011_250_105, 15); // (3 - sqrt 5) / 2
+    // How near zero f came at the dip's first points: a turn that reaches zero to within a
+    // TOUCH of it is a double root.
+    let outer = low.1.abs().max(high.1.abs());
+    let strong = dips(low.1, mid.1, high.1);
     while *budget > 0 {
+        // A shallow dip (|f| lower at `mid` than beside it, but not by half) that the
+        // parabola through the three points sees level off away from zero is left: f turns
+        // there without reaching zero, and the budget is kept for dips that might.
+        if !strong && levels_off_away_from_zero([low, mid, high]) {
+            return None;
+        }
         // Probe the larger of the two parts, at the golden ratio from `mid`.
         let (up, down) = (high.0.checked_sub(mid.0)?, mid.0.checked_sub(low.0)?);
         let (probe, above) = if up > down {
@@ -733,10 +743,33 @@ fn look_into_dip(
         }
         let width = high.0.checked_sub(low.0)?;
         if width <= mid.0.abs() * Decimal::new(1, 12) + search.absolute_tolerance() {
-            return None;
+            // Narrowed to the search's resolution: where f came to within TOUCH of zero
+            // against the dip's first points (a quadratic touch narrowed to 1e-12 comes
+            // to about 1e-22 of them; a turn short of zero stays at its own depth), it
+            // touches zero there, a double root (helper-94: an advantage of -(1.1 x - 1)²,
+            // x = 1 / (1 + r), 0 at r = 0.1 only, was given none).
+            const TOUCH: Decimal = Decimal::from_parts(1, 0, 0, false, 16);
+            let touches = outer.checked_mul(TOUCH).is_some_and(|t| mid.1.abs() <= t);
+            return touches.then_some(mid.0);
         }
     }
     None
+}
+
+/// Whether the parabola through three points of one sign, the middle one nearest zero,
+/// turns at a value of their sign more than half as far from zero as the middle one's: f
+/// levels off there rather than heading for zero (a touch's parabola turns at zero, a
+/// crossing's beyond it).
+fn levels_off_away_from_zero([a, b, c]: [(Decimal, Decimal); 3]) -> bool {
+    let [(x0, y0), (x1, y1), (x2, y2)] = [a, b, c].map(|(x, y)| (x.to_f64(), y.to_f64()));
+    let d1 = (y1 - y0) / (x1 - x0);
+    let d2 = (y2 - y1) / (x2 - x1);
+    let curvature = (d2 - d1) / (x2 - x0);
+    let slope = d1 + curvature * (x1 - x0);
+    // The parabola's turning value, y1 - slope² / (4 curvature): of y1's sign and beyond
+    // half of it.
+    let turn = y1 - slope * slope / (4.0 * curvature);
+    turn.is_finite() && curvature != 0.0 && turn * y1 > 0.0 && turn.abs() > y1.abs() / 2.0
 }
 
 /// Whether `mid` is nearer zero than `a` and `b`, by half at least (all of one sign): a
@@ -745,6 +778,13 @@ fn dips(a: Decimal, mid: Decimal, b: Decimal) -> bool {
     mid.abs()
         .checked_mul(Decimal::TWO)
         .is_some_and(|twice| twice < a.abs() && twice < b.abs())
+}
+
+/// Whether `mid` is nearer zero than `a` and `b` at all (all of one sign): f turns between
+/// them, and may touch zero there ([`dips`] for a deep turn; a touch whose points fall
+/// evenly either side of it is not deep).
+fn turns(a: Decimal, mid: Decimal, b: Decimal) -> bool {
+    mid.abs() < a.abs() && mid.abs() < b.abs()
 }
 
 /// One side of [`root_nearest`]'s walk outward from the start.
@@ -872,7 +912,7 @@ impl Side {
         // it may cross zero and back between points of one sign (helper-86: -63 + 10k +
         // 99.2/k, below zero only between 3.1 and 3.2, was missed between 3 and 3.5).
         if let Some(before) = self.before
-            && dips(before.1, self.fx, fx)
+            && turns(before.1, self.fx, fx)
         {
             let (low, high) = if before.0 < point {
                 (before, (point, fx))
