@@ -263,9 +263,16 @@ pub const SOLUTION_DIGITS: i64 = 9;
 /// assert_eq!(solution(Decimal::new(-30347015, 8)), "-0.303470150"); // 9 places below 1
 /// assert_eq!(solution(Decimal::new(272, 1)), "27.20000000"); // 8 places from 1 up
 /// assert_eq!(solution(Decimal::ZERO), "0.00000000");
+/// // Rounded up to a new leading digit, 9 digits still: 0.0999999999996 is 0.100000000.
+/// assert_eq!(solution(Decimal::new(999999999996, 13)), "0.100000000");
 /// ```
 pub fn solution(value: Decimal) -> String {
-    fixed(value, solution_places(value))
+    // The places of the value as rounded: rounding can carry into a new leading digit
+    // (0.0999999999996 to 10 places is 0.1000000000, ten digits; helper-94's touch at a
+    // rate of 0.1 printed so).
+    let places = solution_places(value);
+    let rounded = stakeshift_core::engine::number::printed(value, places);
+    fixed(value, solution_places(rounded).min(places))
 }
 
 /// The places that keep [`SOLUTION_DIGITS`] significant digits of `value`, at least 8 (at
