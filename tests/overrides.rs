@@ -517,3 +517,40 @@ fn regression_an_integer_too_large_for_toml_is_too_large_as_in_the_file() {
         "{stderr}"
     );
 }
+
+/// Regression (helper-94): an index past the end of an inner array suggested the whole
+/// array (`investor.contributions`: the short-key rule took `contributions[0][2]` for a
+/// key written short), a derived key's table alone suggested `name`, and one entry was
+/// "1 entries".
+#[test]
+fn regression_the_nearest_path_to_an_index_past_the_end_is_the_last_entry() {
+    let e = bad(
+        "investor.contributions[0][2]=3",
+        "investor.contributions[0][2]",
+    );
+    assert!(
+        e.contains("nearest valid path is `investor.contributions[0][1]`"),
+        "{e}"
+    );
+    let e = bad("profit_share.tiers[7].name=\"x\"", "profit_share.tiers[7]");
+    assert!(
+        e.contains("nearest valid path is `profit_share.tiers[1].name`"),
+        "{e}"
+    );
+    let e = bad("scale=2", "scale");
+    assert!(e.contains("nearest valid path is `scale.valuation`"), "{e}");
+    // docs/mini.toml pays in once.
+    let out = stakeshift()
+        .args([
+            "compare",
+            "docs/mini.toml",
+            "--set",
+            "investor.contributions[3][1]=3",
+        ])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let e = String::from_utf8(out.stderr).unwrap();
+    assert!(e.contains("has 1 entry, [0], so it has no [3]"), "{e}");
+}

@@ -636,6 +636,7 @@ fn element_index(list: &Elements<'_>, segment: &Segment, place: &str) -> Result<
         Segment::Index(i) if *i < list.len() => Ok(*i),
         Segment::Index(i) => Err(match list.len() {
             0 => format!("{place} is empty, so it has no [{i}]"),
+            1 => format!("{place} has 1 entry, [0], so it has no [{i}]"),
             n => format!(
                 "{place} has {n} entries, [0] to [{}], so it has no [{i}]",
                 n - 1
@@ -839,8 +840,12 @@ fn nearest_path<'a>(path: &str, candidates: &'a [String]) -> Option<&'a str> {
         return Some(c);
     }
     // A last key written short (`equity.payout` for `equity.dividend_payout`): the one key of
-    // the same table that holds it, as the file's unknown keys are told.
-    if let Some((table, key)) = path.rsplit_once('.') {
+    // the same table that holds it, as the file's unknown keys are told. Not a key with an
+    // index (`contributions[0][2]` holds `contributions`, but the nearest path is the pair's
+    // `[0][1]`, not the whole array; helper-94).
+    if let Some((table, key)) = path.rsplit_once('.')
+        && !key.contains('[')
+    {
         let prefix = format!("{}.", table.to_lowercase());
         let keys: Vec<&str> = candidates
             .iter()
@@ -857,12 +862,22 @@ fn nearest_path<'a>(path: &str, candidates: &'a [String]) -> Option<&'a str> {
             return Some(keys[i]);
         }
     }
+    // A table written without its key (`scale` for `scale.valuation`): its first key.
+    if let Some(c) = candidates.iter().find(|c| {
+        let c = c.to_lowercase();
+        c.starts_with(&format!("{lower}.")) || c.starts_with(&format!("{lower}["))
+    }) {
+        return Some(c);
+    }
+    // Of paths as near, the greater: an index past the end is nearest the last
+    // (`contributions[0][2]`: `[0][1]`, not `[0][0]`).
     candidates
         .iter()
         .min_by_key(|c| {
             (
                 strsim::damerau_levenshtein(&lower, &c.to_lowercase()),
                 c.len(),
+                std::cmp::Reverse(c.as_str()),
             )
         })
         .map(String::as_str)
@@ -1199,7 +1214,9 @@ pub fn canonical_path(
     let Ok(mut doc) = text.parse::<DocumentMut>() else {
         return Ok(path.text.clone());
     };
-    let candidates = valid_paths(&doc);
+    let mut candidates = valid_paths(&doc);
+    // The derived keys are paths too (`scale` was told `name`; helper-94).
+    candidates.extend(super::Derived::ALL.map(|d| d.as_str().to_string()));
     // Set the value to itself (or a placeholder): the walk is the check.
     set_value(doc.as_table_mut(), segments, Value::from(0i64))
         .map_err(|m| wrong_path(origin, &path.text, &candidates, &m))
