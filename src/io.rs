@@ -296,6 +296,69 @@ fn names_no_file(e: &std::io::Error) -> bool {
     }
 }
 
+/// A file as the file system knows it (device and inode), whatever path names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileId {
+    device: u64,
+    inode: u64,
+}
+
+impl FileId {
+    #[cfg(unix)]
+    fn of(meta: &Metadata) -> Option<FileId> {
+        use std::os::unix::fs::MetadataExt;
+        Some(FileId {
+            device: meta.dev(),
+            inode: meta.ino(),
+        })
+    }
+    #[cfg(not(unix))]
+    fn of(_: &Metadata) -> Option<FileId> {
+        None
+    }
+}
+
+/// The files this process has read as its inputs (a model, a trajectories_csv), so that
+/// no output replaces one (helper-95: `compare d/summary.csv --out d` replaced the model
+/// with its own summary, and `--out` into a model's folder its `yearly.csv` of
+/// trajectories, each without a word).
+static INPUTS: std::sync::Mutex<Vec<(FileId, PathBuf)>> = std::sync::Mutex::new(Vec::new());
+
+fn remember_input(path: &Path, meta: &Metadata) {
+    if let Some(id) = FileId::of(meta) {
+        let mut inputs = INPUTS.lock().unwrap_or_else(|e| e.into_inner());
+        if !inputs.iter().any(|(known, _)| *known == id) {
+            inputs.push((id, path.to_path_buf()));
+        }
+    }
+}
+
+/// An error where `target` (with its metadata) is a file this run read as an input.
+fn refuse_replacing_an_input(target: &Path, meta: &Metadata) -> Result<()> {
+    let Some(id) = FileId::of(meta) else {
+        return Ok(());
+    };
+    let inputs = INPUTS.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((_, input)) = inputs.iter().find(|(known, _)| *known == id) else {
+        return Ok(());
+    };
+    // `./summary.csv` and `summary.csv` are one path as written.
+    let plain = |p: &Path| -> PathBuf {
+        p.components()
+            .filter(|c| *c != std::path::Component::CurDir)
+            .collect()
+    };
+    let same = if plain(input) == plain(target) {
+        String::new()
+    } else {
+        format!(" (the same file as {})", input.display())
+    };
+    Err(Error::Usage(format!(
+        "{}{same} is an input of this run; an output of that name would replace it: write the outputs to another folder, or rename the input",
+        target.display(),
+    )))
+}
+
 /// The bytes of the regular file at `path`, at most `limit` of them.
 fn read_regular_file(path: &Path, limit: u64) -> std::result::Result<Vec<u8>, ReadFailure> {
     let not_found = |e: std::io::Error| match e.kind() {
@@ -323,6 +386,16 @@ fn read_regular_file(path: &Path, limit: u64) -> std::result::Result<Vec<u8>, Re
         .map_err(ReadFailure::Io)?;
     if bytes.len() as u64 > limit {
         return Err(ReadFailure::TooLarge(limit));
+    }
+    Ok(bytes)
+}
+
+/// [`read_regular_file`] for an input of the run (a model, a trajectories_csv), which no
+/// output may then replace ([`INPUTS`]).
+fn read_input(path: &Path, limit: u64) -> std::result::Result<Vec<u8>, ReadFailure> {
+    let bytes = read_regular_file(path, limit)?;
+    if let Ok(meta) = fs::metadata(path) {
+        remember_input(path, &meta);
     }
     Ok(bytes)
 }
@@ -377,7 +450,7 @@ impl ModelFile {
             Some(d) => d.join(relative),
             None => PathBuf::from(relative),
         };
-        let bytes = read_regular_file(&full, MAX_CSV_BYTES)
+        let bytes = read_input(&full, MAX_CSV_BYTES)
             .map_err(|f| f.describe(&full, "a trajectories CSV"))?;
         String::from_utf8(bytes).map_err(|e| {
             format!(
@@ -400,7 +473,7 @@ pub fn read_model_file(path: Option<&Path>) -> Result<ModelFile> {
         });
     };
     let label = path.display().to_string();
-    let bytes = read_regular_file(path, MAX_MODEL_BYTES).map_err(|failure| match failure {
+    let bytes = read_input(path, MAX_MODEL_BYTES).map_err(|failure| match failure {
         // Naming a file that is not there is bad usage (exit 2), like a bad model.
         ReadFailure::Missing => Error::Usage(format!(
             "{label}: no such model file; give the path of a model (`stakeshift init` writes one)"
@@ -731,8 +804,18 @@ fn commit_set(
     // Every target is checked before anything is written.
     let mut modes = Vec::with_capacity(set.len());
     for (name, _) in &set {
-        let old = replaceable(&dir.join(name))?;
+        let target = dir.join(name);
+        let old = replaceable(&target)?;
+        if let Some(m) = &old {
+            refuse_replacing_an_input(&target, m)?;
+        }
         modes.push(old.map(|m| permissions_of(&m)));
+    }
+    // Nor is an input removed as an earlier run's output.
+    for member in &stale {
+        if let Ok(m) = fs::symlink_metadata(member) {
+            refuse_replacing_an_input(member, &m)?;
+        }
     }
     let staged = stage(dir, &set, &modes)?;
     let mut done: Vec<Done> = Vec::new();

@@ -856,3 +856,72 @@ fn regression_an_ignored_signal_stays_ignored_and_others_end_the_run_by_the_sign
         "{status:?}"
     );
 }
+
+/// Regression (helper-95, a hostile-input audit): an output replaced an input of the same
+/// name without a word: `compare d/summary.csv --out d` wrote its summary over the model,
+/// and `--out` into a model's own folder replaced its `trajectories_csv` (`yearly.csv`).
+/// Each is refused (exit 2, naming the file) and nothing in the folder changes; so is
+/// removing an input as an earlier run's output no longer made (`cloud.png`).
+#[test]
+fn regression_an_output_never_replaces_an_input() {
+    let dir = scratch("output-over-input");
+    let d = dir.path();
+    let mini = fs::read_to_string(common::repo_path("docs/mini.toml")).unwrap();
+
+    // The model named as an output.
+    fs::write(d.join("summary.csv"), &mini).unwrap();
+    let before = snapshot(d);
+    let out = stakeshift()
+        .args(["compare", "summary.csv", "--out", "."])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(err.contains("summary.csv is an input of this run"), "{err}");
+    assert!(snapshot(d) == before, "the folder changed: {err}");
+    fs::remove_file(d.join("summary.csv")).unwrap();
+
+    // The model's trajectories_csv named as an output.
+    fs::write(
+        d.join("yearly.csv"),
+        "trajectory,year,revenue,profit,valuation\r\nbase,2024,10,1,50\r\n\
+         base,2025,20,4,80\r\nbase,2026,30,9,120\r\n",
+    )
+    .unwrap();
+    let head = mini.split("[[trajectories]]").next().unwrap();
+    fs::write(
+        d.join("m.toml"),
+        format!("trajectories_csv = \"yearly.csv\"\n{head}"),
+    )
+    .unwrap();
+    let before = snapshot(d);
+    let out = stakeshift()
+        .args(["compare", "m.toml", "--out", "."])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("yearly.csv is an input of this run"), "{err}");
+    assert!(snapshot(d) == before, "the folder changed: {err}");
+
+    // An earlier run's output, now an input, is not removed as a stale output.
+    let cloud = dir.path().join("cloud");
+    stakeshift()
+        .args(["compare", "--out"])
+        .arg(&cloud)
+        .assert()
+        .success();
+    fs::write(cloud.join("cloud.png"), &mini).unwrap();
+    let before = snapshot(&cloud);
+    let out = stakeshift()
+        .args(["compare", "cloud.png", "--out", "."])
+        .current_dir(&cloud)
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("cloud.png is an input of this run"), "{err}");
+    assert!(snapshot(&cloud) == before, "the folder changed: {err}");
+}
