@@ -162,6 +162,8 @@ pub struct LoadedModel {
     pub named_bytes: usize,
     /// The model's warnings, placed and worded (see [`LoadedModel::warnings`]).
     warnings: Vec<String>,
+    /// How many more it has (see [`LoadedModel::more_warnings`]).
+    more_warnings: usize,
     /// How each override it was loaded with is named (`--set equity.stake=0.3`), in order.
     overridden_by: Vec<String>,
 }
@@ -209,6 +211,12 @@ impl LoadedModel {
     /// column, or the `--set` that wrote it.
     pub fn warnings(&self) -> &[String] {
         &self.warnings
+    }
+
+    /// How many warnings the model has besides [`LoadedModel::warnings`], which holds the
+    /// first [`crate::overrides::MAX_PLACED_WARNINGS`].
+    pub fn more_warnings(&self) -> usize {
+        self.more_warnings
     }
 }
 
@@ -439,6 +447,7 @@ impl ModelFile {
             named_bytes,
             text: patched.text,
             warnings: patched.warnings,
+            more_warnings: patched.more_warnings,
             overridden_by: overrides.iter().map(|o| o.origin.clone()).collect(),
         })
     }

@@ -296,15 +296,14 @@ fn main() -> ExitCode {
         Ok(Ok(())) => {
             // A model can hold many slips (a growth on every series): the first few, then
             // how many more, so that stderr stays readable.
+            let unplaced = warnings.more();
             let warnings = warnings.into_vec();
             for warning in warnings.iter().take(MAX_WARNINGS_SHOWN) {
                 say(format_args!("warning: {warning}"));
             }
-            if warnings.len() > MAX_WARNINGS_SHOWN {
-                say(format_args!(
-                    "warning: {} more warnings like these",
-                    warnings.len() - MAX_WARNINGS_SHOWN
-                ));
+            let more = warnings.len().saturating_sub(MAX_WARNINGS_SHOWN) + unplaced;
+            if more > 0 {
+                say(format_args!("warning: {more} more warnings like these"));
             }
             ExitCode::SUCCESS
         }

@@ -554,3 +554,61 @@ fn regression_the_nearest_path_to_an_index_past_the_end_is_the_last_entry() {
     let e = String::from_utf8(out.stderr).unwrap();
     assert!(e.contains("has 1 entry, [0], so it has no [3]"), "{e}");
 }
+
+/// Regression (helper-95): every warning was placed and worded, each repeating its `--set`
+/// in full, though ten are shown: 10,000 points out of range in one `--set` of 92 KB took
+/// 1.8 GB. The first hundred are placed, the rest counted: 200 points after end_year (each
+/// a warning) show ten and "190 more".
+#[test]
+fn regression_warnings_beyond_the_shown_are_counted_not_kept() {
+    let points: Vec<String> = (3000..3200).map(|y| format!("[{y}, 1.0]")).collect();
+    let out = stakeshift()
+        .args(["check", "docs/mini.toml", "--set"])
+        .arg(format!(
+            "trajectories[only].revenue.points=[[2024, 40.0], {}]",
+            points.join(", ")
+        ))
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 11, "{err}");
+    assert!(lines[0].contains("the point for 3000 lies"), "{err}");
+    assert_eq!(lines[10], "warning: 190 more warnings like these", "{err}");
+}
+
+/// The same, in memory: 5,000 points out of range in one `--set` of 60 KB took 640 MB,
+/// each placed warning repeating it; under a 300 MB address-space limit the run must
+/// succeed (it takes about 30 MB).
+#[cfg(target_os = "linux")]
+#[test]
+fn regression_many_warnings_of_a_long_set_stay_within_300_mb() {
+    use std::os::unix::process::CommandExt;
+    let points: Vec<String> = (2000..7000).map(|y| format!("[{y}, 1.0]")).collect();
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("stakeshift"));
+    command
+        .args(["check", "--set"])
+        .arg(format!(
+            "trajectories[base].revenue.points=[{}]",
+            points.join(", ")
+        ))
+        .stdout(std::process::Stdio::null());
+    // SAFETY: setrlimit(2) only, between fork and exec.
+    unsafe {
+        command.pre_exec(|| {
+            let limit = libc::rlimit {
+                rlim_cur: 300 << 20,
+                rlim_max: 300 << 20,
+            };
+            libc::setrlimit(libc::RLIMIT_AS, &limit);
+            Ok(())
+        });
+    }
+    let out = command.output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    let last = err.lines().last().unwrap_or_default();
+    assert!(out.status.success(), "{last}");
+    assert!(last.ends_with("more warnings like these"), "{last}");
+}

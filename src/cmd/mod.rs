@@ -123,12 +123,16 @@ impl OverrideArgs {
 /// one-line error (docs/MODEL.md section 13). Each is kept once, in the order first given
 /// (a set: a model can hold tens of thousands).
 #[derive(Debug, Default)]
-pub struct Warnings(indexmap::IndexSet<String>);
+pub struct Warnings {
+    placed: indexmap::IndexSet<String>,
+    /// Warnings counted but not placed (beyond a model's first hundred).
+    more: usize,
+}
 
 impl Warnings {
     /// A warning of the command itself (not of the model), shown as the model's are.
     pub fn warn(&mut self, warning: String) {
-        self.0.insert(warning);
+        self.placed.insert(warning);
     }
 
     /// The model's warnings.
@@ -136,11 +140,17 @@ impl Warnings {
         for warning in loaded.warnings() {
             self.warn(warning.clone());
         }
+        self.more = self.more.max(loaded.more_warnings());
     }
 
     /// The warnings, each once, in the order first given.
     pub fn into_vec(self) -> Vec<String> {
-        self.0.into_iter().collect()
+        self.placed.into_iter().collect()
+    }
+
+    /// How many more warnings there are than [`Warnings::into_vec`] holds.
+    pub fn more(&self) -> usize {
+        self.more
     }
 }
 
