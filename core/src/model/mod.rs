@@ -59,7 +59,9 @@ pub fn headline<T>(items: &[T], name: impl Fn(&T) -> &str) -> Option<&T> {
         .or_else(|| items.first())
 }
 
-pub use trajectories_csv::{RowsOutside, parse_trajectories_csv, read_trajectories_csv};
+pub use trajectories_csv::{
+    RowsOutside, parse_trajectories_csv, read_trajectories_csv, unread_columns,
+};
 
 use rust_decimal::Decimal;
 

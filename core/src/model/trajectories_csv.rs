@@ -101,6 +101,30 @@ fn unequal_lengths(e: &csv::Error) -> String {
     }
 }
 
+/// The columns of a trajectories CSV's header that are not read (all but `trajectory`,
+/// `year`, `revenue`, `profit`, `valuation` and `cloud_spend`, in any case), in order: for a
+/// warning, since a misspelt `cloud_spnd` left the compute spend out without a word
+/// (helper-95). Empty where the header cannot be read (reading the file says why).
+pub fn unread_columns(text: &str) -> Vec<String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let Ok(headers) = reader.headers() else {
+        return Vec::new();
+    };
+    headers
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}'))
+        .filter(|h| {
+            !COLUMNS
+                .iter()
+                .chain(&["cloud_spend"])
+                .any(|c| h.eq_ignore_ascii_case(c))
+        })
+        .map(str::to_string)
+        .collect()
+}
+
 /// Rows of a trajectories CSV for years outside the model's, which are ignored: how many,
 /// and the first of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,6 +161,20 @@ pub fn read_trajectories_csv(
         .headers()
         .map_err(|e| format!("line 1: cannot read the header row: {e}"))?
         .clone();
+    // A column named twice is refused: which of the two was meant cannot be told, and the
+    // second was ignored without a word (helper-95).
+    let plain = |h: &str| h.trim_start_matches('\u{feff}').to_ascii_lowercase();
+    for name in COLUMNS.iter().chain(&["cloud_spend"]) {
+        let at: Vec<usize> = (headers.iter().enumerate())
+            .filter(|(_, h)| plain(h) == *name)
+            .map(|(i, _)| i + 1)
+            .collect();
+        if let [first, second, ..] = at[..] {
+            return Err(format!(
+                "line 1: the header names `{name}` twice (columns {first} and {second}); name each column once"
+            ));
+        }
+    }
     let mut index = [0usize; 5];
     for (slot, name) in index.iter_mut().zip(COLUMNS) {
         *slot = headers

@@ -91,3 +91,35 @@ valuation = {{ points = [[2024, 100.0]] }}
     assert!(warnings(model("fund", "{ fund = 0.5 }")).is_empty());
     assert!(warnings(model("founders", "{ fund = 0.5 }")).is_empty());
 }
+
+/// Regression (helper-95): a trajectories_csv column not read (a misspelt `cloud_spnd`,
+/// whose spend was then 0) is a warning naming it and the column it nearly is.
+#[test]
+fn regression_a_trajectories_csv_column_not_read_is_warned_of() {
+    let text = r#"name = "Csv"
+unit = "USD m"
+start_year = 2024
+end_year = 2024
+valuation_year = 2024
+discount_rate = 0.1
+trajectories_csv = "t.csv"
+investor = { party = "fund" }
+equity = { from_year = 2024, stake = 0.2 }
+[profit_share]
+residual = "founders"
+tiers = [{ name = "Only", shares = { fund = 0.5 } }]
+"#;
+    let csv = "trajectory,year,revenue,profit,valuation,cloud_spnd\na,2024,10,1,50,3\n";
+    let m = parse_model(ModelSource {
+        text,
+        load: &mut |_| Ok(csv.to_string()),
+    })
+    .unwrap();
+    let messages: Vec<&str> = m.warnings.iter().map(|w| w.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "in `t.csv`, the column `cloud_spnd` (did you mean `cloud_spend`?) is not read; the columns read are trajectory, year, revenue, profit, valuation and, optionally, cloud_spend"
+        ]
+    );
+}

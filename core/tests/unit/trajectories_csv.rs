@@ -149,3 +149,18 @@ fn rows_outside_the_models_years_are_counted() {
     let (table, none) = read_trajectories_csv(inside, 2020, 2021, 100).unwrap();
     assert_eq!((table.len(), none), (1, None));
 }
+
+/// Regression (helper-95): columns not read were ignored without a word (a misspelt
+/// `cloud_spnd` left the compute spend at 0), and a column named twice used the first.
+#[test]
+fn unread_columns_are_listed_and_a_column_named_twice_is_refused() {
+    let text = "Trajectory,year,revenue,profit,valuation,cloud_spnd,notes\na,2020,1,1,1,1,x\n";
+    assert_eq!(unread_columns(text), ["cloud_spnd", "notes"]);
+    assert!(unread_columns("trajectory,year,revenue,profit,valuation,CLOUD_SPEND\n").is_empty());
+    let twice = "trajectory,year,revenue,profit,valuation,Revenue\na,2020,1,1,1,2\n";
+    let e = parse_trajectories_csv(twice, 2020, 2020, 100).unwrap_err();
+    assert_eq!(
+        e,
+        "line 1: the header names `revenue` twice (columns 3 and 6); name each column once"
+    );
+}

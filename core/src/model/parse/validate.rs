@@ -475,6 +475,37 @@ impl Builder<'_> {
                 ModelIssue::new("trajectories_csv", format!("in `{}`, {e}", path.get_ref()))
                     .at(path.span())
             })?;
+            // Columns not read: most often a misspelt `cloud_spend`, whose spend was then 0.
+            let unread = crate::model::unread_columns(&text);
+            if !unread.is_empty() {
+                let shown: Vec<String> = unread
+                    .iter()
+                    .take(5)
+                    .map(|c| {
+                        let short: String = c.chars().take(40).collect();
+                        let near = super::messages::nearest(c, &["cloud_spend"])
+                            .filter(|n| strsim::damerau_levenshtein(&c.to_lowercase(), n) <= 3)
+                            .map(|n| format!(" (did you mean `{n}`?)"))
+                            .unwrap_or_default();
+                        format!("`{short}`{near}")
+                    })
+                    .collect();
+                let more = match unread.len() {
+                    n if n > 5 => format!(" and {} more", n - 5),
+                    _ => String::new(),
+                };
+                self.warn(
+                    "trajectories_csv",
+                    path.span(),
+                    format!(
+                        "in `{}`, the column{} {}{more} {} not read; the columns read are trajectory, year, revenue, profit, valuation and, optionally, cloud_spend",
+                        path.get_ref(),
+                        if unread.len() == 1 { "" } else { "s" },
+                        shown.join(", "),
+                        if unread.len() == 1 { "is" } else { "are" },
+                    ),
+                );
+            }
             if let Some(o) = outside {
                 let (year, line) = (o.first_year, o.first_line);
                 let what = match o.rows {
