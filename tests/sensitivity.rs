@@ -1401,7 +1401,8 @@ fn regression_solve_does_not_take_an_advantage_that_prints_as_0_for_a_root() {
 fn regression_solve_finds_a_root_where_the_advantage_touches_zero() {
     let model = "tests/sensitivity/advantage_touches_zero_at_a_rate_of_10_percent.toml";
     for start in [
-        "0", "0.02", "0.05", "0.08", "0.095", "0.105", "0.15", "0.5", "1",
+        "0", "0.02", "0.05", "0.08", "0.095", "0.105", "0.15", "0.5", "1", "1.5", "3", "5", "8",
+        "10",
     ] {
         let out = stakeshift()
             .args(["solve", model, "discount_rate", "--format", "csv", "--set"])
@@ -1414,4 +1415,54 @@ fn regression_solve_finds_a_root_where_the_advantage_touches_zero() {
         let root: f64 = row.rsplit(',').next().unwrap().parse().unwrap_or(f64::NAN);
         assert!((root - 0.1).abs() < 1e-9, "from {start}: {row}");
     }
+}
+
+/// The solution `solve MODEL PATH` prints (empty for none), with `extra` arguments.
+fn solution_of(model: &str, path: &str, extra: &[&str]) -> String {
+    let out = stakeshift()
+        .args(["solve", model, path, "--format", "csv"])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{model} {path}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    text.lines()
+        .nth(1)
+        .unwrap()
+        .rsplit(',')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+/// Regressions of the root search (helper-96, a review that checked each case exactly in
+/// fractions: with stake, margin and valuation 0 the advantage is a polynomial in u = 1 + r):
+/// - a shallow turn spent the side's runs for dips, and the roots beyond it were lost:
+///   ((u - 1.088)² + 1e-18)(u - 3.5)(u - 3.500001), roots r = 2.5 and 2.500001 only;
+/// - a turn 1e-18 short of zero was taken for a double root: -(100 (u - 2.8604)² + 1e-18)
+///   has none;
+/// - the touch of -(1.1 x - 1)², restated x 1e-3, was lost in the last digits of a decimal
+///   (0.1 in every other unit);
+/// - where the advantage is the same beyond a point (a cap of 10 on what the profit share
+///   pays, with nothing under the stake: -min(cap, 10)), the root nearest 3 for a target of
+///   -10 is where that begins, 10, not a point inside (10.5).
+#[test]
+fn regression_the_root_search_between_turns_and_flat_stretches() {
+    let dir = "tests/sensitivity/";
+    let rate = |m: &str| solution_of(&format!("{dir}{m}"), "discount_rate", &[]);
+    assert_eq!(
+        rate("shallow_turn_before_two_close_roots.toml"),
+        "2.50000000"
+    );
+    assert_eq!(rate("turn_short_of_zero_by_1e-18.toml"), "");
+    assert_eq!(
+        rate("advantage_touches_zero_restated_x_1e-3.toml"),
+        "0.100000000"
+    );
+    let cap = solution_of(
+        &format!("{dir}advantage_flat_beyond_a_cap.toml"),
+        "profit_share.tiers[0].until.inv",
+        &["--target", "-10"],
+    );
+    assert_eq!(cap, "10.00000000");
 }

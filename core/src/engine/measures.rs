@@ -555,7 +555,7 @@ pub fn root_nearest(
         Side::new(false, start, f_start, search),
     ];
     let mut roots: [Option<Decimal>; 2] = [None, None];
-    let mut start_dip_runs = DIP_RUNS;
+    let mut start_budget = Some(DipBudget::FULL);
     while roots == [None, None] && sides.iter().any(|s| s.open) {
         // Up first: of two roots as near, the upper wins.
         for (side, root) in sides.iter_mut().zip(&mut roots) {
@@ -566,16 +566,16 @@ pub fn root_nearest(
         // advantage at 1 of one sign with both, were given none), whatever the first step
         // found further out: a root in the dip lies between the first points, nearer than
         // any the walk finds past them on its side (helper-90: 1.6 was given for 1.01).
-        if start_dip_runs == DIP_RUNS
+        if let Some(mut budget) = start_budget
             && let (Some(up), Some(down)) = (sides[0].first, sides[1].first)
         {
             if turns(down.1, f_start, up.1) {
                 let three = [down, (start, f_start), up];
-                if let Some(root) = look_into_dip(search, f, start, three, &mut start_dip_runs) {
+                if let Some(root) = look_into_dip(search, f, start, three, &mut budget) {
                     roots[usize::from(root < start)] = Some(root);
                 }
             }
-            start_dip_runs = 0;
+            start_budget = None;
         }
     }
     // Of two roots as near (to the precision they are solved to, 1e-15 of them, with room),
@@ -659,6 +659,45 @@ const FINE_STEPS: u32 = 10;
 /// wavy objective dips at every step (a review counted 471 runs for 111 without a bound).
 const DIP_RUNS: u32 = 60;
 
+/// The most runs spent on shallow turns (|f| lower than beside it, not by half), kept
+/// apart from [`DIP_RUNS`] so that a turn that comes to nothing leaves the deep dips their
+/// runs (helper-96: a near-touch at r = 0.088 took 34 runs, and the roots 2.5 and 2.500001
+/// beyond it, found before, were lost); enough to narrow a turn from a third of the start
+/// to where a touch shows (golden-section search gains a factor of 1e10 in 48 runs).
+const SHALLOW_RUNS: u32 = 120;
+
+/// The runs of f one part of the walk may still spend looking into turns of |f|.
+#[derive(Debug, Clone, Copy)]
+struct DipBudget {
+    /// For dips under half their neighbours ([`dips`]).
+    deep: u32,
+    /// For shallower turns ([`turns`]).
+    shallow: u32,
+}
+
+impl DipBudget {
+    const FULL: DipBudget = DipBudget {
+        deep: DIP_RUNS,
+        shallow: SHALLOW_RUNS,
+    };
+}
+
+/// How near zero, against the values beside a turn, |f| must come for the turn to touch
+/// zero: a quadratic touch narrowed to 1e-10 of its first width comes to 1e-20 of them; a
+/// turn that stops short of zero by 1e-18 of them is not a root (helper-96: 1e-16 took one
+/// for a double root).
+const TOUCH: Decimal = Decimal::from_parts(1, 0, 0, false, 20);
+
+/// Below this a value is the last digits of a decimal of size 1, whatever the turn's size
+/// (a turn narrowed in a model restated x 1e-3 ended at -6e-28, -1e-28, -6e-28; helper-96).
+const ROUNDED_TO_ZERO: Decimal = Decimal::from_parts(1, 0, 0, false, 26);
+
+/// Whether a turn whose values beside it reach `outer` touches zero at a value of `v`.
+fn touches(v: Decimal, outer: Decimal) -> bool {
+    let v = v.abs();
+    v <= ROUNDED_TO_ZERO || outer.checked_mul(TOUCH).is_some_and(|t| v <= t)
+}
+
 /// Looks for where f turns between `low` and `high`, with `mid` between them nearer zero
 /// than either (all three of one sign, `low < mid < high`), by golden-section search on
 /// |f|; where f crosses zero there, gives the crossing nearest `start`, solved (between the
@@ -670,7 +709,7 @@ fn look_into_dip(
     f: &mut dyn FnMut(Decimal) -> Option<Decimal>,
     start: Decimal,
     [mut low, mut mid, mut high]: [(Decimal, Decimal); 3],
-    budget: &mut u32,
+    budget: &mut DipBudget,
 ) -> Option<Decimal> {
     let negative = mid.1.is_sign_negative();
     let ratio = Decimal::new(381_966_011_250_105, 15); // (3 - sqrt 5) / 2
@@ -678,12 +717,18 @@ fn look_into_dip(
     // TOUCH of it is a double root.
     let outer = low.1.abs().max(high.1.abs());
     let strong = dips(low.1, mid.1, high.1);
+    let budget = if strong {
+        &mut budget.deep
+    } else {
+        &mut budget.shallow
+    };
+    // (A shallow turn is followed to the end: the parabola through its three points was
+    // tried as a sign that f levels off short of zero, and misread a touch of -(1.1 x - 1)²
+    // in r, far from a parabola, as one; a turn that comes to nothing spends only the
+    // shallow turns' own runs.)
     while *budget > 0 {
-        // A shallow dip (|f| lower at `mid` than beside it, but not by half) that the
-        // parabola through the three points sees level off away from zero is left: f turns
-        // there without reaching zero, and the budget is kept for dips that might.
-        if !strong && levels_off_away_from_zero([low, mid, high]) {
-            return None;
+        if touches(mid.1, outer) {
+            return Some(mid.0);
         }
         // Probe the larger of the two parts, at the golden ratio from `mid`.
         let (up, down) = (high.0.checked_sub(mid.0)?, mid.0.checked_sub(low.0)?);
@@ -744,32 +789,62 @@ fn look_into_dip(
         let width = high.0.checked_sub(low.0)?;
         if width <= mid.0.abs() * Decimal::new(1, 12) + search.absolute_tolerance() {
             // Narrowed to the search's resolution: where f came to within TOUCH of zero
-            // against the dip's first points (a quadratic touch narrowed to 1e-12 comes
-            // to about 1e-22 of them; a turn short of zero stays at its own depth), it
-            // touches zero there, a double root (helper-94: an advantage of -(1.1 x - 1)²,
-            // x = 1 / (1 + r), 0 at r = 0.1 only, was given none).
-            const TOUCH: Decimal = Decimal::from_parts(1, 0, 0, false, 16);
-            let touches = outer.checked_mul(TOUCH).is_some_and(|t| mid.1.abs() <= t);
-            return touches.then_some(mid.0);
+            // against the dip's first points, it touches zero there, a double root
+            // (helper-94: an advantage of -(1.1 x - 1)², x = 1 / (1 + r), 0 at r = 0.1
+            // only, was given none); a turn short of zero stays at its own depth.
+            return touches(mid.1, outer).then_some(mid.0);
         }
     }
     None
 }
 
-/// Whether the parabola through three points of one sign, the middle one nearest zero,
-/// turns at a value of their sign more than half as far from zero as the middle one's: f
-/// levels off there rather than heading for zero (a touch's parabola turns at zero, a
-/// crossing's beyond it).
-fn levels_off_away_from_zero([a, b, c]: [(Decimal, Decimal); 3]) -> bool {
-    let [(x0, y0), (x1, y1), (x2, y2)] = [a, b, c].map(|(x, y)| (x.to_f64(), y.to_f64()));
-    let d1 = (y1 - y0) / (x1 - x0);
-    let d2 = (y2 - y1) / (x2 - x1);
-    let curvature = (d2 - d1) / (x2 - x0);
-    let slope = d1 + curvature * (x1 - x0);
-    // The parabola's turning value, y1 - slope² / (4 curvature): of y1's sign and beyond
-    // half of it.
-    let turn = y1 - slope * slope / (4.0 * curvature);
-    turn.is_finite() && curvature != 0.0 && turn * y1 > 0.0 && turn.abs() > y1.abs() / 2.0
+/// Where f first reaches zero going from `from` (f not 0 there) to `zero` (f exactly 0
+/// there): `zero` itself where f is 0 there only, the edge of a stretch where f is 0
+/// throughout (helper-96: a cap beyond which the advantage is 0 gave 10.5, a point inside
+/// the stretch, where its edge, 10, is the root nearest the start), or, where f changes
+/// sign on the way, that crossing, solved. Bisection, to the search's resolution and at
+/// most [`DIP_RUNS`] runs of f.
+fn nearest_zero(
+    search: &Search,
+    f: &mut dyn FnMut(Decimal) -> Option<Decimal>,
+    (mut near, mut f_near): (Decimal, Decimal),
+    zero: Decimal,
+) -> Decimal {
+    let mut far = zero;
+    // To the search's resolution, not nearer: by a closed lower end (an amount of 0), the
+    // advantage of amounts below 1e-27 rounds to exactly 0 beside larger ones, a "stretch"
+    // of rounding whose edge is no root (tests/hand/breakeven_amounts_of_1e18.toml at a
+    // revenue of 100: the root is 0, and 2e-28 was given).
+    let resolution =
+        (far.abs() * Decimal::new(1, 12) + search.absolute_tolerance()).max(search.tiny());
+    for _ in 0..DIP_RUNS {
+        let gap = (far - near).abs();
+        if gap <= resolution {
+            break;
+        }
+        let Some(mid) = near.checked_add(far).map(|s| s / Decimal::TWO) else {
+            break;
+        };
+        if mid == near || mid == far {
+            break;
+        }
+        match f(mid) {
+            Some(v) if v.is_zero() => far = mid,
+            Some(v) if v.is_sign_negative() != f_near.is_sign_negative() => {
+                let (low, high) = if near < mid {
+                    ((near, f_near), (mid, v))
+                } else {
+                    ((mid, v), (near, f_near))
+                };
+                let absolute = search.absolute_tolerance();
+                return solve_bracket(f, low, high, Decimal::new(1, 15), absolute);
+            }
+            Some(v) => (near, f_near) = (mid, v),
+            // Outside f's domain: no nearer zero there.
+            None => break,
+        }
+    }
+    far
 }
 
 /// Whether `mid` is nearer zero than `a` and `b`, by half at least (all of one sign): a
@@ -808,7 +883,7 @@ struct Side {
     /// The first point after the start, and f there (for a dip at the start itself).
     first: Option<(Decimal, Decimal)>,
     /// The runs of f this side may still spend looking into dips.
-    dip_runs: u32,
+    dip_runs: DipBudget,
 }
 
 impl Side {
@@ -823,7 +898,7 @@ impl Side {
             steps_taken: 0,
             before: None,
             first: None,
-            dip_runs: DIP_RUNS,
+            dip_runs: DipBudget::FULL,
         }
     }
 
@@ -896,7 +971,7 @@ impl Side {
             return None;
         };
         if fx.is_zero() {
-            return Some(point);
+            return Some(nearest_zero(search, f, (self.x, self.fx), point));
         }
         if fx.is_sign_negative() != self.fx.is_sign_negative() {
             let (near, far) = ((self.x, self.fx), (point, fx));
