@@ -253,25 +253,29 @@ fn legend_rows<'a, DB: DrawingBackend>(
     items: &'a [Item],
 ) -> Vec<Row<'a>> {
     let top = area.y0 + legend_font().cap_height();
-    // Whether each row's last baseline (a note's last line's) lies within the area.
-    let fits = |rows: &[Row<'_>]| {
+    // Whether a row of height `h` whose baseline is at `y` has its last baseline (a note's
+    // last line's) below the area.
+    let overflows = |r: &Row<'_>, y: f64, h: f64| {
+        let last = match r {
+            Row::Item(Item::Note(_)) => y + h - 3.0 - (ROW - 5.0),
+            _ => y,
+        };
+        last > area.y1
+    };
+    // Whether each row fits, the rows laid out from the top.
+    let fits = |rows: &mut dyn Iterator<Item = Row<'_>>| {
         let mut y = top;
         for r in rows {
-            let h = row_height(c, r, area.width());
-            let last = match r {
-                Row::Item(Item::Note(_)) => y + h - 3.0 - (ROW - 5.0),
-                _ => y,
-            };
-            if last > area.y1 {
+            let h = row_height(c, &r, area.width());
+            if overflows(&r, y, h) {
                 return false;
             }
             y += h;
         }
         true
     };
-    let all: Vec<Row<'a>> = items.iter().map(Row::Item).collect();
-    if fits(&all) {
-        return all;
+    if fits(&mut items.iter().map(Row::Item)) {
+        return items.iter().map(Row::Item).collect();
     }
     // The longest run of entries.
     let mut best = (0, 0);
@@ -286,31 +290,48 @@ fn legend_rows<'a, DB: DrawingBackend>(
         i = j.max(i + 1);
     }
     let (start, end) = best;
-    let cut = |keep: usize| -> Vec<Row<'a>> {
-        let mut rows: Vec<Row<'a>> = items[..start + keep].iter().map(Row::Item).collect();
-        rows.push(Row::More(end - start - keep));
-        rows.extend(items[end..].iter().map(Row::Item));
-        rows
+    let cut = |keep: usize| {
+        items[..start + keep]
+            .iter()
+            .map(Row::Item)
+            .chain(std::iter::once(Row::More(end - start - keep)))
+            .chain(items[end..].iter().map(Row::Item))
     };
-    if end - start >= 2 && fits(&cut(1)) {
-        // The most entries that fit with the rest.
-        let keep = (1..end - start).rev().find(|&k| fits(&cut(k))).unwrap_or(1);
-        return cut(keep);
+    if end - start >= 2 && fits(&mut cut(1)) {
+        // The most entries that fit with the rest. Keeping one more entry moves every row
+        // after it down (in floating point too: adding the same height to a greater y never
+        // gives less), so what fits is a range from 1 and is searched by halves: a search
+        // down from the most, each try laying out every row, took time in n squared (a tier
+        // of 100,000 parties: minutes per chart; helper-97).
+        let (mut fit, mut unfit) = (1, end - start);
+        while unfit - fit > 1 {
+            let mid = fit + (unfit - fit) / 2;
+            if fits(&mut cut(mid)) {
+                fit = mid;
+            } else {
+                unfit = mid;
+            }
+        }
+        return cut(fit).collect();
     }
-    // From the top, as many as fit with a last row for the entries left out.
+    // From the top, as many as fit with a last row for the entries left out. The rows kept
+    // so far fit where they are, so each item is tried at the next place with the "more"
+    // row under it, not with the whole legend laid out again.
+    let mut left = items.iter().filter(|it| it.is_entry()).count();
     let mut rows: Vec<Row<'a>> = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let mut candidate = rows.clone();
-        candidate.push(Row::Item(item));
-        let left = items[i + 1..].iter().filter(|it| it.is_entry()).count();
-        candidate.push(Row::More(left));
-        if !fits(&candidate) {
-            rows.push(Row::More(
-                items[i..].iter().filter(|it| it.is_entry()).count(),
-            ));
+    let mut y = top;
+    for item in items {
+        let row = Row::Item(item);
+        let h = row_height(c, &row, area.width());
+        let after = left - usize::from(item.is_entry());
+        let more = Row::More(after);
+        if overflows(&row, y, h) || overflows(&more, y + h, row_height(c, &more, area.width())) {
+            rows.push(Row::More(left));
             return rows;
         }
-        rows.push(Row::Item(item));
+        rows.push(row);
+        y += h;
+        left = after;
     }
     rows
 }

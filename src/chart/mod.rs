@@ -472,8 +472,9 @@ pub(crate) fn featured_trajectory<'a>(
             Error::Chart {
                 chart: "waterfall.png".into(),
                 message: format!(
-                    "the results have no trajectory `{name}` to draw waterfall.png and cloud.png for; they have: {}",
-                    names.join(", ")
+                    "the results have no trajectory `{}` to draw waterfall.png and cloud.png for; they have: {}",
+                    crate::error::quoted(name),
+                    crate::error::listed(&names)
                 ),
             }
         }),

@@ -835,3 +835,37 @@ fn regression_a_single_year_cloud_chart_marks_each_deal_and_shades_its_window() 
         .collect();
     assert!(widths.iter().any(|w| *w > 800.0), "{fill}: {widths:?}");
 }
+
+/// A legend too long for its area searched down from its longest list's length for the most
+/// entries that fit, building every row's list again at each try: time in n squared (a tier
+/// of 100,000 parties made `chart` take over a minute; helper-97). The tries are now by
+/// halves, each stopping at the first row that does not fit. 200,000 entries took over 20 s
+/// here; now a fraction of one (the timeout is generous for a busy machine).
+#[test]
+fn regression_a_long_legend_is_cut_in_less_than_quadratic_time() {
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        on_small_canvas(|c, _| {
+            let n = 200_000;
+            let mut items = vec![frame::Item::Heading("parties".into())];
+            items.extend(
+                (0..n).map(|i| {
+                    frame::Item::Swatch(plotters::style::RGBColor(0, 0, 0), format!("p{i}"))
+                }),
+            );
+            items.push(frame::Item::Gap);
+            items.push(frame::Item::Note("a note under the list".into()));
+            let area = canvas::Rect {
+                x0: 0.0,
+                y0: 0.0,
+                x1: 400.0,
+                y1: 300.0,
+            };
+            let _ = done.send(frame::legend(c, area, &items).is_ok());
+        })
+    });
+    let drawn = finished
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("a legend of 200,000 entries drawn within 10 s");
+    assert!(drawn);
+}

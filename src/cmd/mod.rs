@@ -567,11 +567,12 @@ pub(crate) fn select_trajectories(
     for name in names {
         if !all.contains(&name.as_str()) {
             let hint = stakeshift::model::nearest_name(name, &all)
-                .map(|n| format!("did you mean `{n}`? "))
+                .map(|n| format!("did you mean `{}`? ", stakeshift::error::quoted(n)))
                 .unwrap_or_default();
             return Err(Error::Usage(format!(
-                "the model has no trajectory `{name}`; {hint}it has: {}",
-                all.join(", ")
+                "the model has no trajectory `{}`; {hint}it has: {}",
+                stakeshift::error::quoted(name),
+                stakeshift::error::listed(&all)
             )));
         }
     }

@@ -58,6 +58,9 @@
 //! assert_eq!(outside, "the model has no year 2026: its years are 2024 to 2025");
 //! ```
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use rust_decimal::Decimal;
 
 use super::deal::{Deal, RoundApplied, RoundPolicy};
@@ -258,6 +261,11 @@ pub struct LedgerRecorder {
     rows: [Option<YearRow>; 2],
     /// The take-or-pay shortfall in this year's purchases, by regime: [A, B].
     cloud_shortfall: [Decimal; 2],
+    /// Where each party is in the last slice's `parties` and `rooms`: a search of the lists
+    /// made a slice of n parties take time in n squared (a tier of 400,000 parties took
+    /// minutes to explain; helper-97).
+    paid_at: HashMap<PartyId, usize>,
+    room_at: HashMap<PartyId, usize>,
 }
 
 impl LedgerRecorder {
@@ -288,6 +296,8 @@ impl Observer<Decimal> for LedgerRecorder {
         } else {
             Vec::new()
         };
+        self.paid_at.clear();
+        self.room_at.clear();
         self.slices.push(Slice {
             tier,
             amount,
@@ -301,9 +311,12 @@ impl Observer<Decimal> for LedgerRecorder {
         let Some(slice) = self.slices.last_mut().filter(|_| self.current) else {
             return;
         };
-        match slice.parties.iter_mut().find(|(p, _)| *p == party) {
-            Some((_, total)) => *total += amount,
-            None => slice.parties.push((party, amount)),
+        match self.paid_at.entry(party) {
+            Entry::Occupied(at) => slice.parties[*at.get()].1 += amount,
+            Entry::Vacant(at) => {
+                at.insert(slice.parties.len());
+                slice.parties.push((party, amount));
+            }
         }
     }
 
@@ -324,11 +337,15 @@ impl Observer<Decimal> for LedgerRecorder {
             return;
         };
         if after {
-            if let Some(r) = slice.rooms.iter_mut().find(|r| r.party == party) {
+            if let Some(&at) = self.room_at.get(&party) {
+                let r = &mut slice.rooms[at];
                 r.after = room;
                 r.reached_after = reached;
             }
         } else {
+            // A party's first room is the one its `after` updates, as a search from the
+            // start found it.
+            self.room_at.entry(party).or_insert(slice.rooms.len());
             slice.rooms.push(Room {
                 party,
                 before: room,

@@ -263,21 +263,23 @@ pub(super) fn unknown_key_message(path: &str, rest: &str) -> (String, String) {
     // A key written short, after a slip and a key of another table (`valuation` above the
     // first table is a trajectory's, not `valuation_year`).
     let close = close.or_else(|| home.is_none().then(|| part_of_one(&key, &valid)).flatten());
+    // A key of 1 MB was echoed whole (helper-97).
+    let shown = crate::error::quoted(&key);
     let message = match (close, home) {
         (Some(best), _) => {
-            format!("unknown key `{key}`; did you mean `{best}`? Valid keys here: {list}")
+            format!("unknown key `{shown}`; did you mean `{best}`? Valid keys here: {list}")
         }
         // At the top of the file no header is above the key: it goes under its table's.
         (None, Some(home)) if !field.contains(['.', '[']) => format!(
-            "`{key}` does not belong at the top of the file but in {home}: write it under that table's header. Valid keys here: {list}"
+            "`{shown}` does not belong at the top of the file but in {home}: write it under that table's header. Valid keys here: {list}"
         ),
         (None, Some(home)) => format!(
-            "`{key}` does not belong here but in {home}; in TOML a key belongs to the last [table] header above it, so move it up. Valid keys here: {list}"
+            "`{shown}` does not belong here but in {home}; in TOML a key belongs to the last [table] header above it, so move it up. Valid keys here: {list}"
         ),
         (None, None) if valid.is_empty() => {
-            format!("unknown key `{key}`; no keys are allowed here")
+            format!("unknown key `{shown}`; no keys are allowed here")
         }
-        (None, None) => format!("unknown key `{key}`; valid keys here: {list}"),
+        (None, None) => format!("unknown key `{shown}`; valid keys here: {list}"),
     };
     (field, message)
 }
@@ -313,16 +315,33 @@ pub fn part_of_one<'a>(key: &str, valid: &[&'a str]) -> Option<&'a str> {
 }
 
 /// The valid name closest to `key` by edit distance (ties: the first in the list); none
-/// for a key far longer than every name ([`too_long_to_be_a_slip`]).
+/// for a key far longer than every name ([`too_long_to_be_a_slip`]). A name far longer than
+/// the key is no slip for it either, and is passed over.
 pub fn nearest<'a>(key: &str, valid: &[&'a str]) -> Option<&'a str> {
     if too_long_to_be_a_slip(key, valid.iter().map(|v| v.chars().count())) {
         return None;
     }
     let key = key.to_lowercase();
-    valid
-        .iter()
-        .min_by_key(|v| strsim::damerau_levenshtein(&key, &v.to_lowercase()))
-        .copied()
+    let length = key.chars().count();
+    let mut search = crate::error::BoundedSearch::default();
+    let mut best: Option<(usize, &'a str)> = None;
+    for v in valid {
+        let name = v.to_lowercase();
+        let n = name.chars().count();
+        if too_long_to_be_a_slip(&name, std::iter::once(length)) {
+            continue;
+        }
+        let Some(d) = search.distance(&key, length, &name, n, best.map(|(d, _)| d)) else {
+            continue;
+        };
+        if best.is_none_or(|(b, _)| d < b) {
+            best = Some((d, v));
+        }
+        if search.spent() {
+            break;
+        }
+    }
+    best.map(|(_, v)| v)
 }
 
 /// Whether `key` is so much longer than the longest of the names (their lengths in

@@ -763,8 +763,9 @@ impl Builder<'_> {
                         field,
                         value.span(),
                         format!(
-                            "the model has no trajectory `{name}`; {hint}weights name trajectories: {}",
-                            names.join(", ")
+                            "the model has no trajectory `{}`; {hint}weights name trajectories: {}",
+                            crate::error::quoted(name),
+                            crate::error::listed(&names)
                         ),
                     );
                 };
