@@ -184,6 +184,20 @@ fn regression_a_model_file_of_many_values_is_refused_before_parsing() {
     let err = stderr_of(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("the dots of dotted keys"), "{err}");
+    // Inline tables, two to an element, 16 MB (helper-95: 1.96 GB before `{` was counted).
+    let inline = dir.join("inline.toml");
+    fs::write(
+        &inline,
+        format!("a = [{}]\n", vec!["{b={}}"; 2_000_000].join(", ")),
+    )
+    .unwrap();
+    let out = stakeshift().arg("check").arg(&inline).output().unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("more than the 6000000 a model can use"),
+        "{err}"
+    );
     let (code, err, peak) = check_many_values(&dir, 5_990_000);
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("extra"), "{err}");

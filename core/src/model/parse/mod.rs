@@ -99,10 +99,10 @@ pub const MAX_PATHS: u64 = 10_000_000;
 pub const MAX_VALUE_MARKS: usize = 6_000_000;
 
 /// The marks that come with each value, key and table of a TOML text: a bound, within a
-/// small factor, on the memory parsing it takes. `,` `=` `[` and line ends count 1; a `.`
-/// counts 5 unless it is a decimal point (between two digits), for each part of a dotted
-/// key (`a.b.c = 1`) makes a table. (Nesting `[[[...]]]` is bounded by the reader's depth
-/// limit.)
+/// small factor, on the memory parsing it takes. `,` `=` `[` and line ends count 1; `{`
+/// counts 4 (an inline table); a `.` counts 5 unless it is a decimal point (between two
+/// digits), for each part of a dotted key (`a.b.c = 1`) makes a table. (Nesting
+/// `[[[...]]]` is bounded by the reader's depth limit.)
 pub fn value_marks(text: &str) -> usize {
     let bytes = text.as_bytes();
     let digit = |i: Option<usize>| i.and_then(|i| bytes.get(i)).is_some_and(u8::is_ascii_digit);
@@ -111,6 +111,10 @@ pub fn value_marks(text: &str) -> usize {
         .enumerate()
         .map(|(i, b)| match b {
             b',' | b'=' | b'[' | b'\n' => 1,
+            // An inline table costs about as much as four values (a hostile file of
+            // `{b={}}` elements, two marks each when `{` was not counted, took 1.96 GB at
+            // 4 million marks; helper-95).
+            b'{' => 4,
             b'.' if !(digit(i.checked_sub(1)) && digit(Some(i + 1))) => 5,
             _ => 0,
         })
@@ -124,7 +128,7 @@ pub fn check_value_marks(text: &str) -> Result<(), ModelIssue> {
         return Err(ModelIssue::new(
             "",
             format!(
-                "the file holds about {marks} values, keys and lines (counted by its `,` `=` `[`, line ends and the dots of dotted keys), more than the {MAX_VALUE_MARKS} a model can use (at most {MAX_TRAJECTORY_YEARS} trajectory-years, of four series each); put a large table of trajectories in a trajectories_csv file"
+                "the file holds about {marks} values, keys and lines (counted by its `,` `=` `[` `{{`, line ends and the dots of dotted keys), more than the {MAX_VALUE_MARKS} a model can use (at most {MAX_TRAJECTORY_YEARS} trajectory-years, of four series each); put a large table of trajectories in a trajectories_csv file"
             ),
         ));
     }
