@@ -1474,3 +1474,33 @@ fn regression_the_distribution_charts_interval_is_the_tables() {
     assert!(all.contains(interval), "{table}");
     assert!(svg.contains(&format!("(95% interval {interval})")), "{svg}");
 }
+
+/// Regression (helper-95): with extreme `[simulation]` values (each within its range) a
+/// path's valuations pass the 1e18 a model file holds, and `--replay` printed a table that
+/// `compare` refuses without a word. It says so, naming the first such amount.
+#[test]
+fn regression_a_replay_beyond_what_a_model_holds_says_so() {
+    let out = stakeshift()
+        .args([
+            "simulate",
+            "--set",
+            "simulation.revenue_vol=3",
+            "--set",
+            "simulation.valuation_beta=10",
+            "--set",
+            "simulation.valuation_vol=3",
+            "--paths",
+            "1000",
+            "--replay",
+            "7",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("# `compare` cannot read this table as it is: its valuation in "),
+        "{text}"
+    );
+    assert!(text.contains("beyond the 1e18 a model file holds"), "{text}");
+}

@@ -52,14 +52,55 @@ use crate::model::Model;
 
 /// An f64 as a TOML float literal: shortest round-trip digits, never an exponent, never a
 /// negative zero, always with a decimal point (a whole number past i64 is no TOML integer).
+/// Past the 28th decimal place it is rounded there, as a model file holds it (a revenue of
+/// 1.2e-15 has 31 places in full, which `compare` refused; the rounding moves it by 5e-29
+/// at most).
 fn literal(v: f64) -> String {
     let v = if v == 0.0 { 0.0 } else { v };
-    let text = format!("{v}");
+    let mut text = format!("{v}");
+    if text
+        .split_once('.')
+        .is_some_and(|(_, places)| places.len() > 28)
+    {
+        text = format!("{v:.28}");
+        let kept = text.trim_end_matches('0').len();
+        text.truncate(kept);
+        if text.ends_with('.') {
+            text.push('0');
+        }
+        if text
+            .trim_start_matches('-')
+            .chars()
+            .all(|c| c == '0' || c == '.')
+        {
+            text = "0.0".to_string();
+        }
+    }
     if text.contains('.') {
         text
     } else {
         format!("{text}.0")
     }
+}
+
+/// Where the path's amounts pass the 1e18 a model file holds (extreme `[simulation]`
+/// values, run in f64), `compare` cannot read the table: said so, with the first such
+/// amount (helper-95: valuations of 2e24 were printed without a word).
+fn too_large_note(replay: &Replay) -> Option<String> {
+    const LIMIT: f64 = 1e18;
+    let series = [
+        ("revenue", &replay.revenue),
+        ("valuation", &replay.valuation),
+        ("spend", &replay.spend_ratio),
+    ];
+    let (name, year, value) = series.iter().find_map(|(name, values)| {
+        let i = values.iter().position(|v| v.abs() > LIMIT)?;
+        Some((*name, replay.start_year + i as i32, values[i]))
+    })?;
+    Some(format!(
+        "# `compare` cannot read this table as it is: its {name} in {year} is {}, beyond the 1e18 a model file holds (the simulation ran it in f64).\n",
+        literal(value)
+    ))
 }
 
 fn points(start: i32, values: &[f64]) -> String {
@@ -240,6 +281,9 @@ pub fn render(model: &Model, replay: &Replay) -> String {
     if let Some(note) = without_revenue_note(replay) {
         out.push_str(&note);
     }
+    if let Some(note) = too_large_note(replay) {
+        out.push_str(&note);
+    }
     for (name, error) in &replay.refused_trajectories {
         out.push_str(&format!(
             "# `compare` refuses this model as it is, whichever trajectories it is asked for: trajectory `{name}` cannot run ({error}); add the table to a copy of the model without it.\n"
@@ -280,4 +324,26 @@ pub fn render(model: &Model, replay: &Replay) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::literal;
+
+    /// Regression (helper-95): a replayed amount with more than 28 decimal places (a
+    /// revenue of 1.2e-15 printed in full) was a number `compare` refused; it is rounded at
+    /// the 28th place, as a model file holds it (by hand: 1.2345678901234567e-15 to 28
+    /// places is 0.0000000000000012345678901235; 4e-29 is 0; -6e-29 is -1e-28).
+    #[test]
+    fn regression_a_replayed_amount_is_held_to_28_decimal_places() {
+        assert_eq!(
+            literal(1.2345678901234567e-15),
+            "0.0000000000000012345678901235"
+        );
+        assert_eq!(literal(4e-29), "0.0");
+        assert_eq!(literal(-6e-29), "-0.0000000000000000000000000001");
+        assert_eq!(literal(0.25), "0.25");
+        assert_eq!(literal(-0.0), "0.0");
+        assert_eq!(literal(2e24), "2000000000000000000000000.0");
+    }
 }
