@@ -1502,5 +1502,8 @@ fn regression_a_replay_beyond_what_a_model_holds_says_so() {
         text.contains("# `compare` cannot read this table as it is: its valuation in "),
         "{text}"
     );
-    assert!(text.contains("beyond the 1e18 a model file holds"), "{text}");
+    assert!(
+        text.contains("beyond the 1e18 a model file holds"),
+        "{text}"
+    );
 }

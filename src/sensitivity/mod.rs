@@ -216,10 +216,11 @@ pub fn run(model: &Model, selected: &[usize]) -> Result<Vec<Outcome>, EngineErro
 
 /// The most work one `sweep`, `tornado` or `solve` may take, in units: a trajectory's run
 /// is [`run_work`] units, and a value checked through the model's document (read again
-/// with it set) a unit a byte of the document and the files it names. As measured, a unit
-/// of a run is about 0.1 microseconds of one core (the built-in model's 501-unit run takes
-/// 52 us; a run of a tier of 2,200 capped parties, 4.9 million units, 0.6 s) and a byte
-/// read 0.3 (a 55 KB model read again, 15 ms), so at most some minutes on two cores. The
+/// with it set) four units a byte of the document and the files it names. As measured, a
+/// unit of a run is about 0.1 microseconds of one core (the built-in model's 501-unit run
+/// takes 52 us; a run of a tier of 2,200 capped parties, 4.9 million units, 0.6 s) and a
+/// byte read 0.3 to 0.4 (a 55 KB model read again, 15 ms; one of 1,000 tiers, 86 KB, 35
+/// ms), so at most some minutes on two cores. The
 /// built-in model's largest sweep (2,000,000 runs) is 1.0e9. A hostile tester's 10,000
 /// tiers swept in 10,001 steps, and a tornado over a 5 MB model of 100,000 rounds (200,000
 /// values each read through the document: 1e12 units, days), are refused before anything
@@ -265,7 +266,13 @@ pub fn copy_work(model: &Model) -> u64 {
 /// through the document (see [`MAX_WORK`]).
 pub fn work(base: &Base, runs: u64, copies: u64, loads: u64) -> u64 {
     let model = base.model();
-    let per_load = (base.loaded.text.len() + base.loaded.named_bytes) as u64;
+    // A value read through the document (parsed with its spans, the override applied, the
+    // model parsed and checked again) costs about 0.4 µs a byte of the text: four units
+    // (a tornado of 1,000 tiers' inputs, 2,014 readings of 86 KB, took 72 s where one unit
+    // a byte let it through as 17 s; helper-95's 2,400 tiers took 326 s).
+    const UNITS_A_BYTE: u64 = 4;
+    let per_load =
+        UNITS_A_BYTE.saturating_mul((base.loaded.text.len() + base.loaded.named_bytes) as u64);
     runs.saturating_mul(run_work(model))
         .saturating_add(copies.saturating_mul(copy_work(model)))
         .saturating_add(loads.saturating_mul(per_load))

@@ -112,17 +112,18 @@ pub fn unread_columns(text: &str) -> Vec<String> {
     let Ok(headers) = reader.headers() else {
         return Vec::new();
     };
-    headers
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}'))
-        .filter(|h| {
-            !COLUMNS
-                .iter()
-                .chain(&["cloud_spend"])
-                .any(|c| h.eq_ignore_ascii_case(c))
-        })
-        .map(str::to_string)
-        .collect()
+    // Each once; an unnamed column (a trailing comma, as spreadsheets write) is no slip.
+    let mut unread: Vec<String> = Vec::new();
+    for h in headers.iter().map(|h| h.trim_start_matches('\u{feff}')) {
+        let read = COLUMNS
+            .iter()
+            .chain(&["cloud_spend"])
+            .any(|c| h.eq_ignore_ascii_case(c));
+        if !read && !h.is_empty() && !unread.iter().any(|u| u == h) {
+            unread.push(h.to_string());
+        }
+    }
+    unread
 }
 
 /// Rows of a trajectories CSV for years outside the model's, which are ignored: how many,

@@ -157,6 +157,12 @@ fn unread_columns_are_listed_and_a_column_named_twice_is_refused() {
     let text = "Trajectory,year,revenue,profit,valuation,cloud_spnd,notes\na,2020,1,1,1,1,x\n";
     assert_eq!(unread_columns(text), ["cloud_spnd", "notes"]);
     assert!(unread_columns("trajectory,year,revenue,profit,valuation,CLOUD_SPEND\n").is_empty());
+    // A trailing comma's unnamed column is no slip; a name repeated is listed once.
+    assert!(unread_columns("trajectory,year,revenue,profit,valuation,\n").is_empty());
+    assert_eq!(
+        unread_columns("trajectory,year,revenue,profit,valuation,notes,notes\n"),
+        ["notes"]
+    );
     let twice = "trajectory,year,revenue,profit,valuation,Revenue\na,2020,1,1,1,2\n";
     let e = parse_trajectories_csv(twice, 2020, 2020, 100).unwrap_err();
     assert_eq!(
