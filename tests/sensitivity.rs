@@ -941,22 +941,8 @@ fn regression_solve_reaches_an_amount_of_0_without_dividing_by_0() {
     let path = "trajectories[0].revenue.points[0][1]";
     // The solution `solve` prints for `path` on `model`, which must run (exit 0).
     let solution = |model: &Path, target: &str| -> String {
-        let out = stakeshift()
-            .arg("solve")
-            .arg(model)
-            .args([path, &format!("--target={target}"), "--format", "csv"])
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(0), "{stderr}");
-        let text = String::from_utf8(out.stdout).unwrap();
-        text.lines()
-            .nth(1)
-            .unwrap()
-            .rsplit(',')
-            .next()
-            .unwrap()
-            .to_string()
+        let target = format!("--target={target}");
+        solution_of(model.to_str().unwrap(), path, &[&target])
     };
     let model = root().join("tests/hand/breakeven_amounts_of_1e18.toml");
     // 0, or a revenue so small that the advantage is 4e17 to every digit a decimal holds.
@@ -1424,7 +1410,8 @@ fn solution_of(model: &str, path: &str, extra: &[&str]) -> String {
         .args(extra)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{model} {path}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{model} {path}: {stderr}");
     let text = String::from_utf8(out.stdout).unwrap();
     text.lines()
         .nth(1)

@@ -829,13 +829,7 @@ fn nearest_zero(
         match f(short) {
             Some(v) if v.is_zero() => {}
             Some(v) if v.is_sign_negative() != f_near.is_sign_negative() => {
-                let (low, high) = if near < short {
-                    ((near, f_near), (short, v))
-                } else {
-                    ((short, v), (near, f_near))
-                };
-                let absolute = search.absolute_tolerance();
-                return solve_bracket(f, low, high, Decimal::new(1, 15), absolute);
+                return solve_between(search, f, (near, f_near), (short, v));
             }
             _ => return zero,
         }
@@ -854,13 +848,7 @@ fn nearest_zero(
         match f(mid) {
             Some(v) if v.is_zero() => far = mid,
             Some(v) if v.is_sign_negative() != f_near.is_sign_negative() => {
-                let (low, high) = if near < mid {
-                    ((near, f_near), (mid, v))
-                } else {
-                    ((mid, v), (near, f_near))
-                };
-                let absolute = search.absolute_tolerance();
-                return solve_bracket(f, low, high, Decimal::new(1, 15), absolute);
+                return solve_between(search, f, (near, f_near), (mid, v));
             }
             Some(v) => (near, f_near) = (mid, v),
             // Outside f's domain: no nearer zero there.
@@ -868,6 +856,24 @@ fn nearest_zero(
         }
     }
     far
+}
+
+/// The root between two points where f has opposite signs, in either order, solved as
+/// the search solves its brackets.
+fn solve_between(
+    search: &Search,
+    f: &mut dyn FnMut(Decimal) -> Option<Decimal>,
+    p: (Decimal, Decimal),
+    q: (Decimal, Decimal),
+) -> Decimal {
+    let (low, high) = if p.0 < q.0 { (p, q) } else { (q, p) };
+    solve_bracket(
+        f,
+        low,
+        high,
+        Decimal::new(1, 15),
+        search.absolute_tolerance(),
+    )
 }
 
 /// Whether `mid` is nearer zero than `a` and `b`, by half at least (all of one sign): a
@@ -997,14 +1003,7 @@ impl Side {
             return Some(nearest_zero(search, f, (self.x, self.fx), point));
         }
         if fx.is_sign_negative() != self.fx.is_sign_negative() {
-            let (near, far) = ((self.x, self.fx), (point, fx));
-            let (low, high) = if self.upward {
-                (near, far)
-            } else {
-                (far, near)
-            };
-            let absolute = search.absolute_tolerance();
-            return Some(solve_bracket(f, low, high, Decimal::new(1, 15), absolute));
+            return Some(solve_between(search, f, (self.x, self.fx), (point, fx)));
         }
         // f came nearer zero at the last point than on either side of it, by half at least:
         // it may cross zero and back between points of one sign (helper-86: -63 + 10k +
