@@ -817,23 +817,12 @@ fn nearest_zero(
     // revenue of 100: the root is 0, and 2e-28 was given).
     let resolution =
         (far.abs() * Decimal::new(1, 12) + search.absolute_tolerance()).max(search.tiny());
-    // Most often `zero` is a root alone (a round number on the walk's grid): f is not 0 a
-    // resolution short of it, and that one run says so (bisecting the whole step first
-    // took some 37 more; helper-98).
-    let short = if near < zero {
-        zero - resolution
-    } else {
-        zero + resolution
-    };
-    if (short - near).abs() < (zero - near).abs() {
-        match f(short) {
-            Some(v) if v.is_zero() => {}
-            Some(v) if v.is_sign_negative() != f_near.is_sign_negative() => {
-                return solve_between(search, f, (near, f_near), (short, v));
-            }
-            _ => return zero,
-        }
-    }
+    // Most often `zero` is a root alone (a round number on the walk's grid): once the first
+    // halving has found no crossing and no zero, f not 0 a resolution short of it says so
+    // in one run (bisecting the whole step took some 37 more; helper-98). Not before the
+    // first halving: two crossings before a root on the grid ((k - 1.1)(k - 1.2)(k - 1.25)
+    // from 1) are seen there, and were lost when the shortcut came first (helper-99).
+    let mut shortcut = true;
     for _ in 0..DIP_RUNS {
         let gap = (far - near).abs();
         if gap <= resolution {
@@ -853,6 +842,22 @@ fn nearest_zero(
             Some(v) => (near, f_near) = (mid, v),
             // Outside f's domain: no nearer zero there.
             None => break,
+        }
+        if std::mem::take(&mut shortcut) && far == zero {
+            let short = if near < zero {
+                zero - resolution
+            } else {
+                zero + resolution
+            };
+            if (short - near).abs() < (zero - near).abs() {
+                match f(short) {
+                    Some(v) if v.is_zero() => {}
+                    Some(v) if v.is_sign_negative() != f_near.is_sign_negative() => {
+                        return solve_between(search, f, (near, f_near), (short, v));
+                    }
+                    _ => return zero,
+                }
+            }
         }
     }
     far
