@@ -28,6 +28,18 @@ fn stakeshift() -> Command {
     Command::cargo_bin("stakeshift").unwrap()
 }
 
+/// Runs `command`, which must succeed (its stderr shown where it does not), and returns
+/// its stdout.
+fn stdout_of(command: &mut Command) -> String {
+    let out = command.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 fn quiet() -> Simulation {
     Simulation {
         revenue_vol: Decimal::ZERO,
@@ -1296,35 +1308,24 @@ fn regression_a_replay_does_not_take_a_name_the_model_has() {
     let tmp = tempfile::tempdir().unwrap();
     let base = tmp.path().join("model.toml");
     std::fs::write(&base, &model_text).unwrap();
-    let out = stakeshift()
-        .args(["simulate", "--paths", "10", "--replay", "3"])
-        .arg(&base)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let replay = stdout_of(
+        stakeshift()
+            .args(["simulate", "--paths", "10", "--replay", "3"])
+            .arg(&base),
     );
-    let replay = String::from_utf8(out.stdout).unwrap();
     assert!(replay.contains("name = \"path_3_replay\""), "{replay}");
     let file = tmp.path().join("with_replay.toml");
     std::fs::write(&file, format!("{model_text}\n{replay}")).unwrap();
-    let out = stakeshift()
-        .args([
-            "compare",
-            "--trajectory",
-            "path_3_replay",
-            "--format",
-            "csv",
-        ])
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    stdout_of(
+        stakeshift()
+            .args([
+                "compare",
+                "--trajectory",
+                "path_3_replay",
+                "--format",
+                "csv",
+            ])
+            .arg(&file),
     );
 }
 
@@ -1453,17 +1454,11 @@ fn regression_paths_and_seed_out_of_range_say_what_is_valid() {
 #[test]
 fn regression_the_distribution_charts_interval_is_the_tables() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = stakeshift()
-        .args(["simulate", "--paths", "1", "--svg", "--out"])
-        .arg(tmp.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let table = stdout_of(
+        stakeshift()
+            .args(["simulate", "--paths", "1", "--svg", "--out"])
+            .arg(tmp.path()),
     );
-    let table = String::from_utf8(out.stdout).unwrap();
     let svg = std::fs::read_to_string(tmp.path().join("distribution.svg")).unwrap();
     let interval = if table.contains("20.7% to 100.0%") {
         "20.7% to 100.0%"
@@ -1480,24 +1475,19 @@ fn regression_the_distribution_charts_interval_is_the_tables() {
 /// `compare` refuses without a word. It says so, naming the first such amount.
 #[test]
 fn regression_a_replay_beyond_what_a_model_holds_says_so() {
-    let out = stakeshift()
-        .args([
-            "simulate",
-            "--set",
-            "simulation.revenue_vol=3",
-            "--set",
-            "simulation.valuation_beta=10",
-            "--set",
-            "simulation.valuation_vol=3",
-            "--paths",
-            "1000",
-            "--replay",
-            "7",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = stdout_of(stakeshift().args([
+        "simulate",
+        "--set",
+        "simulation.revenue_vol=3",
+        "--set",
+        "simulation.valuation_beta=10",
+        "--set",
+        "simulation.valuation_vol=3",
+        "--paths",
+        "1000",
+        "--replay",
+        "7",
+    ]));
     assert!(
         text.contains("# `compare` cannot read this table as it is: its valuation in "),
         "{text}"
