@@ -369,6 +369,14 @@ fn refuse_replacing_an_input(target: &Path, meta: &Metadata) -> Result<()> {
 
 /// The bytes of the regular file at `path`, at most `limit` of them.
 fn read_regular_file(path: &Path, limit: u64) -> std::result::Result<Vec<u8>, ReadFailure> {
+    read_regular_file_and_metadata(path, limit).map(|(bytes, _)| bytes)
+}
+
+/// [`read_regular_file`], with the metadata of the file as opened.
+fn read_regular_file_and_metadata(
+    path: &Path,
+    limit: u64,
+) -> std::result::Result<(Vec<u8>, Metadata), ReadFailure> {
     let not_found = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::NotFound => ReadFailure::Missing,
         _ => ReadFailure::Io(e),
@@ -395,16 +403,14 @@ fn read_regular_file(path: &Path, limit: u64) -> std::result::Result<Vec<u8>, Re
     if bytes.len() as u64 > limit {
         return Err(ReadFailure::TooLarge(limit));
     }
-    Ok(bytes)
+    Ok((bytes, meta))
 }
 
 /// [`read_regular_file`] for an input of the run (a model, a trajectories_csv), which no
-/// output may then replace ([`INPUTS`]).
+/// output may then replace ([`INPUTS`]): the file as opened and read is the one kept.
 fn read_input(path: &Path, limit: u64) -> std::result::Result<Vec<u8>, ReadFailure> {
-    let bytes = read_regular_file(path, limit)?;
-    if let Ok(meta) = fs::metadata(path) {
-        remember_input(path, &meta);
-    }
+    let (bytes, meta) = read_regular_file_and_metadata(path, limit)?;
+    remember_input(path, &meta);
     Ok(bytes)
 }
 

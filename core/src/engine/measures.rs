@@ -798,8 +798,8 @@ fn look_into_dip(
     None
 }
 
-/// Where f first reaches zero going from `from` (f not 0 there) to `zero` (f exactly 0
-/// there): `zero` itself where f is 0 there only, the edge of a stretch where f is 0
+/// Where f first reaches zero going from the point `near` (f not 0 there) to `zero` (f
+/// exactly 0 there): `zero` itself where f is 0 there only, the edge of a stretch where f is 0
 /// throughout (helper-96: a cap beyond which the advantage is 0 gave 10.5, a point inside
 /// the stretch, where its edge, 10, is the root nearest the start), or, where f changes
 /// sign on the way, that crossing, solved. Bisection, to the search's resolution and at

@@ -478,30 +478,21 @@ impl Builder<'_> {
             // Columns not read: most often a misspelt `cloud_spend`, whose spend was then 0.
             let unread = crate::model::unread_columns(&text);
             if !unread.is_empty() {
-                let shown: Vec<String> = unread
-                    .iter()
-                    .take(5)
-                    .map(|c| {
-                        let short: String = c.chars().take(40).collect();
-                        let near = super::messages::nearest(c, &["cloud_spend"])
-                            .filter(|n| strsim::damerau_levenshtein(&c.to_lowercase(), n) <= 3)
-                            .map(|n| format!(" (did you mean `{n}`?)"))
-                            .unwrap_or_default();
-                        format!("`{short}`{near}")
-                    })
-                    .collect();
-                let more = match unread.len() {
-                    n if n > 5 => format!(" and {} more", n - 5),
-                    _ => String::new(),
-                };
+                let shown = unread.iter().map(|c| {
+                    let near = super::messages::nearest(c, &["cloud_spend"])
+                        .filter(|n| strsim::damerau_levenshtein(&c.to_lowercase(), n) <= 3)
+                        .map(|n| format!(" (did you mean `{n}`?)"))
+                        .unwrap_or_default();
+                    format!("`{}`{near}", crate::error::quoted(c))
+                });
                 self.warn(
                     "trajectories_csv",
                     path.span(),
                     format!(
-                        "in `{}`, the column{} {}{more} {} not read; the columns read are trajectory, year, revenue, profit, valuation and, optionally, cloud_spend",
+                        "in `{}`, the column{} {} {} not read; the columns read are trajectory, year, revenue, profit, valuation and, optionally, cloud_spend",
                         path.get_ref(),
                         if unread.len() == 1 { "" } else { "s" },
-                        shown.join(", "),
+                        crate::error::listed(shown),
                         if unread.len() == 1 { "is" } else { "are" },
                     ),
                 );
