@@ -881,19 +881,26 @@ fn regression_an_output_never_replaces_an_input() {
     let dir = scratch("output-over-input");
     let d = dir.path();
     let mini = fs::read_to_string(common::repo_path("docs/mini.toml")).unwrap();
+    // `compare MODEL --out .` in `folder`: refused (exit 2), naming `input`, nothing changed.
+    let refused = |folder: &Path, model: &str, input: &str| {
+        let before = snapshot(folder);
+        let out = stakeshift()
+            .args(["compare", model, "--out", "."])
+            .current_dir(folder)
+            .output()
+            .unwrap();
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains(&format!("{input} is an input of this run")),
+            "{err}"
+        );
+        assert!(snapshot(folder) == before, "the folder changed: {err}");
+    };
 
     // The model named as an output.
     fs::write(d.join("summary.csv"), &mini).unwrap();
-    let before = snapshot(d);
-    let out = stakeshift()
-        .args(["compare", "summary.csv", "--out", "."])
-        .current_dir(d)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
-    let err = stderr_of(&out);
-    assert!(err.contains("summary.csv is an input of this run"), "{err}");
-    assert!(snapshot(d) == before, "the folder changed: {err}");
+    refused(d, "summary.csv", "summary.csv");
     fs::remove_file(d.join("summary.csv")).unwrap();
 
     // The model's trajectories_csv named as an output.
@@ -909,16 +916,7 @@ fn regression_an_output_never_replaces_an_input() {
         format!("trajectories_csv = \"yearly.csv\"\n{head}"),
     )
     .unwrap();
-    let before = snapshot(d);
-    let out = stakeshift()
-        .args(["compare", "m.toml", "--out", "."])
-        .current_dir(d)
-        .output()
-        .unwrap();
-    let err = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("yearly.csv is an input of this run"), "{err}");
-    assert!(snapshot(d) == before, "the folder changed: {err}");
+    refused(d, "m.toml", "yearly.csv");
 
     // An earlier run's output, now an input, is not removed as a stale output.
     let cloud = dir.path().join("cloud");
@@ -928,14 +926,5 @@ fn regression_an_output_never_replaces_an_input() {
         .assert()
         .success();
     fs::write(cloud.join("cloud.png"), &mini).unwrap();
-    let before = snapshot(&cloud);
-    let out = stakeshift()
-        .args(["compare", "cloud.png", "--out", "."])
-        .current_dir(&cloud)
-        .output()
-        .unwrap();
-    let err = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("cloud.png is an input of this run"), "{err}");
-    assert!(snapshot(&cloud) == before, "the folder changed: {err}");
+    refused(&cloud, "cloud.png", "cloud.png");
 }

@@ -1365,14 +1365,7 @@ fn regression_solve_does_not_take_an_advantage_that_prints_as_0_for_a_root() {
         ("discount_rate", "1.42034068"),
     ] {
         for file in [model, "docs/mini.toml"] {
-            let out = stakeshift()
-                .args(["solve", file, path, "--format", "csv"])
-                .output()
-                .unwrap();
-            assert!(out.status.success(), "{file} {path}");
-            let text = String::from_utf8(out.stdout).unwrap();
-            let row = text.lines().nth(1).unwrap();
-            assert!(row.ends_with(&format!(",{root}")), "{file} {path}: {row}");
+            assert_eq!(solution_of(file, path, &[]), root, "{file} {path}");
         }
     }
 }
@@ -1390,16 +1383,10 @@ fn regression_solve_finds_a_root_where_the_advantage_touches_zero() {
         "0", "0.02", "0.05", "0.08", "0.095", "0.105", "0.15", "0.5", "1", "1.5", "3", "5", "8",
         "10",
     ] {
-        let out = stakeshift()
-            .args(["solve", model, "discount_rate", "--format", "csv", "--set"])
-            .arg(format!("discount_rate={start}"))
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{start}");
-        let text = String::from_utf8(out.stdout).unwrap();
-        let row = text.lines().nth(1).unwrap();
-        let root: f64 = row.rsplit(',').next().unwrap().parse().unwrap_or(f64::NAN);
-        assert!((root - 0.1).abs() < 1e-9, "from {start}: {row}");
+        let set = format!("discount_rate={start}");
+        let solution = solution_of(model, "discount_rate", &["--set", &set]);
+        let root: f64 = solution.parse().unwrap_or(f64::NAN);
+        assert!((root - 0.1).abs() < 1e-9, "from {start}: {solution}");
     }
 }
 
