@@ -14,6 +14,7 @@ pub mod sweep;
 pub mod tornado;
 
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -449,6 +450,102 @@ fn parse_seed(text: &str) -> Result<u64, String> {
 fn is_whole(text: &str) -> bool {
     let digits = text.trim().trim_start_matches(['-', '+']);
     !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
+}
+
+/// The command line, parsed; or, where it is not a run (bad usage, `--help`,
+/// `--version`), what was said of it and the exit code.
+pub fn parse() -> Result<Cli, ExitCode> {
+    match Cli::try_parse() {
+        Ok(cli) => Ok(cli),
+        Err(e)
+            if e.use_stderr()
+                && e.kind() != clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
+        {
+            // Bad usage: one line, as every error of ours (clap's own spreads it over a
+            // tip, the usage and a pointer to --help; helper-88).
+            let line = one_line_usage_error(&e.render().to_string());
+            say(format_args!(
+                "{}",
+                stakeshift::error::escape_controls(&line)
+            ));
+            Err(ExitCode::from(2))
+        }
+        Err(e) => {
+            let printed = e.print();
+            // clap: 0 for --help and --version, 2 for bad usage. Help that could not be
+            // written (`>/dev/full`) is a failure, as data that could not be is; a reader
+            // that stops early (`| head`) is not.
+            let code = e.exit_code().clamp(0, 255) as u8;
+            Err(match printed {
+                Err(err) if code == 0 && err.kind() != std::io::ErrorKind::BrokenPipe => {
+                    say(format_args!("error: <stdout>: {err}"));
+                    ExitCode::from(1)
+                }
+                _ => ExitCode::from(code),
+            })
+        }
+    }
+}
+
+/// clap's report of bad usage as one line: its message, with what it lists below it (the
+/// arguments missing) and its tip, then where to read more; the usage line is left out.
+fn one_line_usage_error(rendered: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for line in rendered.lines().map(str::trim) {
+        if line.starts_with("Usage:") || line.starts_with("For more information") {
+            break;
+        }
+        if !line.is_empty() {
+            parts.push(line);
+        }
+    }
+    let mut text = String::new();
+    for part in parts {
+        if !text.is_empty() {
+            text.push_str(if part.starts_with("tip:") { "; " } else { " " });
+        }
+        text.push_str(part);
+    }
+    format!("{text} (see --help)")
+}
+
+/// The most warnings printed one by one.
+const MAX_WARNINGS_SHOWN: usize = 10;
+
+/// Ends a run that did not panic: its warnings after its output where it succeeded (the
+/// first few, then how many more, so that stderr stays readable: a model can hold many
+/// slips, a growth on every series), else its one-line error; and the exit code.
+pub fn finish(result: anyhow::Result<()>, warnings: Warnings) -> ExitCode {
+    match result {
+        Ok(()) => {
+            let unplaced = warnings.more();
+            let warnings = warnings.into_vec();
+            for warning in warnings.iter().take(MAX_WARNINGS_SHOWN) {
+                say(format_args!("warning: {warning}"));
+            }
+            let more = warnings.len().saturating_sub(MAX_WARNINGS_SHOWN) + unplaced;
+            if more > 0 {
+                say(format_args!("warning: {more} more warnings like these"));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            let typed = e.downcast_ref::<Error>();
+            // A reader that stops early (`| head`) is not an error.
+            if let Some(Error::Io { cause, .. }) = typed
+                && cause.kind() == std::io::ErrorKind::BrokenPipe
+            {
+                return ExitCode::SUCCESS;
+            }
+            // Whatever the error quotes (a name, a key, a path), no control character
+            // reaches the terminal raw.
+            say(format_args!(
+                "error: {}",
+                stakeshift::error::escape_controls(&format!("{e:#}"))
+            ));
+            ExitCode::from(typed.map_or(1, |t| t.exit_code()) as u8)
+        }
+    }
 }
 
 /// Runs a parsed command line, writing its output to `stdout` and its warnings to

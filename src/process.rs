@@ -1,0 +1,267 @@
+//! What the binary does for the process as a whole, outside any command: memory that
+//! cannot be had, stop signals, the open-files limit and panics, each ending the run with
+//! one line on stderr and the SPEC's exit code (docs/MODEL.md section 13).
+
+use std::process::ExitCode;
+
+use crate::cmd::say;
+
+/// The system allocator, except that memory it cannot give ends the run with one line and
+/// exit code 1, as every other failure: Rust's own handling printed "memory allocation of
+/// N bytes failed" and aborted (SIGABRT, exit 134; a tester's `ulimit -v`). Nothing of
+/// ours asks for memory it can do without (no `try_reserve`), so a refused allocation is
+/// always the end. Outputs are staged and committed by renames, so what was there before
+/// stays whole; staged files left behind are removed by the next run into the folder.
+pub struct ExitWhenOutOfMemory;
+
+// SAFETY: every call is passed to the system allocator as it is; only a null result (no
+// memory) is turned into an exit.
+unsafe impl std::alloc::GlobalAlloc for ExitWhenOutOfMemory {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        // SAFETY: the caller's contract is the system allocator's.
+        let p = unsafe { std::alloc::System.alloc(layout) };
+        if p.is_null() {
+            out_of_memory(layout.size());
+        }
+        p
+    }
+    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
+        // SAFETY: as `alloc`.
+        let p = unsafe { std::alloc::System.alloc_zeroed(layout) };
+        if p.is_null() {
+            out_of_memory(layout.size());
+        }
+        p
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: as `alloc`.
+        let p = unsafe { std::alloc::System.realloc(ptr, layout, new_size) };
+        if p.is_null() {
+            out_of_memory(new_size);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        // SAFETY: as `alloc`.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+}
+
+/// Says that `size` bytes could not be had and exits 1, without asking for memory (the
+/// message is made in a buffer on the stack and written straight to stderr).
+fn out_of_memory(size: usize) -> ! {
+    // One line, though several threads may run out at once.
+    static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if SAID.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        // Another thread is saying it and will end the process: give it a moment, so that
+        // the line is not lost to an earlier exit, but no more (its write may block on a
+        // full pipe: helper-84).
+        #[cfg(unix)]
+        // SAFETY: sleep(3) and _exit(2) allocate nothing.
+        unsafe {
+            libc::sleep(2);
+            libc::_exit(1);
+        }
+        #[cfg(not(unix))]
+        std::process::exit(1);
+    }
+    let mut line = [0u8; 160];
+    let mut at = 0;
+    let mut put = |bytes: &[u8]| {
+        let n = bytes.len().min(line.len() - at);
+        line[at..at + n].copy_from_slice(&bytes[..n]);
+        at += n;
+    };
+    put(b"error: out of memory: ");
+    let mut digits = [0u8; 20];
+    let mut d = digits.len();
+    let mut n = size;
+    loop {
+        d -= 1;
+        digits[d] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    put(&digits[d..]);
+    put(b" bytes more could not be had (a memory limit, or a run too large for this machine)\n");
+    #[cfg(unix)]
+    // SAFETY: write(2) and _exit(2) take plain bytes and allocate nothing.
+    unsafe {
+        libc::write(2, line.as_ptr().cast(), at);
+        libc::_exit(1);
+    }
+    #[cfg(not(unix))]
+    std::process::exit(1);
+}
+
+/// The first panic's message and place, kept by the panic hook for the one error line.
+static PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Raises the soft limit on open files to the hard one: a large workbook keeps a temporary
+/// file open for each trajectory sheet (500 for the largest model), beyond macOS's default
+/// of 256; past the limit it is built in memory instead (2.3 GB), so raising it only
+/// spares memory. Nothing is said if it cannot be raised.
+fn raise_open_files_limit() {
+    #[cfg(unix)]
+    {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit and setrlimit read and write the struct passed, nothing else.
+        unsafe {
+            if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0
+                && limit.rlim_cur < limit.rlim_max
+            {
+                limit.rlim_cur = limit.rlim_max;
+                // macOS refuses more than OPEN_MAX (10240) whatever the hard limit says.
+                #[cfg(target_os = "macos")]
+                {
+                    limit.rlim_cur = limit.rlim_cur.min(10240);
+                }
+                libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+            }
+        }
+    }
+}
+
+/// SIGINT, SIGTERM, SIGHUP: outside a write the run ends at once, killed by the signal as
+/// it would be without a handler (so a shell loop stops on Ctrl-C: a child that exits 130
+/// is taken to have handled it, helper-82); while a set of outputs is being written the
+/// writer is told ([`stakeshift::io::STOP_REQUESTED`]), stops at its next step and undoes
+/// what it did, so that no staged file and no mix of old and new outputs is left
+/// (helper-78), and the run then ends by the signal the same way.
+#[cfg(unix)]
+extern "C" fn on_stop_signal(signal: libc::c_int) {
+    use std::sync::atomic::Ordering;
+    if stakeshift::io::WRITING.load(Ordering::SeqCst) {
+        stakeshift::io::STOP_REQUESTED.store(signal, Ordering::SeqCst);
+    } else {
+        die_by(signal);
+    }
+}
+
+/// Ends the process by `signal` with its default action (termination), as if no handler
+/// had been set; `_exit(128 + signal)` where that somehow returns.
+#[cfg(unix)]
+fn die_by(signal: libc::c_int) -> ! {
+    // SAFETY: signal(2), sigprocmask(2), raise(3) and _exit(2) are async-signal-safe;
+    // the set is a local.
+    unsafe {
+        libc::signal(signal, libc::SIG_DFL);
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, signal);
+        libc::sigprocmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
+        libc::raise(signal);
+        libc::_exit(128 + signal)
+    }
+}
+
+/// Sets [`on_stop_signal`] for SIGINT, SIGTERM and SIGHUP, except where the signal is
+/// ignored already (`nohup`, a background job of a script): those stay ignored, as a
+/// program is expected to leave them (helper-82: `nohup stakeshift ...` died on SIGHUP).
+#[cfg(unix)]
+fn set_stop_handlers() {
+    let handler = on_stop_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
+    for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+        // SAFETY: sigaction(2) reads the current action into a zeroed local struct;
+        // signal(2) sets a handler that only touches atomics and async-signal-safe calls.
+        unsafe {
+            let mut current: libc::sigaction = std::mem::zeroed();
+            if libc::sigaction(signal, std::ptr::null(), &mut current) == 0
+                && current.sa_sigaction == libc::SIG_IGN
+            {
+                continue;
+            }
+            libc::signal(signal, handler);
+        }
+    }
+}
+
+/// The signal a run was stopped by while it wrote, if one was.
+#[cfg(unix)]
+fn stopped() -> Option<libc::c_int> {
+    match stakeshift::io::STOP_REQUESTED.load(std::sync::atomic::Ordering::SeqCst) {
+        0 => None,
+        signal => Some(signal),
+    }
+}
+
+/// Sets the process up before anything runs: a file size limit's signal ignored, the stop
+/// signals' handlers set and the open-files limit raised.
+pub fn prepare() {
+    // A file size limit (`ulimit -f`) reached while writing killed the process by SIGXFSZ,
+    // leaving its staged files for the next run to remove; ignored, the write fails with
+    // EFBIG like any other failed write (a full disk), and the run stops cleanly, exit 1,
+    // every earlier output untouched and its own temporary files removed.
+    #[cfg(unix)]
+    // SAFETY: setting a signal to be ignored, before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+    #[cfg(unix)]
+    set_stop_handlers();
+    raise_open_files_limit();
+}
+
+/// Runs `run`, catching a panic: a panic is a bug, but it still ends with one message and
+/// exit code 1 ([`panicked`]), not Rust's panic report and backtrace. The hook keeps what
+/// panicked and where (from any thread: a simulation's paths run on rayon's); with
+/// RUST_BACKTRACE set (someone debugging), Rust's own report is printed as well. `Err`
+/// holds the first panic's message and place, where the hook saw one.
+pub fn catching_panics<T>(run: impl FnOnce() -> T) -> Result<T, Option<String>> {
+    let rust_report = std::panic::take_hook();
+    let debugging = std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0");
+    std::panic::set_hook(Box::new(move |info| {
+        if debugging {
+            rust_report(info);
+        }
+        let mut first = PANIC.lock().unwrap_or_else(|e| e.into_inner());
+        first.get_or_insert_with(|| info.to_string().replace('\n', " "));
+    }));
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
+        .map_err(|_| PANIC.lock().unwrap_or_else(|e| e.into_inner()).take())
+}
+
+/// Where a stop signal came while the run wrote its outputs: says what the writer said
+/// (nothing was changed), or nothing where the set was whole, and ends the process by the
+/// signal. Returns otherwise.
+pub fn end_if_stopped<T>(outcome: &Result<anyhow::Result<T>, Option<String>>) {
+    #[cfg(unix)]
+    if let (Some(signal), Ok(result)) = (stopped(), outcome) {
+        if let Err(e) = result {
+            say(format_args!(
+                "error: {}",
+                stakeshift::error::escape_controls(&format!("{e:#}"))
+            ));
+        }
+        die_by(signal);
+    }
+    #[cfg(not(unix))]
+    let _ = outcome;
+}
+
+/// The one line for a run that panicked, and its exit code, 1. `what`: the panic's
+/// message and place.
+pub fn panicked(what: Option<String>) -> ExitCode {
+    // Threads that could not be started (a memory or process limit) are no bug: rayon
+    // panics on its first use, std where a thread is spawned.
+    let no_threads = what.as_deref().is_some_and(|w| {
+        w.contains("The global thread pool has not been initialized")
+            || w.contains("failed to spawn thread")
+    });
+    if no_threads {
+        say(format_args!(
+            "error: the threads this run needs could not be started (a memory or process limit: `ulimit -v`, `ulimit -u`)"
+        ));
+    } else {
+        say(format_args!(
+            "error: internal error (a bug in stakeshift: {}); please report it with the model file",
+            stakeshift::error::escape_controls(what.as_deref().unwrap_or("a panic"))
+        ));
+    }
+    ExitCode::from(1)
+}
