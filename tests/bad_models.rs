@@ -609,3 +609,61 @@ fn expect_line_parsing() {
     ));
     assert!(!contains_number_token("year 120245", "2024"));
 }
+
+/// Regression (helper-100, reading the SPEC literally): SPEC 1's example model writes
+/// `[equity.revenue_share]` with no keys for "optional", and was refused ("rate: this
+/// required key is missing"). An empty revenue-share table is none, as if left out, with a
+/// warning; one with some keys but not all still names the first one missing.
+#[test]
+fn regression_spec_1s_example_with_an_empty_revenue_share_table_is_accepted() {
+    let dir = bad_dir();
+    let example = dir.join("_valid_spec1_example.toml");
+    let text = fs::read_to_string(&example).unwrap();
+    let header =
+        "[equity.revenue_share]     # optional, same fields as profit_share.revenue_share\n";
+    assert!(text.contains(header), "the example has changed");
+    let scratch = ScratchDir::new("empty-revenue-share");
+    let without = scratch.path().join("without.toml");
+    fs::write(&without, text.replace(header, "")).unwrap();
+    let compare = |model: &Path| {
+        Command::cargo_bin("stakeshift")
+            .unwrap()
+            .args(["compare", "--format", "csv"])
+            .arg(model)
+            .output()
+            .unwrap()
+    };
+    let (with_table, left_out) = (compare(&example), compare(&without));
+    assert!(with_table.status.success(), "{with_table:?}");
+    assert_eq!(with_table.stdout, left_out.stdout);
+    let warning = String::from_utf8_lossy(&with_table.stderr);
+    assert!(
+        warning.contains("line 49")
+            && warning.contains("equity.revenue_share")
+            && warning.contains("is empty"),
+        "{warning}"
+    );
+    assert!(left_out.stderr.is_empty(), "{left_out:?}");
+
+    // Some keys but not all: the first missing one is named, at the table's line.
+    for (keys, missing) in [
+        ("ends_at_agi = true\n", "rate"),
+        ("rate = 0.1\nuntil = 2030\n", "from"),
+    ] {
+        let partial = scratch.path().join("partial.toml");
+        fs::write(
+            &partial,
+            text.replace(header, &format!("[equity.revenue_share]\n{keys}")),
+        )
+        .unwrap();
+        let out = compare(&partial);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains(&format!(
+                "line 49, column 1: equity.revenue_share.{missing}: this required key is missing"
+            )),
+            "{err}"
+        );
+    }
+}

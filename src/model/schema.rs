@@ -136,7 +136,11 @@ fn revenue_share(description: &str) -> Value {
         "type": "object",
         "description": description,
         "additionalProperties": false,
-        "required": ["rate", "from", "until"],
+        // An empty table is none, as if left out (SPEC 1's example writes one).
+        "anyOf": [
+            { "required": ["rate", "from", "until"] },
+            { "additionalProperties": false },
+        ],
         "properties": {
             "rate": fraction("share of the year's revenue paid to the investor"),
             "from": year("first year of the revenue share"),

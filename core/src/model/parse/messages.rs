@@ -117,30 +117,7 @@ pub(super) fn serde_issue(e: &serde_path_to_error::Error<toml::de::Error>) -> Mo
     let (field, message) = if let Some(rest) = message.strip_prefix("unknown field ") {
         unknown_key_message(&path, rest)
     } else if let Some(rest) = message.strip_prefix("missing field ") {
-        let key = rest.trim_matches('`');
-        let field = join_path(&path, key);
-        let table = if path.is_empty() {
-            "the top level of the file".to_string()
-        } else {
-            format!("[{path}]")
-        };
-        let add = match key {
-            "investor" | "profit_share" | "equity" => format!("add an `[{key}]` table"),
-            "tiers" => "add a `[[profit_share.tiers]]` table".to_string(),
-            // `[cloud]`'s margin is one number, not a series.
-            "margin" if path == "cloud" => {
-                "add `margin = 0.35` (the investor's operating margin on compute, a fraction)"
-                    .to_string()
-            }
-            "revenue" | "margin" | "valuation" => {
-                format!("add `{key} = {{ points = [[year, value], ...] }}`")
-            }
-            _ => format!("add `{key} = ...`"),
-        };
-        (
-            field,
-            format!("this required key is missing from {table}; {add} (see docs/MODEL.md)"),
-        )
+        missing_key(&path, rest.trim_matches('`'))
     } else {
         (path, describe_type_error(message))
     };
@@ -150,6 +127,34 @@ pub(super) fn serde_issue(e: &serde_path_to_error::Error<toml::de::Error>) -> Mo
         Some(span) if !(top_level && span.start == 0) => issue.at(span),
         _ => issue,
     }
+}
+
+/// The field and message for `key`, required, missing from the table at `path` (empty for
+/// the top level of the file).
+pub(super) fn missing_key(path: &str, key: &str) -> (String, String) {
+    let field = join_path(path, key);
+    let table = if path.is_empty() {
+        "the top level of the file".to_string()
+    } else {
+        format!("[{path}]")
+    };
+    let add = match key {
+        "investor" | "profit_share" | "equity" => format!("add an `[{key}]` table"),
+        "tiers" => "add a `[[profit_share.tiers]]` table".to_string(),
+        // `[cloud]`'s margin is one number, not a series.
+        "margin" if path == "cloud" => {
+            "add `margin = 0.35` (the investor's operating margin on compute, a fraction)"
+                .to_string()
+        }
+        "revenue" | "margin" | "valuation" => {
+            format!("add `{key} = {{ points = [[year, value], ...] }}`")
+        }
+        _ => format!("add `{key} = ...`"),
+    };
+    (
+        field,
+        format!("this required key is missing from {table}; {add} (see docs/MODEL.md)"),
+    )
 }
 
 /// serde_path_to_error sees the private fields `toml::Spanned` is made of; a reader should not.

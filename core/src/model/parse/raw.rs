@@ -155,9 +155,11 @@ pub(super) struct RawTier {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawRevenueShare {
-    pub(super) rate: S<Num>,
-    pub(super) from: S<Num>,
-    pub(super) until: S<Num>,
+    // Required, but checked in validation: an empty table is read as none (SPEC 1's own
+    // example writes `[equity.revenue_share]` with no keys for "optional").
+    pub(super) rate: Option<S<Num>>,
+    pub(super) from: Option<S<Num>>,
+    pub(super) until: Option<S<Num>>,
     pub(super) total_cap: Option<S<Num>>,
     pub(super) ends_at_agi: Option<S<bool>>,
 }

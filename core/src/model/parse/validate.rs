@@ -1023,8 +1023,9 @@ impl Builder<'_> {
         let revenue_share = raw
             .revenue_share
             .as_ref()
-            .map(|r| self.revenue_share("profit_share.revenue_share", r.get_ref(), model_years))
-            .transpose()?;
+            .map(|r| self.revenue_share("profit_share.revenue_share", r, model_years))
+            .transpose()?
+            .flatten();
         Ok(ProfitShare {
             residual,
             loss_carryforward: raw.loss_carryforward.as_ref().is_some_and(|b| *b.get_ref()),
@@ -1122,37 +1123,68 @@ impl Builder<'_> {
         })
     }
 
+    /// A revenue share's table; an empty one is none, as if left out (SPEC 1's example
+    /// writes `[equity.revenue_share]` without keys for "optional"), with a warning.
     fn revenue_share(
         &self,
         field: &str,
-        raw: &RawRevenueShare,
+        table: &S<Table<RawRevenueShare>>,
         years: &YearRange,
-    ) -> Check<RevenueShare> {
+    ) -> Check<Option<RevenueShare>> {
+        let raw: &RawRevenueShare = table.get_ref();
+        let (Some(raw_rate), Some(raw_from), Some(raw_until)) = (&raw.rate, &raw.from, &raw.until)
+        else {
+            let empty = raw.rate.is_none()
+                && raw.from.is_none()
+                && raw.until.is_none()
+                && raw.total_cap.is_none()
+                && raw.ends_at_agi.is_none();
+            if empty {
+                self.warn(
+                    field,
+                    table.span(),
+                    format!(
+                        "[{field}] is empty, so there is none (as if the table were left out); for one, give `rate`, `from` and `until`"
+                    ),
+                );
+                return Ok(None);
+            }
+            let key = [
+                ("rate", &raw.rate),
+                ("from", &raw.from),
+                ("until", &raw.until),
+            ]
+            .into_iter()
+            .find_map(|(key, value)| value.is_none().then_some(key))
+            .unwrap_or("rate");
+            let (field, message) = super::messages::missing_key(field, key);
+            return fail(field, table.span(), message);
+        };
         let rate = self.in_range(
             &format!("{field}.rate"),
-            &raw.rate,
+            raw_rate,
             Decimal::ZERO,
             Decimal::ONE,
         )?;
-        let from = self.year(&format!("{field}.from"), &raw.from)?;
-        let until = self.year(&format!("{field}.until"), &raw.until)?;
+        let from = self.year(&format!("{field}.from"), raw_from)?;
+        let until = self.year(&format!("{field}.until"), raw_until)?;
         years.check_window(
             "revenue share",
-            (&format!("{field}.from"), raw.from.span(), from),
-            (&format!("{field}.until"), raw.until.span(), until),
+            (&format!("{field}.from"), raw_from.span(), from),
+            (&format!("{field}.until"), raw_until.span(), until),
         )?;
         let total_cap = raw
             .total_cap
             .as_ref()
             .map(|c| self.non_negative(&format!("{field}.total_cap"), c))
             .transpose()?;
-        Ok(RevenueShare {
+        Ok(Some(RevenueShare {
             rate,
             from,
             until,
             total_cap,
             ends_at_agi: raw.ends_at_agi.as_ref().is_some_and(|b| *b.get_ref()),
-        })
+        }))
     }
 
     fn equity(&self, raw: &RawEquity, years: &YearRange) -> Check<Equity> {
@@ -1215,8 +1247,9 @@ impl Builder<'_> {
         let revenue_share = raw
             .revenue_share
             .as_ref()
-            .map(|r| self.revenue_share("equity.revenue_share", r.get_ref(), years))
-            .transpose()?;
+            .map(|r| self.revenue_share("equity.revenue_share", r, years))
+            .transpose()?
+            .flatten();
         Ok(Equity {
             from_year,
             stake,
