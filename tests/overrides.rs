@@ -86,8 +86,17 @@ fn overrides_apply_in_order_and_reach_every_command() {
 /// Runs with one bad override; returns stderr after checking the exit code and that it
 /// names `--set` and the path.
 fn bad(set: &str, path: &str) -> String {
+    bad_with(&["compare", "--set", set], set, path)
+}
+
+/// [`bad`] on the model at `model`.
+fn bad_in(model: &str, set: &str, path: &str) -> String {
+    bad_with(&["compare", model, "--set", set], set, path)
+}
+
+fn bad_with(args: &[&str], set: &str, path: &str) -> String {
     let out = stakeshift()
-        .args(["compare", "--set", set])
+        .args(args)
         .assert()
         .code(2)
         .get_output()
@@ -611,4 +620,32 @@ fn regression_many_warnings_of_a_long_set_stay_within_300_mb() {
     let last = err.lines().last().unwrap_or_default();
     assert!(out.status.success(), "{last}");
     assert!(last.ends_with("more warnings like these"), "{last}");
+}
+
+/// Regression (helper-100): a key inside an array of tables the file lacks
+/// (`equity.rounds[0].pre_money`) was told to "set the whole table (`equity.rounds={ ... }`)",
+/// which `--set` then refused (an array is needed). The hint is now the array, and doing
+/// what it says works.
+#[test]
+fn regression_a_missing_array_of_tables_is_hinted_as_an_array() {
+    let model = cap_mid_year();
+    let model = model.to_str().unwrap();
+    let e = bad_in(
+        model,
+        "equity.rounds[0].pre_money=700",
+        "equity.rounds[0].pre_money",
+    );
+    assert!(
+        e.contains("set the whole array of tables (`equity.rounds=[{ ... }, ...]`)"),
+        "{e}"
+    );
+    stdout(&[
+        "compare",
+        model,
+        "--set",
+        "equity.rounds=[{year=2022, raise=10.0, pre_money=700}]",
+    ]);
+    // A table is still hinted as a table.
+    let e = bad_in(model, "cloud.margin=0.3", "cloud.margin");
+    assert!(e.contains("set the whole table (`cloud={ ... }`)"), "{e}");
 }

@@ -591,8 +591,18 @@ fn set_value(root: &mut Table, segments: &[Segment], value: Value) -> Result<Str
                     }
                     if !last {
                         let table = render_segments(&segments[..=i]);
+                        // An array of tables (`equity.rounds`) is set as an array.
+                        let key_shape = shape_of(&segments[..=i]);
+                        let array = schema_node(&key_shape)
+                            .is_some_and(|node| node.get("type").is_some_and(|t| t == "array"));
+                        let whole = if array {
+                            format!("`{table}=[{{ ... }}, ...]`")
+                        } else {
+                            format!("`{table}={{ ... }}`")
+                        };
                         return Err(format!(
-                            "`{table}` is not in the model; --set adds a key only to a table the file has: set the whole table (`{table}={{ ... }}`) or add it to the file"
+                            "`{table}` is not in the model; --set adds a key only to a table the file has: set the whole {} ({whole}) or add it to the file",
+                            if array { "array of tables" } else { "table" }
                         ));
                     }
                     table.insert(key, Item::Value(clean(value)));
@@ -740,6 +750,19 @@ enum Keys {
 /// `[]` (`profit_share.tiers[].until`). None: a shape the schema does not describe, left to
 /// the model's own check.
 fn schema(shape: &str) -> Option<Keys> {
+    let node = schema_node(shape)?;
+    if let Some(properties) = node.get("properties").and_then(|p| p.as_object()) {
+        return Some(Keys::Fixed(properties.keys().map(String::as_str).collect()));
+    }
+    match node.get("additionalProperties") {
+        Some(serde_json::Value::Object(_)) => Some(Keys::Open),
+        _ => None,
+    }
+}
+
+/// The model's JSON Schema at `shape` (as [`schema`] takes it); None where it describes
+/// nothing.
+fn schema_node(shape: &str) -> Option<&'static serde_json::Value> {
     static SCHEMA: OnceLock<serde_json::Value> = OnceLock::new();
     let mut node = SCHEMA.get_or_init(crate::model::schema::model_schema);
     for part in shape.split('.').filter(|p| !p.is_empty()) {
@@ -749,13 +772,7 @@ fn schema(shape: &str) -> Option<Keys> {
             node = node.get("items")?;
         }
     }
-    if let Some(properties) = node.get("properties").and_then(|p| p.as_object()) {
-        return Some(Keys::Fixed(properties.keys().map(String::as_str).collect()));
-    }
-    match node.get("additionalProperties") {
-        Some(serde_json::Value::Object(_)) => Some(Keys::Open),
-        _ => None,
-    }
+    Some(node)
 }
 
 /// Every path a `--set` could name in this document: its values and tables (arrays of
