@@ -1497,3 +1497,42 @@ fn regression_a_replay_beyond_what_a_model_holds_says_so() {
         "{text}"
     );
 }
+
+/// Regression (helper-101): a trajectories_csv center whose margin, profit / revenue, is
+/// past what a decimal holds (a profit of 1e17 on a revenue of 1e-12) panicked `simulate`
+/// ("Division overflowed", exit 1) though `compare` ran it. The margin is taken in f64 (and
+/// held at 1 by step 3, with the warning that says so).
+#[test]
+fn regression_a_csv_margin_past_a_decimal_does_not_panic_simulate() {
+    let bad = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad");
+    let dir = tempfile::tempdir().unwrap();
+    let model = std::fs::read_to_string(bad.join("_valid_csv.toml")).unwrap();
+    std::fs::write(dir.path().join("_valid_csv.toml"), model).unwrap();
+    let csv = std::fs::read_to_string(bad.join("_valid_csv.csv")).unwrap();
+    let row = csv
+        .lines()
+        .find(|l| l.contains(",2023,"))
+        .expect("the csv has a 2023 row")
+        .to_string();
+    let name = row.split(',').next().unwrap();
+    let csv = csv.replace(
+        &row,
+        &format!("{name},2023,0.000000000001,100000000000000000,80.0"),
+    );
+    std::fs::write(dir.path().join("_valid_csv.csv"), csv).unwrap();
+    let out = stakeshift()
+        .current_dir(dir.path())
+        .args([
+            "simulate",
+            "_valid_csv.toml",
+            "--paths",
+            "50",
+            "--trajectory",
+            name,
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("has a margin above 1 in 2023"), "{err}");
+}

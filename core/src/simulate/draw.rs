@@ -125,7 +125,16 @@ impl Center {
             } => revenue
                 .iter()
                 .zip(profit)
-                .map(|(r, p)| if r.is_zero() { 0.0 } else { (*p / *r).to_f64() })
+                .map(|(r, p)| {
+                    if r.is_zero() {
+                        0.0
+                    } else {
+                        // A quotient past Decimal's range (a profit of 1e17 on a revenue of
+                        // 1e-12) is taken in f64: `/` panicked (helper-101).
+                        p.checked_div(*r)
+                            .map_or_else(|| p.to_f64() / r.to_f64(), |m| m.to_f64())
+                    }
+                })
                 .collect(),
         };
         let profit_drawn = path
