@@ -95,13 +95,7 @@ const MAX_BINS: f64 = 120.0;
 const TAIL: f64 = 0.005;
 const ROW: f64 = 24.0;
 
-/// The value at rank (n - 1) q of sorted values, interpolated linearly (SPEC 10).
-fn quantile(sorted: &[f64], q: f64) -> f64 {
-    let rank = (sorted.len() - 1) as f64 * q;
-    let i = rank.floor() as usize;
-    let j = (i + 1).min(sorted.len() - 1);
-    sorted[i] + (sorted[j] - sorted[i]) * (rank - i as f64)
-}
+use crate::simulate::stats::quantile_of_sorted as quantile;
 
 /// A 1, 2, 2.5 or 5 times a power of ten, at least `raw` (> 0).
 fn nice_width(raw: f64) -> f64 {

@@ -88,11 +88,7 @@ pub fn percentiles<const K: usize>(values: &mut [f64], quantiles: [f64; K]) -> [
     if n == 0 {
         return out;
     }
-    let rank = |q: f64| {
-        let h = (n - 1) as f64 * q;
-        let lo = (h.floor() as usize).min(n - 1);
-        (lo, h - lo as f64)
-    };
+    let rank = |q: f64| rank(n, q);
     let mut ranks: Vec<usize> = quantiles.iter().map(|&q| rank(q).0).collect();
     ranks.sort_unstable();
     ranks.dedup();
@@ -112,10 +108,40 @@ pub fn percentiles<const K: usize>(values: &mut [f64], quantiles: [f64; K]) -> [
             let next = ranks.iter().copied().find(|&r| r > lo).map_or(n, |r| r + 1);
             from_key(least(&values[lo + 1..next]))
         };
-        out[k] = x_lo + fraction * (x_hi - x_lo);
+        out[k] = between(x_lo, x_hi, fraction);
     }
     values.iter_mut().for_each(|v| *v = from_key(*v));
     out
+}
+
+/// The q-quantile of `sorted` (ascending, as `f64::total_cmp` orders), by the rule of
+/// [`percentiles`], which needs no sorting; NaN for no values. For the charts, which have
+/// the values sorted already.
+pub fn quantile_of_sorted(sorted: &[f64], q: f64) -> f64 {
+    let n = sorted.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    let (lo, fraction) = rank(n, q);
+    let x_hi = if fraction == 0.0 || lo + 1 == n {
+        sorted[lo]
+    } else {
+        sorted[lo + 1]
+    };
+    between(sorted[lo], x_hi, fraction)
+}
+
+/// SPEC 10's rank h = (n - 1) q of n > 0 values, 0-based: floor(h) (at most n - 1) and
+/// h - floor(h).
+fn rank(n: usize, q: f64) -> (usize, f64) {
+    let h = (n - 1) as f64 * q;
+    let lo = (h.floor() as usize).min(n - 1);
+    (lo, h - lo as f64)
+}
+
+/// Linear between the order statistics x_floor(h) and x_floor(h)+1.
+fn between(x_lo: f64, x_hi: f64, fraction: f64) -> f64 {
+    x_lo + fraction * (x_hi - x_lo)
 }
 
 /// `v`'s bits as an integer ordered as `f64::total_cmp` orders the values: negative values

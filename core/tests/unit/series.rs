@@ -36,6 +36,52 @@ fn geometric_between_positive_points_to_1e12() {
     );
 }
 
+/// Regression (helper-101): the ratio of two points was taken in decimals, so 2e-28 / 1e18
+/// rounded to 0 (the year between valued 0, where 1e18 x (2e-46)^(1/2) = 1.41421356e-5 is
+/// right) and 1e18 / 1e-28 overflowed (the model refused as too large); and a factor below
+/// 1e-16 kept few digits in a decimal's 28 places.
+#[test]
+fn regression_geometric_between_points_far_apart_in_size() {
+    let relative = |got: Decimal, want: f64| {
+        let got = got.to_string().parse::<f64>().unwrap();
+        ((got - want) / want).abs()
+    };
+    // Falling 46 orders of magnitude over two years.
+    let s = series(
+        &[
+            (2020, "1000000000000000000"),
+            (2022, "0.0000000000000000000000000002"),
+        ],
+        "0",
+    );
+    let mid = value_at(&s, Kind::Compounding, 2021).unwrap();
+    assert!(relative(mid, 1.4142135623730951e-5) < 1e-12, "{mid}");
+    // Rising 46 orders over five years: 1e-28 x 1e46^(1/5) = 10^-18.8 in 2021.
+    let s = series(
+        &[
+            (2020, "0.0000000000000000000000000001"),
+            (2025, "1000000000000000000"),
+        ],
+        "0",
+    );
+    let first = value_at(&s, Kind::Compounding, 2021).expect("a value between two that fit");
+    // (28 decimal places hold 10 of its digits.)
+    assert!(relative(first, 10f64.powf(-18.8)) < 1e-9, "{first}");
+    let last = value_at(&s, Kind::Compounding, 2024).unwrap();
+    assert!(relative(last, 10f64.powf(8.8)) < 1e-12, "{last}");
+    // A factor of about 1e-20 (1e6 falling to 1e-34 is out of range; 1e10 to 1e-28 over 2
+    // years gives 1e-9 between, a factor of 1e-19).
+    let s = series(
+        &[
+            (2020, "10000000000"),
+            (2022, "0.0000000000000000000000000001"),
+        ],
+        "0",
+    );
+    let mid = value_at(&s, Kind::Compounding, 2021).unwrap();
+    assert!(relative(mid, 1e-9) < 1e-12, "{mid}");
+}
+
 #[test]
 fn linear_where_an_end_is_zero_and_for_margins() {
     let s = series(&[(2020, "0"), (2024, "8")], "0");
