@@ -1151,3 +1151,43 @@ fn regression_the_nearest_path_search_is_bounded() {
         "{stderr}"
     );
 }
+
+/// Regression: `simulate` had no bound beyond its 10 million paths, so a valid model whose
+/// every path is slow (300 parties with caps that close every year: 3 ms a path) ran ten
+/// million paths for nine hours. The paths' work is bounded before anything runs, the error
+/// saying how many paths the model allows, for `--paths` and for `simulation.paths`.
+#[test]
+fn regression_a_simulation_too_large_for_its_model_is_refused_before_it_runs() {
+    let text = many_capped_parties(300);
+    let path = write_model("simulate-work", &text);
+    let model = path.to_str().unwrap();
+    let started = std::time::Instant::now();
+    let (code, _, err) = run(&["simulate", model, "--paths", "10000000", "--quiet"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("error: --paths 10000000: 10000000 paths of this model would take")
+            && err.contains("give at most 19803 paths"),
+        "{err}"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "{err}"
+    );
+    // The same number in the file names the file and the field.
+    let in_file = text.replacen(
+        "[investor]",
+        "[simulation]\npaths = 10000000\n\n[investor]",
+        1,
+    );
+    let path = write_model("simulate-work-file", &in_file);
+    let (code, _, err) = run(&["simulate", path.to_str().unwrap(), "--quiet"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("model.toml: simulation.paths: 10000000 paths of this model")
+            && err.contains("(or `--paths N`)"),
+        "{err}"
+    );
+    // As many as allowed run.
+    let (code, _, err) = run(&["simulate", model, "--paths", "200", "--quiet"]);
+    assert_eq!(code, 0, "{err}");
+}

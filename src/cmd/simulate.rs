@@ -110,6 +110,18 @@ pub fn run(
         )?);
     }
 
+    // Bounded before it runs (a valid waterfall of many capped parties takes milliseconds a
+    // path: ten million paths were hours).
+    simulate::check_work(model, options.paths).map_err(|message| match args.paths {
+        Some(n) => Error::Usage(format!("--paths {n}: {message}")),
+        None => Error::Model {
+            file: loaded.label.clone(),
+            location: None,
+            field: "simulation.paths".to_string(),
+            message: loaded.with_overrides(format!("{message} (or `--paths N`)")),
+        },
+    })?;
+
     let total = options.paths;
     let bar = (!args.quiet
         && std::io::stderr().is_terminal()
