@@ -1,19 +1,20 @@
 //! stakeshift: what an investor gets from a capped profit-sharing deal against an equity
 //! stake diluted by later rounds, year by year, across trajectories for the company.
 //!
-//! The library does the work; the binary only wires it to the command line. The rules
+//! The library does the work, charts and files included; the binary parses the command
+//! line, picks what a flag asks for, and says what happened (errors, warnings, exit codes). The rules
 //! themselves (the model and its parser, engine, compare, simulate's runs, errors, and the
 //! charts' pixel averaging) are the crate `stakeshift-core` (core/), fully optimised, and
 //! re-exported here under the same names; the rest is built for a quick first build.
 //! - [`model`]: the model file, read exactly and validated (SPEC sections 1 and 6);
 //! - [`engine`]: the computation (sections 2 to 5), free of I/O;
 //! - [`compare`]: every trajectory through both regimes;
-//! - [`report`]: results turned into bytes (table, CSV, JSON);
+//! - [`report`]: results turned into bytes (table, CSV, JSON, the workbook);
 //! - [`simulate`]: many random futures through the engine in f64, and their statistics;
 //! - [`chart`]: results drawn as PNG and SVG bytes;
 //! - [`io`]: reading model files and writing output files atomically;
 //! - [`sensitivity`]: `sweep`, `solve` and `tornado` (SPEC section 11);
-//! - [`overrides`]: `--set PATH=VALUE`, applied to the model's TOML before it is validated;
+//! - [`overrides`]: `--set PATH=VALUE`, applied to the model's TOML before it is validated.
 //!
 //! Running a model from code:
 //!

@@ -160,7 +160,12 @@ pub fn run(
             files.push((FILES[2].to_string(), simulate::csv::paths(&results)));
         }
         // The charts are drawn before any file is written, like the CSVs.
-        files.extend(charts(&loaded, &results, args)?);
+        files.extend(simulate::charts::files(
+            &loaded,
+            &results,
+            args.charts.size,
+            args.charts.svg,
+        )?);
         let family: Vec<String> = FILES.map(String::from).to_vec();
         io::write_set(dir, &files, &family)
             .with_context(|| format!("writing the results into {}", dir.display()))?;
@@ -168,67 +173,6 @@ pub fn run(
     }
     emit(stdout, &printed)?;
     Ok(())
-}
-
-/// `fan.png` and `distribution.png` (and their SVGs with --svg).
-fn charts(
-    loaded: &LoadedModel,
-    results: &simulate::Results,
-    args: &SimulateArgs,
-) -> Result<Vec<(String, Vec<u8>)>, Error> {
-    let ctx = loaded.chart_context(args.charts.size, None);
-    let labels = chart::ModelLabels::of(&loaded.model);
-    let rows: Vec<chart::FanRow> = results
-        .fan
-        .iter()
-        .map(|r| {
-            // The percentiles at QUANTILES, in its order (simulate::PERCENTILES names them).
-            let [p5, p25, p50, p75, p95] = r.percentiles;
-            chart::FanRow {
-                regime: r.regime,
-                year: r.year,
-                p5,
-                p25,
-                p50,
-                p75,
-                p95,
-                mean: r.mean,
-            }
-        })
-        .collect();
-    let fan = chart::FanChart {
-        labels: &labels,
-        rows: &rows,
-        paths: results.paths,
-        sample: (results.fan_paths < results.paths).then_some(results.fan_paths),
-    };
-    let all = &results.groups[0];
-    let [p5, p25, p50, p75, p95] = all
-        .npv_advantage
-        .map_or([f64::NAN; simulate::PERCENTILES.len()], |s| s.percentiles);
-    let advantages = results.sorted_advantages();
-    let distribution = chart::DistributionChart {
-        labels: &labels,
-        advantages: &advantages,
-        p_equity_wins: all.p_equity_wins(),
-        p_equity_wins_95: all.p_equity_wins_95(),
-        percentiles: chart::Percentiles {
-            p5,
-            p25,
-            p50,
-            p75,
-            p95,
-        },
-    };
-    let mut files = vec![
-        (FILES[3].to_string(), fan.png(&ctx)?),
-        (FILES[4].to_string(), distribution.png(&ctx)?),
-    ];
-    if args.charts.svg {
-        files.push((FILES[5].to_string(), fan.svg(&ctx)?));
-        files.push((FILES[6].to_string(), distribution.svg(&ctx)?));
-    }
-    Ok(files)
 }
 
 /// A simulation that cannot run is a problem of the model (or of an option): exit 2, naming

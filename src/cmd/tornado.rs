@@ -3,12 +3,13 @@
 use anyhow::Context;
 
 use super::{Format, TornadoArgs, emit};
-use stakeshift::chart::{self, ModelLabels, TornadoChart};
 use stakeshift::error::Error;
 use stakeshift::io;
 use stakeshift::overrides::OverridePath;
 use stakeshift::report::sensitivity as report;
-use stakeshift::sensitivity::tornado::{Input, TornadoRow, default_inputs, tornado};
+use stakeshift::sensitivity::tornado::{
+    Input, chart_png as tornado_chart_png, default_inputs, tornado,
+};
 use stakeshift::sensitivity::{Base, Range};
 
 pub fn run(
@@ -68,7 +69,11 @@ pub fn run(
             ("tornado.csv".to_string(), report::tornado_csv(&rows)),
             (
                 "tornado.png".to_string(),
-                chart_png(&base, &rows, &selected, args.chart_trajectory.as_deref())?,
+                tornado_chart_png(
+                    &base,
+                    &rows,
+                    chart_trajectory(base.model(), &selected, args.chart_trajectory.as_deref())?,
+                )?,
             ),
         ];
         io::write_all(dir, &files)
@@ -79,66 +84,31 @@ pub fn run(
     Ok(())
 }
 
-/// `tornado.png`: the bars of one trajectory (the one named, else `base`, else the first).
-fn chart_png(
-    base: &Base,
-    rows: &[TornadoRow],
+/// The trajectory of `tornado.png`: the one named with --chart-trajectory (which must be
+/// among those chosen), else `base`, else the first.
+fn chart_trajectory<'a>(
+    model: &'a stakeshift::model::Model,
     selected: &[usize],
-    name: Option<&str>,
-) -> anyhow::Result<Vec<u8>> {
-    let model = base.model();
+    name: Option<&'a str>,
+) -> Result<&'a str, Error> {
     let names: Vec<&str> = selected
         .iter()
         .map(|t| model.trajectories[*t].name.as_str())
         .collect();
-    let chosen = match name {
+    Ok(match name {
         Some(n) => {
             super::select_trajectories(model, &[n.to_string()])?;
             if !names.contains(&n) {
                 return Err(Error::Usage(format!(
                     "--chart-trajectory {n}: not among the trajectories chosen with -t"
-                ))
-                .into());
+                )));
             }
             n
         }
         None => stakeshift::model::headline(&names, |n| n)
             .copied()
             .unwrap_or_default(),
-    };
-    let index = model
-        .trajectories
-        .iter()
-        .position(|t| t.name == chosen)
-        .unwrap_or_default();
-    let own = stakeshift::sensitivity::run(model, &[index])
-        .map_err(|e| base.loaded.engine_error(&e))?[0]
-        .npv_advantage;
-    let f = stakeshift::engine::Num::to_f64;
-    let bars: Vec<chart::TornadoRow> = rows
-        .iter()
-        .filter(|r| r.trajectory == chosen)
-        // An end the model cannot run is NaN: the chart draws the other end and says so.
-        .map(|r| chart::TornadoRow {
-            input: r.input.clone(),
-            low: f(r.low),
-            high: f(r.high),
-            advantage_low: r.advantage_low.map_or(f64::NAN, f),
-            advantage_high: r.advantage_high.map_or(f64::NAN, f),
-            swing: r.swing.map_or(f64::NAN, f),
-        })
-        .collect();
-    let labels = ModelLabels::of(model);
-    let ctx = base
-        .loaded
-        .chart_context(chart::Size::DEFAULT, Some(chosen.to_string()));
-    Ok(TornadoChart {
-        labels: &labels,
-        trajectory: chosen,
-        base_advantage: f(own),
-        rows: &bars,
-    }
-    .png(&ctx)?)
+    })
 }
 
 /// `PATH=LOW..HIGH`.

@@ -41,6 +41,7 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use super::{Base, Route, assignment};
+use crate::chart::{self, ModelLabels, TornadoChart};
 use crate::error::Error;
 use crate::model::Model;
 use crate::overrides::typed::Domain;
@@ -302,4 +303,41 @@ pub fn tornado(
         rows.extend(group);
     }
     Ok(rows)
+}
+
+/// `tornado.png`: the bars of trajectory `chosen` (one of `rows`' trajectories).
+pub fn chart_png(base: &Base, rows: &[TornadoRow], chosen: &str) -> Result<Vec<u8>, Error> {
+    let model = base.model();
+    let index = model
+        .trajectories
+        .iter()
+        .position(|t| t.name == chosen)
+        .unwrap_or_default();
+    let own =
+        super::run(model, &[index]).map_err(|e| base.loaded.engine_error(&e))?[0].npv_advantage;
+    let f = crate::engine::Num::to_f64;
+    let bars: Vec<chart::TornadoRow> = rows
+        .iter()
+        .filter(|r| r.trajectory == chosen)
+        // An end the model cannot run is NaN: the chart draws the other end and says so.
+        .map(|r| chart::TornadoRow {
+            input: r.input.clone(),
+            low: f(r.low),
+            high: f(r.high),
+            advantage_low: r.advantage_low.map_or(f64::NAN, f),
+            advantage_high: r.advantage_high.map_or(f64::NAN, f),
+            swing: r.swing.map_or(f64::NAN, f),
+        })
+        .collect();
+    let labels = ModelLabels::of(model);
+    let ctx = base
+        .loaded
+        .chart_context(chart::Size::DEFAULT, Some(chosen.to_string()));
+    TornadoChart {
+        labels: &labels,
+        trajectory: chosen,
+        base_advantage: f(own),
+        rows: &bars,
+    }
+    .png(&ctx)
 }

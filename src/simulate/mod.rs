@@ -1,5 +1,6 @@
 //! `simulate` (SPEC section 10): the runs and their statistics are
 //! `stakeshift_core::simulate` (re-exported here); this module turns them into bytes:
+//! - [`charts`]: `fan.png` and `distribution.png`;
 //! - [`csv`]: `simulation.csv`, `fan.csv` and `paths.csv`, their columns described once
 //!   (which [`json`] and [`table`] read too; the percentiles named by [`PERCENTILES`]);
 //! - [`json`]: the same as one JSON document;
@@ -27,6 +28,7 @@
 //! # Ok::<(), stakeshift::Error>(())
 //! ```
 
+pub mod charts;
 pub mod csv;
 pub mod json;
 pub mod replay;
