@@ -161,29 +161,31 @@ fn trajectory_table(model: &Model, t: &TrajectoryResult) -> String {
     )
 }
 
+// The columns shown, by their name in the one description of the yearly columns
+// (`report::columns`), with the table's shorter header; the cloud income only for a
+// model with a cloud side.
+const YEARLY_SHOWN: [(&str, &str); 10] = [
+    ("contribution", "paid\nin"),
+    ("distribution", "distribution"),
+    ("revenue_share", "revenue\nshare"),
+    ("dividend", "dividend"),
+    ("cloud_income", "cloud\nincome"),
+    ("stake", "stake"),
+    ("holding_value", "holding\nvalue"),
+    ("cash_flow", "cash\nflow"),
+    ("cumulative_cash_flow", "cumulative"),
+    ("present_value", "present\nvalue"),
+];
+
 /// One regime's yearly flows. A column that is 0 in every year (a dividend without payout,
 /// the stake under the profit share) is left out and named below the table, so that the
 /// table fits 100 columns for ordinary amounts.
 fn yearly_table(model: &Model, t: &TrajectoryResult, regime: Regime) -> String {
-    // The columns shown, by their name in the one description of the yearly columns
-    // (`report::columns`), with the table's shorter header; the cloud income only for a
-    // model with a cloud side.
-    const SHOWN: [(&str, &str); 10] = [
-        ("contribution", "paid\nin"),
-        ("distribution", "distribution"),
-        ("revenue_share", "revenue\nshare"),
-        ("dividend", "dividend"),
-        ("cloud_income", "cloud\nincome"),
-        ("stake", "stake"),
-        ("holding_value", "holding\nvalue"),
-        ("cash_flow", "cash\nflow"),
-        ("cumulative_cash_flow", "cumulative"),
-        ("present_value", "present\nvalue"),
-    ];
-    let columns: Vec<(&str, &columns::YearlyColumn)> = SHOWN
+    let columns: Vec<(&str, &columns::YearlyColumn)> = YEARLY_SHOWN
         .iter()
         .filter(|(name, _)| *name != "cloud_income" || model.cloud.is_some())
         .filter_map(|(name, header)| {
+            // (Each is one: see the test `every_yearly_column_shown_is_described`.)
             let column = columns::YEARLY.iter().find(|c| c.name == *name)?;
             Some((*header, column))
         })
@@ -482,6 +484,18 @@ impl Grid {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The yearly table finds its columns by name in `report::columns`: a column renamed
+    /// there must not drop out of the table without a word.
+    #[test]
+    fn every_yearly_column_shown_is_described() {
+        for (name, _) in YEARLY_SHOWN {
+            assert!(
+                columns::YEARLY.iter().any(|c| c.name == name),
+                "`{name}` is not a yearly column"
+            );
+        }
+    }
 
     #[test]
     fn thousands_are_grouped() {
