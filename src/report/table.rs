@@ -161,9 +161,9 @@ fn trajectory_table(model: &Model, t: &TrajectoryResult) -> String {
     )
 }
 
-// The columns shown, by their name in the one description of the yearly columns
-// (`report::columns`), with the table's shorter header; the cloud income only for a
-// model with a cloud side.
+/// The yearly table's columns, by their name in the one description of the yearly columns
+/// (`report::columns`), with the table's shorter header; the cloud income only for a model
+/// with a cloud side.
 const YEARLY_SHOWN: [(&str, &str); 10] = [
     ("contribution", "paid\nin"),
     ("distribution", "distribution"),
