@@ -472,6 +472,18 @@ fn table_with(
 mod tests {
     use super::*;
 
+    /// A sweep's outcome columns are compare's (`comparison.csv`), by name, order and
+    /// rounding: the two describe one result for different rows, and must not drift apart.
+    #[test]
+    fn the_sweep_columns_are_comparisons() {
+        let sweep: Vec<(&str, Format)> = SWEEP.iter().map(|c| (c.name, c.format)).collect();
+        let compare: Vec<(&str, Format)> = columns::COMPARISON[..SWEEP.len()]
+            .iter()
+            .map(|c| (c.name, c.format))
+            .collect();
+        assert_eq!(sweep, compare);
+    }
+
     #[test]
     fn the_tables_own_headings_name_columns_of_the_description() {
         let sweep = names(&SWEEP);
