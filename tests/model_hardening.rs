@@ -1187,6 +1187,14 @@ fn regression_a_simulation_too_large_for_its_model_is_refused_before_it_runs() {
             && err.contains("(or `--paths N`)"),
         "{err}"
     );
+    // `check` says so of the file's number.
+    let (code, _, err) = run(&["check", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("simulation.paths: `simulate` would refuse this model's paths")
+            && err.contains("give at most 19803 paths"),
+        "{err}"
+    );
     // As many as allowed run.
     let (code, _, err) = run(&["simulate", model, "--paths", "200", "--quiet"]);
     assert_eq!(code, 0, "{err}");

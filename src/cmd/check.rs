@@ -14,6 +14,14 @@ pub fn run(
     let loaded = args.overrides.load(args.model.as_deref(), warnings)?;
     let comparison = run_model(&loaded, None)?;
     super::warn_if_nothing_random(&loaded.model, warnings);
+    // What `simulate` would refuse of the file's own number of paths, said here too.
+    if let Err(message) =
+        stakeshift::simulate::check_work(&loaded.model, loaded.model.simulation.paths)
+    {
+        warnings.warn(format!(
+            "simulation.paths: `simulate` would refuse this model's paths: {message}"
+        ));
+    }
     let mut out = format!("{}: valid\n", loaded.label);
     out.push_str(&describe(&loaded.model));
     let _ = writeln!(
