@@ -112,7 +112,15 @@ fn sha256(bytes: &[u8]) -> String {
 /// Checks what a reader would notice first: the size, the white page with ink on it, the
 /// first series colour (Okabe-Ito blue) drawn, and the title and footer bands not empty.
 fn looks_like_a_chart(name: &str, png: &[u8], size: Size) {
-    looks_like_a_chart_in(name, png, size, [0x00, 0x72, 0xB2]);
+    // A trajectory has its colour in every chart (its place in the model): the only cloud
+    // charts here are the built-in model's, which feature `base`, its third trajectory,
+    // in the palette's third colour (bluish green).
+    let main = if name.starts_with("cloud") {
+        [0x00, 0x9E, 0x73]
+    } else {
+        [0x00, 0x72, 0xB2]
+    };
+    looks_like_a_chart_in(name, png, size, main);
 }
 
 /// As [`looks_like_a_chart`], with the colour its main series is drawn in.
@@ -1099,4 +1107,32 @@ fn regression_a_sweep_colours_a_trajectory_as_the_other_charts_do() {
             "the colour of the model's trajectory {i} is drawn"
         );
     }
+}
+
+/// Regression (helper-103): a trajectory's colour was its place among the trajectories a
+/// chart shows, so `-t bull -t bear` drew bull in bust's blue and bear in orange, and
+/// cloud.png always drew its trajectory blue. A trajectory now has its colour (its place in
+/// the model: bear the 2nd, orange; bull the 4th, reddish purple) in every chart.
+#[test]
+fn regression_a_trajectory_has_one_colour_whichever_are_shown() {
+    let dir = ScratchDir::new("colours");
+    stakeshift()
+        .args(["compare", "-t", "bull", "-t", "bear", "--svg", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let (bear, bull, bust) = ("#E69F00", "#CC79A7", "#0072B2");
+    for chart in ["npv.svg", "value.svg", "stake.svg"] {
+        let svg = std::fs::read_to_string(dir.path().join(chart)).unwrap();
+        assert!(svg.contains(bull) && svg.contains(bear), "{chart}");
+        assert!(!svg.contains(bust), "{chart} draws in bust's colour");
+    }
+    let cloud = ScratchDir::new("colours-cloud");
+    stakeshift()
+        .args(["chart", "-t", "bull", "--svg", "--out"])
+        .arg(cloud.path())
+        .assert()
+        .success();
+    let svg = std::fs::read_to_string(cloud.path().join("cloud.svg")).unwrap();
+    assert!(svg.contains(bull) && !svg.contains(bust), "cloud.svg");
 }

@@ -550,9 +550,12 @@ mod tests {
     /// decimals of the bar width, and keep the usual ones where bars are wide.
     #[test]
     fn regression_small_amounts_are_labelled_to_the_bar_width() {
-        assert_eq!(on_axis(0.004372, 0.005), "0.004");
+        // (Below 0.01, at least two significant digits: helper-103.)
+        assert_eq!(on_axis(0.004372, 0.005), "0.0044");
         assert_eq!(on_axis(0.095, 0.005), "0.095");
-        assert_eq!(on_axis(0.0000123, 0.00001), "0.00001");
+        assert_eq!(on_axis(0.0000123, 0.00001), "0.000012");
+        // A p25 of -5e-6 beside bars 1e-5 wide was "0.00000": its sign and digits kept.
+        assert_eq!(on_axis(-0.000005, 0.00001), "\u{2212}0.0000050");
         // Wide bars: as every chart's numbers (2 places below 10, 1 below 1000, else 0).
         assert_eq!(on_axis(7.25481, 0.5), "7.25");
         assert_eq!(on_axis(401.34, 20.0), "401.3");

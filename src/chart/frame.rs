@@ -51,8 +51,37 @@ pub(crate) const PALETTE: [RGBColor; 8] = [
     RGBColor(0xF0, 0xE4, 0x42), // yellow
 ];
 
+/// Series `i`'s colour: the palette, then (from the ninth series) the palette darkened, then
+/// lightened, so that no two of 24 series share a colour (helper-103: with 15 trajectories
+/// two pairs were drawn alike).
 pub(crate) fn color(i: usize) -> RGBColor {
-    PALETTE[i % PALETTE.len()]
+    let c = PALETTE[i % PALETTE.len()];
+    match (i / PALETTE.len()) % 3 {
+        0 => c,
+        // (Black cannot be darkened: a dark grey.)
+        1 if c == RGBColor(0, 0, 0) => tint(c, 0.3),
+        1 => shade(c, 0.45),
+        _ => tint(c, 0.5),
+    }
+}
+
+/// The colour of the model's trajectory `name`: its place in the model, so that a
+/// trajectory has the same colour in every chart, whichever trajectories a chart shows
+/// (helper-103: `-t bull -t bear` drew bull in the colour of bust).
+pub(crate) fn trajectory_color(model: &crate::model::Model, name: &str) -> RGBColor {
+    color(
+        model
+            .trajectories
+            .iter()
+            .position(|t| t.name == name)
+            .unwrap_or(0),
+    )
+}
+
+/// Mixes `c` with black: `t` = 0 is `c`, 1 is black.
+pub(crate) fn shade(c: RGBColor, t: f64) -> RGBColor {
+    let m = |v: u8| (f64::from(v) * (1.0 - t)).round() as u8;
+    RGBColor(m(c.0), m(c.1), m(c.2))
 }
 
 pub(crate) const INK: RGBColor = RGBColor(0x1A, 0x1A, 0x1A);

@@ -153,7 +153,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
     // room of two pairs.
     let staggered = all.iter().any(|t| c.text_width(&t.name, &lf) > w);
     for (i, t) in all.iter().enumerate() {
-        let col = frame::color(i);
+        let col = frame::trajectory_color(model, &t.name);
         let cx = plot.x0 + group * (i as f64 + 0.5);
         let bars = [
             (

@@ -174,19 +174,34 @@ pub(crate) fn whole_steps(ticks: Ticks, values: &[f64]) -> Ticks {
 /// An amount computed in f64 (a simulation or a sweep), written as [`amount`] writes a
 /// Decimal: 2,392 / 441.6 / 12.8 / 2.70.
 pub(crate) fn number(v: f64) -> String {
+    if let Some(tiny) = tiny(v) {
+        return tiny;
+    }
     let dp = number_places(v);
     pretty(&format!("{v:.dp$}"))
 }
 
-/// The decimal places [`number`] prints `v` with: 0 from 1,000, 1 from 10, else 2.
+/// An amount below 1e-11 (not 0), with two significant digits and a power of ten: 3.4e-13.
+/// None for any other.
+fn tiny(v: f64) -> Option<String> {
+    let a = v.abs();
+    (a != 0.0 && a < 1e-11).then(|| pretty(&format!("{v:.1e}")))
+}
+
+/// The decimal places [`number`] prints `v` with: 0 from 1,000, 1 from 10, 2 from 0.01 (and
+/// for 0), and below that as many as show two significant digits (0.000034, -0.0000050),
+/// up to 12 (below 1e-11 [`number`] writes a power of ten): a small amount is never printed 0.00 (helper-103: NPVs of 3.4e-5 were labelled
+/// "0.00", and a p25 of -5e-6 "0.00000").
 pub(crate) fn number_places(v: f64) -> usize {
     let a = v.abs();
     if a >= 1000.0 {
         0
     } else if a >= 10.0 {
         1
-    } else {
+    } else if a >= 0.01 || a == 0.0 || !a.is_finite() {
         2
+    } else {
+        ((-a.log10()).ceil() as usize + 1).min(12)
     }
 }
 
@@ -271,16 +286,13 @@ pub(crate) fn pretty(s: &str) -> String {
 }
 
 /// An amount for a label, rounded as the table rounds (half away from zero), to a precision
-/// that suits its size: 2,392 / 441.6 / 12.8 / 2.70 / 0.35.
+/// that suits its size: 2,392 / 441.6 / 12.8 / 2.70 / 0.35 / 0.000034.
 pub(crate) fn amount(v: Decimal) -> String {
-    let a = v.abs();
-    let dp = if a >= Decimal::from(1000) {
-        0
-    } else if a >= Decimal::TEN {
-        1
-    } else {
-        2
-    };
+    // The places [`number`] takes (the thresholds are exact in f64: 1000, 10, 0.01).
+    if let Some(tiny) = tiny(f(v)) {
+        return tiny;
+    }
+    let dp = number_places(f(v)) as u32;
     pretty(&fixed(v, dp))
 }
 
@@ -322,6 +334,23 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
+    }
+
+    /// helper-103: a model of amounts near 1e-5 had every NPV bar, the waterfall's legend
+    /// and the tornado's base labelled "0.00". Below 0.01, two significant digits.
+    #[test]
+    fn regression_small_amounts_keep_two_significant_digits() {
+        assert_eq!(amount(d("0.000034")), "0.000034");
+        assert_eq!(amount(d("0.0000267")), "0.000027");
+        assert_eq!(amount(d("-0.0099")), "\u{2212}0.0099");
+        assert_eq!(number(-0.000005), "\u{2212}0.0000050");
+        assert_eq!(number(3.4e-13), "3.4e-13");
+        assert_eq!(amount(d("-0.0000000000005")), "\u{2212}5.0e-13");
+        // From 0.01 up, as before.
+        assert_eq!(amount(d("0.05")), "0.05");
+        assert_eq!(amount(d("0.35")), "0.35");
+        assert_eq!(amount(d("12.84")), "12.8");
+        assert_eq!(number(0.0), "0.00");
     }
 
     #[test]

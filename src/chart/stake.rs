@@ -210,21 +210,24 @@ pub(crate) fn draw<DB: DrawingBackend>(
             }
         }
     } else {
-        for (i, s) in series.iter().enumerate() {
-            c.series(&step(s), clip(data_rect), frame::color(i), 2.5, None)?;
+        for (s, t) in series.iter().zip(all.iter()) {
+            let color = frame::trajectory_color(model, &t.name);
+            c.series(&step(s), clip(data_rect), color, 2.5, None)?;
         }
     }
-    for (i, s) in series.iter().enumerate() {
+    for (s, t) in series.iter().zip(all.iter()) {
         let pts: Vec<(f64, f64)> = s
             .iter()
             .map(|r| (x.map(f64::from(r.0)), vy.map(f(r.2))))
             .collect();
-        c.series(&pts, clip(bottom_plot), frame::color(i), 2.5, None)?;
+        let color = frame::trajectory_color(model, &t.name);
+        c.series(&pts, clip(bottom_plot), color, 2.5, None)?;
     }
 
     let mut items = vec![Item::Heading("Trajectory".into())];
-    for (i, t) in all.iter().enumerate() {
-        items.push(Item::Line(frame::color(i), false, 3.0, t.name.clone()));
+    for t in all.iter() {
+        let color = frame::trajectory_color(model, &t.name);
+        items.push(Item::Line(color, false, 3.0, t.name.clone()));
     }
     items.push(Item::Gap);
     if same {

@@ -869,3 +869,18 @@ fn regression_a_long_legend_is_cut_in_less_than_quadratic_time() {
         .expect("a legend of 200,000 entries drawn within 10 s");
     assert!(drawn);
 }
+
+/// helper-103: with 15 trajectories the palette's eight colours came round again, two
+/// pairs alike. The first 24 series have 24 colours (the palette, darkened, lightened).
+#[test]
+fn regression_24_series_have_24_colours() {
+    let colours: std::collections::HashSet<(u8, u8, u8)> = (0..24)
+        .map(|i| {
+            let c = frame::color(i);
+            (c.0, c.1, c.2)
+        })
+        .collect();
+    assert_eq!(colours.len(), 24);
+    // The first eight are the palette itself.
+    assert!((0..8).all(|i| frame::color(i) == frame::PALETTE[i]));
+}

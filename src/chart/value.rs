@@ -75,9 +75,8 @@ pub(crate) fn draw<DB: DrawingBackend>(
     let lines: Vec<Lines> = comparison
         .trajectories
         .iter()
-        .enumerate()
-        .map(|(i, t)| Lines {
-            color: frame::color(i),
+        .map(|t| Lines {
+            color: frame::trajectory_color(model, &t.name),
             equity: t
                 .equity
                 .rows
