@@ -439,6 +439,70 @@ impl<DB: DrawingBackend> Canvas<DB> {
     }
 }
 
+impl<DB: DrawingBackend> Canvas<DB> {
+    /// [`Canvas::fit_name`] for names shown side by side (a legend, the labels under bars):
+    /// names that shorten alike (they differ only in their middle) are shortened around
+    /// where they differ instead, `Scenar…ium growth, high marg…`, and where that still
+    /// gives one label twice, numbered in their order, `2. Scenario…` (helper-103: fifteen
+    /// names cut to the same "Scenario with a lon…l suffix too").
+    pub fn fit_names(&self, names: &[&str], font: &Font, max_width: f64) -> Vec<String> {
+        let mut fitted: Vec<String> = names
+            .iter()
+            .map(|n| self.fit_name(n, font, max_width))
+            .collect();
+        for group in alike(names, &fitted) {
+            let members: Vec<&str> = group.iter().map(|&i| names[i]).collect();
+            // Characters the group's names share from their start.
+            let shared = common_prefix_chars(&members);
+            for &i in &group {
+                let chars: Vec<(usize, char)> = names[i].char_indices().collect();
+                let head_len = shared.min(6);
+                let from = shared.saturating_sub(2).max(head_len).min(chars.len());
+                let head = &names[i][..chars.get(head_len).map_or(names[i].len(), |c| c.0)];
+                let rest = &names[i][chars.get(from).map_or(names[i].len(), |c| c.0)..];
+                let candidate = format!("{}\u{2026}{}", head.trim_end(), rest.trim_start());
+                fitted[i] = self.fit(&candidate, font, max_width);
+            }
+        }
+        for group in alike(names, &fitted) {
+            for (k, &i) in group.iter().enumerate() {
+                fitted[i] = self.fit(&format!("{}. {}", k + 1, names[i]), font, max_width);
+            }
+        }
+        fitted
+    }
+}
+
+/// Groups (by index, in order) of different names whose labels are the same.
+fn alike(names: &[&str], labels: &[String]) -> Vec<Vec<usize>> {
+    let mut by_label: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    for (i, label) in labels.iter().enumerate() {
+        by_label.entry(label.as_str()).or_default().push(i);
+    }
+    let mut groups: Vec<Vec<usize>> = by_label
+        .into_values()
+        .filter(|g| g.iter().any(|&i| names[i] != names[g[0]]))
+        .collect();
+    groups.sort();
+    groups
+}
+
+/// How many characters all of `names` share from their start.
+fn common_prefix_chars(names: &[&str]) -> usize {
+    let mut iters: Vec<std::str::Chars> = names.iter().map(|n| n.chars()).collect();
+    let mut n = 0;
+    loop {
+        let mut next = iters.iter_mut().map(Iterator::next);
+        let Some(Some(first)) = next.next() else {
+            return n;
+        };
+        if !next.all(|c| c == Some(first)) {
+            return n;
+        }
+        n += 1;
+    }
+}
+
 /// Splits a polyline into dashes.
 pub(crate) fn dashes(points: &[(f64, f64)], dash: f64, gap: f64) -> Vec<Vec<(f64, f64)>> {
     let mut out = Vec::new();

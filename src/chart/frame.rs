@@ -375,7 +375,26 @@ pub(crate) fn legend<DB: DrawingBackend>(c: &Canvas<DB>, area: Rect, items: &[It
     let mut y = area.y0 + lf.cap_height();
     let text_x = area.x0 + SAMPLE + 10.0;
     let text_w = area.x1 - text_x;
-    for row in legend_rows(c, area, items) {
+    let rows = legend_rows(c, area, items);
+    // The names of the rows shown, fitted together so that no two read alike.
+    fn named(item: &Item) -> Option<&str> {
+        match item {
+            Item::Line(.., t) | Item::Swatch(_, t) | Item::Dot(_, _, t) | Item::Bar(.., t) => {
+                Some(t.as_str())
+            }
+            _ => None,
+        }
+    }
+    let names: Vec<&str> = rows
+        .iter()
+        .filter_map(|r| match r {
+            Row::Item(item) => named(item),
+            Row::More(_) => None,
+        })
+        .collect();
+    let mut fitted = c.fit_names(&names, &lf, text_w).into_iter();
+    let mut fitted_name = || fitted.next().unwrap_or_default();
+    for row in rows {
         let item = match row {
             Row::Item(item) => item,
             Row::More(n) => {
@@ -394,14 +413,14 @@ pub(crate) fn legend<DB: DrawingBackend>(c: &Canvas<DB>, area: Rect, items: &[It
                 c.text(&c.fit(t, &hf, area.width()), area.x0, y, &hf, Align::Left)?;
                 y += ROW + 2.0;
             }
-            Item::Line(col, dashed, width, t) => {
+            Item::Line(col, dashed, width, _) => {
                 let pts = [(area.x0, mid), (area.x0 + SAMPLE, mid)];
                 if *dashed {
                     c.dashed(&pts, *col, *width, 7.0, 4.0)?;
                 } else {
                     c.line(&pts, *col, *width)?;
                 }
-                c.text(&c.fit_name(t, &lf, text_w), text_x, y, &lf, Align::Left)?;
+                c.text(&fitted_name(), text_x, y, &lf, Align::Left)?;
                 y += ROW;
             }
             Item::Swatch(col, _) | Item::Amount(col, ..) => {
@@ -419,18 +438,18 @@ pub(crate) fn legend<DB: DrawingBackend>(c: &Canvas<DB>, area: Rect, items: &[It
                     Item::Amount(_, name, full, short) => {
                         name_and_amount(c, name, [full, short], &lf, text_w)
                     }
-                    Item::Swatch(_, t) => c.fit_name(t, &lf, text_w),
+                    Item::Swatch(..) => fitted_name(),
                     _ => unreachable!("a swatch"),
                 };
                 c.text(&text, text_x, y, &lf, Align::Left)?;
                 y += ROW;
             }
-            Item::Dot(col, filled, t) => {
+            Item::Dot(col, filled, _) => {
                 dot(c, (area.x0 + SAMPLE / 2.0, mid), *col, *filled)?;
-                c.text(&c.fit_name(t, &lf, text_w), text_x, y, &lf, Align::Left)?;
+                c.text(&fitted_name(), text_x, y, &lf, Align::Left)?;
                 y += ROW;
             }
-            Item::Bar(fill, outline, dashed, t) => {
+            Item::Bar(fill, outline, dashed, _) => {
                 let r = Rect {
                     x0: area.x0 + 8.0,
                     y0: mid - 9.0,
@@ -439,7 +458,7 @@ pub(crate) fn legend<DB: DrawingBackend>(c: &Canvas<DB>, area: Rect, items: &[It
                 };
                 c.fill_rect(r, fill.to_rgba())?;
                 outline_rect(c, r, *outline, 1.5, *dashed)?;
-                c.text(&c.fit_name(t, &lf, text_w), text_x, y, &lf, Align::Left)?;
+                c.text(&fitted_name(), text_x, y, &lf, Align::Left)?;
                 y += ROW;
             }
             Item::Note(t) => {

@@ -152,6 +152,14 @@ pub(crate) fn draw<DB: DrawingBackend>(
     // Names that do not fit under their pair alternate between two rows, each with the
     // room of two pairs.
     let staggered = all.iter().any(|t| c.text_width(&t.name, &lf) > w);
+    // The names under the pairs, fitted together so that no two read alike.
+    let names: Vec<&str> = all.iter().map(|t| t.name.as_str()).collect();
+    let name_room = if crowded && staggered {
+        2.0 * group - 8.0
+    } else {
+        w
+    };
+    let fitted = c.fit_names(&names, &lf, name_room);
     for (i, t) in all.iter().enumerate() {
         let col = frame::trajectory_color(model, &t.name);
         let cx = plot.x0 + group * (i as f64 + 0.5);
@@ -192,19 +200,14 @@ pub(crate) fn draw<DB: DrawingBackend>(
         }
         let name_y = plot.y1 + 12.0 + lf.cap_height();
         if crowded {
-            // The name alone under the pair, in one of two rows where names are wide.
-            let (row, room) = if staggered {
-                ((i % 2) as f64 * 24.0, 2.0 * group - 8.0)
+            // The name alone under the pair, in one of two rows where names are wide (each
+            // with the room of two pairs: `name_room`).
+            let row = if staggered {
+                (i % 2) as f64 * 24.0
             } else {
-                (0.0, w)
+                0.0
             };
-            c.text(
-                &c.fit_name(&t.name, &lf, room),
-                cx,
-                name_y + row,
-                &lf,
-                Align::Center,
-            )?;
+            c.text(&fitted[i], cx, name_y + row, &lf, Align::Center)?;
             continue;
         }
         // The verdict above the pair, shortened where the pair is narrow.
@@ -227,7 +230,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
             c.text(&c.fit(&line2, &vf2, w), cx, base, &vf2, Align::Center)?;
         }
         // Name and break-even scale under the pair.
-        c.text(&c.fit_name(&t.name, &lf, w), cx, name_y, &lf, Align::Center)?;
+        c.text(&fitted[i], cx, name_y, &lf, Align::Center)?;
         let be = break_even(t.breakeven_scale);
         c.text(&c.fit(&be, &sf, w), cx, name_y + 24.0, &sf, Align::Center)?;
     }

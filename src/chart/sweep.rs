@@ -340,8 +340,9 @@ impl SweepChart<'_> {
         // its end with the label, a 200-character name lost the number and ran off the chart
         // (the audit's D2).
         let name_w = (plot.width() / 4.0).max(80.0);
-        for s in self.series {
-            let name = c.fit_name(s.trajectory, &sf, name_w);
+        let names: Vec<&str> = self.series.iter().map(|s| s.trajectory).collect();
+        let fitted = c.fit_names(&names, &sf, name_w);
+        for (s, name) in self.series.iter().zip(&fitted) {
             for cr in crossings_of(xs, s) {
                 estimated |= !cr.exact;
                 marks.push((

@@ -884,3 +884,35 @@ fn regression_24_series_have_24_colours() {
     // The first eight are the palette itself.
     assert!((0..8).all(|i| frame::color(i) == frame::PALETTE[i]));
 }
+
+/// helper-103: fifteen names differing only in their middle were all shortened to
+/// "Scenario with a lon…l suffix too" under the NPV bars and in the legends. Names shown
+/// together are shortened around where they differ, and numbered where even that is alike.
+#[test]
+fn regression_names_shown_together_never_shorten_alike() {
+    on_small_canvas(|c, font| {
+        let names: Vec<String> = (1..=15)
+            .map(|k| format!("Scenario with a long shared start, variant {k:02}, and a long shared suffix too"))
+            .collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let fitted = c.fit_names(&names, font, 200.0);
+        let distinct: std::collections::HashSet<&String> = fitted.iter().collect();
+        assert_eq!(distinct.len(), names.len(), "{fitted:?}");
+        for (f, k) in fitted.iter().zip(1..) {
+            assert!(f.contains(&format!("{k:02}")), "{f}");
+            assert!(c.text_width(f, font) <= 200.0, "{f}");
+        }
+        // Names that differ only past what any label can show: numbered.
+        let tails = [
+            "Same start, same middle, ends in A",
+            "Same start, same middle, ends in B",
+        ];
+        let fitted = c.fit_names(&tails, font, 60.0);
+        assert_ne!(fitted[0], fitted[1], "{fitted:?}");
+        // Names that fit, and a name given twice, are left as they are.
+        assert_eq!(
+            c.fit_names(&["base", "bull", "base"], font, 200.0),
+            ["base", "bull", "base"]
+        );
+    });
+}
