@@ -1166,7 +1166,7 @@ fn regression_a_simulation_too_large_for_its_model_is_refused_before_it_runs() {
     assert_eq!(code, 2, "{err}");
     assert!(
         err.starts_with("error: --paths 10000000: 10000000 paths of this model would take")
-            && err.contains("give at most 19803 paths"),
+            && err.contains("give at most 39607 paths"),
         "{err}"
     );
     assert!(
@@ -1184,7 +1184,7 @@ fn regression_a_simulation_too_large_for_its_model_is_refused_before_it_runs() {
     assert_eq!(code, 2, "{err}");
     assert!(
         err.contains("model.toml: simulation.paths: 10000000 paths of this model")
-            && err.contains("(or `--paths N`)"),
+            && err.ends_with("; set `simulation.paths`, or give `--paths N`\n"),
         "{err}"
     );
     // `check` says so of the file's number.
@@ -1192,10 +1192,54 @@ fn regression_a_simulation_too_large_for_its_model_is_refused_before_it_runs() {
     assert_eq!(code, 0, "{err}");
     assert!(
         err.contains("simulation.paths: `simulate` would refuse this model's paths")
-            && err.contains("give at most 19803 paths"),
+            && err.contains("give at most 39607 paths"),
         "{err}"
     );
     // As many as allowed run.
     let (code, _, err) = run(&["simulate", model, "--paths", "200", "--quiet"]);
     assert_eq!(code, 0, "{err}");
+}
+
+/// Regression (helper-102): with 250,000 trajectories, each `simulation.weights` entry was
+/// looked up along the trajectories' names (`check` took 134 s, a one-path simulation 90 s)
+/// and each path found its center by a search along their cumulative weights (a million
+/// paths of a one-year model, 29 s). A map and a bisection: seconds.
+#[test]
+fn regression_a_simulation_of_many_weighted_centers_is_not_quadratic() {
+    let n = 250_000;
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("trajectory,year,revenue,profit,valuation\n");
+    let mut weights = Vec::with_capacity(n);
+    for i in 0..n {
+        csv.push_str(&format!("t{i},2020,1.0,0.1,10.0\n"));
+        weights.push(format!("t{i} = {}", 1 + i % 3));
+    }
+    std::fs::write(dir.path().join("many.csv"), csv).unwrap();
+    let text = format!(
+        "name = \"many centers\"\nunit = \"USD bn\"\nstart_year = 2020\nend_year = 2020\n\
+         valuation_year = 2020\ndiscount_rate = 0.08\ntrajectories_csv = \"many.csv\"\n\
+         [simulation]\nfrom_year = 2020\nweights = {{ {} }}\n\
+         [investor]\nparty = \"investor\"\n[profit_share]\nresidual = \"nonprofit\"\n\
+         [[profit_share.tiers]]\nname = \"Recoup\"\nshares = {{ investor = 0.5 }}\n\
+         [equity]\nfrom_year = 2020\nstake = 0.3\n",
+        weights.join(", ")
+    );
+    let model = dir.path().join("many.toml");
+    std::fs::write(&model, text).unwrap();
+    let (code, out, err) = run(&[
+        "simulate",
+        model.to_str().unwrap(),
+        "--paths",
+        "1000000",
+        "--quiet",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 0, "{}", &err[..err.len().min(400)]);
+    assert!(
+        out.starts_with("group,paths,"),
+        "{}",
+        &out[..out.len().min(200)]
+    );
+    assert!(out.lines().any(|l| l.starts_with("all,1000000,")));
 }

@@ -114,12 +114,25 @@ pub fn run(
     // path: ten million paths were hours).
     simulate::check_work(model, options.paths).map_err(|message| match args.paths {
         Some(n) => Error::Usage(format!("--paths {n}: {message}")),
-        None => Error::Model {
-            file: loaded.label.clone(),
-            location: None,
-            field: "simulation.paths".to_string(),
-            message: loaded.with_overrides(format!("{message} (or `--paths N`)")),
-        },
+        None => {
+            // The number may be the default, which the file does not name.
+            let default = stakeshift::model::Simulation::default().paths;
+            let note = if options.paths == default {
+                format!(
+                    " ({default} is the number of paths where the file gives no `simulation.paths`)"
+                )
+            } else {
+                String::new()
+            };
+            Error::Model {
+                file: loaded.label.clone(),
+                location: None,
+                field: "simulation.paths".to_string(),
+                message: loaded.with_overrides(format!(
+                    "{message}{note}; set `simulation.paths`, or give `--paths N`"
+                )),
+            }
+        }
     })?;
 
     let total = options.paths;

@@ -41,14 +41,16 @@ pub use stakeshift_core::simulate::*;
 pub const PERCENTILES: [&str; stats::QUANTILES.len()] = ["p5", "p25", "p50", "p75", "p95"];
 
 /// The most work one simulation may take: its paths times a run of the model's rules
-/// ([`crate::sensitivity::run_work`] units a path). A path runs the rules in f64, NPVs only:
-/// about 1 ns a unit of one core for the built-in model (501 units, 0.47 us a path), 2.3 ns
-/// for a tier of 150,000 parties and 6.5 ns for one of 300 capped parties whose caps close
-/// every year (the costliest kind: 1.0 million units, 6.6 ms a path). So at most about two
-/// minutes of one core, one on two; the built-in model could run 40 million paths, beyond
-/// the 10 million a run may ask for. Without it, 10 million paths of the 300-party waterfall
-/// (valid) would have run for nine hours.
-pub const MAX_SIMULATION_WORK: u64 = 20_000_000_000;
+/// ([`crate::sensitivity::run_work`] units a path; the center is found by bisection, so the
+/// number of trajectories adds next to nothing). A path runs the rules in f64, NPVs only:
+/// 0.35 to 1 ns a unit of one core for ordinary models (the built-in model's 501 units take
+/// 0.47 us), 2.3 ns for a tier of 150,000 parties and 6.5 ns for one of 300 capped parties
+/// whose caps close every year (the costliest kind: 1.0 million units, 6.6 ms a path). So
+/// at most about a minute on two cores for the costliest kind (73 s), and three for ten
+/// million paths of a 500-year model with a round every year; the built-in model could run
+/// 80 million paths, beyond the 10 million a run may ask for. Without it, 10 million paths
+/// of the 300-party waterfall (valid) would have run for nine hours.
+pub const MAX_SIMULATION_WORK: u64 = 40_000_000_000;
 
 /// Refuses a simulation of `paths` paths whose work is more than [`MAX_SIMULATION_WORK`]:
 /// the message says how many paths the model allows.

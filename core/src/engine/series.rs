@@ -167,9 +167,10 @@ const SMALLEST_DECIMAL_FACTOR: f64 = 1e-12;
 /// are taken in f64 (helper-101: 1e18 to 2e-28 over two years gave 0 between, where
 /// 1.4e-5 is right, and 1e-28 to 1e18 was refused as too large).
 fn geometric_between(vi: Decimal, vj: Decimal, t: f64) -> Option<Decimal> {
-    let precise = Decimal::from_f64(SMALLEST_DECIMAL_FACTOR)?;
+    // SMALLEST_DECIMAL_FACTOR as a decimal: 1e-12.
+    const PRECISE: Decimal = Decimal::from_parts(1, 0, 0, false, 12);
     let ratio = match vj.checked_div(vi) {
-        Some(ratio) if ratio >= precise => Num::to_f64(ratio),
+        Some(ratio) if ratio >= PRECISE => Num::to_f64(ratio),
         _ => Num::to_f64(vj) / Num::to_f64(vi),
     };
     let factor = ratio.powf(t);
