@@ -1136,3 +1136,35 @@ fn regression_a_trajectory_has_one_colour_whichever_are_shown() {
     let svg = std::fs::read_to_string(cloud.path().join("cloud.svg")).unwrap();
     assert!(svg.contains(bull) && !svg.contains(bust), "cloud.svg");
 }
+
+/// Regression (helper-103): NPVs too wide for their bars (1.1e11 and up) lost their labels,
+/// with nothing to say so. They are written short, 1.13e11, where the full digits do not fit.
+#[test]
+fn regression_npvs_too_wide_for_their_bars_are_written_short() {
+    let dir = ScratchDir::new("wide-npvs");
+    stakeshift()
+        .args([
+            "chart",
+            "--set",
+            "scale.valuation=1000000000",
+            "--set",
+            "scale.revenue=1000000000",
+            "--svg",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let svg = std::fs::read_to_string(dir.path().join("npv.svg")).unwrap();
+    let texts: Vec<String> = svg
+        .split("<text")
+        .skip(1)
+        .map(|t| {
+            t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()]
+                .trim()
+                .to_string()
+        })
+        .collect();
+    // bust's profit share, 112,923,003,963.5 (comparison.csv), to three digits.
+    assert!(texts.iter().any(|t| t == "1.13e11"), "{texts:?}");
+}

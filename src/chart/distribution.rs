@@ -222,6 +222,9 @@ impl Histogram {
 /// from the next (with bars 0.005 wide, a median of 0.0044 printed "0.00" read as a tie, and
 /// an axis that ends at 0.095 was said to end at 0.10).
 fn on_axis(v: f64, width: f64) -> String {
+    if v.abs() >= 1e15 {
+        return scale::number(v);
+    }
     let dp = if width > 0.0 && width.is_finite() {
         ((-width.log10()).ceil().max(0.0) as usize).min(8)
     } else {

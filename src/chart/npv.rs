@@ -185,9 +185,18 @@ pub(crate) fn draw<DB: DrawingBackend>(
                 c.fill_rect(r, fill.to_rgba())?;
                 frame::outline_rect(c, r, col, 1.5, dashed)?;
             }
-            let text = scale::amount(npv);
-            // A value wider than its bar is left to the CSV rather than run into its neighbour.
-            let fits = !crowded && c.text_width(&text, &sf) <= bar + 2.0;
+            // A value wider than its bar is written short (3.353e16), and where even that is
+            // wider, left to the CSV rather than run into its neighbour.
+            let fits = |text: &String| !crowded && c.text_width(text, &sf) <= bar + 2.0;
+            let text = [
+                scale::amount(npv),
+                scale::compact(f(npv)),
+                scale::compact_to(f(npv), 3),
+            ]
+            .into_iter()
+            .find(|text| fits(text));
+            let fits = text.is_some();
+            let text = text.unwrap_or_default();
             let ty = if npv < Decimal::ZERO {
                 r.y1 + 6.0 + sf.cap_height()
             } else {

@@ -172,10 +172,15 @@ pub(crate) fn whole_steps(ticks: Ticks, values: &[f64]) -> Ticks {
 }
 
 /// An amount computed in f64 (a simulation or a sweep), written as [`amount`] writes a
-/// Decimal: 2,392 / 441.6 / 12.8 / 2.70.
+/// Decimal: 2,392 / 441.6 / 12.8 / 2.70 (and from 1e15 as [`compact`]: 2.293e17).
 pub(crate) fn number(v: f64) -> String {
     if let Some(tiny) = tiny(v) {
         return tiny;
+    }
+    // An f64 holds 15 to 17 significant digits: from 1e15 its last printed digits would be
+    // noise (helper-103: a p95 labelled 229,330,276,402,259,552), so four and a power of ten.
+    if v.abs() >= 1e15 && v.is_finite() {
+        return compact(v);
     }
     let dp = number_places(v);
     pretty(&format!("{v:.dp$}"))
@@ -300,10 +305,16 @@ pub(crate) fn amount(v: Decimal) -> String {
 /// and a power of ten, 3.185e18 / \u{2212}1.2e15; as [`number`] writes it below a million.
 /// Never cut: a number with its leading digits dropped reads as another number.
 pub(crate) fn compact(v: f64) -> String {
+    compact_to(v, 4)
+}
+
+/// [`compact`] with `digits` significant digits (at least 1) from a million on.
+pub(crate) fn compact_to(v: f64, digits: usize) -> String {
     if !v.is_finite() || v.abs() < 1e6 {
         return number(v);
     }
-    let s = format!("{v:.3e}");
+    let places = digits.max(1) - 1;
+    let s = format!("{v:.places$e}");
     let (mantissa, exponent) = s.split_once('e').unwrap_or((&s, "0"));
     let mantissa = if mantissa.contains('.') {
         mantissa.trim_end_matches('0').trim_end_matches('.')
@@ -351,6 +362,15 @@ mod tests {
         assert_eq!(amount(d("0.35")), "0.35");
         assert_eq!(amount(d("12.84")), "12.8");
         assert_eq!(number(0.0), "0.00");
+    }
+
+    /// helper-103: a simulation's p95 of 2.3e17 was labelled 229,330,276,402,259,552, its
+    /// last digits an f64's noise. From 1e15, four significant digits and a power of ten.
+    #[test]
+    fn regression_huge_f64_amounts_print_no_false_digits() {
+        assert_eq!(number(229_330_276_402_259_552.0), "2.293e17");
+        assert_eq!(number(-4_535_000_000_000_000.0), "\u{2212}4.535e15");
+        assert_eq!(number(999_999_999_999_999.0), "999,999,999,999,999");
     }
 
     #[test]
@@ -442,5 +462,7 @@ mod tests {
         assert_eq!(compact(-1.2e18), "\u{2212}1.2e18");
         assert_eq!(compact(2392.4), "2,392");
         assert_eq!(compact(1e18), "1e18");
+        assert_eq!(compact_to(112_923_003_963.5, 3), "1.13e11");
+        assert_eq!(compact_to(-58_019_109_450.9, 2), "\u{2212}5.8e10");
     }
 }
