@@ -438,12 +438,16 @@ impl SweepChart<'_> {
         }
         items.push(Item::Gap);
         items.push(Item::Heading("Marks".into()));
-        items.push(Item::Line(
-            frame::FAINT,
-            true,
-            1.0,
-            "the model's value".into(),
-        ));
+        // Only where the model's value is marked (a year the model does not set, such as
+        // an agi_year left out, has none: helper-103).
+        if current.is_some() {
+            items.push(Item::Line(
+                frame::FAINT,
+                true,
+                1.0,
+                "the model's value".into(),
+            ));
+        }
         items.push(Item::Note(if estimated {
             "Rings: where a trajectory's advantage is zero. \u{2248}: estimated on a straight line between grid points, to the grid's spacing."
                 .into()
@@ -925,6 +929,46 @@ mod tests {
                     "{label}"
                 );
             }
+        }
+    }
+
+    /// helper-103: a sweep of a path the model does not set (an agi_year left out) drew no
+    /// mark of the model's value, but its legend still named one.
+    #[test]
+    fn regression_the_legend_names_the_models_value_only_where_it_is_marked() {
+        let labels = ModelLabels {
+            name: "Marks".into(),
+            unit: "USD m".into(),
+            investor: "the investor".into(),
+        };
+        let xs = [2028.0, 2030.0, 2032.0];
+        let adv = [-3.0, 1.0, 4.0];
+        let series = [SweepSeries {
+            trajectory: "base",
+            advantages: &adv,
+            index: 0,
+            crossings: None,
+        }];
+        for (current, named) in [(None, false), (Some(2030.0), true)] {
+            let chart = SweepChart {
+                labels: &labels,
+                varied: &[VariedPath {
+                    path: "trajectories[base].agi_year",
+                    values: &xs,
+                    current,
+                }],
+                series: &series,
+                trajectory: None,
+            };
+            let ctx = ChartContext::new("marks.toml", "", crate::chart::Size::DEFAULT, None);
+            let texts = crate::chart::tests::svg_texts(&chart.svg(&ctx).unwrap());
+            assert_eq!(
+                // (The SVG writes the apostrophe as an entity.)
+                texts.iter().any(|t| t == "the model&apos;s value"),
+                named,
+                "{texts:?}"
+            );
+            assert_eq!(texts.iter().any(|t| t == "model 2030"), named, "{texts:?}");
         }
     }
 
