@@ -667,3 +667,22 @@ fn regression_spec_1s_example_with_an_empty_revenue_share_table_is_accepted() {
         );
     }
 }
+
+/// A spreadsheet of a locale whose decimal mark is a comma saves "CSV" with semicolons: the
+/// error says so, and how to save it, rather than only that no `trajectory` column exists.
+#[test]
+fn a_csv_separated_by_semicolons_is_named_as_such() {
+    let out = Command::cargo_bin("stakeshift")
+        .unwrap()
+        .arg("check")
+        .arg(bad_dir().join("csv_semicolons.toml"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("this header is separated by `;`")
+            && err.contains("CSV UTF-8 (Comma delimited)"),
+        "{err}"
+    );
+}

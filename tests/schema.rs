@@ -25,6 +25,7 @@ const BEYOND_THE_SCHEMA: &[&str] = &[
     "csv_missing_column.toml",
     "csv_missing_file.toml",
     "csv_not_a_number.toml",
+    "csv_semicolons.toml",
     "equity_from_year_after_end.toml",
     "equity_from_year_before_start.toml",
     "overflow_present_value.toml",

@@ -182,8 +182,17 @@ pub fn read_trajectories_csv(
             .iter()
             .position(|h| h.trim_start_matches('\u{feff}').eq_ignore_ascii_case(name))
             .ok_or_else(|| {
+                // A spreadsheet of a locale whose decimal mark is a comma saves its "CSV"
+                // with semicolons (and decimal commas): one column, named with them all.
+                let semicolons = headers.len() == 1
+                    && headers[0].split(';').any(|h| plain(h.trim()) == *name);
+                let hint = if semicolons {
+                    "; this header is separated by `;`: save the file as comma-separated values with decimal points (in Excel: CSV UTF-8 (Comma delimited), with `.` as the decimal separator)"
+                } else {
+                    ""
+                };
                 format!(
-                    "line 1: the header has no `{name}` column; the columns must be {}",
+                    "line 1: the header has no `{name}` column; the columns must be {}{hint}",
                     COLUMNS.join(",")
                 )
             })?;
