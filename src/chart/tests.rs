@@ -6,15 +6,7 @@ use super::*;
 /// The year labels under each panel, left then right, from a chart's SVG: the four-digit
 /// texts after each panel's title.
 pub(crate) fn panel_years(svg: &str, titles: [&str; 2]) -> [Vec<String>; 2] {
-    let texts: Vec<String> = svg
-        .split("<text")
-        .skip(1)
-        .map(|t| {
-            t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()]
-                .trim()
-                .to_string()
-        })
-        .collect();
+    let texts = svg_texts(svg.as_bytes());
     let is_year = |t: &String| t.len() == 4 && t.chars().all(|c| c.is_ascii_digit());
     titles.map(|title| {
         let at = texts.iter().position(|t| t == title).unwrap();
