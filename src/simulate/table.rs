@@ -189,10 +189,10 @@ pub fn render(model: &Model, results: &Results) -> String {
 pub fn conclusion(model: &Model, results: &Results) -> String {
     let all = &results.groups[0];
     let (lo, hi) = all.p_equity_wins_95();
-    let median = all.npv_advantage.map_or(f64::NAN, |s| s.percentiles[2]);
-    let (p5, p95) = all.npv_advantage.map_or((f64::NAN, f64::NAN), |s| {
-        (s.percentiles[0], s.percentiles[4])
-    });
+    let median = all.npv_advantage.map_or(f64::NAN, |s| s.at(0.5));
+    let (p5, p95) = all
+        .npv_advantage
+        .map_or((f64::NAN, f64::NAN), |s| (s.at(0.05), s.at(0.95)));
     // As `compare`'s conclusion names it: as written in the model (charts capitalise it).
     let investor = model.investor_as_written();
     format!(

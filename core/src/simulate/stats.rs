@@ -29,6 +29,16 @@ pub struct Summary {
     pub percentiles: [f64; 5],
 }
 
+impl Summary {
+    /// The percentile at `q`, one of [`QUANTILES`] (NaN for another q).
+    pub fn at(&self, q: f64) -> f64 {
+        QUANTILES
+            .iter()
+            .position(|&x| x == q)
+            .map_or(f64::NAN, |i| self.percentiles[i])
+    }
+}
+
 /// Sum with Neumaier's compensation: the mean of a million values stays accurate to the
 /// last digits printed, and the order (path order) is fixed.
 #[derive(Debug, Clone, Copy, Default)]

@@ -148,3 +148,17 @@ fn percentiles_equal_sorting_for_every_size_and_quantile_set() {
         }
     }
 }
+
+#[test]
+fn a_summary_reads_its_percentiles_by_quantile() {
+    let summary = Summary {
+        mean: 0.0,
+        sd: 0.0,
+        percentiles: [5.0, 25.0, 50.0, 75.0, 95.0],
+    };
+    assert_eq!(QUANTILES, [0.05, 0.25, 0.5, 0.75, 0.95]);
+    for q in QUANTILES {
+        assert_eq!(summary.at(q), (q * 100.0).round());
+    }
+    assert!(summary.at(0.9).is_nan());
+}
