@@ -558,7 +558,7 @@ mod tests {
         assert_eq!(on_axis(0.095, 0.005), "0.095");
         assert_eq!(on_axis(0.0000123, 0.00001), "0.000012");
         // A p25 of -5e-6 beside bars 1e-5 wide was "0.00000": its sign and digits kept.
-        assert_eq!(on_axis(-0.000005, 0.00001), "\u{2212}0.0000050");
+        assert_eq!(on_axis(-0.000005, 0.00001), "\u{2212}0.000005");
         // Wide bars: as every chart's numbers (2 places below 10, 1 below 1000, else 0).
         assert_eq!(on_axis(7.25481, 0.5), "7.25");
         assert_eq!(on_axis(401.34, 20.0), "401.3");

@@ -61,7 +61,9 @@ pub(crate) fn color(i: usize) -> RGBColor {
         // (Black cannot be darkened: a dark grey.)
         1 if c == RGBColor(0, 0, 0) => tint(c, 0.3),
         1 => shade(c, 0.45),
-        _ => tint(c, 0.5),
+        // Lightened less than halfway: half a tint of black was FAINT, the markers' grey,
+        // and pale colours vanish on white (helper-104).
+        _ => tint(c, 0.38),
     }
 }
 

@@ -174,9 +174,6 @@ pub(crate) fn whole_steps(ticks: Ticks, values: &[f64]) -> Ticks {
 /// An amount computed in f64 (a simulation or a sweep), written as [`amount`] writes a
 /// Decimal: 2,392 / 441.6 / 12.8 / 2.70 (and from 1e15 as [`compact`]: 2.293e17).
 pub(crate) fn number(v: f64) -> String {
-    if let Some(tiny) = tiny(v) {
-        return tiny;
-    }
     // An f64 holds 15 to 17 significant digits: from 1e15 its last printed digits would be
     // noise (helper-103: a p95 labelled 229,330,276,402,259,552), so four and a power of ten.
     if v.abs() >= 1e15 && v.is_finite() {
@@ -186,17 +183,12 @@ pub(crate) fn number(v: f64) -> String {
     pretty(&format!("{v:.dp$}"))
 }
 
-/// An amount below 1e-11 (not 0), with two significant digits and a power of ten: 3.4e-13.
-/// None for any other.
-fn tiny(v: f64) -> Option<String> {
-    let a = v.abs();
-    (a != 0.0 && a < 1e-11).then(|| pretty(&format!("{v:.1e}")))
-}
-
 /// The decimal places [`number`] prints `v` with: 0 from 1,000, 1 from 10, 2 from 0.01 (and
-/// for 0), and below that as many as show two significant digits (0.000034, -0.0000050),
-/// up to 12 (below 1e-11 [`number`] writes a power of ten): a small amount is never printed 0.00 (helper-103: NPVs of 3.4e-5 were labelled
-/// "0.00", and a p25 of -5e-6 "0.00000").
+/// for 0), and below that as many as show two significant digits (0.000034, -0.000005), up
+/// to the 6 places the CSV files print amounts with: a small amount is never printed 0.00
+/// (helper-103: NPVs of 3.4e-5 were labelled "0.00", and a p25 of -5e-6 "0.00000"), and a
+/// chart shows no digit the files do not (a decimals' leftover of 1.7e-27 is 0.000000, as
+/// in the CSV: helper-104).
 pub(crate) fn number_places(v: f64) -> usize {
     let a = v.abs();
     if a >= 1000.0 {
@@ -206,7 +198,7 @@ pub(crate) fn number_places(v: f64) -> usize {
     } else if a >= 0.01 || a == 0.0 || !a.is_finite() {
         2
     } else {
-        ((-a.log10()).ceil() as usize + 1).min(12)
+        ((-a.log10()).ceil() as usize + 1).min(6)
     }
 }
 
@@ -294,9 +286,6 @@ pub(crate) fn pretty(s: &str) -> String {
 /// that suits its size: 2,392 / 441.6 / 12.8 / 2.70 / 0.35 / 0.000034.
 pub(crate) fn amount(v: Decimal) -> String {
     // The places [`number`] takes (the thresholds are exact in f64: 1000, 10, 0.01).
-    if let Some(tiny) = tiny(f(v)) {
-        return tiny;
-    }
     let dp = number_places(f(v)) as u32;
     pretty(&fixed(v, dp))
 }
@@ -354,9 +343,12 @@ mod tests {
         assert_eq!(amount(d("0.000034")), "0.000034");
         assert_eq!(amount(d("0.0000267")), "0.000027");
         assert_eq!(amount(d("-0.0099")), "\u{2212}0.0099");
-        assert_eq!(number(-0.000005), "\u{2212}0.0000050");
-        assert_eq!(number(3.4e-13), "3.4e-13");
-        assert_eq!(amount(d("-0.0000000000005")), "\u{2212}5.0e-13");
+        assert_eq!(number(-0.000005), "\u{2212}0.000005");
+        // No more places than the CSV files print (6): a leftover of the decimals is 0.
+        assert_eq!(number(3.4e-13), "0.000000");
+        assert_eq!(amount(d("-0.0000000000000000000000000017")), "0.000000");
+        assert_eq!(amount(d("0.0000004")), "0.000000");
+        assert_eq!(amount(d("0.0000006")), "0.000001");
         // From 0.01 up, as before.
         assert_eq!(amount(d("0.05")), "0.05");
         assert_eq!(amount(d("0.35")), "0.35");
