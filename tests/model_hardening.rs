@@ -1195,6 +1195,19 @@ fn regression_a_simulation_too_large_for_its_model_is_refused_before_it_runs() {
             && err.contains("give at most 39607 paths"),
         "{err}"
     );
+    // Without `[simulation]`, the default 10,000 paths past the bound (900 capped
+    // parties) are said to be the default, by `check` and `simulate`.
+    let path = write_model("simulate-work-default", &many_capped_parties(900));
+    for command in ["check", "simulate"] {
+        let (_, _, err) = run(&[command, path.to_str().unwrap()]);
+        assert!(
+            err.contains("10000 paths of this model would take")
+                && err.contains(
+                    "(10000 is the number of paths where the file gives no `simulation.paths`)"
+                ),
+            "{command}: {err}"
+        );
+    }
     // As many as allowed run.
     let (code, _, err) = run(&["simulate", model, "--paths", "200", "--quiet"]);
     assert_eq!(code, 0, "{err}");

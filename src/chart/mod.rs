@@ -10,8 +10,10 @@
 //!   deal (a model with a cloud side only).
 //!
 //! The charts of the newer commands are drawn from plain data (numbers and names, no engine
-//! types but [`Regime`](crate::engine::Regime)), so that each command converts its own results
-//! and calls `png`, `svg` or `files` on the input struct:
+//! types but [`Regime`](crate::engine::Regime)); the library's results are turned into
+//! them next to where they are computed (`sensitivity::sweep::chart_png`,
+//! `sensitivity::tornado::chart_png`, `simulate::charts::files`), which call `png`, `svg`
+//! or `files` on the input struct:
 //!
 //! - [`FanChart`] (`fan.png`, `simulate`): the investor's value each year over the simulated
 //!   futures, both deals: 5-95 and 25-75 percentile bands, median and mean (`fan.csv` rows);

@@ -2,9 +2,10 @@
 //! (SPEC section 11).
 //!
 //! - One varied path: the advantage against the value, one line per trajectory (markers at
-//!   the grid points), zero drawn solid, and each zero crossing (linear between neighbouring
-//!   grid points) ringed and labelled with its value: where the deal flips. The model's own
-//!   value is a dotted line.
+//!   the grid points), zero drawn solid, and each zero crossing (the root `solve` finds
+//!   between the grid points where the advantage changes sign, or the straight-line
+//!   estimate, marked `≈`, where it cannot be solved) ringed and labelled with its value:
+//!   where the deal flips. The model's own value, where it sets one, is a dashed line.
 //! - Two varied paths: a heatmap of the advantage for one trajectory, the first path across
 //!   and the second up, in a diverging palette symmetric about zero (vermillion where the
 //!   profit share is worth more, blue where equity is, a neutral grey only for a tie: an

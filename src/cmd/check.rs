@@ -14,12 +14,13 @@ pub fn run(
     let loaded = args.overrides.load(args.model.as_deref(), warnings)?;
     let comparison = run_model(&loaded, None)?;
     super::warn_if_nothing_random(&loaded.model, warnings);
-    // What `simulate` would refuse of the file's own number of paths, said here too.
-    if let Err(message) =
-        stakeshift::simulate::check_work(&loaded.model, loaded.model.simulation.paths)
-    {
+    // What `simulate` would refuse of the file's number of paths (or the default), said
+    // here too.
+    let paths = loaded.model.simulation.paths;
+    if let Err(message) = stakeshift::simulate::check_work(&loaded.model, paths) {
         warnings.warn(format!(
-            "simulation.paths: `simulate` would refuse this model's paths: {message}"
+            "simulation.paths: `simulate` would refuse this model's paths: {message}{}",
+            super::default_paths_note(paths)
         ));
     }
     let mut out = format!("{}: valid\n", loaded.label);

@@ -1,4 +1,6 @@
-//! The command line: clap's description of it, and one module per subcommand.
+//! The command line: clap's description of it, one module per subcommand, and how a run
+//! begins and ends ([`parse`], [`finish`]: usage errors, warnings, the one-line error and
+//! its exit code).
 
 pub mod chart;
 pub mod check;
@@ -152,6 +154,17 @@ impl Warnings {
     /// How many more warnings there are than [`Warnings::into_vec`] holds.
     pub fn more(&self) -> usize {
         self.more
+    }
+}
+
+/// Where `paths` is the default number of paths, which a file need not name: a note saying
+/// so, for a message that names `simulation.paths`; else nothing.
+pub(crate) fn default_paths_note(paths: u64) -> String {
+    let default = stakeshift::model::Simulation::default().paths;
+    if paths == default {
+        format!(" ({default} is the number of paths where the file gives no `simulation.paths`)")
+    } else {
+        String::new()
     }
 }
 

@@ -115,15 +115,7 @@ pub fn run(
     simulate::check_work(model, options.paths).map_err(|message| match args.paths {
         Some(n) => Error::Usage(format!("--paths {n}: {message}")),
         None => {
-            // The number may be the default, which the file does not name.
-            let default = stakeshift::model::Simulation::default().paths;
-            let note = if options.paths == default {
-                format!(
-                    " ({default} is the number of paths where the file gives no `simulation.paths`)"
-                )
-            } else {
-                String::new()
-            };
+            let note = super::default_paths_note(options.paths);
             Error::Model {
                 file: loaded.label.clone(),
                 location: None,
