@@ -458,6 +458,11 @@ impl<DB: DrawingBackend> Canvas<DB> {
                 let chars: Vec<(usize, char)> = names[i].char_indices().collect();
                 let head_len = shared.min(6);
                 let from = shared.saturating_sub(2).max(head_len).min(chars.len());
+                if from <= head_len {
+                    // Nothing to cut before where they differ: the end is cut instead.
+                    fitted[i] = self.fit(names[i], font, max_width);
+                    continue;
+                }
                 let head = &names[i][..chars.get(head_len).map_or(names[i].len(), |c| c.0)];
                 let rest = &names[i][chars.get(from).map_or(names[i].len(), |c| c.0)..];
                 let candidate = format!("{}\u{2026}{}", head.trim_end(), rest.trim_start());
@@ -465,7 +470,16 @@ impl<DB: DrawingBackend> Canvas<DB> {
             }
         }
         for group in alike(names, &fitted) {
-            for (k, &i) in group.iter().enumerate() {
+            // Numbered by name, in their order: a name given twice keeps one number.
+            let mut numbers: Vec<&str> = Vec::new();
+            for &i in &group {
+                let k = match numbers.iter().position(|n| *n == names[i]) {
+                    Some(k) => k,
+                    None => {
+                        numbers.push(names[i]);
+                        numbers.len() - 1
+                    }
+                };
                 fitted[i] = self.fit(&format!("{}. {}", k + 1, names[i]), font, max_width);
             }
         }

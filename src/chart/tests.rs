@@ -905,6 +905,11 @@ fn regression_names_shown_together_never_shorten_alike() {
         ];
         let fitted = c.fit_names(&tails, font, 60.0);
         assert_ne!(fitted[0], fitted[1], "{fitted:?}");
+        // A name given twice among alike names keeps one number.
+        let twice = [tails[0], tails[0], tails[1]];
+        let fitted = c.fit_names(&twice, font, 60.0);
+        assert_eq!(fitted[0], fitted[1], "{fitted:?}");
+        assert_ne!(fitted[0], fitted[2], "{fitted:?}");
         // Names that fit, and a name given twice, are left as they are.
         assert_eq!(
             c.fit_names(&["base", "bull", "base"], font, 200.0),
