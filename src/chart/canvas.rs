@@ -437,9 +437,7 @@ impl<DB: DrawingBackend> Canvas<DB> {
         // head_cuts would be the whole name with an ellipsis inside.
         candidate(longest(head_cuts, fits))
     }
-}
 
-impl<DB: DrawingBackend> Canvas<DB> {
     /// [`Canvas::fit_name`] for names shown side by side (a legend, the labels under bars):
     /// names that shorten alike (they differ only in their middle) are shortened around
     /// where they differ instead, `Scenar…ium growth, high marg…`, and where that still

@@ -125,7 +125,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
     if marked {
         frame::marker(c, plot, x.map(f64::from(from)), frame::FAINT)?;
     }
-    let color = frame::trajectory_color(model, &t.name);
+    let color = frame::TrajectoryColors::of(model).of_name(&t.name);
     // A single year has no lines: each deal's income is a point, equity a disc and the
     // profit share a ring (both were the same dot, and the legend showed lines).
     let clip = panel.clip;

@@ -160,8 +160,9 @@ pub(crate) fn draw<DB: DrawingBackend>(
         w
     };
     let fitted = c.fit_names(&names, &lf, name_room);
+    let colors = frame::TrajectoryColors::of(model);
     for (i, t) in all.iter().enumerate() {
-        let col = frame::trajectory_color(model, &t.name);
+        let col = colors.of_name(&t.name);
         let cx = plot.x0 + group * (i as f64 + 0.5);
         let bars = [
             (

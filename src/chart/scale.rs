@@ -285,7 +285,8 @@ pub(crate) fn pretty(s: &str) -> String {
 /// An amount for a label, rounded as the table rounds (half away from zero), to a precision
 /// that suits its size: 2,392 / 441.6 / 12.8 / 2.70 / 0.35 / 0.000034.
 pub(crate) fn amount(v: Decimal) -> String {
-    // The places [`number`] takes (the thresholds are exact in f64: 1000, 10, 0.01).
+    // The places [`number`] takes, by the nearest double (a decimal just below 0.01 whose
+    // double is 0.01 takes 2 places, and rounds to 0.01 at them all the same).
     let dp = number_places(f(v)) as u32;
     pretty(&fixed(v, dp))
 }

@@ -72,6 +72,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
             .collect()
     };
     let series: Vec<Vec<(Year, Decimal, Decimal)>> = all.iter().map(held).collect();
+    let colors = frame::TrajectoryColors::of(model);
     let stakes: Vec<Vec<Decimal>> = series
         .iter()
         .map(|s| s.iter().map(|r| r.1).collect())
@@ -211,7 +212,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
         }
     } else {
         for (s, t) in series.iter().zip(all.iter()) {
-            let color = frame::trajectory_color(model, &t.name);
+            let color = colors.of_name(&t.name);
             c.series(&step(s), clip(data_rect), color, 2.5, None)?;
         }
     }
@@ -220,13 +221,13 @@ pub(crate) fn draw<DB: DrawingBackend>(
             .iter()
             .map(|r| (x.map(f64::from(r.0)), vy.map(f(r.2))))
             .collect();
-        let color = frame::trajectory_color(model, &t.name);
+        let color = colors.of_name(&t.name);
         c.series(&pts, clip(bottom_plot), color, 2.5, None)?;
     }
 
     let mut items = vec![Item::Heading("Trajectory".into())];
     for t in all.iter() {
-        let color = frame::trajectory_color(model, &t.name);
+        let color = colors.of_name(&t.name);
         items.push(Item::Line(color, false, 3.0, t.name.clone()));
     }
     items.push(Item::Gap);

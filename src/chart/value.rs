@@ -72,11 +72,12 @@ pub(crate) fn draw<DB: DrawingBackend>(
         ctx,
     )?;
 
+    let colors = frame::TrajectoryColors::of(model);
     let lines: Vec<Lines> = comparison
         .trajectories
         .iter()
         .map(|t| Lines {
-            color: frame::trajectory_color(model, &t.name),
+            color: colors.of_name(&t.name),
             equity: t
                 .equity
                 .rows
