@@ -1256,3 +1256,63 @@ fn regression_a_simulation_of_many_weighted_centers_is_not_quadratic() {
     );
     assert!(out.lines().any(|l| l.starts_with("all,1000000,")));
 }
+
+/// `text` with `n` more trajectories like its `base`, named `copy<i>`.
+fn with_copies_of_base(text: &str, n: usize) -> String {
+    let at = text
+        .find("[[trajectories]]\nname = \"base\"")
+        .expect("a base trajectory");
+    let block: String = text[at..]
+        .lines()
+        .take(5)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let mut out = text.to_string();
+    for i in 0..n {
+        out.push('\n');
+        out.push_str(&block.replace("name = \"base\"", &format!("name = \"copy{i}\"")));
+    }
+    out
+}
+
+/// Regression (helper-106): the waterfall's bound was per run, but every command runs every
+/// trajectory and keeps each year's split by party: 10,000 trajectories beside a tier of
+/// 100,000 parties (a 3 MB file) took 8 GB and minutes to `check`. Over all trajectories,
+/// the steps (a billion) and the party-years (50 million) are bounded when the model is
+/// read.
+#[test]
+fn regression_a_wide_waterfall_times_many_trajectories_is_refused_when_read() {
+    // 300 capped parties whose caps grow: about a million steps a run; 1,001 runs.
+    let steps = with_copies_of_base(&many_capped_parties(300), 1000);
+    let started = std::time::Instant::now();
+    let (code, err) = check("wide-steps", &steps);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("profit_share.tiers: the waterfall could take")
+            && err.contains("over the model's 1001 trajectories")
+            && err.contains("at most 1000000000 are allowed over all trajectories"),
+        "{err}"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "{err}"
+    );
+    // 20,000 parties and the investor, without caps, over 11 years on 301 trajectories:
+    // 20,001 x 11 x 301 = 66,223,311 party-years.
+    let n = 20_000;
+    let shares: Vec<String> = (0..n).map(|i| format!("p{i} = 0.00001")).collect();
+    let wide = model_with(
+        "shares = { investor = 0.5, others = 0.3 }",
+        &format!("shares = {{ investor = 0.4, {} }}", shares.join(", ")),
+    );
+    let (code, err) = check("wide-party-years", &with_copies_of_base(&wide, 300));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("holds 66223311 party-years")
+            && err.contains("at most 50000000 are allowed over all trajectories"),
+        "{err}"
+    );
+    // The same tier on one trajectory is fine.
+    let (code, err) = check("wide-one", &wide);
+    assert_eq!(code, 0, "{err}");
+}

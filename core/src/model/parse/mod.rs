@@ -86,6 +86,18 @@ pub const MAX_TRAJECTORY_YEARS: usize = 250_000;
 /// years. Beyond it a year's split grows with the square of the parties.
 pub const MAX_WATERFALL_STEPS: usize = 10_000_000;
 
+/// The most work the waterfall may do over all the model's trajectories (each command runs
+/// them all, SPEC 6): the steps of [`MAX_WATERFALL_STEPS`] times the trajectories. A billion:
+/// about two minutes of one core (a run of 4.9 million steps takes about 0.6 s); the
+/// built-in model takes 6 x a few hundred, 10,000 trajectories of a handful of parties over
+/// 25 years about 1.3 million.
+pub const MAX_WATERFALL_STEPS_ALL: usize = 1_000_000_000;
+
+/// The most party-years the waterfall's splits may hold over all the model's trajectories
+/// (a run keeps each year's split by party, 16 bytes a party-year): the tiers' parties x the
+/// years x the trajectories. 50 million: about 800 MB.
+pub const MAX_PARTY_YEARS_ALL: usize = 50_000_000;
+
 /// The most paths a simulation may draw: a few numbers are kept per path, so memory stays
 /// near 50 bytes a path (0.5 GB at this bound).
 pub const MAX_PATHS: u64 = 10_000_000;

@@ -53,6 +53,27 @@ pub(super) fn fail<T>(
     Err(ModelIssue::new(field, message).at(span))
 }
 
+/// The waterfall's most steps over one run of `years` years: per tier, its slices (a fixed
+/// cap closes once: `until` entries + years; with cap_growth a cap can close every year:
+/// years x (`until` entries + 1)) times its parties.
+fn waterfall_steps(raw: &RawProfitShare, years: usize) -> usize {
+    raw.tiers
+        .get_ref()
+        .iter()
+        .map(|t| {
+            let t = t.get_ref();
+            let caps = t.until.as_ref().map_or(0, |u| u.get_ref().len());
+            let parties = t.shares.get_ref().len();
+            let slices = if t.cap_growth.is_some() {
+                years.saturating_mul(caps + 1)
+            } else {
+                caps.saturating_add(years)
+            };
+            slices.saturating_mul(parties)
+        })
+        .fold(0, usize::saturating_add)
+}
+
 impl Builder<'_> {
     /// Notes a valid value that looks like a slip.
     fn warn(&self, field: impl Into<String>, span: Range<usize>, message: impl Into<String>) {
@@ -544,6 +565,40 @@ impl Builder<'_> {
                 trajectories.push(t);
             }
         }
+        // Every command runs every trajectory (SPEC 6), and a run keeps each year's split
+        // by party: so the waterfall's steps and its party-years over all trajectories are
+        // bounded too (helper-106: 10,000 trajectories beside a tier of 100,000 parties, a
+        // 3 MB file, took 8 GB and minutes to check).
+        let model_years = (end_year - start_year + 1) as usize;
+        let tiers = raw.profit_share.get_ref().tiers.get_ref();
+        let party_years = (tiers.iter())
+            .map(|t| t.get_ref().shares.get_ref().len())
+            .fold(0, usize::saturating_add)
+            .saturating_mul(model_years);
+        let n = trajectories.len();
+        let all_steps = waterfall_steps(raw.profit_share.get_ref(), model_years).saturating_mul(n);
+        let all_party_years = party_years.saturating_mul(n);
+        let over = if all_steps > MAX_WATERFALL_STEPS_ALL {
+            Some(format!(
+                "the waterfall could take {all_steps} steps over the model's {n} trajectories ({} each, see the waterfall's bound); at most {MAX_WATERFALL_STEPS_ALL} are allowed over all trajectories",
+                all_steps / n.max(1)
+            ))
+        } else if all_party_years > MAX_PARTY_YEARS_ALL {
+            Some(format!(
+                "the waterfall's split by party over the model's {n} trajectories holds {all_party_years} party-years (the tiers' parties x {model_years} years, each trajectory); at most {MAX_PARTY_YEARS_ALL} are allowed over all trajectories"
+            ))
+        } else {
+            None
+        };
+        if let Some(over) = over {
+            return fail(
+                "profit_share.tiers",
+                raw.profit_share.get_ref().tiers.span(),
+                format!(
+                    "{over}: use fewer trajectories, or fewer parties (or fewer of them with their own `until`)"
+                ),
+            );
+        }
         if trajectories.is_empty() {
             let span = raw.trajectories.as_ref().map_or(0..0, |t| t.span());
             return fail(
@@ -988,22 +1043,7 @@ impl Builder<'_> {
         // every year: years x (`until` entries + 1) x parties. Bounded here, so that no
         // model, however built, makes a run take minutes (issue 6: 150,000 parties each
         // with its own cap).
-        let steps: usize = raw
-            .tiers
-            .get_ref()
-            .iter()
-            .map(|t| {
-                let t = t.get_ref();
-                let caps = t.until.as_ref().map_or(0, |u| u.get_ref().len());
-                let parties = t.shares.get_ref().len();
-                let slices = if t.cap_growth.is_some() {
-                    years.saturating_mul(caps + 1)
-                } else {
-                    caps.saturating_add(years)
-                };
-                slices.saturating_mul(parties)
-            })
-            .fold(0, usize::saturating_add);
+        let steps = waterfall_steps(raw, years);
         if steps > MAX_WATERFALL_STEPS {
             return fail(
                 "profit_share.tiers",
