@@ -1536,3 +1536,32 @@ fn regression_a_csv_margin_past_a_decimal_does_not_panic_simulate() {
     assert!(out.status.success(), "{err}");
     assert!(err.contains("has a margin above 1 in 2023"), "{err}");
 }
+
+/// Regression (helper-106): paths.csv is built in memory, a row a path naming its center,
+/// and a 4,000-character trajectory name made a million paths 4 GB (ten million asked for
+/// 50 GB at once). Its size is bounded before the run, with what would do.
+#[test]
+fn regression_a_paths_csv_too_large_to_build_is_refused_before_the_run() {
+    let long = "L".repeat(4000);
+    let text =
+        builtin_without_simulation().replace("name = \"base\"", &format!("name = \"{long}\""));
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("long.toml");
+    std::fs::write(&model, text).unwrap();
+    let out_dir = dir.path().join("out");
+    let out = stakeshift()
+        .arg("simulate")
+        .arg(&model)
+        .args(["--paths", "1000000", "--paths-csv", "--quiet", "--out"])
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("--paths-csv: paths.csv of 1000000 paths would take about")
+            && err.contains("give fewer paths, or shorter trajectory names"),
+        "{err}"
+    );
+    assert!(!out_dir.exists(), "nothing is written");
+}

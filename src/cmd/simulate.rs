@@ -76,6 +76,13 @@ const FILES: [&str; 7] = [
     "distribution.svg",
 ];
 
+/// A row of paths.csv without its center's name: the path, years, three amounts, winner
+/// (65 bytes on the built-in model; room for long amounts).
+const ROW_BYTES: u64 = 100;
+
+/// The largest paths.csv a run may build (in memory, beside the paths' results).
+const MAX_PATHS_CSV_BYTES: u64 = 2_000_000_000;
+
 /// Below this many path-years a run takes well under a second: no progress bar.
 const LONG_RUN: u64 = 20_000_000;
 
@@ -126,6 +133,26 @@ pub fn run(
             }
         }
     })?;
+
+    // paths.csv is built in memory (the set is written all or nothing): a row a path, each
+    // naming its center, so long names make it large (helper-106: a 4,000-character name
+    // made a million paths 4 GB).
+    if args.paths_csv && args.out.is_some() {
+        let longest = model
+            .trajectories
+            .iter()
+            .map(|t| t.name.len())
+            .max()
+            .unwrap_or(0) as u64;
+        let bytes = options.paths.saturating_mul(ROW_BYTES + 2 * longest);
+        if bytes > MAX_PATHS_CSV_BYTES {
+            return Err(Error::Usage(format!(
+                "--paths-csv: paths.csv of {} paths would take about {bytes} bytes (a row a path of about {ROW_BYTES} bytes and its center's name, the longest {longest} bytes); at most {MAX_PATHS_CSV_BYTES} are allowed: give fewer paths, or shorter trajectory names",
+                options.paths
+            ))
+            .into());
+        }
+    }
 
     let total = options.paths;
     let bar = (!args.quiet

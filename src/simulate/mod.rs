@@ -45,9 +45,11 @@ pub const PERCENTILES: [&str; stats::QUANTILES.len()] = ["p5", "p25", "p50", "p7
 /// number of trajectories adds next to nothing). A path runs the rules in f64, NPVs only:
 /// 0.35 to 1 ns a unit of one core for ordinary models (the built-in model's 501 units take
 /// 0.47 us), 2.3 ns for a tier of 150,000 parties and 6.5 ns for one of 300 capped parties
-/// whose caps close every year (the costliest kind: 1.0 million units, 6.6 ms a path). So
-/// at most about a minute on two cores for the costliest kind (73 s), and three for ten
-/// million paths of a 500-year model with a round every year; the built-in model could run
+/// whose caps close every year (1.0 million units, 6.6 ms a path). So one to two minutes on
+/// two cores at the most a run may take (helper-106 measured 90 s for those 300 parties,
+/// 97 s for 3,000 capped parties over 2 years, 130 s for 100,000 rounds in a year, whose
+/// rounds count a unit each), and three for ten million paths of a 500-year model with a
+/// round every year; the built-in model could run
 /// 80 million paths, beyond the 10 million a run may ask for. Without it, 10 million paths
 /// of the 300-party waterfall (valid) would have run for nine hours.
 pub const MAX_SIMULATION_WORK: u64 = 40_000_000_000;
