@@ -257,8 +257,22 @@ fn decimals_for(step: f64) -> usize {
     d
 }
 
-/// A tick label: as many decimals as the step needs.
+/// A tick label: as many decimals as the step needs; from 1e15, as many significant digits
+/// as tell the ticks apart and a power of ten, 3.5e24 (a double's digits past the 16th are
+/// noise: helper-106 saw 3,500,000,000,000,000,000,209,715,200).
 pub(crate) fn tick_label(v: f64, step: f64) -> String {
+    if v.abs() >= 1e15 && v.is_finite() && step > 0.0 && step.is_finite() {
+        let place = |x: f64| x.abs().log10().floor();
+        // 1, 2 and 5 times a power of ten have one significant digit; 2.5 two.
+        let mantissa = step / 10f64.powf(place(step));
+        let step_digits = if (mantissa - 2.5).abs() < 1e-9 {
+            2.0
+        } else {
+            1.0
+        };
+        let digits = (place(v) - place(step) + step_digits).clamp(1.0, 17.0);
+        return compact_to(v, digits as usize);
+    }
     let d = decimals_for(step);
     let s = format!("{:.*}", d, v);
     pretty(&s)
@@ -355,6 +369,23 @@ mod tests {
         assert_eq!(amount(d("0.35")), "0.35");
         assert_eq!(amount(d("12.84")), "12.8");
         assert_eq!(number(0.0), "0.00");
+    }
+
+    /// helper-106: an axis of huge amounts read 3,500,000,000,000,000,000,209,715,200, a
+    /// double's noise in its last digits. From 1e15, the digits the step needs.
+    #[test]
+    fn regression_huge_ticks_print_no_false_digits() {
+        assert_eq!(tick_label(3.5e24, 5e23), "3.5e24");
+        assert_eq!(tick_label(2.999_999_999_999_999_9e24, 5e23), "3e24");
+        assert_eq!(tick_label(2.5e15, 2.5e15), "2.5e15");
+        assert_eq!(tick_label(-1.25e16, 2.5e15), "\u{2212}1.25e16");
+        assert_eq!(tick_label(1e15, 1e14), "1e15");
+        // Below 1e15, the digits as before.
+        assert_eq!(tick_label(1_500.0, 500.0), "1,500");
+        assert_eq!(
+            tick_label(999_000_000_000_000.0, 1e12),
+            "999,000,000,000,000"
+        );
     }
 
     /// helper-103: a simulation's p95 of 2.3e17 was labelled 229,330,276,402,259,552, its
