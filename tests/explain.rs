@@ -659,3 +659,50 @@ fn regression_a_slice_of_many_parties_is_recorded_in_linear_time() {
         .recv_timeout(std::time::Duration::from_secs(60))
         .expect("600,000 parties recorded within 60 s");
 }
+
+/// Regression (helper-106): every payment and cap room of every slice is written out, and a
+/// valid waterfall of thousands of capped parties has millions (3,000 parties: 686 MB of
+/// text, the JSON past 8 GB). Past a million the explanation is refused, saying where the
+/// year's totals are; other years of the same model are explained.
+#[test]
+fn regression_an_explanation_of_millions_of_payments_is_refused() {
+    // 1,200 parties whose caps close one a slice in 2025 (each 1e-6 x its number, each
+    // share 0.0001: 12 of the year's 20 close them all): 1,201 slices of up to 2,400 lines.
+    let shares: Vec<String> = (0..1200).map(|i| format!("p{i} = 0.0001")).collect();
+    let until: Vec<String> = (0..1200)
+        .map(|i| format!("p{i} = {:.6}", 0.000001 * f64::from(i + 1)))
+        .collect();
+    let text = std::fs::read_to_string(crate::common::repo_path("docs/mini.toml")).unwrap();
+    let at = text.find("[[profit_share.tiers]]").unwrap();
+    let text = format!(
+        "{}[[profit_share.tiers]]\nname = \"wide\"\nshares = {{ {} }}\nuntil = {{ {} }}\n\n{}",
+        &text[..at],
+        shares.join(", "),
+        until.join(", "),
+        &text[at..]
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let model = crate::common::write_file(dir.path(), "wide.toml", &text);
+    let explain = |year: &str, format: &str| {
+        Command::cargo_bin("stakeshift")
+            .unwrap()
+            .arg("explain")
+            .arg(&model)
+            .args(["-t", "only", "--year", year, "--format", format])
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap()
+    };
+    for format in ["text", "json"] {
+        let out = explain("2025", format);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{format}: {err}");
+        assert!(
+            err.contains("explain: the 2025 split of `only` has")
+                && err.contains("at most 1000000 are written out"),
+            "{format}: {err}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+    assert!(explain("2024", "text").status.success());
+}
