@@ -642,6 +642,16 @@ pub fn write_set(dir: &Path, files: &[(String, Vec<u8>)], family: &[String]) -> 
 /// Creates the output folder; an existing file in its place, or on the way to it
 /// (`notes.txt/out`), is bad usage.
 fn prepare_folder(dir: &Path) -> Result<()> {
+    // A link to nothing: "File exists" from the folder's creation said nothing of it
+    // (helper-106).
+    if fs::metadata(dir).is_err()
+        && fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink())
+    {
+        return Err(Error::Usage(format!(
+            "{} is a link to nothing (a dangling symbolic link); --out names a folder to write into: remove the link, or name another folder",
+            dir.display()
+        )));
+    }
     if let Ok(m) = fs::metadata(dir)
         && !m.is_dir()
     {

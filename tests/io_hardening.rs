@@ -928,3 +928,26 @@ fn regression_an_output_never_replaces_an_input() {
     fs::write(cloud.join("cloud.png"), &mini).unwrap();
     refused(&cloud, "cloud.png", "cloud.png");
 }
+
+/// Regression (helper-106): `--out` naming a link to nothing failed with the operating
+/// system's "File exists (os error 17)", exit 1. It is said to be a dangling link, exit 2
+/// (a link where a folder belongs is bad usage), and nothing is made.
+#[cfg(unix)]
+#[test]
+fn regression_out_naming_a_dangling_link_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("dangling");
+    std::os::unix::fs::symlink(dir.path().join("nowhere/at/all"), &link).unwrap();
+    let out = stakeshift()
+        .args(["simulate", "--paths", "100", "--quiet", "--out"])
+        .arg(&link)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("is a link to nothing (a dangling symbolic link)"),
+        "{err}"
+    );
+    assert!(!dir.path().join("nowhere").exists());
+}

@@ -71,7 +71,14 @@ pub fn mean_sd(values: &[f64]) -> (f64, f64) {
     }
     let mut sum = Sum::default();
     values.iter().for_each(|v| sum.add(*v));
-    let mean = sum.value() / n as f64;
+    let mut mean = sum.value() / n as f64;
+    if !mean.is_finite() && values.iter().all(|v| v.is_finite()) {
+        // The sum passed the largest double though each value is finite: each value's
+        // share of the mean is summed instead (only then, so that the usual digits stay).
+        let mut shares = Sum::default();
+        values.iter().for_each(|v| shares.add(v / n as f64));
+        mean = shares.value();
+    }
     if n == 1 {
         return (mean, 0.0);
     }
@@ -79,7 +86,22 @@ pub fn mean_sd(values: &[f64]) -> (f64, f64) {
     values
         .iter()
         .for_each(|v| squares.add((v - mean) * (v - mean)));
-    (mean, (squares.value() / (n - 1) as f64).sqrt())
+    let sd = (squares.value() / (n - 1) as f64).sqrt();
+    if sd.is_finite() || !mean.is_finite() {
+        return (mean, sd);
+    }
+    // Deviations past 1.3e154 square past the largest double (helper-106: a simulation's sd
+    // was left empty): they are scaled by the largest first, and the sd scaled back.
+    let scale = values.iter().map(|v| (v - mean).abs()).fold(0.0, f64::max);
+    if !scale.is_finite() || scale == 0.0 {
+        return (mean, sd);
+    }
+    let mut scaled = Sum::default();
+    values.iter().for_each(|v| {
+        let d = (v - mean) / scale;
+        scaled.add(d * d)
+    });
+    (mean, scale * (scaled.value() / (n - 1) as f64).sqrt())
 }
 
 /// The q-quantiles of `values` (reordered in place): linear between the order statistics

@@ -162,3 +162,22 @@ fn a_summary_reads_its_percentiles_by_quantile() {
     }
     assert!(summary.at(0.9).is_nan());
 }
+
+/// Regression (helper-106): with deviations past 1.3e154 their squares passed the largest
+/// double and the sd was NaN (the table and JSON left it empty); and a sum of large values
+/// could pass it too. Both are scaled first, only then.
+#[test]
+fn regression_the_sd_of_huge_values_is_a_number() {
+    // Two values 2e200 either side of 0: mean 0, sd sqrt((4e400 + 4e400) / 1) = 2.828e200.
+    let (mean, sd) = mean_sd(&[2e200, -2e200]);
+    assert_eq!(mean, 0.0);
+    assert!((sd / (2e200 * 2f64.sqrt()) - 1.0).abs() < 1e-15, "{sd:e}");
+    // Three values of 1e308: their sum passes the largest double; mean 1e308, sd 0.
+    let (mean, sd) = mean_sd(&[1e308, 1e308, 1e308]);
+    assert!((mean / 1e308 - 1.0).abs() < 1e-15, "{mean:e}");
+    assert_eq!(sd, 0.0);
+    // Ordinary values keep their digits: 1, 2, 3, 4 have mean 2.5 and sd sqrt(5/3).
+    let (mean, sd) = mean_sd(&[1.0, 2.0, 3.0, 4.0]);
+    assert_eq!(mean, 2.5);
+    assert_eq!(sd, (5.0f64 / 3.0).sqrt());
+}
