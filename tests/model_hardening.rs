@@ -1309,7 +1309,9 @@ fn regression_a_wide_waterfall_times_many_trajectories_is_refused_when_read() {
     assert_eq!(code, 2, "{err}");
     assert!(
         err.contains("holds 66223311 party-years")
-            && err.contains("at most 50000000 are allowed over all trajectories"),
+            && err.contains("at most 50000000 are allowed over all trajectories")
+            // 50,000,000 / (20,001 x 11) = 227.3.
+            && err.contains("use fewer trajectories (at most 227)"),
         "{err}"
     );
     // The same tier on one trajectory is fine.

@@ -91,17 +91,15 @@ pub fn mean_sd(values: &[f64]) -> (f64, f64) {
         return (mean, sd);
     }
     // Deviations past 1.3e154 square past the largest double (helper-106: a simulation's sd
-    // was left empty): they are scaled by the largest first, and the sd scaled back.
-    let scale = values.iter().map(|v| (v - mean).abs()).fold(0.0, f64::max);
+    // was left empty): the values are scaled by the largest first (so that no deviation
+    // overflows either: helper-107), and the sd scaled back.
+    let scale = values.iter().map(|v| v.abs()).fold(0.0, f64::max);
     if !scale.is_finite() || scale == 0.0 {
         return (mean, sd);
     }
-    let mut scaled = Sum::default();
-    values.iter().for_each(|v| {
-        let d = (v - mean) / scale;
-        scaled.add(d * d)
-    });
-    (mean, scale * (scaled.value() / (n - 1) as f64).sqrt())
+    let scaled: Vec<f64> = values.iter().map(|v| v / scale).collect();
+    let (_, scaled_sd) = mean_sd(&scaled);
+    (mean, scale * scaled_sd)
 }
 
 /// The q-quantiles of `values` (reordered in place): linear between the order statistics

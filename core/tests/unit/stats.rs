@@ -176,6 +176,11 @@ fn regression_the_sd_of_huge_values_is_a_number() {
     let (mean, sd) = mean_sd(&[1e308, 1e308, 1e308]);
     assert!((mean / 1e308 - 1.0).abs() < 1e-15, "{mean:e}");
     assert_eq!(sd, 0.0);
+    // A deviation past the largest double itself (helper-107): 1.5e308 and twice -1.5e308
+    // have mean -5e307 and sd sqrt((4e616 + 2 x 1e616) / 2) = sqrt(3) x 1e308.
+    let (mean, sd) = mean_sd(&[1.5e308, -1.5e308, -1.5e308]);
+    assert!((mean / -5e307 - 1.0).abs() < 1e-15, "{mean:e}");
+    assert!((sd / (3f64.sqrt() * 1e308) - 1.0).abs() < 1e-15, "{sd:e}");
     // Ordinary values keep their digits: 1, 2, 3, 4 have mean 2.5 and sd sqrt(5/3).
     let (mean, sd) = mean_sd(&[1.0, 2.0, 3.0, 4.0]);
     assert_eq!(mean, 2.5);

@@ -571,21 +571,22 @@ impl Builder<'_> {
         // 3 MB file, took 8 GB and minutes to check).
         let model_years = (end_year - start_year + 1) as usize;
         let tiers = raw.profit_share.get_ref().tiers.get_ref();
-        let party_years = (tiers.iter())
+        let tier_parties = (tiers.iter())
             .map(|t| t.get_ref().shares.get_ref().len())
-            .fold(0, usize::saturating_add)
-            .saturating_mul(model_years);
+            .fold(0, usize::saturating_add);
+        let party_years = tier_parties.saturating_mul(model_years);
         let n = trajectories.len();
         let all_steps = waterfall_steps(raw.profit_share.get_ref(), model_years).saturating_mul(n);
         let all_party_years = party_years.saturating_mul(n);
         let over = if all_steps > MAX_WATERFALL_STEPS_ALL {
             Some(format!(
-                "the waterfall could take {all_steps} steps over the model's {n} trajectories ({} each, see the waterfall's bound); at most {MAX_WATERFALL_STEPS_ALL} are allowed over all trajectories",
+                "the waterfall could take {all_steps} steps over the model's {n} trajectories ({} each, see the waterfall's bound); at most {MAX_WATERFALL_STEPS_ALL} are allowed over all trajectories: use fewer trajectories, or fewer parties (or fewer of them with their own `until`)",
                 all_steps / n.max(1)
             ))
         } else if all_party_years > MAX_PARTY_YEARS_ALL {
             Some(format!(
-                "the waterfall's split by party over the model's {n} trajectories holds {all_party_years} party-years (the tiers' parties x {model_years} years, each trajectory); at most {MAX_PARTY_YEARS_ALL} are allowed over all trajectories"
+                "the waterfall's split by party over the model's {n} trajectories holds {all_party_years} party-years (the tiers' {tier_parties} parties x {model_years} years, each trajectory); at most {MAX_PARTY_YEARS_ALL} are allowed over all trajectories: use fewer trajectories (at most {}), or fewer parties or years",
+                MAX_PARTY_YEARS_ALL / party_years.max(1)
             ))
         } else {
             None
@@ -594,9 +595,7 @@ impl Builder<'_> {
             return fail(
                 "profit_share.tiers",
                 raw.profit_share.get_ref().tiers.span(),
-                format!(
-                    "{over}: use fewer trajectories, or fewer parties (or fewer of them with their own `until`)"
-                ),
+                over,
             );
         }
         if trajectories.is_empty() {
