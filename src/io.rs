@@ -642,14 +642,11 @@ pub fn write_set(dir: &Path, files: &[(String, Vec<u8>)], family: &[String]) -> 
 /// Creates the output folder; an existing file in its place, or on the way to it
 /// (`notes.txt/out`), is bad usage.
 fn prepare_folder(dir: &Path) -> Result<()> {
-    // A link to nothing: "File exists" from the folder's creation said nothing of it
-    // (helper-106).
-    if fs::metadata(dir).is_err()
-        && fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink())
-    {
+    // A link to nothing, the folder's or one on the way to it: "File exists" from the
+    // folder's creation said nothing of it (helper-106, helper-107: `dang/sub`).
+    if let Some(message) = broken_link_on_the_way(dir) {
         return Err(Error::Usage(format!(
-            "{} is a link to nothing (a dangling symbolic link); --out names a folder to write into: remove the link, or name another folder",
-            dir.display()
+            "{message}; --out names a folder to write into: remove the link, or name another folder"
         )));
     }
     if let Ok(m) = fs::metadata(dir)
@@ -667,6 +664,50 @@ fn prepare_folder(dir: &Path) -> Result<()> {
             Error::io(dir, e)
         }
     })
+}
+
+/// What is wrong where `dir`, or a folder on the way to it, is a symbolic link that leads
+/// nowhere: to nothing (dangling) or round in a loop. None where `dir` resolves, or where
+/// no link on the way is broken (another error then speaks for itself).
+fn broken_link_on_the_way(dir: &Path) -> Option<String> {
+    if fs::metadata(dir).is_ok() {
+        return None;
+    }
+    let link = dir
+        .ancestors()
+        .filter(|p| !p.as_os_str().is_empty())
+        .find(|p| {
+            fs::metadata(p).is_err()
+                && fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink())
+        })?;
+    let looped = fs::metadata(link).err().is_some_and(|e| is_link_loop(&e));
+    let what = if looped {
+        "a symbolic link that leads round in a loop"
+    } else {
+        "a link to nothing (a dangling symbolic link)"
+    };
+    Some(if link == dir {
+        format!("{} is {what}", dir.display())
+    } else {
+        format!(
+            "cannot create {}: {} on the way to it is {what}",
+            dir.display(),
+            link.display()
+        )
+    })
+}
+
+/// Whether `e` is the operating system's "too many levels of symbolic links".
+fn is_link_loop(e: &std::io::Error) -> bool {
+    #[cfg(unix)]
+    {
+        e.raw_os_error() == Some(libc::ELOOP)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = e;
+        false
+    }
 }
 
 /// The names a manifest lists (plain file names only: a line with a path separator or a

@@ -951,3 +951,37 @@ fn regression_out_naming_a_dangling_link_says_so() {
     );
     assert!(!dir.path().join("nowhere").exists());
 }
+
+/// Regression (helper-107): `--out dang/sub`, a folder below a link to nothing, failed
+/// with "File exists (os error 17)", exit 1, and `--out loop/sub` with "Too many levels of
+/// symbolic links", exit 1; a link loop named itself was called dangling. Each now names
+/// the broken link and what is wrong with it, exit 2, and nothing is made.
+#[cfg(unix)]
+#[test]
+fn regression_out_below_a_dangling_link_or_a_loop_names_the_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let dangling = dir.path().join("dangling");
+    std::os::unix::fs::symlink(dir.path().join("nowhere"), &dangling).unwrap();
+    let (one, two) = (dir.path().join("loop1"), dir.path().join("loop2"));
+    std::os::unix::fs::symlink(&two, &one).unwrap();
+    std::os::unix::fs::symlink(&one, &two).unwrap();
+    let cases = [
+        (dangling.join("sub"), "dangling", "a link to nothing"),
+        (dangling.join("sub/deeper"), "dangling", "a link to nothing"),
+        (one.clone(), "loop1", "leads round in a loop"),
+        (one.join("sub"), "loop1", "leads round in a loop"),
+    ];
+    for (out_dir, link, what) in cases {
+        let out = stakeshift()
+            .args(["compare", "--out"])
+            .arg(&out_dir)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{}: {err}", out_dir.display());
+        assert!(err.contains(what), "{}: {err}", out_dir.display());
+        assert!(err.contains(link), "{}: {err}", out_dir.display());
+        assert!(!err.contains("os error"), "{}: {err}", out_dir.display());
+    }
+    assert!(!dir.path().join("nowhere").exists());
+}
