@@ -150,7 +150,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
         .map(|(deal, w)| {
             format!(
                 "under the {deal}, {} {} from {} to {}, any shortfall bought in {}",
-                scale::tick_label(f(w.total), 1.0),
+                scale::step_label(f(w.total), 1.0),
                 model.unit,
                 w.from,
                 w.until,

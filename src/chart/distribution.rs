@@ -56,7 +56,7 @@ use plotters::style::{Color, RGBColor};
 use super::canvas::{Align, Canvas, Draw, Rect};
 use super::fan::{EQUITY, PROFIT_SHARE};
 use super::frame::{self, Item, Layout};
-use super::scale::{self, Linear};
+use super::scale::{self, Linear, Ticks};
 use super::{ChartContext, Figure, ModelLabels};
 use crate::engine::Winner;
 use crate::error::Error;
@@ -383,7 +383,7 @@ impl Figure for DistributionChart<'_> {
             .unwrap_or(0) as f64
             / n as f64;
         let y_ticks = scale::nice_ticks(0.0, share_max, 6);
-        let ylab = |v: f64, step: f64| scale::percent_tick(v, step);
+        let ylab = |v: f64, t: &Ticks| scale::percent_tick(v, t.step);
         let label_w = frame::y_label_width(c, &y_ticks, &ylab);
         let plot = Rect {
             x0: (content.x0 + label_w + 12.0).round(),
@@ -406,7 +406,7 @@ impl Figure for DistributionChart<'_> {
         let y = Linear::new((y_ticks.lo, y_ticks.hi), (data.y1, data.y0));
         frame::y_axis(c, data, &y, &y_ticks, &ylab)?;
         frame::y_axis_title(c, content.x0, plot.y0, plot.x1, "share of paths")?;
-        let tick = |v: f64, step: f64| scale::tick_label(v, step);
+        let tick = |v: f64, t: &Ticks| scale::tick_label(v, t);
         frame::x_axis(c, data, &x, &ticks, &tick)?;
         let tf = frame::tick_font();
         c.text(

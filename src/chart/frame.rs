@@ -604,13 +604,13 @@ pub(crate) fn outline_rect<DB: DrawingBackend>(
 pub(crate) fn y_label_width<DB: DrawingBackend>(
     c: &Canvas<DB>,
     ticks: &Ticks,
-    label: &dyn Fn(f64, f64) -> String,
+    label: &dyn Fn(f64, &Ticks) -> String,
 ) -> f64 {
     let tf = tick_font();
     ticks
         .values
         .iter()
-        .map(|v| c.text_width(&label(*v, ticks.step), &tf))
+        .map(|v| c.text_width(&label(*v, ticks), &tf))
         .fold(0.0, f64::max)
 }
 
@@ -620,7 +620,7 @@ pub(crate) fn y_axis<DB: DrawingBackend>(
     plot: Rect,
     y: &Linear,
     ticks: &Ticks,
-    label: &dyn Fn(f64, f64) -> String,
+    label: &dyn Fn(f64, &Ticks) -> String,
 ) -> Draw {
     let tf = tick_font();
     for v in &ticks.values {
@@ -632,7 +632,7 @@ pub(crate) fn y_axis<DB: DrawingBackend>(
             1.0,
         )?;
         c.text(
-            &label(*v, ticks.step),
+            &label(*v, ticks),
             plot.x0 - 10.0,
             py + tf.cap_height() / 2.0,
             &tf,
@@ -708,7 +708,7 @@ pub(crate) fn x_axis<DB: DrawingBackend>(
     plot: Rect,
     x: &Linear,
     ticks: &Ticks,
-    label: &dyn Fn(f64, f64) -> String,
+    label: &dyn Fn(f64, &Ticks) -> String,
 ) -> Draw {
     let tf = tick_font();
     c.line(&[(plot.x0, plot.y1), (plot.x1, plot.y1)], AXIS, 1.0)?;
@@ -720,7 +720,7 @@ pub(crate) fn x_axis<DB: DrawingBackend>(
             continue;
         }
         c.text(
-            &label(*v, ticks.step),
+            &label(*v, ticks),
             px,
             plot.y1 + 8.0 + tf.cap_height(),
             &tf,
@@ -741,13 +741,13 @@ pub(crate) fn label_every<DB: DrawingBackend>(
     c: &Canvas<DB>,
     x: &Linear,
     ticks: &Ticks,
-    label: &dyn Fn(f64, f64) -> String,
+    label: &dyn Fn(f64, &Ticks) -> String,
 ) -> i64 {
     let tf = tick_font();
     let widest = ticks
         .values
         .iter()
-        .map(|v| c.text_width(&label(*v, ticks.step), &tf))
+        .map(|v| c.text_width(&label(*v, ticks), &tf))
         .fold(0.0, f64::max);
     let spacing = (x.map(ticks.step) - x.map(0.0)).abs();
     if spacing.is_nan() || spacing <= 0.0 {

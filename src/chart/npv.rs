@@ -42,7 +42,7 @@ use rust_decimal::Decimal;
 use super::ChartContext;
 use super::canvas::{Align, Canvas, Draw, Rect};
 use super::frame::{self, Item, Layout};
-use super::scale::{self, Linear, f};
+use super::scale::{self, Linear, Ticks, f};
 use crate::compare::Comparison;
 use crate::engine::Winner;
 use crate::model::Model;
@@ -71,7 +71,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
         .iter()
         .flat_map(|t| [f(t.profit_share.measures.npv), f(t.equity.measures.npv)]);
     let (min, max) = values.fold((0.0f64, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
-    let label = |v: f64, step: f64| scale::tick_label(v, step);
+    let label = |v: f64, t: &Ticks| scale::tick_label(v, t);
     // The value axis and the plot, with `label_room` above the bars for their labels.
     let axis = |label_room: f64| {
         let approx_h = content.height() - 30.0 - bottom;

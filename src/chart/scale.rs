@@ -257,25 +257,48 @@ fn decimals_for(step: f64) -> usize {
     d
 }
 
-/// A tick label: as many decimals as the step needs; from 1e15, as many significant digits
-/// as tell the ticks apart and a power of ten, 3.5e24 (a double's digits past the 16th are
-/// noise: helper-106 saw 3,500,000,000,000,000,000,209,715,200).
-pub(crate) fn tick_label(v: f64, step: f64) -> String {
-    if v.abs() >= 1e15 && v.is_finite() && step > 0.0 && step.is_finite() {
-        let place = |x: f64| x.abs().log10().floor();
-        // 1, 2 and 5 times a power of ten have one significant digit; 2.5 two.
-        let mantissa = step / 10f64.powf(place(step));
-        let step_digits = if (mantissa - 2.5).abs() < 1e-9 {
-            2.0
-        } else {
-            1.0
-        };
-        let digits = (place(v) - place(step) + step_digits).clamp(1.0, 17.0);
-        return compact_to(v, digits as usize);
+/// The label of an axis's tick `v`: [`step_label`], except that on an axis reaching 1e15
+/// every tick but zero is written with a power of ten, so that one axis does not show
+/// "900,000,000,000,000" beside "1e15" (helper-107).
+pub(crate) fn tick_label(v: f64, ticks: &Ticks) -> String {
+    let reach = ticks.values.iter().fold(0.0f64, |m, t| m.max(t.abs()));
+    let step = ticks.step;
+    let zero = v.abs() < step * 1e-6;
+    if reach >= HUGE && !zero && v.is_finite() && step > 0.0 && step.is_finite() {
+        return powers_of_ten(v, step);
+    }
+    step_label(v, step)
+}
+
+/// Where an f64 amount's printed digits would show its noise: from here on it is written
+/// with a power of ten (an f64 holds 15 to 17 significant digits).
+const HUGE: f64 = 1e15;
+
+/// A label of `v` among values `step` apart: as many decimals as the step needs; from 1e15,
+/// as many significant digits as tell the ticks apart and a power of ten, 3.5e24 (a
+/// double's digits past the 16th are noise: helper-106 saw
+/// 3,500,000,000,000,000,000,209,715,200).
+pub(crate) fn step_label(v: f64, step: f64) -> String {
+    if v.abs() >= HUGE && v.is_finite() && step > 0.0 && step.is_finite() {
+        return powers_of_ten(v, step);
     }
     let d = decimals_for(step);
     let s = format!("{:.*}", d, v);
     pretty(&s)
+}
+
+/// `v` with the significant digits that tell values `step` apart, and a power of ten.
+fn powers_of_ten(v: f64, step: f64) -> String {
+    let place = |x: f64| x.abs().log10().floor();
+    // 1, 2 and 5 times a power of ten have one significant digit; 2.5 two.
+    let mantissa = step / 10f64.powf(place(step));
+    let step_digits = if (mantissa - 2.5).abs() < 1e-9 {
+        2.0
+    } else {
+        1.0
+    };
+    let digits = (place(v) - place(step) + step_digits).clamp(1.0, 17.0);
+    compact_to(v, digits as usize)
 }
 
 /// A percentage tick label (v is a fraction).
@@ -375,18 +398,61 @@ mod tests {
     /// double's noise in its last digits. From 1e15, the digits the step needs.
     #[test]
     fn regression_huge_ticks_print_no_false_digits() {
-        assert_eq!(tick_label(3.5e24, 5e23), "3.5e24");
+        assert_eq!(step_label(3.5e24, 5e23), "3.5e24");
         // A tick a double's rounding puts just below 3e24 (6 x 5e23, computed).
         let just_below = f64::from_bits(3e24_f64.to_bits() - 1);
-        assert_eq!(tick_label(just_below, 5e23), "3e24");
-        assert_eq!(tick_label(2.5e15, 2.5e15), "2.5e15");
-        assert_eq!(tick_label(-1.25e16, 2.5e15), "\u{2212}1.25e16");
-        assert_eq!(tick_label(1e15, 1e14), "1e15");
+        assert_eq!(step_label(just_below, 5e23), "3e24");
+        assert_eq!(step_label(2.5e15, 2.5e15), "2.5e15");
+        assert_eq!(step_label(-1.25e16, 2.5e15), "\u{2212}1.25e16");
+        assert_eq!(step_label(1e15, 1e14), "1e15");
         // Below 1e15, the digits as before.
-        assert_eq!(tick_label(1_500.0, 500.0), "1,500");
+        assert_eq!(step_label(1_500.0, 500.0), "1,500");
         assert_eq!(
-            tick_label(999_000_000_000_000.0, 1e12),
+            step_label(999_000_000_000_000.0, 1e12),
             "999,000,000,000,000"
+        );
+    }
+
+    /// helper-107: an axis crossing 1e15 mixed "900,000,000,000,000" and "1e15". On an axis
+    /// that reaches 1e15 every tick but zero is written with a power of ten; an axis that
+    /// stays below keeps its digits.
+    #[test]
+    fn regression_an_axis_crossing_1e15_writes_its_ticks_one_way() {
+        let labels =
+            |t: &Ticks| -> Vec<String> { t.values.iter().map(|v| tick_label(*v, t)).collect() };
+        let t = nice_ticks(0.0, 1.4e15, 6);
+        assert!(t.values.iter().any(|v| *v < 1e15 && *v > 0.0), "{t:?}");
+        for (v, label) in t.values.iter().zip(labels(&t)) {
+            if *v == 0.0 {
+                assert_eq!(label, "0");
+            } else {
+                assert!(label.contains('e') && !label.contains(','), "{v}: {label}");
+            }
+        }
+        let t = nice_ticks(0.0, 1.2e15, 6);
+        assert_eq!(
+            labels(&t),
+            ["0", "2e14", "4e14", "6e14", "8e14", "1e15", "1.2e15"]
+        );
+        // Ticks near 1e15 a small step apart keep the digits that tell them apart.
+        // (nice_ticks always takes in zero; an axis of its own, as a caller could make.)
+        let t = Ticks {
+            lo: 0.999e15,
+            hi: 1.001e15,
+            step: 5e11,
+            values: (0..5).map(|k| 0.999e15 + 5e11 * f64::from(k)).collect(),
+        };
+        let written = labels(&t);
+        let distinct: std::collections::BTreeSet<&String> = written.iter().collect();
+        assert_eq!(distinct.len(), written.len(), "{written:?}");
+        assert!(written.iter().all(|l| l.contains('e')), "{written:?}");
+        // Below 1e15, digits as before.
+        let t = nice_ticks(0.0, 7e14, 6);
+        assert!(t.values.iter().all(|v| *v < 1e15), "{t:?}");
+        assert!(
+            labels(&t).iter().all(|l| !l.contains('e')),
+            "{:?}",
+            labels(&t)
         );
     }
 
@@ -412,7 +478,7 @@ mod tests {
         assert_eq!((t.lo, t.hi), (-300.0, 100.0));
         let t = nice_ticks(0.0, 0.27, 5);
         assert_eq!(t.step, 0.1);
-        assert_eq!(tick_label(0.3, t.step), "0.3");
+        assert_eq!(step_label(0.3, t.step), "0.3");
         let t = nice_ticks(0.0, 0.0, 5);
         assert!(t.hi > t.lo);
     }
@@ -463,9 +529,9 @@ mod tests {
 
     #[test]
     fn numbers_read_as_a_person_writes_them() {
-        assert_eq!(tick_label(1500.0, 500.0), "1,500");
-        assert_eq!(tick_label(-500.0, 500.0), "\u{2212}500");
-        assert_eq!(tick_label(-0.0, 0.5), "0.0");
+        assert_eq!(step_label(1500.0, 500.0), "1,500");
+        assert_eq!(step_label(-500.0, 500.0), "\u{2212}500");
+        assert_eq!(step_label(-0.0, 0.5), "0.0");
         assert_eq!(amount(d("2392.393709")), "2,392");
         assert_eq!(amount(d("151.85")), "151.9");
         assert_eq!(amount(d("2.7")), "2.70");

@@ -37,7 +37,7 @@ use rust_decimal::Decimal;
 use super::ChartContext;
 use super::canvas::{Align, Canvas, Draw, Rect};
 use super::frame::{self, Item, Layout};
-use super::scale::{self, Linear, f};
+use super::scale::{self, Linear, Ticks, f};
 use crate::compare::Comparison;
 use crate::engine::TrajectoryResult;
 use crate::model::{Model, Year};
@@ -93,11 +93,11 @@ pub(crate) fn draw<DB: DrawingBackend>(
     // Both panels share the x axis and the left edge of the plot.
     let max_stake = stakes.iter().flatten().map(|s| f(*s)).fold(0.0, f64::max);
     let stake_ticks = scale::nice_ticks(0.0, max_stake, 4);
-    let pct = |v: f64, step: f64| scale::percent_tick(v, step);
+    let pct = |v: f64, t: &Ticks| scale::percent_tick(v, t.step);
     let max_value = series.iter().flatten().map(|r| f(r.2)).fold(0.0, f64::max);
     let target = ((bottom_area.height() / 80.0) as usize).clamp(3, 8);
     let value_ticks = scale::nice_ticks(0.0, max_value, target);
-    let amt = |v: f64, step: f64| scale::tick_label(v, step);
+    let amt = |v: f64, t: &Ticks| scale::tick_label(v, t);
     let label_w = frame::y_label_width(c, &stake_ticks, &pct).max(frame::y_label_width(
         c,
         &value_ticks,

@@ -54,7 +54,7 @@ use plotters::style::{Color, RGBColor};
 use super::canvas::{Align, Canvas, Draw, Rect};
 use super::fan::{EQUITY, PROFIT_SHARE};
 use super::frame::{self, Item, Layout};
-use super::scale::{self, Linear};
+use super::scale::{self, Linear, Ticks};
 use super::{ChartContext, Figure, ModelLabels};
 use crate::engine::Num;
 use crate::error::Error;
@@ -322,7 +322,7 @@ impl SweepChart<'_> {
             .filter(finite)
             .fold((0.0f64, 0.0f64), |(a, b), v| (a.min(*v), b.max(*v)));
         let y_ticks = scale::nice_ticks(amin, amax, 7);
-        let ylab = |v: f64, step: f64| scale::tick_label(v, step);
+        let ylab = |v: f64, t: &Ticks| scale::tick_label(v, t);
         let label_w = frame::y_label_width(c, &y_ticks, &ylab);
         let plot = Rect {
             x0: (content.x0 + label_w + 12.0).round(),
@@ -381,7 +381,7 @@ impl SweepChart<'_> {
             plot.x1,
             &format!("NPV advantage, {}", l.unit),
         )?;
-        let xlab = |v: f64, _: f64| scale::input_value(v);
+        let xlab = |v: f64, _: &Ticks| scale::input_value(v);
         frame::x_axis(c, data, &x, &x_ticks, &xlab)?;
         let tf = frame::tick_font();
         c.text(
@@ -512,7 +512,7 @@ impl SweepChart<'_> {
         let (y_lo, y_hi) = span(&ye);
         let x_ticks = scale::whole_steps(scale::span_ticks(x_lo, x_hi, 8), across.values);
         let y_ticks = scale::whole_steps(scale::span_ticks(y_lo, y_hi, 7), up.values);
-        let vlab = |v: f64, _: f64| scale::input_value(v);
+        let vlab = |v: f64, _: &Ticks| scale::input_value(v);
         let label_w = frame::y_label_width(c, &y_ticks, &vlab);
         let plot = Rect {
             x0: (content.x0 + label_w + 12.0).round(),
@@ -547,7 +547,7 @@ impl SweepChart<'_> {
             let py = y.map(*v).round();
             c.line(&[(plot.x0 - 6.0, py), (plot.x0, py)], frame::AXIS, 1.0)?;
             c.text(
-                &vlab(*v, y_ticks.step),
+                &vlab(*v, &y_ticks),
                 plot.x0 - 10.0,
                 py + tf.cap_height() / 2.0,
                 &tf,
@@ -648,7 +648,7 @@ impl SweepChart<'_> {
             let py = by.map(*v).round();
             c.line(&[(bar.x1, py), (bar.x1 + 6.0, py)], frame::AXIS, 1.0)?;
             c.text(
-                &scale::tick_label(*v, ticks.step),
+                &scale::tick_label(*v, &ticks),
                 bar.x1 + 10.0,
                 py + tf.cap_height() / 2.0,
                 &tf,

@@ -43,7 +43,7 @@ use plotters::style::{Color, RGBColor};
 
 use super::canvas::{Align, Canvas, Draw, Rect};
 use super::frame::{self, Item, Layout};
-use super::scale::{self, Linear};
+use super::scale::{self, Linear, Ticks};
 use super::{ChartContext, Figure, ModelLabels};
 use crate::error::Error;
 
@@ -253,7 +253,7 @@ impl Figure for TornadoChart<'_> {
             let px = x.map(*v).round();
             c.line(&[(px, plot.y0), (px, plot.y1)], frame::GRID, 1.0)?;
         }
-        let amt = |v: f64, step: f64| scale::tick_label(v, step);
+        let amt = |v: f64, t: &Ticks| scale::tick_label(v, t);
         frame::x_axis(c, plot, &x, &ticks, &amt)?;
         c.text(
             &format!("NPV advantage, {}", l.unit),

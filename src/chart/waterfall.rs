@@ -47,7 +47,7 @@ use rust_decimal::Decimal;
 
 use super::canvas::{Align, Canvas, Draw, Rect};
 use super::frame::{self, Item, Layout};
-use super::scale::{self, Linear, f};
+use super::scale::{self, Linear, Ticks, f};
 use super::{ChartContext, featured_trajectory};
 use crate::compare::Comparison;
 use crate::engine::waterfall::Event;
@@ -112,7 +112,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
     // Vertical layout: axis title, then the rows of named years, then the plot.
     let target = ((content.height() / 80.0) as usize).clamp(3, 10);
     let ticks = scale::nice_ticks(0.0, max, target);
-    let label = |v: f64, step: f64| scale::tick_label(v, step);
+    let label = |v: f64, t: &Ticks| scale::tick_label(v, t);
     let label_w = frame::y_label_width(c, &ticks, &label);
     let x0 = (content.x0 + label_w + 12.0).round();
     let x1 = content.x1.round();
