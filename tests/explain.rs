@@ -698,11 +698,62 @@ fn regression_an_explanation_of_millions_of_payments_is_refused() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{format}: {err}");
         assert!(
-            err.contains("explain: the 2025 split of `only` has")
+            err.contains("explain: the 2025 split of `only` has more than 1000000 slices")
                 && err.contains("at most 1000000 are written out"),
             "{format}: {err}"
         );
         assert!(out.stdout.is_empty());
     }
     assert!(explain("2024", "text").status.success());
+}
+
+/// Regression: the explanation past a million entries was refused only once the whole
+/// ledger had been built: 3,000 capped parties took 780 MB and 6 s to be refused (the
+/// text would have been 686 MB). The entries are now counted as they are recorded and
+/// nothing more is kept past the bound: under a 300 MB address-space limit the refusal
+/// comes, whole, with exit 2 (it takes about 50 MB).
+#[cfg(target_os = "linux")]
+#[test]
+fn regression_a_ledger_past_the_bound_is_refused_before_it_is_built() {
+    use std::os::unix::process::CommandExt;
+    let parties = 3000;
+    let shares: Vec<String> = (0..parties).map(|i| format!("p{i} = 0.0001")).collect();
+    let until: Vec<String> = (0..parties)
+        .map(|i| format!("p{i} = {:.6}", 0.000001 * f64::from(i + 1)))
+        .collect();
+    let text = std::fs::read_to_string(crate::common::repo_path("docs/mini.toml")).unwrap();
+    let at = text.find("[[profit_share.tiers]]").unwrap();
+    let text = format!(
+        "{}[[profit_share.tiers]]\nname = \"wide\"\nshares = {{ {} }}\nuntil = {{ {} }}\n\n{}",
+        &text[..at],
+        shares.join(", "),
+        until.join(", "),
+        &text[at..]
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let model = crate::common::write_file(dir.path(), "wide.toml", &text);
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("stakeshift"));
+    command
+        .arg("explain")
+        .arg(&model)
+        .args(["-t", "only", "--year", "2025"]);
+    // SAFETY: setrlimit(2) only, between fork and exec.
+    unsafe {
+        command.pre_exec(|| {
+            let limit = libc::rlimit {
+                rlim_cur: 300 << 20,
+                rlim_max: 300 << 20,
+            };
+            libc::setrlimit(libc::RLIMIT_AS, &limit);
+            Ok(())
+        });
+    }
+    let out = command.output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("has more than 1000000 slices, payments, cap rooms and events"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
 }

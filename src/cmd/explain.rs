@@ -6,10 +6,6 @@ use stakeshift::engine::ledger::{self, ExplainError};
 use stakeshift::error::Error;
 use stakeshift::report;
 
-/// The most payments, cap rooms and events an explanation writes out (a line each in the
-/// text, an object each in the JSON): about 100 MB of text.
-const MAX_LEDGER_ENTRIES: usize = 1_000_000;
-
 pub fn run(
     args: &ExplainArgs,
     stdout: &mut dyn std::io::Write,
@@ -23,10 +19,18 @@ pub fn run(
             Error::Usage(format!("the model has no trajectory `{}`", args.trajectory)).into(),
         );
     };
+    // Every payment and cap room of every slice is written out: a waterfall of thousands
+    // of capped parties has millions (helper-106: 3,000 parties, 686 MB of text, the JSON
+    // past 8 GB). Past a bound the ledger is refused as it is recorded, saying where the
+    // totals are.
     let ledgers =
         ledger::explain(model, &model.trajectories[index], args.year).map_err(|e| match e {
             ExplainError::YearOutside { .. } => Error::Usage(e.to_string()),
             ExplainError::Engine(e) => loaded.engine_error(&e),
+            ExplainError::TooManyEntries { year, limit } => Error::Usage(format!(
+                "explain: the {year} split of `{}` has more than {limit} slices, payments, cap rooms and events; at most {limit} are written out (`compare --yearly` gives the year's totals; fewer parties with their own `until` give fewer slices)",
+                stakeshift::error::quoted(&args.trajectory),
+            )),
         })?;
     super::check_unchosen_trajectories(&loaded, Some(&[index]))?;
     let regimes: &[Regime] = match args.regime {
@@ -35,21 +39,6 @@ pub fn run(
         Some(RegimeArg::Equity) => &[Regime::Equity],
     };
     let chosen: Vec<_> = regimes.iter().map(|r| ledgers.get(*r)).collect();
-    // Every payment and cap room of every slice is written out: a waterfall of thousands
-    // of capped parties has millions (helper-106: 3,000 parties, 686 MB of text, the JSON
-    // past 8 GB). Past a bound the ledger is refused, saying where the totals are.
-    let entries: usize = (chosen.iter())
-        .flat_map(|l| &l.slices)
-        .map(|s| s.parties.len() + s.rooms.len() + s.events.len())
-        .sum();
-    if entries > MAX_LEDGER_ENTRIES {
-        return Err(Error::Usage(format!(
-            "explain: the {} split of `{}` has {entries} payments, cap rooms and events over its slices; at most {MAX_LEDGER_ENTRIES} are written out (`compare --yearly` gives the year's totals; fewer parties with their own `until` give fewer slices)",
-            args.year,
-            stakeshift::error::quoted(&args.trajectory)
-        ))
-        .into());
-    }
     let bytes = match args.format {
         ExplainFormat::Text => report::explain::text(model, &chosen).into_bytes(),
         ExplainFormat::Json => report::explain::json(model, &chosen),

@@ -79,7 +79,17 @@ pub enum ExplainError {
     /// The engine cannot compute the trajectory (the same error `compare` gives).
     #[error("{0}")]
     Engine(EngineError),
+    /// The year's split has more slices, payments, cap rooms and events than
+    /// [`MAX_ENTRIES`]: the recorder stopped keeping them there, so that a waterfall of
+    /// thousands of capped parties cannot fill the memory before being refused.
+    #[error("the {year} split has more than {limit} slices, payments, cap rooms and events")]
+    TooManyEntries { year: Year, limit: usize },
 }
+
+/// The most slices, payments, cap rooms and events [`explain`] keeps of a year (a line each
+/// in its text, an object each in its JSON: about 100 MB of text). Counted as they are
+/// recorded: 3,000 capped parties made a ledger of about 1 GB before it was refused.
+pub const MAX_ENTRIES: usize = 1_000_000;
 
 impl From<EngineError> for ExplainError {
     fn from(e: EngineError) -> Self {
@@ -266,6 +276,10 @@ pub struct LedgerRecorder {
     /// minutes to explain; helper-97).
     paid_at: HashMap<PartyId, usize>,
     room_at: HashMap<PartyId, usize>,
+    /// Slices, payments, rooms and events kept so far, and whether one more was left out
+    /// for passing [`MAX_ENTRIES`].
+    entries: usize,
+    overflowed: bool,
 }
 
 impl LedgerRecorder {
@@ -276,6 +290,16 @@ impl LedgerRecorder {
             agi_year,
             ..LedgerRecorder::default()
         }
+    }
+
+    /// Counts one more entry; false (and nothing more is kept) past [`MAX_ENTRIES`].
+    fn room_for_one(&mut self) -> bool {
+        if self.entries >= MAX_ENTRIES {
+            self.overflowed = true;
+            return false;
+        }
+        self.entries += 1;
+        true
     }
 }
 
@@ -288,7 +312,7 @@ fn regime_index(regime: Regime) -> usize {
 
 impl Observer<Decimal> for LedgerRecorder {
     fn slice(&mut self, _year: Year, tier: Option<usize>, amount: Decimal) {
-        if !self.current {
+        if !self.current || !self.room_for_one() {
             return;
         }
         let events = if self.slices.is_empty() && self.agi_this_year && tier.is_some() {
@@ -314,6 +338,11 @@ impl Observer<Decimal> for LedgerRecorder {
         match self.paid_at.entry(party) {
             Entry::Occupied(at) => slice.parties[*at.get()].1 += amount,
             Entry::Vacant(at) => {
+                if self.entries >= MAX_ENTRIES {
+                    self.overflowed = true;
+                    return;
+                }
+                self.entries += 1;
                 at.insert(slice.parties.len());
                 slice.parties.push((party, amount));
             }
@@ -321,7 +350,10 @@ impl Observer<Decimal> for LedgerRecorder {
     }
 
     fn event(&mut self, event: Event) {
-        let Some(slice) = self.slices.last_mut().filter(|_| self.current) else {
+        if !self.current || self.slices.is_empty() || !self.room_for_one() {
+            return;
+        }
+        let Some(slice) = self.slices.last_mut() else {
             return;
         };
         slice.events.push(match event {
@@ -343,6 +375,11 @@ impl Observer<Decimal> for LedgerRecorder {
                 r.reached_after = reached;
             }
         } else {
+            if self.entries >= MAX_ENTRIES {
+                self.overflowed = true;
+                return;
+            }
+            self.entries += 1;
             // A party's first room is the one its `after` updates, as a search from the
             // start found it.
             self.room_at.entry(party).or_insert(slice.rooms.len());
@@ -433,6 +470,12 @@ pub fn explain(
         &mut record,
     )
     .map_err(named)?;
+    if record.overflowed {
+        return Err(ExplainError::TooManyEntries {
+            year,
+            limit: MAX_ENTRIES,
+        });
+    }
     let missing = || {
         named(EngineError {
             trajectory: String::new(),
