@@ -649,3 +649,33 @@ fn regression_a_missing_array_of_tables_is_hinted_as_an_array() {
     let e = bad_in(model, "cloud.margin=0.3", "cloud.margin");
     assert!(e.contains("set the whole table (`cloud={ ... }`)"), "{e}");
 }
+
+/// Regression: a key the file's table lacks, missing once an override has given the table
+/// another key (`--set equity.revenue_share.rate=0.1` on SPEC 1's empty
+/// `[equity.revenue_share]`), was an error naming the file but no line: the place of a
+/// missing key is now its table's, as for the same file without the override.
+#[test]
+fn regression_a_key_missing_after_an_override_is_placed_at_its_table() {
+    let model = crate::common::repo_path("tests/bad/_valid_spec1_example.toml");
+    let out = Command::cargo_bin("stakeshift")
+        .unwrap()
+        .arg("check")
+        .arg(&model)
+        .args(["--set", "equity.revenue_share.rate=0.1"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    let header = std::fs::read_to_string(&model)
+        .unwrap()
+        .lines()
+        .position(|l| l.starts_with("[equity.revenue_share]"))
+        .unwrap()
+        + 1;
+    assert!(
+        err.contains(&format!(
+            "line {header}, column 1: equity.revenue_share.from: this required key is missing"
+        )) && err.contains("(with --set equity.revenue_share.rate=0.1)"),
+        "{err}"
+    );
+}

@@ -1229,15 +1229,23 @@ fn locate_in(doc: &toml_edit::Document<&str>, field: &str) -> Option<Range<usize
     let mut at = At::Table(doc.as_table());
     let mut span = None;
     for s in &segments {
-        at = match (at, s) {
-            (At::Item(i), Segment::Key(k)) => At::Item(i.as_table_like()?.get(k)?),
-            (At::Table(t), Segment::Key(k)) => At::Item(t.get(k)?),
-            (At::Value(Value::InlineTable(t)), Segment::Key(k)) => At::Value(t.get(k)?),
-            (At::Item(Item::ArrayOfTables(a)), Segment::Index(i)) => At::Table(a.get(*i)?),
+        // A step the document lacks (a required key missing from its table) is placed at
+        // the nearest enclosing one that it has: the table that should hold the key.
+        let next = match (at, s) {
+            (At::Item(i), Segment::Key(k)) => {
+                i.as_table_like().and_then(|t| t.get(k)).map(At::Item)
+            }
+            (At::Table(t), Segment::Key(k)) => t.get(k).map(At::Item),
+            (At::Value(Value::InlineTable(t)), Segment::Key(k)) => t.get(k).map(At::Value),
+            (At::Item(Item::ArrayOfTables(a)), Segment::Index(i)) => a.get(*i).map(At::Table),
             (At::Item(Item::Value(Value::Array(a))), Segment::Index(i))
-            | (At::Value(Value::Array(a)), Segment::Index(i)) => At::Value(a.get(*i)?),
-            _ => return span,
+            | (At::Value(Value::Array(a)), Segment::Index(i)) => a.get(*i).map(At::Value),
+            _ => None,
         };
+        let Some(next) = next else {
+            return span;
+        };
+        at = next;
         span = match &at {
             At::Item(i) => i.span(),
             At::Table(t) => t.span(),
