@@ -404,6 +404,17 @@ pub(crate) fn legend<DB: DrawingBackend>(c: &Canvas<DB>, area: Rect, items: &[It
         .collect();
     let mut fitted = c.fit_names(&names, &lf, text_w).into_iter();
     let mut fitted_name = || fitted.next().unwrap_or_default();
+    // The rows of names with amounts, fitted together too.
+    let amounts: Vec<(&str, [&str; 2])> = rows
+        .iter()
+        .filter_map(|r| match r {
+            Row::Item(Item::Amount(_, name, full, short)) => {
+                Some((name.as_str(), [full.as_str(), short.as_str()]))
+            }
+            _ => None,
+        })
+        .collect();
+    let mut amount_texts = names_and_amounts(c, &amounts, &lf, text_w).into_iter();
     for row in rows {
         let item = match row {
             Row::Item(item) => item,
@@ -445,9 +456,7 @@ pub(crate) fn legend<DB: DrawingBackend>(c: &Canvas<DB>, area: Rect, items: &[It
                     col.to_rgba(),
                 )?;
                 let text = match item {
-                    Item::Amount(_, name, full, short) => {
-                        name_and_amount(c, name, [full, short], &lf, text_w)
-                    }
+                    Item::Amount(..) => amount_texts.next().unwrap_or_default(),
                     Item::Swatch(..) => fitted_name(),
                     _ => unreachable!("a swatch"),
                 };
@@ -527,28 +536,74 @@ const NAME_ROOM: f64 = 70.0;
 /// in full, or, where that leaves the name less than [`NAME_ROOM`], beside the amount
 /// written short; else the short amount alone after an ellipsis. The amount is never cut
 /// (helper: `fund (investor):…,527,117,068` for 3,184,888,527,117,068).
+#[cfg(test)]
 pub(crate) fn name_and_amount<DB: DrawingBackend>(
     c: &Canvas<DB>,
     name: &str,
-    [full, short]: [&str; 2],
+    amounts: [&str; 2],
     font: &Font,
     width: f64,
 ) -> String {
-    let whole = format!("{name}: {full}");
-    if c.text_width(&whole, font) <= width {
-        return whole;
-    }
-    for amount in [full, short] {
-        let suffix = format!(": {amount}");
-        let room = width - c.text_width(&suffix, font);
-        if room >= NAME_ROOM.min(c.text_width(name, font)) {
-            let fitted = c.fit_name(name, font, room);
-            if !fitted.is_empty() {
-                return format!("{fitted}{suffix}");
+    names_and_amounts(c, &[(name, amounts)], font, width).remove(0)
+}
+
+/// [`name_and_amount`] for the rows of one legend: the names that must be shortened are
+/// shortened together ([`Canvas::fit_names`]), in the least room any of them has, so that
+/// two names alike but for their middle or end do not read alike.
+pub(crate) fn names_and_amounts<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    rows: &[(&str, [&str; 2])],
+    font: &Font,
+    width: f64,
+) -> Vec<String> {
+    // Each row's amount and the room its name has beside it; None: the row is whole.
+    let plans: Vec<Option<(String, f64)>> = rows
+        .iter()
+        .map(|(name, [full, short])| {
+            if c.text_width(&format!("{name}: {full}"), font) <= width {
+                return None;
             }
-        }
+            let name_width = c.text_width(name, font);
+            [full, short]
+                .iter()
+                .map(|amount| {
+                    let suffix = format!(": {amount}");
+                    let room = width - c.text_width(&suffix, font);
+                    (suffix, room)
+                })
+                .find(|(_, room)| *room >= NAME_ROOM.min(name_width))
+                .or_else(|| Some((format!(": {short}"), 0.0)))
+        })
+        .collect();
+    let cut: Vec<usize> = (0..rows.len())
+        .filter(|&i| plans[i].as_ref().is_some_and(|(_, room)| *room > 0.0))
+        .collect();
+    let room = cut
+        .iter()
+        .filter_map(|&i| plans[i].as_ref().map(|(_, room)| *room))
+        .fold(f64::INFINITY, f64::min);
+    let names: Vec<&str> = cut.iter().map(|&i| rows[i].0).collect();
+    let mut fitted = if cut.is_empty() {
+        Vec::new()
+    } else {
+        c.fit_names(&names, font, room)
     }
-    format!("\u{2026}: {short}")
+    .into_iter();
+    rows.iter()
+        .zip(&plans)
+        .map(|((name, [full, _]), plan)| match plan {
+            None => format!("{name}: {full}"),
+            Some((suffix, room)) if *room > 0.0 => {
+                let name = fitted.next().unwrap_or_default();
+                if name.is_empty() {
+                    format!("\u{2026}{suffix}")
+                } else {
+                    format!("{name}{suffix}")
+                }
+            }
+            Some((suffix, _)) => format!("\u{2026}{suffix}"),
+        })
+        .collect()
 }
 
 /// Splits `text` into lines that fit `width`.

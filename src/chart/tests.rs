@@ -925,3 +925,42 @@ fn regression_names_shown_together_never_shorten_alike() {
         );
     });
 }
+
+/// Regression: a legend's `name: amount` rows were each shortened alone, so parties named
+/// alike but for their middle read alike ("Investor fund…: 12.3" twice). They are now
+/// shortened together, around where they differ, and the amount stays whole.
+#[test]
+fn regression_legend_amounts_of_names_alike_read_apart() {
+    on_small_canvas(|c, font| {
+        let rows = [
+            ("Investor fund number one of 2019 vintage", ["12.3", "12.3"]),
+            ("Investor fund number two of 2019 vintage", ["4.56", "4.56"]),
+            ("nonprofit", ["0.78", "0.78"]),
+        ];
+        for width in [320.0, 240.0, 200.0] {
+            let texts = frame::names_and_amounts(c, &rows, font, width);
+            // Each alone, the two funds' names are cut to the same label.
+            if width < 300.0 {
+                let alone: Vec<String> = rows
+                    .iter()
+                    .map(|(n, a)| frame::name_and_amount(c, n, *a, font, width))
+                    .collect();
+                assert_eq!(
+                    alone[0].rsplit_once(": ").unwrap().0,
+                    alone[1].rsplit_once(": ").unwrap().0
+                );
+            }
+            assert_eq!(texts.len(), 3);
+            assert_ne!(
+                texts[0].rsplit_once(": ").unwrap().0,
+                texts[1].rsplit_once(": ").unwrap().0,
+                "{width}: {texts:?}"
+            );
+            for ((_, [full, _]), text) in rows.iter().zip(&texts) {
+                assert!(text.ends_with(&format!(": {full}")), "{width}: {text}");
+                assert!(c.text_width(text, font) <= width, "{width}: {text}");
+            }
+            assert_eq!(texts[2], "nonprofit: 0.78");
+        }
+    });
+}
