@@ -527,7 +527,8 @@ fn hostile_trajectory_names_stay_text_and_get_legal_unique_sheet_names() {
     assert_eq!(
         sheets,
         [
-            "=HYPERLINK(\"http___example.inva".to_string(),
+            // `(` after a capital gets a space, `"` is `_` (helper-109), cut to 31.
+            "=HYPERLINK (_http___example.inv".to_string(),
             "a_b_c_1___".to_string(),
             "Summary (2)".to_string(),
             "it's".to_string(),
@@ -816,6 +817,76 @@ fn regression_sheet_names_equal_under_one_case_mapping_were_kept_apart() {
         for model in [&turk, &casefold] {
             check_recalculated_at(tool, model, "0.12", &scratch);
         }
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+}
+
+/// Regression (helper-109): trajectory names that the workbook writer's formula parser or
+/// the workbook's XML read as something else made `Summary` wrong in LibreOffice: a `"`
+/// after a capital letter scrambled the formula (`'A"b'!W2` written `'"b'!W2A"b'!W2`,
+/// Err:509); `BASE(2030)` was taken for Excel's BASE function (`'_xlfn.BASE(2030)'!W2`,
+/// #NAME?); a sheet `_x0041_` opened as `A`, so the trajectory `A` read its numbers; and
+/// `Σ` and the lunate sigma `ϲ` were two sheets LibreOffice takes for one. The sheet names
+/// now avoid each, and every Summary row reads its own trajectory's NPVs.
+#[test]
+fn regression_names_the_formula_parser_or_the_xml_misread_give_sheets_summary_can_reach() {
+    use stakeshift::report::xlsx::sheet_names;
+    assert_eq!(
+        sheet_names(&[
+            "13\" screen",
+            "A\"b",
+            "BASE(2030)",
+            "x SORT(base)",
+            "Q3.(1)"
+        ]),
+        [
+            "13_ screen",
+            "A_b",
+            "BASE (2030)",
+            "x SORT (base)",
+            "Q3. (1)"
+        ]
+    );
+    assert_eq!(
+        sheet_names(&["base (2030)", "f(x)"]),
+        ["base (2030)", "f(x)"]
+    );
+    assert_eq!(
+        sheet_names(&["_x0041_", "A", "__x00e9__X1234_"]),
+        ["-x0041_", "A", "_-x00e9_-X1234_"]
+    );
+    assert_eq!(sheet_names(&["Σ", "\u{3F2}"]), ["Σ", "\u{3F2} (2)"]);
+    assert_eq!(sheet_names(&["\u{3F9}", "σ"]), ["\u{3F9}", "σ (2)"]);
+
+    let scratch = temp_dir("formula-names");
+    let names = [
+        "13\" screen",
+        "A\"b",
+        "BASE(2030)",
+        "SORT(base)",
+        "_x0041_",
+        "A",
+        "Σ",
+        "\u{3F2}",
+    ];
+    let model = model_file(
+        &scratch,
+        "misread.toml",
+        &small_model("misread names", &names),
+    );
+    let dir = compare_out(&model, "misread");
+    check_against_csv(&dir);
+    // Summary's formulas as written: each names its own trajectory's sheet, quoted.
+    let sheets = sheet_names(&names);
+    let mut book: Xlsx<_> = open_workbook(dir.join("stakeshift.xlsx")).unwrap();
+    let formulas = book.worksheet_formula("Summary").unwrap();
+    for (i, sheet) in sheets.iter().enumerate() {
+        let f = formula_at(&formulas, i as u32 + 1, 1);
+        let want = format!("'{}'!", sheet.replace('\'', "''"));
+        assert!(f.starts_with(&want) && !f.contains("_xlfn"), "{sheet}: {f}");
+    }
+    if let Some(tool) = soffice() {
+        check_recalculated_at(tool, &model, "0.12", &scratch);
     }
     let _ = std::fs::remove_dir_all(&scratch);
 }

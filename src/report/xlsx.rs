@@ -865,7 +865,17 @@ fn write_summary(
 /// lower-cased then upper-cased, or upper-cased then lower-cased (`case_keys`). Lower-casing
 /// alone kept `YILDIZ` and `Yıldız` (also `Σ` and `ς`, `ﬀ` and `FF`) apart, which
 /// LibreOffice, comparing upper-cased, takes for one sheet: it renamed one on load and
-/// `Summary`'s formulas read the other trajectory's NPVs.
+/// `Summary`'s formulas read the other trajectory's NPVs. The lunate sigma `ϲ` (and its
+/// capital) is taken for `σ`, as LibreOffice takes it (helper-109).
+///
+/// Three more changes keep `Summary`'s formulas (`='NAME'!W2`) and the sheet's own name
+/// true to the trajectory's (helper-109; the workbook writer's formula parser knows nothing
+/// of quoted sheet names): `"` becomes `_` (a `"` after a capital letter moved the letters
+/// before it to after it: `'A"b'!W2` was written `'"b'!W2A"b'!W2`); a `(` right after a
+/// capital letter, a digit or a dot gets a space before it (`BASE(2030)` was taken for
+/// Excel's BASE function and written `'_xlfn.BASE(2030)'!W2`); and `_xHHHH_`, which the
+/// workbook's XML reads as an escaped character (a sheet `_x0041_` opened as `A`), has its
+/// first `_` written `-`.
 pub fn sheet_names(trajectories: &[&str]) -> Vec<String> {
     let mut taken = std::collections::HashSet::new();
     for reserved in [INPUTS_SHEET, SUMMARY_SHEET, "History"] {
@@ -876,13 +886,14 @@ pub fn sheet_names(trajectories: &[&str]) -> Vec<String> {
         let cleaned: String = name
             .chars()
             .map(|c| {
-                if "[]:*?/\\".contains(c) || c.is_control() || is_xml_illegal(c) {
+                if "[]:*?/\\\"".contains(c) || c.is_control() || is_xml_illegal(c) {
                     '_'
                 } else {
                     c
                 }
             })
             .collect();
+        let cleaned = without_xml_escapes(&apart_from_functions(&cleaned));
         let mut base = cleaned.trim_matches('\'').to_string();
         if base.trim().is_empty() {
             base = "trajectory".into();
@@ -907,11 +918,56 @@ pub fn sheet_names(trajectories: &[&str]) -> Vec<String> {
     out
 }
 
+/// `name` with a space before each `(` that follows a capital letter, a digit or a dot, so
+/// that no part of it reads as a function's name to the workbook writer's formula parser.
+fn apart_from_functions(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut previous = None;
+    for c in name.chars() {
+        if c == '('
+            && previous
+                .is_some_and(|p: char| p.is_ascii_uppercase() || p.is_ascii_digit() || p == '.')
+        {
+            out.push(' ');
+        }
+        out.push(c);
+        previous = Some(c);
+    }
+    out
+}
+
+/// `name` with the first `_` of each `_xHHHH_` (or `_XHHHH_`) written `-`: the workbook's
+/// XML reads `_xHHHH_` in a sheet's name as the character HHHH.
+fn without_xml_escapes(name: &str) -> String {
+    let mut chars: Vec<char> = name.chars().collect();
+    for i in 0..chars.len() {
+        let escape = chars.get(i..i + 7).is_some_and(|w| {
+            w[0] == '_'
+                && (w[1] == 'x' || w[1] == 'X')
+                && w[2..6].iter().all(char::is_ascii_hexdigit)
+                && w[6] == '_'
+        });
+        if escape {
+            chars[i] = '-';
+        }
+    }
+    chars.into_iter().collect()
+}
+
 /// The two keys under which a sheet name is taken: lower-cased then upper-cased, and
 /// upper-cased then lower-cased. Two names clash when either key is the same (`Yıldız` and
 /// `YILDIZ` upper-case alike; so do `ς` and `Σ`, `ﬀ` and `FF`). The keys are kept apart by
 /// a tag, so that one name's first key never meets another's second.
 fn case_keys(name: &str) -> [(bool, String); 2] {
+    // The lunate sigma and its capital, which LibreOffice takes for sigma.
+    let name: String = name
+        .chars()
+        .map(|c| match c {
+            '\u{03F2}' => '\u{03C3}',
+            '\u{03F9}' => '\u{03A3}',
+            c => c,
+        })
+        .collect();
     [
         (false, name.to_lowercase().to_uppercase()),
         (true, name.to_uppercase().to_lowercase()),
