@@ -43,14 +43,11 @@ fn compare_out(model: &Path, name: &str) -> PathBuf {
     dir
 }
 
-/// A name as the workbook holds it, from the CSV's cell: the CSV neutralises text that a
-/// spreadsheet would take for a formula with a leading `'`; the workbook's string cells need
-/// no such prefix.
+/// A name as the workbook holds it, from the CSV's cell: the CSV writes a leading `'` before
+/// text that a spreadsheet would take for a formula, or that begins with `'` itself; the
+/// workbook's string cells need no such prefix.
 fn name_from_csv(cell: &str) -> &str {
-    match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
-        _ => cell,
-    }
+    cell.strip_prefix('\'').unwrap_or(cell)
 }
 
 /// A CSV file as its header and rows of text.

@@ -52,9 +52,11 @@ fn write<H: AsRef<[u8]>>(header: &[H], rows: impl Iterator<Item = Vec<String>>) 
     w.into_inner().expect("flush to memory")
 }
 
-/// A text cell from the model, neutralised against formula injection (module docs).
+/// A text cell from the model, neutralised against formula injection (module docs). A name
+/// that itself begins with `'` gets one more, so that every cell reads back one way: drop
+/// its first `'` if it has one (helper-109: `-x` and `'-x` were both written `'-x`).
 pub fn text_cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r', '\'']) {
         format!("'{text}")
     } else {
         text.to_string()
@@ -151,5 +153,17 @@ mod tests {
         assert_eq!(text_cell("early-agi"), "early-agi");
         // A quote inside is kept; only the first character matters.
         assert_eq!(text_cell("a=b"), "a=b");
+    }
+
+    /// Regression (helper-109): `-x` and `'-x` were both written `'-x`, two trajectories
+    /// one cell. A leading `'` gets one more, so a cell reads back by dropping its first `'`.
+    #[test]
+    fn regression_a_name_beginning_with_an_apostrophe_reads_back_apart() {
+        let names = ["-x", "'-x", "''-x", "'x", "x", "it's", "'"];
+        let cells: Vec<String> = names.iter().map(|n| text_cell(n)).collect();
+        assert_eq!(cells, ["'-x", "''-x", "'''-x", "''x", "x", "it's", "''"]);
+        for (name, cell) in names.iter().zip(&cells) {
+            assert_eq!(cell.strip_prefix('\'').unwrap_or(cell), *name);
+        }
     }
 }
