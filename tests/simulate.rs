@@ -1565,3 +1565,44 @@ fn regression_a_paths_csv_too_large_to_build_is_refused_before_the_run() {
     );
     assert!(!out_dir.exists(), "nothing is written");
 }
+
+/// Regression (helper-110): with valuation_year = end_year the default first random year is
+/// end_year + 1 (nothing random, with a warning), but the same year written out,
+/// `from_year = 2025`, was refused as outside the model's years. Written or by default it is
+/// now the same run, with the same warning naming it; a year further out is still an error,
+/// saying end_year + 1 is allowed.
+#[test]
+fn regression_the_default_first_random_year_written_out_is_valid() {
+    let tmp = tempfile::tempdir().unwrap();
+    let late = rounds_model("")
+        .replace("valuation_year = 2021", "valuation_year = 2024")
+        .replace("revenue_vol = 0.0", "revenue_vol = 0.3");
+    let default = tmp.path().join("default.toml");
+    std::fs::write(&default, &late).unwrap();
+    let run = |file: &std::path::Path, set: &[&str]| {
+        stakeshift()
+            .args(["simulate", "--paths", "50", "--format", "csv", "--quiet"])
+            .args(set)
+            .arg(file)
+            .output()
+            .unwrap()
+    };
+    let by_default = run(&default, &[]);
+    assert_eq!(by_default.status.code(), Some(0));
+    let written = run(&default, &["--set", "simulation.from_year=2025"]);
+    let stderr = String::from_utf8_lossy(&written.stderr);
+    assert_eq!(written.status.code(), Some(0), "{stderr}");
+    assert_eq!(written.stdout, by_default.stdout);
+    assert!(
+        stderr.contains("warning: simulation.from_year: the first random year is 2025, after end_year 2024: no year is random"),
+        "{stderr}"
+    );
+    let beyond = run(&default, &["--set", "simulation.from_year=2026"]);
+    let stderr = String::from_utf8_lossy(&beyond.stderr);
+    assert_eq!(beyond.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("simulation.from_year")
+            && stderr.contains("or end_year + 1 = 2025 for no random year"),
+        "{stderr}"
+    );
+}

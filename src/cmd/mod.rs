@@ -168,14 +168,17 @@ pub(crate) fn default_paths_note(paths: u64) -> String {
     }
 }
 
-/// Warns where `simulate` would draw nothing: only the default first random year can fall
-/// past the horizon (a from_year given is checked to be a year of the model), when
-/// valuation_year is end_year. `check` and `simulate` both say so.
+/// Warns where `simulate` would draw nothing: the first random year is end_year + 1, by
+/// default (valuation_year is end_year) or as written. `check` and `simulate` both say so.
 pub fn warn_if_nothing_random(model: &stakeshift::model::Model, warnings: &mut Warnings) {
     let first_random_year = model.simulation.first_random_year(model);
     if first_random_year > model.end_year {
+        let which = match model.simulation.from_year {
+            Some(_) => format!("is {first_random_year}"),
+            None => format!("defaults to valuation_year + 1 = {first_random_year}"),
+        };
         warnings.warn(format!(
-            "simulation.from_year: the first random year defaults to valuation_year + 1 = {first_random_year}, after end_year {}: no year is random and every path is its center; set `simulation.from_year` (or `--set simulation.from_year=YEAR`) to a year of the model",
+            "simulation.from_year: the first random year {which}, after end_year {}: no year is random and every path is its center; set `simulation.from_year` (or `--set simulation.from_year=YEAR`) to a year of the model",
             model.end_year
         ));
     }

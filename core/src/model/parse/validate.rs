@@ -791,7 +791,19 @@ impl Builder<'_> {
         }
         if let Some(n) = &raw.from_year {
             let year = self.year("simulation.from_year", n)?;
-            years.check("simulation.from_year", n.span(), year)?;
+            // end_year + 1 is the default where valuation_year is end_year (nothing random),
+            // so it is valid written out too (helper-110: the default, written, was refused).
+            if year != years.end.saturating_add(1) {
+                years
+                    .check("simulation.from_year", n.span(), year)
+                    .map_err(|mut e| {
+                        e.message.push_str(&format!(
+                            ", or end_year + 1 = {} for no random year",
+                            years.end.saturating_add(1)
+                        ));
+                        e
+                    })?;
+            }
             out.from_year = Some(year);
         }
 
