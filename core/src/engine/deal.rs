@@ -480,22 +480,61 @@ pub fn stake_path<N: Num>(
 /// 1e-12 of those amounts, and a model restated in a unit 10^k times larger (USD tn for USD
 /// m) splits its small amounts to the same digits; a path whose amounts reach 1 counts in
 /// 1e-12 of the unit, as before.
+///
+/// Where the path's revenue and profit are much smaller than its `until` amounts, the unit
+/// follows the flows instead, as far as every amount the waterfall holds (the caps, grown
+/// over the horizon by cap_growth, and what the years' flows can add up to) still fits a
+/// decimal's 28 digits at it, with two to spare: a fund's yearly receipts of 6e-8 beside a
+/// cap of 1.2e6 were counted in 1e-12 and lost 2 in 10^5 of themselves (helper-108: a
+/// break-even scale of 38.88864004 for 38.88888857).
 pub fn waterfall_dp(model: &Model, path: &Path) -> u32 {
-    let until = model
+    let until: Vec<Decimal> = model
         .profit_share
         .tiers
         .iter()
-        .flat_map(|t| t.until.iter().map(|(_, amount)| amount));
-    let largest = path
+        .flat_map(|t| t.until.iter().map(|(_, amount)| amount.abs()))
+        .collect();
+    let flows = path
         .revenue
         .iter()
         .chain(&path.profit)
-        .chain(until)
         .map(|v| v.abs())
         .filter(|v| !v.is_zero())
         .max();
-    let below_one = largest.map_or(0, |m| (-decimal_exponent(m)).max(0));
-    (i64::from(WATERFALL_DP) + below_one).min(28) as u32
+    let largest = flows
+        .into_iter()
+        .chain(until.iter().copied())
+        .filter(|v| !v.is_zero())
+        .max();
+    let below_one = |v: Option<Decimal>| v.map_or(0, |m| (-decimal_exponent(m)).max(0));
+    let sized_by_all = (i64::from(WATERFALL_DP) + below_one(largest)).min(28);
+    let sized_by_flows = (i64::from(WATERFALL_DP) + below_one(flows)).min(28);
+    if sized_by_flows <= sized_by_all {
+        return sized_by_all as u32;
+    }
+    // The power of ten of the largest amount held: a cap grown over the horizon, or the
+    // flows of every year added up (an uncapped party's receipts).
+    let years = f64::from((model.end_year - model.start_year).max(0) + 1);
+    let flows_f = flows.map_or(0.0, |f| f.to_f64());
+    let mut largest_held = (years * flows_f).log10();
+    for t in &model.profit_share.tiers {
+        let growth = t.cap_growth.to_f64().max(0.0);
+        let grown_years = f64::from((model.end_year - t.cap_growth_from).max(0));
+        for (_, amount) in &t.until {
+            let amount = amount.abs().to_f64();
+            if amount > 0.0 {
+                let held = amount.log10() + grown_years * (1.0 + growth).log10();
+                largest_held = largest_held.max(held);
+            }
+        }
+    }
+    if !largest_held.is_finite() {
+        return sized_by_all as u32;
+    }
+    // Digits before the point, at least one; two more to spare for a year's sums.
+    let whole_digits = (largest_held.floor() + 1.0).max(1.0);
+    let room = (28.0 - whole_digits - 2.0).max(0.0) as i64;
+    sized_by_flows.min(room).max(sized_by_all) as u32
 }
 
 /// floor(log10(|v|)) for v other than 0: the power of ten of its leading digit.
