@@ -757,3 +757,38 @@ fn regression_a_ledger_past_the_bound_is_refused_before_it_is_built() {
     );
     assert!(out.stdout.is_empty());
 }
+
+/// Regression (helper-112): with `investor_rights_end_at_agi = false` the text of the AGI
+/// year's first slice said "the investor's rights end (its caps count as reached)" beside
+/// the investor's own payment from that slice. It says AGI was declared and that the
+/// investor keeps its shares; with the rights ending, as before.
+#[test]
+fn regression_agi_text_follows_whether_the_investors_rights_end() {
+    let explain = |rights_end: &str| {
+        stdout_of(&[
+            "explain",
+            "--set",
+            &format!("profit_share.investor_rights_end_at_agi={rights_end}"),
+            "--set",
+            "trajectories[base].agi_year=2034",
+            "-t",
+            "base",
+            "--year",
+            "2034",
+            "--regime",
+            "profit_share",
+        ])
+    };
+    let kept = explain("false");
+    assert!(
+        kept.contains(
+            "AGI declared (the investor keeps its shares: investor_rights_end_at_agi is false)"
+        ) && !kept.contains("rights end"),
+        "{kept}"
+    );
+    let ended = explain("true");
+    assert!(
+        ended.contains("AGI declared: the investor's rights end (its caps count as reached)"),
+        "{ended}"
+    );
+}

@@ -142,8 +142,14 @@ fn tier_label(model: &Model, tier: Option<usize>) -> String {
 
 fn event_text(model: &Model, event: &SliceEvent) -> String {
     match *event {
-        SliceEvent::AgiDeclared => {
+        // The rights end only where the model says so (helper-112: the text said they
+        // ended beside a payment to the investor, with investor_rights_end_at_agi false).
+        SliceEvent::AgiDeclared if model.profit_share.investor_rights_end_at_agi => {
             "AGI declared: the investor's rights end (its caps count as reached)".into()
+        }
+        SliceEvent::AgiDeclared => {
+            "AGI declared (the investor keeps its shares: investor_rights_end_at_agi is false)"
+                .into()
         }
         SliceEvent::CapReached { party } => {
             format!("{} reached its cap", model.party_name(party))
