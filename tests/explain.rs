@@ -698,8 +698,8 @@ fn regression_an_explanation_of_millions_of_payments_is_refused() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{format}: {err}");
         assert!(
-            err.contains("explain: the 2025 split of `only` has more than 1000000 slices")
-                && err.contains("at most 1000000 are written out"),
+            err.contains("explain: the 2025 split of `only` has more than 100000 slices")
+                && err.contains("at most 100000 are written out"),
             "{format}: {err}"
         );
         assert!(out.stdout.is_empty());
@@ -752,7 +752,7 @@ fn regression_a_ledger_past_the_bound_is_refused_before_it_is_built() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
-        err.contains("has more than 1000000 slices, payments, cap rooms and events"),
+        err.contains("has more than 100000 slices, payments, cap rooms and events"),
         "{err}"
     );
     assert!(out.stdout.is_empty());
@@ -790,5 +790,55 @@ fn regression_agi_text_follows_whether_the_investors_rights_end() {
     assert!(
         ended.contains("AGI declared: the investor's rights end (its caps count as reached)"),
         "{ended}"
+    );
+}
+
+/// Regression (helper-112): the bound on an explanation's entries held for one ledger as
+/// recorded, but both regimes are written where both follow the waterfall (years before
+/// equity.from_year): 963,000 entries a regime passed, and the two regimes' JSON took
+/// 2.1 GB and 12 s. The bound now holds for what is written, and says `--regime` shows one.
+#[test]
+fn regression_the_entries_bound_holds_for_both_regimes_written() {
+    // 250 parties whose caps close one a slice in 2025, before from_year (2026 here):
+    // about 95,000 entries in each regime's ledger, 190,000 in both.
+    let parties = 250;
+    let shares: Vec<String> = (0..parties).map(|i| format!("p{i} = 0.0001")).collect();
+    let until: Vec<String> = (0..parties)
+        .map(|i| format!("p{i} = {:.6}", 0.000001 * f64::from(i + 1)))
+        .collect();
+    let text = std::fs::read_to_string(crate::common::repo_path("docs/mini.toml")).unwrap();
+    let at = text.find("[[profit_share.tiers]]").unwrap();
+    let text = format!(
+        "{}[[profit_share.tiers]]\nname = \"wide\"\nshares = {{ {} }}\nuntil = {{ {} }}\n\n{}",
+        &text[..at],
+        shares.join(", "),
+        until.join(", "),
+        &text[at..]
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let model = crate::common::write_file(dir.path(), "wide.toml", &text);
+    let explain = |regime: &[&str]| {
+        stakeshift()
+            .arg("explain")
+            .arg(&model)
+            .args(["-t", "only", "--year", "2025", "--format", "json"])
+            .args(["--set", "equity.from_year=2026"])
+            .args(regime)
+            .output()
+            .unwrap()
+    };
+    let both = explain(&[]);
+    let err = String::from_utf8_lossy(&both.stderr);
+    assert_eq!(both.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("at most 100000 are written out") && err.contains("`--regime` shows one"),
+        "{err}"
+    );
+    assert!(both.stdout.is_empty());
+    let one = explain(&["--regime", "profit_share"]);
+    assert!(
+        one.status.success(),
+        "{}",
+        String::from_utf8_lossy(&one.stderr)
     );
 }
