@@ -842,3 +842,25 @@ fn regression_the_entries_bound_holds_for_both_regimes_written() {
         String::from_utf8_lossy(&one.stderr)
     );
 }
+
+/// Regression (helper-112): two caps that close at one point (a 0.6 until 12, b 0.3 until
+/// 6, with the same history) were split into two slices, the second of 3e-12 carrying b's
+/// cap and the tier's end, because rounding left a unit in b's room. One slice now closes
+/// both (tests/hand/caps_close_together.toml, worked by hand).
+#[test]
+fn regression_caps_closing_at_one_point_close_in_one_slice() {
+    let model = hand("caps_close_together");
+    let l = ledger(&model, "t", 2022, Regime::ProfitShare);
+    assert_eq!(l.slices.len(), 2, "{:?}", l.slices);
+    let first = &l.slices[0];
+    assert_eq!(first.amount.round_dp(6), d("16.585786"));
+    let (a, b) = (party(&model, "a"), party(&model, "b"));
+    assert!(first.events.contains(&SliceEvent::CapReached { party: a }));
+    assert!(first.events.contains(&SliceEvent::CapReached { party: b }));
+    assert!(first.events.contains(&SliceEvent::TierDone { tier: 0 }));
+    for room in &first.rooms {
+        assert!(room.after.is_zero() && room.reached_after, "{room:?}");
+    }
+    assert_eq!(l.slices[1].tier, None);
+    assert_eq!(l.slices[1].amount.round_dp(6), d("83.414214"));
+}

@@ -481,12 +481,14 @@ pub fn stake_path<N: Num>(
 /// m) splits its small amounts to the same digits; a path whose amounts reach 1 counts in
 /// 1e-12 of the unit, as before.
 ///
-/// Where the path's revenue and profit are much smaller than its `until` amounts, the unit
-/// follows the flows instead, as far as every amount the waterfall holds (the caps, grown
-/// over the horizon by cap_growth, and what the years' flows can add up to) still fits a
-/// decimal's 28 digits at it, with two to spare: a fund's yearly receipts of 6e-8 beside a
-/// cap of 1.2e6 were counted in 1e-12 and lost 2 in 10^5 of themselves (helper-108: a
-/// break-even scale of 38.88864004 for 38.88888857).
+/// Where the path's revenue and profit are much smaller than its `until` amounts, or a
+/// share is small, the unit follows the flows and the smallest share instead (one more
+/// place for each power of ten the largest flow lies below 1, and for each the smallest
+/// share does), as far as every amount the waterfall holds (the caps, grown over the
+/// horizon by cap_growth, and what the years' flows can add up to) still fits a decimal's
+/// 28 digits at it, with two to spare: a fund's yearly receipts of 6e-8 beside a cap of
+/// 1.2e6 were counted in 1e-12 and lost 2 in 10^5 of themselves (helper-108: a break-even
+/// scale of 38.88864004 for 38.88888857).
 pub fn waterfall_dp(model: &Model, path: &Path) -> u32 {
     let until: Vec<Decimal> = model
         .profit_share
@@ -508,7 +510,18 @@ pub fn waterfall_dp(model: &Model, path: &Path) -> u32 {
         .max();
     let below_one = |v: Option<Decimal>| v.map_or(0, |m| (-decimal_exponent(m)).max(0));
     let sized_by_all = (i64::from(WATERFALL_DP) + below_one(largest)).min(28);
-    let sized_by_flows = (i64::from(WATERFALL_DP) + below_one(flows)).min(28);
+    // A slice that ends at a cap ends at room / share: a unit of room is 1 / share units of
+    // profit, so the places follow the smallest share too (helper-112: rooms over shares of
+    // 3e-7 ended slices 3e-6 apart where the caps, counted exactly, close at one point).
+    let smallest_share = model
+        .profit_share
+        .tiers
+        .iter()
+        .flat_map(|t| t.shares.iter().map(|(_, share)| share.abs()))
+        .filter(|s| !s.is_zero())
+        .min();
+    let sized_by_flows =
+        (i64::from(WATERFALL_DP) + below_one(flows) + below_one(smallest_share)).min(28);
     if sized_by_flows <= sized_by_all {
         return sized_by_all as u32;
     }

@@ -131,6 +131,9 @@ pub trait Num:
     fn to_unit(self, dp: u32) -> Self;
     /// Rounded to the waterfall's unit, `dp` decimal places, towards zero (`f64`: unchanged).
     fn unit_down(self, dp: u32) -> Self;
+    /// `count` of the waterfall's units of `dp` decimal places (`f64`, which counts in no
+    /// unit: 0).
+    fn units(count: u32, dp: u32) -> Self;
 
     /// Whether an NPV advantage counts as a tie: it rounds to zero at 6 decimal places.
     fn is_tie(self) -> bool;
@@ -206,6 +209,9 @@ impl Num for Decimal {
     fn unit_down(self, dp: u32) -> Self {
         self.round_dp_with_strategy(dp, RoundingStrategy::ToZero)
     }
+    fn units(count: u32, dp: u32) -> Self {
+        Decimal::new(i64::from(count), dp.min(28))
+    }
     fn is_tie(self) -> bool {
         printed(self, 6).is_zero()
     }
@@ -266,6 +272,9 @@ impl Num for f64 {
     }
     fn unit_down(self, _dp: u32) -> Self {
         self
+    }
+    fn units(_count: u32, _dp: u32) -> Self {
+        0.0
     }
     fn is_tie(self) -> bool {
         // |x| < 0.0000005 rounds to 0.000000 (half away from zero). The literal 5e-7 is

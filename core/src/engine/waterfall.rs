@@ -4,7 +4,8 @@
 //!
 //! Conservation is exact, by construction. The waterfall counts in units of 1e-12 of the
 //! model's unit ([`WATERFALL_DP`] places, far below the 6 that are printed; finer on a path
-//! whose amounts are all below 1, so that the unit stays within 1e-12 of them:
+//! whose amounts are all below 1, so that the unit stays within 1e-12 of them, and by the
+//! places of the smallest share, since a slice that ends at a cap ends at room / share:
 //! [`super::deal::waterfall_dp`]): distributable
 //! profit, caps, slices and receipts are all whole multiples of that unit, so sums and
 //! differences never round. A slice that ends at a cap is rounded down to the unit, the
@@ -40,9 +41,10 @@
 //! let source = ModelSource { text, load: &mut |_| Err("no files".into()) };
 //! let model = parse_model(source).unwrap();
 //! let (terms, fund) = (&model.profit_share, model.investor.party);
-//! // Its amounts reach 1 (revenue 100): the unit is 1e-12.
+//! // Its amounts reach 1 (revenue 100), and its smallest share is 0.5 (a unit of room is
+//! // two of profit): the unit is 1e-13.
 //! let path = Path::of(&model, &model.trajectories[0]).unwrap();
-//! assert_eq!(waterfall_dp(&model, &path), 12);
+//! assert_eq!(waterfall_dp(&model, &path), 13);
 //! let mut waterfall = Waterfall::<Decimal>::new(terms, fund, model.parties.len(), 12);
 //! let mut paid = [vec![Decimal::ZERO; 2], vec![Decimal::ZERO; 2]];
 //! // Parties: 0 the fund (the investor), 1 the founders (the residual).
@@ -61,6 +63,13 @@ use rust_decimal::prelude::*;
 
 use super::number::Num;
 pub use super::number::WATERFALL_DP;
+
+/// How many units of room a party's share may leave it in a slice where another cap closes
+/// and still count as closing with it: the units that rounding leaves in rooms (a party's
+/// receipts are rounded down to the unit each year and each slice, and a slice's end is
+/// another party's room / share rounded down) differ between caps that, counted exactly,
+/// close at one point.
+const CLOSE_TOGETHER_UNITS: u32 = 4;
 use crate::model::{PartyId, ProfitShare, Year};
 
 /// Something that happened in the waterfall, for charts and reports.
@@ -481,6 +490,16 @@ impl<N: Num> Waterfall<N> {
             let mut given = N::ZERO;
             let mut last_paid: Option<(PartyId, usize)> = None;
             let run_after = run_total + slice;
+            let least = if N::EXACT { -residual_rest } else { N::ZERO };
+            // In decimals, what the slice can give parties beyond their shares (see
+            // CLOSE_TOGETHER_UNITS) without the residual's rest over the run going below 0:
+            // the slice less every payee's share of it (a unit more for each capped party,
+            // which may get its room where that is a unit more than its share).
+            let mut spare = if N::EXACT {
+                self.spare_in_slice(t, slice, run_after, investor_out) - least
+            } else {
+                N::ZERO
+            };
             for (j, s) in tier.shares.iter().enumerate() {
                 let (party, share) = (s.party, s.share);
                 if share.is_zero() || (investor_out && party == self.investor) {
@@ -496,10 +515,23 @@ impl<N: Num> Waterfall<N> {
                         }
                         let room = self.caps[t][k] - self.received[party];
                         // The party that set the slice gets exactly its room, so the cap is
-                        // met to the last unit, whatever the division above rounded to.
-                        let amount = if owed >= room
-                            || self.room_over_share(k, room, share) == Some(slice)
-                        {
+                        // met to the last unit, whatever the division above rounded to; so
+                        // does a party that its share would leave within a few units of its
+                        // cap: where caps close at one point, the units that rounding left
+                        // in their rooms (each room / share rounded down to the unit) had
+                        // made a second slice of almost nothing, or, with shares of 1e-7,
+                        // of 3e-6 given to the residual (helper-112). (f64 counts in no
+                        // unit: only a party its share fills.)
+                        let sets_slice =
+                            owed >= room || self.room_over_share(k, room, share) == Some(slice);
+                        let closes_with_it = N::EXACT
+                            && !sets_slice
+                            && room - owed <= N::units(CLOSE_TOGETHER_UNITS, self.dp)
+                            && room - owed <= spare;
+                        if closes_with_it {
+                            spare -= room - owed;
+                        }
+                        let amount = if sets_slice || closes_with_it {
                             observer.event(Event::CapReached {
                                 year,
                                 tier: t,
@@ -542,7 +574,6 @@ impl<N: Num> Waterfall<N> {
             // review, 2026-12-05.) Where a product was rounded up at the 28th place (a unit
             // of 1e-28, amounts below 1e-16: a second review), the excess beyond the
             // residual's rest is taken back as f64's dust is.
-            let least = if N::EXACT { -residual_rest } else { N::ZERO };
             if rest < least {
                 // Rounding dust (in f64 when the shares add up to exactly 1): take it back
                 // from the last payee that did not just reach its cap, so that nobody
@@ -615,6 +646,30 @@ impl<N: Num> Waterfall<N> {
     fn capped(&self, t: usize, k: usize, investor_out: bool) -> bool {
         let party = self.tiers[t].until[k].party;
         (investor_out && party == self.investor) || self.received[party] >= self.caps[t][k]
+    }
+
+    /// `slice` less every payee's share of the run up to it (less what the run gave it
+    /// before), and a unit for each party with a cap (which may get its room, up to a unit
+    /// more than its share): what is left for the residual of the slice before any party
+    /// closes together with another ([`CLOSE_TOGETHER_UNITS`]). Decimals only.
+    fn spare_in_slice(&self, t: usize, slice: N, run_after: N, investor_out: bool) -> N {
+        let tier = &self.tiers[t];
+        let mut spare = slice;
+        for (j, s) in tier.shares.iter().enumerate() {
+            if s.share.is_zero() || (investor_out && s.party == self.investor) {
+                continue;
+            }
+            if let Some(k) = s.until
+                && self.capped(t, k, investor_out)
+            {
+                continue;
+            }
+            spare -= (s.share * run_after).unit_down(self.dp) - self.run_given[j];
+            if s.until.is_some() {
+                spare -= N::units(1, self.dp);
+            }
+        }
+        spare
     }
 
     #[inline(always)]
