@@ -1440,3 +1440,47 @@ fn regression_the_root_search_between_turns_and_flat_stretches() {
     );
     assert_eq!(cap, "10.00000000");
 }
+
+/// Regressions of the root search (helper-111), each worked by hand:
+/// - a cap beyond the revenue share's reach (0.1 of revenue 10, 20, ..., 70 comes to 28):
+///   from 28 on the advantage is flat, -13.749953289782288049917558582...; below, the
+///   2026 payment is x - 21, so the advantage is the flat value + (28 - x) 1.1^-6. A target
+///   1e-12 above the flat value is met at 28 - 1.77e-12 (28.00000000), 1e-6 above at
+///   27.99999823. Illinois's steps crawled along the flat side and ran out: 27.99899643.
+/// - a revenue point of 0 interpolates linearly, one just above it geometrically: the
+///   advantage leaps from -10.73 at 0 to 1.65 at 1e-10, which the bracket closed on as a
+///   "root" 0; the root is 0.0288937302 (the same from the file's value, 10), and none
+///   inside 0..0.005.
+#[test]
+fn regression_a_flat_side_and_a_jump_are_not_roots_helper_111() {
+    let dir = "tests/sensitivity/";
+    let cap = |target: &str, from: &str| {
+        solution_of(
+            &format!("{dir}revenue_share_cap_beyond_its_reach.toml"),
+            "profit_share.revenue_share.total_cap",
+            &[
+                &format!("--target={target}"),
+                "--set",
+                &format!("profit_share.revenue_share.total_cap={from}"),
+            ],
+        )
+    };
+    for from in ["50", "5"] {
+        assert_eq!(cap("-13.74995328978128804991755858", from), "28.00000000");
+        assert_eq!(cap("-13.74995228978228804991755858", from), "27.99999823");
+    }
+    let point = "trajectories[base].revenue.points[0][1]";
+    let jump = |extra: &[&str]| {
+        solution_of(
+            &format!("{dir}revenue_point_of_zero_jumps.toml"),
+            point,
+            extra,
+        )
+    };
+    for from in ["0.01", "0.001"] {
+        let set = format!("{point}={from}");
+        assert_eq!(jump(&["--set", &set]), "0.0288937302");
+        assert_eq!(jump(&["--set", &set, "--within", "0..0.005"]), "");
+    }
+    assert_eq!(jump(&[]), "0.0288937302");
+}

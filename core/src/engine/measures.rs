@@ -881,6 +881,23 @@ fn solve_between(
     )
 }
 
+/// Whether the point a bracket between values `fa` and `fb` closed on is a jump of `f`
+/// across zero rather than a root: f there (or not defined there) is further from zero
+/// than a thousandth of the nearer of the bracket's values. At a root of a continuous f,
+/// solved to 1e-15, f is many orders of magnitude nearer.
+fn is_jump(
+    f: &mut dyn FnMut(Decimal) -> Option<Decimal>,
+    root: Decimal,
+    fa: Decimal,
+    fb: Decimal,
+) -> bool {
+    let nearer = fa.abs().min(fb.abs());
+    match f(root) {
+        Some(v) => v.abs() > nearer * Decimal::new(1, 3),
+        None => true,
+    }
+}
+
 /// Whether `mid` is nearer zero than `a` and `b`, by half at least (all of one sign): a
 /// dip worth looking into.
 fn dips(a: Decimal, mid: Decimal, b: Decimal) -> bool {
@@ -1008,7 +1025,14 @@ impl Side {
             return Some(nearest_zero(search, f, (self.x, self.fx), point));
         }
         if fx.is_sign_negative() != self.fx.is_sign_negative() {
-            return Some(solve_between(search, f, (self.x, self.fx), (point, fx)));
+            let root = solve_between(search, f, (self.x, self.fx), (point, fx));
+            // A sign change can be a jump (helper-111: a revenue point of 0 interpolates
+            // linearly, one just above it geometrically, and the advantage leaps from -10.7
+            // to 1.6 there): the bracket closes on the jump, where f is as far from zero as
+            // at the walk's points, and that is no root; the walk goes on past it.
+            if !is_jump(f, root, self.fx, fx) {
+                return Some(root);
+            }
         }
         // f came nearer zero at the last point than on either side of it, by half at least:
         // it may cross zero and back between points of one sign (helper-86: -63 + 10k +
@@ -1111,10 +1135,16 @@ fn solve_bracket<N: Num>(
         |distance: N, of: N| magnitude(distance) <= (relative * magnitude(of)).max_of(absolute);
     // The signs at the ends are kept apart from the values: the Illinois step halves a value,
     // and a halved tiny value can round to zero and lose its sign.
+    let loose = N::from_decimal(Decimal::from(LOOSE));
     let negative_b = fb < N::ZERO;
     let mut last = None;
     let mut kept = 0i8; // which end was kept last time: -1 a, 1 b
-    for _ in 0..200 {
+    // How many times in a row that end was kept: Illinois halves the kept end's value each
+    // time, which crawls where the moving end lies on a flat stretch (a cap that stops
+    // binding, with a target 1e-12 from the flat value: 200 steps moved it 0.0000x, and
+    // helper-111 was given 27.99899643 for about 28). From the third, a bisection step.
+    let mut streak = 0u32;
+    for _ in 0..300 {
         let secant = fb
             .checked_sub(fa)
             .filter(|d| !d.is_zero())
@@ -1127,9 +1157,18 @@ fn solve_bracket<N: Num>(
         {
             return m;
         }
-        let m = secant.filter(|m| *m > a && *m < b).unwrap_or((a + b) / two);
+        let mut m = secant
+            .filter(|m| *m > a && *m < b && streak < 3)
+            .unwrap_or((a + b) / two);
+        // Two steps as close as the tolerance: the root, where the bracket has closed in
+        // to about it too. Where it has not, the secant is crawling along a flat side (a
+        // cap that stops binding: helper-111 was given 27.99899643 for about 28, 3.6e-5 off,
+        // a target 1e-12 above the flat value), and the step is a bisection instead.
         if last.is_some_and(|l: N| within(m - l, m)) {
-            return m;
+            if within((b - a) / loose, b) {
+                return m;
+            }
+            m = (a + b) / two;
         }
         last = Some(m);
         let Some(fm) = f(m) else {
@@ -1145,6 +1184,9 @@ fn solve_bracket<N: Num>(
             fb = fm;
             if kept == -1 {
                 fa = fa / two;
+                streak += 1;
+            } else {
+                streak = 1;
             }
             kept = -1;
         } else {
@@ -1152,8 +1194,14 @@ fn solve_bracket<N: Num>(
             fa = fm;
             if kept == 1 {
                 fb = fb / two;
+                streak += 1;
+            } else {
+                streak = 1;
             }
             kept = 1;
+        }
+        if streak > 3 {
+            streak = 0;
         }
         if within(b - a, b) {
             break;
@@ -1161,6 +1209,13 @@ fn solve_bracket<N: Num>(
     }
     (a + b) / two
 }
+
+/// How much wider than the tolerance a bracket may be and still count as closed in on a
+/// root whose last two steps were within it: Illinois's steps converge faster than the
+/// bracket does, so its steps settle first; a bracket 1e6 times the tolerance (1e-9 of the
+/// root, where the tolerance is 1e-15) still holds the root to far below the 1e-8 `solve`
+/// promises.
+const LOOSE: u32 = 1_000_000;
 
 /// |x|, for any number type.
 pub(crate) fn magnitude<N: Num>(x: N) -> N {
