@@ -679,3 +679,26 @@ fn regression_a_key_missing_after_an_override_is_placed_at_its_table() {
         "{err}"
     );
 }
+
+/// Regression (helper-111): a mistyped derived key (`scale.valuatoin`) listed the derived
+/// keys but named no nearest valid path, as SPEC 9 asks and every other path does.
+#[test]
+fn regression_a_mistyped_derived_key_names_the_nearest() {
+    for (typed, nearest) in [
+        ("scale.valuatoin=2", "scale.valuation"),
+        ("shift.revenue=2", "scale.revenue"),
+        ("scale.margin=0.1", "shift.margin"),
+    ] {
+        let out = Command::cargo_bin("stakeshift")
+            .unwrap()
+            .args(["check", "--set", typed])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains(&format!("the nearest valid path is `{nearest}`")),
+            "{typed}: {err}"
+        );
+    }
+}

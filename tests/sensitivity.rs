@@ -1484,3 +1484,46 @@ fn regression_a_flat_side_and_a_jump_are_not_roots_helper_111() {
     }
     assert_eq!(jump(&[]), "0.0288937302");
 }
+
+/// Regressions (helper-111): a grid's last value was FROM + (TO - FROM), which a decimal
+/// cannot hold for 1e18 .. 0.1234567890123456789012345678 (it ended at 0.123456789): the
+/// ends are FROM and TO as given. And of two values invalid together in a two-path grid,
+/// the error named one (`oth=0.7`, valid beside the model's `inv`); it names the point.
+#[test]
+fn regression_a_grid_ends_at_to_and_names_an_invalid_point_whole() {
+    let model = "tests/sensitivity/revenue_share_cap_beyond_its_reach.toml";
+    let out = stakeshift()
+        .args(["sweep", model, "--format", "csv", "--vary"])
+        .arg("profit_share.revenue_share.total_cap=1000000000000000000..0.1234567890123456789012345678:4")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let values: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap())
+        .collect();
+    assert_eq!(values.first(), Some(&"1000000000000000000"));
+    assert_eq!(values.last(), Some(&"0.1234567890123456789012345678"));
+
+    let share = |party: &str| format!("profit_share.tiers[0].shares.{party}");
+    let out = stakeshift()
+        .args(["sweep", model])
+        .args(["--set", &format!("{}=0.3", share("inv"))])
+        .args(["--set", &format!("{}=0.3", share("oth"))])
+        .args(["--vary", &format!("{}=0.3..0.7:3", share("inv"))])
+        .args(["--vary", &format!("{}=0.3..0.7:3", share("oth"))])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!(
+            "at the grid point {}=0.5, {}=0.7",
+            share("inv"),
+            share("oth")
+        )) && err.contains("add up to 1.2"),
+        "{err}"
+    );
+}

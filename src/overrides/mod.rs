@@ -246,8 +246,13 @@ impl OverridePath {
                     .into_iter()
                     .find(|d| d.as_str() == format!("{a}.{b}"))
                     .ok_or_else(|| {
+                        // The nearest named as for any other path (SPEC 9; helper-111).
+                        let names = Derived::ALL.map(|d| d.as_str());
+                        let near = crate::model::nearest_name(&format!("{a}.{b}"), &names)
+                            .map(|n| format!("the nearest valid path is `{n}`; "))
+                            .unwrap_or_default();
                         format!(
-                            "`{a}.{b}` is not a derived key; the derived keys are scale.valuation, scale.revenue and shift.margin"
+                            "`{a}.{b}` is not a derived key; {near}the derived keys are scale.valuation, scale.revenue and shift.margin"
                         )
                     })?;
                 match rest {

@@ -171,6 +171,15 @@ impl Range {
         let last = Decimal::from(steps - 1);
         (0..steps)
             .map(|i| {
+                // The ends are FROM and TO as given: FROM + (TO - FROM) is TO exactly, but
+                // TO - FROM can need more digits than a decimal holds (1e18 ..
+                // 0.1234567890123456789012345678 ended at 0.123456789: helper-111).
+                if i == 0 {
+                    return Ok(self.from.normalize());
+                }
+                if i + 1 == steps {
+                    return Ok(self.to.normalize());
+                }
                 let offset = span
                     .checked_mul(Decimal::from(i))
                     .and_then(|x| x.checked_div(last))

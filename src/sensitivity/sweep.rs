@@ -232,7 +232,16 @@ pub fn sweep(base: &Base, axes: &[Axis], selected: &[usize]) -> Result<Sweep, Er
                         .zip(&values)
                         .map(|(a, v)| value_override(a, *v))
                         .collect();
-                    base.load_with(&extra)?
+                    // Of two values invalid together, the error names the one whose
+                    // override it is about; the grid point names both (helper-111: `oth=0.7`
+                    // alone is valid, with `inv=0.5` the shares pass 1).
+                    base.load_with(&extra).map_err(|e| {
+                        if axes.len() > 1 {
+                            point_error(base, axes, &values, &e.to_string())
+                        } else {
+                            e
+                        }
+                    })?
                 }
             };
             let at_point = |e: crate::engine::EngineError| {
