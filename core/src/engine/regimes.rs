@@ -917,7 +917,11 @@ fn years<N: Num, R: Recorder<N>>(
         recorder.year(year, agi);
 
         // D_t: with loss carryforward, losses are earned back before anything is
-        // distributable. D_t is counted in the waterfall's unit so that its split is exact.
+        // distributable. D_t is exactly profit less what it paid down (not rounded to the
+        // waterfall's unit: the digits below it went to nobody, and profit less the
+        // carried loss paid down missed D_t by them in the ledger; helper-112): the
+        // waterfall's payments are whole units and the residual takes the rest of each
+        // slice, digits and all, so the split is still exact.
         let distributable = if deal.loss_carryforward {
             let before = *carried;
             let d = if profit < N::ZERO {
@@ -932,8 +936,7 @@ fn years<N: Num, R: Recorder<N>>(
             d
         } else {
             profit.max_of(N::ZERO)
-        }
-        .to_unit(waterfall.dp());
+        };
 
         // Regime A's waterfall, which regime B also follows before from_year. A year with
         // nothing to distribute splits nothing: the waterfall is run only where it has work

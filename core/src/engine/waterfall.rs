@@ -6,9 +6,11 @@
 //! model's unit ([`WATERFALL_DP`] places, far below the 6 that are printed; finer on a path
 //! whose amounts are all below 1, so that the unit stays within 1e-12 of them, and by the
 //! places of the smallest share, since a slice that ends at a cap ends at room / share:
-//! [`super::deal::waterfall_dp`]): distributable
-//! profit, caps, slices and receipts are all whole multiples of that unit, so sums and
-//! differences never round. A slice that ends at a cap is rounded down to the unit, the
+//! [`super::deal::waterfall_dp`]): caps, slices that end at a cap and every payment but the
+//! residual's are whole multiples of that unit, and the distributable profit and the
+//! residual's rests are exact decimals beside them, so sums and differences never round
+//! (within a decimal's 28 digits, which the unit is chosen to leave room for). A slice that
+//! ends at a cap is rounded down to the unit, the
 //! party that reaches the cap gets exactly its remaining room, the others their shares of the
 //! tier's slices so far this year rounded down, less what those slices gave them before (a
 //! share of several slices is rounded once, not once a slice), and the residual the rest of
@@ -384,7 +386,7 @@ impl<N: Num> Waterfall<N> {
         &self.received
     }
 
-    /// Splits `distributable` (>= 0, in whole units of [`WATERFALL_DP`] for `Decimal`) for
+    /// Splits `distributable` (>= 0, exact: the residual takes the digits below the unit) for
     /// `year`, adding each party's receipts to `out` (indexed by party) and telling
     /// `observer` about each slice, payment and event. `agi` is whether AGI has been
     /// declared by this year.
@@ -403,7 +405,7 @@ impl<N: Num> Waterfall<N> {
         }
         let investor_out = agi && self.investor_rights_end_at_agi;
         let residual = self.residual;
-        let mut remaining = distributable.to_unit(self.dp);
+        let mut remaining = distributable;
         // Within a year caps are fixed and the receipts of every capped party only grow (only
         // the residual, which has no cap, can be paid below 0), so the active tier never
         // moves back: each search starts where the last one ended.
