@@ -572,3 +572,37 @@ valuation = { points = [[2020, 100.0]] }
         "{stderr}"
     );
 }
+
+/// Regression (helper-112): regime A's commitment over years on both sides of
+/// equity.from_year is not owed by regime B (DECISIONS C1: B follows A's terms only
+/// before from_year), and nothing said so. `check` warns, naming the years; a commitment
+/// that ends before from_year (owed by both) or starts at it draws no such warning.
+#[test]
+fn regression_regime_as_commitment_across_from_year_is_said_not_owed_by_b() {
+    let dir = ScratchDir::new("cloud-a-across-from-year");
+    let warning = |commitment: &str| {
+        let text = model(&format!(
+            "[cloud]\nmargin = 0.2\nspend = {{ points = [[2020, 0.5]] }}\n[profit_share.cloud]\nshare = {{ points = [[2020, 1.0]] }}\ncommitment = {commitment}\n"
+        ));
+        let out = stakeshift()
+            .arg("check")
+            .arg(write(&dir, &text))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8_lossy(&out.stderr).to_string()
+    };
+    let across = warning("{ total = 300.0, from = 2021, until = 2023 }");
+    assert!(
+        across.contains("profit_share.cloud.commitment.until: regime A's commitment runs from 2021 to 2023, past equity.from_year (2022)")
+            && across.contains("it does not owe this commitment"),
+        "{across}"
+    );
+    for inside in [
+        "{ total = 300.0, from = 2020, until = 2021 }",
+        "{ total = 300.0, from = 2022, until = 2024 }",
+    ] {
+        let text = warning(inside);
+        assert!(!text.contains("does not owe"), "{inside}: {text}");
+    }
+}

@@ -729,10 +729,29 @@ impl Builder<'_> {
                 ),
             );
         }
+        let profit_share = terms("profit_share.cloud", terms_a)?;
+        // Regime A's commitment over years on both sides of from_year: regime B follows A's
+        // terms only before from_year, so it owes A's commitment only where that ends
+        // before (DECISIONS C1); said, since nothing else shows it (helper-112).
+        if let (Some(c), Some(raw_c)) = (
+            profit_share.as_ref().and_then(|t| t.commitment),
+            terms_a.and_then(|t| t.get_ref().commitment.as_ref()),
+        ) && c.from < from_year
+            && from_year <= c.until
+        {
+            self.warn(
+                "profit_share.cloud.commitment.until",
+                raw_c.get_ref().until.span(),
+                format!(
+                    "regime A's commitment runs from {} to {}, past equity.from_year ({from_year}): regime B follows regime A's terms only before {from_year}, so it does not owe this commitment (regime A does)",
+                    c.from, c.until
+                ),
+            );
+        }
         Ok(Some(Cloud {
             margin,
             spend,
-            profit_share: terms("profit_share.cloud", terms_a)?,
+            profit_share,
             equity,
         }))
     }
