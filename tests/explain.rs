@@ -698,7 +698,7 @@ fn regression_an_explanation_of_millions_of_payments_is_refused() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{format}: {err}");
         assert!(
-            err.contains("explain: the 2025 split of `only` has more than 100000 slices")
+            err.contains("explain: the 2025 split of `only` has more than 1000000 slices")
                 && err.contains("at most 100000 are written out"),
             "{format}: {err}"
         );
@@ -752,7 +752,7 @@ fn regression_a_ledger_past_the_bound_is_refused_before_it_is_built() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
-        err.contains("has more than 100000 slices, payments, cap rooms and events"),
+        err.contains("has more than 1000000 slices, payments, cap rooms and events"),
         "{err}"
     );
     assert!(out.stdout.is_empty());
@@ -899,4 +899,43 @@ fn regression_distributable_is_profit_less_the_loss_paid_down_exactly() {
         }
     }
     assert!(checked > 1000, "{checked}");
+}
+
+/// Regression (helper-113): the bound on recording a year's waterfall refused `--regime
+/// equity` for a year under the stake, whose ledger shows no waterfall: the bound on what
+/// is written (regime A's 240,000 entries here) is the binary's, over the regimes shown;
+/// the recorder's is ten times wider.
+#[test]
+fn regression_the_equity_ledger_is_not_refused_for_regime_as_waterfall() {
+    let parties = 400;
+    let shares: Vec<String> = (0..parties).map(|i| format!("p{i} = 0.002")).collect();
+    let until: Vec<String> = (0..parties)
+        .map(|i| format!("p{i} = {:.2}", 1.0 + 0.01 * f64::from(i)))
+        .collect();
+    let text = format!(
+        "name = \"wide\"\nunit = \"u\"\nstart_year = 2020\nend_year = 2022\nvaluation_year = 2020\ndiscount_rate = 0.1\ninvestor = {{ party = \"p0\" }}\n[profit_share]\nresidual = \"res\"\n[[profit_share.tiers]]\nname = \"T\"\nshares = {{ {} }}\nuntil = {{ {} }}\n[equity]\nfrom_year = 2021\nstake = 0.1\n[[trajectories]]\nname = \"t\"\nrevenue = {{ points = [[2020, 100.0], [2021, 100000.0]] }}\nmargin = {{ points = [[2020, 1.0]] }}\nvaluation = {{ points = [[2020, 10.0]] }}\n",
+        shares.join(", "),
+        until.join(", ")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let model = crate::common::write_file(dir.path(), "wide.toml", &text);
+    let explain = |regime: &[&str]| {
+        stakeshift()
+            .arg("explain")
+            .arg(&model)
+            .args(["-t", "t", "--year", "2021"])
+            .args(regime)
+            .output()
+            .unwrap()
+    };
+    let equity = explain(&["--regime", "equity"]);
+    assert!(
+        equity.status.success(),
+        "{}",
+        String::from_utf8_lossy(&equity.stderr)
+    );
+    let both = explain(&[]);
+    let err = String::from_utf8_lossy(&both.stderr);
+    assert_eq!(both.status.code(), Some(2), "{err}");
+    assert!(err.contains("at most 100000 are written out"), "{err}");
 }

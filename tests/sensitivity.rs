@@ -1527,3 +1527,22 @@ fn regression_a_grid_ends_at_to_and_names_an_invalid_point_whole() {
         "{err}"
     );
 }
+
+/// Regressions (helper-113) of the jump test above, which took roots for jumps: a root
+/// where the advantage moves in the waterfall's units (the flat-stretch case through a
+/// tier's `until`: f of 1.6e-14 beside bracket values of 1e-12 and 1.69; the root is
+/// 28 - 1.77e-12, worked as in the revenue-share case above), and one whose value the
+/// arithmetic cannot resolve (NPVs of 7e20: the root 0.373355129, where 0.366 was given,
+/// an advantage of 4.4e19).
+#[test]
+fn regression_roots_are_not_taken_for_jumps_helper_113() {
+    let dir = "tests/sensitivity/";
+    let cap = solution_of(
+        &format!("{dir}waterfall_cap_beyond_its_reach.toml"),
+        "profit_share.tiers[0].until.inv",
+        &["--target=-13.74995328978128804991755858"],
+    );
+    assert_eq!(cap, "28.00000000");
+    let rate = solution_of(&format!("{dir}npvs_of_1e20.toml"), "discount_rate", &[]);
+    assert_eq!(rate, "0.373355129");
+}

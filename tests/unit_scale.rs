@@ -93,6 +93,16 @@ fn a_model_restated_in_another_unit_is_the_same_deal() {
         }
     }
     files.sort();
+    // Cases whose amounts, restated, span more places than a decimal's 28 digits hold: the
+    // tiny share's `until` of 1e-11 beside another tier's 1e15 (26 places apart, and a share
+    // of 1e-9), which x 1e-3 leaves below the unit the 1e12 cap allows (helper-113's case
+    // of a rule, not of units; DECISIONS 12).
+    const TOO_WIDE_TO_RESTATE: [&str; 1] = ["tiny_share_closes_when_its_cap_is_met.toml"];
+    files.retain(|f| {
+        !TOO_WIDE_TO_RESTATE
+            .iter()
+            .any(|name| f.file_name().is_some_and(|n| n == *name))
+    });
     let mut checked = 0;
     let mut bad = Vec::new();
     for file in &files {

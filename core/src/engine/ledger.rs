@@ -86,11 +86,11 @@ pub enum ExplainError {
     TooManyEntries { year: Year, limit: usize },
 }
 
-/// The most slices, payments, cap rooms and events [`explain`] keeps of a year, and that
-/// an explanation writes out (a line each in its text, an object each in its JSON: about
-/// 10 MB of text, 200 MB of memory for the JSON). Counted as they are recorded: 3,000
-/// capped parties made a ledger of about 1 GB before it was refused.
-pub const MAX_ENTRIES: usize = 100_000;
+/// The most slices, payments, cap rooms and events [`explain`] keeps of a year's waterfall
+/// (about 50 MB). Counted as they are recorded: 3,000 capped parties made a ledger of about
+/// 1 GB before it was refused. (What an explanation writes out is bounded more tightly by
+/// the binary, over the regimes it shows.)
+pub const MAX_ENTRIES: usize = 1_000_000;
 
 impl From<EngineError> for ExplainError {
     fn from(e: EngineError) -> Self {

@@ -882,20 +882,21 @@ fn solve_between(
 }
 
 /// Whether the point a bracket between values `fa` and `fb` closed on is a jump of `f`
-/// across zero rather than a root: f there (or not defined there) is further from zero
-/// than a thousandth of the nearer of the bracket's values. At a root of a continuous f,
-/// solved to 1e-15, f is many orders of magnitude nearer.
+/// across zero rather than a root: f there is further from zero than half a printed unit
+/// (0.0000005) and than a thousandth of the larger of the bracket's values. At a root of a
+/// continuous f, solved to 1e-15, f is many orders of magnitude nearer; f in the waterfall's
+/// units, or a value the arithmetic cannot resolve (None), is no jump (helper-113: roots
+/// were rejected for an f of 1.6e-14 beside ends of 1e-12, and for an unresolved one).
 fn is_jump(
     f: &mut dyn FnMut(Decimal) -> Option<Decimal>,
     root: Decimal,
     fa: Decimal,
     fb: Decimal,
 ) -> bool {
-    let nearer = fa.abs().min(fb.abs());
-    match f(root) {
-        Some(v) => v.abs() > nearer * Decimal::new(1, 3),
-        None => true,
-    }
+    const HALF_UNIT: Decimal = Decimal::from_parts(5, 0, 0, false, 7); // 0.0000005
+    let larger = fa.abs().max(fb.abs());
+    let bound = (larger * Decimal::new(1, 3)).max(HALF_UNIT);
+    f(root).is_some_and(|v| v.abs() > bound)
 }
 
 /// Whether `mid` is nearer zero than `a` and `b`, by half at least (all of one sign): a
@@ -1142,7 +1143,9 @@ fn solve_bracket<N: Num>(
     // How many times in a row that end was kept: Illinois halves the kept end's value each
     // time, which crawls where the moving end lies on a flat stretch (a cap that stops
     // binding, with a target 1e-12 from the flat value: 200 steps moved it 0.0000x, and
-    // helper-111 was given 27.99899643 for about 28). From the third, a bisection step.
+    // helper-111 was given 27.99899643 for about 28). From the fifth, a bisection step (from
+    // the third, a root among values near the arithmetic's noise came out 2e-7 off where
+    // the secant found it: helper-113).
     let mut streak = 0u32;
     for _ in 0..300 {
         let secant = fb
@@ -1158,7 +1161,7 @@ fn solve_bracket<N: Num>(
             return m;
         }
         let mut m = secant
-            .filter(|m| *m > a && *m < b && streak < 3)
+            .filter(|m| *m > a && *m < b && streak < BISECT_AFTER)
             .unwrap_or((a + b) / two);
         // Two steps as close as the tolerance: the root, where the bracket has closed in
         // to about it too. Where it has not, the secant is crawling along a flat side (a
@@ -1200,7 +1203,7 @@ fn solve_bracket<N: Num>(
             }
             kept = 1;
         }
-        if streak > 3 {
+        if streak > BISECT_AFTER {
             streak = 0;
         }
         if within(b - a, b) {
@@ -1209,6 +1212,10 @@ fn solve_bracket<N: Num>(
     }
     (a + b) / two
 }
+
+/// After how many steps in a row that keep the same end of the bracket the next step
+/// bisects it ([`solve_bracket`]).
+const BISECT_AFTER: u32 = 5;
 
 /// How much wider than the tolerance a bracket may be and still count as closed in on a
 /// root whose last two steps were within it: Illinois's steps converge faster than the

@@ -65,14 +65,16 @@ use rust_decimal::prelude::*;
 
 use super::number::Num;
 pub use super::number::WATERFALL_DP;
-
-/// How many units of room a party's share may leave it in a slice where another cap closes
-/// and still count as closing with it: the units that rounding leaves in rooms (a party's
-/// receipts are rounded down to the unit each year and each slice, and a slice's end is
-/// another party's room / share rounded down) differ between caps that, counted exactly,
-/// close at one point.
-const CLOSE_TOGETHER_UNITS: u32 = 4;
 use crate::model::{PartyId, ProfitShare, Year};
+
+/// How near, in units of profit, a party's own closing point (its room over its share) may
+/// lie past the end of a slice that another party's cap ends, and still count as closing
+/// with it: the units that rounding leaves in rooms (receipts are rounded down to the unit
+/// each year and each slice, and a slice's end is a room over a share rounded down) part
+/// caps that, counted exactly, close at one point (helper-112). In units of profit, not of
+/// room: a party of a tiny share whose room is a few units short is many units of profit
+/// short of closing (helper-113: a share of 1e-9 closed years early).
+const CLOSE_TOGETHER_UNITS: u32 = 16;
 
 /// Something that happened in the waterfall, for charts and reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -269,7 +271,7 @@ impl<N: Num> Waterfall<N> {
             .collect();
         let caps = tiers
             .iter()
-            .map(|t| t.until.iter().map(|c| c.amount.to_unit(dp)).collect())
+            .map(|t| t.until.iter().map(|c| c.amount.unit_down(dp)).collect())
             .collect();
         let caps_grow = tiers.iter().any(|t| t.growth.is_some());
         let mut waterfall = Waterfall {
@@ -323,7 +325,9 @@ impl<N: Num> Waterfall<N> {
         self.dp = dp;
         for (caps, tier) in self.caps.iter_mut().zip(&self.tiers) {
             for (cap, c) in caps.iter_mut().zip(&tier.until) {
-                *cap = c.amount.to_unit(dp);
+                // Down, so that no cap is passed: an `until` of more places than the unit,
+                // rounded up, held a tier open past where it closes (helper-113).
+                *cap = c.amount.unit_down(dp);
             }
         }
         self.set_investor_full_at();
@@ -492,6 +496,7 @@ impl<N: Num> Waterfall<N> {
             let mut given = N::ZERO;
             let mut last_paid: Option<(PartyId, usize)> = None;
             let run_after = run_total + slice;
+            let slice_ends_at_a_cap = slice < remaining;
             let least = if N::EXACT { -residual_rest } else { N::ZERO };
             // In decimals, what the slice can give parties beyond their shares (see
             // CLOSE_TOGETHER_UNITS) without the residual's rest over the run going below 0:
@@ -527,8 +532,9 @@ impl<N: Num> Waterfall<N> {
                         let sets_slice =
                             owed >= room || self.room_over_share(k, room, share) == Some(slice);
                         let closes_with_it = N::EXACT
+                            && slice_ends_at_a_cap
                             && !sets_slice
-                            && room - owed <= N::units(CLOSE_TOGETHER_UNITS, self.dp)
+                            && room - owed <= share * N::units(CLOSE_TOGETHER_UNITS, self.dp)
                             && room - owed <= spare;
                         if closes_with_it {
                             spare -= room - owed;
@@ -623,7 +629,7 @@ impl<N: Num> Waterfall<N> {
                     .amount
                     .checked_mul(factor)
                     .ok_or(WaterfallError::CapOverflow { tier: i })?
-                    .to_unit(self.dp);
+                    .unit_down(self.dp);
             }
         }
         Ok(())
