@@ -660,16 +660,12 @@ fn regression_a_slice_of_many_parties_is_recorded_in_linear_time() {
         .expect("600,000 parties recorded within 60 s");
 }
 
-/// Regression (helper-106): every payment and cap room of every slice is written out, and a
-/// valid waterfall of thousands of capped parties has millions (3,000 parties: 686 MB of
-/// text, the JSON past 8 GB). Past a million the explanation is refused, saying where the
-/// year's totals are; other years of the same model are explained.
-#[test]
-fn regression_an_explanation_of_millions_of_payments_is_refused() {
-    // 1,200 parties whose caps close one a slice in 2025 (each 1e-6 x its number, each
-    // share 0.0001: 12 of the year's 20 close them all): 1,201 slices of up to 2,400 lines.
-    let shares: Vec<String> = (0..1200).map(|i| format!("p{i} = 0.0001")).collect();
-    let until: Vec<String> = (0..1200)
+/// docs/mini.toml with a first tier of `parties` parties of share 0.0001 each, party i
+/// capped at 1e-6 (i + 1): in 2025 their caps close one a slice (the waterfall's worst case
+/// for an explanation's length), written into `dir`.
+fn wide_model(dir: &Path, parties: u32) -> PathBuf {
+    let shares: Vec<String> = (0..parties).map(|i| format!("p{i} = 0.0001")).collect();
+    let until: Vec<String> = (0..parties)
         .map(|i| format!("p{i} = {:.6}", 0.000001 * f64::from(i + 1)))
         .collect();
     let text = std::fs::read_to_string(crate::common::repo_path("docs/mini.toml")).unwrap();
@@ -681,8 +677,19 @@ fn regression_an_explanation_of_millions_of_payments_is_refused() {
         until.join(", "),
         &text[at..]
     );
+    crate::common::write_file(dir, "wide.toml", &text)
+}
+
+/// Regression (helper-106): every payment and cap room of every slice is written out, and a
+/// valid waterfall of thousands of capped parties has millions (3,000 parties: 686 MB of
+/// text, the JSON past 8 GB). Past a million the explanation is refused, saying where the
+/// year's totals are; other years of the same model are explained.
+#[test]
+fn regression_an_explanation_of_millions_of_payments_is_refused() {
+    // 1,200 parties whose caps close one a slice in 2025 (each 1e-6 x its number, each
+    // share 0.0001: 12 of the year's 20 close them all): 1,201 slices of up to 2,400 lines.
     let dir = tempfile::tempdir().unwrap();
-    let model = crate::common::write_file(dir.path(), "wide.toml", &text);
+    let model = wide_model(dir.path(), 1200);
     let explain = |year: &str, format: &str| {
         Command::cargo_bin("stakeshift")
             .unwrap()
@@ -715,39 +722,14 @@ fn regression_an_explanation_of_millions_of_payments_is_refused() {
 #[cfg(target_os = "linux")]
 #[test]
 fn regression_a_ledger_past_the_bound_is_refused_before_it_is_built() {
-    use std::os::unix::process::CommandExt;
-    let parties = 3000;
-    let shares: Vec<String> = (0..parties).map(|i| format!("p{i} = 0.0001")).collect();
-    let until: Vec<String> = (0..parties)
-        .map(|i| format!("p{i} = {:.6}", 0.000001 * f64::from(i + 1)))
-        .collect();
-    let text = std::fs::read_to_string(crate::common::repo_path("docs/mini.toml")).unwrap();
-    let at = text.find("[[profit_share.tiers]]").unwrap();
-    let text = format!(
-        "{}[[profit_share.tiers]]\nname = \"wide\"\nshares = {{ {} }}\nuntil = {{ {} }}\n\n{}",
-        &text[..at],
-        shares.join(", "),
-        until.join(", "),
-        &text[at..]
-    );
     let dir = tempfile::tempdir().unwrap();
-    let model = crate::common::write_file(dir.path(), "wide.toml", &text);
+    let model = wide_model(dir.path(), 3000);
     let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("stakeshift"));
     command
         .arg("explain")
         .arg(&model)
         .args(["-t", "only", "--year", "2025"]);
-    // SAFETY: setrlimit(2) only, between fork and exec.
-    unsafe {
-        command.pre_exec(|| {
-            let limit = libc::rlimit {
-                rlim_cur: 300 << 20,
-                rlim_max: 300 << 20,
-            };
-            libc::setrlimit(libc::RLIMIT_AS, &limit);
-            Ok(())
-        });
-    }
+    crate::common::limit_address_space(&mut command, 300 << 20);
     let out = command.output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
@@ -801,22 +783,8 @@ fn regression_agi_text_follows_whether_the_investors_rights_end() {
 fn regression_the_entries_bound_holds_for_both_regimes_written() {
     // 250 parties whose caps close one a slice in 2025, before from_year (2026 here):
     // about 95,000 entries in each regime's ledger, 190,000 in both.
-    let parties = 250;
-    let shares: Vec<String> = (0..parties).map(|i| format!("p{i} = 0.0001")).collect();
-    let until: Vec<String> = (0..parties)
-        .map(|i| format!("p{i} = {:.6}", 0.000001 * f64::from(i + 1)))
-        .collect();
-    let text = std::fs::read_to_string(crate::common::repo_path("docs/mini.toml")).unwrap();
-    let at = text.find("[[profit_share.tiers]]").unwrap();
-    let text = format!(
-        "{}[[profit_share.tiers]]\nname = \"wide\"\nshares = {{ {} }}\nuntil = {{ {} }}\n\n{}",
-        &text[..at],
-        shares.join(", "),
-        until.join(", "),
-        &text[at..]
-    );
     let dir = tempfile::tempdir().unwrap();
-    let model = crate::common::write_file(dir.path(), "wide.toml", &text);
+    let model = wide_model(dir.path(), 250);
     let explain = |regime: &[&str]| {
         stakeshift()
             .arg("explain")

@@ -594,7 +594,6 @@ fn regression_warnings_beyond_the_shown_are_counted_not_kept() {
 #[cfg(target_os = "linux")]
 #[test]
 fn regression_many_warnings_of_a_long_set_stay_within_300_mb() {
-    use std::os::unix::process::CommandExt;
     let points: Vec<String> = (2000..7000).map(|y| format!("[{y}, 1.0]")).collect();
     let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("stakeshift"));
     command
@@ -604,17 +603,7 @@ fn regression_many_warnings_of_a_long_set_stay_within_300_mb() {
             points.join(", ")
         ))
         .stdout(std::process::Stdio::null());
-    // SAFETY: setrlimit(2) only, between fork and exec.
-    unsafe {
-        command.pre_exec(|| {
-            let limit = libc::rlimit {
-                rlim_cur: 300 << 20,
-                rlim_max: 300 << 20,
-            };
-            libc::setrlimit(libc::RLIMIT_AS, &limit);
-            Ok(())
-        });
-    }
+    crate::common::limit_address_space(&mut command, 300 << 20);
     let out = command.output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     let last = err.lines().last().unwrap_or_default();
