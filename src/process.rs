@@ -205,6 +205,24 @@ pub fn prepare() {
     #[cfg(unix)]
     set_stop_handlers();
     raise_open_files_limit();
+    start_threads();
+}
+
+/// Starts rayon's pool of threads, or, where the system will not give threads (a memory or
+/// process limit: `ulimit -v`, `ulimit -u`), a pool of the main thread alone, so that the
+/// run goes on in one thread instead of stopping (helper-115: rayon panicked on its first
+/// use). rayon starts its global pool once, failed or not, so a pool is tried first on its
+/// own, and the global one is built as it could be built.
+fn start_threads() {
+    let builder = match rayon::ThreadPoolBuilder::new().build() {
+        Ok(pool) => rayon::ThreadPoolBuilder::new().num_threads(pool.current_num_threads()),
+        Err(_) => rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .use_current_thread(),
+    };
+    // A failure here (a limit reached in between) leaves rayon to fail on its first use,
+    // which [`panicked`] reports as threads that could not be started.
+    let _ = builder.build_global();
 }
 
 /// Runs `run`, catching a panic: a panic is a bug, but it still ends with one message and

@@ -985,3 +985,83 @@ fn regression_out_below_a_dangling_link_or_a_loop_names_the_link() {
     }
     assert!(!dir.path().join("nowhere").exists());
 }
+
+/// helper-115: where the system gives no thread (`ulimit -u`, a memory limit), rayon
+/// panicked on its first use and the charts' threads on theirs, and a run that needs no
+/// second thread stopped with exit 1 (Rust's panic report above the error where
+/// RUST_BACKTRACE was set). Now the pool is the main thread alone and the charts are drawn
+/// in turn: the same bytes; only the workbook writer, whose threads are its own, still
+/// stops the run, in one line. RLIMIT_NPROC of 1 (as an unprivileged user where the tests
+/// run as root, whom the limit does not bind) refuses every new thread.
+#[cfg(target_os = "linux")]
+#[test]
+fn regression_without_threads_a_run_goes_on_in_one() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    let dir = scratch("no-threads");
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o777)).unwrap();
+    // Copies another user can read and run.
+    let bin = dir.join("stakeshift");
+    fs::copy(assert_cmd::cargo::cargo_bin("stakeshift"), &bin).unwrap();
+    fs::set_permissions(&bin, fs::Permissions::from_mode(0o755)).unwrap();
+    let model = dir.join("mini.toml");
+    fs::copy(common::repo_path("docs/mini.toml"), &model).unwrap();
+    fs::set_permissions(&model, fs::Permissions::from_mode(0o644)).unwrap();
+    let run = |args: &[&str], limited: bool| {
+        let mut command = std::process::Command::new(&bin);
+        command.args(args).env("RUST_BACKTRACE", "1");
+        if limited {
+            // SAFETY: setgroups, setgid, setuid and setrlimit only, between fork and exec.
+            unsafe {
+                command.pre_exec(|| {
+                    if libc::geteuid() == 0
+                        && (libc::setgroups(0, std::ptr::null()) != 0
+                            || libc::setgid(65534) != 0
+                            || libc::setuid(65534) != 0)
+                    {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                    let one = libc::rlimit {
+                        rlim_cur: 1,
+                        rlim_max: 1,
+                    };
+                    if libc::setrlimit(libc::RLIMIT_NPROC, &one) != 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                    Ok(())
+                });
+            }
+        }
+        command.output().unwrap()
+    };
+    let m = model.to_str().unwrap();
+    for args in [
+        vec!["tornado", m],
+        vec!["sweep", m, "--vary", "equity.stake=0.1..0.3:5"],
+        vec!["simulate", m, "--paths", "3000", "--format", "csv"],
+        vec!["compare", m, "--format", "csv"],
+    ] {
+        let free = run(&args, false);
+        let limited = run(&args, true);
+        assert_eq!(free.status.code(), Some(0), "{args:?}");
+        assert_eq!(
+            limited.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            stderr_of(&limited)
+        );
+        assert_eq!(limited.stdout, free.stdout, "{args:?}");
+        assert!(
+            limited.stderr.is_empty(),
+            "{args:?}: {}",
+            stderr_of(&limited)
+        );
+    }
+    let out = dir.join("out");
+    let limited = run(&["compare", m, "--out", out.to_str().unwrap()], true);
+    let err = stderr_of(&limited);
+    assert_eq!(limited.status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("threads the workbook writer needs"), "{err}");
+    assert!(!out.exists(), "nothing is written");
+}

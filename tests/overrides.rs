@@ -691,3 +691,167 @@ fn regression_a_mistyped_derived_key_names_the_nearest() {
         );
     }
 }
+
+/// Two `--set`s in either order: the comparison's CSV, or the error's text.
+fn compare_with(model: &str, sets: &[&str]) -> Result<String, String> {
+    let mut args = vec!["compare", model, "--format", "csv"];
+    for s in sets {
+        args.extend(["--set", s]);
+    }
+    let out = stakeshift().args(&args).output().unwrap();
+    if out.status.success() {
+        Ok(String::from_utf8(out.stdout).unwrap())
+    } else {
+        assert_eq!(out.status.code(), Some(2), "{sets:?}");
+        Err(String::from_utf8(out.stderr).unwrap())
+    }
+}
+
+/// helper-115: a derived key's [NAME] was checked against the trajectories' names after
+/// every override, but applied where it stood: `scale.valuation[b]` before the rename to
+/// `b` was dropped without a word (exit 0, the unscaled answer), and
+/// `scale.valuation[only]` before the rename of `only` was refused. SPEC 9: overrides apply
+/// in order.
+#[test]
+fn regression_a_derived_key_names_a_trajectory_as_it_is_called_where_it_stands() {
+    let model = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/mini.toml");
+    let rename = r#"trajectories[only].name="b""#;
+    let plain = compare_with(model, &[rename]).unwrap();
+    let renamed_then_scaled = compare_with(model, &[rename, "scale.valuation[b]=2"]).unwrap();
+    let scaled_then_renamed = compare_with(model, &["scale.valuation[only]=2", rename]).unwrap();
+    assert_ne!(plain, renamed_then_scaled, "the scale acts");
+    assert_eq!(renamed_then_scaled, scaled_then_renamed);
+    let too_early = compare_with(model, &["scale.valuation[b]=2", rename]).unwrap_err();
+    assert!(
+        too_early.contains("--set scale.valuation[b]=2")
+            && too_early.contains("no trajectory `b` where this --set comes")
+            && too_early.contains("trajectories: only"),
+        "{too_early}"
+    );
+}
+
+/// helper-115: a derived key acted on a CSV's trajectories that a later `--set` brought in
+/// (`scale.valuation=2` before `trajectories_csv=...` scaled them), though not on a later
+/// `--set trajectories=[...]`'s: now neither, and both after.
+#[test]
+fn regression_a_derived_key_acts_only_on_the_trajectories_there_where_it_stands() {
+    let dir = temp_dir("derived-order-csv");
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad");
+    std::fs::copy(src.join("_valid_csv.csv"), dir.join("_valid_csv.csv")).unwrap();
+    let text = std::fs::read_to_string(src.join("_valid_csv.toml")).unwrap();
+    let without = text.replace("trajectories_csv = \"_valid_csv.csv\"\n", "");
+    assert_ne!(without, text);
+    let model = dir.join("m.toml");
+    std::fs::write(&model, &without).unwrap();
+    // (Every trajectory of the file is replaced by the CSV's.)
+    let model = model.to_str().unwrap();
+    let (clear, csv) = ("trajectories=[]", r#"trajectories_csv="_valid_csv.csv""#);
+    let plain = compare_with(model, &[clear, csv]).unwrap();
+    let after = compare_with(model, &[clear, csv, "scale.valuation=2"]).unwrap();
+    let before = compare_with(model, &["scale.valuation=2", clear, csv]).unwrap();
+    assert_ne!(plain, after, "the scale acts on the CSV's trajectories");
+    assert_eq!(
+        before, plain,
+        "before the CSV is named, it has none to act on"
+    );
+    let named_early = compare_with(model, &["scale.valuation[fromcsv]=2", clear, csv]);
+    assert!(
+        named_early
+            .as_ref()
+            .is_err_and(|e| e.contains("no trajectory `fromcsv`")),
+        "{named_early:?}"
+    );
+}
+
+/// helper-115: a derived key's value past 28 digits was rounded (scale.valuation =
+/// 1.00000000000000000000000000001 ran as 1, and 1e-29 written out as 0.000...1 as 0),
+/// where the same number anywhere else in a model is refused. Now refused as the file
+/// refuses it.
+#[test]
+fn regression_a_derived_value_past_28_digits_is_refused_not_rounded() {
+    for (value, why) in [
+        (
+            "1.00000000000000000000000000001",
+            "more than 28 significant digits",
+        ),
+        (
+            "0.00000000000000000000000000001",
+            "digits beyond the 28th decimal place",
+        ),
+        (
+            "0.12345678901234567890123456789",
+            "more than 28 significant digits",
+        ),
+    ] {
+        for key in ["scale.valuation", "scale.revenue", "shift.margin"] {
+            let set = format!("{key}={value}");
+            let err = bad(&set, key);
+            assert!(err.contains(why), "{set}: {err}");
+        }
+    }
+    // 28 significant digits are taken.
+    stakeshift()
+        .args([
+            "compare",
+            "--set",
+            "scale.valuation=1.000000000000000000000000001",
+        ])
+        .assert()
+        .success();
+}
+
+/// helper-116: a seed past 2^63 - 1 through --set was "too large; numbers in a model must
+/// be at most 1e18", beside seeds up to 2^63 - 1 taken: it is out of a seed's range, as the
+/// file says (an amount past i64 is still too large, as the file says).
+#[test]
+fn regression_a_whole_number_past_toml_says_the_bound_toml_has() {
+    for set in [
+        "simulation.seed=9223372036854775808",
+        "simulation={seed=18446744073709551615}",
+    ] {
+        let err = bad_with(&["check", "--set", set], set, "simulation");
+        assert!(
+            err.contains(
+                "is out of range; a seed must be a whole number from 0 to 9223372036854775807"
+            ),
+            "{err}"
+        );
+        assert!(!err.contains("1e18"), "{err}");
+    }
+    stakeshift()
+        .args(["check", "--set", "simulation.seed=9223372036854775807"])
+        .assert()
+        .success();
+}
+
+/// helper-115: the nearest valid path was written without the quotes a PATH needs
+/// (`until.Big Co.`, `trajectories[x[1]]`), and with a name two tiers share, so that
+/// copying it was refused. Every suggestion is now a path that, given a value, is taken.
+#[test]
+fn regression_the_nearest_path_is_written_so_that_it_reads_back() {
+    let model = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/overrides/awkward_names.toml"
+    );
+    for (set, path, value) in [
+        (r#"trajectories["x[2]"].agi_year=2025"#, "agi_year", "2025"),
+        (r#"profit_share.tiers[0].untl."Big Co."=14"#, "untl", "14"),
+        (
+            r#"profit_share.tiers[1].shars."Big Co."=0.4"#,
+            "shars",
+            "0.4",
+        ),
+    ] {
+        let err = bad_with(&["check", model, "--set", set], set, path);
+        let nearest = err
+            .split("the nearest valid path is `")
+            .nth(1)
+            .and_then(|rest| rest.split('`').next())
+            .unwrap_or_else(|| panic!("{set}: no nearest path: {err}"));
+        assert!(!nearest.contains("a]b"), "{set}: {nearest}");
+        stakeshift()
+            .args(["check", model, "--set", &format!("{nearest}={value}")])
+            .assert()
+            .success();
+    }
+}

@@ -740,14 +740,33 @@ valuation = { points = [[2020, 50.0]] }
         row,
         r#"only,"profit_share.tiers[0].until.""Big Corp""",7.5,12.5,2.500000,-2.500000,5.000000"#
     );
-    // A name with a `"`, which no PATH can quote: left out, and said.
+    // A name with a `"`, written with TOML's escape (helper-115: it was left out, with a
+    // warning that no PATH could quote it): the same row, and a PATH --vary reads back.
     let text = std::fs::read_to_string(&model).unwrap();
     std::fs::write(&model, text.replace("\"Big Corp\"", "'Big\"Corp'")).unwrap();
-    let (_, err) = crate::common::succeeds(stakeshift().arg("tornado").arg(&model));
-    assert!(
-        err.contains("holds a `\"`, which a PATH cannot quote"),
-        "{err}"
+    let (csv, err) = crate::common::succeeds(
+        stakeshift()
+            .arg("tornado")
+            .arg(&model)
+            .args(["--format", "csv"]),
     );
+    assert!(err.is_empty(), "{err}");
+    let row = csv
+        .lines()
+        .find(|l| l.contains("until"))
+        .unwrap_or_else(|| panic!("{csv}"));
+    assert_eq!(
+        row,
+        r#"only,"profit_share.tiers[0].until.""Big\""Corp""",7.5,12.5,2.500000,-2.500000,5.000000"#
+    );
+    let vary = r#"profit_share.tiers[0].until."Big\"Corp"=7.5..12.5"#;
+    let (again, _) = crate::common::succeeds(
+        stakeshift()
+            .arg("tornado")
+            .arg(&model)
+            .args(["--format", "csv", "--vary", vary]),
+    );
+    assert_eq!(again.lines().nth(1), Some(row));
 }
 
 /// helper-42's review: `solve equity.stake` was taken for a model without a PATH wherever a

@@ -424,7 +424,7 @@ pub fn render_files(
         let handles: Vec<_> = charts
             .iter()
             .map(|&chart| {
-                s.spawn(move || {
+                let draw = move || {
                     let mut files = vec![(
                         format!("{}.png", chart.name()),
                         chart.png(model, comparison, ctx)?,
@@ -436,19 +436,25 @@ pub fn render_files(
                         ));
                     }
                     Ok(files)
-                })
+                };
+                // Where the system gives no thread (a memory or process limit), the chart
+                // is drawn here, in turn (helper-115: `spawn` panicked).
+                std::thread::Builder::new()
+                    .spawn_scoped(s, draw)
+                    .map_err(|_| draw())
             })
             .collect();
         handles
             .into_iter()
             .zip(charts.iter().copied())
-            .map(|(h, chart)| {
-                h.join().unwrap_or_else(|_| {
+            .map(|(h, chart)| match h {
+                Ok(thread) => thread.join().unwrap_or_else(|_| {
                     Err(Error::Chart {
                         chart: format!("{}.png", chart.name()),
                         message: "the drawing code panicked (a bug in stakeshift)".into(),
                     })
-                })
+                }),
+                Err(drawn_here) => drawn_here,
             })
             .collect()
     });

@@ -29,14 +29,7 @@ pub fn run(
     let base = Base::new(&file, &overrides)?;
     warnings.of_model(&base.loaded);
     let inputs = if args.vary.is_empty() {
-        let model = base.model();
-        let investor = model.party_name(model.investor.party);
-        if investor.contains('"') {
-            warnings.warn(format!(
-                "tornado: the investor `{investor}` holds a `\"`, which a PATH cannot quote, so its `until` in each tier is left out of the default inputs; rename the party to vary it"
-            ));
-        }
-        default_inputs(model)
+        default_inputs(base.model())
     } else {
         args.vary
             .iter()

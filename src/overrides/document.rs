@@ -132,24 +132,51 @@ pub fn patch_and_parse(
     };
     let mut applied = Vec::with_capacity(overrides.len());
     let mut derived = Vec::new();
+    // A derived key acts on the model as the overrides before it left it (SPEC 9: applied
+    // in order): its [NAME] is looked up among the file's trajectories as they are named
+    // at that point, and it acts on a CSV's trajectories only if the model named that CSV
+    // then (helper-115: `scale.valuation[b]` before a rename to `b` was dropped silently,
+    // and `scale.valuation[only]` before a rename of `only` refused).
+    let mut named_then: Vec<Result<(), Vec<String>>> = Vec::new();
+    let mut csv_then = Vec::new();
     for o in overrides {
-        applied.push(apply(&mut doc, o)?);
         if let Target::Derived(kind, name) = &o.path.target {
+            let names = trajectory_names(&doc);
+            let named = name.as_ref().is_none_or(|n| names.contains(n));
+            named_then.push(if named { Ok(()) } else { Err(names) });
+            csv_then.push(csv_path(&doc));
             derived.push((o, *kind, name.clone(), derived_amount(o, *kind)?));
         }
+        applied.push(apply(&mut doc, o)?);
     }
     let patched = doc.to_string();
-    let (result, csv) = parse_patched(&patched, &derived, load);
-    // A derived key's [NAME] must name a trajectory of the file or of its CSV.
+    let csv_now = csv_path(&doc);
+    let on_csv: Vec<DerivedOverride<'_>> = derived
+        .iter()
+        .zip(&csv_then)
+        .filter(|(_, then)| then.is_some() && **then == csv_now)
+        .map(|(d, _)| d.clone())
+        .collect();
+    let (result, csv) = parse_patched(&patched, &on_csv, load);
+    // A derived key's [NAME] must name a trajectory of the file at its place in the order,
+    // or of the CSV it acts on.
     let doc_names = trajectory_names(&doc);
-    let missing_name = derived.iter().find_map(|(o, _, name, _)| {
-        let name = name.as_ref()?;
-        (!doc_names.contains(name) && !csv.names.contains(name)).then_some((*o, name.as_str()))
-    });
+    let missing_name = derived
+        .iter()
+        .zip(named_then.iter().zip(&csv_then))
+        .find_map(|((o, _, name, _), (in_doc, then))| {
+            let name = name.as_ref()?;
+            let in_csv = then.is_some() && *then == csv_now && csv.names.contains(name);
+            match in_doc {
+                Err(names_then) if !in_csv => Some((*o, name.as_str(), names_then)),
+                _ => None,
+            }
+        });
     match result {
         Ok(model) => {
-            if let Some((o, name)) = missing_name {
-                return Err(unknown_trajectory(o, name, &model));
+            if let Some((o, name, names_then)) = missing_name {
+                let later = doc_names.iter().any(|n| n == name);
+                return Err(unknown_trajectory(o, name, names_then, &csv.names, later));
             }
             let placed = &model.warnings[..model.warnings.len().min(MAX_PLACED_WARNINGS)];
             let warnings = placed_warnings(label, text, placed, overrides, &applied);
@@ -167,6 +194,7 @@ pub fn patch_and_parse(
                 applied: &applied,
                 csv_touched: csv.touched,
                 missing_name,
+                csv_names: &csv.names,
                 doc_names: &doc_names,
             };
             Err(attempt.blame(label, text, load, issue))
@@ -240,7 +268,8 @@ struct Attempt<'a> {
     applied: &'a [Applied],
     csv_touched: bool,
     /// A derived key that names no trajectory, and the name.
-    missing_name: Option<(&'a Override, &'a str)>,
+    missing_name: Option<(&'a Override, &'a str, &'a Vec<String>)>,
+    csv_names: &'a [String],
     doc_names: &'a [String],
 }
 
@@ -270,17 +299,9 @@ impl Attempt<'_> {
         if let Some((o, _)) = owner {
             return OverrideError::new(&o.origin, issue.field, issue.message).into();
         }
-        if let Some((o, name)) = self.missing_name {
-            return OverrideError::new(
-                &o.origin,
-                &o.path.text,
-                format!(
-                    "the model has no trajectory `{}`; trajectories: {}",
-                    crate::error::quoted(name),
-                    crate::error::listed(self.doc_names)
-                ),
-            )
-            .into();
+        if let Some((o, name, names_then)) = self.missing_name {
+            let later = self.doc_names.iter().any(|n| n == name);
+            return unknown_trajectory(o, name, names_then, self.csv_names, later);
         }
         // Not an override's own value: if the file alone is invalid, say so as usual.
         if let Err(original) = parse_model(ModelSource { text, load }) {
@@ -312,16 +333,34 @@ fn concerns(field: &str, touched: &str) -> bool {
     within(touched, field) && (field.contains('.') || field.contains('['))
 }
 
-fn unknown_trajectory(o: &Override, name: &str, model: &Model) -> Error {
-    let names: Vec<&str> = model.trajectories.iter().map(|t| t.name.as_str()).collect();
+/// A derived key naming no trajectory at its place in the order: `names_then` are the
+/// file's trajectories there, `csv_names` the CSV's (if the model named it then), and
+/// `later` whether a later override gives the name.
+fn unknown_trajectory(
+    o: &Override,
+    name: &str,
+    names_then: &[String],
+    csv_names: &[String],
+    later: bool,
+) -> Error {
+    let names: Vec<&str> = names_then
+        .iter()
+        .chain(csv_names)
+        .map(String::as_str)
+        .collect();
     let hint = crate::model::nearest_name(name, &names)
         .map(|n| format!("did you mean `{}`? ", crate::error::quoted(n)))
         .unwrap_or_default();
+    let when = if later {
+        " where this --set comes (overrides apply in order, and a later one names it)"
+    } else {
+        ""
+    };
     OverrideError::new(
         &o.origin,
         &o.path.text,
         format!(
-            "the model has no trajectory `{}`; {hint}trajectories: {}",
+            "the model has no trajectory `{}`{when}; {hint}trajectories: {}",
             crate::error::quoted(name),
             crate::error::listed(&names)
         ),
@@ -339,17 +378,24 @@ fn derived_amount(o: &Override, kind: Derived) -> Result<Decimal, OverrideError>
         && f.value().is_finite()
         && number_of(&value).is_none()
     {
-        return Err(err(if f.value().abs() > DERIVED_LIMIT as f64 {
-            format!(
-                "{} is too large; a derived key must be at most 1e9 in size",
-                o.value
-            )
-        } else {
-            format!(
-                "{} has digits beyond the 28th decimal place, which a model's exact decimals cannot hold; write it with at most 28 decimal places",
-                o.value
-            )
-        }));
+        let literal: String = f
+            .display_repr()
+            .chars()
+            .filter(|c| *c != '_' && *c != '+')
+            .collect();
+        let why = crate::model::exact_decimal(literal.trim())
+            .err()
+            .unwrap_or(crate::model::NotExact::Unreadable);
+        return Err(err(
+            if f.value().abs() > DERIVED_LIMIT as f64 || why == crate::model::NotExact::TooLarge {
+                format!(
+                    "{} is too large; a derived key must be at most 1e9 in size",
+                    o.value
+                )
+            } else {
+                format!("{} {}", o.value, why.why())
+            },
+        ));
     }
     let amount = number_of(&value).ok_or_else(|| {
         err(format!(
@@ -382,6 +428,21 @@ fn parse_value(o: &Override) -> Result<Value, OverrideError> {
     o.value.parse::<Value>().map_err(|e| {
         let why = e.to_string();
         let why = why.lines().last().unwrap_or_default().trim();
+        // A whole number past i64 as the file says it: a seed's range is TOML's (a seed of
+        // 2^63 was told the 1e18 bound of a model's amounts, beside seeds up to 2^63 - 1
+        // taken: helper-116); any other number is too large as an amount.
+        if why.contains("integer number overflowed")
+            && (o.path.text.ends_with("seed") || o.value.contains("seed"))
+        {
+            return OverrideError::new(
+                &o.origin,
+                &o.path.text,
+                format!(
+                    "`{}` is out of range; a seed must be a whole number from 0 to 9223372036854775807",
+                    o.value
+                ),
+            );
+        }
         if why.contains("floating-point number overflowed")
             || why.contains("integer number overflowed")
         {
@@ -426,14 +487,9 @@ pub fn number_of(value: &Value) -> Option<Decimal> {
                 .chars()
                 .filter(|c| *c != '_' && *c != '+')
                 .collect();
-            let literal = literal.trim();
-            if literal.contains(['e', 'E']) {
-                Decimal::from_scientific(literal).ok()
-            } else {
-                Decimal::from_str_exact(literal)
-                    .ok()
-                    .or_else(|| literal.parse().ok())
-            }
+            // The file's own rule: exact, or not a number a model takes (a fallback that
+            // rounded took 1.00000000000000000000000000001 as 1: helper-115).
+            crate::model::exact_decimal(literal.trim()).ok()
         }
         _ => None,
     }
@@ -783,10 +839,14 @@ fn valid_paths(doc: &DocumentMut) -> Vec<String> {
             return;
         }
         for (key, item) in table.iter() {
+            // Written as a PATH reads it back: a key that is not bare in quotes, a name
+            // that would not read back bare quoted (helper-115: `until.Big Co.` and
+            // `trajectories[x[1]]` were suggested, and refused when copied).
+            let key_text = super::key_segment(key);
             let p = if path.is_empty() {
-                key.to_string()
+                key_text
             } else {
-                format!("{path}.{key}")
+                format!("{path}.{key_text}")
             };
             let s = if shape.is_empty() {
                 key.to_string()
@@ -796,20 +856,28 @@ fn valid_paths(doc: &DocumentMut) -> Vec<String> {
             out.push(p.clone());
             match item {
                 Item::ArrayOfTables(tables) => {
+                    let names: Vec<Option<&str>> = tables
+                        .iter()
+                        .map(|t| t.get("name").and_then(|n| n.as_str()))
+                        .collect();
                     for (i, t) in tables.iter().enumerate() {
-                        for form in element_forms(&p, i, t.get("name").and_then(|n| n.as_str())) {
+                        for form in element_forms(&p, i, unique(&names, i)) {
                             out.push(form.clone());
                             walk(t, &form, &format!("{s}[]"), out);
                         }
                     }
                 }
                 Item::Value(Value::Array(values)) => {
+                    let names: Vec<Option<&str>> = values
+                        .iter()
+                        .map(|v| {
+                            v.as_inline_table()
+                                .and_then(|t| t.get("name"))
+                                .and_then(|n| n.as_str())
+                        })
+                        .collect();
                     for (i, v) in values.iter().enumerate() {
-                        let name = v
-                            .as_inline_table()
-                            .and_then(|t| t.get("name"))
-                            .and_then(|n| n.as_str());
-                        for form in element_forms(&p, i, name) {
+                        for form in element_forms(&p, i, unique(&names, i)) {
                             out.push(form.clone());
                             match v {
                                 Value::InlineTable(t) => walk(t, &form, &format!("{s}[]"), out),
@@ -843,16 +911,26 @@ fn valid_paths(doc: &DocumentMut) -> Vec<String> {
     fn element_forms(path: &str, i: usize, name: Option<&str>) -> Vec<String> {
         let mut forms = vec![format!("{path}[{i}]")];
         if let Some(n) = name {
-            forms.push(format!("{path}[{}]", n.trim()));
+            forms.push(format!("{path}{}", super::name_segment(n.trim())));
         }
         forms
+    }
+    /// Element `i`'s name where no other element has it (a name two elements share picks
+    /// neither: only a position does).
+    fn unique<'a>(names: &[Option<&'a str>], i: usize) -> Option<&'a str> {
+        let name = names[i]?.trim();
+        let shared = names
+            .iter()
+            .enumerate()
+            .any(|(j, n)| j != i && n.is_some_and(|n| n.trim() == name));
+        (!shared).then_some(name)
     }
     let mut out = Vec::new();
     walk(doc.as_table(), "", "", &mut out);
     for d in Derived::ALL {
         out.push(d.as_str().to_string());
         for name in trajectory_names(doc) {
-            out.push(format!("{}[{name}]", d.as_str()));
+            out.push(format!("{}{}", d.as_str(), super::name_segment(&name)));
         }
     }
     out
@@ -925,6 +1003,13 @@ fn nearest_path<'a>(path: &str, candidates: &'a [String]) -> Option<&'a str> {
         }
     }
     best.map(|(_, _, std::cmp::Reverse(c))| c)
+}
+
+/// The model's `trajectories_csv` as the document has it at this point.
+fn csv_path(doc: &DocumentMut) -> Option<String> {
+    doc.get("trajectories_csv")
+        .and_then(Item::as_str)
+        .map(str::to_string)
 }
 
 fn trajectory_names(doc: &DocumentMut) -> Vec<String> {
@@ -1280,8 +1365,11 @@ pub fn canonical_path(
 /// A path the document does not have: `message`, and the nearest valid path (unless that
 /// is the path itself, as for a name two entries share).
 fn wrong_path(origin: &str, path: &str, candidates: &[String], message: &str) -> OverrideError {
+    // A name two entries share is answered by the positions it names, not by a path to
+    // one of them picked here.
+    let ambiguous = message.contains("more than one entry named");
     let near = nearest_path(path, candidates)
-        .filter(|p| *p != path)
+        .filter(|p| *p != path && !ambiguous)
         .map(|p| format!("; the nearest valid path is `{p}`"))
         .unwrap_or_default();
     OverrideError::new(origin, path, format!("{message}{near}"))

@@ -257,17 +257,44 @@ pub fn render_with(
         }));
         std::panic::set_hook(hook);
         match low {
-            Ok(Err(XlsxError::TempFileError(..))) | Err(_) => {
-                build(model, comparison, Sheets::InMemory)
-            }
+            Ok(Err(XlsxError::TempFileError(..))) | Err(_) => in_memory(model, comparison)?,
             Ok(built) => built,
         }
     } else {
-        build(model, comparison, Sheets::InMemory)
+        in_memory(model, comparison)?
     };
     built.map_err(|e| Error::Export {
         file: FILE_NAME.into(),
         message: e.to_string(),
+    })
+}
+
+/// The workbook built in memory. rust_xlsxwriter assembles the sheets on threads of their
+/// own and panics where the system gives none (a memory or process limit: helper-115);
+/// that panic is an error here, said in one line, and any other panic goes on as it was.
+fn in_memory(model: &Model, comparison: &Comparison) -> Result<Result<Vec<u8>, XlsxError>, Error> {
+    let said = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let hook = std::panic::take_hook();
+    let keep = std::sync::Arc::clone(&said);
+    std::panic::set_hook(Box::new(move |info| {
+        let mut said = keep.lock().unwrap_or_else(|e| e.into_inner());
+        if said.is_empty() {
+            *said = info.to_string();
+        }
+    }));
+    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        build(model, comparison, Sheets::InMemory)
+    }));
+    std::panic::set_hook(hook);
+    built.map_err(|_| {
+        let said = said.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        if !said.contains("failed to spawn thread") {
+            panic!("{said}")
+        }
+        Error::Export {
+            file: FILE_NAME.into(),
+            message: "the threads the workbook writer needs could not be started (a memory or process limit: `ulimit -v`, `ulimit -u`)".into(),
+        }
     })
 }
 

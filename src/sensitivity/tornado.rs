@@ -74,19 +74,10 @@ pub struct TornadoRow {
 /// SPEC 11's default inputs for `model`, in a fixed order.
 pub fn default_inputs(model: &Model) -> Vec<Input> {
     let mut paths: Vec<String> = vec!["discount_rate".into(), "equity.stake".into()];
-    // The party as a PATH writes it: quoted where it is not a bare key (`"Big Corp"`; it
-    // was left out of the inputs, its path not parsing).
-    let name = model.party_name(model.investor.party);
-    let bare = name
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    // (A name holding `"` cannot be written as a PATH, which has no escapes: its `until`
-    // is left out, and `stakeshift tornado` says so.)
-    let investor = if bare {
-        name.to_string()
-    } else {
-        format!("\"{name}\"")
-    };
+    // The party as a PATH writes it: quoted, with TOML's escapes, where it is not a bare
+    // key (`"Big Corp"`, `"a,\"b"`; it was left out of the inputs, its path not parsing,
+    // and a name holding `"` after the PATH had escapes: helper-115).
+    let investor = crate::overrides::key_segment(model.party_name(model.investor.party));
     for (i, tier) in model.profit_share.tiers.iter().enumerate() {
         if tier.until.iter().any(|(p, _)| *p == model.investor.party) {
             paths.push(format!("profit_share.tiers[{i}].until.{investor}"));
