@@ -353,6 +353,8 @@ fn unknown_trajectory(
         .unwrap_or_default();
     let when = if later {
         " where this --set comes (overrides apply in order, and a later one names it)"
+    } else if !name.is_empty() && name.chars().all(|c| c.is_ascii_digit()) {
+        " (a derived key picks a trajectory by its name, not by its position)"
     } else {
         ""
     };
