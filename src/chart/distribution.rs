@@ -199,13 +199,26 @@ impl Histogram {
             rule,
         };
         let end = hist.last();
+        // The bin whose left edge is zero, where zero is an edge: a path's side of zero
+        // decides its side of that edge, whatever (v - first) / width rounds to (helper-119:
+        // bars 2.5e21 wide put advantages of -1e9 in the bar right of zero, so that losing
+        // paths were drawn on the winning side).
+        let zero_edge = (first <= 0.0 && end >= 0.0).then(|| (-first / width).round() as usize);
         for &v in sorted {
             if v < first {
                 hist.below += 1;
             } else if v > end {
                 hist.above += 1;
             } else {
-                let bin = &mut hist.counts[(((v - first) / width) as usize).min(bins - 1)];
+                let mut at = (((v - first) / width) as usize).min(bins - 1);
+                if let Some(z) = zero_edge {
+                    if v < 0.0 && z > 0 {
+                        at = at.min(z - 1);
+                    } else if v > 0.0 {
+                        at = at.max(z.min(bins - 1));
+                    }
+                }
+                let bin = &mut hist.counts[at];
                 match Winner::of(v) {
                     Winner::ProfitShare => bin.profit_share += 1,
                     Winner::Tie => bin.tie += 1,
@@ -592,6 +605,35 @@ mod tests {
         );
         // The middle 99% are on the axis: at most 0.5% (5 paths) and a bin's width each side.
         assert!(h.below <= 5 && h.above <= 5, "{h:?}");
+    }
+
+    /// helper-119: with bars 2.5e21 wide, (v - first) / width rounded advantages of -1e9
+    /// into the bar right of zero: losing paths drawn on the winning side. No bar left of
+    /// zero holds a path the equity stake wins, and none right of it one it loses.
+    #[test]
+    fn regression_no_bar_holds_a_path_on_the_other_side_of_zero() {
+        let mut v: Vec<f64> = Vec::new();
+        for i in 0..2000 {
+            let x = f64::from(i) / 1000.0 - 1.0;
+            v.push(x * 1e22);
+        }
+        v.extend([-1e9, -1.0, -1e-3, 1e-3, 1.0, 1e9]);
+        v.sort_by(f64::total_cmp);
+        let h = Histogram::of(&v);
+        assert!(h.zero_shown && h.width > 1e20, "{h:?}");
+        let total: u64 = h.counts.iter().map(BinCounts::total).sum::<u64>() + h.below + h.above;
+        assert_eq!(total, v.len() as u64);
+        let left: u64 = v.iter().filter(|x| **x < -5e-7 && **x >= h.first).count() as u64;
+        for (i, c) in h.counts.iter().enumerate() {
+            let right_edge = h.first + h.width * (i + 1) as f64;
+            if right_edge <= 0.0 {
+                assert_eq!(c.equity, 0, "bar {i}: {c:?}");
+            } else {
+                assert_eq!(c.profit_share, 0, "bar {i}: {c:?}");
+            }
+        }
+        let drawn_left: u64 = h.counts.iter().map(|c| c.profit_share).sum();
+        assert_eq!(drawn_left, left);
     }
 
     #[test]

@@ -159,14 +159,17 @@ pub(crate) fn span_ticks(min: f64, max: f64, target: usize) -> Ticks {
 /// at 2023.5 was labelled 2024), so a step of at least 1, on whole numbers.
 pub(crate) fn whole_steps(ticks: Ticks, values: &[f64]) -> Ticks {
     let whole = values.iter().all(|v| !v.is_finite() || v.fract() == 0.0);
-    if !whole || ticks.step >= 1.0 {
+    if !whole || (ticks.step >= 1.0 && ticks.step.fract() == 0.0) {
         return ticks;
     }
-    let first = (ticks.lo - 1e-9).ceil() as i64;
-    let last = (ticks.hi + 1e-9).floor() as i64;
+    // A step below 1, or of 2.5 (twenty years on eight ticks put them at 2027.5, labelled
+    // 2028: helper-119), becomes the whole step just below it: 1, or 2.
+    let step = ticks.step.floor().max(1.0);
+    let first = ((ticks.lo - 1e-9) / step).ceil() as i64;
+    let last = ((ticks.hi + 1e-9) / step).floor() as i64;
     Ticks {
-        step: 1.0,
-        values: (first..=last).map(|i| i as f64).collect(),
+        step,
+        values: (first..=last).map(|i| i as f64 * step).collect(),
         ..ticks
     }
 }
@@ -497,6 +500,18 @@ mod tests {
         // Wide whole ranges keep their coarser steps.
         let t = whole_steps(span_ticks(2000.0, 2400.0, 8), &[2000.0, 2400.0]);
         assert_eq!(t.step, 50.0);
+    }
+
+    /// helper-119: a sweep of agi_year over 2026..2045 had ticks every 2.5 years,
+    /// labelled 2028 at 2027.5 and 2032 at 2032.5. Ticks of whole values are whole.
+    #[test]
+    fn regression_ticks_of_years_are_whole_years() {
+        let years: Vec<f64> = (2026..=2045).map(f64::from).collect();
+        let ticks = whole_steps(span_ticks(2026.0, 2045.0, 8), &years);
+        assert!(ticks.values.len() >= 5, "{ticks:?}");
+        assert!(ticks.values.iter().all(|v| v.fract() == 0.0), "{ticks:?}");
+        assert!(ticks.values.iter().all(|v| (2026.0..=2045.0).contains(v)));
+        assert_eq!(ticks.step, 2.0);
     }
 
     #[test]

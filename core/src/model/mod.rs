@@ -125,6 +125,11 @@ impl Model {
         if name == "the investor" {
             return name;
         }
+        // A name written with a capital of its own (`xAI`, `eBay`) is kept as written
+        // (helper-119: "NPV to XAI"); an all-lowercase one gets a capital (`microsoft`).
+        if name.chars().any(char::is_uppercase) {
+            return name;
+        }
         let mut chars = name.chars();
         chars
             .next()

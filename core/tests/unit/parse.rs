@@ -123,3 +123,40 @@ tiers = [{ name = "Only", shares = { fund = 0.5 } }]
         ]
     );
 }
+
+/// helper-119: the charts' titles capitalised the investor's first letter whatever it was
+/// written as: "NPV to XAI" for `xAI`. A name with a capital of its own is kept as written.
+#[test]
+fn regression_an_investor_written_with_a_capital_is_titled_as_written() {
+    let title = |party: &str| {
+        let text = format!(
+            r#"name = "Title"
+unit = "USD m"
+start_year = 2024
+end_year = 2025
+valuation_year = 2024
+discount_rate = 0.1
+investor = {{ party = "{party}" }}
+equity = {{ from_year = 2025, stake = 0.2 }}
+[profit_share]
+residual = "founders"
+tiers = [{{ name = "Only", shares = {{ "{party}" = 0.5 }} }}]
+[[trajectories]]
+name = "t"
+revenue = {{ points = [[2024, 10.0]] }}
+margin = {{ points = [[2024, 0.1]] }}
+valuation = {{ points = [[2024, 100.0]] }}
+"#
+        );
+        parse_model(ModelSource {
+            text: &text,
+            load: &mut |_| Err("no files".into()),
+        })
+        .unwrap()
+        .investor_title()
+    };
+    assert_eq!(title("xAI"), "xAI");
+    assert_eq!(title("eBay"), "eBay");
+    assert_eq!(title("microsoft"), "Microsoft");
+    assert_eq!(title("Investor"), "the investor");
+}
