@@ -1565,3 +1565,56 @@ fn regression_roots_are_not_taken_for_jumps_helper_113() {
     let rate = solution_of(&format!("{dir}npvs_of_1e20.toml"), "discount_rate", &[]);
     assert_eq!(rate, "0.373355129");
 }
+
+/// helper-120: a default tornado of a valid model with an amount near 1e18 stopped: the
+/// `until` of 1e18 was varied to 1.25e18 and `scale.valuation=1.25` took a valuation past
+/// 1e18, both numbers a model cannot hold. A default input's end is kept within 1e18, and
+/// one that leaves the model invalid leaves its cells empty, with the warning that says
+/// how to see why; a value asked for with --vary is still an error.
+#[test]
+fn regression_default_inputs_near_1e18_keep_to_what_a_model_holds() {
+    let dir = crate::common::ScratchDir::new("tornado-1e18");
+    let text = std::fs::read_to_string(root().join("docs/mini.toml")).unwrap();
+    let text = text.replace("until = { fund = 20.0 }", "until = { fund = 1e18 }");
+    assert!(text.contains("1e18"));
+    let model = dir.join("m.toml");
+    std::fs::write(&model, text).unwrap();
+    let (csv, _) = crate::common::succeeds(
+        stakeshift()
+            .arg("tornado")
+            .arg(&model)
+            .args(["--format", "csv"]),
+    );
+    let row = csv
+        .lines()
+        .find(|l| l.contains("tiers[1].until.fund"))
+        .unwrap_or_else(|| panic!("{csv}"));
+    assert!(
+        row.starts_with(
+            "only,profit_share.tiers[1].until.fund,750000000000000000,1000000000000000000,"
+        ),
+        "{row}"
+    );
+    let huge = root().join("tests/hand/breakeven_amounts_of_1e18.toml");
+    let (csv, err) = crate::common::succeeds(
+        stakeshift()
+            .arg("tornado")
+            .arg(&huge)
+            .args(["--format", "csv"]),
+    );
+    let scaled = csv
+        .lines()
+        .find(|l| l.contains(",scale.valuation,"))
+        .unwrap_or_else(|| panic!("{csv}"));
+    assert!(scaled.ends_with(",,"), "the high end cannot run: {scaled}");
+    assert!(
+        err.contains("cannot run with scale.valuation=1.25"),
+        "{err}"
+    );
+    stakeshift()
+        .arg("tornado")
+        .arg(&huge)
+        .args(["--vary", "scale.valuation=0.75..1.25"])
+        .assert()
+        .code(2);
+}

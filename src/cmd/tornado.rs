@@ -124,5 +124,6 @@ fn parse_input(arg: &str) -> Result<Input, Error> {
         origin,
         low: r.from,
         high: r.to,
+        default: false,
     })
 }

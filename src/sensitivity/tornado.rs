@@ -55,6 +55,10 @@ pub struct Input {
     pub origin: String,
     pub low: Decimal,
     pub high: Decimal,
+    /// One of SPEC 11's default inputs (not asked for with `--vary`): a value of it that
+    /// leaves the model invalid (a +25% past the 1e18 a number may be, a valuation scaled
+    /// past it) leaves its cells empty instead of stopping the tornado (helper-120).
+    pub default: bool,
 }
 
 /// A row of `tornado.csv`.
@@ -70,6 +74,9 @@ pub struct TornadoRow {
     /// |advantage_high - advantage_low|.
     pub swing: Option<Decimal>,
 }
+
+/// The largest size of a number in a model (SPEC 6's amounts: MODEL 1).
+const MAX_NUMBER: i64 = 1_000_000_000_000_000_000;
 
 /// SPEC 11's default inputs for `model`, in a fixed order.
 pub fn default_inputs(model: &Model) -> Vec<Input> {
@@ -152,11 +159,15 @@ pub fn default_inputs(model: &Model) -> Vec<Input> {
             }
             Domain::Any | Domain::Year => {}
         }
+        // No number of a model may pass 1e18 in size (helper-120: an `until` of 1e18 was
+        // varied to 1.25e18, and the tornado refused).
+        let most = Decimal::from(MAX_NUMBER);
         inputs.push(Input {
             origin: format!("tornado input {text}"),
             path,
-            low: low.normalize(),
-            high: high.normalize(),
+            low: low.max(-most).normalize(),
+            high: high.min(most).normalize(),
+            default: true,
         });
     }
     for (text, low, high) in [
@@ -169,6 +180,7 @@ pub fn default_inputs(model: &Model) -> Vec<Input> {
             path: OverridePath::parse(text).expect("a derived key"),
             low,
             high,
+            default: true,
         });
     }
     inputs
@@ -238,7 +250,11 @@ pub fn tornado(
                 &input.path,
                 *v,
             );
-            let checked = base.load_with(&[o])?;
+            let checked = match base.load_with(&[o]) {
+                Ok(checked) => checked,
+                Err(_) if input.default => return Ok(vec![None; selected.len()]),
+                Err(e) => return Err(e),
+            };
             let cell = match routes[*i] {
                 Route::Knob(k) => {
                     let mut m = model.clone();
