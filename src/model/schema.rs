@@ -281,7 +281,7 @@ pub fn model_schema() -> Value {
                 number("valuation", Some(0.0), None),
                 "yearly growth after the last point (default 0), above -1",
             ),
-            "spend": share_series("this trajectory's compute spend as a fraction of revenue, replacing [cloud].spend (needs [cloud])", None),
+            "spend": share_series("this trajectory's compute spend as a share of revenue (0 or more; 1.5 is spend of 1.5 times revenue), replacing [cloud].spend (needs [cloud])", None),
         },
     });
     let vol = "a yearly standard deviation, 0 to 3: 0.2 for 20%";
@@ -308,8 +308,9 @@ pub fn model_schema() -> Value {
                 "type": "integer",
                 "description": "the random seed (default 0); the same seed gives the same output",
                 "minimum": 0,
+                "maximum": i64::MAX,
             },
-            "from_year": year("the first random year, inside the model's years (default valuation_year + 1)"),
+            "from_year": year("the first random year, in start_year..=end_year + 1 (end_year + 1: nothing random; default valuation_year + 1)"),
             "weights": weights,
             "revenue_vol": number(&format!("sd of the yearly log-revenue shock (default 0.2); {vol}"), Some(0.0), Some(3.0)),
             "revenue_persistence": fraction(&format!("how much of last year's revenue shock stays (default 1); {persistence}")),
@@ -343,12 +344,12 @@ pub fn model_schema() -> Value {
             "unit": name("the unit of every amount, such as \"USD bn\""),
             "start_year": year("the first year projected"),
             "end_year": year(&format!(
-                "the last year projected (the horizon), inclusive; at most {MAX_YEARS} years from start_year"
+                "the last year projected (the horizon), inclusive; start_year..=end_year is at most {MAX_YEARS} years in all"
             )),
             "valuation_year": year("NPVs are stated as of the end of this year, in start_year..=end_year"),
             "discount_rate": number_above("the yearly discount rate, above -1", -1.0),
             "trajectories_csv": text(
-                "a CSV file (path relative to the model) with columns trajectory,year,revenue,profit,valuation covering start_year..=end_year",
+                "a CSV file (path relative to the model) with columns trajectory,year,revenue,profit,valuation covering start_year..=end_year, and optionally cloud_spend (the compute spend itself, in the model's unit)",
             ),
             "investor": {
                 "type": "object",
@@ -417,7 +418,7 @@ pub fn model_schema() -> Value {
                 "required": ["margin", "spend"],
                 "properties": {
                     "margin": number("the investor's operating margin on the compute it sells, -1 to 1", Some(-1.0), Some(1.0)),
-                    "spend": share_series("the company's compute spend as a fraction of its revenue (0 or more)", None),
+                    "spend": share_series("the company's compute spend as a share of its revenue (0 or more; 1.5 is spend of 1.5 times revenue)", None),
                 },
             },
             "trajectories": {

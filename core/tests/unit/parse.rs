@@ -160,3 +160,102 @@ valuation = {{ points = [[2024, 100.0]] }}
     assert_eq!(title("microsoft"), "Microsoft");
     assert_eq!(title("Investor"), "the investor");
 }
+
+/// helper-120: a description of spaces was kept as "" (`"description": ""` in the JSON,
+/// where a trajectory without one has null, and an empty line under the table): none.
+#[test]
+fn regression_a_blank_description_is_none() {
+    let text = |description: &str| {
+        format!(
+            r#"name = "Blank"
+unit = "USD m"
+start_year = 2024
+end_year = 2025
+valuation_year = 2024
+discount_rate = 0.1
+investor = {{ party = "fund" }}
+equity = {{ from_year = 2025, stake = 0.2 }}
+[profit_share]
+residual = "founders"
+tiers = [{{ name = "Only", shares = {{ fund = 0.5 }} }}]
+[[trajectories]]
+name = "t"
+{description}
+revenue = {{ points = [[2024, 10.0]] }}
+margin = {{ points = [[2024, 0.1]] }}
+valuation = {{ points = [[2024, 100.0]] }}
+"#
+        )
+    };
+    let description = |d: &str| {
+        parse_model(ModelSource {
+            text: &text(d),
+            load: &mut |_| Err("no files".into()),
+        })
+        .unwrap()
+        .trajectories[0]
+            .description
+            .clone()
+    };
+    assert_eq!(description(r#"description = "   ""#), None);
+    assert_eq!(description(r#"description = """#), None);
+    assert_eq!(description(""), None);
+    assert_eq!(
+        description(r#"description = " a story ""#),
+        Some("a story".into())
+    );
+}
+
+/// helper-120: a weights key spelt as the trajectory's name, spaces and all (`" bear"`),
+/// was refused, the name itself being trimmed when read: keys are trimmed too, and two
+/// keys that then weigh one trajectory are refused, naming both.
+#[test]
+fn regression_a_weights_key_is_trimmed_as_a_trajectory_name_is() {
+    let text = |weights: &str| {
+        format!(
+            r#"name = "Weights"
+unit = "USD m"
+start_year = 2024
+end_year = 2025
+valuation_year = 2024
+discount_rate = 0.1
+investor = {{ party = "fund" }}
+equity = {{ from_year = 2025, stake = 0.2 }}
+simulation = {{ weights = {weights} }}
+[profit_share]
+residual = "founders"
+tiers = [{{ name = "Only", shares = {{ fund = 0.5 }} }}]
+[[trajectories]]
+name = " bear"
+revenue = {{ points = [[2024, 10.0]] }}
+margin = {{ points = [[2024, 0.1]] }}
+valuation = {{ points = [[2024, 100.0]] }}
+[[trajectories]]
+name = "base"
+revenue = {{ points = [[2024, 20.0]] }}
+margin = {{ points = [[2024, 0.1]] }}
+valuation = {{ points = [[2024, 100.0]] }}
+"#
+        )
+    };
+    let parse = |weights: &str| {
+        parse_model(ModelSource {
+            text: &text(weights),
+            load: &mut |_| Err("no files".into()),
+        })
+    };
+    let model = parse(r#"{ " bear" = 0.25, base = 0.75 }"#).unwrap();
+    assert_eq!(
+        model.simulation.weights_of(&model),
+        [Decimal::new(25, 2), Decimal::new(75, 2)]
+    );
+    let twice = parse(r#"{ " bear" = 0.25, bear = 0.5 }"#).unwrap_err();
+    assert_eq!(twice.field, "simulation.weights.bear", "{twice:?}");
+    assert!(
+        twice
+            .message
+            .contains("`\" bear\"` and `bear` both weigh trajectory `bear`")
+            || twice.message.contains("both weigh trajectory"),
+        "{twice:?}"
+    );
+}

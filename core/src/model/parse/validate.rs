@@ -832,9 +832,12 @@ impl Builder<'_> {
             let index: std::collections::HashMap<&str, usize> =
                 names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
             let mut weights = vec![Decimal::ZERO; trajectories.len()];
+            let mut weighed: Vec<Option<&str>> = vec![None; trajectories.len()];
             for (name, value) in w.get_ref() {
-                let field = format!("simulation.weights.{name}");
-                let Some(&i) = index.get(name.as_str()) else {
+                let field = format!("simulation.weights.{}", key_text(name));
+                // Trimmed, as a trajectory's name is when read (helper-120: a key spelt
+                // " bear" as the trajectory's name was refused).
+                let Some(&i) = index.get(name.trim()) else {
                     let hint = nearest(name, &names)
                         .map(|n| format!("did you mean `{n}`? "))
                         .unwrap_or_default();
@@ -848,6 +851,19 @@ impl Builder<'_> {
                         ),
                     );
                 };
+                if let Some(first) = weighed[i] {
+                    return fail(
+                        field,
+                        value.span(),
+                        format!(
+                            "`{}` and `{}` both weigh trajectory `{}`; give it one weight",
+                            crate::error::quoted(first),
+                            crate::error::quoted(name),
+                            crate::error::quoted(names[i])
+                        ),
+                    );
+                }
+                weighed[i] = Some(name.as_str());
                 weights[i] = self.non_negative(&field, value)?;
             }
             if weights.iter().all(|w| w.is_zero()) {
@@ -1338,7 +1354,9 @@ impl Builder<'_> {
         let description = match &raw.description {
             Some(d) => {
                 plain_text(&format!("{field}.description"), d.span(), d.get_ref())?;
-                Some(d.get_ref().trim().to_string())
+                // A description of nothing but spaces is none (helper-120: `""` in the
+                // JSON, where a missing one is null, and an empty line in the table).
+                Some(d.get_ref().trim().to_string()).filter(|d| !d.is_empty())
             }
             None => None,
         };
