@@ -932,14 +932,20 @@ pub(crate) struct Markers {
 
 pub(crate) const BADGE: f64 = 10.0;
 
+/// Marks with named labels where they fit in at most `max_rows` rows, else numbered badges.
 pub(crate) fn markers<DB: DrawingBackend>(
     c: &Canvas<DB>,
     marks: &[(f64, String)],
     lo: f64,
     hi: f64,
     font: &Font,
+    max_rows: usize,
 ) -> Markers {
-    let (labels, numbered) = match place_labels(c, marks, lo, hi, font) {
+    // (helper-119: twelve yearly rounds stacked twelve rows of names over the stake,
+    // which squeezed its panel until the axis ran upside down.)
+    let named = place_labels(c, marks, lo, hi, font)
+        .filter(|labels| labels.iter().all(|l| l.row < max_rows));
+    let (labels, numbered) = match named {
         Some(labels) => (labels, false),
         None => {
             let mut labels: Vec<Label> = Vec::new();

@@ -114,7 +114,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
         .iter()
         .map(|(y, t)| (x.map(f64::from(*y)), t.clone()))
         .collect();
-    let placed = frame::markers(c, &marks, x0, x1, &sf);
+    let placed = frame::markers(c, &marks, x0, x1, &sf, MAX_ROUND_ROWS);
     let n_rows = placed.rows;
     let top_plot = Rect {
         x0,
@@ -257,6 +257,10 @@ pub(crate) fn draw<DB: DrawingBackend>(
     )));
     frame::legend(c, legend, &items)
 }
+
+/// The most rows of round names over the stake panel; more, and the rounds are numbered
+/// badges named in the legend.
+const MAX_ROUND_ROWS: usize = 3;
 
 /// Each round year and its label: `2026 round: 122 raised at 730 pre-money`.
 fn round_labels(model: &Model) -> Vec<(Year, String)> {

@@ -366,7 +366,7 @@ impl SweepChart<'_> {
         if let Some(v) = current {
             marks.push((x.map(v), format!("model {}", scale::input_value(v))));
         }
-        let placed = frame::markers(c, &marks, plot.x0, plot.x1, &sf);
+        let placed = frame::markers(c, &marks, plot.x0, plot.x1, &sf, usize::MAX);
         let band = placed.rows as f64 * ROW + 8.0;
         let data = Rect {
             y0: plot.y0 + band,

@@ -964,3 +964,44 @@ fn regression_legend_amounts_of_names_alike_read_apart() {
         }
     });
 }
+
+/// helper-119: twelve yearly rounds stacked their names in twelve rows over the stake
+/// panel, which left it no height: from ten rows its axis ran upside down (0% at the top)
+/// and over the value panel's. Past three rows of names the rounds are numbered badges,
+/// named in the legend, and the stake panel keeps its height.
+#[test]
+fn regression_many_rounds_leave_the_stake_panel_its_height() {
+    let rounds: Vec<String> = (2026..2038)
+        .map(|y| format!("{{ year = {y}, raise = 10.0 }}"))
+        .collect();
+    let set = format!("equity.rounds=[{}]", rounds.join(", "));
+    let file = crate::io::read_model_file(None).unwrap();
+    let loaded = file
+        .load(&[crate::overrides::Override::parse(&set).unwrap()])
+        .unwrap();
+    assert_eq!(loaded.model.equity.rounds.len(), 12);
+    let comparison = crate::compare::compare(&loaded.model, None).unwrap();
+    let ctx = loaded.chart_context(Size::DEFAULT, None);
+    let svg = Chart::Stake.svg(&loaded.model, &comparison, &ctx).unwrap();
+    let texts = svg_texts_xy(&svg);
+    let y_of = |label: &str| {
+        texts
+            .iter()
+            .find(|(t, _, _)| t == label)
+            .map(|(_, _, y)| *y)
+            .unwrap_or_else(|| panic!("no `{label}`: {texts:?}"))
+    };
+    // The stake's axis: 0% at the bottom, and the panel at least 150 px high.
+    let top = texts
+        .iter()
+        .filter(|(t, _, _)| t.ends_with('%') && !t.contains('.'))
+        .map(|(_, _, y)| *y)
+        .fold(f64::INFINITY, f64::min);
+    assert!(y_of("0%") - top > 150.0, "{texts:?}");
+    // Numbered badges, named in the legend.
+    assert!(texts.iter().any(|(t, _, _)| t == "12"), "{texts:?}");
+    assert!(
+        texts.iter().any(|(t, _, _)| t.starts_with("1. 2026 round")),
+        "{texts:?}"
+    );
+}

@@ -123,7 +123,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
         .iter()
         .map(|m| (x.map(f64::from(m.year)), m.text.clone()))
         .collect();
-    let placed = frame::markers(c, &labelled, x0, x1, &mf);
+    let placed = frame::markers(c, &labelled, x0, x1, &mf, usize::MAX);
     let rows = placed.rows;
     let band_top = content.y0 + 34.0;
     let plot = Rect {
