@@ -599,7 +599,19 @@ impl SweepChart<'_> {
                 scale::input_value(u),
                 scale::input_value(v)
             )),
-            _ => {}
+            // Said, not left out in silence (helper-119: a sweep of an agi_year the
+            // trajectory does not set drew no point and said nothing).
+            (u, v) => {
+                let unset: Vec<&str> = [(u, across.path), (v, up.path)]
+                    .into_iter()
+                    .filter(|(value, _)| value.is_none())
+                    .map(|(_, path)| path)
+                    .collect();
+                notes.push(format!(
+                    "The model sets no value of {}, so it has no point on this grid.",
+                    unset.join(" or ")
+                ));
+            }
         }
         if segments.is_empty() {
             notes.push("The advantage does not change sign on this grid: no break-even.".into());
@@ -1092,5 +1104,49 @@ mod tests {
             vec![(0.5, 1.5), (1.5, 3.0), (3.0, 5.0)]
         );
         assert_eq!(cell_edges(&[10.0]), vec![(9.0, 11.0)]);
+    }
+
+    /// helper-119: a heatmap over a value the model does not set (an agi_year left out)
+    /// drew no point for the model and said nothing: it says so.
+    #[test]
+    fn regression_a_heatmap_without_the_models_point_says_why() {
+        let labels = ModelLabels::of(&crate::io::load_model(None).unwrap().model);
+        let (years, stakes) = ([2030.0, 2035.0, 2040.0], [0.2, 0.3, 0.4]);
+        let grid = [
+            -600.0, -400.0, -200.0, -200.0, 0.0, 200.0, 200.0, 400.0, 600.0,
+        ];
+        let series = [SweepSeries {
+            trajectory: "base",
+            advantages: &grid,
+            index: 0,
+            crossings: None,
+        }];
+        for (current, said) in [(None, true), (Some(2035.0), false)] {
+            let varied = [
+                VariedPath {
+                    path: "trajectories[base].agi_year",
+                    values: &years,
+                    current,
+                },
+                VariedPath {
+                    path: "equity.stake",
+                    values: &stakes,
+                    current: Some(0.27),
+                },
+            ];
+            let chart = SweepChart {
+                labels: &labels,
+                varied: &varied,
+                series: &series,
+                trajectory: None,
+            };
+            let ctx = ChartContext::new("m.toml", "", crate::chart::Size::DEFAULT, None);
+            let text = crate::chart::tests::svg_texts(&chart.svg(&ctx).unwrap()).join(" ");
+            assert_eq!(
+                text.contains("The model sets no value of trajectories[base].agi_year"),
+                said,
+                "{text}"
+            );
+        }
     }
 }

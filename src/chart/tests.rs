@@ -1005,3 +1005,31 @@ fn regression_many_rounds_leave_the_stake_panel_its_height() {
         "{texts:?}"
     );
 }
+
+/// helper-119: eight capped tiers of long names made twelve numbered marks over the
+/// waterfall, and the legend had room to name seven: 8 to 12 could not be read. A year's
+/// events are one mark, and the list names tiers by index (the tiers' list gives their
+/// names): every number drawn is named.
+#[test]
+fn regression_every_numbered_mark_of_the_waterfall_is_named() {
+    let loaded = crate::io::load_model(Some(std::path::Path::new(
+        "tests/charts/audit/eight_tiers.toml",
+    )))
+    .unwrap();
+    let comparison = crate::compare::compare(&loaded.model, None).unwrap();
+    let ctx = loaded.chart_context(Size::DEFAULT, None);
+    let svg = Chart::Waterfall
+        .svg(&loaded.model, &comparison, &ctx)
+        .unwrap();
+    let texts = svg_texts(&svg);
+    // The badges are 1, 2, ... (the axis' ticks are 0, 10, 20, ...).
+    let drawn = |n: usize| texts.iter().any(|t| *t == n.to_string());
+    let badges = (1..).take_while(|n| drawn(*n)).count();
+    assert!(badges >= 6, "numbered marks: {texts:?}");
+    for n in 1..=badges {
+        assert!(
+            texts.iter().any(|t| t.starts_with(&format!("{n}. 20"))),
+            "mark {n} is not named: {texts:?}"
+        );
+    }
+}

@@ -59,6 +59,10 @@ const ROW: f64 = 25.0;
 struct Mark {
     year: Year,
     text: String,
+    /// The text with tiers named by index alone (`tiers[1]`), for the legend's numbered
+    /// list, which the list of tiers below it names (helper-119: eight tiers of long names
+    /// left room to name four of eight marked years).
+    short: String,
     color: RGBColor,
 }
 
@@ -229,7 +233,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
         items.push(Item::Gap);
         items.push(Item::Heading("Marked years".into()));
         for (i, m) in marks.iter().enumerate() {
-            items.push(Item::Note(format!("{}. {}", i + 1, m.text)));
+            items.push(Item::Note(format!("{}. {}", i + 1, m.short)));
         }
     }
     items.push(Item::Gap);
@@ -285,18 +289,21 @@ fn marks(model: &Model, t: &crate::engine::TrajectoryResult) -> Vec<Mark> {
                         "{year}: {} finished{next}",
                         tier_ref(tier, &tiers[tier].name)
                     ),
+                    short: format!("{year}: tiers[{tier}] finished{next}"),
                     color: frame::INK,
                 });
             }
             Event::CapReached { year, tier, party } => {
                 // A cap reached in the year its tier finishes is said by the tier's end.
                 if !events.contains(&Event::TierDone { year, tier }) {
+                    let text = format!(
+                        "{year}: tiers[{tier}] cap reached by {}",
+                        model.party_name(party)
+                    );
                     out.push(Mark {
                         year,
-                        text: format!(
-                            "{year}: tiers[{tier}] cap reached by {}",
-                            model.party_name(party)
-                        ),
+                        short: text.clone(),
+                        text,
                         color: frame::MUTED,
                     });
                 }
@@ -311,14 +318,32 @@ fn marks(model: &Model, t: &crate::engine::TrajectoryResult) -> Vec<Mark> {
         } else {
             String::new()
         };
+        let text = format!("{agi}: AGI declared{rights}");
         out.push(Mark {
             year: agi,
-            text: format!("{agi}: AGI declared{rights}"),
+            short: text.clone(),
+            text,
             color: frame::color(4),
         });
     }
     out.sort_by_key(|m| m.year);
-    out
+    // One mark a year, its events said together (helper-119: eight capped tiers made twelve
+    // numbered marks in four years, and the legend had room to name seven of them).
+    let mut merged: Vec<Mark> = Vec::with_capacity(out.len());
+    for m in out {
+        match merged.last_mut() {
+            Some(last) if last.year == m.year => {
+                let rest = |t: &str| t.split_once(": ").map_or(t, |(_, r)| r).to_string();
+                last.text = format!("{}; {}", last.text, rest(&m.text));
+                last.short = format!("{}; {}", last.short, rest(&m.short));
+                if m.color == frame::INK {
+                    last.color = frame::INK;
+                }
+            }
+            _ => merged.push(m),
+        }
+    }
+    merged
 }
 
 #[cfg(test)]
