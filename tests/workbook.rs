@@ -374,12 +374,24 @@ fn check_inputs(dir: &Path, model_text: &str) {
             None => {
                 // Left out of the file: the SPEC's default (false, 0, or start_year for
                 // cap_growth_from).
+                // `[simulation]`'s defaults are SPEC 10's.
+                let simulation_default = match path.as_str() {
+                    "simulation.paths" => Some(10000.0),
+                    "simulation.revenue_vol" => Some(0.2),
+                    "simulation.margin_vol" => Some(0.05),
+                    "simulation.margin_persistence" => Some(0.8),
+                    "simulation.valuation_vol" => Some(0.15),
+                    "simulation.revenue_persistence"
+                    | "simulation.valuation_persistence"
+                    | "simulation.valuation_beta" => Some(1.0),
+                    _ => None,
+                };
                 let default = match cell {
                     Data::Bool(b) => !*b,
                     _ if path.ends_with("cap_growth_from") => {
                         number(cell) == toml_number(&doc["start_year"])
                     }
-                    other => number(other) == 0.0,
+                    other => number(other) == simulation_default.unwrap_or(0.0),
                 };
                 assert!(
                     default,
@@ -420,7 +432,7 @@ fn check_inputs(dir: &Path, model_text: &str) {
         }
     }
     let mut expected = Vec::new();
-    for section in ["investor", "profit_share", "equity", "cloud"] {
+    for section in ["investor", "profit_share", "equity", "cloud", "simulation"] {
         if let Some(v) = doc.get(section) {
             leaves(v, section.to_string(), &mut expected);
         }

@@ -512,6 +512,64 @@ fn inputs(model: &Model) -> Vec<Input> {
             ));
         }
     }
+    // `[simulation]`'s scalars, defaults included, where the model sets any: what
+    // `simulate` on it draws (helper-117: SPEC 14's "scalar inputs" had none of them). A
+    // model that sets none is left without (each row is a `--set` path, and `--set` adds a
+    // key only to a table the file has).
+    let sim = &model.simulation;
+    if *sim == crate::model::Simulation::default() {
+        return out;
+    }
+    let whole = |path: &str, v: u64, unit: &str| Input {
+        path: path.to_string(),
+        // A double holds whole numbers exactly to 2^53; a seed beyond is text, not rounded.
+        value: if v <= 1 << 53 {
+            InputValue::Number(Decimal::from(v), Kind::Year)
+        } else {
+            InputValue::Text(v.to_string())
+        },
+        unit: unit.to_string(),
+    };
+    let ratio = |path: String, v: Decimal, unit: &str| Input {
+        path,
+        value: InputValue::Number(v, Kind::Factor),
+        unit: unit.to_string(),
+    };
+    out.push(whole("simulation.paths", sim.paths, "paths"));
+    out.push(whole("simulation.seed", sim.seed, "seed"));
+    if let Some(from) = sim.from_year {
+        out.push(year("simulation.from_year", from));
+    }
+    if let Some(weights) = &sim.weights {
+        for (t, w) in model.trajectories.iter().zip(weights) {
+            out.push(ratio(
+                format!("simulation.weights.{}", key_segment(&t.name)),
+                *w,
+                "weight (relative)",
+            ));
+        }
+    }
+    for (key, v) in [
+        ("revenue_vol", sim.revenue_vol),
+        ("revenue_persistence", sim.revenue_persistence),
+        ("margin_vol", sim.margin_vol),
+        ("margin_persistence", sim.margin_persistence),
+    ] {
+        out.push(rate(format!("simulation.{key}"), v));
+    }
+    out.push(ratio(
+        "simulation.valuation_beta".into(),
+        sim.valuation_beta,
+        "ratio",
+    ));
+    for (key, v) in [
+        ("valuation_vol", sim.valuation_vol),
+        ("valuation_persistence", sim.valuation_persistence),
+        ("agi_hazard", sim.agi_hazard),
+        ("failure_hazard", sim.failure_hazard),
+    ] {
+        out.push(rate(format!("simulation.{key}"), v));
+    }
     out
 }
 
