@@ -131,6 +131,9 @@ pub(crate) struct Canvas<DB: DrawingBackend> {
     area: DrawingArea<DB, Shift>,
     /// Backend pixels per logical unit.
     scale: f64,
+    /// Backend pixels per pixel of the chart as delivered: 2 for a PNG drawn at twice its
+    /// size and averaged down, 1 for an SVG.
+    supersample: f64,
     svg: bool,
     /// Size in logical units.
     pub width: f64,
@@ -142,11 +145,14 @@ fn err(e: impl std::fmt::Display) -> String {
 }
 
 impl<DB: DrawingBackend> Canvas<DB> {
-    pub fn new(area: DrawingArea<DB, Shift>, scale: f64, svg: bool) -> Self {
+    /// A canvas over `area`, `scale` backend pixels to a logical unit, of which
+    /// `supersample` backend pixels make one of the delivered chart.
+    pub fn new(area: DrawingArea<DB, Shift>, scale: f64, supersample: u32, svg: bool) -> Self {
         let (w, h) = area.dim_in_pixel();
         Canvas {
             area,
             scale,
+            supersample: f64::from(supersample.max(1)),
             svg,
             width: f64::from(w) / scale,
             height: f64::from(h) / scale,
@@ -313,11 +319,19 @@ impl<DB: DrawingBackend> Canvas<DB> {
             .map_err(err)
     }
 
-    /// The font's size in backend pixels: an even whole number, so that plotters' ab_glyph
-    /// drawing (which places the baseline at half the size) puts every glyph on one baseline.
+    /// The font's size in pixels of the delivered chart: a whole number, the same for the
+    /// PNG and the SVG of one chart (the SVG's was rounded to an even number, the PNG's to a
+    /// whole one, so that their text differed in width and a layout decided on it could
+    /// differ: helper-119's npv.png left ten pairs unlabelled that npv.svg labelled).
+    fn chart_size(&self, font: &Font) -> f64 {
+        (font.size * self.scale / self.supersample).round().max(1.0)
+    }
+
+    /// The font's size in backend pixels: for a PNG drawn at twice its size an even whole
+    /// number, so that plotters' ab_glyph drawing (which places the baseline at half the
+    /// size) puts every glyph on one baseline.
     fn backend_size(&self, font: &Font) -> f64 {
-        let s = (font.size * self.scale / 2.0).round() * 2.0;
-        s.max(2.0)
+        self.chart_size(font) * self.supersample
     }
 
     fn desc(&self, font: &Font, size: f64) -> FontDesc<'static> {
@@ -337,10 +351,13 @@ impl<DB: DrawingBackend> Canvas<DB> {
             let (calls, chars) = m.get();
             m.set((calls + 1, chars + text.chars().count() as u64));
         });
-        let size = self.backend_size(font);
+        // Measured at one resolution whatever the backend (eight times the chart's pixels),
+        // so that the PNG and the SVG of a chart are laid out alike.
+        const MEASURE: f64 = 8.0;
+        let size = self.chart_size(font) * MEASURE;
         let desc = self.desc(font, size);
         match desc.box_size(text) {
-            Ok((w, _)) => f64::from(w) / self.scale,
+            Ok((w, _)) => f64::from(w) / (self.scale / self.supersample * MEASURE),
             // A font that cannot be measured fails when drawn, with the error reported there.
             Err(_) => 0.0,
         }

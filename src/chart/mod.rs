@@ -532,6 +532,7 @@ pub(crate) fn render_png(figure: &impl Figure, ctx: &ChartContext) -> Result<Vec
         let c = Canvas::new(
             area,
             ctx.size.design_scale() * f64::from(SUPERSAMPLE),
+            SUPERSAMPLE,
             false,
         );
         figure.draw(&c, ctx).map_err(&fail)?;
@@ -562,7 +563,7 @@ pub(crate) fn render_svg(figure: &impl Figure, ctx: &ChartContext) -> Result<Vec
     {
         let area = SVGBackend::with_string(&mut out, (ctx.size.width, ctx.size.height))
             .into_drawing_area();
-        let c = Canvas::new(area, ctx.size.design_scale(), true);
+        let c = Canvas::new(area, ctx.size.design_scale(), 1, true);
         figure.draw(&c, ctx).map_err(&fail)?;
         c.present().map_err(&fail)?;
     }

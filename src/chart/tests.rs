@@ -117,7 +117,7 @@ fn on_small_canvas(f: impl FnOnce(&Canvas<BitMapBackend<'_>>, &canvas::Font)) {
     let (w, h) = (400u32, 100u32);
     let mut buf = vec![255u8; (w * h * 3) as usize];
     let area = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
-    f(&Canvas::new(area, 1.0, false), &frame::legend_font());
+    f(&Canvas::new(area, 1.0, 1, false), &frame::legend_font());
 }
 
 /// Measures what `f` costs in text measurement on this thread: (calls, characters).
@@ -1031,5 +1031,46 @@ fn regression_every_numbered_mark_of_the_waterfall_is_named() {
             texts.iter().any(|t| t.starts_with(&format!("{n}. 20"))),
             "mark {n} is not named: {texts:?}"
         );
+    }
+}
+
+/// helper-119: npv.png of ten trajectories left the pairs unlabelled ("too many to
+/// label") where npv.svg of the same run labelled them: the SVG's font was rounded to an
+/// even size and measured at the chart's pixels, the PNG's to a whole one and measured at
+/// twice them, so that widths, and the layout decided on them, differed. A PNG canvas and
+/// an SVG canvas of one chart measure every text alike.
+#[test]
+fn regression_png_and_svg_measure_text_alike() {
+    fonts().unwrap();
+    let texts = [
+        "profit share",
+        "equity ahead by 299.8",
+        "break-even 0.20x",
+        "t9",
+        "Microsoft and OpenAI: capped profit share vs equity stake",
+    ];
+    for design in [0.6, 1.0, 1.37, 2.4] {
+        let (w, h) = (200u32, 100u32);
+        let mut buf = vec![255u8; (4 * w * h * 3) as usize];
+        let bitmap = BitMapBackend::with_buffer(&mut buf, (2 * w, 2 * h)).into_drawing_area();
+        let png = Canvas::new(bitmap, design * 2.0, 2, false);
+        let mut out = String::new();
+        let svg_area = SVGBackend::with_string(&mut out, (w, h)).into_drawing_area();
+        let svg = Canvas::new(svg_area, design, 1, true);
+        for size in [11.0, 12.5, 13.0, 15.0, 22.0] {
+            for bold in [false, true] {
+                let mut font = canvas::Font::new(size, frame::INK);
+                if bold {
+                    font = font.bold();
+                }
+                for t in texts {
+                    assert_eq!(
+                        png.text_width(t, &font),
+                        svg.text_width(t, &font),
+                        "{t} at {size} (bold {bold}), scale {design}"
+                    );
+                }
+            }
+        }
     }
 }
