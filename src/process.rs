@@ -208,21 +208,47 @@ pub fn prepare() {
     start_threads();
 }
 
-/// Starts rayon's pool of threads, or, where the system will not give threads (a memory or
-/// process limit: `ulimit -v`, `ulimit -u`), a pool of the main thread alone, so that the
-/// run goes on in one thread instead of stopping (helper-115: rayon panicked on its first
-/// use). rayon starts its global pool once, failed or not, so a pool is tried first on its
-/// own, and the global one is built as it could be built.
+/// Where the system will not give the threads rayon's pool needs (a process limit, `ulimit
+/// -u`, or a memory limit too tight for their stacks), starts rayon's pool as the main thread
+/// alone, so that the run goes on in one thread instead of stopping (helper-115: rayon
+/// panicked on its first use). rayon starts its global pool once, failed or not, and never
+/// tries fewer threads: so the threads it would start are tried first, as bare threads
+/// that do nothing and are joined at once (no pool is started twice, and nothing of theirs
+/// stays: a trial pool's exiting workers left a limit of just enough threads short when
+/// the real pool started, and its threads' allocations took memory a `ulimit -v` run did
+/// not have: helper-121). Where they all start, rayon starts its pool on first use, as
+/// it would have.
 fn start_threads() {
-    let builder = match rayon::ThreadPoolBuilder::new().build() {
-        Ok(pool) => rayon::ThreadPoolBuilder::new().num_threads(pool.current_num_threads()),
-        Err(_) => rayon::ThreadPoolBuilder::new()
+    let wanted = std::env::var("RAYON_NUM_THREADS")
+        .ok()
+        .and_then(|n| n.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    let mut started = Vec::with_capacity(wanted);
+    let mut all = true;
+    for _ in 0..wanted {
+        match std::thread::Builder::new()
+            .stack_size(64 * 1024)
+            .spawn(|| {})
+        {
+            Ok(thread) => started.push(thread),
+            Err(_) => {
+                all = false;
+                break;
+            }
+        }
+    }
+    for thread in started {
+        let _ = thread.join();
+    }
+    if !all {
+        // A failure here too leaves rayon to fail on its first use, which [`panicked`]
+        // reports as threads that could not be started.
+        let _ = rayon::ThreadPoolBuilder::new()
             .num_threads(1)
-            .use_current_thread(),
-    };
-    // A failure here (a limit reached in between) leaves rayon to fail on its first use,
-    // which [`panicked`] reports as threads that could not be started.
-    let _ = builder.build_global();
+            .use_current_thread()
+            .build_global();
+    }
 }
 
 /// Runs `run`, catching a panic: a panic is a bug, but it still ends with one message and

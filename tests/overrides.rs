@@ -756,11 +756,26 @@ fn regression_a_derived_key_acts_only_on_the_trajectories_there_where_it_stands(
     );
     let named_early = compare_with(model, &["scale.valuation[fromcsv]=2", clear, csv]);
     assert!(
-        named_early
-            .as_ref()
-            .is_err_and(|e| e.contains("no trajectory `fromcsv`")),
+        named_early.as_ref().is_err_and(|e| e.contains(
+            "no trajectory `fromcsv` where this --set comes (overrides apply in order, and a later one names it)"
+        ) && e.ends_with("trajectories: base\n")),
         "{named_early:?}"
     );
+    // The file the model names, spelt otherwise (helper-121: `./_valid_csv.csv` was taken
+    // for another file, and the scale before it dropped for the CSV's trajectories).
+    let with_csv = dir.join("with_csv.toml");
+    std::fs::write(&with_csv, &text).unwrap();
+    let with_csv = with_csv.to_str().unwrap();
+    let scaled = compare_with(with_csv, &["scale.valuation=2"]).unwrap();
+    let respelt = compare_with(
+        with_csv,
+        &[
+            "scale.valuation=2",
+            r#"trajectories_csv="./_valid_csv.csv""#,
+        ],
+    )
+    .unwrap();
+    assert_eq!(scaled, respelt);
 }
 
 /// helper-115: a derived key's value past 28 digits was rounded (scale.valuation =
@@ -808,6 +823,7 @@ fn regression_a_whole_number_past_toml_says_the_bound_toml_has() {
     for set in [
         "simulation.seed=9223372036854775808",
         "simulation={seed=18446744073709551615}",
+        "simulation={paths=1, seed=99999999999999999999}",
     ] {
         let err = bad_with(&["check", "--set", set], set, "simulation");
         assert!(
@@ -822,6 +838,16 @@ fn regression_a_whole_number_past_toml_says_the_bound_toml_has() {
         .args(["check", "--set", "simulation.seed=9223372036854775807"])
         .assert()
         .success();
+    // Another number past i64 beside a seed, or a weight keyed `seed`, is not a seed's
+    // (helper-121): too large, as the file says of an amount.
+    for set in [
+        "simulation={paths=99999999999999999999, seed=1}",
+        "simulation.weights={bust=1, seed=99999999999999999999}",
+    ] {
+        let err = bad_with(&["check", "--set", set], set, "simulation");
+        assert!(!err.contains("seed must be"), "{err}");
+        assert!(err.contains("is too large"), "{err}");
+    }
 }
 
 /// helper-115: the nearest valid path was written without the quotes a PATH needs

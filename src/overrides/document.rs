@@ -166,17 +166,20 @@ pub fn patch_and_parse(
         .zip(named_then.iter().zip(&csv_then))
         .find_map(|((o, _, name, _), (in_doc, then))| {
             let name = name.as_ref()?;
-            let in_csv = then.is_some() && *then == csv_now && csv.names.contains(name);
+            let reaches_csv = then.is_some() && *then == csv_now;
+            let in_csv = reaches_csv && csv.names.contains(name);
             match in_doc {
-                Err(names_then) if !in_csv => Some((*o, name.as_str(), names_then)),
+                Err(names_then) if !in_csv => Some((*o, name.as_str(), names_then, reaches_csv)),
                 _ => None,
             }
         });
     match result {
         Ok(model) => {
-            if let Some((o, name, names_then)) = missing_name {
-                let later = doc_names.iter().any(|n| n == name);
-                return Err(unknown_trajectory(o, name, names_then, &csv.names, later));
+            if let Some((o, name, names_then, reaches_csv)) = missing_name {
+                // A later override gives the name: the file's, or a CSV named later.
+                let later = model.trajectories.iter().any(|t| t.name == name);
+                let csv_names: &[String] = if reaches_csv { &csv.names } else { &[] };
+                return Err(unknown_trajectory(o, name, names_then, csv_names, later));
             }
             let placed = &model.warnings[..model.warnings.len().min(MAX_PLACED_WARNINGS)];
             let warnings = placed_warnings(label, text, placed, overrides, &applied);
@@ -268,7 +271,9 @@ struct Attempt<'a> {
     applied: &'a [Applied],
     csv_touched: bool,
     /// A derived key that names no trajectory, and the name.
-    missing_name: Option<(&'a Override, &'a str, &'a Vec<String>)>,
+    /// A derived key that names no trajectory where it stands, the name, the file's
+    /// trajectories there, and whether it reaches the CSV's.
+    missing_name: Option<(&'a Override, &'a str, &'a Vec<String>, bool)>,
     csv_names: &'a [String],
     doc_names: &'a [String],
 }
@@ -299,9 +304,10 @@ impl Attempt<'_> {
         if let Some((o, _)) = owner {
             return OverrideError::new(&o.origin, issue.field, issue.message).into();
         }
-        if let Some((o, name, names_then)) = self.missing_name {
+        if let Some((o, name, names_then, reaches_csv)) = self.missing_name {
             let later = self.doc_names.iter().any(|n| n == name);
-            return unknown_trajectory(o, name, names_then, self.csv_names, later);
+            let csv_names: &[String] = if reaches_csv { self.csv_names } else { &[] };
+            return unknown_trajectory(o, name, names_then, csv_names, later);
         }
         // Not an override's own value: if the file alone is invalid, say so as usual.
         if let Err(original) = parse_model(ModelSource { text, load }) {
@@ -433,9 +439,8 @@ fn parse_value(o: &Override) -> Result<Value, OverrideError> {
         // A whole number past i64 as the file says it: a seed's range is TOML's (a seed of
         // 2^63 was told the 1e18 bound of a model's amounts, beside seeds up to 2^63 - 1
         // taken: helper-116); any other number is too large as an amount.
-        if why.contains("integer number overflowed")
-            && (o.path.text.ends_with("seed") || o.value.contains("seed"))
-        {
+        let at = e.span().map_or(0, |s| s.start);
+        if why.contains("integer number overflowed") && overflow_is_a_seed(o, at) {
             return OverrideError::new(
                 &o.origin,
                 &o.path.text,
@@ -461,7 +466,6 @@ fn parse_value(o: &Override) -> Result<Value, OverrideError> {
         }
         // A number as a spreadsheet shows it (`15%`, `1,250.0`): the fix, as the model
         // file's reader says it.
-        let at = e.span().map_or(0, |s| s.start);
         if let Some(habit) = crate::model::spreadsheet_habit(&o.value, at) {
             return OverrideError::new(&o.origin, &o.path.text, habit);
         }
@@ -474,6 +478,27 @@ fn parse_value(o: &Override) -> Result<Value, OverrideError> {
             ),
         )
     })
+}
+
+/// Whether the whole number too large for TOML at byte `at` of the override's value is a
+/// seed's: the path's own key (`simulation.seed=...`), or the key just before it inside an
+/// inline table (`simulation={paths=1, seed=...}`), not any number of a value that names a
+/// seed somewhere (helper-121: `{paths=99999999999999999999, seed=1}` was told about seeds).
+fn overflow_is_a_seed(o: &Override, at: usize) -> bool {
+    let before = o.value.get(..at).unwrap_or(&o.value).trim_end();
+    match before.strip_suffix('=') {
+        Some(key) => {
+            let key = key.trim_end();
+            let key = key
+                .rsplit(|c: char| c == '{' || c == ',' || c.is_whitespace())
+                .next()
+                .unwrap_or(key)
+                .trim_matches('"');
+            // (`simulation.weights={seed=...}` is the weight of a trajectory named seed.)
+            key == "seed" && o.path.text == "simulation"
+        }
+        None => before.is_empty() && o.path.text.ends_with("seed"),
+    }
 }
 
 /// The exact decimal a TOML number is written as; None for anything else (and inf, nan).
@@ -1007,11 +1032,16 @@ fn nearest_path<'a>(path: &str, candidates: &'a [String]) -> Option<&'a str> {
     best.map(|(_, _, std::cmp::Reverse(c))| c)
 }
 
-/// The model's `trajectories_csv` as the document has it at this point.
-fn csv_path(doc: &DocumentMut) -> Option<String> {
-    doc.get("trajectories_csv")
-        .and_then(Item::as_str)
-        .map(str::to_string)
+/// The model's `trajectories_csv` as the document has it at this point, its `.` steps
+/// left out, so that `./t.csv` and `t.csv` name one file (helper-121: a derived key before
+/// `--set trajectories_csv="./t.csv"` of the file the model named was not applied to it).
+fn csv_path(doc: &DocumentMut) -> Option<std::path::PathBuf> {
+    doc.get("trajectories_csv").and_then(Item::as_str).map(|p| {
+        std::path::Path::new(p)
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect()
+    })
 }
 
 fn trajectory_names(doc: &DocumentMut) -> Vec<String> {
