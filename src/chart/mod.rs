@@ -408,6 +408,72 @@ impl Figure for ModelChart<'_> {
     }
 }
 
+/// The characters of `text` the charts' font (Liberation Sans, embedded) has no glyph for:
+/// a PNG draws each as a box (CJK, emoji); an SVG keeps the text for its viewer's fonts.
+pub fn missing_glyphs(text: &str) -> Vec<char> {
+    use ab_glyph::Font as _;
+    static FONT: std::sync::OnceLock<Option<ab_glyph::FontRef<'static>>> =
+        std::sync::OnceLock::new();
+    let Some(font) = FONT.get_or_init(|| ab_glyph::FontRef::try_from_slice(FONT_REGULAR).ok())
+    else {
+        return Vec::new();
+    };
+    let mut missing: Vec<char> = Vec::new();
+    for c in text.chars() {
+        if !c.is_whitespace() && font.glyph_id(c).0 == 0 && !missing.contains(&c) {
+            missing.push(c);
+        }
+    }
+    missing
+}
+
+/// A warning for a model whose names hold characters the charts' font cannot draw
+/// (helper-119: CJK names came out as rows of boxes in every PNG, without a word); None
+/// where every character has its glyph.
+pub fn glyph_warning(model: &Model) -> Option<String> {
+    let mut places: Vec<(String, Vec<char>)> = Vec::new();
+    let mut look = |what: String, text: &str| {
+        let missing = missing_glyphs(text);
+        if !missing.is_empty() {
+            places.push((what, missing));
+        }
+    };
+    look("the model's name".into(), &model.name);
+    look("the unit".into(), &model.unit);
+    for party in &model.parties {
+        look(format!("party `{party}`"), party);
+    }
+    for (i, tier) in model.profit_share.tiers.iter().enumerate() {
+        look(format!("profit_share.tiers[{i}].name"), &tier.name);
+    }
+    for t in &model.trajectories {
+        look(format!("trajectory `{}`", t.name), &t.name);
+    }
+    let (first, _) = places.first()?;
+    let mut chars: Vec<char> = Vec::new();
+    for (_, missing) in &places {
+        for c in missing {
+            if !chars.contains(c) {
+                chars.push(*c);
+            }
+        }
+    }
+    let shown = chars
+        .iter()
+        .take(8)
+        .map(char::to_string)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let more = if chars.len() > 8 { ", ..." } else { "" };
+    let elsewhere = match places.len() {
+        1 => String::new(),
+        n => format!(" and {} more", n - 1),
+    };
+    Some(format!(
+        "charts: the charts' font (Liberation Sans) has no glyph for {shown}{more} (in {first}{elsewhere}): the PNGs draw each as a box; the SVGs (--svg) keep the text, for a viewer's own fonts"
+    ))
+}
+
 /// Every chart as `(file name, bytes)`: the PNGs, and with `svg` the SVGs too. The charts are
 /// drawn on parallel threads; the bytes do not depend on it.
 pub fn render_files(

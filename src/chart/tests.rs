@@ -1074,3 +1074,27 @@ fn regression_png_and_svg_measure_text_alike() {
         }
     }
 }
+
+/// helper-119: CJK and emoji names were rows of boxes in every PNG, and the run said
+/// nothing. The characters the charts' font lacks are found, and said.
+#[test]
+fn regression_characters_the_font_cannot_draw_are_said() {
+    assert_eq!(
+        missing_glyphs("Ωmega-Δelta Ärzte 日本 🚀 x"),
+        ['日', '本', '🚀']
+    );
+    assert!(missing_glyphs("Microsoft and OpenAI: 27% – “stake”").is_empty());
+    assert_eq!(
+        glyph_warning(&crate::io::load_model(None).unwrap().model),
+        None
+    );
+    let file = crate::io::read_model_file(None).unwrap();
+    let renamed = file
+        .load(&[crate::overrides::Override::parse(r#"profit_share.tiers[0].name="日本""#).unwrap()])
+        .unwrap();
+    let warning = glyph_warning(&renamed.model).unwrap();
+    assert!(
+        warning.contains("no glyph for 日 本 (in profit_share.tiers[0].name)"),
+        "{warning}"
+    );
+}

@@ -56,6 +56,7 @@ pub fn run(
             &ctx,
             args.charts.svg,
         )?);
+        super::warn_of_glyphs(model, warnings);
         let mut family = super::chart_family();
         family.extend(CSV_FILES.map(String::from));
         family.push(report::xlsx::FILE_NAME.to_string());

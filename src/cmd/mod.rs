@@ -157,6 +157,13 @@ impl Warnings {
     }
 }
 
+/// Warns where the charts written hold names their font cannot draw.
+pub(crate) fn warn_of_glyphs(model: &stakeshift::model::Model, warnings: &mut Warnings) {
+    if let Some(warning) = stakeshift::chart::glyph_warning(model) {
+        warnings.warn(warning);
+    }
+}
+
 /// Where `paths` is the default number of paths, which a file need not name: a note saying
 /// so, for a message that names `simulation.paths`; else nothing.
 pub(crate) fn default_paths_note(paths: u64) -> String {

@@ -193,6 +193,7 @@ pub fn run(
             files.push((FILES[2].to_string(), simulate::csv::paths(&results)));
         }
         // The charts are drawn before any file is written, like the CSVs.
+        super::warn_of_glyphs(model, warnings);
         files.extend(simulate::charts::files(
             &loaded,
             &results,

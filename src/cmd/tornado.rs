@@ -58,6 +58,7 @@ pub fn run(
         Format::Json => report::tornado_json(&rows, &base.loaded.label),
     };
     if let Some(dir) = &args.out {
+        super::warn_of_glyphs(base.model(), warnings);
         let files = vec![
             ("tornado.csv".to_string(), report::tornado_csv(&rows)),
             (
