@@ -363,8 +363,19 @@ impl Figure for DistributionChart<'_> {
                 Item::Line(frame::INK, false, 2.0, "zero: a tie".into()),
                 Item::Gap,
             ];
-        } else if ties > 0 {
-            items.insert(3, tie_swatch);
+        } else {
+            if ties > 0 {
+                items.insert(3, tie_swatch);
+            }
+            // Only the colours a bar is drawn in (helper-119: "the profit share is" beside
+            // bars all blue, where equity won every path).
+            let drawn = |side: fn(&BinCounts) -> u64| hist.counts.iter().map(side).sum::<u64>() > 0;
+            if !drawn(|b| b.profit_share) {
+                items.remove(2);
+            }
+            if !drawn(|b| b.equity) {
+                items.remove(1);
+            }
         }
 
         // Percentile and zero marks, labelled in rows above the plot.
@@ -717,6 +728,41 @@ mod tests {
             unit: "USD m".into(),
             investor: "the fund".into(),
         }
+    }
+
+    /// helper-119: the legend listed "the profit share is" beside bars all blue (equity won
+    /// every path). It lists the colours drawn.
+    #[test]
+    fn regression_the_legend_lists_only_the_colours_drawn() {
+        let advantages: Vec<f64> = (1..=2000).map(f64::from).collect();
+        let chart = DistributionChart {
+            labels: &labels(),
+            advantages: &advantages,
+            p_equity_wins: 1.0,
+            p_equity_wins_95: (0.998, 1.0),
+            percentiles: Percentiles {
+                p5: 100.95,
+                p25: 500.75,
+                p50: 1000.5,
+                p75: 1500.25,
+                p95: 1900.05,
+            },
+        };
+        let ctx = ChartContext::new("won.toml", "", crate::chart::Size::DEFAULT, None);
+        let texts = crate::chart::tests::svg_texts(&chart.svg(&ctx).unwrap()).join(" ");
+        assert!(texts.contains("equity is worth more"), "{texts}");
+        assert!(!texts.contains("the profit share is"), "{texts}");
+        assert!(!texts.contains("they are worth the same"), "{texts}");
+        let lost: Vec<f64> = advantages.iter().map(|a| -a).collect();
+        let chart = DistributionChart {
+            advantages: &lost,
+            p_equity_wins: 0.0,
+            p_equity_wins_95: (0.0, 0.002),
+            ..chart
+        };
+        let texts = crate::chart::tests::svg_texts(&chart.svg(&ctx).unwrap()).join(" ");
+        assert!(texts.contains("the profit share is"), "{texts}");
+        assert!(!texts.contains("equity is worth more"), "{texts}");
     }
 
     /// The audit's L4: where every path ties, the ties were drawn as a bar from 0 to 0.2

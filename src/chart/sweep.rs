@@ -667,16 +667,38 @@ impl SweepChart<'_> {
                 Align::Left,
             )?;
         }
-        let mut items = vec![
-            Item::Swatch(EQUITY, "equity worth more".into()),
-            Item::Swatch(PROFIT_SHARE, "profit share worth more".into()),
-            Item::Swatch(NEUTRAL, "a tie".into()),
-            Item::Line(CONTOUR, false, 3.0, "break-even".into()),
+        // The key lists what the cells and the contour draw (helper-119: "equity worth
+        // more" and "break-even" were keyed on a grid the profit share won throughout).
+        let cells = series.advantages.iter().filter(|a| a.is_finite());
+        let (mut equity, mut profit_share, mut tie) = (false, false, false);
+        for a in cells {
+            if a.is_tie() {
+                tie = true;
+            } else if *a > 0.0 {
+                equity = true;
+            } else {
+                profit_share = true;
+            }
+        }
+        let mut items = Vec::new();
+        if equity {
+            items.push(Item::Swatch(EQUITY, "equity worth more".into()));
+        }
+        if profit_share {
+            items.push(Item::Swatch(PROFIT_SHARE, "profit share worth more".into()));
+        }
+        if tie {
+            items.push(Item::Swatch(NEUTRAL, "a tie".into()));
+        }
+        if !segments.is_empty() {
+            items.push(Item::Line(CONTOUR, false, 3.0, "break-even".into()));
+        }
+        items.extend([
             Item::Note(format!(
                 "A tie: an advantage that rounds to 0 at 6 decimal places. Any other cell is at least {:.0}% of the way to its deal's colour, so that the sign of a small advantage shows.",
                 MIN_TINT * 100.0
             )),
-        ];
+        ]);
         for n in notes {
             items.push(Item::Note(n));
         }
@@ -1147,6 +1169,48 @@ mod tests {
                 said,
                 "{text}"
             );
+        }
+    }
+
+    /// helper-119: a heatmap the profit share won throughout keyed "equity worth more" and
+    /// "break-even", neither drawn. The key lists what is drawn.
+    #[test]
+    fn regression_the_heatmaps_key_lists_only_what_is_drawn() {
+        let labels = ModelLabels::of(&crate::io::load_model(None).unwrap().model);
+        let (stakes, scales) = ([0.2, 0.3, 0.4], [0.5, 1.0, 1.5]);
+        let lost = [-9.0, -8.0, -7.0, -6.0, -5.0, -4.0, -3.0, -2.0, -1.0];
+        let series = [SweepSeries {
+            trajectory: "base",
+            advantages: &lost,
+            index: 0,
+            crossings: None,
+        }];
+        let varied = [
+            VariedPath {
+                path: "equity.stake",
+                values: &stakes,
+                current: Some(0.27),
+            },
+            VariedPath {
+                path: "scale.valuation",
+                values: &scales,
+                current: Some(1.0),
+            },
+        ];
+        let chart = SweepChart {
+            labels: &labels,
+            varied: &varied,
+            series: &series,
+            trajectory: None,
+        };
+        let ctx = ChartContext::new("m.toml", "", crate::chart::Size::DEFAULT, None);
+        let texts = crate::chart::tests::svg_texts(&chart.svg(&ctx).unwrap());
+        assert!(
+            texts.iter().any(|t| t == "profit share worth more"),
+            "{texts:?}"
+        );
+        for absent in ["equity worth more", "a tie", "break-even"] {
+            assert!(!texts.iter().any(|t| t == absent), "{absent}: {texts:?}");
         }
     }
 }
