@@ -208,15 +208,34 @@ pub fn prepare() {
     start_threads();
 }
 
+/// Waits (at most a fifth of a second) until the process is its main thread alone again:
+/// a joined thread still counts against a process limit until the kernel has released it,
+/// a moment after `join` returns (helper-121's limit of just enough threads, rayon's pool
+/// started in that moment, failed now and then under load). Linux lists a process's
+/// threads in /proc/self/task until it releases them.
+fn wait_until_threads_are_gone() {
+    #[cfg(target_os = "linux")]
+    {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_millis(200);
+        while std::time::Instant::now() < deadline {
+            let threads = std::fs::read_dir("/proc/self/task").map_or(1, Iterator::count);
+            if threads <= 1 {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_micros(50));
+        }
+    }
+}
+
 /// Where the system will not give the threads rayon's pool needs (a process limit, `ulimit
 /// -u`, or a memory limit too tight for their stacks), starts rayon's pool as the main thread
 /// alone, so that the run goes on in one thread instead of stopping (helper-115: rayon
 /// panicked on its first use). rayon starts its global pool once, failed or not, and never
 /// tries fewer threads: so the threads it would start are tried first, as bare threads
-/// that do nothing and are joined at once (no pool is started twice, and nothing of theirs
-/// stays: a trial pool's exiting workers left a limit of just enough threads short when
-/// the real pool started, and its threads' allocations took memory a `ulimit -v` run did
-/// not have: helper-121). Where they all start, rayon starts its pool on first use, as
+/// that wait for each other and are then joined (no pool is started twice, and nothing of
+/// theirs stays: a trial pool's exiting workers left a limit of just enough threads short
+/// when the real pool started, and its threads' allocations took memory a `ulimit -v` run
+/// did not have: helper-121). Where they all start, rayon starts its pool on first use, as
 /// it would have.
 fn start_threads() {
     let wanted = std::env::var("RAYON_NUM_THREADS")
@@ -224,13 +243,23 @@ fn start_threads() {
         .and_then(|n| n.trim().parse::<usize>().ok())
         .filter(|n| *n > 0)
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    // Each trial thread waits until every one has been tried, so that they all count
+    // against a limit at once, as rayon's will (one that ended at once let the next start
+    // in its place).
+    let release = std::sync::Arc::new((std::sync::Mutex::new(false), std::sync::Condvar::new()));
     let mut started = Vec::with_capacity(wanted);
     let mut all = true;
     for _ in 0..wanted {
-        match std::thread::Builder::new()
-            .stack_size(64 * 1024)
-            .spawn(|| {})
-        {
+        let wait = std::sync::Arc::clone(&release);
+        // The stack rayon's threads get (the standard one), so that a memory limit too
+        // tight for theirs fails here.
+        match std::thread::Builder::new().spawn(move || {
+            let (released, bell) = &*wait;
+            let mut released = released.lock().unwrap_or_else(|e| e.into_inner());
+            while !*released {
+                released = bell.wait(released).unwrap_or_else(|e| e.into_inner());
+            }
+        }) {
             Ok(thread) => started.push(thread),
             Err(_) => {
                 all = false;
@@ -238,8 +267,17 @@ fn start_threads() {
             }
         }
     }
+    let probed = !started.is_empty();
+    {
+        let (released, bell) = &*release;
+        *released.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        bell.notify_all();
+    }
     for thread in started {
         let _ = thread.join();
+    }
+    if probed {
+        wait_until_threads_are_gone();
     }
     if !all {
         // A failure here too leaves rayon to fail on its first use, which [`panicked`]
