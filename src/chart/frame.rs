@@ -564,14 +564,28 @@ pub(crate) fn names_and_amounts<DB: DrawingBackend>(
                 return None;
             }
             let name_width = c.text_width(name, font);
-            [full, short]
+            let plans: Vec<(String, f64)> = [full, short]
                 .iter()
                 .map(|amount| {
                     let suffix = format!(": {amount}");
                     let room = width - c.text_width(&suffix, font);
                     (suffix, room)
                 })
-                .find(|(_, room)| *room >= NAME_ROOM.min(name_width))
+                .collect();
+            // The full amount where the name stays whole beside it, else the short one
+            // where that keeps the name whole, else whichever leaves the name more room
+            // (helper-119: "fo…idual): 42,808,586,346,379", the name cut to a fragment
+            // beside a full amount where the short one left it whole).
+            plans
+                .iter()
+                .find(|(_, room)| *room >= name_width)
+                .or_else(|| {
+                    plans
+                        .iter()
+                        .filter(|(_, room)| *room >= NAME_ROOM.min(name_width))
+                        .max_by(|a, b| a.1.total_cmp(&b.1))
+                })
+                .cloned()
                 .or_else(|| Some((format!(": {short}"), 0.0)))
         })
         .collect();

@@ -1098,3 +1098,23 @@ fn regression_characters_the_font_cannot_draw_are_said() {
         "{warning}"
     );
 }
+
+/// helper-119: a legend row was cut to "fo…idual): 42,808,586,346,379", the name a
+/// fragment beside the full amount, where the short amount left the name whole. The short
+/// amount is taken where it keeps the name whole and the full one does not.
+#[test]
+fn regression_a_legend_name_stays_whole_beside_a_short_amount() {
+    on_small_canvas(|c, font| {
+        let name = "founders (residual)";
+        let whole_short = c.text_width(&format!("{name}: 4.281e13"), font);
+        let whole_full = c.text_width(&format!("{name}: 42,808,586,346,379"), font);
+        assert!(whole_short < whole_full);
+        let width = (whole_short + whole_full) / 2.0;
+        let rows = [(name, ["42,808,586,346,379", "4.281e13"])];
+        let shown = frame::names_and_amounts(c, &rows, font, width);
+        assert_eq!(shown, [format!("{name}: 4.281e13")]);
+        // Room for the whole row: the full amount.
+        let shown = frame::names_and_amounts(c, &rows, font, whole_full + 1.0);
+        assert_eq!(shown, [format!("{name}: 42,808,586,346,379")]);
+    });
+}
