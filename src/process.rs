@@ -205,7 +205,6 @@ pub fn prepare() {
     #[cfg(unix)]
     set_stop_handlers();
     raise_open_files_limit();
-    start_threads();
 }
 
 /// Waits (at most a fifth of a second) until the process is its main thread alone again:
@@ -236,8 +235,9 @@ fn wait_until_threads_are_gone() {
 /// theirs stays: a trial pool's exiting workers left a limit of just enough threads short
 /// when the real pool started, and its threads' allocations took memory a `ulimit -v` run
 /// did not have: helper-121). Where they all start, rayon starts its pool on first use, as
-/// it would have.
-fn start_threads() {
+/// it would have. Called by the commands that run on rayon's pool (simulate, sweep, solve,
+/// tornado), not by every command (a probe of 1,024 threads cost `check` 90 ms: helper-122).
+pub fn start_threads() {
     let wanted = std::env::var("RAYON_NUM_THREADS")
         .ok()
         .and_then(|n| n.trim().parse::<usize>().ok())

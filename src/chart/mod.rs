@@ -420,17 +420,30 @@ pub fn missing_glyphs(text: &str) -> Vec<char> {
     };
     let mut missing: Vec<char> = Vec::new();
     for c in text.chars() {
-        if !c.is_whitespace() && font.glyph_id(c).0 == 0 && !missing.contains(&c) {
+        // (A space other than the plain one, U+3000 say, is drawn as a box too.)
+        if c != ' ' && font.glyph_id(c).0 == 0 && !missing.contains(&c) {
             missing.push(c);
         }
     }
     missing
 }
 
-/// A warning for a model whose names hold characters the charts' font cannot draw
-/// (helper-119: CJK names came out as rows of boxes in every PNG, without a word); None
-/// where every character has its glyph.
-pub fn glyph_warning(model: &Model) -> Option<String> {
+/// Which of a model's names a command's charts draw, for [`glyph_warning`].
+#[derive(Debug, Clone, Copy)]
+pub struct Drawn<'a> {
+    /// Every party and tier name (the waterfall's legend and marks), or only the investor.
+    pub parties_and_tiers: bool,
+    /// The trajectories drawn, by index.
+    pub trajectories: &'a [usize],
+    /// Whether the command writes SVGs (`--svg`), which keep the text.
+    pub svg: bool,
+}
+
+/// A warning for a model whose names, as the command's charts draw them, hold characters
+/// the charts' font cannot draw (helper-119: CJK names came out as rows of boxes in every
+/// PNG, without a word); None where every character has its glyph. Only the names drawn
+/// are looked at (helper-122: a tier's name was warned of by `sweep`, whose chart has none).
+pub fn glyph_warning(model: &Model, drawn: Drawn<'_>) -> Option<String> {
     let mut places: Vec<(String, Vec<char>)> = Vec::new();
     let mut look = |what: String, text: &str| {
         let missing = missing_glyphs(text);
@@ -440,13 +453,22 @@ pub fn glyph_warning(model: &Model) -> Option<String> {
     };
     look("the model's name".into(), &model.name);
     look("the unit".into(), &model.unit);
-    for party in &model.parties {
-        look(format!("party `{party}`"), party);
+    if drawn.parties_and_tiers {
+        for party in &model.parties {
+            look(format!("party `{party}`"), party);
+        }
+        for (i, tier) in model.profit_share.tiers.iter().enumerate() {
+            look(format!("profit_share.tiers[{i}].name"), &tier.name);
+        }
+    } else {
+        let investor = model.party_name(model.investor.party);
+        look(format!("party `{investor}`"), investor);
     }
-    for (i, tier) in model.profit_share.tiers.iter().enumerate() {
-        look(format!("profit_share.tiers[{i}].name"), &tier.name);
-    }
-    for t in &model.trajectories {
+    for t in drawn
+        .trajectories
+        .iter()
+        .filter_map(|&i| model.trajectories.get(i))
+    {
         look(format!("trajectory `{}`", t.name), &t.name);
     }
     let (first, _) = places.first()?;
@@ -461,7 +483,13 @@ pub fn glyph_warning(model: &Model) -> Option<String> {
     let shown = chars
         .iter()
         .take(8)
-        .map(char::to_string)
+        .map(|c| {
+            if c.is_whitespace() {
+                format!("U+{:04X}", u32::from(*c))
+            } else {
+                c.to_string()
+            }
+        })
         .collect::<Vec<_>>()
         .join(" ");
     let more = if chars.len() > 8 { ", ..." } else { "" };
@@ -469,8 +497,13 @@ pub fn glyph_warning(model: &Model) -> Option<String> {
         1 => String::new(),
         n => format!(" and {} more", n - 1),
     };
+    let svg = if drawn.svg {
+        "; the SVGs (--svg) keep the text, for a viewer's own fonts"
+    } else {
+        ""
+    };
     Some(format!(
-        "charts: the charts' font (Liberation Sans) has no glyph for {shown}{more} (in {first}{elsewhere}): the PNGs draw each as a box; the SVGs (--svg) keep the text, for a viewer's own fonts"
+        "charts: the charts' font (Liberation Sans) has no glyph for {shown}{more} (in {first}{elsewhere}): the PNGs draw each as a box{svg}"
     ))
 }
 

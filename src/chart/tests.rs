@@ -1084,17 +1084,39 @@ fn regression_characters_the_font_cannot_draw_are_said() {
         ['日', '本', '🚀']
     );
     assert!(missing_glyphs("Microsoft and OpenAI: 27% – “stake”").is_empty());
-    assert_eq!(
-        glyph_warning(&crate::io::load_model(None).unwrap().model),
-        None
-    );
+    assert!(missing_glyphs("“quoted” – — • · × … → ≥ € − ẞ Жж").is_empty());
+    let builtin = crate::io::load_model(None).unwrap().model;
+    let all: Vec<usize> = (0..builtin.trajectories.len()).collect();
+    let everything = Drawn {
+        parties_and_tiers: true,
+        trajectories: &all,
+        svg: true,
+    };
+    assert_eq!(glyph_warning(&builtin, everything), None);
     let file = crate::io::read_model_file(None).unwrap();
-    let renamed = file
-        .load(&[crate::overrides::Override::parse(r#"profit_share.tiers[0].name="日本""#).unwrap()])
-        .unwrap();
-    let warning = glyph_warning(&renamed.model).unwrap();
+    let set = |s: &str| {
+        file.load(&[crate::overrides::Override::parse(s).unwrap()])
+            .unwrap()
+    };
+    let renamed = set(r#"profit_share.tiers[0].name="日本""#);
+    let warning = glyph_warning(&renamed.model, everything).unwrap();
     assert!(
-        warning.contains("no glyph for 日 本 (in profit_share.tiers[0].name)"),
+        warning.contains("no glyph for 日 本 (in profit_share.tiers[0].name)")
+            && warning.ends_with("keep the text, for a viewer's own fonts"),
+        "{warning}"
+    );
+    // helper-122: a chart that draws no tier name (sweep's) is not warned of one, nor told
+    // of an --svg it does not have; an ideographic space is a box too.
+    let no_tiers = Drawn {
+        parties_and_tiers: false,
+        trajectories: &[0],
+        svg: false,
+    };
+    assert_eq!(glyph_warning(&renamed.model, no_tiers), None);
+    let spaced = set("unit=\"USD\u{3000}bn\"");
+    let warning = glyph_warning(&spaced.model, no_tiers).unwrap();
+    assert!(
+        warning.contains("U+3000") && !warning.contains("--svg"),
         "{warning}"
     );
 }

@@ -16,7 +16,13 @@ pub fn run(args: &ChartArgs, warnings: &mut super::Warnings) -> anyhow::Result<(
     // Every chart is drawn before any file is written; then the set is put in place as one
     // (an earlier run's SVGs go when this run writes none).
     let files = chart::render_files(&loaded.model, &comparison, &ctx, args.charts.svg)?;
-    super::warn_of_glyphs(&loaded.model, warnings);
+    let all: Vec<usize> = (0..loaded.model.trajectories.len()).collect();
+    let drawn = chart::Drawn {
+        parties_and_tiers: true,
+        trajectories: &all,
+        svg: true,
+    };
+    super::warn_of_glyphs(&loaded.model, drawn, warnings);
     io::write_set(&args.out, &files, &super::chart_family())
         .with_context(|| format!("writing the charts into {}", args.out.display()))?;
     super::report_written(&args.out, &files);

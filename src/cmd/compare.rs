@@ -56,7 +56,13 @@ pub fn run(
             &ctx,
             args.charts.svg,
         )?);
-        super::warn_of_glyphs(model, warnings);
+        let all: Vec<usize> = (0..model.trajectories.len()).collect();
+        let drawn = chart::Drawn {
+            parties_and_tiers: true,
+            trajectories: &all,
+            svg: true,
+        };
+        super::warn_of_glyphs(model, drawn, warnings);
         let mut family = super::chart_family();
         family.extend(CSV_FILES.map(String::from));
         family.push(report::xlsx::FILE_NAME.to_string());

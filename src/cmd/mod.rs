@@ -158,8 +158,12 @@ impl Warnings {
 }
 
 /// Warns where the charts written hold names their font cannot draw.
-pub(crate) fn warn_of_glyphs(model: &stakeshift::model::Model, warnings: &mut Warnings) {
-    if let Some(warning) = stakeshift::chart::glyph_warning(model) {
+pub(crate) fn warn_of_glyphs(
+    model: &stakeshift::model::Model,
+    drawn: stakeshift::chart::Drawn<'_>,
+    warnings: &mut Warnings,
+) {
+    if let Some(warning) = stakeshift::chart::glyph_warning(model, drawn) {
         warnings.warn(warning);
     }
 }
@@ -583,11 +587,23 @@ pub fn run(
         Command::Explain(args) => explain::run(&args, stdout, warnings),
         Command::Chart(args) => chart::run(&args, warnings),
         Command::Check(args) => check::run(&args, stdout, warnings),
-        Command::Simulate(args) => simulate::run(&args, stdout, warnings),
+        Command::Simulate(args) => {
+            crate::process::start_threads();
+            simulate::run(&args, stdout, warnings)
+        }
         Command::Init(args) => init::run(&args, stdout),
-        Command::Sweep(args) => sweep::run(&args, stdout, warnings),
-        Command::Solve(args) => solve::run(&args, stdout, warnings),
-        Command::Tornado(args) => tornado::run(&args, stdout, warnings),
+        Command::Sweep(args) => {
+            crate::process::start_threads();
+            sweep::run(&args, stdout, warnings)
+        }
+        Command::Solve(args) => {
+            crate::process::start_threads();
+            solve::run(&args, stdout, warnings)
+        }
+        Command::Tornado(args) => {
+            crate::process::start_threads();
+            tornado::run(&args, stdout, warnings)
+        }
         Command::Completions(args) => completions::run(&args, stdout),
         Command::Man(args) => man::run(&args, stdout),
         Command::Schema => schema::run(stdout),

@@ -193,7 +193,13 @@ pub fn run(
             files.push((FILES[2].to_string(), simulate::csv::paths(&results)));
         }
         // The charts are drawn before any file is written, like the CSVs.
-        super::warn_of_glyphs(model, warnings);
+        // (fan.png and distribution.png name no trajectory.)
+        let drawn = chart::Drawn {
+            parties_and_tiers: false,
+            trajectories: &[],
+            svg: true,
+        };
+        super::warn_of_glyphs(model, drawn, warnings);
         files.extend(simulate::charts::files(
             &loaded,
             &results,

@@ -37,7 +37,12 @@ pub fn run(
     // CSV): a 2,000,000-run sweep's CSV is 200 MB.
     let mut csv = None;
     if let Some(dir) = &args.out {
-        super::warn_of_glyphs(base.model(), warnings);
+        let drawn = stakeshift::chart::Drawn {
+            parties_and_tiers: false,
+            trajectories: &selected,
+            svg: false,
+        };
+        super::warn_of_glyphs(base.model(), drawn, warnings);
         let files = vec![
             ("sweep.csv".to_string(), report::sweep_csv(&result)),
             (

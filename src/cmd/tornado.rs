@@ -58,7 +58,12 @@ pub fn run(
         Format::Json => report::tornado_json(&rows, &base.loaded.label),
     };
     if let Some(dir) = &args.out {
-        super::warn_of_glyphs(base.model(), warnings);
+        let drawn = stakeshift::chart::Drawn {
+            parties_and_tiers: false,
+            trajectories: &selected,
+            svg: false,
+        };
+        super::warn_of_glyphs(base.model(), drawn, warnings);
         let files = vec![
             ("tornado.csv".to_string(), report::tornado_csv(&rows)),
             (

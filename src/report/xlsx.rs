@@ -512,7 +512,7 @@ fn inputs(model: &Model) -> Vec<Input> {
             ));
         }
     }
-    // `[simulation]`'s scalars, defaults included, where the model sets any: what
+    // `[simulation]`'s scalars, defaults included, where any differs from its default: what
     // `simulate` on it draws (helper-117: SPEC 14's "scalar inputs" had none of them). A
     // model that sets none is left without (each row is a `--set` path, and `--set` adds a
     // key only to a table the file has).
