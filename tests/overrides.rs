@@ -881,3 +881,30 @@ fn regression_the_nearest_path_is_written_so_that_it_reads_back() {
             .success();
     }
 }
+
+/// helper-122: the workbook's Inputs label for a weight the file keys `" only "` is
+/// `simulation.weights.only`, and that --set added a second key beside the file's, which
+/// the model then refused as two weights of one trajectory. A weight's key is matched
+/// trimmed, as the trajectory's name is read.
+#[test]
+fn regression_a_weight_keyed_with_spaces_is_set_by_its_trimmed_name() {
+    let dir = temp_dir("weight-spaces");
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/mini.toml")).unwrap();
+    let with =
+        |weight: &str| format!("{text}\n[simulation]\nweights = {{ \" only \" = {weight} }}\n");
+    let (one, two) = (dir.join("one.toml"), dir.join("two.toml"));
+    std::fs::write(&one, with("1")).unwrap();
+    std::fs::write(&two, with("2")).unwrap();
+    let inputs = |model: &std::path::Path, sets: &[&str]| {
+        let mut args = vec!["check".to_string(), model.to_str().unwrap().to_string()];
+        for s in sets {
+            args.extend(["--set".to_string(), s.to_string()]);
+        }
+        stdout(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    assert_eq!(
+        inputs(&one, &["simulation.weights.only=2"]),
+        inputs(&two, &[]).replace("two.toml", "one.toml")
+    );
+}

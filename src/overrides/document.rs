@@ -662,6 +662,19 @@ fn set_value(root: &mut Table, segments: &[Segment], value: Value) -> Result<Str
                         "{place} is {kind}, not a table, so it has no key `{key}`"
                     ));
                 };
+                // A weight's key is a trajectory's name, read trimmed: the file's key that
+                // trims to the one given is that weight (helper-122: the workbook's label
+                // `simulation.weights.base` for the file's `" base "` added a second key).
+                let trimmed_match = (here == "simulation.weights" && !table.contains_key(key))
+                    .then(|| {
+                        table
+                            .iter()
+                            .map(|(k, _)| k)
+                            .find(|k| k.trim() == key.trim())
+                            .map(str::to_string)
+                    })
+                    .flatten();
+                let key = trimmed_match.as_ref().unwrap_or(key);
                 if !table.contains_key(key) {
                     let shape = shape_of(&done);
                     let allowed = match schema(&shape) {
