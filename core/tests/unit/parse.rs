@@ -124,13 +124,12 @@ tiers = [{ name = "Only", shares = { fund = 0.5 } }]
     );
 }
 
-/// helper-119: the charts' titles capitalised the investor's first letter whatever it was
-/// written as: "NPV to XAI" for `xAI`. A name with a capital of its own is kept as written.
-#[test]
-fn regression_an_investor_written_with_a_capital_is_titled_as_written() {
-    let title = |party: &str| {
-        let text = format!(
-            r#"name = "Title"
+/// A two-year model whose one tier, `Only`, pays `party` half, with `top` (keys before
+/// `[profit_share]`) and `trajectories` (its `[[trajectories]]` tables) as given: the
+/// model of the regression tests below.
+fn two_year_model(party: &str, top: &str, trajectories: &str) -> String {
+    format!(
+        r#"name = "Two years"
 unit = "USD m"
 start_year = 2024
 end_year = 2025
@@ -138,22 +137,43 @@ valuation_year = 2024
 discount_rate = 0.1
 investor = {{ party = "{party}" }}
 equity = {{ from_year = 2025, stake = 0.2 }}
+{top}
 [profit_share]
 residual = "founders"
 tiers = [{{ name = "Only", shares = {{ "{party}" = 0.5 }} }}]
-[[trajectories]]
-name = "t"
-revenue = {{ points = [[2024, 10.0]] }}
+{trajectories}
+"#
+    )
+}
+
+/// A `[[trajectories]]` table named `name` of revenue `revenue`, with `extra` keys.
+fn trajectory(name: &str, revenue: &str, extra: &str) -> String {
+    format!(
+        r#"[[trajectories]]
+name = "{name}"
+{extra}
+revenue = {{ points = [[2024, {revenue}]] }}
 margin = {{ points = [[2024, 0.1]] }}
 valuation = {{ points = [[2024, 100.0]] }}
 "#
-        );
-        parse_model(ModelSource {
-            text: &text,
-            load: &mut |_| Err("no files".into()),
-        })
-        .unwrap()
-        .investor_title()
+    )
+}
+
+fn parsed(text: &str) -> Result<stakeshift_core::model::Model, stakeshift_core::error::ModelIssue> {
+    parse_model(ModelSource {
+        text,
+        load: &mut |_| Err("no files".into()),
+    })
+}
+
+/// helper-119: the charts' titles capitalised the investor's first letter whatever it was
+/// written as: "NPV to XAI" for `xAI`. A name with a capital of its own is kept as written.
+#[test]
+fn regression_an_investor_written_with_a_capital_is_titled_as_written() {
+    let title = |party: &str| {
+        parsed(&two_year_model(party, "", &trajectory("t", "10.0", "")))
+            .unwrap()
+            .investor_title()
     };
     assert_eq!(title("xAI"), "xAI");
     assert_eq!(title("eBay"), "eBay");
@@ -165,35 +185,10 @@ valuation = {{ points = [[2024, 100.0]] }}
 /// where a trajectory without one has null, and an empty line under the table): none.
 #[test]
 fn regression_a_blank_description_is_none() {
-    let text = |description: &str| {
-        format!(
-            r#"name = "Blank"
-unit = "USD m"
-start_year = 2024
-end_year = 2025
-valuation_year = 2024
-discount_rate = 0.1
-investor = {{ party = "fund" }}
-equity = {{ from_year = 2025, stake = 0.2 }}
-[profit_share]
-residual = "founders"
-tiers = [{{ name = "Only", shares = {{ fund = 0.5 }} }}]
-[[trajectories]]
-name = "t"
-{description}
-revenue = {{ points = [[2024, 10.0]] }}
-margin = {{ points = [[2024, 0.1]] }}
-valuation = {{ points = [[2024, 100.0]] }}
-"#
-        )
-    };
     let description = |d: &str| {
-        parse_model(ModelSource {
-            text: &text(d),
-            load: &mut |_| Err("no files".into()),
-        })
-        .unwrap()
-        .trajectories[0]
+        parsed(&two_year_model("fund", "", &trajectory("t", "10.0", d)))
+            .unwrap()
+            .trajectories[0]
             .description
             .clone()
     };
@@ -211,38 +206,10 @@ valuation = {{ points = [[2024, 100.0]] }}
 /// keys that then weigh one trajectory are refused, naming both.
 #[test]
 fn regression_a_weights_key_is_trimmed_as_a_trajectory_name_is() {
-    let text = |weights: &str| {
-        format!(
-            r#"name = "Weights"
-unit = "USD m"
-start_year = 2024
-end_year = 2025
-valuation_year = 2024
-discount_rate = 0.1
-investor = {{ party = "fund" }}
-equity = {{ from_year = 2025, stake = 0.2 }}
-simulation = {{ weights = {weights} }}
-[profit_share]
-residual = "founders"
-tiers = [{{ name = "Only", shares = {{ fund = 0.5 }} }}]
-[[trajectories]]
-name = " bear"
-revenue = {{ points = [[2024, 10.0]] }}
-margin = {{ points = [[2024, 0.1]] }}
-valuation = {{ points = [[2024, 100.0]] }}
-[[trajectories]]
-name = "base"
-revenue = {{ points = [[2024, 20.0]] }}
-margin = {{ points = [[2024, 0.1]] }}
-valuation = {{ points = [[2024, 100.0]] }}
-"#
-        )
-    };
     let parse = |weights: &str| {
-        parse_model(ModelSource {
-            text: &text(weights),
-            load: &mut |_| Err("no files".into()),
-        })
+        let trajectories = trajectory(" bear", "10.0", "") + &trajectory("base", "20.0", "");
+        let top = format!("simulation = {{ weights = {weights} }}");
+        parsed(&two_year_model("fund", &top, &trajectories))
     };
     let model = parse(r#"{ " bear" = 0.25, base = 0.75 }"#).unwrap();
     assert_eq!(
@@ -252,10 +219,7 @@ valuation = {{ points = [[2024, 100.0]] }}
     let twice = parse(r#"{ " bear" = 0.25, bear = 0.5 }"#).unwrap_err();
     assert_eq!(twice.field, "simulation.weights.bear", "{twice:?}");
     assert!(
-        twice
-            .message
-            .contains("`\" bear\"` and `bear` both weigh trajectory `bear`")
-            || twice.message.contains("both weigh trajectory"),
+        twice.message.contains("both weigh trajectory `bear`"),
         "{twice:?}"
     );
 }
