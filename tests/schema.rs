@@ -315,12 +315,13 @@ fn validate(
 }
 
 /// A `pattern` of the two shapes the schema writes, read as ECMA-262 reads them: `^[^C]*$`
-/// (no character of the class C) and `^[^C]*[^C\s][^C]*$` (also one that is neither in C
-/// nor white space), C a list of `\uXXXX` and `\uXXXX-\uXXXX`. Any other pattern is
-/// refused, as an unknown keyword is.
+/// (no character of the class C) and `^[^C]*[^M][^C]*$` (also one character outside the
+/// class M, which is C and the white space written out), each class a list of `\uXXXX` and
+/// `\uXXXX-\uXXXX`. Any other pattern is refused, as an unknown keyword is.
 struct Pattern {
     excluded: Vec<(char, char)>,
-    needs_non_space: bool,
+    /// M: where present, at least one character must lie outside it.
+    one_outside: Option<Vec<(char, char)>>,
 }
 
 impl Pattern {
@@ -328,42 +329,52 @@ impl Pattern {
         let refuse = || -> ! { panic!("the test's validator cannot read the pattern {pattern:?}") };
         let rest = pattern.strip_prefix("^[^").unwrap_or_else(|| refuse());
         let (class, rest) = rest.split_once("]*").unwrap_or_else(|| refuse());
-        let needs_non_space = match rest {
-            "$" => false,
-            _ if rest == format!("[^{class}\\s][^{class}]*$") => true,
-            _ => refuse(),
-        };
-        let code = |hex: &str| {
-            u32::from_str_radix(hex, 16)
-                .ok()
-                .and_then(char::from_u32)
-                .unwrap_or_else(|| refuse())
-        };
-        let mut excluded = Vec::new();
-        let mut units = class.split("\\u").skip(1).peekable();
-        if !class.starts_with("\\u") {
-            refuse();
-        }
-        while let Some(unit) = units.next() {
-            match unit.split_once('-') {
-                Some((low, "")) => {
-                    let high = units.next().unwrap_or_else(|| refuse());
-                    excluded.push((code(low), code(high)));
-                }
-                None if unit.len() == 4 => excluded.push((code(unit), code(unit))),
-                _ => refuse(),
+        let one_outside = match rest {
+            "$" => None,
+            _ => {
+                let middle = rest
+                    .strip_prefix("[^")
+                    .and_then(|r| r.strip_suffix(&format!("][^{class}]*$")))
+                    .filter(|m| m.starts_with(class))
+                    .unwrap_or_else(|| refuse());
+                Some(Self::ranges(middle).unwrap_or_else(|| refuse()))
             }
-        }
+        };
         Pattern {
-            excluded,
-            needs_non_space,
+            excluded: Self::ranges(class).unwrap_or_else(|| refuse()),
+            one_outside,
         }
     }
 
+    /// A class body's `\uXXXX` and `\uXXXX-\uXXXX` as ranges; None for anything else.
+    fn ranges(class: &str) -> Option<Vec<(char, char)>> {
+        let code = |hex: &str| u32::from_str_radix(hex, 16).ok().and_then(char::from_u32);
+        if !class.starts_with("\\u") {
+            return None;
+        }
+        let mut ranges = Vec::new();
+        let mut units = class.split("\\u").skip(1);
+        while let Some(unit) = units.next() {
+            match unit.split_once('-') {
+                Some((low, "")) => ranges.push((code(low)?, code(units.next()?)?)),
+                None if unit.len() == 4 => {
+                    let c = code(unit)?;
+                    ranges.push((c, c));
+                }
+                _ => return None,
+            }
+        }
+        Some(ranges)
+    }
+
     fn matches(&self, text: &str) -> bool {
-        let excluded = |c: char| self.excluded.iter().any(|&(a, b)| (a..=b).contains(&c));
-        !text.chars().any(excluded)
-            && (!self.needs_non_space || text.chars().any(|c| !c.is_whitespace()))
+        let within =
+            |ranges: &[(char, char)], c: char| ranges.iter().any(|&(a, b)| (a..=b).contains(&c));
+        !text.chars().any(|c| within(&self.excluded, c))
+            && self
+                .one_outside
+                .as_ref()
+                .is_none_or(|m| text.chars().any(|c| !within(m, c)))
     }
 }
 
@@ -412,7 +423,7 @@ fn the_validator_knows_its_keywords() {
     // `not`, `propertyNames` and the patterns the schema writes.
     let names = Schema::new(json!({
         "type": "object",
-        "propertyNames": {"pattern": "^[^\\u0000-\\u001F\\u202E]*[^\\u0000-\\u001F\\u202E\\s][^\\u0000-\\u001F\\u202E]*$"},
+        "propertyNames": {"pattern": "^[^\\u0000-\\u001F\\u202E]*[^\\u0000-\\u001F\\u202E\\u0020\\u3000][^\\u0000-\\u001F\\u202E]*$"},
         "not": {"additionalProperties": {"maximum": 0}},
         "additionalProperties": {"type": "number"},
     }));
@@ -426,6 +437,10 @@ fn the_validator_knows_its_keywords() {
         (json!({"a\u{1b}": 1}), false),
         (json!({"a\u{202e}b": 1}), false),
         (json!({"caf\u{e9}": 1}), true),
+        // The white space is the class's, written out: U+3000 alone is blank, and U+FEFF
+        // (which ECMA-262's `\s` would take, and the validator does not) is not.
+        (json!({"\u{3000}": 1}), false),
+        (json!({"\u{feff}": 1}), true),
     ] {
         assert_eq!(names.is_valid(&instance), valid, "{instance}");
     }

@@ -83,10 +83,15 @@ fn text(description: &str) -> Value {
 const NOT_PLAIN: &str =
     "\\u0000-\\u001F\\u007F-\\u009F\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069";
 
+/// The white space the validator trims (Rust's `char::is_whitespace` beyond the control
+/// characters): written out, as `\s` differs between regular-expression dialects
+/// (ECMA-262's, which JSON Schema names, takes U+FEFF too: helper-120).
+const SPACES: &str = "\\u0020\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000";
+
 /// A name (of the model, a party, a tier, a trajectory) or the unit: plain text with at
 /// least one character that is neither space nor control.
 fn name_pattern() -> String {
-    format!("^[^{NOT_PLAIN}]*[^{NOT_PLAIN}\\s][^{NOT_PLAIN}]*$")
+    format!("^[^{NOT_PLAIN}]*[^{NOT_PLAIN}{SPACES}][^{NOT_PLAIN}]*$")
 }
 
 fn name(description: &str) -> Value {
