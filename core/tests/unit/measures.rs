@@ -477,3 +477,26 @@ fn regression_a_root_on_the_grid_costs_one_run_more() {
     .unwrap();
     assert!((k - d("1.1")).abs() < d("0.000000001"), "{k}");
 }
+
+/// helper-117: an IRR above about 1e8 printed f64 noise in the 8th decimal: pay 1, get
+/// 123456789.123 a year later, r = 123456788.123 exactly, was 123456788.12299980 (about 13
+/// doubles off, through r = e^u - 1). Large roots are refined where 1/(1 + r) is the
+/// unknown: within a few doubles of b/a - 1, worked by hand for each pair of flows.
+#[test]
+fn regression_a_large_irr_is_within_a_few_doubles_of_its_value() {
+    for (paid, received, exact) in [
+        ("1", "123456789.123", 123_456_788.123_f64),
+        ("0.001", "12345678.9", 12_345_678_899.0),
+        ("1", "1000000000000", 999_999_999_999.0),
+        ("3", "1000000000", 1e9 / 3.0 - 1.0),
+        ("1", "2000001", 2_000_000.0),
+    ] {
+        let flows = [-d(paid), d(received)];
+        let r = irr(&flows).unwrap();
+        let doubles = (r.to_bits() as i64 - exact.to_bits() as i64).abs();
+        assert!(
+            doubles <= 2,
+            "{paid} -> {received}: {r} is {doubles} doubles from {exact}"
+        );
+    }
+}
