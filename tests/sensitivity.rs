@@ -1618,3 +1618,40 @@ fn regression_default_inputs_near_1e18_keep_to_what_a_model_holds() {
         .assert()
         .code(2);
 }
+
+/// helper-111 (D5): `solve` of a share the tier does not name (`shares.oth`, which `--set`
+/// would add) said the path was "not a number that solve can vary". It says the model
+/// leaves the value out and how to give it one; given one, solve runs.
+#[test]
+fn regression_solve_of_a_value_the_model_leaves_out_says_so() {
+    let model = root().join("docs/mini.toml");
+    let path = "profit_share.tiers[0].shares.oth";
+    let out = stakeshift()
+        .arg("solve")
+        .arg(&model)
+        .arg(path)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("the model leaves this value out")
+            && err.contains(&format!("--set '{path}=VALUE'")),
+        "{err}"
+    );
+    stakeshift()
+        .arg("solve")
+        .arg(&model)
+        .arg(path)
+        .args(["--set", &format!("{path}=0.1")])
+        .assert()
+        .success();
+    // A path that holds no number is still told so.
+    let out = stakeshift()
+        .arg("solve")
+        .arg(&model)
+        .arg("name")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a number that solve can vary"));
+}

@@ -84,6 +84,19 @@ pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<So
                     derived.identity(),
                 )])?;
             }
+            // A number the model leaves out (a share of a party its tier does not name):
+            // solve starts from the model's value, and there is none; said so, with the
+            // way to give it one (it was called "not a number": helper-111's D5).
+            let takes_a_number = [Decimal::ZERO, Decimal::ONE].into_iter().any(|v| {
+                base.load_with(&[Override::number(origin.clone(), &spec.path, v)])
+                    .is_ok()
+            });
+            if takes_a_number {
+                return Err(Error::Usage(format!(
+                    "solve {}: the model leaves this value out, so there is no current value to start the search from; give it one first (`--set '{}=VALUE'`) and solve again",
+                    spec.path.text, spec.path.text
+                )));
+            }
             return Err(Error::Usage(format!(
                 "solve {}: this path is not a number that solve can vary; solve takes a number of the model (a rate, share, stake, amount, growth, point value) or a derived key (see docs/MODEL.md)",
                 spec.path.text
