@@ -20,6 +20,23 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// `tornado MODEL --format csv` (and `extra`): the row whose text holds `needle`, and the
+/// warnings.
+fn tornado_row(model: &std::path::Path, extra: &[&str], needle: &str) -> (String, String) {
+    let (csv, err) = crate::common::succeeds(
+        stakeshift()
+            .arg("tornado")
+            .arg(model)
+            .args(["--format", "csv"])
+            .args(extra),
+    );
+    let row = csv
+        .lines()
+        .find(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no row with {needle}: {csv}"));
+    (row.to_string(), err)
+}
+
 fn d(s: &str) -> Decimal {
     s.parse().unwrap()
 }
@@ -726,16 +743,7 @@ margin = { points = [[2020, 0.3]] }
 valuation = { points = [[2020, 50.0]] }
 "#,
     );
-    let (csv, _) = crate::common::succeeds(
-        stakeshift()
-            .arg("tornado")
-            .arg(&model)
-            .args(["--format", "csv"]),
-    );
-    let row = csv
-        .lines()
-        .find(|l| l.contains("until"))
-        .unwrap_or_else(|| panic!("no until row: {csv}"));
+    let (row, _) = tornado_row(&model, &[], "until");
     assert_eq!(
         row,
         r#"only,"profit_share.tiers[0].until.""Big Corp""",7.5,12.5,2.500000,-2.500000,5.000000"#
@@ -744,29 +752,15 @@ valuation = { points = [[2020, 50.0]] }
     // warning that no PATH could quote it): the same row, and a PATH --vary reads back.
     let text = std::fs::read_to_string(&model).unwrap();
     std::fs::write(&model, text.replace("\"Big Corp\"", "'Big\"Corp'")).unwrap();
-    let (csv, err) = crate::common::succeeds(
-        stakeshift()
-            .arg("tornado")
-            .arg(&model)
-            .args(["--format", "csv"]),
-    );
+    let (row, err) = tornado_row(&model, &[], "until");
     assert!(err.is_empty(), "{err}");
-    let row = csv
-        .lines()
-        .find(|l| l.contains("until"))
-        .unwrap_or_else(|| panic!("{csv}"));
     assert_eq!(
         row,
         r#"only,"profit_share.tiers[0].until.""Big\""Corp""",7.5,12.5,2.500000,-2.500000,5.000000"#
     );
     let vary = r#"profit_share.tiers[0].until."Big\"Corp"=7.5..12.5"#;
-    let (again, _) = crate::common::succeeds(
-        stakeshift()
-            .arg("tornado")
-            .arg(&model)
-            .args(["--format", "csv", "--vary", vary]),
-    );
-    assert_eq!(again.lines().nth(1), Some(row));
+    let (again, _) = tornado_row(&model, &["--vary", vary], "until");
+    assert_eq!(again, row);
 }
 
 /// helper-42's review: `solve equity.stake` was taken for a model without a PATH wherever a
@@ -1579,16 +1573,7 @@ fn regression_default_inputs_near_1e18_keep_to_what_a_model_holds() {
     assert!(text.contains("1e18"));
     let model = dir.join("m.toml");
     std::fs::write(&model, text).unwrap();
-    let (csv, _) = crate::common::succeeds(
-        stakeshift()
-            .arg("tornado")
-            .arg(&model)
-            .args(["--format", "csv"]),
-    );
-    let row = csv
-        .lines()
-        .find(|l| l.contains("tiers[1].until.fund"))
-        .unwrap_or_else(|| panic!("{csv}"));
+    let (row, _) = tornado_row(&model, &[], "tiers[1].until.fund");
     assert!(
         row.starts_with(
             "only,profit_share.tiers[1].until.fund,750000000000000000,1000000000000000000,"
@@ -1596,16 +1581,7 @@ fn regression_default_inputs_near_1e18_keep_to_what_a_model_holds() {
         "{row}"
     );
     let huge = root().join("tests/hand/breakeven_amounts_of_1e18.toml");
-    let (csv, err) = crate::common::succeeds(
-        stakeshift()
-            .arg("tornado")
-            .arg(&huge)
-            .args(["--format", "csv"]),
-    );
-    let scaled = csv
-        .lines()
-        .find(|l| l.contains(",scale.valuation,"))
-        .unwrap_or_else(|| panic!("{csv}"));
+    let (scaled, err) = tornado_row(&huge, &[], ",scale.valuation,");
     assert!(scaled.ends_with(",,"), "the high end cannot run: {scaled}");
     assert!(
         err.contains("cannot run with scale.valuation=1.25"),

@@ -1128,21 +1128,33 @@ mod tests {
         assert_eq!(cell_edges(&[10.0]), vec![(9.0, 11.0)]);
     }
 
+    /// The texts of `base`'s heatmap over `varied` (a 3 x 3 grid) with `advantages`.
+    fn heatmap_texts(varied: &[VariedPath<'_>; 2], advantages: &[f64; 9]) -> Vec<String> {
+        let labels = ModelLabels::of(&crate::io::load_model(None).unwrap().model);
+        let series = [SweepSeries {
+            trajectory: "base",
+            advantages,
+            index: 0,
+            crossings: None,
+        }];
+        let chart = SweepChart {
+            labels: &labels,
+            varied,
+            series: &series,
+            trajectory: None,
+        };
+        let ctx = ChartContext::new("m.toml", "", crate::chart::Size::DEFAULT, None);
+        crate::chart::tests::svg_texts(&chart.svg(&ctx).unwrap())
+    }
+
     /// helper-119: a heatmap over a value the model does not set (an agi_year left out)
     /// drew no point for the model and said nothing: it says so.
     #[test]
     fn regression_a_heatmap_without_the_models_point_says_why() {
-        let labels = ModelLabels::of(&crate::io::load_model(None).unwrap().model);
         let (years, stakes) = ([2030.0, 2035.0, 2040.0], [0.2, 0.3, 0.4]);
         let grid = [
             -600.0, -400.0, -200.0, -200.0, 0.0, 200.0, 200.0, 400.0, 600.0,
         ];
-        let series = [SweepSeries {
-            trajectory: "base",
-            advantages: &grid,
-            index: 0,
-            crossings: None,
-        }];
         for (current, said) in [(None, true), (Some(2035.0), false)] {
             let varied = [
                 VariedPath {
@@ -1156,14 +1168,7 @@ mod tests {
                     current: Some(0.27),
                 },
             ];
-            let chart = SweepChart {
-                labels: &labels,
-                varied: &varied,
-                series: &series,
-                trajectory: None,
-            };
-            let ctx = ChartContext::new("m.toml", "", crate::chart::Size::DEFAULT, None);
-            let text = crate::chart::tests::svg_texts(&chart.svg(&ctx).unwrap()).join(" ");
+            let text = heatmap_texts(&varied, &grid).join(" ");
             assert_eq!(
                 text.contains("The model sets no value of trajectories[base].agi_year"),
                 said,
@@ -1176,15 +1181,8 @@ mod tests {
     /// "break-even", neither drawn. The key lists what is drawn.
     #[test]
     fn regression_the_heatmaps_key_lists_only_what_is_drawn() {
-        let labels = ModelLabels::of(&crate::io::load_model(None).unwrap().model);
         let (stakes, scales) = ([0.2, 0.3, 0.4], [0.5, 1.0, 1.5]);
         let lost = [-9.0, -8.0, -7.0, -6.0, -5.0, -4.0, -3.0, -2.0, -1.0];
-        let series = [SweepSeries {
-            trajectory: "base",
-            advantages: &lost,
-            index: 0,
-            crossings: None,
-        }];
         let varied = [
             VariedPath {
                 path: "equity.stake",
@@ -1197,14 +1195,7 @@ mod tests {
                 current: Some(1.0),
             },
         ];
-        let chart = SweepChart {
-            labels: &labels,
-            varied: &varied,
-            series: &series,
-            trajectory: None,
-        };
-        let ctx = ChartContext::new("m.toml", "", crate::chart::Size::DEFAULT, None);
-        let texts = crate::chart::tests::svg_texts(&chart.svg(&ctx).unwrap());
+        let texts = heatmap_texts(&varied, &lost);
         assert!(
             texts.iter().any(|t| t == "profit share worth more"),
             "{texts:?}"
