@@ -207,21 +207,31 @@ pub fn prepare() {
     raise_open_files_limit();
 }
 
-/// Waits (at most a fifth of a second) until the process is its main thread alone again:
-/// a joined thread still counts against a process limit until the kernel has released it,
-/// a moment after `join` returns (helper-121's limit of just enough threads, rayon's pool
-/// started in that moment, failed now and then under load). Linux lists a process's
-/// threads in /proc/self/task until it releases them.
-fn wait_until_threads_are_gone() {
+/// The process's threads, as Linux lists them (None elsewhere, or unreadable).
+fn threads_now() -> Option<usize> {
     #[cfg(target_os = "linux")]
     {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_millis(200);
-        while std::time::Instant::now() < deadline {
-            let threads = std::fs::read_dir("/proc/self/task").map_or(1, Iterator::count);
-            if threads <= 1 {
-                return;
-            }
-            std::thread::sleep(std::time::Duration::from_micros(50));
+        std::fs::read_dir("/proc/self/task")
+            .ok()
+            .map(Iterator::count)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        None
+    }
+}
+
+/// Waits (at most a fifth of a second) until the process has no more than `threads`
+/// threads again: a joined thread still counts against a process limit until the kernel
+/// has released it, a moment after `join` returns (helper-121's limit of just enough
+/// threads, rayon's pool started in that moment, failed now and then under load). Linux
+/// lists a process's threads in /proc/self/task until it releases them.
+fn wait_until_threads_are(threads: usize) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(200);
+    while std::time::Instant::now() < deadline {
+        match threads_now() {
+            Some(now) if now > threads => std::thread::sleep(std::time::Duration::from_micros(50)),
+            _ => return,
         }
     }
 }
@@ -246,6 +256,7 @@ pub fn start_threads() {
     // Each trial thread waits until every one has been tried, so that they all count
     // against a limit at once, as rayon's will (one that ended at once let the next start
     // in its place).
+    let before = threads_now();
     let release = std::sync::Arc::new((std::sync::Mutex::new(false), std::sync::Condvar::new()));
     let mut started = Vec::with_capacity(wanted);
     let mut all = true;
@@ -267,7 +278,6 @@ pub fn start_threads() {
             }
         }
     }
-    let probed = !started.is_empty();
     {
         let (released, bell) = &*release;
         *released.lock().unwrap_or_else(|e| e.into_inner()) = true;
@@ -276,8 +286,8 @@ pub fn start_threads() {
     for thread in started {
         let _ = thread.join();
     }
-    if probed {
-        wait_until_threads_are_gone();
+    if let Some(before) = before {
+        wait_until_threads_are(before);
     }
     if !all {
         // A failure here too leaves rayon to fail on its first use, which [`panicked`]
