@@ -270,7 +270,6 @@ struct Attempt<'a> {
     overrides: &'a [Override],
     applied: &'a [Applied],
     csv_touched: bool,
-    /// A derived key that names no trajectory, and the name.
     /// A derived key that names no trajectory where it stands, the name, the file's
     /// trajectories there, and whether it reaches the CSV's.
     missing_name: Option<(&'a Override, &'a str, &'a Vec<String>, bool)>,
