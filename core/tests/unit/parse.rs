@@ -223,3 +223,43 @@ fn regression_a_weights_key_is_trimmed_as_a_trajectory_name_is() {
         "{twice:?}"
     );
 }
+
+/// helper-123: a `trajectories_csv` trajectory's profit above its revenue, below -10 times
+/// it, or a `cloud_spend` above 10 times revenue drew no warning, where the same margins
+/// and spends written as series do (a CSV is where a mistyped column is likeliest).
+#[test]
+fn regression_slips_in_a_trajectories_csv_are_warned_of() {
+    let top = "trajectories_csv = \"t.csv\"\ncloud = { margin = 0.3, spend = { points = [[2024, 0.5]] } }";
+    let text = two_year_model("fund", top, "");
+    let warnings = |csv: &'static str| -> Vec<String> {
+        parse_model(ModelSource {
+            text: &text,
+            load: &mut |_| Ok(csv.to_string()),
+        })
+        .unwrap()
+        .warnings
+        .iter()
+        .map(|w| w.message.clone())
+        .collect()
+    };
+    let slips = warnings(
+        "trajectory,year,revenue,profit,valuation,cloud_spend\n\
+         g,2024,2.0,5.0,60.0,25\ng,2025,2.0,-30.0,60.0,1\n",
+    );
+    assert_eq!(slips.len(), 2, "{slips:?}");
+    assert!(
+        slips[0].contains("trajectory `g` has a profit of 5 on a revenue of 2 in 2024 (and in 1 more year), a margin of 2.5"),
+        "{slips:?}"
+    );
+    assert!(
+        slips[1].contains("trajectory `g` spends 25 on compute on a revenue of 2 in 2024"),
+        "{slips:?}"
+    );
+    // At the edges (a margin of 1 and of -10, a spend of 10 times revenue) and where
+    // revenue is 0: nothing.
+    let fine = warnings(
+        "trajectory,year,revenue,profit,valuation,cloud_spend\n\
+         g,2024,2.0,2.0,60.0,20\ng,2025,2.0,-20.0,60.0,0\nh,2024,0,-5,1,0\nh,2025,0,0,1,0\n",
+    );
+    assert!(fine.is_empty(), "{fine:?}");
+}

@@ -248,6 +248,80 @@ impl Builder<'_> {
         }
     }
 
+    /// A CSV trajectory's years whose profit is above its revenue or below -10 times it,
+    /// or whose `cloud_spend` is above 10 times revenue: valid, but warned of as the same
+    /// margins and spends written as series are (helper-123: a CSV, where a mistyped column
+    /// is likeliest, was not checked). One warning a kind and trajectory, with its first
+    /// year and how many.
+    fn warn_csv_slips(&self, file: &str, span: Range<usize>, start_year: Year, t: &Trajectory) {
+        let TrajectorySource::Table {
+            revenue, profit, ..
+        } = &t.source
+        else {
+            return;
+        };
+        let year = |i: usize| start_year + i as Year;
+        let margins: Vec<(usize, Decimal)> = revenue
+            .iter()
+            .zip(profit)
+            .enumerate()
+            .filter(|(_, (r, _))| **r > Decimal::ZERO)
+            .filter_map(|(i, (r, p))| {
+                let m = p.checked_div(*r)?;
+                (m > Decimal::ONE || m < MARGIN_BELOW_WARNED).then_some((i, m))
+            })
+            .collect();
+        if let Some(&(i, m)) = margins.first() {
+            let more = match margins.len() {
+                1 => String::new(),
+                2 => " (and in 1 more year)".to_string(),
+                n => format!(" (and in {} more years)", n - 1),
+            };
+            self.warn(
+                "trajectories_csv",
+                span.clone(),
+                format!(
+                    "in `{file}`, trajectory `{}` has a profit of {} on a revenue of {} in {}{more}, a margin of {}; a margin above 1 or below -10 is most often a slip: check the profit column",
+                    t.name,
+                    profit[i].normalize(),
+                    revenue[i].normalize(),
+                    year(i),
+                    m.round_dp(4).normalize()
+                ),
+            );
+        }
+        if let Some(Spend::Amounts(spend)) = &t.spend {
+            let high: Vec<usize> = spend
+                .iter()
+                .zip(revenue)
+                .enumerate()
+                .filter(|(_, (s, r))| {
+                    r.checked_mul(SPEND_ABOVE_WARNED)
+                        .is_some_and(|limit| **s > limit)
+                })
+                .map(|(i, _)| i)
+                .collect();
+            if let Some(&i) = high.first() {
+                let more = match high.len() {
+                    1 => String::new(),
+                    2 => " (and in 1 more year)".to_string(),
+                    n => format!(" (and in {} more years)", n - 1),
+                };
+                self.warn(
+                    "trajectories_csv",
+                    span,
+                    format!(
+                        "in `{file}`, trajectory `{}` spends {} on compute on a revenue of {} in {}{more}, more than {SPEND_ABOVE_WARNED} times revenue; check the cloud_spend column (it is the spend itself, in the model's unit)",
+                        t.name,
+                        spend[i].normalize(),
+                        revenue[i].normalize(),
+                        year(i)
+                    ),
+                );
+            }
+        }
+    }
+
     /// A tier's `until` for a party at or below the party's `until` in an earlier tier is
     /// valid but pays the party nothing in it: `until` counts receipts from all tiers, and
     /// the earlier tier was done only once the party had reached its amount there. (Not
@@ -562,6 +636,7 @@ impl Builder<'_> {
                         ),
                     );
                 }
+                self.warn_csv_slips(path.get_ref(), path.span(), start_year, &t);
                 trajectories.push(t);
             }
         }
