@@ -1043,7 +1043,7 @@ fn simulate_and_check_warn_when_the_default_first_random_year_is_past_the_horizo
     assert_eq!(out.status.code(), Some(0));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("warning: simulation.from_year: the first random year defaults to valuation_year + 1 = 2025, after end_year 2024: no year is random"),
+        stderr.contains(".toml, line ") && stderr.contains(": simulation.from_year: the first random year defaults to valuation_year + 1 = 2025, after end_year 2024: no year is random"),
         "{stderr}"
     );
     // With a first random year inside the model, no warning.
@@ -1073,7 +1073,7 @@ fn simulate_and_check_warn_when_the_default_first_random_year_is_past_the_horizo
     assert_eq!(out.status.code(), Some(0));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("warning: simulation.from_year: the first random year defaults to valuation_year + 1 = 2025, after end_year 2024"),
+        stderr.contains(".toml, line ") && stderr.contains(": simulation.from_year: the first random year defaults to valuation_year + 1 = 2025, after end_year 2024"),
         "{stderr}"
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -1594,7 +1594,7 @@ fn regression_the_default_first_random_year_written_out_is_valid() {
     assert_eq!(written.status.code(), Some(0), "{stderr}");
     assert_eq!(written.stdout, by_default.stdout);
     assert!(
-        stderr.contains("warning: simulation.from_year: the first random year is 2025, after end_year 2024: no year is random"),
+        stderr.contains(".toml, line ") && stderr.contains(": simulation.from_year: the first random year is 2025, after end_year 2024: no year is random"),
         "{stderr}"
     );
     let beyond = run(&default, &["--set", "simulation.from_year=2026"]);

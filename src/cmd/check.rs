@@ -13,14 +13,19 @@ pub fn run(
 ) -> anyhow::Result<()> {
     let loaded = args.overrides.load(args.model.as_deref(), warnings)?;
     let comparison = run_model(&loaded, None)?;
-    super::warn_if_nothing_random(&loaded.model, warnings);
+    super::warn_if_nothing_random(&loaded, warnings);
     // What `simulate` would refuse of the file's number of paths (or the default), said
     // here too.
     let paths = loaded.model.simulation.paths;
     if let Err(message) = stakeshift::simulate::check_work(&loaded.model, paths) {
-        warnings.warn(format!(
-            "simulation.paths: `simulate` would refuse this model's paths: {message}{}",
-            super::default_paths_note(paths)
+        warnings.warn(super::placed_warning(
+            &loaded,
+            "simulation.paths",
+            "simulation.paths",
+            format!(
+                "`simulate` would refuse this model's paths: {message}{}",
+                super::default_paths_note(paths)
+            ),
         ));
     }
     let mut out = format!("{}: valid\n", loaded.label);

@@ -181,18 +181,41 @@ pub(crate) fn default_paths_note(paths: u64) -> String {
 
 /// Warns where `simulate` would draw nothing: the first random year is end_year + 1, by
 /// default (valuation_year is end_year) or as written. `check` and `simulate` both say so.
-pub fn warn_if_nothing_random(model: &stakeshift::model::Model, warnings: &mut Warnings) {
+pub fn warn_if_nothing_random(loaded: &LoadedModel, warnings: &mut Warnings) {
+    let model = &loaded.model;
     let first_random_year = model.simulation.first_random_year(model);
     if first_random_year > model.end_year {
-        let which = match model.simulation.from_year {
-            Some(_) => format!("is {first_random_year}"),
-            None => format!("defaults to valuation_year + 1 = {first_random_year}"),
+        let (which, field) = match model.simulation.from_year {
+            Some(_) => (format!("is {first_random_year}"), "simulation.from_year"),
+            None => (
+                format!("defaults to valuation_year + 1 = {first_random_year}"),
+                "valuation_year",
+            ),
         };
-        warnings.warn(format!(
-            "simulation.from_year: the first random year {which}, after end_year {}: no year is random and every path is its center; set `simulation.from_year` (or `--set simulation.from_year=YEAR`) to a year of the model",
-            model.end_year
+        warnings.warn(placed_warning(
+            loaded,
+            "simulation.from_year",
+            field,
+            format!(
+                "the first random year {which}, after end_year {}: no year is random and every path is its center; set `simulation.from_year` (or `--set simulation.from_year=YEAR`) to a year of the model",
+                model.end_year
+            ),
         ));
     }
+}
+
+/// A command's warning about `field`, in the form of the model's own (helper-123: two
+/// simulation warnings named no file or line): the file, and the line of `at` (the key
+/// written, or the one its default comes from) where the file has it.
+pub(crate) fn placed_warning(
+    loaded: &LoadedModel,
+    field: &str,
+    at: &str,
+    message: String,
+) -> String {
+    let mut issue = stakeshift::error::ModelIssue::new(field, message);
+    issue.span = stakeshift::overrides::document::locate(&loaded.text, at);
+    stakeshift::Error::model(&loaded.label, &loaded.text, issue).to_string()
 }
 
 #[derive(Debug, Args)]

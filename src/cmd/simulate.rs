@@ -100,7 +100,7 @@ pub fn run(
     let loaded = args.overrides.load(args.model.as_deref(), warnings)?;
     let model = &loaded.model;
     let selected = super::select_trajectories(model, &args.trajectories)?;
-    super::warn_if_nothing_random(model, warnings);
+    super::warn_if_nothing_random(&loaded, warnings);
     let options = Options {
         paths: args.paths.unwrap_or(model.simulation.paths),
         seed: args.seed.unwrap_or(model.simulation.seed),

@@ -1338,7 +1338,7 @@ fn placed_warnings(
 }
 
 /// Where the value at a canonical path (`trajectories[0].agi_year`) stands in `text`.
-fn locate(text: &str, field: &str) -> Option<Range<usize>> {
+pub fn locate(text: &str, field: &str) -> Option<Range<usize>> {
     locate_in(&toml_edit::Document::parse(text).ok()?, field)
 }
 
