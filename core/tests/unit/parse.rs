@@ -263,3 +263,53 @@ fn regression_slips_in_a_trajectories_csv_are_warned_of() {
     );
     assert!(fine.is_empty(), "{fine:?}");
 }
+
+/// helper-123: the warning of a tier's `until` not above an earlier tier's was skipped
+/// wherever a tier's caps grow, even where growth never lifts the later cap above the
+/// earlier one in the model's years. Compared year by year now.
+#[test]
+fn regression_a_dead_until_is_warned_of_where_growth_cannot_revive_it() {
+    let dead = |first: &str, second: &str| -> bool {
+        let text = format!(
+            r#"name = "Caps"
+unit = "USD m"
+start_year = 2020
+end_year = 2030
+valuation_year = 2020
+discount_rate = 0.1
+investor = {{ party = "inv" }}
+equity = {{ from_year = 2021, stake = 0.2 }}
+[profit_share]
+residual = "founders"
+[[profit_share.tiers]]
+name = "a"
+shares = {{ inv = 0.5 }}
+{first}
+[[profit_share.tiers]]
+name = "b"
+shares = {{ inv = 0.4 }}
+{second}
+{}"#,
+            trajectory("t", "10.0", "")
+        );
+        parsed(&text)
+            .unwrap()
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("is not above"))
+    };
+    let fixed = "until = { inv = 20.0 }";
+    // The earlier cap grows away from the later one: dead every year.
+    assert!(dead("until = { inv = 50.0 }\ncap_growth = 0.1", fixed));
+    // The later cap grows only after end_year: dead every year of the model.
+    assert!(dead(
+        "until = { inv = 50.0 }",
+        "until = { inv = 20.0 }\ncap_growth = 0.1\ncap_growth_from = 2100"
+    ));
+    // The later cap grows past the earlier one within the years (20 x 1.5^3 = 67.5): alive.
+    assert!(!dead(
+        "until = { inv = 50.0 }",
+        "until = { inv = 20.0 }\ncap_growth = 0.5"
+    ));
+    assert!(!dead("until = { inv = 10.0 }", fixed));
+}

@@ -324,9 +324,38 @@ impl Builder<'_> {
 
     /// A tier's `until` for a party at or below the party's `until` in an earlier tier is
     /// valid but pays the party nothing in it: `until` counts receipts from all tiers, and
-    /// the earlier tier was done only once the party had reached its amount there. (Not
-    /// where either tier's amounts grow.)
-    fn warn_dead_caps(&self, raw: &RawProfitShare, terms: &ProfitShare, parties: &Parties) {
+    /// the earlier tier was done only once the party had reached its amount there. Where
+    /// either tier's amounts grow, compared year by year over the model's years: a later cap
+    /// never above the earlier one in any year is as dead (helper-123: growth that cannot
+    /// lift the later cap over the earlier one skipped the warning).
+    fn warn_dead_caps(
+        &self,
+        raw: &RawProfitShare,
+        terms: &ProfitShare,
+        parties: &Parties,
+        years: (Year, Year),
+    ) {
+        // Whether `amount` in `tier` is at or below `before` in `earlier` in every year.
+        let never_above = |tier: &Tier, amount: Decimal, earlier: &Tier, before: Decimal| {
+            if tier.cap_growth.is_zero() && earlier.cap_growth.is_zero() {
+                return before >= amount;
+            }
+            let grown = |t: &Tier, base: Decimal, year: Year| -> Option<Decimal> {
+                let n = i64::from(year) - i64::from(t.cap_growth_from);
+                if n <= 0 {
+                    return Some(base);
+                }
+                crate::engine::Num::checked_powi(Decimal::ONE + t.cap_growth, n)
+                    .and_then(|f| base.checked_mul(f))
+            };
+            (years.0..=years.1).all(|y| {
+                match (grown(tier, amount, y), grown(earlier, before, y)) {
+                    (Some(later), Some(first)) => first >= later,
+                    // Past what a decimal holds: not a slip to warn of.
+                    _ => false,
+                }
+            })
+        };
         for (k, tier) in terms.tiers.iter().enumerate() {
             let Some(raw_until) = &raw.tiers.get_ref()[k].get_ref().until else {
                 continue;
@@ -336,8 +365,7 @@ impl Builder<'_> {
             {
                 let earlier = terms.tiers[..k].iter().enumerate().find_map(|(j, t)| {
                     let before = t.until.iter().find(|(p, _)| p == party)?.1;
-                    let fixed = t.cap_growth.is_zero() && tier.cap_growth.is_zero();
-                    (fixed && before >= *amount).then_some((j, before))
+                    never_above(tier, *amount, t, before).then_some((j, before))
                 });
                 if let Some((j, before)) = earlier {
                     self.warn(
@@ -519,7 +547,12 @@ impl Builder<'_> {
         let investor = self.investor(raw.investor.get_ref(), &years, &mut parties)?;
         let profit_share = self.profit_share(raw.profit_share.get_ref(), &mut parties, &years)?;
         let equity = self.equity(raw.equity.get_ref(), &years)?;
-        self.warn_dead_caps(raw.profit_share.get_ref(), &profit_share, &parties);
+        self.warn_dead_caps(
+            raw.profit_share.get_ref(),
+            &profit_share,
+            &parties,
+            (start_year, end_year),
+        );
         self.warn_investor_unpaid(&raw, investor.party, &profit_share, &parties);
 
         let mut trajectories = Vec::new();
