@@ -368,11 +368,17 @@ impl Builder<'_> {
                     never_above(tier, *amount, t, before).then_some((j, before))
                 });
                 if let Some((j, before)) = earlier {
+                    let grown = if tier.cap_growth.is_zero() && terms.tiers[j].cap_growth.is_zero()
+                    {
+                        ""
+                    } else {
+                        " (nor, grown by cap_growth, in any year of the model)"
+                    };
                     self.warn(
                         format!("profit_share.tiers[{k}].until.{}", key_text(written)),
                         raw_amount.span(),
                         format!(
-                            "{} is not above the {} that tiers[{j}] gives {} as its `until`; `until` counts what a party has received from all tiers, so {} has reached it before this tier begins and gets nothing here: give the total it is to reach by the end of this tier",
+                            "{} is not above the {} that tiers[{j}] gives {} as its `until`{grown}; `until` counts what a party has received from all tiers, so {} has reached it before this tier begins and gets nothing here: give the total it is to reach by the end of this tier",
                             amount.normalize(),
                             before.normalize(),
                             quoted(&parties.names[*party]),
