@@ -272,11 +272,7 @@ impl Builder<'_> {
             })
             .collect();
         if let Some(&(i, m)) = margins.first() {
-            let more = match margins.len() {
-                1 => String::new(),
-                2 => " (and in 1 more year)".to_string(),
-                n => format!(" (and in {} more years)", n - 1),
-            };
+            let more = and_more_years(margins.len());
             self.warn(
                 "trajectories_csv",
                 span.clone(),
@@ -302,11 +298,7 @@ impl Builder<'_> {
                 .map(|(i, _)| i)
                 .collect();
             if let Some(&i) = high.first() {
-                let more = match high.len() {
-                    1 => String::new(),
-                    2 => " (and in 1 more year)".to_string(),
-                    n => format!(" (and in {} more years)", n - 1),
-                };
+                let more = and_more_years(high.len());
                 self.warn(
                     "trajectories_csv",
                     span,
@@ -1577,6 +1569,15 @@ pub(super) struct YearRange {
 /// How far outside the model's years a year given for a point in time (a series point,
 /// an agi_year) is warned about as a likely slip.
 const FAR_YEARS: Year = 50;
+
+/// " (and in N more years)" after the first of `count` years; nothing for one.
+fn and_more_years(count: usize) -> String {
+    match count {
+        0 | 1 => String::new(),
+        2 => " (and in 1 more year)".to_string(),
+        n => format!(" (and in {} more years)", n - 1),
+    }
+}
 
 /// Margins below this are warned about: a loss of ten times revenue.
 const MARGIN_BELOW_WARNED: Decimal = Decimal::from_parts(10, 0, 0, true, 0);
