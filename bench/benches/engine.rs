@@ -168,5 +168,31 @@ fn draws(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, engine, simulation, draws);
+/// The statistics of one group's quantity over a million paths (SPEC 10): mean and sd, and
+/// the five percentiles, on the built-in model's NPV advantages (both signs, as simulated).
+fn statistics(c: &mut Criterion) {
+    use stakeshift::simulate::stats::{QUANTILES, mean_sd, percentiles};
+    let model = stakeshift::io::load_model(None).unwrap().model;
+    let options = stakeshift::simulate::Options {
+        paths: 1_000_000,
+        seed: 0,
+        selected: None,
+        fan: false,
+    };
+    let results = stakeshift::simulate::run(&model, &options, &|_| {}).unwrap();
+    let advantages: Vec<f64> = results.per_path.iter().map(|p| p.npv_advantage).collect();
+    let mut group = c.benchmark_group("statistics of 1,000,000 advantages");
+    group.sample_size(20);
+    group.bench_function("mean_sd", |b| b.iter(|| mean_sd(black_box(&advantages))));
+    let mut values = advantages.clone();
+    group.bench_function("percentiles", |b| {
+        b.iter(|| {
+            values.copy_from_slice(&advantages);
+            percentiles(black_box(&mut values), QUANTILES)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, engine, simulation, draws, statistics);
 criterion_main!(benches);

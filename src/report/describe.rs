@@ -19,7 +19,6 @@ use std::fmt::Write as _;
 use rust_decimal::Decimal;
 
 use crate::model::{CloudTerms, Model, RevenueShare, Series, Spend, TrajectorySource};
-use crate::report::fixed;
 
 /// "1 trajectory", "3 trajectories".
 pub fn plural(n: usize, noun: &str) -> String {
@@ -30,11 +29,15 @@ pub fn plural(n: usize, noun: &str) -> String {
     }
 }
 
-/// A rate or share as a percentage without needless zeros: 9%, 7.5%, 0.0001%.
+/// A rate or share as a percentage, exactly as written and without needless zeros: 9%,
+/// 7.5%, 12.3456789%, 0.00000001%. (Rounded to 4 places, a share of 0.123456789 read
+/// 12.3457% beside amounts printed as written, and one of 1e-7 read 0%.) A value whose
+/// hundredfold cannot be held (past 7.9e26, which no valid model has) prints as a share.
 pub fn percent(v: Decimal) -> String {
-    let s = fixed(v * Decimal::ONE_HUNDRED, 4);
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    format!("{s}%")
+    match v.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(p) => format!("{}%", plain(p)),
+        None => format!("{} (as a share)", plain(v)),
+    }
 }
 
 fn plain(v: Decimal) -> String {
@@ -283,4 +286,28 @@ fn cloud_terms(terms: Option<&CloudTerms>) -> String {
         "investor's share of the spend {}{commitment}",
         points(&t.share)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regression_check_rounded_a_share_to_four_places() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(percent(d("0.123456789")), "12.3456789%");
+        assert_eq!(percent(d("0.0000001")), "0.00001%");
+        assert_eq!(percent(d("0.75")), "75%");
+        assert_eq!(percent(d("0.075")), "7.5%");
+        assert_eq!(percent(d("0")), "0%");
+        assert_eq!(percent(d("-0.02")), "-2%");
+        assert_eq!(
+            percent(d("0.1234567890123456789012345678")),
+            "12.34567890123456789012345678%"
+        );
+        assert_eq!(
+            percent(Decimal::MAX),
+            "79228162514264337593543950335 (as a share)"
+        );
+    }
 }
