@@ -643,6 +643,29 @@ fn apply(doc: &mut DocumentMut, o: &Override) -> Result<Applied, OverrideError> 
 /// Sets the value at `segments`, returning the canonical path; the error says what part of
 /// the path is wrong.
 fn set_value(root: &mut Table, segments: &[Segment], value: Value) -> Result<String, String> {
+    set_value_with_old(root, segments, value).map(|(canonical, _)| canonical)
+}
+
+/// The value the document `text` holds at `path` (a key path, not a derived key): None where
+/// the path is wrong or names a key the file leaves out (or a table).
+pub fn value_in_document(text: &str, path: &OverridePath) -> Option<Value> {
+    let Target::Key(segments) = &path.target else {
+        return None;
+    };
+    let mut doc = text.parse::<DocumentMut>().ok()?;
+    // The walk of `--set` (names, trimmed weights' keys), on a copy that is dropped.
+    set_value_with_old(doc.as_table_mut(), segments, Value::from(0i64))
+        .ok()
+        .and_then(|(_, old)| old)
+}
+
+/// [`set_value`], also returning the value it replaced (None where it added a key or
+/// replaced a table).
+fn set_value_with_old(
+    root: &mut Table,
+    segments: &[Segment],
+    value: Value,
+) -> Result<(String, Option<Value>), String> {
     let mut node = Node::Table(root);
     let mut done: Vec<Segment> = Vec::new();
     for (i, segment) in segments.iter().enumerate() {
@@ -702,13 +725,14 @@ fn set_value(root: &mut Table, segments: &[Segment], value: Value) -> Result<Str
                     }
                     table.insert(key, Item::Value(clean(value)));
                     done.push(segment.clone());
-                    return Ok(render_segments(&done));
+                    return Ok((render_segments(&done), None));
                 }
                 if last {
                     let slot = table.get_mut(key).expect("checked above");
+                    let old = slot.as_value().cloned();
                     replace(slot, value);
                     done.push(segment.clone());
-                    return Ok(render_segments(&done));
+                    return Ok((render_segments(&done), old));
                 }
                 node = Node::Item(table.get_mut(key).expect("checked above"));
                 done.push(segment.clone());
@@ -733,14 +757,14 @@ fn set_value(root: &mut Table, segments: &[Segment], value: Value) -> Result<Str
                                 ));
                             };
                             *tables.get_mut(index).expect("in range") = t.into_table();
-                            return Ok(render_segments(&done));
+                            return Ok((render_segments(&done), None));
                         }
                         node = Node::Table(tables.get_mut(index).expect("in range"));
                     }
                     Elements::Values(values) => {
                         if last {
-                            values.replace_formatted(index, clean(value));
-                            return Ok(render_segments(&done));
+                            let old = values.replace_formatted(index, clean(value));
+                            return Ok((render_segments(&done), Some(old)));
                         }
                         node = Node::Value(values.get_mut(index).expect("in range"));
                     }

@@ -37,8 +37,9 @@ use super::{Base, Route, run};
 use crate::engine::measures::{self, Search, Steps};
 use crate::error::Error;
 use crate::model::{Model, Year};
+use crate::overrides::document::value_in_document;
 use crate::overrides::typed::Domain;
-use crate::overrides::{Derived, Knob, Override, OverridePath, Target};
+use crate::overrides::{Derived, Knob, Override, OverridePath, Segment, Target};
 use crate::report::describe::plural;
 
 /// What to solve for.
@@ -84,13 +85,35 @@ pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<So
                     derived.identity(),
                 )])?;
             }
+            let takes = |v: Decimal| {
+                base.load_with(&[Override::number(origin.clone(), &spec.path, v)])
+                    .is_ok()
+            };
+            // A value the file holds is never "left out" (helper-124: a revenue share's
+            // `from` and a point's year were said to be). A whole number the file holds that
+            // refuses a half is a year (or a count): it moves the answer in whole steps.
+            let held = value_in_document(&base.loaded.text, &spec.path);
+            if matches!(&spec.path.target, Target::Key(s) if s.first().is_some_and(|k| *k == Segment::Key("simulation".into())))
+            {
+                return Err(Error::Usage(format!(
+                    "solve {}: `[simulation]` sets how `simulate` draws its futures; solve searches the exact run of the trajectories, which it does not enter, so the advantage does not move with it (see its effect with `simulate --set`)",
+                    spec.path.text
+                )));
+            }
+            if let Some(held) = &held
+                && let Some(whole) = held.as_integer()
+                && !takes(Decimal::from(whole) + Decimal::new(5, 1))
+            {
+                return Err(Error::Usage(format!(
+                    "solve {}: this value is a whole number (a year), which moves the answer in whole steps, so it has no exact root; use `sweep` to see the answer step by step",
+                    spec.path.text
+                )));
+            }
             // A number the model leaves out (a share of a party its tier does not name):
             // solve starts from the model's value, and there is none; said so, with the
             // way to give it one (it was called "not a number": helper-111's D5).
-            let takes_a_number = [Decimal::ZERO, Decimal::ONE].into_iter().any(|v| {
-                base.load_with(&[Override::number(origin.clone(), &spec.path, v)])
-                    .is_ok()
-            });
+            let takes_a_number =
+                held.is_none() && [Decimal::ZERO, Decimal::ONE].into_iter().any(takes);
             if takes_a_number {
                 return Err(Error::Usage(format!(
                     "solve {}: the model leaves this value out, so there is no current value to start the search from; give it one first (`--set '{}=VALUE'`) and solve again",

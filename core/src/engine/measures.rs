@@ -1010,16 +1010,18 @@ impl Side {
     }
 
     /// Halfway from the last point to where `f` is not defined, while they are apart by
-    /// more than a millionth of the point (or the search's resolution). Not nearer: where
-    /// the model stops being valid because an amount grows past what it can hold (a
-    /// discount rate near -1), its last digits are rounding, and an advantage rounded to 0
-    /// there is no root (case_027 `bull`: -0.999999940, where the advantage is about -5e-8).
+    /// more than 1e-10 of the point (or the search's resolution): SPEC 11's roots are to
+    /// 1e-8, and a millionth missed one 1.3e-6 below where a default pre-money reaches 0
+    /// (helper-124). Where the model stops being valid because an amount grows past what it
+    /// can hold (a discount rate near -1), its last digits are rounding: an advantage within
+    /// that rounding is no root but a point where `f` is not defined ([`resolved`];
+    /// case_027 `bull`: -0.999999940, where the advantage is about -5e-8).
     fn towards_undefined(&self, search: &Search, undefined: Decimal) -> Option<Decimal> {
         let gap = (undefined - self.x).abs();
         let resolution = search
             .tiny()
             .max(search.absolute_tolerance())
-            .max(self.x.abs() * Decimal::new(1, 6));
+            .max(self.x.abs() * Decimal::new(1, 10));
         let halfway = self.x + (undefined - self.x) / Decimal::TWO;
         (gap > resolution && halfway != self.x && halfway != undefined).then_some(halfway)
     }
