@@ -1684,22 +1684,13 @@ fn regression_solve_of_a_year_the_file_holds_says_it_moves_in_whole_steps() {
 /// rounding near an overflow from passing for a root (case_027 above).
 #[test]
 fn regression_solve_finds_a_root_a_millionth_from_the_end_of_the_valid_values() {
-    let out = stakeshift()
-        .arg("solve")
-        .arg(root().join("docs/mini.toml"))
-        .args([
-            "equity.rounds[0].raise",
-            "--target=-16.719559",
-            "--format",
-            "csv",
-        ])
-        .args(["--set", "equity.rounds[0].raise=150"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let (text, _) = crate::common::succeeds(
+        stakeshift()
+            .arg("solve")
+            .arg(root().join("docs/mini.toml"))
+            .args(["equity.rounds[0].raise", "--target=-16.719559"])
+            .args(["--format", "csv", "--set", "equity.rounds[0].raise=150"]),
+    );
     assert!(
         text.lines().nth(1).unwrap().ends_with(",199.99999868"),
         "{text}"
