@@ -1080,3 +1080,43 @@ fn regression_an_unreadable_model_file_is_exit_2() {
     );
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
+
+/// helper-127: the conclusion said "the stake is worth 0.00 USD m more" beside two NPVs that
+/// differ, "flips at 1.00x" for 0.9997 and "0.00x" for a break-even scale of 0.00056 (a
+/// valuation of nothing), and counted wins only ("in 0 of 3 trajectories, the capped
+/// profit share in 0" where all three tied).
+#[test]
+fn regression_the_conclusion_never_rounds_a_difference_away() {
+    let mini = common::repo_path("docs/mini.toml");
+    let conclusion = |sets: &[&str]| -> String {
+        let mut cmd = stakeshift();
+        cmd.arg("compare").arg(&mini);
+        for s in sets {
+            cmd.args(["--set", s]);
+        }
+        let (text, _) = common::succeeds(&mut cmd);
+        text.lines().last().unwrap().to_string()
+    };
+    let c = conclusion(&["equity.stake=0.1097"]);
+    assert!(
+        c.contains("the stake is worth 0.0049 USD m more") && c.contains("were 0.9997x of"),
+        "{c}"
+    );
+    let c = conclusion(&["trajectories[only].valuation.points=[[2024,50000.0],[2026,200000.0]]"]);
+    assert!(c.contains("were 0.00056x of this path"), "{c}");
+    // A second trajectory that ties (nothing earned, nothing held: -10 under both deals).
+    let dir = ScratchDir::new("tally-with-ties");
+    let text = std::fs::read_to_string(&mini).unwrap().replace(
+        "participation = 2.0",
+        "participation = 0.0\npre_money = 100.0",
+    ) + "\n[[trajectories]]\nname = \"flat\"\nrevenue = { points = [[2024, 0.0]] }\nmargin = { points = [[2024, 0.0]] }\nvaluation = { points = [[2024, 0.0]] }\n";
+    let model = common::write_file(dir.path(), "ties.toml", &text);
+    let (out, _) = common::succeeds(stakeshift().arg("compare").arg(&model));
+    let c = out.lines().last().unwrap();
+    assert!(
+        c.contains(
+            "in 1 of 2 trajectories, the capped profit share in 0, and the two are worth the same in 1;"
+        ),
+        "{out}"
+    );
+}

@@ -1606,3 +1606,100 @@ fn regression_the_default_first_random_year_written_out_is_valid() {
         "{stderr}"
     );
 }
+
+/// helper-127: the table's words against its own numbers. 19,999 of 20,000 paths printed
+/// "100.0%, 95% interval 100.0% to 100.0%"; every path a tie read "In 0.0% ... the equity
+/// stake is worth more" without a word of ties; "90% of paths between" p5 and p95 was false
+/// for 2 paths; "1 simulated futures"; "reached AGI" counted companies already failed.
+#[test]
+fn regression_the_simulate_sentences_say_what_the_numbers_say() {
+    let mini = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/mini.toml");
+    let table_and_csv = |args: &[&str]| -> (String, crate::common::Table) {
+        let table = stdout_of(stakeshift().arg("simulate").arg(&mini).args(args));
+        let csv = stdout_of(
+            stakeshift()
+                .arg("simulate")
+                .arg(&mini)
+                .args(args)
+                .args(["--format", "csv"]),
+        );
+        (table, crate::common::parse_csv(csv.as_bytes()).unwrap())
+    };
+    // No share that is neither 0 nor 1 prints as 0.0% or 100.0%, in the table or sentence.
+    let (table, csv) = table_and_csv(&["--paths", "20000", "--set", "equity.stake=0.5"]);
+    let p = csv.column("p_equity_wins").unwrap();
+    let share: f64 = csv.rows[0][p].parse().unwrap();
+    assert!(
+        share > 0.0 && share < 1.0,
+        "the case needs a share inside (0, 1)"
+    );
+    for line in table
+        .lines()
+        .filter(|l| l.starts_with("all") || l.starts_with("In "))
+    {
+        // (P(tie), exactly 0 here, is 0.0%.)
+        assert!(!line.contains("100.0%"), "{line}\n{table}");
+    }
+    // Ties said; the median is not 0.0 where it is not 0.
+    let (table, _) = table_and_csv(&[
+        "--paths",
+        "50",
+        "--set",
+        "equity.stake=0.10967",
+        "--set",
+        "simulation={revenue_vol=0, margin_vol=0, valuation_vol=0}",
+    ]);
+    let sentence = table.lines().last().unwrap();
+    assert!(
+        sentence.contains("the median advantage is 0.00012 USD m"),
+        "{sentence}"
+    );
+    let (table, _) = table_and_csv(&["--paths", "50", "--set", "simulation={failure_hazard=1}"]);
+    let sentence = table.lines().last().unwrap();
+    assert!(
+        sentence.contains("and in 100.0% the two are worth the same"),
+        "{sentence}"
+    );
+    // The percentiles named as such; one future is one.
+    let (table, _) = table_and_csv(&["--paths", "1"]);
+    assert!(table.contains("\n1 simulated future (seed 0)"), "{table}");
+    assert!(
+        table.contains("In 100.0% of 1 simulated future ")
+            || table.contains("In 0.0% of 1 simulated future "),
+        "{table}"
+    );
+    assert!(table.contains("(5th to 95th percentile "), "{table}");
+    // Nothing random said so.
+    let (table, _) = table_and_csv(&["--paths", "2", "--set", "simulation={from_year=2027}"]);
+    assert!(
+        table.contains("nothing random: the first random year, 2027, is after the last, 2026"),
+        "{table}"
+    );
+    // AGI declared after a failure counted apart, against paths.csv.
+    let dir = crate::common::ScratchDir::new("agi-after-failure");
+    let table = stdout_of(
+        stakeshift()
+            .args(["simulate", "--paths", "2000", "--paths-csv", "--out"])
+            .arg(dir.path()),
+    );
+    let paths = crate::common::read_csv(&dir.path().join("paths.csv")).unwrap();
+    let (agi, failure) = (
+        paths.column("agi_year").unwrap(),
+        paths.column("failure_year").unwrap(),
+    );
+    let after = paths
+        .rows
+        .iter()
+        .filter(|r| {
+            let year = |c: usize| r[c].parse::<i32>().ok();
+            matches!((year(agi), year(failure)), (Some(a), Some(f)) if a <= 2045 && f <= a)
+        })
+        .count();
+    assert!(after > 0, "the case needs such paths");
+    assert!(
+        table.contains(&format!(
+            ", on {after} of them once the company had failed;"
+        )),
+        "{after}: {table}"
+    );
+}

@@ -93,6 +93,60 @@ pub fn fixed_f64(v: f64, dp: u32) -> String {
     text
 }
 
+/// `value` to `dp` places, or with more (at most `max_dp`) where `dp` places would show one
+/// of `landmarks` (0, or 1 for a scale) that the value is not: a sentence's "worth 0.00
+/// more" beside a winner, or "flips at 1.00x" for 0.9997 (helper-127). Then it takes the
+/// places that first show the value apart, and one more where that is a second
+/// significant digit (0.004945 is 0.0049, 0.00056271 is 0.00056, 0.9997 is 0.9997).
+pub fn fixed_apart(value: Decimal, dp: u32, max_dp: u32, landmarks: &[Decimal]) -> String {
+    fixed_apart_by(dp, max_dp, |places| {
+        let text = fixed(value, places);
+        let shown: Decimal = text.parse().unwrap_or(value);
+        (text, landmarks.contains(&shown) && shown != value)
+    })
+}
+
+/// [`fixed_apart`] for a double (the simulation's figures).
+pub fn fixed_f64_apart(v: f64, dp: u32, max_dp: u32, landmarks: &[f64]) -> String {
+    fixed_apart_by(dp, max_dp, |places| {
+        let text = fixed_f64(v, places);
+        let shown: f64 = text.parse().unwrap_or(v);
+        (text, landmarks.contains(&shown) && shown != v)
+    })
+}
+
+/// The places search of [`fixed_apart`]: `at(places)` is the text at those places and
+/// whether it shows a landmark the value is not.
+fn fixed_apart_by(dp: u32, max_dp: u32, at: impl Fn(u32) -> (String, bool)) -> String {
+    let max_dp = max_dp.max(dp);
+    let (first, hidden) = at(dp);
+    if !hidden {
+        return first;
+    }
+    let Some(apart) = (dp + 1..=max_dp).find(|&places| !at(places).1) else {
+        return at(max_dp).0;
+    };
+    // From there, the places that give two significant digits (0.005 -> 0.0049; 0.9997
+    // has four already), without trailing zeros (an exact 0.005 stays 0.005).
+    let mut text = String::new();
+    for places in apart..=max_dp {
+        text = at(places).0;
+        let kept = text.trim_end_matches('0').trim_end_matches('.').to_string();
+        if significant_digits(&kept) >= 2 || places == max_dp {
+            return kept;
+        }
+    }
+    text
+}
+
+/// The significant digits of a number's text: its digits after any leading zeros.
+fn significant_digits(text: &str) -> usize {
+    text.bytes()
+        .filter(u8::is_ascii_digit)
+        .skip_while(|&b| b == b'0')
+        .count()
+}
+
 /// [`fixed_f64`] into `buffer` (cleared first; left empty where `v` is not a number), for
 /// a writer of many figures that reuses one buffer.
 pub(crate) fn write_fixed_f64(buffer: &mut String, v: f64, dp: u32) {
@@ -203,5 +257,31 @@ mod tests {
             amount(d("79228162514264337593543950335")),
             "79228162514264337593543950335.000000"
         );
+    }
+    /// helper-127: sentences and cells printed 0.00 beside a winner, 0.00x for a break-even
+    /// scale of 0.00056 and 1.00x for 0.9997, 100.0% for 19,999 of 20,000.
+    #[test]
+    fn regression_a_value_is_never_printed_as_a_landmark_it_is_not() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let zero_one = [Decimal::ZERO, Decimal::ONE];
+        assert_eq!(fixed_apart(d("0.004945"), 2, 6, &[Decimal::ZERO]), "0.0049");
+        assert_eq!(
+            fixed_apart(d("-0.004945"), 2, 6, &[Decimal::ZERO]),
+            "-0.0049"
+        );
+        assert_eq!(fixed_apart(d("0.005"), 2, 6, &[Decimal::ZERO]), "0.01");
+        assert_eq!(fixed_apart(d("0.0005"), 2, 6, &[Decimal::ZERO]), "0.0005");
+        assert_eq!(fixed_apart(d("0.00056271"), 2, 8, &zero_one), "0.00056");
+        assert_eq!(fixed_apart(d("0.99973"), 2, 8, &zero_one), "0.9997");
+        assert_eq!(fixed_apart(d("1.004"), 2, 8, &zero_one), "1.004");
+        assert_eq!(fixed_apart(d("1"), 2, 8, &zero_one), "1.00");
+        assert_eq!(fixed_apart(d("0"), 2, 8, &zero_one), "0.00");
+        assert_eq!(fixed_apart(d("1.5"), 2, 8, &zero_one), "1.50");
+        // Nothing to show at the most places: the most places.
+        assert_eq!(fixed_apart(d("1e-9"), 2, 6, &[Decimal::ZERO]), "0.000000");
+        assert_eq!(fixed_f64_apart(99.995, 1, 6, &[0.0, 100.0]), "99.995");
+        assert_eq!(fixed_f64_apart(0.01, 1, 6, &[0.0, 100.0]), "0.01");
+        assert_eq!(fixed_f64_apart(26.1, 1, 6, &[0.0, 100.0]), "26.1");
+        assert_eq!(fixed_f64_apart(100.0, 1, 6, &[0.0, 100.0]), "100.0");
     }
 }

@@ -36,7 +36,7 @@ use rust_decimal::prelude::*;
 use crate::compare::Comparison;
 use crate::engine::{Num, Regime, TrajectoryResult, Winner, YearRow};
 use crate::model::Model;
-use crate::report::{columns, fixed, fixed_f64, group_thousands};
+use crate::report::{columns, fixed, fixed_apart, fixed_f64, group_thousands};
 
 /// The comparison table, and with `yearly` each trajectory's year-by-year flows.
 pub fn render(model: &Model, comparison: &Comparison, yearly: bool) -> String {
@@ -47,7 +47,7 @@ pub fn render(model: &Model, comparison: &Comparison, yearly: bool) -> String {
         "Investor: {}. Amounts in {}. NPV at {} a year as of the end of {}; years {}-{}.\n\n",
         model.party_name(model.investor.party),
         model.unit,
-        percent(model.discount_rate, 2),
+        rate_percent(model.discount_rate),
         model.valuation_year,
         model.start_year,
         model.end_year,
@@ -254,11 +254,18 @@ pub fn conclusion(model: &Model, comparison: &Comparison) -> String {
         .iter()
         .filter(|t| t.winner == Winner::ProfitShare)
         .count();
+    let ties = all.len() - equity_wins - share_wins;
     let tally = if all.len() == 1 {
         None
     } else {
+        // Ties counted too: "in 0 of 3 trajectories, the capped profit share in 0" left the
+        // reader to guess the other three (helper-127).
+        let tied = match ties {
+            0 => String::new(),
+            n => format!(", and the two are worth the same in {n}"),
+        };
         Some(format!(
-            "the equity stake is worth more to {investor} in {equity_wins} of {} trajectories, the capped profit share in {share_wins}",
+            "the equity stake is worth more to {investor} in {equity_wins} of {} trajectories, the capped profit share in {share_wins}{tied}",
             all.len()
         ))
     };
@@ -272,7 +279,7 @@ pub fn conclusion(model: &Model, comparison: &Comparison) -> String {
     let at = format!(
         "NPV as of {} at {}",
         model.valuation_year,
-        percent(model.discount_rate, 2)
+        rate_percent(model.discount_rate)
     );
     let margin = match head.winner {
         Winner::Tie => format!(
@@ -284,7 +291,7 @@ pub fn conclusion(model: &Model, comparison: &Comparison) -> String {
         Winner::Equity => format!(
             "in `{}` the stake is worth {} {} more{to} ({} against {}, {at})",
             head.name,
-            money(head.npv_advantage),
+            money_apart(head.npv_advantage),
             model.unit,
             money(b),
             money(a)
@@ -292,7 +299,7 @@ pub fn conclusion(model: &Model, comparison: &Comparison) -> String {
         Winner::ProfitShare => format!(
             "in `{}` the profit share is worth {} {} more{to} ({} against {}, {at})",
             head.name,
-            money(-head.npv_advantage),
+            money_apart(-head.npv_advantage),
             model.unit,
             money(a),
             money(b)
@@ -312,16 +319,16 @@ pub fn conclusion(model: &Model, comparison: &Comparison) -> String {
     };
     let cloud = if model.cloud.is_some() {
         let alone = advantage_without_cloud(head);
-        let side = |v: Decimal| {
-            if v >= Decimal::ZERO {
-                format!("the stake is worth {} {} more", money(v), model.unit)
-            } else {
-                format!(
-                    "the profit share is worth {} {} more",
-                    money(-v),
-                    model.unit
-                )
-            }
+        // A tie said as one (helper-127: "the profit share is worth 0.00 more" where the
+        // two were equal without the cloud side).
+        let side = |v: Decimal| match Winner::of(v) {
+            Winner::Tie => "the two are worth the same".to_string(),
+            Winner::Equity => format!("the stake is worth {} {} more", money_apart(v), model.unit),
+            Winner::ProfitShare => format!(
+                "the profit share is worth {} {} more",
+                money_apart(-v),
+                model.unit
+            ),
         };
         format!(
             " In `{}`, without the cloud side {}; counting {}'s margin on the compute it sells, {}.",
@@ -358,14 +365,31 @@ pub(crate) fn money(v: Decimal) -> String {
     group_thousands(&fixed(v, 2))
 }
 
-/// [`money`] with a + on what prints above zero (as printed: 0.005 is +0.01).
+/// [`money`] with a + on what is above zero (0.005 is +0.01). A tie (SPEC 5: it prints as 0
+/// at 6 places) is 0.00; any other value shows its sign and, where 2 places would print
+/// 0.00 beside a winner, the places that show it (0.004945 is +0.0049; helper-127: "0.00
+/// equity").
 pub(crate) fn signed_money(v: Decimal) -> String {
-    let s = money(v);
-    if s.starts_with('-') || s == "0.00" {
+    if v.is_tie() {
+        return money(Decimal::ZERO);
+    }
+    let s = money_apart(v);
+    if s.starts_with('-') {
         s
     } else {
         format!("+{s}")
     }
+}
+
+/// [`money`], with more places where 2 would print a value that is not 0 as 0.00 (up to the
+/// 6 of an amount): what a sentence says one deal is worth more by.
+pub(crate) fn money_apart(v: Decimal) -> String {
+    group_thousands(&fixed_apart(
+        v,
+        2,
+        crate::report::AMOUNT_DP,
+        &[Decimal::ZERO],
+    ))
 }
 
 /// `v` as a percentage to `dp` places; from the f64 where a hundred times `v` is beyond
@@ -377,6 +401,15 @@ fn percent(v: Decimal, dp: u32) -> String {
     }
 }
 
+/// The discount rate as a percentage to 2 places, with more where 2 would show a rate that
+/// is not 0 as 0.00% (helper-127: 0.00001 printed "NPV at 0.00% a year").
+fn rate_percent(v: Decimal) -> String {
+    match v.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(p) => format!("{}%", fixed_apart(p, 2, 26, &[Decimal::ZERO])),
+        None => percent(v, 2),
+    }
+}
+
 fn percent_f64(v: f64) -> String {
     match Decimal::from_f64(v) {
         Some(d) => percent(d, 2),
@@ -385,8 +418,15 @@ fn percent_f64(v: f64) -> String {
     }
 }
 
+/// A scale or multiple to 2 places, with more where 2 would show 0.00x or 1.00x for a value
+/// that is neither (helper-127: a break-even scale of 0.00056 printed "0.00x", a valuation
+/// of nothing; 0.9997 "1.00x", the model's own).
 fn times(v: Decimal) -> String {
-    format!("{}x", fixed(v, 2))
+    let landmarks = [Decimal::ZERO, Decimal::ONE];
+    format!(
+        "{}x",
+        fixed_apart(v, 2, crate::report::RATIO_DP, &landmarks)
+    )
 }
 
 /// Columns aligned by width: text left, numbers right. A header may take several lines
@@ -513,8 +553,11 @@ mod tests {
         let d = |s: &str| s.parse::<Decimal>().unwrap();
         assert_eq!(signed_money(d("0.005")), "+0.01");
         assert_eq!(signed_money(d("0.015")), "+0.02");
-        assert_eq!(signed_money(d("0.0049")), "0.00");
-        assert_eq!(signed_money(d("-0.0049")), "0.00");
+        // helper-127: not "0.00" beside the winner `equity`; a tie is 0.00.
+        assert_eq!(signed_money(d("0.0049")), "+0.0049");
+        assert_eq!(signed_money(d("-0.004945")), "-0.0049");
+        assert_eq!(signed_money(d("0.0000004")), "0.00");
+        assert_eq!(signed_money(d("0.0000005")), "+0.000001");
         assert_eq!(signed_money(d("-0.005")), "-0.01");
         assert_eq!(signed_money(d("1234.5")), "+1,234.50");
     }

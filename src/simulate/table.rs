@@ -19,12 +19,12 @@
 //!     table::conclusion(&model, &results),
 //!     "In 100.0% of 8 simulated futures (95% interval 67.6% to 100.0%) the equity stake \
 //!      is worth more to microsoft than the capped profit share; the median advantage is \
-//!      7.5 USD bn (90% of paths between 7.5 and 7.5)."
+//!      7.5 USD bn (5th to 95th percentile 7.5 to 7.5)."
 //! );
 //! let text = table::render(&model, &results);
 //! assert!(text.starts_with(&format!("{}\n8 simulated futures (seed 0), random from 2026: \
 //!     revenue vol 0, margin vol 0, valuation vol 0, AGI hazard 0", model.name)));
-//! assert!(text.contains("\nPaths: 0 failed (0.0%), 0 reached AGI by 2045 (0.0%); \
+//! assert!(text.contains("\nPaths: 0 failed (0.0%); AGI was declared on 0 by 2045 (0.0%); \
 //!     0 funding rounds did not happen (on 0 paths).\n"));
 //! assert!(text.ends_with(&format!("{}\n", table::conclusion(&model, &results))));
 //! # Ok::<(), stakeshift::Error>(())
@@ -34,7 +34,7 @@ use super::csv::{STATISTICS, Stat};
 use super::stats::Summary;
 use super::{PERCENTILES, Results};
 use crate::model::Model;
-use crate::report::{display_width, fixed_f64, group_thousands};
+use crate::report::{display_width, fixed_f64, fixed_f64_apart, group_thousands};
 
 /// An amount to one decimal, thousands grouped; from 1e15 on (beyond f64's exact integers,
 /// reached only with extreme `[simulation]` values) in scientific notation to four
@@ -48,8 +48,31 @@ fn money(v: f64) -> String {
     }
 }
 
+/// A share as a percentage to one place, with more where one would show 0.0% or 100.0% for
+/// a share that is neither (helper-127: 19,999 of 20,000 read "100.0%, 95% interval
+/// 100.0% to 100.0%").
 fn percent(v: f64) -> String {
-    format!("{}%", fixed_f64(100.0 * v, 1))
+    format!("{}%", fixed_f64_apart(100.0 * v, 1, 6, &[0.0, 100.0]))
+}
+
+/// [`money`] for a sentence: with more places where one would print a value that is not 0
+/// as 0.0 (a median advantage of 0.0049 beside "the equity stake is worth more in 100.0%").
+fn money_apart(v: f64) -> String {
+    // A tie's size (SPEC 5: it prints as 0 at 6 places) is 0 here too.
+    if v.is_finite() && (v.abs() >= 1e15 || v.abs() <= 5e-7) {
+        money(v)
+    } else {
+        group_thousands(&fixed_f64_apart(v, 1, 6, &[0.0]))
+    }
+}
+
+/// "1 simulated future", "10,000 simulated futures".
+fn futures(n: u64) -> String {
+    format!(
+        "{} simulated future{}",
+        count(n),
+        if n == 1 { "" } else { "s" }
+    )
 }
 
 fn count(n: u64) -> String {
@@ -93,16 +116,24 @@ pub fn render(model: &Model, results: &Results) -> String {
     let s = &model.simulation;
     let mut out = String::new();
     out.push_str(&format!("{}\n", model.name));
+    let first = s.first_random_year(model);
+    // A first random year past end_year draws nothing: every path is its center (the
+    // vols were listed as if they moved it; helper-127).
+    let process = if first > model.end_year {
+        format!(
+            "nothing random: the first random year, {first}, is after the last, {}, so every path is its center",
+            model.end_year
+        )
+    } else {
+        format!(
+            "random from {first}: revenue vol {}, margin vol {}, valuation vol {}, AGI hazard {} and failure hazard {} a year",
+            s.revenue_vol, s.margin_vol, s.valuation_vol, s.agi_hazard, s.failure_hazard,
+        )
+    };
     out.push_str(&format!(
-        "{} simulated futures (seed {}), random from {}: revenue vol {}, margin vol {}, valuation vol {}, AGI hazard {} and failure hazard {} a year.\nNPVs in {} as of the end of {}; advantage = NPV(equity stake) - NPV(profit share).\n\n",
-        count(results.paths),
+        "{} (seed {}), {process}.\nNPVs in {} as of the end of {}; advantage = NPV(equity stake) - NPV(profit share).\n\n",
+        futures(results.paths),
         results.seed,
-        s.first_random_year(model),
-        s.revenue_vol,
-        s.margin_vol,
-        s.valuation_vol,
-        s.agi_hazard,
-        s.failure_hazard,
         model.unit,
         model.valuation_year
     ));
@@ -130,7 +161,11 @@ pub fn render(model: &Model, results: &Results) -> String {
             count(g.paths),
             percent(g.p_equity_wins()),
             // SPEC 10's standard error, in points to two places (a million paths' is 0.04).
-            format!("{}%", fixed_f64(100.0 * g.p_equity_wins_se(), 2)),
+            // (With more where two would print a standard error that is not 0 as 0.00%.)
+            format!(
+                "{}%",
+                fixed_f64_apart(100.0 * g.p_equity_wins_se(), 2, 6, &[0.0])
+            ),
             format!("{} to {}", percent(lo), percent(hi)),
             percent(g.p_tie()),
         ]);
@@ -168,12 +203,27 @@ pub fn render(model: &Model, results: &Results) -> String {
     out.push('\n');
 
     let share = |n: u64| percent(n as f64 / results.paths as f64);
+    // SPEC 10.4's AGI year is drawn whether or not the company has failed; a path whose
+    // company had failed by then did not "reach" AGI (helper-127), so those are told apart.
+    let end = model.end_year;
+    let after_failure = results
+        .per_path
+        .iter()
+        .filter(|p| {
+            p.agi_year
+                .is_some_and(|a| a <= end && p.failure_year.is_some_and(|f| f <= a))
+        })
+        .count() as u64;
+    let after_failure = match after_failure {
+        0 => String::new(),
+        n => format!(", on {} of them once the company had failed", count(n)),
+    };
     out.push_str(&format!(
-        "Paths: {} failed ({}), {} reached AGI by {} ({}); {} funding round{} did not happen (on {} path{}).\n\n",
+        "Paths: {} failed ({}); AGI was declared on {} by {} ({}){after_failure}; {} funding round{} did not happen (on {} path{}).\n\n",
         count(results.failed),
         share(results.failed),
         count(results.reached_agi),
-        model.end_year,
+        end,
         share(results.reached_agi),
         count(results.skipped_rounds),
         if results.skipped_rounds == 1 { "" } else { "s" },
@@ -195,17 +245,28 @@ pub fn conclusion(model: &Model, results: &Results) -> String {
         .map_or((f64::NAN, f64::NAN), |s| (s.at(0.05), s.at(0.95)));
     // As `compare`'s conclusion names it: as written in the model (charts capitalise it).
     let investor = model.investor_as_written();
+    // Ties said where there are any (helper-127: every path a tie read "In 0.0% ... the
+    // equity stake is worth more", as if the profit share had won them all).
+    let ties = match all.ties {
+        0 => String::new(),
+        _ => format!(
+            ", and in {} the two are worth the same",
+            percent(all.p_tie())
+        ),
+    };
+    // The 5th and 95th percentiles named as such: "90% of paths between" them was false for
+    // a few paths (of 2, neither lies between them).
     format!(
-        "In {} of {} simulated futures (95% interval {} to {}) the equity stake is worth more to {} than the capped profit share; the median advantage is {} {} (90% of paths between {} and {}).",
+        "In {} of {} (95% interval {} to {}) the equity stake is worth more to {} than the capped profit share{ties}; the median advantage is {} {} (5th to 95th percentile {} to {}).",
         percent(all.p_equity_wins()),
-        count(all.paths),
+        futures(all.paths),
         percent(lo),
         percent(hi),
         investor,
-        money(median),
+        money_apart(median),
         model.unit,
-        money(p5),
-        money(p95)
+        money_apart(p5),
+        money_apart(p95)
     )
 }
 
