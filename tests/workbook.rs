@@ -1097,7 +1097,23 @@ fn regression_a_name_beyond_excels_cell_limit_failed_compare_out() {
         "longname.toml",
         &small_model(&model_name, &[&long, &emoji]),
     );
-    let dir = compare_out(&model, "long-name");
+    let dir = temp_dir("long-name");
+    let out = stakeshift()
+        .arg("compare")
+        .arg(&model)
+        .arg("--out")
+        .arg(&dir)
+        .assert()
+        .success()
+        .get_output()
+        .stderr
+        .clone();
+    // The cut is said (helper-126: it was silent): the model's name and both trajectories'.
+    let err = String::from_utf8(out).unwrap();
+    assert!(
+        err.contains("warning: stakeshift.xlsx: 3 texts longer than the 32,767 characters a cell holds are cut there (the first: `MMMM"),
+        "{err}"
+    );
     for file in [
         "summary.csv",
         "yearly.csv",

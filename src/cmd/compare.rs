@@ -63,6 +63,15 @@ pub fn run(
             svg: true,
         };
         super::warn_of_glyphs(model, drawn, warnings);
+        let (cut, first) = report::xlsx::texts_cut(model);
+        if let Some(first) = first {
+            warnings.warn(format!(
+                "{}: {cut} text{} longer than the 32,767 characters a cell holds {} cut there (the first: `{first}`); the CSV files keep every name whole",
+                report::xlsx::FILE_NAME,
+                if cut == 1 { "" } else { "s" },
+                if cut == 1 { "is" } else { "are" },
+            ));
+        }
         let mut family = super::chart_family();
         family.extend(CSV_FILES.map(String::from));
         family.push(report::xlsx::FILE_NAME.to_string());

@@ -75,6 +75,10 @@ pub const FILE_NAME: &str = "stakeshift.xlsx";
 
 /// The sheets that are not trajectories.
 pub const INPUTS_SHEET: &str = "Inputs";
+
+/// Inputs in one block of `Inputs`' columns: a sheet's 1,048,576 rows less the header, an
+/// empty row and the note below the first block.
+const INPUTS_PER_BLOCK: usize = 1_048_576 - 3;
 pub const SUMMARY_SHEET: &str = "Summary";
 
 /// The columns of `Summary` after `trajectory`: those of `comparison.csv` through the winner
@@ -379,6 +383,31 @@ enum InputValue {
     Bool(bool),
 }
 
+/// The texts of `model` that the workbook cuts at Excel's 32,767 characters a cell (names,
+/// and the `Inputs` paths and values that hold them), for a warning (helper-126: a name of
+/// 40,000 characters was cut without a word): how many, and the first, shortened for a
+/// message.
+pub fn texts_cut(model: &Model) -> (usize, Option<String>) {
+    let too_long = |t: &str| t.encode_utf16().count() > CELL_TEXT_MAX;
+    let inputs = inputs(model);
+    let mut cut = inputs
+        .iter()
+        .flat_map(|i| {
+            let value = match &i.value {
+                InputValue::Text(s) => Some(s.as_str()),
+                _ => None,
+            };
+            [Some(i.path.as_str()), value, Some(i.unit.as_str())]
+        })
+        .flatten()
+        .chain(model.trajectories.iter().map(|t| t.name.as_str()))
+        .filter(|t| too_long(t));
+    let first = cut
+        .next()
+        .map(|t| format!("{}...", t.chars().take(40).collect::<String>()));
+    (first.iter().count() + cut.count(), first)
+}
+
 /// The model's scalar inputs, in the order of the model file, named as `--set` names them.
 fn inputs(model: &Model) -> Vec<Input> {
     let unit = model.unit.as_str();
@@ -602,26 +631,46 @@ fn write_inputs(
     inputs: &[Input],
     formats: &Formats,
 ) -> Result<(), XlsxError> {
+    write_inputs_in_blocks(sheet, inputs, formats, INPUTS_PER_BLOCK)
+}
+
+/// [`write_inputs`], `per_block` inputs to a block of columns (a test's few).
+fn write_inputs_in_blocks(
+    sheet: &mut Worksheet,
+    inputs: &[Input],
+    formats: &Formats,
+    per_block: usize,
+) -> Result<(), XlsxError> {
     sheet.set_name(INPUTS_SHEET)?;
     let header = ["input", "value", "unit"];
-    write_header(sheet, &header, formats)?;
+    // More inputs than a sheet has rows (a tier of a million parties, which the model
+    // allows) go on in the next columns, header and all: they failed the whole of
+    // `compare --out` (helper-126). Three columns a block and one empty between blocks.
+    let blocks = inputs.len().div_ceil(per_block).max(1);
+    for block in 0..blocks {
+        let first_col = (block * 4) as u16;
+        for (k, name) in header.iter().enumerate() {
+            sheet.write_string_with_format(0, first_col + k as u16, *name, &formats.header)?;
+        }
+    }
     for (i, input) in inputs.iter().enumerate() {
-        let row = i as u32 + 1;
-        write_text(sheet, row, 0, &input.path, None)?;
+        let row = (i % per_block) as u32 + 1;
+        let col = ((i / per_block) * 4) as u16;
+        write_text(sheet, row, col, &input.path, None)?;
         match &input.value {
             InputValue::Number(v, kind) => {
-                sheet.write_number_with_format(row, 1, to_f64(*v), formats.of(*kind))?;
+                sheet.write_number_with_format(row, col + 1, to_f64(*v), formats.of(*kind))?;
             }
             InputValue::Text(s) => {
-                write_text(sheet, row, 1, s, None)?;
+                write_text(sheet, row, col + 1, s, None)?;
             }
             InputValue::Bool(b) => {
-                sheet.write_boolean(row, 1, *b)?;
+                sheet.write_boolean(row, col + 1, *b)?;
             }
         }
-        write_text(sheet, row, 2, &input.unit, None)?;
+        write_text(sheet, row, col + 2, &input.unit, None)?;
     }
-    let note_row = inputs.len() as u32 + 2;
+    let note_row = inputs.len().min(per_block) as u32 + 2;
     write_text(
         sheet,
         note_row,
@@ -630,27 +679,19 @@ fn write_inputs(
         None,
     )?;
     let widest = |f: fn(&Input) -> usize| inputs.iter().map(f).max().unwrap_or(0);
-    set_width(
-        sheet,
-        0,
-        header[0],
+    let widths = [
         widest(|i| super::display_width(&i.path)),
-    )?;
-    set_width(
-        sheet,
-        1,
-        header[1],
         widest(|i| match &i.value {
             InputValue::Text(s) => super::display_width(s),
             _ => 14,
         }),
-    )?;
-    set_width(
-        sheet,
-        2,
-        header[2],
         widest(|i| super::display_width(&i.unit)),
-    )?;
+    ];
+    for block in 0..blocks {
+        for (k, width) in widths.iter().enumerate() {
+            set_width(sheet, (block * 4 + k) as u16, header[k], *width)?;
+        }
+    }
     Ok(())
 }
 
@@ -1062,6 +1103,44 @@ fn case_keys(name: &str) -> [(bool, String); 2] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// helper-126: a tier of 1.1 million parties (a valid model) has more inputs than a
+    /// sheet has rows, and `compare --out` failed ("Row or column exceeds Excel's allowed
+    /// limits") with no file written. The inputs go on in the next columns, header and all;
+    /// here with three to a block.
+    #[test]
+    fn regression_more_inputs_than_rows_go_on_in_the_next_columns() {
+        use calamine::{Data, Reader};
+        let inputs: Vec<Input> = (0..8)
+            .map(|k| Input {
+                path: format!("p{k}"),
+                value: InputValue::Number(Decimal::from(k), Kind::Amount),
+                unit: "u".into(),
+            })
+            .collect();
+        let mut workbook = Workbook::new();
+        let formats = Formats::new();
+        let sheet = workbook.add_worksheet();
+        write_inputs_in_blocks(sheet, &inputs, &formats, 3).unwrap();
+        let bytes = workbook.save_to_buffer().unwrap();
+        let mut read: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let range = read.worksheet_range(INPUTS_SHEET).unwrap();
+        let at = |row: u32, col: u32| range.get_value((row, col)).cloned().unwrap_or(Data::Empty);
+        for block in 0..3u32 {
+            assert_eq!(at(0, 4 * block), Data::String("input".into()));
+            assert_eq!(at(0, 4 * block + 2), Data::String("unit".into()));
+        }
+        for k in 0..8u32 {
+            let (row, col) = (k % 3 + 1, (k / 3) * 4);
+            assert_eq!(at(row, col), Data::String(format!("p{k}")), "input {k}");
+            assert_eq!(at(row, col + 1), Data::Float(f64::from(k)), "input {k}");
+        }
+        // The note below the first block.
+        assert!(
+            matches!(at(5, 0), Data::String(s) if s.starts_with("discount_rate and valuation_year"))
+        );
+    }
 
     #[test]
     fn sheet_names_are_legal_and_unique() {
