@@ -453,11 +453,17 @@ fn check_inputs(dir: &Path, model_text: &str) {
         .into_iter()
         .flatten()
     {
+        let at = format!("trajectories{}", name_segment(t["name"].as_str().unwrap()));
         if t.get("agi_year").is_some() {
-            expected.push(format!(
-                "trajectories{}.agi_year",
-                name_segment(t["name"].as_str().unwrap())
-            ));
+            expected.push(format!("{at}.agi_year"));
+        }
+        // A series' growth where the file gives one that is not 0 (helper-126: missing).
+        for series in ["revenue", "margin", "valuation", "spend"] {
+            let growth = t.get(series).and_then(|s| s.get("growth"));
+            if growth.is_some_and(|g| g.as_float().map_or(g.as_integer() != Some(0), |f| f != 0.0))
+            {
+                expected.push(format!("{at}.{series}.growth"));
+            }
         }
     }
     for path in expected {

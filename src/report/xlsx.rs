@@ -66,7 +66,7 @@ use rust_xlsxwriter::{
 use crate::compare::Comparison;
 use crate::engine::{Num, Regime, TrajectoryResult, YearRow};
 use crate::error::Error;
-use crate::model::{Model, RevenueShare};
+use crate::model::{Model, RevenueShare, TrajectorySource};
 use crate::overrides::{key_segment, name_segment};
 use crate::report::columns::{self, COMPARISON, Column, REGIMES, Value};
 
@@ -534,11 +534,32 @@ fn inputs(model: &Model) -> Vec<Input> {
         }
     }
     for t in &model.trajectories {
+        let at = format!("trajectories{}", name_segment(&t.name));
         if let Some(agi) = t.agi_year {
-            out.push(year(
-                &format!("trajectories{}.agi_year", name_segment(&t.name)),
-                agi,
-            ));
+            out.push(year(&format!("{at}.agi_year"), agi));
+        }
+        // A series' growth after its last point, where it has one (helper-126: the growth
+        // assumptions were nowhere in the workbook; the points are the yearly rows).
+        let series = match &t.source {
+            TrajectorySource::Series {
+                revenue,
+                margin,
+                valuation,
+            } => vec![
+                ("revenue", revenue),
+                ("margin", margin),
+                ("valuation", valuation),
+            ],
+            TrajectorySource::Table { .. } => Vec::new(),
+        };
+        let spend = match &t.spend {
+            Some(crate::model::Spend::Ratio(s)) => Some(("spend", s)),
+            _ => None,
+        };
+        for (key, s) in series.into_iter().chain(spend) {
+            if !s.growth.is_zero() {
+                out.push(rate(format!("{at}.{key}.growth"), s.growth));
+            }
         }
     }
     // `[simulation]`'s scalars, defaults included, where any differs from its default: what
