@@ -1318,3 +1318,53 @@ fn regression_a_wide_waterfall_times_many_trajectories_is_refused_when_read() {
     let (code, err) = check("wide-one", &wide);
     assert_eq!(code, 0, "{err}");
 }
+
+/// helper-128: three things `check` let pass without a word or said wrongly. A tier after
+/// one with no `until` is never reached (the investor's only share was there: paid
+/// nothing); a revenue share whose years are all outside the model pays nothing; a margin's
+/// growth was told to "add points for the years after 2026" in a model ending in 2026.
+#[test]
+fn regression_check_warns_of_terms_that_can_never_pay() {
+    let mini = crate::common::repo_path("docs/mini.toml");
+    let warnings = |set: &str| -> String {
+        let (_, err) = crate::common::succeeds(
+            crate::common::stakeshift()
+                .arg("check")
+                .arg(&mini)
+                .args(["--set", set]),
+        );
+        err
+    };
+    let e = warnings(
+        r#"profit_share.tiers=[{name="A", shares={x=0.5}}, {name="B", shares={fund=0.5}}]"#,
+    );
+    assert!(
+        e.contains("profit_share.tiers[1]: is never reached: tiers[0] before it has no `until`")
+            && e.contains(
+                "\"fund\" has a share only in tiers after it, so the waterfall pays it nothing"
+            ),
+        "{e}"
+    );
+    let e = warnings(
+        r#"profit_share.tiers=[{name="A", shares={fund=0.5}}, {name="B", shares={x=0.5}}, {name="C", shares={x=0.5}}]"#,
+    );
+    assert!(
+        e.contains("is never reached, nor is the tier after it"),
+        "{e}"
+    );
+    assert!(!e.contains("pays it nothing"), "{e}");
+    let e = warnings("profit_share.revenue_share={rate=0.1, from=2030, until=2040}");
+    assert!(
+        e.contains("pays nothing: its years, 2030-2040, are all outside the model's, 2024-2026"),
+        "{e}"
+    );
+    let e = warnings("trajectories[only].margin.growth=0.1");
+    assert!(
+        e.contains("remove it (the model has no year after the last point, 2026)")
+            && !e.contains("add points"),
+        "{e}"
+    );
+    // Where the model has later years, adding points is the other way out.
+    let e = warnings("trajectories[only].margin={points=[[2024, 0.1]], growth=0.1}");
+    assert!(e.contains("add points for the years after 2024"), "{e}");
+}

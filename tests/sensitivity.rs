@@ -1664,6 +1664,20 @@ fn regression_solve_of_a_year_the_file_holds_says_it_moves_in_whole_steps() {
             "{path}: {e}"
         );
     }
+    // Where the file has no `[simulation]` too (helper-128: it was told to add the table,
+    // then refused for this reason).
+    let out = stakeshift()
+        .arg("solve")
+        .arg(root().join("docs/mini.toml"))
+        .arg("simulation.paths")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        e.contains("`[simulation]` sets how `simulate` draws"),
+        "{e}"
+    );
     // A point's value is still solved.
     stakeshift()
         .args([

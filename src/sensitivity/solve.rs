@@ -73,6 +73,24 @@ const OPEN_AMOUNT_LIMIT: i64 = 1_000_000_000;
 /// Solves on each trajectory of `selected` (indexes), a row each in that order.
 pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<SolveRow>, Error> {
     let origin = format!("solve {}", spec.path.text);
+    // `[simulation]` first: whether or not the file has the table, the exact run does not
+    // read it (helper-128: a model without it was told to add the table, then refused).
+    let simulation = Segment::Key("simulation".into());
+    if matches!(&spec.path.target, Target::Key(s) if s.first() == Some(&simulation)) {
+        // A key the table does not have is still named as wrong, where there is a table.
+        let has_table = base
+            .loaded
+            .text
+            .parse::<toml_edit::DocumentMut>()
+            .is_ok_and(|d| d.contains_key("simulation"));
+        if has_table {
+            base.route(&origin, &spec.path)?;
+        }
+        return Err(Error::Usage(format!(
+            "solve {}: `[simulation]` sets how `simulate` draws its futures; solve searches the exact run of the trajectories, which it does not enter, so the advantage does not move with it (see its effect with `simulate --set`)",
+            spec.path.text
+        )));
+    }
     let knob = match base.route(&origin, &spec.path)? {
         Route::Knob(k) => k,
         Route::Document => {
@@ -93,13 +111,6 @@ pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<So
             // `from` and a point's year were said to be). A whole number the file holds that
             // refuses a half is a year (or a count): it moves the answer in whole steps.
             let held = value_in_document(&base.loaded.text, &spec.path);
-            if matches!(&spec.path.target, Target::Key(s) if s.first().is_some_and(|k| *k == Segment::Key("simulation".into())))
-            {
-                return Err(Error::Usage(format!(
-                    "solve {}: `[simulation]` sets how `simulate` draws its futures; solve searches the exact run of the trajectories, which it does not enter, so the advantage does not move with it (see its effect with `simulate --set`)",
-                    spec.path.text
-                )));
-            }
             if let Some(held) = &held
                 && let Some(whole) = held.as_integer()
                 && !takes(Decimal::from(whole) + Decimal::new(5, 1))

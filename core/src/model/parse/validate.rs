@@ -192,16 +192,23 @@ impl Builder<'_> {
 
     /// A margin-like series holds its last value after its last point (SPEC 2): a growth
     /// other than 0 on one is valid but changes nothing, which its writer may not expect.
-    fn warn_growth_held(&self, field: &str, raw: &RawSeries, series: &Series) {
+    fn warn_growth_held(&self, field: &str, raw: &RawSeries, series: &Series, end_year: Year) {
         if let Some(num) = &raw.growth
             && !series.growth.is_zero()
         {
+            let last = series.points.last().map_or(0, |(y, _)| *y);
+            // Points for later years only where the model has any (helper-128: "add points
+            // for the years after 2026" in a model that ends in 2026).
+            let instead = if last < end_year {
+                format!("remove it, or add points for the years after {last}")
+            } else {
+                format!("remove it (the model has no year after the last point, {last})")
+            };
             self.warn(
                 format!("{field}.growth"),
                 num.span(),
                 format!(
-                    "has no effect: a margin-like series holds its last value after its last point (only revenue and valuation grow); remove it, or add points for the years after {}",
-                    series.points.last().map_or(0, |(y, _)| *y)
+                    "has no effect: a margin-like series holds its last value after its last point (only revenue and valuation grow); {instead}"
                 ),
             );
         }
@@ -382,6 +389,55 @@ impl Builder<'_> {
         }
     }
 
+    /// A tier with no `until` is never done (SPEC 3: it takes every distributable profit),
+    /// so the tiers after it are never reached: valid, but their terms do nothing, and an
+    /// investor with a share only there is paid nothing by the waterfall (helper-128: no word
+    /// of it, where an investor with no share at all is warned of).
+    fn warn_tiers_never_reached(
+        &self,
+        raw: &RawProfitShare,
+        terms: &ProfitShare,
+        investor: PartyId,
+        parties: &Parties,
+    ) {
+        let Some(open) = terms.tiers.iter().position(|t| t.until.is_empty()) else {
+            return;
+        };
+        let first_dead = open + 1;
+        let Some(raw_tier) = raw.tiers.get_ref().get(first_dead) else {
+            return;
+        };
+        let paid = |t: &crate::model::Tier| {
+            t.shares
+                .iter()
+                .any(|(p, s)| *p == investor && *s > Decimal::ZERO)
+        };
+        let investor_only_there = terms.residual != investor
+            && !terms.tiers[..first_dead].iter().any(paid)
+            && terms.tiers[first_dead..].iter().any(paid);
+        let investor_note = if investor_only_there {
+            format!(
+                "; {} has a share only in tiers after it, so the waterfall pays it nothing",
+                quoted(&parties.names[investor])
+            )
+        } else {
+            String::new()
+        };
+        let rest = terms.tiers.len() - first_dead;
+        self.warn(
+            format!("profit_share.tiers[{first_dead}]"),
+            raw_tier.span(),
+            format!(
+                "is never reached{}: tiers[{open}] before it has no `until`, so it is never done and takes every distributable profit{investor_note}",
+                match rest - 1 {
+                    0 => String::new(),
+                    1 => ", nor is the tier after it".to_string(),
+                    n => format!(", nor are the {n} tiers after it"),
+                }
+            ),
+        );
+    }
+
     /// An investor that is not the residual and has no share in any tier is valid (the
     /// profit share then pays it only its revenue share), but most often a name spelt
     /// differently in `investor.party` and the tiers.
@@ -552,6 +608,12 @@ impl Builder<'_> {
             (start_year, end_year),
         );
         self.warn_investor_unpaid(&raw, investor.party, &profit_share, &parties);
+        self.warn_tiers_never_reached(
+            raw.profit_share.get_ref(),
+            &profit_share,
+            investor.party,
+            &parties,
+        );
 
         let mut trajectories = Vec::new();
         let mut names = HashSet::new();
@@ -787,7 +849,7 @@ impl Builder<'_> {
         };
         let cloud = cloud.get_ref();
         let margin = self.in_range("cloud.margin", &cloud.margin, -Decimal::ONE, Decimal::ONE)?;
-        let spend = self.share_series("cloud.spend", cloud.spend.get_ref(), None)?;
+        let spend = self.share_series("cloud.spend", cloud.spend.get_ref(), None, years.end)?;
         let terms =
             |field: &str, raw: Option<&S<Table<RawCloudTerms>>>| -> Check<Option<CloudTerms>> {
                 let Some(raw) = raw else { return Ok(None) };
@@ -796,6 +858,7 @@ impl Builder<'_> {
                     &format!("{field}.share"),
                     raw.share.get_ref(),
                     Some(Decimal::ONE),
+                    years.end,
                 )?;
                 let commitment = match &raw.commitment {
                     Some(c) => {
@@ -865,9 +928,15 @@ impl Builder<'_> {
     /// A margin-like series of fractions (SPEC 13's `spend` and `share`): values at least 0
     /// and at most `max` where given. Its `growth`, which SPEC 2 allows on every series, is
     /// checked and then ignored, as a margin's is: the series holds its last value.
-    fn share_series(&self, field: &str, raw: &RawSeries, max: Option<Decimal>) -> Check<Series> {
+    fn share_series(
+        &self,
+        field: &str,
+        raw: &RawSeries,
+        max: Option<Decimal>,
+        end_year: Year,
+    ) -> Check<Series> {
         let mut series = self.series(field, raw, false)?;
-        self.warn_growth_held(field, raw, &series);
+        self.warn_growth_held(field, raw, &series, end_year);
         series.growth = Decimal::ZERO;
         for (i, ((_, value), pair)) in series.points.iter().zip(raw.points.get_ref()).enumerate() {
             let out_of_range = *value < Decimal::ZERO || max.is_some_and(|m| *value > m);
@@ -1373,6 +1442,19 @@ impl Builder<'_> {
             .as_ref()
             .map(|c| self.non_negative(&format!("{field}.total_cap"), c))
             .transpose()?;
+        // Valid (SPEC 6 asks only from <= until), but a share none of whose years is in the
+        // model pays nothing: most often a slipped year (helper-128: 2030-2040 in a model of
+        // 2024-2026 drew no word, where a far series point does).
+        if until < years.start || from > years.end {
+            self.warn(
+                field,
+                table.span(),
+                format!(
+                    "pays nothing: its years, {from}-{until}, are all outside the model's, {}-{}; check `from` and `until`",
+                    years.start, years.end
+                ),
+            );
+        }
         Ok(Some(RevenueShare {
             rate,
             from,
@@ -1487,7 +1569,12 @@ impl Builder<'_> {
         }
         let revenue = self.series(&format!("{field}.revenue"), raw.revenue.get_ref(), true)?;
         let margin = self.series(&format!("{field}.margin"), raw.margin.get_ref(), false)?;
-        self.warn_growth_held(&format!("{field}.margin"), raw.margin.get_ref(), &margin);
+        self.warn_growth_held(
+            &format!("{field}.margin"),
+            raw.margin.get_ref(),
+            &margin,
+            years.end,
+        );
         self.warn_margin_points(&format!("{field}.margin"), raw.margin.get_ref(), &margin);
         let valuation =
             self.series(&format!("{field}.valuation"), raw.valuation.get_ref(), true)?;
@@ -1506,7 +1593,7 @@ impl Builder<'_> {
         let spend = raw
             .spend
             .as_ref()
-            .map(|s| self.share_series(&format!("{field}.spend"), s.get_ref(), None))
+            .map(|s| self.share_series(&format!("{field}.spend"), s.get_ref(), None, years.end))
             .transpose()?
             .map(Spend::Ratio);
         Ok(Trajectory {
