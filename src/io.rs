@@ -166,9 +166,28 @@ pub struct LoadedModel {
     more_warnings: usize,
     /// How each override it was loaded with is named (`--set equity.stake=0.3`), in order.
     overridden_by: Vec<String>,
+    /// The overrides it was loaded with, and the file's text as read, before them: where a
+    /// command's own warning about a value is placed ([`LoadedModel::place_warning`]).
+    overrides: Vec<crate::overrides::Override>,
+    file_text: String,
 }
 
 impl LoadedModel {
+    /// A command's warning about `field`, placed as the model's own are: against the last
+    /// `--set` that wrote it (or `at`, the key its value comes from), else at `at`'s line in
+    /// the file as written (helper-128: it was placed in the text as patched, at a line of
+    /// the file holding nothing of the kind, where the value came from a `--set`).
+    pub fn place_warning(&self, field: &str, at: &str, message: String) -> String {
+        crate::overrides::document::place_warning(
+            &self.label,
+            &self.file_text,
+            &self.overrides,
+            field,
+            at,
+            message,
+        )
+    }
+
     /// An error of the engine on this model, naming the file and, where the model was
     /// changed by overrides, them too: an amount the engine cannot compute (a round whose
     /// pre-money value would not be > 0 after `--set scale.valuation=0`) may come from one.
@@ -455,6 +474,8 @@ impl ModelFile {
             warnings: patched.warnings,
             more_warnings: patched.more_warnings,
             overridden_by: overrides.iter().map(|o| o.origin.clone()).collect(),
+            overrides: overrides.to_vec(),
+            file_text: self.text.clone(),
         })
     }
 

@@ -1368,3 +1368,45 @@ fn regression_check_warns_of_terms_that_can_never_pay() {
     let e = warnings("trajectories[only].margin={points=[[2024, 0.1]], growth=0.1}");
     assert!(e.contains("add points for the years after 2024"), "{e}");
 }
+
+/// helper-128: the warning that nothing is random was placed in the text as patched, at a
+/// line of the file holding nothing of the kind, where the value came from a `--set`; and
+/// it suggested `--set simulation.from_year=YEAR`, which a model without `[simulation]`
+/// refuses.
+#[test]
+fn regression_the_nothing_random_warning_names_the_set_that_made_it() {
+    let mini = crate::common::repo_path("docs/mini.toml");
+    let warnings = |sets: &[&str]| -> String {
+        let mut cmd = crate::common::stakeshift();
+        cmd.arg("check").arg(&mini);
+        for s in sets {
+            cmd.args(["--set", s]);
+        }
+        crate::common::succeeds(&mut cmd).1
+    };
+    let e = warnings(&["simulation={from_year=2027}"]);
+    assert!(
+        e.contains("warning: --set simulation={from_year=2027}: simulation.from_year: the first random year is 2027"),
+        "{e}"
+    );
+    let e = warnings(&["valuation_year=2026"]);
+    assert!(
+        e.contains("warning: --set valuation_year=2026: simulation.from_year:")
+            && e.contains("(or `--set 'simulation={from_year=YEAR}'`)"),
+        "{e}"
+    );
+    // The suggestion runs: no warning left.
+    let e = warnings(&["valuation_year=2026", "simulation={from_year=2025}"]);
+    assert!(!e.contains("random"), "{e}");
+    // Written in the file, it is placed at the file's own line.
+    let dir = crate::common::ScratchDir::new("nothing-random");
+    let text = std::fs::read_to_string(&mini)
+        .unwrap()
+        .replace("valuation_year = 2024", "valuation_year = 2026");
+    let model = crate::common::write_file(dir.path(), "m.toml", &text);
+    let (_, e) = crate::common::succeeds(crate::common::stakeshift().arg("check").arg(&model));
+    assert!(
+        e.contains("m.toml, line 5, column 18: simulation.from_year:"),
+        "{e}"
+    );
+}

@@ -192,12 +192,23 @@ pub fn warn_if_nothing_random(loaded: &LoadedModel, warnings: &mut Warnings) {
                 "valuation_year",
             ),
         };
+        // `--set` adds a key only to a table the model has (helper-128: the suggested
+        // `--set simulation.from_year=YEAR` was refused by a model without `[simulation]`).
+        let has_table = loaded
+            .text
+            .parse::<toml_edit::DocumentMut>()
+            .is_ok_and(|d| d.contains_key("simulation"));
+        let how = if has_table {
+            "simulation.from_year=YEAR"
+        } else {
+            "'simulation={from_year=YEAR}'"
+        };
         warnings.warn(placed_warning(
             loaded,
             "simulation.from_year",
             field,
             format!(
-                "the first random year {which}, after end_year {}: no year is random and every path is its center; set `simulation.from_year` (or `--set simulation.from_year=YEAR`) to a year of the model",
+                "the first random year {which}, after end_year {}: no year is random and every path is its center; set `simulation.from_year` (or `--set {how}`) to a year of the model",
                 model.end_year
             ),
         ));
@@ -213,9 +224,7 @@ pub(crate) fn placed_warning(
     at: &str,
     message: String,
 ) -> String {
-    let mut issue = stakeshift::error::ModelIssue::new(field, message);
-    issue.span = stakeshift::overrides::document::locate(&loaded.text, at);
-    stakeshift::Error::model(&loaded.label, &loaded.text, issue).to_string()
+    loaded.place_warning(field, at, message)
 }
 
 #[derive(Debug, Args)]

@@ -1361,6 +1361,33 @@ fn placed_warnings(
         .collect()
 }
 
+/// A warning about `field` (whose value comes from `at`) worded as the model's own are
+/// ([`placed_warnings`]): the last of `overrides` whose path concerns either is its owner;
+/// else it is placed at `at` in `file_text`, the file as written.
+pub fn place_warning(
+    label: &str,
+    file_text: &str,
+    overrides: &[Override],
+    field: &str,
+    at: &str,
+    message: String,
+) -> String {
+    let owner = overrides.iter().rev().find(|o| {
+        matches!(o.path.target, Target::Key(_))
+            && (concerns(field, &o.path.text) || concerns(at, &o.path.text))
+    });
+    match owner {
+        Some(o) => {
+            Error::from(OverrideError::new(&o.origin, field.to_string(), message)).to_string()
+        }
+        None => {
+            let mut issue = ModelIssue::new(field.to_string(), message);
+            issue.span = locate(file_text, at);
+            Error::model(label, file_text, issue).to_string()
+        }
+    }
+}
+
 /// Where the value at a canonical path (`trajectories[0].agi_year`) stands in `text`.
 pub fn locate(text: &str, field: &str) -> Option<Range<usize>> {
     locate_in(&toml_edit::Document::parse(text).ok()?, field)
