@@ -908,3 +908,36 @@ fn regression_a_weight_keyed_with_spaces_is_set_by_its_trimmed_name() {
         inputs(&two, &[]).replace("two.toml", "one.toml")
     );
 }
+
+/// helper-128: a path into a trajectory of `trajectories_csv` said the trajectory did not
+/// exist and offered the nearest path into another one (`trajectories[0].agi_year`), which
+/// would change that one. It says the trajectory is the CSV's, and how it can be changed.
+#[test]
+fn regression_a_path_into_a_csv_trajectory_says_it_is_the_csvs() {
+    let model = crate::common::repo_path("tests/reference/sim/weights.toml");
+    for args in [
+        vec!["check", "--set", "trajectories[tail].agi_year=2025"],
+        vec!["solve", "trajectories[tail].valuation.growth"],
+        vec![
+            "sweep",
+            "--vary",
+            "trajectories[tail].valuation.growth=0..1",
+        ],
+    ] {
+        let mut cmd = crate::common::stakeshift();
+        cmd.arg(args[0]).arg(&model).args(&args[1..]);
+        let err = crate::common::fails_with_2(&mut cmd);
+        assert!(
+            err.contains("`tail` is a trajectory of trajectories_csv (`weights_tail.csv`)")
+                && err.contains("`scale.valuation[tail]`")
+                && !err.contains("nearest valid path"),
+            "{args:?}: {err}"
+        );
+    }
+    // A name in neither is still told the nearest.
+    let mut cmd = crate::common::stakeshift();
+    cmd.arg("check")
+        .arg(&model)
+        .args(["--set", "trajectories[cor].agi_year=2025"]);
+    assert!(crate::common::fails_with_2(&mut cmd).contains("nearest valid path"));
+}

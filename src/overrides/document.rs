@@ -147,7 +147,9 @@ pub fn patch_and_parse(
             csv_then.push(csv_path(&doc));
             derived.push((o, *kind, name.clone(), derived_amount(o, *kind)?));
         }
-        applied.push(apply(&mut doc, o)?);
+        let one = apply(&mut doc, o)
+            .map_err(|e| csv_trajectory_path(&doc, &o.origin, &o.path, load).unwrap_or(e))?;
+        applied.push(one);
     }
     let patched = doc.to_string();
     let csv_now = csv_path(&doc);
@@ -336,6 +338,49 @@ fn concerns(field: &str, touched: &str) -> bool {
     }
     // An enclosing table's own check; not a top-level table as a whole.
     within(touched, field) && (field.contains('.') || field.contains('['))
+}
+
+/// The error for a path into `trajectories[NAME]` where NAME is a trajectory of the model's
+/// `trajectories_csv`, not of the file: a CSV's rows have no path (helper-128: "no entry
+/// named `csvA`" and a nearest path into another trajectory, which would change that one).
+fn csv_trajectory_path(
+    doc: &DocumentMut,
+    origin: &str,
+    path: &OverridePath,
+    load: &mut dyn FnMut(&str) -> Result<String, String>,
+) -> Option<OverrideError> {
+    let Target::Key(segments) = &path.target else {
+        return None;
+    };
+    let [Segment::Key(top), Segment::Name(name), ..] = segments.as_slice() else {
+        return None;
+    };
+    if top != "trajectories" || trajectory_names(doc).contains(name) {
+        return None;
+    }
+    let file = doc.get("trajectories_csv").and_then(Item::as_str)?;
+    let (_, names) = patch_csv(&load(file).ok()?, &[]);
+    let at = super::name_segment(name);
+    names.contains(name).then(|| {
+        OverrideError::new(
+            origin,
+            &path.text,
+            format!(
+                "`{name}` is a trajectory of trajectories_csv (`{file}`), whose yearly values have no path to set: change them in that file, or through the derived keys `scale.valuation{at}`, `scale.revenue{at}` and `shift.margin{at}`"
+            ),
+        )
+    })
+}
+
+/// [`csv_trajectory_path`] for the model text `text` (a sensitivity command's path, checked
+/// before anything runs).
+pub fn csv_trajectory_error(
+    text: &str,
+    origin: &str,
+    path: &OverridePath,
+    load: &mut dyn FnMut(&str) -> Result<String, String>,
+) -> Option<OverrideError> {
+    csv_trajectory_path(&text.parse::<DocumentMut>().ok()?, origin, path, load)
 }
 
 /// A derived key naming no trajectory at its place in the order: `names_then` are the

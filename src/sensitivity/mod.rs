@@ -87,7 +87,17 @@ impl<'a> Base<'a> {
     /// How values of `path` are set: its knob, or the document route; the error names the
     /// nearest valid path.
     pub fn route(&self, origin: &str, path: &OverridePath) -> Result<Route, Error> {
-        let canonical = canonical_path(&self.loaded.text, origin, path)?;
+        let canonical = canonical_path(&self.loaded.text, origin, path).map_err(|e| {
+            // A trajectory of the CSV is said to be one (helper-128), as `--set` says it.
+            let mut load = |p: &str| self.file.read_named(p);
+            crate::overrides::document::csv_trajectory_error(
+                &self.loaded.text,
+                origin,
+                path,
+                &mut load,
+            )
+            .unwrap_or(e)
+        })?;
         Ok(match Knob::resolve(self.model(), path, &canonical) {
             Some(knob) => Route::Knob(knob),
             None => Route::Document,
