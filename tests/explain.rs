@@ -907,3 +907,46 @@ fn regression_the_equity_ledger_is_not_refused_for_regime_as_waterfall() {
     assert_eq!(both.status.code(), Some(2), "{err}");
     assert!(err.contains("at most 100000 are written out"), "{err}");
 }
+
+/// helper-128: a party past its cap was said to "count as having reached its cap; room
+/// -3.000000", and an investor whose rights had ended at AGI "counts as having reached its
+/// cap; room 92": why each gets nothing is said as the numbers have it.
+#[test]
+fn regression_explain_says_why_a_party_gets_nothing() {
+    let ledger = |args: &[&str]| -> String {
+        crate::common::succeeds(crate::common::stakeshift().arg("explain").args(args)).0
+    };
+    let mini = crate::common::repo_path("docs/mini.toml");
+    let text = ledger(&[
+        mini.to_str().unwrap(),
+        "-t",
+        "only",
+        "--year",
+        "2025",
+        "--regime",
+        "profit_share",
+        "--set",
+        "profit_share.tiers[1].until={fund=10.0, others=100.0}",
+    ]);
+    assert!(
+        text.contains(
+            "fund: nothing (its receipts so far are already 3.000000 past this tier's cap)"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("room -"), "{text}");
+    let text = ledger(&[
+        "-t",
+        "early-agi",
+        "--year",
+        "2032",
+        "--regime",
+        "profit_share",
+    ]);
+    assert!(
+        text.contains(
+            "microsoft: nothing (its rights ended at AGI, which counts its cap as reached; "
+        ),
+        "{text}"
+    );
+}

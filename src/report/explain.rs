@@ -184,13 +184,29 @@ fn slices_text(model: &Model, slices: &[Slice], lines: &mut Lines) {
             .iter()
             .filter(|r| !slice.parties.iter().any(|(p, _)| *p == r.party))
         {
+            // Why it gets nothing, as the numbers say it (helper-128: "counts as having
+            // reached its cap; room -3.000000" past its cap, and "room 92" for an investor
+            // whose rights had ended at AGI).
+            let why = if room.before < Decimal::ZERO {
+                format!(
+                    "its receipts so far are already {} past this tier's cap",
+                    money(-room.before)
+                )
+            } else if room.before.is_zero() {
+                "its cap is reached".to_string()
+            } else if room.party != model.investor.party
+                || !model.profit_share.investor_rights_end_at_agi
+            {
+                "it counts as having reached its cap".to_string()
+            } else {
+                format!(
+                    "its rights ended at AGI, which counts its cap as reached; {} of room left unpaid",
+                    money(room.before)
+                )
+            };
             lines.heading(
                 6,
-                format!(
-                    "{}: nothing (counts as having reached its cap; room {})",
-                    model.party_name(room.party),
-                    money(room.before)
-                ),
+                format!("{}: nothing ({why})", model.party_name(room.party)),
             );
         }
         for event in &slice.events {
