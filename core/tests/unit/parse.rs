@@ -292,11 +292,10 @@ shares = {{ inv = 0.4 }}
 {}"#,
             trajectory("t", "10.0", "")
         );
-        parsed(&text)
-            .unwrap()
-            .warnings
-            .iter()
-            .any(|w| w.message.contains("is not above"))
+        parsed(&text).unwrap().warnings.iter().any(|w| {
+            w.message.contains("is not above")
+                || w.message.contains("is in no year of the model above")
+        })
     };
     let fixed = "until = { inv = 20.0 }";
     // The earlier cap grows away from the later one: dead every year.
@@ -312,4 +311,42 @@ shares = {{ inv = 0.4 }}
         "until = { inv = 20.0 }\ncap_growth = 0.5"
     ));
     assert!(!dead("until = { inv = 10.0 }", fixed));
+}
+
+/// helper-128: where caps grow, the dead-`until` warning compared the amounts as written
+/// ("15 is not above the 13"), though it is the grown ones that never cross: it says them.
+#[test]
+fn regression_the_dead_until_warning_says_the_grown_amounts() {
+    let text = format!(
+        r#"name = "Caps"
+unit = "USD m"
+start_year = 2020
+end_year = 2022
+valuation_year = 2020
+discount_rate = 0.1
+investor = {{ party = "inv" }}
+equity = {{ from_year = 2021, stake = 0.2 }}
+[profit_share]
+residual = "founders"
+[[profit_share.tiers]]
+name = "a"
+shares = {{ inv = 0.5 }}
+until = {{ inv = 13.0 }}
+cap_growth = 0.5
+cap_growth_from = 2019
+[[profit_share.tiers]]
+name = "b"
+shares = {{ inv = 0.4 }}
+until = {{ inv = 15.0 }}
+{}"#,
+        trajectory("t", "10.0", "")
+    );
+    let warnings = parsed(&text).unwrap().warnings;
+    // 13 x 1.5 = 19.5 in 2020, x 1.5^3 = 43.875 in 2022.
+    assert!(
+        warnings.iter().any(|w| w.message.starts_with(
+            "15 is in no year of the model above the 13 (grown: 19.5 to 43.88) that tiers[0] gives \"inv\" as its `until`, caps grown by cap_growth"
+        )),
+        "{warnings:?}"
+    );
 }

@@ -334,19 +334,35 @@ impl Builder<'_> {
         parties: &Parties,
         years: (Year, Year),
     ) {
+        // A cap `base` of tier `t` in `year`, grown by its cap_growth.
+        let grown = |t: &Tier, base: Decimal, year: Year| -> Option<Decimal> {
+            let n = i64::from(year) - i64::from(t.cap_growth_from);
+            if n <= 0 {
+                return Some(base);
+            }
+            crate::engine::Num::checked_powi(Decimal::ONE + t.cap_growth, n)
+                .and_then(|f| base.checked_mul(f))
+        };
+        // The least and greatest a cap is over the model's years, grown (to 2 places, for
+        // a message).
+        let span_of = |t: &Tier, base: Decimal| -> String {
+            let values: Vec<Decimal> = (years.0..=years.1)
+                .filter_map(|y| grown(t, base, y))
+                .collect();
+            let two = |v: Decimal| crate::engine::number::printed(v, 2);
+            let lo = two(values.iter().copied().min().unwrap_or(base));
+            let hi = two(values.iter().copied().max().unwrap_or(base));
+            if lo == hi {
+                lo.normalize().to_string()
+            } else {
+                format!("{} to {}", lo.normalize(), hi.normalize())
+            }
+        };
         // Whether `amount` in `tier` is at or below `before` in `earlier` in every year.
         let never_above = |tier: &Tier, amount: Decimal, earlier: &Tier, before: Decimal| {
             if tier.cap_growth.is_zero() && earlier.cap_growth.is_zero() {
                 return before >= amount;
             }
-            let grown = |t: &Tier, base: Decimal, year: Year| -> Option<Decimal> {
-                let n = i64::from(year) - i64::from(t.cap_growth_from);
-                if n <= 0 {
-                    return Some(base);
-                }
-                crate::engine::Num::checked_powi(Decimal::ONE + t.cap_growth, n)
-                    .and_then(|f| base.checked_mul(f))
-            };
             (years.0..=years.1).all(|y| {
                 match (grown(tier, amount, y), grown(earlier, before, y)) {
                     (Some(later), Some(first)) => first >= later,
@@ -367,21 +383,36 @@ impl Builder<'_> {
                     never_above(tier, *amount, t, before).then_some((j, before))
                 });
                 if let Some((j, before)) = earlier {
-                    let grown = if tier.cap_growth.is_zero() && terms.tiers[j].cap_growth.is_zero()
+                    let name = quoted(&parties.names[*party]);
+                    // Where caps grow, the amounts compared are the grown ones, said as such
+                    // (helper-128: "15 is not above the 13", where 13 grown was 65.8 to 148).
+                    let comparison = if tier.cap_growth.is_zero()
+                        && terms.tiers[j].cap_growth.is_zero()
                     {
-                        ""
+                        format!(
+                            "{} is not above the {} that tiers[{j}] gives {name} as its `until`",
+                            amount.normalize(),
+                            before.normalize(),
+                        )
                     } else {
-                        " (nor, grown by cap_growth, in any year of the model)"
+                        let said = |t: &Tier, v: Decimal| {
+                            if t.cap_growth.is_zero() {
+                                v.normalize().to_string()
+                            } else {
+                                format!("{} (grown: {})", v.normalize(), span_of(t, v))
+                            }
+                        };
+                        format!(
+                            "{} is in no year of the model above the {} that tiers[{j}] gives {name} as its `until`, caps grown by cap_growth",
+                            said(tier, *amount),
+                            said(&terms.tiers[j], before),
+                        )
                     };
                     self.warn(
                         format!("profit_share.tiers[{k}].until.{}", key_text(written)),
                         raw_amount.span(),
                         format!(
-                            "{} is not above the {} that tiers[{j}] gives {} as its `until`{grown}; `until` counts what a party has received from all tiers, so {} has reached it before this tier begins and gets nothing here: give the total it is to reach by the end of this tier",
-                            amount.normalize(),
-                            before.normalize(),
-                            quoted(&parties.names[*party]),
-                            quoted(&parties.names[*party]),
+                            "{comparison}; `until` counts what a party has received from all tiers, so {name} has reached it before this tier begins and gets nothing here: give the total it is to reach by the end of this tier",
                         ),
                     );
                 }
