@@ -268,6 +268,19 @@ impl ReadFailure {
     }
 }
 
+/// What a path that is not a folder is, in words: "a file", or what else it is (helper-126:
+/// `--out /dev/null` was "a file").
+fn not_a_folder(m: &fs::Metadata) -> &'static str {
+    if m.is_file() {
+        "a file"
+    } else {
+        match kind_of(&m.file_type()) {
+            "not a regular file" => "not a folder",
+            kind => kind,
+        }
+    }
+}
+
 /// What kind of non-regular file `file_type` is, in words.
 fn kind_of(file_type: &std::fs::FileType) -> &'static str {
     if file_type.is_dir() {
@@ -577,11 +590,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = folder_of(path);
     match fs::metadata(dir) {
         Ok(m) if m.is_dir() => {}
-        Ok(_) => {
+        Ok(m) => {
             return Err(Error::Usage(format!(
-                "cannot write {}: {} is a file, not a folder",
+                "cannot write {}: {} is {}, not a folder",
                 path.display(),
-                dir.display()
+                dir.display(),
+                not_a_folder(&m)
             )));
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -635,8 +649,9 @@ fn file_in_the_way(path: &Path, doing: &str) -> Error {
         .skip(1)
         .find(|p| fs::metadata(p).is_ok_and(|m| !m.is_dir()))
         .unwrap_or(path);
+    let kind = fs::metadata(file).map_or("a file", |m| not_a_folder(&m));
     Error::Usage(format!(
-        "{doing} {}: {} is a file, not a folder",
+        "{doing} {}: {} is {kind}, not a folder",
         path.display(),
         file.display()
     ))
@@ -674,8 +689,9 @@ fn prepare_folder(dir: &Path) -> Result<()> {
         && !m.is_dir()
     {
         return Err(Error::Usage(format!(
-            "{} is a file, not a folder; --out names a folder to write into (it is created if needed)",
-            dir.display()
+            "{} is {}, not a folder; --out names a folder to write into (it is created if needed)",
+            dir.display(),
+            not_a_folder(&m)
         )));
     }
     fs::create_dir_all(dir).map_err(|e| {

@@ -1074,3 +1074,18 @@ fn regression_without_threads_a_run_goes_on_in_one() {
     assert!(err.contains("threads the workbook writer needs"), "{err}");
     assert!(!out.exists(), "nothing is written");
 }
+
+/// helper-126: `--out /dev/null` said "/dev/null is a file, not a folder"; it is a device.
+#[cfg(unix)]
+#[test]
+fn regression_out_on_a_device_says_it_is_one() {
+    let err = crate::common::fails_with_2(crate::common::stakeshift().args([
+        "compare",
+        "--out",
+        "/dev/null",
+    ]));
+    assert!(
+        err.contains("/dev/null is a character device, not a folder"),
+        "{err}"
+    );
+}
