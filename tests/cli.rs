@@ -1104,6 +1104,14 @@ fn regression_the_conclusion_never_rounds_a_difference_away() {
     );
     let c = conclusion(&["trajectories[only].valuation.points=[[2024,50000.0],[2026,200000.0]]"]);
     assert!(c.contains("were 0.00056x of this path"), "{c}");
+    // Within 1e-8 of 1: more places than the CSV's 8 (helper-129: "1.00000000x").
+    let c = conclusion(&[
+        "scale.revenue=1000",
+        "profit_share.tiers[1].until.fund=1e6",
+        "scale.valuation=1000",
+        "equity.stake=0.141010759",
+    ]);
+    assert!(c.contains("were 0.9999999998x of this path"), "{c}");
     // A second trajectory that ties (nothing earned, nothing held: -10 under both deals).
     let dir = ScratchDir::new("tally-with-ties");
     let text = std::fs::read_to_string(&mini).unwrap().replace(

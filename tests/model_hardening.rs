@@ -1395,6 +1395,18 @@ fn regression_the_nothing_random_warning_names_the_set_that_made_it() {
             && e.contains("(or `--set 'simulation={from_year=YEAR}'`)"),
         "{e}"
     );
+    // The owner is the --set that wrote the value, however its path is spelt; a --set of
+    // the table that did not write it is not (helper-129).
+    let e = warnings(&["simulation={paths=10}", r#""simulation"."from_year"=2027"#]);
+    assert!(
+        e.contains(r#"warning: --set "simulation"."from_year"=2027: simulation.from_year:"#),
+        "{e}"
+    );
+    let e = warnings(&["valuation_year=2026", "simulation={seed=3}"]);
+    assert!(
+        e.contains("warning: --set valuation_year=2026: simulation.from_year:"),
+        "{e}"
+    );
     // The suggestion runs: no warning left.
     let e = warnings(&["valuation_year=2026", "simulation={from_year=2025}"]);
     assert!(!e.contains("random"), "{e}");

@@ -916,12 +916,25 @@ fn regression_a_weight_keyed_with_spaces_is_set_by_its_trimmed_name() {
 fn regression_a_path_into_a_csv_trajectory_says_it_is_the_csvs() {
     let model = crate::common::repo_path("tests/reference/sim/weights.toml");
     for args in [
-        vec!["check", "--set", "trajectories[tail].agi_year=2025"],
+        vec!["check", "--set", "trajectories[tail].valuation.growth=0.1"],
         vec!["solve", "trajectories[tail].valuation.growth"],
         vec![
             "sweep",
             "--vary",
             "trajectories[tail].valuation.growth=0..1",
+        ],
+        // helper-129: tornado and a sweep of two paths checked the path on their own.
+        vec![
+            "tornado",
+            "--vary",
+            "trajectories[tail].valuation.growth=0..1",
+        ],
+        vec![
+            "sweep",
+            "--vary",
+            "trajectories[tail].valuation.growth=0..1:3",
+            "--vary",
+            "equity.stake=0.1..0.2:2",
         ],
     ] {
         let mut cmd = crate::common::stakeshift();
@@ -934,6 +947,17 @@ fn regression_a_path_into_a_csv_trajectory_says_it_is_the_csvs() {
             "{args:?}: {err}"
         );
     }
+    // A CSV trajectory has no agi_year, which no derived key reaches either (helper-129).
+    let mut cmd = crate::common::stakeshift();
+    cmd.arg("check")
+        .arg(&model)
+        .args(["--set", "trajectories[tail].agi_year=2025"]);
+    let err = crate::common::fails_with_2(&mut cmd);
+    assert!(
+        err.contains("which gives its trajectories no agi_year and has no path to set one")
+            && !err.contains("scale.valuation"),
+        "{err}"
+    );
     // A name in neither is still told the nearest.
     let mut cmd = crate::common::stakeshift();
     cmd.arg("check")

@@ -1678,6 +1678,15 @@ fn regression_solve_of_a_year_the_file_holds_says_it_moves_in_whole_steps() {
         e.contains("`[simulation]` sets how `simulate` draws"),
         "{e}"
     );
+    // A key `[simulation]` cannot have is named as wrong there too (helper-129).
+    let out = stakeshift()
+        .arg("solve")
+        .arg(root().join("docs/mini.toml"))
+        .arg("simulation.bogus")
+        .output()
+        .unwrap();
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(e.contains("`simulation` has no key `bogus`"), "{e}");
     // A point's value is still solved.
     stakeshift()
         .args([

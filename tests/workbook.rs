@@ -457,8 +457,9 @@ fn check_inputs(dir: &Path, model_text: &str) {
         if t.get("agi_year").is_some() {
             expected.push(format!("{at}.agi_year"));
         }
-        // A series' growth where the file gives one that is not 0 (helper-126: missing).
-        for series in ["revenue", "margin", "valuation", "spend"] {
+        // Revenue's and valuation's growth where the file gives one that is not 0
+        // (helper-126: missing; a margin-like series' growth has no effect).
+        for series in ["revenue", "valuation"] {
             let growth = t.get(series).and_then(|s| s.get("growth"));
             if growth.is_some_and(|g| g.as_float().map_or(g.as_integer() != Some(0), |f| f != 0.0))
             {
@@ -1117,7 +1118,7 @@ fn regression_a_name_beyond_excels_cell_limit_failed_compare_out() {
     // The cut is said (helper-126: it was silent): the model's name and both trajectories'.
     let err = String::from_utf8(out).unwrap();
     assert!(
-        err.contains("warning: stakeshift.xlsx: 3 texts longer than the 32,767 characters a cell holds are cut there (the first: `MMMM"),
+        err.contains("warning: stakeshift.xlsx: 3 names longer than the 32,767 characters a cell holds are cut there in every cell that holds them (the first: `MMMM"),
         "{err}"
     );
     for file in [

@@ -361,15 +361,20 @@ fn csv_trajectory_path(
     let file = doc.get("trajectories_csv").and_then(Item::as_str)?;
     let (_, names) = patch_csv(&load(file).ok()?, &[]);
     let at = super::name_segment(name);
-    names.contains(name).then(|| {
-        OverrideError::new(
-            origin,
-            &path.text,
-            format!(
-                "`{name}` is a trajectory of trajectories_csv (`{file}`), whose yearly values have no path to set: change them in that file, or through the derived keys `scale.valuation{at}`, `scale.revenue{at}` and `shift.margin{at}`"
-            ),
+    // A CSV trajectory has no agi_year (MODEL 8.4): nothing reaches one (helper-129).
+    let agi = matches!(segments.get(2), Some(Segment::Key(k)) if k == "agi_year");
+    let message = if agi {
+        format!(
+            "`{name}` is a trajectory of trajectories_csv (`{file}`), which gives its trajectories no agi_year and has no path to set one; to simulate AGI on it, use `simulation.agi_hazard`"
         )
-    })
+    } else {
+        format!(
+            "`{name}` is a trajectory of trajectories_csv (`{file}`), whose yearly values have no path to set: change them in that file, or through the derived keys `scale.valuation{at}`, `scale.revenue{at}` and `shift.margin{at}`"
+        )
+    };
+    names
+        .contains(name)
+        .then(|| OverrideError::new(origin, &path.text, message))
 }
 
 /// [`csv_trajectory_path`] for the model text `text` (a sensitivity command's path, checked
@@ -1407,8 +1412,8 @@ fn placed_warnings(
 }
 
 /// A warning about `field` (whose value comes from `at`) worded as the model's own are
-/// ([`placed_warnings`]): the last of `overrides` whose path concerns either is its owner;
-/// else it is placed at `at` in `file_text`, the file as written.
+/// ([`placed_warnings`]): the last of `overrides` that wrote `at` (or the table holding it)
+/// is its owner; else it is placed at `at` in `file_text`, the file as written.
 pub fn place_warning(
     label: &str,
     file_text: &str,
@@ -1417,9 +1422,13 @@ pub fn place_warning(
     at: &str,
     message: String,
 ) -> String {
-    let owner = overrides.iter().rev().find(|o| {
-        matches!(o.path.target, Target::Key(_))
-            && (concerns(field, &o.path.text) || concerns(at, &o.path.text))
+    // The owner wrote `at`, the value the warning is about, as its path reads once parsed
+    // (`"simulation"."from_year"` is `simulation.from_year`); not one that only touched
+    // the table (helper-129: `simulation={seed=3}` was taken for the owner of a first
+    // random year that came from `valuation_year`).
+    let owner = overrides.iter().rev().find(|o| match &o.path.target {
+        Target::Key(segments) => concerns(at, &super::render_segments(segments)),
+        Target::Derived(..) => false,
     });
     match owner {
         Some(o) => {

@@ -423,10 +423,9 @@ fn percent_f64(v: f64) -> String {
 /// of nothing; 0.9997 "1.00x", the model's own).
 fn times(v: Decimal) -> String {
     let landmarks = [Decimal::ZERO, Decimal::ONE];
-    format!(
-        "{}x",
-        fixed_apart(v, 2, crate::report::RATIO_DP, &landmarks)
-    )
+    // (Up to 12 places, past the CSV's 8: a break-even scale 4e-9 from 1 printed
+    // 1.00000000x beside "the answer flips", helper-129; the root is found to about 1e-15.)
+    format!("{}x", fixed_apart(v, 2, 12, &landmarks))
 }
 
 /// Columns aligned by width: text left, numbers right. A header may take several lines

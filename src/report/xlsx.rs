@@ -383,25 +383,22 @@ enum InputValue {
     Bool(bool),
 }
 
-/// The texts of `model` that the workbook cuts at Excel's 32,767 characters a cell (names,
-/// and the `Inputs` paths and values that hold them), for a warning (helper-126: a name of
-/// 40,000 characters was cut without a word): how many, and the first, shortened for a
-/// message.
+/// The names of `model` (its own, its unit, its trajectories' names and descriptions, its
+/// parties' and tiers' names) longer than the 32,767 characters a cell holds, which the
+/// workbook cuts wherever it writes them, for a warning (helper-126: a name of 40,000
+/// characters was cut without a word): how many, and the first, shortened for a message.
 pub fn texts_cut(model: &Model) -> (usize, Option<String>) {
-    let too_long = |t: &str| t.encode_utf16().count() > CELL_TEXT_MAX;
-    let inputs = inputs(model);
-    let mut cut = inputs
-        .iter()
-        .flat_map(|i| {
-            let value = match &i.value {
-                InputValue::Text(s) => Some(s.as_str()),
-                _ => None,
-            };
-            [Some(i.path.as_str()), value, Some(i.unit.as_str())]
-        })
-        .flatten()
-        .chain(model.trajectories.iter().map(|t| t.name.as_str()))
-        .filter(|t| too_long(t));
+    let too_long = |t: &&str| t.encode_utf16().count() > CELL_TEXT_MAX;
+    let mut cut = [model.name.as_str(), model.unit.as_str()]
+        .into_iter()
+        .chain(model.trajectories.iter().flat_map(|t| {
+            [Some(t.name.as_str()), t.description.as_deref()]
+                .into_iter()
+                .flatten()
+        }))
+        .chain(model.parties.iter().map(String::as_str))
+        .chain(model.profit_share.tiers.iter().map(|t| t.name.as_str()))
+        .filter(too_long);
     let first = cut
         .next()
         .map(|t| format!("{}...", t.chars().take(40).collect::<String>()));
@@ -538,27 +535,17 @@ fn inputs(model: &Model) -> Vec<Input> {
         if let Some(agi) = t.agi_year {
             out.push(year(&format!("{at}.agi_year"), agi));
         }
-        // A series' growth after its last point, where it has one (helper-126: the growth
-        // assumptions were nowhere in the workbook; the points are the yearly rows).
-        let series = match &t.source {
-            TrajectorySource::Series {
-                revenue,
-                margin,
-                valuation,
-            } => vec![
-                ("revenue", revenue),
-                ("margin", margin),
-                ("valuation", valuation),
-            ],
-            TrajectorySource::Table { .. } => Vec::new(),
-        };
-        let spend = match &t.spend {
-            Some(crate::model::Spend::Ratio(s)) => Some(("spend", s)),
-            _ => None,
-        };
-        for (key, s) in series.into_iter().chain(spend) {
-            if !s.growth.is_zero() {
-                out.push(rate(format!("{at}.{key}.growth"), s.growth));
+        // Revenue's and valuation's growth after their last point, where not 0 (helper-126:
+        // the growth assumptions were nowhere in the workbook; the points are the yearly
+        // rows). A margin-like series' growth has no effect (SPEC 2), so it is not an input.
+        if let TrajectorySource::Series {
+            revenue, valuation, ..
+        } = &t.source
+        {
+            for (key, s) in [("revenue", revenue), ("valuation", valuation)] {
+                if !s.growth.is_zero() {
+                    out.push(rate(format!("{at}.{key}.growth"), s.growth));
+                }
             }
         }
     }

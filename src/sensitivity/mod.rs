@@ -84,20 +84,28 @@ impl<'a> Base<'a> {
         Ok(self.file.load(&all)?.model)
     }
 
+    /// `path` as indexes (`trajectories[2].agi_year`), checked against the model; the error
+    /// names the nearest valid path, or says a trajectory is the CSV's (helper-128, -129: as
+    /// `--set` says it, in every command that takes a path).
+    pub fn canonical(&self, origin: &str, path: &OverridePath) -> Result<String, Error> {
+        Ok(
+            canonical_path(&self.loaded.text, origin, path).map_err(|e| {
+                let mut load = |p: &str| self.file.read_named(p);
+                crate::overrides::document::csv_trajectory_error(
+                    &self.loaded.text,
+                    origin,
+                    path,
+                    &mut load,
+                )
+                .unwrap_or(e)
+            })?,
+        )
+    }
+
     /// How values of `path` are set: its knob, or the document route; the error names the
     /// nearest valid path.
     pub fn route(&self, origin: &str, path: &OverridePath) -> Result<Route, Error> {
-        let canonical = canonical_path(&self.loaded.text, origin, path).map_err(|e| {
-            // A trajectory of the CSV is said to be one (helper-128), as `--set` says it.
-            let mut load = |p: &str| self.file.read_named(p);
-            crate::overrides::document::csv_trajectory_error(
-                &self.loaded.text,
-                origin,
-                path,
-                &mut load,
-            )
-            .unwrap_or(e)
-        })?;
+        let canonical = self.canonical(origin, path)?;
         Ok(match Knob::resolve(self.model(), path, &canonical) {
             Some(knob) => Route::Knob(knob),
             None => Route::Document,

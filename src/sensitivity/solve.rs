@@ -77,14 +77,13 @@ pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<So
     // read it (helper-128: a model without it was told to add the table, then refused).
     let simulation = Segment::Key("simulation".into());
     if matches!(&spec.path.target, Target::Key(s) if s.first() == Some(&simulation)) {
-        // A key the table does not have is still named as wrong, where there is a table.
-        let has_table = base
-            .loaded
-            .text
-            .parse::<toml_edit::DocumentMut>()
-            .is_ok_and(|d| d.contains_key("simulation"));
-        if has_table {
-            base.route(&origin, &spec.path)?;
+        // A key the table cannot have is still named as wrong, also where the file has no
+        // table (checked against the file with an empty one; helper-129).
+        if let Ok(mut doc) = base.loaded.text.parse::<toml_edit::DocumentMut>() {
+            if !doc.contains_key("simulation") {
+                doc.insert("simulation", toml_edit::table());
+            }
+            crate::overrides::document::canonical_path(&doc.to_string(), &origin, &spec.path)?;
         }
         return Err(Error::Usage(format!(
             "solve {}: `[simulation]` sets how `simulate` draws its futures; solve searches the exact run of the trajectories, which it does not enter, so the advantage does not move with it (see its effect with `simulate --set`)",

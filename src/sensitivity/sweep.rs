@@ -120,9 +120,7 @@ pub fn sweep(base: &Base, axes: &[Axis], selected: &[usize]) -> Result<Sweep, Er
         ));
     }
     if let [a, b] = axes {
-        let same = |x: &Axis| {
-            crate::overrides::document::canonical_path(&base.loaded.text, &x.origin, &x.path)
-        };
+        let same = |x: &Axis| base.canonical(&x.origin, &x.path);
         let (path_a, path_b) = (same(a)?, same(b)?);
         if path_a == path_b {
             return Err(Error::Usage(format!(

@@ -218,11 +218,7 @@ pub fn tornado(
     // `scale.valuation[base]` are different inputs, though equal on `base`.)
     let mut seen: Vec<(String, &str)> = Vec::with_capacity(inputs.len());
     for input in inputs {
-        let path = crate::overrides::document::canonical_path(
-            &base.loaded.text,
-            &input.origin,
-            &input.path,
-        )?;
+        let path = base.canonical(&input.origin, &input.path)?;
         if let Some((_, first)) = seen.iter().find(|(p, _)| *p == path) {
             return Err(Error::Usage(format!(
                 "{first} and {} vary the same value ({path}); give each path once",

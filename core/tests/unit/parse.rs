@@ -345,7 +345,7 @@ until = {{ inv = 15.0 }}
     // 13 x 1.5 = 19.5 in 2020, x 1.5^3 = 43.875 in 2022.
     assert!(
         warnings.iter().any(|w| w.message.starts_with(
-            "15 is in no year of the model above the 13 (grown: 19.5 to 43.88) that tiers[0] gives \"inv\" as its `until`, caps grown by cap_growth"
+            "15 is in no year of the model above the 13 (grown: 19.5 to 43.875) that tiers[0] gives \"inv\" as its `until`, caps grown by cap_growth"
         )),
         "{warnings:?}"
     );

@@ -343,19 +343,20 @@ impl Builder<'_> {
             crate::engine::Num::checked_powi(Decimal::ONE + t.cap_growth, n)
                 .and_then(|f| base.checked_mul(f))
         };
-        // The least and greatest a cap is over the model's years, grown (to 2 places, for
-        // a message).
-        let span_of = |t: &Tier, base: Decimal| -> String {
+        // The least and greatest a cap is over the model's years, grown, to 6 significant
+        // digits (2 places made 0.004 to 0.00484 "0", and 1.401 "1.4"); None where it does
+        // not grow within them.
+        let span_of = |t: &Tier, base: Decimal| -> Option<String> {
             let values: Vec<Decimal> = (years.0..=years.1)
                 .filter_map(|y| grown(t, base, y))
                 .collect();
-            let two = |v: Decimal| crate::engine::number::printed(v, 2);
-            let lo = two(values.iter().copied().min().unwrap_or(base));
-            let hi = two(values.iter().copied().max().unwrap_or(base));
-            if lo == hi {
-                lo.normalize().to_string()
-            } else {
-                format!("{} to {}", lo.normalize(), hi.normalize())
+            let lo = values.iter().copied().min().unwrap_or(base);
+            let hi = values.iter().copied().max().unwrap_or(base);
+            let six = |v: Decimal| v.round_sf(6).unwrap_or(v).normalize().to_string();
+            match (lo == base && hi == base, lo == hi) {
+                (true, _) => None,
+                (false, true) => Some(six(lo)),
+                (false, false) => Some(format!("{} to {}", six(lo), six(hi))),
             }
         };
         // Whether `amount` in `tier` is at or below `before` in `earlier` in every year.
@@ -395,12 +396,9 @@ impl Builder<'_> {
                             before.normalize(),
                         )
                     } else {
-                        let said = |t: &Tier, v: Decimal| {
-                            if t.cap_growth.is_zero() {
-                                v.normalize().to_string()
-                            } else {
-                                format!("{} (grown: {})", v.normalize(), span_of(t, v))
-                            }
+                        let said = |t: &Tier, v: Decimal| match span_of(t, v) {
+                            None => v.normalize().to_string(),
+                            Some(span) => format!("{} (grown: {span})", v.normalize()),
                         };
                         format!(
                             "{} is in no year of the model above the {} that tiers[{j}] gives {name} as its `until`, caps grown by cap_growth",
