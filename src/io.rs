@@ -177,7 +177,7 @@ impl LoadedModel {
     /// `--set` that wrote it (or `at`, the key its value comes from), else at `at`'s line in
     /// the file as written (helper-128: it was placed in the text as patched, at a line of
     /// the file holding nothing of the kind, where the value came from a `--set`).
-    pub fn place_warning(&self, field: &str, at: &str, message: String) -> String {
+    pub fn place_warning(&self, field: &str, at: &[&str], message: String) -> String {
         crate::overrides::document::place_warning(
             &self.label,
             &self.file_text,

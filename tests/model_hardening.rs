@@ -1407,6 +1407,12 @@ fn regression_the_nothing_random_warning_names_the_set_that_made_it() {
         e.contains("warning: --set valuation_year=2026: simulation.from_year:"),
         "{e}"
     );
+    // end_year decides it as well: a --set of it is named (helper-129).
+    let e = warnings(&["valuation_year=2025", "end_year=2025", "equity.rounds=[]"]);
+    assert!(
+        e.contains("warning: --set end_year=2025: simulation.from_year:"),
+        "{e}"
+    );
     // The suggestion runs: no warning left.
     let e = warnings(&["valuation_year=2026", "simulation={from_year=2025}"]);
     assert!(!e.contains("random"), "{e}");

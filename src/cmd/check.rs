@@ -21,7 +21,7 @@ pub fn run(
         warnings.warn(super::placed_warning(
             &loaded,
             "simulation.paths",
-            "simulation.paths",
+            &["simulation.paths"],
             format!(
                 "`simulate` would refuse this model's paths: {message}{}",
                 super::default_paths_note(paths)

@@ -203,10 +203,11 @@ pub fn warn_if_nothing_random(loaded: &LoadedModel, warnings: &mut Warnings) {
         } else {
             "'simulation={from_year=YEAR}'"
         };
+        // end_year decides it too (helper-129: `--set end_year=2025` was not named).
         warnings.warn(placed_warning(
             loaded,
             "simulation.from_year",
-            field,
+            &[field, "end_year"],
             format!(
                 "the first random year {which}, after end_year {}: no year is random and every path is its center; set `simulation.from_year` (or `--set {how}`) to a year of the model",
                 model.end_year
@@ -221,7 +222,7 @@ pub fn warn_if_nothing_random(loaded: &LoadedModel, warnings: &mut Warnings) {
 pub(crate) fn placed_warning(
     loaded: &LoadedModel,
     field: &str,
-    at: &str,
+    at: &[&str],
     message: String,
 ) -> String {
     loaded.place_warning(field, at, message)

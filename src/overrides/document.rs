@@ -1411,23 +1411,27 @@ fn placed_warnings(
         .collect()
 }
 
-/// A warning about `field` (whose value comes from `at`) worded as the model's own are
-/// ([`placed_warnings`]): the last of `overrides` that wrote `at` (or the table holding it)
-/// is its owner; else it is placed at `at` in `file_text`, the file as written.
+/// A warning about `field` (whose value comes from the keys `at`, the first the one it is
+/// placed at in the file) worded as the model's own are ([`placed_warnings`]): the last of
+/// `overrides` that wrote one of `at` (or a table holding it) is its owner; else it is
+/// placed at `at[0]` in `file_text`, the file as written.
 pub fn place_warning(
     label: &str,
     file_text: &str,
     overrides: &[Override],
     field: &str,
-    at: &str,
+    at: &[&str],
     message: String,
 ) -> String {
-    // The owner wrote `at`, the value the warning is about, as its path reads once parsed
+    // The owner wrote a value the warning is about, as its path reads once parsed
     // (`"simulation"."from_year"` is `simulation.from_year`); not one that only touched
     // the table (helper-129: `simulation={seed=3}` was taken for the owner of a first
     // random year that came from `valuation_year`).
     let owner = overrides.iter().rev().find(|o| match &o.path.target {
-        Target::Key(segments) => concerns(at, &super::render_segments(segments)),
+        Target::Key(segments) => {
+            let written = super::render_segments(segments);
+            at.iter().any(|key| concerns(key, &written))
+        }
         Target::Derived(..) => false,
     });
     match owner {
@@ -1436,7 +1440,7 @@ pub fn place_warning(
         }
         None => {
             let mut issue = ModelIssue::new(field.to_string(), message);
-            issue.span = locate(file_text, at);
+            issue.span = at.first().and_then(|key| locate(file_text, key));
             Error::model(label, file_text, issue).to_string()
         }
     }
