@@ -1665,27 +1665,24 @@ fn regression_solve_of_a_year_the_file_holds_says_it_moves_in_whole_steps() {
         );
     }
     // Where the file has no `[simulation]` too (helper-128: it was told to add the table,
-    // then refused for this reason).
-    let out = stakeshift()
-        .arg("solve")
-        .arg(root().join("docs/mini.toml"))
-        .arg("simulation.paths")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let e = String::from_utf8_lossy(&out.stderr);
+    // then refused for this reason); a key it cannot have is named as wrong there too
+    // (helper-129).
+    let on_mini = |path: &str| -> String {
+        let out = stakeshift()
+            .arg("solve")
+            .arg(root().join("docs/mini.toml"))
+            .arg(path)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{path}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let e = on_mini("simulation.paths");
     assert!(
         e.contains("`[simulation]` sets how `simulate` draws"),
         "{e}"
     );
-    // A key `[simulation]` cannot have is named as wrong there too (helper-129).
-    let out = stakeshift()
-        .arg("solve")
-        .arg(root().join("docs/mini.toml"))
-        .arg("simulation.bogus")
-        .output()
-        .unwrap();
-    let e = String::from_utf8_lossy(&out.stderr);
+    let e = on_mini("simulation.bogus");
     assert!(e.contains("`simulation` has no key `bogus`"), "{e}");
     // A point's value is still solved.
     stakeshift()

@@ -267,14 +267,14 @@ fn regression_slips_in_a_trajectories_csv_are_warned_of() {
 /// helper-123: the warning of a tier's `until` not above an earlier tier's was skipped
 /// wherever a tier's caps grow, even where growth never lifts the later cap above the
 /// earlier one in the model's years. Compared year by year now.
-#[test]
-fn regression_a_dead_until_is_warned_of_where_growth_cannot_revive_it() {
-    let dead = |first: &str, second: &str| -> bool {
-        let text = format!(
-            r#"name = "Caps"
+/// A model of two tiers paying `inv`, the first's and the second's caps as `first` and
+/// `second` (lines of the tier), over 2020..=`end_year`.
+fn two_capped_tiers(end_year: i32, first: &str, second: &str) -> String {
+    format!(
+        r#"name = "Caps"
 unit = "USD m"
 start_year = 2020
-end_year = 2030
+end_year = {end_year}
 valuation_year = 2020
 discount_rate = 0.1
 investor = {{ party = "inv" }}
@@ -290,12 +290,21 @@ name = "b"
 shares = {{ inv = 0.4 }}
 {second}
 {}"#,
-            trajectory("t", "10.0", "")
-        );
-        parsed(&text).unwrap().warnings.iter().any(|w| {
-            w.message.contains("is not above")
-                || w.message.contains("is in no year of the model above")
-        })
+        trajectory("t", "10.0", "")
+    )
+}
+
+#[test]
+fn regression_a_dead_until_is_warned_of_where_growth_cannot_revive_it() {
+    let dead = |first: &str, second: &str| -> bool {
+        parsed(&two_capped_tiers(2030, first, second))
+            .unwrap()
+            .warnings
+            .iter()
+            .any(|w| {
+                w.message.contains("is not above")
+                    || w.message.contains("is in no year of the model above")
+            })
     };
     let fixed = "until = { inv = 20.0 }";
     // The earlier cap grows away from the later one: dead every year.
@@ -317,29 +326,10 @@ shares = {{ inv = 0.4 }}
 /// ("15 is not above the 13"), though it is the grown ones that never cross: it says them.
 #[test]
 fn regression_the_dead_until_warning_says_the_grown_amounts() {
-    let text = format!(
-        r#"name = "Caps"
-unit = "USD m"
-start_year = 2020
-end_year = 2022
-valuation_year = 2020
-discount_rate = 0.1
-investor = {{ party = "inv" }}
-equity = {{ from_year = 2021, stake = 0.2 }}
-[profit_share]
-residual = "founders"
-[[profit_share.tiers]]
-name = "a"
-shares = {{ inv = 0.5 }}
-until = {{ inv = 13.0 }}
-cap_growth = 0.5
-cap_growth_from = 2019
-[[profit_share.tiers]]
-name = "b"
-shares = {{ inv = 0.4 }}
-until = {{ inv = 15.0 }}
-{}"#,
-        trajectory("t", "10.0", "")
+    let text = two_capped_tiers(
+        2022,
+        "until = { inv = 13.0 }\ncap_growth = 0.5\ncap_growth_from = 2019",
+        "until = { inv = 15.0 }",
     );
     let warnings = parsed(&text).unwrap().warnings;
     // 13 x 1.5 = 19.5 in 2020, x 1.5^3 = 43.875 in 2022.
