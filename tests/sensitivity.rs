@@ -1684,6 +1684,18 @@ fn regression_solve_of_a_year_the_file_holds_says_it_moves_in_whole_steps() {
     );
     let e = on_mini("simulation.bogus");
     assert!(e.contains("`simulation` has no key `bogus`"), "{e}");
+    // Into `weights`, or through a number (helper-130: told to add the table, or to set a
+    // seed as a table).
+    let e = on_mini("simulation.weights.only");
+    assert!(
+        e.contains("`[simulation]` sets how `simulate` draws"),
+        "{e}"
+    );
+    let e = on_mini("simulation.seed.x");
+    assert!(
+        e.contains("`simulation.seed` is a number, not a table"),
+        "{e}"
+    );
     // A point's value is still solved.
     stakeshift()
         .args([

@@ -1118,7 +1118,7 @@ fn regression_a_name_beyond_excels_cell_limit_failed_compare_out() {
     // The cut is said (helper-126: it was silent): the model's name and both trajectories'.
     let err = String::from_utf8(out).unwrap();
     assert!(
-        err.contains("warning: stakeshift.xlsx: 3 names longer than the 32,767 characters a cell holds are cut there in every cell that holds them (the first: `MMMM"),
+        err.contains("warning: stakeshift.xlsx: 3 texts longer than the 32,767 characters a cell holds are cut there (the first: `MMMM"),
         "{err}"
     );
     for file in [
@@ -1294,5 +1294,36 @@ fn regression_without_a_writable_temporary_directory_the_workbook_is_still_writt
         stakeshift::report::xlsx::render_with(&loaded.model, &comparison, 0, Some(&missing))
             .unwrap();
     assert_eq!(fallback, in_memory);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// helper-130: a name just under a cell's 32,767 characters fits, but the Inputs path that
+/// holds it (`trajectories[NAME].agi_year`) does not, and was cut without a word.
+#[test]
+fn regression_an_inputs_path_cut_at_the_cell_limit_is_warned_of() {
+    let scratch = temp_dir("long-path-model");
+    let text = std::fs::read_to_string(repo("docs/mini.toml"))
+        .unwrap()
+        .replace(
+            "name = \"only\"",
+            &format!("name = \"{}\"\nagi_year = 2026", "N".repeat(32_760)),
+        );
+    let model = model_file(&scratch, "longpath.toml", &text);
+    let dir = temp_dir("long-path");
+    let out = stakeshift()
+        .arg("compare")
+        .arg(&model)
+        .arg("--out")
+        .arg(&dir)
+        .assert()
+        .success()
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(
+        err.contains("warning: stakeshift.xlsx: 1 text longer than the 32,767 characters a cell holds is cut there (the first: `trajectories[NNN"),
+        "{err}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

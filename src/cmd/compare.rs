@@ -66,11 +66,10 @@ pub fn run(
         let (cut, first) = report::xlsx::texts_cut(model);
         if let Some(first) = first {
             warnings.warn(format!(
-                "{}: {cut} name{} longer than the 32,767 characters a cell holds {} cut there in every cell that holds {} (the first: `{first}`); no other output cuts names",
+                "{}: {cut} text{} longer than the 32,767 characters a cell holds {} cut there (the first: `{first}`)",
                 report::xlsx::FILE_NAME,
                 if cut == 1 { "" } else { "s" },
                 if cut == 1 { "is" } else { "are" },
-                if cut == 1 { "it" } else { "them" },
             ));
         }
         let mut family = super::chart_family();

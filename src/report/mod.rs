@@ -93,38 +93,55 @@ pub fn fixed_f64(v: f64, dp: u32) -> String {
     text
 }
 
-/// `value` to `dp` places, or with more (at most `max_dp`) where `dp` places would show one
-/// of `landmarks` (0, or 1 for a scale) that the value is not: a sentence's "worth 0.00
+/// `value` to `dp` places, or with more (at most `max_dp`, then every digit) where `dp`
+/// places would show one of `landmarks` (0, or 1 for a scale) that the value is not: a sentence's "worth 0.00
 /// more" beside a winner, or "flips at 1.00x" for 0.9997 (helper-127). Then it takes the
 /// places that first show the value apart, and one more where that is a second
 /// significant digit (0.004945 is 0.0049, 0.00056271 is 0.00056, 0.9997 is 0.9997).
 pub fn fixed_apart(value: Decimal, dp: u32, max_dp: u32, landmarks: &[Decimal]) -> String {
-    fixed_apart_by(dp, max_dp, |places| {
-        let text = fixed(value, places);
-        let shown: Decimal = text.parse().unwrap_or(value);
-        (text, landmarks.contains(&shown) && shown != value)
-    })
+    fixed_apart_by(
+        dp,
+        max_dp,
+        |places| {
+            let text = fixed(value, places);
+            let shown: Decimal = text.parse().unwrap_or(value);
+            (text, landmarks.contains(&shown) && shown != value)
+        },
+        || value.normalize().to_string(),
+    )
 }
 
 /// [`fixed_apart`] for a double (the simulation's figures).
 pub fn fixed_f64_apart(v: f64, dp: u32, max_dp: u32, landmarks: &[f64]) -> String {
-    fixed_apart_by(dp, max_dp, |places| {
-        let text = fixed_f64(v, places);
-        let shown: f64 = text.parse().unwrap_or(v);
-        (text, landmarks.contains(&shown) && shown != v)
-    })
+    fixed_apart_by(
+        dp,
+        max_dp,
+        |places| {
+            let text = fixed_f64(v, places);
+            let shown: f64 = text.parse().unwrap_or(v);
+            (text, landmarks.contains(&shown) && shown != v)
+        },
+        || format!("{v}"),
+    )
 }
 
 /// The places search of [`fixed_apart`]: `at(places)` is the text at those places and
-/// whether it shows a landmark the value is not.
-fn fixed_apart_by(dp: u32, max_dp: u32, at: impl Fn(u32) -> (String, bool)) -> String {
+/// whether it shows a landmark the value is not; `all` the value's every digit, for one
+/// still a landmark at `max_dp` places (helper-130: a break-even scale 1e-13 from 1 read
+/// "1.000000000000x" beside "the answer flips").
+fn fixed_apart_by(
+    dp: u32,
+    max_dp: u32,
+    at: impl Fn(u32) -> (String, bool),
+    all: impl Fn() -> String,
+) -> String {
     let max_dp = max_dp.max(dp);
     let (first, hidden) = at(dp);
     if !hidden {
         return first;
     }
     let Some(apart) = (dp + 1..=max_dp).find(|&places| !at(places).1) else {
-        return at(max_dp).0;
+        return all();
     };
     // From there, the places that give two significant digits (0.005 -> 0.0049; 0.9997
     // has four already), without trailing zeros (an exact 0.005 stays 0.005).
@@ -277,8 +294,15 @@ mod tests {
         assert_eq!(fixed_apart(d("1"), 2, 8, &zero_one), "1.00");
         assert_eq!(fixed_apart(d("0"), 2, 8, &zero_one), "0.00");
         assert_eq!(fixed_apart(d("1.5"), 2, 8, &zero_one), "1.50");
-        // Nothing to show at the most places: the most places.
-        assert_eq!(fixed_apart(d("1e-9"), 2, 6, &[Decimal::ZERO]), "0.000000");
+        // Nothing to show at the most places: every digit (helper-130).
+        assert_eq!(
+            fixed_apart(d("1e-9"), 2, 6, &[Decimal::ZERO]),
+            "0.000000001"
+        );
+        assert_eq!(
+            fixed_apart(d("0.99999999999999"), 2, 12, &zero_one),
+            "0.99999999999999"
+        );
         assert_eq!(fixed_f64_apart(99.995, 1, 6, &[0.0, 100.0]), "99.995");
         assert_eq!(fixed_f64_apart(0.01, 1, 6, &[0.0, 100.0]), "0.01");
         assert_eq!(fixed_f64_apart(26.1, 1, 6, &[0.0, 100.0]), "26.1");

@@ -383,13 +383,15 @@ enum InputValue {
     Bool(bool),
 }
 
-/// The names of `model` (its own, its unit, its trajectories' names and descriptions, its
-/// parties' and tiers' names) longer than the 32,767 characters a cell holds, which the
-/// workbook cuts wherever it writes them, for a warning (helper-126: a name of 40,000
-/// characters was cut without a word): how many, and the first, shortened for a message.
+/// The texts the workbook cuts at the 32,767 characters a cell holds: names of `model` (its
+/// own, its unit, its trajectories' names and descriptions, its parties' and tiers'
+/// names), each once, and the `Inputs` cells that a name of its own length would not fill
+/// but whose path adds to it (helper-130: `trajectories[NAME].agi_year` of a 32,760-letter
+/// name was cut with no word), for a warning (helper-126): how many, and the first,
+/// shortened for a message.
 pub fn texts_cut(model: &Model) -> (usize, Option<String>) {
     let too_long = |t: &&str| t.encode_utf16().count() > CELL_TEXT_MAX;
-    let mut cut = [model.name.as_str(), model.unit.as_str()]
+    let names: Vec<&str> = [model.name.as_str(), model.unit.as_str()]
         .into_iter()
         .chain(model.trajectories.iter().flat_map(|t| {
             [Some(t.name.as_str()), t.description.as_deref()]
@@ -398,7 +400,23 @@ pub fn texts_cut(model: &Model) -> (usize, Option<String>) {
         }))
         .chain(model.parties.iter().map(String::as_str))
         .chain(model.profit_share.tiers.iter().map(|t| t.name.as_str()))
-        .filter(too_long);
+        .filter(too_long)
+        .collect();
+    let inputs = inputs(model);
+    let cells = inputs
+        .iter()
+        .flat_map(|i| {
+            let value = match &i.value {
+                InputValue::Text(s) => Some(s.as_str()),
+                _ => None,
+            };
+            [Some(i.path.as_str()), value, Some(i.unit.as_str())]
+        })
+        .flatten()
+        .filter(too_long)
+        // A cell that is a long name itself is counted as that name.
+        .filter(|t| !names.contains(t));
+    let mut cut = names.iter().copied().chain(cells);
     let first = cut
         .next()
         .map(|t| format!("{}...", t.chars().take(40).collect::<String>()));

@@ -335,8 +335,42 @@ fn regression_the_dead_until_warning_says_the_grown_amounts() {
     // 13 x 1.5 = 19.5 in 2020, x 1.5^3 = 43.875 in 2022.
     assert!(
         warnings.iter().any(|w| w.message.starts_with(
-            "15 is in no year of the model above the 13 (grown: 19.5 to 43.875) that tiers[0] gives \"inv\" as its `until`, caps grown by cap_growth"
+            "15 is in no year of the model above the 13 (grown: 19.5 to 43.88) that tiers[0] gives \"inv\" as its `until`, caps grown by cap_growth"
         )),
         "{warnings:?}"
     );
+    // helper-130: two amounts that differ are never printed alike, a written cap keeps its
+    // digits, and growth that starts after end_year is not said.
+    let message = |first: &str, second: &str| -> String {
+        let warnings = parsed(&two_capped_tiers(2022, first, second))
+            .unwrap()
+            .warnings;
+        warnings
+            .iter()
+            .find(|w| w.field.ends_with("until.inv"))
+            .map(|w| w.message.clone())
+            .unwrap_or_default()
+    };
+    let m = message(
+        "until = { inv = 13.0 }\ncap_growth = 0.0000001\ncap_growth_from = 2019",
+        "until = { inv = 13.0 }",
+    );
+    assert!(m.contains("13 (grown: 13.0000013 to 13.0000039"), "{m}");
+    let m = message(
+        "until = { inv = 1234567.891 }\ncap_growth = 0.1\ncap_growth_from = 2020",
+        "until = { inv = 20.0 }",
+    );
+    assert!(
+        m.contains("1234567.891 (grown: 1234567.891 to 1493827.15)"),
+        "{m}"
+    );
+    let m = message(
+        "until = { inv = 50.0 }",
+        "until = { inv = 20.0 }\ncap_growth = 0.1\ncap_growth_from = 2100",
+    );
+    assert!(
+        m.starts_with("20 is in no year of the model above the 50 that"),
+        "{m}"
+    );
+    assert!(!m.contains("caps grown"), "{m}");
 }

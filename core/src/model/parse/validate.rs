@@ -352,12 +352,27 @@ impl Builder<'_> {
                 .collect();
             let lo = values.iter().copied().min().unwrap_or(base);
             let hi = values.iter().copied().max().unwrap_or(base);
-            let six = |v: Decimal| v.round_sf(6).unwrap_or(v).normalize().to_string();
-            match (lo == base && hi == base, lo == hi) {
-                (true, _) => None,
-                (false, true) => Some(six(lo)),
-                (false, false) => Some(format!("{} to {}", six(lo), six(hi))),
+            if lo == base && hi == base {
+                return None;
             }
+            // 2 places from 1 on (the written cap keeps its own digits, 1234567.891 not
+            // 1234570), 6 significant digits below; every digit where that would make
+            // two different amounts look alike ("13 to 13"; helper-130).
+            let short = |v: Decimal| {
+                if v == base {
+                    base.normalize().to_string()
+                } else if v.abs() >= Decimal::ONE {
+                    crate::engine::number::printed(v, 2).normalize().to_string()
+                } else {
+                    v.round_sf(6).unwrap_or(v).normalize().to_string()
+                }
+            };
+            let (a, b) = (short(lo), short(hi));
+            Some(match (lo == hi, a == b) {
+                (true, _) => a,
+                (false, false) => format!("{a} to {b}"),
+                (false, true) => format!("{} to {}", lo.normalize(), hi.normalize()),
+            })
         };
         // Whether `amount` in `tier` is at or below `before` in `earlier` in every year.
         let never_above = |tier: &Tier, amount: Decimal, earlier: &Tier, before: Decimal| {
@@ -400,10 +415,18 @@ impl Builder<'_> {
                             None => v.normalize().to_string(),
                             Some(span) => format!("{} (grown: {span})", v.normalize()),
                         };
+                        // "caps grown" only where one grows within the model's years.
+                        let grows = span_of(tier, *amount).is_some()
+                            || span_of(&terms.tiers[j], before).is_some();
                         format!(
-                            "{} is in no year of the model above the {} that tiers[{j}] gives {name} as its `until`, caps grown by cap_growth",
+                            "{} is in no year of the model above the {} that tiers[{j}] gives {name} as its `until`{}",
                             said(tier, *amount),
                             said(&terms.tiers[j], before),
+                            if grows {
+                                ", caps grown by cap_growth"
+                            } else {
+                                ""
+                            },
                         )
                     };
                     self.warn(
