@@ -1696,6 +1696,18 @@ fn regression_solve_of_a_year_the_file_holds_says_it_moves_in_whole_steps() {
         e.contains("`simulation.seed` is a number, not a table"),
         "{e}"
     );
+    // The same with a table that leaves the key out (helper-131).
+    let out = stakeshift()
+        .arg("solve")
+        .arg(root().join("docs/mini.toml"))
+        .args(["simulation.seed.x", "--set", "simulation={paths=100}"])
+        .output()
+        .unwrap();
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        e.contains("`simulation.seed` is a number, not a table"),
+        "{e}"
+    );
     // A point's value is still solved.
     stakeshift()
         .args([

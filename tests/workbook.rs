@@ -1327,3 +1327,42 @@ fn regression_an_inputs_path_cut_at_the_cell_limit_is_warned_of() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// helper-131: the cut warning counted a description, which the workbook does not hold, and
+/// a text two names share twice.
+#[test]
+fn regression_the_cut_warning_counts_each_text_the_workbook_holds_once() {
+    let scratch = temp_dir("cut-count-model");
+    let long = "Q".repeat(40_000);
+    let text = std::fs::read_to_string(repo("docs/mini.toml"))
+        .unwrap()
+        .replace(
+            "name = \"Mini: a 3-year deal\"",
+            &format!("name = \"{long}\""),
+        )
+        .replace(
+            "name = \"only\"",
+            &format!(
+                "name = \"{long}\"\ndescription = \"{}\"",
+                "D".repeat(40_000)
+            ),
+        );
+    let model = model_file(&scratch, "cutcount.toml", &text);
+    let dir = temp_dir("cut-count");
+    let out = stakeshift()
+        .arg("compare")
+        .arg(&model)
+        .arg("--out")
+        .arg(&dir)
+        .assert()
+        .success()
+        .get_output()
+        .stderr
+        .clone();
+    let _ = std::fs::remove_dir_all(&dir);
+    let err = String::from_utf8(out).unwrap();
+    assert!(
+        err.contains("warning: stakeshift.xlsx: 1 text longer than the 32,767 characters a cell holds is cut there (the first: `QQQQ"),
+        "{err}"
+    );
+}

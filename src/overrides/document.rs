@@ -377,7 +377,7 @@ fn csv_trajectory_path(
         .then(|| OverrideError::new(origin, &path.text, message))
 }
 
-/// [`csv_trajectory_path`] for the model text `text` (a sensitivity command's path, checked
+/// `csv_trajectory_path` (the check of `--set`) for the model text `text` (a sensitivity command's path, checked
 /// before anything runs).
 pub fn csv_trajectory_error(
     text: &str,
@@ -1412,7 +1412,7 @@ fn placed_warnings(
 }
 
 /// A warning about `field` (whose value comes from the keys `at`, the first the one it is
-/// placed at in the file) worded as the model's own are ([`placed_warnings`]): the last of
+/// placed at in the file) worded as the model's own are (as `placed_warnings` places them): the last of
 /// `overrides` that wrote one of `at` (or a table holding it) is its owner; else it is
 /// placed at `at[0]` in `file_text`, the file as written.
 pub fn place_warning(

@@ -141,7 +141,12 @@ fn fixed_apart_by(
         return first;
     }
     let Some(apart) = (dp + 1..=max_dp).find(|&places| !at(places).1) else {
-        return all();
+        // Past the most places, the first that shows it apart (helper-131: every digit
+        // printed 28, far past what the value is known to), else every digit.
+        return (max_dp + 1..=28)
+            .map(&at)
+            .find(|(_, hidden)| !hidden)
+            .map_or_else(all, |(text, _)| text);
     };
     // From there, the places that give two significant digits (0.005 -> 0.0049; 0.9997
     // has four already), without trailing zeros (an exact 0.005 stays 0.005).

@@ -384,23 +384,22 @@ enum InputValue {
 }
 
 /// The texts the workbook cuts at the 32,767 characters a cell holds: names of `model` (its
-/// own, its unit, its trajectories' names and descriptions, its parties' and tiers'
-/// names), each once, and the `Inputs` cells that a name of its own length would not fill
+/// own, its unit, its trajectories', parties' and tiers' names), each once, and the `Inputs` cells that a name of its own length would not fill
 /// but whose path adds to it (helper-130: `trajectories[NAME].agi_year` of a 32,760-letter
 /// name was cut with no word), for a warning (helper-126): how many, and the first,
 /// shortened for a message.
 pub fn texts_cut(model: &Model) -> (usize, Option<String>) {
     let too_long = |t: &&str| t.encode_utf16().count() > CELL_TEXT_MAX;
+    // (Each text once: a unit equal to the model's name is one text. Descriptions are not
+    // in the workbook; helper-131.)
+    let mut seen = std::collections::HashSet::new();
     let names: Vec<&str> = [model.name.as_str(), model.unit.as_str()]
         .into_iter()
-        .chain(model.trajectories.iter().flat_map(|t| {
-            [Some(t.name.as_str()), t.description.as_deref()]
-                .into_iter()
-                .flatten()
-        }))
+        .chain(model.trajectories.iter().map(|t| t.name.as_str()))
         .chain(model.parties.iter().map(String::as_str))
         .chain(model.profit_share.tiers.iter().map(|t| t.name.as_str()))
         .filter(too_long)
+        .filter(|t| seen.insert(*t))
         .collect();
     let inputs = inputs(model);
     let cells = inputs
@@ -414,8 +413,9 @@ pub fn texts_cut(model: &Model) -> (usize, Option<String>) {
         })
         .flatten()
         .filter(too_long)
-        // A cell that is a long name itself is counted as that name.
-        .filter(|t| !names.contains(t));
+        // A cell that is a long name itself is counted as that name; each text once.
+        .filter(|t| !names.contains(t))
+        .filter(|t| seen.insert(*t));
     let mut cut = names.iter().copied().chain(cells);
     let first = cut
         .next()

@@ -80,27 +80,33 @@ pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<So
         // A key the table cannot have is still named as wrong, also where the file has no
         // table (checked against the file with an empty one; helper-129).
         if let Ok(mut doc) = base.loaded.text.parse::<toml_edit::DocumentMut>() {
+            // Every key the schema gives `[simulation]`, where the file leaves it out (with
+            // or without the table: helper-131): `weights` (whose keys are trajectories'
+            // names) as a table, so that a path into it is not told to add one, the rest
+            // as numbers, so that a path through one is told it is a number (helper-130).
+            let schema = crate::model::schema::model_schema();
+            let keys = schema["properties"]["simulation"]["properties"]
+                .as_object()
+                .map(|o| o.keys().cloned().collect::<Vec<_>>())
+                .unwrap_or_default();
             if !doc.contains_key("simulation") {
-                // With `weights`, whose keys are trajectories' names, so that a path into
-                // it is not told to add the table (helper-130).
-                // Every key the schema gives `[simulation]`: `weights` (whose keys are
-                // trajectories' names) as a table, so that a path into it is not told to
-                // add one, the rest as numbers, so that a path through one is told it is
-                // a number (helper-130).
-                let schema = crate::model::schema::model_schema();
-                let keys = schema["properties"]["simulation"]["properties"]
-                    .as_object()
-                    .map(|o| o.keys().cloned().collect::<Vec<_>>())
-                    .unwrap_or_default();
-                let mut table = toml_edit::Table::new();
-                for key in keys {
-                    if key == "weights" {
-                        table.insert(&key, toml_edit::table());
-                    } else {
-                        table.insert(&key, toml_edit::value(0));
+                doc.insert("simulation", toml_edit::table());
+            }
+            if let Some(table) = doc
+                .get_mut("simulation")
+                .and_then(toml_edit::Item::as_table_like_mut)
+            {
+                for key in &keys {
+                    if table.contains_key(key) {
+                        continue;
                     }
+                    let item = if key == "weights" {
+                        toml_edit::table()
+                    } else {
+                        toml_edit::value(0)
+                    };
+                    table.insert(key, item);
                 }
-                doc.insert("simulation", toml_edit::Item::Table(table));
             }
             crate::overrides::document::canonical_path(&doc.to_string(), &origin, &spec.path)?;
         }

@@ -355,7 +355,7 @@ fn regression_the_dead_until_warning_says_the_grown_amounts() {
         "until = { inv = 13.0 }\ncap_growth = 0.0000001\ncap_growth_from = 2019",
         "until = { inv = 13.0 }",
     );
-    assert!(m.contains("13 (grown: 13.0000013 to 13.0000039"), "{m}");
+    assert!(m.contains("13 (grown: 13.000001 to 13.000004)"), "{m}");
     let m = message(
         "until = { inv = 1234567.891 }\ncap_growth = 0.1\ncap_growth_from = 2020",
         "until = { inv = 20.0 }",
@@ -373,4 +373,10 @@ fn regression_the_dead_until_warning_says_the_grown_amounts() {
         "{m}"
     );
     assert!(!m.contains("caps grown"), "{m}");
+    // helper-131: the least grown cap, 1.0005, was printed "1", below the 1.0004 compared.
+    let m = message(
+        "until = { inv = 1.0 }\ncap_growth = 0.0005\ncap_growth_from = 2019",
+        "until = { inv = 1.0004 }",
+    );
+    assert!(m.contains("above the 1 (grown: 1.001 to 1.002)"), "{m}");
 }

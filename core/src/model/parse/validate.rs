@@ -343,10 +343,12 @@ impl Builder<'_> {
             crate::engine::Num::checked_powi(Decimal::ONE + t.cap_growth, n)
                 .and_then(|f| base.checked_mul(f))
         };
-        // The least and greatest a cap is over the model's years, grown, to 6 significant
-        // digits (2 places made 0.004 to 0.00484 "0", and 1.401 "1.4"); None where it does
-        // not grow within them.
-        let span_of = |t: &Tier, base: Decimal| -> Option<String> {
+        // The least and greatest a cap is over the model's years, grown; None where it does
+        // not grow within them. Each to the fewest places (2 from 1 on, 6 significant
+        // digits below) that keep it on the same side of every amount the message prints,
+        // `others` and the ends themselves (helper-130, -131: "1 (grown: 1 to 1.01)" beside
+        // 1.0004, where the least was 1.0005; "13 to 13"); the written cap as written.
+        let span_of = |t: &Tier, base: Decimal, others: &[Decimal]| -> Option<String> {
             let values: Vec<Decimal> = (years.0..=years.1)
                 .filter_map(|y| grown(t, base, y))
                 .collect();
@@ -355,23 +357,30 @@ impl Builder<'_> {
             if lo == base && hi == base {
                 return None;
             }
-            // 2 places from 1 on (the written cap keeps its own digits, 1234567.891 not
-            // 1234570), 6 significant digits below; every digit where that would make
-            // two different amounts look alike ("13 to 13"; helper-130).
-            let short = |v: Decimal| {
+            let marks: Vec<Decimal> = [base, lo, hi].iter().chain(others).copied().collect();
+            let short = |v: Decimal| -> String {
                 if v == base {
-                    base.normalize().to_string()
-                } else if v.abs() >= Decimal::ONE {
-                    crate::engine::number::printed(v, 2).normalize().to_string()
-                } else {
-                    v.round_sf(6).unwrap_or(v).normalize().to_string()
+                    return base.normalize().to_string();
                 }
+                let faithful = |p: &Decimal| {
+                    marks
+                        .iter()
+                        .filter(|m| **m != v)
+                        .all(|m| p.cmp(m) == v.cmp(m))
+                };
+                let shown = if v.abs() >= Decimal::ONE {
+                    (2..=28)
+                        .map(|dp| crate::engine::number::printed(v, dp))
+                        .find(faithful)
+                } else {
+                    (6..=28).filter_map(|sf| v.round_sf(sf)).find(faithful)
+                };
+                shown.unwrap_or(v).normalize().to_string()
             };
-            let (a, b) = (short(lo), short(hi));
-            Some(match (lo == hi, a == b) {
-                (true, _) => a,
-                (false, false) => format!("{a} to {b}"),
-                (false, true) => format!("{} to {}", lo.normalize(), hi.normalize()),
+            Some(if lo == hi {
+                short(lo)
+            } else {
+                format!("{} to {}", short(lo), short(hi))
             })
         };
         // Whether `amount` in `tier` is at or below `before` in `earlier` in every year.
@@ -411,13 +420,14 @@ impl Builder<'_> {
                             before.normalize(),
                         )
                     } else {
-                        let said = |t: &Tier, v: Decimal| match span_of(t, v) {
+                        let printed = [*amount, before];
+                        let said = |t: &Tier, v: Decimal| match span_of(t, v, &printed) {
                             None => v.normalize().to_string(),
                             Some(span) => format!("{} (grown: {span})", v.normalize()),
                         };
                         // "caps grown" only where one grows within the model's years.
-                        let grows = span_of(tier, *amount).is_some()
-                            || span_of(&terms.tiers[j], before).is_some();
+                        let grows = span_of(tier, *amount, &printed).is_some()
+                            || span_of(&terms.tiers[j], before, &printed).is_some();
                         format!(
                             "{} is in no year of the model above the {} that tiers[{j}] gives {name} as its `until`{}",
                             said(tier, *amount),
