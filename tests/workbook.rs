@@ -43,6 +43,22 @@ fn compare_out(model: &Path, name: &str) -> PathBuf {
     dir
 }
 
+/// [`compare_out`], also returning what it printed on stderr (its warnings).
+fn compare_out_warnings(model: &Path, name: &str) -> (PathBuf, String) {
+    let dir = temp_dir(name);
+    let out = stakeshift()
+        .arg("compare")
+        .arg(model)
+        .arg("--out")
+        .arg(&dir)
+        .assert()
+        .success()
+        .get_output()
+        .stderr
+        .clone();
+    (dir, String::from_utf8(out).unwrap())
+}
+
 /// A name as the workbook holds it, from the CSV's cell: the CSV writes a leading `'` before
 /// text that a spreadsheet would take for a formula, or that begins with `'` itself; the
 /// workbook's string cells need no such prefix.
@@ -1104,19 +1120,8 @@ fn regression_a_name_beyond_excels_cell_limit_failed_compare_out() {
         "longname.toml",
         &small_model(&model_name, &[&long, &emoji]),
     );
-    let dir = temp_dir("long-name");
-    let out = stakeshift()
-        .arg("compare")
-        .arg(&model)
-        .arg("--out")
-        .arg(&dir)
-        .assert()
-        .success()
-        .get_output()
-        .stderr
-        .clone();
+    let (dir, err) = compare_out_warnings(&model, "long-name");
     // The cut is said (helper-126: it was silent): the model's name and both trajectories'.
-    let err = String::from_utf8(out).unwrap();
     assert!(
         err.contains("warning: stakeshift.xlsx: 3 texts longer than the 32,767 characters a cell holds are cut there (the first: `MMMM"),
         "{err}"
@@ -1309,18 +1314,7 @@ fn regression_an_inputs_path_cut_at_the_cell_limit_is_warned_of() {
             &format!("name = \"{}\"\nagi_year = 2026", "N".repeat(32_760)),
         );
     let model = model_file(&scratch, "longpath.toml", &text);
-    let dir = temp_dir("long-path");
-    let out = stakeshift()
-        .arg("compare")
-        .arg(&model)
-        .arg("--out")
-        .arg(&dir)
-        .assert()
-        .success()
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8(out).unwrap();
+    let (dir, err) = compare_out_warnings(&model, "long-path");
     assert!(
         err.contains("warning: stakeshift.xlsx: 1 text longer than the 32,767 characters a cell holds is cut there (the first: `trajectories[NNN"),
         "{err}"
@@ -1348,19 +1342,8 @@ fn regression_the_cut_warning_counts_each_text_the_workbook_holds_once() {
             ),
         );
     let model = model_file(&scratch, "cutcount.toml", &text);
-    let dir = temp_dir("cut-count");
-    let out = stakeshift()
-        .arg("compare")
-        .arg(&model)
-        .arg("--out")
-        .arg(&dir)
-        .assert()
-        .success()
-        .get_output()
-        .stderr
-        .clone();
+    let (dir, err) = compare_out_warnings(&model, "cut-count");
     let _ = std::fs::remove_dir_all(&dir);
-    let err = String::from_utf8(out).unwrap();
     assert!(
         err.contains("warning: stakeshift.xlsx: 1 text longer than the 32,767 characters a cell holds is cut there (the first: `QQQQ"),
         "{err}"
