@@ -401,6 +401,7 @@ mod tests {
             groups: Vec::new(),
             failed: 0,
             reached_agi: 0,
+            agi_after_failure: 0,
             skipped_rounds: 0,
             paths_with_skipped_rounds: 0,
             fan: Vec::new(),

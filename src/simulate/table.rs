@@ -206,15 +206,7 @@ pub fn render(model: &Model, results: &Results) -> String {
     // SPEC 10.4's AGI year is drawn whether or not the company has failed; a path whose
     // company had failed by then did not "reach" AGI (helper-127), so those are told apart.
     let end = model.end_year;
-    let after_failure = results
-        .per_path
-        .iter()
-        .filter(|p| {
-            p.agi_year
-                .is_some_and(|a| a <= end && p.failure_year.is_some_and(|f| f <= a))
-        })
-        .count() as u64;
-    let after_failure = match after_failure {
+    let after_failure = match results.agi_after_failure {
         0 => String::new(),
         n => format!(", on {} of them once the company had failed", count(n)),
     };

@@ -181,6 +181,10 @@ pub struct Results {
     pub failed: u64,
     /// Paths on which AGI was declared within the horizon.
     pub reached_agi: u64,
+    /// Of those, the paths whose company had failed by then (in or before the AGI year):
+    /// SPEC 10.4 draws the AGI year whatever a failure, and a failed company reaches
+    /// nothing, which the table says (helper-127).
+    pub agi_after_failure: u64,
     /// Rounds that did not happen, over all paths (SPEC 10.6), and the paths that lost one.
     pub skipped_rounds: u64,
     pub paths_with_skipped_rounds: u64,
@@ -650,6 +654,7 @@ fn run_setup(
     let [
         failed,
         reached_agi,
+        agi_after_failure,
         skipped_rounds,
         paths_with_skipped_rounds,
     ] = per_path
@@ -659,17 +664,22 @@ fn run_setup(
             [
                 u64::from(p.failure_year.is_some()),
                 u64::from(p.agi_year.is_some_and(|a| a <= end)),
+                u64::from(
+                    p.agi_year
+                        .is_some_and(|a| a <= end && p.failure_year.is_some_and(|f| f <= a)),
+                ),
                 u64::from(p.skipped_rounds),
                 u64::from(p.skipped_rounds > 0),
             ]
         })
-        .reduce(|| [0; 4], |a, b| std::array::from_fn(|k| a[k] + b[k]));
+        .reduce(|| [0; 5], |a, b| std::array::from_fn(|k| a[k] + b[k]));
     Ok(Results {
         paths: options.paths,
         seed: options.seed,
         groups,
         failed,
         reached_agi,
+        agi_after_failure,
         skipped_rounds,
         paths_with_skipped_rounds,
         centers,
