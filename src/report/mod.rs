@@ -93,11 +93,12 @@ pub fn fixed_f64(v: f64, dp: u32) -> String {
     text
 }
 
-/// `value` to `dp` places, or with more (at most `max_dp`, then every digit) where `dp`
-/// places would show one of `landmarks` (0, or 1 for a scale) that the value is not: a sentence's "worth 0.00
-/// more" beside a winner, or "flips at 1.00x" for 0.9997 (helper-127). Then it takes the
-/// places that first show the value apart, and one more where that is a second
-/// significant digit (0.004945 is 0.0049, 0.00056271 is 0.00056, 0.9997 is 0.9997).
+/// `value` to `dp` places, or with more where `dp` places would show one of `landmarks`
+/// (0, or 1 for a scale) that the value is not: a sentence's "worth 0.00 more" beside a
+/// winner, or "flips at 1.00x" for 0.9997 (helper-127). Then it takes the places that first
+/// show the value apart, and one more where that is a second significant digit (0.004945
+/// is 0.0049, 0.00056271 is 0.00056, 0.9997 is 0.9997), up to `max_dp`; past them, only the
+/// first places that show it apart, else every digit.
 pub fn fixed_apart(value: Decimal, dp: u32, max_dp: u32, landmarks: &[Decimal]) -> String {
     fixed_apart_by(
         dp,
