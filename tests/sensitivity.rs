@@ -446,6 +446,94 @@ fn bad_grids_and_paths_exit_2_naming_the_path() {
     assert!(e.contains("vary the same value (equity.stake)"), "{e}");
 }
 
+/// helper-131: a derived key spelt bare, quoted or in single quotes is one input, refused
+/// twice by tornado and sweep as `equity.stake` twice is (it ran as two rows, or a grid
+/// whose two axes were one value).
+#[test]
+fn regression_a_derived_key_spelt_two_ways_is_one_input() {
+    let mini = root().join("docs/mini.toml");
+    let refused = |args: &[&str]| {
+        let out = stakeshift()
+            .arg(args[0])
+            .arg(&mini)
+            .args(&args[1..])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    for (a, b) in [
+        ("scale.valuation[only]", "scale.valuation[\"only\"]"),
+        ("shift.margin['only']", "shift.margin[only]"),
+    ] {
+        for command in ["tornado", "sweep"] {
+            let range = if command == "sweep" {
+                "=1..2:2"
+            } else {
+                "=1..2"
+            };
+            let e = refused(&[
+                command,
+                "--vary",
+                &format!("{a}{range}"),
+                "--vary",
+                &format!("{b}{range}"),
+            ]);
+            assert!(e.contains("vary the same value"), "{command} {a} {b}: {e}");
+        }
+    }
+    // The key on every trajectory and on one are still two inputs.
+    stakeshift()
+        .arg("tornado")
+        .arg(&mini)
+        .args([
+            "--vary",
+            "scale.valuation=1..2",
+            "--vary",
+            "scale.valuation[only]=1..2",
+        ])
+        .assert()
+        .success();
+}
+
+/// helper-131: `sweep --vary simulation.seed=...` ran a flat table of the exact run, which
+/// never reads `[simulation]`, without a word: sweep and tornado refuse such a path as solve
+/// does, and still name a key the table cannot have.
+#[test]
+fn regression_sweep_and_tornado_refuse_a_simulation_path() {
+    for args in [
+        ["sweep", "--vary", "simulation.seed=1..3:3"],
+        ["tornado", "--vary", "simulation.revenue_vol=0.1..0.2"],
+    ] {
+        let out = stakeshift().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let e = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            e.contains("`[simulation]` sets how `simulate` draws")
+                && e.contains(&format!("{} varies the exact run", args[0])),
+            "{args:?}: {e}"
+        );
+    }
+    // Also where the file has no `[simulation]`; a key it cannot have is named.
+    let mini = root().join("docs/mini.toml");
+    let out = stakeshift()
+        .arg("sweep")
+        .arg(&mini)
+        .args(["--vary", "simulation.paths=1..9:3"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`[simulation]` sets how"));
+    let out = stakeshift()
+        .arg("tornado")
+        .arg(&mini)
+        .args(["--vary", "simulation.bogus=1..2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`simulation` has no key `bogus`"));
+}
+
 /// The grid runs in parallel; its output does not depend on the number of threads.
 #[test]
 fn sweep_output_is_the_same_whatever_the_threads() {

@@ -1501,8 +1501,15 @@ pub fn canonical_path(
     origin: &str,
     path: &OverridePath,
 ) -> Result<String, OverrideError> {
-    let Target::Key(segments) = &path.target else {
-        return Ok(path.text.clone());
+    let segments = match &path.target {
+        Target::Key(segments) => segments,
+        // One spelling of a derived key, whether its name was bare, quoted or an index
+        // (helper-131: `scale.valuation[tail]` and `scale.valuation["tail"]` were two
+        // inputs to tornado and sweep).
+        Target::Derived(derived, name) => {
+            let name = name.as_deref().map(super::name_segment);
+            return Ok(format!("{}{}", derived.as_str(), name.unwrap_or_default()));
+        }
     };
     let Ok(mut doc) = text.parse::<DocumentMut>() else {
         return Ok(path.text.clone());

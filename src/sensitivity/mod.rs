@@ -43,7 +43,7 @@ use crate::error::Error;
 use crate::io::{LoadedModel, ModelFile};
 use crate::model::Model;
 use crate::overrides::document::canonical_path;
-use crate::overrides::{Knob, Override, OverridePath};
+use crate::overrides::{Knob, Override, OverridePath, Segment, Target};
 use crate::report::describe::plural;
 
 /// What one run gives for one trajectory.
@@ -100,6 +100,57 @@ impl<'a> Base<'a> {
                 .unwrap_or(e)
             })?,
         )
+    }
+
+    /// Refuses a path into `[simulation]`, which the exact run of sweep, solve and tornado
+    /// never reads (a sweep of `simulation.seed` was a flat table without a word:
+    /// helper-131), whether or not the file has the table; `doing` is the command and what
+    /// it does ("solve searches"). A key the table cannot have is still named as wrong.
+    pub fn refuse_simulation(
+        &self,
+        origin: &str,
+        path: &OverridePath,
+        doing: &str,
+    ) -> Result<(), Error> {
+        let simulation = Segment::Key("simulation".into());
+        if !matches!(&path.target, Target::Key(s) if s.first() == Some(&simulation)) {
+            return Ok(());
+        }
+        // Checked against the file with every key the schema gives `[simulation]` where the
+        // file leaves it out (with or without the table: helper-129, -131): `weights`
+        // (whose keys are trajectories' names) as a table, so that a path into it is not
+        // told to add one, the rest as numbers, so that a path through one is told it is a
+        // number (helper-130).
+        if let Ok(mut doc) = self.loaded.text.parse::<toml_edit::DocumentMut>() {
+            let schema = crate::model::schema::model_schema();
+            let keys = schema["properties"]["simulation"]["properties"]
+                .as_object()
+                .map(|o| o.keys().cloned().collect::<Vec<_>>())
+                .unwrap_or_default();
+            if !doc.contains_key("simulation") {
+                doc.insert("simulation", toml_edit::table());
+            }
+            if let Some(table) = doc
+                .get_mut("simulation")
+                .and_then(toml_edit::Item::as_table_like_mut)
+            {
+                for key in &keys {
+                    if table.contains_key(key) {
+                        continue;
+                    }
+                    let item = if key == "weights" {
+                        toml_edit::table()
+                    } else {
+                        toml_edit::value(0)
+                    };
+                    table.insert(key, item);
+                }
+            }
+            canonical_path(&doc.to_string(), origin, path)?;
+        }
+        Err(Error::Usage(format!(
+            "{origin}: `[simulation]` sets how `simulate` draws its futures; {doing} the exact run of the trajectories, which it does not enter, so the advantage does not move with it (see its effect with `simulate --set`)"
+        )))
     }
 
     /// How values of `path` are set: its knob, or the document route; the error names the

@@ -39,7 +39,7 @@ use crate::error::Error;
 use crate::model::{Model, Year};
 use crate::overrides::document::value_in_document;
 use crate::overrides::typed::Domain;
-use crate::overrides::{Derived, Knob, Override, OverridePath, Segment, Target};
+use crate::overrides::{Derived, Knob, Override, OverridePath, Target};
 use crate::report::describe::plural;
 
 /// What to solve for.
@@ -75,46 +75,7 @@ pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<So
     let origin = format!("solve {}", spec.path.text);
     // `[simulation]` first: whether or not the file has the table, the exact run does not
     // read it (helper-128: a model without it was told to add the table, then refused).
-    let simulation = Segment::Key("simulation".into());
-    if matches!(&spec.path.target, Target::Key(s) if s.first() == Some(&simulation)) {
-        // A key the table cannot have is still named as wrong, also where the file has no
-        // table (checked against the file with an empty one; helper-129).
-        if let Ok(mut doc) = base.loaded.text.parse::<toml_edit::DocumentMut>() {
-            // Every key the schema gives `[simulation]`, where the file leaves it out (with
-            // or without the table: helper-131): `weights` (whose keys are trajectories'
-            // names) as a table, so that a path into it is not told to add one, the rest
-            // as numbers, so that a path through one is told it is a number (helper-130).
-            let schema = crate::model::schema::model_schema();
-            let keys = schema["properties"]["simulation"]["properties"]
-                .as_object()
-                .map(|o| o.keys().cloned().collect::<Vec<_>>())
-                .unwrap_or_default();
-            if !doc.contains_key("simulation") {
-                doc.insert("simulation", toml_edit::table());
-            }
-            if let Some(table) = doc
-                .get_mut("simulation")
-                .and_then(toml_edit::Item::as_table_like_mut)
-            {
-                for key in &keys {
-                    if table.contains_key(key) {
-                        continue;
-                    }
-                    let item = if key == "weights" {
-                        toml_edit::table()
-                    } else {
-                        toml_edit::value(0)
-                    };
-                    table.insert(key, item);
-                }
-            }
-            crate::overrides::document::canonical_path(&doc.to_string(), &origin, &spec.path)?;
-        }
-        return Err(Error::Usage(format!(
-            "solve {}: `[simulation]` sets how `simulate` draws its futures; solve searches the exact run of the trajectories, which it does not enter, so the advantage does not move with it (see its effect with `simulate --set`)",
-            spec.path.text
-        )));
-    }
+    base.refuse_simulation(&origin, &spec.path, "solve searches")?;
     let knob = match base.route(&origin, &spec.path)? {
         Route::Knob(k) => k,
         Route::Document => {

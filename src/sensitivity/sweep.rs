@@ -119,6 +119,9 @@ pub fn sweep(base: &Base, axes: &[Axis], selected: &[usize]) -> Result<Sweep, Er
             "sweep varies one or two paths: give --vary PATH=FROM..TO[:STEPS] once or twice".into(),
         ));
     }
+    for axis in axes {
+        base.refuse_simulation(&axis.origin, &axis.path, "sweep varies")?;
+    }
     if let [a, b] = axes {
         let same = |x: &Axis| base.canonical(&x.origin, &x.path);
         let (path_a, path_b) = (same(a)?, same(b)?);

@@ -218,6 +218,7 @@ pub fn tornado(
     // `scale.valuation[base]` are different inputs, though equal on `base`.)
     let mut seen: Vec<(String, &str)> = Vec::with_capacity(inputs.len());
     for input in inputs {
+        base.refuse_simulation(&input.origin, &input.path, "tornado varies")?;
         let path = base.canonical(&input.origin, &input.path)?;
         if let Some((_, first)) = seen.iter().find(|(p, _)| *p == path) {
             return Err(Error::Usage(format!(
