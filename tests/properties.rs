@@ -134,6 +134,7 @@ prop_compose! {
                 source: TrajectorySource::Table { revenue, profit: profit.clone(), valuation },
                 spend: None,
             }],
+            trajectories_csv: None,
             simulation: Default::default(),
             cloud: None,
             warnings: Vec::new(),

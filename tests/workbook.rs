@@ -463,6 +463,9 @@ fn check_inputs(dir: &Path, model_text: &str) {
     ] {
         expected.push(key.to_string());
     }
+    if doc.get("trajectories_csv").is_some() {
+        expected.push("trajectories_csv".to_string());
+    }
     for t in doc
         .get("trajectories")
         .and_then(|t| t.as_array())
@@ -1226,6 +1229,37 @@ fn regression_inputs_labels_were_not_paths_set_reads() {
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&again);
     let _ = std::fs::remove_dir_all(&scratch);
+}
+
+/// helper-126: a model whose trajectories are read from a `trajectories_csv` file gave its
+/// values but not the file's name on `Inputs`; it is an input row, and `--set` with it
+/// changes nothing.
+#[test]
+fn regression_the_trajectories_csv_file_was_not_an_input() {
+    let model = repo("tests/bad/_valid_csv.toml");
+    let model_text = std::fs::read_to_string(&model).unwrap();
+    let dir = compare_out(&model, "csv-input");
+    check_inputs(&dir, &model_text);
+    let mut book = Book::open(&dir.join("stakeshift.xlsx"));
+    let inputs = book.values("Inputs");
+    let row = (1..)
+        .take_while(|r| matches!(at(&inputs, *r, 0), Data::String(_)))
+        .find(|r| text(&at(&inputs, *r, 0)) == "trajectories_csv")
+        .expect("a trajectories_csv row");
+    assert_eq!(text(&at(&inputs, row, 1)), "_valid_csv.csv");
+    stakeshift()
+        .arg("compare")
+        .arg(&model)
+        .args([
+            "--set",
+            "trajectories_csv=\"_valid_csv.csv\"",
+            "--format",
+            "csv",
+        ])
+        .assert()
+        .success()
+        .stdout(std::fs::read_to_string(dir.join("comparison.csv")).unwrap());
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A name cut to 31 characters that ended in an apostrophe lost it after being checked

@@ -548,6 +548,11 @@ fn inputs(model: &Model) -> Vec<Input> {
             }
         }
     }
+    // The file the CSV trajectories were read from (helper-126: its name was nowhere in the
+    // workbook), where the model names one, before the trajectories' own inputs.
+    if let Some(file) = &model.trajectories_csv {
+        out.push(text("trajectories_csv".into(), file));
+    }
     for t in &model.trajectories {
         let at = format!("trajectories{}", name_segment(&t.name));
         if let Some(agi) = t.agi_year {

@@ -87,6 +87,9 @@ pub struct Model {
     pub profit_share: ProfitShare,
     pub equity: Equity,
     pub trajectories: Vec<Trajectory>,
+    /// The `trajectories_csv` file as the model names it (relative to the model file), where
+    /// it names one: an input the workbook lists beside the values read from it.
+    pub trajectories_csv: Option<String>,
     /// `[simulation]`: how `simulate` draws random futures (defaults when absent).
     pub simulation: Simulation,
     /// `[cloud]` with `[profit_share.cloud]` and `[equity.cloud]` (SPEC 13): the compute the

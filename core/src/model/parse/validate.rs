@@ -855,6 +855,7 @@ impl Builder<'_> {
             profit_share,
             equity,
             trajectories,
+            trajectories_csv: raw.trajectories_csv.as_ref().map(|p| p.get_ref().clone()),
             simulation,
             cloud,
             warnings: self.warnings.take(),
