@@ -1566,6 +1566,54 @@ fn regression_a_paths_csv_too_large_to_build_is_refused_before_the_run() {
     assert!(!out_dir.exists(), "nothing is written");
 }
 
+/// helper-131: a `--set` that wrote the value the file already holds (`end_year=2024` on a
+/// file of 2024) took the nothing-random warning, as though it had made the years so; the
+/// warning stays at the file's line, as without it, and an earlier `--set` that a later one
+/// undid is not named either.
+#[test]
+fn regression_a_set_that_restates_the_file_does_not_own_a_warning() {
+    let tmp = tempfile::tempdir().unwrap();
+    let late = rounds_model("")
+        .replace("valuation_year = 2021", "valuation_year = 2024")
+        .replace("revenue_vol = 0.0", "revenue_vol = 0.3");
+    assert!(late.contains("\nend_year = 2024\n"));
+    let file = tmp.path().join("late.toml");
+    std::fs::write(&file, &late).unwrap();
+    let warning = |set: &[&str]| {
+        let out = stakeshift()
+            .args(["simulate", "--paths", "5", "--format", "csv", "--quiet"])
+            .args(set)
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let by_file = warning(&[]);
+    assert!(
+        by_file.contains("no year is random") && by_file.contains("late.toml, line"),
+        "{by_file}"
+    );
+    for set in [
+        &["--set", "end_year=2024"][..],
+        &["--set", "end_year=2030", "--set", "end_year=2024"],
+    ] {
+        assert_eq!(warning(set), by_file, "{set:?}");
+    }
+    // One that changed a value the warning is about still owns it, also after one that
+    // restates another.
+    let moved = warning(&[
+        "--set",
+        "simulation.from_year=2025",
+        "--set",
+        "end_year=2024",
+    ]);
+    assert!(
+        moved.contains("warning: --set simulation.from_year=2025"),
+        "{moved}"
+    );
+}
+
 /// Regression (helper-110): with valuation_year = end_year the default first random year is
 /// end_year + 1 (nothing random, with a warning), but the same year written out,
 /// `from_year = 2025`, was refused as outside the model's years. Written or by default it is

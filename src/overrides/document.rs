@@ -1427,13 +1427,33 @@ pub fn place_warning(
     // (`"simulation"."from_year"` is `simulation.from_year`); not one that only touched
     // the table (helper-129: `simulation={seed=3}` was taken for the owner of a first
     // random year that came from `valuation_year`).
-    let owner = overrides.iter().rev().find(|o| match &o.path.target {
-        Target::Key(segments) => {
-            let written = super::render_segments(segments);
-            at.iter().any(|key| concerns(key, &written))
+    // Nor one that wrote the value the file already holds (helper-131: `--set end_year=2045`
+    // on a file of 2045 took a warning about the file's own years).
+    let restates_the_file = |o: &Override| {
+        let Some(held) = value_in_document(file_text, &o.path) else {
+            return false;
+        };
+        let given = o.value.trim().parse::<Value>().ok();
+        match (held, given) {
+            (Value::Integer(a), Some(Value::Integer(b))) => a.value() == b.value(),
+            (Value::Boolean(a), Some(Value::Boolean(b))) => a.value() == b.value(),
+            (Value::String(a), Some(Value::String(b))) => a.value() == b.value(),
+            (Value::Float(a), Some(Value::Float(b))) => a.value() == b.value(),
+            _ => false,
         }
+    };
+    // Each key's value was last written by the last override concerning it; of those that
+    // changed it, the latest owns the warning.
+    let concerns_key = |o: &Override, key: &str| match &o.path.target {
+        Target::Key(segments) => concerns(key, &super::render_segments(segments)),
         Target::Derived(..) => false,
-    });
+    };
+    let owner = at
+        .iter()
+        .filter_map(|key| overrides.iter().rposition(|o| concerns_key(o, key)))
+        .filter(|&i| !restates_the_file(&overrides[i]))
+        .max()
+        .map(|i| &overrides[i]);
     match owner {
         Some(o) => {
             Error::from(OverrideError::new(&o.origin, field.to_string(), message)).to_string()
