@@ -1262,6 +1262,32 @@ fn regression_the_trajectories_csv_file_was_not_an_input() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// helper-135: MODEL says the header rows are frozen; on `Inputs` it was not. Every sheet's
+/// XML now has a frozen pane.
+#[test]
+fn regression_the_inputs_header_was_not_frozen() {
+    use std::io::Read;
+    let dir = compare_out(&repo("models/msft-openai.toml"), "frozen");
+    let mut archive =
+        zip::ZipArchive::new(std::fs::File::open(dir.join("stakeshift.xlsx")).unwrap()).unwrap();
+    let mut sheets = 0;
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        if name.starts_with("xl/worksheets/sheet") {
+            let mut xml = String::new();
+            entry.read_to_string(&mut xml).unwrap();
+            assert!(
+                xml.contains("state=\"frozen\""),
+                "{name} has no frozen pane"
+            );
+            sheets += 1;
+        }
+    }
+    assert_eq!(sheets, 8);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A name cut to 31 characters that ended in an apostrophe lost it after being checked
 /// against the names taken, so `aaa...a'x` (30 a's) became `aaa...a`, the sheet name of an
 /// earlier trajectory `aaa...a`, and the workbook, with the whole of `compare --out`, failed

@@ -361,7 +361,8 @@ pub struct SolveArgs {
     pub operands: Vec<String>,
     #[command(flatten)]
     pub overrides: OverrideArgs,
-    /// The NPV advantage (equity minus profit share) wanted, in the model's unit
+    /// The NPV advantage (equity minus profit share) wanted, in the model's unit (default 0:
+    /// the tie)
     #[arg(long, value_name = "X", allow_hyphen_values = true)]
     pub target: Option<String>,
     /// Look for the value in FROM..TO, kept inside the key's valid range (default: the valid

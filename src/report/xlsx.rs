@@ -673,6 +673,8 @@ fn write_inputs_in_blocks(
     per_block: usize,
 ) -> Result<(), XlsxError> {
     sheet.set_name(INPUTS_SHEET)?;
+    // The header stays in view, as on the other sheets (helper-135: it scrolled away).
+    sheet.set_freeze_panes(1, 0)?;
     let header = ["input", "value", "unit"];
     // More inputs than a sheet has rows (a tier of a million parties, which the model
     // allows) go on in the next columns, header and all: they failed the whole of
