@@ -181,6 +181,7 @@ impl LoadedModel {
         crate::overrides::document::place_warning(
             &self.label,
             &self.file_text,
+            &self.text,
             &self.overrides,
             field,
             at,

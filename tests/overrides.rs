@@ -965,3 +965,37 @@ fn regression_a_path_into_a_csv_trajectory_says_it_is_the_csvs() {
         .args(["--set", "trajectories[cor].agi_year=2025"]);
     assert!(crate::common::fails_with_2(&mut cmd).contains("nearest valid path"));
 }
+
+/// helper-136: a model's own warning (a rate of 900%) was placed at a `--set` that wrote the
+/// value the file already holds, in another spelling or put back by a later one; it is
+/// placed at the file's line, as without them. A `--set` that changed it still owns it.
+#[test]
+fn regression_a_set_that_restates_the_file_does_not_own_the_models_warning() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(crate::common::repo_path("docs/mini.toml"))
+        .unwrap()
+        .replace("discount_rate = 0.10", "discount_rate = 9");
+    assert!(text.contains("discount_rate = 9\n"));
+    let file = tmp.path().join("rate.toml");
+    std::fs::write(&file, text).unwrap();
+    let warning = |set: &[&str]| {
+        let out = stakeshift()
+            .arg("check")
+            .arg(&file)
+            .args(set)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{set:?}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let by_file = warning(&[]);
+    assert!(by_file.contains("rate.toml, line 6"), "{by_file}");
+    for set in [
+        &["--set", "discount_rate=9"][..],
+        &["--set", "discount_rate=9.0"],
+        &["--set", "discount_rate=8", "--set", "discount_rate=9e0"],
+    ] {
+        assert_eq!(warning(set), by_file, "{set:?}");
+    }
+    assert!(warning(&["--set", "discount_rate=8"]).contains("warning: --set discount_rate=8:"));
+}

@@ -496,6 +496,38 @@ fn regression_a_derived_key_spelt_two_ways_is_one_input() {
         .success();
 }
 
+/// helper-136: with derived keys spelt one way, two spellings of a trajectory the model
+/// lacks were told "vary the same value"; each is told the trajectory is not there, as
+/// `--set` tells it. And tornado answers a `[simulation]` path before a base run that fails.
+#[test]
+fn regression_a_missing_trajectory_in_a_derived_key_is_named_before_duplicates() {
+    let mini = root().join("docs/mini.toml");
+    for (command, range) in [("sweep", "=1..2:2"), ("tornado", "=1..2")] {
+        let out = stakeshift()
+            .arg(command)
+            .arg(&mini)
+            .args(["--vary", &format!("scale.valuation[nope]{range}")])
+            .args(["--vary", &format!("scale.valuation[\"nope\"]{range}")])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        let e = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            e.contains("the model has no trajectory `nope`; did you mean `only`?"),
+            "{command}: {e}"
+        );
+    }
+    let out = stakeshift()
+        .arg("tornado")
+        .arg(&mini)
+        .args(["--set", "equity.rounds=[{year=2026, raise=1000}]"])
+        .args(["--vary", "simulation.seed=1..2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`[simulation]` sets how"));
+}
+
 /// helper-131: `sweep --vary simulation.seed=...` ran a flat table of the exact run, which
 /// never reads `[simulation]`, without a word: sweep and tornado refuse such a path as solve
 /// does, and still name a key the table cannot have.

@@ -1600,6 +1600,30 @@ fn regression_a_set_that_restates_the_file_does_not_own_a_warning() {
     ] {
         assert_eq!(warning(set), by_file, "{set:?}");
     }
+    // Through a table, or spelt otherwise, the same (helper-136).
+    for set in [
+        &["--set", "end_year=2_024"][..],
+        &["--set", "end_year=0x7E8"],
+    ] {
+        assert_eq!(warning(set), by_file, "{set:?}");
+    }
+    let in_table = tmp.path().join("in-table.toml");
+    std::fs::write(&in_table, format!("{late}from_year = 2025\n")).unwrap();
+    let at_file = |set: &[&str]| {
+        let out = stakeshift()
+            .args(["simulate", "--paths", "5", "--format", "csv", "--quiet"])
+            .args(set)
+            .arg(&in_table)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let by_file = at_file(&[]);
+    assert!(by_file.contains("in-table.toml, line"), "{by_file}");
+    assert_eq!(
+        at_file(&["--set", "simulation={revenue_vol=0.3, from_year=2025}"]),
+        by_file
+    );
     // One that changed a value the warning is about still owns it, also after one that
     // restates another.
     let moved = warning(&[
@@ -1750,5 +1774,54 @@ fn regression_the_simulate_sentences_say_what_the_numbers_say() {
             ", on {after} of them once the company had failed;"
         )),
         "{after}: {table}"
+    );
+}
+
+/// helper-132: a center's valuation of 0 under valuation_beta 10 and revenue_vol 3, where
+/// e^(beta x) overflows to infinity on some paths, made 0 x inf = NaN and failed the whole
+/// run as "too large to hold"; the valuation is 0 on every path (SPEC 10: the center's
+/// times the factor), so the run succeeds. The same model with a valuation of 1 does have
+/// amounts past f64's range: its error now names the year they first are.
+#[test]
+fn regression_a_zero_valuation_times_an_overflowing_shock_failed_the_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = |valuation: &str| {
+        format!(
+            "name = \"overflow\"\nunit = \"u\"\nstart_year = 2000\nend_year = 2099\n\
+             valuation_year = 2000\ndiscount_rate = 0.1\n\
+             [investor]\nparty = \"inv\"\ncontributions = [[2000, 1.0]]\n\
+             [profit_share]\nresidual = \"res\"\n\
+             [[profit_share.tiers]]\nname = \"t\"\nshares = {{ inv = 0.5 }}\nuntil = {{ inv = 10.0 }}\n\
+             [equity]\nfrom_year = 2000\nstake = 0.1\n\
+             [[trajectories]]\nname = \"x\"\nrevenue = {{ points = [[2000, 1.0]] }}\n\
+             margin = {{ points = [[2000, 0.1]] }}\nvaluation = {{ points = [[2000, {valuation}]] }}\n\
+             [simulation]\nrevenue_vol = 3\nvaluation_beta = 10\nvaluation_vol = 0\n\
+             margin_vol = 0\nfrom_year = 2001\n"
+        )
+    };
+    let zero = tmp.path().join("zero.toml");
+    std::fs::write(&zero, model("0.0")).unwrap();
+    let run = |file: &std::path::Path| {
+        stakeshift()
+            .args(["simulate", "--paths", "2000", "--format", "csv", "--quiet"])
+            .arg(file)
+            .output()
+            .unwrap()
+    };
+    let out = run(&zero);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let one = tmp.path().join("one.toml");
+    std::fs::write(&one, model("1.0")).unwrap();
+    let out = run(&one);
+    assert_eq!(out.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        e.contains("on simulated path 92 (center `x`), 20") && e.contains("too large to hold"),
+        "{e}"
     );
 }

@@ -184,7 +184,7 @@ pub fn patch_and_parse(
                 return Err(unknown_trajectory(o, name, names_then, csv_names, later));
             }
             let placed = &model.warnings[..model.warnings.len().min(MAX_PLACED_WARNINGS)];
-            let warnings = placed_warnings(label, text, placed, overrides, &applied);
+            let warnings = placed_warnings(label, text, &patched, placed, overrides, &applied);
             let more_warnings = model.warnings.len() - placed.len();
             Ok(Patched {
                 model,
@@ -1378,6 +1378,7 @@ fn patch_csv(
 fn placed_warnings(
     label: &str,
     text: &str,
+    patched: &str,
     warnings: &[ModelIssue],
     overrides: &[Override],
     applied: &[Applied],
@@ -1389,11 +1390,14 @@ fn placed_warnings(
     warnings
         .iter()
         .map(|w| {
+            // The last `--set` that wrote the value, unless the value is the file's after all
+            // (restated, or put back by a later one; helper-136).
             let owner = overrides
                 .iter()
                 .zip(applied)
                 .rev()
-                .find(|(_, a)| a.touched.iter().any(|t| concerns(&w.field, t)));
+                .find(|(_, a)| a.touched.iter().any(|t| concerns(&w.field, t)))
+                .filter(|_| !same_in_both(text, patched, &w.field));
             match owner {
                 Some((o, _)) => Error::from(OverrideError::new(
                     &o.origin,
@@ -1411,13 +1415,38 @@ fn placed_warnings(
         .collect()
 }
 
+/// Whether the value at the canonical path `field` is the same in the two texts: both
+/// numbers of one exact value (`2024`, `2_024`, `0x7E8`; `0.1`, `1e-1`), the same text or
+/// the same flag. A table, an array or a value one text lacks is not (so a warning about
+/// it stays with the `--set` that wrote it).
+fn same_in_both(file_text: &str, patched: &str, field: &str) -> bool {
+    let Ok(path) = OverridePath::parse(field) else {
+        return false;
+    };
+    let (Some(a), Some(b)) = (
+        value_in_document(file_text, &path),
+        value_in_document(patched, &path),
+    ) else {
+        return false;
+    };
+    match (&a, &b) {
+        (Value::String(x), Value::String(y)) => x.value() == y.value(),
+        (Value::Boolean(x), Value::Boolean(y)) => x.value() == y.value(),
+        _ => number_of(&a)
+            .zip(number_of(&b))
+            .is_some_and(|(x, y)| x == y),
+    }
+}
+
 /// A warning about `field` (whose value comes from the keys `at`, the first the one it is
-/// placed at in the file) worded as the model's own are (as `placed_warnings` places them): the last of
-/// `overrides` that wrote one of `at` (or a table holding it) is its owner; else it is
-/// placed at `at[0]` in `file_text`, the file as written.
+/// placed at in the file) worded as the model's own are (as `placed_warnings` places them):
+/// of the keys of `at` whose value in `patched` (the text the overrides made) is not the
+/// one `file_text` (the file as written) holds, the last of `overrides` to write one (or a
+/// table holding it) is its owner; else it is placed at `at[0]` in `file_text`.
 pub fn place_warning(
     label: &str,
     file_text: &str,
+    patched: &str,
     overrides: &[Override],
     field: &str,
     at: &[&str],
@@ -1426,32 +1455,18 @@ pub fn place_warning(
     // The owner wrote a value the warning is about, as its path reads once parsed
     // (`"simulation"."from_year"` is `simulation.from_year`); not one that only touched
     // the table (helper-129: `simulation={seed=3}` was taken for the owner of a first
-    // random year that came from `valuation_year`).
-    // Nor one that wrote the value the file already holds (helper-131: `--set end_year=2045`
-    // on a file of 2045 took a warning about the file's own years).
-    let restates_the_file = |o: &Override| {
-        let Some(held) = value_in_document(file_text, &o.path) else {
-            return false;
-        };
-        let given = o.value.trim().parse::<Value>().ok();
-        match (held, given) {
-            (Value::Integer(a), Some(Value::Integer(b))) => a.value() == b.value(),
-            (Value::Boolean(a), Some(Value::Boolean(b))) => a.value() == b.value(),
-            (Value::String(a), Some(Value::String(b))) => a.value() == b.value(),
-            (Value::Float(a), Some(Value::Float(b))) => a.value() == b.value(),
-            _ => false,
-        }
-    };
-    // Each key's value was last written by the last override concerning it; of those that
-    // changed it, the latest owns the warning.
+    // random year that came from `valuation_year`); nor one whose value is the file's after
+    // all, restated or put back by a later one, in any spelling or through a table
+    // (helper-131, -136: `--set end_year=2045` on a file of 2045 took a warning about the
+    // file's own years).
     let concerns_key = |o: &Override, key: &str| match &o.path.target {
         Target::Key(segments) => concerns(key, &super::render_segments(segments)),
         Target::Derived(..) => false,
     };
     let owner = at
         .iter()
+        .filter(|key| !same_in_both(file_text, patched, key))
         .filter_map(|key| overrides.iter().rposition(|o| concerns_key(o, key)))
-        .filter(|&i| !restates_the_file(&overrides[i]))
         .max()
         .map(|i| &overrides[i]);
     match owner {
@@ -1516,6 +1531,8 @@ fn locate_in(doc: &toml_edit::Document<&str>, field: &str) -> Option<Range<usize
 
 /// The path a `--vary` or `--set` names, checked against the document without changing
 /// it: the canonical form (indexes for names), or an error naming the nearest valid path.
+/// A derived key is not checked here (its trajectory may be the CSV's or a later
+/// `--set`'s): it gets its one spelling, the name bare where `--set` reads it so.
 pub fn canonical_path(
     text: &str,
     origin: &str,

@@ -88,6 +88,18 @@ impl<'a> Base<'a> {
     /// names the nearest valid path, or says a trajectory is the CSV's (helper-128, -129: as
     /// `--set` says it, in every command that takes a path).
     pub fn canonical(&self, origin: &str, path: &OverridePath) -> Result<String, Error> {
+        // A derived key naming a trajectory the model lacks gets `--set`'s error (which
+        // names the nearest trajectory), not a spelling that two such paths then share
+        // (helper-136: "vary the same value" hid it).
+        if let Target::Derived(derived, Some(name)) = &path.target
+            && !self.model().trajectories.iter().any(|t| t.name == *name)
+        {
+            self.load_with(&[Override::number(
+                origin.to_string(),
+                path,
+                derived.identity(),
+            )])?;
+        }
         Ok(
             canonical_path(&self.loaded.text, origin, path).map_err(|e| {
                 let mut load = |p: &str| self.file.read_named(p);

@@ -209,6 +209,10 @@ pub fn tornado(
         ),
         "name fewer inputs with --vary, or fewer trajectories with --trajectory",
     )?;
+    // Paths into `[simulation]` first: the base run's error is not the answer to them.
+    for input in inputs {
+        base.refuse_simulation(&input.origin, &input.path, "tornado varies")?;
+    }
     // The model's own values must run, as for `compare`: a trajectory that cannot is an
     // error, not a row of empty cells (a value of an input it cannot run at leaves that
     // cell empty, below).
@@ -218,7 +222,6 @@ pub fn tornado(
     // `scale.valuation[base]` are different inputs, though equal on `base`.)
     let mut seen: Vec<(String, &str)> = Vec::with_capacity(inputs.len());
     for input in inputs {
-        base.refuse_simulation(&input.origin, &input.path, "tornado varies")?;
         let path = base.canonical(&input.origin, &input.path)?;
         if let Some((_, first)) = seen.iter().find(|(p, _)| *p == path) {
             return Err(Error::Usage(format!(

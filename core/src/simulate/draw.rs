@@ -317,6 +317,16 @@ pub fn exp_into(xs: &[f64], out: &mut [f64]) {
     }
 }
 
+/// A center's value times a path's factor e^(...): a value of 0 stays 0 (the value itself,
+/// so -0 stays -0, as the product with a finite factor leaves it) where the factor has
+/// overflowed to infinity, whose product with 0 is NaN (helper-132: a valuation of 0
+/// under valuation_beta 10 failed the run as "too large to hold"). A select, not a
+/// branch: the loops stay vectorized.
+#[inline(always)]
+fn times_factor(value: f64, factor: f64) -> f64 {
+    if value == 0.0 { value } else { value * factor }
+}
+
 /// The two uniforms in `bits`: its high and low 32 bits, each k / 2^32 (exact in f64).
 #[inline(always)]
 pub fn two_uniforms(bits: u64) -> (f64, f64) {
@@ -439,7 +449,7 @@ pub fn draw_path<R: RngCore>(
         &c.valuation[from..n],
     );
     for j in 0..m {
-        let revenue = c_revenue[j] * g_t[j];
+        let revenue = times_factor(c_revenue[j], g_t[j]);
         let margin = c_margin[j] + y_t[j];
         let capped = margin > 1.0;
         o_revenue[j] = revenue;
@@ -447,9 +457,9 @@ pub fn draw_path<R: RngCore>(
         o_profit[j] = if capped {
             revenue
         } else {
-            c_profit[j] * g_t[j] + revenue * y_t[j]
+            times_factor(c_profit[j], g_t[j]) + revenue * y_t[j]
         };
-        o_valuation[j] = c_valuation[j] * f_t[j];
+        o_valuation[j] = times_factor(c_valuation[j], f_t[j]);
     }
     // Spend follows the path's revenue (SPEC 13): the center's spend times the same factor.
     if cloud {
@@ -458,7 +468,7 @@ pub fn draw_path<R: RngCore>(
             .zip(&c.spend[from..n])
             .zip(g_t)
         {
-            *o = c * g;
+            *o = times_factor(*c, *g);
         }
     }
     // From the year it fails, the company has nothing.

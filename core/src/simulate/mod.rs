@@ -436,6 +436,30 @@ impl Recorder<f64> for FanRecorder<'_> {
     }
 }
 
+/// The first year in which a row of either regime holds an amount that is not finite: where
+/// a path's totals could not be held, the year the error names (a simulation checks its
+/// totals once, at the end of the path, so the year is found by running the path again).
+#[derive(Default)]
+struct FirstNotFinite {
+    year: Option<Year>,
+}
+
+impl Observer<f64> for FirstNotFinite {}
+
+impl Recorder<f64> for FirstNotFinite {
+    fn row(&mut self, _regime: Regime, row: &YearRow<f64>) {
+        let amounts = [
+            row.cash_flow,
+            row.present_value,
+            row.cumulative_cash_flow,
+            row.holding_value,
+        ];
+        if self.year.is_none() && !amounts.iter().all(|v| v.is_finite()) {
+            self.year = Some(row.year);
+        }
+    }
+}
+
 impl Setup {
     /// Draws path `p` and runs both regimes on it, NPVs and winner only. With `resume`, the
     /// run starts from its center's run up to the first random year (the same result, with
@@ -642,7 +666,17 @@ fn run_setup(
             record(p, setup.run_one(p, work, true, &mut NpvOnly))
         },
     ));
-    if let Some((_, e)) = first_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
+    if let Some((p, mut e)) = first_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        // An error without a year (totals past f64's range, checked once a path): the year
+        // the path's amounts first could not be held, found by running it again (helper-132:
+        // the message named the path only).
+        if let SimulateError::Path { error, .. } = &mut e
+            && error.year.is_none()
+        {
+            let mut first = FirstNotFinite::default();
+            let _ = setup.run_one(p, &mut Work::new(&setup), false, &mut first);
+            error.year = first.year;
+        }
         return Err(e);
     }
 

@@ -229,5 +229,18 @@ pub fn interval_95(p: f64, n: u64) -> (f64, f64) {
     let denominator = 1.0 + z2 / n;
     let center = (p + z2 / (2.0 * n)) / denominator;
     let half = Z / denominator * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
-    ((center - half).max(0.0), (center + half).min(1.0))
+    // At p = 0 the lower end is 0 exactly, and at p = 1 the upper end 1 (center and half
+    // are then equal, but their roundings left 3e-18 that a share's places printed as
+    // "0.0000000000000003%": helper-132).
+    let low = if p == 0.0 {
+        0.0
+    } else {
+        (center - half).max(0.0)
+    };
+    let high = if p == 1.0 {
+        1.0
+    } else {
+        (center + half).min(1.0)
+    };
+    (low, high)
 }

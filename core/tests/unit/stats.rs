@@ -82,6 +82,22 @@ fn regression_a_share_of_0_or_1_has_an_interval_of_some_width() {
     );
 }
 
+/// helper-132: 0 of 100 paths printed "95% interval 0.0000000000000003% to 3.7%": Wilson's
+/// center and half-width, equal at p = 0, rounded 3e-18 apart. The end at 0 (p = 0) or at 1
+/// (p = 1) is exact for every count.
+#[test]
+fn regression_the_interval_of_a_share_of_0_or_1_ends_at_0_or_1_exactly() {
+    for n in (1..=2000).chain([10_000, 1_000_000, 10_000_000, u64::MAX / 3]) {
+        assert_eq!(interval_95(0.0, n).0, 0.0, "0 of {n}");
+        assert_eq!(interval_95(1.0, n).1, 1.0, "{n} of {n}");
+        // The other end is not pinned (where a double can tell it from the pinned one).
+        assert!(interval_95(0.0, n).1 > 0.0, "{n}");
+        if n <= 10_000_000 {
+            assert!(interval_95(1.0, n).0 < 1.0, "{n}");
+        }
+    }
+}
+
 /// Against sorting, bit for bit, for every size up to 400: values with many ties, both
 /// zeros and wide ranges, in random orders, at the reported percentiles and at random
 /// quantiles (0 and 1 among them, some repeated, two on neighbouring ranks).
