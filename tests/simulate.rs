@@ -1579,16 +1579,18 @@ fn regression_a_set_that_restates_the_file_does_not_own_a_warning() {
     assert!(late.contains("\nend_year = 2024\n"));
     let file = tmp.path().join("late.toml");
     std::fs::write(&file, &late).unwrap();
-    let warning = |set: &[&str]| {
+    // The warning a run on `file` with `set` prints.
+    let warning_on = |file: &std::path::Path, set: &[&str]| {
         let out = stakeshift()
             .args(["simulate", "--paths", "5", "--format", "csv", "--quiet"])
             .args(set)
-            .arg(&file)
+            .arg(file)
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(0));
         String::from_utf8_lossy(&out.stderr).into_owned()
     };
+    let warning = |set: &[&str]| warning_on(&file, set);
     let by_file = warning(&[]);
     assert!(
         by_file.contains("no year is random") && by_file.contains("late.toml, line"),
@@ -1609,15 +1611,7 @@ fn regression_a_set_that_restates_the_file_does_not_own_a_warning() {
     }
     let in_table = tmp.path().join("in-table.toml");
     std::fs::write(&in_table, format!("{late}from_year = 2025\n")).unwrap();
-    let at_file = |set: &[&str]| {
-        let out = stakeshift()
-            .args(["simulate", "--paths", "5", "--format", "csv", "--quiet"])
-            .args(set)
-            .arg(&in_table)
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stderr).into_owned()
-    };
+    let at_file = |set: &[&str]| warning_on(&in_table, set);
     let by_file = at_file(&[]);
     assert!(by_file.contains("in-table.toml, line"), "{by_file}");
     assert_eq!(
