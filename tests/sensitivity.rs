@@ -452,40 +452,20 @@ fn bad_grids_and_paths_exit_2_naming_the_path() {
 #[test]
 fn regression_a_derived_key_spelt_two_ways_is_one_input() {
     let mini = root().join("docs/mini.toml");
-    let refused = |args: &[&str]| {
-        let out = stakeshift()
-            .arg(args[0])
-            .arg(&mini)
-            .args(&args[1..])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        String::from_utf8_lossy(&out.stderr).into_owned()
-    };
+    let mini = mini.to_str().unwrap();
     for (a, b) in [
         ("scale.valuation[only]", "scale.valuation[\"only\"]"),
         ("shift.margin['only']", "shift.margin[only]"),
     ] {
-        for command in ["tornado", "sweep"] {
-            let range = if command == "sweep" {
-                "=1..2:2"
-            } else {
-                "=1..2"
-            };
-            let e = refused(&[
-                command,
-                "--vary",
-                &format!("{a}{range}"),
-                "--vary",
-                &format!("{b}{range}"),
-            ]);
+        for (command, range) in [("sweep", "=1..2:2"), ("tornado", "=1..2")] {
+            let (a, b) = (format!("{a}{range}"), format!("{b}{range}"));
+            let e = failing(&[command, mini, "--vary", &a, "--vary", &b]);
             assert!(e.contains("vary the same value"), "{command} {a} {b}: {e}");
         }
     }
     // The key on every trajectory and on one are still two inputs.
     stakeshift()
-        .arg("tornado")
-        .arg(&mini)
+        .args(["tornado", mini])
         .args([
             "--vary",
             "scale.valuation=1..2",
@@ -502,30 +482,27 @@ fn regression_a_derived_key_spelt_two_ways_is_one_input() {
 #[test]
 fn regression_a_missing_trajectory_in_a_derived_key_is_named_before_duplicates() {
     let mini = root().join("docs/mini.toml");
+    let mini = mini.to_str().unwrap();
     for (command, range) in [("sweep", "=1..2:2"), ("tornado", "=1..2")] {
-        let out = stakeshift()
-            .arg(command)
-            .arg(&mini)
-            .args(["--vary", &format!("scale.valuation[nope]{range}")])
-            .args(["--vary", &format!("scale.valuation[\"nope\"]{range}")])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{command}");
-        let e = String::from_utf8_lossy(&out.stderr);
+        let (a, b) = (
+            format!("scale.valuation[nope]{range}"),
+            format!("scale.valuation[\"nope\"]{range}"),
+        );
+        let e = failing(&[command, mini, "--vary", &a, "--vary", &b]);
         assert!(
             e.contains("the model has no trajectory `nope`; did you mean `only`?"),
             "{command}: {e}"
         );
     }
-    let out = stakeshift()
-        .arg("tornado")
-        .arg(&mini)
-        .args(["--set", "equity.rounds=[{year=2026, raise=1000}]"])
-        .args(["--vary", "simulation.seed=1..2"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("`[simulation]` sets how"));
+    let e = failing(&[
+        "tornado",
+        mini,
+        "--set",
+        "equity.rounds=[{year=2026, raise=1000}]",
+        "--vary",
+        "simulation.seed=1..2",
+    ]);
+    assert!(e.contains("`[simulation]` sets how"), "{e}");
 }
 
 /// helper-131: `sweep --vary simulation.seed=...` ran a flat table of the exact run, which
@@ -537,9 +514,7 @@ fn regression_sweep_and_tornado_refuse_a_simulation_path() {
         ["sweep", "--vary", "simulation.seed=1..3:3"],
         ["tornado", "--vary", "simulation.revenue_vol=0.1..0.2"],
     ] {
-        let out = stakeshift().args(args).output().unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        let e = String::from_utf8_lossy(&out.stderr);
+        let e = failing(&args);
         assert!(
             e.contains("`[simulation]` sets how `simulate` draws")
                 && e.contains(&format!("{} varies the exact run", args[0])),
@@ -548,22 +523,11 @@ fn regression_sweep_and_tornado_refuse_a_simulation_path() {
     }
     // Also where the file has no `[simulation]`; a key it cannot have is named.
     let mini = root().join("docs/mini.toml");
-    let out = stakeshift()
-        .arg("sweep")
-        .arg(&mini)
-        .args(["--vary", "simulation.paths=1..9:3"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("`[simulation]` sets how"));
-    let out = stakeshift()
-        .arg("tornado")
-        .arg(&mini)
-        .args(["--vary", "simulation.bogus=1..2"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("`simulation` has no key `bogus`"));
+    let mini = mini.to_str().unwrap();
+    let e = failing(&["sweep", mini, "--vary", "simulation.paths=1..9:3"]);
+    assert!(e.contains("`[simulation]` sets how"), "{e}");
+    let e = failing(&["tornado", mini, "--vary", "simulation.bogus=1..2"]);
+    assert!(e.contains("`simulation` has no key `bogus`"), "{e}");
 }
 
 /// The grid runs in parallel; its output does not depend on the number of threads.
