@@ -490,11 +490,24 @@ impl SweepChart<'_> {
         let series = self
             .heatmap_series()
             .ok_or_else(|| "there is no trajectory to draw".to_string())?;
+        // Every cell a tie: no line to speak of (helper-137: the subtitle named a black line
+        // that was not drawn, and the note said "no break-even" of a grid that is all one).
+        let all_tie = series
+            .advantages
+            .iter()
+            .filter(|a| a.is_finite())
+            .fold(None, |all, a| Some(all.unwrap_or(true) && a.is_tie()))
+            .unwrap_or(false);
+        let line = if all_tie {
+            ""
+        } else {
+            "; the black line is the break-even"
+        };
         let Layout { content, legend } = frame::frame(
             c,
             &l.name,
             &format!(
-                "NPV advantage of the equity stake over the profit share to {} in `{}`, in {}, as {} and {} vary; the black line is the break-even",
+                "NPV advantage of the equity stake over the profit share to {} in `{}`, in {}, as {} and {} vary{line}",
                 l.investor, series.trajectory, l.unit, across.path, up.path
             ),
             ctx,
@@ -613,7 +626,11 @@ impl SweepChart<'_> {
                 ));
             }
         }
-        if segments.is_empty() {
+        if all_tie {
+            notes.push(
+                "The deals tie at every grid point: the break-even is the whole grid.".into(),
+            );
+        } else if segments.is_empty() {
             notes.push("The advantage does not change sign on this grid: no break-even.".into());
         }
         if nx < 2 || ny < 2 {
@@ -1203,5 +1220,37 @@ mod tests {
         for absent in ["equity worth more", "a tie", "break-even"] {
             assert!(!texts.iter().any(|t| t == absent), "{absent}: {texts:?}");
         }
+    }
+
+    /// helper-137: a heatmap on which every cell is a tie said "the black line is the
+    /// break-even" (none drawn) and "no break-even"; it says the deals tie everywhere.
+    #[test]
+    fn regression_an_all_tie_heatmap_names_no_line() {
+        let (stakes, scales) = ([0.2, 0.3, 0.4], [0.5, 1.0, 1.5]);
+        let varied = [
+            VariedPath {
+                path: "equity.stake",
+                values: &stakes,
+                current: Some(0.27),
+            },
+            VariedPath {
+                path: "scale.valuation",
+                values: &scales,
+                current: Some(1.0),
+            },
+        ];
+        let text =
+            heatmap_texts(&varied, &[0.0, 1e-7, -1e-7, 0.0, 0.0, 0.0, 2e-7, 0.0, 0.0]).join(" ");
+        assert!(!text.contains("black line"), "{text}");
+        assert!(!text.contains("no break-even"), "{text}");
+        assert!(text.contains("The deals tie at every grid point"), "{text}");
+        // One cell apart from a tie: the line is named again.
+        let text =
+            heatmap_texts(&varied, &[0.0, 1e-7, -1e-7, 0.0, 5.0, 0.0, 2e-7, 0.0, 0.0]).join(" ");
+        assert!(text.contains("the black line is the break-even"), "{text}");
+        assert!(
+            !text.contains("The deals tie at every grid point"),
+            "{text}"
+        );
     }
 }

@@ -639,7 +639,7 @@ fn assert_key_marks_equity_with_a_disc_and_the_profit_share_with_a_ring(svg: &[u
 /// The audit's L7: fixed notes described things not drawn: stake.png's "Dotted lines:
 /// funding rounds" for a model without rounds, value.png's and cloud.png's "(dotted line)"
 /// where the stake is held from the first year (no line is drawn there), and the
-/// waterfall's "until the stake is held" where no year comes before it. Each says only what
+/// waterfall's "until the stake begins" where no year comes before it. Each says only what
 /// the chart draws; the built-in model, with rounds and a stake from 2025, keeps them all.
 #[test]
 fn regression_notes_say_only_what_is_drawn() {
@@ -660,7 +660,7 @@ fn regression_notes_say_only_what_is_drawn() {
     let builtin = crate::io::load_model(None).unwrap();
     let rounds = "Dotted lines: funding rounds";
     let line = "(dotted line)";
-    let before = "until the stake is held";
+    let before = "until the stake begins";
     for (loaded, chart, phrase) in [
         (&single, Chart::Stake, rounds),
         (&single, Chart::Value, line),
@@ -1139,4 +1139,34 @@ fn regression_a_legend_name_stays_whole_beside_a_short_amount() {
         let shown = frame::names_and_amounts(c, &rows, font, whole_full + 1.0);
         assert_eq!(shown, [format!("{name}: 42,808,586,346,379")]);
     });
+}
+
+/// helper-137: a tornado input that is a path into a long trajectory name was cut at its
+/// end, "trajectories[Überdurchschnittlich-wachsende-Zuk…", losing the part that tells two
+/// inputs apart; labels are cut in the middle, their ends kept, and stay distinct.
+#[test]
+fn regression_a_long_tornado_input_keeps_its_end() {
+    let labels = fund_labels("Long names", "USD m");
+    let name = "Überdurchschnittlich-wachsende-Zukunftsbranche mit Leerzeichen";
+    let margin = format!("trajectories[\"{name}\"].margin.points[1][1]");
+    let revenue = format!("trajectories[\"{name}\"].revenue.points[1][1]");
+    let rows = [
+        tornado_row(&margin, 0.1, 0.5, -5.0, 35.0),
+        tornado_row(&revenue, 10.0, 50.0, -3.0, 20.0),
+    ];
+    let chart = TornadoChart {
+        labels: &labels,
+        trajectory: name,
+        base_advantage: 10.0,
+        rows: &rows,
+    };
+    let ctx = ChartContext::new("long.toml", "", Size::DEFAULT, None);
+    let all = svg_texts(&chart.svg(&ctx).unwrap());
+    let shown: Vec<&String> = all.iter().filter(|t| t.starts_with("trajec")).collect();
+    assert_eq!(shown.len(), 2, "{all:?}");
+    assert!(shown.iter().all(|t| t.contains('\u{2026}')), "{shown:?}");
+    assert!(
+        shown[0].ends_with("].margin.points[1][1]") && shown[1].ends_with("].revenue.points[1][1]"),
+        "{shown:?}"
+    );
 }

@@ -285,12 +285,16 @@ impl Figure for TornadoChart<'_> {
             ));
         }
 
+        // Cut in the middle where too long, the end kept (helper-137: a path into a long
+        // trajectory name lost its `.margin.points[1][1]`, the part that tells inputs apart).
+        let inputs: Vec<&str> = rows.iter().map(|r| r.input.as_str()).collect();
+        let labels = c.fit_names(&inputs, &lf, names_w);
         for (k, r) in rows.iter().enumerate() {
             let top = plot.y0 + row_h * k as f64;
             let mid = top + row_h / 2.0;
             let bar_h = (row_h * 0.36).min(20.0);
             c.text(
-                &c.fit(&r.input, &lf, names_w),
+                &labels[k],
                 area.x0 - 16.0,
                 mid + lf.cap_height() / 2.0,
                 &lf,

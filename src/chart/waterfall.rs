@@ -244,10 +244,14 @@ pub(crate) fn draw<DB: DrawingBackend>(
     items.push(Item::Gap);
     // Where the stake is held from the first year, no year has the split under the equity
     // deal: the sentence about it would describe nothing.
+    // ("until the stake is held" read as "while"; helper-137.)
     let before_stake = if model.equity.from_year > first {
-        " Under the equity deal the same split applies until the stake is held."
+        format!(
+            " Under the equity deal the same split applies until the stake begins, in {}.",
+            model.equity.from_year
+        )
     } else {
-        ""
+        String::new()
     };
     items.push(Item::Note(format!(
         "Distributable profit is profit after any losses carried forward are earned back.{before_stake}"
