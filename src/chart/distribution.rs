@@ -562,6 +562,9 @@ impl Figure for DistributionChart<'_> {
             } else {
                 " Zero lies far to the right of the axis."
             });
+            // No zero line is drawn: none is keyed (helper-137, as the tornado does).
+            items
+                .retain(|item| !matches!(item, Item::Line(_, _, _, text) if text == "zero: a tie"));
         }
         items.push(Item::Note(notes));
         frame::legend(c, legend, &items)

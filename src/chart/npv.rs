@@ -229,7 +229,15 @@ pub(crate) fn draw<DB: DrawingBackend>(
         };
         let base = highest - 14.0 - sf.cap_height();
         if t.winner == Winner::Tie {
-            c.text(&c.fit(winner, &vf, w), cx, base, &vf, Align::Center)?;
+            // A tie whose bars still differ (amounts near the 6th place, where the tie rule
+            // rounds): said to be a tie at those places (helper-137: "a tie" over bars 17%
+            // apart).
+            let tie = if t.npv_advantage.is_zero() || c.text_width("a tie at 6 places", &vf) > w {
+                winner
+            } else {
+                "a tie at 6 places"
+            };
+            c.text(&c.fit(tie, &vf, w), cx, base, &vf, Align::Center)?;
         } else {
             let (line1, line2) = if c.text_width(long, &vf) <= w {
                 (long.to_string(), format!("by {margin}"))

@@ -1170,3 +1170,67 @@ fn regression_a_long_tornado_input_keeps_its_end() {
         "{shown:?}"
     );
 }
+
+/// helper-137: one path (or all far from zero) drew no zero line, said "Zero lies far to
+/// the left of the axis", and still keyed "zero: a tie". The key lists only what is drawn.
+#[test]
+fn regression_distribution_keys_no_zero_line_where_none_is_drawn() {
+    let labels = fund_labels("Far from zero", "USD m");
+    let draw = |advantages: &[f64]| {
+        let at = |q: f64| advantages[((advantages.len() - 1) as f64 * q) as usize];
+        let chart = DistributionChart {
+            labels: &labels,
+            advantages,
+            p_equity_wins: 1.0,
+            p_equity_wins_95: (0.9, 1.0),
+            percentiles: Percentiles {
+                p5: at(0.05),
+                p25: at(0.25),
+                p50: at(0.5),
+                p75: at(0.75),
+                p95: at(0.95),
+            },
+        };
+        let ctx = ChartContext::new("far.toml", "", Size::DEFAULT, None);
+        svg_texts(&chart.svg(&ctx).unwrap()).join(" ")
+    };
+    let far: Vec<f64> = (0..200).map(|i| 1000.0 + f64::from(i)).collect();
+    let text = draw(&far);
+    assert!(text.contains("Zero lies far to the left"), "{text}");
+    assert!(!text.contains("zero: a tie"), "{text}");
+    let one = draw(&[123.0]);
+    assert!(
+        !one.contains("zero: a tie") || !one.contains("Zero lies far"),
+        "{one}"
+    );
+    // Near zero, keyed.
+    let near: Vec<f64> = (0..200).map(|i| f64::from(i) - 100.0).collect();
+    assert!(draw(&near).contains("zero: a tie"));
+}
+
+/// helper-137: a pair whose advantage rounds to 0 at 6 places but is not 0 (bars that can
+/// differ where amounts are tiny) was captioned "a tie" as if equal; it says "a tie at 6
+/// places". An exact tie still says "a tie".
+#[test]
+fn regression_a_tie_that_is_not_zero_says_at_6_places() {
+    let file = crate::io::read_model_file(None).unwrap();
+    let at_break_even = file
+        .load(&[crate::overrides::Override::parse("equity.stake=0.303470152").unwrap()])
+        .unwrap();
+    let comparison = crate::compare::compare(&at_break_even.model, None).unwrap();
+    let base = comparison
+        .trajectories
+        .iter()
+        .find(|t| t.name == "base")
+        .unwrap();
+    assert_eq!(base.winner, crate::engine::Winner::Tie);
+    assert!(!base.npv_advantage.is_zero());
+    let ctx = at_break_even.chart_context(Size::DEFAULT, None);
+    let text = svg_texts(
+        &Chart::Npv
+            .svg(&at_break_even.model, &comparison, &ctx)
+            .unwrap(),
+    )
+    .join(" ");
+    assert!(text.contains("a tie at 6 places"), "{text}");
+}
