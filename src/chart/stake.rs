@@ -200,13 +200,17 @@ pub(crate) fn draw<DB: DrawingBackend>(
             for (i, r) in s.iter().enumerate() {
                 if i == 0 || r.1 != s[i - 1].1 {
                     let px = x.map(f64::from(r.0));
-                    c.text(
-                        &scale::percent(r.1),
-                        px + 8.0,
-                        sy.map(f(r.1)) - 9.0,
-                        &frame::label_font().bold(),
-                        Align::Left,
-                    )?;
+                    let font = frame::label_font().bold();
+                    let label = scale::percent(r.1);
+                    // Right of its point where it fits in the plot, else left of it and
+                    // under the line, clear of the step from the stake before (helper-137:
+                    // a round in the last year put "19.0%" over the legend).
+                    if px + 8.0 + c.text_width(&label, &font) <= data_rect.x1 {
+                        c.text(&label, px + 8.0, sy.map(f(r.1)) - 9.0, &font, Align::Left)?;
+                    } else {
+                        let below = sy.map(f(r.1)) + 9.0 + font.cap_height();
+                        c.text(&label, px - 8.0, below, &font, Align::Right)?;
+                    }
                 }
             }
         }

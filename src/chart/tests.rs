@@ -1234,3 +1234,25 @@ fn regression_a_tie_that_is_not_zero_says_at_6_places() {
     .join(" ");
     assert!(text.contains("a tie at 6 places"), "{text}");
 }
+
+/// helper-137: a round in the last year put its stake's label ("19.0%") right of the last
+/// point, outside the plot and over the legend's first entry. A label that would leave the
+/// plot goes left of its point.
+#[test]
+fn regression_the_last_years_stake_label_stays_in_the_plot() {
+    let loaded = crate::io::load_model(Some(std::path::Path::new("docs/mini.toml"))).unwrap();
+    let comparison = crate::compare::compare(&loaded.model, None).unwrap();
+    let ctx = loaded.chart_context(Size::DEFAULT, None);
+    let texts = svg_texts_xy(&Chart::Stake.svg(&loaded.model, &comparison, &ctx).unwrap());
+    let x_of = |wanted: &str| {
+        texts
+            .iter()
+            .find(|(t, ..)| t == wanted)
+            .map(|(_, x, _)| *x)
+            .unwrap_or_else(|| panic!("{wanted}: {texts:?}"))
+    };
+    // The last year's tick label is centred on the round's year; the label ends left of it.
+    assert!(x_of("19.0%") < x_of("2026"), "{texts:?}");
+    // The first keeps its place right of its point.
+    assert!(x_of("20.0%") > x_of("2025"), "{texts:?}");
+}
