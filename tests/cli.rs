@@ -1128,3 +1128,66 @@ fn regression_the_conclusion_never_rounds_a_difference_away() {
         "{out}"
     );
 }
+
+/// helper-139, an analyst modelling other deals: a revenue-based note (tiers that pay
+/// nobody but the residual, and a revenue share) was warned on every command that the
+/// investor "has no share in any tier", `check` listed its tier as "`none`: ; never done",
+/// the conclusions called it "the capped profit share", and a model without AGI anywhere
+/// read "AGI never declared" (explain) and "AGI was declared on 0" (simulate). An uncapped
+/// royalty is "the profit share".
+#[test]
+fn regression_a_deal_of_another_shape_is_described_in_its_own_terms() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mini = std::fs::read_to_string(common::repo_path("docs/mini.toml")).unwrap();
+    let tiers_at = mini.find("[[profit_share.tiers]]").unwrap();
+    let equity_at = mini.find("[equity]").unwrap();
+    let note = format!(
+        "{}[[profit_share.tiers]]\nname = \"none\"\nshares = {{}}\n\n\
+         [profit_share.revenue_share]\nrate = 0.05\nfrom = 2024\nuntil = 2026\ntotal_cap = 15.0\n\n{}",
+        &mini[..tiers_at],
+        &mini[equity_at..]
+    );
+    let note_file = tmp.path().join("note.toml");
+    std::fs::write(&note_file, &note).unwrap();
+    let run = |args: &[&str], file: &std::path::Path| {
+        let out = stakeshift().args(args).arg(file).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (check, warnings) = run(&["check"], &note_file);
+    assert!(!warnings.contains("has no share in any tier"), "{warnings}");
+    assert!(
+        check.contains("tiers[0] `none`: no shares (the residual takes all of it); never done"),
+        "{check}"
+    );
+    let (table, _) = run(&["compare"], &note_file);
+    assert!(!table.contains("capped"), "{table}");
+    let (ledger, _) = run(&["explain", "-t", "only", "-y", "2025"], &note_file);
+    assert!(!ledger.contains("AGI"), "{ledger}");
+    let (simulated, _) = run(&["simulate", "--paths", "20", "--quiet"], &note_file);
+    assert!(
+        !simulated.contains("AGI was declared") && simulated.contains("than the revenue share"),
+        "{simulated}"
+    );
+    // A royalty without a cap: "the profit share".
+    let uncapped = mini
+        .replace("until = { fund = 13.0 }\n", "")
+        .replace("until = { fund = 20.0 }\n", "");
+    let royalty = tmp.path().join("royalty.toml");
+    std::fs::write(&royalty, uncapped).unwrap();
+    let (simulated, _) = run(&["simulate", "--paths", "20", "--quiet"], &royalty);
+    assert!(simulated.contains("than the profit share"), "{simulated}");
+    // The built-in deal keeps its words.
+    let (simulated, _) = run(
+        &["simulate", "--paths", "20", "--quiet"],
+        &common::repo_path("models/msft-openai.toml"),
+    );
+    assert!(
+        simulated.contains("than the capped profit share")
+            && simulated.contains("AGI was declared"),
+        "{simulated}"
+    );
+}

@@ -118,14 +118,14 @@ pub fn describe(m: &Model) -> String {
             };
             format!("until {}{growth}", caps.join(", "))
         };
-        let _ = writeln!(
-            out,
-            "    tiers[{}] `{}`: {}; {}",
-            i,
-            t.name,
-            shares.join(", "),
-            until
-        );
+        // A tier of no shares (a deal of a revenue share alone) says so (helper-139:
+        // "tiers[0] `no profit share`: ; never done").
+        let shares = if shares.is_empty() {
+            "no shares (the residual takes all of it)".to_string()
+        } else {
+            shares.join(", ")
+        };
+        let _ = writeln!(out, "    tiers[{}] `{}`: {}; {}", i, t.name, shares, until);
     }
     more(out, ps.tiers.len(), "tier");
     if let Some(r) = &ps.revenue_share {

@@ -428,8 +428,12 @@ pub fn text(model: &Model, ledgers: &[&YearLedger]) -> String {
         Some(y) => format!("AGI not yet declared (declared in {y})."),
         None => "AGI never declared in this trajectory.".into(),
     };
-    out.push_str(&agi);
-    out.push_str("\n\n");
+    // Said only where AGI exists in the model (helper-139: a film deal's ledger).
+    if model.has_agi() {
+        out.push_str(&agi);
+        out.push('\n');
+    }
+    out.push('\n');
     let mut lines = Lines::default();
     for (i, l) in ledgers.iter().enumerate() {
         if i > 0 {

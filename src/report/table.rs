@@ -265,8 +265,9 @@ pub fn conclusion(model: &Model, comparison: &Comparison) -> String {
             n => format!(", and the two are worth the same in {n}"),
         };
         Some(format!(
-            "the equity stake is worth more to {investor} in {equity_wins} of {} trajectories, the capped profit share in {share_wins}{tied}",
-            all.len()
+            "the equity stake is worth more to {investor} in {equity_wins} of {} trajectories, {} in {share_wins}{tied}",
+            all.len(),
+            model.profit_share_phrase()
         ))
     };
     // Without a tally the investor is named in the margin instead.

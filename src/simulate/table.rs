@@ -210,17 +210,30 @@ pub fn render(model: &Model, results: &Results) -> String {
         0 => String::new(),
         n => format!(", on {} of them once the company had failed", count(n)),
     };
+    // A model in which AGI can never be declared is told nothing of it (helper-139: a film
+    // deal read "AGI was declared on 0 by 2035").
+    let agi = if model.has_agi() || results.reached_agi > 0 {
+        format!(
+            "; AGI was declared on {} by {} ({}){after_failure}",
+            count(results.reached_agi),
+            end,
+            share(results.reached_agi)
+        )
+    } else {
+        String::new()
+    };
     out.push_str(&format!(
-        "Paths: {} failed ({}); AGI was declared on {} by {} ({}){after_failure}; {} funding round{} did not happen (on {} path{}).\n\n",
+        "Paths: {} failed ({}){agi}; {} funding round{} did not happen (on {} path{}).\n\n",
         count(results.failed),
         share(results.failed),
-        count(results.reached_agi),
-        end,
-        share(results.reached_agi),
         count(results.skipped_rounds),
         if results.skipped_rounds == 1 { "" } else { "s" },
         count(results.paths_with_skipped_rounds),
-        if results.paths_with_skipped_rounds == 1 { "" } else { "s" },
+        if results.paths_with_skipped_rounds == 1 {
+            ""
+        } else {
+            "s"
+        },
     ));
     out.push_str(&conclusion(model, results));
     out.push('\n');
@@ -249,12 +262,13 @@ pub fn conclusion(model: &Model, results: &Results) -> String {
     // The 5th and 95th percentiles named as such: "90% of paths between" them was false for
     // a few paths (of 2, neither lies between them).
     format!(
-        "In {} of {} (95% interval {} to {}) the equity stake is worth more to {} than the capped profit share{ties}; the median advantage is {} {} (5th to 95th percentile {} to {}).",
+        "In {} of {} (95% interval {} to {}) the equity stake is worth more to {} than {}{ties}; the median advantage is {} {} (5th to 95th percentile {} to {}).",
         percent(all.p_equity_wins()),
         futures(all.paths),
         percent(lo),
         percent(hi),
         investor,
+        model.profit_share_phrase(),
         money_apart(median),
         model.unit,
         money_apart(p5),

@@ -121,6 +121,39 @@ impl Model {
         }
     }
 
+    /// Whether AGI can be declared anywhere in this model: a trajectory's `agi_year`, or a
+    /// simulated hazard. Where it cannot, the reports say nothing of AGI (helper-139: a film
+    /// deal's ledger said "AGI never declared in this trajectory").
+    pub fn has_agi(&self) -> bool {
+        self.trajectories.iter().any(|t| t.agi_year.is_some())
+            || !self.simulation.agi_hazard.is_zero()
+    }
+
+    /// Regime A as the conclusions name it: "the capped profit share" where a tier caps
+    /// what the investor receives, "the profit share" where none does, and "the revenue
+    /// share" where the tiers pay the investor nothing and a revenue share is all it gets
+    /// (helper-139: a royalty without a cap was called capped).
+    pub fn profit_share_phrase(&self) -> &'static str {
+        let investor = self.investor.party;
+        let tiers = &self.profit_share.tiers;
+        let shared = tiers
+            .iter()
+            .any(|t| t.shares.iter().any(|(p, s)| *p == investor && !s.is_zero()));
+        if tiers
+            .iter()
+            .any(|t| t.until.iter().any(|(p, _)| *p == investor))
+        {
+            "the capped profit share"
+        } else if !shared
+            && self.profit_share.residual != investor
+            && self.profit_share.revenue_share.is_some()
+        {
+            "the revenue share"
+        } else {
+            "the profit share"
+        }
+    }
+
     /// The investor as the charts' titles and labels name it, as a proper noun:
     /// `microsoft` -> "Microsoft"; "the investor" for a party called `investor`.
     pub fn investor_title(&self) -> String {

@@ -543,6 +543,12 @@ impl Builder<'_> {
                 )
             })
             .unwrap_or_default();
+        // Tiers that pay nobody but the residual, and a revenue share: a deal of a revenue
+        // share alone (a revenue-based note), written so on purpose; not warned of on every
+        // command (helper-139).
+        if paid.is_empty() && terms.revenue_share.is_some() {
+            return;
+        }
         let investor_raw = &raw.investor.get_ref().party;
         self.warn(
             "investor.party",
