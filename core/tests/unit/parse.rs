@@ -380,3 +380,104 @@ fn regression_the_dead_until_warning_says_the_grown_amounts() {
     );
     assert!(m.contains("above the 1 (grown: 1.001 to 1.002)"), "{m}");
 }
+
+/// helper-133: the dead-`until` warning searched every earlier tier for every cap, so
+/// 200,000 tiers (a valid model) ran `check` past ten minutes; it now keeps each party's
+/// earlier caps (the rising fixed ones, the growing ones) and searches those. The warnings
+/// are still the rule's, against a search of every earlier tier written here: for each cap,
+/// the first earlier tier whose cap for the same party is at or above it in every year of
+/// the model, caps grown by their cap_growth.
+#[test]
+fn regression_dead_caps_are_found_as_a_search_of_every_earlier_tier_finds_them() {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(133);
+    let (start, end) = (2020, 2025);
+    let grown = |cap: Decimal, growth: Decimal, from: i32, year: i32| {
+        let n = (year - from).max(0);
+        (0..n).fold(cap, |v, _| v * (Decimal::ONE + growth))
+    };
+    let (mut warned, mut with_growth) = (0, 0);
+    for _ in 0..400 {
+        let tiers = rng.random_range(1..10usize);
+        let mut text = format!(
+            "name = \"m\"\nunit = \"u\"\nstart_year = {start}\nend_year = {end}\nvaluation_year = {start}\n\
+             discount_rate = 0.1\ninvestor = {{ party = \"a\" }}\nequity = {{ from_year = {start}, stake = 0.2 }}\n\
+             [profit_share]\nresidual = \"r\"\n"
+        );
+        // (tier, party, cap, growth, from)
+        let mut caps: Vec<Vec<(&str, Decimal)>> = Vec::new();
+        let mut growth_of = Vec::new();
+        for _ in 0..tiers {
+            let growth = [d("0"), d("0"), d("0.1"), d("-0.5")][rng.random_range(0..4)];
+            let from = start + rng.random_range(0..3);
+            let mut until = Vec::new();
+            for party in ["a", "b"] {
+                if rng.random_bool(0.7) {
+                    let cap = [d("5"), d("10"), d("13"), d("20"), d("4")][rng.random_range(0..5)];
+                    until.push((party, cap));
+                }
+            }
+            let until_text: Vec<String> = until.iter().map(|(p, c)| format!("{p} = {c}")).collect();
+            text.push_str(&format!(
+                "[[profit_share.tiers]]\nname = \"t\"\nshares = {{ a = 0.3, b = 0.3 }}\n{}cap_growth = {growth}\ncap_growth_from = {from}\n",
+                if until.is_empty() { String::new() } else { format!("until = {{ {} }}\n", until_text.join(", ")) }
+            ));
+            caps.push(until);
+            growth_of.push((growth, from));
+        }
+        text.push_str(
+            "[[trajectories]]\nname = \"x\"\nrevenue = { points = [[2020, 1.0]] }\n\
+             margin = { points = [[2020, 0.1]] }\nvaluation = { points = [[2020, 1.0]] }\n",
+        );
+        let model = parse_model(ModelSource {
+            text: &text,
+            load: &mut |_| Err("none".into()),
+        })
+        .unwrap_or_else(|e| panic!("{e:?}\n{text}"));
+        let mut got: Vec<String> = model
+            .warnings
+            .iter()
+            .filter(|w| w.message.contains("gets nothing here"))
+            .map(|w| {
+                let j = w
+                    .message
+                    .split("tiers[")
+                    .nth(1)
+                    .unwrap()
+                    .split(']')
+                    .next()
+                    .unwrap();
+                format!("{} after tiers[{j}]", w.field)
+            })
+            .collect();
+        let mut expected = Vec::new();
+        for k in 0..tiers {
+            for (party, cap) in &caps[k] {
+                let (g, from) = growth_of[k];
+                let first = (0..k).find(|&j| {
+                    caps[j]
+                        .iter()
+                        .find(|(p, _)| p == party)
+                        .is_some_and(|(_, before)| {
+                            let (gj, fj) = growth_of[j];
+                            (start..=end)
+                                .all(|y| grown(*before, gj, fj, y) >= grown(*cap, g, from, y))
+                        })
+                });
+                if let Some(j) = first {
+                    expected.push(format!(
+                        "profit_share.tiers[{k}].until.{party} after tiers[{j}]"
+                    ));
+                }
+            }
+        }
+        got.sort();
+        expected.sort();
+        assert_eq!(got, expected, "{text}");
+        warned += expected.len();
+        with_growth +=
+            usize::from(!expected.is_empty() && growth_of.iter().any(|(g, _)| !g.is_zero()));
+    }
+    // The cases hold warnings, some among caps that grow.
+    assert!(warned > 100 && with_growth > 20, "{warned} {with_growth}");
+}

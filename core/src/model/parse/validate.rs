@@ -396,17 +396,68 @@ impl Builder<'_> {
                 }
             })
         };
+        // Per party, the earlier tiers that cap it (helper-133: each cap searched every
+        // earlier tier, so 200,000 tiers ran past ten minutes): of the tiers whose caps do
+        // not grow, the caps that rose above all before them, in order (the first earlier
+        // cap at or above an amount is the first of these at or above it); the tiers whose
+        // caps grow, each compared year by year within a budget of comparisons (past it, a
+        // warning is left out rather than the check run for minutes).
+        struct Earlier {
+            rising: Vec<(usize, Decimal)>,
+            growing: Vec<(usize, Decimal)>,
+        }
+        let mut earlier_of: std::collections::HashMap<PartyId, Earlier> =
+            std::collections::HashMap::new();
+        let mut budget = DEAD_CAP_YEAR_BUDGET;
+        let years_run = u64::try_from(i64::from(years.1) - i64::from(years.0) + 1).unwrap_or(0);
         for (k, tier) in terms.tiers.iter().enumerate() {
-            let Some(raw_until) = &raw.tiers.get_ref()[k].get_ref().until else {
-                continue;
-            };
-            for ((party, amount), (written, raw_amount)) in
-                tier.until.iter().zip(raw_until.get_ref())
-            {
-                let earlier = terms.tiers[..k].iter().enumerate().find_map(|(j, t)| {
-                    let before = t.until.iter().find(|(p, _)| p == party)?.1;
-                    never_above(tier, *amount, t, before).then_some((j, before))
+            let raw_until = raw.tiers.get_ref()[k].get_ref().until.as_ref();
+            for (at, (party, amount)) in tier.until.iter().enumerate() {
+                let found = earlier_of.get(party).and_then(|e| {
+                    // The least amount an earlier fixed cap must reach: this one, or its
+                    // largest grown, in the first year or the last (a cap grows, or falls,
+                    // the same way every year); None past what a decimal holds, never a
+                    // slip.
+                    let threshold = if tier.cap_growth.is_zero() {
+                        Some(*amount)
+                    } else {
+                        [years.0, years.1]
+                            .into_iter()
+                            .map(|y| grown(tier, *amount, y))
+                            .try_fold(*amount, |m, g| g.map(|g| m.max(g)))
+                    };
+                    let fixed = threshold.and_then(|t| {
+                        let i = e.rising.partition_point(|(_, c)| *c < t);
+                        e.rising.get(i).copied()
+                    });
+                    let limit = fixed.map_or(k, |(j, _)| j);
+                    let mut grew = None;
+                    for &(j, before) in e.growing.iter().take_while(|(j, _)| *j < limit) {
+                        if budget < years_run {
+                            break;
+                        }
+                        budget -= years_run;
+                        if never_above(tier, *amount, &terms.tiers[j], before) {
+                            grew = Some((j, before));
+                            break;
+                        }
+                    }
+                    grew.or(fixed)
                 });
+                let entry = earlier_of.entry(*party).or_insert_with(|| Earlier {
+                    rising: Vec::new(),
+                    growing: Vec::new(),
+                });
+                if !tier.cap_growth.is_zero() {
+                    entry.growing.push((k, *amount));
+                } else if entry.rising.last().is_none_or(|(_, c)| amount > c) {
+                    entry.rising.push((k, *amount));
+                }
+                let Some((written, raw_amount)) = raw_until.and_then(|u| u.get_ref().get_index(at))
+                else {
+                    continue;
+                };
+                let earlier = found;
                 if let Some((j, before)) = earlier {
                     let name = quoted(&parties.names[*party]);
                     // Where caps grow, the amounts compared are the grown ones, said as such
@@ -1725,6 +1776,10 @@ pub(super) struct YearRange {
 /// How far outside the model's years a year given for a point in time (a series point,
 /// an agi_year) is warned about as a likely slip.
 const FAR_YEARS: Year = 50;
+
+/// The years of grown caps the dead-`until` warning compares, over all its pairs of tiers
+/// whose caps grow (each a few microseconds): past it, pairs go unchecked and unwarned.
+const DEAD_CAP_YEAR_BUDGET: u64 = 1_000_000;
 
 /// " (and in N more years)" after the first of `count` years; nothing for one.
 fn and_more_years(count: usize) -> String {
