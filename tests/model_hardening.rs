@@ -1428,3 +1428,66 @@ fn regression_the_nothing_random_warning_names_the_set_that_made_it() {
         "{e}"
     );
 }
+
+/// helper-133: two searches grew with the square of a valid model's size. `check` of
+/// 200,000 tiers (each cap searched every earlier tier for the dead-`until` warning) ran past
+/// ten minutes, and one `--set` on 20,000 trajectories (each array element's name counted
+/// against every other's, for the suggestions of a wrong path) took 48 s. Both are linear
+/// now (7 s and 2.4 s on the 2-core host); the suite's hang limit holds them.
+#[test]
+fn regression_many_tiers_or_trajectories_are_not_searched_quadratically() {
+    let mini =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/mini.toml"))
+            .unwrap();
+    let tiers: String = (0..200_000)
+        .map(|i| {
+            format!(
+                "[[profit_share.tiers]]\nname = \"t\"\nshares = {{ fund = 0.1 }}\nuntil = {{ fund = {} }}\n",
+                30 + i
+            )
+        })
+        .collect();
+    let many_tiers = write_model(
+        "many-tiers",
+        &mini.replace("[equity]", &format!("{tiers}[equity]")),
+    );
+    let out = stakeshift().arg("check").arg(&many_tiers).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let head = mini.split("[[trajectories]]").next().unwrap();
+    let trajectories: String = (0..20_000)
+        .map(|i| {
+            format!(
+                "[[trajectories]]\nname = \"t{i}\"\nrevenue = {{ points = [[2024, 40.0], [2026, 100.0]] }}\n\
+                 margin = {{ points = [[2024, 0.1]] }}\nvaluation = {{ points = [[2024, 50.0], [2026, 200.0]] }}\n"
+            )
+        })
+        .collect();
+    let many_trajectories = write_model("many-trajectories", &format!("{head}{trajectories}"));
+    let out = stakeshift()
+        .args(["check", "--set", "equity.stake=0.1"])
+        .arg(&many_trajectories)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A wrong path is still answered with the nearest valid one.
+    let out = stakeshift()
+        .args(["check", "--set", "equity.stak=0.1"])
+        .arg(&many_trajectories)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`equity.stake`"));
+    for path in [many_tiers, many_trajectories] {
+        let _ = std::fs::remove_dir_all(path.parent().unwrap());
+    }
+}

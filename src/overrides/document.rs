@@ -973,8 +973,12 @@ fn valid_paths(doc: &DocumentMut) -> Vec<String> {
                         .iter()
                         .map(|t| t.get("name").and_then(|n| n.as_str()))
                         .collect();
+                    let unique = Unique::of(&names);
                     for (i, t) in tables.iter().enumerate() {
-                        for form in element_forms(&p, i, unique(&names, i)) {
+                        if out.len() > 5000 {
+                            return;
+                        }
+                        for form in element_forms(&p, i, unique.name(&names, i)) {
                             out.push(form.clone());
                             walk(t, &form, &format!("{s}[]"), out);
                         }
@@ -989,8 +993,12 @@ fn valid_paths(doc: &DocumentMut) -> Vec<String> {
                                 .and_then(|n| n.as_str())
                         })
                         .collect();
+                    let unique = Unique::of(&names);
                     for (i, v) in values.iter().enumerate() {
-                        for form in element_forms(&p, i, unique(&names, i)) {
+                        if out.len() > 5000 {
+                            return;
+                        }
+                        for form in element_forms(&p, i, unique.name(&names, i)) {
                             out.push(form.clone());
                             match v {
                                 Value::InlineTable(t) => walk(t, &form, &format!("{s}[]"), out),
@@ -1028,15 +1036,24 @@ fn valid_paths(doc: &DocumentMut) -> Vec<String> {
         }
         forms
     }
-    /// Element `i`'s name where no other element has it (a name two elements share picks
-    /// neither: only a position does).
-    fn unique<'a>(names: &[Option<&'a str>], i: usize) -> Option<&'a str> {
-        let name = names[i]?.trim();
-        let shared = names
-            .iter()
-            .enumerate()
-            .any(|(j, n)| j != i && n.is_some_and(|n| n.trim() == name));
-        (!shared).then_some(name)
+    /// How many elements of an array have each name (trimmed), counted once per array
+    /// (helper-133: counting them again for each element was quadratic, and a `--set` on a
+    /// model of 20,000 trajectories took 48 s).
+    struct Unique<'a>(std::collections::HashMap<&'a str, usize>);
+    impl<'a> Unique<'a> {
+        fn of(names: &[Option<&'a str>]) -> Self {
+            let mut counts = std::collections::HashMap::new();
+            for name in names.iter().flatten() {
+                *counts.entry(name.trim()).or_insert(0) += 1;
+            }
+            Unique(counts)
+        }
+        /// Element `i`'s name where no other element has it (a name two elements share
+        /// picks neither: only a position does).
+        fn name(&self, names: &[Option<&'a str>], i: usize) -> Option<&'a str> {
+            let name = names[i]?.trim();
+            (self.0.get(name) == Some(&1)).then_some(name)
+        }
     }
     let mut out = Vec::new();
     walk(doc.as_table(), "", "", &mut out);
