@@ -146,6 +146,18 @@ fn check_stop(dir: &Path) -> Result<()> {
     }
 }
 
+/// Hands the memory freed so far back to the system, where the allocator keeps it (glibc
+/// keeps what a thread frees in that thread's arena, so two threads that each parsed a
+/// large document in turn held the memory of both: [`crate::sensitivity::Base::load_with`]).
+pub fn give_back_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free memory to the system; it touches no live
+    // allocation.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// A model and where it came from.
 #[derive(Debug, Clone)]
 pub struct LoadedModel {

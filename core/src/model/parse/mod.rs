@@ -106,7 +106,8 @@ pub const MAX_PATHS: u64 = 10_000_000;
 /// trajectory-years, four series (revenue, margin, valuation and spend) with a point for
 /// every year, one point a line, has about 5 million. Parsing TOML keeps about 200 bytes for
 /// each value and 600 for each part of a dotted key, so the count bounds the memory a file
-/// can take before it is validated (a hostile file of 6 million `1,` peaks near 1.2 GB),
+/// can take before it is validated (a hostile file of two million `[2024,1],` peaks at
+/// 1.5 GB in `check`; docs/MODEL.md 12.5),
 /// whatever its size.
 pub const MAX_VALUE_MARKS: usize = 6_000_000;
 
