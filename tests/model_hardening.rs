@@ -1491,3 +1491,39 @@ fn regression_many_tiers_or_trajectories_are_not_searched_quadratically() {
         let _ = std::fs::remove_dir_all(path.parent().unwrap());
     }
 }
+
+/// helper-133: error and warning lines quoted what the user wrote whole: a text of 10 MB
+/// where `equity.stake` wants a number made a 10 MB line, as did an investor of 5 MB in a
+/// warning. A name is quoted by its first 60 characters and its length, and any message
+/// past 4,000 characters keeps its first 3,000.
+#[test]
+fn regression_a_huge_value_is_not_echoed_whole_in_a_message() {
+    let mini =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/mini.toml"))
+            .unwrap();
+    let text = mini.replace(
+        "stake = 0.20",
+        &format!("stake = \"{}\"", "S".repeat(2_000_000)),
+    );
+    let (code, err) = check("huge-text", &text);
+    assert_eq!(code, 2);
+    assert!(err.len() < 5000, "{} bytes", err.len());
+    assert!(
+        err.contains("equity.stake: found the text \"SSS") && err.contains("left out"),
+        "{}",
+        &err[..200]
+    );
+    let text = mini.replace(
+        "party = \"fund\"",
+        &format!("party = \"{}\"", "f".repeat(2_000_000)),
+    );
+    let path = write_model("huge-name", &text);
+    let out = stakeshift().arg("check").arg(&path).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.len() < 5000, "{} bytes", err.len());
+    assert!(
+        err.contains("... (2000000 characters) has no share in any tier"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(path.parent().unwrap());
+}

@@ -111,7 +111,7 @@ pub enum Error {
         message: String,
     },
     /// Bad usage of the command line that clap cannot see (an unknown trajectory name).
-    #[error("{}", escape_controls(.0))]
+    #[error("{}", escape_controls(&capped(.0)))]
     Usage(String),
     /// Reading or writing a file failed.
     // The cause is part of the message, not a `#[source]` (thiserror would make a field
@@ -145,8 +145,30 @@ fn render_model_error(
         out.push_str(&quoted(field));
         out.push_str(": ");
     }
-    out.push_str(message);
+    out.push_str(&capped(message));
     escape_controls(&out).into_owned()
+}
+
+/// The most characters of a message an error or warning line gives; a longer one keeps its
+/// first [`MESSAGE_HEAD`] and says how long it was. Names, keys and lists are shortened where
+/// they are quoted ([`quoted`], [`listed`]); this bounds what quotes a value whole (a text
+/// of 10 MB where a number belongs, a CSV cell of 60 MB, a series of 10,000 points given to
+/// `--set`: lines of megabytes, helper-133).
+const MESSAGE_MAX: usize = 4000;
+const MESSAGE_HEAD: usize = 3000;
+
+/// `message`, cut to [`MESSAGE_HEAD`] characters where it is longer than [`MESSAGE_MAX`].
+pub fn capped(message: &str) -> std::borrow::Cow<'_, str> {
+    match message.char_indices().nth(MESSAGE_MAX) {
+        None => std::borrow::Cow::Borrowed(message),
+        Some(_) => {
+            let count = message.chars().count();
+            let head: String = message.chars().take(MESSAGE_HEAD).collect();
+            std::borrow::Cow::Owned(format!(
+                "{head}... (the rest of a message of {count} characters left out)"
+            ))
+        }
+    }
 }
 
 /// `text` with every control character (Unicode category Cc: ESC, BEL, NUL, CR, newline,

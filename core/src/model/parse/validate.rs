@@ -1913,10 +1913,21 @@ impl Parties {
 }
 
 /// `text` in double quotes, with quotes, backslashes and control characters escaped, so
-/// that spaces around it can be seen.
+/// that spaces around it can be seen; a text of more than 100 characters by its first 60
+/// and how many there are, as [`crate::error::quoted`] gives a name (helper-133: an
+/// investor of 5 MB was quoted whole in a warning).
 pub(super) fn quoted(text: &str) -> String {
+    let count = text.chars().count();
+    let (shown, rest) = if count > 100 {
+        (
+            text.chars().take(60).collect::<String>(),
+            format!("... ({count} characters)"),
+        )
+    } else {
+        (text.to_string(), String::new())
+    };
     let mut out = String::from("\"");
-    for c in text.chars() {
+    for c in shown.chars() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
@@ -1925,6 +1936,7 @@ pub(super) fn quoted(text: &str) -> String {
         }
     }
     out.push('"');
+    out.push_str(&rest);
     out
 }
 
