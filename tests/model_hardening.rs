@@ -1527,3 +1527,25 @@ fn regression_a_huge_value_is_not_echoed_whole_in_a_message() {
     );
     let _ = std::fs::remove_dir_all(path.parent().unwrap());
 }
+
+/// helper-133: a year out of range was "not a plausible year" without the range, and an
+/// empty `trajectories_csv` said "cannot read ``: : no such file".
+#[test]
+fn regression_an_implausible_year_and_an_empty_csv_name_say_what_is_valid() {
+    let (code, err) = check(
+        "year",
+        &model_with("start_year = 2020", "start_year = 150000"),
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("(a year is taken from -100000 to 100000)"),
+        "{err}"
+    );
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/bad/csv_empty_name.toml");
+    let out = stakeshift().arg("check").arg(&dir).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("the file name is empty; give the CSV's path"),
+        "{err}"
+    );
+}

@@ -147,7 +147,9 @@ impl Builder<'_> {
             Num::Int(i) => fail(
                 field,
                 num.span(),
-                format!("{i} is not a plausible year; write a whole calendar year such as 2025"),
+                format!(
+                    "{i} is not a plausible year; write a whole calendar year such as 2025 (a year is taken from -{MAX_YEAR} to {MAX_YEAR})"
+                ),
             ),
             Num::Float(_) => fail(
                 field,
@@ -765,6 +767,14 @@ impl Builder<'_> {
             }
         }
         if let Some(path) = &raw.trajectories_csv {
+            // An empty name names no file (helper-133: "cannot read ``: : no such file").
+            if path.get_ref().trim().is_empty() {
+                return Err(ModelIssue::new(
+                    "trajectories_csv",
+                    "the file name is empty; give the CSV's path relative to the model file, such as \"paths.csv\", or leave the key out",
+                )
+                .at(path.span()));
+            }
             let text = load(path.get_ref()).map_err(|why| {
                 ModelIssue::new(
                     "trajectories_csv",
