@@ -1549,3 +1549,18 @@ fn regression_an_implausible_year_and_an_empty_csv_name_say_what_is_valid() {
         "{err}"
     );
 }
+
+/// helper-133: a trajectories CSV whose cell opens a quote it never closes was said to have
+/// a row of "1 cell" (the reader took the rest of the file as that cell); it says the quote
+/// is not closed, on the row that opens it.
+#[test]
+fn regression_an_unclosed_quote_in_the_csv_is_named() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/bad/csv_unclosed_quote.toml");
+    let out = stakeshift().arg("check").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("line 4: a cell's opening quote `\"` is never closed"),
+        "{err}"
+    );
+}

@@ -208,6 +208,18 @@ pub fn read_trajectories_csv(
     let mut lines = Lines::new(text);
     for record in reader.records() {
         let record = record.map_err(|e| match e.position() {
+            // A quote opened on the row and never closed reads the rest of the file as one
+            // cell (helper-133: "the row has 1 cell"): said as such.
+            Some(p)
+                if text
+                    .get(usize::try_from(p.byte()).unwrap_or(usize::MAX)..)
+                    .is_some_and(|rest| rest.matches('"').count() % 2 == 1) =>
+            {
+                format!(
+                    "line {}: a cell's opening quote `\"` is never closed, so the rest of the file was read as that cell; close the quote, or leave quotes out",
+                    lines.at(p.byte())
+                )
+            }
             Some(p) => format!("line {}: {}", lines.at(p.byte()), unequal_lengths(&e)),
             None => e.to_string(),
         })?;
