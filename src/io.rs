@@ -674,23 +674,41 @@ fn file_in_the_way(path: &Path, doing: &str) -> Error {
 /// module docs for exactly what is promised). Nothing is recorded or removed: for the
 /// outputs of a command, which replace an earlier run's, use [`write_set`].
 pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
-    prepare_folder(dir)?;
-    commit_set(dir, files, None, &mut |from, to| fs::rename(from, to))
+    let created = prepare_folder(dir)?;
+    let written = commit_set(dir, files, None, &mut |from, to| fs::rename(from, to));
+    if written.is_err() {
+        remove_created(&created);
+    }
+    written
 }
 
 /// Writes `files` into `dir` (created if needed) as one set, all or nothing, records their
 /// names in [`MANIFEST_NAME`], and removes the files an earlier run recorded that belong to
 /// `family` (every name the command can write) but are not among `files`.
 pub fn write_set(dir: &Path, files: &[(String, Vec<u8>)], family: &[String]) -> Result<()> {
-    prepare_folder(dir)?;
-    commit_set(dir, files, Some(family), &mut |from, to| {
+    let created = prepare_folder(dir)?;
+    let written = commit_set(dir, files, Some(family), &mut |from, to| {
         fs::rename(from, to)
-    })
+    });
+    if written.is_err() {
+        remove_created(&created);
+    }
+    written
+}
+
+/// Removes the folders a failed run created for its outputs, deepest first, each only if
+/// empty (helper-133: a run that failed on a full disk left the new folder behind, empty).
+fn remove_created(created: &[PathBuf]) {
+    for folder in created {
+        if fs::remove_dir(folder).is_err() {
+            break;
+        }
+    }
 }
 
 /// Creates the output folder; an existing file in its place, or on the way to it
-/// (`notes.txt/out`), is bad usage.
-fn prepare_folder(dir: &Path) -> Result<()> {
+/// (`notes.txt/out`), is bad usage. Returns the folders it created, deepest first.
+fn prepare_folder(dir: &Path) -> Result<Vec<PathBuf>> {
     // A link to nothing, the folder's or one on the way to it: "File exists" from the
     // folder's creation said nothing of it (helper-106, helper-107: `dang/sub`).
     if let Some(message) = broken_link_on_the_way(dir) {
@@ -707,13 +725,20 @@ fn prepare_folder(dir: &Path) -> Result<()> {
             not_a_folder(&m)
         )));
     }
+    let missing: Vec<PathBuf> = dir
+        .ancestors()
+        .filter(|p| !p.as_os_str().is_empty())
+        .take_while(|p| fs::symlink_metadata(p).is_err())
+        .map(Path::to_path_buf)
+        .collect();
     fs::create_dir_all(dir).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotADirectory {
             file_in_the_way(dir, "cannot create the folder")
         } else {
             Error::io(dir, e)
         }
-    })
+    })?;
+    Ok(missing)
 }
 
 /// What is wrong where `dir`, or a folder on the way to it, is a symbolic link that leads

@@ -1089,3 +1089,24 @@ fn regression_out_on_a_device_says_it_is_one() {
         "{err}"
     );
 }
+
+/// helper-133: a run that failed while writing into a folder it had created (a full disk,
+/// here a file size limit) left that folder behind, empty; the folders it made are removed.
+#[cfg(unix)]
+#[test]
+fn regression_a_failed_run_removes_the_folder_it_made() {
+    let dir = scratch("made-folder");
+    let out = dir.join("new").join("deeper");
+    let bin = assert_cmd::cargo::cargo_bin("stakeshift");
+    let result = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 64; exec \"$0\" compare models/revenue-note-vs-safe.toml --svg --out \"$1\"")
+        .arg(&bin)
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = stderr_of(&result);
+    assert_eq!(result.status.code(), Some(1), "{err}");
+    assert!(!dir.join("new").exists(), "{err}");
+    assert!(dir.exists());
+}
