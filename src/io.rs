@@ -193,7 +193,6 @@ impl LoadedModel {
         crate::overrides::document::place_warning(
             &self.label,
             &self.file_text,
-            &self.text,
             &self.overrides,
             field,
             at,

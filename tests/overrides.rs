@@ -998,4 +998,14 @@ fn regression_a_set_that_restates_the_file_does_not_own_the_models_warning() {
         assert_eq!(warning(set), by_file, "{set:?}");
     }
     assert!(warning(&["--set", "discount_rate=8"]).contains("warning: --set discount_rate=8:"));
+    // A table written whole owns the warnings it causes, though the value a warning names
+    // is the file's (helper-140: the file was blamed for a 30 only the `--set` held).
+    let tiers = "profit_share.tiers=[{name=\"a\",shares={fund=0.5},until={fund=30}},{name=\"b\",shares={fund=0.4},until={fund=20}}]";
+    let owned = warning(&["--set", tiers]);
+    assert!(
+        owned.contains(&format!(
+            "warning: --set {tiers}: profit_share.tiers[1].until.fund: 20 is not above the 30"
+        )),
+        "{owned}"
+    );
 }

@@ -26,6 +26,7 @@ const BEYOND_THE_SCHEMA: &[&str] = &[
     "csv_missing_file.toml",
     "csv_not_a_number.toml",
     "csv_semicolons.toml",
+    "csv_unclosed_quote.toml",
     "equity_from_year_after_end.toml",
     "equity_from_year_before_start.toml",
     "overflow_present_value.toml",

@@ -111,7 +111,7 @@ pub enum Error {
         message: String,
     },
     /// Bad usage of the command line that clap cannot see (an unknown trajectory name).
-    #[error("{}", escape_controls(&capped(.0)))]
+    #[error("{}", capped(&escape_controls(.0)))]
     Usage(String),
     /// Reading or writing a file failed.
     // The cause is part of the message, not a `#[source]` (thiserror would make a field
@@ -145,8 +145,10 @@ fn render_model_error(
         out.push_str(&quoted(field));
         out.push_str(": ");
     }
-    out.push_str(&capped(message));
-    escape_controls(&out).into_owned()
+    out.push_str(message);
+    // Cut after escaping, so that a message of control characters (each written as six or
+    // more) is held to the limit too (helper-140).
+    capped(&escape_controls(&out)).into_owned()
 }
 
 /// The most characters of a message an error or warning line gives; a longer one keeps its

@@ -492,12 +492,12 @@ impl SweepChart<'_> {
             .ok_or_else(|| "there is no trajectory to draw".to_string())?;
         // Every cell a tie: no line to speak of (helper-137: the subtitle named a black line
         // that was not drawn, and the note said "no break-even" of a grid that is all one).
-        let all_tie = series
-            .advantages
-            .iter()
-            .filter(|a| a.is_finite())
-            .fold(None, |all, a| Some(all.unwrap_or(true) && a.is_tie()))
-            .unwrap_or(false);
+        // (Every cell: one left blank, where the model could not run, is not a tie.)
+        let all_tie = !series.advantages.is_empty()
+            && series
+                .advantages
+                .iter()
+                .all(|a| a.is_finite() && a.is_tie());
         let line = if all_tie {
             ""
         } else {
@@ -1244,6 +1244,13 @@ mod tests {
         assert!(!text.contains("black line"), "{text}");
         assert!(!text.contains("no break-even"), "{text}");
         assert!(text.contains("The deals tie at every grid point"), "{text}");
+        // A cell left blank (the model could not run there) is no tie (helper-140).
+        let text =
+            heatmap_texts(&varied, &[0.0, f64::NAN, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]).join(" ");
+        assert!(
+            !text.contains("The deals tie at every grid point"),
+            "{text}"
+        );
         // One cell apart from a tie: the line is named again.
         let text =
             heatmap_texts(&varied, &[0.0, 1e-7, -1e-7, 0.0, 5.0, 0.0, 2e-7, 0.0, 0.0]).join(" ");

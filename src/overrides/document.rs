@@ -187,7 +187,7 @@ pub fn patch_and_parse(
                 return Err(unknown_trajectory(o, name, names_then, csv_names, later));
             }
             let placed = &model.warnings[..model.warnings.len().min(MAX_PLACED_WARNINGS)];
-            let warnings = placed_warnings(label, text, &patched, placed, overrides, &applied);
+            let warnings = placed_warnings(label, text, placed, overrides, &applied);
             let more_warnings = model.warnings.len() - placed.len();
             Ok(Patched {
                 model,
@@ -1398,7 +1398,6 @@ fn patch_csv(
 fn placed_warnings(
     label: &str,
     text: &str,
-    patched: &str,
     warnings: &[ModelIssue],
     overrides: &[Override],
     applied: &[Applied],
@@ -1410,14 +1409,14 @@ fn placed_warnings(
     warnings
         .iter()
         .map(|w| {
-            // The last `--set` that wrote the value, unless the value is the file's after all
-            // (restated, or put back by a later one; helper-136).
+            // The last `--set` that wrote the value, unless it restates the file's own value
+            // (helper-136, -140).
             let owner = overrides
                 .iter()
                 .zip(applied)
                 .rev()
                 .find(|(_, a)| a.touched.iter().any(|t| concerns(&w.field, t)))
-                .filter(|_| !same_in_both(text, patched, &w.field));
+                .filter(|(o, _)| !restates_the_file(text, o));
             match owner {
                 Some((o, _)) => Error::from(OverrideError::new(
                     &o.origin,
@@ -1435,38 +1434,35 @@ fn placed_warnings(
         .collect()
 }
 
-/// Whether the value at the canonical path `field` is the same in the two texts: both
-/// numbers of one exact value (`2024`, `2_024`, `0x7E8`; `0.1`, `1e-1`), the same text or
-/// the same flag. A table, an array or a value one text lacks is not (so a warning about
-/// it stays with the `--set` that wrote it).
-fn same_in_both(file_text: &str, patched: &str, field: &str) -> bool {
-    let Ok(path) = OverridePath::parse(field) else {
+/// Whether override `o` writes a plain value (a number, a text, a flag) that the file
+/// already holds at its path, in any spelling (`2024`, `2_024`, `0x7E8`; `0.1`, `1e-1`): a
+/// `--set` that changed nothing. One that writes a table or an array is never taken for
+/// one, even where the value a warning is about comes out the same (helper-140: a `--set`
+/// of all the tiers changed the cap a warning compared with, not the one it named).
+fn restates_the_file(file_text: &str, o: &Override) -> bool {
+    let Some(held) = value_in_document(file_text, &o.path) else {
         return false;
     };
-    let (Some(a), Some(b)) = (
-        value_in_document(file_text, &path),
-        value_in_document(patched, &path),
-    ) else {
+    let Ok(given) = o.value.trim().parse::<Value>() else {
         return false;
     };
-    match (&a, &b) {
+    match (&held, &given) {
         (Value::String(x), Value::String(y)) => x.value() == y.value(),
         (Value::Boolean(x), Value::Boolean(y)) => x.value() == y.value(),
-        _ => number_of(&a)
-            .zip(number_of(&b))
+        _ => number_of(&held)
+            .zip(number_of(&given))
             .is_some_and(|(x, y)| x == y),
     }
 }
 
 /// A warning about `field` (whose value comes from the keys `at`, the first the one it is
 /// placed at in the file) worded as the model's own are (as `placed_warnings` places them):
-/// of the keys of `at` whose value in `patched` (the text the overrides made) is not the
-/// one `file_text` (the file as written) holds, the last of `overrides` to write one (or a
-/// table holding it) is its owner; else it is placed at `at[0]` in `file_text`.
+/// of the last overrides to write each key of `at` (or a table holding it), the latest that
+/// does not restate the file's own value ([`restates_the_file`]) is its owner; else it is
+/// placed at `at[0]` in `file_text`, the file as written.
 pub fn place_warning(
     label: &str,
     file_text: &str,
-    patched: &str,
     overrides: &[Override],
     field: &str,
     at: &[&str],
@@ -1475,8 +1471,8 @@ pub fn place_warning(
     // The owner wrote a value the warning is about, as its path reads once parsed
     // (`"simulation"."from_year"` is `simulation.from_year`); not one that only touched
     // the table (helper-129: `simulation={seed=3}` was taken for the owner of a first
-    // random year that came from `valuation_year`); nor one whose value is the file's after
-    // all, restated or put back by a later one, in any spelling or through a table
+    // random year that came from `valuation_year`); nor one that restates the file's own
+    // value, in any spelling, also where it puts back what an earlier one changed
     // (helper-131, -136: `--set end_year=2045` on a file of 2045 took a warning about the
     // file's own years).
     let concerns_key = |o: &Override, key: &str| match &o.path.target {
@@ -1485,8 +1481,8 @@ pub fn place_warning(
     };
     let owner = at
         .iter()
-        .filter(|key| !same_in_both(file_text, patched, key))
         .filter_map(|key| overrides.iter().rposition(|o| concerns_key(o, key)))
+        .filter(|&i| !restates_the_file(file_text, &overrides[i]))
         .max()
         .map(|i| &overrides[i]);
     match owner {

@@ -121,12 +121,15 @@ impl Model {
         }
     }
 
-    /// Whether AGI can be declared anywhere in this model: a trajectory's `agi_year`, or a
-    /// simulated hazard. Where it cannot, the reports say nothing of AGI (helper-139: a film
+    /// Whether AGI can be declared anywhere in this model, or its terms name it: a
+    /// trajectory's `agi_year`, a simulated hazard, investor rights that end at AGI. Where it cannot, the reports say nothing of AGI (helper-139: a film
     /// deal's ledger said "AGI never declared in this trajectory").
     pub fn has_agi(&self) -> bool {
         self.trajectories.iter().any(|t| t.agi_year.is_some())
             || !self.simulation.agi_hazard.is_zero()
+            // A deal whose terms end at AGI: the line says why they never took effect
+            // (helper-140).
+            || self.profit_share.investor_rights_end_at_agi
     }
 
     /// Regime A as the conclusions name it: "the capped profit share" where a tier caps

@@ -442,21 +442,42 @@ impl Recorder<f64> for FanRecorder<'_> {
 #[derive(Default)]
 struct FirstNotFinite {
     year: Option<Year>,
+    /// Each regime's present values so far: finite rows can still sum past f64's range.
+    npv: [f64; 2],
 }
 
 impl Observer<f64> for FirstNotFinite {}
 
 impl Recorder<f64> for FirstNotFinite {
-    fn row(&mut self, _regime: Regime, row: &YearRow<f64>) {
+    fn row(&mut self, regime: Regime, row: &YearRow<f64>) {
+        let npv = &mut self.npv[usize::from(regime == Regime::Equity)];
+        *npv += row.present_value;
         let amounts = [
             row.cash_flow,
             row.present_value,
             row.cumulative_cash_flow,
             row.holding_value,
+            *npv,
         ];
         if self.year.is_none() && !amounts.iter().all(|v| v.is_finite()) {
             self.year = Some(row.year);
         }
+    }
+}
+
+impl Setup {
+    /// `e` with the year named where it has none: an error of a path's totals (checked once,
+    /// at its end) is given the first year an amount of path `p` could not be held, or,
+    /// where every year's could, end_year (the terminal value's) (helper-132, -140).
+    fn with_year(&self, p: u64, mut e: SimulateError) -> SimulateError {
+        if let SimulateError::Path { error, .. } = &mut e
+            && error.year.is_none()
+        {
+            let mut first = FirstNotFinite::default();
+            let _ = self.run_one(p, &mut Work::new(self), false, &mut first);
+            error.year = Some(first.year.unwrap_or(self.end_year));
+        }
+        e
     }
 }
 
@@ -666,18 +687,8 @@ fn run_setup(
             record(p, setup.run_one(p, work, true, &mut NpvOnly))
         },
     ));
-    if let Some((p, mut e)) = first_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
-        // An error without a year (totals past f64's range, checked once a path): the year
-        // the path's amounts first could not be held, found by running it again (helper-132:
-        // the message named the path only).
-        if let SimulateError::Path { error, .. } = &mut e
-            && error.year.is_none()
-        {
-            let mut first = FirstNotFinite::default();
-            let _ = setup.run_one(p, &mut Work::new(&setup), false, &mut first);
-            error.year = first.year;
-        }
-        return Err(e);
+    if let Some((p, e)) = first_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        return Err(setup.with_year(p, e));
     }
 
     let centers: Vec<String> = setup.centers.iter().map(|c| c.name.clone()).collect();
@@ -880,7 +891,9 @@ pub fn replay(model: &Model, options: &Options, p: u64) -> Result<Replay, Simula
     let setup = setup(model, options)?;
     let mut work = Work::new(&setup);
     let mut applied = AppliedRounds::default();
-    let (drawn, outcome) = setup.run_one(p, &mut work, false, &mut applied)?;
+    let (drawn, outcome) = setup
+        .run_one(p, &mut work, false, &mut applied)
+        .map_err(|e| setup.with_year(p, e))?;
     // Every round falls in the stake's years, which the path runs through: those not
     // applied did not happen.
     let skipped_rounds: Vec<usize> = (0..model.equity.rounds.len())

@@ -73,3 +73,18 @@ fn line_starts_place_every_offset_as_counting_does() {
         }
     }
 }
+
+/// helper-133, -140: a message is held to about 4,000 characters however it was written,
+/// control characters (each escaped to six or more) included.
+#[test]
+fn regression_a_message_of_megabytes_or_of_control_characters_is_cut() {
+    for raw in ["S".repeat(1_000_000), "\u{1}".repeat(5000)] {
+        let line = stakeshift_core::Error::Usage(raw).to_string();
+        assert!(line.chars().count() < 3100, "{}", line.len());
+        assert!(
+            line.ends_with("characters left out)"),
+            "{}",
+            &line[line.len() - 80..]
+        );
+    }
+}

@@ -408,8 +408,10 @@ fn regression_dead_caps_are_found_as_a_search_of_every_earlier_tier_finds_them()
         let mut caps: Vec<Vec<(&str, Decimal)>> = Vec::new();
         let mut growth_of = Vec::new();
         for _ in 0..tiers {
-            let growth = [d("0"), d("0"), d("0.1"), d("-0.5")][rng.random_range(0..4)];
-            let from = start + rng.random_range(0..3);
+            // Growth that falls too, to 0 (-1), and from before start_year (helper-140: a
+            // falling cap grown from before the model's years was missed).
+            let growth = [d("0"), d("0"), d("0.1"), d("-0.5"), d("-1")][rng.random_range(0..5)];
+            let from = start + rng.random_range(-3..3);
             let mut until = Vec::new();
             for party in ["a", "b"] {
                 if rng.random_bool(0.7) {

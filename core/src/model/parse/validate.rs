@@ -420,31 +420,32 @@ impl Builder<'_> {
                     // largest grown, in the first year or the last (a cap grows, or falls,
                     // the same way every year); None past what a decimal holds, never a
                     // slip.
+                    // (Not the written amount: grown from before start_year, a falling cap
+                    // is below it in every year of the model; helper-140.)
                     let threshold = if tier.cap_growth.is_zero() {
                         Some(*amount)
                     } else {
-                        [years.0, years.1]
-                            .into_iter()
-                            .map(|y| grown(tier, *amount, y))
-                            .try_fold(*amount, |m, g| g.map(|g| m.max(g)))
+                        grown(tier, *amount, years.0)
+                            .zip(grown(tier, *amount, years.1))
+                            .map(|(first, last)| first.max(last))
                     };
                     let fixed = threshold.and_then(|t| {
                         let i = e.rising.partition_point(|(_, c)| *c < t);
                         e.rising.get(i).copied()
                     });
                     let limit = fixed.map_or(k, |(j, _)| j);
-                    let mut grew = None;
                     for &(j, before) in e.growing.iter().take_while(|(j, _)| *j < limit) {
+                        // Past the budget the first such tier is not known: no warning
+                        // rather than one naming a later tier (helper-140).
                         if budget < years_run {
-                            break;
+                            return None;
                         }
                         budget -= years_run;
                         if never_above(tier, *amount, &terms.tiers[j], before) {
-                            grew = Some((j, before));
-                            break;
+                            return Some((j, before));
                         }
                     }
-                    grew.or(fixed)
+                    fixed
                 });
                 let entry = earlier_of.entry(*party).or_insert_with(|| Earlier {
                     rising: Vec::new(),
