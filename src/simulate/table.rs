@@ -210,18 +210,15 @@ pub fn render(model: &Model, results: &Results) -> String {
         0 => String::new(),
         n => format!(", on {} of them once the company had failed", count(n)),
     };
-    // A model in which AGI can never be declared is told nothing of it (helper-139: a film
-    // deal read "AGI was declared on 0 by 2035").
-    let agi = if model.has_agi() || results.reached_agi > 0 {
-        format!(
-            "; AGI was declared on {} by {} ({}){after_failure}",
-            count(results.reached_agi),
-            end,
-            share(results.reached_agi)
-        )
-    } else {
-        String::new()
-    };
+    // Said in every model, one without AGI too: SPEC 10 lists the count among the results
+    // (helper-141; helper-139 found "AGI was declared on 0" odd in a film deal, but the
+    // count is the SPEC's).
+    let agi = format!(
+        "; AGI was declared on {} by {} ({}){after_failure}",
+        count(results.reached_agi),
+        end,
+        share(results.reached_agi)
+    );
     out.push_str(&format!(
         "Paths: {} failed ({}){agi}; {} funding round{} did not happen (on {} path{}).\n\n",
         count(results.failed),
