@@ -1824,3 +1824,43 @@ fn regression_solve_finds_a_root_a_millionth_from_the_end_of_the_valid_values() 
         "{text}"
     );
 }
+
+/// helper-137: sweep.png and tornado.png were drawn at one size only and never as SVG,
+/// where compare's, chart's and simulate's take `--size` and `--svg`. They take both, and
+/// a later run without `--svg` removes the earlier SVG (the set is recorded); without
+/// `--out` either is bad usage.
+#[test]
+fn regression_sweep_and_tornado_charts_take_size_and_svg() {
+    let width_height = |png: &[u8]| {
+        let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+        (be(&png[16..20]), be(&png[20..24]))
+    };
+    for (command, vary, stem) in [
+        ("sweep", "equity.stake=0.1..0.5:5", "sweep"),
+        ("tornado", "equity.stake=0.1..0.5", "tornado"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        stakeshift()
+            .args([
+                command, "--vary", vary, "--svg", "--size", "960x540", "--out",
+            ])
+            .arg(&out)
+            .assert()
+            .success();
+        let png = std::fs::read(out.join(format!("{stem}.png"))).unwrap();
+        assert_eq!(width_height(&png), (960, 540), "{command}");
+        let svg = std::fs::read_to_string(out.join(format!("{stem}.svg"))).unwrap();
+        assert!(svg.starts_with("<svg"), "{command}");
+        stakeshift()
+            .args([command, "--vary", vary, "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        assert!(!out.join(format!("{stem}.svg")).exists(), "{command}");
+        let png = std::fs::read(out.join(format!("{stem}.png"))).unwrap();
+        assert_eq!(width_height(&png), (1600, 900), "{command}");
+        let e = failing(&[command, "--vary", vary, "--svg"]);
+        assert!(e.contains("add --out DIR"), "{command}: {e}");
+    }
+}

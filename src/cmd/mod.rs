@@ -304,7 +304,8 @@ pub struct ChartArgs {
     pub charts: ChartOptions,
 }
 
-/// How the charts are drawn, for `chart`, `compare --out` and `simulate --out`.
+/// How the charts are drawn, for `chart` and the `--out` of `compare`, `simulate`, `sweep`
+/// and `tornado`.
 #[derive(Debug, Clone, Copy, Args)]
 pub struct ChartOptions {
     /// Size of each chart in pixels, WIDTHxHEIGHT, from 960x540 to 3840x2160; type and lines
@@ -314,6 +315,18 @@ pub struct ChartOptions {
     /// Also write each chart as SVG beside its PNG (the same name, ending .svg)
     #[arg(long)]
     pub svg: bool,
+}
+
+impl ChartOptions {
+    /// `--svg` and `--size` shape the charts that `--out` writes: without it, bad usage.
+    pub fn need_out(&self, out: Option<&std::path::Path>) -> Result<(), Error> {
+        if out.is_none() && (self.svg || self.size != stakeshift::chart::Size::DEFAULT) {
+            return Err(Error::Usage(
+                "--svg and --size shape the charts that --out writes; add --out DIR".into(),
+            ));
+        }
+        Ok(())
+    }
 }
 
 fn parse_size(s: &str) -> Result<stakeshift::chart::Size, String> {
@@ -351,6 +364,8 @@ pub struct SweepArgs {
     /// Write sweep.csv and sweep.png into DIR (created if needed)
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub charts: ChartOptions,
 }
 
 #[derive(Debug, Args)]
@@ -406,6 +421,8 @@ pub struct TornadoArgs {
     /// Write tornado.csv and tornado.png into DIR (created if needed)
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub charts: ChartOptions,
 }
 
 #[derive(Debug, Args)]

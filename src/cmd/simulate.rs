@@ -91,12 +91,7 @@ pub fn run(
     stdout: &mut dyn std::io::Write,
     warnings: &mut super::Warnings,
 ) -> anyhow::Result<()> {
-    if args.out.is_none() && (args.charts.svg || args.charts.size != chart::Size::DEFAULT) {
-        return Err(Error::Usage(
-            "--svg and --size shape the charts that --out writes; add --out DIR".into(),
-        )
-        .into());
-    }
+    args.charts.need_out(args.out.as_deref())?;
     let loaded = args.overrides.load(args.model.as_deref(), warnings)?;
     let model = &loaded.model;
     let selected = super::select_trajectories(model, &args.trajectories)?;

@@ -7,7 +7,7 @@ use stakeshift::error::Error;
 use stakeshift::io;
 use stakeshift::overrides::OverridePath;
 use stakeshift::report::sensitivity as report;
-use stakeshift::sensitivity::sweep::{Axis, chart_png as sweep_chart_png, sweep};
+use stakeshift::sensitivity::sweep::{Axis, chart_files as sweep_chart_files, sweep};
 use stakeshift::sensitivity::{Base, Range};
 
 pub fn run(
@@ -15,6 +15,7 @@ pub fn run(
     stdout: &mut dyn std::io::Write,
     warnings: &mut super::Warnings,
 ) -> anyhow::Result<()> {
+    args.charts.need_out(args.out.as_deref())?;
     let overrides = args.overrides.parsed()?;
     let file = io::read_model_file(args.model.as_deref())?;
     let axes: Vec<Axis> = args
@@ -40,17 +41,21 @@ pub fn run(
         let drawn = stakeshift::chart::Drawn {
             parties_and_tiers: false,
             trajectories: &selected,
-            svg: false,
+            svg: args.charts.svg,
         };
         super::warn_of_glyphs(base.model(), drawn, warnings);
-        let files = vec![
-            ("sweep.csv".to_string(), report::sweep_csv(&result)),
-            (
-                "sweep.png".to_string(),
-                sweep_chart_png(&base, &axes, &result, &selected)?,
-            ),
-        ];
-        io::write_all(dir, &files)
+        let mut files = vec![("sweep.csv".to_string(), report::sweep_csv(&result))];
+        files.extend(sweep_chart_files(
+            &base,
+            &axes,
+            &result,
+            &selected,
+            args.charts.size,
+            args.charts.svg,
+        )?);
+        // Recorded, so that a later run without --svg removes this one's sweep.svg.
+        let family = ["sweep.csv", "sweep.png", "sweep.svg"].map(String::from);
+        io::write_set(dir, &files, &family)
             .with_context(|| format!("writing the results into {}", dir.display()))?;
         super::report_written(dir, &files);
         if matches!(args.format, Format::Csv) {

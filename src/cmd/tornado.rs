@@ -8,7 +8,7 @@ use stakeshift::io;
 use stakeshift::overrides::OverridePath;
 use stakeshift::report::sensitivity as report;
 use stakeshift::sensitivity::tornado::{
-    Input, chart_png as tornado_chart_png, default_inputs, tornado,
+    Input, chart_files as tornado_chart_files, default_inputs, tornado,
 };
 use stakeshift::sensitivity::{Base, Range};
 
@@ -17,6 +17,7 @@ pub fn run(
     stdout: &mut dyn std::io::Write,
     warnings: &mut super::Warnings,
 ) -> anyhow::Result<()> {
+    args.charts.need_out(args.out.as_deref())?;
     if let (Some(name), None) = (&args.chart_trajectory, &args.out) {
         // Said, rather than ignored (it was: a misspelt name passed silently).
         return Err(Error::Usage(format!(
@@ -61,21 +62,20 @@ pub fn run(
         let drawn = stakeshift::chart::Drawn {
             parties_and_tiers: false,
             trajectories: &selected,
-            svg: false,
+            svg: args.charts.svg,
         };
         super::warn_of_glyphs(base.model(), drawn, warnings);
-        let files = vec![
-            ("tornado.csv".to_string(), report::tornado_csv(&rows)),
-            (
-                "tornado.png".to_string(),
-                tornado_chart_png(
-                    &base,
-                    &rows,
-                    chart_trajectory(base.model(), &selected, args.chart_trajectory.as_deref())?,
-                )?,
-            ),
-        ];
-        io::write_all(dir, &files)
+        let mut files = vec![("tornado.csv".to_string(), report::tornado_csv(&rows))];
+        files.extend(tornado_chart_files(
+            &base,
+            &rows,
+            chart_trajectory(base.model(), &selected, args.chart_trajectory.as_deref())?,
+            args.charts.size,
+            args.charts.svg,
+        )?);
+        // Recorded, so that a later run without --svg removes this one's tornado.svg.
+        let family = ["tornado.csv", "tornado.png", "tornado.svg"].map(String::from);
+        io::write_set(dir, &files, &family)
             .with_context(|| format!("writing the results into {}", dir.display()))?;
         super::report_written(dir, &files);
     }

@@ -299,14 +299,17 @@ fn chart_advantage(outcome: &crate::sensitivity::Outcome) -> f64 {
     }
 }
 
-/// `sweep.png`: the advantage against one path per trajectory, or a heatmap for two.
-/// `selected`: the model's index of each trajectory of `result`, in its order.
-pub fn chart_png(
+/// `sweep.png` (and, with `svg`, `sweep.svg`) at `size`: the advantage against one path per
+/// trajectory, or a heatmap for two. `selected`: the model's index of each trajectory of
+/// `result`, in its order.
+pub fn chart_files(
     base: &Base,
     axes: &[Axis],
     result: &Sweep,
     selected: &[usize],
-) -> Result<Vec<u8>, Error> {
+    size: chart::Size,
+    svg: bool,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let model = base.model();
     let to_f64 = |v: &Decimal| crate::engine::Num::to_f64(*v);
     let values: Vec<Vec<f64>> = axes
@@ -393,14 +396,14 @@ pub fn chart_png(
         })
         .collect();
     let labels = ModelLabels::of(model);
-    let ctx = base.loaded.chart_context(chart::Size::DEFAULT, None);
+    let ctx = base.loaded.chart_context(size, None);
     SweepChart {
         labels: &labels,
         varied: &varied,
         series: &series,
         trajectory: None,
     }
-    .png(&ctx)
+    .files(&ctx, svg)
 }
 
 /// The most crossings solved for one chart, over all its trajectories: each costs a root

@@ -312,8 +312,15 @@ pub fn tornado(
     Ok(rows)
 }
 
-/// `tornado.png`: the bars of trajectory `chosen` (one of `rows`' trajectories).
-pub fn chart_png(base: &Base, rows: &[TornadoRow], chosen: &str) -> Result<Vec<u8>, Error> {
+/// `tornado.png` (and, with `svg`, `tornado.svg`) at `size`: the bars of trajectory
+/// `chosen` (one of `rows`' trajectories).
+pub fn chart_files(
+    base: &Base,
+    rows: &[TornadoRow],
+    chosen: &str,
+    size: chart::Size,
+    svg: bool,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let model = base.model();
     let index = model
         .trajectories
@@ -337,14 +344,12 @@ pub fn chart_png(base: &Base, rows: &[TornadoRow], chosen: &str) -> Result<Vec<u
         })
         .collect();
     let labels = ModelLabels::of(model);
-    let ctx = base
-        .loaded
-        .chart_context(chart::Size::DEFAULT, Some(chosen.to_string()));
+    let ctx = base.loaded.chart_context(size, Some(chosen.to_string()));
     TornadoChart {
         labels: &labels,
         trajectory: chosen,
         base_advantage: f(own),
         rows: &bars,
     }
-    .png(&ctx)
+    .files(&ctx, svg)
 }
