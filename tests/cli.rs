@@ -1191,3 +1191,53 @@ fn regression_a_deal_of_another_shape_is_described_in_its_own_terms() {
         "{simulated}"
     );
 }
+
+/// helper-142 (checking SPEC 1-8 against exact fractions): a waterfall payment whose exact
+/// value ends in a half at the 6th place printed a unit low. A margin interpolated over six
+/// years is held to 28 digits, so 0.29 x 14.355 x 17/60 (exactly 1.1795025) came out as
+/// 1.17950249999...99855 and the waterfall, paying whole units of 1e-12 rounded down, paid
+/// 1.179502499999: printed 1.179502. Each share is now rounded down to the unit after the
+/// last digits of 28-digit arithmetic are rounded away, as printing rounds them.
+#[test]
+fn regression_a_waterfall_payment_on_a_half_prints_as_the_half() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = |share: &str, revenue: &str, margin: &str| {
+        format!(
+            "name = \"t\"\nunit = \"u\"\nstart_year = 2020\nend_year = 2022\nvaluation_year = 2020\n\
+             discount_rate = 0.1\n[investor]\nparty = \"inv\"\ncontributions = [[2020, 10.0]]\n\
+             [profit_share]\nresidual = \"res\"\n[[profit_share.tiers]]\nname = \"t0\"\nshares = {{ inv = {share} }}\n\
+             [equity]\nfrom_year = 2022\nstake = 0.2\n[[trajectories]]\nname = \"a\"\n\
+             revenue = {{ points = [[2020, {revenue}]] }}\nmargin = {{ points = {margin} }}\n\
+             valuation = {{ points = [[2020, 100.0]] }}\n"
+        )
+    };
+    let csv_of = |text: &str, args: &[&str]| {
+        let file = tmp.path().join("m.toml");
+        std::fs::write(&file, text).unwrap();
+        let (out, _) = common::succeeds(stakeshift().arg("compare").arg(&file).args(args));
+        common::parse_csv(out.as_bytes()).unwrap()
+    };
+    let cell = |table: &common::Table, row: &dyn Fn(&[String]) -> bool, column: &str| {
+        let r = table.rows.iter().find(|r| row(r)).unwrap();
+        r[table.column(column).unwrap()].clone()
+    };
+    // 2022: margin 0.14 + 0.43 x 2/6 = 17/60, profit 14.355 x 17/60 = 4.06725, the
+    // investor's 29% of it 1.1795025.
+    let yearly = csv_of(
+        &model("0.29", "14.355", "[[2020, 0.14], [2026, 0.57]]"),
+        &["--format", "csv", "--yearly"],
+    );
+    let ps_2022 = |r: &[String]| r[1] == "profit_share" && r[2] == "2022";
+    assert_eq!(cell(&yearly, &ps_2022, "distribution"), "1.179503");
+    // 2021: margin 0.1/3, profit 30.000003/30 = 1.0000001, half of it 0.50000005, present
+    // value 0.50000005/1.1 = 0.4545455; MOIC (0.50000005 + 1.0000001)/10 = 0.150000015.
+    let text = model("0.5", "30.000003", "[[2020, 0.0], [2023, 0.1]]");
+    let yearly = csv_of(&text, &["--format", "csv", "--yearly"]);
+    let ps_2021 = |r: &[String]| r[1] == "profit_share" && r[2] == "2021";
+    assert_eq!(cell(&yearly, &ps_2021, "present_value"), "0.454546");
+    let comparison = csv_of(&text, &["--format", "csv"]);
+    assert_eq!(
+        cell(&comparison, &|_| true, "moic_profit_share"),
+        "0.15000002"
+    );
+}

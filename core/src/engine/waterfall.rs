@@ -513,7 +513,7 @@ impl<N: Num> Waterfall<N> {
                     continue;
                 }
                 // The share of the run's slices up to this one, less what they gave before.
-                let owed = (share * run_after).unit_down(self.dp) - self.run_given[j];
+                let owed = (share * run_after).share_unit_down(self.dp) - self.run_given[j];
                 let mut reached = false;
                 let (amount, room) = match s.until {
                     Some(k) => {
@@ -672,7 +672,7 @@ impl<N: Num> Waterfall<N> {
             {
                 continue;
             }
-            spare -= (s.share * run_after).unit_down(self.dp) - self.run_given[j];
+            spare -= (s.share * run_after).share_unit_down(self.dp) - self.run_given[j];
             if s.until.is_some() {
                 spare -= N::units(1, self.dp);
             }
