@@ -277,22 +277,28 @@ fn under_a_file_size_limit(tag: &str, trap: &str) -> String {
     let dir = scratch(tag);
     let out = dir.join("out");
     let before = good_run(&out, false);
-    let bin = assert_cmd::cargo::cargo_bin("stakeshift");
-    let result = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!(
-            "trap {trap} XFSZ; ulimit -f 64; exec \"$0\" compare models/revenue-note-vs-safe.toml --svg --out \"$1\""
-        ))
-        .arg(&bin)
-        .arg(&out)
-        .output()
-        .unwrap();
+    let result = compare_out_under_a_file_size_limit(trap, &out);
     let err = stderr_of(&result);
     assert_eq!(result.status.code(), Some(1), "{err}");
     assert!(err.contains("no file in"), "{err}");
     assert_eq!(snapshot(&out), before, "a file changed: {err}");
     assert!(temp_files(&out).is_empty(), "{:?}", temp_files(&out));
     err
+}
+
+/// `compare --out out` of the revenue note with `--svg`, under a file size limit of 64
+/// blocks, the shell's SIGXFSZ set by `trap`.
+#[cfg(unix)]
+fn compare_out_under_a_file_size_limit(trap: &str, out: &std::path::Path) -> std::process::Output {
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "trap {trap} XFSZ; ulimit -f 64; exec \"$0\" compare models/revenue-note-vs-safe.toml --svg --out \"$1\""
+        ))
+        .arg(assert_cmd::cargo::cargo_bin("stakeshift"))
+        .arg(out)
+        .output()
+        .unwrap()
 }
 
 /// A run whose writes fail part-way through the set, as on a full disk: a file size limit
@@ -1097,14 +1103,7 @@ fn regression_out_on_a_device_says_it_is_one() {
 fn regression_a_failed_run_removes_the_folder_it_made() {
     let dir = scratch("made-folder");
     let out = dir.join("new").join("deeper");
-    let bin = assert_cmd::cargo::cargo_bin("stakeshift");
-    let result = std::process::Command::new("sh")
-        .arg("-c")
-        .arg("trap '' XFSZ; ulimit -f 64; exec \"$0\" compare models/revenue-note-vs-safe.toml --svg --out \"$1\"")
-        .arg(&bin)
-        .arg(&out)
-        .output()
-        .unwrap();
+    let result = compare_out_under_a_file_size_limit("''", &out);
     let err = stderr_of(&result);
     assert_eq!(result.status.code(), Some(1), "{err}");
     assert!(!dir.join("new").exists(), "{err}");

@@ -1194,24 +1194,29 @@ mod tests {
         }
     }
 
+    /// `equity.stake` (at 0.27) across and `scale.valuation` (at 1) up.
+    fn stake_and_scale<'a>(stakes: &'a [f64], scales: &'a [f64]) -> [VariedPath<'a>; 2] {
+        [
+            VariedPath {
+                path: "equity.stake",
+                values: stakes,
+                current: Some(0.27),
+            },
+            VariedPath {
+                path: "scale.valuation",
+                values: scales,
+                current: Some(1.0),
+            },
+        ]
+    }
+
     /// helper-119: a heatmap the profit share won throughout keyed "equity worth more" and
     /// "break-even", neither drawn. The key lists what is drawn.
     #[test]
     fn regression_the_heatmaps_key_lists_only_what_is_drawn() {
         let (stakes, scales) = ([0.2, 0.3, 0.4], [0.5, 1.0, 1.5]);
         let lost = [-9.0, -8.0, -7.0, -6.0, -5.0, -4.0, -3.0, -2.0, -1.0];
-        let varied = [
-            VariedPath {
-                path: "equity.stake",
-                values: &stakes,
-                current: Some(0.27),
-            },
-            VariedPath {
-                path: "scale.valuation",
-                values: &scales,
-                current: Some(1.0),
-            },
-        ];
+        let varied = stake_and_scale(&stakes, &scales);
         let texts = heatmap_texts(&varied, &lost);
         assert!(
             texts.iter().any(|t| t == "profit share worth more"),
@@ -1227,18 +1232,7 @@ mod tests {
     #[test]
     fn regression_an_all_tie_heatmap_names_no_line() {
         let (stakes, scales) = ([0.2, 0.3, 0.4], [0.5, 1.0, 1.5]);
-        let varied = [
-            VariedPath {
-                path: "equity.stake",
-                values: &stakes,
-                current: Some(0.27),
-            },
-            VariedPath {
-                path: "scale.valuation",
-                values: &scales,
-                current: Some(1.0),
-            },
-        ];
+        let varied = stake_and_scale(&stakes, &scales);
         let text =
             heatmap_texts(&varied, &[0.0, 1e-7, -1e-7, 0.0, 0.0, 0.0, 2e-7, 0.0, 0.0]).join(" ");
         assert!(!text.contains("black line"), "{text}");
