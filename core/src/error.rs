@@ -159,7 +159,7 @@ fn render_model_error(
 const MESSAGE_MAX: usize = 4000;
 const MESSAGE_HEAD: usize = 3000;
 
-/// `message`, cut to [`MESSAGE_HEAD`] characters where it is longer than [`MESSAGE_MAX`].
+/// `message`, cut to its first 3,000 characters where it is longer than 4,000.
 pub fn capped(message: &str) -> std::borrow::Cow<'_, str> {
     match message.char_indices().nth(MESSAGE_MAX) {
         None => std::borrow::Cow::Borrowed(message),
