@@ -1458,7 +1458,7 @@ fn restates_the_file(file_text: &str, o: &Override) -> bool {
 /// A warning about `field` (whose value comes from the keys `at`, the first the one it is
 /// placed at in the file) worded as the model's own are (as `placed_warnings` places them):
 /// of the last overrides to write each key of `at` (or a table holding it), the latest that
-/// does not restate the file's own value ([`restates_the_file`]) is its owner; else it is
+/// does not restate the file's own plain value at its path is its owner; else it is
 /// placed at `at[0]` in `file_text`, the file as written.
 pub fn place_warning(
     label: &str,
