@@ -161,14 +161,24 @@ const MESSAGE_HEAD: usize = 3000;
 
 /// `message`, cut to its first 3,000 characters where it is longer than 4,000.
 pub fn capped(message: &str) -> std::borrow::Cow<'_, str> {
-    match message.char_indices().nth(MESSAGE_MAX) {
-        None => std::borrow::Cow::Borrowed(message),
+    shortened(message, MESSAGE_MAX, MESSAGE_HEAD, |count| {
+        format!("the rest of a message of {count} characters left out")
+    })
+}
+
+/// `text` whole up to `most` characters, else its first `head` and `(what it was)`.
+fn shortened(
+    text: &str,
+    most: usize,
+    head: usize,
+    said: impl Fn(usize) -> String,
+) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(most) {
+        None => std::borrow::Cow::Borrowed(text),
         Some(_) => {
-            let count = message.chars().count();
-            let head: String = message.chars().take(MESSAGE_HEAD).collect();
-            std::borrow::Cow::Owned(format!(
-                "{head}... (the rest of a message of {count} characters left out)"
-            ))
+            let count = text.chars().count();
+            let kept: String = text.chars().take(head).collect();
+            std::borrow::Cow::Owned(format!("{kept}... ({})", said(count)))
         }
     }
 }
@@ -207,14 +217,9 @@ const QUOTED_HEAD: usize = 60;
 /// assert_eq!(quoted(&long), format!("{}... (1000 characters)", "x".repeat(60)));
 /// ```
 pub fn quoted(text: &str) -> std::borrow::Cow<'_, str> {
-    match text.char_indices().nth(QUOTED) {
-        None => std::borrow::Cow::Borrowed(text),
-        Some(_) => {
-            let count = text.chars().count();
-            let head: String = text.chars().take(QUOTED_HEAD).collect();
-            std::borrow::Cow::Owned(format!("{head}... ({count} characters)"))
-        }
-    }
+    shortened(text, QUOTED, QUOTED_HEAD, |count| {
+        format!("{count} characters")
+    })
 }
 
 /// How many names of a list a message gives.

@@ -90,12 +90,12 @@ impl<'a> Base<'a> {
     /// two threads loading it at once).
     pub fn load_with(&self, extra: &[Override]) -> Result<Model, Error> {
         static ONE_LARGE_LOAD: std::sync::Mutex<()> = std::sync::Mutex::new(());
-        let _alone = (self.loaded.text.len() > ONE_AT_A_TIME_BYTES)
+        let alone = (self.loaded.text.len() > ONE_AT_A_TIME_BYTES)
             .then(|| ONE_LARGE_LOAD.lock().unwrap_or_else(|e| e.into_inner()));
         let mut all = self.overrides.to_vec();
         all.extend_from_slice(extra);
         let loaded = self.file.load(&all).map(|l| l.model);
-        if _alone.is_some() {
+        if alone.is_some() {
             // Each thread's allocator keeps what its loads freed for that thread; handed
             // back, the loads of two threads take one load's memory, not two.
             crate::io::give_back_freed_memory();

@@ -59,13 +59,18 @@ pub const PRINTED_SIGNIFICANT_DIGITS: u32 = 24;
 /// `value` rounded as printed: to [`PRINTED_SIGNIFICANT_DIGITS`], then to `dp` places, both
 /// half away from zero (the one rounding rule, DECISIONS 4).
 pub fn printed(value: Decimal, dp: u32) -> Decimal {
+    without_noise(value).round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// `value` to [`PRINTED_SIGNIFICANT_DIGITS`], half away from zero: the last digits of a
+/// 28-digit result, which carry the rounding of its quotients, rounded away.
+fn without_noise(value: Decimal) -> Decimal {
     value
         .round_sf_with_strategy(
             PRINTED_SIGNIFICANT_DIGITS,
             RoundingStrategy::MidpointAwayFromZero,
         )
         .unwrap_or(value)
-        .round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
 }
 
 /// A number the engine can run in. Plain operators are for sums whose size is bounded in
@@ -216,12 +221,7 @@ impl Num for Decimal {
         self.round_dp_with_strategy(dp, RoundingStrategy::ToZero)
     }
     fn share_unit_down(self, dp: u32) -> Self {
-        self.round_sf_with_strategy(
-            PRINTED_SIGNIFICANT_DIGITS,
-            RoundingStrategy::MidpointAwayFromZero,
-        )
-        .unwrap_or(self)
-        .round_dp_with_strategy(dp, RoundingStrategy::ToZero)
+        without_noise(self).round_dp_with_strategy(dp, RoundingStrategy::ToZero)
     }
     fn units(count: u32, dp: u32) -> Self {
         Decimal::new(i64::from(count), dp.min(28))
