@@ -372,6 +372,18 @@ fn fund_labels(name: &str, unit: &str) -> ModelLabels {
     }
 }
 
+/// The percentiles of a sorted sample at the ranks below (n - 1) q, for the charts' marks.
+fn nearest_rank_percentiles(sorted: &[f64]) -> Percentiles {
+    let at = |q: f64| sorted[((sorted.len() - 1) as f64 * q) as usize];
+    Percentiles {
+        p5: at(0.05),
+        p25: at(0.25),
+        p50: at(0.5),
+        p75: at(0.75),
+        p95: at(0.95),
+    }
+}
+
 /// The audit's D4: distribution.png's x-axis labels of huge amounts ran together
 /// (`10,000,000,000,000,00012,500,...`). Where they would, only every 2nd, 5th, 10th...
 /// tick is labelled (zero's among them); every tick keeps its mark.
@@ -383,19 +395,12 @@ fn regression_axis_labels_of_huge_amounts_do_not_run_together() {
     let advantages: Vec<f64> = (0..2000)
         .map(|i| -1e15 + 1.8e16 * (f64::from(i) + 0.5) / 2000.0)
         .collect();
-    let at = |q: f64| advantages[((advantages.len() - 1) as f64 * q) as usize];
     let chart = DistributionChart {
         labels: &labels,
         advantages: &advantages,
         p_equity_wins: 0.6,
         p_equity_wins_95: (0.58, 0.62),
-        percentiles: Percentiles {
-            p5: at(0.05),
-            p25: at(0.25),
-            p50: at(0.5),
-            p75: at(0.75),
-            p95: at(0.95),
-        },
+        percentiles: nearest_rank_percentiles(&advantages),
     };
     for size in [Size::DEFAULT, Size::MIN] {
         let ctx = ChartContext::new("huge.toml", "", size, None);
@@ -1177,19 +1182,12 @@ fn regression_a_long_tornado_input_keeps_its_end() {
 fn regression_distribution_keys_no_zero_line_where_none_is_drawn() {
     let labels = fund_labels("Far from zero", "USD m");
     let draw = |advantages: &[f64]| {
-        let at = |q: f64| advantages[((advantages.len() - 1) as f64 * q) as usize];
         let chart = DistributionChart {
             labels: &labels,
             advantages,
             p_equity_wins: 1.0,
             p_equity_wins_95: (0.9, 1.0),
-            percentiles: Percentiles {
-                p5: at(0.05),
-                p25: at(0.25),
-                p50: at(0.5),
-                p75: at(0.75),
-                p95: at(0.95),
-            },
+            percentiles: nearest_rank_percentiles(advantages),
         };
         let ctx = ChartContext::new("far.toml", "", Size::DEFAULT, None);
         svg_texts(&chart.svg(&ctx).unwrap()).join(" ")
