@@ -171,7 +171,7 @@ fn draws(c: &mut Criterion) {
 /// The statistics of one group's quantity over a million paths (SPEC 10): mean and sd, and
 /// the five percentiles, on the built-in model's NPV advantages (both signs, as simulated).
 fn statistics(c: &mut Criterion) {
-    use stakeshift::simulate::stats::{QUANTILES, mean_sd, percentiles};
+    use stakeshift::simulate::stats::{BUCKET_BITS, QUANTILES, mean_sd, percentiles, summaries};
     let model = stakeshift::io::load_model(None).unwrap().model;
     let options = stakeshift::simulate::Options {
         paths: 1_000_000,
@@ -180,7 +180,9 @@ fn statistics(c: &mut Criterion) {
         fan: false,
     };
     let results = stakeshift::simulate::run(&model, &options, &|_| {}).unwrap();
-    let advantages: Vec<f64> = results.per_path.iter().map(|p| p.npv_advantage).collect();
+    let advantages: Vec<f64> = results.per_path.npv_advantage().to_vec();
+    let centers = results.centers.len();
+    let center = results.per_path.center();
     let mut group = c.benchmark_group("statistics of 1,000,000 advantages");
     group.sample_size(20);
     group.bench_function("mean_sd", |b| b.iter(|| mean_sd(black_box(&advantages))));
@@ -189,6 +191,18 @@ fn statistics(c: &mut Criterion) {
         b.iter(|| {
             values.copy_from_slice(&advantages);
             percentiles(black_box(&mut values), QUANTILES)
+        })
+    });
+    // What a simulation computes of each quantity: all paths' and each center's mean, sd
+    // and percentiles, in three passes over the column.
+    group.bench_function("summaries (all and each center's)", |b| {
+        b.iter(|| {
+            summaries(
+                black_box(&advantages),
+                centers,
+                |i| Some(center[i] as usize),
+                BUCKET_BITS,
+            )
         })
     });
     group.finish();

@@ -250,17 +250,19 @@ pub fn paths(results: &Results) -> Vec<u8> {
     // file's bytes and dropped: the file and one group in memory, not the file twice
     // (10 million paths held 1.85 GB).
     let mut out = head;
-    let groups = results.per_path.chunks(PATHS_PER_BLOCK * BLOCKS_PER_GROUP);
-    for (group, paths) in groups.enumerate() {
-        let first = group * PATHS_PER_BLOCK * BLOCKS_PER_GROUP;
-        let blocks = format_blocks(paths, first, &centers);
-        if group == 0 {
+    let n = results.per_path.len();
+    let group_len = PATHS_PER_BLOCK * BLOCKS_PER_GROUP;
+    for first in (0..n).step_by(group_len) {
+        let paths = first..(first + group_len).min(n);
+        let len = paths.len();
+        let blocks = format_blocks(&results.per_path, paths, &centers);
+        if first == 0 {
             // Room for the whole file at once, from the first group's bytes a path with a
             // quarter more and the longer path numbers to come: growing it would copy it
             // into twice its size (10 million paths peaked at 1.9 GB).
             let bytes: usize = blocks.iter().map(Vec::len).sum();
-            let per_path = bytes / paths.len().max(1) * 5 / 4 + 4;
-            out.reserve(per_path.saturating_mul(results.per_path.len()));
+            let per_path = bytes / len.max(1) * 5 / 4 + 4;
+            out.reserve(per_path.saturating_mul(n));
         }
         for block in blocks {
             out.extend_from_slice(&block);
@@ -272,21 +274,23 @@ pub fn paths(results: &Results) -> Vec<u8> {
 /// The blocks formatted in parallel at a time: a group, appended to the file's bytes.
 const BLOCKS_PER_GROUP: usize = 32;
 
-/// `paths.csv`'s rows of `paths`, the first being path `first`, in blocks of
-/// [`PATHS_PER_BLOCK`] formatted in parallel.
+/// `paths.csv`'s rows of the paths in `range`, in blocks of [`PATHS_PER_BLOCK`] formatted
+/// in parallel.
 fn format_blocks(
-    paths: &[crate::simulate::PathResult],
-    first: usize,
+    per_path: &crate::simulate::paths::PathColumns,
+    range: std::ops::Range<usize>,
     centers: &[Vec<u8>],
 ) -> Vec<Vec<u8>> {
-    paths
-        .par_chunks(PATHS_PER_BLOCK)
-        .enumerate()
-        .map(|(block, chunk)| {
-            let mut bytes = Vec::with_capacity(chunk.len() * 96);
+    let end = range.end;
+    let starts: Vec<usize> = range.step_by(PATHS_PER_BLOCK).collect();
+    starts
+        .into_par_iter()
+        .map(|start| {
+            let block = start..(start + PATHS_PER_BLOCK).min(end);
+            let mut bytes = Vec::with_capacity(block.len() * 96);
             let mut number = String::new();
-            for (j, p) in chunk.iter().enumerate() {
-                let path = first + block * PATHS_PER_BLOCK + j;
+            for path in block {
+                let p = per_path.get(path);
                 // Writing to a Vec cannot fail.
                 let _ = write!(bytes, "{path},");
                 bytes.extend_from_slice(&centers[p.center as usize]);
@@ -406,7 +410,7 @@ mod tests {
             paths_with_skipped_rounds: 0,
             fan: Vec::new(),
             fan_paths: 0,
-            per_path,
+            per_path: per_path.into_iter().collect(),
         };
         assert_eq!(
             String::from_utf8(paths(&results)).unwrap(),

@@ -12,9 +12,10 @@
 //! order and summed in that order, and percentiles are exact order statistics; so the same
 //! model, seed and path count give the same bytes whatever the number of threads (and a
 //! run that fails names the same, lowest, failing path).
-//! Memory is bounded by a few numbers per path (a million paths: about 110 MB at the peak,
-//! while the statistics hold every group's values), never per
-//! path and year, except for the fan chart's fixed sample of at most [`FAN_SAMPLE`] paths.
+//! Memory is bounded by a few numbers per path (a million paths: about 60 MB at the peak;
+//! the results are kept a column per field, [`paths::PathColumns`], and the statistics
+//! read them where they lie), never per path and year, except for the fan chart's fixed
+//! sample of at most [`FAN_SAMPLE`] paths.
 //!
 //! ```
 //! use stakeshift_core::compare::compare;
@@ -57,6 +58,7 @@
 
 pub mod draw;
 pub mod normal;
+pub mod paths;
 pub mod stats;
 pub mod words;
 
@@ -73,6 +75,7 @@ use crate::engine::{
 };
 use crate::model::{Model, Year};
 use draw::{Center, Drawn, PathValues, Process, Streams, draw_path};
+use paths::PathColumns;
 use stats::{QUANTILES, Summary};
 use words::{ChunkWords, PathStream};
 
@@ -193,13 +196,13 @@ pub struct Results {
     /// Paths in the fan sample.
     pub fan_paths: u64,
     /// Every path, in order.
-    pub per_path: Vec<PathResult>,
+    pub per_path: PathColumns,
 }
 
 impl Results {
     /// The NPV advantages of all paths, sorted (for the distribution chart).
     pub fn sorted_advantages(&self) -> Vec<f64> {
-        let mut v: Vec<f64> = self.per_path.iter().map(|p| p.npv_advantage).collect();
+        let mut v: Vec<f64> = self.per_path.npv_advantage().to_vec();
         v.par_sort_unstable_by(f64::total_cmp);
         v
     }
@@ -416,11 +419,18 @@ impl Work {
 }
 
 /// Records the investor's value each year (cumulative cash flow, plus the holding value
-/// under the stake) into one path's slot of the fan sample: [regime][year index].
+/// under the stake) into one path's places in its block's part of the fan sample, which
+/// holds each quantity's values of the block's paths together: [regime][year index][path
+/// in the block] (so that `fan_rows` reads each quantity's values in runs, not one value
+/// in every path's slot).
 struct FanRecorder<'a> {
     start: Year,
     years: usize,
+    /// The block's part of the sample.
     out: &'a mut [f64],
+    /// The path's index in its block, and the number of the block's paths in the sample.
+    path: usize,
+    paths: usize,
 }
 
 impl Observer<f64> for FanRecorder<'_> {}
@@ -431,8 +441,8 @@ impl Recorder<f64> for FanRecorder<'_> {
             Regime::ProfitShare => 0,
             Regime::Equity => self.years,
         };
-        self.out[offset + (row.year - self.start) as usize] =
-            row.cumulative_cash_flow + row.holding_value;
+        let quantity = offset + (row.year - self.start) as usize;
+        self.out[quantity * self.paths + self.path] = row.cumulative_cash_flow + row.holding_value;
     }
 }
 
@@ -653,71 +663,66 @@ fn run_setup(
         }
     };
 
-    // The fan's sample, the first paths: full runs, each year's values kept.
+    // Each block of paths with its part of the fan's sample (the first paths: full runs,
+    // each year's values kept), where it has one; the others resumed at the first random
+    // year.
     let mut fan_values = vec![0.0f64; fan_paths * slot];
-    let mut per_path: Vec<PathResult> = Vec::with_capacity(n);
-    fan_values
-        .par_chunks_mut(slot)
+    let mut per_path = PathColumns::with_len(n);
+    let blocks = n.div_ceil(BLOCK);
+    let fan_blocks = fan_paths.div_ceil(BLOCK);
+    let fan_parts = fan_values
+        .par_chunks_mut((BLOCK * slot).max(1))
+        .map(Some)
+        .chain((fan_blocks..blocks).into_par_iter().map(|_| None));
+    per_path
+        .blocks_mut(BLOCK)
+        .zip(fan_parts)
         .enumerate()
-        .with_min_len(BLOCK)
-        .map_init(
+        .for_each_init(
             || Work::new(&setup),
-            |work, (p, out)| {
-                let p = p as u64;
-                if skip(p) {
-                    return PathResult::SKIPPED;
+            |work, (b, (mut block, mut fan))| {
+                for j in 0..block.len() {
+                    let p = (b * BLOCK + j) as u64;
+                    let fan_out = fan.as_deref_mut().filter(|part| j < part.len() / slot);
+                    let result = if skip(p) {
+                        PathResult::SKIPPED
+                    } else if let Some(out) = fan_out {
+                        let paths = out.len() / slot;
+                        let mut recorder = FanRecorder {
+                            start: setup.start_year,
+                            years,
+                            out,
+                            path: j,
+                            paths,
+                        };
+                        record(p, setup.run_one(p, work, false, &mut recorder))
+                    } else {
+                        record(p, setup.run_one(p, work, true, &mut NpvOnly))
+                    };
+                    block.set(j, result);
                 }
-                let mut recorder = FanRecorder {
-                    start: setup.start_year,
-                    years,
-                    out,
-                };
-                record(p, setup.run_one(p, work, false, &mut recorder))
             },
-        )
-        .collect_into_vec(&mut per_path);
-    // The rest, each resumed at the first random year.
-    per_path.par_extend((fan_paths..n).into_par_iter().with_min_len(BLOCK).map_init(
-        || Work::new(&setup),
-        |work, p| {
-            let p = p as u64;
-            if skip(p) {
-                return PathResult::SKIPPED;
-            }
-            record(p, setup.run_one(p, work, true, &mut NpvOnly))
-        },
-    ));
+        );
     if let Some((p, e)) = first_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
         return Err(setup.with_year(p, e));
     }
 
     let centers: Vec<String> = setup.centers.iter().map(|c| c.name.clone()).collect();
-    let groups = groups(&per_path, &centers);
     let end = setup.end_year;
-    let fan = fan_rows(&fan_values, fan_paths, setup.start_year, years);
-    // Failures, AGI and rounds left out, counted in one parallel pass.
-    let [
-        failed,
-        reached_agi,
-        agi_after_failure,
-        skipped_rounds,
-        paths_with_skipped_rounds,
-    ] = per_path
-        .par_iter()
-        .with_min_len(BLOCK)
-        .map(|p| {
-            [
-                u64::from(p.failure_year.is_some()),
-                u64::from(p.agi_year.is_some_and(|a| a <= end)),
-                u64::from(
-                    p.agi_year
-                        .is_some_and(|a| a <= end && p.failure_year.is_some_and(|f| f <= a)),
-                ),
-                u64::from(p.skipped_rounds),
-                u64::from(p.skipped_rounds > 0),
-            ]
-        })
-        .reduce(|| [0; 5], |a, b| std::array::from_fn(|k| a[k] + b[k]));
+    let (groups, fan) = rayon::join(
+        || groups(&per_path, &centers, end),
+        || fan_rows(&fan_values, fan_paths, setup.start_year, years),
+    );
+    let (
+        groups,
+        [
+            failed,
+            reached_agi,
+            agi_after_failure,
+            skipped_rounds,
+            paths_with_skipped_rounds,
+        ],
+    ) = groups;
     Ok(Results {
         paths: options.paths,
         seed: options.seed,
@@ -734,58 +739,42 @@ fn run_setup(
     })
 }
 
-/// The statistics of all paths and of each center's.
-fn groups(per_path: &[PathResult], centers: &[String]) -> Vec<Group> {
-    let mut counts = vec![(0u64, 0u64, 0u64); centers.len() + 1];
-    for p in per_path {
-        for g in [0, p.center as usize + 1] {
-            counts[g].0 += 1;
-            match p.winner {
-                Winner::Equity => counts[g].1 += 1,
-                Winner::Tie => counts[g].2 += 1,
-                Winner::ProfitShare => {}
-            }
-        }
-    }
-    // Each group's three quantities, in path order, gathered in one pass over the results
-    // (a million are 56 MB: a pass per group and quantity was most of the statistics'
-    // time), all paths' on one thread while the centers' are gathered on another.
-    let columns =
-        |n: u64| -> [Vec<f64>; 3] { std::array::from_fn(|_| Vec::with_capacity(n as usize)) };
-    let push = |columns: &mut [Vec<f64>; 3], p: &PathResult| {
-        columns[0].push(p.npv_profit_share);
-        columns[1].push(p.npv_equity);
-        columns[2].push(p.npv_advantage);
-    };
-    let (all, by_center) = rayon::join(
+/// The statistics of all paths and of each center's: each quantity's summaries
+/// ([`stats::summaries`], three passes over its column) in parallel with the others' and
+/// with the counts of winners.
+fn groups(paths: &PathColumns, centers: &[String], end: Year) -> (Vec<Group>, [u64; 5]) {
+    let center = paths.center();
+    let subset_of = |i: usize| Some(center[i] as usize);
+    let ((counts, events), summaries) = rayon::join(
         || {
-            let mut all = columns(counts[0].0);
-            per_path.iter().for_each(|p| push(&mut all, p));
-            all
+            // [paths, equity wins, ties] of all paths, then of each center.
+            let mut counts = vec![[0u64; 3]; centers.len() + 1];
+            for (&c, &winner) in center.iter().zip(paths.winner()) {
+                for g in [0, c as usize + 1] {
+                    counts[g][0] += 1;
+                    match winner {
+                        Winner::Equity => counts[g][1] += 1,
+                        Winner::Tie => counts[g][2] += 1,
+                        Winner::ProfitShare => {}
+                    }
+                }
+            }
+            (counts, paths.events(end))
         },
         || {
-            let mut by_center: Vec<[Vec<f64>; 3]> =
-                counts[1..].iter().map(|c| columns(c.0)).collect();
-            per_path
-                .iter()
-                .for_each(|p| push(&mut by_center[p.center as usize], p));
-            by_center
+            paths
+                .quantities()
+                .par_iter()
+                .map(|values| {
+                    stats::summaries(values, centers.len(), subset_of, stats::BUCKET_BITS)
+                })
+                .collect::<Vec<_>>()
         },
     );
-    // Group by group, quantity by quantity: the tasks run in parallel, and each frees its
-    // values when done.
-    let summaries: Vec<Option<Summary>> = std::iter::once(all)
-        .chain(by_center)
-        .flatten()
-        .collect::<Vec<Vec<f64>>>()
-        .into_par_iter()
-        .map(|mut values| summarize(&mut values))
-        .collect();
-    let mut summaries = summaries.into_iter();
-    counts
+    let groups = counts
         .iter()
         .enumerate()
-        .map(|(g, &(paths, equity_wins, ties))| Group {
+        .map(|(g, &[paths, equity_wins, ties])| Group {
             name: if g == 0 {
                 "all".to_string()
             } else {
@@ -794,40 +783,36 @@ fn groups(per_path: &[PathResult], centers: &[String]) -> Vec<Group> {
             paths,
             equity_wins,
             ties,
-            npv_profit_share: summaries.next().flatten(),
-            npv_equity: summaries.next().flatten(),
-            npv_advantage: summaries.next().flatten(),
+            npv_profit_share: summaries[0][g],
+            npv_equity: summaries[1][g],
+            npv_advantage: summaries[2][g],
         })
-        .collect()
+        .collect();
+    (groups, events)
 }
 
-/// Mean and sd (in the values' order), then the percentiles (which reorder them).
-fn summarize(values: &mut [f64]) -> Option<Summary> {
-    if values.is_empty() {
-        return None;
-    }
-    let (mean, sd) = stats::mean_sd(values);
-    Some(Summary {
-        mean,
-        sd,
-        percentiles: stats::percentiles(values, QUANTILES),
-    })
-}
-
-/// `fan.csv`'s rows from the sample: [path][regime][year index].
+/// `fan.csv`'s rows from the sample: blocks of [`BLOCK`] paths (the last one shorter), each
+/// [regime][year index][path in the block] (see [`FanRecorder`]).
 fn fan_rows(sample: &[f64], paths: usize, start: Year, years: usize) -> Vec<FanRow> {
     if paths == 0 {
         return Vec::new();
     }
     let slot = 2 * years;
+    let parts: Vec<(&[f64], usize)> = sample
+        .chunks(BLOCK * slot)
+        .map(|part| (part, part.len() / slot))
+        .collect();
     let keys: Vec<(Regime, usize)> = [Regime::ProfitShare, Regime::Equity]
         .into_iter()
         .flat_map(|r| (0..years).map(move |i| (r, i)))
         .collect();
     keys.into_par_iter()
         .map(|(regime, i)| {
-            let offset = if regime == Regime::Equity { years } else { 0 } + i;
-            let mut v: Vec<f64> = (0..paths).map(|p| sample[p * slot + offset]).collect();
+            let quantity = if regime == Regime::Equity { years } else { 0 } + i;
+            let mut v: Vec<f64> = Vec::with_capacity(paths);
+            for &(part, paths) in &parts {
+                v.extend_from_slice(&part[quantity * paths..(quantity + 1) * paths]);
+            }
             let (mean, _) = stats::mean_sd(&v);
             FanRow {
                 regime,

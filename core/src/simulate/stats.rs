@@ -48,13 +48,16 @@ pub struct Sum {
 }
 
 impl Sum {
+    /// Adds `x`: (larger - t) + smaller goes to the compensation, where t is the new sum. The
+    /// larger of the two is picked by a select, not a branch (the same numbers), so that
+    /// sums of interleaved groups ([`summaries`]) run without mispredictions.
+    #[inline(always)]
     pub fn add(&mut self, x: f64) {
         let t = self.sum + x;
-        if self.sum.abs() >= x.abs() {
-            self.compensation += (self.sum - t) + x;
-        } else {
-            self.compensation += (x - t) + self.sum;
-        }
+        let sum_is_larger = self.sum.abs() >= x.abs();
+        let larger = if sum_is_larger { self.sum } else { x };
+        let smaller = if sum_is_larger { x } else { self.sum };
+        self.compensation += (larger - t) + smaller;
         self.sum = t;
     }
 
@@ -102,21 +105,27 @@ pub fn mean_sd(values: &[f64]) -> (f64, f64) {
     (mean, scale * scaled_sd)
 }
 
-/// The q-quantiles of `values` (reordered in place): linear between the order statistics
-/// at rank h = (n - 1) q, 0-based: x_floor(h) + (h - floor(h)) (x_floor(h)+1 - x_floor(h)),
-/// in `f64::total_cmp`'s order.
+/// The q-quantiles of `values` (which may be reordered): linear between the order
+/// statistics at rank h = (n - 1) q, 0-based: x_floor(h) + (h - floor(h)) (x_floor(h)+1 -
+/// x_floor(h)), in `f64::total_cmp`'s order.
 ///
-/// Each order statistic x_floor(h) is found by selection, so the values need not be
-/// sorted: the middle one of the ranks wanted over all the values, then the ranks below it
-/// among the values below it and those above among those above (for the five percentiles
-/// about 2.5 passes over the values, where selecting from the highest rank down took 3.45).
-/// Once every rank is in place, the values between two of them lie between them, so
-/// x_floor(h)+1 is the least of those just above x_floor(h).
+/// Many values (from 32,768: a fan chart's sample) go through a histogram of their keys
+/// ([`percentiles_by_buckets`]: two passes that leave the values in place, and a selection
+/// among the few that share a bucket with a rank wanted). Fewer are found by selection, so
+/// the values need not be sorted: the middle one of the ranks wanted over all the values,
+/// then the ranks below it among the values below it and those above among those above
+/// (for the five percentiles about 2.5 passes over the values, where selecting from the
+/// highest rank down took 3.45). Once every rank is in place, the values between two of
+/// them lie between them, so x_floor(h)+1 is the least of those just above x_floor(h).
+/// Both give the same numbers (exact order statistics).
 pub fn percentiles<const K: usize>(values: &mut [f64], quantiles: [f64; K]) -> [f64; K] {
     let n = values.len();
     let mut out = [f64::NAN; K];
     if n == 0 {
         return out;
+    }
+    if n >= BUCKETS_FROM && u32::try_from(n).is_ok() {
+        return percentiles_by_buckets(values, quantiles, BUCKET_BITS);
     }
     let rank = |q: f64| rank(n, q);
     let mut ranks: Vec<usize> = quantiles.iter().map(|&q| rank(q).0).collect();
@@ -144,6 +153,348 @@ pub fn percentiles<const K: usize>(values: &mut [f64], quantiles: [f64; K]) -> [
     out
 }
 
+/// From this many values on, [`percentiles`] goes through a histogram (below, its own
+/// size would weigh).
+const BUCKETS_FROM: usize = 1 << 15;
+
+/// The histograms' finest resolution: 65,536 buckets (256 KB of counts a group).
+pub const BUCKET_BITS: u32 = 16;
+
+/// Mean, sd and percentiles of `values` over all of them (the first summary) and over
+/// each of `subsets` subsets (the others, in order), value i belonging to subset
+/// `subset_of(i)` (below `subsets`) if any: a simulation's quantity over all paths and
+/// over each center's. None for a group without values. The same numbers as
+/// [`mean_sd`] and [`percentiles`] of each group's values gathered in their order (a
+/// test holds them to it), in three passes over `values` and no copy of them:
+///
+/// 1. each group's [`Sum`] (in the values' order) and histogram of the values' keys;
+/// 2. each group's squared deviations from its mean;
+/// 3. the keys of the buckets that hold an order statistic wanted, among which each is
+///    selected (see [`percentiles_by_buckets`]).
+///
+/// Gathering a million values into each center's columns first touched 24 MB of new
+/// memory and read them twice more; the page faults alone cost more than these passes.
+/// `bits` (1 to [`BUCKET_BITS`]) bounds the histograms' buckets (fewer in tests, so that
+/// many values share one); more subsets get fewer, the counts kept to about 8 MB.
+///
+/// # Panics
+/// If a value's subset is not below `subsets`, or there are more than `u32::MAX` values.
+pub fn summaries(
+    values: &[f64],
+    subsets: usize,
+    subset_of: impl Fn(usize) -> Option<usize>,
+    bits: u32,
+) -> Vec<Option<Summary>> {
+    let groups = subsets + 1;
+    let member = |i: usize| subset_of(i).map(|s| s + 1);
+    assert!(u32::try_from(values.len()).is_ok(), "too many values");
+    let mut histograms = Histograms::new(groups, bits);
+    // All values' sums in locals, apart from the subsets' (which a subset's index could
+    // alias for all the compiler knows): kept in registers, not stored and loaded again.
+    let mut sums = vec![Sum::default(); groups];
+    let mut sum = Sum::default();
+    for (i, &v) in values.iter().enumerate() {
+        histograms.add(0, v);
+        sum.add(v);
+        if let Some(g) = member(i) {
+            histograms.add(g, v);
+            sums[g].add(v);
+        }
+    }
+    sums[0] = sum;
+    let lens: Vec<usize> = (0..groups).map(|g| histograms.len(g)).collect();
+    let means: Vec<f64> = sums
+        .iter()
+        .zip(&lens)
+        .map(|(s, &n)| s.value() / n as f64)
+        .collect();
+    let mut squares = vec![Sum::default(); groups];
+    let mut square = Sum::default();
+    for (i, &v) in values.iter().enumerate() {
+        let deviation = v - means[0];
+        square.add(deviation * deviation);
+        if let Some(g) = member(i) {
+            let deviation = v - means[g];
+            squares[g].add(deviation * deviation);
+        }
+    }
+    squares[0] = square;
+    let wanted: Vec<Vec<usize>> = lens.iter().map(|&n| wanted_ranks(n, &QUANTILES)).collect();
+    let found = select_by_buckets(values, member, &histograms, &wanted);
+    let mut moments: Vec<(f64, f64)> = (0..groups)
+        .map(|g| match lens[g] {
+            // mean_sd's own result for one value.
+            0 | 1 => (means[g], 0.0),
+            n => (means[g], (squares[g].value() / (n - 1) as f64).sqrt()),
+        })
+        .collect();
+    // A sum or a square past the largest double: mean_sd of the group's values, with its
+    // remedies (rare; the groups that need them gathered in one pass, however many).
+    let remedied: Vec<usize> = (0..groups)
+        .filter(|&g| lens[g] > 1 && !(moments[g].0.is_finite() && moments[g].1.is_finite()))
+        .collect();
+    if !remedied.is_empty() {
+        let mut slot = vec![usize::MAX; groups];
+        remedied.iter().enumerate().for_each(|(k, &g)| slot[g] = k);
+        let mut gathered: Vec<Vec<f64>> = remedied
+            .iter()
+            .map(|&g| Vec::with_capacity(lens[g]))
+            .collect();
+        for (i, &v) in values.iter().enumerate() {
+            for g in [Some(0), member(i)].into_iter().flatten() {
+                if slot[g] != usize::MAX {
+                    gathered[slot[g]].push(v);
+                }
+            }
+        }
+        for (&g, values) in remedied.iter().zip(&gathered) {
+            moments[g] = mean_sd(values);
+        }
+    }
+    (0..groups)
+        .map(|g| {
+            (lens[g] > 0).then(|| Summary {
+                mean: moments[g].0,
+                sd: moments[g].1,
+                percentiles: interpolate(lens[g], QUANTILES, &wanted[g], &found[g]),
+            })
+        })
+        .collect()
+}
+
+/// The order statistics the quantiles of n > 0 values need, ascending: x_floor(h) of each,
+/// and x_floor(h)+1 where the quantile lies between two.
+fn wanted_ranks(n: usize, quantiles: &[f64]) -> Vec<usize> {
+    let mut wanted = Vec::with_capacity(2 * quantiles.len());
+    if n == 0 {
+        return wanted;
+    }
+    for &q in quantiles {
+        let (lo, fraction) = rank(n, q);
+        wanted.push(lo);
+        if fraction != 0.0 && lo + 1 < n {
+            wanted.push(lo + 1);
+        }
+    }
+    wanted.sort_unstable();
+    wanted.dedup();
+    wanted
+}
+
+/// The quantiles of n > 0 values from their order statistics `found` at `wanted` (as
+/// [`wanted_ranks`] gives them).
+fn interpolate<const K: usize>(
+    n: usize,
+    quantiles: [f64; K],
+    wanted: &[usize],
+    found: &[f64],
+) -> [f64; K] {
+    let at = |r: usize| found[wanted.partition_point(|&w| w < r)];
+    quantiles.map(|q| {
+        let (lo, fraction) = rank(n, q);
+        let x_lo = at(lo);
+        let x_hi = if fraction == 0.0 || lo + 1 == n {
+            x_lo
+        } else {
+            at(lo + 1)
+        };
+        between(x_lo, x_hi, fraction)
+    })
+}
+
+/// Counts of each group's values by the top bits of their keys (the values' bits, ordered
+/// as `f64::total_cmp` orders the values): the sign, the exponent and the first mantissa
+/// bits, so that each power of two is cut into equal ranges (16 of them with 16 bits).
+#[derive(Debug, Clone)]
+struct Histograms {
+    /// Group g's counts at [g << bits ..][.. 1 << bits].
+    counts: Vec<u32>,
+    bits: u32,
+}
+
+impl Histograms {
+    /// `groups` histograms of at most 2^`bits` buckets each (`bits` clamped to 1..=16), and
+    /// fewer where there are many groups: the counts kept to about 8 MB.
+    fn new(groups: usize, bits: u32) -> Self {
+        let mut bits = bits.clamp(1, BUCKET_BITS);
+        while bits > 1 && (groups << bits) > 1 << 21 {
+            bits -= 1;
+        }
+        Histograms {
+            counts: vec![0; groups << bits],
+            bits,
+        }
+    }
+
+    /// The bucket of a key.
+    #[inline(always)]
+    fn bucket(&self, key: u64) -> usize {
+        (key >> (u64::BITS - self.bits)) as usize
+    }
+
+    /// Counts `v` in group `g`.
+    #[inline(always)]
+    fn add(&mut self, g: usize, v: f64) {
+        let b = (g << self.bits) + self.bucket(unsigned_key(v));
+        self.counts[b] += 1;
+    }
+
+    /// Group g's counts.
+    fn of(&self, g: usize) -> &[u32] {
+        &self.counts[g << self.bits..(g + 1) << self.bits]
+    }
+
+    /// The number of values counted in group `g`.
+    fn len(&self, g: usize) -> usize {
+        self.of(g).iter().map(|&c| c as usize).sum()
+    }
+}
+
+/// `v`'s key as an unsigned integer: ordered as `f64::total_cmp` orders the values.
+#[inline(always)]
+fn unsigned_key(v: f64) -> u64 {
+    (order_key(v) as u64) ^ (1 << 63)
+}
+
+/// The value of an [`unsigned_key`].
+#[inline(always)]
+fn from_unsigned_key(key: u64) -> f64 {
+    from_key(f64::from_bits(key ^ (1 << 63)))
+}
+
+/// Each group's order statistics at its `wanted` ranks (ascending, 0-based, each below the
+/// group's count), in `wanted`'s order, through the groups' `histograms` of `values`
+/// (group 0 holding every value, and value i group `member(i)` too if any).
+///
+/// The histograms tell in which bucket each order statistic lies and how many of the
+/// group's values lie below that bucket; one pass gathers the keys of those buckets only
+/// (a few percent of a simulation's values), and the order statistics are selected among
+/// them. The values are not moved. For a million values about a third of the time of
+/// selection over all of them, whose passes move every value.
+///
+/// # Panics
+/// If the histograms were not counted from `values` and `member`.
+fn select_by_buckets(
+    values: &[f64],
+    member: impl Fn(usize) -> Option<usize>,
+    histograms: &Histograms,
+    wanted: &[Vec<usize>],
+) -> Vec<Vec<f64>> {
+    // Each target bucket (a group's bucket holding a rank wanted) numbered in the order of
+    // the groups and, within each, of the buckets; with where its keys start in `keys`
+    // and the number of the group's values below it.
+    const NONE: u32 = u32::MAX;
+    let mut target_of_bucket = vec![NONE; histograms.counts.len()];
+    let mut starts: Vec<usize> = Vec::new();
+    let mut below_of: Vec<usize> = Vec::new();
+    // For each group and rank wanted, its target.
+    let mut target_of: Vec<Vec<usize>> = Vec::with_capacity(wanted.len());
+    let mut total = 0;
+    for (g, wanted) in wanted.iter().enumerate() {
+        let mut targets = Vec::with_capacity(wanted.len());
+        let mut below = 0;
+        for (b, &count) in histograms.of(g).iter().enumerate() {
+            let count = count as usize;
+            while targets.len() < wanted.len() && wanted[targets.len()] < below + count {
+                let at = (g << histograms.bits) + b;
+                if target_of_bucket[at] == NONE {
+                    target_of_bucket[at] = starts.len() as u32;
+                    starts.push(total);
+                    below_of.push(below);
+                    total += count;
+                }
+                targets.push(target_of_bucket[at] as usize);
+            }
+            if targets.len() == wanted.len() {
+                break;
+            }
+            below += count;
+        }
+        assert_eq!(targets.len(), wanted.len(), "a histogram of other values");
+        target_of.push(targets);
+    }
+    starts.push(total);
+    // The keys, gathered in one pass. (A branch: a store to a cursor for every value, even
+    // one that stays put, chains each value to the last through memory, which took twice
+    // the time of the few mispredictions.)
+    let mut keys = vec![0u64; total];
+    let mut cursor = starts.clone();
+    let mut put = |at: usize, key: u64| {
+        let t = target_of_bucket[at];
+        if t != NONE {
+            let t = t as usize;
+            keys[cursor[t]] = key;
+            cursor[t] += 1;
+        }
+    };
+    for (i, &v) in values.iter().enumerate() {
+        let key = unsigned_key(v);
+        let b = histograms.bucket(key);
+        put(b, key);
+        if let Some(g) = member(i) {
+            put((g << histograms.bits) + b, key);
+        }
+    }
+    assert_eq!(
+        cursor[..cursor.len() - 1],
+        starts[1..],
+        "a histogram of other values"
+    );
+    // Within each target bucket, the ranks counted from its first value.
+    let mut ranks_in: Vec<Vec<usize>> = vec![Vec::new(); starts.len() - 1];
+    for (wanted, targets) in wanted.iter().zip(&target_of) {
+        for (&r, &t) in wanted.iter().zip(targets) {
+            ranks_in[t].push(r - below_of[t]);
+        }
+    }
+    for (t, ranks) in ranks_in.iter_mut().enumerate() {
+        ranks.sort_unstable();
+        ranks.dedup();
+        select_ranks_by(&mut keys[starts[t]..starts[t + 1]], 0, ranks, |k| *k);
+    }
+    wanted
+        .iter()
+        .zip(&target_of)
+        .map(|(wanted, targets)| {
+            wanted
+                .iter()
+                .zip(targets)
+                .map(|(&r, &t)| from_unsigned_key(keys[starts[t] + r - below_of[t]]))
+                .collect()
+        })
+        .collect()
+}
+
+/// [`percentiles`] through a histogram of at most 2^`bits` buckets (1 to [`BUCKET_BITS`]),
+/// the values left in place. Public for the tests, which ask for few buckets so that many
+/// values share one.
+///
+/// The keys (the values' bits, ordered as `f64::total_cmp` orders the values) are counted
+/// by their top bits: the sign, the exponent and the first bits of the mantissa, so that
+/// each power of two is cut into equal ranges (16 of them with 16 bits). The counts tell
+/// in which bucket each order statistic lies and how many values lie below that bucket;
+/// one pass gathers the keys of those buckets only (a few percent of a simulation's
+/// values), and the order statistics are selected among them. For a million values about
+/// a third of the time of selection over all of them, whose passes move every value.
+///
+/// # Panics
+/// If there are more than `u32::MAX` values.
+pub fn percentiles_by_buckets<const K: usize>(
+    values: &[f64],
+    quantiles: [f64; K],
+    bits: u32,
+) -> [f64; K] {
+    let n = values.len();
+    if n == 0 {
+        return [f64::NAN; K];
+    }
+    let mut histograms = Histograms::new(1, bits);
+    values.iter().for_each(|v| histograms.add(0, *v));
+    let wanted = [wanted_ranks(n, &quantiles)];
+    let found = select_by_buckets(values, |_| None, &histograms, &wanted);
+    interpolate(n, quantiles, &wanted[0], &found[0])
+}
+
 /// The q-quantile of `sorted` (ascending, as `f64::total_cmp` orders), by the rule of
 /// [`percentiles`], which needs no sorting; NaN for no values. For the charts, which have
 /// the values sorted already.
@@ -169,9 +520,14 @@ fn rank(n: usize, q: f64) -> (usize, f64) {
     (lo, h - lo as f64)
 }
 
-/// Linear between the order statistics x_floor(h) and x_floor(h)+1.
+/// Linear between the order statistics x_floor(h) and x_floor(h)+1; on a rank exactly,
+/// x_floor(h) itself (x + 0 (y - x) made an infinite order statistic NaN, and -0 +0).
 fn between(x_lo: f64, x_hi: f64, fraction: f64) -> f64 {
-    x_lo + fraction * (x_hi - x_lo)
+    if fraction == 0.0 {
+        x_lo
+    } else {
+        x_lo + fraction * (x_hi - x_lo)
+    }
 }
 
 /// `v`'s bits as an integer ordered as `f64::total_cmp` orders the values: negative values
@@ -197,14 +553,24 @@ fn key_of(v: &f64) -> i64 {
 /// Puts the keys of the ascending `ranks` (offsets from `offset`, the position of
 /// `values[0]` in the whole) in place, middle rank first.
 fn select_ranks(values: &mut [f64], offset: usize, ranks: &[usize]) {
+    select_ranks_by(values, offset, ranks, key_of);
+}
+
+/// [`select_ranks`] of any values, by `key`.
+fn select_ranks_by<T, K: Ord>(
+    values: &mut [T],
+    offset: usize,
+    ranks: &[usize],
+    key: impl Fn(&T) -> K + Copy,
+) {
     if ranks.is_empty() {
         return;
     }
     let middle = ranks.len() / 2;
     let at = ranks[middle] - offset;
-    let (below, _, above) = values.select_nth_unstable_by_key(at, key_of);
-    select_ranks(below, offset, &ranks[..middle]);
-    select_ranks(above, offset + at + 1, &ranks[middle + 1..]);
+    let (below, _, above) = values.select_nth_unstable_by_key(at, key);
+    select_ranks_by(below, offset, &ranks[..middle], key);
+    select_ranks_by(above, offset + at + 1, &ranks[middle + 1..], key);
 }
 
 /// The least key held in `values` (as a value holds it: see [`order_key`]; for none, the

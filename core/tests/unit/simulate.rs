@@ -67,7 +67,7 @@ fn a_path_resumed_after_the_fixed_years_equals_its_full_run_bit_for_bit() {
         assert_eq!(resumed.per_path, full.per_path, "{name}");
         for p in [0, 1, 17, 999, 1999] {
             let again = replay(&model, &options, p).unwrap();
-            let r = &resumed.per_path[p as usize];
+            let r = &resumed.per_path.get(p as usize);
             assert_eq!(
                 again.outcome.profit_share.npv.to_bits(),
                 r.npv_profit_share.to_bits(),

@@ -105,20 +105,7 @@ fn regression_the_interval_of_a_share_of_0_or_1_ends_at_0_or_1_exactly() {
 fn percentiles_equal_sorting_for_every_size_and_quantile_set() {
     use rand::{Rng, SeedableRng};
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
-    let by_sorting = |values: &[f64], quantiles: &[f64]| -> Vec<f64> {
-        let mut sorted = values.to_vec();
-        sorted.sort_by(f64::total_cmp);
-        let n = sorted.len();
-        quantiles
-            .iter()
-            .map(|q| {
-                let h = (n - 1) as f64 * q;
-                let lo = (h.floor() as usize).min(n - 1);
-                let hi = (lo + 1).min(n - 1);
-                sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
-            })
-            .collect()
-    };
+    let by_sorting = quantiles_by_sorting;
     for n in 1..=400usize {
         for kind in 0..3 {
             let values: Vec<f64> = (0..n)
@@ -201,4 +188,177 @@ fn regression_the_sd_of_huge_values_is_a_number() {
     let (mean, sd) = mean_sd(&[1.0, 2.0, 3.0, 4.0]);
     assert_eq!(mean, 2.5);
     assert_eq!(sd, (5.0f64 / 3.0).sqrt());
+}
+
+/// The quantiles of `values` by sorting a copy (SPEC 10's rank rule, written out again):
+/// the independent reference of the selections' tests. On a rank exactly, the order
+/// statistic itself (not x + 0 (y - x), which an infinite or NaN neighbour y would make
+/// NaN).
+fn quantiles_by_sorting(values: &[f64], quantiles: &[f64]) -> Vec<f64> {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len();
+    quantiles
+        .iter()
+        .map(|q| {
+            let h = (n - 1) as f64 * q;
+            let lo = (h.floor() as usize).min(n - 1);
+            let hi = (lo + 1).min(n - 1);
+            let fraction = h - lo as f64;
+            if fraction == 0.0 {
+                sorted[lo]
+            } else {
+                sorted[lo] + fraction * (sorted[hi] - sorted[lo])
+            }
+        })
+        .collect()
+}
+
+/// Values of one of several kinds: few distinct (ties), both zeros, wide magnitudes of both
+/// signs, sums past the largest double, and infinities and NaN among ordinary values.
+fn value_of_kind(rng: &mut impl rand::Rng, kind: usize) -> f64 {
+    match kind {
+        0 => f64::from(rng.random_range(0..5u8)),
+        1 => [0.0, -0.0, 1.5, -2.0][rng.random_range(0..4)],
+        2 => (rng.random::<f64>() - 0.5) * 10f64.powi(rng.random_range(-3..6)),
+        3 => [1.5e308, -1.7e308, 1e308, 3.0][rng.random_range(0..4)],
+        _ => [f64::INFINITY, f64::NEG_INFINITY, f64::NAN, 1.0, -4.0][rng.random_range(0..5)],
+    }
+}
+
+/// The histogram's selection against sorting, bit for bit: every size up to 300, few
+/// buckets (so that most values share one) and many, at the reported percentiles and at
+/// random quantiles.
+#[test]
+fn percentiles_by_buckets_equal_sorting_whatever_the_buckets() {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+    for n in 1..=300usize {
+        for kind in 0..5 {
+            let values: Vec<f64> = (0..n).map(|_| value_of_kind(&mut rng, kind)).collect();
+            for bits in [1, 3, 16] {
+                let got = percentiles_by_buckets(&values, QUANTILES, bits);
+                let want = quantiles_by_sorting(&values, &QUANTILES);
+                for (g, w) in got.iter().zip(&want) {
+                    assert_eq!(g.to_bits(), w.to_bits(), "n {n} kind {kind} bits {bits}");
+                }
+                let quantiles: [f64; 6] = std::array::from_fn(|k| match k {
+                    0 => 0.0,
+                    1 => 1.0,
+                    _ => rng.random(),
+                });
+                let got = percentiles_by_buckets(&values, quantiles, bits);
+                let want = quantiles_by_sorting(&values, &quantiles);
+                for (g, w) in got.iter().zip(&want) {
+                    assert_eq!(g.to_bits(), w.to_bits(), "n {n} kind {kind} bits {bits}");
+                }
+            }
+        }
+    }
+}
+
+/// From 32,768 values `percentiles` goes through the histogram: still sorting's numbers.
+#[test]
+fn percentiles_of_many_values_equal_sorting() {
+    use rand::SeedableRng;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(12);
+    for (n, kind) in [
+        (32_768, 2),
+        (40_000, 0),
+        (50_001, 1),
+        (70_000, 3),
+        (33_333, 4),
+    ] {
+        let values: Vec<f64> = (0..n).map(|_| value_of_kind(&mut rng, kind)).collect();
+        let got = percentiles(&mut values.clone(), QUANTILES);
+        let want = quantiles_by_sorting(&values, &QUANTILES);
+        for (g, w) in got.iter().zip(&want) {
+            assert_eq!(g.to_bits(), w.to_bits(), "n {n} kind {kind}");
+        }
+    }
+}
+
+/// `summaries` (three passes, no copies) gives each group what its values gathered in
+/// order give: `mean_sd`'s mean and sd bit for bit, and sorting's percentiles; for all
+/// values and for each subset, empty, single and large ones, values in no subset, few
+/// buckets and many, and sums past the largest double (`mean_sd`'s remedies).
+#[test]
+fn summaries_equal_each_gathered_groups_statistics() {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(13);
+    for case in 0..240 {
+        let n = [0, 1, 2, 7, 50, 400, 3000][case % 7];
+        let subsets = [1, 2, 5, 40][(case / 7) % 4];
+        let kind = case % 5;
+        let values: Vec<f64> = (0..n).map(|_| value_of_kind(&mut rng, kind)).collect();
+        // Skewed membership (subset 0 the most common), some values in none.
+        let subset: Vec<Option<usize>> = (0..n)
+            .map(|_| {
+                let s = rng.random_range(0..subsets * subsets) % (subsets + 1);
+                (s < subsets).then_some(s)
+            })
+            .collect();
+        let bits = [1, 4, 16][case % 3];
+        let got = summaries(&values, subsets, |i| subset[i], bits);
+        assert_eq!(got.len(), subsets + 1);
+        for (g, summary) in got.iter().enumerate() {
+            let group: Vec<f64> = (0..n)
+                .filter(|&i| g == 0 || subset[i] == Some(g - 1))
+                .map(|i| values[i])
+                .collect();
+            let Some(summary) = summary else {
+                assert!(group.is_empty(), "case {case} group {g}");
+                continue;
+            };
+            let (mean, sd) = mean_sd(&group);
+            assert_eq!(
+                summary.mean.to_bits(),
+                mean.to_bits(),
+                "case {case} group {g}"
+            );
+            assert_eq!(summary.sd.to_bits(), sd.to_bits(), "case {case} group {g}");
+            let want = quantiles_by_sorting(&group, &QUANTILES);
+            for (got, want) in summary.percentiles.iter().zip(&want) {
+                assert_eq!(got.to_bits(), want.to_bits(), "case {case} group {g}");
+            }
+        }
+    }
+}
+
+/// Many subsets (a model of 300,000 centers) get histograms of fewer buckets, the counts
+/// kept to a few MB, and the same numbers.
+#[test]
+fn summaries_of_very_many_subsets_stay_small_and_right() {
+    let subsets = 300_000;
+    let values: Vec<f64> = (0..20_000).map(|i| f64::from(i % 977) - 400.0).collect();
+    let subset_of = |i: usize| Some((i * 7919) % subsets);
+    let got = summaries(&values, subsets, subset_of, 16);
+    assert_eq!(got.len(), subsets + 1);
+    let want = quantiles_by_sorting(&values, &QUANTILES);
+    assert_eq!(got[0].unwrap().percentiles.to_vec(), want);
+    // Subset 0 holds the values whose i x 7919 is a multiple of 300,000.
+    let group: Vec<f64> = (0..values.len())
+        .filter(|&i| subset_of(i) == Some(0))
+        .map(|i| values[i])
+        .collect();
+    assert_eq!(
+        got[1].map(|s| s.percentiles.to_vec()),
+        (!group.is_empty()).then(|| quantiles_by_sorting(&group, &QUANTILES))
+    );
+    assert!(got.iter().skip(1).filter(|s| s.is_none()).count() > 250_000);
+}
+
+/// Regression (session 27): on a rank exactly, a percentile was x + 0 (y - x), NaN where
+/// the order statistic x was infinite (the percentiles of [inf, inf, inf]) and +0 for -0.
+#[test]
+fn regression_a_percentile_on_an_infinite_order_statistic_is_that_order_statistic() {
+    let mut values = [f64::INFINITY; 3];
+    assert_eq!(
+        percentiles(&mut values, [0.0, 0.5, 1.0]),
+        [f64::INFINITY; 3]
+    );
+    let mut values = [-0.0, 1.0, f64::NEG_INFINITY];
+    let p = percentiles(&mut values, [0.0, 0.5]);
+    assert_eq!(p[0], f64::NEG_INFINITY);
+    assert_eq!(p[1].to_bits(), (-0.0f64).to_bits());
 }
