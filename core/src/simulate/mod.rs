@@ -616,7 +616,11 @@ fn run_setup(
     options: &Options,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Results, SimulateError> {
-    let n = usize::try_from(options.paths).map_err(|_| SimulateError::TooManyPaths)?;
+    // (The statistics count a group's values in 32 bits: far more than memory holds.)
+    let n = usize::try_from(options.paths)
+        .ok()
+        .filter(|&n| u32::try_from(n).is_ok())
+        .ok_or(SimulateError::TooManyPaths)?;
     let years = setup.deal.years();
     let slot = 2 * years;
     // (A model has at least one year; without, there would be no fan to sample.)
@@ -625,9 +629,10 @@ fn run_setup(
     } else {
         0
     };
-    // The results are written by the threads straight into their places (rayon's indexed
-    // collect), so that the pages of a million results are touched in parallel and never
-    // zeroed first. A path the engine cannot compute stops the run with an error naming
+    // The results are written by the threads straight into their places in the columns
+    // (allocated zeroed: the system gives zeroed pages as they are first written, so the
+    // pages of a million results are touched in parallel, by the threads). A path the
+    // engine cannot compute stops the run with an error naming
     // the lowest failing path, whatever the number of threads: once a path has failed,
     // only the paths above it are skipped, so every path below it still runs.
     let first_error: Mutex<Option<(u64, SimulateError)>> = Mutex::new(None);

@@ -178,7 +178,8 @@ pub const BUCKET_BITS: u32 = 16;
 /// many values share one); more subsets get fewer, the counts kept to about 8 MB.
 ///
 /// # Panics
-/// If a value's subset is not below `subsets`, or there are more than `u32::MAX` values.
+/// If a value's subset is not below `subsets`, or there are more than `u32::MAX` values
+/// (or subsets than memory can count).
 pub fn summaries(
     values: &[f64],
     subsets: usize,
@@ -188,6 +189,8 @@ pub fn summaries(
     let groups = subsets + 1;
     let member = |i: usize| subset_of(i).map(|s| s + 1);
     assert!(u32::try_from(values.len()).is_ok(), "too many values");
+    // No more buckets than values (a run of few paths allocated 16 MB of counts).
+    let bits = bits.min(usize::BITS - values.len().leading_zeros());
     let mut histograms = Histograms::new(groups, bits);
     // All values' sums in locals, apart from the subsets' (which a subset's index could
     // alias for all the compiler knows): kept in registers, not stored and loaded again.
@@ -265,10 +268,10 @@ pub fn summaries(
 /// The order statistics the quantiles of n > 0 values need, ascending: x_floor(h) of each,
 /// and x_floor(h)+1 where the quantile lies between two.
 fn wanted_ranks(n: usize, quantiles: &[f64]) -> Vec<usize> {
-    let mut wanted = Vec::with_capacity(2 * quantiles.len());
     if n == 0 {
-        return wanted;
+        return Vec::new();
     }
+    let mut wanted = Vec::with_capacity(2 * quantiles.len());
     for &q in quantiles {
         let (lo, fraction) = rank(n, q);
         wanted.push(lo);

@@ -138,3 +138,121 @@ fn avx2_and_portable_builds_give_the_same_bits() {
         assert_eq!(detected, portable, "{name}");
     }
 }
+
+/// Hears each year's investor value (cumulative cash flow plus holding value) of a path.
+struct YearlyValues {
+    start: stakeshift_core::model::Year,
+    years: usize,
+    values: Vec<f64>,
+}
+
+impl stakeshift_core::engine::waterfall::Observer<f64> for YearlyValues {}
+
+impl stakeshift_core::engine::Recorder<f64> for YearlyValues {
+    fn row(
+        &mut self,
+        regime: stakeshift_core::engine::Regime,
+        row: &stakeshift_core::engine::YearRow<f64>,
+    ) {
+        let offset = match regime {
+            stakeshift_core::engine::Regime::ProfitShare => 0,
+            stakeshift_core::engine::Regime::Equity => self.years,
+        };
+        self.values[offset + (row.year - self.start) as usize] =
+            row.cumulative_cash_flow + row.holding_value;
+    }
+}
+
+/// Regression (helper-143): nothing held `fan.csv`'s values to anything but themselves,
+/// so a sample written in one layout and read in another passed every test. Here each
+/// sampled path is drawn again (`replay`) and run through the engine alone, its yearly
+/// values heard by a recorder of the test's own; each year's percentiles (by sorting) and
+/// mean over those must be the fan's, for runs shorter than a block of paths, just past
+/// one, and ending in a partial block. Past the sample's 100,000 paths, the block that
+/// holds the 100,000th path holds paths outside the sample too: the fan must be the
+/// 100,000 paths' own.
+#[test]
+fn fan_rows_are_the_percentiles_of_each_path_run_alone() {
+    use stakeshift_core::engine::{self, Deal, PathRef, Regime, RoundPolicy, Scratch};
+    let model = builtin();
+    let discount = engine::discount_factors(&model).unwrap();
+    let deal: Deal<f64> = Deal::of(&model, &discount);
+    let years = (model.end_year - model.start_year + 1) as usize;
+    let mut scratch = Scratch::new(&deal);
+    let fan_of = |paths: u64| {
+        let options = Options {
+            paths,
+            seed: 5,
+            selected: None,
+            fan: true,
+        };
+        let results = run(&model, &options, &|_| {}).unwrap();
+        (results.fan_paths, results.fan)
+    };
+    assert_eq!(fan_of(FAN_SAMPLE + 1), fan_of(FAN_SAMPLE));
+    assert_eq!(fan_of(FAN_SAMPLE + 1).0, FAN_SAMPLE);
+    for paths in [1u64, 1023, 1025, 3000] {
+        let options = Options {
+            paths,
+            seed: 5,
+            selected: None,
+            fan: true,
+        };
+        let results = run(&model, &options, &|_| {}).unwrap();
+        let sampled = paths.min(FAN_SAMPLE);
+        assert_eq!(results.fan_paths, sampled);
+        let sample: Vec<Vec<f64>> = (0..sampled)
+            .map(|p| {
+                let r = replay(&model, &options, p).unwrap();
+                let path = PathRef {
+                    revenue: &r.revenue,
+                    profit: &r.profit,
+                    valuation: &r.valuation,
+                    spend: &r.spend,
+                    agi_year: r.agi_year,
+                    failure_year: r.failure_year,
+                };
+                let mut recorder = YearlyValues {
+                    start: model.start_year,
+                    years,
+                    values: vec![f64::NAN; 2 * years],
+                };
+                engine::run_path(&deal, path, RoundPolicy::Skip, &mut scratch, &mut recorder)
+                    .unwrap();
+                recorder.values
+            })
+            .collect();
+        assert_eq!(results.fan.len(), 2 * years);
+        for (quantity, row) in results.fan.iter().enumerate() {
+            let (regime, i) = if quantity < years {
+                (Regime::ProfitShare, quantity)
+            } else {
+                (Regime::Equity, quantity - years)
+            };
+            assert_eq!(
+                (row.regime, row.year),
+                (regime, model.start_year + i as i32)
+            );
+            let values: Vec<f64> = sample.iter().map(|s| s[quantity]).collect();
+            assert_eq!(row.mean.to_bits(), stats::mean_sd(&values).0.to_bits());
+            let mut sorted = values;
+            sorted.sort_by(f64::total_cmp);
+            let n = sorted.len();
+            for (got, q) in row.percentiles.iter().zip(stats::QUANTILES) {
+                let h = (n - 1) as f64 * q;
+                let lo = h.floor() as usize;
+                let want = if h == lo as f64 {
+                    sorted[lo]
+                } else {
+                    sorted[lo] + (h - lo as f64) * (sorted[lo + 1] - sorted[lo])
+                };
+                assert_eq!(
+                    got.to_bits(),
+                    want.to_bits(),
+                    "{paths} paths, {regime:?} {}, q {q}",
+                    row.year
+                );
+            }
+        }
+    }
+}
