@@ -194,7 +194,7 @@ fn statistics(c: &mut Criterion) {
         })
     });
     // What a simulation computes of each quantity: all paths' and each center's mean, sd
-    // and percentiles, in three passes over the column.
+    // and percentiles, in two passes over the column.
     group.bench_function("summaries (all and each center's)", |b| {
         b.iter(|| {
             summaries(

@@ -745,7 +745,7 @@ fn run_setup(
 }
 
 /// The statistics of all paths and of each center's: each quantity's summaries
-/// ([`stats::summaries`], three passes over its column) in parallel with the others' and
+/// ([`stats::summaries`], two passes over its column) in parallel with the others' and
 /// with the counts of winners.
 fn groups(paths: &PathColumns, centers: &[String], end: Year) -> (Vec<Group>, [u64; 5]) {
     let center = paths.center();

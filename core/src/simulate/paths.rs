@@ -2,7 +2,7 @@
 //! path order.
 //!
 //! Columns rather than a row per path: the statistics read each quantity over all paths
-//! (three passes over 8 MB for a million paths, where a row per path made each pass read
+//! (two passes over 8 MB for a million paths, where a row per path made each pass read
 //! 56 MB), and the threads write a block of paths' results straight into their places.
 //!
 //! ```

@@ -165,12 +165,12 @@ pub const BUCKET_BITS: u32 = 16;
 /// `subset_of(i)` (below `subsets`) if any: a simulation's quantity over all paths and
 /// over each center's. None for a group without values. The same numbers as
 /// [`mean_sd`] and [`percentiles`] of each group's values gathered in their order (a
-/// test holds them to it), in three passes over `values` and no copy of them:
+/// test holds them to it), in two passes over `values` and no copy of them:
 ///
 /// 1. each group's [`Sum`] (in the values' order) and histogram of the values' keys;
-/// 2. each group's squared deviations from its mean;
-/// 3. the keys of the buckets that hold an order statistic wanted, among which each is
-///    selected (see [`percentiles_by_buckets`]).
+/// 2. each group's squared deviations from its mean, and the keys of the buckets that
+///    hold an order statistic wanted, among which each is then selected (see
+///    [`percentiles_by_buckets`]).
 ///
 /// Gathering a million values into each center's columns first touched 24 MB of new
 /// memory and read them twice more; the page faults alone cost more than these passes.
@@ -211,19 +211,24 @@ pub fn summaries(
         .zip(&lens)
         .map(|(s, &n)| s.value() / n as f64)
         .collect();
+    // The squared deviations, and the keys of the buckets that hold a rank wanted, in one
+    // pass.
+    let wanted: Vec<Vec<usize>> = lens.iter().map(|&n| wanted_ranks(n, &QUANTILES)).collect();
+    let mut gathering = Gathering::new(&histograms, &wanted);
     let mut squares = vec![Sum::default(); groups];
     let mut square = Sum::default();
     for (i, &v) in values.iter().enumerate() {
         let deviation = v - means[0];
         square.add(deviation * deviation);
-        if let Some(g) = member(i) {
+        let g = member(i);
+        if let Some(g) = g {
             let deviation = v - means[g];
             squares[g].add(deviation * deviation);
         }
+        gathering.put(v, g);
     }
     squares[0] = square;
-    let wanted: Vec<Vec<usize>> = lens.iter().map(|&n| wanted_ranks(n, &QUANTILES)).collect();
-    let found = select_by_buckets(values, member, &histograms, &wanted);
+    let found = gathering.select();
     let mut moments: Vec<(f64, f64)> = (0..groups)
         .map(|g| match lens[g] {
             // mean_sd's own result for one value.
@@ -365,107 +370,139 @@ fn from_unsigned_key(key: u64) -> f64 {
     from_key(f64::from_bits(key ^ (1 << 63)))
 }
 
-/// Each group's order statistics at its `wanted` ranks (ascending, 0-based, each below the
-/// group's count), in `wanted`'s order, through the groups' `histograms` of `values`
-/// (group 0 holding every value, and value i group `member(i)` too if any).
-///
-/// The histograms tell in which bucket each order statistic lies and how many of the
+/// Each group's order statistics at its ranks wanted, through the groups' histograms of
+/// the values (group 0 holding every value, a value group g too if its member says so):
+/// the histograms tell in which bucket each order statistic lies and how many of the
 /// group's values lie below that bucket; one pass gathers the keys of those buckets only
-/// (a few percent of a simulation's values), and the order statistics are selected among
-/// them. The values are not moved. For a million values about a third of the time of
-/// selection over all of them, whose passes move every value.
-///
-/// # Panics
-/// If the histograms were not counted from `values` and `member`.
-fn select_by_buckets(
-    values: &[f64],
-    member: impl Fn(usize) -> Option<usize>,
-    histograms: &Histograms,
-    wanted: &[Vec<usize>],
-) -> Vec<Vec<f64>> {
-    // Each target bucket (a group's bucket holding a rank wanted) numbered in the order of
-    // the groups and, within each, of the buckets; with where its keys start in `keys`
-    // and the number of the group's values below it.
-    const NONE: u32 = u32::MAX;
-    let mut target_of_bucket = vec![NONE; histograms.counts.len()];
-    let mut starts: Vec<usize> = Vec::new();
-    let mut below_of: Vec<usize> = Vec::new();
-    // For each group and rank wanted, its target.
-    let mut target_of: Vec<Vec<usize>> = Vec::with_capacity(wanted.len());
-    let mut total = 0;
-    for (g, wanted) in wanted.iter().enumerate() {
-        let mut targets = Vec::with_capacity(wanted.len());
-        let mut below = 0;
-        for (b, &count) in histograms.of(g).iter().enumerate() {
-            let count = count as usize;
-            while targets.len() < wanted.len() && wanted[targets.len()] < below + count {
-                let at = (g << histograms.bits) + b;
-                if target_of_bucket[at] == NONE {
-                    target_of_bucket[at] = starts.len() as u32;
-                    starts.push(total);
-                    below_of.push(below);
-                    total += count;
+/// ([`Gathering::put`], a few percent of a simulation's values, in a pass the caller may
+/// share with other work), and the order statistics are selected among them
+/// ([`Gathering::select`]). The values are not moved. For a million values about a third
+/// of the time of selection over all of them, whose passes move every value.
+struct Gathering<'a> {
+    histograms: &'a Histograms,
+    wanted: &'a [Vec<usize>],
+    /// Each group's bucket's target, a number in the order of the groups and, within each,
+    /// of the buckets (NONE where the bucket holds no rank wanted).
+    target_of_bucket: Vec<u32>,
+    /// Where each target's keys start in `keys` (and, last, their total).
+    starts: Vec<usize>,
+    /// The number of the group's values below each target bucket.
+    below_of: Vec<usize>,
+    /// For each group and rank wanted, its target.
+    target_of: Vec<Vec<usize>>,
+    keys: Vec<u64>,
+    cursor: Vec<usize>,
+}
+
+const NONE: u32 = u32::MAX;
+
+impl<'a> Gathering<'a> {
+    /// For each group's ranks `wanted` (ascending, 0-based, each below the group's count).
+    ///
+    /// # Panics
+    /// If a rank wanted is not below the group's count.
+    fn new(histograms: &'a Histograms, wanted: &'a [Vec<usize>]) -> Self {
+        let mut target_of_bucket = vec![NONE; histograms.counts.len()];
+        let mut starts: Vec<usize> = Vec::new();
+        let mut below_of: Vec<usize> = Vec::new();
+        let mut target_of: Vec<Vec<usize>> = Vec::with_capacity(wanted.len());
+        let mut total = 0;
+        for (g, wanted) in wanted.iter().enumerate() {
+            let mut targets = Vec::with_capacity(wanted.len());
+            let mut below = 0;
+            for (b, &count) in histograms.of(g).iter().enumerate() {
+                let count = count as usize;
+                while targets.len() < wanted.len() && wanted[targets.len()] < below + count {
+                    let at = (g << histograms.bits) + b;
+                    if target_of_bucket[at] == NONE {
+                        target_of_bucket[at] = starts.len() as u32;
+                        starts.push(total);
+                        below_of.push(below);
+                        total += count;
+                    }
+                    targets.push(target_of_bucket[at] as usize);
                 }
-                targets.push(target_of_bucket[at] as usize);
+                if targets.len() == wanted.len() {
+                    break;
+                }
+                below += count;
             }
-            if targets.len() == wanted.len() {
-                break;
-            }
-            below += count;
+            assert_eq!(targets.len(), wanted.len(), "a histogram of other values");
+            target_of.push(targets);
         }
-        assert_eq!(targets.len(), wanted.len(), "a histogram of other values");
-        target_of.push(targets);
+        starts.push(total);
+        let cursor = starts.clone();
+        Gathering {
+            histograms,
+            wanted,
+            target_of_bucket,
+            starts,
+            below_of,
+            target_of,
+            keys: vec![0; total],
+            cursor,
+        }
     }
-    starts.push(total);
-    // The keys, gathered in one pass. (A branch: a store to a cursor for every value, even
-    // one that stays put, chains each value to the last through memory, which took twice
-    // the time of the few mispredictions.)
-    let mut keys = vec![0u64; total];
-    let mut cursor = starts.clone();
-    let mut put = |at: usize, key: u64| {
-        let t = target_of_bucket[at];
+
+    /// Gathers `v`, of group 0 and of group `g` if any, where it lies in a target bucket.
+    /// (A branch: a store to a cursor for every value, even one that stays put, chains each
+    /// value to the last through memory, which took twice the time of the few
+    /// mispredictions.)
+    #[inline(always)]
+    fn put(&mut self, v: f64, g: Option<usize>) {
+        let key = unsigned_key(v);
+        let b = self.histograms.bucket(key);
+        self.put_at(b, key);
+        if let Some(g) = g {
+            self.put_at((g << self.histograms.bits) + b, key);
+        }
+    }
+
+    #[inline(always)]
+    fn put_at(&mut self, at: usize, key: u64) {
+        let t = self.target_of_bucket[at];
         if t != NONE {
             let t = t as usize;
-            keys[cursor[t]] = key;
-            cursor[t] += 1;
-        }
-    };
-    for (i, &v) in values.iter().enumerate() {
-        let key = unsigned_key(v);
-        let b = histograms.bucket(key);
-        put(b, key);
-        if let Some(g) = member(i) {
-            put((g << histograms.bits) + b, key);
+            self.keys[self.cursor[t]] = key;
+            self.cursor[t] += 1;
         }
     }
-    assert_eq!(
-        cursor[..cursor.len() - 1],
-        starts[1..],
-        "a histogram of other values"
-    );
-    // Within each target bucket, the ranks counted from its first value.
-    let mut ranks_in: Vec<Vec<usize>> = vec![Vec::new(); starts.len() - 1];
-    for (wanted, targets) in wanted.iter().zip(&target_of) {
-        for (&r, &t) in wanted.iter().zip(targets) {
-            ranks_in[t].push(r - below_of[t]);
+
+    /// Each group's order statistics, in its ranks' order, once every value was put.
+    ///
+    /// # Panics
+    /// If the values put are not those the histograms counted.
+    fn select(mut self) -> Vec<Vec<f64>> {
+        let starts = &self.starts;
+        assert_eq!(
+            self.cursor[..self.cursor.len() - 1],
+            starts[1..],
+            "a histogram of other values"
+        );
+        // Within each target bucket, the ranks counted from its first value.
+        let mut ranks_in: Vec<Vec<usize>> = vec![Vec::new(); starts.len() - 1];
+        for (wanted, targets) in self.wanted.iter().zip(&self.target_of) {
+            for (&r, &t) in wanted.iter().zip(targets) {
+                ranks_in[t].push(r - self.below_of[t]);
+            }
         }
+        for (t, ranks) in ranks_in.iter_mut().enumerate() {
+            ranks.sort_unstable();
+            ranks.dedup();
+            select_ranks_by(&mut self.keys[starts[t]..starts[t + 1]], 0, ranks, |k| *k);
+        }
+        self.wanted
+            .iter()
+            .zip(&self.target_of)
+            .map(|(wanted, targets)| {
+                wanted
+                    .iter()
+                    .zip(targets)
+                    .map(|(&r, &t)| from_unsigned_key(self.keys[starts[t] + r - self.below_of[t]]))
+                    .collect()
+            })
+            .collect()
     }
-    for (t, ranks) in ranks_in.iter_mut().enumerate() {
-        ranks.sort_unstable();
-        ranks.dedup();
-        select_ranks_by(&mut keys[starts[t]..starts[t + 1]], 0, ranks, |k| *k);
-    }
-    wanted
-        .iter()
-        .zip(&target_of)
-        .map(|(wanted, targets)| {
-            wanted
-                .iter()
-                .zip(targets)
-                .map(|(&r, &t)| from_unsigned_key(keys[starts[t] + r - below_of[t]]))
-                .collect()
-        })
-        .collect()
 }
 
 /// [`percentiles`] through a histogram of at most 2^`bits` buckets (1 to [`BUCKET_BITS`]),
@@ -494,7 +531,9 @@ pub fn percentiles_by_buckets<const K: usize>(
     let mut histograms = Histograms::new(1, bits);
     values.iter().for_each(|v| histograms.add(0, *v));
     let wanted = [wanted_ranks(n, &quantiles)];
-    let found = select_by_buckets(values, |_| None, &histograms, &wanted);
+    let mut gathering = Gathering::new(&histograms, &wanted);
+    values.iter().for_each(|v| gathering.put(*v, None));
+    let found = gathering.select();
     interpolate(n, quantiles, &wanted[0], &found[0])
 }
 
