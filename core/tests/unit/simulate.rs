@@ -179,25 +179,20 @@ fn fan_rows_are_the_percentiles_of_each_path_run_alone() {
     let deal: Deal<f64> = Deal::of(&model, &discount);
     let years = (model.end_year - model.start_year + 1) as usize;
     let mut scratch = Scratch::new(&deal);
+    let options_of = |paths: u64| Options {
+        paths,
+        seed: 5,
+        selected: None,
+        fan: true,
+    };
     let fan_of = |paths: u64| {
-        let options = Options {
-            paths,
-            seed: 5,
-            selected: None,
-            fan: true,
-        };
-        let results = run(&model, &options, &|_| {}).unwrap();
+        let results = run(&model, &options_of(paths), &|_| {}).unwrap();
         (results.fan_paths, results.fan)
     };
     assert_eq!(fan_of(FAN_SAMPLE + 1), fan_of(FAN_SAMPLE));
     assert_eq!(fan_of(FAN_SAMPLE + 1).0, FAN_SAMPLE);
     for paths in [1u64, 1023, 1025, 3000] {
-        let options = Options {
-            paths,
-            seed: 5,
-            selected: None,
-            fan: true,
-        };
+        let options = options_of(paths);
         let results = run(&model, &options, &|_| {}).unwrap();
         let sampled = paths.min(FAN_SAMPLE);
         assert_eq!(results.fan_paths, sampled);
