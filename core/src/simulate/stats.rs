@@ -315,7 +315,7 @@ fn interpolate<const K: usize>(
 /// bits, so that each power of two is cut into equal ranges (16 of them with 16 bits).
 #[derive(Debug, Clone)]
 struct Histograms {
-    /// Group g's counts at [g << bits ..][.. 1 << bits].
+    /// Group g's counts at `g << bits` and the `1 << bits` after it.
     counts: Vec<u32>,
     bits: u32,
 }

@@ -278,7 +278,7 @@ fn percentiles_of_many_values_equal_sorting() {
     }
 }
 
-/// `summaries` (three passes, no copies) gives each group what its values gathered in
+/// `summaries` (two passes, no copies) gives each group what its values gathered in
 /// order give: `mean_sd`'s mean and sd bit for bit, and sorting's percentiles; for all
 /// values and for each subset, empty, single and large ones, values in no subset, few
 /// buckets and many, and sums past the largest double (`mean_sd`'s remedies).
