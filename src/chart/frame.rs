@@ -547,7 +547,7 @@ pub(crate) fn name_and_amount<DB: DrawingBackend>(
     names_and_amounts(c, &[(name, amounts)], font, width).remove(0)
 }
 
-/// [`name_and_amount`] for the rows of one legend: the names that must be shortened are
+/// `name_and_amount` for the rows of one legend: the names that must be shortened are
 /// shortened together ([`Canvas::fit_names`]), in the least room any of them has, so that
 /// two names alike but for their middle or end do not read alike.
 pub(crate) fn names_and_amounts<DB: DrawingBackend>(
