@@ -175,7 +175,8 @@ pub const BUCKET_BITS: u32 = 16;
 /// Gathering a million values into each center's columns first touched 24 MB of new
 /// memory and read them twice more; the page faults alone cost more than these passes.
 /// `bits` (1 to [`BUCKET_BITS`]) bounds the histograms' buckets (fewer in tests, so that
-/// many values share one); more subsets get fewer, the counts kept to about 8 MB.
+/// many values share one); more subsets get fewer, the counts kept to about 8 MB down to
+/// one bit a group (past about a million subsets, 8 bytes a group).
 ///
 /// # Panics
 /// If a value's subset is not below `subsets`, or there are more than `u32::MAX` values
@@ -322,7 +323,8 @@ struct Histograms {
 
 impl Histograms {
     /// `groups` histograms of at most 2^`bits` buckets each (`bits` clamped to 1..=16), and
-    /// fewer where there are many groups: the counts kept to about 8 MB.
+    /// fewer where there are many groups: the counts kept to about 8 MB, down to two
+    /// buckets a group.
     fn new(groups: usize, bits: u32) -> Self {
         let mut bits = bits.clamp(1, BUCKET_BITS);
         while bits > 1 && (groups << bits) > 1 << 21 {
