@@ -223,7 +223,7 @@ pub fn quoted(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// How many names of a list a message gives.
-const LISTED: usize = 20;
+pub const LISTED: usize = 20;
 
 /// `names` as a message lists them: `a, b, c`, each [`quoted`], the first 20 of a longer
 /// list and how many more there are. A list of 20,000 trajectories of long names made one

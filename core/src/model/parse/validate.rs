@@ -796,7 +796,12 @@ impl Builder<'_> {
             // Columns not read: most often a misspelt `cloud_spend`, whose spend was then 0.
             let unread = crate::model::unread_columns(&text);
             if !unread.is_empty() {
-                let shown = unread.iter().map(|c| {
+                // Only the names listed are worth a suggestion (each an edit distance): a
+                // header of two million unread names spent 10 s on those never shown.
+                let shown = unread.iter().enumerate().map(|(i, c)| {
+                    if i >= crate::error::LISTED {
+                        return String::new();
+                    }
                     let near = super::messages::nearest(c, &["cloud_spend"])
                         .filter(|n| strsim::damerau_levenshtein(&c.to_lowercase(), n) <= 3)
                         .map(|n| format!(" (did you mean `{n}`?)"))
