@@ -1864,3 +1864,64 @@ fn regression_sweep_and_tornado_charts_take_size_and_svg() {
         assert!(e.contains("add --out DIR"), "{command}: {e}");
     }
 }
+
+/// Regression (helper-147): an amount whose current value is 0 was searched in additive
+/// steps of a thousandth of its range (0..1e9), each looked at in parts of 250,000, so a
+/// root a few units from 0 was missed wherever the advantage came back to its sign within
+/// the first part. Hand cases, one year at the valuation year (discount factor 1), revenue R
+/// with margin 1 (profit R):
+/// - `v_shape`: the investor takes all profit up to 10 (A: min(R, 10)) against half the
+///   company, all of its profit paid as dividends, worth 4 (B: 0.5 R + 0.5 x 4): the
+///   advantage is 2 - R / 2 up to R = 10 and R / 2 - 8 beyond, roots 4 and 16; from 0 the
+///   nearest is 4.
+/// - `jump`: revenue points 2019 x and 2021 100 interpolate geometrically to 10 sqrt(x) in
+///   2020, but linearly from a point of 0 (to 50); A takes half the profit (margin 0.1),
+///   B is a tenth of a company worth 30: 3 - sqrt(x) / 2 for x > 0 (0.5 at x = 0). For a
+///   target of 2 the advantage leaps past it at 0, which is no root, and reaches it at 4.
+#[test]
+fn regression_solve_from_an_amount_of_0_finds_a_root_a_few_units_away() {
+    let dir = std::env::temp_dir().join(format!("stakeshift-solve-zero-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let head = "unit = \"m\"\nstart_year = 2020\nend_year = 2020\nvaluation_year = 2020\n\
+                discount_rate = 0.1\n[investor]\nparty = \"inv\"\n[profit_share]\n\
+                residual = \"np\"\n[[profit_share.tiers]]\nname = \"T\"\n";
+    let v_shape = dir.join("v_shape.toml");
+    std::fs::write(
+        &v_shape,
+        format!(
+            "name = \"v\"\n{head}shares = {{ inv = 1.0 }}\nuntil = {{ inv = 10.0 }}\n\
+             [equity]\nfrom_year = 2020\nstake = 0.5\ndividend_payout = 1.0\n\
+             [[trajectories]]\nname = \"base\"\nrevenue = {{ points = [[2020, 0.0]] }}\n\
+             margin = {{ points = [[2020, 1.0]] }}\nvaluation = {{ points = [[2020, 4.0]] }}\n"
+        ),
+    )
+    .unwrap();
+    let path = "trajectories[base].revenue.points[0][1]";
+    assert_eq!(
+        solution_of(v_shape.to_str().unwrap(), path, &[]),
+        "4.00000000"
+    );
+    // The other root, from a value beyond both: the nearest is 16.
+    let from_20 = format!("--set={path}=20");
+    assert_eq!(
+        solution_of(v_shape.to_str().unwrap(), path, &[&from_20]),
+        "16.00000000"
+    );
+
+    let jump = dir.join("jump.toml");
+    std::fs::write(
+        &jump,
+        format!(
+            "name = \"j\"\n{head}shares = {{ inv = 0.5 }}\n[equity]\nfrom_year = 2020\n\
+             stake = 0.1\n[[trajectories]]\nname = \"base\"\n\
+             revenue = {{ points = [[2019, 0.0], [2021, 100.0]] }}\n\
+             margin = {{ points = [[2020, 0.1]] }}\nvaluation = {{ points = [[2020, 30.0]] }}\n"
+        ),
+    )
+    .unwrap();
+    assert_eq!(
+        solution_of(jump.to_str().unwrap(), path, &["--target=2"]),
+        "4.00000000"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

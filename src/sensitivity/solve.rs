@@ -373,7 +373,12 @@ pub fn search_for(
     }
     let start = current.unwrap_or(if lower_open { upper } else { lower });
     let start = start.clamp(lower, upper);
-    let steps = if geometric && start > Decimal::ZERO && lower >= Decimal::ZERO {
+    // An amount of 0 (a closed lower end of 0) is walked up geometrically too, from a first
+    // point far below any amount a model holds (`Search::first_above_zero`).
+    let steps = if geometric
+        && lower >= Decimal::ZERO
+        && (start > Decimal::ZERO || (start.is_zero() && !lower_open))
+    {
         Steps::Geometric
     } else {
         Steps::Additive(((upper - lower).min(default_width) / thousand).max(Decimal::new(1, 9)))

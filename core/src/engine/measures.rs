@@ -466,8 +466,9 @@ fn npv_sign_safe(c: &[f64], u: f64) -> f64 {
 /// How a root search steps outward from its start.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Steps {
-    /// For a factor or an amount (start > 0, lower end >= 0): up by doubling, down halfway
-    /// to the lower end each step.
+    /// For a factor or an amount (start >= 0, lower end >= 0): up by doubling, down halfway
+    /// to the lower end each step. From a start of 0 the first point up is
+    /// [`Search::first_above_zero`], and the walk doubles from there.
     Geometric,
     /// For a rate, a fraction or a shift: steps of this size, doubling each time, both
     /// ways.
@@ -530,6 +531,19 @@ impl Search {
             Steps::Geometric => Decimal::ZERO,
             Steps::Additive(step) => step * Decimal::new(1, 13),
         }
+    }
+
+    /// A geometric walk's first point up from a start of 0 (where doubling stays at 0):
+    /// 1e-15 of the upper end (1e-6 of an amount searched up to 1e9), at least the search's
+    /// resolution. An amount of 0 was searched in additive steps of a thousandth of the
+    /// range, looked at in parts of 250,000 for a range up to 1e9, so that an advantage that
+    /// falls from 2 by R / 2 up to R = 10 and then rises by R / 2 (roots 4 and 16) had none
+    /// (helper-147). Doubling from here reaches 1e9 in 50 steps, and a root below this point
+    /// lies between it and 0, which the walk brackets first.
+    pub fn first_above_zero(&self) -> Decimal {
+        (self.upper * Decimal::new(1, 15))
+            .max(self.tiny())
+            .min(self.upper)
     }
 
     /// The first additive step (0 for a geometric search, which doubles and halves instead).
@@ -681,13 +695,15 @@ fn first_defined(
     }
     let mut step = search.first_step();
     loop {
-        if x > search.upper || (search.steps == Steps::Geometric && x <= Decimal::ZERO) {
+        if x > search.upper || (search.steps == Steps::Geometric && x < Decimal::ZERO) {
             return None;
         }
         if let Some(v) = f(x) {
             return Some((x, v));
         }
         match search.steps {
+            // (Only a closed lower end of 0 is a start of 0: see `Steps::Geometric`.)
+            Steps::Geometric if x.is_zero() => x = search.first_above_zero(),
             Steps::Geometric => x *= two,
             Steps::Additive(_) => {
                 x += step;
@@ -1035,6 +1051,7 @@ impl Side {
     fn next(&self, search: &Search) -> Option<Decimal> {
         if self.upward {
             let next = match search.steps {
+                Steps::Geometric if self.x.is_zero() => Some(search.first_above_zero()),
                 Steps::Geometric => self.x.checked_mul(Decimal::TWO),
                 Steps::Additive(_) => self.x.checked_add(self.step),
             };
