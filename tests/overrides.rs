@@ -412,6 +412,24 @@ fn a_table_added_by_set_gives_what_the_same_table_in_the_file_gives() {
             && err.contains("nearest valid path is `simulation`"),
         "{err}"
     );
+    // Regression: a key of a missing table was sent to the path nearest by spelling
+    // (`cloud.margin` to `shift.margin`); the way to it is the table itself, or nothing.
+    let out = stakeshift()
+        .args([
+            "check",
+            model.to_str().unwrap(),
+            "--set",
+            "cloud.margin=0.1",
+        ])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("`cloud` is not in the model") && !err.contains("shift.margin"),
+        "{err}"
+    );
 }
 
 /// helper-36's find: a model that `--set` makes impossible to compute (a round whose default
