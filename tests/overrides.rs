@@ -404,21 +404,21 @@ fn a_table_added_by_set_gives_what_the_same_table_in_the_file_gives() {
             .clone();
         String::from_utf8(out.stderr).unwrap()
     };
-    let err = refused("simulation.paths=10");
-    assert!(
-        err.contains("`simulation` is not in the model")
-            && err.contains("nearest valid path is `simulation`"),
-        "{err}"
-    );
     // Regression: a key of a missing table was sent to the path nearest by spelling
-    // (`cloud.margin` to `shift.margin`); the way to it is the table itself.
-    let err = refused("cloud.margin=0.1");
-    assert!(
-        err.contains("`cloud` is not in the model")
-            && err.contains("nearest valid path is `cloud`")
-            && !err.contains("shift.margin"),
-        "{err}"
-    );
+    // (`cloud.margin` to `shift.margin`); the way to it is the table, which the message
+    // names, and no other path.
+    for (set, table) in [
+        ("simulation.paths=10", "simulation"),
+        ("cloud.margin=0.1", "cloud"),
+    ] {
+        let err = refused(set);
+        assert!(
+            err.contains(&format!("`{table}` is not in the model"))
+                && err.contains(&format!("`{table}={{ ... }}`"))
+                && !err.contains("nearest valid path"),
+            "{err}"
+        );
+    }
 }
 
 /// helper-36's find: a model that `--set` makes impossible to compute (a round whose default

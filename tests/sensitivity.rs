@@ -1923,5 +1923,65 @@ fn regression_solve_from_an_amount_of_0_finds_a_root_a_few_units_away() {
         solution_of(jump.to_str().unwrap(), path, &["--target=2"]),
         "4.00000000"
     );
+
+    // helper-150, on the walk from 0: its first ten doublings lie within 1e-12 of the range,
+    // so every doubling is looked at in parts. `notch`: tiers of 0.6 until 24, 1.0 until 30,
+    // 0.01 until 30.06, then 0.52, against half the company (dividends of all profit, worth
+    // 12): the advantage is 6 - R / 10 up to 40, 22 - R / 2 to 46, 0.49 R - 23.54 to 52,
+    // 2.98 - R / 50 beyond; roots 44, 48.04... and 149, below zero only between the first
+    // two (the walk looked at 17.6, 35.2, 70.4 and 100, all above zero, and gave none).
+    let notch = dir.join("notch.toml");
+    std::fs::write(
+        &notch,
+        format!(
+            "name = \"n\"\n{head}shares = {{ inv = 0.6 }}\nuntil = {{ inv = 24.0 }}\n\
+             [[profit_share.tiers]]\nname = \"T2\"\nshares = {{ inv = 1.0 }}\n\
+             until = {{ inv = 30.0 }}\n[[profit_share.tiers]]\nname = \"T3\"\n\
+             shares = {{ inv = 0.01 }}\nuntil = {{ inv = 30.06 }}\n\
+             [[profit_share.tiers]]\nname = \"T4\"\nshares = {{ inv = 0.52 }}\n\
+             [equity]\nfrom_year = 2020\nstake = 0.5\ndividend_payout = 1.0\n\
+             [[trajectories]]\nname = \"base\"\nrevenue = {{ points = [[2020, 0.0]] }}\n\
+             margin = {{ points = [[2020, 1.0]] }}\nvaluation = {{ points = [[2020, 12.0]] }}\n"
+        ),
+    )
+    .unwrap();
+    let notch = notch.to_str().unwrap();
+    assert_eq!(solution_of(notch, path, &[]), "44.00000000");
+    assert_eq!(
+        solution_of(notch, path, &["--within=0..100"]),
+        "44.00000000"
+    );
+    // A range of 0 alone, where the model cannot run (a round's default pre-money, the
+    // valuation less the raise, is below 0): no root, at once (it looped at 0).
+    let round = dir.join("round.toml");
+    std::fs::write(
+        &round,
+        format!(
+            "name = \"r\"\n{head}shares = {{ inv = 0.5 }}\nuntil = {{ inv = 10.0 }}\n\
+             [equity]\nfrom_year = 2020\nstake = 0.2\n[[equity.rounds]]\nyear = 2020\n\
+             raise = 10.0\n[[trajectories]]\nname = \"base\"\n\
+             revenue = {{ points = [[2020, 10.0]] }}\nmargin = {{ points = [[2020, 0.5]] }}\n\
+             valuation = {{ points = [[2020, 100.0]] }}\n"
+        ),
+    )
+    .unwrap();
+    let out = stakeshift()
+        .args([
+            "solve",
+            round.to_str().unwrap(),
+            "trajectories[base].valuation.points[0][1]",
+        ])
+        .args(["--within=-5..0", "--format", "csv"])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.lines().nth(1).is_some_and(|row| row.ends_with(',')),
+        "{text}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1593,19 +1593,16 @@ fn wrong_path(origin: &str, path: &str, candidates: &[String], message: &str) ->
     // one of them picked here.
     let ambiguous = message.contains("more than one entry named");
     // A key of a table the file lacks is a valid path: the way to it is the table, set
-    // whole, which the message says; the nearest path by spelling pointed elsewhere
-    // (`cloud.margin` without `[cloud]` was sent to `shift.margin`).
-    let missing_table = message
-        .strip_prefix('`')
-        .and_then(|rest| rest.split_once("` is not in the model;"))
-        .map(|(table, _)| table);
-    let near = match missing_table {
-        Some(table) => candidates.iter().map(String::as_str).find(|c| *c == table),
-        None => nearest_path(path, candidates),
-    }
-    .filter(|p| *p != path && !ambiguous)
-    .map(|p| format!("; the nearest valid path is `{p}`"))
-    .unwrap_or_default();
+    // whole or added to the file, which the message says; the nearest path by spelling
+    // pointed elsewhere (`cloud.margin` without `[cloud]` was sent to `shift.margin`), and
+    // the table itself is no number for sweep, solve or tornado (helper-150).
+    let missing_table = message.contains("` is not in the model; --set adds a key only");
+    let near = (!missing_table)
+        .then(|| nearest_path(path, candidates))
+        .flatten()
+        .filter(|p| *p != path && !ambiguous)
+        .map(|p| format!("; the nearest valid path is `{p}`"))
+        .unwrap_or_default();
     OverrideError::new(origin, path, format!("{message}{near}"))
 }
 

@@ -365,6 +365,10 @@ pub fn run_work(model: &Model) -> u64 {
 /// solve (41 to 122 counted on the built-in and mini models, 12 keys and 4 targets each).
 pub const SOLVE_RUNS: u64 = 150;
 
+/// [`SOLVE_RUNS`] for an amount whose value is 0: fifty doublings from 1e-15 of the range,
+/// each looked at in four parts, and the bracket's solve.
+pub const SOLVE_RUNS_FROM_ZERO: u64 = 250;
+
 /// Work to copy the model once (a run on changed values works on a copy): its trajectories'
 /// years (a copy of a model of 9,000 trajectories is milliseconds: helper-84).
 pub fn copy_work(model: &Model) -> u64 {

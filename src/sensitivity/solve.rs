@@ -144,7 +144,12 @@ pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<So
         Some(t) => u64::from(selected.contains(&t)),
         None => selected.len() as u64,
     };
-    let runs = super::SOLVE_RUNS.saturating_mul(searched);
+    let per_search = if knob.current(model).is_some_and(|v| v.is_zero()) {
+        super::SOLVE_RUNS_FROM_ZERO
+    } else {
+        super::SOLVE_RUNS
+    };
+    let runs = per_search.saturating_mul(searched);
     let loads = if knob.tied_to_another_key() {
         searched
     } else {
@@ -377,7 +382,7 @@ pub fn search_for(
     // point far below any amount a model holds (`Search::first_above_zero`).
     let steps = if geometric
         && lower >= Decimal::ZERO
-        && (start > Decimal::ZERO || (start.is_zero() && !lower_open))
+        && (start > Decimal::ZERO || (start.is_zero() && !lower_open && upper > start))
     {
         Steps::Geometric
     } else {

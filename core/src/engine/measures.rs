@@ -535,11 +535,12 @@ impl Search {
 
     /// A geometric walk's first point up from a start of 0 (where doubling stays at 0):
     /// 1e-15 of the upper end (1e-6 of an amount searched up to 1e9), at least the search's
-    /// resolution. An amount of 0 was searched in additive steps of a thousandth of the
-    /// range, looked at in parts of 250,000 for a range up to 1e9, so that an advantage that
-    /// falls from 2 by R / 2 up to R = 10 and then rises by R / 2 (roots 4 and 16) had none
-    /// (helper-147). Doubling from here reaches 1e9 in 50 steps, and a root below this point
-    /// lies between it and 0, which the walk brackets first.
+    /// resolution (0 where the upper end is 0). An amount of 0 was searched in additive steps
+    /// of a thousandth of the range, looked at in parts of 250,000 for a range up to 1e9, so
+    /// that an advantage that falls from 2 by R / 2 up to R = 10 and then rises by R / 2
+    /// (roots 4 and 16) had none (helper-147). Doubling from here reaches the upper end in
+    /// 50 steps, each looked at in four parts (a quarter of the way at every scale), and a
+    /// root below this point lies between it and 0, which the walk brackets first.
     pub fn first_above_zero(&self) -> Decimal {
         (self.upper * Decimal::new(1, 15))
             .max(self.tiny())
@@ -703,7 +704,15 @@ fn first_defined(
         }
         match search.steps {
             // (Only a closed lower end of 0 is a start of 0: see `Steps::Geometric`.)
-            Steps::Geometric if x.is_zero() => x = search.first_above_zero(),
+            Steps::Geometric if x.is_zero() => {
+                // (A range of 0 alone has no point above 0: f undefined at 0 looped there,
+                // helper-150.)
+                let above = search.first_above_zero();
+                if above <= x {
+                    return None;
+                }
+                x = above;
+            }
             Steps::Geometric => x *= two,
             Steps::Additive(_) => {
                 x += step;
@@ -1150,7 +1159,12 @@ impl Side {
                 let next = self.next(search);
                 self.step = self.step.saturating_mul(Decimal::TWO);
                 self.steps_taken += 1;
-                let parts = if self.steps_taken <= FINE_STEPS {
+                // From a start of 0 every doubling is looked at in parts: its first ten lie
+                // within 1e-12 of the range, so the steps where roots lie would have been
+                // looked at at their ends only (helper-150: a notch below zero between 44
+                // and 48 on 0..100, which the additive walk found, was missed).
+                let from_zero = search.steps == Steps::Geometric && search.start.is_zero();
+                let parts = if self.steps_taken <= FINE_STEPS || from_zero {
                     SUBSTEPS
                 } else {
                     1
