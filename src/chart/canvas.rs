@@ -44,6 +44,11 @@ use plotters::prelude::DrawingBackend;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{Color, FontDesc, FontFamily, FontStyle, RGBAColor, RGBColor, ShapeStyle};
 
+/// The most characters of a text that are measured ([`Canvas::text_width`]): a chart is
+/// laid out on 1,600 units of width (a larger one is the same layout, scaled), where no
+/// line of visible glyphs reaches a thousand characters.
+const MEASURED_CHARS: usize = 4096;
+
 /// The family the vendored font is registered under. The name doubles as the SVG
 /// `font-family` list, so that an SVG viewer without Liberation Sans falls back gracefully.
 pub(crate) const FONT_FAMILY: &str = "Liberation Sans, Arial, Helvetica, sans-serif";
@@ -351,6 +356,14 @@ impl<DB: DrawingBackend> Canvas<DB> {
             let (calls, chars) = m.get();
             m.set((calls + 1, chars + text.chars().count() as u64));
         });
+        // A text of more characters than any chart holds is measured by its first
+        // [`MEASURED_CHARS`]: already wider than the widest chart, and a lower bound of the
+        // whole (helper-133's 30 MB model name took 1.2 GB and seconds to lay out, once
+        // for every step of fitting it).
+        let text = match text.char_indices().nth(MEASURED_CHARS) {
+            Some((end, _)) => &text[..end],
+            None => text,
+        };
         // Measured at one resolution whatever the backend (eight times the chart's pixels),
         // so that the PNG and the SVG of a chart are laid out alike.
         const MEASURE: f64 = 8.0;
@@ -401,7 +414,11 @@ impl<DB: DrawingBackend> Canvas<DB> {
             return text.to_string();
         }
         // Byte offset where each character starts: the prefix of n characters is text[..cuts[n]].
-        let cuts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        // No more of them than are measured: a longer prefix is no narrower (a 30 MB name
+        // kept 240 MB of offsets).
+        let cuts: Vec<usize> = (text.char_indices().map(|(i, _)| i))
+            .take(MEASURED_CHARS + 1)
+            .collect();
         let candidate = |n: usize| format!("{}\u{2026}", text[..cuts[n]].trim_end());
         let fits = |n: usize| self.text_width(&candidate(n), font) <= max_width;
         if cuts.is_empty() || !fits(0) {
@@ -436,15 +453,22 @@ impl<DB: DrawingBackend> Canvas<DB> {
         if self.text_width(text, font) <= max_width {
             return text.to_string();
         }
-        let chars: Vec<(usize, char)> = text.char_indices().collect();
-        let tail_len = (chars.len() / 3).min(12);
+        let total = text.chars().count();
+        let tail_len = (total / 3).min(12);
         if tail_len == 0 {
             return self.fit(text, font, max_width);
         }
-        let tail = text[chars[chars.len() - tail_len].0..].trim_start();
-        let head_cuts = chars.len() - tail_len;
+        let head_cuts = total - tail_len;
+        let tail_start = text
+            .char_indices()
+            .nth(head_cuts)
+            .map_or(text.len(), |(i, _)| i);
+        let tail = text[tail_start..].trim_start();
+        // The head's cut points, no more of them than are measured (see `fit`).
+        let end = head_cuts.min(MEASURED_CHARS + 1);
+        let cuts: Vec<usize> = text.char_indices().map(|(i, _)| i).take(end).collect();
         let candidate = |n: usize| {
-            let head = &text[..chars.get(n).map_or(text.len(), |c| c.0)];
+            let head = &text[..cuts.get(n).copied().unwrap_or(tail_start)];
             format!("{}\u{2026}{tail}", head.trim_end())
         };
         let fits = |n: usize| self.text_width(&candidate(n), font) <= max_width;
@@ -452,7 +476,7 @@ impl<DB: DrawingBackend> Canvas<DB> {
             return self.fit(text, font, max_width);
         }
         // head_cuts would be the whole name with an ellipsis inside.
-        candidate(longest(head_cuts, fits))
+        candidate(longest(end, fits))
     }
 
     /// [`Canvas::fit_name`] for names shown side by side (a legend, the labels under bars):
