@@ -510,15 +510,10 @@ impl<DB: DrawingBackend> Canvas<DB> {
         }
         for group in alike(names, &fitted) {
             // Numbered by name, in their order: a name given twice keeps one number.
-            let mut numbers: Vec<&str> = Vec::new();
+            let mut numbers: std::collections::HashMap<&str, usize> = Default::default();
             for &i in &group {
-                let k = match numbers.iter().position(|n| *n == names[i]) {
-                    Some(k) => k,
-                    None => {
-                        numbers.push(names[i]);
-                        numbers.len() - 1
-                    }
-                };
+                let next = numbers.len();
+                let k = *numbers.entry(names[i]).or_insert(next);
                 fitted[i] = self.fit(&format!("{}. {}", k + 1, names[i]), font, max_width);
             }
         }

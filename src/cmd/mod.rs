@@ -686,8 +686,12 @@ pub(crate) fn check_unchosen_trajectories(
     let Some(selected) = selected else {
         return Ok(());
     };
+    let mut chosen = vec![false; loaded.model.trajectories.len()];
+    for &i in selected {
+        chosen[i] = true;
+    }
     let unchosen: Vec<usize> = (0..loaded.model.trajectories.len())
-        .filter(|i| !selected.contains(i))
+        .filter(|i| !chosen[*i])
         .collect();
     if unchosen.is_empty() {
         return Ok(());
@@ -751,8 +755,12 @@ pub(crate) fn select_trajectories(
         return Ok(None);
     }
     let all: Vec<&str> = model.trajectories.iter().map(|t| t.name.as_str()).collect();
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, n) in all.iter().enumerate() {
+        index.entry(*n).or_insert(i);
+    }
     for name in names {
-        if !all.contains(&name.as_str()) {
+        if !index.contains_key(name.as_str()) {
             let hint = stakeshift::model::nearest_name(name, &all)
                 .map(|n| format!("did you mean `{}`? ", stakeshift::error::quoted(n)))
                 .unwrap_or_default();
@@ -764,10 +772,12 @@ pub(crate) fn select_trajectories(
         }
     }
     let mut chosen: Vec<usize> = Vec::with_capacity(names.len());
+    let mut seen = vec![false; all.len()];
     for name in names {
-        if let Some(i) = all.iter().position(|n| *n == name.as_str())
-            && !chosen.contains(&i)
+        if let Some(&i) = index.get(name.as_str())
+            && !seen[i]
         {
+            seen[i] = true;
             chosen.push(i);
         }
     }

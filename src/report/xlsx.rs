@@ -73,6 +73,12 @@ use crate::report::columns::{self, COMPARISON, Column, REGIMES, Value};
 /// The file name `compare --out` writes.
 pub const FILE_NAME: &str = "stakeshift.xlsx";
 
+/// The most trajectories a workbook holds, a sheet each beside Inputs and Summary: the xlsx
+/// writer counts sheets in 16 bits, and a model of 65,534 trajectories or more made it
+/// panic ("attempt to add with overflow", helper-151). (LibreOffice opens 10,000 sheets;
+/// Excel as many as memory allows.)
+pub const MAX_TRAJECTORY_SHEETS: usize = 65_000;
+
 /// The sheets that are not trajectories.
 pub const INPUTS_SHEET: &str = "Inputs";
 
@@ -241,6 +247,12 @@ pub fn render_with(
     low_memory_cells: usize,
     tempdir: Option<&std::path::Path>,
 ) -> Result<Vec<u8>, Error> {
+    let trajectories = comparison.trajectories.len();
+    if trajectories > MAX_TRAJECTORY_SHEETS {
+        return Err(Error::Usage(format!(
+            "{FILE_NAME}: {trajectories} trajectories would make {trajectories} sheets; a workbook holds at most {MAX_TRAJECTORY_SHEETS} trajectories (a sheet each): choose fewer with --trajectory, or read every year of all of them from the CSV files (`compare --format csv --yearly`)"
+        )));
+    }
     let cells: usize = comparison
         .trajectories
         .iter()
@@ -1268,6 +1280,24 @@ mod tests {
         // `Summary` shows comparison.csv's first columns, through the winner.
         let comparison = columns::comparison_header();
         assert_eq!(SUMMARY_COLUMNS, comparison[..SUMMARY_COLUMNS.len()]);
+    }
+
+    /// Regression (helper-151): a model of 65,534 trajectories or more made the xlsx writer
+    /// panic on its 16-bit sheet count; more than [`MAX_TRAJECTORY_SHEETS`] are refused as
+    /// bad usage (exit 2), saying what to do, before anything is built.
+    #[test]
+    fn regression_more_trajectories_than_a_workbook_holds_are_refused_not_a_panic() {
+        let loaded = crate::io::load_model(None).unwrap();
+        let mut comparison = crate::compare::compare(&loaded.model, None).expect("it runs");
+        let one = comparison.trajectories[0].clone();
+        comparison.trajectories = vec![one; MAX_TRAJECTORY_SHEETS + 1];
+        let e = render(&loaded.model, &comparison).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        let said = e.to_string();
+        assert!(
+            said.contains("65001 trajectories") && said.contains("--trajectory"),
+            "{said}"
+        );
     }
 
     /// Every formula of the built-in model's workbook, read back, refers to the cells of the
