@@ -1885,17 +1885,19 @@ fn regression_solve_from_an_amount_of_0_finds_a_root_a_few_units_away() {
     let head = "unit = \"m\"\nstart_year = 2020\nend_year = 2020\nvaluation_year = 2020\n\
                 discount_rate = 0.1\n[investor]\nparty = \"inv\"\n[profit_share]\n\
                 residual = \"np\"\n[[profit_share.tiers]]\nname = \"T\"\n";
-    let v_shape = dir.join("v_shape.toml");
-    std::fs::write(
-        &v_shape,
-        format!(
-            "name = \"v\"\n{head}shares = {{ inv = 1.0 }}\nuntil = {{ inv = 10.0 }}\n\
+    // A model of one year (2020) with the tier `T` opened by `head` and `rest` after it.
+    let write_model = |file: &str, rest: &str| {
+        let path = dir.join(file);
+        std::fs::write(&path, format!("name = \"{file}\"\n{head}{rest}")).unwrap();
+        path
+    };
+    let v_shape = write_model(
+        "v_shape.toml",
+        "shares = { inv = 1.0 }\nuntil = { inv = 10.0 }\n\
              [equity]\nfrom_year = 2020\nstake = 0.5\ndividend_payout = 1.0\n\
-             [[trajectories]]\nname = \"base\"\nrevenue = {{ points = [[2020, 0.0]] }}\n\
-             margin = {{ points = [[2020, 1.0]] }}\nvaluation = {{ points = [[2020, 4.0]] }}\n"
-        ),
-    )
-    .unwrap();
+             [[trajectories]]\nname = \"base\"\nrevenue = { points = [[2020, 0.0]] }\n\
+             margin = { points = [[2020, 1.0]] }\nvaluation = { points = [[2020, 4.0]] }\n",
+    );
     let path = "trajectories[base].revenue.points[0][1]";
     assert_eq!(
         solution_of(v_shape.to_str().unwrap(), path, &[]),
@@ -1908,17 +1910,13 @@ fn regression_solve_from_an_amount_of_0_finds_a_root_a_few_units_away() {
         "16.00000000"
     );
 
-    let jump = dir.join("jump.toml");
-    std::fs::write(
-        &jump,
-        format!(
-            "name = \"j\"\n{head}shares = {{ inv = 0.5 }}\n[equity]\nfrom_year = 2020\n\
+    let jump = write_model(
+        "jump.toml",
+        "shares = { inv = 0.5 }\n[equity]\nfrom_year = 2020\n\
              stake = 0.1\n[[trajectories]]\nname = \"base\"\n\
-             revenue = {{ points = [[2019, 0.0], [2021, 100.0]] }}\n\
-             margin = {{ points = [[2020, 0.1]] }}\nvaluation = {{ points = [[2020, 30.0]] }}\n"
-        ),
-    )
-    .unwrap();
+             revenue = { points = [[2019, 0.0], [2021, 100.0]] }\n\
+             margin = { points = [[2020, 0.1]] }\nvaluation = { points = [[2020, 30.0]] }\n",
+    );
     assert_eq!(
         solution_of(jump.to_str().unwrap(), path, &["--target=2"]),
         "4.00000000"
@@ -1930,21 +1928,17 @@ fn regression_solve_from_an_amount_of_0_finds_a_root_a_few_units_away() {
     // 12): the advantage is 6 - R / 10 up to 40, 22 - R / 2 to 46, 0.49 R - 23.54 to 52,
     // 2.98 - R / 50 beyond; roots 44, 48.04... and 149, below zero only between the first
     // two (the walk looked at 17.6, 35.2, 70.4 and 100, all above zero, and gave none).
-    let notch = dir.join("notch.toml");
-    std::fs::write(
-        &notch,
-        format!(
-            "name = \"n\"\n{head}shares = {{ inv = 0.6 }}\nuntil = {{ inv = 24.0 }}\n\
-             [[profit_share.tiers]]\nname = \"T2\"\nshares = {{ inv = 1.0 }}\n\
-             until = {{ inv = 30.0 }}\n[[profit_share.tiers]]\nname = \"T3\"\n\
-             shares = {{ inv = 0.01 }}\nuntil = {{ inv = 30.06 }}\n\
-             [[profit_share.tiers]]\nname = \"T4\"\nshares = {{ inv = 0.52 }}\n\
+    let notch = write_model(
+        "notch.toml",
+        "shares = { inv = 0.6 }\nuntil = { inv = 24.0 }\n\
+             [[profit_share.tiers]]\nname = \"T2\"\nshares = { inv = 1.0 }\n\
+             until = { inv = 30.0 }\n[[profit_share.tiers]]\nname = \"T3\"\n\
+             shares = { inv = 0.01 }\nuntil = { inv = 30.06 }\n\
+             [[profit_share.tiers]]\nname = \"T4\"\nshares = { inv = 0.52 }\n\
              [equity]\nfrom_year = 2020\nstake = 0.5\ndividend_payout = 1.0\n\
-             [[trajectories]]\nname = \"base\"\nrevenue = {{ points = [[2020, 0.0]] }}\n\
-             margin = {{ points = [[2020, 1.0]] }}\nvaluation = {{ points = [[2020, 12.0]] }}\n"
-        ),
-    )
-    .unwrap();
+             [[trajectories]]\nname = \"base\"\nrevenue = { points = [[2020, 0.0]] }\n\
+             margin = { points = [[2020, 1.0]] }\nvaluation = { points = [[2020, 12.0]] }\n",
+    );
     let notch = notch.to_str().unwrap();
     assert_eq!(solution_of(notch, path, &[]), "44.00000000");
     assert_eq!(
@@ -1953,18 +1947,14 @@ fn regression_solve_from_an_amount_of_0_finds_a_root_a_few_units_away() {
     );
     // A range of 0 alone, where the model cannot run (a round's default pre-money, the
     // valuation less the raise, is below 0): no root, at once (it looped at 0).
-    let round = dir.join("round.toml");
-    std::fs::write(
-        &round,
-        format!(
-            "name = \"r\"\n{head}shares = {{ inv = 0.5 }}\nuntil = {{ inv = 10.0 }}\n\
+    let round = write_model(
+        "round.toml",
+        "shares = { inv = 0.5 }\nuntil = { inv = 10.0 }\n\
              [equity]\nfrom_year = 2020\nstake = 0.2\n[[equity.rounds]]\nyear = 2020\n\
              raise = 10.0\n[[trajectories]]\nname = \"base\"\n\
-             revenue = {{ points = [[2020, 10.0]] }}\nmargin = {{ points = [[2020, 0.5]] }}\n\
-             valuation = {{ points = [[2020, 100.0]] }}\n"
-        ),
-    )
-    .unwrap();
+             revenue = { points = [[2020, 10.0]] }\nmargin = { points = [[2020, 0.5]] }\n\
+             valuation = { points = [[2020, 100.0]] }\n",
+    );
     let out = stakeshift()
         .args([
             "solve",
