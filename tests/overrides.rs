@@ -1174,5 +1174,23 @@ fn regression_a_file_past_the_trajectory_bound_is_not_blamed_on_a_set_inside_it(
         ),
         "{shares}"
     );
+    // And where the file's shares are past 1 already, a set that changes their sum owns
+    // the error (its message gives the sum the set made: 0.6 + 0.49 + 0.02 = 1.11).
+    let over = std::fs::read_to_string(crate::common::repo_path("docs/mini.toml"))
+        .unwrap()
+        .replace("fund = 0.49, others = 0.49", "fund = 0.59, others = 0.49");
+    let over = crate::common::write_file(&dir, "over.toml", &over);
+    let alone = crate::common::fails_with_2(stakeshift().arg("check").arg(&over));
+    assert!(alone.contains("add up to 1.10;"), "{alone}");
+    let shares = crate::common::fails_with_2(
+        stakeshift()
+            .arg("check")
+            .arg(&over)
+            .args(["--set", "profit_share.tiers[1].shares.fund=0.6"]),
+    );
+    assert!(
+        shares.starts_with("error: --set profit_share.tiers[1].shares.fund=0.6: profit_share.tiers[1].shares: the shares add up to 1.11;"),
+        "{shares}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -311,8 +311,9 @@ impl Attempt<'_> {
         };
         // The last override whose value the error is about owns it; or that set a value
         // within the table or array the error is about, unless the file alone has that
-        // error too (a file of more trajectories than it may hold was blamed on the set of
-        // an agi_year in the first one past the bound).
+        // very error, word for word (a file of more trajectories than it may hold was
+        // blamed on the set of an agi_year in the first one past the bound; shares that
+        // the file and a set both push past 1 are the set's, whose sum the message gives).
         let owner = self
             .overrides
             .iter()
@@ -321,7 +322,8 @@ impl Attempt<'_> {
             .find(|(o, a)| {
                 a.touched.iter().any(|t| match concerns(&issue.field, t) {
                     Concern::Value => true,
-                    Concern::Holder => file_alone(load).is_none_or(|f| f.field != issue.field),
+                    Concern::Holder => file_alone(load)
+                        .is_none_or(|f| f.field != issue.field || f.message != issue.message),
                     Concern::None => false,
                 }) || (self.csv_touched
                     && issue.field == "trajectories_csv"
