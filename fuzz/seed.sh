@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the seed corpus of both fuzz targets from every model in the repository: models/,
+# Builds the seed corpus of the fuzz targets from every model in the repository: models/,
 # docs/ (the worked example) and tests/ (the bad-input corpus tests/bad/*.toml, the hand cases, the reference cases,
 # the chart model). A model that names a `trajectories_csv` gets that CSV appended after a
 # NUL byte, the input shape the targets read (fuzz_targets/input.rs).
@@ -20,4 +20,13 @@ for target in model pipeline; do
             fi
         done
 done
-echo "seeded: $(ls corpus/model | wc -l) inputs per target"
+# The overrides target: runs of the `--set` values the docs and tests use (fuzz/sets.txt),
+# four lines at a time, on the built-in model (no NUL) and on each of the models above.
+out=corpus/overrides
+mkdir -p "$out"
+split -l 4 -d -a 3 sets.txt "$out/builtin-sets-"
+for model in corpus/model/*; do
+    { sed -n "$(( $(cksum <"$model" | cut -d' ' -f1) % 90 + 1 )),+3p" sets.txt; printf '\0'; cat "$model"; } \
+        >"$out/$(basename "$model")"
+done
+echo "seeded: $(ls corpus/model | wc -l) inputs for model and pipeline, $(ls "$out" | wc -l) for overrides"
