@@ -1139,35 +1139,33 @@ fn regression_sets_by_name_on_many_trajectories_find_each_name_in_an_index() {
 #[test]
 fn regression_a_file_past_the_trajectory_bound_is_not_blamed_on_a_set_inside_it() {
     let dir = temp_dir("blame-the-file");
-    let mut text = std::fs::read_to_string(crate::common::repo_path("docs/mini.toml"))
-        .unwrap()
-        .replace("end_year = 2026", "end_year = 2523");
+    let mini = std::fs::read_to_string(crate::common::repo_path("docs/mini.toml")).unwrap();
+    // `check` of `model` with `sets`, which must fail with exit 2: its stderr.
+    let check = |model: &std::path::Path, sets: &[&str]| {
+        let mut cmd = stakeshift();
+        cmd.arg("check").arg(model);
+        for set in sets {
+            cmd.args(["--set", set]);
+        }
+        crate::common::fails_with_2(&mut cmd)
+    };
     // 500 years: at most 250,000 / 500 = 500 trajectories; the file has 1 + 500.
+    let mut text = mini.replace("end_year = 2026", "end_year = 2523");
     let trajectory = "[[trajectories]]\nname = \"tNAME\"\nrevenue = { points = [[2024, 40.0], [2026, 100.0]] }\nmargin = { points = [[2024, -0.1], [2026, 0.4]] }\nvaluation = { points = [[2024, 50.0], [2026, 200.0]] }\n";
     for i in 0..500 {
         text.push_str(&trajectory.replace("NAME", &i.to_string()));
     }
     let model = crate::common::write_file(&dir, "too-many.toml", &text);
-    let alone = crate::common::fails_with_2(stakeshift().arg("check").arg(&model));
+    let alone = check(&model, &[]);
     assert!(
         alone.contains("trajectories[500]: one trajectory more than the 500"),
         "{alone}"
     );
     assert!(alone.contains("too-many.toml, line "), "{alone}");
-    let with_set = crate::common::fails_with_2(
-        stakeshift()
-            .arg("check")
-            .arg(&model)
-            .args(["--set", "trajectories[t499].agi_year=2031"]),
-    );
-    assert_eq!(with_set, alone);
+    assert_eq!(check(&model, &["trajectories[t499].agi_year=2031"]), alone);
     // A tier's shares pushed past 1 by a set are still the set's error.
-    let shares = crate::common::fails_with_2(
-        stakeshift()
-            .arg("check")
-            .arg(crate::common::repo_path("docs/mini.toml"))
-            .args(["--set", "profit_share.tiers[1].shares.fund=0.6"]),
-    );
+    let set = "profit_share.tiers[1].shares.fund=0.6";
+    let shares = check(&crate::common::repo_path("docs/mini.toml"), &[set]);
     assert!(
         shares.starts_with(
             "error: --set profit_share.tiers[1].shares.fund=0.6: profit_share.tiers[1].shares:"
@@ -1176,18 +1174,11 @@ fn regression_a_file_past_the_trajectory_bound_is_not_blamed_on_a_set_inside_it(
     );
     // And where the file's shares are past 1 already, a set that changes their sum owns
     // the error (its message gives the sum the set made: 0.6 + 0.49 + 0.02 = 1.11).
-    let over = std::fs::read_to_string(crate::common::repo_path("docs/mini.toml"))
-        .unwrap()
-        .replace("fund = 0.49, others = 0.49", "fund = 0.59, others = 0.49");
+    let over = mini.replace("fund = 0.49, others = 0.49", "fund = 0.59, others = 0.49");
     let over = crate::common::write_file(&dir, "over.toml", &over);
-    let alone = crate::common::fails_with_2(stakeshift().arg("check").arg(&over));
+    let alone = check(&over, &[]);
     assert!(alone.contains("add up to 1.10;"), "{alone}");
-    let shares = crate::common::fails_with_2(
-        stakeshift()
-            .arg("check")
-            .arg(&over)
-            .args(["--set", "profit_share.tiers[1].shares.fund=0.6"]),
-    );
+    let shares = check(&over, &[set]);
     assert!(
         shares.starts_with("error: --set profit_share.tiers[1].shares.fund=0.6: profit_share.tiers[1].shares: the shares add up to 1.11;"),
         "{shares}"
