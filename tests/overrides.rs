@@ -1183,5 +1183,24 @@ fn regression_a_file_past_the_trajectory_bound_is_not_blamed_on_a_set_inside_it(
         shares.starts_with("error: --set profit_share.tiers[1].shares.fund=0.6: profit_share.tiers[1].shares: the shares add up to 1.11;"),
         "{shares}"
     );
+    // A file whose revenue repeats a year, and a set that moves the year wrongly: the error
+    // is the set's (its year, 2023), not the file's (2024) and not an earlier set's that
+    // only scaled the series (helper-152: both happened while this rule was being made).
+    let repeat = mini.replace(
+        "[2025, 80.0], [2026, 100.0]] }",
+        "[2024, 80.0], [2026, 100.0]] }",
+    );
+    let repeat = crate::common::write_file(&dir, "repeat.toml", &repeat);
+    assert!(check(&repeat, &[]).contains("year 2024 follows year 2024"));
+    let moved = "trajectories[only].revenue.points[1][0]=2023";
+    for sets in [&[moved][..], &["scale.revenue=2", moved]] {
+        let err = check(&repeat, sets);
+        assert!(
+            err.starts_with(&format!(
+                "error: --set {moved}: trajectories[0].revenue.points[1]: year 2023 follows year 2024"
+            )),
+            "{sets:?}: {err}"
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -314,21 +314,39 @@ impl Attempt<'_> {
         // very error, word for word (a file of more trajectories than it may hold was
         // blamed on the set of an agi_year in the first one past the bound; shares that
         // the file and a set both push past 1 are the set's, whose sum the message gives).
-        let owner = self
+        // (The last override that concerns it decides: one that only held the value and
+        // left the file's own error as it was does not pass the error to an earlier one;
+        // helper-152.)
+        let latest = self
             .overrides
             .iter()
             .zip(self.applied)
             .rev()
-            .find(|(o, a)| {
-                a.touched.iter().any(|t| match concerns(&issue.field, t) {
-                    Concern::Value => true,
-                    Concern::Holder => file_alone(load)
-                        .is_none_or(|f| f.field != issue.field || f.message != issue.message),
-                    Concern::None => false,
-                }) || (self.csv_touched
+            .find_map(|(o, a)| {
+                let concern = a
+                    .touched
+                    .iter()
+                    .map(|t| concerns(&issue.field, t))
+                    .min_by_key(|c| match c {
+                        Concern::Value => 0,
+                        Concern::Holder => 1,
+                        Concern::None => 2,
+                    })
+                    .unwrap_or(Concern::None);
+                let csv = self.csv_touched
                     && issue.field == "trajectories_csv"
-                    && matches!(o.path.target, Target::Derived(..)))
+                    && matches!(o.path.target, Target::Derived(..));
+                match concern {
+                    Concern::None if csv => Some((o, Concern::Value)),
+                    Concern::None => None,
+                    concern => Some((o, concern)),
+                }
             });
+        let owner = latest.filter(|(_, concern)| {
+            *concern == Concern::Value
+                || file_alone(load)
+                    .is_none_or(|f| f.field != issue.field || f.message != issue.message)
+        });
         if let Some((o, _)) = owner {
             return OverrideError::new(&o.origin, issue.field, issue.message).into();
         }
@@ -807,7 +825,6 @@ fn apply(
             // (A path refused is refused before anything is set: the document is as it was.)
             let set = set_value(doc.as_table_mut(), segments, value, names);
             let canonical = set.map_err(|m| fail(doc, m))?;
-            names.set(&canonical);
             Ok(Applied {
                 touched: vec![canonical],
             })
@@ -861,6 +878,12 @@ fn set_value_with_old(
 ) -> Result<(String, Option<Value>), String> {
     let mut node = Node::Table(root);
     let mut done: Vec<Segment> = Vec::new();
+    // The keys as the document spells them (a weight's key trimmed to the one given is the
+    // file's), for the index of names: one array, one path (helper-152: a rename through
+    // `simulation.weights.zz` left stale the names looked up through `." zz "`).
+    let mut actual: Vec<Segment> = Vec::new();
+    // Once set, the index forgets what the set may have renamed.
+    let renamed = |names: &mut NameIndex, actual: &[Segment]| names.set(&render_segments(actual));
     for (i, segment) in segments.iter().enumerate() {
         let last = i + 1 == segments.len();
         let here = render_segments(&done);
@@ -918,6 +941,8 @@ fn set_value_with_old(
                     }
                     table.insert(key, Item::Value(clean(value)));
                     done.push(segment.clone());
+                    actual.push(Segment::Key(key.clone()));
+                    renamed(names, &actual);
                     return Ok((render_segments(&done), None));
                 }
                 if last {
@@ -925,10 +950,13 @@ fn set_value_with_old(
                     let old = slot.as_value().cloned();
                     replace(slot, value);
                     done.push(segment.clone());
+                    actual.push(Segment::Key(key.clone()));
+                    renamed(names, &actual);
                     return Ok((render_segments(&done), old));
                 }
                 node = Node::Item(table.get_mut(key).expect("checked above"));
                 done.push(segment.clone());
+                actual.push(Segment::Key(key.clone()));
             }
             Segment::Index(_) | Segment::Name(_) => {
                 let kind = node.kind();
@@ -938,8 +966,10 @@ fn set_value_with_old(
                         render_segments(std::slice::from_ref(segment))
                     )
                 })?;
-                let index = element_index(&list, segment, &place, &here, names)?;
+                let index =
+                    element_index(&list, segment, &place, &render_segments(&actual), names)?;
                 done.push(Segment::Index(index));
+                actual.push(Segment::Index(index));
                 match list {
                     Elements::Tables(tables) => {
                         if last {
@@ -950,6 +980,7 @@ fn set_value_with_old(
                                 ));
                             };
                             *tables.get_mut(index).expect("in range") = t.into_table();
+                            renamed(names, &actual);
                             return Ok((render_segments(&done), None));
                         }
                         node = Node::Table(tables.get_mut(index).expect("in range"));
@@ -957,6 +988,7 @@ fn set_value_with_old(
                     Elements::Values(values) => {
                         if last {
                             let old = values.replace_formatted(index, clean(value));
+                            renamed(names, &actual);
                             return Ok((render_segments(&done), Some(old)));
                         }
                         node = Node::Value(values.get_mut(index).expect("in range"));
@@ -1952,6 +1984,24 @@ mod tests {
                     "profit_share.tiers[{}].until.microsoft={k}",
                     n.trim()
                 )),
+                // An array where a weight belongs (no valid model has one, but a set may make
+                // it), reached as the file spells its key and as trimmed (helper-152).
+                prop::collection::vec(name(), 0..3).prop_map(|ns| format!(
+                    "simulation.weights.\" w \"=[{}]",
+                    ns.iter()
+                        .map(|n| format!("{{name={n:?}}}"))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                )),
+                (prop::bool::ANY, 0..3usize, name()).prop_map(|(quoted, i, n)| format!(
+                    "simulation.weights.{}[{i}].name={n:?}",
+                    if quoted { "\" w \"" } else { "w" }
+                )),
+                (prop::bool::ANY, name(), 1..9u32).prop_map(|(quoted, n, k)| format!(
+                    "simulation.weights.{}[{}].v={k}",
+                    if quoted { "\" w \"" } else { "w" },
+                    n.trim()
+                )),
             ]
         }
 
@@ -2011,6 +2061,40 @@ mod tests {
                         }
                     }
                 }
+            }
+        }
+
+        /// Sets one after another, each checked against the same set with no index.
+        fn same_as_afresh(sets: &[&str]) {
+            let mut doc: DocumentMut = BUILTIN.parse().unwrap();
+            let mut names = NameIndex::default();
+            for text in sets {
+                let o = Override::parse(text).unwrap();
+                let mut copy = doc.clone();
+                let run = |doc: &mut DocumentMut, names: &mut NameIndex| {
+                    apply(doc, &o, names)
+                        .map(|a| a.touched)
+                        .map_err(|e| Error::from(e).to_string())
+                };
+                let without = run(&mut copy, &mut NameIndex::default());
+                assert_eq!(run(&mut doc, &mut names), without, "{text}");
+                assert!(without.is_ok(), "{text}: {without:?}");
+            }
+        }
+
+        /// A weight's key is found trimmed (`w` reaches the file's `" w "`): one array
+        /// reached by two spellings. Its names were indexed under the spelling of the
+        /// lookup, so a rename through the other left them stale (helper-152): `w[b]` after
+        /// `" w "[0].name="b"` was "no entry named `b`; its names: b".
+        #[test]
+        fn regression_an_array_reached_by_two_spellings_is_one_array_to_the_index() {
+            for (look, rename) in [("w", "\" w \""), ("\" w \"", "w")] {
+                same_as_afresh(&[
+                    "simulation.weights.\" w \"=[{name=\"a\"}]",
+                    &format!("simulation.weights.{look}[a].v=1"),
+                    &format!("simulation.weights.{rename}[0].name=\"b\""),
+                    &format!("simulation.weights.{look}[b].v=2"),
+                ]);
             }
         }
 
