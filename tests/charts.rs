@@ -528,6 +528,7 @@ fn labels() -> ModelLabels {
         name: "Chart fixture: a fund's capped share vs a stake".into(),
         unit: "EUR m".into(),
         investor: "the fund".into(),
+        profit_share: "the profit share",
     }
 }
 

@@ -1172,6 +1172,25 @@ fn regression_a_deal_of_another_shape_is_described_in_its_own_terms() {
         simulated.contains("AGI was declared on 0") && simulated.contains("than the revenue share"),
         "{simulated}"
     );
+    // helper-153: where regime A won, the same sentence said "the revenue share" in its
+    // tally and "the profit share is worth ... more" after it.
+    let notes = common::repo_path("models/revenue-note-vs-safe.toml");
+    for only in [&[][..], &["-t", "steady"]] {
+        let out = stakeshift()
+            .arg("compare")
+            .arg(&notes)
+            .args(["--set", "profit_share.tiers=[{name=\"none\", shares={}}]"])
+            .args(only)
+            .output()
+            .unwrap();
+        let table = String::from_utf8(out.stdout).unwrap();
+        let conclusion = table.lines().find(|l| l.starts_with("Conclusion")).unwrap();
+        assert!(
+            conclusion.contains("the revenue share is worth"),
+            "{conclusion}"
+        );
+        assert!(!conclusion.contains("profit share"), "{conclusion}");
+    }
     // A royalty without a cap: "the profit share".
     let uncapped = mini
         .replace("until = { fund = 13.0 }\n", "")

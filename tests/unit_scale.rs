@@ -249,3 +249,141 @@ fn a_trajectorys_numbers_do_not_depend_on_the_others_in_the_file() {
         assert_eq!(a, b, "`{}`", a.name);
     }
 }
+
+/// docs/mini.toml restated in USD bn (every amount / 1000): its tables printed every figure
+/// 0.00 or 0.01 (helper-153), so that sizes, signs and rankings were lost. A table's
+/// amounts now take the places that show its largest to three significant digits.
+fn mini_in(unit: &str, factor: &str) -> String {
+    let scaled = |amounts: &str| -> String {
+        // Each number in `amounts` times `factor`, written exactly (1e-3 or 1e-6).
+        let factor: Decimal = factor.parse().unwrap();
+        let mut out = String::new();
+        let mut number = String::new();
+        for c in amounts.chars().chain(std::iter::once(' ')) {
+            if c.is_ascii_digit() || c == '.' {
+                number.push(c);
+            } else {
+                if !number.is_empty() {
+                    let v: Decimal = number.parse().unwrap();
+                    // Years stay years.
+                    let v = if v.scale() == 0 && v > Decimal::from(1900) {
+                        v
+                    } else {
+                        v * factor
+                    };
+                    out.push_str(&v.normalize().to_string());
+                    number.clear();
+                }
+                out.push(c);
+            }
+        }
+        out.pop();
+        out
+    };
+    let mini = std::fs::read_to_string(crate::common::repo_path("docs/mini.toml")).unwrap();
+    let mut text = String::new();
+    for line in mini.lines() {
+        let amounts = [
+            "contributions",
+            "until",
+            "raise",
+            "participation",
+            "revenue",
+            "valuation",
+        ];
+        let line = match line.split_once('=') {
+            Some((key, value)) if amounts.contains(&key.trim()) => {
+                format!("{key}={}", scaled(value))
+            }
+            _ => line.replace("\"USD m\"", &format!("\"{unit}\"")),
+        };
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text
+}
+
+#[test]
+fn regression_a_deal_small_in_its_unit_prints_its_figures_not_zeros() {
+    let dir = crate::common::ScratchDir::new("small-unit");
+    let bn = crate::common::write_file(dir.path(), "bn.toml", &mini_in("USD bn", "0.001"));
+    let tn = crate::common::write_file(dir.path(), "tn.toml", &mini_in("USD tn", "0.000001"));
+    let m = crate::common::write_file(dir.path(), "m.toml", &mini_in("USD m", "1"));
+    let run = |args: &[&str]| crate::common::succeeds(crate::common::stakeshift().args(args)).0;
+    // The hand-checked NPVs of docs/mini.toml (MODEL.md's worked example): 7.711295 and
+    // 22.231405, advantage 14.520110; in bn 0.0077, 0.0222, +0.0145 (three digits of the
+    // largest: four places); in tn 0.0000077... at most an amount's 6 places.
+    // The row of `only` in the table of NPVs, cell by cell.
+    let row = |table: &str| -> Vec<String> {
+        let line = table.lines().find(|l| l.starts_with("only ")).unwrap();
+        line.split_whitespace().map(String::from).collect()
+    };
+    let table = run(&["compare", bn.to_str().unwrap()]);
+    assert_eq!(
+        row(&table)[1..5],
+        ["0.0077", "0.0222", "+0.0145", "equity"],
+        "{table}"
+    );
+    assert!(
+        table.contains("the stake is worth 0.0145 USD bn more to fund (0.0222 against 0.0077,"),
+        "{table}"
+    );
+    let table = run(&["compare", tn.to_str().unwrap()]);
+    assert_eq!(
+        row(&table)[1..4],
+        ["0.000008", "0.000022", "+0.000015"],
+        "{table}"
+    );
+    let table = run(&["compare", m.to_str().unwrap()]);
+    assert_eq!(row(&table)[1..4], ["7.71", "22.23", "+14.52"], "{table}");
+
+    // The simulation's table: the same futures (the same seed) in bn are the m ones over
+    // 1000, each shown to four places where m's show one.
+    let cells = |path: &Path| -> Vec<f64> {
+        let text = run(&[
+            "simulate",
+            path.to_str().unwrap(),
+            "--paths",
+            "2000",
+            "--quiet",
+        ]);
+        let table = text.split("NPV percentiles").nth(1).unwrap();
+        table
+            .lines()
+            .skip(2)
+            .take_while(|l| !l.is_empty())
+            .flat_map(|l| {
+                l.split_whitespace()
+                    .filter_map(|w| w.replace(',', "").parse().ok())
+            })
+            .collect()
+    };
+    let (in_m, in_bn) = (cells(&m), cells(&bn));
+    assert_eq!(in_m.len(), 2 * 3 * 7);
+    assert_eq!(in_m.len(), in_bn.len());
+    for (big, small) in in_m.iter().zip(&in_bn) {
+        // Each rounded: m to 0.05, bn to 0.00005 (0.05 / 1000 after scaling).
+        assert!(
+            (small - big / 1000.0).abs() <= 1e-4 + 1e-9,
+            "{small} against {big}"
+        );
+        if big.abs() >= 0.2 {
+            assert_ne!(*small, 0.0, "{big} in m is 0 in bn");
+            assert_eq!(small.signum(), big.signum(), "{small} against {big}");
+        }
+    }
+
+    // The tornado: its swings told apart, as in m.
+    let swings = |path: &Path| -> Vec<f64> {
+        run(&["tornado", path.to_str().unwrap()])
+            .lines()
+            .skip(2)
+            .filter_map(|l| l.split_whitespace().last()?.parse().ok())
+            .collect()
+    };
+    let (in_m, in_bn) = (swings(&m), swings(&bn));
+    assert_eq!(in_m.len(), in_bn.len());
+    assert!(
+        in_bn.iter().filter(|s| **s > 0.0).count() >= in_m.iter().filter(|s| **s >= 0.1).count()
+    );
+}

@@ -331,7 +331,7 @@ impl Figure for DistributionChart<'_> {
             Item::Swatch(frame::tint(EQUITY, 0.25), "equity is worth more".into()),
             Item::Swatch(
                 frame::tint(PROFIT_SHARE, 0.25),
-                "the profit share is".into(),
+                format!("{} is", l.profit_share),
             ),
             Item::Gap,
             Item::Heading("Marks".into()),
@@ -730,6 +730,7 @@ mod tests {
             name: "All zero".into(),
             unit: "USD m".into(),
             investor: "the fund".into(),
+            profit_share: "the profit share",
         }
     }
 

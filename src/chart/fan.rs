@@ -369,6 +369,7 @@ mod tests {
             name: "m".into(),
             unit: "EUR m".into(),
             investor: "the fund".into(),
+            profit_share: "the profit share",
         };
         let rows: Vec<FanRow> = (2025..=2050)
             .flat_map(|year| {
@@ -423,6 +424,7 @@ mod tests {
             name: "Single year".into(),
             unit: "USD m".into(),
             investor: "the fund".into(),
+            profit_share: "the profit share",
         };
         let row = |regime, p5, p25, p50, p75, p95, mean| FanRow {
             regime,
@@ -527,6 +529,7 @@ mod tests {
             name: "One path".into(),
             unit: "USD m".into(),
             investor: "the fund".into(),
+            profit_share: "the profit share",
         };
         let rows: Vec<FanRow> = (2025..=2030)
             .flat_map(|year| {

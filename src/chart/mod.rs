@@ -237,6 +237,9 @@ pub struct ModelLabels {
     pub unit: String,
     /// "Microsoft", "the investor".
     pub investor: String,
+    /// Regime A as a clause names it: "the profit share", or "the revenue share" where that
+    /// is all the investor gets under it ([`Model::profit_share_short`]).
+    pub profit_share: &'static str,
 }
 
 impl ModelLabels {
@@ -245,6 +248,7 @@ impl ModelLabels {
             name: model.name.clone(),
             unit: model.unit.clone(),
             investor: model.investor_title(),
+            profit_share: model.profit_share_short(),
         }
     }
 }

@@ -186,19 +186,20 @@ pub(crate) fn number(v: f64) -> String {
     pretty(&format!("{v:.dp$}"))
 }
 
-/// The decimal places [`number`] prints `v` with: 0 from 1,000, 1 from 10, 2 from 0.01 (and
-/// for 0), and below that as many as show two significant digits (0.000034, -0.000005), up
-/// to the 6 places the CSV files print amounts with: a small amount is never printed 0.00
-/// (helper-103: NPVs of 3.4e-5 were labelled "0.00", and a p25 of -5e-6 "0.00000"), and a
-/// chart shows no digit the files do not (a decimals' leftover of 1.7e-27 is 0.000000, as
-/// in the CSV: helper-104).
+/// The decimal places [`number`] prints `v` with: 0 from 1,000, 1 from 10, 2 from 0.1 (and
+/// for 0), and below that as many as show two significant digits (0.022, 0.000034,
+/// -0.000005), up to the 6 places the CSV files print amounts with: a small amount is never
+/// printed 0.00 (helper-103: NPVs of 3.4e-5 were labelled "0.00", and a p25 of -5e-6
+/// "0.00000"), nor one of two digits as one (helper-153: 0.0222 beside 0.0077 was "0.02",
+/// and a margin of 0.0145 "0.01"), and a chart shows no digit the files do not (a
+/// decimals' leftover of 1.7e-27 is 0.000000, as in the CSV: helper-104).
 pub(crate) fn number_places(v: f64) -> usize {
     let a = v.abs();
     if a >= 1000.0 {
         0
     } else if a >= 10.0 {
         1
-    } else if a >= 0.01 || a == 0.0 || !a.is_finite() {
+    } else if a >= 0.1 || a == 0.0 || !a.is_finite() {
         2
     } else {
         ((-a.log10()).ceil() as usize + 1).min(6)
@@ -378,7 +379,7 @@ mod tests {
     }
 
     /// helper-103: a model of amounts near 1e-5 had every NPV bar, the waterfall's legend
-    /// and the tornado's base labelled "0.00". Below 0.01, two significant digits.
+    /// and the tornado's base labelled "0.00". Below 0.1, two significant digits.
     #[test]
     fn regression_small_amounts_keep_two_significant_digits() {
         assert_eq!(amount(d("0.000034")), "0.000034");
@@ -390,8 +391,9 @@ mod tests {
         assert_eq!(amount(d("-0.0000000000000000000000000017")), "0.000000");
         assert_eq!(amount(d("0.0000004")), "0.000000");
         assert_eq!(amount(d("0.0000006")), "0.000001");
-        // From 0.01 up, as before.
-        assert_eq!(amount(d("0.05")), "0.05");
+        // From 0.1 up, two places; below, two digits (helper-153: from 0.01 it was two
+        // places, so that 0.0222 read 0.02).
+        assert_eq!(amount(d("0.05")), "0.050");
         assert_eq!(amount(d("0.35")), "0.35");
         assert_eq!(amount(d("12.84")), "12.8");
         assert_eq!(number(0.0), "0.00");
@@ -559,6 +561,12 @@ mod tests {
         assert_eq!(number(2392.4), "2,392");
         assert_eq!(number(-43.67), "\u{2212}43.7");
         assert_eq!(number(2.7), "2.70");
+        assert_eq!(number(0.35), "0.35");
+        // Two significant digits below 0.1 (helper-153: 0.0222 was "0.02" beside 0.0077).
+        assert_eq!(number(0.0222), "0.022");
+        assert_eq!(number(0.0077), "0.0077");
+        assert_eq!(number(-0.05), "\u{2212}0.050");
+        assert_eq!(amount(d("0.0145")), "0.015");
         assert_eq!(input_value(0.271349), "0.2713");
         assert_eq!(input_value(1.25), "1.25");
         assert_eq!(input_value(2031.0), "2031");

@@ -892,6 +892,7 @@ mod tests {
             name: "All zero".into(),
             unit: "USD m".into(),
             investor: "the investor".into(),
+            profit_share: "the profit share",
         };
         let zeros = [0.0; 4];
         let series = [
@@ -939,6 +940,7 @@ mod tests {
             name: "Long names".into(),
             unit: "USD m".into(),
             investor: "the investor".into(),
+            profit_share: "the profit share",
         };
         let long = "Trajectory_with_a_very_long_name_".repeat(6) + "Tr";
         let xs = [0.8, 1.0, 1.2, 1.4];
@@ -992,6 +994,7 @@ mod tests {
             name: "Marks".into(),
             unit: "USD m".into(),
             investor: "the investor".into(),
+            profit_share: "the profit share",
         };
         let xs = [2028.0, 2030.0, 2032.0];
         let adv = [-3.0, 1.0, 4.0];

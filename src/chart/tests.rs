@@ -369,6 +369,7 @@ fn fund_labels(name: &str, unit: &str) -> ModelLabels {
         name: name.into(),
         unit: unit.into(),
         investor: "the fund".into(),
+        profit_share: "the profit share",
     }
 }
 

@@ -500,6 +500,7 @@ mod tests {
             name: "m".into(),
             unit: "EUR m".into(),
             investor: "the fund".into(),
+            profit_share: "the profit share",
         };
         let row = |input: &str, advantage_low: f64, advantage_high: f64| TornadoRow {
             input: input.into(),

@@ -35,6 +35,41 @@ pub const AMOUNT_DP: u32 = 6;
 /// Decimal places of rates, ratios, stakes and discount factors in CSV and JSON.
 pub const RATIO_DP: u32 = 8;
 
+/// The places a table shows its amounts to: `base` (the tables' 2, the simulation's 1), or
+/// more where the largest of `amounts` in magnitude would show fewer than three significant
+/// digits at `base`, up to [`AMOUNT_DP`]: a deal in USD bn whose amounts are thousandths
+/// printed 0.00 throughout, its ranking and its signs lost (helper-153). Values that are not
+/// finite are passed over.
+///
+/// ```
+/// use stakeshift::report::places_for;
+///
+/// assert_eq!(places_for(2, [7.7, -22.2]), 2); // 22.20
+/// assert_eq!(places_for(2, [0.0077, 0.0222]), 4); // 0.0222: three digits
+/// assert_eq!(places_for(2, [0.5]), 3); // 0.500
+/// assert_eq!(places_for(1, [3.2, 12.0]), 1); // 12.0
+/// assert_eq!(places_for(1, [3.2]), 2); // 3.20
+/// assert_eq!(places_for(2, [3e-6]), 6); // 0.000003: at most an amount's 6 places
+/// assert_eq!(places_for(2, [0.0, f64::NAN]), 2); // nothing to show: the table's own
+/// assert_eq!(places_for(2, [4e-7, -1e-27]), 2); // 0.000000 at 6 places: the same
+/// ```
+pub fn places_for(base: u32, amounts: impl IntoIterator<Item = f64>) -> u32 {
+    let largest = amounts
+        .into_iter()
+        .filter(|v| v.is_finite())
+        .fold(0.0f64, |m, v| m.max(v.abs()));
+    // Nothing that shows at an amount's 6 places (a tie's leftover of 1e-27): the table's
+    // own places, not 0.000000 throughout.
+    if largest < 0.5 * 10f64.powi(-(AMOUNT_DP as i32)) {
+        return base;
+    }
+    // Three significant digits at p places: 10^(2 - p) <= largest. (The f64's logarithm
+    // may land a hair below a power of ten's; one place more is then all it costs.)
+    let exponent = largest.log10().floor();
+    let wanted = (2.0 - exponent).clamp(0.0, f64::from(AMOUNT_DP)) as u32;
+    wanted.max(base).min(AMOUNT_DP.max(base))
+}
+
 /// `value` rounded to `dp` places by the one rule, as plain text (no exponent, no thousands
 /// separator, `.` as the decimal point, exactly `dp` decimals).
 pub fn fixed(value: Decimal, dp: u32) -> String {

@@ -42,11 +42,13 @@
 use rust_decimal::Decimal;
 use serde_json::{Map, Number, Value, json};
 
+use crate::engine::Num;
 use crate::report::columns::{self, Column, Format, names};
 use crate::report::csv::{cell, column_cell};
 use crate::report::fixed;
 use crate::report::json::column_value;
-use crate::report::table::{money, signed_money};
+use crate::report::places_for;
+use crate::report::table::{TABLE_PLACES, money, signed_money};
 use crate::sensitivity::Outcome;
 use crate::sensitivity::solve::SolveRow;
 use crate::sensitivity::sweep::Sweep;
@@ -185,14 +187,27 @@ fn heading(name: &'static str, headings: &[(&str, &'static str)]) -> String {
 
 /// A value as the tables show it: amounts for reading, advantages signed as `compare` signs
 /// them, a winner in words, "none" where `solve` found no solution.
-fn table_cell<R>(column: &Column<R>, row: &R) -> String {
+fn table_cell<R>(column: &Column<R>, row: &R, places: u32) -> String {
     match ((column.value)(row), column.format) {
-        (columns::Value::Decimal(Some(v)), Format::Amount) => money(v),
-        (columns::Value::Decimal(Some(v)), Format::Advantage) => signed_money(v),
+        (columns::Value::Decimal(Some(v)), Format::Amount) => money(v, places),
+        (columns::Value::Decimal(Some(v)), Format::Advantage) => signed_money(v, places),
         (columns::Value::Decimal(None), Format::Solution) => "none".into(),
         (columns::Value::Winner(w), _) => w.as_str().replace('_', " "),
         (value, format) => format.text(value),
     }
+}
+
+/// The largest in magnitude of a row's amounts and advantages: what the table's places are
+/// chosen by (2, or more where all are small: [`crate::report::places_for`]).
+fn largest_amount<R>(columns: &[Column<R>], row: &R) -> f64 {
+    columns
+        .iter()
+        .filter(|c| matches!(c.format, Format::Amount | Format::Advantage))
+        .filter_map(|c| match (c.value)(row) {
+            columns::Value::Decimal(Some(v)) => Some(Num::to_f64(v).abs()),
+            _ => None,
+        })
+        .fold(0.0, f64::max)
 }
 
 /// How many columns of `columns` a table aligns to the left: the text before the numbers.
@@ -231,9 +246,13 @@ fn json_of<R>(columns: &[Column<R>], rows: &[R], model_file: &str) -> Vec<u8> {
 /// The table of `columns`, with `headings` where the table's differ from the names.
 fn table_of<R>(columns: &[Column<R>], headings: &[(&str, &'static str)], rows: &[R]) -> String {
     let header: Vec<String> = columns.iter().map(|c| heading(c.name, headings)).collect();
+    let places = places_for(
+        TABLE_PLACES,
+        rows.iter().map(|r| largest_amount(columns, r)),
+    );
     let body = rows
         .iter()
-        .map(|r| columns.iter().map(|c| table_cell(c, r)).collect())
+        .map(|r| columns.iter().map(|c| table_cell(c, r, places)).collect())
         .collect();
     table(&header, body, text_columns(columns))
 }
@@ -368,10 +387,15 @@ pub fn sweep_table(sweep: &Sweep) -> String {
     let mut header: Vec<String> = vec![columns::TRAJECTORY.name.into()];
     header.extend(sweep.paths.iter().cloned());
     header.extend(SWEEP.iter().map(|c| heading(c.name, &SWEEP_HEADINGS)));
+    // (The rows are made twice rather than held: see `table_with`.)
+    let places = places_for(
+        TABLE_PLACES,
+        sweep.rows().map(|r| largest_amount(&SWEEP, &r.outcome)),
+    );
     let rows = sweep.rows().map(|r| {
         let mut row = vec![r.trajectory.to_string()];
         row.extend(r.values.iter().map(|v| exact(*v)));
-        row.extend(SWEEP.iter().map(|c| table_cell(c, &r.outcome)));
+        row.extend(SWEEP.iter().map(|c| table_cell(c, &r.outcome, places)));
         row
     });
     table_with(&header, rows, 1 + sweep.paths.len())

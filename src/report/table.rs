@@ -74,16 +74,17 @@ pub fn render(model: &Model, comparison: &Comparison, yearly: bool) -> String {
         "MOIC\nprofit share",
         "MOIC\nequity",
     ]);
+    let places = summary_places(comparison);
     for t in &comparison.trajectories {
         let (a, b) = (&t.profit_share.measures, &t.equity.measures);
         let mut cells = vec![
             t.name.clone(),
-            money(a.npv),
-            money(b.npv),
-            signed_money(t.npv_advantage),
+            money(a.npv, places),
+            money(b.npv, places),
+            signed_money(t.npv_advantage, places),
         ];
         if cloud {
-            cells.push(signed_money(advantage_without_cloud(t)));
+            cells.push(signed_money(advantage_without_cloud(t), places));
         }
         cells.extend([
             winner_label(t.winner).to_string(),
@@ -144,13 +145,18 @@ pub fn render(model: &Model, comparison: &Comparison, yearly: bool) -> String {
 /// A trajectory's yearly inputs, the same under both regimes: shown once, before them.
 fn trajectory_table(model: &Model, t: &TrajectoryResult) -> String {
     let mut grid = Grid::new(&["year", "revenue", "profit", "valuation", "distributable"]);
-    for r in &t.profit_share.rows {
+    let rows = &t.profit_share.rows;
+    let places = places_of(
+        rows.iter()
+            .flat_map(|r| [r.revenue, r.profit, r.valuation, r.distributable]),
+    );
+    for r in rows {
         grid.row(vec![
             r.year.to_string(),
-            money(r.revenue),
-            money(r.profit),
-            money(r.valuation),
-            money(r.distributable),
+            money(r.revenue, places),
+            money(r.profit, places),
+            money(r.valuation, places),
+            money(r.distributable, places),
         ]);
     }
     format!(
@@ -193,15 +199,29 @@ fn yearly_table(model: &Model, t: &TrajectoryResult, regime: Regime) -> String {
     let value = |column: &columns::YearlyColumn, r: &YearRow| -> Decimal {
         (column.value)(r).decimal().unwrap_or_default()
     };
+    let result = t.regime(regime);
+    let m = &result.measures;
+    let is_amount = |column: &columns::YearlyColumn| column.format != columns::Format::Ratio;
+    let places = places_of(
+        result
+            .rows
+            .iter()
+            .flat_map(|r| {
+                columns
+                    .iter()
+                    .filter(|(_, column)| is_amount(column))
+                    .map(move |(_, column)| value(column, r))
+            })
+            .chain([m.terminal_value, m.npv]),
+    );
     let cell = |column: &columns::YearlyColumn, r: &YearRow| -> String {
         let v = value(column, r);
-        match column.format {
-            columns::Format::Ratio => percent(v, 2),
-            // The other columns shown are amounts.
-            _ => money(v),
+        if is_amount(column) {
+            money(v, places)
+        } else {
+            percent(v, 2)
         }
     };
-    let result = t.regime(regime);
     let (shown, zero): (Vec<_>, Vec<_>) = columns
         .iter()
         .partition(|(_, column)| result.rows.iter().any(|r| !value(column, r).is_zero()));
@@ -213,15 +233,14 @@ fn yearly_table(model: &Model, t: &TrajectoryResult, regime: Regime) -> String {
         cells.extend(shown.iter().map(|(_, column)| cell(column, r)));
         grid.row(cells);
     }
-    let m = &result.measures;
     let mut text = format!(
         "{} - {} ({}):\n{}  terminal value {}, NPV {}\n",
         t.name,
         regime.label(),
         model.unit,
         grid.render(),
-        money(m.terminal_value),
-        money(m.npv)
+        money(m.terminal_value, places),
+        money(m.npv, places)
     );
     if !zero.is_empty() {
         let names: Vec<String> = zero.iter().map(|(n, _)| n.replace('\n', " ")).collect();
@@ -277,6 +296,10 @@ pub fn conclusion(model: &Model, comparison: &Comparison) -> String {
         format!(" to {investor}")
     };
     let (a, b) = (head.profit_share.measures.npv, head.equity.measures.npv);
+    // The places of the table above it, so that the sentence reads as the table does.
+    let places = summary_places(comparison);
+    let money = |v: Decimal| money(v, places);
+    let money_apart = |v: Decimal| money_apart(v, places);
     let at = format!(
         "NPV as of {} at {}",
         model.valuation_year,
@@ -298,8 +321,9 @@ pub fn conclusion(model: &Model, comparison: &Comparison) -> String {
             money(a)
         ),
         Winner::ProfitShare => format!(
-            "in `{}` the profit share is worth {} {} more{to} ({} against {}, {at})",
+            "in `{}` {} is worth {} {} more{to} ({} against {}, {at})",
             head.name,
+            model.profit_share_short(),
             money_apart(-head.npv_advantage),
             model.unit,
             money(a),
@@ -326,7 +350,8 @@ pub fn conclusion(model: &Model, comparison: &Comparison) -> String {
             Winner::Tie => "the two are worth the same".to_string(),
             Winner::Equity => format!("the stake is worth {} {} more", money_apart(v), model.unit),
             Winner::ProfitShare => format!(
-                "the profit share is worth {} {} more",
+                "{} is worth {} {} more",
+                model.profit_share_short(),
                 money_apart(-v),
                 model.unit
             ),
@@ -360,21 +385,41 @@ fn winner_label(w: Winner) -> &'static str {
     }
 }
 
-/// 2 places, thousands grouped: 1,234.57.
-/// An amount to 2 places, thousands grouped: the tables' figures.
-pub(crate) fn money(v: Decimal) -> String {
-    group_thousands(&fixed(v, 2))
+/// The places of the tables' amounts, where they are not small ([`places_of`]).
+pub(crate) const TABLE_PLACES: u32 = 2;
+
+/// The places a table of `amounts` shows them to: 2, or more for a table of small amounts
+/// ([`crate::report::places_for`]).
+pub(crate) fn places_of(amounts: impl IntoIterator<Item = Decimal>) -> u32 {
+    crate::report::places_for(TABLE_PLACES, amounts.into_iter().map(Num::to_f64))
 }
 
-/// [`money`] with a + on what is above zero (0.005 is +0.01). A tie (SPEC 5: it prints as 0
-/// at 6 places) is 0.00; any other value shows its sign and, where 2 places would print
-/// 0.00 beside a winner, the places that show it (0.004945 is +0.0049; helper-127: "0.00
+/// The places of the comparison's table of NPVs and advantages, and of its conclusion.
+fn summary_places(comparison: &Comparison) -> u32 {
+    places_of(comparison.trajectories.iter().flat_map(|t| {
+        [
+            t.profit_share.measures.npv,
+            t.equity.measures.npv,
+            t.npv_advantage,
+            advantage_without_cloud(t),
+        ]
+    }))
+}
+
+/// An amount to `places`, thousands grouped: the tables' figures (1,234.57 at 2).
+pub(crate) fn money(v: Decimal, places: u32) -> String {
+    group_thousands(&fixed(v, places))
+}
+
+/// [`money`] with a + on what is above zero (0.005 is +0.01 at 2 places). A tie (SPEC 5: it
+/// prints as 0 at 6 places) is 0; any other value shows its sign and, where `places` would
+/// print 0 beside a winner, the places that show it (0.004945 is +0.0049; helper-127: "0.00
 /// equity").
-pub(crate) fn signed_money(v: Decimal) -> String {
+pub(crate) fn signed_money(v: Decimal, places: u32) -> String {
     if v.is_tie() {
-        return money(Decimal::ZERO);
+        return money(Decimal::ZERO, places);
     }
-    let s = money_apart(v);
+    let s = money_apart(v, places);
     if s.starts_with('-') {
         s
     } else {
@@ -382,12 +427,12 @@ pub(crate) fn signed_money(v: Decimal) -> String {
     }
 }
 
-/// [`money`], with more places where 2 would print a value that is not 0 as 0.00 (up to the
-/// 6 of an amount): what a sentence says one deal is worth more by.
-pub(crate) fn money_apart(v: Decimal) -> String {
+/// [`money`], with more places where `places` would print a value that is not 0 as 0 (up to
+/// the 6 of an amount): what a sentence says one deal is worth more by.
+pub(crate) fn money_apart(v: Decimal, places: u32) -> String {
     group_thousands(&fixed_apart(
         v,
-        2,
+        places,
         crate::report::AMOUNT_DP,
         &[Decimal::ZERO],
     ))
@@ -542,7 +587,7 @@ mod tests {
         assert_eq!(group_thousands("1234567.89"), "1,234,567.89");
         assert_eq!(group_thousands("-123.40"), "-123.40");
         assert_eq!(group_thousands("-1234.00"), "-1,234.00");
-        assert_eq!(money(Decimal::new(-5, 3)), "-0.01");
+        assert_eq!(money(Decimal::new(-5, 3), 2), "-0.01");
     }
 
     /// Regression (helper-50's review): the sensitivity tables decided the + by banker's
@@ -551,14 +596,14 @@ mod tests {
     #[test]
     fn regression_the_sign_follows_the_printed_value() {
         let d = |s: &str| s.parse::<Decimal>().unwrap();
-        assert_eq!(signed_money(d("0.005")), "+0.01");
-        assert_eq!(signed_money(d("0.015")), "+0.02");
+        assert_eq!(signed_money(d("0.005"), 2), "+0.01");
+        assert_eq!(signed_money(d("0.015"), 2), "+0.02");
         // helper-127: not "0.00" beside the winner `equity`; a tie is 0.00.
-        assert_eq!(signed_money(d("0.0049")), "+0.0049");
-        assert_eq!(signed_money(d("-0.004945")), "-0.0049");
-        assert_eq!(signed_money(d("0.0000004")), "0.00");
-        assert_eq!(signed_money(d("0.0000005")), "+0.000001");
-        assert_eq!(signed_money(d("-0.005")), "-0.01");
-        assert_eq!(signed_money(d("1234.5")), "+1,234.50");
+        assert_eq!(signed_money(d("0.0049"), 2), "+0.0049");
+        assert_eq!(signed_money(d("-0.004945"), 2), "-0.0049");
+        assert_eq!(signed_money(d("0.0000004"), 2), "0.00");
+        assert_eq!(signed_money(d("0.0000005"), 2), "+0.000001");
+        assert_eq!(signed_money(d("-0.005"), 2), "-0.01");
+        assert_eq!(signed_money(d("1234.5"), 2), "+1,234.50");
     }
 }

@@ -34,17 +34,33 @@ use super::csv::{STATISTICS, Stat};
 use super::stats::Summary;
 use super::{PERCENTILES, Results};
 use crate::model::Model;
-use crate::report::{display_width, fixed_f64, fixed_f64_apart, group_thousands};
+use crate::report::{display_width, fixed_f64, fixed_f64_apart, group_thousands, places_for};
 
-/// An amount to one decimal, thousands grouped; from 1e15 on (beyond f64's exact integers,
+/// The places of the table's amounts where they are not small (see [`places`]).
+const TABLE_PLACES: u32 = 1;
+
+/// The places of the table's amounts, and of the sentence's: one, or more where every
+/// statistic is small ([`crate::report::places_for`]: a deal in USD bn whose NPVs are
+/// thousandths printed 0.0 throughout, its signs lost; helper-153).
+fn places(results: &Results) -> u32 {
+    let statistics = results.groups.iter().flat_map(|g| {
+        [&g.npv_profit_share, &g.npv_equity, &g.npv_advantage]
+            .into_iter()
+            .flatten()
+            .flat_map(|summary| STATISTICS.iter().map(move |s| (s.value)(summary)))
+    });
+    places_for(TABLE_PLACES, statistics)
+}
+
+/// An amount to `places`, thousands grouped; from 1e15 on (beyond f64's exact integers,
 /// reached only with extreme `[simulation]` values) in scientific notation to four
 /// significant digits, rather than a hundred digits of which only the first 16 mean
 /// anything. CSV and JSON keep every value in full.
-fn money(v: f64) -> String {
+fn money(v: f64, places: u32) -> String {
     if v.is_finite() && v.abs() >= 1e15 {
         format!("{v:.3e}")
     } else {
-        group_thousands(&fixed_f64(v, 1))
+        group_thousands(&fixed_f64(v, places))
     }
 }
 
@@ -55,14 +71,15 @@ fn percent(v: f64) -> String {
     format!("{}%", fixed_f64_apart(100.0 * v, 1, 6, &[0.0, 100.0]))
 }
 
-/// [`money`] for a sentence: with more places where one would print a value that is not 0
-/// as 0.0 (a median advantage of 0.0049 beside "the equity stake is worth more in 100.0%").
-fn money_apart(v: f64) -> String {
+/// [`money`] for a sentence: with more places where `places` would print a value that is
+/// not 0 as 0 (a median advantage of 0.0049 beside "the equity stake is worth more in
+/// 100.0%").
+fn money_apart(v: f64, places: u32) -> String {
     // A tie's size (SPEC 5: it prints as 0 at 6 places) is 0 here too.
     if v.is_finite() && (v.abs() >= 1e15 || v.abs() <= 5e-7) {
-        money(v)
+        money(v, places)
     } else {
-        group_thousands(&fixed_f64_apart(v, 1, 6, &[0.0]))
+        group_thousands(&fixed_f64_apart(v, places, 6, &[0.0]))
     }
 }
 
@@ -179,6 +196,7 @@ pub fn render(model: &Model, results: &Results) -> String {
     let mut header = vec![String::new(), String::new()];
     header.extend(statistics.iter().map(|s| s.name.to_string()));
     let mut rows = vec![header];
+    let places = places(results);
     for g in &results.groups {
         for (label, summary) in [
             ("profit share", &g.npv_profit_share),
@@ -194,7 +212,7 @@ pub fn render(model: &Model, results: &Results) -> String {
                 },
                 label.to_string(),
             ];
-            row.extend(statistics.iter().map(|s| money((s.value)(summary))));
+            row.extend(statistics.iter().map(|s| money((s.value)(summary), places)));
             rows.push(row);
         }
     }
@@ -247,6 +265,7 @@ pub fn conclusion(model: &Model, results: &Results) -> String {
         .map_or((f64::NAN, f64::NAN), |s| (s.at(0.05), s.at(0.95)));
     // As `compare`'s conclusion names it: as written in the model (charts capitalise it).
     let investor = model.investor_as_written();
+    let places = places(results);
     // Ties said where there are any (helper-127: every path a tie read "In 0.0% ... the
     // equity stake is worth more", as if the profit share had won them all).
     let ties = match all.ties {
@@ -266,10 +285,10 @@ pub fn conclusion(model: &Model, results: &Results) -> String {
         percent(hi),
         investor,
         model.profit_share_phrase(),
-        money_apart(median),
+        money_apart(median, places),
         model.unit,
-        money_apart(p5),
-        money_apart(p95)
+        money_apart(p5, places),
+        money_apart(p95, places)
     )
 }
 
@@ -279,10 +298,10 @@ mod tests {
 
     #[test]
     fn amounts_beyond_1e15_are_printed_in_scientific_notation_not_in_a_hundred_digits() {
-        assert_eq!(money(38.14), "38.1");
-        assert_eq!(money(-1_747_705.0), "-1,747,705.0");
-        assert_eq!(money(999_999_999_999_999.0), "999,999,999,999,999.0");
-        assert_eq!(money(1.582_432_692e122), "1.582e122");
-        assert_eq!(money(-2.5e15), "-2.500e15");
+        assert_eq!(money(38.14, 1), "38.1");
+        assert_eq!(money(-1_747_705.0, 1), "-1,747,705.0");
+        assert_eq!(money(999_999_999_999_999.0, 1), "999,999,999,999,999.0");
+        assert_eq!(money(1.582_432_692e122, 1), "1.582e122");
+        assert_eq!(money(-2.5e15, 1), "-2.500e15");
     }
 }

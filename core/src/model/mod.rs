@@ -157,6 +157,17 @@ impl Model {
         }
     }
 
+    /// Regime A as a clause names it again after [`Model::profit_share_phrase`]: "the
+    /// revenue share" where that is all the investor gets under it, else "the profit share"
+    /// (helper-153: a deal of a revenue share alone was "the revenue share" in the tally
+    /// and "the profit share is worth ... more" in the same sentence).
+    pub fn profit_share_short(&self) -> &'static str {
+        match self.profit_share_phrase() {
+            "the revenue share" => "the revenue share",
+            _ => "the profit share",
+        }
+    }
+
     /// The investor as the charts' titles and labels name it, as a proper noun:
     /// `microsoft` -> "Microsoft"; "the investor" for a party called `investor`.
     pub fn investor_title(&self) -> String {
