@@ -606,3 +606,52 @@ fn regression_regime_as_commitment_across_from_year_is_said_not_owed_by_b() {
         assert!(!text.contains("does not owe"), "{inside}: {text}");
     }
 }
+
+/// helper-153: a `[cloud]` table with neither regime's `cloud` terms is valid (SPEC 13), but
+/// the company then buys nothing from the investor under either regime. Nothing said so
+/// but `check`'s summary, while `compare` showed an "advantage without cloud" equal to the
+/// advantage and a conclusion that counted "the margin on the compute it sells". Now every
+/// command warns, at the table's line, and the table and conclusion leave the cloud out.
+#[test]
+fn regression_a_cloud_side_that_sells_nothing_is_warned_of_not_told_of() {
+    let dir = ScratchDir::new("cloud-sells-nothing");
+    let mini = std::fs::read_to_string(common::repo_path("docs/mini.toml")).unwrap();
+    let lines = mini.lines().count();
+    let text = format!("{mini}\n[cloud]\nmargin = 0.35\nspend = {{ points = [[2025, 0.5]] }}\n");
+    let file = common::write_file(dir.path(), "cloud.toml", &text);
+    let (table, warnings) = common::succeeds(stakeshift().arg("compare").arg(&file));
+    // The table's header line: the file's lines, a blank one, then `[cloud]`.
+    assert!(
+        warnings.contains(&format!("cloud.toml, line {}, column 1: cloud: there is a [cloud] table but neither [profit_share.cloud] nor [equity.cloud]", lines + 2)),
+        "{warnings}"
+    );
+    assert!(!table.contains("without cloud"), "{table}");
+    let conclusion = table.lines().find(|l| l.starts_with("Conclusion")).unwrap();
+    assert!(
+        !conclusion.contains("cloud") && !conclusion.contains("compute"),
+        "{conclusion}"
+    );
+    // The same numbers as without the table (the side adds nothing).
+    let plain = common::succeeds(
+        stakeshift()
+            .arg("compare")
+            .arg(common::repo_path("docs/mini.toml")),
+    )
+    .0;
+    let npvs = |t: &str| {
+        t.lines()
+            .find(|l| l.starts_with("only "))
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(npvs(&table), npvs(&plain));
+    // With a regime's terms it sells, and no warning.
+    let selling = format!("{text}\n[equity.cloud]\nshare = {{ points = [[2025, 1.0]] }}\n");
+    let file = common::write_file(dir.path(), "selling.toml", &selling);
+    let (table, warnings) = common::succeeds(stakeshift().arg("compare").arg(&file));
+    assert!(
+        !warnings.contains("[cloud] table but neither"),
+        "{warnings}"
+    );
+    assert!(table.contains("without cloud"), "{table}");
+}

@@ -55,7 +55,8 @@ pub fn render(model: &Model, comparison: &Comparison, yearly: bool) -> String {
 
     // Two tables of at most 100 columns rather than one of 177: the NPVs and the answer,
     // then the returns. Headers take two lines to keep number columns narrow.
-    let cloud = model.cloud.is_some();
+    // (The advantage without the cloud side only where it can differ.)
+    let cloud = model.sells_compute();
     let mut header = vec![
         "trajectory",
         "NPV\nprofit share",
@@ -342,7 +343,7 @@ pub fn conclusion(model: &Model, comparison: &Comparison) -> String {
         Some(k) => format!("; the two are equal at {} this path's valuations", times(k)),
         None => "; no scaling of the valuations up to 1000x changes the answer".into(),
     };
-    let cloud = if model.cloud.is_some() {
+    let cloud = if model.sells_compute() {
         let alone = advantage_without_cloud(head);
         // A tie said as one (helper-127: "the profit share is worth 0.00 more" where the
         // two were equal without the cloud side).

@@ -157,6 +157,15 @@ impl Model {
         }
     }
 
+    /// Whether the company buys compute from the investor under either regime: a `[cloud]`
+    /// table and a regime's terms (without either regime's, the cloud side adds nothing,
+    /// and the table and conclusion do not tell of it; helper-153).
+    pub fn sells_compute(&self) -> bool {
+        self.cloud
+            .as_ref()
+            .is_some_and(|c| c.profit_share.is_some() || c.equity.is_some())
+    }
+
     /// Regime A as a clause names it again after [`Model::profit_share_phrase`]: "the
     /// revenue share" where that is all the investor gets under it, else "the profit share"
     /// (helper-153: a deal of a revenue share alone was "the revenue share" in the tally

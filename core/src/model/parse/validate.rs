@@ -1053,6 +1053,15 @@ impl Builder<'_> {
                 ),
             );
         }
+        // Valid, but a side with no sale under either regime is most often a regime's table
+        // left out (helper-153: the conclusion then told of a margin on compute never sold).
+        if profit_share.is_none() && equity.is_none() {
+            self.warn(
+                "cloud",
+                raw.cloud.as_ref().map_or(0..0, |c| c.span()),
+                "there is a [cloud] table but neither [profit_share.cloud] nor [equity.cloud], so the company buys no compute from the investor under either regime and the cloud side adds nothing; add a regime's `cloud = { share = { points = [[year, share]] } }`, or remove [cloud]",
+            );
+        }
         Ok(Some(Cloud {
             margin,
             spend,
