@@ -1834,3 +1834,31 @@ fn regression_a_zero_valuation_times_an_overflowing_shock_failed_the_run() {
         "{replayed}"
     );
 }
+
+/// helper-153: `simulate -t base -t bear` listed bear first (the model's order), where every
+/// other command reports trajectories in the order `-t` asks (DECISIONS). The groups now
+/// follow it; the futures drawn do not depend on it (the same rows, reordered).
+#[test]
+fn regression_the_centers_are_reported_in_the_order_asked() {
+    let csv = |names: &[&str]| -> Vec<String> {
+        let mut cmd = stakeshift();
+        cmd.args(["simulate", "--paths", "2000", "--format", "csv", "--quiet"]);
+        for n in names {
+            cmd.args(["-t", n]);
+        }
+        let out = cmd.assert().success().get_output().stdout.clone();
+        String::from_utf8(out).unwrap().lines().map(String::from).collect()
+    };
+    let asked = csv(&["early-agi", "base", "bear"]);
+    let group = |row: &String| row.split(',').next().unwrap().to_string();
+    let groups: Vec<String> = asked.iter().skip(1).map(group).collect();
+    assert_eq!(groups, ["all", "early-agi", "base", "bear"]);
+    let other = csv(&["bear", "early-agi", "base"]);
+    let groups: Vec<String> = other.iter().skip(1).map(group).collect();
+    assert_eq!(groups, ["all", "bear", "early-agi", "base"]);
+    let mut a = asked.clone();
+    let mut b = other.clone();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+}

@@ -62,6 +62,7 @@ pub mod paths;
 pub mod stats;
 pub mod words;
 
+use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -728,6 +729,7 @@ fn run_setup(
             paths_with_skipped_rounds,
         ],
     ) = groups;
+    let groups = in_order_asked(groups, &setup.centers, options.selected.as_deref());
     Ok(Results {
         paths: options.paths,
         seed: options.seed,
@@ -742,6 +744,33 @@ fn run_setup(
         fan_paths: fan_paths as u64,
         per_path,
     })
+}
+
+/// `groups` (all paths, then one per center in `centers`' order, the model's) with the
+/// centers' in the order `selected` (`--trajectory`) asks for them, as every command reports
+/// trajectories (DECISIONS; helper-153: `simulate -t base -t bear` listed bear first). The
+/// draws keep the model's order, so the futures are the same whatever the order asked.
+fn in_order_asked(
+    mut groups: Vec<Group>,
+    centers: &[Center],
+    selected: Option<&[usize]>,
+) -> Vec<Group> {
+    let Some(selected) = selected else {
+        return groups;
+    };
+    let mut rank: HashMap<usize, usize> = HashMap::with_capacity(selected.len());
+    for (r, t) in selected.iter().enumerate() {
+        rank.entry(*t).or_insert(r);
+    }
+    let mut per_center: Vec<(usize, Group)> = groups
+        .drain(1..)
+        .zip(centers)
+        .map(|(g, c)| (rank.get(&c.trajectory).copied().unwrap_or(usize::MAX), g))
+        .collect();
+    // (Stable: ties, which `select_trajectories` never makes, keep the model's order.)
+    per_center.sort_by_key(|(r, _)| *r);
+    groups.extend(per_center.into_iter().map(|(_, g)| g));
+    groups
 }
 
 /// The statistics of all paths and of each center's: each quantity's summaries
