@@ -514,13 +514,42 @@ impl ModelFile {
         let bytes = read_input(&full, MAX_CSV_BYTES)
             .map_err(|f| f.describe(&full, "a trajectories CSV"))?;
         String::from_utf8(bytes).map_err(|e| {
+            // The line and column of the first byte that is not UTF-8, and the way out: a
+            // spreadsheet saves "CSV" in its own code page unless told UTF-8 (helper-153:
+            // "invalid byte at offset 44").
+            let at = e.utf8_error().valid_up_to();
+            let before = std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or_default();
+            let location = crate::error::Location::of_offset(before, at);
             format!(
-                "{} is not UTF-8 text (invalid byte at offset {}); a trajectories CSV is UTF-8 text",
+                "{}, line {}, column {}: not UTF-8 text (byte 0x{:02x}: a spreadsheet's own encoding, such as Windows-1252, most likely); save the file as CSV UTF-8 (in Excel: CSV UTF-8 (Comma delimited))",
                 full.display(),
-                e.utf8_error().valid_up_to()
+                location.line,
+                location.column,
+                e.as_bytes()[at]
             )
         })
     }
+}
+
+/// How a model read from standard input is named in messages and chart footers.
+pub const STDIN_LABEL: &str = "<stdin>";
+
+/// The model text on standard input (`-`), up to [`MAX_MODEL_BYTES`].
+fn read_model_from_stdin() -> Result<ModelFile> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(MAX_MODEL_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(Path::new(STDIN_LABEL), e))?;
+    if bytes.len() as u64 > MAX_MODEL_BYTES {
+        return Err(Error::Usage(format!(
+            "{STDIN_LABEL}: more than {} MiB ({MAX_MODEL_BYTES} bytes), the limit for a model file",
+            MAX_MODEL_BYTES / (1024 * 1024)
+        )));
+    }
+    model_file_of_bytes(STDIN_LABEL.to_string(), bytes, None)
 }
 
 /// Reads the model file at `path` (the built-in model when None), without validating it.
@@ -533,6 +562,12 @@ pub fn read_model_file(path: Option<&Path>) -> Result<ModelFile> {
             dir: None,
         });
     };
+    // `-`: the model from standard input, as `init -` writes it to standard output
+    // (helper-153: `stakeshift init - | stakeshift check -` said "-: no such model file").
+    // A trajectories_csv it names is then relative to the current folder.
+    if path == Path::new("-") {
+        return read_model_from_stdin();
+    }
     let label = path.display().to_string();
     let bytes = read_input(path, MAX_MODEL_BYTES).map_err(|failure| match failure {
         // Naming a file that is not there is bad usage (exit 2), like a bad model.
@@ -557,6 +592,13 @@ pub fn read_model_file(path: Option<&Path>) -> Result<ModelFile> {
         }
         ReadFailure::Io(e) => Error::io(path, e),
     })?;
+    model_file_of_bytes(label, bytes, path.parent().map(Path::to_path_buf))
+}
+
+/// A model file of `bytes` read from somewhere named `label`, whose relative paths are
+/// relative to `dir` (the current folder for None): checked as UTF-8 text and for its count
+/// of values, not yet validated.
+fn model_file_of_bytes(label: String, bytes: Vec<u8>, dir: Option<PathBuf>) -> Result<ModelFile> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let location = crate::error::Location::of_offset(
@@ -583,7 +625,7 @@ pub fn read_model_file(path: Option<&Path>) -> Result<ModelFile> {
         label,
         hash: crate::chart::short_hash(&text),
         text,
-        dir: path.parent().map(Path::to_path_buf),
+        dir,
     })
 }
 

@@ -1260,3 +1260,109 @@ fn regression_a_waterfall_payment_on_a_half_prints_as_the_half() {
         "0.15000002"
     );
 }
+
+/// helper-153, a newcomer's mistakes whose messages named the problem but not the way out
+/// (each now says what to write): a tab-separated or Windows-1252 trajectories CSV, a
+/// `[trajectories]` of one bracket, a tier's `until` written as a number, two paths to
+/// `solve`, a sweep of years in steps between years, a model piped in as `-`, an empty
+/// file, and a negative discount rate's factor written `(1 + -0.9)`.
+#[test]
+fn regression_a_newcomers_mistakes_are_told_the_way_out() {
+    let dir = ScratchDir::new("newcomer");
+    let mini = std::fs::read_to_string(common::repo_path("docs/mini.toml")).unwrap();
+    // docs/mini.toml with its one trajectory read from `csv` instead.
+    let at = mini.find("[[trajectories]]").unwrap();
+    let with_csv = |name: &str, csv: &[u8]| {
+        std::fs::write(dir.path().join(format!("{name}.csv")), csv).unwrap();
+        let text = format!("trajectories_csv = \"{name}.csv\"\n{}", &mini[..at]);
+        common::write_file(dir.path(), &format!("{name}.toml"), &text)
+    };
+    let fails = |args: &[&std::ffi::OsStr]| common::fails_with_2(stakeshift().args(args));
+    let check = |file: &std::path::Path| fails(&["check".as_ref(), file.as_os_str()]);
+
+    let tabs = with_csv(
+        "tabs",
+        b"trajectory\tyear\trevenue\tprofit\tvaluation\nx\t2024\t1\t0.1\t5\n",
+    );
+    assert!(
+        check(&tabs)
+            .contains("this header is separated by tabs: save the file as comma-separated values")
+    );
+    // `caf\xe9`: an e-acute in Windows-1252, on the second line, fourth character.
+    let latin = with_csv(
+        "latin",
+        b"trajectory,year,revenue,profit,valuation\ncaf\xe9,2024,1,0.1,5\n",
+    );
+    let err = check(&latin);
+    assert!(
+        err.contains("latin.csv, line 2, column 4: not UTF-8 text (byte 0xe9"),
+        "{err}"
+    );
+    assert!(err.contains("save the file as CSV UTF-8"), "{err}");
+
+    let one_bracket = mini.replace("[[trajectories]]", "[trajectories]");
+    let err = check(&common::write_file(dir.path(), "one.toml", &one_bracket));
+    assert!(
+        err.contains("write each entry under a header of two brackets, `[[trajectories]]`"),
+        "{err}"
+    );
+    let number = mini.replace("until = { fund = 13.0 }", "until = 13.0");
+    let err = check(&common::write_file(dir.path(), "until.toml", &number));
+    assert!(
+        err.contains("line 19, column 9: profit_share.tiers[0].until: found the number 13.0"),
+        "{err}"
+    );
+    assert!(err.contains("`until = { <party> = 13.0 }`"), "{err}");
+
+    let err = fails(&[
+        "solve".as_ref(),
+        "equity.stake".as_ref(),
+        "discount_rate".as_ref(),
+    ]);
+    assert!(err.contains("solve finds one PATH at a time"), "{err}");
+    // 2026..2045 is 19 years: whole at 2 steps (every 19 years) or 20 (every year).
+    let err = fails(&[
+        "sweep".as_ref(),
+        "--vary".as_ref(),
+        "trajectories[early-agi].agi_year=2026..2045:7".as_ref(),
+    ]);
+    assert!(err.contains("2029.1666"), "{err}");
+    assert!(
+        err.contains(":2 (every 19 years), :20 (every year)"),
+        "{err}"
+    );
+
+    // `-`: the model on standard input, as `init -` writes it.
+    let piped = stakeshift()
+        .args(["check", "-"])
+        .write_stdin(mini.clone())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(
+        String::from_utf8(piped)
+            .unwrap()
+            .starts_with("<stdin>: valid")
+    );
+
+    for (name, text) in [("empty", ""), ("comments", "# a model, one day\n\n")] {
+        let err = check(&common::write_file(
+            dir.path(),
+            &format!("{name}.toml"),
+            text,
+        ));
+        assert!(err.contains("the file is empty"), "{err}");
+    }
+
+    // (1 - 0.9)^-29: 2053 is 29 years after 2024, and 0.1^-29 = 1e29 is past Decimal.
+    let far = mini
+        .replace("end_year = 2026", "end_year = 2500")
+        .replace("discount_rate = 0.10", "discount_rate = -0.9");
+    let err = check(&common::write_file(dir.path(), "far.toml", &far));
+    assert!(
+        err.contains("the discount factor (1 - 0.9)^-29 is too large"),
+        "{err}"
+    );
+}

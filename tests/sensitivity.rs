@@ -333,7 +333,11 @@ fn bad_grids_and_paths_exit_2_naming_the_path() {
         "--vary",
         "trajectories[base].agi_year=2030..2031:3",
     ]);
-    assert!(e.contains("trajectories[base].agi_year=2030.5"), "{e}");
+    // (Said before the grid runs, with the steps that give whole years: helper-153.)
+    assert!(
+        e.contains("trajectories[base].agi_year holds a year, and 3 steps from 2030 to 2031 give 2030.5, not a whole year; steps that give whole years: :2 (every year)"),
+        "{e}"
+    );
     // Unknown path: the nearest valid one.
     let e = failing(&["sweep", "--vary", "equity.stak=0.1..0.2"]);
     assert!(e.contains("nearest valid path is `equity.stake`"), "{e}");

@@ -1848,7 +1848,11 @@ fn regression_the_centers_are_reported_in_the_order_asked() {
             cmd.args(["-t", n]);
         }
         let out = cmd.assert().success().get_output().stdout.clone();
-        String::from_utf8(out).unwrap().lines().map(String::from).collect()
+        String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(String::from)
+            .collect()
     };
     let asked = csv(&["early-agi", "base", "bear"]);
     let group = |row: &String| row.split(',').next().unwrap().to_string();

@@ -44,6 +44,19 @@ pub fn run(
             ))
             .into());
         }
+        // Two PATHs, no model (helper-153: "equity.stake: no such model file"): solve takes
+        // one.
+        [first, second]
+            if !std::path::Path::new(first).exists()
+                && !looks_like_a_model(first)
+                && OverridePath::parse(first).is_ok()
+                && OverridePath::parse(second).is_ok() =>
+        {
+            return Err(Error::Usage(format!(
+                "solve {first} {second}: two paths, and no model file `{first}`; solve finds one PATH at a time (`stakeshift solve [MODEL] PATH`): `stakeshift solve {first}`, then `stakeshift solve {second}`; to vary two at once, `stakeshift sweep --vary {first}=FROM..TO --vary {second}=FROM..TO`"
+            ))
+            .into());
+        }
         [model, path] => (Some(PathBuf::from(model)), path),
         _ => {
             return Err(Error::Usage("solve takes [MODEL] PATH".into()).into());

@@ -3,9 +3,11 @@
 use anyhow::Context;
 
 use super::{Format, SweepArgs, emit};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 use stakeshift::error::Error;
 use stakeshift::io;
-use stakeshift::overrides::OverridePath;
+use stakeshift::overrides::{OverridePath, Segment, Target};
 use stakeshift::report::sensitivity as report;
 use stakeshift::sensitivity::sweep::{Axis, chart_files as sweep_chart_files, sweep};
 use stakeshift::sensitivity::{Base, Range};
@@ -71,6 +73,63 @@ pub fn run(
     Ok(())
 }
 
+/// For a path that holds a year, a grid that steps between years: said with the numbers of
+/// steps that give whole years (helper-153: `agi_year=2026..2045:7` was refused at its
+/// second value, 2029.1666..., "not a whole year", with no way out).
+fn whole_years_hint(path: &OverridePath, values: &[Decimal]) -> Option<String> {
+    let key = match &path.target {
+        Target::Key(segments) => match segments.last() {
+            Some(Segment::Key(k)) => k.as_str(),
+            _ => return None,
+        },
+        Target::Derived(..) => return None,
+    };
+    let year = key == "year"
+        || key.ends_with("_year")
+        || matches!(key, "from" | "until" | "cap_growth_from");
+    let fractional = values.iter().find(|v| !v.fract().is_zero())?;
+    if !year {
+        return None;
+    }
+    let (first, last) = (values.first()?, values.last()?);
+    let span = (*last - *first).abs();
+    let shown = |v: &Decimal| v.normalize().to_string();
+    if !first.fract().is_zero() || !last.fract().is_zero() {
+        return Some(format!(
+            "{} holds a year, and {} is not a whole year; give whole years FROM..TO",
+            path.text,
+            shown(if first.fract().is_zero() { last } else { first })
+        ));
+    }
+    // STEPS whose step (TO - FROM) / (STEPS - 1) is whole: one more than each divisor of
+    // the span's quotient; the few nearest to the steps asked for.
+    let span = span.to_u64().unwrap_or(0);
+    let asked = values.len() as u64;
+    let mut steps: Vec<u64> = (1..=span.min(10_000))
+        .filter(|d| span % d == 0)
+        .map(|d| span / d + 1)
+        .filter(|s| *s as usize <= stakeshift::sensitivity::MAX_STEPS)
+        .collect();
+    steps.sort_by_key(|s| (s.abs_diff(asked), *s));
+    steps.truncate(3);
+    steps.sort_unstable();
+    let ways: Vec<String> = steps
+        .iter()
+        .map(|s| {
+            format!(":{s} (every {} years)", span / (s - 1)).replace("every 1 years", "every year")
+        })
+        .collect();
+    Some(format!(
+        "{} holds a year, and {} steps from {} to {} give {}, not a whole year; steps that give whole years: {}",
+        path.text,
+        values.len(),
+        shown(first),
+        shown(last),
+        shown(fractional),
+        ways.join(", ")
+    ))
+}
+
 /// `PATH=FROM..TO[:STEPS]`.
 fn parse_axis(arg: &str) -> Result<Axis, Error> {
     let origin = format!("--vary {arg}");
@@ -83,6 +142,9 @@ fn parse_axis(arg: &str) -> Result<Axis, Error> {
     let values = Range::parse(range)
         .and_then(|r| r.grid(11))
         .map_err(|m| Error::Usage(format!("{origin}: {m}")))?;
+    if let Some(hint) = whole_years_hint(&path, &values) {
+        return Err(Error::Usage(format!("{origin}: {hint}")));
+    }
     Ok(Axis {
         path,
         origin,

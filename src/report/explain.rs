@@ -382,8 +382,8 @@ fn ledger_text(model: &Model, l: &YearLedger, lines: &mut Lines) {
         "discount factor",
         ratio(l.discount_factor),
         format!(
-            "(1 + {})^-({} - {})",
-            model.discount_rate.normalize(),
+            "{}^-({} - {})",
+            crate::engine::regimes::one_plus(model.discount_rate),
             l.year,
             model.valuation_year
         ),

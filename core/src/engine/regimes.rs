@@ -198,6 +198,17 @@ impl TrajectoryResult {
     }
 }
 
+/// `(1 + r)` as a formula reads: `(1 - 0.9)` for a rate of -0.9, not `(1 + -0.9)`
+/// (helper-153).
+pub fn one_plus(rate: Decimal) -> String {
+    let rate = rate.normalize();
+    if rate.is_sign_negative() && !rate.is_zero() {
+        format!("(1 - {})", -rate)
+    } else {
+        format!("(1 + {rate})")
+    }
+}
+
 /// DF_t = (1 + discount_rate)^-(t - valuation_year) for every year of the model.
 pub fn discount_factors(model: &Model) -> Result<Vec<Decimal>, EngineError> {
     let base = Decimal::ONE + model.discount_rate;
@@ -215,7 +226,7 @@ pub fn discount_factors(model: &Model) -> Result<Vec<Decimal>, EngineError> {
                 trajectory: String::new(),
                 year: Some(year),
                 field: "discount_rate".into(),
-                message: format!("the discount factor (1 + {})^{} is too large to hold; use a discount rate nearer 0 or fewer years", model.discount_rate, -n),
+                message: format!("the discount factor {}^{} is too large to hold; use a discount rate nearer 0 or fewer years", one_plus(model.discount_rate), -n),
             })
         })
         .collect()

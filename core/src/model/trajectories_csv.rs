@@ -187,10 +187,14 @@ pub fn read_trajectories_csv(
             .ok_or_else(|| {
                 // A spreadsheet of a locale whose decimal mark is a comma saves its "CSV"
                 // with semicolons (and decimal commas): one column, named with them all.
-                let semicolons = headers.len() == 1
-                    && headers[0].split(';').any(|h| plain(h.trim()) == *name);
-                let hint = if semicolons {
+                let split_by = |mark: char| {
+                    headers.len() == 1 && headers[0].split(mark).any(|h| plain(h.trim()) == *name)
+                };
+                let hint = if split_by(';') {
                     "; this header is separated by `;`: save the file as comma-separated values with decimal points (in Excel: CSV UTF-8 (Comma delimited), with `.` as the decimal separator)"
+                } else if split_by('\t') {
+                    // (helper-153: a tab-separated file had no hint.)
+                    "; this header is separated by tabs: save the file as comma-separated values (in Excel: CSV UTF-8 (Comma delimited))"
                 } else {
                     ""
                 };

@@ -119,7 +119,9 @@ pub(super) fn serde_issue(e: &serde_path_to_error::Error<toml::de::Error>) -> Mo
     } else if let Some(rest) = message.strip_prefix("missing field ") {
         missing_key(&path, rest.trim_matches('`'))
     } else {
-        (path, describe_type_error(message))
+        let message = describe_type_error(message);
+        let hint = shape_hint(&path, &message);
+        (path, message + &hint)
     };
     let issue = ModelIssue::new(field, message);
     match inner.span() {
@@ -448,6 +450,44 @@ pub(super) fn dates_said_as_dates(text: &str, mut issue: ModelIssue) -> ModelIss
         );
     }
     issue
+}
+
+/// The way to write a value of the shape `field` needs, where the file wrote another
+/// (helper-153: `[trajectories]` with one bracket, and `until = 13.0`, were told only what
+/// shape was wanted).
+fn shape_hint(field: &str, message: &str) -> String {
+    let key = field.rsplit('.').next().unwrap_or(field);
+    // `[[name]]`: a header of two brackets for each entry of an array of tables.
+    if message == "found a table, but this must be an array `[...]`"
+        && matches!(
+            field,
+            "trajectories" | "profit_share.tiers" | "equity.rounds"
+        )
+    {
+        let key = field.rsplit('.').next().unwrap_or(field);
+        return format!(
+            "; write each entry under a header of two brackets, `[[{field}]]`, or all of them as an array of tables, `{key} = [{{ ... }}, {{ ... }}]`"
+        );
+    }
+    let Some(found) = message
+        .strip_prefix("found the number ")
+        .and_then(|m| m.strip_suffix(", but this must be a table `{ ... }`"))
+    else {
+        return String::new();
+    };
+    let in_tier = field.starts_with("profit_share.tiers[");
+    match key {
+        "until" if in_tier => format!(
+            "; a tier's `until` caps each party by name: `until = {{ <party> = {found} }}`, <party> being the investor's name (`investor.party`) or another party's"
+        ),
+        "shares" if in_tier => format!(
+            "; a tier's `shares` gives each party its share by name: `shares = {{ <party> = {found} }}`, <party> being the investor's name (`investor.party`) or another party's"
+        ),
+        "revenue" | "margin" | "valuation" | "spend" | "share" => format!(
+            "; a series is written `{key} = {{ points = [[year, {found}]] }}` (a value held from that year on; more points for more years)"
+        ),
+        _ => String::new(),
+    }
 }
 
 pub(super) fn describe_type_error(message: &str) -> String {

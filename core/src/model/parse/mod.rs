@@ -161,6 +161,17 @@ pub struct ModelSource<'a> {
 pub fn parse_model(source: ModelSource<'_>) -> Result<Model, ModelIssue> {
     let text = source.text;
     check_value_marks(text)?;
+    // Nothing but blank lines and comments: said so, rather than "name: this required key
+    // is missing" (helper-153).
+    if text.lines().all(|l| {
+        let l = l.trim();
+        l.is_empty() || l.starts_with('#')
+    }) {
+        return Err(ModelIssue::new(
+            "",
+            "the file is empty (no keys: only blank lines or comments); a model file is TOML text with the keys of docs/MODEL.md (`stakeshift init model.toml` writes the built-in model to start from)",
+        ));
+    }
     let deserializer = toml::Deserializer::parse(text).map_err(|e| syntax_issue(text, &e))?;
     let raw: RawModel = serde_path_to_error::deserialize(deserializer)
         .map_err(|e| messages::dates_said_as_dates(text, serde_issue(&e)))?;
