@@ -219,6 +219,55 @@ pub(crate) fn draw<DB: DrawingBackend>(
             let color = colors.of_name(&t.name);
             c.series(&step(s), clip(data_rect), color, 2.5, None)?;
         }
+        // A round in the last year draws its step on the plot's right edge, under the
+        // round's dotted line, and the panel read as the stake before it held to the end
+        // (helper-153). Each stake a round changed in the last year: a dot where it ends,
+        // and its value in its colour, left of the edge under its line, where every such
+        // label fits within a line of its own point (with many, the dots alone).
+        let font = frame::label_font().bold();
+        let mut ends: Vec<(f64, String, RGBColor)> = Vec::new();
+        for (s, t) in series.iter().zip(all.iter()) {
+            let [.., before, last] = s.as_slice() else {
+                continue;
+            };
+            if last.1 == before.1 {
+                continue;
+            }
+            let color = colors.of_name(&t.name);
+            let at = (x.map(f64::from(last.0)), sy.map(f(last.1)));
+            c.circle(at, 4.0, color, true, 1.0)?;
+            ends.push((at.1, scale::percent(last.1), color));
+        }
+        // Top to bottom, each under its line and clear of the one above.
+        ends.sort_by(|a, b| a.0.total_cmp(&b.0));
+        ends.dedup_by(|b, a| a.1 == b.1);
+        let line = font.cap_height() + 8.0;
+        let mut floor = f64::NEG_INFINITY;
+        let placed: Vec<(f64, &str, RGBColor)> = ends
+            .iter()
+            .map(|(y, label, color)| {
+                let own = y + 9.0 + font.cap_height();
+                floor = own.max(floor + line);
+                (floor - own, label.as_str(), *color)
+            })
+            .collect();
+        let fits = placed.iter().all(|(pushed, _, _)| *pushed <= line)
+            && ends
+                .last()
+                .is_none_or(|_| floor <= data_rect.y1 + font.cap_height());
+        if fits {
+            let right = data_rect.x1 - 10.0;
+            for ((y, _, _), (pushed, label, color)) in ends.iter().zip(&placed) {
+                let baseline = y + 9.0 + font.cap_height() + pushed;
+                c.text(
+                    label,
+                    right,
+                    baseline,
+                    &font.with_color(*color),
+                    Align::Right,
+                )?;
+            }
+        }
     }
     for (s, t) in series.iter().zip(all.iter()) {
         let pts: Vec<(f64, f64)> = s

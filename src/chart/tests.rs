@@ -1286,3 +1286,38 @@ fn regression_the_last_years_stake_label_stays_in_the_plot() {
     // The first keeps its place right of its point.
     assert!(x_of("20.0%") > x_of("2025"), "{texts:?}");
 }
+
+/// helper-153: with two trajectories whose stakes a round in the last year took to 19.0% and
+/// 19.5%, the steps lay on the plot's right edge under the round's dotted line, unlabelled,
+/// and the panel read as 20% held to the end. Each such stake is now labelled in its
+/// trajectory's colour, left of the edge; with many of them, none are (the dots alone).
+#[test]
+fn regression_stakes_a_last_year_round_changed_are_labelled_with_several_trajectories() {
+    let mini = std::fs::read_to_string("docs/mini.toml").unwrap();
+    // A second trajectory whose 2026 valuation is 400, not 200: its round dilutes less.
+    // By SPEC 4 the stake after the round is s x pre / (pre + raise) + participation /
+    // (pre + raise), the pre-money being the valuation less the raise (20; participation 2):
+    // only: 0.2 x 180 / 200 + 2 / 200 = 0.19; high: 0.2 x 380 / 400 + 2 / 400 = 0.195.
+    let second = "\n[[trajectories]]\nname = \"high\"\nrevenue   = { points = [[2024, 40.0], [2025, 80.0], [2026, 100.0]] }\nmargin    = { points = [[2024, -0.1], [2025, 0.3], [2026, 0.4]] }\nvaluation = { points = [[2024, 50.0], [2026, 400.0]] }\n";
+    let text = format!("{mini}{second}");
+    let model = crate::model::parse_model(crate::model::ModelSource {
+        text: &text,
+        load: &mut |_| Err("no files".into()),
+    })
+    .unwrap();
+    let comparison = crate::compare::compare(&model, None).unwrap();
+    let ctx = ChartContext::new("mini2.toml", &text, Size::DEFAULT, None);
+    let texts = svg_texts_xy(&Chart::Stake.svg(&model, &comparison, &ctx).unwrap());
+    let found = |wanted: &str| {
+        texts
+            .iter()
+            .find(|(t, ..)| t == wanted)
+            .map(|(_, x, y)| (*x, *y))
+    };
+    let (low, high) = (found("19.0%"), found("19.5%"));
+    let ((x_low, y_low), (x_high, y_high)) = (low.expect("19.0%"), high.expect("19.5%"));
+    let (x_last, _) = found("2026").unwrap();
+    assert!(x_low < x_last && x_high < x_last, "{texts:?}");
+    // The higher stake above the lower.
+    assert!(y_high < y_low, "{texts:?}");
+}
