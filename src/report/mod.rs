@@ -47,6 +47,8 @@ pub const RATIO_DP: u32 = 8;
 /// assert_eq!(places_for(2, [7.7, -22.2]), 2); // 22.20
 /// assert_eq!(places_for(2, [0.0077, 0.0222]), 4); // 0.0222: three digits
 /// assert_eq!(places_for(2, [0.5]), 3); // 0.500
+/// assert_eq!(places_for(2, [-0.9999995]), 2); // -1.00
+/// assert_eq!(places_for(2, [0.0999]), 4); // 0.0999
 /// assert_eq!(places_for(1, [3.2, 12.0]), 1); // 12.0
 /// assert_eq!(places_for(1, [3.2]), 2); // 3.20
 /// assert_eq!(places_for(2, [3e-6]), 6); // 0.000003: at most an amount's 6 places
@@ -63,9 +65,12 @@ pub fn places_for(base: u32, amounts: impl IntoIterator<Item = f64>) -> u32 {
     if largest < 0.5 * 10f64.powi(-(AMOUNT_DP as i32)) {
         return base;
     }
-    // Three significant digits at p places: 10^(2 - p) <= largest. (The f64's logarithm
-    // may land a hair below a power of ten's; one place more is then all it costs.)
-    let exponent = largest.log10().floor();
+    // Three significant digits at p places: 10^(2 - p) <= largest, the largest as rounded to
+    // three digits (0.9999995 is 1.00, not 1.000).
+    let mut exponent = largest.log10().floor();
+    if (largest / 10f64.powf(exponent - 2.0)).round() >= 1000.0 {
+        exponent += 1.0;
+    }
     let wanted = (2.0 - exponent).clamp(0.0, f64::from(AMOUNT_DP)) as u32;
     wanted.max(base).min(AMOUNT_DP.max(base))
 }
