@@ -185,8 +185,10 @@ impl Model {
             return name;
         }
         // A name written with a capital of its own (`xAI`, `eBay`) is kept as written
-        // (helper-119: "NPV to XAI"); an all-lowercase one gets a capital (`microsoft`).
-        if name.chars().any(char::is_uppercase) {
+        // (helper-119: "NPV to XAI"), as is one with a digit, more likely a brand than a
+        // word (helper-153: "NPV to A16z"); an all-lowercase word gets a capital
+        // (`microsoft`).
+        if name.chars().any(|c| c.is_uppercase() || c.is_ascii_digit()) {
             return name;
         }
         let mut chars = name.chars();

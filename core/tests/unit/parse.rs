@@ -179,6 +179,8 @@ fn regression_an_investor_written_with_a_capital_is_titled_as_written() {
     assert_eq!(title("eBay"), "eBay");
     assert_eq!(title("microsoft"), "Microsoft");
     assert_eq!(title("Investor"), "the investor");
+    // helper-153: a name with a digit is a brand more than a word ("NPV to A16z").
+    assert_eq!(title("a16z"), "a16z");
 }
 
 /// helper-120: a description of spaces was kept as "" (`"description": ""` in the JSON,
