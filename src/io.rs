@@ -511,21 +511,44 @@ impl ModelFile {
             Some(d) => d.join(relative),
             None => PathBuf::from(relative),
         };
+        let stdin = if self.label == STDIN_LABEL {
+            " (a model read from standard input names its files relative to the current folder)"
+        } else {
+            ""
+        };
         let bytes = read_input(&full, MAX_CSV_BYTES)
-            .map_err(|f| f.describe(&full, "a trajectories CSV"))?;
+            .map_err(|f| format!("{}{stdin}", f.describe(&full, "a trajectories CSV")))?;
         String::from_utf8(bytes).map_err(|e| {
+            let bytes = e.as_bytes();
+            // UTF-16, as Excel's "Unicode Text" saves, by its byte-order mark.
+            if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+                return format!(
+                    "{} is UTF-16 text (it begins with a UTF-16 byte-order mark); save the file as CSV UTF-8 (in Excel: CSV UTF-8 (Comma delimited))",
+                    full.display()
+                );
+            }
             // The line and column of the first byte that is not UTF-8, and the way out: a
             // spreadsheet saves "CSV" in its own code page unless told UTF-8 (helper-153:
-            // "invalid byte at offset 44").
+            // "invalid byte at offset 44"). Lines end at CR LF, LF or a lone CR, as the
+            // CSV reader reads them (a Mac spreadsheet's "CSV" ends lines with CR).
             let at = e.utf8_error().valid_up_to();
-            let before = std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or_default();
-            let location = crate::error::Location::of_offset(before, at);
+            let before = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+            let (mut line, mut column) = (1, 1);
+            let mut chars = before.chars().peekable();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\r' => {
+                        chars.next_if_eq(&'\n');
+                        (line, column) = (line + 1, 1);
+                    }
+                    '\n' => (line, column) = (line + 1, 1),
+                    _ => column += 1,
+                }
+            }
             format!(
-                "{}, line {}, column {}: not UTF-8 text (byte 0x{:02x}: a spreadsheet's own encoding, such as Windows-1252, most likely); save the file as CSV UTF-8 (in Excel: CSV UTF-8 (Comma delimited))",
+                "{}, line {line}, column {column}: not UTF-8 text (byte 0x{:02x}: a spreadsheet's own encoding, such as Windows-1252, most likely); save the file as CSV UTF-8 (in Excel: CSV UTF-8 (Comma delimited))",
                 full.display(),
-                location.line,
-                location.column,
-                e.as_bytes()[at]
+                bytes[at]
             )
         })
     }
@@ -605,12 +628,17 @@ fn model_file_of_bytes(label: String, bytes: Vec<u8>, dir: Option<PathBuf>) -> R
             std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or_default(),
             at,
         );
+        // UTF-16 (Windows Notepad's "Unicode"), by its byte-order mark.
+        let utf16 = e.as_bytes().starts_with(&[0xff, 0xfe]) || e.as_bytes().starts_with(&[0xfe, 0xff]);
         Error::Model {
             file: label.clone(),
             location: Some(location),
             field: String::new(),
-            message: "the file is not UTF-8 text; a model file is TOML text (see docs/MODEL.md)"
-                .into(),
+            message: if utf16 {
+                "the file is UTF-16 text (it begins with a UTF-16 byte-order mark); save it as UTF-8: a model file is TOML text in UTF-8 (see docs/MODEL.md)".into()
+            } else {
+                "the file is not UTF-8 text; a model file is TOML text (see docs/MODEL.md)".into()
+            },
         }
     })?;
     // Before any parse (overrides parse the text too): the count of values bounds the

@@ -1366,3 +1366,63 @@ fn regression_a_newcomers_mistakes_are_told_the_way_out() {
         "{err}"
     );
 }
+
+/// helper-154, on the messages above: `solve - PATH` was refused as "two paths"; a mistyped
+/// model name (`msft-openai`) was told it was a path; a key named like a year
+/// (`shares.next_year`) was refused as a year; a CR-only CSV's line was 1; a UTF-16 CSV was
+/// "Windows-1252"; a file of a byte-order mark alone was not "empty"; `until = nan` gave the
+/// example `{ <party> = NaN }`; and a cloud side that sells nothing still drew `cloud.png`.
+#[test]
+fn regression_the_way_out_is_told_only_where_it_leads_out() {
+    let dir = ScratchDir::new("way-out");
+    let mini = std::fs::read_to_string(common::repo_path("docs/mini.toml")).unwrap();
+    let ok = |cmd: &mut assert_cmd::Command| common::succeeds(cmd).0;
+    let solved = ok(stakeshift()
+        .args(["solve", "-", "equity.stake"])
+        .write_stdin(mini.clone()));
+    // docs/mini.toml's stake for a tie (MODEL.md's worked example: 0.109669237).
+    assert!(solved.contains("0.109669237"), "{solved}");
+    let err = common::fails_with_2(stakeshift().args(["solve", "msft-openai", "equity.stake"]));
+    assert!(err.contains("msft-openai: no such model file"), "{err}");
+
+    let renamed = mini.replace("others", "next_year");
+    let file = common::write_file(dir.path(), "renamed.toml", &renamed);
+    let swept = ok(stakeshift().arg("sweep").arg(&file).args([
+        "--vary",
+        "profit_share.tiers[1].shares.next_year=0.1..0.4:4",
+    ]));
+    assert_eq!(swept.lines().count(), 2 + 4, "{swept}");
+
+    let at = mini.find("[[trajectories]]").unwrap();
+    let with_csv = |name: &str, csv: &[u8]| {
+        std::fs::write(dir.path().join(format!("{name}.csv")), csv).unwrap();
+        let text = format!("trajectories_csv = \"{name}.csv\"\n{}", &mini[..at]);
+        common::write_file(dir.path(), &format!("{name}.toml"), &text)
+    };
+    let check = |file: &std::path::Path| common::fails_with_2(stakeshift().arg("check").arg(file));
+    let cr = with_csv(
+        "cr",
+        b"trajectory,year,revenue,profit,valuation\rx,2024,1,0.1,5\rcaf\xe9,2024,1,0.1,5\r",
+    );
+    assert!(check(&cr).contains("cr.csv, line 3, column 4: not UTF-8 text"));
+    let utf16 = with_csv("utf16", b"\xff\xfet\x00r\x00");
+    assert!(check(&utf16).contains("utf16.csv is UTF-16 text"));
+
+    for (name, text) in [("bom", "\u{feff}"), ("bom-comment", "\u{feff}# soon\n")] {
+        let err = check(&common::write_file(
+            dir.path(),
+            &format!("{name}.toml"),
+            text,
+        ));
+        assert!(err.contains("the file is empty"), "{err}");
+    }
+    let nan = mini.replace("until = { fund = 13.0 }", "until = nan");
+    let err = check(&common::write_file(dir.path(), "nan.toml", &nan));
+    assert!(err.contains("`until = { <party> = <amount> }`"), "{err}");
+
+    let cloud = format!("{mini}\n[cloud]\nmargin = 0.35\nspend = {{ points = [[2025, 0.5]] }}\n");
+    let file = common::write_file(dir.path(), "cloud.toml", &cloud);
+    let out = dir.path().join("charts");
+    ok(stakeshift().arg("chart").arg(&file).arg("--out").arg(&out));
+    assert!(out.join("stake.png").exists() && !out.join("cloud.png").exists());
+}

@@ -288,8 +288,9 @@ impl Figure for DistributionChart<'_> {
             c,
             &l.name,
             &format!(
-                "How much more the equity stake is worth to {} than the profit share (NPV, in {}), over {} simulated {}",
+                "How much more the equity stake is worth to {} than {} (NPV, in {}), over {} simulated {}",
                 l.investor,
+                l.profit_share,
                 l.unit,
                 scale::pretty(&n.to_string()),
                 if n == 1 { "future" } else { "futures" }
@@ -435,8 +436,8 @@ impl Figure for DistributionChart<'_> {
         let tf = frame::tick_font();
         c.text(
             &format!(
-                "NPV advantage of the equity stake over the profit share, {}",
-                l.unit
+                "NPV advantage of the equity stake over {}, {}",
+                l.profit_share, l.unit
             ),
             (plot.x0 + plot.x1) / 2.0,
             data.y1 + 8.0 + tf.cap_height() + 30.0,
@@ -767,6 +768,25 @@ mod tests {
         let texts = crate::chart::tests::svg_texts(&chart.svg(&ctx).unwrap()).join(" ");
         assert!(texts.contains("the profit share is"), "{texts}");
         assert!(!texts.contains("equity is worth more"), "{texts}");
+        // helper-154: a regime A of a revenue share alone is named so in the subtitle, the
+        // axis and the legend alike.
+        let revenue_share = ModelLabels {
+            profit_share: "the revenue share",
+            ..labels()
+        };
+        let chart = DistributionChart {
+            labels: &revenue_share,
+            ..chart
+        };
+        let texts = crate::chart::tests::svg_texts(&chart.svg(&ctx).unwrap()).join(" ");
+        assert!(!texts.contains("profit share"), "{texts}");
+        for said in [
+            "than the revenue share",
+            "over the revenue share",
+            "the revenue share is",
+        ] {
+            assert!(texts.contains(said), "{said}: {texts}");
+        }
     }
 
     /// The audit's L4: where every path ties, the ties were drawn as a bar from 0 to 0.2

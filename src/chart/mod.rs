@@ -300,7 +300,8 @@ impl Chart {
     pub fn for_model(model: &Model) -> Vec<Chart> {
         Chart::ALL
             .into_iter()
-            .filter(|c| *c != Chart::Cloud || model.cloud.is_some())
+            // (Without a regime's cloud terms the side sells nothing: no flat chart of it.)
+            .filter(|c| *c != Chart::Cloud || model.sells_compute())
             .collect()
     }
 

@@ -222,50 +222,55 @@ pub(crate) fn draw<DB: DrawingBackend>(
         // A round in the last year draws its step on the plot's right edge, under the
         // round's dotted line, and the panel read as the stake before it held to the end
         // (helper-153). Each stake a round changed in the last year: a dot where it ends,
-        // and its value in its colour, left of the edge under its line, where every such
-        // label fits within a line of its own point (with many, the dots alone).
-        let font = frame::label_font().bold();
-        let mut ends: Vec<(f64, String, RGBColor)> = Vec::new();
+        // and its value left of the edge, beside its dot, clear of every line there and of
+        // the other labels; one that finds no such place keeps its dot alone.
+        let mut ends: Vec<(f64, String, Option<RGBColor>)> = Vec::new();
+        // The levels the lines run at just left of the edge: each stake before its last
+        // point (the segment that reaches the edge).
+        let mut levels: Vec<f64> = Vec::new();
         for (s, t) in series.iter().zip(all.iter()) {
             let [.., before, last] = s.as_slice() else {
                 continue;
             };
+            levels.push(sy.map(f(before.1)));
             if last.1 == before.1 {
                 continue;
             }
             let color = colors.of_name(&t.name);
             let at = (x.map(f64::from(last.0)), sy.map(f(last.1)));
             c.circle(at, 4.0, color, true, 1.0)?;
-            ends.push((at.1, scale::percent(last.1), color));
+            let label = scale::percent(last.1);
+            // A value several trajectories end at is one label, in ink.
+            match ends.iter_mut().find(|(_, l, _)| *l == label) {
+                Some(shared) => shared.2 = None,
+                None => ends.push((at.1, label, Some(color))),
+            }
         }
-        // Top to bottom, each under its line and clear of the one above.
+        let font = frame::label_font().bold();
+        let cap = font.cap_height();
+        let step_y = cap + 8.0;
+        let right = data_rect.x1 - 10.0;
+        let mut taken: Vec<(f64, f64)> = Vec::new();
         ends.sort_by(|a, b| a.0.total_cmp(&b.0));
-        ends.dedup_by(|b, a| a.1 == b.1);
-        let line = font.cap_height() + 8.0;
-        let mut floor = f64::NEG_INFINITY;
-        let placed: Vec<(f64, &str, RGBColor)> = ends
-            .iter()
-            .map(|(y, label, color)| {
-                let own = y + 9.0 + font.cap_height();
-                floor = own.max(floor + line);
-                (floor - own, label.as_str(), *color)
-            })
-            .collect();
-        let fits = placed.iter().all(|(pushed, _, _)| *pushed <= line)
-            && ends
-                .last()
-                .is_none_or(|_| floor <= data_rect.y1 + font.cap_height());
-        if fits {
-            let right = data_rect.x1 - 10.0;
-            for ((y, _, _), (pushed, label, color)) in ends.iter().zip(&placed) {
-                let baseline = y + 9.0 + font.cap_height() + pushed;
-                c.text(
-                    label,
-                    right,
-                    baseline,
-                    &font.with_color(*color),
-                    Align::Right,
-                )?;
+        for (y, label, color) in &ends {
+            // Below the dot, above it, then a line further each way.
+            let candidates = [
+                y + 9.0 + cap,
+                y - 9.0,
+                y + 9.0 + cap + step_y,
+                y - 9.0 - step_y,
+            ];
+            let clear = |baseline: f64| {
+                let (top, bottom) = (baseline - cap - 3.0, baseline + 3.0);
+                top >= data_rect.y0
+                    && bottom <= data_rect.y1
+                    && levels.iter().all(|l| *l < top - 1.5 || *l > bottom + 1.5)
+                    && taken.iter().all(|(t, b)| bottom < *t || top > *b)
+            };
+            if let Some(baseline) = candidates.into_iter().find(|b| clear(*b)) {
+                let ink = color.unwrap_or(frame::INK);
+                c.text(label, right, baseline, &font.with_color(ink), Align::Right)?;
+                taken.push((baseline - cap - 3.0, baseline + 3.0));
             }
         }
     }

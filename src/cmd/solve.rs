@@ -18,8 +18,20 @@ use stakeshift::sensitivity::{Base, Range};
 /// it names a file and is no PATH (a file that happens to be called `equity.stake` does
 /// not make `solve equity.stake` a model without a PATH).
 fn looks_like_a_model(operand: &str) -> bool {
-    operand.ends_with(".toml")
+    operand.to_ascii_lowercase().ends_with(".toml")
         || (std::path::Path::new(operand).is_file() && OverridePath::parse(operand).is_err())
+}
+
+/// Whether `operand` reads as a PATH rather than a file name: a path into a table or array,
+/// or a top-level number of the model (a name such as `msft-openai`, with neither, is more
+/// likely a model file mistyped).
+fn reads_as_a_path(operand: &str) -> bool {
+    OverridePath::parse(operand).is_ok()
+        && (operand.contains(['.', '['])
+            || matches!(
+                operand,
+                "discount_rate" | "start_year" | "end_year" | "valuation_year"
+            ))
 }
 
 pub fn run(
@@ -46,10 +58,12 @@ pub fn run(
         }
         // Two PATHs, no model (helper-153: "equity.stake: no such model file"): solve takes
         // one.
+        // (`-` is the model on standard input.)
         [first, second]
-            if !std::path::Path::new(first).exists()
+            if first != "-"
+                && !std::path::Path::new(first).exists()
                 && !looks_like_a_model(first)
-                && OverridePath::parse(first).is_ok()
+                && reads_as_a_path(first)
                 && OverridePath::parse(second).is_ok() =>
         {
             return Err(Error::Usage(format!(

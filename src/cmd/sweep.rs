@@ -73,24 +73,47 @@ pub fn run(
     Ok(())
 }
 
+/// The keys of the model that hold a year (SPEC 1), entries left out.
+const YEAR_KEYS: &[&[&str]] = &[
+    &["start_year"],
+    &["end_year"],
+    &["valuation_year"],
+    &["trajectories", "agi_year"],
+    &["equity", "from_year"],
+    &["equity", "rounds", "year"],
+    &["profit_share", "tiers", "cap_growth_from"],
+    &["profit_share", "revenue_share", "from"],
+    &["profit_share", "revenue_share", "until"],
+    &["equity", "revenue_share", "from"],
+    &["equity", "revenue_share", "until"],
+    &["profit_share", "cloud", "commitment", "from"],
+    &["profit_share", "cloud", "commitment", "until"],
+    &["equity", "cloud", "commitment", "from"],
+    &["equity", "cloud", "commitment", "until"],
+    &["simulation", "from_year"],
+];
+
 /// For a path that holds a year, a grid that steps between years: said with the numbers of
 /// steps that give whole years (helper-153: `agi_year=2026..2045:7` was refused at its
 /// second value, 2029.1666..., "not a whole year", with no way out).
 fn whole_years_hint(path: &OverridePath, values: &[Decimal]) -> Option<String> {
-    let key = match &path.target {
-        Target::Key(segments) => match segments.last() {
-            Some(Segment::Key(k)) => k.as_str(),
-            _ => return None,
-        },
-        Target::Derived(..) => return None,
+    let Target::Key(segments) = &path.target else {
+        return None;
     };
-    let year = key == "year"
-        || key.ends_with("_year")
-        || matches!(key, "from" | "until" | "cap_growth_from");
-    let fractional = values.iter().find(|v| !v.fract().is_zero())?;
-    if !year {
+    // The path's keys, entries left out: `equity.rounds[0].year` is equity.rounds.year.
+    let keys: Vec<&str> = segments
+        .iter()
+        .filter_map(|s| match s {
+            Segment::Key(k) => Some(k.as_str()),
+            _ => None,
+        })
+        .collect();
+    // (Each ends on a key, not an entry: `investor.contributions[0][0]`, a year in a pair,
+    // is left to the model's own check.)
+    if !matches!(segments.last(), Some(Segment::Key(_))) || !YEAR_KEYS.contains(&keys.as_slice()) {
         return None;
     }
+    let fractional = values.iter().find(|v| !v.fract().is_zero())?;
     let (first, last) = (values.first()?, values.last()?);
     let span = (*last - *first).abs();
     let shown = |v: &Decimal| v.normalize().to_string();
@@ -113,6 +136,10 @@ fn whole_years_hint(path: &OverridePath, values: &[Decimal]) -> Option<String> {
     steps.sort_by_key(|s| (s.abs_diff(asked), *s));
     steps.truncate(3);
     steps.sort_unstable();
+    if steps.is_empty() {
+        // (A span with no divisor up to 10,000 but itself, whose steps pass MAX_STEPS.)
+        steps.push(2);
+    }
     let ways: Vec<String> = steps
         .iter()
         .map(|s| {

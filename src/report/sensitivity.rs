@@ -48,7 +48,7 @@ use crate::report::csv::{cell, column_cell};
 use crate::report::fixed;
 use crate::report::json::column_value;
 use crate::report::places_for;
-use crate::report::table::{TABLE_PLACES, money, signed_money};
+use crate::report::table::{TABLE_PLACES, money_apart, signed_money};
 use crate::sensitivity::Outcome;
 use crate::sensitivity::solve::SolveRow;
 use crate::sensitivity::sweep::Sweep;
@@ -189,7 +189,8 @@ fn heading(name: &'static str, headings: &[(&str, &'static str)]) -> String {
 /// them, a winner in words, "none" where `solve` found no solution.
 fn table_cell<R>(column: &Column<R>, row: &R, places: u32) -> String {
     match ((column.value)(row), column.format) {
-        (columns::Value::Decimal(Some(v)), Format::Amount) => money(v, places),
+        // (Not shown as 0 where it is not: a swing beside two advantages that differ.)
+        (columns::Value::Decimal(Some(v)), Format::Amount) => money_apart(v, places),
         (columns::Value::Decimal(Some(v)), Format::Advantage) => signed_money(v, places),
         (columns::Value::Decimal(None), Format::Solution) => "none".into(),
         (columns::Value::Winner(w), _) => w.as_str().replace('_', " "),

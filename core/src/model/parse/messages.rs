@@ -475,13 +475,18 @@ fn shape_hint(field: &str, message: &str) -> String {
     else {
         return String::new();
     };
+    // The number as the example's value where it could be one: finite, and for an amount
+    // not below 0 (a margin may be).
+    let value = found.parse::<f64>().ok().filter(|v| v.is_finite());
+    let amount = value.filter(|v| *v >= 0.0).map_or("<amount>", |_| found);
+    let found = value.map_or("<value>", |_| found);
     let in_tier = field.starts_with("profit_share.tiers[");
     match key {
         "until" if in_tier => format!(
-            "; a tier's `until` caps each party by name: `until = {{ <party> = {found} }}`, <party> being the investor's name (`investor.party`) or another party's"
+            "; a tier's `until` caps each party by name: `until = {{ <party> = {amount} }}`, <party> being the investor's name (`investor.party`) or another party's"
         ),
         "shares" if in_tier => format!(
-            "; a tier's `shares` gives each party its share by name: `shares = {{ <party> = {found} }}`, <party> being the investor's name (`investor.party`) or another party's"
+            "; a tier's `shares` gives each party its share by name: `shares = {{ <party> = {amount} }}`, <party> being the investor's name (`investor.party`) or another party's"
         ),
         "revenue" | "margin" | "valuation" | "spend" | "share" => format!(
             "; a series is written `{key} = {{ points = [[year, {found}]] }}` (a value held from that year on; more points for more years)"

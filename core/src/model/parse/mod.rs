@@ -163,8 +163,10 @@ pub fn parse_model(source: ModelSource<'_>) -> Result<Model, ModelIssue> {
     check_value_marks(text)?;
     // Nothing but blank lines and comments: said so, rather than "name: this required key
     // is missing" (helper-153).
-    if text.lines().all(|l| {
-        let l = l.trim();
+    // (TOML's whitespace only, and a byte-order mark before it all.)
+    let text_after_mark = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text_after_mark.lines().all(|l| {
+        let l = l.trim_matches([' ', '\t', '\r']);
         l.is_empty() || l.starts_with('#')
     }) {
         return Err(ModelIssue::new(
