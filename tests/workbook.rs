@@ -1409,3 +1409,44 @@ fn regression_the_cut_warning_counts_each_text_the_workbook_holds_once() {
         "{err}"
     );
 }
+
+/// helper-153's small deal (docs/mini.toml in USD bn: NPVs 0.0077 and 0.0222) showed 0.00
+/// and 0.01 in the workbook as in the table. Its amounts now show the places of `compare`'s
+/// table (four here); the built-in model's keep two. (Only the look: the cells hold every
+/// digit either way.)
+#[test]
+fn regression_a_small_deals_workbook_shows_its_amounts_not_zeros() {
+    let scratch = temp_dir("small-deal-workbook");
+    let mini = std::fs::read_to_string(repo("docs/mini.toml")).unwrap();
+    let bn = mini
+        .replace("\"USD m\"", "\"USD bn\"")
+        .replace("[[2024, 10.0]]", "[[2024, 0.010]]")
+        .replace("fund = 13.0", "fund = 0.013")
+        .replace("fund = 20.0", "fund = 0.020")
+        .replace("raise = 20.0", "raise = 0.020")
+        .replace("participation = 2.0", "participation = 0.002")
+        .replace(
+            "[2024, 40.0], [2025, 80.0], [2026, 100.0]",
+            "[2024, 0.040], [2025, 0.080], [2026, 0.100]",
+        )
+        .replace(
+            "[2024, 50.0], [2026, 200.0]",
+            "[2024, 0.050], [2026, 0.200]",
+        );
+    let styles = |model: &Path, name: &str| -> String {
+        let dir = compare_out(model, name);
+        let mut xml = String::new();
+        zip::ZipArchive::new(std::fs::File::open(dir.join("stakeshift.xlsx")).unwrap())
+            .unwrap()
+            .by_name("xl/styles.xml")
+            .unwrap()
+            .read_to_string(&mut xml)
+            .unwrap();
+        xml
+    };
+    let small = styles(&model_file(&scratch, "bn.toml", &bn), "small-deal-bn");
+    assert!(small.contains(r##"formatCode="#,##0.0000""##), "{small}");
+    let builtin = styles(&repo("models/msft-openai.toml"), "small-deal-builtin");
+    assert!(builtin.contains(r##"formatCode="#,##0.00""##), "{builtin}");
+    assert!(!builtin.contains(r##"formatCode="#,##0.000"##), "{builtin}");
+}

@@ -396,7 +396,7 @@ pub(crate) fn places_of(amounts: impl IntoIterator<Item = Decimal>) -> u32 {
 }
 
 /// The places of the comparison's table of NPVs and advantages, and of its conclusion.
-fn summary_places(comparison: &Comparison) -> u32 {
+pub(crate) fn summary_places(comparison: &Comparison) -> u32 {
     places_of(comparison.trajectories.iter().flat_map(|t| {
         [
             t.profit_share.measures.npv,

@@ -196,13 +196,15 @@ struct Formats {
 }
 
 impl Formats {
-    fn new() -> Formats {
+    /// Amounts shown to `places` (the cells hold every digit; this is only their look).
+    fn new(places: u32) -> Formats {
+        let amount = format!("#,##0.{}", "0".repeat(places as usize));
         Formats {
             header: Format::new()
                 .set_bold()
                 .set_border_bottom(FormatBorder::Thin)
                 .set_align(FormatAlign::Center),
-            amount: Format::new().set_num_format("#,##0.00"),
+            amount: Format::new().set_num_format(&amount),
             rate: Format::new().set_num_format("0.00%"),
             factor: Format::new().set_num_format("0.000000"),
             year: Format::new().set_num_format("0"),
@@ -336,7 +338,9 @@ fn build(model: &Model, comparison: &Comparison, sheets: Sheets) -> Result<Vec<u
     if let Sheets::LowMemory(Some(dir)) = sheets {
         workbook.set_tempdir(dir)?;
     }
-    let formats = Formats::new();
+    // The places of `compare`'s table of NPVs: 2, or more for a deal small in its unit
+    // (helper-153: its workbook showed 0.00 and 0.01 as the table did).
+    let formats = Formats::new(crate::report::table::summary_places(comparison));
     let created = ExcelDateTime::from_ymd(CREATED.0, CREATED.1, CREATED.2)?;
     workbook.set_properties(
         &DocProperties::new()
@@ -1164,7 +1168,7 @@ mod tests {
             })
             .collect();
         let mut workbook = Workbook::new();
-        let formats = Formats::new();
+        let formats = Formats::new(2);
         let sheet = workbook.add_worksheet();
         write_inputs_in_blocks(sheet, &inputs, &formats, 3).unwrap();
         let bytes = workbook.save_to_buffer().unwrap();
