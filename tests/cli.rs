@@ -1261,6 +1261,15 @@ fn regression_a_waterfall_payment_on_a_half_prints_as_the_half() {
     );
 }
 
+/// docs/mini.toml with its one trajectory read from `<name>.csv` (holding `csv`), in `dir`.
+fn mini_with_csv(dir: &std::path::Path, name: &str, csv: &[u8]) -> std::path::PathBuf {
+    let mini = std::fs::read_to_string(common::repo_path("docs/mini.toml")).unwrap();
+    let at = mini.find("[[trajectories]]").unwrap();
+    std::fs::write(dir.join(format!("{name}.csv")), csv).unwrap();
+    let text = format!("trajectories_csv = \"{name}.csv\"\n{}", &mini[..at]);
+    common::write_file(dir, &format!("{name}.toml"), &text)
+}
+
 /// helper-153, a newcomer's mistakes whose messages named the problem but not the way out
 /// (each now says what to write): a tab-separated or Windows-1252 trajectories CSV, a
 /// `[trajectories]` of one bracket, a tier's `until` written as a number, two paths to
@@ -1270,13 +1279,7 @@ fn regression_a_waterfall_payment_on_a_half_prints_as_the_half() {
 fn regression_a_newcomers_mistakes_are_told_the_way_out() {
     let dir = ScratchDir::new("newcomer");
     let mini = std::fs::read_to_string(common::repo_path("docs/mini.toml")).unwrap();
-    // docs/mini.toml with its one trajectory read from `csv` instead.
-    let at = mini.find("[[trajectories]]").unwrap();
-    let with_csv = |name: &str, csv: &[u8]| {
-        std::fs::write(dir.path().join(format!("{name}.csv")), csv).unwrap();
-        let text = format!("trajectories_csv = \"{name}.csv\"\n{}", &mini[..at]);
-        common::write_file(dir.path(), &format!("{name}.toml"), &text)
-    };
+    let with_csv = |name: &str, csv: &[u8]| mini_with_csv(dir.path(), name, csv);
     let fails = |args: &[&std::ffi::OsStr]| common::fails_with_2(stakeshift().args(args));
     let check = |file: &std::path::Path| fails(&["check".as_ref(), file.as_os_str()]);
 
@@ -1347,7 +1350,13 @@ fn regression_a_newcomers_mistakes_are_told_the_way_out() {
             .starts_with("<stdin>: valid")
     );
 
-    for (name, text) in [("empty", ""), ("comments", "# a model, one day\n\n")] {
+    for (name, text) in [
+        ("empty", ""),
+        ("comments", "# a model, one day\n\n"),
+        // (helper-154: a byte-order mark alone, or before comments.)
+        ("bom", "\u{feff}"),
+        ("bom-comment", "\u{feff}# soon\n"),
+    ] {
         let err = check(&common::write_file(
             dir.path(),
             &format!("{name}.toml"),
@@ -1393,12 +1402,7 @@ fn regression_the_way_out_is_told_only_where_it_leads_out() {
     ]));
     assert_eq!(swept.lines().count(), 2 + 4, "{swept}");
 
-    let at = mini.find("[[trajectories]]").unwrap();
-    let with_csv = |name: &str, csv: &[u8]| {
-        std::fs::write(dir.path().join(format!("{name}.csv")), csv).unwrap();
-        let text = format!("trajectories_csv = \"{name}.csv\"\n{}", &mini[..at]);
-        common::write_file(dir.path(), &format!("{name}.toml"), &text)
-    };
+    let with_csv = |name: &str, csv: &[u8]| mini_with_csv(dir.path(), name, csv);
     let check = |file: &std::path::Path| common::fails_with_2(stakeshift().arg("check").arg(file));
     let cr = with_csv(
         "cr",
@@ -1408,14 +1412,6 @@ fn regression_the_way_out_is_told_only_where_it_leads_out() {
     let utf16 = with_csv("utf16", b"\xff\xfet\x00r\x00");
     assert!(check(&utf16).contains("utf16.csv is UTF-16 text"));
 
-    for (name, text) in [("bom", "\u{feff}"), ("bom-comment", "\u{feff}# soon\n")] {
-        let err = check(&common::write_file(
-            dir.path(),
-            &format!("{name}.toml"),
-            text,
-        ));
-        assert!(err.contains("the file is empty"), "{err}");
-    }
     let nan = mini.replace("until = { fund = 13.0 }", "until = nan");
     let err = check(&common::write_file(dir.path(), "nan.toml", &nan));
     assert!(err.contains("`until = { <party> = <amount> }`"), "{err}");
