@@ -520,10 +520,10 @@ impl ModelFile {
             .map_err(|f| format!("{}{stdin}", f.describe(&full, "a trajectories CSV")))?;
         String::from_utf8(bytes).map_err(|e| {
             let bytes = e.as_bytes();
-            // UTF-16, as Excel's "Unicode Text" saves, by its byte-order mark.
-            if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+            // UTF-16, as Excel's "Unicode Text" saves, or UTF-32, by its byte-order mark.
+            if let Some(encoding) = unicode_by_mark(bytes) {
                 return format!(
-                    "{} is UTF-16 text (it begins with a UTF-16 byte-order mark); save the file as CSV UTF-8 (in Excel: CSV UTF-8 (Comma delimited))",
+                    "{} is {encoding} text (it begins with a {encoding} byte-order mark); save the file as CSV UTF-8 (in Excel: CSV UTF-8 (Comma delimited))",
                     full.display()
                 );
             }
@@ -551,6 +551,17 @@ impl ModelFile {
                 bytes[at]
             )
         })
+    }
+}
+
+/// The Unicode encoding other than UTF-8 whose byte-order mark `bytes` begin with.
+fn unicode_by_mark(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xff, 0xfe, 0, 0]) || bytes.starts_with(&[0, 0, 0xfe, 0xff]) {
+        Some("UTF-32")
+    } else if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        Some("UTF-16")
+    } else {
+        None
     }
 }
 
@@ -628,16 +639,14 @@ fn model_file_of_bytes(label: String, bytes: Vec<u8>, dir: Option<PathBuf>) -> R
             std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or_default(),
             at,
         );
-        // UTF-16 (Windows Notepad's "Unicode"), by its byte-order mark.
-        let utf16 = e.as_bytes().starts_with(&[0xff, 0xfe]) || e.as_bytes().starts_with(&[0xfe, 0xff]);
+        // UTF-16 (Windows Notepad's "Unicode") or UTF-32, by its byte-order mark.
         Error::Model {
             file: label.clone(),
             location: Some(location),
             field: String::new(),
-            message: if utf16 {
-                "the file is UTF-16 text (it begins with a UTF-16 byte-order mark); save it as UTF-8: a model file is TOML text in UTF-8 (see docs/MODEL.md)".into()
-            } else {
-                "the file is not UTF-8 text; a model file is TOML text (see docs/MODEL.md)".into()
+            message: match unicode_by_mark(e.as_bytes()) {
+                Some(encoding) => format!("the file is {encoding} text (it begins with a {encoding} byte-order mark); save it as UTF-8: a model file is TOML text in UTF-8 (see docs/MODEL.md)"),
+                None => "the file is not UTF-8 text; a model file is TOML text (see docs/MODEL.md)".into(),
             },
         }
     })?;

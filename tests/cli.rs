@@ -1416,6 +1416,39 @@ fn regression_the_way_out_is_told_only_where_it_leads_out() {
     let err = check(&common::write_file(dir.path(), "nan.toml", &nan));
     assert!(err.contains("`until = { <party> = <amount> }`"), "{err}");
 
+    // helper-155: a model second, standard input or a file without `.toml`, is the model
+    // put second; lone carriage returns are TOML's error, not an empty file; UTF-32 is
+    // named; a tornado's swing of 4e-28 is the table's 0, not all its digits.
+    for model in ["-", "noext"] {
+        std::fs::write(dir.path().join("noext"), &mini).unwrap();
+        let err = common::fails_with_2(
+            stakeshift()
+                .current_dir(dir.path())
+                .args(["solve", "equity.stake", model])
+                .write_stdin(mini.clone()),
+        );
+        assert!(
+            err.contains(&format!(
+                "the model comes first; write `stakeshift solve {model} equity.stake`"
+            )),
+            "{err}"
+        );
+    }
+    let err = check(&common::write_file(dir.path(), "cr.toml", "# c\r# d\r"));
+    assert!(!err.contains("empty") && err.contains("line 1"), "{err}");
+    let utf32 = with_csv("utf32", b"\xff\xfe\x00\x00t\x00\x00\x00");
+    assert!(check(&utf32).contains("utf32.csv is UTF-32 text"));
+    let tornado = ok(stakeshift().arg("tornado").arg(common::repo_path(
+        "tests/hand/breakeven_equal_at_every_scale.toml",
+    )));
+    let numbers = tornado
+        .split_whitespace()
+        .filter(|cell| cell.replace([',', '+'], "").parse::<f64>().is_ok());
+    for cell in numbers {
+        let places = cell.split_once('.').map_or(0, |(_, f)| f.len());
+        assert!(places <= 6, "{cell} in\n{tornado}");
+    }
+
     let cloud = format!("{mini}\n[cloud]\nmargin = 0.35\nspend = {{ points = [[2025, 0.5]] }}\n");
     let file = common::write_file(dir.path(), "cloud.toml", &cloud);
     let out = dir.path().join("charts");

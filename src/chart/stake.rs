@@ -222,17 +222,16 @@ pub(crate) fn draw<DB: DrawingBackend>(
         // A round in the last year draws its step on the plot's right edge, under the
         // round's dotted line, and the panel read as the stake before it held to the end
         // (helper-153). Each stake a round changed in the last year: a dot where it ends,
-        // and its value left of the edge, beside its dot, clear of every line there and of
-        // the other labels; one that finds no such place keeps its dot alone.
+        // and its value left of the edge, next to its dot (below or above it, nearer it than
+        // any other value's dot), clear of every line under the label's width, of the
+        // rounds' dotted lines and of the other labels; one that finds no such place keeps
+        // its dot alone (helper-155: labels pushed further sat beside other trajectories'
+        // dots, and crossed the lines of the years before the last).
         let mut ends: Vec<(f64, String, Option<RGBColor>)> = Vec::new();
-        // The levels the lines run at just left of the edge: each stake before its last
-        // point (the segment that reaches the edge).
-        let mut levels: Vec<f64> = Vec::new();
         for (s, t) in series.iter().zip(all.iter()) {
             let [.., before, last] = s.as_slice() else {
                 continue;
             };
-            levels.push(sy.map(f(before.1)));
             if last.1 == before.1 {
                 continue;
             }
@@ -240,7 +239,8 @@ pub(crate) fn draw<DB: DrawingBackend>(
             let at = (x.map(f64::from(last.0)), sy.map(f(last.1)));
             c.circle(at, 4.0, color, true, 1.0)?;
             let label = scale::percent(last.1);
-            // A value several trajectories end at is one label, in ink.
+            // A value several trajectories end at is one label, in grey (ink is a
+            // trajectory's colour among many).
             match ends.iter_mut().find(|(_, l, _)| *l == label) {
                 Some(shared) => shared.2 = None,
                 None => ends.push((at.1, label, Some(color))),
@@ -248,27 +248,65 @@ pub(crate) fn draw<DB: DrawingBackend>(
         }
         let font = frame::label_font().bold();
         let cap = font.cap_height();
-        let step_y = cap + 8.0;
         let right = data_rect.x1 - 10.0;
+        // The lines as horizontal and vertical runs: (x0, x1, y0, y1).
+        let mut runs: Vec<(f64, f64, f64, f64)> = Vec::new();
+        for s in &series {
+            for w in s.windows(2) {
+                let (xa, xb) = (x.map(f64::from(w[0].0)), x.map(f64::from(w[1].0)));
+                let (ya, yb) = (sy.map(f(w[0].1)), sy.map(f(w[1].1)));
+                runs.push((xa, xb, ya, ya));
+                runs.push((xb, xb, ya.min(yb), ya.max(yb)));
+            }
+        }
+        // The rounds' dotted lines, but the last year's at the edge.
+        let round_xs: Vec<f64> = placed.labels.iter().map(|l| l.px).collect();
         let mut taken: Vec<(f64, f64)> = Vec::new();
         ends.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let dots: Vec<f64> = ends.iter().map(|(y, ..)| *y).collect();
+        // Dots less than a dot apart overlap: one place, whose labels stack below its
+        // lowest dot or above its highest, in the dots' order.
+        const OVERLAP: f64 = 8.0;
         for (y, label, color) in &ends {
-            // Below the dot, above it, then a line further each way.
-            let candidates = [
-                y + 9.0 + cap,
-                y - 9.0,
-                y + 9.0 + cap + step_y,
-                y - 9.0 - step_y,
-            ];
+            let left = right - c.text_width(label, &font) - 2.0;
+            let cluster = dots.iter().filter(|d| (*d - y).abs() < OVERLAP);
+            let (highest, lowest) = cluster.fold((*y, *y), |(h, l), d| (h.min(*d), l.max(*d)));
             let clear = |baseline: f64| {
                 let (top, bottom) = (baseline - cap - 3.0, baseline + 3.0);
-                top >= data_rect.y0
+                // Nearer its own place than any other value's dot: else it reads as that
+                // one's.
+                let centre = baseline - cap / 2.0;
+                let own = (centre - centre.clamp(highest, lowest)).abs();
+                let nearest_other = dots
+                    .iter()
+                    .filter(|d| (*d - y).abs() >= OVERLAP)
+                    .map(|d| (centre - d).abs())
+                    .fold(f64::INFINITY, f64::min);
+                own < nearest_other
+                    && top >= data_rect.y0
                     && bottom <= data_rect.y1
-                    && levels.iter().all(|l| *l < top - 1.5 || *l > bottom + 1.5)
+                    && runs.iter().all(|(x0, x1, y0, y1)| {
+                        *x1 < left - 2.0
+                            || *x0 > right + 2.0
+                            || *y1 < top - 1.5
+                            || *y0 > bottom + 1.5
+                    })
+                    && round_xs
+                        .iter()
+                        .all(|rx| *rx < left - 2.0 || *rx > right + 2.0)
                     && taken.iter().all(|(t, b)| bottom < *t || top > *b)
             };
+            // Below its place, above it, then a line further each way (only where that is
+            // still nearer its own place than any other value's dot).
+            let further = cap + 8.0;
+            let candidates = [
+                lowest + 9.0 + cap,
+                highest - 9.0,
+                lowest + 9.0 + cap + further,
+                highest - 9.0 - further,
+            ];
             if let Some(baseline) = candidates.into_iter().find(|b| clear(*b)) {
-                let ink = color.unwrap_or(frame::INK);
+                let ink = color.map_or(frame::MUTED, readable);
                 c.text(label, right, baseline, &font.with_color(ink), Align::Right)?;
                 taken.push((baseline - cap - 3.0, baseline + 3.0));
             }
@@ -314,6 +352,19 @@ pub(crate) fn draw<DB: DrawingBackend>(
         "Value: the stake times the trajectory's valuation that year, not discounted.{rounds_note}"
     )));
     frame::legend(c, legend, &items)
+}
+
+/// A trajectory's colour as text on white: a light one (the palette's yellow) darkened
+/// until it reads (helper-155: 18.6% in yellow was hard to read).
+fn readable(color: RGBColor) -> RGBColor {
+    let RGBColor(r, g, b) = color;
+    let luminance = 0.2126 * f64::from(r) + 0.7152 * f64::from(g) + 0.0722 * f64::from(b);
+    if luminance <= 175.0 {
+        return color;
+    }
+    let k = 175.0 / luminance;
+    let dim = |v: u8| (f64::from(v) * k).round() as u8;
+    RGBColor(dim(r), dim(g), dim(b))
 }
 
 /// The most rows of round names over the stake panel; more, and the rounds are numbered

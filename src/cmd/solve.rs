@@ -22,6 +22,12 @@ fn looks_like_a_model(operand: &str) -> bool {
         || (std::path::Path::new(operand).is_file() && OverridePath::parse(operand).is_err())
 }
 
+/// Whether `operand` names a model: standard input (`-`), a file that is there, or a name
+/// that reads as a model's.
+fn is_a_model(operand: &str) -> bool {
+    operand == "-" || std::path::Path::new(operand).is_file() || looks_like_a_model(operand)
+}
+
 /// Whether `operand` reads as a PATH rather than a file name: a path into a table or array,
 /// or a top-level number of the model (a name such as `msft-openai`, with neither, is more
 /// likely a model file mistyped).
@@ -49,8 +55,11 @@ pub fn run(
             .into());
         }
         [path] => (None, path),
-        // PATH then MODEL: said, rather than "`m` is not a key".
-        [path, file] if looks_like_a_model(file) && !looks_like_a_model(path) => {
+        // PATH then MODEL: said, rather than "`m` is not a key" (a model: a file that is
+        // there, one named as one, or `-`, standard input; helper-155).
+        [path, file]
+            if is_a_model(file) && !is_a_model(path) && !std::path::Path::new(path).exists() =>
+        {
             return Err(Error::Usage(format!(
                 "solve {path} {file}: the model comes first; write `stakeshift solve {file} {path}`"
             ))

@@ -90,7 +90,6 @@ const YEAR_KEYS: &[&[&str]] = &[
     &["profit_share", "cloud", "commitment", "until"],
     &["equity", "cloud", "commitment", "from"],
     &["equity", "cloud", "commitment", "until"],
-    &["simulation", "from_year"],
 ];
 
 /// For a path that holds a year, a grid that steps between years: said with the numbers of
@@ -109,8 +108,20 @@ fn whole_years_hint(path: &OverridePath, values: &[Decimal]) -> Option<String> {
         })
         .collect();
     // (Each ends on a key, not an entry: `investor.contributions[0][0]`, a year in a pair,
-    // is left to the model's own check.)
-    if !matches!(segments.last(), Some(Segment::Key(_))) || !YEAR_KEYS.contains(&keys.as_slice()) {
+    // is left to the model's own check; as is a path that does not pick an entry of an
+    // array, `equity.rounds.year`, whose own error comes first.)
+    let picks = |array: &str| {
+        segments.windows(2).any(|w| {
+            matches!((&w[0], &w[1]), (Segment::Key(k), Segment::Index(_) | Segment::Name(_)) if k == array)
+        })
+    };
+    let arrays_picked = ["trajectories", "rounds", "tiers"]
+        .iter()
+        .all(|a| !keys.contains(a) || picks(a));
+    if !matches!(segments.last(), Some(Segment::Key(_)))
+        || !YEAR_KEYS.contains(&keys.as_slice())
+        || !arrays_picked
+    {
         return None;
     }
     let fractional = values.iter().find(|v| !v.fract().is_zero())?;
@@ -128,18 +139,17 @@ fn whole_years_hint(path: &OverridePath, values: &[Decimal]) -> Option<String> {
     // the span's quotient; the few nearest to the steps asked for.
     let span = span.to_u64().unwrap_or(0);
     let asked = values.len() as u64;
+    // (2, FROM and TO, always; divisors looked for up to 10,000.)
     let mut steps: Vec<u64> = (1..=span.min(10_000))
         .filter(|d| span % d == 0)
         .map(|d| span / d + 1)
+        .chain([2])
         .filter(|s| *s as usize <= stakeshift::sensitivity::MAX_STEPS)
         .collect();
     steps.sort_by_key(|s| (s.abs_diff(asked), *s));
+    steps.dedup();
     steps.truncate(3);
     steps.sort_unstable();
-    if steps.is_empty() {
-        // (A span with no divisor up to 10,000 but itself, whose steps pass MAX_STEPS.)
-        steps.push(2);
-    }
     let ways: Vec<String> = steps
         .iter()
         .map(|s| {

@@ -431,6 +431,11 @@ pub(crate) fn signed_money(v: Decimal, places: u32) -> String {
 /// [`money`], with more places where `places` would print a value that is not 0 as 0 (up to
 /// the 6 of an amount): what a sentence says one deal is worth more by.
 pub(crate) fn money_apart(v: Decimal, places: u32) -> String {
+    // A value that is 0 at an amount's 6 places is the table's 0, as the CSV's 0.000000
+    // (helper-155: a swing of 4e-28 printed all its digits).
+    if stakeshift_core::engine::number::printed(v, crate::report::AMOUNT_DP).is_zero() {
+        return money(v, places);
+    }
     group_thousands(&fixed_apart(
         v,
         places,

@@ -163,12 +163,20 @@ pub fn parse_model(source: ModelSource<'_>) -> Result<Model, ModelIssue> {
     check_value_marks(text)?;
     // Nothing but blank lines and comments: said so, rather than "name: this required key
     // is missing" (helper-153).
-    // (TOML's whitespace only, and a byte-order mark before it all.)
+    // (TOML's whitespace only, and a byte-order mark before it all; a carriage return not
+    // followed by a line feed is TOML's error to tell, helper-155.)
     let text_after_mark = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text_after_mark.lines().all(|l| {
-        let l = l.trim_matches([' ', '\t', '\r']);
-        l.is_empty() || l.starts_with('#')
-    }) {
+    let lone_cr = text_after_mark
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'\r' && w[1] != b'\n')
+        || text_after_mark.ends_with('\r');
+    if !lone_cr
+        && text_after_mark.lines().all(|l| {
+            let l = l.trim_matches([' ', '\t']);
+            l.is_empty() || l.starts_with('#')
+        })
+    {
         return Err(ModelIssue::new(
             "",
             "the file is empty (no keys: only blank lines or comments); a model file is TOML text with the keys of docs/MODEL.md (`stakeshift init model.toml` writes the built-in model to start from)",
