@@ -337,6 +337,34 @@ fn regression_a_deal_small_in_its_unit_prints_its_figures_not_zeros() {
     let table = run(&["compare", m.to_str().unwrap()]);
     assert_eq!(row(&table)[1..4], ["7.71", "22.23", "+14.52"], "{table}");
 
+    // helper-156: an NPV of 0.0024 beside a row of 5.00 printed 0.00 (the table's places):
+    // an NPV that is not 0 at 6 places shows the places that show it, as the CSV has it.
+    let model = crate::common::repo_path("tests/hand/interpolation.toml");
+    let small = [
+        "--set",
+        "scale.revenue=0.001",
+        "--set",
+        "scale.valuation=0.001",
+    ];
+    let model = model.to_str().unwrap();
+    let csv = run(&[&["compare", model, "--format", "csv"][..], &small].concat());
+    let table = run(&[&["compare", model][..], &small].concat());
+    for line in csv.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let shown = table
+            .lines()
+            .find(|l| l.starts_with(&format!("{} ", cells[0])))
+            .unwrap();
+        let shown: Vec<&str> = shown.split_whitespace().collect();
+        for (exact, printed) in cells[1..3].iter().zip(&shown[1..3]) {
+            let (exact, printed): (f64, f64) = (exact.parse().unwrap(), printed.parse().unwrap());
+            if exact.abs() >= 5e-7 {
+                assert_ne!(printed, 0.0, "{exact} printed 0 in\n{table}");
+            }
+            assert!((printed - exact).abs() <= 0.005, "{exact} as {printed}");
+        }
+    }
+
     // The simulation's table: the same futures (the same seed) in bn are the m ones over
     // 1000, each shown to four places where m's show one.
     let cells = |path: &Path| -> Vec<f64> {

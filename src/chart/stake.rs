@@ -266,11 +266,18 @@ pub(crate) fn draw<DB: DrawingBackend>(
         let dots: Vec<f64> = ends.iter().map(|(y, ..)| *y).collect();
         // Dots less than a dot apart overlap: one place, whose labels stack below its
         // lowest dot or above its highest, in the dots' order.
-        const OVERLAP: f64 = 8.0;
+        // (Half a dot's width apart or less: the dots are drawn over each other.)
+        const OVERLAP: f64 = 5.0;
         for (y, label, color) in &ends {
             let left = right - c.text_width(label, &font) - 2.0;
             let cluster = dots.iter().filter(|d| (*d - y).abs() < OVERLAP);
             let (highest, lowest) = cluster.fold((*y, *y), |(h, l), d| (h.min(*d), l.max(*d)));
+            // A horizontal or vertical stretch under the label's width that a line crosses.
+            let crossed = |from: f64, to: f64| {
+                runs.iter().any(|(x0, x1, y0, y1)| {
+                    *x1 >= left - 2.0 && *x0 <= right + 2.0 && *y1 >= from - 1.5 && *y0 <= to + 1.5
+                })
+            };
             let clear = |baseline: f64| {
                 let (top, bottom) = (baseline - cap - 3.0, baseline + 3.0);
                 // Nearer its own place than any other value's dot: else it reads as that
@@ -282,29 +289,39 @@ pub(crate) fn draw<DB: DrawingBackend>(
                     .filter(|d| (*d - y).abs() >= OVERLAP)
                     .map(|d| (centre - d).abs())
                     .fold(f64::INFINITY, f64::min);
+                // No line between the label and its dot either (helper-156: a label under
+                // a bundle of lines read as theirs).
+                let (from, to) = if centre > *y {
+                    (lowest + 4.0, top)
+                } else {
+                    (bottom, highest - 4.0)
+                };
                 own < nearest_other
                     && top >= data_rect.y0
                     && bottom <= data_rect.y1
-                    && runs.iter().all(|(x0, x1, y0, y1)| {
-                        *x1 < left - 2.0
-                            || *x0 > right + 2.0
-                            || *y1 < top - 1.5
-                            || *y0 > bottom + 1.5
-                    })
+                    && !crossed(top, bottom)
+                    && (from > to || !crossed(from, to))
                     && round_xs
                         .iter()
                         .all(|rx| *rx < left - 2.0 || *rx > right + 2.0)
                     && taken.iter().all(|(t, b)| bottom < *t || top > *b)
             };
             // Below its place, above it, then a line further each way (only where that is
-            // still nearer its own place than any other value's dot).
+            // still nearer its own place than any other value's dot); the highest of dots
+            // drawn over each other above first, so that their labels read in their order
+            // (helper-156: 22.0% stood above 22.9%).
             let further = cap + 8.0;
-            let candidates = [
-                lowest + 9.0 + cap,
-                highest - 9.0,
-                lowest + 9.0 + cap + further,
-                highest - 9.0 - further,
-            ];
+            let (below, above) = (lowest + 9.0 + cap, highest - 9.0);
+            // (Of dots drawn over each other, the highest's label goes only above them, the
+            // lowest's only below.)
+            let several = lowest > highest;
+            let candidates: Vec<f64> = if several && *y == highest {
+                vec![above, above - further]
+            } else if several && *y == lowest {
+                vec![below, below + further]
+            } else {
+                vec![below, above, below + further, above - further]
+            };
             if let Some(baseline) = candidates.into_iter().find(|b| clear(*b)) {
                 let ink = color.map_or(frame::MUTED, readable);
                 c.text(label, right, baseline, &font.with_color(ink), Align::Right)?;

@@ -80,8 +80,9 @@ pub fn render(model: &Model, comparison: &Comparison, yearly: bool) -> String {
         let (a, b) = (&t.profit_share.measures, &t.equity.measures);
         let mut cells = vec![
             t.name.clone(),
-            money(a.npv, places),
-            money(b.npv, places),
+            // (Not 0.00 where it is not, beside a larger row: helper-156.)
+            money_apart(a.npv, places),
+            money_apart(b.npv, places),
             signed_money(t.npv_advantage, places),
         ];
         if cloud {
@@ -240,8 +241,8 @@ fn yearly_table(model: &Model, t: &TrajectoryResult, regime: Regime) -> String {
         regime.label(),
         model.unit,
         grid.render(),
-        money(m.terminal_value, places),
-        money(m.npv, places)
+        money_apart(m.terminal_value, places),
+        money_apart(m.npv, places)
     );
     if !zero.is_empty() {
         let names: Vec<String> = zero.iter().map(|(n, _)| n.replace('\n', " ")).collect();
