@@ -264,9 +264,8 @@ pub(crate) fn draw<DB: DrawingBackend>(
         let mut taken: Vec<(f64, f64)> = Vec::new();
         ends.sort_by(|a, b| a.0.total_cmp(&b.0));
         let dots: Vec<f64> = ends.iter().map(|(y, ..)| *y).collect();
-        // Dots less than a dot apart overlap: one place, whose labels stack below its
-        // lowest dot or above its highest, in the dots' order.
-        // (Half a dot's width apart or less: the dots are drawn over each other.)
+        // Dots less than half a dot's width apart are drawn over each other: one place,
+        // whose highest dot is labelled above it and lowest below it.
         const OVERLAP: f64 = 5.0;
         for (y, label, color) in &ends {
             let left = right - c.text_width(label, &font) - 2.0;
@@ -307,13 +306,11 @@ pub(crate) fn draw<DB: DrawingBackend>(
                     && taken.iter().all(|(t, b)| bottom < *t || top > *b)
             };
             // Below its place, above it, then a line further each way (only where that is
-            // still nearer its own place than any other value's dot); the highest of dots
-            // drawn over each other above first, so that their labels read in their order
-            // (helper-156: 22.0% stood above 22.9%).
+            // still nearer its own place than any other value's dot); of dots drawn over
+            // each other, the highest's label only above them and the lowest's only below,
+            // so that they read in their order (helper-156: 22.0% stood above 22.9%).
             let further = cap + 8.0;
             let (below, above) = (lowest + 9.0 + cap, highest - 9.0);
-            // (Of dots drawn over each other, the highest's label goes only above them, the
-            // lowest's only below.)
             let several = lowest > highest;
             let candidates: Vec<f64> = if several && *y == highest {
                 vec![above, above - further]
