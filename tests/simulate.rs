@@ -1142,6 +1142,34 @@ fn simulate_warns_where_spec_10_parts_a_path_from_its_center() {
         .concat(),
     );
     assert!(e.contains("a trajectory is named `all`"), "{e}");
+    // A trajectory chosen by -t but weighted 0 is never drawn and has no row: said, with the
+    // way to draw it (helper-158); not where it is weighted, nor where every chosen one is 0
+    // (the run fails and says that).
+    let zero = ["--set", "simulation.weights={ base = 1, bear = 0 }"];
+    let (out, e) = crate::common::succeeds(
+        stakeshift().args(
+            [
+                &quiet[..],
+                &zero[..],
+                &["-t", "base", "-t", "bear", "--format", "csv"][..],
+            ]
+            .concat(),
+        ),
+    );
+    assert!(
+        e.contains("--trajectory bear: its weight in `simulation.weights` is 0, so no path is drawn around it and simulation.csv has no row for it; give it a weight to simulate it (--set 'simulation.weights.bear=1')"),
+        "{e}"
+    );
+    assert!(!out.contains("\nbear,"), "{out}");
+    assert!(!e.contains("--trajectory base"), "{e}");
+    assert!(!stderr(&[&quiet[..], &zero[..], &["-t", "base"][..]].concat()).contains("warning"));
+    let e = crate::common::fails_with_2(
+        stakeshift().args([&quiet[..], &zero[..], &["-t", "bear"][..]].concat()),
+    );
+    assert!(
+        e.contains("every chosen trajectory has weight 0") && !e.contains("--trajectory bear:"),
+        "{e}"
+    );
     // Not a center when --trajectory leaves it out.
     let e = stderr(&[&quiet[..], &set[..], &["-t", "bear"][..]].concat());
     assert!(!e.contains("margin above 1"), "{e}");

@@ -11,7 +11,8 @@ use stakeshift::error::Error;
 use stakeshift::io::{self, LoadedModel};
 use stakeshift::simulate::{self, Options, SimulateError};
 
-/// Warns of the centers whose paths part from them whatever the vols (SPEC 10 step 3 to
+/// Warns of a chosen trajectory that cannot be drawn (weight 0), and of the centers whose
+/// paths part from them whatever the vols (SPEC 10 step 3 to
 /// the letter: a margin held at 1, a profit without revenue dropped), so that a user who
 /// sets every vol to 0 expecting `compare`'s numbers learns why they differ. (A model the
 /// simulation refuses is said so by the run itself.)
@@ -31,6 +32,22 @@ fn warn_of_departures(
         warnings.warn(
             "simulate: a trajectory is named `all`, as simulation.csv's group of every path is: its row and that group's both say `all` (the first is every path's); rename it to tell them apart".to_string(),
         );
+    }
+    // A trajectory chosen by --trajectory but weighted 0 is never drawn: without a word,
+    // it is missing from simulation.csv, as if the name had been ignored (helper-158).
+    // (Where every chosen one is weighted 0 the run fails and says so.)
+    let unweighted = |i: &usize| weights.get(*i).is_none_or(|w| w.is_zero());
+    if let Some(selected) = &options.selected
+        && !selected.iter().all(unweighted)
+    {
+        for i in selected.iter().filter(|i| unweighted(i)) {
+            let name = &model.trajectories[*i].name;
+            warnings.warn(format!(
+                "simulate: --trajectory {}: its weight in `simulation.weights` is 0, so no path is drawn around it and simulation.csv has no row for it; give it a weight to simulate it (--set 'simulation.weights.{}=1')",
+                stakeshift::error::quoted(name),
+                stakeshift::overrides::key_segment(name)
+            ));
+        }
     }
     let Ok(departures) = simulate::departures(model, options) else {
         return;
