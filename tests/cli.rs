@@ -159,6 +159,23 @@ fn csv_and_json_formats_parse() {
 }
 
 #[test]
+fn regression_init_of_a_path_ending_in_a_slash_wrote_a_file_of_the_folders_name() {
+    // helper-160: `init newdir/` wrote a file `newdir`, then advised `compare newdir/`, which
+    // failed with "Not a directory".
+    let dir = ScratchDir::new("cli-init-slash");
+    let named = format!("{}/", dir.join("newdir").display());
+    stakeshift()
+        .args(["init", &named])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "{named} names a folder (it ends in `/`); init writes a file: give its path, such as {}/model.toml",
+            dir.join("newdir").display()
+        )));
+    assert!(!dir.join("newdir").exists());
+}
+
+#[test]
 fn init_writes_the_builtin_model_and_refuses_to_overwrite() {
     let dir = ScratchDir::new("cli-init");
     let path = dir.join("model.toml");

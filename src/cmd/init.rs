@@ -12,6 +12,18 @@ pub fn run(args: &InitArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<(
         super::emit(stdout, stakeshift::model_to_edit().as_bytes())?;
         return Ok(());
     }
+    // A path ending in a separator names a folder: written as given, it became a file of
+    // the folder's name (helper-160).
+    let text = args.path.as_os_str().to_string_lossy();
+    if text.ends_with(std::path::is_separator) {
+        let folder = text.trim_end_matches(std::path::is_separator);
+        return Err(Error::Usage(format!(
+            "{text} names a folder (it ends in `{}`); init writes a file: give its path, such as {folder}{}model.toml",
+            &text[folder.len()..][..1],
+            std::path::MAIN_SEPARATOR
+        ))
+        .into());
+    }
     // Only a regular file is ever replaced, --force or not: a device, a folder or a symbolic
     // link in its place is refused, naming it.
     if io::replaceable(&args.path)?.is_some() && !args.force {
