@@ -176,6 +176,28 @@ fn regression_init_of_a_path_ending_in_a_slash_wrote_a_file_of_the_folders_name(
 }
 
 #[test]
+fn regression_compare_overflow_gave_simulation_advice_and_a_bare_year() {
+    // helper-160: a compare whose discount factors outgrow a decimal was told about a
+    // simulation's vols, and "in trajectory `base`, 2461:" did not say 2461 was a year.
+    let dir = ScratchDir::new("cli-overflow-year");
+    let model = std::fs::read_to_string("tests/bad/_valid.toml")
+        .unwrap()
+        .replace("end_year = 2030", "end_year = 2519");
+    let path = dir.join("long.toml");
+    std::fs::write(&path, model).unwrap();
+    let out = stakeshift()
+        .arg("compare")
+        .arg(&path)
+        .args(["--set", "discount_rate=-0.1"])
+        .assert()
+        .code(2);
+    let e = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(e.contains(", year 2"), "{e}");
+    assert!(e.contains("too large to hold"), "{e}");
+    assert!(!e.contains("simulation") && !e.contains("vols"), "{e}");
+}
+
+#[test]
 fn init_writes_the_builtin_model_and_refuses_to_overwrite() {
     let dir = ScratchDir::new("cli-init");
     let path = dir.join("model.toml");
@@ -607,7 +629,7 @@ fn a_choice_of_trajectories_does_not_hide_an_invalid_one() {
          margin = { points = [[2030, 0.5]] }\nvaluation = { points = [[2030, 0.0]] }\n",
     )
     .unwrap();
-    let refused = "in trajectory `y`, 2030: the round's pre-money value would be -7.0 (valuation 0 minus raise 7.0)";
+    let refused = "in trajectory `y`, year 2030: the round's pre-money value would be -7.0 (valuation 0 minus raise 7.0)";
     // The subcommand, the model, then the options (solve's PATH follows the model).
     let run = |args: &[&str]| {
         stakeshift()

@@ -990,14 +990,14 @@ fn a_replay_names_the_rounds_that_did_not_happen_and_what_compare_does_with_them
     assert_eq!(out.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&out.stderr)
-            .contains("equity.rounds[0]: in trajectory `path_0`, 2023"),
+            .contains("equity.rounds[0]: in trajectory `path_0`, year 2023"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
     // The center itself (worth 5 in 2023 against a raise of 10) is one `compare` refuses,
     // which `simulate` runs (SPEC 10.6): the replay says the table needs a model without it.
     assert!(
-        replay.contains("# `compare` refuses this model as it is, whichever trajectories it is asked for: trajectory `c` cannot run (equity.rounds[0]: in trajectory `c`, 2023:"),
+        replay.contains("# `compare` refuses this model as it is, whichever trajectories it is asked for: trajectory `c` cannot run (equity.rounds[0]: in trajectory `c`, year 2023:"),
         "{replay}"
     );
     // ...and without the rounds it gives the path's NPVs.
@@ -1847,7 +1847,9 @@ fn regression_a_zero_valuation_times_an_overflowing_shock_failed_the_run() {
     assert_eq!(out.status.code(), Some(2));
     let e = String::from_utf8_lossy(&out.stderr);
     assert!(
-        e.contains("on simulated path 92 (center `x`), 20") && e.contains("too large to hold"),
+        e.contains("on simulated path 92 (center `x`), year 20")
+            && e.contains("too large to hold")
+            && e.contains("large vols and valuation_beta compound them year after year"),
         "{e}"
     );
     // `--replay` of that path names the year too (helper-140).
@@ -1859,7 +1861,7 @@ fn regression_a_zero_valuation_times_an_overflowing_shock_failed_the_run() {
     assert_eq!(out.status.code(), Some(2));
     let replayed = String::from_utf8_lossy(&out.stderr);
     assert!(
-        replayed.contains("on simulated path 92 (center `x`), 20"),
+        replayed.contains("on simulated path 92 (center `x`), year 20"),
         "{replayed}"
     );
 }

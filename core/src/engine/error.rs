@@ -33,7 +33,7 @@
 //! assert!(error.message.contains("would be 0.0 (valuation 125.0 minus raise 125.0)"));
 //! // Shown with the trajectory and the year before the message (the field is for callers).
 //! let shown = error.to_string();
-//! assert!(shown.starts_with("in trajectory `only`, 2025: the round's pre-money value "));
+//! assert!(shown.starts_with("in trajectory `only`, year 2025: the round's pre-money value "));
 //! // Without a trajectory or a year, the message alone.
 //! let bare = EngineError { trajectory: String::new(), year: None, ..error };
 //! assert_eq!(bare.to_string(), bare.message);
@@ -58,11 +58,11 @@ impl std::fmt::Display for EngineError {
         match (&self.trajectory.is_empty(), self.year) {
             (false, Some(y)) => write!(
                 f,
-                "in trajectory `{}`, {y}: {}",
+                "in trajectory `{}`, year {y}: {}",
                 self.trajectory, self.message
             ),
             (false, None) => write!(f, "in trajectory `{}`: {}", self.trajectory, self.message),
-            (true, Some(y)) => write!(f, "in {y}: {}", self.message),
+            (true, Some(y)) => write!(f, "in year {y}: {}", self.message),
             (true, None) => f.write_str(&self.message),
         }
     }

@@ -620,7 +620,7 @@ fn totals_too_large(regime: Regime, year: Option<Year>) -> EngineError {
         year,
         "",
         format!(
-            "the {}'s totals (its present values and sums) are too large to hold: the amounts are too large (in a simulation, large vols and valuation_beta compound them year after year), or the discount factor (1 + discount_rate)^-(t - valuation_year) is too large (a rate near -1, far from valuation_year)",
+            "the {}'s totals (its present values and sums) are too large to hold: the amounts are too large, or the discount factor (1 + discount_rate)^-(t - valuation_year) is too large (a rate near -1, far from valuation_year)",
             regime.label()
         ),
     )
