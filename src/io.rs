@@ -576,7 +576,17 @@ fn read_model_from_stdin() -> Result<ModelFile> {
         .lock()
         .take(MAX_MODEL_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| Error::io(Path::new(STDIN_LABEL), e))?;
+        .map_err(|e| {
+            // A folder on standard input (`check - < /tmp`) is bad usage, as a folder given
+            // as MODEL is (helper-160: it was "Is a directory", exit 1).
+            if e.kind() == std::io::ErrorKind::IsADirectory {
+                Error::Usage(format!(
+                    "{STDIN_LABEL}: standard input is a folder, not a model file; give the model's text on it (`stakeshift check - < model.toml`) or its path in place of `-`"
+                ))
+            } else {
+                Error::io(Path::new(STDIN_LABEL), e)
+            }
+        })?;
     if bytes.len() as u64 > MAX_MODEL_BYTES {
         return Err(Error::Usage(format!(
             "{STDIN_LABEL}: more than {} MiB ({MAX_MODEL_BYTES} bytes), the limit for a model file",

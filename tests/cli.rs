@@ -1388,6 +1388,20 @@ fn regression_a_newcomers_mistakes_are_told_the_way_out() {
             .unwrap()
             .starts_with("<stdin>: valid")
     );
+    // A folder on standard input is bad usage, said as such (helper-160: exit 1, "Is a
+    // directory").
+    let folder = std::fs::File::open(dir.path()).unwrap();
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("stakeshift"))
+        .args(["check", "-"])
+        .stdin(std::process::Stdio::from(folder))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        err.contains("<stdin>: standard input is a folder, not a model file"),
+        "{err}"
+    );
 
     for (name, text) in [
         ("empty", ""),
@@ -1402,6 +1416,27 @@ fn regression_a_newcomers_mistakes_are_told_the_way_out() {
             text,
         ));
         assert!(err.contains("the file is empty"), "{err}");
+    }
+    // An invisible character where a key or value goes: said, as nothing on screen shows it
+    // (helper-160: a doubled byte-order mark was "invalid unquoted key").
+    for (name, text, said) in [
+        (
+            "two-boms",
+            format!("\u{feff}\u{feff}{mini}"),
+            "line 1, column 2: the file is not valid TOML: an invisible character stands here, a byte-order mark (U+FEFF); delete it (a file may begin with one byte-order mark, no more)",
+        ),
+        (
+            "zero-width",
+            format!("\u{200b}{mini}"),
+            "line 1, column 1: the file is not valid TOML: an invisible character stands here, a zero-width space (U+200B); delete it",
+        ),
+    ] {
+        let err = check(&common::write_file(
+            dir.path(),
+            &format!("{name}.toml"),
+            &text,
+        ));
+        assert!(err.contains(said), "{err}");
     }
 
     // (1 - 0.9)^-29: 2053 is 29 years after 2024, and 0.1^-29 = 1e29 is past Decimal.

@@ -1204,3 +1204,38 @@ fn regression_a_file_past_the_trajectory_bound_is_not_blamed_on_a_set_inside_it(
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// helper-160: an unclosed `[` said only "expected PATH=VALUE", and `[-1]` (the last entry in
+/// some languages) said the array "has no entries with a `name`".
+#[test]
+fn regression_an_unclosed_bracket_and_a_negative_position_say_what_is_wrong() {
+    let e = bad("equity.rounds[0.raise=1", "");
+    assert!(
+        e.contains("a `[` in the PATH is not closed by `]`, so there is no `=` after it"),
+        "{e}"
+    );
+    let e = bad("equity.rounds[-1].raise=1", "equity.rounds[-1].raise");
+    assert!(
+        e.contains("positions count from [0] up, so there is no [-1]; its last entry is [0]"),
+        "{e}"
+    );
+    let e = bad(
+        "trajectories[-2].agi_year=2030",
+        "trajectories[-2].agi_year",
+    );
+    assert!(e.contains("there is no [-2]; its last entry is [5]"), "{e}");
+    // A name that is a negative number is still a name where an entry has it.
+    let (out, _) = crate::common::succeeds(stakeshift().args([
+        "compare",
+        "--format",
+        "csv",
+        "--set",
+        "trajectories[bear].name=\"-1\"",
+        "--set",
+        "simulation.weights={ base = 1 }",
+        "--set",
+        "trajectories[-1].agi_year=2030",
+    ]));
+    // (The CSV keeps a leading minus from reading as a formula: '-1.)
+    assert!(out.contains("\n'-1,"), "{out}");
+}

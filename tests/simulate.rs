@@ -889,6 +889,13 @@ fn regression_a_seed_above_1e18_in_the_file_is_taken() {
         stderr.contains("simulation.seed") && stderr.contains("from 0 to 9223372036854775807"),
         "{stderr}"
     );
+    // Where a larger seed goes (helper-160: `--seed` takes up to 2^64 - 1, unsaid).
+    assert!(
+        stderr.contains(
+            "(TOML's largest integer; `--seed` takes any 64-bit seed, up to 18446744073709551615)"
+        ),
+        "{stderr}"
+    );
 }
 
 /// Runs `simulate --replay PATH` on `file` and returns the table, asserting success.
@@ -1458,6 +1465,11 @@ fn regression_paths_and_seed_out_of_range_say_what_is_valid() {
         (
             ["--paths", "0"],
             "0 is outside 1..=10000000; give a whole number of paths from 1 to 10000000",
+        ),
+        // helper-160: "`1e12` is not a number".
+        (
+            ["--paths", "1e12"],
+            "`1e12` is not a whole number written in digits; give a whole number of paths from 1 to 10000000",
         ),
         (
             ["--seed", "18446744073709551616"],

@@ -508,7 +508,9 @@ fn parse_paths(text: &str) -> Result<u64, String> {
             Err(format!("{text} is too large; give {within}"))
         }
         Err(_) if is_whole(text) => Err(format!("{text} is outside 1..={most}; give {within}")),
-        Err(_) => Err(format!("`{text}` is not a number; give {within}")),
+        Err(_) => Err(format!(
+            "`{text}` is not a whole number written in digits; give {within}"
+        )),
     }
 }
 

@@ -552,8 +552,9 @@ fn parse_value(o: &Override) -> Result<Value, OverrideError> {
                 &o.origin,
                 &o.path.text,
                 format!(
-                    "`{}` is out of range; a seed must be a whole number from 0 to 9223372036854775807",
-                    o.value
+                    "`{}` is out of range; a seed must be a whole number from 0 to 9223372036854775807{}",
+                    o.value,
+                    crate::model::SEED_NOTE
                 ),
             );
         }
@@ -1031,7 +1032,18 @@ fn element_index(
             }
             first.ok_or_else(|| {
                 let known: Vec<&str> = list.names().flatten().collect();
-                if known.is_empty() {
+                // `[-1]` (the last, in some languages) is read as a name: said as a position
+                // that does not exist (helper-160: "has no entries with a `name`").
+                let negative = name
+                    .strip_prefix('-')
+                    .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
+                if negative {
+                    let last = match list.len() {
+                        0 => format!("{place} is empty"),
+                        n => format!("its last entry is [{}]", n - 1),
+                    };
+                    format!("positions count from [0] up, so there is no [{name}]; {last}")
+                } else if known.is_empty() {
                     format!("{place} has no entries with a `name`; pick one by position, [0]")
                 } else {
                     format!(

@@ -126,11 +126,17 @@ impl Override {
         let origin = format!("--set {arg}");
         let (path, value) = match split_assignment(arg) {
             Ok(split) => split,
-            Err(unclosed) => {
-                let message = if unclosed {
-                    "a quoted name or key in the PATH is not closed by its quote, so there is no `=` after it: expected PATH=VALUE, such as `trajectories[\"a]b\"].agi_year=2031`"
-                } else {
-                    "expected PATH=VALUE, such as `equity.stake=0.3` or `trajectories[base].agi_year=2031`"
+            Err(no_equals) => {
+                let message = match no_equals {
+                    NoEquals::InQuote => {
+                        "a quoted name or key in the PATH is not closed by its quote, so there is no `=` after it: expected PATH=VALUE, such as `trajectories[\"a]b\"].agi_year=2031`"
+                    }
+                    NoEquals::InBracket => {
+                        "a `[` in the PATH is not closed by `]`, so there is no `=` after it: expected PATH=VALUE, such as `equity.rounds[0].raise=1` or `trajectories[base].agi_year=2031`"
+                    }
+                    NoEquals::Missing => {
+                        "expected PATH=VALUE, such as `equity.stake=0.3` or `trajectories[base].agi_year=2031`"
+                    }
                 };
                 return Err(OverrideError::new(origin, "", message));
             }
@@ -193,12 +199,22 @@ pub fn fit_model_digits(value: Decimal) -> Decimal {
     }
 }
 
+/// Why a `--set` has no `=` between its PATH and VALUE.
+enum NoEquals {
+    /// A quote opened in the PATH is never closed (its `=` is read as quoted).
+    InQuote,
+    /// A `[` is never closed (its `=` is read as inside it; helper-160: the message said
+    /// only "expected PATH=VALUE").
+    InBracket,
+    Missing,
+}
+
 /// Splits at the first `=` outside brackets and quotes (a `[NAME]` may hold any character,
 /// and a quoted name or key any at all: `["a]=b"]`). A quote opens a quoted part only
 /// where the path's parser reads one: a key's first character (first, or after `.` outside
 /// brackets) or a name's (after `[` and any spaces); elsewhere it is a character of a bare
-/// name (`[v.'25]`, `[q"uote]`). Err(true) where a quoted part is not closed.
-fn split_assignment(arg: &str) -> Result<(&str, &str), bool> {
+/// name (`[v.'25]`, `[q"uote]`).
+fn split_assignment(arg: &str) -> Result<(&str, &str), NoEquals> {
     let mut depth = 0i32;
     let mut quote: Option<char> = None;
     let mut escaped = false;
@@ -229,7 +245,13 @@ fn split_assignment(arg: &str) -> Result<(&str, &str), bool> {
         }
         may_open = c == '[' || (c == '.' && depth <= 0);
     }
-    Err(quote.is_some())
+    Err(if quote.is_some() {
+        NoEquals::InQuote
+    } else if depth > 0 {
+        NoEquals::InBracket
+    } else {
+        NoEquals::Missing
+    })
 }
 
 impl OverridePath {

@@ -49,6 +49,30 @@ pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
     {
         message = habit;
     }
+    // An invisible character where TOML wants a key or value: a second byte-order mark (a
+    // file saved twice with one) or a zero-width space, which no message could show
+    // (helper-160: "invalid unquoted key" at a place that looks empty).
+    if let Some(span) = e.span()
+        && let Some(c) = text
+            .get(span.start..)
+            .and_then(|rest| rest.chars().next())
+            .filter(|c| matches!(c, '\u{feff}' | '\u{200b}'))
+    {
+        message = format!(
+            "an invisible character stands here, {} (U+{:04X}); delete it{}",
+            if c == '\u{feff}' {
+                "a byte-order mark"
+            } else {
+                "a zero-width space"
+            },
+            u32::from(c),
+            if c == '\u{feff}' {
+                " (a file may begin with one byte-order mark, no more)"
+            } else {
+                ""
+            }
+        );
+    }
     let issue = ModelIssue::new(
         field,
         format!("the file is not valid TOML: {}", parser_words(&message)),

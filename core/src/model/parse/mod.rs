@@ -102,6 +102,11 @@ pub const MAX_PARTY_YEARS_ALL: usize = 50_000_000;
 /// near 50 bytes a path (0.5 GB at this bound).
 pub const MAX_PATHS: u64 = 10_000_000;
 
+/// Said of a seed past the file's range (TOML's integers stop at 2^63 - 1): where larger
+/// ones go.
+pub const SEED_NOTE: &str =
+    " (TOML's largest integer; `--seed` takes any 64-bit seed, up to 18446744073709551615)";
+
 /// The most value marks ([`value_marks`]) a model file may hold. A model of the most
 /// trajectory-years, four series (revenue, margin, valuation and spend) with a point for
 /// every year, one point a line, has about 5 million. Parsing TOML keeps about 200 bytes for

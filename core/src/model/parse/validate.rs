@@ -1126,7 +1126,14 @@ impl Builder<'_> {
             out.paths = self.whole("simulation.paths", n, 1, MAX_PATHS)?;
         }
         if let Some(n) = &raw.seed {
-            out.seed = self.whole("simulation.seed", n, 0, i64::MAX as u64)?;
+            // TOML's integers stop at 2^63 - 1; `--seed` takes any 64-bit seed (helper-160:
+            // a seed used on the command line could not be written into the file, unsaid).
+            out.seed = self
+                .whole("simulation.seed", n, 0, i64::MAX as u64)
+                .map_err(|mut issue| {
+                    issue.message.push_str(super::SEED_NOTE);
+                    issue
+                })?;
         }
         if let Some(n) = &raw.from_year {
             let year = self.year("simulation.from_year", n)?;
