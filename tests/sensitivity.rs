@@ -1351,6 +1351,28 @@ fn regression_sweep_and_tornado_refuse_work_of_hours_before_running() {
         "--format",
         "csv",
     ]));
+    // With -t, the trajectories not chosen run too, for their errors: the advice says so
+    // (helper-160: "2295427 runs ... use fewer steps" for a sweep of one trajectory).
+    let text = std::fs::read_to_string(&many_tiers).unwrap();
+    let at = text.find("[[trajectories]]").unwrap();
+    let others = text[at..].replace("name = \"only\"", "name = \"other\"");
+    let three = crate::common::write_file(
+        dir.path(),
+        "three.toml",
+        &format!("{text}\n{others}\n{}", others.replace("other", "third")),
+    );
+    let out = stakeshift()
+        .arg("sweep")
+        .arg(&three)
+        .args(["-t", "only", "--vary", "equity.stake=0..1:5001"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("use fewer steps (each point also runs the 2 trajectories not chosen with --trajectory, for their errors"),
+        "{stderr}"
+    );
 }
 
 /// helper-82, helper-84: `solve` had no bound on its time (hours on models of thousands of

@@ -46,6 +46,7 @@ use crate::chart::{self, Bracket, Crossing, ModelLabels, SweepChart, SweepSeries
 use crate::error::Error;
 use crate::model::Model;
 use crate::overrides::{Knob, Override, OverridePath};
+use crate::report::describe::plural;
 
 /// One varied path and its values.
 #[derive(Debug, Clone)]
@@ -182,11 +183,21 @@ pub fn sweep(base: &Base, axes: &[Axis], selected: &[usize]) -> Result<Sweep, Er
     };
     // A point on the fast route works on a copy of the model.
     let copies = if knobs.is_some() { points } else { 0 };
+    // Where most of the runs are the others', the count would puzzle a user who chose one
+    // trajectory (helper-160): say why they run.
+    let fewer = if others.is_empty() {
+        "use fewer steps".to_string()
+    } else {
+        format!(
+            "use fewer steps (each point also runs the {} not chosen with --trajectory, for their errors: a grid value must leave every trajectory valid; varying a key of a chosen trajectory alone, such as `trajectories[NAME].agi_year` or `scale.valuation[NAME]`, runs the chosen ones only)",
+            plural(others.len(), "trajectory")
+        )
+    };
     super::check_work(
         base,
         (runs as u64, copies as u64, loads as u64),
         &format!("a grid of {points} points"),
-        "use fewer steps",
+        &fewer,
     )?;
 
     // Every value of every axis, checked through the document before anything runs.
