@@ -794,9 +794,11 @@ fn remove_created(created: &[PathBuf]) {
     }
 }
 
-/// Creates the output folder; an existing file in its place, or on the way to it
-/// (`notes.txt/out`), is bad usage. Returns the folders it created, deepest first.
-fn prepare_folder(dir: &Path) -> Result<Vec<PathBuf>> {
+/// Whether `dir` can be an output folder, as far as can be told without creating it: a
+/// file in its place or on the way to it (`notes.txt/out`), or a link to nothing, is bad
+/// usage. Commands call it before they compute (helper-160: a million simulated paths were
+/// run before `--out afile` was refused), and [`write_set`] again before it writes.
+pub fn check_out_folder(dir: &Path) -> Result<()> {
     // A link to nothing, the folder's or one on the way to it: "File exists" from the
     // folder's creation said nothing of it (helper-106, helper-107: `dang/sub`).
     if let Some(message) = broken_link_on_the_way(dir) {
@@ -804,15 +806,29 @@ fn prepare_folder(dir: &Path) -> Result<Vec<PathBuf>> {
             "{message}; --out names a folder to write into: remove the link, or name another folder"
         )));
     }
-    if let Ok(m) = fs::metadata(dir)
-        && !m.is_dir()
-    {
-        return Err(Error::Usage(format!(
+    match fs::metadata(dir) {
+        Ok(m) if !m.is_dir() => Err(Error::Usage(format!(
             "{} is {}, not a folder; --out names a folder to write into (it is created if needed)",
             dir.display(),
             not_a_folder(&m)
-        )));
+        ))),
+        Ok(_) => Ok(()),
+        Err(_)
+            if dir
+                .ancestors()
+                .skip(1)
+                .any(|p| fs::metadata(p).is_ok_and(|m| !m.is_dir())) =>
+        {
+            Err(file_in_the_way(dir, "cannot create the folder"))
+        }
+        Err(_) => Ok(()),
     }
+}
+
+/// Creates the output folder; an existing file in its place, or on the way to it
+/// (`notes.txt/out`), is bad usage. Returns the folders it created, deepest first.
+fn prepare_folder(dir: &Path) -> Result<Vec<PathBuf>> {
+    check_out_folder(dir)?;
     let missing: Vec<PathBuf> = dir
         .ancestors()
         .filter(|p| !p.as_os_str().is_empty())

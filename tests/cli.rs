@@ -198,6 +198,54 @@ fn regression_compare_overflow_gave_simulation_advice_and_a_bare_year() {
 }
 
 #[test]
+fn regression_an_out_that_cannot_be_a_folder_was_refused_only_after_the_run() {
+    // helper-160: `simulate --paths 2000000 --out afile` ran every path, then was refused.
+    // Now each command with --out refuses it first: before a model that fails to run
+    // (the overflow above) says so.
+    let dir = ScratchDir::new("cli-out-first");
+    let model = std::fs::read_to_string("tests/bad/_valid.toml")
+        .unwrap()
+        .replace("end_year = 2030", "end_year = 2519");
+    let path = dir.join("long.toml");
+    std::fs::write(&path, model).unwrap();
+    let file = dir.join("afile");
+    std::fs::write(&file, "keep").unwrap();
+    let nested = dir.join("afile").join("sub");
+    for args in [
+        vec!["compare"],
+        vec!["chart"],
+        vec!["simulate", "--quiet"],
+        vec!["sweep", "--vary", "equity.stake=0..1:3"],
+        vec!["tornado"],
+        vec!["solve"],
+    ] {
+        for out in [&file, &nested] {
+            let mut cmd = stakeshift();
+            cmd.arg(args[0]).arg(&path);
+            if args[0] == "solve" {
+                cmd.arg("equity.stake");
+            }
+            let e = String::from_utf8_lossy(
+                &cmd.args(&args[1..])
+                    .args(["--set", "discount_rate=-0.1", "--out"])
+                    .arg(out)
+                    .assert()
+                    .code(2)
+                    .get_output()
+                    .stderr,
+            )
+            .into_owned();
+            assert!(
+                e.contains("is a file, not a folder") && !e.contains("too large"),
+                "{args:?} {}: {e}",
+                out.display()
+            );
+        }
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep");
+}
+
+#[test]
 fn init_writes_the_builtin_model_and_refuses_to_overwrite() {
     let dir = ScratchDir::new("cli-init");
     let path = dir.join("model.toml");

@@ -7,6 +7,7 @@ use stakeshift::chart;
 use stakeshift::io;
 
 pub fn run(args: &ChartArgs, warnings: &mut super::Warnings) -> anyhow::Result<()> {
+    super::check_out(Some(&args.out))?;
     let loaded = args.overrides.load(args.model.as_deref(), warnings)?;
     if let Some(name) = &args.trajectory {
         super::select_trajectories(&loaded.model, std::slice::from_ref(name))?;

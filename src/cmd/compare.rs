@@ -22,6 +22,7 @@ pub fn run(
         )
         .into());
     }
+    super::check_out(args.out.as_deref())?;
     let loaded = args.overrides.load(args.model.as_deref(), warnings)?;
     let model = &loaded.model;
     let selected = super::select_trajectories(model, &args.trajectories)?;

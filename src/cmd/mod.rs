@@ -18,6 +18,7 @@ pub mod tornado;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use stakeshift::error::Error;
@@ -319,13 +320,24 @@ pub struct ChartOptions {
 
 impl ChartOptions {
     /// `--svg` and `--size` shape the charts that `--out` writes: without it, bad usage.
-    pub fn need_out(&self, out: Option<&std::path::Path>) -> Result<(), Error> {
+    pub fn need_out(&self, out: Option<&std::path::Path>) -> anyhow::Result<()> {
         if out.is_none() && (self.svg || self.size != stakeshift::chart::Size::DEFAULT) {
             return Err(Error::Usage(
                 "--svg and --size shape the charts that --out writes; add --out DIR".into(),
-            ));
+            )
+            .into());
         }
-        Ok(())
+        check_out(out)
+    }
+}
+
+/// Refuses an `--out` that cannot be a folder before anything is computed (the same
+/// refusal as when the files are written, said as then).
+pub(crate) fn check_out(out: Option<&std::path::Path>) -> anyhow::Result<()> {
+    match out {
+        Some(dir) => stakeshift::io::check_out_folder(dir)
+            .with_context(|| format!("writing the results into {}", dir.display())),
+        None => Ok(()),
     }
 }
 

@@ -45,6 +45,7 @@ pub fn run(
     stdout: &mut dyn std::io::Write,
     warnings: &mut super::Warnings,
 ) -> anyhow::Result<()> {
+    super::check_out(args.out.as_deref())?;
     let (model, path) = match args.operands.as_slice() {
         // A model file given without the PATH: say that, rather than read the file's name
         // as a path of the built-in model.
