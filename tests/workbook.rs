@@ -227,9 +227,17 @@ fn check_against_csv(dir: &Path) -> Vec<String> {
         let quoted = format!("'{}'", sheet.replace('\'', "''"));
         assert_eq!(formula_at(&formulas, r, 1), format!("{quoted}!W2"));
         assert_eq!(formula_at(&formulas, r, 2), format!("{quoted}!W3"));
+        // The advantage as the engine sums it: the yearly flows' differences, discounted,
+        // and the terminal values' (profit share's rows first, then equity's, year for
+        // year; helper-159: `C2-B2` lost an advantage beside NPVs of 1e25).
+        let years = yearly.iter().filter(|y| y[0] == row_csv[0]).count() as u32 / 2;
+        let (a, b) = ((2, years + 1), (years + 2, 2 * years + 1));
         assert_eq!(
             formula_at(&formulas, r, 3),
-            format!("C{excel_row}-B{excel_row}")
+            format!(
+                "SUMPRODUCT({quoted}!N{}:N{}-{quoted}!N{}:N{},{quoted}!P{}:P{})+({quoted}!V3-{quoted}!V2)*{quoted}!P{}",
+                b.0, b.1, a.0, a.1, b.0, b.1, b.1
+            )
         );
         assert_eq!(
             formula_at(&formulas, r, 4),
@@ -749,6 +757,12 @@ fn libreoffice_recalculates_every_npv_after_the_discount_rate_changes() {
     for model in [builtin, hostile_model(&scratch)] {
         check_recalculated_at(tool, &model, "0.12", &scratch);
     }
+    // An advantage of -0.00125 beside NPVs of 7.6e25 (discount factors of 3e24 on a common
+    // contribution): the NPVs' difference in doubles is 0, a tie; the flows' is not
+    // (helper-159).
+    let huge = scratch.join("huge.toml");
+    std::fs::copy(repo("tests/hand/advantage_beside_huge_npvs.toml"), &huge).unwrap();
+    check_recalculated_at(tool, &huge, "3.5", &scratch);
     let _ = std::fs::remove_dir_all(&scratch);
 }
 

@@ -5,7 +5,8 @@
 //!   (`equity.stake`, `profit_share.tiers[1].until.microsoft`); the cells of `discount_rate`
 //!   and `valuation_year` carry workbook-wide defined names of the same spelling.
 //! - `Summary` (the sheet it opens on): per trajectory the two NPVs, the advantage and the
-//!   winner, all formulas on the trajectory sheets, the winner by the SPEC's tie rule (the
+//!   winner, all formulas on the trajectory sheets (the advantage summed from the yearly
+//!   flows' differences, as the engine sums it), the winner by the SPEC's tie rule (the
 //!   advantage rounds to zero at 6 places);
 //! - one sheet per trajectory: the yearly rows of both regimes with the columns of
 //!   `yearly.csv`, where `discount_factor` and `present_value` are formulas on those names,
@@ -858,14 +859,7 @@ fn write_trajectory(
             sheet.set_column_format(col as u16, formats.of(kind))?;
         }
     }
-    // Each regime's first and last row (every regime has a row for every year, at least one).
-    let mut spans = Vec::new();
-    let mut next = 1u32;
-    for regime in REGIMES {
-        let rows = t.regime(regime).rows.len() as u32;
-        spans.push((regime, next, next + rows.max(1) - 1));
-        next += rows;
-    }
+    let spans = regime_spans(t);
     let mut row = 1u32;
     for regime in REGIMES {
         for r in &t.regime(regime).rows {
@@ -877,6 +871,52 @@ fn write_trajectory(
         }
     }
     Ok(())
+}
+
+/// Each regime's first and last row on a trajectory sheet (0-based; every regime has a row
+/// for every year, at least one), in [`REGIMES`]' order.
+fn regime_spans(t: &TrajectoryResult) -> Vec<(Regime, u32, u32)> {
+    let mut spans = Vec::with_capacity(REGIMES.len());
+    let mut next = 1u32;
+    for regime in REGIMES {
+        let rows = t.regime(regime).rows.len() as u32;
+        spans.push((regime, next, next + rows.max(1) - 1));
+        next += rows;
+    }
+    spans
+}
+
+/// `Summary`'s advantage of trajectory `t` (sheet `sheet`, quoted), as the engine computes
+/// it: the yearly cash flows' differences, discounted, plus the terminal values'
+/// difference at the last year's factor. Where both regimes' NPVs are huge beside their
+/// difference (flows common to both, such as contributions at a discount factor of 1e15),
+/// the difference of the NPVs (`C2-B2`) keeps nothing of it in doubles, and LibreOffice
+/// makes it 0 and a tie (helper-159); a flow's difference is 0 wherever the two regimes
+/// agree, exactly. `None` where the regimes' rows are not year for year alike.
+fn advantage_formula(t: &TrajectoryResult, sheet: &str) -> Option<String> {
+    let spans = regime_spans(t);
+    let span = |regime: Regime| spans.iter().find(|(r, _, _)| *r == regime).copied();
+    let (_, first_a, last_a) = span(Regime::ProfitShare)?;
+    let (_, first_b, last_b) = span(Regime::Equity)?;
+    let years = |r: Regime| t.regime(r).rows.iter().map(|row| row.year);
+    if last_a - first_a != last_b - first_b || !years(Regime::ProfitShare).eq(years(Regime::Equity))
+    {
+        return None;
+    }
+    let range = |col: u16, first: u32, last: u32| {
+        format!("{sheet}!{}:{}", cell(first, col), cell(last, col))
+    };
+    let terminal =
+        |regime: Regime| format!("{sheet}!{}", cell(npv_row(regime), COL_TERMINAL_VALUE));
+    Some(format!(
+        "=SUMPRODUCT({}-{},{})+({}-{})*{sheet}!{}",
+        range(COL_CASH_FLOW, first_b, last_b),
+        range(COL_CASH_FLOW, first_a, last_a),
+        range(COL_DISCOUNT_FACTOR, first_b, last_b),
+        terminal(Regime::Equity),
+        terminal(Regime::ProfitShare),
+        cell(last_b, COL_DISCOUNT_FACTOR),
+    ))
 }
 
 /// One yearly row of a trajectory sheet: the columns of `yearly.csv`, with the discount
@@ -989,12 +1029,14 @@ fn write_summary(
                     sheet.write_formula_with_format(row, col, npv_b, format)?;
                 }
                 SUMMARY_ADVANTAGE => {
-                    let advantage = Formula::new(format!(
-                        "={}-{}",
-                        cell(row, SUMMARY_NPV_EQUITY),
-                        cell(row, SUMMARY_NPV_PROFIT_SHARE)
-                    ))
-                    .set_result(result);
+                    let formula = advantage_formula(t, &quoted(name)).unwrap_or_else(|| {
+                        format!(
+                            "={}-{}",
+                            cell(row, SUMMARY_NPV_EQUITY),
+                            cell(row, SUMMARY_NPV_PROFIT_SHARE)
+                        )
+                    });
+                    let advantage = Formula::new(formula).set_result(result);
                     sheet.write_formula_with_format(row, col, advantage, format)?;
                 }
                 SUMMARY_WINNER => {
@@ -1375,16 +1417,22 @@ mod tests {
 
         let values = book.worksheet_range(SUMMARY_SHEET).unwrap();
         let formulas = book.worksheet_formula(SUMMARY_SHEET).unwrap();
-        let (a, b, d) = (
-            letter(&values, "npv_profit_share"),
-            letter(&values, "npv_equity"),
-            letter(&values, "npv_advantage"),
-        );
+        let d = letter(&values, "npv_advantage");
         let at = |name: &str| {
             let col = SUMMARY_COLUMNS.iter().position(|c| *c == name).unwrap();
             formulas.get_value((1, col as u32)).cloned().unwrap()
         };
-        assert_eq!(at("npv_advantage"), format!("{b}2-{a}2"));
+        // The advantage: equity's cash flows less the profit share's, year for year, at
+        // equity's discount factors, and the terminal values' difference.
+        let (sheet, last_b) = (quoted(sheet), 2 * (last - 1) + 1);
+        assert_eq!(
+            at("npv_advantage"),
+            format!(
+                "SUMPRODUCT({sheet}!{cash_flow}{}:{cash_flow}{last_b}-{sheet}!{cash_flow}2:{cash_flow}{last},{sheet}!{discount_factor}{}:{discount_factor}{last_b})+({sheet}!{tv}3-{sheet}!{tv}2)*{sheet}!{discount_factor}{last_b}",
+                last + 1,
+                last + 1
+            )
+        );
         assert!(at("winner").starts_with(&format!("IF(ROUND({d}2,6)=0,")));
     }
 
