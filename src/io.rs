@@ -32,10 +32,13 @@
 //!    names the backup that holds the old content.
 //!
 //! What POSIX cannot give is the atomic replacement of several files at once: while the
-//! renames run (a few milliseconds), a reader may see some new files beside some old ones,
-//! and if the process is killed or the machine stops during those renames, the folder keeps
-//! that mix (every file complete, old or new). Staging, which takes nearly all the time, is
-//! safe to kill at any moment.
+//! renames run (a fraction of a millisecond: the backups are all made first), a reader may
+//! see some new files beside some old ones, and if the process is killed or the machine
+//! stops during those renames, the folder keeps that mix (every file complete, old or new)
+//! until the next run into it: a journal (`.stakeshift-<pid>-<n>.commit`), synced before
+//! the first rename, names each file's backup and new content, and the next run that is
+//! given the folder ([`roll_back_stopped_sets`]) puts the old set back if that process is
+//! gone. Staging, which takes nearly all the time, is safe to kill at any moment.
 //!
 //! **Targets.** Only regular files are replaced. A target that is a folder, a device, a FIFO,
 //! a socket or a **symbolic link** is refused before anything is written (exit 2, naming
@@ -1072,8 +1075,15 @@ fn commit_set(
     }
     let staged = stage(dir, &set, &modes)?;
     let mut done: Vec<Done> = Vec::new();
-    if let Err(error) = place(dir, &staged, &stale, rename, &mut done) {
+    let mut journal = None;
+    if let Err(error) = place(dir, &staged, &stale, rename, &mut done, &mut journal) {
         let failures = undo(&done);
+        if failures.is_empty()
+            && let Some(journal) = journal
+        {
+            // Undone: nothing is left to roll back.
+            let _ = fs::remove_file(journal);
+        }
         return Err(if failures.is_empty() {
             unchanged(error, dir)
         } else {
@@ -1085,8 +1095,118 @@ fn commit_set(
         let _ = tmp.keep();
     }
     sync_folder(dir);
+    // The set is in place: the journal goes first, then the backups it names (a run killed
+    // in between leaves backups alone, which the next run removes as any others).
+    if let Some(journal) = journal {
+        let _ = fs::remove_file(journal);
+    }
     remove_backups(done);
     Ok(())
+}
+
+/// The journal of a set being put in place: written and synced after every old file has its
+/// backup and before the first rename, removed once the set is whole. A run killed between
+/// the two (`kill -9`, a crash, the machine stopping) leaves a mix of old and new files; the
+/// next run that writes into the folder finds the journal of a process that is no longer
+/// running and puts the old set back ([`roll_back_interrupted`]). Each line is `place`,
+/// the temporary file, the target and its backup (`-` for a target that is new), or
+/// `remove`, a stale member and its backup; every name is a file name in the folder.
+fn write_journal(
+    dir: &Path,
+    placed: &[(&tempfile::TempPath, &PathBuf, Option<&PathBuf>)],
+    removed: &[(&PathBuf, &PathBuf)],
+) -> std::io::Result<PathBuf> {
+    let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
+    let mut text = String::from(
+        "# stakeshift: a set of outputs being put in place; if it is still here, that run was stopped midway, and the next run into this folder puts the old files back\n",
+    );
+    for (tmp, target, backup) in placed {
+        let backup = backup.and_then(|b| name(b)).unwrap_or_else(|| "-".into());
+        let (Some(tmp), Some(target)) = (name(tmp), name(target)) else {
+            return Err(std::io::Error::other("an output without a file name"));
+        };
+        text.push_str(&format!("place\t{tmp}\t{target}\t{backup}\n"));
+    }
+    for (target, backup) in removed {
+        let (Some(target), Some(backup)) = (name(target), name(backup)) else {
+            return Err(std::io::Error::other("an output without a file name"));
+        };
+        text.push_str(&format!("remove\t{target}\t{backup}\n"));
+    }
+    let path = private_name(dir, "commit");
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)?;
+    let written = file
+        .write_all(text.as_bytes())
+        .and_then(|()| file.sync_all());
+    if let Err(e) = written {
+        let _ = fs::remove_file(&path);
+        return Err(e);
+    }
+    sync_folder(dir);
+    Ok(path)
+}
+
+/// Puts back the old set where a run was stopped while putting its set in place (its
+/// journal, [`write_journal`], left by a process no longer running): each target renamed
+/// is given its backup again (or removed, if it was new), each stale member moved away is
+/// put back; then the journal goes (the temporary and backup files are removed after, as
+/// any stale ones). A set that was put in place whole is kept. Best effort, and only
+/// between names the journal may hold: our own temporary names and plain file names.
+fn roll_back_interrupted(dir: &Path, journal: &Path) {
+    let Ok(bytes) = read_regular_file(journal, 1 << 20) else {
+        return;
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let ours = |n: &str| n.starts_with(TEMP_PREFIX) && !n.contains(['/', '\\']);
+    let plain = |n: &str| {
+        !n.is_empty() && !n.contains(['/', '\\']) && (n == MANIFEST_NAME || !n.starts_with('.'))
+    };
+    let exists = |n: &str| fs::symlink_metadata(dir.join(n)).is_ok();
+    let mut placed = Vec::new();
+    let mut removed = Vec::new();
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        match line.split('\t').collect::<Vec<_>>().as_slice() {
+            ["place", tmp, target, backup]
+                if ours(tmp) && plain(target) && (*backup == "-" || ours(backup)) =>
+            {
+                placed.push((*tmp, *target, (*backup != "-").then_some(*backup)));
+            }
+            ["remove", target, backup] if plain(target) && ours(backup) => {
+                removed.push((*target, *backup));
+            }
+            // A journal we did not write, or damaged: leave everything as it is.
+            _ => return,
+        }
+    }
+    let whole = placed.iter().all(|(tmp, _, _)| !exists(tmp))
+        && removed.iter().all(|(target, _)| !exists(target));
+    if !whole {
+        for (target, backup) in removed.iter().rev() {
+            if exists(backup) && !exists(target) {
+                let _ = fs::rename(dir.join(backup), dir.join(target));
+            }
+        }
+        for (tmp, target, backup) in placed.iter().rev() {
+            if exists(tmp) {
+                // Never renamed: the target is still the old file.
+                continue;
+            }
+            match backup {
+                Some(backup) if exists(backup) => {
+                    let _ = fs::rename(dir.join(backup), dir.join(target));
+                }
+                Some(_) => {}
+                None => {
+                    let _ = fs::remove_file(dir.join(target));
+                }
+            }
+        }
+        sync_folder(dir);
+    }
+    let _ = fs::remove_file(journal);
 }
 
 /// Phase 1 of [`commit_set`]: every file written in full to a temporary file beside its
@@ -1112,36 +1232,72 @@ fn stage(
     Ok(staged)
 }
 
-/// Phase 2 of [`commit_set`]: each staged file renamed over its target (an old one kept as
-/// a backup first), then each stale member moved to a backup; every step is recorded in
-/// `done`, so that the caller can undo them all on the first failure.
+/// Phase 2 of [`commit_set`]: a backup of every old target first (hard links: nothing
+/// visible changes), then the journal ([`write_journal`]), then each staged file renamed
+/// over its target and each stale member moved to its backup name, one after the other
+/// (a fraction of a millisecond for a command's set); every rename is recorded in `done`,
+/// so that the caller can undo them all on the first failure, and `journal` is the
+/// journal's path once written, for the caller to remove.
 fn place(
     dir: &Path,
     staged: &[(tempfile::TempPath, PathBuf)],
     stale: &[PathBuf],
     rename: &mut dyn FnMut(&Path, &Path) -> std::io::Result<()>,
     done: &mut Vec<Done>,
+    journal: &mut Option<PathBuf>,
 ) -> Result<()> {
-    for (tmp, target) in staged {
-        check_stop(dir)?;
+    let mut backups: Vec<Option<PathBuf>> = Vec::with_capacity(staged.len());
+    // Backups not (yet) handed to `done`, removed on an early return: their targets are
+    // still the old files.
+    let forget = |backups: &[Option<PathBuf>]| {
+        for b in backups.iter().flatten() {
+            let _ = fs::remove_file(b);
+        }
+    };
+    for (_, target) in staged {
         let backup = match fs::symlink_metadata(target) {
-            Ok(_) => Some(keep_backup(dir, target).map_err(|e| Error::io(target, e))?),
+            Ok(_) => match keep_backup(dir, target) {
+                Ok(b) => Some(b),
+                Err(e) => {
+                    forget(&backups);
+                    return Err(Error::io(target, e));
+                }
+            },
             Err(_) => None,
         };
-        if let Err(e) = rename(tmp, target) {
-            if let Some(b) = backup {
-                let _ = fs::remove_file(b);
-            }
-            return Err(Error::io(target, e));
+        backups.push(backup);
+    }
+    let stale_backups: Vec<PathBuf> = stale.iter().map(|_| backup_name(dir)).collect();
+    let placed: Vec<_> = staged
+        .iter()
+        .zip(&backups)
+        .map(|((tmp, target), backup)| (tmp, target, backup.as_ref()))
+        .collect();
+    let removed: Vec<_> = stale.iter().zip(&stale_backups).collect();
+    let written = check_stop(dir)
+        .and_then(|()| write_journal(dir, &placed, &removed).map_err(|e| Error::io(dir, e)));
+    match written {
+        Ok(path) => *journal = Some(path),
+        Err(e) => {
+            forget(&backups);
+            return Err(e);
+        }
+    }
+    for (i, ((tmp, target), backup)) in staged.iter().zip(&backups).enumerate() {
+        // (A stop asked for by a signal is seen between renames: what was done is undone.)
+        if let Err(e) =
+            check_stop(dir).and_then(|()| rename(tmp, target).map_err(|e| Error::io(target, e)))
+        {
+            forget(&backups[i..]);
+            return Err(e);
         }
         done.push(Done::Placed {
             target: target.clone(),
-            backup,
+            backup: backup.clone(),
         });
     }
-    for target in stale {
+    for (target, backup) in stale.iter().zip(stale_backups) {
         check_stop(dir)?;
-        let backup = backup_name(dir);
         rename(target, &backup).map_err(|e| Error::io(target, e))?;
         done.push(Done::Removed {
             target: target.clone(),
@@ -1280,9 +1436,35 @@ fn is_stale_temp(
         && modified.is_some_and(|m| m < started)
 }
 
+/// Puts back the old set of outputs in `dir` wherever a run was stopped (killed, or the
+/// machine stopped) while putting its own in place, as its journal says
+/// ([`roll_back_interrupted`]); nothing where no such run left a journal. Every command
+/// with `--out` calls it before it computes, so that even a run that then fails leaves the
+/// folder's files one set (helper-160), and [`write_set`] before it writes.
+pub fn roll_back_stopped_sets(dir: &Path) {
+    let started = std::time::SystemTime::now();
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if name.starts_with(TEMP_PREFIX)
+            && name.ends_with(".commit")
+            && entry.file_type().is_ok_and(|t| t.is_file())
+            && is_stale_temp(name, None, started)
+        {
+            roll_back_interrupted(dir, &entry.path());
+        }
+    }
+}
+
 /// Removes from `dir` the temporary and backup files of runs that are over (best effort).
 fn remove_stale_temps(dir: &Path) {
     let started = std::time::SystemTime::now();
+    // First the journals of runs stopped while putting their set in place: their old files
+    // go back, from the backups removed below.
+    roll_back_stopped_sets(dir);
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
@@ -1367,6 +1549,97 @@ mod tests {
         let names: Vec<String> = listing(&dir).into_iter().map(|(n, _)| n).collect();
         assert_eq!(names, [MANIFEST_NAME, "a.csv", "b.csv", "c.png"]);
         assert_eq!(fs::read(dir.join("a.csv")).unwrap(), b"new a.csv");
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// A commit of `new` stopped as `kill -9` stops it after `renames` renames: no undo,
+    /// its staged files and backups left, its journal now a dead process's.
+    fn killed_after(dir: &Path, new: &[(String, Vec<u8>)], renames: usize) {
+        let (manifest, stale) = manifest_plan(dir, new, &family());
+        let mut set: Vec<(&str, &[u8])> = new.iter().map(|(n, b)| (n.as_str(), &b[..])).collect();
+        set.push((MANIFEST_NAME, &manifest));
+        let staged = stage(dir, &set, &vec![None; set.len()]).unwrap();
+        let mut calls = 0;
+        let mut rename = |from: &Path, to: &Path| {
+            calls += 1;
+            if calls > renames {
+                Err(std::io::Error::other("killed"))
+            } else {
+                fs::rename(from, to)
+            }
+        };
+        let (mut done, mut journal) = (Vec::new(), None);
+        let _ = place(dir, &staged, &stale, &mut rename, &mut done, &mut journal);
+        for (tmp, _) in staged {
+            let _ = tmp.keep();
+        }
+        let journal = journal.expect("the journal is written before the first rename");
+        let name = journal.file_name().unwrap().to_str().unwrap().replacen(
+            &format!("-{}-", std::process::id()),
+            // Past any pid_t: a process that is not running.
+            "-4000000000-",
+            1,
+        );
+        fs::rename(&journal, dir.join(name)).unwrap();
+    }
+
+    /// The files a user sees (not our temporary, backup or journal files).
+    fn visible(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        listing(dir)
+            .into_iter()
+            .filter(|(n, _)| !n.starts_with(TEMP_PREFIX))
+            .collect()
+    }
+
+    /// helper-160: `kill -9` between two renames of a set left old and new files mixed (4 of
+    /// 8 replaced), with nothing to tell. The next run into the folder now finds the killed
+    /// run's journal and puts the old set back before it writes; a set that was put in
+    /// place whole is kept.
+    #[test]
+    fn regression_a_set_killed_midway_through_its_renames_is_rolled_back_by_the_next_run() {
+        let dir = scratch("killed");
+        let old = files(&["a.csv", "b.csv", "c.png", "c.svg"], "old");
+        // The new set drops c.svg (stale, moved away last) and adds e.csv (new).
+        let new = files(&["a.csv", "e.csv", "b.csv", "c.png"], "new");
+        // 4 files and the record: 5 renames, then the stale member's.
+        for renames in 0..=6 {
+            write_set(&dir, &old, &family()).unwrap();
+            let before = visible(&dir);
+            killed_after(&dir, &new, renames);
+            if (1..6).contains(&renames) {
+                assert_ne!(visible(&dir), before, "a mix after {renames} renames");
+            }
+            remove_stale_temps(&dir);
+            let after = visible(&dir);
+            if renames == 6 {
+                // Whole: the new set is kept.
+                let mut expected = files(&["a.csv", "b.csv", "c.png", "e.csv"], "new");
+                expected.push((
+                    MANIFEST_NAME.to_string(),
+                    fs::read(dir.join(MANIFEST_NAME)).unwrap(),
+                ));
+                expected.sort();
+                assert_eq!(after, expected, "after all renames");
+                assert!(read_manifest(&dir).contains(&"e.csv".to_string()));
+            } else {
+                assert_eq!(after, before, "rolled back after {renames} renames");
+            }
+            assert!(
+                !listing(&dir).iter().any(|(n, _)| n.ends_with(".commit")),
+                "the journal is gone"
+            );
+            // The next write goes on from there as from any folder.
+            write_set(&dir, &new, &family()).unwrap();
+            assert_eq!(fs::read(dir.join("e.csv")).unwrap(), b"new e.csv");
+            for (n, _) in listing(&dir) {
+                if n.starts_with(TEMP_PREFIX) {
+                    let _ = fs::remove_file(dir.join(n));
+                }
+            }
+            for f in ["e.csv", MANIFEST_NAME] {
+                let _ = fs::remove_file(dir.join(f));
+            }
+        }
         let _ = fs::remove_dir_all(&dir);
     }
 

@@ -332,13 +332,16 @@ impl ChartOptions {
 }
 
 /// Refuses an `--out` that cannot be a folder before anything is computed (the same
-/// refusal as when the files are written, said as then).
+/// refusal as when the files are written, said as then), and puts back the old outputs
+/// of a run that was killed while it replaced them.
 pub(crate) fn check_out(out: Option<&std::path::Path>) -> anyhow::Result<()> {
-    match out {
-        Some(dir) => stakeshift::io::check_out_folder(dir)
-            .with_context(|| format!("writing the results into {}", dir.display())),
-        None => Ok(()),
-    }
+    let Some(dir) = out else {
+        return Ok(());
+    };
+    stakeshift::io::check_out_folder(dir)
+        .with_context(|| format!("writing the results into {}", dir.display()))?;
+    stakeshift::io::roll_back_stopped_sets(dir);
+    Ok(())
 }
 
 fn parse_size(s: &str) -> Result<stakeshift::chart::Size, String> {
