@@ -2001,3 +2001,42 @@ fn regression_solve_from_an_amount_of_0_finds_a_root_a_few_units_away() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// helper-160: a sweep of minutes said nothing while it ran (`simulate` has a progress
+/// bar). On a terminal a sweep draws one once it has taken a second; `--quiet` and a pipe
+/// draw nothing. (A terminal through `script`, where util-linux has it.)
+#[test]
+fn a_long_sweep_draws_a_progress_bar_on_a_terminal_only() {
+    let bin = assert_cmd::cargo::cargo_bin("stakeshift");
+    // About two seconds on two cores: 3,001 points of the built-in model's 6 trajectories.
+    let sweep = format!(
+        "{} sweep --vary equity.stake=0..1:3001 --format csv > /dev/null",
+        bin.display()
+    );
+    let on_terminal = |extra: &str| {
+        std::process::Command::new("script")
+            .args(["-qec", &format!("{sweep} {extra}"), "/dev/null"])
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+    };
+    let started = std::time::Instant::now();
+    let Some(drawn) = on_terminal("") else {
+        println!("skipped: no `script` (util-linux) to run the sweep on a terminal");
+        return;
+    };
+    // (Drawn once a second has passed: a machine fast enough to finish sooner draws none.)
+    if started.elapsed() > std::time::Duration::from_millis(1500) {
+        assert!(drawn.contains("sweeping"), "{drawn:?}");
+    }
+    let quiet = on_terminal("--quiet").unwrap();
+    assert!(!quiet.contains("sweeping"), "{quiet:?}");
+    // In a pipe: nothing on stderr.
+    let out = stakeshift()
+        .args(["sweep", "--vary", "equity.stake=0..1:3001", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -331,6 +331,60 @@ impl ChartOptions {
     }
 }
 
+/// A progress bar on stderr for a command whose length is not known in advance (`sweep`,
+/// `tornado`): counted from the start, drawn only once the run has taken a second (a short
+/// run shows nothing), and never where stderr is not a terminal or `--quiet` is given.
+pub(crate) struct LateProgress {
+    bar: Option<indicatif::ProgressBar>,
+    shown: std::sync::atomic::AtomicBool,
+}
+
+impl LateProgress {
+    /// Draws after this long.
+    const AFTER: std::time::Duration = std::time::Duration::from_secs(1);
+
+    pub(crate) fn new(total: u64, what: &str, quiet: bool) -> LateProgress {
+        use std::io::IsTerminal;
+        let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::with_draw_target(
+                Some(total),
+                indicatif::ProgressDrawTarget::hidden(),
+            );
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(&format!(
+                    "{what} {{bar:40}} {{human_pos}}/{{human_len}}, {{eta}} left"
+                ))
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        LateProgress {
+            bar,
+            shown: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    /// `done` more steps done (from any thread).
+    pub(crate) fn tell(&self, done: u64) {
+        use std::sync::atomic::Ordering;
+        let Some(bar) = &self.bar else { return };
+        bar.inc(done);
+        if !self.shown.load(Ordering::Relaxed)
+            && bar.elapsed() >= Self::AFTER
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+    }
+
+    /// Clears the bar, where one was drawn.
+    pub(crate) fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
 /// Refuses an `--out` that cannot be a folder before anything is computed (the same
 /// refusal as when the files are written, said as then), and puts back the old outputs
 /// of a run that was killed while it replaced them.
@@ -379,6 +433,9 @@ pub struct SweepArgs {
     /// Write sweep.csv and sweep.png into DIR (created if needed)
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// No progress bar (one is drawn on a terminal once a sweep has taken a second)
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     #[command(flatten)]
     pub charts: ChartOptions,
 }
@@ -436,6 +493,9 @@ pub struct TornadoArgs {
     /// Write tornado.csv and tornado.png into DIR (created if needed)
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// No progress bar (one is drawn on a terminal once a tornado has taken a second)
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     #[command(flatten)]
     pub charts: ChartOptions,
 }

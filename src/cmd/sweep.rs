@@ -9,7 +9,9 @@ use stakeshift::error::Error;
 use stakeshift::io;
 use stakeshift::overrides::{OverridePath, Segment, Target};
 use stakeshift::report::sensitivity as report;
-use stakeshift::sensitivity::sweep::{Axis, chart_files as sweep_chart_files, sweep};
+use stakeshift::sensitivity::sweep::{
+    Axis, chart_files as sweep_chart_files, sweep_steps, sweep_with_progress,
+};
 use stakeshift::sensitivity::{Base, Range};
 
 pub fn run(
@@ -35,7 +37,10 @@ pub fn run(
     warnings.of_model(&base.loaded);
     let selected = super::selected_or_all(base.model(), &args.trajectories)?;
     super::check_unchosen_trajectories(&base.loaded, Some(&selected))?;
-    let result = sweep(&base, &axes, &selected)?;
+    let progress = super::LateProgress::new(sweep_steps(&axes), "sweeping", args.quiet);
+    let result = sweep_with_progress(&base, &axes, &selected, &|n| progress.tell(n));
+    progress.finish();
+    let result = result?;
     // The files first, and what is printed after (the CSV's bytes once where both are the
     // CSV): a 2,000,000-run sweep's CSV is 200 MB.
     let mut csv = None;

@@ -8,7 +8,7 @@ use stakeshift::io;
 use stakeshift::overrides::OverridePath;
 use stakeshift::report::sensitivity as report;
 use stakeshift::sensitivity::tornado::{
-    Input, chart_files as tornado_chart_files, default_inputs, tornado,
+    Input, chart_files as tornado_chart_files, default_inputs, tornado_with_progress,
 };
 use stakeshift::sensitivity::{Base, Range};
 
@@ -39,7 +39,10 @@ pub fn run(
     };
     let selected = super::selected_or_all(base.model(), &args.trajectories)?;
     super::check_unchosen_trajectories(&base.loaded, Some(&selected))?;
-    let rows = tornado(&base, &inputs, &selected)?;
+    let progress = super::LateProgress::new(2 * inputs.len() as u64, "tornado", args.quiet);
+    let rows = tornado_with_progress(&base, &inputs, &selected, &|n| progress.tell(n));
+    progress.finish();
+    let rows = rows?;
     // A value at which a trajectory cannot run leaves its cells empty (DECISIONS S7): say
     // which, and how to see why, rather than leave a blank to be read as nothing.
     for row in &rows {

@@ -115,6 +115,17 @@ pub const MAX_RUNS: usize = 2_000_000;
 
 /// Runs the grid of `axes` (one or two) on the trajectories `selected`.
 pub fn sweep(base: &Base, axes: &[Axis], selected: &[usize]) -> Result<Sweep, Error> {
+    sweep_with_progress(base, axes, selected, &|_| {})
+}
+
+/// [`sweep`], telling `progress` of each value checked and each grid point run, from any
+/// thread, as they are done: [`sweep_steps`] of them in all.
+pub fn sweep_with_progress(
+    base: &Base,
+    axes: &[Axis],
+    selected: &[usize],
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Sweep, Error> {
     if axes.is_empty() || axes.len() > 2 {
         return Err(Error::Usage(
             "sweep varies one or two paths: give --vary PATH=FROM..TO[:STEPS] once or twice".into(),
@@ -212,7 +223,9 @@ pub fn sweep(base: &Base, axes: &[Axis], selected: &[usize]) -> Result<Sweep, Er
         .par_iter()
         .map(|(i, v)| {
             let a = &axes[*i];
-            base.load_with(&[value_override(a, *v)]).map(|_| ())
+            let checked = base.load_with(&[value_override(a, *v)]).map(|_| ());
+            progress(1);
+            checked
         })
         .collect();
     checked.into_iter().collect::<Result<Vec<()>, Error>>()?;
@@ -270,6 +283,7 @@ pub fn sweep(base: &Base, axes: &[Axis], selected: &[usize]) -> Result<Sweep, Er
                     )
                 })?;
             }
+            progress(1);
             Ok(outcomes)
         })
         .collect();
@@ -285,6 +299,16 @@ pub fn sweep(base: &Base, axes: &[Axis], selected: &[usize]) -> Result<Sweep, Er
         .map(|&t| model.trajectories[t].name.clone())
         .collect();
     Ok(result)
+}
+
+/// The steps [`sweep_with_progress`] tells of: each value of each axis checked, then each
+/// grid point run.
+pub fn sweep_steps(axes: &[Axis]) -> u64 {
+    let checks: usize = axes.iter().map(|a| a.values.len()).sum();
+    let points = axes
+        .iter()
+        .fold(1usize, |n, a| n.saturating_mul(a.values.len()));
+    (checks as u64).saturating_add(points as u64)
 }
 
 /// The override that sets an axis to one of its values, named after the `--vary` and value.

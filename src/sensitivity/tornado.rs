@@ -194,6 +194,17 @@ pub fn tornado(
     inputs: &[Input],
     selected: &[usize],
 ) -> Result<Vec<TornadoRow>, Error> {
+    tornado_with_progress(base, inputs, selected, &|_| {})
+}
+
+/// [`tornado`], telling `progress` of each input value run, from any thread, as they are
+/// done: twice the inputs in all.
+pub fn tornado_with_progress(
+    base: &Base,
+    inputs: &[Input],
+    selected: &[usize],
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Vec<TornadoRow>, Error> {
     let model = base.model();
     super::check_work(
         base,
@@ -252,7 +263,10 @@ pub fn tornado(
             );
             let checked = match base.load_with(&[o]) {
                 Ok(checked) => checked,
-                Err(_) if input.default => return Ok(vec![None; selected.len()]),
+                Err(_) if input.default => {
+                    progress(1);
+                    return Ok(vec![None; selected.len()]);
+                }
                 Err(e) => return Err(e),
             };
             let cell = match routes[*i] {
@@ -266,14 +280,16 @@ pub fn tornado(
                 Route::Document => checked,
             };
             // One trajectory at a time, so that one that cannot run leaves only its cell empty.
-            Ok(selected
+            let advantages = selected
                 .iter()
                 .map(|t| {
                     super::run(&cell, &[*t])
                         .ok()
                         .map(|out| out[0].npv_advantage)
                 })
-                .collect())
+                .collect();
+            progress(1);
+            Ok(advantages)
         })
         .collect();
     let mut advantages = Vec::with_capacity(runs.len());
