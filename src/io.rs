@@ -1107,13 +1107,15 @@ fn commit_set(
 /// The journal of a set being put in place: written and synced after every old file has its
 /// backup and before the first rename, removed once the set is whole. A run killed between
 /// the two (`kill -9`, a crash, the machine stopping) leaves a mix of old and new files; the
-/// next run that writes into the folder finds the journal of a process that is no longer
-/// running and puts the old set back ([`roll_back_interrupted`]). Each line is `place`,
-/// the temporary file, the target and its backup (`-` for a target that is new), or
-/// `remove`, a stale member and its backup; every name is a file name in the folder.
+/// next run given the folder finds the journal of a process that is no longer running and
+/// puts the old set back ([`roll_back_interrupted`]). Each line is `place`, the temporary
+/// file, the target, its backup (`-` for a target that is new) and the temporary file's
+/// device and inode (which the target has once renamed: a target that no longer has them
+/// was written again since, and is left alone), or `remove`, a stale member and its
+/// backup; every name is a file name in the folder.
 fn write_journal(
     dir: &Path,
-    placed: &[(&tempfile::TempPath, &PathBuf, Option<&PathBuf>)],
+    placed: &[(&Path, &PathBuf, Option<&PathBuf>)],
     removed: &[(&PathBuf, &PathBuf)],
 ) -> std::io::Result<PathBuf> {
     let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
@@ -1122,10 +1124,14 @@ fn write_journal(
     );
     for (tmp, target, backup) in placed {
         let backup = backup.and_then(|b| name(b)).unwrap_or_else(|| "-".into());
-        let (Some(tmp), Some(target)) = (name(tmp), name(target)) else {
-            return Err(std::io::Error::other("an output without a file name"));
+        let id = fs::symlink_metadata(tmp).ok().and_then(|m| FileId::of(&m));
+        let (Some(tmp), Some(target), Some(id)) = (name(tmp), name(target), id) else {
+            return Err(std::io::Error::other("an output that cannot be told apart"));
         };
-        text.push_str(&format!("place\t{tmp}\t{target}\t{backup}\n"));
+        text.push_str(&format!(
+            "place\t{tmp}\t{target}\t{backup}\t{}:{}\n",
+            id.device, id.inode
+        ));
     }
     for (target, backup) in removed {
         let (Some(target), Some(backup)) = (name(target), name(backup)) else {
@@ -1149,62 +1155,129 @@ fn write_journal(
     Ok(path)
 }
 
+/// One line of a journal ([`write_journal`]).
+enum JournalLine<'a> {
+    Place {
+        tmp: &'a str,
+        target: &'a str,
+        backup: Option<&'a str>,
+        id: FileId,
+    },
+    Remove {
+        target: &'a str,
+        backup: &'a str,
+    },
+}
+
+/// A journal's lines; None for one that is damaged or names anything but our own temporary
+/// names and plain output names (a journal we did not write is never acted on).
+fn read_journal(text: &str) -> Option<Vec<JournalLine<'_>>> {
+    let ours = |n: &str| {
+        n.starts_with(TEMP_PREFIX) && !n.contains(['/', '\\']) && n.len() > TEMP_PREFIX.len()
+    };
+    let plain = |n: &str| {
+        !n.is_empty() && !n.contains(['/', '\\']) && (n == MANIFEST_NAME || !n.starts_with('.'))
+    };
+    let id = |text: &str| {
+        let (device, inode) = text.split_once(':')?;
+        Some(FileId {
+            device: device.parse().ok()?,
+            inode: inode.parse().ok()?,
+        })
+    };
+    let mut lines = Vec::new();
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        lines.push(match line.split('\t').collect::<Vec<_>>().as_slice() {
+            ["place", tmp, target, backup, file]
+                if ours(tmp) && plain(target) && (*backup == "-" || ours(backup)) =>
+            {
+                JournalLine::Place {
+                    tmp,
+                    target,
+                    backup: (*backup != "-").then_some(*backup),
+                    id: id(file)?,
+                }
+            }
+            ["remove", target, backup] if plain(target) && ours(backup) => {
+                JournalLine::Remove { target, backup }
+            }
+            _ => return None,
+        });
+    }
+    Some(lines)
+}
+
 /// Puts back the old set where a run was stopped while putting its set in place (its
-/// journal, [`write_journal`], left by a process no longer running): each target renamed
-/// is given its backup again (or removed, if it was new), each stale member moved away is
-/// put back; then the journal goes (the temporary and backup files are removed after, as
-/// any stale ones). A set that was put in place whole is kept. Best effort, and only
-/// between names the journal may hold: our own temporary names and plain file names.
+/// journal, [`write_journal`]): each target it renamed, and that is still the file it put
+/// there, is given its backup again (or removed, if it was new); each stale member it moved
+/// away, where nothing has been written in its place since, is put back. A set that was
+/// put in place whole is kept. Then the journal and the temporary and backup files it
+/// names go. Only a journal of our own user is read, and it acts only on the files it names
+/// that are as the stopped run left them (helper-161: a journal left behind while newer
+/// runs wrote whole sets brought back files from before them; one written by hand deleted
+/// a file stakeshift never wrote).
 fn roll_back_interrupted(dir: &Path, journal: &Path) {
     let Ok(bytes) = read_regular_file(journal, 1 << 20) else {
         return;
     };
     let text = String::from_utf8_lossy(&bytes);
-    let ours = |n: &str| n.starts_with(TEMP_PREFIX) && !n.contains(['/', '\\']);
-    let plain = |n: &str| {
-        !n.is_empty() && !n.contains(['/', '\\']) && (n == MANIFEST_NAME || !n.starts_with('.'))
+    let Some(lines) = read_journal(&text) else {
+        return;
     };
-    let exists = |n: &str| fs::symlink_metadata(dir.join(n)).is_ok();
-    let mut placed = Vec::new();
-    let mut removed = Vec::new();
-    for line in text.lines().filter(|l| !l.starts_with('#')) {
-        match line.split('\t').collect::<Vec<_>>().as_slice() {
-            ["place", tmp, target, backup]
-                if ours(tmp) && plain(target) && (*backup == "-" || ours(backup)) =>
-            {
-                placed.push((*tmp, *target, (*backup != "-").then_some(*backup)));
-            }
-            ["remove", target, backup] if plain(target) && ours(backup) => {
-                removed.push((*target, *backup));
-            }
-            // A journal we did not write, or damaged: leave everything as it is.
-            _ => return,
-        }
-    }
-    let whole = placed.iter().all(|(tmp, _, _)| !exists(tmp))
-        && removed.iter().all(|(target, _)| !exists(target));
+    let at = |n: &str| dir.join(n);
+    let exists = |n: &str| fs::symlink_metadata(at(n)).is_ok();
+    let whole = lines.iter().all(|line| match line {
+        JournalLine::Place { tmp, .. } => !exists(tmp),
+        JournalLine::Remove { backup, .. } => exists(backup),
+    });
+    // A step that fails keeps the journal and the files it names, for the next run to try.
+    let mut failed = false;
     if !whole {
-        for (target, backup) in removed.iter().rev() {
-            if exists(backup) && !exists(target) {
-                let _ = fs::rename(dir.join(backup), dir.join(target));
-            }
-        }
-        for (tmp, target, backup) in placed.iter().rev() {
-            if exists(tmp) {
-                // Never renamed: the target is still the old file.
-                continue;
-            }
-            match backup {
-                Some(backup) if exists(backup) => {
-                    let _ = fs::rename(dir.join(backup), dir.join(target));
+        for line in lines.iter().rev() {
+            match line {
+                JournalLine::Remove { target, backup } => {
+                    if exists(backup) && !exists(target) {
+                        failed |= fs::rename(at(backup), at(target)).is_err();
+                    }
                 }
-                Some(_) => {}
-                None => {
-                    let _ = fs::remove_file(dir.join(target));
+                JournalLine::Place {
+                    tmp,
+                    target,
+                    backup,
+                    id,
+                } => {
+                    // Renamed, and still the stopped run's file.
+                    let ours = !exists(tmp)
+                        && fs::symlink_metadata(at(target))
+                            .ok()
+                            .and_then(|m| FileId::of(&m))
+                            .is_some_and(|now| now == *id);
+                    if !ours {
+                        continue;
+                    }
+                    failed |= match backup {
+                        Some(backup) if exists(backup) => {
+                            fs::rename(at(backup), at(target)).is_err()
+                        }
+                        Some(_) => false,
+                        None => fs::remove_file(at(target)).is_err(),
+                    };
                 }
             }
         }
         sync_folder(dir);
+    }
+    if failed {
+        return;
+    }
+    for line in &lines {
+        let (tmp, backup) = match line {
+            JournalLine::Place { tmp, backup, .. } => (Some(*tmp), *backup),
+            JournalLine::Remove { backup, .. } => (None, Some(*backup)),
+        };
+        for name in tmp.into_iter().chain(backup) {
+            let _ = fs::remove_file(at(name));
+        }
     }
     let _ = fs::remove_file(journal);
 }
@@ -1238,9 +1311,9 @@ fn stage(
 /// (a fraction of a millisecond for a command's set); every rename is recorded in `done`,
 /// so that the caller can undo them all on the first failure, and `journal` is the
 /// journal's path once written, for the caller to remove.
-fn place(
+fn place<T: AsRef<Path>>(
     dir: &Path,
-    staged: &[(tempfile::TempPath, PathBuf)],
+    staged: &[(T, PathBuf)],
     stale: &[PathBuf],
     rename: &mut dyn FnMut(&Path, &Path) -> std::io::Result<()>,
     done: &mut Vec<Done>,
@@ -1271,7 +1344,7 @@ fn place(
     let placed: Vec<_> = staged
         .iter()
         .zip(&backups)
-        .map(|((tmp, target), backup)| (tmp, target, backup.as_ref()))
+        .map(|((tmp, target), backup)| (tmp.as_ref(), target, backup.as_ref()))
         .collect();
     let removed: Vec<_> = stale.iter().zip(&stale_backups).collect();
     let written = check_stop(dir)
@@ -1285,8 +1358,8 @@ fn place(
     }
     for (i, ((tmp, target), backup)) in staged.iter().zip(&backups).enumerate() {
         // (A stop asked for by a signal is seen between renames: what was done is undone.)
-        if let Err(e) =
-            check_stop(dir).and_then(|()| rename(tmp, target).map_err(|e| Error::io(target, e)))
+        if let Err(e) = check_stop(dir)
+            .and_then(|()| rename(tmp.as_ref(), target).map_err(|e| Error::io(target, e)))
         {
             forget(&backups[i..]);
             return Err(e);
@@ -1442,21 +1515,52 @@ fn is_stale_temp(
 /// with `--out` calls it before it computes, so that even a run that then fails leaves the
 /// folder's files one set (helper-160), and [`write_set`] before it writes.
 pub fn roll_back_stopped_sets(dir: &Path) {
-    let started = std::time::SystemTime::now();
+    // When this process first looked: a journal of our own process id older than that is a
+    // stopped run's that had the same id (a container's first process, say; helper-161),
+    // not one this process is writing.
+    static FIRST_LOOK: std::sync::OnceLock<std::time::SystemTime> = std::sync::OnceLock::new();
+    let first_look = *FIRST_LOOK.get_or_init(std::time::SystemTime::now);
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };
-        if name.starts_with(TEMP_PREFIX)
-            && name.ends_with(".commit")
-            && entry.file_type().is_ok_and(|t| t.is_file())
-            && is_stale_temp(name, None, started)
-        {
+        if !name.starts_with(TEMP_PREFIX) || !name.ends_with(".commit") {
+            continue;
+        }
+        let Ok(meta) = entry.metadata() else { continue };
+        let ours_and_over = meta.file_type().is_file()
+            && owned_by_us(&meta)
+            && (is_stale_temp(name, None, first_look)
+                || (journal_pid(name) == Some(std::process::id())
+                    && meta.modified().is_ok_and(|m| m < first_look)));
+        if ours_and_over {
             roll_back_interrupted(dir, &entry.path());
         }
     }
+}
+
+/// The process id in a journal's name (`.stakeshift-<pid>-<n>.commit`).
+fn journal_pid(name: &str) -> Option<u32> {
+    name.strip_prefix(TEMP_PREFIX)?
+        .split_once('-')?
+        .0
+        .parse()
+        .ok()
+}
+
+/// Whether the file is this process's user's: another user's journal is never acted on (in
+/// a shared folder such as /tmp it could name our files).
+#[cfg(unix)]
+fn owned_by_us(meta: &Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: geteuid(2) has no preconditions and cannot fail.
+    meta.uid() == unsafe { libc::geteuid() }
+}
+#[cfg(not(unix))]
+fn owned_by_us(_: &Metadata) -> bool {
+    true
 }
 
 /// Removes from `dir` the temporary and backup files of runs that are over (best effort).
@@ -1552,36 +1656,52 @@ mod tests {
         let _ = fs::remove_dir_all(&dir);
     }
 
-    /// A commit of `new` stopped as `kill -9` stops it after `renames` renames: no undo,
-    /// its staged files and backups left, its journal now a dead process's.
-    fn killed_after(dir: &Path, new: &[(String, Vec<u8>)], renames: usize) {
+    /// A commit of `new` stopped as `kill -9` stops it, after `renames` renames: no undo,
+    /// nothing removed (its staged files, backups and journal stay), the journal then named
+    /// as process `pid`'s.
+    fn killed_after(dir: &Path, new: &[(String, Vec<u8>)], renames: usize, pid: &str) -> PathBuf {
         let (manifest, stale) = manifest_plan(dir, new, &family());
         let mut set: Vec<(&str, &[u8])> = new.iter().map(|(n, b)| (n.as_str(), &b[..])).collect();
         set.push((MANIFEST_NAME, &manifest));
-        let staged = stage(dir, &set, &vec![None; set.len()]).unwrap();
-        let mut calls = 0;
-        let mut rename = |from: &Path, to: &Path| {
-            calls += 1;
-            if calls > renames {
-                Err(std::io::Error::other("killed"))
-            } else {
+        // Kept: a killed run's staged files are not removed.
+        let staged: Vec<(PathBuf, PathBuf)> = stage(dir, &set, &vec![None; set.len()])
+            .unwrap()
+            .into_iter()
+            .map(|(tmp, target)| (tmp.keep().unwrap(), target))
+            .collect();
+        let mut journal = None;
+        // The process dies at the rename after the last one done: a panic, so that nothing
+        // after it in `place` or `commit_set` runs.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut calls = 0;
+            let mut rename = |from: &Path, to: &Path| {
+                calls += 1;
+                if calls > renames {
+                    panic!("killed");
+                }
                 fs::rename(from, to)
-            }
-        };
-        let (mut done, mut journal) = (Vec::new(), None);
-        let _ = place(dir, &staged, &stale, &mut rename, &mut done, &mut journal);
-        for (tmp, _) in staged {
-            let _ = tmp.keep();
-        }
+            };
+            let _ = place(
+                dir,
+                &staged,
+                &stale,
+                &mut rename,
+                &mut Vec::new(),
+                &mut journal,
+            );
+        }));
         let journal = journal.expect("the journal is written before the first rename");
         let name = journal.file_name().unwrap().to_str().unwrap().replacen(
             &format!("-{}-", std::process::id()),
-            // Past any pid_t: a process that is not running.
-            "-4000000000-",
+            &format!("-{pid}-"),
             1,
         );
-        fs::rename(&journal, dir.join(name)).unwrap();
+        fs::rename(&journal, dir.join(&name)).unwrap();
+        dir.join(name)
     }
+
+    /// A process id no process has (past any pid_t).
+    const DEAD: &str = "4000000000";
 
     /// The files a user sees (not our temporary, backup or journal files).
     fn visible(dir: &Path) -> Vec<(String, Vec<u8>)> {
@@ -1594,7 +1714,7 @@ mod tests {
     /// helper-160: `kill -9` between two renames of a set left old and new files mixed (4 of
     /// 8 replaced), with nothing to tell. The next run into the folder now finds the killed
     /// run's journal and puts the old set back before it writes; a set that was put in
-    /// place whole is kept.
+    /// place whole is kept; every file the killed run left goes.
     #[test]
     fn regression_a_set_killed_midway_through_its_renames_is_rolled_back_by_the_next_run() {
         let dir = scratch("killed");
@@ -1603,13 +1723,15 @@ mod tests {
         let new = files(&["a.csv", "e.csv", "b.csv", "c.png"], "new");
         // 4 files and the record: 5 renames, then the stale member's.
         for renames in 0..=6 {
+            let _ = fs::remove_dir_all(&dir);
+            fs::create_dir_all(&dir).unwrap();
             write_set(&dir, &old, &family()).unwrap();
             let before = visible(&dir);
-            killed_after(&dir, &new, renames);
+            killed_after(&dir, &new, renames, DEAD);
             if (1..6).contains(&renames) {
                 assert_ne!(visible(&dir), before, "a mix after {renames} renames");
             }
-            remove_stale_temps(&dir);
+            roll_back_stopped_sets(&dir);
             let after = visible(&dir);
             if renames == 6 {
                 // Whole: the new set is kept.
@@ -1624,21 +1746,64 @@ mod tests {
             } else {
                 assert_eq!(after, before, "rolled back after {renames} renames");
             }
-            assert!(
-                !listing(&dir).iter().any(|(n, _)| n.ends_with(".commit")),
-                "the journal is gone"
-            );
-            // The next write goes on from there as from any folder.
-            write_set(&dir, &new, &family()).unwrap();
-            assert_eq!(fs::read(dir.join("e.csv")).unwrap(), b"new e.csv");
-            for (n, _) in listing(&dir) {
-                if n.starts_with(TEMP_PREFIX) {
-                    let _ = fs::remove_file(dir.join(n));
-                }
-            }
-            for f in ["e.csv", MANIFEST_NAME] {
-                let _ = fs::remove_file(dir.join(f));
-            }
+            // Nothing of the killed run is left: staged files, backups, journal.
+            assert_eq!(listing(&dir), after, "after {renames} renames");
+        }
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// helper-161: a journal that outlived newer runs (its process id alive again, or one
+    /// of our own user's processes) brought back files from before them, over their whole
+    /// sets. A target is now put back only while it is still the stopped run's file.
+    #[test]
+    fn regression_a_journal_never_undoes_a_newer_run() {
+        // (This process's first look at a folder: before the journal below is written.)
+        roll_back_stopped_sets(&std::env::temp_dir());
+        let dir = scratch("newer");
+        write_set(&dir, &files(&["a.csv", "b.csv", "c.png"], "old"), &family()).unwrap();
+        let new = files(&["a.csv", "b.csv", "c.png"], "new");
+        // Killed after a.csv; its journal is this process's, newer than its first look, so
+        // taken as a run going on and left alone while a newer run writes a and b whole.
+        let journal = killed_after(&dir, &new, 1, &std::process::id().to_string());
+        let newest = files(&["a.csv", "b.csv"], "newest");
+        let charts = ["c.png".to_string()];
+        write_set(&dir, &newest, &["a.csv".to_string(), "b.csv".to_string()]).unwrap();
+        assert!(journal.exists(), "a live run's journal is not acted on");
+        // Then its process is gone.
+        let dead = dir.join(journal.file_name().unwrap().to_str().unwrap().replacen(
+            &format!("-{}-", std::process::id()),
+            &format!("-{DEAD}-"),
+            1,
+        ));
+        fs::rename(&journal, &dead).unwrap();
+        write_set(&dir, &files(&["c.png"], "charts"), &charts).unwrap();
+        assert_eq!(fs::read(dir.join("a.csv")).unwrap(), b"newest a.csv");
+        assert_eq!(fs::read(dir.join("b.csv")).unwrap(), b"newest b.csv");
+        assert_eq!(fs::read(dir.join("c.png")).unwrap(), b"charts c.png");
+        assert!(!dead.exists());
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// helper-161: a journal written by hand (or damaged) deleted a file stakeshift never
+    /// wrote and overwrote another with a "backup". A journal acts only on files that are
+    /// the stopped run's own (by device and inode), and one that does not read as ours
+    /// acts on nothing.
+    #[test]
+    fn regression_a_forged_journal_touches_no_file_of_the_users() {
+        let dir = scratch("forged");
+        fs::write(dir.join("notes.txt"), "notes").unwrap();
+        fs::write(dir.join("data.csv"), "data").unwrap();
+        fs::write(dir.join(".stakeshift-evil.bak"), "evil").unwrap();
+        for journal in [
+            "place\t.stakeshift-gone.tmp\tnotes.txt\t-\t1:1\nplace\t.stakeshift-g2.tmp\tdata.csv\t.stakeshift-evil.bak\t1:2\n",
+            // The old format, without the file's identity: not ours, not read.
+            "place\t.stakeshift-gone.tmp\tnotes.txt\t-\n",
+            "place\t.stakeshift-gone.tmp\t../notes.txt\t-\t1:1\n",
+        ] {
+            fs::write(dir.join(format!(".stakeshift-{DEAD}-1.commit")), journal).unwrap();
+            roll_back_stopped_sets(&dir);
+            assert_eq!(fs::read(dir.join("notes.txt")).unwrap(), b"notes");
+            assert_eq!(fs::read(dir.join("data.csv")).unwrap(), b"data");
         }
         let _ = fs::remove_dir_all(&dir);
     }

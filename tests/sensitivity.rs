@@ -2034,9 +2034,19 @@ fn a_long_sweep_draws_a_progress_bar_on_a_terminal_only() {
     assert!(!quiet.contains("sweeping"), "{quiet:?}");
     // In a pipe: nothing on stderr.
     let out = stakeshift()
-        .args(["sweep", "--vary", "equity.stake=0..1:3001", "--format", "csv"])
+        .args([
+            "sweep",
+            "--vary",
+            "equity.stake=0..1:3001",
+            "--format",
+            "csv",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success());
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
