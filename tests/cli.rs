@@ -1478,6 +1478,18 @@ fn regression_a_newcomers_mistakes_are_told_the_way_out() {
             format!("\u{200b}{mini}"),
             "line 1, column 1: the file is not valid TOML: an invisible character stands here, a zero-width space (U+200B); delete it",
         ),
+        // Where the parser stops after it, on its line (helper-161): two marks before a
+        // comment, as in a file `init` wrote saved again; a space after a value.
+        (
+            "two-boms-comment",
+            format!("\u{feff}\u{feff}# my deal\n{mini}"),
+            "line 1, column 3: the file is not valid TOML: key with no value, expected `=`; this line holds an invisible character at column 2, a byte-order mark (U+FEFF): delete it",
+        ),
+        (
+            "zero-width-after",
+            mini.replacen("start_year = 2024", "start_year = 2024\u{200b}", 1),
+            "this line holds an invisible character at column 18, a zero-width space (U+200B): delete it",
+        ),
     ] {
         let err = check(&common::write_file(
             dir.path(),

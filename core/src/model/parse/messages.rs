@@ -51,27 +51,11 @@ pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
     }
     // An invisible character where TOML wants a key or value: a second byte-order mark (a
     // file saved twice with one) or a zero-width space, which no message could show
-    // (helper-160: "invalid unquoted key" at a place that looks empty).
-    if let Some(span) = e.span()
-        && let Some(c) = text
-            .get(span.start..)
-            .and_then(|rest| rest.chars().next())
-            .filter(|c| matches!(c, '\u{feff}' | '\u{200b}'))
-    {
-        message = format!(
-            "an invisible character stands here, {} (U+{:04X}); delete it{}",
-            if c == '\u{feff}' {
-                "a byte-order mark"
-            } else {
-                "a zero-width space"
-            },
-            u32::from(c),
-            if c == '\u{feff}' {
-                " (a file may begin with one byte-order mark, no more)"
-            } else {
-                ""
-            }
-        );
+    // (helper-160: "invalid unquoted key" at a place that looks empty). Where the parser
+    // stops on one it is the error; where it stops elsewhere on a line that holds one
+    // (after it: helper-161), the message says where it is too.
+    if let Some(span) = e.span() {
+        message = invisible_on_the_line(text, span.start, message);
     }
     let issue = ModelIssue::new(
         field,
@@ -80,6 +64,58 @@ pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
     match e.span() {
         Some(span) => issue.at(span),
         None => issue,
+    }
+}
+
+/// `message` for a syntax error at `at`, said of the invisible character there (a byte-order
+/// mark past the file's first character, a zero-width space), or with where one stands on
+/// the error's line; as it is where the line has none.
+fn invisible_on_the_line(text: &str, at: usize, message: String) -> String {
+    let invisible = |c: char| matches!(c, '\u{feff}' | '\u{200b}');
+    let what = |c: char| {
+        let name = if c == '\u{feff}' {
+            "a byte-order mark"
+        } else {
+            "a zero-width space"
+        };
+        format!("{name} (U+{:04X})", u32::from(c))
+    };
+    if let Some(c) = text
+        .get(at..)
+        .and_then(|rest| rest.chars().next())
+        .filter(|c| invisible(*c))
+    {
+        let note = if c == '\u{feff}' {
+            " (a file may begin with one byte-order mark, no more)"
+        } else {
+            ""
+        };
+        return format!(
+            "an invisible character stands here, {}; delete it{note}",
+            what(c)
+        );
+    }
+    let start = text
+        .get(..at)
+        .and_then(|before| before.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let end = text
+        .get(at..)
+        .and_then(|after| after.find('\n'))
+        .map_or(text.len(), |i| at + i);
+    let line = text.get(start..end).unwrap_or("");
+    // (Not the one byte-order mark a file may begin with.)
+    let first = |i: usize, c: char| start + i == 0 && c == '\u{feff}';
+    match line
+        .char_indices()
+        .find(|(i, c)| invisible(*c) && !first(*i, *c))
+    {
+        Some((i, c)) => format!(
+            "{message}; this line holds an invisible character at column {}, {}: delete it",
+            line[..i].chars().count() + 1,
+            what(c)
+        ),
+        None => message,
     }
 }
 
