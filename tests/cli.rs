@@ -173,6 +173,18 @@ fn regression_init_of_a_path_ending_in_a_slash_wrote_a_file_of_the_folders_name(
             dir.join("newdir").display()
         )));
     assert!(!dir.join("newdir").exists());
+    // Nor through a last part `.` or `..` (helper-161: `nodir/.` wrote `nodir`).
+    for last in [".", ".."] {
+        let named = format!("{}/{last}", dir.join("nodir").display());
+        stakeshift()
+            .args(["init", &named])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "{named} names a folder (it ends in `{last}`)"
+            )));
+    }
+    assert!(!dir.join("nodir").exists());
 }
 
 #[test]

@@ -14,12 +14,19 @@ pub fn run(args: &InitArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<(
     }
     // A path ending in a separator names a folder: written as given, it became a file of
     // the folder's name (helper-160).
+    // So does one whose last part is `.` or `..` (`nodir/.` wrote `nodir`: helper-161).
     let text = args.path.as_os_str().to_string_lossy();
-    if text.ends_with(std::path::is_separator) {
+    let last = text.rsplit(std::path::is_separator).next().unwrap_or("");
+    if text.ends_with(std::path::is_separator) || last == "." || last == ".." {
+        let why = if last.is_empty() {
+            let folder = text.trim_end_matches(std::path::is_separator);
+            format!("it ends in `{}`", &text[folder.len()..][..1])
+        } else {
+            format!("it ends in `{last}`")
+        };
         let folder = text.trim_end_matches(std::path::is_separator);
         return Err(Error::Usage(format!(
-            "{text} names a folder (it ends in `{}`); init writes a file: give its path, such as {folder}{}model.toml",
-            &text[folder.len()..][..1],
+            "{text} names a folder ({why}); init writes a file: give its path, such as {folder}{}model.toml",
             std::path::MAIN_SEPARATOR
         ))
         .into());
