@@ -1164,17 +1164,17 @@ fn simulate_warns_where_spec_10_parts_a_path_from_its_center() {
         ),
     );
     assert!(
-        e.contains("--trajectory bear: its weight in `simulation.weights` is 0, so no path is drawn around it and simulation.csv has no row for it; give it a weight to simulate it (--set 'simulation.weights.bear=1')"),
+        e.contains("--trajectory `bear`: its weight in `simulation.weights` is 0, so no path is drawn around it and simulation.csv has no row for it; give it a weight to simulate it (--set 'simulation.weights.bear=1')"),
         "{e}"
     );
     assert!(!out.contains("\nbear,"), "{out}");
-    assert!(!e.contains("--trajectory base"), "{e}");
+    assert!(!e.contains("--trajectory `base`"), "{e}");
     assert!(!stderr(&[&quiet[..], &zero[..], &["-t", "base"][..]].concat()).contains("warning"));
     let e = crate::common::fails_with_2(
         stakeshift().args([&quiet[..], &zero[..], &["-t", "bear"][..]].concat()),
     );
     assert!(
-        e.contains("every chosen trajectory has weight 0") && !e.contains("--trajectory bear:"),
+        e.contains("every chosen trajectory has weight 0") && !e.contains("--trajectory `bear`:"),
         "{e}"
     );
     // Not a center when --trajectory leaves it out.

@@ -331,6 +331,13 @@ impl ChartOptions {
     }
 }
 
+/// `word` as one word for a POSIX shell, to paste into a command line: in single quotes,
+/// a quote inside written `'\''` (a trajectory named `it's` made `'...it's...'`, a quote
+/// never closed: helper-161).
+pub(crate) fn shell_word(word: &str) -> String {
+    format!("'{}'", word.replace('\'', "'\\''"))
+}
+
 /// A progress bar on stderr for a command whose length is not known in advance (`sweep`,
 /// `tornado`): counted from the start, drawn only once the run has taken a second (a short
 /// run shows nothing), and never where stderr is not a terminal or `--quiet` is given.
@@ -874,6 +881,28 @@ pub(crate) fn selected_or_all(
 #[cfg(test)]
 mod tests {
     use super::Warnings;
+
+    /// What `shell_word` makes, read back by a shell, is the word (helper-161: a name with
+    /// a quote gave a quote never closed).
+    #[test]
+    fn a_shell_word_reads_back_as_itself() {
+        for word in [
+            "plain",
+            "it's bust",
+            "a b",
+            "'",
+            "''x''",
+            "$HOME `x` \\ \"q\"",
+            "Yıldız",
+        ] {
+            let quoted = super::shell_word(word);
+            let out = std::process::Command::new("sh")
+                .args(["-c", &format!("printf %s {quoted}")])
+                .output()
+                .unwrap();
+            assert_eq!(String::from_utf8(out.stdout).unwrap(), word, "{quoted}");
+        }
+    }
 
     #[test]
     fn warnings_are_kept_once_in_the_order_first_given() {

@@ -43,9 +43,12 @@ fn warn_of_departures(
         for i in selected.iter().filter(|i| unweighted(i)) {
             let name = &model.trajectories[*i].name;
             warnings.warn(format!(
-                "simulate: --trajectory {}: its weight in `simulation.weights` is 0, so no path is drawn around it and simulation.csv has no row for it; give it a weight to simulate it (--set 'simulation.weights.{}=1')",
+                "simulate: --trajectory `{}`: its weight in `simulation.weights` is 0, so no path is drawn around it and simulation.csv has no row for it; give it a weight to simulate it (--set {})",
                 stakeshift::error::quoted(name),
-                stakeshift::overrides::key_segment(name)
+                super::shell_word(&format!(
+                    "simulation.weights.{}=1",
+                    stakeshift::overrides::key_segment(name)
+                ))
             ));
         }
     }

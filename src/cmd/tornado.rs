@@ -50,8 +50,9 @@ pub fn run(
             if advantage.is_none() {
                 let set = format!("{}={}", row.input, value.normalize());
                 warnings.warn(format!(
-                    "tornado: trajectory `{}` cannot run with {set}, so its advantage at that value and the swing are empty (`compare` with this command's model and --set options and `--set '{set}'` says why)",
+                    "tornado: trajectory `{}` cannot run with {set}, so its advantage at that value and the swing are empty (`compare` with this command's model and --set options and `--set {}` says why)",
                     row.trajectory,
+                    super::shell_word(&set),
                 ));
             }
         }
