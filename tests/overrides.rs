@@ -1216,14 +1216,24 @@ fn regression_an_unclosed_bracket_and_a_negative_position_say_what_is_wrong() {
     );
     let e = bad("equity.rounds[-1].raise=1", "equity.rounds[-1].raise");
     assert!(
-        e.contains("positions count from [0] up, so there is no [-1]; its last entry is [0]"),
+        e.contains(
+            "positions count from [0] up, so there is no [-1] (the last entry is [0]), and no entry is named `-1`"
+        ),
         "{e}"
     );
-    let e = bad(
+    // Without a nearest path by spelling, which was [2] for [-2] (helper-161); the same
+    // quoted, asked for as a name.
+    for set in [
         "trajectories[-2].agi_year=2030",
-        "trajectories[-2].agi_year",
-    );
-    assert!(e.contains("there is no [-2]; its last entry is [5]"), "{e}");
+        "trajectories[\"-2\"].agi_year=2030",
+    ] {
+        let e = bad(set, "agi_year");
+        assert!(
+            e.contains("there is no [-2] (the last entry is [5]), and no entry is named `-2`"),
+            "{e}"
+        );
+        assert!(!e.contains("nearest"), "{e}");
+    }
     // A name that is a negative number is still a name where an entry has it.
     let (out, _) = crate::common::succeeds(stakeshift().args([
         "compare",

@@ -1040,9 +1040,13 @@ fn element_index(
                 if negative {
                     let last = match list.len() {
                         0 => format!("{place} is empty"),
-                        n => format!("its last entry is [{}]", n - 1),
+                        n => format!("the last entry is [{}]", n - 1),
                     };
-                    format!("positions count from [0] up, so there is no [{name}]; {last}")
+                    // (Quoted or bare: a name that reads as a negative number is looked
+                    // for as a name first.)
+                    format!(
+                        "positions count from [0] up, so there is no [{name}] ({last}), and no entry is named `{name}`"
+                    )
                 } else if known.is_empty() {
                     format!("{place} has no entries with a `name`; pick one by position, [0]")
                 } else {
@@ -1806,7 +1810,10 @@ fn wrong_path(origin: &str, path: &str, candidates: &[String], message: &str) ->
     // pointed elsewhere (`cloud.margin` without `[cloud]` was sent to `shift.margin`), and
     // the table itself is no number for sweep, solve or tornado (helper-150).
     let missing_table = message.contains("` is not in the model; --set adds a key only");
-    let near = (!missing_table)
+    // A position counted from the end (`[-1]`): the nearest by spelling is `[1]`, the
+    // second entry, not the last (helper-161).
+    let negative = message.contains("positions count from [0] up");
+    let near = (!missing_table && !negative)
         .then(|| nearest_path(path, candidates))
         .flatten()
         .filter(|p| *p != path && !ambiguous)
