@@ -584,7 +584,7 @@ fn read_model_from_stdin() -> Result<ModelFile> {
             // as MODEL is (helper-160: it was "Is a directory", exit 1).
             if e.kind() == std::io::ErrorKind::IsADirectory {
                 Error::Usage(format!(
-                    "{STDIN_LABEL}: standard input is a folder, not a model file; give the model's text on it (`stakeshift check - < model.toml`) or its path in place of `-`"
+                    "{STDIN_LABEL}: standard input is a folder, not a model file; give the model's text on it (`- < model.toml`) or the model's path in place of `-`"
                 ))
             } else {
                 Error::io(Path::new(STDIN_LABEL), e)

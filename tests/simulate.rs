@@ -889,13 +889,21 @@ fn regression_a_seed_above_1e18_in_the_file_is_taken() {
         stderr.contains("simulation.seed") && stderr.contains("from 0 to 9223372036854775807"),
         "{stderr}"
     );
-    // Where a larger seed goes (helper-160: `--seed` takes up to 2^64 - 1, unsaid).
-    assert!(
-        stderr.contains(
-            "(TOML's largest integer; `--seed` takes any 64-bit seed, up to 18446744073709551615)"
-        ),
-        "{stderr}"
-    );
+    // Where a larger seed goes (helper-160: `--seed` takes up to 2^64 - 1, unsaid), said of
+    // a larger seed only (helper-161: not of -3).
+    let note =
+        "(TOML's largest integer; `--seed` takes any 64-bit seed, up to 18446744073709551615)";
+    assert!(!stderr.contains(note), "{stderr}");
+    for larger in ["seed = 9223372036854775808", "seed = 1e19"] {
+        let out = stakeshift()
+            .args(["simulate", "--quiet"])
+            .arg(with_simulation(larger))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(note), "{larger}: {stderr}");
+    }
 }
 
 /// Runs `simulate --replay PATH` on `file` and returns the table, asserting success.

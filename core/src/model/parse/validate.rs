@@ -1128,10 +1128,17 @@ impl Builder<'_> {
         if let Some(n) = &raw.seed {
             // TOML's integers stop at 2^63 - 1; `--seed` takes any 64-bit seed (helper-160:
             // a seed used on the command line could not be written into the file, unsaid).
+            // (Said only of a seed that is one: not of -1 or 1.5, helper-161.)
+            let a_larger_seed = match n.get_ref() {
+                Num::Int(i) => *i > i128::from(i64::MAX),
+                Num::Float(f) => *f >= 9.223_372_036_854_775_8e18 && f.fract() == 0.0,
+            };
             out.seed = self
                 .whole("simulation.seed", n, 0, i64::MAX as u64)
                 .map_err(|mut issue| {
-                    issue.message.push_str(super::SEED_NOTE);
+                    if a_larger_seed {
+                        issue.message.push_str(super::SEED_NOTE);
+                    }
                     issue
                 })?;
         }
