@@ -810,22 +810,60 @@ pub fn check_out_folder(dir: &Path) -> Result<()> {
         )));
     }
     match fs::metadata(dir) {
-        Ok(m) if !m.is_dir() => Err(Error::Usage(format!(
-            "{} is {}, not a folder; --out names a folder to write into (it is created if needed)",
-            dir.display(),
-            not_a_folder(&m)
-        ))),
-        Ok(_) => Ok(()),
+        Ok(m) if !m.is_dir() => {
+            return Err(Error::Usage(format!(
+                "{} is {}, not a folder; --out names a folder to write into (it is created if needed)",
+                dir.display(),
+                not_a_folder(&m)
+            )));
+        }
+        Ok(_) => {}
         Err(_)
             if dir
                 .ancestors()
                 .skip(1)
                 .any(|p| fs::metadata(p).is_ok_and(|m| !m.is_dir())) =>
         {
-            Err(file_in_the_way(dir, "cannot create the folder"))
+            return Err(file_in_the_way(dir, "cannot create the folder"));
         }
-        Err(_) => Ok(()),
+        Err(_) => {}
     }
+    // The folder, or the nearest one on the way that is there, must let us write into it
+    // (helper-161: a folder we may not write in was found only after the run).
+    let nearest = dir
+        .ancestors()
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                p
+            }
+        })
+        .find(|p| fs::metadata(p).is_ok());
+    match nearest {
+        Some(folder) => may_write_into(folder).map_err(|e| Error::io(dir, e)),
+        None => Ok(()),
+    }
+}
+
+/// Whether this process may create files in `folder` (write and search permission, a file
+/// system not mounted read-only), as access(2) tells.
+#[cfg(unix)]
+fn may_write_into(folder: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(path) = std::ffi::CString::new(folder.as_os_str().as_bytes()) else {
+        return Ok(());
+    };
+    // SAFETY: `path` is a NUL-terminated string that outlives the call.
+    if unsafe { libc::access(path.as_ptr(), libc::W_OK | libc::X_OK) } == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+#[cfg(not(unix))]
+fn may_write_into(_: &Path) -> std::io::Result<()> {
+    Ok(())
 }
 
 /// Creates the output folder; an existing file in its place, or on the way to it

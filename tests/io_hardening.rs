@@ -1115,3 +1115,74 @@ fn regression_a_failed_run_removes_the_folder_it_made() {
     assert!(!dir.join("new").exists(), "{err}");
     assert!(dir.exists());
 }
+
+/// helper-161: an `--out` folder the user may not write into was found only when the
+/// results were written, after the whole run (a million simulated paths). Now it is refused
+/// first: a model that would fail in its run is told about the folder instead. (As root,
+/// which may write anywhere, the run is made as `nobody` through `setpriv`, where the
+/// machine has it.)
+#[cfg(unix)]
+#[test]
+fn regression_an_out_folder_we_may_not_write_into_is_refused_before_the_run() {
+    use std::os::unix::fs::PermissionsExt;
+    // In the system's temporary folder, which every user reaches (the target folder may
+    // not be reachable by `nobody`).
+    let dir = tempfile::Builder::new()
+        .prefix("stakeshift-out-not-writable-")
+        .tempdir()
+        .unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    let locked = dir.path().join("locked");
+    fs::create_dir(&locked).unwrap();
+    let model = fs::read_to_string(common::repo_path("tests/bad/_valid.toml"))
+        .unwrap()
+        .replace("end_year = 2030", "end_year = 2519");
+    let model_path = dir.path().join("long.toml");
+    fs::write(&model_path, model).unwrap();
+    fs::set_permissions(&model_path, fs::Permissions::from_mode(0o644)).unwrap();
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o555)).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("stakeshift");
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    if root
+        && std::process::Command::new("setpriv")
+            .arg("--help")
+            .output()
+            .is_err()
+    {
+        println!("skipped: root without setpriv cannot run as a user who may not write");
+        return;
+    }
+    let command = || {
+        if root {
+            let mut c = std::process::Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(&bin);
+            c
+        } else {
+            std::process::Command::new(&bin)
+        }
+    };
+    for out in [locked.clone(), locked.join("a").join("b")] {
+        let output = command()
+            .args(["compare"])
+            .arg(&model_path)
+            .args(["--set", "discount_rate=-0.1", "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        let e = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(1), "{e}");
+        assert!(
+            e.contains(&format!("writing the results into {}", out.display()))
+                && e.contains("Permission denied")
+                && !e.contains("too large"),
+            "{}: {e}",
+            out.display()
+        );
+    }
+    assert_eq!(fs::read_dir(&locked).unwrap().count(), 0);
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
+}

@@ -1131,7 +1131,7 @@ impl Builder<'_> {
             // (Said only of a seed that is one: not of -1 or 1.5, helper-161.)
             let a_larger_seed = match n.get_ref() {
                 Num::Int(i) => *i > i128::from(i64::MAX),
-                Num::Float(f) => *f >= 9.223_372_036_854_775_8e18 && f.fract() == 0.0,
+                Num::Float(f) => *f >= 2f64.powi(63) && f.fract() == 0.0,
             };
             out.seed = self
                 .whole("simulation.seed", n, 0, i64::MAX as u64)
