@@ -847,15 +847,25 @@ pub fn check_out_folder(dir: &Path) -> Result<()> {
 }
 
 /// Whether this process may create files in `folder` (write and search permission, a file
-/// system not mounted read-only), as access(2) tells.
+/// system not mounted read-only), as faccessat(2) tells for the effective user.
 #[cfg(unix)]
 fn may_write_into(folder: &Path) -> std::io::Result<()> {
     use std::os::unix::ffi::OsStrExt;
     let Ok(path) = std::ffi::CString::new(folder.as_os_str().as_bytes()) else {
         return Ok(());
     };
+    // With the effective user and its capabilities, as the writing will be (access(2)
+    // asks for the real user's: a process given CAP_DAC_OVERRIDE was refused; helper-162).
     // SAFETY: `path` is a NUL-terminated string that outlives the call.
-    if unsafe { libc::access(path.as_ptr(), libc::W_OK | libc::X_OK) } == 0 {
+    let allowed = unsafe {
+        libc::faccessat(
+            libc::AT_FDCWD,
+            path.as_ptr(),
+            libc::W_OK | libc::X_OK,
+            libc::AT_EACCESS,
+        )
+    };
+    if allowed == 0 {
         Ok(())
     } else {
         Err(std::io::Error::last_os_error())
@@ -1162,14 +1172,11 @@ fn write_journal(
     );
     for (tmp, target, backup) in placed {
         let backup = backup.and_then(|b| name(b)).unwrap_or_else(|| "-".into());
-        let id = fs::symlink_metadata(tmp).ok().and_then(|m| FileId::of(&m));
-        let (Some(tmp), Some(target), Some(id)) = (name(tmp), name(target), id) else {
-            return Err(std::io::Error::other("an output that cannot be told apart"));
+        let id = Written::at(tmp).map_or_else(|| "-".to_string(), |w| w.text());
+        let (Some(tmp), Some(target)) = (name(tmp), name(target)) else {
+            return Err(std::io::Error::other("an output without a file name"));
         };
-        text.push_str(&format!(
-            "place\t{tmp}\t{target}\t{backup}\t{}:{}\n",
-            id.device, id.inode
-        ));
+        text.push_str(&format!("place\t{tmp}\t{target}\t{backup}\t{id}\n"));
     }
     for (target, backup) in removed {
         let (Some(target), Some(backup)) = (name(target), name(backup)) else {
@@ -1193,13 +1200,64 @@ fn write_journal(
     Ok(path)
 }
 
+/// What tells the file a stopped run put at a target from any other that may stand there
+/// later: its inode, modification time (to the nanosecond) and size. Not its device, which
+/// changes when a file system is mounted again (a loop device, a USB disk: helper-162); the
+/// inode alone comes back for the next file made (ext4 hands out a freed inode at once),
+/// and a file written over in place keeps it (`cp mine.csv summary.csv`), but not its
+/// time and size too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Written {
+    inode: u64,
+    modified_ns: i128,
+    size: u64,
+}
+
+impl Written {
+    #[cfg(unix)]
+    fn of(meta: &Metadata) -> Option<Written> {
+        use std::os::unix::fs::MetadataExt;
+        Some(Written {
+            inode: meta.ino(),
+            modified_ns: i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec()),
+            size: meta.size(),
+        })
+    }
+    #[cfg(not(unix))]
+    fn of(_: &Metadata) -> Option<Written> {
+        // Nothing to tell files apart by: a journal here never acts on a target.
+        None
+    }
+
+    fn at(path: &Path) -> Option<Written> {
+        fs::symlink_metadata(path)
+            .ok()
+            .and_then(|m| Written::of(&m))
+    }
+
+    fn text(&self) -> String {
+        format!("{}:{}:{}", self.inode, self.modified_ns, self.size)
+    }
+
+    fn parse(text: &str) -> Option<Written> {
+        let mut parts = text.split(':');
+        let written = Written {
+            inode: parts.next()?.parse().ok()?,
+            modified_ns: parts.next()?.parse().ok()?,
+            size: parts.next()?.parse().ok()?,
+        };
+        parts.next().is_none().then_some(written)
+    }
+}
+
 /// One line of a journal ([`write_journal`]).
 enum JournalLine<'a> {
     Place {
         tmp: &'a str,
         target: &'a str,
         backup: Option<&'a str>,
-        id: FileId,
+        /// None where the file could not be told apart (no inode to read): never acted on.
+        id: Option<Written>,
     },
     Remove {
         target: &'a str,
@@ -1216,12 +1274,9 @@ fn read_journal(text: &str) -> Option<Vec<JournalLine<'_>>> {
     let plain = |n: &str| {
         !n.is_empty() && !n.contains(['/', '\\']) && (n == MANIFEST_NAME || !n.starts_with('.'))
     };
-    let id = |text: &str| {
-        let (device, inode) = text.split_once(':')?;
-        Some(FileId {
-            device: device.parse().ok()?,
-            inode: inode.parse().ok()?,
-        })
+    let id = |text: &str| match text {
+        "-" => Some(None),
+        _ => Written::parse(text).map(Some),
     };
     let mut lines = Vec::new();
     for line in text.lines().filter(|l| !l.starts_with('#')) {
@@ -1285,11 +1340,8 @@ fn roll_back_interrupted(dir: &Path, journal: &Path) {
                     id,
                 } => {
                     // Renamed, and still the stopped run's file.
-                    let ours = !exists(tmp)
-                        && fs::symlink_metadata(at(target))
-                            .ok()
-                            .and_then(|m| FileId::of(&m))
-                            .is_some_and(|now| now == *id);
+                    let ours =
+                        !exists(tmp) && id.is_some_and(|id| Written::at(&at(target)) == Some(id));
                     if !ours {
                         continue;
                     }
@@ -1605,22 +1657,55 @@ fn owned_by_us(_: &Metadata) -> bool {
 fn remove_stale_temps(dir: &Path) {
     let started = std::time::SystemTime::now();
     // First the journals of runs stopped while putting their set in place: their old files
-    // go back, from the backups removed below.
+    // go back, and the journal goes with what it names.
     roll_back_stopped_sets(dir);
+    // A journal still here (another user's, a live run's, or one whose rollback failed and
+    // will be tried again) keeps the files it names: they are its backups (helper-162: they
+    // were removed here as any stale file, leaving the mix for good). Journals themselves
+    // are removed only by their rollback.
+    let kept = names_in_journals(dir);
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };
-        if !name.starts_with(TEMP_PREFIX) {
+        if !name.starts_with(TEMP_PREFIX) || name.ends_with(".commit") || kept.contains(name) {
             continue;
         }
         let Ok(meta) = entry.metadata() else { continue };
-        if meta.file_type().is_file() && is_stale_temp(name, meta.modified().ok(), started) {
+        // (Only our own user's: another user's files in a shared folder are theirs to remove.)
+        if meta.file_type().is_file()
+            && owned_by_us(&meta)
+            && is_stale_temp(name, meta.modified().ok(), started)
+        {
             let _ = fs::remove_file(entry.path());
         }
     }
+}
+
+/// The temporary and backup names that the journals in `dir` name, whoever wrote them.
+fn names_in_journals(dir: &Path) -> std::collections::HashSet<String> {
+    let mut names = std::collections::HashSet::new();
+    let Ok(entries) = fs::read_dir(dir) else {
+        return names;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(file) = file.to_str() else { continue };
+        if !file.starts_with(TEMP_PREFIX) || !file.ends_with(".commit") {
+            continue;
+        }
+        let Ok(bytes) = read_regular_file(&entry.path(), 1 << 20) else {
+            continue;
+        };
+        for field in String::from_utf8_lossy(&bytes).split(['\t', '\n', '\r']) {
+            if field.starts_with(TEMP_PREFIX) {
+                names.insert(field.to_string());
+            }
+        }
+    }
+    names
 }
 
 #[cfg(test)]
@@ -1729,13 +1814,23 @@ mod tests {
             );
         }));
         let journal = journal.expect("the journal is written before the first rename");
-        let name = journal.file_name().unwrap().to_str().unwrap().replacen(
-            &format!("-{}-", std::process::id()),
-            &format!("-{pid}-"),
-            1,
-        );
-        fs::rename(&journal, dir.join(&name)).unwrap();
-        dir.join(name)
+        as_process(dir, &journal, pid)
+    }
+
+    /// Every file of this process's run left in `dir`, and the names in its `journal`,
+    /// made process `pid`'s, as that process would have left them; the journal's new path.
+    fn as_process(dir: &Path, journal: &Path, pid: &str) -> PathBuf {
+        let ours = format!("{TEMP_PREFIX}{}-", std::process::id());
+        let theirs = format!("{TEMP_PREFIX}{pid}-");
+        let text = fs::read_to_string(journal).unwrap().replace(&ours, &theirs);
+        fs::write(journal, text).unwrap();
+        for (name, _) in listing(dir) {
+            if name.starts_with(&ours) {
+                fs::rename(dir.join(&name), dir.join(name.replacen(&ours, &theirs, 1))).unwrap();
+            }
+        }
+        let name = journal.file_name().unwrap().to_str().unwrap();
+        dir.join(name.replacen(&ours, &theirs, 1))
     }
 
     /// A process id no process has (past any pid_t).
@@ -1808,12 +1903,7 @@ mod tests {
         write_set(&dir, &newest, &["a.csv".to_string(), "b.csv".to_string()]).unwrap();
         assert!(journal.exists(), "a live run's journal is not acted on");
         // Then its process is gone.
-        let dead = dir.join(journal.file_name().unwrap().to_str().unwrap().replacen(
-            &format!("-{}-", std::process::id()),
-            &format!("-{DEAD}-"),
-            1,
-        ));
-        fs::rename(&journal, &dead).unwrap();
+        let dead = as_process(&dir, &journal, DEAD);
         write_set(&dir, &files(&["c.png"], "charts"), &charts).unwrap();
         assert_eq!(fs::read(dir.join("a.csv")).unwrap(), b"newest a.csv");
         assert_eq!(fs::read(dir.join("b.csv")).unwrap(), b"newest b.csv");
@@ -1824,25 +1914,162 @@ mod tests {
 
     /// helper-161: a journal written by hand (or damaged) deleted a file stakeshift never
     /// wrote and overwrote another with a "backup". A journal acts only on files that are
-    /// the stopped run's own (by device and inode), and one that does not read as ours
-    /// acts on nothing.
+    /// the stopped run's own (inode, time and size), and one that does not read as ours
+    /// acts on nothing. (Each journal here is a set not put in place whole, a stale member
+    /// not moved, so that its rollback runs: helper-162.)
     #[test]
     fn regression_a_forged_journal_touches_no_file_of_the_users() {
         let dir = scratch("forged");
-        fs::write(dir.join("notes.txt"), "notes").unwrap();
-        fs::write(dir.join("data.csv"), "data").unwrap();
-        fs::write(dir.join(".stakeshift-evil.bak"), "evil").unwrap();
+        let unmoved = "remove\tc.svg\t.stakeshift-never.bak\n";
+        let notes = Written::at(&dir.join(".")).unwrap();
         for journal in [
-            "place\t.stakeshift-gone.tmp\tnotes.txt\t-\t1:1\nplace\t.stakeshift-g2.tmp\tdata.csv\t.stakeshift-evil.bak\t1:2\n",
-            // The old format, without the file's identity: not ours, not read.
-            "place\t.stakeshift-gone.tmp\tnotes.txt\t-\n",
-            "place\t.stakeshift-gone.tmp\t../notes.txt\t-\t1:1\n",
+            format!(
+                "place\t.stakeshift-gone.tmp\tnotes.txt\t-\t1:2:3\nplace\t.stakeshift-g2.tmp\tdata.csv\t.stakeshift-evil.bak\t1:2:3\n{unmoved}"
+            ),
+            // A file that cannot be told apart is never acted on.
+            format!("place\t.stakeshift-gone.tmp\tnotes.txt\t-\t-\n{unmoved}"),
+            // The first round's format, without the file's time and size: not read.
+            format!("place\t.stakeshift-gone.tmp\tnotes.txt\t-\t1:2\n{unmoved}"),
+            format!(
+                "place\t.stakeshift-gone.tmp\t../notes.txt\t-\t{}\n{unmoved}",
+                notes.text()
+            ),
         ] {
+            fs::write(dir.join("notes.txt"), "notes").unwrap();
+            fs::write(dir.join("data.csv"), "data").unwrap();
+            fs::write(dir.join(".stakeshift-evil.bak"), "evil").unwrap();
             fs::write(dir.join(format!(".stakeshift-{DEAD}-1.commit")), journal).unwrap();
             roll_back_stopped_sets(&dir);
             assert_eq!(fs::read(dir.join("notes.txt")).unwrap(), b"notes");
             assert_eq!(fs::read(dir.join("data.csv")).unwrap(), b"data");
         }
+        // A journal that names a file by its true identity does act on it: the checks
+        // above are what kept the files.
+        let id = Written::at(&dir.join("notes.txt")).unwrap();
+        fs::write(
+            dir.join(format!(".stakeshift-{DEAD}-1.commit")),
+            format!(
+                "place\t.stakeshift-gone.tmp\tnotes.txt\t-\t{}\n{unmoved}",
+                id.text()
+            ),
+        )
+        .unwrap();
+        roll_back_stopped_sets(&dir);
+        assert!(!dir.join("notes.txt").exists());
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// helper-162: a file the user put at a target after the kill, in place (the same
+    /// inode, as `cp` over it keeps), was replaced by the old content and lost.
+    #[test]
+    fn regression_a_file_written_over_after_the_kill_is_not_rolled_back() {
+        let dir = scratch("written-over");
+        write_set(&dir, &files(&["a.csv", "b.csv", "c.png"], "old"), &family()).unwrap();
+        let new = files(&["a.csv", "b.csv", "c.png"], "new");
+        killed_after(&dir, &new, 2, DEAD);
+        let inode = |p: &Path| Written::at(p).unwrap().inode;
+        let before = inode(&dir.join("a.csv"));
+        fs::write(dir.join("a.csv"), "the user's own a.csv").unwrap();
+        assert_eq!(inode(&dir.join("a.csv")), before, "written over in place");
+        roll_back_stopped_sets(&dir);
+        assert_eq!(
+            fs::read(dir.join("a.csv")).unwrap(),
+            b"the user's own a.csv"
+        );
+        // b.csv, still the killed run's, goes back.
+        assert_eq!(fs::read(dir.join("b.csv")).unwrap(), b"old b.csv");
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// helper-162: a rollback step that failed was said to keep the journal, but the same
+    /// run's removal of stale files then took the journal's backups, leaving the mix for
+    /// good. The journal and every file it names stay until a rollback succeeds.
+    #[test]
+    fn regression_a_failed_rollback_keeps_its_journal_and_backups_for_the_next_run() {
+        let dir = scratch("failed-rollback");
+        write_set(&dir, &files(&["a.csv", "b.csv", "c.png"], "old"), &family()).unwrap();
+        let new = files(&["a.csv", "b.csv", "c.png"], "new");
+        let journal = killed_after(&dir, &new, 2, DEAD);
+        // b.csv's backup made unusable: its restoring fails.
+        let text = fs::read_to_string(&journal).unwrap();
+        let backup = text
+            .lines()
+            .find(|l| l.split('\t').nth(2) == Some("b.csv"))
+            .and_then(|l| l.split('\t').nth(3))
+            .unwrap()
+            .to_string();
+        let kept = fs::read(dir.join(&backup)).unwrap();
+        fs::remove_file(dir.join(&backup)).unwrap();
+        fs::create_dir(dir.join(&backup)).unwrap();
+        fs::write(dir.join(&backup).join("x"), "x").unwrap();
+        // A run that writes another family into the folder.
+        let charts = ["c.png".to_string()];
+        write_set(&dir, &files(&["c.png"], "charts"), &charts).unwrap();
+        assert!(journal.exists(), "the journal is kept");
+        // a.csv went back (its backup with it); every other backup is kept.
+        assert_eq!(fs::read(dir.join("a.csv")).unwrap(), b"old a.csv");
+        for line in text
+            .lines()
+            .filter(|l| l.split('\t').nth(2) != Some("a.csv"))
+        {
+            for name in line.split('\t') {
+                if name.starts_with(TEMP_PREFIX) && name.ends_with(".bak") {
+                    assert!(dir.join(name).exists(), "{name} is kept");
+                }
+            }
+        }
+        // Once the backup is whole again, the next run puts the old set back.
+        fs::remove_dir_all(dir.join(&backup)).unwrap();
+        fs::write(dir.join(&backup), kept).unwrap();
+        roll_back_stopped_sets(&dir);
+        assert_eq!(fs::read(dir.join("b.csv")).unwrap(), b"old b.csv");
+        assert!(!journal.exists());
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// helper-162: another user's journal was never acted on, but the files it names were
+    /// removed as stale ones. Now neither: they are that user's to roll back.
+    #[cfg(unix)]
+    #[test]
+    #[allow(clippy::print_stdout)] // (a test says why it skips)
+    fn regression_another_users_journal_and_backups_are_left_alone() {
+        // SAFETY: geteuid(2) has no preconditions.
+        if unsafe { libc::geteuid() } != 0 {
+            println!("skipped: only root can give a file to another user");
+            return;
+        }
+        let dir = scratch("other-user");
+        write_set(&dir, &files(&["a.csv", "b.csv"], "old"), &family()).unwrap();
+        let journal = killed_after(&dir, &files(&["a.csv", "b.csv"], "new"), 1, DEAD);
+        let names: Vec<String> = listing(&dir)
+            .into_iter()
+            .map(|(n, _)| n)
+            .filter(|n| n.starts_with(TEMP_PREFIX))
+            .collect();
+        // And a staged file of that user's that no journal names.
+        let stray = dir.join(format!("{TEMP_PREFIX}{DEAD}-stray.tmp"));
+        fs::write(&stray, "theirs").unwrap();
+        std::os::unix::fs::lchown(&stray, Some(65534), Some(65534)).unwrap();
+        for n in &names {
+            std::os::unix::fs::lchown(dir.join(n), Some(65534), Some(65534)).unwrap();
+        }
+        let mixed = visible(&dir);
+        write_set(&dir, &files(&["c.png"], "charts"), &["c.png".to_string()]).unwrap();
+        assert!(journal.exists());
+        assert!(stray.exists());
+        for n in &names {
+            assert!(dir.join(n).exists(), "{n} is kept");
+        }
+        assert_eq!(
+            visible(&dir)
+                .into_iter()
+                .filter(|(n, _)| n != "c.png" && n != MANIFEST_NAME)
+                .collect::<Vec<_>>(),
+            mixed
+                .into_iter()
+                .filter(|(n, _)| n != MANIFEST_NAME)
+                .collect::<Vec<_>>()
+        );
         let _ = fs::remove_dir_all(&dir);
     }
 

@@ -1495,7 +1495,7 @@ fn regression_a_newcomers_mistakes_are_told_the_way_out() {
         (
             "two-boms-comment",
             format!("\u{feff}\u{feff}# my deal\n{mini}"),
-            "line 1, column 3: the file is not valid TOML: key with no value, expected `=`; this line holds an invisible character at column 2, a byte-order mark (U+FEFF): delete it",
+            "line 1, column 3: the file is not valid TOML: key with no value, expected `=`; this line holds an invisible character at column 2, a byte-order mark (U+FEFF): delete it unless it stands inside a string",
         ),
         (
             "zero-width-after",

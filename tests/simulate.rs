@@ -1866,7 +1866,8 @@ fn regression_a_zero_valuation_times_an_overflowing_shock_failed_the_run() {
     let out = run(&one);
     assert_eq!(out.status.code(), Some(2));
     let e = String::from_utf8_lossy(&out.stderr);
-    // ", year YYYY: " with a year of the model (2000 to 2500), as the message writes it.
+    // ", year YYYY: " with a random year of the model (2001 to 2500), as the message writes
+    // it.
     let names_a_year = |text: &str| {
         text.split("on simulated path 92 (center `x`), year ")
             .nth(1)

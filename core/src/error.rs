@@ -222,6 +222,19 @@ pub fn quoted(text: &str) -> std::borrow::Cow<'_, str> {
     })
 }
 
+/// `word` as one word for a POSIX shell, for a command a message suggests: in single
+/// quotes, a quote inside written `'\''` (a trajectory named `it's` made `'...it's...'`, a
+/// quote never closed: helper-161).
+///
+/// ```
+/// use stakeshift_core::error::shell_word;
+/// assert_eq!(shell_word("a=1"), "'a=1'");
+/// assert_eq!(shell_word("it's"), r"'it'\''s'");
+/// ```
+pub fn shell_word(word: &str) -> String {
+    format!("'{}'", word.replace('\'', "'\\''"))
+}
+
 /// How many names of a list a message gives.
 pub const LISTED: usize = 20;
 

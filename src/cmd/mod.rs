@@ -331,13 +331,6 @@ impl ChartOptions {
     }
 }
 
-/// `word` as one word for a POSIX shell, to paste into a command line: in single quotes,
-/// a quote inside written `'\''` (a trajectory named `it's` made `'...it's...'`, a quote
-/// never closed: helper-161).
-pub(crate) fn shell_word(word: &str) -> String {
-    format!("'{}'", word.replace('\'', "'\\''"))
-}
-
 /// A progress bar on stderr for a command whose length is not known in advance (`sweep`,
 /// `tornado`): counted from the start, drawn only once the run has taken a second (a short
 /// run shows nothing), and never where stderr is not a terminal or `--quiet` is given.
@@ -895,7 +888,7 @@ mod tests {
             "$HOME `x` \\ \"q\"",
             "Yıldız",
         ] {
-            let quoted = super::shell_word(word);
+            let quoted = stakeshift::error::shell_word(word);
             let out = std::process::Command::new("sh")
                 .args(["-c", &format!("printf %s {quoted}")])
                 .output()

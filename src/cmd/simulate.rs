@@ -45,7 +45,7 @@ fn warn_of_departures(
             warnings.warn(format!(
                 "simulate: --trajectory `{}`: its weight in `simulation.weights` is 0, so no path is drawn around it and simulation.csv has no row for it; give it a weight to simulate it (--set {})",
                 stakeshift::error::quoted(name),
-                super::shell_word(&format!(
+                stakeshift::error::shell_word(&format!(
                     "simulation.weights.{}=1",
                     stakeshift::overrides::key_segment(name)
                 ))

@@ -52,7 +52,7 @@ pub fn run(
                 warnings.warn(format!(
                     "tornado: trajectory `{}` cannot run with {set}, so its advantage at that value and the swing are empty (`compare` with this command's model and --set options and `--set {}` says why)",
                     row.trajectory,
-                    super::shell_word(&set),
+                    stakeshift::error::shell_word(&set),
                 ));
             }
         }

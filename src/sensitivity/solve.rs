@@ -112,8 +112,9 @@ pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<So
                 held.is_none() && [Decimal::ZERO, Decimal::ONE].into_iter().any(takes);
             if takes_a_number {
                 return Err(Error::Usage(format!(
-                    "solve {}: the model leaves this value out, so there is no current value to start the search from; give it one first (`--set '{}=VALUE'`) and solve again",
-                    spec.path.text, spec.path.text
+                    "solve {}: the model leaves this value out, so there is no current value to start the search from; give it one first (`--set {}`) and solve again",
+                    spec.path.text,
+                    crate::error::shell_word(&format!("{}=VALUE", spec.path.text))
                 )));
             }
             return Err(Error::Usage(format!(

@@ -111,7 +111,7 @@ fn invisible_on_the_line(text: &str, at: usize, message: String) -> String {
         .find(|(i, c)| invisible(*c) && !first(*i, *c))
     {
         Some((i, c)) => format!(
-            "{message}; this line holds an invisible character at column {}, {}: delete it",
+            "{message}; this line holds an invisible character at column {}, {}: delete it unless it stands inside a string",
             line[..i].chars().count() + 1,
             what(c)
         ),

@@ -1128,10 +1128,11 @@ impl Builder<'_> {
         if let Some(n) = &raw.seed {
             // TOML's integers stop at 2^63 - 1; `--seed` takes any 64-bit seed (helper-160:
             // a seed used on the command line could not be written into the file, unsaid).
-            // (Said only of a seed that is one: not of -1 or 1.5, helper-161.)
+            // (Said only of a 64-bit seed past TOML's integers: not of -1 or 1.5, helper-161,
+            // nor of 1e30, which --seed refuses too, helper-162.)
             let a_larger_seed = match n.get_ref() {
-                Num::Int(i) => *i > i128::from(i64::MAX),
-                Num::Float(f) => *f >= 2f64.powi(63) && f.fract() == 0.0,
+                Num::Int(i) => (i128::from(i64::MAX) + 1..=i128::from(u64::MAX)).contains(i),
+                Num::Float(f) => (2f64.powi(63)..2f64.powi(64)).contains(f) && f.fract() == 0.0,
             };
             out.seed = self
                 .whole("simulation.seed", n, 0, i64::MAX as u64)
