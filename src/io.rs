@@ -1085,6 +1085,8 @@ fn commit_set(
     rename: &mut dyn FnMut(&Path, &Path) -> std::io::Result<()>,
 ) -> Result<()> {
     let _writing = Writing::start();
+    // One writer at a time in a folder: two runs at once mixed their files (helper-162).
+    let _lock = lock_folder(dir);
     check_stop(dir)?;
     remove_stale_temps(dir);
 
@@ -1605,6 +1607,30 @@ fn is_stale_temp(
 /// with `--out` calls it before it computes, so that even a run that then fails leaves the
 /// folder's files one set (helper-160), and [`write_set`] before it writes.
 pub fn roll_back_stopped_sets(dir: &Path) {
+    let _lock = lock_folder(dir);
+    roll_back_stopped_sets_locked(dir);
+}
+
+/// An exclusive lock on `dir` (flock(2) on the folder itself, released when the returned
+/// handle is dropped), so that runs writing into one folder at once take turns, each set
+/// put in place whole; it waits for the other run's writing (milliseconds to seconds).
+/// None where the folder cannot be opened or locked (a file system without locks): then
+/// runs at once may mix their files, as before.
+#[cfg(unix)]
+fn lock_folder(dir: &Path) -> Option<File> {
+    use std::os::unix::io::AsRawFd;
+    let folder = File::open(dir).ok()?;
+    // SAFETY: flock(2) on a descriptor this function owns, for as long as it lives.
+    let locked = unsafe { libc::flock(folder.as_raw_fd(), libc::LOCK_EX) } == 0;
+    locked.then_some(folder)
+}
+#[cfg(not(unix))]
+fn lock_folder(_: &Path) -> Option<File> {
+    None
+}
+
+/// [`roll_back_stopped_sets`] by a caller that holds the folder's lock.
+fn roll_back_stopped_sets_locked(dir: &Path) {
     // When this process first looked: a journal of our own process id older than that is a
     // stopped run's that had the same id (a container's first process, say; helper-161),
     // not one this process is writing.
@@ -1657,8 +1683,8 @@ fn owned_by_us(_: &Metadata) -> bool {
 fn remove_stale_temps(dir: &Path) {
     let started = std::time::SystemTime::now();
     // First the journals of runs stopped while putting their set in place: their old files
-    // go back, and the journal goes with what it names.
-    roll_back_stopped_sets(dir);
+    // go back, and the journal goes with what it names. (The caller holds the lock.)
+    roll_back_stopped_sets_locked(dir);
     // A journal still here (another user's, a live run's, or one whose rollback failed and
     // will be tried again) keeps the files it names: they are its backups (helper-162: they
     // were removed here as any stale file, leaving the mix for good). Journals themselves
@@ -2070,6 +2096,47 @@ mod tests {
                 .filter(|(n, _)| n != MANIFEST_NAME)
                 .collect::<Vec<_>>()
         );
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// helper-162: two runs writing one folder at once mixed their files (summary.csv from
+    /// one, comparison.csv from the other). They now take turns: the folder ends with one
+    /// whole set, the last to write.
+    #[test]
+    fn regression_two_runs_at_once_into_one_folder_leave_one_whole_set() {
+        let dir = scratch("at-once");
+        let names = ["a.csv", "b.csv", "c.png"];
+        let ms = std::time::Duration::from_millis;
+        let run = |tag: &'static str, start: u64, step: u64| {
+            let dir = dir.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(ms(start));
+                let set = files(&names, tag);
+                let mut rename = |from: &Path, to: &Path| {
+                    std::thread::sleep(ms(step));
+                    fs::rename(from, to)
+                };
+                commit_set(&dir, &set, Some(&family()), &mut rename).unwrap();
+            })
+        };
+        // One puts its files in place slowly; the other starts while it does, and is quick:
+        // unserialized, it would replace all three between the first's first and second.
+        let (one, two) = (run("one", 0, 40), run("two", 60, 0));
+        one.join().unwrap();
+        two.join().unwrap();
+        let contents: Vec<Vec<u8>> = names
+            .iter()
+            .map(|n| fs::read(dir.join(n)).unwrap())
+            .collect();
+        let tag = String::from_utf8(contents[0].clone()).unwrap();
+        let tag = tag.split(' ').next().unwrap();
+        for (n, c) in names.iter().zip(&contents) {
+            assert_eq!(
+                c,
+                format!("{tag} {n}").as_bytes(),
+                "{n} is of another run than a.csv"
+            );
+        }
         let _ = fs::remove_dir_all(&dir);
     }
 
