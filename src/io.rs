@@ -1613,17 +1613,33 @@ pub fn roll_back_stopped_sets(dir: &Path) {
 
 /// An exclusive lock on `dir` (flock(2) on the folder itself, released when the returned
 /// handle is dropped), so that runs writing into one folder at once take turns, each set
-/// put in place whole; it waits for the other run's writing (milliseconds to seconds).
-/// None where the folder cannot be opened or locked (a file system without locks): then
-/// runs at once may mix their files, as before.
+/// put in place whole; it waits for the other run's writing (milliseconds to seconds), at
+/// most [`LOCK_WAIT`], so that a lock some other program keeps cannot hang a run. None
+/// where the folder cannot be opened or locked (a file system without locks) or the wait
+/// ran out: then runs at once may mix their files, as before.
 #[cfg(unix)]
 fn lock_folder(dir: &Path) -> Option<File> {
     use std::os::unix::io::AsRawFd;
     let folder = File::open(dir).ok()?;
-    // SAFETY: flock(2) on a descriptor this function owns, for as long as it lives.
-    let locked = unsafe { libc::flock(folder.as_raw_fd(), libc::LOCK_EX) } == 0;
-    locked.then_some(folder)
+    let waited = std::time::Instant::now();
+    loop {
+        // SAFETY: flock(2) on a descriptor this function owns, for as long as it lives.
+        if unsafe { libc::flock(folder.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+            return Some(folder);
+        }
+        let held = std::io::Error::last_os_error().raw_os_error() == Some(libc::EWOULDBLOCK);
+        // (A stop asked for meanwhile: the writer sees it at its next step.)
+        let stop = STOP_REQUESTED.load(std::sync::atomic::Ordering::SeqCst) != 0;
+        if !held || stop || waited.elapsed() >= LOCK_WAIT {
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
 }
+
+/// The longest a run waits for another's lock on its output folder.
+#[cfg(unix)]
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 #[cfg(not(unix))]
 fn lock_folder(_: &Path) -> Option<File> {
     None
