@@ -37,8 +37,10 @@
 //! stops during those renames, the folder keeps that mix (every file complete, old or new)
 //! until the next run into it: a journal (`.stakeshift-<pid>-<n>.commit`), synced before
 //! the first rename, names each file's backup and new content, and the next run that is
-//! given the folder ([`roll_back_stopped_sets`]) puts the old set back if that process is
-//! gone. Staging, which takes nearly all the time, is safe to kill at any moment.
+//! given the folder ([`roll_back_stopped_sets`]) puts the old set back. A writer holds a
+//! lock on the folder (flock(2)) while its files exist, so runs into one folder take turns,
+//! and a journal found under the lock is a stopped run's. Staging, which takes nearly all
+//! the time, is safe to kill at any moment.
 //!
 //! **Targets.** Only regular files are replaced. A target that is a folder, a device, a FIFO,
 //! a socket or a **symbolic link** is refused before anything is written (exit 2, naming
@@ -54,8 +56,9 @@
 //! record are never removed, whatever their names.
 //!
 //! **Temporary files of killed runs.** Before it writes, a run removes from the folder the
-//! temporary and backup files of runs that are no longer running: `.stakeshift-<pid>-…`
-//! files whose process `<pid>` no longer exists, and `.stakeshift-XXXXXX` files (the
+//! temporary and backup files of runs that are no longer running: those a stopped run's
+//! journal names, as it is rolled back, and `.stakeshift-<pid>-…` files whose process
+//! `<pid>` no longer exists, and `.stakeshift-XXXXXX` files (the
 //! naming of earlier versions, which carried no process id) last modified before this run
 //! began. The process id makes the rule safe against runs going on at the same time in the
 //! same folder: their files are kept. (A run in another PID namespace, such as another
@@ -1086,9 +1089,9 @@ fn commit_set(
 ) -> Result<()> {
     let _writing = Writing::start();
     // One writer at a time in a folder: two runs at once mixed their files (helper-162).
-    let _lock = lock_folder(dir);
+    let lock = lock_folder(dir);
     check_stop(dir)?;
-    remove_stale_temps(dir);
+    remove_stale_temps(dir, lock.is_some());
 
     // The whole set: the files, and with a family the new record and the stale members.
     // (By reference: a copy of the files held a 650 MB paths.csv twice.)
@@ -1157,8 +1160,8 @@ fn commit_set(
 /// The journal of a set being put in place: written and synced after every old file has its
 /// backup and before the first rename, removed once the set is whole. A run killed between
 /// the two (`kill -9`, a crash, the machine stopping) leaves a mix of old and new files; the
-/// next run given the folder finds the journal of a process that is no longer running and
-/// puts the old set back ([`roll_back_interrupted`]). Each line is `place`, the temporary
+/// next run given the folder finds the journal under the folder's lock, so a stopped run's,
+/// and puts the old set back ([`roll_back_interrupted`]). Each line is `place`, the temporary
 /// file, the target, its backup (`-` for a target that is new) and the temporary file's
 /// device and inode (which the target has once renamed: a target that no longer has them
 /// was written again since, and is left alone), or `remove`, a stale member and its
@@ -1303,64 +1306,78 @@ fn read_journal(text: &str) -> Option<Vec<JournalLine<'_>>> {
 }
 
 /// Puts back the old set where a run was stopped while putting its set in place (its
-/// journal, [`write_journal`]): each target it renamed, and that is still the file it put
-/// there, is given its backup again (or removed, if it was new); each stale member it moved
-/// away, where nothing has been written in its place since, is put back. A set that was
-/// put in place whole is kept. Then the journal and the temporary and backup files it
-/// names go. Only a journal of our own user is read, and it acts only on the files it names
-/// that are as the stopped run left them (helper-161: a journal left behind while newer
-/// runs wrote whole sets brought back files from before them; one written by hand deleted
-/// a file stakeshift never wrote).
-fn roll_back_interrupted(dir: &Path, journal: &Path) {
+/// journal, [`write_journal`]): each target that is still the file the stopped run put
+/// there is given its backup again (or removed, if it was new); each stale member it moved
+/// away, where nothing has been written in its place since, is put back; so the folder
+/// holds the old set whole, even where the run had put every file in place but not yet
+/// removed its journal (helper-163: what was done is not guessed from the temporary files,
+/// which a failed undo had removed). Then the journal and the temporary and backup files it
+/// names go, unless a step failed (kept for the next run to try). Only a journal of our own
+/// user, naming only our own temporary names and plain output names, is acted on, and only
+/// on files that are as the stopped run left them (helper-161). Returns what the user
+/// should know: a file left as it is because it was written since, a step that failed, a
+/// journal that could not be read.
+fn roll_back_interrupted(dir: &Path, journal: &Path) -> Vec<String> {
+    let unread = || {
+        vec![format!(
+            "{} is the journal of a run that stopped while replacing its files in {}, and cannot be read: the files there may be of two runs; it is left in place",
+            journal.display(),
+            dir.display()
+        )]
+    };
     let Ok(bytes) = read_regular_file(journal, 1 << 20) else {
-        return;
+        return unread();
     };
     let text = String::from_utf8_lossy(&bytes);
     let Some(lines) = read_journal(&text) else {
-        return;
+        return unread();
     };
     let at = |n: &str| dir.join(n);
     let exists = |n: &str| fs::symlink_metadata(at(n)).is_ok();
-    let whole = lines.iter().all(|line| match line {
-        JournalLine::Place { tmp, .. } => !exists(tmp),
-        JournalLine::Remove { backup, .. } => exists(backup),
-    });
+    let mut notes = Vec::new();
     // A step that fails keeps the journal and the files it names, for the next run to try.
     let mut failed = false;
-    if !whole {
-        for line in lines.iter().rev() {
-            match line {
-                JournalLine::Remove { target, backup } => {
-                    if exists(backup) && !exists(target) {
-                        failed |= fs::rename(at(backup), at(target)).is_err();
-                    }
-                }
-                JournalLine::Place {
-                    tmp,
-                    target,
-                    backup,
-                    id,
-                } => {
-                    // Renamed, and still the stopped run's file.
-                    let ours =
-                        !exists(tmp) && id.is_some_and(|id| Written::at(&at(target)) == Some(id));
-                    if !ours {
-                        continue;
-                    }
-                    failed |= match backup {
-                        Some(backup) if exists(backup) => {
-                            fs::rename(at(backup), at(target)).is_err()
-                        }
-                        Some(_) => false,
-                        None => fs::remove_file(at(target)).is_err(),
-                    };
+    for line in lines.iter().rev() {
+        match line {
+            JournalLine::Remove { target, backup } => {
+                if exists(backup) && !exists(target) {
+                    failed |= fs::rename(at(backup), at(target)).is_err();
                 }
             }
+            JournalLine::Place {
+                tmp,
+                target,
+                backup,
+                id,
+            } => {
+                let now = Written::at(&at(target));
+                if id.is_none_or(|id| now != Some(id)) {
+                    // Never renamed (its staged file is still there, or it is the old
+                    // file), or written since by someone else: left as it is.
+                    if !exists(tmp) && now.is_some() && backup.is_some_and(exists) {
+                        notes.push(format!(
+                            "{}: a run that stopped while replacing it had written it, and it has been written again since; left as it is (the other files went back to before that run)",
+                            at(target).display()
+                        ));
+                    }
+                    continue;
+                }
+                failed |= match backup {
+                    Some(backup) if exists(backup) => fs::rename(at(backup), at(target)).is_err(),
+                    Some(_) => false,
+                    None => fs::remove_file(at(target)).is_err(),
+                };
+            }
         }
-        sync_folder(dir);
     }
+    sync_folder(dir);
     if failed {
-        return;
+        notes.push(format!(
+            "{}: a run stopped while replacing its files there, and putting the old ones back failed; the journal {} and its backups are kept for the next run to try",
+            dir.display(),
+            journal.display()
+        ));
+        return notes;
     }
     for line in &lines {
         let (tmp, backup) = match line {
@@ -1372,6 +1389,7 @@ fn roll_back_interrupted(dir: &Path, journal: &Path) {
         }
     }
     let _ = fs::remove_file(journal);
+    notes
 }
 
 /// Phase 1 of [`commit_set`]: every file written in full to a temporary file beside its
@@ -1606,9 +1624,17 @@ fn is_stale_temp(
 /// ([`roll_back_interrupted`]); nothing where no such run left a journal. Every command
 /// with `--out` calls it before it computes, so that even a run that then fails leaves the
 /// folder's files one set (helper-160), and [`write_set`] before it writes.
-pub fn roll_back_stopped_sets(dir: &Path) {
-    let _lock = lock_folder(dir);
-    roll_back_stopped_sets_locked(dir);
+///
+/// It runs under the folder's lock ([`lock_folder`]), which every writer holds from before
+/// it stages its files until its journal is gone: so any journal found then is a stopped
+/// run's, whatever its process id (helper-163: a process id is no sign of life; PID 1 of
+/// a container is always alive, and ids are reused). Without the lock (a file system
+/// without locks) nothing is rolled back. Returns what the user should know.
+pub fn roll_back_stopped_sets(dir: &Path) -> Vec<String> {
+    match lock_folder(dir) {
+        Some(_lock) => roll_back_stopped_sets_locked(dir),
+        None => Vec::new(),
+    }
 }
 
 /// An exclusive lock on `dir` (flock(2) on the folder itself, released when the returned
@@ -1645,41 +1671,31 @@ fn lock_folder(_: &Path) -> Option<File> {
     None
 }
 
-/// [`roll_back_stopped_sets`] by a caller that holds the folder's lock.
-fn roll_back_stopped_sets_locked(dir: &Path) {
-    // When this process first looked: a journal of our own process id older than that is a
-    // stopped run's that had the same id (a container's first process, say; helper-161),
-    // not one this process is writing.
-    static FIRST_LOOK: std::sync::OnceLock<std::time::SystemTime> = std::sync::OnceLock::new();
-    let first_look = *FIRST_LOOK.get_or_init(std::time::SystemTime::now);
+/// [`roll_back_stopped_sets`] by a caller that holds the folder's lock: our own user's
+/// journals, the newest first (a run stopped over another stopped run's files is undone
+/// before that one: helper-163).
+fn roll_back_stopped_sets_locked(dir: &Path) -> Vec<String> {
     let Ok(entries) = fs::read_dir(dir) else {
-        return;
+        return Vec::new();
     };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(name) = name.to_str() else { continue };
-        if !name.starts_with(TEMP_PREFIX) || !name.ends_with(".commit") {
-            continue;
-        }
-        let Ok(meta) = entry.metadata() else { continue };
-        let ours_and_over = meta.file_type().is_file()
-            && owned_by_us(&meta)
-            && (is_stale_temp(name, None, first_look)
-                || (journal_pid(name) == Some(std::process::id())
-                    && meta.modified().is_ok_and(|m| m < first_look)));
-        if ours_and_over {
-            roll_back_interrupted(dir, &entry.path());
-        }
-    }
-}
-
-/// The process id in a journal's name (`.stakeshift-<pid>-<n>.commit`).
-fn journal_pid(name: &str) -> Option<u32> {
-    name.strip_prefix(TEMP_PREFIX)?
-        .split_once('-')?
-        .0
-        .parse()
-        .ok()
+    let mut journals: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_str()
+                .is_some_and(|n| n.starts_with(TEMP_PREFIX) && n.ends_with(".commit"))
+        })
+        .filter_map(|e| {
+            let meta = e.metadata().ok()?;
+            (meta.file_type().is_file() && owned_by_us(&meta))
+                .then(|| (meta.modified().unwrap_or(std::time::UNIX_EPOCH), e.path()))
+        })
+        .collect();
+    journals.sort_by(|a, b| b.cmp(a));
+    journals
+        .iter()
+        .flat_map(|(_, journal)| roll_back_interrupted(dir, journal))
+        .collect()
 }
 
 /// Whether the file is this process's user's: another user's journal is never acted on (in
@@ -1696,11 +1712,18 @@ fn owned_by_us(_: &Metadata) -> bool {
 }
 
 /// Removes from `dir` the temporary and backup files of runs that are over (best effort).
-fn remove_stale_temps(dir: &Path) {
+/// `locked`: the caller holds the folder's lock, so stopped runs' journals are rolled back
+/// first (which removes the files they name, whatever process id they carry). Other
+/// files are taken as over by their process id: a file of a live id is kept, for a run
+/// of a version without the lock may be writing it (one of a stopped run whose id was
+/// reused stays until that id is free, a hidden file and no harm).
+fn remove_stale_temps(dir: &Path, locked: bool) {
     let started = std::time::SystemTime::now();
     // First the journals of runs stopped while putting their set in place: their old files
-    // go back, and the journal goes with what it names. (The caller holds the lock.)
-    roll_back_stopped_sets_locked(dir);
+    // go back, and the journal goes with what it names.
+    if locked {
+        roll_back_stopped_sets_locked(dir);
+    }
     // A journal still here (another user's, a live run's, or one whose rollback failed and
     // will be tried again) keeps the files it names: they are its backups (helper-162: they
     // were removed here as any stale file, leaving the mix for good). Journals themselves
@@ -1888,8 +1911,10 @@ mod tests {
 
     /// helper-160: `kill -9` between two renames of a set left old and new files mixed (4 of
     /// 8 replaced), with nothing to tell. The next run into the folder now finds the killed
-    /// run's journal and puts the old set back before it writes; a set that was put in
-    /// place whole is kept; every file the killed run left goes.
+    /// run's journal and puts the old set back before it writes, also where every rename
+    /// was done and only the journal's removal was not (what was done is read from the
+    /// files, not guessed from the staged ones: helper-163); every file the killed run
+    /// left goes.
     #[test]
     fn regression_a_set_killed_midway_through_its_renames_is_rolled_back_by_the_next_run() {
         let dir = scratch("killed");
@@ -1906,51 +1931,93 @@ mod tests {
             if (1..6).contains(&renames) {
                 assert_ne!(visible(&dir), before, "a mix after {renames} renames");
             }
-            roll_back_stopped_sets(&dir);
+            assert!(roll_back_stopped_sets(&dir).is_empty());
             let after = visible(&dir);
-            if renames == 6 {
-                // Whole: the new set is kept.
-                let mut expected = files(&["a.csv", "b.csv", "c.png", "e.csv"], "new");
-                expected.push((
-                    MANIFEST_NAME.to_string(),
-                    fs::read(dir.join(MANIFEST_NAME)).unwrap(),
-                ));
-                expected.sort();
-                assert_eq!(after, expected, "after all renames");
-                assert!(read_manifest(&dir).contains(&"e.csv".to_string()));
-            } else {
-                assert_eq!(after, before, "rolled back after {renames} renames");
-            }
+            assert_eq!(after, before, "rolled back after {renames} renames");
             // Nothing of the killed run is left: staged files, backups, journal.
             assert_eq!(listing(&dir), after, "after {renames} renames");
         }
         let _ = fs::remove_dir_all(&dir);
     }
 
-    /// helper-161: a journal that outlived newer runs (its process id alive again, or one
-    /// of our own user's processes) brought back files from before them, over their whole
-    /// sets. A target is now put back only while it is still the stopped run's file.
+    /// helper-161: a journal that outlived newer runs brought back files from before them,
+    /// over their whole sets. A target is put back only while it is still the stopped run's
+    /// file: one written since (here as a program without the folder's lock would, a new
+    /// file renamed over it) is left, and said.
     #[test]
     fn regression_a_journal_never_undoes_a_newer_run() {
-        // (This process's first look at a folder: before the journal below is written.)
-        roll_back_stopped_sets(&std::env::temp_dir());
         let dir = scratch("newer");
         write_set(&dir, &files(&["a.csv", "b.csv", "c.png"], "old"), &family()).unwrap();
         let new = files(&["a.csv", "b.csv", "c.png"], "new");
-        // Killed after a.csv; its journal is this process's, newer than its first look, so
-        // taken as a run going on and left alone while a newer run writes a and b whole.
-        let journal = killed_after(&dir, &new, 1, &std::process::id().to_string());
-        let newest = files(&["a.csv", "b.csv"], "newest");
-        let charts = ["c.png".to_string()];
-        write_set(&dir, &newest, &["a.csv".to_string(), "b.csv".to_string()]).unwrap();
-        assert!(journal.exists(), "a live run's journal is not acted on");
-        // Then its process is gone.
-        let dead = as_process(&dir, &journal, DEAD);
-        write_set(&dir, &files(&["c.png"], "charts"), &charts).unwrap();
+        killed_after(&dir, &new, 2, DEAD);
+        fs::write(dir.join("newer"), "newest a.csv").unwrap();
+        fs::rename(dir.join("newer"), dir.join("a.csv")).unwrap();
+        let notes = roll_back_stopped_sets(&dir);
         assert_eq!(fs::read(dir.join("a.csv")).unwrap(), b"newest a.csv");
-        assert_eq!(fs::read(dir.join("b.csv")).unwrap(), b"newest b.csv");
-        assert_eq!(fs::read(dir.join("c.png")).unwrap(), b"charts c.png");
-        assert!(!dead.exists());
+        assert_eq!(fs::read(dir.join("b.csv")).unwrap(), b"old b.csv");
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].contains("a.csv: a run that stopped while replacing it had written it, and it has been written again since; left as it is"),
+            "{notes:?}"
+        );
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// helper-163: a process id is no sign that a run goes on (PID 1 of a container is
+    /// always alive; ids are reused), so a stopped run's journal under a live id was never
+    /// acted on. Under the folder's lock any journal is a stopped run's: this process's own
+    /// id, alive, does not keep it.
+    #[test]
+    fn regression_a_journal_under_a_live_process_id_is_rolled_back() {
+        let dir = scratch("live-id");
+        write_set(&dir, &files(&["a.csv", "b.csv"], "old"), &family()).unwrap();
+        let before = visible(&dir);
+        killed_after(&dir, &files(&["a.csv", "b.csv"], "new"), 1, "1");
+        write_set(&dir, &files(&["c.png"], "charts"), &["c.png".to_string()]).unwrap();
+        let after: Vec<_> = visible(&dir)
+            .into_iter()
+            .filter(|(n, _)| n != "c.png" && n != MANIFEST_NAME)
+            .collect();
+        let before: Vec<_> = before
+            .into_iter()
+            .filter(|(n, _)| n != MANIFEST_NAME)
+            .collect();
+        assert_eq!(after, before);
+        assert!(
+            !listing(&dir)
+                .iter()
+                .any(|(n, _)| n.starts_with(TEMP_PREFIX))
+        );
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// helper-163: of two stopped runs, the later one's backups are the earlier one's new
+    /// files; undone oldest first, the earlier run's files came back. Newest first, the
+    /// folder is as before both.
+    #[test]
+    fn regression_two_stopped_runs_are_undone_newest_first() {
+        let dir = scratch("two-stopped");
+        write_set(&dir, &files(&["a.csv", "b.csv", "c.png"], "old"), &family()).unwrap();
+        let before = visible(&dir);
+        let first = killed_after(&dir, &files(&["a.csv", "b.csv", "c.png"], "first"), 2, DEAD);
+        // Its journal older, whatever order the folder lists them in.
+        let earlier = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+        File::options()
+            .write(true)
+            .open(&first)
+            .unwrap()
+            .set_modified(earlier)
+            .unwrap();
+        // The second run stages and backs up over the first's mix, with no rollback between
+        // (a program without the folder's lock).
+        killed_after(
+            &dir,
+            &files(&["a.csv", "b.csv", "c.png"], "second"),
+            3,
+            DEAD,
+        );
+        roll_back_stopped_sets(&dir);
+        assert_eq!(visible(&dir), before);
         let _ = fs::remove_dir_all(&dir);
     }
 

@@ -394,7 +394,11 @@ pub(crate) fn check_out(out: Option<&std::path::Path>) -> anyhow::Result<()> {
     };
     stakeshift::io::check_out_folder(dir)
         .with_context(|| format!("writing the results into {}", dir.display()))?;
-    stakeshift::io::roll_back_stopped_sets(dir);
+    // Said at once: it is about the folder, whatever this run then does (a run that fails
+    // prints only its error).
+    for note in stakeshift::io::roll_back_stopped_sets(dir) {
+        say(format_args!("warning: {note}"));
+    }
     Ok(())
 }
 
