@@ -1090,8 +1090,13 @@ fn commit_set(
     let _writing = Writing::start();
     // One writer at a time in a folder: two runs at once mixed their files (helper-162).
     let lock = lock_folder(dir);
-    check_stop(dir)?;
-    remove_stale_temps(dir, lock.is_some());
+    check_stop(dir).map_err(|e| unchanged(e, dir))?;
+    let locked = match lock {
+        FolderLock::Held(_) => true,
+        FolderLock::Unsupported => false,
+        FolderLock::Busy => return Err(folder_busy(dir)),
+    };
+    remove_stale_temps(dir, locked);
 
     // The whole set: the files, and with a family the new record and the stale members.
     // (By reference: a copy of the files held a 650 MB paths.csv twice.)
@@ -1352,11 +1357,15 @@ fn roll_back_interrupted(dir: &Path, journal: &Path) -> Vec<String> {
             } => {
                 let now = Written::at(&at(target));
                 if id.is_none_or(|id| now != Some(id)) {
-                    // Never renamed (its staged file is still there, or it is the old
-                    // file), or written since by someone else: left as it is.
-                    if !exists(tmp) && now.is_some() && backup.is_some_and(exists) {
+                    // Never renamed (its staged file is still there, or the target is the
+                    // old file its backup links to), or written since by someone else:
+                    // left as it is, and only the last said.
+                    let old_file = backup.is_some_and(|b| {
+                        Written::at(&at(b)).map(|w| w.inode) == now.map(|w| w.inode)
+                    });
+                    if !exists(tmp) && now.is_some() && backup.is_some_and(exists) && !old_file {
                         notes.push(format!(
-                            "{}: a run that stopped while replacing it had written it, and it has been written again since; left as it is (the other files went back to before that run)",
+                            "{}: a run that stopped while replacing it had written it, and it has been written again since; left as it is",
                             at(target).display()
                         ));
                     }
@@ -1384,7 +1393,10 @@ fn roll_back_interrupted(dir: &Path, journal: &Path) -> Vec<String> {
             JournalLine::Place { tmp, backup, .. } => (Some(*tmp), *backup),
             JournalLine::Remove { backup, .. } => (None, Some(*backup)),
         };
-        for name in tmp.into_iter().chain(backup) {
+        // The backup first: a cleanup stopped between the two leaves a staged file, which
+        // marks its line as never renamed (helper-164: the other way round, a backup left
+        // alone read as a file written since).
+        for name in backup.into_iter().chain(tmp) {
             let _ = fs::remove_file(at(name));
         }
     }
@@ -1629,46 +1641,83 @@ fn is_stale_temp(
 /// it stages its files until its journal is gone: so any journal found then is a stopped
 /// run's, whatever its process id (helper-163: a process id is no sign of life; PID 1 of
 /// a container is always alive, and ids are reused). Without the lock (a file system
-/// without locks) nothing is rolled back. Returns what the user should know.
-pub fn roll_back_stopped_sets(dir: &Path) -> Vec<String> {
+/// without locks) nothing is rolled back; where another process keeps the lock past
+/// [`LOCK_WAIT`], an error. Returns what the user should know.
+pub fn roll_back_stopped_sets(dir: &Path) -> Result<Vec<String>> {
     match lock_folder(dir) {
-        Some(_lock) => roll_back_stopped_sets_locked(dir),
-        None => Vec::new(),
+        FolderLock::Held(_lock) => Ok(roll_back_stopped_sets_locked(dir)),
+        FolderLock::Unsupported => Ok(Vec::new()),
+        FolderLock::Busy => {
+            check_stop(dir)?;
+            Err(folder_busy(dir))
+        }
     }
 }
 
-/// An exclusive lock on `dir` (flock(2) on the folder itself, released when the returned
-/// handle is dropped), so that runs writing into one folder at once take turns, each set
-/// put in place whole; it waits for the other run's writing (milliseconds to seconds), at
-/// most [`LOCK_WAIT`], so that a lock some other program keeps cannot hang a run. None
-/// where the folder cannot be opened or locked (a file system without locks) or the wait
-/// ran out: then runs at once may mix their files, as before.
+/// The folder's lock, as [`lock_folder`] found it.
+enum FolderLock {
+    /// Held until dropped.
+    Held(#[allow(dead_code)] File),
+    /// The file system has no locks (or the folder cannot be opened): runs go on without.
+    Unsupported,
+    /// Another process kept it past [`LOCK_WAIT`], or a stop was asked for meanwhile.
+    Busy,
+}
+
+/// An exclusive lock on `dir` (flock(2) on the folder itself, released when dropped), so
+/// that runs writing into one folder at once take turns, each set put in place whole; it
+/// waits for the other run's writing (milliseconds to seconds), at most [`LOCK_WAIT`], so
+/// that a lock some other program keeps cannot hang a run: then [`FolderLock::Busy`], and
+/// the run writes nothing (writing without the lock would let a later run take its
+/// journal for a stopped run's: helper-164).
 #[cfg(unix)]
-fn lock_folder(dir: &Path) -> Option<File> {
+fn lock_folder(dir: &Path) -> FolderLock {
     use std::os::unix::io::AsRawFd;
-    let folder = File::open(dir).ok()?;
+    let Ok(folder) = File::open(dir) else {
+        return FolderLock::Unsupported;
+    };
     let waited = std::time::Instant::now();
     loop {
         // SAFETY: flock(2) on a descriptor this function owns, for as long as it lives.
         if unsafe { libc::flock(folder.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
-            return Some(folder);
+            return FolderLock::Held(folder);
         }
-        let held = std::io::Error::last_os_error().raw_os_error() == Some(libc::EWOULDBLOCK);
+        if std::io::Error::last_os_error().raw_os_error() != Some(libc::EWOULDBLOCK) {
+            return FolderLock::Unsupported;
+        }
         // (A stop asked for meanwhile: the writer sees it at its next step.)
         let stop = STOP_REQUESTED.load(std::sync::atomic::Ordering::SeqCst) != 0;
-        if !held || stop || waited.elapsed() >= LOCK_WAIT {
-            return None;
+        if stop || waited.elapsed() >= LOCK_WAIT {
+            return FolderLock::Busy;
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
 }
 
-/// The longest a run waits for another's lock on its output folder.
-#[cfg(unix)]
-const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+/// The longest a run waits for another's lock on its output folder (in this crate's unit
+/// tests, a fraction of a second).
+pub const LOCK_WAIT: std::time::Duration = if cfg!(test) {
+    std::time::Duration::from_millis(300)
+} else {
+    std::time::Duration::from_secs(60)
+};
 #[cfg(not(unix))]
-fn lock_folder(_: &Path) -> Option<File> {
-    None
+fn lock_folder(_: &Path) -> FolderLock {
+    FolderLock::Unsupported
+}
+
+/// The error of a folder whose lock another process keeps.
+fn folder_busy(dir: &Path) -> Error {
+    Error::io(
+        dir,
+        std::io::Error::new(
+            std::io::ErrorKind::WouldBlock,
+            format!(
+                "another process has been writing into this folder for {} s (it holds the folder's lock); nothing was written: try again once it is done, or write elsewhere",
+                LOCK_WAIT.as_secs()
+            ),
+        ),
+    )
 }
 
 /// [`roll_back_stopped_sets`] by a caller that holds the folder's lock: our own user's
@@ -1931,7 +1980,7 @@ mod tests {
             if (1..6).contains(&renames) {
                 assert_ne!(visible(&dir), before, "a mix after {renames} renames");
             }
-            assert!(roll_back_stopped_sets(&dir).is_empty());
+            assert!(roll_back_stopped_sets(&dir).unwrap().is_empty());
             let after = visible(&dir);
             assert_eq!(after, before, "rolled back after {renames} renames");
             // Nothing of the killed run is left: staged files, backups, journal.
@@ -1952,7 +2001,7 @@ mod tests {
         killed_after(&dir, &new, 2, DEAD);
         fs::write(dir.join("newer"), "newest a.csv").unwrap();
         fs::rename(dir.join("newer"), dir.join("a.csv")).unwrap();
-        let notes = roll_back_stopped_sets(&dir);
+        let notes = roll_back_stopped_sets(&dir).unwrap();
         assert_eq!(fs::read(dir.join("a.csv")).unwrap(), b"newest a.csv");
         assert_eq!(fs::read(dir.join("b.csv")).unwrap(), b"old b.csv");
         assert_eq!(notes.len(), 1, "{notes:?}");
@@ -2016,7 +2065,7 @@ mod tests {
             3,
             DEAD,
         );
-        roll_back_stopped_sets(&dir);
+        roll_back_stopped_sets(&dir).unwrap();
         assert_eq!(visible(&dir), before);
         let _ = fs::remove_dir_all(&dir);
     }
@@ -2048,7 +2097,7 @@ mod tests {
             fs::write(dir.join("data.csv"), "data").unwrap();
             fs::write(dir.join(".stakeshift-evil.bak"), "evil").unwrap();
             fs::write(dir.join(format!(".stakeshift-{DEAD}-1.commit")), journal).unwrap();
-            roll_back_stopped_sets(&dir);
+            roll_back_stopped_sets(&dir).unwrap();
             assert_eq!(fs::read(dir.join("notes.txt")).unwrap(), b"notes");
             assert_eq!(fs::read(dir.join("data.csv")).unwrap(), b"data");
         }
@@ -2063,7 +2112,7 @@ mod tests {
             ),
         )
         .unwrap();
-        roll_back_stopped_sets(&dir);
+        roll_back_stopped_sets(&dir).unwrap();
         assert!(!dir.join("notes.txt").exists());
         let _ = fs::remove_dir_all(&dir);
     }
@@ -2080,7 +2129,7 @@ mod tests {
         let before = inode(&dir.join("a.csv"));
         fs::write(dir.join("a.csv"), "the user's own a.csv").unwrap();
         assert_eq!(inode(&dir.join("a.csv")), before, "written over in place");
-        roll_back_stopped_sets(&dir);
+        roll_back_stopped_sets(&dir).unwrap();
         assert_eq!(
             fs::read(dir.join("a.csv")).unwrap(),
             b"the user's own a.csv"
@@ -2130,7 +2179,7 @@ mod tests {
         // Once the backup is whole again, the next run puts the old set back.
         fs::remove_dir_all(dir.join(&backup)).unwrap();
         fs::write(dir.join(&backup), kept).unwrap();
-        roll_back_stopped_sets(&dir);
+        roll_back_stopped_sets(&dir).unwrap();
         assert_eq!(fs::read(dir.join("b.csv")).unwrap(), b"old b.csv");
         assert!(!journal.exists());
         let _ = fs::remove_dir_all(&dir);
@@ -2220,6 +2269,56 @@ mod tests {
                 "{n} is of another run than a.csv"
             );
         }
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// helper-164: a run that waited out another process's lock wrote without it, and a
+    /// later run took its journal for a stopped run's and undid its whole set. It now
+    /// writes nothing, and says why; the rollback that waits the same way says so too.
+    #[cfg(unix)]
+    #[test]
+    fn regression_a_folder_locked_past_the_wait_is_not_written() {
+        use std::os::unix::io::AsRawFd;
+        let dir = scratch("locked-past");
+        write_set(&dir, &files(&["a.csv"], "old"), &family()).unwrap();
+        let before = listing(&dir);
+        let holder = File::open(&dir).unwrap();
+        // SAFETY: flock(2) on a descriptor this test owns.
+        assert_eq!(unsafe { libc::flock(holder.as_raw_fd(), libc::LOCK_EX) }, 0);
+        let e = write_set(&dir, &files(&["a.csv"], "new"), &family()).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("holds the folder's lock); nothing was written"),
+            "{e}"
+        );
+        assert!(roll_back_stopped_sets(&dir).is_err());
+        assert_eq!(listing(&dir), before);
+        drop(holder);
+        write_set(&dir, &files(&["a.csv"], "new"), &family()).unwrap();
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// helper-164: a rollback stopped in its cleanup, between a never-renamed line's staged
+    /// file and its backup, left the backup, which the next rollback read as a file
+    /// written since: a false warning. The backup goes first now, and a target that is
+    /// the old file its backup links to is never taken as written since.
+    #[test]
+    fn regression_a_cleanup_stopped_midway_gives_no_false_warning() {
+        let dir = scratch("cleanup-stopped");
+        write_set(&dir, &files(&["a.csv", "b.csv"], "old"), &family()).unwrap();
+        let before = visible(&dir);
+        let journal = killed_after(&dir, &files(&["a.csv", "b.csv"], "new"), 0, DEAD);
+        // The staged file of a.csv's line removed, its backup left (the old order).
+        let text = fs::read_to_string(&journal).unwrap();
+        let tmp = text
+            .lines()
+            .find(|l| l.split('\t').nth(2) == Some("a.csv"))
+            .and_then(|l| l.split('\t').nth(1))
+            .unwrap()
+            .to_string();
+        fs::remove_file(dir.join(tmp)).unwrap();
+        assert_eq!(roll_back_stopped_sets(&dir).unwrap(), Vec::<String>::new());
+        assert_eq!(visible(&dir), before);
         let _ = fs::remove_dir_all(&dir);
     }
 

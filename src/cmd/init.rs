@@ -40,6 +40,14 @@ pub fn run(args: &InitArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<(
         ))
         .into());
     }
+    // (A stopped run's outputs in that folder go back first, said as `--out` says it.)
+    let folder = match args.path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    if folder.is_dir() {
+        super::roll_back_stopped_sets_of(folder)?;
+    }
     io::write_atomic(&args.path, stakeshift::model_to_edit().as_bytes())?;
     // What was written is a message, not data: stderr, like `compare --out` and `chart`.
     super::say(format_args!(

@@ -33,6 +33,7 @@ fn pages() -> Vec<(String, Vec<u8>)> {
 pub fn run(args: &ManArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {
     let pages = pages();
     if let Some(dir) = &args.out {
+        super::check_out(Some(dir))?;
         stakeshift::io::write_all(dir, &pages)
             .with_context(|| format!("writing the manual pages into {}", dir.display()))?;
         // What was written is a message, on stderr like every other command's.

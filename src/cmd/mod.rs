@@ -394,9 +394,17 @@ pub(crate) fn check_out(out: Option<&std::path::Path>) -> anyhow::Result<()> {
     };
     stakeshift::io::check_out_folder(dir)
         .with_context(|| format!("writing the results into {}", dir.display()))?;
-    // Said at once: it is about the folder, whatever this run then does (a run that fails
-    // prints only its error).
-    for note in stakeshift::io::roll_back_stopped_sets(dir) {
+    roll_back_stopped_sets_of(dir)
+}
+
+/// Puts back the old outputs of a run that stopped while replacing them in `dir`
+/// ([`stakeshift::io::roll_back_stopped_sets`]), saying at once what the user should know:
+/// it is about the folder, whatever this run then does (a run that fails prints only its
+/// error).
+pub(crate) fn roll_back_stopped_sets_of(dir: &std::path::Path) -> anyhow::Result<()> {
+    let notes = stakeshift::io::roll_back_stopped_sets(dir)
+        .with_context(|| format!("writing the results into {}", dir.display()))?;
+    for note in notes {
         say(format_args!("warning: {note}"));
     }
     Ok(())
