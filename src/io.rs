@@ -1356,6 +1356,14 @@ fn roll_back_interrupted(dir: &Path, journal: &Path) -> Vec<String> {
                 id,
             } => {
                 let now = Written::at(&at(target));
+                if now.is_none() {
+                    // Removed (or moved away) since: nothing stands in the old file's
+                    // place, which goes back (helper-165: its backup was removed with it).
+                    if let Some(backup) = backup.filter(|b| exists(b)) {
+                        failed |= fs::rename(at(backup), at(target)).is_err();
+                    }
+                    continue;
+                }
                 if id.is_none_or(|id| now != Some(id)) {
                     // Never renamed (its staged file is still there, or the target is the
                     // old file its backup links to), or written since by someone else:
@@ -1363,9 +1371,9 @@ fn roll_back_interrupted(dir: &Path, journal: &Path) -> Vec<String> {
                     let old_file = backup.is_some_and(|b| {
                         Written::at(&at(b)).map(|w| w.inode) == now.map(|w| w.inode)
                     });
-                    if !exists(tmp) && now.is_some() && backup.is_some_and(exists) && !old_file {
+                    if !exists(tmp) && backup.is_some_and(exists) && !old_file {
                         notes.push(format!(
-                            "{}: a run that stopped while replacing it had written it, and it has been written again since; left as it is",
+                            "{}: a run that stopped while replacing it had written it, and it has been written again since, so it was not put back",
                             at(target).display()
                         ));
                     }
@@ -1373,7 +1381,16 @@ fn roll_back_interrupted(dir: &Path, journal: &Path) -> Vec<String> {
                 }
                 failed |= match backup {
                     Some(backup) if exists(backup) => fs::rename(at(backup), at(target)).is_err(),
-                    Some(_) => false,
+                    Some(backup) => {
+                        // Its old content is gone (the backup removed by hand): it stays
+                        // the stopped run's, said (helper-165: silently a mix).
+                        notes.push(format!(
+                            "{}: a run that stopped while replacing it had written it, and its old content ({}) is gone, so it stays that run's: the folder holds files of two runs",
+                            at(target).display(),
+                            at(backup).display()
+                        ));
+                        false
+                    }
                     None => fs::remove_file(at(target)).is_err(),
                 };
             }
@@ -1654,6 +1671,19 @@ pub fn roll_back_stopped_sets(dir: &Path) -> Result<Vec<String>> {
     }
 }
 
+/// What rollbacks done as a set was written ([`commit_set`], which returns no warnings)
+/// found for the user, until the binary takes them ([`take_rollback_notes`]).
+static ROLLBACK_NOTES: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// The notes of rollbacks done while writing since the last call (helper-165: a journal
+/// that turned up while a run computed was rolled back without a word).
+pub fn take_rollback_notes() -> Vec<String> {
+    ROLLBACK_NOTES
+        .lock()
+        .map(|mut notes| std::mem::take(&mut *notes))
+        .unwrap_or_default()
+}
+
 /// The folder's lock, as [`lock_folder`] found it.
 enum FolderLock {
     /// Held until dropped.
@@ -1713,8 +1743,8 @@ fn folder_busy(dir: &Path) -> Error {
         std::io::Error::new(
             std::io::ErrorKind::WouldBlock,
             format!(
-                "another process has been writing into this folder for {} s (it holds the folder's lock); nothing was written: try again once it is done, or write elsewhere",
-                LOCK_WAIT.as_secs()
+                "another process has held this folder's lock for {} s (a run writing into it, or a program keeping the lock); nothing was written: try again once it is done, or write elsewhere",
+                LOCK_WAIT.as_secs_f64()
             ),
         ),
     )
@@ -1727,7 +1757,7 @@ fn roll_back_stopped_sets_locked(dir: &Path) -> Vec<String> {
     let Ok(entries) = fs::read_dir(dir) else {
         return Vec::new();
     };
-    let mut journals: Vec<(std::time::SystemTime, PathBuf)> = entries
+    let mut journals: Vec<(std::time::SystemTime, PathBuf, bool)> = entries
         .flatten()
         .filter(|e| {
             e.file_name()
@@ -1736,15 +1766,30 @@ fn roll_back_stopped_sets_locked(dir: &Path) -> Vec<String> {
         })
         .filter_map(|e| {
             let meta = e.metadata().ok()?;
-            (meta.file_type().is_file() && owned_by_us(&meta))
-                .then(|| (meta.modified().unwrap_or(std::time::UNIX_EPOCH), e.path()))
+            meta.file_type().is_file().then(|| {
+                (
+                    meta.modified().unwrap_or(std::time::UNIX_EPOCH),
+                    e.path(),
+                    owned_by_us(&meta),
+                )
+            })
         })
         .collect();
     journals.sort_by(|a, b| b.cmp(a));
-    journals
-        .iter()
-        .flat_map(|(_, journal)| roll_back_interrupted(dir, journal))
-        .collect()
+    let mut notes = Vec::new();
+    for (_, journal, ours) in &journals {
+        if *ours {
+            notes.extend(roll_back_interrupted(dir, journal));
+        } else {
+            // Never acted on, but said: the folder may hold two runs' files (helper-165).
+            notes.push(format!(
+                "{} is the journal of another user's run that stopped while replacing its files in {}: they may be of two runs; that user's next run there puts the old ones back",
+                journal.display(),
+                dir.display()
+            ));
+        }
+    }
+    notes
 }
 
 /// Whether the file is this process's user's: another user's journal is never acted on (in
@@ -1771,7 +1816,10 @@ fn remove_stale_temps(dir: &Path, locked: bool) {
     // First the journals of runs stopped while putting their set in place: their old files
     // go back, and the journal goes with what it names.
     if locked {
-        roll_back_stopped_sets_locked(dir);
+        let notes = roll_back_stopped_sets_locked(dir);
+        if let Ok(mut kept) = ROLLBACK_NOTES.lock() {
+            kept.extend(notes);
+        }
     }
     // A journal still here (another user's, a live run's, or one whose rollback failed and
     // will be tried again) keeps the files it names: they are its backups (helper-162: they
@@ -1789,9 +1837,17 @@ fn remove_stale_temps(dir: &Path, locked: bool) {
         }
         let Ok(meta) = entry.metadata() else { continue };
         // (Only our own user's: another user's files in a shared folder are theirs to remove.)
+        // Under the lock, a file of this process's own id is a stopped run's that had the
+        // same id (a container's first process): this process has none in the folder as it
+        // begins a set (helper-165: they were never removed).
+        let own = locked
+            && name
+                .strip_prefix(TEMP_PREFIX)
+                .and_then(|rest| rest.split_once('-'))
+                .is_some_and(|(pid, _)| pid == std::process::id().to_string());
         if meta.file_type().is_file()
             && owned_by_us(&meta)
-            && is_stale_temp(name, meta.modified().ok(), started)
+            && (own || is_stale_temp(name, meta.modified().ok(), started))
         {
             let _ = fs::remove_file(entry.path());
         }
@@ -1807,7 +1863,11 @@ fn names_in_journals(dir: &Path) -> std::collections::HashSet<String> {
     for entry in entries.flatten() {
         let file = entry.file_name();
         let Some(file) = file.to_str() else { continue };
-        if !file.starts_with(TEMP_PREFIX) || !file.ends_with(".commit") {
+        // (A link is not followed: one into a slow file system could hang the run.)
+        if !file.starts_with(TEMP_PREFIX)
+            || !file.ends_with(".commit")
+            || !entry.file_type().is_ok_and(|t| t.is_file())
+        {
             continue;
         }
         let Ok(bytes) = read_regular_file(&entry.path(), 1 << 20) else {
@@ -2006,7 +2066,7 @@ mod tests {
         assert_eq!(fs::read(dir.join("b.csv")).unwrap(), b"old b.csv");
         assert_eq!(notes.len(), 1, "{notes:?}");
         assert!(
-            notes[0].contains("a.csv: a run that stopped while replacing it had written it, and it has been written again since; left as it is"),
+            notes[0].contains("a.csv: a run that stopped while replacing it had written it, and it has been written again since, so it was not put back"),
             "{notes:?}"
         );
         let _ = fs::remove_dir_all(&dir);
@@ -2212,6 +2272,14 @@ mod tests {
             std::os::unix::fs::lchown(dir.join(n), Some(65534), Some(65534)).unwrap();
         }
         let mixed = visible(&dir);
+        // Not acted on, but said (helper-165).
+        let notes = roll_back_stopped_sets(&dir).unwrap();
+        assert!(
+            notes.iter().any(|n| n.contains(
+                "is the journal of another user's run that stopped while replacing its files"
+            )),
+            "{notes:?}"
+        );
         write_set(&dir, &files(&["c.png"], "charts"), &["c.png".to_string()]).unwrap();
         assert!(journal.exists());
         assert!(stray.exists());
@@ -2287,8 +2355,9 @@ mod tests {
         assert_eq!(unsafe { libc::flock(holder.as_raw_fd(), libc::LOCK_EX) }, 0);
         let e = write_set(&dir, &files(&["a.csv"], "new"), &family()).unwrap_err();
         assert!(
-            e.to_string()
-                .contains("holds the folder's lock); nothing was written"),
+            e.to_string().contains(
+                "another process has held this folder's lock for 0.3 s (a run writing into it, or a program keeping the lock); nothing was written"
+            ),
             "{e}"
         );
         assert!(roll_back_stopped_sets(&dir).is_err());
@@ -2319,6 +2388,77 @@ mod tests {
         fs::remove_file(dir.join(tmp)).unwrap();
         assert_eq!(roll_back_stopped_sets(&dir).unwrap(), Vec::<String>::new());
         assert_eq!(visible(&dir), before);
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// helper-165: a stopped run's file removed (or moved away) by the user was taken as
+    /// "written since", and the old file's backup removed with the rest: the old content
+    /// lost. Nothing stands in its place, so the old file goes back.
+    #[test]
+    fn regression_a_removed_target_gets_its_old_file_back() {
+        let dir = scratch("removed-target");
+        write_set(&dir, &files(&["a.csv", "b.csv"], "old"), &family()).unwrap();
+        let before = visible(&dir);
+        killed_after(&dir, &files(&["a.csv", "b.csv"], "new"), 2, DEAD);
+        fs::remove_file(dir.join("a.csv")).unwrap();
+        assert!(roll_back_stopped_sets(&dir).unwrap().is_empty());
+        assert_eq!(visible(&dir), before);
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// helper-165: a backup removed by hand (tidying a crash's clutter) left the stopped
+    /// run's file in place silently. It still stays (there is nothing to put back), and it
+    /// is said.
+    #[test]
+    fn regression_a_missing_backup_is_said() {
+        let dir = scratch("missing-backup");
+        write_set(&dir, &files(&["a.csv", "b.csv"], "old"), &family()).unwrap();
+        killed_after(&dir, &files(&["a.csv", "b.csv"], "new"), 1, DEAD);
+        for (name, _) in listing(&dir) {
+            if name.ends_with(".bak") {
+                fs::remove_file(dir.join(name)).unwrap();
+            }
+        }
+        let notes = roll_back_stopped_sets(&dir).unwrap();
+        assert_eq!(fs::read(dir.join("a.csv")).unwrap(), b"new a.csv");
+        assert!(
+            notes.iter().any(|n| n.contains(
+                "a.csv: a run that stopped while replacing it had written it, and its old content"
+            ) && n
+                .contains("is gone, so it stays that run's: the folder holds files of two runs")),
+            "{notes:?}"
+        );
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// helper-165: a journal rolled back as a set was written (a run stopped there while
+    /// this one computed) had its warnings dropped; they wait for the binary now.
+    #[test]
+    fn regression_a_rollback_at_write_time_keeps_its_warnings() {
+        let dir = scratch("write-time-notes");
+        write_set(&dir, &files(&["a.csv", "b.csv"], "old"), &family()).unwrap();
+        killed_after(&dir, &files(&["a.csv", "b.csv"], "new"), 2, DEAD);
+        fs::write(dir.join("newer"), "newest a.csv").unwrap();
+        fs::rename(dir.join("newer"), dir.join("a.csv")).unwrap();
+        write_set(&dir, &files(&["c.png"], "charts"), &["c.png".to_string()]).unwrap();
+        let notes = take_rollback_notes();
+        assert!(
+            notes.iter().any(|n| n.contains("a.csv: a run that stopped while replacing it had written it, and it has been written again since, so it was not put back")),
+            "{notes:?}"
+        );
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// helper-165: a file of this process's own id left by a stopped run that had the same
+    /// id (a container's first process) was never removed. Under the folder's lock it is
+    /// stale: this process has none there as it begins a set.
+    #[test]
+    fn regression_a_stopped_runs_file_of_our_own_id_is_removed() {
+        let dir = scratch("own-id");
+        let stray = dir.join(format!("{TEMP_PREFIX}{}-left.tmp", std::process::id()));
+        fs::write(&stray, "staged by a run that had this id").unwrap();
+        write_set(&dir, &files(&["a.csv"], "one"), &family()).unwrap();
+        assert!(!stray.exists());
         let _ = fs::remove_dir_all(&dir);
     }
 

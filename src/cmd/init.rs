@@ -49,6 +49,7 @@ pub fn run(args: &InitArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<(
         super::roll_back_stopped_sets_of(folder)?;
     }
     io::write_atomic(&args.path, stakeshift::model_to_edit().as_bytes())?;
+    super::say_rollback_notes();
     // What was written is a message, not data: stderr, like `compare --out` and `chart`.
     super::say(format_args!(
         "wrote the built-in model to {}; edit it, then run `stakeshift compare {}` (for completion in an editor: `stakeshift schema > stakeshift.schema.json`, and `#:schema stakeshift.schema.json` as the file's first line)",

@@ -818,12 +818,21 @@ pub(crate) fn chart_family() -> Vec<String> {
 
 /// The one line that says what a run wrote, on stderr (stdout is for data).
 pub(crate) fn report_written(dir: &std::path::Path, files: &[(String, Vec<u8>)]) {
+    say_rollback_notes();
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
     say(format_args!(
         "wrote {} to {}",
         names.join(", "),
         dir.display()
     ));
+}
+
+/// The warnings of rollbacks done while the files were written (a run stopped in the
+/// folder while this one computed), before saying what was written.
+pub(crate) fn say_rollback_notes() {
+    for note in stakeshift::io::take_rollback_notes() {
+        say(format_args!("warning: {note}"));
+    }
 }
 
 /// Writes one line of a message (an error, a warning, what was written) on stderr. A stderr
