@@ -765,7 +765,8 @@ fn file_in_the_way(path: &Path, doing: &str) -> Error {
 }
 
 /// Writes several files into `dir` (created if needed) as one set, all or nothing (see the
-/// module docs for exactly what is promised). Nothing is recorded or removed: for the
+/// module docs for exactly what is promised). What a rollback of a stopped run's set found
+/// as it began (a file written since, a missing backup) waits in [`take_rollback_notes`]. Nothing is recorded or removed: for the
 /// outputs of a command, which replace an earlier run's, use [`write_set`].
 pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     let created = prepare_folder(dir)?;
@@ -778,7 +779,9 @@ pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
 
 /// Writes `files` into `dir` (created if needed) as one set, all or nothing, records their
 /// names in [`MANIFEST_NAME`], and removes the files an earlier run recorded that belong to
-/// `family` (every name the command can write) but are not among `files`.
+/// `family` (every name the command can write) but are not among `files`. What a
+/// rollback of a stopped run's set in `dir` found as it began (a file written since, a
+/// missing backup) waits in [`take_rollback_notes`] for the caller to tell the user.
 pub fn write_set(dir: &Path, files: &[(String, Vec<u8>)], family: &[String]) -> Result<()> {
     let created = prepare_folder(dir)?;
     let written = commit_set(dir, files, Some(family), &mut |from, to| {
@@ -1358,9 +1361,22 @@ fn roll_back_interrupted(dir: &Path, journal: &Path) -> Vec<String> {
                 let now = Written::at(&at(target));
                 if now.is_none() {
                     // Removed (or moved away) since: nothing stands in the old file's
-                    // place, which goes back (helper-165: its backup was removed with it).
-                    if let Some(backup) = backup.filter(|b| exists(b)) {
-                        failed |= fs::rename(at(backup), at(target)).is_err();
+                    // place, which goes back (helper-165: its backup was removed with it),
+                    // said, as the user may have removed it on purpose (helper-166).
+                    match backup {
+                        Some(b) if exists(b) => {
+                            failed |= fs::rename(at(b), at(target)).is_err();
+                            notes.push(format!(
+                                "{}: removed since a run stopped while replacing it; its content from before that run is put back",
+                                at(target).display()
+                            ));
+                        }
+                        Some(b) => notes.push(format!(
+                            "{}: removed since a run stopped while replacing it, and its content from before that run ({}) is gone too",
+                            at(target).display(),
+                            at(b).display()
+                        )),
+                        None => {}
                     }
                     continue;
                 }
@@ -1373,7 +1389,7 @@ fn roll_back_interrupted(dir: &Path, journal: &Path) -> Vec<String> {
                     });
                     if !exists(tmp) && backup.is_some_and(exists) && !old_file {
                         notes.push(format!(
-                            "{}: a run that stopped while replacing it had written it, and it has been written again since, so it was not put back",
+                            "{}: a run that stopped while replacing it had written it, and it has been replaced since (written again, or something else put there), so it was not put back",
                             at(target).display()
                         ));
                     }
@@ -1817,8 +1833,14 @@ fn remove_stale_temps(dir: &Path, locked: bool) {
     // go back, and the journal goes with what it names.
     if locked {
         let notes = roll_back_stopped_sets_locked(dir);
+        // Each once, and at most a hundred kept for a caller that never takes them (a
+        // program writing many sets; helper-166).
         if let Ok(mut kept) = ROLLBACK_NOTES.lock() {
-            kept.extend(notes);
+            for note in notes {
+                if kept.len() < 100 && !kept.contains(&note) {
+                    kept.push(note);
+                }
+            }
         }
     }
     // A journal still here (another user's, a live run's, or one whose rollback failed and
@@ -2066,7 +2088,7 @@ mod tests {
         assert_eq!(fs::read(dir.join("b.csv")).unwrap(), b"old b.csv");
         assert_eq!(notes.len(), 1, "{notes:?}");
         assert!(
-            notes[0].contains("a.csv: a run that stopped while replacing it had written it, and it has been written again since, so it was not put back"),
+            notes[0].contains("a.csv: a run that stopped while replacing it had written it, and it has been replaced since (written again, or something else put there), so it was not put back"),
             "{notes:?}"
         );
         let _ = fs::remove_dir_all(&dir);
@@ -2401,8 +2423,16 @@ mod tests {
         let before = visible(&dir);
         killed_after(&dir, &files(&["a.csv", "b.csv"], "new"), 2, DEAD);
         fs::remove_file(dir.join("a.csv")).unwrap();
-        assert!(roll_back_stopped_sets(&dir).unwrap().is_empty());
+        let notes = roll_back_stopped_sets(&dir).unwrap();
         assert_eq!(visible(&dir), before);
+        // Said, as the user may have removed it on purpose (helper-166).
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].ends_with(
+                "a.csv: removed since a run stopped while replacing it; its content from before that run is put back"
+            ),
+            "{notes:?}"
+        );
         let _ = fs::remove_dir_all(&dir);
     }
 
@@ -2443,7 +2473,7 @@ mod tests {
         write_set(&dir, &files(&["c.png"], "charts"), &["c.png".to_string()]).unwrap();
         let notes = take_rollback_notes();
         assert!(
-            notes.iter().any(|n| n.contains("a.csv: a run that stopped while replacing it had written it, and it has been written again since, so it was not put back")),
+            notes.iter().any(|n| n.contains("a.csv: a run that stopped while replacing it had written it, and it has been replaced since (written again, or something else put there), so it was not put back")),
             "{notes:?}"
         );
         let _ = fs::remove_dir_all(&dir);

@@ -1186,3 +1186,27 @@ fn regression_an_out_folder_we_may_not_write_into_is_refused_before_the_run() {
     assert_eq!(fs::read_dir(&locked).unwrap().count(), 0);
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
 }
+
+/// helper-166: a journal that is left alone (unreadable here) was said twice, once as the
+/// folder was looked at before the run and once as it was written. Once now, and the run
+/// writes its set.
+#[test]
+fn regression_a_journal_left_alone_is_said_once() {
+    let dir = scratch("journal-once");
+    let out = dir.join("out");
+    fs::create_dir_all(&out).unwrap();
+    fs::write(out.join(".stakeshift-1-1.commit"), "not a journal\n").unwrap();
+    let output = stakeshift()
+        .args(["compare", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let e = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(0), "{e}");
+    assert_eq!(e.matches("cannot be read").count(), 1, "{e}");
+    assert!(out.join("summary.csv").is_file());
+    assert!(
+        out.join(".stakeshift-1-1.commit").is_file(),
+        "left in place"
+    );
+}

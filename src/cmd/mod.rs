@@ -405,7 +405,7 @@ pub(crate) fn roll_back_stopped_sets_of(dir: &std::path::Path) -> anyhow::Result
     let notes = stakeshift::io::roll_back_stopped_sets(dir)
         .with_context(|| format!("writing the results into {}", dir.display()))?;
     for note in notes {
-        say(format_args!("warning: {note}"));
+        say_rollback_note(&note);
     }
     Ok(())
 }
@@ -697,6 +697,9 @@ pub fn finish(result: anyhow::Result<()>, warnings: Warnings) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
+            // What a rollback changed as this run began writing is said even though the
+            // run then failed (helper-166): those files are not as they were.
+            say_rollback_notes();
             let typed = e.downcast_ref::<Error>();
             // A reader that stops early (`| head`) is not an error.
             if let Some(Error::Io { cause, .. }) = typed
@@ -831,7 +834,18 @@ pub(crate) fn report_written(dir: &std::path::Path, files: &[(String, Vec<u8>)])
 /// folder while this one computed), before saying what was written.
 pub(crate) fn say_rollback_notes() {
     for note in stakeshift::io::take_rollback_notes() {
+        say_rollback_note(&note);
+    }
+}
+
+/// A rollback's warning, once a process (the folder is looked at before the run and again
+/// as it writes: a journal left alone was said twice; helper-166).
+fn say_rollback_note(note: &str) {
+    static SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let Ok(mut said) = SAID.lock() else { return };
+    if !said.iter().any(|s| s == note) {
         say(format_args!("warning: {note}"));
+        said.push(note.to_string());
     }
 }
 

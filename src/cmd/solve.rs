@@ -135,6 +135,7 @@ pub fn run(
     }
     emit(stdout, &printed)?;
     if let Some(dir) = &args.out {
+        super::say_rollback_notes();
         super::say(format_args!("wrote solve.csv to {}", dir.display()));
     }
     Ok(())
