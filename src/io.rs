@@ -57,8 +57,10 @@
 //!
 //! **Temporary files of killed runs.** Before it writes, a run removes from the folder the
 //! temporary and backup files of runs that are no longer running: those a stopped run's
-//! journal names, as it is rolled back, and `.stakeshift-<pid>-…` files whose process
-//! `<pid>` no longer exists, and `.stakeshift-XXXXXX` files (the
+//! journal names, as it is rolled back; under the folder's lock, files of this process's
+//! own id (a stopped run that had it, as a container's first process); and our user's
+//! `.stakeshift-<pid>-…` files whose process `<pid>` no longer exists, and
+//! `.stakeshift-XXXXXX` files (the
 //! naming of earlier versions, which carried no process id) last modified before this run
 //! began. The process id makes the rule safe against runs going on at the same time in the
 //! same folder: their files are kept. (A run in another PID namespace, such as another
@@ -1171,9 +1173,10 @@ fn commit_set(
 /// next run given the folder finds the journal under the folder's lock, so a stopped run's,
 /// and puts the old set back ([`roll_back_interrupted`]). Each line is `place`, the temporary
 /// file, the target, its backup (`-` for a target that is new) and the temporary file's
-/// device and inode (which the target has once renamed: a target that no longer has them
-/// was written again since, and is left alone), or `remove`, a stale member and its
-/// backup; every name is a file name in the folder.
+/// identity ([`Written`]: inode, modification time and size, which the target has once
+/// renamed; a target that no longer has them was replaced since, and is left alone; `-`
+/// where it cannot be read), or `remove`, a stale member and its backup; every name is a
+/// file name in the folder.
 fn write_journal(
     dir: &Path,
     placed: &[(&Path, &PathBuf, Option<&PathBuf>)],
