@@ -1647,6 +1647,12 @@ fn process_is_running(_: u32) -> bool {
     true
 }
 
+/// The process id in a temporary, backup or journal file's name (`.stakeshift-<pid>-…`).
+fn temp_pid(name: &str) -> Option<u32> {
+    let (pid, _) = name.strip_prefix(TEMP_PREFIX)?.split_once('-')?;
+    pid.parse().ok()
+}
+
 /// Whether `name` is a temporary or backup file of a run that is over (module docs).
 fn is_stale_temp(
     name: &str,
@@ -1656,9 +1662,7 @@ fn is_stale_temp(
     let Some(rest) = name.strip_prefix(TEMP_PREFIX) else {
         return false;
     };
-    if let Some((pid, _)) = rest.split_once('-')
-        && let Ok(pid) = pid.parse::<u32>()
-    {
+    if let Some(pid) = temp_pid(name) {
         return pid != std::process::id() && !process_is_running(pid);
     }
     // The naming of earlier versions: six random letters and digits, no process id.
@@ -1865,11 +1869,7 @@ fn remove_stale_temps(dir: &Path, locked: bool) {
         // Under the lock, a file of this process's own id is a stopped run's that had the
         // same id (a container's first process): this process has none in the folder as it
         // begins a set (helper-165: they were never removed).
-        let own = locked
-            && name
-                .strip_prefix(TEMP_PREFIX)
-                .and_then(|rest| rest.split_once('-'))
-                .is_some_and(|(pid, _)| pid == std::process::id().to_string());
+        let own = locked && temp_pid(name) == Some(std::process::id());
         if meta.file_type().is_file()
             && owned_by_us(&meta)
             && (own || is_stale_temp(name, meta.modified().ok(), started))
