@@ -208,6 +208,20 @@ impl LoadedModel {
         )
     }
 
+    /// A command's own error about `field` (whose value comes from the keys `at`), placed
+    /// as [`LoadedModel::place_warning`] places a warning: against the `--set` that wrote
+    /// it, else at its line in the file.
+    pub fn place_error(&self, field: &str, at: &[&str], message: String) -> Error {
+        crate::overrides::document::place_error(
+            &self.label,
+            &self.file_text,
+            &self.overrides,
+            field,
+            at,
+            message,
+        )
+    }
+
     /// An error of the engine on this model, naming the file and, where the model was
     /// changed by overrides, them too: an amount the engine cannot compute (a round whose
     /// pre-money value would not be > 0 after `--set scale.valuation=0`) may come from one.
@@ -235,6 +249,13 @@ impl LoadedModel {
             overrides: Vec::new(),
         }
         .with_overrides(&self.overridden_by)
+    }
+
+    /// How each override the model was loaded with is named (`--set equity.stake=0.3`), in
+    /// order: for the what-if line of a table ([`crate::report::what_if_line`]) and the
+    /// `overrides` of a JSON document.
+    pub fn overridden_by(&self) -> &[String] {
+        &self.overridden_by
     }
 
     /// `message`, followed by the overrides the model was loaded with, if any.
@@ -410,6 +431,8 @@ fn refuse_replacing_an_input(target: &Path, meta: &Metadata) -> Result<()> {
     };
     let same = if plain(input) == plain(target) {
         String::new()
+    } else if input == Path::new(STDIN_LABEL) {
+        " (the file on standard input)".to_string()
     } else {
         format!(" (the same file as {})", input.display())
     };
@@ -600,6 +623,22 @@ fn read_model_from_stdin() -> Result<ModelFile> {
             "{STDIN_LABEL}: more than {} MiB ({MAX_MODEL_BYTES} bytes), the limit for a model file",
             MAX_MODEL_BYTES / (1024 * 1024)
         )));
+    }
+    // A file redirected to standard input is an input as a named one is: no output may
+    // replace it (helper-168: `compare - --out d < d/summary.csv` replaced the model with
+    // its own summary).
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        if let Ok(meta) = std::io::stdin()
+            .as_fd()
+            .try_clone_to_owned()
+            .map(fs::File::from)
+            .and_then(|file| file.metadata())
+            && meta.is_file()
+        {
+            remember_input(Path::new(STDIN_LABEL), &meta);
+        }
     }
     model_file_of_bytes(STDIN_LABEL.to_string(), bytes, None)
 }
@@ -849,9 +888,40 @@ pub fn check_out_folder(dir: &Path) -> Result<()> {
         })
         .find(|p| fs::metadata(p).is_ok());
     match nearest {
-        Some(folder) => may_write_into(folder).map_err(|e| Error::io(dir, e)),
+        Some(folder) => {
+            may_write_into(folder).map_err(|e| Error::io(dir, e))?;
+            // The folder itself must also be readable: a stopped run's journal is found by
+            // listing it, and a folder we may write in but not list (mode 0300) kept a
+            // half-replaced set for good, without a word (helper-168).
+            // (A permission, as one to write: exit 1, not bad usage.)
+            if folder == dir && !may_list(folder) {
+                return Err(Error::io(
+                    dir,
+                    std::io::Error::new(
+                        std::io::ErrorKind::PermissionDenied,
+                        "this user may write into the folder but not list it; stakeshift lists an output folder to find and undo a run stopped half-way: allow reading it (`chmod u+r`), or name another folder",
+                    ),
+                ));
+            }
+            Ok(())
+        }
         None => Ok(()),
     }
+}
+
+/// Whether this process may list `folder` (read permission, for the effective user).
+#[cfg(unix)]
+fn may_list(folder: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(path) = std::ffi::CString::new(folder.as_os_str().as_bytes()) else {
+        return true;
+    };
+    // SAFETY: `path` is a NUL-terminated string that outlives the call.
+    unsafe { libc::faccessat(libc::AT_FDCWD, path.as_ptr(), libc::R_OK, libc::AT_EACCESS) == 0 }
+}
+#[cfg(not(unix))]
+fn may_list(_: &Path) -> bool {
+    true
 }
 
 /// Whether this process may create files in `folder` (write and search permission, a file

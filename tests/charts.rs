@@ -593,6 +593,7 @@ fn distribution_png(adv: &[f64], size: Size) -> Vec<u8> {
     let p = adv.iter().filter(|v| **v > 0.0).count() as f64 / n;
     let l = labels();
     DistributionChart {
+        around: None,
         labels: &l,
         advantages: adv,
         p_equity_wins: p,
@@ -708,6 +709,7 @@ fn result_charts(size: Size) -> Vec<(String, Vec<u8>)> {
     let l = labels();
     let rows = fan_rows();
     let fan = FanChart {
+        around: None,
         labels: &l,
         rows: &rows,
         paths: 1_000_000,
@@ -840,6 +842,7 @@ fn result_charts_of_edge_cases_draw_without_panicking() {
         decodes_at(case, &distribution_png(&adv, size), size);
     }
     let empty = DistributionChart {
+        around: None,
         labels: &l,
         advantages: &[],
         p_equity_wins: 0.0,
@@ -855,6 +858,7 @@ fn result_charts_of_edge_cases_draw_without_panicking() {
     decodes_at("no paths", &empty.png(&ctx).unwrap(), size);
     let unsorted = [5.0, -3.0, f64::NAN, 1.0, 2.0];
     let chart = DistributionChart {
+        around: None,
         advantages: &unsorted,
         p_equity_wins: 0.75,
         p_equity_wins_95: (0.35, 1.0),
@@ -880,6 +884,7 @@ fn result_charts_of_edge_cases_draw_without_panicking() {
         ("extreme", extreme),
     ] {
         let png = FanChart {
+            around: None,
             labels: &l,
             rows: &rows,
             paths: 1,

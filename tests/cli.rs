@@ -885,6 +885,52 @@ fn likely_slips_in_a_model_are_warned_about() {
     }
 }
 
+/// helper-169: `discount_rate = 0.15 0` (a stray number after a value) got "string values
+/// must be quoted, expected literal string", which names neither the key nor what is
+/// wrong. The message now names the key's path, the value and what follows it, at the
+/// place it follows.
+#[test]
+fn regression_a_value_followed_by_more_on_its_line_names_the_key() {
+    let dir = ScratchDir::new("after-a-value");
+    let builtin = stakeshift::BUILTIN_MODEL;
+    for (from, to, field, expected, column) in [
+        (
+            "discount_rate = 0.09",
+            "discount_rate = 0.15 0",
+            "discount_rate",
+            "after `discount_rate = 0.15` the line goes on with `0`",
+            22,
+        ),
+        (
+            "stake = 0.27 ",
+            "stake = 0.27 0.3 ",
+            "equity.stake",
+            "after `stake = 0.27` the line goes on with `0.3`",
+            14,
+        ),
+        (
+            "residual = \"nonprofit\"",
+            "residual = \"nonprofit\" others",
+            "profit_share.residual",
+            "after `residual = \"nonprofit\"` the line goes on with `others`",
+            24,
+        ),
+    ] {
+        let number = 1 + builtin.lines().position(|l| l.starts_with(from)).unwrap();
+        let model = common::write_file(dir.path(), "m.toml", &builtin.replacen(from, to, 1));
+        let stderr = common::fails_with_2(stakeshift().arg("check").arg(&model));
+        assert!(
+            stderr.contains(&format!("m.toml, line {number}, column {column}: {field}: the file is not valid TOML: {expected}: a value may be followed only by a comment")),
+            "{to}: {stderr}"
+        );
+    }
+    // A comment after a value is no error, and a line of a million spaces before its stray
+    // word is read no more than a few times (the reader's own message then).
+    let spaces = format!("x = 1{}2\n", " ".repeat(1_000_000));
+    let stderr = common::fails_with_2(stakeshift().args(["check", "-"]).write_stdin(spaces));
+    assert!(stderr.contains("the file is not valid TOML"), "{stderr}");
+}
+
 /// Found by a tester trying the tool as an analyst (helper-51): a number written as a
 /// spreadsheet shows it, `15%` or `1,250.0`, got the TOML reader's words ("string values
 /// must be quoted", "expected newline"), which name neither the mistake nor the fix.
@@ -1546,7 +1592,8 @@ fn regression_the_way_out_is_told_only_where_it_leads_out() {
         "--vary",
         "profit_share.tiers[1].shares.next_year=0.1..0.4:4",
     ]));
-    assert_eq!(swept.lines().count(), 2 + 4, "{swept}");
+    // The header (the model, the unit, a blank line), the table's two, and a row a value.
+    assert_eq!(swept.lines().count(), 3 + 2 + 4, "{swept}");
 
     let with_csv = |name: &str, csv: &[u8]| mini_with_csv(dir.path(), name, csv);
     let check = |file: &std::path::Path| common::fails_with_2(stakeshift().arg("check").arg(file));

@@ -1923,3 +1923,55 @@ fn regression_the_centers_are_reported_in_the_order_asked() {
     b.sort();
     assert_eq!(a, b);
 }
+
+/// helper-169: `simulate -t base` gave a share of paths that differs from the model's
+/// answer (36.7% against 26.1%), and neither its table, its sentence nor its charts said
+/// the centers had been chosen; nor did the charts give the seed. They now say "around
+/// `base`", and each chart's footer gives the command that draws it again.
+#[test]
+fn regression_a_simulation_of_chosen_centers_says_which_on_every_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let table = stdout_of(
+        stakeshift()
+            .args([
+                "simulate", "--paths", "300", "--seed", "7", "-t", "base", "-q", "--svg", "--out",
+            ])
+            .arg(&out),
+    );
+    assert!(
+        table.lines().nth(1).is_some_and(
+            |l| l.starts_with("300 simulated futures around `base` (seed 7), random from 2026")
+        ),
+        "{table}"
+    );
+    assert!(
+        table.contains("\nIn ")
+            && table.contains("of 300 simulated futures around `base` (95% interval"),
+        "{table}"
+    );
+    for chart in ["fan.svg", "distribution.svg"] {
+        let svg = std::fs::read_to_string(out.join(chart)).unwrap();
+        assert!(svg.contains("simulated futures around `base`"), "{chart}");
+        assert!(
+            svg.contains("simulate --paths 300 --seed 7 -t base"),
+            "{chart}"
+        );
+    }
+    // Every center of the model drawn: no such words, and the footer without `-t`.
+    let all = dir.path().join("all");
+    let table = stdout_of(
+        stakeshift()
+            .args([
+                "simulate", "--paths", "300", "--seed", "7", "-q", "--svg", "--out",
+            ])
+            .arg(&all),
+    );
+    assert!(!table.contains("around"), "{table}");
+    let svg = std::fs::read_to_string(all.join("distribution.svg")).unwrap();
+    assert!(
+        svg.contains("simulate --paths 300 --seed 7") && !svg.contains(" -t "),
+        "footer"
+    );
+    assert!(!svg.contains("around"));
+}

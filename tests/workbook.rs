@@ -1138,9 +1138,11 @@ fn regression_a_name_beyond_excels_cell_limit_failed_compare_out() {
         &small_model(&model_name, &[&long, &emoji]),
     );
     let (dir, err) = compare_out_warnings(&model, "long-name");
-    // The cut is said (helper-126: it was silent): the model's name and both trajectories'.
+    // The cut is said (helper-126: it was silent): the model's name and both trajectories',
+    // and the Inputs paths that hold a trajectory's name (its revenue's and valuation's
+    // growth, listed for every trajectory since helper-169): 3 + 2 x 2.
     assert!(
-        err.contains("warning: stakeshift.xlsx: 3 texts longer than the 32,767 characters a cell holds are cut there (the first: `MMMM"),
+        err.contains("warning: stakeshift.xlsx: 7 texts longer than the 32,767 characters a cell holds are cut there (the first: `MMMM"),
         "{err}"
     );
     for file in [
@@ -1335,7 +1337,8 @@ fn both_workbooks(name: &str) -> (PathBuf, Vec<u8>, Vec<u8>) {
     let loaded = stakeshift::io::load_model(Some(&repo("models/msft-openai.toml"))).unwrap();
     let comparison = stakeshift::compare::compare(&loaded.model, None).unwrap();
     let render = |cells: usize, tempdir: Option<&Path>| {
-        stakeshift::report::xlsx::render_with(&loaded.model, &comparison, cells, tempdir).unwrap()
+        stakeshift::report::xlsx::render_with(&loaded.model, &comparison, &[], cells, tempdir)
+            .unwrap()
     };
     (dir, render(0, None), render(usize::MAX, None))
 }
@@ -1370,7 +1373,7 @@ fn regression_without_a_writable_temporary_directory_the_workbook_is_still_writt
     let comparison = stakeshift::compare::compare(&loaded.model, None).unwrap();
     let missing = dir.join("does-not-exist");
     let fallback =
-        stakeshift::report::xlsx::render_with(&loaded.model, &comparison, 0, Some(&missing))
+        stakeshift::report::xlsx::render_with(&loaded.model, &comparison, &[], 0, Some(&missing))
             .unwrap();
     assert_eq!(fallback, in_memory);
     let _ = std::fs::remove_dir_all(&dir);
@@ -1389,8 +1392,9 @@ fn regression_an_inputs_path_cut_at_the_cell_limit_is_warned_of() {
         );
     let model = model_file(&scratch, "longpath.toml", &text);
     let (dir, err) = compare_out_warnings(&model, "long-path");
+    // Its agi_year's path, and its revenue's and valuation's growth's.
     assert!(
-        err.contains("warning: stakeshift.xlsx: 1 text longer than the 32,767 characters a cell holds is cut there (the first: `trajectories[NNN"),
+        err.contains("warning: stakeshift.xlsx: 3 texts longer than the 32,767 characters a cell holds are cut there (the first: `trajectories[NNN"),
         "{err}"
     );
     let _ = std::fs::remove_dir_all(&dir);
@@ -1418,8 +1422,9 @@ fn regression_the_cut_warning_counts_each_text_the_workbook_holds_once() {
     let model = model_file(&scratch, "cutcount.toml", &text);
     let (dir, err) = compare_out_warnings(&model, "cut-count");
     let _ = std::fs::remove_dir_all(&dir);
+    // The name, once, and the paths of the trajectory's revenue and valuation growth.
     assert!(
-        err.contains("warning: stakeshift.xlsx: 1 text longer than the 32,767 characters a cell holds is cut there (the first: `QQQQ"),
+        err.contains("warning: stakeshift.xlsx: 3 texts longer than the 32,767 characters a cell holds are cut there (the first: `QQQQ"),
         "{err}"
     );
 }

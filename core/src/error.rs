@@ -135,7 +135,13 @@ fn render_model_error(
     field: &str,
     message: &str,
 ) -> String {
-    let mut out = String::from(file);
+    // Where the model's text came from: a path, or a `--set` with its value, which can be a
+    // series of thousands of points; shortened, so that the field and the message after it
+    // are never the part cut (helper-168: a 5,000-digit `--set` left only itself).
+    let mut out = shortened(file, SOURCE_MAX, SOURCE_HEAD, |count| {
+        format!("{count} characters")
+    })
+    .into_owned();
     if let Some(loc) = location {
         out.push_str(&format!(", line {}, column {}", loc.line, loc.column));
     }
@@ -158,6 +164,10 @@ fn render_model_error(
 /// `--set`: lines of megabytes, helper-133).
 const MESSAGE_MAX: usize = 4000;
 const MESSAGE_HEAD: usize = 3000;
+/// The most characters of where a model error's text came from (a file's path, a `--set`);
+/// a longer one keeps its first [`SOURCE_HEAD`].
+const SOURCE_MAX: usize = 400;
+const SOURCE_HEAD: usize = 300;
 
 /// `message`, cut to its first 3,000 characters where it is longer than 4,000.
 pub fn capped(message: &str) -> std::borrow::Cow<'_, str> {

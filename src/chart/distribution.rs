@@ -27,7 +27,7 @@
 //! let interval = stakeshift::simulate::stats::interval_95(p, 1001); // Wilson's
 //! let percentiles = stakeshift::chart::Percentiles { p5: -50.0, p25: 150.0, p50: 400.0,
 //!     p75: 650.0, p95: 850.0 };
-//! let chart = DistributionChart { labels: &labels, advantages: &advantages,
+//! let chart = DistributionChart { around: None, labels: &labels, advantages: &advantages,
 //!     p_equity_wins: p, p_equity_wins_95: interval, percentiles };
 //! let ctx = ChartContext::new("m.toml", "", Size::DEFAULT, None);
 //! let svg = String::from_utf8(chart.svg(&ctx)?).unwrap();
@@ -83,6 +83,9 @@ pub struct DistributionChart<'a> {
     pub p_equity_wins: f64,
     pub p_equity_wins_95: (f64, f64),
     pub percentiles: Percentiles,
+    /// The centers drawn, where `--trajectory` chose fewer than the model would
+    /// (`around `base``, [`crate::simulate::around`]): said in the subtitle.
+    pub around: Option<&'a str>,
 }
 
 super::plain_data_chart!(DistributionChart<'_>, "distribution");
@@ -288,12 +291,13 @@ impl Figure for DistributionChart<'_> {
             c,
             &l.name,
             &format!(
-                "How much more the equity stake is worth to {} than {} (NPV, in {}), over {} simulated {}",
+                "How much more the equity stake is worth to {} than {} (NPV, in {}), over {} simulated {}{}",
                 l.investor,
                 l.profit_share,
                 l.unit,
                 scale::pretty(&n.to_string()),
-                if n == 1 { "future" } else { "futures" }
+                if n == 1 { "future" } else { "futures" },
+                self.around.map_or_else(String::new, |a| format!(" {a}")),
             ),
             ctx,
         )?;
@@ -741,6 +745,7 @@ mod tests {
     fn regression_the_legend_lists_only_the_colours_drawn() {
         let advantages: Vec<f64> = (1..=2000).map(f64::from).collect();
         let chart = DistributionChart {
+            around: None,
             labels: &labels(),
             advantages: &advantages,
             p_equity_wins: 1.0,
@@ -760,6 +765,7 @@ mod tests {
         assert!(!texts.contains("they are worth the same"), "{texts}");
         let lost: Vec<f64> = advantages.iter().map(|a| -a).collect();
         let chart = DistributionChart {
+            around: None,
             advantages: &lost,
             p_equity_wins: 0.0,
             p_equity_wins_95: (0.0, 0.002),
@@ -775,6 +781,7 @@ mod tests {
             ..labels()
         };
         let chart = DistributionChart {
+            around: None,
             labels: &revenue_share,
             ..chart
         };
@@ -797,6 +804,7 @@ mod tests {
     fn regression_when_every_path_ties_the_chart_says_so() {
         let advantages: Vec<f64> = (0..2000).map(|i| f64::from(i - 1000) * 1e-10).collect();
         let chart = DistributionChart {
+            around: None,
             labels: &labels(),
             advantages: &advantages,
             p_equity_wins: 0.0,
@@ -849,6 +857,7 @@ mod tests {
         v.extend((1..=100).map(|i| -f64::from(i)));
         v.sort_by(f64::total_cmp);
         let chart = DistributionChart {
+            around: None,
             labels: &labels(),
             advantages: &v,
             p_equity_wins: 0.3,

@@ -26,7 +26,9 @@
 //! });
 //! let rows: Vec<FanRow> = [(Regime::Equity, 5.0), (Regime::ProfitShare, 1.0)]
 //!     .into_iter().flat_map(fan).collect();
-//! let chart = FanChart { labels: &labels, rows: &rows, paths: 10000, sample: Some(1000) };
+//! let chart = FanChart {
+//!     labels: &labels, rows: &rows, paths: 10000, sample: Some(1000), around: None,
+//! };
 //! let ctx = ChartContext::new("m.toml", "", Size::DEFAULT, None);
 //! let svg = String::from_utf8(chart.svg(&ctx)?).unwrap();
 //! let texts: Vec<&str> = svg.split("<text").skip(1)
@@ -77,6 +79,9 @@ pub struct FanChart<'a> {
     pub paths: u64,
     /// How many of them the rows were computed from, when that is a sample (said on the chart).
     pub sample: Option<u64>,
+    /// The centers drawn, where `--trajectory` chose fewer than the model would
+    /// (`around `base``, [`crate::simulate::around`]): said in the subtitle.
+    pub around: Option<&'a str>,
 }
 
 super::plain_data_chart!(FanChart<'_>, "fan");
@@ -130,17 +135,18 @@ impl Figure for FanChart<'_> {
 
     fn draw<DB: DrawingBackend>(&self, c: &Canvas<DB>, ctx: &ChartContext) -> Draw {
         let l = self.labels;
+        let around = self.around.map_or_else(String::new, |a| format!(" {a}"));
         let Layout { content, legend } = frame::frame(
             c,
             &l.name,
             &if self.one_path() {
                 format!(
-                    "Value to {} each year in the one simulated future, in {}, not discounted",
+                    "Value to {} each year in the one simulated future{around}, in {}, not discounted",
                     l.investor, l.unit
                 )
             } else {
                 format!(
-                    "Value to {} each year across the simulated futures, in {}, not discounted: median, middle half and middle 90%",
+                    "Value to {} each year across the simulated futures{around}, in {}, not discounted: median, middle half and middle 90%",
                     l.investor, l.unit
                 )
             },
@@ -391,6 +397,7 @@ mod tests {
             })
             .collect();
         let chart = FanChart {
+            around: None,
             labels: &labels,
             rows: &rows,
             paths: 1000,
@@ -441,6 +448,7 @@ mod tests {
             row(Regime::ProfitShare, -7.5, -7.5, 5.0, 5.0, 8.0, -1.0),
         ];
         let chart = FanChart {
+            around: None,
             labels: &labels,
             rows: &rows,
             paths: 2000,
@@ -550,6 +558,7 @@ mod tests {
             .collect();
         for (paths, sample) in [(1, None), (1000, Some(1))] {
             let chart = FanChart {
+                around: None,
                 labels: &labels,
                 rows: &rows,
                 paths,

@@ -25,9 +25,9 @@
 //! let years: Vec<&str> = texts.iter().map(|t| t.1).filter(|t| t.starts_with("20"))
 //!     .collect();
 //! assert_eq!(years, ["2020", "2025", "2030", "2035", "2040", "2045"]);
-//! // Six trajectories take the palette's first six colours: not its black nor yellow.
+//! // Six trajectories take the palette's first six colours: not its wine nor yellow.
 //! assert!(svg.contains("#0072B2") && svg.contains("#56B4E9")); // blue .. sky blue
-//! assert!(!svg.contains("#000000") && !svg.contains("#F0E442"));
+//! assert!(!svg.contains("#882255") && !svg.contains("#F0E442"));
 //! # Ok::<(), stakeshift::Error>(())
 //! ```
 
@@ -38,8 +38,8 @@ use super::canvas::{Align, Canvas, Draw, Font, Rect};
 use super::scale::{self, Linear, Ticks};
 use crate::model::Year;
 
-/// Okabe and Ito's colour-blind-safe palette, in the order series take it (yellow last: it
-/// is hard to see as a line on white).
+/// Okabe and Ito's colour-blind-safe palette, its black replaced, in the order series take
+/// it (yellow last: it is hard to see as a line on white).
 pub(crate) const PALETTE: [RGBColor; 8] = [
     RGBColor(0x00, 0x72, 0xB2), // blue
     RGBColor(0xE6, 0x9F, 0x00), // orange
@@ -47,7 +47,9 @@ pub(crate) const PALETTE: [RGBColor; 8] = [
     RGBColor(0xCC, 0x79, 0xA7), // reddish purple
     RGBColor(0xD5, 0x5E, 0x00), // vermillion
     RGBColor(0x56, 0xB4, 0xE9), // sky blue
-    RGBColor(0x00, 0x00, 0x00), // black
+    // Okabe-Ito's black gives way to Paul Tol's wine: a trajectory drawn in black read as
+    // the charts' own black marks (stake.png's stake line, npv.png's key; helper-169).
+    RGBColor(0x88, 0x22, 0x55), // wine
     RGBColor(0xF0, 0xE4, 0x42), // yellow
 ];
 
@@ -58,8 +60,6 @@ pub(crate) fn color(i: usize) -> RGBColor {
     let c = PALETTE[i % PALETTE.len()];
     match (i / PALETTE.len()) % 3 {
         0 => c,
-        // (Black cannot be darkened: a dark grey.)
-        1 if c == RGBColor(0, 0, 0) => tint(c, 0.3),
         1 => shade(c, 0.45),
         // Lightened less than halfway: half a tint of black was FAINT, the markers' grey,
         // and pale colours vanish on white (helper-104).

@@ -210,6 +210,25 @@ impl ChartContext {
         self
     }
 
+    /// The same, with `command` (the command that drew it, such as `simulate --paths
+    /// 10000 --seed 7`) after the version and before any overrides: a chart whose numbers
+    /// depend on more than the model (a simulation's seed and paths) can be drawn again
+    /// only with it (helper-169).
+    pub fn with_command(mut self, command: &str) -> ChartContext {
+        let overrides = if self.overrides.is_empty() {
+            String::new()
+        } else {
+            format!("{FOOTER_SEPARATOR}with {}", self.overrides.join(", "))
+        };
+        let base = self
+            .footer
+            .strip_suffix(&overrides)
+            .unwrap_or(&self.footer)
+            .to_string();
+        self.footer = format!("{base}{FOOTER_SEPARATOR}{command}{overrides}");
+        self
+    }
+
     /// The footer with only the first `shown` overrides, and how many more there are.
     pub(crate) fn footer_with_first(&self, shown: usize) -> String {
         let all = format!("{FOOTER_SEPARATOR}with {}", self.overrides.join(", "));

@@ -16,8 +16,8 @@
 //! let texts: Vec<&str> = svg.split("<text").skip(1)
 //!     .map(|t| t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].trim()).collect();
 //! let at = texts.iter().position(|t| *t == "27.0%").unwrap();
-//! assert_eq!(texts[at - 1..at + 2], ["2026 round: 122 raised at 730 pre-money", "27.0%",
-//!     "23.1%"]);
+//! assert_eq!(texts[at - 1..at + 2],
+//!     ["2026 round: 122 raised at 730 pre-money, none from Microsoft", "27.0%", "23.1%"]);
 //! assert!(texts.contains(&"The stake is the same in every trajectory."));
 //! // The stake's axis: 0 to 27% in steps of 10%; the years from 2025, when it is held.
 //! for tick in ["0%", "10%", "20%", "30%", "2025", "2030", "2045"] {
@@ -385,7 +385,8 @@ fn readable(color: RGBColor) -> RGBColor {
 /// badges named in the legend.
 const MAX_ROUND_ROWS: usize = 3;
 
-/// Each round year and its label: `2026 round: 122 raised at 730 pre-money`.
+/// Each round year and its label: `2026 round: 122 raised at 730 pre-money, none from
+/// Microsoft`.
 fn round_labels(model: &Model) -> Vec<(Year, String)> {
     let mut out: Vec<(Year, String)> = Vec::new();
     for r in &model.equity.rounds {
@@ -400,7 +401,10 @@ fn round_labels(model: &Model) -> Vec<(Year, String)> {
                 model.investor_title()
             )
         } else {
-            String::new()
+            // Said, not left to the reader: a round the investor takes no part in dilutes
+            // it, and whether it did is often the model's assumption (helper-169: the
+            // built-in model's 23.1% read as a fact where Microsoft's filing says ~27%).
+            format!(", none from {}", model.investor_title())
         };
         let text = format!(
             "{} round: {} raised{pre}{part}",

@@ -419,13 +419,31 @@ impl SweepChart<'_> {
         let mut items = vec![Item::Heading("Trajectory".into())];
         for s in self.series {
             let col = frame::color(s.index);
-            let pts: Vec<(f64, f64)> = xs
+            let grid: Vec<(f64, f64)> = xs
                 .iter()
                 .zip(s.advantages)
                 .filter(|(v, a)| v.is_finite() && a.is_finite())
+                .map(|(v, a)| (*v, *a))
+                .collect();
+            // The line runs through the grid's points and the exact crossings, the roots
+            // `solve` finds (advantage 0 there): straight segments between grid points
+            // alone crossed zero away from the rings (helper-169: base's ring sat 25 bn
+            // below its line on a grid of 4).
+            let mut through = grid.clone();
+            through.extend(
+                crossings_of(xs, s)
+                    .into_iter()
+                    .filter(|cr| cr.exact && cr.value.is_finite())
+                    .map(|cr| (cr.value, 0.0)),
+            );
+            through.sort_by(|a, b| a.0.total_cmp(&b.0));
+            through.dedup_by(|a, b| a.0 == b.0);
+            let line: Vec<(f64, f64)> = through
+                .iter()
                 .map(|(v, a)| (x.map(*v), y.map(*a)))
                 .collect();
-            c.series(&pts, clip, col, 2.5, None)?;
+            let pts: Vec<(f64, f64)> = grid.iter().map(|(v, a)| (x.map(*v), y.map(*a))).collect();
+            c.series(&line, clip, col, 2.5, None)?;
             if dots || pts.len() == 1 {
                 for p in &pts {
                     c.circle(*p, 3.5, col, true, 1.0)?;

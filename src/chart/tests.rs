@@ -397,6 +397,7 @@ fn regression_axis_labels_of_huge_amounts_do_not_run_together() {
         .map(|i| -1e15 + 1.8e16 * (f64::from(i) + 0.5) / 2000.0)
         .collect();
     let chart = DistributionChart {
+        around: None,
         labels: &labels,
         advantages: &advantages,
         p_equity_wins: 0.6,
@@ -1215,6 +1216,7 @@ fn regression_distribution_keys_no_zero_line_where_none_is_drawn() {
     let labels = fund_labels("Far from zero", "USD m");
     let draw = |advantages: &[f64]| {
         let chart = DistributionChart {
+            around: None,
             labels: &labels,
             advantages,
             p_equity_wins: 1.0,

@@ -31,7 +31,13 @@ pub fn run(
     // Render everything before writing anything; JSON alone is streamed to stdout at the
     // end, row by row, because with --yearly it can be far larger than the results.
     let printed = match args.format {
-        Format::Table => Some(report::table::render(model, &comparison, args.yearly).into_bytes()),
+        Format::Table => Some(
+            report::with_what_if(
+                report::table::render(model, &comparison, args.yearly),
+                loaded.overridden_by(),
+            )
+            .into_bytes(),
+        ),
         Format::Csv if args.yearly => Some(report::csv::yearly(&comparison)),
         Format::Csv => Some(report::csv::comparison(&comparison)),
         Format::Json => None,
@@ -46,7 +52,7 @@ pub fn run(
             ),
             (
                 report::xlsx::FILE_NAME.to_string(),
-                report::xlsx::render(model, &comparison)?,
+                report::xlsx::render(model, &comparison, loaded.overridden_by())?,
             ),
         ];
         // The charts are drawn before any file is written, like the CSVs.
@@ -84,9 +90,16 @@ pub fn run(
         Some(bytes) => emit(stdout, &bytes)?,
         None => {
             let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout);
-            report::json::write(model, &loaded.label, &comparison, args.yearly, &mut out)
-                .and_then(|()| std::io::Write::flush(&mut out))
-                .map_err(|e| Error::io("<stdout>", e))?;
+            report::json::write(
+                model,
+                &loaded.label,
+                loaded.overridden_by(),
+                &comparison,
+                args.yearly,
+                &mut out,
+            )
+            .and_then(|()| std::io::Write::flush(&mut out))
+            .map_err(|e| Error::io("<stdout>", e))?;
         }
     }
     Ok(())

@@ -68,8 +68,12 @@ pub fn run(
         .into());
     }
     let bytes = match args.format {
-        ExplainFormat::Text => report::explain::text(model, &chosen).into_bytes(),
-        ExplainFormat::Json => report::explain::json(model, &chosen),
+        ExplainFormat::Text => report::with_what_if(
+            report::explain::text(model, &chosen),
+            loaded.overridden_by(),
+        )
+        .into_bytes(),
+        ExplainFormat::Json => report::explain::json(model, &chosen, loaded.overridden_by()),
     };
     emit(stdout, &bytes)?;
     Ok(())

@@ -538,7 +538,8 @@ pub struct SimulateArgs {
     #[arg(long, requires = "out")]
     pub paths_csv: bool,
     /// Print path N (0-based) as a [[trajectories]] table that `compare --yearly` reruns in
-    /// exact decimals, instead of the statistics (so not with --out or --format)
+    /// exact decimals (but where its comment says a skipped round or a lapsed commitment
+    /// parts them), instead of the statistics (so not with --out or --format)
     #[arg(long, value_name = "N", conflicts_with_all = ["out", "format"])]
     pub replay: Option<u64>,
     /// No progress bar

@@ -9,6 +9,7 @@ use super::{Format, SimulateArgs, emit};
 use stakeshift::chart;
 use stakeshift::error::Error;
 use stakeshift::io::{self, LoadedModel};
+use stakeshift::report;
 use stakeshift::simulate::{self, Options, SimulateError};
 
 /// Warns of a chosen trajectory that cannot be drawn (weight 0), and of the centers whose
@@ -195,9 +196,15 @@ pub fn run(
     }
 
     let printed = match args.format {
-        Format::Table => simulate::table::render(model, &results).into_bytes(),
+        Format::Table => report::with_what_if(
+            simulate::table::render(model, &results),
+            loaded.overridden_by(),
+        )
+        .into_bytes(),
         Format::Csv => simulate::csv::simulation(&results),
-        Format::Json => simulate::json::render(model, &loaded.label, &results),
+        Format::Json => {
+            simulate::json::render(model, &loaded.label, loaded.overridden_by(), &results)
+        }
     };
     if let Some(dir) = &args.out {
         let mut files = vec![
@@ -238,12 +245,9 @@ fn model_error(loaded: &LoadedModel, e: SimulateError) -> Error {
         SimulateError::NoSuchPath { paths, .. } => {
             Error::Usage(format!("--replay: {e} (--paths {paths})"))
         }
-        SimulateError::Field { field, message } => Error::Model {
-            file: loaded.label.clone(),
-            location: None,
-            field,
-            message,
-        },
+        SimulateError::Field { field, message } => {
+            loaded.place_error(&field, &[field.as_str()], message)
+        }
         SimulateError::Engine(e) => loaded.engine_error(&e),
         e @ SimulateError::Path { .. } => Error::Model {
             file: loaded.label.clone(),

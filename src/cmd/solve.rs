@@ -125,9 +125,11 @@ pub fn run(
         &selected,
     )?;
     let printed = match args.format {
-        Format::Table => report::solve_table(&rows).into_bytes(),
+        Format::Table => (report::table_header(base.model(), base.loaded.overridden_by())
+            + &report::solve_table(&rows))
+            .into_bytes(),
         Format::Csv => report::solve_csv(&rows),
-        Format::Json => report::solve_json(&rows, &base.loaded.label),
+        Format::Json => report::solve_json(&rows, &base.loaded.label, base.loaded.overridden_by()),
     };
     if let Some(dir) = &args.out {
         io::write_all(dir, &[("solve.csv".to_string(), report::solve_csv(&rows))])

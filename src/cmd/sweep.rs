@@ -70,9 +70,13 @@ pub fn run(
         }
     }
     let printed = match args.format {
-        Format::Table => report::sweep_table(&result).into_bytes(),
+        Format::Table => (report::table_header(base.model(), base.loaded.overridden_by())
+            + &report::sweep_table(&result))
+            .into_bytes(),
         Format::Csv => csv.unwrap_or_else(|| report::sweep_csv(&result)),
-        Format::Json => report::sweep_json(&result, &base.loaded.label),
+        Format::Json => {
+            report::sweep_json(&result, &base.loaded.label, base.loaded.overridden_by())
+        }
     };
     emit(stdout, &printed)?;
     Ok(())

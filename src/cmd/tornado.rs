@@ -58,9 +58,13 @@ pub fn run(
         }
     }
     let printed = match args.format {
-        Format::Table => report::tornado_table(&rows).into_bytes(),
+        Format::Table => (report::table_header(base.model(), base.loaded.overridden_by())
+            + &report::tornado_table(&rows))
+            .into_bytes(),
         Format::Csv => report::tornado_csv(&rows),
-        Format::Json => report::tornado_json(&rows, &base.loaded.label),
+        Format::Json => {
+            report::tornado_json(&rows, &base.loaded.label, base.loaded.overridden_by())
+        }
     };
     if let Some(dir) = &args.out {
         let drawn = stakeshift::chart::Drawn {

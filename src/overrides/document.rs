@@ -339,6 +339,11 @@ impl Attempt<'_> {
                 match concern {
                     Concern::None if csv => Some((o, Concern::Value)),
                     Concern::None => None,
+                    // A set of a value within the table the error checks that writes the
+                    // file's own value changed nothing there: the error is an earlier
+                    // set's, as a warning is (helper-168: shares pushed past 1 by
+                    // `others=0.6` were blamed on a later `nonprofit=0.02`, the file's).
+                    Concern::Holder if restates_the_file(text, o) => None,
                     concern => Some((o, concern)),
                 }
             });
@@ -926,18 +931,39 @@ fn set_value_with_old(
                     }
                     if !last {
                         let table = render_segments(&segments[..=i]);
-                        // An array of tables (`equity.rounds`) is set as an array.
+                        // An array of tables (`equity.rounds`) is set as an array, and so is
+                        // an array of pairs (`investor.contributions`, [[YEAR, VALUE], ...]:
+                        // helper-168, it was told to write tables).
                         let key_shape = shape_of(&segments[..=i]);
-                        let array = schema_node(&key_shape)
-                            .is_some_and(|node| node.get("type").is_some_and(|t| t == "array"));
-                        let whole = if array {
-                            format!("`{table}=[{{ ... }}, ...]`")
-                        } else {
-                            format!("`{table}={{ ... }}`")
+                        let node = schema_node(&key_shape);
+                        let is_array = |node: &serde_json::Value| {
+                            node.get("type").is_some_and(|t| t == "array")
+                        };
+                        let array = node.is_some_and(is_array);
+                        let pairs = node
+                            .and_then(|n| n.get("items"))
+                            .filter(|items| is_array(items))
+                            .and_then(|items| items.get("prefixItems"))
+                            .and_then(|p| p.as_array())
+                            .map(|parts| {
+                                let part = |p: &serde_json::Value| {
+                                    let year = p.get("type").is_some_and(|t| t == "integer")
+                                        && p.get("description")
+                                            .and_then(|d| d.as_str())
+                                            .is_some_and(|d| d.contains("year"));
+                                    if year { "YEAR" } else { "VALUE" }
+                                };
+                                parts.iter().map(part).collect::<Vec<_>>().join(", ")
+                            });
+                        let (kind, whole) = match (array, pairs) {
+                            (true, Some(pair)) => ("array", format!("`{table}=[[{pair}], ...]`")),
+                            (true, None) => {
+                                ("array of tables", format!("`{table}=[{{ ... }}, ...]`"))
+                            }
+                            (false, _) => ("table", format!("`{table}={{ ... }}`")),
                         };
                         return Err(format!(
-                            "`{table}` is not in the model; --set adds a key only to a table the file has: set the whole {} ({whole}) or add it to the file",
-                            if array { "array of tables" } else { "table" }
+                            "`{table}` is not in the model; --set adds a key only to a table the file has: set the whole {kind} ({whole}) or add it to the file"
                         ));
                     }
                     table.insert(key, Item::Value(clean(value)));
@@ -1683,6 +1709,20 @@ pub fn place_warning(
     at: &[&str],
     message: String,
 ) -> String {
+    place_error(label, file_text, overrides, field, at, message).to_string()
+}
+
+/// [`place_warning`]'s placing for a command's own error about a model's value (simulate's
+/// weights left with nothing to draw: helper-168, it named the file where a `--set` had
+/// set them).
+pub fn place_error(
+    label: &str,
+    file_text: &str,
+    overrides: &[Override],
+    field: &str,
+    at: &[&str],
+    message: String,
+) -> Error {
     // The owner wrote a value the warning is about, as its path reads once parsed
     // (`"simulation"."from_year"` is `simulation.from_year`); not one that only touched
     // the table (helper-129: `simulation={seed=3}` was taken for the owner of a first
@@ -1701,13 +1741,11 @@ pub fn place_warning(
         .max()
         .map(|i| &overrides[i]);
     match owner {
-        Some(o) => {
-            Error::from(OverrideError::new(&o.origin, field.to_string(), message)).to_string()
-        }
+        Some(o) => Error::from(OverrideError::new(&o.origin, field.to_string(), message)),
         None => {
             let mut issue = ModelIssue::new(field.to_string(), message);
             issue.span = at.first().and_then(|key| locate(file_text, key));
-            Error::model(label, file_text, issue).to_string()
+            Error::model(label, file_text, issue)
         }
     }
 }
@@ -1769,6 +1807,50 @@ pub fn canonical_path(
     origin: &str,
     path: &OverridePath,
 ) -> Result<String, OverrideError> {
+    canonical_path_among(text, origin, path, false)
+}
+
+/// [`canonical_path`] for a command that varies a number (`sweep`, `solve`, `tornado`): the
+/// nearest valid path it names is one that holds a number (helper-169: `solve nosuch.key`
+/// was sent to `name`, a text that cannot be solved for).
+pub fn canonical_number_path(
+    text: &str,
+    origin: &str,
+    path: &OverridePath,
+) -> Result<String, OverrideError> {
+    canonical_path_among(text, origin, path, true)
+}
+
+/// Whether `candidate`, a path as [`valid_paths`] lists it, holds a number by the model's
+/// schema (a derived key does).
+fn holds_a_number(candidate: &str) -> bool {
+    let is_number = |node: &serde_json::Value| {
+        let kind = |t: &serde_json::Value| matches!(t.as_str(), Some("number" | "integer"));
+        match node.get("type") {
+            Some(serde_json::Value::Array(kinds)) => kinds.iter().any(kind),
+            Some(t) => kind(t),
+            None => false,
+        }
+    };
+    match OverridePath::parse(candidate) {
+        Ok(OverridePath {
+            target: Target::Derived(..),
+            ..
+        }) => true,
+        Ok(OverridePath {
+            target: Target::Key(segments),
+            ..
+        }) => schema_node(&shape_of(&segments)).is_some_and(is_number),
+        Err(_) => false,
+    }
+}
+
+fn canonical_path_among(
+    text: &str,
+    origin: &str,
+    path: &OverridePath,
+    numbers_only: bool,
+) -> Result<String, OverrideError> {
     let segments = match &path.target {
         Target::Key(segments) => segments,
         // One spelling of a derived key, whether its name was bare, quoted or an index
@@ -1795,6 +1877,9 @@ pub fn canonical_path(
         let mut candidates = valid_paths(&doc);
         // The derived keys are paths too (`scale` was told `name`; helper-94).
         candidates.extend(super::Derived::ALL.map(|d| d.as_str().to_string()));
+        if numbers_only {
+            candidates.retain(|c| holds_a_number(c));
+        }
         wrong_path(origin, &path.text, &candidates, &m)
     })
 }

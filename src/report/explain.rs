@@ -18,7 +18,7 @@
 //!
 //! let model = stakeshift::io::read_model_file(None)?.load(&[])?.model; // built in
 //! let ledgers = explain(&model, &model.trajectories[2], 2033).expect("a year of `base`");
-//! let bytes = stakeshift::report::explain::json(&model, &[&ledgers.profit_share]);
+//! let bytes = stakeshift::report::explain::json(&model, &[&ledgers.profit_share], &[]);
 //! let l = &serde_json::from_slice::<Value>(&bytes).unwrap()[0];
 //! let fields = "trajectory regime year profit carried_loss_before carried_loss_after \
 //!     distributable slices distribution revenue_share dividend stake_before stake_after \
@@ -576,8 +576,18 @@ fn ledger_json(model: &Model, l: &YearLedger) -> Value {
 
 /// The ledgers as a JSON array (one object per regime, in the order given), pretty-printed,
 /// with a final newline.
-pub fn json(model: &Model, ledgers: &[&YearLedger]) -> Vec<u8> {
-    let doc = Value::Array(ledgers.iter().map(|l| ledger_json(model, l)).collect());
+pub fn json(model: &Model, ledgers: &[&YearLedger], overridden_by: &[String]) -> Vec<u8> {
+    let overrides = super::overrides_json(overridden_by);
+    let doc = Value::Array(
+        ledgers
+            .iter()
+            .map(|l| {
+                let mut ledger = ledger_json(model, l);
+                ledger["overrides"] = json!(overrides);
+                ledger
+            })
+            .collect(),
+    );
     let mut bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
     bytes.push(b'\n');
     bytes

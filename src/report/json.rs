@@ -12,7 +12,7 @@
 //!
 //! let loaded = stakeshift::io::load_model(None)?; // None: the built-in model
 //! let comparison = stakeshift::compare::compare(&loaded.model, None).expect("it runs");
-//! let bytes = json::render(&loaded.model, &loaded.label, &comparison, false);
+//! let bytes = json::render(&loaded.model, &loaded.label, &[], &comparison, false);
 //! let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
 //! assert_eq!(doc["model"]["investor"], "microsoft");
 //! // Numbers keep their fixed decimals: a rate to 8 places, amounts to 6.
@@ -63,6 +63,7 @@ pub fn column_value<R>(column: &Column<R>, row: &R) -> Value {
 pub fn write(
     model: &Model,
     source: &str,
+    overridden_by: &[String],
     comparison: &Comparison,
     yearly: bool,
     out: &mut dyn std::io::Write,
@@ -70,6 +71,7 @@ pub fn write(
     let doc = Document {
         model,
         source,
+        overridden_by,
         comparison,
         yearly,
     };
@@ -79,15 +81,22 @@ pub fn write(
 }
 
 /// The document as bytes (for tests and small outputs).
-pub fn render(model: &Model, source: &str, comparison: &Comparison, yearly: bool) -> Vec<u8> {
+pub fn render(
+    model: &Model,
+    source: &str,
+    overridden_by: &[String],
+    comparison: &Comparison,
+    yearly: bool,
+) -> Vec<u8> {
     let mut bytes = Vec::new();
-    write(model, source, comparison, yearly, &mut bytes).expect("write to memory");
+    write(model, source, overridden_by, comparison, yearly, &mut bytes).expect("write to memory");
     bytes
 }
 
 struct Document<'a> {
     model: &'a Model,
     source: &'a str,
+    overridden_by: &'a [String],
     comparison: &'a Comparison,
     yearly: bool,
 }
@@ -101,6 +110,7 @@ impl Serialize for Document<'_> {
             &json!({
                 "name": model.name,
                 "file": self.source,
+                "overrides": super::overrides_json(self.overridden_by),
                 "unit": model.unit,
                 "investor": model.party_name(model.investor.party),
                 "start_year": model.start_year,

@@ -30,6 +30,83 @@ pub mod xlsx;
 
 use rust_decimal::prelude::*;
 
+/// The line that marks a what-if in a table: the overrides the model was run with
+/// (`overridden_by`, each as given: `--set cloud.margin=0`), or None without any. Every
+/// table a reader could quote says so, as every chart's footer does (helper-169: a table of
+/// `--set cloud.margin=0` read exactly as the sourced model's, its winner flipped).
+///
+/// ```
+/// use stakeshift::report::{what_if_line, with_what_if};
+///
+/// assert_eq!(what_if_line(&[]), None);
+/// // Thousands are counted, not listed.
+/// let many: Vec<String> = (0..2000).map(|i| format!("--set equity.stake=0.{i}")).collect();
+/// let line = what_if_line(&many).unwrap();
+/// assert!(line.len() < 600 && line.ends_with(" more `--set`; every other value is the model file's."));
+/// let set = ["--set cloud.margin=0".to_string()];
+/// assert_eq!(
+///     what_if_line(&set).as_deref(),
+///     Some("What-if: run with --set cloud.margin=0; every other value is the model file's.")
+/// );
+/// // After the table's first line, its title.
+/// assert_eq!(
+///     with_what_if("Title\nrest\n".into(), &set),
+///     "Title\nWhat-if: run with --set cloud.margin=0; every other value is the model file's.\nrest\n"
+/// );
+/// ```
+pub fn what_if_line(overridden_by: &[String]) -> Option<String> {
+    if overridden_by.is_empty() {
+        return None;
+    }
+    // The first overrides, as many as fit in a few lines, and how many more there are: a
+    // run of 4,000 `--set` (each to its own trajectory) printed them all above its table.
+    let mut shown = 0;
+    let mut width = 0;
+    for o in overridden_by {
+        let o = crate::error::quoted(o);
+        if shown > 0 && width + o.len() > WHAT_IF_WIDTH {
+            break;
+        }
+        width += o.len() + 2;
+        shown += 1;
+    }
+    let listed: Vec<String> = overridden_by[..shown]
+        .iter()
+        .map(|o| crate::error::quoted(o).into_owned())
+        .collect();
+    let more = match overridden_by.len() - shown {
+        0 => String::new(),
+        n => format!(" and {n} more `--set`"),
+    };
+    Some(format!(
+        "What-if: run with {}{more}; every other value is the model file's.",
+        listed.join(", ")
+    ))
+}
+
+/// About how many characters of overrides [`what_if_line`] lists before it counts the rest.
+const WHAT_IF_WIDTH: usize = 400;
+
+/// `text` with [`what_if_line`] after its first line (the title), where there is one.
+pub fn with_what_if(text: String, overridden_by: &[String]) -> String {
+    let Some(line) = what_if_line(overridden_by) else {
+        return text;
+    };
+    match text.split_once('\n') {
+        Some((title, rest)) => format!("{title}\n{line}\n{rest}"),
+        None => format!("{text}\n{line}\n"),
+    }
+}
+
+/// The overrides as JSON gives them: each `PATH=VALUE`, without the `--set` it was given
+/// with.
+pub fn overrides_json(overridden_by: &[String]) -> Vec<String> {
+    overridden_by
+        .iter()
+        .map(|o| o.strip_prefix("--set ").unwrap_or(o).to_string())
+        .collect()
+}
+
 /// Decimal places of amounts in CSV and JSON.
 pub const AMOUNT_DP: u32 = 6;
 /// Decimal places of rates, ratios, stakes and discount factors in CSV and JSON.

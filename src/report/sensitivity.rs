@@ -230,7 +230,12 @@ fn csv_of<R>(columns: &[Column<R>], rows: &[R]) -> Vec<u8> {
 }
 
 /// The JSON document of `columns`: the model file and one object per row.
-fn json_of<R>(columns: &[Column<R>], rows: &[R], model_file: &str) -> Vec<u8> {
+fn json_of<R>(
+    columns: &[Column<R>],
+    rows: &[R],
+    model_file: &str,
+    overridden_by: &[String],
+) -> Vec<u8> {
     let rows: Vec<Value> = rows
         .iter()
         .map(|r| {
@@ -241,7 +246,11 @@ fn json_of<R>(columns: &[Column<R>], rows: &[R], model_file: &str) -> Vec<u8> {
             serde_json::Value::Object(object)
         })
         .collect();
-    pretty(json!({ "model": model_file, "rows": rows }))
+    pretty(json!({
+        "model": model_file,
+        "overrides": super::overrides_json(overridden_by),
+        "rows": rows,
+    }))
 }
 
 /// The table of `columns`, with `headings` where the table's differ from the names.
@@ -343,11 +352,16 @@ pub fn sweep_csv(sweep: &Sweep) -> Vec<u8> {
     )
 }
 
-/// The sweep as JSON: `{ "model", "varied", "rows": [...] }`, pretty-printed. The rows are
+/// The sweep as JSON: `{ "model", "overrides", "varied", "rows": [...] }`, pretty-printed. The rows are
 /// written one at a time, not gathered into one document first: a grid of 2,000,000 runs
 /// (the most a sweep takes) held as one JSON document took 8.5 GB.
-pub fn sweep_json(sweep: &Sweep, model_file: &str) -> Vec<u8> {
-    let head = pretty(json!({ "model": model_file, "varied": sweep.paths, "rows": [] }));
+pub fn sweep_json(sweep: &Sweep, model_file: &str, overridden_by: &[String]) -> Vec<u8> {
+    let head = pretty(json!({
+        "model": model_file,
+        "overrides": super::overrides_json(overridden_by),
+        "varied": sweep.paths,
+        "rows": [],
+    }));
     if sweep.outcomes.is_empty() {
         return head;
     }
@@ -384,6 +398,24 @@ pub fn sweep_json(sweep: &Sweep, model_file: &str) -> Vec<u8> {
     out
 }
 
+/// The lines above a sweep's, a solve's or a tornado's table: the model's name, the unit and
+/// date of the amounts, and the what-if line where the model was run with overrides
+/// ([`super::what_if_line`]): the tables printed bare numbers, whose unit a reader of a
+/// model in USD m could not tell (helper-169).
+pub fn table_header(model: &crate::model::Model, overridden_by: &[String]) -> String {
+    // The what-if line right under the title, as in every table.
+    let mut out = format!("{}\n", model.name);
+    if let Some(line) = super::what_if_line(overridden_by) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "Amounts in {}: NPVs as of the end of {}; advantage = NPV(equity stake) - NPV(profit share).\n\n",
+        model.unit, model.valuation_year
+    ));
+    out
+}
+
 pub fn sweep_table(sweep: &Sweep) -> String {
     let mut header: Vec<String> = vec![columns::TRAJECTORY.name.into()];
     header.extend(sweep.paths.iter().cloned());
@@ -407,8 +439,8 @@ pub fn solve_csv(rows: &[SolveRow]) -> Vec<u8> {
     csv_of(&SOLVE, rows)
 }
 
-pub fn solve_json(rows: &[SolveRow], model_file: &str) -> Vec<u8> {
-    json_of(&SOLVE, rows, model_file)
+pub fn solve_json(rows: &[SolveRow], model_file: &str, overridden_by: &[String]) -> Vec<u8> {
+    json_of(&SOLVE, rows, model_file, overridden_by)
 }
 
 pub fn solve_table(rows: &[SolveRow]) -> String {
@@ -420,8 +452,8 @@ pub fn tornado_csv(rows: &[TornadoRow]) -> Vec<u8> {
     csv_of(&TORNADO, rows)
 }
 
-pub fn tornado_json(rows: &[TornadoRow], model_file: &str) -> Vec<u8> {
-    json_of(&TORNADO, rows, model_file)
+pub fn tornado_json(rows: &[TornadoRow], model_file: &str, overridden_by: &[String]) -> Vec<u8> {
+    json_of(&TORNADO, rows, model_file, overridden_by)
 }
 
 pub fn tornado_table(rows: &[TornadoRow]) -> String {

@@ -42,7 +42,7 @@
 //!
 //! let loaded = stakeshift::io::load_model(None)?; // None: the built-in model
 //! let comparison = stakeshift::compare::compare(&loaded.model, None).expect("it runs");
-//! let bytes = xlsx::render(&loaded.model, &comparison)?;
+//! let bytes = xlsx::render(&loaded.model, &comparison, &[])?;
 //! assert!(bytes.starts_with(b"PK\x03\x04")); // an xlsx file is a zip archive
 //! // `Inputs`, `Summary` and one sheet per trajectory: 8 sheets for the 6 trajectories.
 //! let has = |n: u32| {
@@ -51,7 +51,7 @@
 //! };
 //! assert!(has(8) && !has(9));
 //! // The same results give the same bytes: no clock in the file.
-//! assert!(xlsx::render(&loaded.model, &comparison)? == bytes);
+//! assert!(xlsx::render(&loaded.model, &comparison, &[])? == bytes);
 //! // Sheet names legal for Excel, unique ignoring case (`Summary` is taken).
 //! let names = xlsx::sheet_names(&["base", "a/b", "summary", "BASE"]);
 //! assert_eq!(names, ["base", "a_b", "summary (2)", "BASE (2)"]);
@@ -236,8 +236,14 @@ fn result_text(value: f64) -> String {
 }
 
 /// `stakeshift.xlsx` for `comparison` of `model`, as bytes.
-pub fn render(model: &Model, comparison: &Comparison) -> Result<Vec<u8>, Error> {
-    render_with(model, comparison, LOW_MEMORY_CELLS, None)
+/// `overridden_by`: the overrides the model was run with, each as given (`--set
+/// cloud.margin=0`), said beside the Summary ([`crate::report::what_if_line`]).
+pub fn render(
+    model: &Model,
+    comparison: &Comparison,
+    overridden_by: &[String],
+) -> Result<Vec<u8>, Error> {
+    render_with(model, comparison, overridden_by, LOW_MEMORY_CELLS, None)
 }
 
 /// [`render`] with the size above which the trajectory sheets are written in low-memory
@@ -247,6 +253,7 @@ pub fn render(model: &Model, comparison: &Comparison) -> Result<Vec<u8>, Error> 
 pub fn render_with(
     model: &Model,
     comparison: &Comparison,
+    overridden_by: &[String],
     low_memory_cells: usize,
     tempdir: Option<&std::path::Path>,
 ) -> Result<Vec<u8>, Error> {
@@ -272,15 +279,17 @@ pub fn render_with(
         let hook = std::panic::take_hook();
         std::panic::set_hook(Box::new(|_| {}));
         let low = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            build(model, comparison, Sheets::LowMemory(tempdir))
+            build(model, comparison, overridden_by, Sheets::LowMemory(tempdir))
         }));
         std::panic::set_hook(hook);
         match low {
-            Ok(Err(XlsxError::TempFileError(..))) | Err(_) => in_memory(model, comparison)?,
+            Ok(Err(XlsxError::TempFileError(..))) | Err(_) => {
+                in_memory(model, comparison, overridden_by)?
+            }
             Ok(built) => built,
         }
     } else {
-        in_memory(model, comparison)?
+        in_memory(model, comparison, overridden_by)?
     };
     built.map_err(|e| Error::Export {
         file: FILE_NAME.into(),
@@ -291,7 +300,11 @@ pub fn render_with(
 /// The workbook built in memory. rust_xlsxwriter assembles the sheets on threads of their
 /// own and panics where the system gives none (a memory or process limit: helper-115);
 /// that panic is an error here, said in one line, and any other panic goes on as it was.
-fn in_memory(model: &Model, comparison: &Comparison) -> Result<Result<Vec<u8>, XlsxError>, Error> {
+fn in_memory(
+    model: &Model,
+    comparison: &Comparison,
+    overridden_by: &[String],
+) -> Result<Result<Vec<u8>, XlsxError>, Error> {
     let said = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
     let hook = std::panic::take_hook();
     let keep = std::sync::Arc::clone(&said);
@@ -302,7 +315,7 @@ fn in_memory(model: &Model, comparison: &Comparison) -> Result<Result<Vec<u8>, X
         }
     }));
     let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        build(model, comparison, Sheets::InMemory)
+        build(model, comparison, overridden_by, Sheets::InMemory)
     }));
     std::panic::set_hook(hook);
     built.map_err(|_| {
@@ -334,7 +347,12 @@ enum Sheets<'a> {
     InMemory,
 }
 
-fn build(model: &Model, comparison: &Comparison, sheets: Sheets) -> Result<Vec<u8>, XlsxError> {
+fn build(
+    model: &Model,
+    comparison: &Comparison,
+    overridden_by: &[String],
+    sheets: Sheets,
+) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     if let Sheets::LowMemory(Some(dir)) = sheets {
         workbook.set_tempdir(dir)?;
@@ -371,6 +389,12 @@ fn build(model: &Model, comparison: &Comparison, sheets: Sheets) -> Result<Vec<u
 
     let sheet = workbook.add_worksheet();
     write_summary(sheet, comparison, &sheet_names, &formats)?;
+    // A what-if said beside the answer, right of its columns (helper-169: a workbook of
+    // `--set cloud.margin=0` read as the sourced model's; the Inputs hold the values run).
+    if let Some(line) = crate::report::what_if_line(overridden_by) {
+        let col = SUMMARY_COLUMNS.len() as u16 + 1;
+        write_text(sheet, 0, col, &line, None)?;
+    }
     // The workbook opens on the answer.
     sheet.set_active(true);
 
@@ -575,17 +599,16 @@ fn inputs(model: &Model) -> Vec<Input> {
         if let Some(agi) = t.agi_year {
             out.push(year(&format!("{at}.agi_year"), agi));
         }
-        // Revenue's and valuation's growth after their last point, where not 0 (helper-126:
-        // the growth assumptions were nowhere in the workbook; the points are the yearly
-        // rows). A margin-like series' growth has no effect (SPEC 2), so it is not an input.
+        // Revenue's and valuation's growth after their last point, 0 included (helper-126:
+        // the growth assumptions were nowhere in the workbook; helper-169: a growth of 0
+        // written in the file was left out, where "every scalar input" is listed; the
+        // points are the yearly rows). A margin-like series' growth has no effect (SPEC 2), so it is not an input.
         if let TrajectorySource::Series {
             revenue, valuation, ..
         } = &t.source
         {
             for (key, s) in [("revenue", revenue), ("valuation", valuation)] {
-                if !s.growth.is_zero() {
-                    out.push(rate(format!("{at}.{key}.growth"), s.growth));
-                }
+                out.push(rate(format!("{at}.{key}.growth"), s.growth));
             }
         }
     }
@@ -1337,7 +1360,7 @@ mod tests {
         let mut comparison = crate::compare::compare(&loaded.model, None).expect("it runs");
         let one = comparison.trajectories[0].clone();
         comparison.trajectories = vec![one; MAX_TRAJECTORY_SHEETS + 1];
-        let e = render(&loaded.model, &comparison).unwrap_err();
+        let e = render(&loaded.model, &comparison, &[]).unwrap_err();
         assert_eq!(e.exit_code(), 2);
         let said = e.to_string();
         assert!(
@@ -1355,7 +1378,7 @@ mod tests {
 
         let loaded = crate::io::load_model(None).unwrap();
         let comparison = crate::compare::compare(&loaded.model, None).expect("it runs");
-        let bytes = render(&loaded.model, &comparison).unwrap();
+        let bytes = render(&loaded.model, &comparison, &[]).unwrap();
         let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
         // The letter of the column whose header (row 1) is `name`.
         let letter = |values: &calamine::Range<Data>, name: &str| {

@@ -42,7 +42,7 @@ use crate::engine::{EngineError, Winner};
 use crate::error::Error;
 use crate::io::{LoadedModel, ModelFile};
 use crate::model::Model;
-use crate::overrides::document::canonical_path;
+use crate::overrides::document::canonical_number_path;
 use crate::overrides::{Knob, Override, OverridePath, Segment, Target};
 use crate::report::describe::plural;
 
@@ -120,7 +120,7 @@ impl<'a> Base<'a> {
             )])?;
         }
         Ok(
-            canonical_path(&self.loaded.text, origin, path).map_err(|e| {
+            canonical_number_path(&self.loaded.text, origin, path).map_err(|e| {
                 let mut load = |p: &str| self.file.read_named(p);
                 crate::overrides::document::csv_trajectory_error(
                     &self.loaded.text,
@@ -177,7 +177,7 @@ impl<'a> Base<'a> {
                     table.insert(key, item);
                 }
             }
-            canonical_path(&doc.to_string(), origin, path)?;
+            canonical_number_path(&doc.to_string(), origin, path)?;
         }
         Err(Error::Usage(format!(
             "{origin}: `[simulation]` sets how `simulate` draws its futures; {doing} the exact run of the trajectories, which it does not enter, so the advantage does not move with it (see its effect with `simulate --set`)"

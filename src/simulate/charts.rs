@@ -27,7 +27,10 @@ pub fn files(
     size: Size,
     svg: bool,
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
-    let ctx = loaded.chart_context(size, None);
+    let ctx = loaded
+        .chart_context(size, None)
+        .with_command(&super::rerun_command(&loaded.model, results));
+    let around = super::around(&loaded.model, results);
     let labels = chart::ModelLabels::of(&loaded.model);
     let rows: Vec<chart::FanRow> = results
         .fan
@@ -52,6 +55,7 @@ pub fn files(
         rows: &rows,
         paths: results.paths,
         sample: (results.fan_paths < results.paths).then_some(results.fan_paths),
+        around: around.as_deref(),
     };
     let all = &results.groups[0];
     let [p5, p25, p50, p75, p95] = all
@@ -70,6 +74,7 @@ pub fn files(
             p75,
             p95,
         },
+        around: around.as_deref(),
     };
     let mut files = vec![
         ("fan.png".to_string(), fan.png(&ctx)?),

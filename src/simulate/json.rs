@@ -14,7 +14,7 @@
 //! let model = stakeshift::io::read_model_file(None)?.load(&zero)?.model; // built in
 //! let options = Options { paths: 8, seed: 0, selected: Some(vec![2, 3]), fan: false };
 //! let results = run(&model, &options, &|_| {}).expect("it runs");
-//! let doc: Value = serde_json::from_slice(&json::render(&model, "m", &results)).unwrap();
+//! let doc: Value = serde_json::from_slice(&json::render(&model, "m", &[], &results)).unwrap();
 //! assert_eq!((doc["paths"].as_u64(), doc["from_year"].as_i64()), (Some(8), Some(2026)));
 //! assert_eq!(doc["conclusion"], table::conclusion(&model, &results));
 //! assert!(doc.get("fan").is_none()); // not asked for
@@ -52,7 +52,7 @@ fn num(text: String) -> Value {
 }
 
 /// The document, pretty-printed, with a final newline.
-pub fn render(model: &Model, source: &str, results: &Results) -> Vec<u8> {
+pub fn render(model: &Model, source: &str, overridden_by: &[String], results: &Results) -> Vec<u8> {
     let groups: Vec<Value> = results
         .groups
         .iter()
@@ -105,6 +105,7 @@ pub fn render(model: &Model, source: &str, results: &Results) -> Vec<u8> {
     let mut doc = json!({
         "model": model.name,
         "source": source,
+        "overrides": crate::report::overrides_json(overridden_by),
         "unit": model.unit,
         "valuation_year": model.valuation_year,
         "paths": results.paths,

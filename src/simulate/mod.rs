@@ -68,6 +68,63 @@ pub fn check_work(model: &crate::model::Model, paths: u64) -> Result<(), String>
     Ok(())
 }
 
+/// Where a simulation drew fewer centers than its model would (`--trajectory`), the
+/// centers it drew, as every output that speaks of "the paths" must say (helper-169: a
+/// chart of `-t base` read "Equity is worth more in 36.7% of the paths" beside the model's
+/// 26.1%, with nothing to tell them apart): "around `base`", "around `base` and `bear`",
+/// "around 4 of the model's 6 trajectories". None where every center that can be drawn was.
+pub fn around(model: &crate::model::Model, results: &Results) -> Option<String> {
+    let drawable = model
+        .simulation
+        .weights_of(model)
+        .iter()
+        .filter(|w| !w.is_zero() && w.is_sign_positive())
+        .count();
+    if results.centers.len() >= drawable {
+        return None;
+    }
+    // The groups after `all` are the centers in the order asked for.
+    let names: Vec<String> = results
+        .groups
+        .iter()
+        .skip(1)
+        .map(|g| format!("`{}`", g.name))
+        .collect();
+    Some(match names.as_slice() {
+        [one] => format!("around {one}"),
+        [first @ .., last] if names.len() <= 3 => {
+            format!("around {} and {last}", first.join(", "))
+        }
+        _ => format!(
+            "around {} of the model's {drawable} trajectories",
+            names.len()
+        ),
+    })
+}
+
+/// The command that draws `results` again from the model, as a chart's footer gives it
+/// (with the model's overrides after it): `simulate --paths 10000 --seed 7`, and the
+/// centers chosen where they were (`-t base -t bear`).
+pub fn rerun_command(model: &crate::model::Model, results: &Results) -> String {
+    let mut command = format!("simulate --paths {} --seed {}", results.paths, results.seed);
+    if around(model, results).is_some() {
+        for g in results.groups.iter().skip(1) {
+            // A plain name as it is; any other as one word for a shell.
+            let plain = !g.name.is_empty()
+                && g.name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
+            let name = if plain {
+                g.name.clone()
+            } else {
+                crate::error::shell_word(&g.name)
+            };
+            command.push_str(&format!(" -t {name}"));
+        }
+    }
+    command
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,12 +17,12 @@
 //! // Wilson's interval of 8 of 8: from 8 / (8 + z²) = 0.676, z = 1.959964.
 //! assert_eq!(
 //!     table::conclusion(&model, &results),
-//!     "In 100.0% of 8 simulated futures (95% interval 67.6% to 100.0%) the equity stake \
-//!      is worth more to microsoft than the capped profit share; the median advantage is \
-//!      7.5 USD bn (5th to 95th percentile 7.5 to 7.5)."
+//!     "In 100.0% of 8 simulated futures around `bull` (95% interval 67.6% to 100.0%) the \
+//!      equity stake is worth more to microsoft than the capped profit share; the median \
+//!      advantage is 7.5 USD bn (5th to 95th percentile 7.5 to 7.5)."
 //! );
 //! let text = table::render(&model, &results);
-//! assert!(text.starts_with(&format!("{}\n8 simulated futures (seed 0), random from 2026: \
+//! assert!(text.starts_with(&format!("{}\n8 simulated futures around `bull` (seed 0), random from 2026: \
 //!     revenue vol 0, margin vol 0, valuation vol 0, AGI hazard 0", model.name)));
 //! assert!(text.contains("\nPaths: 0 failed (0.0%); AGI was declared on 0 by 2045 (0.0%); \
 //!     0 funding rounds did not happen (on 0 paths).\n"));
@@ -148,8 +148,9 @@ pub fn render(model: &Model, results: &Results) -> String {
         )
     };
     out.push_str(&format!(
-        "{} (seed {}), {process}.\nNPVs in {} as of the end of {}; advantage = NPV(equity stake) - NPV(profit share).\n\n",
+        "{}{} (seed {}), {process}.\nNPVs in {} as of the end of {}; advantage = NPV(equity stake) - NPV(profit share).\n\n",
         futures(results.paths),
+        around_phrase(model, results),
         results.seed,
         model.unit,
         model.valuation_year
@@ -212,7 +213,23 @@ pub fn render(model: &Model, results: &Results) -> String {
                 },
                 label.to_string(),
             ];
-            row.extend(statistics.iter().map(|s| money((s.value)(summary), places)));
+            // A value that is not 0 never prints as 0.0 (helper-169: a center's advantages
+            // of 0.02 printed 0.0 throughout beside its 99.7% P(equity wins), where others'
+            // were in the tens): it takes the places that show it, as `compare`'s do; and a
+            // row whose values are all below 1 takes the places that show its largest to
+            // three digits, so that its cells read alike.
+            let values = statistics.iter().map(|s| (s.value)(summary));
+            let largest = values.clone().fold(0.0f64, |m, v| m.max(v.abs()));
+            let row_places = if largest < 1.0 {
+                places_for(places, values)
+            } else {
+                places
+            };
+            row.extend(
+                statistics
+                    .iter()
+                    .map(|s| money_apart((s.value)(summary), row_places)),
+            );
             rows.push(row);
         }
     }
@@ -255,6 +272,12 @@ pub fn render(model: &Model, results: &Results) -> String {
     out
 }
 
+/// " around `base`" where `--trajectory` drew fewer centers than the model would
+/// ([`super::around`]), else nothing.
+fn around_phrase(model: &Model, results: &Results) -> String {
+    super::around(model, results).map_or_else(String::new, |around| format!(" {around}"))
+}
+
 /// One sentence: how likely the stake is to be worth more, and by how much at the median.
 pub fn conclusion(model: &Model, results: &Results) -> String {
     let all = &results.groups[0];
@@ -278,9 +301,10 @@ pub fn conclusion(model: &Model, results: &Results) -> String {
     // The 5th and 95th percentiles named as such: "90% of paths between" them was false for
     // a few paths (of 2, neither lies between them).
     format!(
-        "In {} of {} (95% interval {} to {}) the equity stake is worth more to {} than {}{ties}; the median advantage is {} {} (5th to 95th percentile {} to {}).",
+        "In {} of {}{} (95% interval {} to {}) the equity stake is worth more to {} than {}{ties}; the median advantage is {} {} (5th to 95th percentile {} to {}).",
         percent(all.p_equity_wins()),
         futures(all.paths),
+        around_phrase(model, results),
         percent(lo),
         percent(hi),
         investor,

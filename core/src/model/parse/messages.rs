@@ -32,6 +32,7 @@ use super::*;
 pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
     let mut message = e.message().trim().to_string();
     let mut field = String::new();
+    let mut span = e.span();
     if message == "duplicate key"
         && let Some(span) = e.span()
         && let Some(key) = text.get(span.clone())
@@ -48,6 +49,13 @@ pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
         && let Some(habit) = spreadsheet_habit(text, span.start)
     {
         message = habit;
+    } else if let Some(at) = e.span()
+        && let Some((path, said, rest)) = after_a_value(text, at.start)
+    {
+        message = said;
+        field = path;
+        // At what follows the value, where the reader may have stopped at the value.
+        span = Some(rest);
     }
     // An invisible character where TOML wants a key or value: a second byte-order mark (a
     // file saved twice with one) or a zero-width space, which no message could show
@@ -61,11 +69,90 @@ pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
         field,
         format!("the file is not valid TOML: {}", parser_words(&message)),
     );
-    match e.span() {
+    match span {
         Some(span) => issue.at(span),
         None => issue,
     }
 }
+
+/// Where the TOML reader stopped after a whole `key = value` on the line (`discount_rate =
+/// 0.15 0`): the key's path (found as [`duplicate_key_path`] finds one, in the file without
+/// what follows the value; the key as written where the file does not parse so either) and
+/// the message, which names the key and what follows its value (helper-169: "string values
+/// must be quoted, expected literal string" named neither).
+fn after_a_value(text: &str, at: usize) -> Option<(String, String, std::ops::Range<usize>)> {
+    let at = at.min(text.len());
+    let line_start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text.get(at..)?.find('\n').map_or(text.len(), |i| at + i);
+    // Each try reads the line again: bounded, so that a hostile line of a million spaces
+    // costs no more than a few (the message is then the reader's own).
+    if line_end - line_start > AFTER_A_VALUE_LINE {
+        return None;
+    }
+    // Where the whole value ends: at the stop (`a = [1, 2] 3` stops at the 3), or, where the
+    // reader took the words after `=` for one bare text (`x = 0.15 0` stops at the 0.15), at
+    // the first space after which the line up to it is one whole `key = value`.
+    let whole = |end: usize| {
+        text.get(line_start..end)
+            .and_then(|line| line.trim_end().parse::<toml::Table>().ok())
+            .is_some_and(|t| t.len() == 1)
+    };
+    let end = std::iter::once(at)
+        .chain(
+            text.get(at..line_end)?
+                .char_indices()
+                .filter(|(_, c)| c.is_whitespace())
+                .map(|(i, _)| at + i),
+        )
+        .take(AFTER_A_VALUE_TRIES)
+        .find(|&end| whole(end))?;
+    let before = text.get(line_start..end)?.trim_end();
+    // What follows the value, without the line's comment.
+    let line_rest = text.get(end..line_end)?;
+    let rest = line_rest.split('#').next().unwrap_or(line_rest).trim();
+    let rest_at =
+        end + (text.get(end..line_end)?.len() - text.get(end..line_end)?.trim_start().len());
+    if rest.is_empty() || rest.starts_with('#') || !before.contains('=') {
+        return None;
+    }
+    let indent = before.len() - before.trim_start().len();
+    let key_end = {
+        // The key is what `=` ends, outside quotes: the first `=` whose left part is a key.
+        let mut end = None;
+        for (i, c) in before.char_indices() {
+            if c == '='
+                && format!("{} = 0", &before[..i])
+                    .parse::<toml::Table>()
+                    .is_ok()
+            {
+                end = Some(i);
+                break;
+            }
+        }
+        end?
+    };
+    let key = before.get(indent..key_end)?.trim_end();
+    let key_span = line_start + indent..line_start + indent + key.len();
+    let mut without = String::with_capacity(text.len());
+    without.push_str(text.get(..end)?);
+    without.push_str(text.get(line_end..)?);
+    let path = duplicate_key_path(&without, key_span).unwrap_or_else(|| key.to_string());
+    let value = before.get(key_end + 1..)?.trim();
+    Some((
+        path,
+        format!(
+            "after `{key} = {}` the line goes on with `{}`: a value may be followed only by a comment (`# ...`); a key takes one value (a list is written [a, b], a text in quotes)",
+            crate::error::quoted(value),
+            crate::error::quoted(rest)
+        ),
+        rest_at..rest_at + rest.len(),
+    ))
+}
+
+/// The longest line [`after_a_value`] reads, and the most places on it where it tries the
+/// value's end.
+const AFTER_A_VALUE_LINE: usize = 4096;
+const AFTER_A_VALUE_TRIES: usize = 32;
 
 /// `message` for a syntax error at `at`, said of the invisible character there (a byte-order
 /// mark past the file's first character, a zero-width space), or with where one stands on
