@@ -1174,3 +1174,36 @@ fn regression_npvs_too_wide_for_their_bars_are_written_short() {
     // bust's profit share, 112,923,003,963.5 (comparison.csv), to three digits.
     assert!(texts.iter().any(|t| t == "1.13e11"), "{texts:?}");
 }
+
+/// helper-169: `chart --set cloud.margin=0` drew cloud.png's two lines flat at 0 on an axis
+/// of 0 to 1, with nothing to say why. The legend's note now says the income is 0 in every
+/// year, and that the margin is.
+#[test]
+fn regression_a_cloud_chart_of_no_income_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    stakeshift()
+        .args(["chart", "--set", "cloud.margin=0", "--svg", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let svg = std::fs::read_to_string(dir.path().join("cloud.svg")).unwrap();
+    let words: Vec<&str> = svg
+        .split("<text")
+        .skip(1)
+        .map(|t| t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].trim())
+        .collect();
+    let legend = words.join(" ");
+    assert!(
+        legend.contains("The income is 0 in every year: the margin, cloud.margin, is 0."),
+        "{legend}"
+    );
+    // With its margin, the built-in model's note says nothing of the kind.
+    let plain = tempfile::tempdir().unwrap();
+    stakeshift()
+        .args(["chart", "--svg", "--out"])
+        .arg(plain.path())
+        .assert()
+        .success();
+    let svg = std::fs::read_to_string(plain.path().join("cloud.svg")).unwrap();
+    assert!(!svg.contains("The income is 0"));
+}

@@ -172,6 +172,16 @@ pub(crate) fn draw<DB: DrawingBackend>(
     if !windows.is_empty() {
         note.push_str(&format!(" Take-or-pay: {}.", windows.join("; ")));
     }
+    // A chart of nothing says so (helper-169: `--set cloud.margin=0` drew flat lines on an
+    // axis of 0 to 1, unexplained).
+    if min == 0.0 && max == 0.0 {
+        let why = if model.cloud.as_ref().is_some_and(|c| c.margin.is_zero()) {
+            ": the margin, cloud.margin, is 0"
+        } else {
+            ""
+        };
+        note.push_str(&format!(" The income is 0 in every year{why}."));
+    }
     items.push(Item::Note(note));
     frame::legend(c, legend, &items)
 }

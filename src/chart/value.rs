@@ -66,7 +66,10 @@ pub(crate) fn draw<DB: DrawingBackend>(
         c,
         &model.name,
         &format!(
-            "Value to {investor} over time, in {}: cash received less cash paid in, plus the stake's value under the equity deal",
+            // "Not discounted" in the subtitle, not only the legend's note: an equity line
+            // ending above the profit share's beside an NPV the other way round read as a
+            // contradiction (helper-169).
+            "Value to {investor} over time, in {}, not discounted: cash received less cash paid in, plus the stake's value under the equity deal",
             model.unit
         ),
         ctx,
