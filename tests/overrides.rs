@@ -792,6 +792,39 @@ fn regression_a_derived_key_acts_only_on_the_trajectories_there_where_it_stands(
     )
     .unwrap();
     assert_eq!(scaled, respelt);
+    // helper-168: spelt by its absolute path, or through a folder and `..`, the same file
+    // was still taken for another, and the scale dropped without a word.
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    let absolute = format!(
+        "trajectories_csv={:?}",
+        dir.join("_valid_csv.csv").to_str().unwrap()
+    );
+    for spelling in [
+        absolute.as_str(),
+        r#"trajectories_csv="sub/../_valid_csv.csv""#,
+    ] {
+        let respelt = compare_with(with_csv, &["scale.valuation=2", spelling]).unwrap();
+        assert_eq!(scaled, respelt, "{spelling}");
+    }
+    // A key named for a trajectory of the CSV that a later `--set` replaces by another
+    // file: the error says where the name is and what to do (it listed the file's only).
+    let other = std::fs::read_to_string(dir.join("_valid_csv.csv"))
+        .unwrap()
+        .replace(",50.0", ",150.0");
+    std::fs::write(dir.join("other.csv"), other).unwrap();
+    let replaced = compare_with(
+        with_csv,
+        &[
+            "scale.valuation[fromcsv]=2",
+            r#"trajectories_csv="other.csv""#,
+        ],
+    )
+    .unwrap_err();
+    assert!(
+        replaced.contains("no trajectory `fromcsv` where this --set comes but in `_valid_csv.csv`, the CSV the model names there, which a later --set trajectories_csv replaces")
+            && replaced.contains("give it after that --set"),
+        "{replaced}"
+    );
 }
 
 /// helper-115: a derived key's value past 28 digits was rounded (scale.valuation =

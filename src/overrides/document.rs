@@ -162,10 +162,28 @@ pub fn patch_and_parse(
     }
     let patched = doc.to_string();
     let csv_now = csv_path(&doc);
+    // Whether the CSV the model named at a derived key is the one it names at the end: the
+    // same path, or another spelling of the same file (`/abs/t.csv`, `sub/../t.csv`),
+    // told by its bytes, each path read once (helper-168: an absolute spelling of the
+    // model's own CSV dropped a scale before it without a word).
+    let mut same_as_now: HashMap<std::path::PathBuf, bool> = HashMap::new();
+    let mut reaches: Vec<bool> = Vec::with_capacity(csv_then.len());
+    for then in &csv_then {
+        let same = match (then, &csv_now) {
+            (Some(then), Some(now)) if then == now => true,
+            (Some(then), Some(now)) => *same_as_now.entry(then.clone()).or_insert_with(|| {
+                let mut read = |p: &std::path::Path| p.to_str().and_then(|p| load(p).ok());
+                let before = read(then);
+                before.is_some() && before == read(now)
+            }),
+            _ => false,
+        };
+        reaches.push(same);
+    }
     let on_csv: Vec<DerivedOverride<'_>> = derived
         .iter()
-        .zip(&csv_then)
-        .filter(|(_, then)| then.is_some() && **then == csv_now)
+        .zip(&reaches)
+        .filter(|(_, reaches)| **reaches)
         .map(|(d, _)| d.clone())
         .collect();
     // A derived key's [NAME] must name a trajectory of the file at its place in the order,
@@ -177,23 +195,55 @@ pub fn patch_and_parse(
     let (result, csv) = parse_patched(&patched, &on_csv, load);
     let missing_name = derived
         .iter()
-        .zip(named_then.iter().zip(&csv_then))
-        .find_map(|((o, _, name, _), (in_doc, then))| {
+        .zip(named_then.iter().zip(reaches.iter().zip(&csv_then)))
+        .find_map(|((o, _, name, _), (in_doc, (reaches_csv, then)))| {
             let name = name.as_ref()?;
-            let reaches_csv = then.is_some() && *then == csv_now;
+            let reaches_csv = *reaches_csv;
             let in_csv = reaches_csv && csv.names.contains(name);
             match in_doc {
-                Err(names_then) if !in_csv => Some((*o, name.as_str(), names_then, reaches_csv)),
+                Err(names_then) if !in_csv => Some(MissingName {
+                    o,
+                    name: name.as_str(),
+                    names_then,
+                    reaches_csv,
+                    // The CSV the model named where the key comes, which a later
+                    // `trajectories_csv` replaced, where it has the name (helper-168: the
+                    // error listed the file's trajectories only, as if the name were
+                    // nowhere).
+                    replaced: then
+                        .as_ref()
+                        .filter(|_| !reaches_csv)
+                        .filter(|then| {
+                            then.to_str()
+                                .and_then(|p| load(p).ok())
+                                .is_some_and(|text| patch_csv(&text, &[]).1.contains(name))
+                        })
+                        .map(|then| then.display().to_string()),
+                }),
                 _ => None,
             }
         });
     match result {
         Ok(model) => {
-            if let Some((o, name, names_then, reaches_csv)) = missing_name {
+            if let Some(MissingName {
+                o,
+                name,
+                names_then,
+                reaches_csv,
+                replaced,
+            }) = missing_name
+            {
                 // A later override gives the name: the file's, or a CSV named later.
                 let later = model.trajectories.iter().any(|t| t.name == name);
                 let csv_names: &[String] = if reaches_csv { &csv.names } else { &[] };
-                return Err(unknown_trajectory(o, name, names_then, csv_names, later));
+                return Err(unknown_trajectory(
+                    o,
+                    name,
+                    names_then,
+                    csv_names,
+                    later,
+                    replaced.as_deref(),
+                ));
             }
             let placed = &model.warnings[..model.warnings.len().min(MAX_PLACED_WARNINGS)];
             let warnings = placed_warnings(label, text, placed, overrides, &applied);
@@ -279,6 +329,17 @@ fn parse_patched(
     (result, csv)
 }
 
+/// A derived key whose `[NAME]` names no trajectory where it comes: the override, the name,
+/// the file's trajectories there, whether it reaches the model's CSV, and the CSV named
+/// there that has the name where a later `trajectories_csv` replaced it.
+struct MissingName<'a> {
+    o: &'a Override,
+    name: &'a str,
+    names_then: &'a Vec<String>,
+    reaches_csv: bool,
+    replaced: Option<String>,
+}
+
 /// The overrides as applied, for naming the one an error is about.
 struct Attempt<'a> {
     overrides: &'a [Override],
@@ -286,7 +347,7 @@ struct Attempt<'a> {
     csv_touched: bool,
     /// A derived key that names no trajectory where it stands, the name, the file's
     /// trajectories there, and whether it reaches the CSV's.
-    missing_name: Option<(&'a Override, &'a str, &'a Vec<String>, bool)>,
+    missing_name: Option<MissingName<'a>>,
     csv_names: &'a [String],
     doc_names: &'a [String],
 }
@@ -355,10 +416,18 @@ impl Attempt<'_> {
         if let Some((o, _)) = owner {
             return OverrideError::new(&o.origin, issue.field, issue.message).into();
         }
-        if let Some((o, name, names_then, reaches_csv)) = self.missing_name {
+        if let Some(MissingName {
+            o,
+            name,
+            names_then,
+            reaches_csv,
+            replaced,
+        }) = &self.missing_name
+        {
+            let (o, name, names_then, reaches_csv) = (*o, *name, *names_then, *reaches_csv);
             let later = self.doc_names.iter().any(|n| n == name);
             let csv_names: &[String] = if reaches_csv { self.csv_names } else { &[] };
-            return unknown_trajectory(o, name, names_then, csv_names, later);
+            return unknown_trajectory(o, name, names_then, csv_names, later, replaced.as_deref());
         }
         // Not an override's own value: if the file alone is invalid, say so as usual.
         if let Some(original) = file_alone(load) {
@@ -460,21 +529,29 @@ fn unknown_trajectory(
     names_then: &[String],
     csv_names: &[String],
     later: bool,
+    replaced: Option<&str>,
 ) -> Error {
     let names: Vec<&str> = names_then
         .iter()
         .chain(csv_names)
         .map(String::as_str)
         .collect();
+    // (No other name is suggested for one the replaced CSV has.)
     let hint = crate::model::nearest_name(name, &names)
+        .filter(|_| replaced.is_none())
         .map(|n| format!("did you mean `{}`? ", crate::error::quoted(n)))
         .unwrap_or_default();
-    let when = if later {
-        " where this --set comes (overrides apply in order, and a later one names it)"
+    let when = if let Some(csv) = replaced {
+        format!(
+            " where this --set comes but in `{}`, the CSV the model names there, which a later --set trajectories_csv replaces (a derived key acts on the CSV the model names at the end: give it after that --set)",
+            crate::error::quoted(csv)
+        )
+    } else if later {
+        " where this --set comes (overrides apply in order, and a later one names it)".into()
     } else if !name.is_empty() && name.chars().all(|c| c.is_ascii_digit()) {
-        " (a derived key picks a trajectory by its name, not by its position)"
+        " (a derived key picks a trajectory by its name, not by its position)".into()
     } else {
-        ""
+        String::new()
     };
     OverrideError::new(
         &o.origin,
