@@ -41,7 +41,7 @@ fuzz_target!(|data: &[u8]| {
 
     for yearly in [false, true] {
         let _ = report::table::render(&model, &comparison, yearly);
-        let json = report::json::render(&model, &text, &comparison, yearly);
+        let json = report::json::render(&model, &text, &[], &comparison, yearly);
         serde_json::from_slice::<serde_json::Value>(&json)
             .unwrap_or_else(|e| panic!("JSON (yearly {yearly}) does not parse: {e}"));
     }
@@ -66,7 +66,7 @@ fuzz_target!(|data: &[u8]| {
     match stakeshift::simulate::run(&model, &options, &|_| {}) {
         Ok(results) => {
             let _ = stakeshift::simulate::table::render(&model, &results);
-            let json = stakeshift::simulate::json::render(&model, &text, &results);
+            let json = stakeshift::simulate::json::render(&model, &text, &[], &results);
             serde_json::from_slice::<serde_json::Value>(&json)
                 .unwrap_or_else(|e| panic!("simulate JSON does not parse: {e}"));
             assert_rectangular_csv("simulation.csv", &stakeshift::simulate::csv::simulation(&results));
