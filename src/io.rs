@@ -93,7 +93,7 @@
 
 use std::fs::{self, File, Metadata};
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::model::Model;
@@ -511,7 +511,7 @@ impl ModelFile {
     /// Validates the model with `overrides` applied in order (SPEC section 9).
     pub fn load(&self, overrides: &[crate::overrides::Override]) -> Result<LoadedModel> {
         let mut named_bytes = 0usize;
-        let patched = crate::overrides::patch_and_parse(
+        let patched = crate::overrides::patch_and_parse_with(
             &self.label,
             &self.text,
             overrides,
@@ -520,6 +520,7 @@ impl ModelFile {
                 named_bytes += text.len();
                 Ok(text)
             },
+            &mut |a, b| self.names_one_file(a, b),
         )?;
         Ok(LoadedModel {
             model: patched.model,
@@ -533,6 +534,17 @@ impl ModelFile {
             overrides: overrides.to_vec(),
             file_text: self.text.clone(),
         })
+    }
+
+    /// Whether two paths the model could name (relative to the model file) are one file, by
+    /// device and inode; false where either cannot be found.
+    fn names_one_file(&self, a: &Path, b: &Path) -> bool {
+        let full = |p: &Path| match &self.dir {
+            Some(d) => d.join(p),
+            None => p.to_path_buf(),
+        };
+        let id = |p: &Path| fs::metadata(full(p)).ok().and_then(|m| FileId::of(&m));
+        id(a).is_some_and(|a| Some(a) == id(b))
     }
 
     /// The text of a file the model names (`trajectories_csv`), relative to the model file;
@@ -893,20 +905,26 @@ pub fn check_out_folder(dir: &Path) -> Result<()> {
             // The folder itself must also be readable: a stopped run's journal is found by
             // listing it, and a folder we may write in but not list (mode 0300) kept a
             // half-replaced set for good, without a word (helper-168).
-            // (A permission, as one to write: exit 1, not bad usage.)
+            // (A permission, as one to write: exit 1, not bad usage. The writer refuses
+            // such a folder too, however it is reached: `FolderLock::Unlistable`.)
             if folder == dir && !may_list(folder) {
-                return Err(Error::io(
-                    dir,
-                    std::io::Error::new(
-                        std::io::ErrorKind::PermissionDenied,
-                        "this user may write into the folder but not list it; stakeshift lists an output folder to find and undo a run stopped half-way: allow reading it (`chmod u+r`), or name another folder",
-                    ),
-                ));
+                return Err(unlistable(dir));
             }
             Ok(())
         }
         None => Ok(()),
     }
+}
+
+/// The error of an output folder this user may write into but not read (mode 0300).
+fn unlistable(dir: &Path) -> Error {
+    Error::io(
+        dir,
+        std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "this user may write into the folder but not list it; stakeshift lists an output folder to find and undo a run stopped half-way: allow reading it (`chmod u+r`), or name another folder",
+        ),
+    )
 }
 
 /// Whether this process may list `folder` (read permission, for the effective user).
@@ -962,6 +980,9 @@ fn prepare_folder(dir: &Path) -> Result<Vec<PathBuf>> {
         .ancestors()
         .filter(|p| !p.as_os_str().is_empty())
         .take_while(|p| fs::symlink_metadata(p).is_err())
+        // Only folders named by their own names: `wo/x/..` makes `wo/x`, and a failed run
+        // removes that one (its `..` named `wo`, which stopped the removal there).
+        .filter(|p| matches!(p.components().next_back(), Some(Component::Normal(_))))
         .map(Path::to_path_buf)
         .collect();
     fs::create_dir_all(dir).map_err(|e| {
@@ -1170,6 +1191,7 @@ fn commit_set(
         FolderLock::Held(_) => true,
         FolderLock::Unsupported => false,
         FolderLock::Busy => return Err(folder_busy(dir)),
+        FolderLock::Unlistable => return Err(unlistable(dir)),
     };
     remove_stale_temps(dir, locked);
 
@@ -1757,6 +1779,7 @@ pub fn roll_back_stopped_sets(dir: &Path) -> Result<Vec<String>> {
     match lock_folder(dir) {
         FolderLock::Held(_lock) => Ok(roll_back_stopped_sets_locked(dir)),
         FolderLock::Unsupported => Ok(Vec::new()),
+        FolderLock::Unlistable => Err(unlistable(dir)),
         FolderLock::Busy => {
             check_stop(dir)?;
             Err(folder_busy(dir))
@@ -1785,6 +1808,9 @@ enum FolderLock {
     Unsupported,
     /// Another process kept it past [`LOCK_WAIT`], or a stop was asked for meanwhile.
     Busy,
+    /// The folder may not be read (opened, listed) by this user: its lock cannot be taken,
+    /// nor a stopped run's journal found in it, so nothing is written into it.
+    Unlistable,
 }
 
 /// An exclusive lock on `dir` (flock(2) on the folder itself, released when dropped), so
@@ -1796,8 +1822,14 @@ enum FolderLock {
 #[cfg(unix)]
 fn lock_folder(dir: &Path) -> FolderLock {
     use std::os::unix::io::AsRawFd;
-    let Ok(folder) = File::open(dir) else {
-        return FolderLock::Unsupported;
+    let folder = match File::open(dir) {
+        Ok(folder) => folder,
+        // A folder this user may write into but not read (mode 0300): whatever path led
+        // to it (`wo/x/..`; `init wo/m.toml`: helper-170 after the check before the run).
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            return FolderLock::Unlistable;
+        }
+        Err(_) => return FolderLock::Unsupported,
     };
     let waited = std::time::Instant::now();
     loop {

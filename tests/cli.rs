@@ -924,11 +924,42 @@ fn regression_a_value_followed_by_more_on_its_line_names_the_key() {
             "{to}: {stderr}"
         );
     }
-    // A comment after a value is no error, and a line of a million spaces before its stray
-    // word is read no more than a few times (the reader's own message then).
+    // A line of a million spaces before its stray word is not read again and again (the
+    // reader's own message then); nor one of 2,000 words, whose first ends the value.
     let spaces = format!("x = 1{}2\n", " ".repeat(1_000_000));
     let stderr = common::fails_with_2(stakeshift().args(["check", "-"]).write_stdin(spaces));
     assert!(stderr.contains("the file is not valid TOML"), "{stderr}");
+    let words = format!("x = 1{}\n", " 2".repeat(2_000));
+    let stderr = common::fails_with_2(stakeshift().args(["check", "-"]).write_stdin(words));
+    assert!(
+        stderr.contains("after `x = 1` the line goes on with `2 2 2"),
+        "{stderr}"
+    );
+    // helper-170: where the reader stopped for another reason, that reason is said: an
+    // array left open above (not the stray word on this line), an invisible character
+    // (named, not quoted), a run of dashes after the key placeholder's old text (found in
+    // one pass: it took 16 s for 100,000 dashes).
+    for (text, expected) in [
+        (
+            "x = [\n  1,\na = 1 b\n",
+            "line 3, column 3: the file is not valid TOML: unexpected `=` in array",
+        ),
+        ("a = 1 \u{200b}\n", "a zero-width space (U+200B)"),
+        (
+            &format!(
+                "# stakeshift-duplicate-key{}\na = 1 x\n",
+                "-".repeat(100_000)
+            ),
+            "line 2, column 7: a: the file is not valid TOML: after `a = 1` the line goes on with `x`",
+        ),
+    ] {
+        let stderr = common::fails_with_2(
+            stakeshift()
+                .args(["check", "-"])
+                .write_stdin(text.to_string()),
+        );
+        assert!(stderr.contains(expected), "{text:?}: {stderr}");
+    }
 }
 
 /// Found by a tester trying the tool as an analyst (helper-51): a number written as a
@@ -1647,4 +1678,81 @@ fn regression_the_way_out_is_told_only_where_it_leads_out() {
     let out = dir.path().join("charts");
     ok(stakeshift().arg("chart").arg(&file).arg("--out").arg(&out));
     assert!(out.join("stake.png").exists() && !out.join("cloud.png").exists());
+}
+
+/// helper-169, checked by helper-170: `solve nosuch.key` was sent to `name`, a text that
+/// cannot be solved for. sweep, solve and tornado suggest only paths that hold numbers,
+/// an element of a pair among them (`investor.contributions[0][1]`).
+#[test]
+fn regression_a_sensitivity_path_suggestion_holds_a_number() {
+    for (path, not, nearest) in [
+        ("nam", Some("`name`"), None),
+        ("unitt", Some("`unit`"), None),
+        (
+            "investor.contributons[0][1]",
+            None,
+            Some("the nearest valid path is `investor.contributions[0][1]`"),
+        ),
+        (
+            "trajectories[base].revenue.point[3][1]",
+            None,
+            Some("the nearest valid path is `trajectories[base].revenue.points[3][1]`"),
+        ),
+        (
+            "equity.stak",
+            None,
+            Some("the nearest valid path is `equity.stake`"),
+        ),
+    ] {
+        let err = common::fails_with_2(stakeshift().args(["solve", path, "-t", "base"]));
+        if let Some(not) = not {
+            assert!(!err.contains(not), "{path}: {err}");
+        }
+        if let Some(nearest) = nearest {
+            assert!(err.contains(nearest), "{path}: {err}");
+        }
+    }
+}
+
+/// helper-168: an error of a table's values (shares past 1) was blamed on the last `--set`
+/// of the table, one that wrote the file's own value; a 5,000-digit `--set` left only
+/// itself in the error, its reason cut; a model without contributions was told to set
+/// them as tables.
+#[test]
+fn regression_errors_of_overrides_name_the_set_that_changed_it_and_keep_their_reason() {
+    let err = common::fails_with_2(stakeshift().args([
+        "check",
+        "--set",
+        "profit_share.tiers[1].shares.others=0.6",
+        "--set",
+        "profit_share.tiers[1].shares.nonprofit=0.02",
+    ]));
+    assert!(
+        err.starts_with("error: --set profit_share.tiers[1].shares.others=0.6: ")
+            && err.contains("the shares add up to 1.11"),
+        "{err}"
+    );
+    let long = format!("discount_rate=0.{}", "1".repeat(5000));
+    let err = common::fails_with_2(stakeshift().args(["check", "--set", &long]));
+    assert!(err.contains("has more than 28 significant digits"), "{err}");
+    assert!(err.len() < 1_000, "{} characters", err.len());
+    let dir = ScratchDir::new("no-contributions");
+    let mini = std::fs::read_to_string(common::repo_path("docs/mini.toml")).unwrap();
+    let without: String = mini
+        .lines()
+        .filter(|l| !l.starts_with("contributions"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_ne!(without, mini);
+    let model = common::write_file(dir.path(), "m.toml", &without);
+    let err = common::fails_with_2(
+        stakeshift()
+            .arg("check")
+            .arg(&model)
+            .args(["--set", "investor.contributions[0][1]=0.5"]),
+    );
+    assert!(
+        err.contains("set the whole array (`investor.contributions=[[YEAR, VALUE], ...]`)"),
+        "{err}"
+    );
 }

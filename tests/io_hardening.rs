@@ -1268,12 +1268,45 @@ fn regression_a_write_only_out_folder_is_refused_before_the_run() {
         .output()
         .unwrap();
     let e = stderr_of(&output);
-    fs::set_permissions(&out, fs::Permissions::from_mode(0o700)).unwrap();
     assert_eq!(output.status.code(), Some(1), "{e}");
     assert!(
         e.contains("may write into the folder but not list it") && e.contains("chmod u+r"),
         "{e}"
     );
+    // helper-170: reached through a folder made on the way (`wo/x/..`), or by `init`, which
+    // writes one file but rolls back a stopped set first, the folder is refused too.
+    let run = |args: &[&std::ffi::OsStr]| {
+        let mut c = if root {
+            let mut c = std::process::Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(&bin);
+            c
+        } else {
+            std::process::Command::new(&bin)
+        };
+        c.args(args).output().unwrap()
+    };
+    let through = out.join("x").join("..");
+    let model = out.join("m.toml");
+    let (chart, out_flag, init) = (
+        std::ffi::OsStr::new("chart"),
+        std::ffi::OsStr::new("--out"),
+        std::ffi::OsStr::new("init"),
+    );
+    for args in [
+        vec![chart, out_flag, through.as_os_str()],
+        vec![init, model.as_os_str()],
+    ] {
+        let output = run(&args);
+        let e = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {e}");
+        assert!(
+            e.contains("may write into the folder but not list it"),
+            "{args:?}: {e}"
+        );
+    }
+    fs::set_permissions(&out, fs::Permissions::from_mode(0o700)).unwrap();
+    // Nothing written, and the folder made on the way removed.
     assert_eq!(fs::read_dir(&out).unwrap().count(), 0);
 }
 

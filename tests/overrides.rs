@@ -806,6 +806,23 @@ fn regression_a_derived_key_acts_only_on_the_trajectories_there_where_it_stands(
         let respelt = compare_with(with_csv, &["scale.valuation=2", spelling]).unwrap();
         assert_eq!(scaled, respelt, "{spelling}");
     }
+    // helper-170: a copy of the file, byte for byte, is another file (told by the file
+    // system, not by the bytes): the scale before it does not act on it.
+    std::fs::copy(dir.join("_valid_csv.csv"), dir.join("copy.csv")).unwrap();
+    let copy = r#"trajectories_csv="copy.csv""#;
+    let row = |csv: &str| {
+        csv.lines()
+            .find(|l| l.starts_with("fromcsv,"))
+            .unwrap()
+            .to_string()
+    };
+    let on_copy = compare_with(with_csv, &["scale.valuation=2", copy]).unwrap();
+    // (The file's own `base` is scaled; the CSV's `fromcsv` is not.)
+    assert_eq!(
+        row(&on_copy),
+        row(&compare_with(with_csv, &[copy]).unwrap())
+    );
+    assert_ne!(row(&on_copy), row(&scaled));
     // A key named for a trajectory of the CSV that a later `--set` replaces by another
     // file: the error says where the name is and what to do (it listed the file's only).
     let other = std::fs::read_to_string(dir.join("_valid_csv.csv"))

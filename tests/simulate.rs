@@ -1975,3 +1975,106 @@ fn regression_a_simulation_of_chosen_centers_says_which_on_every_output() {
     );
     assert!(!svg.contains("around"));
 }
+
+/// helper-170: the command in a simulate chart's footer named a trajectory that starts with
+/// `-` as `-t -only`, which the command line takes for a flag. It is joined to its flag
+/// now, `--trajectory=-only`, and that command runs.
+#[test]
+fn regression_a_footer_command_names_a_dash_trajectory_so_that_it_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let mini = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/mini.toml"),
+    )
+    .unwrap()
+    .replace("name = \"only\"", "name = \"-only\"")
+    .replace("[[trajectories]]", "[[trajectories]]\nname = \"other\"\nrevenue = { points = [[2024, 1.0]] }\nmargin = { points = [[2024, 0.1]] }\nvaluation = { points = [[2024, 10.0]] }\n\n[[trajectories]]");
+    let model = dir.path().join("m.toml");
+    std::fs::write(&model, &mini).unwrap();
+    let out = dir.path().join("out");
+    stdout_of(
+        stakeshift()
+            .arg("simulate")
+            .arg(&model)
+            .args([
+                "--paths",
+                "20",
+                "--trajectory=-only",
+                "-q",
+                "--svg",
+                "--out",
+            ])
+            .arg(&out),
+    );
+    let svg = std::fs::read_to_string(out.join("distribution.svg")).unwrap();
+    assert!(
+        svg.contains("simulate --paths 20 --seed 0 --trajectory=-only"),
+        "footer"
+    );
+    // The footer's words run as they read.
+    stdout_of(stakeshift().arg("simulate").arg(&model).args([
+        "--paths",
+        "20",
+        "--seed",
+        "0",
+        "--trajectory=-only",
+        "-q",
+    ]));
+}
+
+/// helper-169: a center whose advantages are small beside the other centers' printed 0.0
+/// throughout its row, beside a P(equity wins) far from a tie; the `all` row's median
+/// too. A value that is not 0 at 6 places now takes the places that show it, and a row of
+/// values all below 1 the places that show its largest.
+#[test]
+fn regression_small_percentiles_never_print_as_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let mini = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/mini.toml"),
+    )
+    .unwrap();
+    let only = &mini[mini.find("[[trajectories]]").unwrap()..];
+    let two = format!(
+        "{mini}\n{}",
+        only.replace("name = \"only\"", "name = \"tiny\"")
+    );
+    let model = dir.path().join("two.toml");
+    std::fs::write(&model, two).unwrap();
+    let run = |format: &str| {
+        stdout_of(stakeshift().arg("simulate").arg(&model).args([
+            "--paths",
+            "500",
+            "--set",
+            "scale.revenue[tiny]=0.0001",
+            "--set",
+            "scale.valuation[tiny]=0.0001",
+            "--format",
+            format,
+        ]))
+    };
+    let csv = run("csv");
+    let tiny: Vec<&str> = csv
+        .lines()
+        .find(|l| l.starts_with("tiny,"))
+        .unwrap()
+        .split(',')
+        .collect();
+    // npv_advantage's mean, sd, p5 .. p95: the last seven columns, none 0 at 6 places.
+    assert!(
+        tiny[tiny.len() - 7..]
+            .iter()
+            .all(|v| v.parse::<f64>().unwrap().abs() >= 5e-7),
+        "{tiny:?}"
+    );
+    let table = run("table");
+    let mut lines = table
+        .lines()
+        .skip_while(|l| !l.starts_with("tiny  profit share"));
+    let advantage = lines.nth(2).unwrap();
+    assert!(advantage.trim_start().starts_with("advantage"), "{table}");
+    for cell in advantage.split_whitespace().skip(1) {
+        assert!(cell.parse::<f64>().unwrap() != 0.0, "{cell} in {advantage}");
+        // Each to three significant digits at least (the row's largest below 1).
+        let digits = cell.trim_start_matches(['-', '0', '.']).len();
+        assert!(digits >= 2, "{cell} in {advantage}");
+    }
+}

@@ -135,13 +135,20 @@ fn render_model_error(
     field: &str,
     message: &str,
 ) -> String {
-    // Where the model's text came from: a path, or a `--set` with its value, which can be a
-    // series of thousands of points; shortened, so that the field and the message after it
-    // are never the part cut (helper-168: a 5,000-digit `--set` left only itself).
-    let mut out = shortened(file, SOURCE_MAX, SOURCE_HEAD, |count| {
-        format!("{count} characters")
-    })
-    .into_owned();
+    // Where the model's text came from: a `--set` with its value, which can be a series of
+    // thousands of points, shortened to its start, so that the field and the message after
+    // it are never the part cut (helper-168: a 5,000-digit `--set` left only itself); a
+    // path to its end, which names the file (helper-170: a deep folder's path lost it).
+    let count = file.chars().count();
+    let mut out = if file.starts_with("--") || count <= SOURCE_MAX {
+        shortened(file, SOURCE_MAX, SOURCE_HEAD, |count| {
+            format!("{count} characters")
+        })
+        .into_owned()
+    } else {
+        let tail: String = file.chars().skip(count - SOURCE_HEAD).collect();
+        format!("(a path of {count} characters) ...{tail}")
+    };
     if let Some(loc) = location {
         out.push_str(&format!(", line {}, column {}", loc.line, loc.column));
     }
@@ -203,6 +210,40 @@ pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         if c.is_control() {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// `text` with every character that plain text refuses written as an escape, `\u{202e}`:
+/// the control characters [`escape_controls`] escapes, and the bidirectional formatting
+/// characters (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069), which make what
+/// follows display in another order than it is written. For the user's own text printed
+/// beside numbers where the model's rules do not reach it (a `--set` in a table's what-if
+/// line: helper-170, a CR in it hid the line in a terminal, a U+202E reversed it).
+///
+/// ```
+/// use stakeshift_core::error::plain_text;
+/// assert_eq!(plain_text("a=1\r"), "a=1\\u{d}");
+/// assert_eq!(plain_text("x \u{202e} y"), "x \\u{202e} y");
+/// assert_eq!(plain_text("café"), "café");
+/// ```
+pub fn plain_text(text: &str) -> std::borrow::Cow<'_, str> {
+    let bidi = |c: char| {
+        matches!(
+            c,
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
+    };
+    if !text.chars().any(|c| c.is_control() || bidi(c)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() || bidi(c) {
             out.push_str(&format!("\\u{{{:x}}}", c as u32));
         } else {
             out.push(c);

@@ -202,10 +202,16 @@ impl ChartContext {
     /// last, so that a footer too long for the chart loses them before the file, its hash
     /// and the version.
     pub fn with_overrides(mut self, overrides: &[String]) -> ChartContext {
+        // As plain text: a CR or a right-to-left override in a `--set` is written as an
+        // escape, not drawn (helper-170).
+        let overrides: Vec<String> = overrides
+            .iter()
+            .map(|o| crate::error::plain_text(o).into_owned())
+            .collect();
         if !overrides.is_empty() {
             self.footer
                 .push_str(&format!("{FOOTER_SEPARATOR}with {}", overrides.join(", ")));
-            self.overrides = overrides.to_vec();
+            self.overrides = overrides;
         }
         self
     }

@@ -126,7 +126,8 @@ pub fn run(
     warn_of_departures(model, &options, warnings);
 
     if let Some(p) = args.replay {
-        let replay = simulate::replay(model, &options, p).map_err(|e| model_error(&loaded, e))?;
+        let replay =
+            simulate::replay(model, &options, p).map_err(|e| model_error(&loaded, &options, e))?;
         return Ok(emit(
             stdout,
             simulate::replay::render(model, &replay).as_bytes(),
@@ -190,7 +191,8 @@ pub fn run(
             bar.inc(done);
         }
     };
-    let results = simulate::run(model, &options, &progress).map_err(|e| model_error(&loaded, e))?;
+    let results =
+        simulate::run(model, &options, &progress).map_err(|e| model_error(&loaded, &options, e))?;
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
@@ -239,14 +241,31 @@ pub fn run(
 
 /// A simulation that cannot run is a problem of the model (or of an option): exit 2, naming
 /// the file and the field.
-fn model_error(loaded: &LoadedModel, e: SimulateError) -> Error {
+fn model_error(loaded: &LoadedModel, options: &Options, e: SimulateError) -> Error {
     match e {
         SimulateError::TooManyPaths => Error::Usage(format!("--paths: {e}")),
         SimulateError::NoSuchPath { paths, .. } => {
             Error::Usage(format!("--replay: {e} (--paths {paths})"))
         }
         SimulateError::Field { field, message } => {
-            loaded.place_error(&field, &[field.as_str()], message)
+            // No center left to draw: the weights of the chosen trajectories are what the
+            // error is about, so a --set of another's is not blamed (helper-170).
+            let keys: Vec<String> = if field == "simulation.weights" {
+                let model = &loaded.model;
+                (0..model.trajectories.len())
+                    .filter(|i| options.selected.as_ref().is_none_or(|s| s.contains(i)))
+                    .map(|i| {
+                        format!(
+                            "simulation.weights.{}",
+                            stakeshift::overrides::key_segment(&model.trajectories[i].name)
+                        )
+                    })
+                    .collect()
+            } else {
+                vec![field.clone()]
+            };
+            let at: Vec<&str> = keys.iter().map(String::as_str).collect();
+            loaded.place_error(&field, &at, message)
         }
         SimulateError::Engine(e) => loaded.engine_error(&e),
         e @ SimulateError::Path { .. } => Error::Model {

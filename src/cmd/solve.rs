@@ -125,8 +125,11 @@ pub fn run(
         &selected,
     )?;
     let printed = match args.format {
-        Format::Table => (report::table_header(base.model(), base.loaded.overridden_by())
-            + &report::solve_table(&rows))
+        Format::Table => (report::table_header(
+            base.model(),
+            base.loaded.overridden_by(),
+            rows.iter().map(|r| r.path.as_str()),
+        ) + &report::solve_table(&rows))
             .into_bytes(),
         Format::Csv => report::solve_csv(&rows),
         Format::Json => report::solve_json(&rows, &base.loaded.label, base.loaded.overridden_by()),

@@ -70,8 +70,11 @@ pub fn run(
         }
     }
     let printed = match args.format {
-        Format::Table => (report::table_header(base.model(), base.loaded.overridden_by())
-            + &report::sweep_table(&result))
+        Format::Table => (report::table_header(
+            base.model(),
+            base.loaded.overridden_by(),
+            result.paths.iter().map(String::as_str),
+        ) + &report::sweep_table(&result))
             .into_bytes(),
         Format::Csv => csv.unwrap_or_else(|| report::sweep_csv(&result)),
         Format::Json => {

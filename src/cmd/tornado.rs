@@ -58,8 +58,11 @@ pub fn run(
         }
     }
     let printed = match args.format {
-        Format::Table => (report::table_header(base.model(), base.loaded.overridden_by())
-            + &report::tornado_table(&rows))
+        Format::Table => (report::table_header(
+            base.model(),
+            base.loaded.overridden_by(),
+            rows.iter().map(|r| r.input.as_str()),
+        ) + &report::tornado_table(&rows))
             .into_bytes(),
         Format::Csv => report::tornado_csv(&rows),
         Format::Json => {

@@ -115,11 +115,27 @@ struct Applied {
 
 /// Applies `overrides` in order to the model text `text` (named `label` in messages) and
 /// validates the result. `load` reads a file the model names, as for [`parse_model`].
+/// Two spellings of a `trajectories_csv` path are one file where they are one path
+/// (`./t.csv`, `t.csv`); [`patch_and_parse_with`] is told by the file system.
 pub fn patch_and_parse(
     label: &str,
     text: &str,
     overrides: &[Override],
     load: &mut dyn FnMut(&str) -> Result<String, String>,
+) -> Result<Patched, Error> {
+    patch_and_parse_with(label, text, overrides, load, &mut |_, _| false)
+}
+
+/// [`patch_and_parse`], where `same_file` tells whether two `trajectories_csv` paths that
+/// differ as paths name one file (the reader's: by device and inode, from the model's
+/// folder), so that a derived key before `--set trajectories_csv=` of another spelling of
+/// the model's own CSV still acts on it (helper-168: an absolute path dropped it).
+pub fn patch_and_parse_with(
+    label: &str,
+    text: &str,
+    overrides: &[Override],
+    load: &mut dyn FnMut(&str) -> Result<String, String>,
+    same_file: &mut dyn FnMut(&std::path::Path, &std::path::Path) -> bool,
 ) -> Result<Patched, Error> {
     if overrides.is_empty() {
         return parse_unpatched(label, text, load);
@@ -163,19 +179,18 @@ pub fn patch_and_parse(
     let patched = doc.to_string();
     let csv_now = csv_path(&doc);
     // Whether the CSV the model named at a derived key is the one it names at the end: the
-    // same path, or another spelling of the same file (`/abs/t.csv`, `sub/../t.csv`),
-    // told by its bytes, each path read once (helper-168: an absolute spelling of the
-    // model's own CSV dropped a scale before it without a word).
+    // same path, or another spelling of the same file (`/abs/t.csv`, `sub/../t.csv`), as
+    // `same_file` tells, each path asked about once (helper-168: an absolute spelling of
+    // the model's own CSV dropped a scale before it without a word; helper-170: told by
+    // the files' bytes, a copy counted as the model's own).
     let mut same_as_now: HashMap<std::path::PathBuf, bool> = HashMap::new();
     let mut reaches: Vec<bool> = Vec::with_capacity(csv_then.len());
     for then in &csv_then {
         let same = match (then, &csv_now) {
             (Some(then), Some(now)) if then == now => true,
-            (Some(then), Some(now)) => *same_as_now.entry(then.clone()).or_insert_with(|| {
-                let mut read = |p: &std::path::Path| p.to_str().and_then(|p| load(p).ok());
-                let before = read(then);
-                before.is_some() && before == read(now)
-            }),
+            (Some(then), Some(now)) => *same_as_now
+                .entry(then.clone())
+                .or_insert_with(|| same_file(then, now)),
             _ => false,
         };
         reaches.push(same);
@@ -1917,7 +1932,17 @@ fn holds_a_number(candidate: &str) -> bool {
         Ok(OverridePath {
             target: Target::Key(segments),
             ..
-        }) => schema_node(&shape_of(&segments)).is_some_and(is_number),
+        }) => match segments.as_slice() {
+            // An element of a pair (`investor.contributions[0][1]`, a series' `points[3][1]`),
+            // which the schema gives by its place in the pair (helper-170: such paths were
+            // left out, and `solve investor.contributons[0][1]` was sent to `shift.margin`).
+            [array @ .., Segment::Index(_), Segment::Index(j)] if !array.is_empty() => {
+                schema_node(&shape_of(array))
+                    .and_then(|node| node.get("items")?.get("prefixItems")?.get(*j))
+                    .is_some_and(is_number)
+            }
+            _ => schema_node(&shape_of(&segments)).is_some_and(is_number),
+        },
         Err(_) => false,
     }
 }

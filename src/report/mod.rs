@@ -60,21 +60,20 @@ pub fn what_if_line(overridden_by: &[String]) -> Option<String> {
     }
     // The first overrides, as many as fit in a few lines, and how many more there are: a
     // run of 4,000 `--set` (each to its own trajectory) printed them all above its table.
-    let mut shown = 0;
+    let mut count = 0;
     let mut width = 0;
+    // Each as plain text (a CR or a right-to-left override escaped), and shortened.
+    let shown = |o: &String| crate::error::quoted(&crate::error::plain_text(o)).into_owned();
     for o in overridden_by {
-        let o = crate::error::quoted(o);
-        if shown > 0 && width + o.len() > WHAT_IF_WIDTH {
+        let o = shown(o);
+        if count > 0 && width + o.len() > WHAT_IF_WIDTH {
             break;
         }
         width += o.len() + 2;
-        shown += 1;
+        count += 1;
     }
-    let listed: Vec<String> = overridden_by[..shown]
-        .iter()
-        .map(|o| crate::error::quoted(o).into_owned())
-        .collect();
-    let more = match overridden_by.len() - shown {
+    let listed: Vec<String> = overridden_by[..count].iter().map(shown).collect();
+    let more = match overridden_by.len() - count {
         0 => String::new(),
         n => format!(" and {n} more `--set`"),
     };

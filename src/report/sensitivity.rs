@@ -402,16 +402,27 @@ pub fn sweep_json(sweep: &Sweep, model_file: &str, overridden_by: &[String]) -> 
 /// date of the amounts, and the what-if line where the model was run with overrides
 /// ([`super::what_if_line`]): the tables printed bare numbers, whose unit a reader of a
 /// model in USD m could not tell (helper-169).
-pub fn table_header(model: &crate::model::Model, overridden_by: &[String]) -> String {
+/// `varied`: the paths the table varies; where `valuation_year` is one, each row's NPVs are
+/// as of its own (helper-170: the header gave the model's year above rows of 2024 to 2030).
+pub fn table_header<'a>(
+    model: &crate::model::Model,
+    overridden_by: &[String],
+    varied: impl IntoIterator<Item = &'a str>,
+) -> String {
     // The what-if line right under the title, as in every table.
     let mut out = format!("{}\n", model.name);
     if let Some(line) = super::what_if_line(overridden_by) {
         out.push_str(&line);
         out.push('\n');
     }
+    let date = if varied.into_iter().any(|p| p == "valuation_year") {
+        "each row's valuation_year".to_string()
+    } else {
+        model.valuation_year.to_string()
+    };
     out.push_str(&format!(
-        "Amounts in {}: NPVs as of the end of {}; advantage = NPV(equity stake) - NPV(profit share).\n\n",
-        model.unit, model.valuation_year
+        "Amounts in {}: NPVs as of the end of {date}; advantage = NPV(equity stake) - NPV(profit share).\n\n",
+        model.unit
     ));
     out
 }

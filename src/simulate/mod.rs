@@ -109,17 +109,25 @@ pub fn rerun_command(model: &crate::model::Model, results: &Results) -> String {
     let mut command = format!("simulate --paths {} --seed {}", results.paths, results.seed);
     if around(model, results).is_some() {
         for g in results.groups.iter().skip(1) {
-            // A plain name as it is; any other as one word for a shell.
+            // A plain name as it is, any other as one word for a shell; one that starts with
+            // `-` joined to its flag, or the command line would take it for a flag
+            // (helper-170: `-t -bust`).
             let plain = !g.name.is_empty()
                 && g.name
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
-            let name = if plain {
-                g.name.clone()
-            } else {
-                crate::error::shell_word(&g.name)
+            let word = |w: String| {
+                if plain {
+                    w
+                } else {
+                    crate::error::shell_word(&w)
+                }
             };
-            command.push_str(&format!(" -t {name}"));
+            if g.name.starts_with('-') {
+                command.push_str(&format!(" {}", word(format!("--trajectory={}", g.name))));
+            } else {
+                command.push_str(&format!(" -t {}", word(g.name.clone())));
+            }
         }
     }
     command

@@ -112,7 +112,12 @@ fn after_a_value(text: &str, at: usize) -> Option<(String, String, std::ops::Ran
     let rest = line_rest.split('#').next().unwrap_or(line_rest).trim();
     let rest_at =
         end + (text.get(end..line_end)?.len() - text.get(end..line_end)?.trim_start().len());
-    if rest.is_empty() || rest.starts_with('#') || !before.contains('=') {
+    // An invisible character is said as such (by `invisible_on_the_line`), not quoted.
+    if rest.is_empty()
+        || rest.starts_with('#')
+        || !before.contains('=')
+        || rest.contains(['\u{feff}', '\u{200b}'])
+    {
         return None;
     }
     let indent = before.len() - before.trim_start().len();
@@ -136,6 +141,14 @@ fn after_a_value(text: &str, at: usize) -> Option<(String, String, std::ops::Ran
     let mut without = String::with_capacity(text.len());
     without.push_str(text.get(..end)?);
     without.push_str(text.get(line_end..)?);
+    // What follows the value is the error only where the file without it reads up to the
+    // line's end (helper-170: an array left open lines above stopped the reader on this
+    // line, and the message blamed a word that was no error).
+    if let Err(e) = without.parse::<toml::Table>()
+        && e.span().is_none_or(|s| s.start <= end)
+    {
+        return None;
+    }
     let path = duplicate_key_path(&without, key_span).unwrap_or_else(|| key.to_string());
     let value = before.get(key_end + 1..)?.trim();
     Some((
@@ -212,10 +225,15 @@ fn invisible_on_the_line(text: &str, at: usize, message: String) -> String {
 /// file still does not parse (another error further on) or the placeholder cannot be found.
 /// One more parse of the file, whatever its size.
 fn duplicate_key_path(text: &str, span: std::ops::Range<usize>) -> Option<String> {
-    let mut placeholder = String::from("stakeshift-duplicate-key");
-    while text.contains(&placeholder) {
-        placeholder.push('-');
-    }
+    // A key the file cannot hold: a run of `x` longer than any the file has, found in one
+    // pass (adding a `-` until the file lacks it scanned the file once a try, and a file of
+    // 100,000 dashes after the placeholder's text took 16 s: helper-170).
+    let longest_run = text
+        .split(|c: char| c != 'x')
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    let placeholder = format!("stakeshift-key-{}", "x".repeat(longest_run + 1));
     let key = text.get(span.clone())?.trim();
     let mut renamed = String::with_capacity(text.len() + placeholder.len());
     renamed.push_str(text.get(..span.start)?);
