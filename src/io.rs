@@ -198,14 +198,7 @@ impl LoadedModel {
     /// the file as written (helper-128: it was placed in the text as patched, at a line of
     /// the file holding nothing of the kind, where the value came from a `--set`).
     pub fn place_warning(&self, field: &str, at: &[&str], message: String) -> String {
-        crate::overrides::document::place_warning(
-            &self.label,
-            &self.file_text,
-            &self.overrides,
-            field,
-            at,
-            message,
-        )
+        self.place_error(field, at, message).to_string()
     }
 
     /// A command's own error about `field` (whose value comes from the keys `at`), placed

@@ -1169,7 +1169,6 @@ fn regression_an_out_folder_we_may_not_write_into_is_refused_before_the_run() {
     fs::write(&model_path, model).unwrap();
     fs::set_permissions(&model_path, fs::Permissions::from_mode(0o644)).unwrap();
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o555)).unwrap();
-    let bin = assert_cmd::cargo::cargo_bin("stakeshift");
     let root = std::process::Command::new("id")
         .arg("-u")
         .output()
@@ -1183,18 +1182,8 @@ fn regression_an_out_folder_we_may_not_write_into_is_refused_before_the_run() {
         println!("skipped: root without setpriv cannot run as a user who may not write");
         return;
     }
-    let command = || {
-        if root {
-            let mut c = std::process::Command::new("setpriv");
-            c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-                .arg(&bin);
-            c
-        } else {
-            std::process::Command::new(&bin)
-        }
-    };
     for out in [locked.clone(), locked.join("a").join("b")] {
-        let output = command()
+        let output = as_nobody_if_root(root)
             .args(["compare"])
             .arg(&model_path)
             .args(["--set", "discount_rate=-0.1", "--out"])
@@ -1215,6 +1204,21 @@ fn regression_an_out_folder_we_may_not_write_into_is_refused_before_the_run() {
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
 }
 
+/// The binary, run as `nobody` through setpriv where this process is root (which may
+/// write into and list any folder), else as it is.
+#[cfg(unix)]
+fn as_nobody_if_root(root: bool) -> std::process::Command {
+    let bin = assert_cmd::cargo::cargo_bin("stakeshift");
+    if root {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&bin);
+        c
+    } else {
+        std::process::Command::new(&bin)
+    }
+}
+
 /// helper-168: in a folder the user may write into but not list (mode 0300), a run killed
 /// half-way through its renames was never rolled back: the next run could not list the
 /// folder, found no journal, and wrote beside the mixed set without a word. Such a folder
@@ -1231,7 +1235,6 @@ fn regression_a_write_only_out_folder_is_refused_before_the_run() {
     fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
     let out = dir.path().join("write-only");
     fs::create_dir(&out).unwrap();
-    let bin = assert_cmd::cargo::cargo_bin("stakeshift");
     let root = std::process::Command::new("id")
         .arg("-u")
         .output()
@@ -1254,15 +1257,7 @@ fn regression_a_write_only_out_folder_is_refused_before_the_run() {
         assert!(chown.success());
     }
     fs::set_permissions(&out, fs::Permissions::from_mode(0o300)).unwrap();
-    let mut command = if root {
-        let mut c = std::process::Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(&bin);
-        c
-    } else {
-        std::process::Command::new(&bin)
-    };
-    let output = command
+    let output = as_nobody_if_root(root)
         .args(["compare", "--out"])
         .arg(&out)
         .output()
@@ -1275,17 +1270,7 @@ fn regression_a_write_only_out_folder_is_refused_before_the_run() {
     );
     // helper-170: reached through a folder made on the way (`wo/x/..`), or by `init`, which
     // writes one file but rolls back a stopped set first, the folder is refused too.
-    let run = |args: &[&std::ffi::OsStr]| {
-        let mut c = if root {
-            let mut c = std::process::Command::new("setpriv");
-            c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-                .arg(&bin);
-            c
-        } else {
-            std::process::Command::new(&bin)
-        };
-        c.args(args).output().unwrap()
-    };
+    let run = |args: &[&std::ffi::OsStr]| as_nobody_if_root(root).args(args).output().unwrap();
     let through = out.join("x").join("..");
     let model = out.join("m.toml");
     let (chart, out_flag, init) = (

@@ -1788,25 +1788,13 @@ fn restates_the_file(file_text: &str, o: &Override) -> bool {
     }
 }
 
-/// A warning about `field` (whose value comes from the keys `at`, the first the one it is
-/// placed at in the file) worded as the model's own are (as `placed_warnings` places them):
-/// of the last overrides to write each key of `at` (or a table holding it), the latest that
-/// does not restate the file's own plain value at its path is its owner; else it is
-/// placed at `at[0]` in `file_text`, the file as written.
-pub fn place_warning(
-    label: &str,
-    file_text: &str,
-    overrides: &[Override],
-    field: &str,
-    at: &[&str],
-    message: String,
-) -> String {
-    place_error(label, file_text, overrides, field, at, message).to_string()
-}
-
-/// [`place_warning`]'s placing for a command's own error about a model's value (simulate's
-/// weights left with nothing to draw: helper-168, it named the file where a `--set` had
-/// set them).
+/// A warning or a command's own error about `field` (whose value comes from the keys `at`,
+/// the first the one it is placed at in the file) worded as the model's own are (as
+/// `placed_warnings` places them): of the last overrides to write each key of `at` (or a
+/// table holding it), the latest that does not restate the file's own plain value at its
+/// path is its owner; else it is placed at `at[0]` in `file_text`, the file as written.
+/// (A command's error too: helper-168, simulate's weights left with nothing to draw named
+/// the file where a `--set` had set them.)
 pub fn place_error(
     label: &str,
     file_text: &str,
