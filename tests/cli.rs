@@ -960,6 +960,49 @@ fn regression_a_value_followed_by_more_on_its_line_names_the_key() {
         );
         assert!(stderr.contains(expected), "{text:?}: {stderr}");
     }
+    // helper-171: nothing that cannot be seen or that reorders text is quoted as what
+    // follows a value (a word joiner, a right-to-left override, a lone CR: the reader's
+    // own words then), and a CRLF file's line ends before its CR.
+    for text in [
+        "a = 1 \u{200b}\n",
+        "a = 1 \u{2060}\n",
+        "a = 1 \u{202e}evil\n",
+        "a = 1\rjunk\n",
+    ] {
+        let stderr = common::fails_with_2(
+            stakeshift()
+                .args(["check", "-"])
+                .write_stdin(text.to_string()),
+        );
+        assert!(
+            !stderr.contains("the line goes on with") && !stderr.contains('\u{202e}'),
+            "{text:?}: {stderr}"
+        );
+    }
+    let stderr = common::fails_with_2(
+        stakeshift()
+            .args(["check", "-"])
+            .write_stdin("a = 1 junk\r\nb = 2\r\n"),
+    );
+    assert!(stderr.contains("the line goes on with `junk`:"), "{stderr}");
+    // A duplicate key after a run of 300,000 `-` (the placeholder's old text before it):
+    // the key's path is found in one pass, not one pass a dash (minutes before).
+    let dashes = format!(
+        "# stakeshift-duplicate-key{}\na = 1\na = 2\n",
+        "-".repeat(300_000)
+    );
+    let out = stakeshift()
+        .args(["check", "-"])
+        .write_stdin(dashes)
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("a: the file is not valid TOML: this key is given twice"),
+        "{stderr}"
+    );
 }
 
 /// Found by a tester trying the tool as an analyst (helper-51): a number written as a
@@ -1754,5 +1797,91 @@ fn regression_errors_of_overrides_name_the_set_that_changed_it_and_keep_their_re
     assert!(
         err.contains("set the whole array (`investor.contributions=[[YEAR, VALUE], ...]`)"),
         "{err}"
+    );
+}
+
+/// helper-170 and -171 on this session's fixes: simulate's weights error is placed by the
+/// chosen trajectories' weights (a `--set` of another's, or the file's own value restated,
+/// is not blamed; a key written with spaces is the trimmed one's); a long model path is
+/// shortened to its end, keeping the file's name, and a long `solve PATH` to its start; the
+/// sensitivity header reads `valuation_year` in any spelling; the what-if line writes a CR
+/// as an escape.
+#[test]
+fn regression_this_sessions_fixes_hold_in_their_corners() {
+    let err = common::fails_with_2(stakeshift().args([
+        "simulate",
+        "--paths",
+        "10",
+        "-q",
+        "-t",
+        "base",
+        "--set",
+        "simulation.weights.\"base \"=0",
+    ]));
+    assert!(
+        err.starts_with("error: --set simulation.weights.\"base \"=0: simulation.weights: no trajectory can be drawn"),
+        "{err}"
+    );
+    let dir = ScratchDir::new("corners");
+    let zero_base = stakeshift::BUILTIN_MODEL.replacen("base = 0.30,", "base = 0,", 1);
+    assert_ne!(zero_base, stakeshift::BUILTIN_MODEL);
+    let model = common::write_file(dir.path(), "w.toml", &zero_base);
+    let err = common::fails_with_2(stakeshift().args(["simulate"]).arg(&model).args([
+        "-t",
+        "base",
+        "--set",
+        "simulation.weights.bear=0.5",
+    ]));
+    assert!(
+        err.contains("w.toml, line ") && !err.contains("--set"),
+        "{err}"
+    );
+
+    let deep: std::path::PathBuf = (0..20)
+        .map(|i| format!("deep_directory_level_{i:02}"))
+        .collect();
+    let folder = dir.path().join(&deep);
+    std::fs::create_dir_all(&folder).unwrap();
+    let bad = stakeshift::BUILTIN_MODEL.replacen("discount_rate = 0.09", "discount_rate = -2", 1);
+    let model = common::write_file(&folder, "my-deal.toml", &bad);
+    let err = common::fails_with_2(stakeshift().arg("check").arg(&model));
+    assert!(
+        err.starts_with("error: (a path of ") && err.contains("/my-deal.toml, line "),
+        "{err}"
+    );
+    let long = format!("equity.{}", "s".repeat(600));
+    let err = common::fails_with_2(stakeshift().args(["solve", &long]));
+    assert!(err.starts_with("error: solve equity.sss"), "{err}");
+
+    let swept = String::from_utf8(
+        stakeshift()
+            .args([
+                "sweep",
+                "--vary",
+                "\"valuation_year\"=2025..2027:3",
+                "-t",
+                "base",
+            ])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(
+        swept.contains("NPVs as of the end of each row's valuation_year;"),
+        "{swept}"
+    );
+
+    let table = String::from_utf8(
+        stakeshift()
+            .args(["compare", "--set", "cloud.margin=0\r"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(
+        table.contains("What-if: run with --set cloud.margin=0\\u{d}; every other value"),
+        "{table}"
     );
 }

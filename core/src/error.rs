@@ -140,7 +140,12 @@ fn render_model_error(
     // it are never the part cut (helper-168: a 5,000-digit `--set` left only itself); a
     // path to its end, which names the file (helper-170: a deep folder's path lost it).
     let count = file.chars().count();
-    let mut out = if file.starts_with("--") || count <= SOURCE_MAX {
+    // (What wrote the text, as an error names it: `--set`, `--vary`, `solve PATH`,
+    // `tornado input ...`; anything else is the model's path.)
+    let origin = ["--", "solve ", "tornado "]
+        .iter()
+        .any(|p| file.starts_with(p));
+    let mut out = if origin || count <= SOURCE_MAX {
         shortened(file, SOURCE_MAX, SOURCE_HEAD, |count| {
             format!("{count} characters")
         })

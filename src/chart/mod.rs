@@ -295,8 +295,11 @@ pub fn footer(label: &str, text: &str) -> String {
 
 /// The footer line of a model whose text's [`short_hash`] is `hash`.
 pub fn footer_of(label: &str, hash: &str) -> String {
+    // The path as plain text: a CR or a U+202E in a file's name is written as an escape,
+    // not drawn (helper-171).
     format!(
-        "Model: {label}{FOOTER_SEPARATOR}SHA-256 {hash}{FOOTER_SEPARATOR}stakeshift {}",
+        "Model: {}{FOOTER_SEPARATOR}SHA-256 {hash}{FOOTER_SEPARATOR}stakeshift {}",
+        crate::error::plain_text(label),
         env!("CARGO_PKG_VERSION")
     )
 }

@@ -415,10 +415,27 @@ pub fn table_header<'a>(
         out.push_str(&line);
         out.push('\n');
     }
-    let date = if varied.into_iter().any(|p| p == "valuation_year") {
-        "each row's valuation_year".to_string()
-    } else {
-        model.valuation_year.to_string()
+    // The path as `--set` reads it, in any spelling (`"valuation_year"`: helper-171).
+    let is_valuation_year = |p: &str| {
+        crate::overrides::OverridePath::parse(p).is_ok_and(|p| {
+            matches!(&p.target, crate::overrides::Target::Key(s)
+                if matches!(s.as_slice(), [crate::overrides::Segment::Key(k)] if k == "valuation_year"))
+        })
+    };
+    let (mut some, mut all) = (false, true);
+    for p in varied {
+        let v = is_valuation_year(p);
+        some |= v;
+        all &= v;
+    }
+    let date = match (some, all) {
+        (true, true) => "each row's valuation_year".to_string(),
+        // (A tornado of several inputs, valuation_year among them.)
+        (true, false) => format!(
+            "{} (where valuation_year is the input varied, as of the year it is set to)",
+            model.valuation_year
+        ),
+        _ => model.valuation_year.to_string(),
     };
     out.push_str(&format!(
         "Amounts in {}: NPVs as of the end of {date}; advantage = NPV(equity stake) - NPV(profit share).\n\n",

@@ -84,6 +84,12 @@ fn after_a_value(text: &str, at: usize) -> Option<(String, String, std::ops::Ran
     let at = at.min(text.len());
     let line_start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
     let line_end = text.get(at..)?.find('\n').map_or(text.len(), |i| at + i);
+    // A CRLF line ends before its CR.
+    let line_end = if line_end > at && text.get(..line_end)?.ends_with('\r') {
+        line_end - 1
+    } else {
+        line_end
+    };
     // Each try reads the line again: bounded, so that a hostile line of a million spaces
     // costs no more than a few (the message is then the reader's own).
     if line_end - line_start > AFTER_A_VALUE_LINE {
@@ -94,30 +100,53 @@ fn after_a_value(text: &str, at: usize) -> Option<(String, String, std::ops::Ran
     // the first space after which the line up to it is one whole `key = value`.
     let whole = |end: usize| {
         text.get(line_start..end)
-            .and_then(|line| line.trim_end().parse::<toml::Table>().ok())
+            .and_then(|line| {
+                line.trim_end_matches([' ', '\t'])
+                    .parse::<toml::Table>()
+                    .ok()
+            })
             .is_some_and(|t| t.len() == 1)
     };
     let end = std::iter::once(at)
         .chain(
             text.get(at..line_end)?
                 .char_indices()
-                .filter(|(_, c)| c.is_whitespace())
+                .filter(|(_, c)| matches!(c, ' ' | '\t'))
                 .map(|(i, _)| at + i),
         )
         .take(AFTER_A_VALUE_TRIES)
         .find(|&end| whole(end))?;
-    let before = text.get(line_start..end)?.trim_end();
-    // What follows the value, without the line's comment.
+    let before = text.get(line_start..end)?.trim_end_matches([' ', '\t']);
+    // What follows the value, without the line's comment; trimmed of TOML's whitespace only
+    // (a lone CR, a form feed are no whitespace to TOML: helper-171).
+    let toml_space: &[char] = &[' ', '\t'];
     let line_rest = text.get(end..line_end)?;
-    let rest = line_rest.split('#').next().unwrap_or(line_rest).trim();
-    let rest_at =
-        end + (text.get(end..line_end)?.len() - text.get(end..line_end)?.trim_start().len());
-    // An invisible character is said as such (by `invisible_on_the_line`), not quoted.
-    if rest.is_empty()
-        || rest.starts_with('#')
-        || !before.contains('=')
-        || rest.contains(['\u{feff}', '\u{200b}'])
-    {
+    let rest = line_rest
+        .split('#')
+        .next()
+        .unwrap_or(line_rest)
+        .trim_matches(toml_space);
+    let rest_at = end + (line_rest.len() - line_rest.trim_start_matches(toml_space).len());
+    // A character that cannot be seen or that reorders text (a control character, a
+    // zero-width or bidirectional formatting one) is never quoted: the reader's own words
+    // then, and `invisible_on_the_line`'s (helper-171: a word joiner was quoted as nothing,
+    // a U+202E written raw to the terminal, a lone CR hidden).
+    let unseen = |c: char| {
+        c.is_control()
+            || matches!(
+                c,
+                '\u{00AD}'
+                    | '\u{061C}'
+                    | '\u{180E}'
+                    | '\u{200B}'..='\u{200F}'
+                    | '\u{202A}'..='\u{202E}'
+                    | '\u{2060}'..='\u{2064}'
+                    | '\u{2066}'..='\u{206F}'
+                    | '\u{FEFF}'
+                    | '\u{FFF9}'..='\u{FFFB}'
+            )
+    };
+    if rest.is_empty() || rest.starts_with('#') || !before.contains('=') || rest.contains(unseen) {
         return None;
     }
     let indent = before.len() - before.trim_start().len();
