@@ -1871,6 +1871,37 @@ fn regression_this_sessions_fixes_hold_in_their_corners() {
         swept.contains("NPVs as of the end of each row's valuation_year;"),
         "{swept}"
     );
+    // helper-172: a grid of two paths, one of them valuation_year: each row sets it.
+    let grid = String::from_utf8(
+        stakeshift()
+            .args([
+                "sweep",
+                "-q",
+                "-t",
+                "base",
+                "--vary",
+                "valuation_year=2024..2026:3",
+            ])
+            .args(["--vary", "equity.stake=0.2..0.3:2"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(
+        grid.contains("NPVs as of the end of each row's valuation_year;"),
+        "{grid}"
+    );
+    // helper-172: a model path whose first folder reads `solve x` is a path: its end kept.
+    let odd = dir
+        .path()
+        .join("solve x")
+        .join("a".repeat(200))
+        .join("b".repeat(200));
+    std::fs::create_dir_all(&odd).unwrap();
+    let model = common::write_file(&odd, "odd-deal.toml", &bad);
+    let err = common::fails_with_2(stakeshift().arg("check").arg(&model));
+    assert!(err.contains("/odd-deal.toml, line "), "{err}");
 
     let table = String::from_utf8(
         stakeshift()
@@ -1883,5 +1914,60 @@ fn regression_this_sessions_fixes_hold_in_their_corners() {
     assert!(
         table.contains("What-if: run with --set cloud.margin=0\\u{d}; every other value"),
         "{table}"
+    );
+}
+
+/// helper-172: with more than 64 trajectories chosen, simulate's weights error was placed
+/// by the weights table as a whole, so a `--set` of a weight not chosen was blamed, and one
+/// of a chosen weight missed behind a later one that restated the file. Each chosen
+/// trajectory's weight is looked for now, however many.
+#[test]
+fn regression_the_weights_error_of_many_chosen_trajectories_names_the_right_set() {
+    let dir = ScratchDir::new("many-weights");
+    let mini = std::fs::read_to_string(common::repo_path("docs/mini.toml")).unwrap();
+    let only = &mini[mini.find("[[trajectories]]").unwrap()..];
+    let mut text = mini.clone();
+    for i in 0..70 {
+        text.push('\n');
+        text.push_str(&only.replace("name = \"only\"", &format!("name = \"t{i}\"")));
+    }
+    let weights: Vec<String> = std::iter::once("only = 1".to_string())
+        .chain((0..70).map(|i| format!("t{i} = {}", if i < 65 { 0 } else { 1 })))
+        .collect();
+    text.push_str(&format!(
+        "\n[simulation]\nweights = {{ {} }}\n",
+        weights.join(", ")
+    ));
+    let model = common::write_file(dir.path(), "m70.toml", &text);
+    let run = |chosen: &[String], sets: &[&str]| {
+        let mut c = stakeshift();
+        c.arg("simulate")
+            .arg(&model)
+            .args(["--paths", "10", "-q"])
+            .args(chosen);
+        for s in sets {
+            c.args(["--set", s]);
+        }
+        common::fails_with_2(&mut c)
+    };
+    let t = |i: usize| ["-t".to_string(), format!("t{i}")];
+    // 65 chosen, each 0 in the file; a weight not chosen set: the file's zeros are to blame.
+    let zeros: Vec<String> = (0..65).flat_map(t).collect();
+    let err = run(&zeros, &["simulation.weights.t69=5"]);
+    assert!(
+        err.contains("m70.toml, line ") && !err.contains("--set"),
+        "{err}"
+    );
+    // `only` (1 in the file) and 64 zeros chosen; `only` zeroed by a set, then a later set
+    // of a weight not chosen: the first set is to blame.
+    let mut with_only: Vec<String> = vec!["-t".into(), "only".into()];
+    with_only.extend((1..65).flat_map(t));
+    let err = run(
+        &with_only,
+        &["simulation.weights.only=0", "simulation.weights.t66=1"],
+    );
+    assert!(
+        err.starts_with("error: --set simulation.weights.only=0: simulation.weights:"),
+        "{err}"
     );
 }

@@ -139,17 +139,11 @@ fn render_model_error(
     // thousands of points, shortened to its start, so that the field and the message after
     // it are never the part cut (helper-168: a 5,000-digit `--set` left only itself); a
     // path to its end, which names the file (helper-170: a deep folder's path lost it).
+    // (What wrote the text, a `--set` or `solve PATH`, comes here already shortened to its
+    // start, by `origin_shortened`; anything longer is the model's path.)
     let count = file.chars().count();
-    // (What wrote the text, as an error names it: `--set`, `--vary`, `solve PATH`,
-    // `tornado input ...`; anything else is the model's path.)
-    let origin = ["--", "solve ", "tornado "]
-        .iter()
-        .any(|p| file.starts_with(p));
-    let mut out = if origin || count <= SOURCE_MAX {
-        shortened(file, SOURCE_MAX, SOURCE_HEAD, |count| {
-            format!("{count} characters")
-        })
-        .into_owned()
+    let mut out = if count <= SOURCE_MAX {
+        file.to_string()
     } else {
         let tail: String = file.chars().skip(count - SOURCE_HEAD).collect();
         format!("(a path of {count} characters) ...{tail}")
@@ -255,6 +249,25 @@ pub fn plain_text(text: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// What wrote a model's text other than its file (`--set PATH=VALUE`, `--vary ...`, `solve
+/// PATH`), as an error names it in the file's place: whole up to 400 characters, else its
+/// first 300 and how many there are (helper-168: a 5,000-digit `--set` left only itself in
+/// its error, the reason cut).
+///
+/// ```
+/// use stakeshift_core::error::origin_shortened;
+/// let long = format!("--set discount_rate=0.{}", "1".repeat(5000));
+/// let short = origin_shortened(&long);
+/// assert!(short.starts_with("--set discount_rate=0.111") && short.ends_with("(5022 characters)"));
+/// assert_eq!(origin_shortened("--set a=1"), "--set a=1");
+/// ```
+pub fn origin_shortened(origin: &str) -> String {
+    shortened(origin, SOURCE_MAX, SOURCE_HEAD, |count| {
+        format!("{count} characters")
+    })
+    .into_owned()
 }
 
 /// How many characters of a name, key or path a message quotes; and how many it keeps of

@@ -249,13 +249,8 @@ fn model_error(loaded: &LoadedModel, options: &Options, e: SimulateError) -> Err
         }
         SimulateError::Field { field, message } => {
             // No center left to draw: the weights of the chosen trajectories are what the
-            // error is about, so a --set of another's is not blamed (helper-170); of many
-            // chosen, the table as a whole (each key is looked for among the overrides).
-            let chosen = options
-                .selected
-                .as_ref()
-                .map_or(loaded.model.trajectories.len(), Vec::len);
-            let keys: Vec<String> = if field == "simulation.weights" && chosen <= 64 {
+            // error is about, so a --set of another's is not blamed (helper-170, -172).
+            let keys: Vec<String> = if field == "simulation.weights" {
                 let model = &loaded.model;
                 (0..model.trajectories.len())
                     .filter(|i| options.selected.as_ref().is_none_or(|s| s.contains(i)))

@@ -129,6 +129,7 @@ pub fn run(
             base.model(),
             base.loaded.overridden_by(),
             rows.iter().map(|r| r.path.as_str()),
+            true,
         ) + &report::solve_table(&rows))
             .into_bytes(),
         Format::Csv => report::solve_csv(&rows),

@@ -74,6 +74,7 @@ pub fn run(
             base.model(),
             base.loaded.overridden_by(),
             result.paths.iter().map(String::as_str),
+            true,
         ) + &report::sweep_table(&result))
             .into_bytes(),
         Format::Csv => csv.unwrap_or_else(|| report::sweep_csv(&result)),

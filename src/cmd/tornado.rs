@@ -62,6 +62,7 @@ pub fn run(
             base.model(),
             base.loaded.overridden_by(),
             rows.iter().map(|r| r.input.as_str()),
+            false,
         ) + &report::tornado_table(&rows))
             .into_bytes(),
         Format::Csv => report::tornado_csv(&rows),

@@ -79,7 +79,10 @@ impl OverrideError {
 impl From<OverrideError> for Error {
     fn from(e: OverrideError) -> Error {
         Error::Model {
-            file: e.origin,
+            // What wrote the text (`--set PATH=VALUE`, `solve PATH`), shortened to its
+            // start here, where it is known to be no path (a model's path is shortened to
+            // its end: helper-172, one whose first folder was `solve x` lost its name).
+            file: crate::error::origin_shortened(&e.origin),
             location: None,
             field: e.field,
             message: e.message,
@@ -1831,21 +1834,43 @@ pub fn place_error(
             Target::Derived(..) => None,
         })
         .collect();
-    let mut last: Vec<usize> = at
-        .iter()
-        .filter_map(|key| {
-            rendered.iter().rposition(|r| {
-                r.as_deref()
-                    .is_some_and(|r| concerns(key, r) != Concern::None)
-            })
-        })
-        .collect();
-    last.sort_unstable_by(|a, b| b.cmp(a));
-    last.dedup();
-    let owner = last
-        .into_iter()
-        .find(|&i| !restates_the_file(file_text, &overrides[i]))
-        .map(|i| &overrides[i]);
+    // The candidates, latest first: each override that is the last to concern one of the
+    // keys (its value, a table holding it, or a value within it), found without comparing
+    // every key with every override (20,000 chosen trajectories of a simulation against
+    // 10,000 `--set` took minutes: helper-171): the keys sorted, so that a table's keys are
+    // one range of them, and each key claimed by its last override once.
+    let keys: std::collections::BTreeSet<&str> = at.iter().copied().collect();
+    let mut claimed: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut owner = None;
+    for (i, r) in rendered.iter().enumerate().rev() {
+        if claimed.len() == keys.len() {
+            break;
+        }
+        let Some(r) = r.as_deref() else { continue };
+        // The keys it concerns: itself; those inside it, a range of the sorted keys; a key
+        // it lies inside, one of its ancestors.
+        let mut concerned: Vec<&str> = keys.get(r).copied().into_iter().collect();
+        for start in [format!("{r}."), format!("{r}[")] {
+            let from = std::ops::Bound::Included(start.as_str());
+            concerned.extend(
+                keys.range::<str, _>((from, std::ops::Bound::Unbounded))
+                    .take_while(|k| k.starts_with(start.as_str()))
+                    .copied(),
+            );
+        }
+        concerned.extend(
+            r.char_indices()
+                .filter(|(_, c)| matches!(c, '.' | '['))
+                .filter_map(|(end, _)| keys.get(&r[..end]).copied())
+                .filter(|k| concerns(k, r) != Concern::None),
+        );
+        let last_for_some = concerned.iter().any(|k| !claimed.contains(k));
+        claimed.extend(concerned);
+        if last_for_some && !restates_the_file(file_text, &overrides[i]) {
+            owner = Some(&overrides[i]);
+            break;
+        }
+    }
     match owner {
         Some(o) => Error::from(OverrideError::new(&o.origin, field.to_string(), message)),
         None => {

@@ -404,10 +404,13 @@ pub fn sweep_json(sweep: &Sweep, model_file: &str, overridden_by: &[String]) -> 
 /// model in USD m could not tell (helper-169).
 /// `varied`: the paths the table varies; where `valuation_year` is one, each row's NPVs are
 /// as of its own (helper-170: the header gave the model's year above rows of 2024 to 2030).
+/// `each_row_sets_all`: whether every row sets every varied path (a sweep's grid, a solve),
+/// or each one (a tornado's rows, one input each).
 pub fn table_header<'a>(
     model: &crate::model::Model,
     overridden_by: &[String],
     varied: impl IntoIterator<Item = &'a str>,
+    each_row_sets_all: bool,
 ) -> String {
     // The what-if line right under the title, as in every table.
     let mut out = format!("{}\n", model.name);
@@ -428,7 +431,7 @@ pub fn table_header<'a>(
         some |= v;
         all &= v;
     }
-    let date = match (some, all) {
+    let date = match (some, all || each_row_sets_all) {
         (true, true) => "each row's valuation_year".to_string(),
         // (A tornado of several inputs, valuation_year among them.)
         (true, false) => format!(
