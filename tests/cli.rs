@@ -968,6 +968,13 @@ fn regression_a_value_followed_by_more_on_its_line_names_the_key() {
         "a = 1 \u{2060}\n",
         "a = 1 \u{202e}evil\n",
         "a = 1\rjunk\n",
+        // helper-172: a tag character, a filler, a variation selector, a combining grapheme
+        // joiner, a line separator.
+        "a = 1 \u{e0020}\n",
+        "a = 1 \u{3164}\n",
+        "a = 1 \u{fe0f}\n",
+        "a = 1 \u{34f}\n",
+        "a = 1 \u{2028}\n",
     ] {
         let stderr = common::fails_with_2(
             stakeshift()

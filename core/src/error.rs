@@ -231,10 +231,15 @@ pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
 /// assert_eq!(plain_text("café"), "café");
 /// ```
 pub fn plain_text(text: &str) -> std::borrow::Cow<'_, str> {
+    // (And the line and paragraph separators, which break a line as a newline does.)
     let bidi = |c: char| {
         matches!(
             c,
-            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+            '\u{061C}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
         )
     };
     if !text.chars().any(|c| c.is_control() || bidi(c)) {

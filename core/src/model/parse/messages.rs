@@ -127,8 +127,9 @@ fn after_a_value(text: &str, at: usize) -> Option<(String, String, std::ops::Ran
         .unwrap_or(line_rest)
         .trim_matches(toml_space);
     let rest_at = end + (line_rest.len() - line_rest.trim_start_matches(toml_space).len());
-    // A character that cannot be seen or that reorders text (a control character, a
-    // zero-width or bidirectional formatting one) is never quoted: the reader's own words
+    // A character that cannot be seen or that reorders or breaks text (a control
+    // character, a zero-width, filler, variation-selector, tag or bidirectional formatting
+    // one, a line or paragraph separator: helper-172) is never quoted: the reader's own words
     // then, and `invisible_on_the_line`'s (helper-171: a word joiner was quoted as nothing,
     // a U+202E written raw to the terminal, a lone CR hidden).
     let unseen = |c: char| {
@@ -136,14 +137,22 @@ fn after_a_value(text: &str, at: usize) -> Option<(String, String, std::ops::Ran
             || matches!(
                 c,
                 '\u{00AD}'
+                    | '\u{034F}'
                     | '\u{061C}'
+                    | '\u{115F}'
+                    | '\u{1160}'
                     | '\u{180E}'
                     | '\u{200B}'..='\u{200F}'
-                    | '\u{202A}'..='\u{202E}'
+                    | '\u{2028}'..='\u{202E}'
                     | '\u{2060}'..='\u{2064}'
                     | '\u{2066}'..='\u{206F}'
+                    | '\u{3164}'
+                    | '\u{FE00}'..='\u{FE0F}'
                     | '\u{FEFF}'
+                    | '\u{FFA0}'
                     | '\u{FFF9}'..='\u{FFFB}'
+                    | '\u{E0000}'..='\u{E007F}'
+                    | '\u{E0100}'..='\u{E01EF}'
             )
     };
     if rest.is_empty() || rest.starts_with('#') || !before.contains('=') || rest.contains(unseen) {
