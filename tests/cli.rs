@@ -1899,6 +1899,24 @@ fn regression_this_sessions_fixes_hold_in_their_corners() {
         grid.contains("NPVs as of the end of each row's valuation_year;"),
         "{grid}"
     );
+    // helper-173: a line separator in the unit is refused as a control character is; a
+    // U+202E inside a quoted value is written as an escape in any error; a long `--vary`
+    // keeps its reason.
+    let err = common::fails_with_2(stakeshift().args(["check", "--set", "unit=\"a\u{2029}b\""]));
+    assert!(err.contains("U+2029"), "{err}");
+    let err = common::fails_with_2(
+        stakeshift()
+            .args(["check", "-"])
+            .write_stdin("name = \"Corpus \u{202e} base\" junk\n"),
+    );
+    assert!(
+        !err.contains('\u{202e}') && err.contains("\\u{202e}"),
+        "{err}"
+    );
+    let long = format!("--vary=discount_rate=0.{}..0.2:2", "1".repeat(5000));
+    let err = common::fails_with_2(stakeshift().args(["sweep", "-q", &long]));
+    assert!(err.len() < 1_500, "{} characters: {err}", err.len());
+    assert!(!err.contains("the rest of a message"), "{err}");
     // helper-172: a model path whose first folder reads `solve x` is a path: its end kept.
     let odd = dir
         .path()

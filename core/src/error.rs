@@ -111,18 +111,18 @@ pub enum Error {
         message: String,
     },
     /// Bad usage of the command line that clap cannot see (an unknown trajectory name).
-    #[error("{}", capped(&escape_controls(.0)))]
+    #[error("{}", capped(&plain_text(.0)))]
     Usage(String),
     /// Reading or writing a file failed.
     // The cause is part of the message, not a `#[source]` (thiserror would make a field
     // named `source` one), so that `{:#}` prints it once.
-    #[error("{}: {}", escape_controls(&path.display().to_string()), escape_controls(&cause.to_string()))]
+    #[error("{}: {}", plain_text(&path.display().to_string()), plain_text(&cause.to_string()))]
     Io {
         path: PathBuf,
         cause: std::io::Error,
     },
     /// Drawing a chart failed.
-    #[error("drawing {}: {}", escape_controls(chart), escape_controls(message))]
+    #[error("drawing {}: {}", plain_text(chart), plain_text(message))]
     Chart { chart: String, message: String },
     /// Building an export file (the workbook) failed.
     #[error("building {file}: {message}")]
@@ -160,7 +160,7 @@ fn render_model_error(
     out.push_str(message);
     // Cut after escaping, so that a message of control characters (each written as six or
     // more) is held to the limit too (helper-140).
-    capped(&escape_controls(&out)).into_owned()
+    capped(&plain_text(&out)).into_owned()
 }
 
 /// The most characters of a message an error or warning line gives; a longer one keeps its

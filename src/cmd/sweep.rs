@@ -188,10 +188,18 @@ fn parse_axis(arg: &str) -> Result<Axis, Error> {
             "{origin}: expected PATH=FROM..TO[:STEPS], such as equity.stake=0.1..0.5:9"
         ))
     })?;
-    let path = OverridePath::parse(path).map_err(|m| Error::Usage(format!("{origin}: {m}")))?;
-    let values = Range::parse(range)
-        .and_then(|r| r.grid(11))
-        .map_err(|m| Error::Usage(format!("{origin}: {m}")))?;
+    let path = OverridePath::parse(path).map_err(|m| {
+        Error::Usage(format!(
+            "{}: {m}",
+            stakeshift::error::origin_shortened(&origin)
+        ))
+    })?;
+    let values = Range::parse(range).and_then(|r| r.grid(11)).map_err(|m| {
+        Error::Usage(format!(
+            "{}: {m}",
+            stakeshift::error::origin_shortened(&origin)
+        ))
+    })?;
     if let Some(hint) = whole_years_hint(&path, &values) {
         return Err(Error::Usage(format!("{origin}: {hint}")));
     }

@@ -130,8 +130,18 @@ fn parse_input(arg: &str) -> Result<Input, Error> {
             "{origin}: expected PATH=LOW..HIGH, such as equity.stake=0.2..0.35"
         ))
     })?;
-    let path = OverridePath::parse(path).map_err(|m| Error::Usage(format!("{origin}: {m}")))?;
-    let r = Range::parse(range).map_err(|m| Error::Usage(format!("{origin}: {m}")))?;
+    let path = OverridePath::parse(path).map_err(|m| {
+        Error::Usage(format!(
+            "{}: {m}",
+            stakeshift::error::origin_shortened(&origin)
+        ))
+    })?;
+    let r = Range::parse(range).map_err(|m| {
+        Error::Usage(format!(
+            "{}: {m}",
+            stakeshift::error::origin_shortened(&origin)
+        ))
+    })?;
     if r.steps.is_some() {
         return Err(Error::Usage(format!(
             "{origin}: a tornado input takes LOW..HIGH, without steps"

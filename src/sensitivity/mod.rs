@@ -219,8 +219,11 @@ pub fn read_number(text: &str) -> Result<Decimal, String> {
     let unsigned = s.strip_prefix('+').unwrap_or(s);
     let literal: String = unsigned.chars().filter(|c| *c != '_').collect();
     crate::model::exact_decimal(&literal).map_err(|problem| match problem {
-        crate::model::NotExact::Unreadable => format!("`{s}` is not a number"),
-        _ => format!("`{s}` {}", problem.why()),
+        // (Quoted shortened: a value of 5,000 digits hid the reason: helper-173.)
+        crate::model::NotExact::Unreadable => {
+            format!("`{}` is not a number", crate::error::quoted(s))
+        }
+        _ => format!("`{}` {}", crate::error::quoted(s), problem.why()),
     })
 }
 
@@ -230,7 +233,10 @@ impl Range {
         let (span, steps) = match text.rsplit_once(':') {
             Some((span, steps)) => {
                 let n: usize = steps.trim().parse().map_err(|_| {
-                    format!("`{steps}` is not a number of steps; write FROM..TO:STEPS, such as 0.1..0.5:11")
+                    format!(
+                        "`{}` is not a number of steps; write FROM..TO:STEPS, such as 0.1..0.5:11",
+                        crate::error::quoted(steps)
+                    )
                 })?;
                 (span, Some(n))
             }
@@ -239,12 +245,16 @@ impl Range {
         // `0...1` would read as 0 to .1, which is hardly what was meant.
         if span.contains("...") {
             return Err(format!(
-                "`{span}` has three dots; write FROM..TO with two, such as 0..1 or 0..0.1"
+                "`{}` has three dots; write FROM..TO with two, such as 0..1 or 0..0.1",
+                crate::error::quoted(span)
             ));
         }
-        let (from, to) = span
-            .split_once("..")
-            .ok_or_else(|| format!("`{text}` is not a range; write FROM..TO, such as 0.1..0.5"))?;
+        let (from, to) = span.split_once("..").ok_or_else(|| {
+            format!(
+                "`{}` is not a range; write FROM..TO, such as 0.1..0.5",
+                crate::error::quoted(text)
+            )
+        })?;
         Ok(Range {
             from: read_number(from)?,
             to: read_number(to)?,

@@ -846,7 +846,7 @@ impl Builder<'_> {
                         "trajectories_csv",
                         path.span(),
                         format!(
-                            "in `{}`, the trajectory name {} holds the control character U+{:04X}; names must be plain text, without control or bidirectional formatting characters",
+                            "in `{}`, the trajectory name {} holds the control character U+{:04X}; names must be plain text, without control, bidirectional formatting or line-separator characters",
                             path.get_ref(),
                             quoted(&shown),
                             c as u32
@@ -1985,10 +1985,12 @@ pub(super) fn quoted(text: &str) -> String {
 /// U+200F, U+202A-U+202E, U+2066-U+2069), which makes text display in another order than it
 /// is written: a name could show the numbers after it reversed.
 pub(super) fn not_plain(c: char) -> bool {
+    // (And the line and paragraph separators, U+2028 and U+2029, which break a table's
+    // header line as a newline would: helper-173.)
     c.is_control()
         || matches!(
             c,
-            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
         )
 }
 
@@ -2006,7 +2008,7 @@ pub(super) fn plain_text(field: &str, span: Range<usize>, text: &str) -> Check<(
         field,
         span,
         format!(
-            "{}{more} holds the control character U+{:04X}; names, descriptions and the unit must be plain text, without control characters (ESC, BEL, NUL, CR, tab, newline...) or bidirectional formatting characters (U+202E...)",
+            "{}{more} holds the control character U+{:04X}; names, descriptions and the unit must be plain text, without control characters (ESC, BEL, NUL, CR, tab, newline...) or bidirectional formatting or line-separator characters (U+202E, U+2028...)",
             quoted(&shown),
             c as u32
         ),
