@@ -1169,10 +1169,7 @@ fn regression_an_out_folder_we_may_not_write_into_is_refused_before_the_run() {
     fs::write(&model_path, model).unwrap();
     fs::set_permissions(&model_path, fs::Permissions::from_mode(0o644)).unwrap();
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o555)).unwrap();
-    let root = std::process::Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    let root = running_as_root();
     if root
         && std::process::Command::new("setpriv")
             .arg("--help")
@@ -1202,6 +1199,15 @@ fn regression_an_out_folder_we_may_not_write_into_is_refused_before_the_run() {
     }
     assert_eq!(fs::read_dir(&locked).unwrap().count(), 0);
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// Whether this process is root's.
+#[cfg(unix)]
+fn running_as_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
 }
 
 /// The binary, run as `nobody` through setpriv where this process is root (which may
@@ -1235,10 +1241,7 @@ fn regression_a_write_only_out_folder_is_refused_before_the_run() {
     fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
     let out = dir.path().join("write-only");
     fs::create_dir(&out).unwrap();
-    let root = std::process::Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    let root = running_as_root();
     let setpriv = std::process::Command::new("setpriv")
         .arg("--help")
         .output()
