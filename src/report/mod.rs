@@ -60,20 +60,18 @@ pub fn what_if_line(overridden_by: &[String]) -> Option<String> {
     }
     // The first overrides, as many as fit in a few lines, and how many more there are: a
     // run of 4,000 `--set` (each to its own trajectory) printed them all above its table.
-    let mut count = 0;
-    let mut width = 0;
     // Each as plain text (a CR or a right-to-left override escaped), and shortened.
-    let shown = |o: &String| crate::error::quoted(&crate::error::plain_text(o)).into_owned();
+    let mut listed: Vec<String> = Vec::new();
+    let mut width = 0;
     for o in overridden_by {
-        let o = shown(o);
-        if count > 0 && width + o.len() > WHAT_IF_WIDTH {
+        let shown = crate::error::quoted(&crate::error::plain_text(o)).into_owned();
+        if !listed.is_empty() && width + shown.len() > WHAT_IF_WIDTH {
             break;
         }
-        width += o.len() + 2;
-        count += 1;
+        width += shown.len() + 2;
+        listed.push(shown);
     }
-    let listed: Vec<String> = overridden_by[..count].iter().map(shown).collect();
-    let more = match overridden_by.len() - count {
+    let more = match overridden_by.len() - listed.len() {
         0 => String::new(),
         n => format!(" and {n} more `--set`"),
     };
