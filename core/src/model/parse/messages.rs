@@ -98,10 +98,12 @@ fn after_a_value(text: &str, at: usize) -> Option<(String, String, std::ops::Ran
     // Where the whole value ends: at the stop (`a = [1, 2] 3` stops at the 3), or, where the
     // reader took the words after `=` for one bare text (`x = 0.15 0` stops at the 0.15), at
     // the first space after which the line up to it is one whole `key = value`.
+    // TOML's whitespace: a lone CR, a form feed are none (helper-171).
+    let toml_space: &[char] = &[' ', '\t'];
     let whole = |end: usize| {
         text.get(line_start..end)
             .and_then(|line| {
-                line.trim_end_matches([' ', '\t'])
+                line.trim_end_matches(toml_space)
                     .parse::<toml::Table>()
                     .ok()
             })
@@ -111,15 +113,13 @@ fn after_a_value(text: &str, at: usize) -> Option<(String, String, std::ops::Ran
         .chain(
             text.get(at..line_end)?
                 .char_indices()
-                .filter(|(_, c)| matches!(c, ' ' | '\t'))
+                .filter(|(_, c)| toml_space.contains(c))
                 .map(|(i, _)| at + i),
         )
         .take(AFTER_A_VALUE_TRIES)
         .find(|&end| whole(end))?;
-    let before = text.get(line_start..end)?.trim_end_matches([' ', '\t']);
-    // What follows the value, without the line's comment; trimmed of TOML's whitespace only
-    // (a lone CR, a form feed are no whitespace to TOML: helper-171).
-    let toml_space: &[char] = &[' ', '\t'];
+    let before = text.get(line_start..end)?.trim_end_matches(toml_space);
+    // What follows the value, without the line's comment, trimmed of TOML's whitespace.
     let line_rest = text.get(end..line_end)?;
     let rest = line_rest
         .split('#')
@@ -155,7 +155,7 @@ fn after_a_value(text: &str, at: usize) -> Option<(String, String, std::ops::Ran
                     | '\u{E0100}'..='\u{E01EF}'
             )
     };
-    if rest.is_empty() || rest.starts_with('#') || !before.contains('=') || rest.contains(unseen) {
+    if rest.is_empty() || !before.contains('=') || rest.contains(unseen) {
         return None;
     }
     let indent = before.len() - before.trim_start().len();
