@@ -183,23 +183,23 @@ fn whole_years_hint(path: &OverridePath, values: &[Decimal]) -> Option<String> {
 /// `PATH=FROM..TO[:STEPS]`.
 fn parse_axis(arg: &str) -> Result<Axis, Error> {
     let origin = format!("--vary {arg}");
+    // An error of the PATH or the range, after the `--vary` shortened to its start (a
+    // 5,000-digit FROM hid the reason: helper-173).
+    let usage = |m: String| {
+        Error::Usage(format!(
+            "{}: {m}",
+            stakeshift::error::origin_shortened(&origin)
+        ))
+    };
     let (path, range) = arg.rsplit_once('=').ok_or_else(|| {
         Error::Usage(format!(
             "{origin}: expected PATH=FROM..TO[:STEPS], such as equity.stake=0.1..0.5:9"
         ))
     })?;
-    let path = OverridePath::parse(path).map_err(|m| {
-        Error::Usage(format!(
-            "{}: {m}",
-            stakeshift::error::origin_shortened(&origin)
-        ))
-    })?;
-    let values = Range::parse(range).and_then(|r| r.grid(11)).map_err(|m| {
-        Error::Usage(format!(
-            "{}: {m}",
-            stakeshift::error::origin_shortened(&origin)
-        ))
-    })?;
+    let path = OverridePath::parse(path).map_err(usage)?;
+    let values = Range::parse(range)
+        .and_then(|r| r.grid(11))
+        .map_err(usage)?;
     if let Some(hint) = whole_years_hint(&path, &values) {
         return Err(Error::Usage(format!("{origin}: {hint}")));
     }

@@ -125,23 +125,21 @@ fn chart_trajectory<'a>(
 /// `PATH=LOW..HIGH`.
 fn parse_input(arg: &str) -> Result<Input, Error> {
     let origin = format!("--vary {arg}");
+    // An error of the PATH or the range, after the `--vary` shortened to its start (a
+    // 5,000-digit FROM hid the reason: helper-173).
+    let usage = |m: String| {
+        Error::Usage(format!(
+            "{}: {m}",
+            stakeshift::error::origin_shortened(&origin)
+        ))
+    };
     let (path, range) = arg.rsplit_once('=').ok_or_else(|| {
         Error::Usage(format!(
             "{origin}: expected PATH=LOW..HIGH, such as equity.stake=0.2..0.35"
         ))
     })?;
-    let path = OverridePath::parse(path).map_err(|m| {
-        Error::Usage(format!(
-            "{}: {m}",
-            stakeshift::error::origin_shortened(&origin)
-        ))
-    })?;
-    let r = Range::parse(range).map_err(|m| {
-        Error::Usage(format!(
-            "{}: {m}",
-            stakeshift::error::origin_shortened(&origin)
-        ))
-    })?;
+    let path = OverridePath::parse(path).map_err(usage)?;
+    let r = Range::parse(range).map_err(usage)?;
     if r.steps.is_some() {
         return Err(Error::Usage(format!(
             "{origin}: a tornado input takes LOW..HIGH, without steps"
