@@ -1807,6 +1807,35 @@ fn regression_errors_of_overrides_name_the_set_that_changed_it_and_keep_their_re
     );
 }
 
+/// A `--vary` whose range parses but is not one the command takes (steps for a tornado, a
+/// fraction of a year for a sweep) or that has no `=` was quoted whole: a value of 4,000
+/// digits made a 3,000-character error (shortened only where the range did not parse).
+#[test]
+fn regression_every_vary_error_shortens_the_vary() {
+    let zeros = "0".repeat(4000);
+    for (command, vary, reason) in [
+        (
+            "tornado",
+            format!("equity.stake=0.1{zeros}..0.2:3"),
+            "a tornado input takes LOW..HIGH, without steps",
+        ),
+        (
+            "sweep",
+            format!("valuation_year=2020.5{zeros}..2030"),
+            "is not a whole year",
+        ),
+        (
+            "sweep",
+            format!("equity.stake{zeros}"),
+            "expected PATH=FROM..TO[:STEPS]",
+        ),
+    ] {
+        let err = common::fails_with_2(stakeshift().args([command, "--vary", &vary]));
+        assert!(err.contains(reason), "{command} {}: {err}", &vary[..20]);
+        assert!(err.len() < 600, "{command}: {} characters", err.len());
+    }
+}
+
 /// helper-170 and -171 on this session's fixes: simulate's weights error is placed by the
 /// chosen trajectories' weights (a `--set` of another's, or the file's own value restated,
 /// is not blamed; a key written with spaces is the trimmed one's); a long model path is

@@ -730,6 +730,18 @@ pub(crate) fn y_axis_title<DB: DrawingBackend>(
     )
 }
 
+/// The x axis's title, centred under the tick labels of `plot` (fitted to its width).
+pub(crate) fn x_axis_title<DB: DrawingBackend>(c: &Canvas<DB>, plot: Rect, title: &str) -> Draw {
+    let sf = small_font();
+    c.text(
+        &c.fit(title, &sf, plot.width()),
+        (plot.x0 + plot.x1) / 2.0,
+        plot.y1 + 38.0 + tick_font().cap_height(),
+        &sf,
+        Align::Center,
+    )
+}
+
 /// The years labelled under a plot `width` px wide over `first..=last`: round years, about
 /// one per 110 px.
 pub(crate) fn year_ticks(width: f64, first: Year, last: Year) -> Vec<Year> {

@@ -383,14 +383,7 @@ impl SweepChart<'_> {
         )?;
         let xlab = |v: f64, _: &Ticks| scale::input_value(v);
         frame::x_axis(c, data, &x, &x_ticks, &xlab)?;
-        let tf = frame::tick_font();
-        c.text(
-            &c.fit(varied.path, &sf, plot.width()),
-            (plot.x0 + plot.x1) / 2.0,
-            data.y1 + 38.0 + tf.cap_height(),
-            &sf,
-            Align::Center,
-        )?;
+        frame::x_axis_title(c, data, varied.path)?;
         // Zero in the axis grey, under the series: a trajectory whose advantage runs along
         // it stays visible (in ink it hid one).
         let zero = y.map(0.0).round();
@@ -587,14 +580,7 @@ impl SweepChart<'_> {
         }
         frame::y_axis_title(c, content.x0, plot.y0, plot.x1, up.path)?;
         frame::x_axis(c, plot, &x, &x_ticks, &vlab)?;
-        let sf = frame::small_font();
-        c.text(
-            &c.fit(across.path, &sf, plot.width()),
-            (plot.x0 + plot.x1) / 2.0,
-            plot.y1 + 38.0 + tf.cap_height(),
-            &sf,
-            Align::Center,
-        )?;
+        frame::x_axis_title(c, plot, across.path)?;
 
         // The break-even contour.
         let to_px = |(u, v): (f64, f64)| (x.map(u), y.map(v));

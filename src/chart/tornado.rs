@@ -248,20 +248,13 @@ impl Figure for TornadoChart<'_> {
         };
 
         // Grid, axis and the zero and model lines.
-        let tf = frame::tick_font();
         for v in &ticks.values {
             let px = x.map(*v).round();
             c.line(&[(px, plot.y0), (px, plot.y1)], frame::GRID, 1.0)?;
         }
         let amt = |v: f64, t: &Ticks| scale::tick_label(v, t);
         frame::x_axis(c, plot, &x, &ticks, &amt)?;
-        c.text(
-            &format!("NPV advantage, {}", l.unit),
-            (plot.x0 + plot.x1) / 2.0,
-            plot.y1 + 38.0 + tf.cap_height(),
-            &sf,
-            Align::Center,
-        )?;
+        frame::x_axis_title(c, plot, &format!("NPV advantage, {}", l.unit))?;
         // The vertical lines a value label keeps clear of: the model's, and zero's.
         let mut lines = vec![x.map(base).round()];
         // Value labels stay on the chart, out of the names' column.

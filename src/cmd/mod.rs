@@ -858,6 +858,49 @@ pub(crate) fn say(line: std::fmt::Arguments) {
     let _ = writeln!(std::io::stderr(), "{line}");
 }
 
+/// A `--vary PATH=RANGE` of `sweep` or `tornado`, split at its last `=` and its path
+/// parsed; every error of it begins with the `--vary`, shortened to its start (a
+/// 5,000-digit FROM hid the reason: helper-173).
+pub(crate) struct Vary<'a> {
+    /// `--vary ARG`, whole: what the results name the axis or input by.
+    pub origin: String,
+    pub path: stakeshift::overrides::OverridePath,
+    pub range: &'a str,
+}
+
+impl<'a> Vary<'a> {
+    /// `arg` split; `form` is what is expected of it where it has no `=`, such as
+    /// "PATH=LOW..HIGH, such as equity.stake=0.2..0.35".
+    pub(crate) fn parse(arg: &'a str, form: &str) -> Result<Self, Error> {
+        let origin = format!("--vary {arg}");
+        let Some((path, range)) = arg.rsplit_once('=') else {
+            return Err(Error::Usage(format!(
+                "{}: expected {form}",
+                stakeshift::error::origin_shortened(&origin)
+            )));
+        };
+        let path = stakeshift::overrides::OverridePath::parse(path).map_err(|m| {
+            Error::Usage(format!(
+                "{}: {m}",
+                stakeshift::error::origin_shortened(&origin)
+            ))
+        })?;
+        Ok(Vary {
+            origin,
+            path,
+            range,
+        })
+    }
+
+    /// An error of this `--vary`.
+    pub(crate) fn error(&self, message: impl std::fmt::Display) -> Error {
+        Error::Usage(format!(
+            "{}: {message}",
+            stakeshift::error::origin_shortened(&self.origin)
+        ))
+    }
+}
+
 /// Indexes of the named trajectories, in the order asked for (a name asked for twice
 /// counts once); None for all.
 pub(crate) fn select_trajectories(

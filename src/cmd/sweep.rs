@@ -182,30 +182,19 @@ fn whole_years_hint(path: &OverridePath, values: &[Decimal]) -> Option<String> {
 
 /// `PATH=FROM..TO[:STEPS]`.
 fn parse_axis(arg: &str) -> Result<Axis, Error> {
-    let origin = format!("--vary {arg}");
-    // An error of the PATH or the range, after the `--vary` shortened to its start (a
-    // 5,000-digit FROM hid the reason: helper-173).
-    let usage = |m: String| {
-        Error::Usage(format!(
-            "{}: {m}",
-            stakeshift::error::origin_shortened(&origin)
-        ))
-    };
-    let (path, range) = arg.rsplit_once('=').ok_or_else(|| {
-        Error::Usage(format!(
-            "{origin}: expected PATH=FROM..TO[:STEPS], such as equity.stake=0.1..0.5:9"
-        ))
-    })?;
-    let path = OverridePath::parse(path).map_err(usage)?;
-    let values = Range::parse(range)
+    let vary = super::Vary::parse(
+        arg,
+        "PATH=FROM..TO[:STEPS], such as equity.stake=0.1..0.5:9",
+    )?;
+    let values = Range::parse(vary.range)
         .and_then(|r| r.grid(11))
-        .map_err(usage)?;
-    if let Some(hint) = whole_years_hint(&path, &values) {
-        return Err(Error::Usage(format!("{origin}: {hint}")));
+        .map_err(|m| vary.error(m))?;
+    if let Some(hint) = whole_years_hint(&vary.path, &values) {
+        return Err(vary.error(hint));
     }
     Ok(Axis {
-        path,
-        origin,
+        path: vary.path,
+        origin: vary.origin,
         values,
     })
 }

@@ -5,7 +5,6 @@ use anyhow::Context;
 use super::{Format, TornadoArgs, emit};
 use stakeshift::error::Error;
 use stakeshift::io;
-use stakeshift::overrides::OverridePath;
 use stakeshift::report::sensitivity as report;
 use stakeshift::sensitivity::tornado::{
     Input, chart_files as tornado_chart_files, default_inputs, tornado_with_progress,
@@ -124,30 +123,14 @@ fn chart_trajectory<'a>(
 
 /// `PATH=LOW..HIGH`.
 fn parse_input(arg: &str) -> Result<Input, Error> {
-    let origin = format!("--vary {arg}");
-    // An error of the PATH or the range, after the `--vary` shortened to its start (a
-    // 5,000-digit FROM hid the reason: helper-173).
-    let usage = |m: String| {
-        Error::Usage(format!(
-            "{}: {m}",
-            stakeshift::error::origin_shortened(&origin)
-        ))
-    };
-    let (path, range) = arg.rsplit_once('=').ok_or_else(|| {
-        Error::Usage(format!(
-            "{origin}: expected PATH=LOW..HIGH, such as equity.stake=0.2..0.35"
-        ))
-    })?;
-    let path = OverridePath::parse(path).map_err(usage)?;
-    let r = Range::parse(range).map_err(usage)?;
+    let vary = super::Vary::parse(arg, "PATH=LOW..HIGH, such as equity.stake=0.2..0.35")?;
+    let r = Range::parse(vary.range).map_err(|m| vary.error(m))?;
     if r.steps.is_some() {
-        return Err(Error::Usage(format!(
-            "{origin}: a tornado input takes LOW..HIGH, without steps"
-        )));
+        return Err(vary.error("a tornado input takes LOW..HIGH, without steps"));
     }
     Ok(Input {
-        path,
-        origin,
+        path: vary.path,
+        origin: vary.origin,
         low: r.from,
         high: r.to,
         default: false,

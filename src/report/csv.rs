@@ -40,7 +40,11 @@ use crate::report::columns::{self, Column, Format, REGIMES, Value};
 /// The header of `yearly.csv` (described in [`super::columns`]).
 pub const YEARLY_COLUMNS: [&str; 19] = columns::YEARLY_HEADER;
 
-fn write<H: AsRef<[u8]>>(header: &[H], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+/// A CSV file of `header` and `rows` (CRLF line ends, as every CSV file here).
+pub(crate) fn write<H: AsRef<[u8]>>(
+    header: &[H],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());

@@ -44,7 +44,7 @@ use serde_json::{Map, Number, Value, json};
 
 use crate::engine::Num;
 use crate::report::columns::{self, Column, Format, names};
-use crate::report::csv::{cell, column_cell};
+use crate::report::csv::{cell, column_cell, write as write_csv};
 use crate::report::fixed;
 use crate::report::json::column_value;
 use crate::report::places_for;
@@ -222,7 +222,7 @@ fn text_columns<R>(columns: &[Column<R>]) -> usize {
 /// A CSV file of `columns`, one row per row.
 fn csv_of<R>(columns: &[Column<R>], rows: &[R]) -> Vec<u8> {
     let header: Vec<String> = columns.iter().map(|c| c.name.to_string()).collect();
-    csv_bytes(
+    write_csv(
         &header,
         rows.iter()
             .map(|r| columns.iter().map(|c| column_cell(c, r)).collect()),
@@ -317,17 +317,6 @@ fn solution_places(value: Decimal) -> u32 {
     (SOLUTION_DIGITS - 1 - leading).clamp(i64::from(crate::report::RATIO_DP), 28) as u32
 }
 
-fn csv_bytes(header: &[String], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    w.write_record(header).expect("writing to memory");
-    for row in rows {
-        w.write_record(&row).expect("writing to memory");
-    }
-    w.into_inner().expect("writing to memory")
-}
-
 fn num(text: String) -> Value {
     if text.is_empty() {
         return Value::Null;
@@ -340,7 +329,7 @@ pub fn sweep_csv(sweep: &Sweep) -> Vec<u8> {
     let mut header = vec![columns::TRAJECTORY.name.to_string()];
     header.extend(sweep.paths.iter().cloned());
     header.extend(SWEEP.iter().map(|c| c.name.to_string()));
-    csv_bytes(
+    write_csv(
         &header,
         sweep.rows().map(|r| {
             let trajectory = columns::Value::Text(r.trajectory);

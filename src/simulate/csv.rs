@@ -42,7 +42,7 @@ use rayon::prelude::*;
 use super::stats::Summary;
 use super::{FanRow, Group, PERCENTILES, Results};
 use crate::report::columns;
-use crate::report::csv::text_cell;
+use crate::report::csv::{text_cell, write};
 use crate::report::{AMOUNT_DP, RATIO_DP, fixed_f64};
 
 pub fn amount(v: f64) -> String {
@@ -51,18 +51,6 @@ pub fn amount(v: f64) -> String {
 
 pub fn ratio(v: f64) -> String {
     fixed_f64(v, RATIO_DP)
-}
-
-fn write<H: AsRef<[u8]>>(header: &[H], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    // Writing to a Vec cannot fail.
-    w.write_record(header).expect("write to memory");
-    for row in rows {
-        w.write_record(&row).expect("write to memory");
-    }
-    w.into_inner().expect("flush to memory")
 }
 
 /// A number column of the simulation's outputs: its name and its value in a row `R`.
