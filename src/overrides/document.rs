@@ -76,6 +76,15 @@ impl OverrideError {
     }
 }
 
+/// As the command line shows it: [`Error::Model`]'s wording.
+impl std::fmt::Display for OverrideError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Error::from(self.clone()).fmt(f)
+    }
+}
+
+impl std::error::Error for OverrideError {}
+
 impl From<OverrideError> for Error {
     fn from(e: OverrideError) -> Error {
         Error::Model {

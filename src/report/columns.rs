@@ -329,6 +329,11 @@ pub const SUMMARY_AMOUNTS: [Column<Measures>; 4] = measures![
     npv: Amount,
 ];
 
+/// The terminal value and the NPV of [`SUMMARY_AMOUNTS`]: the columns of the NPV block
+/// beside each trajectory's sheet of the workbook.
+pub const TERMINAL_VALUE: &str = SUMMARY_AMOUNTS[2].name;
+pub const NPV: &str = SUMMARY_AMOUNTS[3].name;
+
 /// The returns (SPEC 8), after [`SUMMARY_AMOUNTS`], each may be empty; `comparison.csv` has
 /// them once per regime.
 pub const SUMMARY_RETURNS: [Column<Measures>; 3] = measures![
@@ -412,6 +417,8 @@ mod tests {
             assert_eq!(yearly_position(name), i);
         }
         assert!(same("npv", "npv") && !same("npv", "npv_cloud") && !same("a", "b"));
+        // Named by their place in SUMMARY_AMOUNTS.
+        assert_eq!((TERMINAL_VALUE, NPV), ("terminal_value", "npv"));
     }
 
     #[test]

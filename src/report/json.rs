@@ -37,7 +37,7 @@ use crate::report::columns::{self, Column, Format, REGIMES};
 use crate::report::{ratio, table};
 
 /// A number from its printed form, or null for an empty value.
-fn num(text: String) -> Value {
+pub(crate) fn num(text: String) -> Value {
     if text.is_empty() {
         return Value::Null;
     }

@@ -40,13 +40,13 @@
 //! ```
 
 use rust_decimal::Decimal;
-use serde_json::{Map, Number, Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::engine::Num;
 use crate::report::columns::{self, Column, Format, names};
 use crate::report::csv::{cell, column_cell, write as write_csv};
 use crate::report::fixed;
-use crate::report::json::column_value;
+use crate::report::json::{column_value, num};
 use crate::report::places_for;
 use crate::report::table::{TABLE_PLACES, money_apart, signed_money};
 use crate::sensitivity::Outcome;
@@ -315,13 +315,6 @@ fn solution_places(value: Decimal) -> u32 {
     let digits = i64::from(mantissa.ilog10()) + 1;
     let leading = digits - 1 - i64::from(value.scale());
     (SOLUTION_DIGITS - 1 - leading).clamp(i64::from(crate::report::RATIO_DP), 28) as u32
-}
-
-fn num(text: String) -> Value {
-    if text.is_empty() {
-        return Value::Null;
-    }
-    text.parse::<Number>().map_or(Value::Null, Value::Number)
 }
 
 /// `sweep.csv`: trajectory, one column per varied path, then [`SWEEP`].

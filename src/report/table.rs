@@ -57,16 +57,13 @@ pub fn render(model: &Model, comparison: &Comparison, yearly: bool) -> String {
     // then the returns. Headers take two lines to keep number columns narrow.
     // (The advantage without the cloud side only where it can differ.)
     let cloud = model.sells_compute();
-    let mut header = vec![
-        "trajectory",
-        "NPV\nprofit share",
-        "NPV\nequity",
-        "equity\nadvantage",
-    ];
-    if cloud {
-        header.push("advantage\nwithout cloud");
+    let mut header = vec![columns::TRAJECTORY.name];
+    for column in &columns::COMPARISON {
+        header.push(comparison_heading(column.name));
+        if cloud && column.name == "npv_advantage" {
+            header.push("advantage\nwithout cloud");
+        }
     }
-    header.extend(["winner", "break-even\nscale"]);
     let mut grid = Grid::new(&header);
     let mut returns = Grid::new(&[
         "trajectory",
@@ -78,22 +75,13 @@ pub fn render(model: &Model, comparison: &Comparison, yearly: bool) -> String {
     let places = summary_places(comparison);
     for t in &comparison.trajectories {
         let (a, b) = (&t.profit_share.measures, &t.equity.measures);
-        let mut cells = vec![
-            t.name.clone(),
-            // (Not 0.00 where it is not, beside a larger row: helper-156.)
-            money_apart(a.npv, places),
-            money_apart(b.npv, places),
-            signed_money(t.npv_advantage, places),
-        ];
-        if cloud {
-            cells.push(signed_money(advantage_without_cloud(t), places));
+        let mut cells = vec![t.name.clone()];
+        for column in &columns::COMPARISON {
+            cells.push(comparison_cell(column, t, places));
+            if cloud && column.name == "npv_advantage" {
+                cells.push(signed_money(advantage_without_cloud(t), places));
+            }
         }
-        cells.extend([
-            winner_label(t.winner).to_string(),
-            t.breakeven_scale
-                .map(times)
-                .unwrap_or_else(|| "none".into()),
-        ]);
         grid.row(cells);
         returns.row(vec![
             t.name.clone(),
@@ -144,22 +132,56 @@ pub fn render(model: &Model, comparison: &Comparison, yearly: bool) -> String {
     out
 }
 
+/// The comparison table's heading of a column of [`columns::COMPARISON`]: two lines keep
+/// the number columns narrow.
+fn comparison_heading(name: &'static str) -> &'static str {
+    match name {
+        "npv_profit_share" => "NPV\nprofit share",
+        "npv_equity" => "NPV\nequity",
+        "npv_advantage" => "equity\nadvantage",
+        "breakeven_scale" => "break-even\nscale",
+        other => other,
+    }
+}
+
+/// A cell of the comparison table: amounts at the table's `places` (not 0.00 where they
+/// are not, beside a larger row: helper-156), the advantage signed, the winner in words, a
+/// break-even scale as a factor or "none".
+fn comparison_cell(
+    column: &columns::Column<TrajectoryResult>,
+    t: &TrajectoryResult,
+    places: u32,
+) -> String {
+    match ((column.value)(t), column.format) {
+        (columns::Value::Winner(w), _) => winner_label(w).to_string(),
+        (columns::Value::Decimal(Some(v)), columns::Format::Advantage) => signed_money(v, places),
+        (columns::Value::Decimal(Some(v)), columns::Format::Factor) => times(v),
+        (columns::Value::Decimal(Some(v)), _) => money_apart(v, places),
+        (_, _) => "none".into(),
+    }
+}
+
 /// A trajectory's yearly inputs, the same under both regimes: shown once, before them.
 fn trajectory_table(model: &Model, t: &TrajectoryResult) -> String {
-    let mut grid = Grid::new(&["year", "revenue", "profit", "valuation", "distributable"]);
+    let inputs: Vec<&columns::YearlyColumn> = TRAJECTORY_SHOWN
+        .iter()
+        .filter_map(|name| columns::YEARLY.iter().find(|c| c.name == *name))
+        .collect();
+    let value = |column: &columns::YearlyColumn, r: &YearRow| -> Decimal {
+        (column.value)(r).decimal().unwrap_or_default()
+    };
     let rows = &t.profit_share.rows;
     let places = places_of(
         rows.iter()
-            .flat_map(|r| [r.revenue, r.profit, r.valuation, r.distributable]),
+            .flat_map(|r| inputs.iter().map(move |column| value(column, r))),
     );
+    let mut header = vec![columns::YEAR.name];
+    header.extend(inputs.iter().map(|c| c.name));
+    let mut grid = Grid::new(&header);
     for r in rows {
-        grid.row(vec![
-            r.year.to_string(),
-            money(r.revenue, places),
-            money(r.profit, places),
-            money(r.valuation, places),
-            money(r.distributable, places),
-        ]);
+        let mut cells = vec![r.year.to_string()];
+        cells.extend(inputs.iter().map(|column| money(value(column, r), places)));
+        grid.row(cells);
     }
     format!(
         "{} - the trajectory ({}):\n{}",
@@ -168,6 +190,10 @@ fn trajectory_table(model: &Model, t: &TrajectoryResult) -> String {
         grid.render()
     )
 }
+
+/// The trajectory table's columns, by their name in the description of the yearly columns
+/// (`report::columns`): the path's values, the same under both regimes.
+const TRAJECTORY_SHOWN: [&str; 4] = ["revenue", "profit", "valuation", "distributable"];
 
 /// The yearly table's columns, by their name in the one description of the yearly columns
 /// (`report::columns`), with the table's shorter header; the cloud income only for a model
@@ -581,7 +607,8 @@ mod tests {
     /// there must not drop out of the table without a word.
     #[test]
     fn every_yearly_column_shown_is_described() {
-        for (name, _) in YEARLY_SHOWN {
+        let shown = YEARLY_SHOWN.iter().map(|(name, _)| *name);
+        for name in shown.chain(TRAJECTORY_SHOWN) {
             assert!(
                 columns::YEARLY.iter().any(|c| c.name == name),
                 "`{name}` is not a yearly column"

@@ -856,9 +856,9 @@ fn write_trajectory(
     // beside it (rows 1 and 2, one per regime).
     write_header(sheet, &YEARLY_COLUMNS, formats)?;
     for (col, name) in [
-        (COL_NPV_REGIME, "regime"),
-        (COL_TERMINAL_VALUE, "terminal_value"),
-        (COL_NPV, "npv"),
+        (COL_NPV_REGIME, columns::REGIME.name),
+        (COL_TERMINAL_VALUE, columns::TERMINAL_VALUE),
+        (COL_NPV, columns::NPV),
     ] {
         write_text(sheet, 0, col, name, Some(&formats.header))?;
         set_width(sheet, col, name, 14)?;

@@ -40,7 +40,8 @@ use std::io::Write as _;
 use rayon::prelude::*;
 
 use super::stats::Summary;
-use super::{FanRow, Group, PERCENTILES, Results};
+use super::{FanRow, Group, PERCENTILES, PathResult, Results};
+use crate::model::Year;
 use crate::report::columns;
 use crate::report::csv::{text_cell, write};
 use crate::report::{AMOUNT_DP, RATIO_DP, fixed_f64};
@@ -211,23 +212,39 @@ pub fn fan(results: &Results) -> Vec<u8> {
 /// many, and joined in path order.
 const PATHS_PER_BLOCK: usize = 16_384;
 
-/// The columns of `paths.csv`, in order.
-pub const PATHS_COLUMNS: [&str; 8] = [
-    "path",
-    "center",
-    "agi_year",
-    "failure_year",
-    "npv_profit_share",
-    "npv_equity",
-    "npv_advantage",
-    "winner",
+/// What a cell of `paths.csv` holds of its path.
+#[derive(Clone, Copy)]
+pub enum PathCell {
+    /// The path's index.
+    Index,
+    /// Its center's name.
+    Center,
+    /// A year, empty for none.
+    Year(fn(&PathResult) -> Option<Year>),
+    /// An amount, to 6 places.
+    Amount(fn(&PathResult) -> f64),
+    /// The winner's name.
+    Winner,
+}
+
+/// The columns of `paths.csv`, in order: the one description both its fast writer and its
+/// header read.
+pub const PATHS_COLUMNS: [(&str, PathCell); 8] = [
+    ("path", PathCell::Index),
+    ("center", PathCell::Center),
+    ("agi_year", PathCell::Year(|p| p.agi_year)),
+    ("failure_year", PathCell::Year(|p| p.failure_year)),
+    ("npv_profit_share", PathCell::Amount(|p| p.npv_profit_share)),
+    ("npv_equity", PathCell::Amount(|p| p.npv_equity)),
+    ("npv_advantage", PathCell::Amount(|p| p.npv_advantage)),
+    ("winner", PathCell::Winner),
 ];
 
 /// `paths.csv`: one row per path. A million rows: the rows are written straight into bytes,
 /// blocks of them in parallel, not as a record of strings each, and give the bytes the csv
 /// writer would (the text fields are quoted by it, once; numbers never need quoting).
 pub fn paths(results: &Results) -> Vec<u8> {
-    let header = PATHS_COLUMNS.map(String::from);
+    let header = PATHS_COLUMNS.map(|(name, _)| name);
     let centers: Vec<Vec<u8>> = results
         .centers
         .iter()
@@ -279,21 +296,27 @@ fn format_blocks(
             let mut number = String::new();
             for path in block {
                 let p = per_path.get(path);
-                // Writing to a Vec cannot fail.
-                let _ = write!(bytes, "{path},");
-                bytes.extend_from_slice(&centers[p.center as usize]);
-                for year in [p.agi_year, p.failure_year] {
-                    bytes.push(b',');
-                    if let Some(y) = year {
-                        let _ = write!(bytes, "{y}");
+                for (k, (_, cell)) in PATHS_COLUMNS.iter().enumerate() {
+                    if k > 0 {
+                        bytes.push(b',');
+                    }
+                    // Writing to a Vec cannot fail.
+                    match cell {
+                        PathCell::Index => {
+                            let _ = write!(bytes, "{path}");
+                        }
+                        PathCell::Center => bytes.extend_from_slice(&centers[p.center as usize]),
+                        PathCell::Year(year) => {
+                            if let Some(y) = year(&p) {
+                                let _ = write!(bytes, "{y}");
+                            }
+                        }
+                        PathCell::Amount(v) => {
+                            push_fixed(&mut bytes, &mut number, v(&p), AMOUNT_DP)
+                        }
+                        PathCell::Winner => bytes.extend_from_slice(p.winner.as_str().as_bytes()),
                     }
                 }
-                for v in [p.npv_profit_share, p.npv_equity, p.npv_advantage] {
-                    bytes.push(b',');
-                    push_fixed(&mut bytes, &mut number, v, AMOUNT_DP);
-                }
-                bytes.push(b',');
-                bytes.extend_from_slice(p.winner.as_str().as_bytes());
                 bytes.extend_from_slice(b"\r\n");
             }
             bytes
@@ -325,7 +348,7 @@ mod tests {
     /// `paths.csv` as it was written before it was written in blocks: a record of strings
     /// per path through the csv writer.
     fn paths_record_by_record(results: &Results) -> Vec<u8> {
-        let header = PATHS_COLUMNS.map(String::from);
+        let header = PATHS_COLUMNS.map(|(name, _)| name);
         let year = |y: Option<i32>| y.map(|y| y.to_string()).unwrap_or_default();
         write(
             &header,

@@ -40,16 +40,12 @@
 //! # Ok::<(), stakeshift::Error>(())
 //! ```
 
-use serde_json::{Map, Number, Value, json};
+use serde_json::{Map, Value, json};
 
 use super::csv::{FAN, FAN_KEYS, GROUP, PATHS, QUANTITIES, SHARES, STATISTICS, amount, ratio};
 use super::{Results, table};
 use crate::model::Model;
-
-/// A number from its printed form (exact digits), or null.
-fn num(text: String) -> Value {
-    text.parse::<Number>().map_or(Value::Null, Value::Number)
-}
+use crate::report::json::num;
 
 /// The document, pretty-printed, with a final newline.
 pub fn render(model: &Model, source: &str, overridden_by: &[String], results: &Results) -> Vec<u8> {

@@ -30,11 +30,21 @@
 //! # Ok::<(), stakeshift::Error>(())
 //! ```
 
-use super::csv::{STATISTICS, Stat};
+use super::csv::{QUANTITIES, STATISTICS, Stat};
 use super::stats::Summary;
 use super::{PERCENTILES, Results};
 use crate::model::Model;
 use crate::report::{display_width, fixed_f64, fixed_f64_apart, group_thousands, places_for};
+
+/// The percentile table's label of one of [`QUANTITIES`].
+fn heading(quantity: &'static str) -> &'static str {
+    match quantity {
+        "npv_profit_share" => "profit share",
+        "npv_equity" => "equity stake",
+        "npv_advantage" => "advantage",
+        other => other,
+    }
+}
 
 /// The places of the table's amounts where they are not small (see [`places`]).
 const TABLE_PLACES: u32 = 1;
@@ -199,19 +209,17 @@ pub fn render(model: &Model, results: &Results) -> String {
     let mut rows = vec![header];
     let places = places(results);
     for g in &results.groups {
-        for (label, summary) in [
-            ("profit share", &g.npv_profit_share),
-            ("equity stake", &g.npv_equity),
-            ("advantage", &g.npv_advantage),
-        ] {
-            let Some(summary) = summary else { continue };
+        for (k, quantity) in QUANTITIES.iter().enumerate() {
+            let Some(summary) = &(quantity.summary)(g) else {
+                continue;
+            };
             let mut row = vec![
-                if label == "profit share" {
+                if k == 0 {
                     g.name.clone()
                 } else {
                     String::new()
                 },
-                label.to_string(),
+                heading(quantity.name).to_string(),
             ];
             // A value that is not 0 never prints as 0.0 (helper-169: a center's advantages
             // of 0.02 printed 0.0 throughout beside its 99.7% P(equity wins), where others'

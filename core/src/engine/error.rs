@@ -67,3 +67,5 @@ impl std::fmt::Display for EngineError {
         }
     }
 }
+
+impl std::error::Error for EngineError {}

@@ -77,8 +77,8 @@ pub enum ExplainError {
     #[error("the model has no year {year}: its years are {first} to {last}")]
     YearOutside { year: Year, first: Year, last: Year },
     /// The engine cannot compute the trajectory (the same error `compare` gives).
-    #[error("{0}")]
-    Engine(EngineError),
+    #[error(transparent)]
+    Engine(#[from] EngineError),
     /// The year's split has more slices, payments, cap rooms and events than
     /// [`MAX_ENTRIES`]: the recorder stopped keeping them there, so that a waterfall of
     /// thousands of capped parties cannot fill the memory before being refused.
@@ -91,12 +91,6 @@ pub enum ExplainError {
 /// 1 GB before it was refused. (What an explanation writes out is bounded more tightly by
 /// the binary, over the regimes it shows.)
 pub const MAX_ENTRIES: usize = 1_000_000;
-
-impl From<EngineError> for ExplainError {
-    fn from(e: EngineError) -> Self {
-        ExplainError::Engine(e)
-    }
-}
 
 /// Something that happened in a slice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
