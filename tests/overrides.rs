@@ -1319,6 +1319,7 @@ fn regression_an_unclosed_bracket_and_a_negative_position_say_what_is_wrong() {
 fn regression_a_what_if_is_said_on_every_table_json_and_the_workbook() {
     let line = "What-if: run with --set equity.stake=0.3; every other value is the model file's.";
     let set = ["--set", "equity.stake=0.3"];
+    let mut models: Option<serde_json::Value> = None;
     for command in [
         vec!["compare"],
         vec!["explain", "-t", "base", "-y", "2030"],
@@ -1336,15 +1337,37 @@ fn regression_a_what_if_is_said_on_every_table_json_and_the_workbook() {
         json_args.extend(["--format", "json"]);
         let doc: serde_json::Value = serde_json::from_str(&stdout(&json_args)).unwrap();
         let overrides = match command[0] {
-            "compare" => doc["model"]["overrides"].clone(),
             "explain" => doc[0]["overrides"].clone(),
-            _ => doc["overrides"].clone(),
+            _ => doc["model"]["overrides"].clone(),
         };
         assert_eq!(
             overrides,
             serde_json::json!(["equity.stake=0.3"]),
             "{command:?}"
         );
+        // Every document but explain's list opens with the same `model` object (helper-174:
+        // `model` was compare's object, simulate's name and the sensitivities' file) and
+        // ends with the version.
+        if command[0] != "explain" {
+            let model = doc["model"].clone();
+            let first = models.get_or_insert_with(|| model.clone());
+            assert_eq!(&model, first, "{command:?}");
+            assert_eq!(
+                model["name"],
+                "Microsoft and OpenAI: capped profit share vs equity stake"
+            );
+            let keys: Vec<&String> = doc.as_object().unwrap().keys().collect();
+            assert_eq!(
+                keys.first().map(|k| k.as_str()),
+                Some("model"),
+                "{command:?}"
+            );
+            assert_eq!(
+                keys.last().map(|k| k.as_str()),
+                Some("version"),
+                "{command:?}"
+            );
+        }
     }
     // The sensitivity tables also say the model, the unit and the date of their amounts.
     let tornado = stdout(&["tornado", "-t", "base"]);

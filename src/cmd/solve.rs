@@ -133,7 +133,7 @@ pub fn run(
         ) + &report::solve_table(&rows))
             .into_bytes(),
         Format::Csv => report::solve_csv(&rows),
-        Format::Json => report::solve_json(&rows, &base.loaded.label, base.loaded.overridden_by()),
+        Format::Json => report::solve_json(&rows, base.json_source()),
     };
     if let Some(dir) = &args.out {
         io::write_all(dir, &[("solve.csv".to_string(), report::solve_csv(&rows))])

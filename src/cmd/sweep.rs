@@ -78,9 +78,7 @@ pub fn run(
         ) + &report::sweep_table(&result))
             .into_bytes(),
         Format::Csv => csv.unwrap_or_else(|| report::sweep_csv(&result)),
-        Format::Json => {
-            report::sweep_json(&result, &base.loaded.label, base.loaded.overridden_by())
-        }
+        Format::Json => report::sweep_json(&result, base.json_source()),
     };
     emit(stdout, &printed)?;
     Ok(())

@@ -65,9 +65,7 @@ pub fn run(
         ) + &report::tornado_table(&rows))
             .into_bytes(),
         Format::Csv => report::tornado_csv(&rows),
-        Format::Json => {
-            report::tornado_json(&rows, &base.loaded.label, base.loaded.overridden_by())
-        }
+        Format::Json => report::tornado_json(&rows, base.json_source()),
     };
     if let Some(dir) = &args.out {
         let drawn = stakeshift::chart::Drawn {

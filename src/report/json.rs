@@ -93,6 +93,27 @@ pub fn render(
     bytes
 }
 
+/// The `model` object every JSON document of stakeshift opens with (compare, simulate,
+/// sweep, solve, tornado): the model's name, the file it was read from, the `--set`s applied
+/// (`PATH=VALUE`), the unit of its amounts, the investor, its years and its discount rate.
+/// (Each document ends with `version`, [`VERSION`].)
+pub fn model_object(model: &Model, file: &str, overridden_by: &[String]) -> Value {
+    json!({
+        "name": model.name,
+        "file": file,
+        "overrides": super::overrides_json(overridden_by),
+        "unit": model.unit,
+        "investor": model.party_name(model.investor.party),
+        "start_year": model.start_year,
+        "end_year": model.end_year,
+        "valuation_year": model.valuation_year,
+        "discount_rate": num(ratio(model.discount_rate)),
+    })
+}
+
+/// The program's version, the last field of every JSON document.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 struct Document<'a> {
     model: &'a Model,
     source: &'a str,
@@ -107,17 +128,7 @@ impl Serialize for Document<'_> {
         let mut map = s.serialize_map(Some(4))?;
         map.serialize_entry(
             "model",
-            &json!({
-                "name": model.name,
-                "file": self.source,
-                "overrides": super::overrides_json(self.overridden_by),
-                "unit": model.unit,
-                "investor": model.party_name(model.investor.party),
-                "start_year": model.start_year,
-                "end_year": model.end_year,
-                "valuation_year": model.valuation_year,
-                "discount_rate": num(ratio(model.discount_rate)),
-            }),
+            &model_object(model, self.source, self.overridden_by),
         )?;
         map.serialize_entry(
             "trajectories",
@@ -130,7 +141,7 @@ impl Serialize for Document<'_> {
             "conclusion",
             &table::conclusion_sentence(model, self.comparison),
         )?;
-        map.serialize_entry("version", env!("CARGO_PKG_VERSION"))?;
+        map.serialize_entry("version", VERSION)?;
         map.end()
     }
 }

@@ -46,7 +46,7 @@ use crate::engine::Num;
 use crate::report::columns::{self, Column, Format, names};
 use crate::report::csv::{cell, column_cell, write as write_csv};
 use crate::report::fixed;
-use crate::report::json::{column_value, num};
+use crate::report::json::{VERSION, column_value, model_object, num};
 use crate::report::places_for;
 use crate::report::table::{TABLE_PLACES, money_apart, signed_money};
 use crate::sensitivity::Outcome;
@@ -229,13 +229,23 @@ fn csv_of<R>(columns: &[Column<R>], rows: &[R]) -> Vec<u8> {
     )
 }
 
-/// The JSON document of `columns`: the model file and one object per row.
-fn json_of<R>(
-    columns: &[Column<R>],
-    rows: &[R],
-    model_file: &str,
-    overridden_by: &[String],
-) -> Vec<u8> {
+/// Where a sensitivity's numbers come from: the model (after any `--set`), the file it was
+/// read from, and the `--set`s: the `model` object of its JSON ([`model_object`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    pub model: &'a crate::model::Model,
+    pub file: &'a str,
+    pub overridden_by: &'a [String],
+}
+
+impl Source<'_> {
+    fn model_object(&self) -> Value {
+        model_object(self.model, self.file, self.overridden_by)
+    }
+}
+
+/// The JSON document of `columns`: the `model` object and one object per row.
+fn json_of<R>(columns: &[Column<R>], rows: &[R], source: Source<'_>) -> Vec<u8> {
     let rows: Vec<Value> = rows
         .iter()
         .map(|r| {
@@ -247,9 +257,9 @@ fn json_of<R>(
         })
         .collect();
     pretty(json!({
-        "model": model_file,
-        "overrides": super::overrides_json(overridden_by),
+        "model": source.model_object(),
         "rows": rows,
+        "version": VERSION,
     }))
 }
 
@@ -334,50 +344,50 @@ pub fn sweep_csv(sweep: &Sweep) -> Vec<u8> {
     )
 }
 
-/// The sweep as JSON: `{ "model", "overrides", "varied", "rows": [...] }`, pretty-printed. The rows are
-/// written one at a time, not gathered into one document first: a grid of 2,000,000 runs
-/// (the most a sweep takes) held as one JSON document took 8.5 GB.
-pub fn sweep_json(sweep: &Sweep, model_file: &str, overridden_by: &[String]) -> Vec<u8> {
-    let head = pretty(json!({
-        "model": model_file,
-        "overrides": super::overrides_json(overridden_by),
-        "varied": sweep.paths,
-        "rows": [],
-    }));
-    if sweep.outcomes.is_empty() {
-        return head;
-    }
-    // The head ends `"rows": []` and the closing brace; the rows go between the brackets,
-    // each indented as it would be inside the whole document.
-    let open = head.len() - b"[]\n}\n".len();
-    debug_assert!(head[open..].starts_with(b"[]"));
-    let mut out = head[..open].to_vec();
-    out.extend_from_slice(b"[\n");
-    for (i, r) in sweep.rows().enumerate() {
-        let mut values = Map::new();
-        for (p, v) in sweep.paths.iter().zip(&r.values) {
-            values.insert(p.clone(), num(exact(*v)));
-        }
-        let mut row = Map::new();
-        row.insert(columns::TRAJECTORY.name.into(), json!(r.trajectory));
-        row.insert("values".into(), Value::Object(values));
-        for c in &SWEEP {
-            row.insert(c.name.into(), column_value(c, &r.outcome));
-        }
-        let text = serde_json::to_vec_pretty(&Value::Object(row)).expect("JSON of plain values");
-        if i > 0 {
-            out.extend_from_slice(b",\n");
-        }
-        for (k, line) in text.split(|b| *b == b'\n').enumerate() {
-            if k > 0 {
-                out.push(b'\n');
-            }
-            out.extend_from_slice(b"    ");
-            out.extend_from_slice(line);
+/// The sweep as JSON: `{ "model", "varied", "rows": [...], "version" }`, pretty-printed.
+/// The rows are serialized one at a time as they are reached, never gathered into one
+/// document: a grid of 2,000,000 runs (the most a sweep takes) held as one took 8.5 GB.
+pub fn sweep_json(sweep: &Sweep, source: Source<'_>) -> Vec<u8> {
+    struct Rows<'a>(&'a Sweep);
+    impl serde::Serialize for Rows<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let sweep = self.0;
+            s.collect_seq(sweep.rows().map(|r| {
+                let values: Map<String, Value> = sweep
+                    .paths
+                    .iter()
+                    .zip(&r.values)
+                    .map(|(p, v)| (p.clone(), num(exact(*v))))
+                    .collect();
+                let mut row = Map::new();
+                row.insert(columns::TRAJECTORY.name.into(), json!(r.trajectory));
+                row.insert("values".into(), Value::Object(values));
+                for c in &SWEEP {
+                    row.insert(c.name.into(), column_value(c, &r.outcome));
+                }
+                Value::Object(row)
+            }))
         }
     }
-    out.extend_from_slice(b"\n  ]\n}\n");
-    out
+    struct Document<'a> {
+        sweep: &'a Sweep,
+        source: Source<'a>,
+    }
+    impl serde::Serialize for Document<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut map = s.serialize_map(Some(4))?;
+            map.serialize_entry("model", &self.source.model_object())?;
+            map.serialize_entry("varied", &self.sweep.paths)?;
+            map.serialize_entry("rows", &Rows(self.sweep))?;
+            map.serialize_entry("version", VERSION)?;
+            map.end()
+        }
+    }
+    let mut bytes =
+        serde_json::to_vec_pretty(&Document { sweep, source }).expect("JSON of plain values");
+    bytes.push(b'\n');
+    bytes
 }
 
 /// The lines above a sweep's, a solve's or a tornado's table: the model's name, the unit and
@@ -452,8 +462,8 @@ pub fn solve_csv(rows: &[SolveRow]) -> Vec<u8> {
     csv_of(&SOLVE, rows)
 }
 
-pub fn solve_json(rows: &[SolveRow], model_file: &str, overridden_by: &[String]) -> Vec<u8> {
-    json_of(&SOLVE, rows, model_file, overridden_by)
+pub fn solve_json(rows: &[SolveRow], source: Source<'_>) -> Vec<u8> {
+    json_of(&SOLVE, rows, source)
 }
 
 pub fn solve_table(rows: &[SolveRow]) -> String {
@@ -465,8 +475,8 @@ pub fn tornado_csv(rows: &[TornadoRow]) -> Vec<u8> {
     csv_of(&TORNADO, rows)
 }
 
-pub fn tornado_json(rows: &[TornadoRow], model_file: &str, overridden_by: &[String]) -> Vec<u8> {
-    json_of(&TORNADO, rows, model_file, overridden_by)
+pub fn tornado_json(rows: &[TornadoRow], source: Source<'_>) -> Vec<u8> {
+    json_of(&TORNADO, rows, source)
 }
 
 pub fn tornado_table(rows: &[TornadoRow]) -> String {

@@ -84,6 +84,15 @@ impl<'a> Base<'a> {
         &self.loaded.model
     }
 
+    /// What the JSON documents say of the model: it, its file and its `--set`s.
+    pub fn json_source(&self) -> crate::report::sensitivity::Source<'_> {
+        crate::report::sensitivity::Source {
+            model: &self.loaded.model,
+            file: &self.loaded.label,
+            overridden_by: self.loaded.overridden_by(),
+        }
+    }
+
     /// The model with `extra` applied after the base overrides, through the document. A
     /// large document is loaded one at a time, whatever the threads (a load takes over a
     /// hundred times the text's size: helper-133's 17.9 MB file took 8.6 GB in `sweep`,

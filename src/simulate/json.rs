@@ -45,7 +45,7 @@ use serde_json::{Map, Value, json};
 use super::csv::{FAN, FAN_KEYS, GROUP, PATHS, QUANTITIES, SHARES, STATISTICS, amount, ratio};
 use super::{Results, table};
 use crate::model::Model;
-use crate::report::json::num;
+use crate::report::json::{VERSION, model_object, num};
 
 /// The document, pretty-printed, with a final newline.
 pub fn render(model: &Model, source: &str, overridden_by: &[String], results: &Results) -> Vec<u8> {
@@ -99,11 +99,7 @@ pub fn render(model: &Model, source: &str, overridden_by: &[String], results: &R
         })
         .collect();
     let mut doc = json!({
-        "model": model.name,
-        "source": source,
-        "overrides": crate::report::overrides_json(overridden_by),
-        "unit": model.unit,
-        "valuation_year": model.valuation_year,
+        "model": model_object(model, source, overridden_by),
         "paths": results.paths,
         "seed": results.seed,
         "from_year": model.simulation.first_random_year(model),
@@ -118,6 +114,7 @@ pub fn render(model: &Model, source: &str, overridden_by: &[String], results: &R
         doc["fan_paths"] = json!(results.fan_paths);
         doc["fan"] = Value::Array(fan);
     }
+    doc["version"] = json!(VERSION);
     let mut bytes = serde_json::to_vec_pretty(&doc).expect("JSON of plain values");
     bytes.push(b'\n');
     bytes
