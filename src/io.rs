@@ -1796,7 +1796,7 @@ pub fn take_rollback_notes() -> Vec<String> {
 /// The folder's lock, as [`lock_folder`] found it.
 enum FolderLock {
     /// Held until dropped.
-    Held(#[allow(dead_code)] File),
+    Held(File),
     /// The file system has no locks (or the folder cannot be opened): runs go on without.
     Unsupported,
     /// Another process kept it past [`LOCK_WAIT`], or a stop was asked for meanwhile.
