@@ -1836,6 +1836,48 @@ fn regression_every_vary_error_shortens_the_vary() {
     }
 }
 
+/// A trajectory named with a leading `-` needed `--trajectory=-high`: `-t -high` was read as
+/// flags (helper-167). `-t` now takes the next word whatever it starts with; a flag given by
+/// mistake in its place is an unknown trajectory, said so.
+#[test]
+fn regression_t_takes_a_name_that_starts_with_a_dash() {
+    let dir = ScratchDir::new("dash-name");
+    let mini = std::fs::read_to_string(common::repo_path("docs/mini.toml")).unwrap();
+    let renamed = mini.replace("name = \"only\"", "name = \"-high\"");
+    assert_ne!(renamed, mini);
+    let model = common::write_file(dir.path(), "m.toml", &renamed);
+    for args in [
+        vec!["compare", "-t", "-high"],
+        vec!["explain", "-t", "-high", "-y", "2025"],
+        vec!["simulate", "-t", "-high", "--paths", "10", "-q"],
+        vec![
+            "sweep",
+            "-t",
+            "-high",
+            "--vary",
+            "equity.stake=0.1..0.2:2",
+            "-q",
+        ],
+        vec!["solve", "-t", "-high", "equity.stake"],
+        vec!["tornado", "-t", "-high", "-q"],
+    ] {
+        let mut command = stakeshift();
+        command.arg(args[0]).arg(&model).args(&args[1..]);
+        let (out, _) = common::succeeds(&mut command);
+        assert!(out.contains("-high"), "{args:?}:\n{out}");
+    }
+    let err = common::fails_with_2(
+        stakeshift()
+            .arg("compare")
+            .arg(&model)
+            .args(["-t", "--yearly"]),
+    );
+    assert!(
+        err.contains("the model has no trajectory `--yearly`"),
+        "{err}"
+    );
+}
+
 /// helper-170 and -171 on this session's fixes: simulate's weights error is placed by the
 /// chosen trajectories' weights (a `--set` of another's, or the file's own value restated,
 /// is not blamed; a key written with spaces is the trimmed one's); a long model path is

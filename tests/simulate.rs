@@ -1980,8 +1980,8 @@ fn regression_a_simulation_of_chosen_centers_says_which_on_every_output() {
 }
 
 /// helper-170: the command in a simulate chart's footer named a trajectory that starts with
-/// `-` as `-t -only`, which the command line takes for a flag. It is joined to its flag
-/// now, `--trajectory=-only`, and that command runs.
+/// `-` as `-t -only`, which the command line took for a flag. `-t` takes such a name now
+/// (helper-167), and the footer's command runs as it reads.
 #[test]
 fn regression_a_footer_command_names_a_dash_trajectory_so_that_it_runs() {
     let dir = tempfile::tempdir().unwrap();
@@ -2010,18 +2010,16 @@ fn regression_a_footer_command_names_a_dash_trajectory_so_that_it_runs() {
     );
     let svg = std::fs::read_to_string(out.join("distribution.svg")).unwrap();
     assert!(
-        svg.contains("simulate --paths 20 --seed 0 --trajectory=-only"),
+        svg.contains("simulate --paths 20 --seed 0 -t -only"),
         "footer"
     );
     // The footer's words run as they read.
-    stdout_of(stakeshift().arg("simulate").arg(&model).args([
-        "--paths",
-        "20",
-        "--seed",
-        "0",
-        "--trajectory=-only",
-        "-q",
-    ]));
+    stdout_of(
+        stakeshift()
+            .arg("simulate")
+            .arg(&model)
+            .args(["--paths", "20", "--seed", "0", "-t", "-only", "-q"]),
+    );
 }
 
 /// helper-169: a center whose advantages are small beside the other centers' printed 0.0

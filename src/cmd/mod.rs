@@ -236,7 +236,12 @@ pub struct CompareArgs {
     #[command(flatten)]
     pub overrides: OverrideArgs,
     /// Only this trajectory (repeat for several)
-    #[arg(long = "trajectory", short = 't', value_name = "NAME")]
+    #[arg(
+        long = "trajectory",
+        short = 't',
+        value_name = "NAME",
+        allow_hyphen_values = true
+    )]
     pub trajectories: Vec<String>,
     /// Output format on stdout
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -260,7 +265,7 @@ pub struct ExplainArgs {
     #[command(flatten)]
     pub overrides: OverrideArgs,
     /// The trajectory to explain
-    #[arg(long, short = 't', value_name = "NAME")]
+    #[arg(long, short = 't', value_name = "NAME", allow_hyphen_values = true)]
     pub trajectory: String,
     /// The year to explain (one of the model's years)
     #[arg(long, short = 'y', value_name = "YEAR", allow_negative_numbers = true)]
@@ -294,7 +299,7 @@ pub struct ChartArgs {
     pub overrides: OverrideArgs,
     /// The trajectory that waterfall.png and cloud.png show (default: `base`, else the
     /// first); the other charts show every trajectory
-    #[arg(long, short = 't', value_name = "NAME")]
+    #[arg(long, short = 't', value_name = "NAME", allow_hyphen_values = true)]
     pub trajectory: Option<String>,
     /// Directory to write the charts into (created if needed): value.png, npv.png,
     /// waterfall.png, stake.png, and cloud.png for a model with a cloud side; files already
@@ -437,7 +442,12 @@ pub struct SweepArgs {
     )]
     pub vary: Vec<String>,
     /// Only this trajectory (repeat for several)
-    #[arg(long = "trajectory", short = 't', value_name = "NAME")]
+    #[arg(
+        long = "trajectory",
+        short = 't',
+        value_name = "NAME",
+        allow_hyphen_values = true
+    )]
     pub trajectories: Vec<String>,
     /// Output format on stdout
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -469,7 +479,12 @@ pub struct SolveArgs {
     #[arg(long, value_name = "FROM..TO", allow_hyphen_values = true)]
     pub within: Option<String>,
     /// Only this trajectory (repeat for several)
-    #[arg(long = "trajectory", short = 't', value_name = "NAME")]
+    #[arg(
+        long = "trajectory",
+        short = 't',
+        value_name = "NAME",
+        allow_hyphen_values = true
+    )]
     pub trajectories: Vec<String>,
     /// Output format on stdout
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -494,10 +509,15 @@ pub struct TornadoArgs {
     )]
     pub vary: Vec<String>,
     /// Only this trajectory (repeat for several)
-    #[arg(long = "trajectory", short = 't', value_name = "NAME")]
+    #[arg(
+        long = "trajectory",
+        short = 't',
+        value_name = "NAME",
+        allow_hyphen_values = true
+    )]
     pub trajectories: Vec<String>,
     /// The trajectory that tornado.png shows (default: `base`, else the first)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
     pub chart_trajectory: Option<String>,
     /// Output format on stdout
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -525,7 +545,12 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "S", value_parser = parse_seed)]
     pub seed: Option<u64>,
     /// Only this trajectory as a center (repeat for several)
-    #[arg(long = "trajectory", short = 't', value_name = "NAME")]
+    #[arg(
+        long = "trajectory",
+        short = 't',
+        value_name = "NAME",
+        allow_hyphen_values = true
+    )]
     pub trajectories: Vec<String>,
     /// Output format on stdout (csv: the rows of simulation.csv)
     #[arg(long, value_enum, default_value_t = Format::Table)]

@@ -109,9 +109,8 @@ pub fn rerun_command(model: &crate::model::Model, results: &Results) -> String {
     let mut command = format!("simulate --paths {} --seed {}", results.paths, results.seed);
     if around(model, results).is_some() {
         for g in results.groups.iter().skip(1) {
-            // A plain name as it is, any other as one word for a shell; one that starts with
-            // `-` joined to its flag, or the command line would take it for a flag
-            // (helper-170: `-t -bust`).
+            // A plain name as it is, any other as one word for a shell (`-t` takes a name
+            // that starts with `-`, such as `-t -bust`, as it does any other).
             let plain = !g.name.is_empty()
                 && g.name
                     .chars()
@@ -123,11 +122,7 @@ pub fn rerun_command(model: &crate::model::Model, results: &Results) -> String {
                     crate::error::shell_word(&w)
                 }
             };
-            if g.name.starts_with('-') {
-                command.push_str(&format!(" {}", word(format!("--trajectory={}", g.name))));
-            } else {
-                command.push_str(&format!(" -t {}", word(g.name.clone())));
-            }
+            command.push_str(&format!(" -t {}", word(g.name.clone())));
         }
     }
     command
