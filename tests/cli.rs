@@ -1834,17 +1834,39 @@ fn regression_every_vary_error_shortens_the_vary() {
         assert!(err.contains(reason), "{command} {}: {err}", &vary[..20]);
         assert!(err.len() < 600, "{command}: {} characters", err.len());
     }
+    // Errors of a valid --vary against the model or another --vary (helper-176).
+    for (command, steps) in [("sweep", ":2"), ("tornado", "")] {
+        let long = format!("equity.stake=0.1{zeros}..0.2{steps}");
+        let again = format!("equity.stake=0.1..0.3{steps}");
+        let err = common::fails_with_2(
+            stakeshift().args([command, "-q", "--vary", &long, "--vary", &again]),
+        );
+        assert!(err.contains("vary the same value"), "{command}: {err}");
+        assert!(err.len() < 800, "{command}: {} characters", err.len());
+        let simulation = format!("simulation.revenue_vol=0.1{zeros}..0.2{steps}");
+        let err = common::fails_with_2(stakeshift().args([command, "-q", "--vary", &simulation]));
+        assert!(
+            err.contains("sets how `simulate` draws"),
+            "{command}: {err}"
+        );
+        assert!(err.len() < 800, "{command}: {} characters", err.len());
+    }
 }
 
 /// A trajectory named with a leading `-` needed `--trajectory=-high`: `-t -high` was read as
 /// flags (helper-167). `-t` now takes the next word whatever it starts with; a flag given by
-/// mistake in its place is an unknown trajectory, said so.
+/// mistake in its place is an unknown trajectory, and the error says the flag was taken as
+/// a name (helper-176), as does clap's where the word taken leaves another flag's value.
 #[test]
 fn regression_t_takes_a_name_that_starts_with_a_dash() {
     let dir = ScratchDir::new("dash-name");
     let mini = std::fs::read_to_string(common::repo_path("docs/mini.toml")).unwrap();
-    let renamed = mini.replace("name = \"only\"", "name = \"-high\"");
-    assert_ne!(renamed, mini);
+    // Two trajectories, `-high` and `zweite`, so that choosing one shows.
+    let renamed = mini.replace("name = \"only\"", "name = \"-high\"").replace(
+        "[[trajectories]]",
+        "[[trajectories]]\nname = \"zweite\"\nrevenue = { points = [[2024, 1.0]] }\nmargin = { points = [[2024, 0.1]] }\nvaluation = { points = [[2024, 100.0]] }\n\n[[trajectories]]",
+    );
+    assert!(renamed.contains("\"-high\"") && renamed.contains("\"zweite\""));
     let model = common::write_file(dir.path(), "m.toml", &renamed);
     for args in [
         vec!["compare", "-t", "-high"],
@@ -1865,6 +1887,10 @@ fn regression_t_takes_a_name_that_starts_with_a_dash() {
         command.arg(args[0]).arg(&model).args(&args[1..]);
         let (out, _) = common::succeeds(&mut command);
         assert!(out.contains("-high"), "{args:?}:\n{out}");
+        assert!(
+            !out.contains("zweite"),
+            "{args:?} ran more than `-high`:\n{out}"
+        );
     }
     let err = common::fails_with_2(
         stakeshift()
@@ -1874,6 +1900,21 @@ fn regression_t_takes_a_name_that_starts_with_a_dash() {
     );
     assert!(
         err.contains("the model has no trajectory `--yearly`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`--yearly` was taken as a trajectory's name"),
+        "{err}"
+    );
+    let err = common::fails_with_2(stakeshift().args(["explain", "-t", "-y", "2030"]));
+    assert!(
+        err.contains("`-y` was taken as a trajectory's name"),
+        "{err}"
+    );
+    let err =
+        common::fails_with_2(stakeshift().args(["tornado", "--chart-trajectory", "--out", "d"]));
+    assert!(
+        err.contains("`--out` was taken as a trajectory's name"),
         "{err}"
     );
 }

@@ -656,7 +656,11 @@ pub fn parse() -> Result<Cli, ExitCode> {
         {
             // Bad usage: one line, as every error of ours (clap's own spreads it over a
             // tip, the usage and a pointer to --help; helper-88).
-            let line = one_line_usage_error(&e.render().to_string());
+            let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+            let mut line = one_line_usage_error(&e.render().to_string());
+            if let Some(note) = name_taken_from(&args) {
+                line.push_str(&note);
+            }
             say(format_args!(
                 "{}",
                 stakeshift::error::escape_controls(&line)
@@ -926,6 +930,35 @@ impl<'a> Vary<'a> {
     }
 }
 
+/// The flags whose value is a trajectory's name, taken whatever it starts with (a name may
+/// start with `-`: `-t -high`).
+const NAME_FLAGS: [&str; 3] = ["-t", "--trajectory", "--chart-trajectory"];
+
+/// Where a trajectory's name given to a flag starts with `-`: a note that it was taken as a
+/// name (a flag given where the name was left out, `-t --yearly`, is read so; helper-176).
+pub(crate) fn taken_as_a_name(name: &str) -> String {
+    if name.starts_with('-') {
+        format!(
+            " (`{}` was taken as a trajectory's name: the word after -t, --trajectory or --chart-trajectory is one, whatever it starts with; was the name left out?)",
+            stakeshift::error::quoted(name)
+        )
+    } else {
+        String::new()
+    }
+}
+
+/// For clap's report of bad usage: the first word starting with `-` that a name flag took
+/// as its value, where one did (`explain -t -y 2030` took `-y` as the name and 2030 as the
+/// model, and clap then said `--year` was missing).
+fn name_taken_from(args: &[std::ffi::OsString]) -> Option<String> {
+    args.windows(2).find_map(|pair| {
+        let flag = pair[0].to_str()?;
+        let value = pair[1].to_str()?;
+        (NAME_FLAGS.contains(&flag) && value.starts_with('-') && value != "-")
+            .then(|| taken_as_a_name(value))
+    })
+}
+
 /// Indexes of the named trajectories, in the order asked for (a name asked for twice
 /// counts once); None for all.
 pub(crate) fn select_trajectories(
@@ -942,13 +975,17 @@ pub(crate) fn select_trajectories(
     }
     for name in names {
         if !index.contains_key(name.as_str()) {
+            // (A flag taken as the name is said so, rather than matched to a name that does
+            // not start with `-`.)
+            let flag = taken_as_a_name(name);
             let hint = stakeshift::model::nearest_name(name, &all)
+                .filter(|n| flag.is_empty() || n.starts_with('-'))
                 .map(|n| format!("did you mean `{}`? ", stakeshift::error::quoted(n)))
                 .unwrap_or_default();
             return Err(Error::Usage(format!(
-                "the model has no trajectory `{}`; {hint}it has: {}",
+                "the model has no trajectory `{}`; {hint}it has: {}{flag}",
                 stakeshift::error::quoted(name),
-                stakeshift::error::listed(&all)
+                stakeshift::error::listed(&all),
             )));
         }
     }

@@ -189,7 +189,8 @@ impl<'a> Base<'a> {
             canonical_number_path(&doc.to_string(), origin, path)?;
         }
         Err(Error::Usage(format!(
-            "{origin}: `[simulation]` sets how `simulate` draws its futures; {doing} the exact run of the trajectories, which it does not enter, so the advantage does not move with it (see its effect with `simulate --set`)"
+            "{}: `[simulation]` sets how `simulate` draws its futures; {doing} the exact run of the trajectories, which it does not enter, so the advantage does not move with it (see its effect with `simulate --set`)",
+            crate::error::origin_shortened(origin)
         )))
     }
 

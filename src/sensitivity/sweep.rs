@@ -140,7 +140,8 @@ pub fn sweep_with_progress(
         if path_a == path_b {
             return Err(Error::Usage(format!(
                 "{} and {} vary the same value ({path_a}); give each path once",
-                a.origin, b.origin
+                crate::error::origin_shortened(&a.origin),
+                crate::error::origin_shortened(&b.origin)
             )));
         }
     }

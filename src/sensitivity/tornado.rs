@@ -236,8 +236,9 @@ pub fn tornado_with_progress(
         let path = base.canonical(&input.origin, &input.path)?;
         if let Some((_, first)) = seen.iter().find(|(p, _)| *p == path) {
             return Err(Error::Usage(format!(
-                "{first} and {} vary the same value ({path}); give each path once",
-                input.origin
+                "{} and {} vary the same value ({path}); give each path once",
+                crate::error::origin_shortened(first),
+                crate::error::origin_shortened(&input.origin)
             )));
         }
         seen.push((path, &input.origin));

@@ -8,10 +8,13 @@
 //! Every root is found in two layers: a scan outward from a start that brackets a sign
 //! change ([`irr`]'s in u = ln(1 + r), [`root_nearest`]'s in the value searched), then one
 //! bracket solver, shared by both and generic over [`Num`], that closes in on the root.
-//! (Two steps stand beside the scan, neither a solver of its own: where the scan lands on a
-//! stretch of exact zeros, `nearest_zero` halves its way to the stretch's edge until it sees
-//! a sign change, which the bracket solver then solves; and a root of an IRR's polynomial
-//! far out is polished by one Newton step of `polish_large_root`.)
+//! Beside the scan stand steps for what a sign change cannot show, none a solver of roots
+//! between signs: a step in which f turns back towards zero is searched for a touch (a
+//! double root: `root_in_turning_step`, and a golden-section search on |f|,
+//! `look_into_dip`); where the scan lands on a stretch of exact zeros, `nearest_zero`
+//! halves its way to the stretch's edge until it sees a sign change, which the bracket
+//! solver then solves; and a root of an IRR's polynomial far out is polished by one Newton
+//! step (`polish_large_root`).
 //!
 //! ```
 //! use rust_decimal::Decimal;

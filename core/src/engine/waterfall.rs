@@ -152,12 +152,14 @@ struct TierTerms<N> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum WaterfallError {
     /// A cap amount that cannot be held (growth compounding past 7.9e28).
-    #[error("tier {tier}'s grown `until` amounts are too large to hold")]
+    #[error(
+        "profit_share.tiers[{tier}].cap_growth: the grown `until` amounts are too large to hold"
+    )]
     CapOverflow { tier: usize },
     /// The split took more slices than there are caps, so some slice closed no cap: terms
     /// that validation refuses (a party twice in a tier, shares adding up to more than 1).
     /// An error rather than a loop that would run for ever.
-    #[error("a slice of tier {tier} closed no cap")]
+    #[error("profit_share.tiers[{tier}]: the waterfall made a slice that closed no cap")]
     NoProgress { tier: usize },
 }
 

@@ -225,7 +225,7 @@ pub enum SimulateError {
     NoSuchPath { path: u64, paths: u64 },
     /// A center the engine cannot compute (an amount too large to hold).
     #[error(transparent)]
-    Engine(#[from] EngineError),
+    Engine(EngineError),
     /// A simulated path the engine cannot compute: in practice an amount too large to
     /// hold, which the shocks made (the note says how; `compare`'s errors do not).
     #[error("on simulated path {path} (center `{center}`){}: {} (a path's amounts are its center's times e^(shocks): large vols and valuation_beta compound them year after year)", .error.year.map(|y| format!(", year {y}")).unwrap_or_default(), .error.message)]
