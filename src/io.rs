@@ -59,11 +59,11 @@
 //! temporary and backup files of runs that are no longer running: those a stopped run's
 //! journal names, as it is rolled back; under the folder's lock, files of this process's
 //! own id (a stopped run that had it, as a container's first process); and our user's
-//! `.stakeshift-<pid>-…` files whose process `<pid>` no longer exists, and
-//! `.stakeshift-XXXXXX` files (the
-//! naming of earlier versions, which carried no process id) last modified before this run
-//! began. The process id makes the rule safe against runs going on at the same time in the
-//! same folder: their files are kept. (A run in another PID namespace, such as another
+//! `.stakeshift-<pid>-<n>.tmp` and `.bak` files, named exactly as this module names them,
+//! whose process `<pid>` no longer exists; never an input of the run, whatever its name,
+//! and never a file of another name (a user's `.stakeshift-notes.toml` stays). The process
+//! id makes the rule safe against runs going on at the same time in the same folder: their
+//! files are kept. (A run in another PID namespace, such as another
 //! container sharing the folder, cannot be seen; its temporary file may be removed, and
 //! that run then fails with an error rather than leave a bad file.)
 //!
@@ -854,6 +854,16 @@ fn remove_created(created: &[PathBuf]) {
 /// usage. Commands call it before they compute (helper-160: a million simulated paths were
 /// run before `--out afile` was refused), and [`write_set`] again before it writes.
 pub fn check_out_folder(dir: &Path) -> Result<()> {
+    // The path without a trailing `/` (helper-175: `afile/` failed to be read as what it
+    // names, with "Not a directory", and so was taken for a folder to create; the run
+    // computed everything and then failed with "File exists"). Messages name `dir` as given.
+    let given = dir;
+    let plain: std::path::PathBuf = dir.components().collect();
+    let dir = if plain.as_os_str().is_empty() {
+        dir
+    } else {
+        plain.as_path()
+    };
     // A link to nothing, the folder's or one on the way to it: "File exists" from the
     // folder's creation said nothing of it (helper-106, helper-107: `dang/sub`).
     if let Some(message) = broken_link_on_the_way(dir) {
@@ -865,7 +875,7 @@ pub fn check_out_folder(dir: &Path) -> Result<()> {
         Ok(m) if !m.is_dir() => {
             return Err(Error::Usage(format!(
                 "{} is {}, not a folder; --out names a folder to write into (it is created if needed)",
-                dir.display(),
+                given.display(),
                 not_a_folder(&m)
             )));
         }
@@ -894,14 +904,14 @@ pub fn check_out_folder(dir: &Path) -> Result<()> {
         .find(|p| fs::metadata(p).is_ok());
     match nearest {
         Some(folder) => {
-            may_write_into(folder).map_err(|e| Error::io(dir, e))?;
+            may_write_into(folder).map_err(|e| Error::io(given, e))?;
             // The folder itself must also be readable: a stopped run's journal is found by
             // listing it, and a folder we may write in but not list (mode 0300) kept a
             // half-replaced set for good, without a word (helper-168).
             // (A permission, as one to write: exit 1, not bad usage. The writer refuses
             // such a folder too, however it is reached: `FolderLock::Unlistable`.)
             if folder == dir && !may_list(folder) {
-                return Err(unlistable(dir));
+                return Err(unlistable(given));
             }
             Ok(())
         }
@@ -1732,28 +1742,26 @@ fn process_is_running(_: u32) -> bool {
     true
 }
 
-/// The process id in a temporary, backup or journal file's name (`.stakeshift-<pid>-…`).
+/// The process id in the name of a temporary or backup file as [`private_name`] makes it,
+/// `.stakeshift-<pid>-<n>.tmp` or `.bak` with `<n>` of at least ten digits (the clock's
+/// nanoseconds, nine, then a counter); None for any other name, which is never one of ours
+/// (helper-175: `.stakeshift-2026-12-06.toml`, a user's file, matched a looser rule and was
+/// removed).
 fn temp_pid(name: &str) -> Option<u32> {
-    let (pid, _) = name.strip_prefix(TEMP_PREFIX)?.split_once('-')?;
-    pid.parse().ok()
+    let rest = name.strip_prefix(TEMP_PREFIX)?;
+    let stem = rest
+        .strip_suffix(".tmp")
+        .or_else(|| rest.strip_suffix(".bak"))?;
+    let (pid, n) = stem.split_once('-')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (digits(pid) && digits(n) && n.len() >= 10)
+        .then(|| pid.parse().ok())
+        .flatten()
 }
 
 /// Whether `name` is a temporary or backup file of a run that is over (module docs).
-fn is_stale_temp(
-    name: &str,
-    modified: Option<std::time::SystemTime>,
-    started: std::time::SystemTime,
-) -> bool {
-    let Some(rest) = name.strip_prefix(TEMP_PREFIX) else {
-        return false;
-    };
-    if let Some(pid) = temp_pid(name) {
-        return pid != std::process::id() && !process_is_running(pid);
-    }
-    // The naming of earlier versions: six random letters and digits, no process id.
-    rest.len() == 6
-        && rest.chars().all(|c| c.is_ascii_alphanumeric())
-        && modified.is_some_and(|m| m < started)
+fn is_stale_temp(name: &str) -> bool {
+    temp_pid(name).is_some_and(|pid| pid != std::process::id() && !process_is_running(pid))
 }
 
 /// Puts back the old set of outputs in `dir` wherever a run was stopped (killed, or the
@@ -1930,7 +1938,6 @@ fn owned_by_us(_: &Metadata) -> bool {
 /// of a version without the lock may be writing it (one of a stopped run whose id was
 /// reused stays until that id is free, a hidden file and no harm).
 fn remove_stale_temps(dir: &Path, locked: bool) {
-    let started = std::time::SystemTime::now();
     // First the journals of runs stopped while putting their set in place: their old files
     // go back, and the journal goes with what it names.
     if locked {
@@ -1965,9 +1972,12 @@ fn remove_stale_temps(dir: &Path, locked: bool) {
         // same id (a container's first process): this process has none in the folder as it
         // begins a set (helper-165: they were never removed).
         let own = locked && temp_pid(name) == Some(std::process::id());
+        // Never an input of this run, whatever its name (helper-175: a model named as a
+        // temporary file of a run that is over was removed as one).
         if meta.file_type().is_file()
             && owned_by_us(&meta)
-            && (own || is_stale_temp(name, meta.modified().ok(), started))
+            && (own || is_stale_temp(name))
+            && refuse_replacing_an_input(&entry.path(), &meta).is_ok()
         {
             let _ = fs::remove_file(entry.path());
         }
@@ -2583,7 +2593,10 @@ mod tests {
     #[test]
     fn regression_a_stopped_runs_file_of_our_own_id_is_removed() {
         let dir = scratch("own-id");
-        let stray = dir.join(format!("{TEMP_PREFIX}{}-left.tmp", std::process::id()));
+        let stray = dir.join(format!(
+            "{TEMP_PREFIX}{}-1234567890.tmp",
+            std::process::id()
+        ));
         fs::write(&stray, "staged by a run that had this id").unwrap();
         write_set(&dir, &files(&["a.csv"], "one"), &family()).unwrap();
         assert!(!stray.exists());
@@ -2606,19 +2619,32 @@ mod tests {
 
     #[test]
     fn stale_temp_names() {
-        let now = std::time::SystemTime::now();
-        let earlier = now - std::time::Duration::from_secs(5);
         let me = std::process::id();
-        assert!(!is_stale_temp(
-            &format!(".stakeshift-{me}-x.tmp"),
-            None,
-            now
-        ));
-        assert!(is_stale_temp(".stakeshift-aB3xY9", Some(earlier), now));
-        assert!(!is_stale_temp(".stakeshift-aB3xY9", Some(now), now));
-        assert!(!is_stale_temp(".stakeshift.outputs", Some(earlier), now));
-        assert!(!is_stale_temp("stakeshift-aB3xY9", Some(earlier), now));
-        // Too long for the old naming and no process id: not ours to remove.
-        assert!(!is_stale_temp(".stakeshift-notes.txt", Some(earlier), now));
+        // A process id that no process has (above Linux's largest, 2^22).
+        let dead = 4_194_400;
+        let ours = |pid: u32, ext: &str| format!(".stakeshift-{pid}-{}7.{ext}", "1".repeat(9));
+        assert_eq!(
+            temp_pid(&private_name(Path::new("."), "tmp").to_string_lossy()[2..]),
+            Some(me)
+        );
+        assert!(is_stale_temp(&ours(dead, "tmp")) && is_stale_temp(&ours(dead, "bak")));
+        assert!(!is_stale_temp(&ours(me, "tmp")));
+        // helper-175: only the names this module makes; a user's file is never ours,
+        // whatever it starts with (the earlier versions' six-character names included:
+        // `.stakeshift-config` was removed as one).
+        for name in [
+            ".stakeshift-aB3xY9",
+            ".stakeshift-config",
+            ".stakeshift-2026-12-06.toml",
+            &format!(".stakeshift-{dead}-1.tmp"),
+            &format!(".stakeshift-{dead}-1234567890.toml"),
+            &format!(".stakeshift-{dead}-12345x7890.tmp"),
+            &format!(".stakeshift-{dead}-1234567890.commit"),
+            ".stakeshift.outputs",
+            "stakeshift-aB3xY9",
+            ".stakeshift-notes.txt",
+        ] {
+            assert!(!is_stale_temp(name), "{name}");
+        }
     }
 }

@@ -36,11 +36,13 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 fn temp_files(dir: &Path) -> Vec<String> {
-    fs::read_dir(dir)
+    let mut names: Vec<String> = fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .filter(|n| n.starts_with(".stakeshift-"))
-        .collect()
+        .collect();
+    names.sort();
+    names
 }
 
 #[cfg(unix)]
@@ -402,24 +404,34 @@ fn regression_temp_files_of_killed_runs_are_removed_by_the_next_run() {
     child.wait().unwrap();
     let live = std::process::id();
     let stale = [
-        format!(".stakeshift-{dead}-a1B2c3.tmp"),
-        format!(".stakeshift-{dead}-123456789.bak"),
+        format!(".stakeshift-{dead}-1234567890.tmp"),
+        format!(".stakeshift-{dead}-98765432101.bak"),
     ];
     for name in &stale {
         fs::write(out.join(name), "left by a killed run").unwrap();
     }
-    // An earlier version's name (no pid), from before this run.
-    let legacy = out.join(".stakeshift-Ab3xY9");
-    fs::write(&legacy, "left by an old version").unwrap();
+    // helper-175: files of other names were removed as an earlier version's or a stopped
+    // run's, a user's notes among them, and the run's own model; they all stay now. (An
+    // earlier version's names, `.stakeshift-Ab3xY9`, stay too: a user's `.stakeshift-config`
+    // read as one.)
     let hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
-    fs::File::options()
-        .write(true)
-        .open(&legacy)
-        .unwrap()
-        .set_modified(hour_ago)
-        .unwrap();
+    let users = [
+        ".stakeshift-Ab3xY9".to_string(),
+        ".stakeshift-config".to_string(),
+        ".stakeshift-2026-12-06.toml".to_string(),
+        format!(".stakeshift-{dead}-1.tmp"),
+    ];
+    for name in &users {
+        fs::write(out.join(name), "the user's").unwrap();
+        fs::File::options()
+            .write(true)
+            .open(out.join(name))
+            .unwrap()
+            .set_modified(hour_ago)
+            .unwrap();
+    }
     // A run still going on (this test process) keeps its file.
-    let running = format!(".stakeshift-{live}-zZ9yY8.tmp");
+    let running = format!(".stakeshift-{live}-1234567890.tmp");
     fs::write(out.join(&running), "being written").unwrap();
 
     stakeshift()
@@ -427,7 +439,24 @@ fn regression_temp_files_of_killed_runs_are_removed_by_the_next_run() {
         .arg(&out)
         .assert()
         .success();
-    assert_eq!(temp_files(&out), [running]);
+    let mut kept = users.to_vec();
+    kept.push(running.clone());
+    kept.sort();
+    assert_eq!(temp_files(&out), kept);
+    for name in &users {
+        assert_eq!(fs::read_to_string(out.join(name)).unwrap(), "the user's");
+    }
+    // The run's own model, named as a stopped run's temporary file, is an input: kept.
+    let model = out.join(format!(".stakeshift-{dead}-1234567899.tmp"));
+    fs::copy(common::repo_path("docs/mini.toml"), &model).unwrap();
+    stakeshift()
+        .arg("compare")
+        .arg(&model)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(model.is_file());
 }
 
 #[cfg(unix)]
@@ -1372,4 +1401,34 @@ fn regression_an_address_space_limit_made_every_allocation_a_system_call() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(0);
     assert!(munmaps < 1_000, "{munmaps} munmaps:\n{text}");
+}
+
+/// helper-175: `--out afile/` (a file, a link to one, a FIFO, a socket, named with a
+/// trailing `/`) was taken for a folder to create: the run computed everything, then
+/// failed with "File exists" and exit 1. It is refused before the run, as `--out afile` is.
+#[cfg(unix)]
+#[test]
+fn regression_an_out_of_a_file_with_a_trailing_slash_is_refused_before_the_run() {
+    let dir = scratch("trailing-slash");
+    fs::write(dir.path().join("afile"), "the user's").unwrap();
+    std::os::unix::fs::symlink("afile", dir.path().join("alink")).unwrap();
+    mkfifo(&dir.path().join("ff"));
+    for (out, said) in [
+        ("afile/", "afile/ is a file, not a folder"),
+        ("afile//", "afile// is a file, not a folder"),
+        ("alink/", "alink/ is a file, not a folder"),
+        ("ff/", "ff/ is a FIFO (named pipe), not a folder"),
+        ("afile/x/", "afile is a file, not a folder"),
+    ] {
+        let err = common::fails_with_2(
+            stakeshift()
+                .current_dir(dir.path())
+                .args(["simulate", "--paths", "10", "-q", "--out", out]),
+        );
+        assert!(err.contains(said), "{out}: {err}");
+    }
+    assert_eq!(
+        fs::read_to_string(dir.path().join("afile")).unwrap(),
+        "the user's"
+    );
 }
