@@ -284,10 +284,17 @@ enum ReadFailure {
     Io(std::io::Error),
 }
 
+/// A path as a message names it: one of more than 400 characters by its length and its end
+/// ([`crate::error::path_shortened`]; helper-175: an output folder's path of 5,000
+/// characters was quoted whole, twice).
+fn shown(path: &Path) -> String {
+    crate::error::path_shortened(&path.display().to_string()).into_owned()
+}
+
 impl ReadFailure {
     /// The reason in words, for a file described as `what` ("a model file").
     fn describe(&self, path: &Path, what: &str) -> String {
-        let shown = path.display();
+        let shown = shown(path);
         match self {
             ReadFailure::Missing => format!("{shown}: no such file"),
             ReadFailure::NotRegular(kind) => {
@@ -427,11 +434,11 @@ fn refuse_replacing_an_input(target: &Path, meta: &Metadata) -> Result<()> {
     } else if input == Path::new(STDIN_LABEL) {
         " (the file on standard input)".to_string()
     } else {
-        format!(" (the same file as {})", input.display())
+        format!(" (the same file as {})", shown(input))
     };
     Err(Error::Usage(format!(
         "{}{same} is an input of this run; an output of that name would replace it: write the outputs to another folder, or rename the input",
-        target.display(),
+        shown(target),
     )))
 }
 
@@ -560,7 +567,7 @@ impl ModelFile {
             if let Some(encoding) = unicode_by_mark(bytes) {
                 return format!(
                     "{} is {encoding} text (it begins with a {encoding} byte-order mark); save the file as CSV UTF-8 (in Excel: CSV UTF-8 (Comma delimited))",
-                    full.display()
+                    shown(&full)
                 );
             }
             // The line and column of the first byte that is not UTF-8, and the way out: a
@@ -583,7 +590,7 @@ impl ModelFile {
             }
             format!(
                 "{}, line {line}, column {column}: not UTF-8 text (byte 0x{:02x}: a spreadsheet's own encoding, such as Windows-1252, most likely); save the file as CSV UTF-8 (in Excel: CSV UTF-8 (Comma delimited))",
-                full.display(),
+                shown(&full),
                 bytes[at]
             )
         })
@@ -746,16 +753,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         Ok(m) => {
             return Err(Error::Usage(format!(
                 "cannot write {}: {} is {}, not a folder",
-                path.display(),
-                dir.display(),
+                shown(path),
+                shown(dir),
                 not_a_folder(&m)
             )));
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(Error::Usage(format!(
                 "cannot write {}: the folder {} does not exist; create it first",
-                path.display(),
-                dir.display()
+                shown(path),
+                shown(dir)
             )));
         }
         Err(e) => return Err(Error::io(dir, e)),
@@ -763,7 +770,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return Err(Error::Usage(format!(
             "cannot write {}: give the path of a file, with a UTF-8 file name",
-            path.display()
+            shown(path)
         )));
     };
     let files = [(name.to_string(), bytes.to_vec())];
@@ -778,12 +785,12 @@ pub fn replaceable(path: &Path) -> Result<Option<Metadata>> {
         Ok(m) if m.file_type().is_symlink() => Err(Error::Usage(format!(
             "{} is a symbolic link; stakeshift replaces only regular files and does not write \
              through links: remove the link, or name the file it points to",
-            path.display()
+            shown(path)
         ))),
         Ok(m) => Err(Error::Usage(format!(
             "{} is {}; stakeshift replaces only regular files: move it away or choose \
              another path",
-            path.display(),
+            shown(path),
             kind_of(&m.file_type())
         ))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -805,8 +812,8 @@ fn file_in_the_way(path: &Path, doing: &str) -> Error {
     let kind = fs::metadata(file).map_or("a file", |m| not_a_folder(&m));
     Error::Usage(format!(
         "{doing} {}: {} is {kind}, not a folder",
-        path.display(),
-        file.display()
+        shown(path),
+        shown(file)
     ))
 }
 
@@ -875,7 +882,7 @@ pub fn check_out_folder(dir: &Path) -> Result<()> {
         Ok(m) if !m.is_dir() => {
             return Err(Error::Usage(format!(
                 "{} is {}, not a folder; --out names a folder to write into (it is created if needed)",
-                given.display(),
+                shown(given),
                 not_a_folder(&m)
             )));
         }
@@ -1019,12 +1026,12 @@ fn broken_link_on_the_way(dir: &Path) -> Option<String> {
         "a link to nothing (a dangling symbolic link)"
     };
     Some(if link == dir {
-        format!("{} is {what}", dir.display())
+        format!("{} is {what}", shown(dir))
     } else {
         format!(
             "cannot create {}: {} on the way to it is {what}",
-            dir.display(),
-            link.display()
+            shown(dir),
+            shown(link)
         )
     })
 }
@@ -1427,8 +1434,8 @@ fn roll_back_interrupted(dir: &Path, journal: &Path) -> Vec<String> {
     let unread = || {
         vec![format!(
             "{} is the journal of a run that stopped while replacing its files in {}, and cannot be read: the files there may be of two runs; it is left in place",
-            journal.display(),
-            dir.display()
+            shown(journal),
+            shown(dir)
         )]
     };
     let Ok(bytes) = read_regular_file(journal, 1 << 20) else {
@@ -1466,13 +1473,13 @@ fn roll_back_interrupted(dir: &Path, journal: &Path) -> Vec<String> {
                             failed |= fs::rename(at(b), at(target)).is_err();
                             notes.push(format!(
                                 "{}: removed since a run stopped while replacing it; its content from before that run is put back",
-                                at(target).display()
+                                shown(&at(target))
                             ));
                         }
                         Some(b) => notes.push(format!(
                             "{}: removed since a run stopped while replacing it, and its content from before that run ({}) is gone too",
-                            at(target).display(),
-                            at(b).display()
+                            shown(&at(target)),
+                            shown(&at(b))
                         )),
                         None => {}
                     }
@@ -1488,7 +1495,7 @@ fn roll_back_interrupted(dir: &Path, journal: &Path) -> Vec<String> {
                     if !exists(tmp) && backup.is_some_and(exists) && !old_file {
                         notes.push(format!(
                             "{}: a run that stopped while replacing it had written it, and it has been replaced since (written again, or something else put there), so it was not put back",
-                            at(target).display()
+                            shown(&at(target))
                         ));
                     }
                     continue;
@@ -1500,8 +1507,8 @@ fn roll_back_interrupted(dir: &Path, journal: &Path) -> Vec<String> {
                         // the stopped run's, said (helper-165: silently a mix).
                         notes.push(format!(
                             "{}: a run that stopped while replacing it had written it, and its old content ({}) is gone, so it stays that run's: the folder holds files of two runs",
-                            at(target).display(),
-                            at(backup).display()
+                            shown(&at(target)),
+                            shown(&at(backup))
                         ));
                         false
                     }
@@ -1514,8 +1521,8 @@ fn roll_back_interrupted(dir: &Path, journal: &Path) -> Vec<String> {
     if failed {
         notes.push(format!(
             "{}: a run stopped while replacing its files there, and putting the old ones back failed; the journal {} and its backups are kept for the next run to try",
-            dir.display(),
-            journal.display()
+            shown(dir),
+            shown(journal)
         ));
         return notes;
     }
@@ -1663,10 +1670,10 @@ fn undo(done: &[Done]) -> Vec<String> {
             failures.push(match backup {
                 Some(b) => format!(
                     "{} (its old content is kept as {}): {e}",
-                    target.display(),
-                    b.display()
+                    shown(target),
+                    shown(b)
                 ),
-                None => format!("{} (new, could not be removed): {e}", target.display()),
+                None => format!("{} (new, could not be removed): {e}", shown(target)),
             });
         }
     }
@@ -1675,7 +1682,7 @@ fn undo(done: &[Done]) -> Vec<String> {
 
 /// Adds to an I/O error that the folder's files are as they were.
 fn unchanged(error: Error, dir: &Path) -> Error {
-    with_note(error, &format!("no file in {} was changed", dir.display()))
+    with_note(error, &format!("no file in {} was changed", shown(dir)))
 }
 
 fn with_note(error: Error, note: &str) -> Error {
@@ -1910,8 +1917,8 @@ fn roll_back_stopped_sets_locked(dir: &Path) -> Vec<String> {
             // Never acted on, but said: the folder may hold two runs' files (helper-165).
             notes.push(format!(
                 "{} is the journal of another user's run that stopped while replacing its files in {}: they may be of two runs; that user's next run there puts the old ones back",
-                journal.display(),
-                dir.display()
+                shown(journal),
+                shown(dir)
             ));
         }
     }

@@ -1432,3 +1432,35 @@ fn regression_an_out_of_a_file_with_a_trailing_slash_is_refused_before_the_run()
         "the user's"
     );
 }
+
+/// helper-175: a write's error or message quoted an output folder's path whole, twice: a
+/// path of 5,000 characters made a line of 10,000. A path over 400 characters is named by
+/// its length and its last 300, as a model's path is.
+#[test]
+fn regression_a_long_output_path_is_shortened_in_messages() {
+    let dir = scratch("long-out");
+    fs::write(dir.path().join("afile"), "the user's").unwrap();
+    let deep: Vec<String> = (0..20)
+        .map(|i| format!("{i:02}{}", "a".repeat(248)))
+        .collect();
+    let under_a_file = format!("afile/{}", deep.join("/"));
+    let err = common::fails_with_2(stakeshift().current_dir(dir.path()).args([
+        "compare",
+        "--out",
+        &under_a_file,
+    ]));
+    assert!(err.contains("afile is a file, not a folder"), "{err}");
+    assert!(err.contains("(a path of 5025 characters) ..."), "{err}");
+    assert!(err.len() < 1_000, "{} characters", err.len());
+    // A run that writes says where, shortened the same way.
+    let out = deep[..3].join("/");
+    let written = stakeshift()
+        .current_dir(dir.path())
+        .args(["chart", "--out", &out])
+        .output()
+        .unwrap();
+    assert!(written.status.success());
+    let said = String::from_utf8(written.stderr).unwrap();
+    assert!(said.contains("to (a path of 752 characters) ..."), "{said}");
+    assert!(said.len() < 1_000, "{} characters", said.len());
+}

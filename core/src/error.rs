@@ -116,7 +116,7 @@ pub enum Error {
     /// Reading or writing a file failed.
     // The cause is part of the message, not a `#[source]` (thiserror would make a field
     // named `source` one), so that `{:#}` prints it once.
-    #[error("{}: {}", plain_text(&path.display().to_string()), plain_text(&cause.to_string()))]
+    #[error("{}: {}", plain_text(&path_shortened(&path.display().to_string())), capped(&plain_text(&cause.to_string())))]
     Io {
         path: PathBuf,
         cause: std::io::Error,
@@ -141,13 +141,7 @@ fn render_model_error(
     // path to its end, which names the file (helper-170: a deep folder's path lost it).
     // (What wrote the text, a `--set` or `solve PATH`, comes here already shortened to its
     // start, by `origin_shortened`; anything longer is the model's path.)
-    let count = file.chars().count();
-    let mut out = if count <= SOURCE_MAX {
-        file.to_string()
-    } else {
-        let tail: String = file.chars().skip(count - SOURCE_HEAD).collect();
-        format!("(a path of {count} characters) ...{tail}")
-    };
+    let mut out = path_shortened(file).into_owned();
     if let Some(loc) = location {
         out.push_str(&format!(", line {}, column {}", loc.line, loc.column));
     }
@@ -254,6 +248,28 @@ pub fn plain_text(text: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// A file's or folder's path as an error names it: whole up to 400 characters, else how
+/// many there are and its last 300, which name the file (helper-170: a deep folder's path
+/// lost it; helper-175: an output folder's path of 5,000 characters was quoted whole,
+/// twice).
+///
+/// ```
+/// use stakeshift_core::error::path_shortened;
+/// let deep = format!("{}/m.toml", "a".repeat(1000));
+/// let short = path_shortened(&deep);
+/// assert!(short.starts_with("(a path of 1007 characters) ...") && short.ends_with("aaa/m.toml"));
+/// assert_eq!(path_shortened("models/m.toml"), "models/m.toml");
+/// ```
+pub fn path_shortened(path: &str) -> std::borrow::Cow<'_, str> {
+    let count = path.chars().count();
+    if count <= SOURCE_MAX {
+        std::borrow::Cow::Borrowed(path)
+    } else {
+        let tail: String = path.chars().skip(count - SOURCE_HEAD).collect();
+        std::borrow::Cow::Owned(format!("(a path of {count} characters) ...{tail}"))
+    }
 }
 
 /// What wrote a model's text other than its file (`--set PATH=VALUE`, `--vary ...`, `solve

@@ -25,7 +25,7 @@ pub fn run(args: &ChartArgs, warnings: &mut super::Warnings) -> anyhow::Result<(
     };
     super::warn_of_glyphs(&loaded.model, drawn, warnings);
     io::write_set(&args.out, &files, &super::chart_family())
-        .with_context(|| format!("writing the charts into {}", args.out.display()))?;
+        .with_context(|| format!("writing the charts into {}", super::shown(&args.out)))?;
     super::report_written(&args.out, &files);
     Ok(())
 }

@@ -83,7 +83,7 @@ pub fn run(
         family.extend(CSV_FILES.map(String::from));
         family.push(report::xlsx::FILE_NAME.to_string());
         io::write_set(dir, &files, &family)
-            .with_context(|| format!("writing the results into {}", dir.display()))?;
+            .with_context(|| format!("writing the results into {}", super::shown(dir)))?;
         super::report_written(dir, &files);
     }
     match printed {

@@ -36,7 +36,7 @@ pub fn run(args: &InitArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<(
     if io::replaceable(&args.path)?.is_some() && !args.force {
         return Err(Error::Usage(format!(
             "{} already exists; pass --force to overwrite it, or name another file",
-            args.path.display()
+            super::shown(&args.path)
         ))
         .into());
     }
@@ -53,8 +53,8 @@ pub fn run(args: &InitArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<(
     // What was written is a message, not data: stderr, like `compare --out` and `chart`.
     super::say(format_args!(
         "wrote the built-in model to {}; edit it, then run `stakeshift compare {}` (for completion in an editor: `stakeshift schema > stakeshift.schema.json`, and `#:schema stakeshift.schema.json` as the file's first line)",
-        args.path.display(),
-        args.path.display()
+        super::shown(&args.path),
+        super::shown(&args.path)
     ));
     Ok(())
 }

@@ -35,7 +35,7 @@ pub fn run(args: &ManArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()
     if let Some(dir) = &args.out {
         super::check_out(Some(dir))?;
         stakeshift::io::write_all(dir, &pages)
-            .with_context(|| format!("writing the manual pages into {}", dir.display()))?;
+            .with_context(|| format!("writing the manual pages into {}", super::shown(dir)))?;
         // What was written is a message, on stderr like every other command's.
         super::report_written(dir, &pages);
         return Ok(());

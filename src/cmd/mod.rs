@@ -398,7 +398,7 @@ pub(crate) fn check_out(out: Option<&std::path::Path>) -> anyhow::Result<()> {
         return Ok(());
     };
     stakeshift::io::check_out_folder(dir)
-        .with_context(|| format!("writing the results into {}", dir.display()))?;
+        .with_context(|| format!("writing the results into {}", shown(dir)))?;
     roll_back_stopped_sets_of(dir)
 }
 
@@ -408,7 +408,7 @@ pub(crate) fn check_out(out: Option<&std::path::Path>) -> anyhow::Result<()> {
 /// error).
 pub(crate) fn roll_back_stopped_sets_of(dir: &std::path::Path) -> anyhow::Result<()> {
     let notes = stakeshift::io::roll_back_stopped_sets(dir)
-        .with_context(|| format!("writing the results into {}", dir.display()))?;
+        .with_context(|| format!("writing the results into {}", shown(dir)))?;
     for note in notes {
         say_rollback_note(&note);
     }
@@ -853,11 +853,7 @@ pub(crate) fn chart_family() -> Vec<String> {
 pub(crate) fn report_written(dir: &std::path::Path, files: &[(String, Vec<u8>)]) {
     say_rollback_notes();
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-    say(format_args!(
-        "wrote {} to {}",
-        names.join(", "),
-        dir.display()
-    ));
+    say(format_args!("wrote {} to {}", names.join(", "), shown(dir)));
 }
 
 /// The warnings of rollbacks done while the files were written (a run stopped in the
@@ -882,6 +878,14 @@ fn say_rollback_note(note: &str) {
 /// Writes one line of a message (an error, a warning, what was written) on stderr. A stderr
 /// that cannot be written (`2>/dev/full`, a pipe whose reader has gone) loses the message,
 /// not the run: `eprintln!` panicked there, exit 101 after files were written correctly.
+/// A path as a message shows it: control and bidi characters escaped, and one of more than
+/// 400 characters shortened to its end ([`stakeshift::error::path_shortened`]; helper-175:
+/// an output folder of 5,000 characters was quoted whole, twice, in one line).
+pub(crate) fn shown(path: &std::path::Path) -> String {
+    let text = path.display().to_string();
+    stakeshift::error::plain_text(&stakeshift::error::path_shortened(&text)).into_owned()
+}
+
 pub(crate) fn say(line: std::fmt::Arguments) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr(), "{line}");

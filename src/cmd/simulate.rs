@@ -232,7 +232,7 @@ pub fn run(
         )?);
         let family: Vec<String> = FILES.map(String::from).to_vec();
         io::write_set(dir, &files, &family)
-            .with_context(|| format!("writing the results into {}", dir.display()))?;
+            .with_context(|| format!("writing the results into {}", super::shown(dir)))?;
         super::report_written(dir, &files);
     }
     emit(stdout, &printed)?;

@@ -137,12 +137,12 @@ pub fn run(
     };
     if let Some(dir) = &args.out {
         io::write_all(dir, &[("solve.csv".to_string(), report::solve_csv(&rows))])
-            .with_context(|| format!("writing the results into {}", dir.display()))?;
+            .with_context(|| format!("writing the results into {}", super::shown(dir)))?;
     }
     emit(stdout, &printed)?;
     if let Some(dir) = &args.out {
         super::say_rollback_notes();
-        super::say(format_args!("wrote solve.csv to {}", dir.display()));
+        super::say(format_args!("wrote solve.csv to {}", super::shown(dir)));
     }
     Ok(())
 }

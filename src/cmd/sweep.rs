@@ -63,7 +63,7 @@ pub fn run(
         // Recorded, so that a later run without --svg removes this one's sweep.svg.
         let family = ["sweep.csv", "sweep.png", "sweep.svg"].map(String::from);
         io::write_set(dir, &files, &family)
-            .with_context(|| format!("writing the results into {}", dir.display()))?;
+            .with_context(|| format!("writing the results into {}", super::shown(dir)))?;
         super::report_written(dir, &files);
         if matches!(args.format, Format::Csv) {
             csv = files.into_iter().next().map(|(_, bytes)| bytes);

@@ -86,7 +86,7 @@ pub fn run(
         // Recorded, so that a later run without --svg removes this one's tornado.svg.
         let family = ["tornado.csv", "tornado.png", "tornado.svg"].map(String::from);
         io::write_set(dir, &files, &family)
-            .with_context(|| format!("writing the results into {}", dir.display()))?;
+            .with_context(|| format!("writing the results into {}", super::shown(dir)))?;
         super::report_written(dir, &files);
     }
     emit(stdout, &printed)?;
