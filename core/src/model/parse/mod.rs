@@ -93,6 +93,13 @@ pub const MAX_WATERFALL_STEPS: usize = 10_000_000;
 /// 25 years about 1.3 million.
 pub const MAX_WATERFALL_STEPS_ALL: usize = 1_000_000_000;
 
+/// The most rounds times trajectories: every command runs every trajectory, and `compare`'s
+/// break-even search runs a trajectory's stake through every round at each of the one to
+/// two hundred scales it tries (about 8 us a round and trajectory: helper-175's 100,000
+/// rounds beside 1,000 trajectories took 22 minutes to check). Half a million: about 4 s;
+/// 10,000 trajectories with 50 rounds, or 250,000 with 2. A real deal has a handful.
+pub const MAX_ROUND_RUNS_ALL: usize = 500_000;
+
 /// The most party-years the waterfall's splits may hold over all the model's trajectories
 /// (a run keeps each year's split by party, 16 bytes a party-year): the tiers' parties x the
 /// years x the trajectories. 50 million: about 800 MB.

@@ -901,6 +901,20 @@ impl Builder<'_> {
                 over,
             );
         }
+        if let Some(rounds) = &raw.equity.get_ref().rounds {
+            let count = rounds.get_ref().len();
+            if count.saturating_mul(n) > MAX_ROUND_RUNS_ALL {
+                return fail(
+                    "equity.rounds",
+                    rounds.span(),
+                    format!(
+                        "{count} rounds beside the model's {n} trajectories are {} round-runs (every command runs every trajectory through every round, and the break-even search does so at each scale it tries); at most {MAX_ROUND_RUNS_ALL} are allowed: use fewer rounds (at most {} with {n} trajectories), or fewer trajectories",
+                        count.saturating_mul(n),
+                        MAX_ROUND_RUNS_ALL / n.max(1)
+                    ),
+                );
+            }
+        }
         if trajectories.is_empty() {
             let span = raw.trajectories.as_ref().map_or(0..0, |t| t.span());
             return fail(
