@@ -2079,3 +2079,31 @@ fn regression_small_percentiles_never_print_as_zero() {
         assert!(digits >= 2, "{cell} in {advantage}");
     }
 }
+
+/// helper-175: the fan's sample was 100,000 paths whatever the years: a 500-year model's
+/// `simulate --out` held 800 MB. The sample holds at most 2.7 million path-years (100,000
+/// paths of 27 years): 5,400 paths of 500 years, said on the chart.
+#[test]
+fn regression_the_fan_sample_is_bounded_by_path_years() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/mini.toml"),
+    )
+    .unwrap()
+    .replace("end_year = 2026", "end_year = 2523");
+    assert!(long.contains("end_year = 2523"));
+    let model = dir.path().join("m.toml");
+    std::fs::write(&model, &long).unwrap();
+    let model = stakeshift::io::load_model(Some(&model)).unwrap().model;
+    let options = Options {
+        paths: 6_000,
+        seed: 0,
+        selected: None,
+        fan: true,
+    };
+    let results = simulate::run(&model, &options, &|_| {}).unwrap();
+    assert_eq!(results.fan_paths, 5_400);
+    assert_eq!(results.per_path.len(), 6_000); // everything else covers every path
+    // The built-in model's 27 years keep the sample of 100,000 paths.
+    assert_eq!(simulate::fan_sample(1_000_000, 27), 100_000);
+}

@@ -15,7 +15,8 @@
 //! Memory is bounded by a few numbers per path (a million paths: about 60 MB at the peak;
 //! the results are kept a column per field, [`paths::PathColumns`], and the statistics
 //! read them where they lie), never per path and year, except for the fan chart's fixed
-//! sample of at most [`FAN_SAMPLE`] paths.
+//! sample of at most [`FAN_SAMPLE`] paths and [`FAN_PATH_YEARS`] path-years
+//! ([`fan_sample`]).
 //!
 //! ```
 //! use stakeshift_core::compare::compare;
@@ -80,9 +81,32 @@ use paths::PathColumns;
 use stats::{QUANTILES, Summary};
 use words::{ChunkWords, PathStream};
 
-/// The fan chart's percentiles come from the first this many paths (issue 7: at most
-/// 100,000); everything else covers all paths.
+/// The fan chart's percentiles come from the first this many paths at most (issue 7: at
+/// most 100,000); everything else covers all paths.
 pub const FAN_SAMPLE: u64 = 100_000;
+
+/// The most path-years the fan sample holds: 100,000 paths of the built-in model's 27 years
+/// (two values a path-year, 43 MB). A longer model's sample has fewer paths, at least
+/// [`FAN_SAMPLE_LEAST`] (helper-175: 100,000 paths of a 500-year model held 800 MB).
+pub const FAN_PATH_YEARS: u64 = 2_700_000;
+
+/// The fewest paths a fan sample of [`FAN_PATH_YEARS`] keeps (a 500-year model: 5,400).
+pub const FAN_SAMPLE_LEAST: u64 = 5_000;
+
+/// How many of `paths` the fan's sample holds for a model of `years` years: all of them up
+/// to [`FAN_SAMPLE`] and [`FAN_PATH_YEARS`], never fewer than [`FAN_SAMPLE_LEAST`] (nor
+/// than the paths).
+///
+/// ```
+/// use stakeshift_core::simulate::fan_sample;
+/// assert_eq!(fan_sample(1_000_000, 27), 100_000); // the built-in model
+/// assert_eq!(fan_sample(1_000_000, 500), 5_400);
+/// assert_eq!(fan_sample(3_000, 500), 3_000);
+/// ```
+pub fn fan_sample(paths: u64, years: u64) -> u64 {
+    let by_years = (FAN_PATH_YEARS / years.max(1)).clamp(FAN_SAMPLE_LEAST, FAN_SAMPLE);
+    paths.min(by_years)
+}
 
 /// Paths are handed to the threads in runs of at least this many, and progress is told a
 /// block at a time.
@@ -627,7 +651,8 @@ fn run_setup(
     let slot = 2 * years;
     // (A model has at least one year; without, there would be no fan to sample.)
     let fan_paths = if options.fan && slot > 0 {
-        n.min(FAN_SAMPLE as usize)
+        // (At most `n`, which fits a usize.)
+        fan_sample(n as u64, years as u64) as usize
     } else {
         0
     };
