@@ -2108,3 +2108,47 @@ fn regression_the_weights_error_of_many_chosen_trajectories_names_the_right_set(
         "{err}"
     );
 }
+
+/// helper-175: messages that named an invalid fix or contradicted the valid range: `NaN`
+/// was told "expected `nan`", which is refused in turn (in a `--set` and in a file); a
+/// seed of 1e19 was told numbers stop at 1e18, where whole seeds go to 9.2e18; a path past
+/// a pair's amount was sent to another pair's year; `--year 2030.0` got Rust's "invalid
+/// digit found in string"; a hexadecimal range end, "not a number".
+#[test]
+fn regression_messages_name_a_valid_fix() {
+    let err = common::fails_with_2(stakeshift().args(["check", "--set", "equity.stake=NaN"]));
+    assert!(err.contains("`NaN` is not a finite number"), "{err}");
+    let dir = ScratchDir::new("nan-in-file");
+    let mini = std::fs::read_to_string(common::repo_path("docs/mini.toml")).unwrap();
+    let with_nan = mini.replacen("discount_rate = 0.10", "discount_rate = Infinity", 1);
+    assert_ne!(with_nan, mini);
+    let model = common::write_file(dir.path(), "m.toml", &with_nan);
+    let err = common::fails_with_2(stakeshift().arg("check").arg(&model));
+    assert!(err.contains("`Infinity` is not a finite number"), "{err}");
+    let err = common::fails_with_2(stakeshift().args(["check", "--set", "simulation.seed=1e19"]));
+    assert!(
+        err.contains(
+            "1e19 is out of range; it must be a whole number from 0 to 9223372036854775807"
+        ),
+        "{err}"
+    );
+    let err = common::fails_with_2(stakeshift().args([
+        "check",
+        "--set",
+        "investor.contributions[0][1][0]=1",
+    ]));
+    assert!(
+        err.ends_with("the nearest valid path is `investor.contributions[0][1]`\n"),
+        "{err}"
+    );
+    let err = common::fails_with_2(stakeshift().args(["explain", "-t", "base", "-y", "2030.0"]));
+    assert!(
+        err.contains("`2030.0` is not a year; give a whole year"),
+        "{err}"
+    );
+    let err = common::fails_with_2(stakeshift().args(["sweep", "--vary", "equity.stake=0x0..0x1"]));
+    assert!(
+        err.contains("`0x0` is not a number written in decimal digits"),
+        "{err}"
+    );
+}

@@ -268,7 +268,13 @@ pub struct ExplainArgs {
     #[arg(long, short = 't', value_name = "NAME", allow_hyphen_values = true)]
     pub trajectory: String,
     /// The year to explain (one of the model's years)
-    #[arg(long, short = 'y', value_name = "YEAR", allow_negative_numbers = true)]
+    #[arg(
+        long,
+        short = 'y',
+        value_name = "YEAR",
+        allow_negative_numbers = true,
+        value_parser = parse_year
+    )]
     pub year: stakeshift::model::Year,
     /// Only this regime (both when omitted)
     #[arg(long, value_enum)]
@@ -625,6 +631,14 @@ fn parse_paths(text: &str) -> Result<u64, String> {
             "`{text}` is not a whole number written in digits; give {within}"
         )),
     }
+}
+
+/// `--year`: a whole year written in digits, said so for any other text (`2030.0` was
+/// "invalid digit found in string": helper-175). Whether the model has it is said later.
+fn parse_year(text: &str) -> Result<stakeshift::model::Year, String> {
+    text.trim().parse().map_err(|_| {
+        format!("`{text}` is not a year; give a whole year written in digits, such as 2030")
+    })
 }
 
 /// `--seed`: any whole number from 0 to 2^64 - 1, said so for any other text.

@@ -681,6 +681,11 @@ fn parse_value(o: &Override) -> Result<Value, OverrideError> {
                 ),
             );
         }
+        // `NaN`, `Infinity`: TOML's own hint (`expected nan`) named a value the model
+        // then refuses (helper-175).
+        if let Some(said) = crate::model::not_finite_spelling(&o.value, at) {
+            return OverrideError::new(&o.origin, &o.path.text, said);
+        }
         // A number as a spreadsheet shows it (`15%`, `1,250.0`): the fix, as the model
         // file's reader says it.
         if let Some(habit) = crate::model::spreadsheet_habit(&o.value, at) {
@@ -1389,7 +1394,7 @@ fn valid_paths(doc: &DocumentMut) -> Vec<String> {
 
 /// The valid path nearest to `path` by edit distance; a path that only lacks its table
 /// (`stake` for `equity.stake`) finds it.
-fn nearest_path<'a>(path: &str, candidates: &'a [String]) -> Option<&'a str> {
+fn nearest_path<'a>(path: &str, candidates: &'a [String], past_a_value: bool) -> Option<&'a str> {
     let lengths = candidates.iter().map(|c| c.chars().count());
     if crate::model::too_long_to_be_a_slip(path, lengths) {
         return None;
@@ -1430,6 +1435,23 @@ fn nearest_path<'a>(path: &str, candidates: &'a [String]) -> Option<&'a str> {
         let c = c.to_lowercase();
         c.starts_with(&format!("{lower}.")) || c.starts_with(&format!("{lower}["))
     }) {
+        return Some(c);
+    }
+    // A path that goes on past a value with nothing inside it (`contributions[0][1][0]`,
+    // where `[0][1]` holds a number; `past_a_value`, as the error said): that value's
+    // path, the longest that the path goes on past (helper-175: the spelling's nearest was
+    // `contributions[1][0]`, another pair's year).
+    if past_a_value
+        && let Some(c) = candidates
+            .iter()
+            .filter(|c| {
+                let c = c.to_lowercase();
+                lower.len() > c.len()
+                    && lower.starts_with(&c)
+                    && matches!(lower.as_bytes()[c.len()], b'[' | b'.')
+            })
+            .max_by_key(|c| c.len())
+    {
         return Some(c);
     }
     // Of paths as near, the greater: an index past the end is nearest the last
@@ -2048,8 +2070,15 @@ fn wrong_path(origin: &str, path: &str, candidates: &[String], message: &str) ->
     // A position counted from the end (`[-1]`): the nearest by spelling is `[1]`, the
     // second entry, not the last (helper-161).
     let negative = message.contains("positions count from [0] up");
+    // A path that goes on past a number or a text (`contributions[0][1][0]`).
+    let past_a_value = [
+        ", not an array, so it has no [",
+        ", not a table, so it has no key",
+    ]
+    .iter()
+    .any(|said| message.contains(said));
     let near = (!missing_table && !negative)
-        .then(|| nearest_path(path, candidates))
+        .then(|| nearest_path(path, candidates, past_a_value))
         .flatten()
         .filter(|p| *p != path && !ambiguous)
         .map(|p| format!("; the nearest valid path is `{p}`"))

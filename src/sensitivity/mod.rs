@@ -230,9 +230,10 @@ pub fn read_number(text: &str) -> Result<Decimal, String> {
     let literal: String = unsigned.chars().filter(|c| *c != '_').collect();
     crate::model::exact_decimal(&literal).map_err(|problem| match problem {
         // (Quoted shortened: a value of 5,000 digits hid the reason: helper-173.)
-        crate::model::NotExact::Unreadable => {
-            format!("`{}` is not a number", crate::error::quoted(s))
-        }
+        crate::model::NotExact::Unreadable => format!(
+            "`{}` is not a number written in decimal digits (such as 0.25, -1.5e3 or 2031)",
+            crate::error::quoted(s)
+        ),
         _ => format!("`{}` {}", crate::error::quoted(s), problem.why()),
     })
 }

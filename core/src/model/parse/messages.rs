@@ -46,6 +46,10 @@ pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
         }
     }
     if let Some(span) = e.span()
+        && let Some(said) = not_finite_spelling(text, span.start)
+    {
+        message = said;
+    } else if let Some(span) = e.span()
         && let Some(habit) = spreadsheet_habit(text, span.start)
     {
         message = habit;
@@ -565,6 +569,41 @@ pub fn too_long_to_be_a_slip(key: &str, names: impl Iterator<Item = usize>) -> b
 }
 
 /// Where the TOML reader stopped on a number written as a spreadsheet shows it, the fix:
+/// Where the TOML reader stopped at `at` on a word that spells no finite number in a way
+/// TOML does not read (`NaN`, `Infinity`, `-INF`): that a model's numbers are finite.
+/// TOML's own words ("invalid float, expected `nan`") named a value the model then refuses
+/// (helper-175).
+///
+/// ```
+/// use stakeshift_core::model::not_finite_spelling;
+/// let said = not_finite_spelling("stake = NaN", 8).unwrap();
+/// assert!(said.starts_with("`NaN` is not a finite number"));
+/// assert_eq!(not_finite_spelling("stake = 0.3", 8), None);
+/// ```
+pub fn not_finite_spelling(text: &str, at: usize) -> Option<String> {
+    let in_word = |c: char| c.is_ascii_alphabetic() || matches!(c, '+' | '-');
+    let at = at.min(text.len());
+    let start = text
+        .get(..at)?
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| in_word(*c))
+        .last()
+        .map_or(at, |(i, _)| i);
+    let end = text
+        .get(at..)?
+        .char_indices()
+        .find(|(_, c)| !in_word(*c))
+        .map_or(text.len(), |(i, _)| at + i);
+    let word = text.get(start..end)?;
+    let bare = word.trim_start_matches(['+', '-']).to_ascii_lowercase();
+    matches!(bare.as_str(), "nan" | "inf" | "infinity").then(|| {
+        format!(
+            "`{word}` is not a finite number; a model's numbers are finite, such as 0.3 or 2031"
+        )
+    })
+}
+
 /// a percent sign (`15%`) or thousands separators (`1,250.0`), which TOML does not read
 /// (it says "string values must be quoted" or "expected newline"). `at` is where it
 /// stopped, inside or at the start of the number.

@@ -209,7 +209,9 @@ mod raw;
 mod validate;
 
 use messages::*;
-pub use messages::{nearest, part_of_one, spreadsheet_habit, too_long_to_be_a_slip};
+pub use messages::{
+    nearest, not_finite_spelling, part_of_one, spreadsheet_habit, too_long_to_be_a_slip,
+};
 use raw::*;
 pub use raw::{NotExact, exact_decimal};
 use validate::*;

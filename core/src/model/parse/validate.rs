@@ -1357,6 +1357,10 @@ impl Builder<'_> {
         // bound on a model's amounts is not its range, which `lo` and `hi` give).
         let (value, written) = match num.get_ref() {
             Num::Int(i) => (u64::try_from(*i).ok(), i.to_string()),
+            // Past an amount's 1e18, said against this range, not that bound (helper-175:
+            // `seed = 1e19` was told numbers must be at most 1e18, where whole seeds go to
+            // 9.2e18).
+            Num::Float(f) if f.is_finite() && f.abs() > 1e18 => (None, format!("{f:e}")),
             Num::Float(_) => {
                 let v = self.decimal(field, num)?;
                 (
