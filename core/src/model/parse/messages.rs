@@ -568,7 +568,6 @@ pub fn too_long_to_be_a_slip(key: &str, names: impl Iterator<Item = usize>) -> b
     key.chars().count() > 2 * longest + 16
 }
 
-/// Where the TOML reader stopped on a number written as a spreadsheet shows it, the fix:
 /// Where the TOML reader stopped at `at` on a word that spells no finite number in a way
 /// TOML does not read (`NaN`, `Infinity`, `-INF`): that a model's numbers are finite.
 /// TOML's own words ("invalid float, expected `nan`") named a value the model then refuses
@@ -581,7 +580,20 @@ pub fn too_long_to_be_a_slip(key: &str, names: impl Iterator<Item = usize>) -> b
 /// assert_eq!(not_finite_spelling("stake = 0.3", 8), None);
 /// ```
 pub fn not_finite_spelling(text: &str, at: usize) -> Option<String> {
-    let in_word = |c: char| c.is_ascii_alphabetic() || matches!(c, '+' | '-');
+    let word = word_at(text, at, |c| {
+        c.is_ascii_alphabetic() || matches!(c, '+' | '-')
+    })?;
+    let bare = word.trim_start_matches(['+', '-']).to_ascii_lowercase();
+    matches!(bare.as_str(), "nan" | "inf" | "infinity").then(|| {
+        format!(
+            "`{word}` is not a finite number; a model's numbers are finite, such as 0.3 or 2031"
+        )
+    })
+}
+
+/// The run of characters `in_word` takes around byte `at` of `text` (through it, or
+/// starting there): the word a reader stopped in.
+fn word_at(text: &str, at: usize, in_word: impl Fn(char) -> bool) -> Option<&str> {
     let at = at.min(text.len());
     let start = text
         .get(..at)?
@@ -595,34 +607,16 @@ pub fn not_finite_spelling(text: &str, at: usize) -> Option<String> {
         .char_indices()
         .find(|(_, c)| !in_word(*c))
         .map_or(text.len(), |(i, _)| at + i);
-    let word = text.get(start..end)?;
-    let bare = word.trim_start_matches(['+', '-']).to_ascii_lowercase();
-    matches!(bare.as_str(), "nan" | "inf" | "infinity").then(|| {
-        format!(
-            "`{word}` is not a finite number; a model's numbers are finite, such as 0.3 or 2031"
-        )
-    })
+    text.get(start..end)
 }
 
+/// Where the TOML reader stopped on a number written as a spreadsheet shows it, the fix:
 /// a percent sign (`15%`) or thousands separators (`1,250.0`), which TOML does not read
 /// (it says "string values must be quoted" or "expected newline"). `at` is where it
 /// stopped, inside or at the start of the number.
 pub fn spreadsheet_habit(text: &str, at: usize) -> Option<String> {
     let in_number = |c: char| c.is_ascii_digit() || matches!(c, '.' | ',' | '_' | '%' | '+' | '-');
-    let at = at.min(text.len());
-    let start = text
-        .get(..at)?
-        .char_indices()
-        .rev()
-        .take_while(|(_, c)| in_number(*c))
-        .last()
-        .map_or(at, |(i, _)| i);
-    let end = text
-        .get(at..)?
-        .char_indices()
-        .find(|(_, c)| !in_number(*c))
-        .map_or(text.len(), |(i, _)| at + i);
-    let word = text.get(start..end)?.trim_end_matches(',');
+    let word = word_at(text, at, in_number)?.trim_end_matches(',');
     let unsigned = word.trim_start_matches(['+', '-']);
     if let Some(number) = word.strip_suffix('%')
         && let Ok(v) = number.parse::<Decimal>()
