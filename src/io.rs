@@ -672,10 +672,12 @@ pub fn read_model_file(path: Option<&Path>) -> Result<ModelFile> {
         return read_model_from_stdin();
     }
     let label = path.display().to_string();
+    // (As messages name it: a path of thousands of characters by its end, helper-177.)
+    let named = shown(path);
     let bytes = read_input(path, MAX_MODEL_BYTES).map_err(|failure| match failure {
         // Naming a file that is not there is bad usage (exit 2), like a bad model.
         ReadFailure::Missing => Error::Usage(format!(
-            "{label}: no such model file; give the path of a model (`stakeshift init` writes one)"
+            "{named}: no such model file; give the path of a model (`stakeshift init` writes one)"
         )),
         ReadFailure::NotRegular(_) | ReadFailure::TooLarge(_) => {
             Error::Usage(failure.describe(path, "a model file"))
@@ -684,13 +686,13 @@ pub fn read_model_file(path: Option<&Path>) -> Result<ModelFile> {
         // long) is a bad path as a missing file is (helper-78: exit 1 with the bare OS
         // message); other failures to read are the system's, exit 1.
         ReadFailure::Io(e) if names_no_file(&e) => Error::Usage(format!(
-            "{label}: {e}; give the path of a model (`stakeshift init` writes one)"
+            "{named}: {e}; give the path of a model (`stakeshift init` writes one)"
         )),
         // A model that may not be read is a bad model file too, as an unreadable
         // trajectories_csv is (helper-88: it was exit 1, the CSV's exit 2).
         ReadFailure::Io(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
             Error::Usage(format!(
-                "{label}: {e}; the model file must be readable by this user (its permissions: `ls -l`, `chmod u+r`)"
+                "{named}: {e}; the model file must be readable by this user (its permissions: `ls -l`, `chmod u+r`)"
             ))
         }
         ReadFailure::Io(e) => Error::io(path, e),
@@ -2402,7 +2404,7 @@ mod tests {
             .filter(|n| n.starts_with(TEMP_PREFIX))
             .collect();
         // And a staged file of that user's that no journal names.
-        let stray = dir.join(format!("{TEMP_PREFIX}{DEAD}-stray.tmp"));
+        let stray = dir.join(format!("{TEMP_PREFIX}{DEAD}-1234567890.tmp"));
         fs::write(&stray, "theirs").unwrap();
         std::os::unix::fs::lchown(&stray, Some(65534), Some(65534)).unwrap();
         for n in &names {

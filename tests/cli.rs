@@ -1892,6 +1892,11 @@ fn regression_t_takes_a_name_that_starts_with_a_dash() {
             "{args:?} ran more than `-high`:\n{out}"
         );
     }
+    let taken = |flag: &str, by: &str| {
+        format!(
+            "(`{flag}` was taken as the trajectory's name after {by}, which takes the next word"
+        )
+    };
     let err = common::fails_with_2(
         stakeshift()
             .arg("compare")
@@ -1899,22 +1904,29 @@ fn regression_t_takes_a_name_that_starts_with_a_dash() {
             .args(["-t", "--yearly"]),
     );
     assert!(
-        err.contains("the model has no trajectory `--yearly`"),
+        err.contains("the model has no trajectory `--yearly`; it has"),
         "{err}"
     );
-    assert!(
-        err.contains("`--yearly` was taken as a trajectory's name"),
-        "{err}"
-    );
+    assert!(err.contains(&taken("--yearly", "-t")), "{err}");
     let err = common::fails_with_2(stakeshift().args(["explain", "-t", "-y", "2030"]));
-    assert!(
-        err.contains("`-y` was taken as a trajectory's name"),
-        "{err}"
-    );
+    assert!(err.contains(&taken("-y", "-t")), "{err}");
     let err =
         common::fails_with_2(stakeshift().args(["tornado", "--chart-trajectory", "--out", "d"]));
+    assert!(err.contains(&taken("--out", "--chart-trajectory")), "{err}");
+    // helper-177: where the flag's value became the model's path, the error is that file's.
+    let err = common::fails_with_2(stakeshift().args(["compare", "-t", "--format", "csv"]));
     assert!(
-        err.contains("`--out` was taken as a trajectory's name"),
+        err.contains("csv: no such model file") && err.contains(&taken("--format", "-t")),
+        "{err}"
+    );
+    // A name that is no flag gets no note, whatever the error.
+    let err = common::fails_with_2(stakeshift().arg("compare").arg(&model).args([
+        "-t",
+        "-high",
+        "--yearlyy",
+    ]));
+    assert!(
+        err.contains("--yearlyy") && !err.contains("was taken"),
         "{err}"
     );
 }
@@ -2117,14 +2129,33 @@ fn regression_the_weights_error_of_many_chosen_trajectories_names_the_right_set(
 #[test]
 fn regression_messages_name_a_valid_fix() {
     let err = common::fails_with_2(stakeshift().args(["check", "--set", "equity.stake=NaN"]));
-    assert!(err.contains("`NaN` is not a finite number"), "{err}");
+    assert!(
+        err.contains("`NaN` is neither a finite number nor quoted text"),
+        "{err}"
+    );
+    // helper-177: a text field's value, or a word that is not a whole value, is not told
+    // it is no finite number only.
+    let err = common::fails_with_2(stakeshift().args(["check", "--set", "investor.party=Nan"]));
+    assert!(err.contains("or text in quotes"), "{err}");
+    let err = common::fails_with_2(stakeshift().args(["check", "--set", "equity.stake=0.3nan"]));
+    assert!(!err.contains("finite"), "{err}");
     let dir = ScratchDir::new("nan-in-file");
     let mini = std::fs::read_to_string(common::repo_path("docs/mini.toml")).unwrap();
     let with_nan = mini.replacen("discount_rate = 0.10", "discount_rate = Infinity", 1);
     assert_ne!(with_nan, mini);
     let model = common::write_file(dir.path(), "m.toml", &with_nan);
     let err = common::fails_with_2(stakeshift().arg("check").arg(&model));
-    assert!(err.contains("`Infinity` is not a finite number"), "{err}");
+    assert!(
+        err.contains("`Infinity` is neither a finite number nor quoted text"),
+        "{err}"
+    );
+    let header = mini.replacen("[equity]", "[nan\n[equity]", 1);
+    let model = common::write_file(dir.path(), "h.toml", &header);
+    let err = common::fails_with_2(stakeshift().arg("check").arg(&model));
+    assert!(
+        err.contains("unclosed table") && !err.contains("finite"),
+        "{err}"
+    );
     let err = common::fails_with_2(stakeshift().args(["check", "--set", "simulation.seed=1e19"]));
     assert!(
         err.contains(
@@ -2141,6 +2172,18 @@ fn regression_messages_name_a_valid_fix() {
         err.ends_with("the nearest valid path is `investor.contributions[0][1]`\n"),
         "{err}"
     );
+    // helper-177: a whole seed written as a float, past 1e18 and within the range, is taken.
+    common::succeeds(stakeshift().args(["check", "--set", "simulation.seed=2e18"]));
+    // helper-177: a missing model's long path and a long unknown key are shortened.
+    let deep = format!("{}/nope.toml", vec!["q".repeat(250); 14].join("/"));
+    let err = common::fails_with_2(stakeshift().args(["compare", &deep]));
+    assert!(
+        err.contains("no such model file") && err.len() < 1_000,
+        "{err}"
+    );
+    let key = format!("equity.{}=1", "k".repeat(3000));
+    let err = common::fails_with_2(stakeshift().args(["check", "--set", &key]));
+    assert!(err.contains("has no key") && err.len() < 1_000, "{err}");
     let err = common::fails_with_2(stakeshift().args(["explain", "-t", "base", "-y", "2030.0"]));
     assert!(
         err.contains("`2030.0` is not a year; give a whole year"),

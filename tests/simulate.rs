@@ -2104,6 +2104,17 @@ fn regression_the_fan_sample_is_bounded_by_path_years() {
     let results = simulate::run(&model, &options, &|_| {}).unwrap();
     assert_eq!(results.fan_paths, 5_400);
     assert_eq!(results.per_path.len(), 6_000); // everything else covers every path
+    // The chart says so.
+    let out = dir.path().join("out");
+    stdout_of(
+        stakeshift()
+            .arg("simulate")
+            .arg(dir.path().join("m.toml"))
+            .args(["--paths", "6000", "-q", "--svg", "--out"])
+            .arg(&out),
+    );
+    let svg = std::fs::read_to_string(out.join("fan.svg")).unwrap();
+    assert!(svg.contains("a fixed sample of 5,400 of the"), "fan.svg");
     // The built-in model's 27 years keep the sample of 100,000 paths.
     assert_eq!(simulate::fan_sample(1_000_000, 27), 100_000);
 }

@@ -636,8 +636,13 @@ fn parse_paths(text: &str) -> Result<u64, String> {
 /// `--year`: a whole year written in digits, said so for any other text (`2030.0` was
 /// "invalid digit found in string": helper-175). Whether the model has it is said later.
 fn parse_year(text: &str) -> Result<stakeshift::model::Year, String> {
+    let most = stakeshift::model::MAX_YEAR;
     text.trim().parse().map_err(|_| {
-        format!("`{text}` is not a year; give a whole year written in digits, such as 2030")
+        if is_whole(text) {
+            format!("{text} is no year a model can have (from -{most} to {most})")
+        } else {
+            format!("`{text}` is not a year; give a whole year written in digits, such as 2030")
+        }
     })
 }
 
@@ -672,7 +677,7 @@ pub fn parse() -> Result<Cli, ExitCode> {
             // tip, the usage and a pointer to --help; helper-88).
             let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
             let mut line = one_line_usage_error(&e.render().to_string());
-            if let Some(note) = name_taken_from(&args) {
+            if let Some(note) = flag_taken_as_a_name(&args) {
                 line.push_str(&note);
             }
             say(format_args!(
@@ -753,8 +758,10 @@ pub fn finish(result: anyhow::Result<()>, warnings: Warnings) -> ExitCode {
             }
             // Whatever the error quotes (a name, a key, a path), no control character
             // reaches the terminal raw.
+            let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+            let note = flag_taken_as_a_name(&args).unwrap_or_default();
             say(format_args!(
-                "error: {}",
+                "error: {}{note}",
                 stakeshift::error::escape_controls(&format!("{e:#}"))
             ));
             ExitCode::from(typed.map_or(1, |t| t.exit_code()) as u8)
@@ -889,9 +896,6 @@ fn say_rollback_note(note: &str) {
     }
 }
 
-/// Writes one line of a message (an error, a warning, what was written) on stderr. A stderr
-/// that cannot be written (`2>/dev/full`, a pipe whose reader has gone) loses the message,
-/// not the run: `eprintln!` panicked there, exit 101 after files were written correctly.
 /// A path as a message shows it: control and bidi characters escaped, and one of more than
 /// 400 characters shortened to its end ([`stakeshift::error::path_shortened`]; helper-175:
 /// an output folder of 5,000 characters was quoted whole, twice, in one line).
@@ -900,6 +904,9 @@ pub(crate) fn shown(path: &std::path::Path) -> String {
     stakeshift::error::plain_text(&stakeshift::error::path_shortened(&text)).into_owned()
 }
 
+/// Writes one line of a message (an error, a warning, what was written) on stderr. A stderr
+/// that cannot be written (`2>/dev/full`, a pipe whose reader has gone) loses the message,
+/// not the run: `eprintln!` panicked there, exit 101 after files were written correctly.
 pub(crate) fn say(line: std::fmt::Arguments) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr(), "{line}");
@@ -952,28 +959,54 @@ impl<'a> Vary<'a> {
 /// start with `-`: `-t -high`).
 const NAME_FLAGS: [&str; 3] = ["-t", "--trajectory", "--chart-trajectory"];
 
-/// Where a trajectory's name given to a flag starts with `-`: a note that it was taken as a
-/// name (a flag given where the name was left out, `-t --yearly`, is read so; helper-176).
-pub(crate) fn taken_as_a_name(name: &str) -> String {
-    if name.starts_with('-') {
-        format!(
-            " (`{}` was taken as a trajectory's name: the word after -t, --trajectory or --chart-trajectory is one, whatever it starts with; was the name left out?)",
-            stakeshift::error::quoted(name)
-        )
-    } else {
-        String::new()
-    }
+/// Whether `word` is one of this program's flags (`--yearly`, `-y`, `--out=d`), any
+/// subcommand's.
+fn is_a_flag(word: &str) -> bool {
+    use clap::CommandFactory;
+    static FLAGS: std::sync::OnceLock<std::collections::HashSet<String>> =
+        std::sync::OnceLock::new();
+    let flags = FLAGS.get_or_init(|| {
+        let mut flags = std::collections::HashSet::new();
+        let mut commands = vec![Cli::command()];
+        while let Some(command) = commands.pop() {
+            for arg in command.get_arguments() {
+                flags.extend(
+                    arg.get_long_and_visible_aliases()
+                        .into_iter()
+                        .flatten()
+                        .map(|l| format!("--{l}")),
+                );
+                flags.extend(
+                    arg.get_short_and_visible_aliases()
+                        .into_iter()
+                        .flatten()
+                        .map(|s| format!("-{s}")),
+                );
+            }
+            flags.extend(["--help".to_string(), "-h".to_string()]);
+            commands.extend(command.get_subcommands().cloned());
+        }
+        flags
+    });
+    let flag = word.split_once('=').map_or(word, |(flag, _)| flag);
+    flags.contains(flag)
 }
 
-/// For clap's report of bad usage: the first word starting with `-` that a name flag took
-/// as its value, where one did (`explain -t -y 2030` took `-y` as the name and 2030 as the
-/// model, and clap then said `--year` was missing).
-fn name_taken_from(args: &[std::ffi::OsString]) -> Option<String> {
+/// Where a name flag took one of this program's flags as its value (`-t --yearly`, where the
+/// name was left out): a note that says so, for the error that follows from it, whichever
+/// it is (helper-176, -177: `explain -t -y 2030` took `-y` as the name and 2030 as the
+/// model, and clap then said `--year` was missing; `compare -t --format csv`, "csv: no
+/// such model file"). A name that is no flag (`-t -high`) gets none.
+fn flag_taken_as_a_name(args: &[std::ffi::OsString]) -> Option<String> {
     args.windows(2).find_map(|pair| {
         let flag = pair[0].to_str()?;
         let value = pair[1].to_str()?;
-        (NAME_FLAGS.contains(&flag) && value.starts_with('-') && value != "-")
-            .then(|| taken_as_a_name(value))
+        (NAME_FLAGS.contains(&flag) && is_a_flag(value)).then(|| {
+            format!(
+                " (`{}` was taken as the trajectory's name after {flag}, which takes the next word whatever it starts with: was the name left out?)",
+                stakeshift::error::quoted(value)
+            )
+        })
     })
 }
 
@@ -993,15 +1026,14 @@ pub(crate) fn select_trajectories(
     }
     for name in names {
         if !index.contains_key(name.as_str()) {
-            // (A flag taken as the name is said so, rather than matched to a name that does
-            // not start with `-`.)
-            let flag = taken_as_a_name(name);
+            // (A flag taken as the name is said so where the error is printed, rather than
+            // matched to a name.)
             let hint = stakeshift::model::nearest_name(name, &all)
-                .filter(|n| flag.is_empty() || n.starts_with('-'))
+                .filter(|_| !is_a_flag(name))
                 .map(|n| format!("did you mean `{}`? ", stakeshift::error::quoted(n)))
                 .unwrap_or_default();
             return Err(Error::Usage(format!(
-                "the model has no trajectory `{}`; {hint}it has: {}{flag}",
+                "the model has no trajectory `{}`; {hint}it has: {}",
                 stakeshift::error::quoted(name),
                 stakeshift::error::listed(&all),
             )));

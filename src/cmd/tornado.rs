@@ -20,8 +20,7 @@ pub fn run(
     if let (Some(name), None) = (&args.chart_trajectory, &args.out) {
         // Said, rather than ignored (it was: a misspelt name passed silently).
         return Err(Error::Usage(format!(
-            "--chart-trajectory {name}: it picks the trajectory of tornado.png, which --out writes; add --out DIR{}",
-            super::taken_as_a_name(name)
+            "--chart-trajectory {name}: it picks the trajectory of tornado.png, which --out writes; add --out DIR"
         ))
         .into());
     }

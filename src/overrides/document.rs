@@ -683,7 +683,7 @@ fn parse_value(o: &Override) -> Result<Value, OverrideError> {
         }
         // `NaN`, `Infinity`: TOML's own hint (`expected nan`) named a value the model
         // then refuses (helper-175).
-        if let Some(said) = crate::model::not_finite_spelling(&o.value, at) {
+        if let Some(said) = crate::model::not_finite_value(&o.value) {
             return OverrideError::new(&o.origin, &o.path.text, said);
         }
         // A number as a spreadsheet shows it (`15%`, `1,250.0`): the fix, as the model
@@ -1005,14 +1005,16 @@ fn set_value_with_old(
         let place = if here.is_empty() {
             "the top level".to_string()
         } else {
-            format!("`{here}`")
+            // (Names and keys are the user's, of any length: quoted shortened, helper-177.)
+            format!("`{}`", crate::error::quoted(&here))
         };
         match segment {
             Segment::Key(key) => {
                 let kind = node.kind();
                 let Some(table) = node.table_like() else {
                     return Err(format!(
-                        "{place} is {kind}, not a table, so it has no key `{key}`"
+                        "{place} is {kind}, not a table, so it has no key `{}`",
+                        crate::error::quoted(key)
                     ));
                 };
                 // A weight's key is a trajectory's name, read trimmed: the file's key that
@@ -1036,7 +1038,10 @@ fn set_value_with_old(
                         None => true,
                     };
                     if !allowed {
-                        return Err(format!("{place} has no key `{key}`"));
+                        return Err(format!(
+                            "{place} has no key `{}`",
+                            crate::error::quoted(key)
+                        ));
                     }
                     if !last {
                         let table = render_segments(&segments[..=i]);
@@ -1162,7 +1167,8 @@ fn element_index(
             // and taking the first without a word could change the wrong one.
             if let (Some(first), Some(second)) = (first, second) {
                 return Err(format!(
-                    "{place} has more than one entry named `{name}` ([{first}] and [{second}]); pick one by position, [{first}]"
+                    "{place} has more than one entry named `{}` ([{first}] and [{second}]); pick one by position, [{first}]",
+                    crate::error::quoted(name)
                 ));
             }
             first.ok_or_else(|| {
@@ -1186,13 +1192,17 @@ fn element_index(
                     format!("{place} has no entries with a `name`; pick one by position, [0]")
                 } else {
                     format!(
-                        "{place} has no entry named `{name}`; its names: {}",
-                        known.join(", ")
+                        "{place} has no entry named `{}`; its names: {}",
+                        crate::error::quoted(name),
+                        crate::error::listed(&known)
                     )
                 }
             })
         }
-        Segment::Key(key) => Err(format!("{place} is an array, so it has no key `{key}`")),
+        Segment::Key(key) => Err(format!(
+            "{place} is an array, so it has no key `{}`",
+            crate::error::quoted(key)
+        )),
     }
 }
 

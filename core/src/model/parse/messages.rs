@@ -568,25 +568,47 @@ pub fn too_long_to_be_a_slip(key: &str, names: impl Iterator<Item = usize>) -> b
     key.chars().count() > 2 * longest + 16
 }
 
-/// Where the TOML reader stopped at `at` on a word that spells no finite number in a way
-/// TOML does not read (`NaN`, `Infinity`, `-INF`): that a model's numbers are finite.
-/// TOML's own words ("invalid float, expected `nan`") named a value the model then refuses
-/// (helper-175).
+/// Where the TOML reader stopped at `at` on a value that spells no finite number in a way
+/// TOML does not read (`NaN`, `Infinity`, `-INF`, the whole value: after `=`, `[` or `,`
+/// and before the line's end, a comment, `,`, `]` or `}`): that it is neither a number a
+/// model takes nor quoted text. TOML's own words ("invalid float, expected `nan`") named a
+/// value the model then refuses (helper-175); a word elsewhere (a table's name, a bare
+/// key, `0.3nan`) keeps the reader's own message (helper-177).
 ///
 /// ```
 /// use stakeshift_core::model::not_finite_spelling;
 /// let said = not_finite_spelling("stake = NaN", 8).unwrap();
-/// assert!(said.starts_with("`NaN` is not a finite number"));
+/// assert!(said.starts_with("`NaN` is neither a finite number nor quoted text"));
 /// assert_eq!(not_finite_spelling("stake = 0.3", 8), None);
+/// assert_eq!(not_finite_spelling("[nan", 1), None); // a table's name
+/// assert_eq!(not_finite_spelling("stake = 0.3nan", 11), None);
 /// ```
 pub fn not_finite_spelling(text: &str, at: usize) -> Option<String> {
     let word = word_at(text, at, |c| {
         c.is_ascii_alphabetic() || matches!(c, '+' | '-')
     })?;
+    // Where the word lies in `text` (`word_at` gives a slice of it).
+    let start = word.as_ptr() as usize - text.as_ptr() as usize;
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let before = text[line_start..start].trim_end_matches([' ', '\t']);
+    let after = text[start + word.len()..line_end].trim_start_matches([' ', '\t', '\r']);
+    let opens_a_value =
+        before.ends_with(['=', ',']) || (before.ends_with('[') && !before.trim_start().eq("["));
+    let ends_a_value = after.is_empty() || after.starts_with(['#', ',', ']', '}']);
+    (opens_a_value && ends_a_value)
+        .then(|| not_finite_value(word))
+        .flatten()
+}
+
+/// Where `value`, the whole of it, spells no finite number in a way TOML does not read
+/// (`NaN`, `Infinity`, `-INF`): that it is neither a number a model takes nor quoted text.
+pub fn not_finite_value(value: &str) -> Option<String> {
+    let word = value.trim();
     let bare = word.trim_start_matches(['+', '-']).to_ascii_lowercase();
     matches!(bare.as_str(), "nan" | "inf" | "infinity").then(|| {
         format!(
-            "`{word}` is not a finite number; a model's numbers are finite, such as 0.3 or 2031"
+            "`{word}` is neither a finite number nor quoted text: write a number such as 0.3 or 2031 (a model's numbers are finite), or text in quotes (\"nonprofit\")"
         )
     })
 }

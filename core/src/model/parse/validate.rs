@@ -779,7 +779,10 @@ impl Builder<'_> {
             let text = load(path.get_ref()).map_err(|why| {
                 ModelIssue::new(
                     "trajectories_csv",
-                    format!("cannot read `{}`: {why}", path.get_ref()),
+                    format!(
+                        "cannot read `{}`: {why}",
+                        crate::error::path_shortened(path.get_ref())
+                    ),
                 )
                 .at(path.span())
             })?;
@@ -1357,10 +1360,13 @@ impl Builder<'_> {
         // bound on a model's amounts is not its range, which `lo` and `hi` give).
         let (value, written) = match num.get_ref() {
             Num::Int(i) => (u64::try_from(*i).ok(), i.to_string()),
-            // Past an amount's 1e18, said against this range, not that bound (helper-175:
+            // Past an amount's 1e18, taken against this range, not that bound (helper-175:
             // `seed = 1e19` was told numbers must be at most 1e18, where whole seeds go to
-            // 9.2e18).
-            Num::Float(f) if f.is_finite() && f.abs() > 1e18 => (None, format!("{f:e}")),
+            // 9.2e18; helper-177: then 2e18, whole and in range, was refused).
+            Num::Float(f) if f.is_finite() && f.abs() > 1e18 => (
+                (f.fract() == 0.0 && *f > 0.0 && *f < 2f64.powi(64)).then_some(*f as u64),
+                format!("{f:e}"),
+            ),
             Num::Float(_) => {
                 let v = self.decimal(field, num)?;
                 (
