@@ -1919,6 +1919,9 @@ fn regression_t_takes_a_name_that_starts_with_a_dash() {
         err.contains("csv: no such model file") && err.contains(&taken("--format", "-t")),
         "{err}"
     );
+    // Nothing after `--` is a flag (helper-178).
+    let err = common::fails_with_2(stakeshift().args(["compare", "--", "-t", "--yearly"]));
+    assert!(!err.contains("was taken"), "{err}");
     // A name that is no flag gets no note, whatever the error.
     let err = common::fails_with_2(stakeshift().arg("compare").arg(&model).args([
         "-t",
@@ -2172,8 +2175,41 @@ fn regression_messages_name_a_valid_fix() {
         err.ends_with("the nearest valid path is `investor.contributions[0][1]`\n"),
         "{err}"
     );
-    // helper-177: a whole seed written as a float, past 1e18 and within the range, is taken.
+    // helper-177: a whole seed written as a float, past 1e18 and within the range, is taken;
+    // helper-178: as written, not as its f64 (1234567890123456789.0 ran as ...768).
     common::succeeds(stakeshift().args(["check", "--set", "simulation.seed=2e18"]));
+    let (table, _) = common::succeeds(stakeshift().args([
+        "simulate",
+        "--paths",
+        "10",
+        "-q",
+        "--set",
+        "simulation.seed=1234567890123456789.0",
+    ]));
+    assert!(table.contains("(seed 1234567890123456789)"), "{table}");
+    // helper-178: NaN as an array's first element on its own line (the rows of the model
+    // files, with their comments), in a `--set` array; a table named nan keeps its error.
+    let built_in = std::fs::read_to_string(common::repo_path("models/msft-openai.toml")).unwrap();
+    let with_nan = built_in.replacen("  [2024, 3.7],", "  [NaN, 3.7],", 1);
+    assert_ne!(with_nan, built_in);
+    let model = common::write_file(dir.path(), "rows.toml", &with_nan);
+    let err = common::fails_with_2(stakeshift().arg("check").arg(&model));
+    assert!(err.contains("`NaN` is neither a finite number"), "{err}");
+    let err = common::fails_with_2(stakeshift().args([
+        "check",
+        "--set",
+        "trajectories[0].revenue.points=[[2024, NaN], [2026, 1.0]]",
+    ]));
+    assert!(err.contains("`NaN` is neither a finite number"), "{err}");
+    let twice = mini.replacen("[equity]", "[nan]\nx = 1\n[[nan]]\n[equity]", 1);
+    let model = common::write_file(dir.path(), "twice.toml", &twice);
+    let err = common::fails_with_2(stakeshift().arg("check").arg(&model));
+    assert!(
+        err.contains("this key is given twice") && !err.contains("finite"),
+        "{err}"
+    );
+    let err = common::fails_with_2(stakeshift().args(["explain", "-t", "base", "--year=--2030"]));
+    assert!(err.contains("`--2030` is not a year"), "{err}");
     // helper-177: a missing model's long path and a long unknown key are shortened.
     let deep = format!("{}/nope.toml", vec!["q".repeat(250); 14].join("/"));
     let err = common::fails_with_2(stakeshift().args(["compare", &deep]));

@@ -637,9 +637,12 @@ fn parse_paths(text: &str) -> Result<u64, String> {
 /// "invalid digit found in string": helper-175). Whether the model has it is said later.
 fn parse_year(text: &str) -> Result<stakeshift::model::Year, String> {
     let most = stakeshift::model::MAX_YEAR;
-    text.trim().parse().map_err(|_| {
-        if is_whole(text) {
-            format!("{text} is no year a model can have (from -{most} to {most})")
+    let text = text.trim();
+    text.parse().map_err(|_| {
+        // (One sign at most: `--2030` is no number, helper-178.)
+        let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            format!("`{text}` is no year a model can have (from -{most} to {most})")
         } else {
             format!("`{text}` is not a year; give a whole year written in digits, such as 2030")
         }
@@ -983,7 +986,7 @@ fn is_a_flag(word: &str) -> bool {
                         .map(|s| format!("-{s}")),
                 );
             }
-            flags.extend(["--help".to_string(), "-h".to_string()]);
+            flags.extend(["--help", "-h", "--version", "-V"].map(String::from));
             commands.extend(command.get_subcommands().cloned());
         }
         flags
@@ -998,7 +1001,9 @@ fn is_a_flag(word: &str) -> bool {
 /// model, and clap then said `--year` was missing; `compare -t --format csv`, "csv: no
 /// such model file"). A name that is no flag (`-t -high`) gets none.
 fn flag_taken_as_a_name(args: &[std::ffi::OsString]) -> Option<String> {
-    args.windows(2).find_map(|pair| {
+    // (Nothing after `--` is a flag.)
+    let end = args.iter().position(|a| a == "--").unwrap_or(args.len());
+    args[..end].windows(2).find_map(|pair| {
         let flag = pair[0].to_str()?;
         let value = pair[1].to_str()?;
         (NAME_FLAGS.contains(&flag) && is_a_flag(value)).then(|| {
@@ -1029,7 +1034,7 @@ pub(crate) fn select_trajectories(
             // (A flag taken as the name is said so where the error is printed, rather than
             // matched to a name.)
             let hint = stakeshift::model::nearest_name(name, &all)
-                .filter(|_| !is_a_flag(name))
+                .filter(|n| !is_a_flag(name) || n.starts_with('-'))
                 .map(|n| format!("did you mean `{}`? ", stakeshift::error::quoted(n)))
                 .unwrap_or_default();
             return Err(Error::Usage(format!(

@@ -683,7 +683,10 @@ fn parse_value(o: &Override) -> Result<Value, OverrideError> {
         }
         // `NaN`, `Infinity`: TOML's own hint (`expected nan`) named a value the model
         // then refuses (helper-175).
-        if let Some(said) = crate::model::not_finite_value(&o.value) {
+        // (Also inside an array or an inline table: `[[2024, NaN]]`, helper-178.)
+        if let Some(said) = crate::model::not_finite_value(&o.value)
+            .or_else(|| crate::model::not_finite_spelling(&format!("x = {}", o.value), at + 4))
+        {
             return OverrideError::new(&o.origin, &o.path.text, said);
         }
         // A number as a spreadsheet shows it (`15%`, `1,250.0`): the fix, as the model

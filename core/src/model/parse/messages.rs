@@ -46,8 +46,10 @@ pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
         }
     }
     if let Some(span) = e.span()
+        && field.is_empty()
         && let Some(said) = not_finite_spelling(text, span.start)
     {
+        // (Not where the key was found given twice, `field` named: helper-178.)
         message = said;
     } else if let Some(span) = e.span()
         && let Some(habit) = spreadsheet_habit(text, span.start)
@@ -569,9 +571,9 @@ pub fn too_long_to_be_a_slip(key: &str, names: impl Iterator<Item = usize>) -> b
 }
 
 /// Where the TOML reader stopped at `at` on a value that spells no finite number in a way
-/// TOML does not read (`NaN`, `Infinity`, `-INF`, the whole value: after `=`, `[` or `,`
-/// and before the line's end, a comment, `,`, `]` or `}`): that it is neither a number a
-/// model takes nor quoted text. TOML's own words ("invalid float, expected `nan`") named a
+/// TOML does not read (`NaN`, `Infinity`, `-INF`, the whole value: where a value begins,
+/// [`begins_a_value`], and before the line's end, a comment, `,`, `]` or `}`): that it is
+/// neither a number a model takes nor quoted text. TOML's own words ("invalid float, expected `nan`") named a
 /// value the model then refuses (helper-175); a word elsewhere (a table's name, a bare
 /// key, `0.3nan`) keeps the reader's own message (helper-177).
 ///
@@ -581,6 +583,9 @@ pub fn too_long_to_be_a_slip(key: &str, names: impl Iterator<Item = usize>) -> b
 /// assert!(said.starts_with("`NaN` is neither a finite number nor quoted text"));
 /// assert_eq!(not_finite_spelling("stake = 0.3", 8), None);
 /// assert_eq!(not_finite_spelling("[nan", 1), None); // a table's name
+/// assert_eq!(not_finite_spelling("[[nan]]", 2), None);
+/// assert!(not_finite_spelling("points = [\n  [NaN, 3.7],\n]", 14).is_some());
+/// assert_eq!(not_finite_spelling("q = { a = 1, inf, b = 2 }", 13), None); // a key
 /// assert_eq!(not_finite_spelling("stake = 0.3nan", 11), None);
 /// ```
 pub fn not_finite_spelling(text: &str, at: usize) -> Option<String> {
@@ -589,16 +594,58 @@ pub fn not_finite_spelling(text: &str, at: usize) -> Option<String> {
     })?;
     // Where the word lies in `text` (`word_at` gives a slice of it).
     let start = word.as_ptr() as usize - text.as_ptr() as usize;
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    let before = text[line_start..start].trim_end_matches([' ', '\t']);
-    let after = text[start + word.len()..line_end].trim_start_matches([' ', '\t', '\r']);
-    let opens_a_value =
-        before.ends_with(['=', ',']) || (before.ends_with('[') && !before.trim_start().eq("["));
-    let ends_a_value = after.is_empty() || after.starts_with(['#', ',', ']', '}']);
-    (opens_a_value && ends_a_value)
+    let after = text[start + word.len()..].trim_start_matches([' ', '\t', '\r']);
+    let ends_a_value = after.is_empty() || after.starts_with(['\n', '#', ',', ']', '}']);
+    (ends_a_value && begins_a_value(text, start))
         .then(|| not_finite_value(word))
         .flatten()
+}
+
+/// Whether a value begins at byte `start` of `text`: after `=`, or in an array after its
+/// `[` or a `,`, where that `[` itself begins a value (not a table's header, `[nan]`,
+/// `[[nan]]`; not after a `,` of an inline table, where a key begins). Strings and
+/// comments are not taken apart: it places a message, nothing more.
+fn begins_a_value(text: &str, mut start: usize) -> bool {
+    loop {
+        let before = without_trailing_comments(&text[..start]);
+        match before.chars().last() {
+            Some('=') => return true,
+            Some(',') => return innermost_open(before) == Some('['),
+            // (A loop, not a call: `[[[[...` of any depth.)
+            Some('[') => start = before.len() - 1,
+            _ => return false,
+        }
+    }
+}
+
+/// `text` without the blanks and `#` comments at its end (an array's rows carry their
+/// sources as comments: `[2024, 3.7],  # 3.7 bn (firm)`).
+fn without_trailing_comments(mut text: &str) -> &str {
+    loop {
+        text = text.trim_end_matches([' ', '\t', '\r', '\n']);
+        let line_start = text.rfind('\n').map_or(0, |i| i + 1);
+        match text[line_start..].find('#') {
+            Some(hash) => text = &text[..line_start + hash],
+            None => return text,
+        }
+    }
+}
+
+/// The innermost `[` or `{` still open at the end of `before`.
+fn innermost_open(before: &str) -> Option<char> {
+    let (mut arrays, mut tables) = (0usize, 0usize);
+    for c in before.chars().rev() {
+        match c {
+            ']' => arrays += 1,
+            '}' => tables += 1,
+            '[' if arrays == 0 => return Some('['),
+            '[' => arrays -= 1,
+            '{' if tables == 0 => return Some('{'),
+            '{' => tables -= 1,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Where `value`, the whole of it, spells no finite number in a way TOML does not read

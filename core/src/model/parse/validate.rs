@@ -779,10 +779,8 @@ impl Builder<'_> {
             let text = load(path.get_ref()).map_err(|why| {
                 ModelIssue::new(
                     "trajectories_csv",
-                    format!(
-                        "cannot read `{}`: {why}",
-                        crate::error::path_shortened(path.get_ref())
-                    ),
+                    // (`why` names the file: helper-178, it was named twice.)
+                    format!("cannot read {why}"),
                 )
                 .at(path.span())
             })?;
@@ -1360,13 +1358,38 @@ impl Builder<'_> {
         // bound on a model's amounts is not its range, which `lo` and `hi` give).
         let (value, written) = match num.get_ref() {
             Num::Int(i) => (u64::try_from(*i).ok(), i.to_string()),
-            // Past an amount's 1e18, taken against this range, not that bound (helper-175:
-            // `seed = 1e19` was told numbers must be at most 1e18, where whole seeds go to
-            // 9.2e18; helper-177: then 2e18, whole and in range, was refused).
-            Num::Float(f) if f.is_finite() && f.abs() > 1e18 => (
-                (f.fract() == 0.0 && *f > 0.0 && *f < 2f64.powi(64)).then_some(*f as u64),
-                format!("{f:e}"),
-            ),
+            // A float is read from its text, exactly (helper-178: its f64 took
+            // 1234567890123456789.0 as ...768, silently), and one past an amount's 1e18 is
+            // taken against this range, not that bound (helper-175: `seed = 1e19` was told
+            // numbers stop at 1e18, where whole seeds go to 9.2e18).
+            Num::Float(f) if f.is_finite() => {
+                let literal: String = self
+                    .text
+                    .get(num.span())
+                    .unwrap_or_default()
+                    .chars()
+                    .filter(|c| *c != '_' && *c != '+')
+                    .collect();
+                let exact = if literal.contains(['e', 'E']) {
+                    Decimal::from_scientific(&literal)
+                } else {
+                    Decimal::from_str_exact(&literal)
+                };
+                match exact {
+                    Ok(v) => (
+                        v.fract().is_zero().then(|| v.to_u64()).flatten(),
+                        crate::error::quoted(&literal).into_owned(),
+                    ),
+                    Err(_) if f.abs() > 1e18 => (None, crate::error::quoted(&literal).into_owned()),
+                    Err(_) => {
+                        let v = self.decimal(field, num)?;
+                        (
+                            v.fract().is_zero().then(|| v.to_u64()).flatten(),
+                            v.to_string(),
+                        )
+                    }
+                }
+            }
             Num::Float(_) => {
                 let v = self.decimal(field, num)?;
                 (
