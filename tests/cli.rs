@@ -1919,9 +1919,12 @@ fn regression_t_takes_a_name_that_starts_with_a_dash() {
         err.contains("csv: no such model file") && err.contains(&taken("--format", "-t")),
         "{err}"
     );
-    // Nothing after `--` is a flag (helper-178).
+    // Nothing after `--` is a flag (helper-178), unless that `--` was itself taken as a
+    // name (helper-179).
     let err = common::fails_with_2(stakeshift().args(["compare", "--", "-t", "--yearly"]));
     assert!(!err.contains("was taken"), "{err}");
+    let err = common::fails_with_2(stakeshift().args(["compare", "-t", "--", "-t", "--yearly"]));
+    assert!(err.contains(&taken("--yearly", "-t")), "{err}");
     // A name that is no flag gets no note, whatever the error.
     let err = common::fails_with_2(stakeshift().arg("compare").arg(&model).args([
         "-t",
@@ -2208,6 +2211,29 @@ fn regression_messages_name_a_valid_fix() {
         err.contains("this key is given twice") && !err.contains("finite"),
         "{err}"
     );
+    // helper-179: quoted `#` and `]` before the value; a value after `=` on the next line
+    // (no value begins there); a seed in e-notation of more than 28 digits is not rounded.
+    for (line, finite) in [
+        ("x = [\"a#b\", NaN]", true),
+        ("x = { a = \"]#\", b = NaN }", true),
+        ("x =\nNaN", false),
+        ("a = \"=#\"\n[NaN", false),
+    ] {
+        let text = mini.replacen("[equity]", &format!("{line}\n[equity]"), 1);
+        let model = common::write_file(dir.path(), "strings.toml", &text);
+        let err = common::fails_with_2(stakeshift().arg("check").arg(&model));
+        assert_eq!(
+            err.contains("is neither a finite number"),
+            finite,
+            "{line}: {err}"
+        );
+    }
+    let err = common::fails_with_2(stakeshift().args([
+        "check",
+        "--set",
+        "simulation.seed=9.99999999999999999999999999999e0",
+    ]));
+    assert!(err.contains("more than 28 significant digits"), "{err}");
     let err = common::fails_with_2(stakeshift().args(["explain", "-t", "base", "--year=--2030"]));
     assert!(err.contains("`--2030` is not a year"), "{err}");
     // helper-177: a missing model's long path and a long unknown key are shortened.

@@ -1001,8 +1001,17 @@ fn is_a_flag(word: &str) -> bool {
 /// model, and clap then said `--year` was missing; `compare -t --format csv`, "csv: no
 /// such model file"). A name that is no flag (`-t -high`) gets none.
 fn flag_taken_as_a_name(args: &[std::ffi::OsString]) -> Option<String> {
-    // (Nothing after `--` is a flag.)
-    let end = args.iter().position(|a| a == "--").unwrap_or(args.len());
+    // (Nothing after `--` is a flag, but a `--` taken as a name is no such end:
+    // `-t -- -t --yearly`, helper-179.)
+    let end = (0..args.len())
+        .find(|&i| {
+            args[i] == "--"
+                && !(i > 0
+                    && args[i - 1]
+                        .to_str()
+                        .is_some_and(|f| NAME_FLAGS.contains(&f)))
+        })
+        .unwrap_or(args.len());
     args[..end].windows(2).find_map(|pair| {
         let flag = pair[0].to_str()?;
         let value = pair[1].to_str()?;

@@ -601,51 +601,81 @@ pub fn not_finite_spelling(text: &str, at: usize) -> Option<String> {
         .flatten()
 }
 
-/// Whether a value begins at byte `start` of `text`: after `=`, or in an array after its
-/// `[` or a `,`, where that `[` itself begins a value (not a table's header, `[nan]`,
-/// `[[nan]]`; not after a `,` of an inline table, where a key begins). Strings and
-/// comments are not taken apart: it places a message, nothing more.
-fn begins_a_value(text: &str, mut start: usize) -> bool {
-    loop {
-        let before = without_trailing_comments(&text[..start]);
-        match before.chars().last() {
-            Some('=') => return true,
-            Some(',') => return innermost_open(before) == Some('['),
-            // (A loop, not a call: `[[[[...` of any depth.)
-            Some('[') => start = before.len() - 1,
-            _ => return false,
-        }
-    }
-}
-
-/// `text` without the blanks and `#` comments at its end (an array's rows carry their
-/// sources as comments: `[2024, 3.7],  # 3.7 bn (firm)`).
-fn without_trailing_comments(mut text: &str) -> &str {
-    loop {
-        text = text.trim_end_matches([' ', '\t', '\r', '\n']);
-        let line_start = text.rfind('\n').map_or(0, |i| i + 1);
-        match text[line_start..].find('#') {
-            Some(hash) => text = &text[..line_start + hash],
-            None => return text,
-        }
-    }
-}
-
-/// The innermost `[` or `{` still open at the end of `before`.
-fn innermost_open(before: &str) -> Option<char> {
-    let (mut arrays, mut tables) = (0usize, 0usize);
-    for c in before.chars().rev() {
-        match c {
-            ']' => arrays += 1,
-            '}' => tables += 1,
-            '[' if arrays == 0 => return Some('['),
-            '[' => arrays -= 1,
-            '{' if tables == 0 => return Some('{'),
-            '{' => tables -= 1,
+/// Whether a value begins at byte `start` of `text`: right after `=` on the same line, or
+/// in an array after its `[` or a `,` (its rows may span lines and carry comments); not in
+/// a table's header (`[nan]`, `[[nan]]`), nor after an inline table's `{` or `,`, where a
+/// key begins. Read forward from the file's start, past strings and comments (helper-179:
+/// a `#` or `]` inside a string misled a backward scan), once, on the error's path.
+fn begins_a_value(text: &str, start: usize) -> bool {
+    let bytes = text.as_bytes();
+    let to_line_end = |i: usize| text[i..start].find('\n').map_or(start, |k| i + k);
+    // Open arrays and inline tables; the last byte that counts (outside strings and
+    // comments), and whether a line ended after it.
+    let mut open: Vec<u8> = Vec::new();
+    let (mut last, mut line_ended, mut line_empty) = (None::<u8>, false, true);
+    let mut i = 0;
+    while i < start {
+        let b = bytes[i];
+        match b {
+            b'\n' => {
+                (line_ended, line_empty) = (true, true);
+                i += 1;
+                continue;
+            }
+            b' ' | b'\t' | b'\r' => {
+                i += 1;
+                continue;
+            }
+            b'#' => {
+                i = to_line_end(i);
+                continue;
+            }
+            // A table's header, to its line's end.
+            b'[' if open.is_empty() && line_empty => {
+                i = to_line_end(i);
+                last = Some(b']');
+                (line_ended, line_empty) = (false, false);
+                continue;
+            }
+            b'"' | b'\'' => {
+                let triple = if b == b'"' { "\"\"\"" } else { "\'\'\'" };
+                let end = if text[i..].starts_with(triple) {
+                    text[i + 3..].find(triple).map(|k| i + 3 + k + 3)
+                } else {
+                    let mut k = i + 1;
+                    loop {
+                        match bytes.get(k) {
+                            Some(b'\\') if b == b'"' => k += 2,
+                            Some(c) if *c == b => break Some(k + 1),
+                            Some(b'\n') | None => break Some(k),
+                            Some(_) => k += 1,
+                        }
+                    }
+                };
+                match end {
+                    // The word is inside a string: no value begins there.
+                    Some(end) if end <= start => i = end,
+                    _ => return false,
+                }
+                last = Some(b'"');
+                (line_ended, line_empty) = (false, false);
+                continue;
+            }
+            b'[' | b'{' => open.push(b),
+            b']' | b'}' => {
+                open.pop();
+            }
             _ => {}
         }
+        last = Some(b);
+        (line_ended, line_empty) = (false, false);
+        i += 1;
     }
-    None
+    match last {
+        Some(b'=') => !line_ended,
+        Some(b',' | b'[') => open.last() == Some(&b'['),
+        _ => false,
+    }
 }
 
 /// Where `value`, the whole of it, spells no finite number in a way TOML does not read

@@ -779,8 +779,9 @@ impl Builder<'_> {
             let text = load(path.get_ref()).map_err(|why| {
                 ModelIssue::new(
                     "trajectories_csv",
-                    // (`why` names the file: helper-178, it was named twice.)
-                    format!("cannot read {why}"),
+                    // (`why` names the file and says what is wrong with it: helper-178, the
+                    // file was named twice.)
+                    why.to_string(),
                 )
                 .at(path.span())
             })?;
@@ -1370,18 +1371,35 @@ impl Builder<'_> {
                     .chars()
                     .filter(|c| *c != '_' && *c != '+')
                     .collect();
-                let exact = if literal.contains(['e', 'E']) {
-                    Decimal::from_scientific(&literal)
-                } else {
-                    Decimal::from_str_exact(&literal)
+                // The model's own exact reading (28 significant digits at most, never
+                // rounded: helper-179, `from_scientific` alone rounded 9.99...9e0, 30 nines,
+                // to 10), and past its 1e18, rust_decimal's of a literal of at most 28
+                // digits.
+                let digits = literal
+                    .split(['e', 'E'])
+                    .next()
+                    .unwrap_or_default()
+                    .trim_start_matches(['-', '0', '.'])
+                    .bytes()
+                    .filter(u8::is_ascii_digit)
+                    .count();
+                let exact = match exact_decimal(&literal) {
+                    Err(NotExact::TooLarge) if digits <= 28 => {
+                        if literal.contains(['e', 'E']) {
+                            Decimal::from_scientific(&literal).ok()
+                        } else {
+                            Decimal::from_str_exact(&literal).ok()
+                        }
+                    }
+                    other => other.ok(),
                 };
                 match exact {
-                    Ok(v) => (
+                    Some(v) => (
                         v.fract().is_zero().then(|| v.to_u64()).flatten(),
                         crate::error::quoted(&literal).into_owned(),
                     ),
-                    Err(_) if f.abs() > 1e18 => (None, crate::error::quoted(&literal).into_owned()),
-                    Err(_) => {
+                    None if f.abs() > 1e18 => (None, crate::error::quoted(&literal).into_owned()),
+                    None => {
                         let v = self.decimal(field, num)?;
                         (
                             v.fract().is_zero().then(|| v.to_u64()).flatten(),
