@@ -100,6 +100,17 @@ impl Builder<'_> {
     }
 
     /// The exact decimal value of a number as written.
+    /// A number's text as the file writes it, without `_` separators and a leading `+`: what
+    /// [`exact_decimal`] reads.
+    fn literal(&self, num: &S<Num>) -> String {
+        self.text
+            .get(num.span())
+            .unwrap_or_default()
+            .chars()
+            .filter(|c| *c != '_' && *c != '+')
+            .collect()
+    }
+
     fn decimal(&self, field: &str, num: &S<Num>) -> Check<Decimal> {
         let span = num.span();
         match num.get_ref() {
@@ -116,13 +127,7 @@ impl Builder<'_> {
                 if !f.is_finite() {
                     return fail(field, span, "must be a finite number, not inf or nan");
                 }
-                let literal: String = self
-                    .text
-                    .get(span.clone())
-                    .unwrap_or_default()
-                    .chars()
-                    .filter(|c| *c != '_' && *c != '+')
-                    .collect();
+                let literal = self.literal(num);
                 exact_decimal(&literal).map_err(|problem| {
                     // A number of a thousand digits is not echoed whole (helper-78): its
                     // first 30 characters and how many there are.
@@ -1364,13 +1369,7 @@ impl Builder<'_> {
             // taken against this range, not that bound (helper-175: `seed = 1e19` was told
             // numbers stop at 1e18, where whole seeds go to 9.2e18).
             Num::Float(f) if f.is_finite() => {
-                let literal: String = self
-                    .text
-                    .get(num.span())
-                    .unwrap_or_default()
-                    .chars()
-                    .filter(|c| *c != '_' && *c != '+')
-                    .collect();
+                let literal = self.literal(num);
                 // The model's own exact reading (28 significant digits at most, never
                 // rounded: helper-179, `from_scientific` alone rounded 9.99...9e0, 30 nines,
                 // to 10), and past its 1e18, rust_decimal's of a literal of at most 28
