@@ -2218,6 +2218,11 @@ fn regression_messages_name_a_valid_fix() {
         ("x = { a = \"]#\", b = NaN }", true),
         ("x =\nNaN", false),
         ("a = \"=#\"\n[NaN", false),
+        // helper-180: a multi-line string's closing quotes may follow two of its own, and
+        // its escapes are skipped.
+        ("x = [\"\"\"a\"\"\"\", NaN]", true),
+        ("x = \"\"\"a\\\"\"\"b\"\"\"\ny = NaN", true),
+        ("x = [\"\"\"a\"\"\"\"]\n[nan", false),
     ] {
         let text = mini.replacen("[equity]", &format!("{line}\n[equity]"), 1);
         let model = common::write_file(dir.path(), "strings.toml", &text);
@@ -2228,6 +2233,12 @@ fn regression_messages_name_a_valid_fix() {
             "{line}: {err}"
         );
     }
+    // helper-180: trailing zeros are no digits of a seed's value.
+    common::succeeds(stakeshift().args([
+        "check",
+        "--set",
+        "simulation.seed=5000000000000000000.0000000000",
+    ]));
     let err = common::fails_with_2(stakeshift().args([
         "check",
         "--set",

@@ -613,7 +613,8 @@ fn begins_a_value(text: &str, start: usize) -> bool {
     // comments), and whether a line ended after it.
     let mut open: Vec<u8> = Vec::new();
     let (mut last, mut line_ended, mut line_empty) = (None::<u8>, false, true);
-    let mut i = 0;
+    // (Past a byte-order mark: a header on the first line is a header, helper-180.)
+    let mut i = if text.starts_with('\u{feff}') { 3 } else { 0 };
     while i < start {
         let b = bytes[i];
         match b {
@@ -640,7 +641,24 @@ fn begins_a_value(text: &str, start: usize) -> bool {
             b'"' | b'\'' => {
                 let triple = if b == b'"' { "\"\"\"" } else { "\'\'\'" };
                 let end = if text[i..].starts_with(triple) {
-                    text[i + 3..].find(triple).map(|k| i + 3 + k + 3)
+                    // To its closing quotes, escapes skipped in a basic string; the closing
+                    // three may follow up to two quotes of the string's own (`"""a""""` is
+                    // `a"`: helper-180).
+                    let mut k = i + 3;
+                    loop {
+                        match bytes.get(k) {
+                            Some(b'\\') if b == b'"' => k += 2,
+                            Some(c) if *c == b && text[k..].starts_with(triple) => {
+                                let mut end = k + 3;
+                                while end < k + 5 && bytes.get(end) == Some(&b) {
+                                    end += 1;
+                                }
+                                break Some(end);
+                            }
+                            Some(_) => k += 1,
+                            None => break None,
+                        }
+                    }
                 } else {
                     let mut k = i + 1;
                     loop {

@@ -99,7 +99,6 @@ impl Builder<'_> {
         }
     }
 
-    /// The exact decimal value of a number as written.
     /// A number's text as the file writes it, without `_` separators and a leading `+`: what
     /// [`exact_decimal`] reads.
     fn literal(&self, num: &S<Num>) -> String {
@@ -111,6 +110,7 @@ impl Builder<'_> {
             .collect()
     }
 
+    /// The exact decimal value of a number as written.
     fn decimal(&self, field: &str, num: &S<Num>) -> Check<Decimal> {
         let span = num.span();
         match num.get_ref() {
@@ -1364,48 +1364,20 @@ impl Builder<'_> {
         // bound on a model's amounts is not its range, which `lo` and `hi` give).
         let (value, written) = match num.get_ref() {
             Num::Int(i) => (u64::try_from(*i).ok(), i.to_string()),
-            // A float is read from its text, exactly (helper-178: its f64 took
-            // 1234567890123456789.0 as ...768, silently), and one past an amount's 1e18 is
-            // taken against this range, not that bound (helper-175: `seed = 1e19` was told
-            // numbers stop at 1e18, where whole seeds go to 9.2e18).
-            Num::Float(f) if f.is_finite() => {
+            // A float past an amount's 1e18 (as the model's exact reading says) is read from
+            // its text, exactly, and taken against this range, not that bound (helper-175:
+            // `seed = 1e19` was told numbers stop at 1e18, where whole seeds go to 9.2e18;
+            // helper-178: its f64 took 1234567890123456789.0 as ...768; helper-180: trailing
+            // zeros are no digits of its value).
+            Num::Float(f)
+                if f.is_finite()
+                    && matches!(exact_decimal(&self.literal(num)), Err(NotExact::TooLarge)) =>
+            {
                 let literal = self.literal(num);
-                // The model's own exact reading (28 significant digits at most, never
-                // rounded: helper-179, `from_scientific` alone rounded 9.99...9e0, 30 nines,
-                // to 10), and past its 1e18, rust_decimal's of a literal of at most 28
-                // digits.
-                let digits = literal
-                    .split(['e', 'E'])
-                    .next()
-                    .unwrap_or_default()
-                    .trim_start_matches(['-', '0', '.'])
-                    .bytes()
-                    .filter(u8::is_ascii_digit)
-                    .count();
-                let exact = match exact_decimal(&literal) {
-                    Err(NotExact::TooLarge) if digits <= 28 => {
-                        if literal.contains(['e', 'E']) {
-                            Decimal::from_scientific(&literal).ok()
-                        } else {
-                            Decimal::from_str_exact(&literal).ok()
-                        }
-                    }
-                    other => other.ok(),
-                };
-                match exact {
-                    Some(v) => (
-                        v.fract().is_zero().then(|| v.to_u64()).flatten(),
-                        crate::error::quoted(&literal).into_owned(),
-                    ),
-                    None if f.abs() > 1e18 => (None, crate::error::quoted(&literal).into_owned()),
-                    None => {
-                        let v = self.decimal(field, num)?;
-                        (
-                            v.fract().is_zero().then(|| v.to_u64()).flatten(),
-                            v.to_string(),
-                        )
-                    }
-                }
+                (
+                    whole_number_written(&literal),
+                    crate::error::quoted(&literal).into_owned(),
+                )
             }
             Num::Float(_) => {
                 let v = self.decimal(field, num)?;
@@ -2087,4 +2059,40 @@ pub(super) fn key_text(key: &str) -> String {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     if bare { key.to_string() } else { quoted(key) }
+}
+
+/// The whole number a number's text writes, exactly, where it is one that fits 64 bits
+/// (`2e18`, `5000000000000000000.0000000000`, `20000000000000000000000000000e-10`); None
+/// where it is not whole, negative, past 64 bits, or not a number's text.
+fn whole_number_written(literal: &str) -> Option<u64> {
+    let (mantissa, exponent) = match literal.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i64>().ok()?),
+        None => (literal, 0),
+    };
+    let (int, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let negative = int.starts_with('-');
+    let int = int.trim_start_matches('-');
+    if !all_digits(int) || !all_digits(fraction) {
+        return None;
+    }
+    let written = format!("{int}{fraction}");
+    let significant = written.trim_start_matches('0');
+    // Trailing zeros are powers of ten: `5000.000` is 5 x 10^3.
+    let digits = significant.trim_end_matches('0');
+    if digits.is_empty() {
+        return Some(0);
+    }
+    let trailing = (significant.len() - digits.len()) as i64;
+    let power = exponent
+        .checked_sub(fraction.len() as i64)?
+        .checked_add(trailing)?;
+    if negative || power < 0 || digits.len() > 20 {
+        return None;
+    }
+    let value = digits
+        .parse::<u128>()
+        .ok()?
+        .checked_mul(10u128.checked_pow(u32::try_from(power).ok()?)?)?;
+    u64::try_from(value).ok()
 }
