@@ -287,7 +287,7 @@ enum ReadFailure {
 /// A path as a message names it: one of more than 400 characters by its length and its end
 /// ([`crate::error::path_shortened`]; helper-175: an output folder's path of 5,000
 /// characters was quoted whole, twice).
-fn shown(path: &Path) -> String {
+pub fn shown(path: &Path) -> String {
     crate::error::path_shortened(&path.display().to_string()).into_owned()
 }
 

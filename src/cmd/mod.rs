@@ -903,8 +903,7 @@ fn say_rollback_note(note: &str) {
 /// 400 characters shortened to its end ([`stakeshift::error::path_shortened`]; helper-175:
 /// an output folder of 5,000 characters was quoted whole, twice, in one line).
 pub(crate) fn shown(path: &std::path::Path) -> String {
-    let text = path.display().to_string();
-    stakeshift::error::plain_text(&stakeshift::error::path_shortened(&text)).into_owned()
+    stakeshift::error::plain_text(&stakeshift::io::shown(path)).into_owned()
 }
 
 /// Writes one line of a message (an error, a warning, what was written) on stderr. A stderr
@@ -931,17 +930,10 @@ impl<'a> Vary<'a> {
     pub(crate) fn parse(arg: &'a str, form: &str) -> Result<Self, Error> {
         let origin = format!("--vary {arg}");
         let Some((path, range)) = arg.rsplit_once('=') else {
-            return Err(Error::Usage(format!(
-                "{}: expected {form}",
-                stakeshift::error::origin_shortened(&origin)
-            )));
+            return Err(vary_error(&origin, format!("expected {form}")));
         };
-        let path = stakeshift::overrides::OverridePath::parse(path).map_err(|m| {
-            Error::Usage(format!(
-                "{}: {m}",
-                stakeshift::error::origin_shortened(&origin)
-            ))
-        })?;
+        let path =
+            stakeshift::overrides::OverridePath::parse(path).map_err(|m| vary_error(&origin, m))?;
         Ok(Vary {
             origin,
             path,
@@ -951,11 +943,16 @@ impl<'a> Vary<'a> {
 
     /// An error of this `--vary`.
     pub(crate) fn error(&self, message: impl std::fmt::Display) -> Error {
-        Error::Usage(format!(
-            "{}: {message}",
-            stakeshift::error::origin_shortened(&self.origin)
-        ))
+        vary_error(&self.origin, message)
     }
+}
+
+/// An error of the `--vary` `origin`: it, shortened to its start, then `message`.
+fn vary_error(origin: &str, message: impl std::fmt::Display) -> Error {
+    Error::Usage(format!(
+        "{}: {message}",
+        stakeshift::error::origin_shortened(origin)
+    ))
 }
 
 /// The flags whose value is a trajectory's name, taken whatever it starts with (a name may

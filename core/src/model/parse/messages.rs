@@ -610,16 +610,16 @@ fn begins_a_value(text: &str, start: usize) -> bool {
     let bytes = text.as_bytes();
     let to_line_end = |i: usize| text[i..start].find('\n').map_or(start, |k| i + k);
     // Open arrays and inline tables; the last byte that counts (outside strings and
-    // comments), and whether a line ended after it.
+    // comments), and whether nothing has counted since the last line's end.
     let mut open: Vec<u8> = Vec::new();
-    let (mut last, mut line_ended, mut line_empty) = (None::<u8>, false, true);
+    let (mut last, mut line_start) = (None::<u8>, true);
     // (Past a byte-order mark: a header on the first line is a header, helper-180.)
     let mut i = if text.starts_with('\u{feff}') { 3 } else { 0 };
     while i < start {
         let b = bytes[i];
         match b {
             b'\n' => {
-                (line_ended, line_empty) = (true, true);
+                line_start = true;
                 i += 1;
                 continue;
             }
@@ -632,67 +632,61 @@ fn begins_a_value(text: &str, start: usize) -> bool {
                 continue;
             }
             // A table's header, to its line's end.
-            b'[' if open.is_empty() && line_empty => {
-                i = to_line_end(i);
-                last = Some(b']');
-                (line_ended, line_empty) = (false, false);
-                continue;
+            b'[' if open.is_empty() && line_start => {
+                (i, last) = (to_line_end(i), Some(b']'));
             }
-            b'"' | b'\'' => {
-                let triple = if b == b'"' { "\"\"\"" } else { "\'\'\'" };
-                let end = if text[i..].starts_with(triple) {
-                    // To its closing quotes, escapes skipped in a basic string; the closing
-                    // three may follow up to two quotes of the string's own (`"""a""""` is
-                    // `a"`: helper-180).
-                    let mut k = i + 3;
-                    loop {
-                        match bytes.get(k) {
-                            Some(b'\\') if b == b'"' => k += 2,
-                            Some(c) if *c == b && text[k..].starts_with(triple) => {
-                                let mut end = k + 3;
-                                while end < k + 5 && bytes.get(end) == Some(&b) {
-                                    end += 1;
-                                }
-                                break Some(end);
-                            }
-                            Some(_) => k += 1,
-                            None => break None,
-                        }
+            b'"' | b'\'' => match string_end(bytes, i) {
+                Some(end) if end <= start => (i, last) = (end, Some(b'"')),
+                // The word is inside a string: no value begins there.
+                _ => return false,
+            },
+            _ => {
+                match b {
+                    b'[' | b'{' => open.push(b),
+                    b']' | b'}' => {
+                        open.pop();
                     }
-                } else {
-                    let mut k = i + 1;
-                    loop {
-                        match bytes.get(k) {
-                            Some(b'\\') if b == b'"' => k += 2,
-                            Some(c) if *c == b => break Some(k + 1),
-                            Some(b'\n') | None => break Some(k),
-                            Some(_) => k += 1,
-                        }
-                    }
-                };
-                match end {
-                    // The word is inside a string: no value begins there.
-                    Some(end) if end <= start => i = end,
-                    _ => return false,
+                    _ => {}
                 }
-                last = Some(b'"');
-                (line_ended, line_empty) = (false, false);
-                continue;
+                (i, last) = (i + 1, Some(b));
             }
-            b'[' | b'{' => open.push(b),
-            b']' | b'}' => {
-                open.pop();
-            }
-            _ => {}
         }
-        last = Some(b);
-        (line_ended, line_empty) = (false, false);
-        i += 1;
+        line_start = false;
     }
     match last {
-        Some(b'=') => !line_ended,
+        Some(b'=') => !line_start,
         Some(b',' | b'[') => open.last() == Some(&b'['),
         _ => false,
+    }
+}
+
+/// Where the string that opens at byte `i` of `bytes` (with `"` or `'`, one or three) ends:
+/// past its closing quotes, escapes skipped in a basic string, and a multi-line string's
+/// closing three may follow up to two quotes of its own (`"""a""""` is `a"`: helper-180);
+/// a one-line string left open ends at its line's end; None for a multi-line string left
+/// open.
+fn string_end(bytes: &[u8], i: usize) -> Option<usize> {
+    let quote = bytes[i];
+    let basic = quote == b'"';
+    let triple = [quote; 3];
+    let multi_line = bytes[i..].starts_with(&triple);
+    let mut k = i + if multi_line { 3 } else { 1 };
+    loop {
+        match bytes.get(k) {
+            Some(b'\\') if basic => k += 2,
+            Some(c) if *c == quote && !multi_line => return Some(k + 1),
+            Some(c) if *c == quote && bytes[k..].starts_with(&triple) => {
+                let mut end = k + 3;
+                while end < k + 5 && bytes.get(end) == Some(&quote) {
+                    end += 1;
+                }
+                return Some(end);
+            }
+            Some(b'\n') if !multi_line => return Some(k),
+            None if !multi_line => return Some(k),
+            None => return None,
+            Some(_) => k += 1,
+        }
     }
 }
 

@@ -1369,22 +1369,18 @@ impl Builder<'_> {
             // `seed = 1e19` was told numbers stop at 1e18, where whole seeds go to 9.2e18;
             // helper-178: its f64 took 1234567890123456789.0 as ...768; helper-180: trailing
             // zeros are no digits of its value).
-            Num::Float(f)
-                if f.is_finite()
-                    && matches!(exact_decimal(&self.literal(num)), Err(NotExact::TooLarge)) =>
-            {
+            Num::Float(f) => {
                 let literal = self.literal(num);
-                (
-                    whole_number_written(&literal),
-                    crate::error::quoted(&literal).into_owned(),
-                )
-            }
-            Num::Float(_) => {
-                let v = self.decimal(field, num)?;
-                (
-                    v.fract().is_zero().then(|| v.to_u64()).flatten(),
-                    v.to_string(),
-                )
+                if f.is_finite() && matches!(exact_decimal(&literal), Err(NotExact::TooLarge)) {
+                    let written = crate::error::quoted(&literal).into_owned();
+                    (whole_number_written(&literal), written)
+                } else {
+                    let v = self.decimal(field, num)?;
+                    (
+                        v.fract().is_zero().then(|| v.to_u64()).flatten(),
+                        v.to_string(),
+                    )
+                }
             }
         };
         match value {
