@@ -1232,6 +1232,36 @@ fn regression_bad_usage_is_one_line_on_stderr() {
     );
 }
 
+/// Session 33: an empty path (`init ''`, `compare ''`, `--out=`) was told "a value is
+/// required ... but none was supplied", as if nothing had been given.
+#[test]
+fn regression_an_empty_path_is_said_to_be_empty() {
+    for (args, wanted) in [
+        (
+            &["init", ""][..],
+            "error: a value is required for '[PATH]', and the one given is empty (see --help)",
+        ),
+        (
+            &["compare", ""][..],
+            "error: a value is required for '[MODEL]', and the one given is empty (see --help)",
+        ),
+        (
+            &["simulate", "--out="][..],
+            "error: a value is required for '--out <DIR>', and the one given is empty (see --help)",
+        ),
+        // Nothing given at all is still "none was supplied".
+        (
+            &["compare", "--out"][..],
+            "error: a value is required for '--out <DIR>' but none was supplied (see --help)",
+        ),
+    ] {
+        let out = stakeshift().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(String::from_utf8(out.stderr).unwrap().trim_end(), wanted);
+        assert!(out.stdout.is_empty());
+    }
+}
+
 /// helper-88: help that could not be written (`--help > /dev/full`) exited 1 saying
 /// nothing; it says why, as a command's output that cannot be written does.
 #[cfg(target_os = "linux")]

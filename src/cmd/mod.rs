@@ -680,6 +680,16 @@ pub fn parse() -> Result<Cli, ExitCode> {
             // tip, the usage and a pointer to --help; helper-88).
             let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
             let mut line = one_line_usage_error(&e.render().to_string());
+            // clap says the same of `init ''` and `--out=` as of a flag given no value: say
+            // that the value given was empty.
+            let empty_given = args.iter().skip(1).any(|a| {
+                a.is_empty()
+                    || a.to_str()
+                        .is_some_and(|a| a.starts_with("--") && a.ends_with('='))
+            });
+            if empty_given {
+                line = line.replacen(" but none was supplied", ", and the one given is empty", 1);
+            }
             if let Some(note) = flag_taken_as_a_name(&args) {
                 line.push_str(&note);
             }

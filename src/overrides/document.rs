@@ -656,13 +656,14 @@ fn parse_value(o: &Override) -> Result<Value, OverrideError> {
         // 2^63 was told the 1e18 bound of a model's amounts, beside seeds up to 2^63 - 1
         // taken: helper-116); any other number is too large as an amount.
         let at = e.span().map_or(0, |s| s.start);
-        if why.contains("integer number overflowed") && overflow_is_a_seed(o, at) {
+        if why.contains("integer number overflowed")
+            && let Some((field, written)) = overflowed_seed(o, at)
+        {
             return OverrideError::new(
                 &o.origin,
-                &o.path.text,
+                &field,
                 format!(
-                    "`{}` is out of range; a seed must be a whole number from 0 to 9223372036854775807{}",
-                    o.value,
+                    "`{written}` is out of range; a seed must be a whole number from 0 to 9223372036854775807{}",
                     crate::model::SEED_NOTE
                 ),
             );
@@ -705,11 +706,11 @@ fn parse_value(o: &Override) -> Result<Value, OverrideError> {
     })
 }
 
-/// Whether the whole number too large for TOML at byte `at` of the override's value is a
-/// seed's: the path's own key (`simulation.seed=...`), or the key just before it inside an
+/// The field and the number as written, where the whole number too large for TOML at byte
+/// `at` of the override's value is a seed's: the path's own key (`simulation.seed=...`), or the key just before it inside an
 /// inline table (`simulation={paths=1, seed=...}`), not any number of a value that names a
 /// seed somewhere (helper-121: `{paths=99999999999999999999, seed=1}` was told about seeds).
-fn overflow_is_a_seed(o: &Override, at: usize) -> bool {
+fn overflowed_seed(o: &Override, at: usize) -> Option<(String, String)> {
     let before = o.value.get(..at).unwrap_or(&o.value).trim_end();
     match before.strip_suffix('=') {
         Some(key) => {
@@ -720,9 +721,20 @@ fn overflow_is_a_seed(o: &Override, at: usize) -> bool {
                 .unwrap_or(key)
                 .trim_matches('"');
             // (`simulation.weights={seed=...}` is the weight of a trajectory named seed.)
-            key == "seed" && o.path.text == "simulation"
+            // Named as the file's reader names it, `simulation.seed`, with the number alone
+            // (it was `simulation` and the whole table).
+            let written: String = o
+                .value
+                .get(at..)
+                .unwrap_or_default()
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || matches!(c, '_' | '+'))
+                .collect();
+            (key == "seed" && o.path.text == "simulation")
+                .then(|| (format!("{}.seed", o.path.text), written))
         }
-        None => before.is_empty() && o.path.text.ends_with("seed"),
+        None => (before.is_empty() && o.path.text.ends_with("seed"))
+            .then(|| (o.path.text.clone(), o.value.trim().to_string())),
     }
 }
 
