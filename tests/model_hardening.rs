@@ -803,6 +803,13 @@ fn regression_a_key_written_short_is_told_the_key_it_is_part_of() {
             "loss_carry = true\nresidual = ",
             "did you mean `loss_carryforward`?",
         ),
+        // A plural of the part (helper-182: `[equity.dividends]` had the list alone).
+        (
+            "plural",
+            "[[equity.rounds]]",
+            "[equity.dividends]\n\n[[equity.rounds]]",
+            "equity.dividends: unknown key `dividends`; did you mean `dividend_payout`?",
+        ),
     ];
     for (tag, from, to, expected) in cases {
         let (code, stderr) = check(tag, &model_with(from, to));
@@ -821,17 +828,20 @@ fn regression_a_key_written_short_is_told_the_key_it_is_part_of() {
         "{stderr}"
     );
     assert!(!stderr.contains("did you mean"), "{stderr}");
-    // `--set` names the same key for a path written short.
-    let out = stakeshift()
-        .args(["compare", "--set", "equity.payout=1"])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("the nearest valid path is `equity.dividend_payout`"),
-        "{stderr}"
-    );
+    // `--set` names the same key for a path written short, or as a plural (which was
+    // pointed at `equity.rounds`).
+    for set in ["equity.payout=1", "equity.dividends=1"] {
+        let out = stakeshift()
+            .args(["compare", "--set", set])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("the nearest valid path is `equity.dividend_payout`"),
+            "{stderr}"
+        );
+    }
     // A part of several keys names none of them: `year` is in `start_year`, `end_year` and
     // `valuation_year`.
     let (code, stderr) = check(
@@ -1590,4 +1600,107 @@ fn regression_rounds_times_trajectories_are_bounded() {
         ) && err.contains("at most 998 with 501 trajectories"),
         "{err}"
     );
+}
+
+/// Runs `compare --format csv` on `text` (with `csv` as `_valid_csv.csv` beside it, if
+/// given): (exit code, stdout, stderr).
+fn compare_csv(tag: &str, text: &str, csv: Option<&str>) -> (i32, String, String) {
+    let path = write_model(tag, text);
+    if let Some(csv) = csv {
+        std::fs::write(path.with_file_name("_valid_csv.csv"), csv).unwrap();
+    }
+    let out = stakeshift()
+        .args(["compare", "--yearly", "--format", "csv"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(path.parent().unwrap());
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// helper-182: a year written with a decimal point (`from_year = 2022.0`, a CSV's
+/// `2020.0` as pandas writes a column of years) was "not a whole year". It is that year,
+/// read exactly, in the file and in a trajectories CSV; a fraction of a year is still
+/// refused, naming the field or the CSV's line.
+#[test]
+fn regression_a_whole_year_written_with_a_decimal_point_is_that_year() {
+    let (code, plain, err) = compare_csv("year-int", &valid_model(), None);
+    assert_eq!(code, 0, "{err}");
+    let pointed = valid_model()
+        .replacen("from_year = 2022", "from_year = 2022.0", 1)
+        .replacen("year = 2024", "year = 2.024e3", 1)
+        .replacen(
+            "[[2020, 1.0], [2021, 2.0]]",
+            "[[2020.00, 1.0], [2021.0, 2.0]]",
+            1,
+        );
+    assert_ne!(pointed, valid_model());
+    let (code, out, err) = compare_csv("year-point", &pointed, None);
+    assert_eq!((code, out), (0, plain), "{err}");
+    for (from, to) in [
+        ("from_year = 2022", "from_year = 2022.5"),
+        ("year = 2024", "year = 2024.000001"),
+    ] {
+        let (code, err) = check("year-fraction", &model_with(from, to));
+        assert_eq!(code, 2, "{to}: {err}");
+        assert!(err.contains("is not a whole year"), "{to}: {err}");
+    }
+
+    let base = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/bad/_valid_csv.toml"),
+    )
+    .unwrap();
+    let csv = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/bad/_valid_csv.csv"),
+    )
+    .unwrap();
+    let (code, plain, err) = compare_csv("csv-year-int", &base, Some(&csv));
+    assert_eq!(code, 0, "{err}");
+    let pointed = csv
+        .replace(",2020,", ",2020.0,")
+        .replace(",2021,", ",2021.000,");
+    assert_ne!(pointed, csv);
+    let (code, out, err) = compare_csv("csv-year-point", &base, Some(&pointed));
+    assert_eq!((code, out), (0, plain), "{err}");
+    let (code, _, err) = compare_csv(
+        "csv-year-fraction",
+        &base,
+        Some(&csv.replace(",2021,", ",2021.5,")),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("line 3: the year `2021.5` is not a whole year"),
+        "{err}"
+    );
+}
+
+/// helper-182: a value the TOML reader stopped inside (a text without its closing quote,
+/// an inline table with a key and no value) named the line and column but no field, where other
+/// syntax errors name one. The key on the line is named, with the tables above it.
+#[test]
+fn regression_a_value_that_does_not_parse_names_its_key() {
+    for (from, to, field) in [
+        (
+            "name = \"Recoup\"",
+            "name = \"Recoup",
+            "profit_share.tiers[0].name: ",
+        ),
+        (
+            "shares = { investor = 0.5, others = 0.3 }",
+            "shares = { investor = 0.5, others = }",
+            "profit_share.tiers[0].shares: ",
+        ),
+        ("raise = 10.0", "raise = 'ten", "equity.rounds[0].raise: "),
+    ] {
+        let (code, stderr) = check("syntax-key", &model_with(from, to));
+        assert_eq!(code, 2, "{to}: {stderr}");
+        assert!(
+            stderr.contains(&format!("{field}the file is not valid TOML: ")),
+            "{to}: {stderr}"
+        );
+    }
 }

@@ -65,10 +65,10 @@ pub fn describe(m: &Model) -> String {
     let _ = writeln!(out, "  name: {}", m.name);
     let _ = writeln!(
         out,
-        "  years {}-{} ({} years), amounts in {}, NPV as of {} at {} a year",
+        "  years {}-{} ({}), amounts in {}, NPV as of {} at {} a year",
         m.start_year,
         m.end_year,
-        m.years(),
+        plural(m.years(), "year"),
         m.unit,
         m.valuation_year,
         percent(m.discount_rate)

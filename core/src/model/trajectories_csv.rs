@@ -238,7 +238,7 @@ pub fn read_trajectories_csv(
                 "line {line}: the `trajectory` cell is empty; name the trajectory"
             ));
         }
-        let year: Year = cell(1).parse().map_err(|_| {
+        let year = year_of(cell(1)).ok_or_else(|| {
             format!(
                 "line {line}: the year `{}` is not a whole year such as 2025",
                 cell(1)
@@ -334,4 +334,16 @@ fn parse_decimal(raw: &str) -> Result<Decimal, NotExact> {
         return Err(NotExact::Unreadable);
     }
     exact_decimal(unsigned)
+}
+
+/// A year cell: a whole number, also written with a decimal point (`2025.0`: pandas writes
+/// a column of years so where it holds an empty cell; helper-182), read exactly.
+fn year_of(cell: &str) -> Option<Year> {
+    cell.parse().ok().or_else(|| {
+        let v = parse_decimal(cell).ok()?;
+        v.fract()
+            .is_zero()
+            .then(|| rust_decimal::prelude::ToPrimitive::to_i32(&v))
+            .flatten()
+    })
 }

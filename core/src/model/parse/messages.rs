@@ -71,6 +71,12 @@ pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
     if let Some(span) = e.span() {
         message = invisible_on_the_line(text, span.start, message);
     }
+    if field.is_empty()
+        && let Some(span) = e.span()
+        && let Some(path) = key_of_the_line(text, span.start)
+    {
+        field = path;
+    }
     let issue = ModelIssue::new(
         field,
         format!("the file is not valid TOML: {}", parser_words(&message)),
@@ -298,6 +304,29 @@ fn duplicate_key_path(text: &str, span: std::ops::Range<usize>) -> Option<String
     Some(join_path(parent, &super::validate::key_text(&name)))
 }
 
+/// The path of the key whose value the reader stopped in at `at` (helper-182: `name = "t1`
+/// without its closing quote named no field): the key before the first `=` on the stop's
+/// line, under the tables above it, found as [`duplicate_key_path`] finds one, in the file
+/// up to that line with the key given a plain value. None where the line holds no `key =`
+/// before the stop, or the file above it does not read (a stop inside a multi-line string
+/// or array whose line has none).
+fn key_of_the_line(text: &str, at: usize) -> Option<String> {
+    let at = at.min(text.len());
+    let line_start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    let line = text.get(line_start..at)?;
+    let key = line.get(..line.find('=')?)?.trim();
+    if key.is_empty() || key.starts_with(['[', '#']) {
+        return None;
+    }
+    let mut above = String::with_capacity(line_start + key.len() + 8);
+    above.push_str(text.get(..line_start)?);
+    let key_start = above.len();
+    above.push_str(key);
+    let key_end = above.len();
+    above.push_str(" = 0\n");
+    duplicate_key_path(&above, key_start..key_end)
+}
+
 /// The path of the first key named `wanted` below `value`, tables by name and arrays by
 /// index.
 fn find_key(value: &toml::Value, wanted: &str, prefix: &str) -> Option<String> {
@@ -505,8 +534,18 @@ pub(super) fn unknown_key_message(path: &str, rest: &str) -> (String, String) {
 /// `loss_carry` for `loss_carryforward`) is too far from its name by edit distance to be
 /// called a slip. Else the one longest valid name that `key` holds, where it is at least
 /// half of the key: a key written long (`revenue_volatility` for `revenue_vol`; a
-/// `trajectory_name` is not taken for `name`). None where no name or several fit.
+/// `trajectory_name` is not taken for `name`). Failing both, the same of the key without a
+/// plural `s` (`dividends`). None where no name or several fit.
 pub fn part_of_one<'a>(key: &str, valid: &[&'a str]) -> Option<&'a str> {
+    part_of_one_as_written(key, valid).or_else(|| {
+        // A plural of a part (helper-182: `[equity.dividends]`, for `dividend_payout`, was
+        // given the list alone, and `--set equity.dividends=` was pointed at `rounds`).
+        let singular = key.strip_suffix(['s', 'S'])?;
+        part_of_one_as_written(singular, valid)
+    })
+}
+
+fn part_of_one_as_written<'a>(key: &str, valid: &[&'a str]) -> Option<&'a str> {
     let key = key.to_lowercase();
     let length = key.chars().count();
     if length < 3 {

@@ -145,25 +145,40 @@ impl Builder<'_> {
     }
 
     fn year(&self, field: &str, num: &S<Num>) -> Check<Year> {
+        let implausible = |written: &str| {
+            fail(
+                field,
+                num.span(),
+                format!(
+                    "{written} is not a plausible year; write a whole calendar year such as 2025 (a year is taken from -{MAX_YEAR} to {MAX_YEAR})"
+                ),
+            )
+        };
         match num.get_ref() {
             Num::Int(i) if (-i128::from(MAX_YEAR)..=i128::from(MAX_YEAR)).contains(i) => {
                 Ok(*i as Year)
             }
-            Num::Int(i) => fail(
-                field,
-                num.span(),
-                format!(
-                    "{i} is not a plausible year; write a whole calendar year such as 2025 (a year is taken from -{MAX_YEAR} to {MAX_YEAR})"
-                ),
-            ),
-            Num::Float(_) => fail(
-                field,
-                num.span(),
-                format!(
-                    "{} is not a whole year; write a whole calendar year such as 2025",
-                    self.text.get(num.span()).unwrap_or("this")
-                ),
-            ),
+            Num::Int(i) => implausible(&i.to_string()),
+            // A whole year written with a decimal point (`2025.0`, as spreadsheets and
+            // pandas write a column of years) is that year, read exactly as a seed or a
+            // count is (helper-182: "2025.0 is not a whole year").
+            Num::Float(_) => {
+                let v = self.decimal(field, num)?;
+                let written = self.text.get(num.span()).unwrap_or("this");
+                if !v.fract().is_zero() {
+                    fail(
+                        field,
+                        num.span(),
+                        format!(
+                            "{written} is not a whole year; write a whole calendar year such as 2025"
+                        ),
+                    )
+                } else if v.abs() <= Decimal::from(MAX_YEAR) {
+                    Ok(v.to_i32().unwrap_or_default())
+                } else {
+                    implausible(written)
+                }
+            }
         }
     }
 
