@@ -100,6 +100,7 @@ const SINGLE_YEAR: f64 = 42.0;
 
 /// One regime's rows in year order.
 struct Fan {
+    regime: Regime,
     color: RGBColor,
     rows: Vec<FanRow>,
 }
@@ -118,15 +119,50 @@ impl Fan {
             .collect();
         rows.sort_by_key(|r| r.year);
         rows.dedup_by_key(|r| r.year);
-        Fan { color, rows }
+        Fan {
+            regime,
+            color,
+            rows,
+        }
     }
 
+    /// The range the panels show of this deal: its bands, and its mean unless that runs off
+    /// them ([`Fan::mean_off`]: a mean pulled far above the 95th percentile by a few paths,
+    /// as large vols make it, squashed every band and median to a flat line at 0;
+    /// helper-186).
     fn range(&self) -> (f64, f64) {
+        let bands = self.bands();
+        if self.mean_off().is_some() {
+            return bands;
+        }
+        self.rows
+            .iter()
+            .fold(bands, |(lo, hi), r| (lo.min(r.mean), hi.max(r.mean)))
+    }
+
+    /// From the lowest 5th percentile to the highest 95th, and 0.
+    fn bands(&self) -> (f64, f64) {
         self.rows.iter().fold((0.0f64, 0.0f64), |(lo, hi), r| {
-            (lo.min(r.p5).min(r.mean), hi.max(r.p95).max(r.mean))
+            (lo.min(r.p5), hi.max(r.p95))
         })
     }
+
+    /// Where the mean runs farthest from the median (its year and value), if it runs
+    /// beyond the bands by more than [`MEAN_ROOM`] - 1 times their span.
+    fn mean_off(&self) -> Option<(i32, f64)> {
+        let (lo, hi) = self.bands();
+        let room = (hi - lo) * (MEAN_ROOM - 1.0);
+        let far = self
+            .rows
+            .iter()
+            .max_by(|a, b| (a.mean - a.p50).abs().total_cmp(&(b.mean - b.p50).abs()))?;
+        (far.mean > hi + room || far.mean < lo - room).then_some((far.year, far.mean))
+    }
 }
+
+/// How far a deal's mean may stretch its panel's range beyond its bands' span, as a multiple
+/// of that span, before it is left to run off the chart (and the legend says so).
+const MEAN_ROOM: f64 = 2.0;
 
 impl Figure for FanChart<'_> {
     fn stem(&self) -> &'static str {
@@ -168,7 +204,7 @@ impl Figure for FanChart<'_> {
                     &f,
                     Align::Left,
                 )?;
-                return frame::legend(c, legend, &self.legend_items());
+                return frame::legend(c, legend, &self.legend_items(&fans));
             }
         };
         let (ps_lo, ps_hi) = fans[0].range();
@@ -188,7 +224,7 @@ impl Figure for FanChart<'_> {
                 unit,
                 one,
             )?;
-            return frame::legend(c, legend, &self.legend_items());
+            return frame::legend(c, legend, &self.legend_items(&fans));
         }
         let (left, right) = frame::two_panels(content, if close_up { 0.55 } else { 0.5 });
         // Left, the equity stake's bands; right, the profit share's; both deals' lines in
@@ -229,7 +265,7 @@ impl Figure for FanChart<'_> {
             &title,
             one,
         )?;
-        frame::legend(c, legend, &self.legend_items())
+        frame::legend(c, legend, &self.legend_items(&fans))
     }
 }
 
@@ -243,7 +279,7 @@ impl FanChart<'_> {
             == 1
     }
 
-    fn legend_items(&self) -> Vec<Item> {
+    fn legend_items(&self, fans: &[Fan; 2]) -> Vec<Item> {
         let mut items = Vec::new();
         if self.one_path() {
             items.push(Item::Heading("Deal".into()));
@@ -283,6 +319,16 @@ impl FanChart<'_> {
         items.push(Item::Note(format!(
             "Each year's value: cash received less cash paid in so far, plus the stake's value under the equity deal. {over}"
         )));
+        for fan in fans {
+            if let Some((year, mean)) = fan.mean_off() {
+                let side = if mean > 0.0 { "above" } else { "below" };
+                items.push(Item::Note(format!(
+                    "The {} mean runs off the chart {side} its bands: a few paths far from the rest pull it to {} in {year}.",
+                    fan.regime.label(),
+                    scale::number(mean)
+                )));
+            }
+        }
         items
     }
 }
@@ -418,6 +464,86 @@ mod tests {
                 assert!(2 * right.len() >= left.len(), "{size}: {left:?} {right:?}");
             }
         }
+    }
+
+    /// helper-186: with large vols a few paths pull the mean far above the 95th percentile
+    /// (3.9e44 against 6e23), and the axes, scaled to reach the mean, drew every band and
+    /// median as a flat line at 0. The axes reach the bands; the mean runs off the chart,
+    /// and the legend says so, with where it goes. A mean within the bands' reach is kept
+    /// in range and not remarked on.
+    #[test]
+    fn regression_a_mean_far_beyond_the_bands_no_longer_flattens_them() {
+        let labels = ModelLabels {
+            name: "m".into(),
+            unit: "EUR m".into(),
+            investor: "the fund".into(),
+            profit_share: "the profit share",
+        };
+        let rows = |equity_mean: f64| -> Vec<FanRow> {
+            (2025..=2035)
+                .flat_map(|year| {
+                    let t = f64::from(year - 2025);
+                    let row = |regime, k: f64, mean: f64| FanRow {
+                        regime,
+                        year,
+                        p5: 0.0,
+                        p25: 10.0 * k * t,
+                        p50: 20.0 * k * t,
+                        p75: 30.0 * k * t,
+                        p95: 50.0 * k * t,
+                        mean: mean * t,
+                    };
+                    [
+                        row(Regime::Equity, 2.0, equity_mean),
+                        row(Regime::ProfitShare, 1.0, 25.0),
+                    ]
+                })
+                .collect()
+        };
+        let texts = |rows: &[FanRow]| -> Vec<String> {
+            let chart = FanChart {
+                around: None,
+                labels: &labels,
+                rows,
+                paths: 1000,
+                sample: None,
+            };
+            let ctx = ChartContext::new("m.toml", "", Size::DEFAULT, None);
+            let svg = String::from_utf8(chart.svg(&ctx).unwrap()).unwrap();
+            svg.split("<text")
+                .skip(1)
+                .map(|t| {
+                    t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()]
+                        .trim()
+                        .to_string()
+                })
+                .collect()
+        };
+        // The largest number among the labels: the axes' reach.
+        let reach = |texts: &[String]| {
+            texts
+                .iter()
+                .filter_map(|t| t.replace(',', "").parse::<f64>().ok())
+                .filter(|v| !(2000.0..=2100.0).contains(v))
+                .fold(0.0f64, f64::max)
+        };
+        // Equity's bands reach 1,000 in 2035; its mean 1e12.
+        let far = texts(&rows(1e11));
+        assert!(reach(&far) <= 2000.0, "{far:?}");
+        let note = far.join(" ");
+        assert!(
+            note.contains("The equity stake mean runs off the chart above its bands"),
+            "{note}"
+        );
+        assert!(
+            note.contains("1e12 in 2035") || note.contains("1,000,000,000,000 in 2035"),
+            "{note}"
+        );
+        assert!(!note.contains("profit share mean runs off"), "{note}");
+        // A mean of 1,500 in 2035, half the bands' span beyond them: in range, no note.
+        let near = texts(&rows(150.0));
+        assert!(reach(&near) >= 1500.0, "{near:?}");
+        assert!(!near.join(" ").contains("runs off the chart"));
     }
 
     /// The audit's D12: a single-year fan drew only two dots per deal (median and mean, told

@@ -54,7 +54,7 @@ pub(crate) const PALETTE: [RGBColor; 8] = [
 ];
 
 /// Series `i`'s colour: the palette, then (from the ninth series) the palette darkened, then
-/// lightened, so that no two of 24 series share a colour (helper-103: with 15 trajectories
+/// lightened, so that no two of [`COLORS`] (24) series share a colour (helper-103: with 15 trajectories
 /// two pairs were drawn alike).
 pub(crate) fn color(i: usize) -> RGBColor {
     let c = PALETTE[i % PALETTE.len()];
@@ -65,6 +65,24 @@ pub(crate) fn color(i: usize) -> RGBColor {
         // and pale colours vanish on white (helper-104).
         _ => tint(c, 0.38),
     }
+}
+
+/// How many series [`color`] tells apart; from then on the colours repeat.
+pub(crate) const COLORS: usize = 3 * PALETTE.len();
+
+/// A legend's note where two of the series shown (by their places, as [`color`] takes
+/// them) share a colour, past [`COLORS`] (helper-186: with 26 trajectories the 25th and
+/// 26th were drawn as the 1st and 2nd, and nothing said so).
+pub(crate) fn shared_colors_note(places: impl IntoIterator<Item = usize>) -> Option<Item> {
+    let mut seen = [false; COLORS];
+    let shared = places
+        .into_iter()
+        .any(|i| std::mem::replace(&mut seen[i % COLORS], true));
+    shared.then(|| {
+        Item::Note(format!(
+            "Colours repeat past {COLORS} trajectories: two lines of one colour are told apart in the CSV files."
+        ))
+    })
 }
 
 /// The colours of the model's trajectories: each its place in the model's, so that a
@@ -84,7 +102,17 @@ impl<'a> TrajectoryColors<'a> {
 
     /// Trajectory `name`'s colour (the first colour for a name the model does not have).
     pub(crate) fn of_name(&self, name: &str) -> RGBColor {
-        color(self.0.get(name).copied().unwrap_or(0))
+        color(self.place(name))
+    }
+
+    /// Trajectory `name`'s place in the model (0 for a name the model does not have).
+    pub(crate) fn place(&self, name: &str) -> usize {
+        self.0.get(name).copied().unwrap_or(0)
+    }
+
+    /// [`shared_colors_note`] of the trajectories `names`.
+    pub(crate) fn shared_note<'n>(&self, names: impl IntoIterator<Item = &'n str>) -> Option<Item> {
+        shared_colors_note(names.into_iter().map(|n| self.place(n)))
     }
 }
 
@@ -549,7 +577,8 @@ pub(crate) fn name_and_amount<DB: DrawingBackend>(
 
 /// `name_and_amount` for the rows of one legend: the names that must be shortened are
 /// shortened together ([`Canvas::fit_names`]), in the least room any of them has, so that
-/// two names alike but for their middle or end do not read alike.
+/// two names alike but for their middle or end do not read alike; and where one amount is
+/// written short, all are.
 pub(crate) fn names_and_amounts<DB: DrawingBackend>(
     c: &Canvas<DB>,
     rows: &[(&str, [&str; 2])],
@@ -589,6 +618,21 @@ pub(crate) fn names_and_amounts<DB: DrawingBackend>(
                 .or_else(|| Some((format!(": {short}"), 0.0)))
         })
         .collect();
+    // One row's amount written short: every row's is, so that one legend does not read
+    // "6e14" beside "470,000,000,000,000" (helper-186).
+    let written_short = rows.iter().zip(&plans).any(|((_, [full, short]), plan)| {
+        full != short
+            && plan
+                .as_ref()
+                .is_some_and(|(suffix, _)| *suffix == format!(": {short}"))
+    });
+    if written_short {
+        let short: Vec<(&str, [&str; 2])> = rows
+            .iter()
+            .map(|(name, [_, short])| (*name, [*short, *short]))
+            .collect();
+        return names_and_amounts(c, &short, font, width);
+    }
     let cut: Vec<usize> = (0..rows.len())
         .filter(|&i| plans[i].as_ref().is_some_and(|(_, room)| *room > 0.0))
         .collect();

@@ -174,6 +174,10 @@ pub(crate) fn draw<DB: DrawingBackend>(
             (t.equity.measures.npv, cx + 2.0, col, false),
         ];
         let mut highest = zero;
+        // Whether a bar's value was written short: the margin above the pair is then too,
+        // so that one pair does not read 6.985e14 beside "by 466,662,127,833,608"
+        // (helper-186).
+        let mut written_short = false;
         for (npv, x0, fill, dashed) in bars {
             let end = y.map(f(npv)).round();
             let r = Rect {
@@ -195,8 +199,11 @@ pub(crate) fn draw<DB: DrawingBackend>(
                 scale::compact_to(f(npv), 3),
             ]
             .into_iter()
-            .find(|text| fits(text));
+            .enumerate()
+            .find(|(_, text)| fits(text));
+            written_short |= text.as_ref().is_some_and(|(k, _)| *k > 0);
             let fits = text.is_some();
+            let text = text.map(|(_, text)| text);
             let text = text.unwrap_or_default();
             let ty = if npv < Decimal::ZERO {
                 r.y1 + 6.0 + sf.cap_height()
@@ -221,7 +228,12 @@ pub(crate) fn draw<DB: DrawingBackend>(
             continue;
         }
         // The verdict above the pair, shortened where the pair is narrow.
-        let margin = scale::amount(t.npv_advantage.abs());
+        let full = scale::amount(t.npv_advantage.abs());
+        let margin = if written_short || c.text_width(&format!("by {full}"), &vf2) > w {
+            scale::compact(f(t.npv_advantage.abs()))
+        } else {
+            full
+        };
         let (winner, long) = match t.winner {
             Winner::Tie => ("a tie", "a tie"),
             Winner::Equity => ("equity", "equity ahead"),
@@ -264,8 +276,9 @@ pub(crate) fn draw<DB: DrawingBackend>(
         ),
         Item::Bar(frame::INK, frame::INK, false, "equity stake".into()),
         Item::Note("Each pair takes its trajectory's colour.".into()),
-        Item::Gap,
     ];
+    items.extend(colors.shared_note(all.iter().map(|t| t.name.as_str())));
+    items.push(Item::Gap);
     if crowded {
         items.push(Item::Note(format!(
             "{} pairs are too many to label: each pair's NPVs, the deal worth more and by how much, and the break-even scale are in comparison.csv (compare --out).",

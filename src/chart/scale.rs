@@ -207,13 +207,18 @@ pub(crate) fn number_places(v: f64) -> usize {
 }
 
 /// An input's value (a stake, a rate, a year, a scale) with four significant digits and no
-/// trailing zeros: 0.2713, 1.25, 2031, 12,500. Four-digit whole numbers stay ungrouped, so
-/// that a year reads as a year.
+/// trailing zeros: 0.2713, 1.25, 2031, 12,500 (and from 1e15 as [`compact`]: 2e35).
+/// Four-digit whole numbers stay ungrouped, so that a year reads as a year.
 pub(crate) fn input_value(v: f64) -> String {
     if !v.is_finite() {
         return v.to_string();
     }
     let a = v.abs();
+    // From 1e15 a double's last printed digits are noise (helper-186: bars
+    // "199,999,999,999,999,993,726,732,215 USD m wide"): four digits and a power of ten.
+    if a >= HUGE {
+        return compact(v);
+    }
     let mut dp = 0usize;
     let mut scaled = a;
     while dp < 8 && scaled < 1000.0 && scaled != 0.0 {
@@ -573,6 +578,13 @@ mod tests {
         assert_eq!(input_value(12500.0), "12,500");
         assert_eq!(input_value(-0.05), "\u{2212}0.05");
         assert_eq!(input_value(0.0), "0");
+        // helper-186: a bar width of 2e35 was printed with 36 digits, the last 20 noise.
+        assert_eq!(input_value(1.999_999_999_999_999_9e35), "2e35");
+        assert_eq!(input_value(-3.14159e17), "\u{2212}3.142e17");
+        assert_eq!(
+            input_value(999_999_999_999_999.0 - 1.0),
+            "999,999,999,999,998"
+        );
         assert_eq!(compact(3_184_888_527_117_068.0), "3.185e15");
         assert_eq!(compact(-1.2e18), "\u{2212}1.2e18");
         assert_eq!(compact(2392.4), "2,392");

@@ -340,12 +340,16 @@ pub(crate) fn draw<DB: DrawingBackend>(
         let color = colors.of_name(&t.name);
         items.push(Item::Line(color, false, 3.0, t.name.clone()));
     }
+    items.extend(colors.shared_note(all.iter().map(|t| t.name.as_str())));
     items.push(Item::Gap);
     if same {
         items.push(Item::Line(frame::INK, false, 3.0, "stake".into()));
-        items.push(Item::Note(
-            "The stake is the same in every trajectory.".into(),
-        ));
+        // (Of one trajectory there is nothing to compare it with: helper-186.)
+        if all.len() > 1 {
+            items.push(Item::Note(
+                "The stake is the same in every trajectory.".into(),
+            ));
+        }
     }
     if placed.numbered {
         items.push(Item::Heading("Rounds".into()));

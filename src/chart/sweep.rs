@@ -444,6 +444,9 @@ impl SweepChart<'_> {
             }
             items.push(Item::Line(col, false, 3.0, s.trajectory.to_string()));
         }
+        items.extend(frame::shared_colors_note(
+            self.series.iter().map(|s| s.index),
+        ));
         for (px, col) in rings {
             c.circle((px, zero), 7.0, frame::WHITE, true, 1.0)?;
             c.circle((px, zero), 7.0, col, false, 2.5)?;

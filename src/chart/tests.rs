@@ -283,6 +283,87 @@ fn regression_a_legend_amount_is_never_cut() {
     });
 }
 
+/// helper-186: npv.png labelled a pair's bars "6.985e14" and "2.319e14" (written short, for
+/// their width) and the margin above them "by 466,662,127,833,608". Where a pair's bars are
+/// written short, so is its margin.
+#[test]
+fn regression_an_npv_margin_is_written_as_its_bars_are() {
+    let loaded =
+        crate::io::load_model(Some(std::path::Path::new("tests/charts/audit/huge.toml"))).unwrap();
+    let comparison = crate::compare::compare(&loaded.model, None).unwrap();
+    for size in [Size::DEFAULT, Size::MIN] {
+        let ctx = loaded.chart_context(size, None);
+        let svg = Chart::Npv.svg(&loaded.model, &comparison, &ctx).unwrap();
+        let texts = svg_texts(&svg);
+        for t in &comparison.trajectories {
+            let short = scale::compact(scale::f(t.npv_advantage.abs()));
+            let full = scale::amount(t.npv_advantage.abs());
+            assert_ne!(short, full, "the margins are huge");
+            let bars_short = [t.profit_share.measures.npv, t.equity.measures.npv]
+                .iter()
+                .any(|npv| texts.contains(&scale::compact(scale::f(*npv))));
+            let margin = texts
+                .iter()
+                .find(|m| m.ends_with(&short) || m.ends_with(&full))
+                .unwrap_or_else(|| panic!("{size}: no margin of {} in {texts:?}", t.name));
+            assert!(bars_short, "{size}: {texts:?}");
+            assert!(
+                margin.ends_with(&short),
+                "{size}: {margin} beside bars written short"
+            );
+        }
+    }
+}
+
+/// helper-186: stake.png of a model of one trajectory said "The stake is the same in every
+/// trajectory": said only where there are several.
+#[test]
+fn regression_one_trajectory_is_not_told_its_stake_is_the_same_in_every_one() {
+    // The built-in model: six trajectories, one stake.
+    for (file, trajectories) in [(Some("tests/charts/audit/single_cloud.toml"), 1), (None, 6)] {
+        let loaded = crate::io::load_model(file.map(std::path::Path::new)).unwrap();
+        assert_eq!(loaded.model.trajectories.len(), trajectories);
+        let comparison = crate::compare::compare(&loaded.model, None).unwrap();
+        let ctx = loaded.chart_context(Size::DEFAULT, None);
+        let svg = Chart::Stake.svg(&loaded.model, &comparison, &ctx).unwrap();
+        let said = svg_texts(&svg)
+            .join(" ")
+            .contains("the same in every trajectory");
+        assert_eq!(said, trajectories > 1, "{file:?}");
+    }
+}
+
+/// helper-186: with 26 trajectories the 25th and 26th were drawn in the colours of the 1st
+/// and 2nd, and nothing said so. Where two trajectories shown share a colour, the legend
+/// says that colours repeat; where none do (the built-in model's six, or the 25th shown
+/// without the 1st), it says nothing.
+#[test]
+fn regression_repeated_colours_are_said_to_repeat() {
+    let note = "Colours repeat past 24 trajectories";
+    let thirty =
+        crate::io::load_model(Some(std::path::Path::new("tests/charts/audit/thirty.toml")))
+            .unwrap();
+    let builtin = crate::io::load_model(None).unwrap();
+    for (loaded, chosen, said) in [
+        (&thirty, None, true),
+        (&builtin, None, false),
+        (&thirty, Some(vec![1usize, 24]), false),
+        (&thirty, Some(vec![1usize, 25]), true),
+    ] {
+        let chosen: Option<Vec<usize>> = chosen;
+        let model = &loaded.model;
+        let comparison = crate::compare::compare(model, chosen.as_deref()).unwrap();
+        let ctx = loaded.chart_context(Size::DEFAULT, None);
+        for chart in [Chart::Value, Chart::Npv, Chart::Stake] {
+            let svg = chart.svg(model, &comparison, &ctx).unwrap();
+            let all = svg_texts(&svg).join(" ");
+            assert_eq!(all.contains(note), said, "{chart:?} {chosen:?}: {all}");
+        }
+    }
+    assert!(frame::shared_colors_note([0, 24]).is_some());
+    assert!(frame::shared_colors_note(0..24).is_none());
+}
+
 /// The texts of an SVG with the baseline each is drawn on (its `y` plus the 0.76 em the
 /// canvas puts the baseline below it), in order.
 fn svg_texts_at(svg: &[u8]) -> Vec<(String, f64)> {
@@ -1176,6 +1257,32 @@ fn regression_a_legend_name_stays_whole_beside_a_short_amount() {
         // Room for the whole row: the full amount.
         let shown = frame::names_and_amounts(c, &rows, font, whole_full + 1.0);
         assert_eq!(shown, [format!("{name}: 42,808,586,346,379")]);
+    });
+}
+
+/// helper-186: one legend read "fund (investor): 6e14" beside "others:
+/// 470,000,000,000,000", each row's amount written short or not by its own room. Where one
+/// is written short, all are; where all fit, all are full.
+#[test]
+fn regression_one_legend_writes_its_amounts_alike() {
+    on_small_canvas(|c, font| {
+        let rows = [
+            ("founders (residual)", ["1,364,000,000,000,000", "1.364e15"]),
+            ("others", ["470,000,000,000,000", "4.7e14"]),
+        ];
+        let width = c.text_width("founders (residual): 1.364e15", font) + 2.0;
+        assert!(c.text_width("others: 470,000,000,000,000", font) <= width);
+        let shown = frame::names_and_amounts(c, &rows, font, width);
+        assert_eq!(shown, ["founders (residual): 1.364e15", "others: 4.7e14"]);
+        let wide = c.text_width("founders (residual): 1,364,000,000,000,000", font) + 1.0;
+        let shown = frame::names_and_amounts(c, &rows, font, wide);
+        assert_eq!(
+            shown,
+            [
+                "founders (residual): 1,364,000,000,000,000",
+                "others: 470,000,000,000,000"
+            ]
+        );
     });
 }
 

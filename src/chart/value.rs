@@ -144,6 +144,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
             Item::Line(l.color, false, 3.0, t.name.clone())
         });
     }
+    items.extend(colors.shared_note(comparison.trajectories.iter().map(|t| t.name.as_str())));
     items.push(Item::Gap);
     items.push(Item::Heading("Deal".into()));
     if single {
