@@ -161,6 +161,18 @@ pub(crate) fn draw<DB: DrawingBackend>(
     };
     let fitted = c.fit_names(&names, &lf, name_room);
     let colors = frame::TrajectoryColors::of(model);
+    // A deal small in its unit is labelled at the places `compare`'s table gives it (three
+    // significant digits of its largest amount, up to 6): two digits a label made bars of
+    // "0.00011" and "0.000048" beside a margin "by 0.000057", the table's 0.000105 and
+    // 0.000048 (helper-186).
+    let table_places = crate::report::table::summary_places(comparison);
+    let amount = |v: Decimal| {
+        if table_places > 2 {
+            scale::pretty(&crate::report::fixed(v, table_places))
+        } else {
+            scale::amount(v)
+        }
+    };
     for (i, t) in all.iter().enumerate() {
         let col = colors.of_name(&t.name);
         let cx = plot.x0 + group * (i as f64 + 0.5);
@@ -194,7 +206,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
             // wider, left to the CSV rather than run into its neighbour.
             let fits = |text: &String| !crowded && c.text_width(text, &sf) <= bar + 2.0;
             let text = [
-                scale::amount(npv),
+                amount(npv),
                 scale::compact(f(npv)),
                 scale::compact_to(f(npv), 3),
             ]
@@ -228,7 +240,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
             continue;
         }
         // The verdict above the pair, shortened where the pair is narrow.
-        let full = scale::amount(t.npv_advantage.abs());
+        let full = amount(t.npv_advantage.abs());
         let margin = if written_short || c.text_width(&format!("by {full}"), &vf2) > w {
             scale::compact(f(t.npv_advantage.abs()))
         } else {

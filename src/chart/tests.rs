@@ -364,6 +364,39 @@ fn regression_repeated_colours_are_said_to_repeat() {
     assert!(frame::shared_colors_note(0..24).is_none());
 }
 
+/// helper-186: npv.png of a deal small in its unit labelled its bars to two significant
+/// digits ("0.00011", "0.000048") beside a margin of "by 0.000057", so that the labels did
+/// not add up, where `compare`'s table showed 0.000105. The bars and margins take the
+/// table's places.
+#[test]
+fn regression_a_small_deals_npv_labels_are_the_tables() {
+    let loaded =
+        crate::io::load_model(Some(std::path::Path::new("tests/charts/audit/tiny.toml"))).unwrap();
+    let comparison = crate::compare::compare(&loaded.model, None).unwrap();
+    let places = crate::report::table::summary_places(&comparison);
+    assert_eq!(places, 6);
+    let svg = Chart::Npv
+        .svg(
+            &loaded.model,
+            &comparison,
+            &loaded.chart_context(Size::DEFAULT, None),
+        )
+        .unwrap();
+    let texts = svg_texts(&svg);
+    for t in &comparison.trajectories {
+        for npv in [t.profit_share.measures.npv, t.equity.measures.npv] {
+            let label = crate::report::table::money(npv, places);
+            assert!(texts.contains(&label), "{label}: {texts:?}");
+        }
+        let margin = format!(
+            "by {}",
+            crate::report::table::money(t.npv_advantage.abs(), places)
+        );
+        assert!(texts.contains(&margin), "{margin}: {texts:?}");
+    }
+    assert!(texts.contains(&"0.000105".to_string()), "{texts:?}");
+}
+
 /// The texts of an SVG with the baseline each is drawn on (its `y` plus the 0.76 em the
 /// canvas puts the baseline below it), in order.
 fn svg_texts_at(svg: &[u8]) -> Vec<(String, f64)> {
