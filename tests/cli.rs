@@ -1249,9 +1249,22 @@ fn regression_an_empty_path_is_said_to_be_empty() {
             &["simulate", "--out="][..],
             "error: a value is required for '--out <DIR>', and the one given is empty (see --help)",
         ),
-        // Nothing given at all is still "none was supplied".
+        (
+            &["compare", "-t", "x", "--out", ""][..],
+            "error: a value is required for '--out <DIR>', and the one given is empty (see --help)",
+        ),
+        // Nothing given at all is still "none was supplied", also beside another flag's
+        // empty value (helper-187: that was said of `--out` too).
         (
             &["compare", "--out"][..],
+            "error: a value is required for '--out <DIR>' but none was supplied (see --help)",
+        ),
+        (
+            &["compare", "--set=", "--out"][..],
+            "error: a value is required for '--out <DIR>' but none was supplied (see --help)",
+        ),
+        (
+            &["compare", "--trajectory", "", "--out"][..],
             "error: a value is required for '--out <DIR>' but none was supplied (see --help)",
         ),
     ] {

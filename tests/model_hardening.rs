@@ -828,6 +828,26 @@ fn regression_a_key_written_short_is_told_the_key_it_is_part_of() {
         "{stderr}"
     );
     assert!(!stderr.contains("did you mean"), "{stderr}");
+    // A plural is taken for a whole word of a name only (helper-187: `terms` was told
+    // `terminal_discount`), and goes where its singular goes (`valuations`, as
+    // `valuation`, is a trajectory's, not `valuation_year`).
+    let (code, stderr) = check(
+        "terms",
+        &model_with("[[equity.rounds]]", "[equity.terms]\n\n[[equity.rounds]]"),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(!stderr.contains("did you mean"), "{stderr}");
+    let (code, stderr) = check(
+        "valuations",
+        &model_with("discount_rate = ", "valuations = 5\ndiscount_rate = "),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(
+            "`valuations` does not belong at the top of the file but in [[trajectories]]"
+        ),
+        "{stderr}"
+    );
     // `--set` names the same key for a path written short, or as a plural (which was
     // pointed at `equity.rounds`).
     for set in ["equity.payout=1", "equity.dividends=1"] {
@@ -1641,13 +1661,32 @@ fn regression_a_whole_year_written_with_a_decimal_point_is_that_year() {
     assert_ne!(pointed, valid_model());
     let (code, out, err) = compare_csv("year-point", &pointed, None);
     assert_eq!((code, out), (0, plain), "{err}");
-    for (from, to) in [
-        ("from_year = 2022", "from_year = 2022.5"),
-        ("year = 2024", "year = 2024.000001"),
+    for (from, to, said) in [
+        (
+            "from_year = 2022",
+            "from_year = 2022.5",
+            "2022.5 is not a whole year",
+        ),
+        (
+            "year = 2024",
+            "year = 2024.000001",
+            "2024.000001 is not a whole year",
+        ),
+        // Past a year's range, said so (helper-187: `1e19` was told the amounts' 1e18).
+        (
+            "from_year = 2022",
+            "from_year = 1e19",
+            "1e19 is not a plausible year",
+        ),
+        (
+            "from_year = 2022",
+            "from_year = 100001.0",
+            "100001.0 is not a plausible year",
+        ),
     ] {
         let (code, err) = check("year-fraction", &model_with(from, to));
         assert_eq!(code, 2, "{to}: {err}");
-        assert!(err.contains("is not a whole year"), "{to}: {err}");
+        assert!(err.contains(said), "{to}: {err}");
     }
 
     let base = std::fs::read_to_string(
@@ -1695,12 +1734,47 @@ fn regression_a_value_that_does_not_parse_names_its_key() {
             "profit_share.tiers[0].shares: ",
         ),
         ("raise = 10.0", "raise = 'ten", "equity.rounds[0].raise: "),
+        // A dotted key is its parts (helper-187: `trajectories[0]."revenue.points"`).
+        (
+            "revenue = { points = [[2020, 1.0], [2025, 10.0]], growth = 0.05 }",
+            "revenue.points = [[2020, 1.0], [2025, x]]",
+            "trajectories[0].revenue.points: ",
+        ),
     ] {
         let (code, stderr) = check("syntax-key", &model_with(from, to));
         assert_eq!(code, 2, "{to}: {stderr}");
         assert!(
             stderr.contains(&format!("{field}the file is not valid TOML: ")),
             "{to}: {stderr}"
+        );
+    }
+    // A quoted key holding `=` names no field, rather than a key cut at its `=` (`"st`).
+    let (code, stderr) = check(
+        "syntax-quoted-eq",
+        &model_with("stake = 0.3", "\"st=ake\" = \"x"),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(", column 14: the file is not valid TOML: "),
+        "{stderr}"
+    );
+}
+
+/// The key of a value the reader stopped inside is found by reading the file above it
+/// again, at most 4 MiB of it (a hostile 18 MB file took 1.4 s more): above that, the error
+/// names no field.
+#[test]
+fn regression_a_syntax_error_far_down_a_large_file_names_no_key() {
+    let padding = |bytes: usize| format!("{}\n", "# padding\n".repeat(bytes / 10));
+    for (above, named) in [(3 << 20, true), (5 << 20, false)] {
+        let text = model_with("stake = 0.3", &format!("{}stake = \"x", padding(above)));
+        let (code, stderr) = check("syntax-far", &text);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains("the file is not valid TOML: "), "{stderr}");
+        assert_eq!(
+            stderr.contains("equity.stake: the file is not valid TOML"),
+            named,
+            "{above}: {stderr}"
         );
     }
 }

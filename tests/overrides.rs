@@ -898,6 +898,15 @@ fn regression_a_whole_number_past_toml_says_the_bound_toml_has() {
             "simulation={paths=1, seed=99999999999999999999}",
             "99999999999999999999",
         ),
+        // Quoted as written, sign and base and all (helper-187: "``" and "`0`").
+        (
+            "simulation={seed=-99999999999999999999}",
+            "-99999999999999999999",
+        ),
+        (
+            "simulation={seed=0x1FFFFFFFFFFFFFFFFF}",
+            "0x1FFFFFFFFFFFFFFFFF",
+        ),
     ] {
         let err = bad_with(&["check", "--set", set], set, "simulation.seed: ");
         assert!(
@@ -917,6 +926,7 @@ fn regression_a_whole_number_past_toml_says_the_bound_toml_has() {
     for set in [
         "simulation={paths=99999999999999999999, seed=1}",
         "simulation.weights={bust=1, seed=99999999999999999999}",
+        "simulation={weights={seed=99999999999999999999}}",
     ] {
         let err = bad_with(&["check", "--set", set], set, "simulation");
         assert!(!err.contains("seed must be"), "{err}");

@@ -126,18 +126,22 @@ impl Fan {
         }
     }
 
-    /// The range the panels show of this deal: its bands, and its mean unless that runs off
-    /// them ([`Fan::mean_off`]: a mean pulled far above the 95th percentile by a few paths,
-    /// as large vols make it, squashed every band and median to a flat line at 0;
-    /// helper-186).
+    /// The range the panels show of this deal: its bands, and its mean unless that more
+    /// than [`MEAN_ROOM`]s their span (a mean pulled far above the 95th percentile by a few
+    /// paths, as large vols make it, squashed every band and median to a flat line at 0;
+    /// helper-186). Bands of no span (95% of paths at one value) keep their mean.
     fn range(&self) -> (f64, f64) {
         let bands = self.bands();
-        if self.mean_off().is_some() {
-            return bands;
-        }
-        self.rows
+        let with_means = self
+            .rows
             .iter()
-            .fold(bands, |(lo, hi), r| (lo.min(r.mean), hi.max(r.mean)))
+            .fold(bands, |(lo, hi), r| (lo.min(r.mean), hi.max(r.mean)));
+        let span = bands.1 - bands.0;
+        if span > 0.0 && with_means.1 - with_means.0 > MEAN_ROOM * span {
+            bands
+        } else {
+            with_means
+        }
     }
 
     /// From the lowest 5th percentile to the highest 95th, and 0.
@@ -147,21 +151,19 @@ impl Fan {
         })
     }
 
-    /// Where the mean runs farthest from the median (its year and value), if it runs
-    /// beyond the bands by more than [`MEAN_ROOM`] - 1 times their span.
-    fn mean_off(&self) -> Option<(i32, f64)> {
-        let (lo, hi) = self.bands();
-        let room = (hi - lo) * (MEAN_ROOM - 1.0);
-        let far = self
-            .rows
+    /// The year and value of the mean farthest outside `(lo, hi)`, where one is.
+    fn mean_outside(&self, (lo, hi): (f64, f64)) -> Option<(i32, f64)> {
+        self.rows
             .iter()
-            .max_by(|a, b| (a.mean - a.p50).abs().total_cmp(&(b.mean - b.p50).abs()))?;
-        (far.mean > hi + room || far.mean < lo - room).then_some((far.year, far.mean))
+            .map(|r| (r, (r.mean - hi).max(lo - r.mean)))
+            .filter(|(_, beyond)| *beyond > 0.0)
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(r, _)| (r.year, r.mean))
     }
 }
 
-/// How far a deal's mean may stretch its panel's range beyond its bands' span, as a multiple
-/// of that span, before it is left to run off the chart (and the legend says so).
+/// How many times its bands' span a deal's range may take to show its mean; beyond it the
+/// mean is left to run off the chart (and the legend says so).
 const MEAN_ROOM: f64 = 2.0;
 
 impl Figure for FanChart<'_> {
@@ -204,7 +206,7 @@ impl Figure for FanChart<'_> {
                     &f,
                     Align::Left,
                 )?;
-                return frame::legend(c, legend, &self.legend_items(&fans));
+                return frame::legend(c, legend, &self.legend_items(&fans, None));
             }
         };
         let (ps_lo, ps_hi) = fans[0].range();
@@ -224,7 +226,7 @@ impl Figure for FanChart<'_> {
                 unit,
                 one,
             )?;
-            return frame::legend(c, legend, &self.legend_items(&fans));
+            return frame::legend(c, legend, &self.legend_items(&fans, Some((min, max))));
         }
         let (left, right) = frame::two_panels(content, if close_up { 0.55 } else { 0.5 });
         // Left, the equity stake's bands; right, the profit share's; both deals' lines in
@@ -265,7 +267,7 @@ impl Figure for FanChart<'_> {
             &title,
             one,
         )?;
-        frame::legend(c, legend, &self.legend_items(&fans))
+        frame::legend(c, legend, &self.legend_items(&fans, Some((min, max))))
     }
 }
 
@@ -279,7 +281,9 @@ impl FanChart<'_> {
             == 1
     }
 
-    fn legend_items(&self, fans: &[Fan; 2]) -> Vec<Item> {
+    /// The legend; `whole`, the range of the panel that shows both deals whole, off which
+    /// a mean can run.
+    fn legend_items(&self, fans: &[Fan; 2], whole: Option<(f64, f64)>) -> Vec<Item> {
         let mut items = Vec::new();
         if self.one_path() {
             items.push(Item::Heading("Deal".into()));
@@ -320,7 +324,7 @@ impl FanChart<'_> {
             "Each year's value: cash received less cash paid in so far, plus the stake's value under the equity deal. {over}"
         )));
         for fan in fans {
-            if let Some((year, mean)) = fan.mean_off() {
+            if let Some((year, mean)) = whole.and_then(|whole| fan.mean_outside(whole)) {
                 let side = if mean > 0.0 { "above" } else { "below" };
                 items.push(Item::Note(format!(
                     "The {} mean runs off the chart {side} its bands: a few paths far from the rest pull it to {} in {year}.",
@@ -544,6 +548,42 @@ mod tests {
         let near = texts(&rows(150.0));
         assert!(reach(&near) >= 1500.0, "{near:?}");
         assert!(!near.join(" ").contains("runs off the chart"));
+
+        // helper-187: a mean beyond its own deal's bands but inside the range the other deal
+        // gives the panels is drawn, and was said to run off; bands of no span (95% of paths
+        // at 0) lost a mean of 1e-6 off an axis of 0 to 1.
+        let row = |regime, year, p95: f64, mean| FanRow {
+            regime,
+            year,
+            p5: 0.0,
+            p25: p95 * 0.2,
+            p50: p95 * 0.4,
+            p75: p95 * 0.6,
+            p95,
+            mean,
+        };
+        let visible: Vec<FanRow> = (2025..=2030)
+            .flat_map(|y| {
+                let mean = if y == 2030 { 250.0 } else { 40.0 };
+                [
+                    row(Regime::Equity, y, 100.0, mean),
+                    row(Regime::ProfitShare, y, 300.0, 120.0),
+                ]
+            })
+            .collect();
+        let shown = texts(&visible);
+        assert!(!shown.join(" ").contains("runs off the chart"), "{shown:?}");
+        assert!(reach(&shown) >= 250.0, "{shown:?}");
+        let flat: Vec<FanRow> = (2025..=2030)
+            .flat_map(|y| {
+                [
+                    row(Regime::Equity, y, 0.0, 1e-6),
+                    row(Regime::ProfitShare, y, 0.0, 0.0),
+                ]
+            })
+            .collect();
+        let shown = texts(&flat);
+        assert!(!shown.join(" ").contains("runs off the chart"), "{shown:?}");
     }
 
     /// The audit's D12: a single-year fan drew only two dots per deal (median and mean, told

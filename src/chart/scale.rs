@@ -579,7 +579,7 @@ mod tests {
         assert_eq!(input_value(-0.05), "\u{2212}0.05");
         assert_eq!(input_value(0.0), "0");
         // helper-186: a bar width of 2e35 was printed with 36 digits, the last 20 noise.
-        assert_eq!(input_value(1.999_999_999_999_999_9e35), "2e35");
+        assert_eq!(input_value(2e35), "2e35");
         assert_eq!(input_value(-3.14159e17), "\u{2212}3.142e17");
         assert_eq!(
             input_value(999_999_999_999_999.0 - 1.0),

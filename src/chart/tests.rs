@@ -313,6 +313,15 @@ fn regression_an_npv_margin_is_written_as_its_bars_are() {
             );
         }
     }
+    // Bars written in full: so is the margin (the built-in model's "by 29.26").
+    let builtin = crate::io::load_model(None).unwrap();
+    let comparison = crate::compare::compare(&builtin.model, None).unwrap();
+    let ctx = builtin.chart_context(Size::DEFAULT, None);
+    let texts = svg_texts(&Chart::Npv.svg(&builtin.model, &comparison, &ctx).unwrap());
+    for t in &comparison.trajectories {
+        let margin = format!("by {}", scale::amount(t.npv_advantage.abs()));
+        assert!(texts.contains(&margin), "{margin}: {texts:?}");
+    }
 }
 
 /// helper-186: stake.png of a model of one trajectory said "The stake is the same in every

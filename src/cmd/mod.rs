@@ -682,12 +682,11 @@ pub fn parse() -> Result<Cli, ExitCode> {
             let mut line = one_line_usage_error(&e.render().to_string());
             // clap says the same of `init ''` and `--out=` as of a flag given no value: say
             // that the value given was empty.
-            let empty_given = args.iter().skip(1).any(|a| {
-                a.is_empty()
-                    || a.to_str()
-                        .is_some_and(|a| a.starts_with("--") && a.ends_with('='))
-            });
-            if empty_given {
+            let invalid = match e.get(clap::error::ContextKind::InvalidArg) {
+                Some(clap::error::ContextValue::String(arg)) => arg.as_str(),
+                _ => "",
+            };
+            if !invalid.is_empty() && empty_value_given(&args, invalid) {
                 line = line.replacen(" but none was supplied", ", and the one given is empty", 1);
             }
             if let Some(note) = flag_taken_as_a_name(&args) {
@@ -969,37 +968,91 @@ fn vary_error(origin: &str, message: impl std::fmt::Display) -> Error {
 /// start with `-`: `-t -high`).
 const NAME_FLAGS: [&str; 3] = ["-t", "--trajectory", "--chart-trajectory"];
 
-/// Whether `word` is one of this program's flags (`--yearly`, `-y`, `--out=d`), any
-/// subcommand's.
-fn is_a_flag(word: &str) -> bool {
+/// A flag of this program, as [`flags`] holds it.
+struct Flag {
+    /// Whether it takes a value (`--out DIR`), not a switch (`--yearly`).
+    takes_a_value: bool,
+    /// Its long spelling (`--trajectory` for `-t`), as clap's errors name it.
+    long: String,
+}
+
+/// This program's flags, any subcommand's, by each spelling (`--yearly`, `-y`).
+fn flags() -> &'static std::collections::HashMap<String, Flag> {
     use clap::CommandFactory;
-    static FLAGS: std::sync::OnceLock<std::collections::HashSet<String>> =
+    static FLAGS: std::sync::OnceLock<std::collections::HashMap<String, Flag>> =
         std::sync::OnceLock::new();
-    let flags = FLAGS.get_or_init(|| {
-        let mut flags = std::collections::HashSet::new();
+    FLAGS.get_or_init(|| {
+        let mut flags = std::collections::HashMap::new();
         let mut commands = vec![Cli::command()];
         while let Some(command) = commands.pop() {
             for arg in command.get_arguments() {
-                flags.extend(
-                    arg.get_long_and_visible_aliases()
-                        .into_iter()
-                        .flatten()
-                        .map(|l| format!("--{l}")),
-                );
-                flags.extend(
-                    arg.get_short_and_visible_aliases()
-                        .into_iter()
-                        .flatten()
-                        .map(|s| format!("-{s}")),
+                let longs: Vec<String> = arg
+                    .get_long_and_visible_aliases()
+                    .into_iter()
+                    .flatten()
+                    .map(|l| format!("--{l}"))
+                    .collect();
+                let shorts = arg
+                    .get_short_and_visible_aliases()
+                    .into_iter()
+                    .flatten()
+                    .map(|s| format!("-{s}"));
+                let long = longs.first().cloned().unwrap_or_default();
+                let takes_a_value = arg.get_action().takes_values();
+                for spelling in longs.iter().cloned().chain(shorts) {
+                    flags.insert(
+                        spelling,
+                        Flag {
+                            takes_a_value,
+                            long: long.clone(),
+                        },
+                    );
+                }
+            }
+            for spelling in ["--help", "-h", "--version", "-V"] {
+                flags.insert(
+                    spelling.to_string(),
+                    Flag {
+                        takes_a_value: false,
+                        long: String::new(),
+                    },
                 );
             }
-            flags.extend(["--help", "-h", "--version", "-V"].map(String::from));
             commands.extend(command.get_subcommands().cloned());
         }
         flags
-    });
+    })
+}
+
+/// Whether `word` is one of this program's flags (`--yearly`, `-y`, `--out=d`), any
+/// subcommand's.
+fn is_a_flag(word: &str) -> bool {
     let flag = word.split_once('=').map_or(word, |(flag, _)| flag);
-    flags.contains(flag)
+    flags().contains_key(flag)
+}
+
+/// Whether the value clap says is missing for `arg` (`--out <DIR>`, `[PATH]`, as its error
+/// names it) was given, empty: `--out ''`, `--out=`, `-t ''`, or an empty word that no flag
+/// took as its value for an argument (helper-187: any empty word, or any `--set=`, made
+/// clap's "none was supplied" of another flag "the one given is empty").
+fn empty_value_given(args: &[std::ffi::OsString], arg: &str) -> bool {
+    let words: Vec<&str> = args
+        .iter()
+        .skip(1)
+        .map(|a| a.to_str().unwrap_or("?"))
+        .collect();
+    let takes_a_value = |word: &str| flags().get(word).is_some_and(|f| f.takes_a_value);
+    match arg.split(' ').next().filter(|long| long.starts_with("--")) {
+        Some(long) => {
+            words.iter().any(|w| w.strip_suffix('=') == Some(long))
+                || words.windows(2).any(|pair| {
+                    pair[1].is_empty() && flags().get(pair[0]).is_some_and(|f| f.long == long)
+                })
+        }
+        None => {
+            (0..words.len()).any(|i| words[i].is_empty() && !(i > 0 && takes_a_value(words[i - 1])))
+        }
+    }
 }
 
 /// Where a name flag took one of this program's flags as its value (`-t --yearly`, where the

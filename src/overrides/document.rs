@@ -720,17 +720,20 @@ fn overflowed_seed(o: &Override, at: usize) -> Option<(String, String)> {
                 .next()
                 .unwrap_or(key)
                 .trim_matches('"');
-            // (`simulation.weights={seed=...}` is the weight of a trajectory named seed.)
-            // Named as the file's reader names it, `simulation.seed`, with the number alone
-            // (it was `simulation` and the whole table).
+            // (`simulation.weights={seed=...}` and `simulation={weights={seed=...}}` are the
+            // weight of a trajectory named seed: the key must be the table's own, one `{`
+            // deep; helper-187.) Named as the file's reader names it, `simulation.seed`,
+            // with the number alone as written (it was `simulation` and the whole table;
+            // then its digits alone, "``" of -9...9 and "`0`" of 0x1F...F).
+            let depth = before.matches('{').count() as i64 - before.matches('}').count() as i64;
             let written: String = o
                 .value
                 .get(at..)
                 .unwrap_or_default()
                 .chars()
-                .take_while(|c| c.is_ascii_digit() || matches!(c, '_' | '+'))
+                .take_while(|c| !matches!(c, ',' | '}' | ']') && !c.is_whitespace())
                 .collect();
-            (key == "seed" && o.path.text == "simulation")
+            (key == "seed" && o.path.text == "simulation" && depth == 1)
                 .then(|| (format!("{}.seed", o.path.text), written))
         }
         None => (before.is_empty() && o.path.text.ends_with("seed"))

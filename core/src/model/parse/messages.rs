@@ -295,17 +295,34 @@ fn duplicate_key_path(text: &str, span: std::ops::Range<usize>) -> Option<String
     renamed.push_str(text.get(span.end..)?);
     let table: toml::Table = renamed.parse().ok()?;
     let path = find_key(&toml::Value::Table(table), &placeholder, "")?;
-    // The key's own name, its quotes and escapes read as TOML reads them.
-    let name = format!("{key} = 0")
-        .parse::<toml::Table>()
-        .ok()
-        .and_then(|t| match t.iter().next() {
-            Some((name, toml::Value::Integer(_))) if t.len() == 1 => Some(name.clone()),
-            _ => None,
-        })
-        .unwrap_or_else(|| key.to_string());
+    // The key's own parts, their quotes and escapes read as TOML reads them (a dotted key
+    // `revenue.points` is two, below the table the placeholder stood in: helper-187).
+    let parts = key_parts(key).unwrap_or_else(|| vec![key.to_string()]);
     let parent = path.strip_suffix(&placeholder)?.trim_end_matches('.');
-    Some(join_path(parent, &super::validate::key_text(&name)))
+    Some(parts.iter().fold(parent.to_string(), |path, part| {
+        join_path(&path, &super::validate::key_text(part))
+    }))
+}
+
+/// The parts of the key `key` as TOML reads them (`a."b.c"`: `a` and `b.c`); None where it
+/// is no key (`"st` of a quoted key cut at its `=`).
+fn key_parts(key: &str) -> Option<Vec<String>> {
+    let table: toml::Table = format!("{key} = 0").parse().ok()?;
+    let mut parts = Vec::new();
+    let mut level = &table;
+    loop {
+        let mut entries = level.iter();
+        let (name, value) = entries.next()?;
+        if entries.next().is_some() {
+            return None;
+        }
+        parts.push(name.clone());
+        match value {
+            toml::Value::Integer(_) => return Some(parts),
+            toml::Value::Table(inner) => level = inner,
+            _ => return None,
+        }
+    }
 }
 
 /// The path of the key whose value the reader stopped in at `at` (helper-182: `name = "t1`
@@ -324,7 +341,8 @@ fn key_of_the_line(text: &str, at: usize) -> Option<String> {
     }
     let line = text.get(line_start..at)?;
     let key = line.get(..line.find('=')?)?.trim();
-    if key.is_empty() || key.starts_with(['[', '#']) {
+    // (A quoted key holding `=` is cut there, and is no key: no field, rather than `"st`.)
+    if key.is_empty() || key.starts_with(['[', '#']) || key_parts(key).is_none() {
         return None;
     }
     let mut above = String::with_capacity(line_start + key.len() + 8);
@@ -510,10 +528,14 @@ pub(super) fn unknown_key_message(path: &str, rest: &str) -> (String, String) {
         strsim::damerau_levenshtein(&key.to_lowercase(), &best.to_lowercase())
             <= (key.chars().count() / 3).max(2)
     });
-    let home = KEY_HOMES
-        .iter()
-        .find(|(_, keys)| keys.contains(&key.as_str()))
-        .map(|(home, _)| *home);
+    // (Also of a plural: `valuations` goes where `valuation` does, helper-187.)
+    let home_of = |key: &str| {
+        KEY_HOMES
+            .iter()
+            .find(|(_, keys)| keys.contains(&key))
+            .map(|(home, _)| *home)
+    };
+    let home = home_of(&key).or_else(|| home_of(key.strip_suffix('s')?));
     // A key written short, after a slip and a key of another table (`valuation` above the
     // first table is a trajectory's, not `valuation_year`).
     let close = close.or_else(|| home.is_none().then(|| part_of_one(&key, &valid)).flatten());
@@ -543,14 +565,24 @@ pub(super) fn unknown_key_message(path: &str, rest: &str) -> (String, String) {
 /// `loss_carry` for `loss_carryforward`) is too far from its name by edit distance to be
 /// called a slip. Else the one longest valid name that `key` holds, where it is at least
 /// half of the key: a key written long (`revenue_volatility` for `revenue_vol`; a
-/// `trajectory_name` is not taken for `name`). Failing both, the same of the key without a
-/// plural `s` (`dividends`). None where no name or several fit.
+/// `trajectory_name` is not taken for `name`). Failing both, the one name that holds the key
+/// without a plural `s` as a whole word (`dividends`). None where no name or several fit.
 pub fn part_of_one<'a>(key: &str, valid: &[&'a str]) -> Option<&'a str> {
     part_of_one_as_written(key, valid).or_else(|| {
         // A plural of a part (helper-182: `[equity.dividends]`, for `dividend_payout`, was
-        // given the list alone, and `--set equity.dividends=` was pointed at `rounds`).
-        let singular = key.strip_suffix(['s', 'S'])?;
-        part_of_one_as_written(singular, valid)
+        // given the list alone, and `--set equity.dividends=` was pointed at `rounds`): a
+        // whole word of one name (helper-187: `terms` is no `terminal_discount`).
+        let singular = key.strip_suffix(['s', 'S'])?.to_lowercase();
+        if singular.chars().count() < 3 {
+            return None;
+        }
+        let mut holding = valid
+            .iter()
+            .filter(|v| v.to_lowercase().split('_').any(|word| word == singular));
+        match (holding.next(), holding.next()) {
+            (Some(one), None) => Some(*one),
+            _ => None,
+        }
     })
 }
 

@@ -162,6 +162,11 @@ impl Builder<'_> {
             // A whole year written with a decimal point (`2025.0`, as spreadsheets and
             // pandas write a column of years) is that year, read exactly as a seed or a
             // count is (helper-182: "2025.0 is not a whole year").
+            // (One past a year's range is told so before the amounts' 1e18 bound is:
+            // helper-187, `1e19`.)
+            Num::Float(f) if f.is_finite() && f.abs() > f64::from(MAX_YEAR) + 1.0 => {
+                implausible(self.text.get(num.span()).unwrap_or("this"))
+            }
             Num::Float(_) => {
                 let v = self.decimal(field, num)?;
                 let written = self.text.get(num.span()).unwrap_or("this");
