@@ -1267,6 +1267,20 @@ fn regression_an_empty_path_is_said_to_be_empty() {
             &["compare", "--trajectory", "", "--out"][..],
             "error: a value is required for '--out <DIR>' but none was supplied (see --help)",
         ),
+        // Words read as clap reads them (helper-188): `-t` takes `--out` as its name, so the
+        // empty word is [MODEL]; and `--out=` as its name, so `--out` has none.
+        (
+            &["compare", "-t", "--out", ""][..],
+            "error: a value is required for '[MODEL]', and the one given is empty (see --help) (`--out` was taken as the trajectory's name after -t, which takes the next word whatever it starts with: was the name left out?)",
+        ),
+        (
+            &["compare", "-t", "--out=", "--out"][..],
+            "error: a value is required for '--out <DIR>' but none was supplied (see --help) (`--out=` was taken as the trajectory's name after -t, which takes the next word whatever it starts with: was the name left out?)",
+        ),
+        (
+            &["compare", "--out", "--", ""][..],
+            "error: a value is required for '--out <DIR>' but none was supplied (see --help)",
+        ),
     ] {
         let out = stakeshift().args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");

@@ -829,8 +829,8 @@ fn regression_a_key_written_short_is_told_the_key_it_is_part_of() {
     );
     assert!(!stderr.contains("did you mean"), "{stderr}");
     // A plural is taken for a whole word of a name only (helper-187: `terms` was told
-    // `terminal_discount`), and goes where its singular goes (`valuations`, as
-    // `valuation`, is a trajectory's, not `valuation_year`).
+    // `terminal_discount`), and is told where its singular goes (`valuation` is a
+    // trajectory's; not `valuation_year`, and not "move `valuations` there", helper-188).
     let (code, stderr) = check(
         "terms",
         &model_with("[[equity.rounds]]", "[equity.terms]\n\n[[equity.rounds]]"),
@@ -844,7 +844,7 @@ fn regression_a_key_written_short_is_told_the_key_it_is_part_of() {
     assert_eq!(code, 2, "{stderr}");
     assert!(
         stderr.contains(
-            "`valuations` does not belong at the top of the file but in [[trajectories]]"
+            "unknown key `valuations`; `valuation` is a key of [[trajectories]], not of this table"
         ),
         "{stderr}"
     );

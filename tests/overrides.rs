@@ -907,6 +907,15 @@ fn regression_a_whole_number_past_toml_says_the_bound_toml_has() {
             "simulation={seed=0x1FFFFFFFFFFFFFFFFF}",
             "0x1FFFFFFFFFFFFFFFFF",
         ),
+        // Braces in quoted keys before it, and a quoted `seed` (helper-188).
+        (
+            "simulation={weights={\"a}\"=1}, seed=99999999999999999999}",
+            "99999999999999999999",
+        ),
+        (
+            "simulation={'seed'=99999999999999999999}",
+            "99999999999999999999",
+        ),
     ] {
         let err = bad_with(&["check", "--set", set], set, "simulation.seed: ");
         assert!(
@@ -927,6 +936,7 @@ fn regression_a_whole_number_past_toml_says_the_bound_toml_has() {
         "simulation={paths=99999999999999999999, seed=1}",
         "simulation.weights={bust=1, seed=99999999999999999999}",
         "simulation={weights={seed=99999999999999999999}}",
+        "simulation={weights={ \"}\" = 1, seed=99999999999999999999}}",
     ] {
         let err = bad_with(&["check", "--set", set], set, "simulation");
         assert!(!err.contains("seed must be"), "{err}");

@@ -226,7 +226,7 @@ impl Figure for FanChart<'_> {
                 unit,
                 one,
             )?;
-            return frame::legend(c, legend, &self.legend_items(&fans, Some((min, max))));
+            return frame::legend(c, legend, &self.legend_items(&fans, Some(whole.values())));
         }
         let (left, right) = frame::two_panels(content, if close_up { 0.55 } else { 0.5 });
         // Left, the equity stake's bands; right, the profit share's; both deals' lines in
@@ -267,7 +267,7 @@ impl Figure for FanChart<'_> {
             &title,
             one,
         )?;
-        frame::legend(c, legend, &self.legend_items(&fans, Some((min, max))))
+        frame::legend(c, legend, &self.legend_items(&fans, Some(left.values())))
     }
 }
 
@@ -281,8 +281,8 @@ impl FanChart<'_> {
             == 1
     }
 
-    /// The legend; `whole`, the range of the panel that shows both deals whole, off which
-    /// a mean can run.
+    /// The legend; `whole`, the values the panel that shows both deals whole spans (to its
+    /// ticks, beyond the data: helper-188), off which a mean can run.
     fn legend_items(&self, fans: &[Fan; 2], whole: Option<(f64, f64)>) -> Vec<Item> {
         let mut items = Vec::new();
         if self.one_path() {
@@ -583,6 +583,24 @@ mod tests {
             })
             .collect();
         let shown = texts(&flat);
+        assert!(!shown.join(" ").contains("runs off the chart"), "{shown:?}");
+        assert!(
+            reach(&shown) > 0.0,
+            "the mean of 1e-6 is in range: {shown:?}"
+        );
+        // helper-188: a mean beyond the data but below the axis' top tick (220 under 225)
+        // is drawn, and was said to run off.
+        let below_the_top_tick: Vec<FanRow> = (2025..=2030)
+            .flat_map(|y| {
+                let mean = if y == 2030 { 220.0 } else { 40.0 };
+                [
+                    row(Regime::Equity, y, 205.0, 80.0),
+                    row(Regime::ProfitShare, y, 100.0, mean),
+                ]
+            })
+            .collect();
+        let shown = texts(&below_the_top_tick);
+        assert!(reach(&shown) >= 220.0, "{shown:?}");
         assert!(!shown.join(" ").contains("runs off the chart"), "{shown:?}");
     }
 

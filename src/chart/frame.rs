@@ -1135,6 +1135,11 @@ impl YearPanel {
         }
     }
 
+    /// The values the panel spans, from its lowest tick to its highest.
+    pub fn values(&self) -> (f64, f64) {
+        (self.ticks.lo, self.ticks.hi)
+    }
+
     /// The value axis with its grid and `title`, and the years below.
     pub fn axes<DB: DrawingBackend>(&self, c: &Canvas<DB>, title: &str) -> Draw {
         let p = self.plot;

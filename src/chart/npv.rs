@@ -240,7 +240,13 @@ pub(crate) fn draw<DB: DrawingBackend>(
             continue;
         }
         // The verdict above the pair, shortened where the pair is narrow.
-        let full = amount(t.npv_advantage.abs());
+        // (At the table's places, with more where they would print a margin that is not 0
+        // as 0, as the table's advantage: helper-188, "by 0.000" read as a tie.)
+        let full = if table_places > 2 {
+            crate::report::table::money_apart(t.npv_advantage.abs(), table_places)
+        } else {
+            amount(t.npv_advantage.abs())
+        };
         let margin = if written_short || c.text_width(&format!("by {full}"), &vf2) > w {
             scale::compact(f(t.npv_advantage.abs()))
         } else {

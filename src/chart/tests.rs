@@ -399,11 +399,29 @@ fn regression_a_small_deals_npv_labels_are_the_tables() {
         }
         let margin = format!(
             "by {}",
-            crate::report::table::money(t.npv_advantage.abs(), places)
+            crate::report::table::money_apart(t.npv_advantage.abs(), places)
         );
         assert!(texts.contains(&margin), "{margin}: {texts:?}");
     }
     assert!(texts.contains(&"0.000105".to_string()), "{texts:?}");
+    // A margin its places would print as 0 takes the places that show it, as the table's
+    // advantage does (helper-188: "by 0.000" at 3 places, for 0.000009).
+    let close = crate::io::load_model(Some(std::path::Path::new(
+        "tests/charts/audit/tiny_close.toml",
+    )))
+    .unwrap();
+    let comparison = crate::compare::compare(&close.model, None).unwrap();
+    assert_eq!(crate::report::table::summary_places(&comparison), 3);
+    let svg = Chart::Npv
+        .svg(
+            &close.model,
+            &comparison,
+            &close.chart_context(Size::DEFAULT, None),
+        )
+        .unwrap();
+    let texts = svg_texts(&svg);
+    assert!(texts.contains(&"by 0.000009".to_string()), "{texts:?}");
+    assert!(!texts.contains(&"by 0.000".to_string()), "{texts:?}");
 }
 
 /// The texts of an SVG with the baseline each is drawn on (its `y` plus the 0.76 em the

@@ -1034,24 +1034,41 @@ fn is_a_flag(word: &str) -> bool {
 /// Whether the value clap says is missing for `arg` (`--out <DIR>`, `[PATH]`, as its error
 /// names it) was given, empty: `--out ''`, `--out=`, `-t ''`, or an empty word that no flag
 /// took as its value for an argument (helper-187: any empty word, or any `--set=`, made
-/// clap's "none was supplied" of another flag "the one given is empty").
+/// clap's "none was supplied" of another flag "the one given is empty"). The words are read
+/// as clap reads them: a flag that takes a value takes the next word (any word for a name
+/// flag, [`NAME_FLAGS`]; one not starting with `-` for the others), and `--` ends the flags
+/// (helper-188: `-t --out ''` gives `--out` to `-t` and the empty word to [MODEL]).
 fn empty_value_given(args: &[std::ffi::OsString], arg: &str) -> bool {
     let words: Vec<&str> = args
         .iter()
         .skip(1)
         .map(|a| a.to_str().unwrap_or("?"))
         .collect();
-    let takes_a_value = |word: &str| flags().get(word).is_some_and(|f| f.takes_a_value);
+    // For each word, the flag that took it as its value.
+    let mut taken_by: Vec<Option<&Flag>> = vec![None; words.len()];
+    let mut flags_ended = false;
+    let mut i = 0;
+    while i < words.len() {
+        let word = words[i];
+        if !flags_ended && word == "--" {
+            flags_ended = true;
+        } else if !flags_ended
+            && let Some(flag) = flags().get(word).filter(|f| f.takes_a_value)
+            && let Some(next) = words.get(i + 1)
+            && (NAME_FLAGS.contains(&word) || !next.starts_with('-'))
+        {
+            taken_by[i + 1] = Some(flag);
+            i += 1;
+        }
+        i += 1;
+    }
+    let free = |i: usize| taken_by[i].is_none();
     match arg.split(' ').next().filter(|long| long.starts_with("--")) {
-        Some(long) => {
-            words.iter().any(|w| w.strip_suffix('=') == Some(long))
-                || words.windows(2).any(|pair| {
-                    pair[1].is_empty() && flags().get(pair[0]).is_some_and(|f| f.long == long)
-                })
-        }
-        None => {
-            (0..words.len()).any(|i| words[i].is_empty() && !(i > 0 && takes_a_value(words[i - 1])))
-        }
+        Some(long) => (0..words.len()).any(|i| {
+            (free(i) && words[i].strip_suffix('=') == Some(long))
+                || (words[i].is_empty() && taken_by[i].is_some_and(|f| f.long == long))
+        }),
+        None => (0..words.len()).any(|i| words[i].is_empty() && free(i)),
     }
 }
 

@@ -719,13 +719,13 @@ fn overflowed_seed(o: &Override, at: usize) -> Option<(String, String)> {
                 .rsplit(|c: char| c == '{' || c == ',' || c.is_whitespace())
                 .next()
                 .unwrap_or(key)
-                .trim_matches('"');
+                .trim_matches(['"', '\'']);
             // (`simulation.weights={seed=...}` and `simulation={weights={seed=...}}` are the
             // weight of a trajectory named seed: the key must be the table's own, one `{`
             // deep; helper-187.) Named as the file's reader names it, `simulation.seed`,
             // with the number alone as written (it was `simulation` and the whole table;
             // then its digits alone, "``" of -9...9 and "`0`" of 0x1F...F).
-            let depth = before.matches('{').count() as i64 - before.matches('}').count() as i64;
+            let depth = brace_depth(before);
             let written: String = o
                 .value
                 .get(at..)
@@ -739,6 +739,29 @@ fn overflowed_seed(o: &Override, at: usize) -> Option<(String, String)> {
         None => (before.is_empty() && o.path.text.ends_with("seed"))
             .then(|| (o.path.text.clone(), o.value.trim().to_string())),
     }
+}
+
+/// How many inline tables `text` (the start of a TOML value) leaves open: its `{` less its
+/// `}`, those in quoted text not counted (helper-188: a weight keyed `"a}"` before the seed).
+fn brace_depth(text: &str) -> i64 {
+    let mut depth = 0i64;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in text.chars() {
+        match quote {
+            Some('"') if escaped => escaped = false,
+            Some('"') if c == '\\' => escaped = true,
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '"' | '\'' => quote = Some(c),
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                _ => {}
+            },
+        }
+    }
+    depth
 }
 
 /// The exact decimal a TOML number is written as; None for anything else (and inf, nan).

@@ -535,7 +535,11 @@ pub(super) fn unknown_key_message(path: &str, rest: &str) -> (String, String) {
             .find(|(_, keys)| keys.contains(&key))
             .map(|(home, _)| *home)
     };
-    let home = home_of(&key).or_else(|| home_of(key.strip_suffix('s')?));
+    // A plural whose singular has a home is told of the singular, which is the key that
+    // belongs there (helper-188: `valuations` moved to [[trajectories]] is unknown there too).
+    let singular = key.strip_suffix('s').filter(|_| home_of(&key).is_none());
+    let home = home_of(&key).or_else(|| home_of(singular?));
+    let singular = singular.filter(|_| home.is_some());
     // A key written short, after a slip and a key of another table (`valuation` above the
     // first table is a trajectory's, not `valuation_year`).
     let close = close.or_else(|| home.is_none().then(|| part_of_one(&key, &valid)).flatten());
@@ -545,6 +549,9 @@ pub(super) fn unknown_key_message(path: &str, rest: &str) -> (String, String) {
         (Some(best), _) => {
             format!("unknown key `{shown}`; did you mean `{best}`? Valid keys here: {list}")
         }
+        (None, Some(home)) if let Some(singular) = singular => format!(
+            "unknown key `{shown}`; `{singular}` is a key of {home}, not of this table. Valid keys here: {list}"
+        ),
         // At the top of the file no header is above the key: it goes under its table's.
         (None, Some(home)) if !field.contains(['.', '[']) => format!(
             "`{shown}` does not belong at the top of the file but in {home}: write it under that table's header. Valid keys here: {list}"
