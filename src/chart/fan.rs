@@ -513,15 +513,7 @@ mod tests {
                 sample: None,
             };
             let ctx = ChartContext::new("m.toml", "", Size::DEFAULT, None);
-            let svg = String::from_utf8(chart.svg(&ctx).unwrap()).unwrap();
-            svg.split("<text")
-                .skip(1)
-                .map(|t| {
-                    t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()]
-                        .trim()
-                        .to_string()
-                })
-                .collect()
+            crate::chart::tests::svg_texts(&chart.svg(&ctx).unwrap())
         };
         // The largest number among the labels: the axes' reach.
         let reach = |texts: &[String]| {
