@@ -126,10 +126,11 @@ impl Fan {
         }
     }
 
-    /// The range the panels show of this deal: its bands, and its mean unless that more
-    /// than [`MEAN_ROOM`]s their span (a mean pulled far above the 95th percentile by a few
-    /// paths, as large vols make it, squashed every band and median to a flat line at 0;
-    /// helper-186). Bands of no span (95% of paths at one value) keep their mean.
+    /// The range the panels show of this deal: its bands, and its mean unless taking the
+    /// mean in would make the range more than [`MEAN_ROOM`] times the bands' span (a mean
+    /// pulled far above the 95th percentile by a few paths, as large vols make it, squashed
+    /// every band and median to a flat line at 0; helper-186). Bands of no span (95% of
+    /// paths at one value) keep their mean.
     fn range(&self) -> (f64, f64) {
         let bands = self.bands();
         let with_means = self

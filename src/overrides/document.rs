@@ -707,9 +707,10 @@ fn parse_value(o: &Override) -> Result<Value, OverrideError> {
 }
 
 /// The field and the number as written, where the whole number too large for TOML at byte
-/// `at` of the override's value is a seed's: the path's own key (`simulation.seed=...`), or the key just before it inside an
-/// inline table (`simulation={paths=1, seed=...}`), not any number of a value that names a
-/// seed somewhere (helper-121: `{paths=99999999999999999999, seed=1}` was told about seeds).
+/// `at` of the override's value is a seed's: the path's own key (`simulation.seed=...`), or
+/// the key just before it inside an inline table (`simulation={paths=1, seed=...}`), not any
+/// number of a value that names a seed somewhere (helper-121:
+/// `{paths=99999999999999999999, seed=1}` was told about seeds).
 fn overflowed_seed(o: &Override, at: usize) -> Option<(String, String)> {
     let before = o.value.get(..at).unwrap_or(&o.value).trim_end();
     match before.strip_suffix('=') {

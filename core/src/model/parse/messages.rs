@@ -528,7 +528,6 @@ pub(super) fn unknown_key_message(path: &str, rest: &str) -> (String, String) {
         strsim::damerau_levenshtein(&key.to_lowercase(), &best.to_lowercase())
             <= (key.chars().count() / 3).max(2)
     });
-    // (Also of a plural: `valuations` goes where `valuation` does, helper-187.)
     let home_of = |key: &str| {
         KEY_HOMES
             .iter()
