@@ -1277,8 +1277,17 @@ fn regression_an_empty_path_is_said_to_be_empty() {
             &["compare", "-t", "--out=", "--out"][..],
             "error: a value is required for '--out <DIR>' but none was supplied (see --help) (`--out=` was taken as the trajectory's name after -t, which takes the next word whatever it starts with: was the name left out?)",
         ),
+        // `--vary` takes any word too; after `--`, `--out=` is [MODEL] (helper-189).
         (
-            &["compare", "--out", "--", ""][..],
+            &["sweep", "--vary", "--out=", "--out"][..],
+            "error: a value is required for '--out <DIR>' but none was supplied (see --help)",
+        ),
+        (
+            &["sweep", "--vary", "--out", ""][..],
+            "error: a value is required for '[MODEL]', and the one given is empty (see --help)",
+        ),
+        (
+            &["compare", "--out", "--", "--out="][..],
             "error: a value is required for '--out <DIR>' but none was supplied (see --help)",
         ),
     ] {

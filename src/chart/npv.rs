@@ -315,7 +315,12 @@ pub(crate) fn draw<DB: DrawingBackend>(
 /// The break-even scale as written under a pair.
 fn break_even(scale: Option<Decimal>) -> String {
     match scale {
-        Some(k) => format!("break-even {}\u{d7}", fixed(k, 2)),
+        // As the table writes it, with more places where 2 would show 1.00 (or 0.00) for a
+        // scale that is not (helper-189: "1.00x" under a pair the table gives 1.0001x).
+        Some(k) => format!(
+            "break-even {}\u{d7}",
+            crate::report::table::times(k).trim_end_matches('x')
+        ),
         None => "break-even: none".to_string(),
     }
 }

@@ -422,6 +422,11 @@ fn regression_a_small_deals_npv_labels_are_the_tables() {
     let texts = svg_texts(&svg);
     assert!(texts.contains(&"by 0.000009".to_string()), "{texts:?}");
     assert!(!texts.contains(&"by 0.000".to_string()), "{texts:?}");
+    // The break-even scale as the table writes it: 1.0001, not 1.00 (helper-189).
+    assert!(
+        texts.contains(&"break-even 1.0001\u{d7}".to_string()),
+        "{texts:?}"
+    );
 }
 
 /// The texts of an SVG with the baseline each is drawn on (its `y` plus the 0.76 em the

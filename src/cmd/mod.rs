@@ -972,6 +972,9 @@ const NAME_FLAGS: [&str; 3] = ["-t", "--trajectory", "--chart-trajectory"];
 struct Flag {
     /// Whether it takes a value (`--out DIR`), not a switch (`--yearly`).
     takes_a_value: bool,
+    /// Whether its value may start with `-` (`-t -high`, `--vary -x`), so that it takes the
+    /// next word whatever that is.
+    any_word: bool,
     /// Its long spelling (`--trajectory` for `-t`), as clap's errors name it.
     long: String,
 }
@@ -999,11 +1002,13 @@ fn flags() -> &'static std::collections::HashMap<String, Flag> {
                     .map(|s| format!("-{s}"));
                 let long = longs.first().cloned().unwrap_or_default();
                 let takes_a_value = arg.get_action().takes_values();
+                let any_word = arg.is_allow_hyphen_values_set();
                 for spelling in longs.iter().cloned().chain(shorts) {
                     flags.insert(
                         spelling,
                         Flag {
                             takes_a_value,
+                            any_word,
                             long: long.clone(),
                         },
                     );
@@ -1014,6 +1019,7 @@ fn flags() -> &'static std::collections::HashMap<String, Flag> {
                     spelling.to_string(),
                     Flag {
                         takes_a_value: false,
+                        any_word: false,
                         long: String::new(),
                     },
                 );
@@ -1035,27 +1041,30 @@ fn is_a_flag(word: &str) -> bool {
 /// names it) was given, empty: `--out ''`, `--out=`, `-t ''`, or an empty word that no flag
 /// took as its value for an argument (helper-187: any empty word, or any `--set=`, made
 /// clap's "none was supplied" of another flag "the one given is empty"). The words are read
-/// as clap reads them: a flag that takes a value takes the next word (any word for a name
-/// flag, [`NAME_FLAGS`]; one not starting with `-` for the others), and `--` ends the flags
-/// (helper-188: `-t --out ''` gives `--out` to `-t` and the empty word to [MODEL]).
+/// as clap reads them: a flag that takes a value takes the next word (any word for one whose
+/// values may start with `-`, as `-t` and `--vary`; one not starting with `-` for the
+/// others), and `--` ends the flags (helper-188: `-t --out ''` gives `--out` to `-t` and the
+/// empty word to [MODEL]; helper-189: `--vary` too, and `--out=` after `--` is [MODEL]).
 fn empty_value_given(args: &[std::ffi::OsString], arg: &str) -> bool {
     let words: Vec<&str> = args
         .iter()
         .skip(1)
         .map(|a| a.to_str().unwrap_or("?"))
         .collect();
-    // For each word, the flag that took it as its value.
+    // For each word, the flag that took it as its value; and whether it stands after `--`.
     let mut taken_by: Vec<Option<&Flag>> = vec![None; words.len()];
+    let mut after_the_end = vec![false; words.len()];
     let mut flags_ended = false;
     let mut i = 0;
     while i < words.len() {
         let word = words[i];
+        after_the_end[i] = flags_ended;
         if !flags_ended && word == "--" {
             flags_ended = true;
         } else if !flags_ended
             && let Some(flag) = flags().get(word).filter(|f| f.takes_a_value)
             && let Some(next) = words.get(i + 1)
-            && (NAME_FLAGS.contains(&word) || !next.starts_with('-'))
+            && (flag.any_word || !next.starts_with('-'))
         {
             taken_by[i + 1] = Some(flag);
             i += 1;
@@ -1065,7 +1074,7 @@ fn empty_value_given(args: &[std::ffi::OsString], arg: &str) -> bool {
     let free = |i: usize| taken_by[i].is_none();
     match arg.split(' ').next().filter(|long| long.starts_with("--")) {
         Some(long) => (0..words.len()).any(|i| {
-            (free(i) && words[i].strip_suffix('=') == Some(long))
+            (free(i) && !after_the_end[i] && words[i].strip_suffix('=') == Some(long))
                 || (words[i].is_empty() && taken_by[i].is_some_and(|f| f.long == long))
         }),
         None => (0..words.len()).any(|i| words[i].is_empty() && free(i)),

@@ -500,7 +500,7 @@ fn percent_f64(v: f64) -> String {
 /// A scale or multiple to 2 places, with more where 2 would show 0.00x or 1.00x for a value
 /// that is neither (helper-127: a break-even scale of 0.00056 printed "0.00x", a valuation
 /// of nothing; 0.9997 "1.00x", the model's own).
-fn times(v: Decimal) -> String {
+pub(crate) fn times(v: Decimal) -> String {
     let landmarks = [Decimal::ZERO, Decimal::ONE];
     // (Up to 12 places, past the CSV's 8: a break-even scale 4e-9 from 1 printed
     // 1.00000000x beside "the answer flips", helper-129; the root is found to about 1e-15.)

@@ -548,8 +548,14 @@ pub(super) fn unknown_key_message(path: &str, rest: &str) -> (String, String) {
         (Some(best), _) => {
             format!("unknown key `{shown}`; did you mean `{best}`? Valid keys here: {list}")
         }
+        // (At the top of the file there is no table: helper-189.)
         (None, Some(home)) if let Some(singular) = singular => format!(
-            "unknown key `{shown}`; `{singular}` is a key of {home}, not of this table. Valid keys here: {list}"
+            "unknown key `{shown}`; `{singular}` is a key of {home}, {}. Valid keys here: {list}",
+            if field.contains(['.', '[']) {
+                "not of this table"
+            } else {
+                "to write under that table's header"
+            }
         ),
         // At the top of the file no header is above the key: it goes under its table's.
         (None, Some(home)) if !field.contains(['.', '[']) => format!(
