@@ -1290,6 +1290,11 @@ fn regression_an_empty_path_is_said_to_be_empty() {
             &["compare", "--out", "--", "--out="][..],
             "error: a value is required for '--out <DIR>' but none was supplied (see --help)",
         ),
+        // A cluster's last short flag takes the next word, `--` too (helper-190).
+        (
+            &["sweep", "-qt", "--", "--out="][..],
+            "error: a value is required for '--out <DIR>', and the one given is empty (see --help)",
+        ),
     ] {
         let out = stakeshift().args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -1990,6 +1995,12 @@ fn regression_t_takes_a_name_that_starts_with_a_dash() {
     let err = common::fails_with_2(stakeshift().args(["compare", "--", "-t", "--yearly"]));
     assert!(!err.contains("was taken"), "{err}");
     let err = common::fails_with_2(stakeshift().args(["compare", "-t", "--", "-t", "--yearly"]));
+    assert!(err.contains(&taken("--yearly", "-t")), "{err}");
+    // A `-t` that was itself another flag's value names nothing (helper-190: `--vary` takes
+    // any word too); a `-t` at the end of a cluster of short flags does.
+    let err = common::fails_with_2(stakeshift().args(["sweep", "--vary", "-t", "--yearly"]));
+    assert!(!err.contains("was taken"), "{err}");
+    let err = common::fails_with_2(stakeshift().args(["sweep", "-qt", "--yearly"]));
     assert!(err.contains(&taken("--yearly", "-t")), "{err}");
     // A name that is no flag gets no note, whatever the error.
     let err = common::fails_with_2(stakeshift().arg("compare").arg(&model).args([

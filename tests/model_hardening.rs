@@ -844,7 +844,7 @@ fn regression_a_key_written_short_is_told_the_key_it_is_part_of() {
     assert_eq!(code, 2, "{stderr}");
     assert!(
         stderr.contains(
-            "unknown key `valuations`; `valuation` is a key of [[trajectories]], to write under that table's header"
+            "unknown key `valuations`; `valuation` is a key of [[trajectories]], not of the top of the file"
         ),
         "{stderr}"
     );

@@ -113,7 +113,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
         };
         c.text_width(verdict, &vf) > w
             || c.text_width(&margin, &vf2) > w
-            || c.text_width(&break_even(t.breakeven_scale), &sf) > w
+            || c.text_width(&break_even_at_two_places(t.breakeven_scale), &sf) > w
     });
     if crowded {
         (ticks, plot) = axis(12.0);
@@ -279,7 +279,14 @@ pub(crate) fn draw<DB: DrawingBackend>(
         }
         // Name and break-even scale under the pair.
         c.text(&fitted[i], cx, name_y, &lf, Align::Center)?;
+        // The scale alone where the label with its places does not fit (the legend says what
+        // a break-even is): a scale of 1.0000000003 made 7 pairs "too many to label"
+        // (helper-190).
         let be = break_even(t.breakeven_scale);
+        let be = match t.breakeven_scale {
+            Some(k) if c.text_width(&be, &sf) > w => format!("{}\u{d7}", scale_places(k)),
+            _ => be,
+        };
         c.text(&c.fit(&be, &sf, w), cx, name_y + 24.0, &sf, Align::Center)?;
     }
     c.line(&[(plot.x0, zero), (plot.x1, zero)], frame::AXIS, 1.0)?;
@@ -312,17 +319,30 @@ pub(crate) fn draw<DB: DrawingBackend>(
     frame::legend(c, legend, &items)
 }
 
-/// The break-even scale as written under a pair.
+/// The break-even scale as written under a pair: as the table writes it, with more places
+/// where 2 would show 1.00 (or 0.00) for a scale that is not (helper-189: "1.00x" under a
+/// pair the table gives 1.0001x).
 fn break_even(scale: Option<Decimal>) -> String {
     match scale {
-        // As the table writes it, with more places where 2 would show 1.00 (or 0.00) for a
-        // scale that is not (helper-189: "1.00x" under a pair the table gives 1.0001x).
-        Some(k) => format!(
-            "break-even {}\u{d7}",
-            crate::report::table::times(k).trim_end_matches('x')
-        ),
+        Some(k) => format!("break-even {}\u{d7}", scale_places(k)),
         None => "break-even: none".to_string(),
     }
+}
+
+/// The break-even label at 2 places: what decides whether the pairs are too many to label
+/// (with its places a scale near 1 is wider, and is written alone where it does not fit).
+fn break_even_at_two_places(scale: Option<Decimal>) -> String {
+    match scale {
+        Some(k) => format!("break-even {}\u{d7}", fixed(k, 2)),
+        None => break_even(None),
+    }
+}
+
+/// A scale as the table writes it, without its `x`.
+fn scale_places(k: Decimal) -> String {
+    crate::report::table::times(k)
+        .trim_end_matches('x')
+        .to_string()
 }
 
 /// A rate as a percentage without needless zeros: 9%, 7.5%.

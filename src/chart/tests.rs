@@ -429,6 +429,35 @@ fn regression_a_small_deals_npv_labels_are_the_tables() {
     );
 }
 
+/// helper-190: a break-even scale written with the places that tell it from 1 ("break-even
+/// 1.0001×") is wider than at 2, and made nine pairs "too many to label", every label gone.
+/// Whether the pairs are labelled is decided as before; a label that does not fit is the
+/// scale alone.
+#[test]
+fn regression_a_long_break_even_does_not_unlabel_every_pair() {
+    let loaded = crate::io::load_model(Some(std::path::Path::new(
+        "tests/charts/audit/tiny_close_nine.toml",
+    )))
+    .unwrap();
+    let comparison = crate::compare::compare(&loaded.model, None).unwrap();
+    assert_eq!(comparison.trajectories.len(), 9);
+    let svg = Chart::Npv
+        .svg(
+            &loaded.model,
+            &comparison,
+            &loaded.chart_context(Size::DEFAULT, None),
+        )
+        .unwrap();
+    let texts = svg_texts(&svg);
+    let all = texts.join(" ");
+    assert!(!all.contains("too many to label"), "{all}");
+    assert!(texts.contains(&"1.0001\u{d7}".to_string()), "{texts:?}");
+    assert!(
+        texts.contains(&"break-even 6.46\u{d7}".to_string()),
+        "{texts:?}"
+    );
+}
+
 /// The texts of an SVG with the baseline each is drawn on (its `y` plus the 0.76 em the
 /// canvas puts the baseline below it), in order.
 fn svg_texts_at(svg: &[u8]) -> Vec<(String, f64)> {

@@ -1037,47 +1037,90 @@ fn is_a_flag(word: &str) -> bool {
     flags().contains_key(flag)
 }
 
+/// The command line's words (after the program's name) as clap reads them: for each, the
+/// flag that took it as its value (and as which spelling), and whether it stands after a
+/// `--` that ends the flags. A flag that takes a value takes the next word: any word for
+/// one whose values may start with `-` (`-t`, `--vary`), else one not starting with `-`; a
+/// cluster of short flags (`-qt`) is read flag by flag, the first that takes a value taking
+/// the rest of the cluster, or else the next word (helper-188, -189, -190).
+struct Words<'a> {
+    words: Vec<&'a str>,
+    taken_by: Vec<Option<(&'static Flag, String)>>,
+    after_the_end: Vec<bool>,
+}
+
+impl<'a> Words<'a> {
+    fn read(args: &'a [std::ffi::OsString]) -> Words<'a> {
+        let words: Vec<&str> = args
+            .iter()
+            .skip(1)
+            .map(|a| a.to_str().unwrap_or("?"))
+            .collect();
+        let mut taken_by = vec![None; words.len()];
+        let mut after_the_end = vec![false; words.len()];
+        let mut flags_ended = false;
+        let mut i = 0;
+        while i < words.len() {
+            let word = words[i];
+            after_the_end[i] = flags_ended;
+            if !flags_ended && word == "--" {
+                flags_ended = true;
+            } else if !flags_ended
+                && let Some((flag, spelling)) = Self::taking_the_next_word(word)
+                && let Some(next) = words.get(i + 1)
+                && (flag.any_word || !next.starts_with('-'))
+            {
+                taken_by[i + 1] = Some((flag, spelling));
+                i += 1;
+            }
+            i += 1;
+        }
+        Words {
+            words,
+            taken_by,
+            after_the_end,
+        }
+    }
+
+    /// The flag `word` ends with that takes the next word as its value, and its spelling:
+    /// `--out`, `-t`, or the last of a cluster (`-qt`) where the flags before it take none.
+    fn taking_the_next_word(word: &str) -> Option<(&'static Flag, String)> {
+        if let Some(flag) = flags().get(word) {
+            return flag.takes_a_value.then(|| (flag, word.to_string()));
+        }
+        let cluster = word.strip_prefix('-').filter(|c| !c.starts_with('-'))?;
+        let mut letters = cluster.chars().peekable();
+        while let Some(letter) = letters.next() {
+            let spelling = format!("-{letter}");
+            let flag = flags().get(&spelling)?;
+            if flag.takes_a_value {
+                // The rest of the cluster, if any, is its value.
+                return letters.peek().is_none().then_some((flag, spelling));
+            }
+        }
+        None
+    }
+
+    /// Whether word `i` is no flag's value.
+    fn free(&self, i: usize) -> bool {
+        self.taken_by[i].is_none()
+    }
+}
+
 /// Whether the value clap says is missing for `arg` (`--out <DIR>`, `[PATH]`, as its error
 /// names it) was given, empty: `--out ''`, `--out=`, `-t ''`, or an empty word that no flag
 /// took as its value for an argument (helper-187: any empty word, or any `--set=`, made
-/// clap's "none was supplied" of another flag "the one given is empty"). The words are read
-/// as clap reads them: a flag that takes a value takes the next word (any word for one whose
-/// values may start with `-`, as `-t` and `--vary`; one not starting with `-` for the
-/// others), and `--` ends the flags (helper-188: `-t --out ''` gives `--out` to `-t` and the
-/// empty word to [MODEL]; helper-189: `--vary` too, and `--out=` after `--` is [MODEL]).
+/// clap's "none was supplied" of another flag "the one given is empty"), the words read as
+/// clap reads them ([`Words`]).
 fn empty_value_given(args: &[std::ffi::OsString], arg: &str) -> bool {
-    let words: Vec<&str> = args
-        .iter()
-        .skip(1)
-        .map(|a| a.to_str().unwrap_or("?"))
-        .collect();
-    // For each word, the flag that took it as its value; and whether it stands after `--`.
-    let mut taken_by: Vec<Option<&Flag>> = vec![None; words.len()];
-    let mut after_the_end = vec![false; words.len()];
-    let mut flags_ended = false;
-    let mut i = 0;
-    while i < words.len() {
-        let word = words[i];
-        after_the_end[i] = flags_ended;
-        if !flags_ended && word == "--" {
-            flags_ended = true;
-        } else if !flags_ended
-            && let Some(flag) = flags().get(word).filter(|f| f.takes_a_value)
-            && let Some(next) = words.get(i + 1)
-            && (flag.any_word || !next.starts_with('-'))
-        {
-            taken_by[i + 1] = Some(flag);
-            i += 1;
-        }
-        i += 1;
-    }
-    let free = |i: usize| taken_by[i].is_none();
+    let w = Words::read(args);
     match arg.split(' ').next().filter(|long| long.starts_with("--")) {
-        Some(long) => (0..words.len()).any(|i| {
-            (free(i) && !after_the_end[i] && words[i].strip_suffix('=') == Some(long))
-                || (words[i].is_empty() && taken_by[i].is_some_and(|f| f.long == long))
+        Some(long) => (0..w.words.len()).any(|i| {
+            (w.free(i) && !w.after_the_end[i] && w.words[i].strip_suffix('=') == Some(long))
+                || (w.words[i].is_empty()
+                    && w.taken_by[i].as_ref().is_some_and(|(f, _)| f.long == long))
         }),
-        None => (0..words.len()).any(|i| words[i].is_empty() && free(i)),
+        None => (0..w.words.len()).any(|i| w.words[i].is_empty() && w.free(i)),
     }
 }
 
@@ -1085,25 +1128,18 @@ fn empty_value_given(args: &[std::ffi::OsString], arg: &str) -> bool {
 /// name was left out): a note that says so, for the error that follows from it, whichever
 /// it is (helper-176, -177: `explain -t -y 2030` took `-y` as the name and 2030 as the
 /// model, and clap then said `--year` was missing; `compare -t --format csv`, "csv: no
-/// such model file"). A name that is no flag (`-t -high`) gets none.
+/// such model file"). A name that is no flag (`-t -high`) gets none, nor a `-t` that was
+/// itself another flag's value (`--vary -t --out=`, helper-190); the words are read as clap
+/// reads them ([`Words`]: nothing after a real `--` is a flag, but a `--` taken as a name is
+/// no such end, `-t -- -t --yearly`, helper-179).
 fn flag_taken_as_a_name(args: &[std::ffi::OsString]) -> Option<String> {
-    // (Nothing after `--` is a flag, but a `--` taken as a name is no such end:
-    // `-t -- -t --yearly`, helper-179.)
-    let end = (0..args.len())
-        .find(|&i| {
-            args[i] == "--"
-                && !(i > 0
-                    && args[i - 1]
-                        .to_str()
-                        .is_some_and(|f| NAME_FLAGS.contains(&f)))
-        })
-        .unwrap_or(args.len());
-    args[..end].windows(2).find_map(|pair| {
-        let flag = pair[0].to_str()?;
-        let value = pair[1].to_str()?;
-        (NAME_FLAGS.contains(&flag) && is_a_flag(value)).then(|| {
+    let w = Words::read(args);
+    (0..w.words.len()).find_map(|i| {
+        let (_, spelling) = w.taken_by[i].as_ref()?;
+        let value = w.words[i];
+        (NAME_FLAGS.contains(&spelling.as_str()) && is_a_flag(value)).then(|| {
             format!(
-                " (`{}` was taken as the trajectory's name after {flag}, which takes the next word whatever it starts with: was the name left out?)",
+                " (`{}` was taken as the trajectory's name after {spelling}, which takes the next word whatever it starts with: was the name left out?)",
                 stakeshift::error::quoted(value)
             )
         })

@@ -554,7 +554,7 @@ pub(super) fn unknown_key_message(path: &str, rest: &str) -> (String, String) {
             if field.contains(['.', '[']) {
                 "not of this table"
             } else {
-                "to write under that table's header"
+                "not of the top of the file"
             }
         ),
         // At the top of the file no header is above the key: it goes under its table's.
