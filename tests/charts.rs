@@ -1207,3 +1207,54 @@ fn regression_a_cloud_chart_of_no_income_says_so() {
     let svg = std::fs::read_to_string(plain.path().join("cloud.svg")).unwrap();
     assert!(!svg.contains("The income is 0"));
 }
+
+/// helper-191: where a break-even scale's places do not fit under its pair (ten pairs at
+/// 1120x630, a scale of 1.000000000004), the label was cut to "1.0000000000…", which reads
+/// as 1 again. A scale is never cut: the pairs are then too many to label.
+#[test]
+fn regression_a_break_even_scale_is_never_cut() {
+    let dir = ScratchDir::new("break-even-cut");
+    let nine =
+        std::fs::read_to_string(common::repo_path("tests/charts/audit/tiny_close_nine.toml"))
+            .unwrap();
+    let low = &nine[nine.find("[[trajectories]]\nname = \"low\"").unwrap()..];
+    let low = &low[..low[1..]
+        .find("[[trajectories]]")
+        .map_or(low.len(), |i| i + 1)];
+    let ten = format!(
+        "{nine}\n{}",
+        low.replace("name = \"low\"", "name = \"low6\"")
+    );
+    let model = common::write_file(dir.path(), "ten.toml", &ten);
+    let out = dir.path().join("charts");
+    let mut command = stakeshift();
+    command
+        .arg("chart")
+        .arg(&model)
+        .args(["--size", "1120x630", "--svg", "--out"]);
+    command.arg(&out);
+    for name in [
+        "low", "high", "low0", "low1", "low2", "low3", "low4", "low5", "low6",
+    ] {
+        command.args(["--set", &format!("scale.valuation[{name}]=7")]);
+    }
+    command.args(["--set", "scale.valuation[base]=1.00012958017"]);
+    common::succeeds(&mut command);
+    let svg = std::fs::read_to_string(out.join("npv.svg")).unwrap();
+    let texts: Vec<&str> = svg
+        .split("<text")
+        .skip(1)
+        .map(|t| t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].trim())
+        .collect();
+    assert!(
+        !texts
+            .iter()
+            .any(|t| t.contains('\u{d7}') && t.contains('\u{2026}')),
+        "{texts:?}"
+    );
+    assert!(
+        texts.contains(&"1.000000000004\u{d7}")
+            || texts.iter().any(|t| t.contains("too many to label")),
+        "{texts:?}"
+    );
+}

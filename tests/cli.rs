@@ -2002,6 +2002,16 @@ fn regression_t_takes_a_name_that_starts_with_a_dash() {
     assert!(!err.contains("was taken"), "{err}");
     let err = common::fails_with_2(stakeshift().args(["sweep", "-qt", "--yearly"]));
     assert!(err.contains(&taken("--yearly", "-t")), "{err}");
+    // A command's words are read with its own flags: `compare` has no `-q`, and clap stops
+    // there (helper-191: the note said what `-t` took).
+    for args in [
+        &["compare", "-qt", "--yearly"][..],
+        &["check", "-t", "--yearly"],
+        &["help", "-qt", "--yearly"],
+    ] {
+        let err = common::fails_with_2(stakeshift().args(args));
+        assert!(!err.contains("was taken"), "{args:?}: {err}");
+    }
     // A name that is no flag gets no note, whatever the error.
     let err = common::fails_with_2(stakeshift().arg("compare").arg(&model).args([
         "-t",

@@ -114,6 +114,11 @@ pub(crate) fn draw<DB: DrawingBackend>(
         c.text_width(verdict, &vf) > w
             || c.text_width(&margin, &vf2) > w
             || c.text_width(&break_even_at_two_places(t.breakeven_scale), &sf) > w
+            // (The scale alone, with all its places, must fit: cut, "1.0000000000…" read as 1
+            // again; helper-191.)
+            || t
+                .breakeven_scale
+                .is_some_and(|k| c.text_width(&format!("{}\u{d7}", scale_places(k)), &sf) > w)
     });
     if crowded {
         (ticks, plot) = axis(12.0);

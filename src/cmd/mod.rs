@@ -979,15 +979,19 @@ struct Flag {
     long: String,
 }
 
-/// This program's flags, any subcommand's, by each spelling (`--yearly`, `-y`).
-fn flags() -> &'static std::collections::HashMap<String, Flag> {
+/// A command's flags by each spelling (`--yearly`, `-y`).
+type FlagsOf = std::collections::HashMap<String, Flag>;
+
+/// Each command's flags, by the command's name (the program's own under ""): a word is read
+/// with its command's flags only (helper-191: `compare -qt` read `-q`, a flag of `simulate`
+/// that clap refuses in `compare`, and noted what `-t` took).
+fn flags() -> &'static std::collections::HashMap<String, FlagsOf> {
     use clap::CommandFactory;
-    static FLAGS: std::sync::OnceLock<std::collections::HashMap<String, Flag>> =
+    static FLAGS: std::sync::OnceLock<std::collections::HashMap<String, FlagsOf>> =
         std::sync::OnceLock::new();
     FLAGS.get_or_init(|| {
-        let mut flags = std::collections::HashMap::new();
-        let mut commands = vec![Cli::command()];
-        while let Some(command) = commands.pop() {
+        let of = |command: &clap::Command| {
+            let mut flags = FlagsOf::new();
             for arg in command.get_arguments() {
                 let longs: Vec<String> = arg
                     .get_long_and_visible_aliases()
@@ -1024,9 +1028,15 @@ fn flags() -> &'static std::collections::HashMap<String, Flag> {
                     },
                 );
             }
-            commands.extend(command.get_subcommands().cloned());
-        }
-        flags
+            flags
+        };
+        let program = Cli::command();
+        let mut all: std::collections::HashMap<String, FlagsOf> = program
+            .get_subcommands()
+            .map(|command| (command.get_name().to_string(), of(command)))
+            .collect();
+        all.insert(String::new(), of(&program));
+        all
     })
 }
 
@@ -1034,7 +1044,7 @@ fn flags() -> &'static std::collections::HashMap<String, Flag> {
 /// subcommand's.
 fn is_a_flag(word: &str) -> bool {
     let flag = word.split_once('=').map_or(word, |(flag, _)| flag);
-    flags().contains_key(flag)
+    flags().values().any(|of| of.contains_key(flag))
 }
 
 /// The command line's words (after the program's name) as clap reads them: for each, the
@@ -1058,15 +1068,22 @@ impl<'a> Words<'a> {
             .collect();
         let mut taken_by = vec![None; words.len()];
         let mut after_the_end = vec![false; words.len()];
+        // The command's own flags, read from the word after its name (`help` and a word
+        // that names no command have none).
+        static NONE: std::sync::OnceLock<FlagsOf> = std::sync::OnceLock::new();
+        let of = words
+            .first()
+            .and_then(|command| flags().get(*command))
+            .unwrap_or_else(|| NONE.get_or_init(FlagsOf::new));
         let mut flags_ended = false;
-        let mut i = 0;
+        let mut i = 1;
         while i < words.len() {
             let word = words[i];
             after_the_end[i] = flags_ended;
             if !flags_ended && word == "--" {
                 flags_ended = true;
             } else if !flags_ended
-                && let Some((flag, spelling)) = Self::taking_the_next_word(word)
+                && let Some((flag, spelling)) = Self::taking_the_next_word(of, word)
                 && let Some(next) = words.get(i + 1)
                 && (flag.any_word || !next.starts_with('-'))
             {
@@ -1082,17 +1099,18 @@ impl<'a> Words<'a> {
         }
     }
 
-    /// The flag `word` ends with that takes the next word as its value, and its spelling:
+    /// The flag of `of` that `word` ends with and that takes the next word as its value, and
+    /// its spelling:
     /// `--out`, `-t`, or the last of a cluster (`-qt`) where the flags before it take none.
-    fn taking_the_next_word(word: &str) -> Option<(&'static Flag, String)> {
-        if let Some(flag) = flags().get(word) {
+    fn taking_the_next_word(of: &'static FlagsOf, word: &str) -> Option<(&'static Flag, String)> {
+        if let Some(flag) = of.get(word) {
             return flag.takes_a_value.then(|| (flag, word.to_string()));
         }
         let cluster = word.strip_prefix('-').filter(|c| !c.starts_with('-'))?;
         let mut letters = cluster.chars().peekable();
         while let Some(letter) = letters.next() {
             let spelling = format!("-{letter}");
-            let flag = flags().get(&spelling)?;
+            let flag = of.get(&spelling)?;
             if flag.takes_a_value {
                 // The rest of the cluster, if any, is its value.
                 return letters.peek().is_none().then_some((flag, spelling));
