@@ -239,6 +239,16 @@ pub(crate) fn svg_texts(svg: &[u8]) -> Vec<String> {
         .collect()
 }
 
+/// The model at `path` (the built-in one for None), its comparison, and the texts of its
+/// npv.png at the default size.
+fn npv_texts(path: Option<&str>) -> (crate::compare::Comparison, Vec<String>) {
+    let loaded = crate::io::load_model(path.map(std::path::Path::new)).unwrap();
+    let comparison = crate::compare::compare(&loaded.model, None).unwrap();
+    let ctx = loaded.chart_context(Size::DEFAULT, None);
+    let texts = svg_texts(&Chart::Npv.svg(&loaded.model, &comparison, &ctx).unwrap());
+    (comparison, texts)
+}
+
 /// The audit's D3: waterfall.png's legend of a model with huge amounts shortened the
 /// NUMBER in the middle, dropping its leading digits (`fund (investor):…,527,117,068` for
 /// 3,184,888,527,117,068). The name is shortened instead, or the amount written short; the
@@ -314,10 +324,7 @@ fn regression_an_npv_margin_is_written_as_its_bars_are() {
         }
     }
     // Bars written in full: so is the margin (the built-in model's "by 29.26").
-    let builtin = crate::io::load_model(None).unwrap();
-    let comparison = crate::compare::compare(&builtin.model, None).unwrap();
-    let ctx = builtin.chart_context(Size::DEFAULT, None);
-    let texts = svg_texts(&Chart::Npv.svg(&builtin.model, &comparison, &ctx).unwrap());
+    let (comparison, texts) = npv_texts(None);
     for t in &comparison.trajectories {
         let margin = format!("by {}", scale::amount(t.npv_advantage.abs()));
         assert!(texts.contains(&margin), "{margin}: {texts:?}");
@@ -379,19 +386,9 @@ fn regression_repeated_colours_are_said_to_repeat() {
 /// table's places.
 #[test]
 fn regression_a_small_deals_npv_labels_are_the_tables() {
-    let loaded =
-        crate::io::load_model(Some(std::path::Path::new("tests/charts/audit/tiny.toml"))).unwrap();
-    let comparison = crate::compare::compare(&loaded.model, None).unwrap();
+    let (comparison, texts) = npv_texts(Some("tests/charts/audit/tiny.toml"));
     let places = crate::report::table::summary_places(&comparison);
     assert_eq!(places, 6);
-    let svg = Chart::Npv
-        .svg(
-            &loaded.model,
-            &comparison,
-            &loaded.chart_context(Size::DEFAULT, None),
-        )
-        .unwrap();
-    let texts = svg_texts(&svg);
     for t in &comparison.trajectories {
         for npv in [t.profit_share.measures.npv, t.equity.measures.npv] {
             let label = crate::report::table::money(npv, places);
@@ -406,20 +403,8 @@ fn regression_a_small_deals_npv_labels_are_the_tables() {
     assert!(texts.contains(&"0.000105".to_string()), "{texts:?}");
     // A margin its places would print as 0 takes the places that show it, as the table's
     // advantage does (helper-188: "by 0.000" at 3 places, for 0.000009).
-    let close = crate::io::load_model(Some(std::path::Path::new(
-        "tests/charts/audit/tiny_close.toml",
-    )))
-    .unwrap();
-    let comparison = crate::compare::compare(&close.model, None).unwrap();
+    let (comparison, texts) = npv_texts(Some("tests/charts/audit/tiny_close.toml"));
     assert_eq!(crate::report::table::summary_places(&comparison), 3);
-    let svg = Chart::Npv
-        .svg(
-            &close.model,
-            &comparison,
-            &close.chart_context(Size::DEFAULT, None),
-        )
-        .unwrap();
-    let texts = svg_texts(&svg);
     assert!(texts.contains(&"by 0.000009".to_string()), "{texts:?}");
     assert!(!texts.contains(&"by 0.000".to_string()), "{texts:?}");
     // The break-even scale as the table writes it: 1.0001, not 1.00 (helper-189).
@@ -435,20 +420,8 @@ fn regression_a_small_deals_npv_labels_are_the_tables() {
 /// scale alone.
 #[test]
 fn regression_a_long_break_even_does_not_unlabel_every_pair() {
-    let loaded = crate::io::load_model(Some(std::path::Path::new(
-        "tests/charts/audit/tiny_close_nine.toml",
-    )))
-    .unwrap();
-    let comparison = crate::compare::compare(&loaded.model, None).unwrap();
+    let (comparison, texts) = npv_texts(Some("tests/charts/audit/tiny_close_nine.toml"));
     assert_eq!(comparison.trajectories.len(), 9);
-    let svg = Chart::Npv
-        .svg(
-            &loaded.model,
-            &comparison,
-            &loaded.chart_context(Size::DEFAULT, None),
-        )
-        .unwrap();
-    let texts = svg_texts(&svg);
     let all = texts.join(" ");
     assert!(!all.contains("too many to label"), "{all}");
     assert!(texts.contains(&"1.0001\u{d7}".to_string()), "{texts:?}");
