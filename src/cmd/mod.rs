@@ -1100,8 +1100,8 @@ impl<'a> Words<'a> {
     }
 
     /// The flag of `of` that `word` ends with and that takes the next word as its value, and
-    /// its spelling:
-    /// `--out`, `-t`, or the last of a cluster (`-qt`) where the flags before it take none.
+    /// its spelling: `--out`, `-t`, or the last of a cluster (`-qt`) where the flags before
+    /// it take none.
     fn taking_the_next_word(of: &'static FlagsOf, word: &str) -> Option<(&'static Flag, String)> {
         if let Some(flag) = of.get(word) {
             return flag.takes_a_value.then(|| (flag, word.to_string()));
