@@ -1981,6 +1981,15 @@ fn regression_t_takes_a_name_that_starts_with_a_dash() {
     assert!(err.contains(&taken("--yearly", "-t")), "{err}");
     let err = common::fails_with_2(stakeshift().args(["explain", "-t", "-y", "2030"]));
     assert!(err.contains(&taken("-y", "-t")), "{err}");
+    // A cluster of short flags taken as the name is a flag too (it had no note).
+    let err = common::fails_with_2(stakeshift().args([
+        "sweep",
+        "-qt",
+        "-qt",
+        "--vary",
+        "equity.stake=0.1..0.2:2",
+    ]));
+    assert!(err.contains(&taken("-qt", "-t")), "{err}");
     let err =
         common::fails_with_2(stakeshift().args(["tornado", "--chart-trajectory", "--out", "d"]));
     assert!(err.contains(&taken("--out", "--chart-trajectory")), "{err}");

@@ -862,6 +862,23 @@ fn regression_a_key_written_short_is_told_the_key_it_is_part_of() {
             "{stderr}"
         );
     }
+    // A plural at the top of the file is pointed at the path that ends with its singular
+    // (`valuations` was pointed at `simulation`, `stakes` at `name`, by edit distance).
+    for (set, nearest) in [
+        ("valuations=1", "trajectories[0].valuation"),
+        ("stakes=0.2", "equity.stake"),
+    ] {
+        let out = stakeshift()
+            .args(["compare", "--set", set])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(&format!("the nearest valid path is `{nearest}`")),
+            "{set}: {stderr}"
+        );
+    }
     // A part of several keys names none of them: `year` is in `start_year`, `end_year` and
     // `valuation_year`.
     let (code, stderr) = check(

@@ -1041,10 +1041,28 @@ fn flags() -> &'static std::collections::HashMap<String, FlagsOf> {
 }
 
 /// Whether `word` is one of this program's flags (`--yearly`, `-y`, `--out=d`), any
-/// subcommand's.
+/// subcommand's, or a cluster of short ones (`-qt`, `-tbase`: each letter a flag, up to one
+/// that takes a value, which takes the rest; helper-189: `sweep -qt -qt` had no note).
 fn is_a_flag(word: &str) -> bool {
+    let flag_of = |spelling: &str| flags().values().find_map(|of| of.get(spelling));
     let flag = word.split_once('=').map_or(word, |(flag, _)| flag);
-    flags().values().any(|of| of.contains_key(flag))
+    if flag_of(flag).is_some() {
+        return true;
+    }
+    let Some(letters) = word
+        .strip_prefix('-')
+        .filter(|l| !l.starts_with('-') && l.chars().count() > 1)
+    else {
+        return false;
+    };
+    for letter in letters.chars() {
+        match flag_of(&format!("-{letter}")) {
+            None => return false,
+            Some(flag) if flag.takes_a_value => return true,
+            Some(_) => {}
+        }
+    }
+    true
 }
 
 /// The command line's words (after the program's name) as clap reads them: for each, the

@@ -1459,6 +1459,20 @@ fn nearest_path<'a>(path: &str, candidates: &'a [String], past_a_value: bool) ->
     {
         return Some(c);
     }
+    // A key written as a plural (`stakes`, `valuations`): the path that ends with its
+    // singular, as the suffix above (by edit distance `valuations` was nearest `simulation`).
+    if let Some(singular) = lower
+        .strip_suffix('s')
+        .filter(|s| s.chars().count() >= 3 && !s.contains(['.', '[']))
+    {
+        let suffix = format!(".{singular}");
+        if let Some(c) = candidates.iter().find(|c| {
+            let c = c.to_lowercase();
+            c == singular || c.ends_with(&suffix)
+        }) {
+            return Some(c);
+        }
+    }
     // A last key written short (`equity.payout` for `equity.dividend_payout`): the one key of
     // the same table that holds it, as the file's unknown keys are told. Not a key with an
     // index (`contributions[0][2]` holds `contributions`, but the nearest path is the pair's
