@@ -1416,3 +1416,162 @@ fn regression_a_what_if_is_said_on_every_table_json_and_the_workbook() {
         Some(line.to_string())
     );
 }
+
+/// helper-192: a year written with a decimal point (`[2023.0, 29.0]`, `start_year =
+/// 2020.0`) is the file's year, but the derived keys read only whole-number years: the
+/// series was left as it was, without a word (exit 0, the unscaled answer), and a margin's
+/// shift missed the years before its first point. Every derived key on a model whose years
+/// are all written `2023.0` gives what it gives on the same model written `2023`.
+#[test]
+fn regression_derived_keys_act_on_years_written_with_a_decimal_point() {
+    let builtin = stdout(&["init", "-"]);
+    let points_year = |text: &str| -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        // `[2023,` (a point's year) becomes `[2023.0,`.
+        while let Some(at) = rest.find('[') {
+            out.push_str(&rest[..=at]);
+            rest = &rest[at + 1..];
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            if digits == 4 && rest[digits..].starts_with(',') {
+                out.push_str(&rest[..digits]);
+                out.push_str(".0");
+                rest = &rest[digits..];
+            }
+        }
+        out.push_str(rest);
+        out
+    };
+    let floats = points_year(&builtin).replacen("start_year = 2019", "start_year = 2019.0", 1);
+    assert!(floats.contains("start_year = 2019.0") && floats.contains("[2025.0,"));
+    let dir = temp_dir("float-years");
+    let (whole, float) = (dir.join("whole.toml"), dir.join("float.toml"));
+    std::fs::write(&whole, &builtin).unwrap();
+    std::fs::write(&float, &floats).unwrap();
+    for set in [
+        "scale.valuation=2",
+        "scale.revenue=0.5",
+        "shift.margin=0.1",
+        "scale.valuation[base]=3",
+    ] {
+        let run = |model: &std::path::Path| {
+            let model = model.to_str().unwrap();
+            stdout(&["compare", model, "--format", "csv", "--set", set])
+        };
+        let plain = stdout(&["compare", whole.to_str().unwrap(), "--format", "csv"]);
+        let (on_whole, on_float) = (run(&whole), run(&float));
+        assert_ne!(on_whole, plain, "{set} acts");
+        assert_eq!(on_float, on_whole, "{set}");
+    }
+}
+
+/// The corpus' CSV model in a folder of its own, its CSV replaced by `csv`; the model's path.
+fn csv_model_with(name: &str, csv: &str) -> std::path::PathBuf {
+    let dir = temp_dir(name);
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad");
+    std::fs::copy(src.join("_valid_csv.toml"), dir.join("_valid_csv.toml")).unwrap();
+    std::fs::write(dir.join("_valid_csv.csv"), csv).unwrap();
+    dir.join("_valid_csv.toml")
+}
+
+fn check_fails(model: &std::path::Path, sets: &[&str]) -> String {
+    let mut args = vec!["check", model.to_str().unwrap()];
+    for s in sets {
+        args.extend(["--set", s]);
+    }
+    let out = stakeshift().args(&args).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(2), "{sets:?}: {err}");
+    err
+}
+
+/// helper-192: a derived key on a trajectories_csv model read its cells with a reading
+/// laxer than the file's check (`1_000` was 1000, 29 digits were rounded) and wrote the
+/// rows again, so `--set scale.revenue=1` made a refused file valid; the rows written again
+/// lost the file's blank lines, and an error in a later row was placed at a line the file
+/// does not have.
+#[test]
+fn regression_a_derived_key_on_csv_rows_keeps_the_files_checks_and_lines() {
+    let header = "trajectory,year,revenue,profit,valuation\n";
+    for bad in ["1_000", "2.12345678901234567890123456789"] {
+        let model = csv_model_with(
+            "csv-lax",
+            &std::fs::read_to_string(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad/_valid_csv.csv"),
+            )
+            .unwrap()
+            .replacen("fromcsv,2021,2.0,", &format!("fromcsv,2021,{bad},"), 1),
+        );
+        let alone = check_fails(&model, &[]);
+        assert!(alone.contains("line 3"), "{alone}");
+        for set in ["scale.revenue=1", "scale.revenue=2", "shift.margin=0"] {
+            let err = check_fails(&model, &[set]);
+            assert!(err.contains("line 3") && err.contains(bad), "{set}: {err}");
+        }
+    }
+    // Blank lines above a row that only the scale makes too large: its own line, 7.
+    let corpus = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad/_valid_csv.csv"),
+    )
+    .unwrap();
+    let rows: Vec<&str> = corpus.lines().collect();
+    assert_eq!(
+        &rows[..4],
+        [
+            header.trim_end(),
+            "fromcsv,2020,1.0,0.0,50.0",
+            "fromcsv,2021,2.0,0.1,60.0",
+            "fromcsv,2022,3.0,0.2,70.0"
+        ]
+    );
+    let model = csv_model_with(
+        "csv-lines",
+        &format!(
+            "{header}\n\nfromcsv,2020,1.0,0.0,50.0\n\n  fromcsv , 2021 ,2.0,0.1,60.0\r\nfromcsv,2022,3.0,0.2,1e10\n{}\n",
+            rows[4..].join("\n")
+        ),
+    );
+    stdout(&["check", model.to_str().unwrap()]);
+    let err = check_fails(&model, &["scale.valuation=1e9"]);
+    assert!(
+        err.contains("--set scale.valuation=1e9") && err.contains("line 7:"),
+        "{err}"
+    );
+    // Rows a derived key leaves alone keep their bytes; those it changes, their values.
+    let scaled = stdout(&[
+        "compare",
+        model.to_str().unwrap(),
+        "--yearly",
+        "--format",
+        "csv",
+        "--set",
+        "scale.valuation=2",
+    ]);
+    assert!(scaled.contains(",2022,") && scaled.contains(",20000000000.000000,"));
+}
+
+/// helper-192: an error the file has in a series that a derived key rewrites was blamed on
+/// the `--set`, with no line, quoting the changed value: the file's error, at its line.
+#[test]
+fn regression_a_files_own_error_in_a_scaled_series_is_the_files() {
+    let builtin = stdout(&["init", "-"]);
+    let dir = temp_dir("scaled-file-error");
+    let unknown = dir.join("unknown.toml");
+    let text = builtin.replacen(
+        "[trajectories.valuation]\n",
+        "[trajectories.valuation]\nzzz = 1\n",
+        1,
+    );
+    assert_ne!(text, builtin);
+    std::fs::write(&unknown, &text).unwrap();
+    let line = text.lines().position(|l| l == "zzz = 1").unwrap() + 1;
+    let alone = check_fails(&unknown, &[]);
+    for set in ["scale.valuation=1.1", "scale.valuation[bust]=2"] {
+        let err = check_fails(&unknown, &[set]);
+        assert_eq!(err, alone, "{set}");
+        assert!(err.contains(&format!("line {line}, column 1")), "{err}");
+    }
+    // A derived key's own error is still its own.
+    let err = check_fails(&unknown, &["scale.valuation=-1"]);
+    assert!(err.contains("--set scale.valuation=-1"), "{err}");
+}

@@ -435,10 +435,17 @@ impl Attempt<'_> {
                     concern => Some((o, concern)),
                 }
             });
-        let owner = latest.filter(|(_, concern)| {
-            *concern == Concern::Value
-                || file_alone(load)
-                    .is_none_or(|f| f.field != issue.field || f.message != issue.message)
+        // A derived key's values are the file's own, changed: where the file alone has an
+        // error at the same field, whatever its words, the error is the file's, told at its
+        // line (helper-192: an unknown key inside a scaled series, or a negative valuation
+        // doubled, was blamed on `--set scale.valuation=2` with no line, and the value
+        // quoted was not the file's).
+        let owner = latest.filter(|(o, concern)| {
+            let derived = matches!(o.path.target, Target::Derived(..));
+            (*concern == Concern::Value && !derived)
+                || file_alone(load).is_none_or(|f| {
+                    f.field != issue.field || (!derived && f.message != issue.message)
+                })
         });
         if let Some((o, _)) = owner {
             return OverrideError::new(&o.origin, issue.field, issue.message).into();
@@ -1614,8 +1621,8 @@ fn apply_derived_to_document(
 ) {
     let start_year = doc
         .get("start_year")
-        .and_then(Item::as_integer)
-        .and_then(|y| Year::try_from(y).ok());
+        .and_then(Item::as_value)
+        .and_then(year_of);
     let Some(item) = doc.get_mut("trajectories") else {
         return;
     };
@@ -1685,10 +1692,20 @@ fn read_points(points: &toml_edit::Array) -> Option<Vec<(Year, Decimal)>> {
             if pair.len() != 2 {
                 return None;
             }
-            let year = Year::try_from(pair.get(0)?.as_integer()?).ok()?;
-            Some((year, number_of(pair.get(1)?)?))
+            Some((year_of(pair.get(0)?)?, number_of(pair.get(1)?)?))
         })
         .collect()
+}
+
+/// A year as the model reads one: a whole number in the years' range, written with or
+/// without a decimal point (`2023.0`; helper-192: a series with such a year was left
+/// unscaled, silently, while the file took it). None for anything the model refuses.
+fn year_of(value: &Value) -> Option<Year> {
+    let year = number_of(value)?;
+    if !year.fract().is_zero() || year.abs() > Decimal::from(crate::model::MAX_YEAR) {
+        return None;
+    }
+    Year::try_from(rust_decimal::prelude::ToPrimitive::to_i64(&year)?).ok()
 }
 
 /// A series' points after a derived key: values times the scale, or margins plus the shift.
@@ -1757,10 +1774,40 @@ fn patch_csv(
     // A compute spend given as an amount follows revenue under `scale.revenue`, as a series
     // trajectory's (a share of revenue) does, and as a simulation's does (SPEC 13).
     let c_spend = column("cloud_spend");
-    let mut writer = csv::WriterBuilder::new()
-        .flexible(true)
-        .from_writer(Vec::new());
-    let _ = writer.write_record(&header);
+    // The rows are the file's own bytes where no derived key changed them, and a changed
+    // row keeps its lines (helper-192: the rows were written again, the blank lines
+    // dropped, and an error in a row after them was placed at a line the file does not
+    // have). A record's first byte: past the line ends before it, where its reading
+    // starts.
+    let start_of = |record: &csv::StringRecord| {
+        let from = usize::try_from(record.position()?.byte()).ok()?;
+        let rest = text.get(from..)?;
+        Some(from + rest.len() - rest.trim_start_matches(['\r', '\n']).len())
+    };
+    // Line ends as the file's check counts them: LF, CRLF (at its LF), a CR alone.
+    let line_ends = |s: &str| {
+        let b = s.as_bytes();
+        (0..b.len())
+            .filter(|&i| b[i] == b'\n' || (b[i] == b'\r' && b.get(i + 1) != Some(&b'\n')))
+            .count()
+    };
+    // (Up to the first row: anything above the header, and the header itself.)
+    let mut copied_to = 0;
+    let mut out = String::with_capacity(text.len());
+    // A changed row to write, and where its record starts.
+    let mut pending: Option<(String, usize)> = None;
+    // The changed row in place of the file's text from its first byte to `end`, the next
+    // record's: the row, then as many line ends as the file had there.
+    let write_changed = |out: &mut String, (row, start): (String, usize), end: usize| {
+        let Some(was) = text.get(start..end) else {
+            return false;
+        };
+        out.push_str(&row);
+        for _ in line_ends(&row)..line_ends(was) {
+            out.push('\n');
+        }
+        true
+    };
     let mut names: Vec<String> = Vec::new();
     // Which names are in `names`: a search of it for each row took time in rows times
     // trajectories (20,000 trajectories: 5 s; helper-97).
@@ -1770,13 +1817,34 @@ fn patch_csv(
             // Leave a file the reader cannot take apart to the model's own check.
             return (text.to_string(), names);
         };
+        let Some(start) = start_of(&record) else {
+            return (text.to_string(), names);
+        };
+        let written = match pending.take() {
+            Some(changed) => write_changed(&mut out, changed, start),
+            None => text
+                .get(copied_to..start)
+                .map(|s| out.push_str(s))
+                .is_some(),
+        };
+        if !written {
+            return (text.to_string(), names);
+        }
+        copied_to = start;
         let mut cells: Vec<String> = record.iter().map(str::to_string).collect();
+        let original = cells.clone();
         let name = cells.get(c_name).cloned().unwrap_or_default();
         if seen.insert(name.clone()) {
             names.push(name.clone());
         }
-        let cell =
-            |cells: &[String], c: usize| cells.get(c).and_then(|s| s.parse::<Decimal>().ok());
+        // A cell read as the file's check reads it: one that check refuses (`1_000`, 29
+        // digits) is left as written for it to refuse (helper-192: `Decimal`'s own reading
+        // took both, and rounded the second, under `scale.revenue=1`).
+        let cell = |cells: &[String], c: usize| {
+            cells
+                .get(c)
+                .and_then(|s| crate::model::parse_csv_number(s).ok())
+        };
         for (_, kind, target, amount) in derived {
             if target.as_ref().is_some_and(|t| *t != name) {
                 continue;
@@ -1811,13 +1879,29 @@ fn patch_csv(
                 }
             }
         }
-        let _ = writer.write_record(&cells);
+        if cells != original {
+            let mut writer = csv::WriterBuilder::new()
+                .flexible(true)
+                .from_writer(Vec::new());
+            let _ = writer.write_record(&cells);
+            let row = writer
+                .into_inner()
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok());
+            let Some(row) = row else {
+                return (text.to_string(), names);
+            };
+            pending = Some((row, start));
+        }
     }
-    let bytes = writer.into_inner().unwrap_or_default();
-    (
-        String::from_utf8(bytes).unwrap_or_else(|_| text.to_string()),
-        names,
-    )
+    let written = match pending.take() {
+        Some(changed) => write_changed(&mut out, changed, text.len()),
+        None => text.get(copied_to..).map(|s| out.push_str(s)).is_some(),
+    };
+    if !written {
+        return (text.to_string(), names);
+    }
+    (out, names)
 }
 
 /// The model's warnings, each worded as the command line shows it: one about a value an

@@ -61,7 +61,7 @@ pub fn headline<T>(items: &[T], name: impl Fn(&T) -> &str) -> Option<&T> {
 }
 
 pub use trajectories_csv::{
-    RowsOutside, parse_trajectories_csv, read_trajectories_csv, unread_columns,
+    RowsOutside, parse_csv_number, parse_trajectories_csv, read_trajectories_csv, unread_columns,
 };
 
 use rust_decimal::Decimal;

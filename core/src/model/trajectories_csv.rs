@@ -265,7 +265,7 @@ pub fn read_trajectories_csv(
                 },
                 _ => (COLUMNS[k + 2], cell(k + 2)),
             };
-            *value = parse_decimal(raw).map_err(|problem| match problem {
+            *value = parse_csv_number(raw).map_err(|problem| match problem {
                 NotExact::Unreadable => format!("line {line}: the {column} `{raw}` is not a number (write it like 12.5, with `.` as the decimal point)"),
                 // As a number in the model file: never rounded, at most 1e18.
                 _ => format!("line {line}: the {column} `{raw}` {}", problem.why()),
@@ -327,7 +327,14 @@ pub fn read_trajectories_csv(
 
 /// A cell's number, exactly as the model file's numbers are read ([`exact_decimal`]: never
 /// rounded; a leading `+` allowed).
-fn parse_decimal(raw: &str) -> Result<Decimal, NotExact> {
+///
+/// ```
+/// use stakeshift_core::model::parse_csv_number;
+/// assert_eq!(parse_csv_number("+1.50").unwrap().to_string(), "1.50");
+/// assert!(parse_csv_number("1_000").is_err()); // as in the file's check
+/// assert!(parse_csv_number("2.12345678901234567890123456789").is_err()); // 29 digits
+/// ```
+pub fn parse_csv_number(raw: &str) -> Result<Decimal, NotExact> {
     let unsigned = raw.strip_prefix('+').unwrap_or(raw);
     if unsigned.len() < raw.len() && unsigned.starts_with(['+', '-']) {
         // `+-0.5`, `++1`: one sign only.
@@ -340,7 +347,7 @@ fn parse_decimal(raw: &str) -> Result<Decimal, NotExact> {
 /// a column of years so where it holds an empty cell; helper-182), read exactly.
 fn year_of(cell: &str) -> Option<Year> {
     cell.parse().ok().or_else(|| {
-        let v = parse_decimal(cell).ok()?;
+        let v = parse_csv_number(cell).ok()?;
         v.fract()
             .is_zero()
             .then(|| rust_decimal::prelude::ToPrimitive::to_i32(&v))
