@@ -1795,3 +1795,40 @@ fn regression_a_syntax_error_far_down_a_large_file_names_no_key() {
         );
     }
 }
+
+/// helper-192: a word written as a value without its quotes was told by TOML's hint for
+/// its first letter: `residual = nonprofit` "invalid float, expected `nan`", `founders`
+/// "invalid boolean, expected `false`". It is text, to be quoted; in the file and in `--set`.
+#[test]
+fn regression_a_word_without_quotes_is_told_to_be_quoted() {
+    for word in ["nonprofit", "founders", "others", "np_2"] {
+        let (code, stderr) = check(
+            "bare-word",
+            &model_with("residual = \"nonprofit\"", &format!("residual = {word}")),
+        );
+        assert_eq!(code, 2, "{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "profit_share.residual: the file is not valid TOML: `{word}` is neither a number nor quoted text: write text in quotes (\"{word}\")"
+            )),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("expected `"), "{stderr}");
+        let out = stakeshift()
+            .args(["check", "--set", &format!("profit_share.residual={word}")])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(&format!("`{word}` is neither a number nor quoted text")),
+            "{stderr}"
+        );
+    }
+    // `true`, a number's typo and two words keep what they were told.
+    let (_, stderr) = check(
+        "two-words",
+        &model_with("residual = \"nonprofit\"", "residual = non profit"),
+    );
+    assert!(!stderr.contains("neither a number"), "{stderr}");
+}

@@ -160,6 +160,11 @@ fn every_bad_override_exits_2_naming_set_and_the_path() {
     assert!(e.contains("whole year"), "{e}");
     // Not a TOML value; not an assignment; derived keys.
     let e = bad("equity.stake=high", "equity.stake");
+    assert!(
+        e.contains("`high` is neither a number nor quoted text: write text in quotes (\"high\")"),
+        "{e}"
+    );
+    let e = bad("equity.stake=0.3 0.4", "equity.stake");
     assert!(e.contains("not a TOML value"), "{e}");
     bad("equity.stake", "equity.stake");
     let e = bad("scale.valuation=-1", "scale.valuation");

@@ -702,6 +702,11 @@ fn parse_value(o: &Override) -> Result<Value, OverrideError> {
         if let Some(habit) = crate::model::spreadsheet_habit(&o.value, at) {
             return OverrideError::new(&o.origin, &o.path.text, habit);
         }
+        // A word without its quotes: TOML's hint named a float or a boolean (helper-192).
+        if let Some(said) = crate::model::bare_word_spelling(&format!("x = {}", o.value), at + 4)
+        {
+            return OverrideError::new(&o.origin, &o.path.text, said);
+        }
         OverrideError::new(
             &o.origin,
             &o.path.text,

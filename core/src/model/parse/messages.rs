@@ -52,6 +52,11 @@ pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
         // (Not where the key was found given twice, `field` named: helper-178.)
         message = said;
     } else if let Some(span) = e.span()
+        && field.is_empty()
+        && let Some(said) = bare_word_spelling(text, span.start)
+    {
+        message = said;
+    } else if let Some(span) = e.span()
         && let Some(habit) = spreadsheet_habit(text, span.start)
     {
         message = habit;
@@ -691,6 +696,42 @@ pub fn not_finite_spelling(text: &str, at: usize) -> Option<String> {
     (ends_a_value && begins_a_value(text, start))
         .then(|| not_finite_value(word))
         .flatten()
+}
+
+/// Where the TOML reader stopped on a word written as a whole value without its quotes
+/// (`residual = nonprofit`): that text is written in quotes. The reader's own words named a
+/// float or a boolean, by the word's first letter ("invalid float, expected `nan`",
+/// "invalid boolean, expected `false`"; helper-192). `true`, `false` and the words of
+/// [`not_finite_spelling`] are not such words.
+///
+/// ```
+/// use stakeshift_core::model::bare_word_spelling;
+/// let said = bare_word_spelling("residual = nonprofit", 11).unwrap();
+/// assert!(said.starts_with("`nonprofit` is neither a number nor quoted text"));
+/// assert!(said.contains("\"nonprofit\""));
+/// assert!(bare_word_spelling("a = [\"x\", founders_2]", 11).is_some());
+/// assert_eq!(bare_word_spelling("residual = non profit", 11), None); // two words
+/// assert_eq!(bare_word_spelling("[equity]", 1), None); // a table's name
+/// assert_eq!(bare_word_spelling("stake = 2nd", 8), None); // not a word
+/// assert_eq!(bare_word_spelling("x = NaN", 4), None);
+/// ```
+pub fn bare_word_spelling(text: &str, at: usize) -> Option<String> {
+    let word = word_at(text, at, |c| c.is_alphanumeric() || matches!(c, '_' | '-'))?;
+    if !word.starts_with(char::is_alphabetic)
+        || matches!(word, "true" | "false")
+        || not_finite_value(word).is_some()
+    {
+        return None;
+    }
+    let start = word.as_ptr() as usize - text.as_ptr() as usize;
+    let after = text[start + word.len()..].trim_start_matches([' ', '\t', '\r']);
+    let ends_a_value = after.is_empty() || after.starts_with(['\n', '#', ',', ']', '}']);
+    (ends_a_value && begins_a_value(text, start)).then(|| {
+        let shown = crate::error::quoted(word);
+        format!(
+            "`{shown}` is neither a number nor quoted text: write text in quotes (\"{shown}\"), a number such as 0.3 or 2031, or true or false"
+        )
+    })
 }
 
 /// Whether a value begins at byte `start` of `text`: right after `=` on the same line, or

@@ -210,8 +210,8 @@ mod validate;
 
 use messages::*;
 pub use messages::{
-    nearest, not_finite_spelling, not_finite_value, part_of_one, spreadsheet_habit,
-    too_long_to_be_a_slip,
+    bare_word_spelling, nearest, not_finite_spelling, not_finite_value, part_of_one,
+    spreadsheet_habit, too_long_to_be_a_slip,
 };
 use raw::*;
 pub use raw::{NotExact, exact_decimal};
