@@ -1782,8 +1782,29 @@ fn regression_the_simulate_sentences_say_what_the_numbers_say() {
         sentence.contains("and in 100.0% the two are worth the same"),
         "{sentence}"
     );
-    // The percentiles named as such; one future is one.
-    let (table, _) = table_and_csv(&["--paths", "1"]);
+    // The percentiles named as such; one future is one, and has no sample sd (helper-193:
+    // 0 was printed, as if measured): empty in the CSV and the table, null in JSON.
+    let (table, csv) = table_and_csv(&["--paths", "1"]);
+    for quantity in ["npv_profit_share", "npv_equity", "npv_advantage"] {
+        let sd = csv.column(&format!("{quantity}_sd")).unwrap();
+        let mean = csv.column(&format!("{quantity}_mean")).unwrap();
+        assert_eq!(csv.rows[0][sd], "", "{quantity}");
+        assert_ne!(csv.rows[0][mean], "", "{quantity}");
+    }
+    let json = stdout_of(
+        stakeshift()
+            .arg("simulate")
+            .arg(&mini)
+            .args(["--paths", "1", "--format", "json"]),
+    );
+    assert_eq!(json.matches("\"sd\": null").count(), 3 * 2, "{json}");
+    let two = stdout_of(
+        stakeshift()
+            .arg("simulate")
+            .arg(&mini)
+            .args(["--paths", "2", "--format", "json"]),
+    );
+    assert!(!two.contains("\"sd\": null"), "{two}");
     assert!(table.contains("\n1 simulated future (seed 0)"), "{table}");
     assert!(
         table.contains("In 100.0% of 1 simulated future ")

@@ -23,7 +23,8 @@ pub const QUANTILES: [f64; 5] = [0.05, 0.25, 0.50, 0.75, 0.95];
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Summary {
     pub mean: f64,
-    /// The sample standard deviation (divisor n - 1; 0 for a single path).
+    /// The sample standard deviation (divisor n - 1); NaN for a single path, which has
+    /// none (the outputs leave it empty; helper-193: 0 was printed, as if measured).
     pub sd: f64,
     /// At [`QUANTILES`].
     pub percentiles: [f64; 5],
@@ -83,7 +84,7 @@ pub fn mean_sd(values: &[f64]) -> (f64, f64) {
         mean = shares.value();
     }
     if n == 1 {
-        return (mean, 0.0);
+        return (mean, f64::NAN);
     }
     let mut squares = Sum::default();
     values
@@ -233,7 +234,7 @@ pub fn summaries(
     let mut moments: Vec<(f64, f64)> = (0..groups)
         .map(|g| match lens[g] {
             // mean_sd's own result for one value.
-            0 | 1 => (means[g], 0.0),
+            0 | 1 => (means[g], f64::NAN),
             n => (means[g], (squares[g].value() / (n - 1) as f64).sqrt()),
         })
         .collect();
