@@ -125,7 +125,10 @@ const SUMMARY_NPV_EQUITY: u16 = summary_position("npv_equity");
 const SUMMARY_ADVANTAGE: u16 = summary_position("npv_advantage");
 const SUMMARY_WINNER: u16 = summary_position("winner");
 /// The NPV block sits right of the yearly rows, one blank column after them: regime,
-/// terminal value, NPV, one row per regime under a header.
+/// terminal value, NPV, one row per regime under a header. Its regime column is headed
+/// [`NPV_REGIME`], not `regime` as the yearly rows' is: a sheet made a table or a pivot
+/// had the header twice (helper-193).
+const NPV_REGIME: &str = "npv_regime";
 const COL_NPV_REGIME: u16 = YEARLY_COLUMNS.len() as u16 + 1;
 const COL_TERMINAL_VALUE: u16 = COL_NPV_REGIME + 1;
 const COL_NPV: u16 = COL_NPV_REGIME + 2;
@@ -856,7 +859,7 @@ fn write_trajectory(
     // beside it (rows 1 and 2, one per regime).
     write_header(sheet, &YEARLY_COLUMNS, formats)?;
     for (col, name) in [
-        (COL_NPV_REGIME, columns::REGIME.name),
+        (COL_NPV_REGIME, NPV_REGIME),
         (COL_TERMINAL_VALUE, columns::TERMINAL_VALUE),
         (COL_NPV, columns::NPV),
     ] {
