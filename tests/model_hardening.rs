@@ -1832,3 +1832,56 @@ fn regression_a_word_without_quotes_is_told_to_be_quoted() {
     );
     assert!(!stderr.contains("neither a number"), "{stderr}");
 }
+
+/// helper-192: a value left open on its line was told where the reader gave up, with no
+/// key: a `"""` string never closed at the file's end, an array whose `]` is missing at the
+/// next table's header, an inline table broken over two lines at the next line. Each
+/// names the key whose value is open, and where it opened.
+#[test]
+fn regression_a_value_left_open_names_its_key_and_where_it_opened() {
+    let builtin =
+        String::from_utf8(stakeshift().args(["init", "-"]).output().unwrap().stdout).unwrap();
+    let line_of =
+        |text: &str, needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let cases = [
+        (
+            "name = \"Capped split\"",
+            "name = \"\"\"Capped split",
+            "profit_share.tiers[1].name: the file is not valid TOML",
+            "the string `\"\"\"` opened at line {open} is never closed",
+            "name = \"\"\"Capped split",
+        ),
+        (
+            "  [2024, 0.75],",
+            "  [2024, 0.75",
+            "investor.contributions: the file is not valid TOML",
+            "the `[` of an array opened at line {open} is still open here, so this table's header was read as part of it: is a `]` missing?",
+            "contributions = [",
+        ),
+        (
+            "nonprofit = 0.02 }",
+            "nonprofit = 0.02 ",
+            "profit_share.tiers[1].shares: the file is not valid TOML",
+            "the `{` of an inline table opened at line {open} is not closed on its line (an inline table is written on one line)",
+            "shares = { microsoft = 0.49",
+        ),
+    ];
+    for (from, to, field, said, opened) in cases {
+        assert!(builtin.contains(from), "{from}");
+        let text = builtin.replacen(from, to, 1);
+        let open = line_of(&text, opened);
+        let (code, stderr) = check("open-value", &text);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains(field), "{from}: {stderr}");
+        let said = said.replace("{open}", &open.to_string());
+        assert!(stderr.contains(&said), "{from}: {stderr}");
+    }
+    // The string's error is placed where it opened, not at the file's end.
+    let text = builtin.replacen("name = \"Capped split\"", "name = \"\"\"Capped split", 1);
+    let (_, stderr) = check("open-string", &text);
+    let open = line_of(&text, "\"\"\"Capped split");
+    assert!(
+        stderr.contains(&format!("line {open}, column 8:")),
+        "{stderr}"
+    );
+}

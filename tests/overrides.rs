@@ -1580,3 +1580,48 @@ fn regression_a_files_own_error_in_a_scaled_series_is_the_files() {
     let err = check_fails(&unknown, &["scale.valuation=-1"]);
     assert!(err.contains("--set scale.valuation=-1"), "{err}");
 }
+
+/// helper-192: an element's index or name written as a key (`trajectories.base.agi_year`)
+/// was pointed at the array itself, `trajectories` (whose `--set` replaces every
+/// trajectory); a key one step too deep (`valuation.points.growth`) at the value it went
+/// past; an unknown key of a table (`equity.zzz`) at the table. Now: the path written with
+/// brackets, the key beside the step, a key of the table.
+#[test]
+fn regression_the_nearest_path_is_a_leaf_not_the_container_the_path_went_into() {
+    for (typed, nearest) in [
+        (
+            "trajectories.base.agi_year=2030",
+            "trajectories[base].agi_year",
+        ),
+        (
+            "profit_share.tiers.1.until.microsoft=50",
+            "profit_share.tiers[1].until.microsoft",
+        ),
+        ("equity.rounds.0.raise=5", "equity.rounds[0].raise"),
+        (
+            "trajectories[base].valuation.points.growth=0.1",
+            "trajectories[base].valuation.growth",
+        ),
+        ("equity.zzz=1", "equity.stake"),
+        // (Still: an index past the end, a step past a number.)
+        (
+            "investor.contributions[0][2]=3",
+            "investor.contributions[0][1]",
+        ),
+        (
+            "investor.contributions[0][1][0]=1",
+            "investor.contributions[0][1]",
+        ),
+    ] {
+        let out = stakeshift()
+            .args(["check", "--set", typed])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains(&format!("the nearest valid path is `{nearest}`")),
+            "{typed}: {err}"
+        );
+    }
+}

@@ -1515,6 +1515,27 @@ fn nearest_path<'a>(path: &str, candidates: &'a [String], past_a_value: bool) ->
     }) {
         return Some(c);
     }
+    // A path that writes an element's index or name as a key (`trajectories.base.agi_year`,
+    // `tiers.1.until`): the path that writes it in brackets (helper-192: the nearest was the
+    // array itself, `trajectories`, whose `--set` replaces every trajectory).
+    let dotted = |p: &str| p.to_lowercase().replace('[', ".").replace(']', "");
+    let as_dotted = dotted(path);
+    if let Some(c) = candidates.iter().find(|c| dotted(c) == as_dotted) {
+        return Some(c);
+    }
+    // A key written one step too deep (`valuation.points.growth`): the key beside the step
+    // (`valuation.growth`), not the value the path went past.
+    let is_index = |step: &str| step.bytes().all(|b| b.is_ascii_digit());
+    if let Some((above, last)) = as_dotted.rsplit_once('.')
+        && let Some((table, step)) = above.rsplit_once('.')
+        && !is_index(last)
+        && !is_index(step)
+    {
+        let beside = format!("{table}.{last}");
+        if let Some(c) = candidates.iter().find(|c| dotted(c) == beside) {
+            return Some(c);
+        }
+    }
     // A path that goes on past a value with nothing inside it (`contributions[0][1][0]`,
     // where `[0][1]` holds a number; `past_a_value`, as the error said): that value's
     // path, the longest that the path goes on past (helper-175: the spelling's nearest was
@@ -1541,6 +1562,14 @@ fn nearest_path<'a>(path: &str, candidates: &'a [String], past_a_value: bool) ->
     let mut best: Option<(usize, usize, std::cmp::Reverse<&'a str>)> = None;
     for c in candidates {
         let candidate = c.to_lowercase();
+        // Not a table or array the path goes into (`equity` for `equity.zzz`): the error
+        // has said it has no such key, and a `--set` of it replaces the whole.
+        if lower.len() > candidate.len()
+            && lower.starts_with(&candidate)
+            && matches!(lower.as_bytes()[candidate.len()], b'.' | b'[')
+        {
+            continue;
+        }
         let n = candidate.chars().count();
         let Some(d) = search.distance(&lower, length, &candidate, n, best.map(|b| b.0)) else {
             continue;

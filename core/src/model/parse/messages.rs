@@ -28,6 +28,7 @@
 //! ```
 
 use super::*;
+use crate::error::Location;
 
 pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
     let mut message = e.message().trim().to_string();
@@ -81,6 +82,44 @@ pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
         && let Some(path) = key_of_the_line(text, span.start)
     {
         field = path;
+    }
+    // A stop inside a value begun on a line above (a multi-line array, string or an
+    // inline table left open): the key whose value it is, and where what is still open
+    // began (helper-192: an unclosed `"""` was told at the file's end, with no key).
+    if field.is_empty()
+        && let Some(stop) = span.clone()
+        && let Some(open) = open_value(text, stop.start)
+    {
+        field = key_of_the_line(text, open.equals + 1).unwrap_or_default();
+        let line = Location::of_offset(text, open.opened).line;
+        let at_the_end = text
+            .get(stop.start..)
+            .is_some_and(|rest| rest.trim().is_empty());
+        if at_the_end {
+            message = format!(
+                "{message}; the {} opened at line {line} is never closed",
+                open.what
+            );
+            span = Some(open.opened..open.opened + 1);
+        } else if Location::of_offset(text, stop.start).line > line {
+            // The stop's line as a table's header (`[profit_share]`) read inside an array.
+            let before = text.get(..stop.start).unwrap_or_default();
+            let from_line = &text[before.rfind('\n').map_or(0, |k| k + 1)..];
+            let header = from_line
+                .trim_start_matches([' ', '\t'])
+                .trim_start_matches('[')
+                .starts_with(|c: char| c.is_alphabetic() || c == '"');
+            if open.what == INLINE_TABLE {
+                message = format!(
+                    "{message}; the {INLINE_TABLE} opened at line {line} is not closed on its line (an inline table is written on one line)"
+                );
+            } else if header && from_line.trim_start().starts_with('[') {
+                message = format!(
+                    "{message}; the {} opened at line {line} is still open here, so this table's header was read as part of it: is a `]` missing?",
+                    open.what
+                );
+            }
+        }
     }
     let issue = ModelIssue::new(
         field,
@@ -357,6 +396,101 @@ fn key_of_the_line(text: &str, at: usize) -> Option<String> {
     let key_end = above.len();
     above.push_str(" = 0\n");
     duplicate_key_path(&above, key_start..key_end)
+}
+
+/// What is still open where the reader stopped: the `=` of the key whose value it is (one
+/// outside every bracket), where the innermost open bracket or string began, and what it
+/// is.
+#[derive(Debug, PartialEq, Eq)]
+struct OpenValue {
+    equals: usize,
+    opened: usize,
+    what: &'static str,
+}
+
+const INLINE_TABLE: &str = "`{` of an inline table";
+
+/// The value still open at byte `at` (a stop of the reader): read forward from the file's
+/// start past strings, comments and table headers, as [`begins_a_value`] reads. None
+/// where nothing is open there, the stop is inside a string that closes after it, or the
+/// file above is larger than [`KEY_OF_THE_LINE_ABOVE`].
+///
+/// ```text
+/// name = """Capped      <- a string never closed: opened at line 1
+/// [x]                  (the rest of the file is the string)
+/// ```
+fn open_value(text: &str, at: usize) -> Option<OpenValue> {
+    let at = at.min(text.len());
+    if at > KEY_OF_THE_LINE_ABOVE {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let to_line_end = |i: usize| text[i..].find('\n').map_or(text.len(), |k| i + k);
+    let mut open: Vec<(u8, usize)> = Vec::new();
+    let mut equals = None;
+    let mut line_start = true;
+    let mut i = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    while i < at {
+        let b = bytes[i];
+        match b {
+            b'\n' => {
+                line_start = true;
+                i += 1;
+                continue;
+            }
+            b' ' | b'\t' | b'\r' => {
+                i += 1;
+                continue;
+            }
+            b'#' => {
+                i = to_line_end(i);
+                continue;
+            }
+            // A table's header, to its line's end: no key's value is open after it.
+            b'[' if open.is_empty() && line_start => {
+                (i, equals) = (to_line_end(i), None);
+                continue;
+            }
+            b'"' | b'\'' => match string_end(bytes, i) {
+                Some(end) if end <= at => {
+                    i = end;
+                    line_start = false;
+                    continue;
+                }
+                Some(_) => return None,
+                None => {
+                    let what = if b == b'"' {
+                        "string `\"\"\"`"
+                    } else {
+                        "string `'''`"
+                    };
+                    return Some(OpenValue {
+                        equals: equals?,
+                        opened: i,
+                        what,
+                    });
+                }
+            },
+            b'[' | b'{' => open.push((b, i)),
+            b']' | b'}' => {
+                open.pop();
+            }
+            b'=' if open.is_empty() => equals = Some(i),
+            _ => {}
+        }
+        i += 1;
+        line_start = false;
+    }
+    let &(bracket, opened) = open.last()?;
+    Some(OpenValue {
+        equals: equals?,
+        opened,
+        what: if bracket == b'[' {
+            "`[` of an array"
+        } else {
+            INLINE_TABLE
+        },
+    })
 }
 
 /// The path of the first key named `wanted` below `value`, tables by name and arrays by
