@@ -1981,6 +1981,20 @@ fn regression_t_takes_a_name_that_starts_with_a_dash() {
     assert!(err.contains(&taken("--yearly", "-t")), "{err}");
     let err = common::fails_with_2(stakeshift().args(["explain", "-t", "-y", "2030"]));
     assert!(err.contains(&taken("-y", "-t")), "{err}");
+    // An empty name is said to be empty (helper-192: "no trajectory ``; did you mean
+    // `bust`?").
+    for args in [
+        vec!["compare", "--trajectory="],
+        vec!["explain", "-t", "", "-y", "2030"],
+        vec!["simulate", "-t", " ", "--paths", "2"],
+    ] {
+        let err = common::fails_with_2(stakeshift().args(&args));
+        assert!(
+            err.contains("the trajectory's name given is empty; the model has: bust, bear"),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("did you mean"), "{args:?}: {err}");
+    }
     // A cluster of short flags taken as the name is a flag too (it had no note).
     let err = common::fails_with_2(stakeshift().args([
         "sweep",

@@ -1490,6 +1490,25 @@ fn regression_paths_and_seed_out_of_range_say_what_is_valid() {
             ["--seed", "1.5"],
             "`1.5` is not a whole number; give a whole number from 0 to 18446744073709551615",
         ),
+        // helper-192: a negative number was "unexpected argument '-5' found" with the tip
+        // `-- -5`, which fails too; `--replay` said "invalid digit found in string".
+        (
+            ["--paths", "-5"],
+            "-5 is outside 1..=10000000; give a whole number of paths from 1 to 10000000",
+        ),
+        (["--seed", "-1"], "-1 is outside 0..=18446744073709551615"),
+        (
+            ["--replay", "-1"],
+            "-1 is below 0; give a path's index, a whole number from 0 (the first path) to one less than --paths",
+        ),
+        (
+            ["--replay", "abc"],
+            "`abc` is not a whole number written in digits; give a path's index",
+        ),
+        (
+            ["--replay", "99999999999999999999999"],
+            "99999999999999999999999 is too large; give a path's index",
+        ),
     ] {
         let out = stakeshift().arg("simulate").args(args).output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);

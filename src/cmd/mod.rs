@@ -545,10 +545,12 @@ pub struct SimulateArgs {
     #[command(flatten)]
     pub overrides: OverrideArgs,
     /// Number of simulated futures (default: `simulation.paths` in the model, else 10000)
-    #[arg(long, value_name = "N", value_parser = parse_paths)]
+    // (A negative number is this flag's value, told of its range, not a flag of its own
+    // with clap's tip to write `-- -5`, which does not work either: helper-192.)
+    #[arg(long, value_name = "N", value_parser = parse_paths, allow_negative_numbers = true)]
     pub paths: Option<u64>,
     /// Seed of the random streams (default: `simulation.seed` in the model, else 0)
-    #[arg(long, value_name = "S", value_parser = parse_seed)]
+    #[arg(long, value_name = "S", value_parser = parse_seed, allow_negative_numbers = true)]
     pub seed: Option<u64>,
     /// Only this trajectory as a center (repeat for several)
     #[arg(
@@ -571,7 +573,13 @@ pub struct SimulateArgs {
     /// Print path N (0-based) as a [[trajectories]] table that `compare --yearly` reruns in
     /// exact decimals (but where its comment says a skipped round or a lapsed commitment
     /// parts them), instead of the statistics (so not with --out or --format)
-    #[arg(long, value_name = "N", conflicts_with_all = ["out", "format"])]
+    #[arg(
+        long,
+        value_name = "N",
+        value_parser = parse_replay,
+        allow_negative_numbers = true,
+        conflicts_with_all = ["out", "format"]
+    )]
     pub replay: Option<u64>,
     /// No progress bar
     #[arg(long, short = 'q')]
@@ -647,6 +655,23 @@ fn parse_year(text: &str) -> Result<stakeshift::model::Year, String> {
             format!("`{text}` is not a year; give a whole year written in digits, such as 2030")
         }
     })
+}
+
+/// `--replay`: a path's index, a whole number from 0; whether the run has that path is said
+/// later, with `--paths` (helper-192: `abc`, `-1`, `' 3'` were "invalid digit found in
+/// string", and a number past u64 "number too large to fit in target type").
+fn parse_replay(text: &str) -> Result<u64, String> {
+    let within = "a path's index, a whole number from 0 (the first path) to one less than --paths";
+    match text.trim().parse::<u64>() {
+        Ok(n) => Ok(n),
+        Err(_) if is_whole(text) && text.trim().starts_with('-') => {
+            Err(format!("{text} is below 0; give {within}"))
+        }
+        Err(_) if is_whole(text) => Err(format!("{text} is too large; give {within}")),
+        Err(_) => Err(format!(
+            "`{text}` is not a whole number written in digits; give {within}"
+        )),
+    }
 }
 
 /// `--seed`: any whole number from 0 to 2^64 - 1, said so for any other text.
@@ -975,6 +1000,8 @@ struct Flag {
     /// Whether its value may start with `-` (`-t -high`, `--vary -x`), so that it takes the
     /// next word whatever that is.
     any_word: bool,
+    /// Whether its value may be a negative number (`--paths -5`, told of its range).
+    negative_numbers: bool,
     /// Its long spelling (`--trajectory` for `-t`), as clap's errors name it.
     long: String,
 }
@@ -1007,12 +1034,14 @@ fn flags() -> &'static std::collections::HashMap<String, FlagsOf> {
                 let long = longs.first().cloned().unwrap_or_default();
                 let takes_a_value = arg.get_action().takes_values();
                 let any_word = arg.is_allow_hyphen_values_set();
+                let negative_numbers = arg.is_allow_negative_numbers_set();
                 for spelling in longs.iter().cloned().chain(shorts) {
                     flags.insert(
                         spelling,
                         Flag {
                             takes_a_value,
                             any_word,
+                            negative_numbers,
                             long: long.clone(),
                         },
                     );
@@ -1024,6 +1053,7 @@ fn flags() -> &'static std::collections::HashMap<String, FlagsOf> {
                     Flag {
                         takes_a_value: false,
                         any_word: false,
+                        negative_numbers: false,
                         long: String::new(),
                     },
                 );
@@ -1103,7 +1133,9 @@ impl<'a> Words<'a> {
             } else if !flags_ended
                 && let Some((flag, spelling)) = Self::taking_the_next_word(of, word)
                 && let Some(next) = words.get(i + 1)
-                && (flag.any_word || !next.starts_with('-'))
+                && (flag.any_word
+                    || !next.starts_with('-')
+                    || (flag.negative_numbers && next[1..].parse::<f64>().is_ok()))
             {
                 taken_by[i + 1] = Some((flag, spelling));
                 i += 1;
@@ -1197,6 +1229,13 @@ pub(crate) fn select_trajectories(
         index.entry(*n).or_insert(i);
     }
     for name in names {
+        // (helper-192: `--trajectory=` was "no trajectory ``; did you mean `bust`?".)
+        if name.trim().is_empty() && !index.contains_key(name.as_str()) {
+            return Err(Error::Usage(format!(
+                "the trajectory's name given is empty; the model has: {}",
+                stakeshift::error::listed(&all),
+            )));
+        }
         if !index.contains_key(name.as_str()) {
             // (A flag taken as the name is said so where the error is printed, rather than
             // matched to a name.)
