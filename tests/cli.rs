@@ -942,7 +942,8 @@ fn regression_a_value_followed_by_more_on_its_line_names_the_key() {
     for (text, expected) in [
         (
             "x = [\n  1,\na = 1 b\n",
-            "line 3, column 3: the file is not valid TOML: unexpected `=` in array",
+            // (helper-192: the key whose array is open, and where it opened.)
+            "line 3, column 3: x: the file is not valid TOML: unexpected `=` in array, expected value, `]`; the `[` of an array opened at line 1 is still open here, so this line's key was read as part of it: is a `]` missing?",
         ),
         ("a = 1 \u{200b}\n", "a zero-width space (U+200B)"),
         (

@@ -118,6 +118,16 @@ pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
                     "{message}; the {} opened at line {line} is still open here, so this table's header was read as part of it: is a `]` missing?",
                     open.what
                 );
+            } else if key_of_the_line(text, stop.start).is_none()
+                && from_line
+                    .split_once('=')
+                    .is_some_and(|(key, _)| key_parts(key.trim()).is_some())
+            {
+                // A `key = value` line read inside the array.
+                message = format!(
+                    "{message}; the {} opened at line {line} is still open here, so this line's key was read as part of it: is a `]` missing?",
+                    open.what
+                );
             }
         }
     }
