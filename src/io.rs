@@ -52,8 +52,9 @@
 //! `.stakeshift.outputs` in the folder. A later run of a command removes the files that
 //! the record names, that this command could write (its *family*: for `chart`, the charts
 //! as PNG and SVG; for `compare`, those and the CSVs) and that this run did not write, such
-//! as the `value.svg` of an earlier `--svg` run beside newer PNGs. Files stakeshift did not
-//! record are never removed, whatever their names.
+//! as the `value.svg` of an earlier `--svg` run beside newer PNGs, where each is still as
+//! written (the record gives its size and a fingerprint of its bytes). Files stakeshift did
+//! not record, or that changed since, are never removed, whatever their names.
 //!
 //! **Temporary files of killed runs.** Before it writes, a run removes from the folder the
 //! temporary and backup files of runs that are no longer running: those a stopped run's
@@ -1053,7 +1054,17 @@ fn is_link_loop(e: &std::io::Error) -> bool {
 
 /// The names a manifest lists (plain file names only: a line with a path separator or a
 /// leading dot is ignored, so a damaged record cannot point outside the folder).
+#[cfg(test)]
 fn read_manifest(dir: &Path) -> Vec<String> {
+    read_record(dir).into_iter().map(|(name, _)| name).collect()
+}
+
+/// What the record says of a file written: its size and [`fingerprint`].
+type AsWritten = (u64, u64);
+
+/// The record's files, each with its size and fingerprint where the record gives them (a
+/// record of an earlier version gives names only).
+fn read_record(dir: &Path) -> Vec<(String, Option<AsWritten>)> {
     let path = dir.join(MANIFEST_NAME);
     // A record that is unreadable or odd is ignored: at worst stale files stay.
     let Ok(bytes) = read_regular_file(&path, MAX_MODEL_BYTES) else {
@@ -1061,11 +1072,37 @@ fn read_manifest(dir: &Path) -> Vec<String> {
     };
     String::from_utf8_lossy(&bytes)
         .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with('.'))
-        .filter(|l| !l.contains(['/', '\\']))
-        .map(str::to_string)
+        .filter_map(|line| {
+            let mut parts = line.split('\t');
+            let name = parts.next()?.trim();
+            if name.is_empty() || name.starts_with(['#', '.']) || name.contains(['/', '\\']) {
+                return None;
+            }
+            let written = parts.next().and_then(|w| {
+                let (size, print) = w.trim().split_once(':')?;
+                Some((size.parse().ok()?, u64::from_str_radix(print, 16).ok()?))
+            });
+            Some((name.to_string(), written))
+        })
         .collect()
+}
+
+/// FNV-1a over `bytes`: enough to tell a file stakeshift wrote from one put in its place.
+fn fingerprint(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, b| {
+        (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Whether the file at `path` is still the one the record says was written: its size, then
+/// its bytes' fingerprint (read only where the size agrees). A record without them (an
+/// earlier version's) is taken at its word.
+fn still_as_written(path: &Path, written: Option<AsWritten>) -> bool {
+    let Some((size, print)) = written else {
+        return true;
+    };
+    fs::symlink_metadata(path).is_ok_and(|m| m.len() == size)
+        && read_regular_file(path, size).is_ok_and(|bytes| fingerprint(&bytes) == print)
 }
 
 /// One step of putting a set in place, as needed to undo it.
@@ -1161,26 +1198,37 @@ fn manifest_plan(
     family: &[String],
 ) -> (Vec<u8>, Vec<PathBuf>) {
     let written = |name: &str| files.iter().any(|(n, _)| n == name);
-    let mut record: Vec<String> = Vec::new();
+    let mut record: Vec<(String, Option<AsWritten>)> = Vec::new();
     let mut stale = Vec::new();
-    for name in &read_manifest(dir) {
-        let path = dir.join(name);
+    for (name, was) in read_record(dir) {
+        let path = dir.join(&name);
         let is_regular = fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file());
-        if family.contains(name) && !written(name) {
-            if is_regular {
+        if family.contains(&name) && !written(&name) {
+            // A file changed since it was written is the user's now: it stays, and leaves
+            // the record (helper-192: a `cloud.png` replaced by the user's own was removed
+            // by the next run of a model without a cloud side).
+            if is_regular && still_as_written(&path, was) {
                 stale.push(path);
             }
-        } else if is_regular && !written(name) && !record.contains(name) {
-            record.push(name.clone());
+        } else if is_regular && !written(&name) && !record.iter().any(|(n, _)| *n == name) {
+            record.push((name, was));
         }
     }
-    record.extend(files.iter().map(|(n, _)| n.clone()));
-    let mut text = String::from(
-        "# Files that stakeshift wrote into this folder. A later run removes those of them\n\
-         # that it could write but did not (see docs/MODEL.md). Safe to delete.\n",
+    record.extend(
+        files
+            .iter()
+            .map(|(n, bytes)| (n.clone(), Some((bytes.len() as u64, fingerprint(bytes))))),
     );
-    for name in &record {
+    let mut text = String::from(
+        "# Files that stakeshift wrote into this folder, with each one's size and fingerprint.\n\
+         # A later run removes those of them that it could write but did not, where they are\n\
+         # still as written (see docs/MODEL.md). Safe to delete.\n",
+    );
+    for (name, was) in &record {
         text.push_str(name);
+        if let Some((size, print)) = was {
+            text.push_str(&format!("\t{size}:{print:016x}"));
+        }
         text.push('\n');
     }
     (text.into_bytes(), stale)

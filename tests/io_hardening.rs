@@ -392,6 +392,59 @@ fn regression_svg_of_an_earlier_run_does_not_stay_beside_newer_pngs() {
     assert!(!out.join("value.svg").exists());
 }
 
+/// helper-192: the record named its files only, so a file of the user's own put in place
+/// of one (`value.svg` replaced by their edited chart) was removed by the next run as
+/// stale, without a word. A file changed since it was written stays, and leaves the record;
+/// one still as written goes; a record of an earlier version (names only) is taken at its
+/// word.
+#[test]
+fn regression_a_file_the_user_changed_is_not_removed_as_stale() {
+    let dir = scratch("stale-changed");
+    let out = dir.join("out");
+    let run = |svg: bool| {
+        let mut command = stakeshift();
+        command.args(["chart", "--out"]).arg(&out);
+        if svg {
+            command.arg("--svg");
+        }
+        command.assert().success();
+    };
+    run(true);
+    let record = fs::read_to_string(out.join(".stakeshift.outputs")).unwrap();
+    assert!(
+        record.lines().any(|l| l.starts_with("value.svg\t")),
+        "{record}"
+    );
+    // The user's own chart, of the same size and of another.
+    let mut same_size = fs::read(out.join("npv.svg")).unwrap();
+    let last = same_size.len() - 2;
+    same_size[last] ^= 1;
+    fs::write(out.join("npv.svg"), &same_size).unwrap();
+    fs::write(out.join("value.svg"), "<svg>mine</svg>").unwrap();
+    run(false);
+    assert_eq!(fs::read(out.join("value.svg")).unwrap(), b"<svg>mine</svg>");
+    assert_eq!(fs::read(out.join("npv.svg")).unwrap(), same_size);
+    for unchanged in ["waterfall.svg", "stake.svg"] {
+        assert!(!out.join(unchanged).exists(), "{unchanged} is stale");
+    }
+    let record = fs::read_to_string(out.join(".stakeshift.outputs")).unwrap();
+    assert!(
+        !record.contains("value.svg") && !record.contains("npv.svg"),
+        "{record}"
+    );
+    // An earlier version's record, names only: its files go as before.
+    run(true);
+    let names_only: String = fs::read_to_string(out.join(".stakeshift.outputs"))
+        .unwrap()
+        .lines()
+        .map(|l| format!("{}\n", l.split('\t').next().unwrap()))
+        .collect();
+    fs::write(out.join(".stakeshift.outputs"), names_only).unwrap();
+    fs::write(out.join("stake.svg"), "changed, but unrecorded as written").unwrap();
+    run(false);
+    assert!(!out.join("stake.svg").exists());
+}
+
 #[cfg(unix)]
 #[test]
 fn regression_temp_files_of_killed_runs_are_removed_by_the_next_run() {
@@ -915,8 +968,8 @@ fn regression_an_ignored_signal_stays_ignored_and_others_end_the_run_by_the_sign
 /// Regression (helper-95, a hostile-input audit): an output replaced an input of the same
 /// name without a word: `compare d/summary.csv --out d` wrote its summary over the model,
 /// and `--out` into a model's own folder replaced its `trajectories_csv` (`yearly.csv`).
-/// Each is refused (exit 2, naming the file) and nothing in the folder changes; so is
-/// removing an input as an earlier run's output no longer made (`cloud.png`).
+/// Each is refused (exit 2, naming the file) and nothing in the folder changes; and an
+/// input is never removed as an earlier run's output no longer made (`cloud.png`).
 #[test]
 fn regression_an_output_never_replaces_an_input() {
     let dir = scratch("output-over-input");
@@ -967,7 +1020,15 @@ fn regression_an_output_never_replaces_an_input() {
         .assert()
         .success();
     fs::write(cloud.join("cloud.png"), &mini).unwrap();
-    refused(&cloud, "cloud.png", "cloud.png");
+    // (Changed since it was written, it is no longer the earlier run's output at all: the
+    // run goes on, and leaves it as it is; helper-192.)
+    let out = stakeshift()
+        .args(["compare", "cloud.png", "--out", "."])
+        .current_dir(&cloud)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(fs::read_to_string(cloud.join("cloud.png")).unwrap(), mini);
 }
 
 /// helper-168: a model read from standard input (`-`) redirected from a file was replaced

@@ -2338,7 +2338,10 @@ mod tests {
             "{e}"
         );
         let e = message(&["equity.stake=abc"]);
-        assert!(e.contains("is not a TOML value"), "{e}");
+        assert!(
+            e.contains("`abc` is neither a number nor quoted text"),
+            "{e}"
+        );
         let e = message(&["scale.valuation[nope]=2"]);
         assert!(e.contains("no trajectory `nope`"), "{e}");
         let e = message(&["scale.valuation=-1"]);
