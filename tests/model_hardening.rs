@@ -1885,3 +1885,33 @@ fn regression_a_value_left_open_names_its_key_and_where_it_opened() {
         "{stderr}"
     );
 }
+
+/// helper-192 (after helper-78): nesting past the TOML reader's limit (a dotted key of 200
+/// parts, a header of 300, a value inside 300 brackets) was told with no line: the first
+/// line that nests that deep, and the key above it where there is one.
+#[test]
+fn regression_nesting_too_deep_names_its_line() {
+    let base = valid_model();
+    let lines = base.lines().count();
+    let cases = [
+        (format!("{}.q = 1\n", vec!["q"; 200].join(".")), "column 1:"),
+        (
+            format!("[{}]\nx = 1\n", vec!["t"; 300].join(".")),
+            "column 1:",
+        ),
+        // (Here the reader names its own place, on the line.)
+        (
+            format!("deep = {}{}\n", "[".repeat(300), "]".repeat(300)),
+            "column ",
+        ),
+    ];
+    for (tail, column) in cases {
+        let (code, stderr) = check("deep", &format!("{base}\n{tail}"));
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains("nested too deeply"), "{stderr}");
+        assert!(
+            stderr.contains(&format!("line {}, {column}", lines + 2)),
+            "{tail:.40}: {stderr}"
+        );
+    }
+}

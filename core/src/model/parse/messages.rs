@@ -131,6 +131,11 @@ pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
             }
         }
     }
+    // The reader names no place for nesting past its limit (helper-192: a dotted key of
+    // 200 parts was told with no line): the first line that nests that deep.
+    if span.is_none() && parser_words(&message).contains("nested too deeply") {
+        span = nested_deepest(text);
+    }
     let issue = ModelIssue::new(
         field,
         format!("the file is not valid TOML: {}", parser_words(&message)),
@@ -1031,6 +1036,50 @@ pub fn spreadsheet_habit(text: &str, at: usize) -> Option<String> {
     }
     None
 }
+
+/// Where the file first nests past [`NESTED_PAST`] levels: a key or a table's header of
+/// that many dotted parts, or a value inside that many brackets (read past strings and
+/// comments). The place of the first such key, header or bracket.
+fn nested_deepest(text: &str) -> Option<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let (mut depth, mut dots, mut line_start) = (0usize, 0usize, 0usize);
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => {
+                (dots, line_start) = (0, i + 1);
+            }
+            b'#' => {
+                i = text[i..].find('\n').map_or(text.len(), |k| i + k);
+                continue;
+            }
+            b'"' | b'\'' => {
+                i = string_end(bytes, i).unwrap_or(bytes.len());
+                continue;
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > NESTED_PAST {
+                    return Some(i..i + 1);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b'=' => dots = 0,
+            b'.' if !bytes[i.saturating_sub(1)].is_ascii_digit() => {
+                dots += 1;
+                if dots > NESTED_PAST {
+                    return Some(line_start..line_start + 1);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// More levels than any model has (its deepest, 3) and fewer than the reader's limit.
+const NESTED_PAST: usize = 64;
 
 /// The TOML reader's own words for two limits, said with what would be valid.
 fn parser_words(message: &str) -> String {
