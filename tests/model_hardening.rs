@@ -1809,7 +1809,7 @@ fn regression_a_word_without_quotes_is_told_to_be_quoted() {
         assert_eq!(code, 2, "{stderr}");
         assert!(
             stderr.contains(&format!(
-                "profit_share.residual: the file is not valid TOML: `{word}` is neither a number nor quoted text: write text in quotes (\"{word}\")"
+                "profit_share.residual: the file is not valid TOML: `{word}` is neither a number nor quoted text: write a number such as 0.3 or 2031, text in quotes (\"{word}\")"
             )),
             "{stderr}"
         );
@@ -1835,8 +1835,8 @@ fn regression_a_word_without_quotes_is_told_to_be_quoted() {
 
 /// helper-192: a value left open on its line was told where the reader gave up, with no
 /// key: a `"""` string never closed at the file's end, an array whose `]` is missing at the
-/// next table's header, an inline table broken over two lines at the next line. Each
-/// names the key whose value is open, and where it opened.
+/// next table's header, an inline table left open at the next line. Each names the key
+/// whose value is open, and the first two where it opened.
 #[test]
 fn regression_a_value_left_open_names_its_key_and_where_it_opened() {
     let builtin =
@@ -1858,11 +1858,13 @@ fn regression_a_value_left_open_names_its_key_and_where_it_opened() {
             "the `[` of an array opened at line {open} is still open here, so this table's header was read as part of it: is a `]` missing?",
             "contributions = [",
         ),
+        // (An inline table may span lines in this reader: no note of where it opened,
+        // which could be wrong; helper-194.)
         (
             "nonprofit = 0.02 }",
             "nonprofit = 0.02 ",
             "profit_share.tiers[1].shares: the file is not valid TOML",
-            "the `{` of an inline table opened at line {open} is not closed on its line (an inline table is written on one line)",
+            "",
             "shares = { microsoft = 0.49",
         ),
     ];

@@ -161,7 +161,7 @@ fn every_bad_override_exits_2_naming_set_and_the_path() {
     // Not a TOML value; not an assignment; derived keys.
     let e = bad("equity.stake=high", "equity.stake");
     assert!(
-        e.contains("`high` is neither a number nor quoted text: write text in quotes (\"high\")"),
+        e.contains("`high` is neither a number nor quoted text: write a number such as 0.3 or 2031, text in quotes (\"high\")"),
         "{e}"
     );
     let e = bad("equity.stake=0.3 0.4", "equity.stake");
@@ -1624,4 +1624,73 @@ fn regression_the_nearest_path_is_a_leaf_not_the_container_the_path_went_into() 
             "{typed}: {err}"
         );
     }
+}
+
+/// helper-194: an error the file alone has was reported in place of a derived key's own
+/// where an earlier `--set` had already mended the file there: the file's negative
+/// valuation, replaced by `--set`, then scaled past 1e18, was told as the negative; a CSV
+/// the run no longer read, as its error. And a margin's shift, which adds two leading
+/// points, put the file's own error at a point the file does not have, on the `--set`.
+#[test]
+fn regression_a_derived_keys_error_after_a_set_that_mended_the_file_is_its_own() {
+    let mini =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/mini.toml")).unwrap();
+    let dir = temp_dir("mended-then-scaled");
+    let valuation = "valuation = { points = [[2024, 50.0], [2026, 200.0]] }";
+    assert!(mini.contains(valuation));
+    let negative = mini.replacen(
+        "[[2024, 50.0], [2026, 200.0]]",
+        "[[2024, -50.0], [2026, 200.0]]",
+        1,
+    );
+    let model = dir.join("negative.toml");
+    std::fs::write(&model, &negative).unwrap();
+    let alone = check_fails(&model, &[]);
+    assert!(alone.contains("-50.0 is negative"), "{alone}");
+    let err = check_fails(
+        &model,
+        &[
+            "trajectories[only].valuation.points=[[2024, 1e17], [2026, 1.0]]",
+            "scale.valuation=100",
+        ],
+    );
+    assert!(
+        err.contains("--set scale.valuation=100") && err.contains("is too large"),
+        "{err}"
+    );
+    // The CSV: the model's own is bad; the run reads another, which the scale breaks.
+    let header = "trajectory,year,revenue,profit,valuation\n";
+    let rows = |first: &str| -> String {
+        let mut text = String::from(header);
+        for year in 2020..=2030 {
+            let revenue = if year == 2021 { first } else { "1.0" };
+            text.push_str(&format!("fromcsv,{year},{revenue},0.1,50.0\n"));
+        }
+        text
+    };
+    let model = csv_model_with("mended-csv", &rows("-1.0"));
+    std::fs::write(model.with_file_name("good.csv"), rows("9e17")).unwrap();
+    let alone = check_fails(&model, &[]);
+    assert!(alone.contains("negative"), "{alone}");
+    let err = check_fails(
+        &model,
+        &["trajectories_csv=\"good.csv\"", "scale.revenue=2"],
+    );
+    assert!(
+        err.contains("--set scale.revenue=2") && err.contains("in `good.csv`, line 3"),
+        "{err}"
+    );
+    // A margin's years out of order, shifted: the file's error, at its line and point.
+    let margins = "[[2024, -0.1], [2025, 0.3], [2026, 0.4]]";
+    assert!(mini.contains(margins));
+    let text = mini.replacen(margins, "[[2025, -0.1], [2024, 0.3], [2026, 0.4]]", 1);
+    let model = dir.join("order.toml");
+    std::fs::write(&model, &text).unwrap();
+    let alone = check_fails(&model, &[]);
+    let err = check_fails(&model, &["shift.margin=0.1"]);
+    assert_eq!(err, alone);
+    assert!(
+        err.contains("margin.points[1]: year 2024 follows year 2025"),
+        "{err}"
+    );
 }

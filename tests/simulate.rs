@@ -1515,6 +1515,13 @@ fn regression_paths_and_seed_out_of_range_say_what_is_valid() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(stderr.contains(said), "{args:?}: {stderr}");
     }
+    // Zero written with a minus sign is zero (helper-194: "-0 is outside 0..=").
+    let run = |seed: &str, replay: &str| {
+        stdout_of(stakeshift().args([
+            "simulate", "--paths", "3", "--seed", seed, "--replay", replay,
+        ]))
+    };
+    assert_eq!(run("-0", "-0"), run("0", "0"));
 }
 
 /// Regression (a tester working from the SPEC, 2026-12-05): distribution.png's headline

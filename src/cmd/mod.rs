@@ -662,7 +662,7 @@ fn parse_year(text: &str) -> Result<stakeshift::model::Year, String> {
 /// string", and a number past u64 "number too large to fit in target type").
 fn parse_replay(text: &str) -> Result<u64, String> {
     let within = "a path's index, a whole number from 0 (the first path) to one less than --paths";
-    match text.trim().parse::<u64>() {
+    match unsigned_zero(text).parse::<u64>() {
         Ok(n) => Ok(n),
         Err(_) if is_whole(text) && text.trim().starts_with('-') => {
             Err(format!("{text} is below 0; give {within}"))
@@ -677,12 +677,22 @@ fn parse_replay(text: &str) -> Result<u64, String> {
 /// `--seed`: any whole number from 0 to 2^64 - 1, said so for any other text.
 fn parse_seed(text: &str) -> Result<u64, String> {
     let within = format!("a whole number from 0 to {}", u64::MAX);
-    match text.trim().parse::<u64>() {
+    match unsigned_zero(text).parse::<u64>() {
         Ok(n) => Ok(n),
         Err(_) if is_whole(text) => {
             Err(format!("{text} is outside 0..={}; give {within}", u64::MAX))
         }
         Err(_) => Err(format!("`{text}` is not a whole number; give {within}")),
+    }
+}
+
+/// `text` trimmed, and a zero written with a minus sign (`-0`, `-000`) as the zero it is
+/// (helper-194: `--seed -0` was "outside 0..=", `--replay -0` "below 0").
+fn unsigned_zero(text: &str) -> &str {
+    let text = text.trim();
+    match text.strip_prefix('-') {
+        Some(zeros) if !zeros.is_empty() && zeros.bytes().all(|b| b == b'0') => zeros,
+        _ => text,
     }
 }
 

@@ -405,49 +405,70 @@ impl Attempt<'_> {
         // (The last override that concerns it decides: one that only held the value and
         // left the file's own error as it was does not pass the error to an earlier one;
         // helper-152.)
+        let concern_of = |a: &Applied| {
+            a.touched
+                .iter()
+                .map(|t| concerns(&issue.field, t))
+                .min_by_key(|c| match c {
+                    Concern::Value => 0,
+                    Concern::Holder => 1,
+                    Concern::None => 2,
+                })
+                .unwrap_or(Concern::None)
+        };
         let latest = self
             .overrides
             .iter()
             .zip(self.applied)
+            .enumerate()
             .rev()
-            .find_map(|(o, a)| {
-                let concern = a
-                    .touched
-                    .iter()
-                    .map(|t| concerns(&issue.field, t))
-                    .min_by_key(|c| match c {
-                        Concern::Value => 0,
-                        Concern::Holder => 1,
-                        Concern::None => 2,
-                    })
-                    .unwrap_or(Concern::None);
+            .find_map(|(k, (o, a))| {
+                let concern = concern_of(a);
                 let csv = self.csv_touched
                     && issue.field == "trajectories_csv"
                     && matches!(o.path.target, Target::Derived(..));
                 match concern {
-                    Concern::None if csv => Some((o, Concern::Value)),
+                    Concern::None if csv => Some((k, o, Concern::Value)),
                     Concern::None => None,
                     // A set of a value within the table the error checks that writes the
                     // file's own value changed nothing there: the error is an earlier
                     // set's, as a warning is (helper-168: shares pushed past 1 by
                     // `others=0.6` were blamed on a later `nonprofit=0.02`, the file's).
                     Concern::Holder if restates_the_file(text, o) => None,
-                    concern => Some((o, concern)),
+                    concern => Some((k, o, concern)),
                 }
             });
         // A derived key's values are the file's own, changed: where the file alone has an
-        // error at the same field, whatever its words, the error is the file's, told at its
-        // line (helper-192: an unknown key inside a scaled series, or a negative valuation
+        // error in the same series (the same point but for `shift.margin`'s two leading
+        // points), whatever its words, the error is the file's, told at its line
+        // (helper-192: an unknown key inside a scaled series, or a negative valuation
         // doubled, was blamed on `--set scale.valuation=2` with no line, and the value
-        // quoted was not the file's).
-        let owner = latest.filter(|(o, concern)| {
+        // quoted was not the file's). Not where an earlier `--set` wrote there (or named
+        // another CSV): the file's error is then gone, and the key's own stands
+        // (helper-194).
+        let earlier_wrote_there = |k: usize| {
+            self.overrides[..k]
+                .iter()
+                .zip(&self.applied[..k])
+                .any(|(_, a)| {
+                    concern_of(a) != Concern::None
+                        || (issue.field == "trajectories_csv"
+                            && a.touched.iter().any(|t| t == "trajectories_csv"))
+                })
+        };
+        let owner = latest.filter(|(k, o, concern)| {
             let derived = matches!(o.path.target, Target::Derived(..));
             (*concern == Concern::Value && !derived)
+                || (derived && earlier_wrote_there(*k))
                 || file_alone(load).is_none_or(|f| {
-                    f.field != issue.field || (!derived && f.message != issue.message)
+                    if derived {
+                        series_of(&f.field) != series_of(&issue.field)
+                    } else {
+                        f.field != issue.field || f.message != issue.message
+                    }
                 })
         });
-        if let Some((o, _)) = owner {
+        if let Some((_, o, _)) = owner {
             return OverrideError::new(&o.origin, issue.field, issue.message).into();
         }
         if let Some(MissingName {
@@ -474,6 +495,15 @@ impl Attempt<'_> {
         let mut issue = ModelIssue::new(issue.field, message);
         issue.span = location;
         Error::model(label, text, issue)
+    }
+}
+
+/// The series an error's field is in (`trajectories[0].margin.points[3]`:
+/// `trajectories[0].margin.points`), or the field itself.
+fn series_of(field: &str) -> &str {
+    match field.find(".points[") {
+        Some(at) => &field[..at + ".points".len()],
+        None => field,
     }
 }
 
@@ -1866,7 +1896,7 @@ fn patch_csv(
         }
         copied_to = start;
         let mut cells: Vec<String> = record.iter().map(str::to_string).collect();
-        let original = cells.clone();
+        let mut changed = false;
         let name = cells.get(c_name).cloned().unwrap_or_default();
         if seen.insert(name.clone()) {
             names.push(name.clone());
@@ -1883,9 +1913,11 @@ fn patch_csv(
             if target.as_ref().is_some_and(|t| *t != name) {
                 continue;
             }
-            let set = |cells: &mut Vec<String>, c: usize, v: Option<Decimal>| {
+            let mut set = |cells: &mut Vec<String>, c: usize, v: Option<Decimal>| {
                 if let (Some(v), Some(slot)) = (v, cells.get_mut(c)) {
-                    *slot = super::decimal_literal(v);
+                    let literal = super::decimal_literal(v);
+                    changed |= *slot != literal;
+                    *slot = literal;
                 }
             };
             match kind {
@@ -1913,19 +1945,8 @@ fn patch_csv(
                 }
             }
         }
-        if cells != original {
-            let mut writer = csv::WriterBuilder::new()
-                .flexible(true)
-                .from_writer(Vec::new());
-            let _ = writer.write_record(&cells);
-            let row = writer
-                .into_inner()
-                .ok()
-                .and_then(|bytes| String::from_utf8(bytes).ok());
-            let Some(row) = row else {
-                return (text.to_string(), names);
-            };
-            pending = Some((row, start));
+        if changed {
+            pending = Some((csv_row(&cells), start));
         }
     }
     let written = match pending.take() {
@@ -1936,6 +1957,27 @@ fn patch_csv(
         return (text.to_string(), names);
     }
     (out, names)
+}
+
+/// `cells` as one CSV row with its line end, quoted as the csv crate quotes where needed
+/// (a cell holding `,`, `"`, CR or LF; `"` doubled). (A writer a row, with its buffer,
+/// cost a third of the time of rewriting a 50 MB CSV; helper-194.)
+fn csv_row(cells: &[String]) -> String {
+    let mut row = String::new();
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            row.push(',');
+        }
+        if cell.contains([',', '"', '\r', '\n']) {
+            row.push('"');
+            row.push_str(&cell.replace('"', "\"\""));
+            row.push('"');
+        } else {
+            row.push_str(cell);
+        }
+    }
+    row.push('\n');
+    row
 }
 
 /// The model's warnings, each worded as the command line shows it: one about a value an

@@ -109,16 +109,16 @@ pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
                 .trim_start_matches([' ', '\t'])
                 .trim_start_matches('[')
                 .starts_with(|c: char| c.is_alphabetic() || c == '"');
-            if open.what == INLINE_TABLE {
-                message = format!(
-                    "{message}; the {INLINE_TABLE} opened at line {line} is not closed on its line (an inline table is written on one line)"
-                );
-            } else if header && from_line.trim_start().starts_with('[') {
+            // (No note of an inline table over several lines: the reader takes one, and the
+            // error inside it is another; helper-194.)
+            let array = open.what != INLINE_TABLE;
+            if array && header && from_line.trim_start().starts_with('[') {
                 message = format!(
                     "{message}; the {} opened at line {line} is still open here, so this table's header was read as part of it: is a `]` missing?",
                     open.what
                 );
-            } else if key_of_the_line(text, stop.start).is_none()
+            } else if array
+                && key_of_the_line(text, stop.start).is_none()
                 && from_line
                     .split_once('=')
                     .is_some_and(|(key, _)| key_parts(key.trim()).is_some())
@@ -840,9 +840,7 @@ pub fn not_finite_spelling(text: &str, at: usize) -> Option<String> {
     })?;
     // Where the word lies in `text` (`word_at` gives a slice of it).
     let start = word.as_ptr() as usize - text.as_ptr() as usize;
-    let after = text[start + word.len()..].trim_start_matches([' ', '\t', '\r']);
-    let ends_a_value = after.is_empty() || after.starts_with(['\n', '#', ',', ']', '}']);
-    (ends_a_value && begins_a_value(text, start))
+    (ends_a_value(text, start, word.len()) && begins_a_value(text, start))
         .then(|| not_finite_value(word))
         .flatten()
 }
@@ -858,6 +856,7 @@ pub fn not_finite_spelling(text: &str, at: usize) -> Option<String> {
 /// let said = bare_word_spelling("residual = nonprofit", 11).unwrap();
 /// assert!(said.starts_with("`nonprofit` is neither a number nor quoted text"));
 /// assert!(said.contains("\"nonprofit\""));
+/// assert_eq!(bare_word_spelling("residual = np]", 11), None); // the `]` is the error
 /// assert!(bare_word_spelling("a = [\"x\", founders_2]", 11).is_some());
 /// assert_eq!(bare_word_spelling("residual = non profit", 11), None); // two words
 /// assert_eq!(bare_word_spelling("[equity]", 1), None); // a table's name
@@ -873,14 +872,24 @@ pub fn bare_word_spelling(text: &str, at: usize) -> Option<String> {
         return None;
     }
     let start = word.as_ptr() as usize - text.as_ptr() as usize;
-    let after = text[start + word.len()..].trim_start_matches([' ', '\t', '\r']);
-    let ends_a_value = after.is_empty() || after.starts_with(['\n', '#', ',', ']', '}']);
-    (ends_a_value && begins_a_value(text, start)).then(|| {
+    (ends_a_value(text, start, word.len()) && begins_a_value(text, start)).then(|| {
         let shown = crate::error::quoted(word);
         format!(
-            "`{shown}` is neither a number nor quoted text: write text in quotes (\"{shown}\"), a number such as 0.3 or 2031, or true or false"
+            "`{shown}` is neither a number nor quoted text: write a number such as 0.3 or 2031, text in quotes (\"{shown}\"), or true or false, as the key takes"
         )
     })
+}
+
+/// Whether a value of `len` bytes at byte `start` of `text` ends there: at the line's end
+/// or a comment, or at `,`, `]` or `}` inside an array or inline table (helper-194:
+/// `residual = np]` was told to quote `np`, and then failed on the `]`).
+fn ends_a_value(text: &str, start: usize, len: usize) -> bool {
+    let after = text[start + len..].trim_start_matches([' ', '\t', '\r']);
+    if after.is_empty() || after.starts_with(['\n', '#']) {
+        return true;
+    }
+    after.starts_with([',', ']', '}'])
+        && open_value(text, start).is_some_and(|open| !open.what.starts_with("string"))
 }
 
 /// Whether a value begins at byte `start` of `text`: right after `=` on the same line, or
