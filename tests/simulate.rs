@@ -2165,3 +2165,43 @@ fn regression_the_fan_sample_is_bounded_by_path_years() {
     // The built-in model's 27 years keep the sample of 100,000 paths.
     assert_eq!(simulate::fan_sample(1_000_000, 27), 100_000);
 }
+
+/// helper-195: `simulate` ran models every other command refuses, their exact totals too
+/// large to hold (a discount rate of -0.95; an `until` grown at 20% a year for 380 years):
+/// f64 held them. SPEC 6 makes such a model invalid: exit 2, the same error as `check`
+/// (the first center in the model's order). And `--replay` with `--paths-csv`, which it
+/// cannot write, was run without a word.
+#[test]
+fn regression_simulate_refuses_a_model_whose_exact_totals_cannot_be_held() {
+    for sets in [
+        vec!["discount_rate=-0.95"],
+        vec!["profit_share.tiers[1].cap_growth=0.2", "end_year=2400"],
+    ] {
+        let with = |command: &str| {
+            let mut c = stakeshift();
+            c.arg(command);
+            for s in &sets {
+                c.args(["--set", s]);
+            }
+            c
+        };
+        let checked = crate::common::fails_with_2(&mut with("check"));
+        let mut simulate = with("simulate");
+        simulate.args(["--paths", "50", "-q"]);
+        let simulated = crate::common::fails_with_2(&mut simulate);
+        assert_eq!(simulated, checked, "{sets:?}");
+        assert!(simulated.contains("too large to hold"), "{simulated}");
+    }
+    let err = crate::common::fails_with_2(stakeshift().args([
+        "simulate",
+        "--replay",
+        "1",
+        "--paths-csv",
+        "--paths",
+        "5",
+    ]));
+    assert!(
+        err.contains("'--replay <N>' cannot be used with '--paths-csv'"),
+        "{err}"
+    );
+}

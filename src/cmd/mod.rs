@@ -578,7 +578,7 @@ pub struct SimulateArgs {
         value_name = "N",
         value_parser = parse_replay,
         allow_negative_numbers = true,
-        conflicts_with_all = ["out", "format"]
+        conflicts_with_all = ["out", "format", "paths_csv"]
     )]
     pub replay: Option<u64>,
     /// No progress bar

@@ -1182,6 +1182,16 @@ pub fn run_outcome<N: Num>(
     deal: &Deal<N>,
     trajectory: &Trajectory,
 ) -> Result<Outcome<N>, EngineError> {
+    run_outcome_with(model, deal, trajectory, RoundPolicy::Error)
+}
+
+/// [`run_outcome`], a round that cannot happen handled as `policy` says.
+pub fn run_outcome_with<N: Num>(
+    model: &Model,
+    deal: &Deal<N>,
+    trajectory: &Trajectory,
+    policy: RoundPolicy,
+) -> Result<Outcome<N>, EngineError> {
     let exact = Path::of(model, trajectory)?;
     let path: Path<N> = exact.convert();
     let mut scratch = Scratch::new(deal);
@@ -1189,7 +1199,7 @@ pub fn run_outcome<N: Num>(
     run_path(
         deal,
         path.as_ref(trajectory.agi_year),
-        RoundPolicy::Error,
+        policy,
         &mut scratch,
         &mut (),
     )
