@@ -2052,3 +2052,67 @@ fn a_long_sweep_draws_a_progress_bar_on_a_terminal_only() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// helper-195: SPEC 11 lists each round's pre_money among tornado's inputs, but a round
+/// whose pre_money the model leaves to its default (the trajectory's valuation that year
+/// less the raise) was left out, its swing ranking above four inputs shown. Each
+/// trajectory varies its own default +-25%. By hand, for docs/mini.toml with a second
+/// trajectory of twice the valuation: the 2026 round raises 20 at valuations 200 and 400,
+/// so 180 (135..225) and 380 (285..475); the advantages are `compare`'s at those values.
+#[test]
+fn regression_a_default_pre_money_is_a_tornado_input_on_each_trajectory() {
+    let mini = std::fs::read_to_string(root().join("docs/mini.toml")).unwrap();
+    let only = "[[trajectories]]\nname = \"only\"";
+    assert!(mini.contains(only) && !mini.contains("pre_money ="));
+    let second = mini[mini.find(only).unwrap()..]
+        .replace("name = \"only\"", "name = \"double\"")
+        .replace(
+            "valuation = { points = [[2024, 50.0], [2026, 200.0]] }",
+            "valuation = { points = [[2024, 100.0], [2026, 400.0]] }",
+        );
+    assert!(second.contains("[2026, 400.0]"));
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("two.toml");
+    std::fs::write(&model, format!("{mini}\n{second}")).unwrap();
+    let out = Command::cargo_bin("stakeshift")
+        .unwrap()
+        .arg("tornado")
+        .arg(&model)
+        .args(["-q", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let advantage_at = |trajectory: &str, value: &str| -> String {
+        let out = Command::cargo_bin("stakeshift")
+            .unwrap()
+            .arg("compare")
+            .arg(&model)
+            .args(["--format", "csv", "-t", trajectory, "--set"])
+            .arg(format!("equity.rounds[0].pre_money={value}"))
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        text.lines()
+            .nth(1)
+            .unwrap()
+            .split(',')
+            .nth(3)
+            .unwrap()
+            .to_string()
+    };
+    for (trajectory, low, high) in [("only", "135", "225"), ("double", "285", "475")] {
+        let row = csv
+            .lines()
+            .find(|l| l.starts_with(&format!("{trajectory},equity.rounds[0].pre_money,")))
+            .unwrap_or_else(|| panic!("no row for {trajectory}:\n{csv}"));
+        let cells: Vec<&str> = row.split(',').collect();
+        assert_eq!((cells[2], cells[3]), (low, high), "{row}");
+        assert_eq!(cells[4], advantage_at(trajectory, low), "{row}");
+        assert_eq!(cells[5], advantage_at(trajectory, high), "{row}");
+    }
+}

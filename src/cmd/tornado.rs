@@ -131,6 +131,7 @@ fn parse_input(arg: &str) -> Result<Input, Error> {
         origin: vary.origin,
         low: r.from,
         high: r.to,
+        by_trajectory: None,
         default: false,
     })
 }

@@ -5,8 +5,9 @@
 //! each tier, each revenue share's rate and total_cap, each round's pre_money and
 //! participation, dividend_payout and terminal_discount, each +-25% of its value inside its
 //! valid range (a fraction or rate at 0 varies by +-0.05), then scale.valuation and
-//! scale.revenue 0.75..1.25 and shift.margin -0.05..0.05. A key the model leaves out (a
-//! default pre-money, no total_cap) has no value to vary and is not an input.
+//! scale.revenue 0.75..1.25 and shift.margin -0.05..0.05. A round's pre-money value left
+//! to its default varies each trajectory's own (its valuation that year less the raise);
+//! a revenue share with no total_cap has none to vary, and is not an input.
 //!
 //! The default inputs of the built-in model, and its `base` trajectory's tornado:
 //!
@@ -59,6 +60,21 @@ pub struct Input {
     /// leaves the model invalid (a +25% past the 1e18 a number may be, a valuation scaled
     /// past it) leaves its cells empty instead of stopping the tornado (helper-120).
     pub default: bool,
+    /// For a round's pre-money value the model leaves to its default (the trajectory's
+    /// valuation that year less the raise), each trajectory's own low and high (by the
+    /// model's index; None where that value is not above 0): `low` and `high` are then
+    /// unused.
+    pub by_trajectory: Option<Vec<Option<(Decimal, Decimal)>>>,
+}
+
+impl Input {
+    /// The input's low and high on trajectory `t`.
+    pub fn range_on(&self, t: usize) -> Option<(Decimal, Decimal)> {
+        match &self.by_trajectory {
+            Some(each) => each.get(t).copied().flatten(),
+            None => Some((self.low, self.high)),
+        }
+    }
 }
 
 /// A row of `tornado.csv`.
@@ -101,10 +117,8 @@ pub fn default_inputs(model: &Model) -> Vec<Input> {
             }
         }
     }
-    for (i, round) in model.equity.rounds.iter().enumerate() {
-        if round.pre_money.is_some() {
-            paths.push(format!("equity.rounds[{i}].pre_money"));
-        }
+    for i in 0..model.equity.rounds.len() {
+        paths.push(format!("equity.rounds[{i}].pre_money"));
         paths.push(format!("equity.rounds[{i}].participation"));
     }
     paths.push("equity.dividend_payout".into());
@@ -112,7 +126,6 @@ pub fn default_inputs(model: &Model) -> Vec<Input> {
     // SPEC 11's list and nothing more, with or without a cloud side (SPEC 13 adds nothing
     // to it): `--vary cloud.margin=LOW..HIGH` asks for the cloud side's inputs.
 
-    let quarter = Decimal::new(25, 2);
     let nudge = Decimal::new(5, 2);
     let mut inputs: Vec<Input> = Vec::new();
     for text in paths {
@@ -122,10 +135,67 @@ pub fn default_inputs(model: &Model) -> Vec<Input> {
         let Some(knob) = Knob::resolve(model, &path, &text) else {
             continue;
         };
+        let domain = knob.domain(model);
         let Some(v) = knob.current(model) else {
+            // A round's pre-money value left to its default: each trajectory's own, the
+            // valuation that year less the raise, +-25% (SPEC 11 lists each round's
+            // pre_money; helper-195: it was left out, its swing ranking above four shown).
+            if let Knob::RoundPreMoney(r) = knob {
+                let round = &model.equity.rounds[r];
+                let by_trajectory = model
+                    .trajectories
+                    .iter()
+                    .map(|t| {
+                        let path = crate::engine::series::Path::of(model, t).ok()?;
+                        let at = usize::try_from(round.year - model.start_year).ok()?;
+                        let v = *path.valuation.get(at)? - round.raise;
+                        (v > Decimal::ZERO).then(|| quarter_around(v, domain))
+                    })
+                    .collect();
+                inputs.push(Input {
+                    origin: format!("tornado input {text}"),
+                    path,
+                    low: Decimal::ZERO,
+                    high: Decimal::ZERO,
+                    default: true,
+                    by_trajectory: Some(by_trajectory),
+                });
+            }
             continue;
         };
-        let domain = knob.domain(model);
+        let (low, high) = quarter_around(v, domain);
+        inputs.push(Input {
+            origin: format!("tornado input {text}"),
+            path,
+            low,
+            high,
+            default: true,
+            by_trajectory: None,
+        });
+    }
+    for (text, low, high) in [
+        ("scale.valuation", Decimal::new(75, 2), Decimal::new(125, 2)),
+        ("scale.revenue", Decimal::new(75, 2), Decimal::new(125, 2)),
+        ("shift.margin", -nudge, nudge),
+    ] {
+        inputs.push(Input {
+            origin: format!("tornado input {text}"),
+            path: OverridePath::parse(text).expect("a derived key"),
+            low,
+            high,
+            default: true,
+            by_trajectory: None,
+        });
+    }
+    inputs
+}
+
+/// A default input's low and high about its value `v`: +-25%, or +-0.05 for a fraction or
+/// a rate at 0, kept inside the input's valid range and the 1e18 no number may pass.
+fn quarter_around(v: Decimal, domain: Domain) -> (Decimal, Decimal) {
+    let quarter = Decimal::new(25, 2);
+    let nudge = Decimal::new(5, 2);
+    {
         let (mut low, mut high) = if v.is_zero()
             && matches!(
                 domain,
@@ -162,28 +232,8 @@ pub fn default_inputs(model: &Model) -> Vec<Input> {
         // No number of a model may pass 1e18 in size (helper-120: an `until` of 1e18 was
         // varied to 1.25e18, and the tornado refused).
         let most = Decimal::from(MAX_NUMBER);
-        inputs.push(Input {
-            origin: format!("tornado input {text}"),
-            path,
-            low: low.max(-most).normalize(),
-            high: high.min(most).normalize(),
-            default: true,
-        });
+        (low.max(-most).normalize(), high.min(most).normalize())
     }
-    for (text, low, high) in [
-        ("scale.valuation", Decimal::new(75, 2), Decimal::new(125, 2)),
-        ("scale.revenue", Decimal::new(75, 2), Decimal::new(125, 2)),
-        ("shift.margin", -nudge, nudge),
-    ] {
-        inputs.push(Input {
-            origin: format!("tornado input {text}"),
-            path: OverridePath::parse(text).expect("a derived key"),
-            low,
-            high,
-            default: true,
-        });
-    }
-    inputs
 }
 
 /// Runs each input at its low and high value on the trajectories `selected`; rows grouped
@@ -247,15 +297,30 @@ pub fn tornado_with_progress(
         .iter()
         .map(|i| base.route(&i.origin, &i.path))
         .collect::<Result<_, _>>()?;
-    // Each input's two values: checked through the document, then run.
-    let jobs: Vec<(usize, Decimal)> = inputs
+    // Each input's two values: checked through the document, then run; on every chosen
+    // trajectory, or, for an input whose values are each trajectory's own, on that one.
+    // (Each job: the input, the value, whether it is the high one, and the one trajectory.)
+    type Job = (usize, Decimal, bool, Option<usize>);
+    let jobs: Vec<Job> = inputs
         .iter()
         .enumerate()
-        .flat_map(|(i, input)| [(i, input.low), (i, input.high)])
+        .flat_map(|(i, input)| match &input.by_trajectory {
+            None => vec![(i, input.low, false, None), (i, input.high, true, None)],
+            Some(_) => selected
+                .iter()
+                .enumerate()
+                .filter_map(|(k, &t)| input.range_on(t).map(|range| (k, range)))
+                .flat_map(|(k, (low, high))| [(i, low, false, Some(k)), (i, high, true, Some(k))])
+                .collect(),
+        })
         .collect();
     let runs: Vec<Result<Vec<Option<Decimal>>, Error>> = jobs
         .par_iter()
-        .map(|(i, v)| {
+        .map(|(i, v, _, only)| {
+            let selected: &[usize] = match only {
+                Some(k) => std::slice::from_ref(&selected[*k]),
+                None => selected,
+            };
             let input = &inputs[*i];
             let o = Override::number(
                 format!("{} at {}", input.origin, assignment(&input.path, *v)),
@@ -293,23 +358,39 @@ pub fn tornado_with_progress(
             Ok(advantages)
         })
         .collect();
-    let mut advantages = Vec::with_capacity(runs.len());
-    for r in runs {
-        advantages.push(r?);
+    // Each input's advantages at its low and high, by the chosen trajectory.
+    let mut advantages: Vec<Vec<(Option<Decimal>, Option<Decimal>)>> =
+        vec![vec![(None, None); selected.len()]; inputs.len()];
+    for ((i, _, high, only), run) in jobs.iter().zip(runs) {
+        let run = run?;
+        let ks: Vec<usize> = match only {
+            Some(k) => vec![*k],
+            None => (0..selected.len()).collect(),
+        };
+        for (k, advantage) in ks.into_iter().zip(run) {
+            let cell = &mut advantages[*i][k];
+            if *high {
+                cell.1 = advantage;
+            } else {
+                cell.0 = advantage;
+            }
+        }
     }
     let mut rows = Vec::new();
     for (k, &t) in selected.iter().enumerate() {
         let mut group: Vec<TornadoRow> = inputs
             .iter()
             .enumerate()
-            .map(|(i, input)| {
-                let low = advantages[2 * i][k];
-                let high = advantages[2 * i + 1][k];
+            // An input with no value on this trajectory (a default pre-money not above 0:
+            // the round cannot happen there) has no row.
+            .filter_map(|(i, input)| Some((i, input, input.range_on(t)?)))
+            .map(|(i, input, (low_value, high_value))| {
+                let (low, high) = advantages[i][k];
                 TornadoRow {
                     trajectory: model.trajectories[t].name.clone(),
                     input: input.path.text.clone(),
-                    low: input.low,
-                    high: input.high,
+                    low: low_value,
+                    high: high_value,
                     advantage_low: low,
                     advantage_high: high,
                     swing: low.zip(high).map(|(l, h)| (h - l).abs()),
