@@ -439,17 +439,74 @@ fn open_value(text: &str, at: usize) -> Option<OpenValue> {
     if at > KEY_OF_THE_LINE_ABOVE {
         return None;
     }
+    let read = read_to(text, at);
+    let (opened, what) = match read.in_string {
+        Some(InString::ClosesLater) => return None,
+        Some(InString::NeverCloses { quote, opened }) => (
+            opened,
+            if quote == b'"' {
+                "string `\"\"\"`"
+            } else {
+                "string `\'\'\'`"
+            },
+        ),
+        None => {
+            let &(bracket, opened) = read.open.last()?;
+            (
+                opened,
+                if bracket == b'[' {
+                    "`[` of an array"
+                } else {
+                    INLINE_TABLE
+                },
+            )
+        }
+    };
+    Some(OpenValue {
+        equals: read.equals?,
+        opened,
+        what,
+    })
+}
+
+/// What reading `text` forward from its start up to byte `at` finds, past strings,
+/// comments and tables' headers: the arrays and inline tables open there (each bracket and
+/// where it is), the last `=` outside them since the last header, the last byte that
+/// counts, whether nothing has counted since the last line's end, and whether `at` is in a
+/// string. Read once, on an error's path ([`begins_a_value`], [`open_value`]).
+struct ReadTo {
+    open: Vec<(u8, usize)>,
+    equals: Option<usize>,
+    last: Option<u8>,
+    line_start: bool,
+    in_string: Option<InString>,
+}
+
+/// A string that `at` is inside.
+enum InString {
+    /// One that closes after `at`.
+    ClosesLater,
+    /// A multi-line string that never closes: its quote and where it opened.
+    NeverCloses { quote: u8, opened: usize },
+}
+
+fn read_to(text: &str, at: usize) -> ReadTo {
     let bytes = text.as_bytes();
-    let to_line_end = |i: usize| text[i..].find('\n').map_or(text.len(), |k| i + k);
-    let mut open: Vec<(u8, usize)> = Vec::new();
-    let mut equals = None;
-    let mut line_start = true;
+    let to_line_end = |i: usize| text[i..at].find('\n').map_or(at, |k| i + k);
+    let mut read = ReadTo {
+        open: Vec::new(),
+        equals: None,
+        last: None,
+        line_start: true,
+        in_string: None,
+    };
+    // (Past a byte-order mark: a header on the first line is a header, helper-180.)
     let mut i = if text.starts_with('\u{feff}') { 3 } else { 0 };
     while i < at {
         let b = bytes[i];
         match b {
             b'\n' => {
-                line_start = true;
+                read.line_start = true;
                 i += 1;
                 continue;
             }
@@ -462,50 +519,38 @@ fn open_value(text: &str, at: usize) -> Option<OpenValue> {
                 continue;
             }
             // A table's header, to its line's end: no key's value is open after it.
-            b'[' if open.is_empty() && line_start => {
-                (i, equals) = (to_line_end(i), None);
-                continue;
+            b'[' if read.open.is_empty() && read.line_start => {
+                (i, read.last, read.equals) = (to_line_end(i), Some(b']'), None);
             }
             b'"' | b'\'' => match string_end(bytes, i) {
-                Some(end) if end <= at => {
-                    i = end;
-                    line_start = false;
-                    continue;
+                Some(end) if end <= at => (i, read.last) = (end, Some(b'"')),
+                Some(_) => {
+                    read.in_string = Some(InString::ClosesLater);
+                    return read;
                 }
-                Some(_) => return None,
                 None => {
-                    let what = if b == b'"' {
-                        "string `\"\"\"`"
-                    } else {
-                        "string `'''`"
-                    };
-                    return Some(OpenValue {
-                        equals: equals?,
+                    read.in_string = Some(InString::NeverCloses {
+                        quote: b,
                         opened: i,
-                        what,
                     });
+                    return read;
                 }
             },
-            b'[' | b'{' => open.push((b, i)),
-            b']' | b'}' => {
-                open.pop();
+            _ => {
+                match b {
+                    b'[' | b'{' => read.open.push((b, i)),
+                    b']' | b'}' => {
+                        read.open.pop();
+                    }
+                    b'=' if read.open.is_empty() => read.equals = Some(i),
+                    _ => {}
+                }
+                (i, read.last) = (i + 1, Some(b));
             }
-            b'=' if open.is_empty() => equals = Some(i),
-            _ => {}
         }
-        i += 1;
-        line_start = false;
+        read.line_start = false;
     }
-    let &(bracket, opened) = open.last()?;
-    Some(OpenValue {
-        equals: equals?,
-        opened,
-        what: if bracket == b'[' {
-            "`[` of an array"
-        } else {
-            INLINE_TABLE
-        },
-    })
+    read
 }
 
 /// The path of the first key named `wanted` below `value`, tables by name and arrays by
@@ -898,55 +943,14 @@ fn ends_a_value(text: &str, start: usize, len: usize) -> bool {
 /// key begins. Read forward from the file's start, past strings and comments (helper-179:
 /// a `#` or `]` inside a string misled a backward scan), once, on the error's path.
 fn begins_a_value(text: &str, start: usize) -> bool {
-    let bytes = text.as_bytes();
-    let to_line_end = |i: usize| text[i..start].find('\n').map_or(start, |k| i + k);
-    // Open arrays and inline tables; the last byte that counts (outside strings and
-    // comments), and whether nothing has counted since the last line's end.
-    let mut open: Vec<u8> = Vec::new();
-    let (mut last, mut line_start) = (None::<u8>, true);
-    // (Past a byte-order mark: a header on the first line is a header, helper-180.)
-    let mut i = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    while i < start {
-        let b = bytes[i];
-        match b {
-            b'\n' => {
-                line_start = true;
-                i += 1;
-                continue;
-            }
-            b' ' | b'\t' | b'\r' => {
-                i += 1;
-                continue;
-            }
-            b'#' => {
-                i = to_line_end(i);
-                continue;
-            }
-            // A table's header, to its line's end.
-            b'[' if open.is_empty() && line_start => {
-                (i, last) = (to_line_end(i), Some(b']'));
-            }
-            b'"' | b'\'' => match string_end(bytes, i) {
-                Some(end) if end <= start => (i, last) = (end, Some(b'"')),
-                // The word is inside a string: no value begins there.
-                _ => return false,
-            },
-            _ => {
-                match b {
-                    b'[' | b'{' => open.push(b),
-                    b']' | b'}' => {
-                        open.pop();
-                    }
-                    _ => {}
-                }
-                (i, last) = (i + 1, Some(b));
-            }
-        }
-        line_start = false;
+    let read = read_to(text, start);
+    if read.in_string.is_some() {
+        // The word is inside a string: no value begins there.
+        return false;
     }
-    match last {
-        Some(b'=') => !line_start,
-        Some(b',' | b'[') => open.last() == Some(&b'['),
+    match read.last {
+        Some(b'=') => !read.line_start,
+        Some(b',' | b'[') => read.open.last().map(|&(b, _)| b) == Some(b'['),
         _ => false,
     }
 }
