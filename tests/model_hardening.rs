@@ -868,12 +868,7 @@ fn regression_a_key_written_short_is_told_the_key_it_is_part_of() {
         ("valuations=1", "trajectories[0].valuation"),
         ("stakes=0.2", "equity.stake"),
     ] {
-        let out = stakeshift()
-            .args(["compare", "--set", set])
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        let stderr = crate::common::fails_with_2(stakeshift().args(["compare", "--set", set]));
         assert!(
             stderr.contains(&format!("the nearest valid path is `{nearest}`")),
             "{set}: {stderr}"
@@ -1814,12 +1809,8 @@ fn regression_a_word_without_quotes_is_told_to_be_quoted() {
             "{stderr}"
         );
         assert!(!stderr.contains("expected `"), "{stderr}");
-        let out = stakeshift()
-            .args(["check", "--set", &format!("profit_share.residual={word}")])
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        let set = format!("profit_share.residual={word}");
+        let stderr = crate::common::fails_with_2(stakeshift().args(["check", "--set", &set]));
         assert!(
             stderr.contains(&format!("`{word}` is neither a number nor quoted text")),
             "{stderr}"
