@@ -1079,7 +1079,11 @@ fn read_record(dir: &Path) -> Vec<(String, Option<AsWritten>)> {
                 return None;
             }
             let written = parts.next().and_then(|w| {
-                let (size, print) = w.trim().split_once(':')?;
+                let mut fields = w.trim().split(':');
+                let (version, size, print) = (fields.next()?, fields.next()?, fields.next()?);
+                if version != FINGERPRINT_VERSION || fields.next().is_some() {
+                    return None;
+                }
                 Some((size.parse().ok()?, u64::from_str_radix(print, 16).ok()?))
             });
             Some((name.to_string(), written))
@@ -1087,21 +1091,29 @@ fn read_record(dir: &Path) -> Vec<(String, Option<AsWritten>)> {
         .collect()
 }
 
-/// A 64-bit hash of `bytes`, a word (eight bytes) at a time: each word is xored in,
-/// multiplied by an odd constant and its high half folded down (xor-shift), so that every
-/// bit of every word reaches every bit of the hash. Enough to tell a file stakeshift wrote
-/// from one put in its place or edited. (helper-194: FNV-1a's step alone, a word at a time,
-/// carried a word's top byte only upward, and two edits there cancelled one time in 256.)
+/// A 64-bit hash of `bytes`, a word (eight bytes) at a time: each word is xored in and
+/// the whole mixed by SplitMix64's finalizer, a one-to-one mix in which every input bit
+/// reaches every output bit, so that a change to one word always shows and changes to
+/// several cancel only by chance (one in 2^64). Enough to tell a file stakeshift wrote from
+/// one put in its place or edited. (helper-194, -196: FNV-1a's step, and then a multiply
+/// and one xor-shift, a word at a time, left fixed patterns of two and three bit flips that
+/// cancelled.)
 fn fingerprint(bytes: &[u8]) -> u64 {
     fingerprint_on(FINGERPRINT_START, bytes)
 }
 
 const FINGERPRINT_START: u64 = 0xcbf2_9ce4_8422_2325;
 
+/// The record's version of [`fingerprint`], written before it (`2:size:hash`): an entry of
+/// another version is read as a name alone.
+const FINGERPRINT_VERSION: &str = "2";
+
 /// One word into the hash.
 fn fingerprint_word(hash: u64, word: u64) -> u64 {
-    let mixed = (hash ^ word).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    mixed ^ (mixed >> 29)
+    let mut z = hash ^ word;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 /// [`fingerprint`] carried on from `hash` over more bytes (all pieces but the last a
@@ -1284,7 +1296,7 @@ fn manifest_plan(
     for (name, was) in &record {
         text.push_str(name);
         if let Some((size, print)) = was {
-            text.push_str(&format!("\t{size}:{print:016x}"));
+            text.push_str(&format!("\t{FINGERPRINT_VERSION}:{size}:{print:016x}"));
         }
         text.push('\n');
     }
@@ -2782,6 +2794,34 @@ mod tests {
                     changed[b] ^= 1 << next(8);
                     if changed != bytes {
                         assert_ne!(fingerprint(&changed), print, "{len}: {a} {b}");
+                    }
+                }
+            }
+            // helper-196: the top bits of bytes 7 and 15 and bit 2 of byte 12 cancelled.
+            if len >= 16 {
+                let mut changed = bytes.clone();
+                changed[7] ^= 0x80;
+                changed[15] ^= 0x80;
+                changed[12] ^= 0x04;
+                assert_ne!(fingerprint(&changed), print, "{len}");
+            }
+            // Three bits anywhere, many times over.
+            if len >= 3 {
+                let mut state = len as u64 ^ 0x5555;
+                let mut next = |n: usize| {
+                    state = state
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1_442_695_040_888_963_407);
+                    ((state >> 33) as usize) % n
+                };
+                for _ in 0..2_000 {
+                    let mut changed = bytes.clone();
+                    for _ in 0..3 {
+                        let at = next(len);
+                        changed[at] ^= 1 << next(8);
+                    }
+                    if changed != bytes {
+                        assert_ne!(fingerprint(&changed), print, "{len}");
                     }
                 }
             }

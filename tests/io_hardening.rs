@@ -443,6 +443,20 @@ fn regression_a_file_the_user_changed_is_not_removed_as_stale() {
     fs::write(out.join("stake.svg"), "changed, but unrecorded as written").unwrap();
     run(false);
     assert!(!out.join("stake.svg").exists());
+    // A fingerprint of an earlier kind (`size:hash`, helper-196: every file so recorded
+    // looked edited, and stayed for good): taken as a name alone.
+    run(true);
+    let earlier_kind: String = fs::read_to_string(out.join(".stakeshift.outputs"))
+        .unwrap()
+        .lines()
+        .map(|l| match l.split_once('\t') {
+            Some((name, _)) => format!("{name}\t123:00ff00ff00ff00ff\n"),
+            None => format!("{l}\n"),
+        })
+        .collect();
+    fs::write(out.join(".stakeshift.outputs"), earlier_kind).unwrap();
+    run(false);
+    assert!(!out.join("value.svg").exists() && !out.join("stake.svg").exists());
 }
 
 #[cfg(unix)]

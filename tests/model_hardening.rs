@@ -1849,13 +1849,11 @@ fn regression_a_value_left_open_names_its_key_and_where_it_opened() {
             "the `[` of an array opened at line {open} is still open here, so this table's header was read as part of it: is a `]` missing?",
             "contributions = [",
         ),
-        // (An inline table may span lines in this reader: no note of where it opened,
-        // which could be wrong; helper-194.)
         (
             "nonprofit = 0.02 }",
             "nonprofit = 0.02 ",
             "profit_share.tiers[1].shares: the file is not valid TOML",
-            "",
+            "the `{` of an inline table opened at line {open} is still open here, so this line's key was read as part of it: is a `}` missing?",
             "shares = { microsoft = 0.49",
         ),
     ];
@@ -1869,6 +1867,20 @@ fn regression_a_value_left_open_names_its_key_and_where_it_opened() {
         let said = said.replace("{open}", &open.to_string());
         assert!(stderr.contains(&said), "{from}: {stderr}");
     }
+    // An inline table over lines (which this reader takes) with an error inside it, on a
+    // line of its own pairs: no note of a `}` (helper-194, -196).
+    let text = builtin.replacen(
+        "shares = { microsoft = 0.49, others = 0.49, nonprofit = 0.02 }",
+        "shares = { microsoft = 0.49,\n  others = half,\n  nonprofit = 0.02 }",
+        1,
+    );
+    assert_ne!(text, builtin);
+    let (_, stderr) = check("inline-over-lines", &text);
+    assert!(
+        stderr.contains("profit_share.tiers[1].shares") && stderr.contains("`half` is neither"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("missing?"), "{stderr}");
     // The string's error is placed where it opened, not at the file's end.
     let text = builtin.replacen("name = \"Capped split\"", "name = \"\"\"Capped split", 1);
     let (_, stderr) = check("open-string", &text);

@@ -1658,6 +1658,23 @@ fn regression_a_derived_keys_error_after_a_set_that_mended_the_file_is_its_own()
         err.contains("--set scale.valuation=100") && err.contains("is too large"),
         "{err}"
     );
+    // helper-196: a `--set`'s own bad value before a scale is that `--set`'s (a scale
+    // cannot reorder years, nor make a value negative); the file's error under two derived
+    // keys is the file's, at its line.
+    let err = check_fails(
+        &root_mini(),
+        &[
+            "trajectories[only].valuation.points=[[2026, 1.0], [2024, 2.0]]",
+            "scale.valuation=2",
+        ],
+    );
+    assert!(
+        err.starts_with("error: --set trajectories[only].valuation.points=")
+            && err.contains("year 2024 follows year 2026"),
+        "{err}"
+    );
+    let err = check_fails(&model, &["scale.valuation=2", "scale.valuation[only]=3"]);
+    assert_eq!(err, alone);
     // The CSV: the model's own is bad; the run reads another, which the scale breaks.
     let header = "trajectory,year,revenue,profit,valuation\n";
     let rows = |first: &str| -> String {
@@ -1693,4 +1710,9 @@ fn regression_a_derived_keys_error_after_a_set_that_mended_the_file_is_its_own()
         err.contains("margin.points[1]: year 2024 follows year 2025"),
         "{err}"
     );
+}
+
+/// docs/mini.toml's path.
+fn root_mini() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/mini.toml")
 }

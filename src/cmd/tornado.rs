@@ -38,7 +38,11 @@ pub fn run(
     };
     let selected = super::selected_or_all(base.model(), &args.trajectories)?;
     super::check_unchosen_trajectories(&base.loaded, Some(&selected))?;
-    let progress = super::LateProgress::new(2 * inputs.len() as u64, "tornado", args.quiet);
+    let progress = super::LateProgress::new(
+        stakeshift::sensitivity::tornado::value_runs(&inputs, &selected),
+        "tornado",
+        args.quiet,
+    );
     let rows = tornado_with_progress(&base, &inputs, &selected, &|n| progress.tell(n));
     progress.finish();
     let rows = rows?;

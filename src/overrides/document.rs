@@ -149,6 +149,23 @@ pub fn patch_and_parse_with(
     load: &mut dyn FnMut(&str) -> Result<String, String>,
     same_file: &mut dyn FnMut(&std::path::Path, &std::path::Path) -> bool,
 ) -> Result<Patched, Error> {
+    patch_and_parse_within(label, text, overrides, load, same_file, 0)
+}
+
+/// The most times an error's blame looks at the model as the overrides before a derived
+/// key left it ([`Attempt::blame`]), one derived key before another.
+const BLAME_DEPTH: usize = 8;
+
+/// [`patch_and_parse_with`], `depth` derived keys back (an error's blame reads the model
+/// again as the overrides before a derived key left it).
+fn patch_and_parse_within(
+    label: &str,
+    text: &str,
+    overrides: &[Override],
+    load: &mut dyn FnMut(&str) -> Result<String, String>,
+    same_file: &mut dyn FnMut(&std::path::Path, &std::path::Path) -> bool,
+    depth: usize,
+) -> Result<Patched, Error> {
     if overrides.is_empty() {
         return parse_unpatched(label, text, load);
     }
@@ -291,7 +308,7 @@ pub fn patch_and_parse_with(
                 csv_names: &csv.names,
                 doc_names: &doc_names,
             };
-            Err(attempt.blame(label, text, load, issue))
+            Err(attempt.blame(label, text, load, same_file, depth, issue))
         }
     }
 }
@@ -388,6 +405,8 @@ impl Attempt<'_> {
         label: &str,
         text: &str,
         load: &mut dyn FnMut(&str) -> Result<String, String>,
+        same_file: &mut dyn FnMut(&std::path::Path, &std::path::Path) -> bool,
+        depth: usize,
         issue: ModelIssue,
     ) -> Error {
         // The file alone's error, read only where needed.
@@ -438,35 +457,35 @@ impl Attempt<'_> {
                     concern => Some((k, o, concern)),
                 }
             });
-        // A derived key's values are the file's own, changed: where the file alone has an
-        // error in the same series (the same point but for `shift.margin`'s two leading
-        // points), whatever its words, the error is the file's, told at its line
-        // (helper-192: an unknown key inside a scaled series, or a negative valuation
-        // doubled, was blamed on `--set scale.valuation=2` with no line, and the value
-        // quoted was not the file's). Not where an earlier `--set` wrote there (or named
-        // another CSV): the file's error is then gone, and the key's own stands
-        // (helper-194).
-        let earlier_wrote_there = |k: usize| {
-            self.overrides[..k]
-                .iter()
-                .zip(&self.applied[..k])
-                .any(|(_, a)| {
-                    concern_of(a) != Concern::None
-                        || (issue.field == "trajectories_csv"
-                            && a.touched.iter().any(|t| t == "trajectories_csv"))
-                })
-        };
-        let owner = latest.filter(|(k, o, concern)| {
-            let derived = matches!(o.path.target, Target::Derived(..));
-            (*concern == Concern::Value && !derived)
-                || (derived && earlier_wrote_there(*k))
-                || file_alone(load).is_none_or(|f| {
-                    if derived {
-                        series_of(&f.field) != series_of(&issue.field)
-                    } else {
-                        f.field != issue.field || f.message != issue.message
-                    }
-                })
+        // A derived key's values are those the overrides before it left, changed: where
+        // the model as they left it has an error in the same series (the same point but
+        // for `shift.margin`'s two leading points), whatever its words, that error is
+        // told, as it was blamed there: the file's at its line, or an earlier `--set`'s
+        // (helper-192: an unknown key in a scaled series, a negative valuation doubled,
+        // were blamed on `--set scale.valuation=2` with no line, quoting a value that was
+        // not the file's; helper-194, -196: the file's error was told where an earlier
+        // `--set` had mended it, and a `--set`'s own bad value was told as a scale's).
+        if let Some((k, o, _)) = latest
+            && matches!(o.path.target, Target::Derived(..))
+            && depth < BLAME_DEPTH
+            && let Err(before) = patch_and_parse_within(
+                label,
+                text,
+                &self.overrides[..k],
+                load,
+                same_file,
+                depth + 1,
+            )
+            && let Error::Model { field, .. } = &before
+            && series_of(field) == series_of(&issue.field)
+        {
+            return before;
+        }
+        let owner = latest.filter(|(_, o, concern)| {
+            matches!(o.path.target, Target::Derived(..))
+                || *concern == Concern::Value
+                || file_alone(load)
+                    .is_none_or(|f| f.field != issue.field || f.message != issue.message)
         });
         if let Some((_, o, _)) = owner {
             return OverrideError::new(&o.origin, issue.field, issue.message).into();

@@ -104,28 +104,32 @@ pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
         } else if Location::of_offset(text, stop.start).line > line {
             // The stop's line as a table's header (`[profit_share]`) read inside an array.
             let before = text.get(..stop.start).unwrap_or_default();
-            let from_line = &text[before.rfind('\n').map_or(0, |k| k + 1)..];
+            let line_start = before.rfind('\n').map_or(0, |k| k + 1);
+            let (before_line, from_line) = (&before[line_start..], &text[line_start..]);
             let header = from_line
                 .trim_start_matches([' ', '\t'])
                 .trim_start_matches('[')
                 .starts_with(|c: char| c.is_alphabetic() || c == '"');
             // (No note of an inline table over several lines: the reader takes one, and the
             // error inside it is another; helper-194.)
-            let array = open.what != INLINE_TABLE;
-            if array && header && from_line.trim_start().starts_with('[') {
+            // Where the stop's line reads as a table's header or as a `key = value` line
+            // of its own (not as the stop inside a pair on its line), the bracket was
+            // likely left open (an inline table may span lines in this reader, and an
+            // error inside one is another: helper-194, -196).
+            let closer = if open.what == INLINE_TABLE { '}' } else { ']' };
+            let read_as = if header && from_line.trim_start().starts_with('[') {
+                Some("this table's header")
+            } else if from_line.split_once('=').is_some_and(|(key, _)| {
+                // (The stop before the `=`: not in this line's own value.)
+                before_line.len() <= key.len() && key_parts(key.trim()).is_some()
+            }) {
+                Some("this line's key")
+            } else {
+                None
+            };
+            if let Some(read_as) = read_as {
                 message = format!(
-                    "{message}; the {} opened at line {line} is still open here, so this table's header was read as part of it: is a `]` missing?",
-                    open.what
-                );
-            } else if array
-                && key_of_the_line(text, stop.start).is_none()
-                && from_line
-                    .split_once('=')
-                    .is_some_and(|(key, _)| key_parts(key.trim()).is_some())
-            {
-                // A `key = value` line read inside the array.
-                message = format!(
-                    "{message}; the {} opened at line {line} is still open here, so this line's key was read as part of it: is a `]` missing?",
+                    "{message}; the {} opened at line {line} is still open here, so {read_as} was read as part of it: is a `{closer}` missing?",
                     open.what
                 );
             }
@@ -424,6 +428,7 @@ struct OpenValue {
 }
 
 const INLINE_TABLE: &str = "`{` of an inline table";
+const ARRAY: &str = "`[` of an array";
 
 /// The value still open at byte `at` (a stop of the reader): read forward from the file's
 /// start past strings, comments and table headers, as [`begins_a_value`] reads. None
@@ -452,14 +457,7 @@ fn open_value(text: &str, at: usize) -> Option<OpenValue> {
         ),
         None => {
             let &(bracket, opened) = read.open.last()?;
-            (
-                opened,
-                if bracket == b'[' {
-                    "`[` of an array"
-                } else {
-                    INLINE_TABLE
-                },
-            )
+            (opened, if bracket == b'[' { ARRAY } else { INLINE_TABLE })
         }
     };
     Some(OpenValue {
@@ -933,8 +931,15 @@ fn ends_a_value(text: &str, start: usize, len: usize) -> bool {
     if after.is_empty() || after.starts_with(['\n', '#']) {
         return true;
     }
-    after.starts_with([',', ']', '}'])
-        && open_value(text, start).is_some_and(|open| !open.what.starts_with("string"))
+    // (The closer of what is open: `x]` inside an inline table is no whole value, and
+    // quoting `x` would not mend it; helper-196.)
+    let closes = |open: &OpenValue| match after.chars().next() {
+        Some(',') => !open.what.starts_with("string"),
+        Some(']') => open.what == ARRAY,
+        Some('}') => open.what == INLINE_TABLE,
+        _ => false,
+    };
+    open_value(text, start).is_some_and(|open| closes(&open))
 }
 
 /// Whether a value begins at byte `start` of `text`: right after `=` on the same line, or
