@@ -2176,6 +2176,12 @@ fn regression_simulate_refuses_a_model_whose_exact_totals_cannot_be_held() {
     for sets in [
         vec!["discount_rate=-0.95"],
         vec!["profit_share.tiers[1].cap_growth=0.2", "end_year=2400"],
+        // A trajectory not drawn (helper-196): `-t base` below, or weight 0.
+        vec!["trajectories[bull].valuation={points=[[2019, 1e15]], growth=9.0}"],
+        vec![
+            "trajectories[bull].valuation={points=[[2019, 1e15]], growth=9.0}",
+            "simulation.weights={bull=0, base=1}",
+        ],
     ] {
         let with = |command: &str| {
             let mut c = stakeshift();
@@ -2187,7 +2193,7 @@ fn regression_simulate_refuses_a_model_whose_exact_totals_cannot_be_held() {
         };
         let checked = crate::common::fails_with_2(&mut with("check"));
         let mut simulate = with("simulate");
-        simulate.args(["--paths", "50", "-q"]);
+        simulate.args(["--paths", "50", "-q", "-t", "base", "-t", "bear"]);
         let simulated = crate::common::fails_with_2(&mut simulate);
         assert_eq!(simulated, checked, "{sets:?}");
         assert!(simulated.contains("too large to hold"), "{simulated}");

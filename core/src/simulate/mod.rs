@@ -357,24 +357,18 @@ fn setup(model: &Model, options: &Options) -> Result<Setup, SimulateError> {
     let (centers, chosen) = centers(model, options)?;
     let cumulative = draw::cumulative_weights(&chosen);
     let discount = engine::discount_factors(model).map_err(SimulateError::Engine)?;
-    // Each center run once in exact decimals, as `compare` runs it: an amount too large to
-    // hold there makes the model invalid (SPEC 6), for a simulation too, though f64 would
-    // hold it (helper-195: a discount rate of -0.95, or caps grown over 380 years, ran
-    // here and nowhere else). A round that cannot happen is skipped, as on a path (SPEC
+    // Each trajectory run once in exact decimals, as `compare` runs it: an amount too large
+    // to hold there makes the model invalid (SPEC 6), for a simulation too, though f64
+    // would hold it (helper-195: a discount rate of -0.95, or caps grown over 380 years,
+    // ran here and nowhere else); every trajectory, drawn or not, as every command asks of
+    // a model (helper-196). A round that cannot happen is skipped, as on a path (SPEC
     // 10.6).
     let exact: Deal<rust_decimal::Decimal> = Deal::of(model, &discount);
-    // (The first center's error in the model's order, whatever the threads.)
-    let runs: Vec<Result<(), EngineError>> = centers
+    // (The first trajectory's error in the model's order, whatever the threads.)
+    let runs: Vec<Result<(), EngineError>> = model
+        .trajectories
         .par_iter()
-        .map(|c| {
-            engine::run_outcome_with(
-                model,
-                &exact,
-                &model.trajectories[c.trajectory],
-                RoundPolicy::Skip,
-            )
-            .map(|_| ())
-        })
+        .map(|t| engine::run_outcome_with(model, &exact, t, RoundPolicy::Skip).map(|_| ()))
         .collect();
     runs.into_iter()
         .collect::<Result<(), EngineError>>()
