@@ -1062,9 +1062,19 @@ fn read_manifest(dir: &Path) -> Vec<String> {
 /// What the record says of a file written: its size and [`fingerprint`].
 type AsWritten = (u64, u64);
 
-/// The record's files, each with its size and fingerprint where the record gives them (a
-/// record of an earlier version gives names only).
-fn read_record(dir: &Path) -> Vec<(String, Option<AsWritten>)> {
+/// What the record says of a file: nothing more than its name (a record of an earlier
+/// version), its size and fingerprint, or something this version cannot read (a
+/// fingerprint of another kind: the file is then kept, as one that cannot be checked;
+/// helper-197).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Recorded {
+    Name,
+    Written(AsWritten),
+    Unreadable,
+}
+
+/// The record's files, each with what the record says of it.
+fn read_record(dir: &Path) -> Vec<(String, Recorded)> {
     let path = dir.join(MANIFEST_NAME);
     // A record that is unreadable or odd is ignored: at worst stale files stay.
     let Ok(bytes) = read_regular_file(&path, MAX_MODEL_BYTES) else {
@@ -1078,15 +1088,19 @@ fn read_record(dir: &Path) -> Vec<(String, Option<AsWritten>)> {
             if name.is_empty() || name.starts_with(['#', '.']) || name.contains(['/', '\\']) {
                 return None;
             }
-            let written = parts.next().and_then(|w| {
+            let read = |w: &str| {
                 let mut fields = w.trim().split(':');
                 let (version, size, print) = (fields.next()?, fields.next()?, fields.next()?);
                 if version != FINGERPRINT_VERSION || fields.next().is_some() {
                     return None;
                 }
                 Some((size.parse().ok()?, u64::from_str_radix(print, 16).ok()?))
-            });
-            Some((name.to_string(), written))
+            };
+            let recorded = match parts.next() {
+                None => Recorded::Name,
+                Some(w) => read(w).map_or(Recorded::Unreadable, Recorded::Written),
+            };
+            Some((name.to_string(), recorded))
         })
         .collect()
 }
@@ -1139,9 +1153,11 @@ fn fingerprint_on(hash: u64, bytes: &[u8]) -> u64 {
 /// Whether the file at `path` is still the one the record says was written: its size, then
 /// its bytes' fingerprint (read only where the size agrees). A record without them (an
 /// earlier version's) is taken at its word.
-fn still_as_written(path: &Path, written: Option<AsWritten>) -> bool {
-    let Some((size, print)) = written else {
-        return true;
+fn still_as_written(path: &Path, recorded: Recorded) -> bool {
+    let (size, print) = match recorded {
+        Recorded::Name => return true,
+        Recorded::Unreadable => return false,
+        Recorded::Written(written) => written,
     };
     if !fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == size) {
         return false;
@@ -1267,7 +1283,7 @@ fn manifest_plan(
     family: &[String],
 ) -> (Vec<u8>, Vec<PathBuf>) {
     let written = |name: &str| files.iter().any(|(n, _)| n == name);
-    let mut record: Vec<(String, Option<AsWritten>)> = Vec::new();
+    let mut record: Vec<(String, Recorded)> = Vec::new();
     let mut stale = Vec::new();
     for (name, was) in read_record(dir) {
         let path = dir.join(&name);
@@ -1283,11 +1299,10 @@ fn manifest_plan(
             record.push((name, was));
         }
     }
-    record.extend(
-        files
-            .iter()
-            .map(|(n, bytes)| (n.clone(), Some((bytes.len() as u64, fingerprint(bytes))))),
-    );
+    record.extend(files.iter().map(|(n, bytes)| {
+        let written = (bytes.len() as u64, fingerprint(bytes));
+        (n.clone(), Recorded::Written(written))
+    }));
     let mut text = String::from(
         "# Files that stakeshift wrote into this folder, with each one's size and fingerprint.\n\
          # A later run removes those of them that it could write but did not, where they are\n\
@@ -1295,7 +1310,7 @@ fn manifest_plan(
     );
     for (name, was) in &record {
         text.push_str(name);
-        if let Some((size, print)) = was {
+        if let Recorded::Written((size, print)) = was {
             text.push_str(&format!("\t{FINGERPRINT_VERSION}:{size}:{print:016x}"));
         }
         text.push('\n');
@@ -2763,13 +2778,16 @@ mod tests {
             let path = dir.join("f");
             fs::write(&path, &bytes).unwrap();
             let print = fingerprint(&bytes);
-            assert!(still_as_written(&path, Some((len as u64, print))), "{len}");
             assert!(
-                !still_as_written(&path, Some((len as u64, print ^ 1))),
+                still_as_written(&path, Recorded::Written((len as u64, print))),
                 "{len}"
             );
             assert!(
-                !still_as_written(&path, Some((len as u64 + 1, print))),
+                !still_as_written(&path, Recorded::Written((len as u64, print ^ 1))),
+                "{len}"
+            );
+            assert!(
+                !still_as_written(&path, Recorded::Written((len as u64 + 1, print))),
                 "{len}"
             );
             if len > 0 {

@@ -1675,6 +1675,48 @@ fn regression_a_derived_keys_error_after_a_set_that_mended_the_file_is_its_own()
     );
     let err = check_fails(&model, &["scale.valuation=2", "scale.valuation[only]=3"]);
     assert_eq!(err, alone);
+    // helper-197: twelve scales (past the readings' bound, the file's error was a scale's,
+    // its value multiplied); a later `--set` that mends the file's point leaves the
+    // scale's own error; a `--set` that mends the file's other error leaves this one, at
+    // its line.
+    let twelve: Vec<&str> = vec!["scale.valuation=2"; 12];
+    assert_eq!(check_fails(&model, &twelve), alone);
+    let large = dir.join("large.toml");
+    std::fs::write(
+        &large,
+        negative.replacen("[2026, 200.0]", "[2026, 1e10]", 1),
+    )
+    .unwrap();
+    let err = check_fails(
+        &large,
+        &[
+            "scale.valuation[only]=1e9",
+            "trajectories[only].valuation.points[0]=[2024, 5.0]",
+        ],
+    );
+    assert!(
+        err.contains("--set scale.valuation[only]=1e9") && err.contains("points[1]"),
+        "{err}"
+    );
+    let two_errors = dir.join("two-errors.toml");
+    std::fs::write(
+        &two_errors,
+        negative.replacen("discount_rate = 0.10", "discount_rate = -2", 1),
+    )
+    .unwrap();
+    let line = negative.lines().position(|l| l.contains("-50.0")).unwrap() + 1;
+    for sets in [
+        vec!["discount_rate=0.1"],
+        vec!["discount_rate=0.1", "scale.valuation=2"],
+    ] {
+        let err = check_fails(&two_errors, &sets);
+        assert!(
+            err.contains(&format!("two-errors.toml, line {line}, column"))
+                && err.contains("-50.0 is negative")
+                && err.contains("(with --set discount_rate=0.1"),
+            "{sets:?}: {err}"
+        );
+    }
     // The CSV: the model's own is bad; the run reads another, which the scale breaks.
     let header = "trajectory,year,revenue,profit,valuation\n";
     let rows = |first: &str| -> String {

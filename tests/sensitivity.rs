@@ -2116,3 +2116,35 @@ fn regression_a_default_pre_money_is_a_tornado_input_on_each_trajectory() {
         assert_eq!(cells[5], advantage_at(trajectory, high), "{row}");
     }
 }
+
+/// helper-197: a default pre-money whose -25% is still past the 1e18 no number may pass
+/// (a valuation grown past it) was run at a low above its high, a value `compare` refuses:
+/// that trajectory has no such row.
+#[test]
+fn regression_a_default_pre_money_past_the_bound_has_no_row() {
+    let mini = std::fs::read_to_string(root().join("docs/mini.toml")).unwrap();
+    let grown = mini.replacen(
+        "valuation = { points = [[2024, 50.0], [2026, 200.0]] }",
+        "valuation = { points = [[2024, 1e18]], growth = 0.5 }",
+        1,
+    );
+    assert_ne!(grown, mini);
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("grown.toml");
+    std::fs::write(&model, grown).unwrap();
+    let out = Command::cargo_bin("stakeshift")
+        .unwrap()
+        .arg("tornado")
+        .arg(&model)
+        .args(["-q", "--format", "csv"])
+        .output()
+        .unwrap();
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(csv.contains(",equity.stake,"), "{csv}");
+    assert!(!csv.contains("pre_money"), "{csv}");
+}

@@ -465,21 +465,57 @@ impl Attempt<'_> {
         // were blamed on `--set scale.valuation=2` with no line, quoting a value that was
         // not the file's; helper-194, -196: the file's error was told where an earlier
         // `--set` had mended it, and a `--set`'s own bad value was told as a scale's).
+        // The model is read again once, as left by the overrides before the run of derived
+        // keys this one ends (the derived keys back to the last other override in the
+        // series: helper-197, each read again in turn took 8 times as long, and past a
+        // bound of such readings the file's error was told as a scale's); its error stands
+        // unless an override after that changed the very value (helper-197: a point the
+        // file has negative, mended by a later `--set`, was told in place of the scale's
+        // own error).
         if let Some((k, o, _)) = latest
             && matches!(o.path.target, Target::Derived(..))
             && depth < BLAME_DEPTH
-            && let Err(before) = patch_and_parse_within(
-                label,
-                text,
-                &self.overrides[..k],
-                load,
-                same_file,
-                depth + 1,
-            )
-            && let Error::Model { field, .. } = &before
-            && series_of(field) == series_of(&issue.field)
         {
-            return before;
+            let in_series = |a: &Applied| {
+                a.touched.iter().any(|t| {
+                    concerns(&issue.field, t) != Concern::None
+                        || series_of(&issue.field).starts_with(t.as_str())
+                })
+            };
+            let first = (0..k)
+                .rev()
+                .take_while(|&j| {
+                    matches!(self.overrides[j].path.target, Target::Derived(..))
+                        || !in_series(&self.applied[j])
+                })
+                .last()
+                .unwrap_or(k);
+            // The overrides before this one but the run's derived keys in the series (the
+            // others, a discount rate set right among them, stay: helper-197).
+            let derived_in_series = |j: usize| {
+                matches!(self.overrides[j].path.target, Target::Derived(..))
+                    && in_series(&self.applied[j])
+            };
+            let before_the_run: Vec<Override> = (0..k)
+                .filter(|&j| j < first || !derived_in_series(j))
+                .map(|j| self.overrides[j].clone())
+                .collect();
+            if let Err(before) =
+                patch_and_parse_within(label, text, &before_the_run, load, same_file, depth + 1)
+                && let Error::Model { field, .. } = &before
+                && series_of(field) == series_of(&issue.field)
+                && !self.overrides[first..]
+                    .iter()
+                    .zip(&self.applied[first..])
+                    .any(|(o, a)| {
+                        !matches!(o.path.target, Target::Derived(..))
+                            && a.touched
+                                .iter()
+                                .any(|t| concerns(field, t) == Concern::Value)
+                    })
+            {
+                return before;
+            }
         }
         let owner = latest.filter(|(_, o, concern)| {
             matches!(o.path.target, Target::Derived(..))
@@ -503,8 +539,12 @@ impl Attempt<'_> {
             let csv_names: &[String] = if reaches_csv { self.csv_names } else { &[] };
             return unknown_trajectory(o, name, names_then, csv_names, later, replaced.as_deref());
         }
-        // Not an override's own value: if the file alone is invalid, say so as usual.
-        if let Some(original) = file_alone(load) {
+        // Not an override's own value: if the file alone has this error, say so as usual
+        // (not another of its errors, which an override may have mended: helper-197, a
+        // discount rate set right had the file's wrong one told).
+        if let Some(original) = file_alone(load)
+            && original.field == issue.field
+        {
             return Error::model(label, text, original);
         }
         // Valid alone, invalid with the overrides: the file's place, and what changed.

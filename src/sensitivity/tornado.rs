@@ -149,7 +149,10 @@ pub fn default_inputs(model: &Model) -> Vec<Input> {
                         let path = crate::engine::series::Path::of(model, t).ok()?;
                         let at = usize::try_from(round.year - model.start_year).ok()?;
                         let v = *path.valuation.get(at)? - round.raise;
-                        (v > Decimal::ZERO).then(|| {
+                        // Above 0, and its low within the 1e18 no number may pass (a
+                        // valuation grown past it: helper-197, low 1.0125e18 above high).
+                        let most = Decimal::from(MAX_NUMBER);
+                        (v > Decimal::ZERO && v * Decimal::new(75, 2) <= most).then(|| {
                             // To the 6 places an amount prints at, so that the value shown
                             // is the value run (a valuation between points has 28 digits:
                             // helper-196); not where that would reach 0.
