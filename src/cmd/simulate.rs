@@ -275,7 +275,29 @@ fn model_error(loaded: &LoadedModel, options: &Options, e: SimulateError) -> Err
             let at: Vec<&str> = keys.iter().map(String::as_str).collect();
             loaded.place_error(&field, &at, message)
         }
-        SimulateError::Engine(e) => loaded.engine_error(&e),
+        SimulateError::Engine(e) => {
+            // A trajectory that is no center still has to run, as in every command; said so
+            // as `compare -t` says it (helper-197).
+            let model = &loaded.model;
+            let index = model
+                .trajectories
+                .iter()
+                .position(|t| t.name == e.trajectory);
+            let note = index.and_then(|i| {
+                if options.selected.as_ref().is_some_and(|s| !s.contains(&i)) {
+                    Some(" (a trajectory not chosen with --trajectory: every trajectory of a model must run)")
+                } else if model.simulation.weights_of(model)[i].is_zero() {
+                    Some(" (a trajectory of weight 0 in simulation.weights, never drawn: every trajectory of a model must run)")
+                } else {
+                    None
+                }
+            });
+            let mut error = loaded.engine_error(&e);
+            if let (Some(note), Error::Model { message, .. }) = (note, &mut error) {
+                message.push_str(note);
+            }
+            error
+        }
         e @ SimulateError::Path { .. } => Error::Model {
             file: loaded.label.clone(),
             location: None,
