@@ -1633,8 +1633,7 @@ fn regression_the_nearest_path_is_a_leaf_not_the_container_the_path_went_into() 
 /// points, put the file's own error at a point the file does not have, on the `--set`.
 #[test]
 fn regression_a_derived_keys_error_after_a_set_that_mended_the_file_is_its_own() {
-    let mini =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/mini.toml")).unwrap();
+    let mini = std::fs::read_to_string(root_mini()).unwrap();
     let dir = temp_dir("mended-then-scaled");
     let valuation = "valuation = { points = [[2024, 50.0], [2026, 200.0]] }";
     assert!(mini.contains(valuation));

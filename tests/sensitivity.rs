@@ -2074,29 +2074,20 @@ fn regression_a_default_pre_money_is_a_tornado_input_on_each_trajectory() {
     let dir = tempfile::tempdir().unwrap();
     let model = dir.path().join("two.toml");
     std::fs::write(&model, format!("{mini}\n{second}")).unwrap();
-    let out = Command::cargo_bin("stakeshift")
-        .unwrap()
-        .arg("tornado")
-        .arg(&model)
-        .args(["-q", "--format", "csv"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let csv = String::from_utf8(out.stdout).unwrap();
-    let advantage_at = |trajectory: &str, value: &str| -> String {
-        let out = Command::cargo_bin("stakeshift")
-            .unwrap()
-            .arg("compare")
+    let (csv, _) = crate::common::succeeds(
+        stakeshift()
+            .arg("tornado")
             .arg(&model)
-            .args(["--format", "csv", "-t", trajectory, "--set"])
-            .arg(format!("equity.rounds[0].pre_money={value}"))
-            .output()
-            .unwrap();
-        let text = String::from_utf8(out.stdout).unwrap();
+            .args(["-q", "--format", "csv"]),
+    );
+    let advantage_at = |trajectory: &str, value: &str| -> String {
+        let set = format!("equity.rounds[0].pre_money={value}");
+        let (text, _) = crate::common::succeeds(
+            stakeshift()
+                .arg("compare")
+                .arg(&model)
+                .args(["--format", "csv", "-t", trajectory, "--set", &set]),
+        );
         text.lines()
             .nth(1)
             .unwrap()
@@ -2132,18 +2123,11 @@ fn regression_a_default_pre_money_past_the_bound_has_no_row() {
     let dir = tempfile::tempdir().unwrap();
     let model = dir.path().join("grown.toml");
     std::fs::write(&model, grown).unwrap();
-    let out = Command::cargo_bin("stakeshift")
-        .unwrap()
-        .arg("tornado")
-        .arg(&model)
-        .args(["-q", "--format", "csv"])
-        .output()
-        .unwrap();
-    let csv = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let (csv, _) = crate::common::succeeds(
+        stakeshift()
+            .arg("tornado")
+            .arg(&model)
+            .args(["-q", "--format", "csv"]),
     );
     assert!(csv.contains(",equity.stake,"), "{csv}");
     assert!(!csv.contains("pre_money"), "{csv}");

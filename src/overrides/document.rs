@@ -443,9 +443,7 @@ impl Attempt<'_> {
             .rev()
             .find_map(|(k, (o, a))| {
                 let concern = concern_of(a);
-                let csv = self.csv_touched
-                    && issue.field == "trajectories_csv"
-                    && matches!(o.path.target, Target::Derived(..));
+                let csv = self.csv_touched && issue.field == "trajectories_csv" && o.is_derived();
                 match concern {
                     Concern::None if csv => Some((k, o, Concern::Value)),
                     Concern::None => None,
@@ -473,7 +471,7 @@ impl Attempt<'_> {
         // file has negative, mended by a later `--set`, was told in place of the scale's
         // own error).
         if let Some((k, o, _)) = latest
-            && matches!(o.path.target, Target::Derived(..))
+            && o.is_derived()
             && depth < BLAME_DEPTH
         {
             let in_series = |a: &Applied| {
@@ -484,18 +482,13 @@ impl Attempt<'_> {
             };
             let first = (0..k)
                 .rev()
-                .take_while(|&j| {
-                    matches!(self.overrides[j].path.target, Target::Derived(..))
-                        || !in_series(&self.applied[j])
-                })
+                .take_while(|&j| self.overrides[j].is_derived() || !in_series(&self.applied[j]))
                 .last()
                 .unwrap_or(k);
             // The overrides before this one but the run's derived keys in the series (the
             // others, a discount rate set right among them, stay: helper-197).
-            let derived_in_series = |j: usize| {
-                matches!(self.overrides[j].path.target, Target::Derived(..))
-                    && in_series(&self.applied[j])
-            };
+            let derived_in_series =
+                |j: usize| self.overrides[j].is_derived() && in_series(&self.applied[j]);
             let before_the_run: Vec<Override> = (0..k)
                 .filter(|&j| j < first || !derived_in_series(j))
                 .map(|j| self.overrides[j].clone())
@@ -508,7 +501,7 @@ impl Attempt<'_> {
                     .iter()
                     .zip(&self.applied[first..])
                     .any(|(o, a)| {
-                        !matches!(o.path.target, Target::Derived(..))
+                        !o.is_derived()
                             && a.touched
                                 .iter()
                                 .any(|t| concerns(field, t) == Concern::Value)
@@ -518,7 +511,7 @@ impl Attempt<'_> {
             }
         }
         let owner = latest.filter(|(_, o, concern)| {
-            matches!(o.path.target, Target::Derived(..))
+            o.is_derived()
                 || *concern == Concern::Value
                 || file_alone(load)
                     .is_none_or(|f| f.field != issue.field || f.message != issue.message)
@@ -1824,11 +1817,7 @@ fn read_points(points: &toml_edit::Array) -> Option<Vec<(Year, Decimal)>> {
 /// without a decimal point (`2023.0`; helper-192: a series with such a year was left
 /// unscaled, silently, while the file took it). None for anything the model refuses.
 fn year_of(value: &Value) -> Option<Year> {
-    let year = number_of(value)?;
-    if !year.fract().is_zero() || year.abs() > Decimal::from(crate::model::MAX_YEAR) {
-        return None;
-    }
-    Year::try_from(rust_decimal::prelude::ToPrimitive::to_i64(&year)?).ok()
+    crate::model::whole_year(number_of(value)?)
 }
 
 /// A series' points after a derived key: values times the scale, or margins plus the shift.

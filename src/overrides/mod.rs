@@ -121,6 +121,11 @@ pub struct Override {
 }
 
 impl Override {
+    /// Whether it sets a derived key (`scale.valuation`, `scale.revenue`, `shift.margin`).
+    pub fn is_derived(&self) -> bool {
+        matches!(self.path.target, Target::Derived(..))
+    }
+
     /// Parses `PATH=VALUE` as given to `--set`.
     pub fn parse(arg: &str) -> Result<Override, OverrideError> {
         let origin = format!("--set {arg}");

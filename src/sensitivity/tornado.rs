@@ -351,11 +351,15 @@ pub fn tornado_with_progress(
                 .collect(),
         })
         .collect();
-    // The model without its trajectories, for the runs of one trajectory (below).
-    let bare = Model {
-        trajectories: Vec::new(),
-        ..model.clone()
-    };
+    // The model without its trajectories, for the runs of one trajectory (below); made
+    // only where an input has them.
+    let bare = inputs
+        .iter()
+        .any(|i| i.by_trajectory.is_some())
+        .then(|| Model {
+            trajectories: Vec::new(),
+            ..model.clone()
+        });
     let runs: Vec<Result<Vec<Option<Decimal>>, Error>> = jobs
         .par_iter()
         .map(|(i, v, _, only)| {
@@ -364,7 +368,7 @@ pub fn tornado_with_progress(
             // trajectory alone (the document read again and the whole model copied for
             // each value took time in trajectories squared: 400 trajectories, 0.4 s to 13
             // s; helper-196).
-            if let (Some(k), Route::Knob(knob)) = (only, routes[*i]) {
+            if let (Some(k), Route::Knob(knob), Some(bare)) = (only, routes[*i], &bare) {
                 let mut one = bare.clone();
                 one.trajectories
                     .push(model.trajectories[selected[*k]].clone());
@@ -439,8 +443,8 @@ pub fn tornado_with_progress(
         let mut group: Vec<TornadoRow> = inputs
             .iter()
             .enumerate()
-            // An input with no value on this trajectory (a default pre-money not above 0:
-            // the round cannot happen there) has no row.
+            // An input with no value on this trajectory (a default pre-money not above 0,
+            // where the round cannot happen, or whose -25% passes 1e18) has no row.
             .filter_map(|(i, input)| Some((i, input, input.range_on(t)?)))
             .map(|(i, input, (low_value, high_value))| {
                 let (low, high) = advantages[i][k];

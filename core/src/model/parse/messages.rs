@@ -91,48 +91,14 @@ pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
         && let Some(open) = open_value(text, stop.start)
     {
         field = key_of_the_line(text, open.equals + 1).unwrap_or_default();
-        let line = Location::of_offset(text, open.opened).line;
         let at_the_end = text
             .get(stop.start..)
             .is_some_and(|rest| rest.trim().is_empty());
+        if let Some(note) = still_open_note(text, stop.start, &open, at_the_end) {
+            message = format!("{message}; {note}");
+        }
         if at_the_end {
-            message = format!(
-                "{message}; the {} opened at line {line} is never closed",
-                open.what
-            );
             span = Some(open.opened..open.opened + 1);
-        } else if Location::of_offset(text, stop.start).line > line {
-            // The stop's line as a table's header (`[profit_share]`) read inside an array.
-            let before = text.get(..stop.start).unwrap_or_default();
-            let line_start = before.rfind('\n').map_or(0, |k| k + 1);
-            let (before_line, from_line) = (&before[line_start..], &text[line_start..]);
-            let header = from_line
-                .trim_start_matches([' ', '\t'])
-                .trim_start_matches('[')
-                .starts_with(|c: char| c.is_alphabetic() || c == '"');
-            // (No note of an inline table over several lines: the reader takes one, and the
-            // error inside it is another; helper-194.)
-            // Where the stop's line reads as a table's header or as a `key = value` line
-            // of its own (not as the stop inside a pair on its line), the bracket was
-            // likely left open (an inline table may span lines in this reader, and an
-            // error inside one is another: helper-194, -196).
-            let closer = if open.what == INLINE_TABLE { '}' } else { ']' };
-            let read_as = if header && from_line.trim_start().starts_with('[') {
-                Some("this table's header")
-            } else if from_line.split_once('=').is_some_and(|(key, _)| {
-                // (The stop before the `=`: not in this line's own value.)
-                before_line.len() <= key.len() && key_parts(key.trim()).is_some()
-            }) {
-                Some("this line's key")
-            } else {
-                None
-            };
-            if let Some(read_as) = read_as {
-                message = format!(
-                    "{message}; the {} opened at line {line} is still open here, so {read_as} was read as part of it: is a `{closer}` missing?",
-                    open.what
-                );
-            }
         }
     }
     // The reader names no place for nesting past its limit (helper-192: a dotted key of
@@ -424,11 +390,68 @@ fn key_of_the_line(text: &str, at: usize) -> Option<String> {
 struct OpenValue {
     equals: usize,
     opened: usize,
-    what: &'static str,
+    what: Opener,
 }
 
-const INLINE_TABLE: &str = "`{` of an inline table";
-const ARRAY: &str = "`[` of an array";
+/// What opened a value that is still open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Opener {
+    Array,
+    InlineTable,
+    /// A multi-line string, by its quote (`"` or `'`).
+    String(u8),
+}
+
+impl Opener {
+    /// As a message names it.
+    fn described(self) -> &'static str {
+        match self {
+            Opener::Array => "`[` of an array",
+            Opener::InlineTable => "`{` of an inline table",
+            Opener::String(b'"') => "string `\"\"\"`",
+            Opener::String(_) => "string `'''`",
+        }
+    }
+}
+
+/// The note on a stop at `stop` where `open` is still open: at the file's end, that it is
+/// never closed; where the stop's line reads as a table's header or as a `key = value`
+/// line of its own (not the stop inside a pair on its line), that the bracket was likely
+/// left open (an inline table may span lines in this reader, and an error inside one is
+/// another: helper-194, -196); else none.
+fn still_open_note(text: &str, stop: usize, open: &OpenValue, at_the_end: bool) -> Option<String> {
+    let line = Location::of_offset(text, open.opened).line;
+    let what = open.what.described();
+    if at_the_end {
+        return Some(format!("the {what} opened at line {line} is never closed"));
+    }
+    let closer = match open.what {
+        _ if Location::of_offset(text, stop).line <= line => return None,
+        Opener::Array => ']',
+        Opener::InlineTable => '}',
+        Opener::String(_) => return None,
+    };
+    let before = text.get(..stop).unwrap_or_default();
+    let line_start = before.rfind('\n').map_or(0, |k| k + 1);
+    let (before_line, from_line) = (&before[line_start..], &text[line_start..]);
+    let header = from_line
+        .trim_start_matches([' ', '\t'])
+        .trim_start_matches('[')
+        .starts_with(|c: char| c.is_alphabetic() || c == '"');
+    let read_as = if header && from_line.trim_start().starts_with('[') {
+        "this table's header"
+    } else if from_line.split_once('=').is_some_and(|(key, _)| {
+        // (The stop before the `=`: not in this line's own value.)
+        before_line.len() <= key.len() && key_parts(key.trim()).is_some()
+    }) {
+        "this line's key"
+    } else {
+        return None;
+    };
+    Some(format!(
+        "the {what} opened at line {line} is still open here, so {read_as} was read as part of it: is a `{closer}` missing?"
+    ))
+}
 
 /// The value still open at byte `at` (a stop of the reader): read forward from the file's
 /// start past strings, comments and table headers, as [`begins_a_value`] reads. None
@@ -447,17 +470,15 @@ fn open_value(text: &str, at: usize) -> Option<OpenValue> {
     let read = read_to(text, at);
     let (opened, what) = match read.in_string {
         Some(InString::ClosesLater) => return None,
-        Some(InString::NeverCloses { quote, opened }) => (
-            opened,
-            if quote == b'"' {
-                "string `\"\"\"`"
-            } else {
-                "string `\'\'\'`"
-            },
-        ),
+        Some(InString::NeverCloses { quote, opened }) => (opened, Opener::String(quote)),
         None => {
             let &(bracket, opened) = read.open.last()?;
-            (opened, if bracket == b'[' { ARRAY } else { INLINE_TABLE })
+            let what = if bracket == b'[' {
+                Opener::Array
+            } else {
+                Opener::InlineTable
+            };
+            (opened, what)
         }
     };
     Some(OpenValue {
@@ -934,9 +955,9 @@ fn ends_a_value(text: &str, start: usize, len: usize) -> bool {
     // (The closer of what is open: `x]` inside an inline table is no whole value, and
     // quoting `x` would not mend it; helper-196.)
     let closes = |open: &OpenValue| match after.chars().next() {
-        Some(',') => !open.what.starts_with("string"),
-        Some(']') => open.what == ARRAY,
-        Some('}') => open.what == INLINE_TABLE,
+        Some(',') => !matches!(open.what, Opener::String(_)),
+        Some(']') => open.what == Opener::Array,
+        Some('}') => open.what == Opener::InlineTable,
         _ => false,
     };
     open_value(text, start).is_some_and(|open| closes(&open))

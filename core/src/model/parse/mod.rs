@@ -72,6 +72,23 @@ pub const MAX_YEARS: i32 = 500;
 /// catches an amount written where a year belongs).
 pub const MAX_YEAR: i32 = 100_000;
 
+/// `v` as a year, where it is one: a whole number within -MAX_YEAR..=MAX_YEAR (written
+/// `2025` or `2025.0`). The model's reading of a year, which `--set`'s derived keys share.
+///
+/// ```
+/// use rust_decimal::Decimal;
+/// use stakeshift_core::model::whole_year;
+/// assert_eq!(whole_year(Decimal::new(20250, 1)), Some(2025));
+/// assert_eq!(whole_year(Decimal::new(20255, 1)), None);
+/// assert_eq!(whole_year(Decimal::from(100_001)), None);
+/// ```
+pub fn whole_year(v: Decimal) -> Option<Year> {
+    if !v.fract().is_zero() || v.abs() > Decimal::from(MAX_YEAR) {
+        return None;
+    }
+    rust_decimal::prelude::ToPrimitive::to_i32(&v)
+}
+
 /// The most trajectory-years (trajectories times projected years) a model may hold. Each
 /// becomes an engine step and two rows of results in exact decimals, a few hundred bytes:
 /// at this bound `check` and `compare` stay near 200 MB and a few seconds, where a 50 MB

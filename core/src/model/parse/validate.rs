@@ -178,8 +178,8 @@ impl Builder<'_> {
                             "{written} is not a whole year; write a whole calendar year such as 2025"
                         ),
                     )
-                } else if v.abs() <= Decimal::from(MAX_YEAR) {
-                    Ok(v.to_i32().unwrap_or_default())
+                } else if let Some(year) = whole_year(v) {
+                    Ok(year)
                 } else {
                     implausible(written)
                 }
