@@ -96,8 +96,14 @@ fn out_of_memory(size: usize) -> ! {
     std::process::exit(1);
 }
 
-/// The first panic's message and place, kept by the panic hook for the one error line.
-static PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+/// The panics seen so far (the first [`PANICS_KEPT`]): each one's message, where it is text,
+/// and its message and place as one line. A panic caught and handled inside the library
+/// (the workbook writer's) is among them, so the one reported is found by its message.
+static PANICS: std::sync::Mutex<Vec<(Option<String>, String)>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// How many panics [`PANICS`] keeps.
+const PANICS_KEPT: usize = 16;
 
 /// Raises the soft limit on open files to the hard one: a large workbook keeps a temporary
 /// file open for each trajectory sheet (500 for the largest model), beyond macOS's default
@@ -331,20 +337,34 @@ pub fn start_threads() {
 /// Runs `run`, catching a panic: a panic is a bug, but it still ends with one message and
 /// exit code 1 ([`panicked`]), not Rust's panic report and backtrace. The hook keeps what
 /// panicked and where (from any thread: a simulation's paths run on rayon's); with
-/// RUST_BACKTRACE set (someone debugging), Rust's own report is printed as well. `Err`
-/// holds the first panic's message and place, where the hook saw one.
+/// RUST_BACKTRACE set (someone debugging), Rust's own report is printed as well, but for a
+/// panic the library expects and handles ([`xlsx::panics_expected`]). `Err` holds the
+/// message and place of the panic that ended the run, where the hook saw it (else of the
+/// first it saw).
+///
+/// [`xlsx::panics_expected`]: stakeshift::report::xlsx::panics_expected
 pub fn catching_panics<T>(run: impl FnOnce() -> T) -> Result<T, Option<String>> {
+    use stakeshift::error::panic_message;
     let rust_report = std::panic::take_hook();
     let debugging = std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0");
     std::panic::set_hook(Box::new(move |info| {
-        if debugging {
+        if debugging && !stakeshift::report::xlsx::panics_expected() {
             rust_report(info);
         }
-        let mut first = PANIC.lock().unwrap_or_else(|e| e.into_inner());
-        first.get_or_insert_with(|| info.to_string().replace('\n', " "));
+        let mut seen = PANICS.lock().unwrap_or_else(|e| e.into_inner());
+        if seen.len() < PANICS_KEPT {
+            let message = panic_message(info.payload()).map(str::to_string);
+            seen.push((message, info.to_string().replace('\n', " ")));
+        }
     }));
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
-        .map_err(|_| PANIC.lock().unwrap_or_else(|e| e.into_inner()).take())
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).map_err(|payload| {
+        let seen = std::mem::take(&mut *PANICS.lock().unwrap_or_else(|e| e.into_inner()));
+        let message = panic_message(&*payload);
+        let told = message.and_then(|m| seen.iter().find(|(s, _)| s.as_deref() == Some(m)));
+        told.map(|(_, line)| line.clone())
+            .or_else(|| message.map(str::to_string))
+            .or_else(|| seen.into_iter().next().map(|(_, line)| line))
+    })
 }
 
 /// Where a stop signal came while the run wrote its outputs: says what the writer said
@@ -385,4 +405,35 @@ pub fn panicked(what: Option<String>) -> ExitCode {
         ));
     }
     ExitCode::from(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::catching_panics;
+
+    /// helper-201: the binary told the first panic its hook saw, so a panic caught and
+    /// handled inside the run (the workbook writer's) would have been told in place of the
+    /// one that ended it. (The only test of this binary that panics: the hook is the
+    /// process's.)
+    #[test]
+    fn regression_the_panic_told_is_the_one_that_ended_the_run() {
+        let told = catching_panics(|| {
+            let handled = std::panic::catch_unwind(|| panic!("handled inside"));
+            assert!(handled.is_err());
+            panic!("the one that ended it");
+        })
+        .unwrap_err()
+        .unwrap();
+        assert!(told.contains("the one that ended it"), "{told}");
+        assert!(told.contains("src/process.rs:"), "{told}");
+        // A payload that is not text: the first panic seen, with its place.
+        let told = catching_panics(|| {
+            let _ = std::panic::catch_unwind(|| panic!("seen first"));
+            std::panic::panic_any(7_u8)
+        })
+        .unwrap_err()
+        .unwrap();
+        assert!(told.contains("seen first"), "{told}");
+        let _ = std::panic::take_hook();
+    }
 }

@@ -328,31 +328,43 @@ fn regression_a_file_size_limit_does_not_kill_the_run() {
     under_a_file_size_limit("fsize-signal", "-");
 }
 
+/// A run into a folder it may not write into fails (exit 1) and changes none of the files
+/// an earlier run left there. Root ignores a folder's mode, so where the tests run as root
+/// (CI does) the failing run is made as `nobody` (helper-201: as root the test had asserted
+/// nothing).
 #[cfg(unix)]
 #[test]
 fn regression_read_only_folder_changes_no_file() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = scratch("read-only");
-    let out = dir.join("out");
+    let root = running_as_root();
+    if root && !setpriv_available() {
+        println!("skipped: root without setpriv may write into any folder");
+        return;
+    }
+    // In a folder `nobody` may enter, with a model it may read.
+    let dir = tempfile::Builder::new()
+        .prefix("stakeshift-out-read-only-")
+        .tempdir()
+        .unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    let model = dir.path().join("model.toml");
+    fs::copy(common::repo_path("models/revenue-note-vs-safe.toml"), &model).unwrap();
+    fs::set_permissions(&model, fs::Permissions::from_mode(0o644)).unwrap();
+    let out = dir.path().join("out");
     let before = good_run(&out, false);
     fs::set_permissions(&out, fs::Permissions::from_mode(0o555)).unwrap();
-    let probe = out.join("probe");
-    if fs::write(&probe, "x").is_ok() {
-        // Root ignores the mode: the folder is not read-only for this test run. The
-        // disk-full test above covers a failed write for root.
-        let _ = fs::remove_file(&probe);
-        eprintln!("running as root: a read-only folder cannot be simulated here");
-    } else {
-        let result = stakeshift()
-            .args(["compare", "models/revenue-note-vs-safe.toml", "--out"])
-            .arg(&out)
-            .output()
-            .unwrap();
-        let err = stderr_of(&result);
-        assert_eq!(result.status.code(), Some(1), "{err}");
-        assert_eq!(snapshot(&out), before, "a file changed: {err}");
-    }
+    let result = as_nobody_if_root(root)
+        .arg("compare")
+        .arg(&model)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = stderr_of(&result);
     fs::set_permissions(&out, fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(result.status.code(), Some(1), "{err}");
+    assert!(err.contains("Permission denied"), "{err}");
+    assert_eq!(snapshot(&out), before, "a file changed: {err}");
 }
 
 #[test]
@@ -1277,12 +1289,7 @@ fn regression_an_out_folder_we_may_not_write_into_is_refused_before_the_run() {
     fs::set_permissions(&model_path, fs::Permissions::from_mode(0o644)).unwrap();
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o555)).unwrap();
     let root = running_as_root();
-    if root
-        && std::process::Command::new("setpriv")
-            .arg("--help")
-            .output()
-            .is_err()
-    {
+    if root && !setpriv_available() {
         println!("skipped: root without setpriv cannot run as a user who may not write");
         return;
     }
@@ -1317,6 +1324,15 @@ fn running_as_root() -> bool {
         .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
 }
 
+/// Whether `setpriv` can be run (to run the binary as `nobody`).
+#[cfg(unix)]
+fn setpriv_available() -> bool {
+    std::process::Command::new("setpriv")
+        .arg("--help")
+        .output()
+        .is_ok()
+}
+
 /// The binary, run as `nobody` through setpriv where this process is root (which may
 /// write into and list any folder), else as it is.
 #[cfg(unix)]
@@ -1349,11 +1365,7 @@ fn regression_a_write_only_out_folder_is_refused_before_the_run() {
     let out = dir.path().join("write-only");
     fs::create_dir(&out).unwrap();
     let root = running_as_root();
-    let setpriv = std::process::Command::new("setpriv")
-        .arg("--help")
-        .output()
-        .is_ok();
-    if root && !setpriv {
+    if root && !setpriv_available() {
         println!("skipped: root without setpriv lists any folder");
         return;
     }

@@ -193,6 +193,14 @@ fn shortened(
     }
 }
 
+/// A panic's message, where its payload is text (as `panic!` and `expect` make it).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> Option<&str> {
+    payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+}
+
 /// `text` with every control character (Unicode category Cc: ESC, BEL, NUL, CR, newline,
 /// tab...) written as a Rust-style escape, `\u{1b}`. Error messages quote what the user
 /// wrote (names, keys, paths); raw, an ESC sequence could retitle or rewrite the terminal.

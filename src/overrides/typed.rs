@@ -566,7 +566,6 @@ fn in_model(v: Decimal) -> Option<Decimal> {
     within_model(v).then_some(v)
 }
 
-/// A regime's cloud terms, where the model has them.
 /// The knob of a cloud series' point, where the model has that series and point.
 fn cloud_point(model: &Model, series: CloudSeries, point: usize) -> Option<Knob> {
     (point < cloud_series(model, series)?.points.len())

@@ -37,9 +37,6 @@ use crate::compare::Comparison;
 use crate::engine::TrajectoryResult;
 use crate::report::columns::{self, Column, Format, REGIMES, Value};
 
-/// The header of `yearly.csv` (described in [`super::columns`]).
-pub const YEARLY_COLUMNS: [&str; 19] = columns::YEARLY_HEADER;
-
 /// A CSV file of `header` and `rows` (CRLF line ends, as every CSV file here).
 pub(crate) fn write<H: AsRef<[u8]>>(
     header: &[H],
@@ -94,7 +91,7 @@ pub fn yearly(comparison: &Comparison) -> Vec<u8> {
             })
         })
     });
-    write(&YEARLY_COLUMNS, rows)
+    write(&columns::YEARLY_HEADER, rows)
 }
 
 /// The header of `summary.csv`: `trajectory`, `regime`, then [`columns::summary`].

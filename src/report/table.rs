@@ -65,13 +65,16 @@ pub fn render(model: &Model, comparison: &Comparison, yearly: bool) -> String {
         }
     }
     let mut grid = Grid::new(&header);
-    let mut returns = Grid::new(&[
-        "trajectory",
-        "IRR\nprofit share",
-        "IRR\nequity",
-        "MOIC\nprofit share",
-        "MOIC\nequity",
-    ]);
+    // The returns of summary.csv, each once per regime, as comparison.csv has them.
+    let mut returns_header = vec![columns::TRAJECTORY.name.to_string()];
+    for column in &columns::SUMMARY_RETURNS {
+        for regime in columns::REGIMES {
+            let regime = regime.as_str().replace('_', " ");
+            returns_header.push(format!("{}\n{regime}", return_heading(column.name)));
+        }
+    }
+    let returns_header: Vec<&str> = returns_header.iter().map(String::as_str).collect();
+    let mut returns = Grid::new(&returns_header);
     let places = summary_places(comparison);
     for t in &comparison.trajectories {
         let (a, b) = (&t.profit_share.measures, &t.equity.measures);
@@ -83,13 +86,13 @@ pub fn render(model: &Model, comparison: &Comparison, yearly: bool) -> String {
             }
         }
         grid.row(cells);
-        returns.row(vec![
-            t.name.clone(),
-            a.irr.map(percent_f64).unwrap_or_else(|| "-".into()),
-            b.irr.map(percent_f64).unwrap_or_else(|| "-".into()),
-            a.moic.map(times).unwrap_or_else(|| "-".into()),
-            b.moic.map(times).unwrap_or_else(|| "-".into()),
-        ]);
+        let mut cells = vec![t.name.clone()];
+        for column in &columns::SUMMARY_RETURNS {
+            for measures in [a, b] {
+                cells.push(return_cell((column.value)(measures)));
+            }
+        }
+        returns.row(cells);
     }
     out.push_str(&grid.render());
     out.push('\n');
@@ -106,7 +109,8 @@ pub fn render(model: &Model, comparison: &Comparison, yearly: bool) -> String {
     }
     out.push_str(
         "\nequity advantage = NPV(equity) - NPV(profit share). break-even scale: the factor on every \
-         valuation of the trajectory at which the two NPVs are equal.\n",
+         valuation of the trajectory at which the two NPVs are equal. payback: the first year whose \
+         cumulative cash flow, the stake's horizon value left out, is back to 0 or above.\n",
     );
     if cloud {
         out.push_str(
@@ -141,6 +145,27 @@ fn comparison_heading(name: &'static str) -> &'static str {
         "npv_advantage" => "equity\nadvantage",
         "breakeven_scale" => "break-even\nscale",
         other => other,
+    }
+}
+
+/// A return's heading in the returns table, above its regime's label.
+fn return_heading(name: &'static str) -> &'static str {
+    match name {
+        "irr" => "IRR",
+        "moic" => "MOIC",
+        "payback_year" => "payback",
+        other => other,
+    }
+}
+
+/// A cell of the returns table: an IRR as a percentage, a multiple with its `x`, a year;
+/// `-` where there is none.
+fn return_cell(value: columns::Value) -> String {
+    match value {
+        columns::Value::Float(Some(irr)) => percent_f64(irr),
+        columns::Value::Decimal(Some(multiple)) => times(multiple),
+        columns::Value::Integer(Some(year)) => year.to_string(),
+        _ => "-".into(),
     }
 }
 

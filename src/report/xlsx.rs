@@ -106,8 +106,6 @@ pub const SUMMARY_COLUMNS: [&str; 1 + SUMMARY_SHOWN.len()] = {
     names
 };
 
-/// The columns of a trajectory sheet: those of `yearly.csv`, in its order.
-pub const YEARLY_COLUMNS: [&str; 19] = columns::YEARLY_HEADER;
 
 // Columns (0-based) that formulas refer to, found by name in the descriptions: on a
 // trajectory sheet,
@@ -129,7 +127,7 @@ const SUMMARY_WINNER: u16 = summary_position("winner");
 /// [`NPV_REGIME`], not `regime` as the yearly rows' is: a sheet made a table or a pivot
 /// had the header twice (helper-193).
 const NPV_REGIME: &str = "npv_regime";
-const COL_NPV_REGIME: u16 = YEARLY_COLUMNS.len() as u16 + 1;
+const COL_NPV_REGIME: u16 = columns::YEARLY_HEADER.len() as u16 + 1;
 const COL_TERMINAL_VALUE: u16 = COL_NPV_REGIME + 1;
 const COL_NPV: u16 = COL_NPV_REGIME + 2;
 
@@ -269,22 +267,16 @@ pub fn render_with(
     let cells: usize = comparison
         .trajectories
         .iter()
-        .map(|t| (t.profit_share.rows.len() + t.equity.rows.len()) * YEARLY_COLUMNS.len())
+        .map(|t| (t.profit_share.rows.len() + t.equity.rows.len()) * columns::YEARLY_HEADER.len())
         .sum();
     let built = if cells > low_memory_cells {
         // A large workbook's trajectory sheets keep one row in memory and the rest in
         // temporary files. Where none can be made (no writable temporary directory, no file
         // descriptor left), or a write to one fails (rust_xlsxwriter panics on a full
         // temporary directory), the workbook is built in memory after all.
-        // The panic is expected and handled here: the binary's panic hook (which keeps a
-        // panic's message for its "internal error" line, and prints Rust's report where
-        // RUST_BACKTRACE is set) is set aside meanwhile, and put back.
-        let hook = std::panic::take_hook();
-        std::panic::set_hook(Box::new(|_| {}));
-        let low = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let low = through_expected_panics(|| {
             build(model, comparison, overridden_by, Sheets::LowMemory(tempdir))
-        }));
-        std::panic::set_hook(hook);
+        });
         match low {
             Ok(Err(XlsxError::TempFileError(..))) | Err(_) => {
                 in_memory(model, comparison, overridden_by)?
@@ -302,35 +294,47 @@ pub fn render_with(
 
 /// The workbook built in memory. rust_xlsxwriter assembles the sheets on threads of their
 /// own and panics where the system gives none (a memory or process limit: helper-115);
-/// that panic is an error here, said in one line, and any other panic goes on as it was.
+/// that panic is an error here, said in one line, and any other panic goes on as it was
+/// (its own payload, so that it is reported as what and where it was).
 fn in_memory(
     model: &Model,
     comparison: &Comparison,
     overridden_by: &[String],
 ) -> Result<Result<Vec<u8>, XlsxError>, Error> {
-    let said = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
-    let hook = std::panic::take_hook();
-    let keep = std::sync::Arc::clone(&said);
-    std::panic::set_hook(Box::new(move |info| {
-        let mut said = keep.lock().unwrap_or_else(|e| e.into_inner());
-        if said.is_empty() {
-            *said = info.to_string();
-        }
-    }));
-    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        build(model, comparison, overridden_by, Sheets::InMemory)
-    }));
-    std::panic::set_hook(hook);
-    built.map_err(|_| {
-        let said = said.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        if !said.contains("failed to spawn thread") {
-            panic!("{said}")
-        }
-        Error::Export {
-            file: FILE_NAME.into(),
-            message: "the threads the workbook writer needs could not be started (a memory or process limit: `ulimit -v`, `ulimit -u`)".into(),
-        }
-    })
+    through_expected_panics(|| build(model, comparison, overridden_by, Sheets::InMemory)).map_err(
+        |payload| {
+            let said = crate::error::panic_message(&*payload).unwrap_or_default();
+            if !said.contains("failed to spawn thread") {
+                std::panic::resume_unwind(payload)
+            }
+            Error::Export {
+                file: FILE_NAME.into(),
+                message: "the threads the workbook writer needs could not be started (a memory or process limit: `ulimit -v`, `ulimit -u`)".into(),
+            }
+        },
+    )
+}
+
+/// How many [`through_expected_panics`] are running, on any thread.
+static EXPECTING_PANICS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Whether a panic now may be one the workbook writer raises and this module handles (a
+/// full temporary directory, a thread the system would not give): a panic hook that prints
+/// Rust's report (the binary's, where RUST_BACKTRACE is set) leaves it out then, since the
+/// run goes on or ends with its own one-line error. The hook is the binary's own; this
+/// module never replaces it (helper-201: swapping the process's hook from a library
+/// silenced every other thread's panics meanwhile).
+pub fn panics_expected() -> bool {
+    EXPECTING_PANICS.load(std::sync::atomic::Ordering::SeqCst) > 0
+}
+
+/// `run`, its panic caught, with [`panics_expected`] true meanwhile.
+fn through_expected_panics<T>(run: impl FnOnce() -> T) -> std::thread::Result<T> {
+    use std::sync::atomic::Ordering::SeqCst;
+    EXPECTING_PANICS.fetch_add(1, SeqCst);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(run));
+    EXPECTING_PANICS.fetch_sub(1, SeqCst);
+    result
 }
 
 /// The trajectory sheets' cells above which they are written in low-memory mode: 106
@@ -857,7 +861,7 @@ fn write_trajectory(
     // 500-year model's workbook held 12.5 million cells, 2 GB), so everything is written in
     // row order: the header row, then each yearly row with the NPV block's line that sits
     // beside it (rows 1 and 2, one per regime).
-    write_header(sheet, &YEARLY_COLUMNS, formats)?;
+    write_header(sheet, &columns::YEARLY_HEADER, formats)?;
     for (col, name) in [
         (COL_NPV_REGIME, NPV_REGIME),
         (COL_TERMINAL_VALUE, columns::TERMINAL_VALUE),
@@ -1333,14 +1337,14 @@ mod tests {
 
     #[test]
     fn the_formula_columns_are_found_by_name_in_the_description() {
-        assert_eq!(YEARLY_COLUMNS[usize::from(COL_YEAR)], "year");
-        assert_eq!(YEARLY_COLUMNS[usize::from(COL_CASH_FLOW)], "cash_flow");
+        assert_eq!(columns::YEARLY_HEADER[usize::from(COL_YEAR)], "year");
+        assert_eq!(columns::YEARLY_HEADER[usize::from(COL_CASH_FLOW)], "cash_flow");
         assert_eq!(
-            YEARLY_COLUMNS[usize::from(COL_DISCOUNT_FACTOR)],
+            columns::YEARLY_HEADER[usize::from(COL_DISCOUNT_FACTOR)],
             "discount_factor"
         );
         assert_eq!(
-            YEARLY_COLUMNS[usize::from(COL_PRESENT_VALUE)],
+            columns::YEARLY_HEADER[usize::from(COL_PRESENT_VALUE)],
             "present_value"
         );
         let summary = |col: u16| SUMMARY_COLUMNS[usize::from(col)];
@@ -1401,7 +1405,7 @@ mod tests {
         let values = book.worksheet_range(sheet).unwrap();
         let formulas = book.worksheet_formula(sheet).unwrap();
         let formula = |row: u32, name: &str| {
-            let col = YEARLY_COLUMNS.iter().position(|c| *c == name).unwrap();
+            let col = columns::YEARLY_HEADER.iter().position(|c| *c == name).unwrap();
             formulas
                 .get_value((row, col as u32))
                 .cloned()

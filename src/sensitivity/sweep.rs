@@ -312,7 +312,6 @@ pub fn sweep_steps(axes: &[Axis]) -> u64 {
     (checks as u64).saturating_add(points as u64)
 }
 
-/// The override that sets an axis to one of its values, named after the `--vary` and value.
 /// An advantage as the chart draws it: the f64 nearest the exact one, except that a tie
 /// (by the exact advantage, SPEC 5) is 0 and no other is drawn as one. The double nearest
 /// an exact 0.0000005, which is no tie, lies below it and is a tie in f64 (a heatmap cell

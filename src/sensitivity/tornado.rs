@@ -44,7 +44,7 @@ use rust_decimal::Decimal;
 use super::{Base, Route, assignment};
 use crate::chart::{self, ModelLabels, TornadoChart};
 use crate::error::Error;
-use crate::model::Model;
+use crate::model::{MAX_NUMBER, Model};
 use crate::overrides::typed::Domain;
 use crate::overrides::{Knob, Override, OverridePath};
 
@@ -90,9 +90,6 @@ pub struct TornadoRow {
     /// |advantage_high - advantage_low|.
     pub swing: Option<Decimal>,
 }
-
-/// The largest size of a number in a model (SPEC 6's amounts: MODEL 1).
-const MAX_NUMBER: i64 = 1_000_000_000_000_000_000;
 
 /// SPEC 11's default inputs for `model`, in a fixed order.
 pub fn default_inputs(model: &Model) -> Vec<Input> {

@@ -87,7 +87,7 @@ fn literal(v: f64) -> String {
 /// values, run in f64), `compare` cannot read the table: said so, with the first such
 /// amount (helper-95: valuations of 2e24 were printed without a word).
 fn too_large_note(replay: &Replay) -> Option<String> {
-    const LIMIT: f64 = 1e18;
+    const LIMIT: f64 = crate::model::MAX_NUMBER as f64;
     let series = [
         ("revenue", &replay.revenue),
         ("valuation", &replay.valuation),

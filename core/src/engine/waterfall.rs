@@ -164,7 +164,8 @@ pub enum WaterfallError {
 }
 
 /// The waterfall's terms and what it carries from year to year: each party's receipts so
-/// far. [`Waterfall::reset`] starts it over for another path without allocating.
+/// far. [`Waterfall::restore`] puts it back where a run stood (a simulated path resumes
+/// from its center's first years) without allocating.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Waterfall<N = Decimal> {
     tiers: Vec<TierTerms<N>>,
@@ -378,11 +379,6 @@ impl<N: Num> Waterfall<N> {
     /// every year); else such a year pays nobody and tells the observer nothing.
     pub fn works_on_nothing(&self) -> bool {
         self.caps_grow
-    }
-
-    /// Back to the first year: nothing received yet.
-    pub fn reset(&mut self) {
-        self.received.fill(N::ZERO);
     }
 
     /// Back to where a run stood: `received` is [`Waterfall::received`] at that point.

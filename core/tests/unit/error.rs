@@ -1,3 +1,6 @@
+//! The model's error messages: where they place an offset (line and column) and how they
+//! show what the user wrote (control characters escaped, long text cut).
+
 use stakeshift_core::error::*;
 
 /// Fault 7 of issue 6: control characters reached the terminal raw in error messages.

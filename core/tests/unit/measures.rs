@@ -1,3 +1,6 @@
+//! The measures of SPEC 5 (NPV, IRR, MOIC, payback) on hand-calculated cash flows, with the
+//! IRR's corners: several roots, a root that only touches zero, none.
+
 use rust_decimal::Decimal;
 use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use stakeshift_core::engine::measures::*;

@@ -1,3 +1,6 @@
+//! The engine's number trait, `Decimal` and `f64` side by side: the tie rule, overflow as
+//! None, the waterfall unit's rounding (decimals only) and the conversions between them.
+
 use rust_decimal::Decimal;
 use stakeshift_core::engine::number::*;
 

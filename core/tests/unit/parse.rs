@@ -1,3 +1,6 @@
+//! Reading and validating model files (SPEC 1 and 6): exact decimals, and the warnings and
+//! names the reader gives.
+
 use rust_decimal::Decimal;
 use stakeshift_core::model::*;
 

@@ -1,3 +1,5 @@
+//! The charts' pixel helpers, on images small enough to check by hand.
+
 use stakeshift_core::raster::*;
 
 #[test]

@@ -1,3 +1,6 @@
+//! Series values (SPEC 2): interpolation between points, before the first and after the
+//! last, against hand-calculated values.
+
 use rust_decimal::Decimal;
 use stakeshift_core::engine::series::*;
 use stakeshift_core::model::{Series, Year};

@@ -1,3 +1,7 @@
+//! The simulation's driver (SPEC 10) through its public API, on the built-in model and the
+//! reference models: a path resumed after its center's fixed years equals its full run, the
+//! AVX2 and portable builds give the same bits, and the fan is each path's percentiles.
+
 use stakeshift_core::model::Model;
 use stakeshift_core::model::{ModelSource, parse_model};
 use stakeshift_core::simulate::*;

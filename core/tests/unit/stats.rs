@@ -1,3 +1,6 @@
+//! The simulation's statistics (SPEC 10): means, sds, percentiles by rank (n - 1) q and the
+//! interval of a share, by hand and against sorting.
+
 use stakeshift_core::simulate::stats::*;
 
 #[test]

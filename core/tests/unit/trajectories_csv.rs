@@ -1,3 +1,6 @@
+//! Trajectories read from a CSV file (SPEC 1's `trajectories_csv`): columns, years and the
+//! errors that name the file's line.
+
 use rust_decimal::Decimal;
 use stakeshift_core::model::*;
 
