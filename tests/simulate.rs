@@ -1867,7 +1867,7 @@ fn regression_the_simulate_sentences_say_what_the_numbers_say() {
     assert!(after > 0, "the case needs such paths");
     assert!(
         table.contains(&format!(
-            ", on {after} of them once the company had failed;"
+            ", on {after} of them in or after the year the company failed;"
         )),
         "{after}: {table}"
     );
