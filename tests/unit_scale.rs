@@ -134,6 +134,9 @@ fn a_model_restated_in_another_unit_is_the_same_deal() {
             let scaled_model = restated(&loaded.model, factor);
             let scaled = match compare(&scaled_model, None) {
                 Ok(c) => c,
+                // Nor a model whose yearly amounts, restated up, pass it though its NPVs do
+                // not (tiny_discount_factors: revenue of 2.2e24 discounted to 0.9).
+                Err(e) if k > 0 && e.message.contains("too large to hold") => continue,
                 Err(e) => {
                     bad.push(format!("{label}: {e}"));
                     continue;

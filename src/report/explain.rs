@@ -388,12 +388,19 @@ fn ledger_text(model: &Model, l: &YearLedger, lines: &mut Lines) {
             model.valuation_year
         ),
     );
-    lines.push(
-        2,
-        "present value",
-        money(l.present_value),
-        "cash flow x discount factor",
-    );
+    // A factor too small for its 28 places (Deal::present) is divided by instead: said so.
+    let divided = crate::engine::deal::discount_divisor(model, l.year, l.discount_factor).is_some();
+    let how = if divided {
+        format!(
+            "cash flow / {}^({} - {}), the same as x discount factor, to more digits",
+            crate::engine::regimes::one_plus(model.discount_rate),
+            l.year,
+            model.valuation_year
+        )
+    } else {
+        "cash flow x discount factor".to_string()
+    };
+    lines.push(2, "present value", money(l.present_value), how);
     if let Some(tv) = l.terminal_value {
         lines.push(
             2,

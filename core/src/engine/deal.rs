@@ -65,6 +65,12 @@ pub struct Deal<N = Decimal> {
     pub end_year: Year,
     /// DF_t by year index (index 0 is start_year).
     pub discount: Vec<N>,
+    /// In decimals, (1 + discount_rate)^(t - valuation_year) for the years whose DF_t is
+    /// too small for its 28 places to carry ([`TINY_DISCOUNT`]), where that power can be
+    /// held: a present value there is the amount divided by it ([`Deal::present`]). None in
+    /// every other year, and in every year in f64, whose DF_t keeps its 16 digits however
+    /// small it is.
+    pub discount_divisor: Vec<Option<N>>,
     /// What the investor pays in each year (index 0 is start_year), as a positive amount.
     pub contributions: Vec<N>,
     pub investor: PartyId,
@@ -224,6 +230,7 @@ pub struct RoundTerms<N> {
 impl<N: Num> Deal<N> {
     /// The model's deal in `N`; `discount` comes from [`super::discount_factors`].
     pub fn of(model: &Model, discount: &[Decimal]) -> Deal<N> {
+        let (discount, discount_divisor) = discounting(model, discount);
         let n = model.years();
         let start = model.start_year;
         let mut contributions = vec![Decimal::ZERO; n];
@@ -248,7 +255,8 @@ impl<N: Num> Deal<N> {
         Deal {
             start_year: start,
             end_year: model.end_year,
-            discount: discount.iter().map(|d| N::from_decimal(*d)).collect(),
+            discount,
+            discount_divisor,
             contributions: contributions.into_iter().map(N::from_decimal).collect(),
             investor: model.investor.party,
             parties: model.parties.len(),
@@ -275,6 +283,19 @@ impl<N: Num> Deal<N> {
         self.discount.len()
     }
 
+    /// `amount` of the year of index `i` at its present value: times DF_t, or, in decimals
+    /// where DF_t is tiny, divided by (1 + r)^(t - valuation_year) (see
+    /// [`Deal::discount_divisor`]). None where it cannot be held.
+    #[inline(always)]
+    pub fn present(&self, i: usize, amount: N) -> Option<N> {
+        if N::EXACT {
+            if let Some(growth) = self.discount_divisor[i] {
+                return amount.checked_div(growth);
+            }
+        }
+        amount.total_mul(self.discount[i])
+    }
+
     /// A fresh waterfall for this deal's terms, counting in units of 1e-12 (a run in
     /// `Decimal` sets its path's own unit: [`super::Scratch::set_waterfall_unit`]).
     pub fn waterfall(&self) -> Waterfall<N> {
@@ -285,6 +306,42 @@ impl<N: Num> Deal<N> {
             WATERFALL_DP,
         )
     }
+}
+
+/// Below this a discount factor (DF_t < 1e-12: a rate of 1 past 40 years) is not
+/// multiplied by in decimals: at 28 places it carries fewer than 17 digits, down to 3 at
+/// 2^-80, so that amount x DF_t lost the amount's digits (helper-199: an NPV of 1.786899
+/// printed 1.786941). The present value is the amount divided by (1 + r)^n instead, which
+/// keeps them; above it the product's error is below 1e-16 of the amount.
+pub const TINY_DISCOUNT: Decimal = Decimal::from_parts(1, 0, 0, false, 12);
+
+/// (1 + discount_rate)^(year - valuation_year), where `year`'s discount factor `factor` is
+/// below [`TINY_DISCOUNT`] (after the valuation year) and the power can be held: what a
+/// present value in decimals is divided by that year, rather than multiplied by `factor`.
+pub fn discount_divisor(model: &Model, year: Year, factor: Decimal) -> Option<Decimal> {
+    let n = i64::from(year - model.valuation_year);
+    if n > 0 && factor < TINY_DISCOUNT {
+        (Decimal::ONE + model.discount_rate).checked_powi(n)
+    } else {
+        None
+    }
+}
+
+/// [`Deal::discount`] and [`Deal::discount_divisor`] in `N` from the model's factors: in
+/// decimals a tiny factor (after the valuation year) keeps the power it is the reciprocal
+/// of, where that can be held; in f64 it is that reciprocal, to a double's 16 digits.
+fn discounting<N: Num>(model: &Model, discount: &[Decimal]) -> (Vec<N>, Vec<Option<N>>) {
+    discount
+        .iter()
+        .zip(model.start_year..)
+        .map(|(&factor, year)| {
+            match discount_divisor(model, year, factor) {
+                Some(growth) if N::EXACT => (N::from_decimal(factor), Some(N::from_decimal(growth))),
+                Some(growth) => (N::ONE / N::from_decimal(growth), None),
+                None => (N::from_decimal(factor), None),
+            }
+        })
+        .unzip()
 }
 
 fn terms<N: Num>(r: &RevenueShare) -> RevenueShareTerms<N> {

@@ -477,12 +477,12 @@ impl<N: Num> Running<N> {
         }
     }
 
-    /// Adds a year's flows (with `all` false, to the NPV only); None where a total cannot
-    /// be held.
+    /// Adds the flows of the year of index `i` (with `all` false, to the NPV only); None
+    /// where a total cannot be held.
     #[inline(always)]
-    fn add(&mut self, row: &mut YearRow<N>, df: N, all: bool) -> Option<()> {
-        row.discount_factor = df;
-        row.present_value = row.cash_flow.total_mul(df)?;
+    fn add(&mut self, deal: &Deal<N>, i: usize, row: &mut YearRow<N>, all: bool) -> Option<()> {
+        row.discount_factor = deal.discount[i];
+        row.present_value = deal.present(i, row.cash_flow)?;
         self.npv = self.npv.total_add(row.present_value)?;
         if all {
             self.cumulative = self.cumulative.total_add(row.cash_flow)?;
@@ -490,7 +490,9 @@ impl<N: Num> Running<N> {
             self.contributions += row.contribution;
             self.inflows += row.distribution + row.revenue_share + row.dividend + row.cloud_income;
             self.cloud_income = self.cloud_income.total_add(row.cloud_income)?;
-            self.npv_cloud = self.npv_cloud.total_add(row.cloud_income.total_mul(df)?)?;
+            self.npv_cloud = self
+                .npv_cloud
+                .total_add(deal.present(i, row.cloud_income)?)?;
         }
         Some(())
     }
@@ -498,13 +500,14 @@ impl<N: Num> Running<N> {
     /// The regime's totals; None where one cannot be held (for `f64`, where one is not
     /// finite: the once-a-path check of [`Num::total_add`]). With `all` false, only the NPV
     /// and the terminal value (the others, not summed by [`Running::add`], are 0).
-    fn totals(&self, terminal_value: N, last_df: N, all: bool) -> Option<Totals<N>> {
+    /// `terminal_present`: the terminal value's present value, at end_year.
+    fn totals(&self, terminal_value: N, terminal_present: N, all: bool) -> Option<Totals<N>> {
         let kept = |v: N| if all { v } else { N::ZERO };
         let totals = Totals {
             contributions: kept(self.contributions),
             inflows: kept(self.inflows),
             terminal_value,
-            npv: self.npv.total_add(terminal_value.total_mul(last_df)?)?,
+            npv: self.npv.total_add(terminal_present)?,
             cloud_income: kept(self.cloud_income),
             npv_cloud: kept(self.npv_cloud),
         };
@@ -1013,7 +1016,7 @@ fn years<N: Num, R: Recorder<N>>(
             holding_value: N::ZERO,
             cloud,
         });
-        a.add(&mut row, df, R::TOTALS)
+        a.add(deal, i, &mut row, R::TOTALS)
             .ok_or_else(|| too_large(Regime::ProfitShare, year))?;
         recorder.row(Regime::ProfitShare, &row);
         let cash_flow_a = row.cash_flow;
@@ -1067,14 +1070,14 @@ fn years<N: Num, R: Recorder<N>>(
             holding_value,
             cloud,
         });
-        b.add(&mut row, df, R::TOTALS)
+        b.add(deal, i, &mut row, R::TOTALS)
             .ok_or_else(|| too_large(Regime::Equity, year))?;
         recorder.row(Regime::Equity, &row);
         *holding_end = holding_value;
         if N::EXACT {
             if row.cash_flow != cash_flow_a {
                 *advantage = advantage.and_then(|sum| {
-                    sum.checked_add(row.cash_flow.checked_sub(cash_flow_a)?.checked_mul(df)?)
+                    sum.checked_add(deal.present(i, row.cash_flow.checked_sub(cash_flow_a)?)?)
                 });
                 // (The small factor first, so that what is summed stays small.)
                 *advantage_noise = advantage_noise.and_then(|sum| {
@@ -1122,19 +1125,21 @@ fn finish<N: Num>(
     // the finite range may have done so in any year.
     let end_year = deal.start_year + deal.years() as Year - 1;
     let too_large = |regime: Regime| totals_too_large(regime, N::BOUNDED.then_some(end_year));
-    let last_df = deal.discount.last().copied().unwrap_or(N::ONE);
     let profit_share = progress
         .a
-        .totals(N::ZERO, last_df, all)
+        .totals(N::ZERO, N::ZERO, all)
         .ok_or_else(|| too_large(Regime::ProfitShare))?;
     let terminal = terminal_value(deal, progress.holding_end);
-    let equity = progress
-        .b
-        .totals(terminal, last_df, all)
+    // At end_year's discount (as it is, where a deal of no years has none).
+    let terminal_present = match deal.years().checked_sub(1) {
+        Some(last) => deal.present(last, terminal),
+        None => Some(terminal),
+    };
+    let equity = terminal_present
+        .and_then(|present| progress.b.totals(terminal, present, all))
         .ok_or_else(|| too_large(Regime::Equity))?;
     // In exact decimals, summed year by year (see `Progress::advantage`), where it could be
     // held; else the NPVs' difference.
-    let terminal_present = terminal.checked_mul(last_df);
     let by_years = progress
         .advantage
         .filter(|_| N::EXACT)
@@ -1503,7 +1508,13 @@ fn scale_root(
     let stake_rounding = measures::stake_rounding(deal.rounds.len());
     let mut fixed = Decimal::ZERO;
     let mut fixed_noise = Decimal::ZERO;
-    for ((row, row_a), df) in equity.rows.iter().zip(&profit_share.rows).zip(discount) {
+    for (i, ((row, row_a), df)) in equity
+        .rows
+        .iter()
+        .zip(&profit_share.rows)
+        .zip(discount)
+        .enumerate()
+    {
         let own = row.cash_flow - row.dividend;
         if own == row_a.cash_flow {
             // The same flow under both deals (before from_year, a contribution alone):
@@ -1511,7 +1522,7 @@ fn scale_root(
             // helper-90).
             continue;
         }
-        fixed = fixed.checked_add(own.checked_sub(row_a.cash_flow)?.checked_mul(*df)?)?;
+        fixed = fixed.checked_add(deal.present(i, own.checked_sub(row_a.cash_flow)?)?)?;
         // (The small factor first, so that what is summed stays small; helper-92.)
         let year = (own.abs().saturating_add(row_a.cash_flow.abs())) * rounding;
         fixed_noise = fixed_noise.saturating_add(year.saturating_mul(*df));
@@ -1527,7 +1538,7 @@ fn scale_root(
         if !deal.dividend_payout.is_zero() {
             for (i, row) in equity.rows.iter().enumerate().skip(from) {
                 let dividend = dividend_of(deal, row.distributable, stakes[i])?;
-                let present = dividend.checked_mul(discount[i])?;
+                let present = deal.present(i, dividend)?;
                 advantage = advantage.checked_add(present)?;
                 let reach = deal.dividend_payout * row.distributable.abs() * stake_rounding;
                 noise = noise
@@ -1537,7 +1548,7 @@ fn scale_root(
         }
         let valuation = path.valuation[last].checked_mul(k)?;
         let holding = stake_value(stakes[last], valuation)?;
-        let terminal = terminal_value(deal, holding).checked_mul(discount[last])?;
+        let terminal = deal.present(last, terminal_value(deal, holding))?;
         let reach = valuation.abs() * deal.terminal_keep * stake_rounding;
         noise = noise
             .saturating_add(terminal.abs() * rounding)
