@@ -315,15 +315,37 @@ impl<N: Num> Deal<N> {
 /// keeps them; above it the product's error is below 1e-16 of the amount.
 pub const TINY_DISCOUNT: Decimal = Decimal::from_parts(1, 0, 0, false, 12);
 
-/// (1 + discount_rate)^(year - valuation_year), where `year`'s discount factor `factor` is
-/// below [`TINY_DISCOUNT`] (after the valuation year) and the power can be held: what a
-/// present value in decimals is divided by that year, rather than multiplied by `factor`.
+/// 1 / DF_t = (1 + discount_rate)^(year - valuation_year), where `year`'s discount factor
+/// `factor` is below [`TINY_DISCOUNT`] (after the valuation year, or before it at a
+/// negative rate) and the power can be held: what a present value in decimals is divided by
+/// that year, rather than multiplied by `factor`.
+///
+/// ```
+/// use rust_decimal::Decimal;
+/// use stakeshift_core::engine::deal::discount_divisor;
+/// use stakeshift_core::model::{ModelSource, parse_model};
+///
+/// let text = std::fs::read_to_string("../docs/mini.toml").unwrap();
+/// let mut model = parse_model(ModelSource { text: &text, load: &mut |_| Err("none".into()) }).unwrap();
+/// model.discount_rate = Decimal::ONE; // (1 + r) = 2
+/// let vy = model.valuation_year;
+/// // 2^-80 is tiny: divided by 2^80, exactly.
+/// let factor = Decimal::new(8272, 28);
+/// assert_eq!(discount_divisor(&model, vy + 80, factor), Some(Decimal::from_i128_with_scale(1 << 80, 0)));
+/// // A factor of 28 places that keeps 17 digits or more is multiplied by.
+/// assert_eq!(discount_divisor(&model, vy + 1, Decimal::new(5, 1)), None);
+/// // At -50% a year, 80 years before the valuation year: 0.5^80, divided by 2^80 too.
+/// model.discount_rate = Decimal::new(-5, 1);
+/// assert_eq!(discount_divisor(&model, vy - 80, factor), Some(Decimal::from_i128_with_scale(1 << 80, 0)));
+/// ```
 pub fn discount_divisor(model: &Model, year: Year, factor: Decimal) -> Option<Decimal> {
-    let n = i64::from(year - model.valuation_year);
-    if n > 0 && factor < TINY_DISCOUNT {
-        (Decimal::ONE + model.discount_rate).checked_powi(n)
-    } else {
-        None
+    if factor >= TINY_DISCOUNT {
+        return None;
+    }
+    let base = Decimal::ONE + model.discount_rate;
+    match i64::from(year - model.valuation_year) {
+        n if n > 0 => base.checked_powi(n),
+        n => Decimal::ONE.checked_div(base)?.checked_powi(-n),
     }
 }
 
