@@ -103,9 +103,11 @@ pub enum Bracket {
 }
 
 /// Where the advantage crosses or touches zero along a one-path grid: a tie at a grid
-/// value, or a change of sign between neighbours (non-finite points skipped). None where
-/// the deals tie at every grid value: every point a "break-even" tells nothing (the
-/// audit's D7).
+/// value beside one that is not (the edges of a run of ties, where a deal starts or stops
+/// winning: helper-202 found every grid value of a run ringed, the grid's first among
+/// them), or a change of sign between neighbours (non-finite points skipped). None where
+/// the deals tie at every grid value: every point a "break-even" tells nothing (the audit's
+/// D7).
 pub fn zero_brackets(values: &[f64], advantages: &[f64]) -> Vec<Bracket> {
     let pts: Vec<usize> = (0..values.len().min(advantages.len()))
         .filter(|&i| values[i].is_finite() && advantages[i].is_finite())
@@ -117,7 +119,15 @@ pub fn zero_brackets(values: &[f64], advantages: &[f64]) -> Vec<Bracket> {
     for (k, &i) in pts.iter().enumerate() {
         let a = advantages[i];
         if a.is_tie() {
-            out.push(Bracket::At(i));
+            let before = k.checked_sub(1).map(|k| pts[k]);
+            let after = pts.get(k + 1).copied();
+            if [before, after]
+                .into_iter()
+                .flatten()
+                .any(|j| !advantages[j].is_tie())
+            {
+                out.push(Bracket::At(i));
+            }
             continue;
         }
         if let Some(&j) = pts.get(k + 1) {
@@ -795,10 +805,31 @@ pub(crate) fn diverging(v: f64, max: f64) -> RGBColor {
     )
 }
 
-/// The zero contour of a row-major grid (`adv[i * ys.len() + j]` at `(xs[i], ys[j])`) as line
-/// segments in value space, by marching squares: each cell's edges are cut where the
-/// advantage changes sign (linearly), and a saddle is resolved by the cell's mean.
-pub(crate) fn contour(xs: &[f64], ys: &[f64], adv: &[f64]) -> Vec<((f64, f64), (f64, f64))> {
+/// A line segment in value space.
+type Segment = ((f64, f64), (f64, f64));
+
+/// The break-even contour of a row-major grid (`adv[i * ys.len() + j]` at `(xs[i], ys[j])`)
+/// as line segments in value space: the edges of where the stake wins and of where the
+/// profit share wins. Where the two meet these are one line, the advantage's zero; a
+/// region of ties (advantages of exactly 0) between them, or beside either, is outlined on
+/// every side it has (helper-202: a tie was taken for a win of the profit share, so the
+/// line ran along a tied region's edge beside the stake's wins and not beside the profit
+/// share's).
+pub(crate) fn contour(xs: &[f64], ys: &[f64], adv: &[f64]) -> Vec<Segment> {
+    let mut out = edges_of(xs, ys, adv, |v| v > 0.0);
+    for segment in edges_of(xs, ys, adv, |v| v < 0.0) {
+        // Where the deals meet without a tie between them, the same cut, bit for bit.
+        if !out.contains(&segment) {
+            out.push(segment);
+        }
+    }
+    out
+}
+
+/// The edge of the region where `inside` holds of the advantage, by marching squares: each
+/// cell's edges are cut where it stops holding (linearly between the corners' advantages),
+/// and a saddle is resolved by the cell's mean.
+fn edges_of(xs: &[f64], ys: &[f64], adv: &[f64], inside: impl Fn(f64) -> bool) -> Vec<Segment> {
     let (nx, ny) = (xs.len(), ys.len());
     let mut out = Vec::new();
     if nx < 2 || ny < 2 || adv.len() != nx * ny {
@@ -817,7 +848,7 @@ pub(crate) fn contour(xs: &[f64], ys: &[f64], adv: &[f64]) -> Vec<((f64, f64), (
             if corners.iter().any(|c| !c.2.is_finite()) {
                 continue;
             }
-            let above: Vec<bool> = corners.iter().map(|c| c.2 > 0.0).collect();
+            let above: Vec<bool> = corners.iter().map(|c| inside(c.2)).collect();
             // The point where edge k (corner k to corner k+1) crosses zero, if it does.
             let cut = |k: usize| -> Option<(f64, f64)> {
                 let (a, b) = (corners[k], corners[(k + 1) % 4]);
@@ -834,7 +865,7 @@ pub(crate) fn contour(xs: &[f64], ys: &[f64], adv: &[f64]) -> Vec<((f64, f64), (
                 [(_, p0), (_, p1), (_, p2), (_, p3)] => {
                     // A saddle: corners 0 and 2 on one side, 1 and 3 on the other. Join the
                     // cuts so that the centre (the mean) lies on the side it belongs to.
-                    let centre_above = corners.iter().map(|c| c.2).sum::<f64>() / 4.0 > 0.0;
+                    let centre_above = inside(corners.iter().map(|c| c.2).sum::<f64>() / 4.0);
                     if centre_above == above[0] {
                         // Corner 0's side connects through the centre: cut off corners 1 and 3.
                         out.push((*p0, *p1));
@@ -1080,6 +1111,65 @@ mod tests {
         assert!(contour(&xs, &ys, &[1.0; 9]).is_empty());
         // One value along an axis: nothing to trace, no panic.
         assert!(contour(&[1.0], &ys, &[1.0, -1.0, 1.0]).is_empty());
+    }
+
+    /// helper-202: a tie (exactly 0) was taken for a win of the profit share, so a tied
+    /// block beside the stake's wins had a break-even line along its edge and the same block
+    /// beside the profit share's none ("no break-even"). Now each side is outlined, and the
+    /// contour of -adv is the contour of adv.
+    #[test]
+    fn regression_a_tied_region_is_outlined_beside_either_deal() {
+        // 4 x 2 grid: x = 0, 1 tie; x = 2, 3 one deal's wins (2 and 3, or -2 and -3).
+        let (xs, ys) = ([0.0, 1.0, 2.0, 3.0], [0.0, 1.0]);
+        let grid = |win: f64| -> Vec<f64> {
+            xs.iter()
+                .flat_map(|&x| [if x < 1.5 { 0.0 } else { win * x }; 2])
+                .collect()
+        };
+        for win in [1.0, -1.0] {
+            let segs = contour(&xs, &ys, &grid(win));
+            // The one edge of the tied block, x = 1 from y = 0 to 1, in either direction.
+            assert_eq!(segs.len(), 1, "{win}: {segs:?}");
+            let ((x0, _), (x1, _)) = segs[0];
+            assert_eq!((x0, x1), (1.0, 1.0), "{win}");
+        }
+        // Ties between the two deals: both edges.
+        let both: Vec<f64> = [-2.0, 0.0, 0.0, 3.0]
+            .iter()
+            .flat_map(|&a| [a; 2])
+            .collect();
+        let mut xs_cut: Vec<f64> = contour(&xs, &ys, &both)
+            .iter()
+            .flat_map(|((a, _), (b, _))| [*a, *b])
+            .collect();
+        xs_cut.sort_by(f64::total_cmp);
+        xs_cut.dedup();
+        assert_eq!(xs_cut, [1.0, 2.0]);
+        // Where the deals meet with no tie between them, one line, not two.
+        let direct: Vec<f64> = [-2.0, -1.0, 1.0, 2.0]
+            .iter()
+            .flat_map(|&a| [a; 2])
+            .collect();
+        assert_eq!(contour(&xs, &ys, &direct).len(), 1);
+    }
+
+    /// helper-202: every grid value of a run of ties was ringed as a break-even, the grid's
+    /// first among them; only a run's edges beside a winner are.
+    #[test]
+    fn regression_only_the_edges_of_a_run_of_ties_are_break_evens() {
+        let xs = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0];
+        let at = |a: &[f64]| -> Vec<Bracket> { zero_brackets(&xs, a) };
+        assert_eq!(at(&[0.0, 0.0, 0.0, 1.0, 2.0, 3.0]), [Bracket::At(2)]);
+        assert_eq!(
+            at(&[-1.0, 0.0, 0.0, 0.0, 1.0, 2.0]),
+            [Bracket::At(1), Bracket::At(3)]
+        );
+        assert_eq!(at(&[1.0, 2.0, 0.0, 0.0, 0.0, 0.0]), [Bracket::At(2)]);
+        // One tie between two wins, and at the grid's edge beside a win: each a break-even.
+        assert_eq!(
+            at(&[0.0, 1.0, 0.0, -1.0, -1.0, -1.0]),
+            [Bracket::At(0), Bracket::At(2)]
+        );
     }
 
     #[test]
