@@ -29,7 +29,7 @@ pub fn files(
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let ctx = loaded
         .chart_context(size, None)
-        .with_command(&super::rerun_command(&loaded.model, results));
+        .with_command(&super::rerun_command(loaded, results));
     let around = super::around(&loaded.model, results);
     let labels = chart::ModelLabels::of(&loaded.model);
     let rows: Vec<chart::FanRow> = results

@@ -102,27 +102,35 @@ pub fn around(model: &crate::model::Model, results: &Results) -> Option<String> 
     })
 }
 
-/// The command that draws `results` again from the model, as a chart's footer gives it
-/// (with the model's overrides after it): `simulate --paths 10000 --seed 7`, and the
-/// centers chosen where they were (`-t base -t bear`).
-pub fn rerun_command(model: &crate::model::Model, results: &Results) -> String {
-    let mut command = format!("simulate --paths {} --seed {}", results.paths, results.seed);
-    if around(model, results).is_some() {
+/// The command that draws `results` again from `loaded`'s model, as a chart's footer gives
+/// it (with the model's overrides after it): `simulate models/deal.toml --paths 10000 --seed
+/// 7` (the model file as it was named; none for the built-in model: helper-202 ran the
+/// footer's command of a file's chart and got the built-in model's), and the centers
+/// chosen where they were (`-t base -t bear`).
+pub fn rerun_command(loaded: &crate::io::LoadedModel, results: &Results) -> String {
+    // A plain word as it is, any other as one word for a shell (`-t` takes a name that
+    // starts with `-`, such as `-t -bust`, as it does any other).
+    let word = |w: &str, plain_too: &str| {
+        let plain = !w.is_empty()
+            && w.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c) || plain_too.contains(c));
+        if plain {
+            w.to_string()
+        } else {
+            crate::error::shell_word(w)
+        }
+    };
+    let mut command = "simulate".to_string();
+    if loaded.label == crate::io::STDIN_LABEL {
+        command.push_str(" -");
+    } else if loaded.label != crate::BUILTIN_MODEL_NAME {
+        command.push(' ');
+        command.push_str(&word(&loaded.label, "/"));
+    }
+    command.push_str(&format!(" --paths {} --seed {}", results.paths, results.seed));
+    if around(&loaded.model, results).is_some() {
         for g in results.groups.iter().skip(1) {
-            // A plain name as it is, any other as one word for a shell (`-t` takes a name
-            // that starts with `-`, such as `-t -bust`, as it does any other).
-            let plain = !g.name.is_empty()
-                && g.name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
-            let word = |w: String| {
-                if plain {
-                    w
-                } else {
-                    crate::error::shell_word(&w)
-                }
-            };
-            command.push_str(&format!(" -t {}", word(g.name.clone())));
+            command.push_str(&format!(" -t {}", word(&g.name, "")));
         }
     }
     command
@@ -144,6 +152,39 @@ mod tests {
         assert!(
             refused.ends_with(&format!("give at most {most} paths")),
             "{refused}"
+        );
+    }
+
+    /// helper-202: the footer's command of a model file's charts named no model, so that it
+    /// drew the built-in model's.
+    #[test]
+    fn regression_the_rerun_command_names_the_model_file() {
+        let options = Options {
+            paths: 20,
+            seed: 3,
+            selected: None,
+            fan: false,
+        };
+        let builtin = crate::io::load_model(None).unwrap();
+        let results = run(&builtin.model, &options, &|_| {}).unwrap();
+        assert_eq!(
+            rerun_command(&builtin, &results),
+            "simulate --paths 20 --seed 3"
+        );
+        // (Tests run in the package's folder.)
+        let mini = std::path::Path::new("docs/mini.toml");
+        let mut file = crate::io::load_model(Some(mini)).unwrap();
+        let results = run(&file.model, &options, &|_| {}).unwrap();
+        assert_eq!(
+            rerun_command(&file, &results),
+            "simulate docs/mini.toml --paths 20 --seed 3"
+        );
+        // A path a shell would split, as one word.
+        file.label = "my models/deal.toml".into();
+        assert!(
+            rerun_command(&file, &results).starts_with("simulate 'my models/deal.toml' --paths"),
+            "{}",
+            rerun_command(&file, &results)
         );
     }
 
