@@ -99,8 +99,7 @@ fn out_of_memory(size: usize) -> ! {
 /// The panics seen so far (the first [`PANICS_KEPT`]): each one's message, where it is text,
 /// and its message and place as one line. A panic caught and handled inside the library
 /// (the workbook writer's) is among them, so the one reported is found by its message.
-static PANICS: std::sync::Mutex<Vec<(Option<String>, String)>> =
-    std::sync::Mutex::new(Vec::new());
+static PANICS: std::sync::Mutex<Vec<(Option<String>, String)>> = std::sync::Mutex::new(Vec::new());
 
 /// How many panics [`PANICS`] keeps.
 const PANICS_KEPT: usize = 16;

@@ -348,7 +348,11 @@ fn regression_read_only_folder_changes_no_file() {
         .unwrap();
     fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
     let model = dir.path().join("model.toml");
-    fs::copy(common::repo_path("models/revenue-note-vs-safe.toml"), &model).unwrap();
+    fs::copy(
+        common::repo_path("models/revenue-note-vs-safe.toml"),
+        &model,
+    )
+    .unwrap();
     fs::set_permissions(&model, fs::Permissions::from_mode(0o644)).unwrap();
     let out = dir.path().join("out");
     let before = good_run(&out, false);

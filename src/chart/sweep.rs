@@ -472,6 +472,13 @@ impl SweepChart<'_> {
                 1.0,
                 "the model's value".into(),
             ));
+        } else if let Some(v) = varied.current.filter(|v| v.is_finite()) {
+            // Off the axis: said, as the heatmap says it (helper-202: nothing told where
+            // the model stands).
+            items.push(Item::Note(format!(
+                "The model's value, {}, lies outside the grid.",
+                scale::input_value(v)
+            )));
         }
         items.push(Item::Note(if estimated {
             "Rings: where a trajectory's advantage is zero. \u{2248}: estimated on a straight line between grid points, to the grid's spacing."
@@ -1042,7 +1049,8 @@ mod tests {
             index: 0,
             crossings: None,
         }];
-        for (current, named) in [(None, false), (Some(2030.0), true)] {
+        // helper-202: a value off the grid is said to be.
+        for (current, named) in [(None, false), (Some(2030.0), true), (Some(2040.0), false)] {
             let chart = SweepChart {
                 labels: &labels,
                 varied: &[VariedPath {
@@ -1062,6 +1070,8 @@ mod tests {
                 "{texts:?}"
             );
             assert_eq!(texts.iter().any(|t| t == "model 2030"), named, "{texts:?}");
+            let outside = texts.join(" ").contains("2040, lies outside the grid");
+            assert_eq!(outside, current == Some(2040.0), "{texts:?}");
         }
     }
 
@@ -1134,10 +1144,7 @@ mod tests {
             assert_eq!((x0, x1), (1.0, 1.0), "{win}");
         }
         // Ties between the two deals: both edges.
-        let both: Vec<f64> = [-2.0, 0.0, 0.0, 3.0]
-            .iter()
-            .flat_map(|&a| [a; 2])
-            .collect();
+        let both: Vec<f64> = [-2.0, 0.0, 0.0, 3.0].iter().flat_map(|&a| [a; 2]).collect();
         let mut xs_cut: Vec<f64> = contour(&xs, &ys, &both)
             .iter()
             .flat_map(|((a, _), (b, _))| [*a, *b])

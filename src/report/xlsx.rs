@@ -106,7 +106,6 @@ pub const SUMMARY_COLUMNS: [&str; 1 + SUMMARY_SHOWN.len()] = {
     names
 };
 
-
 // Columns (0-based) that formulas refer to, found by name in the descriptions: on a
 // trajectory sheet,
 const COL_YEAR: u16 = columns::yearly_position("year") as u16;
@@ -1338,7 +1337,10 @@ mod tests {
     #[test]
     fn the_formula_columns_are_found_by_name_in_the_description() {
         assert_eq!(columns::YEARLY_HEADER[usize::from(COL_YEAR)], "year");
-        assert_eq!(columns::YEARLY_HEADER[usize::from(COL_CASH_FLOW)], "cash_flow");
+        assert_eq!(
+            columns::YEARLY_HEADER[usize::from(COL_CASH_FLOW)],
+            "cash_flow"
+        );
         assert_eq!(
             columns::YEARLY_HEADER[usize::from(COL_DISCOUNT_FACTOR)],
             "discount_factor"
@@ -1405,7 +1407,10 @@ mod tests {
         let values = book.worksheet_range(sheet).unwrap();
         let formulas = book.worksheet_formula(sheet).unwrap();
         let formula = |row: u32, name: &str| {
-            let col = columns::YEARLY_HEADER.iter().position(|c| *c == name).unwrap();
+            let col = columns::YEARLY_HEADER
+                .iter()
+                .position(|c| *c == name)
+                .unwrap();
             formulas
                 .get_value((row, col as u32))
                 .cloned()

@@ -127,7 +127,10 @@ pub fn rerun_command(loaded: &crate::io::LoadedModel, results: &Results) -> Stri
         command.push(' ');
         command.push_str(&word(&loaded.label, "/"));
     }
-    command.push_str(&format!(" --paths {} --seed {}", results.paths, results.seed));
+    command.push_str(&format!(
+        " --paths {} --seed {}",
+        results.paths, results.seed
+    ));
     if around(&loaded.model, results).is_some() {
         for g in results.groups.iter().skip(1) {
             command.push_str(&format!(" -t {}", word(&g.name, "")));

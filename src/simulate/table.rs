@@ -251,7 +251,10 @@ pub fn render(model: &Model, results: &Results) -> String {
     let end = model.end_year;
     let after_failure = match results.agi_after_failure {
         0 => String::new(),
-        n => format!(", on {} of them in or after the year the company failed", count(n)),
+        n => format!(
+            ", on {} of them in or after the year the company failed",
+            count(n)
+        ),
     };
     // Said in every model, one without AGI too: SPEC 10 lists the count among the results
     // (helper-141; helper-139 found "AGI was declared on 0" odd in a film deal, but the

@@ -356,13 +356,15 @@ fn discounting<N: Num>(model: &Model, discount: &[Decimal]) -> (Vec<N>, Vec<Opti
     discount
         .iter()
         .zip(model.start_year..)
-        .map(|(&factor, year)| {
-            match discount_divisor(model, year, factor) {
-                Some(growth) if N::EXACT => (N::from_decimal(factor), Some(N::from_decimal(growth))),
+        .map(
+            |(&factor, year)| match discount_divisor(model, year, factor) {
+                Some(growth) if N::EXACT => {
+                    (N::from_decimal(factor), Some(N::from_decimal(growth)))
+                }
                 Some(growth) => (N::ONE / N::from_decimal(growth), None),
                 None => (N::from_decimal(factor), None),
-            }
-        })
+            },
+        )
         .unzip()
 }
 
