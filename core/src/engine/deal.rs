@@ -288,10 +288,10 @@ impl<N: Num> Deal<N> {
     /// [`Deal::discount_divisor`]). None where it cannot be held.
     #[inline(always)]
     pub fn present(&self, i: usize, amount: N) -> Option<N> {
-        if N::EXACT {
-            if let Some(growth) = self.discount_divisor[i] {
-                return amount.checked_div(growth);
-            }
+        if N::EXACT
+            && let Some(growth) = self.discount_divisor[i]
+        {
+            return amount.checked_div(growth);
         }
         amount.total_mul(self.discount[i])
     }
