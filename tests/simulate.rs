@@ -2056,10 +2056,9 @@ fn regression_a_footer_command_names_a_dash_trajectory_so_that_it_runs() {
             .arg(&out),
     );
     let svg = std::fs::read_to_string(out.join("distribution.svg")).unwrap();
-    assert!(
-        svg.contains("simulate --paths 20 --seed 0 -t -only"),
-        "footer"
-    );
+    // (The model file as it was named: helper-202.)
+    let command = format!("simulate {} --paths 20 --seed 0 -t -only", model.display());
+    assert!(svg.contains(&command), "footer: {command}");
     // The footer's words run as they read.
     stdout_of(
         stakeshift()
