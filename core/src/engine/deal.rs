@@ -65,12 +65,11 @@ pub struct Deal<N = Decimal> {
     pub end_year: Year,
     /// DF_t by year index (index 0 is start_year).
     pub discount: Vec<N>,
-    /// In decimals, (1 + discount_rate)^(t - valuation_year) for the years whose DF_t is
-    /// too small for its 28 places to carry ([`TINY_DISCOUNT`]), where that power can be
-    /// held: a present value there is the amount divided by it ([`Deal::present`]). None in
-    /// every other year, and in every year in f64, whose DF_t keeps its 16 digits however
-    /// small it is.
-    pub discount_divisor: Vec<Option<N>>,
+    /// In decimals, 1 / DF_t for the years whose DF_t is below 1, in parts that can be held
+    /// ([`Divisor`]): a present value there is the amount divided by it where DF_t times
+    /// the amount would lose digits ([`Deal::present`]). None in every other year, and in
+    /// every year in f64, whose DF_t keeps its 16 digits however small it is.
+    pub discount_divisor: Vec<Option<Divisor<N>>>,
     /// What the investor pays in each year (index 0 is start_year), as a positive amount.
     pub contributions: Vec<N>,
     pub investor: PartyId,
@@ -284,14 +283,15 @@ impl<N: Num> Deal<N> {
     }
 
     /// `amount` of the year of index `i` at its present value: times DF_t, or, in decimals
-    /// where DF_t is tiny, divided by (1 + r)^(t - valuation_year) (see
-    /// [`Deal::discount_divisor`]). None where it cannot be held.
+    /// where that product would lose digits ([`by_division`]), divided by (1 + r)^(t -
+    /// valuation_year) (see [`Deal::discount_divisor`]). None where it cannot be held.
     #[inline(always)]
     pub fn present(&self, i: usize, amount: N) -> Option<N> {
         if N::EXACT
-            && let Some(growth) = self.discount_divisor[i]
+            && let Some(divisor) = self.discount_divisor[i]
+            && (self.discount[i] < divisor.tiny || amount > divisor.big || amount < -divisor.big)
         {
-            return amount.checked_div(growth);
+            return divisor.divide(amount);
         }
         amount.total_mul(self.discount[i])
     }
@@ -315,10 +315,50 @@ impl<N: Num> Deal<N> {
 /// keeps them; above it the product's error is below 1e-16 of the amount.
 pub const TINY_DISCOUNT: Decimal = Decimal::from_parts(1, 0, 0, false, 12);
 
-/// 1 / DF_t = (1 + discount_rate)^(year - valuation_year), where `year`'s discount factor
-/// `factor` is below [`TINY_DISCOUNT`] (after the valuation year, or before it at a
-/// negative rate) and the power can be held: what a present value in decimals is divided by
-/// that year, rather than multiplied by `factor`.
+/// Above this an amount is not multiplied by a discount factor below 1 in decimals either:
+/// the factor's 28 places are 5e-29 from it, which such an amount turns into more than
+/// 5e-14 (helper-204: a cash flow of 9.7e26 x 2^-39 was 0.02 off).
+pub const LARGE_AMOUNT: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0); // 1e15
+
+/// Whether a present value in decimals is an amount divided by (1 + r)^n rather than the
+/// amount times its discount factor `factor` (where the year has a [`Divisor`]): a tiny
+/// factor, or a large amount.
+pub fn by_division(factor: Decimal, amount: Decimal) -> bool {
+    factor < TINY_DISCOUNT || amount.abs() > LARGE_AMOUNT
+}
+
+/// 1 / DF_t = (1 + discount_rate)^(t - valuation_year) for a year whose DF_t is below 1, as
+/// a present value in decimals divides by it: by `rest`, then `chunks` times by `chunk`, a
+/// power of (1 + r) (or of 1 / (1 + r) at a negative rate) below 1e27, so that a power too
+/// large to hold is divided by in pieces (helper-203: 1.62^138 passed 7.9e28, and an NPV of
+/// 0.009597 printed 0).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Divisor<N = Decimal> {
+    pub rest: N,
+    pub chunk: N,
+    pub chunks: u32,
+    /// [`TINY_DISCOUNT`] and [`LARGE_AMOUNT`] in `N`, for [`Deal::present`]'s test.
+    pub tiny: N,
+    pub big: N,
+}
+
+impl<N: Num> Divisor<N> {
+    /// `amount` / (1 + r)^n; None where it cannot be held.
+    pub fn divide(self, amount: N) -> Option<N> {
+        let mut v = amount.checked_div(self.rest)?;
+        for _ in 0..self.chunks {
+            if v.is_zero() {
+                break;
+            }
+            v = v.checked_div(self.chunk)?;
+        }
+        Some(v)
+    }
+}
+
+/// The [`Divisor`] of `year`: where its discount factor is below 1 (after the valuation
+/// year at a positive rate, before it at a negative one); None elsewhere, or where its parts
+/// cannot be held.
 ///
 /// ```
 /// use rust_decimal::Decimal;
@@ -329,42 +369,69 @@ pub const TINY_DISCOUNT: Decimal = Decimal::from_parts(1, 0, 0, false, 12);
 /// let mut model = parse_model(ModelSource { text: &text, load: &mut |_| Err("none".into()) }).unwrap();
 /// model.discount_rate = Decimal::ONE; // (1 + r) = 2
 /// let vy = model.valuation_year;
-/// // 2^-80 is tiny: divided by 2^80, exactly.
-/// let factor = Decimal::new(8272, 28);
-/// assert_eq!(discount_divisor(&model, vy + 80, factor), Some(Decimal::from_i128_with_scale(1 << 80, 0)));
-/// // A factor of 28 places that keeps 17 digits or more is multiplied by.
-/// assert_eq!(discount_divisor(&model, vy + 1, Decimal::new(5, 1)), None);
+/// let two_to = |n: u32| Decimal::from_i128_with_scale(1 << n, 0);
+/// // 2^80 in pieces below 1e27: 2^89 is the largest such power, so 2^80 is one piece.
+/// let d = discount_divisor(&model, vy + 80).unwrap();
+/// assert_eq!((d.rest, d.chunks), (two_to(80), 0));
+/// assert_eq!(d.divide(two_to(81)), Some(Decimal::TWO));
+/// // 2^200 passes what a decimal holds: 2^22 x (2^89)^2.
+/// let d = discount_divisor(&model, vy + 200).unwrap();
+/// assert_eq!((d.rest, d.chunk, d.chunks), (two_to(22), two_to(89), 2));
+/// // The valuation year and before it, at a positive rate: no division.
+/// assert_eq!(discount_divisor(&model, vy), None);
+/// assert_eq!(discount_divisor(&model, vy - 3), None);
 /// // At -50% a year, 80 years before the valuation year: 0.5^80, divided by 2^80 too.
 /// model.discount_rate = Decimal::new(-5, 1);
-/// assert_eq!(discount_divisor(&model, vy - 80, factor), Some(Decimal::from_i128_with_scale(1 << 80, 0)));
+/// assert_eq!(discount_divisor(&model, vy - 80).unwrap().rest, two_to(80));
 /// ```
-pub fn discount_divisor(model: &Model, year: Year, factor: Decimal) -> Option<Decimal> {
-    if factor >= TINY_DISCOUNT {
-        return None;
-    }
+pub fn discount_divisor(model: &Model, year: Year) -> Option<Divisor> {
     let base = Decimal::ONE + model.discount_rate;
-    match i64::from(year - model.valuation_year) {
-        n if n > 0 => base.checked_powi(n),
-        n => Decimal::ONE.checked_div(base)?.checked_powi(-n),
-    }
+    let n = i64::from(year - model.valuation_year);
+    // The number whose n-th power DF_t is the reciprocal of, above 1; n counted up.
+    let (grows, n) = match (base > Decimal::ONE, n) {
+        (true, n) if n > 0 => (base, n),
+        (false, n) if n < 0 && base < Decimal::ONE => (Decimal::ONE.checked_div(base)?, -n),
+        _ => return None,
+    };
+    // The most factors of `grows` a piece takes: its power stays below 1e27.
+    let per_chunk = (27.0 / grows.to_f64().log10()).floor().max(1.0) as i64;
+    let (chunks, rest) = (n / per_chunk, n % per_chunk);
+    Some(Divisor {
+        rest: grows.checked_powi(rest)?,
+        chunk: grows.checked_powi(per_chunk.min(n))?,
+        chunks: u32::try_from(chunks).ok()?,
+        tiny: TINY_DISCOUNT,
+        big: LARGE_AMOUNT,
+    })
 }
 
 /// [`Deal::discount`] and [`Deal::discount_divisor`] in `N` from the model's factors: in
-/// decimals a tiny factor (after the valuation year) keeps the power it is the reciprocal
-/// of, where that can be held; in f64 it is that reciprocal, to a double's 16 digits.
-fn discounting<N: Num>(model: &Model, discount: &[Decimal]) -> (Vec<N>, Vec<Option<N>>) {
+/// decimals a factor below 1 keeps the power it is the reciprocal of (its [`Divisor`]); in
+/// f64 a tiny one is that reciprocal, to a double's 16 digits, and the others the factors.
+fn discounting<N: Num>(model: &Model, discount: &[Decimal]) -> (Vec<N>, Vec<Option<Divisor<N>>>) {
     discount
         .iter()
         .zip(model.start_year..)
-        .map(
-            |(&factor, year)| match discount_divisor(model, year, factor) {
-                Some(growth) if N::EXACT => {
-                    (N::from_decimal(factor), Some(N::from_decimal(growth)))
-                }
-                Some(growth) => (N::ONE / N::from_decimal(growth), None),
-                None => (N::from_decimal(factor), None),
-            },
-        )
+        .map(|(&factor, year)| match discount_divisor(model, year) {
+            Some(d) if N::EXACT => (
+                N::from_decimal(factor),
+                Some(Divisor {
+                    rest: N::from_decimal(d.rest),
+                    chunk: N::from_decimal(d.chunk),
+                    chunks: d.chunks,
+                    tiny: N::from_decimal(d.tiny),
+                    big: N::from_decimal(d.big),
+                }),
+            ),
+            Some(d) if factor < TINY_DISCOUNT => {
+                // 1 / (rest x chunk^chunks), each reciprocal to a double's 16 digits (0 past
+                // its range).
+                let piece = N::ONE / N::from_decimal(d.chunk);
+                let pieces = piece.checked_powi(i64::from(d.chunks)).unwrap_or(N::ZERO);
+                (N::ONE / N::from_decimal(d.rest) * pieces, None)
+            }
+            _ => (N::from_decimal(factor), None),
+        })
         .unzip()
 }
 
@@ -570,20 +637,87 @@ pub fn stake_path<N: Num>(
 /// 28 digits at it, with two to spare: a fund's yearly receipts of 6e-8 beside a cap of
 /// 1.2e6 were counted in 1e-12 and lost 2 in 10^5 of themselves (helper-108: a break-even
 /// scale of 38.88864004 for 38.88888857).
+///
+/// Before the valuation year at a positive rate (or after it at a negative one) a discount
+/// factor is above 1 and multiplies what a unit leaves in a year's split: a place more for
+/// each power of ten of the largest factor past the first, as far as the amounts held still fit
+/// (helper-204: a receipt cut to 1e-15 at a factor of 4^25 = 1.1e15 moved an NPV by 8 and
+/// gave the other deal the win).
 pub fn waterfall_dp(model: &Model, path: &Path) -> u32 {
+    let dp = waterfall_dp_by_amounts(model, path);
+    let extra = largest_discount_power(model);
+    if extra == 0 {
+        return dp;
+    }
+    match room_for_places(model, largest_flow(path)) {
+        Some(room) => dp.max((i64::from(dp) + extra).min(room).min(28) as u32),
+        None => dp,
+    }
+}
+
+/// The largest revenue or profit of the path, in size (None where all are 0).
+fn largest_flow(path: &Path) -> Option<Decimal> {
+    path.revenue
+        .iter()
+        .chain(&path.profit)
+        .map(|v| v.abs())
+        .filter(|v| !v.is_zero())
+        .max()
+}
+
+/// floor(log10) of the largest discount factor of the model's years (0 where none reaches
+/// 10: a unit's error grows at most tenfold): (1 + r)^(valuation_year - start_year) at a positive rate, (1 + r)^-(end_year -
+/// valuation_year) at a negative one.
+fn largest_discount_power(model: &Model) -> i64 {
+    let base = (Decimal::ONE + model.discount_rate).to_f64();
+    let log = base.log10();
+    let before = f64::from((model.valuation_year - model.start_year).max(0)) * log;
+    let after = -f64::from((model.end_year - model.valuation_year).max(0)) * log;
+    let largest = before.max(after);
+    if largest.is_finite() && largest > 0.0 {
+        largest.floor().min(28.0) as i64
+    } else {
+        0
+    }
+}
+
+/// The most places a unit can have with every amount the waterfall holds (the caps, grown
+/// over the horizon by cap_growth, and what the years' flows can add up to) within a
+/// decimal's 28 digits, two to spare; None where it holds nothing.
+fn room_for_places(model: &Model, flows: Option<Decimal>) -> Option<i64> {
+    // The power of ten of the largest amount held: a cap grown over the horizon, or the
+    // flows of every year added up (an uncapped party's receipts).
+    let years = f64::from((model.end_year - model.start_year).max(0) + 1);
+    let flows_f = flows.map_or(0.0, |f| f.to_f64());
+    let mut largest_held = (years * flows_f).log10();
+    for t in &model.profit_share.tiers {
+        let growth = t.cap_growth.to_f64().max(0.0);
+        let grown_years = f64::from((model.end_year - t.cap_growth_from).max(0));
+        for (_, amount) in &t.until {
+            let amount = amount.abs().to_f64();
+            if amount > 0.0 {
+                let held = amount.log10() + grown_years * (1.0 + growth).log10();
+                largest_held = largest_held.max(held);
+            }
+        }
+    }
+    if !largest_held.is_finite() {
+        return None;
+    }
+    // Digits before the point, at least one; two more to spare for a year's sums.
+    let whole_digits = (largest_held.floor() + 1.0).max(1.0);
+    Some((28.0 - whole_digits - 2.0).max(0.0) as i64)
+}
+
+/// [`waterfall_dp`] by the path's amounts and shares alone.
+fn waterfall_dp_by_amounts(model: &Model, path: &Path) -> u32 {
     let until: Vec<Decimal> = model
         .profit_share
         .tiers
         .iter()
         .flat_map(|t| t.until.iter().map(|(_, amount)| amount.abs()))
         .collect();
-    let flows = path
-        .revenue
-        .iter()
-        .chain(&path.profit)
-        .map(|v| v.abs())
-        .filter(|v| !v.is_zero())
-        .max();
+    let flows = largest_flow(path);
     let largest = flows
         .into_iter()
         .chain(until.iter().copied())
@@ -606,29 +740,10 @@ pub fn waterfall_dp(model: &Model, path: &Path) -> u32 {
     if sized_by_flows <= sized_by_all {
         return sized_by_all as u32;
     }
-    // The power of ten of the largest amount held: a cap grown over the horizon, or the
-    // flows of every year added up (an uncapped party's receipts).
-    let years = f64::from((model.end_year - model.start_year).max(0) + 1);
-    let flows_f = flows.map_or(0.0, |f| f.to_f64());
-    let mut largest_held = (years * flows_f).log10();
-    for t in &model.profit_share.tiers {
-        let growth = t.cap_growth.to_f64().max(0.0);
-        let grown_years = f64::from((model.end_year - t.cap_growth_from).max(0));
-        for (_, amount) in &t.until {
-            let amount = amount.abs().to_f64();
-            if amount > 0.0 {
-                let held = amount.log10() + grown_years * (1.0 + growth).log10();
-                largest_held = largest_held.max(held);
-            }
-        }
+    match room_for_places(model, flows) {
+        Some(room) => sized_by_flows.min(room).max(sized_by_all) as u32,
+        None => sized_by_all as u32,
     }
-    if !largest_held.is_finite() {
-        return sized_by_all as u32;
-    }
-    // Digits before the point, at least one; two more to spare for a year's sums.
-    let whole_digits = (largest_held.floor() + 1.0).max(1.0);
-    let room = (28.0 - whole_digits - 2.0).max(0.0) as i64;
-    sized_by_flows.min(room).max(sized_by_all) as u32
 }
 
 /// floor(log10(|v|)) for v other than 0: the power of ten of its leading digit.

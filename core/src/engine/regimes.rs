@@ -921,13 +921,12 @@ fn years<N: Num, R: Recorder<N>>(
     // Sliced to the years run, so that the loop's indexing needs no bounds checks.
     let (revenues, profits, valuations) =
         (&path.revenue[..n], &path.profit[..n], &path.valuation[..n]);
-    let (discount, contributions) = (&deal.discount[..n], &deal.contributions[..n]);
+    let contributions = &deal.contributions[..n];
     for i in *next..n {
         let year = start + i as Year;
         let agi = path.agi_year.is_some_and(|a| year >= a);
         let failed = path.failure_year.is_some_and(|f| year >= f);
         let (revenue, profit, valuation) = (revenues[i], profits[i], valuations[i]);
-        let df = discount[i];
         recorder.year(year, agi);
 
         // D_t: with loss carryforward, losses are earned back before anything is
@@ -1082,7 +1081,7 @@ fn years<N: Num, R: Recorder<N>>(
                 // (The small factor first, so that what is summed stays small.)
                 *advantage_noise = advantage_noise.and_then(|sum| {
                     let year = magnitude(row.cash_flow).checked_add(magnitude(cash_flow_a))?;
-                    sum.checked_add(year.checked_mul(rounding)?.checked_mul(df)?)
+                    sum.checked_add(deal.present(i, year.checked_mul(rounding)?)?)
                 });
             }
             // What the stake's own rounding reaches: a dividend carries payout x D of it and
@@ -1099,7 +1098,7 @@ fn years<N: Num, R: Recorder<N>>(
                     let reach = dividends
                         .checked_add(terminal)?
                         .checked_mul(stake_rounding)?;
-                    sum.checked_add(reach.checked_mul(df)?)
+                    sum.checked_add(deal.present(i, reach)?)
                 });
             }
         }
@@ -1496,7 +1495,6 @@ fn scale_root(
     target: Decimal,
     search: Option<&Search>,
 ) -> Option<Decimal> {
-    let discount = &deal.discount;
     let from = deal.equity_from;
     // sum over years of (cash flow - dividend - the profit share's cash flow) * DF: the
     // stake's contributions, distributions before from_year and revenue share, none of
@@ -1508,13 +1506,7 @@ fn scale_root(
     let stake_rounding = measures::stake_rounding(deal.rounds.len());
     let mut fixed = Decimal::ZERO;
     let mut fixed_noise = Decimal::ZERO;
-    for (i, ((row, row_a), df)) in equity
-        .rows
-        .iter()
-        .zip(&profit_share.rows)
-        .zip(discount)
-        .enumerate()
-    {
+    for (i, (row, row_a)) in equity.rows.iter().zip(&profit_share.rows).enumerate() {
         let own = row.cash_flow - row.dividend;
         if own == row_a.cash_flow {
             // The same flow under both deals (before from_year, a contribution alone):
@@ -1525,7 +1517,8 @@ fn scale_root(
         fixed = fixed.checked_add(deal.present(i, own.checked_sub(row_a.cash_flow)?)?)?;
         // (The small factor first, so that what is summed stays small; helper-92.)
         let year = (own.abs().saturating_add(row_a.cash_flow.abs())) * rounding;
-        fixed_noise = fixed_noise.saturating_add(year.saturating_mul(*df));
+        // (At its present value as the flows are: a factor that rounds to 0 is no bound.)
+        fixed_noise = fixed_noise.saturating_add(deal.present(i, year).unwrap_or(Decimal::MAX));
     }
     let last = path.valuation.len() - 1;
     let mut f = |k: Decimal| -> Option<Decimal> {
@@ -1543,7 +1536,7 @@ fn scale_root(
                 let reach = deal.dividend_payout * row.distributable.abs() * stake_rounding;
                 noise = noise
                     .saturating_add(present.abs() * rounding)
-                    .saturating_add(reach.saturating_mul(discount[i]));
+                    .saturating_add(deal.present(i, reach).unwrap_or(Decimal::MAX));
             }
         }
         let valuation = path.valuation[last].checked_mul(k)?;
@@ -1552,7 +1545,7 @@ fn scale_root(
         let reach = valuation.abs() * deal.terminal_keep * stake_rounding;
         noise = noise
             .saturating_add(terminal.abs() * rounding)
-            .saturating_add(reach.saturating_mul(discount[last]));
+            .saturating_add(deal.present(last, reach).unwrap_or(Decimal::MAX));
         let difference = advantage.checked_add(terminal)?.checked_sub(target)?;
         measures::resolved(difference, noise, k == Decimal::ONE)
     };
