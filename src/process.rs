@@ -339,7 +339,7 @@ pub fn start_threads() {
 /// RUST_BACKTRACE set (someone debugging), Rust's own report is printed as well, but for a
 /// panic the library expects and handles ([`xlsx::panics_expected`]). `Err` holds the
 /// message and place of the panic that ended the run, where the hook saw it (else of the
-/// first it saw).
+/// latest it saw that is not one passed on from another thread).
 ///
 /// [`xlsx::panics_expected`]: stakeshift::report::xlsx::panics_expected
 pub fn catching_panics<T>(run: impl FnOnce() -> T) -> Result<T, Option<String>> {
@@ -358,13 +358,29 @@ pub fn catching_panics<T>(run: impl FnOnce() -> T) -> Result<T, Option<String>> 
     }));
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).map_err(|payload| {
         let seen = std::mem::take(&mut *PANICS.lock().unwrap_or_else(|e| e.into_inner()));
-        let message = panic_message(&*payload);
-        let told = message.and_then(|m| seen.iter().find(|(s, _)| s.as_deref() == Some(m)));
-        told.map(|(_, line)| line.clone())
-            .or_else(|| message.map(str::to_string))
-            .or_else(|| seen.into_iter().next().map(|(_, line)| line))
+        let wrapper = |m: Option<&str>| m.is_some_and(|m| PASSED_ON.contains(&m));
+        match panic_message(&*payload).filter(|m| !wrapper(Some(m))) {
+            // The latest panic of that message (an earlier one may have been handled).
+            Some(m) => seen
+                .iter()
+                .rev()
+                .find(|(s, _)| s.as_deref() == Some(m))
+                .map_or_else(|| m.to_string(), |(_, line)| line.clone()),
+            // A payload that is not text, or one that only says a thread panicked: the
+            // latest panic that is not such a message (helper-203: a worker's panic under
+            // `thread::scope` was told as std's "a scoped thread panicked").
+            None => seen
+                .into_iter()
+                .rev()
+                .find(|(s, _)| !wrapper(s.as_deref()))
+                .map(|(_, line)| line)?,
+        }
+        .into()
     })
 }
+
+/// What std's panics that pass another thread's on say, in place of its message.
+const PASSED_ON: [&str; 1] = ["a scoped thread panicked"];
 
 /// Where a stop signal came while the run wrote its outputs: says what the writer said
 /// (nothing was changed), or nothing where the set was whole, and ends the process by the
@@ -425,14 +441,36 @@ mod tests {
         .unwrap();
         assert!(told.contains("the one that ended it"), "{told}");
         assert!(told.contains("src/process.rs:"), "{told}");
-        // A payload that is not text: the first panic seen, with its place.
+        // A payload that is not text: its own place, not a handled panic's.
         let told = catching_panics(|| {
             let _ = std::panic::catch_unwind(|| panic!("seen first"));
             std::panic::panic_any(7_u8)
         })
         .unwrap_err()
         .unwrap();
-        assert!(told.contains("seen first"), "{told}");
+        assert!(
+            !told.contains("seen first") && told.contains("src/process.rs:"),
+            "{told}"
+        );
+        // The same message twice, handled then not: the latest, by its place.
+        let line = line!() + 3;
+        let told = catching_panics(|| {
+            let _ = std::panic::catch_unwind(|| panic!("twice"));
+            panic!("twice")
+        })
+        .unwrap_err()
+        .unwrap();
+        assert!(told.contains(&format!("src/process.rs:{line}:")), "{told}");
+        // helper-203: a panic on a scoped thread is passed on as std's own words; the
+        // thread's is told.
+        let told = catching_panics(|| {
+            std::thread::scope(|s| {
+                s.spawn(|| panic!("the real cause"));
+            })
+        })
+        .unwrap_err()
+        .unwrap();
+        assert!(told.contains("the real cause"), "{told}");
         let _ = std::panic::take_hook();
     }
 }

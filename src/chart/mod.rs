@@ -235,6 +235,20 @@ impl ChartContext {
         self
     }
 
+    /// The same, with `command`, which names the model file `label` was loaded from, in
+    /// place of the footer's "Model: ..." (helper-203: the path twice, once in the command,
+    /// pushed the overrides off a footer; a path's control characters are escaped in both).
+    pub fn with_command_naming_the_model(mut self, command: &str, label: &str) -> ChartContext {
+        let model = format!("Model: {}", crate::error::plain_text(label));
+        match self.footer.strip_prefix(&model) {
+            Some(rest) => {
+                self.footer = format!("{}{rest}", crate::error::plain_text(command));
+                self
+            }
+            None => self.with_command(command),
+        }
+    }
+
     /// The footer with only the first `shown` overrides, and how many more there are.
     pub(crate) fn footer_with_first(&self, shown: usize) -> String {
         let all = format!("{FOOTER_SEPARATOR}with {}", self.overrides.join(", "));

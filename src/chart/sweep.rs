@@ -823,10 +823,15 @@ type Segment = ((f64, f64), (f64, f64));
 /// line ran along a tied region's edge beside the stake's wins and not beside the profit
 /// share's).
 pub(crate) fn contour(xs: &[f64], ys: &[f64], adv: &[f64]) -> Vec<Segment> {
-    let mut out = edges_of(xs, ys, adv, |v| v > 0.0);
-    for segment in edges_of(xs, ys, adv, |v| v < 0.0) {
+    // A saddle's centre is on the stake's side where the cell's mean is above 0, else on
+    // the profit share's, in both passes alike: a mean of exactly 0 joined the cuts one way
+    // in one pass and the other in the other, a diamond (helper-203).
+    let mut out = edges_of(xs, ys, adv, |v| v > 0.0, |mean| mean > 0.0);
+    let bits = |((a, b), (c, d)): &Segment| [a, b, c, d].map(|v| v.to_bits());
+    let mut seen: std::collections::HashSet<[u64; 4]> = out.iter().map(bits).collect();
+    for segment in edges_of(xs, ys, adv, |v| v < 0.0, |mean| mean <= 0.0) {
         // Where the deals meet without a tie between them, the same cut, bit for bit.
-        if !out.contains(&segment) {
+        if seen.insert(bits(&segment)) {
             out.push(segment);
         }
     }
@@ -835,8 +840,14 @@ pub(crate) fn contour(xs: &[f64], ys: &[f64], adv: &[f64]) -> Vec<Segment> {
 
 /// The edge of the region where `inside` holds of the advantage, by marching squares: each
 /// cell's edges are cut where it stops holding (linearly between the corners' advantages),
-/// and a saddle is resolved by the cell's mean.
-fn edges_of(xs: &[f64], ys: &[f64], adv: &[f64], inside: impl Fn(f64) -> bool) -> Vec<Segment> {
+/// and a saddle is resolved by whether `centre_inside` holds of the cell's mean.
+fn edges_of(
+    xs: &[f64],
+    ys: &[f64],
+    adv: &[f64],
+    inside: impl Fn(f64) -> bool,
+    centre_inside: impl Fn(f64) -> bool,
+) -> Vec<Segment> {
     let (nx, ny) = (xs.len(), ys.len());
     let mut out = Vec::new();
     if nx < 2 || ny < 2 || adv.len() != nx * ny {
@@ -872,7 +883,8 @@ fn edges_of(xs: &[f64], ys: &[f64], adv: &[f64], inside: impl Fn(f64) -> bool) -
                 [(_, p0), (_, p1), (_, p2), (_, p3)] => {
                     // A saddle: corners 0 and 2 on one side, 1 and 3 on the other. Join the
                     // cuts so that the centre (the mean) lies on the side it belongs to.
-                    let centre_above = inside(corners.iter().map(|c| c.2).sum::<f64>() / 4.0);
+                    let centre_above =
+                        centre_inside(corners.iter().map(|c| c.2).sum::<f64>() / 4.0);
                     if centre_above == above[0] {
                         // Corner 0's side connects through the centre: cut off corners 1 and 3.
                         out.push((*p0, *p1));
@@ -1152,6 +1164,11 @@ mod tests {
         xs_cut.sort_by(f64::total_cmp);
         xs_cut.dedup();
         assert_eq!(xs_cut, [1.0, 2.0]);
+        // A saddle whose mean is 0: two segments, as one pass draws them, not a diamond.
+        assert_eq!(
+            contour(&[0.0, 1.0], &[0.0, 1.0], &[1.0, -1.0, -1.0, 1.0]).len(),
+            2
+        );
         // Where the deals meet with no tie between them, one line, not two.
         let direct: Vec<f64> = [-2.0, -1.0, 1.0, 2.0]
             .iter()

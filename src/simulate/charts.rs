@@ -27,9 +27,13 @@ pub fn files(
     size: Size,
     svg: bool,
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
-    let ctx = loaded
-        .chart_context(size, None)
-        .with_command(&super::rerun_command(loaded, results));
+    let command = super::rerun_command(loaded, results);
+    let ctx = loaded.chart_context(size, None);
+    let ctx = if loaded.label == crate::BUILTIN_MODEL_NAME {
+        ctx.with_command(&command)
+    } else {
+        ctx.with_command_naming_the_model(&command, &loaded.label)
+    };
     let around = super::around(&loaded.model, results);
     let labels = chart::ModelLabels::of(&loaded.model);
     let rows: Vec<chart::FanRow> = results

@@ -124,8 +124,14 @@ pub fn rerun_command(loaded: &crate::io::LoadedModel, results: &Results) -> Stri
     if loaded.label == crate::io::STDIN_LABEL {
         command.push_str(" -");
     } else if loaded.label != crate::BUILTIN_MODEL_NAME {
+        // A path that starts with `-` from where it is, so that it is not read as a flag.
+        let path = if loaded.label.starts_with('-') {
+            format!("./{}", loaded.label)
+        } else {
+            loaded.label.clone()
+        };
         command.push(' ');
-        command.push_str(&word(&loaded.label, "/"));
+        command.push_str(&word(&path, "/"));
     }
     command.push_str(&format!(
         " --paths {} --seed {}",
@@ -182,6 +188,9 @@ mod tests {
             rerun_command(&file, &results),
             "simulate docs/mini.toml --paths 20 --seed 3"
         );
+        // A path that starts with a dash, from where it is.
+        file.label = "-deal.toml".into();
+        assert!(rerun_command(&file, &results).starts_with("simulate ./-deal.toml --paths"));
         // A path a shell would split, as one word.
         file.label = "my models/deal.toml".into();
         assert!(
