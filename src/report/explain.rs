@@ -390,8 +390,8 @@ fn ledger_text(model: &Model, l: &YearLedger, lines: &mut Lines) {
     );
     // Where the product would lose digits (a tiny factor, a large amount: Deal::present),
     // the engine divides instead: said so.
-    let divided = crate::engine::deal::discount_divisor(model, l.year).is_some()
-        && crate::engine::deal::by_division(l.discount_factor, l.cash_flow);
+    let divided = crate::engine::deal::discount_divisor(model, l.year, l.discount_factor)
+        .is_some_and(|d| d.divides(l.cash_flow));
     let how = if divided {
         format!(
             "cash flow / {}^({} - {}), the same as x discount factor, to more digits",

@@ -283,13 +283,13 @@ impl<N: Num> Deal<N> {
     }
 
     /// `amount` of the year of index `i` at its present value: times DF_t, or, in decimals
-    /// where that product would lose digits ([`by_division`]), divided by (1 + r)^(t -
+    /// where that product would lose digits ([`Divisor::divides`]), divided by (1 + r)^(t -
     /// valuation_year) (see [`Deal::discount_divisor`]). None where it cannot be held.
     #[inline(always)]
     pub fn present(&self, i: usize, amount: N) -> Option<N> {
         if N::EXACT
             && let Some(divisor) = self.discount_divisor[i]
-            && (self.discount[i] < divisor.tiny || amount > divisor.big || amount < -divisor.big)
+            && divisor.divides(amount)
         {
             return divisor.divide(amount);
         }
@@ -320,13 +320,6 @@ pub const TINY_DISCOUNT: Decimal = Decimal::from_parts(1, 0, 0, false, 12);
 /// 5e-14 (helper-204: a cash flow of 9.7e26 x 2^-39 was 0.02 off).
 pub const LARGE_AMOUNT: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0); // 1e15
 
-/// Whether a present value in decimals is an amount divided by (1 + r)^n rather than the
-/// amount times its discount factor `factor` (where the year has a [`Divisor`]): a tiny
-/// factor, or a large amount.
-pub fn by_division(factor: Decimal, amount: Decimal) -> bool {
-    factor < TINY_DISCOUNT || amount.abs() > LARGE_AMOUNT
-}
-
 /// 1 / DF_t = (1 + discount_rate)^(t - valuation_year) for a year whose DF_t is below 1, as
 /// a present value in decimals divides by it: by `rest`, then `chunks` times by `chunk`, a
 /// power of (1 + r) (or of 1 / (1 + r) at a negative rate) below 1e27, so that a power too
@@ -337,12 +330,21 @@ pub struct Divisor<N = Decimal> {
     pub rest: N,
     pub chunk: N,
     pub chunks: u32,
-    /// [`TINY_DISCOUNT`] and [`LARGE_AMOUNT`] in `N`, for [`Deal::present`]'s test.
-    pub tiny: N,
+    /// Whether every amount of the year is divided (its factor is below [`TINY_DISCOUNT`]),
+    /// else only those above `big`, [`LARGE_AMOUNT`] in `N` ([`Divisor::divides`]; the
+    /// factor's test made once a year rather than once an amount).
+    pub always: bool,
     pub big: N,
 }
 
 impl<N: Num> Divisor<N> {
+    /// Whether a present value of `amount` in decimals is it divided by (1 + r)^n rather
+    /// than times its discount factor: a tiny factor, or a large amount.
+    #[inline(always)]
+    pub fn divides(&self, amount: N) -> bool {
+        self.always || super::measures::magnitude(amount) > self.big
+    }
+
     /// `amount` / (1 + r)^n; None where it cannot be held.
     pub fn divide(self, amount: N) -> Option<N> {
         let mut v = amount.checked_div(self.rest)?;
@@ -356,9 +358,9 @@ impl<N: Num> Divisor<N> {
     }
 }
 
-/// The [`Divisor`] of `year`: where its discount factor is below 1 (after the valuation
-/// year at a positive rate, before it at a negative one); None elsewhere, or where its parts
-/// cannot be held.
+/// The [`Divisor`] of `year`, whose discount factor is `factor`: where that is below 1
+/// (after the valuation year at a positive rate, before it at a negative one); None
+/// elsewhere, or where its parts cannot be held.
 ///
 /// ```
 /// use rust_decimal::Decimal;
@@ -371,20 +373,24 @@ impl<N: Num> Divisor<N> {
 /// let vy = model.valuation_year;
 /// let two_to = |n: u32| Decimal::from_i128_with_scale(1 << n, 0);
 /// // 2^80 in pieces below 1e27: 2^89 is the largest such power, so 2^80 is one piece.
-/// let d = discount_divisor(&model, vy + 80).unwrap();
-/// assert_eq!((d.rest, d.chunks), (two_to(80), 0));
+/// let tiny = Decimal::new(8272, 28); // 2^-80, as 28 places hold it
+/// let d = discount_divisor(&model, vy + 80, tiny).unwrap();
+/// assert_eq!((d.rest, d.chunks, d.always), (two_to(80), 0, true));
 /// assert_eq!(d.divide(two_to(81)), Some(Decimal::TWO));
 /// // 2^200 passes what a decimal holds: 2^22 x (2^89)^2.
-/// let d = discount_divisor(&model, vy + 200).unwrap();
+/// let d = discount_divisor(&model, vy + 200, Decimal::ZERO).unwrap();
 /// assert_eq!((d.rest, d.chunk, d.chunks), (two_to(22), two_to(89), 2));
 /// // The valuation year and before it, at a positive rate: no division.
-/// assert_eq!(discount_divisor(&model, vy), None);
-/// assert_eq!(discount_divisor(&model, vy - 3), None);
+/// assert_eq!(discount_divisor(&model, vy, Decimal::ONE), None);
+/// assert_eq!(discount_divisor(&model, vy - 3, Decimal::from(8)), None);
+/// // A factor that keeps its digits: only a large amount is divided.
+/// let half = discount_divisor(&model, vy + 1, Decimal::new(5, 1)).unwrap();
+/// assert!(!half.divides(Decimal::from(1000)) && half.divides(Decimal::from(10_i64.pow(16))));
 /// // At -50% a year, 80 years before the valuation year: 0.5^80, divided by 2^80 too.
 /// model.discount_rate = Decimal::new(-5, 1);
-/// assert_eq!(discount_divisor(&model, vy - 80).unwrap().rest, two_to(80));
+/// assert_eq!(discount_divisor(&model, vy - 80, tiny).unwrap().rest, two_to(80));
 /// ```
-pub fn discount_divisor(model: &Model, year: Year) -> Option<Divisor> {
+pub fn discount_divisor(model: &Model, year: Year, factor: Decimal) -> Option<Divisor> {
     let base = Decimal::ONE + model.discount_rate;
     let n = i64::from(year - model.valuation_year);
     // The number whose n-th power DF_t is the reciprocal of, above 1; n counted up.
@@ -400,7 +406,7 @@ pub fn discount_divisor(model: &Model, year: Year) -> Option<Divisor> {
         rest: grows.checked_powi(rest)?,
         chunk: grows.checked_powi(per_chunk.min(n))?,
         chunks: u32::try_from(chunks).ok()?,
-        tiny: TINY_DISCOUNT,
+        always: factor < TINY_DISCOUNT,
         big: LARGE_AMOUNT,
     })
 }
@@ -412,26 +418,28 @@ fn discounting<N: Num>(model: &Model, discount: &[Decimal]) -> (Vec<N>, Vec<Opti
     discount
         .iter()
         .zip(model.start_year..)
-        .map(|(&factor, year)| match discount_divisor(model, year) {
-            Some(d) if N::EXACT => (
-                N::from_decimal(factor),
-                Some(Divisor {
-                    rest: N::from_decimal(d.rest),
-                    chunk: N::from_decimal(d.chunk),
-                    chunks: d.chunks,
-                    tiny: N::from_decimal(d.tiny),
-                    big: N::from_decimal(d.big),
-                }),
-            ),
-            Some(d) if factor < TINY_DISCOUNT => {
-                // 1 / (rest x chunk^chunks), each reciprocal to a double's 16 digits (0 past
-                // its range).
-                let piece = N::ONE / N::from_decimal(d.chunk);
-                let pieces = piece.checked_powi(i64::from(d.chunks)).unwrap_or(N::ZERO);
-                (N::ONE / N::from_decimal(d.rest) * pieces, None)
-            }
-            _ => (N::from_decimal(factor), None),
-        })
+        .map(
+            |(&factor, year)| match discount_divisor(model, year, factor) {
+                Some(d) if N::EXACT => (
+                    N::from_decimal(factor),
+                    Some(Divisor {
+                        rest: N::from_decimal(d.rest),
+                        chunk: N::from_decimal(d.chunk),
+                        chunks: d.chunks,
+                        always: d.always,
+                        big: N::from_decimal(d.big),
+                    }),
+                ),
+                Some(d) if factor < TINY_DISCOUNT => {
+                    // 1 / (rest x chunk^chunks), each reciprocal to a double's 16 digits (0 past
+                    // its range).
+                    let piece = N::ONE / N::from_decimal(d.chunk);
+                    let pieces = piece.checked_powi(i64::from(d.chunks)).unwrap_or(N::ZERO);
+                    (N::ONE / N::from_decimal(d.rest) * pieces, None)
+                }
+                _ => (N::from_decimal(factor), None),
+            },
+        )
         .unzip()
 }
 
