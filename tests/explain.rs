@@ -950,3 +950,31 @@ fn regression_explain_says_why_a_party_gets_nothing() {
         "{text}"
     );
 }
+
+/// helper-203: where the engine divides a cash flow by (1 + r)^n (a tiny factor), the JSON
+/// says so, since the present value is not the cash flow times the factor its 28 places
+/// show; elsewhere it is.
+#[test]
+fn regression_json_says_where_a_present_value_is_made_by_division() {
+    let model = crate::common::repo_path("tests/hand/tiny_discount_factors.toml");
+    let model = model.to_str().unwrap();
+    let by_division = |year: &str| -> bool {
+        let text = stdout_of(&[
+            "explain",
+            model,
+            "-t",
+            "x",
+            "--year",
+            year,
+            "--regime",
+            "profit_share",
+            "--format",
+            "json",
+        ]);
+        let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        doc[0]["present_value_by_division"].as_bool().unwrap()
+    };
+    // 2^-80 is tiny; 2^-10 is not, and that year's cash flow (0) is not large.
+    assert!(by_division("2080"));
+    assert!(!by_division("2010"));
+}

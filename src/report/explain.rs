@@ -390,9 +390,7 @@ fn ledger_text(model: &Model, l: &YearLedger, lines: &mut Lines) {
     );
     // Where the product would lose digits (a tiny factor, a large amount: Deal::present),
     // the engine divides instead: said so.
-    let divided = crate::engine::deal::discount_divisor(model, l.year, l.discount_factor)
-        .is_some_and(|d| d.divides(l.cash_flow));
-    let how = if divided {
+    let how = if divided_by_power(model, l) {
         format!(
             "cash flow / {}^({} - {}), the same as x discount factor, to more digits",
             crate::engine::regimes::one_plus(model.discount_rate),
@@ -579,8 +577,19 @@ fn ledger_json(model: &Model, l: &YearLedger) -> Value {
         "cash_flow": exact(l.cash_flow),
         "discount_factor": exact(l.discount_factor),
         "present_value": exact(l.present_value),
+        // Whether present_value is cash_flow / (1 + r)^(t - valuation_year) rather than
+        // cash_flow x discount_factor (the same number, to the digits a tiny factor's 28
+        // places lose: helper-203).
+        "present_value_by_division": divided_by_power(model, l),
         "terminal_value": l.terminal_value.map(exact),
     })
+}
+
+/// Whether the engine made the year's present value by dividing its cash flow by (1 +
+/// r)^(t - valuation_year) ([`crate::engine::deal::Divisor::divides`]).
+fn divided_by_power(model: &Model, l: &YearLedger) -> bool {
+    crate::engine::deal::discount_divisor(model, l.year, l.discount_factor)
+        .is_some_and(|d| d.divides(l.cash_flow))
 }
 
 /// The ledgers as a JSON array (one object per regime, in the order given), pretty-printed,
