@@ -1018,7 +1018,7 @@ fn years<N: Num, R: Recorder<N>>(
         a.add(deal, i, &mut row, R::TOTALS)
             .ok_or_else(|| too_large(Regime::ProfitShare, year))?;
         recorder.row(Regime::ProfitShare, &row);
-        let cash_flow_a = row.cash_flow;
+        let (cash_flow_a, present_a) = (row.cash_flow, row.present_value);
 
         // Regime B.
         let held = i >= deal.equity_from;
@@ -1078,10 +1078,11 @@ fn years<N: Num, R: Recorder<N>>(
                 *advantage = advantage.and_then(|sum| {
                     sum.checked_add(deal.present(i, row.cash_flow.checked_sub(cash_flow_a)?)?)
                 });
-                // (The small factor first, so that what is summed stays small.)
+                // 1e-26 of each flow at its present value, as the rows hold them (a factor
+                // that rounds to 0 is no bound: Deal::present).
                 *advantage_noise = advantage_noise.and_then(|sum| {
-                    let year = magnitude(row.cash_flow).checked_add(magnitude(cash_flow_a))?;
-                    sum.checked_add(deal.present(i, year.checked_mul(rounding)?)?)
+                    let year = magnitude(row.present_value).checked_add(magnitude(present_a))?;
+                    sum.checked_add(year.checked_mul(rounding)?)
                 });
             }
             // What the stake's own rounding reaches: a dividend carries payout x D of it and
@@ -1521,6 +1522,28 @@ fn scale_root(
         fixed_noise = fixed_noise.saturating_add(deal.present(i, year).unwrap_or(Decimal::MAX));
     }
     let last = path.valuation.len() - 1;
+    // What the stake's own rounding reaches, at its present value: in each year's dividend
+    // (payout x D of it) and, per unit of k, in the terminal value (the valuation x what is
+    // kept); made once, not at every k (a present value may be a division: Deal::present).
+    let dividend_reach: Vec<Decimal> = if deal.dividend_payout.is_zero() {
+        Vec::new()
+    } else {
+        equity
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, row)| {
+                let reach = deal.dividend_payout * row.distributable.abs() * stake_rounding;
+                deal.present(i, reach).unwrap_or(Decimal::MAX)
+            })
+            .collect()
+    };
+    let terminal_reach_per_k = path.valuation[last]
+        .abs()
+        .checked_mul(deal.terminal_keep)
+        .and_then(|v| v.checked_mul(stake_rounding))
+        .and_then(|reach| deal.present(last, reach))
+        .unwrap_or(Decimal::MAX);
     let mut f = |k: Decimal| -> Option<Decimal> {
         let stakes = stake_path(deal, &path.valuation, k).ok()?;
         // The advantage at k, from the fixed part, the dividends and the terminal value.
@@ -1533,19 +1556,17 @@ fn scale_root(
                 let dividend = dividend_of(deal, row.distributable, stakes[i])?;
                 let present = deal.present(i, dividend)?;
                 advantage = advantage.checked_add(present)?;
-                let reach = deal.dividend_payout * row.distributable.abs() * stake_rounding;
                 noise = noise
                     .saturating_add(present.abs() * rounding)
-                    .saturating_add(deal.present(i, reach).unwrap_or(Decimal::MAX));
+                    .saturating_add(dividend_reach[i]);
             }
         }
         let valuation = path.valuation[last].checked_mul(k)?;
         let holding = stake_value(stakes[last], valuation)?;
         let terminal = deal.present(last, terminal_value(deal, holding))?;
-        let reach = valuation.abs() * deal.terminal_keep * stake_rounding;
         noise = noise
             .saturating_add(terminal.abs() * rounding)
-            .saturating_add(deal.present(last, reach).unwrap_or(Decimal::MAX));
+            .saturating_add(terminal_reach_per_k.saturating_mul(k.abs()));
         let difference = advantage.checked_add(terminal)?.checked_sub(target)?;
         measures::resolved(difference, noise, k == Decimal::ONE)
     };
