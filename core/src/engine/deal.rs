@@ -287,9 +287,17 @@ impl<N: Num> Deal<N> {
     /// valuation_year) (see [`Deal::discount_divisor`]). None where it cannot be held.
     #[inline(always)]
     pub fn present(&self, i: usize, amount: N) -> Option<N> {
+        self.present_sized(i, amount, amount)
+    }
+
+    /// [`Deal::present`] of `amount`, made as that of an amount of `size` would be: a
+    /// difference of two flows as the larger of them (helper-206: two flows divided and
+    /// their difference multiplied parted by more than the rounding bound allows).
+    #[inline(always)]
+    pub fn present_sized(&self, i: usize, amount: N, size: N) -> Option<N> {
         if N::EXACT
             && let Some(divisor) = self.discount_divisor[i]
-            && divisor.divides(amount)
+            && divisor.divides(size)
         {
             return divisor.divide(amount);
         }
@@ -648,12 +656,14 @@ pub fn stake_path<N: Num>(
 ///
 /// Before the valuation year at a positive rate (or after it at a negative one) a discount
 /// factor is above 1 and multiplies what a unit leaves in a year's split: a place more for
-/// each power of ten of the largest factor past the first, as far as the amounts held still fit
+/// each power of ten by which a unit times the largest factor would pass 1e-10, as far as the amounts held still fit
 /// (helper-204: a receipt cut to 1e-15 at a factor of 4^25 = 1.1e15 moved an NPV by 8 and
 /// gave the other deal the win).
 pub fn waterfall_dp(model: &Model, path: &Path) -> u32 {
     let dp = waterfall_dp_by_amounts(model, path);
-    let extra = largest_discount_power(model);
+    // Only where a unit times the largest factor could reach 1e-10 (helper-206: a factor of
+    // 14 made the built-in model's unit finer at 1e-15, which no printed digit shows).
+    let extra = (largest_discount_power(model) - (i64::from(dp) - UNIT_TIMES_FACTOR_PLACES)).max(0);
     if extra == 0 {
         return dp;
     }
@@ -662,6 +672,10 @@ pub fn waterfall_dp(model: &Model, path: &Path) -> u32 {
         None => dp,
     }
 }
+
+/// The places below the unit a unit times the largest discount factor is kept to: 1e-10
+/// of the model's unit, four places below what is printed.
+const UNIT_TIMES_FACTOR_PLACES: i64 = 10;
 
 /// The largest revenue or profit of the path, in size (None where all are 0).
 fn largest_flow(path: &Path) -> Option<Decimal> {

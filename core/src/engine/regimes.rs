@@ -1076,7 +1076,9 @@ fn years<N: Num, R: Recorder<N>>(
         if N::EXACT {
             if row.cash_flow != cash_flow_a {
                 *advantage = advantage.and_then(|sum| {
-                    sum.checked_add(deal.present(i, row.cash_flow.checked_sub(cash_flow_a)?)?)
+                    let larger = magnitude(row.cash_flow).max_of(magnitude(cash_flow_a));
+                    let difference = row.cash_flow.checked_sub(cash_flow_a)?;
+                    sum.checked_add(deal.present_sized(i, difference, larger)?)
                 });
                 // 1e-26 of each flow at its present value, as the rows hold them (a factor
                 // that rounds to 0 is no bound: Deal::present).
@@ -1515,7 +1517,9 @@ fn scale_root(
             // helper-90).
             continue;
         }
-        fixed = fixed.checked_add(deal.present(i, own.checked_sub(row_a.cash_flow)?)?)?;
+        let larger = own.abs().max(row_a.cash_flow.abs());
+        let difference = own.checked_sub(row_a.cash_flow)?;
+        fixed = fixed.checked_add(deal.present_sized(i, difference, larger)?)?;
         // (The small factor first, so that what is summed stays small; helper-92.)
         let year = (own.abs().saturating_add(row_a.cash_flow.abs())) * rounding;
         // (At its present value as the flows are: a factor that rounds to 0 is no bound.)
@@ -1538,12 +1542,14 @@ fn scale_root(
             })
             .collect()
     };
+    // (The stake's rounding, a small factor, first, so that what is discounted stays small:
+    // the valuation kept at a factor of 1e14 passes what a decimal holds, helper-92. Its 28
+    // places cost at most 5e-29 k.)
     let terminal_reach_per_k = path.valuation[last]
         .abs()
         .checked_mul(deal.terminal_keep)
         .and_then(|v| v.checked_mul(stake_rounding))
-        .and_then(|reach| deal.present(last, reach))
-        .unwrap_or(Decimal::MAX);
+        .and_then(|reach| deal.present(last, reach));
     let mut f = |k: Decimal| -> Option<Decimal> {
         let stakes = stake_path(deal, &path.valuation, k).ok()?;
         // The advantage at k, from the fixed part, the dividends and the terminal value.
@@ -1566,7 +1572,9 @@ fn scale_root(
         let terminal = deal.present(last, terminal_value(deal, holding))?;
         noise = noise
             .saturating_add(terminal.abs() * rounding)
-            .saturating_add(terminal_reach_per_k.saturating_mul(k.abs()));
+            .saturating_add(
+                terminal_reach_per_k.map_or(Decimal::MAX, |reach| reach.saturating_mul(k.abs())),
+            );
         let difference = advantage.checked_add(terminal)?.checked_sub(target)?;
         measures::resolved(difference, noise, k == Decimal::ONE)
     };

@@ -5,6 +5,7 @@
 //! core/Cargo.toml.
 
 mod allocations;
+mod deal;
 mod draw;
 mod error;
 mod measures;
