@@ -320,7 +320,7 @@ impl<N: Num> Deal<N> {
 /// multiplied by in decimals: at 28 places it carries fewer than 17 digits, down to 3 at
 /// 2^-80, so that amount x DF_t lost the amount's digits (helper-199: an NPV of 1.786899
 /// printed 1.786941). The present value is the amount divided by (1 + r)^n instead, which
-/// keeps them; above it the product's error is below 1e-16 of the amount.
+/// keeps them; above it the factor's 28 places hold it to 5e-17 of itself.
 pub const TINY_DISCOUNT: Decimal = Decimal::from_parts(1, 0, 0, false, 12);
 
 /// Above this an amount is not multiplied by a discount factor below 1 in decimals either:
@@ -656,9 +656,9 @@ pub fn stake_path<N: Num>(
 ///
 /// Before the valuation year at a positive rate (or after it at a negative one) a discount
 /// factor is above 1 and multiplies what a unit leaves in a year's split: a place more for
-/// each power of ten by which a unit times the largest factor would pass 1e-10, as far as the amounts held still fit
-/// (helper-204: a receipt cut to 1e-15 at a factor of 4^25 = 1.1e15 moved an NPV by 8 and
-/// gave the other deal the win).
+/// each power of ten by which a unit times the largest factor would pass 1e-10, as far as
+/// the amounts held still fit (helper-204: a receipt cut to 1e-15 at a factor of 4^25 =
+/// 1.1e15 moved an NPV by 8 and gave the other deal the win).
 pub fn waterfall_dp(model: &Model, path: &Path) -> u32 {
     let dp = waterfall_dp_by_amounts(model, path);
     // Only where a unit times the largest factor could reach 1e-10 (helper-206: a factor of
@@ -687,8 +687,8 @@ fn largest_flow(path: &Path) -> Option<Decimal> {
         .max()
 }
 
-/// floor(log10) of the largest discount factor of the model's years (0 where none reaches
-/// 10: a unit's error grows at most tenfold): (1 + r)^(valuation_year - start_year) at a positive rate, (1 + r)^-(end_year -
+/// floor(log10) of the largest discount factor of the model's years, 0 where none reaches
+/// 10: (1 + r)^(valuation_year - start_year) at a positive rate, (1 + r)^-(end_year -
 /// valuation_year) at a negative one.
 fn largest_discount_power(model: &Model) -> i64 {
     let base = (Decimal::ONE + model.discount_rate).to_f64();
