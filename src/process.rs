@@ -358,24 +358,21 @@ pub fn catching_panics<T>(run: impl FnOnce() -> T) -> Result<T, Option<String>> 
     }));
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).map_err(|payload| {
         let seen = std::mem::take(&mut *PANICS.lock().unwrap_or_else(|e| e.into_inner()));
-        let wrapper = |m: Option<&str>| m.is_some_and(|m| PASSED_ON.contains(&m));
-        match panic_message(&*payload).filter(|m| !wrapper(Some(m))) {
-            // The latest panic of that message (an earlier one may have been handled).
-            Some(m) => seen
-                .iter()
+        let passed_on = |m: Option<&str>| m.is_some_and(|m| PASSED_ON.contains(&m));
+        let latest = |wanted: &dyn Fn(Option<&str>) -> bool| {
+            seen.iter()
                 .rev()
-                .find(|(s, _)| s.as_deref() == Some(m))
-                .map_or_else(|| m.to_string(), |(_, line)| line.clone()),
+                .find(|(message, _)| wanted(message.as_deref()))
+                .map(|(_, line)| line.clone())
+        };
+        match panic_message(&*payload).filter(|m| !passed_on(Some(m))) {
+            // The latest panic of that message (an earlier one may have been handled).
+            Some(m) => Some(latest(&|s| s == Some(m)).unwrap_or_else(|| m.to_string())),
             // A payload that is not text, or one that only says a thread panicked: the
             // latest panic that is not such a message (helper-203: a worker's panic under
             // `thread::scope` was told as std's "a scoped thread panicked").
-            None => seen
-                .into_iter()
-                .rev()
-                .find(|(s, _)| !wrapper(s.as_deref()))
-                .map(|(_, line)| line)?,
+            None => latest(&|s| !passed_on(s)),
         }
-        .into()
     })
 }
 

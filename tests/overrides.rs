@@ -1642,8 +1642,13 @@ fn regression_a_derived_keys_error_after_a_set_that_mended_the_file_is_its_own()
         "[[2024, -50.0], [2026, 200.0]]",
         1,
     );
-    let model = dir.join("negative.toml");
-    std::fs::write(&model, &negative).unwrap();
+    // The negative model, or one more change of it, written into `dir` as `name`.
+    let variant = |name: &str, from: &str, to: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, negative.replacen(from, to, 1)).unwrap();
+        path
+    };
+    let model = variant("negative.toml", "", "");
     let alone = check_fails(&model, &[]);
     assert!(alone.contains("-50.0 is negative"), "{alone}");
     let err = check_fails(
@@ -1680,12 +1685,7 @@ fn regression_a_derived_keys_error_after_a_set_that_mended_the_file_is_its_own()
     // its line.
     let twelve: Vec<&str> = vec!["scale.valuation=2"; 12];
     assert_eq!(check_fails(&model, &twelve), alone);
-    let large = dir.join("large.toml");
-    std::fs::write(
-        &large,
-        negative.replacen("[2026, 200.0]", "[2026, 1e10]", 1),
-    )
-    .unwrap();
+    let large = variant("large.toml", "[2026, 200.0]", "[2026, 1e10]");
     let err = check_fails(
         &large,
         &[
@@ -1697,12 +1697,11 @@ fn regression_a_derived_keys_error_after_a_set_that_mended_the_file_is_its_own()
         err.contains("--set scale.valuation[only]=1e9") && err.contains("points[1]"),
         "{err}"
     );
-    let two_errors = dir.join("two-errors.toml");
-    std::fs::write(
-        &two_errors,
-        negative.replacen("discount_rate = 0.10", "discount_rate = -2", 1),
-    )
-    .unwrap();
+    let two_errors = variant(
+        "two-errors.toml",
+        "discount_rate = 0.10",
+        "discount_rate = -2",
+    );
     let line = negative.lines().position(|l| l.contains("-50.0")).unwrap() + 1;
     for sets in [
         vec!["discount_rate=0.1"],

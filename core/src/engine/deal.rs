@@ -339,10 +339,9 @@ pub struct Divisor<N = Decimal> {
     pub chunk: N,
     pub chunks: u32,
     /// Whether every amount of the year is divided (its factor is below [`TINY_DISCOUNT`]),
-    /// else only those above `big`, [`LARGE_AMOUNT`] in `N` ([`Divisor::divides`]; the
-    /// factor's test made once a year rather than once an amount).
+    /// else only those above [`LARGE_AMOUNT`] ([`Divisor::divides`]; the factor's test made
+    /// once a year rather than once an amount).
     pub always: bool,
-    pub big: N,
 }
 
 impl<N: Num> Divisor<N> {
@@ -350,7 +349,7 @@ impl<N: Num> Divisor<N> {
     /// than times its discount factor: a tiny factor, or a large amount.
     #[inline(always)]
     pub fn divides(&self, amount: N) -> bool {
-        self.always || super::measures::magnitude(amount) > self.big
+        self.always || super::measures::magnitude(amount) > N::from_decimal(LARGE_AMOUNT)
     }
 
     /// `amount` / (1 + r)^n; None where it cannot be held.
@@ -415,7 +414,6 @@ pub fn discount_divisor(model: &Model, year: Year, factor: Decimal) -> Option<Di
         chunk: grows.checked_powi(per_chunk.min(n))?,
         chunks: u32::try_from(chunks).ok()?,
         always: factor < TINY_DISCOUNT,
-        big: LARGE_AMOUNT,
     })
 }
 
@@ -435,7 +433,6 @@ fn discounting<N: Num>(model: &Model, discount: &[Decimal]) -> (Vec<N>, Vec<Opti
                         chunk: N::from_decimal(d.chunk),
                         chunks: d.chunks,
                         always: d.always,
-                        big: N::from_decimal(d.big),
                     }),
                 ),
                 Some(d) if factor < TINY_DISCOUNT => {
