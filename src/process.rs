@@ -96,7 +96,7 @@ fn out_of_memory(size: usize) -> ! {
     std::process::exit(1);
 }
 
-/// The panics seen so far (the first [`PANICS_KEPT`]): each one's message, where it is text,
+/// The panics seen so far (the latest [`PANICS_KEPT`]): each one's message, where it is text,
 /// and its message and place as one line. A panic caught and handled inside the library
 /// (the workbook writer's) is among them, so the one reported is found by its message.
 static PANICS: std::sync::Mutex<Vec<(Option<String>, String)>> = std::sync::Mutex::new(Vec::new());
@@ -351,10 +351,12 @@ pub fn catching_panics<T>(run: impl FnOnce() -> T) -> Result<T, Option<String>> 
             rust_report(info);
         }
         let mut seen = PANICS.lock().unwrap_or_else(|e| e.into_inner());
-        if seen.len() < PANICS_KEPT {
-            let message = panic_message(info.payload()).map(str::to_string);
-            seen.push((message, info.to_string().replace('\n', " ")));
+        // The latest are kept: the one that ends the run comes after any handled before it.
+        if seen.len() == PANICS_KEPT {
+            seen.remove(0);
         }
+        let message = panic_message(info.payload()).map(str::to_string);
+        seen.push((message, info.to_string().replace('\n', " ")));
     }));
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).map_err(|payload| {
         let seen = std::mem::take(&mut *PANICS.lock().unwrap_or_else(|e| e.into_inner()));
@@ -468,6 +470,18 @@ mod tests {
         .unwrap_err()
         .unwrap();
         assert!(told.contains("the real cause"), "{told}");
+        // More handled panics than are kept, of the same message as the last: the last is
+        // still told by its own place (the hook kept the first 16 and lost it).
+        let line = line!() + 5;
+        let told = catching_panics(|| {
+            for _ in 0..40 {
+                let _ = std::panic::catch_unwind(|| panic!("many"));
+            }
+            panic!("many")
+        })
+        .unwrap_err()
+        .unwrap();
+        assert!(told.contains(&format!("src/process.rs:{line}:")), "{told}");
         let _ = std::panic::take_hook();
     }
 }
