@@ -135,6 +135,30 @@ fn the_man_page_has_a_title_and_lists_every_subcommand() {
     stakeshift().args(["man", "frobnicate"]).assert().code(2);
 }
 
+/// helper-210: the examples were running text under EXTRA, so `man` refilled them and
+/// wrapped one example's columns into the next.
+#[test]
+fn regression_the_man_page_keeps_its_examples_line_for_line() {
+    let page = stdout_of(&["man"]);
+    assert!(!page.contains(".SH EXTRA"), "{page}");
+    let examples = page
+        .split(".SH EXAMPLES\n.nf\n")
+        .nth(1)
+        .and_then(|rest| rest.split(".fi\n").next())
+        .unwrap_or_else(|| panic!("no preformatted EXAMPLES in:\n{page}"));
+    // Every line an example, each option's hyphens escaped so they paste as typed.
+    let lines: Vec<&str> = examples.lines().collect();
+    assert!(lines.len() >= 5, "{examples}");
+    for line in lines {
+        assert!(line.trim_start().starts_with("stakeshift "), "{line}");
+        assert!(!line.contains(" --") && !line.contains(" -t"), "{line}");
+    }
+    assert!(
+        page.contains(".SH \"EXIT STATUS\"\nExit codes: 0 success, 2 bad usage"),
+        "{page}"
+    );
+}
+
 #[test]
 fn man_out_writes_every_page_and_groff_reads_them_without_warnings() {
     let dir = common::ScratchDir::new("man");

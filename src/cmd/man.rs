@@ -18,16 +18,94 @@ fn pages() -> Vec<(String, Vec<u8>)> {
     commands
         .into_iter()
         .map(|cmd| {
-            let man = clap_mangen::Man::new(cmd)
+            let man = clap_mangen::Man::new(cmd.clone())
                 .manual("stakeshift manual")
                 // Subcommands carry no version of their own; every page names the release.
                 .source(concat!("stakeshift ", env!("CARGO_PKG_VERSION")));
             let mut roff = Vec::new();
             // Rendering into memory cannot fail.
-            man.render(&mut roff).expect("render into memory");
+            render(&man, &cmd, &mut roff).expect("render into memory");
             (man.get_filename(), roff)
         })
         .collect()
+}
+
+/// clap_mangen's page, but with the text after the options (the root's examples and exit
+/// codes) as sections of their own, EXAMPLES kept line for line: clap_mangen puts it under
+/// EXTRA as running text, which `man` refills, wrapping the examples' columns into each
+/// other (helper-210).
+fn render(
+    man: &clap_mangen::Man,
+    cmd: &clap::Command,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    man.render_title(out)?;
+    man.render_name_section(out)?;
+    man.render_synopsis_section(out)?;
+    man.render_description_section(out)?;
+    if cmd.get_arguments().any(|a| !a.is_hide_set()) {
+        man.render_options_section(out)?;
+    }
+    if cmd.get_subcommands().any(|s| !s.is_hide_set()) {
+        man.render_subcommands_section(out)?;
+    }
+    if let Some(after) = cmd.get_after_long_help().or_else(|| cmd.get_after_help()) {
+        out.write_all(after_help_sections(&after.to_string()).as_bytes())?;
+    }
+    if cmd.get_version().is_some() {
+        man.render_version_section(out)?;
+    }
+    Ok(())
+}
+
+/// The text after the options as roff: a block headed `Examples:` (up to the first blank
+/// line) as EXAMPLES, preformatted; a paragraph starting `Exit codes:` as EXIT STATUS; the
+/// rest as NOTES, filled.
+fn after_help_sections(text: &str) -> String {
+    let mut roff = String::new();
+    let mut blocks = text
+        .split("\n\n")
+        .map(str::trim_end)
+        .filter(|b| !b.is_empty());
+    let mut notes = Vec::new();
+    let mut exit_status = Vec::new();
+    for block in blocks.by_ref() {
+        if let Some(examples) = block.strip_prefix("Examples:\n") {
+            roff.push_str(".SH EXAMPLES\n.nf\n");
+            for line in examples.lines() {
+                roff.push_str(&roff_line(line));
+            }
+            roff.push_str(".fi\n");
+            continue;
+        }
+        for line in block.lines() {
+            if line.starts_with("Exit codes:") || !exit_status.is_empty() {
+                exit_status.push(line);
+            } else {
+                notes.push(line);
+            }
+        }
+    }
+    for (heading, lines) in [("NOTES", notes), ("EXIT STATUS", exit_status)] {
+        if !lines.is_empty() {
+            roff.push_str(&format!(".SH \"{heading}\"\n"));
+            for line in lines {
+                roff.push_str(&roff_line(line.trim_start()));
+            }
+        }
+    }
+    roff
+}
+
+/// One line of text as roff: backslashes and hyphens escaped (a hyphen would print as a
+/// typographic one, which a pasted option does not survive), a leading `.` or `'` kept as text.
+fn roff_line(line: &str) -> String {
+    let escaped = line
+        .replace('\\', "\\e")
+        .replace('-', "\\-")
+        .replace('\'', "\\(aq");
+    let guard = if escaped.starts_with('.') { "\\&" } else { "" };
+    format!("{guard}{escaped}\n")
 }
 
 pub fn run(args: &ManArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()> {

@@ -320,11 +320,11 @@ pub struct ChartArgs {
 /// and `tornado`.
 #[derive(Debug, Clone, Copy, Args)]
 pub struct ChartOptions {
-    /// Size of each chart in pixels, WIDTHxHEIGHT, from 960x540 to 3840x2160; type and lines
-    /// scale with it
+    /// Size of each chart --out writes, in pixels, WIDTHxHEIGHT, from 960x540 to 3840x2160;
+    /// type and lines scale with it
     #[arg(long, value_name = "WxH", default_value = "1600x900", value_parser = parse_size)]
     pub size: stakeshift::chart::Size,
-    /// Also write each chart as SVG beside its PNG (the same name, ending .svg)
+    /// With --out, also write each chart as SVG beside its PNG (the same name, ending .svg)
     #[arg(long)]
     pub svg: bool,
 }
