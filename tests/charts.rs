@@ -1027,6 +1027,64 @@ fn regression_a_one_year_stake_is_drawn_as_a_dot() {
     );
 }
 
+/// helper-208: the distribution chart drew its x axis's title, which holds the model's
+/// unit, whole: with a unit of a million characters every glyph was laid out off the canvas
+/// (23 s). Every text of every chart is fitted to the chart: with a long unit, investor
+/// and model name, no SVG text is longer than a chart's width holds.
+#[test]
+fn regression_every_label_is_fitted_whatever_the_unit() {
+    let dir = ScratchDir::new("long-unit");
+    let long = "U".repeat(20_000);
+    let model = common::write_file(
+        dir.path(),
+        "long.toml",
+        &std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/mini.toml"))
+            .unwrap()
+            .replace("unit = \"USD m\"", &format!("unit = \"{long}\""))
+            .replace("name = \"Mini", &format!("name = \"{long}"))
+            .replace("party = \"fund\"", &format!("party = \"f{long}\""))
+            .replace("fund =", &format!("f{long} =")),
+    );
+    let runs: [&[&str]; 4] = [
+        &["compare"],
+        &["simulate", "--quiet", "--paths", "200"],
+        &["sweep", "--vary", "equity.stake=0.1..0.3:3"],
+        &["tornado"],
+    ];
+    let mut drawn = 0;
+    for (i, args) in runs.into_iter().enumerate() {
+        let out = dir.path().join(format!("out{i}"));
+        stakeshift()
+            .args(args)
+            .arg(&model)
+            .arg("--svg")
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        for entry in std::fs::read_dir(&out).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "svg") {
+                continue;
+            }
+            drawn += 1;
+            let svg = std::fs::read_to_string(&path).unwrap();
+            for text in svg.split("<text").skip(1) {
+                let body = text.split_once('>').map_or("", |(_, b)| b);
+                let body = body.split("</text>").next().unwrap_or_default();
+                assert!(
+                    body.chars().count() < 400,
+                    "{}: a text of {} characters: {}...",
+                    path.display(),
+                    body.chars().count(),
+                    body.chars().take(80).collect::<String>()
+                );
+            }
+        }
+    }
+    assert!(drawn >= 8, "{drawn} SVG charts");
+}
+
 /// A footer with more `--set`s than the chart's width holds was cut mid-override ("...
 /// --set profit_share.ti…"), so the chart could not be made again from it and nothing
 /// said that overrides were missing: the overrides that fit are shown whole, then how

@@ -438,10 +438,16 @@ impl Figure for DistributionChart<'_> {
         let tick = |v: f64, t: &Ticks| scale::tick_label(v, t);
         frame::x_axis(c, data, &x, &ticks, &tick)?;
         let tf = frame::tick_font();
+        // Fitted to the plot, as every axis title is (helper-208: drawn whole, a unit of a
+        // million characters had every glyph laid out off the canvas, 23 s).
         c.text(
-            &format!(
-                "NPV advantage of the equity stake over {}, {}",
-                l.profit_share, l.unit
+            &c.fit(
+                &format!(
+                    "NPV advantage of the equity stake over {}, {}",
+                    l.profit_share, l.unit
+                ),
+                &sf,
+                plot.width(),
             ),
             (plot.x0 + plot.x1) / 2.0,
             data.y1 + 8.0 + tf.cap_height() + 30.0,
