@@ -359,6 +359,13 @@ fn bad_grids_and_paths_exit_2_naming_the_path() {
     assert!(e.contains("--vary equity.stake=0.1-0.2"), "{e}");
     let e = failing(&["sweep", "--vary", "equity.stake=0.1..0.2:1"]);
     assert!(e.contains("at least 2"), "{e}");
+    // Steps finer than a decimal's 28 places (helper-208: run with 0 twice).
+    let e = failing(&[
+        "sweep",
+        "--vary",
+        "equity.stake=0..0.0000000000000000000000000001:3",
+    ]);
+    assert!(e.contains("finer than the 28 decimal places"), "{e}");
     failing(&[
         "sweep",
         "--vary",

@@ -314,7 +314,30 @@ impl Range {
                 // `--set` and a file refuse (helper-76), and the run used the 28-digit one.
                 Ok(crate::overrides::fit_model_digits(v).normalize())
             })
-            .collect()
+            .collect::<Result<Vec<_>, String>>()
+            .and_then(|values| self.check_held(&values, span, last).map(|()| values))
+    }
+
+    /// Whether 28 places held the grid's steps: each step between neighbours, times the
+    /// number of steps, is the span to 1e-6 of it. (helper-208: 0..1e-28:3 made 0, 0,
+    /// 1e-28, its middle value 5e-29 held as 0, and ran it twice.) A step rounded in its
+    /// 28th digit, as in thirds, passes.
+    fn check_held(&self, values: &[Decimal], span: Decimal, last: Decimal) -> Result<(), String> {
+        let tolerance = span.abs() * Decimal::new(1, 6);
+        for (i, pair) in values.windows(2).enumerate() {
+            let off = (pair[1] - pair[0])
+                .checked_mul(last)
+                .and_then(|whole| whole.checked_sub(span))
+                .ok_or("the range is too wide to hold")?;
+            if off.abs() > tolerance {
+                let (k, held) = if i == 0 { (1, pair[1]) } else { (i, pair[0]) };
+                return Err(format!(
+                    "its steps of {} / {last} are finer than the 28 decimal places a value holds (value {k} is held as {held}); use fewer steps or a wider range",
+                    span.normalize(),
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -462,6 +485,33 @@ mod tests {
         assert!(Range::parse("0-1").is_err());
         assert!(Range::parse("a..1").is_err());
         assert!(Range::parse("0..1:x").is_err());
+    }
+
+    /// helper-208: a grid whose steps need more than 28 places was run with its values
+    /// rounded (0..1e-28:3 ran 0 twice); refused, while thirds and large values with
+    /// small steps, rounded in their last digit, are kept.
+    #[test]
+    fn regression_a_grid_finer_than_28_places_is_refused() {
+        for range in [
+            "0..0.0000000000000000000000000001:3",
+            "0..0.000000000000000000000000001:4",
+            "-0.0000000000000000000000000002..0:5",
+        ] {
+            let error = Range::parse(range).unwrap().grid(11).unwrap_err();
+            assert!(
+                error.contains("finer than the 28 decimal places"),
+                "{range}: {error}"
+            );
+        }
+        for range in [
+            "0..1:4",
+            "100000000000000000..100000000000000001:4",
+            "0.1..0.1:3",
+            "0..0.000000000000000000000000001:2",
+            "0..0.00000000000000000000000001:11",
+        ] {
+            assert!(Range::parse(range).unwrap().grid(11).is_ok(), "{range}");
+        }
     }
 
     /// helper-76: 1e12 / 3 came out with 29 significant digits, which no model holds.
