@@ -483,6 +483,11 @@ fn a_bad_size_or_trajectory_is_a_usage_error() {
         ),
         (vec!["chart", "--trajectory", "bse"], "did you mean `base`"),
         (vec!["compare", "--svg"], "add --out"),
+        // The default size written out is as much a mistake without --out as any other
+        // (helper-208: it was let through).
+        (vec!["compare", "--size", "1600x900"], "add --out"),
+        (vec!["simulate", "--size", "1600x900"], "add --out"),
+        (vec!["tornado", "--size", "960x540"], "add --out"),
     ] {
         let out = stakeshift()
             .current_dir(dir.path())

@@ -13,7 +13,7 @@ pub fn run(args: &ChartArgs, warnings: &mut super::Warnings) -> anyhow::Result<(
         super::select_trajectories(&loaded.model, std::slice::from_ref(name))?;
     }
     let comparison = run_model(&loaded, None)?;
-    let ctx = loaded.chart_context(args.charts.size, args.trajectory.clone());
+    let ctx = loaded.chart_context(args.charts.size(), args.trajectory.clone());
     // Every chart is drawn before any file is written; then the set is put in place as one
     // (an earlier run's SVGs go when this run writes none).
     let files = chart::render_files(&loaded.model, &comparison, &ctx, args.charts.svg)?;

@@ -16,7 +16,7 @@ pub fn run(
     stdout: &mut dyn std::io::Write,
     warnings: &mut super::Warnings,
 ) -> anyhow::Result<()> {
-    if args.out.is_none() && (args.charts.svg || args.charts.size != chart::Size::DEFAULT) {
+    if args.out.is_none() && (args.charts.svg || args.charts.size.is_some()) {
         return Err(Error::Usage(
             "--svg and --size shape the charts that --out writes; add --out DIR (or use `stakeshift chart`)".into(),
         )
@@ -56,7 +56,7 @@ pub fn run(
             ),
         ];
         // The charts are drawn before any file is written, like the CSVs.
-        let ctx = loaded.chart_context(args.charts.size, None);
+        let ctx = loaded.chart_context(args.charts.size(), None);
         files.extend(chart::render_files(
             model,
             &comparison,

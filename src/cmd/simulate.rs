@@ -227,7 +227,7 @@ pub fn run(
         files.extend(simulate::charts::files(
             &loaded,
             &results,
-            args.charts.size,
+            args.charts.size(),
             args.charts.svg,
         )?);
         let family: Vec<String> = FILES.map(String::from).to_vec();

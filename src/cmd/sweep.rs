@@ -57,7 +57,7 @@ pub fn run(
             &axes,
             &result,
             &selected,
-            args.charts.size,
+            args.charts.size(),
             args.charts.svg,
         )?);
         // Recorded, so that a later run without --svg removes this one's sweep.svg.

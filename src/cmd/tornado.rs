@@ -83,7 +83,7 @@ pub fn run(
             &base,
             &rows,
             chart_trajectory(base.model(), &selected, args.chart_trajectory.as_deref())?,
-            args.charts.size,
+            args.charts.size(),
             args.charts.svg,
         )?);
         // Recorded, so that a later run without --svg removes this one's tornado.svg.
