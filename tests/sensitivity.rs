@@ -761,6 +761,61 @@ fn regression_solve_within_a_huge_range_finds_the_same_roots() {
         .success();
 }
 
+/// helper-209: a tie at an end of solve's range was missed. By hand: no profit and no
+/// revenue share, so the profit share is worth 0; the investor pays 5 into the 2029 round
+/// (raise 10 at the 2029 valuation V, so post-money V) for 5 / V, plus its stake s diluted
+/// by 10 / V: a terminal value in 2029 of (s (1 - 10 / V) + 5 / V) V = s (V - 10) + 5,
+/// against the 5 paid, so the advantage is s (V - 10) discounted: exactly 0 at s = 0, the
+/// lower end of the stake's range, and positive above it. Solve said "none" (28 digits
+/// held the advantage at 0 as 1e-25); the engine calls that point a tie.
+#[test]
+fn regression_solve_finds_a_tie_at_an_end_of_its_range() {
+    let dir = crate::common::ScratchDir::new("tie-at-end");
+    let model = crate::common::write_file(
+        &dir,
+        "end.toml",
+        r#"name = "Tie at the end"
+unit = "bn"
+start_year = 2020
+end_year = 2029
+valuation_year = 2020
+discount_rate = 0.1
+investor = { party = "inv" }
+equity = { from_year = 2023, stake = 0.3, rounds = [{ year = 2029, raise = 10.0, participation = 5.0 }] }
+[profit_share]
+residual = "np"
+tiers = [{ name = "a", shares = { inv = 0.5 } }]
+[[trajectories]]
+name = "base"
+revenue = { points = [[2020, 10.0]] }
+margin = { points = [[2020, 0.0]] }
+valuation = { points = [[2020, 100.0], [2030, 1000.0]] }
+"#,
+    );
+    for within in [
+        &[][..],
+        &["--within", "0..1"][..],
+        &["--within", "0..0.5"][..],
+    ] {
+        let mut solve = stakeshift();
+        solve
+            .arg("solve")
+            .arg(&model)
+            .args(["equity.stake", "--format", "csv"]);
+        let csv = crate::common::succeeds(solve.args(within)).0;
+        let row: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+        assert_eq!(row[5], "0.00000000", "{within:?}: {csv}");
+    }
+    // The sweep calls it a tie there too.
+    let mut sweep = stakeshift();
+    sweep
+        .arg("sweep")
+        .arg(&model)
+        .args(["--vary", "equity.stake=0..0.1:2", "--format", "csv"]);
+    let csv = crate::common::succeeds(&mut sweep).0;
+    assert!(csv.lines().nth(1).unwrap().ends_with(",tie"), "{csv}");
+}
+
 /// helper-36's find: a solution printed to 8 places only (0.00002341 for a root of
 /// 2.3409829e-5; 0.00000000 for one of 7.8e-10) is not SPEC 11's "to 1e-8 relative".
 /// By hand: 10 paid in 2024; in 2025 half the profit of 25, 12.5, discounted by 1/1.25 =

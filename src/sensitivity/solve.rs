@@ -255,7 +255,7 @@ fn solve_one(
             .advantage_noise
             .saturating_add(spec.target.abs() * measures::ROUNDING);
         let difference = out[0].npv_advantage.checked_sub(spec.target)?;
-        measures::resolved(difference, noise, v == search.start)
+        measures::resolved(difference, noise, search.at_start_or_end(v))
     };
     Ok(measures::root_nearest(&search, &mut f))
 }

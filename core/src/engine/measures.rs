@@ -512,6 +512,12 @@ impl Search {
         x.checked_sub(self.start).map_or(Decimal::MAX, |d| d.abs())
     }
 
+    /// Whether `x` is the search's start or an end of its range that belongs to it: where
+    /// `solve` has [`resolved`] take a difference within the rounding noise as 0.
+    pub fn at_start_or_end(&self, x: Decimal) -> bool {
+        x == self.start || x == self.upper || (!self.lower_open && x == self.lower)
+    }
+
     fn inside(&self, x: Decimal) -> bool {
         x <= self.upper
             && if self.lower_open {
@@ -585,7 +591,11 @@ pub fn stake_rounding(rounds: usize) -> Decimal {
 ///   rounding found "roots" wherever it changed: a break-even scale of 0.527 where the NPVs
 ///   are equal at every scale. A difference beyond the noise is no root, though it print as
 ///   0: amounts scaled by 1e-8 made the start "the root" where the advantage was 1.45e-7
-///   (helper-94), so that the answer depended on the unit.
+///   (helper-94), so that the answer depended on the unit. `solve` asks the same at an end
+///   of its range ([`Search::at_start_or_end`]): there is no point beyond it to show a sign
+///   change, so a tie there was missed (helper-209: `solve equity.stake` in 0..1, the
+///   advantage exactly 0 at a stake of 0 and held as 1e-25, gave none). The break-even
+///   scale does not: see `scale_root`.
 /// - Elsewhere, where that rounding passes half a printed unit (terms from 5e19, or a tiny
 ///   stake times a large valuation and discount factor), a difference within it is
 ///   unresolved: None, as a point where the model cannot run. case_027's `bull` at a
@@ -593,9 +603,9 @@ pub fn stake_rounding(rounds: usize) -> Decimal {
 ///   came out 0, a "root" with no sign change around it. The noise is carried as such, not
 ///   as a size: a size of the valuation times the discount factor passed what a decimal
 ///   holds and, saturated, allowed too little (helper-92).
-pub fn resolved(value: Decimal, noise: Decimal, at_start: bool) -> Option<Decimal> {
+pub fn resolved(value: Decimal, noise: Decimal, at_start_or_end: bool) -> Option<Decimal> {
     const HALF_UNIT: Decimal = Decimal::from_parts(5, 0, 0, false, 7); // 0.0000005
-    if at_start && value.abs() <= noise.min(HALF_UNIT) {
+    if at_start_or_end && value.abs() <= noise.min(HALF_UNIT) {
         return Some(Decimal::ZERO);
     }
     if noise > HALF_UNIT && value.abs() <= noise {
