@@ -99,7 +99,8 @@ fn out_of_memory(size: usize) -> ! {
 /// The panics seen so far (the latest [`PANICS_KEPT`]): each one's message, where it is text,
 /// and its message and place as one line. A panic caught and handled inside the library
 /// (the workbook writer's) is among them, so the one reported is found by its message.
-static PANICS: std::sync::Mutex<Vec<(Option<String>, String)>> = std::sync::Mutex::new(Vec::new());
+static PANICS: std::sync::Mutex<std::collections::VecDeque<(Option<String>, String)>> =
+    std::sync::Mutex::new(std::collections::VecDeque::new());
 
 /// How many panics [`PANICS`] keeps.
 const PANICS_KEPT: usize = 16;
@@ -353,10 +354,10 @@ pub fn catching_panics<T>(run: impl FnOnce() -> T) -> Result<T, Option<String>> 
         let mut seen = PANICS.lock().unwrap_or_else(|e| e.into_inner());
         // The latest are kept: the one that ends the run comes after any handled before it.
         if seen.len() == PANICS_KEPT {
-            seen.remove(0);
+            seen.pop_front();
         }
         let message = panic_message(info.payload()).map(str::to_string);
-        seen.push((message, info.to_string().replace('\n', " ")));
+        seen.push_back((message, info.to_string().replace('\n', " ")));
     }));
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).map_err(|payload| {
         let seen = std::mem::take(&mut *PANICS.lock().unwrap_or_else(|e| e.into_inner()));

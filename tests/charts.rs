@@ -487,7 +487,17 @@ fn a_bad_size_or_trajectory_is_a_usage_error() {
         // (helper-208: it was let through).
         (vec!["compare", "--size", "1600x900"], "add --out"),
         (vec!["simulate", "--size", "1600x900"], "add --out"),
-        (vec!["tornado", "--size", "960x540"], "add --out"),
+        (vec!["tornado", "--size", "1600x900"], "add --out"),
+        (
+            vec![
+                "sweep",
+                "--vary",
+                "equity.stake=0..1:2",
+                "--size",
+                "1600x900",
+            ],
+            "add --out",
+        ),
     ] {
         let out = stakeshift()
             .current_dir(dir.path())

@@ -1230,6 +1230,25 @@ fn regression_png_and_svg_measure_text_alike() {
     }
 }
 
+/// helper-208: `Canvas::text` laid out every character of what it was given, so a label
+/// left unfitted with a unit of a million characters took 23 s to draw. No more is drawn
+/// than is measured: an SVG text holds the first `MEASURED_CHARS` characters.
+#[test]
+fn regression_no_more_of_a_text_is_drawn_than_is_measured() {
+    fonts().unwrap();
+    let mut out = String::new();
+    {
+        let area = SVGBackend::with_string(&mut out, (200, 100)).into_drawing_area();
+        let svg = Canvas::new(area, 1.0, 1, true);
+        let font = canvas::Font::new(12.0, frame::INK);
+        let long = "ab".repeat(50_000);
+        svg.text(&long, 0.0, 20.0, &font, canvas::Align::Left)
+            .unwrap();
+    }
+    let drawn = out.matches(['a', 'b']).count();
+    assert!((4096..4200).contains(&drawn), "{drawn} characters drawn");
+}
+
 /// Regression: each character the font lacks was looked up in the list of those found
 /// before, so a name of 200,000 CJK characters (600 KB) took 10 s to chart. 20,000
 /// distinct ones, each given ten times: listed once each, in the order first seen.

@@ -16,13 +16,8 @@ pub fn run(
     stdout: &mut dyn std::io::Write,
     warnings: &mut super::Warnings,
 ) -> anyhow::Result<()> {
-    if args.out.is_none() && (args.charts.svg || args.charts.size.is_some()) {
-        return Err(Error::Usage(
-            "--svg and --size shape the charts that --out writes; add --out DIR (or use `stakeshift chart`)".into(),
-        )
-        .into());
-    }
-    super::check_out(args.out.as_deref())?;
+    args.charts
+        .need_out(args.out.as_deref(), " (or use `stakeshift chart`)")?;
     let loaded = args.overrides.load(args.model.as_deref(), warnings)?;
     let model = &loaded.model;
     let selected = super::select_trajectories(model, &args.trajectories)?;

@@ -33,7 +33,7 @@ fn pages() -> Vec<(String, Vec<u8>)> {
 /// clap_mangen's page, but with the text after the options (the root's examples and exit
 /// codes) as sections of their own, EXAMPLES kept line for line: clap_mangen puts it under
 /// EXTRA as running text, which `man` refills, wrapping the examples' columns into each
-/// other (helper-210).
+/// other (helper-210). Its other sections as clap_mangen renders them.
 fn render(
     man: &clap_mangen::Man,
     cmd: &clap::Command,
@@ -52,24 +52,31 @@ fn render(
     if let Some(after) = cmd.get_after_long_help().or_else(|| cmd.get_after_help()) {
         out.write_all(after_help_sections(&after.to_string()).as_bytes())?;
     }
-    if cmd.get_version().is_some() {
+    if cmd
+        .get_version()
+        .or_else(|| cmd.get_long_version())
+        .is_some()
+    {
         man.render_version_section(out)?;
+    }
+    if cmd.get_author().is_some() {
+        man.render_authors_section(out)?;
     }
     Ok(())
 }
 
 /// The text after the options as roff: a block headed `Examples:` (up to the first blank
-/// line) as EXAMPLES, preformatted; a paragraph starting `Exit codes:` as EXIT STATUS; the
-/// rest as NOTES, filled.
+/// line) as EXAMPLES, preformatted; from a line starting `Exit codes:` on, EXIT STATUS;
+/// the other paragraphs as NOTES, filled.
 fn after_help_sections(text: &str) -> String {
     let mut roff = String::new();
-    let mut blocks = text
+    let mut notes: Vec<Vec<&str>> = Vec::new();
+    let mut exit_status: Vec<&str> = Vec::new();
+    for block in text
         .split("\n\n")
         .map(str::trim_end)
-        .filter(|b| !b.is_empty());
-    let mut notes = Vec::new();
-    let mut exit_status = Vec::new();
-    for block in blocks.by_ref() {
+        .filter(|b| !b.is_empty())
+    {
         if let Some(examples) = block.strip_prefix("Examples:\n") {
             roff.push_str(".SH EXAMPLES\n.nf\n");
             for line in examples.lines() {
@@ -78,21 +85,34 @@ fn after_help_sections(text: &str) -> String {
             roff.push_str(".fi\n");
             continue;
         }
-        for line in block.lines() {
-            if line.starts_with("Exit codes:") || !exit_status.is_empty() {
-                exit_status.push(line);
-            } else {
-                notes.push(line);
+        let mut paragraph = Vec::new();
+        for line in block.lines().map(str::trim_start) {
+            match line.strip_prefix("Exit codes:") {
+                Some(rest) if exit_status.is_empty() => exit_status.push(rest.trim_start()),
+                _ if !exit_status.is_empty() => exit_status.push(line),
+                _ => paragraph.push(line),
             }
+        }
+        if !paragraph.is_empty() {
+            notes.push(paragraph);
         }
     }
-    for (heading, lines) in [("NOTES", notes), ("EXIT STATUS", exit_status)] {
-        if !lines.is_empty() {
-            roff.push_str(&format!(".SH \"{heading}\"\n"));
-            for line in lines {
-                roff.push_str(&roff_line(line.trim_start()));
+    if !notes.is_empty() {
+        roff.push_str(".SH NOTES\n");
+        for (i, paragraph) in notes.iter().enumerate() {
+            if i > 0 {
+                roff.push_str(".PP\n");
             }
+            paragraph
+                .iter()
+                .for_each(|line| roff.push_str(&roff_line(line)));
         }
+    }
+    if !exit_status.is_empty() {
+        roff.push_str(".SH \"EXIT STATUS\"\n");
+        exit_status
+            .iter()
+            .for_each(|line| roff.push_str(&roff_line(line)));
     }
     roff
 }

@@ -320,13 +320,13 @@ pub struct ChartArgs {
 /// and `tornado`.
 #[derive(Debug, Clone, Copy, Args)]
 pub struct ChartOptions {
-    /// Size of each chart --out writes, in pixels, WIDTHxHEIGHT, from 960x540 to 3840x2160
+    /// Size of each chart written, in pixels, WIDTHxHEIGHT, from 960x540 to 3840x2160
     /// (default 1600x900); type and lines scale with it
     // An option, not a default value: `--size 1600x900` without `--out` is the same
     // mistake as any other size (helper-208: it was let through as the default).
     #[arg(long, value_name = "WxH", value_parser = parse_size)]
     pub size: Option<stakeshift::chart::Size>,
-    /// With --out, also write each chart as SVG beside its PNG (the same name, ending .svg)
+    /// Also write each chart as SVG beside its PNG (the same name, ending .svg)
     #[arg(long)]
     pub svg: bool,
 }
@@ -337,12 +337,13 @@ impl ChartOptions {
         self.size.unwrap_or(stakeshift::chart::Size::DEFAULT)
     }
 
-    /// `--svg` and `--size` shape the charts that `--out` writes: without it, bad usage.
-    pub fn need_out(&self, out: Option<&std::path::Path>) -> anyhow::Result<()> {
+    /// `--svg` and `--size` shape the charts that `--out` writes: without it, bad usage
+    /// (`elsewhere`: where else the user can draw them, if anywhere); then `--out` checked.
+    pub fn need_out(&self, out: Option<&std::path::Path>, elsewhere: &str) -> anyhow::Result<()> {
         if out.is_none() && (self.svg || self.size.is_some()) {
-            return Err(Error::Usage(
-                "--svg and --size shape the charts that --out writes; add --out DIR".into(),
-            )
+            return Err(Error::Usage(format!(
+                "--svg and --size shape the charts that --out writes; add --out DIR{elsewhere}"
+            ))
             .into());
         }
         check_out(out)

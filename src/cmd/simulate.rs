@@ -112,7 +112,7 @@ pub fn run(
     stdout: &mut dyn std::io::Write,
     warnings: &mut super::Warnings,
 ) -> anyhow::Result<()> {
-    args.charts.need_out(args.out.as_deref())?;
+    args.charts.need_out(args.out.as_deref(), "")?;
     let loaded = args.overrides.load(args.model.as_deref(), warnings)?;
     let model = &loaded.model;
     let selected = super::select_trajectories(model, &args.trajectories)?;

@@ -19,7 +19,7 @@ pub fn run(
     stdout: &mut dyn std::io::Write,
     warnings: &mut super::Warnings,
 ) -> anyhow::Result<()> {
-    args.charts.need_out(args.out.as_deref())?;
+    args.charts.need_out(args.out.as_deref(), "")?;
     let overrides = args.overrides.parsed()?;
     let file = io::read_model_file(args.model.as_deref())?;
     let axes: Vec<Axis> = args

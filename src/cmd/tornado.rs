@@ -16,7 +16,7 @@ pub fn run(
     stdout: &mut dyn std::io::Write,
     warnings: &mut super::Warnings,
 ) -> anyhow::Result<()> {
-    args.charts.need_out(args.out.as_deref())?;
+    args.charts.need_out(args.out.as_deref(), "")?;
     if let (Some(name), None) = (&args.chart_trajectory, &args.out) {
         // Said, rather than ignored (it was: a misspelt name passed silently).
         return Err(Error::Usage(format!(

@@ -318,21 +318,29 @@ impl Range {
             .and_then(|values| self.check_held(&values, span, last).map(|()| values))
     }
 
-    /// Whether 28 places held the grid's steps: each step between neighbours, times the
-    /// number of steps, is the span to 1e-6 of it. (helper-208: 0..1e-28:3 made 0, 0,
-    /// 1e-28, its middle value 5e-29 held as 0, and ran it twice.) A step rounded in its
-    /// 28th digit, as in thirds, passes.
+    /// Whether a decimal's 28 digits held the grid's steps: each step between neighbours,
+    /// times the number of steps, is the span to 1% of it. (helper-208: 0..1e-28:3 made 0,
+    /// 0, 1e-28, its middle value 5e-29 held as 0, and ran it twice.) A step rounded in its
+    /// last digits, as in thirds or small steps on a large value (1e17 + 3.33e-7 held as
+    /// ...0.0000003333, helper-211), passes.
     fn check_held(&self, values: &[Decimal], span: Decimal, last: Decimal) -> Result<(), String> {
-        let tolerance = span.abs() * Decimal::new(1, 6);
+        let tolerance = span.abs() / Decimal::ONE_HUNDRED;
         for (i, pair) in values.windows(2).enumerate() {
+            // (Below 2e22 whatever the range: numbers are at most 1e18 and steps 10,000.)
             let off = (pair[1] - pair[0])
                 .checked_mul(last)
                 .and_then(|whole| whole.checked_sub(span))
-                .ok_or("the range is too wide to hold")?;
+                .unwrap_or(Decimal::MAX);
             if off.abs() > tolerance {
-                let (k, held) = if i == 0 { (1, pair[1]) } else { (i, pair[0]) };
+                // The first pair that is off: its first value was held (the pair before
+                // was not off, or it is FROM), but where its second is TO, as written.
+                let (k, held) = if i + 2 == values.len() {
+                    (i, pair[0])
+                } else {
+                    (i + 1, pair[1])
+                };
                 return Err(format!(
-                    "its steps of {} / {last} are finer than the 28 decimal places a value holds (value {k} is held as {held}); use fewer steps or a wider range",
+                    "its steps of {} / {last} are finer than a value's 28 significant digits hold (value {k} is held as {held}); use fewer steps or a wider range",
                     span.normalize(),
                 ));
             }
@@ -499,16 +507,26 @@ mod tests {
         ] {
             let error = Range::parse(range).unwrap().grid(11).unwrap_err();
             assert!(
-                error.contains("finer than the 28 decimal places"),
+                error.contains("finer than a value's 28 significant digits"),
                 "{range}: {error}"
             );
         }
+        // The value told is the first one that was not held (helper-211: value 1, which is
+        // 10 as it should be, was told).
+        let error = Range::parse("9.999999999999999999999999999..10.00000000000000000000000001:12")
+            .unwrap()
+            .grid(11)
+            .unwrap_err();
+        assert!(error.contains("(value 2 is held as 10)"), "{error}");
         for range in [
             "0..1:4",
             "100000000000000000..100000000000000001:4",
             "0.1..0.1:3",
             "0..0.000000000000000000000000001:2",
             "0..0.00000000000000000000000001:11",
+            // helper-211: distinct, evenly spaced values, each rounded in its last digits.
+            "100000000000000000..100000000000000000.000001:4",
+            "0.9999999999999999999999..1.0000000000000000000001:4",
         ] {
             assert!(Range::parse(range).unwrap().grid(11).is_ok(), "{range}");
         }

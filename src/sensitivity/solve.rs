@@ -244,20 +244,71 @@ fn solve_one(
             .map_err(|e| engine_error(base, &e));
     }
     let search = search_for(model, knob, current, spec.within).map_err(|r| r.error(spec))?;
-    let mut f = |v: Decimal| -> Option<Decimal> {
+    // The advantage less the target at v, and what rounding can have left in it (from the
+    // years the deals differ in and the stake's own rounding; not the NPVs: NPVs of 7.6e25
+    // made every advantage under 0.76 "unresolved", helper-90, helper-92).
+    let difference_at = |v: Decimal| -> Option<(Decimal, Decimal)> {
         let mut m = model.clone();
         knob.set(&mut m, v)?;
         let out = crate::compare::outcomes(&m, &[t]).ok()?;
-        // What rounding can have left in the advantage, from the years the deals differ in
-        // and the stake's own rounding (not the NPVs: NPVs of 7.6e25 made every advantage
-        // under 0.76 "unresolved"; helper-90, helper-92).
         let noise = out[0]
             .advantage_noise
             .saturating_add(spec.target.abs() * measures::ROUNDING);
-        let difference = out[0].npv_advantage.checked_sub(spec.target)?;
-        measures::resolved(difference, noise, search.at_start_or_end(v))
+        Some((out[0].npv_advantage.checked_sub(spec.target)?, noise))
     };
-    Ok(measures::root_nearest(&search, &mut f))
+    // A tie within the rounding is a root at the start, and, with `at_ends`, at an end of
+    // the range too, where no point beyond can show a crossing (helper-209: the advantage
+    // exactly 0 at a stake of 0, held as 1e-25, had no root).
+    let root = |at_ends: bool| {
+        let mut f = |v: Decimal| -> Option<Decimal> {
+            let (difference, noise) = difference_at(v)?;
+            let tie_counts = v == search.start || (at_ends && search.at_start_or_end(v));
+            measures::resolved(difference, noise, tie_counts)
+        };
+        measures::root_nearest(&search, &mut f)
+    };
+    Ok(match root(true) {
+        // An end taken for a tie must be where the advantage meets the target, not one it
+        // merely passes within the rounding's bound on its way elsewhere (helper-211: -1.8e-9
+        // k, no root, gave 0.01 as one in 0.01..1): else the search without ends.
+        Some(end) if end != search.start && !meets_target_at(&search, end, &difference_at) => {
+            root(false)
+        }
+        found => found,
+    })
+}
+
+/// Whether the advantage, a tie with the target at `end` (an end of the search's range),
+/// meets it there: the line through `end` and a point just inside the range crosses the
+/// target within 1e-8 of `end` (SPEC 11's resolution), or within that point's distance of
+/// an end at 0. A flat advantage meets it; one the model cannot give just inside does not.
+fn meets_target_at(
+    search: &measures::Search,
+    end: Decimal,
+    difference_at: &dyn Fn(Decimal) -> Option<(Decimal, Decimal)>,
+) -> bool {
+    let step = (end.abs() * Decimal::new(1, 9))
+        .max((search.upper - search.lower) * Decimal::new(1, 12))
+        .max(Decimal::new(1, 20));
+    let inside = if end == search.upper {
+        end - step
+    } else {
+        end + step
+    };
+    let (Some((at_end, _)), Some((near, _))) = (difference_at(end), difference_at(inside)) else {
+        return false;
+    };
+    if near == at_end {
+        return true;
+    }
+    let Some(crossing) = at_end
+        .checked_mul(inside - end)
+        .and_then(|x| x.checked_div(near - at_end))
+        .map(|shift| end - shift)
+    else {
+        return false;
+    };
+    (crossing - end).abs() <= (end.abs() * Decimal::new(1, 8)).max(step)
 }
 
 /// The valid range of a knob that `--within` lies wholly outside of.

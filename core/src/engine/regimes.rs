@@ -1594,11 +1594,12 @@ fn scale_root(
                 terminal_reach_per_k.map_or(Decimal::MAX, |reach| reach.saturating_mul(k.abs())),
             );
         let difference = advantage.checked_add(terminal)?.checked_sub(target)?;
-        // At the start only, not at the range's ends as `solve` does: a tie within the
-        // noise at k = 1000 came and went with the model's unit (unit_scale's
-        // irr_beside_a_huge_valuation x 1e3 gained a break-even of 1000 the model in its
-        // own unit does not have), and compare's break-even is SPEC 5's.
-        measures::resolved(difference, noise, k == search.start)
+        // At the model's own valuations only (k = 1; not at a start that `--within` moved
+        // to an end of its range, helper-211), and not at the range's ends as `solve`
+        // takes them: a tie within the noise at k = 1000 came and went with the model's
+        // unit (unit_scale's irr_beside_a_huge_valuation x 1e3 gained a break-even of
+        // 1000 the model in its own unit does not have).
+        measures::resolved(difference, noise, k == Decimal::ONE)
     };
     measures::root_nearest(&search, &mut f)
 }
