@@ -57,10 +57,13 @@ pub enum Format {
     /// A factor (a discount factor, a multiple, a scale) to 8 places; the workbook shows it
     /// plainly, to 6.
     Factor,
-    /// An input's value as written: the exact decimal, without trailing zeros.
-    Exact,
-    /// A solution of `solve`: to 8 places, or more to keep 9 significant digits
-    /// ([`super::sensitivity::solution`]).
+    /// An input's value (a grid value of `sweep`, `tornado`'s low and high, `solve`'s
+    /// current value), by the kind of input its [`Value::Input`] says: an amount to 6
+    /// places, a rate, share, stake or factor to 8 (SPEC 8), a year whole; a value without
+    /// a kind as written, the exact decimal without trailing zeros.
+    Input,
+    /// A solution of `solve`: to the places of its kind of input (8 without one), or more
+    /// to keep 9 significant digits ([`super::sensitivity::solution`]).
     Solution,
 }
 
@@ -73,6 +76,7 @@ impl Format {
             Value::Winner(w) => w.as_str().to_string(),
             Value::Integer(n) => n.map(|n| n.to_string()).unwrap_or_default(),
             Value::Decimal(v) => v.map(|v| self.decimal(v)).unwrap_or_default(),
+            Value::Input(v, kind) => v.map(|v| self.input(v, kind)).unwrap_or_default(),
             // From the f64's own exact value, rounded once by the one rule (through a
             // `Decimal` it was rounded twice: rust_decimal's from_f64 drops digits first;
             // helper-56), and in full however large (an IRR can reach e^700, DECISIONS 6).
@@ -86,10 +90,21 @@ impl Format {
         match self {
             Format::Amount | Format::Advantage => super::amount(v),
             Format::Ratio | Format::Factor => super::ratio(v),
-            Format::Solution => super::sensitivity::solution(v),
-            Format::Exact | Format::Name | Format::Text | Format::Year => {
+            Format::Solution => super::sensitivity::solution(v, super::RATIO_DP),
+            Format::Input | Format::Name | Format::Text | Format::Year => {
                 super::sensitivity::exact(v)
             }
+        }
+    }
+
+    /// An input's value `v` of `kind`, as this format prints it.
+    fn input(self, v: Decimal, kind: InputKind) -> String {
+        match (self, kind.places()) {
+            (Format::Solution, places) => {
+                super::sensitivity::solution(v, places.unwrap_or(super::RATIO_DP))
+            }
+            (_, Some(places)) => super::fixed(v, places),
+            (_, None) => super::sensitivity::exact(v),
         }
     }
 
@@ -97,6 +112,28 @@ impl Format {
         match self {
             Format::Amount | Format::Advantage => super::AMOUNT_DP,
             _ => super::RATIO_DP,
+        }
+    }
+}
+
+/// The kind of number an input is, for SPEC 8's places: what its valid range says it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    /// An amount in the model's unit: 6 places.
+    Amount,
+    /// A rate, a share, a stake, a margin or a factor on the model's series: 8 places.
+    Ratio,
+    /// A year: whole, as it is.
+    Year,
+}
+
+impl InputKind {
+    /// The places SPEC 8 prints this kind of number to (None: a whole year, as it is).
+    pub fn places(self) -> Option<u32> {
+        match self {
+            InputKind::Amount => Some(super::AMOUNT_DP),
+            InputKind::Ratio => Some(super::RATIO_DP),
+            InputKind::Year => None,
         }
     }
 }
@@ -110,13 +147,15 @@ pub enum Value<'a> {
     Decimal(Option<Decimal>),
     /// An f64 statistic (an IRR).
     Float(Option<f64>),
+    /// An input's value, with the kind of number it is ([`Format::Input`]).
+    Input(Option<Decimal>, InputKind),
 }
 
 impl Value<'_> {
     /// The number, for a view that prints it its own way (the tables).
     pub fn decimal(self) -> Option<Decimal> {
         match self {
-            Value::Decimal(v) => v,
+            Value::Decimal(v) | Value::Input(v, _) => v,
             _ => None,
         }
     }
@@ -438,7 +477,31 @@ mod tests {
         let d = |s: &str| s.parse::<Decimal>().unwrap();
         assert_eq!(Format::Amount.text(d("1.0000005").into()), "1.000001");
         assert_eq!(Format::Ratio.text(d("0.27").into()), "0.27000000");
-        assert_eq!(Format::Exact.text(d("0.50").into()), "0.5");
+        assert_eq!(Format::Input.text(d("0.50").into()), "0.5");
+        // By the input's kind (SPEC 8): a stake to 8 places, an amount to 6, a year whole.
+        let input = |v: &str, kind| Value::Input(Some(d(v)), kind);
+        assert_eq!(
+            Format::Input.text(input("0.2025", InputKind::Ratio)),
+            "0.20250000"
+        );
+        assert_eq!(
+            Format::Input.text(input("69", InputKind::Amount)),
+            "69.000000"
+        );
+        assert_eq!(Format::Input.text(input("2030", InputKind::Year)), "2030");
+        assert_eq!(
+            Format::Input.text(input("0.3333333333333333333333333333", InputKind::Ratio)),
+            "0.33333333"
+        );
+        // A solution keeps 9 significant digits past its kind's places.
+        assert_eq!(
+            Format::Solution.text(input("37.5", InputKind::Amount)),
+            "37.5000000"
+        );
+        assert_eq!(
+            Format::Solution.text(input("1234.5", InputKind::Amount)),
+            "1234.500000"
+        );
         assert_eq!(Format::Ratio.text(Some(0.1f64).into()), "0.10000000");
         assert_eq!(Format::Ratio.text(Some(1e300f64).into()).len(), 301 + 9);
         assert_eq!(Format::Ratio.text(None::<f64>.into()), "");

@@ -1,8 +1,8 @@
 //! `sweep`, `solve` and `tornado` results as bytes: CSV (SPEC 8's rules), JSON and a table.
-//! Grid values and solutions print as exact decimals where they are the inputs (`sweep`'s
-//! varied values, `tornado`'s low and high), amounts to 6 places, solutions to 8, or to 9
-//! significant digits where that takes more places ([`solution`]), `solve`'s current value
-//! (the model's own) to 8.
+//! An input's values (`sweep`'s varied values, `tornado`'s low and high, `solve`'s current
+//! value) print by SPEC 8's places for the kind of number the path is (amounts 6, ratios
+//! 8, years whole: [`columns::InputKind`]), solutions to those places or to 9 significant
+//! digits where that takes more ([`solution`]); the tables show inputs as they are.
 //!
 //! Each output's columns are described once ([`SWEEP`], [`SOLVE`], [`TORNADO`], as
 //! [`super::columns::Column`]s) and the CSV, the JSON and the table read them; the tables
@@ -27,7 +27,7 @@
 //! // SPEC 11: the trajectory, one column per varied path (named by it), then the outcome.
 //! let header = ["trajectory", "equity.stake", "npv_profit_share", "npv_equity"];
 //! assert_eq!(rows[0], [&header[..], &["npv_advantage", "winner"]].concat());
-//! assert_eq!(rows[2][..2], ["base", "0.5"]); // the value as an exact decimal: 0.50 is 0.5
+//! assert_eq!(rows[2][..2], ["base", "0.50000000"]); // a stake, to 8 places (SPEC 8)
 //! // The stake changes regime B only: the profit share's NPV is the same in every row.
 //! assert!(rows.iter().skip(2).all(|r| r[2] == rows[1][2]));
 //! // With no stake, regime B keeps a capped revenue share and a smaller cloud share than
@@ -55,7 +55,7 @@ use crate::sensitivity::sweep::Sweep;
 use crate::sensitivity::tornado::TornadoRow;
 
 /// The columns of `sweep.csv` after `trajectory` and the varied paths (one column each,
-/// named by the path, the value [`Format::Exact`]).
+/// named by the path, the value [`Format::Input`]).
 pub const SWEEP: [Column<Outcome>; 4] = [
     Column {
         name: "npv_profit_share",
@@ -105,8 +105,8 @@ pub const SOLVE: [Column<SolveRow>; 6] = [
     },
     Column {
         name: "current_value",
-        format: Format::Ratio,
-        value: |r| r.current_value.into(),
+        format: Format::Input,
+        value: |r| columns::Value::Input(r.current_value, r.kind),
     },
     Column {
         name: "current_advantage",
@@ -116,7 +116,7 @@ pub const SOLVE: [Column<SolveRow>; 6] = [
     Column {
         name: "solution",
         format: Format::Solution,
-        value: |r| r.solution.into(),
+        value: |r| columns::Value::Input(r.solution, r.kind),
     },
 ];
 
@@ -143,13 +143,13 @@ pub const TORNADO: [Column<TornadoRow>; 7] = [
     },
     Column {
         name: "low",
-        format: Format::Exact,
-        value: |r| r.low.into(),
+        format: Format::Input,
+        value: |r| columns::Value::Input(Some(r.low), r.kind),
     },
     Column {
         name: "high",
-        format: Format::Exact,
-        value: |r| r.high.into(),
+        format: Format::Input,
+        value: |r| columns::Value::Input(Some(r.high), r.kind),
     },
     Column {
         name: "advantage_low",
@@ -192,7 +192,9 @@ fn table_cell<R>(column: &Column<R>, row: &R, places: u32) -> String {
         // (Not shown as 0 where it is not: a swing beside two advantages that differ.)
         (columns::Value::Decimal(Some(v)), Format::Amount) => money_apart(v, places),
         (columns::Value::Decimal(Some(v)), Format::Advantage) => signed_money(v, places),
-        (columns::Value::Decimal(None), Format::Solution) => "none".into(),
+        (columns::Value::Input(None, _), Format::Solution) => "none".into(),
+        // Inputs' values as written, for reading (the files give them SPEC 8's places).
+        (columns::Value::Input(Some(v), _), Format::Input) => exact(v),
         (columns::Value::Winner(w), _) => w.as_str().replace('_', " "),
         (value, format) => format.text(value),
     }
@@ -290,41 +292,46 @@ pub(crate) fn exact(v: Decimal) -> String {
 /// (the search itself to 1e-15), and 9 digits round it by at most 5e-9 of itself.
 pub const SOLUTION_DIGITS: i64 = 9;
 
-/// A solution as printed: to 8 places like a rate or stake (SPEC 8), or to more where 8 would
-/// keep fewer than [`SOLUTION_DIGITS`] significant digits (a root of 2.3409829e-5 is
-/// 0.0000234098290, not 0.00002341, 4e-5 of itself off; one of 7.8e-10 is not 0.00000000).
+/// A solution as printed: to `least` places, those of its kind of input (SPEC 8: 8 for a
+/// rate or stake, 6 for an amount), or to more where those would keep fewer than
+/// [`SOLUTION_DIGITS`] significant digits (a root of 2.3409829e-5 is 0.0000234098290, not
+/// 0.00002341, 4e-5 of itself off; one of 7.8e-10 is not 0.00000000).
 ///
 /// ```
 /// use rust_decimal::Decimal;
 /// use stakeshift::report::sensitivity::solution;
 ///
-/// assert_eq!(solution(Decimal::new(23409829, 12)), "0.0000234098290"); // 2.3409829e-5
-/// assert_eq!(solution(Decimal::new(-30347015, 8)), "-0.303470150"); // 9 places below 1
-/// assert_eq!(solution(Decimal::new(272, 1)), "27.20000000"); // 8 places from 1 up
-/// assert_eq!(solution(Decimal::ZERO), "0.00000000");
+/// let stake = |v| solution(v, 8);
+/// assert_eq!(stake(Decimal::new(23409829, 12)), "0.0000234098290"); // 2.3409829e-5
+/// assert_eq!(stake(Decimal::new(-30347015, 8)), "-0.303470150"); // 9 places below 1
+/// assert_eq!(stake(Decimal::new(272, 1)), "27.20000000"); // 8 places from 1 up
+/// assert_eq!(stake(Decimal::ZERO), "0.00000000");
 /// // Rounded up to a new leading digit, 9 digits still: 0.0999999999996 is 0.100000000.
-/// assert_eq!(solution(Decimal::new(999999999996, 13)), "0.100000000");
+/// assert_eq!(stake(Decimal::new(999999999996, 13)), "0.100000000");
+/// // An amount: 6 places from 1,000 up, 9 significant digits below.
+/// assert_eq!(solution(Decimal::new(12345, 1), 6), "1234.500000");
+/// assert_eq!(solution(Decimal::new(375, 1), 6), "37.5000000");
 /// ```
-pub fn solution(value: Decimal) -> String {
+pub fn solution(value: Decimal, least: u32) -> String {
     // The places of the value as rounded: rounding can carry into a new leading digit
     // (0.0999999999996 to 10 places is 0.1000000000, ten digits; helper-94's touch at a
     // rate of 0.1 printed so).
-    let places = solution_places(value);
+    let places = solution_places(value, least);
     let rounded = stakeshift_core::engine::number::printed(value, places);
-    fixed(value, solution_places(rounded).min(places))
+    fixed(value, solution_places(rounded, least).min(places))
 }
 
-/// The places that keep [`SOLUTION_DIGITS`] significant digits of `value`, at least 8 (at
-/// most 28, all a `Decimal` has).
-fn solution_places(value: Decimal) -> u32 {
+/// The places that keep [`SOLUTION_DIGITS`] significant digits of `value`, at least
+/// `least` (at most 28, all a `Decimal` has).
+fn solution_places(value: Decimal, least: u32) -> u32 {
     let mantissa = value.mantissa().unsigned_abs();
     if mantissa == 0 {
-        return crate::report::RATIO_DP;
+        return least;
     }
     // value = mantissa x 10^-scale, so its leading digit is at 10^(digits - 1 - scale).
     let digits = i64::from(mantissa.ilog10()) + 1;
     let leading = digits - 1 - i64::from(value.scale());
-    (SOLUTION_DIGITS - 1 - leading).clamp(i64::from(crate::report::RATIO_DP), 28) as u32
+    (SOLUTION_DIGITS - 1 - leading).clamp(i64::from(least), 28) as u32
 }
 
 /// `sweep.csv`: trajectory, one column per varied path, then [`SWEEP`].
@@ -337,7 +344,12 @@ pub fn sweep_csv(sweep: &Sweep) -> Vec<u8> {
         sweep.rows().map(|r| {
             let trajectory = columns::Value::Text(r.trajectory);
             let mut row = vec![cell(columns::TRAJECTORY.format, trajectory)];
-            row.extend(r.values.iter().map(|v| exact(*v)));
+            row.extend(
+                r.values
+                    .iter()
+                    .zip(&sweep.kinds)
+                    .map(|(v, kind)| cell(Format::Input, columns::Value::Input(Some(*v), *kind))),
+            );
             row.extend(SWEEP.iter().map(|c| column_cell(c, &r.outcome)));
             row
         }),
@@ -357,7 +369,11 @@ pub fn sweep_json(sweep: &Sweep, source: Source<'_>) -> Vec<u8> {
                     .paths
                     .iter()
                     .zip(&r.values)
-                    .map(|(p, v)| (p.clone(), num(exact(*v))))
+                    .zip(&sweep.kinds)
+                    .map(|((p, v), kind)| {
+                        let value = columns::Value::Input(Some(*v), *kind);
+                        (p.clone(), num(Format::Input.text(value)))
+                    })
                     .collect();
                 let mut row = Map::new();
                 row.insert(columns::TRAJECTORY.name.into(), json!(r.trajectory));

@@ -161,7 +161,7 @@ impl Kind {
             columns::Format::Amount | columns::Format::Advantage => Kind::Amount,
             columns::Format::Ratio => Kind::Rate,
             // (Inputs' values and solutions are not in the workbook.)
-            columns::Format::Factor | columns::Format::Exact | columns::Format::Solution => {
+            columns::Format::Factor | columns::Format::Input | columns::Format::Solution => {
                 Kind::Factor
             }
         }

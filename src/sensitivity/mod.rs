@@ -213,6 +213,17 @@ pub enum Route {
     Document,
 }
 
+impl Route {
+    /// The kind of number the path's values are, where known (a knob's valid range says;
+    /// the document's paths are years, printed as they are).
+    pub fn input_kind(&self, model: &Model) -> crate::report::columns::InputKind {
+        match self {
+            Route::Knob(knob) => knob.domain(model).input_kind(),
+            Route::Document => crate::report::columns::InputKind::Year,
+        }
+    }
+}
+
 /// `FROM..TO` or `FROM..TO:STEPS`, exact decimals.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Range {

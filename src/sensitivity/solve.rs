@@ -64,6 +64,8 @@ pub struct SolveRow {
     pub current_value: Option<Decimal>,
     pub current_advantage: Decimal,
     pub solution: Option<Decimal>,
+    /// The kind of number PATH is, for the places its values print to.
+    pub kind: crate::report::columns::InputKind,
 }
 
 /// The largest amount searched when the model has no value of its own (a `total_cap` it
@@ -196,6 +198,7 @@ pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<So
                 current_value,
                 current_advantage: now.npv_advantage,
                 solution,
+                kind: knob.domain(model).input_kind(),
             })
         })
         .collect()

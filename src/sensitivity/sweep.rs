@@ -67,6 +67,8 @@ pub struct Sweep {
     pub trajectories: Vec<String>,
     /// Each varied path's values, in order.
     pub values: Vec<Vec<Decimal>>,
+    /// The kind of number each varied path is, for the places its values print to.
+    pub kinds: Vec<crate::report::columns::InputKind>,
     /// Trajectory k at grid point i: `outcomes[k * points + i]`, the points in grid order
     /// (the first path's values, then the second's).
     pub outcomes: Vec<Outcome>,
@@ -236,6 +238,7 @@ pub fn sweep_with_progress(
         paths: axes.iter().map(|a| a.path.text.clone()).collect(),
         trajectories: Vec::new(),
         values,
+        kinds: routes.iter().map(|r| r.input_kind(base.model())).collect(),
         outcomes: Vec::new(),
     };
     let results: Vec<Result<Vec<Outcome>, Error>> = (0..result.points())

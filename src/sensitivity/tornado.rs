@@ -84,6 +84,8 @@ pub struct TornadoRow {
     pub input: String,
     pub low: Decimal,
     pub high: Decimal,
+    /// The kind of number the input is, for the places `low` and `high` print to.
+    pub kind: crate::report::columns::InputKind,
     /// Empty where the run fails at that value (a round with no positive pre-money value).
     pub advantage_low: Option<Decimal>,
     pub advantage_high: Option<Decimal>,
@@ -450,6 +452,7 @@ pub fn tornado_with_progress(
                     input: input.path.text.clone(),
                     low: low_value,
                     high: high_value,
+                    kind: routes[i].input_kind(model),
                     advantage_low: low,
                     advantage_high: high,
                     swing: low.zip(high).map(|(l, h)| (h - l).abs()),
