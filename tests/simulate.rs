@@ -353,6 +353,92 @@ fn same_seed_same_bytes_for_one_and_two_threads_and_another_seed_differs() {
     assert!(one != other, "another seed gave the same bytes");
 }
 
+/// helper-212: SPEC 10's counts (paths that failed, that reached AGI, rounds that did not
+/// happen) were in the table and the JSON, for all paths only, and in no file `--out`
+/// writes. simulation.csv has them per group; recounted here from paths.csv (a failure
+/// year given; an AGI year by the last year, 2045), the centers' add up to `all`'s, and
+/// the JSON's groups and totals say the same.
+#[test]
+fn regression_simulation_csv_counts_failures_agi_and_skipped_rounds_per_group() {
+    let tmp = tempfile::tempdir().unwrap();
+    simulate_bytes("2", "7", tmp.path());
+    let read = |name: &str| -> Vec<Vec<String>> {
+        let text = std::fs::read_to_string(tmp.path().join(name)).unwrap();
+        text.lines()
+            .map(|l| l.split(',').map(str::to_string).collect())
+            .collect()
+    };
+    let simulation = read("simulation.csv");
+    let header = &simulation[0];
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let paths = read("paths.csv");
+    let (center, agi, failure) = (1, 2, 3);
+    assert_eq!(
+        (
+            &paths[0][center][..],
+            &paths[0][agi][..],
+            &paths[0][failure][..]
+        ),
+        ("center", "agi_year", "failure_year")
+    );
+    let mut skipped_total = 0;
+    for row in &simulation[1..] {
+        let group = &row[0];
+        let mine: Vec<&Vec<String>> = paths[1..]
+            .iter()
+            .filter(|p| group == "all" || p[center] == *group)
+            .collect();
+        let failed = mine.iter().filter(|p| !p[failure].is_empty()).count();
+        let reached = mine
+            .iter()
+            .filter(|p| p[agi].parse::<i32>().is_ok_and(|y| y <= 2045))
+            .count();
+        assert_eq!(row[column("paths")], mine.len().to_string(), "{group}");
+        assert_eq!(row[column("failed")], failed.to_string(), "{group}");
+        assert_eq!(row[column("reached_agi")], reached.to_string(), "{group}");
+        let skipped: u64 = row[column("skipped_rounds")].parse().unwrap();
+        let with: u64 = row[column("paths_with_skipped_rounds")].parse().unwrap();
+        assert!(with <= skipped && with <= mine.len() as u64, "{group}");
+        if group != "all" {
+            skipped_total += skipped;
+        }
+    }
+    let all = &simulation[1];
+    assert_eq!(all[0], "all");
+    assert_eq!(all[column("skipped_rounds")], skipped_total.to_string());
+    assert!(failed_somewhere(&simulation, column("failed")));
+    // The JSON of the same run: each group's counts, and the totals as `all`'s.
+    let out = stakeshift()
+        .args([
+            "simulate", "--paths", "3000", "--seed", "7", "--format", "json",
+        ])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for (row, group) in simulation[1..]
+        .iter()
+        .zip(json["groups"].as_array().unwrap())
+    {
+        assert_eq!(group["group"], row[0].as_str());
+        for name in [
+            "failed",
+            "reached_agi",
+            "skipped_rounds",
+            "paths_with_skipped_rounds",
+        ] {
+            assert_eq!(group[name].to_string(), row[column(name)], "{name}");
+            if row[0] == "all" {
+                assert_eq!(json[name], group[name], "{name}");
+            }
+        }
+    }
+}
+
+/// Whether some group of simulation.csv counts a failure (the test above is not vacuous).
+fn failed_somewhere(simulation: &[Vec<String>], column: usize) -> bool {
+    simulation[1..].iter().any(|r| r[column] != "0")
+}
+
 /// A run whose paths can leave f64's range (a valuation that follows revenue shocks tenfold,
 /// for a century) fails naming the lowest failing path, whatever the number of threads:
 /// once a path fails only the paths above it are skipped.
@@ -2105,9 +2191,11 @@ fn regression_small_percentiles_never_print_as_zero() {
         .unwrap()
         .split(',')
         .collect();
-    // npv_advantage's mean, sd, p5 .. p95: the last seven columns, none 0 at 6 places.
+    // npv_advantage's mean, sd, p5 .. p95: the seven columns before the four counts, none 0
+    // at 6 places.
+    let advantage = &tiny[tiny.len() - 11..tiny.len() - 4];
     assert!(
-        tiny[tiny.len() - 7..]
+        advantage
             .iter()
             .all(|v| v.parse::<f64>().unwrap().abs() >= 5e-7),
         "{tiny:?}"

@@ -1,5 +1,6 @@
 //! The simulation's CSV files (SPEC sections 8 and 10): `simulation.csv`, `fan.csv` and
-//! `paths.csv`. Amounts to 6 decimal places, shares to 8, as the other CSV files.
+//! `paths.csv`. Amounts to 6 decimal places, shares to 8, as the other CSV files; counts
+//! whole.
 //!
 //! With every vol and hazard 0 each path is its center, and its NPVs are `compare`'s
 //! (SPEC 10): 4 paths of the built-in model's `base`.
@@ -15,13 +16,16 @@
 //! let results = run(&model, &options, &|_| {}).expect("it runs");
 //! let text = String::from_utf8(csv::simulation(&results)).unwrap();
 //! let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
-//! // SPEC 10: five columns, then {npv_profit_share, ...}_{mean, sd, p5, ..., p95}.
+//! // SPEC 10: five columns, then {npv_profit_share, ...}_{mean, sd, p5, ..., p95}; then
+//! // its counts of failures, AGI and rounds that did not happen (SPEC 8: more may follow).
 //! let mut columns = ["group", "paths", "p_equity_wins", "p_equity_wins_se", "p_tie"]
 //!     .map(String::from).to_vec();
 //! for q in ["npv_profit_share", "npv_equity", "npv_advantage"] {
 //!     let stats = ["mean", "sd", "p5", "p25", "p50", "p75", "p95"];
 //!     columns.extend(stats.map(|s| format!("{q}_{s}")));
 //! }
+//! let counts = ["failed", "reached_agi", "skipped_rounds", "paths_with_skipped_rounds"];
+//! columns.extend(counts.map(String::from));
 //! assert_eq!(rows[0], columns);
 //! // `base` loses to the profit share (`compare`): P(equity wins) 0 on every path.
 //! assert_eq!(rows[1][..5], ["all", "4", "0.00000000", "0.00000000", "0.00000000"]);
@@ -39,6 +43,7 @@ use std::io::Write as _;
 
 use rayon::prelude::*;
 
+use super::paths::Events;
 use super::stats::Summary;
 use super::{FanRow, Group, PERCENTILES, PathResult, Results};
 use crate::model::Year;
@@ -131,8 +136,37 @@ pub const STATISTICS: [Stat<Summary>; 2 + PERCENTILES.len()] = [
     summary_percentile::<4>(),
 ];
 
-/// The header of `simulation.csv`: [`GROUP`], [`PATHS`], [`SHARES`], then each of
-/// [`STATISTICS`] of each of [`QUANTITIES`].
+/// A count of what happened on a group's paths: a column of `simulation.csv` after SPEC
+/// 10's (SPEC 8: "more columns may follow"), a key of a group in the JSON.
+pub struct Count {
+    pub name: &'static str,
+    pub value: fn(&Events) -> u64,
+}
+
+/// SPEC 10's counts of failures, AGI declarations and rounds that did not happen, for each
+/// group (helper-212: with `--out` no file held them, only the table and the JSON, and
+/// those for all paths only). 0, not empty, for a group without paths.
+pub const COUNTS: [Count; 4] = [
+    Count {
+        name: "failed",
+        value: |e| e.failed,
+    },
+    Count {
+        name: "reached_agi",
+        value: |e| e.reached_agi,
+    },
+    Count {
+        name: "skipped_rounds",
+        value: |e| e.skipped_rounds,
+    },
+    Count {
+        name: "paths_with_skipped_rounds",
+        value: |e| e.paths_with_skipped_rounds,
+    },
+];
+
+/// The header of `simulation.csv`: [`GROUP`], [`PATHS`], [`SHARES`], each of
+/// [`STATISTICS`] of each of [`QUANTITIES`], then [`COUNTS`].
 pub fn simulation_header() -> Vec<String> {
     let mut header = vec![GROUP.to_string(), PATHS.to_string()];
     header.extend(SHARES.iter().map(|s| s.name.to_string()));
@@ -141,6 +175,7 @@ pub fn simulation_header() -> Vec<String> {
             header.push(format!("{}_{}", q.name, s.name));
         }
     }
+    header.extend(COUNTS.iter().map(|c| c.name.to_string()));
     header
 }
 
@@ -154,15 +189,16 @@ fn group_row(g: &Group) -> Vec<String> {
     if g.paths == 0 {
         let numbers = SHARES.len() + QUANTITIES.len() * STATISTICS.len();
         row.extend(std::iter::repeat_n(String::new(), numbers));
-        return row;
-    }
-    row.extend(SHARES.iter().map(|s| ratio((s.value)(g))));
-    for q in &QUANTITIES {
-        match (q.summary)(g) {
-            Some(summary) => row.extend(STATISTICS.iter().map(|s| amount((s.value)(&summary)))),
-            None => row.extend(std::iter::repeat_n(String::new(), STATISTICS.len())),
+    } else {
+        row.extend(SHARES.iter().map(|s| ratio((s.value)(g))));
+        for q in &QUANTITIES {
+            match (q.summary)(g) {
+                Some(summary) => row.extend(STATISTICS.iter().map(|s| amount((s.value)(&summary)))),
+                None => row.extend(std::iter::repeat_n(String::new(), STATISTICS.len())),
+            }
         }
     }
+    row.extend(COUNTS.iter().map(|c| (c.value)(&g.events).to_string()));
     row
 }
 
@@ -444,6 +480,10 @@ mod tests {
             npv_profit_share: (paths > 0).then_some(summary),
             npv_equity: (paths > 0).then_some(summary),
             npv_advantage: None,
+            events: Events {
+                failed: paths / 4,
+                ..Events::default()
+            },
         };
         let header = simulation_header();
         for paths in [0, 4] {
@@ -459,6 +499,14 @@ mod tests {
         assert_eq!(at("npv_equity_mean"), "1.000000");
         assert_eq!(at("p_equity_wins"), "0.50000000");
         assert_eq!(at("npv_advantage_p5"), "");
+        // The counts, whole, and 0 for a group without paths (a count, not an empty value).
+        assert_eq!(at("failed"), "1");
+        assert_eq!(at("skipped_rounds"), "0");
+        let empty = group_row(&group(0));
+        assert_eq!(
+            empty[header.iter().position(|h| h == "failed").unwrap()],
+            "0"
+        );
     }
 
     #[test]

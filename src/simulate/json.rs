@@ -42,7 +42,9 @@
 
 use serde_json::{Map, Value, json};
 
-use super::csv::{FAN, FAN_KEYS, GROUP, PATHS, QUANTITIES, SHARES, STATISTICS, amount, ratio};
+use super::csv::{
+    COUNTS, FAN, FAN_KEYS, GROUP, PATHS, QUANTITIES, SHARES, STATISTICS, amount, ratio,
+};
 use super::{Results, table};
 use crate::model::Model;
 use crate::report::json::{VERSION, model_object, num};
@@ -81,6 +83,9 @@ pub fn render(model: &Model, source: &str, overridden_by: &[String], results: &R
                     })
                     .collect();
                 o.insert(q.name.to_string(), Value::Object(stats));
+            }
+            for count in &COUNTS {
+                o.insert(count.name.into(), json!((count.value)(&g.events)));
             }
             Value::Object(o)
         })

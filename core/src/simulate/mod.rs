@@ -163,6 +163,8 @@ pub struct Group {
     pub npv_profit_share: Option<Summary>,
     pub npv_equity: Option<Summary>,
     pub npv_advantage: Option<Summary>,
+    /// Its paths' failures, AGI declarations and rounds that did not happen.
+    pub events: paths::Events,
 }
 
 impl Group {
@@ -761,16 +763,13 @@ fn run_setup(
         || groups(&per_path, &centers, end),
         || fan_rows(&fan_values, fan_paths, setup.start_year, years),
     );
-    let (
-        groups,
-        [
-            failed,
-            reached_agi,
-            agi_after_failure,
-            skipped_rounds,
-            paths_with_skipped_rounds,
-        ],
-    ) = groups;
+    let paths::Events {
+        failed,
+        reached_agi,
+        agi_after_failure,
+        skipped_rounds,
+        paths_with_skipped_rounds,
+    } = groups[0].events;
     let groups = in_order_asked(groups, &setup.centers, options.selected.as_deref());
     Ok(Results {
         paths: options.paths,
@@ -818,7 +817,7 @@ fn in_order_asked(
 /// The statistics of all paths and of each center's: each quantity's summaries
 /// ([`stats::summaries`], two passes over its column) in parallel with the others' and
 /// with the counts of winners.
-fn groups(paths: &PathColumns, centers: &[String], end: Year) -> (Vec<Group>, [u64; 5]) {
+fn groups(paths: &PathColumns, centers: &[String], end: Year) -> Vec<Group> {
     let center = paths.center();
     let subset_of = |i: usize| Some(center[i] as usize);
     let ((counts, events), summaries) = rayon::join(
@@ -835,7 +834,7 @@ fn groups(paths: &PathColumns, centers: &[String], end: Year) -> (Vec<Group>, [u
                     }
                 }
             }
-            (counts, paths.events(end))
+            (counts, paths.events(end, centers.len()))
         },
         || {
             paths
@@ -847,7 +846,7 @@ fn groups(paths: &PathColumns, centers: &[String], end: Year) -> (Vec<Group>, [u
                 .collect::<Vec<_>>()
         },
     );
-    let groups = counts
+    counts
         .iter()
         .enumerate()
         .map(|(g, &[paths, equity_wins, ties])| Group {
@@ -862,9 +861,9 @@ fn groups(paths: &PathColumns, centers: &[String], end: Year) -> (Vec<Group>, [u
             npv_profit_share: summaries[0][g],
             npv_equity: summaries[1][g],
             npv_advantage: summaries[2][g],
+            events: events[g],
         })
-        .collect();
-    (groups, events)
+        .collect()
 }
 
 /// `fan.csv`'s rows from the sample: blocks of [`BLOCK`] paths (the last one shorter), each

@@ -36,6 +36,23 @@ use crate::model::Year;
 /// A year column's "none" (a model's years are far from it: see `MAX_YEAR`).
 const NO_YEAR: Year = Year::MIN;
 
+/// What happened on a group's paths beside their NPVs (SPEC 10: failures, AGI, rounds that
+/// did not happen).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Events {
+    /// Paths whose company failed.
+    pub failed: u64,
+    /// Paths on which AGI was declared within the horizon.
+    pub reached_agi: u64,
+    /// Of those, the paths whose company had failed by then (in or before the AGI year):
+    /// SPEC 10.4 draws the AGI year whatever a failure, and a failed company reaches
+    /// nothing, which the table says (helper-127).
+    pub agi_after_failure: u64,
+    /// Rounds that did not happen (SPEC 10.6), and the paths that lost one.
+    pub skipped_rounds: u64,
+    pub paths_with_skipped_rounds: u64,
+}
+
 /// Every path's [`PathResult`], a column per field.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PathColumns {
@@ -132,23 +149,27 @@ impl PathColumns {
     }
 
     /// How many paths failed, declared AGI by `end` (the last year), and of those had
-    /// failed by then (in or before the AGI year); the rounds left out over all paths, and
-    /// the paths that left one out.
-    pub(super) fn events(&self, end: Year) -> [u64; 5] {
-        let mut counts = [0u64; 5];
-        for ((&agi, &failure), &skipped) in self
+    /// failed by then (in or before the AGI year); the rounds left out, and the paths that
+    /// left one out: of all paths (first), then of each of `centers` centers' paths.
+    pub(super) fn events(&self, end: Year, centers: usize) -> Vec<Events> {
+        let mut counts = vec![Events::default(); centers + 1];
+        for (((&agi, &failure), &skipped), &center) in self
             .agi_year
             .iter()
             .zip(&self.failure_year)
             .zip(&self.skipped_rounds)
+            .zip(&self.center)
         {
             let failed = failure != NO_YEAR;
             let reached = agi != NO_YEAR && agi <= end;
-            counts[0] += u64::from(failed);
-            counts[1] += u64::from(reached);
-            counts[2] += u64::from(reached && failed && failure <= agi);
-            counts[3] += u64::from(skipped);
-            counts[4] += u64::from(skipped > 0);
+            for g in [0, center as usize + 1] {
+                let events = &mut counts[g];
+                events.failed += u64::from(failed);
+                events.reached_agi += u64::from(reached);
+                events.agi_after_failure += u64::from(reached && failed && failure <= agi);
+                events.skipped_rounds += u64::from(skipped);
+                events.paths_with_skipped_rounds += u64::from(skipped > 0);
+            }
         }
         counts
     }
