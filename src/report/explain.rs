@@ -297,11 +297,13 @@ fn ledger_text(model: &Model, l: &YearLedger, lines: &mut Lines) {
             if let (Some(cap), Some(before), Some(after)) =
                 (r.total_cap, r.room_before(), r.room_after())
             {
+                // Said as each capped party's room is in the waterfall, `room before ->
+                // after` (helper-214: "cap room AFTER from BEFORE" read the other way).
                 lines.push(
                     4,
-                    "cap room",
-                    money(after),
-                    format!("from {} (total_cap {})", money(before), money(cap)),
+                    "total_cap",
+                    money(cap),
+                    format!("room {} -> {}", money(before), money(after)),
                 );
             }
         }
