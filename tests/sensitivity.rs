@@ -771,6 +771,73 @@ fn regression_solve_within_a_huge_range_finds_the_same_roots() {
         .success();
 }
 
+/// helper-213: inputs printed to SPEC 8's places alone lost digits (0.27 .. 0.27000001 in
+/// five steps printed 0.27000000 twice and 0.27000001 three times); a spend per revenue
+/// printed as an amount (1.400000); a share or an `until` of a party its tier does not
+/// name printed as written (0.1, 10.5). Each kind's places at least, every digit a value
+/// has beyond them.
+#[test]
+fn regression_inputs_print_every_digit_and_by_their_kind() {
+    let run = |args: &[&str]| crate::common::succeeds(stakeshift().args(args)).0;
+    let csv = run(&[
+        "sweep",
+        "--vary",
+        "equity.stake=0.27..0.27000001:5",
+        "-t",
+        "base",
+        "--format",
+        "csv",
+    ]);
+    let values: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap())
+        .collect();
+    assert_eq!(
+        values,
+        [
+            "0.27000000",
+            "0.2700000025",
+            "0.270000005",
+            "0.2700000075",
+            "0.27000001"
+        ]
+    );
+    let csv = run(&[
+        "solve",
+        "cloud.spend.points[2][1]",
+        "-t",
+        "base",
+        "--format",
+        "csv",
+    ]);
+    assert!(
+        csv.lines().nth(1).unwrap().contains(",1.40000000,"),
+        "{csv}"
+    );
+    let mini = root().join("docs/mini.toml");
+    let mini = mini.to_str().unwrap();
+    let csv = run(&[
+        "tornado",
+        mini,
+        "--vary",
+        "profit_share.tiers[1].until.others=10.5..20",
+        "--vary",
+        "profit_share.tiers[0].shares.others=0.1..0.2",
+        "--vary",
+        "equity.rounds[0].year=2025..2026",
+        "--format",
+        "csv",
+    ]);
+    for expected in [
+        "profit_share.tiers[1].until.others,10.500000,20.000000,",
+        "profit_share.tiers[0].shares.others,0.10000000,0.20000000,",
+        "equity.rounds[0].year,2025,2026,",
+    ] {
+        assert!(csv.contains(expected), "{expected}: {csv}");
+    }
+}
+
 /// helper-209: a tie at an end of solve's range was missed. By hand: no profit and no
 /// revenue share, so the profit share is worth 0; the investor pays 5 into the 2029 round
 /// (raise 10 at the 2029 valuation V, so post-money V) for 5 / V, plus its stake s diluted
@@ -1721,9 +1788,9 @@ fn regression_a_grid_ends_at_to_and_names_an_invalid_point_whole() {
         .skip(1)
         .map(|l| l.split(',').nth(1).unwrap())
         .collect();
-    // An amount, printed to 6 places (SPEC 8); run as given, to the last digit.
+    // An amount, printed to 6 places (SPEC 8) or to every digit it has; run as given.
     assert_eq!(values.first(), Some(&"1000000000000000000.000000"));
-    assert_eq!(values.last(), Some(&"0.123457"));
+    assert_eq!(values.last(), Some(&"0.1234567890123456789012345678"));
     let grid = stakeshift::sensitivity::Range::parse(
         "1000000000000000000..0.1234567890123456789012345678:4",
     )

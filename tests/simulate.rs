@@ -406,6 +406,20 @@ fn regression_simulation_csv_counts_failures_agi_and_skipped_rounds_per_group() 
     let all = &simulation[1];
     assert_eq!(all[0], "all");
     assert_eq!(all[column("skipped_rounds")], skipped_total.to_string());
+    // A known answer for the rounds (helper-213): a company that fails in its first random
+    // year raises no round after it, so every path skips the built-in model's one round.
+    let out = stakeshift()
+        .args(["simulate", "--paths", "500", "--format", "csv"])
+        .args(["--set", "simulation.failure_hazard=1"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let row: Vec<&str> = text.lines().nth(1).unwrap().split(',').collect();
+    assert_eq!(
+        (row[column("failed")], row[column("skipped_rounds")]),
+        ("500", "500"),
+        "{text}"
+    );
     assert!(failed_somewhere(&simulation, column("failed")));
     // The JSON of the same run: each group's counts, and the totals as `all`'s.
     let out = stakeshift()

@@ -147,25 +147,6 @@ pub enum Domain {
     Margin,
 }
 
-impl Domain {
-    /// The kind of number a value in this range is, for the places it prints to.
-    pub fn input_kind(self) -> crate::report::columns::InputKind {
-        use crate::report::columns::InputKind;
-        match self {
-            Domain::Positive | Domain::NonNegative | Domain::UpTo(_) | Domain::AtLeast(_) => {
-                InputKind::Amount
-            }
-            Domain::Year => InputKind::Year,
-            Domain::Fraction
-            | Domain::Rate
-            | Domain::RateFromMinusOne
-            | Domain::Any
-            | Domain::Scale
-            | Domain::Margin => InputKind::Ratio,
-        }
-    }
-}
-
 impl Knob {
     /// The knob of a canonical path (names resolved to indexes, as
     /// [`super::document::canonical_path`] gives), or None where the path names no number

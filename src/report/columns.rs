@@ -97,12 +97,18 @@ impl Format {
         }
     }
 
-    /// An input's value `v` of `kind`, as this format prints it.
+    /// An input's value `v` of `kind`, as this format prints it: a solution to its kind's
+    /// places or 9 significant digits; another value to its kind's places, or to all of its
+    /// own where it has more (a third to 28), so that no value is printed as another: SPEC
+    /// 11's grid is exact, and 0.27 .. 0.27000001 in 5 steps printed two values each twice
+    /// at 8 places (helper-213).
     fn input(self, v: Decimal, kind: InputKind) -> String {
         match (self, kind.places()) {
             (Format::Solution, places) => {
                 super::sensitivity::solution(v, places.unwrap_or(super::RATIO_DP))
             }
+            // (A value's own digits as they are: `fixed` rounds at 24 significant digits.)
+            (_, Some(places)) if v.normalize().scale() > places => super::sensitivity::exact(v),
             (_, Some(places)) => super::fixed(v, places),
             (_, None) => super::sensitivity::exact(v),
         }
@@ -116,27 +122,7 @@ impl Format {
     }
 }
 
-/// The kind of number an input is, for SPEC 8's places: what its valid range says it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputKind {
-    /// An amount in the model's unit: 6 places.
-    Amount,
-    /// A rate, a share, a stake, a margin or a factor on the model's series: 8 places.
-    Ratio,
-    /// A year: whole, as it is.
-    Year,
-}
-
-impl InputKind {
-    /// The places SPEC 8 prints this kind of number to (None: a whole year, as it is).
-    pub fn places(self) -> Option<u32> {
-        match self {
-            InputKind::Amount => Some(super::AMOUNT_DP),
-            InputKind::Ratio => Some(super::RATIO_DP),
-            InputKind::Year => None,
-        }
-    }
-}
+pub use crate::sensitivity::InputKind;
 
 /// A value as a row holds it, before it is printed.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -488,10 +474,18 @@ mod tests {
             Format::Input.text(input("69", InputKind::Amount)),
             "69.000000"
         );
-        assert_eq!(Format::Input.text(input("2030", InputKind::Year)), "2030");
+        assert_eq!(
+            Format::Input.text(input("2030", InputKind::AsWritten)),
+            "2030"
+        );
+        // More places where the value has them: a grid value is never printed as another.
         assert_eq!(
             Format::Input.text(input("0.3333333333333333333333333333", InputKind::Ratio)),
-            "0.33333333"
+            "0.3333333333333333333333333333"
+        );
+        assert_eq!(
+            Format::Input.text(input("730.0000005", InputKind::Amount)),
+            "730.0000005"
         );
         // A solution keeps 9 significant digits past its kind's places.
         assert_eq!(

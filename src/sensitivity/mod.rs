@@ -194,6 +194,13 @@ impl<'a> Base<'a> {
         )))
     }
 
+    /// The kind of number `path`'s values are, for the places they print to
+    /// ([`Route::input_kind`]).
+    pub fn input_kind(&self, origin: &str, path: &OverridePath) -> Result<InputKind, Error> {
+        let canonical = self.canonical(origin, path)?;
+        Ok(self.route(origin, path)?.input_kind(&canonical))
+    }
+
     /// How values of `path` are set: its knob, or the document route; the error names the
     /// nearest valid path.
     pub fn route(&self, origin: &str, path: &OverridePath) -> Result<Route, Error> {
@@ -214,13 +221,79 @@ pub enum Route {
 }
 
 impl Route {
-    /// The kind of number the path's values are, where known (a knob's valid range says;
-    /// the document's paths are years, printed as they are).
-    pub fn input_kind(&self, model: &Model) -> crate::report::columns::InputKind {
+    /// The kind of number the values of `path` (canonical, as [`Base::canonical`] gives it)
+    /// are: a knob's by what it sets; a path without one by its key (a share or an `until`
+    /// of a party a tier does not name yet, helper-213), else as written (years).
+    pub fn input_kind(&self, canonical: &str) -> InputKind {
         match self {
-            Route::Knob(knob) => knob.domain(model).input_kind(),
-            Route::Document => crate::report::columns::InputKind::Year,
+            Route::Knob(knob) => knob_kind(*knob),
+            Route::Document if canonical.contains(".shares.") => InputKind::Ratio,
+            Route::Document
+                if canonical.starts_with("profit_share.tiers[")
+                    && canonical.contains(".until.") =>
+            {
+                InputKind::Amount
+            }
+            Route::Document => InputKind::AsWritten,
         }
+    }
+}
+
+/// The kind of number an input is, for the places SPEC 8 prints it to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    /// An amount in the model's unit: 6 places at least.
+    Amount,
+    /// A rate, a share, a stake, a margin, a spend per revenue or a factor on the model's
+    /// series: 8 places at least.
+    Ratio,
+    /// A year (or a number of no known kind): as written.
+    AsWritten,
+}
+
+impl InputKind {
+    /// The places SPEC 8 prints this kind of number to (None: as written).
+    pub fn places(self) -> Option<u32> {
+        match self {
+            InputKind::Amount => Some(crate::report::AMOUNT_DP),
+            InputKind::Ratio => Some(crate::report::RATIO_DP),
+            InputKind::AsWritten => None,
+        }
+    }
+}
+
+/// What a knob sets, as a kind of number: each knob named, since a valid range does not
+/// say it (a spend per revenue is "0 or more", as an amount is: helper-213).
+pub(crate) fn knob_kind(knob: Knob) -> InputKind {
+    use crate::overrides::typed::{CloudSeries, SeriesKind};
+    match knob {
+        Knob::DiscountRate
+        | Knob::TierShare { .. }
+        | Knob::TierCapGrowth(_)
+        | Knob::RevenueShareRate(_)
+        | Knob::Stake
+        | Knob::DividendPayout
+        | Knob::TerminalDiscount
+        | Knob::Growth { .. }
+        | Knob::CloudMargin
+        | Knob::Derived(..) => InputKind::Ratio,
+        Knob::CloudPoint { series, .. } => match series {
+            CloudSeries::Spend | CloudSeries::Share(_) | CloudSeries::TrajectorySpend(_) => {
+                InputKind::Ratio
+            }
+        },
+        Knob::Point { series, .. } => match series {
+            SeriesKind::Margin => InputKind::Ratio,
+            SeriesKind::Revenue | SeriesKind::Valuation => InputKind::Amount,
+        },
+        Knob::Contribution(_)
+        | Knob::TierUntil { .. }
+        | Knob::RevenueShareCap(_)
+        | Knob::RoundRaise(_)
+        | Knob::RoundPreMoney(_)
+        | Knob::RoundParticipation(_)
+        | Knob::CommitmentTotal(_) => InputKind::Amount,
+        Knob::AgiYear(_) => InputKind::AsWritten,
     }
 }
 

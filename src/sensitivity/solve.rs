@@ -65,7 +65,7 @@ pub struct SolveRow {
     pub current_advantage: Decimal,
     pub solution: Option<Decimal>,
     /// The kind of number PATH is, for the places its values print to.
-    pub kind: crate::report::columns::InputKind,
+    pub kind: super::InputKind,
 }
 
 /// The largest amount searched when the model has no value of its own (a `total_cap` it
@@ -198,7 +198,7 @@ pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<So
                 current_value,
                 current_advantage: now.npv_advantage,
                 solution,
-                kind: knob.domain(model).input_kind(),
+                kind: super::knob_kind(knob),
             })
         })
         .collect()

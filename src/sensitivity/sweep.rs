@@ -68,7 +68,7 @@ pub struct Sweep {
     /// Each varied path's values, in order.
     pub values: Vec<Vec<Decimal>>,
     /// The kind of number each varied path is, for the places its values print to.
-    pub kinds: Vec<crate::report::columns::InputKind>,
+    pub kinds: Vec<super::InputKind>,
     /// Trajectory k at grid point i: `outcomes[k * points + i]`, the points in grid order
     /// (the first path's values, then the second's).
     pub outcomes: Vec<Outcome>,
@@ -238,7 +238,10 @@ pub fn sweep_with_progress(
         paths: axes.iter().map(|a| a.path.text.clone()).collect(),
         trajectories: Vec::new(),
         values,
-        kinds: routes.iter().map(|r| r.input_kind(base.model())).collect(),
+        kinds: axes
+            .iter()
+            .map(|a| base.input_kind(&a.origin, &a.path))
+            .collect::<Result<_, _>>()?,
         outcomes: Vec::new(),
     };
     let results: Vec<Result<Vec<Outcome>, Error>> = (0..result.points())

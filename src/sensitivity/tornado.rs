@@ -85,7 +85,7 @@ pub struct TornadoRow {
     pub low: Decimal,
     pub high: Decimal,
     /// The kind of number the input is, for the places `low` and `high` print to.
-    pub kind: crate::report::columns::InputKind,
+    pub kind: super::InputKind,
     /// Empty where the run fails at that value (a round with no positive pre-money value).
     pub advantage_low: Option<Decimal>,
     pub advantage_high: Option<Decimal>,
@@ -333,6 +333,10 @@ pub fn tornado_with_progress(
         .iter()
         .map(|i| base.route(&i.origin, &i.path))
         .collect::<Result<_, _>>()?;
+    let kinds: Vec<super::InputKind> = inputs
+        .iter()
+        .map(|i| base.input_kind(&i.origin, &i.path))
+        .collect::<Result<_, _>>()?;
     // Each input's two values: checked through the document, then run; on every chosen
     // trajectory, or, for an input whose values are each trajectory's own, on that one.
     // (Each job: the input, the value, whether it is the high one, and the one trajectory.)
@@ -452,7 +456,7 @@ pub fn tornado_with_progress(
                     input: input.path.text.clone(),
                     low: low_value,
                     high: high_value,
-                    kind: routes[i].input_kind(model),
+                    kind: kinds[i],
                     advantage_low: low,
                     advantage_high: high,
                     swing: low.zip(high).map(|(l, h)| (h - l).abs()),
