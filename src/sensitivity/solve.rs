@@ -274,7 +274,11 @@ fn solve_one(
         // An end taken for a tie must be where the advantage meets the target, not one it
         // merely passes within the rounding's bound on its way elsewhere (helper-211: -1.8e-9
         // k, no root, gave 0.01 as one in 0.01..1): else the search without ends.
-        Some(end) if end != search.start && !meets_target_at(&search, end, &difference_at) => {
+        Some(end)
+            if end != search.start
+                && search.at_start_or_end(end)
+                && !meets_target_at(&search, end, &difference_at) =>
+        {
             root(false)
         }
         found => found,
