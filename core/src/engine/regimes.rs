@@ -1550,24 +1550,6 @@ fn scale_root(
         .checked_mul(deal.terminal_keep)
         .and_then(|v| v.checked_mul(stake_rounding))
         .and_then(|reach| deal.present(last, reach));
-    // The domain: k above which every default pre-money value is positive.
-    let mut lower = Decimal::ZERO;
-    for round in deal.rounds.iter().filter(|r| r.pre_money.is_none()) {
-        let v = path.valuation[(round.year - deal.start_year) as usize];
-        if v.is_zero() {
-            return None;
-        }
-        lower = lower.max(round.raise / v);
-    }
-    let search = match search {
-        None => Search::scale(lower),
-        Some(s) if s.lower > lower || (s.lower == lower && !s.lower_open) => *s,
-        Some(s) => Search {
-            lower,
-            lower_open: true,
-            ..*s
-        },
-    };
     let mut f = |k: Decimal| -> Option<Decimal> {
         let stakes = stake_path(deal, &path.valuation, k).ok()?;
         // The advantage at k, from the fixed part, the dividends and the terminal value.
@@ -1600,6 +1582,24 @@ fn scale_root(
         // unit (unit_scale's irr_beside_a_huge_valuation x 1e3 gained a break-even of
         // 1000 the model in its own unit does not have).
         measures::resolved(difference, noise, k == Decimal::ONE)
+    };
+    // The domain: k above which every default pre-money value is positive.
+    let mut lower = Decimal::ZERO;
+    for round in deal.rounds.iter().filter(|r| r.pre_money.is_none()) {
+        let v = path.valuation[(round.year - deal.start_year) as usize];
+        if v.is_zero() {
+            return None;
+        }
+        lower = lower.max(round.raise / v);
+    }
+    let search = match search {
+        None => Search::scale(lower),
+        Some(s) if s.lower > lower || (s.lower == lower && !s.lower_open) => *s,
+        Some(s) => Search {
+            lower,
+            lower_open: true,
+            ..*s
+        },
     };
     measures::root_nearest(&search, &mut f)
 }
