@@ -815,6 +815,17 @@ fn regression_inputs_print_every_digit_and_by_their_kind() {
         csv.lines().nth(1).unwrap().contains(",1.40000000,"),
         "{csv}"
     );
+    // A series' growth without a knob is a rate (helper-216: printed as written).
+    let csv = run(&[
+        "tornado",
+        "--vary",
+        "cloud.spend.growth=0.01..0.02",
+        "-t",
+        "base",
+        "--format",
+        "csv",
+    ]);
+    assert!(csv.contains(",0.01000000,0.02000000,"), "{csv}");
     let mini = root().join("docs/mini.toml");
     let mini = mini.to_str().unwrap();
     let csv = run(&[
@@ -826,6 +837,8 @@ fn regression_inputs_print_every_digit_and_by_their_kind() {
         "profit_share.tiers[0].shares.others=0.1..0.2",
         "--vary",
         "equity.rounds[0].year=2025..2026",
+        "--vary",
+        "discount_rate=10000000000000000..10000000000000000.00000001",
         "--format",
         "csv",
     ]);
@@ -833,6 +846,8 @@ fn regression_inputs_print_every_digit_and_by_their_kind() {
         "profit_share.tiers[1].until.others,10.500000,20.000000,",
         "profit_share.tiers[0].shares.others,0.10000000,0.20000000,",
         "equity.rounds[0].year,2025,2026,",
+        // helper-216: not rounded at 24 significant digits (both printed as 1e16).
+        "discount_rate,10000000000000000.00000000,10000000000000000.00000001,",
     ] {
         assert!(csv.contains(expected), "{expected}: {csv}");
     }
@@ -891,6 +906,10 @@ valuation = { points = [[2020, 100.0], [2030, 1000.0]] }
     for (path, within) in [
         ("scale.revenue", "0.01..1"),
         ("scale.revenue", "0.001..1"),
+        // helper-216: the line's shift underflowed to 0 (1.8e-21 x 1e-12), and a tolerance
+        // of the step took a line through 0, outside the range, for a tie at 1e-6.
+        ("scale.revenue", "0.000000000001..1"),
+        ("scale.revenue", "0.000001..1000000"),
         ("scale.valuation", "20..1000"),
         ("scale.valuation", "100..1000"),
     ] {

@@ -72,6 +72,7 @@ fn after_help_sections(text: &str) -> String {
     let mut roff = String::new();
     let mut notes: Vec<Vec<&str>> = Vec::new();
     let mut exit_status: Vec<&str> = Vec::new();
+    let mut in_exit_status = false;
     for block in text
         .split("\n\n")
         .map(str::trim_end)
@@ -88,8 +89,12 @@ fn after_help_sections(text: &str) -> String {
         let mut paragraph = Vec::new();
         for line in block.lines().map(str::trim_start) {
             match line.strip_prefix("Exit codes:") {
-                Some(rest) if exit_status.is_empty() => exit_status.push(rest.trim_start()),
-                _ if !exit_status.is_empty() => exit_status.push(line),
+                // The label is the section's heading; its words, if any, the first line.
+                Some(rest) if !in_exit_status => {
+                    in_exit_status = true;
+                    exit_status.extend(Some(rest.trim_start()).filter(|r| !r.is_empty()));
+                }
+                _ if in_exit_status => exit_status.push(line),
                 _ => paragraph.push(line),
             }
         }
@@ -108,7 +113,7 @@ fn after_help_sections(text: &str) -> String {
                 .for_each(|line| roff.push_str(&roff_line(line)));
         }
     }
-    if !exit_status.is_empty() {
+    if in_exit_status {
         roff.push_str(".SH \"EXIT STATUS\"\n");
         exit_status
             .iter()

@@ -32,6 +32,7 @@
 //! # Ok::<(), stakeshift::Error>(())
 //! ```
 
+pub use crate::sensitivity::InputKind;
 use rust_decimal::Decimal;
 
 use crate::engine::{Measures, Regime, TrajectoryResult, Winner, YearRow};
@@ -107,9 +108,20 @@ impl Format {
             (Format::Solution, places) => {
                 super::sensitivity::solution(v, places.unwrap_or(super::RATIO_DP))
             }
-            // (A value's own digits as they are: `fixed` rounds at 24 significant digits.)
-            (_, Some(places)) if v.normalize().scale() > places => super::sensitivity::exact(v),
-            (_, Some(places)) => super::fixed(v, places),
+            // The value's own digits, padded to its kind's places, never rounded: `fixed`
+            // rounds at 24 significant digits, which a rate of 1e16 with 8 places passes.
+            (_, Some(places)) => {
+                let mut text = super::sensitivity::exact(v);
+                let have = text.split_once('.').map_or(0, |(_, f)| f.len());
+                if have == 0 && places > 0 {
+                    text.push('.');
+                }
+                text.extend(std::iter::repeat_n(
+                    '0',
+                    (places as usize).saturating_sub(have),
+                ));
+                text
+            }
             (_, None) => super::sensitivity::exact(v),
         }
     }
@@ -121,8 +133,6 @@ impl Format {
         }
     }
 }
-
-pub use crate::sensitivity::InputKind;
 
 /// A value as a row holds it, before it is printed.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -486,6 +496,15 @@ mod tests {
         assert_eq!(
             Format::Input.text(input("730.0000005", InputKind::Amount)),
             "730.0000005"
+        );
+        // Never rounded at 24 significant digits (helper-216: 1e16 + 1e-8 printed as 1e16).
+        assert_eq!(
+            Format::Input.text(input("10000000000000000.00000001", InputKind::Ratio)),
+            "10000000000000000.00000001"
+        );
+        assert_eq!(
+            Format::Input.text(input("-0", InputKind::Amount)),
+            "0.000000"
         );
         // A solution keeps 9 significant digits past its kind's places.
         assert_eq!(

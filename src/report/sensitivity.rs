@@ -3,7 +3,7 @@
 //! value) print to SPEC 8's places for the kind of number the path is (amounts 6, ratios
 //! 8, years as written: [`columns::InputKind`]) and every digit they have beyond; solutions
 //! to those places or to 9 significant digits where that takes more ([`solution`]); the
-//! tables show inputs to their kind's places at most, without trailing zeros.
+//! tables show inputs as they are.
 //!
 //! Each output's columns are described once ([`SWEEP`], [`SOLVE`], [`TORNADO`], as
 //! [`super::columns::Column`]s) and the CSV, the JSON and the table read them; the tables
@@ -194,13 +194,10 @@ fn table_cell<R>(column: &Column<R>, row: &R, places: u32) -> String {
         (columns::Value::Decimal(Some(v)), Format::Amount) => money_apart(v, places),
         (columns::Value::Decimal(Some(v)), Format::Advantage) => signed_money(v, places),
         (columns::Value::Input(None, _), Format::Solution) => "none".into(),
-        // Inputs' values for reading: to their kind's places at most, without trailing
-        // zeros (0.27, not 0.27000000; a default pre-money computed to 28 digits as
-        // 105.992105: helper-213); the files keep every digit.
-        (columns::Value::Input(Some(v), kind), Format::Input) => match kind.places() {
-            Some(places) => exact(stakeshift_core::engine::number::printed(v, places)),
-            None => exact(v),
-        },
+        // Inputs' values as they are, for reading (0.27, not 0.27000000; rounded, two
+        // values of a fine range showed alike, helper-216); the files pad them to SPEC 8's
+        // places.
+        (columns::Value::Input(Some(v), _), Format::Input) => exact(v),
         (columns::Value::Winner(w), _) => w.as_str().replace('_', " "),
         (value, format) => format.text(value),
     }

@@ -227,14 +227,42 @@ impl Route {
     pub fn input_kind(&self, canonical: &str) -> InputKind {
         match self {
             Route::Knob(knob) => knob_kind(*knob),
-            Route::Document if canonical.contains(".shares.") => InputKind::Ratio,
-            Route::Document
-                if canonical.starts_with("profit_share.tiers[")
-                    && canonical.contains(".until.") =>
-            {
-                InputKind::Amount
+            Route::Document => {
+                // By the path's keys, not its text: a party may be named `a.shares.b`.
+                let Ok(OverridePath {
+                    target: Target::Key(segments),
+                    ..
+                }) = OverridePath::parse(canonical)
+                else {
+                    return InputKind::AsWritten;
+                };
+                let keys: Vec<Option<&str>> = segments
+                    .iter()
+                    .map(|s| match s {
+                        Segment::Key(k) => Some(k.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                match keys.as_slice() {
+                    [
+                        Some("profit_share"),
+                        Some("tiers"),
+                        None,
+                        Some("shares"),
+                        Some(_),
+                    ] => InputKind::Ratio,
+                    [
+                        Some("profit_share"),
+                        Some("tiers"),
+                        None,
+                        Some("until"),
+                        Some(_),
+                    ] => InputKind::Amount,
+                    // A series' growth: the cloud's spend and shares have no knob.
+                    [.., Some("growth")] => InputKind::Ratio,
+                    _ => InputKind::AsWritten,
+                }
             }
-            Route::Document => InputKind::AsWritten,
         }
     }
 }

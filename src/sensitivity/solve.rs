@@ -287,16 +287,20 @@ fn solve_one(
 
 /// Whether the advantage, a tie with the target at `end` (an end of the search's range),
 /// meets it there: the line through `end` and a point just inside the range crosses the
-/// target within 1e-8 of `end` (SPEC 11's resolution), or within that point's distance of
-/// an end at 0. A flat advantage meets it; one the model cannot give just inside does not.
+/// target within 1e-8 of `end`, relative (SPEC 11's resolution), or, for an end at 0,
+/// within that point's distance. A flat advantage meets it; one the model cannot give just
+/// inside does not.
 fn meets_target_at(
     search: &measures::Search,
     end: Decimal,
     difference_at: &dyn Fn(Decimal) -> Option<(Decimal, Decimal)>,
 ) -> bool {
+    // (At most half the range, so that the point inside is inside: helper-216.)
+    let span = search.upper - search.lower;
     let step = (end.abs() * Decimal::new(1, 9))
-        .max((search.upper - search.lower) * Decimal::new(1, 12))
-        .max(Decimal::new(1, 20));
+        .max(span * Decimal::new(1, 12))
+        .max(Decimal::new(1, 20))
+        .min(span / Decimal::TWO);
     let inside = if end == search.upper {
         end - step
     } else {
@@ -308,14 +312,24 @@ fn meets_target_at(
     if near == at_end {
         return true;
     }
+    // The ratio first: the product of two small numbers (1.8e-21 x 1e-12) is below a
+    // decimal's 28 places, and a shift of 0 took any line for one crossing at the end.
     let Some(crossing) = at_end
-        .checked_mul(inside - end)
-        .and_then(|x| x.checked_div(near - at_end))
+        .checked_div(near - at_end)
+        .and_then(|x| x.checked_mul(inside - end))
         .map(|shift| end - shift)
     else {
         return false;
     };
-    (crossing - end).abs() <= (end.abs() * Decimal::new(1, 8)).max(step)
+    // Relative to the end, as SPEC 11's resolution is; the step's own distance only for an
+    // end at 0, where a relative bound is 0 (for an end near 0 in a wide range, the step
+    // reached 0 and took a line through 0, outside the range, for a tie at the end).
+    let tolerance = if end.is_zero() {
+        step
+    } else {
+        end.abs() * Decimal::new(1, 8)
+    };
+    (crossing - end).abs() <= tolerance
 }
 
 /// The valid range of a knob that `--within` lies wholly outside of.

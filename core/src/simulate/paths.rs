@@ -48,8 +48,9 @@ pub struct Events {
     /// SPEC 10.4 draws the AGI year whatever a failure, and a failed company reaches
     /// nothing, which the table says (helper-127).
     pub agi_after_failure: u64,
-    /// Rounds that did not happen (SPEC 10.6), and the paths that lost one.
+    /// Rounds that did not happen (SPEC 10.6).
     pub skipped_rounds: u64,
+    /// Paths that lost at least one round.
     pub paths_with_skipped_rounds: u64,
 }
 
