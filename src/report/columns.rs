@@ -59,9 +59,9 @@ pub enum Format {
     /// plainly, to 6.
     Factor,
     /// An input's value (a grid value of `sweep`, `tornado`'s low and high, `solve`'s
-    /// current value), by the kind of input its [`Value::Input`] says: an amount to 6
-    /// places, a rate, share, stake or factor to 8 (SPEC 8), a year whole; a value without
-    /// a kind as written, the exact decimal without trailing zeros.
+    /// current value): its own digits, padded with zeros to the places of the kind its
+    /// [`Value::Input`] says (SPEC 8: an amount 6, a rate, share, stake or factor 8), a
+    /// year as written; a value without a kind as written.
     Input,
     /// A solution of `solve`: to the places of its kind of input (8 without one), or more
     /// to keep 9 significant digits ([`super::sensitivity::solution`]).
@@ -99,8 +99,8 @@ impl Format {
     }
 
     /// An input's value `v` of `kind`, as this format prints it: a solution to its kind's
-    /// places or 9 significant digits; another value to its kind's places, or to all of its
-    /// own where it has more (a third to 28), so that no value is printed as another: SPEC
+    /// places or 9 significant digits; another value with every digit it has (a third to
+    /// 28) and at least its kind's places, so that no value is printed as another: SPEC
     /// 11's grid is exact, and 0.27 .. 0.27000001 in 5 steps printed two values each twice
     /// at 8 places (helper-213).
     fn input(self, v: Decimal, kind: InputKind) -> String {
