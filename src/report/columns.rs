@@ -475,46 +475,36 @@ mod tests {
         assert_eq!(Format::Ratio.text(d("0.27").into()), "0.27000000");
         assert_eq!(Format::Input.text(d("0.50").into()), "0.5");
         // By the input's kind (SPEC 8): a stake to 8 places, an amount to 6, a year whole.
-        let input = |v: &str, kind| Value::Input(Some(d(v)), kind);
-        assert_eq!(
-            Format::Input.text(input("0.2025", InputKind::Ratio)),
-            "0.20250000"
-        );
-        assert_eq!(
-            Format::Input.text(input("69", InputKind::Amount)),
-            "69.000000"
-        );
-        assert_eq!(
-            Format::Input.text(input("2030", InputKind::AsWritten)),
-            "2030"
-        );
-        // More places where the value has them: a grid value is never printed as another.
-        assert_eq!(
-            Format::Input.text(input("0.3333333333333333333333333333", InputKind::Ratio)),
-            "0.3333333333333333333333333333"
-        );
-        assert_eq!(
-            Format::Input.text(input("730.0000005", InputKind::Amount)),
-            "730.0000005"
-        );
-        // Never rounded at 24 significant digits (helper-216: 1e16 + 1e-8 printed as 1e16).
-        assert_eq!(
-            Format::Input.text(input("10000000000000000.00000001", InputKind::Ratio)),
-            "10000000000000000.00000001"
-        );
-        assert_eq!(
-            Format::Input.text(input("-0", InputKind::Amount)),
-            "0.000000"
-        );
-        // A solution keeps 9 significant digits past its kind's places.
-        assert_eq!(
-            Format::Solution.text(input("37.5", InputKind::Amount)),
-            "37.5000000"
-        );
-        assert_eq!(
-            Format::Solution.text(input("1234.5", InputKind::Amount)),
-            "1234.500000"
-        );
+        use InputKind::{Amount, AsWritten, Ratio};
+        for (format, value, kind, printed) in [
+            (Format::Input, "0.2025", Ratio, "0.20250000"),
+            (Format::Input, "69", Amount, "69.000000"),
+            (Format::Input, "2030", AsWritten, "2030"),
+            (Format::Input, "-0", Amount, "0.000000"),
+            // More places where the value has them: a grid value is never printed as
+            // another.
+            (
+                Format::Input,
+                "0.3333333333333333333333333333",
+                Ratio,
+                "0.3333333333333333333333333333",
+            ),
+            (Format::Input, "730.0000005", Amount, "730.0000005"),
+            // Never rounded at 24 significant digits (helper-216: 1e16 + 1e-8 printed as
+            // 1e16).
+            (
+                Format::Input,
+                "10000000000000000.00000001",
+                Ratio,
+                "10000000000000000.00000001",
+            ),
+            // A solution keeps 9 significant digits past its kind's places.
+            (Format::Solution, "37.5", Amount, "37.5000000"),
+            (Format::Solution, "1234.5", Amount, "1234.500000"),
+        ] {
+            let text = format.text(Value::Input(Some(d(value)), kind));
+            assert_eq!(text, printed, "{value} as {kind:?}");
+        }
         assert_eq!(Format::Ratio.text(Some(0.1f64).into()), "0.10000000");
         assert_eq!(Format::Ratio.text(Some(1e300f64).into()).len(), 301 + 9);
         assert_eq!(Format::Ratio.text(None::<f64>.into()), "");
