@@ -889,14 +889,12 @@ valuation = { points = [[2020, 100.0], [2030, 1000.0]] }
         &["--within", "0..1"][..],
         &["--within", "0..0.5"][..],
     ] {
-        let mut solve = stakeshift();
-        solve
-            .arg("solve")
-            .arg(&model)
-            .args(["equity.stake", "--format", "csv"]);
-        let csv = crate::common::succeeds(solve.args(within)).0;
-        let row: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
-        assert_eq!(row[5], "0.00000000", "{within:?}: {csv}");
+        let row = first_row(&["solve", "equity.stake"], &model, within);
+        assert_eq!(
+            row.split(',').nth(5),
+            Some("0.00000000"),
+            "{within:?}: {row}"
+        );
     }
     // An end within the rounding's bound of the target that the advantage only passes on
     // its way elsewhere is no root (helper-211): with a stake of 0 the advantage of the
@@ -913,25 +911,24 @@ valuation = { points = [[2020, 100.0], [2030, 1000.0]] }
         ("scale.valuation", "20..1000"),
         ("scale.valuation", "100..1000"),
     ] {
-        let mut solve = stakeshift();
-        solve
-            .arg("solve")
-            .arg(&flat)
-            .args([path, "--within", within, "--format", "csv"]);
-        let csv = crate::common::succeeds(&mut solve).0;
-        assert!(
-            csv.lines().nth(1).unwrap().ends_with(','),
-            "{path} {within}: {csv}"
-        );
+        let row = first_row(&["solve", path], &flat, &["--within", within]);
+        assert!(row.ends_with(','), "{path} {within}: {row}");
     }
     // The sweep calls it a tie there too.
-    let mut sweep = stakeshift();
-    sweep
-        .arg("sweep")
-        .arg(&model)
-        .args(["--vary", "equity.stake=0..0.1:2", "--format", "csv"]);
-    let csv = crate::common::succeeds(&mut sweep).0;
-    assert!(csv.lines().nth(1).unwrap().ends_with(",tie"), "{csv}");
+    let row = first_row(&["sweep"], &model, &["--vary", "equity.stake=0..0.1:2"]);
+    assert!(row.ends_with(",tie"), "{row}");
+}
+
+/// The first row after the header of `COMMAND... MODEL ARGS... --format csv`, which must
+/// succeed.
+fn first_row(command: &[&str], model: &Path, args: &[&str]) -> String {
+    let mut run = stakeshift();
+    run.arg(command[0])
+        .arg(model)
+        .args(&command[1..])
+        .args(args);
+    let csv = crate::common::succeeds(run.args(["--format", "csv"])).0;
+    csv.lines().nth(1).unwrap_or_default().to_string()
 }
 
 /// helper-36's find: a solution printed to 8 places only (0.00002341 for a root of

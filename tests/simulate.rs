@@ -299,8 +299,8 @@ fn agi_and_failure_counts_follow_their_hazards() {
     let n = 20_000;
     let results = run(&model, n, 5);
     let t = hoeffding(n);
-    let agi = results.reached_agi as f64 / n as f64;
-    let failed = results.failed as f64 / n as f64;
+    let agi = results.events().reached_agi as f64 / n as f64;
+    let failed = results.events().failed as f64 / n as f64;
     assert!((agi - (1.0 - 0.9f64.powi(9))).abs() < t, "AGI {agi}");
     assert!(
         (failed - (1.0 - 0.95f64.powi(9))).abs() < t,
@@ -737,17 +737,17 @@ fn agrees_in_distribution_with_the_independent_numpy_simulation() {
         for (what, mine, theirs) in [
             (
                 "failed",
-                share(ours.failed, paths),
+                share(ours.events().failed, paths),
                 share(reference["failed"].as_u64().unwrap(), n_ref),
             ),
             (
                 "reached AGI",
-                share(ours.reached_agi, paths),
+                share(ours.events().reached_agi, paths),
                 share(reference["reached_agi"].as_u64().unwrap(), n_ref),
             ),
             (
                 "lost a round",
-                share(ours.paths_with_skipped_rounds, paths),
+                share(ours.events().paths_with_skipped_rounds, paths),
                 share(
                     reference["paths_with_rounds_skipped"].as_u64().unwrap(),
                     n_ref,

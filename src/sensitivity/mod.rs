@@ -197,18 +197,24 @@ impl<'a> Base<'a> {
     /// The kind of number `path`'s values are, for the places they print to
     /// ([`Route::input_kind`]).
     pub fn input_kind(&self, origin: &str, path: &OverridePath) -> Result<InputKind, Error> {
+        // (The path made canonical once: that reads the model's document.)
         let canonical = self.canonical(origin, path)?;
-        Ok(self.route(origin, path)?.input_kind(&canonical))
+        Ok(self.route_of(path, &canonical).input_kind(&canonical))
     }
 
     /// How values of `path` are set: its knob, or the document route; the error names the
     /// nearest valid path.
     pub fn route(&self, origin: &str, path: &OverridePath) -> Result<Route, Error> {
         let canonical = self.canonical(origin, path)?;
-        Ok(match Knob::resolve(self.model(), path, &canonical) {
+        Ok(self.route_of(path, &canonical))
+    }
+
+    /// [`Base::route`] of a path already made canonical.
+    fn route_of(&self, path: &OverridePath, canonical: &str) -> Route {
+        match Knob::resolve(self.model(), path, canonical) {
             Some(knob) => Route::Knob(knob),
             None => Route::Document,
-        })
+        }
     }
 }
 

@@ -109,12 +109,13 @@ pub fn render(model: &Model, source: &str, overridden_by: &[String], results: &R
         "seed": results.seed,
         "from_year": model.simulation.first_random_year(model),
         "groups": groups,
-        "failed": results.failed,
-        "reached_agi": results.reached_agi,
-        "skipped_rounds": results.skipped_rounds,
-        "paths_with_skipped_rounds": results.paths_with_skipped_rounds,
-        "conclusion": table::conclusion(model, results),
     });
+    // All paths' counts, the `all` group's, by the same description as each group's.
+    let events = results.events();
+    for count in &COUNTS {
+        doc[count.name] = json!((count.value)(&events));
+    }
+    doc["conclusion"] = json!(table::conclusion(model, results));
     if !fan.is_empty() {
         doc["fan_paths"] = json!(results.fan_paths);
         doc["fan"] = Value::Array(fan);

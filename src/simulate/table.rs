@@ -249,7 +249,8 @@ pub fn render(model: &Model, results: &Results) -> String {
     // SPEC 10.4's AGI year is drawn whether or not the company has failed; a path whose
     // company had failed by then did not "reach" AGI (helper-127), so those are told apart.
     let end = model.end_year;
-    let after_failure = match results.agi_after_failure {
+    let events = results.events();
+    let after_failure = match events.agi_after_failure {
         0 => String::new(),
         n => format!(
             ", on {} of them in or after the year the company failed",
@@ -261,18 +262,18 @@ pub fn render(model: &Model, results: &Results) -> String {
     // count is the SPEC's).
     let agi = format!(
         "; AGI was declared on {} by {} ({}){after_failure}",
-        count(results.reached_agi),
+        count(events.reached_agi),
         end,
-        share(results.reached_agi)
+        share(events.reached_agi)
     );
     out.push_str(&format!(
         "Paths: {} failed ({}){agi}; {} funding round{} did not happen (on {} path{}).\n\n",
-        count(results.failed),
-        share(results.failed),
-        count(results.skipped_rounds),
-        if results.skipped_rounds == 1 { "" } else { "s" },
-        count(results.paths_with_skipped_rounds),
-        if results.paths_with_skipped_rounds == 1 {
+        count(events.failed),
+        share(events.failed),
+        count(events.skipped_rounds),
+        if events.skipped_rounds == 1 { "" } else { "s" },
+        count(events.paths_with_skipped_rounds),
+        if events.paths_with_skipped_rounds == 1 {
             ""
         } else {
             "s"

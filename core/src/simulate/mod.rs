@@ -207,17 +207,6 @@ pub struct Results {
     pub centers: Vec<String>,
     /// `all` first, then each center.
     pub groups: Vec<Group>,
-    /// Paths whose company failed.
-    pub failed: u64,
-    /// Paths on which AGI was declared within the horizon.
-    pub reached_agi: u64,
-    /// Of those, the paths whose company had failed by then (in or before the AGI year):
-    /// SPEC 10.4 draws the AGI year whatever a failure, and a failed company reaches
-    /// nothing, which the table says (helper-127).
-    pub agi_after_failure: u64,
-    /// Rounds that did not happen, over all paths (SPEC 10.6), and the paths that lost one.
-    pub skipped_rounds: u64,
-    pub paths_with_skipped_rounds: u64,
     /// Empty unless asked for.
     pub fan: Vec<FanRow>,
     /// Paths in the fan sample.
@@ -227,6 +216,13 @@ pub struct Results {
 }
 
 impl Results {
+    /// What happened on all paths: the `all` group's (none for results without groups).
+    pub fn events(&self) -> paths::Events {
+        self.groups
+            .first()
+            .map_or_else(paths::Events::default, |all| all.events)
+    }
+
     /// The NPV advantages of all paths, sorted (for the distribution chart).
     pub fn sorted_advantages(&self) -> Vec<f64> {
         let mut v: Vec<f64> = self.per_path.npv_advantage().to_vec();
@@ -763,23 +759,11 @@ fn run_setup(
         || groups(&per_path, &centers, end),
         || fan_rows(&fan_values, fan_paths, setup.start_year, years),
     );
-    let paths::Events {
-        failed,
-        reached_agi,
-        agi_after_failure,
-        skipped_rounds,
-        paths_with_skipped_rounds,
-    } = groups[0].events;
     let groups = in_order_asked(groups, &setup.centers, options.selected.as_deref());
     Ok(Results {
         paths: options.paths,
         seed: options.seed,
         groups,
-        failed,
-        reached_agi,
-        agi_after_failure,
-        skipped_rounds,
-        paths_with_skipped_rounds,
         centers,
         fan,
         fan_paths: fan_paths as u64,
