@@ -2318,3 +2318,38 @@ fn regression_a_default_pre_money_past_the_bound_has_no_row() {
     assert!(csv.contains(",equity.stake,"), "{csv}");
     assert!(!csv.contains("pre_money"), "{csv}");
 }
+
+/// `--target 0.000000001` was printed as an advantage, to 6 places: 0.000000 in the CSV and
+/// 0.00 in the table, as if no target had been given. It is the user's own number.
+#[test]
+fn regression_solve_prints_its_target_with_every_digit() {
+    let run = |target: &str, format: &str| {
+        let out = stakeshift()
+            .args([
+                "solve",
+                "equity.stake",
+                "--target",
+                target,
+                "--format",
+                format,
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let csv = run("0.000000001", "csv");
+    let base = csv.lines().find(|l| l.starts_with("base,")).unwrap();
+    assert_eq!(base.split(',').nth(2), Some("0.000000001"), "{base}");
+    // An amount's 6 places at least (SPEC 8), as the current value has its kind's.
+    let csv = run("-2.5", "csv");
+    let base = csv.lines().find(|l| l.starts_with("base,")).unwrap();
+    assert_eq!(base.split(',').nth(2), Some("-2.500000"), "{base}");
+    let table = run("0.000000001", "table");
+    let base = table.lines().find(|l| l.starts_with("base ")).unwrap();
+    assert!(base.contains(" 0.000000001 "), "{base}");
+}

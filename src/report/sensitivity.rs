@@ -101,8 +101,10 @@ pub const SOLVE: [Column<SolveRow>; 6] = [
     },
     Column {
         name: "target",
-        format: Format::Advantage,
-        value: |r| r.target.into(),
+        // The user's own number (`--target`): every digit it has, not an advantage's
+        // places (a target of 1e-9 printed 0.000000).
+        format: Format::Input,
+        value: |r| columns::Value::Input(Some(r.target), columns::InputKind::Amount),
     },
     Column {
         name: "current_value",
