@@ -1332,6 +1332,7 @@ fn regression_help_into_a_full_disk_says_so() {
 #[cfg(target_os = "linux")]
 #[test]
 fn regression_an_unreadable_model_file_is_exit_2() {
+    let _nobody = common::as_nobody_lock();
     use std::os::unix::fs::PermissionsExt;
     let path =
         std::env::temp_dir().join(format!("stakeshift-unreadable-{}.toml", std::process::id()));

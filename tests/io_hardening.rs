@@ -335,6 +335,7 @@ fn regression_a_file_size_limit_does_not_kill_the_run() {
 #[cfg(unix)]
 #[test]
 fn regression_read_only_folder_changes_no_file() {
+    let _nobody = common::as_nobody_lock();
     use std::os::unix::fs::PermissionsExt;
     let root = running_as_root();
     if root && !setpriv_available() {
@@ -1159,6 +1160,7 @@ fn regression_out_below_a_dangling_link_or_a_loop_names_the_link() {
 #[cfg(target_os = "linux")]
 #[test]
 fn regression_without_threads_a_run_goes_on_in_one() {
+    let _nobody = common::as_nobody_lock();
     use std::os::unix::fs::PermissionsExt;
     use std::os::unix::process::CommandExt;
     let dir = scratch("no-threads");
@@ -1275,6 +1277,7 @@ fn regression_a_failed_run_removes_the_folder_it_made() {
 #[cfg(unix)]
 #[test]
 fn regression_an_out_folder_we_may_not_write_into_is_refused_before_the_run() {
+    let _nobody = common::as_nobody_lock();
     use std::os::unix::fs::PermissionsExt;
     // In the system's temporary folder, which every user reaches (the target folder may
     // not be reachable by `nobody`).
@@ -1360,6 +1363,7 @@ fn as_nobody_if_root(root: bool) -> std::process::Command {
 #[cfg(unix)]
 #[test]
 fn regression_a_write_only_out_folder_is_refused_before_the_run() {
+    let _nobody = common::as_nobody_lock();
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::Builder::new()
         .prefix("stakeshift-out-write-only-")

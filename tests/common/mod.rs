@@ -181,3 +181,14 @@ pub fn limit_address_space(command: &mut std::process::Command, bytes: u64) {
         });
     }
 }
+
+/// Held by every test that runs the binary as `nobody`: one of them limits that user to
+/// one to three processes (RLIMIT_NPROC counts all of the user's processes), so another's
+/// run as `nobody` at the same time made its fork fail (`regression_without_threads_a_run_
+/// goes_on_in_one` failed under a loaded machine's test threads).
+pub fn as_nobody_lock() -> std::sync::MutexGuard<'static, ()> {
+    static NOBODY: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    NOBODY
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
