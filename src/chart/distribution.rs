@@ -10,7 +10,9 @@
 //! The bins follow the Freedman-Diaconis rule (width 2 IQR / n^(1/3)), rounded to a 1-2-2.5-5
 //! step and clamped to 10..120 bins, with zero on a bin edge so that no bar mixes winners.
 //! The axis shows the middle 99% of paths (and zero, when that does not squeeze the bars
-//! into less than half the width); the paths beyond it are counted in the legend. The
+//! into less than half the width), or, where tails so long would leave the rule more than
+//! 120 bars, the middle 95% or 90% (the percentiles marked stay on it); the paths beyond it
+//! are counted in the legend, and a width the cap set is said to be. The
 //! values are binned in one pass, so a million paths cost milliseconds.
 //!
 //! 1,001 paths with advantages -100, -99, ..., 900: 900 of them above zero, one a tie. The
@@ -94,8 +96,11 @@ super::plain_data_chart!(DistributionChart<'_>, "distribution");
 const TIE: RGBColor = frame::FAINT;
 const MIN_BINS: f64 = 10.0;
 const MAX_BINS: f64 = 120.0;
-/// The share of paths left off the axis on each side.
-const TAIL: f64 = 0.005;
+/// The shares of paths left off the axis on each side, tried in turn: the first whose
+/// middle the rule's bars cover in at most [`MAX_BINS`] (heavy tails, vols of 0.9, made the
+/// middle 99% 5,000,000 wide with an IQR of 700: two bars held 96% of the paths). The last
+/// keeps p5 and p95, which are marked, on the axis.
+const TAILS: [f64; 3] = [0.005, 0.025, 0.05];
 const ROW: f64 = 24.0;
 
 use crate::simulate::stats::quantile_of_sorted as quantile;
@@ -135,7 +140,7 @@ pub(crate) struct Histogram {
     /// Whether zero lies on the axis.
     pub zero_shown: bool,
     /// The rule the bin count came from: Freedman-Diaconis, or Sturges' where the
-    /// interquartile range is zero.
+    /// interquartile range is zero; said to be capped where it wanted more bars.
     pub rule: &'static str,
 }
 
@@ -151,7 +156,17 @@ impl Histogram {
     /// Bins `sorted` (ascending, finite, not empty).
     pub fn of(sorted: &[f64]) -> Histogram {
         let n = sorted.len();
-        let (mut lo, mut hi) = (quantile(sorted, TAIL), quantile(sorted, 1.0 - TAIL));
+        let iqr = quantile(sorted, 0.75) - quantile(sorted, 0.25);
+        // Freedman-Diaconis' bar width (0 where the IQR is: Sturges' rule is used then).
+        let fd_width = 2.0 * iqr / (n as f64).cbrt();
+        let tail = TAILS
+            .into_iter()
+            .find(|&t| {
+                let span = quantile(sorted, 1.0 - t) - quantile(sorted, t);
+                !(fd_width > 0.0) || span / fd_width <= MAX_BINS
+            })
+            .unwrap_or(TAILS[TAILS.len() - 1]);
+        let (mut lo, mut hi) = (quantile(sorted, tail), quantile(sorted, 1.0 - tail));
         // Closer than a millionth (the 6 decimal places of the CSV files, the ties'
         // tolerance) is alike too: an axis of ties a ten-millionth wide read 0.000000 at
         // every tick.
@@ -172,12 +187,14 @@ impl Histogram {
         } else {
             lo <= 0.0 && hi >= 0.0
         };
-        let iqr = quantile(sorted, 0.75) - quantile(sorted, 0.25);
-        let (target, rule) = if iqr > 0.0 {
-            (
-                (hi - lo) / (2.0 * iqr / (n as f64).cbrt()),
-                "Freedman-Diaconis rule",
-            )
+        let (target, rule) = if fd_width > 0.0 {
+            let target = (hi - lo) / fd_width;
+            let rule = if target > MAX_BINS {
+                "Freedman-Diaconis rule, capped at 120 bars"
+            } else {
+                "Freedman-Diaconis rule"
+            };
+            (target, rule)
         } else {
             ((n as f64).log2() + 1.0, "Sturges' rule")
         };
@@ -630,6 +647,56 @@ mod tests {
         );
         // The middle 99% are on the axis: at most 0.5% (5 paths) and a bin's width each side.
         assert!(h.below <= 5 && h.above <= 5, "{h:?}");
+    }
+
+    /// helper-220: advantages with tails thousands of times their IQR (vols of 0.9) drew
+    /// the middle 99% in bars 5,000,000 wide, and two bars held 96% of the paths, "by the
+    /// Freedman-Diaconis rule" (which gave 65). The axis narrows to the middle 95% or 90%
+    /// where that lets the rule's bars show the middle, and a width the cap set says so.
+    #[test]
+    fn regression_heavy_tails_do_not_squeeze_the_paths_into_two_bars() {
+        // 10,000 values: the middle 96% evenly from -480 to 480 (IQR 500), the rest on
+        // 200-step geometric tails out to 1e8 each side.
+        let mut v: Vec<f64> = (0..9600).map(|i| -480.0 + f64::from(i) * 0.1).collect();
+        for i in 0..200 {
+            let far = 500.0 * (1e8_f64 / 500.0).powf(f64::from(i) / 199.0);
+            v.push(-far);
+            v.push(far);
+        }
+        v.sort_by(f64::total_cmp);
+        let h = Histogram::of(&v);
+        // FD: 2 x 500 / 10,000^(1/3) = 46.4 wide; the middle 95% (-480 .. 480 and a little)
+        // takes about 21 of those: bars of 50, no cap.
+        assert_eq!(h.width, 50.0, "{h:?}");
+        assert_eq!(h.rule, "Freedman-Diaconis rule");
+        let (p5, p95) = (quantile(&v, 0.05), quantile(&v, 0.95));
+        assert!(h.first <= p5 && h.last() >= p95, "{h:?}");
+        // No bar holds more than a tenth of the paths.
+        let most = h.counts.iter().map(BinCounts::total).max().unwrap();
+        assert!(most <= 1000, "{most}: {h:?}");
+
+        // Tails so long that even the middle 90% needs more than 120 of the rule's bars:
+        // the cap sets the width, and the note says so.
+        // (The middle half evenly within +-350, then out to +-3.5e6 at p5 and p95: FD's
+        // bars, 65 wide, would need 100,000 for the middle 90%.)
+        let wide: Vec<f64> = (0..10_000)
+            .map(|i| {
+                let d = (f64::from(i) + 0.5) / 10_000.0 - 0.5;
+                let far = if d.abs() <= 0.25 {
+                    1400.0 * d.abs()
+                } else {
+                    350.0 * 1e4_f64.powf((d.abs() - 0.25) / 0.2)
+                };
+                far.copysign(d)
+            })
+            .collect();
+        let h = Histogram::of(&wide);
+        assert_eq!(
+            h.rule, "Freedman-Diaconis rule, capped at 120 bars",
+            "{h:?}"
+        );
+        assert!(h.counts.len() <= 2 * MAX_BINS as usize + 2);
+        assert!(h.first <= quantile(&wide, 0.05) && h.last() >= quantile(&wide, 0.95));
     }
 
     /// helper-119: with bars 2.5e21 wide, (v - first) / width rounded advantages of -1e9
