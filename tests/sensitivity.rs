@@ -2353,3 +2353,46 @@ fn regression_solve_prints_its_target_with_every_digit() {
     let base = table.lines().find(|l| l.starts_with("base ")).unwrap();
     assert!(base.contains(" 0.000000001 "), "{base}");
 }
+
+/// helper-220: in a model of millionths, tornado.csv sorted by the swing rounded to its 6
+/// places, so a swing of 0 (a `until` that moves nothing) came above swings of 4e-7 that
+/// printed as 0.000000 too, in another order than tornado.png's bars. The rows are sorted by
+/// the exact swing, as the chart's bars.
+#[test]
+fn regression_tornado_rows_sort_by_the_exact_swing_below_the_printed_places() {
+    let dir = std::env::temp_dir().join(format!("stakeshift-tiny-tornado-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("tiny.toml");
+    std::fs::write(
+        &path,
+        "name = \"tiny\"\nunit = \"USD\"\nstart_year = 2030\nend_year = 2031\n\
+         valuation_year = 2030\ndiscount_rate = 0.05\n[investor]\nparty = \"fund\"\n\
+         contributions = [[2030, 0.000001]]\n[profit_share]\nresidual = \"founders\"\n\
+         [[profit_share.tiers]]\nname = \"Split\"\nshares = { fund = 0.5 }\n\
+         until = { fund = 0.000002 }\n[equity]\nfrom_year = 2031\nstake = 0.3\n\
+         [[trajectories]]\nname = \"only\"\n\
+         revenue = { points = [[2030, 0.000004], [2031, 0.000006]] }\n\
+         margin = { points = [[2030, 0.25], [2031, 0.3]] }\n\
+         valuation = { points = [[2030, 0.00001], [2031, 0.000012]] }\n",
+    )
+    .unwrap();
+    let file = read_model_file(Some(&path)).unwrap();
+    let base = Base::new(&file, &[]).unwrap();
+    let inputs = default_inputs(base.model());
+    let rows = stakeshift::sensitivity::tornado::tornado(&base, &inputs, &all(&file)).unwrap();
+    let swings: Vec<Decimal> = rows.iter().filter_map(|r| r.swing).collect();
+    assert!(swings.len() > 5, "{rows:?}");
+    assert!(
+        swings.windows(2).all(|w| w[0] >= w[1]),
+        "not sorted by the exact swing: {swings:?}"
+    );
+    // The case that was out of order: a swing of 0 and smaller nonzero ones alike as printed.
+    assert!(swings.contains(&Decimal::ZERO));
+    assert!(
+        swings
+            .iter()
+            .any(|s| *s > Decimal::ZERO && *s < Decimal::new(5, 7)),
+        "{swings:?}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -463,10 +463,12 @@ pub fn tornado_with_progress(
                 }
             })
             .collect();
-        // Swings equal as printed (6 places) keep the inputs' order.
-        let printed = |v: Decimal| stakeshift_core::engine::number::printed(v, 6);
+        // By the exact swing, as the chart sorts its bars (by the swing rounded to the 6
+        // places printed, a model in small units listed a swing of 0 above larger ones
+        // that printed alike, in another order than tornado.png's: helper-220); swings
+        // exactly equal keep the inputs' order.
         group.sort_by(|a, b| match (a.swing, b.swing) {
-            (Some(x), Some(y)) => printed(y).cmp(&printed(x)),
+            (Some(x), Some(y)) => y.cmp(&x),
             (Some(_), None) => std::cmp::Ordering::Less,
             (None, Some(_)) => std::cmp::Ordering::Greater,
             (None, None) => std::cmp::Ordering::Equal,
