@@ -255,11 +255,12 @@ pub(crate) fn year_ticks(first: Year, last: Year, target: usize) -> Vec<Year> {
         .collect()
 }
 
-/// Decimal places needed to write multiples of `step`.
+/// Decimal places needed to write multiples of `step` (at most 12: ticks 5e-7 apart, in a
+/// model of millionths, read 0.000004, 0.000003, 0.000003 at 6; helper-220).
 fn decimals_for(step: f64) -> usize {
     let mut d = 0;
     let mut s = step;
-    while d < 6 && (s - s.round()).abs() > 1e-6 * s.abs().max(1e-12) {
+    while d < 12 && (s - s.round()).abs() > 1e-6 * s.abs().max(1e-12) {
         s *= 10.0;
         d += 1;
     }
@@ -473,6 +474,33 @@ mod tests {
         assert_eq!(number(229_330_276_402_259_552.0), "2.293e17");
         assert_eq!(number(-4_535_000_000_000_000.0), "\u{2212}4.535e15");
         assert_eq!(number(999_999_999_999_999.0), "999,999,999,999,999");
+    }
+
+    #[test]
+    /// helper-220: ticks 5e-7 apart were written to 6 places, so that neighbours read
+    /// alike (0.000003, 0.000003, 0.000004).
+    #[test]
+    fn regression_ticks_finer_than_a_millionth_read_apart() {
+        let t = span_ticks(0.0000021, 0.0000042, 5);
+        assert!((t.step - 0.0000005).abs() < 1e-20, "{}", t.step);
+        let labels: Vec<String> = t.values.iter().map(|&v| tick_label(v, &t)).collect();
+        assert_eq!(labels, ["0.0000025", "0.0000030", "0.0000035", "0.0000040"]);
+        // Steps of 1e-7 either side of zero: each label its own.
+        let t = nice_ticks(-0.0000003, 0.0000003, 6);
+        assert!((t.step - 0.0000001).abs() < 1e-20, "{}", t.step);
+        let labels: Vec<String> = t.values.iter().map(|&v| tick_label(v, &t)).collect();
+        assert_eq!(
+            labels,
+            [
+                "\u{2212}0.0000003",
+                "\u{2212}0.0000002",
+                "\u{2212}0.0000001",
+                "0.0000000",
+                "0.0000001",
+                "0.0000002",
+                "0.0000003"
+            ]
+        );
     }
 
     #[test]
