@@ -1522,3 +1522,41 @@ fn regression_stakes_a_last_year_round_changed_are_labelled_with_several_traject
         "{texts:?}"
     );
 }
+
+/// helper-220: with many parties the waterfall's legend listed, top of the stack first,
+/// parties that receive nothing (entries of 0.00 no bar shows) until "(+4 more)" hid the
+/// investor, whose colour fills most of every bar. Those that receive nothing are named in
+/// one note after the parties that do.
+#[test]
+fn regression_the_waterfall_legend_names_idle_parties_together() {
+    let path = std::path::Path::new("tests/charts/audit/idle_parties.toml");
+    let loaded = crate::io::load_model(Some(path)).unwrap();
+    let comparison = crate::compare::compare(&loaded.model, None).unwrap();
+    let ctx = loaded.chart_context(Size::DEFAULT, None);
+    let texts = svg_texts(
+        &Chart::Waterfall
+            .svg(&loaded.model, &comparison, &ctx)
+            .unwrap(),
+    );
+    let all = texts.join(" ");
+    assert!(
+        texts.iter().any(|t| t.starts_with("fund (investor): ")),
+        "{texts:?}"
+    );
+    assert!(
+        texts.iter().any(|t| t.starts_with("founders (residual): ")),
+        "{texts:?}"
+    );
+    assert!(
+        all.contains("Receiving nothing: employee pool 23,"),
+        "{all}"
+    );
+    assert!(all.contains("employee pool 0."), "{all}");
+    assert!(
+        !texts
+            .iter()
+            .any(|t| t.contains("employee pool") && t.contains(": 0")),
+        "{texts:?}"
+    );
+    assert!(!all.contains(" more)"), "{all}");
+}

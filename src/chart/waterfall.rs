@@ -208,9 +208,18 @@ pub(crate) fn draw<DB: DrawingBackend>(
         placed.draw_label(c, i, mid, m.color, &mf)?;
     }
 
-    // Legend: the parties, top of the stack first, with what each receives in all.
+    // Legend: the parties, top of the stack first, with what each receives in all; those
+    // that receive nothing, which no bar shows, named together after them (helper-220:
+    // with many parties the legend's "(+4 more)" hid the investor behind three entries of
+    // 0.00).
     let mut items = vec![Item::Heading("Party".into())];
-    for (k, &p) in order.iter().enumerate().rev() {
+    let total_of = |p: usize| -> Decimal { t.waterfall.by_party.iter().map(|s| s[p]).sum() };
+    let listed = order
+        .iter()
+        .enumerate()
+        .rev()
+        .filter(|&(_, &p)| p == investor || !total_of(p).is_zero());
+    for (k, &p) in listed {
         let role = if p == investor {
             " (investor)"
         } else if p == residual {
@@ -218,13 +227,25 @@ pub(crate) fn draw<DB: DrawingBackend>(
         } else {
             ""
         };
-        let total: Decimal = t.waterfall.by_party.iter().map(|s| s[p]).sum();
+        let total = total_of(p);
         items.push(Item::Amount(
             party_color(k),
             format!("{}{role}", model.party_name(p)),
             scale::amount(total),
             scale::compact(f(total)),
         ));
+    }
+    let nothing: Vec<String> = order
+        .iter()
+        .rev()
+        .filter(|&&p| p != investor && total_of(p).is_zero())
+        .map(|&p| model.party_name(p).to_string())
+        .collect();
+    if !nothing.is_empty() {
+        items.push(Item::Note(format!(
+            "Receiving nothing: {}.",
+            nothing.join(", ")
+        )));
     }
     items.push(Item::Note(format!(
         "Amounts after the colon: received in all, {first}\u{2013}{last}."
