@@ -520,11 +520,12 @@ impl<DB: DrawingBackend> Canvas<DB> {
             }
         }
         for group in alike(names, &fitted) {
-            // Numbered by name, in their order: a name given twice keeps one number.
-            let mut numbers: std::collections::HashMap<&str, usize> = Default::default();
+            // Numbered by place among all the names shown (a name given twice by its
+            // first): "4." under the fourth bar. Numbered within the group, "1." stood
+            // under the third of 26 bars and "4." under the eighth, read as their places
+            // (helper-220).
             for &i in &group {
-                let next = numbers.len();
-                let k = *numbers.entry(names[i]).or_insert(next);
+                let k = names.iter().position(|n| *n == names[i]).unwrap_or(i);
                 fitted[i] = self.fit(&format!("{}. {}", k + 1, names[i]), font, max_width);
             }
         }

@@ -1073,6 +1073,13 @@ fn regression_names_shown_together_never_shorten_alike() {
         let fitted = c.fit_names(&twice, font, 60.0);
         assert_eq!(fitted[0], fitted[1], "{fitted:?}");
         assert_ne!(fitted[0], fitted[2], "{fitted:?}");
+        // helper-220: numbered by their places among all the names shown (the third
+        // name "3."), not from 1 within the names alike, which read as places.
+        let among = ["base", tails[0], tails[1], "bear"];
+        let fitted = c.fit_names(&among, font, 60.0);
+        assert!(fitted[1].starts_with("2. "), "{fitted:?}");
+        assert!(fitted[2].starts_with("3. "), "{fitted:?}");
+        assert_eq!((fitted[0].as_str(), fitted[3].as_str()), ("base", "bear"));
         // Names that fit, and a name given twice, are left as they are.
         assert_eq!(
             c.fit_names(&["base", "bull", "base"], font, 200.0),
