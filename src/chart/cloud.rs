@@ -50,7 +50,12 @@ pub(crate) fn draw<DB: DrawingBackend>(
     comparison: &Comparison,
     ctx: &ChartContext,
 ) -> Draw {
-    let investor = model.investor_title();
+    // The subtitle's first word: "The investor" where the party is called that (helper-220:
+    // "the investor's yearly income" began the sentence in lower case).
+    let investor = match model.investor_title() {
+        title if title == "the investor" => "The investor".to_string(),
+        title => title,
+    };
     let t = super::featured_trajectory(comparison, ctx).map_err(|e| e.to_string())?;
     let Layout { content, legend } = frame::frame(
         c,

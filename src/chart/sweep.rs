@@ -529,7 +529,11 @@ impl SweepChart<'_> {
                 .advantages
                 .iter()
                 .all(|a| a.is_finite() && a.is_tie());
-        let line = if all_tie {
+        // The break-even contour, before the subtitle that names it: a grid where the
+        // advantage keeps one sign has none (helper-220: the subtitle named a black line
+        // that the note then said was not there).
+        let segments = contour(across.values, up.values, series.advantages);
+        let line = if all_tie || segments.is_empty() {
             ""
         } else {
             "; the black line is the break-even"
@@ -604,7 +608,6 @@ impl SweepChart<'_> {
 
         // The break-even contour.
         let to_px = |(u, v): (f64, f64)| (x.map(u), y.map(v));
-        let segments = contour(across.values, up.values, series.advantages);
         for (a, b) in &segments {
             c.line(&[to_px(*a), to_px(*b)], CONTOUR, 3.0)?;
         }
@@ -1377,5 +1380,16 @@ mod tests {
             !text.contains("The deals tie at every grid point"),
             "{text}"
         );
+    }
+
+    /// helper-220: a grid the equity stake wins throughout named "the black line is the
+    /// break-even" in its subtitle, and said "no break-even" in its note.
+    #[test]
+    fn regression_a_heatmap_of_one_sign_names_no_line() {
+        let (stakes, scales) = ([0.2, 0.3, 0.4], [0.5, 1.0, 1.5]);
+        let varied = stake_and_scale(&stakes, &scales);
+        let text = heatmap_texts(&varied, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]).join(" ");
+        assert!(!text.contains("black line"), "{text}");
+        assert!(text.contains("no break-even"), "{text}");
     }
 }

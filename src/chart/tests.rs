@@ -1567,3 +1567,24 @@ fn regression_the_waterfall_legend_names_idle_parties_together() {
     );
     assert!(!all.contains(" more)"), "{all}");
 }
+
+/// helper-220: with the investor's party called `investor`, cloud.png's subtitle began "the
+/// investor's yearly income" in lower case.
+#[test]
+fn regression_the_cloud_subtitle_begins_with_a_capital() {
+    let text = std::fs::read_to_string("tests/charts/audit/single_cloud.toml")
+        .unwrap()
+        .replace("fund", "investor");
+    let model = crate::model::parse_model(crate::model::ModelSource {
+        text: &text,
+        load: &mut |_| Err("no files".into()),
+    })
+    .unwrap();
+    let comparison = crate::compare::compare(&model, None).unwrap();
+    let ctx = ChartContext::new("cloud.toml", &text, Size::DEFAULT, None);
+    let texts = svg_texts(&Chart::Cloud.svg(&model, &comparison, &ctx).unwrap());
+    assert!(
+        texts[1].starts_with("The investor&apos;s yearly income"),
+        "{texts:?}"
+    );
+}
