@@ -335,13 +335,11 @@ pub(crate) fn draw<DB: DrawingBackend>(
         c.series(&pts, clip(bottom_plot), color, 2.5, None)?;
     }
 
-    let mut items = vec![Item::Heading("Trajectory".into())];
-    for t in all.iter() {
-        let color = colors.of_name(&t.name);
-        items.push(Item::Line(color, false, 3.0, t.name.clone()));
-    }
-    items.extend(colors.shared_note(all.iter().map(|t| t.name.as_str())));
-    items.push(Item::Gap);
+    // The stake line's key and the notes first, then the trajectories, then the numbered
+    // rounds: with many trajectories the legend's "(+N more)" cuts the rounds' list (whose
+    // badges the dotted lines' note explains), not the key to the stake line and the value
+    // (helper-220: 26 trajectories dropped them, and the rounds' key with them).
+    let mut items = Vec::new();
     if same {
         items.push(Item::Line(frame::INK, false, 3.0, "stake".into()));
         // (Of one trajectory there is nothing to compare it with: helper-186.)
@@ -351,24 +349,32 @@ pub(crate) fn draw<DB: DrawingBackend>(
             ));
         }
     }
-    if placed.numbered {
-        items.push(Item::Heading("Rounds".into()));
-        for (i, (_, text)) in rounds.iter().enumerate() {
-            items.push(Item::Note(format!("{}. {text}", i + 1)));
-        }
-        items.push(Item::Gap);
-    }
     // The rounds' key only where there are rounds to draw.
     let rounds_note = if placed.labels.is_empty() {
         String::new()
     } else {
         format!(
-            " Dotted lines: funding rounds; {investor}'s stake is diluted unless it takes part."
+            " Dotted lines: funding rounds; {}'s stake is diluted unless it takes part.",
+            investor_in_labels(model)
         )
     };
     items.push(Item::Note(format!(
         "Value: the stake times the trajectory's valuation that year, not discounted.{rounds_note}"
     )));
+    items.push(Item::Gap);
+    items.push(Item::Heading("Trajectory".into()));
+    for t in all.iter() {
+        let color = colors.of_name(&t.name);
+        items.push(Item::Line(color, false, 3.0, t.name.clone()));
+    }
+    items.extend(colors.shared_note(all.iter().map(|t| t.name.as_str())));
+    if placed.numbered {
+        items.push(Item::Gap);
+        items.push(Item::Heading("Rounds".into()));
+        for (i, (_, text)) in rounds.iter().enumerate() {
+            items.push(Item::Note(format!("{}. {text}", i + 1)));
+        }
+    }
     frame::legend(c, legend, &items)
 }
 
@@ -389,26 +395,33 @@ fn readable(color: RGBColor) -> RGBColor {
 /// badges named in the legend.
 const MAX_ROUND_ROWS: usize = 3;
 
+/// The investor as the rounds' labels and the legend's note name it: a long name, which
+/// the subtitle gives, is "the investor" (helper-220: a name of 90 characters in every
+/// round's label left room in the legend for 4 of 12 rounds).
+fn investor_in_labels(model: &Model) -> String {
+    match model.investor_title() {
+        name if name.chars().count() > 24 => "the investor".to_string(),
+        name => name,
+    }
+}
+
 /// Each round year and its label: `2026 round: 122 raised at 730 pre-money, none from
 /// Microsoft`.
 fn round_labels(model: &Model) -> Vec<(Year, String)> {
     let mut out: Vec<(Year, String)> = Vec::new();
+    let investor = investor_in_labels(model);
     for r in &model.equity.rounds {
         let pre = match r.pre_money {
             Some(p) => format!(" at {} pre-money", scale::plain(p)),
             None => " at the valuation less the raise".to_string(),
         };
         let part = if r.participation > Decimal::ZERO {
-            format!(
-                ", {} of it from {}",
-                scale::plain(r.participation),
-                model.investor_title()
-            )
+            format!(", {} of it from {investor}", scale::plain(r.participation),)
         } else {
             // Said, not left to the reader: a round the investor takes no part in dilutes
             // it, and whether it did is often the model's assumption (helper-169: the
             // built-in model's 23.1% read as a fact where Microsoft's filing says ~27%).
-            format!(", none from {}", model.investor_title())
+            format!(", none from {investor}")
         };
         let text = format!(
             "{} round: {} raised{pre}{part}",

@@ -1588,3 +1588,43 @@ fn regression_the_cloud_subtitle_begins_with_a_capital() {
         "{texts:?}"
     );
 }
+
+/// helper-220: with 26 trajectories stake.png's legend listed them first and cut the rest:
+/// the stake line's key, the value note and the numbered rounds' key were all lost; and
+/// with few trajectories a 90-character investor's name in every round's label left room
+/// for 4 of 12 rounds. The key and notes come first, the trajectories next, the rounds
+/// last; a long investor's name is "the investor" in the rounds' labels.
+#[test]
+fn regression_the_stake_legend_keeps_its_key_with_many_trajectories() {
+    let path = std::path::Path::new("tests/charts/audit/many_rounds.toml");
+    let loaded = crate::io::load_model(Some(path)).unwrap();
+    let comparison = crate::compare::compare(&loaded.model, None).unwrap();
+    let ctx = loaded.chart_context(Size::DEFAULT, None);
+    let texts = svg_texts(&Chart::Stake.svg(&loaded.model, &comparison, &ctx).unwrap());
+    let all = texts.join(" ");
+    assert!(texts.iter().any(|t| t == "stake"), "{texts:?}");
+    assert!(all.contains("Value: the stake times"), "{all}");
+    assert!(
+        all.contains("the investor&apos;s stake is diluted"),
+        "{all}"
+    );
+    assert!(texts.iter().any(|t| t == "scenario-00"), "{texts:?}");
+
+    // Three trajectories: every round named, without the long name.
+    let text = std::fs::read_to_string(path).unwrap();
+    let cut = text
+        .find("[[trajectories]]\nname = \"scenario-03\"")
+        .unwrap();
+    let text = &text[..cut];
+    let model = crate::model::parse_model(crate::model::ModelSource {
+        text,
+        load: &mut |_| Err("no files".into()),
+    })
+    .unwrap();
+    let comparison = crate::compare::compare(&model, None).unwrap();
+    let ctx = ChartContext::new("three.toml", text, Size::DEFAULT, None);
+    let all = svg_texts(&Chart::Stake.svg(&model, &comparison, &ctx).unwrap()).join(" ");
+    assert!(all.contains("1. 2023 round: 10 raised at 200"), "{all}");
+    assert!(all.contains("7. 2029 round"), "{all}");
+    assert!(!all.contains("of it from A very long"), "{all}");
+}
