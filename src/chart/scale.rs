@@ -105,8 +105,14 @@ pub(crate) fn nice_ticks(min: f64, max: f64, target: usize) -> Ticks {
         .map(|m| m * p)
         .find(|s| *s >= raw * 0.999_999)
         .unwrap_or(10.0 * p);
-    let first = (lo / step + 1e-9).floor() as i64;
+    let mut first = (lo / step + 1e-9).floor() as i64;
     let last = (hi / step - 1e-9).ceil() as i64;
+    // A lowest value below zero on a tick (or just above one) would be drawn on the axis's
+    // foot, half hidden by it (helper-220: a fan's floor of -100, value.png's -1000): the
+    // axis goes on a step, and ends a little under the value, as below.
+    if lo < 0.0 && first as f64 * step > lo - 0.02 * (hi - lo) {
+        first -= 1;
+    }
     // Below zero, the axis ends a little under the lowest value rather than a whole step on.
     let snapped = first as f64 * step;
     let lo = if lo < 0.0 {
@@ -512,8 +518,11 @@ mod tests {
         assert_eq!(t.values, vec![0.0, 500.0, 1000.0, 1500.0, 2000.0, 2500.0]);
         let t = nice_ticks(0.0, 441.6, 6);
         assert_eq!((t.lo, t.hi, t.step), (0.0, 500.0, 100.0));
+        // A lowest value on a tick: the axis ends 4% of the span under it, not on it
+        // (helper-220: lines drawn along the axis foot, half hidden).
         let t = nice_ticks(-300.0, 100.0, 4);
-        assert_eq!((t.lo, t.hi), (-300.0, 100.0));
+        assert_eq!((t.lo, t.hi), (-316.0, 100.0));
+        assert_eq!(t.values, vec![-300.0, -200.0, -100.0, 0.0, 100.0]);
         let t = nice_ticks(0.0, 0.27, 5);
         assert_eq!(t.step, 0.1);
         assert_eq!(step_label(0.3, t.step), "0.3");
