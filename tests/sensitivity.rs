@@ -2324,23 +2324,15 @@ fn regression_a_default_pre_money_past_the_bound_has_no_row() {
 #[test]
 fn regression_solve_prints_its_target_with_every_digit() {
     let run = |target: &str, format: &str| {
-        let out = stakeshift()
-            .args([
-                "solve",
-                "equity.stake",
-                "--target",
-                target,
-                "--format",
-                format,
-            ])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
+        let args = [
+            "solve",
+            "equity.stake",
+            "--target",
+            target,
+            "--format",
+            format,
+        ];
+        crate::common::succeeds(stakeshift().args(args)).0
     };
     let csv = run("0.000000001", "csv");
     let base = csv.lines().find(|l| l.starts_with("base,")).unwrap();
