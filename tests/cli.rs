@@ -885,6 +885,63 @@ fn likely_slips_in_a_model_are_warned_about() {
     }
 }
 
+/// helper-218: three slips on a key's line got the reader's words with no key: `stake 0.3`
+/// ("key with no value, expected `=`"), `stake =` ("string values must be quoted, expected
+/// literal string", of a value that is missing) and a dotted key adding to an inline table
+/// written above ("cannot extend value of type inline table with a dotted key"). Each now
+/// names the key's path and what to write.
+#[test]
+fn regression_a_key_line_without_its_value_names_the_key() {
+    let dir = ScratchDir::new("key-without-value");
+    let builtin = stakeshift::BUILTIN_MODEL;
+    let stake_line = 1 + builtin
+        .lines()
+        .position(|l| l.starts_with("stake = "))
+        .unwrap();
+    for (to, line, column, field, expected) in [
+        (
+            "stake 0.3",
+            stake_line,
+            7,
+            "equity.stake",
+            "`stake` is not followed by `=`: a line holds a `key = value`",
+        ),
+        (
+            "this is not toml",
+            stake_line,
+            6,
+            "equity.this",
+            "`this` is not followed by `=`",
+        ),
+        (
+            "stake =   # to come",
+            stake_line,
+            11,
+            "equity.stake",
+            "`stake =` has no value: write it after the `=`",
+        ),
+    ] {
+        let text = builtin
+            .lines()
+            .map(|l| if l.starts_with("stake = ") { to } else { l })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let model = common::write_file(dir.path(), "m.toml", &text);
+        let stderr = common::fails_with_2(stakeshift().arg("check").arg(&model));
+        assert!(
+            stderr.contains(&format!("m.toml, line {line}, column {column}: {field}: the file is not valid TOML: {expected}")),
+            "{to}: {stderr}"
+        );
+    }
+    let inline = "name = \"m\"\n[[trajectories]]\nname = \"a\"\n\
+                  revenue = { points = [[2020, 1.0]] }\nrevenue.growth = 0.02\n";
+    let stderr = common::fails_with_2(stakeshift().args(["check", "-"]).write_stdin(inline));
+    assert!(
+        stderr.contains("line 5, column 1: trajectories[0].revenue.growth: the file is not valid TOML: `revenue.growth` adds to a table written above inline"),
+        "{stderr}"
+    );
+}
+
 /// helper-169: `discount_rate = 0.15 0` (a stray number after a value) got "string values
 /// must be quoted, expected literal string", which names neither the key nor what is
 /// wrong. The message now names the key's path, the value and what follows it, at the

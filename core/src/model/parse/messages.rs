@@ -48,6 +48,12 @@ pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
     }
     if let Some(span) = e.span()
         && field.is_empty()
+        && let Some((path, said)) = key_line_without_its_value(text, span.start, &message)
+    {
+        message = said;
+        field = path;
+    } else if let Some(span) = e.span()
+        && field.is_empty()
         && let Some(said) = not_finite_spelling(text, span.start)
     {
         // (Not where the key was found given twice, `field` named: helper-178.)
@@ -370,6 +376,13 @@ fn key_of_the_line(text: &str, at: usize) -> Option<String> {
     }
     let line = text.get(line_start..at)?;
     let key = line.get(..line.find('=')?)?.trim();
+    path_on_line(text, line_start, key)
+}
+
+/// The path of `key` written on the line that starts at `line_start`, under the tables
+/// above it (found as [`duplicate_key_path`] finds one, in the file up to that line with the
+/// key given a plain value); None where it is no key.
+fn path_on_line(text: &str, line_start: usize, key: &str) -> Option<String> {
     // (A quoted key holding `=` is cut there, and is no key: no field, rather than `"st`.)
     if key.is_empty() || key.starts_with(['[', '#']) || key_parts(key).is_none() {
         return None;
@@ -381,6 +394,65 @@ fn key_of_the_line(text: &str, at: usize) -> Option<String> {
     let key_end = above.len();
     above.push_str(" = 0\n");
     duplicate_key_path(&above, key_start..key_end)
+}
+
+/// Three stops at a line whose key the reader's words do not name (helper-218), as the
+/// key's path and what to write instead:
+/// - `stake 0.3`, a key without its `=` ("key with no value, expected `=`");
+/// - `stake =`, an `=` with no value after it ("string values must be quoted");
+/// - `revenue.growth = 0.02` below `revenue = { ... }`, a dotted key adding to an inline
+///   table ("cannot extend value of type inline table").
+fn key_line_without_its_value(text: &str, at: usize, message: &str) -> Option<(String, String)> {
+    let at = at.min(text.len());
+    let line_start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text.get(at..)?.find('\n').map_or(text.len(), |i| at + i);
+    // (Bounded as `after_a_value` and `key_of_the_line` are: no hostile line or file is
+    // read again at length.)
+    if line_start > KEY_OF_THE_LINE_ABOVE || line_end - line_start > AFTER_A_VALUE_LINE {
+        return None;
+    }
+    let line = text.get(line_start..line_end)?.trim_end_matches('\r');
+    let toml_space: &[char] = &[' ', '\t'];
+    let words = parser_words(message);
+    if words.starts_with("key with no value") {
+        if line.contains('=') {
+            return None;
+        }
+        let key = line.trim_matches(toml_space).split(toml_space).next()?;
+        let path = path_on_line(text, line_start, key)?;
+        let shown = crate::error::quoted(key);
+        return Some((
+            path,
+            format!(
+                "`{shown}` is not followed by `=`: a line holds a `key = value`, a [table] header, or a comment after `#`"
+            ),
+        ));
+    }
+    let (key, value) = line.split_once('=')?;
+    let key = key.trim_matches(toml_space);
+    let shown = crate::error::quoted(key);
+    if words.starts_with("cannot extend value of type inline table") {
+        let path = path_on_line(text, line_start, key)?;
+        return Some((
+            path,
+            format!(
+                "`{shown}` adds to a table written above inline (`{{ ... }}`), which is whole where it is written: put the key inside its braces, or write that table under a [header] of its own"
+            ),
+        ));
+    }
+    let value = value.split('#').next().unwrap_or(value);
+    if words.starts_with("string values must be quoted")
+        && value.trim_matches(toml_space).is_empty()
+    {
+        let path = path_on_line(text, line_start, key)?;
+        return Some((
+            path,
+            format!(
+                "`{shown} =` has no value: write it after the `=` (a number such as 0.3, text in quotes, a [list] or a {{ table }}, as the key takes)"
+            ),
+        ));
+    }
+    None
 }
 
 /// What is still open where the reader stopped: the `=` of the key whose value it is (one
