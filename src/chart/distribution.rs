@@ -165,7 +165,7 @@ impl Histogram {
             .into_iter()
             .find(|&t| {
                 let span = quantile(sorted, 1.0 - t) - quantile(sorted, t);
-                !(fd_width > 0.0) || span / fd_width <= 2.0 * MAX_BINS
+                fd_width <= 0.0 || span / fd_width <= 2.0 * MAX_BINS
             })
             .unwrap_or(TAILS[TAILS.len() - 1]);
         let (mut lo, mut hi) = (quantile(sorted, tail), quantile(sorted, 1.0 - tail));
