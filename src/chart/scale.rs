@@ -482,7 +482,6 @@ mod tests {
         assert_eq!(number(999_999_999_999_999.0), "999,999,999,999,999");
     }
 
-    #[test]
     /// helper-220: ticks 5e-7 apart were written to 6 places, so that neighbours read
     /// alike (0.000003, 0.000003, 0.000004).
     #[test]
