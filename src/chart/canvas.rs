@@ -493,8 +493,8 @@ impl<DB: DrawingBackend> Canvas<DB> {
     /// [`Canvas::fit_name`] for names shown side by side (a legend, the labels under bars):
     /// names that shorten alike (they differ only in their middle) are shortened around
     /// where they differ instead, `Scenar…ium growth, high marg…`, and where that still
-    /// gives one label twice, numbered in their order, `2. Scenario…` (helper-103: fifteen
-    /// names cut to the same "Scenario with a lon…l suffix too").
+    /// gives one label twice, numbered by their places among the names shown, `2. Scenario…`
+    /// (helper-103: fifteen names cut to the same "Scenario with a lon…l suffix too").
     pub fn fit_names(&self, names: &[&str], font: &Font, max_width: f64) -> Vec<String> {
         let mut fitted: Vec<String> = names
             .iter()
@@ -519,13 +519,16 @@ impl<DB: DrawingBackend> Canvas<DB> {
                 fitted[i] = self.fit(&candidate, font, max_width);
             }
         }
+        // Numbered by place among all the names shown (a name given twice by its first):
+        // "4." under the fourth bar. Numbered within the group, "1." stood under the third
+        // of 26 bars and "4." under the eighth, read as their places (helper-220).
+        let mut first_place: std::collections::HashMap<&str, usize> = Default::default();
+        for (i, name) in names.iter().enumerate() {
+            first_place.entry(name).or_insert(i);
+        }
         for group in alike(names, &fitted) {
-            // Numbered by place among all the names shown (a name given twice by its
-            // first): "4." under the fourth bar. Numbered within the group, "1." stood
-            // under the third of 26 bars and "4." under the eighth, read as their places
-            // (helper-220).
             for &i in &group {
-                let k = names.iter().position(|n| *n == names[i]).unwrap_or(i);
+                let k = first_place.get(names[i]).copied().unwrap_or(i);
                 fitted[i] = self.fit(&format!("{}. {}", k + 1, names[i]), font, max_width);
             }
         }

@@ -50,18 +50,21 @@ pub(crate) fn draw<DB: DrawingBackend>(
     comparison: &Comparison,
     ctx: &ChartContext,
 ) -> Draw {
+    let investor = model.investor_title();
     // The subtitle's first word: "The investor" where the party is called that (helper-220:
-    // "the investor's yearly income" began the sentence in lower case).
-    let investor = match model.investor_title() {
-        title if title == "the investor" => "The investor".to_string(),
-        title => title,
+    // "the investor's yearly income" began the sentence in lower case); a name is kept as
+    // written (`xAI`).
+    let subject = if investor == "the investor" {
+        super::capitalised(&investor)
+    } else {
+        investor.clone()
     };
     let t = super::featured_trajectory(comparison, ctx).map_err(|e| e.to_string())?;
     let Layout { content, legend } = frame::frame(
         c,
         &model.name,
         &format!(
-            "{investor}'s yearly income from compute sold to the company, in {}, on `{}`: its margin on what the company buys from it under each deal",
+            "{subject}'s yearly income from compute sold to the company, in {}, on `{}`: its margin on what the company buys from it under each deal",
             model.unit, t.name
         ),
         ctx,

@@ -300,7 +300,7 @@ impl FanChart<'_> {
             (Regime::Equity, EQUITY),
             (Regime::ProfitShare, PROFIT_SHARE),
         ] {
-            items.push(Item::Heading(capitalised(regime.label())));
+            items.push(Item::Heading(super::capitalised(regime.label())));
             items.push(Item::Line(col, false, LINE, "median".into()));
             items.push(Item::Line(col, true, 1.5, "mean".into()));
             items.push(Item::Swatch(
@@ -336,13 +336,6 @@ impl FanChart<'_> {
         }
         items
     }
-}
-
-fn capitalised(s: &str) -> String {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 fn panel<DB: DrawingBackend>(

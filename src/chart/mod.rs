@@ -616,6 +616,14 @@ pub fn render_files(
 
 /// The trajectory drawn on its own (`waterfall.png`, `cloud.png`): the one named in `ctx`,
 /// else `base`, else the first.
+/// `s` with a capital first letter, to begin a sentence or a heading.
+pub(crate) fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
 pub(crate) fn featured_trajectory<'a>(
     comparison: &'a Comparison,
     ctx: &ChartContext,

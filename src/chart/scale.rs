@@ -110,7 +110,8 @@ pub(crate) fn nice_ticks(min: f64, max: f64, target: usize) -> Ticks {
     // A lowest value below zero on a tick (or just above one) would be drawn on the axis's
     // foot, half hidden by it (helper-220: a fan's floor of -100, value.png's -1000): the
     // axis goes on a step, and ends a little under the value, as below.
-    if lo < 0.0 && first as f64 * step > lo - 0.02 * (hi - lo) {
+    // (Not for a leftover of -1e-12 beside 0, which is 0 to the eye.)
+    if lo < -1e-9 * (hi - lo) && first as f64 * step > lo - 0.02 * (hi - lo) {
         first -= 1;
     }
     // Below zero, the axis ends a little under the lowest value rather than a whole step on.

@@ -108,7 +108,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
     let x = Linear::new((f64::from(from), f64::from(last)), (x0, x1));
 
     // Top: the stake, with the rounds named above it.
-    let rounds = round_labels(model);
+    let rounds = round_labels(model, &investor);
     let sf = frame::small_font();
     let marks: Vec<(f64, String)> = rounds
         .iter()
@@ -339,6 +339,13 @@ pub(crate) fn draw<DB: DrawingBackend>(
     // rounds: with many trajectories the legend's "(+N more)" cuts the rounds' list (whose
     // badges the dotted lines' note explains), not the key to the stake line and the value
     // (helper-220: 26 trajectories dropped them, and the rounds' key with them).
+    // In the legend a long name, which the subtitle gives, is "the investor" (helper-220: a
+    // name of 90 characters in every round's entry left room for 4 of 12 rounds); over the
+    // stake, where a round's label fits, the name as written (helper-221).
+    let listed = match investor.chars().count() {
+        n if n > 24 => "the investor".to_string(),
+        _ => investor.clone(),
+    };
     let mut items = Vec::new();
     if same {
         items.push(Item::Line(frame::INK, false, 3.0, "stake".into()));
@@ -353,10 +360,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
     let rounds_note = if placed.labels.is_empty() {
         String::new()
     } else {
-        format!(
-            " Dotted lines: funding rounds; {}'s stake is diluted unless it takes part.",
-            investor_in_labels(model)
-        )
+        format!(" Dotted lines: funding rounds; {listed}'s stake is diluted unless it takes part.")
     };
     items.push(Item::Note(format!(
         "Value: the stake times the trajectory's valuation that year, not discounted.{rounds_note}"
@@ -371,7 +375,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
     if placed.numbered {
         items.push(Item::Gap);
         items.push(Item::Heading("Rounds".into()));
-        for (i, (_, text)) in rounds.iter().enumerate() {
+        for (i, (_, text)) in round_labels(model, &listed).iter().enumerate() {
             items.push(Item::Note(format!("{}. {text}", i + 1)));
         }
     }
@@ -395,21 +399,10 @@ fn readable(color: RGBColor) -> RGBColor {
 /// badges named in the legend.
 const MAX_ROUND_ROWS: usize = 3;
 
-/// The investor as the rounds' labels and the legend's note name it: a long name, which
-/// the subtitle gives, is "the investor" (helper-220: a name of 90 characters in every
-/// round's label left room in the legend for 4 of 12 rounds).
-fn investor_in_labels(model: &Model) -> String {
-    match model.investor_title() {
-        name if name.chars().count() > 24 => "the investor".to_string(),
-        name => name,
-    }
-}
-
 /// Each round year and its label: `2026 round: 122 raised at 730 pre-money, none from
 /// Microsoft`.
-fn round_labels(model: &Model) -> Vec<(Year, String)> {
+fn round_labels(model: &Model, investor: &str) -> Vec<(Year, String)> {
     let mut out: Vec<(Year, String)> = Vec::new();
-    let investor = investor_in_labels(model);
     for r in &model.equity.rounds {
         let pre = match r.pre_money {
             Some(p) => format!(" at {} pre-money", scale::plain(p)),

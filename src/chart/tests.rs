@@ -1555,10 +1555,10 @@ fn regression_the_waterfall_legend_names_idle_parties_together() {
         "{texts:?}"
     );
     assert!(
-        all.contains("Receiving nothing: employee pool 23,"),
+        all.contains("Receiving nothing (24): employee pool 23,"),
         "{all}"
     );
-    assert!(all.contains("employee pool 0."), "{all}");
+    assert!(all.contains("employee pool 16 and 16 more."), "{all}");
     assert!(
         !texts
             .iter()
@@ -1566,6 +1566,37 @@ fn regression_the_waterfall_legend_names_idle_parties_together() {
         "{texts:?}"
     );
     assert!(!all.contains(" more)"), "{all}");
+    // helper-221: 60 of them in one note left no room for the notes after it: at most 8
+    // are named.
+    let pools: Vec<String> = (0..60)
+        .map(|i| format!("\"employee pool {i}\" = 0.01"))
+        .collect();
+    let text = std::fs::read_to_string(path).unwrap();
+    let start = text.find("shares = { \"employee pool 0\"").unwrap();
+    let end = start + text[start..].find('\n').unwrap();
+    let text = format!(
+        "{}shares = {{ {} }}{}",
+        &text[..start],
+        pools.join(", "),
+        &text[end..]
+    );
+    let model = crate::model::parse_model(crate::model::ModelSource {
+        text: &text,
+        load: &mut |_| Err("no files".into()),
+    })
+    .unwrap();
+    let comparison = crate::compare::compare(&model, None).unwrap();
+    let ctx = ChartContext::new("sixty.toml", &text, Size::DEFAULT, None);
+    let all = svg_texts(&Chart::Waterfall.svg(&model, &comparison, &ctx).unwrap()).join(" ");
+    assert!(
+        all.contains("Receiving nothing (60): employee pool 59"),
+        "{all}"
+    );
+    assert!(all.contains("and 52 more."), "{all}");
+    assert!(
+        all.contains("Distributable profit is profit after"),
+        "{all}"
+    );
 }
 
 /// helper-220: with the investor's party called `investor`, cloud.png's subtitle began "the
@@ -1587,6 +1618,10 @@ fn regression_the_cloud_subtitle_begins_with_a_capital() {
         texts[1].starts_with("The investor&apos;s yearly income"),
         "{texts:?}"
     );
+    // Only there: mid-sentence it stays "the investor" (helper-221).
+    let all = texts.join(" ");
+    assert!(all.contains("buys from the investor."), "{all}");
+    assert!(!all.contains("from The investor"), "{all}");
 }
 
 /// helper-220: with 26 trajectories stake.png's legend listed them first and cut the rest:
@@ -1627,4 +1662,26 @@ fn regression_the_stake_legend_keeps_its_key_with_many_trajectories() {
     assert!(all.contains("1. 2023 round: 10 raised at 200"), "{all}");
     assert!(all.contains("7. 2029 round"), "{all}");
     assert!(!all.contains("of it from A very long"), "{all}");
+}
+
+/// helper-221: every investor's name past 24 characters was "the investor" in the stake
+/// chart's round labels, even where the label fitted over the stake with the name: the
+/// short form is for the legend's list and note only.
+#[test]
+fn regression_a_round_label_that_fits_keeps_the_investors_name() {
+    let text = crate::BUILTIN_MODEL.replace("microsoft", "SoftBankVisionFund2_Holdings");
+    let model = crate::model::parse_model(crate::model::ModelSource {
+        text: &text,
+        load: &mut |_| Err("no files".into()),
+    })
+    .unwrap();
+    let comparison = crate::compare::compare(&model, None).unwrap();
+    let ctx = ChartContext::new("sb.toml", &text, Size::DEFAULT, None);
+    let all = svg_texts(&Chart::Stake.svg(&model, &comparison, &ctx).unwrap()).join(" ");
+    assert!(
+        all.contains(
+            "2026 round: 122 raised at 730 pre-money, none from SoftBankVisionFund2_Holdings"
+        ),
+        "{all}"
+    );
 }

@@ -235,17 +235,28 @@ pub(crate) fn draw<DB: DrawingBackend>(
             scale::compact(f(total)),
         ));
     }
-    let nothing: Vec<String> = order
+    // At most a few named, so that the note never crowds out the notes after it (helper-
+    // 221: 60 such parties left no room for the tiers' key).
+    const NAMED_IDLE: usize = 8;
+    let nothing: Vec<&str> = order
         .iter()
         .rev()
         .filter(|&&p| p != investor && total_of(p).is_zero())
-        .map(|&p| model.party_name(p).to_string())
+        .map(|&p| model.party_name(p))
         .collect();
-    if !nothing.is_empty() {
-        items.push(Item::Note(format!(
-            "Receiving nothing: {}.",
-            nothing.join(", ")
-        )));
+    let shown = nothing
+        .iter()
+        .take(NAMED_IDLE)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    match nothing.len() {
+        0 => {}
+        n if n <= NAMED_IDLE => items.push(Item::Note(format!("Receiving nothing: {shown}."))),
+        n => items.push(Item::Note(format!(
+            "Receiving nothing ({n}): {shown} and {} more.",
+            n - NAMED_IDLE
+        ))),
     }
     items.push(Item::Note(format!(
         "Amounts after the colon: received in all, {first}\u{2013}{last}."
