@@ -478,6 +478,20 @@ pub fn missing_glyphs(text: &str) -> Vec<char> {
     missing
 }
 
+/// Whether `c` is a combining mark of the blocks a Latin, Greek or Cyrillic name takes
+/// them from (diacritical marks, their extensions and supplement, marks for symbols, half
+/// marks).
+fn is_combining_mark(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0300}'..='\u{036F}'
+            | '\u{1AB0}'..='\u{1AFF}'
+            | '\u{1DC0}'..='\u{1DFF}'
+            | '\u{20D0}'..='\u{20FF}'
+            | '\u{FE20}'..='\u{FE2F}'
+    )
+}
+
 /// Which of a model's names a command's charts draw, for [`glyph_warning`].
 #[derive(Debug, Clone, Copy)]
 pub struct Drawn<'a> {
@@ -495,10 +509,17 @@ pub struct Drawn<'a> {
 /// are looked at (helper-122: a tier's name was warned of by `sweep`, whose chart has none).
 pub fn glyph_warning(model: &Model, drawn: Drawn<'_>) -> Option<String> {
     let mut places: Vec<(String, Vec<char>)> = Vec::new();
+    // Where a combining mark is: the font has their glyphs, but the charts set each
+    // character after the one before, so that a mark stands beside its letter, not on it
+    // (helper-220: the acute of `e\u{301}quipe` between the e and the q).
+    let mut marked: Option<String> = None;
     let mut look = |what: String, text: &str| {
         let missing = missing_glyphs(text);
         if !missing.is_empty() {
-            places.push((what, missing));
+            places.push((what.clone(), missing));
+        }
+        if marked.is_none() && text.chars().any(is_combining_mark) {
+            marked = Some(what);
         }
     };
     look("the model's name".into(), &model.name);
@@ -521,7 +542,14 @@ pub fn glyph_warning(model: &Model, drawn: Drawn<'_>) -> Option<String> {
     {
         look(format!("trajectory `{}`", t.name), &t.name);
     }
-    let (first, _) = places.first()?;
+    drop(look);
+    let Some((first, _)) = places.first() else {
+        return marked.map(|what| {
+            format!(
+                "charts: {what} holds combining marks (accents written as a letter and a mark), which the charts draw beside their letters, not on them: write such letters as one character (é, not e and U+0301)"
+            )
+        });
+    };
     let mut chars: Vec<char> = Vec::new();
     for (_, missing) in &places {
         for c in missing {

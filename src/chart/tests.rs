@@ -1287,6 +1287,32 @@ fn regression_a_very_long_name_is_fitted_as_its_beginning_is() {
     });
 }
 
+/// helper-220: a name with combining marks (`e\u{301}quipe`) drew each mark beside its
+/// letter, without a word; the run now says so, and how to write such a letter.
+#[test]
+fn regression_combining_marks_are_said() {
+    let file = crate::io::read_model_file(None).unwrap();
+    let renamed = file
+        .load(&[crate::overrides::Override::parse("name=\"e\u{301}quipe\"").unwrap()])
+        .unwrap();
+    let all: Vec<usize> = (0..renamed.model.trajectories.len()).collect();
+    let drawn = Drawn {
+        parties_and_tiers: true,
+        trajectories: &all,
+        svg: false,
+    };
+    let warning = glyph_warning(&renamed.model, drawn).unwrap();
+    assert!(
+        warning.starts_with("charts: the model's name holds combining marks"),
+        "{warning}"
+    );
+    // The same letter written as one character: nothing to say.
+    let precomposed = file
+        .load(&[crate::overrides::Override::parse("name=\"\u{e9}quipe\"").unwrap()])
+        .unwrap();
+    assert_eq!(glyph_warning(&precomposed.model, drawn), None);
+}
+
 /// helper-119: CJK and emoji names were rows of boxes in every PNG, and the run said
 /// nothing. The characters the charts' font lacks are found, and said.
 #[test]
