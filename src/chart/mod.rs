@@ -542,7 +542,6 @@ pub fn glyph_warning(model: &Model, drawn: Drawn<'_>) -> Option<String> {
     {
         look(format!("trajectory `{}`", t.name), &t.name);
     }
-    drop(look);
     let Some((first, _)) = places.first() else {
         return marked.map(|what| {
             format!(
