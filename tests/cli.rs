@@ -942,6 +942,82 @@ fn regression_a_key_line_without_its_value_names_the_key() {
     );
 }
 
+/// helper-223: slips of people used to spreadsheets, word processors, YAML or JSON got
+/// the TOML reader's words ("string values must be quoted, expected literal string", "key
+/// with no value", "unclosed table", "invalid literal string", or no word at all for a
+/// no-break space), which name no fix (quoting `122bn` or `True` fails next). Each now
+/// says what to write.
+#[test]
+fn regression_slips_from_other_formats_say_what_to_write() {
+    let mini = "name = \"m\"\n";
+    for (text, expected) in [
+        (
+            "discount_rate = 0,09\n",
+            "discount_rate: the file is not valid TOML: `0,09`: TOML's decimal separator is a point: write 0.09",
+        ),
+        (
+            "x = 122bn\n",
+            "x: the file is not valid TOML: `122bn`: a number here has no currency sign or unit (amounts are in the model's `unit`): write 122",
+        ),
+        (
+            "x = $13.5\n",
+            "`$13.5`: a number here has no currency sign or unit",
+        ),
+        ("x = 122 bn\n", "after `x = 122` the line goes on with `bn`"),
+        (
+            "x = 27/100\n",
+            "`27/100` is a fraction, which TOML does not compute: write it as a decimal, 0.27",
+        ),
+        (
+            "x = [[2024, \u{2212}1.5]]\n",
+            "`\u{2212}1.5` begins with a typographic dash (U+2212): write -1.5, with the plain minus sign",
+        ),
+        (
+            "x = (1.35)\n",
+            "`(1.35)`: a negative number is written with a minus sign, -1.35",
+        ),
+        (
+            "unit = \u{201c}USD bn\u{201d}\n",
+            "unit: the file is not valid TOML: `\u{201c}USD bn\u{201d}` is in curly quotes (as a word processor types them): TOML reads straight ones, \"USD bn\"",
+        ),
+        (
+            "[equity]\nstake: 0.27\n",
+            "line 3, column 8: equity.stake: the file is not valid TOML: TOML writes a key and its value with `=`, not `:` (as YAML or JSON do): write `stake = 0.27`",
+        ),
+        (
+            "x = { \"a\": 1 }\n",
+            "inside `{ ... }` TOML writes each key and its value with `=`, not `:`",
+        ),
+        (
+            "x = { a = }\n",
+            "`a =` has no value: write it after the `=`",
+        ),
+        (
+            "[profit share]\n",
+            "line 2, column 8: the file is not valid TOML: `[profit share]` has a space in its name: a table's name is one word, or words joined by `_` or `.`; did you mean [profit_share]?",
+        ),
+        (
+            "x = True\n",
+            "`True`: TOML writes true and false in lower case: write true",
+        ),
+        (
+            "x = yes\n",
+            "`yes` is neither a number nor quoted text: a yes or no is written true or false",
+        ),
+        (
+            "x\u{a0}= 1\n",
+            "an invisible character stands here, a no-break space, which TOML does not read as a space (U+00A0)",
+        ),
+    ] {
+        let stderr = common::fails_with_2(
+            stakeshift()
+                .args(["check", "-"])
+                .write_stdin(format!("{mini}{text}")),
+        );
+        assert!(stderr.contains(expected), "{text:?}: {stderr}");
+    }
+}
+
 /// helper-169: `discount_rate = 0.15 0` (a stray number after a value) got "string values
 /// must be quoted, expected literal string", which names neither the key nor what is
 /// wrong. The message now names the key's path, the value and what follows it, at the

@@ -67,6 +67,10 @@ pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
         && let Some(habit) = spreadsheet_habit(text, span.start)
     {
         message = habit;
+    } else if let Some(span) = e.span()
+        && let Some(said) = typed_as_a_document_shows_it(text, span.start)
+    {
+        message = said;
     } else if let Some(at) = e.span()
         && let Some((path, said, rest)) = after_a_value(text, at.start)
     {
@@ -260,12 +264,20 @@ const KEY_OF_THE_LINE_ABOVE: usize = 4 << 20;
 /// mark past the file's first character, a zero-width space), or with where one stands on
 /// the error's line; as it is where the line has none.
 fn invisible_on_the_line(text: &str, at: usize, message: String) -> String {
-    let invisible = |c: char| matches!(c, '\u{feff}' | '\u{200b}');
+    // (A no-break space looks like a space and is none to TOML: helper-223, from a
+    // spreadsheet's or a word processor's copy.)
+    let invisible = |c: char| {
+        matches!(
+            c,
+            '\u{feff}' | '\u{200b}' | '\u{a0}' | '\u{202f}' | '\u{2007}' | '\u{3000}'
+        )
+    };
     let what = |c: char| {
-        let name = if c == '\u{feff}' {
-            "a byte-order mark"
-        } else {
-            "a zero-width space"
+        let name = match c {
+            '\u{feff}' => "a byte-order mark",
+            '\u{200b}' => "a zero-width space",
+            '\u{3000}' => "an ideographic space, which TOML does not read as a space",
+            _ => "a no-break space, which TOML does not read as a space",
         };
         format!("{name} (U+{:04X})", u32::from(c))
     };
@@ -414,17 +426,84 @@ fn key_line_without_its_value(text: &str, at: usize, message: &str) -> Option<(S
     let line = text.get(line_start..line_end)?.trim_end_matches('\r');
     let toml_space: &[char] = &[' ', '\t'];
     let words = parser_words(message);
+    if words.starts_with("unclosed table") || words.starts_with("unclosed array table") {
+        // `[profit share]`: a table's name with a space in it.
+        let header = line.trim_matches(toml_space);
+        let inner = header.trim_start_matches('[').trim_end_matches(']').trim();
+        if header.starts_with('[') && header.ends_with(']') && inner.contains(' ') {
+            let joined = inner.split_whitespace().collect::<Vec<_>>().join("_");
+            let brackets = if header.starts_with("[[") {
+                ("[[", "]]")
+            } else {
+                ("[", "]")
+            };
+            return Some((
+                String::new(),
+                format!(
+                    "`{}` has a space in its name: a table's name is one word, or words joined by `_` or `.`; did you mean {}{joined}{}?",
+                    crate::error::quoted(header),
+                    brackets.0,
+                    brackets.1
+                ),
+            ));
+        }
+        return None;
+    }
     if words.starts_with("key with no value") {
         if line.contains('=') {
             return None;
         }
-        let key = line.trim_matches(toml_space).split(toml_space).next()?;
+        let first = line.trim_matches(toml_space).split(toml_space).next()?;
+        // `stake: 0.27`, as YAML or JSON writes a key and its value.
+        if let Some((key, value)) = line.split_once(':') {
+            let key = key.trim_matches(toml_space).trim_matches('"');
+            let value = value.trim_matches(toml_space).trim_end_matches(',');
+            if let Some(path) = path_on_line(text, line_start, key) {
+                let shown = crate::error::quoted(key);
+                let value = crate::error::quoted(value);
+                return Some((
+                    path,
+                    format!(
+                        "TOML writes a key and its value with `=`, not `:` (as YAML or JSON do): write `{shown} = {value}`"
+                    ),
+                ));
+            }
+        }
+        let key = first;
         let path = path_on_line(text, line_start, key)?;
         let shown = crate::error::quoted(key);
         return Some((
             path,
             format!(
                 "`{shown}` is not followed by `=`: a line holds a `key = value`, a [table] header, or a comment after `#`"
+            ),
+        ));
+    }
+    // Inside an inline table: `{ "microsoft": 0.75 }` and `{ microsoft = }`.
+    if words.starts_with("missing assignment between key-value pairs") && line.contains(':') {
+        return Some((
+            String::new(),
+            "inside `{ ... }` TOML writes each key and its value with `=`, not `:` (as JSON does): `{ key = value, ... }`".to_string(),
+        ));
+    }
+    if words.starts_with("invalid literal string")
+        && let Some(eq) = text.get(line_start..at)?.rfind('=')
+        && text
+            .get(line_start + eq + 1..at)?
+            .trim_matches(toml_space)
+            .is_empty()
+    {
+        let key = text.get(line_start..line_start + eq)?;
+        let key = key
+            .rsplit(['{', ','])
+            .next()
+            .unwrap_or(key)
+            .trim_matches(toml_space);
+        return Some((
+            String::new(),
+            format!(
+                "`{} =` has no value: write it after the `=`",
+                crate::error::quoted(key)
             ),
         ));
     }
@@ -1010,6 +1089,18 @@ pub fn bare_word_spelling(text: &str, at: usize) -> Option<String> {
     let start = word.as_ptr() as usize - text.as_ptr() as usize;
     (ends_a_value(text, start, word.len()) && begins_a_value(text, start)).then(|| {
         let shown = crate::error::quoted(word);
+        // (helper-223: `True` and `yes` were told to be quoted, which fails next.)
+        match word.to_ascii_lowercase().as_str() {
+            lower @ ("true" | "false") => {
+                return format!("`{shown}`: TOML writes true and false in lower case: write {lower}");
+            }
+            "yes" | "no" | "on" | "off" | "y" | "n" => {
+                return format!(
+                    "`{shown}` is neither a number nor quoted text: a yes or no is written true or false (or, for a key that takes text, in quotes: \"{shown}\")"
+                );
+            }
+            _ => {}
+        }
         format!(
             "`{shown}` is neither a number nor quoted text: write a number such as 0.3 or 2031, text in quotes (\"{shown}\"), or true or false, as the key takes"
         )
@@ -1143,6 +1234,101 @@ pub fn spreadsheet_habit(text: &str, at: usize) -> Option<String> {
         let underscored = word.replace(',', "_");
         return Some(format!(
             "`{word}`: TOML numbers have no thousands separator; write {plain} (or {underscored})"
+        ));
+    }
+    None
+}
+
+/// Where the TOML reader stopped on a value typed as a document or a report shows it, the
+/// fix (helper-223: each got "string values must be quoted, expected literal string"):
+/// curly quotes (`“microsoft”`), a typographic minus (`−1.35`), an accountant's negative
+/// (`(1.35)`), a fraction (`27/100`), a currency sign or a unit (`$13bn`, `122bn`), a
+/// decimal comma (`0,27`). `at` is where it stopped.
+pub fn typed_as_a_document_shows_it(text: &str, at: usize) -> Option<String> {
+    let at = at.min(text.len());
+    let line_start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    // The value: after the last `=` before the stop on its line (a key's, or an inline
+    // table's), to the end of the word.
+    if at - line_start > AFTER_A_VALUE_LINE {
+        return None;
+    }
+    let before = text.get(line_start..at)?;
+    // (After a key's `=`, or an array's `[` or `,`: `[[2024, −0.1]]`.)
+    let value_start = line_start + before.rfind(['=', ',', '[', '{'])? + 1;
+    let rest = text.get(value_start..)?;
+    let rest = rest.trim_start_matches([' ', '\t']);
+    let end = rest
+        .char_indices()
+        .find(|&(_, c)| c == '\n' || c == '\r' || c == '#' || c == ']' || c == '}')
+        .map_or(rest.len(), |(i, _)| i);
+    let value = rest.get(..end)?.trim_end().trim_end_matches(',').trim_end();
+    if value.is_empty() || value.chars().count() > 64 {
+        return None;
+    }
+    let shown = crate::error::quoted(value);
+    let curly = [
+        '\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}', '\u{201e}', '\u{ab}', '\u{bb}',
+    ];
+    if value.starts_with(curly) {
+        let inner = value.trim_matches(curly);
+        return Some(format!(
+            "`{shown}` is in curly quotes (as a word processor types them): TOML reads straight ones, \"{}\"",
+            crate::error::quoted(inner)
+        ));
+    }
+    let number = |s: &str| s.parse::<Decimal>().ok().map(|d| d.normalize());
+    if let Some(body) = value.strip_prefix(['\u{2212}', '\u{2013}', '\u{2014}'])
+        && let Some(n) = number(body)
+    {
+        return Some(format!(
+            "`{shown}` begins with a typographic dash (U+{:04X}): write -{n}, with the plain minus sign",
+            u32::from(value.chars().next()?)
+        ));
+    }
+    if let Some(body) = value.strip_prefix('(').and_then(|v| v.strip_suffix(')'))
+        && let Some(n) = number(body)
+    {
+        return Some(format!(
+            "`{shown}`: a negative number is written with a minus sign, -{n}"
+        ));
+    }
+    if let Some((a, b)) = value.split_once('/')
+        && let (Some(a), Some(b)) = (number(a), number(b))
+        && !b.is_zero()
+    {
+        return Some(format!(
+            "`{shown}` is a fraction, which TOML does not compute: write it as a decimal, {}",
+            (a / b).round_dp(12).normalize()
+        ));
+    }
+    if let Some((whole, fraction)) = value.split_once(',')
+        && !whole.is_empty()
+        && whole
+            .trim_start_matches('-')
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+        && !fraction.is_empty()
+        && fraction.bytes().all(|b| b.is_ascii_digit())
+        && fraction.len() != 3
+    {
+        return Some(format!(
+            "`{shown}`: TOML's decimal separator is a point: write {whole}.{fraction}"
+        ));
+    }
+    // A currency sign before, or a unit after, the number.
+    let unsigned = value.trim_start_matches(['$', '\u{20ac}', '\u{a3}', '\u{a5}']);
+    let digits_end = unsigned
+        .char_indices()
+        .find(|&(_, c)| !(c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | '_')))
+        .map_or(unsigned.len(), |(i, _)| i);
+    // (A unit written apart, `122 bn`, is told as what follows a value, as `1 x` is.)
+    let (digits, unit) = unsigned.split_at(digits_end);
+    if let Some(n) = number(&digits.replace('_', ""))
+        && (unsigned.len() < value.len()
+            || (!unit.is_empty() && unit.chars().all(char::is_alphabetic)))
+    {
+        return Some(format!(
+            "`{shown}`: a number here has no currency sign or unit (amounts are in the model's `unit`): write {n}"
         ));
     }
     None
