@@ -334,6 +334,39 @@ fn agi_ends_the_investors_rights_on_the_years_first_slice_worked_by_hand() {
     );
 }
 
+/// helper-222: in an AGI year whose tiers were all done before it, the year's one slice
+/// (the residual's: `tier` None) had no `agi_declared` event, though the event is on the
+/// first slice of the AGI year (DECISIONS, explain).
+#[test]
+fn regression_agi_is_an_event_of_a_year_with_only_the_residuals_slice() {
+    let text = "name = \"done before AGI\"\nunit = \"m\"\nstart_year = 2021\nend_year = 2023\n\
+                valuation_year = 2021\ndiscount_rate = 0.0\n[investor]\nparty = \"inv\"\n\
+                [profit_share]\nresidual = \"np\"\n[[profit_share.tiers]]\nname = \"T\"\n\
+                shares = { inv = 0.5 }\nuntil = { inv = 1.0 }\n[equity]\nfrom_year = 2023\n\
+                stake = 0.1\n[[trajectories]]\nname = \"t\"\nagi_year = 2022\n\
+                revenue = { points = [[2021, 100.0]] }\nmargin = { points = [[2021, 0.1]] }\n\
+                valuation = { points = [[2021, 50.0]] }\n";
+    let model = stakeshift::model::parse_model(stakeshift::model::ModelSource {
+        text,
+        load: &mut |_| Err("no files".into()),
+    })
+    .unwrap();
+    // 2021: profit 10, inv's cap of 1 reached (0.5 x 2), the tier done; the rest to np.
+    let l = ledger(&model, "t", 2021, Regime::ProfitShare);
+    assert!(!l.agi_declared);
+    // 2022, AGI: only the residual's slice of 10, and the event on it.
+    let l = ledger(&model, "t", 2022, Regime::ProfitShare);
+    assert!(l.agi_declared && l.agi_this_year);
+    assert_eq!(
+        slices(&model, &l),
+        vec![(None, d("10"), named(&[("np", "10")]))]
+    );
+    assert_eq!(l.slices[0].events, vec![SliceEvent::AgiDeclared]);
+    // 2023: no longer this year's.
+    let l = ledger(&model, "t", 2023, Regime::ProfitShare);
+    assert!(l.slices.iter().all(|s| s.events.is_empty()));
+}
+
 /// Regression (found by a tester working from the SPEC alone): with an agi_year before
 /// start_year, the first year's ledger said "AGI declared this year (1990)" while
 /// explaining 2000, and marked its first slice `agi_declared`: the run's first year was

@@ -310,7 +310,9 @@ impl Observer<Decimal> for LedgerRecorder {
         if !self.current || !self.room_for_one() {
             return;
         }
-        let events = if self.slices.is_empty() && self.agi_this_year && tier.is_some() {
+        // On the year's first slice, whichever it is: a year whose tiers were all done
+        // before AGI has only the residual's slice, and the event was missing (helper-222).
+        let events = if self.slices.is_empty() && self.agi_this_year {
             vec![SliceEvent::AgiDeclared]
         } else {
             Vec::new()
