@@ -1606,14 +1606,7 @@ fn regression_the_waterfall_legend_names_idle_parties_together() {
         pools.join(", "),
         &text[end..]
     );
-    let model = crate::model::parse_model(crate::model::ModelSource {
-        text: &text,
-        load: &mut |_| Err("no files".into()),
-    })
-    .unwrap();
-    let comparison = crate::compare::compare(&model, None).unwrap();
-    let ctx = ChartContext::new("sixty.toml", &text, Size::DEFAULT, None);
-    let all = svg_texts(&Chart::Waterfall.svg(&model, &comparison, &ctx).unwrap()).join(" ");
+    let all = texts_of_model_text(&text, Chart::Waterfall).join(" ");
     assert!(
         all.contains("Receiving nothing (60): employee pool 59"),
         "{all}"
@@ -1632,14 +1625,7 @@ fn regression_the_cloud_subtitle_begins_with_a_capital() {
     let text = std::fs::read_to_string("tests/charts/audit/single_cloud.toml")
         .unwrap()
         .replace("fund", "investor");
-    let model = crate::model::parse_model(crate::model::ModelSource {
-        text: &text,
-        load: &mut |_| Err("no files".into()),
-    })
-    .unwrap();
-    let comparison = crate::compare::compare(&model, None).unwrap();
-    let ctx = ChartContext::new("cloud.toml", &text, Size::DEFAULT, None);
-    let texts = svg_texts(&Chart::Cloud.svg(&model, &comparison, &ctx).unwrap());
+    let texts = texts_of_model_text(&text, Chart::Cloud);
     assert!(
         texts[1].starts_with("The investor&apos;s yearly income"),
         "{texts:?}"
@@ -1677,14 +1663,7 @@ fn regression_the_stake_legend_keeps_its_key_with_many_trajectories() {
         .find("[[trajectories]]\nname = \"scenario-03\"")
         .unwrap();
     let text = &text[..cut];
-    let model = crate::model::parse_model(crate::model::ModelSource {
-        text,
-        load: &mut |_| Err("no files".into()),
-    })
-    .unwrap();
-    let comparison = crate::compare::compare(&model, None).unwrap();
-    let ctx = ChartContext::new("three.toml", text, Size::DEFAULT, None);
-    let all = svg_texts(&Chart::Stake.svg(&model, &comparison, &ctx).unwrap()).join(" ");
+    let all = texts_of_model_text(text, Chart::Stake).join(" ");
     assert!(all.contains("1. 2023 round: 10 raised at 200"), "{all}");
     assert!(all.contains("7. 2029 round"), "{all}");
     assert!(!all.contains("of it from A very long"), "{all}");
@@ -1696,18 +1675,23 @@ fn regression_the_stake_legend_keeps_its_key_with_many_trajectories() {
 #[test]
 fn regression_a_round_label_that_fits_keeps_the_investors_name() {
     let text = crate::BUILTIN_MODEL.replace("microsoft", "SoftBankVisionFund2_Holdings");
-    let model = crate::model::parse_model(crate::model::ModelSource {
-        text: &text,
-        load: &mut |_| Err("no files".into()),
-    })
-    .unwrap();
-    let comparison = crate::compare::compare(&model, None).unwrap();
-    let ctx = ChartContext::new("sb.toml", &text, Size::DEFAULT, None);
-    let all = svg_texts(&Chart::Stake.svg(&model, &comparison, &ctx).unwrap()).join(" ");
+    let all = texts_of_model_text(&text, Chart::Stake).join(" ");
     assert!(
         all.contains(
             "2026 round: 122 raised at 730 pre-money, none from SoftBankVisionFund2_Holdings"
         ),
         "{all}"
     );
+}
+
+/// The texts of `chart` drawn at the default size for the model written `text`.
+fn texts_of_model_text(text: &str, chart: Chart) -> Vec<String> {
+    let model = crate::model::parse_model(crate::model::ModelSource {
+        text,
+        load: &mut |_| Err("no files".into()),
+    })
+    .unwrap();
+    let comparison = crate::compare::compare(&model, None).unwrap();
+    let ctx = ChartContext::new("model.toml", text, Size::DEFAULT, None);
+    svg_texts(&chart.svg(&model, &comparison, &ctx).unwrap())
 }
