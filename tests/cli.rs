@@ -968,6 +968,13 @@ fn regression_slips_from_other_formats_say_what_to_write() {
             "x = 27/100\n",
             "`27/100` is a fraction, which TOML does not compute: write it as a decimal, 0.27",
         ),
+        // (A quotient past 28 digits, or by 0, is no fraction to offer: the reader's words;
+        // the first panicked, "Division overflowed".)
+        (
+            "x = 79228162514264337593543950335/0.1\n",
+            "the file is not valid TOML",
+        ),
+        ("x = 1/0\n", "the file is not valid TOML"),
         (
             "x = [[2024, \u{2212}1.5]]\n",
             "`\u{2212}1.5` begins with a typographic dash (U+2212): write -1.5, with the plain minus sign",

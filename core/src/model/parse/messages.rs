@@ -1292,13 +1292,15 @@ pub fn typed_as_a_document_shows_it(text: &str, at: usize) -> Option<String> {
             "`{shown}`: a negative number is written with a minus sign, -{n}"
         ));
     }
+    // (Checked: a quotient past 28 digits, `79228162514264337593543950335/0.1`, has no
+    // decimal to offer.)
     if let Some((a, b)) = value.split_once('/')
         && let (Some(a), Some(b)) = (number(a), number(b))
-        && !b.is_zero()
+        && let Some(q) = a.checked_div(b)
     {
         return Some(format!(
             "`{shown}` is a fraction, which TOML does not compute: write it as a decimal, {}",
-            (a / b).round_dp(12).normalize()
+            q.round_dp(12).normalize()
         ));
     }
     if let Some((whole, fraction)) = value.split_once(',')
