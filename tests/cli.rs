@@ -942,6 +942,58 @@ fn regression_a_key_line_without_its_value_names_the_key() {
     );
 }
 
+/// helper-223: in the built-in model, whose trajectories have `[trajectories.revenue]`
+/// sub-tables, a first `[[trajectories]]` misspelt or written with one bracket was told as
+/// "duplicate key `trajectories`" at the next, correct header, 39 lines on; one bracket on
+/// a later entry, with no word of what to write. Each is told at the slip.
+#[test]
+fn regression_a_list_header_slip_is_told_where_it_is() {
+    let dir = ScratchDir::new("list-header");
+    let builtin = stakeshift::BUILTIN_MODEL;
+    let headers: Vec<usize> = builtin
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| *l == "[[trajectories]]")
+        .map(|(i, _)| i + 1)
+        .collect();
+    let (first, second) = (headers[0], headers[1]);
+    let with = |line: usize, to: &str| {
+        builtin
+            .lines()
+            .enumerate()
+            .map(|(i, l)| if i + 1 == line { to } else { l })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    for (line, to, expected) in [
+        (
+            first,
+            "[[trajectory]]",
+            format!(
+                "line {first}, column 1: trajectories: the file is not valid TOML: `[[trajectory]]` at line {first} should be `[[trajectories]]`: the `[trajectories.revenue]` after it belongs to an entry of the list, and the `[[trajectories]]` at line {second} was refused as a key given twice"
+            ),
+        ),
+        (
+            first,
+            "[trajectories]",
+            format!(
+                "line {first}, column 1: trajectories: the file is not valid TOML: `[trajectories]` at line {first} should be `[[trajectories]]`: with one bracket it makes `trajectories` one table"
+            ),
+        ),
+        (
+            second,
+            "[trajectories]",
+            format!(
+                "line {second}, column 1: trajectories: the file is not valid TOML: `[trajectories]` should be `[[trajectories]]`: `trajectories` is a list of tables (`[[trajectories]]` at line {first})"
+            ),
+        ),
+    ] {
+        let model = common::write_file(dir.path(), "m.toml", &with(line, to));
+        let stderr = common::fails_with_2(stakeshift().arg("check").arg(&model));
+        assert!(stderr.contains(&expected), "{to} at {line}: {stderr}");
+    }
+}
+
 /// helper-223: slips of people used to spreadsheets, word processors, YAML or JSON got
 /// the TOML reader's words ("string values must be quoted, expected literal string", "key
 /// with no value", "unclosed table", "invalid literal string", or no word at all for a

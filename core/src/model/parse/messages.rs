@@ -34,17 +34,28 @@ pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
     let mut message = e.message().trim().to_string();
     let mut field = String::new();
     let mut span = e.span();
+    let mut span_at = None;
     if message == "duplicate key"
         && let Some(span) = e.span()
         && let Some(key) = text.get(span.clone())
     {
-        match duplicate_key_path(text, span) {
+        match duplicate_key_path(text, span.clone()) {
             Some(path) => {
                 message = "this key is given twice (a key, or a [table], may appear once in its table; a list of tables is written [[name]])".to_string();
                 field = path;
             }
-            None => message = format!("duplicate key `{}`", key.trim()),
+            None => match list_header_after_a_table(text, span.start) {
+                Some((name, said, at)) => {
+                    message = said;
+                    field = name;
+                    span_at = Some(at);
+                }
+                None => message = format!("duplicate key `{}`", key.trim()),
+            },
         }
+    }
+    if let Some(at) = span_at {
+        span = Some(at);
     }
     if let Some(span) = e.span()
         && field.is_empty()
@@ -124,6 +135,89 @@ pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
         Some(span) => issue.at(span),
         None => issue,
     }
+}
+
+/// A `[[name]]` header the reader refused as "duplicate key" because a header above made
+/// `name` one table (helper-223: `[[trajectory]]` misspelt, or `[trajectories]` with one
+/// bracket, before `[trajectories.revenue]`, was told at the next, correct `[[trajectories]]`
+/// 40 lines on, as a key given twice): the name, what to write, and where the slip is (the
+/// header `[name]`, or the header above the first `[name.sub]`).
+fn list_header_after_a_table(
+    text: &str,
+    at: usize,
+) -> Option<(String, String, std::ops::Range<usize>)> {
+    let at = at.min(text.len());
+    let line_start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    let line = text.get(line_start..)?.lines().next()?.trim();
+    let here_line = text.get(..line_start)?.matches('\n').count() + 1;
+    // `[trajectories]` on a later entry of the list: one bracket where two go.
+    if !line.starts_with("[[")
+        && let Some(name) = line.strip_prefix('[').and_then(|r| r.split(']').next())
+        && !name.trim().is_empty()
+        && !name.contains(['"', '\''])
+    {
+        let name = name.trim();
+        let list = format!("[[{name}]]");
+        let first = text
+            .get(..line_start)?
+            .lines()
+            .position(|l| l.trim().starts_with(&list))?;
+        return Some((
+            name.to_string(),
+            format!(
+                "`[{name}]` should be `{list}`: `{name}` is a list of tables (`{list}` at line {}), and each entry's header has two brackets",
+                first + 1
+            ),
+            line_start..line_start + 1,
+        ));
+    }
+    let name = line.strip_prefix("[[")?.split("]]").next()?.trim();
+    if name.is_empty() || name.contains(['"', '\'']) {
+        return None;
+    }
+    // The headers above, with their starts.
+    let mut headers: Vec<(usize, &str)> = Vec::new();
+    let mut offset = 0;
+    for l in text.get(..line_start)?.split_inclusive('\n') {
+        let trimmed = l.trim();
+        if trimmed.starts_with('[') {
+            headers.push((offset + (l.len() - l.trim_start().len()), trimmed));
+        }
+        offset += l.len();
+    }
+    let single = |h: &str| !h.starts_with("[[");
+    let (i, &(table_at, table)) = headers.iter().enumerate().find(|(_, (_, h))| {
+        single(h)
+            && h.strip_prefix('[').is_some_and(|rest| {
+                rest.starts_with(&format!("{name}]")) || rest.starts_with(&format!("{name}."))
+            })
+    })?;
+    let (slip_at, slip) = if table.starts_with(&format!("[{name}]")) {
+        (table_at, table)
+    } else {
+        // `[name.sub]` belongs to the list's entry begun by the header above it.
+        let &(above_at, above) = headers.get(i.checked_sub(1)?)?;
+        if above.starts_with(&format!("[[{name}]]")) {
+            return None;
+        }
+        (above_at, above)
+    };
+    let shown = crate::error::quoted(slip.split('#').next().unwrap_or(slip).trim());
+    let slip_line = text.get(..slip_at)?.matches('\n').count() + 1;
+    Some((
+        name.to_string(),
+        if slip_at == table_at {
+            format!(
+                "`{shown}` at line {slip_line} should be `[[{name}]]`: with one bracket it makes `{name}` one table, and the `[[{name}]]` at line {here_line} was refused as a key given twice"
+            )
+        } else {
+            format!(
+                "`{shown}` at line {slip_line} should be `[[{name}]]`: the `{}` after it belongs to an entry of the list, and the `[[{name}]]` at line {here_line} was refused as a key given twice",
+                crate::error::quoted(table.split('#').next().unwrap_or(table).trim())
+            )
+        },
+        slip_at..slip_at + 1,
+    ))
 }
 
 /// Where the TOML reader stopped after a whole `key = value` on the line (`discount_rate =
