@@ -718,7 +718,20 @@ fn model_file_of_bytes(label: String, bytes: Vec<u8>, dir: Option<PathBuf>) -> R
             field: String::new(),
             message: match unicode_by_mark(e.as_bytes()) {
                 Some(encoding) => format!("the file is {encoding} text (it begins with a {encoding} byte-order mark); save it as UTF-8: a model file is TOML text in UTF-8 (see docs/MODEL.md)"),
-                None => "the file is not UTF-8 text; a model file is TOML text (see docs/MODEL.md)".into(),
+                // The byte named, and what it likely is (helper-223: Windows-1252's curly
+                // quotes and dashes, Latin-1's accented letters, from a spreadsheet's "save
+                // as text").
+                None => {
+                    let byte = e.as_bytes()[at];
+                    let likely = match byte {
+                        0x91..=0x94 => " (a curly quote in Windows-1252)",
+                        0x96 | 0x97 => " (a dash in Windows-1252)",
+                        0xA0 => " (a no-break space in Latin-1 or Windows-1252)",
+                        0xC0..=0xFF => " (an accented letter in Latin-1 or Windows-1252)",
+                        _ => "",
+                    };
+                    format!("the file is not UTF-8 text: byte 0x{byte:02X}{likely} stands here; save the file as UTF-8 (a model file is TOML text in UTF-8, see docs/MODEL.md)")
+                }
             },
         }
     })?;

@@ -942,6 +942,29 @@ fn regression_a_key_line_without_its_value_names_the_key() {
     );
 }
 
+/// helper-223: a model saved as Windows-1252 or Latin-1 was "not UTF-8 text", with no
+/// word of which byte or what to do. The byte is named, with what it likely is.
+#[test]
+fn regression_a_model_not_in_utf8_names_its_byte() {
+    for (bytes, expected) in [
+        (
+            &b"name = \"caf\xe9\"\n"[..],
+            "line 1, column 12: the file is not UTF-8 text: byte 0xE9 (an accented letter in Latin-1 or Windows-1252) stands here; save the file as UTF-8",
+        ),
+        (
+            &b"name = \x93x\x94\n"[..],
+            "line 1, column 8: the file is not UTF-8 text: byte 0x93 (a curly quote in Windows-1252) stands here",
+        ),
+    ] {
+        let stderr = common::fails_with_2(
+            stakeshift()
+                .args(["check", "-"])
+                .write_stdin(bytes.to_vec()),
+        );
+        assert!(stderr.contains(expected), "{stderr}");
+    }
+}
+
 /// helper-223: in the built-in model, whose trajectories have `[trajectories.revenue]`
 /// sub-tables, a first `[[trajectories]]` misspelt or written with one bracket was told as
 /// "duplicate key `trajectories`" at the next, correct header, 39 lines on; one bracket on
