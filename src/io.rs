@@ -724,9 +724,16 @@ fn model_file_of_bytes(label: String, bytes: Vec<u8>, dir: Option<PathBuf>) -> R
                 None => {
                     let byte = e.as_bytes()[at];
                     let likely = match byte {
+                        // (A UTF-8 character cut off by the file's end: helper-224.)
+                        _ if e.utf8_error().error_len().is_none() => {
+                            " (the start of a character the file ends inside: cut off?)"
+                        }
+                        0x80 => " (the euro sign in Windows-1252)",
                         0x91..=0x94 => " (a curly quote in Windows-1252)",
                         0x96 | 0x97 => " (a dash in Windows-1252)",
                         0xA0 => " (a no-break space in Latin-1 or Windows-1252)",
+                        0xA3 => " (the pound sign in Latin-1 or Windows-1252)",
+                        0xD7 | 0xF7 => " (a multiplication or division sign in Latin-1)",
                         0xC0..=0xFF => " (an accented letter in Latin-1 or Windows-1252)",
                         _ => "",
                     };

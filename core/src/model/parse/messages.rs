@@ -140,84 +140,114 @@ pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
 /// A `[[name]]` header the reader refused as "duplicate key" because a header above made
 /// `name` one table (helper-223: `[[trajectory]]` misspelt, or `[trajectories]` with one
 /// bracket, before `[trajectories.revenue]`, was told at the next, correct `[[trajectories]]`
-/// 40 lines on, as a key given twice): the name, what to write, and where the slip is (the
-/// header `[name]`, or the header above the first `[name.sub]`).
+/// 40 lines on, as a key given twice), or a `[name]` on a later entry of a list: the name,
+/// what to write, and where the slip is. Headers are lines that read as a header by
+/// themselves (not a row of an array); one inside a multi-line string may be taken for one.
+/// Bounded as [`key_of_the_line`] is (helper-224: a scan of every `[` line, with strings
+/// built for each, took 57 s for 6 MB).
 fn list_header_after_a_table(
     text: &str,
     at: usize,
 ) -> Option<(String, String, std::ops::Range<usize>)> {
     let at = at.min(text.len());
     let line_start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    if line_start > KEY_OF_THE_LINE_ABOVE {
+        return None;
+    }
     let line = text.get(line_start..)?.lines().next()?.trim();
+    if line.len() > AFTER_A_VALUE_LINE {
+        return None;
+    }
     let here_line = text.get(..line_start)?.matches('\n').count() + 1;
-    // `[trajectories]` on a later entry of the list: one bracket where two go.
-    if !line.starts_with("[[")
-        && let Some(name) = line.strip_prefix('[').and_then(|r| r.split(']').next())
-        && !name.trim().is_empty()
-        && !name.contains(['"', '\''])
-    {
-        let name = name.trim();
-        let list = format!("[[{name}]]");
-        let first = text
-            .get(..line_start)?
-            .lines()
-            .position(|l| l.trim().starts_with(&list))?;
+    // The headers above: (start, header without its comment, is a list's header, name).
+    let mut headers: Vec<(usize, &str, bool, String)> = Vec::new();
+    let mut offset = 0;
+    for l in text.get(..line_start)?.split_inclusive('\n') {
+        let trimmed = l.trim();
+        if trimmed.starts_with('[') && trimmed.len() <= AFTER_A_VALUE_LINE {
+            let header = trimmed.split('#').next().unwrap_or(trimmed).trim_end();
+            if let Some((list, name)) = header_name(header) {
+                headers.push((
+                    offset + (l.len() - l.trim_start().len()),
+                    header,
+                    list,
+                    name,
+                ));
+            }
+        }
+        offset += l.len();
+    }
+    let (list_here, name) = header_name(line.split('#').next().unwrap_or(line).trim_end())?;
+    let dotted = format!("{name}.");
+    let of_name = |n: &str| n == name || n.starts_with(&dotted);
+    if !list_here {
+        // `[trajectories]` on a later entry of the list: one bracket where two go.
+        let &(first, ..) = headers.iter().find(|(_, _, list, n)| *list && *n == name)?;
         return Some((
-            name.to_string(),
+            name.clone(),
             format!(
-                "`[{name}]` should be `{list}`: `{name}` is a list of tables (`{list}` at line {}), and each entry's header has two brackets",
-                first + 1
+                "`[{name}]` should be `[[{name}]]`: `{name}` is a list of tables (`[[{name}]]` at line {}), and each entry's header has two brackets",
+                text.get(..first)?.matches('\n').count() + 1
             ),
             line_start..line_start + 1,
         ));
     }
-    let name = line.strip_prefix("[[")?.split("]]").next()?.trim();
-    if name.is_empty() || name.contains(['"', '\'']) {
+    let (i, (table_at, table, _, table_name)) = headers
+        .iter()
+        .enumerate()
+        .find(|(_, (_, _, list, n))| !*list && of_name(n))?;
+    let table_line = text.get(..*table_at)?.matches('\n').count() + 1;
+    let shown_table = crate::error::quoted(table);
+    if *table_name == name {
+        return Some((
+            name.clone(),
+            format!(
+                "`{shown_table}` at line {table_line} should be `[[{name}]]`: with one bracket it makes `{name}` one table, and the `[[{name}]]` at line {here_line} was refused as a key given twice"
+            ),
+            *table_at..*table_at + 1,
+        ));
+    }
+    // `[name.sub]` belongs to the list's entry begun by the header above it: misspelt, or
+    // missing (helper-224: where it is missing, the header above is another table's).
+    let (above_at, above, above_list, above_name) = headers.get(i.checked_sub(1)?)?;
+    if *above_list && *above_name == name {
         return None;
     }
-    // The headers above, with their starts.
-    let mut headers: Vec<(usize, &str)> = Vec::new();
-    let mut offset = 0;
-    for l in text.get(..line_start)?.split_inclusive('\n') {
-        let trimmed = l.trim();
-        if trimmed.starts_with('[') {
-            headers.push((offset + (l.len() - l.trim_start().len()), trimmed));
-        }
-        offset += l.len();
-    }
-    let single = |h: &str| !h.starts_with("[[");
-    let (i, &(table_at, table)) = headers.iter().enumerate().find(|(_, (_, h))| {
-        single(h)
-            && h.strip_prefix('[').is_some_and(|rest| {
-                rest.starts_with(&format!("{name}]")) || rest.starts_with(&format!("{name}."))
-            })
-    })?;
-    let (slip_at, slip) = if table.starts_with(&format!("[{name}]")) {
-        (table_at, table)
-    } else {
-        // `[name.sub]` belongs to the list's entry begun by the header above it.
-        let &(above_at, above) = headers.get(i.checked_sub(1)?)?;
-        if above.starts_with(&format!("[[{name}]]")) {
-            return None;
-        }
-        (above_at, above)
-    };
-    let shown = crate::error::quoted(slip.split('#').next().unwrap_or(slip).trim());
-    let slip_line = text.get(..slip_at)?.matches('\n').count() + 1;
+    let above_line = text.get(..*above_at)?.matches('\n').count() + 1;
+    // Told at the header above where it is a list's (a misspelt one), else at the table.
+    let slip_at = if *above_list { *above_at } else { *table_at };
     Some((
-        name.to_string(),
-        if slip_at == table_at {
-            format!(
-                "`{shown}` at line {slip_line} should be `[[{name}]]`: with one bracket it makes `{name}` one table, and the `[[{name}]]` at line {here_line} was refused as a key given twice"
-            )
-        } else {
-            format!(
-                "`{shown}` at line {slip_line} should be `[[{name}]]`: the `{}` after it belongs to an entry of the list, and the `[[{name}]]` at line {here_line} was refused as a key given twice",
-                crate::error::quoted(table.split('#').next().unwrap_or(table).trim())
-            )
-        },
+        name.clone(),
+        format!(
+            "`{shown_table}` at line {table_line} belongs to an entry of the list `{name}`, but no `[[{name}]]` begins that entry: the header above it, `{}` at line {above_line}, is a misspelt `[[{name}]]`, or one is missing before line {table_line} (so the `[[{name}]]` at line {here_line} was refused as a key given twice)",
+            crate::error::quoted(above)
+        ),
         slip_at..slip_at + 1,
     ))
+}
+
+/// A header line's name, as its parts joined by `.`, and whether it is a list's (`[[...]]`);
+/// None where the line does not read as a header by itself (a row of an array).
+fn header_name(header: &str) -> Option<(bool, String)> {
+    let list = header.starts_with("[[");
+    let table: toml::Table = format!("{header}\n").parse().ok()?;
+    let mut parts = Vec::new();
+    let mut level = &table;
+    loop {
+        let mut entries = level.iter();
+        let (name, value) = entries.next()?;
+        if entries.next().is_some() {
+            return None;
+        }
+        parts.push(name.clone());
+        match value {
+            toml::Value::Table(inner) if !inner.is_empty() => level = inner,
+            toml::Value::Table(_) => break,
+            toml::Value::Array(rows) if list && rows.len() == 1 => break,
+            _ => return None,
+        }
+    }
+    Some((list, parts.join(".")))
 }
 
 /// Where the TOML reader stopped after a whole `key = value` on the line (`discount_rate =
@@ -517,20 +547,29 @@ fn key_line_without_its_value(text: &str, at: usize, message: &str) -> Option<(S
     if line_start > KEY_OF_THE_LINE_ABOVE || line_end - line_start > AFTER_A_VALUE_LINE {
         return None;
     }
-    let line = text.get(line_start..line_end)?.trim_end_matches('\r');
+    let line = text
+        .get(line_start..line_end)?
+        .trim_end_matches('\r')
+        .trim_start_matches('\u{feff}');
     let toml_space: &[char] = &[' ', '\t'];
     let words = parser_words(message);
     if words.starts_with("unclosed table") || words.starts_with("unclosed array table") {
         // `[profit share]`: a table's name with a space in it.
         let header = line.trim_matches(toml_space);
         let inner = header.trim_start_matches('[').trim_end_matches(']').trim();
-        if header.starts_with('[') && header.ends_with(']') && inner.contains(' ') {
-            let joined = inner.split_whitespace().collect::<Vec<_>>().join("_");
-            let brackets = if header.starts_with("[[") {
-                ("[[", "]]")
-            } else {
-                ("[", "]")
-            };
+        let joined = inner.split_whitespace().collect::<Vec<_>>().join("_");
+        let brackets = if header.starts_with("[[") {
+            ("[[", "]]")
+        } else {
+            ("[", "]")
+        };
+        // (Offered only where it reads as a header: `[a # c]` is no `[a_#_c]`: helper-224.)
+        let suggested = format!("{}{joined}{}", brackets.0, brackets.1);
+        if header.starts_with('[')
+            && header.ends_with(']')
+            && inner.contains(' ')
+            && header_name(&suggested).is_some()
+        {
             return Some((
                 String::new(),
                 format!(
@@ -554,13 +593,23 @@ fn key_line_without_its_value(text: &str, at: usize, message: &str) -> Option<(S
             let value = value.trim_matches(toml_space).trim_end_matches(',');
             if let Some(path) = path_on_line(text, line_start, key) {
                 let shown = crate::error::quoted(key);
-                let value = crate::error::quoted(value);
-                return Some((
-                    path,
-                    format!(
-                        "TOML writes a key and its value with `=`, not `:` (as YAML or JSON do): write `{shown} = {value}`"
+                // What to write, where it reads as TOML: the value as it is, or as a text
+                // in quotes (helper-224: `name = Microsoft` and `x = 1, y: 2` were offered).
+                let reads = |line: &str| line.parse::<toml::Table>().is_ok_and(|t| t.len() == 1);
+                let written = [format!("{key} = {value}"), format!("{key} = \"{value}\"")]
+                    .into_iter()
+                    .find(|l| !value.is_empty() && !value.contains('"') && reads(l));
+                let said = match written {
+                    Some(l) => format!(
+                        "TOML writes a key and its value with `=`, not `:` (as YAML or JSON do): write `{}`",
+                        crate::error::quoted(&l)
                     ),
-                ));
+                    None if value.is_empty() => format!(
+                        "TOML writes a table as a header, `[{shown}]`, with its keys on the lines after it as `key = value`, not `{shown}:` (as YAML does)"
+                    ),
+                    None => "TOML writes a key and its value with `=`, not `:` (as YAML or JSON do): `key = value`, text in quotes".to_string(),
+                };
+                return Some((path, said));
             }
         }
         let key = first;
@@ -574,7 +623,9 @@ fn key_line_without_its_value(text: &str, at: usize, message: &str) -> Option<(S
         ));
     }
     // Inside an inline table: `{ "microsoft": 0.75 }` and `{ microsoft = }`.
-    if words.starts_with("missing assignment between key-value pairs") && line.contains(':') {
+    if words.starts_with("missing assignment between key-value pairs")
+        && text.get(at..)?.starts_with(':')
+    {
         return Some((
             String::new(),
             "inside `{ ... }` TOML writes each key and its value with `=`, not `:` (as JSON does): `{ key = value, ... }`".to_string(),
@@ -1320,6 +1371,7 @@ pub fn spreadsheet_habit(text: &str, at: usize) -> Option<String> {
     let first = groups.next()?;
     let grouped = whole.contains(',')
         && (1..=3).contains(&first.len())
+        && !first.starts_with('0')
         && first.bytes().all(|b| b.is_ascii_digit())
         && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
         && fraction.bytes().all(|b| b.is_ascii_digit());
@@ -1348,31 +1400,57 @@ pub fn typed_as_a_document_shows_it(text: &str, at: usize) -> Option<String> {
     }
     let before = text.get(line_start..at)?;
     // (After a key's `=`, or an array's `[` or `,`: `[[2024, −0.1]]`.)
-    let value_start = line_start + before.rfind(['=', ',', '[', '{'])? + 1;
-    let rest = text.get(value_start..)?;
+    let separator = before.rfind(['=', ',', '[', '{'])?;
+    // Not inside a string (helper-224: `description = "Revenue, $13bn` without its closing
+    // quote was told to write 13): the line before the value holds no quote left open.
+    let ahead = before.get(..separator)?;
+    if ahead.matches('"').count() % 2 == 1 || ahead.matches('\'').count() % 2 == 1 {
+        return None;
+    }
+    let rest = text.get(line_start + separator + 1..)?;
     let rest = rest.trim_start_matches([' ', '\t']);
-    let end = rest
-        .char_indices()
-        .find(|&(_, c)| c == '\n' || c == '\r' || c == '#' || c == ']' || c == '}')
-        .map_or(rest.len(), |(i, _)| i);
-    let value = rest.get(..end)?.trim_end().trim_end_matches(',').trim_end();
+    let curly = [
+        '\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}', '\u{201e}', '\u{ab}', '\u{bb}',
+    ];
+    // The value: a curly-quoted text to its closing quote; else a word, to a space or the
+    // end of an array's or table's item (a decimal comma kept: `0,27`).
+    let bytes = rest.as_bytes();
+    let end = if rest.starts_with(curly) {
+        let open = rest.chars().next()?.len_utf8();
+        let close = rest.get(open..)?.find(curly)?;
+        open + close + rest.get(open + close..)?.chars().next()?.len_utf8()
+    } else {
+        rest.char_indices()
+            .find(|&(i, c)| {
+                c.is_whitespace()
+                    || matches!(c, '#' | ']' | '}')
+                    || (c == ','
+                        && !(i > 0
+                            && bytes[i - 1].is_ascii_digit()
+                            && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)))
+            })
+            .map_or(rest.len(), |(i, _)| i)
+    };
+    let value = rest.get(..end)?;
     if value.is_empty() || value.chars().count() > 64 {
         return None;
     }
     let shown = crate::error::quoted(value);
-    let curly = [
-        '\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}', '\u{201e}', '\u{ab}', '\u{bb}',
-    ];
     if value.starts_with(curly) {
         let inner = value.trim_matches(curly);
+        // (A text holding `"` or `\` needs more than straight quotes: helper-224.)
+        if inner.contains(['"', '\\']) {
+            return None;
+        }
         return Some(format!(
             "`{shown}` is in curly quotes (as a word processor types them): TOML reads straight ones, \"{}\"",
             crate::error::quoted(inner)
         ));
     }
     let number = |s: &str| s.parse::<Decimal>().ok().map(|d| d.normalize());
+    let unsigned_number = |s: &str| number(s).filter(|_| !s.starts_with(['-', '+']));
     if let Some(body) = value.strip_prefix(['\u{2212}', '\u{2013}', '\u{2014}'])
-        && let Some(n) = number(body)
+        && let Some(n) = unsigned_number(body)
     {
         return Some(format!(
             "`{shown}` begins with a typographic dash (U+{:04X}): write -{n}, with the plain minus sign",
@@ -1380,7 +1458,7 @@ pub fn typed_as_a_document_shows_it(text: &str, at: usize) -> Option<String> {
         ));
     }
     if let Some(body) = value.strip_prefix('(').and_then(|v| v.strip_suffix(')'))
-        && let Some(n) = number(body)
+        && let Some(n) = unsigned_number(body)
     {
         return Some(format!(
             "`{shown}`: a negative number is written with a minus sign, -{n}"
@@ -1388,8 +1466,10 @@ pub fn typed_as_a_document_shows_it(text: &str, at: usize) -> Option<String> {
     }
     // (Checked: a quotient past 28 digits, `79228162514264337593543950335/0.1`, has no
     // decimal to offer.)
+    // (A proper fraction only: `2026/27` is a fiscal year, not 75.04: helper-224.)
     if let Some((a, b)) = value.split_once('/')
-        && let (Some(a), Some(b)) = (number(a), number(b))
+        && let (Some(a), Some(b)) = (unsigned_number(a), unsigned_number(b))
+        && a < b
         && let Some(q) = a.checked_div(b)
     {
         return Some(format!(
@@ -1405,7 +1485,7 @@ pub fn typed_as_a_document_shows_it(text: &str, at: usize) -> Option<String> {
             .all(|b| b.is_ascii_digit())
         && !fraction.is_empty()
         && fraction.bytes().all(|b| b.is_ascii_digit())
-        && fraction.len() != 3
+        && (fraction.len() != 3 || whole.trim_start_matches('-') == "0")
     {
         return Some(format!(
             "`{shown}`: TOML's decimal separator is a point: write {whole}.{fraction}"
@@ -1419,15 +1499,19 @@ pub fn typed_as_a_document_shows_it(text: &str, at: usize) -> Option<String> {
         .map_or(unsigned.len(), |(i, _)| i);
     // (A unit written apart, `122 bn`, is told as what follows a value, as `1 x` is.)
     let (digits, unit) = unsigned.split_at(digits_end);
-    if let Some(n) = number(&digits.replace('_', ""))
-        && (unsigned.len() < value.len()
-            || (!unit.is_empty() && unit.chars().all(char::is_alphabetic)))
+    let n = number(&digits.replace('_', ""))?;
+    // (`1e` is a broken exponent, not a unit.)
+    if !unit.is_empty() && unit.chars().all(char::is_alphabetic) && !unit.eq_ignore_ascii_case("e")
     {
+        // Not dropped, which would leave `20m` in a model in USD bn 1,000 times too large
+        // (helper-224): converted by the reader.
         return Some(format!(
-            "`{shown}`: a number here has no currency sign or unit (amounts are in the model's `unit`): write {n}"
+            "`{shown}`: a number here has no unit: write the amount as a plain number in the model's `unit` (converted: 20m in a model in USD bn is 0.02)"
         ));
     }
-    None
+    (unit.is_empty() && unsigned.len() < value.len()).then(|| {
+        format!("`{shown}`: a number here has no currency sign (amounts are in the model's `unit`): write {n}")
+    })
 }
 
 /// Where the file first nests past [`NESTED_PAST`] levels: a key or a table's header of
