@@ -231,8 +231,19 @@ fn list_header_after_a_table(
 fn header_name(header: &str) -> Option<(bool, String)> {
     let list = header.starts_with("[[");
     let table: toml::Table = format!("{header}\n").parse().ok()?;
+    let parts = only_path(&table, |value| match value {
+        toml::Value::Table(inner) => inner.is_empty(),
+        toml::Value::Array(rows) => list && rows.len() == 1,
+        _ => false,
+    })?;
+    Some((list, parts.join(".")))
+}
+
+/// The keys down to the one value of `table`, where each level holds one entry, to the
+/// first value `leaf` takes; None where a level holds more, or a value is neither.
+fn only_path(table: &toml::Table, leaf: impl Fn(&toml::Value) -> bool) -> Option<Vec<String>> {
     let mut parts = Vec::new();
-    let mut level = &table;
+    let mut level = table;
     loop {
         let mut entries = level.iter();
         let (name, value) = entries.next()?;
@@ -241,13 +252,11 @@ fn header_name(header: &str) -> Option<(bool, String)> {
         }
         parts.push(name.clone());
         match value {
-            toml::Value::Table(inner) if !inner.is_empty() => level = inner,
-            toml::Value::Table(_) => break,
-            toml::Value::Array(rows) if list && rows.len() == 1 => break,
+            v if leaf(v) => return Some(parts),
+            toml::Value::Table(inner) => level = inner,
             _ => return None,
         }
     }
-    Some((list, parts.join(".")))
 }
 
 /// Where the TOML reader stopped after a whole `key = value` on the line (`discount_rate =
@@ -479,21 +488,7 @@ fn duplicate_key_path(text: &str, span: std::ops::Range<usize>) -> Option<String
 /// is no key (`"st` of a quoted key cut at its `=`).
 fn key_parts(key: &str) -> Option<Vec<String>> {
     let table: toml::Table = format!("{key} = 0").parse().ok()?;
-    let mut parts = Vec::new();
-    let mut level = &table;
-    loop {
-        let mut entries = level.iter();
-        let (name, value) = entries.next()?;
-        if entries.next().is_some() {
-            return None;
-        }
-        parts.push(name.clone());
-        match value {
-            toml::Value::Integer(_) => return Some(parts),
-            toml::Value::Table(inner) => level = inner,
-            _ => return None,
-        }
-    }
+    only_path(&table, |value| matches!(value, toml::Value::Integer(_)))
 }
 
 /// The path of the key whose value the reader stopped in at `at` (helper-182: `name = "t1`
