@@ -34,28 +34,24 @@ pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
     let mut message = e.message().trim().to_string();
     let mut field = String::new();
     let mut span = e.span();
-    let mut span_at = None;
     if message == "duplicate key"
-        && let Some(span) = e.span()
-        && let Some(key) = text.get(span.clone())
+        && let Some(stop) = e.span()
+        && let Some(key) = text.get(stop.clone())
     {
-        match duplicate_key_path(text, span.clone()) {
+        match duplicate_key_path(text, stop.clone()) {
             Some(path) => {
                 message = "this key is given twice (a key, or a [table], may appear once in its table; a list of tables is written [[name]])".to_string();
                 field = path;
             }
-            None => match list_header_after_a_table(text, span.start) {
-                Some((name, said, at)) => {
+            None => match list_header_after_a_table(text, stop.start) {
+                Some((name, said, slip)) => {
                     message = said;
                     field = name;
-                    span_at = Some(at);
+                    span = Some(slip);
                 }
                 None => message = format!("duplicate key `{}`", key.trim()),
             },
         }
-    }
-    if let Some(at) = span_at {
-        span = Some(at);
     }
     if let Some(span) = e.span()
         && field.is_empty()
