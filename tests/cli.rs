@@ -1172,6 +1172,77 @@ fn regression_slips_from_other_formats_say_what_to_write() {
     }
 }
 
+/// helper-223's smaller items: `.27` and `27.` were told "invalid mantissa" and "invalid
+/// fraction", `2023-01` "expected `-` (MM-DD)", an item of an inline table without its
+/// `=` (or after a decimal comma) "invalid literal string, expected `'`"; the field of a
+/// stop inside an inline table stopped at the table; "given twice" named only the second
+/// place.
+#[test]
+fn regression_small_slips_are_told_with_the_fix_and_the_first_place() {
+    let mini = "name = \"m\"\n";
+    for (text, expected) in [
+        (
+            "discount_rate = .09\n",
+            "line 2, column 17: discount_rate: the file is not valid TOML: `.09`: a TOML number begins with a digit: write 0.09",
+        ),
+        (
+            "x = [[2024, -.5]]\n",
+            "`-.5`: a TOML number begins with a digit: write -0.5",
+        ),
+        (
+            "stake = 27.\n",
+            "stake: the file is not valid TOML: `27.`: a TOML number's point has digits after it: write 27.0 (or 27)",
+        ),
+        (
+            "end_year = 2045-1\n",
+            "end_year: the file is not valid TOML: `2045-1` is a year and a month, which TOML reads as a date cut short: a year is a whole number: write 2045",
+        ),
+        (
+            "[x]\nshares = { a = 0.5, b = .25 }\n",
+            "x.shares.b: the file is not valid TOML: `.25`",
+        ),
+        (
+            "[x]\nshares = { \"a,{=\" = 0.5, b = { c = (1) } }\n",
+            "x.shares.b.c: the file is not valid TOML: `(1)`",
+        ),
+        (
+            "shares = { microsoft }\n",
+            "shares: the file is not valid TOML: `microsoft` inside `{ ... }` has no value: write `microsoft = value`",
+        ),
+        (
+            "shares = { a = 0.5, microsoft = 0,75, b = 1 }\n",
+            "`0,75`: TOML's decimal separator is a point: write 0.75",
+        ),
+        (
+            "shares = { a = 0,75 }\n",
+            "`0,75`: TOML's decimal separator is a point: write 0.75",
+        ),
+        (
+            "discount_rate = 0.09\n# a comment\ndiscount_rate = 0.1\n",
+            "line 4, column 1: discount_rate: the file is not valid TOML: this key is given twice (first given on line 2;",
+        ),
+        (
+            "[equity]\nstake = 0.2\n[investor]\n[equity]\n",
+            "line 5, column 2: equity: the file is not valid TOML: this key is given twice (first given on line 2;",
+        ),
+        (
+            "[x]\ns = { a = 1, b = 2, a = 3 }\n",
+            "x.s.a: the file is not valid TOML: this key is given twice (first given on this line, column 7;",
+        ),
+        (
+            "[x.y]\nz = 1\n[x]\ny.z = 2\n",
+            "line 5, column 1: x.y: the file is not valid TOML: this key is given twice (first given on line 2;",
+        ),
+    ] {
+        let stderr = common::fails_with_2(
+            stakeshift()
+                .args(["check", "-"])
+                .write_stdin(format!("{mini}{text}")),
+        );
+        assert!(stderr.contains(expected), "{text:?}: {stderr}");
+    }
+}
+
 /// helper-169: `discount_rate = 0.15 0` (a stray number after a value) got "string values
 /// must be quoted, expected literal string", which names neither the key nor what is
 /// wrong. The message now names the key's path, the value and what follows it, at the

@@ -1743,7 +1743,8 @@ fn regression_a_value_that_does_not_parse_names_its_key() {
         (
             "shares = { investor = 0.5, others = 0.3 }",
             "shares = { investor = 0.5, others = }",
-            "profit_share.tiers[0].shares: ",
+            // The key inside the inline table too (helper-223).
+            "profit_share.tiers[0].shares.others: ",
         ),
         ("raise = 10.0", "raise = 'ten", "equity.rounds[0].raise: "),
         // A dotted key is its parts (helper-187: `trajectories[0]."revenue.points"`).

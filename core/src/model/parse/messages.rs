@@ -38,9 +38,23 @@ pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
         && let Some(stop) = e.span()
         && let Some(key) = text.get(stop.clone())
     {
-        match duplicate_key_path(text, stop.clone()) {
-            Some(path) => {
-                message = "this key is given twice (a key, or a [table], may appear once in its table; a list of tables is written [[name]])".to_string();
+        match renamed_key(text, stop.clone()) {
+            Some(renamed) => {
+                let first = renamed.first_given_at();
+                let path = renamed.path;
+                // (helper-223: "given twice" named the second place only; a user then
+                // hunts for the first in a long file.)
+                let first = first.map_or(String::new(), |at| {
+                    let first = Location::of_offset(text, at);
+                    if first.line == Location::of_offset(text, stop.start).line {
+                        format!("first given on this line, column {}; ", first.column)
+                    } else {
+                        format!("first given on line {}; ", first.line)
+                    }
+                });
+                message = format!(
+                    "this key is given twice ({first}a key, or a [table], may appear once in its table; a list of tables is written [[name]])"
+                );
                 field = path;
             }
             None => match list_header_after_a_table(text, stop.start) {
@@ -455,6 +469,21 @@ fn invisible_on_the_line(text: &str, at: usize, message: String) -> String {
 /// file still does not parse (another error further on) or the placeholder cannot be found.
 /// One more parse of the file, whatever its size.
 fn duplicate_key_path(text: &str, span: std::ops::Range<usize>) -> Option<String> {
+    renamed_key(text, span).map(|renamed| renamed.path)
+}
+
+/// The file read with the key at a span renamed (see [`duplicate_key_path`]).
+struct RenamedKey {
+    /// The key's field path.
+    path: String,
+    /// The file with the key renamed.
+    renamed: String,
+    placeholder: String,
+    /// The key's own parts (`a.b`: `a` and `b`).
+    parts: Vec<String>,
+}
+
+fn renamed_key(text: &str, span: std::ops::Range<usize>) -> Option<RenamedKey> {
     // A key the file cannot hold: a run of `x` longer than any the file has, found in one
     // pass (adding a `-` until the file lacks it scanned the file once a try, and a file of
     // 100,000 dashes after the placeholder's text took 16 s: helper-170).
@@ -475,9 +504,49 @@ fn duplicate_key_path(text: &str, span: std::ops::Range<usize>) -> Option<String
     // `revenue.points` is two, below the table the placeholder stood in: helper-187).
     let parts = key_parts(key).unwrap_or_else(|| vec![key.to_string()]);
     let parent = path.strip_suffix(&placeholder)?.trim_end_matches('.');
-    Some(parts.iter().fold(parent.to_string(), |path, part| {
+    let path = parts.iter().fold(parent.to_string(), |path, part| {
         join_path(&path, &super::validate::key_text(part))
-    }))
+    });
+    Some(RenamedKey {
+        path,
+        renamed,
+        placeholder,
+        parts,
+    })
+}
+
+impl RenamedKey {
+    /// Where a key given twice was first given (a byte offset of the file, the same as of
+    /// the renamed one above the second giving): one more read of the file, with places.
+    fn first_given_at(&self) -> Option<usize> {
+        let root = toml::de::DeTable::parse(&self.renamed).ok()?;
+        first_given_at(root.get_ref(), &self.placeholder, &self.parts)
+    }
+}
+
+/// Where the key of `parts` was first given: in the table that holds the key `placeholder`
+/// (the second giving, renamed), the first part's place, then each further part's below it
+/// (a dotted key `a.b` given twice: `a`'s table holds `b`).
+fn first_given_at(table: &toml::de::DeTable, placeholder: &str, parts: &[String]) -> Option<usize> {
+    use toml::de::DeValue;
+    if table.keys().any(|key| key.get_ref() == placeholder) {
+        let (mut key, mut value) = table.get_key_value(parts.first()?.as_str())?;
+        for part in parts.get(1..)? {
+            let DeValue::Table(inner) = value.get_ref() else {
+                return None;
+            };
+            (key, value) = inner.get_key_value(part.as_str())?;
+        }
+        return Some(key.span().start);
+    }
+    table.values().find_map(|value| match value.get_ref() {
+        DeValue::Table(inner) => first_given_at(inner, placeholder, parts),
+        DeValue::Array(items) => items.iter().find_map(|item| match item.get_ref() {
+            DeValue::Table(inner) => first_given_at(inner, placeholder, parts),
+            _ => None,
+        }),
+        _ => None,
+    })
 }
 
 /// The parts of the key `key` as TOML reads them (`a."b.c"`: `a` and `b.c`); None where it
@@ -503,7 +572,73 @@ fn key_of_the_line(text: &str, at: usize) -> Option<String> {
     }
     let line = text.get(line_start..at)?;
     let key = line.get(..line.find('=')?)?.trim();
-    path_on_line(text, line_start, key)
+    let path = path_on_line(text, line_start, key)?;
+    // Inside an inline table, the key within it (helper-223: `shares = { microsoft = .75 }`
+    // named `shares`).
+    Some(
+        keys_in_open_tables(line)
+            .iter()
+            .filter_map(|key| key_parts(key))
+            .flatten()
+            .fold(path, |path, part| {
+                join_path(&path, &super::validate::key_text(&part))
+            }),
+    )
+}
+
+/// The keys of the inline tables still open at the end of `line`, outermost first (`a = {
+/// b = { c = 1, d = [2, `: `b`, `d`); none where one of them has no key yet.
+fn keys_in_open_tables(line: &str) -> Vec<&str> {
+    // An open bracket and, for a `{`, where its current key began and, once its `=` is
+    // met, the key.
+    struct Open<'a> {
+        brace: bool,
+        key_start: usize,
+        key: Option<&'a str>,
+    }
+    let mut open: Vec<Open> = Vec::new();
+    let mut quote = None;
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) => {
+                if b == b'\\' && q == b'"' {
+                    i += 1;
+                } else if b == q {
+                    quote = None;
+                }
+            }
+            None => match b {
+                b'"' | b'\'' => quote = Some(b),
+                b'#' => return Vec::new(),
+                b'{' | b'[' => open.push(Open {
+                    brace: b == b'{',
+                    key_start: i + 1,
+                    key: None,
+                }),
+                b'}' | b']' => {
+                    open.pop();
+                }
+                b',' => {
+                    if let Some(top) = open.last_mut() {
+                        top.key_start = i + 1;
+                        top.key = None;
+                    }
+                }
+                b'=' => {
+                    if let Some(top) = open.last_mut().filter(|top| top.brace) {
+                        top.key = line.get(top.key_start..i).map(str::trim);
+                    }
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    let keys: Option<Vec<&str>> = open.iter().filter(|o| o.brace).map(|o| o.key).collect();
+    keys.unwrap_or_default()
 }
 
 /// The path of `key` written on the line that starts at `line_start`, under the tables
@@ -642,6 +777,32 @@ fn key_line_without_its_value(text: &str, at: usize, message: &str) -> Option<(S
                 crate::error::quoted(key)
             ),
         ));
+    }
+    // An item of an inline table without its `=`, where the reader stopped at the `}` or `,`
+    // after it (helper-223: `{ microsoft }` and `{ microsoft = 0,75 }` were told "invalid
+    // literal string, expected `'`").
+    if (words.starts_with("invalid literal string") || words.starts_with("extra comma"))
+        && text.get(at..)?.starts_with(['}', ','])
+        && let before = text.get(line_start..at)?
+        && let Some(separator) = before.rfind(['{', ','])
+        && let item = before.get(separator + 1..)?.trim_matches(toml_space)
+        && !item.is_empty()
+        && !item.contains(['=', '"', '\'', '[', ']'])
+    {
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        let whole = before.get(..separator)?;
+        let whole = &whole[whole
+            .rfind(|c: char| !c.is_ascii_digit())
+            .map_or(0, |i| i + 1)..];
+        let said = if before.get(separator..)?.starts_with(',') && digits(whole) && digits(item) {
+            format!("`{whole},{item}`: TOML's decimal separator is a point: write {whole}.{item}")
+        } else {
+            let shown = crate::error::quoted(item);
+            format!(
+                "`{shown}` inside `{{ ... }}` has no value: write `{shown} = value` (each item of an inline table is a `key = value`, the items separated by commas)"
+            )
+        };
+        return Some((String::new(), said));
     }
     let (key, value) = line.split_once('=')?;
     let key = key.trim_matches(toml_space);
@@ -1480,6 +1641,36 @@ pub fn typed_as_a_document_shows_it(text: &str, at: usize) -> Option<String> {
     {
         return Some(format!(
             "`{shown}`: TOML's decimal separator is a point: write {whole}.{fraction}"
+        ));
+    }
+    // A number without a digit before or after its point (helper-223: `.27` and `27.`
+    // were told "invalid mantissa" and "invalid fraction").
+    let (sign, magnitude) = value.split_at(usize::from(value.starts_with(['-', '+'])));
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if let Some(fraction) = magnitude.strip_prefix('.')
+        && all_digits(fraction)
+    {
+        return Some(format!(
+            "`{shown}`: a TOML number begins with a digit: write {sign}0.{fraction}"
+        ));
+    }
+    if let Some(whole) = magnitude.strip_suffix('.')
+        && all_digits(whole)
+    {
+        return Some(format!(
+            "`{shown}`: a TOML number's point has digits after it: write {sign}{whole}.0 (or {sign}{whole})"
+        ));
+    }
+    // A year and month where a year goes (helper-223: `2023-01` was told "invalid date,
+    // expected `-` (MM-DD)").
+    if let Some((year, month)) = value.split_once('-')
+        && year.len() == 4
+        && all_digits(year)
+        && (1..=2).contains(&month.len())
+        && all_digits(month)
+    {
+        return Some(format!(
+            "`{shown}` is a year and a month, which TOML reads as a date cut short: a year is a whole number: write {year}"
         ));
     }
     // A currency sign before, or a unit after, the number.
