@@ -158,7 +158,8 @@ pub(crate) fn draw<DB: DrawingBackend>(
         .map(|(deal, w)| {
             format!(
                 "under the {deal}, {} {} from {} to {}, any shortfall bought in {}",
-                scale::step_label(f(w.total), 1.0),
+                // As written in the model (helper-226: 0.4 was labelled "0 USD bn").
+                scale::plain(w.total),
                 model.unit,
                 w.from,
                 w.until,

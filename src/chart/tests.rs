@@ -349,6 +349,28 @@ fn regression_one_trajectory_is_not_told_its_stake_is_the_same_in_every_one() {
     }
 }
 
+/// helper-226: the commitment's total was written to a whole number, so a take-or-pay of
+/// 0.4 USD bn read "0 USD bn". It is written as the model writes it.
+#[test]
+fn regression_a_commitment_below_one_is_not_labelled_zero() {
+    for (total, shown) in [
+        ("0.4", "0.4"),
+        ("123.456789", "123.456789"),
+        ("2500", "2,500"),
+    ] {
+        let mut loaded = crate::io::load_model(None).unwrap();
+        let cloud = loaded.model.cloud.as_mut().unwrap();
+        let commitment = cloud.equity.as_mut().unwrap().commitment.as_mut().unwrap();
+        commitment.total = total.parse().unwrap();
+        let comparison = crate::compare::compare(&loaded.model, None).unwrap();
+        let ctx = loaded.chart_context(Size::DEFAULT, None);
+        let svg = Chart::Cloud.svg(&loaded.model, &comparison, &ctx).unwrap();
+        let all = svg_texts(&svg).join(" ");
+        let said = format!("under the equity stake, {shown} USD bn from 2026 to 2032");
+        assert!(all.contains(&said), "{total}: {all}");
+    }
+}
+
 /// helper-186: with 26 trajectories the 25th and 26th were drawn in the colours of the 1st
 /// and 2nd, and nothing said so. Where two trajectories shown share a colour, the legend
 /// says that colours repeat; where none do (the built-in model's six, or the 25th shown

@@ -29,7 +29,7 @@ const EXAMPLES: &str = "\
 Examples:
   stakeshift compare                    the built-in Microsoft-OpenAI model
   stakeshift compare -t base --yearly   one trajectory, year by year
-  stakeshift compare --out results      also write the CSV files and charts
+  stakeshift compare --out results      also write the CSV files, workbook and charts
   stakeshift compare deal.toml --format csv
   stakeshift init deal.toml             write the built-in model out to edit
   stakeshift check deal.toml            validate a model, say what it holds
@@ -243,7 +243,7 @@ pub struct CompareArgs {
         allow_hyphen_values = true
     )]
     pub trajectories: Vec<String>,
-    /// Output format on stdout
+    /// Output format on stdout (csv: the rows of comparison.csv)
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Also show year-by-year flows (table and JSON); the yearly rows as CSV with --format csv
@@ -446,8 +446,8 @@ pub struct SweepArgs {
     pub model: Option<PathBuf>,
     #[command(flatten)]
     pub overrides: OverrideArgs,
-    /// A path and its grid: PATH=FROM..TO[:STEPS] (STEPS default 11, at least 2; value i is
-    /// FROM + i (TO - FROM) / (STEPS - 1), exact); once or twice
+    /// A path and its grid: PATH=FROM..TO[:STEPS] (STEPS default 11, from 2 to 10,001; value
+    /// i is FROM + i (TO - FROM) / (STEPS - 1), exact); once or twice
     #[arg(
         long = "vary",
         value_name = "PATH=FROM..TO[:STEPS]",
