@@ -919,6 +919,64 @@ valuation = { points = [[2020, 100.0], [2030, 1000.0]] }
     assert!(row.ends_with(",tie"), "{row}");
 }
 
+/// helper-225: where the advantage only vanishes toward an end of the range, a decimal's
+/// 28 places made it an exact 0 short of the end, which solve gave as a root. By hand: no
+/// profit, no revenue share, so the profit share is worth 0; the stake 0.4 of a valuation
+/// of 10 growing at g, held to end_year, discounted at r from 2020: an advantage of
+/// 4 (1 + g)^n / (1 + r)^n, above 0 for every g > -1 and r > -1, so no root anywhere. Solve
+/// gave a growth of -1 (which the model refuses) for n = 3, -0.999997813 for n = 5, and
+/// discount rates of 4.3e9 and 775.8 inside wide `--within` ranges.
+#[test]
+fn regression_solve_takes_no_vanishing_advantage_for_a_root() {
+    let dir = crate::common::ScratchDir::new("vanishing");
+    let model = crate::common::write_file(
+        &dir,
+        "vanishing.toml",
+        r#"name = "An advantage that vanishes only at the ends"
+unit = "USD m"
+start_year = 2020
+end_year = 2023
+valuation_year = 2020
+discount_rate = 0.0
+[investor]
+party = "inv"
+[profit_share]
+residual = "np"
+[[profit_share.tiers]]
+name = "t0"
+shares = { inv = 0.5 }
+[equity]
+from_year = 2020
+stake = 0.4
+[[trajectories]]
+name = "base"
+revenue = { points = [[2020, 0.0]] }
+margin = { points = [[2020, 0.0]] }
+valuation = { points = [[2020, 10.0]] }
+"#,
+    );
+    let growth = "trajectories[base].valuation.growth";
+    for (path, args) in [
+        (growth, &["--set", "end_year=2021"][..]),
+        (growth, &["--set", "end_year=2023"][..]),
+        (growth, &["--set", "end_year=2025"][..]),
+        (growth, &["--within", "-1..0"][..]),
+        ("discount_rate", &["--within", "0..1000000000000000000"][..]),
+        ("discount_rate", &["--within", "0..1000000000000"][..]),
+        (
+            "discount_rate",
+            &["--set", "end_year=2030", "--within", "0..1000000"][..],
+        ),
+    ] {
+        let row = first_row(&["solve", path], &model, args);
+        assert!(row.ends_with(','), "{path} {args:?}: {row}");
+    }
+    // A root that is there is still found on such a side: the advantage less 1 ties at
+    // (1 + g)^3 = 1/4, g = 4^(-1/3) - 1 = -0.370039475...
+    let row = first_row(&["solve", growth], &model, &["--target", "1"]);
+    assert!(row.ends_with(",-0.370039475"), "{row}");
+}
+
 /// The first row after the header of `COMMAND... MODEL ARGS... --format csv`, which must
 /// succeed.
 fn first_row(command: &[&str], model: &Path, args: &[&str]) -> String {

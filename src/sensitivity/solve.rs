@@ -261,16 +261,24 @@ fn solve_one(
     };
     // A tie within the rounding is a root at the start, and, with `at_ends`, at an end of
     // the range too, where no point beyond can show a crossing (helper-209: the advantage
-    // exactly 0 at a stake of 0, held as 1e-25, had no root).
-    let root = |at_ends: bool| {
+    // exactly 0 at a stake of 0, held as 1e-25, had no root). With `vanishing` (the side
+    // above the start, or below it), a difference within [`VANISHED`] of 0 on that side
+    // ends the search there, as a point where the model cannot run does.
+    let root = |at_ends: bool, vanishing: Option<bool>| {
         let mut f = |v: Decimal| -> Option<Decimal> {
             let (difference, noise) = difference_at(v)?;
+            if v != search.start
+                && vanishing == Some(v > search.start)
+                && difference.abs() < VANISHED
+            {
+                return None;
+            }
             let tie_counts = v == search.start || (at_ends && search.at_start_or_end(v));
             measures::resolved(difference, noise, tie_counts)
         };
         measures::root_nearest(&search, &mut f)
     };
-    Ok(match root(true) {
+    let search_from = |vanishing: Option<bool>| match root(true, vanishing) {
         // An end taken for a tie must be where the advantage meets the target, not one it
         // merely passes within the rounding's bound on its way elsewhere (helper-211: -1.8e-9
         // k, no root, gave 0.01 as one in 0.01..1): else the search without ends.
@@ -279,10 +287,54 @@ fn solve_one(
                 && search.at_start_or_end(end)
                 && !meets_target_at(&search, end, &difference_at) =>
         {
-            root(false)
+            root(false, vanishing)
+        }
+        found => found,
+    };
+    // Where the advantage only vanishes toward an end of the range (a valuation's growth
+    // toward -1, a discount rate toward 1e18: 4 (1 + g)^3, 4 / (1 + r)^3), a decimal's 28
+    // places hold it as 0, or as a last digit of either sign, short of the end, which is no
+    // root (helper-225: a growth of -1, which the model refuses, and discount rates of 4.3e9
+    // and 775.8 whose advantages are 5e-29, were given as roots, and which depended on how
+    // wide the range was). A root whose difference, and the difference just short of it
+    // towards the start, are both within [`VANISHED`] of 0 is such a point: the search runs
+    // again with that side ending where the difference vanishes. (A difference that is 0
+    // from a point on, with the model's own amounts on either side of it, is a root: the
+    // start of a stretch where a cap no longer binds.)
+    Ok(match search_from(None) {
+        Some(found) if found != search.start && vanishes_at(&search, found, &difference_at) => {
+            search_from(Some(found > search.start))
         }
         found => found,
     })
+}
+
+/// Below this a difference from the target is where a decimal's 28 places run out rather
+/// than where the advantage meets it (see [`vanishes_at`]): far below any deal's own
+/// amounts, far above the 1e-28 a decimal holds.
+const VANISHED: Decimal = Decimal::from_parts(1, 0, 0, false, 24);
+
+/// Whether the difference from the target is within [`VANISHED`] of 0 at `root` and just
+/// short of it towards the start (1e-9 of it or 1e-12 of the range, at most half the way
+/// back: a root at 0 of an advantage in proportion to the value is tiny beside it, and is
+/// kept).
+fn vanishes_at(
+    search: &measures::Search,
+    root: Decimal,
+    difference_at: &dyn Fn(Decimal) -> Option<(Decimal, Decimal)>,
+) -> bool {
+    let back = (root.abs() * Decimal::new(1, 9))
+        .max((search.upper - search.lower) * Decimal::new(1, 12))
+        .max(Decimal::new(1, 20))
+        .min((root - search.start).abs() / Decimal::TWO);
+    let short = if root > search.start {
+        root - back
+    } else {
+        root + back
+    };
+    [root, short]
+        .into_iter()
+        .all(|v| difference_at(v).is_some_and(|(d, _)| d.abs() < VANISHED))
 }
 
 /// Whether the advantage, a tie with the target at `end` (an end of the search's range),
