@@ -788,6 +788,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
                 shown(dir)
             )));
         }
+        // (helper-228: a loop of links was the system's words and exit 1, where `--out`
+        // through one is said as such, exit 2.)
+        Err(e) if is_link_loop(&e) => {
+            let said = broken_link_on_the_way(dir).unwrap_or_else(|| {
+                format!("{} is reached through a loop of symbolic links", shown(dir))
+            });
+            return Err(Error::Usage(format!(
+                "cannot write {}: {said}; remove the link, or name another folder",
+                shown(path)
+            )));
+        }
         Err(e) => return Err(Error::io(dir, e)),
     }
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
@@ -797,7 +808,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         )));
     };
     let files = [(name.to_string(), bytes.to_vec())];
-    commit_set(dir, &files, None, &mut |from, to| fs::rename(from, to))
+    commit_set(dir, &files, None, &mut |from, to| fs::rename(from, to)).map(|_| ())
 }
 
 /// The file at `path` if it may be replaced: None when there is none, its metadata when it
@@ -819,6 +830,21 @@ pub fn replaceable(path: &Path) -> Result<Option<Metadata>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
             Err(file_in_the_way(path, "cannot write"))
+        }
+        // (helper-228: a loop of links on the way was the system's words and exit 1, where
+        // `--out` through one is said as such, exit 2.)
+        Err(e) if is_link_loop(&e) => {
+            let folder = folder_of(path);
+            let said = broken_link_on_the_way(folder).unwrap_or_else(|| {
+                format!(
+                    "{} is reached through a loop of symbolic links",
+                    shown(folder)
+                )
+            });
+            Err(Error::Usage(format!(
+                "cannot write {}: {said}; remove the link, or name another folder",
+                shown(path)
+            )))
         }
         Err(e) => Err(Error::io(path, e)),
     }
@@ -850,15 +876,21 @@ pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     if written.is_err() {
         remove_created(&created);
     }
-    written
+    written.map(|_| ())
 }
 
 /// Writes `files` into `dir` (created if needed) as one set, all or nothing, records their
 /// names in [`MANIFEST_NAME`], and removes the files an earlier run recorded that belong to
 /// `family` (every name the command can write) but are not among `files`. What a
 /// rollback of a stopped run's set in `dir` found as it began (a file written since, a
-/// missing backup) waits in [`take_rollback_notes`] for the caller to tell the user.
-pub fn write_set(dir: &Path, files: &[(String, Vec<u8>)], family: &[String]) -> Result<()> {
+/// missing backup) waits in [`take_rollback_notes`] for the caller to tell the user. Returns
+/// the names of the earlier run's files it removed, for the caller to say (helper-228: a
+/// 320 MB `paths.csv` went without a word).
+pub fn write_set(
+    dir: &Path,
+    files: &[(String, Vec<u8>)],
+    family: &[String],
+) -> Result<Vec<String>> {
     let created = prepare_folder(dir)?;
     let written = commit_set(dir, files, Some(family), &mut |from, to| {
         fs::rename(from, to)
@@ -934,7 +966,25 @@ pub fn check_out_folder(dir: &Path) -> Result<()> {
         .find(|p| fs::metadata(p).is_ok());
     match nearest {
         Some(folder) => {
-            may_write_into(folder).map_err(|e| Error::io(given, e))?;
+            // (helper-228: "rod/x: Permission denied" named neither the folder that may not
+            // be written into nor what to do.)
+            may_write_into(folder).map_err(|e| {
+                if e.kind() != std::io::ErrorKind::PermissionDenied {
+                    return Error::io(given, e);
+                }
+                let which = if folder == dir {
+                    "this user may not write into it".to_string()
+                } else {
+                    format!("this user may not write into {}, where it would be created", shown(folder))
+                };
+                Error::io(
+                    given,
+                    std::io::Error::new(
+                        e.kind(),
+                        format!("{e}: {which} (its permissions: `ls -ld {}`); allow writing (`chmod u+w`), or name another folder", crate::error::shell_word(&folder.to_string_lossy())),
+                    ),
+                )
+            })?;
             // The folder itself must also be readable: a stopped run's journal is found by
             // listing it, and a folder we may write in but not list (mode 0300) kept a
             // half-replaced set for good, without a word (helper-168).
@@ -1009,6 +1059,14 @@ fn may_write_into(_: &Path) -> std::io::Result<()> {
 /// (`notes.txt/out`), is bad usage. Returns the folders it created, deepest first.
 fn prepare_folder(dir: &Path) -> Result<Vec<PathBuf>> {
     check_out_folder(dir)?;
+    // Made by its plain components (helper-228: `--out new/.` was "No such file or
+    // directory", as creating `new/.` is before `new` exists).
+    let plain: PathBuf = dir.components().collect();
+    let dir = if plain.as_os_str().is_empty() {
+        dir
+    } else {
+        plain.as_path()
+    };
     let missing: Vec<PathBuf> = dir
         .ancestors()
         .filter(|p| !p.as_os_str().is_empty())
@@ -1239,10 +1297,40 @@ fn backup_name(dir: &Path) -> PathBuf {
     private_name(dir, "bak")
 }
 
-/// Creates a new, private temporary file in `dir`, removed again when the returned path is
+/// A temporary file of this run, removed when dropped unless kept. Its path stays as it was
+/// made, relative where the output folder was given so (helper-228: `tempfile::TempPath`
+/// made it absolute, and a run in a folder under one this user may not search, or whose
+/// absolute path is past PATH_MAX, could not write, left its temporary files behind and
+/// said nothing was changed).
+struct TempFile {
+    path: Option<PathBuf>,
+}
+
+impl TempFile {
+    /// The path, no longer removed when dropped (renamed into place, or in tests kept).
+    fn keep(mut self) -> PathBuf {
+        self.path.take().unwrap_or_default()
+    }
+}
+
+impl AsRef<Path> for TempFile {
+    fn as_ref(&self) -> &Path {
+        self.path.as_deref().unwrap_or(Path::new(""))
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if let Some(path) = self.path.take() {
+            let _ = fs::remove_file(path);
+        }
+    }
+}
+
+/// Creates a new, private temporary file in `dir`, removed again when the returned guard is
 /// dropped (unless kept). Its errors are the operating system's, without the temporary
 /// name, which would mean nothing to the reader.
-fn create_temp(dir: &Path) -> std::io::Result<(File, tempfile::TempPath)> {
+fn create_temp(dir: &Path) -> std::io::Result<(File, TempFile)> {
     for _ in 0..100 {
         let path = private_name(dir, "tmp");
         let mut options = fs::OpenOptions::new();
@@ -1253,15 +1341,7 @@ fn create_temp(dir: &Path) -> std::io::Result<(File, tempfile::TempPath)> {
             options.mode(0o600);
         }
         match options.open(&path) {
-            Ok(file) => {
-                return match tempfile::TempPath::try_from_path(&path) {
-                    Ok(guard) => Ok((file, guard)),
-                    Err(e) => {
-                        let _ = fs::remove_file(&path);
-                        Err(e)
-                    }
-                };
-            }
+            Ok(file) => return Ok((file, TempFile { path: Some(path) })),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e),
         }
@@ -1346,7 +1426,7 @@ fn commit_set(
     files: &[(String, Vec<u8>)],
     family: Option<&[String]>,
     rename: &mut dyn FnMut(&Path, &Path) -> std::io::Result<()>,
-) -> Result<()> {
+) -> Result<Vec<String>> {
     let _writing = Writing::start();
     // One writer at a time in a folder: two runs at once mixed their files (helper-162).
     let lock = lock_folder(dir);
@@ -1420,7 +1500,10 @@ fn commit_set(
         let _ = fs::remove_file(journal);
     }
     remove_backups(done);
-    Ok(())
+    Ok(stale
+        .iter()
+        .filter_map(|member| member.file_name()?.to_str().map(String::from))
+        .collect())
 }
 
 /// The journal of a set being put in place: written and synced after every old file has its
@@ -1703,16 +1786,17 @@ fn stage(
     dir: &Path,
     set: &[(&str, &[u8])],
     modes: &[Option<Mode>],
-) -> Result<Vec<(tempfile::TempPath, PathBuf)>> {
+) -> Result<Vec<(TempFile, PathBuf)>> {
     let mut staged = Vec::with_capacity(set.len());
     for ((name, bytes), mode) in set.iter().zip(modes) {
         check_stop(dir).map_err(|e| unchanged(e, dir))?;
         let target = dir.join(name);
         let (mut file, tmp) =
             create_temp(dir).map_err(|e| unchanged(Error::io(&target, e), dir))?;
+        keep_group(&file, *mode);
         file.write_all(bytes)
             .and_then(|()| file.sync_all())
-            .and_then(|()| set_permissions(&tmp, *mode))
+            .and_then(|()| set_permissions(tmp.as_ref(), *mode))
             .map_err(|e| unchanged(Error::io(&target, e), dir))?;
         staged.push((tmp, target));
     }
@@ -1849,30 +1933,76 @@ fn with_note(error: Error, note: &str) -> Error {
     }
 }
 
+/// What a replaced file's successor keeps of it: its permission bits and its group.
 #[cfg(unix)]
-type Mode = u32;
+#[derive(Clone, Copy)]
+struct Mode {
+    permissions: u32,
+    group: u32,
+}
 #[cfg(not(unix))]
 type Mode = ();
 
 #[cfg(unix)]
 fn permissions_of(m: &Metadata) -> Mode {
-    use std::os::unix::fs::PermissionsExt;
-    m.permissions().mode() & 0o777
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    Mode {
+        permissions: m.permissions().mode() & 0o777,
+        group: m.gid(),
+    }
 }
 #[cfg(not(unix))]
 fn permissions_of(_: &Metadata) -> Mode {}
 
 /// A temporary file is private (0600); an output file is for reading like any other: it
-/// keeps the mode of the file it replaces, or gets 0644.
+/// keeps the mode of the file it replaces, or gets the mode any new file gets, 0666 less
+/// the umask (helper-228: 0644 whatever the umask, so under a umask of 077 a model's
+/// figures were readable by all).
 #[cfg(unix)]
 fn set_permissions(path: &Path, old: Option<Mode>) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(path, fs::Permissions::from_mode(old.unwrap_or(0o644)))
+    let permissions = old.map_or_else(|| 0o666 & !umask(), |m| m.permissions);
+    fs::set_permissions(path, fs::Permissions::from_mode(permissions))
 }
 #[cfg(not(unix))]
 fn set_permissions(_: &Path, _: Option<Mode>) -> std::io::Result<()> {
     Ok(())
 }
+
+/// The process's umask, read once: where Linux shows it (which leaves it as it is), else
+/// set and put back.
+#[cfg(unix)]
+fn umask() -> u32 {
+    static UMASK: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *UMASK.get_or_init(|| {
+        let shown = fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|status| {
+                let line = status.lines().find_map(|l| l.strip_prefix("Umask:"))?;
+                u32::from_str_radix(line.trim(), 8).ok()
+            });
+        shown.unwrap_or_else(|| {
+            // SAFETY: umask(2) cannot fail; the mask is put back at once.
+            let old = unsafe { libc::umask(0o022) };
+            unsafe { libc::umask(old) };
+            // (`mode_t` is a u16 on some Unixes.)
+            #[allow(clippy::useless_conversion)]
+            u32::from(old)
+        })
+    })
+}
+
+/// A file replacing another keeps its group where this user may give it (helper-228: a
+/// `yearly.csv` of group `analysts`, mode 640, came back in the user's own group, and the
+/// group lost it); best effort, as `cp` over a file keeps it by writing in place.
+#[cfg(unix)]
+fn keep_group(file: &File, old: Option<Mode>) {
+    if let Some(old) = old {
+        let _ = std::os::unix::fs::fchown(file, None, Some(old.group));
+    }
+}
+#[cfg(not(unix))]
+fn keep_group(_: &File, _: Option<Mode>) {}
 
 /// Makes the renames durable (best effort: not every file system can sync a folder).
 fn sync_folder(dir: &Path) {
@@ -2255,7 +2385,7 @@ mod tests {
         let staged: Vec<(PathBuf, PathBuf)> = stage(dir, &set, &vec![None; set.len()])
             .unwrap()
             .into_iter()
-            .map(|(tmp, target)| (tmp.keep().unwrap(), target))
+            .map(|(tmp, target)| (tmp.keep(), target))
             .collect();
         let mut journal = None;
         // The process dies at the rename after the last one done: a panic, so that nothing

@@ -133,7 +133,7 @@ fn raise_open_files_limit() {
     }
 }
 
-/// SIGINT, SIGTERM, SIGHUP: outside a write the run ends at once, killed by the signal as
+/// SIGINT, SIGTERM, SIGHUP, SIGQUIT: outside a write the run ends at once, killed by the signal as
 /// it would be without a handler (so a shell loop stops on Ctrl-C: a child that exits 130
 /// is taken to have handled it, helper-82); while a set of outputs is being written the
 /// writer is told ([`stakeshift::io::STOP_REQUESTED`]), stops at its next step and undoes
@@ -153,6 +153,15 @@ extern "C" fn on_stop_signal(signal: libc::c_int) {
 /// had been set; `_exit(128 + signal)` where that somehow returns.
 #[cfg(unix)]
 fn die_by(signal: libc::c_int) -> ! {
+    // A progress bar on a terminal is cleared first (helper-228: Ctrl-C left it on the
+    // screen without a newline, and the shell's prompt began after it).
+    if STDERR_IS_A_TERMINAL.load(std::sync::atomic::Ordering::SeqCst) {
+        const CLEAR_LINE: &[u8] = b"\r\x1b[2K";
+        // SAFETY: write(2) is async-signal-safe; the bytes are a constant.
+        unsafe {
+            libc::write(2, CLEAR_LINE.as_ptr().cast(), CLEAR_LINE.len());
+        }
+    }
     // SAFETY: signal(2), sigprocmask(2), raise(3) and _exit(2) are async-signal-safe;
     // the set is a local.
     unsafe {
@@ -166,13 +175,25 @@ fn die_by(signal: libc::c_int) -> ! {
     }
 }
 
-/// Sets [`on_stop_signal`] for SIGINT, SIGTERM and SIGHUP, except where the signal is
+/// Whether stderr is a terminal, where a progress bar may be drawn: read once, before any
+/// signal handler may need it (a handler may call only async-signal-safe functions).
+#[cfg(unix)]
+static STDERR_IS_A_TERMINAL: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// Sets [`on_stop_signal`] for SIGINT, SIGTERM, SIGHUP and SIGQUIT (Ctrl-\\, which left
+/// a stopped set behind for the next run to mend: helper-228), except where the signal is
 /// ignored already (`nohup`, a background job of a script): those stay ignored, as a
 /// program is expected to leave them (helper-82: `nohup stakeshift ...` died on SIGHUP).
 #[cfg(unix)]
 fn set_stop_handlers() {
+    use std::io::IsTerminal;
+    STDERR_IS_A_TERMINAL.store(
+        std::io::stderr().is_terminal(),
+        std::sync::atomic::Ordering::SeqCst,
+    );
     let handler = on_stop_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
-    for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+    for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT] {
         // SAFETY: sigaction(2) reads the current action into a zeroed local struct;
         // signal(2) sets a handler that only touches atomics and async-signal-safe calls.
         unsafe {

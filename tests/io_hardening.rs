@@ -381,11 +381,12 @@ fn regression_svg_of_an_earlier_run_does_not_stay_beside_newer_pngs() {
     // A file of the user's own, named like no output, and one named like an output but
     // not written by stakeshift into this folder's record, are kept.
     fs::write(out.join("notes.svg"), "mine").unwrap();
-    stakeshift()
-        .args(["compare", "--out"])
-        .arg(&out)
-        .assert()
-        .success();
+    let (_, said) = common::succeeds(stakeshift().args(["compare", "--out"]).arg(&out));
+    // What goes is said (helper-228: an earlier run's 320 MB paths.csv went without a word).
+    assert!(
+        said.contains("; removed value.svg, npv.svg, waterfall.svg, stake.svg, cloud.svg, an earlier run's that this one does not write"),
+        "{said}"
+    );
     for chart in ["value", "npv", "waterfall", "stake"] {
         assert!(out.join(format!("{chart}.png")).is_file());
         assert!(
@@ -881,9 +882,14 @@ fn regression_a_signal_while_writing_leaves_the_old_outputs_whole_and_no_staged_
                 name.starts_with(".stakeshift-") && name.ends_with(ext)
             })
     };
-    // SIGTERM and SIGHUP: the harness may run with SIGINT ignored (a background job),
-    // which the child inherits and keeps.
-    for (ext, signal) in [(".tmp", libc::SIGTERM), (".bak", libc::SIGHUP)] {
+    // SIGTERM, SIGHUP and SIGQUIT (helper-228: Ctrl-\ left a stopped set for the next run
+    // to mend): the harness may run with SIGINT ignored (a background job), which the
+    // child inherits and keeps.
+    for (ext, signal) in [
+        (".tmp", libc::SIGTERM),
+        (".bak", libc::SIGHUP),
+        (".tmp", libc::SIGQUIT),
+    ] {
         let mut caught = false;
         // Tries: the poll must see a staged file in the few milliseconds it exists; on a
         // busy machine (other builds on both cores) 50 were once not enough.
@@ -891,8 +897,24 @@ fn regression_a_signal_while_writing_leaves_the_old_outputs_whole_and_no_staged_
         let mut tries = 0;
         while tries < TRIES && std::time::Instant::now() < deadline {
             tries += 1;
-            // Another discount rate: every output differs from the good run's.
-            let mut child = std::process::Command::new(&bin)
+            // Another discount rate: every output differs from the good run's. (No core
+            // file of a SIGQUIT: RLIMIT_CORE 0.)
+            let mut command = std::process::Command::new(&bin);
+            {
+                use std::os::unix::process::CommandExt;
+                // SAFETY: setrlimit(2) only, between fork and exec.
+                unsafe {
+                    command.pre_exec(|| {
+                        let none = libc::rlimit {
+                            rlim_cur: 0,
+                            rlim_max: 0,
+                        };
+                        libc::setrlimit(libc::RLIMIT_CORE, &none);
+                        Ok(())
+                    });
+                }
+            }
+            let mut child = command
                 .args(["compare", "--set", "discount_rate=0.31", "--out"])
                 .arg(&out)
                 .stdout(std::process::Stdio::null())
@@ -1561,4 +1583,184 @@ fn regression_a_long_output_path_is_shortened_in_messages() {
     let said = String::from_utf8(written.stderr).unwrap();
     assert!(said.contains("to (a path of 752 characters) ..."), "{said}");
     assert!(said.len() < 1_000, "{} characters", said.len());
+}
+
+/// helper-228: every writing command put its files in place and then wrote its stdout, so a
+/// stdout that could not be written (`>/dev/full`) failed the run (exit 1) after its files
+/// had been replaced (and `solve` said nothing of it). What is printed now goes first: such
+/// a run changes no file, and says no "wrote".
+#[test]
+fn regression_a_stdout_that_cannot_be_written_changes_no_file() {
+    if !Path::new("/dev/full").exists() {
+        println!("skipped: no /dev/full");
+        return;
+    }
+    let dir = scratch("stdout-full");
+    for (command, changed) in [
+        (&["compare"][..], &["--set", "discount_rate=0.1"][..]),
+        (&["simulate", "--paths", "300"][..], &["--seed", "7"][..]),
+        (
+            &["sweep", "--vary", "equity.stake=0.2..0.3:3"][..],
+            &["-t", "base"][..],
+        ),
+        (
+            &["tornado", "-t", "base"][..],
+            &["--set", "discount_rate=0.1"][..],
+        ),
+        (
+            &["solve", "equity.stake", "-t", "base"][..],
+            &["--set", "discount_rate=0.1"][..],
+        ),
+    ] {
+        let out = dir.join(command[0]);
+        stakeshift()
+            .args(command)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        let before = snapshot(&out);
+        let result = std::process::Command::new(assert_cmd::cargo::cargo_bin("stakeshift"))
+            .args(command)
+            .args(changed)
+            .arg("--out")
+            .arg(&out)
+            .stdout(
+                fs::OpenOptions::new()
+                    .write(true)
+                    .open("/dev/full")
+                    .unwrap(),
+            )
+            .output()
+            .unwrap();
+        let err = stderr_of(&result);
+        assert_eq!(result.status.code(), Some(1), "{command:?}: {err}");
+        assert!(
+            err.contains("<stdout>") && !err.contains("wrote"),
+            "{command:?}: {err}"
+        );
+        assert_eq!(snapshot(&out), before, "{command:?}: a file changed: {err}");
+        assert_eq!(temp_files(&out), Vec::<String>::new(), "{command:?}");
+    }
+}
+
+/// helper-228: the temporary files were named by their absolute path (tempfile's
+/// `TempPath`), so a user whose working folder lies under one they may not search (a
+/// container's folder under /root) could not write there, though every relative path
+/// worked: `compare --out out` and `init` failed (exit 1), left their temporary files and
+/// said that nothing was changed. They are named as the folder was given now.
+#[test]
+fn regression_a_folder_under_one_we_may_not_search_is_written_into() {
+    use std::os::unix::fs::PermissionsExt;
+    let _nobody = common::as_nobody_lock();
+    if !running_as_root() || !setpriv_available() {
+        println!("skipped: needs root and setpriv to run as another user");
+        return;
+    }
+    let dir = tempfile::Builder::new()
+        .prefix("stakeshift-unsearchable-")
+        .tempdir()
+        .unwrap();
+    let private = dir.path().join("private");
+    let inner = private.join("inner");
+    fs::create_dir_all(&inner).unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    fs::set_permissions(&private, fs::Permissions::from_mode(0o700)).unwrap();
+    fs::set_permissions(&inner, fs::Permissions::from_mode(0o777)).unwrap();
+    for args in [
+        &["compare", "-t", "base", "--out", "out"][..],
+        &["init", "m.toml"][..],
+    ] {
+        let result = as_nobody_if_root(true)
+            .args(args)
+            .current_dir(&inner)
+            .output()
+            .unwrap();
+        let err = stderr_of(&result);
+        assert_eq!(result.status.code(), Some(0), "{args:?}: {err}");
+    }
+    assert!(inner.join("out/summary.csv").is_file());
+    assert!(inner.join("m.toml").is_file());
+    assert_eq!(temp_files(&inner), Vec::<String>::new());
+    assert_eq!(temp_files(&inner.join("out")), Vec::<String>::new());
+}
+
+/// helper-228: a new output file was 0644 whatever the umask, so under a umask of 077 a
+/// model's figures were readable by every user, and under 002 a group could not share them.
+/// A new file gets 0666 less the umask, as `touch` and `>` give; a replaced file keeps the
+/// mode and (where the user may give it) the group of the file it replaces.
+#[test]
+fn regression_new_outputs_follow_the_umask_and_replaced_ones_keep_their_group() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = scratch("umask");
+    let bin = assert_cmd::cargo::cargo_bin("stakeshift");
+    for (umask, mode) in [("077", 0o600), ("002", 0o664), ("022", 0o644)] {
+        let out = dir.join(format!("out-{umask}"));
+        let model = dir.join(format!("m-{umask}.toml"));
+        let script = format!(
+            "umask {umask} && \"$0\" compare -t base --out \"$1\" && \"$0\" init \"$2\" && \"$0\" solve equity.stake -t base --out \"$1\""
+        );
+        let result = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(&script)
+            .arg(&bin)
+            .arg(&out)
+            .arg(&model)
+            .output()
+            .unwrap();
+        assert!(result.status.success(), "{}", stderr_of(&result));
+        for file in [
+            out.join("summary.csv"),
+            out.join("stakeshift.xlsx"),
+            out.join("solve.csv"),
+            model,
+        ] {
+            let got = fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+            assert_eq!(got, mode, "umask {umask}: {file:?} is {got:o}");
+        }
+    }
+    // Replaced: the mode and the group stay (as root, any group may be given).
+    let out = dir.join("out-022");
+    let yearly = out.join("yearly.csv");
+    fs::set_permissions(&yearly, fs::Permissions::from_mode(0o640)).unwrap();
+    let root = running_as_root();
+    if root {
+        std::os::unix::fs::chown(&yearly, None, Some(65534)).unwrap();
+    }
+    let group = fs::metadata(&yearly).unwrap().gid();
+    stakeshift()
+        .args(["compare", "-t", "bull", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let meta = fs::metadata(&yearly).unwrap();
+    assert_eq!(meta.permissions().mode() & 0o777, 0o640);
+    assert_eq!(meta.gid(), group);
+}
+
+/// helper-228: `--out new/.` (a folder not yet made, named with a trailing `.`) failed,
+/// exit 1, "No such file or directory", where `--out new` makes it; and `init` into a loop
+/// of links was the system's words, exit 1, where `--out` through one says so, exit 2.
+#[test]
+fn regression_out_ending_in_a_dot_is_made_and_init_through_a_loop_says_so() {
+    let dir = scratch("dot-and-loop");
+    for given in ["new/.", "newer/./"] {
+        let out = format!("{}/{given}", dir.display());
+        stakeshift()
+            .args(["compare", "-t", "base", "--out", &out])
+            .assert()
+            .success();
+        assert!(Path::new(&out).join("summary.csv").is_file(), "{given}");
+    }
+    std::os::unix::fs::symlink(dir.join("loop-b"), dir.join("loop-a")).unwrap();
+    std::os::unix::fs::symlink(dir.join("loop-a"), dir.join("loop-b")).unwrap();
+    let err = common::fails_with_2(
+        stakeshift()
+            .arg("init")
+            .arg(dir.join("loop-a").join("model.toml")),
+    );
+    assert!(
+        err.contains("is a symbolic link that leads round in a loop"),
+        "{err}"
+    );
 }

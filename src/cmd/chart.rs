@@ -24,8 +24,8 @@ pub fn run(args: &ChartArgs, warnings: &mut super::Warnings) -> anyhow::Result<(
         svg: true,
     };
     super::warn_of_glyphs(&loaded.model, drawn, warnings);
-    io::write_set(&args.out, &files, &super::chart_family())
+    let removed = io::write_set(&args.out, &files, &super::chart_family())
         .with_context(|| format!("writing the charts into {}", super::shown(&args.out)))?;
-    super::report_written(&args.out, &files);
+    super::report_written(&args.out, &files, &removed);
     Ok(())
 }

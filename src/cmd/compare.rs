@@ -37,50 +37,12 @@ pub fn run(
         Format::Csv => Some(report::csv::comparison(&comparison)),
         Format::Json => None,
     };
-    if let Some(dir) = &args.out {
-        let mut files = vec![
-            (CSV_FILES[0].to_string(), report::csv::summary(&comparison)),
-            (CSV_FILES[1].to_string(), report::csv::yearly(&comparison)),
-            (
-                CSV_FILES[2].to_string(),
-                report::csv::comparison(&comparison),
-            ),
-            (
-                report::xlsx::FILE_NAME.to_string(),
-                report::xlsx::render(model, &comparison, loaded.overridden_by())?,
-            ),
-        ];
-        // The charts are drawn before any file is written, like the CSVs.
-        let ctx = loaded.chart_context(args.charts.size(), None);
-        files.extend(chart::render_files(
-            model,
-            &comparison,
-            &ctx,
-            args.charts.svg,
-        )?);
-        let all: Vec<usize> = (0..model.trajectories.len()).collect();
-        let drawn = chart::Drawn {
-            parties_and_tiers: true,
-            trajectories: &all,
-            svg: true,
-        };
-        super::warn_of_glyphs(model, drawn, warnings);
-        let (cut, first) = report::xlsx::texts_cut(model);
-        if let Some(first) = first {
-            warnings.warn(format!(
-                "{}: {cut} text{} longer than the 32,767 characters a cell holds {} cut there (the first: `{first}`)",
-                report::xlsx::FILE_NAME,
-                if cut == 1 { "" } else { "s" },
-                if cut == 1 { "is" } else { "are" },
-            ));
-        }
-        let mut family = super::chart_family();
-        family.extend(CSV_FILES.map(String::from));
-        family.push(report::xlsx::FILE_NAME.to_string());
-        io::write_set(dir, &files, &family)
-            .with_context(|| format!("writing the results into {}", super::shown(dir)))?;
-        super::report_written(dir, &files);
-    }
+    let written = match &args.out {
+        Some(dir) => Some((dir, out_files(args, &loaded, &comparison, warnings)?)),
+        None => None,
+    };
+    // What is printed goes first, and the files after it (helper-228: a stdout that could
+    // not be written, `>/dev/full`, failed the run after its files had been replaced).
     match printed {
         Some(bytes) => emit(stdout, &bytes)?,
         None => {
@@ -97,5 +59,60 @@ pub fn run(
             .map_err(|e| Error::io("<stdout>", e))?;
         }
     }
+    if let Some((dir, files)) = written {
+        let mut family = super::chart_family();
+        family.extend(CSV_FILES.map(String::from));
+        family.push(report::xlsx::FILE_NAME.to_string());
+        let removed = io::write_set(dir, &files, &family)
+            .with_context(|| format!("writing the results into {}", super::shown(dir)))?;
+        super::report_written(dir, &files, &removed);
+    }
     Ok(())
+}
+
+/// The files `--out` writes, rendered before anything is written.
+fn out_files(
+    args: &CompareArgs,
+    loaded: &io::LoadedModel,
+    comparison: &stakeshift::compare::Comparison,
+    warnings: &mut super::Warnings,
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let model = &loaded.model;
+    let mut files = vec![
+        (CSV_FILES[0].to_string(), report::csv::summary(comparison)),
+        (CSV_FILES[1].to_string(), report::csv::yearly(comparison)),
+        (
+            CSV_FILES[2].to_string(),
+            report::csv::comparison(comparison),
+        ),
+        (
+            report::xlsx::FILE_NAME.to_string(),
+            report::xlsx::render(model, comparison, loaded.overridden_by())?,
+        ),
+    ];
+    // The charts are drawn before any file is written, like the CSVs.
+    let ctx = loaded.chart_context(args.charts.size(), None);
+    files.extend(chart::render_files(
+        model,
+        comparison,
+        &ctx,
+        args.charts.svg,
+    )?);
+    let all: Vec<usize> = (0..model.trajectories.len()).collect();
+    let drawn = chart::Drawn {
+        parties_and_tiers: true,
+        trajectories: &all,
+        svg: true,
+    };
+    super::warn_of_glyphs(model, drawn, warnings);
+    let (cut, first) = report::xlsx::texts_cut(model);
+    if let Some(first) = first {
+        warnings.warn(format!(
+            "{}: {cut} text{} longer than the 32,767 characters a cell holds {} cut there (the first: `{first}`)",
+            report::xlsx::FILE_NAME,
+            if cut == 1 { "" } else { "s" },
+            if cut == 1 { "is" } else { "are" },
+        ));
+    }
+    Ok(files)
 }

@@ -140,7 +140,7 @@ pub fn run(args: &ManArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<()
         stakeshift::io::write_all(dir, &pages)
             .with_context(|| format!("writing the manual pages into {}", super::shown(dir)))?;
         // What was written is a message, on stderr like every other command's.
-        super::report_written(dir, &pages);
+        super::report_written(dir, &pages, &[]);
         return Ok(());
     }
     let wanted = match &args.command {

@@ -926,10 +926,26 @@ pub(crate) fn chart_family() -> Vec<String> {
 }
 
 /// The one line that says what a run wrote, on stderr (stdout is for data).
-pub(crate) fn report_written(dir: &std::path::Path, files: &[(String, Vec<u8>)]) {
+pub(crate) fn report_written(
+    dir: &std::path::Path,
+    files: &[(String, Vec<u8>)],
+    removed: &[String],
+) {
     say_rollback_notes();
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-    say(format_args!("wrote {} to {}", names.join(", "), shown(dir)));
+    let removed = if removed.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; removed {}, an earlier run's that this one does not write",
+            removed.join(", ")
+        )
+    };
+    say(format_args!(
+        "wrote {} to {}{removed}",
+        names.join(", "),
+        shown(dir)
+    ));
 }
 
 /// The warnings of rollbacks done while the files were written (a run stopped in the

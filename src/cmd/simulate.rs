@@ -208,35 +208,55 @@ pub fn run(
             simulate::json::render(model, &loaded.label, loaded.overridden_by(), &results)
         }
     };
-    if let Some(dir) = &args.out {
-        let mut files = vec![
-            (FILES[0].to_string(), simulate::csv::simulation(&results)),
-            (FILES[1].to_string(), simulate::csv::fan(&results)),
-        ];
-        if args.paths_csv {
-            files.push((FILES[2].to_string(), simulate::csv::paths(&results)));
+    let written = match &args.out {
+        Some(dir) => {
+            let files = out_files(args, &loaded, &results, warnings)?;
+            Some((dir, files))
         }
-        // The charts are drawn before any file is written, like the CSVs.
-        // (fan.png and distribution.png name no trajectory.)
-        let drawn = chart::Drawn {
-            parties_and_tiers: false,
-            trajectories: &[],
-            svg: true,
-        };
-        super::warn_of_glyphs(model, drawn, warnings);
-        files.extend(simulate::charts::files(
-            &loaded,
-            &results,
-            args.charts.size(),
-            args.charts.svg,
-        )?);
-        let family: Vec<String> = FILES.map(String::from).to_vec();
-        io::write_set(dir, &files, &family)
-            .with_context(|| format!("writing the results into {}", super::shown(dir)))?;
-        super::report_written(dir, &files);
-    }
+        None => None,
+    };
+    // What is printed goes first, and the files after it (helper-228: a stdout that could
+    // not be written failed the run after its files had been replaced).
     emit(stdout, &printed)?;
+    if let Some((dir, files)) = written {
+        let family: Vec<String> = FILES.map(String::from).to_vec();
+        let removed = io::write_set(dir, &files, &family)
+            .with_context(|| format!("writing the results into {}", super::shown(dir)))?;
+        super::report_written(dir, &files, &removed);
+    }
     Ok(())
+}
+
+/// The files `--out` writes, rendered before anything is written.
+fn out_files(
+    args: &SimulateArgs,
+    loaded: &io::LoadedModel,
+    results: &simulate::Results,
+    warnings: &mut super::Warnings,
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let model = &loaded.model;
+    let mut files = vec![
+        (FILES[0].to_string(), simulate::csv::simulation(results)),
+        (FILES[1].to_string(), simulate::csv::fan(results)),
+    ];
+    if args.paths_csv {
+        files.push((FILES[2].to_string(), simulate::csv::paths(results)));
+    }
+    // The charts are drawn before any file is written, like the CSVs.
+    // (fan.png and distribution.png name no trajectory.)
+    let drawn = chart::Drawn {
+        parties_and_tiers: false,
+        trajectories: &[],
+        svg: true,
+    };
+    super::warn_of_glyphs(model, drawn, warnings);
+    files.extend(simulate::charts::files(
+        loaded,
+        results,
+        args.charts.size(),
+        args.charts.svg,
+    )?);
+    Ok(files)
 }
 
 /// A simulation that cannot run is a problem of the model (or of an option): exit 2, naming

@@ -135,12 +135,12 @@ pub fn run(
         Format::Csv => report::solve_csv(&rows),
         Format::Json => report::solve_json(&rows, base.json_source()),
     };
+    // What is printed goes first, and the file after it (helper-228: a stdout that could
+    // not be written failed the run after solve.csv had been replaced, without a word).
+    emit(stdout, &printed)?;
     if let Some(dir) = &args.out {
         io::write_all(dir, &[("solve.csv".to_string(), report::solve_csv(&rows))])
             .with_context(|| format!("writing the results into {}", super::shown(dir)))?;
-    }
-    emit(stdout, &printed)?;
-    if let Some(dir) = &args.out {
         super::say_rollback_notes();
         super::say(format_args!("wrote solve.csv to {}", super::shown(dir)));
     }

@@ -41,46 +41,56 @@ pub fn run(
     let result = sweep_with_progress(&base, &axes, &selected, &|n| progress.tell(n));
     progress.finish();
     let result = result?;
-    // The files first, and what is printed after (the CSV's bytes once where both are the
-    // CSV): a 2,000,000-run sweep's CSV is 200 MB.
-    let mut csv = None;
-    if let Some(dir) = &args.out {
-        let drawn = stakeshift::chart::Drawn {
-            parties_and_tiers: false,
-            trajectories: &selected,
-            svg: args.charts.svg,
-        };
-        super::warn_of_glyphs(base.model(), drawn, warnings);
-        let mut files = vec![("sweep.csv".to_string(), report::sweep_csv(&result))];
-        files.extend(sweep_chart_files(
-            &base,
-            &axes,
-            &result,
-            &selected,
-            args.charts.size(),
-            args.charts.svg,
-        )?);
+    // The files are rendered first; what is printed is written before them (helper-228: a
+    // stdout that could not be written failed the run after its files had been replaced),
+    // from the CSV's bytes once where both are the CSV: a 2,000,000-run sweep's CSV is 200 MB.
+    let written = match &args.out {
+        Some(dir) => {
+            let drawn = stakeshift::chart::Drawn {
+                parties_and_tiers: false,
+                trajectories: &selected,
+                svg: args.charts.svg,
+            };
+            super::warn_of_glyphs(base.model(), drawn, warnings);
+            let mut files = vec![("sweep.csv".to_string(), report::sweep_csv(&result))];
+            files.extend(sweep_chart_files(
+                &base,
+                &axes,
+                &result,
+                &selected,
+                args.charts.size(),
+                args.charts.svg,
+            )?);
+            Some((dir, files))
+        }
+        None => None,
+    };
+    let printed = match args.format {
+        Format::Table => Some(
+            (report::table_header(
+                base.model(),
+                base.loaded.overridden_by(),
+                result.paths.iter().map(String::as_str),
+                true,
+            ) + &report::sweep_table(&result))
+                .into_bytes(),
+        ),
+        Format::Csv if written.is_some() => None,
+        Format::Csv => Some(report::sweep_csv(&result)),
+        Format::Json => Some(report::sweep_json(&result, base.json_source())),
+    };
+    match (&printed, &written) {
+        (Some(bytes), _) => emit(stdout, bytes)?,
+        (None, Some((_, files))) => emit(stdout, &files[0].1)?,
+        (None, None) => {}
+    }
+    if let Some((dir, files)) = written {
         // Recorded, so that a later run without --svg removes this one's sweep.svg.
         let family = ["sweep.csv", "sweep.png", "sweep.svg"].map(String::from);
-        io::write_set(dir, &files, &family)
+        let removed = io::write_set(dir, &files, &family)
             .with_context(|| format!("writing the results into {}", super::shown(dir)))?;
-        super::report_written(dir, &files);
-        if matches!(args.format, Format::Csv) {
-            csv = files.into_iter().next().map(|(_, bytes)| bytes);
-        }
+        super::report_written(dir, &files, &removed);
     }
-    let printed = match args.format {
-        Format::Table => (report::table_header(
-            base.model(),
-            base.loaded.overridden_by(),
-            result.paths.iter().map(String::as_str),
-            true,
-        ) + &report::sweep_table(&result))
-            .into_bytes(),
-        Format::Csv => csv.unwrap_or_else(|| report::sweep_csv(&result)),
-        Format::Json => report::sweep_json(&result, base.json_source()),
-    };
-    emit(stdout, &printed)?;
     Ok(())
 }
 

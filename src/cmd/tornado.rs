@@ -71,28 +71,36 @@ pub fn run(
         Format::Csv => report::tornado_csv(&rows),
         Format::Json => report::tornado_json(&rows, base.json_source()),
     };
-    if let Some(dir) = &args.out {
-        let drawn = stakeshift::chart::Drawn {
-            parties_and_tiers: false,
-            trajectories: &selected,
-            svg: args.charts.svg,
-        };
-        super::warn_of_glyphs(base.model(), drawn, warnings);
-        let mut files = vec![("tornado.csv".to_string(), report::tornado_csv(&rows))];
-        files.extend(tornado_chart_files(
-            &base,
-            &rows,
-            chart_trajectory(base.model(), &selected, args.chart_trajectory.as_deref())?,
-            args.charts.size(),
-            args.charts.svg,
-        )?);
+    let written = match &args.out {
+        Some(dir) => {
+            let drawn = stakeshift::chart::Drawn {
+                parties_and_tiers: false,
+                trajectories: &selected,
+                svg: args.charts.svg,
+            };
+            super::warn_of_glyphs(base.model(), drawn, warnings);
+            let mut files = vec![("tornado.csv".to_string(), report::tornado_csv(&rows))];
+            files.extend(tornado_chart_files(
+                &base,
+                &rows,
+                chart_trajectory(base.model(), &selected, args.chart_trajectory.as_deref())?,
+                args.charts.size(),
+                args.charts.svg,
+            )?);
+            Some((dir, files))
+        }
+        None => None,
+    };
+    // What is printed goes first, and the files after it (helper-228: a stdout that
+    // could not be written failed the run after its files had been replaced).
+    emit(stdout, &printed)?;
+    if let Some((dir, files)) = written {
         // Recorded, so that a later run without --svg removes this one's tornado.svg.
         let family = ["tornado.csv", "tornado.png", "tornado.svg"].map(String::from);
-        io::write_set(dir, &files, &family)
+        let removed = io::write_set(dir, &files, &family)
             .with_context(|| format!("writing the results into {}", super::shown(dir)))?;
-        super::report_written(dir, &files);
+        super::report_written(dir, &files, &removed);
     }
-    emit(stdout, &printed)?;
     Ok(())
 }
 
