@@ -1217,6 +1217,36 @@ fn regression_small_slips_are_told_with_the_fix_and_the_first_place() {
             "shares = { a = 0,75 }\n",
             "`0,75`: TOML's decimal separator is a point: write 0.75",
         ),
+        // helper-230: groups of three are thousands inside an inline table too (`13,000`
+        // was told to write 13.000); an item's path keeps the array's index; `1.5,25` is
+        // no decimal comma.
+        (
+            "until = { microsoft = 13,000 }\n",
+            "`13,000`: TOML numbers have no thousands separator; write 13000",
+        ),
+        (
+            "x = { a = 1,000,000 }\n",
+            "`1,000,000`: TOML numbers have no thousands separator; write 1000000",
+        ),
+        (
+            "[equity]\nrounds = [{ year = 2026, raise = 1.0 }, { year = 2027, raise = .5 }]\n",
+            "equity.rounds[1].raise: the file is not valid TOML: `.5`",
+        ),
+        (
+            "[equity]\nrounds = [{ year = 2026, raise }]\n",
+            "equity.rounds[0]: the file is not valid TOML: `raise` inside `{ ... }` has no value",
+        ),
+        ("x = { a = 1.5,25 }\n", "`25` inside `{ ... }` has no value"),
+        // An escaped quote, or an apostrophe in a basic string, earlier on the line left
+        // no hint (helper-230).
+        (
+            "x = { s = \"a\\\"b\", v = .5 }\n",
+            "x.v: the file is not valid TOML: `.5`: a TOML number begins with a digit",
+        ),
+        (
+            "x = { s = \"it's\", v = 27. }\n",
+            "x.v: the file is not valid TOML: `27.`: a TOML number's point has digits after it",
+        ),
         (
             "discount_rate = 0.09\n# a comment\ndiscount_rate = 0.1\n",
             "line 4, column 1: discount_rate: the file is not valid TOML: this key is given twice (first given on line 2;",

@@ -885,6 +885,16 @@ fn regression_a_signal_while_writing_leaves_the_old_outputs_whole_and_no_staged_
     // SIGTERM, SIGHUP and SIGQUIT (helper-228: Ctrl-\ left a stopped set for the next run
     // to mend): the harness may run with SIGINT ignored (a background job), which the
     // child inherits and keeps.
+    // (No core file of a SIGQUIT: the children inherit RLIMIT_CORE 0. Set here, not
+    // between fork and exec, which would make every spawn a fork of the test process.)
+    // SAFETY: getrlimit(2) and setrlimit(2) of this process, with a local struct.
+    unsafe {
+        let mut limit: libc::rlimit = std::mem::zeroed();
+        if libc::getrlimit(libc::RLIMIT_CORE, &mut limit) == 0 {
+            limit.rlim_cur = 0;
+            libc::setrlimit(libc::RLIMIT_CORE, &limit);
+        }
+    }
     for (ext, signal) in [
         (".tmp", libc::SIGTERM),
         (".bak", libc::SIGHUP),
@@ -897,24 +907,8 @@ fn regression_a_signal_while_writing_leaves_the_old_outputs_whole_and_no_staged_
         let mut tries = 0;
         while tries < TRIES && std::time::Instant::now() < deadline {
             tries += 1;
-            // Another discount rate: every output differs from the good run's. (No core
-            // file of a SIGQUIT: RLIMIT_CORE 0.)
-            let mut command = std::process::Command::new(&bin);
-            {
-                use std::os::unix::process::CommandExt;
-                // SAFETY: setrlimit(2) only, between fork and exec.
-                unsafe {
-                    command.pre_exec(|| {
-                        let none = libc::rlimit {
-                            rlim_cur: 0,
-                            rlim_max: 0,
-                        };
-                        libc::setrlimit(libc::RLIMIT_CORE, &none);
-                        Ok(())
-                    });
-                }
-            }
-            let mut child = command
+            // Another discount rate: every output differs from the good run's.
+            let mut child = std::process::Command::new(&bin)
                 .args(["compare", "--set", "discount_rate=0.31", "--out"])
                 .arg(&out)
                 .stdout(std::process::Stdio::null())

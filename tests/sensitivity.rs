@@ -975,6 +975,34 @@ valuation = { points = [[2020, 10.0]] }
     // (1 + g)^3 = 1/4, g = 4^(-1/3) - 1 = -0.370039475...
     let row = first_row(&["solve", growth], &model, &["--target", "1"]);
     assert!(row.ends_with(",-0.370039475"), "{row}");
+    // helper-230: at other sizes (the rounding is relative: a valuation of 1e5 rounds
+    // (1 + g)^n to 28 places, then multiplies) and over two years there is no root either...
+    let valuation = "trajectories[base].valuation.points[0][1]";
+    for (size, end_year) in [
+        ("1000", "2023"),
+        ("100000", "2025"),
+        ("100000", "2030"),
+        ("1", "2022"),
+    ] {
+        let args = [
+            "--set",
+            &format!("{valuation}={size}"),
+            "--set",
+            &format!("end_year={end_year}"),
+        ];
+        let row = first_row(&["solve", growth], &model, &args);
+        assert!(row.ends_with(','), "{size} {end_year}: {row}");
+    }
+    // ...while a deal small in its unit keeps its roots: 0.4 x 1e-13 x stake / 0.4 ties at
+    // a stake of 0, and 1e-15 x stake meets 2.5e-16 at 0.25.
+    for (size, target, root) in [
+        ("0.0000000000001", "0", ",0.00000000"),
+        ("0.000000000000001", "2.5E-16", ",0.250000000"),
+    ] {
+        let args = ["--set", &format!("{valuation}={size}"), "--target", target];
+        let row = first_row(&["solve", "equity.stake"], &model, &args);
+        assert!(row.ends_with(root), "{size} {target}: {row}");
+    }
 }
 
 /// The first row after the header of `COMMAND... MODEL ARGS... --format csv`, which must

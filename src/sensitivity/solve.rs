@@ -262,14 +262,15 @@ fn solve_one(
     // A tie within the rounding is a root at the start, and, with `at_ends`, at an end of
     // the range too, where no point beyond can show a crossing (helper-209: the advantage
     // exactly 0 at a stake of 0, held as 1e-25, had no root). With `vanishing` (the side
-    // above the start, or below it), a difference within [`VANISHED`] of 0 on that side
-    // ends the search there, as a point where the model cannot run does.
+    // above the start, or below it), a difference within `vanished` of 0 on that side ends
+    // the search there, as a point where the model cannot run does.
+    let vanished = difference_at(search.start).map_or(Decimal::ZERO, |(d, _)| d.abs() * VANISHED);
     let root = |at_ends: bool, vanishing: Option<bool>| {
         let mut f = |v: Decimal| -> Option<Decimal> {
             let (difference, noise) = difference_at(v)?;
             if v != search.start
                 && vanishing == Some(v > search.start)
-                && difference.abs() < VANISHED
+                && difference.abs() < vanished
             {
                 return None;
             }
@@ -297,44 +298,61 @@ fn solve_one(
     // root (helper-225: a growth of -1, which the model refuses, and discount rates of 4.3e9
     // and 775.8 whose advantages are 5e-29, were given as roots, and which depended on how
     // wide the range was). A root whose difference, and the difference just short of it
-    // towards the start, are both within [`VANISHED`] of 0 is such a point: the search runs
-    // again with that side ending where the difference vanishes. (A difference that is 0
-    // from a point on, with the model's own amounts on either side of it, is a root: the
-    // start of a stretch where a cap no longer binds.)
+    // towards the start, are both within [`VANISHED`] of the difference at the start is
+    // such a point: the search runs again with that side ending where the difference
+    // vanishes. Relative, as the rounding is (a valuation of 1e5 rounds (1 + g)^n to 28
+    // places and then multiplies: steps of 1e-23; helper-230), so that a deal small in its
+    // unit keeps its roots (a root at 0 of 1e-13 x stake: helper-230). (A difference that is
+    // 0 from a point on, with larger values just short of it, is a root: the start of a
+    // stretch where a cap no longer binds.)
     Ok(match search_from(None) {
-        Some(found) if found != search.start && vanishes_at(&search, found, &difference_at) => {
+        Some(found)
+            if found != search.start && vanishes_at(&search, found, vanished, &difference_at) =>
+        {
             search_from(Some(found > search.start))
         }
         found => found,
     })
 }
 
-/// Below this a difference from the target is where a decimal's 28 places run out rather
-/// than where the advantage meets it (see [`vanishes_at`]): far below any deal's own
-/// amounts, far above the 1e-28 a decimal holds.
+/// Below this fraction of the difference at the start, a difference from the target is
+/// where a decimal's 28 places run out rather than where the advantage meets it (see
+/// [`vanishes_at`]): far above the 1e-28 of it a decimal holds.
 const VANISHED: Decimal = Decimal::from_parts(1, 0, 0, false, 24);
 
-/// Whether the difference from the target is within [`VANISHED`] of 0 at `root` and just
-/// short of it towards the start (1e-9 of it or 1e-12 of the range, at most half the way
-/// back: a root at 0 of an advantage in proportion to the value is tiny beside it, and is
-/// kept).
+/// Whether the difference from the target is below `vanished` at `root`, just short of it
+/// towards the start (1e-13 of it or 1e-15 of the range, at most half the way back: a root
+/// at 0 of an advantage in proportion to the value is larger than that beside it, and is
+/// kept), and at the end of the range beyond it.
 fn vanishes_at(
     search: &measures::Search,
     root: Decimal,
+    vanished: Decimal,
     difference_at: &dyn Fn(Decimal) -> Option<(Decimal, Decimal)>,
 ) -> bool {
-    let back = (root.abs() * Decimal::new(1, 9))
-        .max((search.upper - search.lower) * Decimal::new(1, 12))
-        .max(Decimal::new(1, 20))
+    let back = (root.abs() * Decimal::new(1, 13))
+        .max((search.upper - search.lower) * Decimal::new(1, 15))
+        .max(Decimal::new(1, 26))
         .min((root - search.start).abs() / Decimal::TWO);
     let short = if root > search.start {
         root - back
     } else {
         root + back
     };
-    [root, short]
+    // The end of the range on the root's side (just inside an open one): the advantage
+    // must vanish all the way there. A root where it touches the target and turns back
+    // (-(1.1 x - 1)^2) is as flat beside it, but not at the end.
+    let end = if root > search.start {
+        search.upper
+    } else if search.lower_open {
+        search.lower
+            + ((search.upper - search.lower) * Decimal::new(1, 20)).max(Decimal::new(1, 27))
+    } else {
+        search.lower
+    };
+    [root, short, end]
         .into_iter()
-        .all(|v| difference_at(v).is_some_and(|(d, _)| d.abs() < VANISHED))
+        .all(|v| difference_at(v).is_some_and(|(d, _)| d.abs() < vanished))
 }
 
 /// Whether the advantage, a tie with the target at `end` (an end of the search's range),

@@ -572,29 +572,42 @@ fn key_of_the_line(text: &str, at: usize) -> Option<String> {
     }
     let line = text.get(line_start..at)?;
     let key = line.get(..line.find('=')?)?.trim();
-    let path = path_on_line(text, line_start, key)?;
+    let mut path = path_on_line(text, line_start, key)?;
     // Inside an inline table, the key within it (helper-223: `shares = { microsoft = .75 }`
-    // named `shares`).
-    Some(
-        keys_in_open_tables(line)
-            .iter()
-            .filter_map(|key| key_parts(key))
-            .flatten()
-            .fold(path, |path, part| {
-                join_path(&path, &super::validate::key_text(&part))
-            }),
-    )
+    // named `shares`), with the index of each array item it is in (helper-230: `rounds =
+    // [{ raise = .5 }]` was named `equity.rounds.raise`).
+    for place in places_in_open_tables(line) {
+        match place {
+            Place::Key(key) => {
+                for part in key_parts(key)? {
+                    path = join_path(&path, &super::validate::key_text(&part));
+                }
+            }
+            Place::Item(i) => path.push_str(&format!("[{i}]")),
+        }
+    }
+    Some(path)
 }
 
-/// The keys of the inline tables still open at the end of `line`, outermost first (`a = {
-/// b = { c = 1, d = [2, `: `b`, `d`); none where one of them has no key yet.
-fn keys_in_open_tables(line: &str) -> Vec<&str> {
-    // An open bracket and, for a `{`, where its current key began and, once its `=` is
-    // met, the key.
+/// A step into a value still open on a line: a key of an inline table, or an item of an
+/// array (by its index).
+enum Place<'a> {
+    Key(&'a str),
+    Item(usize),
+}
+
+/// Where the end of `line` stands inside the inline tables still open on it, outermost
+/// first (`a = [{ b = 1 }, { c = { d = [2, `: item 1, `c`, `d`; the items of an array are
+/// counted only where an inline table is open inside it), up to the first open inline
+/// table that has no key yet (`a = [{ b`: item 0); empty where none is open.
+fn places_in_open_tables(line: &str) -> Vec<Place<'_>> {
+    // An open bracket: for a `{`, where its current key began and, once its `=` is met,
+    // the key; for a `[`, the index of its current item.
     struct Open<'a> {
         brace: bool,
         key_start: usize,
         key: Option<&'a str>,
+        item: usize,
     }
     let mut open: Vec<Open> = Vec::new();
     let mut quote = None;
@@ -617,6 +630,7 @@ fn keys_in_open_tables(line: &str) -> Vec<&str> {
                     brace: b == b'{',
                     key_start: i + 1,
                     key: None,
+                    item: 0,
                 }),
                 b'}' | b']' => {
                     open.pop();
@@ -625,6 +639,7 @@ fn keys_in_open_tables(line: &str) -> Vec<&str> {
                     if let Some(top) = open.last_mut() {
                         top.key_start = i + 1;
                         top.key = None;
+                        top.item += 1;
                     }
                 }
                 b'=' => {
@@ -637,8 +652,19 @@ fn keys_in_open_tables(line: &str) -> Vec<&str> {
         }
         i += 1;
     }
-    let keys: Option<Vec<&str>> = open.iter().filter(|o| o.brace).map(|o| o.key).collect();
-    keys.unwrap_or_default()
+    let Some(innermost_table) = open.iter().rposition(|o| o.brace) else {
+        return Vec::new();
+    };
+    open[..=innermost_table]
+        .iter()
+        .map_while(|o| {
+            if o.brace {
+                o.key.map(Place::Key)
+            } else {
+                Some(Place::Item(o.item))
+            }
+        })
+        .collect()
 }
 
 /// The path of `key` written on the line that starts at `line_start`, under the tables
@@ -790,12 +816,30 @@ fn key_line_without_its_value(text: &str, at: usize, message: &str) -> Option<(S
         && !item.contains(['=', '"', '\'', '[', ']'])
     {
         let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-        let whole = before.get(..separator)?;
-        let whole = &whole[whole
+        let ahead = before.get(..separator)?;
+        let whole_start = ahead
             .rfind(|c: char| !c.is_ascii_digit())
-            .map_or(0, |i| i + 1)..];
-        let said = if before.get(separator..)?.starts_with(',') && digits(whole) && digits(item) {
-            format!("`{whole},{item}`: TOML's decimal separator is a point: write {whole}.{item}")
+            .map_or(0, |i| i + 1);
+        let whole = &ahead[whole_start..];
+        // A number split at a comma: digits right after the comma, and before it digits that
+        // begin a value (not `1.5,25`'s `5`: helper-230).
+        let split_number = before.get(separator..)?.starts_with(',')
+            && digits(whole)
+            && before
+                .get(separator + 1..)
+                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+            && digits(item)
+            && ahead[..whole_start]
+                .trim_end_matches(['+', '-'])
+                .ends_with([' ', '\t', '=']);
+        let said = if split_number {
+            // Groups of three are thousands (`13,000`, `1,000,000`: helper-230 was told to
+            // write 13.000), as outside an inline table.
+            spreadsheet_habit(text, at.saturating_sub(1)).unwrap_or_else(|| {
+                format!(
+                    "`{whole},{item}`: TOML's decimal separator is a point: write {whole}.{item}"
+                )
+            })
         } else {
             let shown = crate::error::quoted(item);
             format!(
@@ -1537,6 +1581,25 @@ pub fn spreadsheet_habit(text: &str, at: usize) -> Option<String> {
     None
 }
 
+/// Whether `line` (from a line's start) ends inside a string: basic strings (`"`, with `\`
+/// escapes) and literal ones (`'`, without), one line each.
+fn string_left_open(line: &str) -> bool {
+    let mut quote = None;
+    let mut escaped = false;
+    for c in line.chars() {
+        match quote {
+            Some('"') if escaped => escaped = false,
+            Some('"') if c == '\\' => escaped = true,
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '#' => return false,
+            None => {}
+        }
+    }
+    quote.is_some()
+}
+
 /// Where the TOML reader stopped on a value typed as a document or a report shows it, the
 /// fix (helper-223: each got "string values must be quoted, expected literal string"):
 /// curly quotes (`“microsoft”`), a typographic minus (`−1.35`), an accountant's negative
@@ -1555,8 +1618,9 @@ pub fn typed_as_a_document_shows_it(text: &str, at: usize) -> Option<String> {
     let separator = before.rfind(['=', ',', '[', '{'])?;
     // Not inside a string (helper-224: `description = "Revenue, $13bn` without its closing
     // quote was told to write 13): the line before the value holds no quote left open.
-    let ahead = before.get(..separator)?;
-    if ahead.matches('"').count() % 2 == 1 || ahead.matches('\'').count() % 2 == 1 {
+    // (Read as TOML reads strings: an escaped quote, `"a\"b"`, does not close one, and an
+    // apostrophe inside a basic string, `"it's"`, opens none: helper-230.)
+    if string_left_open(before.get(..separator)?) {
         return None;
     }
     let rest = text.get(line_start + separator + 1..)?;
