@@ -46,7 +46,8 @@
 //! a socket or a **symbolic link** is refused before anything is written (exit 2, naming
 //! it): stakeshift neither replaces a link nor writes through it, because either would
 //! surprise (a link replaced by a file, or a file outside the folder changed). A replaced
-//! file keeps its permission bits; a new one gets `rw-r--r--`.
+//! file keeps its permission bits and, where it may, its group; a new one gets 0666 less the
+//! umask, as any new file does.
 //!
 //! **Stale members.** `compare --out` and `chart --out` record the files they wrote in
 //! `.stakeshift.outputs` in the folder. A later run of a command removes the files that
@@ -811,6 +812,21 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     commit_set(dir, &files, None, &mut |from, to| fs::rename(from, to)).map(|_| ())
 }
 
+/// The checks [`write_set`] makes of `dir` and of each file of a set named `names` before it
+/// writes anything (the folder, each target a regular file if there, no input replaced),
+/// for a command to make before it prints (helper-229: a set refused as bad usage was
+/// refused after its table had gone to stdout). The folder's lock is not taken.
+pub fn check_set<'a>(dir: &Path, names: impl IntoIterator<Item = &'a str>) -> Result<()> {
+    check_out_folder(dir)?;
+    for name in names {
+        let target = dir.join(name);
+        if let Some(m) = replaceable(&target)? {
+            refuse_replacing_an_input(&target, &m)?;
+        }
+    }
+    Ok(())
+}
+
 /// The file at `path` if it may be replaced: None when there is none, its metadata when it
 /// is a regular file; an error naming it when it is anything else (a symbolic link too).
 pub fn replaceable(path: &Path) -> Result<Option<Metadata>> {
@@ -975,13 +991,21 @@ pub fn check_out_folder(dir: &Path) -> Result<()> {
                 let which = if folder == dir {
                     "this user may not write into it".to_string()
                 } else {
-                    format!("this user may not write into {}, where it would be created", shown(folder))
+                    format!(
+                        "this user may not write into {}, where it would be created",
+                        shown(folder)
+                    )
                 };
+                // (Not `chmod u+w`: the folder may be another user's, or lack only `x`:
+                // helper-229.)
                 Error::io(
                     given,
                     std::io::Error::new(
                         e.kind(),
-                        format!("{e}: {which} (its permissions: `ls -ld {}`); allow writing (`chmod u+w`), or name another folder", crate::error::shell_word(&folder.to_string_lossy())),
+                        format!(
+                            "{e}: {which} (`ls -ld {}` shows its owner and permissions); name a folder this user may write into",
+                            crate::error::shell_word(&folder.to_string_lossy())
+                        ),
                     ),
                 )
             })?;

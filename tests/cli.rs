@@ -1247,6 +1247,28 @@ fn regression_small_slips_are_told_with_the_fix_and_the_first_place() {
             "x = { s = \"it's\", v = 27. }\n",
             "x.v: the file is not valid TOML: `27.`: a TOML number's point has digits after it",
         ),
+        // A quoted key holding `=` named no field; a key put inside one given as a value
+        // was the reader's words, with no field (helper-230).
+        (
+            "\"a=b\" = .5\n",
+            "\"a=b\": the file is not valid TOML: `.5`",
+        ),
+        (
+            "a.b = 1\na.b.c = 2\n",
+            "line 3, column 3: a.b.c: the file is not valid TOML: `a.b` is given above as a number, so `a.b.c` cannot put a key inside it",
+        ),
+        (
+            "[a]\nb = 1\n[a.b.c]\n",
+            "a.b.c: the file is not valid TOML: `a.b` is given above as a number, so `a.b.c` cannot put a key inside it",
+        ),
+        (
+            "[[t]]\nx = 1\n[[t]]\nx = \"s\"\nx.y = 2\n",
+            "t[1].x.y: the file is not valid TOML: `x` is given above as a text",
+        ),
+        (
+            "[x]\nb = { c = 1 }\n[x.b.d]\n",
+            "x.b.d: the file is not valid TOML: `x.b` is written above inline (`{ ... }`), which is whole where it is written, so `x.b.d` cannot add to it",
+        ),
         (
             "discount_rate = 0.09\n# a comment\ndiscount_rate = 0.1\n",
             "line 4, column 1: discount_rate: the file is not valid TOML: this key is given twice (first given on line 2;",

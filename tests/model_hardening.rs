@@ -1761,14 +1761,15 @@ fn regression_a_value_that_does_not_parse_names_its_key() {
             "{to}: {stderr}"
         );
     }
-    // A quoted key holding `=` names no field, rather than a key cut at its `=` (`"st`).
+    // A quoted key holding `=` is named whole, not cut at its `=` (`"st`; until
+    // helper-230 it named no field).
     let (code, stderr) = check(
         "syntax-quoted-eq",
         &model_with("stake = 0.3", "\"st=ake\" = \"x"),
     );
     assert_eq!(code, 2, "{stderr}");
     assert!(
-        stderr.contains(", column 14: the file is not valid TOML: "),
+        stderr.contains(", column 14: equity.\"st=ake\": the file is not valid TOML: "),
         "{stderr}"
     );
 }

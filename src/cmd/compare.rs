@@ -4,7 +4,6 @@ use anyhow::Context;
 
 use super::{CompareArgs, Format, emit, run_model};
 use stakeshift::chart;
-use stakeshift::error::Error;
 use stakeshift::io;
 use stakeshift::report;
 
@@ -42,12 +41,17 @@ pub fn run(
         None => None,
     };
     // What is printed goes first, and the files after it (helper-228: a stdout that could
-    // not be written, `>/dev/full`, failed the run after its files had been replaced).
+    // not be written, `>/dev/full`, failed the run after its files had been replaced); what
+    // can be checked of the files is checked before (helper-229: a set refused as bad usage
+    // was refused after its table had gone out).
+    if let Some((dir, files)) = &written {
+        super::check_set(dir, files)?;
+    }
     match printed {
         Some(bytes) => emit(stdout, &bytes)?,
         None => {
             let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout);
-            report::json::write(
+            let written = report::json::write(
                 model,
                 &loaded.label,
                 loaded.overridden_by(),
@@ -55,8 +59,8 @@ pub fn run(
                 args.yearly,
                 &mut out,
             )
-            .and_then(|()| std::io::Write::flush(&mut out))
-            .map_err(|e| Error::io("<stdout>", e))?;
+            .and_then(|()| std::io::Write::flush(&mut out));
+            super::reader_gone_is_no_error(written)?;
         }
     }
     if let Some((dir, files)) = written {

@@ -909,11 +909,29 @@ pub(crate) fn check_unchosen_trajectories(
 }
 
 /// Writes to stdout, mapping the error into the crate's.
+///
+/// A reader that stops early (`| head`) is no error: the rest is not printed and the run
+/// goes on, so that its `--out` files, written after what is printed, are still written
+/// (helper-229: they were not, and the run said nothing).
 pub(crate) fn emit(stdout: &mut dyn std::io::Write, bytes: &[u8]) -> Result<(), Error> {
-    stdout
-        .write_all(bytes)
-        .and_then(|_| stdout.flush())
-        .map_err(|e| Error::io("<stdout>", e))
+    reader_gone_is_no_error(stdout.write_all(bytes).and_then(|_| stdout.flush()))
+}
+
+/// A write to stdout's result, a reader that has gone (a broken pipe) taken as done.
+pub(crate) fn reader_gone_is_no_error(written: std::io::Result<()>) -> Result<(), Error> {
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(|e| Error::io("<stdout>", e)),
+    }
+}
+
+/// The checks of an output folder and of each file of a set that can be made before
+/// anything is written (see `stakeshift::io::check_set`), made before a command prints,
+/// with the context its writing has.
+pub(crate) fn check_set(dir: &std::path::Path, files: &[(String, Vec<u8>)]) -> anyhow::Result<()> {
+    use anyhow::Context;
+    stakeshift::io::check_set(dir, files.iter().map(|(name, _)| name.as_str()))
+        .with_context(|| format!("writing the results into {}", shown(dir)))
 }
 
 /// Every file name the charts can have (each chart as PNG and SVG): the part of an output
@@ -937,7 +955,7 @@ pub(crate) fn report_written(
         String::new()
     } else {
         format!(
-            "; removed {}, an earlier run's that this one does not write",
+            "; removed {}, left by an earlier run and not written by this one",
             removed.join(", ")
         )
     };

@@ -217,6 +217,9 @@ pub fn run(
     };
     // What is printed goes first, and the files after it (helper-228: a stdout that could
     // not be written failed the run after its files had been replaced).
+    if let Some((dir, files)) = &written {
+        super::check_set(dir, files)?;
+    }
     emit(stdout, &printed)?;
     if let Some((dir, files)) = written {
         let family: Vec<String> = FILES.map(String::from).to_vec();

@@ -137,9 +137,13 @@ pub fn run(
     };
     // What is printed goes first, and the file after it (helper-228: a stdout that could
     // not be written failed the run after solve.csv had been replaced, without a word).
+    let files = [("solve.csv".to_string(), report::solve_csv(&rows))];
+    if let Some(dir) = &args.out {
+        super::check_set(dir, &files)?;
+    }
     emit(stdout, &printed)?;
     if let Some(dir) = &args.out {
-        io::write_all(dir, &[("solve.csv".to_string(), report::solve_csv(&rows))])
+        io::write_all(dir, &files)
             .with_context(|| format!("writing the results into {}", super::shown(dir)))?;
         super::say_rollback_notes();
         super::say(format_args!("wrote solve.csv to {}", super::shown(dir)));

@@ -79,6 +79,9 @@ pub fn run(
         Format::Csv => Some(report::sweep_csv(&result)),
         Format::Json => Some(report::sweep_json(&result, base.json_source())),
     };
+    if let Some((dir, files)) = &written {
+        super::check_set(dir, files)?;
+    }
     match (&printed, &written) {
         (Some(bytes), _) => emit(stdout, bytes)?,
         (None, Some((_, files))) => emit(stdout, &files[0].1)?,

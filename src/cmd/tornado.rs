@@ -93,6 +93,9 @@ pub fn run(
     };
     // What is printed goes first, and the files after it (helper-228: a stdout that
     // could not be written failed the run after its files had been replaced).
+    if let Some((dir, files)) = &written {
+        super::check_set(dir, files)?;
+    }
     emit(stdout, &printed)?;
     if let Some((dir, files)) = written {
         // Recorded, so that a later run without --svg removes this one's tornado.svg.

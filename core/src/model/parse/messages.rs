@@ -571,7 +571,8 @@ fn key_of_the_line(text: &str, at: usize) -> Option<String> {
         return None;
     }
     let line = text.get(line_start..at)?;
-    let key = line.get(..line.find('=')?)?.trim();
+    // (The first `=` outside quotes: `"a=b" = .5` named no field: helper-230.)
+    let key = line.get(..key_equals(line)?)?.trim();
     let mut path = path_on_line(text, line_start, key)?;
     // Inside an inline table, the key within it (helper-223: `shares = { microsoft = .75 }`
     // named `shares`), with the index of each array item it is in (helper-230: `rounds =
@@ -587,6 +588,122 @@ fn key_of_the_line(text: &str, at: usize) -> Option<String> {
         }
     }
     Some(path)
+}
+
+/// A dotted key or a header that puts a key inside one given above as a value (helper-230:
+/// `a.b = 1` and then `a.b.c = 2`, or `[a.b.c]`, were told "cannot extend value of type
+/// integer with a dotted key", with no field): the field, and which key is the value.
+fn into_a_value_above(
+    text: &str,
+    at: usize,
+    line_start: usize,
+    line_end: usize,
+    words: &str,
+) -> Option<(String, String)> {
+    let kind = words
+        .strip_prefix("cannot extend value of type ")?
+        .strip_suffix(" with a dotted key")?;
+    let what = match kind {
+        "integer" | "float" => "a number",
+        "string" => "a text",
+        "boolean" => "true or false",
+        "array" => "a list",
+        // (A key line adding to one is told by `key_line_without_its_value`.)
+        "inline table" => "",
+        _ => "a value",
+    };
+    let raw = text.get(line_start..line_end)?;
+    let lead = raw.len() - raw.trim_start_matches([' ', '\t', '\u{feff}']).len();
+    let line = &raw[lead..];
+    let header = line.starts_with('[');
+    if kind == "inline table" && !header {
+        return None;
+    }
+    // The key as written: a header's name, or what comes before the `=` outside quotes.
+    let (begin, end) = if header {
+        let open = if line.starts_with("[[") { 2 } else { 1 };
+        (lead + open, lead + line.find(']')?)
+    } else {
+        (lead, lead + key_equals(line)?)
+    };
+    let stop = at.checked_sub(line_start)?;
+    if !(begin..end).contains(&stop) {
+        return None;
+    }
+    // The part the reader stopped at, to its end: the key that holds a value.
+    let rest = raw.get(stop..end)?;
+    let part = match rest.chars().next()? {
+        q @ ('"' | '\'') => rest[1..].find(q).map_or(rest.len(), |i| i + 2),
+        _ => rest.find(['.', ' ', '\t']).unwrap_or(rest.len()),
+    };
+    let value_key = raw.get(begin..stop + part)?.trim();
+    let full = raw.get(begin..end)?.trim();
+    let field = if header {
+        header_name(line.split('#').next()?.trim()).map(|(_, name)| name)?
+    } else {
+        let parts = key_parts(full)?;
+        let mut path = table_above(text, line_start).unwrap_or_default();
+        for part in parts {
+            path = join_path(&path, &super::validate::key_text(&part));
+        }
+        path
+    };
+    let (value_key, full) = (crate::error::quoted(value_key), crate::error::quoted(full));
+    Some((
+        field,
+        if what.is_empty() {
+            format!(
+                "`{value_key}` is written above inline (`{{ ... }}`), which is whole where it is written, so `{full}` cannot add to it: put the key inside its braces, or write that table under a [header] of its own"
+            )
+        } else {
+            format!(
+                "`{value_key}` is given above as {what}, so `{full}` cannot put a key inside it: a key holds a value or a table of keys, not both; rename one of them"
+            )
+        },
+    ))
+}
+
+/// Where the first `=` outside quotes is on `line`: the end of its key.
+fn key_equals(line: &str) -> Option<usize> {
+    let mut quote = None;
+    for (i, c) in line.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '=' => return Some(i),
+            None if c == '#' => return None,
+            None => {}
+        }
+    }
+    None
+}
+
+/// The table of the header above `line_start` (`equity`, `trajectories[2]`), read from the
+/// header lines alone; None above any header.
+fn table_above(text: &str, line_start: usize) -> Option<String> {
+    let above = text.get(..line_start)?;
+    let mut lines = above.lines().rev();
+    let header = lines.find_map(|l| {
+        let l = l.trim_start_matches([' ', '\t']);
+        l.starts_with('[')
+            .then(|| header_name(l.split('#').next()?.trim()))
+            .flatten()
+    })?;
+    let (list, name) = header;
+    if !list {
+        return Some(name);
+    }
+    // The entry of a list of tables: how many headers of its name come before it.
+    let before = lines
+        .filter(|l| {
+            let l = l.trim_start_matches([' ', '\t']);
+            l.starts_with("[[")
+                && header_name(l.split('#').next().unwrap_or("").trim())
+                    .is_some_and(|(_, n)| n == name)
+        })
+        .count();
+    Some(format!("{name}[{before}]"))
 }
 
 /// A step into a value still open on a line: a key of an inline table, or an item of an
@@ -847,6 +964,9 @@ fn key_line_without_its_value(text: &str, at: usize, message: &str) -> Option<(S
             )
         };
         return Some((String::new(), said));
+    }
+    if let Some(said) = into_a_value_above(text, at, line_start, line_end, &words) {
+        return Some(said);
     }
     let (key, value) = line.split_once('=')?;
     let key = key.trim_matches(toml_space);
