@@ -1,7 +1,5 @@
 //! `stakeshift compare`: run the model and print (and with --out, write) the comparison.
 
-use anyhow::Context;
-
 use super::{CompareArgs, Format, emit, run_model};
 use stakeshift::chart;
 use stakeshift::io;
@@ -36,19 +34,18 @@ pub fn run(
         Format::Csv => Some(report::csv::comparison(&comparison)),
         Format::Json => None,
     };
-    let written = match &args.out {
-        Some(dir) => Some((dir, out_files(args, &loaded, &comparison, warnings)?)),
+    let out = match &args.out {
+        Some(dir) => Some((
+            dir.as_path(),
+            out_files(args, &loaded, &comparison, warnings)?,
+        )),
         None => None,
     };
-    // What is printed goes first, and the files after it (helper-228: a stdout that could
-    // not be written, `>/dev/full`, failed the run after its files had been replaced); what
-    // can be checked of the files is checked before (helper-229: a set refused as bad usage
-    // was refused after its table had gone out).
-    if let Some((dir, files)) = &written {
-        super::check_set(dir, files)?;
-    }
-    match printed {
-        Some(bytes) => emit(stdout, &bytes)?,
+    let mut family = super::chart_family();
+    family.extend(CSV_FILES.map(String::from));
+    family.push(report::xlsx::FILE_NAME.to_string());
+    super::print_then_write(stdout, out, Some(&family), |stdout, _| match printed {
+        Some(bytes) => emit(stdout, &bytes),
         None => {
             let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout);
             let written = report::json::write(
@@ -60,18 +57,9 @@ pub fn run(
                 &mut out,
             )
             .and_then(|()| std::io::Write::flush(&mut out));
-            super::reader_gone_is_no_error(written)?;
+            super::reader_gone_is_no_error(written)
         }
-    }
-    if let Some((dir, files)) = written {
-        let mut family = super::chart_family();
-        family.extend(CSV_FILES.map(String::from));
-        family.push(report::xlsx::FILE_NAME.to_string());
-        let removed = io::write_set(dir, &files, &family)
-            .with_context(|| format!("writing the results into {}", super::shown(dir)))?;
-        super::report_written(dir, &files, &removed);
-    }
-    Ok(())
+    })
 }
 
 /// The files `--out` writes, rendered before anything is written.

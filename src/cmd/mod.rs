@@ -925,13 +925,38 @@ pub(crate) fn reader_gone_is_no_error(written: std::io::Result<()>) -> Result<()
     }
 }
 
-/// The checks of an output folder and of each file of a set that can be made before
-/// anything is written (see `stakeshift::io::check_set`), made before a command prints,
-/// with the context its writing has.
-pub(crate) fn check_set(dir: &std::path::Path, files: &[(String, Vec<u8>)]) -> anyhow::Result<()> {
+/// A command's `--out` files: the folder and the set, rendered before anything is written.
+pub(crate) type OutFiles<'a> = Option<(&'a std::path::Path, Vec<(String, Vec<u8>)>)>;
+
+/// The order every command that prints and writes keeps: what can be checked of the set
+/// without writing (`stakeshift::io::check_set`: helper-229, a set refused as bad usage was
+/// refused after its table had gone out), then what is printed (`print`, given the files,
+/// whose bytes it may print: a sweep's CSV), then the files as one set of the command's
+/// `family` (without one, written with no record of earlier runs' files), said on stderr.
+/// Printing first, a stdout that cannot take it (`>/dev/full`) fails the run with every
+/// file as it was (helper-228: the files had been replaced).
+pub(crate) fn print_then_write(
+    stdout: &mut dyn std::io::Write,
+    out: OutFiles<'_>,
+    family: Option<&[String]>,
+    print: impl FnOnce(&mut dyn std::io::Write, Option<&[(String, Vec<u8>)]>) -> Result<(), Error>,
+) -> anyhow::Result<()> {
     use anyhow::Context;
-    stakeshift::io::check_set(dir, files.iter().map(|(name, _)| name.as_str()))
-        .with_context(|| format!("writing the results into {}", shown(dir)))
+    let context = |dir: &std::path::Path| format!("writing the results into {}", shown(dir));
+    if let Some((dir, files)) = &out {
+        stakeshift::io::check_set(dir, files.iter().map(|(name, _)| name.as_str()))
+            .with_context(|| context(dir))?;
+    }
+    print(stdout, out.as_ref().map(|(_, files)| files.as_slice()))?;
+    if let Some((dir, files)) = out {
+        let removed = match family {
+            Some(family) => stakeshift::io::write_set(dir, &files, family),
+            None => stakeshift::io::write_all(dir, &files).map(|()| Vec::new()),
+        }
+        .with_context(|| context(dir))?;
+        report_written(dir, &files, &removed);
+    }
+    Ok(())
 }
 
 /// Every file name the charts can have (each chart as PNG and SVG): the part of an output

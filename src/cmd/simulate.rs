@@ -3,8 +3,6 @@
 
 use std::io::IsTerminal;
 
-use anyhow::Context;
-
 use super::{Format, SimulateArgs, emit};
 use stakeshift::chart;
 use stakeshift::error::Error;
@@ -208,26 +206,14 @@ pub fn run(
             simulate::json::render(model, &loaded.label, loaded.overridden_by(), &results)
         }
     };
-    let written = match &args.out {
-        Some(dir) => {
-            let files = out_files(args, &loaded, &results, warnings)?;
-            Some((dir, files))
-        }
+    let out = match &args.out {
+        Some(dir) => Some((dir.as_path(), out_files(args, &loaded, &results, warnings)?)),
         None => None,
     };
-    // What is printed goes first, and the files after it (helper-228: a stdout that could
-    // not be written failed the run after its files had been replaced).
-    if let Some((dir, files)) = &written {
-        super::check_set(dir, files)?;
-    }
-    emit(stdout, &printed)?;
-    if let Some((dir, files)) = written {
-        let family: Vec<String> = FILES.map(String::from).to_vec();
-        let removed = io::write_set(dir, &files, &family)
-            .with_context(|| format!("writing the results into {}", super::shown(dir)))?;
-        super::report_written(dir, &files, &removed);
-    }
-    Ok(())
+    let family: Vec<String> = FILES.map(String::from).to_vec();
+    super::print_then_write(stdout, out, Some(&family), |stdout, _| {
+        emit(stdout, &printed)
+    })
 }
 
 /// The files `--out` writes, rendered before anything is written.

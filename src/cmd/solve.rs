@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context;
 use rust_decimal::Decimal;
 
 use super::{Format, SolveArgs, emit};
@@ -135,18 +134,12 @@ pub fn run(
         Format::Csv => report::solve_csv(&rows),
         Format::Json => report::solve_json(&rows, base.json_source()),
     };
-    // What is printed goes first, and the file after it (helper-228: a stdout that could
-    // not be written failed the run after solve.csv had been replaced, without a word).
-    let files = [("solve.csv".to_string(), report::solve_csv(&rows))];
-    if let Some(dir) = &args.out {
-        super::check_set(dir, &files)?;
-    }
-    emit(stdout, &printed)?;
-    if let Some(dir) = &args.out {
-        io::write_all(dir, &files)
-            .with_context(|| format!("writing the results into {}", super::shown(dir)))?;
-        super::say_rollback_notes();
-        super::say(format_args!("wrote solve.csv to {}", super::shown(dir)));
-    }
-    Ok(())
+    // (solve.csv is written as a set of its own, with no record of earlier runs' files.)
+    let out = args.out.as_deref().map(|dir| {
+        (
+            dir,
+            vec![("solve.csv".to_string(), report::solve_csv(&rows))],
+        )
+    });
+    super::print_then_write(stdout, out, None, |stdout, _| emit(stdout, &printed))
 }

@@ -1,7 +1,5 @@
 //! `stakeshift sweep`: the comparison on a grid of one or two paths' values.
 
-use anyhow::Context;
-
 use super::{Format, SweepArgs, emit};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -44,7 +42,7 @@ pub fn run(
     // The files are rendered first; what is printed is written before them (helper-228: a
     // stdout that could not be written failed the run after its files had been replaced),
     // from the CSV's bytes once where both are the CSV: a 2,000,000-run sweep's CSV is 200 MB.
-    let written = match &args.out {
+    let out = match &args.out {
         Some(dir) => {
             let drawn = stakeshift::chart::Drawn {
                 parties_and_tiers: false,
@@ -61,7 +59,7 @@ pub fn run(
                 args.charts.size(),
                 args.charts.svg,
             )?);
-            Some((dir, files))
+            Some((dir.as_path(), files))
         }
         None => None,
     };
@@ -75,26 +73,19 @@ pub fn run(
             ) + &report::sweep_table(&result))
                 .into_bytes(),
         ),
-        Format::Csv if written.is_some() => None,
+        Format::Csv if out.is_some() => None,
         Format::Csv => Some(report::sweep_csv(&result)),
         Format::Json => Some(report::sweep_json(&result, base.json_source())),
     };
-    if let Some((dir, files)) = &written {
-        super::check_set(dir, files)?;
-    }
-    match (&printed, &written) {
-        (Some(bytes), _) => emit(stdout, bytes)?,
-        (None, Some((_, files))) => emit(stdout, &files[0].1)?,
-        (None, None) => {}
-    }
-    if let Some((dir, files)) = written {
-        // Recorded, so that a later run without --svg removes this one's sweep.svg.
-        let family = ["sweep.csv", "sweep.png", "sweep.svg"].map(String::from);
-        let removed = io::write_set(dir, &files, &family)
-            .with_context(|| format!("writing the results into {}", super::shown(dir)))?;
-        super::report_written(dir, &files, &removed);
-    }
-    Ok(())
+    // Recorded, so that a later run without --svg removes this one's sweep.svg.
+    let family = ["sweep.csv", "sweep.png", "sweep.svg"].map(String::from);
+    super::print_then_write(stdout, out, Some(&family), |stdout, files| {
+        match (printed, files) {
+            (Some(bytes), _) => emit(stdout, &bytes),
+            (None, Some(files)) => emit(stdout, &files[0].1),
+            (None, None) => Ok(()),
+        }
+    })
 }
 
 /// The keys of the model that hold a year (SPEC 1), entries left out.

@@ -1,7 +1,5 @@
 //! `stakeshift tornado`: each input alone at a low and a high value, sorted by the swing.
 
-use anyhow::Context;
-
 use super::{Format, TornadoArgs, emit};
 use stakeshift::error::Error;
 use stakeshift::io;
@@ -71,7 +69,7 @@ pub fn run(
         Format::Csv => report::tornado_csv(&rows),
         Format::Json => report::tornado_json(&rows, base.json_source()),
     };
-    let written = match &args.out {
+    let out = match &args.out {
         Some(dir) => {
             let drawn = stakeshift::chart::Drawn {
                 parties_and_tiers: false,
@@ -87,24 +85,15 @@ pub fn run(
                 args.charts.size(),
                 args.charts.svg,
             )?);
-            Some((dir, files))
+            Some((dir.as_path(), files))
         }
         None => None,
     };
-    // What is printed goes first, and the files after it (helper-228: a stdout that
-    // could not be written failed the run after its files had been replaced).
-    if let Some((dir, files)) = &written {
-        super::check_set(dir, files)?;
-    }
-    emit(stdout, &printed)?;
-    if let Some((dir, files)) = written {
-        // Recorded, so that a later run without --svg removes this one's tornado.svg.
-        let family = ["tornado.csv", "tornado.png", "tornado.svg"].map(String::from);
-        let removed = io::write_set(dir, &files, &family)
-            .with_context(|| format!("writing the results into {}", super::shown(dir)))?;
-        super::report_written(dir, &files, &removed);
-    }
-    Ok(())
+    // Recorded, so that a later run without --svg removes this one's tornado.svg.
+    let family = ["tornado.csv", "tornado.png", "tornado.svg"].map(String::from);
+    super::print_then_write(stdout, out, Some(&family), |stdout, _| {
+        emit(stdout, &printed)
+    })
 }
 
 /// The trajectory of `tornado.png`: the one named with --chart-trajectory (which must be
