@@ -812,16 +812,27 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     commit_set(dir, &files, None, &mut |from, to| fs::rename(from, to)).map(|_| ())
 }
 
-/// The checks [`write_set`] makes of `dir` and of each file of a set named `names` before it
-/// writes anything (the folder, each target a regular file if there, no input replaced),
-/// for a command to make before it prints (helper-229: a set refused as bad usage was
-/// refused after its table had gone to stdout). The folder's lock is not taken.
-pub fn check_set<'a>(dir: &Path, names: impl IntoIterator<Item = &'a str>) -> Result<()> {
+/// The checks [`write_set`] (with a `family`) or [`write_all`] makes of `dir` and of the set
+/// before it writes anything (the folder; each target, and with a family the record, a
+/// regular file if there; no input replaced, nor removed as an earlier run's output), for a
+/// command to make before it prints (helper-229: a set refused as bad usage was refused
+/// after its table had gone to stdout; helper-231: the record and the stale members too).
+/// The folder's lock is not taken.
+pub fn check_set(dir: &Path, files: &[(String, Vec<u8>)], family: Option<&[String]>) -> Result<()> {
     check_out_folder(dir)?;
-    for name in names {
+    let record = family.map(|_| MANIFEST_NAME);
+    for name in files.iter().map(|(name, _)| name.as_str()).chain(record) {
         let target = dir.join(name);
         if let Some(m) = replaceable(&target)? {
             refuse_replacing_an_input(&target, &m)?;
+        }
+    }
+    if let Some(family) = family {
+        let (_, stale) = manifest_plan(dir, files, family);
+        for member in &stale {
+            if let Ok(m) = fs::symlink_metadata(member) {
+                refuse_replacing_an_input(member, &m)?;
+            }
         }
     }
     Ok(())

@@ -1265,6 +1265,15 @@ fn regression_small_slips_are_told_with_the_fix_and_the_first_place() {
             "[[t]]\nx = 1\n[[t]]\nx = \"s\"\nx.y = 2\n",
             "t[1].x.y: the file is not valid TOML: `x` is given above as a text",
         ),
+        // Escaped quotes and a `]` inside quoted parts (helper-231).
+        (
+            "\"a\\\"b\" = 1\n\"a\\\"b\".c = 2\n",
+            "\"a\\\"b\".c: the file is not valid TOML: `\"a\\\"b\"` is given above as a number",
+        ),
+        (
+            "[equity]\n\"st]ake\" = 1\n[equity.\"st]ake\".c]\n",
+            "equity.\"st]ake\".c: the file is not valid TOML: `equity.\"st]ake\"` is given above as a number",
+        ),
         (
             "[x]\nb = { c = 1 }\n[x.b.d]\n",
             "x.b.d: the file is not valid TOML: `x.b` is written above inline (`{ ... }`), which is whole where it is written, so `x.b.d` cannot add to it",

@@ -1822,4 +1822,33 @@ fn regression_a_reader_that_stops_early_still_gets_the_files_written() {
         .unwrap();
     assert_eq!(result.status.code(), Some(2), "{}", stderr_of(&result));
     assert!(result.stdout.is_empty(), "printed before refusing");
+    // So is a record that is a folder, and an input that an earlier run's record names as
+    // its output, to be removed (helper-231).
+    let record = dir.join("record");
+    fs::create_dir_all(record.join(".stakeshift.outputs")).unwrap();
+    let stale = dir.join("stale");
+    fs::create_dir_all(&stale).unwrap();
+    fs::copy(
+        common::repo_path("models/revenue-note-vs-safe.toml"),
+        stale.join("value.svg"),
+    )
+    .unwrap();
+    fs::write(stale.join(".stakeshift.outputs"), "value.svg\n").unwrap();
+    for (model, out) in [
+        (
+            common::repo_path("models/revenue-note-vs-safe.toml"),
+            &record,
+        ),
+        (stale.join("value.svg"), &stale),
+    ] {
+        let result = stakeshift()
+            .arg("compare")
+            .arg(&model)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .unwrap();
+        assert_eq!(result.status.code(), Some(2), "{}", stderr_of(&result));
+        assert!(result.stdout.is_empty(), "{out:?}: printed before refusing");
+    }
 }

@@ -944,8 +944,7 @@ pub(crate) fn print_then_write(
     use anyhow::Context;
     let context = |dir: &std::path::Path| format!("writing the results into {}", shown(dir));
     if let Some((dir, files)) = &out {
-        stakeshift::io::check_set(dir, files.iter().map(|(name, _)| name.as_str()))
-            .with_context(|| context(dir))?;
+        stakeshift::io::check_set(dir, files, family).with_context(|| context(dir))?;
     }
     print(stdout, out.as_ref().map(|(_, files)| files.as_slice()))?;
     if let Some((dir, files)) = out {

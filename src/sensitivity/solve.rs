@@ -307,7 +307,9 @@ fn solve_one(
     // stretch where a cap no longer binds.)
     Ok(match search_from(None) {
         Some(found)
-            if found != search.start && vanishes_at(&search, found, vanished, &difference_at) =>
+            if found != search.start
+                && vanishes_at(&search, found, vanished, &difference_at)
+                && !crosses_at(&search, found, &difference_at) =>
         {
             search_from(Some(found > search.start))
         }
@@ -353,6 +355,38 @@ fn vanishes_at(
     [root, short, end]
         .into_iter()
         .all(|v| difference_at(v).is_some_and(|(d, _)| d.abs() < vanished))
+}
+
+/// Whether the difference from the target changes sign across `root`, each side beyond the
+/// last digits a decimal holds (1e-27), at some distance from 1e-4 to 1e-12 of it inside
+/// the range: a crossing, however small the values, which [`vanishes_at`] must not take
+/// away (helper-231: 4 / (1 + r)^3 against 4e-14 / (1 + r) cross at r = 1e7, where both are
+/// 4e-21, and the root was lost or moved).
+fn crosses_at(
+    search: &measures::Search,
+    root: Decimal,
+    difference_at: &dyn Fn(Decimal) -> Option<(Decimal, Decimal)>,
+) -> bool {
+    let last_digits = Decimal::new(1, 27);
+    let size = root.abs().max(Decimal::ONE);
+    (4..=12).step_by(2).any(|places| {
+        let step = size * Decimal::new(1, places);
+        let (below, above) = (root - step, root + step);
+        let inside = |v: Decimal| {
+            v <= search.upper && (v > search.lower || (v == search.lower && !search.lower_open))
+        };
+        if !inside(below) || !inside(above) {
+            return false;
+        }
+        match (difference_at(below), difference_at(above)) {
+            (Some((a, _)), Some((b, _))) => {
+                a.abs() > last_digits
+                    && b.abs() > last_digits
+                    && a.is_sign_negative() != b.is_sign_negative()
+            }
+            _ => false,
+        }
+    })
 }
 
 /// Whether the advantage, a tie with the target at `end` (an end of the search's range),

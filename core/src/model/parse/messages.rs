@@ -239,6 +239,11 @@ fn list_header_after_a_table(
 /// A header line's name, as its parts joined by `.`, and whether it is a list's (`[[...]]`);
 /// None where the line does not read as a header by itself (a row of an array).
 fn header_name(header: &str) -> Option<(bool, String)> {
+    header_parts(header).map(|(list, parts)| (list, parts.join(".")))
+}
+
+/// [`header_name`]'s parts, each as TOML reads it (`[a."b.c"]`: `a` and `b.c`).
+fn header_parts(header: &str) -> Option<(bool, Vec<String>)> {
     let list = header.starts_with("[[");
     let table: toml::Table = format!("{header}\n").parse().ok()?;
     let parts = only_path(&table, |value| match value {
@@ -246,7 +251,7 @@ fn header_name(header: &str) -> Option<(bool, String)> {
         toml::Value::Array(rows) => list && rows.len() == 1,
         _ => false,
     })?;
-    Some((list, parts.join(".")))
+    Some((list, parts))
 }
 
 /// The keys down to the one value of `table`, where each level holds one entry, to the
@@ -622,7 +627,11 @@ fn into_a_value_above(
     // The key as written: a header's name, or what comes before the `=` outside quotes.
     let (begin, end) = if header {
         let open = if line.starts_with("[[") { 2 } else { 1 };
-        (lead + open, lead + line.find(']')?)
+        // (The `]` outside quotes: `[equity."st]ake".c]`: helper-231.)
+        (
+            lead + open,
+            lead + open + first_outside_quotes(&line[open..], ']')?,
+        )
     } else {
         (lead, lead + key_equals(line)?)
     };
@@ -633,13 +642,20 @@ fn into_a_value_above(
     // The part the reader stopped at, to its end: the key that holds a value.
     let rest = raw.get(stop..end)?;
     let part = match rest.chars().next()? {
-        q @ ('"' | '\'') => rest[1..].find(q).map_or(rest.len(), |i| i + 2),
+        // A quoted part to its closing quote (an escaped one does not close it: helper-231).
+        '"' | '\'' => first_outside_quotes(rest, '.')
+            .map_or(rest.len(), |i| i)
+            .min(rest.trim_end().len()),
         _ => rest.find(['.', ' ', '\t']).unwrap_or(rest.len()),
     };
     let value_key = raw.get(begin..stop + part)?.trim();
     let full = raw.get(begin..end)?.trim();
     let field = if header {
-        header_name(line.split('#').next()?.trim()).map(|(_, name)| name)?
+        // (Each part as the messages write keys: `equity."st]ake".c`.)
+        let (_, parts) = header_parts(line.split('#').next()?.trim())?;
+        parts.iter().fold(String::new(), |path, part| {
+            join_path(&path, &super::validate::key_text(part))
+        })
     } else {
         let parts = key_parts(full)?;
         let mut path = table_above(text, line_start).unwrap_or_default();
@@ -665,13 +681,22 @@ fn into_a_value_above(
 
 /// Where the first `=` outside quotes is on `line`: the end of its key.
 fn key_equals(line: &str) -> Option<usize> {
+    first_outside_quotes(line, '=')
+}
+
+/// Where `wanted` first stands on `line` outside quotes (basic strings with `\` escapes,
+/// `"a\"b"`: helper-231; literal ones without), before any comment.
+fn first_outside_quotes(line: &str, wanted: char) -> Option<usize> {
     let mut quote = None;
+    let mut escaped = false;
     for (i, c) in line.char_indices() {
         match quote {
+            Some('"') if escaped => escaped = false,
+            Some('"') if c == '\\' => escaped = true,
             Some(q) if c == q => quote = None,
             Some(_) => {}
+            None if c == wanted => return Some(i),
             None if c == '"' || c == '\'' => quote = Some(c),
-            None if c == '=' => return Some(i),
             None if c == '#' => return None,
             None => {}
         }
