@@ -1265,6 +1265,15 @@ fn regression_small_slips_are_told_with_the_fix_and_the_first_place() {
             "[[t]]\nx = 1\n[[t]]\nx = \"s\"\nx.y = 2\n",
             "t[1].x.y: the file is not valid TOML: `x` is given above as a text",
         ),
+        // The table as the reader reads it, not from header lines alone (helper-231).
+        (
+            "[equity]\nnote = \"\"\"\n[fake]\n\"\"\"\nx = 1\nx.y = 2\n",
+            "equity.x.y: the file is not valid TOML: `x` is given above as a number",
+        ),
+        (
+            "[[t]]\nname = \"a\"\n[t.extra]\na = 1\na.b = 2\n",
+            "t[0].extra.a.b: the file is not valid TOML: `a` is given above as a number",
+        ),
         // Escaped quotes and a `]` inside quoted parts (helper-231).
         (
             "\"a\\\"b\" = 1\n\"a\\\"b\".c = 2\n",
