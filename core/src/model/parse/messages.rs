@@ -662,11 +662,17 @@ fn into_a_value_above(
         // header-like line in a multi-line string, and a sub-table of an array's entry, were
         // taken wrongly from the header lines alone): a key of its own put on the line.
         const PROBE: &str = "stakeshift-probe-of-the-table";
-        let probed = path_on_line(text, line_start, PROBE)?;
+        let probed = path_on_line(text, line_start, PROBE).and_then(|probed| {
+            Some(
+                probed
+                    .strip_suffix(PROBE)?
+                    .trim_end_matches('.')
+                    .to_string(),
+            )
+        });
         let mut path = probed
-            .strip_suffix(PROBE)?
-            .trim_end_matches('.')
-            .to_string();
+            .or_else(|| table_above(text, line_start))
+            .unwrap_or_default();
         for part in parts {
             path = join_path(&path, &super::validate::key_text(&part));
         }
@@ -710,6 +716,35 @@ fn first_outside_quotes(line: &str, wanted: char) -> Option<usize> {
         }
     }
     None
+}
+
+/// The table of the header above `line_start` (`equity`, `trajectories[2]`), read from the
+/// header lines alone (a header-like line in a multi-line string is taken for one); None
+/// above any header. Where the file above does not read (the line inside a multi-line
+/// inline table: helper-232), what [`into_a_value_above`] falls back on.
+fn table_above(text: &str, line_start: usize) -> Option<String> {
+    let above = text.get(..line_start)?;
+    let mut lines = above.lines().rev();
+    let header = lines.find_map(|l| {
+        let l = l.trim_start_matches([' ', '\t']);
+        l.starts_with('[')
+            .then(|| header_name(l.split('#').next()?.trim()))
+            .flatten()
+    })?;
+    let (list, name) = header;
+    if !list {
+        return Some(name);
+    }
+    // The entry of a list of tables: how many headers of its name come before it.
+    let before = lines
+        .filter(|l| {
+            let l = l.trim_start_matches([' ', '\t']);
+            l.starts_with("[[")
+                && header_name(l.split('#').next().unwrap_or("").trim())
+                    .is_some_and(|(_, n)| n == name)
+        })
+        .count();
+    Some(format!("{name}[{before}]"))
 }
 
 /// A step into a value still open on a line: a key of an inline table, or an item of an
