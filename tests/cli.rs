@@ -1265,6 +1265,16 @@ fn regression_small_slips_are_told_with_the_fix_and_the_first_place() {
             "[[t]]\nx = 1\n[[t]]\nx = \"s\"\nx.y = 2\n",
             "t[1].x.y: the file is not valid TOML: `x` is given above as a text",
         ),
+        // A header under a list of tables' entry takes its index; a `#` inside a quoted
+        // part is no comment (helper-232).
+        (
+            "[[t]]\nx = 1\n[[t]]\na = 1\n[t.a.b]\n",
+            "t[1].a.b: the file is not valid TOML: `t.a` is given above as a number",
+        ),
+        (
+            "[equity]\n\"a#b\" = 1\n[equity.\"a#b\".c]\n",
+            "equity.\"a#b\".c: the file is not valid TOML: `equity.\"a#b\"` is given above",
+        ),
         // The table as the reader reads it, not from header lines alone (helper-231).
         (
             "[equity]\nnote = \"\"\"\n[fake]\n\"\"\"\nx = 1\nx.y = 2\n",

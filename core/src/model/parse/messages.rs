@@ -651,11 +651,35 @@ fn into_a_value_above(
     let value_key = raw.get(begin..stop + part)?.trim();
     let full = raw.get(begin..end)?.trim();
     let field = if header {
-        // (Each part as the messages write keys: `equity."st]ake".c`.)
-        let (_, parts) = header_parts(line.split('#').next()?.trim())?;
-        parts.iter().fold(String::new(), |path, part| {
-            join_path(&path, &super::validate::key_text(part))
-        })
+        // (Each part as the messages write keys: `equity."st]ake".c`; a `#` inside quotes is
+        // no comment, and a part that is a list of tables above takes the index of its last
+        // entry, `t[0].a.b`: helper-232.)
+        let header_text = &line[..first_outside_quotes(line, '#').unwrap_or(line.len())];
+        let (_, parts) = header_parts(header_text.trim())?;
+        // The entries of each prefix that is a list of tables, counted in one pass over the
+        // list headers above (each read only where it holds the first part's text).
+        let mut entries = vec![0usize; parts.len()];
+        for l in text.get(..line_start)?.lines() {
+            let l = l.trim_start_matches([' ', '\t']);
+            if !l.starts_with("[[") || !l.contains(parts.first()?.as_str()) {
+                continue;
+            }
+            let listed = l[..first_outside_quotes(l, '#').unwrap_or(l.len())].trim();
+            if let Some((true, name)) = header_parts(listed)
+                && name.len() <= parts.len()
+                && parts.starts_with(&name)
+            {
+                entries[name.len() - 1] += 1;
+            }
+        }
+        let mut path = String::new();
+        for (part, entries) in parts.iter().zip(entries) {
+            path = join_path(&path, &super::validate::key_text(part));
+            if entries > 0 {
+                path.push_str(&format!("[{}]", entries - 1));
+            }
+        }
+        path
     } else {
         let parts = key_parts(full)?;
         // The table the line is in, as the reader reads the file above it (helper-231: a
