@@ -418,6 +418,21 @@ fn remember_input(path: &Path, meta: &Metadata) {
 
 /// An error where `target` (with its metadata) is a file this run read as an input.
 fn refuse_replacing_an_input(target: &Path, meta: &Metadata) -> Result<()> {
+    refuse_touching_an_input(target, meta, "an output of that name would replace it")
+}
+
+/// [`refuse_replacing_an_input`] for an earlier run's output this one would remove
+/// (helper-232: it was said to be replaced by an output of that name, which this run does
+/// not write).
+fn refuse_removing_an_input(target: &Path, meta: &Metadata) -> Result<()> {
+    refuse_touching_an_input(
+        target,
+        meta,
+        "an earlier run's record names it as its output, which this run would remove",
+    )
+}
+
+fn refuse_touching_an_input(target: &Path, meta: &Metadata, why: &str) -> Result<()> {
     let Some(id) = FileId::of(meta) else {
         return Ok(());
     };
@@ -439,7 +454,7 @@ fn refuse_replacing_an_input(target: &Path, meta: &Metadata) -> Result<()> {
         format!(" (the same file as {})", shown(input))
     };
     Err(Error::Usage(format!(
-        "{}{same} is an input of this run; an output of that name would replace it: write the outputs to another folder, or rename the input",
+        "{}{same} is an input of this run; {why}: write the outputs to another folder, or rename the input",
         shown(target),
     )))
 }
@@ -831,7 +846,7 @@ pub fn check_set(dir: &Path, files: &[(String, Vec<u8>)], family: Option<&[Strin
         let (_, stale) = manifest_plan(dir, files, family);
         for member in &stale {
             if let Ok(m) = fs::symlink_metadata(member) {
-                refuse_replacing_an_input(member, &m)?;
+                refuse_removing_an_input(member, &m)?;
             }
         }
     }
@@ -1504,7 +1519,7 @@ fn commit_set(
     // Nor is an input removed as an earlier run's output.
     for member in &stale {
         if let Ok(m) = fs::symlink_metadata(member) {
-            refuse_replacing_an_input(member, &m)?;
+            refuse_removing_an_input(member, &m)?;
         }
     }
     let staged = stage(dir, &set, &modes)?;
