@@ -1834,12 +1834,18 @@ fn regression_a_reader_that_stops_early_still_gets_the_files_written() {
     )
     .unwrap();
     fs::write(stale.join(".stakeshift.outputs"), "value.svg\n").unwrap();
-    for (model, out) in [
+    for (model, out, said) in [
         (
             common::repo_path("models/revenue-note-vs-safe.toml"),
             &record,
+            "is a folder",
         ),
-        (stale.join("value.svg"), &stale),
+        // (Said as a removal, which it is: helper-232.)
+        (
+            stale.join("value.svg"),
+            &stale,
+            "an earlier run's record names it as its output, which this run would remove",
+        ),
     ] {
         let result = stakeshift()
             .arg("compare")
@@ -1849,6 +1855,7 @@ fn regression_a_reader_that_stops_early_still_gets_the_files_written() {
             .output()
             .unwrap();
         assert_eq!(result.status.code(), Some(2), "{}", stderr_of(&result));
+        assert!(stderr_of(&result).contains(said), "{}", stderr_of(&result));
         assert!(result.stdout.is_empty(), "{out:?}: printed before refusing");
     }
 }
