@@ -806,15 +806,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         }
         // (helper-228: a loop of links was the system's words and exit 1, where `--out`
         // through one is said as such, exit 2.)
-        Err(e) if is_link_loop(&e) => {
-            let said = broken_link_on_the_way(dir).unwrap_or_else(|| {
-                format!("{} is reached through a loop of symbolic links", shown(dir))
-            });
-            return Err(Error::Usage(format!(
-                "cannot write {}: {said}; remove the link, or name another folder",
-                shown(path)
-            )));
-        }
+        Err(e) if is_link_loop(&e) => return Err(loop_on_the_way(path)),
         Err(e) => return Err(Error::io(dir, e)),
     }
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
@@ -842,11 +834,23 @@ pub fn check_set(dir: &Path, files: &[(String, Vec<u8>)], family: Option<&[Strin
             refuse_replacing_an_input(&target, &m)?;
         }
     }
+    // An input among the files the record names: only then is the plan made, whose
+    // fingerprints read each such file whole (a recorded paths.csv of gigabytes read for
+    // nothing before every run), to see whether it would be removed.
     if let Some(family) = family {
-        let (_, stale) = manifest_plan(dir, files, family);
-        for member in &stale {
-            if let Ok(m) = fs::symlink_metadata(member) {
-                refuse_removing_an_input(member, &m)?;
+        let inputs: Vec<(PathBuf, Error)> = read_record(dir)
+            .into_iter()
+            .map(|(name, _)| dir.join(name))
+            .filter_map(|member| {
+                let m = fs::symlink_metadata(&member).ok()?;
+                let refused = refuse_removing_an_input(&member, &m).err()?;
+                Some((member, refused))
+            })
+            .collect();
+        if !inputs.is_empty() {
+            let (_, stale) = manifest_plan(dir, files, family);
+            if let Some((_, refused)) = inputs.into_iter().find(|(m, _)| stale.contains(m)) {
+                return Err(refused);
             }
         }
     }
@@ -873,23 +877,25 @@ pub fn replaceable(path: &Path) -> Result<Option<Metadata>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
             Err(file_in_the_way(path, "cannot write"))
         }
-        // (helper-228: a loop of links on the way was the system's words and exit 1, where
-        // `--out` through one is said as such, exit 2.)
-        Err(e) if is_link_loop(&e) => {
-            let folder = folder_of(path);
-            let said = broken_link_on_the_way(folder).unwrap_or_else(|| {
-                format!(
-                    "{} is reached through a loop of symbolic links",
-                    shown(folder)
-                )
-            });
-            Err(Error::Usage(format!(
-                "cannot write {}: {said}; remove the link, or name another folder",
-                shown(path)
-            )))
-        }
+        Err(e) if is_link_loop(&e) => Err(loop_on_the_way(path)),
         Err(e) => Err(Error::io(path, e)),
     }
+}
+
+/// The error for a file path reached through a loop of symbolic links: bad usage, said as
+/// `--out` through one is (helper-228: the system's words and exit 1).
+fn loop_on_the_way(path: &Path) -> Error {
+    let folder = folder_of(path);
+    let said = broken_link_on_the_way(folder).unwrap_or_else(|| {
+        format!(
+            "{} is reached through a loop of symbolic links",
+            shown(folder)
+        )
+    });
+    Error::Usage(format!(
+        "cannot write {}: {said}; remove the link, or name another folder",
+        shown(path)
+    ))
 }
 
 /// The error for a path through a file (`notes.txt/out`): the part of `path` that is a

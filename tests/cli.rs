@@ -1069,7 +1069,6 @@ fn regression_a_list_header_search_is_bounded() {
 /// says what to write.
 #[test]
 fn regression_slips_from_other_formats_say_what_to_write() {
-    let mini = "name = \"m\"\n";
     for (text, expected) in [
         (
             "discount_rate = 0,09\n",
@@ -1163,13 +1162,19 @@ fn regression_slips_from_other_formats_say_what_to_write() {
             "an invisible character stands here, a no-break space, which TOML does not read as a space (U+00A0)",
         ),
     ] {
-        let stderr = common::fails_with_2(
-            stakeshift()
-                .args(["check", "-"])
-                .write_stdin(format!("{mini}{text}")),
-        );
-        assert!(stderr.contains(expected), "{text:?}: {stderr}");
+        slip_is_told(text, expected);
     }
+}
+
+/// A model of `name = "m"` and then `text`, read from standard input: exit 2, and stderr
+/// holds `expected`.
+fn slip_is_told(text: &str, expected: &str) {
+    let stderr = common::fails_with_2(
+        stakeshift()
+            .args(["check", "-"])
+            .write_stdin(format!("name = \"m\"\n{text}")),
+    );
+    assert!(stderr.contains(expected), "{text:?}: {stderr}");
 }
 
 /// helper-223's smaller items: `.27` and `27.` were told "invalid mantissa" and "invalid
@@ -1179,7 +1184,6 @@ fn regression_slips_from_other_formats_say_what_to_write() {
 /// place.
 #[test]
 fn regression_small_slips_are_told_with_the_fix_and_the_first_place() {
-    let mini = "name = \"m\"\n";
     for (text, expected) in [
         (
             "discount_rate = .09\n",
@@ -1314,12 +1318,7 @@ fn regression_small_slips_are_told_with_the_fix_and_the_first_place() {
             "line 5, column 1: x.y: the file is not valid TOML: this key is given twice (first given on line 2;",
         ),
     ] {
-        let stderr = common::fails_with_2(
-            stakeshift()
-                .args(["check", "-"])
-                .write_stdin(format!("{mini}{text}")),
-        );
-        assert!(stderr.contains(expected), "{text:?}: {stderr}");
+        slip_is_told(text, expected);
     }
 }
 

@@ -262,14 +262,14 @@ fn solve_one(
     // A tie within the rounding is a root at the start, and, with `at_ends`, at an end of
     // the range too, where no point beyond can show a crossing (helper-209: the advantage
     // exactly 0 at a stake of 0, held as 1e-25, had no root). With `vanishing` (the side
-    // above the start, or below it), a difference within `vanished` of 0 on that side ends
-    // the search there, as a point where the model cannot run does.
-    let vanished = difference_at(search.start).map_or(Decimal::ZERO, |(d, _)| d.abs() * VANISHED);
-    let root = |at_ends: bool, vanishing: Option<bool>| {
+    // above the start, or below it, and a bound), a difference within the bound of 0 on that
+    // side ends the search there, as a point where the model cannot run does.
+    let root = |at_ends: bool, vanishing: Option<(bool, Decimal)>| {
         let mut f = |v: Decimal| -> Option<Decimal> {
             let (difference, noise) = difference_at(v)?;
-            if v != search.start
-                && vanishing == Some(v > search.start)
+            if let Some((above, vanished)) = vanishing
+                && v != search.start
+                && above == (v > search.start)
                 && difference.abs() < vanished
             {
                 return None;
@@ -279,7 +279,7 @@ fn solve_one(
         };
         measures::root_nearest(&search, &mut f)
     };
-    let search_from = |vanishing: Option<bool>| match root(true, vanishing) {
+    let search_from = |vanishing: Option<(bool, Decimal)>| match root(true, vanishing) {
         // An end taken for a tie must be where the advantage meets the target, not one it
         // merely passes within the rounding's bound on its way elsewhere (helper-211: -1.8e-9
         // k, no root, gave 0.01 as one in 0.01..1): else the search without ends.
@@ -305,15 +305,20 @@ fn solve_one(
     // unit keeps its roots (a root at 0 of 1e-13 x stake: helper-230). (A difference that is
     // 0 from a point on, with larger values just short of it, is a root: the start of a
     // stretch where a cap no longer binds.)
-    Ok(match search_from(None) {
-        Some(found)
-            if found != search.start
-                && vanishes_at(&search, found, vanished, &difference_at)
-                && !crosses_at(&search, found, &difference_at) =>
-        {
-            search_from(Some(found > search.start))
-        }
-        found => found,
+    // (The bound from the difference at the start: one more run of the model, only where a
+    // root away from the start was found.)
+    let found = search_from(None);
+    let vanishing = found
+        .filter(|&found| found != search.start)
+        .and_then(|found| {
+            let vanished = difference_at(search.start)?.0.abs() * VANISHED;
+            (vanishes_at(&search, found, vanished, &difference_at)
+                && !crosses_at(&search, found, &difference_at))
+            .then_some((found > search.start, vanished))
+        });
+    Ok(match vanishing {
+        Some(side) => search_from(Some(side)),
+        None => found,
     })
 }
 

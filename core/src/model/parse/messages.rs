@@ -723,23 +723,64 @@ fn key_equals(line: &str) -> Option<usize> {
 }
 
 /// Where `wanted` first stands on `line` outside quotes (basic strings with `\` escapes,
-/// `"a\"b"`: helper-231; literal ones without), before any comment.
+/// `"a\"b"`: helper-231; literal ones without), before any comment (or where the comment's
+/// `#` stands, for `#`).
 fn first_outside_quotes(line: &str, wanted: char) -> Option<usize> {
-    let mut quote = None;
-    let mut escaped = false;
-    for (i, c) in line.char_indices() {
-        match quote {
-            Some('"') if escaped => escaped = false,
-            Some('"') if c == '\\' => escaped = true,
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None if c == wanted => return Some(i),
-            None if c == '"' || c == '\'' => quote = Some(c),
-            None if c == '#' => return None,
-            None => {}
+    OutsideQuotes::new(line)
+        .find(|&(_, c)| c == wanted)
+        .map(|(i, _)| i)
+}
+
+/// The characters of one line outside its quoted strings, with their byte offsets: basic
+/// strings (`"`, with `\` escapes) and literal ones (`'`, without) are stepped over, quotes
+/// and all, and a `#` outside them is the last character given (a comment follows). The
+/// one reading of quotes for the messages that look into a line.
+struct OutsideQuotes<'a> {
+    chars: std::str::CharIndices<'a>,
+    quote: Option<char>,
+    escaped: bool,
+    comment: bool,
+}
+
+impl<'a> OutsideQuotes<'a> {
+    fn new(line: &'a str) -> Self {
+        OutsideQuotes {
+            chars: line.char_indices(),
+            quote: None,
+            escaped: false,
+            comment: false,
         }
     }
-    None
+
+    /// Whether the line, read to its end, ends inside a string (a comment does not).
+    fn left_open(mut self) -> bool {
+        self.by_ref().for_each(drop);
+        self.quote.is_some()
+    }
+}
+
+impl Iterator for OutsideQuotes<'_> {
+    type Item = (usize, char);
+
+    fn next(&mut self) -> Option<(usize, char)> {
+        if self.comment {
+            return None;
+        }
+        for (i, c) in self.chars.by_ref() {
+            match self.quote {
+                Some('"') if self.escaped => self.escaped = false,
+                Some('"') if c == '\\' => self.escaped = true,
+                Some(q) if c == q => self.quote = None,
+                Some(_) => {}
+                None if c == '"' || c == '\'' => self.quote = Some(c),
+                None => {
+                    self.comment = c == '#';
+                    return Some((i, c));
+                }
+            }
+        }
+        None
+    }
 }
 
 /// The table of the header above `line_start` (`equity`, `trajectories[2]`), read from the
@@ -792,47 +833,32 @@ fn places_in_open_tables(line: &str) -> Vec<Place<'_>> {
         item: usize,
     }
     let mut open: Vec<Open> = Vec::new();
-    let mut quote = None;
-    let bytes = line.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match quote {
-            Some(q) => {
-                if b == b'\\' && q == b'"' {
-                    i += 1;
-                } else if b == q {
-                    quote = None;
+    for (i, c) in OutsideQuotes::new(line) {
+        match c {
+            '#' => return Vec::new(),
+            '{' | '[' => open.push(Open {
+                brace: c == '{',
+                key_start: i + 1,
+                key: None,
+                item: 0,
+            }),
+            '}' | ']' => {
+                open.pop();
+            }
+            ',' => {
+                if let Some(top) = open.last_mut() {
+                    top.key_start = i + 1;
+                    top.key = None;
+                    top.item += 1;
                 }
             }
-            None => match b {
-                b'"' | b'\'' => quote = Some(b),
-                b'#' => return Vec::new(),
-                b'{' | b'[' => open.push(Open {
-                    brace: b == b'{',
-                    key_start: i + 1,
-                    key: None,
-                    item: 0,
-                }),
-                b'}' | b']' => {
-                    open.pop();
+            '=' => {
+                if let Some(top) = open.last_mut().filter(|top| top.brace) {
+                    top.key = line.get(top.key_start..i).map(str::trim);
                 }
-                b',' => {
-                    if let Some(top) = open.last_mut() {
-                        top.key_start = i + 1;
-                        top.key = None;
-                        top.item += 1;
-                    }
-                }
-                b'=' => {
-                    if let Some(top) = open.last_mut().filter(|top| top.brace) {
-                        top.key = line.get(top.key_start..i).map(str::trim);
-                    }
-                }
-                _ => {}
-            },
+            }
+            _ => {}
         }
-        i += 1;
     }
     let Some(innermost_table) = open.iter().rposition(|o| o.brace) else {
         return Vec::new();
@@ -1766,25 +1792,6 @@ pub fn spreadsheet_habit(text: &str, at: usize) -> Option<String> {
     None
 }
 
-/// Whether `line` (from a line's start) ends inside a string: basic strings (`"`, with `\`
-/// escapes) and literal ones (`'`, without), one line each.
-fn string_left_open(line: &str) -> bool {
-    let mut quote = None;
-    let mut escaped = false;
-    for c in line.chars() {
-        match quote {
-            Some('"') if escaped => escaped = false,
-            Some('"') if c == '\\' => escaped = true,
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None if c == '"' || c == '\'' => quote = Some(c),
-            None if c == '#' => return false,
-            None => {}
-        }
-    }
-    quote.is_some()
-}
-
 /// Where the TOML reader stopped on a value typed as a document or a report shows it, the
 /// fix (helper-223: each got "string values must be quoted, expected literal string"):
 /// curly quotes (`“microsoft”`), a typographic minus (`−1.35`), an accountant's negative
@@ -1805,7 +1812,7 @@ pub fn typed_as_a_document_shows_it(text: &str, at: usize) -> Option<String> {
     // quote was told to write 13): the line before the value holds no quote left open.
     // (Read as TOML reads strings: an escaped quote, `"a\"b"`, does not close one, and an
     // apostrophe inside a basic string, `"it's"`, opens none: helper-230.)
-    if string_left_open(before.get(..separator)?) {
+    if OutsideQuotes::new(before.get(..separator)?).left_open() {
         return None;
     }
     let rest = text.get(line_start + separator + 1..)?;
