@@ -34,6 +34,11 @@ Examples:
   stakeshift init deal.toml             write the built-in model out to edit
   stakeshift check deal.toml            validate a model, say what it holds
   stakeshift explain -t base --year 2030   one year taken apart, slice by slice
+  stakeshift simulate --paths 100000    the distribution of the answer over random futures
+  stakeshift compare --set equity.stake=0.3   a what-if without editing a file
+  stakeshift sweep --vary equity.stake=0.1..0.4:4   the comparison on a grid of values
+  stakeshift solve equity.stake         the stake at which the two deals tie
+  stakeshift tornado                    which inputs move the answer most
 
 Amounts are in the model's unit (USD bn for the built-in model). The model format is
 described in docs/MODEL.md in the source repository; `stakeshift init` writes the built-in
