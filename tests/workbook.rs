@@ -1038,6 +1038,87 @@ fn error_cells(path: &Path) -> Vec<String> {
     errors
 }
 
+/// Each sheet's column widths, in characters, by 0-based column, from the sheet's XML
+/// (`<col min=".." max=".." width=".."/>`, 1-based and inclusive), the sheets in order.
+fn column_widths(workbook: &Path) -> Vec<BTreeMap<u32, f64>> {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(workbook).unwrap()).unwrap();
+    let sheets = Book::open(workbook).xlsx.sheet_names().len();
+    (1..=sheets)
+        .map(|i| {
+            let mut xml = String::new();
+            archive
+                .by_name(&format!("xl/worksheets/sheet{i}.xml"))
+                .unwrap()
+                .read_to_string(&mut xml)
+                .unwrap();
+            let attribute = |tag: &str, name: &str| -> String {
+                let from = tag.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+                tag[from..].split('"').next().unwrap().to_string()
+            };
+            let mut columns = BTreeMap::new();
+            for tag in xml.split("<col ").skip(1) {
+                let tag = format!(" {}", tag.split("/>").next().unwrap());
+                let min: u32 = attribute(&tag, "min").parse().unwrap();
+                let max: u32 = attribute(&tag, "max").parse().unwrap();
+                let width: f64 = attribute(&tag, "width").parse().unwrap();
+                for col in min..=max {
+                    columns.insert(col - 1, width);
+                }
+            }
+            columns
+        })
+        .collect()
+}
+
+/// Every number cell had a column 14 characters wide, whatever its values: amounts of
+/// trillions in a model in plain dollars (valuations of 2e13, NPVs of 3e12) showed as `###`
+/// in LibreOffice and Excel (helper-234). Each column is now as wide as the largest of its
+/// numbers shown: here at least its integer digits with their thousands separators and
+/// sign, a decimal point and two places (the fewest an amount shows), from the cells'
+/// values alone.
+#[test]
+fn regression_amounts_of_trillions_fit_their_columns() {
+    let dir = temp_dir("wide-amounts");
+    let text = std::fs::read_to_string(repo("docs/mini.toml"))
+        .unwrap()
+        .replace("unit = \"USD m\"", "unit = \"USD\"")
+        .replace("raise = 20.0", "raise = 20000000000.0")
+        .replace("participation = 2.0", "participation = 2000000000.0")
+        .replace(
+            "[[2024, 50.0], [2026, 200.0]]",
+            "[[2024, 5000000000000.0], [2026, 20000000000000.0]]",
+        );
+    assert!(
+        text.contains("20000000000000.0"),
+        "docs/mini.toml changed: {text}"
+    );
+    let model = model_file(&dir, "wide.toml", &text);
+    let out = compare_out(&model, "wide-amounts-out");
+    let workbook = out.join("stakeshift.xlsx");
+    let widths = column_widths(&workbook);
+    let mut book = Book::open(&workbook);
+    let mut checked = 0;
+    for (i, sheet) in book.xlsx.sheet_names().into_iter().enumerate() {
+        for (row, col, cell) in book.values(&sheet).used_cells() {
+            let Data::Float(v) = cell else { continue };
+            if v.abs() < 1e6 {
+                continue;
+            }
+            let digits = format!("{:.0}", v.abs().trunc()).len();
+            let least = digits + (digits - 1) / 3 + usize::from(*v < 0.0) + 3;
+            let width = widths[i].get(&(col as u32)).copied().unwrap_or(8.43);
+            assert!(
+                width >= least as f64,
+                "{sheet}!R{}C{}: {v} needs {least} characters, its column is {width} wide",
+                row + 1,
+                col + 1
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "{checked} large numbers");
+}
+
 /// The discount factor was `=1/(1+discount_rate)^(year-valuation_year)`: where (1+r)^n is
 /// beyond a double (a rate of 4 over 500 years; -0.9 with the valuation year the last), the
 /// power overflowed to #NUM! in a spreadsheet and with it every present value and NPV, while

@@ -188,6 +188,8 @@ fn number(value: Value) -> f64 {
 
 /// The cell formats, one per kind, plus the header's.
 struct Formats {
+    /// The places amounts are shown to.
+    places: u32,
     header: Format,
     amount: Format,
     rate: Format,
@@ -201,6 +203,7 @@ impl Formats {
     fn new(places: u32) -> Formats {
         let amount = format!("#,##0.{}", "0".repeat(places as usize));
         Formats {
+            places,
             header: Format::new()
                 .set_bold()
                 .set_border_bottom(FormatBorder::Thin)
@@ -210,6 +213,40 @@ impl Formats {
             factor: Format::new().set_num_format("0.000000"),
             year: Format::new().set_num_format("0"),
             text: Format::new(),
+        }
+    }
+
+    /// How many characters `value` takes shown in `kind`'s format: amounts to the places
+    /// with thousands separators (`-1,234.56`), rates as percentages to 2 places, factors to
+    /// 6 places, years as whole numbers. A column is sized to the widest of its cells
+    /// (helper-234: NPVs of 3e12 and valuations of 1e12 showed as `###` in columns sized
+    /// for 14 characters). The integer digits are counted from the value rounded up to the
+    /// next place shown, so a carry (999.9999999 shown as 1,000.00) is counted; a count one
+    /// too high costs a character of width, never a `###`.
+    fn shown_chars(&self, value: f64, kind: Kind) -> usize {
+        if !value.is_finite() {
+            return 0;
+        }
+        let integer_digits = |v: f64, places: u32| {
+            let v = v.abs() + 0.5 * 10f64.powi(-(places as i32));
+            if v < 1.0 {
+                1
+            } else {
+                v.log10().floor() as usize + 1
+            }
+        };
+        let sign = usize::from(value < 0.0);
+        let fraction = |places: u32| if places == 0 { 0 } else { places as usize + 1 };
+        match kind {
+            Kind::Amount => {
+                let digits = integer_digits(value, self.places);
+                sign + digits + (digits - 1) / 3 + fraction(self.places)
+            }
+            // "0.00%": the value times 100, two places and the sign.
+            Kind::Rate => sign + integer_digits(value * 100.0, 2) + fraction(2) + 1,
+            Kind::Factor => sign + integer_digits(value, 6) + fraction(6),
+            Kind::Year => sign + integer_digits(value, 0),
+            Kind::Text => 0,
         }
     }
 
@@ -757,14 +794,15 @@ fn write_inputs_in_blocks(
         "discount_rate and valuation_year drive every discount factor, present value, NPV, advantage and winner in this workbook: change them here and the workbook recomputes. The other inputs shape the yearly flows the engine computed; to change those, rerun stakeshift (compare --out).",
         None,
     )?;
-    let widest = |f: fn(&Input) -> usize| inputs.iter().map(f).max().unwrap_or(0);
+    let widest = |f: &dyn Fn(&Input) -> usize| inputs.iter().map(f).max().unwrap_or(0);
     let widths = [
-        widest(|i| super::display_width(&i.path)),
-        widest(|i| match &i.value {
+        widest(&|i| super::display_width(&i.path)),
+        widest(&|i| match &i.value {
             InputValue::Text(s) => super::display_width(s),
-            _ => 14,
+            InputValue::Number(v, kind) => formats.shown_chars(to_f64(*v), *kind).max(14),
+            InputValue::Bool(_) => 14,
         }),
-        widest(|i| super::display_width(&i.unit)),
+        widest(&|i| super::display_width(&i.unit)),
     ];
     for block in 0..blocks {
         for (k, width) in widths.iter().enumerate() {
@@ -861,21 +899,13 @@ fn write_trajectory(
     // row order: the header row, then each yearly row with the NPV block's line that sits
     // beside it (rows 1 and 2, one per regime).
     write_header(sheet, &columns::YEARLY_HEADER, formats)?;
-    for (col, name) in [
+    let npv_block = [
         (COL_NPV_REGIME, NPV_REGIME),
         (COL_TERMINAL_VALUE, columns::TERMINAL_VALUE),
         (COL_NPV, columns::NPV),
-    ] {
+    ];
+    for (col, name) in npv_block {
         write_text(sheet, 0, col, name, Some(&formats.header))?;
-        set_width(sheet, col, name, 14)?;
-    }
-    for (col, (name, kind)) in yearly_kinds().enumerate() {
-        let content = match kind {
-            Kind::Text => super::display_width(&t.name).max("profit_share".len()),
-            Kind::Year => 4,
-            _ => 14,
-        };
-        set_width(sheet, col as u16, name, content)?;
     }
     // Keep the trajectory, regime and year in view when scrolling right.
     sheet.set_freeze_panes(1, columns::YEARLY_KEYS.len() as u16)?;
@@ -889,15 +919,30 @@ fn write_trajectory(
         }
     }
     let spans = regime_spans(t);
+    let kinds: Vec<Kind> = yearly_kinds().map(|(_, kind)| kind).collect();
+    // The widest number of each column, in characters (the columns are sized once the rows
+    // are written: the widths go into the file when it is saved).
+    let mut widths = vec![14; usize::from(COL_NPV) + 1];
     let mut row = 1u32;
     for regime in REGIMES {
         for r in &t.regime(regime).rows {
-            write_yearly_row(sheet, row, &t.name, regime, r)?;
+            write_yearly_row(sheet, row, &t.name, regime, r, &kinds, formats, &mut widths)?;
             if let Some(&(block, first, last)) = spans.iter().find(|(g, _, _)| npv_row(*g) == row) {
-                write_npv_line(sheet, t, block, first, last, formats)?;
+                write_npv_line(sheet, t, block, first, last, formats, &mut widths)?;
             }
             row += 1;
         }
+    }
+    for (col, (name, kind)) in yearly_kinds().enumerate() {
+        let content = match kind {
+            Kind::Text => super::display_width(&t.name).max("profit_share".len()),
+            Kind::Year => 4,
+            _ => widths[col],
+        };
+        set_width(sheet, col as u16, name, content)?;
+    }
+    for (col, name) in npv_block {
+        set_width(sheet, col, name, widths[usize::from(col)])?;
     }
     Ok(())
 }
@@ -949,17 +994,26 @@ fn advantage_formula(t: &TrajectoryResult, sheet: &str) -> Option<String> {
 }
 
 /// One yearly row of a trajectory sheet: the columns of `yearly.csv`, with the discount
-/// factor and the present value as formulas.
+/// factor and the present value as formulas. `widths` keeps each column's widest number
+/// shown (`kinds`: each column's kind).
+#[allow(clippy::too_many_arguments)]
 fn write_yearly_row(
     sheet: &mut Worksheet,
     row: u32,
     trajectory: &str,
     regime: Regime,
     r: &YearRow,
+    kinds: &[Kind],
+    formats: &Formats,
+    widths: &mut [usize],
 ) -> Result<(), XlsxError> {
     let keys = columns::yearly_keys(trajectory, regime, r);
     let values = columns::YEARLY.iter().map(|c| (c.value)(r));
     for (col, value) in keys.into_iter().chain(values).enumerate() {
+        if !matches!(value, Value::Text(_)) {
+            let shown = formats.shown_chars(number(value), kinds[col]);
+            widths[col] = widths[col].max(shown);
+        }
         let col = col as u16;
         match (col, value) {
             (_, Value::Text(text)) => {
@@ -1005,9 +1059,17 @@ fn write_npv_line(
     first: u32,
     last: u32,
     formats: &Formats,
+    widths: &mut [usize],
 ) -> Result<(), XlsxError> {
     let result = t.regime(regime);
     let row = npv_row(regime);
+    for (col, value) in [
+        (COL_TERMINAL_VALUE, result.measures.terminal_value),
+        (COL_NPV, result.measures.npv),
+    ] {
+        let col = usize::from(col);
+        widths[col] = widths[col].max(formats.shown_chars(to_f64(value), Kind::Amount));
+    }
     write_text(sheet, row, COL_NPV_REGIME, regime.as_str(), None)?;
     sheet.write_number_with_format(
         row,
@@ -1040,13 +1102,17 @@ fn write_summary(
 ) -> Result<(), XlsxError> {
     sheet.set_name(SUMMARY_SHEET)?;
     write_header(sheet, &SUMMARY_COLUMNS, formats)?;
+    let mut widths = vec![14; SUMMARY_COLUMNS.len()];
     for (i, (t, name)) in comparison.trajectories.iter().zip(sheet_names).enumerate() {
         let row = i as u32 + 1;
         let npv = |regime| format!("={}!{}", quoted(name), cell(npv_row(regime), COL_NPV));
         write_text(sheet, row, SUMMARY_TRAJECTORY, &t.name, None)?;
         for c in SUMMARY_SHOWN {
             let col = summary_position(c.name);
-            let result = result_text(number((c.value)(t)));
+            let value = number((c.value)(t));
+            let shown = formats.shown_chars(value, Kind::of(c.format));
+            widths[usize::from(col)] = widths[usize::from(col)].max(shown);
+            let result = result_text(value);
             let format = formats.of(Kind::of(c.format));
             match col {
                 SUMMARY_NPV_PROFIT_SHARE => {
@@ -1095,7 +1161,8 @@ fn write_summary(
         longest,
     )?;
     for c in SUMMARY_SHOWN {
-        set_width(sheet, summary_position(c.name), c.name, 14)?;
+        let col = summary_position(c.name);
+        set_width(sheet, col, c.name, widths[usize::from(col)])?;
     }
     Ok(())
 }
@@ -1260,6 +1327,41 @@ mod tests {
         assert!(
             matches!(at(5, 0), Data::String(s) if s.starts_with("discount_rate and valuation_year"))
         );
+    }
+
+    /// The characters a value takes in its column's format, counted by hand from how
+    /// Excel shows it.
+    #[test]
+    fn shown_chars_count_what_the_format_shows() {
+        let two = Formats::new(2);
+        for (value, kind, shown) in [
+            (1234.5, Kind::Amount, "1,234.50"),
+            (-1234567.891, Kind::Amount, "-1,234,567.89"),
+            (0.004, Kind::Amount, "0.00"),
+            (999.999, Kind::Amount, "1,000.00"),
+            (3.3e12, Kind::Amount, "3,300,000,000,000.00"),
+            (0.2712, Kind::Rate, "27.12%"),
+            (-0.05, Kind::Rate, "-5.00%"),
+            (12345.6, Kind::Factor, "12345.600000"),
+            (0.5, Kind::Factor, "0.500000"),
+            (2026.0, Kind::Year, "2026"),
+        ] {
+            assert_eq!(
+                two.shown_chars(value, kind),
+                shown.len(),
+                "{value} as {shown}"
+            );
+        }
+        // Amounts to no places, and to six.
+        assert_eq!(
+            Formats::new(0).shown_chars(1234.4, Kind::Amount),
+            "1,234".len()
+        );
+        assert_eq!(
+            Formats::new(6).shown_chars(-12.5, Kind::Amount),
+            "-12.500000".len()
+        );
+        assert_eq!(two.shown_chars(f64::NAN, Kind::Amount), 0);
     }
 
     #[test]
