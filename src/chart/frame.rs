@@ -936,7 +936,11 @@ fn place_labels<DB: DrawingBackend>(
         .iter()
         .map(|(px, text)| {
             let px = px.round();
-            let text = c.fit(text, font, (hi - lo - 16.0).max(40.0));
+            // Cut to the room on the wider side of its mark, not the plot's whole width: a
+            // label as wide as the plot ran from a mark in its middle across the legend
+            // (thirty tiers finished in one year, said in one label).
+            let room = (hi - px - 8.0).max(px - 8.0 - lo).max(40.0);
+            let text = c.fit(text, font, room);
             let w = c.text_width(&text, font);
             let right = px + 8.0 + w <= hi || px - 8.0 - w < lo;
             let (x0, x1) = if right {

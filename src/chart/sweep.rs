@@ -245,6 +245,9 @@ impl Figure for SweepChart<'_> {
 }
 
 const ROW: f64 = 24.0;
+
+/// The most break-evens labelled as numbered badges, each then a line of the legend.
+const MAX_NUMBERED: usize = 12;
 /// The break-even contour and the model's point.
 const CONTOUR: RGBColor = frame::INK;
 
@@ -376,7 +379,19 @@ impl SweepChart<'_> {
         if let Some(v) = current {
             marks.push((x.map(v), format!("model {}", scale::input_value(v))));
         }
-        let placed = frame::markers(c, &marks, plot.x0, plot.x1, &sf, usize::MAX);
+        // The labels take at most a third of the plot's height: beyond it (helper-236: 40
+        // trajectories' break-evens stacked 40 rows of names, which pushed the plot below
+        // the chart and turned its axis upside down), and where more than a legend can
+        // list as numbered badges, the rings alone mark the break-evens and the legend
+        // says where each is found.
+        let max_rows = ((plot.height() / 3.0 / ROW).floor() as usize).max(1);
+        let mut placed = frame::markers(c, &marks, plot.x0, plot.x1, &sf, max_rows);
+        let unlabelled = placed.rows > max_rows || (placed.numbered && crossings > MAX_NUMBERED);
+        if unlabelled {
+            marks.drain(..crossings);
+            placed = frame::markers(c, &marks, plot.x0, plot.x1, &sf, max_rows);
+        }
+        let labelled = if unlabelled { 0 } else { crossings };
         let band = placed.rows as f64 * ROW + 8.0;
         let data = Rect {
             y0: plot.y0 + band,
@@ -401,7 +416,7 @@ impl SweepChart<'_> {
 
         for (i, label) in placed.labels.iter().enumerate() {
             let mid = plot.y0 + label.row as f64 * ROW + 4.0;
-            let foot = if i < crossings { zero } else { data.y1 };
+            let foot = if i < labelled { zero } else { data.y1 };
             c.dashed(
                 &[(label.px, foot), (label.px, mid)],
                 frame::FAINT,
@@ -478,6 +493,12 @@ impl SweepChart<'_> {
             items.push(Item::Note(format!(
                 "The model's value, {}, lies outside the grid.",
                 scale::input_value(v)
+            )));
+        }
+        if unlabelled {
+            items.push(Item::Note(format!(
+                "{crossings} break-evens, too many to label: `stakeshift solve {}` gives each trajectory's.",
+                varied.path
             )));
         }
         items.push(Item::Note(if estimated {
@@ -1380,6 +1401,108 @@ mod tests {
             !text.contains("The deals tie at every grid point"),
             "{text}"
         );
+    }
+
+    /// helper-236: forty trajectories crossing zero near one another stacked forty rows of
+    /// break-even labels above the plot, which pushed it below the chart's foot (its axis
+    /// upside down, labels over the footer). The labels now take at most a third of the
+    /// plot: named where they fit, numbered badges for a few more, and beyond that the rings
+    /// alone with a note saying where each break-even is found. Every text stays on the
+    /// canvas and above the footer, at every size, whatever the number of crossings.
+    #[test]
+    fn regression_many_break_evens_keep_the_plot_on_the_chart() {
+        let labels = ModelLabels {
+            name: "Many".into(),
+            unit: "USD m".into(),
+            investor: "the investor".into(),
+            profit_share: "the profit share",
+        };
+        let xs = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5];
+        for n in [3usize, 10, 40] {
+            let names: Vec<String> = (0..n).map(|k| format!("s{k}")).collect();
+            // Trajectory k: -10 at 0, rising by 100 + 5k per unit, zero near 0.1 - k / 2000.
+            let advantages: Vec<Vec<f64>> = (0..n)
+                .map(|k| {
+                    xs.iter()
+                        .map(|x| -10.0 + (100.0 + 5.0 * k as f64) * x)
+                        .collect()
+                })
+                .collect();
+            let series: Vec<SweepSeries<'_>> = (0..n)
+                .map(|k| SweepSeries {
+                    trajectory: &names[k],
+                    advantages: &advantages[k],
+                    index: k,
+                    crossings: None,
+                })
+                .collect();
+            let chart = SweepChart {
+                labels: &labels,
+                varied: &[VariedPath {
+                    path: "equity.stake",
+                    values: &xs,
+                    current: Some(0.2),
+                }],
+                series: &series,
+                trajectory: None,
+            };
+            for size in [crate::chart::Size::DEFAULT, crate::chart::Size::MIN] {
+                let ctx = ChartContext::new("many.toml", "", size, None);
+                let texts = crate::chart::tests::svg_texts_xy(&chart.svg(&ctx).unwrap());
+                let footer = texts
+                    .iter()
+                    .find(|(t, _, _)| t.starts_with("Model:"))
+                    .map(|(_, _, y)| *y)
+                    .unwrap_or_else(|| panic!("{n} at {size}: no footer: {texts:?}"));
+                for (text, x, y) in &texts {
+                    assert!(
+                        *x >= 0.0 && *x <= f64::from(size.width) && *y <= footer,
+                        "{n} at {size}: `{text}` at ({x}, {y}), the footer at {footer}"
+                    );
+                }
+                // The y axis runs upwards: its labels (the numbers anchored at one x, right
+                // of the axis title) have baselines that fall as their values rise.
+                let numbers: Vec<(f64, f64, f64)> = texts
+                    .iter()
+                    .filter_map(|(t, x, y)| {
+                        let v: f64 = t.replace('\u{2212}', "-").replace(',', "").parse().ok()?;
+                        Some((v, *x, *y))
+                    })
+                    .collect();
+                let axis_x = numbers
+                    .iter()
+                    .map(|(_, x, _)| *x)
+                    .max_by_key(|x| numbers.iter().filter(|(_, o, _)| o == x).count())
+                    .unwrap();
+                let ticks: Vec<(f64, f64)> = numbers
+                    .iter()
+                    .filter(|(_, x, _)| *x == axis_x)
+                    .map(|(v, _, y)| (*v, *y))
+                    .collect();
+                assert!(ticks.len() >= 3, "{n} at {size}: {ticks:?}");
+                assert!(
+                    ticks
+                        .windows(2)
+                        .all(|w| (w[0].0 < w[1].0) == (w[0].1 > w[1].1)),
+                    "{n} at {size}: {ticks:?}"
+                );
+                let all: String = texts
+                    .iter()
+                    .map(|(t, _, _)| t.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" | ");
+                // Three are labelled; forty are not (ten, within a few pixels of one
+                // another, may go either way).
+                match n {
+                    3 => assert!(
+                        all.contains("s2 \u{2248}0.09") && !all.contains("too many"),
+                        "{all}"
+                    ),
+                    40 => assert!(all.contains("40 break-evens, too many to label"), "{all}"),
+                    _ => {}
+                }
+            }
+        }
     }
 
     /// helper-220: a grid the equity stake wins throughout named "the black line is the

@@ -1717,3 +1717,50 @@ fn texts_of_model_text(text: &str, chart: Chart) -> Vec<String> {
     let ctx = ChartContext::new("model.toml", text, Size::DEFAULT, None);
     svg_texts(&chart.svg(&model, &comparison, &ctx).unwrap())
 }
+
+/// Thirty tiers finishing in one year are said in one mark, whose label was cut to the
+/// plot's whole width and so ran from its year, mid-plot, across the legend. A label is now
+/// cut to the room on the wider side of its mark: the texts right of the plot are the
+/// legend's alone.
+#[test]
+fn regression_a_long_mark_label_stays_inside_the_plot() {
+    let mini =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/mini.toml")).unwrap();
+    let (head, rest) = mini.split_at(mini.find("[[profit_share.tiers]]").unwrap());
+    let tail = &rest[rest.find("[equity]").unwrap()..];
+    let tiers: String = (0..30)
+        .map(|k| {
+            format!(
+                "[[profit_share.tiers]]\nname = \"T{k}\"\nshares = {{ fund = 0.5, p{k} = 0.1 }}\nuntil = {{ fund = {} }}\n\n",
+                0.01 * f64::from(k + 1)
+            )
+        })
+        .collect();
+    let text = format!("{head}{tiers}{tail}");
+    let model = crate::model::parse_model(crate::model::ModelSource {
+        text: &text,
+        load: &mut |_| Err("no files".into()),
+    })
+    .unwrap();
+    let comparison = crate::compare::compare(&model, None).unwrap();
+    let ctx = ChartContext::new("model.toml", &text, Size::DEFAULT, None);
+    let svg = Chart::Waterfall.svg(&model, &comparison, &ctx).unwrap();
+    let texts = svg_texts_xy(&svg);
+    let legend_x = texts
+        .iter()
+        .find(|(t, _, _)| t == "Party")
+        .map(|(_, x, _)| *x)
+        .expect("the legend's heading");
+    let (label, x, _) = texts
+        .iter()
+        .find(|(t, _, _)| t.starts_with("2025: tiers[0]"))
+        .expect("the 2025 mark");
+    // Its width as the canvas measures it, in the small font the marks use (the default
+    // size is drawn at the design's scale, 1).
+    let mut width = 0.0;
+    on_small_canvas(|c, _| width = c.text_width(label, &frame::small_font()));
+    assert!(
+        label.ends_with('\u{2026}') && x + width < legend_x,
+        "`{label}` from {x}, {width} wide; the legend at {legend_x}"
+    );
+}
