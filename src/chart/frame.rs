@@ -924,13 +924,16 @@ impl Label {
 /// right of its line where it fits before `hi`, else left of it. Labels to the left of their
 /// line take the top rows, latest first; the others follow, earliest first: that way no line
 /// crosses a label of its own kind. Returns the labels in the order of `marks`.
-/// None where a clean placement cannot be found.
+/// None where a clean placement cannot be found in `max_rows` rows (given up at the first
+/// label that needs another: helper-236's thousands of break-evens were placed whole, in
+/// seconds, before the placement was found too tall).
 fn place_labels<DB: DrawingBackend>(
     c: &Canvas<DB>,
     marks: &[(f64, String)],
     lo: f64,
     hi: f64,
     font: &Font,
+    max_rows: usize,
 ) -> Option<Vec<Label>> {
     let mut labels: Vec<Label> = marks
         .iter()
@@ -989,7 +992,9 @@ fn place_labels<DB: DrawingBackend>(
         let first = done.iter().map(|&j| labels[j].row).max().unwrap_or(0);
         let last = done.iter().map(|&j| labels[j].row + 1).max().unwrap_or(0);
         // Rows at or below the last one used, so that the order above holds.
-        let row = (first..=last).find(|r| free(*r))?;
+        let row = (first..=last)
+            .find(|r| free(*r))
+            .filter(|r| *r < max_rows)?;
         labels[i].row = row;
         done.push(i);
     }
@@ -1002,6 +1007,9 @@ pub(crate) struct Markers {
     pub labels: Vec<Label>,
     pub numbered: bool,
     pub rows: usize,
+    /// Numbered badges that found no free place in the rows allowed, put in the last row
+    /// over others: too many marks to tell apart.
+    pub overflow: bool,
 }
 
 pub(crate) const BADGE: f64 = 10.0;
@@ -1017,8 +1025,8 @@ pub(crate) fn markers<DB: DrawingBackend>(
 ) -> Markers {
     // (helper-119: twelve yearly rounds stacked twelve rows of names over the stake,
     // which squeezed its panel until the axis ran upside down.)
-    let named = place_labels(c, marks, lo, hi, font)
-        .filter(|labels| labels.iter().all(|l| l.row < max_rows));
+    let named = place_labels(c, marks, lo, hi, font, max_rows);
+    let mut overflow = false;
     let (labels, numbered) = match named {
         Some(labels) => (labels, false),
         None => {
@@ -1033,9 +1041,14 @@ pub(crate) fn markers<DB: DrawingBackend>(
                             || p.row != row && d > 0.0 && d < BADGE + 3.0)
                     })
                 };
-                let row = (0..=labels.len())
-                    .find(|r| free(*r))
-                    .unwrap_or(labels.len());
+                // Only the rows allowed are searched: a free one is always found among
+                // labels.len() + 1, but thousands of badges at one place made that search
+                // cubic (helper-236: a sweep.png of 4,000 trajectories took a minute).
+                let limit = max_rows.min(labels.len() + 1).max(1);
+                let row = (0..limit).find(|r| free(*r)).unwrap_or_else(|| {
+                    overflow = true;
+                    limit - 1
+                });
                 labels.push(Label {
                     px,
                     text: (i + 1).to_string(),
@@ -1053,6 +1066,7 @@ pub(crate) fn markers<DB: DrawingBackend>(
         labels,
         numbered,
         rows,
+        overflow,
     }
 }
 

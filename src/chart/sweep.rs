@@ -386,7 +386,7 @@ impl SweepChart<'_> {
         // says where each is found.
         let max_rows = ((plot.height() / 3.0 / ROW).floor() as usize).max(1);
         let mut placed = frame::markers(c, &marks, plot.x0, plot.x1, &sf, max_rows);
-        let unlabelled = placed.rows > max_rows || (placed.numbered && crossings > MAX_NUMBERED);
+        let unlabelled = placed.overflow || (placed.numbered && crossings > MAX_NUMBERED);
         if unlabelled {
             marks.drain(..crossings);
             placed = frame::markers(c, &marks, plot.x0, plot.x1, &sf, max_rows);

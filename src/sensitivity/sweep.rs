@@ -399,7 +399,7 @@ pub fn chart_files(
                 points,
                 0,
             );
-            let room = MAX_WORK.saturating_sub(grid) / per_solve;
+            let room = MAX_WORK.saturating_sub(grid).min(CHART_SOLVES_WORK) / per_solve;
             let mut left = MAX_SOLVED.min(room.min(usize::MAX as u64) as usize);
             let budgets: Vec<usize> = advantages
                 .iter()
@@ -451,6 +451,13 @@ pub fn chart_files(
 /// search (tens of runs of the model); past this many the chart could not label them apart
 /// anyway, and the rest are estimated between grid points (and labelled so).
 const MAX_SOLVED: usize = 200;
+
+/// The most work the chart's solved crossings may take (units of [`MAX_WORK`], about 0.1 us
+/// of a core each: a second or two): a nicety beside the grid, which a large model's chart
+/// spent most of a minute on (helper-236: 200 root searches, each copying a model of 4,000
+/// trajectories a run, 55 s beside the grid's 0.4 s). The built-in model's 200 fit in it
+/// many times over; past it crossings are estimated between grid points, and marked so.
+const CHART_SOLVES_WORK: u64 = 20_000_000;
 
 /// Where trajectory `t`'s advantage is zero along `axis`: at a grid value where the deals
 /// tie; between two where it changes sign, the root `solve` finds there (the project's one
