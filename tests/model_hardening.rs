@@ -1332,9 +1332,18 @@ fn regression_a_wide_waterfall_times_many_trajectories_is_refused_when_read() {
     assert!(
         err.contains("profit_share.tiers: the waterfall could take")
             && err.contains("over the model's 1001 trajectories")
-            && err.contains("at most 1000000000 are allowed over all trajectories"),
+            && err.contains("at most 100000000 are allowed over all trajectories"),
         "{err}"
     );
+    // helper-236: a billion steps in all let 110 trajectories beside 3,000 capped parties
+    // (a 135 KB file) check for minutes; a hundred million is under a minute. 101 runs of
+    // about a million steps each are refused as read.
+    let (code, err) = check(
+        "wide-steps-101",
+        &with_copies_of_base(&many_capped_parties(300), 100),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("over the model's 101 trajectories"), "{err}");
     assert!(
         started.elapsed() < std::time::Duration::from_secs(30),
         "{err}"

@@ -104,11 +104,13 @@ pub const MAX_TRAJECTORY_YEARS: usize = 250_000;
 pub const MAX_WATERFALL_STEPS: usize = 10_000_000;
 
 /// The most work the waterfall may do over all the model's trajectories (each command runs
-/// them all, SPEC 6): the steps of [`MAX_WATERFALL_STEPS`] times the trajectories. A billion:
-/// about two minutes of one core (a run of 4.9 million steps takes about 0.6 s); the
-/// built-in model takes 6 x a few hundred, 10,000 trajectories of a handful of parties over
-/// 25 years about 1.3 million.
-pub const MAX_WATERFALL_STEPS_ALL: usize = 1_000_000_000;
+/// them all, SPEC 6): the steps of [`MAX_WATERFALL_STEPS`] times the trajectories. A hundred
+/// million: under a minute of one core for `check` (a step costs 0.1 to 0.6 us, a
+/// trajectory run once and again by the break-even search; a billion let a 135 KB model of
+/// 110 trajectories beside 3,000 capped parties check for some nine minutes: helper-236);
+/// the built-in model takes 6 x a few hundred, 10,000 trajectories of a handful of parties
+/// over 25 years about 1.3 million.
+pub const MAX_WATERFALL_STEPS_ALL: usize = 100_000_000;
 
 /// The most rounds times trajectories: every command runs every trajectory, and `compare`'s
 /// break-even search runs a trajectory's stake through every round at each of the one to
