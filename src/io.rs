@@ -306,6 +306,12 @@ impl ReadFailure {
                 "{shown} is larger than {} MiB ({limit} bytes), the limit for {what}",
                 limit / (1024 * 1024)
             ),
+            // Said in words, as `--out` through one says it (helper-236: the system's "Too
+            // many levels of symbolic links (os error 40)").
+            ReadFailure::Io(e) if is_link_loop(e) => format!(
+                "{shown} is reached through a symbolic link that leads round in a loop; \
+                 remove the loop, or name the file itself"
+            ),
             ReadFailure::Io(e) => format!("{shown}: {e}"),
         }
     }
@@ -702,6 +708,10 @@ pub fn read_model_file(path: Option<&Path>) -> Result<ModelFile> {
         // A path that cannot name a file (through a file, a loop of links, a name too
         // long) is a bad path as a missing file is (helper-78: exit 1 with the bare OS
         // message); other failures to read are the system's, exit 1.
+        ReadFailure::Io(ref e) if is_link_loop(e) => Error::Usage(format!(
+            "{}; give the path of a model (`stakeshift init` writes one)",
+            failure.describe(path, "a model file")
+        )),
         ReadFailure::Io(e) if names_no_file(&e) => Error::Usage(format!(
             "{named}: {e}; give the path of a model (`stakeshift init` writes one)"
         )),

@@ -487,6 +487,16 @@ fn a_bad_size_or_trajectory_is_a_usage_error() {
         ),
         (vec!["chart", "--trajectory", "bse"], "did you mean `base`"),
         (vec!["compare", "--svg"], "add --out"),
+        // Each flag given is named, and only those (helper-236).
+        (vec!["compare", "--svg"], "error: --svg shapes the charts"),
+        (
+            vec!["compare", "--size", "1600x900"],
+            "error: --size shapes the charts",
+        ),
+        (
+            vec!["compare", "--svg", "--size", "1600x900"],
+            "error: --svg and --size shape the charts",
+        ),
         // The default size written out is as much a mistake without --out as any other
         // (helper-208: it was let through).
         (vec!["compare", "--size", "1600x900"], "add --out"),

@@ -883,6 +883,20 @@ fn likely_slips_in_a_model_are_warned_about() {
             "trajectories[base].margin.points=[[2023, -40]]",
             "a margin of -40 in 2023 is a loss of 4000% of revenue",
         ),
+        // Past any percent a user would write, no "if you meant" (helper-236: "if you meant
+        // 1000000000000000000%, write 10000000000000000").
+        (
+            "trajectories[base].margin.points=[[2023, -0.1], [2030, 1e18]]",
+            "a margin of 1000000000000000000 in 2030 is a profit of 100000000000000000000% of revenue; margins are fractions\n",
+        ),
+        (
+            "discount_rate=5000",
+            "discount_rate: 5000 is a yearly rate of 500000%\n",
+        ),
+        (
+            "discount_rate=9",
+            "discount_rate: 9 is a yearly rate of 900%; if you meant 9%, write 0.09\n",
+        ),
         (
             "cloud.spend.points=[[2023, 140]]",
             "cloud.spend.points[0]: a compute spend of 140 is 14000% of revenue; spend is a fraction of revenue: if you meant 140%, write 1.4",

@@ -1773,6 +1773,27 @@ fn regression_out_ending_in_a_dot_is_made_and_init_through_a_loop_says_so() {
     );
 }
 
+/// helper-236: a model or trajectories_csv through a loop of links was the system's words,
+/// "Too many levels of symbolic links (os error 40)"; it is said as `--out` says it.
+#[test]
+fn regression_an_input_through_a_loop_of_links_says_so() {
+    let dir = scratch("input-loop");
+    std::os::unix::fs::symlink(dir.join("l2.csv"), dir.join("l1.csv")).unwrap();
+    std::os::unix::fs::symlink(dir.join("l1.csv"), dir.join("l2.csv")).unwrap();
+    let mini = fs::read_to_string(common::repo_path("docs/mini.toml")).unwrap();
+    let model = mini[..mini.find("[[trajectories]]").unwrap()]
+        .replace("[investor]", "trajectories_csv = \"l1.csv\"\n\n[investor]");
+    std::fs::write(dir.join("m.toml"), model).unwrap();
+    for file in ["m.toml", "l1.csv"] {
+        let err = common::fails_with_2(stakeshift().arg("check").arg(dir.join(file)));
+        assert!(
+            err.contains("l1.csv is reached through a symbolic link that leads round in a loop")
+                && !err.contains("os error"),
+            "{file}: {err}"
+        );
+    }
+}
+
 /// helper-229, on the change above: with what is printed going first, a reader that had
 /// stopped (`| head -c1`, `| true`) ended the run before its files were written, exit 0 and
 /// not a word; and a set refused as bad usage (an output that would replace the model) was

@@ -382,6 +382,13 @@ fn bad_grids_and_paths_exit_2_naming_the_path() {
     // built-in model: "the top level has no key `m1`").
     let e = failing(&["solve", "models/msft-openai.toml"]);
     assert!(e.contains("no PATH to solve for"), "{e}");
+    assert!(!e.contains("no such file"), "{e}");
+    // One that is not there is said so (helper-236).
+    let e = failing(&["solve", "nothere.toml"]);
+    assert!(
+        e.contains("a model file, and there is no such file, but no PATH"),
+        "{e}"
+    );
     // And PATH before MODEL (helper-40: "`models/msft-openai` is not a key").
     let e = failing(&["solve", "equity.stake", "models/msft-openai.toml"]);
     assert!(

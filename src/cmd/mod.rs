@@ -346,8 +346,14 @@ impl ChartOptions {
     /// (`elsewhere`: where else the user can draw them, if anywhere); then `--out` checked.
     pub fn need_out(&self, out: Option<&std::path::Path>, elsewhere: &str) -> anyhow::Result<()> {
         if out.is_none() && (self.svg || self.size.is_some()) {
+            // The flags given, named (helper-236: `--svg` alone was told of `--size` too).
+            let given = match (self.svg, self.size.is_some()) {
+                (true, true) => "--svg and --size shape",
+                (true, false) => "--svg shapes",
+                _ => "--size shapes",
+            };
             return Err(Error::Usage(format!(
-                "--svg and --size shape the charts that --out writes; add --out DIR{elsewhere}"
+                "{given} the charts that --out writes; add --out DIR{elsewhere}"
             ))
             .into());
         }

@@ -49,8 +49,15 @@ pub fn run(
         // A model file given without the PATH: say that, rather than read the file's name
         // as a path of the built-in model.
         [file] if looks_like_a_model(file) => {
+            // A file that is not there is said first (helper-236: "a model file" of one
+            // that does not exist).
+            let missing = if file != "-" && !std::path::Path::new(file).exists() {
+                ", and there is no such file"
+            } else {
+                ""
+            };
             return Err(Error::Usage(format!(
-                "solve {file}: a model file, but no PATH to solve for; write `stakeshift solve {file} PATH`, such as `stakeshift solve {file} equity.stake`"
+                "solve {file}: a model file{missing}, but no PATH to solve for; write `stakeshift solve {file} PATH`, such as `stakeshift solve {file} equity.stake`"
             ))
             .into());
         }

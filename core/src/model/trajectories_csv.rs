@@ -158,6 +158,14 @@ pub fn read_trajectories_csv(
     max_trajectories: usize,
 ) -> Result<(Vec<Trajectory>, Option<RowsOutside>), String> {
     let mut outside: Option<RowsOutside> = None;
+    // An empty file (or one of blank lines) is said as such, not as a header without a
+    // `trajectory` column (helper-236).
+    if text.trim_start_matches('\u{feff}').trim().is_empty() {
+        return Err(format!(
+            "the file is empty; it needs a header row, {}, then a row per trajectory and year",
+            COLUMNS.join(",")
+        ));
+    }
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());

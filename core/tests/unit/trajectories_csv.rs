@@ -189,3 +189,21 @@ fn unread_columns_are_listed_and_a_column_named_twice_is_refused() {
         "line 1: the header names `revenue` twice (columns 3 and 6); name each column once"
     );
 }
+
+/// helper-236: an empty file was "line 1: the header has no `trajectory` column". It is
+/// said to be empty, with the header it needs; so is one of blank lines or a BOM alone.
+#[test]
+fn regression_an_empty_file_is_said_to_be_empty() {
+    for text in ["", "\n\n", "\u{feff}", "  \r\n"] {
+        let e = parse_trajectories_csv(text, 2020, 2020, 100).unwrap_err();
+        assert!(
+            e.starts_with(
+                "the file is empty; it needs a header row, trajectory,year,revenue,profit,valuation"
+            ),
+            "{text:?}: {e}"
+        );
+    }
+    // A header alone is no empty file.
+    let e = parse_trajectories_csv("year,revenue\n", 2020, 2020, 100).unwrap_err();
+    assert!(e.contains("the header has no `trajectory` column"), "{e}");
+}

@@ -88,12 +88,12 @@ impl Builder<'_> {
         if rate >= Decimal::ONE {
             let rate = rate.normalize();
             let percent = (rate * Decimal::ONE_HUNDRED).normalize();
-            let fraction = (rate / Decimal::ONE_HUNDRED).normalize();
             self.warn(
                 field,
                 span,
                 format!(
-                    "{rate} is a yearly rate of {percent}%; if you meant {rate}%, write {fraction}"
+                    "{rate} is a yearly rate of {percent}%{}",
+                    percent_hint(rate, "; ")
                 ),
             );
         }
@@ -273,9 +273,9 @@ impl Builder<'_> {
                     format!("{field}.points[{i}]"),
                     pair.span(),
                     format!(
-                        "a margin of {margin} in {year} is {what} of {}% of revenue; margins are fractions: if you meant {margin}%, write {}",
+                        "a margin of {margin} in {year} is {what} of {}% of revenue; margins are fractions{}",
                         (margin.abs() * Decimal::ONE_HUNDRED).normalize(),
-                        (margin / Decimal::ONE_HUNDRED).normalize()
+                        percent_hint(margin, ": ")
                     ),
                 );
             }
@@ -1145,9 +1145,9 @@ impl Builder<'_> {
                     format!("{field}.points[{i}]"),
                     pair.span(),
                     format!(
-                        "a compute spend of {value} is {}% of revenue; spend is a fraction of revenue: if you meant {value}%, write {}",
+                        "a compute spend of {value} is {}% of revenue; spend is a fraction of revenue{}",
                         (value * Decimal::ONE_HUNDRED).normalize(),
-                        (value / Decimal::ONE_HUNDRED).normalize()
+                        percent_hint(value, ": ")
                     ),
                 );
             }
@@ -2111,4 +2111,18 @@ fn whole_number_written(literal: &str) -> Option<u64> {
         .ok()?
         .checked_mul(10u128.checked_pow(u32::try_from(power).ok()?)?)?;
     u64::try_from(value).ok()
+}
+
+/// "if you meant 9%, write 0.09" for a fraction that may be a percent written for it, after
+/// `lead`; nothing where no percent is that large (helper-236: a margin of 1e18 was told
+/// "if you meant 1000000000000000000%, write 10000000000000000").
+fn percent_hint(value: Decimal, lead: &str) -> String {
+    if value.abs() > Decimal::ONE_THOUSAND {
+        return String::new();
+    }
+    let value = value.normalize();
+    format!(
+        "{lead}if you meant {value}%, write {}",
+        (value / Decimal::ONE_HUNDRED).normalize()
+    )
 }
