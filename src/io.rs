@@ -888,8 +888,37 @@ pub fn replaceable(path: &Path) -> Result<Option<Metadata>> {
             Err(file_in_the_way(path, "cannot write"))
         }
         Err(e) if is_link_loop(&e) => Err(loop_on_the_way(path)),
+        Err(e) if name_too_long(&e) => Err(too_long(path)),
         Err(e) => Err(Error::io(path, e)),
     }
+}
+
+/// The longest name of one file or folder most file systems take, in bytes.
+const NAME_MAX: usize = 255;
+
+/// Whether `e` is the system's "File name too long": a part of the path, or the whole, past
+/// what the file system takes.
+fn name_too_long(e: &std::io::Error) -> bool {
+    #[cfg(unix)]
+    {
+        e.raw_os_error() == Some(libc::ENAMETOOLONG)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = e;
+        false
+    }
+}
+
+/// The error for an output path the file system cannot take: bad usage, as an input's is,
+/// and found before anything is computed (helper-236: exit 1 after the run, where `check`
+/// of such a path was exit 2).
+fn too_long(path: &Path) -> Error {
+    Error::Usage(format!(
+        "{}: a name in this path is longer than the file system allows (most take 255 bytes \
+         a name, and 4,096 a path); choose a shorter one",
+        shown(path)
+    ))
 }
 
 /// The error for a file path reached through a loop of symbolic links: bad usage, said as
@@ -1007,6 +1036,12 @@ pub fn check_out_folder(dir: &Path) -> Result<()> {
                 .any(|p| fs::metadata(p).is_ok_and(|m| !m.is_dir())) =>
         {
             return Err(file_in_the_way(dir, "cannot create the folder"));
+        }
+        // (A part past the file system's names, also below a folder not made yet, which
+        // the system's lookup stops at first.)
+        Err(e) if name_too_long(&e) => return Err(too_long(given)),
+        Err(_) if dir.components().any(|c| c.as_os_str().len() > NAME_MAX) => {
+            return Err(too_long(given));
         }
         Err(_) => {}
     }
@@ -1143,6 +1178,9 @@ fn prepare_folder(dir: &Path) -> Result<Vec<PathBuf>> {
         .map(Path::to_path_buf)
         .collect();
     fs::create_dir_all(dir).map_err(|e| {
+        // The folders made before the one that failed go again (helper-236: `x/` was left
+        // by a run whose next folder's name was too long).
+        remove_created(&missing);
         if e.kind() == std::io::ErrorKind::NotADirectory {
             file_in_the_way(dir, "cannot create the folder")
         } else {

@@ -1773,6 +1773,36 @@ fn regression_out_ending_in_a_dot_is_made_and_init_through_a_loop_says_so() {
     );
 }
 
+/// helper-236: an output path with a name past the file system's 255 bytes was exit 1 with
+/// the system's "File name too long", and `compare --out` found it only after its run,
+/// while `check` of such a path is bad usage (exit 2). Every command now says so, exit 2,
+/// before anything is computed or written.
+#[test]
+fn regression_a_name_too_long_for_the_file_system_is_bad_usage() {
+    let dir = scratch("name-too-long");
+    let long = "a".repeat(300);
+    for args in [
+        vec!["init".to_string(), format!("{long}.toml")],
+        vec!["compare".into(), "--out".into(), long.clone()],
+        vec!["simulate".into(), "--out".into(), format!("x/{long}/y")],
+        vec!["check".into(), format!("{long}.toml")],
+    ] {
+        let err = common::fails_with_2(stakeshift().current_dir(&dir).args(&args));
+        assert!(
+            err.contains("File name too long")
+                || err.contains("longer than the file system allows"),
+            "{args:?}: {err}"
+        );
+        if args[0] != "check" {
+            assert!(
+                err.contains("longer than the file system allows"),
+                "{args:?}: {err}"
+            );
+        }
+    }
+    assert_eq!(fs::read_dir(&dir).unwrap().count(), 0, "nothing written");
+}
+
 /// helper-236: a model or trajectories_csv through a loop of links was the system's words,
 /// "Too many levels of symbolic links (os error 40)"; it is said as `--out` says it.
 #[test]

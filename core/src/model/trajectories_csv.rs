@@ -284,6 +284,18 @@ pub fn read_trajectories_csv(
                 ));
             }
         }
+        // A name that is not plain text is refused on its line, before a gap in the years
+        // of the name without it is found (helper-236: `c\0` on one row of `c` was "trajectory
+        // `c` has no row for 2025").
+        if !rows.contains_key(name)
+            && let Some(c) = name.chars().find(|&c| super::parse::not_plain(c))
+        {
+            return Err(format!(
+                "line {line}: the trajectory name {} holds the control character U+{:04X}; names must be plain text, without control, bidirectional formatting or line-separator characters",
+                super::parse::quoted(&name.chars().take(60).collect::<String>()),
+                c as u32
+            ));
+        }
         if !rows.contains_key(name) && rows.len() == max_trajectories {
             // Refused as it is read: the rows of the trajectories past the bound are never
             // held.

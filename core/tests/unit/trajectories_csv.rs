@@ -64,12 +64,13 @@ fn regression_errors_name_the_right_line_with_crlf() {
             e.starts_with("line 2: the revenue -1 is negative"),
             "{end:?}: {e}"
         );
-        // A blank line and a quoted name over two lines before the bad row.
+        // A blank line and a quoted cell over two lines before the bad row (a number's: a
+        // name with a line end in it is refused itself).
         let text = [
             rows[0],
             "a,2020,1,1,1",
             "",
-            &format!("\"b{end}c\",2020,1,1,1"),
+            &format!("b,2020,1,1,\"1{end}\""),
             "a,2021,x,1,1",
         ]
         .join(end)
@@ -206,4 +207,25 @@ fn regression_an_empty_file_is_said_to_be_empty() {
     // A header alone is no empty file.
     let e = parse_trajectories_csv("year,revenue\n", 2020, 2020, 100).unwrap_err();
     assert!(e.contains("the header has no `trajectory` column"), "{e}");
+}
+
+/// helper-236: a NUL in one row's name (`c\0` among the rows of `c`) was told as a gap in
+/// `c`'s years; the name is refused on its own line, quoted with the character escaped.
+#[test]
+fn regression_a_control_character_in_a_name_is_refused_on_its_line() {
+    let text =
+        "trajectory,year,revenue,profit,valuation\nc,2020,1,1,1\nc\0,2021,1,1,1\nc,2022,1,1,1\n";
+    let e = parse_trajectories_csv(text, 2020, 2022, 100).unwrap_err();
+    assert!(
+        e.starts_with("line 3: the trajectory name \"c\\u{0}\" holds the control character U+0000"),
+        "{e}"
+    );
+    // An escape sequence in every row's name: the first row's line, nothing raw.
+    let text = "trajectory,year,revenue,profit,valuation\nx\u{1b}]0;t\u{7},2020,1,1,1\n";
+    let e = parse_trajectories_csv(text, 2020, 2020, 100).unwrap_err();
+    assert!(e.starts_with("line 2: the trajectory name"), "{e}");
+    assert!(
+        e.contains("U+001B") && !e.chars().any(char::is_control),
+        "{e:?}"
+    );
 }

@@ -227,6 +227,9 @@ mod messages;
 mod raw;
 mod validate;
 
+/// For the trajectories CSV, whose names are refused as the model file's are.
+pub(super) use validate::{not_plain, quoted};
+
 use messages::*;
 pub use messages::{
     bare_word_spelling, nearest, not_finite_spelling, not_finite_value, part_of_one,

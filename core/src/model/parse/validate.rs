@@ -866,20 +866,8 @@ impl Builder<'_> {
                     ),
                 );
             }
+            // (Names that are not plain text are refused as the CSV is read, on their line.)
             for t in table {
-                if let Some(c) = t.name.chars().find(|&c| not_plain(c)) {
-                    let shown: String = t.name.chars().take(60).collect();
-                    return fail(
-                        "trajectories_csv",
-                        path.span(),
-                        format!(
-                            "in `{}`, the trajectory name {} holds the control character U+{:04X}; names must be plain text, without control, bidirectional formatting or line-separator characters",
-                            path.get_ref(),
-                            quoted(&shown),
-                            c as u32
-                        ),
-                    );
-                }
                 if !names.insert(t.name.clone()) {
                     return fail(
                         "trajectories_csv",
@@ -2008,7 +1996,7 @@ impl Parties {
 /// that spaces around it can be seen; a text of more than 100 characters by its first 60
 /// and how many there are, as [`crate::error::quoted`] gives a name (helper-133: an
 /// investor of 5 MB was quoted whole in a warning).
-pub(super) fn quoted(text: &str) -> String {
+pub(in crate::model) fn quoted(text: &str) -> String {
     let count = text.chars().count();
     let (shown, rest) = if count > 100 {
         (
@@ -2036,7 +2024,7 @@ pub(super) fn quoted(text: &str) -> String {
 /// NUL, CR, tab, newline...) or a bidirectional formatting character (U+061C, U+200E,
 /// U+200F, U+202A-U+202E, U+2066-U+2069), which makes text display in another order than it
 /// is written: a name could show the numbers after it reversed.
-pub(super) fn not_plain(c: char) -> bool {
+pub(in crate::model) fn not_plain(c: char) -> bool {
     // (And the line and paragraph separators, U+2028 and U+2029, which break a table's
     // header line as a newline would: helper-173.)
     c.is_control()
