@@ -1234,6 +1234,25 @@ fn slip_is_told(text: &str, expected: &str) {
     assert!(stderr.contains(expected), "{text:?}: {stderr}");
 }
 
+/// helper-236: a Cyrillic `а` in a key (`stаke`, which reads as `stake`) was "invalid
+/// unquoted key, expected letters, numbers, `-`, `_`", and a NUL byte "key with no value";
+/// each character is named with its code point.
+#[test]
+fn regression_a_lookalike_letter_or_a_nul_in_the_file_is_named() {
+    slip_is_told(
+        "st\u{430}ke = 0.2\n",
+        "`\u{430}` (U+0430) is not one of them: a bare key holds only the ASCII letters",
+    );
+    slip_is_told(
+        "\0\n",
+        "line 2, column 2: the file is not valid TOML: a control character (U+0000) stands just before here",
+    );
+    slip_is_told(
+        "unit = \"USD\u{1}\"\n",
+        "a control character (U+0001) stands here, which no TOML key or value holds",
+    );
+}
+
 /// helper-223's smaller items: `.27` and `27.` were told "invalid mantissa" and "invalid
 /// fraction", `2023-01` "expected `-` (MM-DD)", an item of an inline table without its
 /// `=` (or after a decimal comma) "invalid literal string, expected `'`"; the field of a

@@ -342,6 +342,14 @@ fn parse_segments(text: &str) -> Result<Vec<Segment>, String> {
                 .ok_or("a `[` is not closed by `]`")?;
             let inner: String = chars[i + 1..i + close].iter().collect();
             let inner = inner.trim();
+            // `[[0]]`: brackets inside brackets (helper-236: "expected `.` or `[` before
+            // `]`"). A name holding `[` is written quoted.
+            if let Some(nested) = inner.strip_prefix('[') {
+                return Err(format!(
+                    "brackets cannot be nested: write [{}] (a name holding `[` goes in quotes: [\"{inner}]\"])",
+                    nested.trim()
+                ));
+            }
             if inner.is_empty() {
                 return Err(
                     "`[]` is empty; write an index such as [0] or a name such as [base]".into(),
@@ -593,6 +601,11 @@ mod tests {
         ] {
             assert!(OverridePath::parse(bad).is_err(), "{bad:?} parsed");
         }
+        // helper-236: nested brackets were "expected `.` or `[` before `]`".
+        let e = OverridePath::parse("trajectories[[0]].agi_year").unwrap_err();
+        assert!(e.contains("brackets cannot be nested: write [0]"), "{e}");
+        // A name that holds `[` is still reached, quoted.
+        assert!(OverridePath::parse("trajectories[\"[0]\"].agi_year").is_ok());
     }
 
     /// Every key and name written by [`key_segment`] and [`name_segment`] parses back as

@@ -107,6 +107,7 @@ pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
     // (after it: helper-161), the message says where it is too.
     if let Some(span) = e.span() {
         message = invisible_on_the_line(text, span.start, message);
+        message = odd_character_here(text, span.start, message);
     }
     if field.is_empty()
         && let Some(span) = e.span()
@@ -411,6 +412,42 @@ const KEY_OF_THE_LINE_ABOVE: usize = 4 << 20;
 /// `message` for a syntax error at `at`, said of the invisible character there (a byte-order
 /// mark past the file's first character, a zero-width space), or with where one stands on
 /// the error's line; as it is where the line has none.
+/// Where the reader stops at a character no bare key or value can hold, one that looks
+/// like what belongs there or cannot be seen: a control character (a NUL byte from a
+/// binary copy: helper-236, "key with no value"), or a letter outside ASCII in a bare key,
+/// such as a Cyrillic `а` among Latin letters (helper-236: "invalid unquoted key, expected
+/// letters, numbers" of what reads as `stake`). Said with its code point.
+fn odd_character_here(text: &str, at: usize, message: String) -> String {
+    let control = |c: &char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
+    let here = text.get(at..).and_then(|rest| rest.chars().next());
+    // (The reader may stop just past it: a NUL before a line's end is told at the end.)
+    let before = text.get(..at).and_then(|rest| rest.chars().next_back());
+    let (c, place) = match (here.filter(control), before.filter(control)) {
+        (Some(c), _) => (c, "here"),
+        (None, Some(c)) => (c, "just before here"),
+        _ => match here {
+            Some(c) => (c, "here"),
+            None => return message,
+        },
+    };
+    if control(&c) {
+        return format!(
+            "a control character (U+{:04X}) stands {place}, which no TOML key or value holds \
+             (a binary file, or text copied with one); delete it",
+            u32::from(c)
+        );
+    }
+    if !c.is_ascii() && !c.is_whitespace() && parser_words(&message).contains("unquoted key") {
+        return format!(
+            "{message}; `{c}` (U+{:04X}) is not one of them: a bare key holds only the ASCII \
+             letters a-z and A-Z, digits, `-` and `_` (a letter of another alphabet can look \
+             like a Latin one: retype the key)",
+            u32::from(c)
+        );
+    }
+    message
+}
+
 fn invisible_on_the_line(text: &str, at: usize, message: String) -> String {
     // (A no-break space looks like a space and is none to TOML: helper-223, from a
     // spreadsheet's or a word processor's copy.)
