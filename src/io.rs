@@ -372,17 +372,7 @@ fn open_for_reading(path: &Path) -> std::io::Result<File> {
 
 /// Whether a failure to read says the path cannot name a file at all.
 fn names_no_file(e: &std::io::Error) -> bool {
-    if e.kind() == std::io::ErrorKind::NotADirectory {
-        return true;
-    }
-    #[cfg(unix)]
-    {
-        matches!(e.raw_os_error(), Some(libc::ELOOP | libc::ENAMETOOLONG))
-    }
-    #[cfg(not(unix))]
-    {
-        false
-    }
+    e.kind() == std::io::ErrorKind::NotADirectory || is_link_loop(e) || name_too_long(e)
 }
 
 /// A file as the file system knows it (device and inode), whatever path names it.
@@ -899,15 +889,7 @@ const NAME_MAX: usize = 255;
 /// Whether `e` is the system's "File name too long": a part of the path, or the whole, past
 /// what the file system takes.
 fn name_too_long(e: &std::io::Error) -> bool {
-    #[cfg(unix)]
-    {
-        e.raw_os_error() == Some(libc::ENAMETOOLONG)
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = e;
-        false
-    }
+    is_os_error(e, OsError::NameTooLong)
 }
 
 /// The error for an output path the file system cannot take: bad usage, as an input's is,
@@ -1223,13 +1205,31 @@ fn broken_link_on_the_way(dir: &Path) -> Option<String> {
 
 /// Whether `e` is the operating system's "too many levels of symbolic links".
 fn is_link_loop(e: &std::io::Error) -> bool {
+    is_os_error(e, OsError::LinkLoop)
+}
+
+/// The system's errors that messages tell apart by their number.
+#[derive(Debug, Clone, Copy)]
+enum OsError {
+    /// `ELOOP`.
+    LinkLoop,
+    /// `ENAMETOOLONG`.
+    NameTooLong,
+}
+
+/// Whether `e` is the system's error `which` (on Unix; elsewhere none is told apart).
+fn is_os_error(e: &std::io::Error, which: OsError) -> bool {
     #[cfg(unix)]
     {
-        e.raw_os_error() == Some(libc::ELOOP)
+        let code = match which {
+            OsError::LinkLoop => libc::ELOOP,
+            OsError::NameTooLong => libc::ENAMETOOLONG,
+        };
+        e.raw_os_error() == Some(code)
     }
     #[cfg(not(unix))]
     {
-        let _ = e;
+        let _ = (e, which);
         false
     }
 }

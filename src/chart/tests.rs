@@ -1550,14 +1550,7 @@ fn regression_stakes_a_last_year_round_changed_are_labelled_with_several_traject
     // only: 0.2 x 180 / 200 + 2 / 200 = 0.19; high: 0.2 x 380 / 400 + 2 / 400 = 0.195.
     let second = "\n[[trajectories]]\nname = \"high\"\nrevenue   = { points = [[2024, 40.0], [2025, 80.0], [2026, 100.0]] }\nmargin    = { points = [[2024, -0.1], [2025, 0.3], [2026, 0.4]] }\nvaluation = { points = [[2024, 50.0], [2026, 400.0]] }\n";
     let text = format!("{mini}{second}");
-    let model = crate::model::parse_model(crate::model::ModelSource {
-        text: &text,
-        load: &mut |_| Err("no files".into()),
-    })
-    .unwrap();
-    let comparison = crate::compare::compare(&model, None).unwrap();
-    let ctx = ChartContext::new("mini2.toml", &text, Size::DEFAULT, None);
-    let texts = svg_texts_xy(&Chart::Stake.svg(&model, &comparison, &ctx).unwrap());
+    let texts = svg_texts_xy(&svg_of_model_text(&text, Chart::Stake));
     let found = |wanted: &str| {
         texts
             .iter()
@@ -1708,6 +1701,12 @@ fn regression_a_round_label_that_fits_keeps_the_investors_name() {
 
 /// The texts of `chart` drawn at the default size for the model written `text`.
 fn texts_of_model_text(text: &str, chart: Chart) -> Vec<String> {
+    svg_texts(&svg_of_model_text(text, chart))
+}
+
+/// `chart` drawn as SVG at the default size for the model written `text` (named
+/// `model.toml` in its footer).
+fn svg_of_model_text(text: &str, chart: Chart) -> Vec<u8> {
     let model = crate::model::parse_model(crate::model::ModelSource {
         text,
         load: &mut |_| Err("no files".into()),
@@ -1715,7 +1714,7 @@ fn texts_of_model_text(text: &str, chart: Chart) -> Vec<String> {
     .unwrap();
     let comparison = crate::compare::compare(&model, None).unwrap();
     let ctx = ChartContext::new("model.toml", text, Size::DEFAULT, None);
-    svg_texts(&chart.svg(&model, &comparison, &ctx).unwrap())
+    chart.svg(&model, &comparison, &ctx).unwrap()
 }
 
 /// Thirty tiers finishing in one year are said in one mark, whose label was cut to the
@@ -1737,15 +1736,7 @@ fn regression_a_long_mark_label_stays_inside_the_plot() {
         })
         .collect();
     let text = format!("{head}{tiers}{tail}");
-    let model = crate::model::parse_model(crate::model::ModelSource {
-        text: &text,
-        load: &mut |_| Err("no files".into()),
-    })
-    .unwrap();
-    let comparison = crate::compare::compare(&model, None).unwrap();
-    let ctx = ChartContext::new("model.toml", &text, Size::DEFAULT, None);
-    let svg = Chart::Waterfall.svg(&model, &comparison, &ctx).unwrap();
-    let texts = svg_texts_xy(&svg);
+    let texts = svg_texts_xy(&svg_of_model_text(&text, Chart::Waterfall));
     let legend_x = texts
         .iter()
         .find(|(t, _, _)| t == "Party")
