@@ -698,10 +698,9 @@ pub fn read_model_file(path: Option<&Path>) -> Result<ModelFile> {
         // A path that cannot name a file (through a file, a loop of links, a name too
         // long) is a bad path as a missing file is (helper-78: exit 1 with the bare OS
         // message); other failures to read are the system's, exit 1.
-        ReadFailure::Io(ref e) if is_link_loop(e) => Error::Usage(format!(
-            "{}; give the path of a model (`stakeshift init` writes one)",
-            failure.describe(path, "a model file")
-        )),
+        ReadFailure::Io(ref e) if is_link_loop(e) => {
+            Error::Usage(failure.describe(path, "a model file"))
+        }
         ReadFailure::Io(e) if names_no_file(&e) => Error::Usage(format!(
             "{named}: {e}; give the path of a model (`stakeshift init` writes one)"
         )),

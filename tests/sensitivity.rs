@@ -386,7 +386,7 @@ fn bad_grids_and_paths_exit_2_naming_the_path() {
     // One that is not there is said so (helper-236).
     let e = failing(&["solve", "nothere.toml"]);
     assert!(
-        e.contains("a model file, and there is no such file, but no PATH"),
+        e.contains("solve nothere.toml: no such model file, and no PATH to solve for"),
         "{e}"
     );
     // And PATH before MODEL (helper-40: "`models/msft-openai` is not a key").

@@ -1044,10 +1044,19 @@ pub(crate) fn markers<DB: DrawingBackend>(
                 // Only the rows allowed are searched: a free one is always found among
                 // labels.len() + 1, but thousands of badges at one place made that search
                 // cubic (helper-236: a sweep.png of 4,000 trajectories took a minute).
+                // A badge that clashes in every row (within a badge of another's line) goes
+                // in a row of its own below the others, as long as one is allowed: a pair
+                // of marks a few pixels apart (the model's value beside a break-even) is
+                // no reason to give up (helper-237).
                 let limit = max_rows.min(labels.len() + 1).max(1);
+                let used = labels.iter().map(|l| l.row + 1).max().unwrap_or(0);
                 let row = (0..limit).find(|r| free(*r)).unwrap_or_else(|| {
-                    overflow = true;
-                    limit - 1
+                    if used < limit {
+                        used
+                    } else {
+                        overflow = true;
+                        limit - 1
+                    }
                 });
                 labels.push(Label {
                     px,

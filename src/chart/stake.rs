@@ -172,7 +172,11 @@ pub(crate) fn draw<DB: DrawingBackend>(
             3.0,
         )?;
         frame::marker(c, bottom_plot, l.px, frame::FAINT)?;
-        placed.draw_label(c, i, mid, frame::MUTED, &sf)?;
+        // Badges that found no place of their own would be drawn over each other (150
+        // rounds read "1111111": helper-237): the dotted lines alone, and a note.
+        if !placed.overflow {
+            placed.draw_label(c, i, mid, frame::MUTED, &sf)?;
+        }
     }
 
     let clip = |r: Rect| Rect {
@@ -372,7 +376,13 @@ pub(crate) fn draw<DB: DrawingBackend>(
         items.push(Item::Line(color, false, 3.0, t.name.clone()));
     }
     items.extend(colors.shared_note(all.iter().map(|t| t.name.as_str())));
-    if placed.numbered {
+    if placed.overflow {
+        items.push(Item::Gap);
+        items.push(Item::Note(format!(
+            "{} rounds, too many to number here: `stakeshift check` lists them.",
+            placed.labels.len()
+        )));
+    } else if placed.numbered {
         items.push(Item::Gap);
         items.push(Item::Heading("Rounds".into()));
         for (i, (_, text)) in round_labels(model, &listed).iter().enumerate() {

@@ -246,8 +246,9 @@ impl Figure for SweepChart<'_> {
 
 const ROW: f64 = 24.0;
 
-/// The most break-evens labelled as numbered badges, each then a line of the legend.
-const MAX_NUMBERED: usize = 12;
+/// The most break-evens labelled as numbered badges, each then a line of the legend, which
+/// must leave room for the trajectories' names (twelve pushed four of them out: helper-237).
+const MAX_NUMBERED: usize = 6;
 /// The break-even contour and the model's point.
 const CONTOUR: RGBColor = frame::INK;
 
@@ -379,12 +380,13 @@ impl SweepChart<'_> {
         if let Some(v) = current {
             marks.push((x.map(v), format!("model {}", scale::input_value(v))));
         }
-        // The labels take at most a third of the plot's height: beyond it (helper-236: 40
+        // The labels take at most half the plot's height: beyond it (helper-236: 40
         // trajectories' break-evens stacked 40 rows of names, which pushed the plot below
         // the chart and turned its axis upside down), and where more than a legend can
-        // list as numbered badges, the rings alone mark the break-evens and the legend
-        // says where each is found.
-        let max_rows = ((plot.height() / 3.0 / ROW).floor() as usize).max(1);
+        // list beside its trajectories as numbered badges, the rings alone mark the
+        // break-evens and the legend says how each is found. (A third left twelve evenly
+        // spaced names, which climb a row each, to numbered badges: helper-237.)
+        let max_rows = ((plot.height() / 2.0 / ROW).floor() as usize).max(1);
         let mut placed = frame::markers(c, &marks, plot.x0, plot.x1, &sf, max_rows);
         let unlabelled = placed.overflow || (placed.numbered && crossings > MAX_NUMBERED);
         if unlabelled {
@@ -496,12 +498,18 @@ impl SweepChart<'_> {
             )));
         }
         if unlabelled {
+            // Not a command line: the chart knows neither the model's file nor its `--set`,
+            // and solve gives the root nearest the model's value, one per trajectory
+            // (helper-237).
             items.push(Item::Note(format!(
-                "{crossings} break-evens, too many to label: `stakeshift solve {}` gives each trajectory's.",
+                "{crossings} break-evens, too many to label: `solve {}` finds a trajectory's (-t), in a range (--within).",
                 varied.path
             )));
         }
-        items.push(Item::Note(if estimated {
+        items.push(Item::Note(if estimated && unlabelled {
+            "Rings: where a trajectory's advantage is zero (some estimated on a straight line between grid points)."
+                .into()
+        } else if estimated {
             "Rings: where a trajectory's advantage is zero. \u{2248}: estimated on a straight line between grid points, to the grid's spacing."
                 .into()
         } else {
@@ -1502,6 +1510,65 @@ mod tests {
                     _ => {}
                 }
             }
+        }
+    }
+
+    /// helper-237, on the change above: twelve break-evens spread along the axis, with the
+    /// model's value marked a few pixels from one of them, lost every label ("too many to
+    /// label"), and twelve numbered badges pushed four trajectories' names out of the
+    /// legend. Twelve spread names are labelled beside their rings, at both ends of the
+    /// sizes, and the legend names every trajectory.
+    #[test]
+    fn regression_twelve_spread_break_evens_keep_their_names() {
+        let labels = ModelLabels {
+            name: "Twelve".into(),
+            unit: "USD m".into(),
+            investor: "the investor".into(),
+            profit_share: "the profit share",
+        };
+        let xs: Vec<f64> = (0..=20).map(|i| f64::from(i) * 0.02).collect();
+        let names: Vec<String> = (0..12).map(|k| format!("s{k}")).collect();
+        // Trajectory k crosses zero at 0.03 + k x 0.0264 (0.2076 for k = 7), on a line.
+        let advantages: Vec<Vec<f64>> = (0..12)
+            .map(|k| {
+                let root = 0.03 + f64::from(k) * 0.0264;
+                xs.iter().map(|x| 10.0 * (x - root) / root).collect()
+            })
+            .collect();
+        let series: Vec<SweepSeries<'_>> = (0..12)
+            .map(|k| SweepSeries {
+                trajectory: &names[k],
+                advantages: &advantages[k],
+                index: k,
+                crossings: None,
+            })
+            .collect();
+        let chart = SweepChart {
+            labels: &labels,
+            varied: &[VariedPath {
+                path: "equity.stake",
+                values: &xs,
+                current: Some(0.205),
+            }],
+            series: &series,
+            trajectory: None,
+        };
+        for size in [crate::chart::Size::DEFAULT, crate::chart::Size::MAX] {
+            let ctx = ChartContext::new("twelve.toml", "", size, None);
+            let texts = crate::chart::tests::svg_texts(&chart.svg(&ctx).unwrap());
+            let all = texts.join(" | ");
+            assert!(!all.contains("too many"), "{size}: {all}");
+            for name in &names {
+                assert!(
+                    texts.iter().any(|t| t.starts_with(&format!("{name} "))),
+                    "{size}: no label of {name}: {all}"
+                );
+                assert!(
+                    texts.iter().any(|t| t == name),
+                    "{size}: {name} not in the legend: {all}"
+                );
+            }
+            assert!(texts.iter().any(|t| t == "model 0.205"), "{size}: {all}");
         }
     }
 

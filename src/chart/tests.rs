@@ -1755,3 +1755,26 @@ fn regression_a_long_mark_label_stays_inside_the_plot() {
         "`{label}` from {x}, {width} wide; the legend at {legend_x}"
     );
 }
+
+/// helper-237: a round every year for 150 years left the stake chart's numbered badges no
+/// place of their own within its three rows, and they were drawn over each other ("1111").
+/// The dotted lines stay, the badges go, and the legend says where the rounds are listed.
+#[test]
+fn regression_rounds_too_many_to_number_are_said_not_piled_up() {
+    let mini =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/mini.toml")).unwrap();
+    let (head, rest) = mini.split_at(mini.find("[[equity.rounds]]").unwrap());
+    let tail = &rest[rest.find("[[trajectories]]").unwrap()..];
+    let rounds: String = (2027..2180)
+        .map(|year| {
+            format!("[[equity.rounds]]\nyear = {year}\nraise = 1.0\nparticipation = 0.1\n\n")
+        })
+        .collect();
+    let text = format!("{head}{rounds}{tail}").replace("end_year = 2026", "end_year = 2180");
+    assert!(text.contains("end_year = 2180"), "docs/mini.toml changed");
+    let texts = texts_of_model_text(&text, Chart::Stake);
+    let all = texts.join(" | ");
+    assert!(all.contains("153 rounds, too many to number here"), "{all}");
+    // No badge: no text that is a round's number alone.
+    assert!(!texts.iter().any(|t| t == "1" || t == "153"), "{all}");
+}

@@ -49,16 +49,20 @@ pub fn run(
         // A model file given without the PATH: say that, rather than read the file's name
         // as a path of the built-in model.
         [file] if looks_like_a_model(file) => {
-            // A file that is not there is said first (helper-236: "a model file" of one
-            // that does not exist).
-            let missing = if file != "-" && !std::path::Path::new(file).exists() {
-                ", and there is no such file"
+            // A file that is surely not there is said first (helper-236: "a model file" of
+            // one that does not exist; helper-237: one behind a loop of links or a folder
+            // we may not search is there, or may be).
+            let missing =
+                file != "-" && matches!(std::path::Path::new(file).try_exists(), Ok(false));
+            return Err(Error::Usage(if missing {
+                format!(
+                    "solve {file}: no such model file, and no PATH to solve for; solve takes a model file, then the PATH: `stakeshift solve MODEL PATH`, such as `stakeshift solve deal.toml equity.stake` (`stakeshift init deal.toml` writes one)"
+                )
             } else {
-                ""
-            };
-            return Err(Error::Usage(format!(
-                "solve {file}: a model file{missing}, but no PATH to solve for; write `stakeshift solve {file} PATH`, such as `stakeshift solve {file} equity.stake`"
-            ))
+                format!(
+                    "solve {file}: a model file, but no PATH to solve for; write `stakeshift solve {file} PATH`, such as `stakeshift solve {file} equity.stake`"
+                )
+            })
             .into());
         }
         [path] => (None, path),
