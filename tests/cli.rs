@@ -1251,6 +1251,16 @@ fn regression_a_lookalike_letter_or_a_nul_in_the_file_is_named() {
         "unit = \"USD\u{1}\"\n",
         "a control character (U+0001) stands here, which no TOML key or value holds",
     );
+    // helper-238: a name with an accent is no slip: quoted, it is valid, and the message
+    // says so; a C1 control (allowed in a string) is not blamed for an unclosed string.
+    slip_is_told(
+        "[x]\nsoci\u{e9}t\u{e9} = 0.49\n",
+        "put the key in quotes, \"soci\u{e9}t\u{e9}\", or, if the letter only looks Latin",
+    );
+    slip_is_told(
+        "unit = \"USD m\u{85}\n",
+        "the file is not valid TOML: invalid basic string, expected `\"`",
+    );
 }
 
 /// helper-223's smaller items: `.27` and `27.` were told "invalid mantissa" and "invalid

@@ -447,7 +447,7 @@ impl Figure for DistributionChart<'_> {
             .iter()
             .map(|(v, t, _)| (x.map(*v), t.clone()))
             .collect();
-        let placed = frame::markers(c, &mark_px, plot.x0, plot.x1, &sf, usize::MAX);
+        let placed = frame::markers(c, &mark_px, plot.x0, plot.x1, &sf, usize::MAX, usize::MAX);
         let band = placed.rows as f64 * ROW + 8.0;
         let data = Rect {
             y0: plot.y0 + band,

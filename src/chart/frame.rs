@@ -1014,7 +1014,10 @@ pub(crate) struct Markers {
 
 pub(crate) const BADGE: f64 = 10.0;
 
-/// Marks with named labels where they fit in at most `max_rows` rows, else numbered badges.
+/// Marks with named labels where they fit in at most `max_rows` rows, else numbered badges
+/// in at most `max_badge_rows` (a badge is a row's height but far narrower than a name, so
+/// a chart may allow it more rows: three close rounds and a fourth beside them are no
+/// crowd; helper-238).
 pub(crate) fn markers<DB: DrawingBackend>(
     c: &Canvas<DB>,
     marks: &[(f64, String)],
@@ -1022,6 +1025,7 @@ pub(crate) fn markers<DB: DrawingBackend>(
     hi: f64,
     font: &Font,
     max_rows: usize,
+    max_badge_rows: usize,
 ) -> Markers {
     // (helper-119: twelve yearly rounds stacked twelve rows of names over the stake,
     // which squeezed its panel until the axis ran upside down.)
@@ -1048,7 +1052,7 @@ pub(crate) fn markers<DB: DrawingBackend>(
                 // in a row of its own below the others, as long as one is allowed: a pair
                 // of marks a few pixels apart (the model's value beside a break-even) is
                 // no reason to give up (helper-237).
-                let limit = max_rows.min(labels.len() + 1).max(1);
+                let limit = max_badge_rows.min(labels.len() + 1).max(1);
                 let used = labels.iter().map(|l| l.row + 1).max().unwrap_or(0);
                 let row = (0..limit).find(|r| free(*r)).unwrap_or_else(|| {
                     if used < limit {

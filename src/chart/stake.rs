@@ -114,7 +114,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
         .iter()
         .map(|(y, t)| (x.map(f64::from(*y)), t.clone()))
         .collect();
-    let placed = frame::markers(c, &marks, x0, x1, &sf, MAX_ROUND_ROWS);
+    let placed = frame::markers(c, &marks, x0, x1, &sf, MAX_ROUND_ROWS, MAX_BADGE_ROWS);
     let n_rows = placed.rows;
     let top_plot = Rect {
         x0,
@@ -377,9 +377,11 @@ pub(crate) fn draw<DB: DrawingBackend>(
     }
     items.extend(colors.shared_note(all.iter().map(|t| t.name.as_str())));
     if placed.overflow {
+        // Rounds, not the years marked (two a year were said as half as many: helper-238).
+        let rounds = model.equity.rounds.len();
         items.push(Item::Gap);
         items.push(Item::Note(format!(
-            "{} rounds, too many to number here: `stakeshift check` lists them.",
+            "{rounds} rounds in {} years, too many to number here: `stakeshift check` lists them.",
             placed.labels.len()
         )));
     } else if placed.numbered {
@@ -408,6 +410,10 @@ fn readable(color: RGBColor) -> RGBColor {
 /// The most rows of round names over the stake panel; more, and the rounds are numbered
 /// badges named in the legend.
 const MAX_ROUND_ROWS: usize = 3;
+
+/// The most rows of numbered badges: past them the rounds are too many to number on the
+/// panel, and only their dotted lines are drawn.
+const MAX_BADGE_ROWS: usize = 4;
 
 /// Each round year and its label: `2026 round: 122 raised at 730 pre-money, none from
 /// Microsoft`.

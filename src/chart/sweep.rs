@@ -387,11 +387,11 @@ impl SweepChart<'_> {
         // break-evens and the legend says how each is found. (A third left twelve evenly
         // spaced names, which climb a row each, to numbered badges: helper-237.)
         let max_rows = ((plot.height() / 2.0 / ROW).floor() as usize).max(1);
-        let mut placed = frame::markers(c, &marks, plot.x0, plot.x1, &sf, max_rows);
+        let mut placed = frame::markers(c, &marks, plot.x0, plot.x1, &sf, max_rows, max_rows);
         let unlabelled = placed.overflow || (placed.numbered && crossings > MAX_NUMBERED);
         if unlabelled {
             marks.drain(..crossings);
-            placed = frame::markers(c, &marks, plot.x0, plot.x1, &sf, max_rows);
+            placed = frame::markers(c, &marks, plot.x0, plot.x1, &sf, max_rows, max_rows);
         }
         let labelled = if unlabelled { 0 } else { crossings };
         let band = placed.rows as f64 * ROW + 8.0;
@@ -1413,7 +1413,7 @@ mod tests {
 
     /// helper-236: forty trajectories crossing zero near one another stacked forty rows of
     /// break-even labels above the plot, which pushed it below the chart's foot (its axis
-    /// upside down, labels over the footer). The labels now take at most a third of the
+    /// upside down, labels over the footer). The labels now take at most half the
     /// plot: named where they fit, numbered badges for a few more, and beyond that the rings
     /// alone with a note saying where each break-even is found. Every text stays on the
     /// canvas and above the footer, at every size, whatever the number of crossings.

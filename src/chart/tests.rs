@@ -1774,7 +1774,75 @@ fn regression_rounds_too_many_to_number_are_said_not_piled_up() {
     assert!(text.contains("end_year = 2180"), "docs/mini.toml changed");
     let texts = texts_of_model_text(&text, Chart::Stake);
     let all = texts.join(" | ");
-    assert!(all.contains("153 rounds, too many to number here"), "{all}");
+    assert!(
+        all.contains("153 rounds in 153 years, too many to"),
+        "{all}"
+    );
     // No badge: no text that is a round's number alone.
     assert!(!texts.iter().any(|t| t == "1" || t == "153"), "{all}");
+    // helper-238: four rounds in four years side by side on a long axis (a badge each, one
+    // row each) are no crowd: numbered and listed.
+    let rounds: String = (2030..2034)
+        .map(|year| {
+            format!("[[equity.rounds]]\nyear = {year}\nraise = 1.0\nparticipation = 0.1\n\n")
+        })
+        .collect();
+    let text = format!("{head}{rounds}{tail}").replace("end_year = 2026", "end_year = 2170");
+    let texts = texts_of_model_text(&text, Chart::Stake);
+    let all = texts.join(" | ");
+    assert!(!all.contains("too many"), "{all}");
+    for badge in ["1", "2", "3", "4"] {
+        assert!(texts.iter().any(|t| t == badge), "badge {badge}: {all}");
+    }
+    assert!(texts.iter().any(|t| t == "Rounds"), "{all}");
+}
+
+/// helper-238: ninety tiers finishing a year apart stacked 31 rows of numbered badges over
+/// the waterfall, which pushed its plot below the footer. The marks take at most a third
+/// of the chart; past it the dotted lines alone, and a note.
+#[test]
+fn regression_many_marked_years_keep_the_waterfall_on_the_chart() {
+    let mini =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/mini.toml")).unwrap();
+    let (head, rest) = mini.split_at(mini.find("[[profit_share.tiers]]").unwrap());
+    let tail = &rest[rest.find("[equity]").unwrap()..];
+    // Tier k pays the fund 0.5 of a profit of 40 a year (20) until 20 x (k + 1): one tier
+    // finishes each year.
+    let tiers: String = (0..90)
+        .map(|k| {
+            format!(
+                "[[profit_share.tiers]]\nname = \"T{k}\"\nshares = {{ fund = 0.5 }}\nuntil = {{ fund = {} }}\n\n",
+                20 * (k + 1)
+            )
+        })
+        .collect();
+    let text = format!("{head}{tiers}{tail}")
+        .replace("end_year = 2026", "end_year = 2120")
+        .replace(
+            "revenue   = { points = [[2024, 40.0], [2025, 80.0], [2026, 100.0]] }",
+            "revenue   = { points = [[2024, 40.0]] }",
+        )
+        .replace(
+            "margin    = { points = [[2024, -0.1], [2025, 0.3], [2026, 0.4]] }",
+            "margin    = { points = [[2024, 1.0]] }",
+        );
+    assert!(
+        text.contains("margin    = { points = [[2024, 1.0]] }"),
+        "docs/mini.toml changed"
+    );
+    let svg = svg_of_model_text(&text, Chart::Waterfall);
+    let texts = svg_texts_xy(&svg);
+    let footer = texts
+        .iter()
+        .find(|(t, _, _)| t.starts_with("Model:"))
+        .map(|(_, _, y)| *y)
+        .unwrap();
+    for (t, x, y) in &texts {
+        assert!(
+            *y <= footer && *x >= 0.0 && *x <= 1600.0,
+            "`{t}` at ({x}, {y})"
+        );
+    }
+    let all: Vec<&str> = texts.iter().map(|(t, _, _)| t.as_str()).collect();
+    assert!(!all.contains(&"31") && !all.contains(&"90"), "{all:?}");
 }

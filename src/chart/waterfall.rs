@@ -127,7 +127,11 @@ pub(crate) fn draw<DB: DrawingBackend>(
         .iter()
         .map(|m| (x.map(f64::from(m.year)), m.text.clone()))
         .collect();
-    let placed = frame::markers(c, &labelled, x0, x1, &mf, usize::MAX);
+    // At most a third of the chart's height of marks (helper-238: 90 tiers finishing a
+    // year apart stacked 31 rows of badges, which pushed the plot below the footer); past
+    // it the dotted lines alone, and a note.
+    let max_rows = ((content.height() / 3.0 / ROW).floor() as usize).max(3);
+    let placed = frame::markers(c, &labelled, x0, x1, &mf, max_rows, max_rows);
     let rows = placed.rows;
     let band_top = content.y0 + 34.0;
     let plot = Rect {
@@ -205,7 +209,9 @@ pub(crate) fn draw<DB: DrawingBackend>(
     for (i, (p, m)) in placed.labels.iter().zip(&marks).enumerate() {
         let mid = band_top + p.row as f64 * ROW + 5.0;
         c.dashed(&[(p.px, plot.y1), (p.px, mid)], m.color, 1.5, 4.0, 3.0)?;
-        placed.draw_label(c, i, mid, m.color, &mf)?;
+        if !placed.overflow {
+            placed.draw_label(c, i, mid, m.color, &mf)?;
+        }
     }
 
     // Legend: the parties, top of the stack first, with what each receives in all; those
@@ -261,7 +267,13 @@ pub(crate) fn draw<DB: DrawingBackend>(
     items.push(Item::Note(format!(
         "Amounts after the colon: received in all, {first}\u{2013}{last}."
     )));
-    if placed.numbered {
+    if placed.overflow {
+        items.push(Item::Gap);
+        items.push(Item::Note(format!(
+            "Dotted lines: {} years in which a tier finished, a cap was reached or AGI was declared, too many to number here: `stakeshift explain --year YEAR` takes one apart.",
+            marks.len()
+        )));
+    } else if placed.numbered {
         items.push(Item::Gap);
         items.push(Item::Heading("Marked years".into()));
         for (i, m) in marks.iter().enumerate() {

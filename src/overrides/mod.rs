@@ -344,11 +344,21 @@ fn parse_segments(text: &str) -> Result<Vec<Segment>, String> {
             let inner = inner.trim();
             // `[[0]]`: brackets inside brackets (helper-236: "expected `.` or `[` before
             // `]`"). A name holding `[` is written quoted.
-            if let Some(nested) = inner.strip_prefix('[') {
-                return Err(format!(
-                    "brackets cannot be nested: write [{}] (a name holding `[` goes in quotes: [\"{inner}]\"])",
-                    nested.trim()
-                ));
+            if inner.starts_with('[') {
+                // The index or bare name inside, where there is one to suggest (helper-238:
+                // `[[]]` suggested `[]`, `[[[0]]]` `[[0]`, `[["base"]]` a quoted form that
+                // cannot parse).
+                let bare = inner.trim_start_matches(['[', ' ']);
+                let suggestion = if !bare.is_empty()
+                    && bare
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_'))
+                {
+                    format!(": write [{bare}]")
+                } else {
+                    ": write one pair, an index such as [0] or a name such as [base]".into()
+                };
+                return Err(format!("brackets cannot be nested{suggestion}"));
             }
             if inner.is_empty() {
                 return Err(
@@ -601,9 +611,19 @@ mod tests {
         ] {
             assert!(OverridePath::parse(bad).is_err(), "{bad:?} parsed");
         }
-        // helper-236: nested brackets were "expected `.` or `[` before `]`".
+        // helper-236: nested brackets were "expected `.` or `[` before `]`"; helper-238: the
+        // fix suggested must parse.
         let e = OverridePath::parse("trajectories[[0]].agi_year").unwrap_err();
         assert!(e.contains("brackets cannot be nested: write [0]"), "{e}");
+        let e = OverridePath::parse("trajectories[[[0]]].agi_year").unwrap_err();
+        assert!(e.ends_with("brackets cannot be nested: write [0]"), "{e}");
+        for nested in ["trajectories[[]].x", "trajectories[[\"base\"]].x"] {
+            let e = OverridePath::parse(nested).unwrap_err();
+            assert!(
+                e.ends_with("write one pair, an index such as [0] or a name such as [base]"),
+                "{nested}: {e}"
+            );
+        }
         // A name that holds `[` is still reached, quoted.
         assert!(OverridePath::parse("trajectories[\"[0]\"].agi_year").is_ok());
     }

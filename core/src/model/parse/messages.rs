@@ -409,16 +409,17 @@ const AFTER_A_VALUE_TRIES: usize = 32;
 /// of a few trajectories is a few kB; at this bound the second reading takes about 0.4 s).
 const KEY_OF_THE_LINE_ABOVE: usize = 4 << 20;
 
-/// `message` for a syntax error at `at`, said of the invisible character there (a byte-order
-/// mark past the file's first character, a zero-width space), or with where one stands on
-/// the error's line; as it is where the line has none.
 /// Where the reader stops at a character no bare key or value can hold, one that looks
 /// like what belongs there or cannot be seen: a control character (a NUL byte from a
 /// binary copy: helper-236, "key with no value"), or a letter outside ASCII in a bare key,
 /// such as a Cyrillic `а` among Latin letters (helper-236: "invalid unquoted key, expected
 /// letters, numbers" of what reads as `stake`). Said with its code point.
 fn odd_character_here(text: &str, at: usize, message: String) -> String {
-    let control = |c: &char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
+    // The controls TOML refuses everywhere (C0 but tab and line ends, and DEL); C1 controls
+    // (U+0080..U+009F) may stand in a string, so one is no cause (helper-238: an unclosed
+    // string ending in U+0085 was blamed on it).
+    let control =
+        |c: &char| matches!(*c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}');
     let here = text.get(at..).and_then(|rest| rest.chars().next());
     // (The reader may stop just past it: a NUL before a line's end is told at the end.)
     let before = text.get(..at).and_then(|rest| rest.chars().next_back());
@@ -438,16 +439,52 @@ fn odd_character_here(text: &str, at: usize, message: String) -> String {
         );
     }
     if !c.is_ascii() && !c.is_whitespace() && parser_words(&message).contains("unquoted key") {
+        // The key as written around it, for the quoted form (helper-238: `société` is a
+        // name, not a slip: quoted it is valid). A character that cannot be seen (a soft
+        // hyphen, a word joiner) is named by its code point alone.
+        let is_key_char = |c: char| {
+            !c.is_whitespace()
+                && !matches!(
+                    c,
+                    '=' | '.' | '[' | ']' | '"' | '\'' | '{' | '}' | ',' | '#'
+                )
+        };
+        let start = text[..at]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| is_key_char(*c))
+            .last()
+            .map_or(at, |(i, _)| i);
+        let end = text[at..]
+            .char_indices()
+            .find(|(_, c)| !is_key_char(*c))
+            .map_or(text.len(), |(i, _)| at + i);
+        let key = &text[start..end];
+        let shown = if c.is_alphanumeric() {
+            format!("`{c}` (U+{:04X})", u32::from(c))
+        } else {
+            format!("U+{:04X}", u32::from(c))
+        };
+        let quoted = if key
+            .chars()
+            .all(|k| k.is_alphanumeric() || matches!(k, '-' | '_'))
+        {
+            format!("put the key in quotes, \"{key}\", or, ")
+        } else {
+            String::new()
+        };
         return format!(
-            "{message}; `{c}` (U+{:04X}) is not one of them: a bare key holds only the ASCII \
-             letters a-z and A-Z, digits, `-` and `_` (a letter of another alphabet can look \
-             like a Latin one: retype the key)",
-            u32::from(c)
+            "{message}; {shown} is not one of them: a bare key holds only the ASCII letters \
+             a-z and A-Z, digits, `-` and `_`: {quoted}if the letter only looks Latin (a \
+             Cyrillic `а` for `a`), retype it"
         );
     }
     message
 }
 
+/// `message` for a syntax error at `at`, said of the invisible character there (a byte-order
+/// mark past the file's first character, a zero-width space), or with where one stands on
+/// the error's line; as it is where the line has none.
 fn invisible_on_the_line(text: &str, at: usize, message: String) -> String {
     // (A no-break space looks like a space and is none to TOML: helper-223, from a
     // spreadsheet's or a word processor's copy.)
