@@ -1003,7 +1003,11 @@ fn regression_bad_model_paths_are_usage_and_huge_numbers_are_said_briefly() {
         let out = stakeshift().arg("check").arg(&path).output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{}: {stderr}", path.display());
-        assert!(stderr.contains("give the path of a model"), "{stderr}");
+        // (A loop of links says how to mend it instead: helper-237.)
+        assert!(
+            stderr.contains("give the path of a model") || stderr.contains("remove the loop"),
+            "{stderr}"
+        );
     }
     let thousand = "1".repeat(1000);
     for (value, said) in [
