@@ -1255,7 +1255,21 @@ fn regression_a_lookalike_letter_or_a_nul_in_the_file_is_named() {
     // says so; a C1 control (allowed in a string) is not blamed for an unclosed string.
     slip_is_told(
         "[x]\nsoci\u{e9}t\u{e9} = 0.49\n",
-        "put the key in quotes, \"soci\u{e9}t\u{e9}\", or, if the letter only looks Latin",
+        "a name of your own (a party) may be put in quotes, \"soci\u{e9}t\u{e9}\"; if a letter only looks Latin",
+    );
+    // helper-239: a C1 control in a key is a control (it may stand in a string, not a key);
+    // a soft hyphen is invisible, to be deleted; an emoji is no letter.
+    slip_is_told(
+        "[x]\na\u{85}b = 1\n",
+        "a control character (U+0085) stands here, which no TOML key or value holds",
+    );
+    slip_is_told(
+        "[x]\nst\u{ad}ake = 1\n",
+        "an invisible character (U+00AD) stands here, in a key; delete it",
+    );
+    slip_is_told(
+        "[x]\nfund\u{1f680} = 1\n",
+        "may be put in quotes, \"fund\u{1f680}\"\n",
     );
     slip_is_told(
         "unit = \"USD m\u{85}\n",

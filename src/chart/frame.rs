@@ -1007,8 +1007,8 @@ pub(crate) struct Markers {
     pub labels: Vec<Label>,
     pub numbered: bool,
     pub rows: usize,
-    /// Numbered badges that found no free place in the rows allowed, put in the last row
-    /// over others: too many marks to tell apart.
+    /// Numbered badges that found no free place, nor a new row, in the rows allowed, put in
+    /// the last row over others: too many marks to tell apart (the chart draws none then).
     pub overflow: bool,
 }
 
@@ -1045,9 +1045,9 @@ pub(crate) fn markers<DB: DrawingBackend>(
                             || p.row != row && d > 0.0 && d < BADGE + 3.0)
                     })
                 };
-                // Only the rows allowed are searched: a free one is always found among
-                // labels.len() + 1, but thousands of badges at one place made that search
-                // cubic (helper-236: a sweep.png of 4,000 trajectories took a minute).
+                // Only the rows allowed are searched (a search of a row more than there are
+                // badges, for each, was cubic: helper-236, a sweep.png of 4,000
+                // trajectories took a minute).
                 // A badge that clashes in every row (within a badge of another's line) goes
                 // in a row of its own below the others, as long as one is allowed: a pair
                 // of marks a few pixels apart (the model's value beside a break-even) is

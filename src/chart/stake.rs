@@ -381,7 +381,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
         let rounds = model.equity.rounds.len();
         items.push(Item::Gap);
         items.push(Item::Note(format!(
-            "{rounds} rounds in {} years, too many to number here: `stakeshift check` lists them.",
+            "{rounds} rounds in {} years, too many to number here: `stakeshift check MODEL` lists them.",
             placed.labels.len()
         )));
     } else if placed.numbered {

@@ -1845,4 +1845,12 @@ fn regression_many_marked_years_keep_the_waterfall_on_the_chart() {
     }
     let all: Vec<&str> = texts.iter().map(|(t, _, _)| t.as_str()).collect();
     assert!(!all.contains(&"31") && !all.contains(&"90"), "{all:?}");
+    // The note comes first in the legend, however many parties follow (helper-239: with 20
+    // it was cut off after them): here with a second party.
+    let with_parties = text.replace(
+        "shares = { fund = 0.5 }",
+        "shares = { fund = 0.5, other = 0.1 }",
+    );
+    let joined = texts_of_model_text(&with_parties, Chart::Waterfall).join(" ");
+    assert!(joined.contains("too many to number here"), "{joined}");
 }

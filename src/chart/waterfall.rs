@@ -127,10 +127,10 @@ pub(crate) fn draw<DB: DrawingBackend>(
         .iter()
         .map(|m| (x.map(f64::from(m.year)), m.text.clone()))
         .collect();
-    // At most a third of the chart's height of marks (helper-238: 90 tiers finishing a
+    // At most half the chart's height of marks (helper-238: 90 tiers finishing a
     // year apart stacked 31 rows of badges, which pushed the plot below the footer); past
     // it the dotted lines alone, and a note.
-    let max_rows = ((content.height() / 3.0 / ROW).floor() as usize).max(3);
+    let max_rows = ((content.height() / 2.0 / ROW).floor() as usize).max(3);
     let placed = frame::markers(c, &labelled, x0, x1, &mf, max_rows, max_rows);
     let rows = placed.rows;
     let band_top = content.y0 + 34.0;
@@ -218,7 +218,16 @@ pub(crate) fn draw<DB: DrawingBackend>(
     // that receive nothing, which no bar shows, named together after them (helper-220:
     // with many parties the legend's "(+4 more)" hid the investor behind three entries of
     // 0.00).
-    let mut items = vec![Item::Heading("Party".into())];
+    let mut items = Vec::new();
+    // First, so that a long list of parties cannot push it out of the legend (helper-239).
+    if placed.overflow {
+        items.push(Item::Note(format!(
+            "Dotted lines: {} years in which a tier finished, a cap was reached or AGI was declared, too many to number here: `stakeshift explain MODEL -t TRAJECTORY --year YEAR` takes one apart.",
+            marks.len()
+        )));
+        items.push(Item::Gap);
+    }
+    items.push(Item::Heading("Party".into()));
     let total_of = |p: usize| -> Decimal { t.waterfall.by_party.iter().map(|s| s[p]).sum() };
     let listed = order
         .iter()
@@ -267,13 +276,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
     items.push(Item::Note(format!(
         "Amounts after the colon: received in all, {first}\u{2013}{last}."
     )));
-    if placed.overflow {
-        items.push(Item::Gap);
-        items.push(Item::Note(format!(
-            "Dotted lines: {} years in which a tier finished, a cap was reached or AGI was declared, too many to number here: `stakeshift explain --year YEAR` takes one apart.",
-            marks.len()
-        )));
-    } else if placed.numbered {
+    if placed.numbered && !placed.overflow {
         items.push(Item::Gap);
         items.push(Item::Heading("Marked years".into()));
         for (i, m) in marks.iter().enumerate() {

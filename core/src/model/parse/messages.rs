@@ -418,8 +418,12 @@ fn odd_character_here(text: &str, at: usize, message: String) -> String {
     // The controls TOML refuses everywhere (C0 but tab and line ends, and DEL); C1 controls
     // (U+0080..U+009F) may stand in a string, so one is no cause (helper-238: an unclosed
     // string ending in U+0085 was blamed on it).
-    let control =
-        |c: &char| matches!(*c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}');
+    // In a key, where the reader wants a bare key, C1 controls are refused too (helper-239).
+    let in_a_key = parser_words(&message).contains("unquoted key");
+    let control = |c: &char| {
+        matches!(*c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}')
+            || (in_a_key && ('\u{80}'..='\u{9f}').contains(c))
+    };
     let here = text.get(at..).and_then(|rest| rest.chars().next());
     // (The reader may stop just past it: a NUL before a line's end is told at the end.)
     let before = text.get(..at).and_then(|rest| rest.chars().next_back());
@@ -438,7 +442,17 @@ fn odd_character_here(text: &str, at: usize, message: String) -> String {
             u32::from(c)
         );
     }
-    if !c.is_ascii() && !c.is_whitespace() && parser_words(&message).contains("unquoted key") {
+    // Characters that cannot be seen (a soft hyphen, zero-width and joining characters):
+    // said as such, to be deleted (helper-239: a soft hyphen was told to be a letter).
+    if in_a_key
+        && matches!(c, '\u{ad}' | '\u{34f}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{fe00}'..='\u{fe0f}')
+    {
+        return format!(
+            "an invisible character (U+{:04X}) stands here, in a key; delete it",
+            u32::from(c)
+        );
+    }
+    if !c.is_ascii() && !c.is_whitespace() && in_a_key {
         // The key as written around it, for the quoted form (helper-238: `société` is a
         // name, not a slip: quoted it is valid). A character that cannot be seen (a soft
         // hyphen, a word joiner) is named by its code point alone.
@@ -465,18 +479,18 @@ fn odd_character_here(text: &str, at: usize, message: String) -> String {
         } else {
             format!("U+{:04X}", u32::from(c))
         };
-        let quoted = if key
-            .chars()
-            .all(|k| k.is_alphanumeric() || matches!(k, '-' | '_'))
-        {
-            format!("put the key in quotes, \"{key}\", or, ")
+        // A name of the user's own (a party in `shares` or `until`) may hold any character
+        // quoted; the model's own keys are ASCII, so a letter that only looks Latin is
+        // retyped.
+        let lookalike = if c.is_alphabetic() {
+            "; if a letter only looks Latin (a Cyrillic `а` for `a`), retype it"
         } else {
-            String::new()
+            ""
         };
         return format!(
             "{message}; {shown} is not one of them: a bare key holds only the ASCII letters \
-             a-z and A-Z, digits, `-` and `_`: {quoted}if the letter only looks Latin (a \
-             Cyrillic `а` for `a`), retype it"
+             a-z and A-Z, digits, `-` and `_`: a name of your own (a party) may be put in \
+             quotes, \"{key}\"{lookalike}"
         );
     }
     message
