@@ -1411,6 +1411,42 @@ mod tests {
         );
     }
 
+    /// The SVG of a sweep chart of `equity.stake` over `xs`, the model at `current`: a line
+    /// for each of `names` with its `advantages`, crossings estimated between grid points.
+    fn stake_lines_svg(
+        labels: &ModelLabels,
+        names: &[String],
+        advantages: &[Vec<f64>],
+        xs: &[f64],
+        current: Option<f64>,
+        size: crate::chart::Size,
+    ) -> Vec<u8> {
+        let series: Vec<SweepSeries<'_>> = names
+            .iter()
+            .zip(advantages)
+            .enumerate()
+            .map(|(index, (name, advantages))| SweepSeries {
+                trajectory: name,
+                advantages,
+                index,
+                crossings: None,
+            })
+            .collect();
+        let chart = SweepChart {
+            labels,
+            varied: &[VariedPath {
+                path: "equity.stake",
+                values: xs,
+                current,
+            }],
+            series: &series,
+            trajectory: None,
+        };
+        chart
+            .svg(&ChartContext::new("sweep.toml", "", size, None))
+            .unwrap()
+    }
+
     /// helper-236: forty trajectories crossing zero near one another stacked forty rows of
     /// break-even labels above the plot, which pushed it below the chart's foot (its axis
     /// upside down, labels over the footer). The labels now take at most half the
@@ -1436,27 +1472,9 @@ mod tests {
                         .collect()
                 })
                 .collect();
-            let series: Vec<SweepSeries<'_>> = (0..n)
-                .map(|k| SweepSeries {
-                    trajectory: &names[k],
-                    advantages: &advantages[k],
-                    index: k,
-                    crossings: None,
-                })
-                .collect();
-            let chart = SweepChart {
-                labels: &labels,
-                varied: &[VariedPath {
-                    path: "equity.stake",
-                    values: &xs,
-                    current: Some(0.2),
-                }],
-                series: &series,
-                trajectory: None,
-            };
             for size in [crate::chart::Size::DEFAULT, crate::chart::Size::MIN] {
-                let ctx = ChartContext::new("many.toml", "", size, None);
-                let texts = crate::chart::tests::svg_texts_xy(&chart.svg(&ctx).unwrap());
+                let svg = stake_lines_svg(&labels, &names, &advantages, &xs, Some(0.2), size);
+                let texts = crate::chart::tests::svg_texts_xy(&svg);
                 let footer = texts
                     .iter()
                     .find(|(t, _, _)| t.starts_with("Model:"))
@@ -1535,27 +1553,9 @@ mod tests {
                 xs.iter().map(|x| 10.0 * (x - root) / root).collect()
             })
             .collect();
-        let series: Vec<SweepSeries<'_>> = (0..12)
-            .map(|k| SweepSeries {
-                trajectory: &names[k],
-                advantages: &advantages[k],
-                index: k,
-                crossings: None,
-            })
-            .collect();
-        let chart = SweepChart {
-            labels: &labels,
-            varied: &[VariedPath {
-                path: "equity.stake",
-                values: &xs,
-                current: Some(0.205),
-            }],
-            series: &series,
-            trajectory: None,
-        };
         for size in [crate::chart::Size::DEFAULT, crate::chart::Size::MAX] {
-            let ctx = ChartContext::new("twelve.toml", "", size, None);
-            let texts = crate::chart::tests::svg_texts(&chart.svg(&ctx).unwrap());
+            let svg = stake_lines_svg(&labels, &names, &advantages, &xs, Some(0.205), size);
+            let texts = crate::chart::tests::svg_texts(&svg);
             let all = texts.join(" | ");
             assert!(!all.contains("too many"), "{size}: {all}");
             for name in &names {

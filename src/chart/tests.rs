@@ -1717,16 +1717,22 @@ fn svg_of_model_text(text: &str, chart: Chart) -> Vec<u8> {
     chart.svg(&model, &comparison, &ctx).unwrap()
 }
 
+/// docs/mini.toml with its text from `from` (a line that begins a section) up to `to` (the
+/// next kept section) replaced by `with`: a model to draw built from the worked example.
+fn mini_with(from: &str, to: &str, with: &str) -> String {
+    let mini =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/mini.toml")).unwrap();
+    let (head, rest) = mini.split_at(mini.find(from).expect("docs/mini.toml changed"));
+    let tail = &rest[rest.find(to).expect("docs/mini.toml changed")..];
+    format!("{head}{with}{tail}")
+}
+
 /// Thirty tiers finishing in one year are said in one mark, whose label was cut to the
 /// plot's whole width and so ran from its year, mid-plot, across the legend. A label is now
 /// cut to the room on the wider side of its mark: the texts right of the plot are the
 /// legend's alone.
 #[test]
 fn regression_a_long_mark_label_stays_inside_the_plot() {
-    let mini =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/mini.toml")).unwrap();
-    let (head, rest) = mini.split_at(mini.find("[[profit_share.tiers]]").unwrap());
-    let tail = &rest[rest.find("[equity]").unwrap()..];
     let tiers: String = (0..30)
         .map(|k| {
             format!(
@@ -1735,7 +1741,7 @@ fn regression_a_long_mark_label_stays_inside_the_plot() {
             )
         })
         .collect();
-    let text = format!("{head}{tiers}{tail}");
+    let text = mini_with("[[profit_share.tiers]]", "[equity]", &tiers);
     let texts = svg_texts_xy(&svg_of_model_text(&text, Chart::Waterfall));
     let legend_x = texts
         .iter()
@@ -1761,16 +1767,16 @@ fn regression_a_long_mark_label_stays_inside_the_plot() {
 /// The dotted lines stay, the badges go, and the legend says where the rounds are listed.
 #[test]
 fn regression_rounds_too_many_to_number_are_said_not_piled_up() {
-    let mini =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/mini.toml")).unwrap();
-    let (head, rest) = mini.split_at(mini.find("[[equity.rounds]]").unwrap());
-    let tail = &rest[rest.find("[[trajectories]]").unwrap()..];
-    let rounds: String = (2027..2180)
-        .map(|year| {
-            format!("[[equity.rounds]]\nyear = {year}\nraise = 1.0\nparticipation = 0.1\n\n")
-        })
-        .collect();
-    let text = format!("{head}{rounds}{tail}").replace("end_year = 2026", "end_year = 2180");
+    let rounds_in = |years: std::ops::Range<i32>, end_year: &str| {
+        let rounds: String = years
+            .map(|year| {
+                format!("[[equity.rounds]]\nyear = {year}\nraise = 1.0\nparticipation = 0.1\n\n")
+            })
+            .collect();
+        mini_with("[[equity.rounds]]", "[[trajectories]]", &rounds)
+            .replace("end_year = 2026", &format!("end_year = {end_year}"))
+    };
+    let text = rounds_in(2027..2180, "2180");
     assert!(text.contains("end_year = 2180"), "docs/mini.toml changed");
     let texts = texts_of_model_text(&text, Chart::Stake);
     let all = texts.join(" | ");
@@ -1782,13 +1788,7 @@ fn regression_rounds_too_many_to_number_are_said_not_piled_up() {
     assert!(!texts.iter().any(|t| t == "1" || t == "153"), "{all}");
     // helper-238: four rounds in four years side by side on a long axis (a badge each, one
     // row each) are no crowd: numbered and listed.
-    let rounds: String = (2030..2034)
-        .map(|year| {
-            format!("[[equity.rounds]]\nyear = {year}\nraise = 1.0\nparticipation = 0.1\n\n")
-        })
-        .collect();
-    let text = format!("{head}{rounds}{tail}").replace("end_year = 2026", "end_year = 2170");
-    let texts = texts_of_model_text(&text, Chart::Stake);
+    let texts = texts_of_model_text(&rounds_in(2030..2034, "2170"), Chart::Stake);
     let all = texts.join(" | ");
     assert!(!all.contains("too many"), "{all}");
     for badge in ["1", "2", "3", "4"] {
@@ -1798,14 +1798,10 @@ fn regression_rounds_too_many_to_number_are_said_not_piled_up() {
 }
 
 /// helper-238: ninety tiers finishing a year apart stacked 31 rows of numbered badges over
-/// the waterfall, which pushed its plot below the footer. The marks take at most a third
-/// of the chart; past it the dotted lines alone, and a note.
+/// the waterfall, which pushed its plot below the footer. The marks take at most half the
+/// chart; past it the dotted lines alone, and a note.
 #[test]
 fn regression_many_marked_years_keep_the_waterfall_on_the_chart() {
-    let mini =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/mini.toml")).unwrap();
-    let (head, rest) = mini.split_at(mini.find("[[profit_share.tiers]]").unwrap());
-    let tail = &rest[rest.find("[equity]").unwrap()..];
     // Tier k pays the fund 0.5 of a profit of 40 a year (20) until 20 x (k + 1): one tier
     // finishes each year.
     let tiers: String = (0..90)
@@ -1816,7 +1812,7 @@ fn regression_many_marked_years_keep_the_waterfall_on_the_chart() {
             )
         })
         .collect();
-    let text = format!("{head}{tiers}{tail}")
+    let text = mini_with("[[profit_share.tiers]]", "[equity]", &tiers)
         .replace("end_year = 2026", "end_year = 2120")
         .replace(
             "revenue   = { points = [[2024, 40.0], [2025, 80.0], [2026, 100.0]] }",
