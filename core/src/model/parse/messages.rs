@@ -1113,9 +1113,10 @@ fn key_line_without_its_value(text: &str, at: usize, message: &str) -> Option<(S
     {
         let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
         let ahead = before.get(..separator)?;
-        let whole_start = ahead
-            .rfind(|c: char| !c.is_ascii_digit())
-            .map_or(0, |i| i + 1);
+        // (The start of its trailing ASCII digits, a character's boundary whatever stands
+        // before them: one past a non-digit's first byte was inside a two-byte letter, and
+        // slicing there panicked; found by fuzzing.)
+        let whole_start = ahead.len() - ahead.bytes().rev().take_while(u8::is_ascii_digit).count();
         let whole = &ahead[whole_start..];
         // A number split at a comma: digits right after the comma, and before it digits that
         // begin a value (not `1.5,25`'s `5`: helper-230).
