@@ -1271,6 +1271,13 @@ fn regression_a_lookalike_letter_or_a_nul_in_the_file_is_named() {
         "[x]\nfund\u{1f680} = 1\n",
         "may be put in quotes, \"fund\u{1f680}\"\n",
     );
+    // Found by fuzzing: an inline table's item without `=` after a value ending in digits
+    // that follow a two-byte letter panicked (the digits' start taken one byte past the
+    // letter's first).
+    slip_is_told(
+        "weights = { coe = ss0.27_77\u{6cf}775, dow,1.5 }\n",
+        "`dow` inside `{ ... }` has no value: write `dow = value`",
+    );
     slip_is_told(
         "unit = \"USD m\u{85}\n",
         "the file is not valid TOML: invalid basic string, expected `\"`",
