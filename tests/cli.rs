@@ -1254,9 +1254,25 @@ fn regression_a_lookalike_letter_or_a_nul_in_the_file_is_named() {
     // helper-238: a name with an accent is no slip: quoted, it is valid, and the message
     // says so; a C1 control (allowed in a string) is not blamed for an unclosed string.
     slip_is_told(
-        "[x]\nsoci\u{e9}t\u{e9} = 0.49\n",
-        "a name of your own (a party) may be put in quotes, \"soci\u{e9}t\u{e9}\"; if a letter only looks Latin",
+        "[profit_share]\nshares = { soci\u{e9}t\u{e9} = 0.49 }\n",
+        "a name of your own may be put in quotes, \"soci\u{e9}t\u{e9}\"; if a letter only looks Latin",
     );
+    // helper-239: the quoted form is offered only where a name of one's own stands (a
+    // party, a trajectory in `weights`), not for the model's own keys.
+    slip_is_told(
+        "[x]\nsoci\u{e9}t\u{e9} = 0.49\n",
+        "`-` and `_`, as every key the model reads is written; if a letter only looks Latin",
+    );
+    for own in [
+        "[simulation.weights]\nb\u{e4}se = 1\n",
+        "[simulation]\nweights.b\u{e4}se = 1\n",
+        "[[profit_share.tiers]]\nuntil = { a = 1, \"b\" = 2, b\u{e4}se = 1 }\n",
+    ] {
+        slip_is_told(
+            own,
+            "a name of your own may be put in quotes, \"b\u{e4}se\"",
+        );
+    }
     // helper-239: a C1 control in a key is a control (it may stand in a string, not a key);
     // a soft hyphen is invisible, to be deleted; an emoji is no letter.
     slip_is_told(
@@ -1269,7 +1285,7 @@ fn regression_a_lookalike_letter_or_a_nul_in_the_file_is_named() {
     );
     slip_is_told(
         "[x]\nfund\u{1f680} = 1\n",
-        "may be put in quotes, \"fund\u{1f680}\"\n",
+        "U+1F680 is not one of them: a bare key holds only the ASCII letters a-z and A-Z, digits, `-` and `_`, as every key the model reads is written\n",
     );
     // Found by fuzzing: an inline table's item without `=` after a value ending in digits
     // that follow a two-byte letter panicked (the digits' start taken one byte past the

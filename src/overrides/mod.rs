@@ -348,8 +348,17 @@ fn parse_segments(text: &str) -> Result<Vec<Segment>, String> {
                 // The index or bare name inside, where there is one to suggest (helper-238:
                 // `[[]]` suggested `[]`, `[[[0]]]` `[[0]`, `[["base"]]` a quoted form that
                 // cannot parse).
+                // Only where the nesting closes right after the index or name: `[[0]x]` is
+                // not `[0]` with something dropped (helper-239).
                 let bare = inner.trim_start_matches(['[', ' ']);
-                let suggestion = if !bare.is_empty()
+                let opened = inner.chars().filter(|c| *c == '[').count();
+                let rest: String = chars[i + close + 1..].iter().collect();
+                let closes_at_once = rest
+                    .trim_start_matches(' ')
+                    .strip_prefix(&"]".repeat(opened))
+                    .is_some_and(|after| !after.starts_with(']'));
+                let suggestion = if closes_at_once
+                    && !bare.is_empty()
                     && bare
                         .chars()
                         .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_'))
@@ -617,7 +626,13 @@ mod tests {
         assert!(e.contains("brackets cannot be nested: write [0]"), "{e}");
         let e = OverridePath::parse("trajectories[[[0]]].agi_year").unwrap_err();
         assert!(e.ends_with("brackets cannot be nested: write [0]"), "{e}");
-        for nested in ["trajectories[[]].x", "trajectories[[\"base\"]].x"] {
+        // helper-239: what follows the inner `]` is not dropped from the suggestion.
+        for nested in [
+            "trajectories[[]].x",
+            "trajectories[[\"base\"]].x",
+            "trajectories[[0]x].agi_year",
+            "trajectories[[0]]].agi_year",
+        ] {
             let e = OverridePath::parse(nested).unwrap_err();
             assert!(
                 e.ends_with("write one pair, an index such as [0] or a name such as [base]"),

@@ -479,21 +479,78 @@ fn odd_character_here(text: &str, at: usize, message: String) -> String {
         } else {
             format!("U+{:04X}", u32::from(c))
         };
-        // A name of the user's own (a party in `shares` or `until`) may hold any character
-        // quoted; the model's own keys are ASCII, so a letter that only looks Latin is
-        // retyped.
+        // A name of the user's own (a party in `shares` or `until`, a trajectory in
+        // `weights`) may hold any character quoted; the model's own keys are ASCII, so a
+        // letter that only looks Latin is retyped (helper-239: the quoted form was offered
+        // for the model's keys too, where it is no key at all).
         let lookalike = if c.is_alphabetic() {
             "; if a letter only looks Latin (a Cyrillic `а` for `a`), retype it"
         } else {
             ""
         };
-        return format!(
-            "{message}; {shown} is not one of them: a bare key holds only the ASCII letters \
-             a-z and A-Z, digits, `-` and `_`: a name of your own (a party) may be put in \
-             quotes, \"{key}\"{lookalike}"
-        );
+        let bare_keys = "a bare key holds only the ASCII letters a-z and A-Z, digits, `-` and `_`";
+        return if key_names_its_own(text, start) {
+            format!(
+                "{message}; {shown} is not one of them: {bare_keys}: a name of your own may be \
+                 put in quotes, \"{key}\"{lookalike}"
+            )
+        } else {
+            format!(
+                "{message}; {shown} is not one of them: {bare_keys}, as every key the model \
+                 reads is written{lookalike}"
+            )
+        };
     }
     message
+}
+
+/// Whether a key starting at `start` names something of the user's own (a party in
+/// `shares` or `until`, a trajectory in `weights`), which may be any text quoted, rather
+/// than one of the model's own keys: the key of the inline table it stands in, else the
+/// dotted key before it, else the last table header above it.
+fn key_names_its_own(text: &str, start: usize) -> bool {
+    const OWN: [&str; 3] = ["shares", "until", "weights"];
+    let is_own = |path: &str| {
+        let last = path.rsplit('.').next().unwrap_or("");
+        OWN.contains(&last.trim().trim_matches(['"', '\'']))
+    };
+    let Some(before_key) = text.get(..start) else {
+        return false;
+    };
+    let line_start = before_key.rfind('\n').map_or(0, |i| i + 1);
+    let before = &before_key[line_start..];
+    // An inline table on this line: the key before its `{`.
+    let mut depth = 0usize;
+    for (i, c) in before.char_indices().rev() {
+        match c {
+            '}' => depth += 1,
+            '{' if depth == 0 => {
+                let assigned = before[..i].trim_end().strip_suffix('=').unwrap_or("");
+                let key = assigned
+                    .trim_end()
+                    .rsplit([' ', '{', ','])
+                    .next()
+                    .unwrap_or("");
+                return is_own(key);
+            }
+            '{' => depth -= 1,
+            _ => {}
+        }
+    }
+    // A dotted key: `shares.société`.
+    if let Some(dotted) = before.trim_end().strip_suffix('.') {
+        let key = dotted.trim_end().rsplit([' ', ',']).next().unwrap_or("");
+        return is_own(key);
+    }
+    before_key[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim_start)
+        .find(|line| line.starts_with('['))
+        .is_some_and(|header| {
+            let inner = header.trim_start_matches('[');
+            is_own(inner.split(']').next().unwrap_or(""))
+        })
 }
 
 /// `message` for a syntax error at `at`, said of the invisible character there (a byte-order
