@@ -114,7 +114,11 @@ pub(crate) fn draw<DB: DrawingBackend>(
         .iter()
         .map(|(y, t)| (x.map(f64::from(*y)), t.clone()))
         .collect();
-    let placed = frame::markers(c, &marks, x0, x1, &sf, MAX_ROUND_ROWS, MAX_BADGE_ROWS);
+    // Badges may take up to half the panel, and at least MAX_BADGE_ROWS rows (helper-239:
+    // five rounds in five years side by side on a long axis, a row each, were four rows
+    // too many for the full-size chart's room).
+    let badge_rows = ((top_h / 2.0 / ROW).floor() as usize).max(MAX_BADGE_ROWS);
+    let placed = frame::markers(c, &marks, x0, x1, &sf, MAX_ROUND_ROWS, badge_rows);
     let n_rows = placed.rows;
     let top_plot = Rect {
         x0,
@@ -411,8 +415,9 @@ fn readable(color: RGBColor) -> RGBColor {
 /// badges named in the legend.
 const MAX_ROUND_ROWS: usize = 3;
 
-/// The most rows of numbered badges: past them the rounds are too many to number on the
-/// panel, and only their dotted lines are drawn.
+/// The fewest rows of numbered badges allowed (more where half the panel holds more): past
+/// them the rounds are too many to number on the panel, and only their dotted lines are
+/// drawn.
 const MAX_BADGE_ROWS: usize = 4;
 
 /// Each round year and its label: `2026 round: 122 raised at 730 pre-money, none from

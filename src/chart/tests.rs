@@ -1795,6 +1795,20 @@ fn regression_rounds_too_many_to_number_are_said_not_piled_up() {
         assert!(texts.iter().any(|t| t == badge), "badge {badge}: {all}");
     }
     assert!(texts.iter().any(|t| t == "Rounds"), "{all}");
+    // helper-239: five rounds in five years side by side on a long axis were still past
+    // the badge rows.
+    for (years, end) in [(2030..2035, "2170"), (2030..2037, "2100")] {
+        let n = years.len();
+        let texts = texts_of_model_text(&rounds_in(years, end), Chart::Stake);
+        let all = texts.join(" | ");
+        assert!(!all.contains("too many"), "{n} rounds to {end}: {all}");
+        for badge in 1..=n {
+            assert!(
+                texts.iter().any(|t| *t == badge.to_string()),
+                "badge {badge}: {all}"
+            );
+        }
+    }
 }
 
 /// helper-238: ninety tiers finishing a year apart stacked 31 rows of numbered badges over
@@ -1841,6 +1855,22 @@ fn regression_many_marked_years_keep_the_waterfall_on_the_chart() {
     }
     let all: Vec<&str> = texts.iter().map(|(t, _, _)| t.as_str()).collect();
     assert!(!all.contains(&"31") && !all.contains(&"90"), "{all:?}");
+    // No empty band of rows above the plot where no label is drawn (helper-239): the
+    // highest tick's label stands just below the axis title.
+    let title = texts
+        .iter()
+        .find(|(t, _, _)| t == "USD m a year")
+        .map(|(_, _, y)| *y)
+        .unwrap();
+    let top_tick = texts
+        .iter()
+        .filter(|(t, x, _)| *x < 200.0 && t.parse::<f64>().is_ok())
+        .map(|(_, _, y)| *y)
+        .fold(f64::INFINITY, f64::min);
+    assert!(
+        top_tick - title < 60.0,
+        "title at {title}, top tick at {top_tick}: {texts:?}"
+    );
     // The note comes first in the legend, however many parties follow (helper-239: with 20
     // it was cut off after them): here with a second party.
     let with_parties = text.replace(

@@ -132,7 +132,9 @@ pub(crate) fn draw<DB: DrawingBackend>(
     // it the dotted lines alone, and a note.
     let max_rows = ((content.height() / 2.0 / ROW).floor() as usize).max(3);
     let placed = frame::markers(c, &labelled, x0, x1, &mf, max_rows, max_rows);
-    let rows = placed.rows;
+    // Marks too many to number take no band of rows: their dotted lines run the plot's
+    // height (helper-239: the band stayed, empty, half the chart).
+    let rows = if placed.overflow { 0 } else { placed.rows };
     let band_top = content.y0 + 34.0;
     let plot = Rect {
         x0,
@@ -207,9 +209,11 @@ pub(crate) fn draw<DB: DrawingBackend>(
 
     // Named years: a dotted line from the plot's foot up to the label's row.
     for (i, (p, m)) in placed.labels.iter().zip(&marks).enumerate() {
-        let mid = band_top + p.row as f64 * ROW + 5.0;
-        c.dashed(&[(p.px, plot.y1), (p.px, mid)], m.color, 1.5, 4.0, 3.0)?;
-        if !placed.overflow {
+        if placed.overflow {
+            c.dashed(&[(p.px, plot.y1), (p.px, plot.y0)], m.color, 1.5, 4.0, 3.0)?;
+        } else {
+            let mid = band_top + p.row as f64 * ROW + 5.0;
+            c.dashed(&[(p.px, plot.y1), (p.px, mid)], m.color, 1.5, 4.0, 3.0)?;
             placed.draw_label(c, i, mid, m.color, &mf)?;
         }
     }
