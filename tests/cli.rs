@@ -654,6 +654,8 @@ fn warnings_name_the_set_that_wrote_the_value_or_its_line_in_the_file() {
             .contains("warning: --set discount_rate=2: discount_rate: 2 is a yearly rate of 200%"),
         "{stderr}"
     );
+    // The file's own warning lists no `--set`: the file alone has it.
+    assert!(!stderr.contains("(with --set"), "{stderr}");
 }
 
 /// Regression: the text tables padded cells by their count of chars, so a name in a wide

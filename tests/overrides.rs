@@ -609,6 +609,58 @@ fn regression_warnings_beyond_the_shown_are_counted_not_kept() {
     assert_eq!(lines[10], "warning: 190 more warnings like these", "{err}");
 }
 
+/// helper-240: a warning the overrides brought about a value they did not write (a tier left
+/// without `until` by a `--set` of the tier before it makes the next one unreachable) was
+/// placed at the file's line as if the file had it; it now lists the overrides, as an error
+/// does. And a margin a shift took past 1 was told "if you meant 105%, write 1.05", advice
+/// for a number the user never wrote.
+#[test]
+fn regression_a_warning_the_sets_brought_lists_them_at_the_files_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("mini.toml");
+    std::fs::copy(crate::common::repo_path("docs/mini.toml"), &file).unwrap();
+    let warnings = |set: &[&str]| {
+        let out = stakeshift()
+            .arg("check")
+            .arg(&file)
+            .args(set)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{set:?}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    assert_eq!(warnings(&[]), "", "docs/mini.toml has a warning");
+    let tier = "profit_share.tiers[0]={name=\"Recoup\", shares={fund=0.75}}";
+    let got = warnings(&["--set", tier]);
+    assert!(
+        got.contains("mini.toml, line 21, column 1: profit_share.tiers[1]: is never reached")
+            && got.contains(&format!(
+                "takes every distributable profit (with --set {tier})"
+            )),
+        "{got}"
+    );
+    let got = warnings(&[
+        "--set",
+        "discount_rate=0.2",
+        "--set",
+        "profit_share.tiers[0].until.fund=25",
+    ]);
+    assert!(
+        got.contains("profit_share.tiers[1].until.fund: 20 is not above the 25")
+            && got.contains(
+                "(with --set discount_rate=0.2, --set profit_share.tiers[0].until.fund=25)"
+            ),
+        "{got}"
+    );
+    let got = warnings(&["--set", "shift.margin[only]=0.75"]);
+    assert!(
+        got.contains(
+            "warning: --set shift.margin[only]=0.75: trajectories[0].margin.points[1]: a margin of 1.05 in 2025 is a profit of 105% of revenue; margins are fractions; this --set moved it there"
+        ) && !got.contains("if you meant"),
+        "{got}"
+    );
+}
+
 /// The same, in memory: 5,000 points out of range in one `--set` of 60 KB took 640 MB,
 /// each placed warning repeating it; under a 300 MB address-space limit the run must
 /// succeed (it takes about 30 MB).

@@ -290,7 +290,7 @@ fn patch_and_parse_within(
                 ));
             }
             let placed = &model.warnings[..model.warnings.len().min(MAX_PLACED_WARNINGS)];
-            let warnings = placed_warnings(label, text, placed, overrides, &applied);
+            let warnings = placed_warnings(label, text, placed, overrides, &applied, load);
             let more_warnings = model.warnings.len() - placed.len();
             Ok(Patched {
                 model,
@@ -2030,49 +2030,92 @@ fn csv_row(cells: &[String]) -> String {
 
 /// The model's warnings, each worded as the command line shows it: one about a value an
 /// override wrote is that override's; any other is placed in the file as written (the
-/// patched text's lines can differ from it). The file is read for places once, whatever
-/// the number of warnings.
+/// patched text's lines can differ from it), with the overrides listed where the file
+/// alone does not have it, as an error is (helper-240: a tier left without `until` by a
+/// `--set` of the tier before it was warned of at the file's line as if the file had it).
+/// The file is read for places once, whatever the number of warnings, and read as a model
+/// again only for such a warning, and only where it is small enough to read twice.
 fn placed_warnings(
     label: &str,
     text: &str,
     warnings: &[ModelIssue],
     overrides: &[Override],
     applied: &[Applied],
+    load: &mut dyn FnMut(&str) -> Result<String, String>,
 ) -> Vec<String> {
     let lines = LineStarts::new(text);
     let spans = (!warnings.is_empty())
         .then(|| toml_edit::Document::parse(text).ok())
         .flatten();
-    warnings
-        .iter()
-        .map(|w| {
-            // The last `--set` that wrote the value, unless it restates the file's own value
-            // (helper-136, -140).
-            let owner = overrides
-                .iter()
-                .zip(applied)
-                .rev()
-                .find(|(_, a)| {
-                    a.touched
-                        .iter()
-                        .any(|t| concerns(&w.field, t) != Concern::None)
-                })
-                .filter(|(o, _)| !restates_the_file(text, o));
-            match owner {
-                Some((o, _)) => Error::from(OverrideError::new(
-                    &o.origin,
-                    w.field.clone(),
-                    w.message.clone(),
-                ))
-                .to_string(),
-                None => {
-                    let mut issue = ModelIssue::new(w.field.clone(), w.message.clone());
-                    issue.span = spans.as_ref().and_then(|doc| locate_in(doc, &w.field));
-                    Error::model_in(label, &lines, issue).to_string()
-                }
+    let mut file_alone: Option<Option<Vec<ModelIssue>>> = None;
+    let mut placed = Vec::with_capacity(warnings.len());
+    for w in warnings {
+        // The last `--set` that wrote the value, unless it restates the file's own value
+        // (helper-136, -140).
+        let owner = overrides
+            .iter()
+            .zip(applied)
+            .rev()
+            .find(|(_, a)| {
+                a.touched
+                    .iter()
+                    .any(|t| concerns(&w.field, t) != Concern::None)
+            })
+            .filter(|(o, _)| !restates_the_file(text, o));
+        placed.push(match owner {
+            Some((o, _)) => {
+                // A shift or a scale moved the value there: "if you meant 105%" is no
+                // advice for a number the user did not write (helper-240).
+                let message = if o.is_derived() {
+                    without_percent_hint(&w.message)
+                } else {
+                    w.message.clone()
+                };
+                Error::from(OverrideError::new(&o.origin, w.field.clone(), message)).to_string()
             }
-        })
-        .collect()
+            None => {
+                let alone = file_alone.get_or_insert_with(|| {
+                    (text.len() <= WARNINGS_READ_AGAIN_BYTES).then(|| {
+                        parse_model(ModelSource { text, load })
+                            .map(|model| model.warnings)
+                            .unwrap_or_default()
+                    })
+                });
+                let the_files_own = alone.as_ref().is_none_or(|alone| {
+                    alone
+                        .iter()
+                        .any(|a| a.field == w.field && a.message == w.message)
+                });
+                let message = if the_files_own || overrides.is_empty() {
+                    w.message.clone()
+                } else {
+                    let list: Vec<&str> = overrides.iter().map(|o| o.origin.as_str()).collect();
+                    format!("{} (with {})", w.message, list.join(", "))
+                };
+                let mut issue = ModelIssue::new(w.field.clone(), message);
+                issue.span = spans.as_ref().and_then(|doc| locate_in(doc, &w.field));
+                Error::model_in(label, &lines, issue).to_string()
+            }
+        });
+    }
+    placed
+}
+
+/// The largest model file whose warnings are read again without its overrides, to tell
+/// those the overrides brought (a file's model takes about 100 times its size to read: the
+/// largest files under the bound are read once).
+const WARNINGS_READ_AGAIN_BYTES: usize = 1 << 20;
+
+/// `message` without the percent it may have been meant as (`: if you meant 105%, write
+/// 1.05`), for a value a shift or a scale made.
+fn without_percent_hint(message: &str) -> String {
+    match message.find("if you meant ") {
+        Some(at) => {
+            let kept = message[..at].trim_end_matches([' ', ':', ';']);
+            format!("{kept}; this --set moved it there")
+        }
+        None => message.to_string(),
+    }
 }
 
 /// Whether override `o` writes a plain value (a number, a text, a flag) that the file
