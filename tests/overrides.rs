@@ -1454,6 +1454,10 @@ fn regression_a_what_if_is_said_on_every_table_json_and_the_workbook() {
             );
         }
     }
+    // `check`'s description too (helper-240: it described the stake set as the file's).
+    let described = stdout(&["check", "--set", "equity.stake=0.3"]);
+    assert_eq!(described.lines().nth(1), Some(line), "{described}");
+    assert!(!stdout(&["check"]).contains("What-if"));
     // The sensitivity tables also say the model, the unit and the date of their amounts.
     let tornado = stdout(&["tornado", "-t", "base"]);
     assert!(

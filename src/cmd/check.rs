@@ -35,6 +35,9 @@ pub fn run(
         "{} run in both regimes without error.",
         plural(comparison.trajectories.len(), "trajectory")
     );
+    // A what-if says so under its first line, as every table does (helper-240: `check
+    // --set equity.stake=0.3` described a stake of 30% as the model file's).
+    let out = stakeshift::report::with_what_if(out, loaded.overridden_by());
     emit(stdout, out.as_bytes())?;
     Ok(())
 }
