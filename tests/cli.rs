@@ -212,10 +212,24 @@ fn regression_init_of_a_path_ending_in_a_slash_wrote_a_file_of_the_folders_name(
         .assert()
         .code(2)
         .stderr(predicate::str::contains(format!(
-            "{named} names a folder (it ends in `/`); init writes a file: give its path, such as {}/model.toml",
+            "{named} names a folder (it ends in `/`); init writes a file (in a folder that exists: create {} first): give its path, such as {}/model.toml",
+            dir.join("newdir").display(),
             dir.join("newdir").display()
         )));
     assert!(!dir.join("newdir").exists());
+    // helper-240: the advice, followed, works where the folder exists (and is said to need
+    // one where it does not, above).
+    std::fs::create_dir(dir.join("there")).unwrap();
+    let there = format!("{}/", dir.join("there").display());
+    let advised = format!("{}/model.toml", dir.join("there").display());
+    stakeshift()
+        .args(["init", &there])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "{there} names a folder (it ends in `/`); init writes a file: give its path, such as {advised}"
+        )));
+    stakeshift().args(["init", &advised]).assert().success();
     // Nor through a last part `.` or `..` (helper-161: `nodir/.` wrote `nodir`).
     for last in [".", ".."] {
         let named = format!("{}/{last}", dir.join("nodir").display());

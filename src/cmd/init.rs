@@ -25,8 +25,19 @@ pub fn run(args: &InitArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<(
             format!("it ends in `{last}`")
         };
         let folder = text.trim_end_matches(std::path::is_separator);
+        // A folder that is not there is made first, or the path advised is refused in turn
+        // (helper-240).
+        let missing = !folder.is_empty() && !std::path::Path::new(folder).is_dir();
+        let first = if missing {
+            format!(
+                " (in a folder that exists: create {} first)",
+                super::shown(std::path::Path::new(folder))
+            )
+        } else {
+            String::new()
+        };
         return Err(Error::Usage(format!(
-            "{text} names a folder ({why}); init writes a file: give its path, such as {folder}{}model.toml",
+            "{text} names a folder ({why}); init writes a file{first}: give its path, such as {folder}{}model.toml",
             std::path::MAIN_SEPARATOR
         ))
         .into());
