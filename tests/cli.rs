@@ -2456,6 +2456,47 @@ fn regression_errors_of_overrides_name_the_set_that_changed_it_and_keep_their_re
     );
 }
 
+/// helper-240: a tornado's `--vary PATH=0.4..0.1` ran, its 0.4 listed and drawn as the low
+/// value (`solve --within` refuses FROM above TO); and `--chart-trajectory nope` was told
+/// without the option that named it.
+#[test]
+fn regression_a_tornado_range_high_to_low_and_its_chart_trajectory_are_told() {
+    let err = common::fails_with_2(stakeshift().args([
+        "tornado",
+        "-t",
+        "base",
+        "--vary",
+        "equity.stake=0.4..0.1",
+    ]));
+    assert!(
+        err.contains("--vary equity.stake=0.4..0.1: LOW is above HIGH: write 0.1..0.4"),
+        "{err}"
+    );
+    // Equal ends are an input that changes nothing: its swing 0.
+    stakeshift()
+        .args(["tornado", "-t", "base", "--vary", "equity.stake=0.2..0.2"])
+        .assert()
+        .success();
+    let dir = tempfile::tempdir().unwrap();
+    let err = common::fails_with_2(
+        stakeshift()
+            .args([
+                "tornado",
+                "-t",
+                "base",
+                "--chart-trajectory",
+                "nope",
+                "--out",
+            ])
+            .arg(dir.path().join("out")),
+    );
+    assert!(!dir.path().join("out").exists());
+    assert!(
+        err.contains("--chart-trajectory nope: the model has no trajectory `nope`"),
+        "{err}"
+    );
+}
+
 /// A `--vary` whose range parses but is not one the command takes (steps for a tornado, a
 /// fraction of a year for a sweep) or that has no `=` was quoted whole: a value of 4,000
 /// digits made a 3,000-character error (shortened only where the range did not parse).

@@ -109,7 +109,12 @@ fn chart_trajectory<'a>(
         .collect();
     Ok(match name {
         Some(n) => {
-            super::select_trajectories(model, &[n.to_string()])?;
+            // Named as given, as `-t` is not (helper-240: the message did not say which
+            // option named the trajectory).
+            super::select_trajectories(model, &[n.to_string()]).map_err(|e| match e {
+                Error::Usage(m) => Error::Usage(format!("--chart-trajectory {n}: {m}")),
+                other => other,
+            })?;
             if !names.contains(&n) {
                 return Err(Error::Usage(format!(
                     "--chart-trajectory {n}: not among the trajectories chosen with -t"
@@ -129,6 +134,11 @@ fn parse_input(arg: &str) -> Result<Input, Error> {
     let r = Range::parse(vary.range).map_err(|m| vary.error(m))?;
     if r.steps.is_some() {
         return Err(vary.error("a tornado input takes LOW..HIGH, without steps"));
+    }
+    // Low first, as `solve --within` asks (helper-240: 0.4..0.1 ran, its 0.4 drawn and
+    // listed as the low value).
+    if r.from > r.to {
+        return Err(vary.error(format!("LOW is above HIGH: write {}..{}", r.to, r.from)));
     }
     Ok(Input {
         path: vary.path,
