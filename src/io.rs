@@ -312,6 +312,19 @@ impl ReadFailure {
                 "{shown} is reached through a symbolic link that leads round in a loop; \
                  remove the loop, or name the file itself"
             ),
+            // In words too (helper-240: `afile/x.toml` was "Not a directory (os error 20)").
+            ReadFailure::Io(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
+                let file = path
+                    .ancestors()
+                    .skip(1)
+                    .find(|p| fs::metadata(p).is_ok_and(|m| !m.is_dir()))
+                    .unwrap_or(path);
+                let kind = fs::metadata(file).map_or("a file", |m| not_a_folder(&m));
+                format!(
+                    "{shown}: no such file: {} on the way to it is {kind}, not a folder",
+                    self::shown(file)
+                )
+            }
             ReadFailure::Io(e) => format!("{shown}: {e}"),
         }
     }
@@ -701,6 +714,12 @@ pub fn read_model_file(path: Option<&Path>) -> Result<ModelFile> {
         ReadFailure::Io(ref e) if is_link_loop(e) => {
             Error::Usage(failure.describe(path, "a model file"))
         }
+        ReadFailure::Io(ref e) if e.kind() == std::io::ErrorKind::NotADirectory => {
+            Error::Usage(format!(
+                "{}; give the path of a model (`stakeshift init` writes one)",
+                failure.describe(path, "a model file")
+            ))
+        }
         ReadFailure::Io(e) if names_no_file(&e) => Error::Usage(format!(
             "{named}: {e}; give the path of a model (`stakeshift init` writes one)"
         )),
@@ -829,7 +848,7 @@ pub fn check_set(dir: &Path, files: &[(String, Vec<u8>)], family: Option<&[Strin
     let record = family.map(|_| MANIFEST_NAME);
     for name in files.iter().map(|(name, _)| name.as_str()).chain(record) {
         let target = dir.join(name);
-        if let Some(m) = replaceable(&target)? {
+        if let Some(m) = replaceable_in_folder(&target)? {
             refuse_replacing_an_input(&target, &m)?;
         }
     }
@@ -859,11 +878,22 @@ pub fn check_set(dir: &Path, files: &[(String, Vec<u8>)], family: Option<&[Strin
 /// The file at `path` if it may be replaced: None when there is none, its metadata when it
 /// is a regular file; an error naming it when it is anything else (a symbolic link too).
 pub fn replaceable(path: &Path) -> Result<Option<Metadata>> {
+    replaceable_as(path, "name the file it points to")
+}
+
+/// [`replaceable`] for a file of an output folder, which the user names by its folder
+/// (helper-240: a link in the folder was told "name the file it points to").
+fn replaceable_in_folder(path: &Path) -> Result<Option<Metadata>> {
+    replaceable_as(path, "name another folder")
+}
+
+/// [`replaceable`], with what else to do about a symbolic link in the file's place.
+fn replaceable_as(path: &Path, or_else: &str) -> Result<Option<Metadata>> {
     match fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_file() => Ok(Some(m)),
         Ok(m) if m.file_type().is_symlink() => Err(Error::Usage(format!(
             "{} is a symbolic link; stakeshift replaces only regular files and does not write \
-             through links: remove the link, or name the file it points to",
+             through links: remove the link, or {or_else}",
             shown(path)
         ))),
         Ok(m) => Err(Error::Usage(format!(
@@ -1075,9 +1105,43 @@ pub fn check_out_folder(dir: &Path) -> Result<()> {
             if folder == dir && !may_list(folder) {
                 return Err(unlistable(given));
             }
+            // What permissions allow, a file system may still refuse (helper-240: `--out
+            // /sys/x` printed the table, then failed with "Operation not permitted"):
+            // a folder made and removed at once says so before anything is printed.
+            try_a_folder_in(folder).map_err(|e| {
+                Error::io(
+                    given,
+                    std::io::Error::new(
+                        e.kind(),
+                        format!(
+                            "{e}: {} takes no new files or folders; name another folder",
+                            shown(folder)
+                        ),
+                    ),
+                )
+            })?;
             Ok(())
         }
         None => Ok(()),
+    }
+}
+
+/// Makes an empty folder of a name no one uses in `folder`, and removes it: whether the
+/// file system lets this process create there, which permissions alone do not tell (sysfs
+/// and procfs refuse root).
+fn try_a_folder_in(folder: &Path) -> std::io::Result<()> {
+    static TRIES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = TRIES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let probe = folder.join(format!(".stakeshift-try-{}-{n}", std::process::id()));
+    match fs::create_dir(&probe) {
+        Ok(()) => {
+            let _ = fs::remove_dir(&probe);
+            Ok(())
+        }
+        // (Only a leftover of the same name, from a process of this id that was killed
+        // between the two calls.)
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
     }
 }
 
@@ -1563,7 +1627,7 @@ fn commit_set(
     let mut modes = Vec::with_capacity(set.len());
     for (name, _) in &set {
         let target = dir.join(name);
-        let old = replaceable(&target)?;
+        let old = replaceable_in_folder(&target)?;
         if let Some(m) = &old {
             refuse_replacing_an_input(&target, m)?;
         }

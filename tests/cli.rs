@@ -812,7 +812,7 @@ fn trajectories_csv_rows_outside_the_models_years_are_warned_about() {
     let (with, warned) = run(&["compare", "m.toml", "--format", "csv"]);
     assert!(
         warned.contains(&format!(
-            "in `_valid_csv.csv`, the row for 2301 (line {}) lies outside the model's years 2020..=2030 and is ignored",
+            "in `_valid_csv.csv`, the row for 2301 (line {}) lies outside the model's years 2020..=2030 and is ignored; remove it, or widen",
             lines + 1
         )),
         "{warned}"
@@ -1979,6 +1979,9 @@ fn regression_the_conclusion_never_rounds_a_difference_away() {
     );
     let c = conclusion(&["trajectories[only].valuation.points=[[2024,50000.0],[2026,200000.0]]"]);
     assert!(c.contains("were 0.00056x of this path"), "{c}");
+    // helper-241: 0.00562709 (comparison.csv) was "0.01x ... or less", false between the two.
+    let c = conclusion(&["trajectories[only].valuation.points=[[2024,5000.0],[2026,20000.0]]"]);
+    assert!(c.contains("were 0.0056x of this path or less"), "{c}");
     // Within 1e-8 of 1: more places than the CSV's 8 (helper-129: "1.00000000x").
     let c = conclusion(&[
         "scale.revenue=1000",
@@ -2996,4 +2999,22 @@ fn regression_messages_name_a_valid_fix() {
         err.contains("`0x0` is not a number written in decimal digits"),
         "{err}"
     );
+}
+
+/// helper-240: a model without `[profit_share]` was told to "add an `[profit_share]`
+/// table"; the article is the one its name is read with.
+#[test]
+fn regression_a_missing_table_is_asked_for_with_its_article() {
+    for (file, asked) in [
+        ("missing_profit_share.toml", "add a `[profit_share]` table"),
+        ("missing_equity.toml", "add an `[equity]` table"),
+        ("missing_investor.toml", "add an `[investor]` table"),
+    ] {
+        let err = common::fails_with_2(
+            stakeshift()
+                .arg("check")
+                .arg(common::repo_path(&format!("tests/bad/{file}"))),
+        );
+        assert!(err.contains(asked), "{file}: {err}");
+    }
 }

@@ -1910,3 +1910,62 @@ fn regression_a_reader_that_stops_early_still_gets_the_files_written() {
         assert!(result.stdout.is_empty(), "{out:?}: printed before refusing");
     }
 }
+
+/// helper-240: a model path through a file (`afile/x.toml`) was the system's "Not a
+/// directory (os error 20)"; a symbolic link among an output folder's files was told to
+/// "name the file it points to", where the user names a folder; and an output folder the
+/// file system refuses whatever the permissions (`/proc/x`, as root) was found only after
+/// the table had been printed.
+#[test]
+fn regression_paths_through_files_links_in_folders_and_refusing_file_systems_are_told() {
+    let dir = scratch("through-a-file");
+    fs::write(dir.join("afile"), "x").unwrap();
+    let err = common::fails_with_2(stakeshift().arg("check").arg(dir.join("afile/x.toml")));
+    assert!(
+        err.contains("x.toml: no such file: ")
+            && err.contains("afile on the way to it is a file, not a folder"),
+        "{err}"
+    );
+    assert!(!err.contains("os error"), "{err}");
+
+    let out = dir.join("out");
+    fs::create_dir(&out).unwrap();
+    std::os::unix::fs::symlink(dir.join("elsewhere.csv"), out.join("summary.csv")).unwrap();
+    let err = common::fails_with_2(stakeshift().arg("compare").arg("--out").arg(&out));
+    assert!(
+        err.contains("summary.csv is a symbolic link")
+            && err.contains("remove the link, or name another folder"),
+        "{err}"
+    );
+
+    #[cfg(target_os = "linux")]
+    {
+        let refused = Path::new("/proc/stakeshift-never");
+        let run = stakeshift()
+            .args(["compare", "--out"])
+            .arg(refused)
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), Some(1), "{run:?}");
+        assert!(
+            run.stdout.is_empty(),
+            "printed before the folder was refused: {run:?}"
+        );
+        let err = String::from_utf8_lossy(&run.stderr);
+        assert!(err.contains("/proc takes no new files or folders"), "{err}");
+        // Nothing of the try is left in a folder that takes it.
+        let ok = dir.join("ok");
+        stakeshift()
+            .args(["compare", "--out"])
+            .arg(&ok)
+            .assert()
+            .success();
+        let left: Vec<_> = fs::read_dir(&dir)
+            .unwrap()
+            .chain(fs::read_dir(&ok).unwrap())
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("stakeshift-try"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+}

@@ -1054,8 +1054,12 @@ fn regression_a_weight_keyed_with_spaces_is_set_by_its_trimmed_name() {
         }
         stdout(&args.iter().map(String::as_str).collect::<Vec<_>>())
     };
+    // (The same description but for the what-if's line.)
     assert_eq!(
-        inputs(&one, &["simulation.weights.only=2"]),
+        inputs(&one, &["simulation.weights.only=2"]).replace(
+            "What-if: run with --set simulation.weights.only=2; every other value is the model file's.\n",
+            ""
+        ),
         inputs(&two, &[]).replace("two.toml", "one.toml")
     );
 }

@@ -527,9 +527,22 @@ fn percent_f64(v: f64) -> String {
 /// of nothing; 0.9997 "1.00x", the model's own).
 pub(crate) fn times(v: Decimal) -> String {
     let landmarks = [Decimal::ZERO, Decimal::ONE];
+    // Below 1, at least two significant digits (helper-241: a break-even scale of 0.00589
+    // read "the answer flips if every valuation were 0.01x of this path or less", false
+    // between the two; 0.0737 read 0.07x).
+    let mut places = 2;
+    let mut shifted = v.abs();
+    if !shifted.is_zero() {
+        let mut leading = 0;
+        while shifted < Decimal::ONE && leading < 12 {
+            shifted *= Decimal::TEN;
+            leading += 1;
+        }
+        places = places.max(leading + 1);
+    }
     // (Up to 12 places, past the CSV's 8: a break-even scale 4e-9 from 1 printed
     // 1.00000000x beside "the answer flips", helper-129; the root is found to about 1e-15.)
-    format!("{}x", fixed_apart(v, 2, 12, &landmarks))
+    format!("{}x", fixed_apart(v, places.min(12), 12, &landmarks))
 }
 
 /// Columns aligned by width: text left, numbers right. A header may take several lines
@@ -639,6 +652,25 @@ mod tests {
                 "`{name}` is not a yearly column"
             );
         }
+    }
+
+    /// helper-241: a break-even scale of 0.00588558 printed "0.01x" in "the answer flips if
+    /// every valuation were 0.01x of this path or less", false between the two. Below 1 a
+    /// multiple keeps two significant digits (worked by hand: 0.00588558 -> 0.0059, 0.0737
+    /// -> 0.074, 0.05 -> 0.050).
+    #[test]
+    fn regression_a_small_multiple_keeps_two_significant_digits() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(times(d("0.00588558")), "0.0059x");
+        assert_eq!(times(d("0.0737")), "0.074x");
+        assert_eq!(times(d("0.05")), "0.050x");
+        assert_eq!(times(d("0.5")), "0.50x");
+        assert_eq!(times(d("0.15")), "0.15x");
+        assert_eq!(times(d("0.00056271")), "0.00056x");
+        assert_eq!(times(d("1.546")), "1.55x");
+        assert_eq!(times(d("0.9997")), "0.9997x");
+        assert_eq!(times(d("0")), "0.00x");
+        assert_eq!(times(d("0.000000000001")), "0.000000000001x");
     }
 
     #[test]

@@ -291,9 +291,9 @@ pub fn read_trajectories_csv(
             && let Some(c) = name.chars().find(|&c| super::parse::not_plain(c))
         {
             return Err(format!(
-                "line {line}: the trajectory name {} holds the control character U+{:04X}; names must be plain text, without control, bidirectional formatting or line-separator characters",
+                "line {line}: the trajectory name {} holds {}; names must be plain text, without control, bidirectional formatting or line-separator characters",
                 super::parse::quoted(&name.chars().take(60).collect::<String>()),
-                c as u32
+                super::parse::unplain_character(c)
             ));
         }
         if !rows.contains_key(name) && rows.len() == max_trajectories {

@@ -220,6 +220,16 @@ fn regression_a_control_character_in_a_name_is_refused_on_its_line() {
         e.starts_with("line 3: the trajectory name \"c\\u{0}\" holds the control character U+0000"),
         "{e}"
     );
+    // helper-240: a bidirectional mark and a line separator are called what they are, not
+    // control characters.
+    for (c, called) in [
+        ('\u{202e}', "the bidirectional formatting character U+202E"),
+        ('\u{2028}', "the line separator U+2028"),
+    ] {
+        let text = format!("trajectory,year,revenue,profit,valuation\nc{c}d,2020,1,1,1\n");
+        let e = parse_trajectories_csv(&text, 2020, 2020, 100).unwrap_err();
+        assert!(e.contains(&format!("holds {called};")), "{e}");
+    }
     // An escape sequence in every row's name: the first row's line, nothing raw.
     let text = "trajectory,year,revenue,profit,valuation\nx\u{1b}]0;t\u{7},2020,1,1,1\n";
     let e = parse_trajectories_csv(text, 2020, 2020, 100).unwrap_err();

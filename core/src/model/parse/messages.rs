@@ -1473,7 +1473,9 @@ pub(super) fn missing_key(path: &str, key: &str) -> (String, String) {
         format!("[{path}]")
     };
     let add = match key {
-        "investor" | "profit_share" | "equity" => format!("add an `[{key}]` table"),
+        // (The article as the name is read: "an investor", "a profit_share".)
+        "investor" | "equity" => format!("add an `[{key}]` table"),
+        "profit_share" => "add a `[profit_share]` table".to_string(),
         "tiers" => "add a `[[profit_share.tiers]]` table".to_string(),
         // `[cloud]`'s margin is one number, not a series.
         "margin" if path == "cloud" => {

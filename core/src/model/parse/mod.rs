@@ -228,7 +228,7 @@ mod raw;
 mod validate;
 
 /// For the trajectories CSV, whose names are refused as the model file's are.
-pub(super) use validate::{not_plain, quoted};
+pub(super) use validate::{not_plain, quoted, unplain_character};
 
 use messages::*;
 pub use messages::{

@@ -861,8 +861,9 @@ impl Builder<'_> {
                     "trajectories_csv",
                     path.span(),
                     format!(
-                        "in `{}`, {what}; remove them, or widen start_year..=end_year",
-                        path.get_ref()
+                        "in `{}`, {what}; remove {}, or widen start_year..=end_year",
+                        path.get_ref(),
+                        if o.rows == 1 { "it" } else { "them" }
                     ),
                 );
             }
@@ -2034,6 +2035,19 @@ pub(in crate::model) fn not_plain(c: char) -> bool {
         )
 }
 
+/// What a character [`not_plain`] is, for messages: "the control character U+0007", "the
+/// bidirectional formatting character U+202E", "the line separator U+2028" (helper-240: a
+/// right-to-left override was called a control character).
+pub(in crate::model) fn unplain_character(c: char) -> String {
+    let kind = match c {
+        '\u{2028}' => "the line separator",
+        '\u{2029}' => "the paragraph separator",
+        c if c.is_control() => "the control character",
+        _ => "the bidirectional formatting character",
+    };
+    format!("{kind} U+{:04X}", u32::from(c))
+}
+
 /// Refuses text holding a character [`not_plain`]. Names and the unit are printed in
 /// tables, error messages and SVG charts, where an ESC sequence can rewrite the terminal, a
 /// NUL makes the XML ill-formed, and a right-to-left override reverses what follows.
@@ -2048,9 +2062,9 @@ pub(super) fn plain_text(field: &str, span: Range<usize>, text: &str) -> Check<(
         field,
         span,
         format!(
-            "{}{more} holds the control character U+{:04X}; names, descriptions and the unit must be plain text, without control characters (ESC, BEL, NUL, CR, tab, newline...) or bidirectional formatting or line-separator characters (U+202E, U+2028...)",
+            "{}{more} holds {}; names, descriptions and the unit must be plain text, without control characters (ESC, BEL, NUL, CR, tab, newline...) or bidirectional formatting or line-separator characters (U+202E, U+2028...)",
             quoted(&shown),
-            c as u32
+            unplain_character(c)
         ),
     )
 }
