@@ -314,12 +314,7 @@ impl ReadFailure {
             ),
             // In words too (helper-240: `afile/x.toml` was "Not a directory (os error 20)").
             ReadFailure::Io(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
-                let file = path
-                    .ancestors()
-                    .skip(1)
-                    .find(|p| fs::metadata(p).is_ok_and(|m| !m.is_dir()))
-                    .unwrap_or(path);
-                let kind = fs::metadata(file).map_or("a file", |m| not_a_folder(&m));
+                let (file, kind) = not_a_folder_on_the_way(path);
                 format!(
                     "{shown}: no such file: {} on the way to it is {kind}, not a folder",
                     self::shown(file)
@@ -948,15 +943,24 @@ fn loop_on_the_way(path: &Path) -> Error {
     ))
 }
 
-/// The error for a path through a file (`notes.txt/out`): the part of `path` that is a
-/// file, not a folder, named. Bad usage, as a file given where a folder is meant.
-fn file_in_the_way(path: &Path, doing: &str) -> Error {
+/// The part of `path` that is no folder though the path goes on through it (`notes.txt`
+/// of `notes.txt/out`), and what it is in words ("a file"); `path` itself where none is.
+fn not_a_folder_on_the_way(path: &Path) -> (&Path, &'static str) {
     let file = path
         .ancestors()
         .skip(1)
         .find(|p| fs::metadata(p).is_ok_and(|m| !m.is_dir()))
         .unwrap_or(path);
-    let kind = fs::metadata(file).map_or("a file", |m| not_a_folder(&m));
+    (
+        file,
+        fs::metadata(file).map_or("a file", |m| not_a_folder(&m)),
+    )
+}
+
+/// The error for a path through a file (`notes.txt/out`): the part of `path` that is a
+/// file, not a folder, named. Bad usage, as a file given where a folder is meant.
+fn file_in_the_way(path: &Path, doing: &str) -> Error {
+    let (file, kind) = not_a_folder_on_the_way(path);
     Error::Usage(format!(
         "{doing} {}: {} is {kind}, not a folder",
         shown(path),

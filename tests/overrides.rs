@@ -619,16 +619,7 @@ fn regression_a_warning_the_sets_brought_lists_them_at_the_files_line() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("mini.toml");
     std::fs::copy(crate::common::repo_path("docs/mini.toml"), &file).unwrap();
-    let warnings = |set: &[&str]| {
-        let out = stakeshift()
-            .arg("check")
-            .arg(&file)
-            .args(set)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(0), "{set:?}");
-        String::from_utf8_lossy(&out.stderr).into_owned()
-    };
+    let warnings = |set: &[&str]| stderr_of_a_valid_check(&file, set);
     assert_eq!(warnings(&[]), "", "docs/mini.toml has a warning");
     let tier = "profit_share.tiers[0]={name=\"Recoup\", shares={fund=0.75}}";
     let got = warnings(&["--set", tier]);
@@ -1121,6 +1112,18 @@ fn regression_a_path_into_a_csv_trajectory_says_it_is_the_csvs() {
     assert!(crate::common::fails_with_2(&mut cmd).contains("nearest valid path"));
 }
 
+/// What `check MODEL SET...` says on stderr (its warnings), the model valid.
+fn stderr_of_a_valid_check(model: &std::path::Path, set: &[&str]) -> String {
+    let out = stakeshift()
+        .arg("check")
+        .arg(model)
+        .args(set)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{set:?}");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 /// helper-136: a model's own warning (a rate of 900%) was placed at a `--set` that wrote the
 /// value the file already holds, in another spelling or put back by a later one; it is
 /// placed at the file's line, as without them. A `--set` that changed it still owns it.
@@ -1133,16 +1136,7 @@ fn regression_a_set_that_restates_the_file_does_not_own_the_models_warning() {
     assert!(text.contains("discount_rate = 9\n"));
     let file = tmp.path().join("rate.toml");
     std::fs::write(&file, text).unwrap();
-    let warning = |set: &[&str]| {
-        let out = stakeshift()
-            .arg("check")
-            .arg(&file)
-            .args(set)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(0), "{set:?}");
-        String::from_utf8_lossy(&out.stderr).into_owned()
-    };
+    let warning = |set: &[&str]| stderr_of_a_valid_check(&file, set);
     let by_file = warning(&[]);
     assert!(by_file.contains("rate.toml, line 6"), "{by_file}");
     for set in [
