@@ -315,6 +315,14 @@ impl ReadFailure {
             // In words too (helper-240: `afile/x.toml` was "Not a directory (os error 20)").
             ReadFailure::Io(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
                 let (file, kind) = not_a_folder_on_the_way(path);
+                // `afile/` itself (helper-242: "afile/ on the way to it is a file").
+                if file == path {
+                    let plain: PathBuf = path.components().collect();
+                    let plain = self::shown(&plain);
+                    return format!(
+                        "{shown} names a folder, but {plain} is {kind}: name it as {plain}"
+                    );
+                }
                 format!(
                     "{shown}: no such file: {} on the way to it is {kind}, not a folder",
                     self::shown(file)
@@ -1112,13 +1120,15 @@ pub fn check_out_folder(dir: &Path) -> Result<()> {
             // What permissions allow, a file system may still refuse (helper-240: `--out
             // /sys/x` printed the table, then failed with "Operation not permitted"):
             // a folder made and removed at once says so before anything is printed.
+            // (Said of the folder, the system's words after: helper-242, "/proc: No such
+            // file or directory" of a folder that is there.)
             try_a_folder_in(folder).map_err(|e| {
                 Error::io(
                     given,
                     std::io::Error::new(
                         e.kind(),
                         format!(
-                            "{e}: {} takes no new files or folders; name another folder",
+                            "{} takes no new files or folders (a folder made there to try: {e}); name another folder",
                             shown(folder)
                         ),
                     ),

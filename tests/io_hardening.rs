@@ -1927,6 +1927,16 @@ fn regression_paths_through_files_links_in_folders_and_refusing_file_systems_are
         "{err}"
     );
     assert!(!err.contains("os error"), "{err}");
+    // helper-242: the file itself with a `/` after it.
+    let err = common::fails_with_2(
+        stakeshift()
+            .arg("check")
+            .arg(format!("{}/", dir.join("afile").display())),
+    );
+    assert!(
+        err.contains("afile/ names a folder, but ") && err.contains("afile is a file: name it as "),
+        "{err}"
+    );
 
     let out = dir.join("out");
     fs::create_dir(&out).unwrap();
@@ -1952,7 +1962,10 @@ fn regression_paths_through_files_links_in_folders_and_refusing_file_systems_are
             "printed before the folder was refused: {run:?}"
         );
         let err = String::from_utf8_lossy(&run.stderr);
-        assert!(err.contains("/proc takes no new files or folders"), "{err}");
+        assert!(
+            err.contains("/proc takes no new files or folders (a folder made there to try: "),
+            "{err}"
+        );
         // Nothing of the try is left in a folder that takes it.
         let ok = dir.join("ok");
         stakeshift()

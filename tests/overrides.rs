@@ -650,6 +650,37 @@ fn regression_a_warning_the_sets_brought_lists_them_at_the_files_line() {
         ) && !got.contains("if you meant"),
         "{got}"
     );
+    // helper-242: a margin the file has past 1 already, shifted a little: not "moved it
+    // there"; a file invalid alone lists no set on its own warnings; a shift's values in a
+    // CSV are not "checked in the profit column".
+    let mini = std::fs::read_to_string(&file).unwrap();
+    let past = tmp.path().join("past.toml");
+    std::fs::write(&past, mini.replace("[2025, 0.3]", "[2025, 1.5]")).unwrap();
+    let got = stderr_of_a_valid_check(&past, &["--set", "shift.margin[only]=0.01"]);
+    assert!(
+        got.contains("a margin of 1.51 in 2025")
+            && got.contains("the file's own value there is warned of too"),
+        "{got}"
+    );
+    let invalid = tmp.path().join("invalid.toml");
+    std::fs::write(
+        &invalid,
+        mini.replace("discount_rate = 0.10", "discount_rate = 1.5")
+            .replace("stake = 0.20\n", ""),
+    )
+    .unwrap();
+    let got = stderr_of_a_valid_check(&invalid, &["--set", "equity.stake=0.2"]);
+    assert!(
+        got.contains("1.5 is a yearly rate of 150%") && !got.contains("(with"),
+        "{got}"
+    );
+    let csv = crate::common::repo_path("tests/bad/_valid_csv.toml");
+    let got = stderr_of_a_valid_check(&csv, &["--set", "shift.margin[fromcsv]=1"]);
+    assert!(
+        got.contains("a margin of 1.05 (with --set shift.margin[fromcsv]=1)")
+            && !got.contains("check the profit column"),
+        "{got}"
+    );
 }
 
 /// The same, in memory: 5,000 points out of range in one `--set` of 60 KB took 640 MB,

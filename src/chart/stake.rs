@@ -119,7 +119,9 @@ pub(crate) fn draw<DB: DrawingBackend>(
     // too many for the full-size chart's room).
     let badge_rows = ((top_h / 2.0 / ROW).floor() as usize).max(MAX_BADGE_ROWS);
     let placed = frame::markers(c, &marks, x0, x1, &sf, MAX_ROUND_ROWS, badge_rows);
-    let n_rows = placed.rows;
+    // Rounds too many to number take no band: their lines run the panel's height (as the
+    // waterfall's; helper-242: the band, up to half the panel, stayed empty).
+    let n_rows = if placed.overflow { 0 } else { placed.rows };
     let top_plot = Rect {
         x0,
         y0: (top_area.y0 + 30.0).round(),
@@ -167,7 +169,11 @@ pub(crate) fn draw<DB: DrawingBackend>(
 
     // Rounds: a dotted line through both panels, the label in the top band.
     for (i, l) in placed.labels.iter().enumerate() {
-        let mid = top_plot.y0 + l.row as f64 * ROW + 4.0;
+        let mid = if placed.overflow {
+            data_rect.y0
+        } else {
+            top_plot.y0 + l.row as f64 * ROW + 4.0
+        };
         c.dashed(
             &[(l.px, data_rect.y1), (l.px, mid)],
             frame::FAINT,

@@ -1786,6 +1786,23 @@ fn regression_rounds_too_many_to_number_are_said_not_piled_up() {
     );
     // No badge: no text that is a round's number alone.
     assert!(!texts.iter().any(|t| t == "1" || t == "153"), "{all}");
+    // And no empty band above the stake (helper-242): its highest tick's label stands
+    // just below the panel's title.
+    let placed = svg_texts_xy(&svg_of_model_text(&text, Chart::Stake));
+    let title = placed
+        .iter()
+        .find(|(t, _, _)| t.starts_with("stake after"))
+        .map(|(_, _, y)| *y)
+        .unwrap();
+    let top_tick = placed
+        .iter()
+        .filter(|(t, _, _)| t.ends_with('%'))
+        .map(|(_, _, y)| *y)
+        .fold(f64::INFINITY, f64::min);
+    assert!(
+        top_tick - title < 50.0,
+        "title at {title}, top tick at {top_tick}"
+    );
     // helper-238: four rounds in four years side by side on a long axis (a badge each, one
     // row each) are no crowd: numbered and listed.
     let texts = texts_of_model_text(&rounds_in(2030..2034, "2170"), Chart::Stake);

@@ -25,13 +25,42 @@ pub fn run(args: &InitArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<(
             format!("it ends in `{last}`")
         };
         let folder = text.trim_end_matches(std::path::is_separator);
-        // A folder that is not there is made first, or the path advised is refused in turn
-        // (helper-240).
-        let missing = !folder.is_empty() && !std::path::Path::new(folder).is_dir();
-        let first = if missing {
+        let folder_path = std::path::Path::new(folder);
+        // What is in the folder's place, if not a folder (helper-242: a file or a link to
+        // nothing was told to be created); a folder that is not there is made first, or the
+        // path advised is refused in turn (helper-240); only a folder named by its own name
+        // can be (`nodir/..` cannot).
+        let in_the_way = std::fs::symlink_metadata(folder_path)
+            .ok()
+            .filter(|_| !folder_path.is_dir());
+        if let Some(m) = in_the_way {
+            let what = if m.file_type().is_symlink() {
+                "a symbolic link to no folder"
+            } else if m.is_file() {
+                "a file"
+            } else {
+                "not a folder"
+            };
+            return Err(Error::Usage(format!(
+                "{text} names a folder ({why}), but {} is {what}; init writes a file: give a path such as model.toml, in a folder that exists",
+                super::shown(folder_path)
+            ))
+            .into());
+        }
+        let creatable = matches!(
+            folder_path.components().next_back(),
+            Some(std::path::Component::Normal(_))
+        );
+        if !folder.is_empty() && !folder_path.is_dir() && !creatable {
+            return Err(Error::Usage(format!(
+                "{text} names a folder ({why}), and one that is not there; init writes a file: give the path of one in a folder that exists"
+            ))
+            .into());
+        }
+        let first = if !folder.is_empty() && !folder_path.is_dir() {
             format!(
                 " (in a folder that exists: create {} first)",
-                super::shown(std::path::Path::new(folder))
+                super::shown(folder_path)
             )
         } else {
             String::new()

@@ -541,9 +541,8 @@ impl Attempt<'_> {
             return Error::model(label, text, original);
         }
         // Valid alone, invalid with the overrides: the file's place, and what changed.
-        let list: Vec<&str> = self.overrides.iter().map(|o| o.origin.as_str()).collect();
         let location = locate(text, &issue.field);
-        let message = format!("{} (with {})", issue.message, list.join(", "));
+        let message = format!("{} (with {})", issue.message, listed_sets(self.overrides));
         let mut issue = ModelIssue::new(issue.field, message);
         issue.span = location;
         Error::model(label, text, issue)
@@ -2047,7 +2046,22 @@ fn placed_warnings(
     let spans = (!warnings.is_empty())
         .then(|| toml_edit::Document::parse(text).ok())
         .flatten();
+    // The file's own warnings, read once where needed: None where they cannot be known (a
+    // file too large to read twice, or one invalid alone: helper-242, whose own warnings
+    // were then all said to come with the sets).
     let mut file_alone: Option<Option<Vec<ModelIssue>>> = None;
+    let mut the_files_own = |w: &ModelIssue| -> Option<bool> {
+        let alone = file_alone.get_or_insert_with(|| {
+            (text.len() <= WARNINGS_READ_AGAIN_BYTES)
+                .then(|| parse_model(ModelSource { text, load }).ok())
+                .flatten()
+                .map(|model| model.warnings)
+        });
+        alone
+            .as_ref()
+            .map(|alone| alone.iter().any(|a| same_kind(a, w)))
+    };
+    let derived = overrides.iter().any(Override::is_derived);
     let mut placed = Vec::with_capacity(warnings.len());
     for w in warnings {
         // The last `--set` that wrote the value, unless it restates the file's own value
@@ -2065,32 +2079,33 @@ fn placed_warnings(
         placed.push(match owner {
             Some((o, _)) => {
                 // A shift or a scale moved the value there: "if you meant 105%" is no
-                // advice for a number the user did not write (helper-240).
+                // advice for a number the user did not write (helper-240), unless the file
+                // has the same warning itself (helper-242: a margin of 1.5 shifted by 0.01).
                 let message = if o.is_derived() {
-                    without_percent_hint(&w.message)
+                    let also = if the_files_own(w) == Some(true) {
+                        "; the file's own value there is warned of too"
+                    } else {
+                        "; this --set moved it there"
+                    };
+                    format!("{}{also}", without_slip_advice(&w.message))
                 } else {
                     w.message.clone()
                 };
                 Error::from(OverrideError::new(&o.origin, w.field.clone(), message)).to_string()
             }
             None => {
-                let alone = file_alone.get_or_insert_with(|| {
-                    (text.len() <= WARNINGS_READ_AGAIN_BYTES).then(|| {
-                        parse_model(ModelSource { text, load })
-                            .map(|model| model.warnings)
-                            .unwrap_or_default()
-                    })
-                });
-                let the_files_own = alone.as_ref().is_none_or(|alone| {
-                    alone
-                        .iter()
-                        .any(|a| a.field == w.field && a.message == w.message)
-                });
-                let message = if the_files_own || overrides.is_empty() {
+                let message = if overrides.is_empty() || the_files_own(w) != Some(false) {
                     w.message.clone()
+                } else if derived {
+                    // A shift's or a scale's values in a CSV: "check the profit column" is
+                    // no advice for what the file does not hold (helper-242).
+                    format!(
+                        "{} (with {})",
+                        without_slip_advice(&w.message),
+                        listed_sets(overrides)
+                    )
                 } else {
-                    let list: Vec<&str> = overrides.iter().map(|o| o.origin.as_str()).collect();
-                    format!("{} (with {})", w.message, list.join(", "))
+                    format!("{} (with {})", w.message, listed_sets(overrides))
                 };
                 let mut issue = ModelIssue::new(w.field.clone(), message);
                 issue.span = spans.as_ref().and_then(|doc| locate_in(doc, &w.field));
@@ -2101,19 +2116,63 @@ fn placed_warnings(
     placed
 }
 
+/// Whether two warnings are of one kind about one thing: the same series (a shift writes a
+/// point every year, so the file's `points[6]` is the shifted `points[8]`), the same words
+/// up to the first digit, and the same first year (`in 2035`) where they name one (a CSV
+/// trajectory's margin warned of by the file, and with other figures under a scale:
+/// helper-242, which compared fields and every word).
+fn same_kind(a: &ModelIssue, b: &ModelIssue) -> bool {
+    let words = |m: &str| m[..m.find(|c: char| c.is_ascii_digit()).unwrap_or(m.len())].to_string();
+    let year = |m: &str| {
+        m.match_indices(" in ")
+            .map(|(at, _)| &m[at + 4..])
+            .find(|rest| rest.len() >= 4 && rest.as_bytes()[..4].iter().all(u8::is_ascii_digit))
+            .map(|rest| rest[..4].to_string())
+    };
+    series_of(&a.field) == series_of(&b.field)
+        && words(&a.message) == words(&b.message)
+        && year(&a.message) == year(&b.message)
+}
+
+/// The overrides as an error or a warning lists them: the first, as many as fit in a few
+/// hundred characters, then how many more (helper-242: 4,000 were listed whole).
+pub(crate) fn listed_sets(overrides: &[Override]) -> String {
+    let mut listed: Vec<&str> = Vec::new();
+    let mut width = 0;
+    for o in overrides {
+        if !listed.is_empty() && width + o.origin.len() > LISTED_SETS_WIDTH {
+            break;
+        }
+        width += o.origin.len() + 2;
+        listed.push(&o.origin);
+    }
+    match overrides.len() - listed.len() {
+        0 => listed.join(", "),
+        n => format!("{} and {n} more `--set`", listed.join(", ")),
+    }
+}
+
+/// About how many characters of overrides [`listed_sets`] lists before it counts the rest.
+const LISTED_SETS_WIDTH: usize = 400;
+
 /// The largest model file whose warnings are read again without its overrides, to tell
 /// those the overrides brought (a file's model takes about 100 times its size to read: the
 /// largest files under the bound are read once).
 const WARNINGS_READ_AGAIN_BYTES: usize = 1 << 20;
 
-/// `message` without the percent it may have been meant as (`: if you meant 105%, write
-/// 1.05`), for a value a shift or a scale made.
-fn without_percent_hint(message: &str) -> String {
-    match message.find("if you meant ") {
-        Some(at) => {
-            let kept = message[..at].trim_end_matches([' ', ':', ';']);
-            format!("{kept}; this --set moved it there")
-        }
+/// `message` without its advice on what the slip may have been (`: if you meant 105%,
+/// write 1.05`, `; ... check the profit column`), for a value a shift or a scale made.
+fn without_slip_advice(message: &str) -> String {
+    let cut = [
+        "if you meant ",
+        "; a margin above 1 or below -10",
+        "; check the ",
+    ]
+    .iter()
+    .filter_map(|advice| message.find(advice))
+    .min();
+    match cut {
+        Some(at) => message[..at].trim_end_matches([' ', ':', ';']).to_string(),
         None => message.to_string(),
     }
 }
@@ -2421,6 +2480,27 @@ mod tests {
 
     fn message(overrides: &[&str]) -> String {
         load(overrides).unwrap_err().to_string()
+    }
+
+    /// helper-242: the overrides an error or warning lists after it were listed whole (4,000
+    /// of them); the first few hundred characters, then a count.
+    #[test]
+    fn regression_listed_sets_are_cut_to_a_count() {
+        let sets: Vec<Override> = (0..4000)
+            .map(|i| Override::parse(&format!("equity.stake=0.{i}")).unwrap())
+            .collect();
+        let listed = listed_sets(&sets);
+        assert!(listed.starts_with("--set equity.stake=0.0, --set equity.stake=0.1, "));
+        assert!(listed.len() < 500, "{} characters", listed.len());
+        let shown = listed.matches("--set equity").count();
+        assert!(
+            listed.ends_with(&format!(" and {} more `--set`", 4000 - shown)),
+            "{listed}"
+        );
+        assert_eq!(
+            listed_sets(&sets[..2]),
+            "--set equity.stake=0.0, --set equity.stake=0.1"
+        );
     }
 
     #[test]

@@ -353,10 +353,12 @@ fn parse_segments(text: &str) -> Result<Vec<Segment>, String> {
                 let bare = inner.trim_start_matches(['[', ' ']);
                 let opened = inner.chars().filter(|c| *c == '[').count();
                 let rest: String = chars[i + close + 1..].iter().collect();
+                // (And then the path goes on as a path does: helper-242, `[[0]] ].x` and
+                // `[[0]]x` were told "write [0]", which did not parse either.)
                 let closes_at_once = rest
                     .trim_start_matches(' ')
                     .strip_prefix(&"]".repeat(opened))
-                    .is_some_and(|after| !after.starts_with(']'));
+                    .is_some_and(|after| after.is_empty() || after.starts_with(['.', '[']));
                 let suggestion = if closes_at_once
                     && !bare.is_empty()
                     && bare
@@ -632,6 +634,8 @@ mod tests {
             "trajectories[[\"base\"]].x",
             "trajectories[[0]x].agi_year",
             "trajectories[[0]]].agi_year",
+            "trajectories[[0]] ].agi_year",
+            "trajectories[[0]]x.agi_year",
         ] {
             let e = OverridePath::parse(nested).unwrap_err();
             assert!(

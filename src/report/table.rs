@@ -383,14 +383,16 @@ pub fn conclusion(model: &Model, comparison: &Comparison) -> String {
             money(b)
         ),
     };
+    // The scale rounded toward the flip, so that "or less" and "or more" hold at the value
+    // printed (helper-242: 0.00745551 printed 0.0075x "or less", where equity still wins).
     let flip = match head.breakeven_scale {
         Some(k) if head.winner == Winner::Equity && k < Decimal::ONE => format!(
             "; the answer flips if every valuation were {} of this path or less",
-            times(k)
+            times_toward(k, RoundingStrategy::ToZero)
         ),
         Some(k) if head.winner == Winner::ProfitShare && k > Decimal::ONE => format!(
             "; the answer flips if every valuation were {} of this path or more",
-            times(k)
+            times_toward(k, RoundingStrategy::AwayFromZero)
         ),
         Some(k) => format!("; the two are equal at {} this path's valuations", times(k)),
         None => "; no scaling of the valuations up to 1000x changes the answer".into(),
@@ -545,6 +547,22 @@ pub(crate) fn times(v: Decimal) -> String {
     format!("{}x", fixed_apart(v, places.min(12), 12, &landmarks))
 }
 
+/// [`times`] to a place more, rounded by `strategy` rather than to the nearest: a bound a
+/// statement holds up to, beside the table's figure (1.12396 is the table's `1.12x` and
+/// the conclusion's `1.124x or more`, where `1.13x` would have read as another number).
+pub(crate) fn times_toward(v: Decimal, strategy: RoundingStrategy) -> String {
+    let nearest = times(v);
+    let places = nearest
+        .trim_end_matches('x')
+        .split_once('.')
+        .map_or(0, |(_, decimals)| decimals.len() as u32)
+        + 1;
+    // (An exact value to its own places: 1.54 as `1.54x`, not `1.540x`.)
+    let places = places.min(v.normalize().scale().max(2));
+    let rounded = v.round_dp_with_strategy(places, strategy);
+    format!("{}x", fixed(rounded, places))
+}
+
 /// Columns aligned by width: text left, numbers right. A header may take several lines
 /// (`"cash\nflow"`), bottom-aligned, which keeps number columns narrow.
 struct Grid {
@@ -671,6 +689,23 @@ mod tests {
         assert_eq!(times(d("0.9997")), "0.9997x");
         assert_eq!(times(d("0")), "0.00x");
         assert_eq!(times(d("0.000000000001")), "0.000000000001x");
+        // helper-242: toward the flip in the conclusion, at the same places.
+        assert_eq!(
+            times_toward(d("0.00745551"), RoundingStrategy::ToZero),
+            "0.00745x"
+        );
+        assert_eq!(
+            times_toward(d("0.99973"), RoundingStrategy::ToZero),
+            "0.99973x"
+        );
+        assert_eq!(
+            times_toward(d("1.12396353"), RoundingStrategy::AwayFromZero),
+            "1.124x"
+        );
+        assert_eq!(
+            times_toward(d("1.54"), RoundingStrategy::AwayFromZero),
+            "1.54x"
+        );
     }
 
     #[test]

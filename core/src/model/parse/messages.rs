@@ -507,50 +507,122 @@ fn odd_character_here(text: &str, at: usize, message: String) -> String {
 /// Whether a key starting at `start` names something of the user's own (a party in
 /// `shares` or `until`, a trajectory in `weights`), which may be any text quoted, rather
 /// than one of the model's own keys: the key of the inline table it stands in, else the
-/// dotted key before it, else the last table header above it.
+/// dotted key before it, else the last table header above it. Read in one pass over the
+/// text before it, outside strings and comments (helper-242: an inline table over several
+/// lines, as TOML 1.1 allows, a brace in a quoted name, and a `[` line in a multi-line
+/// string misled a reading of the key's own line).
 fn key_names_its_own(text: &str, start: usize) -> bool {
     const OWN: [&str; 3] = ["shares", "until", "weights"];
-    let is_own = |path: &str| {
-        let last = path.rsplit('.').next().unwrap_or("");
+    let is_own = |key: &str| {
+        let last = key
+            .trim()
+            .trim_end_matches('.')
+            .rsplit('.')
+            .next()
+            .unwrap_or("");
         OWN.contains(&last.trim().trim_matches(['"', '\'']))
     };
-    let Some(before_key) = text.get(..start) else {
+    let Some(before) = text.get(..start) else {
         return false;
     };
-    let line_start = before_key.rfind('\n').map_or(0, |i| i + 1);
-    let before = &before_key[line_start..];
-    // An inline table on this line: the key before its `{`.
-    let mut depth = 0usize;
-    for (i, c) in before.char_indices().rev() {
-        match c {
-            '}' => depth += 1,
-            '{' if depth == 0 => {
-                let assigned = before[..i].trim_end().strip_suffix('=').unwrap_or("");
-                let key = assigned
-                    .trim_end()
-                    .rsplit([' ', '{', ','])
-                    .next()
-                    .unwrap_or("");
-                return is_own(key);
+    let bytes = before.as_bytes();
+    // The last table header's inside; the keys of the inline tables open, innermost last;
+    // the arrays open in a value; the key being written (since a line's start, `{` or `,`)
+    // and the one a value is being given to.
+    let mut header = String::new();
+    let mut open: Vec<String> = Vec::new();
+    let mut arrays = 0usize;
+    let mut key = String::new();
+    let mut assigned = String::new();
+    let mut in_value = false;
+    let mut line_start = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
             }
-            '{' => depth -= 1,
+            b'"' | b'\'' => {
+                let triple = bytes[i..].starts_with(&[b, b, b]);
+                let from = i;
+                i += if triple { 3 } else { 1 };
+                loop {
+                    match bytes.get(i) {
+                        None => break,
+                        Some(b'\\') if b == b'"' => i += 2,
+                        Some(b'\n') if !triple => break,
+                        Some(&c) if c == b && (!triple || bytes[i..].starts_with(&[b, b, b])) => {
+                            i += if triple { 3 } else { 1 };
+                            break;
+                        }
+                        Some(_) => i += 1,
+                    }
+                }
+                if !in_value {
+                    key.push_str(before.get(from..i.min(bytes.len())).unwrap_or(""));
+                }
+                line_start = false;
+                continue;
+            }
+            b'\n' => {
+                if open.is_empty() && arrays == 0 {
+                    in_value = false;
+                    key.clear();
+                }
+                line_start = true;
+                i += 1;
+                continue;
+            }
+            b' ' | b'\t' | b'\r' => {
+                if !in_value && !key.is_empty() {
+                    key.push(' ');
+                }
+                i += 1;
+                continue;
+            }
+            b'[' if line_start && !in_value && open.is_empty() && arrays == 0 => {
+                let end = before[i..].find('\n').map_or(before.len(), |n| i + n);
+                let inner = before[i..end].trim_start_matches('[');
+                header = inner.split(']').next().unwrap_or("").to_string();
+                i = end;
+                continue;
+            }
+            b'[' if in_value => arrays += 1,
+            b']' if in_value => arrays = arrays.saturating_sub(1),
+            b'{' if in_value && arrays == 0 => {
+                open.push(std::mem::take(&mut assigned));
+                in_value = false;
+                key.clear();
+            }
+            b'}' if arrays == 0 => {
+                open.pop();
+                in_value = true;
+            }
+            b'=' if !in_value => {
+                assigned = std::mem::take(&mut key);
+                in_value = true;
+            }
+            b',' if arrays == 0 && !open.is_empty() => {
+                in_value = false;
+                key.clear();
+            }
+            _ if !in_value => key.push(char::from(b)),
             _ => {}
         }
+        line_start = false;
+        i += 1;
     }
-    // A dotted key: `shares.société`.
-    if let Some(dotted) = before.trim_end().strip_suffix('.') {
-        let key = dotted.trim_end().rsplit([' ', ',']).next().unwrap_or("");
-        return is_own(key);
+    if let Some(table) = open.last() {
+        return is_own(table);
     }
-    before_key[..line_start]
-        .lines()
-        .rev()
-        .map(str::trim_start)
-        .find(|line| line.starts_with('['))
-        .is_some_and(|header| {
-            let inner = header.trim_start_matches('[');
-            is_own(inner.split(']').next().unwrap_or(""))
-        })
+    if key.trim_end().ends_with('.') {
+        return is_own(&key);
+    }
+    is_own(&header)
 }
 
 /// `message` for a syntax error at `at`, said of the invisible character there (a byte-order
