@@ -318,10 +318,17 @@ impl ReadFailure {
                 // `afile/` itself (helper-242: "afile/ on the way to it is a file").
                 if file == path {
                     let plain: PathBuf = path.components().collect();
+                    // (What it is read without the `/`: `/dev/null/` is a device, not "a
+                    // file", helper-243.)
+                    let meta = fs::metadata(&plain);
+                    let kind = meta.as_ref().map_or(kind, not_a_folder);
+                    let file = meta.is_ok_and(|m| m.is_file());
                     let plain = self::shown(&plain);
-                    return format!(
-                        "{shown} names a folder, but {plain} is {kind}: name it as {plain}"
-                    );
+                    return if file {
+                        format!("{shown} names a folder, but {plain} is {kind}: name it as {plain}")
+                    } else {
+                        format!("{shown} names a folder, but {plain} is {kind}")
+                    };
                 }
                 format!(
                     "{shown}: no such file: {} on the way to it is {kind}, not a folder",
@@ -818,7 +825,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
                 not_a_folder(&m)
             )));
         }
+        // A link to nothing in the folder's place cannot be created over (helper-243: `init
+        // dang/x.toml` was told to create `dang`, which `mkdir` refuses).
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(link) = broken_link_on_the_way(dir) {
+                return Err(Error::Usage(format!(
+                    "cannot write {}: {link}",
+                    shown(path)
+                )));
+            }
             return Err(Error::Usage(format!(
                 "cannot write {}: the folder {} does not exist; create it first",
                 shown(path),

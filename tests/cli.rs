@@ -250,6 +250,26 @@ fn regression_init_of_a_path_ending_in_a_slash_wrote_a_file_of_the_folders_name(
         err.contains("and one that is not there") && !err.contains("create"),
         "{err}"
     );
+    // helper-243: a file or a link to nothing anywhere on the way is said, however the path
+    // ends.
+    std::os::unix::fs::symlink(dir.join("nowhere"), dir.join("dang")).unwrap();
+    for (named, said) in [
+        ("afile/.", "afile is a file"),
+        ("afile/x/", "afile is a file"),
+        ("dang/.", "dang is a symbolic link to no folder"),
+    ] {
+        let err = common::fails_with_2(
+            stakeshift()
+                .arg("init")
+                .arg(format!("{}/{named}", dir.path().display())),
+        );
+        assert!(
+            err.contains(said) && !err.contains("create"),
+            "{named}: {err}"
+        );
+    }
+    let err = common::fails_with_2(stakeshift().arg("init").arg(dir.join("dang/x.toml")));
+    assert!(err.contains("dang is a link to nothing"), "{err}");
     // Nor through a last part `.` or `..` (helper-161: `nodir/.` wrote `nodir`).
     for last in [".", ".."] {
         let named = format!("{}/{last}", dir.join("nodir").display());
@@ -1325,6 +1345,18 @@ fn regression_a_lookalike_letter_or_a_nul_in_the_file_is_named() {
         "[[trajectories]]\ndescription = \"\"\"\n[until] notes\n\"\"\"\nb\u{e4}se = 1\n",
         "as every key the model reads is written",
     );
+    // helper-243: inline tables in an array (the second too), a dotted key inside an inline
+    // table.
+    for own in [
+        "[profit_share]\ntiers = [ { name = \"R\", shares = { fund = 0.75, b\u{e4}se = 0.01 } } ]\n",
+        "[profit_share]\ntiers = [ { name = \"R\" }, { shares = { b\u{e4}se = 0.01 } } ]\n",
+        "simulation = { weights.b\u{e4}se = 1 }\n",
+    ] {
+        slip_is_told(
+            own,
+            "a name of your own may be put in quotes, \"b\u{e4}se\"",
+        );
+    }
     // helper-239: a C1 control in a key is a control (it may stand in a string, not a key);
     // a soft hyphen is invisible, to be deleted; an emoji is no letter.
     slip_is_told(

@@ -1938,6 +1938,14 @@ fn regression_paths_through_files_links_in_folders_and_refusing_file_systems_are
         "{err}"
     );
 
+    // helper-243: a device with a `/` after it is no file to name instead.
+    let err = common::fails_with_2(stakeshift().args(["check", "/dev/null/"]));
+    assert!(
+        err.contains("/dev/null/ names a folder, but /dev/null is a character device")
+            && !err.contains("name it as"),
+        "{err}"
+    );
+
     let out = dir.join("out");
     fs::create_dir(&out).unwrap();
     std::os::unix::fs::symlink(dir.join("elsewhere.csv"), out.join("summary.csv")).unwrap();

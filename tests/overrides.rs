@@ -681,6 +681,49 @@ fn regression_a_warning_the_sets_brought_lists_them_at_the_files_line() {
             && !got.contains("check the profit column"),
         "{got}"
     );
+    // helper-243: the same where the file warns of that year too (2021's profit 2.1 on a
+    // revenue of 2): the figures are the shift's, said with it; a set's 25 beside a file
+    // that says 13 is listed; a scale keeps a far year's "check the year".
+    let dir = tmp.path();
+    let csv_text =
+        std::fs::read_to_string(crate::common::repo_path("tests/bad/_valid_csv.csv")).unwrap();
+    std::fs::write(
+        dir.join("_valid_csv.csv"),
+        csv_text.replace("fromcsv,2021,2.0,0.1,60.0", "fromcsv,2021,2.0,2.1,60.0"),
+    )
+    .unwrap();
+    let own = dir.join("own.toml");
+    std::fs::copy(&csv, &own).unwrap();
+    assert!(stderr_of_a_valid_check(&own, &[]).contains("a margin of 1.05"));
+    let got = stderr_of_a_valid_check(&own, &["--set", "shift.margin[fromcsv]=1"]);
+    assert!(
+        got.contains("a margin of 2.05 (with --set shift.margin[fromcsv]=1)")
+            && !got.contains("check the profit column"),
+        "{got}"
+    );
+    let tier = dir.join("tier.toml");
+    std::fs::write(
+        &tier,
+        mini.replace("until = { fund = 20.0 }", "until = { fund = 10.0 }"),
+    )
+    .unwrap();
+    let got = stderr_of_a_valid_check(&tier, &["--set", "profit_share.tiers[0].until.fund=25"]);
+    assert!(
+        got.contains("10 is not above the 25")
+            && got.contains("(with --set profit_share.tiers[0].until.fund=25)"),
+        "{got}"
+    );
+    let far = dir.join("far.toml");
+    std::fs::write(
+        &far,
+        mini.replace("[2026, 200.0]] }", "[2026, 200.0], [2260, 300.0]] }"),
+    )
+    .unwrap();
+    let got = stderr_of_a_valid_check(&far, &["--set", "scale.valuation=2"]);
+    assert!(
+        got.contains("lies 234 years after end_year") && got.contains("check the year"),
+        "{got}"
+    );
 }
 
 /// The same, in memory: 5,000 points out of range in one `--set` of 60 KB took 640 MB,

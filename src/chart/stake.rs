@@ -119,9 +119,11 @@ pub(crate) fn draw<DB: DrawingBackend>(
     // too many for the full-size chart's room).
     let badge_rows = ((top_h / 2.0 / ROW).floor() as usize).max(MAX_BADGE_ROWS);
     let placed = frame::markers(c, &marks, x0, x1, &sf, MAX_ROUND_ROWS, badge_rows);
-    // Rounds too many to number take no band: their lines run the panel's height (as the
-    // waterfall's; helper-242: the band, up to half the panel, stayed empty).
-    let n_rows = if placed.overflow { 0 } else { placed.rows };
+    // Rounds too many to number take no band of badges: their lines run the panel's height
+    // (as the waterfall's; helper-242: the band, up to half the panel, stayed empty). One
+    // row stays, for the stake's labels at the top of the panel (helper-243: they touched
+    // the panel's title).
+    let n_rows = if placed.overflow { 1 } else { placed.rows };
     let top_plot = Rect {
         x0,
         y0: (top_area.y0 + 30.0).round(),

@@ -30,10 +30,18 @@ pub fn run(args: &InitArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<(
         // nothing was told to be created); a folder that is not there is made first, or the
         // path advised is refused in turn (helper-240); only a folder named by its own name
         // can be (`nodir/..` cannot).
-        let in_the_way = std::fs::symlink_metadata(folder_path)
-            .ok()
-            .filter(|_| !folder_path.is_dir());
-        if let Some(m) = in_the_way {
+        // (The first part of the path there that is no folder: `afile/.`, `afile/x/`,
+        // `dang/.` too, helper-243.)
+        // (By components, which drop a `.`: `afile/.` is `afile`.)
+        let mut part = std::path::PathBuf::new();
+        let in_the_way = folder_path.components().find_map(|c| {
+            part.push(c);
+            std::fs::symlink_metadata(&part)
+                .ok()
+                .filter(|_| !part.is_dir())
+                .map(|m| (part.clone(), m))
+        });
+        if let Some((part, m)) = in_the_way {
             let what = if m.file_type().is_symlink() {
                 "a symbolic link to no folder"
             } else if m.is_file() {
@@ -43,7 +51,7 @@ pub fn run(args: &InitArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<(
             };
             return Err(Error::Usage(format!(
                 "{text} names a folder ({why}), but {} is {what}; init writes a file: give a path such as model.toml, in a folder that exists",
-                super::shown(folder_path)
+                super::shown(&part)
             ))
             .into());
         }

@@ -2049,17 +2049,26 @@ fn placed_warnings(
     // The file's own warnings, read once where needed: None where they cannot be known (a
     // file too large to read twice, or one invalid alone: helper-242, whose own warnings
     // were then all said to come with the sets).
+    // Whether the file alone has `w` itself (`exactly`: the same field and words, then it
+    // is the file's, said as the file's), or one of its kind about the same thing (a value
+    // a shift moved that the file had past the bound too).
     let mut file_alone: Option<Option<Vec<ModelIssue>>> = None;
-    let mut the_files_own = |w: &ModelIssue| -> Option<bool> {
+    let mut the_files_own = |w: &ModelIssue, exactly: bool| -> Option<bool> {
         let alone = file_alone.get_or_insert_with(|| {
             (text.len() <= WARNINGS_READ_AGAIN_BYTES)
                 .then(|| parse_model(ModelSource { text, load }).ok())
                 .flatten()
                 .map(|model| model.warnings)
         });
-        alone
-            .as_ref()
-            .map(|alone| alone.iter().any(|a| same_kind(a, w)))
+        alone.as_ref().map(|alone| {
+            alone.iter().any(|a| {
+                if exactly {
+                    a.field == w.field && a.message == w.message
+                } else {
+                    same_kind(a, w)
+                }
+            })
+        })
     };
     let derived = overrides.iter().any(Override::is_derived);
     let mut placed = Vec::with_capacity(warnings.len());
@@ -2082,7 +2091,7 @@ fn placed_warnings(
                 // advice for a number the user did not write (helper-240), unless the file
                 // has the same warning itself (helper-242: a margin of 1.5 shifted by 0.01).
                 let message = if o.is_derived() {
-                    let also = if the_files_own(w) == Some(true) {
+                    let also = if the_files_own(w, false) == Some(true) {
                         "; the file's own value there is warned of too"
                     } else {
                         "; this --set moved it there"
@@ -2094,7 +2103,11 @@ fn placed_warnings(
                 Error::from(OverrideError::new(&o.origin, w.field.clone(), message)).to_string()
             }
             None => {
-                let message = if overrides.is_empty() || the_files_own(w) != Some(false) {
+                // (Word for word: a warning the file has with other figures is the sets'
+                // as much as the file's, helper-243: a shifted CSV margin told as the file's
+                // with its "check the profit column", the 25 a set gave told beside the
+                // file's line that says 13.)
+                let message = if overrides.is_empty() || the_files_own(w, true) != Some(false) {
                     w.message.clone()
                 } else if derived {
                     // A shift's or a scale's values in a CSV: "check the profit column" is
@@ -2118,9 +2131,9 @@ fn placed_warnings(
 
 /// Whether two warnings are of one kind about one thing: the same series (a shift writes a
 /// point every year, so the file's `points[6]` is the shifted `points[8]`), the same words
-/// up to the first digit, and the same first year (`in 2035`) where they name one (a CSV
-/// trajectory's margin warned of by the file, and with other figures under a scale:
-/// helper-242, which compared fields and every word).
+/// up to the first digit, and the same first year (`in 2035`) where they name one
+/// (helper-242: a margin of 1.5 in the file, 1.51 shifted). Only for a warning a shift or
+/// a scale owns, whose field is a series'.
 fn same_kind(a: &ModelIssue, b: &ModelIssue) -> bool {
     let words = |m: &str| m[..m.find(|c: char| c.is_ascii_digit()).unwrap_or(m.len())].to_string();
     let year = |m: &str| {
@@ -2137,14 +2150,22 @@ fn same_kind(a: &ModelIssue, b: &ModelIssue) -> bool {
 /// The overrides as an error or a warning lists them: the first, as many as fit in a few
 /// hundred characters, then how many more (helper-242: 4,000 were listed whole).
 pub(crate) fn listed_sets(overrides: &[Override]) -> String {
-    let mut listed: Vec<&str> = Vec::new();
+    // Each at most a line's worth (helper-243: one `--set name=...` of 20,000 characters
+    // filled the message).
+    let mut listed: Vec<String> = Vec::new();
     let mut width = 0;
     for o in overrides {
-        if !listed.is_empty() && width + o.origin.len() > LISTED_SETS_WIDTH {
+        let shown: String = if o.origin.chars().count() > LISTED_SET_CHARS {
+            let start: String = o.origin.chars().take(LISTED_SET_CHARS).collect();
+            format!("{start}...")
+        } else {
+            o.origin.clone()
+        };
+        if !listed.is_empty() && width + shown.len() > LISTED_SETS_WIDTH {
             break;
         }
-        width += o.origin.len() + 2;
-        listed.push(&o.origin);
+        width += shown.len() + 2;
+        listed.push(shown);
     }
     match overrides.len() - listed.len() {
         0 => listed.join(", "),
@@ -2153,7 +2174,10 @@ pub(crate) fn listed_sets(overrides: &[Override]) -> String {
 }
 
 /// About how many characters of overrides [`listed_sets`] lists before it counts the rest.
-const LISTED_SETS_WIDTH: usize = 400;
+const LISTED_SETS_WIDTH: usize = 600;
+
+/// The most characters of one override [`listed_sets`] shows.
+const LISTED_SET_CHARS: usize = 100;
 
 /// The largest model file whose warnings are read again without its overrides, to tell
 /// those the overrides brought (a file's model takes about 100 times its size to read: the
@@ -2163,10 +2187,11 @@ const WARNINGS_READ_AGAIN_BYTES: usize = 1 << 20;
 /// `message` without its advice on what the slip may have been (`: if you meant 105%,
 /// write 1.05`, `; ... check the profit column`), for a value a shift or a scale made.
 fn without_slip_advice(message: &str) -> String {
+    // (Not "check the year": a scale moves no year, helper-243.)
     let cut = [
         "if you meant ",
         "; a margin above 1 or below -10",
-        "; check the ",
+        "; check the cloud_spend column",
     ]
     .iter()
     .filter_map(|advice| message.find(advice))
@@ -2491,7 +2516,7 @@ mod tests {
             .collect();
         let listed = listed_sets(&sets);
         assert!(listed.starts_with("--set equity.stake=0.0, --set equity.stake=0.1, "));
-        assert!(listed.len() < 500, "{} characters", listed.len());
+        assert!(listed.len() < 700, "{} characters", listed.len());
         let shown = listed.matches("--set equity").count();
         assert!(
             listed.ends_with(&format!(" and {} more `--set`", 4000 - shown)),

@@ -358,7 +358,16 @@ fn parse_segments(text: &str) -> Result<Vec<Segment>, String> {
                 let closes_at_once = rest
                     .trim_start_matches(' ')
                     .strip_prefix(&"]".repeat(opened))
-                    .is_some_and(|after| after.is_empty() || after.starts_with(['.', '[']));
+                    .is_some_and(|after| {
+                        // (`.` then a key: `[[0]].=` and `[[0]]..x` would not parse either.)
+                        after.is_empty()
+                            || after.starts_with('[')
+                            || after.strip_prefix('.').is_some_and(|key| {
+                                key.starts_with(|c: char| {
+                                    c.is_alphanumeric() || matches!(c, '_' | '-' | '"' | '\'')
+                                })
+                            })
+                    });
                 let suggestion = if closes_at_once
                     && !bare.is_empty()
                     && bare
@@ -636,6 +645,8 @@ mod tests {
             "trajectories[[0]]].agi_year",
             "trajectories[[0]] ].agi_year",
             "trajectories[[0]]x.agi_year",
+            "trajectories[[0]].",
+            "trajectories[[0]]..agi_year",
         ] {
             let e = OverridePath::parse(nested).unwrap_err();
             assert!(

@@ -525,18 +525,23 @@ fn key_names_its_own(text: &str, start: usize) -> bool {
     let Some(before) = text.get(..start) else {
         return false;
     };
+    // The arrays and inline tables open, innermost last, each with the key it is the value
+    // of (an inline table in an array, `tiers = [{ ... }]`, takes the array's: helper-243).
+    enum Open {
+        Array(String),
+        Table(String),
+    }
     let bytes = before.as_bytes();
-    // The last table header's inside; the keys of the inline tables open, innermost last;
-    // the arrays open in a value; the key being written (since a line's start, `{` or `,`)
-    // and the one a value is being given to.
+    // The last table header's inside; the key being written (since a line's start, `{` or
+    // `,`) and the one a value is being given to.
     let mut header = String::new();
-    let mut open: Vec<String> = Vec::new();
-    let mut arrays = 0usize;
+    let mut open: Vec<Open> = Vec::new();
     let mut key = String::new();
     let mut assigned = String::new();
     let mut in_value = false;
     let mut line_start = true;
-    let mut i = 0;
+    // (A byte-order mark opening the file is no character of its first line.)
+    let mut i = if before.starts_with('\u{feff}') { 3 } else { 0 };
     while i < bytes.len() {
         let b = bytes[i];
         match b {
@@ -569,7 +574,7 @@ fn key_names_its_own(text: &str, start: usize) -> bool {
                 continue;
             }
             b'\n' => {
-                if open.is_empty() && arrays == 0 {
+                if open.is_empty() {
                     in_value = false;
                     key.clear();
                 }
@@ -584,21 +589,28 @@ fn key_names_its_own(text: &str, start: usize) -> bool {
                 i += 1;
                 continue;
             }
-            b'[' if line_start && !in_value && open.is_empty() && arrays == 0 => {
+            b'[' if line_start && !in_value && open.is_empty() => {
                 let end = before[i..].find('\n').map_or(before.len(), |n| i + n);
                 let inner = before[i..end].trim_start_matches('[');
                 header = inner.split(']').next().unwrap_or("").to_string();
                 i = end;
                 continue;
             }
-            b'[' if in_value => arrays += 1,
-            b']' if in_value => arrays = arrays.saturating_sub(1),
-            b'{' if in_value && arrays == 0 => {
-                open.push(std::mem::take(&mut assigned));
+            b'[' if in_value => open.push(Open::Array(assigned.clone())),
+            b']' if matches!(open.last(), Some(Open::Array(_))) => {
+                open.pop();
+                in_value = true;
+            }
+            b'{' if in_value => {
+                let of = match open.last() {
+                    Some(Open::Array(array)) => array.clone(),
+                    _ => std::mem::take(&mut assigned),
+                };
+                open.push(Open::Table(of));
                 in_value = false;
                 key.clear();
             }
-            b'}' if arrays == 0 => {
+            b'}' if matches!(open.last(), Some(Open::Table(_))) => {
                 open.pop();
                 in_value = true;
             }
@@ -606,7 +618,7 @@ fn key_names_its_own(text: &str, start: usize) -> bool {
                 assigned = std::mem::take(&mut key);
                 in_value = true;
             }
-            b',' if arrays == 0 && !open.is_empty() => {
+            b',' if matches!(open.last(), Some(Open::Table(_))) => {
                 in_value = false;
                 key.clear();
             }
@@ -616,13 +628,19 @@ fn key_names_its_own(text: &str, start: usize) -> bool {
         line_start = false;
         i += 1;
     }
-    if let Some(table) = open.last() {
-        return is_own(table);
-    }
+    // A dotted key first (`weights.bäse`, also inside an inline table), then the inline
+    // table it stands in, then the header above.
     if key.trim_end().ends_with('.') {
         return is_own(&key);
     }
-    is_own(&header)
+    let table = open.iter().rev().find_map(|o| match o {
+        Open::Table(key) => Some(key),
+        Open::Array(_) => None,
+    });
+    match table {
+        Some(table) => is_own(table),
+        None => is_own(&header),
+    }
 }
 
 /// `message` for a syntax error at `at`, said of the invisible character there (a byte-order
