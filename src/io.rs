@@ -834,10 +834,26 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
                     shown(path)
                 )));
             }
+            // Through `..` or `.`, the first folder missing on the way, which can be made
+            // (helper-243: `nodir/../m.toml` was told to create `nodir/..`).
+            let mut missing = dir.to_path_buf();
+            if dir
+                .components()
+                .any(|c| matches!(c, Component::ParentDir | Component::CurDir))
+            {
+                let mut part = PathBuf::new();
+                for c in dir.components() {
+                    part.push(c);
+                    if fs::symlink_metadata(&part).is_err() {
+                        missing = part;
+                        break;
+                    }
+                }
+            }
             return Err(Error::Usage(format!(
                 "cannot write {}: the folder {} does not exist; create it first",
                 shown(path),
-                shown(dir)
+                shown(&missing)
             )));
         }
         // (helper-228: a loop of links was the system's words and exit 1, where `--out`

@@ -270,6 +270,15 @@ fn regression_init_of_a_path_ending_in_a_slash_wrote_a_file_of_the_folders_name(
     }
     let err = common::fails_with_2(stakeshift().arg("init").arg(dir.join("dang/x.toml")));
     assert!(err.contains("dang is a link to nothing"), "{err}");
+    // Through `..`, the folder that can be made is named, not `nodir/..`.
+    let err = common::fails_with_2(stakeshift().arg("init").arg(dir.join("nodir/../m.toml")));
+    assert!(
+        err.contains(&format!(
+            "the folder {} does not exist; create it first",
+            dir.join("nodir").display()
+        )),
+        "{err}"
+    );
     // Nor through a last part `.` or `..` (helper-161: `nodir/.` wrote `nodir`).
     for last in [".", ".."] {
         let named = format!("{}/{last}", dir.join("nodir").display());
