@@ -689,23 +689,16 @@ mod tests {
         assert_eq!(times(d("0.9997")), "0.9997x");
         assert_eq!(times(d("0")), "0.00x");
         assert_eq!(times(d("0.000000000001")), "0.000000000001x");
-        // helper-242: toward the flip in the conclusion, at the same places.
-        assert_eq!(
-            times_toward(d("0.00745551"), RoundingStrategy::ToZero),
-            "0.00745x"
-        );
-        assert_eq!(
-            times_toward(d("0.99973"), RoundingStrategy::ToZero),
-            "0.99973x"
-        );
-        assert_eq!(
-            times_toward(d("1.12396353"), RoundingStrategy::AwayFromZero),
-            "1.124x"
-        );
-        assert_eq!(
-            times_toward(d("1.54"), RoundingStrategy::AwayFromZero),
-            "1.54x"
-        );
+        // helper-242: toward the flip in the conclusion, at a place more (an exact value at
+        // its own places).
+        for (v, toward, shown) in [
+            ("0.00745551", RoundingStrategy::ToZero, "0.00745x"),
+            ("0.99973", RoundingStrategy::ToZero, "0.99973x"),
+            ("1.12396353", RoundingStrategy::AwayFromZero, "1.124x"),
+            ("1.54", RoundingStrategy::AwayFromZero, "1.54x"),
+        ] {
+            assert_eq!(times_toward(d(v), toward), shown, "{v}");
+        }
     }
 
     #[test]
