@@ -712,9 +712,15 @@ pub fn read_model_file(path: Option<&Path>) -> Result<ModelFile> {
     let named = shown(path);
     let bytes = read_input(path, MAX_MODEL_BYTES).map_err(|failure| match failure {
         // Naming a file that is not there is bad usage (exit 2), like a bad model.
-        ReadFailure::Missing => Error::Usage(format!(
-            "{named}: no such model file; give the path of a model (`stakeshift init` writes one)"
-        )),
+        // (A link to nothing on the way said, as `init` says it: helper-244.)
+        ReadFailure::Missing => match path.parent().and_then(broken_link_on_the_way) {
+            Some(link) => Error::Usage(format!(
+                "{named}: no such model file: {link}; give the path of a model (`stakeshift init` writes one)"
+            )),
+            None => Error::Usage(format!(
+                "{named}: no such model file; give the path of a model (`stakeshift init` writes one)"
+            )),
+        },
         ReadFailure::NotRegular(_) | ReadFailure::TooLarge(_) => {
             Error::Usage(failure.describe(path, "a model file"))
         }

@@ -717,8 +717,23 @@ fn warnings_name_the_set_that_wrote_the_value_or_its_line_in_the_file() {
             .contains("warning: --set discount_rate=2: discount_rate: 2 is a yearly rate of 200%"),
         "{stderr}"
     );
-    // The file's own warning lists no `--set`: the file alone has it.
+    // The file's own warning lists no `--set`: the file alone has it. Nor does a scale take
+    // it, which leaves a growth rate as it is (helper-244: placed at the `--set`, its "if
+    // you meant" dropped).
     assert!(!stderr.contains("(with --set"), "{stderr}");
+    let scaled = stakeshift()
+        .arg("check")
+        .arg(&model)
+        .args(["--set", "scale.revenue=2"])
+        .output()
+        .unwrap();
+    let scaled = String::from_utf8_lossy(&scaled.stderr);
+    assert!(
+        scaled.contains(&format!(
+            "model.toml, line {line}, column {column}: trajectories[0].revenue.growth: 1.5 is a yearly rate of 150%"
+        )) && scaled.contains("if you meant 1.5%"),
+        "{scaled}"
+    );
 }
 
 /// Regression: the text tables padded cells by their count of chars, so a name in a wide
@@ -1350,16 +1365,19 @@ fn regression_a_lookalike_letter_or_a_nul_in_the_file_is_named() {
             "a name of your own may be put in quotes, \"b\u{e4}se\"",
         );
     }
-    slip_is_told(
+    for model_key in [
         "[[trajectories]]\ndescription = \"\"\"\n[until] notes\n\"\"\"\nb\u{e4}se = 1\n",
-        "as every key the model reads is written",
-    );
+        "[x]\na = [ { weights = 1 }, [ { b\u{e4}se = 1 } ] ]\n",
+    ] {
+        slip_is_told(model_key, "as every key the model reads is written");
+    }
     // helper-243: inline tables in an array (the second too), a dotted key inside an inline
     // table.
     for own in [
         "[profit_share]\ntiers = [ { name = \"R\", shares = { fund = 0.75, b\u{e4}se = 0.01 } } ]\n",
         "[profit_share]\ntiers = [ { name = \"R\" }, { shares = { b\u{e4}se = 0.01 } } ]\n",
         "simulation = { weights.b\u{e4}se = 1 }\n",
+        "[x]\nuntil = [ [ { a = 7 } ], [ { b\u{e4}se = 1 } ] ]\n",
     ] {
         slip_is_told(
             own,

@@ -697,9 +697,21 @@ fn regression_a_warning_the_sets_brought_lists_them_at_the_files_line() {
     assert!(stderr_of_a_valid_check(&own, &[]).contains("a margin of 1.05"));
     let got = stderr_of_a_valid_check(&own, &["--set", "shift.margin[fromcsv]=1"]);
     assert!(
-        got.contains("a margin of 2.05 (with --set shift.margin[fromcsv]=1)")
+        got.contains("a margin of 2.05; the file's own value there is warned of too (with --set shift.margin[fromcsv]=1)")
             && !got.contains("check the profit column"),
         "{got}"
+    );
+    // helper-244: a scale of revenue keeps the CSV's margin: the file's own slip, said so,
+    // with the set listed for the figures it changed; a zero shift changes nothing, so the
+    // warning is the file's word for word.
+    let got = stderr_of_a_valid_check(&own, &["--set", "scale.revenue=2"]);
+    assert!(
+        got.contains("a margin of 1.05; the file's own value there is warned of too (with --set scale.revenue=2)"),
+        "{got}"
+    );
+    assert_eq!(
+        stderr_of_a_valid_check(&own, &["--set", "shift.margin[fromcsv]=0"]),
+        stderr_of_a_valid_check(&own, &[])
     );
     let tier = dir.join("tier.toml");
     std::fs::write(

@@ -2085,6 +2085,16 @@ fn placed_warnings(
                     .any(|t| concerns(&w.field, t) != Concern::None)
             })
             .filter(|(o, _)| !restates_the_file(text, o));
+        // A warning the file alone has word for word is the file's, at its line and with its
+        // advice, whatever `--set` touched its value (helper-244: `scale.revenue=2` took the
+        // file's "5 is a yearly rate of 500%" of a growth it leaves as it is, and its "if you
+        // meant 5%"; a zero shift the same).
+        if !overrides.is_empty() && the_files_own(w, true) == Some(true) {
+            let mut issue = ModelIssue::new(w.field.clone(), w.message.clone());
+            issue.span = spans.as_ref().and_then(|doc| locate_in(doc, &w.field));
+            placed.push(Error::model_in(label, &lines, issue).to_string());
+            continue;
+        }
         placed.push(match owner {
             Some((o, _)) => {
                 // A shift or a scale moved the value there: "if you meant 105%" is no
@@ -2111,9 +2121,16 @@ fn placed_warnings(
                     w.message.clone()
                 } else if derived {
                     // A shift's or a scale's values in a CSV: "check the profit column" is
-                    // no advice for what the file does not hold (helper-242).
+                    // no advice for what the file does not hold (helper-242); where the file
+                    // has the same slip (the same trajectory, kind and year), that is said
+                    // (helper-244: a scale of revenue keeps a CSV's margin of 10).
+                    let also = if the_files_own(w, false) == Some(true) {
+                        "; the file's own value there is warned of too"
+                    } else {
+                        ""
+                    };
                     format!(
-                        "{} (with {})",
+                        "{}{also} (with {})",
                         without_slip_advice(&w.message),
                         listed_sets(overrides)
                     )
@@ -2132,10 +2149,23 @@ fn placed_warnings(
 /// Whether two warnings are of one kind about one thing: the same series (a shift writes a
 /// point every year, so the file's `points[6]` is the shifted `points[8]`), the same words
 /// up to the first digit, and the same first year (`in 2035`) where they name one
-/// (helper-242: a margin of 1.5 in the file, 1.51 shifted). Only for a warning a shift or
-/// a scale owns, whose field is a series'.
+/// (helper-242: a margin of 1.5 in the file, 1.51 shifted), digits inside backticks not
+/// counted (helper-243: a CSV file named `d1.csv` made every CSV warning one kind). Only
+/// for the values a shift or a scale made.
 fn same_kind(a: &ModelIssue, b: &ModelIssue) -> bool {
-    let words = |m: &str| m[..m.find(|c: char| c.is_ascii_digit()).unwrap_or(m.len())].to_string();
+    let words = |m: &str| {
+        let mut quoted = false;
+        let end = m
+            .char_indices()
+            .find(|&(_, c)| {
+                if c == '`' {
+                    quoted = !quoted;
+                }
+                !quoted && c.is_ascii_digit()
+            })
+            .map_or(m.len(), |(i, _)| i);
+        m[..end].to_string()
+    };
     let year = |m: &str| {
         m.match_indices(" in ")
             .map(|(at, _)| &m[at + 4..])
@@ -2161,10 +2191,12 @@ pub(crate) fn listed_sets(overrides: &[Override]) -> String {
         } else {
             o.origin.clone()
         };
-        if !listed.is_empty() && width + shown.len() > LISTED_SETS_WIDTH {
+        // (Counted in characters, as a reader sees them: helper-244.)
+        let chars = shown.chars().count();
+        if !listed.is_empty() && width + chars > LISTED_SETS_WIDTH {
             break;
         }
-        width += shown.len() + 2;
+        width += chars + 2;
         listed.push(shown);
     }
     match overrides.len() - listed.len() {

@@ -353,20 +353,15 @@ fn parse_segments(text: &str) -> Result<Vec<Segment>, String> {
                 let bare = inner.trim_start_matches(['[', ' ']);
                 let opened = inner.chars().filter(|c| *c == '[').count();
                 let rest: String = chars[i + close + 1..].iter().collect();
-                // (And then the path goes on as a path does: helper-242, `[[0]] ].x` and
-                // `[[0]]x` were told "write [0]", which did not parse either.)
+                // And the path with the one pair in their place must parse (helper-242,
+                // -243, -244: `[[0]] ].x`, `[[0]]x`, `[[0]].`, `[[0]][]`, `[[0]].é` were told
+                // "write [0]", which did not parse either).
                 let closes_at_once = rest
                     .trim_start_matches(' ')
                     .strip_prefix(&"]".repeat(opened))
                     .is_some_and(|after| {
-                        // (`.` then a key: `[[0]].=` and `[[0]]..x` would not parse either.)
-                        after.is_empty()
-                            || after.starts_with('[')
-                            || after.strip_prefix('.').is_some_and(|key| {
-                                key.starts_with(|c: char| {
-                                    c.is_alphanumeric() || matches!(c, '_' | '-' | '"' | '\'')
-                                })
-                            })
+                        let before: String = chars[..i].iter().collect();
+                        parse_segments(&format!("{before}[{bare}]{after}")).is_ok()
                     });
                 let suggestion = if closes_at_once
                     && !bare.is_empty()
@@ -647,6 +642,10 @@ mod tests {
             "trajectories[[0]]x.agi_year",
             "trajectories[[0]].",
             "trajectories[[0]]..agi_year",
+            "trajectories[[0]][]",
+            "trajectories[[0]].\u{e9}",
+            "trajectories[[0]].agi_year.",
+            "trajectories[[0]].a b",
         ] {
             let e = OverridePath::parse(nested).unwrap_err();
             assert!(

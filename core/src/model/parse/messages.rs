@@ -596,7 +596,14 @@ fn key_names_its_own(text: &str, start: usize) -> bool {
                 i = end;
                 continue;
             }
-            b'[' if in_value => open.push(Open::Array(assigned.clone())),
+            // (An array in an array takes the outer one's key: helper-244.)
+            b'[' if in_value => {
+                let of = match open.last() {
+                    Some(Open::Array(array)) => array.clone(),
+                    _ => assigned.clone(),
+                };
+                open.push(Open::Array(of));
+            }
             b']' if matches!(open.last(), Some(Open::Array(_))) => {
                 open.pop();
                 in_value = true;
