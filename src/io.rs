@@ -713,7 +713,14 @@ pub fn read_model_file(path: Option<&Path>) -> Result<ModelFile> {
     let bytes = read_input(path, MAX_MODEL_BYTES).map_err(|failure| match failure {
         // Naming a file that is not there is bad usage (exit 2), like a bad model.
         // (A link to nothing on the way said, as `init` says it: helper-244.)
-        ReadFailure::Missing => match path.parent().and_then(broken_link_on_the_way) {
+        ReadFailure::Missing => match path
+            .parent()
+            .and_then(broken_link_on_the_way)
+            // (Said of reading: "cannot create" is `--out`'s word, helper-245.)
+            .map(|link| match link.split_once(": ") {
+                Some((lead, rest)) if lead.starts_with("cannot create ") => rest.to_string(),
+                _ => link,
+            }) {
             Some(link) => Error::Usage(format!(
                 "{named}: no such model file: {link}; give the path of a model (`stakeshift init` writes one)"
             )),

@@ -1938,6 +1938,16 @@ fn regression_paths_through_files_links_in_folders_and_refusing_file_systems_are
         "{err}"
     );
 
+    // helper-244, -245: a link to nothing on the way to a model is named, in reading's words.
+    std::os::unix::fs::symlink(dir.join("nowhere"), dir.join("dang")).unwrap();
+    std::os::unix::fs::symlink(dir.join("dang"), dir.join("dang2")).unwrap();
+    let err = common::fails_with_2(stakeshift().arg("check").arg(dir.join("dang2/a/b.toml")));
+    assert!(
+        err.contains("no such model file: ")
+            && err.contains("is a link to nothing")
+            && !err.contains("cannot create"),
+        "{err}"
+    );
     // helper-243: a device with a `/` after it is no file to name instead.
     let err = common::fails_with_2(stakeshift().args(["check", "/dev/null/"]));
     assert!(

@@ -656,6 +656,16 @@ fn regression_a_warning_the_sets_brought_lists_them_at_the_files_line() {
     let mini = std::fs::read_to_string(&file).unwrap();
     let past = tmp.path().join("past.toml");
     std::fs::write(&past, mini.replace("[2025, 0.3]", "[2025, 1.5]")).unwrap();
+    // helper-245: a set that writes the value owns its warning, though the file's has the
+    // same words (fixing the file would change nothing).
+    let points = "trajectories[0].margin.points=[[2024, -0.1], [2025, 1.5], [2026, 0.4]]";
+    let got = stderr_of_a_valid_check(&past, &["--set", points]);
+    assert!(
+        got.contains(&format!(
+            "warning: --set {points}: trajectories[0].margin.points[1]: a margin of 1.5 in 2025"
+        )),
+        "{got}"
+    );
     let got = stderr_of_a_valid_check(&past, &["--set", "shift.margin[only]=0.01"]);
     assert!(
         got.contains("a margin of 1.51 in 2025")

@@ -2086,10 +2086,13 @@ fn placed_warnings(
             })
             .filter(|(o, _)| !restates_the_file(text, o));
         // A warning the file alone has word for word is the file's, at its line and with its
-        // advice, whatever `--set` touched its value (helper-244: `scale.revenue=2` took the
-        // file's "5 is a yearly rate of 500%" of a growth it leaves as it is, and its "if you
-        // meant 5%"; a zero shift the same).
-        if !overrides.is_empty() && the_files_own(w, true) == Some(true) {
+        // advice, where a shift or a scale touched its value (helper-244: `scale.revenue=2`
+        // took the file's "5 is a yearly rate of 500%" of a growth it leaves as it is, and
+        // its "if you meant 5%"; a zero shift the same).
+        // (Only where the set that touched it is a shift or a scale, which can leave a value
+        // as it is: a set that wrote the value, or its table, owns what it causes however
+        // the words come out, helper-245.)
+        if owner.is_some_and(|(o, _)| o.is_derived()) && the_files_own(w, true) == Some(true) {
             let mut issue = ModelIssue::new(w.field.clone(), w.message.clone());
             issue.span = spans.as_ref().and_then(|doc| locate_in(doc, &w.field));
             placed.push(Error::model_in(label, &lines, issue).to_string());
