@@ -26,13 +26,11 @@ pub fn run(args: &InitArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<(
         };
         let folder = text.trim_end_matches(std::path::is_separator);
         let folder_path = std::path::Path::new(folder);
-        // What is in the folder's place, if not a folder (helper-242: a file or a link to
-        // nothing was told to be created); a folder that is not there is made first, or the
-        // path advised is refused in turn (helper-240); only a folder named by its own name
-        // can be (`nodir/..` cannot).
-        // (The first part of the path there that is no folder: `afile/.`, `afile/x/`,
-        // `dang/.` too, helper-243.)
-        // (By components, which drop a `.`: `afile/.` is `afile`.)
+        // The advice must work when followed. So: the first part of the folder's path that
+        // is there but is no folder is named (helper-242, -243: a file or a link to nothing,
+        // also in `afile/.` or `afile/x/`, was told to be created; by components, which
+        // drop a `.`); a folder that is not there is to be made first (helper-240: the path
+        // advised was refused in turn), where it can be, by its own name (`nodir/..` cannot).
         let mut part = std::path::PathBuf::new();
         let in_the_way = folder_path.components().find_map(|c| {
             part.push(c);

@@ -2027,13 +2027,18 @@ fn csv_row(cells: &[String]) -> String {
     row
 }
 
-/// The model's warnings, each worded as the command line shows it: one about a value an
-/// override wrote is that override's; any other is placed in the file as written (the
-/// patched text's lines can differ from it), with the overrides listed where the file
-/// alone does not have it, as an error is (helper-240: a tier left without `until` by a
-/// `--set` of the tier before it was warned of at the file's line as if the file had it).
+/// The model's warnings, each worded as the command line shows it (docs/MODEL.md 17):
+/// - one about a value an override wrote is that override's, but where that override is a
+///   shift or a scale and the file alone has the warning word for word (the value left as
+///   it is): then the file's; a shift's or a scale's own value is told without the slip's
+///   advice;
+/// - any other is placed in the file as written (the patched text's lines can differ from
+///   it), with the overrides listed where the file alone does not have it word for word,
+///   as an error is (helper-240: a tier left without `until` by a `--set` of the tier
+///   before it was warned of at the file's line as if the file had it).
+///
 /// The file is read for places once, whatever the number of warnings, and read as a model
-/// again only for such a warning, and only where it is small enough to read twice.
+/// again at most once, where it is small enough to read twice.
 fn placed_warnings(
     label: &str,
     text: &str,
@@ -2046,12 +2051,11 @@ fn placed_warnings(
     let spans = (!warnings.is_empty())
         .then(|| toml_edit::Document::parse(text).ok())
         .flatten();
-    // The file's own warnings, read once where needed: None where they cannot be known (a
-    // file too large to read twice, or one invalid alone: helper-242, whose own warnings
-    // were then all said to come with the sets).
-    // Whether the file alone has `w` itself (`exactly`: the same field and words, then it
-    // is the file's, said as the file's), or one of its kind about the same thing (a value
-    // a shift moved that the file had past the bound too).
+    // Whether the file alone has `w` itself (`exactly`: the same field and words), or one
+    // of its kind about the same thing (a value a shift moved that the file had past the
+    // bound too). Its warnings are read once, where first needed; None where they cannot be
+    // known (a file too large to read twice, or one invalid alone: helper-242, whose own
+    // warnings were then all said to come with the sets).
     let mut file_alone: Option<Option<Vec<ModelIssue>>> = None;
     let mut the_files_own = |w: &ModelIssue, exactly: bool| -> Option<bool> {
         let alone = file_alone.get_or_insert_with(|| {
@@ -2085,13 +2089,12 @@ fn placed_warnings(
                     .any(|t| concerns(&w.field, t) != Concern::None)
             })
             .filter(|(o, _)| !restates_the_file(text, o));
-        // A warning the file alone has word for word is the file's, at its line and with its
-        // advice, where a shift or a scale touched its value (helper-244: `scale.revenue=2`
-        // took the file's "5 is a yearly rate of 500%" of a growth it leaves as it is, and
-        // its "if you meant 5%"; a zero shift the same).
-        // (Only where the set that touched it is a shift or a scale, which can leave a value
-        // as it is: a set that wrote the value, or its table, owns what it causes however
-        // the words come out, helper-245.)
+        // A warning the file alone has word for word, on a value only a shift or a scale
+        // touched, is the file's, at its line and with its advice (helper-244:
+        // `scale.revenue=2` took the file's "5 is a yearly rate of 500%" of a growth it
+        // leaves as it is, and its "if you meant 5%"; a zero shift the same). A set that
+        // wrote the value, or its table, owns what it causes however the words come out
+        // (helper-245).
         if owner.is_some_and(|(o, _)| o.is_derived()) && the_files_own(w, true) == Some(true) {
             let mut issue = ModelIssue::new(w.field.clone(), w.message.clone());
             issue.span = spans.as_ref().and_then(|doc| locate_in(doc, &w.field));
@@ -2180,11 +2183,11 @@ fn same_kind(a: &ModelIssue, b: &ModelIssue) -> bool {
         && year(&a.message) == year(&b.message)
 }
 
-/// The overrides as an error or a warning lists them: the first, as many as fit in a few
-/// hundred characters, then how many more (helper-242: 4,000 were listed whole).
+/// The overrides as an error or a warning lists them: the first, as many as fit in about
+/// [`LISTED_SETS_WIDTH`] characters, each cut to [`LISTED_SET_CHARS`], then how many more
+/// (helper-242: 4,000 were listed whole; helper-243: one `--set name=...` of 20,000
+/// characters filled the message).
 pub(crate) fn listed_sets(overrides: &[Override]) -> String {
-    // Each at most a line's worth (helper-243: one `--set name=...` of 20,000 characters
-    // filled the message).
     let mut listed: Vec<String> = Vec::new();
     let mut width = 0;
     for o in overrides {

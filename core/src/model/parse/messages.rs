@@ -506,8 +506,9 @@ fn odd_character_here(text: &str, at: usize, message: String) -> String {
 
 /// Whether a key starting at `start` names something of the user's own (a party in
 /// `shares` or `until`, a trajectory in `weights`), which may be any text quoted, rather
-/// than one of the model's own keys: the key of the inline table it stands in, else the
-/// dotted key before it, else the last table header above it. Read in one pass over the
+/// than one of the model's own keys: by the dotted key before it, else the inline table it
+/// stands in (one in an array by the array's key), else the last table header above it.
+/// Read in one pass over the
 /// text before it, outside strings and comments (helper-242: an inline table over several
 /// lines, as TOML 1.1 allows, a brace in a quoted name, and a `[` line in a multi-line
 /// string misled a reading of the key's own line).
