@@ -361,7 +361,10 @@ fn parse_segments(text: &str) -> Result<Vec<Segment>, String> {
                     .strip_prefix(&"]".repeat(opened))
                     .is_some_and(|after| {
                         let before: String = chars[..i].iter().collect();
-                        parse_segments(&format!("{before}[{bare}]{after}")).is_ok()
+                        let mended = format!("{before}[{bare}]{after}");
+                        // (Parsed only where no other nesting follows, so that this never
+                        // recurses: 20,000 nested pairs overflowed the stack.)
+                        !mended.contains("[[") && parse_segments(&mended).is_ok()
                     });
                 let suggestion = if closes_at_once
                     && !bare.is_empty()
@@ -646,6 +649,7 @@ mod tests {
             "trajectories[[0]].\u{e9}",
             "trajectories[[0]].agi_year.",
             "trajectories[[0]].a b",
+            "trajectories[[0]][[0]].agi_year",
         ] {
             let e = OverridePath::parse(nested).unwrap_err();
             assert!(
@@ -653,6 +657,11 @@ mod tests {
                 "{nested}: {e}"
             );
         }
+        // Found at the stop's reread: the advice's check parsed the mended path, which
+        // recursed once a nested pair (20,000 pairs overflowed the stack, after 13 s).
+        let many = format!("trajectories{}.x", "[[0]]".repeat(20_000));
+        let e = OverridePath::parse(&many).unwrap_err();
+        assert!(e.ends_with("write one pair, an index such as [0] or a name such as [base]"));
         // A name that holds `[` is still reached, quoted.
         assert!(OverridePath::parse("trajectories[\"[0]\"].agi_year").is_ok());
     }
