@@ -298,7 +298,10 @@ impl ReadFailure {
     fn describe(&self, path: &Path, what: &str) -> String {
         let shown = shown(path);
         match self {
-            ReadFailure::Missing => format!("{shown}: no such file"),
+            ReadFailure::Missing => match link_to_nothing_at_or_before(path) {
+                Some(link) => format!("{shown}: no such file: {link}"),
+                None => format!("{shown}: no such file"),
+            },
             ReadFailure::NotRegular(kind) => {
                 format!("{shown} is {kind}, not a regular file; {what} must be a regular file")
             }
@@ -713,14 +716,7 @@ pub fn read_model_file(path: Option<&Path>) -> Result<ModelFile> {
     let bytes = read_input(path, MAX_MODEL_BYTES).map_err(|failure| match failure {
         // Naming a file that is not there is bad usage (exit 2), like a bad model.
         // (A link to nothing on the way said, as `init` says it: helper-244.)
-        ReadFailure::Missing => match path
-            .parent()
-            .and_then(broken_link_on_the_way)
-            // (Said of reading: "cannot create" is `--out`'s word, helper-245.)
-            .map(|link| match link.split_once(": ") {
-                Some((lead, rest)) if lead.starts_with("cannot create ") => rest.to_string(),
-                _ => link,
-            }) {
+        ReadFailure::Missing => match link_to_nothing_at_or_before(path) {
             Some(link) => Error::Usage(format!(
                 "{named}: no such model file: {link}; give the path of a model (`stakeshift init` writes one)"
             )),
@@ -1322,6 +1318,31 @@ fn broken_link_on_the_way(dir: &Path) -> Option<String> {
             shown(link)
         )
     })
+}
+
+/// Why a file to read is not there, where a link is the cause: the path itself a link to
+/// nothing (helper-245 left `check dang`, a dangling link named as the model, told only "no
+/// such model file"), or one of the folders on its way.
+fn link_to_nothing_at_or_before(path: &Path) -> Option<String> {
+    let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if is_link && fs::metadata(path).is_err() {
+        let looped = fs::metadata(path).err().is_some_and(|e| is_link_loop(&e));
+        return Some(match fs::read_link(path) {
+            _ if looped => "it is a symbolic link that leads round in a loop".to_string(),
+            Ok(target) => format!(
+                "it is a link to {}, which is not there (a dangling symbolic link)",
+                shown(&target)
+            ),
+            Err(_) => "it is a link to nothing (a dangling symbolic link)".to_string(),
+        });
+    }
+    path.parent()
+        .and_then(broken_link_on_the_way)
+        // (Said of reading: "cannot create" is `--out`'s word, helper-245.)
+        .map(|link| match link.split_once(": ") {
+            Some((lead, rest)) if lead.starts_with("cannot create ") => rest.to_string(),
+            _ => link,
+        })
 }
 
 /// Whether `e` is the operating system's "too many levels of symbolic links".

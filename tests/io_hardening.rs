@@ -2000,3 +2000,34 @@ fn regression_paths_through_files_links_in_folders_and_refusing_file_systems_are
         assert!(left.is_empty(), "{left:?}");
     }
 }
+
+/// helper-245 left it: a model named by a dangling symbolic link (`check dang`) was told only
+/// "no such model file", as if nothing stood at that path; the same of a trajectories_csv.
+#[test]
+fn regression_a_model_or_csv_named_by_a_dangling_link_is_told_so() {
+    let dir = scratch("named-by-a-dangling-link");
+    std::os::unix::fs::symlink(dir.join("gone.toml"), dir.join("model.toml")).unwrap();
+    let err = common::fails_with_2(stakeshift().arg("check").arg(dir.join("model.toml")));
+    assert!(
+        err.contains("model.toml: no such model file: it is a link to ")
+            && err.contains("gone.toml, which is not there (a dangling symbolic link)"),
+        "{err}"
+    );
+    // A plain missing file says nothing of links.
+    let err = common::fails_with_2(stakeshift().arg("check").arg(dir.join("absent.toml")));
+    assert!(
+        err.contains("no such model file;") && !err.contains("symbolic"),
+        "{err}"
+    );
+
+    std::os::unix::fs::symlink(dir.join("gone.csv"), dir.join("t.csv")).unwrap();
+    let model = dir.join("csv.toml");
+    fs::write(&model, model_with_csv("t.csv")).unwrap();
+    let err = common::fails_with_2(stakeshift().arg("check").arg(&model));
+    assert!(
+        err.contains("trajectories_csv: ")
+            && err.contains("t.csv: no such file: it is a link to ")
+            && err.contains("gone.csv, which is not there"),
+        "{err}"
+    );
+}
