@@ -1454,6 +1454,19 @@ fn regression_an_unclosed_bracket_and_a_negative_position_say_what_is_wrong() {
         e.contains("a `[` in the PATH is not closed by `]`, so there is no `=` after it"),
         "{e}"
     );
+    // helper-242: one bracket more opened than closed, nested, was told only of the `=`.
+    for nested in [
+        "trajectories[[[0]].agi_year=2031",
+        "trajectories[[0].agi_year=2031",
+    ] {
+        let e = bad(nested, "");
+        assert!(
+            e.contains(
+                "is not closed by `]`, and brackets cannot be nested: write each index once"
+            ),
+            "{nested}: {e}"
+        );
+    }
     let e = bad("equity.rounds[-1].raise=1", "equity.rounds[-1].raise");
     assert!(
         e.contains(

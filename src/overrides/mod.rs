@@ -136,6 +136,13 @@ impl Override {
                     NoEquals::InQuote => {
                         "a quoted name or key in the PATH is not closed by its quote, so there is no `=` after it: expected PATH=VALUE, such as `trajectories[\"a]b\"].agi_year=2031`"
                     }
+                    // (helper-242 left `trajectories[[[0]].x=1` told only of the `=`: the
+                    // brackets are nested, one more opened than closed.)
+                    NoEquals::InBracket
+                        if arg.split('=').next().is_some_and(|p| p.contains("[[")) =>
+                    {
+                        "a `[` in the PATH is not closed by `]`, and brackets cannot be nested: write each index once, such as `trajectories[0].agi_year=2031` or `equity.rounds[0].raise=1`"
+                    }
                     NoEquals::InBracket => {
                         "a `[` in the PATH is not closed by `]`, so there is no `=` after it: expected PATH=VALUE, such as `equity.rounds[0].raise=1` or `trajectories[base].agi_year=2031`"
                     }
