@@ -1975,6 +1975,51 @@ fn regression_a_grid_ends_at_to_and_names_an_invalid_point_whole() {
     );
 }
 
+/// helper-249: a grid of two coupled paths was refused for a value invalid at the other
+/// path's model value, which is no grid point: a raise of 200..800 with a participation of
+/// 0..150 (150 above the model's raise of 122.0), and a tier's two shares whose largest pair
+/// adds up to 1 exactly. Every pair is valid, so the grid runs (SPEC 11: "a grid value that
+/// makes the model invalid is an error"); a grid with one invalid pair is still refused.
+#[test]
+fn regression_a_grid_valid_at_every_point_runs_though_a_value_alone_is_not() {
+    let rows = |args: &[&str]| {
+        let out = stakeshift()
+            .args(["sweep", "-t", "base", "--format", "csv"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap().lines().count() - 1
+    };
+    let raise = "--vary=equity.rounds[0].raise=200..800:3";
+    let participation = "--vary=equity.rounds[0].participation=0..150:3";
+    assert_eq!(rows(&[raise, participation]), 9);
+    // The built-in tier [1] has shares microsoft 0.49, others 0.49 and nonprofit 0.02: the
+    // pair 0.5 + 0.48 leaves exactly 1, and 0.5 alone (with others at 0.49) is above it.
+    let microsoft = "--vary=profit_share.tiers[1].shares.microsoft=0.3..0.5:3";
+    let others = "--vary=profit_share.tiers[1].shares.others=0.3..0.48:3";
+    assert_eq!(rows(&[microsoft, others]), 9);
+
+    let out = stakeshift()
+        .args(["sweep", "-t", "base"])
+        .args(["--vary=equity.rounds[0].raise=100..800:3", participation])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(
+            "at the grid point equity.rounds[0].raise=100, equity.rounds[0].participation=150:"
+        ) && err.contains("between 0 and the raise, 100"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
 /// Regressions (helper-113) of the jump test above, which took roots for jumps: a root
 /// where the advantage moves in the waterfall's units (the flat-stretch case through a
 /// tier's `until`: f of 1.6e-14 beside bracket values of 1e-12 and 1.69; the root is

@@ -231,7 +231,31 @@ pub fn sweep_with_progress(
             checked
         })
         .collect();
-    checked.into_iter().collect::<Result<Vec<()>, Error>>()?;
+    if let Err(alone) = checked.into_iter().collect::<Result<Vec<()>, Error>>() {
+        // A value is checked with the other path at the model's value, which need not be a
+        // grid point: where the two are read through the document (a round's raise and
+        // participation, a tier's shares: values valid together that are not alone), the
+        // grid's own points decide, every pair checked before anything runs (helper-249: a
+        // raise of 200..800 with a participation of 0..150 was refused for 150 above the
+        // model's raise of 122, though every pair is valid).
+        if axes.len() != 2 || knobs.is_some() {
+            return Err(alone);
+        }
+        let invalid_point = (0..points).into_par_iter().find_map_first(|i| {
+            let values = grid_point(axes, i);
+            let extra: Vec<Override> = axes
+                .iter()
+                .zip(&values)
+                .map(|(a, v)| value_override(a, *v))
+                .collect();
+            base.load_with(&extra)
+                .err()
+                .map(|e| point_error(base, axes, &values, &e.to_string()))
+        });
+        if let Some(invalid) = invalid_point {
+            return Err(invalid);
+        }
+    }
 
     let values: Vec<Vec<Decimal>> = axes.iter().map(|a| a.values.clone()).collect();
     let mut result = Sweep {
@@ -306,6 +330,15 @@ pub fn sweep_with_progress(
         .map(|&t| model.trajectories[t].name.clone())
         .collect();
     Ok(result)
+}
+
+/// The values at grid point `i` (in grid order, as [`Sweep::point`] gives them).
+fn grid_point(axes: &[Axis], i: usize) -> Vec<Decimal> {
+    match axes {
+        [a] => vec![a.values[i]],
+        [a, b] => vec![a.values[i / b.values.len()], b.values[i % b.values.len()]],
+        _ => Vec::new(),
+    }
 }
 
 /// The steps [`sweep_with_progress`] tells of: each value of each axis checked, then each
