@@ -1315,8 +1315,13 @@ fn regression_solve_finds_a_root_near_the_end_of_the_valid_values() {
         let row = text.lines().nth(1).unwrap().to_string();
         row.rsplit(',').next().unwrap().to_string()
     };
-    // An amount: 6 places, 9 significant digits (SPEC 8, SPEC 11).
-    assert_eq!(solve(&["equity.rounds[1].raise"]), "262.989510");
+    // An amount: 6 places, 9 significant digits (SPEC 8, SPEC 11). The trajectory `bear`,
+    // worth 100 in 2027, bounds the raise below 100 for the model as a whole (helper-249:
+    // a root at which another trajectory cannot run is none), so it is worth 400 here, and
+    // base's own end of 300 is the one the walk halves towards.
+    let bear_above = "--set=trajectories[bear].valuation.points[3][1]=400";
+    assert_eq!(solve(&["equity.rounds[1].raise", bear_above]), "262.989510");
+    assert_eq!(solve(&["equity.rounds[1].raise"]), "");
     assert_eq!(
         solve(&["trajectories[base].valuation.points[3][1]", "--target=-4.0"]),
         "36.2585550"
@@ -2018,6 +2023,38 @@ fn regression_a_grid_valid_at_every_point_runs_though_a_value_alone_is_not() {
         "{err}"
     );
     assert!(out.stdout.is_empty());
+}
+
+/// helper-249: `solve equity.rounds[1].raise` gave `breakout` a root of 88.9 on the note
+/// model, where the Series B takes the default pre-money and `fails` is worth 35.0 in 2028:
+/// at a raise of 35 or more `fails` cannot run, so the model is invalid there and `compare
+/// --set` refused the solution. The search keeps to raises below 35 on every trajectory.
+#[test]
+fn regression_solve_keeps_a_raise_where_every_trajectory_runs() {
+    let model = "models/revenue-note-vs-safe.toml";
+    let raise = "equity.rounds[1].raise";
+    assert_eq!(solution_of(model, raise, &["-t", "breakout"]), "");
+    assert_eq!(
+        solution_of(model, raise, &["-t", "breakout", "--within", "30..100"]),
+        ""
+    );
+    // A target the advantage meets below 35 is still found, and is the model's own answer.
+    let root = solution_of(model, raise, &["-t", "breakout", "--target", "5.5"]);
+    let value: f64 = root.parse().unwrap();
+    assert!(value > 25.0 && value < 35.0, "{root}");
+    let out = stakeshift()
+        .args(["compare", model, "-t", "breakout", "--format", "csv"])
+        .arg(format!("--set={raise}={root}"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let advantage = text.lines().nth(1).unwrap().split(',').nth(3).unwrap();
+    assert_eq!(advantage, "5.500000");
 }
 
 /// Regressions (helper-113) of the jump test above, which took roots for jumps: a root

@@ -247,10 +247,14 @@ fn solve_one(
             .map_err(|e| engine_error(base, &e));
     }
     let search = search_for(model, knob, current, spec.within).map_err(|r| r.error(spec))?;
+    let raise_below = raise_every_trajectory_takes(model, knob);
     // The advantage less the target at v, and what rounding can have left in it (from the
     // years the deals differ in and the stake's own rounding; not the NPVs: NPVs of 7.6e25
     // made every advantage under 0.76 "unresolved", helper-90, helper-92).
     let difference_at = |v: Decimal| -> Option<(Decimal, Decimal)> {
+        if raise_below.is_some_and(|below| v >= below) {
+            return None;
+        }
         let mut m = model.clone();
         knob.set(&mut m, v)?;
         let out = crate::compare::outcomes(&m, &[t]).ok()?;
@@ -320,6 +324,31 @@ fn solve_one(
         Some(side) => search_from(Some(side)),
         None => found,
     })
+}
+
+/// For a round's raise where the round takes the default pre-money (the valuation that year
+/// less the raise, SPEC 4), the raise at and above which some trajectory's pre-money is not
+/// above 0: a value the model cannot run with, though the trajectory searched can. A model
+/// is valid only if every trajectory runs (SPEC 6), as `sweep` holds its grid to
+/// (helper-249: a raise of 88.9 was given as `breakout`'s root, at which `fails` cannot
+/// run, so `compare --set` refused the solution).
+fn raise_every_trajectory_takes(model: &Model, knob: Knob) -> Option<Decimal> {
+    let Knob::RoundRaise(r) = knob else {
+        return None;
+    };
+    let round = &model.equity.rounds[r];
+    if round.pre_money.is_some() {
+        return None;
+    }
+    let at = usize::try_from(round.year - model.start_year).ok()?;
+    model
+        .trajectories
+        .iter()
+        .filter_map(|trajectory| {
+            let path = crate::engine::series::Path::of(model, trajectory).ok()?;
+            path.valuation.get(at).copied()
+        })
+        .min()
 }
 
 /// Below this fraction of the difference at the start, a difference from the target is
