@@ -982,6 +982,24 @@ valuation = { points = [[2020, 10.0]] }
     // (1 + g)^3 = 1/4, g = 4^(-1/3) - 1 = -0.370039475...
     let row = first_row(&["solve", growth], &model, &["--target", "1"]);
     assert!(row.ends_with(",-0.370039475"), "{row}");
+    // helper-249: SPEC 11 caps only amounts' default range, so a rate is searched past 10:
+    // 4 (1 + g)^3 = 4e9 at g = 999; 4 x 1.5^3 / (1 + r)^3 = 0.0004 at (1 + r)^3 = 33750,
+    // r = 31.316520... And a range that wide keeps "just inside" its open end of -1 beside
+    // it (a growth's range to 1e18 gave -1, which the model refuses, as a root).
+    let row = first_row(&["solve", growth], &model, &["--target", "4000000000"]);
+    assert!(row.ends_with(",999.00000000"), "{row}");
+    let row = first_row(
+        &["solve", "discount_rate"],
+        &model,
+        &["--set", &format!("{growth}=0.5"), "--target", "0.0004"],
+    );
+    assert!(row.ends_with(",31.31652035"), "{row}");
+    let row = first_row(
+        &["solve", growth],
+        &model,
+        &["--within", "-1..1000000000000000000"],
+    );
+    assert!(row.ends_with(','), "{row}");
     // helper-230: at other sizes (the rounding is relative: a valuation of 1e5 rounds
     // (1 + g)^n to 28 places, then multiplies) and over two years there is no root either...
     let valuation = "trajectories[base].valuation.points[0][1]";

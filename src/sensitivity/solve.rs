@@ -367,7 +367,7 @@ fn vanishes_at(
     difference_at: &dyn Fn(Decimal) -> Option<(Decimal, Decimal)>,
 ) -> bool {
     let back = (root.abs() * Decimal::new(1, 13))
-        .max((search.upper - search.lower) * Decimal::new(1, 15))
+        .max(search.value_scale() * Decimal::new(1, 15))
         .max(Decimal::new(1, 26))
         .min((root - search.start).abs() / Decimal::TWO);
     let short = if root > search.start {
@@ -381,8 +381,7 @@ fn vanishes_at(
     let end = if root > search.start {
         search.upper
     } else if search.lower_open {
-        search.lower
-            + ((search.upper - search.lower) * Decimal::new(1, 20)).max(Decimal::new(1, 27))
+        search.lower + (search.value_scale() * Decimal::new(1, 20)).max(Decimal::new(1, 27))
     } else {
         search.lower
     };
@@ -434,7 +433,7 @@ fn meets_target_at(
     difference_at: &dyn Fn(Decimal) -> Option<(Decimal, Decimal)>,
 ) -> bool {
     // (At most half the range, so that the point inside is inside: helper-216.)
-    let span = search.upper - search.lower;
+    let span = search.value_scale();
     let step = (end.abs() * Decimal::new(1, 9))
         .max(span * Decimal::new(1, 12))
         .max(Decimal::new(1, 20))
@@ -504,8 +503,8 @@ pub fn search_for(
 ) -> Result<Search, OutsideRange> {
     let thousand = Decimal::from(1000);
     // The caps of the default search (1000 times an amount's current value, a scale up to
-    // 1000, a rate up to 10, a margin point within 10 of its value) bound where solve looks
-    // on its own; a `--within` range replaces them and is kept inside the valid range only.
+    // 1000) bound where solve looks on its own; a `--within` range replaces them and is kept
+    // inside the valid range only.
     let largest = Decimal::from(stakeshift_core::model::MAX_NUMBER);
     let range = |capped: bool| match knob.domain(model) {
         Domain::Fraction => {
@@ -526,10 +525,11 @@ pub fn search_for(
             };
             (Decimal::ZERO, lower_open, upper, false)
         }
-        Domain::Rate if !capped => (-Decimal::ONE, true, largest, false),
-        Domain::Rate => (-Decimal::ONE, true, Decimal::TEN, false),
-        Domain::RateFromMinusOne if !capped => (-Decimal::ONE, false, largest, false),
-        Domain::RateFromMinusOne => (-Decimal::ONE, false, Decimal::TEN, false),
+        // SPEC 11 caps only amounts: a rate is searched to the largest number a model holds,
+        // by steps on the scale of -1..10 (`step_width`), doubling outward (helper-249: a
+        // discount rate's root at 28.5 was none by default, the search stopping at 10).
+        Domain::Rate => (-Decimal::ONE, true, largest, false),
+        Domain::RateFromMinusOne => (-Decimal::ONE, false, largest, false),
         domain @ (Domain::Positive | Domain::NonNegative | Domain::AtLeast(_)) => {
             let (lower, open) = match domain {
                 Domain::AtLeast(least) => (least, false),
@@ -545,11 +545,8 @@ pub fn search_for(
             (lower, open, upper.max(lower), true)
         }
         Domain::UpTo(most) => (Decimal::ZERO, false, most, true),
-        Domain::Any if !capped => (-largest, false, largest, false),
-        Domain::Any => {
-            let c = current.unwrap_or_default();
-            (c - Decimal::TEN, false, c + Decimal::TEN, false)
-        }
+        // A margin has no bound in SPEC 6 (one far out of the usual is warned of).
+        Domain::Any => (-largest, false, largest, false),
         Domain::Scale if !capped => (
             Decimal::ZERO,
             true,
@@ -570,8 +567,15 @@ pub fn search_for(
     // the range given: its steps double outward, so a wide range is still crossed in a few
     // dozen steps, while the first steps (and the bracket's tolerance, a fraction of the
     // step) stay on the scale of the key's own values.
-    let (default_lower, _, default_upper, _) = range(true);
-    let default_width = default_upper - default_lower;
+    let default_width = match knob.domain(model) {
+        // The scale of a rate's and a margin's values, where their range is unbounded.
+        Domain::Rate | Domain::RateFromMinusOne => Decimal::from(11),
+        Domain::Any => Decimal::from(20),
+        _ => {
+            let (default_lower, _, default_upper, _) = range(true);
+            default_upper - default_lower
+        }
+    };
     if let Some((lo, hi)) = within {
         let valid = OutsideRange {
             lower,

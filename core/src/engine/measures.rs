@@ -512,6 +512,18 @@ impl Search {
         x.checked_sub(self.start).map_or(Decimal::MAX, |d| d.abs())
     }
 
+    /// The width on which the range's values lie: the range's own, but for an additive
+    /// search of a range wider than its steps' scale (a rate to 1e18, stepped on the scale
+    /// of -1..10), that scale, a thousand first steps. Distances "relative to the range"
+    /// are taken on it, so that a point "just inside" an end stays beside it.
+    pub fn value_scale(&self) -> Decimal {
+        let width = self.upper - self.lower;
+        match self.steps {
+            Steps::Additive(step) => width.min(step.saturating_mul(Decimal::from(1000))),
+            Steps::Geometric => width,
+        }
+    }
+
     /// Whether `x` is the search's start or an end of its range that belongs to it: where
     /// `solve` has [`resolved`] take a difference within the rounding noise as 0.
     pub fn at_start_or_end(&self, x: Decimal) -> bool {
