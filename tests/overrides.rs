@@ -1919,3 +1919,40 @@ fn regression_a_derived_keys_error_after_a_set_that_mended_the_file_is_its_own()
 fn root_mini() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/mini.toml")
 }
+
+/// helper-249: a key of an array of tables' element written without the element
+/// (`equity.rounds.pre_money`) was pointed at the array itself, `equity.rounds`, which a
+/// number cannot set; the first element's key is the nearest valid path.
+#[test]
+fn regression_a_key_written_past_an_array_of_tables_is_pointed_into_its_first_element() {
+    for (set, path, nearest) in [
+        (
+            "equity.rounds.pre_money=700",
+            "equity.rounds.pre_money",
+            "equity.rounds[0].pre_money",
+        ),
+        (
+            "equity.rounds.pre_mony=700",
+            "equity.rounds.pre_mony",
+            "equity.rounds[0].pre_money",
+        ),
+        (
+            "trajectories.agi_year=2031",
+            "trajectories.agi_year",
+            "trajectories[0].agi_year",
+        ),
+        (
+            "trajectories.revenue.growth=0.1",
+            "trajectories.revenue.growth",
+            "trajectories[0].revenue.growth",
+        ),
+    ] {
+        let e = bad(set, path);
+        assert!(
+            e.contains("is an array of tables, not a table")
+                && e.trim_end()
+                    .ends_with(&format!("the nearest valid path is `{nearest}`")),
+            "{set}: {e}"
+        );
+    }
+}

@@ -1617,6 +1617,23 @@ fn nearest_path<'a>(path: &str, candidates: &'a [String], past_a_value: bool) ->
             return Some(c);
         }
     }
+    // An element's key written without the element (`equity.rounds.pre_money`,
+    // `trajectories.agi_year`): the nearest path within the first element (helper-249: it
+    // was the array itself, which a number cannot set). Once: the path tried has an index.
+    if past_a_value {
+        for (i, _) in path.match_indices('.') {
+            let first = format!("{}[0].", path[..i].to_lowercase());
+            if candidates
+                .iter()
+                .any(|c| c.to_lowercase().starts_with(&first))
+            {
+                let within_first = format!("{}[0]{}", &path[..i], &path[i..]);
+                if let Some(c) = nearest_path(&within_first, candidates, false) {
+                    return Some(c);
+                }
+            }
+        }
+    }
     // A path that goes on past a value with nothing inside it (`contributions[0][1][0]`,
     // where `[0][1]` holds a number; `past_a_value`, as the error said): that value's
     // path, the longest that the path goes on past (helper-175: the spelling's nearest was
