@@ -5,6 +5,10 @@ use stakeshift::chart;
 use stakeshift::io;
 use stakeshift::report;
 
+/// A row of yearly.csv without its trajectory's name, at most about (221 bytes on the
+/// built-in model; room for long amounts and the cloud columns).
+const YEARLY_ROW_BYTES: u64 = 500;
+
 /// The CSV files `compare --out` writes.
 const CSV_FILES: [&str; 3] = ["summary.csv", "yearly.csv", "comparison.csv"];
 
@@ -18,6 +22,16 @@ pub fn run(
     let loaded = args.overrides.load(args.model.as_deref(), warnings)?;
     let model = &loaded.model;
     let selected = super::select_trajectories(model, &args.trajectories)?;
+    if args.yearly || args.out.is_some() {
+        // yearly.csv: a row a regime and year of each trajectory, its name on each.
+        let trajectories = selected.as_ref().map_or(model.trajectories.len(), Vec::len) as u64;
+        super::refuse_large_output(
+            "the yearly rows",
+            trajectories.saturating_mul(2 * model.years() as u64),
+            YEARLY_ROW_BYTES + super::longest_name(model, selected.as_deref()),
+            "choose fewer trajectories with --trajectory, or give them shorter names",
+        )?;
+    }
     let comparison = run_model(&loaded, selected.as_deref())?;
 
     // Render everything before writing anything; JSON alone is streamed to stdout at the

@@ -870,6 +870,52 @@ pub fn run(
     }
 }
 
+/// The most text one output may be built to. Every output is rendered in memory before
+/// anything is written (a set is written all or none), and a run's peak is about twice
+/// its text (helper-248: a paths.csv of 1.9 GB peaked at 3.75 GB). A trajectory's name is
+/// written on every row of its results, so long names on many rows are what reach it
+/// (helper-248: a sweep of a 100,000-character name took 4 GB for 40,000 points).
+pub(crate) const MAX_OUTPUT_BYTES: u64 = 1_000_000_000;
+
+/// The longest name of `selected` (all where None) as a CSV writes it at most: its bytes,
+/// its quotes doubled, two around it.
+pub(crate) fn longest_name(model: &stakeshift::model::Model, selected: Option<&[usize]>) -> u64 {
+    let all: Vec<usize>;
+    let chosen = match selected {
+        Some(chosen) => chosen,
+        None => {
+            all = (0..model.trajectories.len()).collect();
+            &all
+        }
+    };
+    chosen
+        .iter()
+        .map(|&t| {
+            let name = &model.trajectories[t].name;
+            (name.len() + name.matches('"').count() + 2) as u64
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// Refuses, before anything runs, an output of `rows` rows of about `row_bytes` each that
+/// would pass [`MAX_OUTPUT_BYTES`] (`what`: "paths.csv of 1000000 paths"; `advice`: how
+/// to make it smaller).
+pub(crate) fn refuse_large_output(
+    what: &str,
+    rows: u64,
+    row_bytes: u64,
+    advice: &str,
+) -> Result<(), Error> {
+    let bytes = rows.saturating_mul(row_bytes);
+    if bytes > MAX_OUTPUT_BYTES {
+        return Err(Error::Usage(format!(
+            "{what} would take about {bytes} bytes ({rows} rows of about {row_bytes} bytes, a trajectory's name on each); at most {MAX_OUTPUT_BYTES} are allowed, as every output is built in memory before it is written: {advice}"
+        )));
+    }
+    Ok(())
+}
+
 /// Runs the model's chosen trajectories, turning engine errors into model errors that
 /// name the file; with a choice, the others are run too, for their errors only
 /// ([`check_unchosen_trajectories`]).

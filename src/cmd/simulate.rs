@@ -99,9 +99,6 @@ const FILES: [&str; 7] = [
 /// (65 bytes on the built-in model; room for long amounts).
 const ROW_BYTES: u64 = 100;
 
-/// The largest paths.csv a run may build (in memory, beside the paths' results).
-const MAX_PATHS_CSV_BYTES: u64 = 2_000_000_000;
-
 /// Below this many path-years a run takes well under a second: no progress bar.
 const LONG_RUN: u64 = 20_000_000;
 
@@ -153,21 +150,12 @@ pub fn run(
     // naming its center, so long names make it large (helper-106: a 4,000-character name
     // made a million paths 4 GB).
     if args.paths_csv && args.out.is_some() {
-        // A name as the CSV writes it at most: its bytes, its quotes doubled, two around it.
-        let longest = model
-            .trajectories
-            .iter()
-            .map(|t| t.name.len() + t.name.matches('"').count() + 2)
-            .max()
-            .unwrap_or(0) as u64;
-        let bytes = options.paths.saturating_mul(ROW_BYTES + longest);
-        if bytes > MAX_PATHS_CSV_BYTES {
-            return Err(Error::Usage(format!(
-                "--paths-csv: paths.csv of {} paths would take about {bytes} bytes (a row a path of about {ROW_BYTES} bytes and its center's name, the longest {longest} bytes); at most {MAX_PATHS_CSV_BYTES} are allowed: give fewer paths, or shorter trajectory names",
-                options.paths
-            ))
-            .into());
-        }
+        super::refuse_large_output(
+            &format!("--paths-csv: paths.csv of {} paths", options.paths),
+            options.paths,
+            ROW_BYTES + super::longest_name(model, None),
+            "give fewer paths, or shorter trajectory names",
+        )?;
     }
 
     let total = options.paths;

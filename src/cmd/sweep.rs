@@ -12,6 +12,10 @@ use stakeshift::sensitivity::sweep::{
 };
 use stakeshift::sensitivity::{Base, Range};
 
+/// A row of the sweep without its trajectory's name and its varied paths' (JSON names each
+/// value by its path): about 250 bytes in JSON on the built-in model.
+const SWEEP_ROW_BYTES: u64 = 400;
+
 pub fn run(
     args: &SweepArgs,
     stdout: &mut dyn std::io::Write,
@@ -35,6 +39,18 @@ pub fn run(
     warnings.of_model(&base.loaded);
     let selected = super::selected_or_all(base.model(), &args.trajectories)?;
     super::check_unchosen_trajectories(&base.loaded, Some(&selected))?;
+    // A row a point and trajectory, its name on each, and in JSON each varied path's.
+    let points = axes
+        .iter()
+        .map(|a| a.values.len() as u64)
+        .fold(1, u64::saturating_mul);
+    let paths: u64 = axes.iter().map(|a| a.path.text.len() as u64).sum();
+    super::refuse_large_output(
+        &format!("a sweep of {points} points"),
+        points.saturating_mul(selected.len() as u64),
+        SWEEP_ROW_BYTES + paths + super::longest_name(base.model(), Some(&selected)),
+        "use fewer steps or trajectories, or give the trajectories shorter names",
+    )?;
     let progress = super::LateProgress::new(sweep_steps(&axes), "sweeping", args.quiet);
     let result = sweep_with_progress(&base, &axes, &selected, &|n| progress.tell(n));
     progress.finish();

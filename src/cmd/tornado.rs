@@ -9,6 +9,9 @@ use stakeshift::sensitivity::tornado::{
 };
 use stakeshift::sensitivity::{Base, Range};
 
+/// A row of the tornado without its trajectory's name and its input's path.
+const TORNADO_ROW_BYTES: u64 = 400;
+
 pub fn run(
     args: &TornadoArgs,
     stdout: &mut dyn std::io::Write,
@@ -36,6 +39,18 @@ pub fn run(
     };
     let selected = super::selected_or_all(base.model(), &args.trajectories)?;
     super::check_unchosen_trajectories(&base.loaded, Some(&selected))?;
+    // A row an input and trajectory, its name and the input's path on each.
+    let longest_input = inputs
+        .iter()
+        .map(|i| i.path.text.len() as u64)
+        .max()
+        .unwrap_or(0);
+    super::refuse_large_output(
+        &format!("a tornado of {} inputs", inputs.len()),
+        (inputs.len() as u64).saturating_mul(selected.len() as u64),
+        TORNADO_ROW_BYTES + longest_input + super::longest_name(base.model(), Some(&selected)),
+        "choose fewer inputs or trajectories, or give the trajectories shorter names",
+    )?;
     let progress = super::LateProgress::new(
         stakeshift::sensitivity::tornado::value_runs(&inputs, &selected),
         "tornado",
