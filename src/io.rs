@@ -302,6 +302,15 @@ impl ReadFailure {
                 Some(link) => format!("{shown}: no such file: {link}"),
                 None => format!("{shown}: no such file"),
             },
+            // Standard input named as a file (helper-248: `cat m.toml | stakeshift compare
+            // /dev/stdin` was refused as a FIFO, where `-` reads the same pipe).
+            ReadFailure::NotRegular(kind)
+                if what == "a model file" && names_standard_input(path) =>
+            {
+                format!(
+                    "{shown} is {kind}, not a regular file; {what} must be a regular file, or standard input named `-`"
+                )
+            }
             ReadFailure::NotRegular(kind) => {
                 format!("{shown} is {kind}, not a regular file; {what} must be a regular file")
             }
@@ -1318,6 +1327,13 @@ fn broken_link_on_the_way(dir: &Path) -> Option<String> {
             shown(link)
         )
     })
+}
+
+/// Whether `path` names this process's standard input by one of the system's names for it.
+fn names_standard_input(path: &Path) -> bool {
+    ["/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"]
+        .iter()
+        .any(|name| path == Path::new(name))
 }
 
 /// Why a file to read is not there, where a link is the cause: the path itself a link to

@@ -2089,3 +2089,24 @@ fn regression_outputs_of_long_names_on_many_rows_are_refused_before_they_run() {
         assert!(!out.exists(), "{args:?}: written");
     }
 }
+
+/// helper-248: `cat m.toml | stakeshift compare /dev/stdin` was refused as a FIFO with no
+/// word of `-`, which reads the same pipe.
+#[test]
+fn regression_standard_input_named_as_a_file_is_pointed_to_the_dash() {
+    let model = fs::read_to_string(common::repo_path("docs/mini.toml")).unwrap();
+    let err = common::fails_with_2(
+        stakeshift()
+            .args(["check", "/dev/stdin"])
+            .write_stdin(model.clone()),
+    );
+    assert!(
+        err.contains("/dev/stdin is a FIFO") && err.contains("or standard input named `-`"),
+        "{err}"
+    );
+    stakeshift()
+        .args(["check", "-"])
+        .write_stdin(model)
+        .assert()
+        .success();
+}
