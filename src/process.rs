@@ -304,11 +304,15 @@ fn wait_until_threads_are(threads: usize) {
 /// it would have. Called by the commands that run on rayon's pool (simulate, sweep, solve,
 /// tornado), not by every command (a probe of 1,024 threads cost `check` 90 ms: helper-122).
 pub fn start_threads() {
-    let wanted = std::env::var("RAYON_NUM_THREADS")
+    let asked = std::env::var("RAYON_NUM_THREADS")
         .ok()
         .and_then(|n| n.trim().parse::<usize>().ok())
         .filter(|n| *n > 0)
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    // At most MOST_THREADS (helper-248: RAYON_NUM_THREADS=99999999999 asked 2.4 TB for the
+    // trial's handles and ended "out of memory"); the outputs are the same bytes whatever
+    // the number of threads.
+    let wanted = asked.min(MOST_THREADS);
     // Each trial thread waits until every one has been tried, so that they all count
     // against a limit at once, as rayon's will (one that ended at once let the next start
     // in its place).
@@ -352,8 +356,16 @@ pub fn start_threads() {
             .num_threads(1)
             .use_current_thread()
             .build_global();
+    } else if asked > wanted {
+        // (rayon would read the variable itself and try them all.)
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(wanted)
+            .build_global();
     }
 }
+
+/// The most threads a run starts, whatever RAYON_NUM_THREADS asks.
+const MOST_THREADS: usize = 1024;
 
 /// Runs `run`, catching a panic: a panic is a bug, but it still ends with one message and
 /// exit code 1 ([`panicked`]), not Rust's panic report and backtrace. The hook keeps what

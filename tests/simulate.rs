@@ -2342,3 +2342,23 @@ fn regression_simulate_refuses_a_model_whose_exact_totals_cannot_be_held() {
         "{err}"
     );
 }
+
+/// helper-248: RAYON_NUM_THREADS=99999999999 ended "out of memory" (2.4 TB asked for the
+/// threads' handles); a run starts at most 1,024 threads, with the same bytes.
+#[test]
+fn regression_an_absurd_thread_count_runs_on_fewer_threads() {
+    let run = |threads: &str| {
+        let out = stakeshift()
+            .args(["simulate", "--paths", "200", "--quiet", "--format", "csv"])
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{threads}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    assert_eq!(run("99999999999"), run("1"));
+}
