@@ -2060,17 +2060,11 @@ fn regression_solve_keeps_a_raise_where_every_trajectory_runs() {
     let root = solution_of(model, raise, &["-t", "breakout", "--target", "5.5"]);
     let value: f64 = root.parse().unwrap();
     assert!(value > 25.0 && value < 35.0, "{root}");
-    let out = stakeshift()
-        .args(["compare", model, "-t", "breakout", "--format", "csv"])
-        .arg(format!("--set={raise}={root}"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let (text, _) = crate::common::succeeds(
+        stakeshift()
+            .args(["compare", model, "-t", "breakout", "--format", "csv"])
+            .arg(format!("--set={raise}={root}")),
     );
-    let text = String::from_utf8(out.stdout).unwrap();
     let advantage = text.lines().nth(1).unwrap().split(',').nth(3).unwrap();
     assert_eq!(advantage, "5.500000");
 }
