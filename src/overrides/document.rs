@@ -1620,17 +1620,29 @@ fn nearest_path<'a>(path: &str, candidates: &'a [String], past_a_value: bool) ->
     // An element's key written without the element (`equity.rounds.pre_money`,
     // `trajectories.agi_year`): the nearest path within the first element (helper-249: it
     // was the array itself, which a number cannot set). Once: the path tried has an index.
+    // Among the first element's paths only: the other elements' are as near and many
+    // (250,000 trajectories), and the search among all of them took a second a thousand.
     if past_a_value {
+        let arrays: std::collections::HashSet<String> = candidates
+            .iter()
+            .filter_map(|c| c.split_once("[0].").map(|(array, _)| array.to_lowercase()))
+            .collect();
         for (i, _) in path.match_indices('.') {
-            let first = format!("{}[0].", path[..i].to_lowercase());
-            if candidates
+            let array = path[..i].to_lowercase();
+            if !arrays.contains(&array) {
+                continue;
+            }
+            let first = format!("{array}[0].");
+            let within: Vec<String> = candidates
                 .iter()
-                .any(|c| c.to_lowercase().starts_with(&first))
+                .filter(|c| c.to_lowercase().starts_with(&first))
+                .cloned()
+                .collect();
+            let within_first = format!("{}[0]{}", &path[..i], &path[i..]);
+            if let Some(found) = nearest_path(&within_first, &within, false)
+                && let Some(c) = candidates.iter().find(|c| *c == found)
             {
-                let within_first = format!("{}[0]{}", &path[..i], &path[i..]);
-                if let Some(c) = nearest_path(&within_first, candidates, false) {
-                    return Some(c);
-                }
+                return Some(c);
             }
         }
     }
