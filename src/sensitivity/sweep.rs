@@ -91,11 +91,7 @@ impl Sweep {
 
     /// The grid's values at point `i` (in grid order), one per varied path.
     pub fn point(&self, i: usize) -> Vec<Decimal> {
-        match &self.values[..] {
-            [a] => vec![a[i]],
-            [a, b] => vec![a[i / b.len()], b[i % b.len()]],
-            _ => Vec::new(),
-        }
+        grid_point(&self.values, i)
     }
 
     /// The rows in order: trajectory, then the first path's values, then the second's.
@@ -241,8 +237,9 @@ pub fn sweep_with_progress(
         if axes.len() != 2 || knobs.is_some() {
             return Err(alone);
         }
+        let lists: Vec<&[Decimal]> = axes.iter().map(|a| a.values.as_slice()).collect();
         let invalid_point = (0..points).into_par_iter().find_map_first(|i| {
-            let values = grid_point(axes, i);
+            let values = grid_point(&lists, i);
             let extra: Vec<Override> = axes
                 .iter()
                 .zip(&values)
@@ -332,11 +329,15 @@ pub fn sweep_with_progress(
     Ok(result)
 }
 
-/// The values at grid point `i` (in grid order, as [`Sweep::point`] gives them).
-fn grid_point(axes: &[Axis], i: usize) -> Vec<Decimal> {
-    match axes {
-        [a] => vec![a.values[i]],
-        [a, b] => vec![a.values[i / b.values.len()], b.values[i % b.values.len()]],
+/// The values at grid point `i` of the grid of `values` (one list a path), in grid order:
+/// the first path's values, then the second's.
+fn grid_point<V: AsRef<[Decimal]>>(values: &[V], i: usize) -> Vec<Decimal> {
+    match values {
+        [a] => vec![a.as_ref()[i]],
+        [a, b] => {
+            let (a, b) = (a.as_ref(), b.as_ref());
+            vec![a[i / b.len()], b[i % b.len()]]
+        }
         _ => Vec::new(),
     }
 }
