@@ -165,13 +165,23 @@ pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<So
         "choose fewer trajectories with --trajectory",
     )?;
     let current = run(model, selected).map_err(|e| engine_error(base, &e))?;
+    // (Once for every trajectory searched: each would build every trajectory's path.)
+    let raise_below = raise_every_trajectory_takes(model, knob);
     selected
         .par_iter()
         .zip(current.par_iter())
         .map(|(&t, now)| {
             let trajectory = &model.trajectories[t];
             let current_value = current_value(model, knob, t);
-            let solution = solve_one(base, knob, t, current_value, spec, now.npv_advantage)?;
+            let solution = solve_one(
+                base,
+                knob,
+                t,
+                current_value,
+                spec,
+                now.npv_advantage,
+                raise_below,
+            )?;
             // The search sets the value on the model read, past the file's checks. Where a
             // rule ties the key to another (a round's raise and participation, a tier's
             // shares), a root those checks refuse is reported as such, never as a
@@ -223,6 +233,8 @@ fn current_value(model: &Model, knob: Knob, t: usize) -> Option<Decimal> {
     None
 }
 
+/// The root for trajectory `t`; `raise_below`: where the key is a round's raise, the value
+/// from which some trajectory cannot run ([`raise_every_trajectory_takes`]).
 fn solve_one(
     base: &Base,
     knob: Knob,
@@ -230,6 +242,7 @@ fn solve_one(
     current: Option<Decimal>,
     spec: &SolveSpec,
     advantage_now: Decimal,
+    raise_below: Option<Decimal>,
 ) -> Result<Option<Decimal>, Error> {
     let model = base.model();
     // A derived key on another trajectory leaves this one as it is.
@@ -247,7 +260,6 @@ fn solve_one(
             .map_err(|e| engine_error(base, &e));
     }
     let search = search_for(model, knob, current, spec.within).map_err(|r| r.error(spec))?;
-    let raise_below = raise_every_trajectory_takes(model, knob);
     // The advantage less the target at v, and what rounding can have left in it (from the
     // years the deals differ in and the stake's own rounding; not the NPVs: NPVs of 7.6e25
     // made every advantage under 0.76 "unresolved", helper-90, helper-92).
