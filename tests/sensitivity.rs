@@ -1000,6 +1000,18 @@ valuation = { points = [[2020, 10.0]] }
         &["--within", "-1..1000000000000000000"],
     );
     assert!(row.ends_with(','), "{row}");
+    // helper-250: a small stake's advantage, 1e-4 / (1 + r)^20, vanishes at large rates
+    // below a decimal's last digit, and 15.4 was given as a root; the target 1e-6 is met at
+    // (1 + r)^20 = 100, r = 100^(1/20) - 1 = 0.258925412.
+    let small = ["--set", "equity.stake=0.00001", "--set", "end_year=2040"];
+    let row = first_row(&["solve", "discount_rate"], &model, &small);
+    assert!(row.ends_with(','), "{row}");
+    let row = first_row(
+        &["solve", "discount_rate"],
+        &model,
+        &[&small[..], &["--target", "0.000001"]].concat(),
+    );
+    assert!(row.ends_with(",0.258925412"), "{row}");
     // helper-230: at other sizes (the rounding is relative: a valuation of 1e5 rounds
     // (1 + g)^n to 28 places, then multiplies) and over two years there is no root either...
     let valuation = "trajectories[base].valuation.points[0][1]";

@@ -327,7 +327,17 @@ fn solve_one(
     let vanishing = found
         .filter(|&found| found != search.start)
         .and_then(|found| {
-            let vanished = difference_at(search.start)?.0.abs() * VANISHED;
+            // (Inside the range, at least a decimal's last digits, 1e-27: of a difference of
+            // 1.5e-5 at the start, 1e-24 is below what a decimal holds, and a stake's value
+            // vanishing at large rates left a last digit's 0 taken for a root at 15.4,
+            // helper-250. Not at an end, beyond which nothing vanishes: a stake of 0 ties a
+            // deal of 1e-13, whose differences beside it are in its last digits.)
+            let relative = difference_at(search.start)?.0.abs() * VANISHED;
+            let vanished = if search.at_start_or_end(found) {
+                relative
+            } else {
+                relative.max(LAST_DIGITS)
+            };
             (vanishes_at(&search, found, vanished, &difference_at)
                 && !crosses_at(&search, found, &difference_at))
             .then_some((found > search.start, vanished))
@@ -362,6 +372,10 @@ fn raise_every_trajectory_takes(model: &Model, knob: Knob) -> Option<Decimal> {
         })
         .min()
 }
+
+/// A decimal's last digits for a value below 1 (ten units of its 28th place): a difference
+/// within it of the target is no evidence of a root.
+const LAST_DIGITS: Decimal = Decimal::from_parts(1, 0, 0, false, 27);
 
 /// Below this fraction of the difference at the start, a difference from the target is
 /// where a decimal's 28 places run out rather than where the advantage meets it (see
