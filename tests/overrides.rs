@@ -1467,6 +1467,18 @@ fn regression_an_unclosed_bracket_and_a_negative_position_say_what_is_wrong() {
             "{nested}: {e}"
         );
     }
+    // helper-250: `[[` inside a quoted name, or in the VALUE, is no nesting.
+    for unclosed in [
+        r#"trajectories["a[[b".agi_year=2031"#,
+        "trajectories[0.revenue.points=[[2025, 1.0]]",
+    ] {
+        let e = bad(unclosed, "");
+        assert!(
+            e.contains("is not closed by `]`, so there is no `=` after it")
+                && !e.contains("nested"),
+            "{unclosed}: {e}"
+        );
+    }
     let e = bad("equity.rounds[-1].raise=1", "equity.rounds[-1].raise");
     assert!(
         e.contains(

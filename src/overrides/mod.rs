@@ -93,6 +93,40 @@ impl Derived {
     }
 }
 
+/// Whether `text` has `[[` outside quoted names before its first `=` (helper-250: `trajectories["a[[b".x=1` was
+/// told its brackets were nested).
+fn opens_a_bracket_in_a_bracket(text: &str) -> bool {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let mut previous = None;
+    for c in text.chars() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' && q == '"' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                }
+                previous = None;
+            }
+            // (Up to the first `=`: a VALUE may be an array of arrays.)
+            None if c == '=' => return false,
+            None => {
+                if c == '[' && previous == Some('[') {
+                    return true;
+                }
+                if c == '"' || c == '\'' {
+                    quote = Some(c);
+                }
+                previous = Some(c);
+            }
+        }
+    }
+    false
+}
+
 /// What a path names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -138,9 +172,7 @@ impl Override {
                     }
                     // (helper-242 left `trajectories[[[0]].x=1` told only of the `=`: the
                     // brackets are nested, one more opened than closed.)
-                    NoEquals::InBracket
-                        if arg.split('=').next().is_some_and(|p| p.contains("[[")) =>
-                    {
+                    NoEquals::InBracket if opens_a_bracket_in_a_bracket(arg) => {
                         "a `[` in the PATH is not closed by `]`, and brackets cannot be nested: write each index once, such as `trajectories[0].agi_year=2031` or `equity.rounds[0].raise=1`"
                     }
                     NoEquals::InBracket => {

@@ -147,7 +147,14 @@ pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<So
         Some(t) => u64::from(selected.contains(&t)),
         None => selected.len() as u64,
     };
-    let per_search = if knob.current(model).is_some_and(|v| v.is_zero()) {
+    let unbounded = spec.within.is_none()
+        && matches!(
+            knob.domain(model),
+            Domain::Rate | Domain::RateFromMinusOne | Domain::Any
+        );
+    let per_search = if unbounded {
+        super::SOLVE_RUNS_UNBOUNDED
+    } else if knob.current(model).is_some_and(|v| v.is_zero()) {
         super::SOLVE_RUNS_FROM_ZERO
     } else {
         super::SOLVE_RUNS

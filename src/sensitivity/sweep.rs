@@ -237,6 +237,19 @@ pub fn sweep_with_progress(
         if axes.len() != 2 || knobs.is_some() {
             return Err(alone);
         }
+        // The grid's points are read an extra time for this (helper-250: not counted, so the
+        // largest grid allowed took twice the work the limit allows): where that passes the
+        // limit, the value's own error stands.
+        if super::check_work(
+            base,
+            (runs as u64, copies as u64, (loads + points) as u64),
+            "",
+            "",
+        )
+        .is_err()
+        {
+            return Err(alone);
+        }
         let lists: Vec<&[Decimal]> = axes.iter().map(|a| a.values.as_slice()).collect();
         let invalid_point = (0..points).into_par_iter().find_map_first(|i| {
             let values = grid_point(&lists, i);
