@@ -1343,13 +1343,32 @@ fn link_to_nothing_at_or_before(path: &Path) -> Option<String> {
     let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
     if is_link && fs::metadata(path).is_err() {
         let looped = fs::metadata(path).err().is_some_and(|e| is_link_loop(&e));
-        return Some(match fs::read_link(path) {
-            _ if looped => "it is a symbolic link that leads round in a loop".to_string(),
-            Ok(target) => format!(
+        if looped {
+            return Some("it is a symbolic link that leads round in a loop".to_string());
+        }
+        let Ok(target) = fs::read_link(path) else {
+            return Some("it is a link to nothing (a dangling symbolic link)".to_string());
+        };
+        // A link to a link to nothing: the end of the chain is what is not there
+        // (helper-250: `dang2 -> dang -> nothere` said `dang` was not there).
+        let mut end = target.clone();
+        let mut at = path.parent().unwrap_or(Path::new("")).join(&target);
+        for _ in 0..40 {
+            let Ok(next) = fs::read_link(&at) else { break };
+            at = at.parent().unwrap_or(Path::new("")).join(&next);
+            end = next;
+        }
+        return Some(if end == target {
+            format!(
                 "it is a link to {}, which is not there (a dangling symbolic link)",
                 shown(&target)
-            ),
-            Err(_) => "it is a link to nothing (a dangling symbolic link)".to_string(),
+            )
+        } else {
+            format!(
+                "it is a link to {}, which leads on to {}, which is not there (a dangling symbolic link)",
+                shown(&target),
+                shown(&end)
+            )
         });
     }
     path.parent()

@@ -2013,6 +2013,14 @@ fn regression_a_model_or_csv_named_by_a_dangling_link_is_told_so() {
             && err.contains("gone.toml, which is not there (a dangling symbolic link)"),
         "{err}"
     );
+    // helper-250: a link to a link to nothing names the end of the chain.
+    std::os::unix::fs::symlink("model.toml", dir.join("chain.toml")).unwrap();
+    let err = common::fails_with_2(stakeshift().arg("check").arg(dir.join("chain.toml")));
+    assert!(
+        err.contains("it is a link to model.toml, which leads on to ")
+            && err.contains("gone.toml, which is not there"),
+        "{err}"
+    );
     // A plain missing file says nothing of links.
     let err = common::fails_with_2(stakeshift().arg("check").arg(dir.join("absent.toml")));
     assert!(
