@@ -1948,6 +1948,12 @@ fn regression_a_key_written_past_an_array_of_tables_is_pointed_into_its_first_el
             "equity.rounds.pre_mony",
             "equity.rounds[0].pre_money",
         ),
+        // helper-250: a path on past the key was sent to another key of the element.
+        (
+            "equity.rounds.pre_money.x=700",
+            "equity.rounds.pre_money.x",
+            "equity.rounds[0].pre_money",
+        ),
         (
             "trajectories.agi_year=2031",
             "trajectories.agi_year",

@@ -1619,7 +1619,8 @@ fn nearest_path<'a>(path: &str, candidates: &'a [String], past_a_value: bool) ->
     }
     // An element's key written without the element (`equity.rounds.pre_money`,
     // `trajectories.agi_year`): the nearest path within the first element (helper-249: it
-    // was the array itself, which a number cannot set). Once: the path tried has an index.
+    // was the array itself, which a number cannot set). Once: the path tried has an index
+    // where the array was, so no prefix of it names the array again.
     // Among the first element's paths only: the other elements' are as near and many
     // (250,000 trajectories), and the search among all of them took a second a thousand.
     if past_a_value {
@@ -1639,7 +1640,7 @@ fn nearest_path<'a>(path: &str, candidates: &'a [String], past_a_value: bool) ->
                 .cloned()
                 .collect();
             let within_first = format!("{}[0]{}", &path[..i], &path[i..]);
-            if let Some(found) = nearest_path(&within_first, &within, false)
+            if let Some(found) = nearest_path(&within_first, &within, true)
                 && let Some(c) = candidates.iter().find(|c| *c == found)
             {
                 return Some(c);
