@@ -2069,16 +2069,33 @@ fn regression_solve_keeps_a_raise_where_every_trajectory_runs() {
         ""
     );
     // A target the advantage meets below 35 is still found, and is the model's own answer.
-    let root = solution_of(model, raise, &["-t", "breakout", "--target", "5.5"]);
-    let value: f64 = root.parse().unwrap();
-    assert!(value > 25.0 && value < 35.0, "{root}");
+    let found = solution_of(model, raise, &["-t", "breakout", "--target", "5.5"]);
+    let value: f64 = found.parse().unwrap();
+    assert!(value > 25.0 && value < 35.0, "{found}");
     let (text, _) = crate::common::succeeds(
         stakeshift()
             .args(["compare", model, "-t", "breakout", "--format", "csv"])
-            .arg(format!("--set={raise}={root}")),
+            .arg(format!("--set={raise}={found}")),
     );
     let advantage = text.lines().nth(1).unwrap().split(',').nth(3).unwrap();
     assert_eq!(advantage, "5.500000");
+
+    // helper-250: a root within 5e-7 below the limit (bear worth 262.9189979 in 2027) was
+    // printed rounded up to 262.918998, which `compare --set` refuses; it prints rounded
+    // toward zero, and reruns to the target.
+    let model = root().join("tests/sensitivity/domain_end.toml");
+    let model = model.to_str().unwrap();
+    let bear = "--set=trajectories[bear].valuation.points=[[2024,50.0],[2025,60.0],[2026,80.0],[2027,262.9189979]]";
+    let raise = "equity.rounds[1].raise";
+    let found = solution_of(model, raise, &["-t", "base", "--target", "0.01", bear]);
+    assert!(found.as_str() < "262.9189979", "{found}");
+    let (text, _) = crate::common::succeeds(
+        stakeshift()
+            .args(["compare", model, "-t", "base", "--format", "csv", bear])
+            .arg(format!("--set={raise}={found}")),
+    );
+    let advantage = text.lines().nth(1).unwrap().split(',').nth(3).unwrap();
+    assert_eq!(advantage, "0.010000");
 }
 
 /// Regressions (helper-113) of the jump test above, which took roots for jumps: a root

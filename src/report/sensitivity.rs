@@ -328,7 +328,7 @@ pub fn solution(value: Decimal, least: u32) -> String {
 
 /// The places that keep [`SOLUTION_DIGITS`] significant digits of `value`, at least
 /// `least` (at most 28, all a `Decimal` has).
-fn solution_places(value: Decimal, least: u32) -> u32 {
+pub fn solution_places(value: Decimal, least: u32) -> u32 {
     let mantissa = value.mantissa().unsigned_abs();
     if mantissa == 0 {
         return least;

@@ -180,7 +180,7 @@ pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<So
         .map(|(&t, now)| {
             let trajectory = &model.trajectories[t];
             let current_value = current_value(model, knob, t);
-            let solution = solve_one(
+            let mut solution = solve_one(
                 base,
                 knob,
                 t,
@@ -189,6 +189,19 @@ pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<So
                 now.npv_advantage,
                 raise_below,
             )?;
+            // A root just below the raise at which another trajectory cannot run may print
+            // rounded up to it, a value `compare --set` refuses (helper-250: 262.918998 for
+            // a limit of 262.9189979): such a root is given rounded toward zero at the places
+            // printed, within SPEC 11's 1e-8 of it still.
+            if let (Some(v), Some(below)) = (solution, raise_below) {
+                let places = crate::report::sensitivity::solution_places(v, crate::report::AMOUNT_DP);
+                if stakeshift_core::engine::number::printed(v, places) >= below {
+                    solution = Some(v.round_dp_with_strategy(
+                        places,
+                        rust_decimal::RoundingStrategy::ToZero,
+                    ));
+                }
+            }
             // The search sets the value on the model read, past the file's checks. Where a
             // rule ties the key to another (a round's raise and participation, a tier's
             // shares), a root those checks refuse is reported as such, never as a
