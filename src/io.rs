@@ -1329,11 +1329,19 @@ fn broken_link_on_the_way(dir: &Path) -> Option<String> {
     })
 }
 
-/// Whether `path` names this process's standard input by one of the system's names for it.
+/// Whether `path` names this process's standard input: the file it leads to is the one
+/// `/dev/stdin` leads to (any alias: `/dev/fd/../fd/0`, a link to `/dev/stdin`; helper-251).
 fn names_standard_input(path: &Path) -> bool {
-    ["/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"]
-        .iter()
-        .any(|name| path == Path::new(name))
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let id = |p: &Path| fs::metadata(p).ok().map(|m| (m.dev(), m.ino()));
+        id(path).is_some_and(|own| id(Path::new("/dev/stdin")) == Some(own))
+    }
+    #[cfg(not(unix))]
+    {
+        path == Path::new("/dev/stdin")
+    }
 }
 
 /// Why a file to read is not there, where a link is the cause: the path itself a link to

@@ -2096,6 +2096,31 @@ fn regression_outputs_of_long_names_on_many_rows_are_refused_before_they_run() {
         );
         assert!(!out.exists(), "{args:?}: written");
     }
+    // helper-251: the table and JSON name a trajectory once, and JSON is written as it goes:
+    // their yearly rows are not bounded by the name.
+    for format in ["json", "table"] {
+        let run = stakeshift()
+            .args([
+                "compare",
+                "--yearly",
+                "--set=end_year=2523",
+                "--format",
+                format,
+            ])
+            .arg(&model)
+            .output()
+            .unwrap();
+        assert!(
+            run.status.success(),
+            "{format}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        assert!(
+            run.stdout.len() < 50_000_000,
+            "{format}: {}",
+            run.stdout.len()
+        );
+    }
 }
 
 /// helper-248: `cat m.toml | stakeshift compare /dev/stdin` was refused as a FIFO with no

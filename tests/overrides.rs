@@ -1948,6 +1948,12 @@ fn regression_a_key_written_past_an_array_of_tables_is_pointed_into_its_first_el
             "equity.rounds.pre_mony",
             "equity.rounds[0].pre_money",
         ),
+        // helper-251: a typo past a table is mended by its spelling, not cut to the table.
+        (
+            "trajectories.valuation.grwth=0.1",
+            "trajectories.valuation.grwth",
+            "trajectories[0].valuation.growth",
+        ),
         // helper-250: a path on past the key was sent to another key of the element.
         (
             "equity.rounds.pre_money.x=700",

@@ -1012,6 +1012,18 @@ valuation = { points = [[2020, 10.0]] }
         &[&small[..], &["--target", "0.000001"]].concat(),
     );
     assert!(row.ends_with(",0.258925412"), "{row}");
+    // helper-251: with years before the valuation year, the model cannot run at a rate of
+    // 1e18 (their factors (1 + r)^k pass what a decimal holds), and the root where 4 / (1 +
+    // r)^15 comes out 0 was kept; 4 / (1 + r)^15 = 0.004 at r = 10^(3/15) - 1 = 0.584893192.
+    let earlier = ["--set", "end_year=2040", "--set", "valuation_year=2025"];
+    let row = first_row(&["solve", "discount_rate"], &model, &earlier);
+    assert!(row.ends_with(','), "{row}");
+    let row = first_row(
+        &["solve", "discount_rate"],
+        &model,
+        &[&earlier[..], &["--target", "0.004"]].concat(),
+    );
+    assert!(row.ends_with(",0.584893192"), "{row}");
     // helper-230: at other sizes (the rounding is relative: a valuation of 1e5 rounds
     // (1 + g)^n to 28 places, then multiplies) and over two years there is no root either...
     let valuation = "trajectories[base].valuation.points[0][1]";

@@ -22,14 +22,15 @@ pub fn run(
     let loaded = args.overrides.load(args.model.as_deref(), warnings)?;
     let model = &loaded.model;
     let selected = super::select_trajectories(model, &args.trajectories)?;
-    if args.yearly || args.out.is_some() {
-        // yearly.csv: a row a regime and year of each trajectory, its name on each.
+    // yearly.csv: a row a regime and year of each trajectory, its name on each (the table
+    // names a trajectory once, and JSON is streamed: helper-251).
+    if (args.yearly && args.format == Format::Csv) || args.out.is_some() {
         let trajectories = selected.as_ref().map_or(model.trajectories.len(), Vec::len) as u64;
         super::refuse_large_output(
             "the yearly rows",
             trajectories.saturating_mul(2 * model.years() as u64),
             YEARLY_ROW_BYTES + super::longest_name(model, selected.as_deref()),
-            "choose fewer trajectories with --trajectory, or give them shorter names",
+            "choose fewer trajectories with --trajectory, give them shorter names, or leave out the yearly rows (no --out; --yearly only with --format table or json)",
         )?;
     }
     let comparison = run_model(&loaded, selected.as_deref())?;

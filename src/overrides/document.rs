@@ -1640,7 +1640,22 @@ fn nearest_path<'a>(path: &str, candidates: &'a [String], past_a_value: bool) ->
                 .cloned()
                 .collect();
             let within_first = format!("{}[0]{}", &path[..i], &path[i..]);
-            if let Some(found) = nearest_path(&within_first, &within, true)
+            // Past a value only where the path goes on past a key that holds one (no path
+            // goes on inside it: `[0].pre_money.x`); past a table (`[0].valuation.grwth`)
+            // the spelling decides (helper-251: `[0].valuation` was given for `grwth`).
+            let lower_first = within_first.to_lowercase();
+            let lower: Vec<String> = within.iter().map(|c| c.to_lowercase()).collect();
+            let goes_on = |p: &str, c: &str| {
+                p.len() > c.len()
+                    && p.starts_with(c)
+                    && matches!(p.as_bytes()[c.len()], b'.' | b'[')
+            };
+            // (The keys the path goes on past are a few, each looked for once in the list.)
+            let past = lower
+                .iter()
+                .filter(|c| goes_on(&lower_first, c))
+                .any(|c| !lower.iter().any(|o| goes_on(o, c)));
+            if let Some(found) = nearest_path(&within_first, &within, past)
                 && let Some(c) = candidates.iter().find(|c| *c == found)
             {
                 return Some(c);

@@ -537,9 +537,9 @@ pub const SOLVE_RUNS: u64 = 150;
 
 /// [`SOLVE_RUNS`] for a rate or a margin searched over its whole valid range (to 1e18, SPEC
 /// 11 capping only amounts): some sixty doublings more a side, and a search again where the
-/// advantage vanishes toward the end (helper-250 measured three times the time of the range
-/// to 10 on 400 and 1,000 trajectories).
-pub const SOLVE_RUNS_UNBOUNDED: u64 = 450;
+/// advantage vanishes toward the end (helper-250 measured two to three times the time of the
+/// range to 10 on 400 and 1,000 trajectories, helper-251 about the same on 100 of 500 years).
+pub const SOLVE_RUNS_UNBOUNDED: u64 = 300;
 
 /// [`SOLVE_RUNS`] for an amount whose value is 0: fifty doublings from 1e-15 of the range,
 /// each looked at in four parts, and the bracket's solve.

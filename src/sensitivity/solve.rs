@@ -147,11 +147,14 @@ pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<So
         Some(t) => u64::from(selected.contains(&t)),
         None => selected.len() as u64,
     };
-    let unbounded = spec.within.is_none()
-        && matches!(
-            knob.domain(model),
-            Domain::Rate | Domain::RateFromMinusOne | Domain::Any
-        );
+    // (By the range's width, the default's or `--within`'s: helper-251 found the same
+    // search refused by default and run with `--within 0..1e18`.)
+    let unbounded = matches!(
+        knob.domain(model),
+        Domain::Rate | Domain::RateFromMinusOne | Domain::Any
+    ) && spec
+        .within
+        .is_none_or(|(lo, hi)| hi - lo > Decimal::from(WIDE_RANGE));
     let per_search = if unbounded {
         super::SOLVE_RUNS_UNBOUNDED
     } else if knob.current(model).is_some_and(|v| v.is_zero()) {
@@ -368,6 +371,11 @@ fn solve_one(
     })
 }
 
+/// A rate's or a margin's range wider than this is searched in about
+/// [`super::SOLVE_RUNS_UNBOUNDED`] runs: past the doublings of the range to 10 the walk goes on
+/// doubling to its end.
+const WIDE_RANGE: i64 = 1000;
+
 /// For a round's raise where the round takes the default pre-money (the valuation that year
 /// less the raise, SPEC 4), the raise at and above which some trajectory's pre-money is not
 /// above 0: a value the model cannot run with, though the trajectory searched can. A model
@@ -431,9 +439,22 @@ fn vanishes_at(
     } else {
         search.lower
     };
-    [root, short, end]
+    // Where the model cannot run at the end (a discount factor of years before the
+    // valuation year, (1 + r)^k, past what a decimal holds at r = 1e18), the farthest point
+    // toward it that runs stands for it: a tenth of the way there, a hundredth, ... (helper-
+    // 251: a stake's 0.5 / (1 + r)^n, with years before the valuation year, kept a root at
+    // 72.6 where it comes out 0, the end giving no answer.)
+    let end_difference = std::iter::successors(Some(end - root), |way| {
+        let next = *way / Decimal::TEN;
+        (!next.is_zero()).then_some(next)
+    })
+    .take(30)
+    .find_map(|way| difference_at(root + way));
+    [root, short]
         .into_iter()
-        .all(|v| difference_at(v).is_some_and(|(d, _)| d.abs() < vanished))
+        .map(difference_at)
+        .chain(std::iter::once(end_difference))
+        .all(|d| d.is_some_and(|(d, _)| d.abs() < vanished))
 }
 
 /// Whether the difference from the target changes sign across `root`, each side beyond the

@@ -231,39 +231,14 @@ pub fn sweep_with_progress(
         // A value is checked with the other path at the model's value, which need not be a
         // grid point: where the two are read through the document (a round's raise and
         // participation, a tier's shares: values valid together that are not alone), the
-        // grid's own points decide, every pair checked before anything runs (helper-249: a
-        // raise of 200..800 with a participation of 0..150 was refused for 150 above the
-        // model's raise of 122, though every pair is valid).
+        // grid's own points decide (helper-249: a raise of 200..800 with a participation of
+        // 0..150 was refused for 150 above the model's raise of 122, though every pair is
+        // valid). Each point is read through the document as it runs, which is that check:
+        // the first invalid point in grid order is the error, and nothing is written (a pass
+        // before the run doubled its work, and past the limit of work gave the value's own
+        // error for a grid that is valid: helper-250, helper-251).
         if axes.len() != 2 || knobs.is_some() {
             return Err(alone);
-        }
-        // The grid's points are read an extra time for this (helper-250: not counted, so the
-        // largest grid allowed took twice the work the limit allows): where that passes the
-        // limit, the value's own error stands.
-        if super::check_work(
-            base,
-            (runs as u64, copies as u64, (loads + points) as u64),
-            "",
-            "",
-        )
-        .is_err()
-        {
-            return Err(alone);
-        }
-        let lists: Vec<&[Decimal]> = axes.iter().map(|a| a.values.as_slice()).collect();
-        let invalid_point = (0..points).into_par_iter().find_map_first(|i| {
-            let values = grid_point(&lists, i);
-            let extra: Vec<Override> = axes
-                .iter()
-                .zip(&values)
-                .map(|(a, v)| value_override(a, *v))
-                .collect();
-            base.load_with(&extra)
-                .err()
-                .map(|e| point_error(base, axes, &values, &e.to_string()))
-        });
-        if let Some(invalid) = invalid_point {
-            return Err(invalid);
         }
     }
 
