@@ -272,6 +272,32 @@ impl Knob {
         Some(knob)
     }
 
+    /// The same knob on trajectory `index` where it acts on one trajectory only (for a model
+    /// of that trajectory alone, `index` 0); any other knob as it is.
+    pub fn on_trajectory(self, index: usize) -> Knob {
+        match self {
+            Knob::Growth { series, .. } => Knob::Growth {
+                trajectory: index,
+                series,
+            },
+            Knob::Point { series, point, .. } => Knob::Point {
+                trajectory: index,
+                series,
+                point,
+            },
+            Knob::AgiYear(_) => Knob::AgiYear(index),
+            Knob::CloudPoint {
+                series: CloudSeries::TrajectorySpend(_),
+                point,
+            } => Knob::CloudPoint {
+                series: CloudSeries::TrajectorySpend(index),
+                point,
+            },
+            Knob::Derived(derived, Some(_)) => Knob::Derived(derived, Some(index)),
+            other => other,
+        }
+    }
+
     /// The one trajectory (its index) the knob acts on, where it acts on one only: a value
     /// of its series, its `agi_year`, its own spend, a derived key on it. Such a value
     /// cannot make another trajectory fail to run.

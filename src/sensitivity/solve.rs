@@ -170,13 +170,27 @@ pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<So
     };
     super::check_work(
         base,
-        (runs, runs, loads),
+        // (A run copies one trajectory and the model's terms: a whole model's copy in
+        // the work's units per as many runs as the model has trajectories.)
+        (
+            runs,
+            runs.div_ceil((model.trajectories.len() as u64).max(1)),
+            loads,
+        ),
         &format!("solving on {}", plural(searched as usize, "trajectory")),
         "choose fewer trajectories with --trajectory",
     )?;
     let current = run(model, selected).map_err(|e| engine_error(base, &e))?;
     // (Once for every trajectory searched: each would build every trajectory's path.)
-    let raise_below = raise_every_trajectory_takes(model, knob);
+    let shared = Shared {
+        raise_below: raise_every_trajectory_takes(model, knob),
+        skeleton: Model {
+            trajectories: Vec::new(),
+            warnings: Vec::new(),
+            ..model.clone()
+        },
+    };
+    let raise_below = shared.raise_below;
     selected
         .par_iter()
         .zip(current.par_iter())
@@ -190,7 +204,7 @@ pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<So
                 current_value,
                 spec,
                 now.npv_advantage,
-                raise_below,
+                &shared,
             )?;
             // A root just below the raise at which another trajectory cannot run may print
             // rounded up to it, a value `compare --set` refuses (helper-250: 262.918998 for
@@ -256,8 +270,18 @@ fn current_value(model: &Model, knob: Knob, t: usize) -> Option<Decimal> {
     None
 }
 
-/// The root for trajectory `t`; `raise_below`: where the key is a round's raise, the value
-/// from which some trajectory cannot run ([`raise_every_trajectory_takes`]).
+/// What every trajectory's search shares, found once.
+struct Shared {
+    /// Where the key is a round's raise, the value from which some trajectory cannot run
+    /// ([`raise_every_trajectory_takes`]).
+    raise_below: Option<Decimal>,
+    /// The model without its trajectories (nor its warnings), to which a search adds the
+    /// one it runs: a copy of the whole model a run made solve quadratic in the
+    /// trajectories (helper-250: 400 trajectories took 44 s, 1,000 past two minutes).
+    skeleton: Model,
+}
+
+/// The root for trajectory `t`.
 fn solve_one(
     base: &Base,
     knob: Knob,
@@ -265,11 +289,12 @@ fn solve_one(
     current: Option<Decimal>,
     spec: &SolveSpec,
     advantage_now: Decimal,
-    raise_below: Option<Decimal>,
+    shared: &Shared,
 ) -> Result<Option<Decimal>, Error> {
     let model = base.model();
-    // A derived key on another trajectory leaves this one as it is.
-    if let Knob::Derived(_, Some(one)) = knob
+    let raise_below = shared.raise_below;
+    // A key of another trajectory leaves this one as it is.
+    if let Some(one) = knob.trajectory()
         && one != t
     {
         return Ok((advantage_now == spec.target)
@@ -286,13 +311,16 @@ fn solve_one(
     // The advantage less the target at v, and what rounding can have left in it (from the
     // years the deals differ in and the stake's own rounding; not the NPVs: NPVs of 7.6e25
     // made every advantage under 0.76 "unresolved", helper-90, helper-92).
+    let mut single = shared.skeleton.clone();
+    single.trajectories.push(model.trajectories[t].clone());
+    let single_knob = knob.on_trajectory(0);
     let difference_at = |v: Decimal| -> Option<(Decimal, Decimal)> {
         if raise_below.is_some_and(|below| v >= below) {
             return None;
         }
-        let mut m = model.clone();
-        knob.set(&mut m, v)?;
-        let out = crate::compare::outcomes(&m, &[t]).ok()?;
+        let mut m = single.clone();
+        single_knob.set(&mut m, v)?;
+        let out = crate::compare::outcomes(&m, &[0]).ok()?;
         let noise = out[0]
             .advantage_noise
             .saturating_add(spec.target.abs() * measures::ROUNDING);
