@@ -2065,6 +2065,21 @@ fn regression_a_grid_valid_at_every_point_runs_though_a_value_alone_is_not() {
         "{err}"
     );
     assert!(out.stdout.is_empty());
+    // helper-252: a value invalid whatever the other path is (a raise of -100) is refused
+    // before anything runs, at its first grid point.
+    let err = crate::common::fails_with_2(stakeshift().args([
+        "sweep",
+        "-t",
+        "base",
+        "--vary=equity.rounds[0].raise=-100..800:10",
+        "--vary=equity.rounds[0].participation=0..50:10",
+    ]));
+    assert!(
+        err.contains(
+            "at the grid point equity.rounds[0].raise=-100, equity.rounds[0].participation=0:"
+        ),
+        "{err}"
+    );
 }
 
 /// helper-249: `solve equity.rounds[1].raise` gave `breakout` a root of 88.9 on the note
