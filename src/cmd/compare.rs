@@ -9,6 +9,11 @@ use stakeshift::report;
 /// built-in model; room for long amounts and the cloud columns).
 const YEARLY_ROW_BYTES: u64 = 500;
 
+/// The table's rows padded to the longest name, a trajectory's at most (the NPVs', the
+/// measures', the conclusion's), and a row's own bytes.
+const TABLE_ROWS_A_TRAJECTORY: u64 = 4;
+const TABLE_ROW_BYTES: u64 = 300;
+
 /// The CSV files `compare --out` writes.
 const CSV_FILES: [&str; 3] = ["summary.csv", "yearly.csv", "comparison.csv"];
 
@@ -22,8 +27,21 @@ pub fn run(
     let loaded = args.overrides.load(args.model.as_deref(), warnings)?;
     let model = &loaded.model;
     let selected = super::select_trajectories(model, &args.trajectories)?;
-    // yearly.csv: a row a regime and year of each trajectory, its name on each (the table
-    // names a trajectory once, and JSON is streamed: helper-251).
+    // The table pads each trajectory's rows to the longest name (helper-252: one name of
+    // 500,000 characters among 1,000 made 1 GB of table); its yearly rows name none.
+    if args.format == Format::Table {
+        let trajectories = selected
+            .as_ref()
+            .map_or(model.trajectories.len(), Vec::len) as u64;
+        super::refuse_large_output(
+            "the table",
+            trajectories.saturating_mul(TABLE_ROWS_A_TRAJECTORY),
+            TABLE_ROW_BYTES + super::longest_name(model, selected.as_deref()),
+            "choose fewer trajectories with --trajectory, give them shorter names, or use --format json",
+        )?;
+    }
+    // yearly.csv: a row a regime and year of each trajectory, its name on each (JSON is
+    // written as it goes: helper-251).
     if (args.yearly && args.format == Format::Csv) || args.out.is_some() {
         let trajectories = selected.as_ref().map_or(model.trajectories.len(), Vec::len) as u64;
         super::refuse_large_output(

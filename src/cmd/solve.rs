@@ -125,6 +125,13 @@ pub fn run(
     warnings.of_model(&base.loaded);
     let selected = super::selected_or_all(base.model(), &args.trajectories)?;
     super::check_unchosen_trajectories(&base.loaded, Some(&selected))?;
+    // A row a trajectory, its name on each (the table pads every row to the longest).
+    super::refuse_large_output(
+        "the solutions",
+        selected.len() as u64,
+        200 + path.text.len() as u64 + super::longest_name(base.model(), Some(&selected)),
+        "choose fewer trajectories with --trajectory, or give them shorter names",
+    )?;
     let rows = solve(
         &base,
         &SolveSpec {
