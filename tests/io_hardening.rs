@@ -2096,8 +2096,30 @@ fn regression_outputs_of_long_names_on_many_rows_are_refused_before_they_run() {
         );
         assert!(!out.exists(), "{args:?}: written");
     }
-    // helper-251: the table and JSON name a trajectory once, and JSON is written as it goes:
-    // their yearly rows are not bounded by the name.
+    // helper-252: the table pads every trajectory's rows to the longest name: 130
+    // trajectories beside the long name are refused as a table, not as JSON.
+    let mini = fs::read_to_string(common::repo_path("docs/mini.toml")).unwrap();
+    let block = &mini[mini.find("[[trajectories]]").unwrap()..];
+    let many = dir.join("many.toml");
+    let mut text = fs::read_to_string(&model).unwrap();
+    for k in 0..130 {
+        text.push('\n');
+        text.push_str(&block.replacen("name = \"only\"", &format!("name = \"t{k}\""), 1));
+    }
+    fs::write(&many, text).unwrap();
+    let err = common::fails_with_2(stakeshift().arg("compare").arg(&many));
+    assert!(err.contains("the table would take about "), "{err}");
+    let run = stakeshift()
+        .args(["compare", "--format", "json"])
+        .arg(&many)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    // helper-251: JSON is written as it goes: its yearly rows are not bounded by the name.
     for format in ["json", "table"] {
         let run = stakeshift()
             .args([

@@ -30,9 +30,7 @@ pub fn run(
     // The table pads each trajectory's rows to the longest name (helper-252: one name of
     // 500,000 characters among 1,000 made 1 GB of table); its yearly rows name none.
     if args.format == Format::Table {
-        let trajectories = selected
-            .as_ref()
-            .map_or(model.trajectories.len(), Vec::len) as u64;
+        let trajectories = selected.as_ref().map_or(model.trajectories.len(), Vec::len) as u64;
         super::refuse_large_output(
             "the table",
             trajectories.saturating_mul(TABLE_ROWS_A_TRAJECTORY),
