@@ -1954,6 +1954,17 @@ fn regression_a_key_written_past_an_array_of_tables_is_pointed_into_its_first_el
             "trajectories.valuation.grwth",
             "trajectories[0].valuation.growth",
         ),
+        // helper-252: past a table or a list, the longest valid path, not a sibling.
+        (
+            "profit_share.tiers.until.x=1",
+            "profit_share.tiers.until.x",
+            "profit_share.tiers[0].until",
+        ),
+        (
+            "trajectories.valuation.points.x=1",
+            "trajectories.valuation.points.x",
+            "trajectories[0].valuation.points",
+        ),
         // helper-250: a path on past the key was sent to another key of the element.
         (
             "equity.rounds.pre_money.x=700",

@@ -1640,22 +1640,25 @@ fn nearest_path<'a>(path: &str, candidates: &'a [String], past_a_value: bool) ->
                 .cloned()
                 .collect();
             let within_first = format!("{}[0]{}", &path[..i], &path[i..]);
-            // Past a value only where the path goes on past a key that holds one (no path
-            // goes on inside it: `[0].pre_money.x`); past a table (`[0].valuation.grwth`)
-            // the spelling decides (helper-251: `[0].valuation` was given for `grwth`).
-            let lower_first = within_first.to_lowercase();
-            let lower: Vec<String> = within.iter().map(|c| c.to_lowercase()).collect();
-            let goes_on = |p: &str, c: &str| {
-                p.len() > c.len()
-                    && p.starts_with(c)
-                    && matches!(p.as_bytes()[c.len()], b'.' | b'[')
+            // The longest valid path it goes on past (`[0].pre_money` for `[0].pre_money.x`,
+            // `[0].until` for `[0].until.x`), unless the spelling finds a key deeper inside
+            // that one (`[0].valuation.growth` for `[0].valuation.grwth`, where the longest
+            // is `[0].valuation`: helper-251); an element of a list beside it is no nearer
+            // (`points[7]` for `points.x`, `[0].name` for `until.x`: helper-252).
+            let shallow = nearest_path(&within_first, &within, true);
+            let deep = nearest_path(&within_first, &within, false);
+            let found = match (shallow, deep) {
+                (Some(shallow), Some(deep))
+                    if deep
+                        .to_lowercase()
+                        .starts_with(&format!("{}.", shallow.to_lowercase())) =>
+                {
+                    Some(deep)
+                }
+                (Some(shallow), _) => Some(shallow),
+                (None, deep) => deep,
             };
-            // (The keys the path goes on past are a few, each looked for once in the list.)
-            let past = lower
-                .iter()
-                .filter(|c| goes_on(&lower_first, c))
-                .any(|c| !lower.iter().any(|o| goes_on(o, c)));
-            if let Some(found) = nearest_path(&within_first, &within, past)
+            if let Some(found) = found
                 && let Some(c) = candidates.iter().find(|c| *c == found)
             {
                 return Some(c);
