@@ -93,40 +93,6 @@ impl Derived {
     }
 }
 
-/// Whether `text` has `[[` outside quoted names before its first `=` (helper-250: `trajectories["a[[b".x=1` was
-/// told its brackets were nested).
-fn opens_a_bracket_in_a_bracket(text: &str) -> bool {
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    let mut previous = None;
-    for c in text.chars() {
-        match quote {
-            Some(q) => {
-                if escaped {
-                    escaped = false;
-                } else if c == '\\' && q == '"' {
-                    escaped = true;
-                } else if c == q {
-                    quote = None;
-                }
-                previous = None;
-            }
-            // (Up to the first `=`: a VALUE may be an array of arrays.)
-            None if c == '=' => return false,
-            None => {
-                if c == '[' && previous == Some('[') {
-                    return true;
-                }
-                if c == '"' || c == '\'' {
-                    quote = Some(c);
-                }
-                previous = Some(c);
-            }
-        }
-    }
-    false
-}
-
 /// What a path names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -172,10 +138,10 @@ impl Override {
                     }
                     // (helper-242 left `trajectories[[[0]].x=1` told only of the `=`: the
                     // brackets are nested, one more opened than closed.)
-                    NoEquals::InBracket if opens_a_bracket_in_a_bracket(arg) => {
+                    NoEquals::InBracket { nested: true } => {
                         "a `[` in the PATH is not closed by `]`, and brackets cannot be nested: write each index once, such as `trajectories[0].agi_year=2031` or `equity.rounds[0].raise=1`"
                     }
-                    NoEquals::InBracket => {
+                    NoEquals::InBracket { nested: false } => {
                         "a `[` in the PATH is not closed by `]`, so there is no `=` after it: expected PATH=VALUE, such as `equity.rounds[0].raise=1` or `trajectories[base].agi_year=2031`"
                     }
                     NoEquals::Missing => {
@@ -248,8 +214,10 @@ enum NoEquals {
     /// A quote opened in the PATH is never closed (its `=` is read as quoted).
     InQuote,
     /// A `[` is never closed (its `=` is read as inside it; helper-160: the message said
-    /// only "expected PATH=VALUE").
-    InBracket,
+    /// only "expected PATH=VALUE"); `nested` where a `[` opened inside an open one.
+    InBracket {
+        nested: bool,
+    },
     Missing,
 }
 
@@ -263,6 +231,10 @@ fn split_assignment(arg: &str) -> Result<(&str, &str), NoEquals> {
     let mut quote: Option<char> = None;
     let mut escaped = false;
     let mut may_open = true;
+    // A `[` inside an open one before any `=` (helper-242: `trajectories[[[0]].x=1`; not
+    // in a quoted name, nor in the VALUE: helper-250).
+    let mut nested = false;
+    let mut seen_equals = false;
     for (i, c) in arg.char_indices() {
         if let Some(q) = quote {
             if escaped {
@@ -279,9 +251,13 @@ fn split_assignment(arg: &str) -> Result<(&str, &str), NoEquals> {
                 quote = Some(c);
                 continue;
             }
-            '[' => depth += 1,
+            '[' => {
+                nested |= depth > 0 && !seen_equals;
+                depth += 1;
+            }
             ']' => depth -= 1,
             '=' if depth <= 0 => return Ok((&arg[..i], &arg[i + 1..])),
+            '=' => seen_equals = true,
             _ => {}
         }
         if c == ' ' && may_open {
@@ -292,7 +268,7 @@ fn split_assignment(arg: &str) -> Result<(&str, &str), NoEquals> {
     Err(if quote.is_some() {
         NoEquals::InQuote
     } else if depth > 0 {
-        NoEquals::InBracket
+        NoEquals::InBracket { nested }
     } else {
         NoEquals::Missing
     })
