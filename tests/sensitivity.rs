@@ -2080,6 +2080,25 @@ fn regression_a_grid_valid_at_every_point_runs_though_a_value_alone_is_not() {
         ),
         "{err}"
     );
+    // helper-253: the first invalid point in grid order, though each of its values is
+    // valid alone (a participation of 60 above a raise of 50), not a later one with a value
+    // refused alone (135, above the model's raise of 122): both where the points with such
+    // a value are few and read first (6 x 17), and where they are most of the grid (2 x 2).
+    for (participation, raise) in [("60..135:6", "50..850:17"), ("60..135:2", "50..100:2")] {
+        let err = crate::common::fails_with_2(stakeshift().args([
+            "sweep".to_string(),
+            "-t".into(),
+            "base".into(),
+            format!("--vary=equity.rounds[0].participation={participation}"),
+            format!("--vary=equity.rounds[0].raise={raise}"),
+        ]));
+        assert!(
+            err.contains(
+                "at the grid point equity.rounds[0].participation=60, equity.rounds[0].raise=50:"
+            ),
+            "{participation} {raise}: {err}"
+        );
+    }
 }
 
 /// helper-249: `solve equity.rounds[1].raise` gave `breakout` a root of 88.9 on the note
