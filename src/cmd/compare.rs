@@ -29,8 +29,8 @@ pub fn run(
     let selected = super::select_trajectories(model, &args.trajectories)?;
     // The table pads each trajectory's rows to the longest name (helper-252: one name of
     // 500,000 characters among 1,000 made 1 GB of table); its yearly rows name none.
+    let trajectories = selected.as_ref().map_or(model.trajectories.len(), Vec::len) as u64;
     if args.format == Format::Table {
-        let trajectories = selected.as_ref().map_or(model.trajectories.len(), Vec::len) as u64;
         super::refuse_large_output(
             "the table",
             trajectories.saturating_mul(TABLE_ROWS_A_TRAJECTORY),
@@ -41,7 +41,6 @@ pub fn run(
     // yearly.csv: a row a regime and year of each trajectory, its name on each (JSON is
     // written as it goes: helper-251).
     if (args.yearly && args.format == Format::Csv) || args.out.is_some() {
-        let trajectories = selected.as_ref().map_or(model.trajectories.len(), Vec::len) as u64;
         super::refuse_large_output(
             "the yearly rows",
             trajectories.saturating_mul(2 * model.years() as u64),

@@ -871,8 +871,8 @@ pub fn run(
 }
 
 /// The most text one output may be built to. Every output is rendered in memory before
-/// anything is written (a set is written all or none), and a run's peak is about twice
-/// its text (helper-248: a paths.csv of 1.9 GB peaked at 3.75 GB). A trajectory's name is
+/// anything is written (a set is written all or none), and a run's peak is two to three
+/// times its text (helper-248: a paths.csv of 1.9 GB peaked at 3.75 GB). A trajectory's name is
 /// written on every row of its results, so long names on many rows are what reach it
 /// (helper-248: a sweep of a 100,000-character name took 4 GB for 40,000 points).
 pub(crate) const MAX_OUTPUT_BYTES: u64 = 1_000_000_000;

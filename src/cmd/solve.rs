@@ -39,6 +39,9 @@ fn reads_as_a_path(operand: &str) -> bool {
             ))
 }
 
+/// A row of the solutions without its trajectory's name and its path.
+const SOLVE_ROW_BYTES: u64 = 200;
+
 pub fn run(
     args: &SolveArgs,
     stdout: &mut dyn std::io::Write,
@@ -129,7 +132,9 @@ pub fn run(
     super::refuse_large_output(
         "the solutions",
         selected.len() as u64,
-        200 + path.text.len() as u64 + super::longest_name(base.model(), Some(&selected)),
+        SOLVE_ROW_BYTES
+            + path.text.len() as u64
+            + super::longest_name(base.model(), Some(&selected)),
         "choose fewer trajectories with --trajectory, or give them shorter names",
     )?;
     let rows = solve(

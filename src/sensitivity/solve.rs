@@ -469,9 +469,9 @@ fn vanishes_at(
     };
     // Where the model cannot run at the end (a discount factor of years before the
     // valuation year, (1 + r)^k, past what a decimal holds at r = 1e18), the farthest point
-    // toward it that runs stands for it: a tenth of the way there, a hundredth, ... (helper-
-    // 251: a stake's 0.5 / (1 + r)^n, with years before the valuation year, kept a root at
-    // 72.6 where it comes out 0, the end giving no answer.)
+    // toward it that runs stands for it: a tenth of the way there, a hundredth, ...
+    // (helper-251: a stake's 0.5 / (1 + r)^n, with years before the valuation year, kept a
+    // root at 72.6 where it comes out 0, the end giving no answer.)
     let end_difference = std::iter::successors(Some(end - root), |way| {
         let next = *way / Decimal::TEN;
         (!next.is_zero()).then_some(next)
