@@ -1991,3 +1991,43 @@ fn regression_a_key_written_past_an_array_of_tables_is_pointed_into_its_first_el
         );
     }
 }
+
+/// helper-252: of 5,000 trajectories, `trajectories[t4999].valuaton.growth` was sent to
+/// `trajectories[t49]...`: the list of paths a suggestion is chosen from stops near 5,000,
+/// and the element the path names came past its end. It now comes first.
+#[test]
+fn regression_a_late_element_named_in_a_path_is_kept_in_its_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    let mini = std::fs::read_to_string(crate::common::repo_path("docs/mini.toml")).unwrap();
+    let at = mini.find("[[trajectories]]").unwrap();
+    let mut text = mini[..at].to_string();
+    for k in 0..5000 {
+        text.push_str(&mini[at..].replacen("name = \"only\"", &format!("name = \"t{k}\""), 1));
+        text.push('\n');
+    }
+    let model = dir.path().join("many.toml");
+    std::fs::write(&model, text).unwrap();
+    for (set, nearest) in [
+        (
+            "trajectories[t4999].valuaton.growth=1",
+            "trajectories[t4999].valuation.growth",
+        ),
+        (
+            "trajectories[4999].valuaton.growth=1",
+            "trajectories[4999].valuation.growth",
+        ),
+    ] {
+        let out = stakeshift()
+            .arg("check")
+            .arg(&model)
+            .args(["--set", set])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{set}: {err}");
+        assert!(
+            err.contains(&format!("the nearest valid path is `{nearest}`")),
+            "{set}: {err}"
+        );
+    }
+}

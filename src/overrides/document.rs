@@ -1049,7 +1049,7 @@ fn apply(
             // every `--set`, they made each cost the whole document (helper-149: 8,000 sets
             // on a model of 400 trajectories took 27 s).
             let fail = |doc: &DocumentMut, m: String| {
-                wrong_path(&o.origin, &o.path.text, &valid_paths(doc), &m)
+                wrong_path(&o.origin, &o.path.text, &valid_paths(doc, &o.path.text), &m)
             };
             if value.is_datetime() {
                 // A TOML date or time (`1979-05-27`) is no key's value (the model's reader,
@@ -1417,8 +1417,11 @@ fn schema_node(shape: &str) -> Option<&'static serde_json::Value> {
 
 /// Every path a `--set` could name in this document: its values and tables (arrays of
 /// tables by position and by name), the optional keys its tables leave out, the derived keys.
-fn valid_paths(doc: &DocumentMut) -> Vec<String> {
-    fn walk(table: &dyn TableLike, path: &str, shape: &str, out: &mut Vec<String>) {
+/// At most about 5,000: the elements of an array of tables that `near` (the path asked
+/// for) goes into come first (helper-252: `trajectories[t4999].valuaton.growth` of 5,000
+/// trajectories was sent to `[t49]`, its own element past the list's end).
+fn valid_paths(doc: &DocumentMut, near: &str) -> Vec<String> {
+    fn walk(table: &dyn TableLike, path: &str, shape: &str, near: &str, out: &mut Vec<String>) {
         if out.len() > 5000 {
             return;
         }
@@ -1445,13 +1448,27 @@ fn valid_paths(doc: &DocumentMut) -> Vec<String> {
                         .map(|t| t.get("name").and_then(|n| n.as_str()))
                         .collect();
                     let unique = Unique::of(&names);
-                    for (i, t) in tables.iter().enumerate() {
+                    let goes_into = |i: &usize| {
+                        element_forms(&p, *i, unique.name(&names, *i))
+                            .iter()
+                            .any(|form| {
+                                let form = form.to_lowercase();
+                                near.len() > form.len()
+                                    && near.starts_with(&form)
+                                    && matches!(near.as_bytes()[form.len()], b'.' | b'[')
+                            })
+                    };
+                    let order = (0..tables.len())
+                        .filter(goes_into)
+                        .chain((0..tables.len()).filter(|i| !goes_into(i)));
+                    for i in order {
                         if out.len() > 5000 {
                             return;
                         }
+                        let Some(t) = tables.get(i) else { continue };
                         for form in element_forms(&p, i, unique.name(&names, i)) {
                             out.push(form.clone());
-                            walk(t, &form, &format!("{s}[]"), out);
+                            walk(t, &form, &format!("{s}[]"), near, out);
                         }
                     }
                 }
@@ -1472,7 +1489,9 @@ fn valid_paths(doc: &DocumentMut) -> Vec<String> {
                         for form in element_forms(&p, i, unique.name(&names, i)) {
                             out.push(form.clone());
                             match v {
-                                Value::InlineTable(t) => walk(t, &form, &format!("{s}[]"), out),
+                                Value::InlineTable(t) => {
+                                    walk(t, &form, &format!("{s}[]"), near, out)
+                                }
                                 Value::Array(inner) => {
                                     out.extend((0..inner.len()).map(|j| format!("{form}[{j}]")))
                                 }
@@ -1483,7 +1502,7 @@ fn valid_paths(doc: &DocumentMut) -> Vec<String> {
                 }
                 other => {
                     if let Some(t) = other.as_table_like() {
-                        walk(t, &p, &s, out);
+                        walk(t, &p, &s, near, out);
                     }
                 }
             }
@@ -1527,7 +1546,7 @@ fn valid_paths(doc: &DocumentMut) -> Vec<String> {
         }
     }
     let mut out = Vec::new();
-    walk(doc.as_table(), "", "", &mut out);
+    walk(doc.as_table(), "", "", &near.to_lowercase(), &mut out);
     for d in Derived::ALL {
         out.push(d.as_str().to_string());
         for name in trajectory_names(doc) {
@@ -2533,7 +2552,7 @@ fn canonical_path_among(
         &mut NameIndex::default(),
     );
     checked.map_err(|m| {
-        let mut candidates = valid_paths(&doc);
+        let mut candidates = valid_paths(&doc, &path.text);
         // The derived keys are paths too (`scale` was told `name`; helper-94).
         candidates.extend(super::Derived::ALL.map(|d| d.as_str().to_string()));
         if numbers_only {
