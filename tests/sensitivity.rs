@@ -1003,27 +1003,30 @@ valuation = { points = [[2020, 10.0]] }
     // helper-250: a small stake's advantage, 1e-4 / (1 + r)^20, vanishes at large rates
     // below a decimal's last digit, and 15.4 was given as a root; the target 1e-6 is met at
     // (1 + r)^20 = 100, r = 100^(1/20) - 1 = 0.258925412.
-    let small = ["--set", "equity.stake=0.00001", "--set", "end_year=2040"];
-    let row = first_row(&["solve", "discount_rate"], &model, &small);
-    assert!(row.ends_with(','), "{row}");
-    let row = first_row(
-        &["solve", "discount_rate"],
-        &model,
-        &[&small[..], &["--target", "0.000001"]].concat(),
-    );
-    assert!(row.ends_with(",0.258925412"), "{row}");
     // helper-251: with years before the valuation year, the model cannot run at a rate of
     // 1e18 (their factors (1 + r)^k pass what a decimal holds), and the root where 4 / (1 +
     // r)^15 comes out 0 was kept; 4 / (1 + r)^15 = 0.004 at r = 10^(3/15) - 1 = 0.584893192.
-    let earlier = ["--set", "end_year=2040", "--set", "valuation_year=2025"];
-    let row = first_row(&["solve", "discount_rate"], &model, &earlier);
-    assert!(row.ends_with(','), "{row}");
-    let row = first_row(
-        &["solve", "discount_rate"],
-        &model,
-        &[&earlier[..], &["--target", "0.004"]].concat(),
-    );
-    assert!(row.ends_with(",0.584893192"), "{row}");
+    for (sets, target, root) in [
+        (
+            ["--set", "equity.stake=0.00001", "--set", "end_year=2040"],
+            "0.000001",
+            ",0.258925412",
+        ),
+        (
+            ["--set", "end_year=2040", "--set", "valuation_year=2025"],
+            "0.004",
+            ",0.584893192",
+        ),
+    ] {
+        let row = first_row(&["solve", "discount_rate"], &model, &sets);
+        assert!(row.ends_with(','), "{sets:?}: {row}");
+        let row = first_row(
+            &["solve", "discount_rate"],
+            &model,
+            &[&sets[..], &["--target", target]].concat(),
+        );
+        assert!(row.ends_with(root), "{sets:?}: {row}");
+    }
     // helper-230: at other sizes (the rounding is relative: a valuation of 1e5 rounds
     // (1 + g)^n to 28 places, then multiplies) and over two years there is no root either...
     let valuation = "trajectories[base].valuation.points[0][1]";

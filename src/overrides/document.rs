@@ -1458,10 +1458,9 @@ fn valid_paths(doc: &DocumentMut, near: &str) -> Vec<String> {
                                     && matches!(near.as_bytes()[form.len()], b'.' | b'[')
                             })
                     };
-                    let order = (0..tables.len())
-                        .filter(goes_into)
-                        .chain((0..tables.len()).filter(|i| !goes_into(i)));
-                    for i in order {
+                    let (first, rest): (Vec<usize>, Vec<usize>) =
+                        (0..tables.len()).partition(goes_into);
+                    for i in first.into_iter().chain(rest) {
                         if out.len() > 5000 {
                             return;
                         }
