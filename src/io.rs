@@ -703,6 +703,25 @@ fn read_model_from_stdin() -> Result<ModelFile> {
     model_file_of_bytes(STDIN_LABEL.to_string(), bytes, None)
 }
 
+/// Where a missing model file is named as a trajectory of the built-in model is (`stakeshift
+/// compare base`), the flag that chooses one (helper-256).
+fn builtin_trajectory_hint(path: &Path) -> String {
+    let Some(name) = path.to_str() else {
+        return String::new();
+    };
+    let mut no_files = |_: &str| Err(String::new());
+    let builtin = crate::model::parse_model(crate::model::ModelSource {
+        text: crate::BUILTIN_MODEL,
+        load: &mut no_files,
+    });
+    match builtin {
+        Ok(model) if model.trajectories.iter().any(|t| t.name == name) => format!(
+            "; to run the built-in model's trajectory `{name}` alone, name it with `-t {name}`"
+        ),
+        _ => String::new(),
+    }
+}
+
 /// Reads the model file at `path` (the built-in model when None), without validating it.
 pub fn read_model_file(path: Option<&Path>) -> Result<ModelFile> {
     let Some(path) = path else {
@@ -730,7 +749,8 @@ pub fn read_model_file(path: Option<&Path>) -> Result<ModelFile> {
                 "{named}: no such model file: {link}; give the path of a model (`stakeshift init` writes one)"
             )),
             None => Error::Usage(format!(
-                "{named}: no such model file; give the path of a model (`stakeshift init` writes one)"
+                "{named}: no such model file; give the path of a model (`stakeshift init` writes one){}",
+                builtin_trajectory_hint(path)
             )),
         },
         ReadFailure::NotRegular(_) | ReadFailure::TooLarge(_) => {

@@ -3115,3 +3115,33 @@ fn regression_a_missing_table_is_asked_for_with_its_article() {
         assert!(err.contains(asked), "{file}: {err}");
     }
 }
+
+/// helper-256: `compare base` said only "no such model file", where the user meant the
+/// built-in model's trajectory; `-t base,bear` was sent to `bear`, where each name takes
+/// its own flag.
+#[test]
+fn regression_a_trajectory_named_as_a_model_or_a_list_is_pointed_to_its_flag() {
+    let err = common::fails_with_2(stakeshift().args(["compare", "base"]));
+    assert!(
+        err.contains("no such model file") && err.contains("name it with `-t base`"),
+        "{err}"
+    );
+    // A name that is no trajectory of the built-in model gets no such advice.
+    let err = common::fails_with_2(stakeshift().args(["compare", "bases"]));
+    assert!(
+        err.contains("no such model file") && !err.contains("-t "),
+        "{err}"
+    );
+    let err = common::fails_with_2(stakeshift().args(["compare", "-t", "base, bear"]));
+    assert!(
+        err.contains("give each trajectory its own flag, `-t base -t bear`")
+            && !err.contains("did you mean"),
+        "{err}"
+    );
+    // One misspelt name of the list: the nearest name, as for any misspelling.
+    let err = common::fails_with_2(stakeshift().args(["compare", "-t", "base,beer"]));
+    assert!(
+        err.contains("did you mean") && !err.contains("own flag"),
+        "{err}"
+    );
+}

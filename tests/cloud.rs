@@ -655,3 +655,52 @@ fn regression_a_cloud_side_that_sells_nothing_is_warned_of_not_told_of() {
     );
     assert!(table.contains("without cloud"), "{table}");
 }
+
+/// helper-256: with `--set cloud.margin=0` the conclusion still said "without the cloud side
+/// the stake is worth 151.85 more; counting microsoft's margin on the compute it sells, the
+/// stake is worth 151.85 more", as if the cloud mattered; and nothing under the table said
+/// that IRR, MOIC and payback count the cloud income (the built-in `bust` shows 13.82x on
+/// a company that never makes a profit, 2.75x without it).
+#[test]
+fn regression_a_cloud_side_worth_nothing_or_the_same_is_not_told_as_a_difference() {
+    let conclusion = |sets: &[&str]| {
+        let mut cmd = stakeshift();
+        cmd.args(["compare", "-t", "base"]);
+        for set in sets {
+            cmd.args(["--set", set]);
+        }
+        let (table, _) = common::succeeds(&mut cmd);
+        assert!(
+            table.contains("IRR, MOIC and payback count the cloud income as received."),
+            "{table}"
+        );
+        table
+            .lines()
+            .find(|l| l.starts_with("Conclusion"))
+            .unwrap()
+            .to_string()
+    };
+    let sells = conclusion(&[]);
+    assert!(
+        sells.contains("without the cloud side") && sells.contains("counting microsoft's margin"),
+        "{sells}"
+    );
+    let worthless = conclusion(&["cloud.margin=0"]);
+    assert!(
+        !worthless.contains("cloud") && !worthless.contains("compute"),
+        "{worthless}"
+    );
+    // Both deals buy half of the spend every year and there is no commitment: the cloud
+    // income is the same under both, and said so once.
+    let same = conclusion(&[
+        "equity.cloud.share.points=[[2019, 0.5]]",
+        "profit_share.cloud.share.points=[[2019, 0.5]]",
+        "equity.cloud.commitment.total=0",
+    ]);
+    assert!(
+        same.contains("the cloud side is worth the same under both deals (")
+            && same.contains("so it does not change the answer")
+            && !same.contains("without the cloud side"),
+        "{same}"
+    );
+}

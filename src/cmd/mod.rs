@@ -1385,10 +1385,24 @@ pub(crate) fn select_trajectories(
         if !index.contains_key(name.as_str()) {
             // (A flag taken as the name is said so where the error is printed, rather than
             // matched to a name.)
-            let hint = stakeshift::model::nearest_name(name, &all)
-                .filter(|n| !is_a_flag(name) || n.starts_with('-'))
-                .map(|n| format!("did you mean `{}`? ", stakeshift::error::quoted(n)))
-                .unwrap_or_default();
+            // Several names in one flag, as a list (helper-256: `-t base,bear` was sent to
+            // `bear`): each takes its own flag.
+            let parts: Vec<&str> = name.split(',').map(str::trim).collect();
+            let hint = if parts.len() > 1 && parts.iter().all(|p| index.contains_key(p)) {
+                format!(
+                    "give each trajectory its own flag, `{}`; ",
+                    parts
+                        .iter()
+                        .map(|p| format!("-t {}", stakeshift::error::quoted(p)))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )
+            } else {
+                stakeshift::model::nearest_name(name, &all)
+                    .filter(|n| !is_a_flag(name) || n.starts_with('-'))
+                    .map(|n| format!("did you mean `{}`? ", stakeshift::error::quoted(n)))
+                    .unwrap_or_default()
+            };
             return Err(Error::Usage(format!(
                 "the model has no trajectory `{}`; {hint}it has: {}",
                 stakeshift::error::quoted(name),

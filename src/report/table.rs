@@ -115,7 +115,8 @@ pub fn render(model: &Model, comparison: &Comparison, yearly: bool) -> String {
     if cloud {
         out.push_str(
             "advantage without cloud: the same with each regime's cloud income (the investor's \
-             margin on the compute the company buys from it) left out.\n",
+             margin on the compute the company buys from it) left out. IRR, MOIC and payback \
+             count the cloud income as received.\n",
         );
     }
 
@@ -397,7 +398,22 @@ pub fn conclusion(model: &Model, comparison: &Comparison) -> String {
         Some(k) => format!("; the two are equal at {} this path's valuations", times(k)),
         None => "; no scaling of the valuations up to 1000x changes the answer".into(),
     };
-    let cloud = if model.sells_compute() {
+    let cloud_npvs = [
+        head.profit_share.measures.npv_cloud,
+        head.equity.measures.npv_cloud,
+    ];
+    let cloud = if !model.sells_compute() || cloud_npvs.iter().all(|v| v.is_zero()) {
+        // No sentence on a cloud side that brings neither deal anything (helper-256: with
+        // `--set cloud.margin=0` it said the same figure twice, as if the cloud mattered).
+        String::new()
+    } else if cloud_npvs[0] == cloud_npvs[1] {
+        format!(
+            " In `{}`, the cloud side is worth the same under both deals ({} {} NPV), so it does not change the answer.",
+            head.name,
+            money(cloud_npvs[0]),
+            model.unit
+        )
+    } else {
         let alone = advantage_without_cloud(head);
         // A tie said as one (helper-127: "the profit share is worth 0.00 more" where the
         // two were equal without the cloud side).
@@ -418,8 +434,6 @@ pub fn conclusion(model: &Model, comparison: &Comparison) -> String {
             investor,
             side(head.npv_advantage)
         )
-    } else {
-        String::new()
     };
     match tally {
         Some(tally) => format!("{tally}; {margin}{flip}.{cloud}"),
