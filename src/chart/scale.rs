@@ -164,9 +164,14 @@ pub(crate) fn span_ticks(min: f64, max: f64, target: usize) -> Ticks {
 
 /// `ticks` for an axis of whole values only (years): no tick between two of them (a tick
 /// at 2023.5 was labelled 2024), so a step of at least 1, on whole numbers.
+/// One value alone says nothing of its kind (a stake of 0 is whole too: a grid of
+/// `equity.stake=0..0` had one tick, at 0, on an axis from -0.5 to 0.5), so its ticks stay.
 pub(crate) fn whole_steps(ticks: Ticks, values: &[f64]) -> Ticks {
+    let mut finite = values.iter().filter(|v| v.is_finite());
+    let first = finite.next();
+    let several = first.is_some_and(|a| finite.any(|b| b != a));
     let whole = values.iter().all(|v| !v.is_finite() || v.fract() == 0.0);
-    if !whole || (ticks.step >= 1.0 && ticks.step.fract() == 0.0) {
+    if !several || !whole || (ticks.step >= 1.0 && ticks.step.fract() == 0.0) {
         return ticks;
     }
     // A step below 1, or of 2.5 (twenty years on eight ticks put them at 2027.5, labelled
@@ -556,6 +561,16 @@ mod tests {
         assert!(ticks.values.iter().all(|v| v.fract() == 0.0), "{ticks:?}");
         assert!(ticks.values.iter().all(|v| (2026.0..=2045.0).contains(v)));
         assert_eq!(ticks.step, 2.0);
+    }
+
+    #[test]
+    fn regression_one_whole_value_keeps_the_ticks_of_its_span() {
+        // helper-248: `sweep --vary equity.stake=0..0:2` drew one tick, at 0.
+        let t = whole_steps(span_ticks(0.0, 0.0, 8), &[0.0, 0.0]);
+        assert_eq!(t.values, vec![-0.4, -0.2, 0.0, 0.2, 0.4]);
+        // Two whole values still step by whole numbers.
+        let t = whole_steps(span_ticks(0.0, 2.0, 8), &[0.0, 2.0]);
+        assert_eq!(t.values, vec![0.0, 1.0, 2.0]);
     }
 
     #[test]
