@@ -492,6 +492,15 @@ fn is_combining_mark(c: char) -> bool {
     )
 }
 
+/// Whether `c` is written right to left (Hebrew, Arabic, Syriac, Thaana, N'Ko, and their
+/// presentation forms).
+fn is_right_to_left(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}'
+    )
+}
+
 /// Which of a model's names a command's charts draw, for [`glyph_warning`].
 #[derive(Debug, Clone, Copy)]
 pub struct Drawn<'a> {
@@ -513,8 +522,18 @@ pub fn glyph_warning(model: &Model, drawn: Drawn<'_>) -> Option<String> {
     // character after the one before, so that a mark stands beside its letter, not on it
     // (helper-220: the acute of `e\u{301}quipe` between the e and the q).
     let mut marked: Option<String> = None;
+    // Where letters written right to left are that the font draws: the charts set them left
+    // to right, so that a Hebrew name reads backwards (helper-257: `שלום` drawn `םולש`).
+    let mut reversed: Option<String> = None;
     let mut look = |what: String, text: &str| {
         let missing = missing_glyphs(text);
+        if reversed.is_none()
+            && text
+                .chars()
+                .any(|c| is_right_to_left(c) && !missing.contains(&c))
+        {
+            reversed = Some(what.clone());
+        }
         if !missing.is_empty() {
             places.push((what.clone(), missing));
         }
@@ -542,12 +561,27 @@ pub fn glyph_warning(model: &Model, drawn: Drawn<'_>) -> Option<String> {
     {
         look(format!("trajectory `{}`", t.name), &t.name);
     }
+    // Each thing the charts draw wrongly is said, in one warning (helper-257: the boxes'
+    // warning hid the combining marks').
+    let mut said: Vec<String> = Vec::new();
+    if let Some(what) = marked {
+        said.push(format!(
+            "{what} holds combining marks (accents written as a letter and a mark), which the charts draw beside their letters, not on them: write such letters as one character (é, not e and U+0301)"
+        ));
+    }
+    if let Some(what) = reversed {
+        // (The SVGs' word once: the boxes' warning gives it where they are written.)
+        let svg = if places.is_empty() || !drawn.svg {
+            "; the SVGs (--svg) keep the text, for a viewer that sets it"
+        } else {
+            ""
+        };
+        said.push(format!(
+            "{what} is written right to left, which the charts draw left to right, its letters reversed{svg}"
+        ));
+    }
     let Some((first, _)) = places.first() else {
-        return marked.map(|what| {
-            format!(
-                "charts: {what} holds combining marks (accents written as a letter and a mark), which the charts draw beside their letters, not on them: write such letters as one character (é, not e and U+0301)"
-            )
-        });
+        return (!said.is_empty()).then(|| format!("charts: {}", said.join("; ")));
     };
     let mut chars: Vec<char> = Vec::new();
     for (_, missing) in &places {
@@ -579,9 +613,13 @@ pub fn glyph_warning(model: &Model, drawn: Drawn<'_>) -> Option<String> {
     } else {
         ""
     };
-    Some(format!(
-        "charts: the charts' font (Liberation Sans) has no glyph for {shown}{more} (in {first}{elsewhere}): the PNGs draw each as a box{svg}"
-    ))
+    said.insert(
+        0,
+        format!(
+            "the charts' font (Liberation Sans) has no glyph for {shown}{more} (in {first}{elsewhere}): the PNGs draw each as a box{svg}"
+        ),
+    );
+    Some(format!("charts: {}", said.join("; ")))
 }
 
 /// Every chart as `(file name, bytes)`: the PNGs, and with `svg` the SVGs too. The charts are

@@ -264,22 +264,45 @@ fn crossings_of(values: &[f64], s: &SweepSeries<'_>) -> Vec<Crossing> {
     }
 }
 
+/// The grid values on either side of `value` (infinite where there is none).
+fn grid_values_around(value: f64, values: &[f64]) -> (f64, f64) {
+    let below = values
+        .iter()
+        .filter(|v| v.is_finite() && **v <= value)
+        .fold(f64::NEG_INFINITY, |a, v| a.max(*v));
+    let above = values
+        .iter()
+        .filter(|v| v.is_finite() && **v >= value)
+        .fold(f64::INFINITY, |a, v| a.min(*v));
+    (below, above)
+}
+
+/// The two whole grid values an estimated crossing lies between, where both are whole.
+fn whole_bracket(c: Crossing, values: &[f64]) -> Option<(f64, f64)> {
+    let (below, above) = grid_values_around(c.value, values);
+    (!c.exact
+        && below.is_finite()
+        && above.is_finite()
+        && below < above
+        && below.fract() == 0.0
+        && above.fract() == 0.0)
+        .then_some((below, above))
+}
+
 /// A crossing's value as labelled: an exact one as [`scale::input_value`] writes an input;
 /// an estimate "≈" and rounded to the power of ten below half the grid's spacing there (a straight
 /// line between grid points is good to about that, not to four digits).
+/// Between two whole grid values (years: an AGI year of 2033 against 2034) an estimate is
+/// no point at all, and is labelled by the two values, `2033–2034` (helper-257: `≈2034`
+/// read as a tie in 2034, where the profit share already wins).
 fn crossing_label(c: Crossing, values: &[f64]) -> String {
     if c.exact {
         return scale::input_value(c.value);
     }
-    // The spacing of the grid values around the estimate.
-    let below = values
-        .iter()
-        .filter(|v| v.is_finite() && **v <= c.value)
-        .fold(f64::NEG_INFINITY, |a, v| a.max(*v));
-    let above = values
-        .iter()
-        .filter(|v| v.is_finite() && **v >= c.value)
-        .fold(f64::INFINITY, |a, v| a.min(*v));
+    let (below, above) = grid_values_around(c.value, values);
+    if let Some((a, b)) = whole_bracket(c, values) {
+        return format!("{}\u{2013}{}", scale::input_value(a), scale::input_value(b));
+    }
     let gap = above - below;
     let rounded = if gap.is_finite() && gap > 0.0 {
         // The power of ten at or below half the spacing.
@@ -350,6 +373,7 @@ impl SweepChart<'_> {
         let mut marks: Vec<(f64, String)> = Vec::new();
         let mut rings: Vec<(f64, RGBColor)> = Vec::new();
         let mut estimated = false;
+        let mut bracketed = false;
         let sf = frame::small_font();
         // A long name is shortened (in its middle) so that the label keeps its value: cut at
         // its end with the label, a 200-character name lost the number and ran off the chart
@@ -359,7 +383,11 @@ impl SweepChart<'_> {
         let fitted = c.fit_names(&names, &sf, name_w);
         for (s, name) in self.series.iter().zip(&fitted) {
             for cr in crossings_of(xs, s) {
-                estimated |= !cr.exact;
+                if whole_bracket(cr, xs).is_some() {
+                    bracketed = true;
+                } else {
+                    estimated |= !cr.exact;
+                }
                 marks.push((
                     x.map(cr.value),
                     format!("{name} {}", crossing_label(cr, xs)),
@@ -506,15 +534,23 @@ impl SweepChart<'_> {
                 varied.path
             )));
         }
-        items.push(Item::Note(if estimated && unlabelled {
-            "Rings: where a trajectory's advantage is zero (some estimated on a straight line between grid points)."
-                .into()
-        } else if estimated {
-            "Rings: where a trajectory's advantage is zero. \u{2248}: estimated on a straight line between grid points, to the grid's spacing."
-                .into()
+        let mut rings_note = String::from("Rings: where a trajectory's advantage is zero");
+        if unlabelled && (estimated || bracketed) {
+            rings_note.push_str(" (some estimated on a straight line between grid points).");
         } else {
-            "Rings: where a trajectory's advantage is zero.".into()
-        }));
+            rings_note.push('.');
+            if estimated {
+                rings_note.push_str(
+                    " \u{2248}: estimated on a straight line between grid points, to the grid's spacing.",
+                );
+            }
+            if bracketed {
+                rings_note.push_str(
+                    " a\u{2013}b: the deals flip between the grid values a and b (the ring on a straight line between them).",
+                );
+            }
+        }
+        items.push(Item::Note(rings_note));
         if !tied.is_empty() && tied.len() == self.series.len() {
             items.push(Item::Note(
                 "The deals tie at every grid value: no break-even to mark.".into(),
@@ -1135,13 +1171,14 @@ mod tests {
             exact: true,
         };
         assert_eq!(crossing_label(exact, &xs), "0.09183");
-        // Years two apart: a whole year, ungrouped.
+        // Years two apart: the two years, ungrouped (helper-257: `≈2034` between AGI years
+        // 2033 and 2034 read as a tie in 2034).
         let years = [2028.0, 2030.0, 2032.0];
         let c = Crossing {
             value: 2030.6,
             exact: false,
         };
-        assert_eq!(crossing_label(c, &years), "\u{2248}2031");
+        assert_eq!(crossing_label(c, &years), "2030\u{2013}2032");
     }
 
     #[test]

@@ -945,7 +945,13 @@ fn regression_a_tornado_leaves_out_inputs_that_change_nothing() {
     }
     let all = texts.join(" ");
     assert!(
-        all.contains("2 inputs not drawn, as they leave the advantage as it is at both their values (tornado.csv has them): discount_rate, equity.rounds[0].participation."),
+        all.contains("1 input not drawn, as it leaves the advantage as it is at both its values (tornado.csv has it): discount_rate."),
+        "{all}"
+    );
+    // helper-257: an input whose low and high are one value was not varied at all (a
+    // participation of 0 by +-25%), which is said, not that it leaves the advantage be.
+    assert!(
+        all.contains("1 input not varied, its low and high the same (25% of 0 is 0; give it a range with --vary): equity.rounds[0].participation."),
         "{all}"
     );
     // Every input changes nothing: no bars, no key, a sentence saying so.
@@ -1333,6 +1339,42 @@ fn regression_combining_marks_are_said() {
         .load(&[crate::overrides::Override::parse("name=\"\u{e9}quipe\"").unwrap()])
         .unwrap();
     assert_eq!(glyph_warning(&precomposed.model, drawn), None);
+}
+
+/// helper-257: a Hebrew name was drawn with its letters reversed (`שלום` as `םולש`) without
+/// a word, since the font has the letters; and a name with boxes hid the combining marks'
+/// warning of another. Each is said, in one warning.
+#[test]
+fn regression_right_to_left_names_and_every_flaw_are_said() {
+    let file = crate::io::read_model_file(None).unwrap();
+    let load = |sets: &[&str]| {
+        let sets: Vec<_> = sets
+            .iter()
+            .map(|s| crate::overrides::Override::parse(s).unwrap())
+            .collect();
+        file.load(&sets).unwrap().model
+    };
+    let all: Vec<usize> = (0..6).collect();
+    let drawn = Drawn {
+        parties_and_tiers: true,
+        trajectories: &all,
+        svg: false,
+    };
+    let hebrew = load(&["name=\"\u{5e9}\u{5dc}\u{5d5}\u{5dd}\""]);
+    let warning = glyph_warning(&hebrew, drawn).unwrap();
+    assert!(
+        warning.starts_with(
+            "charts: the model's name is written right to left, which the charts draw left to right"
+        ),
+        "{warning}"
+    );
+    let both = load(&["name=\"e\u{301}quipe\"", "unit=\"\u{6f22}\u{5b57}\""]);
+    let warning = glyph_warning(&both, drawn).unwrap();
+    assert!(
+        warning.starts_with("charts: the charts' font (Liberation Sans) has no glyph for")
+            && warning.contains("; the model's name holds combining marks"),
+        "{warning}"
+    );
 }
 
 /// helper-119: CJK and emoji names were rows of boxes in every PNG, and the run said

@@ -115,6 +115,12 @@ impl Figure for TornadoChart<'_> {
         let (mut rows, still): (Vec<&TornadoRow>, Vec<&TornadoRow>) = rows
             .into_iter()
             .partition(|r| !(r.advantage_low == base && r.advantage_high == base));
+        // Among them, one whose low and high are the same value was not varied at all (a
+        // participation of 0 by +-25%): said so, with the way to vary it, rather than that
+        // it leaves the advantage as it is (helper-257: a participation of 0..20 moves
+        // `base` by 5.60).
+        let (unvaried, still): (Vec<&TornadoRow>, Vec<&TornadoRow>) =
+            still.into_iter().partition(|r| r.low == r.high);
         let one_sided = rows
             .iter()
             .filter(|r| !(r.advantage_low.is_finite() && r.advantage_high.is_finite()))
@@ -164,6 +170,17 @@ impl Figure for TornadoChart<'_> {
                     "{k} inputs not drawn, as they leave the advantage as it is at both their values (tornado.csv has them)."
                 ),
             }));
+        }
+        if !unvaried.is_empty() {
+            let names: Vec<&str> = unvaried.iter().map(|r| r.input.as_str()).collect();
+            let (count, these) = match names.len() {
+                1 => ("1 input".to_string(), format!(": {}", names[0])),
+                k if k <= 3 => (format!("{k} inputs"), format!(": {}", names.join(", "))),
+                k => (format!("{k} inputs"), String::new()),
+            };
+            items.push(Item::Note(format!(
+                "{count} not varied, its low and high the same (25% of 0 is 0; give it a range with --vary){these}."
+            )));
         }
         if !unrun.is_empty() {
             items.push(Item::Note(format!(
