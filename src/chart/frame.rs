@@ -253,6 +253,7 @@ fn shrink_to_fit<DB: DrawingBackend>(
 }
 
 /// One line of a legend.
+#[derive(Clone)]
 pub(crate) enum Item {
     /// A section heading.
     Heading(String),
@@ -314,6 +315,22 @@ fn row_height<DB: DrawingBackend>(c: &Canvas<DB>, row: &Row<'_>, width: f64) -> 
 /// so that what follows it (the key to line styles, the notes) stays in view; else, where
 /// even one entry of that list leaves too little room, the items from the top that fit and
 /// a last row for how many entries are left out.
+/// Whether the legend [`legend`] draws in `area` keeps `items[index]` (a list too long for
+/// its column is cut, and past it the items from the top that fit are kept).
+pub(crate) fn legend_keeps<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    area: Rect,
+    items: &[Item],
+    index: usize,
+) -> bool {
+    let Some(wanted) = items.get(index) else {
+        return false;
+    };
+    legend_rows(c, area, items)
+        .iter()
+        .any(|r| matches!(r, Row::Item(item) if std::ptr::eq(*item, wanted)))
+}
+
 fn legend_rows<'a, DB: DrawingBackend>(
     c: &Canvas<DB>,
     area: Rect,

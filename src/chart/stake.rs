@@ -397,10 +397,27 @@ pub(crate) fn draw<DB: DrawingBackend>(
             placed.labels.len()
         )));
     } else if placed.numbered {
-        items.push(Item::Gap);
-        items.push(Item::Heading("Rounds".into()));
-        for (i, (_, text)) in round_labels(model, &listed).iter().enumerate() {
-            items.push(Item::Note(format!("{}. {text}", i + 1)));
+        let mut listed_rounds = items.clone();
+        listed_rounds.push(Item::Gap);
+        listed_rounds.push(Item::Heading("Rounds".into()));
+        let labels = round_labels(model, &listed);
+        for (i, (_, text)) in labels.iter().enumerate() {
+            listed_rounds.push(Item::Note(format!("{}. {text}", i + 1)));
+        }
+        // The first round's entry, after the heading.
+        let first_round = items.len() + 2;
+        if frame::legend_keeps(c, legend, &listed_rounds, first_round) {
+            items = listed_rounds;
+        } else {
+            // No round of the list fits beside the trajectories: the badges are said in one
+            // note, which the trajectories' list is cut for (helper-257: 26 trajectories
+            // and 12 rounds dropped the rounds' key, its badges numbered 1 to 12 with no
+            // word of what they number).
+            items.push(Item::Gap);
+            items.push(Item::Note(format!(
+                "Numbered: the {} rounds in order, too many to name beside the trajectories: `stakeshift check MODEL` lists them.",
+                labels.len()
+            )));
         }
     }
     frame::legend(c, legend, &items)

@@ -1713,6 +1713,9 @@ fn regression_the_stake_legend_keeps_its_key_with_many_trajectories() {
         "{all}"
     );
     assert!(texts.iter().any(|t| t == "scenario-00"), "{texts:?}");
+    // helper-257: the rounds' list, too long beside 26 trajectories, was dropped with no
+    // word of what the badges 1 to 12 number; one note says it, the trajectories cut for it.
+    assert!(all.contains("Numbered: the 12 rounds in order"), "{all}");
 
     // Three trajectories: every round named, without the long name.
     let text = std::fs::read_to_string(path).unwrap();
