@@ -1942,3 +1942,39 @@ fn regression_many_marked_years_keep_the_waterfall_on_the_chart() {
     let joined = texts_of_model_text(&with_parties, Chart::Waterfall).join(" ");
     assert!(joined.contains("too many to number here"), "{joined}");
 }
+
+/// helper-257: rows rank by swing (SPEC 11), so AGI years 2031..2033, which took `base`
+/// from -29.3 to +13.6 at both values (a swing of 0), sat below a stake whose bars moved
+/// it by 9, under a title asking what moves it most. The legend says why; an input whose
+/// bars point opposite ways is never named, however far one of them reaches.
+#[test]
+fn regression_a_tornado_says_why_long_bars_of_one_direction_rank_low() {
+    let labels = fund_labels("Ranks", "USD bn");
+    let rows = [
+        tornado_row("equity.stake", 0.26, 0.28, -38.0, -20.5),
+        tornado_row("trajectories[base].agi_year", 2031.0, 2033.0, 13.6, 13.6),
+        // Opposite ways, one bar longer than any above: not named.
+        tornado_row("discount_rate", 0.07, 0.11, 20.0, -30.0),
+    ];
+    let chart = TornadoChart {
+        labels: &labels,
+        trajectory: "base",
+        base_advantage: -29.3,
+        rows: &rows,
+    };
+    let ctx = ChartContext::new("m.toml", "", Size::DEFAULT, None);
+    let all = svg_texts(&chart.svg(&ctx).unwrap()).join(" ");
+    assert!(
+        all.contains("Ranked by swing, |high - low|, as tornado.csv: trajectories[base].agi_year moves the advantage both ways alike and sits below shorter bars."),
+        "{all}"
+    );
+    assert!(!all.contains("discount_rate moves"), "{all}");
+    // Ranked as the SPEC has it, nothing to say.
+    let plain = [rows[0].clone(), rows[2].clone()];
+    let chart = TornadoChart {
+        rows: &plain,
+        ..chart
+    };
+    let all = svg_texts(&chart.svg(&ctx).unwrap()).join(" ");
+    assert!(!all.contains("Ranked by swing"), "{all}");
+}

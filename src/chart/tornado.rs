@@ -178,8 +178,46 @@ impl Figure for TornadoChart<'_> {
                 k if k <= 3 => (format!("{k} inputs"), format!(": {}", names.join(", "))),
                 k => (format!("{k} inputs"), String::new()),
             };
+            let (its, it) = if names.len() == 1 {
+                ("its", "it")
+            } else {
+                ("their", "them")
+            };
             items.push(Item::Note(format!(
-                "{count} not varied, its low and high the same (25% of 0 is 0; give it a range with --vary){these}."
+                "{count} not varied, {its} low and high the same (25% of 0 is 0; give {it} a range with --vary){these}."
+            )));
+        }
+        // Rows rank by swing, |high - low| (SPEC 11, as tornado.csv): an input whose two
+        // values move the advantage the same way has a small swing and long bars, and can sit
+        // below every shorter bar (helper-257: AGI years 2031..2033 took `base` from -29.3 to
+        // +13.6 either way, a swing of 0, ranked under a stake whose bars move it by 9).
+        let reach = |r: &TornadoRow| {
+            [r.advantage_low, r.advantage_high]
+                .iter()
+                .filter(|a| a.is_finite())
+                .map(|a| (a - base).abs())
+                .fold(0.0, f64::max)
+        };
+        let mut shortest_above = f64::INFINITY;
+        let mut below_shorter: Vec<&str> = Vec::new();
+        for r in &rows {
+            let alike = (r.advantage_low - base) * (r.advantage_high - base) > 0.0;
+            if alike && reach(r) > shortest_above * (1.0 + 1e-9) {
+                below_shorter.push(r.input.as_str());
+            }
+            shortest_above = shortest_above.min(reach(r));
+        }
+        if !below_shorter.is_empty() {
+            let shown = below_shorter.len().min(3);
+            let more = match below_shorter.len() - shown {
+                0 => String::new(),
+                n => format!(" and {n} more"),
+            };
+            items.push(Item::Note(format!(
+                "Ranked by swing, |high - low|, as tornado.csv: {}{more} {} both ways alike and {} below shorter bars.",
+                below_shorter[..shown].join(", "),
+                if below_shorter.len() == 1 { "moves the advantage" } else { "move the advantage" },
+                if below_shorter.len() == 1 { "sits" } else { "sit" },
             )));
         }
         if !unrun.is_empty() {
