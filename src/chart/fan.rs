@@ -324,6 +324,20 @@ impl FanChart<'_> {
         items.push(Item::Note(format!(
             "Each year's value: cash received less cash paid in so far, plus the stake's value under the equity deal. {over}"
         )));
+        // Both deals worth the same every year (every path a tie): one deal's lines and
+        // bands lie under the other's, which would read as one deal missing (helper-257).
+        let values = |r: &FanRow| (r.year, [r.p5, r.p25, r.p50, r.p75, r.p95, r.mean]);
+        if !fans[0].rows.is_empty()
+            && fans[0]
+                .rows
+                .iter()
+                .map(values)
+                .eq(fans[1].rows.iter().map(values))
+        {
+            items.push(Item::Note(
+                "The two deals are worth the same in every year: their lines and bands lie on each other.".into(),
+            ));
+        }
         for fan in fans {
             if let Some((year, mean)) = whole.and_then(|whole| fan.mean_outside(whole)) {
                 let side = if mean > 0.0 { "above" } else { "below" };
@@ -461,6 +475,54 @@ mod tests {
             } else {
                 assert!(2 * right.len() >= left.len(), "{size}: {left:?} {right:?}");
             }
+        }
+    }
+
+    /// helper-257: where every path ties, the profit share's lines and bands lay under the
+    /// equity stake's, as if missing, without a word; the legend says they coincide, and
+    /// only then.
+    #[test]
+    fn regression_two_deals_worth_the_same_are_said_to_coincide() {
+        let labels = ModelLabels {
+            name: "m".into(),
+            unit: "EUR m".into(),
+            investor: "the fund".into(),
+            profit_share: "the profit share",
+        };
+        let rows = |profit_share_shift: f64| -> Vec<FanRow> {
+            (2025..=2030)
+                .flat_map(|year| {
+                    let t = f64::from(year - 2024);
+                    let row = |regime, shift: f64| FanRow {
+                        regime,
+                        year,
+                        p5: t + shift,
+                        p25: 2.0 * t + shift,
+                        p50: 3.0 * t + shift,
+                        p75: 4.0 * t + shift,
+                        p95: 5.0 * t + shift,
+                        mean: 3.5 * t + shift,
+                    };
+                    [
+                        row(Regime::Equity, 0.0),
+                        row(Regime::ProfitShare, profit_share_shift),
+                    ]
+                })
+                .collect()
+        };
+        let note = "The two deals are worth the same in every year";
+        for (shift, said) in [(0.0, true), (0.5, false)] {
+            let rows = rows(shift);
+            let chart = FanChart {
+                around: None,
+                labels: &labels,
+                rows: &rows,
+                paths: 1000,
+                sample: None,
+            };
+            let ctx = ChartContext::new("m.toml", "", Size::DEFAULT, None);
+            let all = crate::chart::tests::svg_texts(&chart.svg(&ctx).unwrap()).join(" ");
+            assert_eq!(all.contains(note), said, "{shift}: {all}");
         }
     }
 

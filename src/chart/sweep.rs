@@ -608,7 +608,11 @@ impl SweepChart<'_> {
             &l.name,
             &format!(
                 "NPV advantage of the equity stake over the profit share to {} in `{}`, in {}, as {} and {} vary{line}",
-                l.investor, series.trajectory, l.unit, across.path, up.path
+                l.investor,
+                c.fit_name(series.trajectory, &frame::subtitle_font(), 360.0),
+                l.unit,
+                across.path,
+                up.path
             ),
             ctx,
         )?;

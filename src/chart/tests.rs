@@ -1978,3 +1978,29 @@ fn regression_a_tornado_says_why_long_bars_of_one_direction_rank_low() {
     let all = svg_texts(&chart.svg(&ctx).unwrap()).join(" ");
     assert!(!all.contains("Ranked by swing"), "{all}");
 }
+
+/// helper-257: a trajectory's name of 80 characters in tornado.png's subtitle cut the
+/// sentence to "each i…"; the name is shortened in its middle and the sentence keeps its end.
+#[test]
+fn regression_a_long_trajectory_name_leaves_the_tornado_subtitle_its_end() {
+    let labels = fund_labels("Long names", "USD bn");
+    let name = "A very long trajectory name that goes on and on past sixty characters easily two";
+    let rows = [tornado_row("equity.stake", 0.2, 0.3, 1.0, 3.0)];
+    let chart = TornadoChart {
+        labels: &labels,
+        trajectory: name,
+        base_advantage: 2.0,
+        rows: &rows,
+    };
+    let ctx = ChartContext::new("m.toml", "", Size::MIN, None);
+    let texts = svg_texts(&chart.svg(&ctx).unwrap());
+    let subtitle = texts
+        .iter()
+        .find(|t| t.starts_with("What moves"))
+        .unwrap_or_else(|| panic!("{texts:?}"));
+    assert!(
+        subtitle.ends_with("each input alone at its low and high value")
+            && subtitle.contains("\u{2026}"),
+        "{subtitle}"
+    );
+}

@@ -91,7 +91,11 @@ impl Figure for TornadoChart<'_> {
             &l.name,
             &format!(
                 "What moves the NPV advantage of the equity stake over the profit share to {} most, in `{}`, in {}: each input alone at its low and high value",
-                l.investor, self.trajectory, l.unit
+                l.investor,
+                // A long name shortened in its middle, so that the sentence keeps its end
+                // (helper-257: a name of 60 characters cut it to "each i…").
+                c.fit_name(self.trajectory, &frame::subtitle_font(), 360.0),
+                l.unit
             ),
             ctx,
         )?;
