@@ -704,7 +704,7 @@ fn read_model_from_stdin() -> Result<ModelFile> {
 }
 
 /// Where a missing model file is named as a trajectory of the built-in model is (`stakeshift
-/// compare base`), the flag that chooses one (helper-256).
+/// compare base`), that it is one (helper-256).
 fn builtin_trajectory_hint(path: &Path) -> String {
     let Some(name) = path.to_str() else {
         return String::new();
@@ -715,8 +715,10 @@ fn builtin_trajectory_hint(path: &Path) -> String {
         load: &mut no_files,
     });
     match builtin {
+        // Not "use -t": `check` has none, and `explain base -t base` gave it already
+        // (helper-258).
         Ok(model) if model.trajectories.iter().any(|t| t.name == name) => format!(
-            "; to run the built-in model's trajectory `{name}` alone, name it with `-t {name}`"
+            "; `{name}` is a trajectory of the built-in model, not a file: leave MODEL out to run the built-in model"
         ),
         _ => String::new(),
     }

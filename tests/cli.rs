@@ -3121,21 +3121,68 @@ fn regression_a_missing_table_is_asked_for_with_its_article() {
 /// its own flag.
 #[test]
 fn regression_a_trajectory_named_as_a_model_or_a_list_is_pointed_to_its_flag() {
-    let err = common::fails_with_2(stakeshift().args(["compare", "base"]));
-    assert!(
-        err.contains("no such model file") && err.contains("name it with `-t base`"),
-        "{err}"
-    );
+    // helper-258: every command taking MODEL, `check` (which has no `-t`) and `explain`
+    // given `-t base` too among them.
+    for args in [
+        &["compare", "base"][..],
+        &["check", "base"],
+        &["explain", "base", "-t", "base", "-y", "2030"],
+    ] {
+        let err = common::fails_with_2(stakeshift().args(args));
+        assert!(
+            err.contains("no such model file")
+                && err.contains(
+                    "`base` is a trajectory of the built-in model, not a file: leave MODEL out"
+                )
+                && !err.contains("-t "),
+            "{args:?}: {err}"
+        );
+    }
     // A name that is no trajectory of the built-in model gets no such advice.
     let err = common::fails_with_2(stakeshift().args(["compare", "bases"]));
     assert!(
-        err.contains("no such model file") && !err.contains("-t "),
+        err.contains("no such model file") && !err.contains("built-in"),
         "{err}"
     );
-    let err = common::fails_with_2(stakeshift().args(["compare", "-t", "base, bear"]));
+    // Empty parts and `;` too (helper-258: `base,,bear` was sent to `bear`).
+    for list in ["base, bear", "base,,bear", "base;bear"] {
+        let err = common::fails_with_2(stakeshift().args(["compare", "-t", list]));
+        assert!(
+            err.contains("give each trajectory its own flag, `-t base -t bear`")
+                && !err.contains("did you mean"),
+            "{list}: {err}"
+        );
+    }
+    // A command that takes one trajectory is not told to repeat a flag it refuses twice.
+    for args in [
+        &["explain", "-y", "2030", "-t", "base,bear"][..],
+        &["chart", "-t", "base,bear", "--out", "unwritten"],
+    ] {
+        let err = common::fails_with_2(stakeshift().args(args));
+        assert!(
+            err.contains("this takes one trajectory, such as `-t base`")
+                && !err.contains("own flag"),
+            "{args:?}: {err}"
+        );
+    }
+    // A name a shell would split or end is quoted as a shell reads it.
+    let dir = ScratchDir::new("list-of-odd-names");
+    let mini = std::fs::read_to_string(common::repo_path("docs/mini.toml")).unwrap();
+    let renamed = mini.replacen("name = \"only\"", "name = \"it's mine\"", 1);
+    assert_ne!(renamed, mini);
+    let two = format!(
+        "{renamed}\n{}",
+        &mini[mini.find("[[trajectories]]").unwrap()..]
+    );
+    let model = common::write_file(dir.path(), "names.toml", &two);
+    let err = common::fails_with_2(
+        stakeshift()
+            .arg("compare")
+            .arg(&model)
+            .args(["-t", "it's mine,only"]),
+    );
     assert!(
-        err.contains("give each trajectory its own flag, `-t base -t bear`")
-            && !err.contains("did you mean"),
+        err.contains(r"give each trajectory its own flag, `-t 'it'\''s mine' -t only`"),
         "{err}"
     );
     // One misspelt name of the list: the nearest name, as for any misspelling.

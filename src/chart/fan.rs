@@ -294,6 +294,7 @@ impl FanChart<'_> {
             items.push(Item::Note(
                 "Each year's value: cash received less cash paid in so far, plus the stake's value under the equity deal. A single path: no spread to show.".into(),
             ));
+            items.extend(coinciding(fans));
             return items;
         }
         for (regime, col) in [
@@ -324,20 +325,7 @@ impl FanChart<'_> {
         items.push(Item::Note(format!(
             "Each year's value: cash received less cash paid in so far, plus the stake's value under the equity deal. {over}"
         )));
-        // Both deals worth the same every year (every path a tie): one deal's lines and
-        // bands lie under the other's, which would read as one deal missing (helper-257).
-        let values = |r: &FanRow| (r.year, [r.p5, r.p25, r.p50, r.p75, r.p95, r.mean]);
-        if !fans[0].rows.is_empty()
-            && fans[0]
-                .rows
-                .iter()
-                .map(values)
-                .eq(fans[1].rows.iter().map(values))
-        {
-            items.push(Item::Note(
-                "The two deals are worth the same in every year: their lines and bands lie on each other.".into(),
-            ));
-        }
+        items.extend(coinciding(fans));
         for fan in fans {
             if let Some((year, mean)) = whole.and_then(|whole| fan.mean_outside(whole)) {
                 let side = if mean > 0.0 { "above" } else { "below" };
@@ -350,6 +338,20 @@ impl FanChart<'_> {
         }
         items
     }
+}
+
+/// Where both deals are worth the same every year (every path a tie), one deal's lines
+/// lie under the other's, which would read as one deal missing (helper-257; with one path
+/// too, helper-260): a note saying so.
+fn coinciding(fans: &[Fan; 2]) -> Option<Item> {
+    let values = |r: &FanRow| (r.year, [r.p5, r.p25, r.p50, r.p75, r.p95, r.mean]);
+    (!fans[0].rows.is_empty()
+        && fans[0].rows.iter().map(values).eq(fans[1].rows.iter().map(values)))
+    .then(|| {
+        Item::Note(
+            "The two deals are worth the same in every year: their lines lie on each other, and their bands are the same.".into(),
+        )
+    })
 }
 
 fn panel<DB: DrawingBackend>(
@@ -511,13 +513,14 @@ mod tests {
                 .collect()
         };
         let note = "The two deals are worth the same in every year";
-        for (shift, said) in [(0.0, true), (0.5, false)] {
+        // One path too (helper-260: its legend returned before the note).
+        for (shift, said, paths) in [(0.0, true, 1000), (0.5, false, 1000), (0.0, true, 1)] {
             let rows = rows(shift);
             let chart = FanChart {
                 around: None,
                 labels: &labels,
                 rows: &rows,
-                paths: 1000,
+                paths,
                 sample: None,
             };
             let ctx = ChartContext::new("m.toml", "", Size::DEFAULT, None);

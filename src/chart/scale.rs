@@ -164,6 +164,29 @@ pub(crate) fn span_ticks(min: f64, max: f64, target: usize) -> Ticks {
 
 /// `ticks` for an axis of whole values only (years): no tick between two of them (a tick
 /// at 2023.5 was labelled 2024), so a step of at least 1, on whole numbers.
+/// The ticks of an axis of grid `values` over `min..max` ([`span_ticks`] in whole steps
+/// where the values are whole, [`whole_steps`]); a grid of one whole value past 1 (a year:
+/// `agi_year=2030..2030`) is set among its neighbours, 2028 to 2032, where a span of 5% of
+/// it either way put the axis at 1950 to 2100 with no tick at 2030 (helper-258).
+pub(crate) fn grid_ticks(min: f64, max: f64, target: usize, values: &[f64]) -> Ticks {
+    let mut finite = values.iter().filter(|v| v.is_finite());
+    if let Some(&v) = finite.next()
+        && finite.all(|w| *w == v)
+        && v.fract() == 0.0
+        && v.abs() >= 2.0
+        && min >= v - 2.0
+        && max <= v + 2.0
+    {
+        return Ticks {
+            lo: v - 2.0,
+            hi: v + 2.0,
+            step: 1.0,
+            values: (-2..=2).map(|k| v + f64::from(k)).collect(),
+        };
+    }
+    whole_steps(span_ticks(min, max, target), values)
+}
+
 /// One value alone says nothing of its kind (a stake of 0 is whole too: a grid of
 /// `equity.stake=0..0` had one tick, at 0, on an axis from -0.5 to 0.5), so its ticks stay.
 pub(crate) fn whole_steps(ticks: Ticks, values: &[f64]) -> Ticks {
@@ -561,6 +584,18 @@ mod tests {
         assert!(ticks.values.iter().all(|v| v.fract() == 0.0), "{ticks:?}");
         assert!(ticks.values.iter().all(|v| (2026.0..=2045.0).contains(v)));
         assert_eq!(ticks.step, 2.0);
+    }
+
+    #[test]
+    fn regression_a_grid_of_one_year_is_set_among_its_neighbours() {
+        let t = grid_ticks(2030.0, 2030.0, 8, &[2030.0, 2030.0]);
+        assert_eq!(t.values, vec![2028.0, 2029.0, 2030.0, 2031.0, 2032.0]);
+        // A heat map's cell about it, half a year either way, is inside.
+        let t = grid_ticks(2029.5, 2030.5, 8, &[2030.0; 11]);
+        assert_eq!((t.lo, t.hi), (2028.0, 2032.0));
+        // A stake of 0: the span's ticks.
+        let t = grid_ticks(0.0, 0.0, 8, &[0.0, 0.0]);
+        assert_eq!(t.values, vec![-0.4, -0.2, 0.0, 0.2, 0.4]);
     }
 
     #[test]

@@ -397,17 +397,38 @@ pub(crate) fn draw<DB: DrawingBackend>(
             placed.labels.len()
         )));
     } else if placed.numbered {
-        let mut listed_rounds = items.clone();
-        listed_rounds.push(Item::Gap);
-        listed_rounds.push(Item::Heading("Rounds".into()));
+        // The badges number the years with rounds (two rounds of a year share one).
         let labels = round_labels(model, &listed);
-        for (i, (_, text)) in labels.iter().enumerate() {
-            listed_rounds.push(Item::Note(format!("{}. {text}", i + 1)));
-        }
-        // The first round's entry, after the heading.
-        let first_round = items.len() + 2;
-        if frame::legend_keeps(c, legend, &listed_rounds, first_round) {
-            items = listed_rounds;
+        let rounds = model.equity.rounds.len();
+        let counted = if rounds == labels.len() {
+            format!("the {rounds} rounds")
+        } else {
+            format!("the {} years with rounds ({rounds} rounds)", labels.len())
+        };
+        let with_list = |pointer: bool| {
+            let mut listed_rounds = items.clone();
+            listed_rounds.push(Item::Gap);
+            listed_rounds.push(Item::Heading("Rounds".into()));
+            if pointer {
+                listed_rounds.push(Item::Note(format!(
+                    "Not all fit here: `stakeshift check MODEL` lists {counted}."
+                )));
+            }
+            for (i, (_, text)) in labels.iter().enumerate() {
+                listed_rounds.push(Item::Note(format!("{}. {text}", i + 1)));
+            }
+            listed_rounds
+        };
+        let whole = with_list(false);
+        let cut = with_list(true);
+        // The first entry of the list, after the heading and the pointer.
+        let first = items.len() + 3;
+        if frame::legend_keeps(c, legend, &whole, whole.len() - 1) {
+            items = whole;
+        } else if frame::legend_keeps(c, legend, &cut, first) {
+            // Cut short: said at its head, since the rows past the cut are lost (helper-260:
+            // 3 of 12 rounds named, badges 4 to 12 unexplained).
+            items = cut;
         } else {
             // No round of the list fits beside the trajectories: the badges are said in one
             // note, which the trajectories' list is cut for (helper-257: 26 trajectories
@@ -415,8 +436,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
             // word of what they number).
             items.push(Item::Gap);
             items.push(Item::Note(format!(
-                "Numbered: the {} rounds in order, too many to name beside the trajectories: `stakeshift check MODEL` lists them.",
-                labels.len()
+                "Numbered: {counted} in order, too many to name beside the trajectories: `stakeshift check MODEL` lists them."
             )));
         }
     }

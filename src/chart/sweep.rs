@@ -351,7 +351,7 @@ impl SweepChart<'_> {
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
                 (a.min(*v), b.max(*v))
             });
-        let x_ticks = scale::whole_steps(scale::span_ticks(xmin, xmax, 8), xs);
+        let x_ticks = scale::grid_ticks(xmin, xmax, 8, xs);
         let (amin, amax) = self
             .series
             .iter()
@@ -608,11 +608,12 @@ impl SweepChart<'_> {
             &l.name,
             &format!(
                 "NPV advantage of the equity stake over the profit share to {} in `{}`, in {}, as {} and {} vary{line}",
-                l.investor,
+                c.fit_name(&l.investor, &frame::subtitle_font(), 300.0),
                 c.fit_name(series.trajectory, &frame::subtitle_font(), 360.0),
                 l.unit,
-                across.path,
-                up.path
+                // (A path may hold the trajectory's long name too: helper-260.)
+                c.fit_name(across.path, &frame::subtitle_font(), 300.0),
+                c.fit_name(up.path, &frame::subtitle_font(), 300.0)
             ),
             ctx,
         )?;
@@ -627,8 +628,8 @@ impl SweepChart<'_> {
         };
         let (x_lo, x_hi) = span(&xe);
         let (y_lo, y_hi) = span(&ye);
-        let x_ticks = scale::whole_steps(scale::span_ticks(x_lo, x_hi, 8), across.values);
-        let y_ticks = scale::whole_steps(scale::span_ticks(y_lo, y_hi, 7), up.values);
+        let x_ticks = scale::grid_ticks(x_lo, x_hi, 8, across.values);
+        let y_ticks = scale::grid_ticks(y_lo, y_hi, 7, up.values);
         let vlab = |v: f64, _: &Ticks| scale::input_value(v);
         let label_w = frame::y_label_width(c, &y_ticks, &vlab);
         let plot = Rect {
@@ -830,23 +831,33 @@ impl SweepChart<'_> {
 /// of 10% of its size (at least 1) on each side.
 fn cell_edges(values: &[f64]) -> Vec<(f64, f64)> {
     let n = values.len();
+    // A grid of one value (FROM = TO, its STEPS all the same) has cells of no width between
+    // neighbours: each is drawn as a lone value's, half a step of a whole value (a year) or
+    // a tenth of it either way (helper-258: `equity.stake=0..0` drew no cell at all).
+    let one_value = values.iter().all(|v| *v == values[0]);
+    let lone = |v: f64| {
+        if v.fract() == 0.0 {
+            0.5
+        } else {
+            (v.abs() * 0.1).max(1e-9)
+        }
+    };
     (0..n)
         .map(|i| {
             let v = values[i];
+            if one_value {
+                return (v - lone(v), v + lone(v));
+            }
             let half = |a: f64, b: f64| (b - a).abs() / 2.0;
             let left = if i > 0 {
                 half(values[i - 1], v)
-            } else if n > 1 {
-                half(v, values[1])
             } else {
-                (v.abs() * 0.1).max(1.0)
+                half(v, values[1])
             };
             let right = if i + 1 < n {
                 half(v, values[i + 1])
-            } else if n > 1 {
-                half(values[n - 2], v)
             } else {
-                (v.abs() * 0.1).max(1.0)
+                half(values[n - 2], v)
             };
             (v - left, v + right)
         })
@@ -1339,7 +1350,14 @@ mod tests {
             cell_edges(&[1.0, 2.0, 4.0]),
             vec![(0.5, 1.5), (1.5, 3.0), (3.0, 5.0)]
         );
-        assert_eq!(cell_edges(&[10.0]), vec![(9.0, 11.0)]);
+        // One value, alone or as a grid of it (helper-258: cells of no width, nothing drawn):
+        // half a step of a whole value, a tenth of another either way.
+        assert_eq!(cell_edges(&[10.0]), vec![(9.5, 10.5)]);
+        assert_eq!(cell_edges(&[2030.0; 3]), vec![(2029.5, 2030.5); 3]);
+        let [(a, b), _] = cell_edges(&[0.5, 0.5])[..] else {
+            panic!()
+        };
+        assert!((a - 0.45).abs() < 1e-12 && (b - 0.55).abs() < 1e-12);
     }
 
     /// The texts of `base`'s heatmap over `varied` (a 3 x 3 grid) with `advantages`.

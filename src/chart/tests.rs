@@ -954,6 +954,26 @@ fn regression_a_tornado_leaves_out_inputs_that_change_nothing() {
         all.contains("1 input not varied, its low and high the same (25% of 0 is 0; give it a range with --vary): equity.rounds[0].participation."),
         "{all}"
     );
+    // helper-258: ranges given as one value each are the user's, not 25% of 0; several
+    // are "their".
+    let given = [
+        rows[0].clone(),
+        tornado_row("equity.stake", 0.27, 0.27, 25.0, 25.0),
+        tornado_row("discount_rate", 0.09, 0.09, 25.0, 25.0),
+    ];
+    let all = svg_texts(
+        &TornadoChart {
+            rows: &given,
+            ..chart
+        }
+        .svg(&ctx)
+        .unwrap(),
+    )
+    .join(" ");
+    assert!(
+        all.contains("2 inputs not varied, their low and high the same (give them a range with --vary): equity.stake, discount_rate."),
+        "{all}"
+    );
     // Every input changes nothing: no bars, no key, a sentence saying so.
     let still = [rows[1].clone(), rows[2].clone()];
     let chart = TornadoChart {
@@ -1955,6 +1975,9 @@ fn regression_a_tornado_says_why_long_bars_of_one_direction_rank_low() {
         tornado_row("trajectories[base].agi_year", 2031.0, 2033.0, 13.6, 13.6),
         // Opposite ways, one bar longer than any above: not named.
         tornado_row("discount_rate", 0.07, 0.11, 20.0, -30.0),
+        // One value given as a range, away from the model's: its two bars are one, not
+        // named (helper-260).
+        tornado_row("equity.rounds[0].participation", 5.0, 5.0, 0.0, 0.0),
     ];
     let chart = TornadoChart {
         labels: &labels,
@@ -1965,10 +1988,11 @@ fn regression_a_tornado_says_why_long_bars_of_one_direction_rank_low() {
     let ctx = ChartContext::new("m.toml", "", Size::DEFAULT, None);
     let all = svg_texts(&chart.svg(&ctx).unwrap()).join(" ");
     assert!(
-        all.contains("Ranked by swing, |high - low|, as tornado.csv: trajectories[base].agi_year moves the advantage both ways alike and sits below shorter bars."),
+        all.contains("Ranked by swing, |high - low|: trajectories[base].agi_year moves the advantage both ways alike and sits below shorter bars."),
         "{all}"
     );
     assert!(!all.contains("discount_rate moves"), "{all}");
+    assert!(!all.contains("participation moves"), "{all}");
     // Ranked as the SPEC has it, nothing to say.
     let plain = [rows[0].clone(), rows[2].clone()];
     let chart = TornadoChart {

@@ -91,9 +91,10 @@ impl Figure for TornadoChart<'_> {
             &l.name,
             &format!(
                 "What moves the NPV advantage of the equity stake over the profit share to {} most, in `{}`, in {}: each input alone at its low and high value",
-                l.investor,
-                // A long name shortened in its middle, so that the sentence keeps its end
-                // (helper-257: a name of 60 characters cut it to "each i…").
+                // Long names shortened in their middle, so that the sentence keeps its end
+                // (helper-257: a trajectory's name of 60 characters cut it to "each i…";
+                // helper-260: an investor's of 90).
+                c.fit_name(&l.investor, &frame::subtitle_font(), 300.0),
                 c.fit_name(self.trajectory, &frame::subtitle_font(), 360.0),
                 l.unit
             ),
@@ -180,48 +181,23 @@ impl Figure for TornadoChart<'_> {
             let (count, these) = match names.len() {
                 1 => ("1 input".to_string(), format!(": {}", names[0])),
                 k if k <= 3 => (format!("{k} inputs"), format!(": {}", names.join(", "))),
-                k => (format!("{k} inputs"), String::new()),
+                k => (format!("{k} inputs"), " (tornado.csv has them)".to_string()),
             };
             let (its, it) = if names.len() == 1 {
                 ("its", "it")
             } else {
                 ("their", "them")
             };
-            items.push(Item::Note(format!(
-                "{count} not varied, {its} low and high the same (25% of 0 is 0; give {it} a range with --vary){these}."
-            )));
-        }
-        // Rows rank by swing, |high - low| (SPEC 11, as tornado.csv): an input whose two
-        // values move the advantage the same way has a small swing and long bars, and can sit
-        // below every shorter bar (helper-257: AGI years 2031..2033 took `base` from -29.3 to
-        // +13.6 either way, a swing of 0, ranked under a stake whose bars move it by 9).
-        let reach = |r: &TornadoRow| {
-            [r.advantage_low, r.advantage_high]
-                .iter()
-                .filter(|a| a.is_finite())
-                .map(|a| (a - base).abs())
-                .fold(0.0, f64::max)
-        };
-        let mut shortest_above = f64::INFINITY;
-        let mut below_shorter: Vec<&str> = Vec::new();
-        for r in &rows {
-            let alike = (r.advantage_low - base) * (r.advantage_high - base) > 0.0;
-            if alike && reach(r) > shortest_above * (1.0 + 1e-9) {
-                below_shorter.push(r.input.as_str());
-            }
-            shortest_above = shortest_above.min(reach(r));
-        }
-        if !below_shorter.is_empty() {
-            let shown = below_shorter.len().min(3);
-            let more = match below_shorter.len() - shown {
-                0 => String::new(),
-                n => format!(" and {n} more"),
+            // Why, where it is the default range of a 0 (+-25% of 0); a range given as one
+            // value is the user's own (helper-258: `--vary equity.stake=0.27..0.27` was
+            // told "25% of 0 is 0").
+            let why = if unvaried.iter().all(|r| r.low == 0.0) {
+                "25% of 0 is 0; "
+            } else {
+                ""
             };
             items.push(Item::Note(format!(
-                "Ranked by swing, |high - low|, as tornado.csv: {}{more} {} both ways alike and {} below shorter bars.",
-                below_shorter[..shown].join(", "),
-                if below_shorter.len() == 1 { "moves the advantage" } else { "move the advantage" },
-                if below_shorter.len() == 1 { "sits" } else { "sit" },
+                "{count} not varied, {its} low and high the same ({why}give {it} a range with --vary){these}."
             )));
         }
         if !unrun.is_empty() {
@@ -274,6 +250,42 @@ impl Figure for TornadoChart<'_> {
             )));
         }
         let rows = &rows[..shown];
+        // Rows rank by swing, |high - low| (SPEC 11), among the rows drawn: an input whose two
+        // values move the advantage the same way has a small swing and long bars, and can sit
+        // below every shorter bar (helper-257: AGI years 2031..2033 took `base` from -29.3 to
+        // +13.6 either way, a swing of 0, ranked under a stake whose bars move it by 9).
+        let reach = |r: &TornadoRow| {
+            [r.advantage_low, r.advantage_high]
+                .iter()
+                .filter(|a| a.is_finite())
+                .map(|a| (a - base).abs())
+                .fold(0.0, f64::max)
+        };
+        let mut shortest_above = f64::INFINITY;
+        let mut below_shorter: Vec<&str> = Vec::new();
+        for r in rows {
+            // (Two values, not one value given as a range, and both run: helper-260.)
+            let alike =
+                r.low != r.high && (r.advantage_low - base) * (r.advantage_high - base) > 0.0;
+            if alike && reach(r) > shortest_above * (1.0 + 1e-9) {
+                below_shorter.push(r.input.as_str());
+            }
+            shortest_above = shortest_above.min(reach(r));
+        }
+        if !below_shorter.is_empty() {
+            let named = if below_shorter.len() <= 4 { 4 } else { 3 };
+            let shown = below_shorter.len().min(named);
+            let more = match below_shorter.len() - shown {
+                0 => String::new(),
+                n => format!(" and {n} more"),
+            };
+            items.push(Item::Note(format!(
+                "Ranked by swing, |high - low|: {}{more} {} both ways alike and {} below shorter bars.",
+                below_shorter[..shown].join(", "),
+                if below_shorter.len() == 1 { "moves the advantage" } else { "move the advantage" },
+                if below_shorter.len() == 1 { "sits" } else { "sit" },
+            )));
+        }
         let row_h = (area.height() / shown as f64).min(MAX_ROW);
 
         let (lo, hi) = rows.iter().fold((base, base), |(a, b), r| {

@@ -10,7 +10,11 @@ pub fn run(args: &ChartArgs, warnings: &mut super::Warnings) -> anyhow::Result<(
     super::check_out(Some(&args.out))?;
     let loaded = args.overrides.load(args.model.as_deref(), warnings)?;
     if let Some(name) = &args.trajectory {
-        super::select_trajectories(&loaded.model, std::slice::from_ref(name))?;
+        super::select_trajectories(
+            &loaded.model,
+            std::slice::from_ref(name),
+            super::TrajectoryFlag::One,
+        )?;
     }
     let comparison = run_model(&loaded, None)?;
     let ctx = loaded.chart_context(args.charts.size(), args.trajectory.clone());

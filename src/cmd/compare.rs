@@ -26,7 +26,8 @@ pub fn run(
         .need_out(args.out.as_deref(), " (or use `stakeshift chart`)")?;
     let loaded = args.overrides.load(args.model.as_deref(), warnings)?;
     let model = &loaded.model;
-    let selected = super::select_trajectories(model, &args.trajectories)?;
+    let selected =
+        super::select_trajectories(model, &args.trajectories, super::TrajectoryFlag::Repeated)?;
     // The table pads each trajectory's rows to the longest name (helper-252: one name of
     // 500,000 characters among 1,000 made 1 GB of table); its yearly rows name none.
     let trajectories = selected.as_ref().map_or(model.trajectories.len(), Vec::len) as u64;

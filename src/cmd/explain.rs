@@ -20,7 +20,11 @@ pub fn run(
 ) -> anyhow::Result<()> {
     let loaded = args.overrides.load(args.model.as_deref(), warnings)?;
     let model = &loaded.model;
-    let selected = super::select_trajectories(model, std::slice::from_ref(&args.trajectory))?;
+    let selected = super::select_trajectories(
+        model,
+        std::slice::from_ref(&args.trajectory),
+        super::TrajectoryFlag::One,
+    )?;
     let Some(&index) = selected.as_deref().and_then(|s| s.first()) else {
         return Err(
             Error::Usage(format!("the model has no trajectory `{}`", args.trajectory)).into(),

@@ -1360,11 +1360,35 @@ fn flag_taken_as_a_name(args: &[std::ffi::OsString]) -> Option<String> {
     })
 }
 
+/// How many trajectories a command's `-t` names: what a list written in one flag is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TrajectoryFlag {
+    /// Repeatable: `-t base -t bear`.
+    Repeated,
+    /// One (`explain`, `chart`, `--chart-trajectory`).
+    One,
+}
+
+/// `word` as a command line would take it: as it is where a shell leaves it so, else in
+/// single quotes ([`stakeshift::error::shell_word`]).
+fn shell_arg(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.,+:@%/=-".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        stakeshift::error::shell_word(word)
+    }
+}
+
 /// Indexes of the named trajectories, in the order asked for (a name asked for twice
 /// counts once); None for all.
 pub(crate) fn select_trajectories(
     model: &stakeshift::model::Model,
     names: &[String],
+    flag: TrajectoryFlag,
 ) -> Result<Option<Vec<usize>>, Error> {
     if names.is_empty() {
         return Ok(None);
@@ -1386,16 +1410,30 @@ pub(crate) fn select_trajectories(
             // (A flag taken as the name is said so where the error is printed, rather than
             // matched to a name.)
             // Several names in one flag, as a list (helper-256: `-t base,bear` was sent to
-            // `bear`): each takes its own flag.
-            let parts: Vec<&str> = name.split(',').map(str::trim).collect();
-            let hint = if parts.len() > 1 && parts.iter().all(|p| index.contains_key(p)) {
+            // `bear`): each takes its own flag, written as a shell reads it (helper-258),
+            // where the command takes several; else one.
+            let parts: Vec<&str> = name
+                .split([',', ';'])
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .collect();
+            let listed = parts.len() > 1
+                && parts
+                    .iter()
+                    .all(|p| p.chars().count() <= 100 && index.contains_key(p));
+            let hint = if listed && flag == TrajectoryFlag::Repeated {
                 format!(
                     "give each trajectory its own flag, `{}`; ",
                     parts
                         .iter()
-                        .map(|p| format!("-t {}", stakeshift::error::quoted(p)))
+                        .map(|p| format!("-t {}", shell_arg(p)))
                         .collect::<Vec<_>>()
                         .join(" ")
+                )
+            } else if listed {
+                format!(
+                    "this takes one trajectory, such as `-t {}`; ",
+                    shell_arg(parts[0])
                 )
             } else {
                 stakeshift::model::nearest_name(name, &all)
@@ -1429,7 +1467,7 @@ pub(crate) fn selected_or_all(
     model: &stakeshift::model::Model,
     names: &[String],
 ) -> Result<Vec<usize>, Error> {
-    Ok(select_trajectories(model, names)?
+    Ok(select_trajectories(model, names, TrajectoryFlag::Repeated)?
         .unwrap_or_else(|| (0..model.trajectories.len()).collect()))
 }
 

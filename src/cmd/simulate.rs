@@ -114,7 +114,8 @@ pub fn run(
     args.charts.need_out(args.out.as_deref(), "")?;
     let loaded = args.overrides.load(args.model.as_deref(), warnings)?;
     let model = &loaded.model;
-    let selected = super::select_trajectories(model, &args.trajectories)?;
+    let selected =
+        super::select_trajectories(model, &args.trajectories, super::TrajectoryFlag::Repeated)?;
     super::warn_if_nothing_random(&loaded, warnings);
     let options = Options {
         paths: args.paths.unwrap_or(model.simulation.paths),

@@ -398,10 +398,13 @@ pub fn conclusion(model: &Model, comparison: &Comparison) -> String {
         Some(k) => format!("; the two are equal at {} this path's valuations", times(k)),
         None => "; no scaling of the valuations up to 1000x changes the answer".into(),
     };
+    // As printed (helper-258: a margin of 1e-9 made cloud NPVs that differ below the
+    // table's places, and the sentence gave one figure twice).
     let cloud_npvs = [
         head.profit_share.measures.npv_cloud,
         head.equity.measures.npv_cloud,
-    ];
+    ]
+    .map(|v| stakeshift_core::engine::number::printed(v, places));
     let cloud = if !model.sells_compute() || cloud_npvs.iter().all(|v| v.is_zero()) {
         // No sentence on a cloud side that brings neither deal anything (helper-256: with
         // `--set cloud.margin=0` it said the same figure twice, as if the cloud mattered).
