@@ -281,7 +281,9 @@ fn check_against_csv(dir: &Path) -> Vec<String> {
                 match YEARLY_HEADER[col] {
                     "discount_factor" => assert_eq!(
                         f,
-                        format!("EXP((valuation_year-C{excel_row})*LN(1+discount_rate))")
+                        format!(
+                            "IF(ABS((valuation_year-C{excel_row})*LN(1+discount_rate))<700,(1+discount_rate)^(valuation_year-C{excel_row}),EXP((valuation_year-C{excel_row})*LN(1+discount_rate)))"
+                        )
                     ),
                     "present_value" => assert_eq!(f, format!("N{excel_row}*P{excel_row}")),
                     _ => assert_eq!(f, "", "{sheet} row {r} col {col} is a number"),
@@ -1550,4 +1552,42 @@ fn regression_a_small_deals_workbook_shows_its_amounts_not_zeros() {
     let builtin = styles(&repo("models/msft-openai.toml"), "small-deal-builtin");
     assert!(builtin.contains(r##"formatCode="#,##0.00""##), "{builtin}");
     assert!(!builtin.contains(r##"formatCode="#,##0.000"##), "{builtin}");
+}
+
+/// helper-259: the discount factor as EXP of its logarithm rounds by about |n ln(1+r)|
+/// units in the last place, so a rate of 3 made 4^5 = 1024 not quite 1024, and flows of
+/// 2.5e20 that cancel gave a recalculated profit-share NPV of -65,535.999998 where
+/// stakeshift's is 0.000002. The power itself, exact there, is taken where it is well
+/// inside a double (EXP beyond, for the factors a double cannot hold: the test above).
+#[test]
+fn regression_a_recalculated_discount_factor_is_the_exact_power_where_it_can_be() {
+    let scratch = temp_dir("df-exact-power");
+    let model = repo("tests/hand/breakeven_beside_large_flows_that_cancel.toml");
+    let dir = compare_out(&model, "df-exact-power");
+    check_against_csv(&dir);
+    let Some(tool) = soffice() else {
+        return;
+    };
+    let out = scratch.join("recalculated");
+    std::fs::create_dir_all(&out).unwrap();
+    let recalculated = recalculate(
+        tool,
+        &dir.join("stakeshift.xlsx"),
+        &out,
+        &scratch.join("profile"),
+    );
+    assert_eq!(error_cells(&recalculated), Vec::<String>::new());
+    let (_, summary) = read_csv(&dir.join("summary.csv"));
+    let mut book = Book::open(&recalculated);
+    let values = book.values("t");
+    for (r, regime) in [(1, "profit_share"), (2, "equity")] {
+        let npv = number(&at(&values, r, 22));
+        let printed = &summary.iter().find(|s| s[1] == regime).unwrap()[5];
+        assert!(
+            matches_printed(npv, printed),
+            "{regime}: {npv} vs {printed}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&scratch);
 }

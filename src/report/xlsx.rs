@@ -266,6 +266,21 @@ pub fn to_f64(value: Decimal) -> f64 {
     Num::to_f64(value)
 }
 
+/// The discount factor of the year in cell `year`, (1+r)^-(year - valuation_year), as a
+/// spreadsheet formula. The power itself where it is well inside a double, `^` being exact
+/// where the factor is (2^10 = 1024: helper-259's flows of 2.56e20 that cancel came out
+/// -65,535.999998 for an NPV of 0.000002 through EXP of the logarithm, whose rounding is
+/// about |n ln(1+r)| units in the last place); beyond, EXP of its logarithm, which
+/// underflows to 0 where the factor is below 1e-308 (a rate of 4 over 500 years; -0.9 with
+/// the valuation year the last), while `1/(1+r)^n` overflows to #NUM! and, in LibreOffice,
+/// so does `(1+r)^-n` (its `^` is an error on underflow). IF evaluates only the branch it
+/// takes; `valuation_year-year` keeps the exponent free of a unary minus, which
+/// spreadsheets bind differently.
+fn discount_factor_formula(year: &str) -> String {
+    let log = format!("(valuation_year-{year})*LN(1+discount_rate)");
+    format!("IF(ABS({log})<700,(1+discount_rate)^(valuation_year-{year}),EXP({log}))")
+}
+
 /// A number as the text of a formula's stored result: the shortest text that reads back as
 /// the same double, without an exponent.
 fn result_text(value: f64) -> String {
@@ -1020,15 +1035,7 @@ fn write_yearly_row(
                 write_text(sheet, row, col, text, None)?;
             }
             (COL_DISCOUNT_FACTOR, value) => {
-                // (1+r)^-(year - valuation_year) as EXP of its logarithm: where the power is
-                // beyond a double (a rate of 4 over 500 years; -0.9 with the valuation year
-                // the last) the factor is below 1e-308 and EXP underflows to 0, while
-                // `1/(1+r)^n` overflows to #NUM! and, in LibreOffice, so does `(1+r)^-n` (its
-                // `^` is an error on underflow).
-                let formula = format!(
-                    "=EXP((valuation_year-{})*LN(1+discount_rate))",
-                    cell(row, COL_YEAR)
-                );
+                let formula = format!("={}", discount_factor_formula(&cell(row, COL_YEAR)));
                 let value = Formula::new(formula).set_result(result_text(number(value)));
                 sheet.write_formula(row, col, value)?;
             }
@@ -1529,7 +1536,7 @@ mod tests {
             let excel = row + 1;
             assert_eq!(
                 formula(row, "discount_factor"),
-                format!("EXP((valuation_year-{year}{excel})*LN(1+discount_rate))")
+                discount_factor_formula(&format!("{year}{excel}"))
             );
             assert_eq!(
                 formula(row, "present_value"),
