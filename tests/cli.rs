@@ -3131,10 +3131,7 @@ fn regression_a_trajectory_named_as_a_model_or_a_list_is_pointed_to_its_flag() {
         let err = common::fails_with_2(stakeshift().args(args));
         assert!(
             err.contains("no such model file")
-                && err.contains(
-                    "`base` is a trajectory of the built-in model, not a file: leave MODEL out"
-                )
-                && !err.contains("-t "),
+                && err.contains("`base` is a trajectory of the built-in model, not a file: leave MODEL out to run the built-in model (`-t base` picks that trajectory, where the command has -t)"),
             "{args:?}: {err}"
         );
     }
@@ -3165,6 +3162,17 @@ fn regression_a_trajectory_named_as_a_model_or_a_list_is_pointed_to_its_flag() {
             "{args:?}: {err}"
         );
     }
+    // tornado's `--chart-trajectory` takes one, and its `-t` is another flag (helper-261).
+    let out = ScratchDir::new("chart-trajectory-list");
+    let err = common::fails_with_2(
+        stakeshift()
+            .args(["tornado", "--chart-trajectory", "base,bear", "--out"])
+            .arg(out.path().join("unwritten")),
+    );
+    assert!(
+        err.contains("this takes one trajectory, such as `--chart-trajectory base`"),
+        "{err}"
+    );
     // A name a shell would split or end is quoted as a shell reads it.
     let dir = ScratchDir::new("list-of-odd-names");
     let mini = std::fs::read_to_string(common::repo_path("docs/mini.toml")).unwrap();

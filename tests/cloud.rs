@@ -693,6 +693,13 @@ fn regression_a_cloud_side_worth_nothing_or_the_same_is_not_told_as_a_difference
             "{margin}: {worthless}"
         );
     }
+    // Worth something, but apart by less than the advantage shows (helper-261: 151.85 twice).
+    let little = conclusion(&["cloud.margin=0.000005"]);
+    assert!(
+        little.contains("too little to change the advantage as shown")
+            && !little.contains("without the cloud side"),
+        "{little}"
+    );
     // Both deals buy half of the spend every year and there is no commitment: the cloud
     // income is the same under both, and said so once.
     let same = conclusion(&[

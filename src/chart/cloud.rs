@@ -50,7 +50,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
     comparison: &Comparison,
     ctx: &ChartContext,
 ) -> Draw {
-    let investor = model.investor_title();
+    let investor = super::investor_in_charts(model);
     // The subtitle's first word: "The investor" where the party is called that (helper-220:
     // "the investor's yearly income" began the sentence in lower case); a name is kept as
     // written (`xAI`).

@@ -294,7 +294,7 @@ impl FanChart<'_> {
             items.push(Item::Note(
                 "Each year's value: cash received less cash paid in so far, plus the stake's value under the equity deal. A single path: no spread to show.".into(),
             ));
-            items.extend(coinciding(fans));
+            items.extend(coinciding(fans, true));
             return items;
         }
         for (regime, col) in [
@@ -325,7 +325,7 @@ impl FanChart<'_> {
         items.push(Item::Note(format!(
             "Each year's value: cash received less cash paid in so far, plus the stake's value under the equity deal. {over}"
         )));
-        items.extend(coinciding(fans));
+        items.extend(coinciding(fans, false));
         for fan in fans {
             if let Some((year, mean)) = whole.and_then(|whole| fan.mean_outside(whole)) {
                 let side = if mean > 0.0 { "above" } else { "below" };
@@ -343,14 +343,17 @@ impl FanChart<'_> {
 /// Where both deals are worth the same every year (every path a tie), one deal's lines
 /// lie under the other's, which would read as one deal missing (helper-257; with one path
 /// too, helper-260): a note saying so.
-fn coinciding(fans: &[Fan; 2]) -> Option<Item> {
+fn coinciding(fans: &[Fan; 2], one_path: bool) -> Option<Item> {
     let values = |r: &FanRow| (r.year, [r.p5, r.p25, r.p50, r.p75, r.p95, r.mean]);
     (!fans[0].rows.is_empty()
         && fans[0].rows.iter().map(values).eq(fans[1].rows.iter().map(values)))
     .then(|| {
-        Item::Note(
-            "The two deals are worth the same in every year: their lines lie on each other, and their bands are the same.".into(),
-        )
+        // (One path has no bands to speak of: helper-261.)
+        Item::Note(if one_path {
+            "The two deals are worth the same in every year: their lines lie on each other.".into()
+        } else {
+            "The two deals are worth the same in every year: their lines lie on each other, and their bands are the same.".into()
+        })
     })
 }
 
@@ -526,6 +529,8 @@ mod tests {
             let ctx = ChartContext::new("m.toml", "", Size::DEFAULT, None);
             let all = crate::chart::tests::svg_texts(&chart.svg(&ctx).unwrap()).join(" ");
             assert_eq!(all.contains(note), said, "{shift}: {all}");
+            // One path has no bands to speak of (helper-261).
+            assert_eq!(all.contains("their bands"), said && paths > 1, "{all}");
         }
     }
 

@@ -281,12 +281,27 @@ pub struct ModelLabels {
     pub profit_share: &'static str,
 }
 
+/// The investor's name as the charts write it in their sentences: past 40 characters, its
+/// first 26 and last 12 about an ellipsis, so that a subtitle keeps its end (helper-261:
+/// a name of 150 characters cut fan.png's to "...not discounted: me…" and a sweep's before
+/// the path it varies).
+pub(crate) fn investor_in_charts(model: &Model) -> String {
+    let name = model.investor_title();
+    let chars: Vec<char> = name.chars().collect();
+    if chars.len() <= 40 {
+        return name;
+    }
+    let head: String = chars[..26].iter().collect();
+    let tail: String = chars[chars.len() - 12..].iter().collect();
+    format!("{}\u{2026}{}", head.trim_end(), tail.trim_start())
+}
+
 impl ModelLabels {
     pub fn of(model: &Model) -> ModelLabels {
         ModelLabels {
             name: model.name.clone(),
             unit: model.unit.clone(),
-            investor: model.investor_title(),
+            investor: investor_in_charts(model),
             profit_share: model.profit_share_short(),
         }
     }

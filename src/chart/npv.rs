@@ -57,7 +57,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
     comparison: &Comparison,
     ctx: &ChartContext,
 ) -> Draw {
-    let investor = model.investor_title();
+    let investor = super::investor_in_charts(model);
     let all = &comparison.trajectories;
     let Layout { content, legend } = frame::layout(c);
 

@@ -50,7 +50,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
     comparison: &Comparison,
     ctx: &ChartContext,
 ) -> Draw {
-    let investor = model.investor_title();
+    let investor = super::investor_in_charts(model);
     let from = model.equity.from_year;
     let last = model.end_year;
     let Layout { content, legend } = frame::frame(
@@ -410,8 +410,9 @@ pub(crate) fn draw<DB: DrawingBackend>(
             listed_rounds.push(Item::Gap);
             listed_rounds.push(Item::Heading("Rounds".into()));
             if pointer {
+                // (`check` lists rounds, from rounds[0]: helper-261.)
                 listed_rounds.push(Item::Note(format!(
-                    "Not all fit here: `stakeshift check MODEL` lists {counted}."
+                    "Not all fit here: `stakeshift check MODEL` lists all {rounds} rounds."
                 )));
             }
             for (i, (_, text)) in labels.iter().enumerate() {

@@ -951,7 +951,7 @@ fn regression_a_tornado_leaves_out_inputs_that_change_nothing() {
     // helper-257: an input whose low and high are one value was not varied at all (a
     // participation of 0 by +-25%), which is said, not that it leaves the advantage be.
     assert!(
-        all.contains("1 input not varied, its low and high the same (25% of 0 is 0; give it a range with --vary): equity.rounds[0].participation."),
+        all.contains("1 input not varied, its low and high both 0 (as +-25% of 0 is; give it a range with --vary): equity.rounds[0].participation."),
         "{all}"
     );
     // helper-258: ranges given as one value each are the user's, not 25% of 0; several
@@ -2026,5 +2026,41 @@ fn regression_a_long_trajectory_name_leaves_the_tornado_subtitle_its_end() {
         subtitle.ends_with("each input alone at its low and high value")
             && subtitle.contains("\u{2026}"),
         "{subtitle}"
+    );
+}
+
+/// helper-261: an investor's name of 150 characters cut the subtitles of fan.png, sweep.png
+/// and stake.png before their ends; the charts write a name past 40 characters as its first
+/// 26 and last 12 about an ellipsis, and keep a shorter one whole.
+#[test]
+fn regression_a_long_investor_name_is_shortened_in_the_charts_sentences() {
+    let long = "VeryLongInvestorHoldings".repeat(6);
+    let text = crate::BUILTIN_MODEL.replace("microsoft", &long);
+    let model = crate::model::parse_model(crate::model::ModelSource {
+        text: &text,
+        load: &mut |_| Err("no files".into()),
+    })
+    .unwrap();
+    let shown = super::investor_in_charts(&model);
+    assert_eq!(shown.chars().count(), 39, "{shown}");
+    assert!(
+        shown.starts_with("VeryLongInvestorHoldingsVe\u{2026}")
+            && shown.ends_with("\u{2026}storHoldings"),
+        "{shown}"
+    );
+    let subtitle = texts_of_model_text(&text, Chart::Stake)
+        .into_iter()
+        .find(|t| t.starts_with("The stake"))
+        .unwrap();
+    assert!(subtitle.ends_with("from 2025"), "{subtitle}");
+    let short = crate::BUILTIN_MODEL.replace("microsoft", "SoftBankVisionFund2_Holdings");
+    let model = crate::model::parse_model(crate::model::ModelSource {
+        text: &short,
+        load: &mut |_| Err("no files".into()),
+    })
+    .unwrap();
+    assert_eq!(
+        super::investor_in_charts(&model),
+        "SoftBankVisionFund2_Holdings"
     );
 }

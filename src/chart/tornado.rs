@@ -191,13 +191,16 @@ impl Figure for TornadoChart<'_> {
             // Why, where it is the default range of a 0 (+-25% of 0); a range given as one
             // value is the user's own (helper-258: `--vary equity.stake=0.27..0.27` was
             // told "25% of 0 is 0").
-            let why = if unvaried.iter().all(|r| r.low == 0.0) {
-                "25% of 0 is 0; "
+            // Said as what it is, both 0, which +-25% of 0 gives too: the chart does not
+            // know whether the range was the default or given (helper-261: `--vary
+            // equity.terminal_discount=0..0` was blamed on 25% of 0).
+            let same = if unvaried.iter().all(|r| r.low == 0.0) {
+                "both 0 (as +-25% of 0 is; "
             } else {
-                ""
+                "the same ("
             };
             items.push(Item::Note(format!(
-                "{count} not varied, {its} low and high the same ({why}give {it} a range with --vary){these}."
+                "{count} not varied, {its} low and high {same}give {it} a range with --vary){these}."
             )));
         }
         if !unrun.is_empty() {

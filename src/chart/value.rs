@@ -61,7 +61,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
     comparison: &Comparison,
     ctx: &ChartContext,
 ) -> Draw {
-    let investor = model.investor_title();
+    let investor = super::investor_in_charts(model);
     let Layout { content, legend } = frame::frame(
         c,
         &model.name,

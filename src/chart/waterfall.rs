@@ -369,7 +369,7 @@ fn marks(model: &Model, t: &crate::engine::TrajectoryResult) -> Vec<Mark> {
         && (model.start_year..=model.end_year).contains(&agi)
     {
         let rights = if model.profit_share.investor_rights_end_at_agi {
-            format!(": {}'s rights end", model.investor_title())
+            format!(": {}'s rights end", super::investor_in_charts(model))
         } else {
             String::new()
         };

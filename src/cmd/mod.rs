@@ -1365,8 +1365,9 @@ fn flag_taken_as_a_name(args: &[std::ffi::OsString]) -> Option<String> {
 pub(crate) enum TrajectoryFlag {
     /// Repeatable: `-t base -t bear`.
     Repeated,
-    /// One (`explain`, `chart`, `--chart-trajectory`).
-    One,
+    /// One, by the flag named (`-t` of `explain` and `chart`; tornado's
+    /// `--chart-trajectory`, whose `-t` is another flag: helper-261).
+    One(&'static str),
 }
 
 /// `word` as a command line would take it: as it is where a shell leaves it so, else in
@@ -1430,9 +1431,9 @@ pub(crate) fn select_trajectories(
                         .collect::<Vec<_>>()
                         .join(" ")
                 )
-            } else if listed {
+            } else if let (true, TrajectoryFlag::One(spelling)) = (listed, flag) {
                 format!(
-                    "this takes one trajectory, such as `-t {}`; ",
+                    "this takes one trajectory, such as `{spelling} {}`; ",
                     shell_arg(parts[0])
                 )
             } else {

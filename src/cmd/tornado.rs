@@ -126,11 +126,15 @@ fn chart_trajectory<'a>(
         Some(n) => {
             // Named as given, as `-t` is not (helper-240: the message did not say which
             // option named the trajectory).
-            super::select_trajectories(model, &[n.to_string()], super::TrajectoryFlag::One)
-                .map_err(|e| match e {
-                    Error::Usage(m) => Error::Usage(format!("--chart-trajectory {n}: {m}")),
-                    other => other,
-                })?;
+            super::select_trajectories(
+                model,
+                &[n.to_string()],
+                super::TrajectoryFlag::One("--chart-trajectory"),
+            )
+            .map_err(|e| match e {
+                Error::Usage(m) => Error::Usage(format!("--chart-trajectory {n}: {m}")),
+                other => other,
+            })?;
             if !names.contains(&n) {
                 return Err(Error::Usage(format!(
                     "--chart-trajectory {n}: not among the trajectories chosen with -t"

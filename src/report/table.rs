@@ -416,6 +416,18 @@ pub fn conclusion(model: &Model, comparison: &Comparison) -> String {
             money(cloud_npvs[0]),
             model.unit
         )
+    } else if stakeshift_core::engine::number::printed(advantage_without_cloud(head), places)
+        == stakeshift_core::engine::number::printed(head.npv_advantage, places)
+    {
+        // Worth apart by less than the table shows of the advantage (helper-261: a margin of
+        // 5e-6, cloud NPVs of 0.01 and 0.00, gave 151.85 twice).
+        format!(
+            " In `{}`, the cloud side is worth {} {} NPV under the profit share and {} under the stake, too little to change the advantage as shown.",
+            head.name,
+            money(cloud_npvs[0]),
+            model.unit,
+            money(cloud_npvs[1])
+        )
     } else {
         let alone = advantage_without_cloud(head);
         // A tie said as one (helper-127: "the profit share is worth 0.00 more" where the
