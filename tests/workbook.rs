@@ -1121,6 +1121,25 @@ fn regression_amounts_of_trillions_fit_their_columns() {
     assert!(checked >= 10, "{checked} large numbers");
 }
 
+/// The NPVs a trajectory's sheet holds (column W: the profit share's row, then the
+/// equity's) are summary.csv's, to its printed places.
+fn assert_sheet_npvs_are_summarys(
+    book: &mut Book,
+    sheet: &str,
+    summary: &[Vec<String>],
+    what: &str,
+) {
+    let values = book.values(sheet);
+    for (r, regime) in [(1, "profit_share"), (2, "equity")] {
+        let npv = number(&at(&values, r, 22));
+        let printed = &summary.iter().find(|s| s[1] == regime).unwrap()[5];
+        assert!(
+            matches_printed(npv, printed),
+            "{what} {regime}: {npv} vs {printed}"
+        );
+    }
+}
+
 /// The discount factor was `=1/(1+discount_rate)^(year-valuation_year)`: where (1+r)^n is
 /// beyond a double (a rate of 4 over 500 years; -0.9 with the valuation year the last), the
 /// power overflowed to #NUM! in a spreadsheet and with it every present value and NPV, while
@@ -1191,15 +1210,7 @@ valuation = { points = [[2000, 100.0]] }
                 "{file} col {col}: {v} vs {printed}"
             );
         }
-        let values = book.values("flat");
-        for (r, regime) in [(1, "profit_share"), (2, "equity")] {
-            let npv = number(&at(&values, r, 22));
-            let printed = &summary.iter().find(|s| s[1] == regime).unwrap()[5];
-            assert!(
-                matches_printed(npv, printed),
-                "{file} {regime}: {npv} vs {printed}"
-            );
-        }
+        assert_sheet_npvs_are_summarys(&mut book, "flat", &summary, file);
         let _ = std::fs::remove_dir_all(&dir);
     }
     let _ = std::fs::remove_dir_all(&scratch);
@@ -1579,15 +1590,7 @@ fn regression_a_recalculated_discount_factor_is_the_exact_power_where_it_can_be(
     assert_eq!(error_cells(&recalculated), Vec::<String>::new());
     let (_, summary) = read_csv(&dir.join("summary.csv"));
     let mut book = Book::open(&recalculated);
-    let values = book.values("t");
-    for (r, regime) in [(1, "profit_share"), (2, "equity")] {
-        let npv = number(&at(&values, r, 22));
-        let printed = &summary.iter().find(|s| s[1] == regime).unwrap()[5];
-        assert!(
-            matches_printed(npv, printed),
-            "{regime}: {npv} vs {printed}"
-        );
-    }
+    assert_sheet_npvs_are_summarys(&mut book, "t", &summary, "cancelling flows");
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&scratch);
 }
