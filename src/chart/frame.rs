@@ -310,11 +310,6 @@ fn row_height<DB: DrawingBackend>(c: &Canvas<DB>, row: &Row<'_>, width: f64) -> 
     }
 }
 
-/// The rows of a legend that fit `area`: every item where they all fit; else the longest
-/// list of entries (the trajectories) cut short, with a row saying how many are left out,
-/// so that what follows it (the key to line styles, the notes) stays in view; else, where
-/// even one entry of that list leaves too little room, the items from the top that fit and
-/// a last row for how many entries are left out.
 /// Whether the legend [`legend`] draws in `area` keeps `items[index]` (a list too long for
 /// its column is cut, and past it the items from the top that fit are kept).
 pub(crate) fn legend_keeps<DB: DrawingBackend>(
@@ -331,6 +326,11 @@ pub(crate) fn legend_keeps<DB: DrawingBackend>(
         .any(|r| matches!(r, Row::Item(item) if std::ptr::eq(*item, wanted)))
 }
 
+/// The rows of a legend that fit `area`: every item where they all fit; else the longest
+/// list of entries (the trajectories) cut short, with a row saying how many are left out,
+/// so that what follows it (the key to line styles, the notes) stays in view; else, where
+/// even one entry of that list leaves too little room, the items from the top that fit and
+/// a last row for how many entries are left out.
 fn legend_rows<'a, DB: DrawingBackend>(
     c: &Canvas<DB>,
     area: Rect,
