@@ -718,7 +718,7 @@ fn builtin_trajectory_hint(path: &Path) -> String {
         // Not "use -t": `check` has none, and `explain base -t base` gave it already
         // (helper-258).
         Ok(model) if model.trajectories.iter().any(|t| t.name == name) => format!(
-            "; `{name}` is a trajectory of the built-in model, not a file: leave MODEL out to run the built-in model (`-t {name}` picks that trajectory, where the command has -t)"
+            "; `{name}` is a trajectory of the built-in model, not a file: leave MODEL out to run the built-in model"
         ),
         _ => String::new(),
     }

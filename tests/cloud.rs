@@ -696,9 +696,23 @@ fn regression_a_cloud_side_worth_nothing_or_the_same_is_not_told_as_a_difference
     // Worth something, but apart by less than the advantage shows (helper-261: 151.85 twice).
     let little = conclusion(&["cloud.margin=0.000005"]);
     assert!(
-        little.contains("too little to change the advantage as shown")
+        little.contains("the cloud side is worth 0.01 USD bn NPV under the profit share and 0.00 under the stake, too little to change the answer as written here")
             && !little.contains("without the cloud side"),
         "{little}"
+    );
+    // helper-262: cloud NPVs that print alike beside answers that do not (-43.67 without,
+    // -43.68 with) still give both answers.
+    let (table, _) = common::succeeds(stakeshift().args([
+        "compare",
+        "-t",
+        "commoditized",
+        "--set",
+        "cloud.margin=0.00001",
+    ]));
+    let last = table.lines().find(|l| l.starts_with("Conclusion")).unwrap();
+    assert!(
+        last.contains("without the cloud side the profit share is worth 43.67 USD bn more; counting microsoft's margin on the compute it sells, the profit share is worth 43.68 USD bn more."),
+        "{last}"
     );
     // Both deals buy half of the spend every year and there is no commitment: the cloud
     // income is the same under both, and said so once.

@@ -291,9 +291,54 @@ pub(crate) fn investor_in_charts(model: &Model) -> String {
     if chars.len() <= 40 {
         return name;
     }
-    let head: String = chars[..26].iter().collect();
-    let tail: String = chars[chars.len() - 12..].iter().collect();
+    // Cut between whole characters as shown (helper-262: an accent lost or set on the
+    // ellipsis, a flag split, a joiner left dangling).
+    let mut head = 26;
+    while head > 0 && !cluster_boundary(&chars, head) {
+        head -= 1;
+    }
+    let mut tail = chars.len() - 12;
+    while tail < chars.len() && !cluster_boundary(&chars, tail) {
+        tail += 1;
+    }
+    let head: String = chars[..head].iter().collect();
+    let tail: String = chars[tail..].iter().collect();
     format!("{}\u{2026}{}", head.trim_end(), tail.trim_start())
+}
+
+/// Whether `chars` may be cut before `chars[at]` without splitting what is shown as one
+/// character: not before a mark that joins the character before it (a combining mark, a
+/// variation selector, a skin tone, a tag, a zero-width joiner), not after a joiner, and
+/// not inside a pair of regional indicators (a flag).
+fn cluster_boundary(chars: &[char], at: usize) -> bool {
+    let joins_previous = |c: char| {
+        is_combining_mark(c)
+            || matches!(
+                c,
+                '\u{200D}'
+                    | '\u{FE00}'..='\u{FE0F}'
+                    | '\u{1F3FB}'..='\u{1F3FF}'
+                    | '\u{E0020}'..='\u{E007F}'
+                    | '\u{E0100}'..='\u{E01EF}'
+            )
+    };
+    let regional = |c: char| matches!(c, '\u{1F1E6}'..='\u{1F1FF}');
+    if at == 0 || at >= chars.len() {
+        return true;
+    }
+    if joins_previous(chars[at]) || chars[at - 1] == '\u{200D}' {
+        return false;
+    }
+    if regional(chars[at]) && regional(chars[at - 1]) {
+        // Inside a flag where an odd number of indicators comes before `at`.
+        let run = chars[..at]
+            .iter()
+            .rev()
+            .take_while(|c| regional(**c))
+            .count();
+        return run % 2 == 0;
+    }
+    true
 }
 
 impl ModelLabels {

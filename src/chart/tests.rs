@@ -2064,3 +2064,25 @@ fn regression_a_long_investor_name_is_shortened_in_the_charts_sentences() {
         "SoftBankVisionFund2_Holdings"
     );
 }
+
+/// helper-262: the shortened investor's name was cut by code points: an accent written as
+/// a mark was lost or set on the ellipsis, a flag split, a joiner left dangling. Cuts fall
+/// between characters as shown.
+#[test]
+fn regression_a_shortened_name_is_cut_between_characters_as_shown() {
+    let chars = |s: &str| s.chars().collect::<Vec<char>>();
+    // Before a combining acute: no; after it: yes.
+    let accent = chars("Be\u{301}x");
+    assert!(!super::cluster_boundary(&accent, 2));
+    assert!(super::cluster_boundary(&accent, 3));
+    // A family joined by zero-width joiners: not on either side of a joiner.
+    let family = chars("a\u{1F468}\u{200D}\u{1F469}b");
+    assert!(!super::cluster_boundary(&family, 2));
+    assert!(!super::cluster_boundary(&family, 3));
+    assert!(super::cluster_boundary(&family, 4));
+    // Two flags: between them, not inside either.
+    let flags = chars("\u{1F1EF}\u{1F1F5}\u{1F1EB}\u{1F1F7}");
+    assert!(!super::cluster_boundary(&flags, 1));
+    assert!(super::cluster_boundary(&flags, 2));
+    assert!(!super::cluster_boundary(&flags, 3));
+}

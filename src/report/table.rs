@@ -398,37 +398,11 @@ pub fn conclusion(model: &Model, comparison: &Comparison) -> String {
         Some(k) => format!("; the two are equal at {} this path's valuations", times(k)),
         None => "; no scaling of the valuations up to 1000x changes the answer".into(),
     };
-    // As printed (helper-258: a margin of 1e-9 made cloud NPVs that differ below the
-    // table's places, and the sentence gave one figure twice).
-    let cloud_npvs = [
-        head.profit_share.measures.npv_cloud,
-        head.equity.measures.npv_cloud,
-    ]
-    .map(|v| stakeshift_core::engine::number::printed(v, places));
-    let cloud = if !model.sells_compute() || cloud_npvs.iter().all(|v| v.is_zero()) {
-        // No sentence on a cloud side that brings neither deal anything (helper-256: with
-        // `--set cloud.margin=0` it said the same figure twice, as if the cloud mattered).
-        String::new()
-    } else if cloud_npvs[0] == cloud_npvs[1] {
-        format!(
-            " In `{}`, the cloud side is worth the same under both deals ({} {} NPV), so it does not change the answer.",
-            head.name,
-            money(cloud_npvs[0]),
-            model.unit
-        )
-    } else if stakeshift_core::engine::number::printed(advantage_without_cloud(head), places)
-        == stakeshift_core::engine::number::printed(head.npv_advantage, places)
-    {
-        // Worth apart by less than the table shows of the advantage (helper-261: a margin of
-        // 5e-6, cloud NPVs of 0.01 and 0.00, gave 151.85 twice).
-        format!(
-            " In `{}`, the cloud side is worth {} {} NPV under the profit share and {} under the stake, too little to change the advantage as shown.",
-            head.name,
-            money(cloud_npvs[0]),
-            model.unit,
-            money(cloud_npvs[1])
-        )
-    } else {
+    // Decided on what the sentence would write (helper-258, -261, -262: cloud NPVs apart
+    // below the places printed gave one figure twice, and a test on them alone hid a
+    // winner the cloud side changed): where the answer without the cloud side reads as
+    // the answer with it, no sentence of two answers.
+    let cloud = if model.sells_compute() {
         let alone = advantage_without_cloud(head);
         // A tie said as one (helper-127: "the profit share is worth 0.00 more" where the
         // two were equal without the cloud side).
@@ -442,13 +416,37 @@ pub fn conclusion(model: &Model, comparison: &Comparison) -> String {
                 model.unit
             ),
         };
-        format!(
-            " In `{}`, without the cloud side {}; counting {}'s margin on the compute it sells, {}.",
-            head.name,
-            side(alone),
-            investor,
-            side(head.npv_advantage)
-        )
+        let (without, with) = (side(alone), side(head.npv_advantage));
+        let [of_share, of_stake] = [
+            head.profit_share.measures.npv_cloud,
+            head.equity.measures.npv_cloud,
+        ]
+        .map(money);
+        let printed_zero = |v: &str| v.trim_start_matches('-').chars().all(|c| "0.,".contains(c));
+        if without != with {
+            format!(
+                " In `{}`, without the cloud side {without}; counting {}'s margin on the compute it sells, {with}.",
+                head.name, investor
+            )
+        } else if printed_zero(&of_share) && printed_zero(&of_stake) {
+            // No sentence on a cloud side that brings neither deal anything (helper-256:
+            // with `--set cloud.margin=0` it said the same figure twice).
+            String::new()
+        } else if of_share == of_stake {
+            format!(
+                " In `{}`, the cloud side is worth the same under both deals ({of_share} {} NPV), so it does not change the answer.",
+                head.name, model.unit
+            )
+        } else {
+            format!(
+                " In `{}`, the cloud side is worth {of_share} {} NPV under {} and {of_stake} under the stake, too little to change the answer as written here.",
+                head.name,
+                model.unit,
+                model.profit_share_short()
+            )
+        }
+    } else {
+        String::new()
     };
     match tally {
         Some(tally) => format!("{tally}; {margin}{flip}.{cloud}"),
