@@ -311,11 +311,40 @@ pub(crate) fn investor_in_charts(model: &Model) -> String {
 /// variation selector, a skin tone, a tag, a zero-width joiner), not after a joiner, and
 /// not inside a pair of regional indicators (a flag).
 fn cluster_boundary(chars: &[char], at: usize) -> bool {
+    // Marks of the scripts a name is likely written in, beyond Latin's (helper-263: a
+    // Cyrillic titlo, Thai and Devanagari vowel signs, Hebrew points and Hangul's
+    // conjoining vowels were cut from their letters). The Indic blocks share one layout:
+    // their signs sit at the same offsets in each block of 128.
+    let indic_sign = |c: char| {
+        let u = u32::from(c);
+        (0x0900..0x0E00).contains(&u)
+            && matches!(u % 0x80, 0x00..=0x03 | 0x3A..=0x4F | 0x51..=0x57 | 0x62..=0x63)
+    };
     let joins_previous = |c: char| {
         is_combining_mark(c)
+            || indic_sign(c)
             || matches!(
                 c,
-                '\u{200D}'
+                '\u{0483}'..='\u{0489}'
+                    | '\u{0591}'..='\u{05BD}'
+                    | '\u{05BF}'
+                    | '\u{05C1}'..='\u{05C2}'
+                    | '\u{05C4}'..='\u{05C5}'
+                    | '\u{05C7}'
+                    | '\u{0610}'..='\u{061A}'
+                    | '\u{064B}'..='\u{065F}'
+                    | '\u{0670}'
+                    | '\u{06D6}'..='\u{06ED}'
+                    | '\u{0E31}'
+                    | '\u{0E34}'..='\u{0E3A}'
+                    | '\u{0E47}'..='\u{0E4E}'
+                    | '\u{0EB1}'
+                    | '\u{0EB4}'..='\u{0EBC}'
+                    | '\u{0EC8}'..='\u{0ECD}'
+                    | '\u{1160}'..='\u{11FF}'
+                    | '\u{D7B0}'..='\u{D7FF}'
+                    | '\u{3099}'..='\u{309A}'
+                    | '\u{200C}'..='\u{200D}'
                     | '\u{FE00}'..='\u{FE0F}'
                     | '\u{1F3FB}'..='\u{1F3FF}'
                     | '\u{E0020}'..='\u{E007F}'

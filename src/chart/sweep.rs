@@ -608,7 +608,7 @@ impl SweepChart<'_> {
             &l.name,
             &format!(
                 "NPV advantage of the equity stake over the profit share to {} in `{}`, in {}, as {} and {} vary{line}",
-                c.fit_name(&l.investor, &frame::subtitle_font(), 300.0),
+                l.investor,
                 c.fit_name(series.trajectory, &frame::subtitle_font(), 360.0),
                 l.unit,
                 // (A path may hold the trajectory's long name too: helper-260.)

@@ -2080,6 +2080,17 @@ fn regression_a_shortened_name_is_cut_between_characters_as_shown() {
     assert!(!super::cluster_boundary(&family, 2));
     assert!(!super::cluster_boundary(&family, 3));
     assert!(super::cluster_boundary(&family, 4));
+    // Other scripts' marks (helper-263): a Cyrillic titlo, a Thai vowel sign, a
+    // Devanagari vowel sign, a Hebrew point, Hangul's conjoining vowel.
+    for joined in [
+        "\u{438}\u{486}",
+        "\u{E01}\u{E35}",
+        "\u{915}\u{93F}",
+        "\u{5E9}\u{5C1}",
+        "\u{1100}\u{1161}",
+    ] {
+        assert!(!super::cluster_boundary(&chars(joined), 1), "{joined}");
+    }
     // Two flags: between them, not inside either.
     let flags = chars("\u{1F1EF}\u{1F1F5}\u{1F1EB}\u{1F1F7}");
     assert!(!super::cluster_boundary(&flags, 1));

@@ -94,7 +94,9 @@ impl Figure for TornadoChart<'_> {
                 // Long names shortened in their middle, so that the sentence keeps its end
                 // (helper-257: a trajectory's name of 60 characters cut it to "each i…";
                 // helper-260: an investor's of 90).
-                c.fit_name(&l.investor, &frame::subtitle_font(), 300.0),
+                // (The investor's name comes shortened: `investor_in_charts`; cut again, it
+                // showed two ellipses: helper-263.)
+                l.investor,
                 c.fit_name(self.trajectory, &frame::subtitle_font(), 360.0),
                 l.unit
             ),

@@ -417,11 +417,19 @@ pub fn conclusion(model: &Model, comparison: &Comparison) -> String {
             ),
         };
         let (without, with) = (side(alone), side(head.npv_advantage));
-        let [of_share, of_stake] = [
+        let npvs = [
             head.profit_share.measures.npv_cloud,
             head.equity.measures.npv_cloud,
-        ]
-        .map(money);
+        ];
+        // "The same" only where the CSVs' places print them alike (helper-263: 0.013016
+        // and 0.007841 both read 0.01 at the table's places); else each to those places.
+        let same =
+            npvs.map(|v| stakeshift_core::engine::number::printed(v, crate::report::AMOUNT_DP));
+        let [of_share, of_stake] = if same[0] == same[1] {
+            npvs.map(money)
+        } else {
+            npvs.map(|v| self::money(v, crate::report::AMOUNT_DP.max(places)))
+        };
         let printed_zero = |v: &str| v.trim_start_matches('-').chars().all(|c| "0.,".contains(c));
         if without != with {
             format!(
@@ -432,7 +440,7 @@ pub fn conclusion(model: &Model, comparison: &Comparison) -> String {
             // No sentence on a cloud side that brings neither deal anything (helper-256:
             // with `--set cloud.margin=0` it said the same figure twice).
             String::new()
-        } else if of_share == of_stake {
+        } else if same[0] == same[1] {
             format!(
                 " In `{}`, the cloud side is worth the same under both deals ({of_share} {} NPV), so it does not change the answer.",
                 head.name, model.unit
