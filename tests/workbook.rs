@@ -1121,6 +1121,21 @@ fn regression_amounts_of_trillions_fit_their_columns() {
     assert!(checked >= 10, "{checked} large numbers");
 }
 
+/// The workbook `compare --out` wrote into `dir`, recalculated by LibreOffice into a folder
+/// of `scratch` named for `what`, with no error cell.
+fn recalculated_without_errors(tool: &str, dir: &Path, scratch: &Path, what: &str) -> PathBuf {
+    let out = scratch.join(format!("{what}-recalculated"));
+    std::fs::create_dir_all(&out).unwrap();
+    let recalculated = recalculate(
+        tool,
+        &dir.join("stakeshift.xlsx"),
+        &out,
+        &scratch.join("profile"),
+    );
+    assert_eq!(error_cells(&recalculated), Vec::<String>::new(), "{what}");
+    recalculated
+}
+
 /// The NPVs a trajectory's sheet holds (column W: the profit share's row, then the
 /// equity's) are summary.csv's, to its printed places.
 fn assert_sheet_npvs_are_summarys(
@@ -1188,15 +1203,7 @@ valuation = { points = [[2000, 100.0]] }
         let dir = compare_out(&model, file);
         check_against_csv(&dir);
         let Some(tool) = soffice() else { continue };
-        let out = scratch.join(format!("{file}-recalculated"));
-        std::fs::create_dir_all(&out).unwrap();
-        let recalculated = recalculate(
-            tool,
-            &dir.join("stakeshift.xlsx"),
-            &out,
-            &scratch.join("profile"),
-        );
-        assert_eq!(error_cells(&recalculated), Vec::<String>::new(), "{file}");
+        let recalculated = recalculated_without_errors(tool, &dir, &scratch, file);
         // The recalculated NPVs are stakeshift's.
         let (_, comparison) = read_csv(&dir.join("comparison.csv"));
         let (_, summary) = read_csv(&dir.join("summary.csv"));
@@ -1579,15 +1586,7 @@ fn regression_a_recalculated_discount_factor_is_the_exact_power_where_it_can_be(
     let Some(tool) = soffice() else {
         return;
     };
-    let out = scratch.join("recalculated");
-    std::fs::create_dir_all(&out).unwrap();
-    let recalculated = recalculate(
-        tool,
-        &dir.join("stakeshift.xlsx"),
-        &out,
-        &scratch.join("profile"),
-    );
-    assert_eq!(error_cells(&recalculated), Vec::<String>::new());
+    let recalculated = recalculated_without_errors(tool, &dir, &scratch, "cancelling flows");
     let (_, summary) = read_csv(&dir.join("summary.csv"));
     let mut book = Book::open(&recalculated);
     assert_sheet_npvs_are_summarys(&mut book, "t", &summary, "cancelling flows");
