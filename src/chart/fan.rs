@@ -488,12 +488,7 @@ mod tests {
     /// only then.
     #[test]
     fn regression_two_deals_worth_the_same_are_said_to_coincide() {
-        let labels = ModelLabels {
-            name: "m".into(),
-            unit: "EUR m".into(),
-            investor: "the fund".into(),
-            profit_share: "the profit share",
-        };
+        let labels = crate::chart::tests::fund_labels("m", "EUR m");
         let rows = |profit_share_shift: f64| -> Vec<FanRow> {
             (2025..=2030)
                 .flat_map(|year| {

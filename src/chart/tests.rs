@@ -534,7 +534,7 @@ fn labels_apart(labels: &[(String, f64)]) -> Result<(), String> {
 }
 
 /// The labels of a test chart's model: its name and unit, the investor "the fund".
-fn fund_labels(name: &str, unit: &str) -> ModelLabels {
+pub(crate) fn fund_labels(name: &str, unit: &str) -> ModelLabels {
     ModelLabels {
         name: name.into(),
         unit: unit.into(),
@@ -1772,14 +1772,19 @@ fn texts_of_model_text(text: &str, chart: Chart) -> Vec<String> {
 /// `chart` drawn as SVG at the default size for the model written `text` (named
 /// `model.toml` in its footer).
 fn svg_of_model_text(text: &str, chart: Chart) -> Vec<u8> {
-    let model = crate::model::parse_model(crate::model::ModelSource {
-        text,
-        load: &mut |_| Err("no files".into()),
-    })
-    .unwrap();
+    let model = model_of_text(text);
     let comparison = crate::compare::compare(&model, None).unwrap();
     let ctx = ChartContext::new("model.toml", text, Size::DEFAULT, None);
     chart.svg(&model, &comparison, &ctx).unwrap()
+}
+
+/// The model written `text` (naming no other file), parsed and checked.
+fn model_of_text(text: &str) -> crate::model::Model {
+    crate::model::parse_model(crate::model::ModelSource {
+        text,
+        load: &mut |_| Err("no files".into()),
+    })
+    .unwrap()
 }
 
 /// docs/mini.toml with its text from `from` (a line that begins a section) up to `to` (the
@@ -2036,11 +2041,7 @@ fn regression_a_long_trajectory_name_leaves_the_tornado_subtitle_its_end() {
 fn regression_a_long_investor_name_is_shortened_in_the_charts_sentences() {
     let long = "VeryLongInvestorHoldings".repeat(6);
     let text = crate::BUILTIN_MODEL.replace("microsoft", &long);
-    let model = crate::model::parse_model(crate::model::ModelSource {
-        text: &text,
-        load: &mut |_| Err("no files".into()),
-    })
-    .unwrap();
+    let model = model_of_text(&text);
     let shown = super::investor_in_charts(&model);
     assert_eq!(shown.chars().count(), 39, "{shown}");
     assert!(
@@ -2054,11 +2055,7 @@ fn regression_a_long_investor_name_is_shortened_in_the_charts_sentences() {
         .unwrap();
     assert!(subtitle.ends_with("from 2025"), "{subtitle}");
     let short = crate::BUILTIN_MODEL.replace("microsoft", "SoftBankVisionFund2_Holdings");
-    let model = crate::model::parse_model(crate::model::ModelSource {
-        text: &short,
-        load: &mut |_| Err("no files".into()),
-    })
-    .unwrap();
+    let model = model_of_text(&short);
     assert_eq!(
         super::investor_in_charts(&model),
         "SoftBankVisionFund2_Holdings"
