@@ -3174,6 +3174,24 @@ fn regression_a_trajectory_named_as_a_model_or_a_list_is_pointed_to_its_flag() {
         err.contains("this takes one trajectory, such as `--chart-trajectory base`"),
         "{err}"
     );
+    // The one offered is one tornado draws: among those given with `-t` (helper-262:
+    // `-t bear --chart-trajectory base,bear` was offered `base`).
+    let err = common::fails_with_2(
+        stakeshift()
+            .args([
+                "tornado",
+                "-t",
+                "bear",
+                "--chart-trajectory",
+                "base,bear",
+                "--out",
+            ])
+            .arg(out.path().join("unwritten")),
+    );
+    assert!(
+        err.contains("this takes one trajectory, such as `--chart-trajectory bear`"),
+        "{err}"
+    );
     // A name a shell would split or end is quoted as a shell reads it.
     let dir = ScratchDir::new("list-of-odd-names");
     let mini = std::fs::read_to_string(common::repo_path("docs/mini.toml")).unwrap();

@@ -286,10 +286,16 @@ pub struct ModelLabels {
 /// a name of 150 characters cut fan.png's to "...not discounted: me…" and a sweep's before
 /// the path it varies).
 pub(crate) fn investor_in_charts(model: &Model) -> String {
-    let name = model.investor_title();
+    name_in_charts(&model.investor_title())
+}
+
+/// A name as the charts write it in a sentence or note: past 40 characters, its first 26
+/// and last 12 about an ellipsis ([`investor_in_charts`]; a party's name in the
+/// waterfall's notes the same way).
+pub(crate) fn name_in_charts(name: &str) -> String {
     let chars: Vec<char> = name.chars().collect();
     if chars.len() <= 40 {
-        return name;
+        return name.to_string();
     }
     // Cut between whole characters as shown (helper-262: an accent lost or set on the
     // ellipsis, a flag split, a joiner left dangling).

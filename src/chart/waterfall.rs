@@ -335,7 +335,7 @@ fn marks(model: &Model, t: &crate::engine::TrajectoryResult) -> Vec<Mark> {
                 } else {
                     format!(
                         ": the rest goes to {}",
-                        model.party_name(model.profit_share.residual)
+                        super::name_in_charts(model.party_name(model.profit_share.residual))
                     )
                 };
                 out.push(Mark {
@@ -353,7 +353,7 @@ fn marks(model: &Model, t: &crate::engine::TrajectoryResult) -> Vec<Mark> {
                 if !events.contains(&Event::TierDone { year, tier }) {
                     let text = format!(
                         "{year}: tiers[{tier}] cap reached by {}",
-                        model.party_name(party)
+                        super::name_in_charts(model.party_name(party))
                     );
                     out.push(Mark {
                         year,
@@ -426,6 +426,45 @@ mod tests {
                 "2033: tiers[0] `Microsoft recoups its investment` finished",
                 "2035: tiers[1] cap reached by microsoft",
                 "2036: tiers[1] `Capped split` finished: the rest goes to nonprofit",
+            ]
+        );
+        // A long party's name is shortened in the notes as the investor's is in the
+        // subtitles (helper-262: the notes named it whole, 60 characters and more).
+        let long_investor = format!("microsoft_{}", "m".repeat(50));
+        let long_residual = format!("nonprofit_{}", "n".repeat(50));
+        let renamed = crate::BUILTIN_MODEL
+            .replace("microsoft", &long_investor)
+            .replace("nonprofit", &long_residual);
+        let long_model = crate::model::parse_model(crate::model::ModelSource {
+            text: &renamed,
+            load: &mut |_| Err("no files".into()),
+        })
+        .unwrap();
+        let comparison = crate::compare::compare(&long_model, None).unwrap();
+        let base = comparison
+            .trajectories
+            .iter()
+            .find(|t| t.name == "base")
+            .unwrap();
+        let texts: Vec<String> = marks(&long_model, base)
+            .into_iter()
+            .map(|m| m.text)
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "2033: tiers[0] `Microsoft recoups its investment` finished".to_string(),
+                // The first 26 characters and the last 12.
+                format!(
+                    "2035: tiers[1] cap reached by microsoft_{}\u{2026}{}",
+                    "m".repeat(16),
+                    "m".repeat(12)
+                ),
+                format!(
+                    "2036: tiers[1] `Capped split` finished: the rest goes to nonprofit_{}\u{2026}{}",
+                    "n".repeat(16),
+                    "n".repeat(12)
+                ),
             ]
         );
         // Each tier as the chart's legend names it is in `check`'s description.

@@ -13,7 +13,7 @@ pub fn run(args: &ChartArgs, warnings: &mut super::Warnings) -> anyhow::Result<(
         super::select_trajectories(
             &loaded.model,
             std::slice::from_ref(name),
-            super::TrajectoryFlag::One("-t"),
+            super::TrajectoryFlag::One("-t", &[]),
         )?;
     }
     let comparison = run_model(&loaded, None)?;

@@ -23,7 +23,7 @@ pub fn run(
     let selected = super::select_trajectories(
         model,
         std::slice::from_ref(&args.trajectory),
-        super::TrajectoryFlag::One("-t"),
+        super::TrajectoryFlag::One("-t", &[]),
     )?;
     let Some(&index) = selected.as_deref().and_then(|s| s.first()) else {
         return Err(

@@ -1362,12 +1362,13 @@ fn flag_taken_as_a_name(args: &[std::ffi::OsString]) -> Option<String> {
 
 /// How many trajectories a command's `-t` names: what a list written in one flag is told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum TrajectoryFlag {
+pub(crate) enum TrajectoryFlag<'a> {
     /// Repeatable: `-t base -t bear`.
     Repeated,
     /// One, by the flag named (`-t` of `explain` and `chart`; tornado's
-    /// `--chart-trajectory`, whose `-t` is another flag: helper-261).
-    One(&'static str),
+    /// `--chart-trajectory`, whose `-t` is another flag: helper-261), suggested from
+    /// among the trajectories given (tornado's `-t`; empty for any of the model's).
+    One(&'static str, &'a [usize]),
 }
 
 /// `word` as a command line would take it: as it is where a shell leaves it so, else in
@@ -1389,7 +1390,7 @@ fn shell_arg(word: &str) -> String {
 pub(crate) fn select_trajectories(
     model: &stakeshift::model::Model,
     names: &[String],
-    flag: TrajectoryFlag,
+    flag: TrajectoryFlag<'_>,
 ) -> Result<Option<Vec<usize>>, Error> {
     if names.is_empty() {
         return Ok(None);
@@ -1431,10 +1432,16 @@ pub(crate) fn select_trajectories(
                         .collect::<Vec<_>>()
                         .join(" ")
                 )
-            } else if let (true, TrajectoryFlag::One(spelling)) = (listed, flag) {
+            } else if let (true, TrajectoryFlag::One(spelling, among)) = (listed, flag) {
+                // One the command can draw (helper-262: tornado's `-t bear
+                // --chart-trajectory base,bear` was offered `base`, not among those chosen).
+                let suggested = parts
+                    .iter()
+                    .find(|p| among.is_empty() || among.contains(&index[**p]))
+                    .unwrap_or(&parts[0]);
                 format!(
                     "this takes one trajectory, such as `{spelling} {}`; ",
-                    shell_arg(parts[0])
+                    shell_arg(suggested)
                 )
             } else {
                 stakeshift::model::nearest_name(name, &all)

@@ -129,7 +129,7 @@ fn chart_trajectory<'a>(
             super::select_trajectories(
                 model,
                 &[n.to_string()],
-                super::TrajectoryFlag::One("--chart-trajectory"),
+                super::TrajectoryFlag::One("--chart-trajectory", selected),
             )
             .map_err(|e| match e {
                 Error::Usage(m) => Error::Usage(format!("--chart-trajectory {n}: {m}")),
