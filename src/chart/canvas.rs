@@ -432,6 +432,42 @@ impl<DB: DrawingBackend> Canvas<DB> {
     }
 }
 
+impl<DB: DrawingBackend> Canvas<DB> {
+    /// `text` split where the longest start that fits `max_width` ends, between characters
+    /// as shown (a letter and its marks, a flag, a joined emoji stay whole), and never
+    /// before the first of them: the start and the rest, empty when all of `text` fits.
+    pub fn split_to_fit<'t>(
+        &self,
+        text: &'t str,
+        font: &Font,
+        max_width: f64,
+    ) -> (&'t str, &'t str) {
+        if self.text_width(text, font) <= max_width {
+            return (text, "");
+        }
+        // As in `fit`: no more cut points than are measured.
+        let chars: Vec<char> = text.chars().take(MEASURED_CHARS + 1).collect();
+        let cuts: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .take(chars.len())
+            .collect();
+        let fits = |n: usize| self.text_width(&text[..cuts[n]], font) <= max_width;
+        let mut n = longest(cuts.len(), fits);
+        while n > 0 && !super::cluster_boundary(&chars, n) {
+            n -= 1;
+        }
+        if n == 0 {
+            // Not even the first character fits: it goes on a line of its own, whole.
+            n = (1..chars.len())
+                .find(|&k| super::cluster_boundary(&chars, k))
+                .unwrap_or(chars.len());
+        }
+        let at = cuts.get(n).copied().unwrap_or(text.len());
+        (&text[..at], &text[at..])
+    }
+}
+
 /// The first [`MEASURED_CHARS`] characters of `text`, all that is measured or drawn of it.
 fn measured_prefix(text: &str) -> &str {
     match text.char_indices().nth(MEASURED_CHARS) {

@@ -681,7 +681,11 @@ pub(crate) fn names_and_amounts<DB: DrawingBackend>(
         .collect()
 }
 
-/// Splits `text` into lines that fit `width`.
+/// Splits `text` into lines that fit `width`: between words, and a word wider than a line
+/// (a name without a space, a path) between its characters as shown, over at most
+/// [`WORD_LINES`] lines, the last cut with an ellipsis if it still does not fit
+/// (helper-262: a 39-character name without a space, wider than the legend's column, lost
+/// its end to an ellipsis).
 pub(crate) fn wrap<DB: DrawingBackend>(
     c: &Canvas<DB>,
     text: &str,
@@ -696,18 +700,34 @@ pub(crate) fn wrap<DB: DrawingBackend>(
         } else {
             format!("{line} {word}")
         };
-        if c.text_width(&candidate, font) <= width || line.is_empty() {
+        if c.text_width(&candidate, font) <= width {
             line = candidate;
-        } else {
-            lines.push(std::mem::take(&mut line));
-            line = word.to_string();
+            continue;
         }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        let mut rest = word;
+        for _ in 1..WORD_LINES {
+            let (head, tail) = c.split_to_fit(rest, font, width);
+            if tail.is_empty() {
+                break;
+            }
+            lines.push(head.to_string());
+            rest = tail;
+        }
+        line = rest.to_string();
     }
     if !line.is_empty() {
         lines.push(line);
     }
     lines.into_iter().map(|l| c.fit(&l, font, width)).collect()
 }
+
+/// The most lines one word is broken over by [`wrap`]: enough for any name a chart shows
+/// (a long one is shortened first: [`super::name_in_charts`]), and a bound on the work a
+/// hostile one makes.
+const WORD_LINES: usize = 3;
 
 pub(crate) fn outline_rect<DB: DrawingBackend>(
     c: &Canvas<DB>,

@@ -316,7 +316,7 @@ pub(crate) fn name_in_charts(name: &str) -> String {
 /// character: not before a mark that joins the character before it (a combining mark, a
 /// variation selector, a skin tone, a tag, a zero-width joiner), not after a joiner, and
 /// not inside a pair of regional indicators (a flag).
-fn cluster_boundary(chars: &[char], at: usize) -> bool {
+pub(crate) fn cluster_boundary(chars: &[char], at: usize) -> bool {
     // Marks of the scripts a name is likely written in, beyond Latin's (helper-263: a
     // Cyrillic titlo, Thai and Devanagari vowel signs, Hebrew points and Hangul's
     // conjoining vowels were cut from their letters). The Indic blocks share one layout:

@@ -165,6 +165,51 @@ fn fitting_a_long_name_measures_it_a_logarithmic_number_of_times() {
     });
 }
 
+/// helper-262: a note's word wider than its column (a 39-character name without a space,
+/// shown whole as a name of 40 or fewer is) was cut with an ellipsis by the wrapping, its
+/// end lost. It is broken between characters over the lines it needs, none wider than the
+/// column; a hostile word is broken over at most three and the rest cut, in few
+/// measurements.
+#[test]
+fn regression_a_word_wider_than_a_note_is_broken_not_cut() {
+    on_small_canvas(|c, font| {
+        let name = "W".repeat(39);
+        let width = 0.6 * c.text_width(&name, font);
+        let lines = frame::wrap(c, &format!("Cloud: {name} buys it."), font, width);
+        assert!(lines.len() >= 3, "{lines:?}");
+        assert!(
+            lines.iter().all(|l| c.text_width(l, font) <= width),
+            "{lines:?}"
+        );
+        assert_eq!(
+            lines.concat().replace(' ', ""),
+            format!("Cloud:{name}buys it.").replace(' ', "")
+        );
+        assert!(!lines.concat().contains('\u{2026}'), "{lines:?}");
+        // A letter's accent and a flag stay with what they mark.
+        let marked = "e\u{301}".repeat(30) + &"\u{1F1EB}\u{1F1F7}".repeat(10);
+        let width = c.text_width(&marked, font) / 2.5;
+        for line in frame::wrap(c, &marked, font, width) {
+            let chars: Vec<char> = line.chars().collect();
+            assert!(chars[0] != '\u{301}', "{line}");
+            let flags = chars
+                .iter()
+                .filter(|ch| ('\u{1F1E6}'..='\u{1F1FF}').contains(*ch))
+                .count();
+            assert_eq!(flags % 2, 0, "{line}");
+        }
+        // Hostile: 200,000 characters without a space. Three lines, the last cut.
+        let long = "x".repeat(200_000);
+        let mut lines = Vec::new();
+        let (calls, _) = measured(|| lines = frame::wrap(c, &long, font, 300.0));
+        assert_eq!(lines.len(), 3, "{lines:?}");
+        assert!(lines[2].ends_with('\u{2026}'), "{lines:?}");
+        assert!(calls < 200, "{calls} measurements");
+        // Nothing fits a line: each character on its own, not a loop or a panic.
+        assert!(!frame::wrap(c, "abc", font, 0.5).is_empty());
+    });
+}
+
 /// The same fault through the charts: all four drawn for a trajectory with a 20,000-character
 /// name measure a bounded multiple of the name's length (quadratic fitting measured about
 /// 2 x 10^8 characters per label).
