@@ -1349,3 +1349,62 @@ fn regression_a_break_even_scale_is_never_cut() {
         "{texts:?}"
     );
 }
+
+/// helper-257: the footer draws the model's path and the `--set`s as given, and a path or
+/// value written right to left came out reversed, or in boxes, without a word. Each
+/// command that draws warns of it, and says where.
+#[test]
+fn regression_a_footer_the_font_cannot_draw_is_warned_of() {
+    let dir = ScratchDir::new("footer-glyphs");
+    let mini =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/mini.toml"))
+            .unwrap();
+    let hebrew = common::write_file(dir.path(), "\u{5e9}\u{5dc}\u{5d5}\u{5dd}.toml", &mini);
+    let plain = common::write_file(dir.path(), "plain.toml", &mini);
+    let runs: [&[&str]; 3] = [
+        &["chart"],
+        &["simulate", "--quiet", "--paths", "100"],
+        &["compare"],
+    ];
+    for (i, args) in runs.into_iter().enumerate() {
+        for (model, warned) in [(&hebrew, true), (&plain, false)] {
+            let out = dir.path().join(format!("out{i}{warned}"));
+            let run = stakeshift()
+                .args(args)
+                .arg(model)
+                .arg("--out")
+                .arg(&out)
+                .output()
+                .unwrap();
+            assert!(run.status.success(), "{args:?}");
+            let stderr = String::from_utf8_lossy(&run.stderr);
+            assert_eq!(
+                stderr.contains(
+                    "the footer (the model's path, the overrides) is written right to left"
+                ),
+                warned,
+                "{args:?} {model:?}: {stderr}"
+            );
+        }
+    }
+    // An override's value: in boxes where the font has no glyph.
+    let run = stakeshift()
+        .args([
+            "chart",
+            "--set",
+            "trajectories[0].description=\"\u{6f22}\"",
+            "--out",
+        ])
+        .arg(dir.path().join("boxes"))
+        .arg(&plain)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        run.status.success()
+            && stderr.contains(
+                "no glyph for \u{6f22} (in the footer (the model's path, the overrides))"
+            ),
+        "{stderr}"
+    );
+}

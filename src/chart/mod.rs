@@ -611,7 +611,10 @@ pub struct Drawn<'a> {
 /// the charts' font cannot draw (helper-119: CJK names came out as rows of boxes in every
 /// PNG, without a word); None where every character has its glyph. Only the names drawn
 /// are looked at (helper-122: a tier's name was warned of by `sweep`, whose chart has none).
-pub fn glyph_warning(model: &Model, drawn: Drawn<'_>) -> Option<String> {
+///
+/// `footer` is what the footer draws besides them: the model's path and the overrides, as
+/// given (helper-257: a right-to-left value there was drawn reversed without a word).
+pub fn glyph_warning(model: &Model, drawn: Drawn<'_>, footer: &str) -> Option<String> {
     let mut places: Vec<(String, Vec<char>)> = Vec::new();
     // Where a combining mark is: the font has their glyphs, but the charts set each
     // character after the one before, so that a mark stands beside its letter, not on it
@@ -656,6 +659,10 @@ pub fn glyph_warning(model: &Model, drawn: Drawn<'_>) -> Option<String> {
     {
         look(format!("trajectory `{}`", t.name), &t.name);
     }
+    look(
+        "the footer (the model's path, the overrides)".into(),
+        footer,
+    );
     // Each thing the charts draw wrongly is said, in one warning (helper-257: the boxes'
     // warning hid the combining marks').
     let mut said: Vec<String> = Vec::new();

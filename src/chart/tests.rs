@@ -1394,7 +1394,7 @@ fn regression_combining_marks_are_said() {
         trajectories: &all,
         svg: false,
     };
-    let warning = glyph_warning(&renamed.model, drawn).unwrap();
+    let warning = glyph_warning(&renamed.model, drawn, "models/x.toml").unwrap();
     assert!(
         warning.starts_with("charts: the model's name holds combining marks"),
         "{warning}"
@@ -1403,7 +1403,10 @@ fn regression_combining_marks_are_said() {
     let precomposed = file
         .load(&[crate::overrides::Override::parse("name=\"\u{e9}quipe\"").unwrap()])
         .unwrap();
-    assert_eq!(glyph_warning(&precomposed.model, drawn), None);
+    assert_eq!(
+        glyph_warning(&precomposed.model, drawn, "models/x.toml"),
+        None
+    );
 }
 
 /// helper-257: a Hebrew name was drawn with its letters reversed (`שלום` as `םולש`) without
@@ -1426,7 +1429,7 @@ fn regression_right_to_left_names_and_every_flaw_are_said() {
         svg: false,
     };
     let hebrew = load(&["name=\"\u{5e9}\u{5dc}\u{5d5}\u{5dd}\""]);
-    let warning = glyph_warning(&hebrew, drawn).unwrap();
+    let warning = glyph_warning(&hebrew, drawn, "models/x.toml").unwrap();
     assert!(
         warning.starts_with(
             "charts: the model's name is written right to left, which the charts draw left to right"
@@ -1434,10 +1437,26 @@ fn regression_right_to_left_names_and_every_flaw_are_said() {
         "{warning}"
     );
     let both = load(&["name=\"e\u{301}quipe\"", "unit=\"\u{6f22}\u{5b57}\""]);
-    let warning = glyph_warning(&both, drawn).unwrap();
+    let warning = glyph_warning(&both, drawn, "models/x.toml").unwrap();
     assert!(
         warning.starts_with("charts: the charts' font (Liberation Sans) has no glyph for")
             && warning.contains("; the model's name holds combining marks"),
+        "{warning}"
+    );
+    // The footer draws the model's path and the overrides as given: they are looked at too
+    // (helper-257: a right-to-left value there was drawn reversed without a word).
+    let builtin = load(&[]);
+    assert_eq!(glyph_warning(&builtin, drawn, "models/x.toml"), None);
+    let warning = glyph_warning(&builtin, drawn, "models/\u{5e9}\u{5dc}.toml").unwrap();
+    assert!(
+        warning.starts_with(
+            "charts: the footer (the model's path, the overrides) is written right to left"
+        ),
+        "{warning}"
+    );
+    let warning = glyph_warning(&builtin, drawn, "models/\u{6f22}.toml").unwrap();
+    assert!(
+        warning.contains("no glyph for \u{6f22} (in the footer (the model's path, the overrides))"),
         "{warning}"
     );
 }
@@ -1459,14 +1478,14 @@ fn regression_characters_the_font_cannot_draw_are_said() {
         trajectories: &all,
         svg: true,
     };
-    assert_eq!(glyph_warning(&builtin, everything), None);
+    assert_eq!(glyph_warning(&builtin, everything, "models/x.toml"), None);
     let file = crate::io::read_model_file(None).unwrap();
     let set = |s: &str| {
         file.load(&[crate::overrides::Override::parse(s).unwrap()])
             .unwrap()
     };
     let renamed = set(r#"profit_share.tiers[0].name="日本""#);
-    let warning = glyph_warning(&renamed.model, everything).unwrap();
+    let warning = glyph_warning(&renamed.model, everything, "models/x.toml").unwrap();
     assert!(
         warning.contains("no glyph for 日 本 (in profit_share.tiers[0].name)")
             && warning.ends_with("keep the text, for a viewer's own fonts"),
@@ -1479,9 +1498,12 @@ fn regression_characters_the_font_cannot_draw_are_said() {
         trajectories: &[0],
         svg: false,
     };
-    assert_eq!(glyph_warning(&renamed.model, no_tiers), None);
+    assert_eq!(
+        glyph_warning(&renamed.model, no_tiers, "models/x.toml"),
+        None
+    );
     let spaced = set("unit=\"USD\u{3000}bn\"");
-    let warning = glyph_warning(&spaced.model, no_tiers).unwrap();
+    let warning = glyph_warning(&spaced.model, no_tiers, "models/x.toml").unwrap();
     assert!(
         warning.contains("U+3000") && !warning.contains("--svg"),
         "{warning}"

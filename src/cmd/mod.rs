@@ -163,13 +163,17 @@ impl Warnings {
     }
 }
 
-/// Warns where the charts written hold names their font cannot draw.
+/// Warns where the charts written hold names, or a footer, their font cannot draw.
 pub(crate) fn warn_of_glyphs(
-    model: &stakeshift::model::Model,
+    loaded: &stakeshift::io::LoadedModel,
     drawn: stakeshift::chart::Drawn<'_>,
     warnings: &mut Warnings,
 ) {
-    if let Some(warning) = stakeshift::chart::glyph_warning(model, drawn) {
+    let footer = std::iter::once(loaded.label.as_str())
+        .chain(loaded.overridden_by().iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join(" ");
+    if let Some(warning) = stakeshift::chart::glyph_warning(&loaded.model, drawn, &footer) {
         warnings.warn(warning);
     }
 }

@@ -217,7 +217,6 @@ fn out_files(
     results: &simulate::Results,
     warnings: &mut super::Warnings,
 ) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    let model = &loaded.model;
     let mut files = vec![
         (FILES[0].to_string(), simulate::csv::simulation(results)),
         (FILES[1].to_string(), simulate::csv::fan(results)),
@@ -232,7 +231,7 @@ fn out_files(
         trajectories: &[],
         svg: true,
     };
-    super::warn_of_glyphs(model, drawn, warnings);
+    super::warn_of_glyphs(loaded, drawn, warnings);
     files.extend(simulate::charts::files(
         loaded,
         results,

@@ -65,7 +65,7 @@ pub fn run(
                 trajectories: &selected,
                 svg: args.charts.svg,
             };
-            super::warn_of_glyphs(base.model(), drawn, warnings);
+            super::warn_of_glyphs(&base.loaded, drawn, warnings);
             let mut files = vec![("sweep.csv".to_string(), report::sweep_csv(&result))];
             files.extend(sweep_chart_files(
                 &base,

@@ -91,7 +91,7 @@ pub fn run(
                 trajectories: &selected,
                 svg: args.charts.svg,
             };
-            super::warn_of_glyphs(base.model(), drawn, warnings);
+            super::warn_of_glyphs(&base.loaded, drawn, warnings);
             let mut files = vec![("tornado.csv".to_string(), report::tornado_csv(&rows))];
             files.extend(tornado_chart_files(
                 &base,
