@@ -253,6 +253,11 @@ impl LoadedModel {
         &self.overridden_by
     }
 
+    /// The overrides the model was loaded with, in order.
+    pub fn overrides(&self) -> &[crate::overrides::Override] {
+        &self.overrides
+    }
+
     /// `message`, followed by the overrides the model was loaded with, if any.
     pub fn with_overrides(&self, mut message: String) -> String {
         if !self.overridden_by.is_empty() {

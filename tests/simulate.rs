@@ -579,6 +579,97 @@ fn replay_reruns_in_exact_decimals_to_the_paths_npvs() {
     assert!(replayed >= 3, "only {replayed} paths could be replayed");
 }
 
+/// helper-265: a replay of a run with `--set`s said nothing of them, so that the rerun its
+/// comment gave (`compare MODEL --trajectory path_0`) ran the file's stake, 56.5 bn off the
+/// path's advantage; and giving `compare` every `--set` scales the table's valuations a
+/// second time. The comment's command, run as a shell reads it, reruns the path to its
+/// NPVs; the file's terms alone do not.
+#[test]
+fn regression_a_replay_gives_compare_the_runs_overrides_that_the_table_does_not_hold() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("model.toml");
+    let model_text = stakeshift::BUILTIN_MODEL;
+    std::fs::write(&file, model_text).unwrap();
+    let sets = [
+        "equity.stake=0.4",
+        "scale.valuation=1.5",
+        "simulation.revenue_vol=0.3",
+        "name=\"it's a what-if\"",
+        "trajectories[base].agi_year=2031",
+    ];
+    let (mut replayed, mut differed) = (0, 0);
+    for path in ["0", "3", "11", "40"] {
+        let mut simulate = stakeshift();
+        simulate.args(["simulate", "--paths", "50", "--replay", path]);
+        for set in sets {
+            simulate.args(["--set", set]);
+        }
+        let out = simulate.arg(&file).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let replay = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            replay.contains(
+                "# The table holds what `--set scale.valuation=1.5` and `--set trajectories[base].agi_year=2031` did to the trajectories: do not give them to `compare` again, or they apply twice.\n"
+            ) && replay.contains(
+                "# Simulated with `--set equity.stake=0.4` and `--set name=\"it's a what-if\"`: `compare` needs them too.\n"
+            ),
+            "{replay}"
+        );
+        if replay.contains("did not happen") || replay.contains("lapses (a failed company") {
+            continue; // not comparable by design (the replay says so)
+        }
+        let table = tmp.path().join(format!("replay_{path}.toml"));
+        std::fs::write(&table, format!("{model_text}\n{replay}")).unwrap();
+        // The comment's command as a shell runs it, MODEL the file, with CSV to read.
+        let line = replay
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix("# Add this table to the model and run: stakeshift compare MODEL")
+            })
+            .unwrap();
+        let args = line.strip_suffix(" --yearly").unwrap();
+        let run = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("\"$0\" compare \"$1\" {args} --format csv"))
+            .arg(assert_cmd::cargo::cargo_bin("stakeshift"))
+            .arg(&table)
+            .output()
+            .unwrap();
+        assert!(
+            run.status.success(),
+            "{args}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let csv = String::from_utf8(run.stdout).unwrap();
+        let row = csv.lines().nth(1).unwrap();
+        let got: Vec<f64> = row
+            .split(',')
+            .skip(1)
+            .take(3)
+            .map(|c| c.parse().unwrap())
+            .collect();
+        let want = replay_npvs(&replay);
+        for k in 0..3 {
+            let tolerance = 1e-6_f64.max(1e-9 * want[0].abs().max(want[1].abs()));
+            assert!(
+                (got[k] - want[k]).abs() <= tolerance,
+                "path {path}: {got:?} vs {want:?}"
+            );
+        }
+        // Without the run's terms, another answer (on a path where the stake is worth
+        // something): the overrides matter to this check.
+        let plain = rerun_replay(tmp.path(), model_text, &replay, path);
+        differed += usize::from((plain[1] - want[1]).abs() > 1.0);
+        replayed += 1;
+    }
+    assert!(replayed >= 2, "only {replayed} paths could be replayed");
+    assert!(differed >= 1, "no path's rerun needed the run's terms");
+}
+
 /// The built-in model's text up to its `[simulation]` section (its last), so that a test can
 /// write its own.
 fn builtin_without_simulation() -> String {

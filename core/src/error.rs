@@ -333,6 +333,26 @@ pub fn shell_word(word: &str) -> String {
     format!("'{}'", word.replace('\'', "'\\''"))
 }
 
+/// `word` as a command line would take it: as it is where a shell leaves it so, else in
+/// single quotes ([`shell_word`]).
+///
+/// ```
+/// use stakeshift_core::error::shell_arg;
+/// assert_eq!(shell_arg("equity.stake=0.4"), "equity.stake=0.4");
+/// assert_eq!(shell_arg("name=\"a b\""), r#"'name="a b"'"#);
+/// ```
+pub fn shell_arg(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.,+:@%/=-".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        shell_word(word)
+    }
+}
+
 /// How many names of a list a message gives.
 pub const LISTED: usize = 20;
 

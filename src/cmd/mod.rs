@@ -1375,20 +1375,6 @@ pub(crate) enum TrajectoryFlag<'a> {
     One(&'static str, &'a [usize]),
 }
 
-/// `word` as a command line would take it: as it is where a shell leaves it so, else in
-/// single quotes ([`stakeshift::error::shell_word`]).
-fn shell_arg(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_.,+:@%/=-".contains(c));
-    if plain {
-        word.to_string()
-    } else {
-        stakeshift::error::shell_word(word)
-    }
-}
-
 /// Indexes of the named trajectories, in the order asked for (a name asked for twice
 /// counts once); None for all.
 pub(crate) fn select_trajectories(
@@ -1432,7 +1418,7 @@ pub(crate) fn select_trajectories(
                     "give each trajectory its own flag, `{}`; ",
                     parts
                         .iter()
-                        .map(|p| format!("-t {}", shell_arg(p)))
+                        .map(|p| format!("-t {}", stakeshift::error::shell_arg(p)))
                         .collect::<Vec<_>>()
                         .join(" ")
                 )
@@ -1445,7 +1431,7 @@ pub(crate) fn select_trajectories(
                     .unwrap_or(&parts[0]);
                 format!(
                     "this takes one trajectory, such as `{spelling} {}`; ",
-                    shell_arg(suggested)
+                    stakeshift::error::shell_arg(suggested)
                 )
             } else {
                 stakeshift::model::nearest_name(name, &all)

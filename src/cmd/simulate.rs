@@ -130,7 +130,7 @@ pub fn run(
             simulate::replay(model, &options, p).map_err(|e| model_error(&loaded, &options, e))?;
         return Ok(emit(
             stdout,
-            simulate::replay::render(model, &replay).as_bytes(),
+            simulate::replay::render(model, &replay, loaded.overrides()).as_bytes(),
         )?);
     }
 

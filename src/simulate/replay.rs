@@ -34,7 +34,7 @@
 //! };
 //! let model = parse(text);
 //! let options = Options { paths: 10, seed: 0, selected: None, fan: false };
-//! let table = render(&model, &replay(&model, &options, 3).unwrap());
+//! let table = render(&model, &replay(&model, &options, 3).unwrap(), &[]);
 //! // With every vol 0 path 3 is its center, written with a point for every year.
 //! assert!(table.contains("margin = { points = [[2024, 0.0], [2025, 0.25]] }\n"));
 //! // Added to the model, compare reruns it in exact decimals, with the center's advantage.
@@ -49,6 +49,7 @@
 use super::Replay;
 use crate::engine::Regime;
 use crate::model::Model;
+use crate::overrides::{Override, Segment, Target};
 
 /// An f64 as a TOML float literal: shortest round-trip digits, never an exponent, never a
 /// negative zero, always with a decimal point (a whole number past i64 is no TOML integer).
@@ -236,7 +237,38 @@ pub fn trajectory_name(model: &Model, path: u64) -> String {
         .unwrap_or(replay)
 }
 
-pub fn render(model: &Model, replay: &Replay) -> String {
+/// The run's overrides, as the table's rerun needs them: those `compare` must be given
+/// again (the deal's terms, the years, the rate), and those whose effect the table holds
+/// already (the trajectories' own keys, `trajectories_csv` and the derived keys), which must
+/// not be given again (`scale.valuation=2` would scale the path's valuations twice). Those
+/// of `[simulation]` shape the path only: neither (helper-265: the comment said nothing of
+/// the run's `--set`s, so that following it gave another NPV).
+fn overrides_for_rerun(overrides: &[Override]) -> (Vec<&Override>, Vec<&Override>) {
+    let mut again = Vec::new();
+    let mut in_table = Vec::new();
+    for o in overrides {
+        let first = match &o.path.target {
+            Target::Derived(..) => {
+                in_table.push(o);
+                continue;
+            }
+            Target::Key(segments) => match segments.first() {
+                Some(Segment::Key(key)) => key.as_str(),
+                _ => "",
+            },
+        };
+        match first {
+            "trajectories" | "trajectories_csv" => in_table.push(o),
+            "simulation" => {}
+            _ => again.push(o),
+        }
+    }
+    (again, in_table)
+}
+
+/// The replay of `replay`, a path of `model` as loaded with `overrides` (in order): the
+/// comments, then the `[[trajectories]]` table.
+pub fn render(model: &Model, replay: &Replay, overrides: &[Override]) -> String {
     let name = trajectory_name(model, replay.path);
     let o = &replay.outcome;
     let mut out = String::new();
@@ -289,8 +321,43 @@ pub fn render(model: &Model, replay: &Replay) -> String {
             "# `compare` refuses this model as it is, whichever trajectories it is asked for: trajectory `{name}` cannot run ({error}); add the table to a copy of the model without it.\n"
         ));
     }
+    let (again, in_table) = overrides_for_rerun(overrides);
+    let listed = |list: &[&Override]| {
+        let named: Vec<String> = list.iter().map(|o| format!("`{}`", o.origin)).collect();
+        match named.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => named.concat(),
+        }
+    };
+    if !in_table.is_empty() {
+        let (it, applies) = if in_table.len() == 1 {
+            ("it", "it applies")
+        } else {
+            ("them", "they apply")
+        };
+        out.push_str(&format!(
+            "# The table holds what {} did to the trajectories: do not give {it} to `compare` again, or {applies} twice.\n",
+            listed(&in_table)
+        ));
+    }
+    let sets: String = again
+        .iter()
+        .map(|o| {
+            format!(
+                " --set {}",
+                crate::error::shell_arg(&format!("{}={}", o.path.text, o.value))
+            )
+        })
+        .collect();
+    if !again.is_empty() {
+        out.push_str(&format!(
+            "# Simulated with {}: `compare` needs {} too.\n",
+            listed(&again),
+            if again.len() == 1 { "it" } else { "them" }
+        ));
+    }
     out.push_str(&format!(
-        "# Add this table to the model and run: stakeshift compare MODEL --trajectory {name} --yearly\n"
+        "# Add this table to the model and run: stakeshift compare MODEL{sets} --trajectory {name} --yearly\n"
     ));
     out.push_str("[[trajectories]]\n");
     out.push_str(&format!("name = \"{name}\"\n"));
