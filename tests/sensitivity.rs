@@ -1334,6 +1334,38 @@ fn regression_solve_never_reports_a_root_beyond_what_a_model_holds() {
     );
 }
 
+/// helper-264: `solve shift.margin` searched to 1e18 and reported roots that `--set` and
+/// `--vary` refuse (a derived key is at most 1e9 in size): 2.3e9 here, where a stake's
+/// dividends of 1e-9 of the profit move the advantage by 1.6e-8 a unit of margin. It keeps
+/// to 1e9: none there, and a root inside it that `compare --set` takes and ties at.
+#[test]
+fn regression_solve_keeps_a_shift_of_margins_within_what_set_takes() {
+    let mini = crate::common::repo_path("docs/mini.toml");
+    let tiny_payout = ["--set", "equity.dividend_payout=0.000000001"];
+    let solution = |target: &str| {
+        let mut args = vec!["shift.margin", "--target", target];
+        args.extend(tiny_payout);
+        first_solution(&mini, &args)
+    };
+    assert_eq!(solution("100"), "");
+    let root = solution("50");
+    let value: f64 = root.parse().unwrap();
+    assert!((1e8..=1e9).contains(&value), "{root}");
+    let mut compare = stakeshift();
+    compare.arg("compare").arg(&mini).args(tiny_payout).args([
+        "--set",
+        &format!("shift.margin={root}"),
+        "--format",
+        "csv",
+    ]);
+    let csv = crate::common::succeeds(&mut compare).0;
+    let table = crate::common::parse_csv(csv.as_bytes()).unwrap();
+    let advantage: f64 = table.rows[0][table.column("npv_advantage").unwrap()]
+        .parse()
+        .unwrap();
+    assert!((advantage - 50.0).abs() < 1e-5, "{advantage}");
+}
+
 /// Regression (black-box audit): a root between the search's last valid point and the end
 /// of the values the model allows was missed. On tests/sensitivity/domain_end.toml the
 /// second round's raise is valid only below 300 (its default pre-money, valuation - raise,

@@ -137,8 +137,10 @@ pub enum Domain {
     /// An amount of at least the given least, which is above 0 (a round's raise, which
     /// must cover the investor's participation).
     AtLeast(Decimal),
-    /// Any number (a margin, a shift of margins).
+    /// Any number (a margin).
     Any,
+    /// Any number at most 1e9 in size, the bound of a derived key (a shift of margins).
+    Shift,
     /// A factor of 0 or more (scale.valuation, scale.revenue).
     Scale,
     /// A whole year.
@@ -395,7 +397,7 @@ impl Knob {
                 _ => Domain::NonNegative,
             },
             Knob::AgiYear(_) => Domain::Year,
-            Knob::Derived(Derived::ShiftMargin, _) => Domain::Any,
+            Knob::Derived(Derived::ShiftMargin, _) => Domain::Shift,
             Knob::Derived(..) => Domain::Scale,
         }
     }

@@ -151,7 +151,7 @@ pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<So
     // search refused by default and run with `--within 0..1e18`.)
     let unbounded = matches!(
         knob.domain(model),
-        Domain::Rate | Domain::RateFromMinusOne | Domain::Any
+        Domain::Rate | Domain::RateFromMinusOne | Domain::Any | Domain::Shift
     ) && spec
         .within
         .is_none_or(|(lo, hi)| hi - lo > Decimal::from(WIDE_RANGE));
@@ -642,6 +642,12 @@ pub fn search_for(
         Domain::UpTo(most) => (Decimal::ZERO, false, most, true),
         // A margin has no bound in SPEC 6 (one far out of the usual is warned of).
         Domain::Any => (-largest, false, largest, false),
+        // A derived key's bound, which `--set` and `--vary` keep (helper-264: a root of
+        // `shift.margin` at 5.7e9 that neither would take).
+        Domain::Shift => {
+            let limit = Decimal::from(crate::overrides::document::DERIVED_LIMIT);
+            (-limit, false, limit, false)
+        }
         Domain::Scale if !capped => (
             Decimal::ZERO,
             true,
@@ -665,7 +671,7 @@ pub fn search_for(
     let default_width = match knob.domain(model) {
         // The scale of a rate's and a margin's values, where their range is unbounded.
         Domain::Rate | Domain::RateFromMinusOne => Decimal::from(11),
-        Domain::Any => Decimal::from(20),
+        Domain::Any | Domain::Shift => Decimal::from(20),
         _ => {
             let (default_lower, _, default_upper, _) = range(true);
             default_upper - default_lower

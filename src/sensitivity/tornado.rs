@@ -246,6 +246,11 @@ fn quarter_around(v: Decimal, domain: Domain) -> (Decimal, Decimal) {
                 low = low.max(-Decimal::ONE);
                 high = high.min(Decimal::ONE);
             }
+            Domain::Shift => {
+                let limit = Decimal::from(crate::overrides::document::DERIVED_LIMIT);
+                low = low.max(-limit);
+                high = high.min(limit);
+            }
             Domain::Any | Domain::Year => {}
         }
         // No number of a model may pass 1e18 in size (helper-120: an `until` of 1e18 was
