@@ -1334,6 +1334,50 @@ fn regression_solve_never_reports_a_root_beyond_what_a_model_holds() {
     );
 }
 
+/// helper-264: a file whose only fault is the value a sweep or tornado replaces was refused
+/// without a word of the way round it, though every value varied is valid. The error says
+/// how to run anyway, and that way runs; an error about another key gets no such advice.
+#[test]
+fn regression_a_fault_in_the_varied_key_says_how_to_vary_it_anyway() {
+    let dir = crate::common::ScratchDir::new("varied-fault");
+    let text = std::fs::read_to_string(crate::common::repo_path("docs/mini.toml")).unwrap();
+    let bad = text.replacen("stake = 0.20", "stake = 1.5", 1);
+    assert_ne!(bad, text);
+    let model = crate::common::write_file(dir.path(), "bad.toml", &bad);
+    for (command, vary) in [
+        ("sweep", "equity.stake=0.1..0.2:2"),
+        ("tornado", "equity.stake=0.1..0.2"),
+    ] {
+        let err = crate::common::fails_with_2(
+            stakeshift().arg(command).arg(&model).args(["--vary", vary]),
+        );
+        assert!(
+            err.contains("equity.stake: 1.5 is out of range")
+                && err.contains(&format!(
+                    "({command} reads the model as it is before varying equity.stake: give it a valid value with `--set equity.stake=0.1`, or mend the file)"
+                )),
+            "{err}"
+        );
+        crate::common::succeeds(stakeshift().arg(command).arg(&model).args([
+            "--set",
+            "equity.stake=0.1",
+            "--vary",
+            vary,
+        ]));
+        // Varying another key: the fault is the file's, as before.
+        let err = crate::common::fails_with_2(
+            stakeshift()
+                .arg(command)
+                .arg(&model)
+                .args(["--vary", &vary.replace("equity.stake", "discount_rate")]),
+        );
+        assert!(
+            err.contains("out of range") && !err.contains("reads the model"),
+            "{err}"
+        );
+    }
+}
+
 /// helper-264: `solve shift.margin` searched to 1e18 and reported roots that `--set` and
 /// `--vary` refuse (a derived key is at most 1e9 in size): 2.3e9 here, where a stake's
 /// dividends of 1e-9 of the profit move the advantage by 1.6e-8 a unit of margin. It keeps

@@ -163,6 +163,29 @@ impl Warnings {
     }
 }
 
+/// The model a sweep or tornado varies, with its `--set`s. Where the file's own value of a
+/// varied path is what makes it invalid, the error says how to run anyway (helper-264:
+/// every value of the sweep was valid, and it was refused for the one they replace).
+/// `varied`: each path varied and a value of it the run takes.
+pub(crate) fn base_of_varied<'a>(
+    command: &str,
+    file: &'a stakeshift::io::ModelFile,
+    overrides: &'a [stakeshift::overrides::Override],
+    varied: &[(&stakeshift::overrides::OverridePath, rust_decimal::Decimal)],
+) -> Result<stakeshift::sensitivity::Base<'a>, Error> {
+    stakeshift::sensitivity::Base::new(file, overrides).map_err(|mut error| {
+        if let Error::Model { field, message, .. } = &mut error
+            && let Some((path, value)) = varied.iter().find(|(p, _)| p.text == *field)
+        {
+            message.push_str(&format!(
+                " ({command} reads the model as it is before varying {field}: give it a valid value with `--set {}`, or mend the file)",
+                stakeshift::error::shell_arg(&format!("{}={value}", path.text))
+            ));
+        }
+        error
+    })
+}
+
 /// Warns where the charts written hold names, or a footer, their font cannot draw.
 pub(crate) fn warn_of_glyphs(
     loaded: &stakeshift::io::LoadedModel,

@@ -7,10 +7,10 @@ use stakeshift::error::Error;
 use stakeshift::io;
 use stakeshift::overrides::{OverridePath, Segment, Target};
 use stakeshift::report::sensitivity as report;
+use stakeshift::sensitivity::Range;
 use stakeshift::sensitivity::sweep::{
     Axis, chart_files as sweep_chart_files, sweep_steps, sweep_with_progress,
 };
-use stakeshift::sensitivity::{Base, Range};
 
 /// A row of the sweep without its trajectory's name and its varied paths' (JSON names each
 /// value by its path): about 250 bytes in JSON on the built-in model.
@@ -35,7 +35,8 @@ pub fn run(
         )
         .into());
     }
-    let base = Base::new(&file, &overrides)?;
+    let varied: Vec<_> = axes.iter().map(|a| (&a.path, a.values[0])).collect();
+    let base = super::base_of_varied("sweep", &file, &overrides, &varied)?;
     warnings.of_model(&base.loaded);
     let selected = super::selected_or_all(base.model(), &args.trajectories)?;
     super::check_unchosen_trajectories(&base.loaded, Some(&selected))?;

@@ -4,10 +4,10 @@ use super::{Format, TornadoArgs, emit};
 use stakeshift::error::Error;
 use stakeshift::io;
 use stakeshift::report::sensitivity as report;
+use stakeshift::sensitivity::Range;
 use stakeshift::sensitivity::tornado::{
     Input, chart_files as tornado_chart_files, default_inputs, tornado_with_progress,
 };
-use stakeshift::sensitivity::{Base, Range};
 
 /// A row of the tornado without its trajectory's name and its input's path.
 const TORNADO_ROW_BYTES: u64 = 400;
@@ -27,15 +27,18 @@ pub fn run(
     }
     let overrides = args.overrides.parsed()?;
     let file = io::read_model_file(args.model.as_deref())?;
-    let base = Base::new(&file, &overrides)?;
+    let asked: Vec<_> = args
+        .vary
+        .iter()
+        .map(|v| parse_input(v))
+        .collect::<Result<_, _>>()?;
+    let varied: Vec<_> = asked.iter().map(|i| (&i.path, i.low)).collect();
+    let base = super::base_of_varied("tornado", &file, &overrides, &varied)?;
     warnings.of_model(&base.loaded);
-    let inputs = if args.vary.is_empty() {
+    let inputs = if asked.is_empty() {
         default_inputs(base.model())
     } else {
-        args.vary
-            .iter()
-            .map(|v| parse_input(v))
-            .collect::<Result<_, _>>()?
+        asked
     };
     let selected = super::selected_or_all(base.model(), &args.trajectories)?;
     super::check_unchosen_trajectories(&base.loaded, Some(&selected))?;
