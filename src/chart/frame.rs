@@ -694,7 +694,13 @@ pub(crate) fn wrap<DB: DrawingBackend>(
 ) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
-    for word in text.split_whitespace() {
+    let mut words = text.split_whitespace();
+    for word in words.by_ref() {
+        // No more lines than any chart has room for (helper-266: a tier's name of 4 million
+        // words was wrapped whole, 49 s, before the legend found it did not fit).
+        if lines.len() >= WRAPPED_LINES {
+            break;
+        }
         let candidate = if line.is_empty() {
             word.to_string()
         } else {
@@ -721,8 +727,18 @@ pub(crate) fn wrap<DB: DrawingBackend>(
     if !line.is_empty() {
         lines.push(line);
     }
+    let cut = lines.len() > WRAPPED_LINES || words.next().is_some();
+    lines.truncate(WRAPPED_LINES);
+    if cut && let Some(last) = lines.last_mut() {
+        // Said, as a cut name is: an ellipsis where the text goes on.
+        *last = c.fit(&format!("{last}\u{2026}"), font, width);
+    }
     lines.into_iter().map(|l| c.fit(&l, font, width)).collect()
 }
+
+/// The most lines [`wrap`] gives: more than the tallest chart's column holds (60 of a
+/// note's 15-pixel lines fill 900).
+const WRAPPED_LINES: usize = 60;
 
 /// The most lines one word is broken over by [`wrap`]: enough for any name a chart shows
 /// (a long one is shortened first: [`super::name_in_charts`]), and a bound on the work a

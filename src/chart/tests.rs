@@ -210,6 +210,33 @@ fn regression_a_word_wider_than_a_note_is_broken_not_cut() {
     });
 }
 
+/// helper-266: a tier's name of 4 million words was wrapped whole for the waterfall's legend
+/// (49 s of `chart`), which then showed none of it. A note is wrapped to at most as many
+/// lines as a chart's column holds, the last ending in an ellipsis, in work bounded by
+/// those lines, not by the text.
+#[test]
+fn regression_a_note_of_millions_of_words_is_wrapped_to_what_a_chart_holds() {
+    on_small_canvas(|c, font| {
+        let text = "t ".repeat(1_000_000);
+        let mut lines = Vec::new();
+        let (calls, _) = measured(|| lines = frame::wrap(c, &text, font, 300.0));
+        assert_eq!(lines.len(), 60);
+        assert!(lines[59].ends_with('\u{2026}'), "{}", lines[59]);
+        assert!(lines.iter().all(|l| c.text_width(l, font) <= 300.0));
+        assert!(calls < 20_000, "{calls} measurements");
+        // A note that fits whole is not marked.
+        let short = frame::wrap(c, "two words", font, 300.0);
+        assert_eq!(short, ["two words"]);
+        // Exactly 60 lines' worth: all shown, no ellipsis.
+        let word = "w".repeat(20);
+        let width = c.text_width(&word, font) + 1.0;
+        let sixty = vec![word.as_str(); 60].join(" ");
+        let lines = frame::wrap(c, &sixty, font, width);
+        assert_eq!(lines.len(), 60);
+        assert!(!lines.concat().contains('\u{2026}'), "{lines:?}");
+    });
+}
+
 /// The same fault through the charts: all four drawn for a trajectory with a 20,000-character
 /// name measure a bounded multiple of the name's length (quadratic fitting measured about
 /// 2 x 10^8 characters per label).
