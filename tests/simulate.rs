@@ -1532,6 +1532,39 @@ valuation = {{ points = [[2020, 20.0], [2030, 80.0]] }}
     );
 }
 
+/// helper-266: the replay's `description` dropped the quotes and backslashes of its
+/// center's name (`q"uo\te` became `quote`, another name). It is written as TOML needs it,
+/// and reads back as the name.
+#[test]
+fn regression_a_replay_describes_its_center_by_its_name_as_it_is() {
+    let dir = crate::common::ScratchDir::new("replay-quoted-center");
+    let mini = std::fs::read_to_string(crate::common::repo_path("docs/mini.toml")).unwrap();
+    for name in [r#"q"uo\te"#, "it's", r#"both ' and ""#, "plain"] {
+        let text = mini.replacen(
+            "name = \"only\"",
+            &format!("name = {}", toml_edit::Value::from(name)),
+            1,
+        );
+        assert_ne!(text, mini);
+        let model = crate::common::write_file(dir.path(), "m.toml", &text);
+        let replay = crate::common::succeeds(
+            stakeshift()
+                .arg("simulate")
+                .arg(&model)
+                .args(["--paths", "3", "--replay", "0"]),
+        )
+        .0;
+        let table = &replay[replay.find("[[trajectories]]").unwrap()..];
+        let read: toml::Table = toml::from_str(table).unwrap();
+        let description = read["trajectories"][0]["description"].as_str().unwrap();
+        assert_eq!(
+            description,
+            format!("simulated path 0 (seed 0) around `{name}`"),
+            "{replay}"
+        );
+    }
+}
+
 /// The replayed trajectory was always named `path_N`: appended to a model that has a
 /// trajectory of that name, `compare` refused the file (two trajectories of one name). It
 /// takes the next free name, `path_N_replay`.

@@ -361,11 +361,15 @@ pub fn render(model: &Model, replay: &Replay, overrides: &[Override]) -> String 
     ));
     out.push_str("[[trajectories]]\n");
     out.push_str(&format!("name = \"{name}\"\n"));
+    // The center's name as it is, escaped as TOML needs (helper-266: its quotes and
+    // backslashes were dropped, naming another trajectory).
+    let description = format!(
+        "simulated path {} (seed {}) around `{}`",
+        replay.path, replay.seed, replay.center
+    );
     out.push_str(&format!(
-        "description = \"simulated path {} (seed {}) around `{}`\"\n",
-        replay.path,
-        replay.seed,
-        replay.center.replace(['"', '\\'], "")
+        "description = {}\n",
+        toml_edit::Value::from(description.as_str())
     ));
     if let Some(a) = replay.agi_year {
         out.push_str(&format!("agi_year = {a}\n"));
