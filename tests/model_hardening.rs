@@ -1935,3 +1935,63 @@ fn regression_nesting_too_deep_names_its_line() {
         );
     }
 }
+
+/// helper-266: an error quoting a long name or value whole (a trajectory's name of 4,000
+/// characters in a round's error, a party's in a tier's `until`, a `--set` value) was cut
+/// to its first 3,000 characters, which left only the name: what was wrong and what would
+/// be valid were lost. A long message keeps its beginning (the file, line and field) and
+/// its end (the reason), the middle left out and said so.
+#[test]
+fn regression_a_long_name_in_an_error_leaves_its_reason_in_place() {
+    let dir = crate::common::ScratchDir::new("long-name-errors");
+    let mini = std::fs::read_to_string(crate::common::repo_path("docs/mini.toml")).unwrap();
+    let long_trajectory = mini
+        .replacen(
+            "name = \"only\"",
+            &format!("name = \"{}\"", "y".repeat(4000)),
+            1,
+        )
+        .replacen("[2026, 200.0]]", "[2026, 10.0]]", 1);
+    let long_party = mini.replacen(
+        "until = { fund = 13.0 }",
+        &format!("until = {{ fund = 13.0, {} = 5.0 }}", "p".repeat(4000)),
+        1,
+    );
+    assert!(long_trajectory != mini && long_party != mini);
+    let cases = [
+        (
+            long_trajectory,
+            vec![],
+            "mini.toml: equity.rounds[0]: in trajectory `yyy",
+            "it must be greater than 0: give the round a `pre_money` or raise the trajectory's valuation",
+        ),
+        (
+            long_party,
+            vec![],
+            "mini.toml, line 19, column 4027: profit_share.tiers[0].until.ppp",
+            "give it a share in `shares` or remove it from `until`",
+        ),
+        (
+            mini.clone(),
+            vec![
+                "--set".to_string(),
+                format!("equity.stake={}{}", "[".repeat(2000), "]".repeat(2000)),
+            ],
+            "--set equity.stake=[[[",
+            "write a number as 0.3 or 2031, text in quotes (\"nonprofit\"), true or false, an array as [[2025, 500.0], [2030, 900.0]]",
+        ),
+    ];
+    for (text, args, start, end) in cases {
+        let model = crate::common::write_file(dir.path(), "mini.toml", &text);
+        let err = crate::common::fails_with_2(stakeshift().arg("check").arg(&model).args(&args));
+        let line = err.trim_end();
+        assert!(
+            line.contains(start)
+                && line.ends_with(end)
+                && line.contains("characters left out) ...")
+                && line.chars().count() < 3_200,
+            "{}",
+            line.chars().take(300).collect::<String>()
+        );
+    }
+}

@@ -158,22 +158,42 @@ fn render_model_error(
 }
 
 /// The most characters of a message an error or warning line gives; a longer one keeps its
-/// first [`MESSAGE_HEAD`] and says how long it was. Names, keys and lists are shortened where
-/// they are quoted ([`quoted`], [`listed`]); this bounds what quotes a value whole (a text
-/// of 10 MB where a number belongs, a CSV cell of 60 MB, a series of 10,000 points given to
-/// `--set`: lines of megabytes, helper-133).
+/// first [`MESSAGE_HEAD`] and last [`MESSAGE_TAIL`] and says how much was left out between
+/// them. Names, keys and lists are shortened where they are quoted ([`quoted`],
+/// [`listed`]); this bounds what quotes a value whole (a text of 10 MB where a number
+/// belongs, a CSV cell of 60 MB, a series of 10,000 points given to `--set`: lines of
+/// megabytes, helper-133). The end is kept because that is where a message says what is
+/// wrong and what would be valid (helper-266: a name of 4,000 characters quoted whole left
+/// only the name).
 const MESSAGE_MAX: usize = 4000;
-const MESSAGE_HEAD: usize = 3000;
+const MESSAGE_HEAD: usize = 2000;
+const MESSAGE_TAIL: usize = 1000;
 /// The most characters of where a model error's text came from (a file's path, a `--set`);
 /// a longer one keeps its first [`SOURCE_HEAD`].
 const SOURCE_MAX: usize = 400;
 const SOURCE_HEAD: usize = 300;
 
-/// `message`, cut to its first 3,000 characters where it is longer than 4,000.
+/// `message`, where it is longer than 4,000 characters, as its first 2,000 and its last
+/// 1,000 about a note of how many were left out.
+///
+/// ```
+/// use stakeshift_core::error::capped;
+/// let long = format!("trajectory `{}`: the pre-money value is not above 0", "y".repeat(5000));
+/// let shown = capped(&long);
+/// assert!(shown.starts_with("trajectory `yyy") && shown.ends_with("is not above 0"));
+/// assert!(shown.contains("... (2049 of a message's 5049 characters left out) ..."));
+/// ```
 pub fn capped(message: &str) -> std::borrow::Cow<'_, str> {
-    shortened(message, MESSAGE_MAX, MESSAGE_HEAD, |count| {
-        format!("the rest of a message of {count} characters left out")
-    })
+    if message.char_indices().nth(MESSAGE_MAX).is_none() {
+        return std::borrow::Cow::Borrowed(message);
+    }
+    let count = message.chars().count();
+    let head: String = message.chars().take(MESSAGE_HEAD).collect();
+    let tail: String = message.chars().skip(count - MESSAGE_TAIL).collect();
+    std::borrow::Cow::Owned(format!(
+        "{head}... ({} of a message's {count} characters left out) ...{tail}",
+        count - MESSAGE_HEAD - MESSAGE_TAIL
+    ))
 }
 
 /// `text` whole up to `most` characters, else its first `head` and `(what it was)`.
