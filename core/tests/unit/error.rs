@@ -78,16 +78,20 @@ fn line_starts_place_every_offset_as_counting_does() {
 }
 
 /// helper-133, -140: a message is held to about 4,000 characters however it was written,
-/// control characters (each escaped to six or more) included.
+/// control characters (each escaped to six or more) included; it keeps its beginning and
+/// its end (helper-266: the end says what is wrong).
 #[test]
 fn regression_a_message_of_megabytes_or_of_control_characters_is_cut() {
-    for raw in ["S".repeat(1_000_000), "\u{1}".repeat(5000)] {
+    for (raw, escaped) in [
+        ("S".repeat(1_000_000) + " END", "S"),
+        ("\u{1}".repeat(5000) + " END", "\\u{1}"),
+    ] {
         let line = stakeshift_core::Error::Usage(raw).to_string();
         assert!(line.chars().count() < 3100, "{}", line.len());
         assert!(
-            line.ends_with("characters left out)"),
-            "{}",
-            &line[line.len() - 80..]
+            line.starts_with(escaped) && line.ends_with(" END"),
+            "{line}"
         );
+        assert!(line.contains(" characters left out) ..."), "{line}");
     }
 }
