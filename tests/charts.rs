@@ -1361,10 +1361,12 @@ fn regression_a_footer_the_font_cannot_draw_is_warned_of() {
             .unwrap();
     let hebrew = common::write_file(dir.path(), "\u{5e9}\u{5dc}\u{5d5}\u{5dd}.toml", &mini);
     let plain = common::write_file(dir.path(), "plain.toml", &mini);
-    let runs: [&[&str]; 3] = [
+    let runs: [&[&str]; 5] = [
         &["chart"],
         &["simulate", "--quiet", "--paths", "100"],
         &["compare"],
+        &["sweep", "--quiet", "--vary", "equity.stake=0.1..0.2:2"],
+        &["tornado", "--quiet"],
     ];
     for (i, args) in runs.into_iter().enumerate() {
         for (model, warned) in [(&hebrew, true), (&plain, false)] {
@@ -1407,4 +1409,42 @@ fn regression_a_footer_the_font_cannot_draw_is_warned_of() {
             ),
         "{stderr}"
     );
+    // The footer as drawn: a tab in a path is written there as `\u{9}`, which the font has
+    // (helper-267: warned of as a glyph it lacks); a simulation's footer gives its `-t`s,
+    // and its charts the centers' names (helper-267: a CJK center unwarned).
+    let tabbed = common::write_file(dir.path(), "tab\there.toml", &mini);
+    let run = stakeshift()
+        .arg("chart")
+        .arg(&tabbed)
+        .arg("--out")
+        .arg(dir.path().join("tabbed"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        run.status.success() && !stderr.contains("warning"),
+        "{stderr}"
+    );
+    let two = format!(
+        "{}\n[[trajectories]]\nname = \"b\"\nrevenue = {{ points = [[2024, 40.0]] }}\nmargin = {{ points = [[2024, 0.1]] }}\nvaluation = {{ points = [[2024, 50.0]] }}\n",
+        mini.replacen("name = \"only\"", "name = \"\u{5d0}\u{6f22}\"", 1)
+    );
+    let centered = common::write_file(dir.path(), "two.toml", &two);
+    for (args, warned) in [(&["-t", "\u{5d0}\u{6f22}"][..], true), (&[][..], false)] {
+        let run = stakeshift()
+            .args(["simulate", "--quiet", "--paths", "50"])
+            .args(args)
+            .arg(&centered)
+            .arg("--out")
+            .arg(dir.path().join(format!("centered{warned}")))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(run.status.success(), "{stderr}");
+        assert_eq!(
+            stderr.contains("no glyph for \u{6f22}") && stderr.contains("right to left"),
+            warned,
+            "{args:?}: {stderr}"
+        );
+    }
 }

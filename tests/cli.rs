@@ -3192,6 +3192,23 @@ fn regression_a_trajectory_named_as_a_model_or_a_list_is_pointed_to_its_flag() {
         err.contains("this takes one trajectory, such as `--chart-trajectory bear`"),
         "{err}"
     );
+    // None of the list among them: the first of those given (helper-267).
+    let err = common::fails_with_2(
+        stakeshift()
+            .args([
+                "tornado",
+                "-t",
+                "bear",
+                "--chart-trajectory",
+                "base,bull",
+                "--out",
+            ])
+            .arg(out.path().join("unwritten")),
+    );
+    assert!(
+        err.contains("this takes one trajectory, such as `--chart-trajectory bear`"),
+        "{err}"
+    );
     // A name a shell would split or end is quoted as a shell reads it.
     let dir = ScratchDir::new("list-of-odd-names");
     let mini = std::fs::read_to_string(common::repo_path("docs/mini.toml")).unwrap();

@@ -1354,7 +1354,7 @@ fn regression_a_fault_in_the_varied_key_says_how_to_vary_it_anyway() {
         assert!(
             err.contains("equity.stake: 1.5 is out of range")
                 && err.contains(&format!(
-                    "({command} reads the model as it is before varying equity.stake: give it a valid value with `--set equity.stake=0.1`, or mend the file)"
+                    "({command} checks the model with its --sets before varying equity.stake: add `--set equity.stake=0.1`, a value it takes, to run)"
                 )),
             "{err}"
         );
@@ -1372,10 +1372,45 @@ fn regression_a_fault_in_the_varied_key_says_how_to_vary_it_anyway() {
                 .args(["--vary", &vary.replace("equity.stake", "discount_rate")]),
         );
         assert!(
-            err.contains("out of range") && !err.contains("reads the model"),
+            err.contains("out of range") && !err.contains("checks the model"),
             "{err}"
         );
     }
+    // A path written by name where the error names it by place; a first value the model
+    // refuses too, passed over (helper-267: no word, and `raise=0` offered).
+    let bad = text.replacen("raise = 20.0", "raise = -5.0", 1);
+    assert_ne!(bad, text);
+    let model = crate::common::write_file(dir.path(), "bad_raise.toml", &bad);
+    let err = crate::common::fails_with_2(
+        stakeshift()
+            .arg("sweep")
+            .arg(&model)
+            .args(["--vary", "equity.rounds[0].raise=0..100:3"]),
+    );
+    assert!(
+        err.contains("add `--set 'equity.rounds[0].raise=50'`, a value it takes, to run)"),
+        "{err}"
+    );
+    let growth = text.replacen(
+        "valuation = { points = [[2024, 50.0], [2026, 200.0]] }",
+        "valuation = { points = [[2024, 50.0], [2026, 200.0]], growth = -2.0 }",
+        1,
+    );
+    assert_ne!(growth, text);
+    let model = crate::common::write_file(dir.path(), "bad_growth.toml", &growth);
+    let err = crate::common::fails_with_2(
+        stakeshift()
+            .arg("tornado")
+            .arg(&model)
+            .args(["--vary", "trajectories[only].valuation.growth=0..0.1"]),
+    );
+    assert!(
+        err.contains("trajectories[0].valuation.growth: -2.0 must be greater than -1")
+            && err.contains(
+                "add `--set 'trajectories[only].valuation.growth=0'`, a value it takes, to run)"
+            ),
+        "{err}"
+    );
 }
 
 /// helper-264: `solve shift.margin` searched to 1e18 and reported roots that `--set` and

@@ -596,6 +596,9 @@ fn regression_a_replay_gives_compare_the_runs_overrides_that_the_table_does_not_
         "simulation.revenue_vol=0.3",
         "name=\"it's a what-if\"",
         "trajectories[base].agi_year=2031",
+        // Over two lines, as TOML allows an array (helper-267: the second line fell
+        // outside the comment).
+        "investor.contributions=[[2019, 1.0],\n [2021, 2.0], [2023, 10.0]]",
     ];
     let (mut replayed, mut differed) = (0, 0);
     for path in ["0", "3", "11", "40"] {
@@ -613,9 +616,9 @@ fn regression_a_replay_gives_compare_the_runs_overrides_that_the_table_does_not_
         let replay = String::from_utf8(out.stdout).unwrap();
         assert!(
             replay.contains(
-                "# The table holds what `--set scale.valuation=1.5` and `--set trajectories[base].agi_year=2031` did to the trajectories: do not give them to `compare` again, or they apply twice.\n"
+                "# The table holds what `--set scale.valuation=1.5` did to every trajectory: do not give it to `compare` again, or it would act on the table too.\n"
             ) && replay.contains(
-                "# Simulated with `--set equity.stake=0.4` and `--set name=\"it's a what-if\"`: `compare` needs them too.\n"
+                "# Simulated with `--set equity.stake=0.4`, `--set name=\"it's a what-if\"`, `--set trajectories[base].agi_year=2031` and `--set investor.contributions=[[2019, 1.0],  [2021, 2.0], [2023, 10.0]]`: `compare` needs them too.\n"
             ),
             "{replay}"
         );
@@ -668,6 +671,35 @@ fn regression_a_replay_gives_compare_the_runs_overrides_that_the_table_does_not_
     }
     assert!(replayed >= 2, "only {replayed} paths could be replayed");
     assert!(differed >= 1, "no path's rerun needed the run's terms");
+
+    // A derived key of one trajectory by name is given again (helper-267: left out, the
+    // round `bust` can run only so scaled refused the model `compare` was told to run).
+    let rounded = tmp.path().join("rounded.toml");
+    let text = format!("{model_text}\n[[equity.rounds]]\nyear = 2030\nraise = 200.0\n");
+    std::fs::write(&rounded, &text).unwrap();
+    let replay = crate::common::succeeds(stakeshift().arg("simulate").arg(&rounded).args([
+        "--paths",
+        "20",
+        "--replay",
+        "3",
+        "--set",
+        "scale.valuation[bust]=3",
+        "--set",
+        "simulation.weights={ base = 1.0 }",
+    ]))
+    .0;
+    assert!(
+        replay.contains("# Add this table to the model and run: stakeshift compare MODEL --set 'scale.valuation[bust]=3' --trajectory path_3 --yearly\n"),
+        "{replay}"
+    );
+    let both = tmp.path().join("rounded_replay.toml");
+    std::fs::write(&both, format!("{text}\n{replay}")).unwrap();
+    crate::common::succeeds(stakeshift().arg("compare").arg(&both).args([
+        "--set",
+        "scale.valuation[bust]=3",
+        "--trajectory",
+        "path_3",
+    ]));
 }
 
 /// The built-in model's text up to its `[simulation]` section (its last), so that a test can

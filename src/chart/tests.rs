@@ -205,8 +205,9 @@ fn regression_a_word_wider_than_a_note_is_broken_not_cut() {
         assert_eq!(lines.len(), 3, "{lines:?}");
         assert!(lines[2].ends_with('\u{2026}'), "{lines:?}");
         assert!(calls < 200, "{calls} measurements");
-        // Nothing fits a line: each character on its own, not a loop or a panic.
-        assert!(!frame::wrap(c, "abc", font, 0.5).is_empty());
+        // Nothing fits a line: a line a character, each then cut to nothing (not even an
+        // ellipsis fits), in at most three lines: not a loop or a panic.
+        assert_eq!(frame::wrap(c, "abc", font, 0.5), ["", "", ""]);
     });
 }
 

@@ -27,7 +27,7 @@ pub fn run(args: &ChartArgs, warnings: &mut super::Warnings) -> anyhow::Result<(
         trajectories: &all,
         svg: true,
     };
-    super::warn_of_glyphs(&loaded, drawn, warnings);
+    super::warn_of_glyphs(&loaded.model, drawn, &ctx.footer, warnings);
     let removed = io::write_set(&args.out, &files, &super::chart_family())
         .with_context(|| format!("writing the charts into {}", super::shown(&args.out)))?;
     super::report_written(&args.out, &files, &removed);

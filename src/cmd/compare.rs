@@ -127,7 +127,7 @@ fn out_files(
         trajectories: &all,
         svg: true,
     };
-    super::warn_of_glyphs(loaded, drawn, warnings);
+    super::warn_of_glyphs(&loaded.model, drawn, &ctx.footer, warnings);
     let (cut, first) = report::xlsx::texts_cut(model);
     if let Some(first) = first {
         warnings.warn(format!(

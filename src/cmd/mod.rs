@@ -163,40 +163,59 @@ impl Warnings {
     }
 }
 
-/// The model a sweep or tornado varies, with its `--set`s. Where the file's own value of a
-/// varied path is what makes it invalid, the error says how to run anyway (helper-264:
-/// every value of the sweep was valid, and it was refused for the one they replace).
-/// `varied`: each path varied and a value of it the run takes.
+/// The model a sweep or tornado varies, with its `--set`s. Where it is invalid but valid
+/// with one of the values a varied path takes, the error says so and gives that `--set`
+/// (helper-264: every value of a sweep was valid, and it was refused for the one they
+/// replace; helper-267: matched by the error's field, a path written by name got no such
+/// word, and the value offered could be one the model refuses too). `varied`: each path
+/// varied and the values the run gives it, in order.
 pub(crate) fn base_of_varied<'a>(
     command: &str,
     file: &'a stakeshift::io::ModelFile,
     overrides: &'a [stakeshift::overrides::Override],
-    varied: &[(&stakeshift::overrides::OverridePath, rust_decimal::Decimal)],
+    varied: &[(
+        &stakeshift::overrides::OverridePath,
+        Vec<rust_decimal::Decimal>,
+    )],
 ) -> Result<stakeshift::sensitivity::Base<'a>, Error> {
     stakeshift::sensitivity::Base::new(file, overrides).map_err(|mut error| {
-        if let Error::Model { field, message, .. } = &mut error
-            && let Some((path, value)) = varied.iter().find(|(p, _)| p.text == *field)
-        {
+        let Error::Model { message, .. } = &mut error else {
+            return error;
+        };
+        let takes = |path: &stakeshift::overrides::OverridePath, value| {
+            let set = format!("{}={value}", path.text);
+            let extra = stakeshift::overrides::Override::parse(&set).ok()?;
+            let mut with: Vec<_> = overrides.to_vec();
+            with.push(extra);
+            file.load(&with).ok().map(|_| set)
+        };
+        // The first two values and the last, each a load of the model (which may be large):
+        // a grid's values are valid or not in runs, and those at its ends are what it shows.
+        let found = varied.iter().find_map(|(path, values)| {
+            let mut tried: Vec<rust_decimal::Decimal> = values.iter().take(2).copied().collect();
+            tried.extend(values.last().filter(|v| !tried.contains(v)));
+            tried.into_iter().find_map(|v| Some((path, takes(path, v)?)))
+        });
+        if let Some((path, set)) = found {
             message.push_str(&format!(
-                " ({command} reads the model as it is before varying {field}: give it a valid value with `--set {}`, or mend the file)",
-                stakeshift::error::shell_arg(&format!("{}={value}", path.text))
+                " ({command} checks the model with its --sets before varying {}: add `--set {}`, a value it takes, to run)",
+                path.text,
+                stakeshift::error::shell_arg(&set)
             ));
         }
         error
     })
 }
 
-/// Warns where the charts written hold names, or a footer, their font cannot draw.
+/// Warns where the charts written hold names, or a footer (`ctx.footer`, as drawn), their
+/// font cannot draw.
 pub(crate) fn warn_of_glyphs(
-    loaded: &stakeshift::io::LoadedModel,
+    model: &stakeshift::model::Model,
     drawn: stakeshift::chart::Drawn<'_>,
+    footer: &str,
     warnings: &mut Warnings,
 ) {
-    let footer = std::iter::once(loaded.label.as_str())
-        .chain(loaded.overridden_by().iter().map(String::as_str))
-        .collect::<Vec<_>>()
-        .join(" ");
-    if let Some(warning) = stakeshift::chart::glyph_warning(&loaded.model, drawn, &footer) {
+    if let Some(warning) = stakeshift::chart::glyph_warning(model, drawn, footer) {
         warnings.warn(warning);
     }
 }
@@ -1448,10 +1467,13 @@ pub(crate) fn select_trajectories(
             } else if let (true, TrajectoryFlag::One(spelling, among)) = (listed, flag) {
                 // One the command can draw (helper-262: tornado's `-t bear
                 // --chart-trajectory base,bear` was offered `base`, not among those chosen).
+                // (helper-267: where none of the list is, the first of those given.)
                 let suggested = parts
                     .iter()
-                    .find(|p| among.is_empty() || among.contains(&index[**p]))
-                    .unwrap_or(&parts[0]);
+                    .copied()
+                    .find(|p| among.is_empty() || among.contains(&index[*p]))
+                    .or_else(|| among.first().map(|&i| all[i]))
+                    .unwrap_or(parts[0]);
                 format!(
                     "this takes one trajectory, such as `{spelling} {}`; ",
                     stakeshift::error::shell_arg(suggested)

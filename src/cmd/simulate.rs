@@ -224,14 +224,26 @@ fn out_files(
     if args.paths_csv {
         files.push((FILES[2].to_string(), simulate::csv::paths(results)));
     }
-    // The charts are drawn before any file is written, like the CSVs.
-    // (fan.png and distribution.png name no trajectory.)
+    // The charts are drawn before any file is written, like the CSVs. fan.png and
+    // distribution.png name the centers only where the run drew fewer than the model would
+    // ("around `base`"), and their footer gives the command, `-t`s and all (helper-267: a
+    // CJK center's boxes there went unwarned).
+    let named: Vec<usize> = if simulate::around(&loaded.model, results).is_some() {
+        let centers: std::collections::HashSet<&str> =
+            results.centers.iter().map(String::as_str).collect();
+        (0..loaded.model.trajectories.len())
+            .filter(|&i| centers.contains(loaded.model.trajectories[i].name.as_str()))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let drawn = chart::Drawn {
         parties_and_tiers: false,
-        trajectories: &[],
+        trajectories: &named,
         svg: true,
     };
-    super::warn_of_glyphs(loaded, drawn, warnings);
+    let footer = simulate::charts::context(loaded, results, args.charts.size()).footer;
+    super::warn_of_glyphs(&loaded.model, drawn, &footer, warnings);
     files.extend(simulate::charts::files(
         loaded,
         results,

@@ -35,7 +35,7 @@ pub fn run(
         )
         .into());
     }
-    let varied: Vec<_> = axes.iter().map(|a| (&a.path, a.values[0])).collect();
+    let varied: Vec<_> = axes.iter().map(|a| (&a.path, a.values.clone())).collect();
     let base = super::base_of_varied("sweep", &file, &overrides, &varied)?;
     warnings.of_model(&base.loaded);
     let selected = super::selected_or_all(base.model(), &args.trajectories)?;
@@ -66,7 +66,8 @@ pub fn run(
                 trajectories: &selected,
                 svg: args.charts.svg,
             };
-            super::warn_of_glyphs(&base.loaded, drawn, warnings);
+            let footer = base.loaded.chart_context(args.charts.size(), None).footer;
+            super::warn_of_glyphs(base.model(), drawn, &footer, warnings);
             let mut files = vec![("sweep.csv".to_string(), report::sweep_csv(&result))];
             files.extend(sweep_chart_files(
                 &base,

@@ -32,7 +32,10 @@ pub fn run(
         .iter()
         .map(|v| parse_input(v))
         .collect::<Result<_, _>>()?;
-    let varied: Vec<_> = asked.iter().map(|i| (&i.path, i.low)).collect();
+    let varied: Vec<_> = asked
+        .iter()
+        .map(|i| (&i.path, vec![i.low, i.high]))
+        .collect();
     let base = super::base_of_varied("tornado", &file, &overrides, &varied)?;
     warnings.of_model(&base.loaded);
     let inputs = if asked.is_empty() {
@@ -94,7 +97,8 @@ pub fn run(
                 trajectories: &selected,
                 svg: args.charts.svg,
             };
-            super::warn_of_glyphs(&base.loaded, drawn, warnings);
+            let footer = base.loaded.chart_context(args.charts.size(), None).footer;
+            super::warn_of_glyphs(base.model(), drawn, &footer, warnings);
             let mut files = vec![("tornado.csv".to_string(), report::tornado_csv(&rows))];
             files.extend(tornado_chart_files(
                 &base,

@@ -246,12 +246,8 @@ fn quarter_around(v: Decimal, domain: Domain) -> (Decimal, Decimal) {
                 low = low.max(-Decimal::ONE);
                 high = high.min(Decimal::ONE);
             }
-            Domain::Shift => {
-                let limit = Decimal::from(crate::overrides::document::DERIVED_LIMIT);
-                low = low.max(-limit);
-                high = high.min(limit);
-            }
-            Domain::Any | Domain::Year => {}
+            // (A shift of margins is varied by +-0.05, not about its value: no bound near.)
+            Domain::Any | Domain::Shift | Domain::Year => {}
         }
         // No number of a model may pass 1e18 in size (helper-120: an `until` of 1e18 was
         // varied to 1.25e18, and the tornado refused).

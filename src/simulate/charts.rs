@@ -19,6 +19,17 @@ use crate::chart::{self, Size};
 use crate::error::Error;
 use crate::io::LoadedModel;
 
+/// The context of a simulation's charts: its footer gives the command that reruns it.
+pub fn context(loaded: &LoadedModel, results: &Results, size: Size) -> chart::ChartContext {
+    let command = super::rerun_command(loaded, results);
+    let ctx = loaded.chart_context(size, None);
+    if loaded.label == crate::BUILTIN_MODEL_NAME {
+        ctx.with_command(&command)
+    } else {
+        ctx.with_command_naming_the_model(&command, &loaded.label)
+    }
+}
+
 /// `fan.png` and `distribution.png` (and, with `svg`, `fan.svg` and `distribution.svg`),
 /// as `(file name, bytes)`, of `results`, a simulation of `loaded`'s model.
 pub fn files(
@@ -27,13 +38,7 @@ pub fn files(
     size: Size,
     svg: bool,
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
-    let command = super::rerun_command(loaded, results);
-    let ctx = loaded.chart_context(size, None);
-    let ctx = if loaded.label == crate::BUILTIN_MODEL_NAME {
-        ctx.with_command(&command)
-    } else {
-        ctx.with_command_naming_the_model(&command, &loaded.label)
-    };
+    let ctx = context(loaded, results, size);
     let around = super::around(&loaded.model, results);
     let labels = chart::ModelLabels::of(&loaded.model);
     let rows: Vec<chart::FanRow> = results

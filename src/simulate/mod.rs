@@ -108,18 +108,9 @@ pub fn around(model: &crate::model::Model, results: &Results) -> Option<String> 
 /// footer's command of a file's chart and got the built-in model's), and the centers
 /// chosen where they were (`-t base -t bear`).
 pub fn rerun_command(loaded: &crate::io::LoadedModel, results: &Results) -> String {
-    // A plain word as it is, any other as one word for a shell (`-t` takes a name that
-    // starts with `-`, such as `-t -bust`, as it does any other).
-    let word = |w: &str, plain_too: &str| {
-        let plain = !w.is_empty()
-            && w.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c) || plain_too.contains(c));
-        if plain {
-            w.to_string()
-        } else {
-            crate::error::shell_word(w)
-        }
-    };
+    // Each word as a shell takes it (`-t` takes a name that starts with `-`, such as
+    // `-t -bust`, as it does any other).
+    let word = crate::error::shell_arg;
     let mut command = "simulate".to_string();
     if loaded.label == crate::io::STDIN_LABEL {
         command.push_str(" -");
@@ -131,7 +122,7 @@ pub fn rerun_command(loaded: &crate::io::LoadedModel, results: &Results) -> Stri
             loaded.label.clone()
         };
         command.push(' ');
-        command.push_str(&word(&path, "/"));
+        command.push_str(&word(&path));
     }
     command.push_str(&format!(
         " --paths {} --seed {}",
@@ -139,7 +130,7 @@ pub fn rerun_command(loaded: &crate::io::LoadedModel, results: &Results) -> Stri
     ));
     if around(&loaded.model, results).is_some() {
         for g in results.groups.iter().skip(1) {
-            command.push_str(&format!(" -t {}", word(&g.name, "")));
+            command.push_str(&format!(" -t {}", word(&g.name)));
         }
     }
     command

@@ -238,32 +238,46 @@ pub fn trajectory_name(model: &Model, path: u64) -> String {
 }
 
 /// The run's overrides, as the table's rerun needs them: those `compare` must be given
-/// again (the deal's terms, the years, the rate), and those whose effect the table holds
-/// already (the trajectories' own keys, `trajectories_csv` and the derived keys), which must
-/// not be given again (`scale.valuation=2` would scale the path's valuations twice). Those
-/// of `[simulation]` shape the path only: neither (helper-265: the comment said nothing of
-/// the run's `--set`s, so that following it gave another NPV).
+/// again, so that it runs the model as simulated with the table added (helper-265: the
+/// comment said nothing of the run's `--set`s, so that following it gave another NPV), and
+/// those it must not, which would act on the table too: a derived key on every trajectory
+/// (`scale.valuation=2` would scale the path's valuations a second time) and the whole
+/// `trajectories` array (it would replace the table). Those of `[simulation]` shape the
+/// path only: neither. A key of one trajectory or a derived key of one by name is given
+/// again (helper-267: left out, a round that trajectory could run only so refused the
+/// model).
 fn overrides_for_rerun(overrides: &[Override]) -> (Vec<&Override>, Vec<&Override>) {
     let mut again = Vec::new();
-    let mut in_table = Vec::new();
+    let mut held = Vec::new();
     for o in overrides {
-        let first = match &o.path.target {
-            Target::Derived(..) => {
-                in_table.push(o);
-                continue;
-            }
-            Target::Key(segments) => match segments.first() {
-                Some(Segment::Key(key)) => key.as_str(),
-                _ => "",
+        match &o.path.target {
+            Target::Derived(_, None) => held.push(o),
+            Target::Derived(_, Some(_)) => again.push(o),
+            Target::Key(segments) => match segments.as_slice() {
+                [Segment::Key(key)] if key == "trajectories" => held.push(o),
+                [Segment::Key(key), ..] if key == "simulation" => {}
+                _ => again.push(o),
             },
-        };
-        match first {
-            "trajectories" | "trajectories_csv" => in_table.push(o),
-            "simulation" => {}
-            _ => again.push(o),
         }
     }
-    (again, in_table)
+    (again, held)
+}
+
+/// An override's text on one line of a comment: the line breaks and tabs a TOML array or
+/// table may hold between its values as spaces (helper-267: a `--set` of an array over two
+/// lines left the second outside the comment, and the replay was no longer TOML).
+fn one_line(text: &str) -> String {
+    let spaced: String = text
+        .chars()
+        .map(|c| {
+            if matches!(c, '\n' | '\r' | '\t') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    crate::error::escape_controls(&spaced).into_owned()
 }
 
 /// The replay of `replay`, a path of `model` as loaded with `overrides` (in order): the
@@ -321,23 +335,26 @@ pub fn render(model: &Model, replay: &Replay, overrides: &[Override]) -> String 
             "# `compare` refuses this model as it is, whichever trajectories it is asked for: trajectory `{name}` cannot run ({error}); add the table to a copy of the model without it.\n"
         ));
     }
-    let (again, in_table) = overrides_for_rerun(overrides);
+    let (again, held) = overrides_for_rerun(overrides);
     let listed = |list: &[&Override]| {
-        let named: Vec<String> = list.iter().map(|o| format!("`{}`", o.origin)).collect();
+        let named: Vec<String> = list
+            .iter()
+            .map(|o| format!("`{}`", one_line(&o.origin)))
+            .collect();
         match named.split_last() {
             Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
             _ => named.concat(),
         }
     };
-    if !in_table.is_empty() {
-        let (it, applies) = if in_table.len() == 1 {
-            ("it", "it applies")
+    if !held.is_empty() {
+        let (it, acts) = if held.len() == 1 {
+            ("it", "it would act")
         } else {
-            ("them", "they apply")
+            ("them", "they would act")
         };
         out.push_str(&format!(
-            "# The table holds what {} did to the trajectories: do not give {it} to `compare` again, or {applies} twice.\n",
-            listed(&in_table)
+            "# The table holds what {} did to every trajectory: do not give {it} to `compare` again, or {acts} on the table too.\n",
+            listed(&held)
         ));
     }
     let sets: String = again
@@ -345,7 +362,7 @@ pub fn render(model: &Model, replay: &Replay, overrides: &[Override]) -> String 
         .map(|o| {
             format!(
                 " --set {}",
-                crate::error::shell_arg(&format!("{}={}", o.path.text, o.value))
+                crate::error::shell_arg(&one_line(&format!("{}={}", o.path.text, o.value)))
             )
         })
         .collect();
