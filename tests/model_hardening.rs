@@ -1550,7 +1550,7 @@ fn regression_many_tiers_or_trajectories_are_not_searched_quadratically() {
 /// helper-133: error and warning lines quoted what the user wrote whole: a text of 10 MB
 /// where `equity.stake` wants a number made a 10 MB line, as did an investor of 5 MB in a
 /// warning. A name is quoted by its first 60 characters and its length, and any message
-/// past 4,000 characters keeps its first 3,000.
+/// past 4,000 characters keeps its first 2,000 and last 1,000.
 #[test]
 fn regression_a_huge_value_is_not_echoed_whole_in_a_message() {
     let mini =

@@ -1376,8 +1376,9 @@ fn regression_a_fault_in_the_varied_key_says_how_to_vary_it_anyway() {
             "{err}"
         );
     }
-    // A path written by name where the error names it by place; a first value the model
-    // refuses too, passed over (helper-267: no word, and `raise=0` offered).
+    // A path written by name where the error names it by place (helper-267: no word); no
+    // value offered where the run would refuse one it gives (helper-267, -268: `raise=50`
+    // offered for a sweep from 0, which then stopped at 0).
     let bad = text.replacen("raise = 20.0", "raise = -5.0", 1);
     assert_ne!(bad, text);
     let model = crate::common::write_file(dir.path(), "bad_raise.toml", &bad);
@@ -1388,7 +1389,44 @@ fn regression_a_fault_in_the_varied_key_says_how_to_vary_it_anyway() {
             .args(["--vary", "equity.rounds[0].raise=0..100:3"]),
     );
     assert!(
-        err.contains("add `--set 'equity.rounds[0].raise=50'`, a value it takes, to run)"),
+        err.contains("must be greater than 0") && !err.contains("checks the model"),
+        "{err}"
+    );
+    for (command, vary, set) in [
+        (
+            "sweep",
+            "equity.rounds[0].raise=10..100:3",
+            "'equity.rounds[0].raise=10'",
+        ),
+        (
+            "tornado",
+            "equity.rounds[0].raise=10..100",
+            "'equity.rounds[0].raise=10'",
+        ),
+    ] {
+        let err = crate::common::fails_with_2(
+            stakeshift().arg(command).arg(&model).args(["--vary", vary]),
+        );
+        assert!(
+            err.contains(&format!("add `--set {set}`, a value it takes, to run)")),
+            "{err}"
+        );
+        crate::common::succeeds(stakeshift().arg(command).arg(&model).args([
+            "--set",
+            &set.replace('\'', ""),
+            "--vary",
+            vary,
+        ]));
+    }
+    // A tornado whose high the model refuses: no value offered.
+    let err = crate::common::fails_with_2(
+        stakeshift()
+            .arg("tornado")
+            .arg(dir.path().join("bad.toml"))
+            .args(["--vary", "equity.stake=0.5..1.2"]),
+    );
+    assert!(
+        err.contains("equity.stake: 1.5 is out of range") && !err.contains("checks the model"),
         "{err}"
     );
     let growth = text.replacen(

@@ -598,7 +598,11 @@ fn regression_a_replay_gives_compare_the_runs_overrides_that_the_table_does_not_
         "trajectories[base].agi_year=2031",
         // Over two lines, as TOML allows an array (helper-267: the second line fell
         // outside the comment).
-        "investor.contributions=[[2019, 1.0],\n [2021, 2.0], [2023, 10.0]]",
+        "investor.contributions=[ # as paid\n[2019, 1.0],\n [2021, 2.0], [2023, 10.0]]",
+        // A renamed trajectory and the weights that name it (helper-268: the weights, left
+        // out, named a trajectory the model no longer had).
+        "trajectories[bull].name=\"b u l l\"",
+        "simulation.weights={ base = 1.0, \"b u l l\" = 1.0 }",
     ];
     let (mut replayed, mut differed) = (0, 0);
     for path in ["0", "3", "11", "40"] {
@@ -618,7 +622,7 @@ fn regression_a_replay_gives_compare_the_runs_overrides_that_the_table_does_not_
             replay.contains(
                 "# The table holds what `--set scale.valuation=1.5` did to every trajectory: do not give it to `compare` again, or it would act on the table too.\n"
             ) && replay.contains(
-                "# Simulated with `--set equity.stake=0.4`, `--set name=\"it's a what-if\"`, `--set trajectories[base].agi_year=2031` and `--set investor.contributions=[[2019, 1.0],  [2021, 2.0], [2023, 10.0]]`: `compare` needs them too.\n"
+                "# Simulated with `--set equity.stake=0.4`, `--set simulation.revenue_vol=0.3`, `--set name=\"it's a what-if\"`, `--set trajectories[base].agi_year=2031`, `--set investor.contributions=[[2019, 1.0], [2021, 2.0], [2023, 10.0]]`, `--set trajectories[bull].name=\"b u l l\"` and `--set simulation.weights={ base = 1.0, \"b u l l\" = 1.0 }`: `compare` needs them too.\n"
             ),
             "{replay}"
         );
@@ -689,7 +693,7 @@ fn regression_a_replay_gives_compare_the_runs_overrides_that_the_table_does_not_
     ]))
     .0;
     assert!(
-        replay.contains("# Add this table to the model and run: stakeshift compare MODEL --set 'scale.valuation[bust]=3' --trajectory path_3 --yearly\n"),
+        replay.contains("# Add this table to the model and run: stakeshift compare MODEL --set 'scale.valuation[bust]=3' --set 'simulation.weights={ base = 1.0 }' --trajectory path_3 --yearly\n"),
         "{replay}"
     );
     let both = tmp.path().join("rounded_replay.toml");

@@ -188,12 +188,39 @@ pub fn capped(message: &str) -> std::borrow::Cow<'_, str> {
         return std::borrow::Cow::Borrowed(message);
     }
     let count = message.chars().count();
-    let head: String = message.chars().take(MESSAGE_HEAD).collect();
-    let tail: String = message.chars().skip(count - MESSAGE_TAIL).collect();
+    let byte_at = |chars: usize| {
+        message
+            .char_indices()
+            .nth(chars)
+            .map_or(message.len(), |(i, _)| i)
+    };
+    let (mut head_end, mut tail_start) = (byte_at(MESSAGE_HEAD), byte_at(count - MESSAGE_TAIL));
+    // Not inside an escape (`\u{1b}`, as control characters are written): the head ends
+    // before it, the tail starts after it (helper-268: `\u{1b}\u` ... `{1b}`).
+    if let Some(open) = open_escape(&message[..head_end]) {
+        head_end = open;
+    }
+    if open_escape(&message[..tail_start]).is_some() {
+        tail_start = message[tail_start..]
+            .find('}')
+            .map_or(message.len(), |close| tail_start + close + 1);
+    }
+    let (head, tail) = (&message[..head_end], &message[tail_start..]);
+    let left_out = count - head.chars().count() - tail.chars().count();
     std::borrow::Cow::Owned(format!(
-        "{head}... ({} of a message's {count} characters left out) ...{tail}",
-        count - MESSAGE_HEAD - MESSAGE_TAIL
+        "{head}... ({left_out} of a message's {count} characters left out) ...{tail}"
     ))
+}
+
+/// Where `text` ends inside an escape `\u{...}` begun in its last few characters: the
+/// escape's backslash.
+fn open_escape(text: &str) -> Option<usize> {
+    let from = text.len().saturating_sub(12);
+    let from = (from..=text.len()).find(|&i| text.is_char_boundary(i))?;
+    let at = from + text[from..].rfind('\\')?;
+    let rest = &text[at + 1..];
+    let open = rest.is_empty() || rest == "u" || (rest.starts_with("u{") && !rest.contains('}'));
+    open.then_some(at)
 }
 
 /// `text` whole up to `most` characters, else its first `head` and `(what it was)`.

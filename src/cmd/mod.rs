@@ -163,12 +163,14 @@ impl Warnings {
     }
 }
 
-/// The model a sweep or tornado varies, with its `--set`s. Where it is invalid but valid
-/// with one of the values a varied path takes, the error says so and gives that `--set`
-/// (helper-264: every value of a sweep was valid, and it was refused for the one they
-/// replace; helper-267: matched by the error's field, a path written by name got no such
-/// word, and the value offered could be one the model refuses too). `varied`: each path
-/// varied and the values the run gives it, in order.
+/// The model a sweep or tornado varies, with its `--set`s. Where it is invalid in a path
+/// varied, and valid with every value given to that path (a sweep's first, which it runs
+/// first; a tornado's low and high), the error gives the `--set` of the first, with which
+/// the run goes on (helper-264: every value of a sweep was valid, and it was refused for
+/// the one they replace; helper-267: matched by the error's field, a path written by name
+/// got no such word; helper-268: a value offered that the run would then refuse, and
+/// seconds of retries of a large model for faults a varied value cannot mend).
+/// `varied`: each path varied and the values the run gives it that are checked.
 pub(crate) fn base_of_varied<'a>(
     command: &str,
     file: &'a stakeshift::io::ModelFile,
@@ -179,24 +181,30 @@ pub(crate) fn base_of_varied<'a>(
     )],
 ) -> Result<stakeshift::sensitivity::Base<'a>, Error> {
     stakeshift::sensitivity::Base::new(file, overrides).map_err(|mut error| {
-        let Error::Model { message, .. } = &mut error else {
+        let Error::Model { field, message, .. } = &mut error else {
             return error;
         };
-        let takes = |path: &stakeshift::overrides::OverridePath, value| {
-            let set = format!("{}={value}", path.text);
-            let extra = stakeshift::overrides::Override::parse(&set).ok()?;
+        // A fault a varied value may mend is in the part of the model the path sets: the
+        // same top-level key, or the trajectories for a derived key (no retry for a file
+        // that is not TOML, or a fault elsewhere).
+        let top = |text: &str| text.split(['.', '[']).next().unwrap_or("").to_string();
+        let near = |path: &stakeshift::overrides::OverridePath| match path.target {
+            stakeshift::overrides::Target::Derived(..) => top(field) == "trajectories",
+            stakeshift::overrides::Target::Key(_) => !field.is_empty() && top(field) == top(&path.text),
+        };
+        let loads = |path: &stakeshift::overrides::OverridePath, value: &rust_decimal::Decimal| {
+            let Ok(extra) = stakeshift::overrides::Override::parse(&format!("{}={value}", path.text)) else {
+                return false;
+            };
             let mut with: Vec<_> = overrides.to_vec();
             with.push(extra);
-            file.load(&with).ok().map(|_| set)
+            stakeshift::sensitivity::Base::new(file, &with).is_ok()
         };
-        // The first two values and the last, each a load of the model (which may be large):
-        // a grid's values are valid or not in runs, and those at its ends are what it shows.
-        let found = varied.iter().find_map(|(path, values)| {
-            let mut tried: Vec<rust_decimal::Decimal> = values.iter().take(2).copied().collect();
-            tried.extend(values.last().filter(|v| !tried.contains(v)));
-            tried.into_iter().find_map(|v| Some((path, takes(path, v)?)))
+        let found = varied.iter().find(|(path, values)| {
+            near(path) && !values.is_empty() && values.iter().all(|v| loads(path, v))
         });
-        if let Some((path, set)) = found {
+        if let Some((path, values)) = found {
+            let set = format!("{}={}", path.text, values[0]);
             message.push_str(&format!(
                 " ({command} checks the model with its --sets before varying {}: add `--set {}`, a value it takes, to run)",
                 path.text,

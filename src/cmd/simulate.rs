@@ -242,12 +242,12 @@ fn out_files(
         trajectories: &named,
         svg: true,
     };
-    let footer = simulate::charts::context(loaded, results, args.charts.size()).footer;
-    super::warn_of_glyphs(&loaded.model, drawn, &footer, warnings);
+    let ctx = simulate::charts::context(loaded, results, args.charts.size());
+    super::warn_of_glyphs(&loaded.model, drawn, &ctx.footer, warnings);
     files.extend(simulate::charts::files(
         loaded,
         results,
-        args.charts.size(),
+        &ctx,
         args.charts.svg,
     )?);
     Ok(files)

@@ -35,7 +35,7 @@ pub fn run(
         )
         .into());
     }
-    let varied: Vec<_> = axes.iter().map(|a| (&a.path, a.values.clone())).collect();
+    let varied: Vec<_> = axes.iter().map(|a| (&a.path, vec![a.values[0]])).collect();
     let base = super::base_of_varied("sweep", &file, &overrides, &varied)?;
     warnings.of_model(&base.loaded);
     let selected = super::selected_or_all(base.model(), &args.trajectories)?;

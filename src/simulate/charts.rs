@@ -7,7 +7,8 @@
 //! let loaded = stakeshift::io::load_model(None)?; // None: the built-in model
 //! let options = Options { paths: 300, seed: 1, selected: None, fan: true };
 //! let results = run(&loaded.model, &options, &|_| {}).expect("it runs");
-//! let files = charts::files(&loaded, &results, stakeshift::chart::Size::DEFAULT, false)?;
+//! let ctx = charts::context(&loaded, &results, stakeshift::chart::Size::DEFAULT);
+//! let files = charts::files(&loaded, &results, &ctx, false)?;
 //! let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
 //! assert_eq!(names, ["fan.png", "distribution.png"]);
 //! assert!(files.iter().all(|(_, png)| png.starts_with(b"\x89PNG")));
@@ -31,14 +32,14 @@ pub fn context(loaded: &LoadedModel, results: &Results, size: Size) -> chart::Ch
 }
 
 /// `fan.png` and `distribution.png` (and, with `svg`, `fan.svg` and `distribution.svg`),
-/// as `(file name, bytes)`, of `results`, a simulation of `loaded`'s model.
+/// as `(file name, bytes)`, of `results`, a simulation of `loaded`'s model, drawn in `ctx`
+/// ([`context`]).
 pub fn files(
     loaded: &LoadedModel,
     results: &Results,
-    size: Size,
+    ctx: &chart::ChartContext,
     svg: bool,
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
-    let ctx = context(loaded, results, size);
     let around = super::around(&loaded.model, results);
     let labels = chart::ModelLabels::of(&loaded.model);
     let rows: Vec<chart::FanRow> = results
@@ -86,12 +87,12 @@ pub fn files(
         around: around.as_deref(),
     };
     let mut files = vec![
-        ("fan.png".to_string(), fan.png(&ctx)?),
-        ("distribution.png".to_string(), distribution.png(&ctx)?),
+        ("fan.png".to_string(), fan.png(ctx)?),
+        ("distribution.png".to_string(), distribution.png(ctx)?),
     ];
     if svg {
-        files.push(("fan.svg".to_string(), fan.svg(&ctx)?));
-        files.push(("distribution.svg".to_string(), distribution.svg(&ctx)?));
+        files.push(("fan.svg".to_string(), fan.svg(ctx)?));
+        files.push(("distribution.svg".to_string(), distribution.svg(ctx)?));
     }
     Ok(files)
 }

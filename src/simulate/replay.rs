@@ -242,42 +242,56 @@ pub fn trajectory_name(model: &Model, path: u64) -> String {
 /// comment said nothing of the run's `--set`s, so that following it gave another NPV), and
 /// those it must not, which would act on the table too: a derived key on every trajectory
 /// (`scale.valuation=2` would scale the path's valuations a second time) and the whole
-/// `trajectories` array (it would replace the table). Those of `[simulation]` shape the
-/// path only: neither. A key of one trajectory or a derived key of one by name is given
-/// again (helper-267: left out, a round that trajectory could run only so refused the
-/// model).
+/// `trajectories` array (it would replace the table). Every other is given again, those
+/// of `[simulation]` too (`compare` checks its weights' names: helper-268) and a key of
+/// one trajectory or a derived key of one by name (helper-267: left out, a round that
+/// trajectory could run only so refused the model).
 fn overrides_for_rerun(overrides: &[Override]) -> (Vec<&Override>, Vec<&Override>) {
-    let mut again = Vec::new();
-    let mut held = Vec::new();
-    for o in overrides {
-        match &o.path.target {
-            Target::Derived(_, None) => held.push(o),
-            Target::Derived(_, Some(_)) => again.push(o),
-            Target::Key(segments) => match segments.as_slice() {
-                [Segment::Key(key)] if key == "trajectories" => held.push(o),
-                [Segment::Key(key), ..] if key == "simulation" => {}
-                _ => again.push(o),
-            },
-        }
-    }
-    (again, held)
+    overrides
+        .iter()
+        .partition(|o| !(acts_on_every_trajectory(o) || replaces_the_trajectories(o)))
 }
 
-/// An override's text on one line of a comment: the line breaks and tabs a TOML array or
-/// table may hold between its values as spaces (helper-267: a `--set` of an array over two
-/// lines left the second outside the comment, and the replay was no longer TOML).
-fn one_line(text: &str) -> String {
-    let spaced: String = text
-        .chars()
-        .map(|c| {
-            if matches!(c, '\n' | '\r' | '\t') {
-                ' '
-            } else {
-                c
+fn acts_on_every_trajectory(o: &Override) -> bool {
+    matches!(o.path.target, Target::Derived(_, None))
+}
+
+fn replaces_the_trajectories(o: &Override) -> bool {
+    matches!(&o.path.target, Target::Key(segments)
+        if matches!(segments.as_slice(), [Segment::Key(key)] if key == "trajectories"))
+}
+
+/// An override's VALUE on one line, for a comment: as given where it is one, else the
+/// same TOML value written on one line (helper-267: a `--set` of an array over two lines
+/// left the second outside the comment; helper-268: spaces for its line breaks swallowed
+/// the rest of an array after a comment, and changed a string's tab).
+fn one_line(value: &str) -> String {
+    if !value.contains(['\n', '\r', '\t']) {
+        return value.to_string();
+    }
+    let Ok(mut parsed) = value.trim().parse::<toml_edit::Value>() else {
+        return crate::error::escape_controls(value).into_owned();
+    };
+    fn flatten(value: &mut toml_edit::Value) {
+        match value {
+            toml_edit::Value::String(s) => *s = toml_edit::Formatted::new(s.value().clone()),
+            toml_edit::Value::Array(a) => {
+                a.iter_mut().for_each(flatten);
+                a.fmt();
             }
-        })
-        .collect();
-    crate::error::escape_controls(&spaced).into_owned()
+            toml_edit::Value::InlineTable(t) => {
+                t.iter_mut().for_each(|(_, v)| flatten(v));
+                t.fmt();
+                t.set_trailing("");
+            }
+            _ => {}
+        }
+        value.decor_mut().clear();
+    }
+    flatten(&mut parsed);
+    // A string that holds a line break is written over lines whatever its form: escaped, as
+    // an error names it (a model refuses such text wherever a name or path is read).
+    crate::error::escape_controls(&parsed.to_string()).into_owned()
 }
 
 /// The replay of `replay`, a path of `model` as loaded with `overrides` (in order): the
@@ -336,10 +350,12 @@ pub fn render(model: &Model, replay: &Replay, overrides: &[Override]) -> String 
         ));
     }
     let (again, held) = overrides_for_rerun(overrides);
+    let (replaced, held): (Vec<&Override>, Vec<&Override>) =
+        held.into_iter().partition(|o| replaces_the_trajectories(o));
     let listed = |list: &[&Override]| {
         let named: Vec<String> = list
             .iter()
-            .map(|o| format!("`{}`", one_line(&o.origin)))
+            .map(|o| format!("`--set {}={}`", o.path.text, one_line(&o.value)))
             .collect();
         match named.split_last() {
             Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
@@ -357,12 +373,18 @@ pub fn render(model: &Model, replay: &Replay, overrides: &[Override]) -> String 
             listed(&held)
         ));
     }
+    if !replaced.is_empty() {
+        // (Later `--set`s may name its trajectories: helper-268.)
+        out.push_str(
+            "# The run replaced the model's trajectories (`--set trajectories=...`), which given to `compare` would replace the table too: write them into the model in place of its own, then add the table.\n",
+        );
+    }
     let sets: String = again
         .iter()
         .map(|o| {
             format!(
                 " --set {}",
-                crate::error::shell_arg(&one_line(&format!("{}={}", o.path.text, o.value)))
+                crate::error::shell_arg(&format!("{}={}", o.path.text, one_line(&o.value)))
             )
         })
         .collect();

@@ -94,4 +94,20 @@ fn regression_a_message_of_megabytes_or_of_control_characters_is_cut() {
         );
         assert!(line.contains(" characters left out) ..."), "{line}");
     }
+    // Never cut inside an escape, wherever the cuts fall (helper-268: `\u{1b}\u` at the
+    // head's end, `{1b}` at the tail's start).
+    for k in 0..6 {
+        // k letters before and after move both cuts through every place in an escape.
+        let a = "a".repeat(k);
+        let raw = format!("{a}{} END{a}", "\u{1b}".repeat(700));
+        let line = stakeshift_core::Error::Usage(raw).to_string();
+        let (head, rest) = line.split_once("... (").unwrap();
+        let tail = rest.split_once(") ...").unwrap().1;
+        assert_eq!(head.replace("\\u{1b}", ""), a, "{k}: {head}");
+        assert_eq!(
+            tail.replace("\\u{1b}", ""),
+            format!(" END{a}"),
+            "{k}: {tail}"
+        );
+    }
 }
