@@ -531,7 +531,11 @@ fn rerun_replay(
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let csv = String::from_utf8(out.stdout).unwrap();
+    first_row_npvs(&String::from_utf8(out.stdout).unwrap())
+}
+
+/// The npv_profit_share, npv_equity and npv_advantage of the first row of `compare`'s CSV.
+fn first_row_npvs(csv: &str) -> [f64; 3] {
     let row = csv.lines().nth(1).expect("a row for the replayed path");
     let mut cells = row.split(',').skip(1).map(|c| c.parse::<f64>().unwrap());
     [(); 3].map(|()| cells.next().unwrap())
@@ -651,14 +655,7 @@ fn regression_a_replay_gives_compare_the_runs_overrides_that_the_table_does_not_
             "{args}: {}",
             String::from_utf8_lossy(&run.stderr)
         );
-        let csv = String::from_utf8(run.stdout).unwrap();
-        let row = csv.lines().nth(1).unwrap();
-        let got: Vec<f64> = row
-            .split(',')
-            .skip(1)
-            .take(3)
-            .map(|c| c.parse().unwrap())
-            .collect();
+        let got = first_row_npvs(&String::from_utf8(run.stdout).unwrap());
         let want = replay_npvs(&replay);
         for k in 0..3 {
             let tolerance = 1e-6_f64.max(1e-9 * want[0].abs().max(want[1].abs()));
