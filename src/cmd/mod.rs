@@ -180,7 +180,9 @@ pub(crate) fn base_of_varied<'a>(
         Vec<rust_decimal::Decimal>,
     )],
 ) -> Result<stakeshift::sensitivity::Base<'a>, Error> {
-    stakeshift::sensitivity::Base::new(file, overrides).map_err(|mut error| {
+    use stakeshift::overrides::{Override, OverridePath, Target};
+    use stakeshift::sensitivity::Base;
+    Base::new(file, overrides).map_err(|mut error| {
         let Error::Model { field, message, .. } = &mut error else {
             return error;
         };
@@ -188,27 +190,25 @@ pub(crate) fn base_of_varied<'a>(
         // same top-level key, or the trajectories for a derived key (no retry for a file
         // that is not TOML, or a fault elsewhere).
         let top = |text: &str| text.split(['.', '[']).next().unwrap_or("").to_string();
-        let near = |path: &stakeshift::overrides::OverridePath| match path.target {
-            stakeshift::overrides::Target::Derived(..) => top(field) == "trajectories",
-            stakeshift::overrides::Target::Key(_) => !field.is_empty() && top(field) == top(&path.text),
+        let near = |path: &OverridePath| match path.target {
+            Target::Derived(..) => top(field) == "trajectories",
+            Target::Key(_) => !field.is_empty() && top(field) == top(&path.text),
         };
-        let loads = |path: &stakeshift::overrides::OverridePath, value: &rust_decimal::Decimal| {
-            let Ok(extra) = stakeshift::overrides::Override::parse(&format!("{}={value}", path.text)) else {
+        let loads = |path: &OverridePath, value: &rust_decimal::Decimal| {
+            let Ok(extra) = Override::parse(&format!("{}={value}", path.text)) else {
                 return false;
             };
-            let mut with: Vec<_> = overrides.to_vec();
-            with.push(extra);
-            stakeshift::sensitivity::Base::new(file, &with).is_ok()
+            let with: Vec<Override> = overrides.iter().cloned().chain([extra]).collect();
+            Base::new(file, &with).is_ok()
         };
         let found = varied.iter().find(|(path, values)| {
             near(path) && !values.is_empty() && values.iter().all(|v| loads(path, v))
         });
         if let Some((path, values)) = found {
-            let set = format!("{}={}", path.text, values[0]);
+            let set = stakeshift::error::shell_arg(&format!("{}={}", path.text, values[0]));
             message.push_str(&format!(
-                " ({command} checks the model with its --sets before varying {}: add `--set {}`, a value it takes, to run)",
+                " ({command} checks the model with its --sets before varying {}: add `--set {set}`, a value it takes, to run)",
                 path.text,
-                stakeshift::error::shell_arg(&set)
             ));
         }
         error
