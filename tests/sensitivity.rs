@@ -1354,7 +1354,7 @@ fn regression_a_fault_in_the_varied_key_says_how_to_vary_it_anyway() {
         assert!(
             err.contains("equity.stake: 1.5 is out of range")
                 && err.contains(&format!(
-                    "({command} checks the model with its --sets before varying equity.stake: add `--set equity.stake=0.1`, a value it takes, to run)"
+                    "({command} reads the model with its --sets before varying equity.stake: with `--set equity.stake=0.1`, the first value varied, it reads)"
                 )),
             "{err}"
         );
@@ -1372,7 +1372,7 @@ fn regression_a_fault_in_the_varied_key_says_how_to_vary_it_anyway() {
                 .args(["--vary", &vary.replace("equity.stake", "discount_rate")]),
         );
         assert!(
-            err.contains("out of range") && !err.contains("checks the model"),
+            err.contains("out of range") && !err.contains("reads the model"),
             "{err}"
         );
     }
@@ -1389,7 +1389,7 @@ fn regression_a_fault_in_the_varied_key_says_how_to_vary_it_anyway() {
             .args(["--vary", "equity.rounds[0].raise=0..100:3"]),
     );
     assert!(
-        err.contains("must be greater than 0") && !err.contains("checks the model"),
+        err.contains("must be greater than 0") && !err.contains("reads the model"),
         "{err}"
     );
     for (command, vary, set) in [
@@ -1408,7 +1408,9 @@ fn regression_a_fault_in_the_varied_key_says_how_to_vary_it_anyway() {
             stakeshift().arg(command).arg(&model).args(["--vary", vary]),
         );
         assert!(
-            err.contains(&format!("add `--set {set}`, a value it takes, to run)")),
+            err.contains(&format!(
+                "with `--set {set}`, the first value varied, it reads)"
+            )),
             "{err}"
         );
         crate::common::succeeds(stakeshift().arg(command).arg(&model).args([
@@ -1418,6 +1420,17 @@ fn regression_a_fault_in_the_varied_key_says_how_to_vary_it_anyway() {
             vary,
         ]));
     }
+    // A path with a quoted key is the same path (helper-269: `"equity".stake` got no word).
+    let err = crate::common::fails_with_2(
+        stakeshift()
+            .arg("sweep")
+            .arg(dir.path().join("bad.toml"))
+            .args(["--vary", "\"equity\".stake=0.1..0.2:2"]),
+    );
+    assert!(
+        err.contains("with `--set '\"equity\".stake=0.1'`, the first value varied, it reads)"),
+        "{err}"
+    );
     // A tornado whose high the model refuses: no value offered.
     let err = crate::common::fails_with_2(
         stakeshift()
@@ -1426,7 +1439,7 @@ fn regression_a_fault_in_the_varied_key_says_how_to_vary_it_anyway() {
             .args(["--vary", "equity.stake=0.5..1.2"]),
     );
     assert!(
-        err.contains("equity.stake: 1.5 is out of range") && !err.contains("checks the model"),
+        err.contains("equity.stake: 1.5 is out of range") && !err.contains("reads the model"),
         "{err}"
     );
     let growth = text.replacen(
@@ -1445,7 +1458,7 @@ fn regression_a_fault_in_the_varied_key_says_how_to_vary_it_anyway() {
     assert!(
         err.contains("trajectories[0].valuation.growth: -2.0 must be greater than -1")
             && err.contains(
-                "add `--set 'trajectories[only].valuation.growth=0'`, a value it takes, to run)"
+                "with `--set 'trajectories[only].valuation.growth=0'`, the first value varied, it reads)"
             ),
         "{err}"
     );

@@ -673,6 +673,27 @@ fn regression_a_replay_gives_compare_the_runs_overrides_that_the_table_does_not_
     assert!(replayed >= 2, "only {replayed} paths could be replayed");
     assert!(differed >= 1, "no path's rerun needed the run's terms");
 
+    // A whole `trajectories` array would replace the table: not given, and said so.
+    let mini = std::fs::read_to_string(crate::common::repo_path("docs/mini.toml")).unwrap();
+    let mini_file = tmp.path().join("mini.toml");
+    std::fs::write(&mini_file, &mini).unwrap();
+    let replaced = crate::common::succeeds(stakeshift().arg("simulate").arg(&mini_file).args([
+        "--paths",
+        "5",
+        "--replay",
+        "0",
+        "--set",
+        "trajectories=[{ name = \"n1\", revenue = { points = [[2024, 40.0]] }, margin = { points = [[2024, 0.1]] }, valuation = { points = [[2024, 50.0]] } }]",
+        "--set",
+        "scale.revenue[n1]=1.5",
+    ]))
+    .0;
+    assert!(
+        replaced.contains("# The run replaced the model's trajectories (`--set trajectories=...`), which given to `compare` would replace the table too: write them into the model in place of its own, then add the table.\n")
+            && replaced.contains("stakeshift compare MODEL --set 'scale.revenue[n1]=1.5' --trajectory path_0 --yearly\n"),
+        "{replaced}"
+    );
+
     // A derived key of one trajectory by name is given again (helper-267: left out, the
     // round `bust` can run only so scaled refused the model `compare` was told to run).
     let rounded = tmp.path().join("rounded.toml");

@@ -197,13 +197,11 @@ pub fn capped(message: &str) -> std::borrow::Cow<'_, str> {
     let (mut head_end, mut tail_start) = (byte_at(MESSAGE_HEAD), byte_at(count - MESSAGE_TAIL));
     // Not inside an escape (`\u{1b}`, as control characters are written): the head ends
     // before it, the tail starts after it (helper-268: `\u{1b}\u` ... `{1b}`).
-    if let Some(open) = open_escape(&message[..head_end]) {
-        head_end = open;
+    if let Some((start, _)) = escape_around(message, head_end) {
+        head_end = start;
     }
-    if open_escape(&message[..tail_start]).is_some() {
-        tail_start = message[tail_start..]
-            .find('}')
-            .map_or(message.len(), |close| tail_start + close + 1);
+    if let Some((_, end)) = escape_around(message, tail_start) {
+        tail_start = end;
     }
     let (head, tail) = (&message[..head_end], &message[tail_start..]);
     let left_out = count - head.chars().count() - tail.chars().count();
@@ -212,15 +210,20 @@ pub fn capped(message: &str) -> std::borrow::Cow<'_, str> {
     ))
 }
 
-/// Where `text` ends inside an escape `\u{...}` begun in its last few characters: the
-/// escape's backslash.
-fn open_escape(text: &str) -> Option<usize> {
-    let from = text.len().saturating_sub(12);
-    let from = (from..=text.len()).find(|&i| text.is_char_boundary(i))?;
-    let at = from + text[from..].rfind('\\')?;
-    let rest = &text[at + 1..];
-    let open = rest.is_empty() || rest == "u" || (rest.starts_with("u{") && !rest.contains('}'));
-    open.then_some(at)
+/// The escape `\u{...}` (of 1 to 6 hex digits) that `at` falls strictly inside, as byte
+/// offsets of its backslash and of the byte after its `}`; None at its edges, or where the
+/// backslash begins no such escape (a backslash of the text itself: helper-269, a `\` by
+/// the tail's cut made it skip to the end).
+fn escape_around(text: &str, at: usize) -> Option<(usize, usize)> {
+    const LONGEST: usize = "\\u{10ffff}".len();
+    let from = (at.saturating_sub(LONGEST - 1)..=at).find(|&i| text.is_char_boundary(i))?;
+    let start = from + text[from..at].rfind('\\')?;
+    let rest = &text[start..];
+    let digits = rest.strip_prefix("\\u{")?;
+    let close = digits.find('}')?;
+    let end = start + 3 + close + 1;
+    let escape = (1..=6).contains(&close) && digits[..close].chars().all(|c| c.is_ascii_hexdigit());
+    (escape && start < at && at < end).then_some((start, end))
 }
 
 /// `text` whole up to `most` characters, else its first `head` and `(what it was)`.

@@ -163,13 +163,14 @@ impl Warnings {
     }
 }
 
-/// The model a sweep or tornado varies, with its `--set`s. Where it is invalid in a path
-/// varied, and valid with every value given to that path (a sweep's first, which it runs
-/// first; a tornado's low and high), the error gives the `--set` of the first, with which
-/// the run goes on (helper-264: every value of a sweep was valid, and it was refused for
-/// the one they replace; helper-267: matched by the error's field, a path written by name
-/// got no such word; helper-268: a value offered that the run would then refuse, and
-/// seconds of retries of a large model for faults a varied value cannot mend).
+/// The model a sweep or tornado varies, with its `--set`s. Where it is invalid in the part
+/// of the model a varied path sets, and reads with every value checked of that path (a
+/// sweep's first, which it runs first; a tornado's low and high), the error gives the
+/// `--set` of the first (helper-264: every value of a sweep was valid, and it was refused
+/// for the one they replace; helper-267: matched by the error's field, a path written by
+/// name got no such word; helper-268: a value offered that the run would then refuse, and
+/// seconds of retries of a large model for faults a varied value cannot mend). It reads:
+/// whether its trajectories then run is the run's to say (helper-269).
 /// `varied`: each path varied and the values the run gives it that are checked.
 pub(crate) fn base_of_varied<'a>(
     command: &str,
@@ -190,9 +191,11 @@ pub(crate) fn base_of_varied<'a>(
         // same top-level key, or the trajectories for a derived key (no retry for a file
         // that is not TOML, or a fault elsewhere).
         let top = |text: &str| text.split(['.', '[']).next().unwrap_or("").to_string();
-        let near = |path: &OverridePath| match path.target {
+        // (The path's first key as parsed: `"equity".stake` is `equity`'s: helper-269.)
+        let near = |path: &OverridePath| match &path.target {
             Target::Derived(..) => top(field) == "trajectories",
-            Target::Key(_) => !field.is_empty() && top(field) == top(&path.text),
+            Target::Key(segments) => matches!(segments.first(),
+                Some(stakeshift::overrides::Segment::Key(key)) if *key == top(field)),
         };
         let loads = |path: &OverridePath, value: &rust_decimal::Decimal| {
             let Ok(extra) = Override::parse(&format!("{}={value}", path.text)) else {
@@ -207,7 +210,7 @@ pub(crate) fn base_of_varied<'a>(
         if let Some((path, values)) = found {
             let set = stakeshift::error::shell_arg(&format!("{}={}", path.text, values[0]));
             message.push_str(&format!(
-                " ({command} checks the model with its --sets before varying {}: add `--set {set}`, a value it takes, to run)",
+                " ({command} reads the model with its --sets before varying {}: with `--set {set}`, the first value varied, it reads)",
                 path.text,
             ));
         }

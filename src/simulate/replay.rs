@@ -237,25 +237,13 @@ pub fn trajectory_name(model: &Model, path: u64) -> String {
         .unwrap_or(replay)
 }
 
-/// The run's overrides, as the table's rerun needs them: those `compare` must be given
-/// again, so that it runs the model as simulated with the table added (helper-265: the
-/// comment said nothing of the run's `--set`s, so that following it gave another NPV), and
-/// those it must not, which would act on the table too: a derived key on every trajectory
-/// (`scale.valuation=2` would scale the path's valuations a second time) and the whole
-/// `trajectories` array (it would replace the table). Every other is given again, those
-/// of `[simulation]` too (`compare` checks its weights' names: helper-268) and a key of
-/// one trajectory or a derived key of one by name (helper-267: left out, a round that
-/// trajectory could run only so refused the model).
-fn overrides_for_rerun(overrides: &[Override]) -> (Vec<&Override>, Vec<&Override>) {
-    overrides
-        .iter()
-        .partition(|o| !(acts_on_every_trajectory(o) || replaces_the_trajectories(o)))
-}
-
+/// Whether `o` is a derived key on every trajectory (`scale.valuation=2`): its effect is in
+/// the table, which given to `compare` again it would scale a second time.
 fn acts_on_every_trajectory(o: &Override) -> bool {
     matches!(o.path.target, Target::Derived(_, None))
 }
 
+/// Whether `o` replaces the whole `trajectories` array: given to `compare`, the table too.
 fn replaces_the_trajectories(o: &Override) -> bool {
     matches!(&o.path.target, Target::Key(segments)
         if matches!(segments.as_slice(), [Segment::Key(key)] if key == "trajectories"))
@@ -264,34 +252,60 @@ fn replaces_the_trajectories(o: &Override) -> bool {
 /// An override's VALUE on one line, for a comment: as given where it is one, else the
 /// same TOML value written on one line (helper-267: a `--set` of an array over two lines
 /// left the second outside the comment; helper-268: spaces for its line breaks swallowed
-/// the rest of an array after a comment, and changed a string's tab).
+/// the rest of an array after a comment, and changed a string's tab; helper-269: a string
+/// holding a line break was written with one).
 fn one_line(value: &str) -> String {
-    if !value.contains(['\n', '\r', '\t']) {
-        return value.to_string();
+    match value.trim().parse::<toml_edit::Value>() {
+        Ok(parsed) if value.contains(['\n', '\r', '\t']) => toml_on_one_line(&parsed),
+        // (A value not TOML cannot have loaded: as given.)
+        _ => value.to_string(),
     }
-    let Ok(mut parsed) = value.trim().parse::<toml_edit::Value>() else {
-        return crate::error::escape_controls(value).into_owned();
-    };
-    fn flatten(value: &mut toml_edit::Value) {
-        match value {
-            toml_edit::Value::String(s) => *s = toml_edit::Formatted::new(s.value().clone()),
-            toml_edit::Value::Array(a) => {
-                a.iter_mut().for_each(flatten);
-                a.fmt();
+}
+
+/// `value` as TOML on one line: strings as basic strings with every control character
+/// escaped, arrays and inline tables without their comments and line breaks, other values
+/// as written (`1.000000000000000000001` stays exact).
+fn toml_on_one_line(value: &toml_edit::Value) -> String {
+    use toml_edit::Value;
+    match value {
+        Value::String(s) => {
+            let mut out = String::from("\"");
+            for c in s.value().chars() {
+                match c {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    '\t' => out.push_str("\\t"),
+                    c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+                    c => out.push(c),
+                }
             }
-            toml_edit::Value::InlineTable(t) => {
-                t.iter_mut().for_each(|(_, v)| flatten(v));
-                t.fmt();
-                t.set_trailing("");
-            }
-            _ => {}
+            out.push('"');
+            out
         }
-        value.decor_mut().clear();
+        Value::Array(a) => format!(
+            "[{}]",
+            a.iter()
+                .map(toml_on_one_line)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Value::InlineTable(t) => {
+            let items: Vec<String> = t
+                .iter()
+                .map(|(k, v)| {
+                    let key = toml_edit::Key::new(k).display_repr().into_owned();
+                    format!("{key} = {}", toml_on_one_line(v))
+                })
+                .collect();
+            format!("{{ {} }}", items.join(", "))
+        }
+        Value::Integer(f) => f.display_repr().trim().to_string(),
+        Value::Float(f) => f.display_repr().trim().to_string(),
+        Value::Boolean(f) => f.display_repr().trim().to_string(),
+        Value::Datetime(f) => f.display_repr().trim().to_string(),
     }
-    flatten(&mut parsed);
-    // A string that holds a line break is written over lines whatever its form: escaped, as
-    // an error names it (a model refuses such text wherever a name or path is read).
-    crate::error::escape_controls(&parsed.to_string()).into_owned()
 }
 
 /// The replay of `replay`, a path of `model` as loaded with `overrides` (in order): the
@@ -349,9 +363,21 @@ pub fn render(model: &Model, replay: &Replay, overrides: &[Override]) -> String 
             "# `compare` refuses this model as it is, whichever trajectories it is asked for: trajectory `{name}` cannot run ({error}); add the table to a copy of the model without it.\n"
         ));
     }
-    let (again, held) = overrides_for_rerun(overrides);
-    let (replaced, held): (Vec<&Override>, Vec<&Override>) =
-        held.into_iter().partition(|o| replaces_the_trajectories(o));
+    // The run's overrides as the table's rerun needs them: every one given again, so that
+    // `compare` runs the model as simulated with the table added (helper-265: the comment
+    // said nothing of them, so that following it gave another NPV), but those that would
+    // act on the table too. Those of `[simulation]` are given too (`compare` checks its
+    // weights' names: helper-268), and a key of one trajectory or a derived key of one by
+    // name (helper-267: left out, a round only that trajectory could run refused the model).
+    let again: Vec<&Override> = overrides
+        .iter()
+        .filter(|o| !acts_on_every_trajectory(o) && !replaces_the_trajectories(o))
+        .collect();
+    let held: Vec<&Override> = overrides
+        .iter()
+        .filter(|o| acts_on_every_trajectory(o))
+        .collect();
+    let replaced = overrides.iter().any(replaces_the_trajectories);
     let listed = |list: &[&Override]| {
         let named: Vec<String> = list
             .iter()
@@ -373,7 +399,7 @@ pub fn render(model: &Model, replay: &Replay, overrides: &[Override]) -> String 
             listed(&held)
         ));
     }
-    if !replaced.is_empty() {
+    if replaced {
         // (Later `--set`s may name its trajectories: helper-268.)
         out.push_str(
             "# The run replaced the model's trajectories (`--set trajectories=...`), which given to `compare` would replace the table too: write them into the model in place of its own, then add the table.\n",

@@ -110,4 +110,12 @@ fn regression_a_message_of_megabytes_or_of_control_characters_is_cut() {
             "{k}: {tail}"
         );
     }
+    // A backslash of the text itself by a cut is no escape (helper-269: the tail skipped to
+    // the message's end, losing its reason).
+    for k in 0..3 {
+        let raw = format!("{}{} END", "a".repeat(k), "\\".repeat(5000));
+        let line = stakeshift_core::Error::Usage(raw).to_string();
+        let tail = line.split_once(") ...").unwrap().1;
+        assert_eq!(tail, format!("{} END", "\\".repeat(996)), "{k}");
+    }
 }
