@@ -2875,6 +2875,7 @@ fn regression_this_sessions_fixes_hold_in_their_corners() {
     let long = format!("--vary=discount_rate=0.{}..0.2:2", "1".repeat(5000));
     let err = common::fails_with_2(stakeshift().args(["sweep", "-q", &long]));
     assert!(err.len() < 1_500, "{} characters: {err}", err.len());
+    assert!(!err.contains("characters left out"), "{err}");
     // helper-172: a model path whose first folder reads `solve x` is a path: its end kept.
     let odd = dir
         .path()

@@ -1354,7 +1354,7 @@ fn regression_a_fault_in_the_varied_key_says_how_to_vary_it_anyway() {
         assert!(
             err.contains("equity.stake: 1.5 is out of range")
                 && err.contains(&format!(
-                    "({command} reads the model with its --sets before varying equity.stake: with `--set equity.stake=0.1`, the first value varied, it reads)"
+                    "({command} loads the model with its --sets before varying equity.stake: with `--set equity.stake=0.1`, the first value varied, given last, it loads)"
                 )),
             "{err}"
         );
@@ -1372,7 +1372,7 @@ fn regression_a_fault_in_the_varied_key_says_how_to_vary_it_anyway() {
                 .args(["--vary", &vary.replace("equity.stake", "discount_rate")]),
         );
         assert!(
-            err.contains("out of range") && !err.contains("reads the model"),
+            err.contains("out of range") && !err.contains("loads the model"),
             "{err}"
         );
     }
@@ -1389,7 +1389,7 @@ fn regression_a_fault_in_the_varied_key_says_how_to_vary_it_anyway() {
             .args(["--vary", "equity.rounds[0].raise=0..100:3"]),
     );
     assert!(
-        err.contains("must be greater than 0") && !err.contains("reads the model"),
+        err.contains("must be greater than 0") && !err.contains("loads the model"),
         "{err}"
     );
     for (command, vary, set) in [
@@ -1409,7 +1409,7 @@ fn regression_a_fault_in_the_varied_key_says_how_to_vary_it_anyway() {
         );
         assert!(
             err.contains(&format!(
-                "with `--set {set}`, the first value varied, it reads)"
+                "with `--set {set}`, the first value varied, given last, it loads)"
             )),
             "{err}"
         );
@@ -1428,7 +1428,9 @@ fn regression_a_fault_in_the_varied_key_says_how_to_vary_it_anyway() {
             .args(["--vary", "\"equity\".stake=0.1..0.2:2"]),
     );
     assert!(
-        err.contains("with `--set '\"equity\".stake=0.1'`, the first value varied, it reads)"),
+        err.contains(
+            "with `--set '\"equity\".stake=0.1'`, the first value varied, given last, it loads)"
+        ),
         "{err}"
     );
     // A tornado whose high the model refuses: no value offered.
@@ -1439,7 +1441,7 @@ fn regression_a_fault_in_the_varied_key_says_how_to_vary_it_anyway() {
             .args(["--vary", "equity.stake=0.5..1.2"]),
     );
     assert!(
-        err.contains("equity.stake: 1.5 is out of range") && !err.contains("reads the model"),
+        err.contains("equity.stake: 1.5 is out of range") && !err.contains("loads the model"),
         "{err}"
     );
     let growth = text.replacen(
@@ -1458,7 +1460,7 @@ fn regression_a_fault_in_the_varied_key_says_how_to_vary_it_anyway() {
     assert!(
         err.contains("trajectories[0].valuation.growth: -2.0 must be greater than -1")
             && err.contains(
-                "with `--set 'trajectories[only].valuation.growth=0'`, the first value varied, it reads)"
+                "with `--set 'trajectories[only].valuation.growth=0'`, the first value varied, given last, it loads)"
             ),
         "{err}"
     );

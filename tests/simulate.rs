@@ -724,6 +724,73 @@ fn regression_a_replay_gives_compare_the_runs_overrides_that_the_table_does_not_
     ]));
 }
 
+/// helper-269, -270: a `--set` whose value is a string holding a line break (a CSV file's
+/// name) was written in the replay's command with `\u{a}`, no TOML escape, and one whose
+/// path held a line break in its brackets broke the comment over lines. Both are written
+/// on one line as TOML reads them: the comment stays comments, and its command reruns the
+/// path.
+#[test]
+fn regression_a_replay_writes_line_breaks_in_a_set_on_one_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = std::fs::read_to_string(crate::common::repo_path("tests/bad/_valid_csv.toml"))
+        .unwrap()
+        .replacen(
+            "until = { investor = 10.0 }",
+            "until = { investor = 9.0 }",
+            1,
+        );
+    let csv = std::fs::read(crate::common::repo_path("tests/bad/_valid_csv.csv")).unwrap();
+    std::fs::write(tmp.path().join("p\nq.csv"), csv).unwrap();
+    let file = tmp.path().join("m.toml");
+    std::fs::write(&file, &model).unwrap();
+    let replay = crate::common::succeeds(stakeshift().arg("simulate").arg(&file).args([
+        "--paths",
+        "5",
+        "--replay",
+        "0",
+        "--set",
+        "trajectories_csv=\"\"\"p\nq.csv\"\"\"",
+        "--set",
+        "profit_share.tiers[\nRecoup].until.investor=10.0",
+    ]))
+    .0;
+    let (comments, table) = replay.split_at(replay.find("[[trajectories]]").unwrap());
+    assert!(comments.lines().all(|l| l.starts_with('#')), "{comments}");
+    assert!(
+        comments.contains(
+            "stakeshift compare MODEL --set 'trajectories_csv=\"p\\nq.csv\"' --set 'profit_share.tiers[ Recoup].until.investor=10.0' --trajectory path_0 --yearly\n"
+        ),
+        "{comments}"
+    );
+    let both = tmp.path().join("replay.toml");
+    std::fs::write(&both, format!("{model}\n{table}")).unwrap();
+    let line = comments
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("# Add this table to the model and run: stakeshift compare MODEL")
+        })
+        .unwrap();
+    let args = line.strip_suffix(" --yearly").unwrap();
+    let run = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("\"$0\" compare \"$1\" {args} --format csv"))
+        .arg(assert_cmd::cargo::cargo_bin("stakeshift"))
+        .arg(&both)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let got = first_row_npvs(&String::from_utf8(run.stdout).unwrap());
+    let want = replay_npvs(&replay);
+    for k in 0..3 {
+        let tolerance = 1e-6_f64.max(1e-9 * want[0].abs().max(want[1].abs()));
+        assert!((got[k] - want[k]).abs() <= tolerance, "{got:?} vs {want:?}");
+    }
+}
+
 /// The built-in model's text up to its `[simulation]` section (its last), so that a test can
 /// write its own.
 fn builtin_without_simulation() -> String {

@@ -198,9 +198,7 @@ pub(crate) fn base_of_varied<'a>(
                 Some(stakeshift::overrides::Segment::Key(key)) if *key == top(field)),
         };
         let loads = |path: &OverridePath, value: &rust_decimal::Decimal| {
-            let Ok(extra) = Override::parse(&format!("{}={value}", path.text)) else {
-                return false;
-            };
+            let extra = Override::number(format!("--set {}={value}", path.text), path, *value);
             let with: Vec<Override> = overrides.iter().cloned().chain([extra]).collect();
             Base::new(file, &with).is_ok()
         };
@@ -208,10 +206,15 @@ pub(crate) fn base_of_varied<'a>(
             near(path) && !values.is_empty() && values.iter().all(|v| loads(path, v))
         });
         if let Some((path, values)) = found {
-            let set = stakeshift::error::shell_arg(&format!("{}={}", path.text, values[0]));
+            let set = stakeshift::simulate::replay::one_line_set(&Override::number(
+                "",
+                path,
+                values[0],
+            ));
             message.push_str(&format!(
-                " ({command} reads the model with its --sets before varying {}: with `--set {set}`, the first value varied, it reads)",
+                " ({command} loads the model with its --sets before varying {}: with `--set {}`, the first value varied, given last, it loads)",
                 path.text,
+                stakeshift::error::shell_arg(&set)
             ));
         }
         error

@@ -262,6 +262,16 @@ fn one_line(value: &str) -> String {
     }
 }
 
+/// `PATH=VALUE` of `o` on one line: the value by [`one_line`], the path's line breaks and
+/// tabs (which it may hold about a name in brackets, as whitespace) as spaces (helper-270).
+pub fn one_line_set(o: &Override) -> String {
+    format!(
+        "{}={}",
+        o.path.text.replace(['\n', '\r', '\t'], " "),
+        one_line(&o.value)
+    )
+}
+
 /// `value` as TOML on one line: strings as basic strings with every control character
 /// escaped, arrays and inline tables without their comments and line breaks, other values
 /// as written (`1.000000000000000000001` stays exact).
@@ -381,7 +391,7 @@ pub fn render(model: &Model, replay: &Replay, overrides: &[Override]) -> String 
     let listed = |list: &[&Override]| {
         let named: Vec<String> = list
             .iter()
-            .map(|o| format!("`--set {}={}`", o.path.text, one_line(&o.value)))
+            .map(|o| format!("`--set {}`", one_line_set(o)))
             .collect();
         match named.split_last() {
             Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
@@ -407,12 +417,7 @@ pub fn render(model: &Model, replay: &Replay, overrides: &[Override]) -> String 
     }
     let sets: String = again
         .iter()
-        .map(|o| {
-            format!(
-                " --set {}",
-                crate::error::shell_arg(&format!("{}={}", o.path.text, one_line(&o.value)))
-            )
-        })
+        .map(|o| format!(" --set {}", crate::error::shell_arg(&one_line_set(o))))
         .collect();
     if !again.is_empty() {
         out.push_str(&format!(
