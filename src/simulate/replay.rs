@@ -274,7 +274,9 @@ pub fn one_line_set(o: &Override) -> String {
 
 /// `value` as TOML on one line: strings as basic strings with every control character
 /// escaped, arrays and inline tables without their comments and line breaks, other values
-/// as written (`1.000000000000000000001` stays exact).
+/// as written (`1.000000000000000000001` stays exact). Written here rather than by
+/// toml_edit's display, which keeps a value's comments and writes a string holding a line
+/// break over several lines.
 fn toml_on_one_line(value: &toml_edit::Value) -> String {
     use toml_edit::Value;
     match value {
