@@ -571,13 +571,7 @@ fn replay_reruns_in_exact_decimals_to_the_paths_npvs() {
         }
         let want = replay_npvs(&replay);
         let got = rerun_replay(tmp.path(), &model_text, &replay, path);
-        for k in 0..3 {
-            let tolerance = 1e-6_f64.max(1e-9 * want[0].abs().max(want[1].abs()));
-            assert!(
-                (got[k] - want[k]).abs() <= tolerance,
-                "path {path}: {got:?} vs {want:?}"
-            );
-        }
+        assert_npvs_agree(got, want, &format!("path {path}"));
         replayed += 1;
     }
     assert!(replayed >= 3, "only {replayed} paths could be replayed");
@@ -635,35 +629,9 @@ fn regression_a_replay_gives_compare_the_runs_overrides_that_the_table_does_not_
         }
         let table = tmp.path().join(format!("replay_{path}.toml"));
         std::fs::write(&table, format!("{model_text}\n{replay}")).unwrap();
-        // The comment's command as a shell runs it, MODEL the file, with CSV to read.
-        let line = replay
-            .lines()
-            .find_map(|l| {
-                l.strip_prefix("# Add this table to the model and run: stakeshift compare MODEL")
-            })
-            .unwrap();
-        let args = line.strip_suffix(" --yearly").unwrap();
-        let run = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(format!("\"$0\" compare \"$1\" {args} --format csv"))
-            .arg(assert_cmd::cargo::cargo_bin("stakeshift"))
-            .arg(&table)
-            .output()
-            .unwrap();
-        assert!(
-            run.status.success(),
-            "{args}: {}",
-            String::from_utf8_lossy(&run.stderr)
-        );
-        let got = first_row_npvs(&String::from_utf8(run.stdout).unwrap());
+        let got = run_the_replays_command(&table, &replay);
         let want = replay_npvs(&replay);
-        for k in 0..3 {
-            let tolerance = 1e-6_f64.max(1e-9 * want[0].abs().max(want[1].abs()));
-            assert!(
-                (got[k] - want[k]).abs() <= tolerance,
-                "path {path}: {got:?} vs {want:?}"
-            );
-        }
+        assert_npvs_agree(got, want, &format!("path {path}"));
         // Without the run's terms, another answer (on a path where the stake is worth
         // something): the overrides matter to this check.
         let plain = rerun_replay(tmp.path(), model_text, &replay, path);
@@ -764,30 +732,47 @@ fn regression_a_replay_writes_line_breaks_in_a_set_on_one_line() {
     );
     let both = tmp.path().join("replay.toml");
     std::fs::write(&both, format!("{model}\n{table}")).unwrap();
-    let line = comments
+    assert_npvs_agree(
+        run_the_replays_command(&both, &replay),
+        replay_npvs(&replay),
+        "path 0",
+    );
+}
+
+/// The command a replay's comment gives, run as a shell runs it with MODEL `model` (the
+/// model with the table added) and `--format csv`: the NPVs of its first row.
+fn run_the_replays_command(model: &Path, replay: &str) -> [f64; 3] {
+    let line = replay
         .lines()
         .find_map(|l| {
             l.strip_prefix("# Add this table to the model and run: stakeshift compare MODEL")
         })
-        .unwrap();
+        .expect("the comment gives a command");
     let args = line.strip_suffix(" --yearly").unwrap();
     let run = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!("\"$0\" compare \"$1\" {args} --format csv"))
         .arg(assert_cmd::cargo::cargo_bin("stakeshift"))
-        .arg(&both)
+        .arg(model)
         .output()
         .unwrap();
     assert!(
         run.status.success(),
-        "{}",
+        "{args}: {}",
         String::from_utf8_lossy(&run.stderr)
     );
-    let got = first_row_npvs(&String::from_utf8(run.stdout).unwrap());
-    let want = replay_npvs(&replay);
+    first_row_npvs(&String::from_utf8(run.stdout).unwrap())
+}
+
+/// `got` (as `compare` prints them, to 6 places) and `want` (a replay's f64s) agree to
+/// 1e-9 relative or 1e-6 absolute (SPEC 10).
+fn assert_npvs_agree(got: [f64; 3], want: [f64; 3], what: &str) {
+    let tolerance = 1e-6_f64.max(1e-9 * want[0].abs().max(want[1].abs()));
     for k in 0..3 {
-        let tolerance = 1e-6_f64.max(1e-9 * want[0].abs().max(want[1].abs()));
-        assert!((got[k] - want[k]).abs() <= tolerance, "{got:?} vs {want:?}");
+        assert!(
+            (got[k] - want[k]).abs() <= tolerance,
+            "{what}: {got:?} vs {want:?}"
+        );
     }
 }
 
