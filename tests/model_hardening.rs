@@ -1939,8 +1939,9 @@ fn regression_nesting_too_deep_names_its_line() {
 /// helper-266: an error quoting a long name or value whole (a trajectory's name of 4,000
 /// characters in a round's error, a party's in a tier's `until`, a `--set` value) was cut
 /// to its first 3,000 characters, which left only the name: what was wrong and what would
-/// be valid were lost. A long message keeps its beginning (the file, line and field) and
-/// its end (the reason), the middle left out and said so.
+/// be valid were lost. A long name is quoted by its start and length (helper-271: the
+/// round's and the tier's errors quoted it whole), and a long message keeps its beginning
+/// (the file, line and field) and its end (the reason), the middle left out and said so.
 #[test]
 fn regression_a_long_name_in_an_error_leaves_its_reason_in_place() {
     let dir = crate::common::ScratchDir::new("long-name-errors");
@@ -1964,12 +1965,14 @@ fn regression_a_long_name_in_an_error_leaves_its_reason_in_place() {
             vec![],
             "mini.toml: equity.rounds[0]: in trajectory `yyy",
             "it must be greater than 0: give the round a `pre_money` or raise the trajectory's valuation",
+            "... (4000 characters)`, year 2026",
         ),
         (
             long_party,
             vec![],
             "mini.toml, line 19, column 4027: profit_share.tiers[0].until.ppp",
             "give it a share in `shares` or remove it from `until`",
+            "... (4000 characters)` has no share",
         ),
         (
             mini.clone(),
@@ -1979,16 +1982,17 @@ fn regression_a_long_name_in_an_error_leaves_its_reason_in_place() {
             ],
             "--set equity.stake=[[[",
             "write a number as 0.3 or 2031, text in quotes (\"nonprofit\"), true or false, an array as [[2025, 500.0], [2030, 900.0]]",
+            "characters left out) ...",
         ),
     ];
-    for (text, args, start, end) in cases {
+    for (text, args, start, end, shortened) in cases {
         let model = crate::common::write_file(dir.path(), "mini.toml", &text);
         let err = crate::common::fails_with_2(stakeshift().arg("check").arg(&model).args(&args));
         let line = err.trim_end();
         assert!(
             line.contains(start)
                 && line.ends_with(end)
-                && line.contains("characters left out) ...")
+                && line.contains(shortened)
                 && line.chars().count() < 3_200,
             "{}",
             line.chars().take(300).collect::<String>()

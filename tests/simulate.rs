@@ -618,7 +618,7 @@ fn regression_a_replay_gives_compare_the_runs_overrides_that_the_table_does_not_
         let replay = String::from_utf8(out.stdout).unwrap();
         assert!(
             replay.contains(
-                "# The table holds what `--set scale.valuation=1.5` did to every trajectory: do not give it to `compare` again, or it would act on the table too.\n"
+                "# The table holds what `--set scale.valuation=1.5` did to every trajectory: `compare` is given it for each of the model's own trajectories by name, as it would act on the table too given whole.\n"
             ) && replay.contains(
                 "# Simulated with `--set equity.stake=0.4`, `--set simulation.revenue_vol=0.3`, `--set name=\"it's a what-if\"`, `--set trajectories[base].agi_year=2031`, `--set investor.contributions=[[2019, 1.0], [2021, 2.0], [2023, 10.0]]`, `--set trajectories[bull].name=\"b u l l\"` and `--set simulation.weights={ base = 1.0, \"b u l l\" = 1.0 }`: `compare` needs them too.\n"
             ),
@@ -640,6 +640,35 @@ fn regression_a_replay_gives_compare_the_runs_overrides_that_the_table_does_not_
     }
     assert!(replayed >= 2, "only {replayed} paths could be replayed");
     assert!(differed >= 1, "no path's rerun needed the run's terms");
+
+    // A derived key on every trajectory, which a trajectory needed to run (its round's
+    // default pre-money below 0 unscaled): given for each by name (helper-271: left out,
+    // `compare` refused the model).
+    let raised = std::fs::read_to_string(crate::common::repo_path("docs/mini.toml"))
+        .unwrap()
+        .replacen("raise = 20.0", "raise = 300.0", 1);
+    let raised_file = tmp.path().join("raised.toml");
+    std::fs::write(&raised_file, &raised).unwrap();
+    let replay = crate::common::succeeds(stakeshift().arg("simulate").arg(&raised_file).args([
+        "--paths",
+        "20",
+        "--replay",
+        "0",
+        "--set",
+        "scale.valuation=2",
+    ]))
+    .0;
+    assert!(
+        replay.contains("stakeshift compare MODEL --set 'scale.valuation[only]=2' --trajectory path_0 --yearly\n"),
+        "{replay}"
+    );
+    let both = tmp.path().join("raised_replay.toml");
+    std::fs::write(&both, format!("{raised}\n{replay}")).unwrap();
+    assert_npvs_agree(
+        run_the_replays_command(&both, &replay),
+        replay_npvs(&replay),
+        "raised",
+    );
 
     // A whole `trajectories` array would replace the table: not given, and said so.
     let mini = std::fs::read_to_string(crate::common::repo_path("docs/mini.toml")).unwrap();

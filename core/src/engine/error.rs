@@ -56,12 +56,20 @@ pub struct EngineError {
 impl std::fmt::Display for EngineError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match (&self.trajectory.is_empty(), self.year) {
+            // A long name by its start and length, as every message quotes one (helper-271:
+            // 5,000 characters quoted whole).
             (false, Some(y)) => write!(
                 f,
                 "in trajectory `{}`, year {y}: {}",
-                self.trajectory, self.message
+                crate::error::quoted(&self.trajectory),
+                self.message
             ),
-            (false, None) => write!(f, "in trajectory `{}`: {}", self.trajectory, self.message),
+            (false, None) => write!(
+                f,
+                "in trajectory `{}`: {}",
+                crate::error::quoted(&self.trajectory),
+                self.message
+            ),
             (true, Some(y)) => write!(f, "in year {y}: {}", self.message),
             (true, None) => f.write_str(&self.message),
         }

@@ -320,7 +320,10 @@ pub fn read_trajectories_csv(
         let mut spend = Vec::new();
         for year in start..=end {
             let [r, p, v, c] = years.get(&year).ok_or_else(|| {
-                format!("trajectory `{name}` has no row for {year}; its years must cover {start}..={end} without a gap")
+                format!(
+                    "trajectory `{}` has no row for {year}; its years must cover {start}..={end} without a gap",
+                    crate::error::quoted(&name)
+                )
             })?;
             revenue.push(*r);
             profit.push(*p);

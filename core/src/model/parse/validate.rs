@@ -1563,7 +1563,8 @@ impl Builder<'_> {
                         f,
                         amount.span(),
                         format!(
-                            "`{party}` has no share above 0 in this tier, so it could never reach its `until` amount; {hint}give it a share in `shares` or remove it from `until`"
+                            "`{}` has no share above 0 in this tier, so it could never reach its `until` amount; {hint}give it a share in `shares` or remove it from `until`",
+                            crate::error::quoted(party)
                         ),
                     );
                 }
