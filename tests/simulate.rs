@@ -618,7 +618,7 @@ fn regression_a_replay_gives_compare_the_runs_overrides_that_the_table_does_not_
         let replay = String::from_utf8(out.stdout).unwrap();
         assert!(
             replay.contains(
-                "# The table holds what `--set scale.valuation=1.5` did to every trajectory: `compare` is given it for each of the model's own trajectories by name, as it would act on the table too given whole.\n"
+                "# Not given to `compare`, as it would act on the table too: `--set scale.valuation=1.5` (the table holds the path as the run drew it). A trajectory of the model that runs only with it takes it by name, `--set 'scale.valuation[NAME]=1.5'`.\n"
             ) && replay.contains(
                 "# Simulated with `--set equity.stake=0.4`, `--set simulation.revenue_vol=0.3`, `--set name=\"it's a what-if\"`, `--set trajectories[base].agi_year=2031`, `--set investor.contributions=[[2019, 1.0], [2021, 2.0], [2023, 10.0]]`, `--set trajectories[bull].name=\"b u l l\"` and `--set simulation.weights={ base = 1.0, \"b u l l\" = 1.0 }`: `compare` needs them too.\n"
             ),
@@ -642,8 +642,9 @@ fn regression_a_replay_gives_compare_the_runs_overrides_that_the_table_does_not_
     assert!(differed >= 1, "no path's rerun needed the run's terms");
 
     // A derived key on every trajectory, which a trajectory needed to run (its round's
-    // default pre-money below 0 unscaled): given for each by name (helper-271: left out,
-    // `compare` refused the model).
+    // default pre-money below 0 unscaled): the comment says to give it by name, and so
+    // given the command reruns the path (helper-271; given for every trajectory by name
+    // in the command itself, it was placed wrongly past later `--set`s: helper-272).
     let raised = std::fs::read_to_string(crate::common::repo_path("docs/mini.toml"))
         .unwrap()
         .replacen("raise = 20.0", "raise = 300.0", 1);
@@ -659,15 +660,56 @@ fn regression_a_replay_gives_compare_the_runs_overrides_that_the_table_does_not_
     ]))
     .0;
     assert!(
-        replay.contains("stakeshift compare MODEL --set 'scale.valuation[only]=2' --trajectory path_0 --yearly\n"),
+        replay.contains("takes it by name, `--set 'scale.valuation[NAME]=2'`.\n")
+            && replay.contains("stakeshift compare MODEL --trajectory path_0 --yearly\n"),
         "{replay}"
     );
     let both = tmp.path().join("raised_replay.toml");
     std::fs::write(&both, format!("{raised}\n{replay}")).unwrap();
+    let by_name = replay.replace(
+        "compare MODEL --trajectory",
+        "compare MODEL --set 'scale.valuation[only]=2' --trajectory",
+    );
+    assert_npvs_agree(
+        run_the_replays_command(&both, &by_name),
+        replay_npvs(&replay),
+        "raised",
+    );
+
+    // A derived key before `--set`s of the trajectories (values, a rename): left out, the
+    // rest given in the run's order, and the command reruns the path (helper-272: given by
+    // name at the end, it scaled a valuation set after it and a round could not run).
+    let replay = crate::common::succeeds(
+        stakeshift()
+            .arg("simulate")
+            .arg(mini_file_path(&tmp))
+            .args([
+                "--paths",
+                "8",
+                "--replay",
+                "0",
+                "--set",
+                "scale.valuation=0.5",
+                "--set",
+                "trajectories[only].valuation={ points = [[2024, 5.0], [2026, 30.0]] }",
+                "--set",
+                "trajectories[only].name=\"z\"",
+            ]),
+    )
+    .0;
+    let both = tmp.path().join("ordered_replay.toml");
+    std::fs::write(
+        &both,
+        format!(
+            "{}\n{replay}",
+            std::fs::read_to_string(mini_file_path(&tmp)).unwrap()
+        ),
+    )
+    .unwrap();
     assert_npvs_agree(
         run_the_replays_command(&both, &replay),
         replay_npvs(&replay),
-        "raised",
+        "ordered",
     );
 
     // A whole `trajectories` array would replace the table: not given, and said so.
@@ -766,6 +808,15 @@ fn regression_a_replay_writes_line_breaks_in_a_set_on_one_line() {
         replay_npvs(&replay),
         "path 0",
     );
+}
+
+/// docs/mini.toml written into `tmp` (once), for a test's runs.
+fn mini_file_path(tmp: &tempfile::TempDir) -> PathBuf {
+    let path = tmp.path().join("mini_copy.toml");
+    if !path.exists() {
+        std::fs::copy(crate::common::repo_path("docs/mini.toml"), &path).unwrap();
+    }
+    path
 }
 
 /// The command a replay's comment gives, run as a shell runs it with MODEL `model` (the

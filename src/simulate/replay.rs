@@ -249,14 +249,6 @@ fn replaces_the_trajectories(o: &Override) -> bool {
         if matches!(segments.as_slice(), [Segment::Key(key)] if key == "trajectories"))
 }
 
-/// Whether `o` sets a trajectory's name (or all of them).
-fn renames_a_trajectory(o: &Override) -> bool {
-    replaces_the_trajectories(o)
-        || matches!(&o.path.target, Target::Key(segments)
-            if matches!(segments.as_slice(),
-                [Segment::Key(first), _, Segment::Key(last)] if first == "trajectories" && last == "name"))
-}
-
 /// An override's VALUE on one line, for a comment: as given where it is one, else the
 /// same TOML value written on one line (helper-267: a `--set` of an array over two lines
 /// left the second outside the comment; helper-268: spaces for its line breaks swallowed
@@ -278,20 +270,6 @@ pub fn one_line_set(o: &Override) -> String {
         o.path.text.replace(['\n', '\r', '\t'], " "),
         one_line(&o.value)
     )
-}
-
-/// A trajectory's name as a PATH's `[NAME]` reads it: as it is where plain, else quoted
-/// with TOML's escapes (a name of digits would read as an index, `]` would end it).
-fn name_in_brackets(name: &str) -> String {
-    let plain = name.chars().any(|c| !c.is_ascii_digit())
-        && name
-            .chars()
-            .all(|c| c.is_alphanumeric() || "_-+".contains(c));
-    if plain {
-        name.to_string()
-    } else {
-        toml_on_one_line(&toml_edit::Value::from(name))
-    }
 }
 
 /// `value` as TOML on one line: strings as basic strings with every control character
@@ -422,29 +400,20 @@ pub fn render(model: &Model, replay: &Replay, overrides: &[Override]) -> String 
             _ => named.concat(),
         }
     };
-    // A derived key on every trajectory is given for each of the model's own by name, so
-    // that `compare` runs them as simulated without scaling the table again (helper-271:
-    // left out, a trajectory only the scaled valuations let run refused the model); past
-    // [`crate::error::LISTED`] trajectories, left out and said so.
-    let by_name = model.trajectories.len() <= crate::error::LISTED;
-    if !held.is_empty() {
-        let (it, acts) = if held.len() == 1 {
-            ("it", "it would act")
-        } else {
-            ("them", "they would act")
-        };
-        let what = if by_name {
-            format!(
-                "`compare` is given {it} for each of the model's own trajectories by name, as {acts} on the table too given whole"
-            )
-        } else {
-            format!(
-                "do not give {it} to `compare` again, or {acts} on the table too (a trajectory of the model that runs only so needs it by name, `PATH[NAME]`)"
-            )
-        };
+    // A derived key on every trajectory is left out: the table holds the path as the run
+    // drew it. Given for each of the model's trajectories by name instead, it would have
+    // to be placed by the names in effect where it came, which a later `--set` of the
+    // trajectories (a rename, a whole array, `trajectories_csv`) changes (helper-272): a
+    // trajectory that runs only with it is told to take it so.
+    for o in &held {
+        let by_name = crate::error::shell_arg(&format!(
+            "{}[NAME]={}",
+            o.path.text.replace(['\n', '\r', '\t'], " "),
+            one_line(&o.value)
+        ));
         out.push_str(&format!(
-            "# The table holds what {} did to every trajectory: {what}.\n",
-            listed(&held)
+            "# Not given to `compare`, as it would act on the table too: `--set {}` (the table holds the path as the run drew it). A trajectory of the model that runs only with it takes it by name, `--set {by_name}`.\n",
+            one_line_set(o)
         ));
     }
     if replaced {
@@ -453,38 +422,10 @@ pub fn render(model: &Model, replay: &Replay, overrides: &[Override]) -> String 
             "# The run replaced the model's trajectories (`--set trajectories=...`), which given to `compare` would replace the table too: write them into the model in place of its own, then add the table.\n",
         );
     }
-    // In the run's order, which the overrides' effects depend on; a derived key by the
-    // names the trajectories end with, so after any `--set` that renames one.
-    let set = |text: String| format!(" --set {}", crate::error::shell_arg(&text));
-    let each_by_name = |kind: &crate::overrides::Derived, o: &Override| -> String {
-        model
-            .trajectories
-            .iter()
-            .map(|t| {
-                set(format!(
-                    "{}[{}]={}",
-                    kind.as_str(),
-                    name_in_brackets(&t.name),
-                    one_line(&o.value)
-                ))
-            })
-            .collect()
-    };
-    let (mut sets, mut after_renames) = (String::new(), String::new());
-    for (i, o) in overrides.iter().enumerate() {
-        match &o.path.target {
-            Target::Derived(kind, None) if by_name => {
-                if overrides[i + 1..].iter().any(renames_a_trajectory) {
-                    after_renames.push_str(&each_by_name(kind, o));
-                } else {
-                    sets.push_str(&each_by_name(kind, o));
-                }
-            }
-            _ if again.iter().any(|a| std::ptr::eq(*a, o)) => sets.push_str(&set(one_line_set(o))),
-            _ => {}
-        }
-    }
-    sets.push_str(&after_renames);
+    let sets: String = again
+        .iter()
+        .map(|o| format!(" --set {}", crate::error::shell_arg(&one_line_set(o))))
+        .collect();
     if !again.is_empty() {
         out.push_str(&format!(
             "# Simulated with {}: `compare` needs {} too.\n",

@@ -875,8 +875,8 @@ impl Builder<'_> {
                         path.span(),
                         format!(
                             "the trajectory `{}` in `{}` has the name of another trajectory; names must be unique",
-                            t.name,
-                            path.get_ref()
+                            crate::error::quoted(&t.name),
+                            crate::error::quoted(path.get_ref())
                         ),
                     );
                 }
