@@ -650,15 +650,17 @@ fn regression_a_replay_gives_compare_the_runs_overrides_that_the_table_does_not_
         .replacen("raise = 20.0", "raise = 300.0", 1);
     let raised_file = tmp.path().join("raised.toml");
     std::fs::write(&raised_file, &raised).unwrap();
-    let replay = crate::common::succeeds(stakeshift().arg("simulate").arg(&raised_file).args([
-        "--paths",
-        "20",
-        "--replay",
-        "0",
-        "--set",
-        "scale.valuation=2",
-    ]))
-    .0;
+    let replay = replay_of(
+        &raised_file,
+        &[
+            "--paths",
+            "20",
+            "--replay",
+            "0",
+            "--set",
+            "scale.valuation=2",
+        ],
+    );
     assert!(
         replay.contains("takes it by name, `--set 'scale.valuation[NAME]=2'`.\n")
             && replay.contains("stakeshift compare MODEL --trajectory path_0 --yearly\n"),
@@ -679,24 +681,21 @@ fn regression_a_replay_gives_compare_the_runs_overrides_that_the_table_does_not_
     // A derived key before `--set`s of the trajectories (values, a rename): left out, the
     // rest given in the run's order, and the command reruns the path (helper-272: given by
     // name at the end, it scaled a valuation set after it and a round could not run).
-    let replay = crate::common::succeeds(
-        stakeshift()
-            .arg("simulate")
-            .arg(mini_file_path(&tmp))
-            .args([
-                "--paths",
-                "8",
-                "--replay",
-                "0",
-                "--set",
-                "scale.valuation=0.5",
-                "--set",
-                "trajectories[only].valuation={ points = [[2024, 5.0], [2026, 30.0]] }",
-                "--set",
-                "trajectories[only].name=\"z\"",
-            ]),
-    )
-    .0;
+    let replay = replay_of(
+        &mini_file_path(&tmp),
+        &[
+            "--paths",
+            "8",
+            "--replay",
+            "0",
+            "--set",
+            "scale.valuation=0.5",
+            "--set",
+            "trajectories[only].valuation={ points = [[2024, 5.0], [2026, 30.0]] }",
+            "--set",
+            "trajectories[only].name=\"z\"",
+        ],
+    );
     let both = tmp.path().join("ordered_replay.toml");
     std::fs::write(
         &both,
@@ -713,20 +712,19 @@ fn regression_a_replay_gives_compare_the_runs_overrides_that_the_table_does_not_
     );
 
     // A whole `trajectories` array would replace the table: not given, and said so.
-    let mini = std::fs::read_to_string(crate::common::repo_path("docs/mini.toml")).unwrap();
-    let mini_file = tmp.path().join("mini.toml");
-    std::fs::write(&mini_file, &mini).unwrap();
-    let replaced = crate::common::succeeds(stakeshift().arg("simulate").arg(&mini_file).args([
-        "--paths",
-        "5",
-        "--replay",
-        "0",
-        "--set",
-        "trajectories=[{ name = \"n1\", revenue = { points = [[2024, 40.0]] }, margin = { points = [[2024, 0.1]] }, valuation = { points = [[2024, 50.0]] } }]",
-        "--set",
-        "scale.revenue[n1]=1.5",
-    ]))
-    .0;
+    let replaced = replay_of(
+        &mini_file_path(&tmp),
+        &[
+            "--paths",
+            "5",
+            "--replay",
+            "0",
+            "--set",
+            "trajectories=[{ name = \"n1\", revenue = { points = [[2024, 40.0]] }, margin = { points = [[2024, 0.1]] }, valuation = { points = [[2024, 50.0]] } }]",
+            "--set",
+            "scale.revenue[n1]=1.5",
+        ],
+    );
     assert!(
         replaced.contains("# The run replaced the model's trajectories (`--set trajectories=...`), which given to `compare` would replace the table too: write them into the model in place of its own, then add the table.\n")
             && replaced.contains("stakeshift compare MODEL --set 'scale.revenue[n1]=1.5' --trajectory path_0 --yearly\n"),
@@ -738,17 +736,19 @@ fn regression_a_replay_gives_compare_the_runs_overrides_that_the_table_does_not_
     let rounded = tmp.path().join("rounded.toml");
     let text = format!("{model_text}\n[[equity.rounds]]\nyear = 2030\nraise = 200.0\n");
     std::fs::write(&rounded, &text).unwrap();
-    let replay = crate::common::succeeds(stakeshift().arg("simulate").arg(&rounded).args([
-        "--paths",
-        "20",
-        "--replay",
-        "3",
-        "--set",
-        "scale.valuation[bust]=3",
-        "--set",
-        "simulation.weights={ base = 1.0 }",
-    ]))
-    .0;
+    let replay = replay_of(
+        &rounded,
+        &[
+            "--paths",
+            "20",
+            "--replay",
+            "3",
+            "--set",
+            "scale.valuation[bust]=3",
+            "--set",
+            "simulation.weights={ base = 1.0 }",
+        ],
+    );
     assert!(
         replay.contains("# Add this table to the model and run: stakeshift compare MODEL --set 'scale.valuation[bust]=3' --set 'simulation.weights={ base = 1.0 }' --trajectory path_3 --yearly\n"),
         "{replay}"
@@ -808,6 +808,11 @@ fn regression_a_replay_writes_line_breaks_in_a_set_on_one_line() {
         replay_npvs(&replay),
         "path 0",
     );
+}
+
+/// What `simulate MODEL ARGS` prints (a replay, with `--replay`).
+fn replay_of(model: &Path, args: &[&str]) -> String {
+    crate::common::succeeds(stakeshift().arg("simulate").arg(model).args(args)).0
 }
 
 /// docs/mini.toml written into `tmp` (once), for a test's runs.
