@@ -1360,6 +1360,30 @@ fn rounds_model(simulation: &str) -> String {
     )
 }
 
+/// Regression (helper-272): the replay's note on a trajectory `compare` refuses quoted a
+/// long name whole, and then shortened inside the error it gave in parentheses.
+#[test]
+fn regression_a_refused_trajectorys_long_name_is_quoted_shortened_in_the_replay() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("rounds.toml");
+    let long = "c".repeat(150);
+    let model = rounds_model("").replace("name = \"c\"", &format!("name = \"{long}\""));
+    std::fs::write(&file, &model).unwrap();
+    let replay = replay_text(&file, "2", "0");
+    let short = format!("{}... (150 characters)", "c".repeat(60));
+    let note = replay
+        .lines()
+        .find(|l| l.starts_with("# `compare` refuses this model"))
+        .unwrap_or_else(|| panic!("{replay}"));
+    assert!(
+        note.starts_with(&format!(
+            "# `compare` refuses this model as it is, whichever trajectories it is asked for: trajectory `{short}` cannot run ("
+        )),
+        "{note}"
+    );
+    assert!(!note.contains(&long), "{note}");
+}
+
 /// Found by a tester working from the SPEC alone: a replayed path that lost a round said
 /// `compare` "will differ", but where the round's pre-money is the valuation minus the raise
 /// `compare` refuses the table (SPEC 6's error), and the replay did not say which rounds.

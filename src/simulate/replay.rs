@@ -371,6 +371,9 @@ pub fn render(model: &Model, replay: &Replay, overrides: &[Override]) -> String 
         out.push_str(&note);
     }
     for (name, error) in &replay.refused_trajectories {
+        // Quoted as the error inside quotes it (a long name was given whole, then shortened
+        // in the parentheses).
+        let name = stakeshift_core::error::quoted(name);
         out.push_str(&format!(
             "# `compare` refuses this model as it is, whichever trajectories it is asked for: trajectory `{name}` cannot run ({error}); add the table to a copy of the model without it.\n"
         ));
