@@ -1294,6 +1294,20 @@ fn regression_slips_from_other_formats_say_what_to_write() {
             "x = yes\n",
             "`yes` is neither a number nor quoted text: a yes or no is written true or false",
         ),
+        // helper-266: full-width digits were told "string values must be quoted", a line
+        // separator after a value "invalid float, expected nothing".
+        (
+            "discount_rate = \u{ff10}\u{ff0e}\u{ff11}\u{ff10}\n",
+            "discount_rate: the file is not valid TOML: `\u{ff10}\u{ff0e}\u{ff11}\u{ff10}` is written in full-width characters (as an East Asian input method types them): write 0.10",
+        ),
+        (
+            "x = [[2024, \u{ff0d}\u{ff11}]]\n",
+            "is written in full-width characters (as an East Asian input method types them): write -1",
+        ),
+        (
+            "x = 0.10\u{2028}\n",
+            "an invisible character stands here, a line separator, which TOML does not read as a line's end (U+2028); delete it",
+        ),
         (
             "x\u{a0}= 1\n",
             "an invisible character stands here, a no-break space, which TOML does not read as a space (U+00A0)",
@@ -1735,6 +1749,41 @@ fn regression_a_percent_sign_or_thousands_separator_gets_its_fix() {
     ] {
         let stderr = common::fails_with_2(stakeshift().args(["check", "--set", set]));
         assert!(stderr.contains(expected), "--set {set}: {stderr}");
+    }
+}
+
+/// A `--set` value typed as a document shows it (a fraction, an accountant's negative, a
+/// typographic minus, curly quotes, full-width digits) got the TOML reader's "string values
+/// must be quoted", where the same value in the model file is told its fix.
+#[test]
+fn regression_a_set_value_typed_as_a_document_shows_it_gets_its_fix() {
+    for (set, expected) in [
+        (
+            "discount_rate=27/100",
+            "`27/100` is a fraction, which TOML does not compute: write it as a decimal, 0.27",
+        ),
+        (
+            "equity.stake=(0.3)",
+            "`(0.3)`: a negative number is written with a minus sign, -0.3",
+        ),
+        (
+            "trajectories[base].margin.points=[[2030, \u{2212}0.1]]",
+            "`\u{2212}0.1` begins with a typographic dash (U+2212): write -0.1, with the plain minus sign",
+        ),
+        (
+            "investor.party=\u{201c}ms\u{201d}",
+            "`\u{201c}ms\u{201d}` is in curly quotes (as a word processor types them): TOML reads straight ones, \"ms\"",
+        ),
+        (
+            "discount_rate=\u{ff10}\u{ff0e}\u{ff11}",
+            "`\u{ff10}\u{ff0e}\u{ff11}` is written in full-width characters (as an East Asian input method types them): write 0.1",
+        ),
+    ] {
+        let stderr = common::fails_with_2(stakeshift().args(["check", "--set", set]));
+        assert!(
+            stderr.contains(&format!("--set {set}: ")) && stderr.contains(expected),
+            "--set {set}: {stderr}"
+        );
     }
 }
 

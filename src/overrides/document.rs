@@ -783,6 +783,14 @@ fn parse_value(o: &Override) -> Result<Value, OverrideError> {
         if let Some(habit) = crate::model::spreadsheet_habit(&o.value, at) {
             return OverrideError::new(&o.origin, &o.path.text, habit);
         }
+        // A number as a document shows it (`27/100`, `(0.1)`, `−0.3`, full-width digits):
+        // the fix, as the model file's reader says it (they were told "string values must
+        // be quoted").
+        if let Some(said) =
+            crate::model::typed_as_a_document_shows_it(&format!("x = {}", o.value), at + 4)
+        {
+            return OverrideError::new(&o.origin, &o.path.text, said);
+        }
         // A word without its quotes: TOML's hint named a float or a boolean (helper-192).
         if let Some(said) = crate::model::bare_word_spelling(&format!("x = {}", o.value), at + 4)
         {

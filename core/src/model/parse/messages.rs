@@ -660,7 +660,14 @@ fn invisible_on_the_line(text: &str, at: usize, message: String) -> String {
     let invisible = |c: char| {
         matches!(
             c,
-            '\u{feff}' | '\u{200b}' | '\u{a0}' | '\u{202f}' | '\u{2007}' | '\u{3000}'
+            '\u{feff}'
+                | '\u{200b}'
+                | '\u{a0}'
+                | '\u{202f}'
+                | '\u{2007}'
+                | '\u{3000}'
+                | '\u{2028}'
+                | '\u{2029}'
         )
     };
     let what = |c: char| {
@@ -668,6 +675,10 @@ fn invisible_on_the_line(text: &str, at: usize, message: String) -> String {
             '\u{feff}' => "a byte-order mark",
             '\u{200b}' => "a zero-width space",
             '\u{3000}' => "an ideographic space, which TOML does not read as a space",
+            // (Which some editors show as a line's end: helper-266 was told "invalid float,
+            // expected nothing" of one after a value.)
+            '\u{2028}' => "a line separator, which TOML does not read as a line's end",
+            '\u{2029}' => "a paragraph separator, which TOML does not read as a line's end",
             _ => "a no-break space, which TOML does not read as a space",
         };
         format!("{name} (U+{:04X})", u32::from(c))
@@ -2103,6 +2114,29 @@ pub fn typed_as_a_document_shows_it(text: &str, at: usize) -> Option<String> {
     }
     let number = |s: &str| s.parse::<Decimal>().ok().map(|d| d.normalize());
     let unsigned_number = |s: &str| number(s).filter(|_| !s.starts_with(['-', '+']));
+    // Full-width digits and signs, as an East Asian input method types them (helper-266:
+    // `０.１０` was told "string values must be quoted"): the same number in ASCII.
+    if value
+        .chars()
+        .any(|c| ('\u{ff01}'..='\u{ff5e}').contains(&c))
+    {
+        let ascii: String = value
+            .chars()
+            .map(|c| match c {
+                '\u{ff01}'..='\u{ff5e}' => char::from_u32(u32::from(c) - 0xfee0).unwrap_or(c),
+                _ => c,
+            })
+            .collect();
+        if ascii
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b"+-._eE".contains(&b))
+            && number(&ascii.replace('_', "")).is_some()
+        {
+            return Some(format!(
+                "`{shown}` is written in full-width characters (as an East Asian input method types them): write {ascii}"
+            ));
+        }
+    }
     if let Some(body) = value.strip_prefix(['\u{2212}', '\u{2013}', '\u{2014}'])
         && let Some(n) = unsigned_number(body)
     {
