@@ -24,6 +24,7 @@ const BEYOND_THE_SCHEMA: &[&str] = &[
     "csv_gap.toml",
     "csv_missing_column.toml",
     "csv_missing_file.toml",
+    "csv_name_clash.toml",
     "csv_not_a_number.toml",
     "csv_semicolons.toml",
     "csv_unclosed_quote.toml",

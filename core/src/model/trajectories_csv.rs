@@ -33,7 +33,7 @@
 //! assert!(one.starts_with("line 4: trajectory `bear` is one more than the 1 this model"));
 //! ```
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
@@ -146,16 +146,19 @@ pub fn parse_trajectories_csv(
     end: Year,
     max_trajectories: usize,
 ) -> Result<Vec<Trajectory>, String> {
-    read_trajectories_csv(text, start, end, max_trajectories).map(|(table, _)| table)
+    read_trajectories_csv(text, start, end, max_trajectories, &HashSet::new())
+        .map(|(table, _)| table)
 }
 
 /// [`parse_trajectories_csv`], and the rows it ignored for years outside `start..=end`
-/// (for a warning: a year mistyped, or a file meant for another horizon).
+/// (for a warning: a year mistyped, or a file meant for another horizon). A trajectory
+/// named as one of `taken` (the model file's) is refused on its first row.
 pub fn read_trajectories_csv(
     text: &str,
     start: Year,
     end: Year,
     max_trajectories: usize,
+    taken: &HashSet<String>,
 ) -> Result<(Vec<Trajectory>, Option<RowsOutside>), String> {
     let mut outside: Option<RowsOutside> = None;
     // An empty file (or one of blank lines) is said as such, not as a header without a
@@ -294,6 +297,14 @@ pub fn read_trajectories_csv(
                 "line {line}: the trajectory name {} holds {}; names must be plain text, without control, bidirectional formatting or line-separator characters",
                 super::parse::quoted(&name.chars().take(60).collect::<String>()),
                 super::parse::unplain_character(c)
+            ));
+        }
+        // On its line (helper-266: the clash was found after the file was read, and said
+        // without one).
+        if !rows.contains_key(name) && taken.contains(name) {
+            return Err(format!(
+                "line {line}: trajectory `{}` has the name of a trajectory of the model file; names must be unique",
+                crate::error::quoted(name)
             ));
         }
         if !rows.contains_key(name) && rows.len() == max_trajectories {

@@ -1,6 +1,8 @@
 //! Trajectories read from a CSV file (SPEC 1's `trajectories_csv`): columns, years and the
 //! errors that name the file's line.
 
+use std::collections::HashSet;
+
 use rust_decimal::Decimal;
 use stakeshift_core::model::*;
 
@@ -138,7 +140,7 @@ fn regression_csv_numbers_are_read_as_the_model_files_are() {
 #[test]
 fn rows_outside_the_models_years_are_counted() {
     let text = "trajectory,year,revenue,profit,valuation\na,2019,1,1,1\na,2020,1,1,1\na,2201,1,1,1\nb,2020,1,1,1\n";
-    let (table, outside) = read_trajectories_csv(text, 2020, 2020, 100).unwrap();
+    let (table, outside) = read_trajectories_csv(text, 2020, 2020, 100, &HashSet::new()).unwrap();
     assert_eq!(table.len(), 2);
     assert_eq!(
         outside,
@@ -150,7 +152,7 @@ fn rows_outside_the_models_years_are_counted() {
     );
     // Every row inside: nothing to tell.
     let inside = "trajectory,year,revenue,profit,valuation\na,2020,1,1,1\na,2021,1,1,1\n";
-    let (table, none) = read_trajectories_csv(inside, 2020, 2021, 100).unwrap();
+    let (table, none) = read_trajectories_csv(inside, 2020, 2021, 100, &HashSet::new()).unwrap();
     assert_eq!((table.len(), none), (1, None));
 }
 
@@ -238,4 +240,19 @@ fn regression_a_control_character_in_a_name_is_refused_on_its_line() {
         e.contains("U+001B") && !e.chars().any(char::is_control),
         "{e:?}"
     );
+}
+
+/// helper-266: a CSV trajectory named as one of the model file's was refused after the file
+/// was read, without a line; it is now refused on its first row (a name's rows are its
+/// trajectory's, those outside the model's years too: a name with only those has a gap).
+#[test]
+fn regression_a_name_taken_by_the_model_file_is_refused_on_its_line() {
+    let taken = HashSet::from(["base".to_string()]);
+    let text = "trajectory,year,revenue,profit,valuation\nbear,2020,1,0,1\nbase,2020,1,0,1\n";
+    assert_eq!(
+        read_trajectories_csv(text, 2020, 2020, 100, &taken).unwrap_err(),
+        "line 3: trajectory `base` has the name of a trajectory of the model file; names must be unique"
+    );
+    let (table, _) = read_trajectories_csv(text, 2020, 2020, 100, &HashSet::new()).unwrap();
+    assert_eq!(table.len(), 2);
 }

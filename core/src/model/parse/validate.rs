@@ -815,6 +815,7 @@ impl Builder<'_> {
                 start_year,
                 end_year,
                 max_trajectories - trajectories.len(),
+                &names,
             )
             .map_err(|e| {
                 ModelIssue::new("trajectories_csv", format!("in `{}`, {e}", path.get_ref()))
@@ -867,19 +868,9 @@ impl Builder<'_> {
                     ),
                 );
             }
-            // (Names that are not plain text are refused as the CSV is read, on their line.)
+            // (Names that are not plain text, and those of the model file's trajectories,
+            // are refused as the CSV is read, on their line.)
             for t in table {
-                if !names.insert(t.name.clone()) {
-                    return fail(
-                        "trajectories_csv",
-                        path.span(),
-                        format!(
-                            "the trajectory `{}` in `{}` has the name of another trajectory; names must be unique",
-                            crate::error::quoted(&t.name),
-                            crate::error::quoted(path.get_ref())
-                        ),
-                    );
-                }
                 self.warn_csv_slips(path.get_ref(), path.span(), start_year, &t);
                 trajectories.push(t);
             }
