@@ -562,6 +562,7 @@ fn labels() -> ModelLabels {
         unit: "EUR m".into(),
         investor: "the fund".into(),
         profit_share: "the profit share",
+        terminal_note: None,
     }
 }
 
@@ -1264,6 +1265,43 @@ fn regression_npvs_too_wide_for_their_bars_are_written_short() {
         .collect();
     // bust's profit share, 112,923,003,963.5 (comparison.csv), to three digits.
     assert!(texts.iter().any(|t| t == "1.13e11"), "{texts:?}");
+}
+
+/// helper-275: value.png and fan.png draw the stake in end_year at its holding value, the
+/// NPVs count it less `terminal_discount`; with a haircut of 50% value.png's equity line
+/// ended three times above the profit share's where the profit share won, and nothing said
+/// why. Both charts now say it where the haircut is not 0.
+#[test]
+fn regression_the_value_charts_say_the_terminal_discount_is_not_drawn() {
+    let legend_of = |command: &[&str], svg: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        stakeshift()
+            .args(command)
+            .args(["--svg", "--out"])
+            .arg(dir.path())
+            .assert()
+            .success();
+        let svg = std::fs::read_to_string(dir.path().join(svg)).unwrap();
+        svg.split("<text")
+            .skip(1)
+            .map(|t| t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].trim())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let note = "The stake&apos;s value in 2045 is drawn in full: the NPVs, MOIC and IRR count it less the terminal_discount of 12.5%.";
+    let haircut = ["--set", "equity.terminal_discount=0.125"];
+    let value = legend_of(&[&["chart"][..], &haircut].concat(), "value.svg");
+    assert!(value.contains(note), "{value}");
+    let fan = legend_of(
+        &[&["simulate", "--quiet", "--paths", "300"][..], &haircut].concat(),
+        "fan.svg",
+    );
+    assert!(fan.contains(note), "{fan}");
+    // Without a haircut, no such note.
+    assert!(!legend_of(&["chart"], "value.svg").contains("drawn in full"));
+    assert!(
+        !legend_of(&["simulate", "--quiet", "--paths", "300"], "fan.svg").contains("drawn in full")
+    );
 }
 
 /// helper-169: `chart --set cloud.margin=0` drew cloud.png's two lines flat at 0 on an axis

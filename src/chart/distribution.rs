@@ -813,6 +813,7 @@ mod tests {
             unit: "USD m".into(),
             investor: "the fund".into(),
             profit_share: "the profit share",
+            terminal_note: None,
         }
     }
 

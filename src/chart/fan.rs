@@ -294,6 +294,7 @@ impl FanChart<'_> {
             items.push(Item::Note(
                 "Each year's value: cash received less cash paid in so far, plus the stake's value under the equity deal. A single path: no spread to show.".into(),
             ));
+            items.extend(self.labels.terminal_note.clone().map(Item::Note));
             items.extend(coinciding(fans, true));
             return items;
         }
@@ -325,6 +326,7 @@ impl FanChart<'_> {
         items.push(Item::Note(format!(
             "Each year's value: cash received less cash paid in so far, plus the stake's value under the equity deal. {over}"
         )));
+        items.extend(self.labels.terminal_note.clone().map(Item::Note));
         items.extend(coinciding(fans, false));
         for fan in fans {
             if let Some((year, mean)) = whole.and_then(|whole| fan.mean_outside(whole)) {
@@ -439,6 +441,7 @@ mod tests {
             unit: "EUR m".into(),
             investor: "the fund".into(),
             profit_share: "the profit share",
+            terminal_note: None,
         };
         let rows: Vec<FanRow> = (2025..=2050)
             .flat_map(|year| {
@@ -541,6 +544,7 @@ mod tests {
             unit: "EUR m".into(),
             investor: "the fund".into(),
             profit_share: "the profit share",
+            terminal_note: None,
         };
         let rows = |equity_mean: f64| -> Vec<FanRow> {
             (2025..=2035)
@@ -667,6 +671,7 @@ mod tests {
             unit: "USD m".into(),
             investor: "the fund".into(),
             profit_share: "the profit share",
+            terminal_note: None,
         };
         let row = |regime, p5, p25, p50, p75, p95, mean| FanRow {
             regime,
@@ -773,6 +778,7 @@ mod tests {
             unit: "USD m".into(),
             investor: "the fund".into(),
             profit_share: "the profit share",
+            terminal_note: None,
         };
         let rows: Vec<FanRow> = (2025..=2030)
             .flat_map(|year| {

@@ -279,6 +279,11 @@ pub struct ModelLabels {
     /// Regime A as a clause names it: "the profit share", or "the revenue share" where that
     /// is all the investor gets under it ([`Model::profit_share_short`]).
     pub profit_share: &'static str,
+    /// Where `equity.terminal_discount` is not 0, the note that the charts of the value
+    /// each year show the stake in end_year whole, which the NPVs count less the haircut
+    /// (helper-275: value.png's equity line ended at 28.9 against the profit share's 10
+    /// where, with a haircut of 50%, the profit share won).
+    pub terminal_note: Option<String>,
 }
 
 /// The investor's name as the charts write it in their sentences: past 40 characters, its
@@ -383,8 +388,23 @@ impl ModelLabels {
             unit: model.unit.clone(),
             investor: investor_in_charts(model),
             profit_share: model.profit_share_short(),
+            terminal_note: terminal_note(model),
         }
     }
+}
+
+/// The charts' note on the stake in end_year where a terminal_discount applies: the value
+/// they draw is the holding value (SPEC 4, as `fan.csv` holds it), the NPVs' terminal value
+/// that less the haircut.
+pub(crate) fn terminal_note(model: &Model) -> Option<String> {
+    let haircut = model.equity.terminal_discount;
+    (!haircut.is_zero()).then(|| {
+        format!(
+            "The stake's value in {} is drawn in full: the NPVs, MOIC and IRR count it less the terminal_discount of {}%.",
+            model.end_year,
+            scale::plain(haircut * rust_decimal::Decimal::ONE_HUNDRED)
+        )
+    })
 }
 
 /// The first 12 hex digits of the SHA-256 of the model's text.

@@ -613,6 +613,7 @@ pub(crate) fn fund_labels(name: &str, unit: &str) -> ModelLabels {
         unit: unit.into(),
         investor: "the fund".into(),
         profit_share: "the profit share",
+        terminal_note: None,
     }
 }
 

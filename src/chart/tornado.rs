@@ -570,6 +570,7 @@ mod tests {
             unit: "EUR m".into(),
             investor: "the fund".into(),
             profit_share: "the profit share",
+            terminal_note: None,
         };
         let row = |input: &str, advantage_low: f64, advantage_high: f64| TornadoRow {
             input: input.into(),

@@ -163,6 +163,9 @@ pub(crate) fn draw<DB: DrawingBackend>(
     items.push(Item::Note(format!(
         "Equity: cumulative cash flow plus the stake's value that year. Profit share: cumulative cash flow. Not discounted. {held}"
     )));
+    if let Some(note) = super::terminal_note(model) {
+        items.push(Item::Note(note));
+    }
     frame::legend(c, legend, &items)
 }
 
