@@ -1752,6 +1752,39 @@ fn regression_a_percent_sign_or_thousands_separator_gets_its_fix() {
     }
 }
 
+/// helper-275: `--set PATH VALUE` with a MODEL named was only "unexpected argument '0.3'
+/// found"; the value apart from its path is now told with the fix, for `--vary` too, and
+/// where the value took the model's place.
+#[test]
+fn regression_a_set_value_apart_from_its_path_is_told_to_join_them() {
+    for (args, expected) in [
+        (
+            &["compare", "docs/mini.toml", "--set", "equity.stake", "0.3"][..],
+            "error: unexpected argument '0.3' found (see --help) (`--set equity.stake` has no `=`: write `--set equity.stake=0.3`, one word)",
+        ),
+        (
+            &["compare", "--set", "equity.stake", "0.3", "docs/mini.toml"][..],
+            "(`--set equity.stake` has no `=`: write `--set equity.stake=0.3`, one word)",
+        ),
+        (
+            &["sweep", "docs/mini.toml", "--vary", "equity.stake", "0..1"][..],
+            "(`--vary equity.stake` has no `=`: write `--vary equity.stake=0..1`, one word)",
+        ),
+    ] {
+        let stderr = common::fails_with_2(stakeshift().args(args));
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+    // A value with its `=` and a stray word after it: no such note.
+    let stderr = common::fails_with_2(stakeshift().args([
+        "compare",
+        "docs/mini.toml",
+        "--set",
+        "equity.stake=0.3",
+        "0.4",
+    ]));
+    assert!(!stderr.contains("has no `=`"), "{stderr}");
+}
+
 /// A `--set` value typed as a document shows it (a fraction, an accountant's negative, a
 /// typographic minus, curly quotes, full-width digits) got the TOML reader's "string values
 /// must be quoted", where the same value in the model file is told its fix.

@@ -806,6 +806,11 @@ pub fn parse() -> Result<Cli, ExitCode> {
             if let Some(note) = flag_taken_as_a_name(&args) {
                 line.push_str(&note);
             }
+            if e.kind() == clap::error::ErrorKind::UnknownArgument
+                && let Some(note) = set_value_apart(&args)
+            {
+                line.push_str(&note);
+            }
             say(format_args!(
                 "{}",
                 stakeshift::error::escape_controls(&line)
@@ -1415,6 +1420,29 @@ fn flag_taken_as_a_name(args: &[std::ffi::OsString]) -> Option<String> {
             format!(
                 " (`{}` was taken as the trajectory's name after {spelling}, which takes the next word whatever it starts with: was the name left out?)",
                 stakeshift::error::quoted(value)
+            )
+        })
+    })
+}
+
+/// A `--set PATH VALUE` (or `--vary`), the value apart from its path: clap's "unexpected argument" (of
+/// the value, or of the model the value displaced) said with the fix (helper-275: with a
+/// MODEL named, `--set equity.stake 0.3` was only "unexpected argument '0.3' found").
+fn set_value_apart(args: &[std::ffi::OsString]) -> Option<String> {
+    let w = Words::read(args);
+    (1..w.words.len()).find_map(|i| {
+        let (_, spelling) = w.taken_by[i - 1].as_ref()?;
+        let (path, value) = (w.words[i - 1], w.words[i]);
+        (matches!(spelling.as_str(), "--set" | "--vary")
+            && w.taken_by[i].is_none()
+            && !w.after_the_end[i]
+            && !path.contains('=')
+            && !value.starts_with('-'))
+        .then(|| {
+            format!(
+                " (`{spelling} {path}` has no `=`: write `{spelling} {path}={value}`, one word)",
+                path = stakeshift::error::quoted(path),
+                value = stakeshift::error::quoted(value)
             )
         })
     })
