@@ -396,7 +396,7 @@ pub fn conclusion(model: &Model, comparison: &Comparison) -> String {
             times_toward(k, RoundingStrategy::AwayFromZero)
         ),
         Some(k) => format!("; the two are equal at {} this path's valuations", times(k)),
-        None => "; no scaling of the valuations up to 1000x changes the answer".into(),
+        None => "; no scaling of the valuations, down or up to 1000x, changes the answer".into(),
     };
     // Decided on what the sentence would write (helper-258, -261, -262: cloud NPVs apart
     // below the places printed gave one figure twice, and a test on them alone hid a
