@@ -563,6 +563,7 @@ fn labels() -> ModelLabels {
         investor: "the fund".into(),
         profit_share: "the profit share",
         terminal_note: None,
+        cloud_note: None,
     }
 }
 
@@ -1273,22 +1274,7 @@ fn regression_npvs_too_wide_for_their_bars_are_written_short() {
 /// why. Both charts now say it where the haircut is not 0.
 #[test]
 fn regression_the_value_charts_say_the_terminal_discount_is_not_drawn() {
-    let legend_of = |command: &[&str], svg: &str| {
-        let dir = tempfile::tempdir().unwrap();
-        stakeshift()
-            .args(command)
-            .args(["--svg", "--out"])
-            .arg(dir.path())
-            .assert()
-            .success();
-        let svg = std::fs::read_to_string(dir.path().join(svg)).unwrap();
-        svg.split("<text")
-            .skip(1)
-            .map(|t| t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].trim())
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    let note = "The stake&apos;s value in 2045 is drawn in full: the NPVs, MOIC and IRR count it less the terminal_discount of 12.5%.";
+    let note = "The stake's value in 2045 is drawn in full: the NPVs, MOIC and IRR count it less the terminal_discount of 12.5%.";
     let haircut = ["--set", "equity.terminal_discount=0.125"];
     let value = legend_of(&[&["chart"][..], &haircut].concat(), "value.svg");
     assert!(value.contains(note), "{value}");
@@ -1302,6 +1288,71 @@ fn regression_the_value_charts_say_the_terminal_discount_is_not_drawn() {
     assert!(
         !legend_of(&["simulate", "--quiet", "--paths", "300"], "fan.svg").contains("drawn in full")
     );
+}
+
+/// The legend's words of an SVG that `args` (a command and its flags, `--svg --out DIR`
+/// added) writes as `svg`.
+fn legend_of(args: &[&str], svg: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    stakeshift()
+        .args(args)
+        .args(["--svg", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let svg = std::fs::read_to_string(dir.path().join(svg)).unwrap();
+    svg.split("<text")
+        .skip(1)
+        .map(|t| t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].trim())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("&apos;", "'")
+}
+
+/// helper-276: the charts of a model that sells compute said nothing of the cloud income
+/// their values count (455.6 of the built-in `base`'s profit-share NPV of 554.1, which
+/// decides its answer), the waterfall's "received in all" left out the revenue share and
+/// the cloud income, and the default tornado ranked the inputs without the cloud side.
+#[test]
+fn regression_the_charts_say_what_the_cloud_side_weighs_and_what_they_leave_out() {
+    let counted = "The values count Microsoft's margin on the compute the company buys from it (the cloud side).";
+    let npv = legend_of(&["chart"], "npv.svg");
+    assert!(
+        npv.contains(&format!("{counted} In `base` it is 455.6 of the profit share's NPV and 274.5 of the equity stake's; without it, equity is ahead by 151.9.")),
+        "{npv}"
+    );
+    for (args, svg) in [
+        (&["chart"][..], "value.svg"),
+        (&["simulate", "--quiet", "--paths", "300"][..], "fan.svg"),
+        (
+            &["simulate", "--quiet", "--paths", "300"][..],
+            "distribution.svg",
+        ),
+    ] {
+        assert!(legend_of(args, svg).contains(counted), "{args:?} {svg}");
+    }
+    // Without a cloud side (docs/mini.toml), none.
+    for svg in ["npv.svg", "value.svg"] {
+        assert!(!legend_of(&["chart", "docs/mini.toml"], svg).contains("cloud side"));
+    }
+    let waterfall = legend_of(&["chart"], "waterfall.svg");
+    assert!(
+        waterfall.contains("Amounts after the colon: received from the split in all, 2019\u{2013}2045. Under the profit share Microsoft also receives a revenue share of 99.6 and cloud income of 1,178, not drawn here."),
+        "{waterfall}"
+    );
+    let mini = legend_of(&["chart", "docs/mini.toml"], "waterfall.svg");
+    assert!(
+        mini.contains("received from the split in all, 2024\u{2013}2026.")
+            && !mini.contains("also receives"),
+        "{mini}"
+    );
+    let left_out = "The cloud side is not varied here";
+    assert!(legend_of(&["tornado"], "tornado.svg").contains(left_out));
+    let varied = legend_of(
+        &["tornado", "--vary", "cloud.margin=0.2625..0.4375"],
+        "tornado.svg",
+    );
+    assert!(!varied.contains(left_out), "{varied}");
 }
 
 /// helper-169: `chart --set cloud.margin=0` drew cloud.png's two lines flat at 0 on an axis

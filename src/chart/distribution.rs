@@ -169,7 +169,14 @@ impl Histogram {
                 fd_width <= 0.0 || span / fd_width <= 2.0 * MAX_BINS
             })
             .unwrap_or(TAILS[TAILS.len() - 1]);
-        let (mut lo, mut hi) = (quantile(sorted, tail), quantile(sorted, 1.0 - tail));
+        // At most a `tail` share of the paths left off each side, and none where that is
+        // less than one path (helper-276: of 5 paths the interpolated 0.5th percentile,
+        // -198.8, left off one of the profit share's two wins, -200.9, so that the bars
+        // showed 20% where it won 40%).
+        let kept = ((tail * n as f64).floor() as usize).min(n - 1);
+        let lo = quantile(sorted, tail).min(sorted[kept]);
+        let hi = quantile(sorted, 1.0 - tail).max(sorted[n - 1 - kept]);
+        let (mut lo, mut hi) = (lo, hi);
         // Closer than a millionth (the 6 decimal places of the CSV files, the ties'
         // tolerance) is alike too: an axis of ties a ten-millionth wide read 0.000000 at
         // every tick.
@@ -599,6 +606,7 @@ impl Figure for DistributionChart<'_> {
                 .retain(|item| !matches!(item, Item::Line(_, _, _, text) if text == "zero: a tie"));
         }
         items.push(Item::Note(notes));
+        items.extend(l.cloud_note.clone().map(Item::Note));
         frame::legend(c, legend, &items)
     }
 }
@@ -651,6 +659,32 @@ mod tests {
         );
         // The middle 99% are on the axis: at most 0.5% (5 paths) and a bin's width each side.
         assert!(h.below <= 5 && h.above <= 5, "{h:?}");
+    }
+
+    /// helper-276: of 5 paths, the interpolated 0.5th percentile (-198.8) put one of the
+    /// profit share's two wins (-200.9) off the axis, and the bars said it won 20% of the
+    /// paths, not 40%. A side now leaves off at most its tail's share of the paths, and no
+    /// path where that share is less than one.
+    #[test]
+    fn regression_a_few_paths_are_all_on_the_axis() {
+        let mut few = vec![-95.45496, 285.995309, 6.661997, 8.19399, -200.858122];
+        few.sort_by(f64::total_cmp);
+        let h = Histogram::of(&few);
+        assert_eq!((h.below, h.above), (0, 0), "{h:?}");
+        // Heavy tails among fewer than 20 paths (a twentieth of them less than one path).
+        for n in 2..20 {
+            let mut v: Vec<f64> = (0..n).map(|i| f64::from(i) - f64::from(n) / 2.0).collect();
+            v[0] = -1e6;
+            v[n as usize - 1] = 3e7;
+            let h = Histogram::of(&v);
+            assert_eq!((h.below, h.above), (0, 0), "{n} paths: {h:?}");
+        }
+        // Of 1,000 paths with a far tail, at most 5% each side (the widest tail tried).
+        let mut v: Vec<f64> = (0..1000).map(|i| f64::from(i % 100)).collect();
+        v.extend([-1e9; 30]);
+        v.sort_by(f64::total_cmp);
+        let h = Histogram::of(&v);
+        assert!(h.below <= 51 && h.above <= 51, "{h:?}");
     }
 
     /// helper-220: advantages with tails thousands of times their IQR (vols of 0.9) drew
@@ -814,6 +848,7 @@ mod tests {
             investor: "the fund".into(),
             profit_share: "the profit share",
             terminal_note: None,
+            cloud_note: None,
         }
     }
 

@@ -295,6 +295,7 @@ impl FanChart<'_> {
                 "Each year's value: cash received less cash paid in so far, plus the stake's value under the equity deal. A single path: no spread to show.".into(),
             ));
             items.extend(self.labels.terminal_note.clone().map(Item::Note));
+            items.extend(self.labels.cloud_note.clone().map(Item::Note));
             items.extend(coinciding(fans, true));
             return items;
         }
@@ -327,6 +328,7 @@ impl FanChart<'_> {
             "Each year's value: cash received less cash paid in so far, plus the stake's value under the equity deal. {over}"
         )));
         items.extend(self.labels.terminal_note.clone().map(Item::Note));
+        items.extend(self.labels.cloud_note.clone().map(Item::Note));
         items.extend(coinciding(fans, false));
         for fan in fans {
             if let Some((year, mean)) = whole.and_then(|whole| fan.mean_outside(whole)) {
@@ -442,6 +444,7 @@ mod tests {
             investor: "the fund".into(),
             profit_share: "the profit share",
             terminal_note: None,
+            cloud_note: None,
         };
         let rows: Vec<FanRow> = (2025..=2050)
             .flat_map(|year| {
@@ -545,6 +548,7 @@ mod tests {
             investor: "the fund".into(),
             profit_share: "the profit share",
             terminal_note: None,
+            cloud_note: None,
         };
         let rows = |equity_mean: f64| -> Vec<FanRow> {
             (2025..=2035)
@@ -672,6 +676,7 @@ mod tests {
             investor: "the fund".into(),
             profit_share: "the profit share",
             terminal_note: None,
+            cloud_note: None,
         };
         let row = |regime, p5, p25, p50, p75, p95, mean| FanRow {
             regime,
@@ -779,6 +784,7 @@ mod tests {
             investor: "the fund".into(),
             profit_share: "the profit share",
             terminal_note: None,
+            cloud_note: None,
         };
         let rows: Vec<FanRow> = (2025..=2030)
             .flat_map(|year| {

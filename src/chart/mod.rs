@@ -284,6 +284,9 @@ pub struct ModelLabels {
     /// (helper-275: value.png's equity line ended at 28.9 against the profit share's 10
     /// where, with a haircut of 50%, the profit share won).
     pub terminal_note: Option<String>,
+    /// Where the model sells compute (SPEC 13), the note that the values count the cloud
+    /// income ([`cloud_note`]).
+    pub cloud_note: Option<String>,
 }
 
 /// The investor's name as the charts write it in their sentences: past 40 characters, its
@@ -389,8 +392,22 @@ impl ModelLabels {
             investor: investor_in_charts(model),
             profit_share: model.profit_share_short(),
             terminal_note: terminal_note(model),
+            cloud_note: cloud_note(model),
         }
     }
+}
+
+/// The charts' note where the model sells compute (SPEC 13): the values they draw count
+/// the investor's margin on it, which can decide the answer (helper-276: value.png and
+/// npv.png said "cash received" of the built-in model's profit share, 455.6 of whose NPV
+/// of 554.1 in `base` is cloud income, and nothing of it).
+pub(crate) fn cloud_note(model: &Model) -> Option<String> {
+    model.sells_compute().then(|| {
+        format!(
+            "The values count {}'s margin on the compute the company buys from it (the cloud side).",
+            investor_in_charts(model)
+        )
+    })
 }
 
 /// The charts' note on the stake in end_year where a terminal_discount applies: the value

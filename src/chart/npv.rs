@@ -308,6 +308,33 @@ pub(crate) fn draw<DB: DrawingBackend>(
         Item::Note("Each pair takes its trajectory's colour.".into()),
     ];
     items.extend(colors.shared_note(all.iter().map(|t| t.name.as_str())));
+    // What the cloud side weighs in the featured pair: it can decide the answer (the
+    // built-in `base`: the profit share ahead by 29.3 with it, equity by 151.9 without).
+    if let Some(note) = super::cloud_note(model) {
+        let featured = crate::model::headline(all, |t| t.name.as_str());
+        let weight = featured.map(|t| {
+            let without = crate::report::table::advantage_without_cloud(t);
+            let side = match crate::engine::Winner::of(without) {
+                crate::engine::Winner::Equity => {
+                    format!("equity is ahead by {}", scale::amount(without))
+                }
+                crate::engine::Winner::ProfitShare => format!(
+                    "{} is ahead by {}",
+                    model.profit_share_short(),
+                    scale::amount(-without)
+                ),
+                crate::engine::Winner::Tie => "the two are equal".to_string(),
+            };
+            format!(
+                " In `{}` it is {} of the profit share's NPV and {} of the equity stake's; without it, {side}.",
+                super::name_in_charts(&t.name),
+                scale::amount(t.profit_share.measures.npv_cloud),
+                scale::amount(t.equity.measures.npv_cloud)
+            )
+        });
+        items.push(Item::Gap);
+        items.push(Item::Note(format!("{note}{}", weight.unwrap_or_default())));
+    }
     items.push(Item::Gap);
     if crowded {
         items.push(Item::Note(format!(

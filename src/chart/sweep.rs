@@ -1034,6 +1034,7 @@ mod tests {
             investor: "the investor".into(),
             profit_share: "the profit share",
             terminal_note: None,
+            cloud_note: None,
         };
         let zeros = [0.0; 4];
         let series = [
@@ -1083,6 +1084,7 @@ mod tests {
             investor: "the investor".into(),
             profit_share: "the profit share",
             terminal_note: None,
+            cloud_note: None,
         };
         let long = "Trajectory_with_a_very_long_name_".repeat(6) + "Tr";
         let xs = [0.8, 1.0, 1.2, 1.4];
@@ -1138,6 +1140,7 @@ mod tests {
             investor: "the investor".into(),
             profit_share: "the profit share",
             terminal_note: None,
+            cloud_note: None,
         };
         let xs = [2028.0, 2030.0, 2032.0];
         let adv = [-3.0, 1.0, 4.0];
@@ -1523,6 +1526,7 @@ mod tests {
             investor: "the investor".into(),
             profit_share: "the profit share",
             terminal_note: None,
+            cloud_note: None,
         };
         let xs = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5];
         for n in [3usize, 10, 40] {
@@ -1607,6 +1611,7 @@ mod tests {
             investor: "the investor".into(),
             profit_share: "the profit share",
             terminal_note: None,
+            cloud_note: None,
         };
         let xs: Vec<f64> = (0..=20).map(|i| f64::from(i) * 0.02).collect();
         let names: Vec<String> = (0..12).map(|k| format!("s{k}")).collect();

@@ -614,6 +614,7 @@ pub(crate) fn fund_labels(name: &str, unit: &str) -> ModelLabels {
         investor: "the fund".into(),
         profit_share: "the profit share",
         terminal_note: None,
+        cloud_note: None,
     }
 }
 

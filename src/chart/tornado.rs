@@ -418,6 +418,19 @@ impl Figure for TornadoChart<'_> {
             "Each bar runs from the model's advantage to the advantage with that input alone changed; the input's value is written at the bar's end."
                 .into(),
         ));
+        // The default inputs are SPEC 11's, which leave the cloud side out: said where the
+        // model sells compute and no bar varies it (helper-276: "what moves the advantage
+        // most" ranked 13 inputs without cloud.margin, whose swing of +-25% in `base`,
+        // 90.6, would rank 5th).
+        let cloud_side = |input: &str| {
+            input.starts_with("cloud.") || input.contains(".cloud.") || input.contains(".spend")
+        };
+        if l.cloud_note.is_some() && !self.rows.iter().any(|r| cloud_side(&r.input)) {
+            items.push(Item::Note(
+                "The cloud side is not varied here (it is not among the default inputs): add it with --vary, as --vary cloud.margin=LOW..HIGH."
+                    .into(),
+            ));
+        }
         frame::legend(c, legend, &items)
     }
 }
@@ -571,6 +584,7 @@ mod tests {
             investor: "the fund".into(),
             profit_share: "the profit share",
             terminal_note: None,
+            cloud_note: None,
         };
         let row = |input: &str, advantage_low: f64, advantage_high: f64| TornadoRow {
             input: input.into(),

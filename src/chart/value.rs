@@ -163,9 +163,8 @@ pub(crate) fn draw<DB: DrawingBackend>(
     items.push(Item::Note(format!(
         "Equity: cumulative cash flow plus the stake's value that year. Profit share: cumulative cash flow. Not discounted. {held}"
     )));
-    if let Some(note) = super::terminal_note(model) {
-        items.push(Item::Note(note));
-    }
+    items.extend(super::terminal_note(model).map(Item::Note));
+    items.extend(super::cloud_note(model).map(Item::Note));
     frame::legend(c, legend, &items)
 }
 

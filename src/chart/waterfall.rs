@@ -277,8 +277,31 @@ pub(crate) fn draw<DB: DrawingBackend>(
             n - NAMED_IDLE
         ))),
     }
+    // What else the investor receives under the profit share, which the split leaves out
+    // (helper-276: "received in all" of microsoft's 92.0 read as all it got, beside a
+    // revenue share of 99.6 and cloud income).
+    let rows = &t.profit_share.rows;
+    let revenue_share: Decimal = rows.iter().map(|r| r.revenue_share).sum();
+    let cloud_income: Decimal = rows.iter().map(|r| r.cloud_income).sum();
+    let besides: Vec<String> = [
+        (revenue_share, "a revenue share"),
+        (cloud_income, "cloud income"),
+    ]
+    .iter()
+    .filter(|(v, _)| !v.is_zero())
+    .map(|(v, what)| format!("{what} of {}", scale::amount(*v)))
+    .collect();
+    let besides = if besides.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " Under the profit share {} also receives {}, not drawn here.",
+            super::investor_in_charts(model),
+            besides.join(" and ")
+        )
+    };
     items.push(Item::Note(format!(
-        "Amounts after the colon: received in all, {first}\u{2013}{last}."
+        "Amounts after the colon: received from the split in all, {first}\u{2013}{last}.{besides}"
     )));
     if placed.numbered && !placed.overflow {
         items.push(Item::Gap);
