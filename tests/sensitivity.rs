@@ -2910,3 +2910,27 @@ fn regression_a_large_models_sweep_chart_estimates_its_crossings() {
     assert!(svg.contains("180 break-evens, too many to label"), "{svg}");
     assert!(svg.contains("estimated on a straight line"), "{svg}");
 }
+
+/// helper-276: the default tornado of a model that sells compute ranked its inputs without
+/// the cloud side (the built-in `base`'s cloud.margin at +-25% would rank 5th) and said
+/// nothing of it; the table now says so under its rows, where no input varied is of the
+/// cloud side.
+#[test]
+fn regression_a_tornado_says_where_the_cloud_side_is_not_varied() {
+    let note = "The cloud side is not varied here (it is not among the default inputs): add it with --vary, as --vary cloud.margin=LOW..HIGH.";
+    let table = |args: &[&str]| {
+        let out = stakeshift().arg("tornado").args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(table(&["-t", "base"]).ends_with(&format!("\n\n{note}\n")));
+    assert!(!table(&["-t", "base", "--vary", "cloud.margin=0.2..0.4"]).contains(note));
+    // A model without a cloud side: nothing to say.
+    assert!(!table(&["docs/mini.toml"]).contains("cloud side"));
+    // The CSV holds the rows alone.
+    assert!(!table(&["-t", "base", "--format", "csv"]).contains("cloud side"));
+}

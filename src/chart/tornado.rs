@@ -422,14 +422,9 @@ impl Figure for TornadoChart<'_> {
         // model sells compute and no bar varies it (helper-276: "what moves the advantage
         // most" ranked 13 inputs without cloud.margin, whose swing of +-25% in `base`,
         // 90.6, would rank 5th).
-        let cloud_side = |input: &str| {
-            input.starts_with("cloud.") || input.contains(".cloud.") || input.contains(".spend")
-        };
-        if l.cloud_note.is_some() && !self.rows.iter().any(|r| cloud_side(&r.input)) {
-            items.push(Item::Note(
-                "The cloud side is not varied here (it is not among the default inputs): add it with --vary, as --vary cloud.margin=LOW..HIGH."
-                    .into(),
-            ));
+        use crate::sensitivity::tornado::{CLOUD_SIDE_LEFT_OUT, is_cloud_side};
+        if l.cloud_note.is_some() && !self.rows.iter().any(|r| is_cloud_side(&r.input)) {
+            items.push(Item::Note(CLOUD_SIDE_LEFT_OUT.into()));
         }
         frame::legend(c, legend, &items)
     }

@@ -85,7 +85,13 @@ pub fn run(
             base.loaded.overridden_by(),
             rows.iter().map(|r| r.input.as_str()),
             false,
-        ) + &report::tornado_table(&rows))
+        ) + &report::tornado_table(&rows)
+            + &stakeshift::sensitivity::tornado::cloud_side_left_out(
+                base.model(),
+                rows.iter().map(|r| r.input.as_str()),
+            )
+            .map(|note| format!("\n{note}\n"))
+            .unwrap_or_default())
             .into_bytes(),
         Format::Csv => report::tornado_csv(&rows),
         Format::Json => report::tornado_json(&rows, base.json_source()),

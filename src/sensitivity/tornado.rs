@@ -123,7 +123,8 @@ pub fn default_inputs(model: &Model) -> Vec<Input> {
     paths.push("equity.dividend_payout".into());
     paths.push("equity.terminal_discount".into());
     // SPEC 11's list and nothing more, with or without a cloud side (SPEC 13 adds nothing
-    // to it): `--vary cloud.margin=LOW..HIGH` asks for the cloud side's inputs.
+    // to it): `--vary cloud.margin=LOW..HIGH` asks for the cloud side's inputs (the table
+    // and the chart say so where none is varied: `cloud_side_left_out`).
 
     let nudge = Decimal::new(5, 2);
     let mut inputs: Vec<Input> = Vec::new();
@@ -520,3 +521,52 @@ pub fn chart_files(
     }
     .files(&ctx, svg)
 }
+
+/// Whether an input path sets part of the cloud side (SPEC 13): `[cloud]`, a regime's
+/// `cloud` table, or a trajectory's `spend`.
+///
+/// ```
+/// use stakeshift::sensitivity::tornado::is_cloud_side;
+/// assert!(is_cloud_side("cloud.margin"));
+/// assert!(is_cloud_side("equity.cloud.commitment.total"));
+/// assert!(is_cloud_side("trajectories[base].spend.points[0][1]"));
+/// // A party named `cloud`, a trajectory named `spend`: not the cloud side.
+/// assert!(!is_cloud_side("profit_share.tiers[0].until.cloud"));
+/// assert!(!is_cloud_side("trajectories[spend].revenue.growth"));
+/// assert!(!is_cloud_side("equity.stake"));
+/// ```
+pub fn is_cloud_side(path: &str) -> bool {
+    use crate::overrides::{Segment, Target};
+    let Ok(OverridePath {
+        target: Target::Key(segments),
+        ..
+    }) = OverridePath::parse(path)
+    else {
+        return false;
+    };
+    let key = |i: usize| match segments.get(i) {
+        Some(Segment::Key(k)) => Some(k.as_str()),
+        _ => None,
+    };
+    // (By the keys as parsed: a party named `cloud` or `spend` in a tier's `until` is none.)
+    match key(0) {
+        Some("cloud") => true,
+        Some("profit_share" | "equity") => key(1) == Some("cloud"),
+        Some("trajectories") => key(2) == Some("spend"),
+        _ => false,
+    }
+}
+
+/// The sentence a tornado's table and chart add where the model sells compute and no input
+/// varied is of the cloud side, which the default inputs leave out (helper-276: the
+/// built-in `base`'s cloud.margin at +-25% swings the advantage by 90.6, which would rank
+/// 5th of 14).
+pub fn cloud_side_left_out<'a>(
+    model: &Model,
+    inputs: impl IntoIterator<Item = &'a str>,
+) -> Option<&'static str> {
+    (model.sells_compute() && !inputs.into_iter().any(is_cloud_side)).then_some(CLOUD_SIDE_LEFT_OUT)
+}
+
+/// [`cloud_side_left_out`]'s sentence.
+pub(crate) const CLOUD_SIDE_LEFT_OUT: &str = "The cloud side is not varied here (it is not among the default inputs): add it with --vary, as --vary cloud.margin=LOW..HIGH.";
