@@ -2701,3 +2701,37 @@ fn regression_an_absurd_thread_count_runs_on_fewer_threads() {
     };
     assert_eq!(run("99999999999"), run("1"));
 }
+
+/// helper-276: the tables of a model that sells compute (simulate's, as sweep's, solve's
+/// and tornado's) printed NPVs with nothing to say they count the cloud income, which
+/// decides the built-in model's answer; the header now says so, and only where it applies.
+#[test]
+fn regression_the_header_says_the_npvs_count_the_cloud_income() {
+    let said = "Both NPVs count the cloud income (the investor's margin on the compute the company buys from it).";
+    let header = |args: &[&str]| {
+        let out = stakeshift().args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        // (The lines before the table's.)
+        text.lines()
+            .take_while(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(header(&["simulate", "--paths", "50"]).ends_with(said));
+    assert!(header(&["sweep", "--vary", "equity.stake=0.2..0.3:2"]).ends_with(said));
+    assert!(!header(&["simulate", "--paths", "50", "docs/mini.toml"]).contains("cloud"));
+    assert!(
+        !header(&[
+            "sweep",
+            "docs/mini.toml",
+            "--vary",
+            "equity.stake=0.2..0.3:2"
+        ])
+        .contains("cloud")
+    );
+}

@@ -454,8 +454,9 @@ pub fn table_header<'a>(
         _ => model.valuation_year.to_string(),
     };
     out.push_str(&format!(
-        "Amounts in {}: NPVs as of the end of {date}; advantage = NPV(equity stake) - NPV(profit share).\n\n",
-        model.unit
+        "Amounts in {}: NPVs as of the end of {date}; advantage = NPV(equity stake) - NPV(profit share).{}\n\n",
+        model.unit,
+        super::table::npvs_count_the_cloud(model)
     ));
     out
 }

@@ -158,12 +158,13 @@ pub fn render(model: &Model, results: &Results) -> String {
         )
     };
     out.push_str(&format!(
-        "{}{} (seed {}), {process}.\nNPVs in {} as of the end of {}; advantage = NPV(equity stake) - NPV(profit share).\n\n",
+        "{}{} (seed {}), {process}.\nNPVs in {} as of the end of {}; advantage = NPV(equity stake) - NPV(profit share).{}\n\n",
         futures(results.paths),
         around_phrase(model, results),
         results.seed,
         model.unit,
-        model.valuation_year
+        model.valuation_year,
+        crate::report::table::npvs_count_the_cloud(model)
     ));
 
     let mut rows = vec![
