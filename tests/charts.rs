@@ -1321,6 +1321,12 @@ fn regression_the_charts_say_what_the_cloud_side_weighs_and_what_they_leave_out(
         npv.contains(&format!("{counted} In `base` it is 455.6 of the profit share's NPV and 274.5 of the equity stake's; without it, equity is ahead by 151.9.")),
         "{npv}"
     );
+    // The trajectory featured with `-t`, as waterfall.png's (helper-277: still `base`).
+    let bull = legend_of(&["chart", "-t", "bull"], "npv.svg");
+    assert!(
+        bull.contains("In `bull` it is 750.8 of the profit share's NPV"),
+        "{bull}"
+    );
     for (args, svg) in [
         (&["chart"][..], "value.svg"),
         (&["simulate", "--quiet", "--paths", "300"][..], "fan.svg"),

@@ -1306,7 +1306,12 @@ fn regression_slips_from_other_formats_say_what_to_write() {
         ),
         (
             "x = 0.10\u{2028}\n",
-            "an invisible character stands here, a line separator, which TOML does not read as a line's end (U+2028); delete it",
+            "an invisible character stands here, a line separator, which TOML does not read as a line's end (U+2028); replace it with a line break",
+        ),
+        // Between two keys (helper-277: "delete it" joined them).
+        (
+            "x = 0.10\u{2029}y = 1\n",
+            "a paragraph separator, which TOML does not read as a line's end (U+2029): replace it with a line break",
         ),
         (
             "x\u{a0}= 1\n",
@@ -1774,6 +1779,55 @@ fn regression_a_set_value_apart_from_its_path_is_told_to_join_them() {
         let stderr = common::fails_with_2(stakeshift().args(args));
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
     }
+    // helper-277: the forms the hint missed or got wrong.
+    for (args, expected) in [
+        (
+            &["compare", "docs/mini.toml", "--set", "equity.stake", "=0.3"][..],
+            "write `--set equity.stake=0.3`, one word)",
+        ),
+        (
+            &["compare", "docs/mini.toml", "--set=discount_rate", "0.1"][..],
+            "(`--set discount_rate` has no `=`: write `--set discount_rate=0.1`, one word)",
+        ),
+        (
+            &[
+                "compare",
+                "docs/mini.toml",
+                "--set",
+                "investor.party",
+                "Big Co",
+            ][..],
+            "write `--set 'investor.party=\"Big Co\"'`, one word)",
+        ),
+        (
+            &[
+                "compare",
+                "docs/mini.toml",
+                "--set",
+                "shift.margin",
+                "-0.05",
+            ][..],
+            "write `--set shift.margin=-0.05`, one word)",
+        ),
+        (
+            &["solve", "equity.stake", "--set", "discount_rate", "0.1"][..],
+            "error: solve takes [MODEL] PATH and --set PATH=VALUE (`--set discount_rate` has no `=`: write `--set discount_rate=0.1`, one word)",
+        ),
+        (
+            &[
+                "solve",
+                "docs/mini.toml",
+                "equity.stake",
+                "--set",
+                "discount_rate",
+                "0.1",
+            ][..],
+            "(`--set discount_rate` has no `=`: write `--set discount_rate=0.1`, one word)",
+        ),
+    ] {
+        let stderr = common::fails_with_2(stakeshift().args(args));
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
     // A value with its `=` and a stray word after it: no such note.
     let stderr = common::fails_with_2(stakeshift().args([
         "compare",
@@ -1811,10 +1865,44 @@ fn regression_a_set_value_typed_as_a_document_shows_it_gets_its_fix() {
             "discount_rate=\u{ff10}\u{ff0e}\u{ff11}",
             "`\u{ff10}\u{ff0e}\u{ff11}` is written in full-width characters (as an East Asian input method types them): write 0.1",
         ),
+        // helper-277: an apostrophe inside curly double quotes is a letter; a negative
+        // with thousands separators keeps its minus.
+        (
+            "name=\u{201c}O\u{2019}Brien\u{201d}",
+            "TOML reads straight ones, \"O\u{2019}Brien\"",
+        ),
+        (
+            "discount_rate=\u{2212}1,000",
+            "`\u{2212}1,000`: TOML numbers have no thousands separator; write -1000 (or -1_000)",
+        ),
+        (
+            "discount_rate=(1,000)",
+            "`(1,000)`: TOML numbers have no thousands separator; write -1000 (or -1_000)",
+        ),
     ] {
         let stderr = common::fails_with_2(stakeshift().args(["check", "--set", set]));
         assert!(
             stderr.contains(&format!("--set {set}: ")) && stderr.contains(expected),
+            "--set {set}: {stderr}"
+        );
+    }
+    // helper-277: no fix that TOML would refuse or that changes the value: full-width
+    // digits that are no TOML number as written, the first group of a grouped number, and
+    // a number's fixes for a key that takes text.
+    for set in [
+        "discount_rate=\u{ff10}\u{ff11}",
+        "discount_rate=\u{ff11}\u{ff0e}",
+        "discount_rate=\u{ff0e}\u{ff15}",
+        "discount_rate=\u{ff11}__\u{ff10}",
+        "discount_rate=\u{ff11},\u{ff10}\u{ff10}\u{ff10}",
+        "name=1/2",
+        "name=(2)",
+    ] {
+        let stderr = common::fails_with_2(stakeshift().args(["check", "--set", set]));
+        assert!(
+            stderr.contains("is not a TOML value")
+                && !stderr.contains(" write 0.5")
+                && !stderr.contains("-2"),
             "--set {set}: {stderr}"
         );
     }

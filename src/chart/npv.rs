@@ -311,7 +311,8 @@ pub(crate) fn draw<DB: DrawingBackend>(
     // What the cloud side weighs in the featured pair: it can decide the answer (the
     // built-in `base`: the profit share ahead by 29.3 with it, equity by 151.9 without).
     if let Some(note) = super::cloud_note(model) {
-        let featured = crate::model::headline(all, |t| t.name.as_str());
+        // (The trajectory waterfall.png and cloud.png feature: `-t`'s, else the headline.)
+        let featured = super::featured_trajectory(comparison, ctx).ok();
         let weight = featured.map(|t| {
             let without = crate::report::table::advantage_without_cloud(t);
             let side = match crate::engine::Winner::of(without) {
@@ -326,9 +327,10 @@ pub(crate) fn draw<DB: DrawingBackend>(
                 crate::engine::Winner::Tie => "the two are equal".to_string(),
             };
             format!(
-                " In `{}` it is {} of the profit share's NPV and {} of the equity stake's; without it, {side}.",
+                " In `{}` it is {} of {}'s NPV and {} of the equity stake's; without it, {side}.",
                 super::name_in_charts(&t.name),
                 scale::amount(t.profit_share.measures.npv_cloud),
+                model.profit_share_short(),
                 scale::amount(t.equity.measures.npv_cloud)
             )
         });
@@ -344,7 +346,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
     } else {
         items.push(Item::Heading("Break-even".into()));
         items.push(Item::Note(
-            "The factor on every valuation of the trajectory at which the two NPVs are equal; none where no factor up to 1000\u{d7} does it."
+            "The factor on every valuation of the trajectory at which the two NPVs are equal; none where no factor, down or up to 1000\u{d7}, does it."
                 .into(),
         ));
     }

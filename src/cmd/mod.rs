@@ -1425,26 +1425,42 @@ fn flag_taken_as_a_name(args: &[std::ffi::OsString]) -> Option<String> {
     })
 }
 
-/// A `--set PATH VALUE` (or `--vary`), the value apart from its path: clap's "unexpected argument" (of
-/// the value, or of the model the value displaced) said with the fix (helper-275: with a
-/// MODEL named, `--set equity.stake 0.3` was only "unexpected argument '0.3' found").
-fn set_value_apart(args: &[std::ffi::OsString]) -> Option<String> {
+/// A `--set PATH VALUE` (or `--vary`), the value apart from its path: clap's "unexpected
+/// argument" (of the value, or of the model the value displaced) said with the fix
+/// (helper-275: with a MODEL named, `--set equity.stake 0.3` was only "unexpected argument
+/// '0.3' found"). Also `--set=PATH VALUE` and `--set PATH =VALUE`; a value that is no TOML
+/// value is offered as quoted text (helper-277: `--set investor.party "Big Co"`).
+pub(crate) fn set_value_apart(args: &[std::ffi::OsString]) -> Option<String> {
     let w = Words::read(args);
     (1..w.words.len()).find_map(|i| {
-        let (_, spelling) = w.taken_by[i - 1].as_ref()?;
-        let (path, value) = (w.words[i - 1], w.words[i]);
-        (matches!(spelling.as_str(), "--set" | "--vary")
-            && w.taken_by[i].is_none()
-            && !w.after_the_end[i]
-            && !path.contains('=')
-            && !value.starts_with('-'))
-        .then(|| {
-            format!(
-                " (`{spelling} {path}` has no `=`: write `{spelling} {path}={value}`, one word)",
-                path = stakeshift::error::quoted(path),
-                value = stakeshift::error::quoted(value)
-            )
-        })
+        if w.taken_by[i].is_some() || w.after_the_end[i] || w.after_the_end[i - 1] {
+            return None;
+        }
+        // The flag and its path: two words (`--set PATH`), or one (`--set=PATH`).
+        let (spelling, path) = match &w.taken_by[i - 1] {
+            Some((_, spelling)) => (spelling.as_str(), w.words[i - 1]),
+            None => w.words[i - 1].split_once('=')?,
+        };
+        if !matches!(spelling, "--set" | "--vary") || path.is_empty() || path.contains('=') {
+            return None;
+        }
+        // (`--set equity.stake =0.3`: the value's own `=`.)
+        let value = w.words[i].strip_prefix('=').unwrap_or(w.words[i]);
+        // Not a flag (a negative number is a value: `--set shift.margin -0.05`).
+        if value.is_empty() || (value.starts_with('-') && value.parse::<f64>().is_err()) {
+            return None;
+        }
+        let value = if spelling == "--set" && value.parse::<toml_edit::Value>().is_err() {
+            format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+        } else {
+            value.to_string()
+        };
+        let joined = stakeshift::error::shell_arg(&format!("{path}={value}"));
+        Some(format!(
+            " (`{spelling} {}` has no `=`: write `{spelling} {}`, one word)",
+            stakeshift::error::quoted(path),
+            stakeshift::error::quoted(&joined)
+        ))
     })
 }
 

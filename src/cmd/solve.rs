@@ -48,6 +48,16 @@ pub fn run(
     warnings: &mut super::Warnings,
 ) -> anyhow::Result<()> {
     super::check_out(args.out.as_deref())?;
+    // A `--set PATH VALUE`, the value apart: clap takes it for one of solve's operands, so
+    // its own "unexpected argument" never comes (helper-277: the value was taken for the
+    // PATH, and `stakeshift solve 0.1` suggested).
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(note) = super::set_value_apart(&argv) {
+        return Err(Error::Usage(format!(
+            "solve takes [MODEL] PATH and --set PATH=VALUE{note}"
+        ))
+        .into());
+    }
     let (model, path) = match args.operands.as_slice() {
         // A model file given without the PATH: say that, rather than read the file's name
         // as a path of the built-in model.

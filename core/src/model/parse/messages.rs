@@ -693,8 +693,15 @@ fn invisible_on_the_line(text: &str, at: usize, message: String) -> String {
         } else {
             ""
         };
+        // A line separator may stand between two keys (helper-277: "delete it" joined
+        // `0.10` and the next key's name).
+        let fix = if matches!(c, '\u{2028}' | '\u{2029}') {
+            "replace it with a line break"
+        } else {
+            "delete it"
+        };
         return format!(
-            "an invisible character stands here, {}; delete it{note}",
+            "an invisible character stands here, {}; {fix}{note}",
             what(c)
         );
     }
@@ -714,9 +721,14 @@ fn invisible_on_the_line(text: &str, at: usize, message: String) -> String {
         .find(|(i, c)| invisible(*c) && !first(*i, *c))
     {
         Some((i, c)) => format!(
-            "{message}; this line holds an invisible character at column {}, {}: delete it unless it stands inside a string",
+            "{message}; this line holds an invisible character at column {}, {}: {} unless it stands inside a string or a comment",
             line[..i].chars().count() + 1,
-            what(c)
+            what(c),
+            if matches!(c, '\u{2028}' | '\u{2029}') {
+                "replace it with a line break"
+            } else {
+                "delete it"
+            }
         ),
         None => message,
     }
@@ -2020,11 +2032,27 @@ fn word_at(text: &str, at: usize, in_word: impl Fn(char) -> bool) -> Option<&str
 /// stopped, inside or at the start of the number.
 pub fn spreadsheet_habit(text: &str, at: usize) -> Option<String> {
     let in_number = |c: char| c.is_ascii_digit() || matches!(c, '.' | ',' | '_' | '%' | '+' | '-');
-    let word = word_at(text, at, in_number)?.trim_end_matches(',');
-    let unsigned = word.trim_start_matches(['+', '-']);
-    if let Some(number) = word.strip_suffix('%')
+    let number_word = word_at(text, at, in_number)?.trim_end_matches(',');
+    // Negative as a document writes it: a typographic minus before the number, or the
+    // number in parentheses (helper-277: `−1,000` and `(1,000)` were told to write 1000).
+    let start = number_word.as_ptr() as usize - text.as_ptr() as usize;
+    let end = start + number_word.len();
+    let before = text.get(..start).and_then(|t| t.chars().next_back());
+    let after = text.get(end..).and_then(|t| t.chars().next());
+    let unsigned_word = !number_word.starts_with(['+', '-']);
+    let (word, minus) = match (before, after) {
+        (Some(c @ ('\u{2212}' | '\u{2013}' | '\u{2014}')), _) if unsigned_word => {
+            (text.get(start - c.len_utf8()..end)?, true)
+        }
+        (Some('('), Some(')')) if unsigned_word => (text.get(start - 1..end + 1)?, true),
+        _ => (number_word, false),
+    };
+    let sign = if minus { "-" } else { "" };
+    let unsigned = number_word.trim_start_matches(['+', '-']);
+    if let Some(number) = number_word.strip_suffix('%')
         && let Ok(v) = number.parse::<Decimal>()
     {
+        let v = if minus { -v } else { v };
         return Some(format!(
             "`{word}`: TOML has no percent sign; write the fraction, {}",
             (v / Decimal::ONE_HUNDRED).normalize()
@@ -2040,13 +2068,38 @@ pub fn spreadsheet_habit(text: &str, at: usize) -> Option<String> {
         && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
         && fraction.bytes().all(|b| b.is_ascii_digit());
     if grouped {
-        let plain = word.replace(',', "");
-        let underscored = word.replace(',', "_");
+        let plain = number_word.replace(',', "");
+        let underscored = number_word.replace(',', "_");
         return Some(format!(
-            "`{word}`: TOML numbers have no thousands separator; write {plain} (or {underscored})"
+            "`{word}`: TOML numbers have no thousands separator; write {sign}{plain} (or {sign}{underscored})"
         ));
     }
     None
+}
+
+/// Whether `s` is a TOML integer or float in decimal as TOML writes one: a sign, no
+/// leading zero, `_` only between digits, digits on both sides of a point, an exponent.
+fn is_toml_number(s: &str) -> bool {
+    let digits = |part: &str| {
+        !part.is_empty()
+            && !part.starts_with('_')
+            && !part.ends_with('_')
+            && !part.contains("__")
+            && part.bytes().all(|b| b.is_ascii_digit() || b == b'_')
+    };
+    let unsigned = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e.strip_prefix(['+', '-']).unwrap_or(e))),
+        None => (unsigned, None),
+    };
+    let (whole, fraction) = match mantissa.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (mantissa, None),
+    };
+    digits(whole)
+        && (whole == "0" || !whole.starts_with('0'))
+        && fraction.is_none_or(digits)
+        && exponent.is_none_or(digits)
 }
 
 /// Where the TOML reader stopped on a value typed as a document or a report shows it, the
@@ -2081,8 +2134,17 @@ pub fn typed_as_a_document_shows_it(text: &str, at: usize) -> Option<String> {
     // end of an array's or table's item (a decimal comma kept: `0,27`).
     let bytes = rest.as_bytes();
     let end = if rest.starts_with(curly) {
-        let open = rest.chars().next()?.len_utf8();
-        let close = rest.get(open..)?.find(curly)?;
+        let opening = rest.chars().next()?;
+        let open = opening.len_utf8();
+        // Closed by a quote of its kind, double or single: an apostrophe inside double
+        // quotes is a letter (helper-277: `“O’Brien”` was told "O").
+        let single = ['\u{2018}', '\u{2019}'];
+        let closers: &[char] = if single.contains(&opening) {
+            &single
+        } else {
+            &['\u{201c}', '\u{201d}', '\u{201e}', '\u{ab}', '\u{bb}']
+        };
+        let close = rest.get(open..)?.find(closers)?;
         open + close + rest.get(open + close..)?.chars().next()?.len_utf8()
     } else {
         rest.char_indices()
@@ -2127,11 +2189,16 @@ pub fn typed_as_a_document_shows_it(text: &str, at: usize) -> Option<String> {
                 _ => c,
             })
             .collect();
-        if ascii
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b"+-._eE".contains(&b))
-            && number(&ascii.replace('_', "")).is_some()
-        {
+        // Only a number TOML reads as written (helper-277: `０１` was told "write 01",
+        // `１．` "write 1."), and not the first group of one with thousands separators
+        // (`１,０００` was told "write 1").
+        let after = rest.get(end..).unwrap_or("");
+        let grouped = after.starts_with(',')
+            && after
+                .chars()
+                .nth(1)
+                .is_some_and(|c| c.is_ascii_digit() || ('\u{ff10}'..='\u{ff19}').contains(&c));
+        if is_toml_number(&ascii) && !grouped {
             return Some(format!(
                 "`{shown}` is written in full-width characters (as an East Asian input method types them): write {ascii}"
             ));
