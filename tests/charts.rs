@@ -1343,7 +1343,7 @@ fn regression_the_charts_say_what_the_cloud_side_weighs_and_what_they_leave_out(
     }
     let waterfall = legend_of(&["chart"], "waterfall.svg");
     assert!(
-        waterfall.contains("Amounts after the colon: received from the split in all, 2019\u{2013}2045. Under the profit share Microsoft also receives a revenue share of 99.6 and cloud income of 1,178, not drawn here."),
+        waterfall.contains("Amounts after the colon: received from the split in all, 2019\u{2013}2045. Under the profit share Microsoft also has a revenue share of 99.6 and cloud income of 1,178, not drawn here."),
         "{waterfall}"
     );
     let mini = legend_of(&["chart", "docs/mini.toml"], "waterfall.svg");

@@ -1580,7 +1580,7 @@ fn regression_a_what_if_is_said_on_every_table_json_and_the_workbook() {
     // The sensitivity tables also say the model, the unit and the date of their amounts.
     let tornado = stdout(&["tornado", "-t", "base"]);
     assert!(
-        tornado.starts_with("Microsoft and OpenAI: capped profit share vs equity stake\nAmounts in USD bn: NPVs as of the end of 2025; advantage = NPV(equity stake) - NPV(profit share). Both NPVs count the cloud income (the investor's margin on the compute the company buys from it).\n\n"),
+        tornado.starts_with("Microsoft and OpenAI: capped profit share vs equity stake\nAmounts in USD bn: NPVs as of the end of 2025; advantage = NPV(equity stake) - NPV(profit share). The NPVs count the cloud income (the investor's margin on the compute the company buys from it).\n\n"),
         "{tornado}"
     );
     // The workbook: the line right of the Summary's columns, in G1.

@@ -2707,7 +2707,7 @@ fn regression_an_absurd_thread_count_runs_on_fewer_threads() {
 /// decides the built-in model's answer; the header now says so, and only where it applies.
 #[test]
 fn regression_the_header_says_the_npvs_count_the_cloud_income() {
-    let said = "Both NPVs count the cloud income (the investor's margin on the compute the company buys from it).";
+    let said = "The NPVs count the cloud income (the investor's margin on the compute the company buys from it).";
     let header = |args: &[&str]| {
         let out = stakeshift().args(args).output().unwrap();
         assert!(

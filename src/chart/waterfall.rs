@@ -295,7 +295,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
         String::new()
     } else {
         format!(
-            " Under the profit share {} also receives {}, not drawn here.",
+            " Under the profit share {} also has {}, not drawn here.",
             super::investor_in_charts(model),
             besides.join(" and ")
         )

@@ -1450,7 +1450,25 @@ pub(crate) fn set_value_apart(args: &[std::ffi::OsString]) -> Option<String> {
         if value.is_empty() || (value.starts_with('-') && value.parse::<f64>().is_err()) {
             return None;
         }
-        let value = if spelling == "--set" && value.parse::<toml_edit::Value>().is_err() {
+        let takes_text = stakeshift::model::takes_text(path);
+        let toml = value.parse::<toml_edit::Value>().is_ok();
+        // A word that is no value but the run's model or PATH (helper-278: `solve
+        // docs/mini.toml --set discount_rate equity.stake` was told to set the rate to the
+        // text "equity.stake"): the `=VALUE` is missing.
+        let not_a_value = std::path::Path::new(value).exists()
+            || value.ends_with(".toml")
+            || (!takes_text && !toml && value.starts_with(|c: char| c.is_ascii_alphabetic()));
+        if not_a_value {
+            return Some(format!(
+                " (`{spelling} {}` has no `=VALUE`: write `{spelling} {}=VALUE`, one word)",
+                stakeshift::error::quoted(path),
+                stakeshift::error::quoted(path)
+            ));
+        }
+        // Quoted where the key takes text and the word is no TOML value (`Big Co`); a
+        // number as typed, whose own error then says what is wrong with it (helper-278:
+        // `30%` was offered as the text "30%").
+        let value = if spelling == "--set" && takes_text && !toml {
             format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
         } else {
             value.to_string()

@@ -780,30 +780,25 @@ fn parse_value(o: &Override) -> Result<Value, OverrideError> {
         }
         // A number as a spreadsheet shows it (`15%`, `1,250.0`): the fix, as the model
         // file's reader says it.
-        if let Some(habit) = crate::model::spreadsheet_habit(&o.value, at) {
+        // (A key that takes text is offered no number's fix: helper-277, helper-278.)
+        let takes_text = match &o.path.target {
+            Target::Key(segments) => matches!(
+                segments.last(),
+                Some(Segment::Key(k)) if crate::model::takes_text(k)
+            ),
+            Target::Derived(..) => false,
+        };
+        if !takes_text && let Some(habit) = crate::model::spreadsheet_habit(&o.value, at) {
             return OverrideError::new(&o.origin, &o.path.text, habit);
         }
         // A number as a document shows it (`27/100`, `(0.1)`, `−0.3`, full-width digits):
         // the fix, as the model file's reader says it (they were told "string values must
-        // be quoted"). A key that takes text is offered only the fix of curly quotes
-        // (helper-277: `--set name=1/2` was told to write 0.5).
-        let takes_text = match &o.path.target {
-            Target::Key(segments) => matches!(
-                segments.last(),
-                Some(Segment::Key(k)) if matches!(
-                    k.as_str(),
-                    "name" | "unit" | "description" | "party" | "residual" | "trajectories_csv"
-                )
-            ),
-            Target::Derived(..) => false,
-        };
-        let curly = o.value.trim_start().starts_with([
-            '\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}', '\u{201e}', '\u{ab}', '\u{bb}',
-        ]);
-        if (!takes_text || curly)
-            && let Some(said) =
-                crate::model::typed_as_a_document_shows_it(&format!("x = {}", o.value), at + 4)
-        {
+        // be quoted"); for a key that takes text, only curly quotes' (helper-277).
+        if let Some(said) = crate::model::typed_as_a_document_shows_it(
+            &format!("x = {}", o.value),
+            at + 4,
+            takes_text,
+        ) {
             return OverrideError::new(&o.origin, &o.path.text, said);
         }
         // A word without its quotes: TOML's hint named a float or a boolean (helper-192).

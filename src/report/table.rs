@@ -462,18 +462,18 @@ pub fn conclusion(model: &Model, comparison: &Comparison) -> String {
     }
 }
 
-/// The NPV advantage with each regime's cloud income left out.
 /// The sentence a header adds where the model sells compute (SPEC 13): the NPVs it
 /// prints count the cloud income, which can decide the answer (helper-276: the built-in
 /// `base`'s profit-share NPV of 554.1 holds 455.6 of it). Empty without a cloud side.
 pub fn npvs_count_the_cloud(model: &Model) -> &'static str {
     if model.sells_compute() {
-        " Both NPVs count the cloud income (the investor's margin on the compute the company buys from it)."
+        " The NPVs count the cloud income (the investor's margin on the compute the company buys from it)."
     } else {
         ""
     }
 }
 
+/// The NPV advantage with each regime's cloud income left out.
 pub fn advantage_without_cloud(t: &TrajectoryResult) -> Decimal {
     t.npv_advantage - (t.equity.measures.npv_cloud - t.profit_share.measures.npv_cloud)
 }

@@ -85,11 +85,13 @@ pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
     {
         message = said;
     } else if let Some(span) = e.span()
+        && !takes_text_here(text, span.start)
         && let Some(habit) = spreadsheet_habit(text, span.start)
     {
         message = habit;
     } else if let Some(span) = e.span()
-        && let Some(said) = typed_as_a_document_shows_it(text, span.start)
+        && let Some(said) =
+            typed_as_a_document_shows_it(text, span.start, takes_text_here(text, span.start))
     {
         message = said;
     } else if let Some(at) = e.span()
@@ -694,9 +696,10 @@ fn invisible_on_the_line(text: &str, at: usize, message: String) -> String {
             ""
         };
         // A line separator may stand between two keys (helper-277: "delete it" joined
-        // `0.10` and the next key's name).
+        // `0.10` and the next key's name), or inside a value or a key, where a line break
+        // is no fix (helper-278).
         let fix = if matches!(c, '\u{2028}' | '\u{2029}') {
-            "replace it with a line break"
+            "replace it with a line break where it ends a line, else delete it"
         } else {
             "delete it"
         };
@@ -725,7 +728,7 @@ fn invisible_on_the_line(text: &str, at: usize, message: String) -> String {
             line[..i].chars().count() + 1,
             what(c),
             if matches!(c, '\u{2028}' | '\u{2029}') {
-                "replace it with a line break"
+                "replace it with a line break where it ends a line, else delete it"
             } else {
                 "delete it"
             }
@@ -2033,31 +2036,44 @@ fn word_at(text: &str, at: usize, in_word: impl Fn(char) -> bool) -> Option<&str
 pub fn spreadsheet_habit(text: &str, at: usize) -> Option<String> {
     let in_number = |c: char| c.is_ascii_digit() || matches!(c, '.' | ',' | '_' | '%' | '+' | '-');
     let number_word = word_at(text, at, in_number)?.trim_end_matches(',');
-    // Negative as a document writes it: a typographic minus before the number, or the
-    // number in parentheses (helper-277: `−1,000` and `(1,000)` were told to write 1000).
+    // The whole value around it, to a space or a TOML delimiter: the fix is offered only
+    // where the number, with a sign a document writes, is all of it (helper-278: a part was
+    // told of `12,345．64`, `1,000e3`, `-¥1,234` and `(1,000％)`, changing the value).
     let start = number_word.as_ptr() as usize - text.as_ptr() as usize;
     let end = start + number_word.len();
-    let before = text.get(..start).and_then(|t| t.chars().next_back());
-    let after = text.get(end..).and_then(|t| t.chars().next());
+    let delimiter = |c: char| c.is_whitespace() || matches!(c, '[' | ']' | '{' | '}' | '=' | '#');
+    let token_start = text
+        .get(..start)?
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| !delimiter(*c))
+        .last()
+        .map_or(start, |(i, _)| i);
+    let token_end = text
+        .get(end..)?
+        .char_indices()
+        .find(|(_, c)| delimiter(*c))
+        .map_or(text.len(), |(i, _)| end + i);
+    // (A trailing comma separates array items.)
+    let token = text.get(token_start..token_end)?.trim_end_matches(',');
     let unsigned_word = !number_word.starts_with(['+', '-']);
-    let (word, minus) = match (before, after) {
-        (Some(c @ ('\u{2212}' | '\u{2013}' | '\u{2014}')), _) if unsigned_word => {
-            (text.get(start - c.len_utf8()..end)?, true)
-        }
-        (Some('('), Some(')')) if unsigned_word => (text.get(start - 1..end + 1)?, true),
-        _ => (number_word, false),
-    };
-    let sign = if minus { "-" } else { "" };
-    let unsigned = number_word.trim_start_matches(['+', '-']);
-    if let Some(number) = number_word.strip_suffix('%')
-        && let Ok(v) = number.parse::<Decimal>()
-    {
-        let v = if minus { -v } else { v };
-        return Some(format!(
-            "`{word}`: TOML has no percent sign; write the fraction, {}",
-            (v / Decimal::ONE_HUNDRED).normalize()
-        ));
+    // Negative as a document writes it: a typographic minus before the number, or the
+    // number in parentheses (helper-277: `−1,000` and `(1,000)` were told to write 1000).
+    let minus = unsigned_word
+        && ["\u{2212}", "\u{2013}", "\u{2014}"]
+            .iter()
+            .any(|dash| token.strip_prefix(dash) == Some(number_word));
+    let parenthesized = unsigned_word && token == format!("({number_word})");
+    if token != number_word && !minus && !parenthesized {
+        return None;
     }
+    let (word, minus) = (token, minus || parenthesized);
+    let sign = if minus { "-" } else { "" };
+    let (digits, percent) = match number_word.strip_suffix('%') {
+        Some(d) => (d, true),
+        None => (number_word, false),
+    };
+    let unsigned = digits.trim_start_matches(['+', '-']);
     let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
     let mut groups = whole.split(',');
     let first = groups.next()?;
@@ -2067,14 +2083,45 @@ pub fn spreadsheet_habit(text: &str, at: usize) -> Option<String> {
         && first.bytes().all(|b| b.is_ascii_digit())
         && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
         && fraction.bytes().all(|b| b.is_ascii_digit());
-    if grouped {
-        let plain = number_word.replace(',', "");
-        let underscored = number_word.replace(',', "_");
+    if percent && let Ok(v) = digits.replace(',', "").parse::<Decimal>() {
+        if digits.contains(',') && !grouped {
+            return None;
+        }
+        let v = if minus { -v } else { v };
+        let separators = if grouped {
+            " or thousands separator"
+        } else {
+            ""
+        };
+        return Some(format!(
+            "`{word}`: TOML has no percent sign{separators}; write the fraction, {}",
+            (v / Decimal::ONE_HUNDRED).normalize()
+        ));
+    }
+    if grouped && !percent {
+        let plain = digits.replace(',', "");
+        let underscored = digits.replace(',', "_");
         return Some(format!(
             "`{word}`: TOML numbers have no thousands separator; write {sign}{plain} (or {sign}{underscored})"
         ));
     }
     None
+}
+
+/// Whether the key of the line where the reader stopped at `at` takes text.
+fn takes_text_here(text: &str, at: usize) -> bool {
+    key_of_the_line(text, at).is_some_and(|key| takes_text(&key))
+}
+
+/// Whether a key of the model takes text (by its last part, `trajectories[0].name`):
+/// a fix that writes a number is no fix there (helper-277, helper-278: `name = 1/2` was
+/// told to write 0.5).
+pub fn takes_text(key: &str) -> bool {
+    let last = key.rsplit('.').next().unwrap_or(key);
+    matches!(
+        last,
+        "name" | "unit" | "description" | "party" | "residual" | "trajectories_csv"
+    )
 }
 
 /// Whether `s` is a TOML integer or float in decimal as TOML writes one: a sign, no
@@ -2107,7 +2154,7 @@ fn is_toml_number(s: &str) -> bool {
 /// curly quotes (`“microsoft”`), a typographic minus (`−1.35`), an accountant's negative
 /// (`(1.35)`), a fraction (`27/100`), a currency sign or a unit (`$13bn`, `122bn`), a
 /// decimal comma (`0,27`). `at` is where it stopped.
-pub fn typed_as_a_document_shows_it(text: &str, at: usize) -> Option<String> {
+pub fn typed_as_a_document_shows_it(text: &str, at: usize, text_key: bool) -> Option<String> {
     let at = at.min(text.len());
     let line_start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
     // The value: after the last `=` before the stop on its line (a key's, or an inline
@@ -2126,6 +2173,20 @@ pub fn typed_as_a_document_shows_it(text: &str, at: usize) -> Option<String> {
         return None;
     }
     let rest = text.get(line_start + separator + 1..)?;
+    // A later group of a number with thousands separators (`1,2３４.９37`): no value of
+    // its own (helper-278: told "write 234.937").
+    let digit = |c: char| c.is_ascii_digit() || ('\u{ff10}'..='\u{ff19}').contains(&c);
+    if before.get(separator..)?.starts_with(',')
+        && before
+            .get(..separator)?
+            .chars()
+            .next_back()
+            .is_some_and(digit)
+        && rest.chars().take(3).filter(|c| digit(*c)).count() == 3
+        && rest.chars().nth(3).is_none_or(|c| !digit(c))
+    {
+        return None;
+    }
     let rest = rest.trim_start_matches([' ', '\t']);
     let curly = [
         '\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}', '\u{201e}', '\u{ab}', '\u{bb}',
@@ -2162,6 +2223,25 @@ pub fn typed_as_a_document_shows_it(text: &str, at: usize) -> Option<String> {
     if value.is_empty() || value.chars().count() > 64 {
         return None;
     }
+    // A key that takes text: only the fix of curly quotes applies.
+    if text_key && !value.starts_with(curly) {
+        return None;
+    }
+    // The first group of a number with thousands separators in other digits than ASCII's
+    // (`−12,３４5`, `１,０００`) is no value of its own: a fix of it alone changed the
+    // number (helper-277, helper-278). A comma then three digits and the value's end; not
+    // an array's next item (`[[２０２４,10.0]]`).
+    if let Some(after) = rest
+        .get(end..)
+        .and_then(|t| t.strip_prefix([',', '\u{ff0c}']))
+    {
+        let mut chars = after.chars();
+        let group = chars.by_ref().take(3).filter(|c| digit(*c)).count() == 3;
+        let ends = chars.next().is_none_or(|c| !digit(c) && !c.is_alphabetic());
+        if group && ends {
+            return None;
+        }
+    }
     let shown = crate::error::quoted(value);
     if value.starts_with(curly) {
         let inner = value.trim_matches(curly);
@@ -2192,13 +2272,7 @@ pub fn typed_as_a_document_shows_it(text: &str, at: usize) -> Option<String> {
         // Only a number TOML reads as written (helper-277: `０１` was told "write 01",
         // `１．` "write 1."), and not the first group of one with thousands separators
         // (`１,０００` was told "write 1").
-        let after = rest.get(end..).unwrap_or("");
-        let grouped = after.starts_with(',')
-            && after
-                .chars()
-                .nth(1)
-                .is_some_and(|c| c.is_ascii_digit() || ('\u{ff10}'..='\u{ff19}').contains(&c));
-        if is_toml_number(&ascii) && !grouped {
+        if is_toml_number(&ascii) {
             return Some(format!(
                 "`{shown}` is written in full-width characters (as an East Asian input method types them): write {ascii}"
             ));
