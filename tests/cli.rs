@@ -1294,6 +1294,12 @@ fn regression_slips_from_other_formats_say_what_to_write() {
             "x = yes\n",
             "`yes` is neither a number nor quoted text: a yes or no is written true or false",
         ),
+        // helper-278: in an inline table, a number grouped past the reader's first comma
+        // was told a decimal comma (`+1,234,567．30`: "write 1.234").
+        (
+            "x = { a = +1,234,567\u{ff0e}30 }\n",
+            "the file is not valid TOML: extra comma in inline table",
+        ),
         // helper-278: a key that takes text is offered no number's fix (`unit = 50%` was
         // told to write 0.5, which it then refuses).
         (

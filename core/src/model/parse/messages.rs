@@ -1313,11 +1313,16 @@ fn key_line_without_its_value(text: &str, at: usize, message: &str) -> Option<(S
         let said = if split_number {
             // Groups of three are thousands (`13,000`, `1,000,000`: helper-230 was told to
             // write 13.000), as outside an inline table.
-            spreadsheet_habit(text, at.saturating_sub(1)).unwrap_or_else(|| {
-                format!(
+            // A comma then three digits that are no thousands the whole value bears out
+            // (`+1,234,567．30`) is no decimal comma either: no fix (helper-278: told to
+            // write 1.234).
+            match spreadsheet_habit(text, at.saturating_sub(1)) {
+                Some(habit) => habit,
+                None if item.len() == 3 => return None,
+                None => format!(
                     "`{whole},{item}`: TOML's decimal separator is a point: write {whole}.{item}"
-                )
-            })
+                ),
+            }
         } else {
             let shown = crate::error::quoted(item);
             format!(
