@@ -1300,6 +1300,16 @@ fn regression_slips_from_other_formats_say_what_to_write() {
             "x = { a = +1,234,567\u{ff0e}30 }\n",
             "the file is not valid TOML: extra comma in inline table",
         ),
+        // helper-279: in an inline table, a negative decimal comma keeps its sign, and a
+        // number in curly quotes is told to lose them.
+        (
+            "x = { a = -0,05 }\n",
+            "`-0,05`: TOML's decimal separator is a point: write -0.05",
+        ),
+        (
+            "discount_rate = \u{201c}0.2\u{201d}\n",
+            "is a number in curly quotes: write it without quotes, 0.2",
+        ),
         // helper-278: a key that takes text is offered no number's fix (`unit = 50%` was
         // told to write 0.5, which it then refuses).
         (
@@ -1877,6 +1887,79 @@ fn regression_a_set_value_apart_from_its_path_is_told_to_join_them() {
     assert!(!stderr.contains("has no `=`"), "{stderr}");
 }
 
+/// helper-279: the join hint quoted a text key's curly-quoted or numeric value wrongly,
+/// took a file named as a text key's value for a missing value, missed a range from a
+/// negative number, and, with `--set` before solve's operands, was not given.
+#[test]
+fn regression_the_join_hint_quotes_text_and_reads_ranges_and_solve() {
+    for (args, expected) in [
+        (
+            &[
+                "compare",
+                "docs/mini.toml",
+                "--set",
+                "investor.party",
+                "\u{201c}fund\u{201d}",
+            ][..],
+            "write `--set 'investor.party=\"fund\"'`, one word)",
+        ),
+        (
+            &[
+                "compare",
+                "docs/mini.toml",
+                "--set",
+                "investor.party",
+                "123",
+            ][..],
+            "write `--set 'investor.party=\"123\"'`, one word)",
+        ),
+        (
+            &[
+                "check",
+                "docs/mini.toml",
+                "--set",
+                "trajectories_csv",
+                "README.md",
+            ][..],
+            "write `--set 'trajectories_csv=\"README.md\"'`, one word)",
+        ),
+        (
+            &[
+                "sweep",
+                "docs/mini.toml",
+                "--vary",
+                "shift.margin",
+                "-0.1..0.1",
+            ][..],
+            "write `--vary shift.margin=-0.1..0.1`, one word)",
+        ),
+        (
+            &[
+                "sweep",
+                "docs/mini.toml",
+                "--vary",
+                "equity.stake",
+                "lo..hi",
+            ][..],
+            "(`--vary equity.stake` has no `=FROM..TO`: write `--vary equity.stake=FROM..TO`, one word)",
+        ),
+        (
+            &[
+                "solve",
+                "--set",
+                "discount_rate",
+                "0.1",
+                "docs/mini.toml",
+                "equity.stake",
+            ][..],
+            "(`--set discount_rate` has no `=`: write `--set discount_rate=0.1`, one word)",
+        ),
+    ] {
+        let stderr = common::fails_with_2(stakeshift().args(args));
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+}
+
 /// A `--set` value typed as a document shows it (a fraction, an accountant's negative, a
 /// typographic minus, curly quotes, full-width digits) got the TOML reader's "string values
 /// must be quoted", where the same value in the model file is told its fix.
@@ -1947,6 +2030,13 @@ fn regression_a_set_value_typed_as_a_document_shows_it_gets_its_fix() {
         "discount_rate=(1,000\u{ff05})",
         "discount_rate=\u{2212}12,\u{ff13}\u{ff14}5",
         "investor.contributions=[[2024, 1,2\u{ff13}\u{ff14}.9]]",
+        // helper-279: fixes TOML would refuse, or of part of a number.
+        "equity.stake=1,000.",
+        "equity.stake=00,5",
+        "equity.stake=\u{ff11}\u{ff12},\u{ff15}",
+        "equity.stake=\u{ff10},\u{ff12}\u{ff17}",
+        "investor={contributions=[[2024,10.0]], party=1/2}",
+        "investor={contributions=[[2024,10.0]], party=15%}",
     ] {
         let stderr = common::fails_with_2(stakeshift().args(["check", "--set", set]));
         assert!(

@@ -806,9 +806,9 @@ pub fn parse() -> Result<Cli, ExitCode> {
             if let Some(note) = flag_taken_as_a_name(&args) {
                 line.push_str(&note);
             }
-            if e.kind() == clap::error::ErrorKind::UnknownArgument
-                && let Some(note) = set_value_apart(&args)
-            {
+            // (Whatever clap calls it: with `--set` first, `solve` was told of an
+            // "unexpected value": helper-279.)
+            if let Some(note) = set_value_apart(&args) {
                 line.push_str(&note);
             }
             say(format_args!(
@@ -1446,30 +1446,48 @@ pub(crate) fn set_value_apart(args: &[std::ffi::OsString]) -> Option<String> {
         }
         // (`--set equity.stake =0.3`: the value's own `=`.)
         let value = w.words[i].strip_prefix('=').unwrap_or(w.words[i]);
-        // Not a flag (a negative number is a value: `--set shift.margin -0.05`).
-        if value.is_empty() || (value.starts_with('-') && value.parse::<f64>().is_err()) {
+        // Not a flag (a negative number is a value: `--set shift.margin -0.05`, and so is a
+        // range from one: `--vary shift.margin -0.1..0.1`, helper-279).
+        let number_like = |v: &str| {
+            v.split_once("..")
+                .map_or(v, |(from, _)| from)
+                .parse::<f64>()
+                .is_ok()
+        };
+        if value.is_empty() || (value.starts_with('-') && !number_like(value)) {
             return None;
         }
-        let takes_text = stakeshift::model::takes_text(path);
-        let toml = value.parse::<toml_edit::Value>().is_ok();
+        let takes_text = spelling == "--set" && stakeshift::model::takes_text(path);
+        let toml = value.parse::<toml_edit::Value>().ok();
         // A word that is no value but the run's model or PATH (helper-278: `solve
         // docs/mini.toml --set discount_rate equity.stake` was told to set the rate to the
-        // text "equity.stake"): the `=VALUE` is missing.
-        let not_a_value = std::path::Path::new(value).exists()
-            || value.ends_with(".toml")
-            || (!takes_text && !toml && value.starts_with(|c: char| c.is_ascii_alphabetic()));
+        // text "equity.stake"): the `=VALUE` is missing. (Not for a key that takes text,
+        // whose value may name a file: `--set trajectories_csv paths.csv`, helper-279.)
+        let not_a_value = !takes_text
+            && (std::path::Path::new(value).exists()
+                || value.ends_with(".toml")
+                || (toml.is_none() && value.starts_with(|c: char| c.is_ascii_alphabetic())));
         if not_a_value {
+            let wanted = if spelling == "--vary" {
+                "=FROM..TO"
+            } else {
+                "=VALUE"
+            };
             return Some(format!(
-                " (`{spelling} {}` has no `=VALUE`: write `{spelling} {}=VALUE`, one word)",
+                " (`{spelling} {}` has no `{wanted}`: write `{spelling} {}{wanted}`, one word)",
                 stakeshift::error::quoted(path),
                 stakeshift::error::quoted(path)
             ));
         }
-        // Quoted where the key takes text and the word is no TOML value (`Big Co`); a
-        // number as typed, whose own error then says what is wrong with it (helper-278:
-        // `30%` was offered as the text "30%").
-        let value = if spelling == "--set" && takes_text && !toml {
-            format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+        // Quoted where the key takes text and the word is no TOML string (`Big Co`, `123`,
+        // curly quotes taken off: helper-279); a number as typed, whose own error then
+        // says what is wrong with it (helper-278: `30%` was offered as the text "30%").
+        let value = if takes_text && !toml.as_ref().is_some_and(toml_edit::Value::is_str) {
+            let curly = [
+                '\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}', '\u{201e}', '\u{ab}', '\u{bb}',
+            ];
+            let bare = value.trim_matches(curly);
+            format!("\"{}\"", bare.replace('\\', "\\\\").replace('"', "\\\""))
         } else {
             value.to_string()
         };

@@ -85,13 +85,13 @@ pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
     {
         message = said;
     } else if let Some(span) = e.span()
-        && !takes_text_here(text, span.start)
+        && !value_takes_text(text, span.start)
         && let Some(habit) = spreadsheet_habit(text, span.start)
     {
         message = habit;
     } else if let Some(span) = e.span()
         && let Some(said) =
-            typed_as_a_document_shows_it(text, span.start, takes_text_here(text, span.start))
+            typed_as_a_document_shows_it(text, span.start, value_takes_text(text, span.start))
     {
         message = said;
     } else if let Some(at) = e.span()
@@ -1310,6 +1310,29 @@ fn key_line_without_its_value(text: &str, at: usize, message: &str) -> Option<(S
             && ahead[..whole_start]
                 .trim_end_matches(['+', '-'])
                 .ends_with([' ', '\t', '=']);
+        // The key whose value the number is: one that takes text is offered no number's
+        // fix (helper-279: `party = 1,5` was told to write 1.5).
+        if split_number && inline_key_before(text, line_start + whole_start).is_some_and(takes_text)
+        {
+            return None;
+        }
+        // A number split at its comma that is no decimal comma's (`1,000.5`, `1,5e3`): no
+        // fix, rather than "`000.5` has no value" (helper-279).
+        let number_like = before.get(separator..)?.starts_with(',')
+            && digits(whole)
+            && item.starts_with(|c: char| c.is_ascii_digit())
+            && ahead[..whole_start]
+                .trim_end_matches(['+', '-'])
+                .ends_with([' ', '\t', '=']);
+        if number_like && !split_number {
+            return None;
+        }
+        // (Its sign kept: `-0,05` was told to write 0.05: helper-279.)
+        let sign = if ahead[..whole_start].ends_with('-') {
+            "-"
+        } else {
+            ""
+        };
         let said = if split_number {
             // Groups of three are thousands (`13,000`, `1,000,000`: helper-230 was told to
             // write 13.000), as outside an inline table.
@@ -1319,8 +1342,10 @@ fn key_line_without_its_value(text: &str, at: usize, message: &str) -> Option<(S
             match spreadsheet_habit(text, at.saturating_sub(1)) {
                 Some(habit) => habit,
                 None if item.len() == 3 => return None,
+                // (A fix TOML reads: not `00.5` of `00,5`: helper-279.)
+                None if !is_toml_number(&format!("{whole}.{item}")) => return None,
                 None => format!(
-                    "`{whole},{item}`: TOML's decimal separator is a point: write {whole}.{item}"
+                    "`{sign}{whole},{item}`: TOML's decimal separator is a point: write {sign}{whole}.{item}"
                 ),
             }
         } else {
@@ -2072,6 +2097,10 @@ pub fn spreadsheet_habit(text: &str, at: usize) -> Option<String> {
     if token != number_word && !minus && !parenthesized {
         return None;
     }
+    // (Not the value of an inline table's item that takes text: helper-279.)
+    if inline_key_before(text, token_start).is_some_and(takes_text) {
+        return None;
+    }
     let (word, minus) = (token, minus || parenthesized);
     let sign = if minus { "-" } else { "" };
     let (digits, percent) = match number_word.strip_suffix('%') {
@@ -2079,6 +2108,10 @@ pub fn spreadsheet_habit(text: &str, at: usize) -> Option<String> {
         None => (number_word, false),
     };
     let unsigned = digits.trim_start_matches(['+', '-']);
+    // (A point needs digits after it: `1,000.` was told "write 1000.": helper-279.)
+    if unsigned.ends_with('.') {
+        return None;
+    }
     let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
     let mut groups = whole.split(',');
     let first = groups.next()?;
@@ -2088,10 +2121,12 @@ pub fn spreadsheet_habit(text: &str, at: usize) -> Option<String> {
         && first.bytes().all(|b| b.is_ascii_digit())
         && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
         && fraction.bytes().all(|b| b.is_ascii_digit());
-    if percent && let Ok(v) = digits.replace(',', "").parse::<Decimal>() {
-        if digits.contains(',') && !grouped {
-            return None;
-        }
+    // (A percent written with TOML's own `_` between digits, `1_000%`: helper-279, told
+    // "too large".)
+    if percent
+        && (grouped || is_toml_number(digits))
+        && let Ok(v) = digits.replace([',', '_'], "").parse::<Decimal>()
+    {
         let v = if minus { -v } else { v };
         let separators = if grouped {
             " or thousands separator"
@@ -2113,9 +2148,44 @@ pub fn spreadsheet_habit(text: &str, at: usize) -> Option<String> {
     None
 }
 
+/// The key of an inline table's item (or a line's) whose value begins at `at`: the word
+/// before the `=` just before it, without quotes (`party` of `{ party = 1,5 }`).
+fn inline_key_before(text: &str, at: usize) -> Option<&str> {
+    let before = text
+        .get(..at)?
+        .trim_end_matches(['+', '-', ' ', '\t', '(', '\u{2212}']);
+    let before = before.strip_suffix('=')?.trim_end_matches([' ', '\t']);
+    let start = before
+        .rfind(|c: char| c.is_whitespace() || matches!(c, '{' | ',' | '.' | '['))
+        .map_or(0, |i| {
+            i + before[i..].chars().next().map_or(1, char::len_utf8)
+        });
+    Some(before.get(start..)?.trim_matches(['"', '\'']))
+}
+
 /// Whether the key of the line where the reader stopped at `at` takes text.
 fn takes_text_here(text: &str, at: usize) -> bool {
     key_of_the_line(text, at).is_some_and(|key| takes_text(&key))
+}
+
+/// Whether the value around `at` is that of a key taking text: the line's key, or the
+/// inline table item's whose `=` stands before the value (helper-279).
+fn value_takes_text(text: &str, at: usize) -> bool {
+    if takes_text_here(text, at) {
+        return true;
+    }
+    // The start of the value around `at`: back to a space or a delimiter.
+    let start = text
+        .get(..at)
+        .map(|t| {
+            t.char_indices()
+                .rev()
+                .take_while(|(_, c)| !c.is_whitespace() && !matches!(c, '=' | '{' | ',' | '['))
+                .last()
+                .map_or(at, |(i, _)| i)
+        })
+        .unwrap_or(at);
+    inline_key_before(text, start).is_some_and(takes_text)
 }
 
 /// Whether a key of the model takes text (by its last part, `trajectories[0].name`):
@@ -2228,8 +2298,22 @@ pub fn typed_as_a_document_shows_it(text: &str, at: usize, text_key: bool) -> Op
     if value.is_empty() || value.chars().count() > 64 {
         return None;
     }
-    // A key that takes text: only the fix of curly quotes applies.
+    // A key that takes text, the line's or an inline table item's: only the fix of curly
+    // quotes applies.
+    let value_start = value.as_ptr() as usize - text.as_ptr() as usize;
+    let text_key = text_key || inline_key_before(text, value_start).is_some_and(takes_text);
     if text_key && !value.starts_with(curly) {
+        return None;
+    }
+    // A comma inside a number of full-width digits (`１２,５`, `０,２７`): the number is more
+    // than the value read so far, and no fix of that part is one (helper-279: "write 12").
+    let full_width_digit = |c: char| ('\u{ff10}'..='\u{ff19}').contains(&c);
+    if value.chars().any(full_width_digit)
+        && rest
+            .get(end..)
+            .and_then(|t| t.strip_prefix([',', '\u{ff0c}']))
+            .is_some_and(|t| t.starts_with(full_width_digit))
+    {
         return None;
     }
     // The first group of a number with thousands separators in other digits than ASCII's
@@ -2253,6 +2337,13 @@ pub fn typed_as_a_document_shows_it(text: &str, at: usize, text_key: bool) -> Op
         // (A text holding `"` or `\` needs more than straight quotes: helper-224.)
         if inner.contains(['"', '\\']) {
             return None;
+        }
+        // A number in curly quotes, for a key that takes a number: the number, not text
+        // (helper-279: `stake = “0.2”` was offered "0.2", which the key refuses).
+        if !text_key && is_toml_number(inner) {
+            return Some(format!(
+                "`{shown}` is a number in curly quotes: write it without quotes, {inner}"
+            ));
         }
         return Some(format!(
             "`{shown}` is in curly quotes (as a word processor types them): TOML reads straight ones, \"{}\"",
@@ -2320,6 +2411,8 @@ pub fn typed_as_a_document_shows_it(text: &str, at: usize, text_key: bool) -> Op
         && !fraction.is_empty()
         && fraction.bytes().all(|b| b.is_ascii_digit())
         && (fraction.len() != 3 || whole.trim_start_matches('-') == "0")
+        // (A fix TOML reads: not `00.5` of `00,5`: helper-279.)
+        && is_toml_number(&format!("{whole}.{fraction}"))
     {
         return Some(format!(
             "`{shown}`: TOML's decimal separator is a point: write {whole}.{fraction}"
@@ -2350,6 +2443,7 @@ pub fn typed_as_a_document_shows_it(text: &str, at: usize, text_key: bool) -> Op
         && all_digits(year)
         && (1..=2).contains(&month.len())
         && all_digits(month)
+        && month.parse::<u8>().is_ok_and(|m| (1..=12).contains(&m))
     {
         return Some(format!(
             "`{shown}` is a year and a month, which TOML reads as a date cut short: a year is a whole number: write {year}"
