@@ -1428,8 +1428,9 @@ fn flag_taken_as_a_name(args: &[std::ffi::OsString]) -> Option<String> {
 /// A `--set PATH VALUE` (or `--vary`), the value apart from its path: clap's "unexpected
 /// argument" (of the value, or of the model the value displaced) said with the fix
 /// (helper-275: with a MODEL named, `--set equity.stake 0.3` was only "unexpected argument
-/// '0.3' found"). Also `--set=PATH VALUE` and `--set PATH =VALUE`; a value that is no TOML
-/// value is offered as quoted text (helper-277: `--set investor.party "Big Co"`).
+/// '0.3' found"). Also `--set=PATH VALUE` and `--set PATH =VALUE`; a text key's value that
+/// is no TOML string is offered quoted (helper-277: `--set investor.party "Big Co"`), and
+/// where the next word is the run's model or PATH, the missing `=VALUE` is said.
 pub(crate) fn set_value_apart(args: &[std::ffi::OsString]) -> Option<String> {
     let w = Words::read(args);
     (1..w.words.len()).find_map(|i| {
