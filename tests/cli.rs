@@ -2000,6 +2000,15 @@ fn regression_a_set_value_typed_as_a_document_shows_it_gets_its_fix() {
             "discount_rate=(1,000)",
             "`(1,000)`: TOML numbers have no thousands separator; write -1000 (or -1_000)",
         ),
+        // helper-279: a percent after a document's minus or in parentheses.
+        (
+            "discount_rate=\u{2212}20%",
+            "`\u{2212}20%`: TOML has no percent sign; write the fraction, -0.2",
+        ),
+        (
+            "discount_rate=(20%)",
+            "`(20%)`: TOML has no percent sign; write the fraction, -0.2",
+        ),
     ] {
         let stderr = common::fails_with_2(stakeshift().args(["check", "--set", set]));
         assert!(

@@ -2065,6 +2065,12 @@ fn word_at(text: &str, at: usize, in_word: impl Fn(char) -> bool) -> Option<&str
 /// stopped, inside or at the start of the number.
 pub fn spreadsheet_habit(text: &str, at: usize) -> Option<String> {
     let in_number = |c: char| c.is_ascii_digit() || matches!(c, '.' | ',' | '_' | '%' | '+' | '-');
+    // (A stop on a document's minus or an opening parenthesis: the number after it,
+    // `−20%`, `(20%)`.)
+    let at = match text.get(at..).and_then(|t| t.chars().next()) {
+        Some(c @ ('\u{2212}' | '\u{2013}' | '\u{2014}' | '(')) => at + c.len_utf8(),
+        _ => at,
+    };
     let number_word = word_at(text, at, in_number)?.trim_end_matches(',');
     // The whole value around it, to a space or a TOML delimiter: the fix is offered only
     // where the number, with a sign a document writes, is all of it (helper-278: a part was
