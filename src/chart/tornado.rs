@@ -422,10 +422,10 @@ impl Figure for TornadoChart<'_> {
         // model sells compute and no bar varies it (helper-276: "what moves the advantage
         // most" ranked 13 inputs without cloud.margin, whose swing of +-25% in `base`,
         // 90.6, would rank 5th).
-        use crate::sensitivity::tornado::{CLOUD_SIDE_LEFT_OUT, is_cloud_side};
-        if l.cloud_note.is_some() && !self.rows.iter().any(|r| is_cloud_side(&r.input)) {
-            items.push(Item::Note(CLOUD_SIDE_LEFT_OUT.into()));
-        }
+        let inputs = self.rows.iter().map(|r| r.input.as_str());
+        let left_out =
+            crate::sensitivity::tornado::cloud_side_left_out(l.cloud_note.is_some(), inputs);
+        items.extend(left_out.map(|note| Item::Note(note.into())));
         frame::legend(c, legend, &items)
     }
 }

@@ -1484,10 +1484,7 @@ pub(crate) fn set_value_apart(args: &[std::ffi::OsString]) -> Option<String> {
         // curly quotes taken off: helper-279); a number as typed, whose own error then
         // says what is wrong with it (helper-278: `30%` was offered as the text "30%").
         let value = if takes_text && !toml.as_ref().is_some_and(toml_edit::Value::is_str) {
-            let curly = [
-                '\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}', '\u{201e}', '\u{ab}', '\u{bb}',
-            ];
-            let bare = value.trim_matches(curly);
+            let bare = value.trim_matches(stakeshift::model::CURLY_QUOTES);
             format!("\"{}\"", bare.replace('\\', "\\\\").replace('"', "\\\""))
         } else {
             value.to_string()

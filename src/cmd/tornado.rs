@@ -87,7 +87,7 @@ pub fn run(
             false,
         ) + &report::tornado_table(&rows)
             + &stakeshift::sensitivity::tornado::cloud_side_left_out(
-                base.model(),
+                base.model().sells_compute(),
                 rows.iter().map(|r| r.input.as_str()),
             )
             .map(|note| format!("\n{note}\n"))

@@ -562,11 +562,10 @@ pub fn is_cloud_side(path: &str) -> bool {
 /// built-in `base`'s cloud.margin at +-25% swings the advantage by 90.6, which would rank
 /// 5th of 14).
 pub fn cloud_side_left_out<'a>(
-    model: &Model,
+    sells_compute: bool,
     inputs: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'static str> {
-    (model.sells_compute() && !inputs.into_iter().any(is_cloud_side)).then_some(CLOUD_SIDE_LEFT_OUT)
+    (sells_compute && !inputs.into_iter().any(is_cloud_side)).then_some(
+        "The cloud side is not varied here (it is not among the default inputs): add it with --vary, as --vary cloud.margin=LOW..HIGH.",
+    )
 }
-
-/// [`cloud_side_left_out`]'s sentence.
-pub(crate) const CLOUD_SIDE_LEFT_OUT: &str = "The cloud side is not varied here (it is not among the default inputs): add it with --vary, as --vary cloud.margin=LOW..HIGH.";

@@ -685,6 +685,16 @@ fn invisible_on_the_line(text: &str, at: usize, message: String) -> String {
         };
         format!("{name} (U+{:04X})", u32::from(c))
     };
+    // A line separator may stand between two keys (helper-277: "delete it" joined `0.10`
+    // and the next key's name), or inside a value or a key, where a line break is no fix
+    // (helper-278).
+    let fix = |c: char| {
+        if matches!(c, '\u{2028}' | '\u{2029}') {
+            "replace it with a line break where it ends a line, else delete it"
+        } else {
+            "delete it"
+        }
+    };
     if let Some(c) = text
         .get(at..)
         .and_then(|rest| rest.chars().next())
@@ -695,17 +705,10 @@ fn invisible_on_the_line(text: &str, at: usize, message: String) -> String {
         } else {
             ""
         };
-        // A line separator may stand between two keys (helper-277: "delete it" joined
-        // `0.10` and the next key's name), or inside a value or a key, where a line break
-        // is no fix (helper-278).
-        let fix = if matches!(c, '\u{2028}' | '\u{2029}') {
-            "replace it with a line break where it ends a line, else delete it"
-        } else {
-            "delete it"
-        };
         return format!(
-            "an invisible character stands here, {}; {fix}{note}",
-            what(c)
+            "an invisible character stands here, {}; {}{note}",
+            what(c),
+            fix(c)
         );
     }
     let start = text
@@ -727,11 +730,7 @@ fn invisible_on_the_line(text: &str, at: usize, message: String) -> String {
             "{message}; this line holds an invisible character at column {}, {}: {} unless it stands inside a string or a comment",
             line[..i].chars().count() + 1,
             what(c),
-            if matches!(c, '\u{2028}' | '\u{2029}') {
-                "replace it with a line break where it ends a line, else delete it"
-            } else {
-                "delete it"
-            }
+            fix(c)
         ),
         None => message,
     }
@@ -1301,15 +1300,17 @@ fn key_line_without_its_value(text: &str, at: usize, message: &str) -> Option<(S
         let whole = &ahead[whole_start..];
         // A number split at a comma: digits right after the comma, and before it digits that
         // begin a value (not `1.5,25`'s `5`: helper-230).
-        let split_number = before.get(separator..)?.starts_with(',')
+        // Digits that begin a value, then a comma and more digits: a number split there.
+        let comma_in_a_number = before.get(separator..)?.starts_with(',')
             && digits(whole)
-            && before
-                .get(separator + 1..)
-                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
-            && digits(item)
             && ahead[..whole_start]
                 .trim_end_matches(['+', '-'])
                 .ends_with([' ', '\t', '=']);
+        let split_number = comma_in_a_number
+            && before
+                .get(separator + 1..)
+                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+            && digits(item);
         // The key whose value the number is: one that takes text is offered no number's
         // fix (helper-279: `party = 1,5` was told to write 1.5).
         if split_number && inline_key_before(text, line_start + whole_start).is_some_and(takes_text)
@@ -1318,13 +1319,7 @@ fn key_line_without_its_value(text: &str, at: usize, message: &str) -> Option<(S
         }
         // A number split at its comma that is no decimal comma's (`1,000.5`, `1,5e3`): no
         // fix, rather than "`000.5` has no value" (helper-279).
-        let number_like = before.get(separator..)?.starts_with(',')
-            && digits(whole)
-            && item.starts_with(|c: char| c.is_ascii_digit())
-            && ahead[..whole_start]
-                .trim_end_matches(['+', '-'])
-                .ends_with([' ', '\t', '=']);
-        if number_like && !split_number {
+        if comma_in_a_number && item.starts_with(|c: char| c.is_ascii_digit()) && !split_number {
             return None;
         }
         // (Its sign kept: `-0,05` was told to write 0.05: helper-279.)
@@ -2230,6 +2225,12 @@ fn is_toml_number(s: &str) -> bool {
         && exponent.is_none_or(digits)
 }
 
+/// The quotes a word processor types: a value in them is told to use straight ones (or
+/// none, for a number); `--set`'s join hint takes them off.
+pub const CURLY_QUOTES: [char; 7] = [
+    '\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}', '\u{201e}', '\u{ab}', '\u{bb}',
+];
+
 /// Where the TOML reader stopped on a value typed as a document or a report shows it, the
 /// fix (helper-223: each got "string values must be quoted, expected literal string"):
 /// curly quotes (`“microsoft”`), a typographic minus (`−1.35`), an accountant's negative
@@ -2269,9 +2270,7 @@ pub fn typed_as_a_document_shows_it(text: &str, at: usize, text_key: bool) -> Op
         return None;
     }
     let rest = rest.trim_start_matches([' ', '\t']);
-    let curly = [
-        '\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}', '\u{201e}', '\u{ab}', '\u{bb}',
-    ];
+    let curly = CURLY_QUOTES;
     // The value: a curly-quoted text to its closing quote; else a word, to a space or the
     // end of an array's or table's item (a decimal comma kept: `0,27`).
     let bytes = rest.as_bytes();
@@ -2311,25 +2310,19 @@ pub fn typed_as_a_document_shows_it(text: &str, at: usize, text_key: bool) -> Op
     if text_key && !value.starts_with(curly) {
         return None;
     }
-    // A comma inside a number of full-width digits (`１２,５`, `０,２７`): the number is more
-    // than the value read so far, and no fix of that part is one (helper-279: "write 12").
+    // A comma after the value that is part of the number, which is then more than the
+    // value read so far, so that no fix of that part is one: inside a number of full-width
+    // digits (`１２,５`, `０,２７`: helper-279, "write 12"), or before a group of thousands
+    // in other digits than ASCII's (`−12,３４5`, `１,０００`: helper-277, helper-278), three
+    // digits and the value's end. Not an array's next item (`[[２０２４,10.0]]`).
     let full_width_digit = |c: char| ('\u{ff10}'..='\u{ff19}').contains(&c);
-    if value.chars().any(full_width_digit)
-        && rest
-            .get(end..)
-            .and_then(|t| t.strip_prefix([',', '\u{ff0c}']))
-            .is_some_and(|t| t.starts_with(full_width_digit))
-    {
-        return None;
-    }
-    // The first group of a number with thousands separators in other digits than ASCII's
-    // (`−12,３４5`, `１,０００`) is no value of its own: a fix of it alone changed the
-    // number (helper-277, helper-278). A comma then three digits and the value's end; not
-    // an array's next item (`[[２０２４,10.0]]`).
     if let Some(after) = rest
         .get(end..)
         .and_then(|t| t.strip_prefix([',', '\u{ff0c}']))
     {
+        if value.chars().any(full_width_digit) && after.starts_with(full_width_digit) {
+            return None;
+        }
         let mut chars = after.chars();
         let group = chars.by_ref().take(3).filter(|c| digit(*c)).count() == 3;
         let ends = chars.next().is_none_or(|c| !digit(c) && !c.is_alphabetic());
