@@ -2191,3 +2191,41 @@ fn regression_a_shortened_name_is_cut_between_characters_as_shown() {
     assert!(super::cluster_boundary(&flags, 2));
     assert!(!super::cluster_boundary(&flags, 3));
 }
+
+/// helper-276: a model without `base` drew its first trajectory's waterfall, empty where
+/// that one distributed nothing, without saying that another would show the split. The
+/// chart now names the first that distributes something, and how to draw it; a trajectory
+/// named for the chart is drawn as asked, with no such line.
+#[test]
+fn regression_an_empty_default_waterfall_names_a_trajectory_that_distributes() {
+    let mini = std::fs::read_to_string("docs/mini.toml").unwrap();
+    // `bust` first: a margin of -50% every year, nothing to distribute.
+    let bust = mini.replace("name = \"only\"", "name = \"bust\"").replace(
+        "margin    = { points = [[2024, -0.1], [2025, 0.3], [2026, 0.4]] }",
+        "margin    = { points = [[2024, -0.5], [2026, -0.5]] }",
+    );
+    assert_ne!(bust, mini);
+    let text = format!(
+        "{bust}\n[[trajectories]]\nname = \"good one\"\nrevenue = {{ points = [[2024, 40.0], [2026, 100.0]] }}\nmargin = {{ points = [[2024, 0.3], [2026, 0.4]] }}\nvaluation = {{ points = [[2024, 50.0], [2026, 200.0]] }}\n"
+    );
+    let texts = texts_of_model_text(&text, Chart::Waterfall);
+    assert!(texts[1].contains("trajectory `bust`"), "{texts:?}");
+    assert!(
+        texts.contains(&"no distributable profit in any year".to_string()),
+        "{texts:?}"
+    );
+    assert!(
+        texts.iter().any(|t| t
+            == "trajectory `good one` has some: `stakeshift chart MODEL -t &apos;good one&apos; --out DIR` draws it"),
+        "{texts:?}"
+    );
+    // Named: drawn as asked, with no pointer elsewhere.
+    let model = model_of_text(&text);
+    let comparison = crate::compare::compare(&model, None).unwrap();
+    let ctx = ChartContext::new("model.toml", &text, Size::DEFAULT, Some("bust".into()));
+    let named = svg_texts(&Chart::Waterfall.svg(&model, &comparison, &ctx).unwrap());
+    assert!(named.iter().all(|t| !t.contains("has some")), "{named:?}");
+    // With nothing distributed in any trajectory, no line either.
+    let none = texts_of_model_text(&bust, Chart::Waterfall);
+    assert!(none.iter().all(|t| !t.contains("has some")), "{none:?}");
+}

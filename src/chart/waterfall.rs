@@ -55,6 +55,16 @@ use crate::model::{Model, PartyId, Year};
 
 const ROW: f64 = 25.0;
 
+/// The first trajectory with distributable profit in some year, if any.
+fn distributing(comparison: &Comparison) -> Option<&crate::engine::TrajectoryResult> {
+    comparison.trajectories.iter().find(|t| {
+        t.waterfall
+            .by_party
+            .iter()
+            .any(|split| split.iter().any(|v| *v > Decimal::ZERO))
+    })
+}
+
 /// A named year on the chart.
 struct Mark {
     year: Year,
@@ -185,13 +195,39 @@ pub(crate) fn draw<DB: DrawingBackend>(
     let total = stacks.last().cloned().unwrap_or_default();
     let lead = total.iter().take_while(|v| **v <= 0.0).count();
     if lead == years.len() {
+        let middle = (plot.y0 + plot.y1) / 2.0;
         c.text(
             "no distributable profit in any year",
             (plot.x0 + plot.x1) / 2.0,
-            (plot.y0 + plot.y1) / 2.0,
+            middle,
             &frame::label_font(),
             Align::Center,
         )?;
+        // Drawn by default (no trajectory named) and empty: name one that has some
+        // (helper-276: a model without `base` featured its first trajectory, which
+        // distributed nothing, and did not say that another would show the split).
+        if let Some(other) = ctx
+            .trajectory
+            .is_none()
+            .then(|| distributing(comparison))
+            .flatten()
+        {
+            let text = format!(
+                "trajectory `{}` has some: `stakeshift chart MODEL -t {} --out DIR` draws it",
+                super::name_in_charts(&other.name),
+                crate::error::shell_arg(&other.name)
+            );
+            let lf = frame::label_font().with_color(frame::FAINT);
+            if c.text_width(&text, &lf) < plot.width() - 20.0 {
+                c.text(
+                    &text,
+                    (plot.x0 + plot.x1) / 2.0,
+                    middle + ROW,
+                    &lf,
+                    Align::Center,
+                )?;
+            }
+        }
     } else if lead >= 2 {
         let (a, b) = (x.map(f64::from(first)), x.map(f64::from(years[lead - 1])));
         let text = format!("no distributable profit before {}", years[lead]);
