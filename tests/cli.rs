@@ -3533,3 +3533,37 @@ fn regression_a_trajectory_named_as_a_model_or_a_list_is_pointed_to_its_flag() {
         "{err}"
     );
 }
+
+/// helper-279: a percent after digits with TOML's `_` (`1_0%`) is read by TOML as a number
+/// that overflowed, and was told "too large; numbers in a model must be at most 1e18", in
+/// the file and in --set; it is told its fraction as `10%` is. A number that does overflow
+/// is still told so.
+#[test]
+fn regression_a_percent_with_underscores_is_told_its_fraction_not_too_large() {
+    let dir = common::ScratchDir::new("underscore-percent");
+    let mini = std::fs::read_to_string(common::repo_path("docs/mini.toml")).unwrap();
+    for (written, fraction) in [("1_0%", "0.1"), ("1_000%", "10"), ("-2_5%", "-0.25")] {
+        let text = mini.replace(
+            "discount_rate = 0.10",
+            &format!("discount_rate = {written}"),
+        );
+        assert_ne!(text, mini);
+        let model = common::write_file(dir.path(), "model.toml", &text);
+        let said = format!("`{written}`: TOML has no percent sign; write the fraction, {fraction}");
+        let stderr = common::fails_with_2(stakeshift().arg("check").arg(&model));
+        assert!(
+            stderr.contains("line 6") && stderr.contains(&said) && !stderr.contains("too large"),
+            "{written}: {stderr}"
+        );
+        let set = format!("discount_rate={written}");
+        let stderr = common::fails_with_2(stakeshift().args(["check", "--set", &set]));
+        assert!(
+            stderr.contains(&said) && !stderr.contains("too large"),
+            "--set {set}: {stderr}"
+        );
+    }
+    for set in ["discount_rate=99999999999999999999", "discount_rate=1e400"] {
+        let stderr = common::fails_with_2(stakeshift().args(["check", "--set", set]));
+        assert!(stderr.contains("is too large"), "--set {set}: {stderr}");
+    }
+}

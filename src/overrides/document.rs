@@ -740,10 +740,25 @@ fn parse_value(o: &Override) -> Result<Value, OverrideError> {
     o.value.parse::<Value>().map_err(|e| {
         let why = e.to_string();
         let why = why.lines().last().unwrap_or_default().trim();
+        let at = e.span().map_or(0, |s| s.start);
+        // A number as a spreadsheet shows it (`15%`, `1,250.0`): the fix, as the model
+        // file's reader says it.
+        // (A key that takes text is offered no number's fix: helper-277, helper-278.)
+        let takes_text = match &o.path.target {
+            Target::Key(segments) => matches!(
+                segments.last(),
+                Some(Segment::Key(k)) if crate::model::takes_text(k)
+            ),
+            Target::Derived(..) => false,
+        };
+        // (Before the overflow's words: `1_0%` is read as a number that overflowed, and was
+        // told "too large": helper-279.)
+        if !takes_text && let Some(habit) = crate::model::spreadsheet_habit(&o.value, at) {
+            return OverrideError::new(&o.origin, &o.path.text, habit);
+        }
         // A whole number past i64 as the file says it: a seed's range is TOML's (a seed of
         // 2^63 was told the 1e18 bound of a model's amounts, beside seeds up to 2^63 - 1
         // taken: helper-116); any other number is too large as an amount.
-        let at = e.span().map_or(0, |s| s.start);
         if why.contains("integer number overflowed")
             && let Some((field, written)) = overflowed_seed(o, at)
         {
@@ -777,19 +792,6 @@ fn parse_value(o: &Override) -> Result<Value, OverrideError> {
             .or_else(|| crate::model::not_finite_spelling(&format!("x = {}", o.value), at + 4))
         {
             return OverrideError::new(&o.origin, &o.path.text, said);
-        }
-        // A number as a spreadsheet shows it (`15%`, `1,250.0`): the fix, as the model
-        // file's reader says it.
-        // (A key that takes text is offered no number's fix: helper-277, helper-278.)
-        let takes_text = match &o.path.target {
-            Target::Key(segments) => matches!(
-                segments.last(),
-                Some(Segment::Key(k)) if crate::model::takes_text(k)
-            ),
-            Target::Derived(..) => false,
-        };
-        if !takes_text && let Some(habit) = crate::model::spreadsheet_habit(&o.value, at) {
-            return OverrideError::new(&o.origin, &o.path.text, habit);
         }
         // A number as a document shows it (`27/100`, `(0.1)`, `−0.3`, full-width digits):
         // the fix, as the model file's reader says it (they were told "string values must

@@ -1590,12 +1590,24 @@ fn find_key(value: &toml::Value, wanted: &str, prefix: &str) -> Option<String> {
     }
 }
 
-pub(super) fn serde_issue(e: &serde_path_to_error::Error<toml::de::Error>) -> ModelIssue {
+pub(super) fn serde_issue(
+    text: &str,
+    e: &serde_path_to_error::Error<toml::de::Error>,
+) -> ModelIssue {
     let path = clean_path(&e.path().to_string());
     let top_level = path.is_empty();
     let inner = e.inner();
     let message = inner.message().trim();
-    let (field, message) = if let Some(rest) = message.strip_prefix("unknown field ") {
+    // A percent after digits with TOML's `_` (`1_0%`) is read as a number that overflowed,
+    // not as text: told as the reader tells `10%` (helper-279 found it told "too large").
+    let habit = inner
+        .span()
+        .filter(|_| message.contains("number overflowed"))
+        .filter(|span| !value_takes_text(text, span.start))
+        .and_then(|span| spreadsheet_habit(text, span.start));
+    let (field, message) = if let Some(habit) = habit {
+        (path, format!("the file is not valid TOML: {habit}"))
+    } else if let Some(rest) = message.strip_prefix("unknown field ") {
         unknown_key_message(&path, rest)
     } else if let Some(rest) = message.strip_prefix("missing field ") {
         missing_key(&path, rest.trim_matches('`'))

@@ -215,7 +215,7 @@ pub fn parse_model(source: ModelSource<'_>) -> Result<Model, ModelIssue> {
     }
     let deserializer = toml::Deserializer::parse(text).map_err(|e| syntax_issue(text, &e))?;
     let raw: RawModel = serde_path_to_error::deserialize(deserializer)
-        .map_err(|e| messages::dates_said_as_dates(text, serde_issue(&e)))?;
+        .map_err(|e| messages::dates_said_as_dates(text, serde_issue(text, &e)))?;
     Builder {
         text,
         warnings: Default::default(),
