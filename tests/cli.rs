@@ -3567,3 +3567,47 @@ fn regression_a_percent_with_underscores_is_told_its_fraction_not_too_large() {
         assert!(stderr.contains("is too large"), "--set {set}: {stderr}");
     }
 }
+
+/// helper-279: `--set equity.stake = 0.3` (three words) got no hint, and neither did a space
+/// on one side of the `=` where the error was not clap's (`--set equity.stake= 0.3` with no
+/// model: the empty value's error; `sweep --vary equity.stake= 0..1`: no model file `0..1`).
+/// Each is now told to write one word, once; an empty value before the model is left as it
+/// is (`--set name= model.toml` is no value apart).
+#[test]
+fn regression_a_set_with_spaces_by_its_equals_is_told_to_join_them() {
+    let join = "write `--set equity.stake=0.3`, one word)";
+    for args in [
+        &[
+            "compare",
+            "docs/mini.toml",
+            "--set",
+            "equity.stake",
+            "=",
+            "0.3",
+        ][..],
+        &["compare", "--set", "equity.stake", "=", "0.3"][..],
+        &["compare", "--set", "equity.stake=", "0.3"][..],
+        &["compare", "--set", "equity.stake=", "0.3", "docs/mini.toml"][..],
+        &["compare", "--set", "equity.stake", "=0.3"][..],
+        &["solve", "--set", "equity.stake=", "0.3"][..],
+    ] {
+        let stderr = common::fails_with_2(stakeshift().args(args));
+        assert!(
+            stderr.contains("has a space by its `=`") && stderr.matches(join).count() == 1,
+            "{args:?}: {stderr}"
+        );
+    }
+    let stderr =
+        common::fails_with_2(stakeshift().args(["sweep", "--vary", "equity.stake=", "0..1"]));
+    assert!(
+        stderr.contains("no such model file")
+            && stderr.contains("write `--vary equity.stake=0..1`, one word)"),
+        "{stderr}"
+    );
+    let stderr =
+        common::fails_with_2(stakeshift().args(["compare", "--set", "name=", "docs/mini.toml"]));
+    assert!(
+        stderr.contains("the VALUE after `=` is empty") && !stderr.contains("one word"),
+        "{stderr}"
+    );
+}

@@ -890,7 +890,16 @@ pub fn finish(result: anyhow::Result<()>, warnings: Warnings) -> ExitCode {
             // Whatever the error quotes (a name, a key, a path), no control character
             // reaches the terminal raw.
             let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-            let note = flag_taken_as_a_name(&args).unwrap_or_default();
+            let mut note = flag_taken_as_a_name(&args).unwrap_or_default();
+            // Whatever error a value apart from its `--set` or `--vary` led to
+            // (`--set equity.stake= 0.3`: an empty value, and 0.3 taken for the model;
+            // `sweep --vary equity.stake= 0..1`: no model file `0..1`).
+            // (Once: `solve` says it in its own usage error.)
+            if let Some(apart) = set_value_apart(&args)
+                && !format!("{e:#}").contains(apart.trim())
+            {
+                note.push_str(&apart);
+            }
             say(format_args!(
                 "error: {}{note}",
                 stakeshift::error::escape_controls(&format!("{e:#}"))
@@ -1428,9 +1437,10 @@ fn flag_taken_as_a_name(args: &[std::ffi::OsString]) -> Option<String> {
 /// A `--set PATH VALUE` (or `--vary`), the value apart from its path: clap's "unexpected
 /// argument" (of the value, or of the model the value displaced) said with the fix
 /// (helper-275: with a MODEL named, `--set equity.stake 0.3` was only "unexpected argument
-/// '0.3' found"). Also `--set=PATH VALUE` and `--set PATH =VALUE`; a text key's value that
-/// is no TOML string is offered quoted (helper-277: `--set investor.party "Big Co"`), and
-/// where the next word is the run's model or PATH, the missing `=VALUE` is said.
+/// '0.3' found"). Also `--set=PATH VALUE`, and a space by the `=` (`--set PATH =VALUE`,
+/// `PATH= VALUE`, `PATH = VALUE`), whatever error it led to; a text key's value that is no
+/// TOML string is offered quoted (helper-277: `--set investor.party "Big Co"`), and where
+/// the next word is the run's model or PATH, the missing `=VALUE` is said.
 pub(crate) fn set_value_apart(args: &[std::ffi::OsString]) -> Option<String> {
     let w = Words::read(args);
     (1..w.words.len()).find_map(|i| {
@@ -1442,11 +1452,35 @@ pub(crate) fn set_value_apart(args: &[std::ffi::OsString]) -> Option<String> {
             Some((_, spelling)) => (spelling.as_str(), w.words[i - 1]),
             None => w.words[i - 1].split_once('=')?,
         };
+        // The `=` apart too: after the path (`--set equity.stake= 0.3`), before the value
+        // (`--set equity.stake =0.3`), or a word of its own (`--set equity.stake = 0.3`).
+        let (path, equals_after_path) = match path.strip_suffix('=') {
+            Some(bare) => (bare, true),
+            None => (path, false),
+        };
+        let equals_alone = !equals_after_path
+            && w.words[i] == "="
+            && w.words.get(i + 1).is_some()
+            && w.taken_by[i + 1].is_none()
+            && !w.after_the_end[i + 1];
         if !matches!(spelling, "--set" | "--vary") || path.is_empty() || path.contains('=') {
             return None;
         }
-        // (`--set equity.stake =0.3`: the value's own `=`.)
-        let value = w.words[i].strip_prefix('=').unwrap_or(w.words[i]);
+        let word = if equals_alone {
+            w.words[i + 1]
+        } else {
+            w.words[i]
+        };
+        let equals_before_value = !equals_alone && !equals_after_path && word.starts_with('=');
+        let value = if equals_before_value {
+            &word[1..]
+        } else {
+            word
+        };
+        // (`--set name= docs/mini.toml`: an empty value and the model, not a value apart.)
+        if equals_after_path && (std::path::Path::new(value).exists() || value.ends_with(".toml")) {
+            return None;
+        }
         // Not a flag (a negative number is a value: `--set shift.margin -0.05`, and so is a
         // range from one: `--vary shift.margin -0.1..0.1`, helper-279).
         let number_like = |v: &str| {
@@ -1490,9 +1524,24 @@ pub(crate) fn set_value_apart(args: &[std::ffi::OsString]) -> Option<String> {
             value.to_string()
         };
         let joined = stakeshift::error::shell_arg(&format!("{path}={value}"));
+        let said = if equals_alone || equals_after_path || equals_before_value {
+            let typed = match (equals_alone, equals_after_path) {
+                (true, _) => format!("{path} = {value}"),
+                (_, true) => format!("{path}= {value}"),
+                _ => format!("{path} ={value}"),
+            };
+            format!(
+                "`{spelling} {}` has a space by its `=`",
+                stakeshift::error::quoted(&typed)
+            )
+        } else {
+            format!(
+                "`{spelling} {}` has no `=`",
+                stakeshift::error::quoted(path)
+            )
+        };
         Some(format!(
-            " (`{spelling} {}` has no `=`: write `{spelling} {}`, one word)",
-            stakeshift::error::quoted(path),
+            " ({said}: write `{spelling} {}`, one word)",
             stakeshift::error::quoted(&joined)
         ))
     })
