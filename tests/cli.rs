@@ -3611,3 +3611,24 @@ fn regression_a_set_with_spaces_by_its_equals_is_told_to_join_them() {
         "{stderr}"
     );
 }
+
+/// helper-279: a key that takes text given a number TOML cannot hold (`--set name=1_0%`,
+/// `unit=1e400`) was told a number's limit, and one given a number (`name = 12`) "must be
+/// a string"; each is told to write the text in quotes.
+#[test]
+fn regression_a_text_key_given_a_number_is_told_to_quote_it() {
+    for (set, expected) in [
+        ("name=1_0%", "this key takes text, in quotes (\"1_0%\")"),
+        ("unit=1e400", "this key takes text, in quotes (\"1e400\")"),
+        (
+            "name=12",
+            "found the number 12, but this must be text, in quotes",
+        ),
+    ] {
+        let stderr = common::fails_with_2(stakeshift().args(["check", "--set", set]));
+        assert!(
+            stderr.contains(expected) && !stderr.contains("too large"),
+            "--set {set}: {stderr}"
+        );
+    }
+}

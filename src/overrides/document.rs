@@ -771,6 +771,22 @@ fn parse_value(o: &Override) -> Result<Value, OverrideError> {
                 ),
             );
         }
+        if takes_text
+            && (why.contains("floating-point number overflowed")
+                || why.contains("integer number overflowed"))
+        {
+            // A key that takes text is not told a number's limit (helper-279: `name=1_0%`
+            // was "too large").
+            return OverrideError::new(
+                &o.origin,
+                &o.path.text,
+                format!(
+                    "`{}` is neither a number TOML reads nor quoted text; this key takes text, in quotes (\"{}\")",
+                    o.value,
+                    o.value.replace('\\', "\\\\").replace('"', "\\\"")
+                ),
+            );
+        }
         if why.contains("floating-point number overflowed")
             || why.contains("integer number overflowed")
         {

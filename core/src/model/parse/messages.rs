@@ -2632,6 +2632,8 @@ pub(super) fn describe_type_error(message: &str) -> String {
             // Every table but the file itself is read as a map (raw::Table).
             "a map" => "a table `{ ... }`",
             "a boolean" => "true or false",
+            // (A name given as a number, `name = 12`: helper-279's --set of `name=1_0%`.)
+            "a string" => "text, in quotes (\"...\")",
             e if e.starts_with("struct ") => "a table",
             e => e,
         };
