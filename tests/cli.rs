@@ -3632,3 +3632,87 @@ fn regression_a_text_key_given_a_number_is_told_to_quote_it() {
         );
     }
 }
+
+/// helper-281: a deal of a revenue share alone (the investor in no tier of the split) was
+/// "the revenue share" in its conclusions and "profit share" in every column, row, heading
+/// and legend beside them: compare's columns, winner and yearly section, explain's ledger,
+/// sweep's, solve's, tornado's and simulate's tables, the replay's comment, and the charts.
+/// Each now names it as the conclusion does; the CSV and JSON keep SPEC 8's names; a deal
+/// with a profit share keeps "profit share" (the built-in's snapshots).
+#[test]
+fn regression_a_revenue_share_deal_is_called_a_revenue_share_in_every_label() {
+    let dir = common::ScratchDir::new("revenue-share-labels");
+    let notes =
+        std::fs::read_to_string(common::repo_path("models/revenue-note-vs-safe.toml")).unwrap();
+    // The note's two tiers replaced by one that shares nothing: the revenue share alone.
+    let start = notes.find("[[profit_share.tiers]]").unwrap();
+    let end = notes.find("[profit_share.revenue_share]").unwrap();
+    let text = format!(
+        "{}[[profit_share.tiers]]\nname = \"none\"\nshares = {{}}\n\n{}",
+        &notes[..start],
+        &notes[end..]
+    );
+    let model = common::write_file(dir.path(), "note.toml", &text);
+    // The command, the model, then the rest.
+    let run = |args: &[&str]| {
+        let (stdout, _) = common::succeeds(stakeshift().arg(args[0]).arg(&model).args(&args[1..]));
+        stdout
+    };
+    let said = |what: &str, out: &str| {
+        assert!(out.contains("revenue share"), "{what}: {out}");
+        assert!(!out.contains("profit share"), "{what}: {out}");
+    };
+    said("compare", &run(&["compare", "--yearly"]));
+    said("explain", &run(&["explain", "-t", "steady", "-y", "2030"]));
+    said(
+        "sweep",
+        &run(&["sweep", "--vary", "equity.stake=0.05..0.5:4"]),
+    );
+    said("solve", &run(&["solve", "equity.stake"]));
+    said("tornado", &run(&["tornado"]));
+    said("simulate", &run(&["simulate", "--paths", "200", "--quiet"]));
+    said(
+        "replay",
+        &run(&["simulate", "--paths", "200", "--replay", "3", "--quiet"]),
+    );
+    // The files keep SPEC 8's names.
+    let csv = run(&["compare", "--format", "csv"]);
+    assert!(csv.contains("profit_share"), "{csv}");
+    // The charts: every text drawn.
+    let out = dir.path().join("charts");
+    common::succeeds(
+        stakeshift()
+            .args(["compare", "--svg", "--out"])
+            .arg(&out)
+            .arg(&model),
+    );
+    common::succeeds(
+        stakeshift()
+            .args(["simulate", "--paths", "500", "--quiet", "--svg", "--out"])
+            .arg(dir.path().join("sim"))
+            .arg(&model),
+    );
+    common::succeeds(
+        stakeshift()
+            .args([
+                "sweep",
+                "--vary",
+                "equity.stake=0.05..0.5:4",
+                "--svg",
+                "--out",
+            ])
+            .arg(dir.path().join("sweep"))
+            .arg(&model),
+    );
+    for (folder, chart) in [
+        ("charts", "npv.svg"),
+        ("charts", "value.svg"),
+        ("charts", "waterfall.svg"),
+        ("sim", "fan.svg"),
+        ("sim", "distribution.svg"),
+        ("sweep", "sweep.svg"),
+    ] {
+        let svg = std::fs::read_to_string(dir.path().join(folder).join(chart)).unwrap();
+        assert!(!svg.contains("profit share"), "{chart}: {svg}");
+    }
+}

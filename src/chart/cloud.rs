@@ -39,6 +39,7 @@ use super::canvas::{Canvas, Draw, Rect};
 use super::frame::{self, Item, Layout};
 use super::scale::{self, f};
 use crate::compare::Comparison;
+use crate::engine::Regime;
 use crate::model::Model;
 
 const LINE: f64 = 2.5;
@@ -92,7 +93,10 @@ pub(crate) fn draw<DB: DrawingBackend>(
         .iter()
         .flat_map(|cloud| {
             [
-                ("profit share", cloud.profit_share.as_ref()),
+                (
+                    Regime::ProfitShare.label_in(model),
+                    cloud.profit_share.as_ref(),
+                ),
                 ("equity stake", cloud.equity.as_ref()),
             ]
         })
@@ -142,12 +146,13 @@ pub(crate) fn draw<DB: DrawingBackend>(
     frame::deal_series(c, &panel.map(&equity), clip, color, LINE, None, true)?;
 
     let mut items = vec![Item::Heading("Deal".into())];
+    let regime_a = Regime::ProfitShare.label_in(model);
     if single {
         items.push(Item::Dot(color, true, "equity stake".into()));
-        items.push(Item::Dot(color, false, "profit share".into()));
+        items.push(Item::Dot(color, false, regime_a.into()));
     } else {
         items.push(Item::Line(color, false, LINE, "equity stake".into()));
-        items.push(Item::Line(color, true, LINE, "profit share".into()));
+        items.push(Item::Line(color, true, LINE, regime_a.into()));
     }
     if !commitments.is_empty() {
         items.push(Item::Swatch(shade, "commitment window".into()));
@@ -171,7 +176,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
     // there is no "before it".
     let held = if marked {
         format!(
-            "The stake is held from {from} (dotted line); before it both deals have the profit share's terms."
+            "The stake is held from {from} (dotted line); before it both deals have the {regime_a}'s terms."
         )
     } else {
         format!("The stake is held from {from}.")

@@ -248,16 +248,22 @@ impl Figure for FanChart<'_> {
             let span = (ps_hi - ps_lo).max(1e-9);
             (
                 (ps_lo - span * 0.05, ps_hi + span * 0.15),
-                format!("{unit}, close-up on the profit share's range"),
+                format!("{unit}, close-up on the {}'s range", self.labels.regime_a()),
             )
         } else if close_up {
             let span = (ps_hi - ps_lo).max(1e-9);
             (
                 (ps_lo - span * 0.05, ps_hi + span * 0.15),
-                format!("{unit}, bands: profit share (close-up on its range)"),
+                format!(
+                    "{unit}, bands: {} (close-up on its range)",
+                    self.labels.regime_a()
+                ),
             )
         } else {
-            ((min, max), format!("{unit}, bands: profit share"))
+            (
+                (min, max),
+                format!("{unit}, bands: {}", self.labels.regime_a()),
+            )
         };
         let mut right = frame::YearPanel::new(c, right, range, (first, last));
         right.share_years(c, &left);
@@ -282,6 +288,15 @@ impl FanChart<'_> {
             == 1
     }
 
+    /// A regime's name in the legend: regime A by the deal's own
+    /// ([`ModelLabels::regime_a`]).
+    fn regime_name(&self, regime: Regime) -> &'static str {
+        match regime {
+            Regime::ProfitShare => self.labels.regime_a(),
+            Regime::Equity => regime.label(),
+        }
+    }
+
     /// The legend; `whole`, the values the panel that shows both deals whole spans (to its
     /// ticks, beyond the data: helper-188), off which a mean can run.
     fn legend_items(&self, fans: &[Fan; 2], whole: Option<(f64, f64)>) -> Vec<Item> {
@@ -289,7 +304,12 @@ impl FanChart<'_> {
         if self.one_path() {
             items.push(Item::Heading("Deal".into()));
             items.push(Item::Line(EQUITY, false, LINE, "equity stake".into()));
-            items.push(Item::Line(PROFIT_SHARE, false, LINE, "profit share".into()));
+            items.push(Item::Line(
+                PROFIT_SHARE,
+                false,
+                LINE,
+                self.labels.regime_a().into(),
+            ));
             items.push(Item::Gap);
             items.push(Item::Note(
                 "Each year's value: cash received less cash paid in so far, plus the stake's value under the equity deal. A single path: no spread to show.".into(),
@@ -303,7 +323,7 @@ impl FanChart<'_> {
             (Regime::Equity, EQUITY),
             (Regime::ProfitShare, PROFIT_SHARE),
         ] {
-            items.push(Item::Heading(super::capitalised(regime.label())));
+            items.push(Item::Heading(super::capitalised(self.regime_name(regime))));
             items.push(Item::Line(col, false, LINE, "median".into()));
             items.push(Item::Line(col, true, 1.5, "mean".into()));
             items.push(Item::Swatch(
@@ -335,7 +355,7 @@ impl FanChart<'_> {
                 let side = if mean > 0.0 { "above" } else { "below" };
                 items.push(Item::Note(format!(
                     "The {} mean runs off the chart {side} its bands: a few paths far from the rest pull it to {} in {year}.",
-                    fan.regime.label(),
+                    self.regime_name(fan.regime),
                     scale::number(mean)
                 )));
             }

@@ -395,6 +395,14 @@ impl ModelLabels {
             cloud_note: cloud_note(model),
         }
     }
+
+    /// Regime A's name in a label or legend, without the article: "profit share", or
+    /// "revenue share" ([`crate::engine::Regime::label_in`]).
+    pub(crate) fn regime_a(&self) -> &'static str {
+        self.profit_share
+            .strip_prefix("the ")
+            .unwrap_or(self.profit_share)
+    }
 }
 
 /// The charts' note where the model sells compute (SPEC 13): the values they draw count

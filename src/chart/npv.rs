@@ -58,6 +58,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
     ctx: &ChartContext,
 ) -> Draw {
     let investor = super::investor_in_charts(model);
+    let regime_a = crate::engine::Regime::ProfitShare.label_in(model);
     let all = &comparison.trajectories;
     let Layout { content, legend } = frame::layout(c);
 
@@ -107,7 +108,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
                 format!("+{}", scale::amount(t.npv_advantage.abs())),
             ),
             Winner::ProfitShare => (
-                "profit share",
+                regime_a,
                 format!("+{}", scale::amount(t.npv_advantage.abs())),
             ),
         };
@@ -258,9 +259,9 @@ pub(crate) fn draw<DB: DrawingBackend>(
             full
         };
         let (winner, long) = match t.winner {
-            Winner::Tie => ("a tie", "a tie"),
-            Winner::Equity => ("equity", "equity ahead"),
-            Winner::ProfitShare => ("profit share", "profit share ahead"),
+            Winner::Tie => ("a tie", "a tie".to_string()),
+            Winner::Equity => ("equity", "equity ahead".to_string()),
+            Winner::ProfitShare => (regime_a, format!("{regime_a} ahead")),
         };
         let base = highest - 14.0 - sf.cap_height();
         if t.winner == Winner::Tie {
@@ -274,8 +275,8 @@ pub(crate) fn draw<DB: DrawingBackend>(
             };
             c.text(&c.fit(tie, &vf, w), cx, base, &vf, Align::Center)?;
         } else {
-            let (line1, line2) = if c.text_width(long, &vf) <= w {
-                (long.to_string(), format!("by {margin}"))
+            let (line1, line2) = if c.text_width(&long, &vf) <= w {
+                (long, format!("by {margin}"))
             } else {
                 (winner.to_string(), format!("+{margin}"))
             };
@@ -302,7 +303,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
             frame::tint(frame::INK, PALE),
             frame::INK,
             true,
-            "profit share".into(),
+            regime_a.into(),
         ),
         Item::Bar(frame::INK, frame::INK, false, "equity stake".into()),
         Item::Note("Each pair takes its trajectory's colour.".into()),

@@ -338,8 +338,8 @@ impl SweepChart<'_> {
             c,
             &l.name,
             &format!(
-                "NPV advantage of the equity stake over the profit share to {}, in {}, as {} varies; the rings mark where the deals break even",
-                l.investor, l.unit, varied.path
+                "NPV advantage of the equity stake over {} to {}, in {}, as {} varies; the rings mark where the deals break even",
+                l.profit_share, l.investor, l.unit, varied.path
             ),
             ctx,
         )?;
@@ -607,7 +607,8 @@ impl SweepChart<'_> {
             c,
             &l.name,
             &format!(
-                "NPV advantage of the equity stake over the profit share to {} in `{}`, in {}, as {} and {} vary{line}",
+                "NPV advantage of the equity stake over {} to {} in `{}`, in {}, as {} and {} vary{line}",
+                l.profit_share,
                 l.investor,
                 c.fit_name(series.trajectory, &frame::subtitle_font(), 360.0),
                 l.unit,
@@ -799,7 +800,10 @@ impl SweepChart<'_> {
             items.push(Item::Swatch(EQUITY, "equity worth more".into()));
         }
         if profit_share {
-            items.push(Item::Swatch(PROFIT_SHARE, "profit share worth more".into()));
+            items.push(Item::Swatch(
+                PROFIT_SHARE,
+                format!("{} worth more", self.labels.regime_a()),
+            ));
         }
         if tie {
             items.push(Item::Swatch(NEUTRAL, "a tie".into()));

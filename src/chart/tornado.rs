@@ -90,7 +90,8 @@ impl Figure for TornadoChart<'_> {
             c,
             &l.name,
             &format!(
-                "What moves the NPV advantage of the equity stake over the profit share to {} most, in `{}`, in {}: each input alone at its low and high value",
+                "What moves the NPV advantage of the equity stake over {} to {} most, in `{}`, in {}: each input alone at its low and high value",
+                l.profit_share,
                 // Long names shortened in their middle, so that the sentence keeps its end
                 // (helper-257: a trajectory's name of 60 characters cut it to "each i…";
                 // helper-260: an investor's of 90).

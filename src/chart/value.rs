@@ -43,6 +43,7 @@ use super::canvas::{Canvas, Draw};
 use super::frame::{self, Item, Layout};
 use super::scale::f;
 use crate::compare::Comparison;
+use crate::engine::Regime;
 use crate::model::Model;
 
 const LINE: f64 = 2.5;
@@ -125,7 +126,10 @@ pub(crate) fn draw<DB: DrawingBackend>(
         let hi = ps_max * 1.15;
         let mut right = frame::YearPanel::new(c, right, (min, hi), (first, last));
         right.share_years(c, &left);
-        let title = format!("{unit}, close-up on the profit share's range");
+        let title = format!(
+            "{unit}, close-up on the {}'s range",
+            Regime::ProfitShare.label_in(model)
+        );
         panel(c, &right, &lines, marked, &title)?;
     } else {
         let whole = frame::YearPanel::new(c, content, (min, max), (first, last));
@@ -147,12 +151,13 @@ pub(crate) fn draw<DB: DrawingBackend>(
     items.extend(colors.shared_note(comparison.trajectories.iter().map(|t| t.name.as_str())));
     items.push(Item::Gap);
     items.push(Item::Heading("Deal".into()));
+    let regime_a = Regime::ProfitShare.label_in(model);
     if single {
         items.push(Item::Dot(frame::INK, true, "equity stake".into()));
-        items.push(Item::Dot(frame::INK, false, "profit share".into()));
+        items.push(Item::Dot(frame::INK, false, regime_a.into()));
     } else {
         items.push(Item::Line(frame::INK, false, LINE, "equity stake".into()));
-        items.push(Item::Line(frame::INK, true, LINE, "profit share".into()));
+        items.push(Item::Line(frame::INK, true, LINE, regime_a.into()));
     }
     items.push(Item::Gap);
     // The year the stake is held from is a dotted line only where it is marked.
@@ -161,7 +166,8 @@ pub(crate) fn draw<DB: DrawingBackend>(
         None => format!("The stake is held from {from}."),
     };
     items.push(Item::Note(format!(
-        "Equity: cumulative cash flow plus the stake's value that year. Profit share: cumulative cash flow. Not discounted. {held}"
+        "Equity: cumulative cash flow plus the stake's value that year. {}: cumulative cash flow. Not discounted. {held}",
+        super::capitalised(regime_a)
     )));
     items.extend(super::terminal_note(model).map(Item::Note));
     items.extend(super::cloud_note(model).map(Item::Note));

@@ -87,8 +87,14 @@ pub(crate) fn draw<DB: DrawingBackend>(
         c,
         &model.name,
         &format!(
-            "Where each year's distributable profit goes under the profit share, trajectory `{}`, in {} a year",
-            t.name, model.unit
+            "Where each year's distributable profit goes{}, trajectory `{}`, in {} a year",
+            // (Not where the investor's deal is a revenue share alone: helper-281.)
+            match crate::engine::Regime::ProfitShare.label_in(model) {
+                "revenue share" => "",
+                _ => " under the profit share",
+            },
+            t.name,
+            model.unit
         ),
         ctx,
     )?;
@@ -327,12 +333,20 @@ pub(crate) fn draw<DB: DrawingBackend>(
     .filter(|(v, _)| !v.is_zero())
     .map(|(v, what)| format!("{what} of {}", scale::amount(*v)))
     .collect();
+    let investor_name = super::investor_in_charts(model);
     let besides = if besides.is_empty() {
         String::new()
+    } else if crate::engine::Regime::ProfitShare.label_in(model) == "revenue share" {
+        // A deal of a revenue share alone (helper-281: "under the profit share ... also
+        // has" of an investor this split pays nothing).
+        format!(
+            " {} has no share of this split: its deal is {}, not drawn here.",
+            super::capitalised(&investor_name),
+            besides.join(" and ")
+        )
     } else {
         format!(
-            " Under the profit share {} also has {}, not drawn here.",
-            super::investor_in_charts(model),
+            " Under the profit share {investor_name} also has {}, not drawn here.",
             besides.join(" and ")
         )
     };

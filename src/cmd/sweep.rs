@@ -88,7 +88,10 @@ pub fn run(
                 base.loaded.overridden_by(),
                 result.paths.iter().map(String::as_str),
                 true,
-            ) + &report::sweep_table(&result))
+            ) + &report::sweep_table(
+                &result,
+                stakeshift::engine::Regime::ProfitShare.label_in(base.model()),
+            ))
                 .into_bytes(),
         ),
         Format::Csv if out.is_some() => None,

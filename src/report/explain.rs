@@ -260,10 +260,13 @@ fn round_text(r: &RoundApplied, lines: &mut Lines) {
 
 fn ledger_text(model: &Model, l: &YearLedger, lines: &mut Lines) {
     let title = match l.regime {
-        Regime::ProfitShare => "Profit share (regime A)",
-        Regime::Equity => "Equity stake (regime B)",
+        Regime::ProfitShare => format!(
+            "{} (regime A)",
+            crate::chart::capitalised(Regime::ProfitShare.label_in(model))
+        ),
+        Regime::Equity => "Equity stake (regime B)".into(),
     };
-    lines.heading(0, title);
+    lines.heading(0, &title);
     lines.money(2, "revenue", l.revenue);
     lines.money(2, "profit", l.profit);
     if l.loss_carryforward {

@@ -80,9 +80,9 @@ pub const SWEEP: [Column<Outcome>; 4] = [
     },
 ];
 
-/// The table's headings where they are not the column's name.
-const SWEEP_HEADINGS: [(&str, &str); 3] = [
-    ("npv_profit_share", "NPV profit share"),
+/// The table's headings where they are not the column's name (`npv_profit_share`'s by the
+/// deal: [`sweep_table`]).
+const SWEEP_HEADINGS: [(&str, &str); 2] = [
     ("npv_equity", "NPV equity"),
     ("npv_advantage", "equity advantage"),
 ];
@@ -454,17 +454,23 @@ pub fn table_header<'a>(
         _ => model.valuation_year.to_string(),
     };
     out.push_str(&format!(
-        "Amounts in {}: NPVs as of the end of {date}; advantage = NPV(equity stake) - NPV(profit share).{}\n\n",
+        "Amounts in {}: NPVs as of the end of {date}; advantage = NPV(equity stake) - NPV({}).{}\n\n",
         model.unit,
+        crate::engine::Regime::ProfitShare.label_in(model),
         super::table::npvs_count_the_cloud(model)
     ));
     out
 }
 
-pub fn sweep_table(sweep: &Sweep) -> String {
+/// The sweep's table; `regime_a`: regime A's name in the model's labels
+/// ([`crate::engine::Regime::label_in`]), in its NPV's heading and the winner.
+pub fn sweep_table(sweep: &Sweep, regime_a: &'static str) -> String {
     let mut header: Vec<String> = vec![columns::TRAJECTORY.name.into()];
     header.extend(sweep.paths.iter().cloned());
-    header.extend(SWEEP.iter().map(|c| heading(c.name, &SWEEP_HEADINGS)));
+    header.extend(SWEEP.iter().map(|c| match c.name {
+        "npv_profit_share" => format!("NPV {regime_a}"),
+        name => heading(name, &SWEEP_HEADINGS),
+    }));
     // (The rows are made twice rather than held: see `table_with`.)
     let places = places_for(
         TABLE_PLACES,
@@ -473,7 +479,10 @@ pub fn sweep_table(sweep: &Sweep) -> String {
     let rows = sweep.rows().map(|r| {
         let mut row = vec![r.trajectory.to_string()];
         row.extend(r.values.iter().map(|v| exact(*v)));
-        row.extend(SWEEP.iter().map(|c| table_cell(c, &r.outcome, places)));
+        row.extend(SWEEP.iter().map(|c| match (c.value)(&r.outcome) {
+            columns::Value::Winner(w) => super::table::winner_label(w, regime_a).into(),
+            _ => table_cell(c, &r.outcome, places),
+        }));
         row
     });
     table_with(&header, rows, 1 + sweep.paths.len())

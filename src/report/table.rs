@@ -57,19 +57,25 @@ pub fn render(model: &Model, comparison: &Comparison, yearly: bool) -> String {
     // then the returns. Headers take two lines to keep number columns narrow.
     // (The advantage without the cloud side only where it can differ.)
     let cloud = model.sells_compute();
-    let mut header = vec![columns::TRAJECTORY.name];
+    // Regime A by the deal's own name ("revenue share" where that is all it is).
+    let regime_a = Regime::ProfitShare.label_in(model);
+    let mut header = vec![columns::TRAJECTORY.name.to_string()];
     for column in &columns::COMPARISON {
-        header.push(comparison_heading(column.name));
+        header.push(comparison_heading(column.name, regime_a));
         if cloud && column.name == "npv_advantage" {
-            header.push("advantage\nwithout cloud");
+            header.push("advantage\nwithout cloud".into());
         }
     }
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
     let mut grid = Grid::new(&header);
     // The returns of summary.csv, each once per regime, as comparison.csv has them.
     let mut returns_header = vec![columns::TRAJECTORY.name.to_string()];
     for column in &columns::SUMMARY_RETURNS {
         for regime in columns::REGIMES {
-            let regime = regime.as_str().replace('_', " ");
+            let regime = match regime {
+                Regime::ProfitShare => regime_a,
+                Regime::Equity => "equity",
+            };
             returns_header.push(format!("{}\n{regime}", return_heading(column.name)));
         }
     }
@@ -80,7 +86,7 @@ pub fn render(model: &Model, comparison: &Comparison, yearly: bool) -> String {
         let (a, b) = (&t.profit_share.measures, &t.equity.measures);
         let mut cells = vec![t.name.clone()];
         for column in &columns::COMPARISON {
-            cells.push(comparison_cell(column, t, places));
+            cells.push(comparison_cell(column, t, places, regime_a));
             if cloud && column.name == "npv_advantage" {
                 cells.push(signed_money(advantage_without_cloud(t), places));
             }
@@ -107,11 +113,11 @@ pub fn render(model: &Model, comparison: &Comparison, yearly: bool) -> String {
             out.push_str(&format!("  {}: {}\n", t.name, d));
         }
     }
-    out.push_str(
-        "\nequity advantage = NPV(equity) - NPV(profit share). break-even scale: the factor on every \
+    out.push_str(&format!(
+        "\nequity advantage = NPV(equity) - NPV({regime_a}). break-even scale: the factor on every \
          valuation of the trajectory at which the two NPVs are equal. payback: the first year whose \
          cumulative cash flow, the stake's horizon value left out, is back to 0 or above.\n",
-    );
+    ));
     if cloud {
         out.push_str(
             "advantage without cloud: the same with each regime's cloud income (the investor's \
@@ -138,14 +144,14 @@ pub fn render(model: &Model, comparison: &Comparison, yearly: bool) -> String {
 }
 
 /// The comparison table's heading of a column of [`columns::COMPARISON`]: two lines keep
-/// the number columns narrow.
-fn comparison_heading(name: &'static str) -> &'static str {
+/// the number columns narrow. `regime_a`: regime A's name in the model's labels.
+fn comparison_heading(name: &'static str, regime_a: &str) -> String {
     match name {
-        "npv_profit_share" => "NPV\nprofit share",
-        "npv_equity" => "NPV\nequity",
-        "npv_advantage" => "equity\nadvantage",
-        "breakeven_scale" => "break-even\nscale",
-        other => other,
+        "npv_profit_share" => format!("NPV\n{regime_a}"),
+        "npv_equity" => "NPV\nequity".into(),
+        "npv_advantage" => "equity\nadvantage".into(),
+        "breakeven_scale" => "break-even\nscale".into(),
+        other => other.into(),
     }
 }
 
@@ -177,9 +183,10 @@ fn comparison_cell(
     column: &columns::Column<TrajectoryResult>,
     t: &TrajectoryResult,
     places: u32,
+    regime_a: &'static str,
 ) -> String {
     match ((column.value)(t), column.format) {
-        (columns::Value::Winner(w), _) => winner_label(w).to_string(),
+        (columns::Value::Winner(w), _) => winner_label(w, regime_a).to_string(),
         (columns::Value::Decimal(Some(v)), columns::Format::Advantage) => signed_money(v, places),
         (columns::Value::Decimal(Some(v)), columns::Format::Factor) => times(v),
         (columns::Value::Decimal(Some(v)), _) => money_apart(v, places),
@@ -290,7 +297,7 @@ fn yearly_table(model: &Model, t: &TrajectoryResult, regime: Regime) -> String {
     let mut text = format!(
         "{} - {} ({}):\n{}  terminal value {}, NPV {}\n",
         t.name,
-        regime.label(),
+        regime.label_in(model),
         model.unit,
         grid.render(),
         money_apart(m.terminal_value, places),
@@ -478,10 +485,11 @@ pub fn advantage_without_cloud(t: &TrajectoryResult) -> Decimal {
     t.npv_advantage - (t.equity.measures.npv_cloud - t.profit_share.measures.npv_cloud)
 }
 
-fn winner_label(w: Winner) -> &'static str {
+/// The winner in words, regime A by `regime_a`, its name in the model's labels.
+pub(crate) fn winner_label(w: Winner, regime_a: &'static str) -> &'static str {
     match w {
         Winner::Equity => "equity",
-        Winner::ProfitShare => "profit share",
+        Winner::ProfitShare => regime_a,
         Winner::Tie => "tie",
     }
 }

@@ -127,7 +127,7 @@ fn lapsed_commitments(model: &Model, failed: i32) -> Vec<String> {
     .into_iter()
     .filter_map(|(terms, regime)| {
         let until = terms.as_ref()?.commitment.as_ref()?.until;
-        (until >= failed).then(|| format!("the {}'s ({until})", regime.label()))
+        (until >= failed).then(|| format!("the {}'s ({until})", regime.label_in(model)))
     })
     .collect()
 }
@@ -331,13 +331,14 @@ pub fn render(model: &Model, replay: &Replay, overrides: &[Override]) -> String 
         replay.path, replay.seed, replay.center
     ));
     out.push_str(&format!(
-        "# Its NPVs in f64 ({}, as of the end of {}): profit share {}, equity {}, advantage {}; winner: {}.\n",
+        "# Its NPVs in f64 ({}, as of the end of {}): {} {}, equity {}, advantage {}; winner: {}.\n",
         model.unit,
         model.valuation_year,
+        Regime::ProfitShare.label_in(model),
         o.profit_share.npv,
         o.equity.npv,
         o.npv_advantage,
-        o.winner.as_str()
+        crate::report::table::winner_label(o.winner, Regime::ProfitShare.label_in(model))
     ));
     if let Some(f) = replay.failure_year {
         out.push_str(&format!(

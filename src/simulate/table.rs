@@ -33,13 +33,15 @@
 use super::csv::{QUANTITIES, STATISTICS, Stat};
 use super::stats::Summary;
 use super::{PERCENTILES, Results};
+use crate::engine::Regime::ProfitShare;
 use crate::model::Model;
 use crate::report::{display_width, fixed_f64, fixed_f64_apart, group_thousands, places_for};
 
-/// The percentile table's label of one of [`QUANTITIES`].
-fn heading(quantity: &'static str) -> &'static str {
+/// The percentile table's label of one of [`QUANTITIES`], regime A by `regime_a`, its name
+/// in the model's labels.
+fn heading(quantity: &'static str, regime_a: &'static str) -> &'static str {
     match quantity {
-        "npv_profit_share" => "profit share",
+        "npv_profit_share" => regime_a,
         "npv_equity" => "equity stake",
         "npv_advantage" => "advantage",
         other => other,
@@ -158,12 +160,13 @@ pub fn render(model: &Model, results: &Results) -> String {
         )
     };
     out.push_str(&format!(
-        "{}{} (seed {}), {process}.\nNPVs in {} as of the end of {}; advantage = NPV(equity stake) - NPV(profit share).{}\n\n",
+        "{}{} (seed {}), {process}.\nNPVs in {} as of the end of {}; advantage = NPV(equity stake) - NPV({}).{}\n\n",
         futures(results.paths),
         around_phrase(model, results),
         results.seed,
         model.unit,
         model.valuation_year,
+        ProfitShare.label_in(model),
         crate::report::table::npvs_count_the_cloud(model)
     ));
 
@@ -220,7 +223,7 @@ pub fn render(model: &Model, results: &Results) -> String {
                 } else {
                     String::new()
                 },
-                heading(quantity.name).to_string(),
+                heading(quantity.name, ProfitShare.label_in(model)).to_string(),
             ];
             // A value that is not 0 never prints as 0.0 (helper-169: a center's advantages
             // of 0.02 printed 0.0 throughout beside its 99.7% P(equity wins), where others'

@@ -85,6 +85,20 @@ impl Regime {
             Regime::Equity => "equity stake",
         }
     }
+
+    /// The name used in a model's tables and charts: regime A is "revenue share" where that
+    /// is all the investor gets under it ([`Model::profit_share_short`]; helper-281: a deal
+    /// of a revenue share alone was "the revenue share" in its conclusion and "profit share"
+    /// in every column, row and legend beside it).
+    pub fn label_in(self, model: &Model) -> &'static str {
+        match self {
+            Regime::ProfitShare => model
+                .profit_share_short()
+                .strip_prefix("the ")
+                .unwrap_or("profit share"),
+            Regime::Equity => self.label(),
+        }
+    }
 }
 
 /// One year of one regime: the columns of `yearly.csv`.
