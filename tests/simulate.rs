@@ -620,7 +620,7 @@ fn regression_a_replay_gives_compare_the_runs_overrides_that_the_table_does_not_
             replay.contains(
                 "# Not given to `compare`, as it would act on the table too: `--set scale.valuation=1.5` (the table holds the path as the run drew it). A trajectory of the model that runs only with it takes it by name, `--set 'scale.valuation[NAME]=1.5'`.\n"
             ) && replay.contains(
-                "# Simulated with `--set equity.stake=0.4`, `--set simulation.revenue_vol=0.3`, `--set name=\"it's a what-if\"`, `--set trajectories[base].agi_year=2031`, `--set investor.contributions=[[2019, 1.0], [2021, 2.0], [2023, 10.0]]`, `--set trajectories[bull].name=\"b u l l\"` and `--set simulation.weights={ base = 1.0, \"b u l l\" = 1.0 }`: `compare` needs them too.\n"
+                "# Simulated with `--set equity.stake=0.4`, `--set simulation.revenue_vol=0.3`, `--set name=\"it's a what-if\"`, `--set trajectories[base].agi_year=2031`, `--set investor.contributions=[[2019, 1.0], [2021, 2.0], [2023, 10.0]]`, `--set trajectories[bull].name=\"b u l l\"` and `--set simulation.weights={ base = 1.0, \"b u l l\" = 1.0 }`: `compare` needs them too (those of [simulation] change none of its NPVs, and are given so that the model reads as simulated).\n"
             ),
             "{replay}"
         );
@@ -2733,5 +2733,33 @@ fn regression_the_header_says_the_npvs_count_the_cloud_income() {
             "equity.stake=0.2..0.3:2"
         ])
         .contains("cloud")
+    );
+}
+
+/// helper-281: a replay of a run with only `[simulation]` `--set`s said "`compare` needs it
+/// too", where `[simulation]` changes none of compare's NPVs; it now says why they are
+/// given, and the command still gives them.
+#[test]
+fn regression_a_replay_says_simulation_sets_change_no_npv_of_compare() {
+    let out = stakeshift()
+        .args([
+            "simulate",
+            "--paths",
+            "50",
+            "--replay",
+            "3",
+            "--quiet",
+            "--set",
+            "simulation.revenue_vol=0.3",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(
+            "# Simulated with `--set simulation.revenue_vol=0.3`: `compare` takes it too, so that the model reads as simulated; [simulation] changes none of its NPVs.\n"
+        ) && text.contains("stakeshift compare MODEL --set simulation.revenue_vol=0.3 --trajectory"),
+        "{text}"
     );
 }

@@ -243,6 +243,13 @@ fn acts_on_every_trajectory(o: &Override) -> bool {
     matches!(o.path.target, Target::Derived(_, None))
 }
 
+/// Whether `o` sets a key of `[simulation]` (or the whole table), which `compare` reads and
+/// checks but runs nothing by.
+fn sets_the_simulation(o: &Override) -> bool {
+    matches!(&o.path.target, Target::Key(segments)
+        if matches!(segments.first(), Some(Segment::Key(key)) if key == "simulation"))
+}
+
 /// Whether `o` replaces the whole `trajectories` array: given to `compare`, the table too.
 fn replaces_the_trajectories(o: &Override) -> bool {
     matches!(&o.path.target, Target::Key(segments)
@@ -431,11 +438,24 @@ pub fn render(model: &Model, replay: &Replay, overrides: &[Override]) -> String 
         .map(|o| format!(" --set {}", crate::error::shell_arg(&one_line_set(o))))
         .collect();
     if !again.is_empty() {
-        out.push_str(&format!(
-            "# Simulated with {}: `compare` needs {} too.\n",
-            listed(&again),
-            if again.len() == 1 { "it" } else { "them" }
-        ));
+        // (Those of `[simulation]` change no NPV of `compare`'s: helper-281 read "needs it"
+        // as if they did. They are given so that the model reads as it did.)
+        let simulation_only = again.iter().all(|o| sets_the_simulation(o));
+        let simulation_some = again.iter().any(|o| sets_the_simulation(o));
+        let why = if simulation_only {
+            format!(
+                "`compare` takes {} too, so that the model reads as simulated; [simulation] changes none of its NPVs",
+                if again.len() == 1 { "it" } else { "them" }
+            )
+        } else if simulation_some {
+            "`compare` needs them too (those of [simulation] change none of its NPVs, and are given so that the model reads as simulated)".to_string()
+        } else {
+            format!(
+                "`compare` needs {} too",
+                if again.len() == 1 { "it" } else { "them" }
+            )
+        };
+        out.push_str(&format!("# Simulated with {}: {why}.\n", listed(&again)));
     }
     out.push_str(&format!(
         "# Add this table to the model and run: stakeshift compare MODEL{sets} --trajectory {name} --yearly\n"
