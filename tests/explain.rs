@@ -1011,3 +1011,20 @@ fn regression_json_says_where_a_present_value_is_made_by_division() {
     assert!(by_division("2080"));
     assert!(!by_division("2010"));
 }
+
+/// helper-281: a year outside the revenue share's years was "2025-2032, ends at AGI: not
+/// this year", read as AGI's doing in a trajectory without AGI; the note says on which side
+/// of its years the year lies.
+#[test]
+fn regression_a_revenue_share_outside_its_years_says_before_or_after() {
+    let before = stdout_of(&["explain", "-t", "base", "--year", "2019"]);
+    assert!(
+        before.contains("20% of revenue, 2023-2030, ends at AGI: not this year, before 2023"),
+        "{before}"
+    );
+    let after = stdout_of(&["explain", "-t", "base", "--year", "2031"]);
+    assert!(
+        after.contains("20% of revenue, 2023-2030, ends at AGI: not this year, after 2030"),
+        "{after}"
+    );
+}

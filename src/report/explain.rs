@@ -48,7 +48,7 @@ use crate::engine::deal::RoundApplied;
 use crate::engine::ledger::{
     RevenueShareLedger, RevenueShareStatus, Slice, SliceEvent, YearLedger,
 };
-use crate::model::Model;
+use crate::model::{Model, Year};
 use crate::report::{amount, group_thousands, ratio};
 
 /// One line of the text: indented label, an amount (or nothing, for a heading) and a note.
@@ -215,7 +215,10 @@ fn slices_text(model: &Model, slices: &[Slice], lines: &mut Lines) {
     }
 }
 
-fn revenue_share_note(r: &RevenueShareLedger) -> String {
+/// The revenue share's terms and why it pays nothing in `year` where it does not: a year
+/// outside its years said as before or after them (helper-281: "2025-2032, ends at AGI: not
+/// this year" of 2033 read as AGI's doing).
+fn revenue_share_note(r: &RevenueShareLedger, year: Year) -> String {
     let mut note = format!(
         "{}% of revenue, {}-{}",
         group_thousands(&(r.rate * Decimal::ONE_HUNDRED).normalize().to_string()),
@@ -226,6 +229,12 @@ fn revenue_share_note(r: &RevenueShareLedger) -> String {
         note.push_str(", ends at AGI");
     }
     match r.status {
+        RevenueShareStatus::OutsideYears if year > r.until => {
+            note.push_str(&format!(": not this year, after {}", r.until));
+        }
+        RevenueShareStatus::OutsideYears if year < r.from => {
+            note.push_str(&format!(": not this year, before {}", r.from));
+        }
         RevenueShareStatus::OutsideYears => note.push_str(": not this year"),
         RevenueShareStatus::EndedAtAgi => note.push_str(": ended at AGI"),
         RevenueShareStatus::CapReached => note.push_str(": cap reached"),
@@ -295,7 +304,7 @@ fn ledger_text(model: &Model, l: &YearLedger, lines: &mut Lines) {
                 2,
                 "revenue share",
                 money(l.revenue_share),
-                revenue_share_note(r),
+                revenue_share_note(r, l.year),
             );
             if let (Some(cap), Some(before), Some(after)) =
                 (r.total_cap, r.room_before(), r.room_after())
