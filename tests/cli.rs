@@ -3716,3 +3716,33 @@ fn regression_a_revenue_share_deal_is_called_a_revenue_share_in_every_label() {
         assert!(!svg.contains("profit share"), "{chart}: {svg}");
     }
 }
+
+/// helper-281: a model without `[profit_share]`, or without its tiers, was told to add them
+/// with no word of how a deal with no share of profit (a revenue share alone) writes them.
+#[test]
+fn regression_a_missing_profit_share_says_how_a_deal_without_one_writes_it() {
+    let dir = common::ScratchDir::new("no-profit-share");
+    let mini = std::fs::read_to_string(common::repo_path("docs/mini.toml")).unwrap();
+    let (table, tiers, equity) = (
+        mini.find("[profit_share]").unwrap(),
+        mini.find("[[profit_share.tiers]]").unwrap(),
+        mini.find("[equity]").unwrap(),
+    );
+    for (name, text) in [
+        ("no-table", format!("{}{}", &mini[..table], &mini[equity..])),
+        ("no-tiers", format!("{}{}", &mini[..tiers], &mini[equity..])),
+        (
+            "empty-tiers",
+            format!("{}tiers = []\n\n{}", &mini[..tiers], &mini[equity..]),
+        ),
+    ] {
+        let model = common::write_file(dir.path(), &format!("{name}.toml"), &text);
+        let stderr = common::fails_with_2(stakeshift().arg("check").arg(&model));
+        assert!(
+            stderr.contains(
+                "for a deal with no share of profit, one tier that shares nothing, `[[profit_share.tiers]]` with `name = \"none\"` and `shares = {}`"
+            ),
+            "{name}: {stderr}"
+        );
+    }
+}

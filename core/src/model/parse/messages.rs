@@ -1624,6 +1624,10 @@ pub(super) fn serde_issue(
     }
 }
 
+/// How a deal with no share of profit (a revenue share alone) is written, after a missing
+/// or empty `[profit_share]` or its tiers' "add ...".
+pub(super) const NO_PROFIT_SHARE: &str = "; for a deal with no share of profit, one tier that shares nothing, `[[profit_share.tiers]]` with `name = \"none\"` and `shares = {}`, and `residual` naming the company";
+
 /// The field and message for `key`, required, missing from the table at `path` (empty for
 /// the top level of the file).
 pub(super) fn missing_key(path: &str, key: &str) -> (String, String) {
@@ -1636,8 +1640,10 @@ pub(super) fn missing_key(path: &str, key: &str) -> (String, String) {
     let add = match key {
         // (The article as the name is read: "an investor", "a profit_share".)
         "investor" | "equity" => format!("add an `[{key}]` table"),
-        "profit_share" => "add a `[profit_share]` table".to_string(),
-        "tiers" => "add a `[[profit_share.tiers]]` table".to_string(),
+        // (A deal without a profit share still writes one, that shares nothing: helper-281
+        // found no word of how.)
+        "profit_share" => format!("add a `[profit_share]` table{NO_PROFIT_SHARE}"),
+        "tiers" => format!("add a `[[profit_share.tiers]]` table{NO_PROFIT_SHARE}"),
         // `[cloud]`'s margin is one number, not a series.
         "margin" if path == "cloud" => {
             "add `margin = 0.35` (the investor's operating margin on compute, a fraction)"

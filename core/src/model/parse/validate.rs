@@ -1447,7 +1447,10 @@ impl Builder<'_> {
             return fail(
                 "profit_share.tiers",
                 raw.tiers.span(),
-                "the profit share has no tier; add at least one [[profit_share.tiers]]",
+                format!(
+                    "the profit share has no tier; add at least one [[profit_share.tiers]]{}",
+                    super::messages::NO_PROFIT_SHARE
+                ),
             );
         }
         // A year's split takes a slice for each cap that closes, and each slice pays every
