@@ -2934,3 +2934,27 @@ fn regression_a_tornado_says_where_the_cloud_side_is_not_varied() {
     // The CSV holds the rows alone.
     assert!(!table(&["-t", "base", "--format", "csv"]).contains("cloud side"));
 }
+
+/// helper-281: a round's pre-money value left to its default was varied about each
+/// trajectory's own (`477.002314  795.003857` beside the file's round numbers) with no word
+/// of where those came from; the table says so, and says nothing where the round's value
+/// is the file's or the input was asked for with --vary.
+#[test]
+fn regression_a_tornado_table_says_a_default_pre_money_is_each_trajectorys_own() {
+    let note = "`equity.rounds[0].pre_money` has no value in the file: each trajectory's low and high are 75% and 125% of its own default, its valuation that year less the raise.";
+    let mini = root().join("docs/mini.toml");
+    let (table, _) = crate::common::succeeds(stakeshift().arg("tornado").arg(&mini).arg("-q"));
+    assert!(table.contains(note), "{table}");
+    let (given, _) = crate::common::succeeds(stakeshift().arg("tornado").arg(&mini).args([
+        "-q",
+        "--set",
+        "equity.rounds[0].pre_money=150",
+    ]));
+    assert!(!given.contains("has no value in the file"), "{given}");
+    let (asked, _) = crate::common::succeeds(stakeshift().arg("tornado").arg(&mini).args([
+        "-q",
+        "--vary",
+        "equity.rounds[0].pre_money=100..200",
+    ]));
+    assert!(!asked.contains("has no value in the file"), "{asked}");
+}

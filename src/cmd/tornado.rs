@@ -91,7 +91,10 @@ pub fn run(
                 rows.iter().map(|r| r.input.as_str()),
             )
             .map(|note| format!("\n{note}\n"))
-            .unwrap_or_default())
+            .unwrap_or_default()
+            + &stakeshift::sensitivity::tornado::defaulted_pre_money(&inputs)
+                .map(|note| format!("\n{note}\n"))
+                .unwrap_or_default())
             .into_bytes(),
         Format::Csv => report::tornado_csv(&rows),
         Format::Json => report::tornado_json(&rows, base.json_source()),

@@ -561,6 +561,26 @@ pub fn is_cloud_side(path: &str) -> bool {
 /// varied is of the cloud side, which the default inputs leave out (helper-276: the
 /// built-in `base`'s cloud.margin at +-25% swings the advantage by 90.6, which would rank
 /// 5th of 14).
+/// The tables' note where a round's pre-money value left to its default is varied: its low
+/// and high are each trajectory's own, derived, not the file's (helper-281: rows of
+/// `477.002314  795.003857` beside the file's round numbers, unexplained).
+pub fn defaulted_pre_money(inputs: &[Input]) -> Option<String> {
+    let paths: Vec<String> = inputs
+        .iter()
+        .filter(|i| i.by_trajectory.is_some())
+        .map(|i| format!("`{}`", i.path.text))
+        .collect();
+    let (last, rest) = paths.split_last()?;
+    let (named, has) = if rest.is_empty() {
+        (last.clone(), "has")
+    } else {
+        (format!("{} and {last}", rest.join(", ")), "have")
+    };
+    Some(format!(
+        "{named} {has} no value in the file: each trajectory's low and high are 75% and 125% of its own default, its valuation that year less the raise."
+    ))
+}
+
 pub fn cloud_side_left_out<'a>(
     sells_compute: bool,
     inputs: impl IntoIterator<Item = &'a str>,
