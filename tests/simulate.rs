@@ -1232,6 +1232,34 @@ fn regression_a_replay_says_when_a_cloud_commitment_lapsed_on_its_path() {
             && failing.contains("what is left of it lapses"),
         "{failing}"
     );
+    // helper-281: and how to rerun the path as drawn; followed, `compare` gives its NPVs.
+    let set = "--set equity.cloud.commitment.total=0";
+    assert!(
+        failing.contains(&format!("(with `{set}` it charges none, as the path did)")),
+        "{failing}"
+    );
+    let file = tmp.path().join("with_path.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "{}\n[simulation]\nfailure_hazard = 0.9\n\n{failing}",
+            builtin_without_simulation()
+        ),
+    )
+    .unwrap();
+    let (csv, _) = crate::common::succeeds(
+        stakeshift()
+            .args(["compare", "--format", "csv", "--trajectory", "path_0"])
+            .args(set.split(' '))
+            .arg(&file),
+    );
+    let (rerun, drawn) = (first_row_npvs(&csv), replay_npvs(&failing));
+    for (a, b) in rerun.iter().zip(drawn) {
+        assert!(
+            (a - b).abs() <= 1e-6 * (1.0 + b.abs()),
+            "{rerun:?} {drawn:?}"
+        );
+    }
     let lasting = replay_of("failure_hazard = 0.0");
     assert!(!lasting.contains("commitment"), "{lasting}");
 }

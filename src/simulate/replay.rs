@@ -116,7 +116,10 @@ fn points(start: i32, values: &[f64]) -> String {
 /// The cloud commitments, as "the profit share's (2029)", whose last year a company
 /// failing in `failed` does not live through (SPEC 13: in `simulate` their unmet part
 /// lapses), in the regimes' order.
-fn lapsed_commitments(model: &Model, failed: i32) -> Vec<String> {
+/// Each with the `--set` under which `compare` charges no shortfall, as the path did: its
+/// commitment's total at 0 (helper-281: the comment said the NPVs may differ, not how to
+/// rerun the path as drawn).
+fn lapsed_commitments(model: &Model, failed: i32) -> Vec<(String, String)> {
     let Some(cloud) = model.cloud.as_ref() else {
         return Vec::new();
     };
@@ -127,7 +130,12 @@ fn lapsed_commitments(model: &Model, failed: i32) -> Vec<String> {
     .into_iter()
     .filter_map(|(terms, regime)| {
         let until = terms.as_ref()?.commitment.as_ref()?.until;
-        (until >= failed).then(|| format!("the {}'s ({until})", regime.label_in(model)))
+        (until >= failed).then(|| {
+            (
+                format!("the {}'s ({until})", regime.label_in(model)),
+                format!("--set {}.cloud.commitment.total=0", regime.as_str()),
+            )
+        })
     })
     .collect()
 }
@@ -357,16 +365,19 @@ pub fn render(model: &Model, replay: &Replay, overrides: &[Override]) -> String 
         .map(|f| lapsed_commitments(model, f))
         .unwrap_or_default();
     if !lapsed.is_empty() {
+        let names: Vec<&str> = lapsed.iter().map(|(name, _)| name.as_str()).collect();
+        let sets: Vec<String> = lapsed.iter().map(|(_, set)| format!("`{set}`")).collect();
         let (which, them, when) = match lapsed.len() {
-            1 => (format!("{} cloud commitment", lapsed[0]), "it", "that year"),
+            1 => (format!("{} cloud commitment", names[0]), "it", "that year"),
             _ => (
-                format!("{} cloud commitments", lapsed.join(" and ")),
+                format!("{} cloud commitments", names.join(" and ")),
                 "each",
                 "each one's last year",
             ),
         };
         out.push_str(&format!(
-            "# The company fails by the last year of {which}: on this path what is left of {them} lapses (a failed company buys nothing more); `compare` charges the shortfall in {when}, so its NPVs may differ.\n"
+            "# The company fails by the last year of {which}: on this path what is left of {them} lapses (a failed company buys nothing more); `compare` charges the shortfall in {when}, so its NPVs may differ (with {} it charges none, as the path did).\n",
+            sets.join(" and ")
         ));
     }
     if let Some(note) = skipped_rounds_note(model, replay) {
