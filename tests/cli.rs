@@ -3746,3 +3746,107 @@ fn regression_a_missing_profit_share_says_how_a_deal_without_one_writes_it() {
         );
     }
 }
+
+/// helper-282, on the day's hints: (1) a key that takes text given a number TOML cannot
+/// hold in the file (`unit = 1e400`) was still told the number's limit, and one past i64
+/// "as i128"; (2) a percent or grouped number whose value is past 1e18 was offered a fix
+/// the model then refused as too large; (3) a percent after a comma with no space in an
+/// array (`[2024,1_0%]`, `[2024,10%]`) got no fix.
+#[test]
+fn regression_hints_for_text_keys_huge_fixes_and_array_items() {
+    let dir = common::ScratchDir::new("hints-282");
+    let mini = std::fs::read_to_string(common::repo_path("docs/mini.toml")).unwrap();
+    let check_file = |from: &str, to: &str| {
+        assert!(mini.contains(from), "{from}");
+        let model = common::write_file(dir.path(), "model.toml", &mini.replacen(from, to, 1));
+        common::fails_with_2(stakeshift().arg("check").arg(&model))
+    };
+    let stderr = check_file("unit = \"USD m\"", "unit = 1e400");
+    assert!(
+        stderr.contains("`1e400` is neither a number TOML reads nor quoted text; this key takes text, in quotes (\"1e400\")"),
+        "{stderr}"
+    );
+    let stderr = check_file(
+        "name = \"Mini: a 3-year deal\"",
+        "name = 99999999999999999999",
+    );
+    assert!(
+        stderr.contains("found the number 99999999999999999999, but this must be text")
+            && !stderr.contains("i128"),
+        "{stderr}"
+    );
+    for (set, said) in [
+        (
+            "equity.stake=1_000_000_000_000_000_000_000%",
+            "the fraction, 10000000000000000000, is more than 1e18 in size",
+        ),
+        (
+            "equity.stake=100000000000000000000000%",
+            "the fraction, 1000000000000000000000, is more than 1e18 in size",
+        ),
+        (
+            "discount_rate=1,000,000,000,000,000,000,000",
+            "and 1000000000000000000000 is more than 1e18 in size",
+        ),
+        (
+            "trajectories[only].margin={points=[[2024,1_0%]]}",
+            "`1_0%`: TOML has no percent sign; write the fraction, 0.1",
+        ),
+        (
+            "trajectories[only].margin.points[0]=[2024,10%]",
+            "`10%`: TOML has no percent sign; write the fraction, 0.1",
+        ),
+    ] {
+        let stderr = common::fails_with_2(stakeshift().args(["check", "--set", set]));
+        assert!(
+            stderr.contains(said) && !stderr.contains("write the fraction, 1000"),
+            "--set {set}: {stderr}"
+        );
+    }
+    let stderr = check_file(
+        "margin    = { points = [[2024, -0.1], [2025, 0.3], [2026, 0.4]] }",
+        "margin    = { points = [[2024,1_0%]] }",
+    );
+    assert!(
+        stderr.contains("`1_0%`: TOML has no percent sign; write the fraction, 0.1"),
+        "{stderr}"
+    );
+}
+
+/// helper-282, on the join hint: `--set name = MODEL` was offered the name "MODEL" (the
+/// run then drew the built-in model), `--set equity.stake == 0.3` a fix with `==`, and
+/// clap's tip to write `-- -0` stood before the hint for a negative value apart.
+#[test]
+fn regression_the_join_hint_offers_no_model_file_as_a_value_nor_a_second_equals() {
+    let stderr = common::fails_with_2(stakeshift().args([
+        "compare",
+        "--set",
+        "name",
+        "=",
+        "docs/mini.toml",
+    ]));
+    assert!(
+        stderr.contains("(`--set name` has no `=VALUE`: write `--set name=VALUE`, one word)"),
+        "{stderr}"
+    );
+    for args in [
+        &[
+            "compare",
+            "docs/mini.toml",
+            "--set",
+            "equity.stake",
+            "==",
+            "0.3",
+        ][..],
+        &["compare", "--set", "equity.stake=", "=0.3"][..],
+    ] {
+        let stderr = common::fails_with_2(stakeshift().args(args));
+        assert!(!stderr.contains("one word"), "{args:?}: {stderr}");
+    }
+    let stderr =
+        common::fails_with_2(stakeshift().args(["compare", "--set", "equity.stake=", "-0.3"]));
+    assert!(
+        stderr.contains("write `--set equity.stake=-0.3`, one word") && !stderr.contains("tip:"),
+        "{stderr}"
+    );
+}

@@ -2228,4 +2228,26 @@ fn regression_an_empty_default_waterfall_names_a_trajectory_that_distributes() {
     // With nothing distributed in any trajectory, no line either.
     let none = texts_of_model_text(&bust, Chart::Waterfall);
     assert!(none.iter().all(|t| !t.contains("has some")), "{none:?}");
+    // helper-282: a long name's command was too wide, and the line left out: NAME stands
+    // for it; and a run with --sets says to give them again.
+    let long = "a long trajectory name that goes on and on, and on again, past the plot";
+    let text = text.replace("good one", long);
+    let texts = texts_of_model_text(&text, Chart::Waterfall);
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("trajectory `a long trajectory name")
+                && t.ends_with("has some: `stakeshift chart MODEL -t NAME --out DIR` draws it")),
+        "{texts:?}"
+    );
+    let model = model_of_text(&text);
+    let comparison = crate::compare::compare(&model, None).unwrap();
+    let ctx = ChartContext::new("model.toml", &text, Size::DEFAULT, None)
+        .with_overrides(&["discount_rate=0.1".to_string()]);
+    let set = svg_texts(&Chart::Waterfall.svg(&model, &comparison, &ctx).unwrap());
+    assert!(
+        set.iter()
+            .any(|t| t.ends_with("--out DIR` with this run&apos;s --set options draws it")),
+        "{set:?}"
+    );
 }

@@ -218,13 +218,25 @@ pub(crate) fn draw<DB: DrawingBackend>(
             .then(|| distributing(comparison))
             .flatten()
         {
-            let text = format!(
-                "trajectory `{}` has some: `stakeshift chart MODEL -t {} --out DIR` draws it",
-                super::name_in_charts(&other.name),
-                crate::error::shell_arg(&other.name)
-            );
+            // The command with the name in full where it fits, else with NAME (helper-282:
+            // a long name's line was too wide and left out); with the run's --sets, which
+            // the footer lists, where there are any.
+            let options = if ctx.overrides.is_empty() {
+                ""
+            } else {
+                " with this run's --set options"
+            };
             let lf = frame::label_font().with_color(frame::FAINT);
-            if c.text_width(&text, &lf) < plot.width() - 20.0 {
+            let short = super::name_in_charts(&other.name);
+            let fitting = [crate::error::shell_arg(&other.name), "NAME".to_string()]
+                .into_iter()
+                .map(|name| {
+                    format!(
+                        "trajectory `{short}` has some: `stakeshift chart MODEL -t {name} --out DIR`{options} draws it"
+                    )
+                })
+                .find(|text| c.text_width(text, &lf) < plot.width() - 20.0);
+            if let Some(text) = fitting {
                 c.text(
                     &text,
                     (plot.x0 + plot.x1) / 2.0,

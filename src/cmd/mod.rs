@@ -809,6 +809,13 @@ pub fn parse() -> Result<Cli, ExitCode> {
             // (Whatever clap calls it: with `--set` first, `solve` was told of an
             // "unexpected value": helper-279.)
             if let Some(note) = set_value_apart(&args) {
+                // clap's tip for a value taken for a flag (`use '-- -0'`) is no fix here
+                // (helper-282: `--set equity.stake= -0.3` was told both).
+                if let Some(tip) = line.find("; tip: ")
+                    && let Some(end) = line[tip..].find(" (see --help)")
+                {
+                    line.replace_range(tip..tip + end, "");
+                }
                 line.push_str(&note);
             }
             say(format_args!(
@@ -1489,7 +1496,12 @@ pub(crate) fn set_value_apart(args: &[std::ffi::OsString]) -> Option<String> {
                 .parse::<f64>()
                 .is_ok()
         };
-        if value.is_empty() || (value.starts_with('-') && !number_like(value)) {
+        // (Nor a second `=`: `--set equity.stake == 0.3` was told to write
+        // `equity.stake==`, helper-282.)
+        if value.is_empty()
+            || value.starts_with('=')
+            || (value.starts_with('-') && !number_like(value))
+        {
             return None;
         }
         let takes_text = spelling == "--set" && stakeshift::model::takes_text(path);
@@ -1498,10 +1510,16 @@ pub(crate) fn set_value_apart(args: &[std::ffi::OsString]) -> Option<String> {
         // docs/mini.toml --set discount_rate equity.stake` was told to set the rate to the
         // text "equity.stake"): the `=VALUE` is missing. (Not for a key that takes text,
         // whose value may name a file: `--set trajectories_csv paths.csv`, helper-279.)
-        let not_a_value = !takes_text
-            && (std::path::Path::new(value).exists()
-                || value.ends_with(".toml")
-                || (toml.is_none() && value.starts_with(|c: char| c.is_ascii_alphabetic())));
+        // A model file is no value even of a key that takes text (helper-282: `--set name =
+        // model.toml` was offered the name "model.toml", and the run then drew the
+        // built-in model); only `trajectories_csv` names another file.
+        let names_a_file = value.ends_with(".toml")
+            || (std::path::Path::new(value).exists()
+                && path.trim_matches(['"', '\'']) != "trajectories_csv");
+        let not_a_value = names_a_file
+            || (!takes_text
+                && toml.is_none()
+                && value.starts_with(|c: char| c.is_ascii_alphabetic()));
         if not_a_value {
             let wanted = if spelling == "--vary" {
                 "=FROM..TO"
@@ -1517,14 +1535,15 @@ pub(crate) fn set_value_apart(args: &[std::ffi::OsString]) -> Option<String> {
         // Quoted where the key takes text and the word is no TOML string (`Big Co`, `123`,
         // curly quotes taken off: helper-279); a number as typed, whose own error then
         // says what is wrong with it (helper-278: `30%` was offered as the text "30%").
-        let value = if takes_text && !toml.as_ref().is_some_and(toml_edit::Value::is_str) {
+        let fixed = if takes_text && !toml.as_ref().is_some_and(toml_edit::Value::is_str) {
             let bare = value.trim_matches(stakeshift::model::CURLY_QUOTES);
             format!("\"{}\"", bare.replace('\\', "\\\\").replace('"', "\\\""))
         } else {
             value.to_string()
         };
-        let joined = stakeshift::error::shell_arg(&format!("{path}={value}"));
+        let joined = stakeshift::error::shell_arg(&format!("{path}={fixed}"));
         let said = if equals_alone || equals_after_path || equals_before_value {
+            // As typed (the value unquoted where it was).
             let typed = match (equals_alone, equals_after_path) {
                 (true, _) => format!("{path} = {value}"),
                 (_, true) => format!("{path}= {value}"),

@@ -1605,8 +1605,27 @@ pub(super) fn serde_issue(
         .filter(|_| message.contains("number overflowed"))
         .filter(|span| !value_takes_text(text, span.start))
         .and_then(|span| spreadsheet_habit(text, span.start));
+    // A key that takes text given such a number (`unit = 1e400`): told to quote it, not
+    // the number's limit (helper-282: `--set` said so, the file did not).
+    let quote = inner
+        .span()
+        .filter(|_| message.contains("number overflowed"))
+        .filter(|span| value_takes_text(text, span.start))
+        .and_then(|span| {
+            let word = text.get(span.start..)?;
+            let word = word
+                .split(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}' | '#'))
+                .next()?;
+            (!word.is_empty()).then(|| {
+                format!(
+                    "`{word}` is neither a number TOML reads nor quoted text; this key takes text, in quotes (\"{word}\")"
+                )
+            })
+        });
     let (field, message) = if let Some(habit) = habit {
         (path, format!("the file is not valid TOML: {habit}"))
+    } else if let Some(quote) = quote {
+        (path, quote)
     } else if let Some(rest) = message.strip_prefix("unknown field ") {
         unknown_key_message(&path, rest)
     } else if let Some(rest) = message.strip_prefix("missing field ") {
@@ -2077,7 +2096,24 @@ fn word_at(text: &str, at: usize, in_word: impl Fn(char) -> bool) -> Option<&str
 /// (it says "string values must be quoted" or "expected newline"). `at` is where it
 /// stopped, inside or at the start of the number.
 pub fn spreadsheet_habit(text: &str, at: usize) -> Option<String> {
-    let in_number = |c: char| c.is_ascii_digit() || matches!(c, '.' | ',' | '_' | '%' | '+' | '-');
+    // A comma read as part of the number (`1,250.0`) first; failing that, inside an array or
+    // an inline table, as what separates its items (helper-282: `[2024,1_0%]` got no fix,
+    // the word read being `2024,1_0%`).
+    habit_read(text, at, false).or_else(|| {
+        let before = text.get(..at.min(text.len()))?;
+        let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+        line.contains(['[', '{'])
+            .then(|| habit_read(text, at, true))?
+    })
+}
+
+/// [`spreadsheet_habit`] with commas read as part of a number, or as separating items.
+fn habit_read(text: &str, at: usize, commas_separate: bool) -> Option<String> {
+    let in_number = |c: char| {
+        c.is_ascii_digit()
+            || matches!(c, '.' | '_' | '%' | '+' | '-')
+            || (c == ',' && !commas_separate)
+    };
     // (A stop on a document's minus or an opening parenthesis: the number after it,
     // `−20%`, `(20%)`.)
     let at = match text.get(at..).and_then(|t| t.chars().next()) {
@@ -2090,7 +2126,11 @@ pub fn spreadsheet_habit(text: &str, at: usize) -> Option<String> {
     // told of `12,345．64`, `1,000e3`, `-¥1,234` and `(1,000％)`, changing the value).
     let start = number_word.as_ptr() as usize - text.as_ptr() as usize;
     let end = start + number_word.len();
-    let delimiter = |c: char| c.is_whitespace() || matches!(c, '[' | ']' | '{' | '}' | '=' | '#');
+    let delimiter = |c: char| {
+        c.is_whitespace()
+            || matches!(c, '[' | ']' | '{' | '}' | '=' | '#')
+            || (c == ',' && commas_separate)
+    };
     let token_start = text
         .get(..start)?
         .char_indices()
@@ -2142,6 +2182,19 @@ pub fn spreadsheet_habit(text: &str, at: usize) -> Option<String> {
         && fraction.bytes().all(|b| b.is_ascii_digit());
     // (A percent written with TOML's own `_` between digits, `1_000%`: helper-279, told
     // "too large".)
+    // (Only a value a model holds: a fraction past 1e18 was offered, then refused as too
+    // large: helper-282.)
+    let holdable = |v: Decimal| v.abs() <= Decimal::from(super::MAX_NUMBER);
+    if percent
+        && (grouped || is_toml_number(digits))
+        && let Ok(v) = digits.replace([',', '_'], "").parse::<Decimal>()
+        && !holdable(v / Decimal::ONE_HUNDRED)
+    {
+        return Some(format!(
+            "`{word}`: TOML has no percent sign, and the fraction, {sign}{}, is more than 1e18 in size, the most a model's numbers may be",
+            (v / Decimal::ONE_HUNDRED).normalize()
+        ));
+    }
     if percent
         && (grouped || is_toml_number(digits))
         && let Ok(v) = digits.replace([',', '_'], "").parse::<Decimal>()
@@ -2159,6 +2212,11 @@ pub fn spreadsheet_habit(text: &str, at: usize) -> Option<String> {
     }
     if grouped && !percent {
         let plain = digits.replace(',', "");
+        if !plain.parse::<Decimal>().is_ok_and(holdable) {
+            return Some(format!(
+                "`{word}`: TOML numbers have no thousands separator, and {sign}{plain} is more than 1e18 in size, the most a model's numbers may be"
+            ));
+        }
         let underscored = digits.replace(',', "_");
         return Some(format!(
             "`{word}`: TOML numbers have no thousands separator; write {sign}{plain} (or {sign}{underscored})"
@@ -2647,7 +2705,10 @@ pub(super) fn describe_type_error(message: &str) -> String {
             "sequence" => "an array".to_string(),
             "map" => "a table".to_string(),
             f => {
+                // (serde names the integer type past i64: "`1e20` as i128", helper-282.)
                 let f = f
+                    .replace(" as i128", "")
+                    .replace(" as u128", "")
                     .replace("floating point ", "the number ")
                     .replace("integer ", "the number ")
                     .replace("string ", "the text ")
