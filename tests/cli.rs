@@ -3850,3 +3850,55 @@ fn regression_the_join_hint_offers_no_model_file_as_a_value_nor_a_second_equals(
         "{stderr}"
     );
 }
+
+/// helper-283, on the day's hints once more: a decimal comma in an array or inline table
+/// (`[2024, 12,5%]`, `{ fund = 0,75% }`) was told a fix of its last part, `[[24,100%]]`
+/// the fraction 241 (a pair of one item), a percent of 30 places the fraction 0, and
+/// clap's tip naming a similar flag was dropped beside the join hint; a negative value
+/// written as a document writes it (`-10%`) got no join hint.
+#[test]
+fn regression_array_commas_exact_fractions_and_clap_tips_in_the_hints() {
+    for set in [
+        "investor.contributions=[[2024, 12,5%]]",
+        "investor.contributions=[[2024,12,5%]]",
+        "profit_share.tiers[0].shares={ fund = 0,75% }",
+        "discount_rate=0.000000000000000000000000000001%",
+        "discount_rate=1,000,000,000,000,000,000.000000000000000000001",
+    ] {
+        let stderr = common::fails_with_2(stakeshift().args(["check", "--set", set]));
+        assert!(
+            !stderr.contains("write the fraction") && !stderr.contains("separator; write"),
+            "--set {set}: {stderr}"
+        );
+    }
+    let stderr = common::fails_with_2(stakeshift().args([
+        "check",
+        "--set",
+        "investor.contributions=[[24,100%]]",
+    ]));
+    assert!(
+        stderr.contains("`100%`: TOML has no percent sign; write the fraction, 1")
+            && !stderr.contains("241"),
+        "{stderr}"
+    );
+    let stderr = common::fails_with_2(stakeshift().args([
+        "compare",
+        "docs/mini.toml",
+        "--yearl",
+        "--set",
+        "equity.stake",
+        "=",
+        "0.3",
+    ]));
+    assert!(
+        stderr.contains("tip: a similar argument exists: '--yearly'")
+            && stderr.contains("write `--set equity.stake=0.3`, one word"),
+        "{stderr}"
+    );
+    let stderr =
+        common::fails_with_2(stakeshift().args(["compare", "--set", "equity.stake=", "-10%"]));
+    assert!(
+        stderr.contains("write `--set equity.stake=-10%`, one word") && !stderr.contains("tip:"),
+        "{stderr}"
+    );
+}

@@ -228,9 +228,12 @@ pub(crate) fn draw<DB: DrawingBackend>(
             };
             let lf = frame::label_font().with_color(frame::FAINT);
             let short = super::name_in_charts(&other.name);
-            let fitting = [crate::error::shell_arg(&other.name), "NAME".to_string()]
+            // (Then without the options' words: helper-283, a name of 40 wide characters
+            // left no room for them.)
+            let name = crate::error::shell_arg(&other.name);
+            let fitting = [(name.as_str(), options), ("NAME", options), ("NAME", "")]
                 .into_iter()
-                .map(|name| {
+                .map(|(name, options)| {
                     format!(
                         "trajectory `{short}` has some: `stakeshift chart MODEL -t {name} --out DIR`{options} draws it"
                     )

@@ -811,7 +811,9 @@ pub fn parse() -> Result<Cli, ExitCode> {
             if let Some(note) = set_value_apart(&args) {
                 // clap's tip for a value taken for a flag (`use '-- -0'`) is no fix here
                 // (helper-282: `--set equity.stake= -0.3` was told both).
-                if let Some(tip) = line.find("; tip: ")
+                // (That tip alone: one naming a similar flag is about another argument,
+                // helper-283.)
+                if let Some(tip) = line.find("; tip: to pass '")
                     && let Some(end) = line[tip..].find(" (see --help)")
                 {
                     line.replace_range(tip..tip + end, "");
@@ -1465,6 +1467,8 @@ pub(crate) fn set_value_apart(args: &[std::ffi::OsString]) -> Option<String> {
             Some(bare) => (bare, true),
             None => (path, false),
         };
+        // (`--set 'name =' x`: the space by the `=` inside the word.)
+        let path = path.trim();
         let equals_alone = !equals_after_path
             && w.words[i] == "="
             && w.words.get(i + 1).is_some()
@@ -1490,9 +1494,12 @@ pub(crate) fn set_value_apart(args: &[std::ffi::OsString]) -> Option<String> {
         }
         // Not a flag (a negative number is a value: `--set shift.margin -0.05`, and so is a
         // range from one: `--vary shift.margin -0.1..0.1`, helper-279).
+        // (As a document writes one too: `-10%`, `-1_0`, `-1,000`: helper-283.)
         let number_like = |v: &str| {
             v.split_once("..")
                 .map_or(v, |(from, _)| from)
+                .trim_end_matches('%')
+                .replace(['_', ','], "")
                 .parse::<f64>()
                 .is_ok()
         };

@@ -2145,6 +2145,25 @@ fn habit_read(text: &str, at: usize, commas_separate: bool) -> Option<String> {
         .map_or(text.len(), |(i, _)| end + i);
     // (A trailing comma separates array items.)
     let token = text.get(token_start..token_end)?.trim_end_matches(',');
+    // Commas as separators only where the item before the comma is a whole number that
+    // opens its array (`[2024,10%]`: a year and its value; helper-283: `[2024, 12,5%]` and
+    // `{ fund = 0,75% }`, a decimal comma, were told a fix of the `5%` or `75%` alone).
+    if commas_separate {
+        let before = text.get(..token_start)?.strip_suffix(',')?;
+        let item = before
+            .rfind(|c: char| c.is_whitespace() || matches!(c, '[' | ',' | '{' | '='))
+            .filter(|&i| before.as_bytes()[i] == b'[')?;
+        if !is_toml_number(&before[item + 1..]) {
+            return None;
+        }
+    }
+    // A grouped number that is all of an array (`[[24,100%]]`) is most often two items
+    // without a space: read as one, the pair would have one (helper-283).
+    let alone_in_brackets = text.get(..token_start)?.trim_end().ends_with('[')
+        && text.get(token_end..)?.trim_start().starts_with(']');
+    if !commas_separate && alone_in_brackets && number_word.contains(',') {
+        return None;
+    }
     let unsigned_word = !number_word.starts_with(['+', '-']);
     // Negative as a document writes it: a typographic minus before the number, or the
     // number in parentheses (helper-277: `−1,000` and `(1,000)` were told to write 1000).
@@ -2185,9 +2204,17 @@ fn habit_read(text: &str, at: usize, commas_separate: bool) -> Option<String> {
     // (Only a value a model holds: a fraction past 1e18 was offered, then refused as too
     // large: helper-282.)
     let holdable = |v: Decimal| v.abs() <= Decimal::from(super::MAX_NUMBER);
-    if percent
-        && (grouped || is_toml_number(digits))
-        && let Ok(v) = digits.replace([',', '_'], "").parse::<Decimal>()
+    // Read exactly, or not at all (helper-283: a percent of 30 places was told the fraction
+    // 0, a grouped number of 40 digits a rounded one).
+    let exact = |digits: &str| {
+        Decimal::from_str_exact(digits.replace([',', '_'], "").trim_start_matches('+')).ok()
+    };
+    let percent_value = (percent && (grouped || is_toml_number(digits)))
+        .then(|| exact(digits))
+        .flatten()
+        // (The fraction to two more places than the percent.)
+        .filter(|v| v.scale() <= 26);
+    if let Some(v) = percent_value
         && !holdable(v / Decimal::ONE_HUNDRED)
     {
         return Some(format!(
@@ -2195,10 +2222,7 @@ fn habit_read(text: &str, at: usize, commas_separate: bool) -> Option<String> {
             (v / Decimal::ONE_HUNDRED).normalize()
         ));
     }
-    if percent
-        && (grouped || is_toml_number(digits))
-        && let Ok(v) = digits.replace([',', '_'], "").parse::<Decimal>()
-    {
+    if let Some(v) = percent_value {
         let v = if minus { -v } else { v };
         let separators = if grouped {
             " or thousands separator"
@@ -2212,7 +2236,8 @@ fn habit_read(text: &str, at: usize, commas_separate: bool) -> Option<String> {
     }
     if grouped && !percent {
         let plain = digits.replace(',', "");
-        if !plain.parse::<Decimal>().is_ok_and(holdable) {
+        let value = exact(digits)?;
+        if !holdable(value) {
             return Some(format!(
                 "`{word}`: TOML numbers have no thousands separator, and {sign}{plain} is more than 1e18 in size, the most a model's numbers may be"
             ));
