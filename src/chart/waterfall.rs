@@ -83,15 +83,18 @@ pub(crate) fn draw<DB: DrawingBackend>(
     ctx: &ChartContext,
 ) -> Draw {
     let t = featured_trajectory(comparison, ctx).map_err(|e| e.to_string())?;
+    // A deal of a revenue share alone: the investor has no share of the split drawn
+    // (helper-281).
+    let revenue_share_alone = crate::engine::Regime::ProfitShare.label_in(model) == "revenue share";
     let Layout { content, legend } = frame::frame(
         c,
         &model.name,
         &format!(
             "Where each year's distributable profit goes{}, trajectory `{}`, in {} a year",
-            // (Not where the investor's deal is a revenue share alone: helper-281.)
-            match crate::engine::Regime::ProfitShare.label_in(model) {
-                "revenue share" => "",
-                _ => " under the profit share",
+            if revenue_share_alone {
+                ""
+            } else {
+                " under the profit share"
             },
             t.name,
             model.unit
@@ -351,9 +354,9 @@ pub(crate) fn draw<DB: DrawingBackend>(
     let investor_name = super::investor_in_charts(model);
     let besides = if besides.is_empty() {
         String::new()
-    } else if crate::engine::Regime::ProfitShare.label_in(model) == "revenue share" {
-        // A deal of a revenue share alone (helper-281: "under the profit share ... also
-        // has" of an investor this split pays nothing).
+    } else if revenue_share_alone {
+        // (helper-281: "under the profit share ... also has" of an investor this split
+        // pays nothing.)
         format!(
             " {} has no share of this split: its deal is {}, not drawn here.",
             super::capitalised(&investor_name),

@@ -780,11 +780,7 @@ fn parse_value(o: &Override) -> Result<Value, OverrideError> {
             return OverrideError::new(
                 &o.origin,
                 &o.path.text,
-                format!(
-                    "`{}` is neither a number TOML reads nor quoted text; this key takes text, in quotes (\"{}\")",
-                    o.value,
-                    o.value.replace('\\', "\\\\").replace('"', "\\\"")
-                ),
+                crate::model::text_in_quotes(&o.value),
             );
         }
         if why.contains("floating-point number overflowed")

@@ -1600,27 +1600,23 @@ pub(super) fn serde_issue(
     let message = inner.message().trim();
     // A percent after digits with TOML's `_` (`1_0%`) is read as a number that overflowed,
     // not as text: told as the reader tells `10%` (helper-279 found it told "too large").
-    let habit = inner
+    let overflowed = inner
         .span()
-        .filter(|_| message.contains("number overflowed"))
+        .filter(|_| message.contains("number overflowed"));
+    let habit = overflowed
+        .clone()
         .filter(|span| !value_takes_text(text, span.start))
         .and_then(|span| spreadsheet_habit(text, span.start));
     // A key that takes text given such a number (`unit = 1e400`): told to quote it, not
     // the number's limit (helper-282: `--set` said so, the file did not).
-    let quote = inner
-        .span()
-        .filter(|_| message.contains("number overflowed"))
+    let quote = overflowed
         .filter(|span| value_takes_text(text, span.start))
         .and_then(|span| {
             let word = text.get(span.start..)?;
             let word = word
                 .split(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}' | '#'))
                 .next()?;
-            (!word.is_empty()).then(|| {
-                format!(
-                    "`{word}` is neither a number TOML reads nor quoted text; this key takes text, in quotes (\"{word}\")"
-                )
-            })
+            (!word.is_empty()).then(|| text_in_quotes(word))
         });
     let (field, message) = if let Some(habit) = habit {
         (path, format!("the file is not valid TOML: {habit}"))
@@ -1641,6 +1637,15 @@ pub(super) fn serde_issue(
         Some(span) if !(top_level && span.start == 0) => issue.at(span),
         _ => issue,
     }
+}
+
+/// What a key that takes text is told of a value TOML reads as no number it can hold
+/// (`1e400`, `1_0%`), in the file and `--set` alike.
+pub fn text_in_quotes(word: &str) -> String {
+    format!(
+        "`{word}` is neither a number TOML reads nor quoted text; this key takes text, in quotes (\"{}\")",
+        word.replace('\\', "\\\\").replace('"', "\\\"")
+    )
 }
 
 /// How a deal with no share of profit (a revenue share alone) is written, after a missing
