@@ -3902,3 +3902,45 @@ fn regression_array_commas_exact_fractions_and_clap_tips_in_the_hints() {
         "{stderr}"
     );
 }
+
+/// helper-285: after de226e6, a percent in an inline table with no spaces
+/// (`{fund=75%,others=1%}`) lost its fix, a grouped number or percent past what a decimal
+/// holds lost its "more than 1e18", and clap's tip about another argument (`-x`) was
+/// dropped beside the join hint.
+#[test]
+fn regression_inline_percents_huge_numbers_and_other_arguments_tips() {
+    for (set, said) in [
+        (
+            "profit_share.tiers[0].shares={fund=75%,others=1%}",
+            "`75%`: TOML has no percent sign; write the fraction, 0.75",
+        ),
+        (
+            "profit_share.tiers[0].shares={fund=0.49,others=49%,founders=0.02}",
+            "`49%`: TOML has no percent sign; write the fraction, 0.49",
+        ),
+        (
+            "discount_rate=1,000,000,000,000,000,000,000,000,000,000",
+            "the number is more than 1e18 in size",
+        ),
+        (
+            "discount_rate=123456789012345678901234567890%",
+            "the fraction is more than 1e18 in size",
+        ),
+    ] {
+        let stderr = common::fails_with_2(stakeshift().args(["check", "--set", set]));
+        assert!(stderr.contains(said), "--set {set}: {stderr}");
+    }
+    let stderr = common::fails_with_2(stakeshift().args([
+        "compare",
+        "docs/mini.toml",
+        "-x",
+        "--set",
+        "equity.stake",
+        "0.3",
+    ]));
+    assert!(
+        stderr.contains("tip: to pass '-x' as a value")
+            && stderr.contains("write `--set equity.stake=0.3`, one word"),
+        "{stderr}"
+    );
+}

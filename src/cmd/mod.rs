@@ -813,7 +813,12 @@ pub fn parse() -> Result<Cli, ExitCode> {
                 // (helper-282: `--set equity.stake= -0.3` was told both).
                 // (That tip alone: one naming a similar flag is about another argument,
                 // helper-283.)
-                if let Some(tip) = line.find("; tip: to pass '")
+                // (The tip's argument a part of the value joined: `-0` of `-0.3`; not `-x`
+                // given elsewhere, helper-285.)
+                let quoted = "; tip: to pass '";
+                if let Some(tip) = line.find(quoted)
+                    && let Some(argument) = line[tip + quoted.len()..].split('\'').next()
+                    && note.contains(&format!("={argument}"))
                     && let Some(end) = line[tip..].find(" (see --help)")
                 {
                     line.replace_range(tip..tip + end, "");
@@ -1496,12 +1501,13 @@ pub(crate) fn set_value_apart(args: &[std::ffi::OsString]) -> Option<String> {
         // range from one: `--vary shift.margin -0.1..0.1`, helper-279).
         // (As a document writes one too: `-10%`, `-1_0`, `-1,000`: helper-283.)
         let number_like = |v: &str| {
-            v.split_once("..")
-                .map_or(v, |(from, _)| from)
-                .trim_end_matches('%')
-                .replace(['_', ','], "")
-                .parse::<f64>()
-                .is_ok()
+            let from = v.split_once("..").map_or(v, |(from, _)| from);
+            let body = from.strip_suffix('%').unwrap_or(from);
+            // (A digit after the minus and at the end: `-_1`, `-1,` are no value, helper-285.)
+            body.strip_prefix('-')
+                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit() || c == '.'))
+                && body.ends_with(|c: char| c.is_ascii_digit())
+                && body.replace(['_', ','], "").parse::<f64>().is_ok()
         };
         // (Nor a second `=`: `--set equity.stake == 0.3` was told to write
         // `equity.stake==`, helper-282.)

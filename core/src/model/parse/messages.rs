@@ -2150,11 +2150,11 @@ fn habit_read(text: &str, at: usize, commas_separate: bool) -> Option<String> {
         .map_or(text.len(), |(i, _)| end + i);
     // (A trailing comma separates array items.)
     let token = text.get(token_start..token_end)?.trim_end_matches(',');
-    // Commas as separators only where the item before the comma is a whole number that
+    // After a comma, commas as separators only where the item before it is a number that
     // opens its array (`[2024,10%]`: a year and its value; helper-283: `[2024, 12,5%]` and
-    // `{ fund = 0,75% }`, a decimal comma, were told a fix of the `5%` or `75%` alone).
-    if commas_separate {
-        let before = text.get(..token_start)?.strip_suffix(',')?;
+    // `{ fund = 0,75% }`, a decimal comma, were told a fix of the `5%` or `75%` alone); a
+    // value after its key's `=` is one (`{fund=49%,others=1%}`: helper-285).
+    if commas_separate && let Some(before) = text.get(..token_start)?.strip_suffix(',') {
         let item = before
             .rfind(|c: char| c.is_whitespace() || matches!(c, '[' | ',' | '{' | '='))
             .filter(|&i| before.as_bytes()[i] == b'[')?;
@@ -2214,6 +2214,25 @@ fn habit_read(text: &str, at: usize, commas_separate: bool) -> Option<String> {
     let exact = |digits: &str| {
         Decimal::from_str_exact(digits.replace([',', '_'], "").trim_start_matches('+')).ok()
     };
+    // Past what a decimal holds at all (29 digits and more): more than 1e18 in size, where
+    // its whole part is (helper-285: such a number lost the "too large" said of a smaller).
+    let huge = |digits: &str, over: f64| {
+        exact(digits).is_none()
+            && digits
+                .replace([',', '_'], "")
+                .parse::<f64>()
+                .is_ok_and(|v| v.abs() > over)
+    };
+    if percent && (grouped || is_toml_number(digits)) && huge(digits, 1e20) {
+        return Some(format!(
+            "`{word}`: TOML has no percent sign, and the fraction is more than 1e18 in size, the most a model's numbers may be"
+        ));
+    }
+    if grouped && !percent && huge(digits, 1e18) {
+        return Some(format!(
+            "`{word}`: TOML numbers have no thousands separator, and the number is more than 1e18 in size, the most a model's numbers may be"
+        ));
+    }
     let percent_value = (percent && (grouped || is_toml_number(digits)))
         .then(|| exact(digits))
         .flatten()
