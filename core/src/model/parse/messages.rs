@@ -2112,6 +2112,10 @@ pub fn spreadsheet_habit(text: &str, at: usize) -> Option<String> {
     })
 }
 
+/// What a fix would write that a model cannot hold, after "is" (a percent's fraction, a
+/// grouped number's value).
+const PAST_THE_LIMIT: &str = "more than 1e18 in size, the most a model's numbers may be";
+
 /// [`spreadsheet_habit`] with commas read as part of a number, or as separating items.
 fn habit_read(text: &str, at: usize, commas_separate: bool) -> Option<String> {
     let in_number = |c: char| {
@@ -2225,12 +2229,12 @@ fn habit_read(text: &str, at: usize, commas_separate: bool) -> Option<String> {
     };
     if percent && (grouped || is_toml_number(digits)) && huge(digits, 1e20) {
         return Some(format!(
-            "`{word}`: TOML has no percent sign, and the fraction is more than 1e18 in size, the most a model's numbers may be"
+            "`{word}`: TOML has no percent sign, and the fraction is {PAST_THE_LIMIT}"
         ));
     }
     if grouped && !percent && huge(digits, 1e18) {
         return Some(format!(
-            "`{word}`: TOML numbers have no thousands separator, and the number is more than 1e18 in size, the most a model's numbers may be"
+            "`{word}`: TOML numbers have no thousands separator, and the number is {PAST_THE_LIMIT}"
         ));
     }
     let percent_value = (percent && (grouped || is_toml_number(digits)))
@@ -2242,7 +2246,7 @@ fn habit_read(text: &str, at: usize, commas_separate: bool) -> Option<String> {
         && !holdable(v / Decimal::ONE_HUNDRED)
     {
         return Some(format!(
-            "`{word}`: TOML has no percent sign, and the fraction, {sign}{}, is more than 1e18 in size, the most a model's numbers may be",
+            "`{word}`: TOML has no percent sign, and the fraction, {sign}{}, is {PAST_THE_LIMIT}",
             (v / Decimal::ONE_HUNDRED).normalize()
         ));
     }
@@ -2263,7 +2267,7 @@ fn habit_read(text: &str, at: usize, commas_separate: bool) -> Option<String> {
         let value = exact(digits)?;
         if !holdable(value) {
             return Some(format!(
-                "`{word}`: TOML numbers have no thousands separator, and {sign}{plain} is more than 1e18 in size, the most a model's numbers may be"
+                "`{word}`: TOML numbers have no thousands separator, and {sign}{plain} is {PAST_THE_LIMIT}"
             ));
         }
         let underscored = digits.replace(',', "_");
