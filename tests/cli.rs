@@ -1774,7 +1774,7 @@ fn regression_a_percent_sign_or_thousands_separator_gets_its_fix() {
             "`1,250.0`: TOML numbers have no thousands separator; write 1250.0 (or 1_250.0)",
         ),
     ] {
-        let stderr = common::fails_with_2(stakeshift().args(["check", "--set", set]));
+        let stderr = check_refuses_set(set);
         assert!(stderr.contains(expected), "--set {set}: {stderr}");
     }
 }
@@ -2010,7 +2010,7 @@ fn regression_a_set_value_typed_as_a_document_shows_it_gets_its_fix() {
             "`(20%)`: TOML has no percent sign; write the fraction, -0.2",
         ),
     ] {
-        let stderr = common::fails_with_2(stakeshift().args(["check", "--set", set]));
+        let stderr = check_refuses_set(set);
         assert!(
             stderr.contains(&format!("--set {set}: ")) && stderr.contains(expected),
             "--set {set}: {stderr}"
@@ -2047,7 +2047,7 @@ fn regression_a_set_value_typed_as_a_document_shows_it_gets_its_fix() {
         "investor={contributions=[[2024,10.0]], party=1/2}",
         "investor={contributions=[[2024,10.0]], party=15%}",
     ] {
-        let stderr = common::fails_with_2(stakeshift().args(["check", "--set", set]));
+        let stderr = check_refuses_set(set);
         assert!(
             // (TOML's own words and the general advice: no fix.)
             stderr.contains("is not a TOML value"),
@@ -2850,7 +2850,7 @@ fn regression_errors_of_overrides_name_the_set_that_changed_it_and_keep_their_re
         "{err}"
     );
     let long = format!("discount_rate=0.{}", "1".repeat(5000));
-    let err = common::fails_with_2(stakeshift().args(["check", "--set", &long]));
+    let err = check_refuses_set(&long);
     assert!(err.contains("has more than 28 significant digits"), "{err}");
     assert!(err.len() < 1_000, "{} characters", err.len());
     let dir = ScratchDir::new("no-contributions");
@@ -3179,7 +3179,7 @@ fn regression_this_sessions_fixes_hold_in_their_corners() {
     // helper-173: a line separator in the unit is refused as a control character is; a
     // U+202E inside a quoted value is written as an escape in any error; a long `--vary`
     // keeps its reason.
-    let err = common::fails_with_2(stakeshift().args(["check", "--set", "unit=\"a\u{2029}b\""]));
+    let err = check_refuses_set("unit=\"a\u{2029}b\"");
     assert!(err.contains("U+2029"), "{err}");
     let err = common::fails_with_2(
         stakeshift()
@@ -3281,16 +3281,16 @@ fn regression_the_weights_error_of_many_chosen_trajectories_names_the_right_set(
 /// digit found in string"; a hexadecimal range end, "not a number".
 #[test]
 fn regression_messages_name_a_valid_fix() {
-    let err = common::fails_with_2(stakeshift().args(["check", "--set", "equity.stake=NaN"]));
+    let err = check_refuses_set("equity.stake=NaN");
     assert!(
         err.contains("`NaN` is neither a finite number nor quoted text"),
         "{err}"
     );
     // helper-177: a text field's value, or a word that is not a whole value, is not told
     // it is no finite number only.
-    let err = common::fails_with_2(stakeshift().args(["check", "--set", "investor.party=Nan"]));
+    let err = check_refuses_set("investor.party=Nan");
     assert!(err.contains("or text in quotes"), "{err}");
-    let err = common::fails_with_2(stakeshift().args(["check", "--set", "equity.stake=0.3nan"]));
+    let err = check_refuses_set("equity.stake=0.3nan");
     assert!(!err.contains("finite"), "{err}");
     let dir = ScratchDir::new("nan-in-file");
     let mini = std::fs::read_to_string(common::repo_path("docs/mini.toml")).unwrap();
@@ -3309,7 +3309,7 @@ fn regression_messages_name_a_valid_fix() {
         err.contains("unclosed table") && !err.contains("finite"),
         "{err}"
     );
-    let err = common::fails_with_2(stakeshift().args(["check", "--set", "simulation.seed=1e19"]));
+    let err = check_refuses_set("simulation.seed=1e19");
     assert!(
         err.contains(
             "1e19 is out of range; it must be a whole number from 0 to 9223372036854775807"
@@ -3402,7 +3402,7 @@ fn regression_messages_name_a_valid_fix() {
         "{err}"
     );
     let key = format!("equity.{}=1", "k".repeat(3000));
-    let err = common::fails_with_2(stakeshift().args(["check", "--set", &key]));
+    let err = check_refuses_set(&key);
     assert!(err.contains("has no key") && err.len() < 1_000, "{err}");
     let err = common::fails_with_2(stakeshift().args(["explain", "-t", "base", "-y", "2030.0"]));
     assert!(
@@ -3556,14 +3556,14 @@ fn regression_a_percent_with_underscores_is_told_its_fraction_not_too_large() {
             "{written}: {stderr}"
         );
         let set = format!("discount_rate={written}");
-        let stderr = common::fails_with_2(stakeshift().args(["check", "--set", &set]));
+        let stderr = check_refuses_set(&set);
         assert!(
             stderr.contains(&said) && !stderr.contains("too large"),
             "--set {set}: {stderr}"
         );
     }
     for set in ["discount_rate=99999999999999999999", "discount_rate=1e400"] {
-        let stderr = common::fails_with_2(stakeshift().args(["check", "--set", set]));
+        let stderr = check_refuses_set(set);
         assert!(stderr.contains("is too large"), "--set {set}: {stderr}");
     }
 }
@@ -3625,7 +3625,7 @@ fn regression_a_text_key_given_a_number_is_told_to_quote_it() {
             "found the number 12, but this must be text, in quotes",
         ),
     ] {
-        let stderr = common::fails_with_2(stakeshift().args(["check", "--set", set]));
+        let stderr = check_refuses_set(set);
         assert!(
             stderr.contains(expected) && !stderr.contains("too large"),
             "--set {set}: {stderr}"
@@ -3797,7 +3797,7 @@ fn regression_hints_for_text_keys_huge_fixes_and_array_items() {
             "`10%`: TOML has no percent sign; write the fraction, 0.1",
         ),
     ] {
-        let stderr = common::fails_with_2(stakeshift().args(["check", "--set", set]));
+        let stderr = check_refuses_set(set);
         assert!(
             stderr.contains(said) && !stderr.contains("write the fraction, 1000"),
             "--set {set}: {stderr}"
@@ -3865,7 +3865,7 @@ fn regression_array_commas_exact_fractions_and_clap_tips_in_the_hints() {
         "discount_rate=0.000000000000000000000000000001%",
         "discount_rate=1,000,000,000,000,000,000.000000000000000000001",
     ] {
-        let stderr = common::fails_with_2(stakeshift().args(["check", "--set", set]));
+        let stderr = check_refuses_set(set);
         assert!(
             !stderr.contains("write the fraction") && !stderr.contains("separator; write"),
             "--set {set}: {stderr}"
@@ -3927,7 +3927,7 @@ fn regression_inline_percents_huge_numbers_and_other_arguments_tips() {
             "the fraction is more than 1e18 in size",
         ),
     ] {
-        let stderr = common::fails_with_2(stakeshift().args(["check", "--set", set]));
+        let stderr = check_refuses_set(set);
         assert!(stderr.contains(said), "--set {set}: {stderr}");
     }
     let stderr = common::fails_with_2(stakeshift().args([
@@ -3943,4 +3943,9 @@ fn regression_inline_percents_huge_numbers_and_other_arguments_tips() {
             && stderr.contains("write `--set equity.stake=0.3`, one word"),
         "{stderr}"
     );
+}
+
+/// The stderr of `check --set SET` on the built-in model, which must refuse it (exit 2).
+fn check_refuses_set(set: &str) -> String {
+    common::fails_with_2(stakeshift().args(["check", "--set", set]))
 }

@@ -1206,16 +1206,15 @@ fn regression_a_csv_centers_year_without_revenue_has_no_profit_on_its_paths() {
 #[test]
 fn regression_a_replay_says_when_a_cloud_commitment_lapsed_on_its_path() {
     let tmp = tempfile::tempdir().unwrap();
+    let model_text = |simulation: &str| {
+        format!(
+            "{}\n[simulation]\n{simulation}\n",
+            builtin_without_simulation()
+        )
+    };
     let replay_of = |simulation: &str| -> String {
         let file = tmp.path().join("model.toml");
-        std::fs::write(
-            &file,
-            format!(
-                "{}\n[simulation]\n{simulation}\n",
-                builtin_without_simulation()
-            ),
-        )
-        .unwrap();
+        std::fs::write(&file, model_text(simulation)).unwrap();
         replay_text(&file, "10", "0")
     };
     // The built-in model's commitment runs 2026-2032 (equity.cloud).
@@ -1241,10 +1240,7 @@ fn regression_a_replay_says_when_a_cloud_commitment_lapsed_on_its_path() {
     let file = tmp.path().join("with_path.toml");
     std::fs::write(
         &file,
-        format!(
-            "{}\n[simulation]\nfailure_hazard = 0.9\n\n{failing}",
-            builtin_without_simulation()
-        ),
+        format!("{}\n{failing}", model_text("failure_hazard = 0.9")),
     )
     .unwrap();
     let (csv, _) = crate::common::succeeds(

@@ -189,8 +189,9 @@ fn heading(name: &'static str, headings: &[(&str, &'static str)]) -> String {
 }
 
 /// A value as the tables show it: amounts for reading, advantages signed as `compare` signs
-/// them, a winner in words, "none" where `solve` found no solution.
-fn table_cell<R>(column: &Column<R>, row: &R, places: u32) -> String {
+/// them, a winner in words (regime A as `regime_a`, its name in the model's labels), "none"
+/// where `solve` found no solution.
+fn table_cell<R>(column: &Column<R>, row: &R, places: u32, regime_a: &'static str) -> String {
     match ((column.value)(row), column.format) {
         // (Not shown as 0 where it is not: a swing beside two advantages that differ.)
         (columns::Value::Decimal(Some(v)), Format::Amount) => money_apart(v, places),
@@ -200,7 +201,7 @@ fn table_cell<R>(column: &Column<R>, row: &R, places: u32) -> String {
         // values of a fine range showed alike, helper-216); the files pad them to SPEC 8's
         // places.
         (columns::Value::Input(Some(v), _), Format::Input) => exact(v),
-        (columns::Value::Winner(w), _) => w.as_str().replace('_', " "),
+        (columns::Value::Winner(w), _) => super::table::winner_label(w, regime_a).into(),
         (value, format) => format.text(value),
     }
 }
@@ -279,7 +280,13 @@ fn table_of<R>(columns: &[Column<R>], headings: &[(&str, &'static str)], rows: &
     );
     let body = rows
         .iter()
-        .map(|r| columns.iter().map(|c| table_cell(c, r, places)).collect())
+        // (No winner column in these tables: regime A's own name is not needed.)
+        .map(|r| {
+            columns
+                .iter()
+                .map(|c| table_cell(c, r, places, crate::engine::Regime::ProfitShare.label()))
+                .collect()
+        })
         .collect();
     table(&header, body, text_columns(columns))
 }
@@ -479,10 +486,11 @@ pub fn sweep_table(sweep: &Sweep, regime_a: &'static str) -> String {
     let rows = sweep.rows().map(|r| {
         let mut row = vec![r.trajectory.to_string()];
         row.extend(r.values.iter().map(|v| exact(*v)));
-        row.extend(SWEEP.iter().map(|c| match (c.value)(&r.outcome) {
-            columns::Value::Winner(w) => super::table::winner_label(w, regime_a).into(),
-            _ => table_cell(c, &r.outcome, places),
-        }));
+        row.extend(
+            SWEEP
+                .iter()
+                .map(|c| table_cell(c, &r.outcome, places, regime_a)),
+        );
         row
     });
     table_with(&header, rows, 1 + sweep.paths.len())
