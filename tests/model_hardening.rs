@@ -1839,6 +1839,52 @@ fn regression_a_word_without_quotes_is_told_to_be_quoted() {
     assert!(!stderr.contains("neither a number"), "{stderr}");
 }
 
+/// Session 46: a file's name without its quotes was told TOML's words, "string values must
+/// be quoted, expected literal string" (`data.csv`) or, for a name beginning with t or f,
+/// "invalid boolean, expected `true`" (`tail.csv`). It is text to be quoted like any word,
+/// a Windows path in single quotes (in double quotes its backslashes begin escapes), in the
+/// file and in `--set`; each fix, followed, is read.
+#[test]
+fn regression_a_file_name_without_quotes_is_told_to_be_quoted() {
+    for (name, fix) in [
+        ("tail.csv", "\"tail.csv\""),
+        ("data.csv", "\"data.csv\""),
+        ("data/tail.csv", "\"data/tail.csv\""),
+        ("../up/t.csv", "\"../up/t.csv\""),
+        (r"C:\data\t.csv", r"'C:\data\t.csv'"),
+    ] {
+        let (code, stderr) = check(
+            "bare-file",
+            &format!("trajectories_csv = {name}\n{}", model_with("", "")),
+        );
+        assert_eq!(code, 2, "{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "trajectories_csv: the file is not valid TOML: `{name}` is neither a number nor quoted text: write a number such as 0.3 or 2031, text in quotes ({fix})"
+            )),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("expected `"), "{stderr}");
+        assert!(!stderr.contains("must be quoted"), "{stderr}");
+        // Followed, the value is read: the next complaint is the missing file.
+        let (code, stderr) = check(
+            "quoted-file",
+            &format!("trajectories_csv = {fix}\n{}", model_with("", "")),
+        );
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains("no such file"), "{stderr}");
+        let set = format!("trajectories_csv={name}");
+        let stderr = crate::common::fails_with_2(stakeshift().args(["check", "--set", &set]));
+        assert!(
+            stderr.contains(&format!("`{name}` is neither a number nor quoted text: write a number such as 0.3 or 2031, text in quotes ({fix})")),
+            "{stderr}"
+        );
+    }
+    // A number is no name: `.5` and `1.5.2` keep what they were told.
+    let (_, stderr) = check("dot-five", &model_with("stake = 0.3", "stake = .5"));
+    assert!(!stderr.contains("neither a number"), "{stderr}");
+}
+
 /// helper-192: a value left open on its line was told where the reader gave up, with no
 /// key: a `"""` string never closed at the file's end, an array whose `]` is missing at the
 /// next table's header, an inline table left open at the next line. Each names the key

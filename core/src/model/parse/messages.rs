@@ -1968,10 +1968,35 @@ pub fn not_finite_spelling(text: &str, at: usize) -> Option<String> {
 /// assert_eq!(bare_word_spelling("[equity]", 1), None); // a table's name
 /// assert_eq!(bare_word_spelling("stake = 2nd", 8), None); // not a word
 /// assert_eq!(bare_word_spelling("x = NaN", 4), None);
+/// // A file's name or path too (TOML said "string values must be quoted", or of `tail.csv`
+/// // "invalid boolean, expected `true`"); a backslash's in single quotes, which keep it.
+/// let said = bare_word_spelling("trajectories_csv = tail.csv # the tail", 19).unwrap();
+/// assert!(said.contains("(\"tail.csv\")"), "{said}");
+/// let said = bare_word_spelling(r"trajectories_csv = C:\data\t.csv", 19).unwrap();
+/// assert!(said.contains(r"('C:\data\t.csv')"), "{said}");
+/// assert!(bare_word_spelling("trajectories_csv = ../data/t.csv", 19).is_some());
+/// assert_eq!(bare_word_spelling("x = .5", 4), None); // no letter: not a name
+/// assert_eq!(bare_word_spelling("[equity.cloud]", 1), None);
 /// ```
 pub fn bare_word_spelling(text: &str, at: usize) -> Option<String> {
     let word = word_at(text, at, |c| c.is_alphanumeric() || matches!(c, '_' | '-'))?;
-    if !word.starts_with(char::is_alphabetic)
+    // A file's name or path, read whole (session 46: `trajectories_csv = tail.csv` was told
+    // "invalid boolean, expected `true`"; `data.csv`, "string values must be quoted"): a
+    // word with dots, slashes or a drive's colon, beginning with a letter or, as a
+    // relative or absolute path, with `.`, `/`, `\` or `~` where it holds a separator.
+    let path = word_at(text, at, |c| {
+        c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | '\\' | ':' | '~')
+    })
+    .filter(|path| {
+        path.contains(char::is_alphabetic)
+            && (path.starts_with(char::is_alphabetic)
+                || (path.starts_with(['.', '/', '\\', '~']) && path.contains(['/', '\\'])))
+    });
+    let word = match path {
+        Some(path) if path.len() > word.len() => path,
+        _ => word,
+    };
+    if !word.starts_with(char::is_alphabetic) && !word.contains(['/', '\\'])
         || matches!(word, "true" | "false")
         || not_finite_value(word).is_some()
     {
@@ -1992,8 +2017,14 @@ pub fn bare_word_spelling(text: &str, at: usize) -> Option<String> {
             }
             _ => {}
         }
+        // (A backslash inside double quotes begins an escape: `"C:\data"` fails next.)
+        let in_quotes = if word.contains('\\') {
+            format!("'{shown}'")
+        } else {
+            format!("\"{shown}\"")
+        };
         format!(
-            "`{shown}` is neither a number nor quoted text: write a number such as 0.3 or 2031, text in quotes (\"{shown}\"), or true or false, as the key takes"
+            "`{shown}` is neither a number nor quoted text: write a number such as 0.3 or 2031, text in quotes ({in_quotes}), or true or false, as the key takes"
         )
     })
 }
