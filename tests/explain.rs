@@ -1028,3 +1028,34 @@ fn regression_a_revenue_share_outside_its_years_says_before_or_after() {
         "{after}"
     );
 }
+
+/// Session 46: a revenue share that ends at AGI, in a trajectory whose AGI comes before its
+/// first year, was "not this year, before 2023" in the years before it, as if 2023 would
+/// pay; after its years, "after 2030" left out that AGI had ended it before then. SPEC 3.4:
+/// it pays in from <= t <= until with t < agi_year.
+#[test]
+fn regression_a_revenue_share_agi_ended_before_its_years_says_so() {
+    let explain = |agi: &str, year: &str| {
+        let set = format!("trajectories[base].agi_year={agi}");
+        stdout_of(&["explain", "-t", "base", "--year", year, "--set", &set])
+    };
+    // AGI in 2022 or in 2023 (the first year, which then does not pay): no year pays.
+    for (agi, year) in [("2022", "2019"), ("2022", "2031"), ("2023", "2020")] {
+        let said = explain(agi, year);
+        assert!(
+            said.contains(&format!(
+                "ends at AGI: not this year nor any: AGI in {agi} ends it before its first year, 2023"
+            )),
+            "{agi} {year}: {said}"
+        );
+    }
+    // AGI in 2026: paid 2023-2025, ended at AGI in 2026-2030, and after 2030 both are said.
+    assert!(explain("2026", "2020").contains("ends at AGI: not this year, before 2023\n"));
+    assert!(explain("2026", "2028").contains("ends at AGI: ended at AGI\n"));
+    assert!(
+        explain("2026", "2031")
+            .contains("ends at AGI: not this year, after 2030; AGI ended it in 2026\n")
+    );
+    // AGI after the share's last year: after it, only its years are said.
+    assert!(explain("2031", "2032").contains("ends at AGI: not this year, after 2030\n"));
+}

@@ -217,8 +217,10 @@ fn slices_text(model: &Model, slices: &[Slice], lines: &mut Lines) {
 
 /// The revenue share's terms and why it pays nothing in `year` where it does not: a year
 /// outside its years said as before or after them (helper-281: "2025-2032, ends at AGI: not
-/// this year" of 2033 read as AGI's doing).
-fn revenue_share_note(r: &RevenueShareLedger, year: Year) -> String {
+/// this year" of 2033 read as AGI's doing), and, where it ends at AGI (`agi_year`, the
+/// trajectory's) before its first or last year, that too (session 46: a share that AGI ends
+/// before it begins was "not this year, before 2024", as if 2024 would pay).
+fn revenue_share_note(r: &RevenueShareLedger, year: Year, agi_year: Option<Year>) -> String {
     let mut note = format!(
         "{}% of revenue, {}-{}",
         group_thousands(&(r.rate * Decimal::ONE_HUNDRED).normalize().to_string()),
@@ -228,19 +230,42 @@ fn revenue_share_note(r: &RevenueShareLedger, year: Year) -> String {
     if r.ends_at_agi {
         note.push_str(", ends at AGI");
     }
-    match r.status {
-        RevenueShareStatus::OutsideYears if year > r.until => {
+    // SPEC 3.4: it pays in t < agi_year, so AGI in or before `from` leaves it no year.
+    let agi_ends_it = agi_year.filter(|_| r.ends_at_agi);
+    match (r.status, agi_ends_it) {
+        (RevenueShareStatus::OutsideYears, Some(agi)) if agi <= r.from => {
+            note.push_str(&format!(
+                ": not this year nor any: AGI in {agi} ends it before its first year, {}",
+                r.from
+            ));
+        }
+        (RevenueShareStatus::OutsideYears, Some(agi)) if year > r.until && agi <= r.until => {
+            note.push_str(&format!(
+                ": not this year, after {}; AGI ended it in {agi}",
+                r.until
+            ));
+        }
+        (RevenueShareStatus::OutsideYears, _) if year > r.until => {
             note.push_str(&format!(": not this year, after {}", r.until));
         }
-        RevenueShareStatus::OutsideYears if year < r.from => {
+        (RevenueShareStatus::OutsideYears, _) if year < r.from => {
             note.push_str(&format!(": not this year, before {}", r.from));
         }
-        RevenueShareStatus::OutsideYears => note.push_str(": not this year"),
-        RevenueShareStatus::EndedAtAgi => note.push_str(": ended at AGI"),
-        RevenueShareStatus::CapReached => note.push_str(": cap reached"),
-        RevenueShareStatus::Paid => {}
+        (RevenueShareStatus::OutsideYears, _) => note.push_str(": not this year"),
+        (RevenueShareStatus::EndedAtAgi, _) => note.push_str(": ended at AGI"),
+        (RevenueShareStatus::CapReached, _) => note.push_str(": cap reached"),
+        (RevenueShareStatus::Paid, _) => {}
     }
     note
+}
+
+/// The year AGI is declared in the trajectory named `trajectory`, if ever.
+fn agi_year_of(model: &Model, trajectory: &str) -> Option<Year> {
+    model
+        .trajectories
+        .iter()
+        .find(|t| t.name == trajectory)
+        .and_then(|t| t.agi_year)
 }
 
 fn round_text(r: &RoundApplied, lines: &mut Lines) {
@@ -304,7 +329,7 @@ fn ledger_text(model: &Model, l: &YearLedger, lines: &mut Lines) {
                 2,
                 "revenue share",
                 money(l.revenue_share),
-                revenue_share_note(r, l.year),
+                revenue_share_note(r, l.year, agi_year_of(model, &l.trajectory)),
             );
             if let (Some(cap), Some(before), Some(after)) =
                 (r.total_cap, r.room_before(), r.room_after())
@@ -442,12 +467,7 @@ pub fn text(model: &Model, ledgers: &[&YearLedger]) -> String {
          discount factors as fractions.\n",
         model.name, first.trajectory, first.year, model.unit
     ));
-    let agi = match model
-        .trajectories
-        .iter()
-        .find(|t| t.name == first.trajectory)
-        .and_then(|t| t.agi_year)
-    {
+    let agi = match agi_year_of(model, &first.trajectory) {
         Some(y) if first.agi_this_year => format!("AGI declared this year ({y})."),
         Some(y) if first.agi_declared => format!("AGI declared in {y}."),
         Some(y) => format!("AGI not yet declared (declared in {y})."),
