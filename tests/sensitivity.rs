@@ -2958,3 +2958,52 @@ fn regression_a_tornado_table_says_a_default_pre_money_is_each_trajectorys_own()
     ]));
     assert!(!asked.contains("has no value in the file"), "{asked}");
 }
+
+/// Session 46: `solve equity.stake=0.3`, PATH=VALUE as `--set` and `--vary` take it, was told
+/// "`stake=0` is not a key". solve finds the value itself: it is told to give the PATH
+/// alone, a range as `--within`, with the model where one was given; each command it
+/// offers runs.
+#[test]
+fn regression_solve_given_path_equals_value_is_told_to_give_the_path_alone() {
+    let e = failing(&["solve", "equity.stake=0.3"]);
+    assert!(
+        e.contains("solve equity.stake=0.3: solve takes the PATH alone and finds its value; write `stakeshift solve equity.stake` for the value at which the deals tie"),
+        "{e}"
+    );
+    assert!(!e.contains("is not a key"), "{e}");
+    let e = failing(&[
+        "solve",
+        "models/msft-openai.toml",
+        "equity.stake = 0.1..0.9",
+    ]);
+    assert!(
+        e.contains("to look for it in 0.1..0.9, write `stakeshift solve models/msft-openai.toml equity.stake --within 0.1..0.9`"),
+        "{e}"
+    );
+    // Followed, both run.
+    for args in [
+        &["solve", "equity.stake", "--format", "csv"][..],
+        &[
+            "solve",
+            "models/msft-openai.toml",
+            "equity.stake",
+            "--within",
+            "0.1..0.9",
+            "--format",
+            "csv",
+        ],
+    ] {
+        let out = stakeshift().args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // A key with `=` inside its brackets is read to the last `=`.
+    let e = failing(&["solve", "trajectories[a=b].agi_year=2031"]);
+    assert!(
+        e.contains("write `stakeshift solve trajectories[a=b].agi_year`"),
+        "{e}"
+    );
+}

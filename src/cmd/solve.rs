@@ -109,6 +109,29 @@ pub fn run(
             return Err(Error::Usage("solve takes [MODEL] PATH".into()).into());
         }
     };
+    // PATH=VALUE, as `--set` and `--vary` take it (session 46: `solve equity.stake=0.3` was
+    // told "`stake=0` is not a key"): solve finds the value itself.
+    if let Some((key, value)) = path.rsplit_once('=')
+        && OverridePath::parse(key.trim()).is_ok()
+    {
+        let key = key.trim();
+        let value = value.trim();
+        let command = match &model {
+            Some(model) => format!("stakeshift solve {} {key}", model.display()),
+            None => format!("stakeshift solve {key}"),
+        };
+        let hint = if value.contains("..") {
+            format!("to look for it in {value}, write `{command} --within {value}`")
+        } else {
+            format!(
+                "write `{command}` for the value at which the deals tie (`--target X` for an advantage of X; `--set` changes other inputs first)"
+            )
+        };
+        return Err(Error::Usage(format!(
+            "solve {path}: solve takes the PATH alone and finds its value; {hint}"
+        ))
+        .into());
+    }
     let path = OverridePath::parse(path).map_err(|m| Error::Usage(format!("solve {path}: {m}")))?;
     let target = match &args.target {
         // Read as a model's numbers are: exact, or refused saying why (too large, too many
