@@ -729,6 +729,61 @@ fn builtin_trajectory_hint(path: &Path) -> String {
     }
 }
 
+/// Where a missing model file reads as a change to the model (`stakeshift compare
+/// equity.stake=0.3`) or a PATH of it (`stakeshift tornado equity.stake`), how such a change
+/// is given (session 46: "no such model file" alone).
+fn path_operand_hint(path: &Path) -> String {
+    let Some(name) = path.to_str() else {
+        return String::new();
+    };
+    // A path into one of the model's tables, or a derived key's (`foo.toml` is no such).
+    let reads_as_a_path = |key: &str| {
+        let key = key.trim();
+        let root = key.split(['.', '[']).next().unwrap_or_default();
+        // (`equity.toml` is a file's name, not a PATH.)
+        let extension = key
+            .rsplit('.')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        key.contains(['.', '['])
+            && !matches!(
+                extension.as_str(),
+                "toml" | "csv" | "json" | "txt" | "md" | "xlsx"
+            )
+            && matches!(
+                root,
+                "investor"
+                    | "profit_share"
+                    | "equity"
+                    | "trajectories"
+                    | "simulation"
+                    | "cloud"
+                    | "scale"
+                    | "shift"
+            )
+            && crate::overrides::OverridePath::parse(key).is_ok()
+    };
+    match name.rsplit_once('=') {
+        Some((key, value)) if reads_as_a_path(key) => {
+            let (key, value) = (key.trim(), value.trim());
+            if value.contains("..") {
+                format!(
+                    "; `{name}` reads as a range of an input, not a file: `sweep` and `tornado` take it as `--vary {key}={value}`"
+                )
+            } else {
+                format!(
+                    "; `{name}` reads as a change to the model, not a file: give it as `--set {key}={value}`"
+                )
+            }
+        }
+        None if reads_as_a_path(name) => format!(
+            "; `{name}` reads as a PATH of the model, not a file: a value is changed with `--set {name}=VALUE`, and varied with `--vary {name}=FROM..TO` (`sweep`, `tornado`)"
+        ),
+        _ => String::new(),
+    }
+}
+
 /// Reads the model file at `path` (the built-in model when None), without validating it.
 pub fn read_model_file(path: Option<&Path>) -> Result<ModelFile> {
     let Some(path) = path else {
@@ -756,8 +811,9 @@ pub fn read_model_file(path: Option<&Path>) -> Result<ModelFile> {
                 "{named}: no such model file: {link}; give the path of a model (`stakeshift init` writes one)"
             )),
             None => Error::Usage(format!(
-                "{named}: no such model file; give the path of a model (`stakeshift init` writes one){}",
-                builtin_trajectory_hint(path)
+                "{named}: no such model file; give the path of a model (`stakeshift init` writes one){}{}",
+                builtin_trajectory_hint(path),
+                path_operand_hint(path)
             )),
         },
         ReadFailure::NotRegular(_) | ReadFailure::TooLarge(_) => {

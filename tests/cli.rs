@@ -3434,6 +3434,105 @@ fn regression_a_missing_table_is_asked_for_with_its_article() {
     }
 }
 
+/// Session 46: `--paths 1e6`, `--paths 1,000,000` (and `--seed`, `--replay` so written) were
+/// told only that they are not whole numbers in digits; each is told the number in digits,
+/// or that it is outside the range; a decimal comma (`1,5`) and a fraction are offered none.
+#[test]
+fn regression_a_count_in_exponent_form_or_grouped_is_told_its_digits() {
+    for (given, digits) in [
+        ("1e6", "1000000"),
+        ("2.5E5", "250000"),
+        ("1,000,000", "1000000"),
+        ("1_000", "1000"),
+        ("1 000", "1000"),
+    ] {
+        let err = common::fails_with_2(stakeshift().args(["simulate", "--paths", given]));
+        assert!(err.contains(&format!("`{given}` is not a whole number written in digits; write it {digits}, as a whole number of paths")), "{err}");
+        let out = stakeshift()
+            .args([
+                "simulate", "--paths", "20", "--seed", digits, "--replay", "3", "--quiet",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let err = common::fails_with_2(stakeshift().args(["simulate", "--paths", "1e8"]));
+    assert!(
+        err.contains("`1e8` is 100000000, outside 1..=10000000"),
+        "{err}"
+    );
+    let err = common::fails_with_2(stakeshift().args(["simulate", "--seed", "1e3"]));
+    assert!(
+        err.contains("`1e3` is not a whole number written in digits; write it 1000"),
+        "{err}"
+    );
+    let err = common::fails_with_2(stakeshift().args(["simulate", "--replay", "1,000"]));
+    assert!(err.contains("write it 1000, as a path's index"), "{err}");
+    for given in ["1,5", "1,0000", "1.25e1", "1e-3", "10,000.5"] {
+        let err = common::fails_with_2(stakeshift().args(["simulate", "--paths", given]));
+        assert!(!err.contains("write it"), "{given}: {err}");
+    }
+}
+
+/// Session 46: a change to the model given where MODEL goes (`compare equity.stake=0.3`,
+/// `tornado equity.stake`, `sweep --vary ... equity.stake=0..1`) was told only "no such
+/// model file". It is told how such a change is given; each offered form, followed, runs.
+/// A name that is a file's (`equity.toml`, `foo.toml`) is told nothing more.
+#[test]
+fn regression_a_change_given_as_the_model_is_told_its_flag() {
+    let cases: [(&[&str], &str, &[&str]); 4] = [
+        (
+            &["compare", "equity.stake=0.3"],
+            "`equity.stake=0.3` reads as a change to the model, not a file: give it as `--set equity.stake=0.3`",
+            &["compare", "--set", "equity.stake=0.3"],
+        ),
+        (
+            &["compare", "trajectories[base].agi_year = 2031"],
+            "give it as `--set trajectories[base].agi_year=2031`",
+            &["compare", "--set", "trajectories[base].agi_year=2031"],
+        ),
+        (
+            &[
+                "sweep",
+                "--vary",
+                "discount_rate=0.05..0.1:2",
+                "equity.stake=0.1..0.5",
+            ],
+            "`equity.stake=0.1..0.5` reads as a range of an input, not a file: `sweep` and `tornado` take it as `--vary equity.stake=0.1..0.5`",
+            &["tornado", "--vary", "equity.stake=0.1..0.5"],
+        ),
+        (
+            &["tornado", "equity.stake"],
+            "`equity.stake` reads as a PATH of the model, not a file: a value is changed with `--set equity.stake=VALUE`, and varied with `--vary equity.stake=FROM..TO` (`sweep`, `tornado`)",
+            &["tornado", "--vary", "equity.stake=0.2..0.3"],
+        ),
+    ];
+    for (args, said, followed) in cases {
+        let err = common::fails_with_2(stakeshift().args(args));
+        assert!(
+            err.contains("no such model file") && err.contains(said),
+            "{args:?}: {err}"
+        );
+        let out = stakeshift().args(followed).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{followed:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    for name in ["equity.toml", "foo.toml", "EQUITY.stake", "equity"] {
+        let err = common::fails_with_2(stakeshift().args(["check", name]));
+        assert!(
+            err.contains("no such model file") && !err.contains("reads as"),
+            "{name}: {err}"
+        );
+    }
+}
+
 /// helper-256: `compare base` said only "no such model file", where the user meant the
 /// built-in model's trajectory; `-t base,bear` was sent to `bear`, where each name takes
 /// its own flag.

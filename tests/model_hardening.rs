@@ -1846,43 +1846,89 @@ fn regression_a_word_without_quotes_is_told_to_be_quoted() {
 /// file and in `--set`; each fix, followed, is read.
 #[test]
 fn regression_a_file_name_without_quotes_is_told_to_be_quoted() {
-    for (name, fix) in [
-        ("tail.csv", "\"tail.csv\""),
-        ("data.csv", "\"data.csv\""),
-        ("data/tail.csv", "\"data/tail.csv\""),
-        ("../up/t.csv", "\"../up/t.csv\""),
-        (r"C:\data\t.csv", r"'C:\data\t.csv'"),
+    let backslashes = ", single quotes, which keep its backslashes";
+    for (name, quoted, said) in [
+        ("tail.csv", "\"tail.csv\"", ""),
+        ("data.csv", "\"data.csv\"", ""),
+        ("data/tail.csv", "\"data/tail.csv\"", ""),
+        ("../up/t.csv", "\"../up/t.csv\"", ""),
+        (r"C:\data\t.csv", r"'C:\data\t.csv'", backslashes),
     ] {
-        let (code, stderr) = check(
-            "bare-file",
-            &format!("trajectories_csv = {name}\n{}", model_with("", "")),
-        );
+        let text = format!("trajectories_csv = {name}\n{}", model_with("", ""));
+        let (code, stderr) = check("bare-file", &text);
         assert_eq!(code, 2, "{stderr}");
         assert!(
             stderr.contains(&format!(
-                "trajectories_csv: the file is not valid TOML: `{name}` is neither a number nor quoted text: write a number such as 0.3 or 2031, text in quotes ({fix})"
+                "trajectories_csv: the file is not valid TOML: `{name}` is neither a number nor quoted text: write a number such as 0.3 or 2031, text in quotes ({quoted}{said})"
             )),
             "{stderr}"
         );
         assert!(!stderr.contains("expected `"), "{stderr}");
         assert!(!stderr.contains("must be quoted"), "{stderr}");
         // Followed, the value is read: the next complaint is the missing file.
-        let (code, stderr) = check(
-            "quoted-file",
-            &format!("trajectories_csv = {fix}\n{}", model_with("", "")),
-        );
+        let text = format!("trajectories_csv = {quoted}\n{}", model_with("", ""));
+        let (code, stderr) = check("quoted-file", &text);
         assert_eq!(code, 2, "{stderr}");
         assert!(stderr.contains("no such file"), "{stderr}");
         let set = format!("trajectories_csv={name}");
         let stderr = crate::common::fails_with_2(stakeshift().args(["check", "--set", &set]));
         assert!(
-            stderr.contains(&format!("`{name}` is neither a number nor quoted text: write a number such as 0.3 or 2031, text in quotes ({fix})")),
+            stderr.contains(&format!(
+                "`{name}` is neither a number nor quoted text: write a number such as 0.3 or 2031, text in quotes ({quoted}{said})"
+            )),
             "{stderr}"
         );
+        // helper-286: the shell took the quotes of `--set trajectories_csv="data.csv"`; the
+        // argument that keeps them, run by a shell, reads the name.
+        let shell = stderr
+            .split("; in a shell, `")
+            .nth(1)
+            .and_then(|rest| rest.strip_suffix("`\n"))
+            .unwrap_or_else(|| panic!("no shell form: {stderr}"));
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("\"$0\" check {shell}"))
+            .arg(env!("CARGO_BIN_EXE_stakeshift"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&format!("{name}: no such file")),
+            "{shell}: {stderr}"
+        );
     }
-    // A number is no name: `.5` and `1.5.2` keep what they were told.
-    let (_, stderr) = check("dot-five", &model_with("stake = 0.3", "stake = .5"));
-    assert!(!stderr.contains("neither a number"), "{stderr}");
+    // helper-286: what more is meant than the word, or not a name, keeps what it was told:
+    // a `#` inside the name (quoting the part before it names another file), a yes or no
+    // with more after it, a name ending in `.`, `~` (which nothing expands), a number.
+    for (from, to) in [
+        (
+            "trajectories_csv = \"x\"",
+            "trajectories_csv = runs/tail#2.csv",
+        ),
+        ("loss_carryforward = true", "loss_carryforward = true."),
+        ("loss_carryforward = true", "loss_carryforward = yes/no"),
+        ("residual = \"nonprofit\"", "residual = nonprofit."),
+        ("trajectories_csv = \"x\"", "trajectories_csv = ~/x.csv"),
+        ("stake = 0.3", "stake = .5"),
+    ] {
+        let text = format!("trajectories_csv = \"x\"\n{}", valid_model());
+        let (_, stderr) = check("not-a-name", &text.replacen(from, to, 1));
+        assert!(
+            stderr.contains("the file is not valid TOML")
+                && !stderr.contains("neither a number nor quoted"),
+            "{to}: {stderr}"
+        );
+    }
+    // A name too long to show whole is not offered shortened.
+    let long = format!("runs/{}.csv", "a".repeat(120));
+    let (_, stderr) = check(
+        "long-name",
+        &format!("trajectories_csv = {long}\n{}", valid_model()),
+    );
+    assert!(
+        stderr.contains("text in quotes (all of it in double quotes)"),
+        "{stderr}"
+    );
 }
 
 /// helper-192: a value left open on its line was told where the reader gave up, with no

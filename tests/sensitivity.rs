@@ -3007,3 +3007,38 @@ fn regression_solve_given_path_equals_value_is_told_to_give_the_path_alone() {
         "{e}"
     );
 }
+
+/// Session 46: a range's end written as a percent (`--vary equity.stake=10%..30%`) was told
+/// only that it is no number; it is told its fraction, exactly, which followed runs.
+/// `--target`, an amount, is not offered one.
+#[test]
+fn regression_a_percent_in_a_range_is_told_its_fraction() {
+    let e = failing(&["sweep", "--vary", "equity.stake=10%..30%:3"]);
+    assert!(
+        e.contains("a percent is written as its fraction: 10% is 0.1"),
+        "{e}"
+    );
+    let e = failing(&["tornado", "--vary", "equity.stake=0.1..-2.5 %"]);
+    assert!(
+        e.contains("a percent is written as its fraction: -2.5 % is -0.025"),
+        "{e}"
+    );
+    let e = failing(&["solve", "equity.stake", "--within", "5%..50%"]);
+    assert!(e.contains("5% is 0.05"), "{e}");
+    let e = failing(&["solve", "equity.stake", "--target", "5%"]);
+    assert!(!e.contains("fraction"), "{e}");
+    // A percent whose fraction a decimal cannot hold exactly is offered none.
+    let e = failing(&["sweep", "--vary", "equity.stake=1e-27%..0.3"]);
+    assert!(!e.contains("fraction"), "{e}");
+    let out = stakeshift()
+        .args([
+            "sweep",
+            "--vary",
+            "equity.stake=0.1..0.3:3",
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+}

@@ -1943,7 +1943,7 @@ fn regression_paths_and_seed_out_of_range_say_what_is_valid() {
         // helper-160: "`1e12` is not a number".
         (
             ["--paths", "1e12"],
-            "`1e12` is not a whole number written in digits; give a whole number of paths from 1 to 10000000",
+            "`1e12` is 1000000000000, outside 1..=10000000; give a whole number of paths from 1 to 10000000",
         ),
         (
             ["--seed", "18446744073709551616"],

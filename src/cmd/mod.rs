@@ -714,10 +714,51 @@ fn parse_paths(text: &str) -> Result<u64, String> {
             Err(format!("{text} is too large; give {within}"))
         }
         Err(_) if is_whole(text) => Err(format!("{text} is outside 1..={most}; give {within}")),
-        Err(_) => Err(format!(
-            "`{text}` is not a whole number written in digits; give {within}"
-        )),
+        Err(_) => Err(match whole_as_digits(text) {
+            Some(n) if (1..=most).contains(&n) => format!(
+                "`{text}` is not a whole number written in digits; write it {n}, as {within}"
+            ),
+            Some(n) => format!("`{text}` is {n}, outside 1..={most}; give {within}"),
+            None => format!("`{text}` is not a whole number written in digits; give {within}"),
+        }),
     }
+}
+
+/// A whole number written with separators between groups of three digits (`1,000,000`,
+/// `1 000 000`; `_` between any digits, as TOML allows) or in exponent form (`1e6`, `2.5e5`),
+/// as the number it is (session 46: `--paths 1e6` was told only that it is not one); None
+/// for anything else (`1,5`, a decimal comma), or a number past u64.
+fn whole_as_digits(text: &str) -> Option<u64> {
+    let text = text.trim();
+    for separator in [',', ' ', '_'] {
+        if !text.contains(separator) {
+            continue;
+        }
+        let groups: Vec<&str> = text.split(separator).collect();
+        let digits = |g: &&str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+        let grouped = groups.iter().all(digits)
+            && (separator == '_'
+                || (groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3)));
+        return grouped.then(|| groups.concat().parse().ok()).flatten();
+    }
+    let (mantissa, exponent) = text.split_once(['e', 'E'])?;
+    let exponent: usize = exponent
+        .strip_prefix('+')
+        .unwrap_or(exponent)
+        .parse()
+        .ok()?;
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if whole.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !fraction.bytes().all(|b| b.is_ascii_digit())
+        || fraction.trim_end_matches('0').len() > exponent
+        || exponent > 19
+    {
+        return None;
+    }
+    // The mantissa's digits, the point moved `exponent` places.
+    let digits = format!("{whole}{fraction:0<exponent$}");
+    digits[..whole.len() + exponent].parse().ok()
 }
 
 /// `--year`: a whole year written in digits, said so for any other text (`2030.0` was
@@ -747,9 +788,12 @@ fn parse_replay(text: &str) -> Result<u64, String> {
             Err(format!("{text} is below 0; give {within}"))
         }
         Err(_) if is_whole(text) => Err(format!("{text} is too large; give {within}")),
-        Err(_) => Err(format!(
-            "`{text}` is not a whole number written in digits; give {within}"
-        )),
+        Err(_) => Err(match whole_as_digits(text) {
+            Some(n) => format!(
+                "`{text}` is not a whole number written in digits; write it {n}, as {within}"
+            ),
+            None => format!("`{text}` is not a whole number written in digits; give {within}"),
+        }),
     }
 }
 
@@ -761,7 +805,10 @@ fn parse_seed(text: &str) -> Result<u64, String> {
         Err(_) if is_whole(text) => {
             Err(format!("{text} is outside 0..={}; give {within}", u64::MAX))
         }
-        Err(_) => Err(format!("`{text}` is not a whole number; give {within}")),
+        Err(_) => Err(match whole_as_digits(text) {
+            Some(n) => format!("`{text}` is not a whole number written in digits; write it {n}"),
+            None => format!("`{text}` is not a whole number; give {within}"),
+        }),
     }
 }
 

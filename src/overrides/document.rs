@@ -816,9 +816,13 @@ fn parse_value(o: &Override) -> Result<Value, OverrideError> {
             return OverrideError::new(&o.origin, &o.path.text, said);
         }
         // A word without its quotes: TOML's hint named a float or a boolean (helper-192).
-        if let Some(said) = crate::model::bare_word_spelling(&format!("x = {}", o.value), at + 4)
+        // Not where the value holds a `#`, which `--set` does not read as a comment, as a
+        // file does (helper-286: `data.csv # x` was offered "data.csv", which then failed).
+        if !o.value.contains('#')
+            && let Some(said) =
+                crate::model::bare_word_spelling(&format!("x = {}", o.value), at + 4)
         {
-            return OverrideError::new(&o.origin, &o.path.text, said);
+            return OverrideError::new(&o.origin, &o.path.text, in_a_shell(o, said));
         }
         OverrideError::new(
             &o.origin,
@@ -829,6 +833,37 @@ fn parse_value(o: &Override) -> Result<Value, OverrideError> {
             ),
         )
     })
+}
+
+/// `said` of a `--set` whose whole value is a word to be quoted, with the argument that
+/// quotes it as a shell passes it on (helper-286: `--set trajectories_csv="data.csv"` loses
+/// its quotes to the shell and fails the same way).
+fn in_a_shell(o: &Override, said: String) -> String {
+    let value = o.value.trim();
+    let whole = !value.contains(['[', '{', ',', ' '])
+        && said.starts_with(&format!("`{value}`"))
+        && said.contains("text in quotes (");
+    if !o.origin.starts_with("--set ") || !whole || value.chars().count() > 100 {
+        return said;
+    }
+    let quoted = if value.contains('\\') {
+        format!("'{value}'")
+    } else {
+        format!("\"{value}\"")
+    };
+    let arg = format!("{}={quoted}", o.path.text);
+    // In a shell's double quotes a backslash stays, but before `$`, `` ` ``, `"`, another
+    // backslash or the end; `'C:\d'` reads better so than as '...'\''C:\d'\''...'.
+    let plain_in_double_quotes = quoted.starts_with('\'')
+        && !arg.contains(['$', '`', '"', '!'])
+        && !arg.contains("\\\\")
+        && !arg.ends_with('\\');
+    let arg = if plain_in_double_quotes {
+        format!("\"{arg}\"")
+    } else {
+        crate::error::shell_word(&arg)
+    };
+    format!("{said}; in a shell, `--set {arg}`")
 }
 
 /// The field and the number as written, where the whole number too large for TOML at byte

@@ -1973,24 +1973,41 @@ pub fn not_finite_spelling(text: &str, at: usize) -> Option<String> {
 /// let said = bare_word_spelling("trajectories_csv = tail.csv # the tail", 19).unwrap();
 /// assert!(said.contains("(\"tail.csv\")"), "{said}");
 /// let said = bare_word_spelling(r"trajectories_csv = C:\data\t.csv", 19).unwrap();
-/// assert!(said.contains(r"('C:\data\t.csv')"), "{said}");
+/// assert!(said.contains(r"('C:\data\t.csv', single quotes"), "{said}");
 /// assert!(bare_word_spelling("trajectories_csv = ../data/t.csv", 19).is_some());
 /// assert_eq!(bare_word_spelling("x = .5", 4), None); // no letter: not a name
 /// assert_eq!(bare_word_spelling("[equity.cloud]", 1), None);
+/// assert_eq!(bare_word_spelling("x = runs/tail#2.csv", 4), None); // `#2.csv` is hers
+/// assert_eq!(bare_word_spelling("x = true.", 4), None);
+/// assert_eq!(bare_word_spelling("x = ~/t.csv", 4), None);
+/// assert!(bare_word_spelling("x = tail(1).csv", 4).unwrap().contains("(\"tail(1).csv\")"));
 /// ```
 pub fn bare_word_spelling(text: &str, at: usize) -> Option<String> {
     let word = word_at(text, at, |c| c.is_alphanumeric() || matches!(c, '_' | '-'))?;
     // A file's name or path, read whole (session 46: `trajectories_csv = tail.csv` was told
     // "invalid boolean, expected `true`"; `data.csv`, "string values must be quoted"): a
     // word with dots, slashes or a drive's colon, beginning with a letter or, as a
-    // relative or absolute path, with `.`, `/`, `\` or `~` where it holds a separator.
+    // relative or absolute path, with `.`, `/` or `\` where it holds a separator. Not one
+    // ending in `.` or `:` (`nonprofit.` is no party's name), nor a yes or no with more after
+    // it (`true.`, `yes/no`: helper-286), which keep what they were told; nor `~/x.csv`,
+    // whose `~` no reader expands.
+    let yes_or_no = matches!(
+        word.to_ascii_lowercase().as_str(),
+        "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n"
+    );
     let path = word_at(text, at, |c| {
-        c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | '\\' | ':' | '~')
+        c.is_alphanumeric()
+            || matches!(
+                c,
+                '_' | '-' | '.' | '/' | '\\' | ':' | '~' | '(' | ')' | '+'
+            )
     })
     .filter(|path| {
-        path.contains(char::is_alphabetic)
+        !yes_or_no
+            && !path.ends_with(['.', ':'])
+            && path.contains(char::is_alphabetic)
             && (path.starts_with(char::is_alphabetic)
-                || (path.starts_with(['.', '/', '\\', '~']) && path.contains(['/', '\\'])))
+                || (path.starts_with(['.', '/', '\\']) && path.contains(['/', '\\'])))
     });
     let word = match path {
         Some(path) if path.len() > word.len() => path,
@@ -2003,6 +2020,12 @@ pub fn bare_word_spelling(text: &str, at: usize) -> Option<String> {
         return None;
     }
     let start = word.as_ptr() as usize - text.as_ptr() as usize;
+    // A `#` right after the word (`runs/tail#2.csv`) was meant as part of it, though TOML
+    // reads a comment there: quoting the part before it would name another file
+    // (helper-286).
+    if text[start + word.len()..].starts_with('#') {
+        return None;
+    }
     (ends_a_value(text, start, word.len()) && begins_a_value(text, start)).then(|| {
         let shown = crate::error::quoted(word);
         // (helper-223: `True` and `yes` were told to be quoted, which fails next.)
@@ -2017,11 +2040,13 @@ pub fn bare_word_spelling(text: &str, at: usize) -> Option<String> {
             }
             _ => {}
         }
-        // (A backslash inside double quotes begins an escape: `"C:\data"` fails next.)
-        let in_quotes = if word.contains('\\') {
-            format!("'{shown}'")
-        } else {
-            format!("\"{shown}\"")
+        // (A backslash inside double quotes begins an escape: `"C:\data"` fails next; a
+        // word shortened to be shown is not offered shortened: helper-286.)
+        let in_quotes = match (word.contains('\\'), shown == word) {
+            (true, true) => format!("'{shown}', single quotes, which keep its backslashes"),
+            (false, true) => format!("\"{shown}\""),
+            (true, false) => "all of it in single quotes, which keep its backslashes".into(),
+            (false, false) => "all of it in double quotes".into(),
         };
         format!(
             "`{shown}` is neither a number nor quoted text: write a number such as 0.3 or 2031, text in quotes ({in_quotes}), or true or false, as the key takes"
