@@ -2091,3 +2091,38 @@ fn regression_a_long_name_in_an_error_leaves_its_reason_in_place() {
         );
     }
 }
+
+/// Session 46: a valuation series beginning after the stake is held left the stake worth 0
+/// in the years between (a valuation is 0 before its first point, SPEC 2) without a word.
+/// It is warned of (the run goes on, exit 0), naming those years; a series that begins by
+/// the year the stake is held is not.
+#[test]
+fn regression_a_valuation_beginning_after_the_stake_is_held_is_warned_of() {
+    // The corpus model holds its stake from 2022, its valuation points from 2020.
+    let late = model_with(
+        "valuation = { points = [[2020, 50.0], [2025, 150.0]]",
+        "valuation = { points = [[2025, 150.0]]",
+    );
+    let (code, stderr) = check("valuation-late", &late);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("trajectories[0].valuation.points[0]: the valuation begins in 2025, after the stake is held from 2022: a valuation is 0 before its first point, so the stake is worth 0 in 2022-2024; add a point for 2022"),
+        "{stderr}"
+    );
+    let one_year = model_with("from_year = 2022", "from_year = 2024");
+    let one_year = one_year.replace("[[2020, 50.0], [2025, 150.0]]", "[[2025, 150.0]]");
+    let (_, stderr) = check("valuation-one-year", &one_year);
+    assert!(
+        stderr.contains("so the stake is worth 0 in 2024;"),
+        "{stderr}"
+    );
+    let on_time = model_with(
+        "[[2020, 50.0], [2025, 150.0]]",
+        "[[2022, 50.0], [2025, 150.0]]",
+    );
+    let (code, stderr) = check("valuation-on-time", &on_time);
+    assert!(
+        code == 0 && !stderr.contains("valuation begins"),
+        "{code}: {stderr}"
+    );
+}

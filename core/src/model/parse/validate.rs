@@ -241,6 +241,44 @@ impl Builder<'_> {
         }
     }
 
+    /// A valuation series whose first point comes after the stake is held (equity.from_year,
+    /// or start_year if later) is valid, but the valuation is 0 before its first point (SPEC
+    /// 2), so the stake is worth nothing in those years (its value drawn as 0, then a
+    /// cliff): most often the company's earlier value left out (session 46).
+    fn warn_valuation_after_the_stake(
+        &self,
+        field: &str,
+        raw: &RawTrajectory,
+        trajectory: &Trajectory,
+        equity: &Equity,
+        years: &YearRange,
+    ) {
+        let TrajectorySource::Series { valuation, .. } = &trajectory.source else {
+            return;
+        };
+        let Some(&(first, _)) = valuation.points.first() else {
+            return;
+        };
+        let held = equity.from_year.max(years.start);
+        if first <= held || held > years.end {
+            return;
+        }
+        let span = (raw.valuation.get_ref().points.get_ref().first())
+            .map_or(raw.valuation.span(), |pair| pair.span());
+        let before = if first - 1 > held {
+            format!("{held}-{}", first - 1)
+        } else {
+            held.to_string()
+        };
+        self.warn(
+            format!("{field}.valuation.points[0]"),
+            span,
+            format!(
+                "the valuation begins in {first}, after the stake is held from {held}: a valuation is 0 before its first point, so the stake is worth 0 in {before}; add a point for {held} if the company had a value then"
+            ),
+        );
+    }
+
     /// A series point more than [`FAR_YEARS`] years outside the model is valid (the series
     /// interpolates toward it, or is 0 until it where it is the first) but is most often a
     /// mistyped year (2300 for 2030).
@@ -779,6 +817,13 @@ impl Builder<'_> {
                     );
                 }
                 let trajectory = self.trajectory(&field, t.get_ref(), &years)?;
+                self.warn_valuation_after_the_stake(
+                    &field,
+                    t.get_ref(),
+                    &trajectory,
+                    &equity,
+                    &years,
+                );
                 if !names.insert(trajectory.name.clone()) {
                     return fail(
                         format!("{field}.name"),
