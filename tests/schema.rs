@@ -5,7 +5,7 @@
 //! validator alone catches. A new key in the parser without the schema, or a new broken
 //! model the schema lets through, fails here.
 //!
-//! The schema is checked by [`Schema`], a validator for the draft 2020-12 keywords the
+//! The schema is checked by [`Schema`], a validator for the draft 7 keywords the
 //! schema uses, written here from the JSON Schema specification (not from the code that
 //! writes the schema). It refuses any keyword it does not know, so a schema that grows a
 //! new keyword fails here until the validator learns it. (A general validator crate did
@@ -71,15 +71,13 @@ fn schema_text() -> String {
 
 fn validator() -> Schema {
     let schema: serde_json::Value = serde_json::from_str(&schema_text()).unwrap();
-    assert_eq!(
-        schema["$schema"],
-        "https://json-schema.org/draft/2020-12/schema"
-    );
+    assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
     Schema::new(schema)
 }
 
-/// A JSON Schema (draft 2020-12) validator for the keywords the model schema uses: `type`,
-/// `properties`, `additionalProperties`, `required`, `anyOf`, `prefixItems`, `items`,
+/// A JSON Schema (draft 7) validator for the keywords the model schema uses: `type`,
+/// `properties`, `additionalProperties`, `required`, `anyOf`, `items` (a schema for every
+/// item, or a list of schemas for the first items), `additionalItems` (after such a list),
 /// `minItems`, `minLength`, `minimum`, `maximum`, `exclusiveMinimum`, and the annotations
 /// `$schema`, `title`, `description`. Any other keyword is refused when the schema is read.
 struct Schema(serde_json::Value);
@@ -116,8 +114,9 @@ impl Schema {
                         Schema::check_keywords(sub, &format!("{here}/{name}"));
                     }
                 }
-                "additionalProperties" | "items" => Schema::check_keywords(value, &here),
-                "anyOf" | "prefixItems" => {
+                "additionalProperties" | "additionalItems" => Schema::check_keywords(value, &here),
+                "items" if !value.is_array() => Schema::check_keywords(value, &here),
+                "anyOf" | "items" => {
                     let list = value.as_array().expect("a list of schemas");
                     assert!(!list.is_empty(), "{here}");
                     for (i, sub) in list.iter().enumerate() {
@@ -154,7 +153,7 @@ impl Schema {
     }
 }
 
-/// Numbers compare mathematically (2020-12): as exact decimals where both can be held in
+/// Numbers compare mathematically (draft 7): as exact decimals where both can be held in
 /// one (every number of a model file is), else as f64.
 fn compare(a: &serde_json::Value, b: &serde_json::Value) -> Option<std::cmp::Ordering> {
     use rust_decimal::Decimal;
@@ -179,7 +178,7 @@ fn has_type(instance: &serde_json::Value, name: &str) -> bool {
         "boolean" => instance.is_boolean(),
         "null" => instance.is_null(),
         "number" => instance.is_number(),
-        // 2020-12: any number with a zero fractional part.
+        // Draft 7 (as 6): any number with a zero fractional part.
         "integer" => match instance {
             Value::Number(n) => {
                 n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0)
@@ -247,16 +246,18 @@ fn validate(
         }
     }
     if let Value::Array(items) = instance {
-        let prefix = map
-            .get("prefixItems")
-            .and_then(Value::as_array)
-            .map_or(&[][..], Vec::as_slice);
+        // `items` as a list: the first items' schemas, and `additionalItems` for the rest;
+        // as a schema: every item's (`additionalItems` is then not read).
+        let (listed, rest) = match map.get("items") {
+            Some(Value::Array(list)) => (list.as_slice(), map.get("additionalItems")),
+            every => (&[][..], every),
+        };
         for (i, item) in items.iter().enumerate() {
             let here = format!("{at}/{i}");
-            match prefix.get(i) {
+            match listed.get(i) {
                 Some(sub) => validate(sub, item, &here, out),
                 None => {
-                    if let Some(sub) = map.get("items") {
+                    if let Some(sub) = rest {
                         validate(sub, item, &here, out);
                     }
                 }
@@ -390,7 +391,9 @@ fn the_validator_knows_its_keywords() {
         "additionalProperties": false,
         "properties": {
             "a": {"type": "integer", "minimum": 1, "maximum": 3},
-            "b": {"type": "array", "minItems": 1, "prefixItems": [{"type": "string", "minLength": 2}], "items": {"type": "number", "exclusiveMinimum": 0}},
+            "b": {"type": "array", "minItems": 1, "items": [{"type": "string", "minLength": 2}], "additionalItems": {"type": "number", "exclusiveMinimum": 0}},
+            "d": {"type": "array", "items": {"type": "integer"}, "additionalItems": false},
+            "e": {"type": "array", "items": [{"type": "integer"}], "additionalItems": false},
             "c": {"anyOf": [{"type": "boolean"}, {"type": "null"}]}
         }
     }));
@@ -415,6 +418,14 @@ fn the_validator_knows_its_keywords() {
             false,
         ),
         (json!({"a": 1, "b": [1]}), false),
+        // `items` a schema: every item; `additionalItems` then unread.
+        (json!({"a": 1, "d": [1, 2, 3]}), true),
+        (json!({"a": 1, "d": [1, 2.5]}), false),
+        // `items` a list: `additionalItems: false` refuses any item past it.
+        (json!({"a": 1, "e": [1]}), true),
+        (json!({"a": 1, "e": []}), true),
+        (json!({"a": 1, "e": [1, 2]}), false),
+        (json!({"a": 1, "e": ["x"]}), false),
         (json!({"a": 1, "c": true}), true),
         (json!({"a": 1, "c": null}), true),
         (json!({"a": 1, "c": 1}), false),
@@ -492,9 +503,9 @@ fn the_builtin_model_names_the_committed_schema() {
     );
 }
 
-#[test]
-fn every_model_in_the_repository_passes() {
-    let validator = validator();
+/// Every model in the repository: models/, the hand cases, the reference cases, the charts'
+/// model and the bad corpus's valid bases.
+fn repository_models() -> Vec<PathBuf> {
     let mut models = tomls("models");
     models.extend(tomls("tests/hand"));
     for case in std::fs::read_dir(repo("tests/reference/cases")).unwrap() {
@@ -509,7 +520,13 @@ fn every_model_in_the_repository_passes() {
     // The expectations of the hand cases are not models.
     models.retain(|p| !p.to_string_lossy().ends_with(".expect.toml"));
     assert!(models.len() > 10, "{models:?}");
-    for model in models {
+    models
+}
+
+#[test]
+fn every_model_in_the_repository_passes() {
+    let validator = validator();
+    for model in repository_models() {
         let json = as_json(&model).unwrap_or_else(|| panic!("{} is not TOML", model.display()));
         let errors = validator.errors(&json);
         assert!(errors.is_empty(), "{}: {errors:#?}", model.display());
@@ -556,4 +573,74 @@ fn every_broken_model_it_can_express_fails() {
             .assert()
             .code(2);
     }
+}
+
+/// taplo, the validator of the editors MODEL 12.7 names (its command line, and Even Better
+/// TOML), where one is on PATH (`.ci/run` installs it with npm where it can; `npm install
+/// @taplo/cli`): every model of the repository passes the printed schema, named by a
+/// `#:schema` line as the built-in model names it, and a model with a value out of range, a
+/// pair of three and a misspelt key fails. helper-287: the schema was draft 2020-12, which
+/// taplo reads as draft 7, and it refused every `[year, value]` pair of every model.
+#[test]
+fn taplo_checks_the_models_against_the_schema() {
+    let taplo = std::env::var("STAKESHIFT_TAPLO").unwrap_or_else(|_| "taplo".into());
+    let runs = std::process::Command::new(&taplo)
+        .arg("--version")
+        .output()
+        // (npm's taplo says its version and exits 1.)
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).starts_with("taplo "));
+    if !runs {
+        println!(
+            "skipped: no taplo on PATH (or at STAKESHIFT_TAPLO), so no editor's validator reads the schema (`npm install @taplo/cli` to run this test)"
+        );
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("stakeshift-taplo-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let schema = dir.join("stakeshift.schema.json");
+    std::fs::write(&schema, schema_text()).unwrap();
+    let directive = format!("#:schema {}\n", schema.display());
+    let named = |i: usize, text: &str| {
+        let text = text
+            .strip_prefix("#:schema ../docs/stakeshift.schema.json\n")
+            .unwrap_or(text);
+        let path = dir.join(format!("model-{i}.toml"));
+        std::fs::write(&path, format!("{directive}{text}")).unwrap();
+        path
+    };
+    let check = |files: &[PathBuf]| {
+        let out = std::process::Command::new(&taplo)
+            .arg("check")
+            .args(files)
+            .env("RUST_LOG", "error")
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let models: Vec<PathBuf> = repository_models()
+        .iter()
+        .enumerate()
+        .map(|(i, model)| named(i, &std::fs::read_to_string(model).unwrap()))
+        .collect();
+    let (passed, said) = check(&models);
+    assert!(passed, "taplo refused a model of the repository:\n{said}");
+    let base = stakeshift::BUILTIN_MODEL;
+    for (i, (from, to)) in [
+        ("stake = 0.27", "stake = 1.5"),
+        ("[2019, 1.0],", "[2019, 1.0, 3],"),
+        ("stake = 0.27", "stak = 0.27"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        assert!(base.contains(from), "the built-in model has no {from:?}");
+        let broken = named(1000 + i, &base.replacen(from, to, 1));
+        let (passed, said) = check(&[broken]);
+        assert!(!passed, "taplo let `{to}` through:\n{said}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,4 +1,4 @@
-//! `stakeshift schema`: print the JSON Schema of the model file (draft 2020-12), for
+//! `stakeshift schema`: print the JSON Schema of the model file (draft 7, which taplo reads), for
 //! editors that check TOML against a schema named by a `#:schema` directive.
 
 use super::emit;

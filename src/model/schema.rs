@@ -1,5 +1,8 @@
-//! A JSON Schema (draft 2020-12) of the model file, for editors: taplo and Even Better TOML
+//! A JSON Schema (draft 7) of the model file, for editors: taplo and Even Better TOML
 //! check a TOML file against the schema its `#:schema` directive names, as it is typed.
+//! Draft 7, not 2020-12: taplo's validator knows drafts 4, 6 and 7 only, and read a
+//! 2020-12 schema as draft 7, where `prefixItems` means nothing and `items: false` refused
+//! every `[year, value]` pair of every model (helper-287; `taplo check` said so).
 //!
 //! The schema says what a single key may hold: its type, its valid range (SPEC section 6),
 //! whether it is required, and what it means. Rules that tie keys together (the years in
@@ -18,7 +21,7 @@
 //! use stakeshift::model::schema::model_schema_text;
 //!
 //! let schema: Value = serde_json::from_str(&model_schema_text()).expect("valid JSON");
-//! assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+//! assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
 //! let required = schema["required"].as_array().unwrap();
 //! assert!(required.iter().any(|k| k == "discount_rate"));
 //! // SPEC 6: a discount rate above -1.
@@ -35,7 +38,7 @@ use super::{MAX_PATHS, MAX_YEAR, MAX_YEARS};
 /// The validator's largest number, as JSON Schema states it (1e18 is exact in f64).
 const MAX_NUMBER: f64 = super::MAX_NUMBER as f64;
 
-/// A year: a whole number (written without a decimal point), -MAX_YEAR to MAX_YEAR.
+/// A year: a whole number (2025.0 is read as 2025), -MAX_YEAR to MAX_YEAR.
 fn year(description: &str) -> Value {
     json!({
         "type": "integer",
@@ -78,10 +81,11 @@ fn text(description: &str) -> Value {
 }
 
 /// The characters the validator refuses in names and descriptions (`not_plain`): control
-/// characters and the bidirectional marks, embeddings, overrides and isolates, as a regular
-/// expression's class body.
+/// characters, the line and paragraph separators (helper-287: `"a\u2028b"` passed), and
+/// the bidirectional marks, embeddings, overrides and isolates, as a regular expression's
+/// class body.
 const NOT_PLAIN: &str =
-    "\\u0000-\\u001F\\u007F-\\u009F\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069";
+    "\\u0000-\\u001F\\u007F-\\u009F\\u061C\\u200E\\u200F\\u2028-\\u202E\\u2066-\\u2069";
 
 /// The white space the validator trims (Rust's `char::is_whitespace` beyond the control
 /// characters): written out, as `\s` differs between regular-expression dialects
@@ -110,9 +114,9 @@ fn pairs(description: &str, value: Value) -> Value {
         "description": description,
         "items": {
             "type": "array",
-            "prefixItems": [year("the year"), value],
+            "items": [year("the year"), value],
             "minItems": 2,
-            "items": false,
+            "additionalItems": false,
         },
     })
 }
@@ -175,7 +179,15 @@ fn by_party(description: &str, value: Value) -> Value {
 fn share_series(description: &str, max: Option<f64>) -> Value {
     let mut points = pairs(
         "[year, value] pairs, years strictly increasing; linear between points, held after the last, 0 before the first",
-        number("a fraction", Some(0.0), max),
+        number(
+            if max.is_some() {
+                "a fraction"
+            } else {
+                "a share of revenue, 0 or more"
+            },
+            Some(0.0),
+            max,
+        ),
     );
     points["minItems"] = json!(1);
     json!({
@@ -329,9 +341,9 @@ pub fn model_schema() -> Value {
         },
     });
     json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$schema": "http://json-schema.org/draft-07/schema#",
         "title": "stakeshift model",
-        "description": "A stakeshift model file: a capped profit share against an equity stake, and the futures they are compared on. Amounts are in `unit`; rates, shares, margins and stakes are fractions (0.27, not 27). Rules tying keys together (years in order, shares adding up to at most 1, unique names) are checked by `stakeshift check`, as are rules on numbers that JSON Schema cannot state: every number finite (no nan or inf) and exact in 28 significant digits, with no digit beyond the 28th decimal place, and every year written without a decimal point (2025, not 2025.0). See docs/MODEL.md.",
+        "description": "A stakeshift model file: a capped profit share against an equity stake, and the futures they are compared on. Amounts are in `unit`; rates, shares, margins and stakes are fractions (0.27, not 27). Rules tying keys together (years in order, shares adding up to at most 1, unique names) are checked by `stakeshift check`, as are rules on numbers that JSON Schema cannot state: every number finite (no nan or inf) and exact in 28 significant digits, with no digit beyond the 28th decimal place, and every year a whole number (2025; 2025.0 is read as 2025). See docs/MODEL.md.",
         "type": "object",
         "additionalProperties": false,
         "required": [

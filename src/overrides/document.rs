@@ -1259,7 +1259,8 @@ fn set_value_with_old(
                         let pairs = node
                             .and_then(|n| n.get("items"))
                             .filter(|items| is_array(items))
-                            .and_then(|items| items.get("prefixItems"))
+                            // (Draft 7: a pair's parts are its `items` list.)
+                            .and_then(|items| items.get("items"))
                             .and_then(|p| p.as_array())
                             .map(|parts| {
                                 let part = |p: &serde_json::Value| {
@@ -2580,7 +2581,7 @@ fn holds_a_number(candidate: &str) -> bool {
             // left out, and `solve investor.contributons[0][1]` was sent to `shift.margin`).
             [array @ .., Segment::Index(_), Segment::Index(j)] if !array.is_empty() => {
                 schema_node(&shape_of(array))
-                    .and_then(|node| node.get("items")?.get("prefixItems")?.get(*j))
+                    .and_then(|node| node.get("items")?.get("items")?.as_array()?.get(*j))
                     .is_some_and(is_number)
             }
             _ => schema_node(&shape_of(&segments)).is_some_and(is_number),
