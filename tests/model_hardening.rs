@@ -1819,7 +1819,7 @@ fn regression_a_word_without_quotes_is_told_to_be_quoted() {
         assert_eq!(code, 2, "{stderr}");
         assert!(
             stderr.contains(&format!(
-                "profit_share.residual: the file is not valid TOML: `{word}` is neither a number nor quoted text: write a number such as 0.3 or 2031, text in quotes (\"{word}\")"
+                "profit_share.residual: the file is not valid TOML: `{word}` is text without its quotes: write it in quotes, \"{word}\""
             )),
             "{stderr}"
         );
@@ -1827,7 +1827,9 @@ fn regression_a_word_without_quotes_is_told_to_be_quoted() {
         let set = format!("profit_share.residual={word}");
         let stderr = crate::common::fails_with_2(stakeshift().args(["check", "--set", &set]));
         assert!(
-            stderr.contains(&format!("`{word}` is neither a number nor quoted text")),
+            stderr.contains(&format!(
+                "`{word}` is text without its quotes: write it in quotes, \"{word}\"; in a shell, `--set 'profit_share.residual=\"{word}\"'`"
+            )),
             "{stderr}"
         );
     }
@@ -1836,7 +1838,7 @@ fn regression_a_word_without_quotes_is_told_to_be_quoted() {
         "two-words",
         &model_with("residual = \"nonprofit\"", "residual = non profit"),
     );
-    assert!(!stderr.contains("neither a number"), "{stderr}");
+    assert!(!stderr.contains("without its quotes"), "{stderr}");
 }
 
 /// Session 46: a file's name without its quotes was told TOML's words, "string values must
@@ -1859,7 +1861,7 @@ fn regression_a_file_name_without_quotes_is_told_to_be_quoted() {
         assert_eq!(code, 2, "{stderr}");
         assert!(
             stderr.contains(&format!(
-                "trajectories_csv: the file is not valid TOML: `{name}` is neither a number nor quoted text: write a number such as 0.3 or 2031, text in quotes ({quoted}{said})"
+                "trajectories_csv: the file is not valid TOML: `{name}` is text without its quotes: write it in quotes, {quoted}{said}\n"
             )),
             "{stderr}"
         );
@@ -1874,7 +1876,7 @@ fn regression_a_file_name_without_quotes_is_told_to_be_quoted() {
         let stderr = crate::common::fails_with_2(stakeshift().args(["check", "--set", &set]));
         assert!(
             stderr.contains(&format!(
-                "`{name}` is neither a number nor quoted text: write a number such as 0.3 or 2031, text in quotes ({quoted}{said})"
+                "`{name}` is text without its quotes: write it in quotes, {quoted}{said}; in a shell, `--set "
             )),
             "{stderr}"
         );
@@ -1914,8 +1916,7 @@ fn regression_a_file_name_without_quotes_is_told_to_be_quoted() {
         let text = format!("trajectories_csv = \"x\"\n{}", valid_model());
         let (_, stderr) = check("not-a-name", &text.replacen(from, to, 1));
         assert!(
-            stderr.contains("the file is not valid TOML")
-                && !stderr.contains("neither a number nor quoted"),
+            stderr.contains("the file is not valid TOML") && !stderr.contains("without its quotes"),
             "{to}: {stderr}"
         );
     }
@@ -1926,7 +1927,7 @@ fn regression_a_file_name_without_quotes_is_told_to_be_quoted() {
         &format!("trajectories_csv = {long}\n{}", valid_model()),
     );
     assert!(
-        stderr.contains("text in quotes (all of it in double quotes)"),
+        stderr.contains("write it in quotes, all of it in double quotes\n"),
         "{stderr}"
     );
 }

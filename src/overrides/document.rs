@@ -820,9 +820,10 @@ fn parse_value(o: &Override) -> Result<Value, OverrideError> {
         // file does (helper-286: `data.csv # x` was offered "data.csv", which then failed).
         if !o.value.contains('#')
             && let Some(said) =
-                crate::model::bare_word_spelling(&format!("x = {}", o.value), at + 4)
+                crate::model::bare_word_spelling(&format!("x = {}", o.value), at + 4, takes_text)
         {
-            return OverrideError::new(&o.origin, &o.path.text, in_a_shell(o, said));
+            let said = if takes_text { in_a_shell(o, said) } else { said };
+            return OverrideError::new(&o.origin, &o.path.text, said);
         }
         OverrideError::new(
             &o.origin,
@@ -835,14 +836,15 @@ fn parse_value(o: &Override) -> Result<Value, OverrideError> {
     })
 }
 
-/// `said` of a `--set` whose whole value is a word to be quoted, with the argument that
-/// quotes it as a shell passes it on (helper-286: `--set trajectories_csv="data.csv"` loses
+/// `said` of a `--set` whose whole value is a word to be quoted (for a key that takes
+/// text: elsewhere the quoted word is no fix), with the argument that quotes it as a shell
+/// passes it on (helper-286: `--set trajectories_csv="data.csv"` loses
 /// its quotes to the shell and fails the same way).
 fn in_a_shell(o: &Override, said: String) -> String {
     let value = o.value.trim();
     let whole = !value.contains(['[', '{', ',', ' '])
         && said.starts_with(&format!("`{value}`"))
-        && said.contains("text in quotes (");
+        && said.contains("write it in quotes, ");
     if !o.origin.starts_with("--set ") || !whole || value.chars().count() > 100 {
         return said;
     }

@@ -81,7 +81,7 @@ pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
         message = said;
     } else if let Some(span) = e.span()
         && field.is_empty()
-        && let Some(said) = bare_word_spelling(text, span.start)
+        && let Some(said) = bare_word_spelling(text, span.start, value_takes_text(text, span.start))
     {
         message = said;
     } else if let Some(span) = e.span()
@@ -1955,34 +1955,38 @@ pub fn not_finite_spelling(text: &str, at: usize) -> Option<String> {
 /// (`residual = nonprofit`): that text is written in quotes. The reader's own words named a
 /// float or a boolean, by the word's first letter ("invalid float, expected `nan`",
 /// "invalid boolean, expected `false`"; helper-192). `true`, `false` and the words of
-/// [`not_finite_spelling`] are not such words.
+/// [`not_finite_spelling`] are not such words. `takes_text`: whether the key takes text,
+/// which is then told only to quote it.
 ///
 /// ```
 /// use stakeshift_core::model::bare_word_spelling;
-/// let said = bare_word_spelling("residual = nonprofit", 11).unwrap();
-/// assert!(said.starts_with("`nonprofit` is neither a number nor quoted text"));
-/// assert!(said.contains("\"nonprofit\""));
-/// assert_eq!(bare_word_spelling("residual = np]", 11), None); // the `]` is the error
-/// assert!(bare_word_spelling("a = [\"x\", founders_2]", 11).is_some());
-/// assert_eq!(bare_word_spelling("residual = non profit", 11), None); // two words
-/// assert_eq!(bare_word_spelling("[equity]", 1), None); // a table's name
-/// assert_eq!(bare_word_spelling("stake = 2nd", 8), None); // not a word
-/// assert_eq!(bare_word_spelling("x = NaN", 4), None);
+/// let said = bare_word_spelling("residual = nonprofit", 11, true).unwrap();
+/// assert_eq!(said, "`nonprofit` is text without its quotes: write it in quotes, \"nonprofit\"");
+/// // Where the key may take other than text, what else the value may be.
+/// let said = bare_word_spelling("stake = high", 8, false).unwrap();
+/// assert!(said.starts_with("`high` is neither a number nor quoted text: write a number"));
+/// assert!(said.contains("text in quotes (\"high\")"));
+/// assert_eq!(bare_word_spelling("residual = np]", 11, false), None); // the `]` is the error
+/// assert!(bare_word_spelling("a = [\"x\", founders_2]", 11, false).is_some());
+/// assert_eq!(bare_word_spelling("residual = non profit", 11, false), None); // two words
+/// assert_eq!(bare_word_spelling("[equity]", 1, false), None); // a table's name
+/// assert_eq!(bare_word_spelling("stake = 2nd", 8, false), None); // not a word
+/// assert_eq!(bare_word_spelling("x = NaN", 4, false), None);
 /// // A file's name or path too (TOML said "string values must be quoted", or of `tail.csv`
 /// // "invalid boolean, expected `true`"); a backslash's in single quotes, which keep it.
-/// let said = bare_word_spelling("trajectories_csv = tail.csv # the tail", 19).unwrap();
-/// assert!(said.contains("(\"tail.csv\")"), "{said}");
-/// let said = bare_word_spelling(r"trajectories_csv = C:\data\t.csv", 19).unwrap();
-/// assert!(said.contains(r"('C:\data\t.csv', single quotes"), "{said}");
-/// assert!(bare_word_spelling("trajectories_csv = ../data/t.csv", 19).is_some());
-/// assert_eq!(bare_word_spelling("x = .5", 4), None); // no letter: not a name
-/// assert_eq!(bare_word_spelling("[equity.cloud]", 1), None);
-/// assert_eq!(bare_word_spelling("x = runs/tail#2.csv", 4), None); // `#2.csv` is hers
-/// assert_eq!(bare_word_spelling("x = true.", 4), None);
-/// assert_eq!(bare_word_spelling("x = ~/t.csv", 4), None);
-/// assert!(bare_word_spelling("x = tail(1).csv", 4).unwrap().contains("(\"tail(1).csv\")"));
+/// let said = bare_word_spelling("trajectories_csv = tail.csv # the tail", 19, true).unwrap();
+/// assert!(said.ends_with("write it in quotes, \"tail.csv\""), "{said}");
+/// let said = bare_word_spelling(r"trajectories_csv = C:\data\t.csv", 19, true).unwrap();
+/// assert!(said.ends_with(r"'C:\data\t.csv', single quotes, which keep its backslashes"));
+/// assert!(bare_word_spelling("trajectories_csv = ../data/t.csv", 19, false).is_some());
+/// assert_eq!(bare_word_spelling("x = .5", 4, false), None); // no letter: not a name
+/// assert_eq!(bare_word_spelling("[equity.cloud]", 1, false), None);
+/// assert_eq!(bare_word_spelling("x = runs/tail#2.csv", 4, false), None); // `#2.csv` is hers
+/// assert_eq!(bare_word_spelling("x = true.", 4, false), None);
+/// assert_eq!(bare_word_spelling("x = ~/t.csv", 4, false), None);
+/// assert!(bare_word_spelling("x = tail(1).csv", 4, false).unwrap().contains("(\"tail(1).csv\")"));
 /// ```
-pub fn bare_word_spelling(text: &str, at: usize) -> Option<String> {
+pub fn bare_word_spelling(text: &str, at: usize, takes_text: bool) -> Option<String> {
     let word = word_at(text, at, |c| c.is_alphanumeric() || matches!(c, '_' | '-'))?;
     // A file's name or path, read whole (session 46: `trajectories_csv = tail.csv` was told
     // "invalid boolean, expected `true`"; `data.csv`, "string values must be quoted"): a
@@ -2028,6 +2032,19 @@ pub fn bare_word_spelling(text: &str, at: usize) -> Option<String> {
     }
     (ends_a_value(text, start, word.len()) && begins_a_value(text, start)).then(|| {
         let shown = crate::error::quoted(word);
+        // (A backslash inside double quotes begins an escape: `"C:\data"` fails next; a
+        // word shortened to be shown is not offered shortened: helper-286.)
+        let in_quotes = match (word.contains('\\'), shown == word) {
+            (true, true) => format!("'{shown}', single quotes, which keep its backslashes"),
+            (false, true) => format!("\"{shown}\""),
+            (true, false) => "all of it in single quotes, which keep its backslashes".into(),
+            (false, false) => "all of it in double quotes".into(),
+        };
+        // A key that takes text is told only that (helper-286: "write a number such as 0.3
+        // or 2031, ..., or true or false" of `trajectories_csv = data.csv`).
+        if takes_text {
+            return format!("`{shown}` is text without its quotes: write it in quotes, {in_quotes}");
+        }
         // (helper-223: `True` and `yes` were told to be quoted, which fails next.)
         match word.to_ascii_lowercase().as_str() {
             lower @ ("true" | "false") => {
@@ -2040,14 +2057,6 @@ pub fn bare_word_spelling(text: &str, at: usize) -> Option<String> {
             }
             _ => {}
         }
-        // (A backslash inside double quotes begins an escape: `"C:\data"` fails next; a
-        // word shortened to be shown is not offered shortened: helper-286.)
-        let in_quotes = match (word.contains('\\'), shown == word) {
-            (true, true) => format!("'{shown}', single quotes, which keep its backslashes"),
-            (false, true) => format!("\"{shown}\""),
-            (true, false) => "all of it in single quotes, which keep its backslashes".into(),
-            (false, false) => "all of it in double quotes".into(),
-        };
         format!(
             "`{shown}` is neither a number nor quoted text: write a number such as 0.3 or 2031, text in quotes ({in_quotes}), or true or false, as the key takes"
         )
