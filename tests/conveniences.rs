@@ -96,6 +96,47 @@ fn completion_scripts_parse_in_the_shells_present() {
     }
 }
 
+/// helper-289: fish's script offered file names for `stakeshift completions <TAB>` (bash
+/// and zsh offer the shells) and nothing for `stakeshift help <TAB>` (its condition counted
+/// `help` as a subcommand already given). Asked of fish itself where it is installed; the
+/// script's lines otherwise.
+#[test]
+fn regression_fish_completes_the_shells_the_pages_and_help() {
+    let script = stdout_of(&["completions", "fish"]);
+    assert!(script.contains(
+        "complete -c stakeshift -n \"__fish_stakeshift_using_subcommand completions\" -f -a \"bash elvish fish powershell zsh\"\n"
+    ));
+    assert!(
+        !script.contains(" man schema help\""),
+        "help's condition is unmended"
+    );
+    if !on_path("fish") {
+        println!("skipped: fish is not on PATH, so its completions are read, not asked");
+        return;
+    }
+    let file = std::env::temp_dir().join(format!("stakeshift-fish-{}.fish", std::process::id()));
+    std::fs::write(&file, &script).unwrap();
+    let ask = |line: &str| {
+        let out = std::process::Command::new("fish")
+            .arg("--no-config")
+            .arg("-c")
+            .arg(format!("source {}; complete -C'{line}'", file.display()))
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&out.stdout).into_owned();
+        said.lines()
+            .map(|l| l.split('\t').next().unwrap_or_default().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        ask("stakeshift completions "),
+        ["bash", "elvish", "fish", "powershell", "zsh"]
+    );
+    assert_eq!(ask("stakeshift help co"), ["compare", "completions"]);
+    assert_eq!(ask("stakeshift man sw"), ["sweep"]);
+    let _ = std::fs::remove_file(&file);
+}
+
 #[test]
 fn an_unknown_shell_is_bad_usage() {
     stakeshift().args(["completions", "tcsh"]).assert().code(2);

@@ -936,6 +936,15 @@ pub(crate) fn render_svg(figure: &impl Figure, ctx: &ChartContext) -> Result<Vec
         figure.draw(&c, ctx).map_err(&fail)?;
         c.present().map_err(&fail)?;
     }
+    // XML may not hold U+FFFE or U+FFFF, which a name may (the workbook escapes them in its
+    // cells, `_xFFFF_`): the SVG shows U+FFFD, the replacement character, in their place
+    // (helper-289: such a name made every SVG chart ill-formed, and rsvg-convert refused it).
+    const NOT_IN_XML: [char; 2] = ['\u{FFFE}', '\u{FFFF}'];
+    let out = if out.contains(NOT_IN_XML) {
+        out.replace(NOT_IN_XML, "\u{FFFD}")
+    } else {
+        out
+    };
     Ok(out.into_bytes())
 }
 
