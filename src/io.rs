@@ -837,9 +837,13 @@ pub fn read_model_file(path: Option<&Path>) -> Result<ModelFile> {
         // A model that may not be read is a bad model file too, as an unreadable
         // trajectories_csv is (helper-88: it was exit 1, the CSV's exit 2).
         ReadFailure::Io(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
-            Error::Usage(format!(
-                "{named}: {e}; the model file must be readable by this user (its permissions: `ls -l`, `chmod u+r`)"
-            ))
+            // (A bad model file's exit, 2, as an unreadable one's.)
+            match current_folder_unenterable(path) {
+                Some(why) => Error::Usage(format!("{named}: {why}")),
+                None => Error::Usage(format!(
+                    "{named}: {e}; the model file must be readable by this user (its permissions: `ls -l`, `chmod u+r`)"
+                )),
+            }
         }
         ReadFailure::Io(e) => Error::io(path, e),
     })?;
@@ -1043,8 +1047,35 @@ fn replaceable_as(path: &Path, or_else: &str) -> Result<Option<Metadata>> {
         }
         Err(e) if is_link_loop(&e) => Err(loop_on_the_way(path)),
         Err(e) if name_too_long(&e) => Err(too_long(path)),
-        Err(e) => Err(Error::io(path, e)),
+        Err(e) => Err(unenterable_current_folder(path).unwrap_or_else(|| Error::io(path, e))),
     }
+}
+
+/// Where `path` is relative and this user may not enter the current folder (helper-288,
+/// run from a folder of mode 000: `--out charts` was told to `chmod u+r` a folder that is
+/// not there, `init m.toml` "Permission denied" alone), the error that says so.
+fn unenterable_current_folder(path: &Path) -> Option<Error> {
+    let why = current_folder_unenterable(path)?;
+    Some(Error::io(
+        path,
+        std::io::Error::new(std::io::ErrorKind::PermissionDenied, why),
+    ))
+}
+
+/// What [`unenterable_current_folder`] says, where it applies.
+fn current_folder_unenterable(path: &Path) -> Option<String> {
+    if path.is_absolute() {
+        return None;
+    }
+    let e = fs::metadata(".").err()?;
+    (e.kind() == std::io::ErrorKind::PermissionDenied).then(|| {
+        let here = std::env::current_dir()
+            .map(|d| format!("the current folder, {}", shown(&d)))
+            .unwrap_or_else(|_| "the current folder".into());
+        format!(
+            "{e}: this user may not enter {here}, where it is: run stakeshift from a folder this user may enter, or give a full path"
+        )
+    })
 }
 
 /// The longest name of one file or folder most file systems take, in bytes.
@@ -1268,7 +1299,8 @@ pub fn check_out_folder(dir: &Path) -> Result<()> {
             })?;
             Ok(())
         }
-        None => Ok(()),
+        // No folder on the way is there to this user: a current folder it may not enter.
+        None => unenterable_current_folder(given).map_or(Ok(()), Err),
     }
 }
 

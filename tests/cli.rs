@@ -2369,6 +2369,65 @@ fn regression_an_unreadable_model_file_is_exit_2() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
 
+/// helper-288: run from a folder this user may not enter (mode 000), `compare --out charts`
+/// was told to `chmod u+r` a folder that is not there, `init m.toml` "Permission denied"
+/// alone, and `check m.toml` to make the model readable. Each says the current folder may
+/// not be entered, and names it. Made as `nobody` through setpriv, where the tests run as
+/// root (who may enter any folder); skipped elsewhere.
+#[cfg(target_os = "linux")]
+#[test]
+fn regression_a_current_folder_that_may_not_be_entered_is_named() {
+    let _nobody = common::as_nobody_lock();
+    use std::os::unix::fs::PermissionsExt;
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        println!("skipped: not root, so no folder of mode 000 can be made the current one");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("stakeshift-unenterable-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let locked = dir.join("locked");
+    std::fs::create_dir_all(&locked).unwrap();
+    let binary = dir.join("stakeshift");
+    std::fs::copy(assert_cmd::cargo::cargo_bin("stakeshift"), &binary).unwrap();
+    for (path, mode) in [(&dir, 0o755), (&binary, 0o755), (&locked, 0o000)] {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    let run = |args: &[&str]| {
+        std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&binary)
+            .args(args)
+            .current_dir(&locked)
+            .output()
+    };
+    let said = format!(
+        "this user may not enter the current folder, {}, where it is: run stakeshift from a folder this user may enter, or give a full path",
+        locked.display()
+    );
+    for (args, code) in [
+        (&["compare", "--out", "charts"][..], 1),
+        (&["init", "m.toml"], 1),
+        (&["check", "m.toml"], 2),
+    ] {
+        let out = match run(args) {
+            Ok(out) if !matches!(out.status.code(), Some(126 | 127)) => out,
+            other => {
+                println!("skipped: no unprivileged run could be made ({other:?})");
+                break;
+            }
+        };
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(&said) && !stderr.contains("chmod"),
+            "{args:?}: {stderr}"
+        );
+    }
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// helper-127: the conclusion said "the stake is worth 0.00 USD m more" beside two NPVs that
 /// differ, "flips at 1.00x" for 0.9997 and "0.00x" for a break-even scale of 0.00056 (a
 /// valuation of nothing), and counted wins only ("in 0 of 3 trajectories, the capped
@@ -3432,6 +3491,48 @@ fn regression_a_missing_table_is_asked_for_with_its_article() {
         );
         assert!(err.contains(asked), "{file}: {err}");
     }
+}
+
+/// helper-288: the note that a `--set` lacks its `=VALUE` printed the argument raw beside an
+/// error that escaped it: a newline split the error over lines, an ESC sequence reached the
+/// terminal, and `solve` said the note twice (escaped, then raw). A path with a space was
+/// offered `--set a b=VALUE`, which a shell splits again.
+#[test]
+fn regression_the_set_notes_escape_what_they_quote_once() {
+    for (args, said) in [
+        (
+            &["compare", "--svg", "--set", "a\nb", "docs/mini.toml"][..],
+            "(`--set a\\u{a}b` has no `=VALUE`: write `--set 'a\\u{a}b=VALUE'`, one word)",
+        ),
+        (
+            &["compare", "--set", "a\u{1b}[2Jb", "docs/mini.toml"],
+            "write `--set 'a\\u{1b}[2Jb=VALUE'`, one word)",
+        ),
+        (
+            &["solve", "--set", "a\tb", "equity.stake"],
+            "(`--set a\\u{9}b` has no `=VALUE`: write `--set 'a\\u{9}b=VALUE'`, one word)",
+        ),
+        (
+            &["solve", "--set", "a b", "equity.stake"],
+            "write `--set 'a b=VALUE'`, one word)",
+        ),
+        (
+            &["schema", "x\u{2028}y"],
+            "unexpected argument 'x\\u{2028}y'",
+        ),
+    ] {
+        let err = common::fails_with_2(stakeshift().args(args));
+        assert!(err.contains(said), "{args:?}: {err}");
+        assert!(err.matches("has no `=VALUE`").count() <= 1, "{err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+        assert!(
+            !err.trim_end()
+                .contains(|c: char| c.is_control() || c == '\u{2028}'),
+            "{err:?}"
+        );
+    }
+    let err = common::fails_with_2(stakeshift().args(["solve", "--set", "a\nb", "equity.stake"]));
+    assert_eq!(err.matches("has no `=VALUE`").count(), 1, "{err}");
 }
 
 /// Session 46: `--paths 1e6`, `--paths 1,000,000` (and `--seed`, `--replay` so written) were

@@ -872,10 +872,9 @@ pub fn parse() -> Result<Cli, ExitCode> {
                 }
                 line.push_str(&note);
             }
-            say(format_args!(
-                "{}",
-                stakeshift::error::escape_controls(&line)
-            ));
+            // (Plain text: a line separator or a right-to-left override the user typed is
+            // escaped too, not only control characters: helper-288.)
+            say(format_args!("{}", stakeshift::error::plain_text(&line)));
             Err(ExitCode::from(2))
         }
         Err(e) => {
@@ -956,14 +955,18 @@ pub fn finish(result: anyhow::Result<()>, warnings: Warnings) -> ExitCode {
             // (`--set equity.stake= 0.3`: an empty value, and 0.3 taken for the model;
             // `sweep --vary equity.stake= 0..1`: no model file `0..1`).
             // (Once: `solve` says it in its own usage error.)
+            // (The note escaped as the error is, and compared so: helper-288, a control
+            // character in the `--set` printed the note raw, and `solve`'s twice.)
+            let said = format!("{e:#}");
             if let Some(apart) = set_value_apart(&args)
-                && !format!("{e:#}").contains(apart.trim())
+                && !stakeshift::error::plain_text(&said)
+                    .contains(&*stakeshift::error::plain_text(apart.trim()))
             {
                 note.push_str(&apart);
             }
             say(format_args!(
-                "error: {}{note}",
-                stakeshift::error::escape_controls(&format!("{e:#}"))
+                "error: {}",
+                stakeshift::error::plain_text(&format!("{said}{note}"))
             ));
             ExitCode::from(typed.map_or(1, |t| t.exit_code()) as u8)
         }
@@ -1586,10 +1589,13 @@ pub(crate) fn set_value_apart(args: &[std::ffi::OsString]) -> Option<String> {
             } else {
                 "=VALUE"
             };
+            // (As a shell reads it: `--set 'a b=VALUE'`, helper-288.)
             return Some(format!(
-                " (`{spelling} {}` has no `{wanted}`: write `{spelling} {}{wanted}`, one word)",
+                " (`{spelling} {}` has no `{wanted}`: write `{spelling} {}`, one word)",
                 stakeshift::error::quoted(path),
-                stakeshift::error::quoted(path)
+                stakeshift::error::quoted(&stakeshift::error::shell_arg(&format!(
+                    "{path}{wanted}"
+                )))
             ));
         }
         // Quoted where the key takes text and the word is no TOML string (`Big Co`, `123`,
