@@ -149,6 +149,15 @@ fn the_man_page_has_a_title_and_lists_every_subcommand() {
         page.lines().any(|l| l.starts_with(".TH stakeshift 1 ")),
         "{page}"
     );
+    // helper-289: the date left out, the source stood in its place (`.TH stakeshift 1
+    // "stakeshift 0.1.0" "stakeshift manual"`): an empty date is written `""`.
+    let version = env!("CARGO_PKG_VERSION");
+    assert!(
+        page.contains(&format!(
+            ".TH stakeshift 1 \"\" \"stakeshift {version}\" \"stakeshift manual\"\n"
+        )),
+        "{page}"
+    );
     assert!(
         page.contains(".SH NAME") && page.contains(".SH SYNOPSIS"),
         "{page}"

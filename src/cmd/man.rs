@@ -39,7 +39,13 @@ fn render(
     cmd: &clap::Command,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    man.render_title(out)?;
+    // The title with an empty date written `""`: clap_mangen leaves it out, and the source
+    // then stood where `man` reads the date (mandoc: "cannot parse date"; the footer showed
+    // the manual's name on the left: helper-289).
+    let mut title = Vec::new();
+    man.render_title(&mut title)?;
+    let title = String::from_utf8_lossy(&title).replacen(" 1  \"", " 1 \"\" \"", 1);
+    out.write_all(title.as_bytes())?;
     man.render_name_section(out)?;
     man.render_synopsis_section(out)?;
     man.render_description_section(out)?;
