@@ -731,53 +731,85 @@ fn builtin_trajectory_hint(path: &Path) -> String {
 
 /// Where a missing model file reads as a change to the model (`stakeshift compare
 /// equity.stake=0.3`) or a PATH of it (`stakeshift tornado equity.stake`), how such a change
-/// is given (session 46: "no such model file" alone).
+/// is given (session 46: "no such model file" alone): written as a shell reads it, only for
+/// a path the model's schema has a place for (helper-291: `cloud.backup`), and not where the
+/// name reads as a file's (`equity.stake=0.3.toml`, `equity.stake=a/m.toml`).
 fn path_operand_hint(path: &Path) -> String {
     let Some(name) = path.to_str() else {
         return String::new();
     };
-    // A path into one of the model's tables, or a derived key's (`foo.toml` is no such).
-    let reads_as_a_path = |key: &str| {
-        let key = key.trim();
-        let root = key.split(['.', '[']).next().unwrap_or_default();
-        // (`equity.toml` is a file's name, not a PATH.)
-        let extension = key
+    let file_like = |text: &str| {
+        let extension = text
             .rsplit('.')
             .next()
             .unwrap_or_default()
             .to_ascii_lowercase();
-        key.contains(['.', '['])
-            && !matches!(
-                extension.as_str(),
-                "toml" | "csv" | "json" | "txt" | "md" | "xlsx"
-            )
-            && matches!(
-                root,
-                "investor"
-                    | "profit_share"
-                    | "equity"
-                    | "trajectories"
-                    | "simulation"
-                    | "cloud"
-                    | "scale"
-                    | "shift"
-            )
-            && crate::overrides::OverridePath::parse(key).is_ok()
+        text.contains(['/', '\\'])
+            || (text.contains('.')
+                && matches!(
+                    extension.as_str(),
+                    "toml"
+                        | "csv"
+                        | "json"
+                        | "txt"
+                        | "md"
+                        | "xlsx"
+                        | "yaml"
+                        | "yml"
+                        | "bak"
+                        | "old"
+                        | "cfg"
+                        | "ini"
+                ))
     };
+    // A path into one of the model's tables, or a derived key, that the schema knows.
+    // (A top-level key only before an `=`: `discount_rate=0.1`; alone, `notes` is as likely
+    // a file's name.)
+    let place = |key: &str, given_a_value: bool| {
+        let key = key.trim();
+        if !(given_a_value || key.contains(['.', '['])) || file_like(key) {
+            return None;
+        }
+        crate::overrides::OverridePath::parse(key)
+            .ok()
+            .and_then(|p| crate::overrides::schema_place(&p))
+    };
+    let arg = |flag: &str, text: &str| format!("{flag} {}", crate::error::shell_arg(text));
     match name.rsplit_once('=') {
-        Some((key, value)) if reads_as_a_path(key) => {
+        Some((key, value)) if !file_like(value) && !value.trim().is_empty() => {
+            let Some(takes_text) = place(key, true) else {
+                return String::new();
+            };
             let (key, value) = (key.trim(), value.trim());
             if value.contains("..") {
+                // (Tornado takes no steps: `:STEPS` is sweep's alone.)
+                let span = value.split_once(':').map_or(value, |(span, _)| span);
+                let steps = if span.len() < value.len() {
+                    format!(
+                        " (and `{}` for sweep)",
+                        arg("--vary", &format!("{key}={value}"))
+                    )
+                } else {
+                    String::new()
+                };
                 format!(
-                    "; `{name}` reads as a range of an input, not a file: `sweep` and `tornado` take it as `--vary {key}={value}`"
+                    "; `{name}` reads as a range of an input, not a file: `sweep` and `tornado` take it as `{}`{steps}",
+                    arg("--vary", &format!("{key}={span}"))
                 )
             } else {
+                // A key that takes text, its value in quotes.
+                let value = if takes_text && !value.starts_with(['"', '\'']) {
+                    format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+                } else {
+                    value.to_string()
+                };
                 format!(
-                    "; `{name}` reads as a change to the model, not a file: give it as `--set {key}={value}`"
+                    "; `{name}` reads as a change to the model, not a file: give it as `{}`",
+                    arg("--set", &format!("{key}={value}"))
                 )
             }
         }
-        None if reads_as_a_path(name) => format!(
+        None if place(name, false).is_some() => format!(
             "; `{name}` reads as a PATH of the model, not a file: a value is changed with `--set {name}=VALUE`, and varied with `--vary {name}=FROM..TO` (`sweep`, `tornado`)"
         ),
         _ => String::new(),

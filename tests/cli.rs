@@ -3573,7 +3573,10 @@ fn regression_a_count_in_exponent_form_or_grouped_is_told_its_digits() {
     );
     let err = common::fails_with_2(stakeshift().args(["simulate", "--replay", "1,000"]));
     assert!(err.contains("write it 1000, as a path's index"), "{err}");
-    for given in ["1,5", "1,0000", "1.25e1", "1e-3", "10,000.5"] {
+    // (helper-291: `0,500` and `0,001` are decimal commas, not groupings.)
+    for given in [
+        "1,5", "1,0000", "1.25e1", "1e-3", "10,000.5", "0,500", "0,001",
+    ] {
         let err = common::fails_with_2(stakeshift().args(["simulate", "--paths", given]));
         assert!(!err.contains("write it"), "{given}: {err}");
     }
@@ -3593,7 +3596,7 @@ fn regression_a_change_given_as_the_model_is_told_its_flag() {
         ),
         (
             &["compare", "trajectories[base].agi_year = 2031"],
-            "give it as `--set trajectories[base].agi_year=2031`",
+            "give it as `--set 'trajectories[base].agi_year=2031'`",
             &["compare", "--set", "trajectories[base].agi_year=2031"],
         ),
         (
@@ -3627,6 +3630,42 @@ fn regression_a_change_given_as_the_model_is_told_its_flag() {
     }
     for name in ["equity.toml", "foo.toml", "EQUITY.stake", "equity"] {
         let err = common::fails_with_2(stakeshift().args(["check", name]));
+        assert!(
+            err.contains("no such model file") && !err.contains("reads as"),
+            "{name}: {err}"
+        );
+    }
+    // helper-291: the offered flag written as a shell reads it (`;` ran a second command,
+    // a space split it); a text key's value quoted; sweep's steps kept from tornado; a top
+    // level key before an `=`; and nothing for a file's name or a path the schema lacks.
+    for (name, said) in [
+        (
+            "equity.stake=0.3;rm",
+            "give it as `--set 'equity.stake=0.3;rm'`",
+        ),
+        ("equity.stake=a b", "give it as `--set 'equity.stake=a b'`"),
+        (
+            "profit_share.residual=fund",
+            "give it as `--set 'profit_share.residual=\"fund\"'`",
+        ),
+        ("discount_rate=0.1", "give it as `--set discount_rate=0.1`"),
+        (
+            "equity.stake=0.1..0.4:4",
+            "take it as `--vary equity.stake=0.1..0.4` (and `--vary equity.stake=0.1..0.4:4` for sweep)",
+        ),
+    ] {
+        let err = common::fails_with_2(stakeshift().args(["compare", name]));
+        assert!(err.contains(said), "{name}: {err}");
+    }
+    for name in [
+        "equity.stake=0.3.toml",
+        "equity.stake=0.3/m.toml",
+        "cloud.backup",
+        "simulation.v2",
+        "equity.stake=",
+        "notes",
+    ] {
+        let err = common::fails_with_2(stakeshift().args(["compare", name]));
         assert!(
             err.contains("no such model file") && !err.contains("reads as"),
             "{name}: {err}"

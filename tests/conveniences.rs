@@ -104,7 +104,7 @@ fn completion_scripts_parse_in_the_shells_present() {
 fn regression_fish_completes_the_shells_the_pages_and_help() {
     let script = stdout_of(&["completions", "fish"]);
     assert!(script.contains(
-        "complete -c stakeshift -n \"__fish_stakeshift_using_subcommand completions\" -f -a \"bash elvish fish powershell zsh\"\n"
+        "complete -c stakeshift -n \"__fish_stakeshift_using_subcommand completions; and not __fish_seen_subcommand_from bash elvish fish powershell zsh\" -f -a \"bash elvish fish powershell zsh\"\n"
     ));
     assert!(
         !script.contains(" man schema help\""),
@@ -134,6 +134,8 @@ fn regression_fish_completes_the_shells_the_pages_and_help() {
     );
     assert_eq!(ask("stakeshift help co"), ["compare", "completions"]);
     assert_eq!(ask("stakeshift man sw"), ["sweep"]);
+    // Once given, not offered again (helper-291).
+    assert!(!ask("stakeshift completions fish ").contains(&"zsh".to_string()));
     let _ = std::fs::remove_file(&file);
 }
 

@@ -1058,4 +1058,22 @@ fn regression_a_revenue_share_agi_ended_before_its_years_says_so() {
     );
     // AGI after the share's last year: after it, only its years are said.
     assert!(explain("2031", "2032").contains("ends at AGI: not this year, after 2030\n"));
+    // helper-291: a share whose cap was reached before AGI: AGI is not said to have ended it
+    // (regime B's share, given AGI's end and a small cap; regime A's says AGI's).
+    let capped = stdout_of(&[
+        "explain",
+        "-t",
+        "early-agi",
+        "--year",
+        "2031",
+        "--set",
+        "equity.revenue_share.ends_at_agi=true",
+        "--set",
+        "equity.revenue_share.total_cap=5",
+    ]);
+    assert!(
+        capped.contains("ends at AGI: not this year, after 2030; AGI ended it in 2030\n"),
+        "{capped}"
+    );
+    assert_eq!(capped.matches("AGI ended it").count(), 1, "{capped}");
 }

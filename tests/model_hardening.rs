@@ -1887,6 +1887,16 @@ fn regression_a_word_without_quotes_is_told_to_be_quoted() {
         &model_with("residual = \"nonprofit\"", "residual = non profit"),
     );
     assert!(!stderr.contains("without its quotes"), "{stderr}");
+    // helper-291: a party named as a text key (`name`) takes a number: not told to quote.
+    let stderr = crate::common::fails_with_2(stakeshift().args([
+        "check",
+        "--set",
+        "profit_share.tiers[0].shares.name=half",
+    ]));
+    assert!(
+        stderr.contains("`half` is neither a number nor quoted text: write a number"),
+        "{stderr}"
+    );
 }
 
 /// Session 46: a file's name without its quotes was told TOML's words, "string values must
@@ -2163,6 +2173,14 @@ fn regression_a_valuation_beginning_after_the_stake_is_held_is_warned_of() {
     let (_, stderr) = check("valuation-one-year", &one_year);
     assert!(
         stderr.contains("so the stake is worth 0 in 2024;"),
+        "{stderr}"
+    );
+    // helper-291: a first point after end_year named years the model does not have.
+    let after_the_end = model_with("[[2020, 50.0], [2025, 150.0]]", "[[2033, 150.0]]");
+    let (code, stderr) = check("valuation-after-end", &after_the_end);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("the valuation begins in 2033, after the model's last year (2030): a valuation is 0 before its first point, so the stake, held from 2022, is worth 0 in every year it is held in the model, 2022-2030;"),
         "{stderr}"
     );
     let on_time = model_with(

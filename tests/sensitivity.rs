@@ -3000,10 +3000,16 @@ fn regression_solve_given_path_equals_value_is_told_to_give_the_path_alone() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    // A key with `=` inside its brackets is read to the last `=`.
+    // A key with `=` inside its brackets is read to the last `=`; written as a shell reads it.
     let e = failing(&["solve", "trajectories[a=b].agi_year=2031"]);
     assert!(
-        e.contains("write `stakeshift solve trajectories[a=b].agi_year`"),
+        e.contains("write `stakeshift solve 'trajectories[a=b].agi_year'`"),
+        "{e}"
+    );
+    // helper-291: a model's path with a space quoted; `--within` given no steps.
+    let e = failing(&["solve", "my model.toml", "equity.stake=0.1..0.4:4"]);
+    assert!(
+        e.contains("to look for it in 0.1..0.4, write `stakeshift solve 'my model.toml' equity.stake --within 0.1..0.4`"),
         "{e}"
     );
 }

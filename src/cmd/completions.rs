@@ -48,9 +48,17 @@ fn mend_fish(script: &str, cmd: &clap::Command) -> String {
                 values = subcommands.iter().map(|s| s.to_string()).collect();
             }
             if !values.is_empty() {
+                // (Once: not again after one is given, helper-291; the subcommand's own
+                // name, always seen, is not one of them: `man man`.)
+                let seen: Vec<&str> = values
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|v| *v != sub.get_name())
+                    .collect();
                 out.push_str(&format!(
-                    "complete -c stakeshift -n \"__fish_stakeshift_using_subcommand {}\" -f -a \"{}\"\n",
+                    "complete -c stakeshift -n \"__fish_stakeshift_using_subcommand {}; and not __fish_seen_subcommand_from {}\" -f -a \"{}\"\n",
                     sub.get_name(),
+                    seen.join(" "),
                     values.join(" ")
                 ));
             }

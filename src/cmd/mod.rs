@@ -736,7 +736,10 @@ fn whole_as_digits(text: &str) -> Option<u64> {
         }
         let groups: Vec<&str> = text.split(separator).collect();
         let digits = |g: &&str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+        // (A first group of 0 is no thousands' grouping but a decimal comma, `0,500`:
+        // helper-291.)
         let grouped = groups.iter().all(digits)
+            && !groups[0].starts_with('0')
             && (separator == '_'
                 || (groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3)));
         return grouped.then(|| groups.concat().parse().ok()).flatten();

@@ -116,12 +116,22 @@ pub fn run(
     {
         let key = key.trim();
         let value = value.trim();
+        // (As a shell reads them: a model's path with a space, helper-291.)
         let command = match &model {
-            Some(model) => format!("stakeshift solve {} {key}", model.display()),
-            None => format!("stakeshift solve {key}"),
+            Some(model) => format!(
+                "stakeshift solve {} {}",
+                stakeshift::error::shell_arg(&model.to_string_lossy()),
+                stakeshift::error::shell_arg(key)
+            ),
+            None => format!("stakeshift solve {}", stakeshift::error::shell_arg(key)),
         };
         let hint = if value.contains("..") {
-            format!("to look for it in {value}, write `{command} --within {value}`")
+            // (`--within` takes no steps: helper-291.)
+            let span = value.split_once(':').map_or(value, |(span, _)| span).trim();
+            format!(
+                "to look for it in {span}, write `{command} --within {}`",
+                stakeshift::error::shell_arg(span)
+            )
         } else {
             format!(
                 "write `{command}` for the value at which the deals tie (`--target X` for an advantage of X; `--set` changes other inputs first)"

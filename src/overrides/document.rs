@@ -744,12 +744,15 @@ fn parse_value(o: &Override) -> Result<Value, OverrideError> {
         // A number as a spreadsheet shows it (`15%`, `1,250.0`): the fix, as the model
         // file's reader says it.
         // (A key that takes text is offered no number's fix: helper-277, helper-278.)
-        let takes_text = match &o.path.target {
-            Target::Key(segments) => matches!(
+        // (By the schema's place where it has one: a party named `name` takes a number,
+        // helper-291; else by the key's last name.)
+        let takes_text = match (schema_place(&o.path), &o.path.target) {
+            (Some(text), _) => text,
+            (None, Target::Key(segments)) => matches!(
                 segments.last(),
                 Some(Segment::Key(k)) if crate::model::takes_text(k)
             ),
-            Target::Derived(..) => false,
+            (None, Target::Derived(..)) => false,
         };
         // (Before the overflow's words: `1_0%` is read as a number that overflowed, and was
         // told "too large": helper-279.)
@@ -1468,6 +1471,32 @@ fn schema(shape: &str) -> Option<Keys> {
         Some(serde_json::Value::Object(_)) => Some(Keys::Open),
         _ => None,
     }
+}
+
+/// What `path` names in the model's JSON Schema: `Some(true)` for a value that takes text,
+/// `Some(false)` for any other value, table or array (or a derived key), None for a path the
+/// schema has no place for (`cloud.backup`). Names of parties and trajectories are any.
+pub fn schema_place(path: &OverridePath) -> Option<bool> {
+    let segments = match &path.target {
+        Target::Derived(..) => return Some(false),
+        Target::Key(segments) => segments,
+    };
+    static SCHEMA: OnceLock<serde_json::Value> = OnceLock::new();
+    let mut node = SCHEMA.get_or_init(crate::model::schema::model_schema);
+    for segment in segments {
+        node = match segment {
+            Segment::Key(k) => match node.get("properties") {
+                Some(properties) => properties.get(k)?,
+                None => node.get("additionalProperties").filter(|n| n.is_object())?,
+            },
+            Segment::Index(i) => match node.get("items")? {
+                serde_json::Value::Array(parts) => parts.get(*i)?,
+                every => every,
+            },
+            Segment::Name(_) => node.get("items").filter(|n| n.is_object())?,
+        };
+    }
+    Some(node.get("type").is_some_and(|t| t == "string"))
 }
 
 /// The model's JSON Schema at `shape` (as [`schema`] takes it); None where it describes

@@ -44,7 +44,9 @@ pub mod typed;
 
 use rust_decimal::Decimal;
 
-pub use document::{MAX_PLACED_WARNINGS, OverrideError, patch_and_parse, patch_and_parse_with};
+pub use document::{
+    MAX_PLACED_WARNINGS, OverrideError, patch_and_parse, patch_and_parse_with, schema_place,
+};
 pub use typed::Knob;
 
 /// One step of a path.

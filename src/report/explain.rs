@@ -239,7 +239,12 @@ fn revenue_share_note(r: &RevenueShareLedger, year: Year, agi_year: Option<Year>
                 r.from
             ));
         }
-        (RevenueShareStatus::OutsideYears, Some(agi)) if year > r.until && agi <= r.until => {
+        // (Not where its cap was reached first, before AGI: helper-291.)
+        (RevenueShareStatus::OutsideYears, Some(agi))
+            if year > r.until
+                && agi <= r.until
+                && !r.room_before().is_some_and(|room| room.is_zero()) =>
+        {
             note.push_str(&format!(
                 ": not this year, after {}; AGI ended it in {agi}",
                 r.until

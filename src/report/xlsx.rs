@@ -1176,7 +1176,7 @@ fn write_summary(
 
 /// Legal, unique sheet names for the trajectories, in their order: Excel's forbidden
 /// characters `[]:*?/\` (and control characters, and U+FFFE and U+FFFF, which XML forbids)
-/// become `_`, apostrophes at either end are dropped, names are cut to 31 characters (as
+/// become `_`, apostrophes at either end are dropped and any other becomes `_`, names are cut to 31 characters (as
 /// Excel counts them, in UTF-16 units: an emoji is two), and a name the same ignoring case
 /// as an earlier one, as `Inputs`, `Summary` or Excel's reserved `History` gets ` (2)`,
 /// ` (3)`...
@@ -1214,15 +1214,18 @@ pub fn sheet_names(trajectories: &[&str]) -> Vec<String> {
             })
             .collect();
         let cleaned = without_xml_escapes(&apart_from_functions(&cleaned));
-        let mut base = cleaned.trim_matches('\'').to_string();
+        // Apostrophes at either end dropped, one inside `_`: Gnumeric reads no doubled
+        // apostrophe in a quoted sheet name (`'O''Neil'!W2`, valid OOXML, which Excel and
+        // LibreOffice read), and the Summary's row of such a trajectory lost its NPVs
+        // there (helper-290).
+        let mut base = cleaned.trim_matches('\'').replace('\'', "_");
         if base.trim().is_empty() {
             base = "trajectory".into();
         }
-        // The name cut to `room` units, without the apostrophes cutting may leave at its
-        // end (dropped before the name is checked against those taken: dropped after, they
-        // could make it one already taken, and the workbook failed to build).
+        // The name cut to `room` units (it holds no apostrophe, which cutting could leave
+        // at its end).
         let fit = |room: usize| {
-            let cut = cut_utf16(&base, room).trim_end_matches('\'');
+            let cut = cut_utf16(&base, room);
             if cut.is_empty() { "trajectory" } else { cut }.to_string()
         };
         let mut candidate = fit(SHEET_NAME_MAX);
@@ -1395,7 +1398,7 @@ mod tests {
         assert_eq!(names[6], "summary (2)");
         assert_eq!(names[7], "history (2)");
         assert_eq!(names[8], "trajectory");
-        assert_eq!(names[9], "it's");
+        assert_eq!(names[9], "it_s");
         for n in &names {
             assert!(n.encode_utf16().count() <= 31, "{n}");
             assert!(!n.starts_with('\'') && !n.ends_with('\''), "{n}");
@@ -1429,7 +1432,9 @@ mod tests {
     #[test]
     fn a_cut_name_does_not_end_in_an_apostrophe() {
         let name = format!("{}'xyz", "a".repeat(30));
-        assert_eq!(sheet_names(&[&name]), vec!["a".repeat(30)]);
+        assert_eq!(sheet_names(&[&name]), vec![format!("{}_", "a".repeat(30))]);
+        // helper-290: none inside either (Gnumeric reads no doubled one in a formula).
+        assert_eq!(sheet_names(&["'O'Neil's case'"]), vec!["O_Neil_s case"]);
     }
 
     #[test]

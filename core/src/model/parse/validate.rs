@@ -265,17 +265,28 @@ impl Builder<'_> {
         }
         let span = (raw.valuation.get_ref().points.get_ref().first())
             .map_or(raw.valuation.span(), |pair| pair.span());
-        let before = if first - 1 > held {
-            format!("{held}-{}", first - 1)
+        // The years of the model before the first point (helper-291: a first point after
+        // end_year named years the model does not have).
+        let last = (first - 1).min(years.end);
+        let before = if last > held {
+            format!("{held}-{last}")
         } else {
             held.to_string()
+        };
+        let said = if first > years.end {
+            format!(
+                "the valuation begins in {first}, after the model's last year ({}): a valuation is 0 before its first point, so the stake, held from {held}, is worth 0 in every year it is held in the model, {before}",
+                years.end
+            )
+        } else {
+            format!(
+                "the valuation begins in {first}, after the stake is held from {held}: a valuation is 0 before its first point, so the stake is worth 0 in {before}"
+            )
         };
         self.warn(
             format!("{field}.valuation.points[0]"),
             span,
-            format!(
-                "the valuation begins in {first}, after the stake is held from {held}: a valuation is 0 before its first point, so the stake is worth 0 in {before}; add a point for {held} if the company had a value then"
-            ),
+            format!("{said}; add a point for {held} if the company had a value then"),
         );
     }
 
