@@ -3033,6 +3033,14 @@ fn regression_a_percent_in_a_range_is_told_its_fraction() {
     assert!(e.contains("5% is 0.05"), "{e}");
     let e = failing(&["solve", "equity.stake", "--target", "5%"]);
     assert!(!e.contains("fraction"), "{e}");
+    // Nor a year (helper-291: `--vary end_year=10%..30%` was told 10% is 0.1).
+    for vary in ["end_year=10%..30%", "trajectories[base].agi_year=10%..30%"] {
+        let e = failing(&["sweep", "--vary", vary]);
+        assert!(
+            e.contains("is not a number") && !e.contains("fraction"),
+            "{e}"
+        );
+    }
     // A percent whose fraction a decimal cannot hold exactly is offered none.
     let e = failing(&["sweep", "--vary", "equity.stake=1e-27%..0.3"]);
     assert!(!e.contains("fraction"), "{e}");

@@ -1262,8 +1262,18 @@ impl<'a> Vary<'a> {
         })
     }
 
-    /// An error of this `--vary`.
+    /// An error of this `--vary`. A percent's fraction (`10% is 0.1`) is not offered for a
+    /// year, where it means nothing (helper-291: `--vary end_year=10%..30%`).
     pub(crate) fn error(&self, message: impl std::fmt::Display) -> Error {
+        let message = message.to_string();
+        let message = match message.split_once("; a percent is written as its fraction") {
+            Some((before, _))
+                if stakeshift::overrides::schema_type(&self.path) == Some("integer") =>
+            {
+                before.to_string()
+            }
+            _ => message,
+        };
         vary_error(&self.origin, message)
     }
 }

@@ -1477,9 +1477,29 @@ fn schema(shape: &str) -> Option<Keys> {
 /// `Some(false)` for any other value, table or array (or a derived key), None for a path the
 /// schema has no place for (`cloud.backup`). Names of parties and trajectories are any.
 pub fn schema_place(path: &OverridePath) -> Option<bool> {
-    let segments = match &path.target {
-        Target::Derived(..) => return Some(false),
-        Target::Key(segments) => segments,
+    match &path.target {
+        Target::Derived(..) => Some(false),
+        Target::Key(_) => Some(
+            schema_node_of(path)?
+                .get("type")
+                .is_some_and(|t| t == "string"),
+        ),
+    }
+}
+
+/// The JSON type (`"number"`, `"integer"`, `"string"`...) the model's schema gives `path`;
+/// `"number"` for a derived key, None where the schema has no place for it.
+pub fn schema_type(path: &OverridePath) -> Option<&'static str> {
+    match &path.target {
+        Target::Derived(..) => Some("number"),
+        Target::Key(_) => schema_node_of(path)?.get("type")?.as_str(),
+    }
+}
+
+/// The model's JSON Schema at `path` (names of parties and trajectories are any).
+fn schema_node_of(path: &OverridePath) -> Option<&'static serde_json::Value> {
+    let Target::Key(segments) = &path.target else {
+        return None;
     };
     static SCHEMA: OnceLock<serde_json::Value> = OnceLock::new();
     let mut node = SCHEMA.get_or_init(crate::model::schema::model_schema);
@@ -1496,7 +1516,7 @@ pub fn schema_place(path: &OverridePath) -> Option<bool> {
             Segment::Name(_) => node.get("items").filter(|n| n.is_object())?,
         };
     }
-    Some(node.get("type").is_some_and(|t| t == "string"))
+    Some(node)
 }
 
 /// The model's JSON Schema at `shape` (as [`schema`] takes it); None where it describes

@@ -46,6 +46,7 @@ use rust_decimal::Decimal;
 
 pub use document::{
     MAX_PLACED_WARNINGS, OverrideError, patch_and_parse, patch_and_parse_with, schema_place,
+    schema_type,
 };
 pub use typed::Knob;
 
