@@ -775,15 +775,22 @@ fn path_operand_hint(path: &Path) -> String {
             .and_then(|p| crate::overrides::schema_place(&p))
     };
     let arg = |flag: &str, text: &str| format!("{flag} {}", crate::error::shell_arg(text));
+    let number = |key: &str| {
+        crate::overrides::OverridePath::parse(key.trim())
+            .ok()
+            .and_then(|p| crate::overrides::schema_type(&p))
+            .is_some_and(|t| matches!(t, "number" | "integer"))
+    };
     match name.rsplit_once('=') {
         Some((key, value)) if !file_like(value) && !value.trim().is_empty() => {
             let Some(takes_text) = place(key, true) else {
                 return String::new();
             };
             let (key, value) = (key.trim(), value.trim());
-            if value.contains("..") {
+            // (A range of a number's only: `name=a..b` is text, helper-292.)
+            if value.contains("..") && number(key) {
                 // (Tornado takes no steps: `:STEPS` is sweep's alone.)
-                let span = value.split_once(':').map_or(value, |(span, _)| span);
+                let span = value.split_once(':').map_or(value, |(span, _)| span).trim();
                 let steps = if span.len() < value.len() {
                     format!(
                         " (and `{}` for sweep)",
@@ -809,9 +816,22 @@ fn path_operand_hint(path: &Path) -> String {
                 )
             }
         }
-        None if place(name, false).is_some() => format!(
-            "; `{name}` reads as a PATH of the model, not a file: a value is changed with `--set {name}=VALUE`, and varied with `--vary {name}=FROM..TO` (`sweep`, `tornado`)"
-        ),
+        // (Written as a shell reads it: `trajectories[it's]`, helper-292; varied only where
+        // it holds a number.)
+        None if place(name, false).is_some() => {
+            let varied = if number(name) {
+                format!(
+                    ", and varied with `{}` (`sweep`, `tornado`)",
+                    arg("--vary", &format!("{name}=FROM..TO"))
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "; `{name}` reads as a PATH of the model, not a file: a value is changed with `{}`{varied}",
+                arg("--set", &format!("{name}=VALUE"))
+            )
+        }
         _ => String::new(),
     }
 }

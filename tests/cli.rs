@@ -3657,6 +3657,21 @@ fn regression_a_change_given_as_the_model_is_told_its_flag() {
         let err = common::fails_with_2(stakeshift().args(["compare", name]));
         assert!(err.contains(said), "{name}: {err}");
     }
+    // helper-292: the PATH alone written as a shell reads it; varied only where a number; a
+    // text key's range is a text value.
+    let err =
+        common::fails_with_2(stakeshift().args(["tornado", "trajectories[it's].valuation.growth"]));
+    assert!(
+        err.contains("a value is changed with `--set 'trajectories[it'\\''s].valuation.growth=VALUE'`, and varied with `--vary 'trajectories[it'\\''s].valuation.growth=FROM..TO'`"),
+        "{err}"
+    );
+    let err = common::fails_with_2(stakeshift().args(["tornado", "profit_share.tiers"]));
+    assert!(
+        err.contains("changed with `--set profit_share.tiers=VALUE`") && !err.contains("--vary"),
+        "{err}"
+    );
+    let err = common::fails_with_2(stakeshift().args(["compare", "name=a..b"]));
+    assert!(err.contains("give it as `--set 'name=\"a..b\"'`"), "{err}");
     for name in [
         "equity.stake=0.3.toml",
         "equity.stake=0.3/m.toml",

@@ -3006,6 +3006,12 @@ fn regression_solve_given_path_equals_value_is_told_to_give_the_path_alone() {
         e.contains("write `stakeshift solve 'trajectories[a=b].agi_year'`"),
         "{e}"
     );
+    // helper-292: a model named as an option is given as `./-x.toml`.
+    let e = failing(&["solve", "--", "-x.toml", "equity.stake=0.3"]);
+    assert!(
+        e.contains("write `stakeshift solve ./-x.toml equity.stake`"),
+        "{e}"
+    );
     // helper-291: a model's path with a space quoted; `--within` given no steps.
     let e = failing(&["solve", "my model.toml", "equity.stake=0.1..0.4:4"]);
     assert!(

@@ -577,7 +577,7 @@ fn hostile_trajectory_names_stay_text_and_get_legal_unique_sheet_names() {
             "=HYPERLINK (_http___example.inv".to_string(),
             "a_b_c_1___".to_string(),
             "Summary (2)".to_string(),
-            "it_s".to_string(),
+            "it\u{2019}s".to_string(),
             "a-very-long-trajectory-name-for".to_string(),
             "a-very-long-trajectory-name (2)".to_string(),
         ]
@@ -1410,8 +1410,8 @@ fn regression_the_inputs_header_was_not_frozen() {
 /// against the names taken, so `aaa...a'x` (30 a's) became `aaa...a`, the sheet name of an
 /// earlier trajectory `aaa...a`, and the workbook, with the whole of `compare --out`, failed
 /// ("Worksheet name ... has already been used"). The apostrophe was then dropped first;
-/// since helper-290 an apostrophe inside a name is `_` (Gnumeric reads no doubled one), so
-/// the cut keeps it as `_`, a name of its own.
+/// since helper-290 an apostrophe inside a name is `’` (Gnumeric reads no doubled one), so
+/// the cut keeps it as `’`, a name of its own.
 #[test]
 fn regression_a_name_cut_before_an_apostrophe_took_a_sheet_name_already_taken() {
     use stakeshift::report::xlsx::sheet_names;
@@ -1419,12 +1419,12 @@ fn regression_a_name_cut_before_an_apostrophe_took_a_sheet_name_already_taken() 
     let quoted = format!("{a30}'x");
     assert_eq!(
         sheet_names(&[&a30, &quoted]),
-        [a30.clone(), format!("{a30}_")]
+        [a30.clone(), format!("{a30}\u{2019}")]
     );
     // Two apostrophes at the cut: the same.
     assert_eq!(
         sheet_names(&[&a30, &format!("{a30}''x")]),
-        [a30.clone(), format!("{a30}_")]
+        [a30.clone(), format!("{a30}\u{2019}")]
     );
     let scratch = temp_dir("apostrophe-model");
     let model = model_file(

@@ -117,12 +117,21 @@ pub fn run(
         let key = key.trim();
         let value = value.trim();
         // (As a shell reads them: a model's path with a space, helper-291.)
+        // (A model named `-x.toml` as `./-x.toml`, not taken for an option: helper-292.)
         let command = match &model {
-            Some(model) => format!(
-                "stakeshift solve {} {}",
-                stakeshift::error::shell_arg(&model.to_string_lossy()),
-                stakeshift::error::shell_arg(key)
-            ),
+            Some(model) => {
+                let model = model.to_string_lossy();
+                let model = if model.starts_with('-') && model != "-" {
+                    format!("./{model}")
+                } else {
+                    model.into_owned()
+                };
+                format!(
+                    "stakeshift solve {} {}",
+                    stakeshift::error::shell_arg(&model),
+                    stakeshift::error::shell_arg(key)
+                )
+            }
             None => format!("stakeshift solve {}", stakeshift::error::shell_arg(key)),
         };
         let hint = if value.contains("..") {

@@ -1501,8 +1501,7 @@ fn schema_node_of(path: &OverridePath) -> Option<&'static serde_json::Value> {
     let Target::Key(segments) = &path.target else {
         return None;
     };
-    static SCHEMA: OnceLock<serde_json::Value> = OnceLock::new();
-    let mut node = SCHEMA.get_or_init(crate::model::schema::model_schema);
+    let mut node = schema_node("")?;
     for segment in segments {
         node = match segment {
             Segment::Key(k) => match node.get("properties") {

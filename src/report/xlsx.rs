@@ -1176,7 +1176,7 @@ fn write_summary(
 
 /// Legal, unique sheet names for the trajectories, in their order: Excel's forbidden
 /// characters `[]:*?/\` (and control characters, and U+FFFE and U+FFFF, which XML forbids)
-/// become `_`, apostrophes at either end are dropped and any other becomes `_`, names are cut to 31 characters (as
+/// become `_`, apostrophes at either end are dropped and any other becomes `’`, names are cut to 31 characters (as
 /// Excel counts them, in UTF-16 units: an emoji is two), and a name the same ignoring case
 /// as an earlier one, as `Inputs`, `Summary` or Excel's reserved `History` gets ` (2)`,
 /// ` (3)`...
@@ -1214,11 +1214,12 @@ pub fn sheet_names(trajectories: &[&str]) -> Vec<String> {
             })
             .collect();
         let cleaned = without_xml_escapes(&apart_from_functions(&cleaned));
-        // Apostrophes at either end dropped, one inside `_`: Gnumeric reads no doubled
-        // apostrophe in a quoted sheet name (`'O''Neil'!W2`, valid OOXML, which Excel and
-        // LibreOffice read), and the Summary's row of such a trajectory lost its NPVs
-        // there (helper-290).
-        let mut base = cleaned.trim_matches('\'').replace('\'', "_");
+        // Apostrophes at either end dropped, one inside the typographic ’ (U+2019):
+        // Gnumeric reads no doubled apostrophe in a quoted sheet name (`'O''Neil'!W2`,
+        // valid OOXML, which Excel and LibreOffice read), and the Summary's row of such a
+        // trajectory lost its NPVs there (helper-290); `_` took the sheet name of another
+        // trajectory, `a_b` beside `a'b` (helper-292).
+        let mut base = cleaned.trim_matches('\'').replace('\'', "\u{2019}");
         if base.trim().is_empty() {
             base = "trajectory".into();
         }
@@ -1398,7 +1399,7 @@ mod tests {
         assert_eq!(names[6], "summary (2)");
         assert_eq!(names[7], "history (2)");
         assert_eq!(names[8], "trajectory");
-        assert_eq!(names[9], "it_s");
+        assert_eq!(names[9], "it\u{2019}s");
         for n in &names {
             assert!(n.encode_utf16().count() <= 31, "{n}");
             assert!(!n.starts_with('\'') && !n.ends_with('\''), "{n}");
@@ -1432,9 +1433,17 @@ mod tests {
     #[test]
     fn a_cut_name_does_not_end_in_an_apostrophe() {
         let name = format!("{}'xyz", "a".repeat(30));
-        assert_eq!(sheet_names(&[&name]), vec![format!("{}_", "a".repeat(30))]);
-        // helper-290: none inside either (Gnumeric reads no doubled one in a formula).
-        assert_eq!(sheet_names(&["'O'Neil's case'"]), vec!["O_Neil_s case"]);
+        assert_eq!(
+            sheet_names(&[&name]),
+            vec![format!("{}\u{2019}", "a".repeat(30))]
+        );
+        // helper-290: none inside either (Gnumeric reads no doubled one in a formula); nor
+        // `_` in its place, which is another name's (helper-292).
+        assert_eq!(
+            sheet_names(&["'O'Neil's case'"]),
+            vec!["O\u{2019}Neil\u{2019}s case"]
+        );
+        assert_eq!(sheet_names(&["a'b", "a_b"]), vec!["a\u{2019}b", "a_b"]);
     }
 
     #[test]
