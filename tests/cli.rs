@@ -3533,6 +3533,13 @@ fn regression_the_set_notes_escape_what_they_quote_once() {
     }
     let err = common::fails_with_2(stakeshift().args(["solve", "--set", "a\nb", "equity.stake"]));
     assert_eq!(err.matches("has no `=VALUE`").count(), 1, "{err}");
+    // helper-291: a path too long to quote whole was offered shortened, its quote unclosed.
+    let long = format!("trajectories[{}].agi_year", "x".repeat(120));
+    let err = common::fails_with_2(stakeshift().args(["compare", "--set", &long, "2031"]));
+    assert!(
+        err.contains("has no `=`: write `--set PATH=VALUE` as one word, with no space by its `=`)"),
+        "{err}"
+    );
 }
 
 /// Session 46: `--paths 1e6`, `--paths 1,000,000` (and `--seed`, `--replay` so written) were

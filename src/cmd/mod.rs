@@ -1604,11 +1604,9 @@ pub(crate) fn set_value_apart(args: &[std::ffi::OsString]) -> Option<String> {
             };
             // (As a shell reads it: `--set 'a b=VALUE'`, helper-288.)
             return Some(format!(
-                " (`{spelling} {}` has no `{wanted}`: write `{spelling} {}`, one word)",
+                " (`{spelling} {}` has no `{wanted}`: {})",
                 stakeshift::error::quoted(path),
-                stakeshift::error::quoted(&stakeshift::error::shell_arg(&format!(
-                    "{path}{wanted}"
-                )))
+                one_word(spelling, &format!("{path}{wanted}"))
             ));
         }
         // Quoted where the key takes text and the word is no TOML string (`Big Co`, `123`,
@@ -1620,7 +1618,7 @@ pub(crate) fn set_value_apart(args: &[std::ffi::OsString]) -> Option<String> {
         } else {
             value.to_string()
         };
-        let joined = stakeshift::error::shell_arg(&format!("{path}={fixed}"));
+        let joined = format!("{path}={fixed}");
         let said = if equals_alone || equals_after_path || equals_before_value {
             // As typed (the value unquoted where it was).
             let typed = match (equals_alone, equals_after_path) {
@@ -1638,11 +1636,20 @@ pub(crate) fn set_value_apart(args: &[std::ffi::OsString]) -> Option<String> {
                 stakeshift::error::quoted(path)
             )
         };
-        Some(format!(
-            " ({said}: write `{spelling} {}`, one word)",
-            stakeshift::error::quoted(&joined)
-        ))
+        Some(format!(" ({said}: {})", one_word(spelling, &joined)))
     })
+}
+
+/// "write `--set PATH=VALUE`, one word", as a shell reads it; for one too long to quote
+/// whole, without the word (helper-291: shortened, its closing quote was lost, and the
+/// words offered could not be typed back).
+fn one_word(spelling: &str, joined: &str) -> String {
+    let shell = stakeshift::error::shell_arg(joined);
+    if shell.chars().count() > 100 {
+        format!("write `{spelling} PATH=VALUE` as one word, with no space by its `=`")
+    } else {
+        format!("write `{spelling} {shell}`, one word")
+    }
 }
 
 /// How many trajectories a command's `-t` names: what a list written in one flag is told.
