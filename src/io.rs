@@ -734,7 +734,7 @@ fn builtin_trajectory_hint(path: &Path) -> String {
 /// is given (session 46: "no such model file" alone): written as a shell reads it, only for
 /// a path the model's schema has a place for (helper-291: `cloud.backup`), and not where the
 /// name reads as a file's (`equity.stake=0.3.toml`, `equity.stake=a/m.toml`).
-fn path_operand_hint(path: &Path) -> String {
+pub fn path_operand_hint(path: &Path) -> String {
     let Some(name) = path.to_str() else {
         return String::new();
     };

@@ -3664,6 +3664,15 @@ fn regression_a_change_given_as_the_model_is_told_its_flag() {
         let err = common::fails_with_2(stakeshift().args(["compare", name]));
         assert!(err.contains(said), "{name}: {err}");
     }
+    // helper-291: after the model, clap's "unexpected argument" is told the same.
+    let err =
+        common::fails_with_2(stakeshift().args(["compare", "docs/mini.toml", "equity.stake=0.3"]));
+    assert!(
+        err.contains("unexpected argument 'equity.stake=0.3' found (see --help) (`equity.stake=0.3` reads as a change to the model: give it as `--set equity.stake=0.3`)"),
+        "{err}"
+    );
+    let err = common::fails_with_2(stakeshift().args(["compare", "docs/mini.toml", "extra"]));
+    assert!(!err.contains("reads as"), "{err}");
     // helper-292: the PATH alone written as a shell reads it; varied only where a number; a
     // text key's range is a text value.
     let err =

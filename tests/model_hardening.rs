@@ -164,6 +164,14 @@ fn regression_a_noncharacter_in_a_name_made_the_svg_charts_ill_formed() {
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
+    // helper-293: the warning said the SVGs keep the text, and printed the names raw.
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("(U+FFFE and U+FFFF as U+FFFD, which XML may not hold)")
+            && stderr.contains("no glyph for U+FFFF U+FFFE")
+            && !stderr.contains(['\u{FFFE}', '\u{FFFF}']),
+        "{stderr}"
+    );
     let mut svgs = 0;
     for entry in std::fs::read_dir(&out).unwrap() {
         let path = entry.unwrap().path();

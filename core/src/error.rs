@@ -283,7 +283,8 @@ pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
 /// assert_eq!(plain_text("café"), "café");
 /// ```
 pub fn plain_text(text: &str) -> std::borrow::Cow<'_, str> {
-    // (And the line and paragraph separators, which break a line as a newline does.)
+    // (And the line and paragraph separators, which break a line as a newline does; and
+    // U+FFFE and U+FFFF, which a name may hold and a terminal shows as nothing: helper-293.)
     let bidi = |c: char| {
         matches!(
             c,
@@ -292,6 +293,8 @@ pub fn plain_text(text: &str) -> std::borrow::Cow<'_, str> {
                 | '\u{200F}'
                 | '\u{2028}'..='\u{202E}'
                 | '\u{2066}'..='\u{2069}'
+                | '\u{FFFE}'
+                | '\u{FFFF}'
         )
     };
     if !text.chars().any(|c| c.is_control() || bidi(c)) {

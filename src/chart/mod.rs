@@ -742,7 +742,9 @@ pub fn glyph_warning(model: &Model, drawn: Drawn<'_>, footer: &str) -> Option<St
         .iter()
         .take(8)
         .map(|c| {
-            if c.is_whitespace() {
+            // (U+FFFE and U+FFFF by their numbers too: a terminal shows them as nothing,
+            // helper-293.)
+            if c.is_whitespace() || matches!(c, '\u{FFFE}' | '\u{FFFF}') {
                 format!("U+{:04X}", u32::from(*c))
             } else {
                 c.to_string()
@@ -755,10 +757,16 @@ pub fn glyph_warning(model: &Model, drawn: Drawn<'_>, footer: &str) -> Option<St
         1 => String::new(),
         n => format!(" and {} more", n - 1),
     };
-    let svg = if drawn.svg {
-        "; the SVGs (--svg) keep the text, for a viewer's own fonts"
-    } else {
-        ""
+    let svg = match (
+        drawn.svg,
+        chars.iter().any(|c| matches!(c, '\u{FFFE}' | '\u{FFFF}')),
+    ) {
+        (false, _) => "",
+        (true, false) => "; the SVGs (--svg) keep the text, for a viewer's own fonts",
+        // (An SVG shows U+FFFD for them, which XML may not hold: helper-293.)
+        (true, true) => {
+            "; the SVGs (--svg) keep the text, for a viewer's own fonts (U+FFFE and U+FFFF as U+FFFD, which XML may not hold)"
+        }
     };
     said.insert(
         0,

@@ -856,6 +856,19 @@ pub fn parse() -> Result<Cli, ExitCode> {
             if let Some(note) = flag_taken_as_a_name(&args) {
                 line.push_str(&note);
             }
+            // A change to the model given after the model (`compare m.toml
+            // equity.stake=0.3`): how it is given (helper-291; clap said "unexpected
+            // argument" alone).
+            if e.kind() == clap::error::ErrorKind::UnknownArgument
+                && let Some(clap::error::ContextValue::String(arg)) =
+                    e.get(clap::error::ContextKind::InvalidArg)
+                && !arg.starts_with('-')
+            {
+                let note = stakeshift::io::path_operand_hint(std::path::Path::new(arg));
+                if let Some(note) = note.strip_prefix("; ") {
+                    line.push_str(&format!(" ({})", note.replacen(", not a file:", ":", 1)));
+                }
+            }
             // (Whatever clap calls it: with `--set` first, `solve` was told of an
             // "unexpected value": helper-279.)
             if let Some(note) = set_value_apart(&args) {
@@ -930,8 +943,12 @@ pub fn finish(result: anyhow::Result<()>, warnings: Warnings) -> ExitCode {
         Ok(()) => {
             let unplaced = warnings.more();
             let warnings = warnings.into_vec();
+            // (As errors are: a name's U+FFFE or U+FFFF escaped, helper-293.)
             for warning in warnings.iter().take(MAX_WARNINGS_SHOWN) {
-                say(format_args!("warning: {warning}"));
+                say(format_args!(
+                    "warning: {}",
+                    stakeshift::error::plain_text(&warning.to_string())
+                ));
             }
             let more = warnings.len().saturating_sub(MAX_WARNINGS_SHOWN) + unplaced;
             if more > 0 {
