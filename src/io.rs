@@ -890,7 +890,7 @@ pub fn read_model_file(path: Option<&Path>) -> Result<ModelFile> {
         // trajectories_csv is (helper-88: it was exit 1, the CSV's exit 2).
         ReadFailure::Io(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
             // (A bad model file's exit, 2, as an unreadable one's.)
-            match current_folder_unenterable(path) {
+            match current_folder_unenterable(path).or_else(|| folder_on_the_way_unenterable(path)) {
                 Some(why) => Error::Usage(format!("{named}: {why}")),
                 None => Error::Usage(format!(
                     "{named}: {e}; the model file must be readable by this user (its permissions: `ls -l`, `chmod u+r`)"
@@ -1128,6 +1128,35 @@ fn current_folder_unenterable(path: &Path) -> Option<String> {
             "{e}: this user may not enter {here}, where it is: run stakeshift from a folder this user may enter, or give a full path"
         )
     })
+}
+
+/// Where a folder on the way to `path` may not be entered by this user (search permission:
+/// `/srv/locked/m.toml` under a folder of mode 000), what says so (helper-292: the file was
+/// told to be made readable, `chmod u+r`, which would not help).
+#[cfg(unix)]
+fn folder_on_the_way_unenterable(path: &Path) -> Option<String> {
+    use std::os::unix::ffi::OsStrExt;
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty())?;
+    let mut on_the_way: Vec<&Path> = parent.ancestors().collect();
+    on_the_way.reverse();
+    on_the_way.into_iter().find_map(|folder| {
+        let c = std::ffi::CString::new(folder.as_os_str().as_bytes()).ok()?;
+        // SAFETY: `c` is a NUL-terminated string that outlives the call.
+        let searchable =
+            unsafe { libc::faccessat(libc::AT_FDCWD, c.as_ptr(), libc::X_OK, libc::AT_EACCESS) };
+        let e = std::io::Error::last_os_error();
+        (searchable != 0 && e.kind() == std::io::ErrorKind::PermissionDenied).then(|| {
+            format!(
+                "{e}: this user may not enter {}, a folder on the way to it (`ls -ld {}` shows its owner and permissions)",
+                shown(folder),
+                crate::error::shell_word(&folder.to_string_lossy())
+            )
+        })
+    })
+}
+#[cfg(not(unix))]
+fn folder_on_the_way_unenterable(_: &Path) -> Option<String> {
+    None
 }
 
 /// The longest name of one file or folder most file systems take, in bytes.

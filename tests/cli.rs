@@ -2424,6 +2424,28 @@ fn regression_a_current_folder_that_may_not_be_entered_is_named() {
             "{args:?}: {stderr}"
         );
     }
+    // helper-292: a model under a folder that may not be entered, from an enterable one,
+    // was told to `chmod u+r` the file: the folder is named.
+    let model = locked.join("m.toml");
+    if let Ok(out) = std::process::Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&binary)
+        .arg("check")
+        .arg(&model)
+        .current_dir(&dir)
+        .output()
+        && !matches!(out.status.code(), Some(126 | 127))
+    {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "this user may not enter {}, a folder on the way to it",
+                locked.display()
+            )) && !stderr.contains("chmod"),
+            "{stderr}"
+        );
+    }
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }
