@@ -806,7 +806,7 @@ pub fn path_operand_hint(path: &Path) -> String {
             } else {
                 // A key that takes text, its value in quotes.
                 let value = if takes_text && !value.starts_with(['"', '\'']) {
-                    format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+                    crate::overrides::basic_string(value)
                 } else {
                     value.to_string()
                 };

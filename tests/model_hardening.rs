@@ -153,19 +153,13 @@ fn regression_a_noncharacter_in_a_name_made_the_svg_charts_ill_formed() {
     .replacen("name = \"base\"", "name = \"x\\uFFFEy\"", 1);
     let model = write_model("nonchar-svg", &text);
     let out = model.parent().unwrap().join("charts");
-    let run = stakeshift()
-        .args(["chart", "--svg", "--out"])
-        .arg(&out)
-        .arg(&model)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
+    let (_, stderr) = crate::common::succeeds(
+        stakeshift()
+            .args(["chart", "--svg", "--out"])
+            .arg(&out)
+            .arg(&model),
     );
     // helper-293: the warning said the SVGs keep the text, and printed the names raw.
-    let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(
         stderr.contains("(U+FFFE and U+FFFF as U+FFFD, which XML may not hold)")
             && stderr.contains("no glyph for U+FFFF U+FFFE")

@@ -1631,7 +1631,7 @@ pub(crate) fn set_value_apart(args: &[std::ffi::OsString]) -> Option<String> {
         // says what is wrong with it (helper-278: `30%` was offered as the text "30%").
         let fixed = if takes_text && !toml.as_ref().is_some_and(toml_edit::Value::is_str) {
             let bare = value.trim_matches(stakeshift::model::CURLY_QUOTES);
-            format!("\"{}\"", bare.replace('\\', "\\\\").replace('"', "\\\""))
+            stakeshift::overrides::basic_string(bare)
         } else {
             value.to_string()
         };

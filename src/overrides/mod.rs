@@ -44,6 +44,12 @@ pub mod typed;
 
 use rust_decimal::Decimal;
 
+/// `text` as a TOML basic string, in double quotes with `\` and `"` escaped: how a hint
+/// writes a value for a key that takes text.
+pub fn basic_string(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
 pub use document::{
     MAX_PLACED_WARNINGS, OverrideError, patch_and_parse, patch_and_parse_with, schema_place,
     schema_type,
