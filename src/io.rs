@@ -1147,7 +1147,7 @@ fn folder_on_the_way_unenterable(path: &Path) -> Option<String> {
         let e = std::io::Error::last_os_error();
         (searchable != 0 && e.kind() == std::io::ErrorKind::PermissionDenied).then(|| {
             format!(
-                "{e}: this user may not enter {}, a folder on the way to it (`ls -ld {}` shows its owner and permissions)",
+                "{e}: this user may not enter {}, a folder on the way to it (`ls -ld -- {}` shows its owner and permissions)",
                 shown(folder),
                 crate::error::shell_word(&folder.to_string_lossy())
             )

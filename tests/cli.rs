@@ -3555,11 +3555,38 @@ fn regression_the_set_notes_escape_what_they_quote_once() {
     }
     let err = common::fails_with_2(stakeshift().args(["solve", "--set", "a\nb", "equity.stake"]));
     assert_eq!(err.matches("has no `=VALUE`").count(), 1, "{err}");
+    // helper-294: the unexpected-argument note not for a command without `--set`, nor beside
+    // a `--set` whose value the word is; `--vary`'s long form names FROM..TO.
+    let err = common::fails_with_2(stakeshift().args(["init", "x.toml", "equity.stake=0.3"]));
+    assert!(!err.contains("reads as"), "{err}");
+    let err = common::fails_with_2(stakeshift().args([
+        "compare",
+        "docs/mini.toml",
+        "--set",
+        "discount_rate",
+        "equity.stake",
+    ]));
+    assert!(
+        !err.contains("reads as") && err.contains("has no `=VALUE`"),
+        "{err}"
+    );
+    let long_vary = format!("trajectories[{}].agi_year", "x".repeat(120));
+    let err = common::fails_with_2(stakeshift().args([
+        "sweep",
+        "docs/mini.toml",
+        "--vary",
+        &long_vary,
+        "2030..2035",
+    ]));
+    assert!(
+        err.contains("write `--vary PATH=FROM..TO` as one word)"),
+        "{err}"
+    );
     // helper-291: a path too long to quote whole was offered shortened, its quote unclosed.
     let long = format!("trajectories[{}].agi_year", "x".repeat(120));
     let err = common::fails_with_2(stakeshift().args(["compare", "--set", &long, "2031"]));
     assert!(
-        err.contains("has no `=`: write `--set PATH=VALUE` as one word, with no space by its `=`)"),
+        err.contains("has no `=`: write `--set PATH=VALUE` as one word)"),
         "{err}"
     );
 }

@@ -181,6 +181,21 @@ fn regression_a_noncharacter_in_a_name_made_the_svg_charts_ill_formed() {
         }
     }
     assert!(svgs >= 4, "{svgs} SVGs");
+    // helper-294: other invisible characters (U+FEFF) named by number, the name escaped.
+    let bom = model_with("name = \"base\"", "name = \"x\\uFEFFy\"");
+    let bom_model = write_model("bom-name", &bom);
+    let (_, said) = crate::common::succeeds(
+        stakeshift()
+            .args(["chart", "--out"])
+            .arg(bom_model.parent().unwrap().join("c"))
+            .arg(&bom_model),
+    );
+    assert!(
+        said.contains("no glyph for U+FEFF (in trajectory `x\\u{feff}y`)")
+            && !said.contains('\u{FEFF}'),
+        "{said}"
+    );
+    let _ = std::fs::remove_dir_all(bom_model.parent().unwrap());
     // The trajectory's name too, where a chart names it.
     let npv = std::fs::read_to_string(out.join("npv.svg")).unwrap();
     assert!(

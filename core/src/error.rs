@@ -284,7 +284,8 @@ pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
 /// ```
 pub fn plain_text(text: &str) -> std::borrow::Cow<'_, str> {
     // (And the line and paragraph separators, which break a line as a newline does; and
-    // U+FFFE and U+FFFF, which a name may hold and a terminal shows as nothing: helper-293.)
+    // the characters a terminal shows as nothing, which a name may hold: helper-293,
+    // helper-294.)
     let bidi = |c: char| {
         matches!(
             c,
@@ -293,9 +294,7 @@ pub fn plain_text(text: &str) -> std::borrow::Cow<'_, str> {
                 | '\u{200F}'
                 | '\u{2028}'..='\u{202E}'
                 | '\u{2066}'..='\u{2069}'
-                | '\u{FFFE}'
-                | '\u{FFFF}'
-        )
+        ) || invisible(c)
     };
     if !text.chars().any(|c| c.is_control() || bidi(c)) {
         return std::borrow::Cow::Borrowed(text);
@@ -309,6 +308,23 @@ pub fn plain_text(text: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// Whether `c` shows as nothing (or not at all) where it is printed: the zero-width space,
+/// joiners and word joiner (U+200B-U+200D, U+2060-U+2064), the byte-order mark (U+FEFF),
+/// and Unicode's noncharacters (U+FDD0-U+FDEF, and the last two of every plane, U+FFFE,
+/// U+FFFF, U+1FFFE...). A message names such a character by its number.
+///
+/// ```
+/// use stakeshift_core::error::invisible;
+/// assert!(invisible('\u{FEFF}') && invisible('\u{FFFF}') && invisible('\u{1FFFE}'));
+/// assert!(!invisible('a') && !invisible('é') && !invisible(' '));
+/// ```
+pub fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{FDD0}'..='\u{FDEF}'
+    ) || u32::from(c) & 0xFFFE == 0xFFFE
 }
 
 /// A file's or folder's path as an error names it: whole up to 400 characters, else how

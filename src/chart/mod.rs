@@ -742,9 +742,9 @@ pub fn glyph_warning(model: &Model, drawn: Drawn<'_>, footer: &str) -> Option<St
         .iter()
         .take(8)
         .map(|c| {
-            // (U+FFFE and U+FFFF by their numbers too: a terminal shows them as nothing,
-            // helper-293.)
-            if c.is_whitespace() || matches!(c, '\u{FFFE}' | '\u{FFFF}') {
+            // (And what a terminal shows as nothing by its number: U+FFFE, U+FEFF,
+            // helper-293, helper-294.)
+            if c.is_whitespace() || crate::error::invisible(*c) {
                 format!("U+{:04X}", u32::from(*c))
             } else {
                 c.to_string()

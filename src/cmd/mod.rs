@@ -858,11 +858,32 @@ pub fn parse() -> Result<Cli, ExitCode> {
             }
             // A change to the model given after the model (`compare m.toml
             // equity.stake=0.3`): how it is given (helper-291; clap said "unexpected
-            // argument" alone).
-            if e.kind() == clap::error::ErrorKind::UnknownArgument
+            // argument" alone). Only for a command that takes `--set`, a word quotable
+            // whole, and not beside the note of a `--set` whose value it is (helper-294).
+            let takes_set = args
+                .iter()
+                .skip(1)
+                .find_map(|a| a.to_str())
+                .is_some_and(|c| {
+                    matches!(
+                        c,
+                        "compare"
+                            | "explain"
+                            | "chart"
+                            | "simulate"
+                            | "check"
+                            | "sweep"
+                            | "solve"
+                            | "tornado"
+                    )
+                });
+            if takes_set
+                && e.kind() == clap::error::ErrorKind::UnknownArgument
                 && let Some(clap::error::ContextValue::String(arg)) =
                     e.get(clap::error::ContextKind::InvalidArg)
                 && !arg.starts_with('-')
+                && arg.chars().count() <= 100
+                && set_value_apart(&args).is_none()
             {
                 let note = stakeshift::io::path_operand_hint(std::path::Path::new(arg));
                 if let Some(note) = note.strip_prefix("; ") {
@@ -1232,7 +1253,11 @@ fn say_rollback_note(note: &str) {
     static SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
     let Ok(mut said) = SAID.lock() else { return };
     if !said.iter().any(|s| s == note) {
-        say(format_args!("warning: {note}"));
+        // (Its folder's name escaped, as every warning's: helper-294.)
+        say(format_args!(
+            "warning: {}",
+            stakeshift::error::plain_text(note)
+        ));
         said.push(note.to_string());
     }
 }
@@ -1623,7 +1648,7 @@ pub(crate) fn set_value_apart(args: &[std::ffi::OsString]) -> Option<String> {
             return Some(format!(
                 " (`{spelling} {}` has no `{wanted}`: {})",
                 stakeshift::error::quoted(path),
-                one_word(spelling, &format!("{path}{wanted}"))
+                one_word(spelling, &format!("{path}{wanted}"), wanted)
             ));
         }
         // Quoted where the key takes text and the word is no TOML string (`Big Co`, `123`,
@@ -1653,17 +1678,26 @@ pub(crate) fn set_value_apart(args: &[std::ffi::OsString]) -> Option<String> {
                 stakeshift::error::quoted(path)
             )
         };
-        Some(format!(" ({said}: {})", one_word(spelling, &joined)))
+        let wanted = if spelling == "--vary" {
+            "=FROM..TO"
+        } else {
+            "=VALUE"
+        };
+        Some(format!(
+            " ({said}: {})",
+            one_word(spelling, &joined, wanted)
+        ))
     })
 }
 
 /// "write `--set PATH=VALUE`, one word", as a shell reads it; for one too long to quote
 /// whole, without the word (helper-291: shortened, its closing quote was lost, and the
 /// words offered could not be typed back).
-fn one_word(spelling: &str, joined: &str) -> String {
+fn one_word(spelling: &str, joined: &str, wanted: &str) -> String {
     let shell = stakeshift::error::shell_arg(joined);
     if shell.chars().count() > 100 {
-        format!("write `{spelling} PATH=VALUE` as one word, with no space by its `=`")
+        // (`--vary` takes `PATH=FROM..TO`: helper-294.)
+        format!("write `{spelling} PATH{wanted}` as one word")
     } else {
         format!("write `{spelling} {shell}`, one word")
     }
