@@ -890,7 +890,14 @@ pub fn read_model_file(path: Option<&Path>) -> Result<ModelFile> {
         // trajectories_csv is (helper-88: it was exit 1, the CSV's exit 2).
         ReadFailure::Io(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
             // (A bad model file's exit, 2, as an unreadable one's.)
-            match current_folder_unenterable(path).or_else(|| folder_on_the_way_unenterable(path)) {
+            // (Through a link, the folders on the way to what it names too: helper-294.)
+            let target = fs::read_link(path)
+                .ok()
+                .map(|to| path.parent().map_or(to.clone(), |dir| dir.join(&to)));
+            match current_folder_unenterable(path)
+                .or_else(|| folder_on_the_way_unenterable(path))
+                .or_else(|| target.as_deref().and_then(folder_on_the_way_unenterable))
+            {
                 Some(why) => Error::Usage(format!("{named}: {why}")),
                 None => Error::Usage(format!(
                     "{named}: {e}; the model file must be readable by this user (its permissions: `ls -l`, `chmod u+r`)"

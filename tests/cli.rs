@@ -2425,17 +2425,25 @@ fn regression_a_current_folder_that_may_not_be_entered_is_named() {
         );
     }
     // helper-292: a model under a folder that may not be entered, from an enterable one,
-    // was told to `chmod u+r` the file: the folder is named.
+    // was told to `chmod u+r` the file: the folder is named; helper-294: also through a
+    // link to it.
     let model = locked.join("m.toml");
-    if let Ok(out) = std::process::Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .arg(&binary)
-        .arg("check")
-        .arg(&model)
-        .current_dir(&dir)
-        .output()
-        && !matches!(out.status.code(), Some(126 | 127))
-    {
+    let link = dir.join("link.toml");
+    std::os::unix::fs::symlink(&model, &link).unwrap();
+    for given in [&model, &link] {
+        let Ok(out) = std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&binary)
+            .arg("check")
+            .arg(given)
+            .current_dir(&dir)
+            .output()
+        else {
+            break;
+        };
+        if matches!(out.status.code(), Some(126 | 127)) {
+            break;
+        }
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{stderr}");
         assert!(
