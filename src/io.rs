@@ -735,7 +735,8 @@ fn builtin_trajectory_hint(path: &Path) -> String {
 /// a path the model's schema has a place for (helper-291: `cloud.backup`), and not where the
 /// name reads as a file's (`equity.stake=0.3.toml`, `equity.stake=a/m.toml`).
 pub fn path_operand_hint(path: &Path) -> String {
-    let Some(name) = path.to_str() else {
+    // (Not of a name too long to quote whole, which the hint would repeat: helper-294.)
+    let Some(name) = path.to_str().filter(|name| name.chars().count() <= 100) else {
         return String::new();
     };
     let file_like = |text: &str| {
