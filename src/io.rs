@@ -729,16 +729,15 @@ fn builtin_trajectory_hint(path: &Path) -> String {
     }
 }
 
-/// Where a missing model file reads as a change to the model (`stakeshift compare
-/// equity.stake=0.3`) or a PATH of it (`stakeshift tornado equity.stake`), how such a change
-/// is given (session 46: "no such model file" alone): written as a shell reads it, only for
+/// Where a missing model file (said so with `not_a_file`) or an unexpected argument reads as
+/// a change to the model (`stakeshift compare equity.stake=0.3`) or a PATH of it
+/// (`stakeshift tornado equity.stake`), how such a change is given (session 46: "no such model file" alone): written as a shell reads it, only for
 /// a path the model's schema has a place for (helper-291: `cloud.backup`), and not where the
 /// name reads as a file's (`equity.stake=0.3.toml`, `equity.stake=a/m.toml`).
-pub fn path_operand_hint(path: &Path) -> String {
+pub fn path_operand_hint(path: &Path, not_a_file: bool) -> Option<String> {
     // (Not of a name too long to quote whole, which the hint would repeat: helper-294.)
-    let Some(name) = path.to_str().filter(|name| name.chars().count() <= 100) else {
-        return String::new();
-    };
+    let name = path.to_str().filter(|name| name.chars().count() <= 100)?;
+    let reads = if not_a_file { ", not a file:" } else { ":" };
     let file_like = |text: &str| {
         let extension = text
             .rsplit('.')
@@ -782,11 +781,9 @@ pub fn path_operand_hint(path: &Path) -> String {
             .and_then(|p| crate::overrides::schema_type(&p))
             .is_some_and(|t| matches!(t, "number" | "integer"))
     };
-    match name.rsplit_once('=') {
+    let hint = match name.rsplit_once('=') {
         Some((key, value)) if !file_like(value) && !value.trim().is_empty() => {
-            let Some(takes_text) = place(key, true) else {
-                return String::new();
-            };
+            let takes_text = place(key, true)?;
             let (key, value) = (key.trim(), value.trim());
             // (A range of a number's only: `name=a..b` is text, helper-292.)
             if value.contains("..") && number(key) {
@@ -801,7 +798,7 @@ pub fn path_operand_hint(path: &Path) -> String {
                     String::new()
                 };
                 format!(
-                    "; `{name}` reads as a range of an input, not a file: `sweep` and `tornado` take it as `{}`{steps}",
+                    "`{name}` reads as a range of an input{reads} `sweep` and `tornado` take it as `{}`{steps}",
                     arg("--vary", &format!("{key}={span}"))
                 )
             } else {
@@ -812,7 +809,7 @@ pub fn path_operand_hint(path: &Path) -> String {
                     value.to_string()
                 };
                 format!(
-                    "; `{name}` reads as a change to the model, not a file: give it as `{}`",
+                    "`{name}` reads as a change to the model{reads} give it as `{}`",
                     arg("--set", &format!("{key}={value}"))
                 )
             }
@@ -829,12 +826,13 @@ pub fn path_operand_hint(path: &Path) -> String {
                 String::new()
             };
             format!(
-                "; `{name}` reads as a PATH of the model, not a file: a value is changed with `{}`{varied}",
+                "`{name}` reads as a PATH of the model{reads} a value is changed with `{}`{varied}",
                 arg("--set", &format!("{name}=VALUE"))
             )
         }
-        _ => String::new(),
-    }
+        _ => return None,
+    };
+    Some(hint)
 }
 
 /// Reads the model file at `path` (the built-in model when None), without validating it.
@@ -866,7 +864,7 @@ pub fn read_model_file(path: Option<&Path>) -> Result<ModelFile> {
             None => Error::Usage(format!(
                 "{named}: no such model file; give the path of a model (`stakeshift init` writes one){}{}",
                 builtin_trajectory_hint(path),
-                path_operand_hint(path)
+                path_operand_hint(path, true).map_or(String::new(), |hint| format!("; {hint}"))
             )),
         },
         ReadFailure::NotRegular(_) | ReadFailure::TooLarge(_) => {

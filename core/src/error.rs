@@ -286,7 +286,7 @@ pub fn plain_text(text: &str) -> std::borrow::Cow<'_, str> {
     // (And the line and paragraph separators, which break a line as a newline does; and
     // the characters a terminal shows as nothing, which a name may hold: helper-293,
     // helper-294.)
-    let bidi = |c: char| {
+    let escaped = |c: char| {
         matches!(
             c,
             '\u{061C}'
@@ -296,12 +296,12 @@ pub fn plain_text(text: &str) -> std::borrow::Cow<'_, str> {
                 | '\u{2066}'..='\u{2069}'
         ) || invisible(c)
     };
-    if !text.chars().any(|c| c.is_control() || bidi(c)) {
+    if !text.chars().any(|c| c.is_control() || escaped(c)) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if c.is_control() || bidi(c) {
+        if c.is_control() || escaped(c) {
             out.push_str(&format!("\\u{{{:x}}}", c as u32));
         } else {
             out.push(c);

@@ -860,35 +860,27 @@ pub fn parse() -> Result<Cli, ExitCode> {
             // equity.stake=0.3`): how it is given (helper-291; clap said "unexpected
             // argument" alone). Only for a command that takes `--set`, a word quotable
             // whole, and not beside the note of a `--set` whose value it is (helper-294).
+            // (A command's own `--set`, by the parser's description.)
             let takes_set = args
                 .iter()
                 .skip(1)
                 .find_map(|a| a.to_str())
-                .is_some_and(|c| {
-                    matches!(
-                        c,
-                        "compare"
-                            | "explain"
-                            | "chart"
-                            | "simulate"
-                            | "check"
-                            | "sweep"
-                            | "solve"
-                            | "tornado"
-                    )
-                });
+                .and_then(|c| {
+                    <Cli as clap::CommandFactory>::command()
+                        .find_subcommand(c)
+                        .cloned()
+                })
+                .is_some_and(|c| c.get_arguments().any(|a| a.get_long() == Some("set")));
             if takes_set
                 && e.kind() == clap::error::ErrorKind::UnknownArgument
                 && let Some(clap::error::ContextValue::String(arg)) =
                     e.get(clap::error::ContextKind::InvalidArg)
                 && !arg.starts_with('-')
-                && arg.chars().count() <= 100
                 && set_value_apart(&args).is_none()
+                && let Some(note) =
+                    stakeshift::io::path_operand_hint(std::path::Path::new(arg), false)
             {
-                let note = stakeshift::io::path_operand_hint(std::path::Path::new(arg));
-                if let Some(note) = note.strip_prefix("; ") {
-                    line.push_str(&format!(" ({})", note.replacen(", not a file:", ":", 1)));
-                }
+                line.push_str(&format!(" ({note})"));
             }
             // (Whatever clap calls it: with `--set` first, `solve` was told of an
             // "unexpected value": helper-279.)
@@ -1304,19 +1296,16 @@ impl<'a> Vary<'a> {
         })
     }
 
-    /// An error of this `--vary`. A percent's fraction (`10% is 0.1`) is not offered for a
-    /// year, where it means nothing (helper-291: `--vary end_year=10%..30%`).
+    /// An error of this `--vary`.
     pub(crate) fn error(&self, message: impl std::fmt::Display) -> Error {
-        let message = message.to_string();
-        let message = match message.split_once("; a percent is written as its fraction") {
-            Some((before, _))
-                if stakeshift::overrides::schema_type(&self.path) == Some("integer") =>
-            {
-                before.to_string()
-            }
-            _ => message,
-        };
         vary_error(&self.origin, message)
+    }
+
+    /// Its range, read; a percent's fraction (`10% is 0.1`) is not offered for a year, where
+    /// it means nothing (helper-291: `--vary end_year=10%..30%`).
+    pub(crate) fn parsed_range(&self) -> Result<stakeshift::sensitivity::Range, Error> {
+        let year = stakeshift::overrides::schema_type(&self.path) == Some("integer");
+        stakeshift::sensitivity::Range::parse_with(self.range, !year).map_err(|m| self.error(m))
     }
 }
 

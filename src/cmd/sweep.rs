@@ -7,7 +7,6 @@ use stakeshift::error::Error;
 use stakeshift::io;
 use stakeshift::overrides::{OverridePath, Segment, Target};
 use stakeshift::report::sensitivity as report;
-use stakeshift::sensitivity::Range;
 use stakeshift::sensitivity::sweep::{
     Axis, chart_files as sweep_chart_files, sweep_steps, sweep_with_progress,
 };
@@ -209,9 +208,7 @@ fn parse_axis(arg: &str) -> Result<Axis, Error> {
         arg,
         "PATH=FROM..TO[:STEPS], such as equity.stake=0.1..0.5:9",
     )?;
-    let values = Range::parse(vary.range)
-        .and_then(|r| r.grid(11))
-        .map_err(|m| vary.error(m))?;
+    let values = vary.parsed_range()?.grid(11).map_err(|m| vary.error(m))?;
     if let Some(hint) = whole_years_hint(&vary.path, &values) {
         return Err(vary.error(hint));
     }

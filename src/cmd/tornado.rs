@@ -4,7 +4,6 @@ use super::{Format, TornadoArgs, emit};
 use stakeshift::error::Error;
 use stakeshift::io;
 use stakeshift::report::sensitivity as report;
-use stakeshift::sensitivity::Range;
 use stakeshift::sensitivity::tornado::{
     Input, chart_files as tornado_chart_files, default_inputs, tornado_with_progress,
 };
@@ -167,7 +166,7 @@ fn chart_trajectory<'a>(
 /// `PATH=LOW..HIGH`.
 fn parse_input(arg: &str) -> Result<Input, Error> {
     let vary = super::Vary::parse(arg, "PATH=LOW..HIGH, such as equity.stake=0.2..0.35")?;
-    let r = Range::parse(vary.range).map_err(|m| vary.error(m))?;
+    let r = vary.parsed_range()?;
     if r.steps.is_some() {
         return Err(vary.error("a tornado input takes LOW..HIGH, without steps"));
     }

@@ -845,9 +845,7 @@ fn parse_value(o: &Override) -> Result<Value, OverrideError> {
 /// its quotes to the shell and fails the same way).
 fn in_a_shell(o: &Override, said: String) -> String {
     let value = o.value.trim();
-    let whole = !value.contains(['[', '{', ',', ' '])
-        && said.starts_with(&format!("`{value}`"))
-        && said.contains("write it in quotes, ");
+    let whole = !value.contains(['[', '{', ',', ' ']) && said.starts_with(&format!("`{value}`"));
     if !o.origin.starts_with("--set ") || !whole || value.chars().count() > 100 {
         return said;
     }

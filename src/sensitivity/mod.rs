@@ -356,11 +356,15 @@ pub fn read_number(text: &str) -> Result<Decimal, String> {
     })
 }
 
-/// A range's end, read as [`read_number`] reads a number; a percent (`10%`) is told its
-/// fraction, exactly (session 46: `--vary equity.stake=10%..30%` was told only that `10%` is
-/// no number). Not `--target`'s, an amount, where a percent is more likely a slip.
-fn read_end(text: &str) -> Result<Decimal, String> {
+/// A range's end, read as [`read_number`] reads a number; with `percents`, a percent (`10%`)
+/// is told its fraction, exactly (session 46: `--vary equity.stake=10%..30%` was told only
+/// that `10%` is no number). Not `--target`'s, an amount, nor a year's, where a percent is
+/// more likely a slip or means nothing.
+fn read_end(text: &str, percents: bool) -> Result<Decimal, String> {
     read_number(text).map_err(|why| {
+        if !percents {
+            return why;
+        }
         let fraction = text
             .trim()
             .strip_suffix('%')
@@ -381,8 +385,15 @@ fn read_end(text: &str) -> Result<Decimal, String> {
 }
 
 impl Range {
-    /// Parses the text after `PATH=`; the error says what is wrong.
+    /// Parses the text after `PATH=`; the error says what is wrong (a percent told its
+    /// fraction).
     pub fn parse(text: &str) -> Result<Range, String> {
+        Range::parse_with(text, true)
+    }
+
+    /// [`Range::parse`], a percent told its fraction only with `percents` (not for a year:
+    /// helper-291, `--vary end_year=10%..30%`).
+    pub fn parse_with(text: &str, percents: bool) -> Result<Range, String> {
         let (span, steps) = match text.rsplit_once(':') {
             Some((span, steps)) => {
                 let n: usize = steps.trim().parse().map_err(|_| {
@@ -409,8 +420,8 @@ impl Range {
             )
         })?;
         Ok(Range {
-            from: read_end(from)?,
-            to: read_end(to)?,
+            from: read_end(from, percents)?,
+            to: read_end(to, percents)?,
             steps,
         })
     }
