@@ -352,6 +352,19 @@ impl ReadFailure {
                     self::shown(file)
                 )
             }
+            // Which folder may not be entered, or the file's own permissions (session 47:
+            // a trajectories CSV under a locked folder was "Permission denied" alone).
+            ReadFailure::Io(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                match current_folder_unenterable(path)
+                    .or_else(|| folder_on_the_way_unenterable(path))
+                {
+                    Some(why) => format!("{shown}: {why}"),
+                    None => format!(
+                        "{shown}: {e}; {what} must be readable by this user (`ls -l -- {}` shows its owner and permissions)",
+                        crate::error::shell_word(&path.to_string_lossy())
+                    ),
+                }
+            }
             ReadFailure::Io(e) => format!("{shown}: {e}"),
         }
     }
@@ -1105,8 +1118,21 @@ fn replaceable_as(path: &Path, or_else: &str) -> Result<Option<Metadata>> {
         }
         Err(e) if is_link_loop(&e) => Err(loop_on_the_way(path)),
         Err(e) if name_too_long(&e) => Err(too_long(path)),
-        Err(e) => Err(unenterable_current_folder(path).unwrap_or_else(|| Error::io(path, e))),
+        Err(e) => Err(unenterable_on_the_way(path).unwrap_or_else(|| Error::io(path, e))),
     }
+}
+
+/// [`unenterable_current_folder`], or where a folder on the way to `path` may not be
+/// entered, the error that names it (session 47: `init locked/sub/m.toml` was "Permission
+/// denied" alone).
+fn unenterable_on_the_way(path: &Path) -> Option<Error> {
+    unenterable_current_folder(path).or_else(|| {
+        let why = folder_on_the_way_unenterable(path)?;
+        Some(Error::io(
+            path,
+            std::io::Error::new(std::io::ErrorKind::PermissionDenied, why),
+        ))
+    })
 }
 
 /// Where `path` is relative and this user may not enter the current folder (helper-288,
@@ -1315,6 +1341,19 @@ pub fn check_out_folder(dir: &Path) -> Result<()> {
         Err(e) if name_too_long(&e) => return Err(too_long(given)),
         Err(_) if dir.components().any(|c| c.as_os_str().len() > NAME_MAX) => {
             return Err(too_long(given));
+        }
+        // A folder on the way this user may not enter (session 47: `--out locked/sub/out`,
+        // `sub` there but hidden, was told it may not write into `locked`).
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            if let Some(why) = folder_on_the_way_unenterable(dir) {
+                return Err(Error::io(
+                    given,
+                    std::io::Error::new(
+                        e.kind(),
+                        format!("{why}; name a folder this user may write into"),
+                    ),
+                ));
+            }
         }
         Err(_) => {}
     }

@@ -2458,6 +2458,105 @@ fn regression_a_current_folder_that_may_not_be_entered_is_named() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Session 47: under a folder this user may not enter, two levels down, `init
+/// locked/sub/m.toml` said "Permission denied" alone, `--out locked/sub/out` that it "may
+/// not write into locked" (where `sub` is, hidden), and a model's trajectories CSV there
+/// "Permission denied" alone. Each names the folder that may not be entered; a CSV that may
+/// not be read says so of itself. Made as `nobody` through setpriv (the tests run as root);
+/// skipped elsewhere.
+#[cfg(target_os = "linux")]
+#[test]
+fn regression_a_folder_on_the_way_that_may_not_be_entered_is_named_when_writing_and_reading_a_csv()
+{
+    let _nobody = common::as_nobody_lock();
+    use std::os::unix::fs::PermissionsExt;
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        println!("skipped: not root, so the run as nobody cannot be made");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("stakeshift-on-the-way-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (locked, sub) = (dir.join("locked"), dir.join("locked/sub"));
+    std::fs::create_dir_all(&sub).unwrap();
+    let binary = dir.join("stakeshift");
+    std::fs::copy(assert_cmd::cargo::cargo_bin("stakeshift"), &binary).unwrap();
+    let csv = sub.join("tail.csv");
+    std::fs::copy(
+        common::repo_path("tests/reference/sim/weights_tail.csv"),
+        &csv,
+    )
+    .unwrap();
+    let model = std::fs::read_to_string(common::repo_path("tests/reference/sim/weights.toml"))
+        .unwrap()
+        .replace(
+            "trajectories_csv = \"weights_tail.csv\"",
+            "trajectories_csv = \"locked/sub/tail.csv\"",
+        );
+    assert!(model.contains("locked/sub/tail.csv"));
+    std::fs::write(dir.join("w.toml"), model).unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&binary)
+            .args(args)
+            .current_dir(&dir)
+            .output()
+    };
+    let mode = |path: &std::path::Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    mode(&dir, 0o755);
+    mode(&binary, 0o755);
+    mode(&dir.join("w.toml"), 0o644);
+    mode(&csv, 0o644);
+    // `locked` shut (mode 700, root's), then `locked` open and `sub` shut.
+    'modes: for (locked_mode, sub_mode, shut) in
+        [(0o700, 0o755, "locked"), (0o711, 0o700, "locked/sub")]
+    {
+        mode(&locked, locked_mode);
+        mode(&sub, sub_mode);
+        let said = format!(
+            "this user may not enter {shut}, a folder on the way to it (`ls -ld -- '{shut}'` shows its owner and permissions)"
+        );
+        for (args, code) in [
+            (&["init", "locked/sub/m.toml"][..], 1),
+            (&["compare", "--out", "locked/sub/out"], 1),
+            (&["check", "w.toml"], 2),
+        ] {
+            let out = match run(args) {
+                Ok(out) if !matches!(out.status.code(), Some(126 | 127)) => out,
+                other => {
+                    println!("skipped: no unprivileged run could be made ({other:?})");
+                    break 'modes;
+                }
+            };
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+            assert!(stderr.contains(&said), "{args:?}: {stderr}");
+            assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        }
+    }
+    // Every folder open, the CSV itself unreadable: said of the CSV.
+    mode(&locked, 0o755);
+    mode(&sub, 0o755);
+    mode(&csv, 0o000);
+    if let Ok(out) = run(&["check", "w.toml"])
+        && !matches!(out.status.code(), Some(126 | 127))
+    {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(
+                "locked/sub/tail.csv: Permission denied (os error 13); a trajectories CSV must be readable by this user (`ls -l -- 'locked/sub/tail.csv'` shows its owner and permissions)"
+            ),
+            "{stderr}"
+        );
+    }
+    mode(&csv, 0o644);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// helper-127: the conclusion said "the stake is worth 0.00 USD m more" beside two NPVs that
 /// differ, "flips at 1.00x" for 0.9997 and "0.00x" for a break-even scale of 0.00056 (a
 /// valuation of nothing), and counted wins only ("in 0 of 3 trajectories, the capped

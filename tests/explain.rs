@@ -1077,3 +1077,55 @@ fn regression_a_revenue_share_agi_ended_before_its_years_says_so() {
     );
     assert_eq!(capped.matches("AGI ended it").count(), 1, "{capped}");
 }
+
+/// Session 47: in the AGI year and after, a revenue share whose cap had been reached in an
+/// earlier year was labelled "ended at AGI" (`ended_at_agi` in the JSON): the engine's
+/// status put AGI first. The cap ended it first, so the year says "cap reached".
+#[test]
+fn regression_a_revenue_share_capped_before_agi_is_not_labelled_ended_at_agi() {
+    // early-agi declares AGI in 2030; regime B's share of 20% of revenue reaches a cap of 5
+    // in its first years, long before.
+    let args = |year: &'static str, format: &'static str| {
+        [
+            "explain",
+            "-t",
+            "early-agi",
+            "--year",
+            year,
+            "--regime",
+            "equity",
+            "--format",
+            format,
+            "--set",
+            "equity.revenue_share.ends_at_agi=true",
+            "--set",
+            "equity.revenue_share.total_cap=5",
+        ]
+    };
+    let text = stdout_of(&args("2030", "text"));
+    assert!(
+        text.contains("20% of revenue, 2023-2030, ends at AGI: cap reached\n"),
+        "{text}"
+    );
+    assert!(!text.contains("ended at AGI"), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&stdout_of(&args("2030", "json"))).unwrap();
+    assert_eq!(json[0]["revenue_share_terms"]["status"], "cap_reached");
+    // With a cap AGI comes before, AGI's end is still said.
+    let uncapped = stdout_of(&[
+        "explain",
+        "-t",
+        "early-agi",
+        "--year",
+        "2030",
+        "--regime",
+        "equity",
+        "--set",
+        "equity.revenue_share.ends_at_agi=true",
+        "--set",
+        "equity.revenue_share.total_cap=1000",
+    ]);
+    assert!(
+        uncapped.contains("20% of revenue, 2023-2030, ends at AGI: ended at AGI\n"),
+        "{uncapped}"
+    );
+}

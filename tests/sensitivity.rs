@@ -3020,6 +3020,48 @@ fn regression_solve_given_path_equals_value_is_told_to_give_the_path_alone() {
     );
 }
 
+/// Session 47: the command offered to `solve equity.stake=0.3` dropped the options given
+/// beside it (`-t`, `--target`, `--within`), so following it solved another question. It
+/// keeps them, quoted as a shell reads them, and runs.
+#[test]
+fn regression_solve_path_equals_value_hint_keeps_the_options_given() {
+    let e = failing(&[
+        "solve",
+        "equity.stake=0.3",
+        "-t",
+        "base",
+        "-t",
+        "bear",
+        "--target",
+        "-5",
+        "--within",
+        "0.01..0.9",
+    ]);
+    let offered = "stakeshift solve equity.stake -t base -t bear --target -5 --within 0.01..0.9";
+    assert!(
+        e.contains(&format!(
+            "write `{offered}` for the value at which the advantage is the target"
+        )),
+        "{e}"
+    );
+    // A range in the value is the `--within` offered, the user's other options kept.
+    let e = failing(&["solve", "equity.stake=0.1..0.5", "-t", "a b", "--target", "2"]);
+    assert!(
+        e.contains("write `stakeshift solve equity.stake -t 'a b' --target 2 --within 0.1..0.5`"),
+        "{e}"
+    );
+    // Followed (as a shell splits it), it runs and solves the question asked.
+    let args: Vec<&str> = offered.split(' ').skip(1).chain(["--format", "csv"]).collect();
+    let out = stakeshift().args(&args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+}
+
 /// Session 46: a range's end written as a percent (`--vary equity.stake=10%..30%`) was told
 /// only that it is no number; it is told its fraction, exactly, which followed runs.
 /// `--target`, an amount, is not offered one.

@@ -134,12 +134,29 @@ pub fn run(
             }
             None => format!("stakeshift solve {}", stakeshift::error::shell_arg(key)),
         };
-        let hint = if value.contains("..") {
+        // The options given beside it, kept in the command offered (session 47: `-t`,
+        // `--target` and `--within` were dropped from it).
+        let mut command = command;
+        for name in &args.trajectories {
+            command.push_str(&format!(" -t {}", stakeshift::error::shell_arg(name)));
+        }
+        if let Some(target) = &args.target {
+            command.push_str(&format!(" --target {}", stakeshift::error::shell_arg(target)));
+        }
+        let range = value.contains("..");
+        if let Some(within) = args.within.as_ref().filter(|_| !range) {
+            command.push_str(&format!(" --within {}", stakeshift::error::shell_arg(within)));
+        }
+        let hint = if range {
             // (`--within` takes no steps: helper-291.)
             let span = value.split_once(':').map_or(value, |(span, _)| span).trim();
             format!(
                 "to look for it in {span}, write `{command} --within {}`",
                 stakeshift::error::shell_arg(span)
+            )
+        } else if args.target.is_some() {
+            format!(
+                "write `{command}` for the value at which the advantage is the target (`--set` changes other inputs first)"
             )
         } else {
             format!(

@@ -165,7 +165,8 @@ impl RevenueShareLedger {
 pub enum RevenueShareStatus {
     /// The year is outside from..=until.
     OutsideYears,
-    /// It ends at AGI, which has been declared.
+    /// It ends at AGI, which has been declared (and its cap, if any, had not been reached
+    /// before: then it is `CapReached`).
     EndedAtAgi,
     /// total_cap is reached (this year or before): the amount is what was left of it.
     CapReached,
@@ -494,10 +495,12 @@ pub fn explain(
         let paid_before = paid_after - amount;
         let status = if year < terms.from || year > terms.until {
             RevenueShareStatus::OutsideYears
+        } else if terms.total_cap.is_some_and(|cap| paid_after >= cap) {
+            // Before AGI's end: a cap reached in an earlier year (nothing paid since, so
+            // paid_after is paid_before) had ended the share first (helper-291).
+            RevenueShareStatus::CapReached
         } else if terms.ends_at_agi && record.agi_declared {
             RevenueShareStatus::EndedAtAgi
-        } else if terms.total_cap.is_some_and(|cap| paid_after >= cap) {
-            RevenueShareStatus::CapReached
         } else {
             RevenueShareStatus::Paid
         };
