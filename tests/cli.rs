@@ -4135,6 +4135,37 @@ fn regression_a_revenue_share_deal_is_called_a_revenue_share_in_every_label() {
     }
 }
 
+/// Session 47: the waterfall chart's note began with the investor's name capitalised, so a
+/// party called `eBay` was written "EBay" (the cloud chart kept names as written; only
+/// "the investor" is capitalised, as the first words of a sentence).
+#[test]
+fn regression_the_waterfall_note_keeps_a_lowercase_investor_name_as_written() {
+    let dir = common::ScratchDir::new("waterfall-lowercase-investor");
+    let notes =
+        std::fs::read_to_string(common::repo_path("models/revenue-note-vs-safe.toml")).unwrap();
+    // A revenue share alone (the investor in no tier of the split), the investor `eBay`.
+    let start = notes.find("[[profit_share.tiers]]").unwrap();
+    let end = notes.find("[profit_share.revenue_share]").unwrap();
+    let text = format!(
+        "{}[[profit_share.tiers]]\nname = \"none\"\nshares = {{}}\n\n{}",
+        &notes[..start],
+        &notes[end..]
+    )
+    .replace("party = \"investor\"", "party = \"eBay\"");
+    assert!(text.contains("party = \"eBay\""));
+    let model = common::write_file(dir.path(), "note.toml", &text);
+    let out = dir.path().join("charts");
+    common::succeeds(
+        stakeshift()
+            .args(["compare", "--svg", "--out"])
+            .arg(&out)
+            .arg(&model),
+    );
+    let svg = std::fs::read_to_string(out.join("waterfall.svg")).unwrap();
+    assert!(svg.contains("eBay has no share"), "{svg}");
+    assert!(!svg.contains("EBay"), "{svg}");
+}
+
 /// helper-281: a model without `[profit_share]`, or without its tiers, was told to add them
 /// with no word of how a deal with no share of profit (a revenue share alone) writes them.
 #[test]

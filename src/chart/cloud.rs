@@ -52,14 +52,9 @@ pub(crate) fn draw<DB: DrawingBackend>(
     ctx: &ChartContext,
 ) -> Draw {
     let investor = super::investor_in_charts(model);
-    // The subtitle's first word: "The investor" where the party is called that (helper-220:
-    // "the investor's yearly income" began the sentence in lower case); a name is kept as
-    // written (`xAI`).
-    let subject = if investor == "the investor" {
-        super::capitalised(&investor)
-    } else {
-        investor.clone()
-    };
+    // The subtitle's first word (helper-220: "the investor's yearly income" began the
+    // sentence in lower case).
+    let subject = super::investor_to_begin_a_sentence(model);
     let t = super::featured_trajectory(comparison, ctx).map_err(|e| e.to_string())?;
     let Layout { content, legend } = frame::frame(
         c,

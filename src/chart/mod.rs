@@ -834,9 +834,8 @@ pub fn render_files(
     Ok(files)
 }
 
-/// The trajectory drawn on its own (`waterfall.png`, `cloud.png`): the one named in `ctx`,
-/// else `base`, else the first.
-/// `s` with a capital first letter, to begin a sentence or a heading.
+/// `s` with a capital first letter, to begin a sentence or a heading (words of
+/// stakeshift's own, not a party's name: [`investor_to_begin_a_sentence`]).
 pub(crate) fn capitalised(s: &str) -> String {
     let mut chars = s.chars();
     chars
@@ -844,6 +843,20 @@ pub(crate) fn capitalised(s: &str) -> String {
         .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
+/// The investor as the first word of a sentence: "The investor" where the party is called
+/// that (helper-220), a name as written (`xAI`, `eBay`: session 47, the waterfall's note
+/// wrote "XAI").
+pub(crate) fn investor_to_begin_a_sentence(model: &Model) -> String {
+    let investor = investor_in_charts(model);
+    if investor == "the investor" {
+        capitalised(&investor)
+    } else {
+        investor
+    }
+}
+
+/// The trajectory drawn on its own (`waterfall.png`, `cloud.png`): the one named in `ctx`,
+/// else `base`, else the first.
 pub(crate) fn featured_trajectory<'a>(
     comparison: &'a Comparison,
     ctx: &ChartContext,

@@ -359,7 +359,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
         // pays nothing.)
         format!(
             " {} has no share of this split: its deal is {}, not drawn here.",
-            super::capitalised(&investor_name),
+            super::investor_to_begin_a_sentence(model),
             besides.join(" and ")
         )
     } else {
