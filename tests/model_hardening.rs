@@ -1871,6 +1871,62 @@ fn regression_a_syntax_error_far_down_a_large_file_names_no_key() {
     }
 }
 
+/// Session 47: a party (or trajectory) called `name` in a table of numbers by name was
+/// taken for the text key `name`: `shares = { name = 75% }` was told "string values must
+/// be quoted" and `{ name = 0,75 }` given no fix, where a party with another name is told
+/// the fraction. It is told what any party is, in an inline table and under a header.
+#[test]
+fn regression_a_party_called_name_is_told_its_number_not_to_quote_it() {
+    let builtin = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/msft-openai.toml"),
+    )
+    .unwrap()
+    .replace("microsoft", "name");
+    let with = |from: &str, to: &str| {
+        assert!(builtin.contains(from), "{from}");
+        builtin.replacen(from, to, 1)
+    };
+    for (tag, text, said) in [
+        (
+            "percent",
+            with("shares = { name = 0.75 }", "shares = { name = 75% }"),
+            "profit_share.tiers[0].shares.name: the file is not valid TOML: `75%`: TOML has no percent sign; write the fraction, 0.75",
+        ),
+        (
+            "comma",
+            with("shares = { name = 0.75 }", "shares = { name = 0,75 }"),
+            "`0,75`: TOML's decimal separator is a point: write 0.75",
+        ),
+        (
+            "word",
+            with("until = { name = 13.0 }", "until = { name = thirteen }"),
+            "`thirteen` is neither a number nor quoted text",
+        ),
+        (
+            "header",
+            with(
+                "weights = { base = 0.30, bear = 0.20, commoditized = 0.20, bull = 0.10, early-agi = 0.10, bust = 0.10 }",
+                "[simulation.weights]\nname = 30%",
+            ),
+            "simulation.weights.name: the file is not valid TOML: `30%`: TOML has no percent sign; write the fraction, 0.3",
+        ),
+    ] {
+        let (code, stderr) = check(&format!("party-name-{tag}"), &text);
+        assert_eq!(code, 2, "{tag}: {stderr}");
+        assert!(stderr.contains(said), "{tag}: {stderr}");
+        assert!(
+            !stderr.contains("without its quotes") && !stderr.contains("must be quoted"),
+            "{tag}: {stderr}"
+        );
+    }
+    // A name's own `name` still takes text.
+    let (_, stderr) = check("party-name-text", &with("name = \"base\"", "name = base"));
+    assert!(
+        stderr.contains("`base` is text without its quotes: write it in quotes, \"base\""),
+        "{stderr}"
+    );
+}
+
 /// helper-192: a word written as a value without its quotes was told by TOML's hint for
 /// its first letter: `residual = nonprofit` "invalid float, expected `nan`", `founders`
 /// "invalid boolean, expected `false`". It is text, to be quoted; in the file and in `--set`.

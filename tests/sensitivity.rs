@@ -3045,13 +3045,24 @@ fn regression_solve_path_equals_value_hint_keeps_the_options_given() {
         "{e}"
     );
     // A range in the value is the `--within` offered, the user's other options kept.
-    let e = failing(&["solve", "equity.stake=0.1..0.5", "-t", "a b", "--target", "2"]);
+    let e = failing(&[
+        "solve",
+        "equity.stake=0.1..0.5",
+        "-t",
+        "a b",
+        "--target",
+        "2",
+    ]);
     assert!(
         e.contains("write `stakeshift solve equity.stake -t 'a b' --target 2 --within 0.1..0.5`"),
         "{e}"
     );
     // Followed (as a shell splits it), it runs and solves the question asked.
-    let args: Vec<&str> = offered.split(' ').skip(1).chain(["--format", "csv"]).collect();
+    let args: Vec<&str> = offered
+        .split(' ')
+        .skip(1)
+        .chain(["--format", "csv"])
+        .collect();
     let out = stakeshift().args(&args).output().unwrap();
     assert!(
         out.status.success(),

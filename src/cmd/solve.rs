@@ -141,11 +141,17 @@ pub fn run(
             command.push_str(&format!(" -t {}", stakeshift::error::shell_arg(name)));
         }
         if let Some(target) = &args.target {
-            command.push_str(&format!(" --target {}", stakeshift::error::shell_arg(target)));
+            command.push_str(&format!(
+                " --target {}",
+                stakeshift::error::shell_arg(target)
+            ));
         }
         let range = value.contains("..");
         if let Some(within) = args.within.as_ref().filter(|_| !range) {
-            command.push_str(&format!(" --within {}", stakeshift::error::shell_arg(within)));
+            command.push_str(&format!(
+                " --within {}",
+                stakeshift::error::shell_arg(within)
+            ));
         }
         let hint = if range {
             // (`--within` takes no steps: helper-291.)

@@ -1313,8 +1313,7 @@ fn key_line_without_its_value(text: &str, at: usize, message: &str) -> Option<(S
             && digits(item);
         // The key whose value the number is: one that takes text is offered no number's
         // fix (helper-279: `party = 1,5` was told to write 1.5).
-        if split_number && inline_key_before(text, line_start + whole_start).is_some_and(takes_text)
-        {
+        if split_number && inline_item_takes_text(text, line_start + whole_start) {
             return None;
         }
         // A number split at its comma that is no decimal comma's (`1,000.5`, `1,5e3`): no
@@ -2250,7 +2249,7 @@ fn habit_read(text: &str, at: usize, commas_separate: bool) -> Option<String> {
         return None;
     }
     // (Not the value of an inline table's item that takes text: helper-279.)
-    if inline_key_before(text, token_start).is_some_and(takes_text) {
+    if inline_item_takes_text(text, token_start) {
         return None;
     }
     let (word, minus) = (token, minus || parenthesized);
@@ -2380,18 +2379,42 @@ fn value_takes_text(text: &str, at: usize) -> bool {
                 .map_or(at, |(i, _)| i)
         })
         .unwrap_or(at);
-    inline_key_before(text, start).is_some_and(takes_text)
+    inline_item_takes_text(text, start)
 }
 
 /// Whether a key of the model takes text (by its last part, `trajectories[0].name`):
 /// a fix that writes a number is no fix there (helper-277, helper-278: `name = 1/2` was
-/// told to write 0.5).
+/// told to write 0.5). A party or trajectory called `name` in a table of numbers by name
+/// (`shares.name`, `weights.name`) takes a number (session 47: it was told to quote `75%`).
 pub fn takes_text(key: &str) -> bool {
-    let last = key.rsplit('.').next().unwrap_or(key);
+    let mut parts = key.rsplit('.');
+    let last = parts.next().unwrap_or(key);
+    if parts.next().is_some_and(is_numbers_by_name) {
+        return false;
+    }
     matches!(
         last,
         "name" | "unit" | "description" | "party" | "residual" | "trajectories_csv"
     )
+}
+
+/// Whether a key of the model is a table of numbers keyed by parties' or trajectories'
+/// names: a tier's `shares` and `until`, `[simulation]`'s `weights` (the schema's tables of
+/// free keys).
+fn is_numbers_by_name(key: &str) -> bool {
+    matches!(key, "shares" | "until" | "weights")
+}
+
+/// Whether the inline table item whose value begins at `at` takes text, by its key
+/// (`{ name = ... }`), unless the table is one of numbers by name (`shares = { name = 0.5
+/// }`, a party called `name`).
+fn inline_item_takes_text(text: &str, at: usize) -> bool {
+    inline_key_before(text, at).is_some_and(takes_text)
+        && !key_of_the_line(text, at).is_some_and(|path| {
+            let mut parts = path.rsplit('.');
+            parts.next().is_some_and(is_numbers_by_name)
+                || parts.next().is_some_and(is_numbers_by_name)
+        })
 }
 
 /// Whether `s` is a TOML integer or float in decimal as TOML writes one: a sign, no
@@ -2500,7 +2523,7 @@ pub fn typed_as_a_document_shows_it(text: &str, at: usize, text_key: bool) -> Op
     // A key that takes text, the line's or an inline table item's: only the fix of curly
     // quotes applies.
     let value_start = value.as_ptr() as usize - text.as_ptr() as usize;
-    let text_key = text_key || inline_key_before(text, value_start).is_some_and(takes_text);
+    let text_key = text_key || inline_item_takes_text(text, value_start);
     if text_key && !value.starts_with(curly) {
         return None;
     }
