@@ -844,8 +844,9 @@ pub(crate) fn capitalised(s: &str) -> String {
 }
 
 /// The investor as the first word of a sentence: "The investor" where the party is called
-/// that (helper-220), a name as written (`xAI`, `eBay`: session 47, the waterfall's note
-/// wrote "XAI").
+/// that (helper-220), else its name as every chart gives it (`Model::investor_title`:
+/// `xAI` and `eBay` as written, `microsoft` as `Microsoft`; session 47: the waterfall's
+/// note capitalised that again, writing "EBay").
 pub(crate) fn investor_to_begin_a_sentence(model: &Model) -> String {
     let investor = investor_in_charts(model);
     if investor == "the investor" {
