@@ -152,13 +152,32 @@ fn the_man_page_has_a_title_and_lists_every_subcommand() {
         "{page}"
     );
     // helper-289: the date left out, the source stood in its place (`.TH stakeshift 1
-    // "stakeshift 0.1.0" "stakeshift manual"`): an empty date is written `""`.
+    // "stakeshift 0.1.0" "stakeshift manual"`); session 47: an empty date, mandoc warned
+    // "missing date". The date, an ISO one, then the source and the manual.
     let version = env!("CARGO_PKG_VERSION");
+    let title = page
+        .lines()
+        .find(|l| l.starts_with(".TH stakeshift 1 "))
+        .unwrap_or_else(|| panic!("{page}"));
+    let date = title
+        .strip_prefix(".TH stakeshift 1 ")
+        .and_then(|rest| rest.split_once(' '))
+        .map(|(date, _)| date)
+        .unwrap();
     assert!(
-        page.contains(&format!(
-            ".TH stakeshift 1 \"\" \"stakeshift {version}\" \"stakeshift manual\"\n"
+        date.len() == 10
+            && date.chars().enumerate().all(|(i, c)| if i == 4 || i == 7 {
+                c == '-'
+            } else {
+                c.is_ascii_digit()
+            }),
+        "{title}"
+    );
+    assert!(
+        title.ends_with(&format!(
+            " {date} \"stakeshift {version}\" \"stakeshift manual\""
         )),
-        "{page}"
+        "{title}"
     );
     assert!(
         page.contains(".SH NAME") && page.contains(".SH SYNOPSIS"),
@@ -244,6 +263,19 @@ fn man_out_writes_every_page_and_groff_reads_them_without_warnings() {
             );
         } else {
             println!("skipped: groff is not on PATH, {page} is not typeset");
+        }
+        // mandoc's lint: nothing above its style notes (line lengths, the title's case).
+        if on_path("mandoc") {
+            let out = std::process::Command::new("mandoc")
+                .args(["-T", "lint", "-W", "warning"])
+                .arg(&path)
+                .output()
+                .unwrap();
+            let said = String::from_utf8_lossy(&out.stdout).into_owned()
+                + &String::from_utf8_lossy(&out.stderr);
+            assert!(said.trim().is_empty(), "{page}: {said}");
+        } else {
+            println!("skipped: mandoc is not on PATH, {page} is not linted");
         }
     }
 }

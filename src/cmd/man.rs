@@ -8,6 +8,11 @@ use clap::CommandFactory;
 use super::{Cli, ManArgs, emit};
 use stakeshift::error::Error;
 
+/// The pages' date, in `.TH` (ISO 8601, which man and mandoc read): when the manual was last
+/// changed in substance; a constant, not the build's date, so that the pages are the same
+/// bytes whenever they are made (session 47: left empty, mandoc warned "missing date").
+const MANUAL_DATE: &str = "2026-12-08";
+
 /// Every page: `stakeshift.1` first, then one per subcommand, as (file name, roff).
 fn pages() -> Vec<(String, Vec<u8>)> {
     // Built once so that every subcommand knows its display name (`stakeshift-compare`).
@@ -20,6 +25,7 @@ fn pages() -> Vec<(String, Vec<u8>)> {
         .map(|cmd| {
             let man = clap_mangen::Man::new(cmd.clone())
                 .manual("stakeshift manual")
+                .date(MANUAL_DATE)
                 // Subcommands carry no version of their own; every page names the release.
                 .source(concat!("stakeshift ", env!("CARGO_PKG_VERSION")));
             let mut roff = Vec::new();
@@ -39,18 +45,17 @@ fn render(
     cmd: &clap::Command,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    // The title with an empty date written `""`: clap_mangen leaves it out, and the source
-    // then stood where `man` reads the date (mandoc: "cannot parse date"; the footer showed
-    // the manual's name on the left: helper-289).
-    let mut title = Vec::new();
-    man.render_title(&mut title)?;
-    let title = String::from_utf8_lossy(&title).replacen(" 1  \"", " 1 \"\" \"", 1);
-    out.write_all(title.as_bytes())?;
+    man.render_title(out)?;
     man.render_name_section(out)?;
     man.render_synopsis_section(out)?;
     man.render_description_section(out)?;
     if cmd.get_arguments().any(|a| !a.is_hide_set()) {
-        man.render_options_section(out)?;
+        // An option's possible values follow its text after `.br`, a blank line and `.br`,
+        // which mandoc's lint warns of ("skipping paragraph macro"): one `.sp` says the same.
+        let mut options = Vec::new();
+        man.render_options_section(&mut options)?;
+        let options = String::from_utf8_lossy(&options).replace("\n.br\n\n.br\n", "\n.sp\n");
+        out.write_all(options.as_bytes())?;
     }
     if cmd.get_subcommands().any(|s| !s.is_hide_set()) {
         man.render_subcommands_section(out)?;
