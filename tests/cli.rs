@@ -62,6 +62,15 @@ fn every_example_in_the_help_runs_as_written() {
         })
         .collect();
     assert!(examples.len() >= 10, "{examples:?}");
+    // Within 72 columns, the help's examples and notes fit an 80-column terminal, and the
+    // man page's, indented 7 more (helper-289: up to 97 there).
+    for line in help.split("Examples:\n").nth(1).unwrap().lines() {
+        assert!(
+            line.chars().count() <= 72,
+            "{} columns: {line}",
+            line.chars().count()
+        );
+    }
     let folder = tempfile::tempdir().unwrap();
     // `init` first, wherever the help puts it, as a user following along would.
     let init = examples.iter().position(|e| e.get(1) == Some(&"init"));

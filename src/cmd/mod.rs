@@ -25,24 +25,27 @@ use stakeshift::error::Error;
 use stakeshift::io::LoadedModel;
 use stakeshift::overrides::Override;
 
+// Each line within 72 columns, so that `--help` fits an 80-column terminal and the man
+// page's EXAMPLES, indented 7 more, fit one too (helper-289: up to 97).
 const EXAMPLES: &str = "\
 Examples:
-  stakeshift compare                    the built-in Microsoft-OpenAI model
+  stakeshift compare                    the Microsoft-OpenAI model
   stakeshift compare -t base --yearly   one trajectory, year by year
-  stakeshift compare --out results      also write the CSV files, workbook and charts
+  stakeshift compare --out results      also CSVs, workbook and charts
   stakeshift compare deal.toml --format csv
-  stakeshift init deal.toml             write the built-in model out to edit
-  stakeshift check deal.toml            validate a model, say what it holds
-  stakeshift explain -t base --year 2030   one year taken apart, slice by slice
-  stakeshift simulate --paths 100000    the distribution of the answer over random futures
-  stakeshift compare --set equity.stake=0.3   a what-if without editing a file
-  stakeshift sweep --vary equity.stake=0.1..0.4:4   the comparison on a grid of values
-  stakeshift solve equity.stake         the stake at which the two deals tie
-  stakeshift tornado                    which inputs move the answer most
+  stakeshift init deal.toml             the built-in model, out to edit
+  stakeshift check deal.toml            validate and summarise a model
+  stakeshift explain -t base --year 2030   one year taken apart
+  stakeshift simulate --paths 100000    the answer over random futures
+  stakeshift compare --set equity.stake=0.3   a what-if, no file edited
+  stakeshift sweep --vary equity.stake=0.1..0.4:4   on a grid of values
+  stakeshift solve equity.stake         the stake at which deals tie
+  stakeshift tornado                    the inputs that move it most
 
-Amounts are in the model's unit (USD bn for the built-in model). The model format is
-described in docs/MODEL.md in the source repository; `stakeshift init` writes the built-in
-model, commented, as an example to edit, and `stakeshift schema` the JSON Schema.
+Amounts are in the model's unit (USD bn for the built-in model). The
+model format is described in docs/MODEL.md in the source repository;
+`stakeshift init` writes the built-in model, commented, as an example to
+edit, and `stakeshift schema` the JSON Schema.
 Exit codes: 0 success, 2 bad usage or a bad model file, 1 anything else.";
 
 /// Which deal is worth more to the investor: a capped profit share or an equity stake?
