@@ -1927,6 +1927,61 @@ fn regression_a_party_called_name_is_told_its_number_not_to_quote_it() {
     );
 }
 
+/// Session 47: a `[year, value]` pair whose value has a thousands separator or a decimal
+/// comma got no fix: `[[2024,1,000]]` "unexpected leading zero", `[[2024, 1,500]]` "must be
+/// a pair [year, value], but it has 3 entries". Each is told the pair as TOML reads it, in
+/// the file and in `--set`, and the fix followed runs; an ambiguous one (`1, 000`, `01,5`)
+/// is offered none.
+#[test]
+fn regression_a_pair_with_a_grouped_or_decimal_comma_value_is_told_the_pair() {
+    let contributions = "contributions = [[2020, 1.0], [2021, 2.0]]";
+    for (written, fix) in [
+        ("[[2020,1,000]]", "[2020, 1000]"),
+        ("[[2020, 1,500]]", "[2020, 1500]"),
+        ("[[2020, +1,250]]", "[2020, +1250]"),
+        ("[[2020, 12,34]]", "[2020, 12.34]"),
+        ("[[2020,0,5]]", "[2020, 0.5]"),
+        ("[ [2020 , 2,000,000 ] ]", "[2020, 2000000]"),
+    ] {
+        let text = model_with(contributions, &format!("contributions = {written}"));
+        let (code, stderr) = check("grouped-pair", &text);
+        assert_eq!(code, 2, "{written}: {stderr}");
+        // (With a space after the year's comma, TOML stops in a way that the number's own
+        // fix is told, as of any value: `write 2000000`.)
+        let value = fix.trim_end_matches(']').rsplit(' ').next().unwrap();
+        assert!(
+            stderr.contains(&format!("write {fix}")) || stderr.contains(&format!("write {value} ")),
+            "{written}: {stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{written}: {stderr}");
+        // Followed, the model is valid.
+        let fixed = model_with(contributions, &format!("contributions = [{fix}]"));
+        let (code, stderr) = check("grouped-pair-fixed", &fixed);
+        assert_eq!(code, 0, "{written} -> {fix}: {stderr}");
+        // The same in `--set`.
+        let path = write_model("grouped-pair-set", &valid_model());
+        let out = stakeshift()
+            .arg("check")
+            .arg(&path)
+            .args(["--set", &format!("investor.contributions={written}")])
+            .output()
+            .unwrap();
+        let _ = std::fs::remove_dir_all(path.parent().unwrap());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{written}: {stderr}");
+        assert!(
+            stderr.contains(&format!("write {fix}")) || stderr.contains(&format!("write {value} ")),
+            "--set {written}: {stderr}"
+        );
+    }
+    for written in ["[[2020, 1, 000]]", "[[2020, 01,5]]"] {
+        let text = model_with(contributions, &format!("contributions = {written}"));
+        let (code, stderr) = check("grouped-pair-none", &text);
+        assert_eq!(code, 2, "{written}: {stderr}");
+        assert!(!stderr.contains("write ["), "{written}: {stderr}");
+    }
+}
+
 /// helper-192: a word written as a value without its quotes was told by TOML's hint for
 /// its first letter: `residual = nonprofit` "invalid float, expected `nan`", `founders`
 /// "invalid boolean, expected `false`". It is text, to be quoted; in the file and in `--set`.

@@ -759,6 +759,10 @@ fn parse_value(o: &Override) -> Result<Value, OverrideError> {
         if !takes_text && let Some(habit) = crate::model::spreadsheet_habit(&o.value, at) {
             return OverrideError::new(&o.origin, &o.path.text, habit);
         }
+        // (A pair's value with thousands separators or a decimal comma, `[[2024,1,000]]`.)
+        if !takes_text && let Some(said) = crate::model::grouped_value_in_a_pair(&o.value, at) {
+            return OverrideError::new(&o.origin, &o.path.text, said);
+        }
         // A whole number past i64 as the file says it: a seed's range is TOML's (a seed of
         // 2^63 was told the 1e18 bound of a model's amounts, beside seeds up to 2^63 - 1
         // taken: helper-116); any other number is too large as an amount.

@@ -45,9 +45,9 @@ mod trajectories_csv;
 pub use parse::{
     CURLY_QUOTES, MAX_NUMBER, MAX_PATHS, MAX_TRAJECTORY_YEARS, MAX_VALUE_MARKS, MAX_YEAR,
     MAX_YEARS, ModelSource, NotExact, SEED_NOTE, bare_word_spelling, check_value_marks,
-    exact_decimal, nearest as nearest_name, not_finite_spelling, not_finite_value, parse_model,
-    part_of_one, spreadsheet_habit, takes_text, text_in_quotes, too_long_to_be_a_slip,
-    typed_as_a_document_shows_it, value_marks, whole_year,
+    exact_decimal, grouped_value_in_a_pair, nearest as nearest_name, not_finite_spelling,
+    not_finite_value, parse_model, part_of_one, spreadsheet_habit, takes_text, text_in_quotes,
+    too_long_to_be_a_slip, typed_as_a_document_shows_it, value_marks, whole_year,
 };
 /// The trajectory a report features when none is named: the one called this, else the first.
 pub const HEADLINE_TRAJECTORY: &str = "base";

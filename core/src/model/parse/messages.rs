@@ -90,6 +90,10 @@ pub(super) fn syntax_issue(text: &str, e: &toml::de::Error) -> ModelIssue {
     {
         message = habit;
     } else if let Some(span) = e.span()
+        && let Some(said) = grouped_value_in_a_pair(text, span.start)
+    {
+        message = said;
+    } else if let Some(span) = e.span()
         && let Some(said) =
             typed_as_a_document_shows_it(text, span.start, value_takes_text(text, span.start))
     {
@@ -2340,6 +2344,70 @@ fn habit_read(text: &str, at: usize, commas_separate: bool) -> Option<String> {
         ));
     }
     None
+}
+
+/// A `[year, value]` pair around `at` whose value is written with thousands separators
+/// (`[2024, 1,500]`, `[2024,1,000]`) or a decimal comma (`[2024, 0,5]`): TOML reads three
+/// items, or stops at the leading zero of `000`. The fix, the pair with the value written
+/// as TOML reads it (session 47: no fix was offered, or "must be a pair, but it has 3
+/// entries"). Only where the pair's text is a year, a comma and one such number, its whole
+/// part of at most 18 digits; a comma before three digits is read as a thousands
+/// separator, as elsewhere in the file.
+pub fn grouped_value_in_a_pair(text: &str, at: usize) -> Option<String> {
+    let at = at.min(text.len());
+    let line_start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    let open = line_start + text.get(line_start..at)?.rfind('[')?;
+    let close = at + text.get(at..)?.find([']', '\n'])?;
+    if text.as_bytes().get(close) != Some(&b']') {
+        return None;
+    }
+    let inner = text.get(open + 1..close)?;
+    let (year, value) = inner.split_once(',')?;
+    let (year, value) = (year.trim(), value.trim());
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(year) || year.len() > 6 {
+        return None;
+    }
+    let (sign, unsigned) = match value.strip_prefix(['-', '+']) {
+        Some(rest) => (&value[..1], rest),
+        None => ("", value),
+    };
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (unsigned, None),
+    };
+    let mut groups = whole.split(',');
+    let first = groups.next()?;
+    let rest: Vec<&str> = groups.collect();
+    let grouped = !rest.is_empty()
+        && digits(first)
+        && first.len() <= 3
+        && !(first.starts_with('0'))
+        && rest.iter().all(|g| g.len() == 3 && digits(g))
+        && fraction.is_none_or(digits);
+    // One comma that is no thousands separator (`0,500`, `12,34`): a decimal comma.
+    if !grouped
+        && fraction.is_none()
+        && rest.len() == 1
+        && digits(first)
+        && (first == "0" || !first.starts_with('0'))
+        && digits(rest[0])
+        && first.len() <= 18
+    {
+        return Some(format!(
+            "`{value}`: TOML's decimal separator is a point: write [{year}, {sign}{first}.{}]",
+            rest[0]
+        ));
+    }
+    let plain_whole = whole.replace(',', "");
+    if !grouped || plain_whole.len() > 18 {
+        return None;
+    }
+    let fraction = fraction.map_or(String::new(), |f| format!(".{f}"));
+    let underscored = whole.replace(',', "_");
+    Some(format!(
+        "`{value}`: TOML numbers have no thousands separator; write [{year}, {sign}{plain_whole}{fraction}] (or [{year}, {sign}{underscored}{fraction}])"
+    ))
 }
 
 /// The key of an inline table's item (or a line's) whose value begins at `at`: the word

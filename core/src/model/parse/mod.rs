@@ -232,9 +232,9 @@ pub(super) use validate::{not_plain, quoted, unplain_character};
 
 use messages::*;
 pub use messages::{
-    CURLY_QUOTES, bare_word_spelling, nearest, not_finite_spelling, not_finite_value, part_of_one,
-    spreadsheet_habit, takes_text, text_in_quotes, too_long_to_be_a_slip,
-    typed_as_a_document_shows_it,
+    CURLY_QUOTES, bare_word_spelling, grouped_value_in_a_pair, nearest, not_finite_spelling,
+    not_finite_value, part_of_one, spreadsheet_habit, takes_text, text_in_quotes,
+    too_long_to_be_a_slip, typed_as_a_document_shows_it,
 };
 use raw::*;
 pub use raw::{NotExact, exact_decimal};

@@ -727,11 +727,14 @@ impl Builder<'_> {
         for (i, pair) in points.get_ref().iter().enumerate() {
             let f = format!("{field}[{i}]");
             let [year, value] = pair.get_ref().as_slice() else {
+                // (A value written with thousands separators reads as more entries.)
+                let grouped = grouped_value_in_a_pair(self.text, pair.span().start + 1)
+                    .map_or(String::new(), |said| format!(": {said}"));
                 return fail(
                     f,
                     pair.span(),
                     format!(
-                        "must be a pair [year, value], but it has {} entries",
+                        "must be a pair [year, value], but it has {} entries{grouped}",
                         pair.get_ref().len()
                     ),
                 );
