@@ -1043,8 +1043,34 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
             shown(path)
         )));
     };
+    refuse_unwritable_folder(path)?;
     let files = [(name.to_string(), bytes.to_vec())];
     commit_set(dir, &files, None, &mut |from, to| fs::rename(from, to)).map(|_| ())
+}
+
+/// Refuses a file whose folder is there but this user may not write into, saying so of the
+/// folder (helper-295: `init` into a folder of mode 500 was "Permission denied" alone, of
+/// mode 100 "may write into the folder but not list it"). Other failures are left to the
+/// writing, which says them.
+pub fn refuse_unwritable_folder(path: &Path) -> Result<()> {
+    let dir = folder_of(path);
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    match may_write_into(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Err(Error::io(
+            path,
+            std::io::Error::new(
+                e.kind(),
+                format!(
+                    "{e}: this user may not write into {} (`ls -ld -- {}` shows its owner and permissions); name a folder this user may write into",
+                    shown(dir),
+                    crate::error::shell_word(&dir.to_string_lossy())
+                ),
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// The checks [`write_set`] (with a `family`) or [`write_all`] makes of `dir` and of the set
@@ -1167,6 +1193,30 @@ fn current_folder_unenterable(path: &Path) -> Option<String> {
 /// told to be made readable, `chmod u+r`, which would not help).
 #[cfg(unix)]
 fn folder_on_the_way_unenterable(path: &Path) -> Option<String> {
+    // (Through a file that is a link, the folders on the way to what it names: helper-295,
+    // a trajectories CSV linked into a locked folder was told its own permissions.)
+    let (folder, through, e) = unenterable_folder(path, 0).or_else(|| {
+        let to = fs::read_link(path).ok()?;
+        let target = path.parent().map_or(to.clone(), |dir| dir.join(&to));
+        let (folder, through, e) = unenterable_folder(&target, 1)?;
+        Some((folder, through.or_else(|| Some(path.to_path_buf())), e))
+    })?;
+    let through = through.map_or(String::new(), |link| {
+        format!(" (through the link {})", shown(&link))
+    });
+    Some(format!(
+        "{e}: this user may not enter {}, a folder on the way to it{through} (`ls -ld -- {}` shows its owner and permissions)",
+        shown(&folder),
+        crate::error::shell_word(&folder.to_string_lossy())
+    ))
+}
+
+/// The first folder on the way to `path` that this user may not enter (search permission),
+/// and the link on the way it was reached through, if any: a link to a folder is followed
+/// to the folder it names (helper-295: `via -> locked/sub` was named itself, and `ls -ld
+/// via` shows the link), up to a few links deep. With the system's words for the refusal.
+#[cfg(unix)]
+fn unenterable_folder(path: &Path, depth: u32) -> Option<(PathBuf, Option<PathBuf>, String)> {
     use std::os::unix::ffi::OsStrExt;
     let parent = path.parent().filter(|p| !p.as_os_str().is_empty())?;
     let mut on_the_way: Vec<&Path> = parent.ancestors().collect();
@@ -1177,13 +1227,19 @@ fn folder_on_the_way_unenterable(path: &Path) -> Option<String> {
         let searchable =
             unsafe { libc::faccessat(libc::AT_FDCWD, c.as_ptr(), libc::X_OK, libc::AT_EACCESS) };
         let e = std::io::Error::last_os_error();
-        (searchable != 0 && e.kind() == std::io::ErrorKind::PermissionDenied).then(|| {
-            format!(
-                "{e}: this user may not enter {}, a folder on the way to it (`ls -ld -- {}` shows its owner and permissions)",
-                shown(folder),
-                crate::error::shell_word(&folder.to_string_lossy())
-            )
-        })
+        if searchable == 0 || e.kind() != std::io::ErrorKind::PermissionDenied {
+            return None;
+        }
+        // A link whose own folder may be entered: the folder it names, or one on the way.
+        if depth < 8
+            && let Ok(to) = fs::read_link(folder)
+        {
+            let target = folder.parent().map_or(to.clone(), |dir| dir.join(&to));
+            if let Some((inner, _, said)) = unenterable_folder(&target.join("x"), depth + 1) {
+                return Some((inner, Some(folder.to_path_buf()), said));
+            }
+        }
+        Some((folder.to_path_buf(), None, e.to_string()))
     })
 }
 #[cfg(not(unix))]
@@ -1345,7 +1401,11 @@ pub fn check_out_folder(dir: &Path) -> Result<()> {
         // A folder on the way this user may not enter (session 47: `--out locked/sub/out`,
         // `sub` there but hidden, was told it may not write into `locked`).
         Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
-            if let Some(why) = folder_on_the_way_unenterable(dir) {
+            // (The current folder first, where the path is relative: helper-295, `--out a/b`
+            // from a folder of mode 000 named `a`.)
+            if let Some(why) =
+                current_folder_unenterable(dir).or_else(|| folder_on_the_way_unenterable(dir))
+            {
                 return Err(Error::io(
                     given,
                     std::io::Error::new(
@@ -1392,7 +1452,7 @@ pub fn check_out_folder(dir: &Path) -> Result<()> {
                     std::io::Error::new(
                         e.kind(),
                         format!(
-                            "{e}: {which} (`ls -ld {}` shows its owner and permissions); name a folder this user may write into",
+                            "{e}: {which} (`ls -ld -- {}` shows its owner and permissions); name a folder this user may write into",
                             crate::error::shell_word(&folder.to_string_lossy())
                         ),
                     ),
@@ -1550,7 +1610,9 @@ fn broken_link_on_the_way(dir: &Path) -> Option<String> {
         .ancestors()
         .filter(|p| !p.as_os_str().is_empty())
         .find(|p| {
-            fs::metadata(p).is_err()
+            // (Not a link into a folder this user may not enter, whose lookup is refused,
+            // not missing: helper-295, `--out via/out` was told `via` led nowhere.)
+            fs::metadata(p).is_err_and(|e| e.kind() != std::io::ErrorKind::PermissionDenied)
                 && fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink())
         })?;
     let looped = fs::metadata(link).err().is_some_and(|e| is_link_loop(&e));

@@ -2566,6 +2566,138 @@ fn regression_a_folder_on_the_way_that_may_not_be_entered_is_named_when_writing_
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// helper-295, on the commit above: (1) `--out a/b` from a current folder that may not be
+/// entered named `a`, not the current folder; (2) a trajectories CSV that is a link into a
+/// locked folder was told its own permissions, and through a folder link `via -> locked/sub`
+/// the link was named (`ls -ld via` shows the link); (3) `--out via/out` was told `via`
+/// leads nowhere; (4) `init` into a folder of mode 500 said "Permission denied" alone, of
+/// mode 100 that it "may write into the folder but not list it" (here 555 and 111, root's).
+/// As `nobody` through setpriv where the tests run as root; skipped elsewhere.
+#[cfg(target_os = "linux")]
+#[test]
+fn regression_links_into_locked_folders_and_unwritable_folders_are_named() {
+    let _nobody = common::as_nobody_lock();
+    use std::os::unix::fs::PermissionsExt;
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        println!("skipped: not root, so the run as nobody cannot be made");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("stakeshift-links-locked-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (locked, sub, here) = (dir.join("locked"), dir.join("locked/sub"), dir.join("here"));
+    std::fs::create_dir_all(&sub).unwrap();
+    std::fs::create_dir_all(here.join("a")).unwrap();
+    let binary = dir.join("stakeshift");
+    std::fs::copy(assert_cmd::cargo::cargo_bin("stakeshift"), &binary).unwrap();
+    std::fs::copy(
+        common::repo_path("tests/reference/sim/weights_tail.csv"),
+        sub.join("tail.csv"),
+    )
+    .unwrap();
+    let model =
+        std::fs::read_to_string(common::repo_path("tests/reference/sim/weights.toml")).unwrap();
+    for (name, csv) in [
+        ("file-link.toml", "link.csv"),
+        ("folder-link.toml", "via/tail.csv"),
+    ] {
+        let text = model.replace(
+            "trajectories_csv = \"weights_tail.csv\"",
+            &format!("trajectories_csv = \"{csv}\""),
+        );
+        assert!(text.contains(csv));
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    std::os::unix::fs::symlink("locked/sub/tail.csv", dir.join("link.csv")).unwrap();
+    std::os::unix::fs::symlink("locked/sub", dir.join("via")).unwrap();
+    let (m100, m500) = (dir.join("m100"), dir.join("m500"));
+    std::fs::create_dir_all(&m100).unwrap();
+    std::fs::create_dir_all(&m500).unwrap();
+    let mode = |path: &std::path::Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    for (path, m) in [
+        (&dir, 0o755),
+        (&binary, 0o755),
+        (&locked, 0o700),
+        (&here, 0o000),
+        (&m100, 0o111),
+        (&m500, 0o555),
+    ] {
+        mode(path, m);
+    }
+    for name in ["file-link.toml", "folder-link.toml"] {
+        mode(&dir.join(name), 0o644);
+    }
+    let run = |args: &[&str], from: &std::path::Path| {
+        std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&binary)
+            .args(args)
+            .current_dir(from)
+            .output()
+    };
+    let locked_said = "this user may not enter locked, a folder on the way to it";
+    for (args, from, code, said) in [
+        (
+            &["compare", "--out", "a/b"][..],
+            &here,
+            1,
+            format!(
+                "this user may not enter the current folder, {}",
+                here.display()
+            ),
+        ),
+        (
+            &["check", "file-link.toml"],
+            &dir,
+            2,
+            format!("{locked_said} (through the link link.csv) (`ls -ld -- 'locked'`"),
+        ),
+        (
+            &["check", "folder-link.toml"],
+            &dir,
+            2,
+            format!("{locked_said} (through the link via) (`ls -ld -- 'locked'`"),
+        ),
+        (
+            &["compare", "--out", "via/out"],
+            &dir,
+            1,
+            format!("{locked_said} (through the link via)"),
+        ),
+        (
+            &["init", "m100/m.toml"],
+            &dir,
+            1,
+            "this user may not write into m100 (`ls -ld -- 'm100'`".to_string(),
+        ),
+        (
+            &["init", "m500/m.toml"],
+            &dir,
+            1,
+            "this user may not write into m500 (`ls -ld -- 'm500'`".to_string(),
+        ),
+    ] {
+        let out = match run(args, from) {
+            Ok(out) if !matches!(out.status.code(), Some(126 | 127)) => out,
+            other => {
+                println!("skipped: no unprivileged run could be made ({other:?})");
+                break;
+            }
+        };
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+        assert!(stderr.contains(&said), "{args:?}: {stderr}");
+        assert!(!stderr.contains("link to nothing"), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+    }
+    for path in [&locked, &here, &m100, &m500] {
+        mode(path, 0o755);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// helper-127: the conclusion said "the stake is worth 0.00 USD m more" beside two NPVs that
 /// differ, "flips at 1.00x" for 0.9997 and "0.00x" for a break-even scale of 0.00056 (a
 /// valuation of nothing), and counted wins only ("in 0 of 3 trajectories, the capped

@@ -3071,6 +3071,43 @@ fn regression_solve_path_equals_value_hint_keeps_the_options_given() {
     );
     let csv = String::from_utf8(out.stdout).unwrap();
     assert_eq!(csv.lines().count(), 3, "{csv}");
+    // helper-295: the `--set`s, `--format` and `--out` given are kept too (a `--set` dropped
+    // solved another model: 0.3035 for 0.1908).
+    let e = failing(&[
+        "solve",
+        "equity.stake=0.3",
+        "-t",
+        "base",
+        "--set",
+        "trajectories[base].agi_year=2028",
+        "--format",
+        "json",
+        "--out",
+        "my out",
+    ]);
+    assert!(
+        e.contains("write `stakeshift solve equity.stake --set 'trajectories[base].agi_year=2028' -t base --format json --out 'my out'`"),
+        "{e}"
+    );
+    // helper-295: options the offered command would fail on are refused first, each as
+    // itself: `--within` with steps, a bad `--target`, a percent range in the value.
+    for (args, said) in [
+        (
+            &["solve", "equity.stake=0.3", "--within", "0.1..0.4:4"][..],
+            "--within 0.1..0.4:4: a range FROM..TO, without steps",
+        ),
+        (
+            &["solve", "equity.stake=0.3", "--target", "abc"],
+            "--target abc: `abc` is not a number",
+        ),
+        (
+            &["solve", "equity.stake=10%..40%"],
+            "a percent is written as its fraction: 10% is 0.1",
+        ),
+    ] {
+        let e = failing(args);
+        assert!(e.contains(said) && !e.contains("write `"), "{args:?}: {e}");
+    }
 }
 
 /// Session 46: a range's end written as a percent (`--vary equity.stake=10%..30%`) was told

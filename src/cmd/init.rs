@@ -92,6 +92,9 @@ pub fn run(args: &InitArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<(
         _ => std::path::Path::new("."),
     };
     if folder.is_dir() {
+        // (A folder that may not be written into said so first, not as one that may not
+        // be listed for the roll-back: helper-295.)
+        io::refuse_unwritable_folder(&args.path)?;
         super::roll_back_stopped_sets_of(folder)?;
     }
     io::write_atomic(&args.path, stakeshift::model_to_edit().as_bytes())?;

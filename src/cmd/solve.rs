@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use rust_decimal::Decimal;
 
+use clap::ValueEnum;
+
 use super::{Format, SolveArgs, emit};
 use stakeshift::error::Error;
 use stakeshift::io;
@@ -109,72 +111,6 @@ pub fn run(
             return Err(Error::Usage("solve takes [MODEL] PATH".into()).into());
         }
     };
-    // PATH=VALUE, as `--set` and `--vary` take it (session 46: `solve equity.stake=0.3` was
-    // told "`stake=0` is not a key"): solve finds the value itself.
-    if let Some((key, value)) = path.rsplit_once('=')
-        && OverridePath::parse(key.trim()).is_ok()
-    {
-        let key = key.trim();
-        let value = value.trim();
-        // (As a shell reads them: a model's path with a space, helper-291.)
-        // (A model named `-x.toml` as `./-x.toml`, not taken for an option: helper-292.)
-        let command = match &model {
-            Some(model) => {
-                let model = model.to_string_lossy();
-                let model = if model.starts_with('-') && model != "-" {
-                    format!("./{model}")
-                } else {
-                    model.into_owned()
-                };
-                format!(
-                    "stakeshift solve {} {}",
-                    stakeshift::error::shell_arg(&model),
-                    stakeshift::error::shell_arg(key)
-                )
-            }
-            None => format!("stakeshift solve {}", stakeshift::error::shell_arg(key)),
-        };
-        // The options given beside it, kept in the command offered (session 47: `-t`,
-        // `--target` and `--within` were dropped from it).
-        let mut command = command;
-        for name in &args.trajectories {
-            command.push_str(&format!(" -t {}", stakeshift::error::shell_arg(name)));
-        }
-        if let Some(target) = &args.target {
-            command.push_str(&format!(
-                " --target {}",
-                stakeshift::error::shell_arg(target)
-            ));
-        }
-        let range = value.contains("..");
-        if let Some(within) = args.within.as_ref().filter(|_| !range) {
-            command.push_str(&format!(
-                " --within {}",
-                stakeshift::error::shell_arg(within)
-            ));
-        }
-        let hint = if range {
-            // (`--within` takes no steps: helper-291.)
-            let span = value.split_once(':').map_or(value, |(span, _)| span).trim();
-            format!(
-                "to look for it in {span}, write `{command} --within {}`",
-                stakeshift::error::shell_arg(span)
-            )
-        } else if args.target.is_some() {
-            format!(
-                "write `{command}` for the value at which the advantage is the target (`--set` changes other inputs first)"
-            )
-        } else {
-            format!(
-                "write `{command}` for the value at which the deals tie (`--target X` for an advantage of X; `--set` changes other inputs first)"
-            )
-        };
-        return Err(Error::Usage(format!(
-            "solve {path}: solve takes the PATH alone and finds its value; {hint}"
-        ))
-        .into());
-    }
-    let path = OverridePath::parse(path).map_err(|m| Error::Usage(format!("solve {path}: {m}")))?;
     let target = match &args.target {
         // Read as a model's numbers are: exact, or refused saying why (too large, too many
         // digits, too many places: 1e-29 is not "too large").
@@ -197,6 +133,81 @@ pub fn run(
         }
         None => None,
     };
+    // PATH=VALUE, as `--set` and `--vary` take it (session 46: `solve equity.stake=0.3` was
+    // told "`stake=0` is not a key"): solve finds the value itself. (After the options are
+    // checked, so that the command offered does not fail on them: helper-295.)
+    if let Some((key, value)) = path.rsplit_once('=')
+        && OverridePath::parse(key.trim()).is_ok()
+    {
+        let key = key.trim();
+        let value = value.trim();
+        let quoted = |text: &str| stakeshift::error::shell_arg(text);
+        // The span to look in, where the value is a range (`--within` takes no steps:
+        // helper-291), read as `--within` reads it (a percent told its fraction).
+        let span = if value.contains("..") {
+            let span = value.split_once(':').map_or(value, |(span, _)| span).trim();
+            Range::parse(span).map_err(|m| Error::Usage(format!("solve {path}: {m}")))?;
+            Some(span)
+        } else {
+            None
+        };
+        // The command as given, the PATH alone in place of PATH=VALUE (helper-295: the
+        // `--set`s, `--format` and `--out` given beside it had been dropped).
+        // (As a shell reads them: a model's path with a space, helper-291.)
+        // (A model named `-x.toml` as `./-x.toml`, not taken for an option: helper-292.)
+        let mut command = String::from("stakeshift solve");
+        if let Some(model) = &model {
+            let model = model.to_string_lossy();
+            let model = if model.starts_with('-') && model != "-" {
+                format!("./{model}")
+            } else {
+                model.into_owned()
+            };
+            command.push_str(&format!(" {}", quoted(&model)));
+        }
+        command.push_str(&format!(" {}", quoted(key)));
+        for set in &args.overrides.set {
+            command.push_str(&format!(" --set {}", quoted(set)));
+        }
+        for name in &args.trajectories {
+            command.push_str(&format!(" -t {}", quoted(name)));
+        }
+        if let Some(target) = &args.target {
+            command.push_str(&format!(" --target {}", quoted(target)));
+        }
+        // (The value's range in place of a `--within` given too: the hint says which.)
+        match (span, &args.within) {
+            (Some(span), _) => command.push_str(&format!(" --within {}", quoted(span))),
+            (None, Some(within)) => command.push_str(&format!(" --within {}", quoted(within))),
+            (None, None) => {}
+        }
+        if args.format != Format::Table {
+            let format = args
+                .format
+                .to_possible_value()
+                .map_or_else(String::new, |v| v.get_name().to_string());
+            command.push_str(&format!(" --format {format}"));
+        }
+        if let Some(out) = &args.out {
+            command.push_str(&format!(" --out {}", quoted(&out.to_string_lossy())));
+        }
+        let hint = if let Some(span) = span {
+            format!("to look for it in {span}, write `{command}`")
+        } else if args.target.is_some() {
+            format!(
+                "write `{command}` for the value at which the advantage is the target (`--set` changes other inputs first)"
+            )
+        } else {
+            format!(
+                "write `{command}` for the value at which the deals tie (`--target X` for an advantage of X; `--set` changes other inputs first)"
+            )
+        };
+        return Err(Error::Usage(format!(
+            "solve {path}: solve takes the PATH alone and finds its value; {hint}"
+        ))
+        .into());
+    }
+    let path = OverridePath::parse(path).map_err(|m| Error::Usage(format!("solve {path}: {m}")))?;
     let overrides = args.overrides.parsed()?;
     let file = io::read_model_file(model.as_deref())?;
     let base = Base::new(&file, &overrides)?;
