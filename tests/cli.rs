@@ -2386,30 +2386,13 @@ fn regression_an_unreadable_model_file_is_exit_2() {
 #[cfg(target_os = "linux")]
 #[test]
 fn regression_a_current_folder_that_may_not_be_entered_is_named() {
-    let _nobody = common::as_nobody_lock();
-    use std::os::unix::fs::PermissionsExt;
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        println!("skipped: not root, so no folder of mode 000 can be made the current one");
+    let Some(nobody) = common::AsNobody::new("unenterable") else {
         return;
-    }
-    let dir = std::env::temp_dir().join(format!("stakeshift-unenterable-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    };
+    let dir = &nobody.dir;
     let locked = dir.join("locked");
     std::fs::create_dir_all(&locked).unwrap();
-    let binary = dir.join("stakeshift");
-    std::fs::copy(assert_cmd::cargo::cargo_bin("stakeshift"), &binary).unwrap();
-    for (path, mode) in [(&dir, 0o755), (&binary, 0o755), (&locked, 0o000)] {
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
-    }
-    let run = |args: &[&str]| {
-        std::process::Command::new("setpriv")
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(&binary)
-            .args(args)
-            .current_dir(&locked)
-            .output()
-    };
+    nobody.mode(&locked, 0o000);
     let said = format!(
         "this user may not enter the current folder, {}, where it is: run stakeshift from a folder this user may enter, or give a full path",
         locked.display()
@@ -2419,12 +2402,8 @@ fn regression_a_current_folder_that_may_not_be_entered_is_named() {
         (&["init", "m.toml"], 1),
         (&["check", "m.toml"], 2),
     ] {
-        let out = match run(args) {
-            Ok(out) if !matches!(out.status.code(), Some(126 | 127)) => out,
-            other => {
-                println!("skipped: no unprivileged run could be made ({other:?})");
-                break;
-            }
+        let Some(out) = nobody.run(args, &locked) else {
+            return;
         };
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
@@ -2440,19 +2419,9 @@ fn regression_a_current_folder_that_may_not_be_entered_is_named() {
     let link = dir.join("link.toml");
     std::os::unix::fs::symlink(&model, &link).unwrap();
     for given in [&model, &link] {
-        let Ok(out) = std::process::Command::new("setpriv")
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(&binary)
-            .arg("check")
-            .arg(given)
-            .current_dir(&dir)
-            .output()
-        else {
-            break;
+        let Some(out) = nobody.run(&["check", &given.to_string_lossy()], dir) else {
+            return;
         };
-        if matches!(out.status.code(), Some(126 | 127)) {
-            break;
-        }
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{stderr}");
         assert!(
@@ -2463,8 +2432,6 @@ fn regression_a_current_folder_that_may_not_be_entered_is_named() {
             "{stderr}"
         );
     }
-    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Session 47: under a folder this user may not enter, two levels down, `init
@@ -2477,19 +2444,12 @@ fn regression_a_current_folder_that_may_not_be_entered_is_named() {
 #[test]
 fn regression_a_folder_on_the_way_that_may_not_be_entered_is_named_when_writing_and_reading_a_csv()
 {
-    let _nobody = common::as_nobody_lock();
-    use std::os::unix::fs::PermissionsExt;
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        println!("skipped: not root, so the run as nobody cannot be made");
+    let Some(nobody) = common::AsNobody::new("on-the-way") else {
         return;
-    }
-    let dir = std::env::temp_dir().join(format!("stakeshift-on-the-way-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    };
+    let dir = &nobody.dir;
     let (locked, sub) = (dir.join("locked"), dir.join("locked/sub"));
     std::fs::create_dir_all(&sub).unwrap();
-    let binary = dir.join("stakeshift");
-    std::fs::copy(assert_cmd::cargo::cargo_bin("stakeshift"), &binary).unwrap();
     let csv = sub.join("tail.csv");
     std::fs::copy(
         common::repo_path("tests/reference/sim/weights_tail.csv"),
@@ -2504,27 +2464,12 @@ fn regression_a_folder_on_the_way_that_may_not_be_entered_is_named_when_writing_
         );
     assert!(model.contains("locked/sub/tail.csv"));
     std::fs::write(dir.join("w.toml"), model).unwrap();
-    let run = |args: &[&str]| {
-        std::process::Command::new("setpriv")
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(&binary)
-            .args(args)
-            .current_dir(&dir)
-            .output()
-    };
-    let mode = |path: &std::path::Path, mode: u32| {
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
-    };
-    mode(&dir, 0o755);
-    mode(&binary, 0o755);
-    mode(&dir.join("w.toml"), 0o644);
-    mode(&csv, 0o644);
+    nobody.mode(&dir.join("w.toml"), 0o644);
+    nobody.mode(&csv, 0o644);
     // `locked` shut (mode 700, root's), then `locked` open and `sub` shut.
-    'modes: for (locked_mode, sub_mode, shut) in
-        [(0o700, 0o755, "locked"), (0o711, 0o700, "locked/sub")]
-    {
-        mode(&locked, locked_mode);
-        mode(&sub, sub_mode);
+    for (locked_mode, sub_mode, shut) in [(0o700, 0o755, "locked"), (0o711, 0o700, "locked/sub")] {
+        nobody.mode(&locked, locked_mode);
+        nobody.mode(&sub, sub_mode);
         let said = format!(
             "this user may not enter {shut}, a folder on the way to it (`ls -ld -- '{shut}'` shows its owner and permissions)"
         );
@@ -2533,12 +2478,8 @@ fn regression_a_folder_on_the_way_that_may_not_be_entered_is_named_when_writing_
             (&["compare", "--out", "locked/sub/out"], 1),
             (&["check", "w.toml"], 2),
         ] {
-            let out = match run(args) {
-                Ok(out) if !matches!(out.status.code(), Some(126 | 127)) => out,
-                other => {
-                    println!("skipped: no unprivileged run could be made ({other:?})");
-                    break 'modes;
-                }
+            let Some(out) = nobody.run(args, dir) else {
+                return;
             };
             let stderr = String::from_utf8_lossy(&out.stderr);
             assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
@@ -2547,23 +2488,20 @@ fn regression_a_folder_on_the_way_that_may_not_be_entered_is_named_when_writing_
         }
     }
     // Every folder open, the CSV itself unreadable: said of the CSV.
-    mode(&locked, 0o755);
-    mode(&sub, 0o755);
-    mode(&csv, 0o000);
-    if let Ok(out) = run(&["check", "w.toml"])
-        && !matches!(out.status.code(), Some(126 | 127))
-    {
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{stderr}");
-        assert!(
-            stderr.contains(
-                "locked/sub/tail.csv: Permission denied (os error 13); a trajectories CSV must be readable by this user (`ls -l -- 'locked/sub/tail.csv'` shows its owner and permissions)"
-            ),
-            "{stderr}"
-        );
-    }
-    mode(&csv, 0o644);
-    let _ = std::fs::remove_dir_all(&dir);
+    nobody.mode(&locked, 0o755);
+    nobody.mode(&sub, 0o755);
+    nobody.mode(&csv, 0o000);
+    let Some(out) = nobody.run(&["check", "w.toml"], dir) else {
+        return;
+    };
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "locked/sub/tail.csv: Permission denied (os error 13); a trajectories CSV must be readable by this user (`ls -l -- 'locked/sub/tail.csv'` shows its owner and permissions)"
+        ),
+        "{stderr}"
+    );
 }
 
 /// helper-295, on the commit above: (1) `--out a/b` from a current folder that may not be
@@ -2576,20 +2514,13 @@ fn regression_a_folder_on_the_way_that_may_not_be_entered_is_named_when_writing_
 #[cfg(target_os = "linux")]
 #[test]
 fn regression_links_into_locked_folders_and_unwritable_folders_are_named() {
-    let _nobody = common::as_nobody_lock();
-    use std::os::unix::fs::PermissionsExt;
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        println!("skipped: not root, so the run as nobody cannot be made");
+    let Some(nobody) = common::AsNobody::new("links-locked") else {
         return;
-    }
-    let dir = std::env::temp_dir().join(format!("stakeshift-links-locked-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    };
+    let dir = &nobody.dir;
     let (locked, sub, here) = (dir.join("locked"), dir.join("locked/sub"), dir.join("here"));
     std::fs::create_dir_all(&sub).unwrap();
     std::fs::create_dir_all(here.join("a")).unwrap();
-    let binary = dir.join("stakeshift");
-    std::fs::copy(assert_cmd::cargo::cargo_bin("stakeshift"), &binary).unwrap();
     std::fs::copy(
         common::repo_path("tests/reference/sim/weights_tail.csv"),
         sub.join("tail.csv"),
@@ -2607,36 +2538,21 @@ fn regression_links_into_locked_folders_and_unwritable_folders_are_named() {
         );
         assert!(text.contains(csv));
         std::fs::write(dir.join(name), text).unwrap();
+        nobody.mode(&dir.join(name), 0o644);
     }
     std::os::unix::fs::symlink("locked/sub/tail.csv", dir.join("link.csv")).unwrap();
     std::os::unix::fs::symlink("locked/sub", dir.join("via")).unwrap();
-    let (m100, m500) = (dir.join("m100"), dir.join("m500"));
-    std::fs::create_dir_all(&m100).unwrap();
-    std::fs::create_dir_all(&m500).unwrap();
-    let mode = |path: &std::path::Path, mode: u32| {
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
-    };
-    for (path, m) in [
-        (&dir, 0o755),
-        (&binary, 0o755),
+    let (m111, m555) = (dir.join("m111"), dir.join("m555"));
+    std::fs::create_dir_all(&m111).unwrap();
+    std::fs::create_dir_all(&m555).unwrap();
+    for (path, mode) in [
         (&locked, 0o700),
         (&here, 0o000),
-        (&m100, 0o111),
-        (&m500, 0o555),
+        (&m111, 0o111),
+        (&m555, 0o555),
     ] {
-        mode(path, m);
+        nobody.mode(path, mode);
     }
-    for name in ["file-link.toml", "folder-link.toml"] {
-        mode(&dir.join(name), 0o644);
-    }
-    let run = |args: &[&str], from: &std::path::Path| {
-        std::process::Command::new("setpriv")
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(&binary)
-            .args(args)
-            .current_dir(from)
-            .output()
-    };
     let locked_said = "this user may not enter locked, a folder on the way to it";
     for (args, from, code, said) in [
         (
@@ -2650,41 +2566,37 @@ fn regression_links_into_locked_folders_and_unwritable_folders_are_named() {
         ),
         (
             &["check", "file-link.toml"],
-            &dir,
+            dir,
             2,
             format!("{locked_said} (through the link link.csv) (`ls -ld -- 'locked'`"),
         ),
         (
             &["check", "folder-link.toml"],
-            &dir,
+            dir,
             2,
             format!("{locked_said} (through the link via) (`ls -ld -- 'locked'`"),
         ),
         (
             &["compare", "--out", "via/out"],
-            &dir,
+            dir,
             1,
             format!("{locked_said} (through the link via)"),
         ),
         (
-            &["init", "m100/m.toml"],
-            &dir,
+            &["init", "m111/m.toml"],
+            dir,
             1,
-            "this user may not write into m100 (`ls -ld -- 'm100'`".to_string(),
+            "this user may not write into m111 (`ls -ld -- 'm111'`".to_string(),
         ),
         (
-            &["init", "m500/m.toml"],
-            &dir,
+            &["init", "m555/m.toml"],
+            dir,
             1,
-            "this user may not write into m500 (`ls -ld -- 'm500'`".to_string(),
+            "this user may not write into m555 (`ls -ld -- 'm555'`".to_string(),
         ),
     ] {
-        let out = match run(args, from) {
-            Ok(out) if !matches!(out.status.code(), Some(126 | 127)) => out,
-            other => {
-                println!("skipped: no unprivileged run could be made ({other:?})");
-                break;
-            }
+        let Some(out) = nobody.run(args, from) else {
+            return;
         };
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
@@ -2692,10 +2604,6 @@ fn regression_links_into_locked_folders_and_unwritable_folders_are_named() {
         assert!(!stderr.contains("link to nothing"), "{args:?}: {stderr}");
         assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
     }
-    for path in [&locked, &here, &m100, &m500] {
-        mode(path, 0o755);
-    }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// helper-127: the conclusion said "the stake is worth 0.00 USD m more" beside two NPVs that
@@ -4192,6 +4100,20 @@ fn regression_a_text_key_given_a_number_is_told_to_quote_it() {
     }
 }
 
+/// models/revenue-note-vs-safe.toml with its two tiers replaced by one that shares nothing:
+/// a deal of a revenue share alone, the investor in no tier of the split.
+fn revenue_share_alone() -> String {
+    let notes =
+        std::fs::read_to_string(common::repo_path("models/revenue-note-vs-safe.toml")).unwrap();
+    let start = notes.find("[[profit_share.tiers]]").unwrap();
+    let end = notes.find("[profit_share.revenue_share]").unwrap();
+    format!(
+        "{}[[profit_share.tiers]]\nname = \"none\"\nshares = {{}}\n\n{}",
+        &notes[..start],
+        &notes[end..]
+    )
+}
+
 /// helper-281: a deal of a revenue share alone (the investor in no tier of the split) was
 /// "the revenue share" in its conclusions and "profit share" in every column, row, heading
 /// and legend beside them: compare's columns, winner and yearly section, explain's ledger,
@@ -4201,17 +4123,7 @@ fn regression_a_text_key_given_a_number_is_told_to_quote_it() {
 #[test]
 fn regression_a_revenue_share_deal_is_called_a_revenue_share_in_every_label() {
     let dir = common::ScratchDir::new("revenue-share-labels");
-    let notes =
-        std::fs::read_to_string(common::repo_path("models/revenue-note-vs-safe.toml")).unwrap();
-    // The note's two tiers replaced by one that shares nothing: the revenue share alone.
-    let start = notes.find("[[profit_share.tiers]]").unwrap();
-    let end = notes.find("[profit_share.revenue_share]").unwrap();
-    let text = format!(
-        "{}[[profit_share.tiers]]\nname = \"none\"\nshares = {{}}\n\n{}",
-        &notes[..start],
-        &notes[end..]
-    );
-    let model = common::write_file(dir.path(), "note.toml", &text);
+    let model = common::write_file(dir.path(), "note.toml", &revenue_share_alone());
     // The command, the model, then the rest.
     let run = |args: &[&str]| {
         let (stdout, _) = common::succeeds(stakeshift().arg(args[0]).arg(&model).args(&args[1..]));
@@ -4282,17 +4194,8 @@ fn regression_a_revenue_share_deal_is_called_a_revenue_share_in_every_label() {
 #[test]
 fn regression_the_waterfall_note_keeps_a_lowercase_investor_name_as_written() {
     let dir = common::ScratchDir::new("waterfall-lowercase-investor");
-    let notes =
-        std::fs::read_to_string(common::repo_path("models/revenue-note-vs-safe.toml")).unwrap();
     // A revenue share alone (the investor in no tier of the split), the investor `eBay`.
-    let start = notes.find("[[profit_share.tiers]]").unwrap();
-    let end = notes.find("[profit_share.revenue_share]").unwrap();
-    let text = format!(
-        "{}[[profit_share.tiers]]\nname = \"none\"\nshares = {{}}\n\n{}",
-        &notes[..start],
-        &notes[end..]
-    )
-    .replace("party = \"investor\"", "party = \"eBay\"");
+    let text = revenue_share_alone().replace("party = \"investor\"", "party = \"eBay\"");
     assert!(text.contains("party = \"eBay\""));
     let model = common::write_file(dir.path(), "note.toml", &text);
     let out = dir.path().join("charts");

@@ -192,3 +192,85 @@ pub fn as_nobody_lock() -> std::sync::MutexGuard<'static, ()> {
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
+
+/// A scratch folder (mode 755) holding a copy of the binary that the unprivileged user
+/// `nobody` may run, for what a user without root's permissions is told about folders it
+/// may not enter or write into. Where the tests do not run as root there is none (a folder
+/// of mode 000 cannot be made to stop this user). Every folder below is opened again and
+/// the whole removed when it is dropped.
+#[cfg(target_os = "linux")]
+pub struct AsNobody {
+    pub dir: PathBuf,
+    binary: PathBuf,
+    _lock: std::sync::MutexGuard<'static, ()>,
+}
+
+#[cfg(target_os = "linux")]
+impl AsNobody {
+    /// The folder for the test `tag`, or None (said) where this process is not root.
+    pub fn new(tag: &str) -> Option<AsNobody> {
+        use std::os::unix::fs::PermissionsExt;
+        let lock = as_nobody_lock();
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } != 0 {
+            println!("skipped: not root, so no run as nobody can be made");
+            return None;
+        }
+        let dir = std::env::temp_dir().join(format!("stakeshift-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let binary = dir.join("stakeshift");
+        std::fs::copy(assert_cmd::cargo::cargo_bin("stakeshift"), &binary).unwrap();
+        for path in [&dir, &binary] {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        Some(AsNobody {
+            dir,
+            binary,
+            _lock: lock,
+        })
+    }
+
+    /// Sets the permission bits of `path`.
+    pub fn mode(&self, path: &Path, mode: u32) {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+
+    /// The binary run as `nobody` with `args`, in the folder `from`; None (said) where
+    /// setpriv is missing or that user cannot run the copy.
+    pub fn run(&self, args: &[&str], from: &Path) -> Option<std::process::Output> {
+        let out = std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&self.binary)
+            .args(args)
+            .current_dir(from)
+            .output();
+        match out {
+            Ok(out) if !matches!(out.status.code(), Some(126 | 127)) => Some(out),
+            other => {
+                println!("skipped: no unprivileged run could be made ({other:?})");
+                None
+            }
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for AsNobody {
+    fn drop(&mut self) {
+        use std::os::unix::fs::PermissionsExt;
+        // Every folder below opened again (depth first from the top, so each can be read),
+        // never following a link out of the scratch folder.
+        let mut folders = vec![self.dir.clone()];
+        while let Some(folder) = folders.pop() {
+            let _ = std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755));
+            for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+                if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                    folders.push(entry.path());
+                }
+            }
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
