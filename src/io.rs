@@ -1058,17 +1058,18 @@ pub fn refuse_unwritable_folder(path: &Path) -> Result<()> {
         return Ok(());
     }
     match may_write_into(dir) {
-        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Err(Error::io(
-            path,
-            std::io::Error::new(
-                e.kind(),
-                format!(
-                    "{e}: this user may not write into {} (`ls -ld -- {}` shows its owner and permissions); name a folder this user may write into",
-                    shown(dir),
-                    crate::error::shell_word(&dir.to_string_lossy())
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            let (named, for_ls) = folder_for_ls(dir);
+            Err(Error::io(
+                path,
+                std::io::Error::new(
+                    e.kind(),
+                    format!(
+                        "{e}: this user may not write into {named} (`ls -ld -- {for_ls}` shows its owner and permissions); name a folder this user may write into"
+                    ),
                 ),
-            ),
-        )),
+            ))
+        }
         _ => Ok(()),
     }
 }
@@ -1193,14 +1194,23 @@ fn current_folder_unenterable(path: &Path) -> Option<String> {
 /// told to be made readable, `chmod u+r`, which would not help).
 #[cfg(unix)]
 fn folder_on_the_way_unenterable(path: &Path) -> Option<String> {
-    // (Through a file that is a link, the folders on the way to what it names: helper-295,
-    // a trajectories CSV linked into a locked folder was told its own permissions.)
-    let (folder, through, e) = unenterable_folder(path, 0).or_else(|| {
-        let to = fs::read_link(path).ok()?;
-        let target = path.parent().map_or(to.clone(), |dir| dir.join(&to));
-        let (folder, through, e) = unenterable_folder(&target, 1)?;
-        Some((folder, through.or_else(|| Some(path.to_path_buf())), e))
-    })?;
+    // (Through a file that is a link, the folders on the way to what it names, link after
+    // link: helper-295, a trajectories CSV linked into a locked folder was told its own
+    // permissions; helper-296, two links deep.)
+    let mut at = path.to_path_buf();
+    let mut found = None;
+    for depth in 0..LINKS_FOLLOWED {
+        if let Some((folder, through, e)) = unenterable_folder(&at, depth) {
+            let through = through.or_else(|| (depth > 0).then(|| path.to_path_buf()));
+            found = Some((folder, through, e));
+            break;
+        }
+        let Ok(to) = fs::read_link(&at) else {
+            break;
+        };
+        at = at.parent().map_or(to.clone(), |dir| dir.join(&to));
+    }
+    let (folder, through, e) = found?;
     let through = through.map_or(String::new(), |link| {
         format!(" (through the link {})", shown(&link))
     });
@@ -1209,6 +1219,45 @@ fn folder_on_the_way_unenterable(path: &Path) -> Option<String> {
         shown(&folder),
         crate::error::shell_word(&folder.to_string_lossy())
     ))
+}
+
+/// How many symbolic links in a row a message follows to name the folder behind them.
+const LINKS_FOLLOWED: u32 = 8;
+
+/// `path` with the symbolic links in its place followed (up to [`LINKS_FOLLOWED`]), and the
+/// link given where one was: what `ls -ld` shows the permissions of (helper-296: `--out
+/// lockl`, a link to a folder that may not be written into, named the link).
+fn behind_links(path: &Path) -> (PathBuf, Option<PathBuf>) {
+    let mut at = path.to_path_buf();
+    for _ in 0..LINKS_FOLLOWED {
+        let Ok(to) = fs::read_link(&at) else {
+            break;
+        };
+        at = at.parent().map_or(to.clone(), |dir| dir.join(&to));
+    }
+    let through = (at != path).then(|| path.to_path_buf());
+    (at, through)
+}
+
+/// A folder as a message names it, where `ls -ld -- FOLDER` shows its owner and
+/// permissions: the folder behind a link, saying which link; the current folder by its full
+/// path (helper-296: "may not write into .").
+fn folder_for_ls(folder: &Path) -> (String, String) {
+    let (behind, through) = behind_links(folder);
+    let through = through.map_or(String::new(), |link| {
+        format!(" (through the link {})", shown(&link))
+    });
+    let named = if behind == Path::new(".") {
+        std::env::current_dir()
+            .map(|d| format!("the current folder, {}", shown(&d)))
+            .unwrap_or_else(|_| "the current folder".into())
+    } else {
+        shown(&behind)
+    };
+    (
+        format!("{named}{through}"),
+        crate::error::shell_word(&behind.to_string_lossy()),
+    )
 }
 
 /// The first folder on the way to `path` that this user may not enter (search permission),
@@ -1231,7 +1280,7 @@ fn unenterable_folder(path: &Path, depth: u32) -> Option<(PathBuf, Option<PathBu
             return None;
         }
         // A link whose own folder may be entered: the folder it names, or one on the way.
-        if depth < 8
+        if depth < LINKS_FOLLOWED
             && let Ok(to) = fs::read_link(folder)
         {
             let target = folder.parent().map_or(to.clone(), |dir| dir.join(&to));
@@ -1437,13 +1486,14 @@ pub fn check_out_folder(dir: &Path) -> Result<()> {
                 if e.kind() != std::io::ErrorKind::PermissionDenied {
                     return Error::io(given, e);
                 }
-                let which = if folder == dir {
+                // (The folder behind a link, naming the link: helper-296.)
+                let (named, for_ls) = folder_for_ls(folder);
+                let which = if folder == dir && for_ls == crate::error::shell_word(&dir.to_string_lossy()) {
                     "this user may not write into it".to_string()
+                } else if folder == dir {
+                    format!("this user may not write into {named}")
                 } else {
-                    format!(
-                        "this user may not write into {}, where it would be created",
-                        shown(folder)
-                    )
+                    format!("this user may not write into {named}, where it would be created")
                 };
                 // (Not `chmod u+w`: the folder may be another user's, or lack only `x`:
                 // helper-229.)
@@ -1452,8 +1502,7 @@ pub fn check_out_folder(dir: &Path) -> Result<()> {
                     std::io::Error::new(
                         e.kind(),
                         format!(
-                            "{e}: {which} (`ls -ld -- {}` shows its owner and permissions); name a folder this user may write into",
-                            crate::error::shell_word(&folder.to_string_lossy())
+                            "{e}: {which} (`ls -ld -- {for_ls}` shows its owner and permissions); name a folder this user may write into"
                         ),
                     ),
                 )

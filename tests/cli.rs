@@ -2541,7 +2541,18 @@ fn regression_links_into_locked_folders_and_unwritable_folders_are_named() {
         nobody.mode(&dir.join(name), 0o644);
     }
     std::os::unix::fs::symlink("locked/sub/tail.csv", dir.join("link.csv")).unwrap();
+    // helper-296: a link to that link; a link to a folder that may not be written into.
+    std::os::unix::fs::symlink("link.csv", dir.join("link2.csv")).unwrap();
+    std::fs::write(
+        dir.join("file-link2.toml"),
+        std::fs::read_to_string(dir.join("file-link.toml"))
+            .unwrap()
+            .replace("\"link.csv\"", "\"link2.csv\""),
+    )
+    .unwrap();
+    nobody.mode(&dir.join("file-link2.toml"), 0o644);
     std::os::unix::fs::symlink("locked/sub", dir.join("via")).unwrap();
+    std::os::unix::fs::symlink("m555", dir.join("m555l")).unwrap();
     let (m111, m555) = (dir.join("m111"), dir.join("m555"));
     std::fs::create_dir_all(&m111).unwrap();
     std::fs::create_dir_all(&m555).unwrap();
@@ -2575,6 +2586,35 @@ fn regression_links_into_locked_folders_and_unwritable_folders_are_named() {
             dir,
             2,
             format!("{locked_said} (through the link via) (`ls -ld -- 'locked'`"),
+        ),
+        (
+            &["check", "file-link2.toml"],
+            dir,
+            2,
+            format!("{locked_said} (through the link link2.csv) (`ls -ld -- 'locked'`"),
+        ),
+        (
+            &["init", "m555l/m.toml"],
+            dir,
+            1,
+            "this user may not write into m555 (through the link m555l) (`ls -ld -- 'm555'`"
+                .to_string(),
+        ),
+        (
+            &["compare", "--out", "m555l"],
+            dir,
+            1,
+            "this user may not write into m555 (through the link m555l) (`ls -ld -- 'm555'`"
+                .to_string(),
+        ),
+        (
+            &["init", "new.toml"],
+            &m555,
+            1,
+            format!(
+                "this user may not write into the current folder, {} (`ls -ld -- '.'`",
+                m555.display()
+            ),
         ),
         (
             &["compare", "--out", "via/out"],

@@ -3104,9 +3104,59 @@ fn regression_solve_path_equals_value_hint_keeps_the_options_given() {
             &["solve", "equity.stake=10%..40%"],
             "a percent is written as its fraction: 10% is 0.1",
         ),
+        // helper-296: each checked before a command is offered with it.
+        (
+            &["solve", "equity.stake=0.5..0.1"],
+            "0.5..0.1: FROM must be below TO",
+        ),
+        (
+            &["solve", "equity.stake=0.3", "--within", "0.5..0.1"],
+            "--within 0.5..0.1: FROM must be below TO",
+        ),
+        (
+            &["solve", "equity.stake=0.3", "--set", "bogus"],
+            "--set bogus: expected PATH=VALUE",
+        ),
     ] {
         let e = failing(args);
         assert!(e.contains(said) && !e.contains("write `"), "{args:?}: {e}");
+    }
+    // helper-296: a value beginning with `-` joined to an option that takes none such;
+    // a word no shell gives back as printed (a tab) offers no command, only the PATH.
+    let e = failing(&["solve", "equity.stake=0.3", "--out=-o1", "--set=-x=1"]);
+    assert!(
+        e.contains("write `stakeshift solve equity.stake --set=-x=1 --out=-o1`"),
+        "{e}"
+    );
+    let e = failing(&["solve", "equity.stake=0.3", "--out", "o\tt"]);
+    assert!(
+        e.contains("give `equity.stake` in place of `equity.stake=0.3`") && !e.contains("write `"),
+        "{e}"
+    );
+    // helper-296: the PATH before the model: each word as a shell reads it, the options
+    // kept, a PATH=VALUE given as its PATH.
+    for (args, said) in [
+        (
+            &["solve", "equity.stake", "a b.toml"][..],
+            "the model comes first; write `stakeshift solve 'a b.toml' equity.stake`",
+        ),
+        (
+            &["solve", "equity.stake", "--", "-x.toml"],
+            "the model comes first; write `stakeshift solve ./-x.toml equity.stake`",
+        ),
+        (
+            &[
+                "solve",
+                "equity.stake=0.3",
+                "m.toml",
+                "--set",
+                "discount_rate=0.1",
+            ],
+            "the model comes first, and solve takes the PATH alone and finds its value; write `stakeshift solve m.toml equity.stake --set discount_rate=0.1`",
+        ),
+    ] {
+        let e = failing(args);
+        assert!(e.contains(said), "{args:?}: {e}");
     }
 }
 

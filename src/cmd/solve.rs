@@ -44,6 +44,85 @@ fn reads_as_a_path(operand: &str) -> bool {
 /// A row of the solutions without its trajectory's name and its path.
 const SOLVE_ROW_BYTES: u64 = 200;
 
+/// The span FROM..TO of a range given as a PATH's value (`equity.stake=0.1..0.4:4`), its
+/// steps left out, checked as `--within` is.
+fn range_in_value<'v>(operand: &str, value: &'v str) -> Result<&'v str, Error> {
+    let span = value.split_once(':').map_or(value, |(span, _)| span).trim();
+    let range = Range::parse(span).map_err(|m| Error::Usage(format!("solve {operand}: {m}")))?;
+    if range.from >= range.to {
+        return Err(Error::Usage(format!(
+            "solve {operand}: {span}: FROM must be below TO"
+        )));
+    }
+    Ok(span)
+}
+
+/// The command a misused `solve` is offered: the one given, with the model (if any) and the
+/// PATH in their places, every option kept (helper-295: the `--set`s, `--format` and
+/// `--out` had been dropped), and `span` as `--within` in place of one given; each word as a
+/// shell reads it. None where a word cannot be written so that a shell gives it back (a
+/// control or invisible character, a name that is not UTF-8: helper-296, a tab offered as
+/// `\u{9}` made another folder).
+fn offered_command(
+    args: &SolveArgs,
+    model: Option<&std::path::Path>,
+    key: &str,
+    span: Option<&str>,
+) -> Option<String> {
+    let typeable = |word: &str| {
+        matches!(
+            stakeshift::error::plain_text(word),
+            std::borrow::Cow::Borrowed(_)
+        )
+    };
+    let mut words: Vec<String> = Vec::new();
+    let mut push = |word: &str| -> Option<()> {
+        typeable(word).then(|| words.push(stakeshift::error::shell_arg(word)))
+    };
+    push("stakeshift")?;
+    push("solve")?;
+    if let Some(model) = model {
+        let model = model.to_str()?;
+        // (A model named `-x.toml` as `./-x.toml`, not taken for an option: helper-292.)
+        if model.starts_with('-') && model != "-" {
+            push(&format!("./{model}"))?;
+        } else {
+            push(model)?;
+        }
+    }
+    push(key)?;
+    // An option's value that begins with `-` is joined to it with `=`, where the option does
+    // not take such values as they come (helper-296: `--out -o1` failed).
+    let mut option = |name: &str, value: &str, hyphens: bool| -> Option<()> {
+        if value.starts_with('-') && !hyphens {
+            push(&format!("{name}={value}"))
+        } else {
+            push(name)?;
+            push(value)
+        }
+    };
+    for set in &args.overrides.set {
+        option("--set", set, false)?;
+    }
+    for name in &args.trajectories {
+        option("-t", name, true)?;
+    }
+    if let Some(target) = &args.target {
+        option("--target", target, true)?;
+    }
+    if let Some(within) = span.or(args.within.as_deref()) {
+        option("--within", within, true)?;
+    }
+    if args.format != Format::Table {
+        let format = args.format.to_possible_value()?;
+        option("--format", format.get_name(), false)?;
+    }
+    if let Some(out) = &args.out {
+        option("--out", out.to_str()?, false)?;
+    }
+    Some(words.join(" "))
+}
+
 pub fn run(
     args: &SolveArgs,
     stdout: &mut dyn std::io::Write,
@@ -60,6 +139,35 @@ pub fn run(
         ))
         .into());
     }
+    // The options first, so that a command offered below does not fail on them (helper-296:
+    // a bad `--target`, `--within` or `--set` was offered back).
+    let target = match &args.target {
+        // Read as a model's numbers are: exact, or refused saying why (too large, too many
+        // digits, too many places: 1e-29 is not "too large").
+        Some(t) => stakeshift::sensitivity::read_number(t).map_err(|why| {
+            Error::Usage(format!(
+                "--target {t}: {why}; give the NPV advantage wanted, such as 0 or 25.5"
+            ))
+        })?,
+        None => Decimal::ZERO,
+    };
+    let within = match &args.within {
+        Some(w) => {
+            let r = Range::parse(w).map_err(|m| Error::Usage(format!("--within {w}: {m}")))?;
+            if r.steps.is_some() {
+                return Err(
+                    Error::Usage(format!("--within {w}: a range FROM..TO, without steps")).into(),
+                );
+            }
+            // (Here, before a command is offered with it: helper-296.)
+            if r.from >= r.to {
+                return Err(Error::Usage(format!("--within {w}: FROM must be below TO")).into());
+            }
+            Some((r.from, r.to))
+        }
+        None => None,
+    };
+    let overrides = args.overrides.parsed()?;
     let (model, path) = match args.operands.as_slice() {
         // A model file given without the PATH: say that, rather than read the file's name
         // as a path of the built-in model.
@@ -86,8 +194,29 @@ pub fn run(
         [path, file]
             if is_a_model(file) && !is_a_model(path) && !std::path::Path::new(path).exists() =>
         {
+            // (The words as a shell reads them, the options kept, and a PATH=VALUE given as
+            // its PATH: helper-296.)
+            let (key, span, alone) = match path.rsplit_once('=') {
+                Some((key, value)) if OverridePath::parse(key.trim()).is_ok() => {
+                    let value = value.trim();
+                    let span = match value.contains("..") {
+                        true => Some(range_in_value(path, value)?),
+                        false => None,
+                    };
+                    (
+                        key.trim(),
+                        span,
+                        ", and solve takes the PATH alone and finds its value",
+                    )
+                }
+                _ => (path.as_str(), None, ""),
+            };
+            let said = match offered_command(args, Some(std::path::Path::new(file)), key, span) {
+                Some(command) => format!("write `{command}`"),
+                None => "give the model, then the PATH".to_string(),
+            };
             return Err(Error::Usage(format!(
-                "solve {path} {file}: the model comes first; write `stakeshift solve {file} {path}`"
+                "solve {path} {file}: the model comes first{alone}; {said}"
             ))
             .into());
         }
@@ -111,28 +240,6 @@ pub fn run(
             return Err(Error::Usage("solve takes [MODEL] PATH".into()).into());
         }
     };
-    let target = match &args.target {
-        // Read as a model's numbers are: exact, or refused saying why (too large, too many
-        // digits, too many places: 1e-29 is not "too large").
-        Some(t) => stakeshift::sensitivity::read_number(t).map_err(|why| {
-            Error::Usage(format!(
-                "--target {t}: {why}; give the NPV advantage wanted, such as 0 or 25.5"
-            ))
-        })?,
-        None => Decimal::ZERO,
-    };
-    let within = match &args.within {
-        Some(w) => {
-            let r = Range::parse(w).map_err(|m| Error::Usage(format!("--within {w}: {m}")))?;
-            if r.steps.is_some() {
-                return Err(
-                    Error::Usage(format!("--within {w}: a range FROM..TO, without steps")).into(),
-                );
-            }
-            Some((r.from, r.to))
-        }
-        None => None,
-    };
     // PATH=VALUE, as `--set` and `--vary` take it (session 46: `solve equity.stake=0.3` was
     // told "`stake=0` is not a key"): solve finds the value itself. (After the options are
     // checked, so that the command offered does not fail on them: helper-295.)
@@ -141,56 +248,20 @@ pub fn run(
     {
         let key = key.trim();
         let value = value.trim();
-        let quoted = |text: &str| stakeshift::error::shell_arg(text);
         // The span to look in, where the value is a range (`--within` takes no steps:
-        // helper-291), read as `--within` reads it (a percent told its fraction).
-        let span = if value.contains("..") {
-            let span = value.split_once(':').map_or(value, |(span, _)| span).trim();
-            Range::parse(span).map_err(|m| Error::Usage(format!("solve {path}: {m}")))?;
-            Some(span)
-        } else {
-            None
+        // helper-291), checked as `--within` is (a percent told its fraction, FROM below
+        // TO: helper-296).
+        let span = match value.contains("..") {
+            true => Some(range_in_value(path, value)?),
+            false => None,
         };
-        // The command as given, the PATH alone in place of PATH=VALUE (helper-295: the
-        // `--set`s, `--format` and `--out` given beside it had been dropped).
-        // (As a shell reads them: a model's path with a space, helper-291.)
-        // (A model named `-x.toml` as `./-x.toml`, not taken for an option: helper-292.)
-        let mut command = String::from("stakeshift solve");
-        if let Some(model) = &model {
-            let model = model.to_string_lossy();
-            let model = if model.starts_with('-') && model != "-" {
-                format!("./{model}")
-            } else {
-                model.into_owned()
-            };
-            command.push_str(&format!(" {}", quoted(&model)));
-        }
-        command.push_str(&format!(" {}", quoted(key)));
-        for set in &args.overrides.set {
-            command.push_str(&format!(" --set {}", quoted(set)));
-        }
-        for name in &args.trajectories {
-            command.push_str(&format!(" -t {}", quoted(name)));
-        }
-        if let Some(target) = &args.target {
-            command.push_str(&format!(" --target {}", quoted(target)));
-        }
-        // (The value's range in place of a `--within` given too: the hint says which.)
-        match (span, &args.within) {
-            (Some(span), _) => command.push_str(&format!(" --within {}", quoted(span))),
-            (None, Some(within)) => command.push_str(&format!(" --within {}", quoted(within))),
-            (None, None) => {}
-        }
-        if args.format != Format::Table {
-            let format = args
-                .format
-                .to_possible_value()
-                .map_or_else(String::new, |v| v.get_name().to_string());
-            command.push_str(&format!(" --format {format}"));
-        }
-        if let Some(out) = &args.out {
-            command.push_str(&format!(" --out {}", quoted(&out.to_string_lossy())));
-        }
+        let Some(command) = offered_command(args, model.as_deref(), key, span) else {
+            return Err(Error::Usage(format!(
+                "solve {path}: solve takes the PATH alone and finds its value; give `{}` in place of `{path}`",
+                key
+            ))
+            .into());
+        };
         let hint = if let Some(span) = span {
             format!("to look for it in {span}, write `{command}`")
         } else if args.target.is_some() {
@@ -208,7 +279,6 @@ pub fn run(
         .into());
     }
     let path = OverridePath::parse(path).map_err(|m| Error::Usage(format!("solve {path}: {m}")))?;
-    let overrides = args.overrides.parsed()?;
     let file = io::read_model_file(model.as_deref())?;
     let base = Base::new(&file, &overrides)?;
     warnings.of_model(&base.loaded);
