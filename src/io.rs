@@ -1199,7 +1199,8 @@ fn folder_on_the_way_unenterable(path: &Path) -> Option<String> {
     // permissions; helper-296, two links deep.)
     let mut at = path.to_path_buf();
     let mut found = None;
-    for depth in 0..LINKS_FOLLOWED {
+    // (The last link's target checked too: helper-297, the eighth of eight was not.)
+    for depth in 0..=LINKS_FOLLOWED {
         if let Some((folder, through, e)) = unenterable_folder(&at, depth) {
             let through = through.or_else(|| (depth > 0).then(|| path.to_path_buf()));
             found = Some((folder, through, e));
@@ -1221,8 +1222,10 @@ fn folder_on_the_way_unenterable(path: &Path) -> Option<String> {
     ))
 }
 
-/// How many symbolic links in a row a message follows to name the folder behind them.
-const LINKS_FOLLOWED: u32 = 8;
+/// How many symbolic links in a row a message follows to name the folder behind them: as
+/// many as Linux follows in opening a path (MAXSYMLINKS), so that a path the system
+/// reached is never cut short (helper-297: 8 named a link as the folder).
+const LINKS_FOLLOWED: u32 = 40;
 
 /// `path` with the symbolic links in its place followed (up to [`LINKS_FOLLOWED`]), and the
 /// link given where one was: what `ls -ld` shows the permissions of (helper-296: `--out
@@ -1234,6 +1237,10 @@ fn behind_links(path: &Path) -> (PathBuf, Option<PathBuf>) {
             break;
         };
         at = at.parent().map_or(to.clone(), |dir| dir.join(&to));
+    }
+    // (Still a link past them: named as given, which is all that can be said.)
+    if fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+        return (path.to_path_buf(), None);
     }
     let through = (at != path).then(|| path.to_path_buf());
     (at, through)
@@ -1247,12 +1254,25 @@ fn folder_for_ls(folder: &Path) -> (String, String) {
     let through = through.map_or(String::new(), |link| {
         format!(" (through the link {})", shown(&link))
     });
-    let named = if behind == Path::new(".") {
-        std::env::current_dir()
-            .map(|d| format!("the current folder, {}", shown(&d)))
-            .unwrap_or_else(|_| "the current folder".into())
-    } else {
-        shown(&behind)
+    // (A path through `.` or `..` by the folder it is: helper-297, `--out .` and `--out
+    // x/..` were "it".)
+    let relative_parts = behind
+        .components()
+        .any(|c| matches!(c, Component::CurDir | Component::ParentDir));
+    let resolved = relative_parts
+        .then(|| fs::canonicalize(&behind).ok())
+        .flatten();
+    let here = std::env::current_dir().ok();
+    let named = match (&resolved, &here) {
+        (Some(folder), Some(here)) if folder == here => {
+            format!("the current folder, {}", shown(here))
+        }
+        (Some(folder), _) => shown(folder),
+        (None, _) if behind == Path::new(".") => here.as_deref().map_or_else(
+            || "the current folder".to_string(),
+            |d| format!("the current folder, {}", shown(d)),
+        ),
+        (None, _) => shown(&behind),
     };
     (
         format!("{named}{through}"),
@@ -1488,7 +1508,7 @@ pub fn check_out_folder(dir: &Path) -> Result<()> {
                 }
                 // (The folder behind a link, naming the link: helper-296.)
                 let (named, for_ls) = folder_for_ls(folder);
-                let which = if folder == dir && for_ls == crate::error::shell_word(&dir.to_string_lossy()) {
+                let which = if folder == dir && named == shown(dir) {
                     "this user may not write into it".to_string()
                 } else if folder == dir {
                     format!("this user may not write into {named}")

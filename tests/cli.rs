@@ -2551,6 +2551,22 @@ fn regression_links_into_locked_folders_and_unwritable_folders_are_named() {
     )
     .unwrap();
     nobody.mode(&dir.join("file-link2.toml"), 0o644);
+    // helper-297: a chain of ten file links (the eighth's target was not checked).
+    for i in 3..=10 {
+        std::os::unix::fs::symlink(
+            format!("link{}.csv", i - 1),
+            dir.join(format!("link{i}.csv")),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        dir.join("file-link10.toml"),
+        std::fs::read_to_string(dir.join("file-link.toml"))
+            .unwrap()
+            .replace("\"link.csv\"", "\"link10.csv\""),
+    )
+    .unwrap();
+    nobody.mode(&dir.join("file-link10.toml"), 0o644);
     std::os::unix::fs::symlink("locked/sub", dir.join("via")).unwrap();
     std::os::unix::fs::symlink("m555", dir.join("m555l")).unwrap();
     let (m111, m555) = (dir.join("m111"), dir.join("m555"));
@@ -2609,6 +2625,21 @@ fn regression_links_into_locked_folders_and_unwritable_folders_are_named() {
         ),
         (
             &["init", "new.toml"],
+            &m555,
+            1,
+            format!(
+                "this user may not write into the current folder, {} (`ls -ld -- '.'`",
+                m555.display()
+            ),
+        ),
+        (
+            &["check", "file-link10.toml"],
+            dir,
+            2,
+            format!("{locked_said} (through the link link10.csv) (`ls -ld -- 'locked'`"),
+        ),
+        (
+            &["compare", "--out", "."],
             &m555,
             1,
             format!(

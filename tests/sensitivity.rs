@@ -2959,6 +2959,40 @@ fn regression_a_tornado_table_says_a_default_pre_money_is_each_trajectorys_own()
     assert!(!asked.contains("has no value in the file"), "{asked}");
 }
 
+/// What a run of `args` in `dir` that must fail as bad usage printed on stderr.
+fn failing_in(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = stakeshift()
+        .current_dir(dir)
+        .args(args)
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(out.stdout.is_empty());
+    String::from_utf8(out.stderr).unwrap()
+}
+
+/// A scratch folder holding docs/mini.toml under the names a misuse's hints must quote
+/// (`-x.toml`, `my model.toml`), and `ab.toml`, the same with its trajectory called `a=b`
+/// and a second called `a b`.
+fn models_with_awkward_names(tag: &str) -> crate::common::ScratchDir {
+    let dir = crate::common::ScratchDir::new(tag);
+    let mini = std::fs::read_to_string(crate::common::repo_path("docs/mini.toml")).unwrap();
+    for name in ["-x.toml", "my model.toml"] {
+        std::fs::write(dir.path().join(name), &mini).unwrap();
+    }
+    let start = mini.find("[[trajectories]]").unwrap();
+    let only = &mini[start..];
+    let ab = format!(
+        "{}{}\n{}",
+        &mini[..start],
+        only.replace("name = \"only\"", "name = \"a=b\""),
+        only.replace("name = \"only\"", "name = \"a b\"")
+    );
+    std::fs::write(dir.path().join("ab.toml"), ab).unwrap();
+    dir
+}
+
 /// Session 46: `solve equity.stake=0.3`, PATH=VALUE as `--set` and `--vary` take it, was told
 /// "`stake=0` is not a key". solve finds the value itself: it is told to give the PATH
 /// alone, a range as `--within`, with the model where one was given; each command it
@@ -3000,20 +3034,27 @@ fn regression_solve_given_path_equals_value_is_told_to_give_the_path_alone() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+    let dir = models_with_awkward_names("solve-path-alone");
     // A key with `=` inside its brackets is read to the last `=`; written as a shell reads it.
-    let e = failing(&["solve", "trajectories[a=b].agi_year=2031"]);
+    let e = failing_in(
+        dir.path(),
+        &["solve", "ab.toml", "scale.valuation[a=b]=1.5"],
+    );
     assert!(
-        e.contains("write `stakeshift solve 'trajectories[a=b].agi_year'`"),
+        e.contains("write `stakeshift solve ab.toml 'scale.valuation[a=b]'`"),
         "{e}"
     );
     // helper-292: a model named as an option is given as `./-x.toml`.
-    let e = failing(&["solve", "--", "-x.toml", "equity.stake=0.3"]);
+    let e = failing_in(dir.path(), &["solve", "--", "-x.toml", "equity.stake=0.3"]);
     assert!(
         e.contains("write `stakeshift solve ./-x.toml equity.stake`"),
         "{e}"
     );
     // helper-291: a model's path with a space quoted; `--within` given no steps.
-    let e = failing(&["solve", "my model.toml", "equity.stake=0.1..0.4:4"]);
+    let e = failing_in(
+        dir.path(),
+        &["solve", "my model.toml", "equity.stake=0.1..0.4:4"],
+    );
     assert!(
         e.contains("to look for it in 0.1..0.4, write `stakeshift solve 'my model.toml' equity.stake --within 0.1..0.4`"),
         "{e}"
@@ -3045,16 +3086,23 @@ fn regression_solve_path_equals_value_hint_keeps_the_options_given() {
         "{e}"
     );
     // A range in the value is the `--within` offered, the user's other options kept.
-    let e = failing(&[
-        "solve",
-        "equity.stake=0.1..0.5",
-        "-t",
-        "a b",
-        "--target",
-        "2",
-    ]);
+    let dir = models_with_awkward_names("solve-options-kept");
+    let e = failing_in(
+        dir.path(),
+        &[
+            "solve",
+            "ab.toml",
+            "equity.stake=0.1..0.5",
+            "-t",
+            "a b",
+            "--target",
+            "2",
+        ],
+    );
     assert!(
-        e.contains("write `stakeshift solve equity.stake -t 'a b' --target 2 --within 0.1..0.5`"),
+        e.contains(
+            "write `stakeshift solve ab.toml equity.stake -t 'a b' --target 2 --within 0.1..0.5`"
+        ),
         "{e}"
     );
     // Followed (as a shell splits it), it runs and solves the question asked.
@@ -3121,11 +3169,40 @@ fn regression_solve_path_equals_value_hint_keeps_the_options_given() {
         let e = failing(args);
         assert!(e.contains(said) && !e.contains("write `"), "{args:?}: {e}");
     }
+    // helper-297: the rest is checked as for a run before a command is offered: a `--set`
+    // of no key, a trajectory the model lacks, a year, a `[simulation]` key.
+    for (args, said) in [
+        (
+            &["solve", "equity.stake=0.3", "--set", "nosuch=1"][..],
+            "the top level has no key `nosuch`",
+        ),
+        (
+            &["solve", "equity.stake=0.3", "-t", "nosuch"],
+            "the model has no trajectory `nosuch`",
+        ),
+        (
+            &["solve", "trajectories[base].agi_year=2031"],
+            "a year moves the answer in whole steps",
+        ),
+        (&["solve", "simulation.seed=3"], "`[simulation]` sets how"),
+    ] {
+        let e = failing(args);
+        assert!(e.contains(said) && !e.contains("write `"), "{args:?}: {e}");
+    }
+    // helper-297: a hint that offers no command is not hidden behind an option's error.
+    let e = failing(&[
+        "solve",
+        "equity.stake",
+        "scale.valuation",
+        "--target",
+        "abc",
+    ]);
+    assert!(e.contains("two paths, and no model file"), "{e}");
     // helper-296: a value beginning with `-` joined to an option that takes none such;
     // a word no shell gives back as printed (a tab) offers no command, only the PATH.
-    let e = failing(&["solve", "equity.stake=0.3", "--out=-o1", "--set=-x=1"]);
+    let e = failing(&["solve", "equity.stake=0.3", "--out=-o1"]);
     assert!(
-        e.contains("write `stakeshift solve equity.stake --set=-x=1 --out=-o1`"),
+        e.contains("write `stakeshift solve equity.stake --out=-o1`"),
         "{e}"
     );
     let e = failing(&["solve", "equity.stake=0.3", "--out", "o\tt"]);
@@ -3135,10 +3212,11 @@ fn regression_solve_path_equals_value_hint_keeps_the_options_given() {
     );
     // helper-296: the PATH before the model: each word as a shell reads it, the options
     // kept, a PATH=VALUE given as its PATH.
+    let dir = models_with_awkward_names("solve-model-first");
     for (args, said) in [
         (
-            &["solve", "equity.stake", "a b.toml"][..],
-            "the model comes first; write `stakeshift solve 'a b.toml' equity.stake`",
+            &["solve", "equity.stake", "my model.toml"][..],
+            "the model comes first; write `stakeshift solve 'my model.toml' equity.stake`",
         ),
         (
             &["solve", "equity.stake", "--", "-x.toml"],
@@ -3148,14 +3226,14 @@ fn regression_solve_path_equals_value_hint_keeps_the_options_given() {
             &[
                 "solve",
                 "equity.stake=0.3",
-                "m.toml",
+                "ab.toml",
                 "--set",
                 "discount_rate=0.1",
             ],
-            "the model comes first, and solve takes the PATH alone and finds its value; write `stakeshift solve m.toml equity.stake --set discount_rate=0.1`",
+            "the model comes first, and solve takes the PATH alone and finds its value; write `stakeshift solve ab.toml equity.stake --set discount_rate=0.1`",
         ),
     ] {
-        let e = failing(args);
+        let e = failing_in(dir.path(), args);
         assert!(e.contains(said), "{args:?}: {e}");
     }
 }

@@ -312,18 +312,29 @@ pub fn plain_text(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Whether `c` shows as nothing (or not at all) where it is printed: the zero-width space,
 /// joiners and word joiner (U+200B-U+200D, U+2060-U+2064), the byte-order mark (U+FEFF),
-/// and Unicode's noncharacters (U+FDD0-U+FDEF, and the last two of every plane, U+FFFE,
-/// U+FFFF, U+1FFFE...). A message names such a character by its number.
+/// the soft hyphen (U+00AD), the combining grapheme joiner (U+034F), the Mongolian vowel
+/// separator (U+180E), the tag characters (U+E0000-U+E007F; helper-297: a name holding
+/// them was offered in a command as if it could be typed), and Unicode's noncharacters
+/// (U+FDD0-U+FDEF, and the last two of every plane, U+FFFE, U+FFFF, U+1FFFE...). A message
+/// names such a character by its number.
 ///
 /// ```
 /// use stakeshift_core::error::invisible;
 /// assert!(invisible('\u{FEFF}') && invisible('\u{FFFF}') && invisible('\u{1FFFE}'));
+/// assert!(invisible('\u{AD}') && invisible('\u{E0041}'));
 /// assert!(!invisible('a') && !invisible('é') && !invisible(' '));
 /// ```
 pub fn invisible(c: char) -> bool {
     matches!(
         c,
-        '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{FDD0}'..='\u{FDEF}'
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200D}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{FEFF}'
+            | '\u{FDD0}'..='\u{FDEF}'
+            | '\u{E0000}'..='\u{E007F}'
     ) || u32::from(c) & 0xFFFE == 0xFFFE
 }
 

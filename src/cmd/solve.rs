@@ -44,6 +44,52 @@ fn reads_as_a_path(operand: &str) -> bool {
 /// A row of the solutions without its trajectory's name and its path.
 const SOLVE_ROW_BYTES: u64 = 200;
 
+/// The error of a `solve` given its PATH as PATH=VALUE (`operand`), or before the model
+/// (`model_first`), with the command to write instead: [`offered_command`], the PATH
+/// `key` alone, `span` as `--within`.
+fn misuse(
+    args: &SolveArgs,
+    model: Option<&std::path::Path>,
+    operand: &str,
+    key: &str,
+    span: Option<&str>,
+    model_first: bool,
+) -> Error {
+    let command = offered_command(args, model, key, span);
+    let alone = operand != key;
+    if model_first {
+        let file = args.operands.get(1).map_or("", String::as_str);
+        let alone = if alone {
+            ", and solve takes the PATH alone and finds its value"
+        } else {
+            ""
+        };
+        let said = match (command, span) {
+            (Some(command), Some(span)) => {
+                format!("to look for it in {span}, write `{command}`")
+            }
+            (Some(command), None) => format!("write `{command}`"),
+            (None, _) => "give the model, then the PATH".to_string(),
+        };
+        return Error::Usage(format!(
+            "solve {operand} {file}: the model comes first{alone}; {said}"
+        ));
+    }
+    let hint = match (command, span) {
+        (None, _) => format!("give `{key}` in place of `{operand}`"),
+        (Some(command), Some(span)) => format!("to look for it in {span}, write `{command}`"),
+        (Some(command), None) if args.target.is_some() => format!(
+            "write `{command}` for the value at which the advantage is the target (`--set` changes other inputs first)"
+        ),
+        (Some(command), None) => format!(
+            "write `{command}` for the value at which the deals tie (`--target X` for an advantage of X; `--set` changes other inputs first)"
+        ),
+    };
+    Error::Usage(format!(
+        "solve {operand}: solve takes the PATH alone and finds its value; {hint}"
+    ))
+}
+
 /// The span FROM..TO of a range given as a PATH's value (`equity.stake=0.1..0.4:4`), its
 /// steps left out, checked as `--within` is.
 fn range_in_value<'v>(operand: &str, value: &'v str) -> Result<&'v str, Error> {
@@ -139,6 +185,59 @@ pub fn run(
         ))
         .into());
     }
+    // The PATH given before the model (`solve equity.stake m.toml`).
+    let mut model_first = false;
+    let (model, path) = match args.operands.as_slice() {
+        // A model file given without the PATH: say that, rather than read the file's name
+        // as a path of the built-in model.
+        [file] if looks_like_a_model(file) => {
+            // A file that is surely not there is said first (helper-236: "a model file" of
+            // one that does not exist; helper-237: one behind a loop of links or a folder
+            // we may not search is there, or may be).
+            let missing =
+                file != "-" && matches!(std::path::Path::new(file).try_exists(), Ok(false));
+            return Err(Error::Usage(if missing {
+                format!(
+                    "solve {file}: no such model file, and no PATH to solve for; solve takes a model file, then the PATH: `stakeshift solve MODEL PATH`, such as `stakeshift solve deal.toml equity.stake` (`stakeshift init deal.toml` writes one)"
+                )
+            } else {
+                format!(
+                    "solve {file}: a model file, but no PATH to solve for; write `stakeshift solve {file} PATH`, such as `stakeshift solve {file} equity.stake`"
+                )
+            })
+            .into());
+        }
+        [path] => (None, path),
+        // PATH then MODEL: said, rather than "`m` is not a key" (a model: a file that is
+        // there, one named as one, or `-`, standard input; helper-155).
+        [path, file]
+            if is_a_model(file) && !is_a_model(path) && !std::path::Path::new(path).exists() =>
+        {
+            // (Told after the rest is checked as for a run, so that the command offered
+            // does not fail on something else: helper-297.)
+            model_first = true;
+            (Some(PathBuf::from(file)), path)
+        }
+        // Two PATHs, no model (helper-153: "equity.stake: no such model file"): solve takes
+        // one.
+        // (`-` is the model on standard input.)
+        [first, second]
+            if first != "-"
+                && !std::path::Path::new(first).exists()
+                && !looks_like_a_model(first)
+                && reads_as_a_path(first)
+                && OverridePath::parse(second).is_ok() =>
+        {
+            return Err(Error::Usage(format!(
+                "solve {first} {second}: two paths, and no model file `{first}`; solve finds one PATH at a time (`stakeshift solve [MODEL] PATH`): `stakeshift solve {first}`, then `stakeshift solve {second}`; to vary two at once, `stakeshift sweep --vary {first}=FROM..TO --vary {second}=FROM..TO`"
+            ))
+            .into());
+        }
+        [model, path] => (Some(PathBuf::from(model)), path),
+        _ => {
+            return Err(Error::Usage("solve takes [MODEL] PATH".into()).into());
+        }
+    };
     // The options first, so that a command offered below does not fail on them (helper-296:
     // a bad `--target`, `--within` or `--set` was offered back).
     let target = match &args.target {
@@ -168,116 +267,26 @@ pub fn run(
         None => None,
     };
     let overrides = args.overrides.parsed()?;
-    let (model, path) = match args.operands.as_slice() {
-        // A model file given without the PATH: say that, rather than read the file's name
-        // as a path of the built-in model.
-        [file] if looks_like_a_model(file) => {
-            // A file that is surely not there is said first (helper-236: "a model file" of
-            // one that does not exist; helper-237: one behind a loop of links or a folder
-            // we may not search is there, or may be).
-            let missing =
-                file != "-" && matches!(std::path::Path::new(file).try_exists(), Ok(false));
-            return Err(Error::Usage(if missing {
-                format!(
-                    "solve {file}: no such model file, and no PATH to solve for; solve takes a model file, then the PATH: `stakeshift solve MODEL PATH`, such as `stakeshift solve deal.toml equity.stake` (`stakeshift init deal.toml` writes one)"
-                )
-            } else {
-                format!(
-                    "solve {file}: a model file, but no PATH to solve for; write `stakeshift solve {file} PATH`, such as `stakeshift solve {file} equity.stake`"
-                )
-            })
-            .into());
-        }
-        [path] => (None, path),
-        // PATH then MODEL: said, rather than "`m` is not a key" (a model: a file that is
-        // there, one named as one, or `-`, standard input; helper-155).
-        [path, file]
-            if is_a_model(file) && !is_a_model(path) && !std::path::Path::new(path).exists() =>
-        {
-            // (The words as a shell reads them, the options kept, and a PATH=VALUE given as
-            // its PATH: helper-296.)
-            let (key, span, alone) = match path.rsplit_once('=') {
-                Some((key, value)) if OverridePath::parse(key.trim()).is_ok() => {
-                    let value = value.trim();
-                    let span = match value.contains("..") {
-                        true => Some(range_in_value(path, value)?),
-                        false => None,
-                    };
-                    (
-                        key.trim(),
-                        span,
-                        ", and solve takes the PATH alone and finds its value",
-                    )
-                }
-                _ => (path.as_str(), None, ""),
-            };
-            let said = match offered_command(args, Some(std::path::Path::new(file)), key, span) {
-                Some(command) => format!("write `{command}`"),
-                None => "give the model, then the PATH".to_string(),
-            };
-            return Err(Error::Usage(format!(
-                "solve {path} {file}: the model comes first{alone}; {said}"
-            ))
-            .into());
-        }
-        // Two PATHs, no model (helper-153: "equity.stake: no such model file"): solve takes
-        // one.
-        // (`-` is the model on standard input.)
-        [first, second]
-            if first != "-"
-                && !std::path::Path::new(first).exists()
-                && !looks_like_a_model(first)
-                && reads_as_a_path(first)
-                && OverridePath::parse(second).is_ok() =>
-        {
-            return Err(Error::Usage(format!(
-                "solve {first} {second}: two paths, and no model file `{first}`; solve finds one PATH at a time (`stakeshift solve [MODEL] PATH`): `stakeshift solve {first}`, then `stakeshift solve {second}`; to vary two at once, `stakeshift sweep --vary {first}=FROM..TO --vary {second}=FROM..TO`"
-            ))
-            .into());
-        }
-        [model, path] => (Some(PathBuf::from(model)), path),
-        _ => {
-            return Err(Error::Usage("solve takes [MODEL] PATH".into()).into());
-        }
-    };
     // PATH=VALUE, as `--set` and `--vary` take it (session 46: `solve equity.stake=0.3` was
-    // told "`stake=0` is not a key"): solve finds the value itself. (After the options are
-    // checked, so that the command offered does not fail on them: helper-295.)
-    if let Some((key, value)) = path.rsplit_once('=')
-        && OverridePath::parse(key.trim()).is_ok()
-    {
-        let key = key.trim();
-        let value = value.trim();
-        // The span to look in, where the value is a range (`--within` takes no steps:
-        // helper-291), checked as `--within` is (a percent told its fraction, FROM below
-        // TO: helper-296).
-        let span = match value.contains("..") {
-            true => Some(range_in_value(path, value)?),
-            false => None,
-        };
-        let Some(command) = offered_command(args, model.as_deref(), key, span) else {
-            return Err(Error::Usage(format!(
-                "solve {path}: solve takes the PATH alone and finds its value; give `{}` in place of `{path}`",
-                key
-            ))
-            .into());
-        };
-        let hint = if let Some(span) = span {
-            format!("to look for it in {span}, write `{command}`")
-        } else if args.target.is_some() {
-            format!(
-                "write `{command}` for the value at which the advantage is the target (`--set` changes other inputs first)"
-            )
-        } else {
-            format!(
-                "write `{command}` for the value at which the deals tie (`--target X` for an advantage of X; `--set` changes other inputs first)"
-            )
-        };
-        return Err(Error::Usage(format!(
-            "solve {path}: solve takes the PATH alone and finds its value; {hint}"
-        ))
-        .into());
-    }
+    // told "`stake=0` is not a key"): solve finds the value itself, and is told the
+    // command to write, once the rest is checked as for a run (the options, the model, the
+    // trajectories, the PATH itself: helper-295, helper-296, helper-297), so that the
+    // command offered does not fail on another thing.
+    let operand = path;
+    let (path, span) = match operand.rsplit_once('=') {
+        Some((key, value)) if OverridePath::parse(key.trim()).is_ok() => {
+            let value = value.trim();
+            // The span to look in, where the value is a range (`--within` takes no steps:
+            // helper-291), checked as `--within` is (a percent told its fraction, FROM
+            // below TO: helper-296).
+            let span = match value.contains("..") {
+                true => Some(range_in_value(operand, value)?),
+                false => None,
+            };
+            (key.trim(), Some(span))
+        }
+        _ => (operand.as_str(), None),
+    };
     let path = OverridePath::parse(path).map_err(|m| Error::Usage(format!("solve {path}: {m}")))?;
     let file = io::read_model_file(model.as_deref())?;
     let base = Base::new(&file, &overrides)?;
@@ -293,15 +302,30 @@ pub fn run(
             + super::longest_name(base.model(), Some(&selected)),
         "choose fewer trajectories with --trajectory, or give them shorter names",
     )?;
-    let rows = solve(
-        &base,
-        &SolveSpec {
-            path,
-            target,
-            within,
+    let spec = SolveSpec {
+        path,
+        target,
+        within: match span {
+            Some(Some(span)) => {
+                let range = Range::parse(span).map_err(|m| Error::Usage(m.to_string()))?;
+                Some((range.from, range.to))
+            }
+            _ => within,
         },
-        &selected,
-    )?;
+    };
+    stakeshift::sensitivity::solve::check(&base, &spec)?;
+    if model_first || span.is_some() {
+        return Err(misuse(
+            args,
+            model.as_deref(),
+            operand,
+            &spec.path.text,
+            span.flatten(),
+            model_first,
+        )
+        .into());
+    }
+    let rows = solve(&base, &spec, &selected)?;
     let printed = match args.format {
         Format::Table => (report::table_header(
             base.model(),

@@ -74,6 +74,15 @@ const OPEN_AMOUNT_LIMIT: i64 = 1_000_000_000;
 
 /// Solves on each trajectory of `selected` (indexes), a row each in that order.
 pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<SolveRow>, Error> {
+    let knob = check(base, spec)?;
+    search_all(base, spec, selected, knob)
+}
+
+/// What [`solve`] refuses before it searches (a `[simulation]` key, a path that is no
+/// number it can vary, a year, `--within` the wrong way round), each said; else the
+/// knob it would turn. For a misuse's offered command, checked before it is offered
+/// (helper-297: `solve 'trajectories[base].agi_year=2031'` was offered a year).
+pub fn check(base: &Base, spec: &SolveSpec) -> Result<Knob, Error> {
     let origin = format!("solve {}", spec.path.text);
     // `[simulation]` first: whether or not the file has the table, the exact run does not
     // read it (helper-128: a model without it was told to add the table, then refused).
@@ -125,8 +134,7 @@ pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<So
             )));
         }
     };
-    let model = base.model();
-    if knob.domain(model) == Domain::Year {
+    if knob.domain(base.model()) == Domain::Year {
         return Err(Error::Usage(format!(
             "solve {}: a year moves the answer in whole steps, so it has no exact root; use `sweep` to see the answer year by year",
             spec.path.text
@@ -139,6 +147,18 @@ pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<So
             "--within {lo}..{hi}: FROM must be below TO"
         )));
     }
+    Ok(knob)
+}
+
+/// [`solve`]'s search, once [`check`] has passed.
+fn search_all(
+    base: &Base,
+    spec: &SolveSpec,
+    selected: &[usize],
+    knob: Knob,
+) -> Result<Vec<SolveRow>, Error> {
+    let model = base.model();
+    let origin = format!("solve {}", spec.path.text);
     // A root search runs a copy of the model a hundred times or so a trajectory it searches
     // (a key of one trajectory searches that one only), and a key tied to another reads the
     // model again for each root (helper-82, helper-84: hours on models of thousands of
