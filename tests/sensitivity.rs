@@ -3189,6 +3189,43 @@ fn regression_solve_path_equals_value_hint_keeps_the_options_given() {
         let e = failing(args);
         assert!(e.contains(said) && !e.contains("write `"), "{args:?}: {e}");
     }
+    // helper-298: and what the search itself would refuse first: a range outside the key's
+    // valid range, a trajectory that cannot run (chosen or not).
+    let e = failing(&["solve", "models/msft-openai.toml", "equity.stake=2..3"]);
+    assert!(
+        e.contains("is searched only inside its valid range [0, 1]") && !e.contains("write `"),
+        "{e}"
+    );
+    let dir = crate::common::ScratchDir::new("solve-misuse-cannot-run");
+    let mini = std::fs::read_to_string(crate::common::repo_path("docs/mini.toml")).unwrap();
+    let only = &mini[mini.find("[[trajectories]]").unwrap()..];
+    let low = only.replace("name = \"only\"", "name = \"low\"").replace(
+        "valuation = { points = [[2024, 50.0], [2026, 200.0]] }",
+        "valuation = { points = [[2024, 50.0], [2026, 10.0]] }",
+    );
+    std::fs::write(dir.path().join("fail.toml"), format!("{mini}\n{low}")).unwrap();
+    for chosen in [&[][..], &["-t", "low"]] {
+        let mut args = vec!["solve", "fail.toml", "equity.stake=0.3"];
+        args.extend(chosen);
+        let e = failing_in(dir.path(), &args);
+        assert!(
+            e.contains("the round's pre-money value would be -10.0") && !e.contains("write `"),
+            "{args:?}: {e}"
+        );
+    }
+    // helper-298: `solve -`, the model on standard input without a PATH.
+    let out = stakeshift()
+        .args(["solve", "-"])
+        .write_stdin(mini.clone())
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let e = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        e.contains("solve -: a model file, but no PATH to solve for"),
+        "{e}"
+    );
     // helper-297: a hint that offers no command is not hidden behind an option's error.
     let e = failing(&[
         "solve",

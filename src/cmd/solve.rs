@@ -12,7 +12,7 @@ use stakeshift::error::Error;
 use stakeshift::io;
 use stakeshift::overrides::OverridePath;
 use stakeshift::report::sensitivity as report;
-use stakeshift::sensitivity::solve::{SolveSpec, solve};
+use stakeshift::sensitivity::solve::{SolveSpec, search};
 use stakeshift::sensitivity::{Base, Range};
 
 /// Whether an operand is surely a model file rather than a PATH: it ends in `.toml`, or
@@ -190,7 +190,8 @@ pub fn run(
     let (model, path) = match args.operands.as_slice() {
         // A model file given without the PATH: say that, rather than read the file's name
         // as a path of the built-in model.
-        [file] if looks_like_a_model(file) => {
+        // (`-`, the model on standard input, too: helper-298, "`-` is no key".)
+        [file] if file == "-" || looks_like_a_model(file) => {
             // A file that is surely not there is said first (helper-236: "a model file" of
             // one that does not exist; helper-237: one behind a loop of links or a folder
             // we may not search is there, or may be).
@@ -313,7 +314,7 @@ pub fn run(
             _ => within,
         },
     };
-    stakeshift::sensitivity::solve::check(&base, &spec)?;
+    let checked = stakeshift::sensitivity::solve::check(&base, &spec, &selected)?;
     if model_first || span.is_some() {
         return Err(misuse(
             args,
@@ -325,7 +326,7 @@ pub fn run(
         )
         .into());
     }
-    let rows = solve(&base, &spec, &selected)?;
+    let rows = search(&base, &spec, &selected, checked)?;
     let printed = match args.format {
         Format::Table => (report::table_header(
             base.model(),

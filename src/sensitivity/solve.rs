@@ -74,15 +74,84 @@ const OPEN_AMOUNT_LIMIT: i64 = 1_000_000_000;
 
 /// Solves on each trajectory of `selected` (indexes), a row each in that order.
 pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<SolveRow>, Error> {
-    let knob = check(base, spec)?;
-    search_all(base, spec, selected, knob)
+    let checked = check(base, spec, selected)?;
+    search(base, spec, selected, checked)
 }
 
-/// What [`solve`] refuses before it searches (a `[simulation]` key, a path that is no
-/// number it can vary, a year, `--within` the wrong way round), each said; else the
-/// knob it would turn. For a misuse's offered command, checked before it is offered
-/// (helper-297: `solve 'trajectories[base].agi_year=2031'` was offered a year).
-pub fn check(base: &Base, spec: &SolveSpec) -> Result<Knob, Error> {
+/// What [`check`] found: the knob to turn, and the selected trajectories' runs at the
+/// model's own values.
+pub struct Checked {
+    knob: Knob,
+    current: Vec<super::Outcome>,
+}
+
+/// Everything [`solve`] refuses before it searches, each said: a `[simulation]` key, a path
+/// that is no number it can vary, a year, `--within` the wrong way round or outside the
+/// key's valid range, more work than allowed, a selected trajectory that cannot run. For a
+/// misuse's offered command too, checked before it is offered (helper-297, helper-298:
+/// `solve 'trajectories[base].agi_year=2031'` was offered a year, `equity.stake=2..3` a
+/// range outside [0, 1]).
+pub fn check(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Checked, Error> {
+    let knob = check_path(base, spec)?;
+    let model = base.model();
+    // A root search runs a copy of the model a hundred times or so a trajectory it searches
+    // (a key of one trajectory searches that one only), and a key tied to another reads the
+    // model again for each root (helper-82, helper-84: hours on models of thousands of
+    // trajectories or of thousands of capped parties).
+    let searched = match knob.trajectory() {
+        Some(t) => u64::from(selected.contains(&t)),
+        None => selected.len() as u64,
+    };
+    // (By the range's width, the default's or `--within`'s: helper-251 found the same
+    // search refused by default and run with `--within 0..1e18`.)
+    let unbounded = matches!(
+        knob.domain(model),
+        Domain::Rate | Domain::RateFromMinusOne | Domain::Any | Domain::Shift
+    ) && spec
+        .within
+        .is_none_or(|(lo, hi)| hi - lo > Decimal::from(WIDE_RANGE));
+    let per_search = if unbounded {
+        super::SOLVE_RUNS_UNBOUNDED
+    } else if knob.current(model).is_some_and(|v| v.is_zero()) {
+        super::SOLVE_RUNS_FROM_ZERO
+    } else {
+        super::SOLVE_RUNS
+    };
+    let runs = per_search.saturating_mul(searched);
+    let loads = if knob.tied_to_another_key() {
+        searched
+    } else {
+        0
+    };
+    super::check_work(
+        base,
+        // (A run copies one trajectory and the model's terms: a whole model's copy in
+        // the work's units per as many runs as the model has trajectories.)
+        (
+            runs,
+            runs.div_ceil((model.trajectories.len() as u64).max(1)),
+            loads,
+        ),
+        &format!("solving on {}", plural(searched as usize, "trajectory")),
+        "choose fewer trajectories with --trajectory",
+    )?;
+    let current = run(model, selected).map_err(|e| engine_error(base, &e))?;
+    // Each search's range, where `--within` may lie outside the key's valid range.
+    for &t in selected {
+        if knob.trajectory().is_some_and(|one| one != t) {
+            continue;
+        }
+        let from = match knob {
+            Knob::Derived(Derived::ScaleValuation, _) => Some(Decimal::ONE),
+            _ => current_value(model, knob, t),
+        };
+        search_for(model, knob, from, spec.within).map_err(|r| r.error(spec))?;
+    }
+    Ok(Checked { knob, current })
+}
+
+/// [`check`]'s first part: the PATH itself, and the knob it turns.
+fn check_path(base: &Base, spec: &SolveSpec) -> Result<Knob, Error> {
     let origin = format!("solve {}", spec.path.text);
     // `[simulation]` first: whether or not the file has the table, the exact run does not
     // read it (helper-128: a model without it was told to add the table, then refused).
@@ -151,56 +220,15 @@ pub fn check(base: &Base, spec: &SolveSpec) -> Result<Knob, Error> {
 }
 
 /// [`solve`]'s search, once [`check`] has passed.
-fn search_all(
+pub fn search(
     base: &Base,
     spec: &SolveSpec,
     selected: &[usize],
-    knob: Knob,
+    checked: Checked,
 ) -> Result<Vec<SolveRow>, Error> {
     let model = base.model();
     let origin = format!("solve {}", spec.path.text);
-    // A root search runs a copy of the model a hundred times or so a trajectory it searches
-    // (a key of one trajectory searches that one only), and a key tied to another reads the
-    // model again for each root (helper-82, helper-84: hours on models of thousands of
-    // trajectories or of thousands of capped parties).
-    let searched = match knob.trajectory() {
-        Some(t) => u64::from(selected.contains(&t)),
-        None => selected.len() as u64,
-    };
-    // (By the range's width, the default's or `--within`'s: helper-251 found the same
-    // search refused by default and run with `--within 0..1e18`.)
-    let unbounded = matches!(
-        knob.domain(model),
-        Domain::Rate | Domain::RateFromMinusOne | Domain::Any | Domain::Shift
-    ) && spec
-        .within
-        .is_none_or(|(lo, hi)| hi - lo > Decimal::from(WIDE_RANGE));
-    let per_search = if unbounded {
-        super::SOLVE_RUNS_UNBOUNDED
-    } else if knob.current(model).is_some_and(|v| v.is_zero()) {
-        super::SOLVE_RUNS_FROM_ZERO
-    } else {
-        super::SOLVE_RUNS
-    };
-    let runs = per_search.saturating_mul(searched);
-    let loads = if knob.tied_to_another_key() {
-        searched
-    } else {
-        0
-    };
-    super::check_work(
-        base,
-        // (A run copies one trajectory and the model's terms: a whole model's copy in
-        // the work's units per as many runs as the model has trajectories.)
-        (
-            runs,
-            runs.div_ceil((model.trajectories.len() as u64).max(1)),
-            loads,
-        ),
-        &format!("solving on {}", plural(searched as usize, "trajectory")),
-        "choose fewer trajectories with --trajectory",
-    )?;
-    let current = run(model, selected).map_err(|e| engine_error(base, &e))?;
+    let Checked { knob, current } = checked;
     // (Once for every trajectory searched: each would build every trajectory's path.)
     let shared = Shared {
         raise_below: raise_every_trajectory_takes(model, knob),
