@@ -1197,21 +1197,12 @@ fn folder_on_the_way_unenterable(path: &Path) -> Option<String> {
     // (Through a file that is a link, the folders on the way to what it names, link after
     // link: helper-295, a trajectories CSV linked into a locked folder was told its own
     // permissions; helper-296, two links deep.)
-    let mut at = path.to_path_buf();
-    let mut found = None;
     // (The last link's target checked too: helper-297, the eighth of eight was not.)
-    for depth in 0..=LINKS_FOLLOWED {
-        if let Some((folder, through, e)) = unenterable_folder(&at, depth) {
-            let through = through.or_else(|| (depth > 0).then(|| path.to_path_buf()));
-            found = Some((folder, through, e));
-            break;
-        }
-        let Ok(to) = fs::read_link(&at) else {
-            break;
-        };
-        at = at.parent().map_or(to.clone(), |dir| dir.join(&to));
-    }
-    let (folder, through, e) = found?;
+    let (folder, through, e) = link_chain(path).enumerate().find_map(|(depth, at)| {
+        let (folder, through, e) = unenterable_folder(&at, depth as u32)?;
+        let through = through.or_else(|| (depth > 0).then(|| path.to_path_buf()));
+        Some((folder, through, e))
+    })?;
     let through = through.map_or(String::new(), |link| {
         format!(" (through the link {})", shown(&link))
     });
@@ -1227,17 +1218,24 @@ fn folder_on_the_way_unenterable(path: &Path) -> Option<String> {
 /// reached is never cut short (helper-297: 8 named a link as the folder).
 const LINKS_FOLLOWED: u32 = 40;
 
+/// `path`, then what the symbolic link there names, and so on while each is a link: at most
+/// [`LINKS_FOLLOWED`] links followed. A link's relative target is taken from the link's
+/// folder, as the system takes it.
+fn link_chain(path: &Path) -> impl Iterator<Item = PathBuf> {
+    std::iter::successors(Some(path.to_path_buf()), |at| {
+        let to = fs::read_link(at).ok()?;
+        Some(at.parent().map_or(to.clone(), |dir| dir.join(&to)))
+    })
+    .take(LINKS_FOLLOWED as usize + 1)
+}
+
 /// `path` with the symbolic links in its place followed (up to [`LINKS_FOLLOWED`]), and the
 /// link given where one was: what `ls -ld` shows the permissions of (helper-296: `--out
 /// lockl`, a link to a folder that may not be written into, named the link).
 fn behind_links(path: &Path) -> (PathBuf, Option<PathBuf>) {
-    let mut at = path.to_path_buf();
-    for _ in 0..LINKS_FOLLOWED {
-        let Ok(to) = fs::read_link(&at) else {
-            break;
-        };
-        at = at.parent().map_or(to.clone(), |dir| dir.join(&to));
-    }
+    let at = link_chain(path)
+        .last()
+        .unwrap_or_else(|| path.to_path_buf());
     // (Still a link past them: named as given, which is all that can be said.)
     if fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
         return (path.to_path_buf(), None);
@@ -1283,7 +1281,8 @@ fn folder_for_ls(folder: &Path) -> (String, String) {
 /// The first folder on the way to `path` that this user may not enter (search permission),
 /// and the link on the way it was reached through, if any: a link to a folder is followed
 /// to the folder it names (helper-295: `via -> locked/sub` was named itself, and `ls -ld
-/// via` shows the link), up to a few links deep. With the system's words for the refusal.
+/// via` shows the link), up to [`LINKS_FOLLOWED`] links deep (`depth` those followed so
+/// far). With the system's words for the refusal.
 #[cfg(unix)]
 fn unenterable_folder(path: &Path, depth: u32) -> Option<(PathBuf, Option<PathBuf>, String)> {
     use std::os::unix::ffi::OsStrExt;
@@ -1304,6 +1303,7 @@ fn unenterable_folder(path: &Path, depth: u32) -> Option<(PathBuf, Option<PathBu
             && let Ok(to) = fs::read_link(folder)
         {
             let target = folder.parent().map_or(to.clone(), |dir| dir.join(&to));
+            // (The folders on the way to a name inside the target: the target among them.)
             if let Some((inner, _, said)) = unenterable_folder(&target.join("x"), depth + 1) {
                 return Some((inner, Some(folder.to_path_buf()), said));
             }
