@@ -3045,6 +3045,14 @@ fn regression_solve_given_path_equals_value_is_told_to_give_the_path_alone() {
         "{e}"
     );
     // helper-292: a model named as an option is given as `./-x.toml`.
+    // A model without a PATH: the model as a shell reads it.
+    let e = failing_in(dir.path(), &["solve", "my model.toml"]);
+    assert!(
+        e.contains("write `stakeshift solve 'my model.toml' PATH`"),
+        "{e}"
+    );
+    let e = failing_in(dir.path(), &["solve", "--", "-x.toml"]);
+    assert!(e.contains("write `stakeshift solve ./-x.toml PATH`"), "{e}");
     let e = failing_in(dir.path(), &["solve", "--", "-x.toml", "equity.stake=0.3"]);
     assert!(
         e.contains("write `stakeshift solve ./-x.toml equity.stake`"),

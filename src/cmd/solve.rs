@@ -202,8 +202,15 @@ pub fn run(
                     "solve {file}: no such model file, and no PATH to solve for; solve takes a model file, then the PATH: `stakeshift solve MODEL PATH`, such as `stakeshift solve deal.toml equity.stake` (`stakeshift init deal.toml` writes one)"
                 )
             } else {
+                // (As a shell reads it: `my deal.toml`, `./-x.toml`.)
+                let model = if file.starts_with('-') && file != "-" {
+                    format!("./{file}")
+                } else {
+                    file.clone()
+                };
+                let model = stakeshift::error::shell_arg(&model);
                 format!(
-                    "solve {file}: a model file, but no PATH to solve for; write `stakeshift solve {file} PATH`, such as `stakeshift solve {file} equity.stake`"
+                    "solve {file}: a model file, but no PATH to solve for; write `stakeshift solve {model} PATH`, such as `stakeshift solve {model} equity.stake`"
                 )
             })
             .into());
