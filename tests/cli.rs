@@ -2541,17 +2541,9 @@ fn regression_links_into_locked_folders_and_unwritable_folders_are_named() {
         nobody.mode(&dir.join(name), 0o644);
     }
     std::os::unix::fs::symlink("locked/sub/tail.csv", dir.join("link.csv")).unwrap();
-    // helper-296: a link to that link; a link to a folder that may not be written into.
+    // helper-296, helper-297: a chain of links to that link, `linkN.csv` to `linkN-1.csv`
+    // (the eighth's target was not checked), read by `file-linkN.toml`.
     std::os::unix::fs::symlink("link.csv", dir.join("link2.csv")).unwrap();
-    std::fs::write(
-        dir.join("file-link2.toml"),
-        std::fs::read_to_string(dir.join("file-link.toml"))
-            .unwrap()
-            .replace("\"link.csv\"", "\"link2.csv\""),
-    )
-    .unwrap();
-    nobody.mode(&dir.join("file-link2.toml"), 0o644);
-    // helper-297: a chain of ten file links (the eighth's target was not checked).
     for i in 3..=10 {
         std::os::unix::fs::symlink(
             format!("link{}.csv", i - 1),
@@ -2559,14 +2551,16 @@ fn regression_links_into_locked_folders_and_unwritable_folders_are_named() {
         )
         .unwrap();
     }
-    std::fs::write(
-        dir.join("file-link10.toml"),
-        std::fs::read_to_string(dir.join("file-link.toml"))
-            .unwrap()
-            .replace("\"link.csv\"", "\"link10.csv\""),
-    )
-    .unwrap();
-    nobody.mode(&dir.join("file-link10.toml"), 0o644);
+    let file_link = std::fs::read_to_string(dir.join("file-link.toml")).unwrap();
+    for i in [2, 10] {
+        let name = dir.join(format!("file-link{i}.toml"));
+        std::fs::write(
+            &name,
+            file_link.replace("\"link.csv\"", &format!("\"link{i}.csv\"")),
+        )
+        .unwrap();
+        nobody.mode(&name, 0o644);
+    }
     std::os::unix::fs::symlink("locked/sub", dir.join("via")).unwrap();
     std::os::unix::fs::symlink("m555", dir.join("m555l")).unwrap();
     let (m111, m555) = (dir.join("m111"), dir.join("m555"));

@@ -3173,13 +3173,8 @@ fn regression_solve_path_equals_value_hint_keeps_the_options_given() {
             &["solve", "equity.stake=0.3", "--set", "bogus"],
             "--set bogus: expected PATH=VALUE",
         ),
-    ] {
-        let e = failing(args);
-        assert!(e.contains(said) && !e.contains("write `"), "{args:?}: {e}");
-    }
-    // helper-297: the rest is checked as for a run before a command is offered: a `--set`
-    // of no key, a trajectory the model lacks, a year, a `[simulation]` key.
-    for (args, said) in [
+        // helper-297: the rest is checked as for a run before a command is offered: a
+        // `--set` of no key, a trajectory the model lacks, a year, a `[simulation]` key.
         (
             &["solve", "equity.stake=0.3", "--set", "nosuch=1"][..],
             "the top level has no key `nosuch`",

@@ -2382,7 +2382,7 @@ pub fn grouped_value_in_a_pair(text: &str, at: usize) -> Option<String> {
     let grouped = !rest.is_empty()
         && digits(first)
         && first.len() <= 3
-        && !(first.starts_with('0'))
+        && !first.starts_with('0')
         && rest.iter().all(|g| g.len() == 3 && digits(g))
         && fraction.is_none_or(digits);
     // One comma that is no thousands separator (`0,500`, `12,34`): a decimal comma.
