@@ -902,17 +902,16 @@ pub fn read_model_file(path: Option<&Path>) -> Result<ModelFile> {
         // trajectories_csv is (helper-88: it was exit 1, the CSV's exit 2).
         ReadFailure::Io(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
             // (A bad model file's exit, 2, as an unreadable one's.)
-            // (Through a link, the folders on the way to what it names too: helper-294.)
-            let target = fs::read_link(path)
-                .ok()
-                .map(|to| path.parent().map_or(to.clone(), |dir| dir.join(&to)));
-            match current_folder_unenterable(path)
-                .or_else(|| folder_on_the_way_unenterable(path))
-                .or_else(|| target.as_deref().and_then(folder_on_the_way_unenterable))
+            // (Through links, the folders on the way to what they name too: helper-294;
+            // `folder_on_the_way_unenterable` follows them.)
+            // (Not `chmod u+r`: the file may be another user's, helper-229; said as of a
+            // trajectories CSV, helper-299.)
+            match current_folder_unenterable(path).or_else(|| folder_on_the_way_unenterable(path))
             {
                 Some(why) => Error::Usage(format!("{named}: {why}")),
                 None => Error::Usage(format!(
-                    "{named}: {e}; the model file must be readable by this user (its permissions: `ls -l`, `chmod u+r`)"
+                    "{named}: {e}; the model file must be readable by this user (`ls -l -- {}` shows its owner and permissions)",
+                    crate::error::shell_word(&path.to_string_lossy())
                 )),
             }
         }
@@ -1203,6 +1202,16 @@ fn folder_on_the_way_unenterable(path: &Path) -> Option<String> {
         let through = through.or_else(|| (depth > 0).then(|| path.to_path_buf()));
         Some((folder, through, e))
     })?;
+    // (Through `..`, a link's relative target, by the folder it is: helper-299, `may not
+    // enter open/../locked`.)
+    let folder = if folder
+        .components()
+        .any(|c| matches!(c, Component::CurDir | Component::ParentDir))
+    {
+        fs::canonicalize(&folder).unwrap_or(folder)
+    } else {
+        folder
+    };
     let through = through.map_or(String::new(), |link| {
         format!(" (through the link {})", shown(&link))
     });
@@ -1222,11 +1231,15 @@ const LINKS_FOLLOWED: u32 = 40;
 /// [`LINKS_FOLLOWED`] links followed. A link's relative target is taken from the link's
 /// folder, as the system takes it.
 fn link_chain(path: &Path) -> impl Iterator<Item = PathBuf> {
-    std::iter::successors(Some(path.to_path_buf()), |at| {
-        let to = fs::read_link(at).ok()?;
-        Some(at.parent().map_or(to.clone(), |dir| dir.join(&to)))
-    })
-    .take(LINKS_FOLLOWED as usize + 1)
+    std::iter::successors(Some(path.to_path_buf()), |at| link_target(at))
+        .take(LINKS_FOLLOWED as usize + 1)
+}
+
+/// What the symbolic link `at` names, a relative target taken from the link's folder; None
+/// where `at` is no link.
+fn link_target(at: &Path) -> Option<PathBuf> {
+    let to = fs::read_link(at).ok()?;
+    Some(at.parent().map_or(to.clone(), |dir| dir.join(&to)))
 }
 
 /// `path` with the symbolic links in its place followed (up to [`LINKS_FOLLOWED`]), and the
@@ -1300,9 +1313,8 @@ fn unenterable_folder(path: &Path, depth: u32) -> Option<(PathBuf, Option<PathBu
         }
         // A link whose own folder may be entered: the folder it names, or one on the way.
         if depth < LINKS_FOLLOWED
-            && let Ok(to) = fs::read_link(folder)
+            && let Some(target) = link_target(folder)
         {
-            let target = folder.parent().map_or(to.clone(), |dir| dir.join(&to));
             // (The folders on the way to a name inside the target: the target among them.)
             if let Some((inner, _, said)) = unenterable_folder(&target.join("x"), depth + 1) {
                 return Some((inner, Some(folder.to_path_buf()), said));
@@ -1733,7 +1745,7 @@ fn link_to_nothing_at_or_before(path: &Path) -> Option<String> {
         // (helper-250: `dang2 -> dang -> nothere` said `dang` was not there).
         let mut end = target.clone();
         let mut at = path.parent().unwrap_or(Path::new("")).join(&target);
-        for _ in 0..40 {
+        for _ in 0..LINKS_FOLLOWED {
             let Ok(next) = fs::read_link(&at) else { break };
             at = at.parent().unwrap_or(Path::new("")).join(&next);
             end = next;

@@ -3196,7 +3196,9 @@ fn regression_solve_path_equals_value_hint_keeps_the_options_given() {
     // valid range, a trajectory that cannot run (chosen or not).
     let e = failing(&["solve", "models/msft-openai.toml", "equity.stake=2..3"]);
     assert!(
-        e.contains("is searched only inside its valid range [0, 1]") && !e.contains("write `"),
+        // (Said of the range as given, not of a `--within` not written: helper-299.)
+        e.contains("solve equity.stake=2..3: 2..3: equity.stake is searched only inside its valid range [0, 1]")
+            && !e.contains("write `"),
         "{e}"
     );
     let dir = crate::common::ScratchDir::new("solve-misuse-cannot-run");

@@ -310,18 +310,18 @@ pub fn plain_text(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// Whether `c` shows as nothing (or not at all) where it is printed: the zero-width space,
-/// joiners and word joiner (U+200B-U+200D, U+2060-U+2064), the byte-order mark (U+FEFF),
-/// the soft hyphen (U+00AD), the combining grapheme joiner (U+034F), the Mongolian vowel
-/// separator (U+180E), the tag characters (U+E0000-U+E007F; helper-297: a name holding
-/// them was offered in a command as if it could be typed), and Unicode's noncharacters
-/// (U+FDD0-U+FDEF, and the last two of every plane, U+FFFE, U+FFFF, U+1FFFE...). A message
-/// names such a character by its number.
+/// Whether `c` shows as nothing (or not at all) where it is printed: Unicode's
+/// Default_Ignorable_Code_Point characters (the soft hyphen, the zero-width space and
+/// joiners, the word joiner, the Hangul fillers, variation selectors, the byte-order mark,
+/// the tag characters...: helper-297, helper-299, a name holding one was offered in a
+/// command as if it could be typed) and its noncharacters (U+FDD0-U+FDEF, and the last two
+/// of every plane, U+FFFE, U+FFFF, U+1FFFE...). A message names such a character by its
+/// number.
 ///
 /// ```
 /// use stakeshift_core::error::invisible;
 /// assert!(invisible('\u{FEFF}') && invisible('\u{FFFF}') && invisible('\u{1FFFE}'));
-/// assert!(invisible('\u{AD}') && invisible('\u{E0041}'));
+/// assert!(invisible('\u{AD}') && invisible('\u{E0041}') && invisible('\u{3164}'));
 /// assert!(!invisible('a') && !invisible('é') && !invisible(' '));
 /// ```
 pub fn invisible(c: char) -> bool {
@@ -329,12 +329,22 @@ pub fn invisible(c: char) -> bool {
         c,
         '\u{00AD}'
             | '\u{034F}'
-            | '\u{180E}'
-            | '\u{200B}'..='\u{200D}'
-            | '\u{2060}'..='\u{2064}'
+            | '\u{061C}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
             | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFF8}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
             | '\u{FDD0}'..='\u{FDEF}'
-            | '\u{E0000}'..='\u{E007F}'
     ) || u32::from(c) & 0xFFFE == 0xFFFE
 }
 

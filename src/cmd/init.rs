@@ -93,7 +93,8 @@ pub fn run(args: &InitArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<(
     };
     if folder.is_dir() {
         // (A folder that may not be written into said so first, not as one that may not
-        // be listed for the roll-back: helper-295.)
+        // be listed for the roll-back: helper-295. `write_atomic` checks it again, as it
+        // must for its other callers: one access(2) call.)
         io::refuse_unwritable_folder(&args.path)?;
         super::roll_back_stopped_sets_of(folder)?;
     }

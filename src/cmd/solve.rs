@@ -90,9 +90,12 @@ fn misuse(
     ))
 }
 
-/// The span FROM..TO of a range given as a PATH's value (`equity.stake=0.1..0.4:4`), its
-/// steps left out, checked as `--within` is.
-fn range_in_value<'v>(operand: &str, value: &'v str) -> Result<&'v str, Error> {
+/// A range given as a PATH's value (`equity.stake=0.1..0.4:4`): its span FROM..TO as
+/// written, its steps left out, and its ends, checked as `--within` is.
+type ValueRange<'v> = (&'v str, (Decimal, Decimal));
+
+/// The [`ValueRange`] of `value`, the value of the operand `operand`.
+fn range_in_value<'v>(operand: &str, value: &'v str) -> Result<ValueRange<'v>, Error> {
     let span = value.split_once(':').map_or(value, |(span, _)| span).trim();
     let range = Range::parse(span).map_err(|m| Error::Usage(format!("solve {operand}: {m}")))?;
     if range.from >= range.to {
@@ -100,7 +103,7 @@ fn range_in_value<'v>(operand: &str, value: &'v str) -> Result<&'v str, Error> {
             "solve {operand}: {span}: FROM must be below TO"
         )));
     }
-    Ok(span)
+    Ok((span, (range.from, range.to)))
 }
 
 /// The command a misused `solve` is offered: the one given, with the model (if any) and the
@@ -314,21 +317,28 @@ pub fn run(
         path,
         target,
         within: match span {
-            Some(Some(span)) => {
-                let range = Range::parse(span).map_err(|m| Error::Usage(m.to_string()))?;
-                Some((range.from, range.to))
-            }
+            Some(Some((_, ends))) => Some(ends),
             _ => within,
         },
     };
-    let checked = stakeshift::sensitivity::solve::check(&base, &spec, &selected)?;
+    let checked = stakeshift::sensitivity::solve::check(&base, &spec, &selected).map_err(|e| {
+        // A range given as the PATH's value is said as given, not as a `--within` the user
+        // did not write (helper-299).
+        match (e, span) {
+            (Error::Usage(m), Some(Some((written, _)))) if m.starts_with("--within ") => {
+                let rest = m.split_once(": ").map_or("", |(_, rest)| rest);
+                Error::Usage(format!("solve {operand}: {written}: {rest}"))
+            }
+            (e, _) => e,
+        }
+    })?;
     if model_first || span.is_some() {
         return Err(misuse(
             args,
             model.as_deref(),
             operand,
             &spec.path.text,
-            span.flatten(),
+            span.flatten().map(|(written, _)| written),
             model_first,
         )
         .into());

@@ -83,6 +83,8 @@ pub fn solve(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Vec<So
 pub struct Checked {
     knob: Knob,
     current: Vec<super::Outcome>,
+    /// How many trajectories were selected: [`search`] must be given the same.
+    searched: usize,
 }
 
 /// Everything [`solve`] refuses before it searches, each said: a `[simulation]` key, a path
@@ -136,18 +138,19 @@ pub fn check(base: &Base, spec: &SolveSpec, selected: &[usize]) -> Result<Checke
         "choose fewer trajectories with --trajectory",
     )?;
     let current = run(model, selected).map_err(|e| engine_error(base, &e))?;
-    // Each search's range, where `--within` may lie outside the key's valid range.
-    for &t in selected {
-        if knob.trajectory().is_some_and(|one| one != t) {
-            continue;
-        }
-        let from = match knob {
-            Knob::Derived(Derived::ScaleValuation, _) => Some(Decimal::ONE),
-            _ => current_value(model, knob, t),
-        };
-        search_for(model, knob, from, spec.within).map_err(|r| r.error(spec))?;
+    // `--within` outside the key's valid range. Once: the valid range is the key's, not a
+    // trajectory's, and only `--within` can miss it (the current value only sets where a
+    // search without one starts and stops); for a key of one trajectory, where that one is
+    // searched.
+    let searched_somewhere = knob.trajectory().is_none_or(|one| selected.contains(&one));
+    if spec.within.is_some() && searched_somewhere {
+        search_for(model, knob, None, spec.within).map_err(|r| r.error(spec))?;
     }
-    Ok(Checked { knob, current })
+    Ok(Checked {
+        knob,
+        current,
+        searched: selected.len(),
+    })
 }
 
 /// [`check`]'s first part: the PATH itself, and the knob it turns.
@@ -228,7 +231,16 @@ pub fn search(
 ) -> Result<Vec<SolveRow>, Error> {
     let model = base.model();
     let origin = format!("solve {}", spec.path.text);
-    let Checked { knob, current } = checked;
+    let Checked {
+        knob,
+        current,
+        searched,
+    } = checked;
+    assert_eq!(
+        searched,
+        selected.len(),
+        "solve::search given other trajectories than solve::check"
+    );
     // (Once for every trajectory searched: each would build every trajectory's path.)
     let shared = Shared {
         raise_below: raise_every_trajectory_takes(model, knob),
