@@ -307,12 +307,13 @@ fn stakeshift() -> Command {
 }
 
 fn failing(args: &[&str]) -> String {
-    let out = stakeshift()
-        .args(args)
-        .assert()
-        .code(2)
-        .get_output()
-        .clone();
+    failing_run(stakeshift().args(args))
+}
+
+/// What `cmd`, a run that must fail as bad usage (exit 2, nothing on stdout, no panic),
+/// printed on stderr.
+fn failing_run(cmd: &mut Command) -> String {
+    let out = cmd.assert().code(2).get_output().clone();
     assert!(out.stdout.is_empty());
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(!err.contains("panicked"), "{err}");
@@ -2961,15 +2962,7 @@ fn regression_a_tornado_table_says_a_default_pre_money_is_each_trajectorys_own()
 
 /// What a run of `args` in `dir` that must fail as bad usage printed on stderr.
 fn failing_in(dir: &std::path::Path, args: &[&str]) -> String {
-    let out = stakeshift()
-        .current_dir(dir)
-        .args(args)
-        .assert()
-        .code(2)
-        .get_output()
-        .clone();
-    assert!(out.stdout.is_empty());
-    String::from_utf8(out.stderr).unwrap()
+    failing_run(stakeshift().current_dir(dir).args(args))
 }
 
 /// A scratch folder holding docs/mini.toml under the names a misuse's hints must quote
@@ -3219,14 +3212,7 @@ fn regression_solve_path_equals_value_hint_keeps_the_options_given() {
         );
     }
     // helper-298: `solve -`, the model on standard input without a PATH.
-    let out = stakeshift()
-        .args(["solve", "-"])
-        .write_stdin(mini.clone())
-        .assert()
-        .code(2)
-        .get_output()
-        .clone();
-    let e = String::from_utf8(out.stderr).unwrap();
+    let e = failing_run(stakeshift().args(["solve", "-"]).write_stdin(mini.clone()));
     assert!(
         e.contains("solve -: a model file, but no PATH to solve for"),
         "{e}"
