@@ -1047,10 +1047,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     commit_set(dir, &files, None, &mut |from, to| fs::rename(from, to)).map(|_| ())
 }
 
-/// Refuses a file whose folder is there but this user may not write into, saying so of the
-/// folder (helper-295: `init` into a folder of mode 500 was "Permission denied" alone, of
-/// mode 100 "may write into the folder but not list it"). Other failures are left to the
-/// writing, which says them.
+/// Refuses a file whose folder is there but this user may not write into, or may write
+/// into but not list, saying so of the folder (helper-295: `init` into a folder of mode 500
+/// was "Permission denied" alone, of mode 100 "may write into the folder but not list it").
+/// Other failures are left to the writing, which says them.
 pub fn refuse_unwritable_folder(path: &Path) -> Result<()> {
     let dir = folder_of(path);
     if !dir.is_dir() {
@@ -1065,6 +1065,21 @@ pub fn refuse_unwritable_folder(path: &Path) -> Result<()> {
                     e.kind(),
                     format!(
                         "{e}: this user may not write into {named} (`ls -ld -- {for_ls}` shows its owner and permissions); name a folder this user may write into"
+                    ),
+                ),
+            ))
+        }
+        // A folder that may be written into but not listed (mode 300): the roll-back of a
+        // stopped write lists it. Said of the file being written, not as `--out`'s
+        // "results" (session 47's Left list: `init wo/m.toml`).
+        Ok(()) if !may_list(dir) => {
+            let (named, for_ls) = folder_for_ls(dir);
+            Err(Error::io(
+                path,
+                std::io::Error::new(
+                    std::io::ErrorKind::PermissionDenied,
+                    format!(
+                        "this user may write into {named} but not list it; stakeshift lists the folder it writes a file into, to find and undo a write stopped half-way (`ls -ld -- {for_ls}` shows its owner and permissions): allow reading it, or name a file in another folder"
                     ),
                 ),
             ))
