@@ -1164,6 +1164,59 @@ valuation = { points = [[2024, 100.0], [2025, 300000000.0]] }
     assert!(run("table").contains("0.0000000416666667"));
 }
 
+/// helper-300's find: a round's default pre-money (the valuation that year less the raise)
+/// was printed as `solve`'s current value with an interpolated valuation's digits
+/// (`208.7558026894283`), where SPEC 8 prints an amount to 6 places and `tornado` printed
+/// the same value so. By hand: the valuation grows geometrically from 300 (2020) to 400
+/// (2030), so 2021's is 300 (4/3)^0.1 = 308.7558026894...; less the raise of 100, the
+/// default pre-money is 208.755803 to 6 places. A pre-money the file gives is printed as
+/// given.
+#[test]
+fn regression_solve_prints_a_default_pre_money_to_six_places() {
+    let dir = crate::common::ScratchDir::new("default-pre-money");
+    let text = r#"name = "Default pre-money"
+unit = "USD m"
+start_year = 2020
+end_year = 2030
+valuation_year = 2020
+discount_rate = 0.05
+investor = { party = "inv" }
+profit_share = { residual = "co", tiers = [{ name = "all", shares = { inv = 0.6 } }] }
+[equity]
+from_year = 2021
+stake = 0.05
+dividend_payout = 1.0
+rounds = [{ year = 2021, raise = 100.0, participation = 100.0 }]
+[[trajectories]]
+name = "base"
+revenue = { points = [[2020, 100.0]] }
+margin = { points = [[2020, 0.5]] }
+valuation = { points = [[2020, 300.0], [2030, 400.0]] }
+"#;
+    let model = crate::common::write_file(&dir, "default.toml", text);
+    let path = "equity.rounds[0].pre_money";
+    let row = first_row(&["solve", path], &model, &[]);
+    let cells: Vec<&str> = row.split(',').collect();
+    assert_eq!(cells[3], "208.755803", "{row}");
+    let json = {
+        let mut solve = stakeshift();
+        solve.arg("solve").arg(&model);
+        crate::common::succeeds(solve.args([path, "--format", "json"])).0
+    };
+    assert!(json.contains("\"current_value\": 208.755803,"), "{json}");
+    // Given in the file, its own digits, padded to an amount's places.
+    let given = crate::common::write_file(
+        &dir,
+        "given.toml",
+        &text.replace(
+            "raise = 100.0,",
+            "raise = 100.0, pre_money = 208.7558026894,",
+        ),
+    );
+    let row = first_row(&["solve", path], &given, &[]);
+    assert_eq!(row.split(',').nth(3), Some("208.7558026894"), "{row}");
+}
+
 /// helper-40's find: tornado's default inputs left out the investor's `until` where the
 /// party's name is not a bare key ("Big Corp"): its path did not parse unquoted. By hand
 /// (one year, discount factor 1, 10 paid in by both regimes, profit 30): the investor gets

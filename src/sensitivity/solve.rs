@@ -298,6 +298,16 @@ pub fn search(
                         ))
                     })?;
             }
+            // A value the model does not give (a round's default pre-money: the valuation
+            // less the raise) is an amount computed, printed to an amount's 6 places as
+            // `tornado` prints it (helper-300: `208.7558026894283`, an interpolated
+            // valuation's digits); a value given is printed as written.
+            let current_value = match knob.current(model) {
+                Some(_) => current_value,
+                None => current_value.map(|v| {
+                    stakeshift_core::engine::number::printed(v, crate::report::AMOUNT_DP)
+                }),
+            };
             Ok(SolveRow {
                 trajectory: trajectory.name.clone(),
                 path: spec.path.text.clone(),
