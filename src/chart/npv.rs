@@ -105,11 +105,11 @@ pub(crate) fn draw<DB: DrawingBackend>(
             Winner::Tie => ("a tie", String::new()),
             Winner::Equity => (
                 "equity",
-                format!("+{}", scale::amount(t.npv_advantage.abs())),
+                format!("by {}", scale::amount(t.npv_advantage.abs())),
             ),
             Winner::ProfitShare => (
                 regime_a,
-                format!("+{}", scale::amount(t.npv_advantage.abs())),
+                format!("by {}", scale::amount(t.npv_advantage.abs())),
             ),
         };
         c.text_width(verdict, &vf) > w
@@ -179,6 +179,8 @@ pub(crate) fn draw<DB: DrawingBackend>(
             scale::amount(v)
         }
     };
+    // The bars whose value is too wide to write (the legend says where they are).
+    let mut values_left_out = 0usize;
     for (i, t) in all.iter().enumerate() {
         let col = colors.of_name(&t.name);
         let cx = plot.x0 + group * (i as f64 + 0.5);
@@ -230,6 +232,8 @@ pub(crate) fn draw<DB: DrawingBackend>(
             };
             if fits {
                 c.text(&text, (r.x0 + r.x1) / 2.0, ty, &sf, Align::Center)?;
+            } else if !crowded {
+                values_left_out += 1;
             }
             highest = highest.min(r.y0);
         }
@@ -275,10 +279,15 @@ pub(crate) fn draw<DB: DrawingBackend>(
             };
             c.text(&c.fit(tie, &vf, w), cx, base, &vf, Align::Center)?;
         } else {
+            // Where "profit share ahead" is too wide, the deal alone over "ahead by" the
+            // margin, or "by" it: a margin written "+5,332,007" under the deal's name read
+            // as that deal's NPV (helper-303).
             let (line1, line2) = if c.text_width(&long, &vf) <= w {
                 (long, format!("by {margin}"))
+            } else if c.text_width(&format!("ahead by {margin}"), &vf2) <= w {
+                (winner.to_string(), format!("ahead by {margin}"))
             } else {
-                (winner.to_string(), format!("+{margin}"))
+                (winner.to_string(), format!("by {margin}"))
             };
             c.text(&c.fit(&line1, &vf, w), cx, base - 24.0, &vf, Align::Center)?;
             c.text(&c.fit(&line2, &vf2, w), cx, base, &vf2, Align::Center)?;
@@ -311,6 +320,8 @@ pub(crate) fn draw<DB: DrawingBackend>(
     items.extend(colors.shared_note(all.iter().map(|t| t.name.as_str())));
     // What the cloud side weighs in the featured pair: it can decide the answer (the
     // built-in `base`: the profit share ahead by 29.3 with it, equity by 151.9 without).
+    // At the table's places, as the bars (helper-303: "ahead by 0.027" where the table
+    // printed 0.0265).
     if let Some(note) = super::cloud_note(model) {
         // (The trajectory waterfall.png and cloud.png feature: `-t`'s, else the headline.)
         let featured = super::featured_trajectory(comparison, ctx).ok();
@@ -318,21 +329,21 @@ pub(crate) fn draw<DB: DrawingBackend>(
             let without = crate::report::table::advantage_without_cloud(t);
             let side = match crate::engine::Winner::of(without) {
                 crate::engine::Winner::Equity => {
-                    format!("equity is ahead by {}", scale::amount(without))
+                    format!("equity is ahead by {}", amount(without))
                 }
                 crate::engine::Winner::ProfitShare => format!(
                     "{} is ahead by {}",
                     model.profit_share_short(),
-                    scale::amount(-without)
+                    amount(-without)
                 ),
                 crate::engine::Winner::Tie => "the two are equal".to_string(),
             };
             format!(
                 " In `{}` it is {} of {}'s NPV and {} of the equity stake's; without it, {side}.",
                 super::name_in_charts(&t.name),
-                scale::amount(t.profit_share.measures.npv_cloud),
+                amount(t.profit_share.measures.npv_cloud),
                 model.profit_share_short(),
-                scale::amount(t.equity.measures.npv_cloud)
+                amount(t.equity.measures.npv_cloud)
             )
         });
         items.push(Item::Gap);
@@ -345,6 +356,15 @@ pub(crate) fn draw<DB: DrawingBackend>(
             all.len()
         )));
     } else {
+        if values_left_out > 0 {
+            // (helper-303: nine pairs of seven-digit NPVs showed two values, and nothing
+            // said where the other sixteen were.)
+            items.push(Item::Note(match values_left_out {
+                1 => "1 bar's value is too wide to write on it; it is in comparison.csv (compare --out).".to_string(),
+                n => format!("{n} bars' values are too wide to write on them; they are in comparison.csv (compare --out)."),
+            }));
+            items.push(Item::Gap);
+        }
         items.push(Item::Heading("Break-even".into()));
         items.push(Item::Note(
             "The factor on every valuation of the trajectory at which the two NPVs are equal; none where no factor, down or up to 1000\u{d7}, does it."

@@ -404,6 +404,85 @@ fn regression_an_npv_margin_is_written_as_its_bars_are() {
     }
 }
 
+/// helper-303: npv.png of nine pairs of seven-digit NPVs wrote two bars' values and left
+/// sixteen out without a word; and where "profit share ahead" was too wide, wrote the
+/// margin "+5,332,007" under the deal's name, read as that deal's NPV. Every bar's value is
+/// written or counted in the legend's note, and every margin is "by" or "ahead by" it.
+#[test]
+fn regression_npv_values_left_out_are_counted_and_margins_say_by() {
+    let (comparison, texts) = npv_texts(Some("tests/charts/audit/nine_wide.toml"));
+    let bars = 2 * comparison.trajectories.len();
+    let written = comparison
+        .trajectories
+        .iter()
+        .flat_map(|t| [t.profit_share.measures.npv, t.equity.measures.npv])
+        .filter(|npv| {
+            let f = scale::f(*npv);
+            [
+                scale::amount(*npv),
+                scale::compact(f),
+                scale::compact_to(f, 3),
+            ]
+            .iter()
+            .any(|text| texts.contains(text))
+        })
+        .count();
+    let left_out = bars - written;
+    assert!(
+        left_out > 1,
+        "the bars are too narrow for most values: {texts:?}"
+    );
+    let note = format!(
+        "{left_out} bars' values are too wide to write on them; they are in comparison.csv (compare --out)."
+    );
+    assert!(
+        texts.join(" ").replace("&apos;", "'").contains(&note),
+        "no note of the {left_out} values left out: {texts:?}"
+    );
+    for t in &comparison.trajectories {
+        let full = scale::amount(t.npv_advantage.abs());
+        let short = scale::compact(scale::f(t.npv_advantage.abs()));
+        let margin = texts
+            .iter()
+            .find(|m| m.ends_with(&full) || m.ends_with(&short))
+            .unwrap_or_else(|| panic!("no margin of {} in {texts:?}", t.name));
+        assert!(
+            margin.starts_with("by ") || margin.starts_with("ahead by "),
+            "{margin}"
+        );
+    }
+    // The built-in model's bars are all written: no such note.
+    let (_, texts) = npv_texts(None);
+    assert!(!texts.join(" ").contains("too wide to write"), "{texts:?}");
+}
+
+/// helper-303: npv.png's cloud note of a small deal said "without it, equity is ahead by
+/// 0.027" beside the table's +0.0265 (two significant digits where the bars and the table
+/// give the deal's places); and the investor `angel_investor_...` was written with a
+/// capital, as a word would be.
+#[test]
+fn regression_npv_cloud_note_is_at_the_tables_places() {
+    let (comparison, texts) = npv_texts(Some("tests/charts/audit/tiny_cloud_identifier.toml"));
+    let t = &comparison.trajectories[0];
+    let without = crate::report::table::advantage_without_cloud(t);
+    // By the model's own table: 0.0265 (its amounts at 4 places).
+    let places = crate::report::table::summary_places(&comparison);
+    assert_eq!(places, 4);
+    let said = format!(
+        "equity is ahead by {}",
+        crate::report::fixed(without, places)
+    );
+    let legend = texts.join(" ");
+    assert!(legend.contains(&said), "{said}: {texts:?}");
+    assert!(legend.contains("0.0265"), "{texts:?}");
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("NPV to angel_investor_with")),
+        "{texts:?}"
+    );
+}
+
 /// helper-186: stake.png of a model of one trajectory said "The stake is the same in every
 /// trajectory": said only where there are several.
 #[test]

@@ -74,8 +74,11 @@ super::plain_data_chart!(TornadoChart<'_>, "tornado");
 /// The input at its low value, and at its high value.
 /// The legend's name for the zero line.
 const ZERO_LABEL: &str = "zero: a tie";
-const LOW: RGBColor = frame::PALETTE[1];
-const HIGH: RGBColor = frame::PALETTE[0];
+// Light and dark grey, low and high: no hue, so that a bar does not read as a deal (blue is
+// the equity stake's and orange the profit share's in fan.png, distribution.png and the
+// heatmap: helper-303, a blue "high value" bar pointing left read as the equity stake).
+const LOW: RGBColor = RGBColor(0xB8, 0xB8, 0xB8);
+const HIGH: RGBColor = RGBColor(0x4A, 0x4A, 0x4A);
 const MIN_ROW: f64 = 26.0;
 const MAX_ROW: f64 = 84.0;
 

@@ -190,7 +190,12 @@ impl Model {
         // (helper-119: "NPV to XAI"), as is one with a digit, more likely a brand than a
         // word (helper-153: "NPV to A16z"); an all-lowercase word gets a capital
         // (`microsoft`).
-        if name.chars().any(|c| c.is_uppercase() || c.is_ascii_digit()) {
+        // So is one with an underscore, an identifier rather than a word (helper-303:
+        // "Angel_investor_with_a_long_party_name").
+        if name
+            .chars()
+            .any(|c| c.is_uppercase() || c.is_ascii_digit() || c == '_')
+        {
             return name;
         }
         let mut chars = name.chars();

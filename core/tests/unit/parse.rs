@@ -184,6 +184,9 @@ fn regression_an_investor_written_with_a_capital_is_titled_as_written() {
     assert_eq!(title("Investor"), "the investor");
     // helper-153: a name with a digit is a brand more than a word ("NPV to A16z").
     assert_eq!(title("a16z"), "a16z");
+    // helper-303: one with an underscore is an identifier, not a word
+    // ("Angel_investor_with_a_long_party_name" in the charts' sentences).
+    assert_eq!(title("angel_investor"), "angel_investor");
 }
 
 /// helper-120: a description of spaces was kept as "" (`"description": ""` in the JSON,
