@@ -1989,7 +1989,7 @@ fn regression_paths_and_seed_out_of_range_say_what_is_valid() {
 
 /// Regression (a tester working from the SPEC, 2026-12-05): distribution.png's headline
 /// gave p +- 1.96 standard errors (which collapses to a point at p = 0 or 1) while the table
-/// and the JSON gave Wilson's interval, though DECISIONS S6 says all three give Wilson's.
+/// and the JSON gave Wilson's interval, though DECISIONS R6 says all three give Wilson's.
 /// One path: p is 0 or 1 and, by hand, Wilson's interval at z = 1.959964 is [0, z²/(1 +
 /// z²)] = 0.0% to 79.3%, or [1/(1 + z²), 1] = 20.7% to 100.0%.
 #[test]
