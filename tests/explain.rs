@@ -334,30 +334,58 @@ fn agi_ends_the_investors_rights_on_the_years_first_slice_worked_by_hand() {
     );
 }
 
-/// helper-222: in an AGI year whose tiers were all done before it, the year's one slice
-/// (the residual's: `tier` None) had no `agi_declared` event, though the event is on the
-/// first slice of the AGI year (DECISIONS, explain).
 /// helper-305: a round whose raise and pre-money are tiny took the stake's product with the
 /// pre-money below Decimal's 28 places: with both 1e-28 a stake of 0.4 became 0 (silently:
 /// no holding value after it) and one of 0.6 became 0.5; with both 1e-20 a stake kept 9
 /// digits. By hand (SPEC 4): s' = (s pre + participation) / (pre + raise) = s / 2 where pre
 /// = raise and participation is 0, exactly, whatever their size; with a participation of
-/// half the raise, s / 2 + 1 / 4.
+/// half the raise, s / 2 + 1 / 4. helper-306: the quotients taken apart (s (pre / post) +
+/// participation / post) rounded three times; the stake is SPEC 4's one quotient, the
+/// exact value rounded to 28 decimal places (by rational arithmetic, in Python's
+/// fractions: the last two cases, which the product's rounding took 2e-20 and 2e-12 off).
 #[test]
 fn regression_a_round_of_tiny_amounts_dilutes_the_stake_exactly() {
-    for (amount, stake, participation, after) in [
-        ("1e-28", "0.4", "0", "0.2"),
-        ("1e-28", "0.6", "0", "0.3"),
-        ("1e-20", "0.123456789012345", "0", "0.0617283945061725"),
-        ("1e-20", "0.4", "0.5e-20", "0.45"),
-        ("730", "0.27", "0", "0.135"),
+    for (raise, pre_money, stake, participation, after) in [
+        ("1e-28", "1e-28", "0.4", "0", "0.2"),
+        ("1e-28", "1e-28", "0.6", "0", "0.3"),
+        (
+            "1e-20",
+            "1e-20",
+            "0.123456789012345",
+            "0",
+            "0.0617283945061725",
+        ),
+        ("1e-20", "1e-20", "0.4", "0.5e-20", "0.45"),
+        ("730", "730", "0.27", "0", "0.135"),
+        (
+            "51271032555e-20",
+            "82232192506e-20",
+            "0.665192299089917",
+            "9.74149618545E-11",
+            "0.4826978325675369681964030977",
+        ),
+        (
+            "85e-20",
+            "32974547e-27",
+            "0.213309456488309",
+            "7.055E-19",
+            "0.8069697876563119096014247849",
+        ),
+        // helper-306's: the three roundings gave ...6525 in the 28th place.
+        (
+            "207",
+            "1634",
+            "0.4169296898487610184318728171",
+            "45.54",
+            "0.3947871337386613276033026524",
+        ),
     ] {
         let text = format!(
             "name = \"tiny round\"\nunit = \"m\"\nstart_year = 2024\nend_year = 2026\n\
              valuation_year = 2024\ndiscount_rate = 0.1\n[investor]\nparty = \"fund\"\n\
              [profit_share]\nresidual = \"founders\"\n[[profit_share.tiers]]\nname = \"Split\"\n\
              shares = {{ fund = 0.5 }}\n[equity]\nfrom_year = 2024\nstake = {stake}\n\
-             [[equity.rounds]]\nyear = 2025\nraise = {amount}\npre_money = {amount}\n\
+             [[equity.rounds]]\nyear = 2025\nraise = {raise}\npre_money = {pre_money}\n\
              participation = {participation}\n[[trajectories]]\nname = \"only\"\n\
              revenue = {{ points = [[2024, 100.0]] }}\nmargin = {{ points = [[2024, 0.1]] }}\n\
              valuation = {{ points = [[2024, 1000.0]] }}\n"
@@ -368,14 +396,18 @@ fn regression_a_round_of_tiny_amounts_dilutes_the_stake_exactly() {
         })
         .unwrap();
         let l = ledger(&model, "only", 2025, Regime::Equity);
-        let case = format!("raise = pre_money = {amount}, stake {stake}");
+        let case = format!("raise {raise}, pre_money {pre_money}, stake {stake}");
         assert_eq!(l.stake_before, d(stake), "{case}");
+        // Rounded once, as the exact value rounded to 28 places is.
         assert_eq!(l.stake_after, d(after), "{case}");
         // The holding value is the stake's share of the valuation, 1000 (not 0).
-        assert_eq!(l.holding_value, d(after) * d("1000"), "{case}");
+        assert_eq!(l.holding_value, l.stake_after * d("1000"), "{case}");
     }
 }
 
+/// helper-222: in an AGI year whose tiers were all done before it, the year's one slice
+/// (the residual's: `tier` None) had no `agi_declared` event, though the event is on the
+/// first slice of the AGI year (DECISIONS, explain).
 #[test]
 fn regression_agi_is_an_event_of_a_year_with_only_the_residuals_slice() {
     let text = "name = \"done before AGI\"\nunit = \"m\"\nstart_year = 2021\nend_year = 2023\n\

@@ -580,12 +580,7 @@ pub fn apply_rounds_with<N: Num>(
         }
         let post = pre.checked_add(round.raise).ok_or(too_large)?;
         let stake_before = *s;
-        // SPEC 4's (s pre + participation) / (pre + raise), as s (pre / post) +
-        // participation / post: each quotient in [0, 1], so a product of two small amounts
-        // never falls below Decimal's 28 places (helper-305: a round of raise and pre-money
-        // 1e-28 took a stake of 0.4 to 0, one of 0.6 to 0.5; at 1e-20 a stake kept 9
-        // digits).
-        *s = *s * (pre / post) + round.participation / post;
+        *s = N::diluted(*s, pre, round.participation, post);
         outcome.participation += round.participation;
         on_round(&RoundApplied {
             index: round.index,

@@ -155,6 +155,16 @@ pub trait Num:
     /// Whether an NPV advantage counts as a tie: it rounds to zero at 6 decimal places.
     fn is_tie(self) -> bool;
 
+    /// SPEC 4's stake after a round, (stake x pre + participation) / post, `post` = pre +
+    /// raise > 0. `Decimal`: with `pre`, `participation` and `post` first multiplied by
+    /// 10^(pre's decimal places), pre written as a whole number, so that stake x pre never
+    /// falls below 28 decimal places (helper-305: a raise and pre-money of 1e-28 took
+    /// a stake of 0.4 to 0 and 0.6 to 0.5; at 1e-20 the stake kept 9 digits) and the one
+    /// division rounds once (the quotients taken apart, s (pre / post) + participation /
+    /// post, rounded three times: helper-306); as written where that would not fit.
+    /// `f64`: as written.
+    fn diluted(stake: Self, pre: Self, participation: Self, post: Self) -> Self;
+
     fn is_zero(self) -> bool {
         self == Self::ZERO
     }
@@ -235,6 +245,21 @@ impl Num for Decimal {
     fn is_tie(self) -> bool {
         printed(self, 6).is_zero()
     }
+    fn diluted(stake: Self, pre: Self, participation: Self, post: Self) -> Self {
+        // pre x 10^k as the whole number of its digits (scale 0: a product's decimal places
+        // are the sum of its factors', so stake x pre keeps the stake's, at most 28, where
+        // pre's own would take it past 28 and round); participation and post times 10^k,
+        // exact while they fit.
+        let moved = (|| {
+            let shift = Decimal::from_i128_with_scale(10i128.checked_pow(pre.scale())?, 0);
+            let whole_pre = Decimal::try_from_i128_with_scale(pre.mantissa(), 0).ok()?;
+            let numerator = stake
+                .checked_mul(whole_pre)?
+                .checked_add(participation.checked_mul(shift)?)?;
+            numerator.checked_div(post.checked_mul(shift)?)
+        })();
+        moved.unwrap_or_else(|| (stake * pre + participation) / post)
+    }
 }
 
 fn finite(v: f64) -> Option<f64> {
@@ -305,5 +330,8 @@ impl Num for f64 {
         // exact value, as the amounts are printed) and is a tie; with `<` a path printed an
         // advantage of 0.000000 beside the winner `equity` (helper-75).
         self.abs() <= 5e-7
+    }
+    fn diluted(stake: Self, pre: Self, participation: Self, post: Self) -> Self {
+        (stake * pre + participation) / post
     }
 }
