@@ -1079,7 +1079,9 @@ pub fn refuse_unwritable_folder(path: &Path) -> Result<()> {
                 std::io::Error::new(
                     std::io::ErrorKind::PermissionDenied,
                     format!(
-                        "this user may write into {named} but not list it; stakeshift lists the folder it writes a file into, to find and undo a write stopped half-way (`ls -ld -- {for_ls}` shows its owner and permissions): allow reading it, or name a file in another folder"
+                        // ("the current folder, /abs," : helper-306.)
+                        "this user may write into {named}{} but not list it; stakeshift lists the folder it writes a file into, to find and undo a write stopped half-way (`ls -ld -- {for_ls}` shows its owner and permissions): allow reading it, or name a file in another folder",
+                        if named.contains(", ") { "," } else { "" }
                     ),
                 ),
             ))

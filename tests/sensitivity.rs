@@ -1215,6 +1215,22 @@ valuation = { points = [[2020, 300.0], [2030, 400.0]] }
     );
     let row = first_row(&["solve", path], &given, &[]);
     assert_eq!(row.split(',').nth(3), Some("208.7558026894"), "{row}");
+    // helper-306: in a unit where it is 2.0875580268942...e-7 (the same model in units a
+    // billion times larger), 6 places would print it as 0.000000: its own digits then.
+    let tiny = crate::common::write_file(
+        &dir,
+        "tiny.toml",
+        &text
+            .replace("raise = 100.0", "raise = 0.0000001")
+            .replace("participation = 100.0", "participation = 0.0000001")
+            .replace(
+                "[[2020, 300.0], [2030, 400.0]]",
+                "[[2020, 0.0000003], [2030, 0.0000004]]",
+            ),
+    );
+    let row = first_row(&["solve", path], &tiny, &[]);
+    let current = row.split(',').nth(3).unwrap_or_default();
+    assert!(current.starts_with("0.00000020875580268942"), "{row}");
 }
 
 /// helper-40's find: tornado's default inputs left out the investor's `until` where the

@@ -101,16 +101,20 @@ pub(crate) fn draw<DB: DrawingBackend>(
     // "p…" or "e…", every break-even to "br…", no bar with its value): the bars go
     // unlabelled and the legend says where the numbers are, rather than cut every label.
     let crowded = all.iter().any(|t| {
+        // The margin as drawn: in full where "by" it fits, else written short (helper-306:
+        // measured in full, seven pairs of 1e12 went unlabelled that fit "by 1.271e12").
+        let margin = || {
+            let full = format!("by {}", scale::amount(t.npv_advantage.abs()));
+            if c.text_width(&full, &vf2) <= w {
+                full
+            } else {
+                format!("by {}", scale::compact(f(t.npv_advantage.abs())))
+            }
+        };
         let (verdict, margin) = match t.winner {
             Winner::Tie => ("a tie", String::new()),
-            Winner::Equity => (
-                "equity",
-                format!("by {}", scale::amount(t.npv_advantage.abs())),
-            ),
-            Winner::ProfitShare => (
-                regime_a,
-                format!("by {}", scale::amount(t.npv_advantage.abs())),
-            ),
+            Winner::Equity => ("equity", margin()),
+            Winner::ProfitShare => (regime_a, margin()),
         };
         c.text_width(verdict, &vf) > w
             || c.text_width(&margin, &vf2) > w

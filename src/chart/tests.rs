@@ -454,6 +454,12 @@ fn regression_npv_values_left_out_are_counted_and_margins_say_by() {
     // The built-in model's bars are all written: no such note.
     let (_, texts) = npv_texts(None);
     assert!(!texts.join(" ").contains("too wide to write"), "{texts:?}");
+    // helper-306: whether the pairs are too many to label is decided on the margins as
+    // drawn (short where "by" in full is too wide): seven pairs of 1e12 were unlabelled.
+    let (comparison, texts) = npv_texts(Some("tests/charts/audit/seven_trillions.toml"));
+    assert!(!texts.join(" ").contains("too many to label"), "{texts:?}");
+    let margins = texts.iter().filter(|t| t.starts_with("by ")).count();
+    assert_eq!(margins, comparison.trajectories.len(), "{texts:?}");
 }
 
 /// helper-303: npv.png's cloud note of a small deal said "without it, equity is ahead by

@@ -298,15 +298,18 @@ pub fn search(
                         ))
                     })?;
             }
-            // A value the model does not give (a round's default pre-money: the valuation
-            // less the raise) is an amount computed, printed to an amount's 6 places as
-            // `tornado` prints it (helper-300: `208.7558026894283`, an interpolated
-            // valuation's digits); a value given is printed as written.
-            let current_value = match knob.current(model) {
-                Some(_) => current_value,
-                None => current_value.map(|v| {
-                    stakeshift_core::engine::number::printed(v, crate::report::AMOUNT_DP)
-                }),
+            // A round's default pre-money (the valuation less the raise), an amount the
+            // model computes, is printed to an amount's 6 places, as `tornado` varies it
+            // (helper-300: `208.7558026894283`, an interpolated valuation's digits), and as
+            // it is where those would print it as 0 (helper-306: 2.087e-7 as 0.000000); a
+            // value the model gives is printed as written.
+            let computed = matches!(knob, Knob::RoundPreMoney(_)) && knob.current(model).is_none();
+            let current_value = match current_value {
+                Some(v) if computed => {
+                    let six = stakeshift_core::engine::number::printed(v, crate::report::AMOUNT_DP);
+                    Some(if six.is_zero() { v } else { six })
+                }
+                other => other,
             };
             Ok(SolveRow {
                 trajectory: trajectory.name.clone(),
