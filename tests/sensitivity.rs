@@ -1233,6 +1233,58 @@ valuation = { points = [[2020, 300.0], [2030, 400.0]] }
     assert!(current.starts_with("0.00000020875580268942"), "{row}");
 }
 
+/// helper-305's find: where rounding leaves the advantage unresolved near the target (NPVs
+/// of -1e25, from a contribution of 1e18 at a discount rate of -0.9, beside an advantage of
+/// -0.01 (1 + v) in `shift.margin` = v), `solve` narrowed the bracket from below past every
+/// unresolved point and gave its upper edge, 518.99999999, where `compare --set` gives
+/// -5.2; with `--within 400..600` it walked towards the band as towards a point the model
+/// cannot run at, and found none. By hand: before 2030 both regimes are the one waterfall;
+/// in 2030 the profit share pays half of a profit of 2e-12 (1 + v) at a discount factor of
+/// 10^10, 0.01 (1 + v), and the stake (1e-17 bought for 1, worth 1) nets 0: the advantage
+/// -0.01 (1 + v) meets -5 at v = 499, and -3 at 299.
+#[test]
+fn regression_solve_finds_a_root_inside_a_band_rounding_leaves_unresolved() {
+    let dir = crate::common::ScratchDir::new("unresolved-band");
+    let model = crate::common::write_file(
+        &dir,
+        "band.toml",
+        r#"name = "Unresolved band"
+unit = "u"
+start_year = 2020
+end_year = 2030
+valuation_year = 2020
+discount_rate = -0.9
+investor = { party = "inv", contributions = [[2027, 1000000000000000000]] }
+profit_share = { residual = "res", tiers = [{ name = "t", shares = { inv = 0.5 } }] }
+[equity]
+from_year = 2030
+stake = 0
+rounds = [{ year = 2030, raise = 1, participation = 1 }]
+[[trajectories]]
+name = "a"
+revenue = { points = [[2020, 0], [2030, 0.000000000002]] }
+margin = { points = [[2020, 1]] }
+valuation = { points = [[2020, 100000000000000000]] }
+"#,
+    );
+    for (target, within, root) in [
+        ("-5", None, 499.0),
+        ("-3", None, 299.0),
+        ("-5", Some("400..600"), 499.0),
+    ] {
+        let mut args = vec!["--target", target];
+        if let Some(within) = within {
+            args.extend(["--within", within]);
+        }
+        let row = first_row(&["solve", "shift.margin"], &model, &args);
+        let solution: f64 = row.rsplit(',').next().unwrap().parse().unwrap_or(f64::NAN);
+        assert!(
+            (solution - root).abs() <= 1e-8 * root,
+            "target {target}, within {within:?}: {row}"
+        );
+    }
+}
+
 /// helper-40's find: tornado's default inputs left out the investor's `until` where the
 /// party's name is not a bare key ("Big Corp"): its path did not parse unquoted. By hand
 /// (one year, discount factor 1, 10 paid in by both regimes, profit 30): the investor gets

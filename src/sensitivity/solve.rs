@@ -405,19 +405,21 @@ fn solve_one(
     // above the start, or below it, and a bound), a difference within the bound of 0 on that
     // side ends the search there, as a point where the model cannot run does.
     let root = |at_ends: bool, vanishing: Option<(bool, Decimal)>| {
-        let mut f = |v: Decimal| -> Option<Decimal> {
-            let (difference, noise) = difference_at(v)?;
+        let mut f = |v: Decimal| -> measures::Point {
+            let Some((difference, noise)) = difference_at(v) else {
+                return measures::Point::Outside;
+            };
             if let Some((above, vanished)) = vanishing
                 && v != search.start
                 && above == (v > search.start)
                 && difference.abs() < vanished
             {
-                return None;
+                return measures::Point::Outside;
             }
             let tie_counts = v == search.start || (at_ends && search.at_start_or_end(v));
-            measures::resolved(difference, noise, tie_counts)
+            measures::resolved_point(difference, noise, tie_counts)
         };
-        measures::root_nearest(&search, &mut f)
+        measures::root_nearest_of_points(&search, &mut f)
     };
     let search_from = |vanishing: Option<(bool, Decimal)>| match root(true, vanishing) {
         // An end taken for a tie must be where the advantage meets the target, not one it

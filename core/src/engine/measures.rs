@@ -592,6 +592,36 @@ pub fn stake_rounding(rounds: usize) -> Decimal {
     Decimal::from_parts(1, 0, 0, false, 28).saturating_mul(Decimal::from(rounds as u64 + 1))
 }
 
+/// A value of the function whose root is sought, as [`resolved`] tells it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Point {
+    /// Resolved: its sign is known.
+    Value(Decimal),
+    /// Within what rounding can have left in it: its sign is not known; the value as
+    /// computed, which a bracket's inside is solved on (see [`root_nearest_of_points`]).
+    Unresolved(Decimal),
+    /// Outside the function's domain (the model cannot run there).
+    Outside,
+}
+
+impl Point {
+    /// The value where it is resolved.
+    fn known(self) -> Option<Decimal> {
+        match self {
+            Point::Value(v) => Some(v),
+            Point::Unresolved(_) | Point::Outside => None,
+        }
+    }
+
+    /// The value as computed, resolved or not.
+    fn computed(self) -> Option<Decimal> {
+        match self {
+            Point::Value(v) | Point::Unresolved(v) => Some(v),
+            Point::Outside => None,
+        }
+    }
+}
+
 /// A root search's objective at one point: `value`, a difference of amounts that rounding
 /// can have moved by up to `noise` (the sum, over the terms it was made from, of each
 /// term's [`ROUNDING`] and of what a stake's rounding reaches in it, [`stake_rounding`]),
@@ -616,14 +646,19 @@ pub fn stake_rounding(rounds: usize) -> Decimal {
 ///   as a size: a size of the valuation times the discount factor passed what a decimal
 ///   holds and, saturated, allowed too little (helper-92).
 pub fn resolved(value: Decimal, noise: Decimal, at_start_or_end: bool) -> Option<Decimal> {
+    resolved_point(value, noise, at_start_or_end).known()
+}
+
+/// [`resolved`], an unresolved value kept as [`Point::Unresolved`].
+pub fn resolved_point(value: Decimal, noise: Decimal, at_start_or_end: bool) -> Point {
     const HALF_UNIT: Decimal = Decimal::from_parts(5, 0, 0, false, 7); // 0.0000005
     if at_start_or_end && value.abs() <= noise.min(HALF_UNIT) {
-        return Some(Decimal::ZERO);
+        return Point::Value(Decimal::ZERO);
     }
     if noise > HALF_UNIT && value.abs() <= noise {
-        return None;
+        return Point::Unresolved(value);
     }
-    Some(value)
+    Point::Value(value)
 }
 
 /// The root of a continuous `f` nearest `search.start` inside the search's domain: the one
@@ -639,6 +674,19 @@ pub fn resolved(value: Decimal, noise: Decimal, at_start_or_end: bool) -> Option
 pub fn root_nearest(
     search: &Search,
     f: &mut dyn FnMut(Decimal) -> Option<Decimal>,
+) -> Option<Decimal> {
+    root_nearest_of_points(search, &mut |x| f(x).map_or(Point::Outside, Point::Value))
+}
+
+/// [`root_nearest`] of an `f` that tells a value rounding leaves unresolved apart
+/// ([`Point::Unresolved`]): taken as no value while the search walks (so that no crossing is
+/// read into rounding), and by the value computed inside a bracket whose ends are resolved
+/// and of opposite signs, where the root lies (helper-305: `solve` narrowed such a bracket
+/// from below past every unresolved point, and gave the band's upper edge, 519, where the
+/// advantage of -0.01 (v + 1) meets -5 at 499).
+pub fn root_nearest_of_points(
+    search: &Search,
+    f: &mut dyn FnMut(Decimal) -> Point,
 ) -> Option<Decimal> {
     if let Steps::Additive(step) = search.steps
         && step <= Decimal::ZERO
@@ -707,7 +755,7 @@ pub fn root_nearest(
 /// stepped up until `f` is defined there; with f's value. None where it never is in range.
 fn first_defined(
     search: &Search,
-    f: &mut dyn FnMut(Decimal) -> Option<Decimal>,
+    f: &mut dyn FnMut(Decimal) -> Point,
 ) -> Option<(Decimal, Decimal)> {
     let two = Decimal::TWO;
     let mut x = search.start;
@@ -728,7 +776,7 @@ fn first_defined(
         if x > search.upper || (search.steps == Steps::Geometric && x < Decimal::ZERO) {
             return None;
         }
-        if let Some(v) = f(x) {
+        if let Some(v) = f(x).known() {
             return Some((x, v));
         }
         match search.steps {
@@ -815,7 +863,7 @@ fn touches(v: Decimal, outer: Decimal) -> bool {
 /// defined, or the budget runs out.
 fn look_into_dip(
     search: &Search,
-    f: &mut dyn FnMut(Decimal) -> Option<Decimal>,
+    f: &mut dyn FnMut(Decimal) -> Point,
     start: Decimal,
     [mut low, mut mid, mut high]: [(Decimal, Decimal); 3],
     budget: &mut DipBudget,
@@ -850,7 +898,7 @@ fn look_into_dip(
             return None;
         }
         *budget -= 1;
-        let fp = f(probe)?;
+        let fp = f(probe).known()?;
         if fp.is_zero() {
             return Some(probe);
         }
@@ -880,7 +928,13 @@ fn look_into_dip(
                 ((probe, fp), side)
             };
             let absolute = search.absolute_tolerance();
-            return Some(solve_bracket(f, a, b, Decimal::new(1, 15), absolute));
+            return Some(solve_bracket(
+                &mut |x| f(x).computed(),
+                a,
+                b,
+                Decimal::new(1, 15),
+                absolute,
+            ));
         }
         // Keep the three points around the smallest |f|.
         if fp.abs() < mid.1.abs() {
@@ -915,7 +969,7 @@ fn look_into_dip(
 /// most [`DIP_RUNS`] runs of f.
 fn nearest_zero(
     search: &Search,
-    f: &mut dyn FnMut(Decimal) -> Option<Decimal>,
+    f: &mut dyn FnMut(Decimal) -> Point,
     (mut near, mut f_near): (Decimal, Decimal),
     zero: Decimal,
 ) -> Decimal {
@@ -943,7 +997,7 @@ fn nearest_zero(
         if mid == near || mid == far {
             break;
         }
-        match f(mid) {
+        match f(mid).known() {
             Some(v) if v.is_zero() => far = mid,
             Some(v) if v.is_sign_negative() != f_near.is_sign_negative() => {
                 return solve_between(search, f, (near, f_near), (mid, v));
@@ -959,7 +1013,7 @@ fn nearest_zero(
                 zero + resolution
             };
             if (short - near).abs() < (zero - near).abs() {
-                match f(short) {
+                match f(short).known() {
                     Some(v) if v.is_zero() => {}
                     Some(v) if v.is_sign_negative() != f_near.is_sign_negative() => {
                         return solve_between(search, f, (near, f_near), (short, v));
@@ -976,13 +1030,13 @@ fn nearest_zero(
 /// the search solves its brackets.
 fn solve_between(
     search: &Search,
-    f: &mut dyn FnMut(Decimal) -> Option<Decimal>,
+    f: &mut dyn FnMut(Decimal) -> Point,
     p: (Decimal, Decimal),
     q: (Decimal, Decimal),
 ) -> Decimal {
     let (low, high) = if p.0 < q.0 { (p, q) } else { (q, p) };
     solve_bracket(
-        f,
+        &mut |x| f(x).computed(),
         low,
         high,
         Decimal::new(1, 15),
@@ -996,16 +1050,11 @@ fn solve_between(
 /// continuous f, solved to 1e-15, f is many orders of magnitude nearer; f in the waterfall's
 /// units, or a value the arithmetic cannot resolve (None), is no jump (helper-113: roots
 /// were rejected for an f of 1.6e-14 beside ends of 1e-12, and for an unresolved one).
-fn is_jump(
-    f: &mut dyn FnMut(Decimal) -> Option<Decimal>,
-    root: Decimal,
-    fa: Decimal,
-    fb: Decimal,
-) -> bool {
+fn is_jump(f: &mut dyn FnMut(Decimal) -> Point, root: Decimal, fa: Decimal, fb: Decimal) -> bool {
     const HALF_UNIT: Decimal = Decimal::from_parts(5, 0, 0, false, 7); // 0.0000005
     let larger = fa.abs().max(fb.abs());
     let bound = (larger * Decimal::new(1, 3)).max(HALF_UNIT);
-    f(root).is_some_and(|v| v.abs() > bound)
+    f(root).known().is_some_and(|v| v.abs() > bound)
 }
 
 /// Whether `mid` is nearer zero than `a` and `b`, by half at least (all of one sign): a
@@ -1026,9 +1075,12 @@ fn turns(a: Decimal, mid: Decimal, b: Decimal) -> bool {
 /// One side of [`root_nearest`]'s walk outward from the start.
 struct Side {
     upward: bool,
-    /// The last point reached, and f there (never 0: a zero ends the search).
+    /// The last point reached, and f at the last point it was resolved at, `known_x` (never
+    /// 0: a zero ends the search): `x` itself, or one before it where f was not resolved
+    /// since ([`Point::Unresolved`], which the walk steps past).
     x: Decimal,
     fx: Decimal,
+    known_x: Decimal,
     /// The next additive step (doubled at each).
     step: Decimal,
     open: bool,
@@ -1053,6 +1105,7 @@ impl Side {
             upward,
             x: start,
             fx: f_start,
+            known_x: start,
             step: search.first_step(),
             open: !upward || start < search.upper,
             undefined_at: None,
@@ -1123,22 +1176,34 @@ impl Side {
 
     /// f at `point`, the next point outward: the root where f is 0 there or changes sign
     /// between the last point and it (solved); else `point` becomes the last point. Where
-    /// f is not defined there, the side notes it (`undefined_at`).
+    /// f is not defined there, the side notes it (`undefined_at`); where its sign is not
+    /// known ([`Point::Unresolved`]), the walk goes on past it from the last point it could
+    /// tell (helper-305: taken as undefined, `solve --within 400..600` halved its way
+    /// towards the band around the root, 479 to 519, and found none).
     fn look_at(
         &mut self,
         search: &Search,
-        f: &mut dyn FnMut(Decimal) -> Option<Decimal>,
+        f: &mut dyn FnMut(Decimal) -> Point,
         point: Decimal,
     ) -> Option<Decimal> {
-        let Some(fx) = f(point) else {
-            self.undefined_at = Some(point);
-            return None;
+        let fx = match f(point) {
+            Point::Value(fx) => fx,
+            Point::Unresolved(_) => {
+                // (Moved on, so that the walk's next point is beyond it: geometric steps
+                // double `x`, and stayed at one unresolved point for good.)
+                self.x = point;
+                return None;
+            }
+            Point::Outside => {
+                self.undefined_at = Some(point);
+                return None;
+            }
         };
         if fx.is_zero() {
-            return Some(nearest_zero(search, f, (self.x, self.fx), point));
+            return Some(nearest_zero(search, f, (self.known_x, self.fx), point));
         }
         if fx.is_sign_negative() != self.fx.is_sign_negative() {
-            let root = solve_between(search, f, (self.x, self.fx), (point, fx));
+            let root = solve_between(search, f, (self.known_x, self.fx), (point, fx));
             // A sign change can be a jump (helper-111: a revenue point of 0 interpolates
             // linearly, one just above it geometrically, and the advantage leaps from -10.7
             // to 1.6 there): the bracket closes on the jump, where f is as far from zero as
@@ -1158,7 +1223,7 @@ impl Side {
             } else {
                 ((point, fx), before)
             };
-            let three = [low, (self.x, self.fx), high];
+            let three = [low, (self.known_x, self.fx), high];
             if let Some(root) = look_into_dip(search, f, search.start, three, &mut self.dip_runs) {
                 return Some(root);
             }
@@ -1166,19 +1231,16 @@ impl Side {
         if self.before.is_none() {
             self.first = Some((point, fx));
         }
-        self.before = Some((self.x, self.fx));
+        self.before = Some((self.known_x, self.fx));
         (self.x, self.fx) = (point, fx);
+        self.known_x = point;
         None
     }
 
     /// One step outward: the root, solved, where `f` is zero at the new point or changes
     /// sign on the way to it. Past a point where `f` is not defined, the side halves its
     /// way towards that point, and ends when it is as near as the search resolves.
-    fn walk(
-        &mut self,
-        search: &Search,
-        f: &mut dyn FnMut(Decimal) -> Option<Decimal>,
-    ) -> Option<Decimal> {
+    fn walk(&mut self, search: &Search, f: &mut dyn FnMut(Decimal) -> Point) -> Option<Decimal> {
         if !self.open {
             return None;
         }
