@@ -340,9 +340,10 @@ fn agi_ends_the_investors_rights_on_the_years_first_slice_worked_by_hand() {
 /// digits. By hand (SPEC 4): s' = (s pre + participation) / (pre + raise) = s / 2 where pre
 /// = raise and participation is 0, exactly, whatever their size; with a participation of
 /// half the raise, s / 2 + 1 / 4. helper-306: the quotients taken apart (s (pre / post) +
-/// participation / post) rounded three times; the stake is SPEC 4's one quotient, the
+/// participation / post) rounded three times; the stake is SPEC 4's one quotient, here the
 /// exact value rounded to 28 decimal places (by rational arithmetic, in Python's
-/// fractions: the last two cases, which the product's rounding took 2e-20 and 2e-12 off).
+/// fractions: the last three cases, two of which the product's rounding took 2e-20 and
+/// 2e-12 off).
 #[test]
 fn regression_a_round_of_tiny_amounts_dilutes_the_stake_exactly() {
     for (raise, pre_money, stake, participation, after) in [
