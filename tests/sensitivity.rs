@@ -1285,6 +1285,36 @@ valuation = { points = [[2020, 100000000000000000]] }
     }
 }
 
+/// helper-307's find: a root near an open end of its range printed onto the end: a
+/// discount rate of about -0.99999999999859 as -1.00000000, which `compare --set` refuses
+/// (a rate must be above -1). It is given rounded toward the inside at the places printed,
+/// -0.999999999, which reruns.
+#[test]
+fn regression_solve_never_prints_a_root_onto_an_open_end() {
+    let model = root().join("tests/hand/agi_before_start.toml");
+    for target in ["0", "-4.9"] {
+        let row = first_row(
+            &["solve", "discount_rate"],
+            &model,
+            &[
+                "--set",
+                "equity.stake=0.0000000000000000000000001",
+                "--target",
+                target,
+            ],
+        );
+        let solution = row.rsplit(',').next().unwrap().to_string();
+        let value = d(&solution);
+        assert!(value > d("-1") && value < d("-0.99999999"), "{row}");
+        crate::common::succeeds(stakeshift().arg("compare").arg(&model).args([
+            "--set",
+            "equity.stake=0.0000000000000000000000001",
+            "--set",
+            &format!("discount_rate={solution}"),
+        ]));
+    }
+}
+
 /// helper-40's find: tornado's default inputs left out the investor's `until` where the
 /// party's name is not a bare key ("Big Corp"): its path did not parse unquoted. By hand
 /// (one year, discount factor 1, 10 paid in by both regimes, profit 30): the investor gets

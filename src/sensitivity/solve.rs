@@ -279,6 +279,29 @@ pub fn search(
                     ));
                 }
             }
+            // A root that prints onto an end of its range it is not at (a discount rate of
+            // -0.99999999999859 as -1.00000000, which `compare --set` refuses: helper-307)
+            // is given rounded toward the inside at the places printed, within SPEC 11's
+            // 1e-8 of it still.
+            if let Some(v) = solution
+                && let Ok(search) = search_for(model, knob, current_value, spec.within)
+            {
+                let least = super::knob_kind(knob)
+                    .places()
+                    .unwrap_or(crate::report::RATIO_DP);
+                let places = crate::report::sensitivity::solution_places(v, least);
+                let shown = stakeshift_core::engine::number::printed(v, places);
+                let strategy = if shown < search.lower || (search.lower_open && shown <= search.lower) {
+                    Some(rust_decimal::RoundingStrategy::ToPositiveInfinity)
+                } else if shown > search.upper {
+                    Some(rust_decimal::RoundingStrategy::ToNegativeInfinity)
+                } else {
+                    None
+                };
+                if let Some(strategy) = strategy {
+                    solution = Some(v.round_dp_with_strategy(places, strategy));
+                }
+            }
             // The search sets the value on the model read, past the file's checks. Where a
             // rule ties the key to another (a round's raise and participation, a tier's
             // shares), a root those checks refuse is reported as such, never as a
