@@ -250,8 +250,9 @@ impl Num for Decimal {
     fn diluted(stake: Self, pre: Self, participation: Self, post: Self) -> Self {
         // pre x 10^k as the whole number of its digits (scale 0: a product's decimal places
         // are the sum of its factors', so stake x pre keeps the stake's, at most 28, where
-        // pre's own would take it past 28 and round); participation and post times 10^k,
-        // exact while they fit.
+        // pre's own would take it past 28 and round); participation and post times 10^k.
+        // (A product past 96 bits is rounded by `checked_mul`, not refused: the trait's
+        // "within a unit of the 28th place".)
         let moved = (|| {
             let shift = Decimal::from_i128_with_scale(10i128.checked_pow(pre.scale())?, 0);
             let whole_pre = Decimal::try_from_i128_with_scale(pre.mantissa(), 0).ok()?;
