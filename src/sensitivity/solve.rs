@@ -279,29 +279,6 @@ pub fn search(
                     ));
                 }
             }
-            // A root that prints onto an end of its range it is not at (a discount rate of
-            // -0.99999999999859 as -1.00000000, which `compare --set` refuses: helper-307)
-            // is given rounded toward the inside at the places printed, within SPEC 11's
-            // 1e-8 of it still.
-            if let Some(v) = solution
-                && let Ok(search) = search_for(model, knob, current_value, spec.within)
-            {
-                let least = super::knob_kind(knob)
-                    .places()
-                    .unwrap_or(crate::report::RATIO_DP);
-                let places = crate::report::sensitivity::solution_places(v, least);
-                let shown = stakeshift_core::engine::number::printed(v, places);
-                let strategy = if shown < search.lower || (search.lower_open && shown <= search.lower) {
-                    Some(rust_decimal::RoundingStrategy::ToPositiveInfinity)
-                } else if shown > search.upper {
-                    Some(rust_decimal::RoundingStrategy::ToNegativeInfinity)
-                } else {
-                    None
-                };
-                if let Some(strategy) = strategy {
-                    solution = Some(v.round_dp_with_strategy(places, strategy));
-                }
-            }
             // The search sets the value on the model read, past the file's checks. Where a
             // rule ties the key to another (a round's raise and participation, a tier's
             // shares), a root those checks refuse is reported as such, never as a
@@ -401,6 +378,7 @@ fn solve_one(
         let search =
             search_for(model, knob, Some(Decimal::ONE), spec.within).map_err(|r| r.error(spec))?;
         return crate::engine::valuation_scale_root(model, t, spec.target, &search)
+            .map(|root| root.map(|v| inside_as_printed(&search, knob, v)))
             .map_err(|e| engine_error(base, &e));
     }
     let search = search_for(model, knob, current, spec.within).map_err(|r| r.error(spec))?;
@@ -491,10 +469,29 @@ fn solve_one(
                 && !crosses_at(&search, found, &difference_at))
             .then_some((found > search.start, vanished))
         });
-    Ok(match vanishing {
+    let root = match vanishing {
         Some(side) => search_from(Some(side)),
         None => found,
-    })
+    };
+    Ok(root.map(|v| inside_as_printed(&search, knob, v)))
+}
+
+/// A root that prints onto an end of its range it is not at (a discount rate of
+/// -0.99999999999859 as -1.00000000, which `compare --set` refuses: helper-307), rounded
+/// toward the inside at the places printed, within SPEC 11's 1e-8 of it still; else the root.
+fn inside_as_printed(search: &measures::Search, knob: Knob, v: Decimal) -> Decimal {
+    let least = super::knob_kind(knob)
+        .places()
+        .unwrap_or(crate::report::RATIO_DP);
+    let places = crate::report::sensitivity::solution_places(v, least);
+    let shown = stakeshift_core::engine::number::printed(v, places);
+    if shown < search.lower || (search.lower_open && shown <= search.lower) {
+        v.round_dp_with_strategy(places, rust_decimal::RoundingStrategy::ToPositiveInfinity)
+    } else if shown > search.upper {
+        v.round_dp_with_strategy(places, rust_decimal::RoundingStrategy::ToNegativeInfinity)
+    } else {
+        v
+    }
 }
 
 /// A rate's or a margin's range wider than this is searched in about
